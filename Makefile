@@ -1,0 +1,41 @@
+# Hydro for Go. `make test` is what CI runs.
+
+GO ?= go
+PKGS := ./...
+
+.PHONY: test vet fmt-check generate-check unit race bench fuzz demo
+
+test: fmt-check vet generate-check unit
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+# Regenerates all generated code and fails if anything committed was stale.
+generate-check:
+	$(GO) generate $(PKGS)
+	@if [ -n "$$(git status --porcelain -- '*_hydro.go' '*/cmd/*' 2>/dev/null)" ]; then \
+		echo "generated code is stale; run 'go generate ./...' and commit:"; \
+		git status --porcelain -- '*_hydro.go' '*/cmd/*'; exit 1; fi
+
+unit:
+	$(GO) test -count=1 $(PKGS)
+
+race:
+	$(GO) test -race -count=1 $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# Short fuzzing pass over every fuzz target (FUZZTIME each).
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in $$($(GO) list $(PKGS)); do \
+		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$t"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done

@@ -1,0 +1,50 @@
+package shopping
+
+import (
+	"testing"
+
+	"github.com/hydrogo/hydro/hydro"
+	"github.com/stretchr/testify/require"
+)
+
+var testClasses = []ClientClass{{1, Basic}, {2, Premium}, {3, Basic}}
+
+func req(client uint32, item string, qty int16) Request {
+	return Request{Client: client, LineItem: LineItem{Item: item, Qty: qty}}
+}
+
+func checkout(client uint32) Request {
+	return Request{Client: client, LineItem: LineItem{Checkout: true}}
+}
+
+func TestFigure2Interpreted(t *testing.T) {
+	in := hydro.NewInput[Request]("shopping")
+	out := hydro.NewOutput[Cart]("carts")
+	f := hydro.NewFlow("Figure2")
+	Figure2(f, in, testClasses, out)
+	it, err := hydro.Interpret(f)
+	require.NoError(t, err)
+
+	// Three ticks of interleaved sessions; client 3 never checks out, client 9
+	// has no class and so no cart.
+	in.Push(req(1, "apple", 2), req(2, "ferrari", 1), req(1, "apple", 2))
+	it.Tick()
+	in.Push(req(1, "apple", -4), req(3, "pear", 1), req(9, "ghost", 1), checkout(2))
+	it.Tick()
+	in.Push(req(1, "banana", 6), checkout(1))
+	it.Tick()
+
+	// The fold emits all carts every tick, in order of first appearance: two
+	// carts, then three, then three.
+	all := out.Take()
+	require.Len(t, all, 2+3+3)
+	final := all[5:]
+	want := []Cart{
+		{Client: 1, Class: Basic, Items: []LineItem{{"apple", 2, false}, {"apple", 2, false}, {"apple", -4, false}, {"banana", 6, false}, {Checkout: true}}},
+		{Client: 2, Class: Premium, Items: []LineItem{{"ferrari", 1, false}, {Checkout: true}}},
+		{Client: 3, Class: Basic, Items: []LineItem{{"pear", 1, false}}},
+	}
+	require.Equal(t, want, final)
+	require.True(t, final[0].CheckedOut())
+	require.False(t, final[2].CheckedOut())
+}

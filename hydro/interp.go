@@ -1,0 +1,205 @@
+package hydro
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
+	"github.com/hydrogo/hydro/internal/strata"
+)
+
+// Interpreter runs a flow with the reference semantics, one tick at a time.
+// It is slow and simple on purpose: generated code must agree with it.
+type Interpreter struct {
+	g       *ir.Graph
+	plan    *strata.Plan
+	nodes   []*inode // by node ID; nil for nodes at other locations
+	strata  [][]*inode
+	env     ops.Env
+	current int
+	queue   []work
+}
+
+type inode struct {
+	it       *Interpreter
+	n        *ir.Node
+	spec     *ops.Spec
+	impl     ops.Interp
+	out      []ir.Edge
+	pending  [][]any // items for a later stratum, by port
+	emitFunc ops.Emit
+}
+
+type work struct {
+	to   *inode
+	port int
+	item any
+}
+
+// Interpret checks a built flow and returns an interpreter for it. The flow
+// must have exactly one location; multi-location flows run in hydro/sim.
+func Interpret(f *Flow) (*Interpreter, error) {
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	g := f.Graph()
+	switch len(g.Locations) {
+	case 0:
+		return nil, fmt.Errorf("flow %s declares no location; declare one with Flow.Process", g.Name)
+	case 1:
+	default:
+		return nil, fmt.Errorf("flow %s has %d locations; Interpret runs one location, run multi-location flows with hydro/sim", g.Name, len(g.Locations))
+	}
+	return newInterpreter(g, 0)
+}
+
+// newInterpreter returns an interpreter for the operators of g at location loc.
+func newInterpreter(g *ir.Graph, loc int) (*Interpreter, error) {
+	if err := validate(g); err != nil {
+		return nil, err
+	}
+	plan, err := strata.Compute(g)
+	if err != nil {
+		return nil, err
+	}
+	it := &Interpreter{g: g, plan: plan, nodes: make([]*inode, len(g.Nodes)), strata: make([][]*inode, plan.Count)}
+	it.env.Now = time.Unix(0, 0).UTC()
+	consumers := g.Consumers()
+	for _, n := range g.Nodes {
+		if n.Loc != loc {
+			continue
+		}
+		spec := ops.Lookup(n.Op)
+		in := &inode{it: it, n: n, spec: spec, impl: spec.New(n, spec), out: consumers[n.ID], pending: make([][]any, len(n.Inputs))}
+		in.emitFunc = in.emit
+		it.nodes[n.ID] = in
+		it.strata[plan.Of[n.ID]] = append(it.strata[plan.Of[n.ID]], in)
+	}
+	return it, nil
+}
+
+// validate checks the graph's shape against the registry.
+func validate(g *ir.Graph) error {
+	var errs []error
+	for _, n := range g.Nodes {
+		spec := ops.Lookup(n.Op)
+		if spec == nil {
+			errs = append(errs, fmt.Errorf("%s: unknown operator %q", n.Pos, n.Op))
+			continue
+		}
+		if len(n.Inputs) < spec.MinInputs || (spec.MaxInputs >= 0 && len(n.Inputs) > spec.MaxInputs) {
+			errs = append(errs, fmt.Errorf("%s: %s has %d inputs", n.Pos, spec.API, len(n.Inputs)))
+		}
+		for _, in := range n.Inputs {
+			if g.Nodes[in].Loc != n.Loc && !spec.Network {
+				errs = append(errs, fmt.Errorf("%s: %s reads a stream at another location", n.Pos, spec.API))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Ticks returns the number of ticks run so far.
+func (it *Interpreter) Ticks() int { return it.env.Tick }
+
+// Now returns the interpreter's clock, which starts at the Unix epoch and
+// moves only by Advance.
+func (it *Interpreter) Now() time.Time { return it.env.Now }
+
+// Advance moves the clock forward by d; timers see the new time from the next
+// tick on.
+func (it *Interpreter) Advance(d time.Duration) { it.env.Now = it.env.Now.Add(d) }
+
+// Tick runs one tick: every stratum in order, each to its fixpoint.
+func (it *Interpreter) Tick() {
+	for s, nodes := range it.strata {
+		it.current = s
+		// Phase 1: complete blocking inputs, then let every operator emit what
+		// it holds (sources, replays, aggregates) before any item of this
+		// stratum reaches it.
+		for _, n := range nodes {
+			for port, items := range n.pending {
+				if n.spec.IsBlocking(port) {
+					n.deliver(port, items)
+				}
+			}
+			n.impl.Flush(&it.env, n.emitFunc)
+		}
+		// Phase 2: items buffered for non-blocking inputs.
+		for _, n := range nodes {
+			for port, items := range n.pending {
+				if !n.spec.IsBlocking(port) {
+					n.deliver(port, items)
+				}
+			}
+		}
+		// Phase 3: run to fixpoint.
+		for i := 0; i < len(it.queue); i++ {
+			w := it.queue[i]
+			w.to.impl.Push(&it.env, w.port, w.item, w.to.emitFunc)
+			it.queue[i] = work{}
+		}
+		it.queue = it.queue[:0]
+	}
+	for _, n := range it.nodes {
+		if n != nil {
+			n.impl.EndTick()
+		}
+	}
+	it.env.Tick++
+}
+
+// Pending reports whether a tick would have work: deferred items or queued
+// input.
+func (it *Interpreter) Pending() bool {
+	for _, n := range it.nodes {
+		if n == nil {
+			continue
+		}
+		if w, ok := n.impl.(ops.Waiter); ok && w.Pending() {
+			return true
+		}
+	}
+	return false
+}
+
+// RunUntilQuiet runs ticks until none is pending, at most max ticks, and
+// returns the number run. It always runs at least one tick.
+func (it *Interpreter) RunUntilQuiet(max int) (int, error) {
+	for i := 1; ; i++ {
+		it.Tick()
+		if !it.Pending() {
+			return i, nil
+		}
+		if i >= max {
+			return i, fmt.Errorf("flow %s still has work after %d ticks", it.g.Name, max)
+		}
+	}
+}
+
+func (n *inode) deliver(port int, items []any) {
+	for i, x := range items {
+		n.impl.Push(&n.it.env, port, x, n.emitFunc)
+		items[i] = nil
+	}
+	n.pending[port] = items[:0]
+}
+
+func (n *inode) emit(x any) {
+	it := n.it
+	for _, e := range n.out {
+		c := it.nodes[e.To]
+		switch {
+		case c == nil:
+			// A consumer at another location; the network runtime routes it.
+		case c.spec.Defer:
+			c.impl.Push(&it.env, e.Port, x, c.emitFunc)
+		case it.plan.Of[e.To] > it.current:
+			c.pending[e.Port] = append(c.pending[e.Port], x)
+		default:
+			it.queue = append(it.queue, work{to: c, port: e.Port, item: x})
+		}
+	}
+}

@@ -1,0 +1,20 @@
+package ops
+
+import "github.com/hydrogo/hydro/internal/ir"
+
+// Filter keeps the items a predicate accepts.
+var Filter = register(&Spec{
+	Name: "filter", API: "hydro.Filter", MinInputs: 1, MaxInputs: 1, Monotone: true,
+	New: func(n *ir.Node, s *Spec) Interp { return filterInterp{keep: n.Payload.(func(any) bool)} },
+})
+
+type filterInterp struct {
+	stateless
+	keep func(any) bool
+}
+
+func (f filterInterp) Push(_ *Env, _ int, x any, emit Emit) {
+	if f.keep(x) {
+		emit(x)
+	}
+}

@@ -1,0 +1,16 @@
+package ops
+
+import "github.com/hydrogo/hydro/internal/ir"
+
+// FlatMap turns every item into zero or more items.
+var FlatMap = register(&Spec{
+	Name: "flat_map", API: "hydro.FlatMap", MinInputs: 1, MaxInputs: 1, Monotone: true,
+	New: func(n *ir.Node, s *Spec) Interp { return flatMapInterp{f: n.Payload.(func(any, func(any)))} },
+})
+
+type flatMapInterp struct {
+	stateless
+	f func(any, func(any))
+}
+
+func (f flatMapInterp) Push(_ *Env, _ int, x any, emit Emit) { f.f(x, emit) }

@@ -1,0 +1,105 @@
+package ops
+
+import "github.com/hydrogo/hydro/internal/ir"
+
+// FoldKeyedPayload is the erased user code of a FoldKeyed: Init builds a
+// group's accumulator from the group's first item; Add returns the updated
+// accumulator.
+type FoldKeyedPayload struct {
+	Key  func(any) any
+	Init func(first any) any
+	Add  func(acc, item any) any
+}
+
+// FoldKeyed aggregates each key's items into an accumulator and emits, once
+// per tick after the input is complete, the accumulator of every group it
+// holds, in order of the groups' first appearance. With Tick the groups
+// restart every tick (so only this tick's keys are emitted); with Static they
+// accumulate and every group is emitted every tick.
+var FoldKeyed = register(&Spec{
+	Name: "fold_keyed", API: "hydro.FoldKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	OrderSensitive: true, Stateful: true,
+	Lifetimes: []LifetimeSlot{{"groups", ir.Tick}},
+	New: func(n *ir.Node, s *Spec) Interp {
+		p := n.Payload.(FoldKeyedPayload)
+		return &keyedInterp{key: p.Key, init: p.Init, add: p.Add, static: lifetime(n, s, 0) == ir.Static}
+	},
+})
+
+// ReduceKeyedPayload is the erased user code of a ReduceKeyed.
+type ReduceKeyedPayload struct {
+	Key     func(any) any
+	Combine func(acc, item any) any
+}
+
+// ReduceKeyed combines each key's items with a binary function; it emits like
+// FoldKeyed.
+var ReduceKeyed = register(&Spec{
+	Name: "reduce_keyed", API: "hydro.ReduceKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	OrderSensitive: true, Stateful: true,
+	Lifetimes: []LifetimeSlot{{"groups", ir.Tick}},
+	New: func(n *ir.Node, s *Spec) Interp {
+		p := n.Payload.(ReduceKeyedPayload)
+		first := func(x any) any { return x }
+		return &keyedInterp{key: p.Key, init: first, add: p.Combine, reduce: true, static: lifetime(n, s, 0) == ir.Static}
+	},
+})
+
+// MergeKeyedPayload is the erased user code of a MergeKeyed: Merge joins the
+// lattice fields of item into acc and returns acc.
+type MergeKeyedPayload struct {
+	Key   func(any) any
+	Merge func(acc, item any) any
+}
+
+// MergeKeyed keeps one element per key, merging the lattice fields of elements
+// that share a key. It is monotone and insensitive to order and duplication.
+// It emits like FoldKeyed.
+var MergeKeyed = register(&Spec{
+	Name: "merge_keyed", API: "hydro.MergeKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	Monotone: true, Stateful: true,
+	Lifetimes: []LifetimeSlot{{"groups", ir.Static}},
+	New: func(n *ir.Node, s *Spec) Interp {
+		p := n.Payload.(MergeKeyedPayload)
+		first := func(x any) any { return x }
+		return &keyedInterp{key: p.Key, init: first, add: p.Merge, reduce: true, static: lifetime(n, s, 0) == ir.Static}
+	},
+})
+
+// keyedInterp is the shared behaviour of the keyed aggregations. When reduce
+// is set, a group's first item is its accumulator; otherwise init builds one
+// and the first item is added to it.
+type keyedInterp struct {
+	key    func(any) any
+	init   func(any) any
+	add    func(acc, item any) any
+	reduce bool
+	static bool
+	groups group[any]
+}
+
+func (k *keyedInterp) Push(_ *Env, _ int, x any, _ Emit) {
+	key := k.key(x)
+	i, ok := k.groups.find(key)
+	if !ok {
+		acc := k.init(x)
+		if k.reduce {
+			k.groups.add(key, acc)
+			return
+		}
+		i = k.groups.add(key, acc)
+	}
+	k.groups.vals[i] = k.add(k.groups.vals[i], x)
+}
+
+func (k *keyedInterp) Flush(_ *Env, emit Emit) {
+	for _, acc := range k.groups.vals {
+		emit(acc)
+	}
+}
+
+func (k *keyedInterp) EndTick() {
+	if !k.static {
+		k.groups.reset()
+	}
+}

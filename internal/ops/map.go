@@ -1,0 +1,16 @@
+package ops
+
+import "github.com/hydrogo/hydro/internal/ir"
+
+// Map applies a function to every item.
+var Map = register(&Spec{
+	Name: "map", API: "hydro.Map", MinInputs: 1, MaxInputs: 1, Monotone: true,
+	New: func(n *ir.Node, s *Spec) Interp { return mapInterp{f: n.Payload.(func(any) any)} },
+})
+
+type mapInterp struct {
+	stateless
+	f func(any) any
+}
+
+func (m mapInterp) Push(_ *Env, _ int, x any, emit Emit) { emit(m.f(x)) }

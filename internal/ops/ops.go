@@ -1,0 +1,166 @@
+// Package ops is the operator registry: the single place where every operator
+// declares its properties (arity, blocking inputs, state lifetimes,
+// monotonicity, order sensitivity) and its reference behaviour. The hydro
+// interpreter runs the behaviour; the compiler's scheduler reads the
+// properties. Each operator lives in a file of its own.
+//
+// Interpreter behaviour works on erased values (any): the typed API in package
+// hydro wraps user functions into the payload types declared here.
+package ops
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hydrogo/hydro/internal/ir"
+)
+
+// Spec declares an operator once.
+type Spec struct {
+	// Name is the operator's name in the IR and in messages ("join").
+	Name string
+	// API is the name of the user-facing function ("hydro.Join").
+	API string
+	// MinInputs and MaxInputs bound the number of input ports; MaxInputs < 0
+	// means unbounded (Union).
+	MinInputs, MaxInputs int
+	// Blocking lists the input ports that must be complete for the tick before
+	// the operator can produce output (aggregation, negation, sorting). An edge
+	// into a blocking port ends a stratum.
+	Blocking []int
+	// Lifetimes names the operator's state slots that take a lifetime, with
+	// their default; empty for operators without configurable state.
+	Lifetimes []LifetimeSlot
+	// Monotone reports whether more input can only add output (never retract):
+	// such operators are safe across unordered, repeating network edges.
+	Monotone bool
+	// OrderSensitive reports whether the output depends on the order of the
+	// input items within a tick (beyond the order it passes through).
+	OrderSensitive bool
+	// Stateful reports whether the operator keeps state within or across ticks.
+	Stateful bool
+	// Source marks operators without inputs that produce items at the start of
+	// their stratum.
+	Source bool
+	// Sink marks operators whose output stream is empty (they deliver to the
+	// outside world).
+	Sink bool
+	// Defer marks operators whose output belongs to the next tick: edges into
+	// them do not constrain strata, and they emit at the start of a tick.
+	Defer bool
+	// Network marks operators whose output lives at another location.
+	Network bool
+	// New builds the interpreter state for one instance.
+	New func(n *ir.Node, s *Spec) Interp
+}
+
+// LifetimeSlot is a piece of operator state whose lifetime the user chooses.
+type LifetimeSlot struct {
+	Name    string
+	Default ir.Lifetime
+}
+
+// IsBlocking reports whether input port is blocking.
+func (s *Spec) IsBlocking(port int) bool { return slices.Contains(s.Blocking, port) }
+
+// Env is what the interpreter tells operators about the current tick.
+type Env struct {
+	// Tick counts ticks from 0.
+	Tick int
+	// Now is the node's clock at the start of the tick.
+	Now time.Time
+}
+
+// Emit passes one item downstream.
+type Emit func(item any)
+
+// Interp is one operator instance's reference behaviour. Within a tick the
+// interpreter calls, for each operator in stratum order: Push for each item
+// buffered for a blocking port, then Flush, then Push for every other item as
+// it arrives. EndTick is called on every operator at the end of the tick.
+type Interp interface {
+	Push(env *Env, port int, item any, emit Emit)
+	Flush(env *Env, emit Emit)
+	EndTick()
+}
+
+var registry = map[string]*Spec{}
+
+func register(s *Spec) *Spec {
+	if _, dup := registry[s.Name]; dup {
+		panic(fmt.Sprintf("ops: operator %q registered twice", s.Name))
+	}
+	registry[s.Name] = s
+	return s
+}
+
+// Lookup returns the operator called name, or nil.
+func Lookup(name string) *Spec { return registry[name] }
+
+// All returns every operator sorted by name.
+func All() []*Spec {
+	out := make([]*Spec, 0, len(registry))
+	for _, s := range registry {
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b *Spec) int {
+		if a.Name < b.Name {
+			return -1
+		}
+		if a.Name > b.Name {
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// stateless provides the Flush and EndTick of operators without state.
+type stateless struct{}
+
+func (stateless) Flush(*Env, Emit) {}
+func (stateless) EndTick()         {}
+
+// lifetime returns the node's lifetime for slot i (the default if unset).
+func lifetime(n *ir.Node, s *Spec, i int) ir.Lifetime {
+	if i < len(n.Lifetimes) {
+		return n.Lifetimes[i]
+	}
+	return s.Lifetimes[i].Default
+}
+
+// group keeps keyed values in order of first appearance, so that keyed
+// operators emit deterministically.
+type group[V any] struct {
+	index map[any]int
+	keys  []any
+	vals  []V
+}
+
+func (g *group[V]) find(k any) (int, bool) {
+	i, ok := g.index[k]
+	return i, ok
+}
+
+func (g *group[V]) add(k any, v V) int {
+	if g.index == nil {
+		g.index = map[any]int{}
+	}
+	g.index[k] = len(g.keys)
+	g.keys = append(g.keys, k)
+	g.vals = append(g.vals, v)
+	return len(g.keys) - 1
+}
+
+func (g *group[V]) reset() {
+	clear(g.index)
+	g.keys = g.keys[:0]
+	g.vals = g.vals[:0]
+}
+
+// Waiter is implemented by operator instances that can have work for a
+// future tick (deferred items, queued input); a runner ticks until none has.
+type Waiter interface {
+	Pending() bool
+}

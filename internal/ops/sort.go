@@ -1,0 +1,33 @@
+package ops
+
+import (
+	"slices"
+
+	"github.com/hydrogo/hydro/internal/ir"
+)
+
+// Sort emits the tick's items, once they are complete, ordered by a
+// comparison function (stable: equal items keep their arrival order).
+var Sort = register(&Spec{
+	Name: "sort", API: "hydro.Sort", MinInputs: 1, MaxInputs: 1, Blocking: []int{0}, Monotone: true, Stateful: true,
+	New: func(n *ir.Node, _ *Spec) Interp { return &sortInterp{cmp: n.Payload.(func(a, b any) int)} },
+})
+
+type sortInterp struct {
+	cmp   func(a, b any) int
+	items []any
+}
+
+func (s *sortInterp) Push(_ *Env, _ int, x any, _ Emit) { s.items = append(s.items, x) }
+
+func (s *sortInterp) Flush(_ *Env, emit Emit) {
+	slices.SortStableFunc(s.items, s.cmp)
+	for _, x := range s.items {
+		emit(x)
+	}
+}
+
+func (s *sortInterp) EndTick() {
+	clear(s.items)
+	s.items = s.items[:0]
+}

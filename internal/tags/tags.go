@@ -1,0 +1,241 @@
+// Package tags parses and validates the `hydro:"..."` struct tags that declare
+// keys, functional dependencies and lattice fields of element types. It works
+// on plain descriptions of fields so that the interpreter (which sees types
+// through reflect) and the compiler (which sees them through go/types) derive
+// the same schema from the same source.
+//
+// Grammar of the tag value (comma separated options, in any order):
+//
+//	option  = "key" | "lattice" | "fd=" FieldName
+//
+// "key" marks the field as part of the type's key; several key fields form a
+// composite key in declaration order. "lattice" marks a field that merges by
+// its lattice when two elements with the same key meet. "fd=F" declares that
+// this field functionally determines field F; it may be repeated.
+package tags
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/fatih/structtag"
+)
+
+// Field describes one struct field as seen by the caller's type system.
+type Field struct {
+	Name string
+	// Type is the field's Go type as written in source (for messages and key
+	// type comparison).
+	Type string
+	// Tag is the whole raw struct tag (`json:"x" hydro:"key"`), possibly empty.
+	Tag string
+	// Comparable reports whether values of the type can be compared with ==.
+	Comparable bool
+	// Mergeable reports whether a pointer to the type has a lattice Merge method.
+	Mergeable bool
+}
+
+// FD is a functional dependency between two fields of one type, by index.
+type FD struct {
+	From, To int
+}
+
+// Schema is what the tags of a struct type declare.
+type Schema struct {
+	// Type is the struct type's name as written in source.
+	Type   string
+	Fields []Field
+	// Key holds the indices of the key fields in declaration order.
+	Key []int
+	// Lattice holds the indices of the lattice fields.
+	Lattice []int
+	// FDs holds the declared functional dependencies, in declaration order.
+	FDs []FD
+}
+
+// KeyTypes returns the types of the key fields in order.
+func (s *Schema) KeyTypes() []string {
+	out := make([]string, len(s.Key))
+	for i, k := range s.Key {
+		out[i] = s.Fields[k].Type
+	}
+	return out
+}
+
+// KeyString describes the key for messages, e.g. "(Client uint32, Class Class)".
+func (s *Schema) KeyString() string {
+	if len(s.Key) == 0 {
+		return "()"
+	}
+	parts := make([]string, len(s.Key))
+	for i, k := range s.Key {
+		parts[i] = s.Fields[k].Name + " " + s.Fields[k].Type
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// IsKey reports whether field i is part of the key.
+func (s *Schema) IsKey(i int) bool { return slices.Contains(s.Key, i) }
+
+// IsLattice reports whether field i merges by its lattice.
+func (s *Schema) IsLattice(i int) bool { return slices.Contains(s.Lattice, i) }
+
+// Determined reports whether field i is functionally determined by the key:
+// it is a key field, or the closure of the declared dependencies starting from
+// the key fields reaches it.
+func (s *Schema) Determined(i int) bool {
+	reached := make([]bool, len(s.Fields))
+	for _, k := range s.Key {
+		reached[k] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, fd := range s.FDs {
+			if reached[fd.From] && !reached[fd.To] {
+				reached[fd.To] = true
+				changed = true
+			}
+		}
+	}
+	return reached[i]
+}
+
+// Error is a problem with one field's tag.
+type Error struct {
+	Type  string
+	Field string
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s.%s: %s", e.Type, e.Field, e.Msg)
+}
+
+// Parse validates the hydro tags of the fields of struct type typ and returns
+// its schema. All problems are reported, joined, in field order.
+func Parse(typ string, fields []Field) (*Schema, error) {
+	s := &Schema{Type: typ, Fields: fields}
+	var errs []error
+	fail := func(f Field, format string, args ...any) {
+		errs = append(errs, &Error{Type: typ, Field: f.Name, Msg: fmt.Sprintf(format, args...)})
+	}
+	index := make(map[string]int, len(fields))
+	for i, f := range fields {
+		index[f.Name] = i
+	}
+	for i, f := range fields {
+		opts, ok, err := hydroOptions(f.Tag)
+		if err != nil {
+			fail(f, "malformed struct tag %q: %v", f.Tag, err)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		var isKey, isLattice bool
+		seen := map[string]bool{}
+		for _, opt := range opts {
+			if seen[opt] {
+				fail(f, "hydro tag option %q given twice", opt)
+				continue
+			}
+			seen[opt] = true
+			name, value, hasValue := strings.Cut(opt, "=")
+			switch {
+			case opt == "key":
+				isKey = true
+			case opt == "lattice":
+				isLattice = true
+			case name == "fd" && hasValue:
+				if value == "" {
+					fail(f, `hydro tag option "fd=" needs a field name, as in fd=Class`)
+					continue
+				}
+				j, exists := index[value]
+				switch {
+				case !exists:
+					fail(f, "fd=%s names no field of %s (fields: %s)", value, typ, fieldNames(fields))
+				case j == i:
+					fail(f, "fd=%s names the field itself", value)
+				default:
+					s.FDs = append(s.FDs, FD{From: i, To: j})
+				}
+			case opt == "":
+				fail(f, "empty hydro tag option in %q", f.Tag)
+			default:
+				fail(f, "unknown hydro tag option %q (want key, lattice or fd=Field)", opt)
+			}
+		}
+		if isKey && isLattice {
+			fail(f, "a field cannot be both key and lattice: a key identifies an element, a lattice field merges")
+			continue
+		}
+		if isKey {
+			if !f.Comparable {
+				fail(f, "key field of type %s is not comparable; keys are compared with ==", f.Type)
+				continue
+			}
+			s.Key = append(s.Key, i)
+		}
+		if isLattice {
+			if !f.Mergeable {
+				fail(f, "lattice field of type %s has no method Merge(%s) bool on *%s; use a type from package lattices or implement one", f.Type, f.Type, f.Type)
+				continue
+			}
+			s.Lattice = append(s.Lattice, i)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, joinErrors(errs)
+	}
+	return s, nil
+}
+
+// hydroOptions extracts the options of the hydro key from a raw struct tag.
+func hydroOptions(raw string) (opts []string, ok bool, err error) {
+	if raw == "" {
+		return nil, false, nil
+	}
+	parsed, err := structtag.Parse(raw)
+	if err != nil {
+		return nil, false, err
+	}
+	t, err := parsed.Get("hydro")
+	if err != nil {
+		return nil, false, nil // no hydro key
+	}
+	return append([]string{t.Name}, t.Options...), true, nil
+}
+
+func fieldNames(fields []Field) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// List is several errors reported together, one per line.
+type List []error
+
+func (l List) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the errors for errors.Is and errors.As.
+func (l List) Unwrap() []error { return l }
+
+func joinErrors(errs []error) error {
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return List(errs)
+}

@@ -1,0 +1,103 @@
+package tags
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func fld(name, typ, tag string) Field {
+	return Field{Name: name, Type: typ, Tag: tag, Comparable: typ != "[]int", Mergeable: strings.HasPrefix(typ, "lattices.")}
+}
+
+func TestParseSchema(t *testing.T) {
+	s, err := Parse("Tagged", []Field{
+		fld("Client", "uint32", `hydro:"key,fd=Class"`),
+		fld("Class", "Class", `json:"class"`),
+		fld("Item", "string", ``),
+		fld("Qty", "lattices.Max[int]", `hydro:"lattice"`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.KeyString(); got != "(Client uint32)" {
+		t.Errorf("key = %s", got)
+	}
+	if len(s.Lattice) != 1 || s.Lattice[0] != 3 {
+		t.Errorf("lattice = %v", s.Lattice)
+	}
+	if len(s.FDs) != 1 || s.FDs[0] != (FD{0, 1}) {
+		t.Errorf("fds = %v", s.FDs)
+	}
+	if !s.Determined(1) || s.Determined(2) {
+		t.Errorf("Determined: class %v item %v", s.Determined(1), s.Determined(2))
+	}
+}
+
+func TestCompositeKeyAndTransitiveFD(t *testing.T) {
+	s, err := Parse("T", []Field{
+		fld("A", "int", `hydro:"key"`),
+		fld("B", "string", `hydro:"key,fd=C"`),
+		fld("C", "int", `hydro:"fd=D"`),
+		fld("D", "int", ``),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.KeyString(); got != "(A int, B string)" {
+		t.Errorf("key = %s", got)
+	}
+	if !s.Determined(3) {
+		t.Error("D should be determined through B→C→D")
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct {
+		name  string
+		field Field
+		want  string
+	}{
+		{"unknown option", fld("A", "int", `hydro:"primary"`), `T.A: unknown hydro tag option "primary"`},
+		{"unknown second option", fld("A", "int", `hydro:"key,sorted"`), `unknown hydro tag option "sorted"`},
+		{"fd missing field", fld("A", "int", `hydro:"key,fd=Nope"`), `fd=Nope names no field of T (fields: A, B)`},
+		{"fd empty", fld("A", "int", `hydro:"fd="`), `"fd=" needs a field name`},
+		{"fd self", fld("A", "int", `hydro:"fd=A"`), `fd=A names the field itself`},
+		{"malformed tag", fld("A", "int", `hydro:key`), `malformed struct tag`},
+		{"duplicate", fld("A", "int", `hydro:"key,key"`), `option "key" given twice`},
+		{"key and lattice", fld("A", "lattices.Max[int]", `hydro:"key,lattice"`), `cannot be both key and lattice`},
+		{"incomparable key", fld("A", "[]int", `hydro:"key"`), `key field of type []int is not comparable`},
+		{"lattice without merge", fld("A", "int", `hydro:"lattice"`), `has no method Merge(int) bool on *int`},
+		{"empty option", fld("A", "int", `hydro:"key,"`), `empty hydro tag option`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("T", []Field{c.field, fld("B", "int", "")})
+			if err == nil {
+				t.Fatalf("no error, want %q", c.want)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %q does not contain %q", err, c.want)
+			}
+			var te *Error
+			if !errors.As(err, &te) || te.Type != "T" || te.Field != "A" {
+				t.Fatalf("error %#v does not name T.A", err)
+			}
+		})
+	}
+}
+
+func TestAllErrorsReported(t *testing.T) {
+	_, err := Parse("T", []Field{fld("A", "int", `hydro:"bogus"`), fld("B", "int", `hydro:"fd=Z"`)})
+	var l List
+	if !errors.As(err, &l) || len(l) != 2 {
+		t.Fatalf("want 2 errors, got %v", err)
+	}
+}
+
+func TestOtherTagKeysIgnored(t *testing.T) {
+	s, err := Parse("T", []Field{fld("A", "int", `json:"a,omitempty" db:"x"`)})
+	if err != nil || len(s.Key) != 0 {
+		t.Fatalf("schema %v err %v", s, err)
+	}
+}
