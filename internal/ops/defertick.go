@@ -26,5 +26,6 @@ func (d *deferInterp) EndTick() {
 	d.now, d.next = d.next, d.now[:0]
 }
 
-// Pending reports whether items wait for the next tick.
-func (d *deferInterp) Pending() bool { return len(d.next) > 0 }
+// Pending reports whether items wait for the next tick. Between ticks they
+// are in now: EndTick moved them there.
+func (d *deferInterp) Pending() bool { return len(d.now) > 0 }
