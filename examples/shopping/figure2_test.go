@@ -1,6 +1,8 @@
 package shopping
 
 import (
+	"cmp"
+	"slices"
 	"testing"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -47,4 +49,39 @@ func TestFigure2Interpreted(t *testing.T) {
 	require.Equal(t, want, final)
 	require.True(t, final[0].CheckedOut())
 	require.False(t, final[2].CheckedOut())
+}
+
+// runFigure2 runs Figure 2 in the interpreter over batches and returns the
+// carts of the last tick, sorted by client.
+func runFigure2(t *testing.T, w Workload, batches [][]Request) []Cart {
+	t.Helper()
+	in := hydro.NewInput[Request]("shopping")
+	out := hydro.NewOutput[Cart]("carts")
+	f := hydro.NewFlow("Figure2")
+	Figure2(f, in, w.Classes, out)
+	it, err := hydro.Interpret(f)
+	require.NoError(t, err)
+	for _, b := range batches {
+		in.Push(b...)
+		it.Tick()
+		out.Take()
+	}
+	it.Tick()
+	return sortCarts(out.Take())
+}
+
+func sortCarts(carts []Cart) []Cart {
+	slices.SortFunc(carts, func(a, b Cart) int { return cmp.Compare(a.Client, b.Client) })
+	return carts
+}
+
+func TestFigure2MatchesOracle(t *testing.T) {
+	for seed := range uint64(20) {
+		w := NewWorkload(seed, 12, 8)
+		got := runFigure2(t, w, w.Interleave(seed, 6))
+		require.Equal(t, w.ExpectedCarts(), got, "seed %d", seed)
+		for _, c := range got {
+			require.True(t, c.CheckedOut())
+		}
+	}
 }
