@@ -20,6 +20,33 @@ type Interpreter struct {
 	env     ops.Env
 	current int
 	queue   []work
+	cfg     NodeConfig
+	send    func(Message)
+	sent    []Message // messages kept while no OnSend function is set
+}
+
+// NodeConfig places an interpreter at one member of one location of a
+// multi-location flow.
+type NodeConfig struct {
+	// Location names the location whose operators the interpreter runs.
+	Location string
+	// Member is the member's number within a cluster (0 for a process).
+	Member MemberID
+	// Members gives the size of every cluster of the flow, by name.
+	Members map[string]int
+}
+
+// Message is an item leaving a node over a network operator.
+type Message struct {
+	// Op is the network operator's node ID; the receiver delivers the item to
+	// the operator of the same ID.
+	Op int
+	// To names the destination location.
+	To string
+	// Member is the destination member, or -1 for every member.
+	Member int
+	// Item is the item itself.
+	Item any
 }
 
 type inode struct {
@@ -52,11 +79,75 @@ func Interpret(f *Flow) (*Interpreter, error) {
 	default:
 		return nil, fmt.Errorf("flow %s has %d locations; Interpret runs one location, run multi-location flows with hydro/sim", g.Name, len(g.Locations))
 	}
-	return newInterpreter(g, 0)
+	return newInterpreter(g, 0, NodeConfig{Location: g.Locations[0].Name, Members: map[string]int{}})
 }
 
+// InterpretAt returns an interpreter for the operators of one member of one
+// location of f. Items leaving over network operators go to the function set
+// by OnSend; items arriving are handed over with Deliver.
+func InterpretAt(f *Flow, cfg NodeConfig) (*Interpreter, error) {
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	g := f.Graph()
+	for _, l := range g.Locations {
+		if l.Kind == ir.ClusterLoc && cfg.Members[l.Name] < 1 {
+			return nil, fmt.Errorf("flow %s: cluster %q needs a size of at least 1 in NodeConfig.Members", g.Name, l.Name)
+		}
+		if l.Name != cfg.Location {
+			continue
+		}
+		if l.Kind == ir.ProcessLoc && cfg.Member != 0 {
+			return nil, fmt.Errorf("flow %s: %q is a process; its only member is 0", g.Name, l.Name)
+		}
+		if l.Kind == ir.ClusterLoc && int(cfg.Member) >= cfg.Members[l.Name] {
+			return nil, fmt.Errorf("flow %s: member %d is outside cluster %q of %d members", g.Name, cfg.Member, l.Name, cfg.Members[l.Name])
+		}
+		return newInterpreter(g, l.ID, cfg)
+	}
+	return nil, fmt.Errorf("flow %s has no location %q", g.Name, cfg.Location)
+}
+
+// OnSend sets the function called, on the interpreter's goroutine, for every
+// item leaving the node over a network operator. Until it is set, such items
+// are kept for TakeSent.
+func (it *Interpreter) OnSend(fn func(Message)) { it.send = fn }
+
+// TakeSent returns and forgets the messages sent while no OnSend function was
+// set.
+func (it *Interpreter) TakeSent() []Message {
+	m := it.sent
+	it.sent = nil
+	return m
+}
+
+// SetNow sets the interpreter's clock; timers see it from the next tick on.
+// The clock never moves backwards: an earlier time is ignored.
+func (it *Interpreter) SetNow(t time.Time) {
+	if t.After(it.env.Now) {
+		it.env.Now = t
+	}
+}
+
+// Deliver hands the interpreter an item that arrived over network operator
+// op; the operator emits it in the next tick.
+func (it *Interpreter) Deliver(op int, item any) error {
+	if op < 0 || op >= len(it.nodes) || it.nodes[op] == nil {
+		return fmt.Errorf("flow %s: no network operator %d at %s", it.g.Name, op, it.cfg.Location)
+	}
+	r, ok := it.nodes[op].impl.(ops.Receiver)
+	if !ok {
+		return fmt.Errorf("flow %s: operator %d (%s) at %s is not a network operator", it.g.Name, op, it.nodes[op].spec.API, it.cfg.Location)
+	}
+	r.Deliver(item)
+	return nil
+}
+
+// Config returns the interpreter's placement.
+func (it *Interpreter) Config() NodeConfig { return it.cfg }
+
 // newInterpreter returns an interpreter for the operators of g at location loc.
-func newInterpreter(g *ir.Graph, loc int) (*Interpreter, error) {
+func newInterpreter(g *ir.Graph, loc int, cfg NodeConfig) (*Interpreter, error) {
 	if err := validate(g); err != nil {
 		return nil, err
 	}
@@ -64,8 +155,9 @@ func newInterpreter(g *ir.Graph, loc int) (*Interpreter, error) {
 	if err != nil {
 		return nil, err
 	}
-	it := &Interpreter{g: g, plan: plan, nodes: make([]*inode, len(g.Nodes)), strata: make([][]*inode, plan.Count)}
+	it := &Interpreter{g: g, plan: plan, nodes: make([]*inode, len(g.Nodes)), strata: make([][]*inode, plan.Count), cfg: cfg}
 	it.env.Now = time.Unix(0, 0).UTC()
+	it.env.Member = int(cfg.Member)
 	consumers := g.Consumers()
 	for _, n := range g.Nodes {
 		if n.Loc != loc {
@@ -193,7 +285,7 @@ func (n *inode) emit(x any) {
 		c := it.nodes[e.To]
 		switch {
 		case c == nil:
-			// A consumer at another location; the network runtime routes it.
+			it.route(e.To, x)
 		case c.spec.Defer:
 			c.impl.Push(&it.env, e.Port, x, c.emitFunc)
 		case it.plan.Of[e.To] > it.current:
@@ -202,4 +294,24 @@ func (n *inode) emit(x any) {
 			it.queue = append(it.queue, work{to: c, port: e.Port, item: x})
 		}
 	}
+}
+
+// route sends an item into network operator op, whose node lives elsewhere.
+func (it *Interpreter) route(op int, x any) {
+	n := it.g.Nodes[op]
+	spec := ops.Lookup(n.Op)
+	if !spec.Network {
+		return
+	}
+	dest := it.g.Locations[n.Loc]
+	size := 1
+	if dest.Kind == ir.ClusterLoc {
+		size = it.cfg.Members[dest.Name]
+	}
+	m := Message{Op: op, To: dest.Name, Member: n.Payload.(ops.NetworkPayload).Route(x, size), Item: x}
+	if it.send == nil {
+		it.sent = append(it.sent, m)
+		return
+	}
+	it.send(m)
 }

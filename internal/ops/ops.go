@@ -61,6 +61,11 @@ type LifetimeSlot struct {
 	Default ir.Lifetime
 }
 
+// Async reports whether the operator's inputs are delivered in a later tick
+// (DeferTick) or at another node (network operators): edges into it do not
+// order strata.
+func (s *Spec) Async() bool { return s.Defer || s.Network }
+
 // IsBlocking reports whether input port is blocking.
 func (s *Spec) IsBlocking(port int) bool { return slices.Contains(s.Blocking, port) }
 
@@ -70,6 +75,8 @@ type Env struct {
 	Tick int
 	// Now is the node's clock at the start of the tick.
 	Now time.Time
+	// Member is the node's number within its location (0 for a process).
+	Member int
 }
 
 // Emit passes one item downstream.
@@ -157,6 +164,13 @@ func (g *group[V]) reset() {
 	clear(g.index)
 	g.keys = g.keys[:0]
 	g.vals = g.vals[:0]
+}
+
+// Receiver is implemented by network operators at the receiving node: the
+// runtime delivers each item that arrives between ticks, and the operator
+// emits them in its next tick.
+type Receiver interface {
+	Deliver(item any)
 }
 
 // Waiter is implemented by operator instances that can have work for a

@@ -15,8 +15,8 @@ const docPath = "../../docs/operators.md"
 // registryTable renders every operator's properties as a Markdown table.
 func registryTable() string {
 	var b strings.Builder
-	b.WriteString("| operator | API | inputs | blocking | lifetimes | monotone | order | state |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| operator | API | inputs | blocking | lifetimes | monotone | order | state | network |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	yes := func(v bool) string {
 		if v {
 			return "yes"
@@ -35,8 +35,8 @@ func registryTable() string {
 		for _, l := range s.Lifetimes {
 			lts = append(lts, l.Name+"="+l.Default.String())
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %s |\n", s.Name, s.API, inputs,
-			strings.Join(blocking, ", "), strings.Join(lts, ", "), yes(s.Monotone), yes(s.OrderSensitive), yes(s.Stateful))
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %s | %s |\n", s.Name, s.API, inputs,
+			strings.Join(blocking, ", "), strings.Join(lts, ", "), yes(s.Monotone), yes(s.OrderSensitive), yes(s.Stateful), yes(s.Network))
 	}
 	return b.String()
 }

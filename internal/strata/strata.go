@@ -62,10 +62,11 @@ func Compute(g *ir.Graph) (*Plan, error) {
 			return nil, fmt.Errorf("%s: unknown operator %q", node.Pos, node.Op)
 		}
 	}
-	// Edges that order strata: every edge except those into DeferTick.
+	// Edges that order strata: every edge except those into asynchronous
+	// operators.
 	succ := make([][]ir.Edge, n)
 	for _, node := range g.Nodes {
-		if specs[node.ID].Defer {
+		if specs[node.ID].Async() {
 			continue
 		}
 		for port, in := range node.Inputs {
@@ -101,7 +102,7 @@ func Compute(g *ir.Graph) (*Plan, error) {
 	for c := count - 1; c >= 0; c-- {
 		for _, v := range order[c] {
 			for _, in := range g.Nodes[v].Inputs {
-				if specs[v].Defer || scc[in] == c {
+				if specs[v].Async() || scc[in] == c {
 					continue
 				}
 				s := compStratum[scc[in]]

@@ -1,0 +1,58 @@
+package hydro
+
+import (
+	"github.com/hydrogo/hydro/internal/ops"
+)
+
+// MemberID identifies a member of a cluster; members are numbered from 0.
+type MemberID uint32
+
+// Send moves a stream to a process. Items arrive in some later tick of the
+// destination, unordered and possibly repeated (see docs/semantics.md).
+func Send[T any](s Stream[T], to *Process) Stream[T] {
+	pos := callerPos(2)
+	return network[T](ops.Send, pos, s, to, func(any, int) int { return 0 })
+}
+
+// Broadcast moves a stream to every member of a cluster.
+func Broadcast[T any](s Stream[T], to *Cluster) Stream[T] {
+	pos := callerPos(2)
+	return network[T](ops.Broadcast, pos, s, to, func(any, int) int { return ops.Everyone })
+}
+
+// DemuxBy moves each item to one member of a cluster: the member that member
+// returns for it, modulo the cluster's size.
+func DemuxBy[T any](s Stream[T], to *Cluster, member func(T) MemberID) Stream[T] {
+	pos := callerPos(2)
+	return network[T](ops.Demux, pos, s, to, func(x any, n int) int { return int(uint64(member(x.(T))) % uint64(n)) })
+}
+
+func network[T any](spec *ops.Spec, pos Pos, s Stream[T], to Location, route ops.Route) Stream[T] {
+	f, _, ok := inputs(spec, pos, s.operand())
+	if !ok {
+		return poison[T](f)
+	}
+	tf, dest, ok := locationOf(spec, pos, to)
+	if !ok {
+		return poison[T](f)
+	}
+	if tf != f {
+		f.errorf(pos, "%s: the destination %q belongs to flow %q, not %q", spec.API, to.Name(), tf.g.Name, f.g.Name)
+		return poison[T](f)
+	}
+	p := ops.NetworkPayload{Route: route}
+	return stream[T](f, f.addNode(spec, pos, dest, []operand{s.operand()}, nil, typeName[T](), p), dest)
+}
+
+// SelfID emits, in the node's first tick, the member's own ID within loc
+// (always 0 for a process). Join it with a stream to tag items with the
+// member that produced them.
+func SelfID(loc Location) Stream[MemberID] {
+	pos := callerPos(2)
+	f, id, ok := locationOf(ops.SelfID, pos, loc)
+	if !ok {
+		return poison[MemberID](f)
+	}
+	wrap := func(m int) any { return MemberID(m) }
+	return stream[MemberID](f, f.addNode(ops.SelfID, pos, id, nil, nil, typeName[MemberID](), wrap), id)
+}

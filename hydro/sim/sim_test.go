@@ -1,0 +1,114 @@
+package sim_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/hydro/sim"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// echo is a client/server program: the client sends numbers to the server,
+// which doubles them and sends them back; the client keeps each answer once.
+func echo(in hydro.Input[int], out hydro.Output[int]) *hydro.Flow {
+	f := hydro.NewFlow("echo")
+	client, server := f.Process("client"), f.Process("server")
+	asked := hydro.Send(hydro.Source(client, in), server)
+	answers := hydro.Send(hydro.Map(asked, func(x int) int { return 2 * x }), client)
+	hydro.Sink(hydro.Unique(answers, hydro.Static), out)
+	return f
+}
+
+func runEcho(t *testing.T, cfg sim.Config) ([]int, sim.Stats) {
+	in, out := hydro.NewInput[int]("in"), hydro.NewOutput[int]("out")
+	s, err := sim.New(echo(in, out), cfg)
+	require.NoError(t, err)
+	in.Push(1, 2, 3, 4, 5)
+	require.NoError(t, s.RunUntilQuiet(10_000))
+	got := out.Take()
+	return got, s.Stats()
+}
+
+func TestEchoUnderReorderAndDuplication(t *testing.T) {
+	sim.Seeds(t, 200, func(t *testing.T, seed uint64) {
+		got, st := runEcho(t, sim.Config{Seed: seed, Faults: sim.Faults{Duplicate: 0.3}})
+		slices.Sort(got)
+		assert.Equal(t, []int{2, 4, 6, 8, 10}, got)
+		assert.GreaterOrEqual(t, st.Delivered, 10)
+	})
+}
+
+func TestSameSeedSameRun(t *testing.T) {
+	cfg := sim.Config{Seed: 42, Faults: sim.Faults{Drop: 0.2, Duplicate: 0.2}}
+	a, sa := runEcho(t, cfg)
+	b, sb := runEcho(t, cfg)
+	assert.Equal(t, a, b, "outputs, in order")
+	assert.Equal(t, sa, sb)
+	c, sc := runEcho(t, sim.Config{Seed: 43, Faults: cfg.Faults})
+	assert.False(t, slices.Equal(a, c) && sa == sc, "another seed, another schedule")
+}
+
+func TestDropLosesMessages(t *testing.T) {
+	lost := 0
+	for seed := range uint64(50) {
+		got, st := runEcho(t, sim.Config{Seed: seed, Faults: sim.Faults{Drop: 0.5}})
+		lost += 5 - len(got)
+		assert.LessOrEqual(t, len(got), 5)
+		assert.Positive(t, st.Sent)
+	}
+	assert.Positive(t, lost, "a lossy network loses answers of a program that never resends")
+}
+
+// gossip broadcasts every member's observations to the whole cluster, where
+// a lattice merge keeps the maximum per key: replicas converge whatever the
+// network does, short of losing messages for good.
+type peak struct {
+	Key string `hydro:"key"`
+	Max maxInt `hydro:"lattice"`
+}
+
+type maxInt struct{ V int }
+
+func (m *maxInt) Merge(o maxInt) bool {
+	if o.V > m.V {
+		m.V = o.V
+		return true
+	}
+	return false
+}
+
+type replicaPeak struct {
+	Member hydro.MemberID
+	peak
+}
+
+func TestBroadcastReplicasConverge(t *testing.T) {
+	sim.Seeds(t, 100, func(t *testing.T, seed uint64) {
+		in := hydro.NewInput[peak]("in")
+		out := hydro.NewOutput[replicaPeak]("state")
+		f := hydro.NewFlow("gossip")
+		sensors := f.Process("sensors")
+		replicas := f.Cluster("replica")
+		state := hydro.MergeKeyed(hydro.Broadcast(hydro.Source(sensors, in), replicas))
+		tagged := hydro.CrossJoin(state, hydro.SelfID(replicas),
+			func(p peak, m hydro.MemberID) replicaPeak { return replicaPeak{m, p} }, hydro.Tick, hydro.Static)
+		hydro.Sink(tagged, out)
+		s, err := sim.New(f, sim.Config{Seed: seed, Members: map[string]int{"replica": 3}, Faults: sim.Faults{Duplicate: 0.2}})
+		require.NoError(t, err)
+		in.Push(peak{"a", maxInt{3}}, peak{"b", maxInt{1}}, peak{"a", maxInt{9}}, peak{"a", maxInt{4}})
+		require.NoError(t, s.RunUntilQuiet(10_000))
+		assert.Equal(t, 12, s.Stats().Sent, "4 observations to 3 replicas")
+		out.Take()
+		s.TickAll() // every replica emits its whole state once more
+		final := map[hydro.MemberID][]peak{}
+		for _, r := range out.Take() {
+			final[r.Member] = append(final[r.Member], r.peak)
+		}
+		want := []peak{{"a", maxInt{9}}, {"b", maxInt{1}}}
+		for m := range hydro.MemberID(3) {
+			assert.ElementsMatch(t, want, final[m], "replica %d", m)
+		}
+	})
+}
