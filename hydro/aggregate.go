@@ -150,7 +150,8 @@ func MergeKeyed[T any](s Stream[T], lifetime ...Lifetime) Stream[T] {
 			return poison[T](f)
 		}
 	}
-	p := ops.MergeKeyedPayload{Key: k.fn, Merge: mergeFunc(reflect.TypeFor[T](), sc.Lattice)}
+	t := reflect.TypeFor[T]()
+	p := ops.MergeKeyedPayload{Key: k.fn, Init: bottomFunc(t, sc.Lattice), Merge: mergeFunc(t, sc.Lattice)}
 	return unaryLT[T, T](ops.MergeKeyed, pos, s, lifetime, p)
 }
 

@@ -124,6 +124,20 @@ func fieldValue(v reflect.Value, t reflect.Type, i int) any {
 	return reflect.NewAt(fv.Type(), unsafe.Pointer(fv.UnsafeAddr())).Elem().Interface()
 }
 
+// bottomFunc returns a function copying an item with its lattice fields set
+// to their zero value, bottom.
+func bottomFunc(t reflect.Type, lattice []int) func(item any) any {
+	return func(item any) any {
+		c := reflect.New(t).Elem()
+		c.Set(reflect.ValueOf(item))
+		for _, i := range lattice {
+			f := reflect.NewAt(t.Field(i).Type, unsafe.Pointer(c.Field(i).UnsafeAddr())).Elem()
+			f.SetZero()
+		}
+		return c.Interface()
+	}
+}
+
 // mergeFunc returns a function merging the lattice fields of item into acc and
 // returning acc; other fields keep acc's values.
 func mergeFunc(t reflect.Type, lattice []int) func(acc, item any) any {

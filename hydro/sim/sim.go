@@ -123,7 +123,7 @@ func (s *Sim) send(m hydro.Message) {
 		targets = targets[m.Member : m.Member+1]
 	}
 	for _, t := range targets {
-		s.wire = append(s.wire, flight{to: t, op: m.Op, item: m.Item})
+		s.wire = append(s.wire, flight{to: t, op: m.Op, item: deepCopy(m.Item)})
 		s.stats.Sent++
 	}
 }
@@ -209,7 +209,8 @@ func (s *Sim) deliver() error {
 		s.stats.Dropped++
 		return nil
 	}
-	if err := s.nodes[m.to].it.Deliver(m.op, m.item); err != nil {
+	// Each delivery gets its own copy: a duplicate must not alias the first.
+	if err := s.nodes[m.to].it.Deliver(m.op, deepCopy(m.item)); err != nil {
 		return fmt.Errorf("sim: seed %d: %w", s.cfg.Seed, err)
 	}
 	s.stats.Delivered++

@@ -45,10 +45,13 @@ var ReduceKeyed = register(&Spec{
 	},
 })
 
-// MergeKeyedPayload is the erased user code of a MergeKeyed: Merge joins the
-// lattice fields of item into acc and returns acc.
+// MergeKeyedPayload is the erased user code of a MergeKeyed: Init copies a
+// group's first item with its lattice fields at bottom, so the accumulator
+// shares no memory with any item; Merge joins the lattice fields of item into
+// acc and returns acc.
 type MergeKeyedPayload struct {
 	Key   func(any) any
+	Init  func(first any) any
 	Merge func(acc, item any) any
 }
 
@@ -61,8 +64,7 @@ var MergeKeyed = register(&Spec{
 	Lifetimes: []LifetimeSlot{{"groups", ir.Static}},
 	New: func(n *ir.Node, s *Spec) Interp {
 		p := n.Payload.(MergeKeyedPayload)
-		first := func(x any) any { return x }
-		return &keyedInterp{key: p.Key, init: first, add: p.Merge, reduce: true, static: lifetime(n, s, 0) == ir.Static}
+		return &keyedInterp{key: p.Key, init: p.Init, add: p.Merge, static: lifetime(n, s, 0) == ir.Static}
 	},
 })
 
