@@ -284,7 +284,9 @@ func (n *inode) emit(x any) {
 	for _, e := range n.out {
 		c := it.nodes[e.To]
 		switch {
-		case c == nil:
+		case c == nil || c.spec.Network:
+			// Network operators deliver through the network, even to their
+			// own location (a cluster broadcasting to itself).
 			it.route(e.To, x)
 		case c.spec.Defer:
 			c.impl.Push(&it.env, e.Port, x, c.emitFunc)

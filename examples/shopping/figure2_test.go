@@ -2,6 +2,7 @@ package shopping
 
 import (
 	"cmp"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -84,4 +85,24 @@ func TestFigure2MatchesOracle(t *testing.T) {
 			require.True(t, c.CheckedOut())
 		}
 	}
+}
+
+// shuffleWithRepeats returns the items in a seeded random order, a third of
+// them twice, cut into batches of up to four.
+func shuffleWithRepeats[T any](items []T, seed uint64) [][]T {
+	r := rand.New(rand.NewPCG(seed, 7))
+	all := slices.Clone(items)
+	for _, x := range items {
+		if r.IntN(3) == 0 {
+			all = append(all, x)
+		}
+	}
+	r.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	var batches [][]T
+	for len(all) > 0 {
+		n := min(len(all), 1+r.IntN(4))
+		batches = append(batches, all[:n])
+		all = all[n:]
+	}
+	return batches
 }

@@ -234,6 +234,24 @@ func (s *Sim) RunUntilQuiet(maxSteps int) error {
 	return fmt.Errorf("sim: seed %d: not quiet after %d steps (%d messages in flight)", s.cfg.Seed, maxSteps, len(s.wire))
 }
 
+// RunUntil steps until done reports true, checking before every step, or
+// until maxSteps steps; it reports an error naming the seed if done never
+// held. Use it for programs that resend on timers and so never fall quiet.
+func (s *Sim) RunUntil(done func() bool, maxSteps int) error {
+	for range maxSteps {
+		if done() {
+			return nil
+		}
+		if err := s.Step(); err != nil {
+			return err
+		}
+	}
+	if done() {
+		return nil
+	}
+	return fmt.Errorf("sim: seed %d: condition not reached after %d steps (%+v)", s.cfg.Seed, maxSteps, s.stats)
+}
+
 // Run takes exactly n steps.
 func (s *Sim) Run(n int) error {
 	for range n {
