@@ -28,6 +28,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hydrogo/hydro/internal/analysis"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/tags"
 )
@@ -177,6 +178,17 @@ func (f *Flow) Err() error {
 	}
 	slices.SortStableFunc(errs, func(a, b error) int { return comparePos(errPos(a), errPos(b)) })
 	return errors.Join(errs...)
+}
+
+// Warnings returns what the analyses found in the flow that is legal but may
+// make its outcome depend on the network: an order-sensitive operator reading
+// a stream that crossed the network, for one. Each names its position.
+func (f *Flow) Warnings() []string {
+	var out []string
+	for _, w := range analysis.OrderSensitive(&f.g) {
+		out = append(out, w.String())
+	}
+	return out
 }
 
 // Graph returns the recorded program. It is meant for the compiler's tests and

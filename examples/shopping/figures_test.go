@@ -148,3 +148,18 @@ func seedsFor(t *testing.T) int {
 	}
 	return distributedSeeds
 }
+
+func TestDistributedFiguresNeedNoCoordination(t *testing.T) {
+	// Every stream that crosses the network reaches a lattice merge before
+	// any order-sensitive operator: the analysis has nothing to report.
+	for name, build := range map[string]func(*hydro.Flow){
+		"Figure6": func(f *hydro.Flow) { Figure6(f, hydro.NewInput[Session]("s"), nil, hydro.NewOutput[Cart]("o")) },
+		"Figure7": func(f *hydro.Flow) { Figure7(f, hydro.NewInput[Session]("s"), nil, hydro.NewOutput[Cart]("o")) },
+		"Figure8": func(f *hydro.Flow) { Figure8(f, hydro.NewInput[Session]("s"), nil, hydro.NewOutput[ReplicaCart]("o")) },
+	} {
+		f := hydro.NewFlow(name)
+		build(f)
+		require.NoError(t, f.Err())
+		require.Empty(t, f.Warnings(), name)
+	}
+}

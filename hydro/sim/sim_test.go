@@ -112,3 +112,14 @@ func TestBroadcastReplicasConverge(t *testing.T) {
 		}
 	})
 }
+
+func TestOrderSensitiveWarning(t *testing.T) {
+	f := hydro.NewFlow("count")
+	client, server := f.Process("client"), f.Process("server")
+	arrived := hydro.Send(hydro.Iter(client, []int{1, 2, 3}), server)
+	hydro.Fold(arrived, func() []int { return nil }, func(acc *[]int, x int) { *acc = append(*acc, x) })
+	w := f.Warnings()
+	require.Len(t, w, 1)
+	assert.Contains(t, w[0], "sim_test.go:")
+	assert.Contains(t, w[0], "hydro.Fold reads a stream that crossed the network at hydro.Send")
+}
