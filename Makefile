@@ -14,12 +14,15 @@ fmt-check:
 vet:
 	$(GO) vet $(PKGS)
 
-# Regenerates all generated code and fails if anything committed was stale.
+# Regenerates all generated code and fails if it differs from what is
+# committed (or staged), or if a generated file is not tracked at all.
+GENERATED := '*_hydro.go' '*/cmd/*/main.go'
 generate-check:
 	$(GO) generate $(PKGS)
-	@if [ -n "$$(git status --porcelain -- '*_hydro.go' '*/cmd/*' 2>/dev/null)" ]; then \
-		echo "generated code is stale; run 'go generate ./...' and commit:"; \
-		git status --porcelain -- '*_hydro.go' '*/cmd/*'; exit 1; fi
+	@git diff --exit-code --stat -- $(GENERATED) || \
+		{ echo "generated code is stale; run 'go generate ./...' and commit"; exit 1; }
+	@untracked=$$(git ls-files --others --exclude-standard -- $(GENERATED)); \
+	if [ -n "$$untracked" ]; then echo "generated files not committed:"; echo "$$untracked"; exit 1; fi
 
 unit:
 	$(GO) test -count=1 $(PKGS)

@@ -1,0 +1,414 @@
+package microbench
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hydrogo/hydro/hydro"
+)
+
+// batch is the number of items each benchmark operation pushes through one
+// tick.
+const batch = 1024
+
+var (
+	sinkInt int
+	sinkStr string
+	sinkJ   Joined
+)
+
+func intBatch() []int {
+	out := make([]int, batch)
+	for i := range out {
+		out[i] = i * 7
+	}
+	return out
+}
+
+func stringBatch() []string {
+	out := make([]string, batch)
+	for i := range out {
+		out[i] = wordList[i%len(wordList)] + " " + wordList[(i*3)%len(wordList)]
+	}
+	return out
+}
+
+// tickers builds the three ways of running a flow over the same ports.
+type tickers[I, O any] struct {
+	generated, handwritten func(in hydro.Input[I], out hydro.Output[O]) func()
+	flow                   func(*hydro.Flow, hydro.Input[I], hydro.Output[O])
+}
+
+func benchUnary[I, O any](b *testing.B, items []I, consume func(O), tk tickers[I, O]) {
+	ways := []struct {
+		name string
+		mk   func(in hydro.Input[I], out hydro.Output[O]) func()
+	}{
+		{"generated", tk.generated},
+		{"handwritten", tk.handwritten},
+		{"interpreted", func(in hydro.Input[I], out hydro.Output[O]) func() {
+			f := hydro.NewFlow("bench")
+			tk.flow(f, in, out)
+			it, err := hydro.Interpret(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return it.Tick
+		}},
+	}
+	for _, w := range ways {
+		b.Run(w.name, func(b *testing.B) {
+			in, out := hydro.NewInput[I]("in"), hydro.NewOutputFunc("out", consume)
+			tick := w.mk(in, out)
+			in.Push(items...)
+			tick() // warm buffers
+			b.ReportAllocs()
+			for b.Loop() {
+				in.Push(items...)
+				tick()
+			}
+		})
+	}
+}
+
+func BenchmarkIdentity(b *testing.B) {
+	benchUnary(b, intBatch(), func(x int) { sinkInt = x }, tickers[int, int]{
+		generated: func(in hydro.Input[int], out hydro.Output[int]) func() { return NewIdentityBench(in, out).Tick },
+		handwritten: func(in hydro.Input[int], out hydro.Output[int]) func() {
+			var buf, res []int
+			return func() {
+				buf = in.TakeInto(buf[:0])
+				for _, x := range buf {
+					res = append(res, x)
+				}
+				out.PutAll(res)
+				res = res[:0]
+			}
+		},
+		flow: Identity,
+	})
+}
+
+func BenchmarkArithmetic(b *testing.B) {
+	benchUnary(b, intBatch(), func(x int) { sinkInt = x }, tickers[int, int]{
+		generated: func(in hydro.Input[int], out hydro.Output[int]) func() { return NewArithmeticBench(in, out).Tick },
+		handwritten: func(in hydro.Input[int], out hydro.Output[int]) func() {
+			var buf, res []int
+			return func() {
+				buf = in.TakeInto(buf[:0])
+				for _, x := range buf {
+					res = append(res, x+20)
+				}
+				out.PutAll(res)
+				res = res[:0]
+			}
+		},
+		flow: Arithmetic,
+	})
+}
+
+func BenchmarkUpcase(b *testing.B) {
+	benchUnary(b, stringBatch(), func(x string) { sinkStr = x }, tickers[string, string]{
+		generated: func(in hydro.Input[string], out hydro.Output[string]) func() { return NewUpcaseBench(in, out).Tick },
+		handwritten: func(in hydro.Input[string], out hydro.Output[string]) func() {
+			var buf, res []string
+			return func() {
+				buf = in.TakeInto(buf[:0])
+				for _, x := range buf {
+					res = append(res, strings.ToUpper(x))
+				}
+				out.PutAll(res)
+				clear(res)
+				res = res[:0]
+			}
+		},
+		flow: Upcase,
+	})
+}
+
+func BenchmarkForkJoin(b *testing.B) {
+	benchUnary(b, intBatch(), func(x int) { sinkInt = x }, tickers[int, int]{
+		generated: func(in hydro.Input[int], out hydro.Output[int]) func() { return NewForkJoinBench(in, out).Tick },
+		handwritten: func(in hydro.Input[int], out hydro.Output[int]) func() {
+			var buf, res []int
+			return func() {
+				buf = in.TakeInto(buf[:0])
+				for _, x := range buf {
+					// Five fork-join layers: every item takes exactly one
+					// branch of each.
+					keep := true
+					for range 5 {
+						keep = keep && (x%2 == 0 || x%2 != 0)
+					}
+					if keep {
+						res = append(res, x)
+					}
+				}
+				out.PutAll(res)
+				res = res[:0]
+			}
+		},
+		flow: ForkJoin,
+	})
+}
+
+func BenchmarkWordsDiamond(b *testing.B) {
+	benchUnary(b, stringBatch(), func(x string) { sinkStr = x }, tickers[string, string]{
+		generated: func(in hydro.Input[string], out hydro.Output[string]) func() {
+			return NewWordsDiamondBench(in, out).Tick
+		},
+		handwritten: func(in hydro.Input[string], out hydro.Output[string]) func() {
+			var buf, res []string
+			seen := map[string]struct{}{}
+			return func() {
+				buf = in.TakeInto(buf[:0])
+				for _, line := range buf {
+					for w := range strings.FieldsSeq(line) {
+						if len(w) > 4 {
+							w = w[:4]
+						}
+						if _, dup := seen[w]; !dup {
+							seen[w] = struct{}{}
+							res = append(res, w)
+						}
+					}
+				}
+				out.PutAll(res)
+				clear(res)
+				res = res[:0]
+				clear(seen)
+			}
+		},
+		flow: WordsDiamond,
+	})
+}
+
+func BenchmarkFanOut(b *testing.B) {
+	items := intBatch()
+	ways := map[string]func(in hydro.Input[int], o [4]hydro.Output[int]) func(){
+		"generated": func(in hydro.Input[int], o [4]hydro.Output[int]) func() {
+			return NewFanOutBench(in, o[0], o[1], o[2], o[3]).Tick
+		},
+		"handwritten": func(in hydro.Input[int], o [4]hydro.Output[int]) func() {
+			var buf []int
+			var res [4][]int
+			return func() {
+				buf = in.TakeInto(buf[:0])
+				for _, x := range buf {
+					res[0] = append(res[0], x+1)
+					res[1] = append(res[1], x*2)
+					if x%2 == 0 {
+						res[2] = append(res[2], x)
+					}
+					res[3] = append(res[3], x)
+				}
+				for i := range res {
+					o[i].PutAll(res[i])
+					res[i] = res[i][:0]
+				}
+			}
+		},
+		"interpreted": func(in hydro.Input[int], o [4]hydro.Output[int]) func() {
+			f := hydro.NewFlow("FanOut")
+			FanOut(f, in, o[0], o[1], o[2], o[3])
+			it, err := hydro.Interpret(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return it.Tick
+		},
+	}
+	for _, name := range []string{"generated", "handwritten", "interpreted"} {
+		b.Run(name, func(b *testing.B) {
+			in := hydro.NewInput[int]("in")
+			var o [4]hydro.Output[int]
+			for i := range o {
+				o[i] = hydro.NewOutputFunc("o", func(x int) { sinkInt = x })
+			}
+			tick := ways[name](in, o)
+			in.Push(items...)
+			tick()
+			b.ReportAllocs()
+			for b.Loop() {
+				in.Push(items...)
+				tick()
+			}
+		})
+	}
+}
+
+func BenchmarkFanIn(b *testing.B) {
+	items := intBatch()[:batch/4]
+	ways := map[string]func(in [4]hydro.Input[int], o hydro.Output[int]) func(){
+		"generated": func(in [4]hydro.Input[int], o hydro.Output[int]) func() {
+			return NewFanInBench(in[0], in[1], in[2], in[3], o).Tick
+		},
+		"handwritten": func(in [4]hydro.Input[int], o hydro.Output[int]) func() {
+			var buf, res []int
+			return func() {
+				for _, i := range in {
+					buf = i.TakeInto(buf[:0])
+					res = append(res, buf...)
+				}
+				o.PutAll(res)
+				res = res[:0]
+			}
+		},
+		"interpreted": func(in [4]hydro.Input[int], o hydro.Output[int]) func() {
+			f := hydro.NewFlow("FanIn")
+			FanIn(f, in[0], in[1], in[2], in[3], o)
+			it, err := hydro.Interpret(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return it.Tick
+		},
+	}
+	for _, name := range []string{"generated", "handwritten", "interpreted"} {
+		b.Run(name, func(b *testing.B) {
+			var in [4]hydro.Input[int]
+			for i := range in {
+				in[i] = hydro.NewInput[int]("in")
+			}
+			o := hydro.NewOutputFunc("o", func(x int) { sinkInt = x })
+			tick := ways[name](in, o)
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, i := range in {
+					i.Push(items...)
+				}
+				tick()
+			}
+		})
+	}
+}
+
+func BenchmarkJoin(b *testing.B) {
+	left, right := make([]Pair, batch/2), make([]Pair, batch/2)
+	for i := range left {
+		left[i] = Pair{Key: i % 128, Value: i}
+		right[i] = Pair{Key: (i * 5) % 256, Value: -i}
+	}
+	ways := map[string]func(l, r hydro.Input[Pair], o hydro.Output[Joined]) func(){
+		"generated": func(l, r hydro.Input[Pair], o hydro.Output[Joined]) func() { return NewJoinBench(l, r, o).Tick },
+		"handwritten": func(l, r hydro.Input[Pair], o hydro.Output[Joined]) func() {
+			var lbuf, rbuf []Pair
+			var res []Joined
+			index := map[int]int{}
+			var groups [][]Pair
+			return func() {
+				lbuf = l.TakeInto(lbuf[:0])
+				rbuf = r.TakeInto(rbuf[:0])
+				for _, x := range lbuf {
+					i, ok := index[x.Key]
+					if !ok {
+						i = len(groups)
+						index[x.Key] = i
+						if i < cap(groups) {
+							groups = groups[:i+1]
+							groups[i] = groups[i][:0]
+						} else {
+							groups = append(groups, nil)
+						}
+					}
+					groups[i] = append(groups[i], x)
+				}
+				for _, y := range rbuf {
+					if i, ok := index[y.Key]; ok {
+						for _, x := range groups[i] {
+							res = append(res, Joined{Key: x.Key, Left: x.Value, Right: y.Value})
+						}
+					}
+				}
+				o.PutAll(res)
+				res = res[:0]
+				clear(index)
+				groups = groups[:0]
+			}
+		},
+		"interpreted": func(l, r hydro.Input[Pair], o hydro.Output[Joined]) func() {
+			f := hydro.NewFlow("Join")
+			Join(f, l, r, o)
+			it, err := hydro.Interpret(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return it.Tick
+		},
+	}
+	for _, name := range []string{"generated", "handwritten", "interpreted"} {
+		b.Run(name, func(b *testing.B) {
+			l, r := hydro.NewInput[Pair]("l"), hydro.NewInput[Pair]("r")
+			o := hydro.NewOutputFunc("o", func(x Joined) { sinkJ = x })
+			tick := ways[name](l, r, o)
+			l.Push(left...)
+			r.Push(right...)
+			tick()
+			b.ReportAllocs()
+			for b.Loop() {
+				l.Push(left...)
+				r.Push(right...)
+				tick()
+			}
+		})
+	}
+}
+
+func BenchmarkReachability(b *testing.B) {
+	const vertices = 1024
+	edges := make([]Edge, 0, 4*vertices)
+	for v := range uint32(vertices) {
+		for _, d := range []uint32{1, 7, 31, 255} {
+			edges = append(edges, Edge{From: v, To: (v*d + 3) % vertices})
+		}
+	}
+	ways := map[string]func() (hydro.Input[uint32], func() bool){
+		"generated": func() (hydro.Input[uint32], func() bool) {
+			in := hydro.NewInput[uint32]("seeds")
+			n := NewReachabilityBench(in, edges, hydro.NewOutputFunc("o", func(x uint32) { sinkInt = int(x) }))
+			return in, func() bool { n.Tick(); return n.Pending() }
+		},
+		"handwritten": func() (hydro.Input[uint32], func() bool) {
+			in := hydro.NewInput[uint32]("seeds")
+			adj := map[uint32][]uint32{}
+			for _, e := range edges {
+				adj[e.From] = append(adj[e.From], e.To)
+			}
+			seen := map[uint32]bool{}
+			var frontier, next []uint32
+			return in, func() bool {
+				frontier = in.TakeInto(frontier)
+				for _, v := range frontier {
+					if !seen[v] {
+						seen[v] = true
+						sinkInt = int(v)
+						next = append(next, adj[v]...)
+					}
+				}
+				frontier, next = next, frontier[:0]
+				return len(frontier) > 0
+			}
+		},
+		"interpreted": func() (hydro.Input[uint32], func() bool) {
+			in := hydro.NewInput[uint32]("seeds")
+			f := hydro.NewFlow("Reachability")
+			Reachability(f, in, edges, hydro.NewOutputFunc("o", func(x uint32) { sinkInt = int(x) }))
+			it, err := hydro.Interpret(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return in, func() bool { it.Tick(); return it.Pending() }
+		},
+	}
+	for _, name := range []string{"generated", "handwritten", "interpreted"} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				in, tick := ways[name]()
+				in.Push(0)
+				for tick() {
+				}
+			}
+		})
+	}
+}

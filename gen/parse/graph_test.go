@@ -1,0 +1,86 @@
+package parse_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/examples/microbench"
+	"github.com/hydrogo/hydro/examples/shopping"
+	"github.com/hydrogo/hydro/gen/load"
+	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/internal/ir"
+)
+
+// recorders build, through the interpreter's recording Flow, every flow of
+// the repository. A flow missing here fails TestGraphsMatchInterpreter.
+var recorders = map[string]func(f *hydro.Flow){
+	"shopping.Figure2": func(f *hydro.Flow) {
+		shopping.Figure2(f, hydro.NewInput[shopping.Request]("in"), nil, hydro.NewOutput[shopping.Cart]("out"))
+	},
+	"microbench.Identity":   func(f *hydro.Flow) { microbench.Identity(f, in[int](), out[int]()) },
+	"microbench.Arithmetic": func(f *hydro.Flow) { microbench.Arithmetic(f, in[int](), out[int]()) },
+	"microbench.Upcase":     func(f *hydro.Flow) { microbench.Upcase(f, in[string](), out[string]()) },
+	"microbench.Join": func(f *hydro.Flow) {
+		microbench.Join(f, in[microbench.Pair](), in[microbench.Pair](), out[microbench.Joined]())
+	},
+	"microbench.FanIn": func(f *hydro.Flow) { microbench.FanIn(f, in[int](), in[int](), in[int](), in[int](), out[int]()) },
+	"microbench.FanOut": func(f *hydro.Flow) {
+		microbench.FanOut(f, in[int](), out[int](), out[int](), out[int](), out[int]())
+	},
+	"microbench.ForkJoin":     func(f *hydro.Flow) { microbench.ForkJoin(f, in[int](), out[int]()) },
+	"microbench.WordsDiamond": func(f *hydro.Flow) { microbench.WordsDiamond(f, in[string](), out[string]()) },
+	"microbench.Reachability": func(f *hydro.Flow) { microbench.Reachability(f, in[uint32](), nil, out[uint32]()) },
+	"microbench.CartTotals": func(f *hydro.Flow) {
+		microbench.CartTotals(f, in[microbench.Pair](), nil, 0, out[microbench.Total]())
+	},
+}
+
+func in[T any]() hydro.Input[T]   { return hydro.NewInput[T]("in") }
+func out[T any]() hydro.Output[T] { return hydro.NewOutput[T]("out") }
+
+var pathPrefix = regexp.MustCompile(`(?:[\w.-]+/)+`)
+
+// normalize prints a graph with positions reduced to file:line and element
+// types to package-qualified names without spaces.
+func normalize(g *ir.Graph) string {
+	var b strings.Builder
+	b.WriteString(g.String())
+	for _, l := range g.Locations {
+		b.WriteString(l.Name + " " + ir.Pos{File: l.Pos.File, Line: l.Pos.Line}.String() + "\n")
+	}
+	for _, n := range g.Nodes {
+		b.WriteString(n.Op + " " + ir.Pos{File: n.Pos.File, Line: n.Pos.Line}.String() + "\n")
+	}
+	s := strings.ReplaceAll(b.String(), " ", "·")
+	s = strings.ReplaceAll(s, ",·", ",")
+	return pathPrefix.ReplaceAllString(s, "")
+}
+
+func TestGraphsMatchInterpreter(t *testing.T) {
+	res, err := load.Packages("../..", "./examples/...")
+	require.NoError(t, err)
+	parsed := parse.Packages(res.Fset, res.Packages)
+	seen := map[string]bool{}
+	for _, f := range parsed.Flows {
+		name := f.Pkg.Name + "." + f.Name
+		seen[name] = true
+		t.Run(name, func(t *testing.T) {
+			rec, ok := recorders[name]
+			if !ok {
+				t.Skipf("flow %s has no recorder in this test yet", name)
+			}
+			require.Empty(t, parsed.Errors[f])
+			hf := hydro.NewFlow(f.Name)
+			rec(hf)
+			require.NoError(t, hf.Err())
+			require.Equal(t, normalize(hf.Graph()), normalize(f.Graph))
+		})
+	}
+	for name := range recorders {
+		require.True(t, seen[name], "recorder %s names no parsed flow", name)
+	}
+}

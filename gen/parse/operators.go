@@ -1,0 +1,468 @@
+package parse
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
+	"github.com/hydrogo/hydro/internal/tags"
+)
+
+// variants maps API functions that share an operator with another name.
+var variants = map[string]string{
+	"JoinBy":        "Join",
+	"AntiJoinBy":    "AntiJoin",
+	"FoldKeyedBy":   "FoldKeyed",
+	"ReduceKeyedBy": "ReduceKeyed",
+	"SortOrdered":   "Sort",
+}
+
+// keyedInputs lists, for operators deriving keys from tags, how many of
+// their stream inputs are keyed.
+var keyedInputs = map[string]int{"Join": 2, "AntiJoin": 2, "FoldKeyed": 1, "ReduceKeyed": 1, "MergeKeyed": 1}
+
+func specFor(name string) *ops.Spec {
+	if v, ok := variants[name]; ok {
+		name = v
+	}
+	for _, s := range ops.All() {
+		if s.API == "hydro."+name {
+			return s
+		}
+	}
+	return nil
+}
+
+// operator adds the node for a call of a hydro operator.
+func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
+	info := p.info(fr)
+	api := "hydro." + fn.Name()
+	spec := specFor(fn.Name())
+	if spec == nil {
+		p.errorf(call.Lparen, "hydrogen does not know %s; a flow body may call the operators of package hydro", api)
+		return nil
+	}
+	if call.Ellipsis.IsValid() {
+		p.errorf(call.Ellipsis, "%s: hydrogen needs every argument written out; spreading a slice with ... hides the graph's shape", api)
+		return nil
+	}
+	generic := fn.Origin().Type().(*types.Signature)
+	ni := &NodeInfo{API: api, Call: call}
+	var (
+		streams []streamVal
+		locID   = -1
+		lts     []ir.Lifetime
+		ltGiven bool
+		bad     bool
+	)
+	params := generic.Params()
+	for i, arg := range call.Args {
+		pi := min(i, params.Len()-1)
+		pt := params.At(pi).Type()
+		variadic := generic.Variadic() && pi == params.Len()-1
+		if variadic {
+			pt = pt.(*types.Slice).Elem()
+		}
+		switch {
+		case isHydro(pt, "Stream", false):
+			v := p.expr(fr, arg)
+			s, ok := v.(streamVal)
+			if !ok {
+				if !isPoison(v) {
+					p.errorf(arg.Pos(), "%s: argument %d is not a stream", api, i+1)
+				}
+				bad = true
+				continue
+			}
+			streams = append(streams, s)
+		case isHydro(pt, "Location", false):
+			v := p.expr(fr, arg)
+			l, ok := v.(locVal)
+			if !ok {
+				if !isPoison(v) {
+					p.errorf(arg.Pos(), "%s: argument %d is not a location; declare one with Flow.Process or Flow.Cluster", api, i+1)
+				}
+				bad = true
+				continue
+			}
+			locID = l.id
+		case isHydro(pt, "Input", false), isHydro(pt, "Output", false):
+			kind, what := InputParam, "input"
+			if isHydro(pt, "Output", false) {
+				kind, what = OutputParam, "output"
+			}
+			id, ok := ast.Unparen(arg).(*ast.Ident)
+			var pv paramVal
+			if ok {
+				pv, ok = fr.env[info.Uses[id]].(paramVal)
+			}
+			if !ok || pv.p.Kind != kind {
+				p.errorf(arg.Pos(), "%s: the %s must be a parameter of the flow, so that the generated node takes it in its constructor", api, what)
+				bad = true
+				continue
+			}
+			ni.Port = pv.p
+		case isLifetime(pt):
+			ltGiven = true
+			tv := info.Types[arg]
+			if tv.Value == nil {
+				p.errorf(arg.Pos(), "%s: a lifetime must be a constant, hydro.Tick or hydro.Static", api)
+				bad = true
+				continue
+			}
+			l, _ := constant.Int64Val(tv.Value)
+			if l != int64(ir.Tick) && l != int64(ir.Static) {
+				p.errorf(arg.Pos(), "%s: %v is not a lifetime; use hydro.Tick or hydro.Static", api, ir.Lifetime(l))
+				bad = true
+				continue
+			}
+			lts = append(lts, ir.Lifetime(l))
+		case isFunc(pt):
+			u := p.udf(fr, api, arg)
+			if u == nil {
+				bad = true
+				continue
+			}
+			ni.UDFs = append(ni.UDFs, u)
+		default:
+			// Iter's items, Timer's period: plain expressions evaluated when
+			// the node is built.
+			if _, ok := p.captures(fr, api, arg, "argument"); !ok {
+				bad = true
+				continue
+			}
+			ni.Expr = arg
+		}
+	}
+	if bad {
+		return poisonFor(fn, info, call)
+	}
+	pos := call.Lparen
+	loc := locID
+	if len(streams) > 0 {
+		loc = streams[0].loc
+		g := p.flow.Graph
+		for i, s := range streams {
+			if s.loc != loc {
+				p.errorf(pos, "%s: %s lives at %q but %s lives at %q; move one with a network operator first",
+					api, inputName(spec, i, len(streams)), g.Locations[s.loc].Name, inputName(spec, 0, len(streams)), g.Locations[loc].Name)
+				return poisonFor(fn, info, call)
+			}
+		}
+	}
+	if loc < 0 {
+		return poisonFor(fn, info, call)
+	}
+	// Lifetimes: none given means the defaults.
+	if len(spec.Lifetimes) > 0 || ltGiven {
+		switch {
+		case !ltGiven:
+			lts = make([]ir.Lifetime, len(spec.Lifetimes))
+			for i, s := range spec.Lifetimes {
+				lts[i] = s.Default
+			}
+		case len(lts) != len(spec.Lifetimes):
+			names := make([]string, len(spec.Lifetimes))
+			for i, s := range spec.Lifetimes {
+				names[i] = s.Name
+			}
+			if len(spec.Lifetimes) == 0 {
+				p.errorf(pos, "%s takes no lifetime", spec.API)
+			} else {
+				p.errorf(pos, "%s takes %d lifetime(s) (%s) or none for the defaults, got %d", spec.API, len(spec.Lifetimes), strings.Join(names, ", "), len(lts))
+			}
+			return poisonFor(fn, info, call)
+		}
+	} else if hasLifetimeParam(generic) {
+		lts = []ir.Lifetime{}
+	}
+	// Keys from tags.
+	if n, ok := keyedInputs[fn.Name()]; ok {
+		roles := []string{"input"}
+		if n == 2 {
+			roles = []string{"left", "right"}
+			if fn.Name() == "AntiJoin" {
+				roles = []string{"positive", "negative"}
+			}
+		}
+		for i := range n {
+			k, ok := p.key(spec, call.Lparen, streams[i].elem, roles[i])
+			if !ok {
+				return poisonFor(fn, info, call)
+			}
+			ni.Keys = append(ni.Keys, k)
+		}
+		if n == 2 && !p.sameKey(spec, call.Lparen, ni.Keys[0], ni.Keys[1], roles[0], roles[1]) {
+			return poisonFor(fn, info, call)
+		}
+		if fn.Name() == "MergeKeyed" && !p.mergeable(call.Lparen, streams[0].elem) {
+			return poisonFor(fn, info, call)
+		}
+	}
+	// Output element type.
+	res := info.Types[call].Type
+	var elem types.Type
+	var cycle bool
+	switch r := res.(type) {
+	case *types.Tuple:
+		if r.Len() > 0 {
+			elem = streamElem(r.At(0).Type())
+			cycle = true
+		}
+	case nil:
+	default:
+		elem = streamElem(r)
+	}
+	if elem == nil && len(streams) > 0 {
+		elem = streams[0].elem
+	}
+	if elem == nil {
+		p.errorf(pos, "%s: hydrogen cannot tell the element type", api)
+		return nil
+	}
+	inputs := make([]int, len(streams))
+	for i, s := range streams {
+		inputs[i] = s.node
+	}
+	id := p.newNode(spec, pos, loc, inputs, lts, elem, ni)
+	out := streamVal{node: id, loc: loc, elem: elem}
+	if cycle {
+		c := &completeVal{node: id, loc: loc, pos: pos}
+		p.cycles = append(p.cycles, c)
+		return []value{out, c}
+	}
+	if spec.Sink {
+		return nil
+	}
+	return out
+}
+
+// poisonFor returns the value a failed operator call yields, so that the
+// statements using it report nothing more.
+func poisonFor(fn *types.Func, info *types.Info, call *ast.CallExpr) value {
+	if t, ok := info.Types[call].Type.(*types.Tuple); ok {
+		out := make([]value, t.Len())
+		for i := range out {
+			out[i] = poisonVal{}
+		}
+		return out
+	}
+	return poisonVal{}
+}
+
+func hasLifetimeParam(sig *types.Signature) bool {
+	if !sig.Variadic() {
+		return false
+	}
+	last := sig.Params().At(sig.Params().Len() - 1).Type().(*types.Slice).Elem()
+	return isLifetime(last)
+}
+
+func isLifetime(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named) // hydro.Lifetime is an alias of ir.Lifetime
+	if !ok {
+		return false
+	}
+	o := n.Obj()
+	return o.Pkg() != nil && o.Pkg().Path() == "github.com/hydrogo/hydro/internal/ir" && o.Name() == "Lifetime"
+}
+
+func isFunc(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Signature)
+	return ok
+}
+
+func streamElem(t types.Type) types.Type {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || !isHydro(n, "Stream", false) || n.TypeArgs().Len() != 1 {
+		return nil
+	}
+	return n.TypeArgs().At(0)
+}
+
+func inputName(spec *ops.Spec, i, n int) string {
+	switch {
+	case n == 1:
+		return "the input stream"
+	case n == 2 && spec.MaxInputs == 2 && len(spec.Blocking) == 1:
+		return [...]string{"the positive input", "the negative input"}[i]
+	case n == 2 && spec.MaxInputs == 2:
+		return [...]string{"the left input", "the right input"}[i]
+	}
+	return fmt.Sprintf("input %d", i)
+}
+
+// udf checks a function argument: a literal whose free variables are flow
+// parameters or package-level names, or a named package-level function.
+func (p *parser) udf(fr *frame, api string, e ast.Expr) *UDF {
+	info := p.info(fr)
+	sig, _ := info.Types[e].Type.Underlying().(*types.Signature)
+	switch x := ast.Unparen(e).(type) {
+	case *ast.FuncLit:
+		caps, ok := p.captures(fr, api, x, "closure")
+		if !ok {
+			return nil
+		}
+		return &UDF{Lit: x, Expr: x, Sig: sig, Captures: caps}
+	case *ast.Ident, *ast.SelectorExpr, *ast.IndexExpr, *ast.IndexListExpr:
+		if fn, ok := p.callee(fr, x).(*types.Func); ok && fn.Type().(*types.Signature).Recv() == nil && fn.Parent() == fn.Pkg().Scope() {
+			return &UDF{Func: fn, Expr: x, Sig: sig}
+		}
+	}
+	p.errorf(e.Pos(), "%s: pass a function literal or a named function; hydrogen inlines it into the generated node and cannot call function values", api)
+	return nil
+}
+
+// captures checks the free variables of n: flow parameters and package-level
+// names are fine, anything else declared in a flow body is an error.
+func (p *parser) captures(fr *frame, api string, n ast.Node, what string) ([]*Param, bool) {
+	info := p.info(fr)
+	var caps []*Param
+	seen := map[*Param]bool{}
+	ok := true
+	ast.Inspect(n, func(x ast.Node) bool {
+		id, isID := x.(*ast.Ident)
+		if !isID {
+			return true
+		}
+		obj := info.Uses[id]
+		if obj == nil || obj.Pkg() == nil || obj.Parent() == nil {
+			return true // universe, fields, methods
+		}
+		if obj.Parent() == obj.Pkg().Scope() || obj.Parent() == types.Universe {
+			return true
+		}
+		if obj.Pos() >= n.Pos() && obj.Pos() < n.End() {
+			return true // declared inside
+		}
+		if _, isPkg := obj.(*types.PkgName); isPkg {
+			return true
+		}
+		if prm, isParam := p.params[obj]; isParam && fr.top {
+			if prm.Kind != OtherParam {
+				p.errorf(id.Pos(), "%s: the %s uses %s, a hydro port; ports are wired with hydro.Source and hydro.Sink, not used directly", api, what, id.Name)
+				ok = false
+				return true
+			}
+			if !seen[prm] {
+				seen[prm] = true
+				caps = append(caps, prm)
+			}
+			return true
+		}
+		if _, isFlow := fr.env[obj].(flowVal); isFlow {
+			p.errorf(id.Pos(), "%s: the %s uses the *hydro.Flow %s; only the flow body may wire operators", api, what, id.Name)
+			ok = false
+			return true
+		}
+		where := "in the flow body"
+		if !fr.top {
+			where = "in sub-flow " + fr.d.fn.Name.Name
+		}
+		p.errorf(id.Pos(), "%s: the %s captures %s, declared %s at %s; it may capture only the flow's parameters and package-level names, because hydrogen moves it into the generated node",
+			api, what, id.Name, where, p.fset.Position(obj.Pos()))
+		ok = false
+		return true
+	})
+	return caps, ok
+}
+
+// schemaOf derives the tag schema of t through go/types, exactly as
+// hydro.SchemaOf does through reflect.
+func schemaOf(t types.Type) (*tags.Schema, *types.Struct, error) {
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return &tags.Schema{Type: TypeName(t)}, nil, nil
+	}
+	fields := make([]tags.Field, st.NumFields())
+	for i := range fields {
+		f := st.Field(i)
+		fields[i] = tags.Field{
+			Name:       f.Name(),
+			Type:       TypeName(f.Type()),
+			Tag:        st.Tag(i),
+			Comparable: types.Comparable(f.Type()),
+			Mergeable:  mergeableType(f.Type()),
+		}
+	}
+	s, err := tags.Parse(TypeName(t), fields)
+	return s, st, err
+}
+
+// mergeableType reports whether *t has a method Merge(t) bool.
+func mergeableType(t types.Type) bool {
+	ms := types.NewMethodSet(types.NewPointer(t))
+	sel := ms.Lookup(nil, "Merge")
+	if sel == nil {
+		// Exported methods of other packages are found without a package.
+		for i := range ms.Len() {
+			if ms.At(i).Obj().Name() == "Merge" {
+				sel = ms.At(i)
+			}
+		}
+	}
+	if sel == nil {
+		return false
+	}
+	sig := sel.Type().(*types.Signature)
+	return sig.Params().Len() == 1 && types.Identical(sig.Params().At(0).Type(), t) &&
+		sig.Results().Len() == 1 && types.Identical(sig.Results().At(0).Type(), types.Typ[types.Bool])
+}
+
+func (p *parser) key(spec *ops.Spec, pos token.Pos, t types.Type, role string) (*Key, bool) {
+	s, st, err := schemaOf(t)
+	if err != nil {
+		p.errorf(pos, "%s: %s type %s has invalid hydro tags:\n\t%v", spec.API, role, TypeName(t), err)
+		return nil, false
+	}
+	if len(s.Key) == 0 {
+		p.errorf(pos, "%s: %s type %s has no key: tag its key fields with `hydro:\"key\"` or use %sBy with a key function",
+			spec.API, role, TypeName(t), spec.API)
+		return nil, false
+	}
+	k := &Key{Elem: t}
+	for _, i := range s.Key {
+		k.Fields = append(k.Fields, st.Field(i))
+	}
+	return k, true
+}
+
+func (p *parser) sameKey(spec *ops.Spec, pos token.Pos, a, b *Key, roleA, roleB string) bool {
+	match := len(a.Fields) == len(b.Fields)
+	for i := 0; match && i < len(a.Fields); i++ {
+		match = types.Identical(a.Fields[i].Type(), b.Fields[i].Type())
+	}
+	if !match {
+		sa, _, _ := schemaOf(a.Elem)
+		sb, _, _ := schemaOf(b.Elem)
+		p.errorf(pos, "%s: key types differ: %s %s has key %s but %s %s has key %s; keys must have the same field types in the same order (or use %sBy)",
+			spec.API, roleA, sa.Type, sa.KeyString(), roleB, sb.Type, sb.KeyString(), spec.API)
+	}
+	return match
+}
+
+func (p *parser) mergeable(pos token.Pos, t types.Type) bool {
+	sc, _, _ := schemaOf(t)
+	if len(sc.Lattice) == 0 {
+		p.errorf(pos, "hydro.MergeKeyed: %s has no `hydro:\"lattice\"` field to merge; use Unique or FoldKeyed", sc.Type)
+		return false
+	}
+	for i, fld := range sc.Fields {
+		if !sc.IsLattice(i) && !sc.Determined(i) {
+			var names []string
+			for _, k := range sc.Key {
+				names = append(names, sc.Fields[k].Name)
+			}
+			p.errorf(pos, "hydro.MergeKeyed: field %s of %s is neither key, lattice nor determined by the key [%s]; "+
+				"tag it `hydro:\"lattice\"` or declare the dependency with `hydro:\"fd=%s\"` on a key field",
+				fld.Name, sc.Type, strings.Join(names, ", "), fld.Name)
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,246 @@
+// Package parse is hydrogen's front end: it finds the //hydro:flow functions
+// of loaded packages and builds, from their syntax and types alone (user code
+// is never executed), the same ir.Graph that the reference interpreter records
+// when it calls the function. Alongside the graph it keeps what the emitter
+// needs: element types, the user functions (closures and named functions)
+// passed to each operator, the key fields derived from hydro tags and the
+// flow's parameters.
+package parse
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/hydrogo/hydro/internal/ir"
+)
+
+// HydroPath is the import path of the user-facing API.
+const HydroPath = "github.com/hydrogo/hydro/hydro"
+
+// Directives that may mark a function.
+var knownDirectives = map[string]bool{"flow": true, "pure": true, "commutative": true, "monotone": true}
+
+// Flow is one parsed //hydro:flow function.
+type Flow struct {
+	Name  string
+	Pkg   *packages.Package
+	Fset  *token.FileSet
+	Decl  *ast.FuncDecl
+	File  string
+	Graph *ir.Graph
+	// Params are the flow's parameters after the *hydro.Flow, in order.
+	Params []*Param
+	// Info holds compile-time facts about each node, by node ID.
+	Info []*NodeInfo
+}
+
+// ParamKind classifies a flow parameter.
+type ParamKind uint8
+
+const (
+	// OtherParam is a configuration value closures may capture.
+	OtherParam ParamKind = iota
+	// InputParam is a hydro.Input[T].
+	InputParam
+	// OutputParam is a hydro.Output[T].
+	OutputParam
+)
+
+// Param is a flow parameter.
+type Param struct {
+	Name string
+	Type types.Type
+	Kind ParamKind
+	Obj  *types.Var
+}
+
+// NodeInfo is what the emitter needs to know about one operator instance.
+type NodeInfo struct {
+	// API is the called function, e.g. "hydro.JoinBy".
+	API string
+	// Call is the operator call.
+	Call *ast.CallExpr
+	// Elem is the output element type (the input type for sinks).
+	Elem types.Type
+	// UDFs are the user functions passed to the operator, in argument order.
+	UDFs []*UDF
+	// Keys are the key fields of keyed operators, one per keyed input.
+	Keys []*Key
+	// Port is the Input or Output parameter a Source or Sink uses.
+	Port *Param
+	// Expr is the items expression of Iter or the period of Timer.
+	Expr ast.Expr
+}
+
+// UDF is a user function passed to an operator: a function literal or a
+// named package-level function.
+type UDF struct {
+	// Lit is the function literal, or nil.
+	Lit *ast.FuncLit
+	// Func is the named function, or nil.
+	Func *types.Func
+	// Expr is the argument as written.
+	Expr ast.Expr
+	// Sig is the function's type.
+	Sig *types.Signature
+	// Captures are the flow parameters the literal refers to.
+	Captures []*Param
+}
+
+// Key is the key of an element type, from its hydro:"key" tags.
+type Key struct {
+	// Elem is the element type.
+	Elem types.Type
+	// Fields are the key fields in declaration order.
+	Fields []*types.Var
+}
+
+// Error is a positioned problem in a flow.
+type Error struct {
+	Pos token.Position
+	Msg string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
+
+// ErrorList is a sorted list of errors.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	parts := make([]string, len(l))
+	for i, e := range l {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Sort orders the errors by position and drops exact duplicates.
+func (l *ErrorList) Sort() {
+	sort.SliceStable(*l, func(i, j int) bool {
+		a, b := (*l)[i].Pos, (*l)[j].Pos
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return (*l)[i].Msg < (*l)[j].Msg
+	})
+	out := (*l)[:0]
+	for i, e := range *l {
+		if i > 0 && e.Pos == (*l)[i-1].Pos && e.Msg == (*l)[i-1].Msg {
+			continue
+		}
+		out = append(out, e)
+	}
+	*l = out
+}
+
+// Result is every flow of the loaded packages, with the problems found.
+type Result struct {
+	Flows []*Flow
+	// Errors maps a flow to its problems; a flow with problems must not be
+	// emitted. Problems outside any flow (bad directives) have a nil key.
+	Errors map[*Flow]ErrorList
+}
+
+// All returns every error of the result, sorted.
+func (r *Result) All() ErrorList {
+	var all ErrorList
+	for _, l := range r.Errors {
+		all = append(all, l...)
+	}
+	all.Sort()
+	return all
+}
+
+// decl is a flow function found in a package.
+type decl struct {
+	pkg  *packages.Package
+	file *ast.File
+	fn   *ast.FuncDecl
+	obj  *types.Func
+}
+
+// Packages parses every //hydro:flow function of pkgs.
+func Packages(fset *token.FileSet, pkgs []*packages.Package) *Result {
+	res := &Result{Errors: map[*Flow]ErrorList{}}
+	flows := map[*types.Func]*decl{}
+	var order []*decl
+	var loose ErrorList
+	for _, pkg := range pkgs {
+		for _, file := range pkg.Syntax {
+			for _, d := range file.Decls {
+				fn, ok := d.(*ast.FuncDecl)
+				if !ok {
+					continue
+				}
+				isFlow, errs := directives(fset, fn)
+				loose = append(loose, errs...)
+				if !isFlow {
+					continue
+				}
+				obj, _ := pkg.TypesInfo.Defs[fn.Name].(*types.Func)
+				if obj == nil {
+					continue
+				}
+				dd := &decl{pkg: pkg, file: file, fn: fn, obj: obj}
+				flows[obj] = dd
+				order = append(order, dd)
+			}
+		}
+	}
+	if len(loose) > 0 {
+		res.Errors[nil] = loose
+	}
+	for _, d := range order {
+		// Flows returning streams are sub-flows: they are inlined into the
+		// flows that call them and have no code of their own.
+		if d.obj.Type().(*types.Signature).Results().Len() > 0 {
+			continue
+		}
+		p := &parser{fset: fset, flows: flows}
+		f := p.flowOf(d)
+		res.Flows = append(res.Flows, f)
+		if len(p.errs) > 0 {
+			p.errs.Sort()
+			res.Errors[f] = p.errs
+		}
+	}
+	return res
+}
+
+// directives reports whether fn is marked //hydro:flow and checks every
+// //hydro: directive of its doc comment.
+func directives(fset *token.FileSet, fn *ast.FuncDecl) (bool, ErrorList) {
+	if fn.Doc == nil {
+		return false, nil
+	}
+	var errs ErrorList
+	flow := false
+	for _, c := range fn.Doc.List {
+		rest, ok := strings.CutPrefix(c.Text, "//hydro:")
+		if !ok {
+			continue
+		}
+		name := strings.TrimSpace(rest)
+		switch {
+		case name == "flow":
+			flow = true
+		case knownDirectives[name]:
+		default:
+			errs = append(errs, &Error{Pos: fset.Position(c.Pos()),
+				Msg: fmt.Sprintf("unknown directive //hydro:%s (want one of //hydro:flow, //hydro:pure, //hydro:commutative, //hydro:monotone)", name)})
+		}
+	}
+	return flow, errs
+}

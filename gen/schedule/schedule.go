@@ -1,0 +1,301 @@
+// Package schedule orders the operators of one location of a flow for code
+// generation: strata from blocking edges (shared with the interpreter through
+// internal/strata), then subgraphs within each stratum by pull/push colouring,
+// with handoff buffers on the edges between subgraphs. docs/scheduling.md
+// explains the algorithm.
+package schedule
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
+	"github.com/hydrogo/hydro/internal/strata"
+)
+
+// EdgeKind says how items cross an edge in generated code.
+type EdgeKind uint8
+
+const (
+	// Inline edges are fused: the consumer's code runs in the producer's loop.
+	Inline EdgeKind = iota
+	// Handoff edges go through a buffer that a later subgraph drains.
+	Handoff
+	// State edges feed a blocking input or a DeferTick: the consumer's state
+	// is updated in the producer's loop, and the consumer emits later (in a
+	// later stratum, or in the next tick).
+	State
+)
+
+func (k EdgeKind) String() string {
+	return [...]string{"inline", "handoff", "state"}[k]
+}
+
+// EntryKind says how a subgraph's loop starts.
+type EntryKind uint8
+
+const (
+	// Emit entries are operators that emit what they hold at the start of
+	// their stratum: sources, DeferTick, and aggregations and other operators
+	// fed through state edges.
+	Emit EntryKind = iota
+	// Drain entries loop over a handoff buffer.
+	Drain
+)
+
+// Entry is one loop of a subgraph.
+type Entry struct {
+	Kind EntryKind
+	// Node is the emitting operator (Emit) or the consumer of the handoff
+	// (Drain).
+	Node int
+	// Edge is the drained handoff (Drain only).
+	Edge ir.Edge
+}
+
+// Subgraph is a set of operators fused into one piece of straight-line code.
+type Subgraph struct {
+	ID      int
+	Stratum int
+	// Nodes are the members in node order.
+	Nodes []int
+	// Entries are the subgraph's loops in run order: emitting operators in
+	// node order, then handoffs in edge order (the interpreter's phases).
+	Entries []Entry
+}
+
+// Schedule is the plan for one location.
+type Schedule struct {
+	Graph *ir.Graph
+	Loc   int
+	Plan  *strata.Plan
+	// Kind classifies every edge between operators of the location.
+	Kind map[ir.Edge]EdgeKind
+	// Of holds each node's subgraph, -1 for nodes at other locations.
+	Of []int
+	// Subgraphs are in run order: by stratum, then producers first.
+	Subgraphs []*Subgraph
+	// Push marks the nodes in the push part of their subgraph (at or after a
+	// fan-out).
+	Push []bool
+}
+
+// Compute schedules the operators of g at location loc.
+func Compute(g *ir.Graph, loc int) (*Schedule, error) {
+	plan, err := strata.Compute(g)
+	if err != nil {
+		return nil, err
+	}
+	n := len(g.Nodes)
+	spec := make([]*ops.Spec, n)
+	for i, node := range g.Nodes {
+		spec[i] = ops.Lookup(node.Op)
+	}
+	for v, c := range plan.SCC {
+		if plan.Cyclic[c] && g.Nodes[v].Loc == loc {
+			return nil, fmt.Errorf("%s: hydrogen does not yet compile cycles that run to a fixpoint within one tick; pass the cycle's back edge through hydro.DeferTick", g.Nodes[v].Pos)
+		}
+	}
+	s := &Schedule{Graph: g, Loc: loc, Plan: plan, Kind: map[ir.Edge]EdgeKind{}, Of: make([]int, n), Push: make([]bool, n)}
+	consumers := g.Consumers()
+	fanIn := func(v int) bool { return len(g.Nodes[v].Inputs) > 1 }
+	// Classify edges in topological order within strata so that Push is
+	// known for a producer before its consumers.
+	order := topo(g, spec)
+	for _, v := range order {
+		node := g.Nodes[v]
+		if node.Loc != loc {
+			continue
+		}
+		if len(consumers[v]) > 1 {
+			s.Push[v] = true
+		}
+		for port, in := range node.Inputs {
+			e := ir.Edge{From: in, To: v, Port: port}
+			switch {
+			case spec[v].Defer || spec[v].IsBlocking(port):
+				s.Kind[e] = State
+			case plan.Of[in] != plan.Of[v]:
+				s.Kind[e] = Handoff
+			case s.Push[in] && fanIn(v):
+				s.Kind[e] = Handoff
+			default:
+				s.Kind[e] = Inline
+				if s.Push[in] {
+					s.Push[v] = true
+				}
+			}
+		}
+	}
+	// Subgraphs: connected components over inline edges.
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for e, k := range s.Kind {
+		if k == Inline {
+			a, b := find(e.From), find(e.To)
+			if a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	byRoot := map[int]*Subgraph{}
+	var sgs []*Subgraph
+	for v, node := range g.Nodes {
+		s.Of[v] = -1
+		if node.Loc != loc {
+			continue
+		}
+		r := find(v)
+		sg := byRoot[r]
+		if sg == nil {
+			sg = &Subgraph{Stratum: plan.Of[v]}
+			byRoot[r] = sg
+			sgs = append(sgs, sg)
+		}
+		sg.Nodes = append(sg.Nodes, v)
+	}
+	// Entries.
+	for _, sg := range sgs {
+		var drains []Entry
+		for _, v := range sg.Nodes {
+			sp := spec[v]
+			emits := sp.Source || sp.Defer
+			for port, in := range g.Nodes[v].Inputs {
+				e := ir.Edge{From: in, To: v, Port: port}
+				switch s.Kind[e] {
+				case State:
+					if !sp.Defer {
+						emits = true
+					}
+				case Handoff:
+					drains = append(drains, Entry{Kind: Drain, Node: v, Edge: e})
+				}
+			}
+			if emits {
+				sg.Entries = append(sg.Entries, Entry{Kind: Emit, Node: v})
+			}
+		}
+		slices.SortFunc(drains, func(a, b Entry) int {
+			if a.Edge.To != b.Edge.To {
+				return a.Edge.To - b.Edge.To
+			}
+			return a.Edge.Port - b.Edge.Port
+		})
+		sg.Entries = append(sg.Entries, drains...)
+	}
+	// Run order: by stratum, then so that a subgraph runs after those that
+	// hand items to it within the stratum.
+	idx := map[*Subgraph]int{}
+	for i, sg := range sgs {
+		idx[sg] = i
+	}
+	sgOf := func(v int) *Subgraph { return byRoot[find(v)] }
+	deps := make([][]int, len(sgs))
+	for e, k := range s.Kind {
+		if k == Handoff && plan.Of[e.From] == plan.Of[e.To] {
+			deps[idx[sgOf(e.To)]] = append(deps[idx[sgOf(e.To)]], idx[sgOf(e.From)])
+		}
+	}
+	done := make([]bool, len(sgs))
+	for len(s.Subgraphs) < len(sgs) {
+		best := -1
+		for i, sg := range sgs {
+			if done[i] {
+				continue
+			}
+			ready := true
+			for _, d := range deps[i] {
+				if !done[d] && d != i {
+					ready = false
+				}
+			}
+			if ready && (best < 0 || sg.Stratum < sgs[best].Stratum) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return nil, fmt.Errorf("flow %s: the subgraphs of location %q depend on each other in a cycle", g.Name, g.Locations[loc].Name)
+		}
+		done[best] = true
+		sgs[best].ID = len(s.Subgraphs)
+		s.Subgraphs = append(s.Subgraphs, sgs[best])
+	}
+	for v := range g.Nodes {
+		if g.Nodes[v].Loc == loc {
+			s.Of[v] = sgOf(v).ID
+		}
+	}
+	return s, nil
+}
+
+// topo returns the nodes in an order where every producer precedes its
+// consumers, ignoring edges into DeferTick (which cut every cycle that the
+// scheduler accepts).
+func topo(g *ir.Graph, spec []*ops.Spec) []int {
+	n := len(g.Nodes)
+	indeg := make([]int, n)
+	succ := make([][]int, n)
+	for _, node := range g.Nodes {
+		if spec[node.ID].Defer {
+			continue
+		}
+		for _, in := range node.Inputs {
+			indeg[node.ID]++
+			succ[in] = append(succ[in], node.ID)
+		}
+	}
+	var queue, out []int
+	for v := range n {
+		if indeg[v] == 0 {
+			queue = append(queue, v)
+		}
+	}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		out = append(out, v)
+		for _, w := range succ[v] {
+			if indeg[w]--; indeg[w] == 0 {
+				queue = append(queue, w)
+			}
+		}
+	}
+	// Nodes on cycles (rejected by Compute) come last, in node order.
+	if len(out) < n {
+		seen := make([]bool, n)
+		for _, v := range out {
+			seen[v] = true
+		}
+		for v := range n {
+			if !seen[v] {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// edges returns the classified edges in (consumer, port) order.
+func (s *Schedule) edges() []ir.Edge {
+	out := make([]ir.Edge, 0, len(s.Kind))
+	for _, n := range s.Graph.Nodes {
+		for port, in := range n.Inputs {
+			e := ir.Edge{From: in, To: n.ID, Port: port}
+			if _, ok := s.Kind[e]; ok {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
