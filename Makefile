@@ -30,8 +30,10 @@ unit:
 race:
 	$(GO) test -race -count=1 $(PKGS)
 
+# Benchmarks with -benchmem; for the generated/handwritten/interpreted suites
+# a table of ratios follows the raw lines.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS) | $(GO) run ./internal/benchtable
 
 # Short fuzzing pass over every fuzz target (FUZZTIME each).
 FUZZTIME ?= 10s
