@@ -1,5 +1,7 @@
 # Hydro for Go. `make test` is what CI runs.
 
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
 GO ?= go
 PKGS := ./...
 
