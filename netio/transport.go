@@ -1,0 +1,226 @@
+package netio
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+)
+
+// Addr names an endpoint: "host:port" for TCP, any string for the in-memory
+// network.
+type Addr string
+
+// Endpoint is one node's attachment to a network.
+//
+// Guarantees, common to every transport in this package:
+//
+//   - Integrity: a frame is delivered whole, with the tag and payload it was
+//     sent with, or not at all.
+//   - At most once: a transport never delivers a frame twice (the Chaos
+//     wrapper does so on purpose) and never retransmits one. A nil error
+//     from Send means the frame was queued, not that it will arrive: frames
+//     are lost when a queue overflows, when a connection breaks or when the
+//     destination is unknown or closed. Stats counts such drops.
+//   - Order: frames from one sender to one receiver arrive in the order they
+//     were sent while the connection that carries them stays up (always, for
+//     the in-memory network). Across a reconnect frames may be lost, and
+//     frames sent before the break may arrive after frames sent after it.
+//     There is no order between different senders.
+//   - Source: the from address passed to Drain is the sender's Addr, so a
+//     receiver can reply to it.
+//
+// All methods are safe for concurrent use.
+type Endpoint interface {
+	// Addr returns the address peers send to in order to reach this endpoint.
+	Addr() Addr
+	// Send queues one frame for peer to. It never blocks on the network; it
+	// copies payload, which the caller may reuse as soon as Send returns.
+	// It returns an error only for local conditions: the endpoint is closed,
+	// the frame exceeds the maximum frame size, or to is malformed.
+	Send(to Addr, tag uint16, payload []byte) error
+	// Ready receives a value (non-blocking send, capacity 1) whenever inbound
+	// frames are waiting. A value may be stale, so a Drain that follows may
+	// find nothing, but no frame arrives without a value being available
+	// after it.
+	Ready() <-chan struct{}
+	// Drain calls fn for every inbound frame received since the last Drain,
+	// in arrival order; payload is valid only during fn. Returns the count.
+	// fn may call Send.
+	Drain(fn func(from Addr, tag uint16, payload []byte)) int
+	// Close stops the endpoint and waits for its goroutines to exit. Queued
+	// outbound frames are discarded; inbound frames already received can
+	// still be drained. Send after Close returns an error wrapping ErrClosed.
+	Close() error
+}
+
+// ErrClosed is returned (wrapped) by Send on a closed endpoint.
+var ErrClosed = errors.New("netio: endpoint closed")
+
+// Stats is a snapshot of an endpoint's counters. Byte counts are payload
+// bytes, without frame headers, so that they compare across transports.
+type Stats struct {
+	FramesSent     uint64 // frames handed to the network: flushed to a socket, or placed in an in-memory inbox
+	BytesSent      uint64 // payload bytes of FramesSent
+	FramesReceived uint64 // frames placed in this endpoint's inbox
+	BytesReceived  uint64 // payload bytes of FramesReceived
+	Drops          uint64 // frames this endpoint discarded after Send accepted them: queue overflow, broken connection, unknown or closed destination
+	Flushes        uint64 // TCP: buffered writes pushed to a socket; FramesSent/Flushes is the batching factor
+	Reconnects     uint64 // TCP: outbound connections re-established after one to the same peer broke
+	DialErrors     uint64 // TCP: failed dials and handshakes
+}
+
+// StatsReporter is implemented by every Endpoint in this package.
+type StatsReporter interface {
+	Stats() Stats
+}
+
+// counters is the live, atomically updated form of Stats.
+type counters struct {
+	framesSent, bytesSent         atomic.Uint64
+	framesReceived, bytesReceived atomic.Uint64
+	drops, flushes                atomic.Uint64
+	reconnects, dialErrors        atomic.Uint64
+}
+
+func (c *counters) snapshot() Stats {
+	return Stats{
+		FramesSent:     c.framesSent.Load(),
+		BytesSent:      c.bytesSent.Load(),
+		FramesReceived: c.framesReceived.Load(),
+		BytesReceived:  c.bytesReceived.Load(),
+		Drops:          c.drops.Load(),
+		Flushes:        c.flushes.Load(),
+		Reconnects:     c.reconnects.Load(),
+		DialErrors:     c.dialErrors.Load(),
+	}
+}
+
+// inFrameOverhead is what one queued inbound frame is charged against the
+// inbox limit on top of its payload, so that empty frames are bounded too.
+const inFrameOverhead = 32
+
+// inFrame locates one received frame in an inbox's byte slab.
+type inFrame struct {
+	from Addr
+	tag  uint16
+	off  int
+	n    int
+}
+
+// inbox collects inbound frames between two Drains. Payloads are copied into
+// one byte slab; Drain swaps the slab with a spare one, so that receiving and
+// draining allocate nothing in steady state.
+type inbox struct {
+	mu     sync.Mutex
+	space  sync.Cond // signalled when Drain or close frees room
+	frames []inFrame
+	buf    []byte
+	size   int // bytes charged against limit
+	limit  int // 0 means unbounded
+	closed bool
+
+	spareFrames []inFrame
+	spareBuf    []byte
+	bufShrink   shrinker
+	frameShrink shrinker
+
+	ready chan struct{}
+}
+
+func (in *inbox) init(limit int) {
+	in.space.L = &in.mu
+	in.limit = limit
+	in.ready = make(chan struct{}, 1)
+}
+
+// push copies one frame into the inbox. With a limit, it waits while the
+// inbox is full (a lone frame is always admitted), which stalls the reading
+// connection and so pushes back on the sender. It reports false if the inbox
+// was closed.
+func (in *inbox) push(from Addr, tag uint16, payload []byte) bool {
+	cost := len(payload) + inFrameOverhead
+	in.mu.Lock()
+	for in.limit > 0 && in.size > 0 && in.size+cost > in.limit && !in.closed {
+		in.space.Wait()
+	}
+	if in.closed {
+		in.mu.Unlock()
+		return false
+	}
+	off := len(in.buf)
+	in.buf = append(in.buf, payload...)
+	in.frames = append(in.frames, inFrame{from: from, tag: tag, off: off, n: len(payload)})
+	in.size += cost
+	in.mu.Unlock()
+	select {
+	case in.ready <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// close makes push fail from now on and releases blocked pushers. Frames
+// already queued can still be drained.
+func (in *inbox) close() {
+	in.mu.Lock()
+	in.closed = true
+	in.space.Broadcast()
+	in.mu.Unlock()
+}
+
+// shrinkAbove and shrinkAfter let reused buffers give memory back: every
+// shrinkAfter rounds, a buffer larger than shrinkAbove whose peak use over
+// those rounds stayed under 1/8 of its capacity is released. One burst then
+// does not pin its memory forever, while steady or bursty traffic keeps its
+// buffers and never reallocates.
+const (
+	shrinkAbove = 1 << 20
+	shrinkAfter = 256
+)
+
+// shrinker tracks the peak use of a reused buffer.
+type shrinker struct{ rounds, peak int }
+
+// keep records that used bytes of a buffer with the given capacity served a
+// round and reports whether the buffer should be kept for the next one.
+func (s *shrinker) keep(used, capacity int) bool {
+	s.peak = max(s.peak, used)
+	s.rounds++
+	if s.rounds < shrinkAfter {
+		return true
+	}
+	idle := capacity > shrinkAbove && s.peak < capacity/8
+	s.rounds, s.peak = 0, 0
+	return !idle
+}
+
+func (in *inbox) drain(fn func(from Addr, tag uint16, payload []byte)) int {
+	in.mu.Lock()
+	frames, buf := in.frames, in.buf
+	in.frames, in.buf = in.spareFrames[:0], in.spareBuf[:0]
+	in.spareFrames, in.spareBuf = nil, nil
+	if in.size > 0 {
+		in.size = 0
+		in.space.Broadcast()
+	}
+	in.mu.Unlock()
+
+	for _, f := range frames {
+		fn(f.from, f.tag, buf[f.off:f.off+f.n:f.off+f.n])
+	}
+	count := len(frames)
+
+	clear(frames) // drop references to sender addresses
+	in.mu.Lock()
+	if in.spareBuf == nil && in.spareFrames == nil {
+		if !in.bufShrink.keep(len(buf), cap(buf)) {
+			buf = nil
+		}
+		if !in.frameShrink.keep(len(frames)*inFrameOverhead, cap(frames)*inFrameOverhead) {
+			frames = nil
+		}
+		in.spareFrames, in.spareBuf = frames[:0], buf[:0]
+	}
+	in.mu.Unlock()
+	return count
+}
