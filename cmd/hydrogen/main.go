@@ -54,12 +54,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 // patterns (relative to dir). Files whose content did not change are left
 // untouched. Every problem is returned, sorted.
 func Generate(dir string, patterns ...string) error {
+	files, err := Compile(dir, patterns...)
+	for path, src := range files {
+		if old, rerr := os.ReadFile(path); rerr == nil && bytes.Equal(old, src) {
+			continue
+		}
+		if werr := os.WriteFile(path, src, 0o666); werr != nil {
+			return fmt.Errorf("writing generated code: %w", werr)
+		}
+	}
+	return err
+}
+
+// Compile returns the generated file of every flow without problems in the
+// packages matching patterns (relative to dir), by path, and every problem,
+// sorted.
+func Compile(dir string, patterns ...string) (map[string][]byte, error) {
 	res, err := load.Packages(dir, patterns...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	parsed := parse.Packages(res.Fset, res.Packages)
 	all := parsed.All()
+	files := map[string][]byte{}
 	for _, f := range parsed.Flows {
 		if len(parsed.Errors[f]) > 0 {
 			continue
@@ -69,19 +86,13 @@ func Generate(dir string, patterns ...string) error {
 			all = append(all, errs...)
 			continue
 		}
-		path := filepath.Join(filepath.Dir(f.File), emit.FileName(f.Name))
-		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, src) {
-			continue
-		}
-		if err := os.WriteFile(path, src, 0o666); err != nil {
-			return fmt.Errorf("writing generated code: %w", err)
-		}
+		files[filepath.Join(filepath.Dir(f.File), emit.FileName(f.Name))] = src
 	}
 	if len(all) > 0 {
 		all.Sort()
-		return all
+		return files, all
 	}
-	return nil
+	return files, nil
 }
 
 func graph(args []string, stdout, stderr io.Writer) int {

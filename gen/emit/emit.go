@@ -130,6 +130,9 @@ var supported = map[string]bool{
 	ops.FilterMap.Name: true, ops.FlatMap.Name: true, ops.Inspect.Name: true, ops.Union.Name: true,
 	ops.Cycle.Name: true, ops.Unique.Name: true, ops.DeferTick.Name: true, ops.Join.Name: true,
 	ops.FoldKeyed.Name: true, ops.Fold.Name: true, ops.Sink.Name: true, ops.ForEach.Name: true,
+	ops.CrossJoin.Name: true, ops.AntiJoin.Name: true, ops.Difference.Name: true, ops.Reduce.Name: true,
+	ops.ReduceKeyed.Name: true, ops.MergeKeyed.Name: true, ops.LatticeFold.Name: true, ops.Persist.Name: true,
+	ops.Sort.Name: true, ops.Enumerate.Name: true, ops.Timer.Name: true, ops.SelfID.Name: true,
 }
 
 type emitter struct {
@@ -153,6 +156,9 @@ type emitter struct {
 	udfs  map[*parse.UDF]string
 	udfOr []*parse.UDF
 	tmp   int
+	// Per location: the Timer nodes, and whether SelfID is used.
+	timers []int
+	selfID bool
 }
 
 func (e *emitter) errorf(pos token.Pos, format string, args ...any) {
@@ -214,7 +220,7 @@ func exported(s string) string {
 // methods.
 func paramField(name string) string {
 	switch name {
-	case "Tick", "Run", "Pending":
+	case "Tick", "Run", "Pending", "SetNow", "Advance", "Now", "SetMember", "nextTimer", "hydroNow", "hydroMember":
 		return name + "Param"
 	}
 	return name
@@ -247,6 +253,26 @@ func (e *emitter) location(w *bytes.Buffer, s *schedule.Schedule) {
 		fmt.Fprintf(&e.ctor, "\tnd.%s = %s\n", paramField(p.Name), p.Name)
 	}
 	fmt.Fprintf(&e.state, "\n")
+	e.timers, e.selfID = nil, false
+	for _, n := range g.Nodes {
+		if n.Loc != s.Loc {
+			continue
+		}
+		switch n.Op {
+		case ops.Timer.Name:
+			e.timers = append(e.timers, n.ID)
+		case ops.SelfID.Name:
+			e.selfID = true
+		}
+	}
+	if len(e.timers) > 0 {
+		tm := e.importAs("time", "time")
+		e.addField("hydroNow", tm+".Time", "hydroNow is the node's clock, as of the start of the tick.")
+		fmt.Fprintf(&e.ctor, "\tnd.hydroNow = %s.Unix(0, 0).UTC()\n", tm)
+	}
+	if e.selfID {
+		e.addField("hydroMember", e.importAs("hydro", "github.com/hydrogo/hydro/hydro")+".MemberID", "hydroMember is the member's number within its location (see SetMember).")
+	}
 	for _, n := range g.Nodes {
 		if n.Loc == s.Loc {
 			e.nodeState(n)
@@ -316,8 +342,75 @@ func (e *emitter) runMethods(w *bytes.Buffer) {
 	if len(pend) == 0 {
 		pend = []string{"false"}
 	}
+	if len(e.timers) > 0 {
+		tm := e.importAs("time", "time")
+		fmt.Fprintf(w, `// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *%s) SetNow(t %s.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *%s) Advance(d %s.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *%s) Now() %s.Time { return nd.hydroNow }
+
+`, e.typ, tm, e.typ, tm, e.typ, tm)
+		var b strings.Builder
+		for _, id := range e.timers[1:] {
+			fmt.Fprintf(&b, "\tif nd.n%dDue.Before(next) {\n\t\tnext = nd.n%dDue\n\t}\n", id, id)
+		}
+		fmt.Fprintf(w, `// nextTimer returns the node clock's time at which the next timer is due.
+func (nd *%s) nextTimer() %s.Time {
+	next := nd.n%dDue
+%s	return next
+}
+
+`, e.typ, tm, e.timers[0], b.String())
+	}
+	if e.selfID {
+		fmt.Fprintf(w, `// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *%s) SetMember(m %s.MemberID) { nd.hydroMember = m }
+
+`, e.typ, e.importAs("hydro", "github.com/hydrogo/hydro/hydro"))
+	}
 	fmt.Fprintf(w, "// Pending reports whether a tick would have work: items waiting on an\n// input or deferred to the next tick.\nfunc (nd *%s) Pending() bool {\n\treturn %s\n}\n\n", e.typ, strings.Join(pend, " || "))
 	ctx := e.importAs("context", "context")
+	if len(e.timers) > 0 {
+		tm := e.importAs("time", "time")
+		fmt.Fprintf(w, `// Run ticks until ctx is done: once at the start, then whenever an input
+// may have items or a timer is due, and again while work is pending. Before
+// every tick it sets the node's clock to the wall clock.
+func (nd *%s) Run(ctx %s.Context) error {
+	wake := %s.NewTimer(0)
+	defer wake.Stop()
+	for {
+		nd.SetNow(%s.Now())
+		nd.Tick()
+		for nd.Pending() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			nd.SetNow(%s.Now())
+			nd.Tick()
+		}
+		wake.Reset(max(0, nd.nextTimer().Sub(%s.Now())))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-wake.C:
+%s		}
+	}
+}
+`, e.typ, ctx, tm, tm, tm, tm, strings.Join(ready, ""))
+		return
+	}
 	fmt.Fprintf(w, `// Run ticks until ctx is done: once at the start, then whenever an input
 // may have items, and again while work is pending.
 func (nd *%s) Run(ctx %s.Context) error {
@@ -378,8 +471,8 @@ func (e *emitter) nodeState(n *ir.Node) {
 		if !static(0) {
 			fmt.Fprintf(&e.end, "\tvar zero%d %s\n\tnd.n%dAcc, nd.n%dInit = zero%d, false\n", id, elem, id, id, id)
 		}
-	case ops.FoldKeyed.Name:
-		kt := e.keyType(n, info.Keys[0])
+	case ops.FoldKeyed.Name, ops.ReduceKeyed.Name, ops.MergeKeyed.Name:
+		kt := e.groupKeyType(n)
 		e.addField(fmt.Sprintf("n%dIndex", id), fmt.Sprintf("map[%s]int", kt), doc+": the groups in order of first appearance.")
 		e.addField(fmt.Sprintf("n%dAccs", id), "[]"+elem, "")
 		fmt.Fprintf(&e.ctor, "\tnd.n%dIndex = map[%s]int{}\n", id, kt)
@@ -387,7 +480,7 @@ func (e *emitter) nodeState(n *ir.Node) {
 			fmt.Fprintf(&e.end, "\tclear(nd.n%dIndex)\n\tclear(nd.n%dAccs)\n\tnd.n%dAccs = nd.n%dAccs[:0]\n", id, id, id, id)
 		}
 	case ops.Join.Name:
-		kt := e.keyType(n, info.Keys[0])
+		kt := e.groupKeyType(n)
 		for side, name := range []string{"L", "R"} {
 			in := e.typeString(e.f.Info[n.Inputs[side]].Elem)
 			c := ""
@@ -402,7 +495,84 @@ func (e *emitter) nodeState(n *ir.Node) {
 					id, name, id, name, id, name, id, name, id, name)
 			}
 		}
+	case ops.CrossJoin.Name:
+		for side, name := range []string{"L", "R"} {
+			in := e.typeString(e.f.Info[n.Inputs[side]].Elem)
+			c := ""
+			if side == 0 {
+				c = doc + ": each side's items in arrival order."
+			}
+			e.addField(fmt.Sprintf("n%d%s", id, name), "[]"+in, c)
+			if !static(side) {
+				fmt.Fprintf(&e.end, "\tclear(nd.n%d%s)\n\tnd.n%d%s = nd.n%d%s[:0]\n", id, name, id, name, id, name)
+			}
+		}
+	case ops.AntiJoin.Name, ops.Difference.Name:
+		kt := elem
+		if n.Op == ops.AntiJoin.Name {
+			kt = e.groupKeyType(n)
+		}
+		e.addField(fmt.Sprintf("n%dNeg", id), fmt.Sprintf("map[%s]struct{}", kt), doc+": the keys of the negative input.")
+		fmt.Fprintf(&e.ctor, "\tnd.n%dNeg = map[%s]struct{}{}\n", id, kt)
+		if !static(0) {
+			fmt.Fprintf(&e.end, "\tclear(nd.n%dNeg)\n", id)
+		}
+	case ops.Reduce.Name:
+		e.addField(fmt.Sprintf("n%dAcc", id), elem, doc+": the accumulator, once an item arrived.")
+		e.addField(fmt.Sprintf("n%dHave", id), "bool", "")
+		if !static(0) {
+			fmt.Fprintf(&e.end, "\tvar zero%d %s\n\tnd.n%dAcc, nd.n%dHave = zero%d, false\n", id, elem, id, id, id)
+		}
+	case ops.LatticeFold.Name:
+		e.addField(fmt.Sprintf("n%dAcc", id), elem, doc+": the accumulator, starting at bottom.")
+		if !static(0) {
+			fmt.Fprintf(&e.end, "\tvar zero%d %s\n\tnd.n%dAcc = zero%d\n", id, elem, id, id)
+		}
+	case ops.Persist.Name:
+		e.addField(fmt.Sprintf("n%dItems", id), "[]"+elem, doc+": every item received, the first Old of earlier ticks.")
+		e.addField(fmt.Sprintf("n%dOld", id), "int", "")
+		fmt.Fprintf(&e.end, "\tnd.n%dOld = len(nd.n%dItems)\n", id, id)
+	case ops.Sort.Name:
+		e.addField(fmt.Sprintf("n%dItems", id), "[]"+elem, doc+": this tick's items.")
+		fmt.Fprintf(&e.end, "\tclear(nd.n%dItems)\n\tnd.n%dItems = nd.n%dItems[:0]\n", id, id, id)
+	case ops.Enumerate.Name:
+		e.addField(fmt.Sprintf("n%dNext", id), "int", doc+": the next item's index.")
+		if !static(0) {
+			fmt.Fprintf(&e.end, "\tnd.n%dNext = 0\n", id)
+		}
+	case ops.Timer.Name:
+		tm := e.importAs("time", "time")
+		e.addField(fmt.Sprintf("n%dPeriod", id), tm+".Duration", doc+": the period, the next due time, whether it fired.")
+		e.addField(fmt.Sprintf("n%dDue", id), tm+".Time", "")
+		e.addField(fmt.Sprintf("n%dFired", id), "bool", "")
+		fmt.Fprintf(&e.ctor, "\tnd.n%dPeriod = %s\n", id, e.userExpr(info.Expr))
+	case ops.SelfID.Name:
+		e.addField(fmt.Sprintf("n%dDone", id), "bool", doc+": whether the member id was emitted.")
 	}
+}
+
+// groupKeyType returns the key type of a keyed operator: from `hydro:"key"`
+// tags, or the result of its first key function (the By variants).
+func (e *emitter) groupKeyType(n *ir.Node) string {
+	info := e.f.Info[n.ID]
+	if len(info.Keys) > 0 {
+		return e.keyType(n, info.Keys[0])
+	}
+	return e.typeString(info.UDFs[0].Sig.Results().At(0).Type())
+}
+
+// groupKey returns the expression of the key of item x arriving at port of
+// keyed operator n, and the index of n's first UDF after its key functions.
+func (e *emitter) groupKey(n *ir.Node, port int, x string) (string, int) {
+	info := e.f.Info[n.ID]
+	if len(info.Keys) > 0 {
+		return e.keyExpr(n, info.Keys[port], x), 0
+	}
+	keys := 1
+	if len(n.Inputs) == 2 && n.Op != ops.CrossJoin.Name {
+		keys = 2
+	}
+	return fmt.Sprintf("%s(%s)", e.call(info.UDFs[port]), x), keys
 }
 
 // keyType returns the Go type of a keyed operator's key, declaring a struct
@@ -500,9 +670,47 @@ func (e *emitter) emitEntry(b *strings.Builder, n *ir.Node) {
 	case ops.Fold.Name:
 		fmt.Fprintf(b, "if !nd.n%dInit {\nnd.n%dAcc, nd.n%dInit = %s(), true\n}\n%s := nd.n%dAcc\n", id, id, id, e.call(info.UDFs[0]), x, id)
 		e.out(b, n, x)
-	case ops.FoldKeyed.Name:
+	case ops.FoldKeyed.Name, ops.ReduceKeyed.Name, ops.MergeKeyed.Name:
 		i := e.v("i")
 		fmt.Fprintf(b, "for %s := range nd.n%dAccs {\n%s := nd.n%dAccs[%s]\n", i, id, x, id, i)
+		e.out(b, n, x)
+		b.WriteString("}\n")
+	case ops.AntiJoin.Name, ops.Difference.Name:
+		// The negative keys are complete; positive items pass as they arrive.
+	case ops.Reduce.Name:
+		fmt.Fprintf(b, "if nd.n%dHave {\n%s := nd.n%dAcc\n", id, x, id)
+		e.out(b, n, x)
+		b.WriteString("}\n")
+	case ops.LatticeFold.Name:
+		fmt.Fprintf(b, "%s := nd.n%dAcc\n", x, id)
+		e.out(b, n, x)
+	case ops.Persist.Name:
+		fmt.Fprintf(b, "for _, %s := range nd.n%dItems[:nd.n%dOld] {\n", x, id, id)
+		e.out(b, n, x)
+		b.WriteString("}\n")
+	case ops.Sort.Name:
+		sl := e.importAs("slices", "slices")
+		switch bt, _ := info.Elem.Underlying().(*types.Basic); {
+		case len(info.UDFs) > 0:
+			fmt.Fprintf(b, "%s.SortStableFunc(nd.n%dItems, %s)\n", sl, id, e.call(info.UDFs[0]))
+		case bt != nil && bt.Info()&(types.IsInteger|types.IsString) != 0:
+			// Equal integers or strings are indistinguishable, so an
+			// unstable sort gives the stable sort's result.
+			fmt.Fprintf(b, "%s.Sort(nd.n%dItems)\n", sl, id)
+		default:
+			// Floats: -0 and +0 compare equal but differ; keep them stable.
+			fmt.Fprintf(b, "%s.SortStableFunc(nd.n%dItems, %s.Compare)\n", sl, id, e.importAs("cmp", "cmp"))
+		}
+		fmt.Fprintf(b, "for _, %s := range nd.n%dItems {\n", x, id)
+		e.out(b, n, x)
+		b.WriteString("}\n")
+	case ops.Timer.Name:
+		fmt.Fprintf(b, "if !nd.n%dFired || !nd.hydroNow.Before(nd.n%dDue) {\nnd.n%dFired = true\nnd.n%dDue = nd.hydroNow.Add(nd.n%dPeriod)\n%s := nd.hydroNow\n",
+			id, id, id, id, id, x)
+		e.out(b, n, x)
+		b.WriteString("}\n")
+	case ops.SelfID.Name:
+		fmt.Fprintf(b, "if !nd.n%dDone {\nnd.n%dDone = true\n%s := nd.hydroMember\n", id, id, x)
 		e.out(b, n, x)
 		b.WriteString("}\n")
 	default:
@@ -586,18 +794,38 @@ func (e *emitter) push(b *strings.Builder, to, port int, x string) {
 	case ops.Fold.Name:
 		fmt.Fprintf(b, "if !nd.n%dInit {\nnd.n%dAcc, nd.n%dInit = %s(), true\n}\n%s(&nd.n%dAcc, %s)\n",
 			id, id, id, e.call(info.UDFs[0]), e.call(info.UDFs[1]), id, x)
-	case ops.FoldKeyed.Name:
+	case ops.FoldKeyed.Name, ops.ReduceKeyed.Name, ops.MergeKeyed.Name:
+		key, u := e.groupKey(n, 0, x)
 		k, i, ok := e.v("k"), e.v("i"), e.v("ok")
-		fmt.Fprintf(b, "%s := %s\n%s, %s := nd.n%dIndex[%s]\nif !%s {\n%s = len(nd.n%dAccs)\nnd.n%dIndex[%s] = %s\nnd.n%dAccs = append(nd.n%dAccs, %s(%s))\n}\n%s(&nd.n%dAccs[%s], %s)\n",
-			k, e.keyExpr(n, info.Keys[0], x), i, ok, id, k, ok, i, id, id, k, i, id, id, e.call(info.UDFs[0]), x,
-			e.call(info.UDFs[1]), id, i, x)
+		acc := fmt.Sprintf("nd.n%dAccs[%s]", id, i)
+		fmt.Fprintf(b, "%s := %s\n%s, %s := nd.n%dIndex[%s]\nif !%s {\n%s = len(nd.n%dAccs)\nnd.n%dIndex[%s] = %s\n", k, key, i, ok, id, k, ok, i, id, id, k, i)
+		switch n.Op {
+		case ops.FoldKeyed.Name:
+			fmt.Fprintf(b, "nd.n%dAccs = append(nd.n%dAccs, %s(%s))\n}\n%s(&%s, %s)\n", id, id, e.call(info.UDFs[u]), x, e.call(info.UDFs[u+1]), acc, x)
+		case ops.ReduceKeyed.Name:
+			fmt.Fprintf(b, "nd.n%dAccs = append(nd.n%dAccs, %s)\n} else {\n%s(&%s, %s)\n}\n", id, id, x, e.call(info.UDFs[u]), acc, x)
+		case ops.MergeKeyed.Name:
+			// The group starts from the item with its lattice fields at
+			// bottom, so it shares no memory with the item, then merges it.
+			bot := e.v("bot")
+			fmt.Fprintf(b, "%s := %s\n", bot, x)
+			lat := parse.LatticeFields(e.f.Info[n.Inputs[0]].Elem)
+			for _, f := range lat {
+				fmt.Fprintf(b, "%s.%s = *new(%s)\n", bot, f.Name(), e.typeString(f.Type()))
+			}
+			fmt.Fprintf(b, "nd.n%dAccs = append(nd.n%dAccs, %s)\n}\n", id, id, bot)
+			for _, f := range lat {
+				fmt.Fprintf(b, "%s.%s.Merge(%s.%s)\n", acc, f.Name(), x, f.Name())
+			}
+		}
 	case ops.Join.Name:
 		self, other := "L", "R"
 		if port == 1 {
 			self, other = "R", "L"
 		}
+		key, u := e.groupKey(n, port, x)
 		k, i, ok, y := e.v("k"), e.v("i"), e.v("ok"), e.v("v")
-		fmt.Fprintf(b, "%s := %s\n", k, e.keyExpr(n, info.Keys[port], x))
+		fmt.Fprintf(b, "%s := %s\n", k, key)
 		vals := fmt.Sprintf("nd.n%d%sVals", id, self)
 		fmt.Fprintf(b, "if %s, %s := nd.n%d%sIndex[%s]; %s {\n%s[%s] = append(%s[%s], %s)\n} else {\n", i, ok, id, self, k, ok, vals, i, vals, i, x)
 		fmt.Fprintf(b, "nd.n%d%sIndex[%s] = len(%s)\nif len(%s) < cap(%s) {\n%s = %s[:len(%s)+1]\n%s[len(%s)-1] = append(%s[len(%s)-1][:0], %s)\n} else {\n%s = append(%s, []%s{%s})\n}\n}\n",
@@ -608,9 +836,49 @@ func (e *emitter) push(b *strings.Builder, to, port int, x string) {
 		if port == 1 {
 			args = o + ", " + x
 		}
-		fmt.Fprintf(b, "%s := %s(%s)\n", y, e.call(info.UDFs[0]), args)
+		fmt.Fprintf(b, "%s := %s(%s)\n", y, e.call(info.UDFs[u]), args)
 		e.out(b, n, y)
 		b.WriteString("}\n}\n")
+	case ops.CrossJoin.Name:
+		self, other := "L", "R"
+		if port == 1 {
+			self, other = "R", "L"
+		}
+		o, y := e.v("v"), e.v("v")
+		fmt.Fprintf(b, "nd.n%d%s = append(nd.n%d%s, %s)\nfor _, %s := range nd.n%d%s {\n", id, self, id, self, x, o, id, other)
+		args := x + ", " + o
+		if port == 1 {
+			args = o + ", " + x
+		}
+		fmt.Fprintf(b, "%s := %s(%s)\n", y, e.call(info.UDFs[0]), args)
+		e.out(b, n, y)
+		b.WriteString("}\n")
+	case ops.AntiJoin.Name, ops.Difference.Name:
+		key := x
+		if n.Op == ops.AntiJoin.Name {
+			key, _ = e.groupKey(n, port, x)
+		}
+		if port == 1 {
+			fmt.Fprintf(b, "nd.n%dNeg[%s] = struct{}{}\n", id, key)
+			break
+		}
+		ex := e.v("excluded")
+		fmt.Fprintf(b, "if _, %s := nd.n%dNeg[%s]; !%s {\n", ex, id, key, ex)
+		e.out(b, n, x)
+		b.WriteString("}\n")
+	case ops.Reduce.Name:
+		fmt.Fprintf(b, "if !nd.n%dHave {\nnd.n%dAcc, nd.n%dHave = %s, true\n} else {\n%s(&nd.n%dAcc, %s)\n}\n", id, id, id, x, e.call(info.UDFs[0]), id, x)
+	case ops.LatticeFold.Name:
+		fmt.Fprintf(b, "nd.n%dAcc.Merge(%s)\n", id, x)
+	case ops.Persist.Name:
+		fmt.Fprintf(b, "nd.n%dItems = append(nd.n%dItems, %s)\n", id, id, x)
+		e.out(b, n, x)
+	case ops.Sort.Name:
+		fmt.Fprintf(b, "nd.n%dItems = append(nd.n%dItems, %s)\n", id, id, x)
+	case ops.Enumerate.Name:
+		y := e.v("v")
+		fmt.Fprintf(b, "%s := %s{Index: nd.n%dNext, Value: %s}\nnd.n%dNext++\n", y, e.typeString(info.Elem), id, x, id)
+		e.out(b, n, y)
 	default:
 		e.errorAt(n.Pos, "hydrogen does not yet compile %s", ops.Lookup(n.Op).API)
 	}

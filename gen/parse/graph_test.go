@@ -13,6 +13,7 @@ import (
 	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/lattices"
 )
 
 // recorders build, through the interpreter's recording Flow, every flow of
@@ -36,6 +37,23 @@ var recorders = map[string]func(f *hydro.Flow){
 	"microbench.Reachability": func(f *hydro.Flow) { microbench.Reachability(f, in[uint32](), nil, out[uint32]()) },
 	"microbench.CartTotals": func(f *hydro.Flow) {
 		microbench.CartTotals(f, in[microbench.Pair](), nil, 0, out[microbench.Total]())
+	},
+	"microbench.Negation":   func(f *hydro.Flow) { microbench.Negation(f, in[microbench.Pair](), out[microbench.Pair]()) },
+	"microbench.Diff":       func(f *hydro.Flow) { microbench.Diff(f, in[int](), out[int]()) },
+	"microbench.Cross":      func(f *hydro.Flow) { microbench.Cross(f, in[int](), out[microbench.Pair]()) },
+	"microbench.Aggregates": func(f *hydro.Flow) { microbench.Aggregates(f, in[microbench.Pair](), out[microbench.Pair]()) },
+	"microbench.Sorted":     func(f *hydro.Flow) { microbench.Sorted(f, in[int](), out[hydro.Indexed[int]]()) },
+	"microbench.SortedPairs": func(f *hydro.Flow) {
+		microbench.SortedPairs(f, in[microbench.Pair](), out[hydro.Indexed[microbench.Pair]]())
+	},
+	"microbench.Persisted": func(f *hydro.Flow) { microbench.Persisted(f, in[int](), out[int]()) },
+	"microbench.Lattices": func(f *hydro.Flow) {
+		microbench.Lattices(f, in[microbench.Pair](), out[microbench.Reading](), out[lattices.Max[int]]())
+	},
+	"microbench.PersistChain": func(f *hydro.Flow) { microbench.PersistChain(f, in[int](), out[int]()) },
+	"microbench.Checked":      func(f *hydro.Flow) { microbench.Checked(f, in[int](), out[int]()) },
+	"microbench.Ticker": func(f *hydro.Flow) {
+		microbench.Ticker(f, in[int](), out[int64](), out[microbench.Pair]())
 	},
 }
 

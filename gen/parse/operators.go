@@ -47,6 +47,10 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 		p.errorf(call.Lparen, "hydrogen does not know %s; a flow body may call the operators of package hydro", api)
 		return nil
 	}
+	if spec.Network {
+		p.errorf(call.Lparen, "hydrogen does not yet compile %s", api)
+		return poisonFor(fn, p.info(fr), call)
+	}
 	if call.Ellipsis.IsValid() {
 		p.errorf(call.Ellipsis, "%s: hydrogen needs every argument written out; spreading a slice with ... hides the graph's shape", api)
 		return nil
@@ -465,4 +469,18 @@ func (p *parser) mergeable(pos token.Pos, t types.Type) bool {
 		}
 	}
 	return true
+}
+
+// LatticeFields returns the `hydro:"lattice"` fields of struct type t, in
+// declaration order (nil when t is no struct or has none).
+func LatticeFields(t types.Type) []*types.Var {
+	s, st, err := schemaOf(t)
+	if err != nil || st == nil {
+		return nil
+	}
+	var out []*types.Var
+	for _, i := range s.Lattice {
+		out = append(out, st.Field(i))
+	}
+	return out
 }

@@ -167,9 +167,19 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 	}
 	// Entries.
 	for _, sg := range sgs {
-		var drains []Entry
+		var drains, replays []Entry
 		for _, v := range sg.Nodes {
 			sp := spec[v]
+			if sp == ops.Persist {
+				// Persist replays earlier ticks' items before any item of
+				// this tick reaches it. The interpreter queues every flush's
+				// output and processes the queue afterwards, so a replay
+				// precedes what any source of the subgraph emits, and a
+				// later Persist's replay precedes the items an earlier
+				// Persist's replay feeds it: replays go first, in reverse
+				// node order.
+				replays = append([]Entry{{Kind: Emit, Node: v}}, replays...)
+			}
 			emits := sp.Source || sp.Defer
 			for port, in := range g.Nodes[v].Inputs {
 				e := ir.Edge{From: in, To: v, Port: port}
@@ -192,6 +202,7 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 			}
 			return a.Edge.Port - b.Edge.Port
 		})
+		sg.Entries = append(replays, sg.Entries...)
 		sg.Entries = append(sg.Entries, drains...)
 	}
 	// Run order: by stratum, then so that a subgraph runs after those that

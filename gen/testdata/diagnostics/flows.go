@@ -53,5 +53,6 @@ func typo() {}
 //hydro:flow
 func Unsupported(f *hydro.Flow, in hydro.Input[int], out hydro.Output[int]) {
 	p := f.Process("p")
-	hydro.Sink(hydro.SortOrdered(hydro.Source(p, in)), out)
+	q := f.Process("q")
+	hydro.Sink(hydro.Send(hydro.Source(p, in), q), out)
 }
