@@ -298,13 +298,10 @@ func (n *inode) emit(x any) {
 	}
 }
 
-// route sends an item into network operator op, whose node lives elsewhere.
+// route sends an item into network operator op. validate guarantees that
+// every consumer reached this way is a network operator.
 func (it *Interpreter) route(op int, x any) {
 	n := it.g.Nodes[op]
-	spec := ops.Lookup(n.Op)
-	if !spec.Network {
-		return
-	}
 	dest := it.g.Locations[n.Loc]
 	size := 1
 	if dest.Kind == ir.ClusterLoc {

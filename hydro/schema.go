@@ -1,8 +1,8 @@
 package hydro
 
 import (
-	"fmt"
 	"reflect"
+	"strings"
 	"unsafe"
 
 	"github.com/hydrogo/hydro/internal/ops"
@@ -113,26 +113,35 @@ func keyFunc(t reflect.Type, key []int) func(any) any {
 	}
 }
 
+// field returns field i of the addressable struct c, settable and readable
+// whether exported or not.
+func field(c reflect.Value, i int) reflect.Value {
+	f := c.Field(i)
+	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+}
+
+// addressable returns an addressable copy of x, a value of type t.
+func addressable(t reflect.Type, x any) reflect.Value {
+	c := reflect.New(t).Elem()
+	c.Set(reflect.ValueOf(x))
+	return c
+}
+
 // fieldValue reads field i of struct v, exported or not.
 func fieldValue(v reflect.Value, t reflect.Type, i int) any {
 	if t.Field(i).IsExported() {
 		return v.Field(i).Interface()
 	}
-	c := reflect.New(t).Elem()
-	c.Set(v)
-	fv := c.Field(i)
-	return reflect.NewAt(fv.Type(), unsafe.Pointer(fv.UnsafeAddr())).Elem().Interface()
+	return field(addressable(t, v.Interface()), i).Interface()
 }
 
 // bottomFunc returns a function copying an item with its lattice fields set
 // to their zero value, bottom.
 func bottomFunc(t reflect.Type, lattice []int) func(item any) any {
 	return func(item any) any {
-		c := reflect.New(t).Elem()
-		c.Set(reflect.ValueOf(item))
+		c := addressable(t, item)
 		for _, i := range lattice {
-			f := reflect.NewAt(t.Field(i).Type, unsafe.Pointer(c.Field(i).UnsafeAddr())).Elem()
-			f.SetZero()
+			field(c, i).SetZero()
 		}
 		return c.Interface()
 	}
@@ -142,26 +151,18 @@ func bottomFunc(t reflect.Type, lattice []int) func(item any) any {
 // returning acc; other fields keep acc's values.
 func mergeFunc(t reflect.Type, lattice []int) func(acc, item any) any {
 	return func(acc, item any) any {
-		a := reflect.New(t).Elem()
-		a.Set(reflect.ValueOf(acc))
-		it := reflect.New(t).Elem()
-		it.Set(reflect.ValueOf(item))
+		a, it := addressable(t, acc), addressable(t, item)
 		for _, i := range lattice {
-			dst := reflect.NewAt(t.Field(i).Type, unsafe.Pointer(a.Field(i).UnsafeAddr()))
-			src := reflect.NewAt(t.Field(i).Type, unsafe.Pointer(it.Field(i).UnsafeAddr())).Elem()
-			dst.MethodByName("Merge").Call([]reflect.Value{src})
+			field(a, i).Addr().MethodByName("Merge").Call([]reflect.Value{field(it, i)})
 		}
 		return a.Interface()
 	}
 }
 
 func describeFields(s *tags.Schema, idx []int) string {
-	out := ""
+	names := make([]string, len(idx))
 	for j, i := range idx {
-		if j > 0 {
-			out += ", "
-		}
-		out += s.Fields[i].Name
+		names[j] = s.Fields[i].Name
 	}
-	return fmt.Sprintf("[%s]", out)
+	return "[" + strings.Join(names, ", ") + "]"
 }
