@@ -1,6 +1,11 @@
 package hydro
 
 import (
+	"fmt"
+	"reflect"
+
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/hydrogo/hydro/internal/ops"
 )
 
@@ -25,6 +30,41 @@ func Broadcast[T any](s Stream[T], to *Cluster) Stream[T] {
 func DemuxBy[T any](s Stream[T], to *Cluster, member func(T) MemberID) Stream[T] {
 	pos := callerPos(2)
 	return network[T](ops.Demux, pos, s, to, func(x any, n int) int { return int(uint64(member(x.(T))) % uint64(n)) })
+}
+
+// Demux moves each item to one member of a cluster chosen by its key (the
+// fields tagged `hydro:"key"`): the xxhash of the key fields' binary
+// encodings (docs/netio.md), modulo the cluster's size. Items with equal keys
+// go to the same member, so a keyed operator after Demux sees every item of
+// its keys: this is how a flow is partitioned.
+func Demux[T any](s Stream[T], to *Cluster) Stream[T] {
+	pos := callerPos(2)
+	k, ok := keyOf[T](s.f, ops.Demux, pos, "input")
+	if !ok {
+		return poison[T](s.f)
+	}
+	t := reflect.TypeFor[T]()
+	fields := k.schema.Key
+	for _, i := range fields {
+		if _, err := appendWire(nil, reflect.New(t.Field(i).Type).Elem()); err != nil {
+			s.f.errorf(pos, "%s: key field %s of %s cannot be hashed: %v", ops.Demux.API, t.Field(i).Name, t, err)
+			return poison[T](s.f)
+		}
+	}
+	var buf []byte
+	route := func(x any, n int) int {
+		v := addressable(t, x)
+		buf = buf[:0]
+		for _, i := range fields {
+			var err error
+			buf, err = appendWire(buf, field(v, i))
+			if err != nil {
+				panic(fmt.Sprintf("hydro.Demux at %s: %v", pos, err))
+			}
+		}
+		return int(xxhash.Sum64(buf) % uint64(n))
+	}
+	return network[T](ops.Demux, pos, s, to, route)
 }
 
 func network[T any](spec *ops.Spec, pos Pos, s Stream[T], to Location, route ops.Route) Stream[T] {

@@ -43,8 +43,9 @@ const (
 // NewSSIV returns the complete SSIV of vals: each value at its index, sealed
 // at len(vals).
 func NewSSIV[T comparable](vals []T) SSIV[T] {
-	s := SSIV[T]{length: len(vals), state: ssivSealed, last: len(vals) - 1}
+	s := SSIV[T]{length: len(vals), state: ssivSealed}
 	if len(vals) > 0 {
+		s.last = len(vals) - 1
 		s.vals = make(map[int]T, len(vals))
 		for i, v := range vals {
 			s.vals[i] = v
