@@ -1,20 +1,22 @@
-// Package sim runs every node of a multi-location flow in one goroutine under
-// a seeded scheduler. The scheduler decides everything a real deployment
-// leaves to chance: which node ticks next, which message is delivered next
-// (so messages are reordered and delayed), which messages are lost or
-// duplicated, how the clock advances, and which nodes crash and restart with
-// fresh state. A run is a function of its seed: a failing run replays
+// Package sim runs every node of a multi-location program in one goroutine
+// under a seeded scheduler. The scheduler decides everything a real
+// deployment leaves to chance: which node ticks next, which message is
+// delivered next (so messages are reordered and delayed), which messages are
+// lost or duplicated, how the clock advances, and which nodes crash and
+// restart. A run is a function of its seed: a failing run replays
 // identically from the seed it prints.
+//
+// The nodes are either reference interpreters of a flow (New) or nodes that
+// hydrogen generated, or any other hydro.NetNode (NewNodes). The scheduler
+// treats both alike; docs/simulation.md describes its choices.
 package sim
 
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"slices"
 	"time"
-
-	"github.com/hydrogo/hydro/hydro"
-	"github.com/hydrogo/hydro/internal/ir"
 )
 
 // Faults are the probabilities of the network and node failures the scheduler
@@ -25,9 +27,11 @@ type Faults struct {
 	// Duplicate is the probability that a delivered message stays in flight to
 	// be delivered again.
 	Duplicate float64
-	// Crash is the probability, per step, that a node crashes and restarts
-	// with fresh state (what it had not made durable is lost, including the
-	// messages it had received but not yet processed).
+	// Crash is the probability, per step, that a node crashes and restarts.
+	// What it had not made durable is lost: the messages it had received but
+	// not yet processed, and the messages in flight to it. An interpreter
+	// restarts with fresh state; a generated node restarts as its Spawn
+	// function builds it.
 	Crash float64
 }
 
@@ -35,145 +39,190 @@ type Faults struct {
 type Config struct {
 	// Seed determines the whole run.
 	Seed uint64
-	// Members gives the number of members of every cluster, by name.
+	// Members gives the number of members of every cluster of a flow, by
+	// name. Only New reads it; NewNodes takes the sizes with its locations.
 	Members map[string]int
 	// Faults are the failures to inject.
 	Faults Faults
 	// MaxClockStep bounds how far the clock advances per step (default 10ms).
 	MaxClockStep time.Duration
-}
-
-// Sim is a running simulation.
-type Sim struct {
-	flow  *hydro.Flow
-	cfg   Config
-	rng   *rand.Rand
-	now   time.Time
-	nodes []*node
-	byLoc map[string][]int
-	wire  []flight
-	steps int
-	stats Stats
+	// Trace, if set, is called with every decision of the scheduler.
+	Trace func(Event)
 }
 
 // Stats counts what the scheduler did.
 type Stats struct {
-	Steps, Ticks, Sent, Delivered, Dropped, Duplicated, Crashes int
+	// Steps counts calls of Step.
+	Steps int
+	// Ticks counts node ticks.
+	Ticks int
+	// Sent counts messages put on the wire, one per receiving member.
+	Sent int
+	// Delivered counts messages handed to their receiver.
+	Delivered int
+	// Dropped counts messages lost, by the network or with their receiver's
+	// crash.
+	Dropped int
+	// Duplicated counts deliveries after which the message stayed in flight.
+	Duplicated int
+	// Crashes counts node crashes.
+	Crashes int
 }
 
-type node struct {
-	cfg hydro.NodeConfig
-	it  *hydro.Interpreter
+// Sim is a running simulation.
+type Sim struct {
+	cfg   Config
+	rng   *rand.Rand
+	now   time.Time
+	nodes []*member
+	byLoc map[string][]int // node indexes of every location's members
+	wire  []flight
+	stats Stats
+	spawn func(location string, member int) (node, error)
+	// ticking is the node whose tick is running, or -1.
+	ticking int
+	// sendErr is the first routing error of the running tick.
+	sendErr error
 }
 
+// member is one member of one location, and the node that currently runs it.
+type member struct {
+	location string
+	index    int
+	node     node
+}
+
+func (m *member) String() string { return fmt.Sprintf("%s/%d", m.location, m.index) }
+
+// flight is a message on the wire to node to.
 type flight struct {
-	to   int // node index
-	op   int
-	item any
+	to  int
+	msg message
 }
 
-// New places every member of every location of f, which must be built and
-// free of errors. The flow's inputs and outputs are shared with the caller:
-// push into inputs and take from outputs as the simulation runs.
-func New(f *hydro.Flow, cfg Config) (*Sim, error) {
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
+// newSim returns a simulation with no nodes yet.
+func newSim(cfg Config, spawn func(string, int) (node, error)) *Sim {
 	if cfg.MaxClockStep <= 0 {
 		cfg.MaxClockStep = 10 * time.Millisecond
 	}
-	s := &Sim{flow: f, cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
-		now: time.Unix(0, 0).UTC(), byLoc: map[string][]int{}}
-	g := f.Graph()
-	for _, l := range g.Locations {
-		n := 1
-		if l.Kind == ir.ClusterLoc {
-			n = cfg.Members[l.Name]
-			if n < 1 {
-				return nil, fmt.Errorf("sim: cluster %q needs a size of at least 1 in Config.Members", l.Name)
-			}
-		}
-		for m := range n {
-			nc := hydro.NodeConfig{Location: l.Name, Member: hydro.MemberID(m), Members: cfg.Members}
-			s.byLoc[l.Name] = append(s.byLoc[l.Name], len(s.nodes))
-			s.nodes = append(s.nodes, &node{cfg: nc})
-			if err := s.start(len(s.nodes) - 1); err != nil {
-				return nil, err
-			}
-		}
+	return &Sim{
+		cfg:     cfg,
+		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
+		now:     time.Unix(0, 0).UTC(),
+		byLoc:   map[string][]int{},
+		spawn:   spawn,
+		ticking: -1,
 	}
-	return s, nil
 }
 
-// start (re)creates node i's interpreter with fresh state.
-func (s *Sim) start(i int) error {
-	it, err := hydro.InterpretAt(s.flow, s.nodes[i].cfg)
-	if err != nil {
-		return fmt.Errorf("sim: %w", err)
+// place adds the members of a location and starts their nodes.
+func (s *Sim) place(location string, members int) error {
+	if _, dup := s.byLoc[location]; dup {
+		return fmt.Errorf("sim: location %q is listed twice", location)
 	}
-	it.SetNow(s.now)
-	it.OnSend(func(m hydro.Message) { s.send(m) })
-	s.nodes[i].it = it
+	for m := range members {
+		s.byLoc[location] = append(s.byLoc[location], len(s.nodes))
+		s.nodes = append(s.nodes, &member{location: location, index: m})
+		if err := s.start(len(s.nodes) - 1); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-func (s *Sim) send(m hydro.Message) {
-	targets := s.byLoc[m.To]
-	if m.Member >= 0 {
-		targets = targets[m.Member : m.Member+1]
+// start (re)creates node i, fresh but for what its kind keeps durable.
+func (s *Sim) start(i int) error {
+	m := s.nodes[i]
+	return s.guard(i, "start", func() error {
+		n, err := s.spawn(m.location, m.index)
+		if err != nil {
+			return fmt.Errorf("sim: seed %d: start %s: %w", s.cfg.Seed, m, err)
+		}
+		m.node = n
+		return nil
+	})
+}
+
+// post puts a message sent by the ticking node on the wire, to one member of
+// location to (member modulo the location's size) or, with all, to every
+// member, the sender included.
+func (s *Sim) post(to string, member uint64, all bool, msg message) {
+	targets, ok := s.byLoc[to]
+	if !ok {
+		if s.sendErr == nil {
+			s.sendErr = fmt.Errorf("sim: seed %d: %s sent a message (tag %d) to location %q, which is not simulated",
+				s.cfg.Seed, s.describe(s.ticking), msg.tag, to)
+		}
+		return
+	}
+	if !all {
+		k := member % uint64(len(targets))
+		targets = targets[k : k+1]
 	}
 	for _, t := range targets {
-		s.wire = append(s.wire, flight{to: t, op: m.Op, item: deepCopy(m.Item)})
+		s.wire = append(s.wire, flight{to: t, msg: msg})
 		s.stats.Sent++
+		s.trace(Send, t, msg.tag)
 	}
+}
+
+// describe names node i for errors.
+func (s *Sim) describe(i int) string {
+	if i < 0 {
+		return "a node outside a tick"
+	}
+	return s.nodes[i].String()
+}
+
+func (s *Sim) trace(kind EventKind, i, tag int) {
+	if s.cfg.Trace == nil {
+		return
+	}
+	m := s.nodes[i]
+	s.cfg.Trace(Event{Step: s.stats.Steps, Now: s.now, Kind: kind, Location: m.location, Member: m.index, Tag: tag})
 }
 
 // Stats returns what the scheduler has done so far.
 func (s *Sim) Stats() Stats { return s.stats }
 
-// Now returns the simulated clock.
+// Seed returns the seed that determines the run.
+func (s *Sim) Seed() uint64 { return s.cfg.Seed }
+
+// Now returns the simulated clock, which starts at the Unix epoch.
 func (s *Sim) Now() time.Time { return s.now }
 
 // InFlight returns the number of messages on the wire.
 func (s *Sim) InFlight() int { return len(s.wire) }
 
-// Node returns the interpreter of one member of a location (for inspecting
-// state in tests); it changes when the node restarts.
-func (s *Sim) Node(location string, member int) *hydro.Interpreter {
-	idx := s.byLoc[location]
-	if member < 0 || member >= len(idx) {
-		return nil
-	}
-	return s.nodes[idx[member]].it
-}
-
 // Quiet reports whether nothing is in flight and no node has pending work.
+// Timers do not count: a program that resends on a timer is never quiet, and
+// runs with RunUntil instead.
 func (s *Sim) Quiet() bool {
 	if len(s.wire) > 0 {
 		return false
 	}
-	for _, n := range s.nodes {
-		if n.it.Pending() {
+	for _, m := range s.nodes {
+		if m.node.pending() {
 			return false
 		}
 	}
 	return true
 }
 
-// Step makes one scheduling decision: deliver (or lose) a message, tick a
-// node, or crash one. It advances the clock by a random amount.
+// Step makes one scheduling decision: crash a node, deliver (or lose) a
+// message, or tick a node. It first advances the clock by a random amount up
+// to Config.MaxClockStep. A node that rejects a delivered message, sends one
+// to a location that is not simulated, or panics makes Step return an error
+// naming the seed.
 func (s *Sim) Step() error {
-	s.steps++
 	s.stats.Steps++
 	s.now = s.now.Add(time.Duration(s.rng.Int64N(int64(s.cfg.MaxClockStep) + 1)))
 	if s.cfg.Faults.Crash > 0 && s.rng.Float64() < s.cfg.Faults.Crash {
-		i := s.rng.IntN(len(s.nodes))
-		s.stats.Crashes++
-		return s.start(i)
+		return s.crash(s.rng.IntN(len(s.nodes)))
 	}
 	var busy []int
-	for i, n := range s.nodes {
-		if n.it.Pending() {
+	for i, m := range s.nodes {
+		if m.node.pending() || m.node.due(s.now) {
 			busy = append(busy, i)
 		}
 	}
@@ -184,37 +233,72 @@ func (s *Sim) Step() error {
 	if len(busy) > 0 && s.rng.IntN(8) != 0 {
 		i = busy[s.rng.IntN(len(busy))]
 	} else {
-		i = s.rng.IntN(len(s.nodes)) // an idle tick lets timers fire
+		i = s.rng.IntN(len(s.nodes)) // an idle tick
 	}
-	s.tick(i)
-	return nil
+	return s.tick(i)
 }
 
-func (s *Sim) tick(i int) {
-	it := s.nodes[i].it
-	it.SetNow(s.now)
-	it.Tick()
+// crash restarts node i; the messages in flight to it are lost.
+func (s *Sim) crash(i int) error {
+	s.stats.Crashes++
+	s.trace(Crash, i, -1)
+	s.wire = slices.DeleteFunc(s.wire, func(f flight) bool {
+		if f.to != i {
+			return false
+		}
+		s.stats.Dropped++
+		s.trace(Drop, i, f.msg.tag)
+		return true
+	})
+	return s.start(i)
+}
+
+// tick runs one tick of node i at the simulated time.
+func (s *Sim) tick(i int) error {
 	s.stats.Ticks++
+	s.trace(Tick, i, -1)
+	s.ticking = i
+	defer func() { s.ticking, s.sendErr = -1, nil }()
+	if err := s.guard(i, "tick", func() error { s.nodes[i].node.tick(s.now); return nil }); err != nil {
+		return err
+	}
+	return s.sendErr
 }
 
+// guard runs fn, which runs code of node i, and turns a panic into an error
+// naming the seed, the step and the node, with the panic's stack.
+func (s *Sim) guard(i int, what string, fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("sim: seed %d: step %d: %s of %s panicked: %v\n%s", s.cfg.Seed, s.stats.Steps, what, s.nodes[i], r, debug.Stack())
+		}
+	}()
+	return fn()
+}
+
+// deliver picks a message on the wire and delivers, duplicates or drops it.
 func (s *Sim) deliver() error {
 	k := s.rng.IntN(len(s.wire))
-	m := s.wire[k]
+	f := s.wire[k]
 	if s.cfg.Faults.Duplicate > 0 && s.rng.Float64() < s.cfg.Faults.Duplicate {
 		s.stats.Duplicated++
+		s.trace(Duplicate, f.to, f.msg.tag)
 	} else {
 		s.wire = slices.Delete(s.wire, k, k+1)
 	}
 	if s.cfg.Faults.Drop > 0 && s.rng.Float64() < s.cfg.Faults.Drop {
 		s.stats.Dropped++
+		s.trace(Drop, f.to, f.msg.tag)
 		return nil
 	}
-	// Each delivery gets its own copy: a duplicate must not alias the first.
-	if err := s.nodes[m.to].it.Deliver(m.op, deepCopy(m.item)); err != nil {
-		return fmt.Errorf("sim: seed %d: %w", s.cfg.Seed, err)
-	}
 	s.stats.Delivered++
-	return nil
+	s.trace(Deliver, f.to, f.msg.tag)
+	return s.guard(f.to, "delivery", func() error {
+		if err := s.nodes[f.to].node.deliver(f.msg); err != nil {
+			return fmt.Errorf("sim: seed %d: step %d: deliver to %s: %w", s.cfg.Seed, s.stats.Steps, s.nodes[f.to], err)
+		}
+		return nil
+	})
 }
 
 // RunUntilQuiet steps until Quiet or maxSteps steps. It reports an error,
@@ -262,9 +346,13 @@ func (s *Sim) Run(n int) error {
 	return nil
 }
 
-// TickAll ticks every node once, in placement order.
-func (s *Sim) TickAll() {
+// TickAll ticks every node once, in placement order, without advancing the
+// clock, and returns the first error of a tick.
+func (s *Sim) TickAll() error {
 	for i := range s.nodes {
-		s.tick(i)
+		if err := s.tick(i); err != nil {
+			return err
+		}
 	}
+	return nil
 }

@@ -25,6 +25,8 @@ func runEcho(t *testing.T, cfg sim.Config) ([]int, sim.Stats) {
 	in, out := hydro.NewInput[int]("in"), hydro.NewOutput[int]("out")
 	s, err := sim.New(echo(in, out), cfg)
 	require.NoError(t, err)
+	require.NotNil(t, s.Node("server", 0))
+	require.Nil(t, s.NetNode("server", 0), "no generated nodes here")
 	in.Push(1, 2, 3, 4, 5)
 	require.NoError(t, s.RunUntilQuiet(10_000))
 	got := out.Take()
@@ -41,13 +43,20 @@ func TestEchoUnderReorderAndDuplication(t *testing.T) {
 }
 
 func TestSameSeedSameRun(t *testing.T) {
-	cfg := sim.Config{Seed: 42, Faults: sim.Faults{Drop: 0.2, Duplicate: 0.2}}
-	a, sa := runEcho(t, cfg)
-	b, sb := runEcho(t, cfg)
+	run := func(seed uint64) ([]int, sim.Stats, []sim.Event) {
+		var trace []sim.Event
+		got, st := runEcho(t, sim.Config{Seed: seed, Faults: sim.Faults{Drop: 0.2, Duplicate: 0.2, Crash: 0.02},
+			Trace: func(e sim.Event) { trace = append(trace, e) }})
+		return got, st, trace
+	}
+	a, sa, ta := run(42)
+	b, sb, tb := run(42)
+	require.NotEmpty(t, ta)
+	assert.Equal(t, ta, tb, "the schedule")
 	assert.Equal(t, a, b, "outputs, in order")
 	assert.Equal(t, sa, sb)
-	c, sc := runEcho(t, sim.Config{Seed: 43, Faults: cfg.Faults})
-	assert.False(t, slices.Equal(a, c) && sa == sc, "another seed, another schedule")
+	_, _, tc := run(43)
+	assert.NotEqual(t, ta, tc, "another seed, another schedule")
 }
 
 func TestDropLosesMessages(t *testing.T) {
@@ -122,4 +131,12 @@ func TestOrderSensitiveWarning(t *testing.T) {
 	require.Len(t, w, 1)
 	assert.Contains(t, w[0], "sim_test.go:")
 	assert.Contains(t, w[0], "hydro.Fold reads a stream that crossed the network at hydro.Send")
+}
+
+func TestNewNeedsClusterSizes(t *testing.T) {
+	f := hydro.NewFlow("sizes")
+	p, c := f.Process("p"), f.Cluster("c")
+	hydro.Broadcast(hydro.Iter(p, []int{1}), c)
+	_, err := sim.New(f, sim.Config{})
+	assert.EqualError(t, err, `sim: cluster "c" needs a size of at least 1 in Config.Members`)
 }

@@ -1,0 +1,65 @@
+package hydro
+
+import "time"
+
+// Dest is where a node sends an item over the network: one member of a
+// location, or all of them.
+type Dest struct {
+	// Location is the destination location's name.
+	Location string
+	// Member selects the member; the transport reduces it modulo the
+	// location's size (a process has one member).
+	Member uint64
+	// All sends to every member of the location (Broadcast); Member is
+	// ignored.
+	All bool
+}
+
+// NetNode is implemented by every node hydrogen generates for a location of a
+// flow, so that a runtime (the per-role mains, the simulator, tests) can move
+// its messages. Items cross the network one per frame: tag names the network
+// operator, payload is the item in the binary codec of its type.
+type NetNode interface {
+	// Tick runs one tick.
+	Tick()
+	// Pending reports whether a tick would have work.
+	Pending() bool
+	// Deliver decodes one frame received from the network; the item enters
+	// the node's next tick. It returns an error, and keeps nothing, for an
+	// unknown tag or a payload that does not decode. Deliver does not
+	// retain payload.
+	Deliver(tag uint16, payload []byte) error
+	// OnSend sets the function that carries the node's outgoing frames. It
+	// is called during Tick; payload is valid only during the call.
+	OnSend(fn func(to Dest, tag uint16, payload []byte))
+	// SetMember sets the member's number within its location. Call it before
+	// the first tick.
+	SetMember(m MemberID)
+	// SetNow sets the node's clock, which timers read; an earlier time than
+	// the current one is ignored.
+	SetNow(t time.Time)
+	// NextTimer returns the node-clock time at which its next timer is due,
+	// or false if it has no timers.
+	NextTimer() (time.Time, bool)
+}
+
+// Port describes an external Input or Output of a flow to the runtimes and
+// clients that reach it over the network: frames tagged Tag carry one item
+// each, in the codec given by Append and Decode. hydrogen generates one
+// function per port, named <Flow><Param>Port.
+type Port[T any] struct {
+	// Name is the flow parameter's name.
+	Name string
+	// Tag is the frame tag of the port's items.
+	Tag uint16
+	// Append appends the encoding of *v to dst.
+	Append func(dst []byte, v *T) []byte
+	// Decode decodes one item from the start of src into *v and returns the
+	// bytes it used.
+	Decode func(src []byte, v *T) (int, error)
+}
+
+// PortTagBase is the first frame tag of external ports: the port of the
+// flow's i-th parameter has tag PortTagBase+i. Tags below it name network
+// operators.
+const PortTagBase = 0x8000
