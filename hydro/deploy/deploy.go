@@ -1,0 +1,478 @@
+// Package deploy runs one node of a hydro program as an operating-system
+// process. The per-role main packages that hydrogen generates (one per
+// location name, under <package>/cmd/<role>) are a call to Main with a
+// Builder per flow; everything else — flags and environment, the network
+// endpoint, feeding inputs, printing and serving outputs, the tick loop — is
+// here. Client reaches a running node from outside the program.
+//
+// The flags, the port protocol and the launcher that starts every role of a
+// program on one machine are described in docs/deploy.md.
+package deploy
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/netio"
+)
+
+// Builder builds the node of one flow at the role's location. It reads the
+// flow's parameters with Param and wires its ports with Input and Output;
+// the node it returns is run by the caller.
+type Builder func(env *Env) (hydro.NetNode, error)
+
+// Role is one location name of a package's flows, which is also the name of
+// its binary: the flows that declare the location, by name, each with the
+// Builder of its node there.
+type Role struct {
+	Name  string
+	Flows map[string]Builder
+}
+
+// Env is what a Builder is given: the node's identity and logger, and the
+// wiring behind Param, Input and Output.
+type Env struct {
+	// Flow is the name of the flow being run.
+	Flow string
+	// Role is the location's name.
+	Role string
+	// Member is the node's number within its location (0 for a process).
+	Member hydro.MemberID
+	// Logger writes text records to standard error, with the role and
+	// member as attributes.
+	Logger *slog.Logger
+
+	opts   *options
+	getenv func(string) string
+	stdout *bufio.Writer
+	peers  map[string][]netio.Addr
+
+	ports  map[uint16]port // by frame tag
+	inputs []source
+	asked  struct{ params, inputs, outputs []string }
+	errs   []error // problems found by Input and Output, which cannot return them
+
+	// Set up by Run once the node is built.
+	ep         netio.Endpoint
+	node       hydro.NetNode
+	stdinSrc   source
+	unknownLoc map[string]bool
+	unknownTag map[uint16]bool
+	flushErr   bool
+}
+
+// port is an Input or Output that frames from outside the program reach.
+type port interface {
+	name() string
+	// frame handles one frame tagged with the port's tag, on the node's
+	// goroutine; payload is valid only during the call.
+	frame(from netio.Addr, payload []byte)
+}
+
+// source is the runtime side of an Input.
+type source interface {
+	port
+	ready() <-chan struct{}
+	// file returns the -in.NAME.file path and the flag or variable that
+	// set it, or "".
+	file() (path, from string)
+	// pushLine decodes one JSON line into an item and queues it.
+	pushLine(line []byte) error
+}
+
+// stdin is what "-in.NAME.file -" reads; tests replace it.
+var stdin io.Reader = os.Stdin
+
+// Main runs the node that the command line and environment choose among
+// r's flows until SIGINT or SIGTERM, then exits with status 0. It prints
+// any error as "<role>: <message>" to standard error and exits with status
+// 1, or 2 for a usage error.
+func Main(r Role) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := Run(ctx, r, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	name := r.Name
+	if name == "" {
+		name = filepath.Base(os.Args[0])
+	}
+	os.Exit(report(name, err, os.Stderr))
+}
+
+// report prints err for Main and returns the exit status.
+func report(name string, err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	for line := range strings.SplitSeq(err.Error(), "\n") {
+		fmt.Fprintf(stderr, "%s: %s\n", name, line)
+	}
+	if ue := (*usageError)(nil); errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "%s: run '%s -h' for the flags\n", name, name)
+		return 2
+	}
+	return 1
+}
+
+// Run is Main without the process around it: it parses args (the flags,
+// without the program name) with getenv as the environment, builds the node,
+// and runs it until ctx is done, writing outputs to stdout and logs to
+// stderr. It returns nil once ctx is done. Errors about the command line or
+// environment wrap an error for which Main exits with status 2; -h prints
+// the usage to stderr and returns flag.ErrHelp.
+func Run(ctx context.Context, r Role, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if r.Name == "" {
+		return errors.New("deploy: the role has no name")
+	}
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	o, err := parseArgs(r, args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	flow, build, err := chooseFlow(r, o.flow)
+	if err != nil {
+		return err
+	}
+	listen, advertise, err := o.address(r.Name)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.level})).
+		With("role", r.Name, "member", o.member)
+	env := &Env{
+		Flow:       flow,
+		Role:       r.Name,
+		Member:     o.member,
+		Logger:     logger,
+		opts:       o,
+		getenv:     getenv,
+		stdout:     bufio.NewWriter(stdout),
+		peers:      o.peers,
+		ports:      map[uint16]port{},
+		unknownLoc: map[string]bool{},
+		unknownTag: map[uint16]bool{},
+	}
+	node, err := build(env)
+	if err != nil {
+		return fmt.Errorf("flow %s: %w", flow, err)
+	}
+	if node == nil {
+		return fmt.Errorf("flow %s: the builder returned no node", flow)
+	}
+	if err := env.check(); err != nil {
+		return err
+	}
+	if err := env.readFiles(); err != nil {
+		return err
+	}
+	tcpOpts := []netio.TCPOption{netio.WithLogger(logger)}
+	if advertise != "" {
+		tcpOpts = append(tcpOpts, netio.WithAdvertiseAddr(advertise))
+	}
+	ep, err := netio.ListenTCP(listen, tcpOpts...)
+	if err != nil {
+		if advertise != "" {
+			return fmt.Errorf("%w (the address -peers gives %s/%d; set -listen to bind another)", err, r.Name, o.member)
+		}
+		return err
+	}
+	defer ep.Close()
+	env.ep = ep
+	logger.Info("node started", "flow", flow, "listen", string(ep.Addr()), "peers", formatPeers(o.peers))
+	err = env.loop(ctx, node)
+	logger.Debug("node stopped")
+	return err
+}
+
+// chooseFlow returns the flow named by -flow, or the role's only flow.
+func chooseFlow(r Role, flow string) (string, Builder, error) {
+	names := flowNames(r)
+	if len(names) == 0 {
+		return "", nil, fmt.Errorf("role %s has no flows", r.Name)
+	}
+	if flow == "" {
+		if len(names) > 1 {
+			return "", nil, usagef("role %s runs in several flows; choose one with -flow: %s", r.Name, strings.Join(names, ", "))
+		}
+		flow = names[0]
+	}
+	b, ok := r.Flows[flow]
+	if !ok {
+		return "", nil, usagef("unknown flow %q for role %s (have: %s)", flow, r.Name, strings.Join(names, ", "))
+	}
+	if b == nil {
+		return "", nil, fmt.Errorf("flow %s has a nil builder", flow)
+	}
+	return flow, b, nil
+}
+
+// address returns the address to listen on and the one to announce to peers
+// ("" for the bound one). A member that -peers lists is reached at that
+// address, so it listens there unless -listen says otherwise, and always
+// announces it.
+func (o *options) address(role string) (listen string, advertise netio.Addr, err error) {
+	own, listed := o.peers[role]
+	if !listed {
+		if o.listen == "" {
+			return "127.0.0.1:0", "", nil
+		}
+		return o.listen, "", nil
+	}
+	if int(o.member) >= len(own) {
+		return "", "", usagef("member %d of %s: -peers lists %d member(s) of %s", o.member, role, len(own), role)
+	}
+	self := own[o.member]
+	listen = o.listen
+	if listen == "" {
+		listen = string(self)
+	}
+	if _, port, err := net.SplitHostPort(listen); err == nil && port == "0" {
+		return "", "", usagef("-listen %s picks a random port, but -peers says %s/%d is at %s", listen, role, o.member, self)
+	}
+	return listen, self, nil
+}
+
+// check reports the problems of the wiring that Input and Output could not
+// return, and every port or parameter flag that the builder did not use.
+func (env *Env) check() error {
+	errs := slices.Clone(env.errs)
+	unused := func(what string, flags map[string]*dynFlag, asked []string) {
+		var names []string
+		for name, f := range flags {
+			if !f.used {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+		have := "none"
+		if len(asked) > 0 {
+			have = strings.Join(slices.Sorted(slices.Values(asked)), ", ")
+		}
+		for _, n := range names {
+			errs = append(errs, usagef("unknown %s %s for flow %s (have: %s)", what, n, env.Flow, have))
+		}
+	}
+	unused("parameter", env.opts.params, env.asked.params)
+	unused("input", env.opts.inputs, env.asked.inputs)
+	unused("output", env.opts.quiet, env.asked.outputs)
+	return errors.Join(errs...)
+}
+
+// readFiles pushes the lines of every -in.NAME.file into its input, except
+// standard input, which the loop reads as it runs.
+func (env *Env) readFiles() error {
+	for _, in := range env.inputs {
+		path, from := in.file()
+		switch path {
+		case "":
+			continue
+		case "-":
+			if env.stdinSrc != nil {
+				return usagef("inputs %s and %s both read standard input", env.stdinSrc.name(), in.name())
+			}
+			env.stdinSrc = in
+			continue
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return usagef("%s (%s): %w", in.name(), from, err)
+		}
+		err = readLines(f, path, in.pushLine)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", in.name(), err)
+		}
+	}
+	return nil
+}
+
+// maxLine bounds one JSON line of an input file.
+const maxLine = netio.DefaultMaxFrame
+
+// readLines calls fn for every non-blank line of r. Errors name the line as
+// name:line.
+func readLines(r io.Reader, name string, fn func(line []byte) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, maxLine)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Bytes()
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if err := fn(line); err != nil {
+			return fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("%s:%d: line longer than %d bytes", name, n+1, maxLine)
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// stdoutFlushEvery bounds how long printed outputs stay buffered while a
+// node keeps ticking.
+const stdoutFlushEvery = 100 * time.Millisecond
+
+// loop runs the node until ctx is done: it ticks once at the start, then
+// whenever frames arrive, an input has items or a timer is due, and again
+// while the node has work pending.
+func (env *Env) loop(ctx context.Context, node hydro.NetNode) error {
+	env.node = node
+	node.SetMember(env.Member)
+	node.OnSend(env.send)
+
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	// Inputs may be pushed from other goroutines (standard input, code in a
+	// Builder): their Ready channels wake the loop.
+	wake := make(chan struct{}, 1)
+	for _, in := range env.inputs {
+		wg.Go(func() {
+			for {
+				select {
+				case <-in.ready():
+					select {
+					case wake <- struct{}{}:
+					default:
+					}
+				case <-ctx.Done():
+					return
+				}
+			}
+		})
+	}
+	failed := make(chan error, 1)
+	if src := env.stdinSrc; src != nil {
+		// Not waited for: a read from standard input cannot be interrupted.
+		// It only pushes into the input, which nothing reads once Run returns.
+		go func() {
+			if err := readLines(stdin, "stdin", src.pushLine); err != nil {
+				failed <- fmt.Errorf("%s: %w", src.name(), err)
+			}
+		}()
+	}
+
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	for tick := true; ; {
+		if tick {
+			env.round(ctx)
+		}
+		var due <-chan time.Time
+		if t, ok := node.NextTimer(); ok {
+			timer.Reset(time.Until(t))
+			due = timer.C
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-failed:
+			env.round(ctx) // the lines before the bad one
+			return err
+		case <-env.ep.Ready():
+			tick = true
+		case <-due:
+			tick = true
+		case <-wake:
+			// Items the loop pushed itself were taken by the last tick.
+			tick = node.Pending()
+		}
+		timer.Stop()
+	}
+}
+
+// round drains the network and ticks, until the node has no work pending.
+func (env *Env) round(ctx context.Context) {
+	flushed := time.Now()
+	for {
+		env.ep.Drain(env.frame)
+		env.node.SetNow(time.Now())
+		env.node.Tick()
+		if !env.node.Pending() || ctx.Err() != nil {
+			break
+		}
+		if env.stdout.Buffered() > 0 && time.Since(flushed) >= stdoutFlushEvery {
+			env.flush()
+			flushed = time.Now()
+		}
+	}
+	env.flush()
+}
+
+func (env *Env) flush() {
+	if err := env.stdout.Flush(); err != nil && !env.flushErr {
+		env.flushErr = true
+		env.Logger.Error("cannot print outputs", "err", err)
+	}
+}
+
+// frame dispatches one received frame: port tags to the ports, the others
+// to the node.
+func (env *Env) frame(from netio.Addr, tag uint16, payload []byte) {
+	if tag >= hydro.PortTagBase {
+		if p := env.ports[tag]; p != nil {
+			p.frame(from, payload)
+			return
+		}
+		if !env.unknownTag[tag] {
+			env.unknownTag[tag] = true
+			env.Logger.Warn("dropping frames for a port this node does not have", "from", string(from), "tag", tag)
+		}
+		return
+	}
+	if err := env.node.Deliver(tag, payload); err != nil {
+		env.Logger.Warn("dropped a frame", "from", string(from), "tag", tag, "err", err)
+	}
+}
+
+// send carries one frame of the node to its destination's members.
+func (env *Env) send(to hydro.Dest, tag uint16, payload []byte) {
+	addrs := env.peers[to.Location]
+	if len(addrs) == 0 {
+		if !env.unknownLoc[to.Location] {
+			env.unknownLoc[to.Location] = true
+			env.Logger.Error("dropping items sent to a location that -peers does not list", "location", to.Location)
+		}
+		return
+	}
+	if to.All {
+		for _, a := range addrs {
+			env.sendTo(a, tag, payload)
+		}
+		return
+	}
+	env.sendTo(addrs[to.Member%uint64(len(addrs))], tag, payload)
+}
+
+func (env *Env) sendTo(a netio.Addr, tag uint16, payload []byte) {
+	if err := env.ep.Send(a, tag, payload); err != nil {
+		env.Logger.Error("send failed", "to", string(a), "tag", tag, "err", err)
+	}
+}
