@@ -18,7 +18,7 @@ vet:
 
 # Regenerates all generated code and fails if it differs from what is
 # committed (or staged), or if a generated file is not tracked at all.
-GENERATED := '*_hydro.go' '*/cmd/*/main.go'
+GENERATED := '*_hydro.go' '*/cmd/*/main.go' 'examples/shopping/data/*'
 generate-check:
 	$(GO) generate $(PKGS)
 	@git diff --exit-code --stat -- $(GENERATED) || \
@@ -46,3 +46,9 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 		done; \
 	done
+
+# README's main command: the replicated shopping carts of Figure 8, one
+# client and three server replicas as separate processes on loopback.
+demo:
+	$(GO) run ./cmd/hydrogen run -flow Figure8 -n server=3 -outputs 15 ./examples/shopping -- \
+		-param.classes=@data/classes.json -in.shopping.file=data/sessions.jsonl

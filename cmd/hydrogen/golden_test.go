@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +15,7 @@ import (
 
 // goldenCases are the packages of gen/testdata whose generated code is
 // checked byte for byte against <flow>_hydro.go.golden.
-var goldenCases = []string{"pipeline", "joinfold", "cycle", "negation"}
+var goldenCases = []string{"pipeline", "joinfold", "cycle", "negation", "network"}
 
 // TestGolden compiles every golden case and compares the generated files
 // with the expected ones; -update rewrites them.
@@ -26,19 +28,34 @@ func TestGolden(t *testing.T) {
 			require.NoError(t, err)
 			require.NotEmpty(t, files)
 			for path, src := range files {
+				require.NotNil(t, src, "%s is stale", path)
 				golden := path + ".golden"
 				if *update {
+					require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o777))
 					require.NoError(t, os.WriteFile(golden, src, 0o666))
 				}
 				want, err := os.ReadFile(golden)
 				require.NoError(t, err, "no expected output; run go test ./cmd/hydrogen -run Golden -update")
 				require.Equal(t, string(want), string(src), "%s differs from the generated code; run go test ./cmd/hydrogen -run Golden -update", golden)
 			}
-			goldens, err := filepath.Glob(filepath.Join(dir, "*.golden"))
-			require.NoError(t, err)
-			require.Len(t, goldens, len(files), "an expected file names no flow")
+			goldens := goldenFiles(t, dir)
+			require.Len(t, goldens, len(files), "an expected file names no generated file")
 		})
 	}
+}
+
+// goldenFiles returns the expected generated files of a golden case: the
+// flows' and codecs' files and the mains under cmd/.
+func goldenFiles(t *testing.T, dir string) []string {
+	var out []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(path, ".go.golden") {
+			out = append(out, path)
+		}
+		return err
+	})
+	require.NoError(t, err)
+	return out
 }
 
 // TestGoldenBuilds builds every golden case with its expected generated files
@@ -53,13 +70,17 @@ func TestGoldenBuilds(t *testing.T) {
 	for _, c := range goldenCases {
 		dir, err := filepath.Abs(filepath.Join("../../gen/testdata", c))
 		require.NoError(t, err)
-		goldens, err := filepath.Glob(filepath.Join(dir, "*_hydro.go.golden"))
-		require.NoError(t, err)
+		goldens := goldenFiles(t, dir)
 		require.NotEmpty(t, goldens)
 		for _, g := range goldens {
 			overlay[strings.TrimSuffix(g, ".golden")] = g
+			rel, err := filepath.Rel(dir, filepath.Dir(g))
+			require.NoError(t, err)
+			pkg := "./" + filepath.ToSlash(filepath.Join("gen/testdata", c, rel))
+			if !slices.Contains(pkgs, pkg) {
+				pkgs = append(pkgs, pkg)
+			}
 		}
-		pkgs = append(pkgs, "./gen/testdata/"+c)
 	}
 	js, err := json.Marshal(map[string]any{"Replace": overlay})
 	require.NoError(t, err)

@@ -6,7 +6,9 @@ package microbench
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -16,35 +18,63 @@ type AggregatesBench struct {
 	in  hydro.Input[Pair]
 	out hydro.Output[Pair]
 
-	// hydro.Source (node 0, operators.go:62): this tick's input.
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
+	// hydro.Source (node 0, operators.go:64): this tick's input.
 	n0Buf []Pair
-	// hydro.Reduce (node 1, operators.go:63): the accumulator, once an item arrived.
+	// hydro.Reduce (node 1, operators.go:65): the accumulator, once an item arrived.
 	n1Acc  Pair
 	n1Have bool
-	// hydro.Sink (node 2, operators.go:63): this tick's output.
+	// hydro.Sink (node 2, operators.go:65): this tick's output.
 	n2Out []Pair
-	// hydro.ReduceKeyed (node 3, operators.go:64): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 3, operators.go:66): the groups in order of first appearance.
 	n3Index map[int]int
 	n3Accs  []Pair
-	// hydro.Sink (node 4, operators.go:64): this tick's output.
+	// hydro.Sink (node 4, operators.go:66): this tick's output.
 	n4Out []Pair
-	// hydro.FoldKeyed (node 5, operators.go:65): the groups in order of first appearance.
+	// hydro.FoldKeyed (node 5, operators.go:67): the groups in order of first appearance.
 	n5Index map[int]int
 	n5Accs  []Pair
-	// hydro.Sink (node 6, operators.go:65): this tick's output.
+	// hydro.Sink (node 6, operators.go:67): this tick's output.
 	n6Out []Pair
-	// hydro.Iter (node 7, operators.go:66): the items, emitted in the first tick.
+	// hydro.Iter (node 7, operators.go:68): the items, emitted in the first tick.
 	n7Items []int
 	n7Done  bool
-	// hydro.Join (node 8, operators.go:66): each side's items by key, in arrival order.
-	n8LIndex map[int]int
-	n8LVals  [][]Pair
-	n8RIndex map[int]int
-	n8RVals  [][]int
-	// hydro.Sink (node 9, operators.go:66): this tick's output.
+	// hydro.Join (node 8, operators.go:68): the stored sides' items, chained per key in arrival order.
+	n8RIndex  map[int]int
+	n8RChains [][2]int
+	n8RItems  []int
+	n8RNext   []int
+	// hydro.Sink (node 9, operators.go:68): this tick's output.
 	n9Out []Pair
-	// h0To8Port0 is the handoff from hydro.Source (node 0, operators.go:62) to hydro.Join (node 8, operators.go:66).
-	h0To8Port0 []Pair
+	// hydro.Join (node 11, operators.go:71): the stored sides' items, chained per key in arrival order.
+	n11LIndex  map[int]int
+	n11LChains [][2]int
+	n11LItems  []Pair
+	n11LNext   []int
+	n11RIndex  map[int]int
+	n11RChains [][2]int
+	n11RItems  []Pair
+	n11RNext   []int
+	// hydro.Sink (node 12, operators.go:71): this tick's output.
+	n12Out []Pair
+	// hydro.Join (node 14, operators.go:72): the stored sides' items, chained per key in arrival order.
+	n14LIndex  map[int]int
+	n14LChains [][2]int
+	n14LItems  []Pair
+	n14LNext   []int
+	n14RIndex  map[int]int
+	n14RChains [][2]int
+	n14RItems  []Pair
+	n14RNext   []int
+	// hydro.Sink (node 15, operators.go:72): this tick's output.
+	n15Out []Pair
 }
 
 // NewAggregatesBench returns the node of location "bench" with the flow's parameters.
@@ -52,11 +82,15 @@ func NewAggregatesBench(in hydro.Input[Pair], out hydro.Output[Pair]) *Aggregate
 	nd := &AggregatesBench{}
 	nd.in = in
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n3Index = map[int]int{}
 	nd.n5Index = map[int]int{}
-	nd.n7Items = slices.Clone( /*line operators.go:66:45*/ []int{1, 3, 4} /*line aggregates_hydro.go:57:107*/)
-	nd.n8LIndex = map[int]int{}
+	nd.n7Items = slices.Clone( /*line operators.go:68:45*/ []int{1, 3, 4} /*line aggregates_hydro.go:88:107*/)
 	nd.n8RIndex = map[int]int{}
+	nd.n11LIndex = map[int]int{}
+	nd.n11RIndex = map[int]int{}
+	nd.n14LIndex = map[int]int{}
+	nd.n14RIndex = map[int]int{}
 	return nd
 }
 
@@ -67,139 +101,234 @@ func (nd *AggregatesBench) Tick() {
 	nd.subgraph1()
 	nd.subgraph2()
 	nd.subgraph3()
-	nd.subgraph4()
 	nd.out.PutAll(nd.n2Out)
-	clear(nd.n2Out)
 	nd.n2Out = nd.n2Out[:0]
 	nd.out.PutAll(nd.n4Out)
-	clear(nd.n4Out)
 	nd.n4Out = nd.n4Out[:0]
 	nd.out.PutAll(nd.n6Out)
-	clear(nd.n6Out)
 	nd.n6Out = nd.n6Out[:0]
 	nd.out.PutAll(nd.n9Out)
-	clear(nd.n9Out)
 	nd.n9Out = nd.n9Out[:0]
+	nd.out.PutAll(nd.n12Out)
+	nd.n12Out = nd.n12Out[:0]
+	nd.out.PutAll(nd.n15Out)
+	nd.n15Out = nd.n15Out[:0]
 	clear(nd.n3Index)
-	clear(nd.n3Accs)
 	nd.n3Accs = nd.n3Accs[:0]
-	clear(nd.n8LIndex)
-	for i := range nd.n8LVals {
-		clear(nd.n8LVals[i])
-	}
-	nd.n8LVals = nd.n8LVals[:0]
+	clear(nd.n11LIndex)
+	nd.n11LChains = nd.n11LChains[:0]
+	nd.n11LItems = nd.n11LItems[:0]
+	nd.n11LNext = nd.n11LNext[:0]
+	clear(nd.n11RIndex)
+	nd.n11RChains = nd.n11RChains[:0]
+	nd.n11RItems = nd.n11RItems[:0]
+	nd.n11RNext = nd.n11RNext[:0]
+	clear(nd.n14LIndex)
+	nd.n14LChains = nd.n14LChains[:0]
+	nd.n14LItems = nd.n14LItems[:0]
+	nd.n14LNext = nd.n14LNext[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Source (0).
+// subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (7), hydro.Join (8), hydro.Sink (9), hydro.Filter (10), hydro.Join (11), hydro.Sink (12), hydro.Map (13), hydro.Join (14), hydro.Sink (15).
 func (nd *AggregatesBench) subgraph0() {
-	udf2 := /*line operators.go:63:31*/ func(acc *Pair, x Pair) { acc.Key, acc.Value = -1, acc.Value+x.Value } /*line aggregates_hydro.go:95:144*/
-	udf3 := /*line operators.go:64:38*/ func(x Pair) int { return x.Key }                                      /*line aggregates_hydro.go:96:144*/
-	udf7 := /*line operators.go:64:73*/ func(acc *Pair, x Pair) { acc.Value = max(acc.Value, x.Value) }        /*line aggregates_hydro.go:97:144*/
-	udf11 := /*line operators.go:65:44*/ func(x Pair) Pair { return Pair{Key: 100 + parity(x)} }               /*line aggregates_hydro.go:98:144*/
-	udf12 := /*line operators.go:65:101*/ func(acc *Pair, x Pair) { acc.Value += x.Value }                     /*line aggregates_hydro.go:99:144*/
-	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
-	for _, v1 := range nd.n0Buf {
-		if !nd.n1Have {
-			nd.n1Acc, nd.n1Have = v1, true
-		} else {
-			udf2(&nd.n1Acc, v1)
-		}
-		k4 := udf3(v1)
-		i5, ok6 := nd.n3Index[k4]
-		if !ok6 {
-			i5 = len(nd.n3Accs)
-			nd.n3Index[k4] = i5
-			nd.n3Accs = append(nd.n3Accs, v1)
-		} else {
-			udf7(&nd.n3Accs[i5], v1)
-		}
-		k8 := parity(v1)
-		i9, ok10 := nd.n5Index[k8]
-		if !ok10 {
-			i9 = len(nd.n5Accs)
-			nd.n5Index[k8] = i9
-			nd.n5Accs = append(nd.n5Accs, udf11(v1))
-		}
-		udf12(&nd.n5Accs[i9], v1)
-		nd.h0To8Port0 = append(nd.h0To8Port0, v1)
-	}
-	clear(nd.n0Buf)
-}
-
-// subgraph1 runs stratum 0: hydro.Iter (7), hydro.Join (8), hydro.Sink (9).
-func (nd *AggregatesBench) subgraph1() {
-	udf14 := /*line operators.go:66:97*/ func(k int) int { return k }                                          /*line aggregates_hydro.go:131:145*/
-	udf22 := /*line operators.go:67:3*/ func(x Pair, k int) Pair { return Pair{Key: 200 + k, Value: x.Value} } /*line aggregates_hydro.go:132:145*/
-	udf24 := /*line operators.go:66:62*/ func(x Pair) int { return x.Key }                                     /*line aggregates_hydro.go:133:145*/
+	udf2 := /*line operators.go:68:97*/ func(k int) int { return k }                                           /*line aggregates_hydro.go:134:145*/
+	udf8 := /*line operators.go:65:31*/ func(acc *Pair, x Pair) { acc.Key, acc.Value = -1, acc.Value+x.Value } /*line aggregates_hydro.go:135:145*/
+	udf9 := /*line operators.go:66:38*/ func(x Pair) int { return x.Key }                                      /*line aggregates_hydro.go:136:145*/
+	udf13 := /*line operators.go:66:73*/ func(acc *Pair, x Pair) { acc.Value = max(acc.Value, x.Value) }       /*line aggregates_hydro.go:137:145*/
+	udf17 := /*line operators.go:67:44*/ func(x Pair) Pair { return Pair{Key: 100 + parity(x)} }               /*line aggregates_hydro.go:138:145*/
+	udf18 := /*line operators.go:67:101*/ func(acc *Pair, x Pair) { acc.Value += x.Value }                     /*line aggregates_hydro.go:139:145*/
+	udf19 := /*line operators.go:68:62*/ func(x Pair) int { return x.Key }                                     /*line aggregates_hydro.go:140:145*/
+	udf25 := /*line operators.go:69:3*/ func(x Pair, k int) Pair { return Pair{Key: 200 + k, Value: x.Value} } /*line aggregates_hydro.go:141:145*/
+	udf27 := /*line operators.go:70:29*/ func(x Pair) bool { return x.Value > 50 }                             /*line aggregates_hydro.go:142:145*/
+	udf56 := /*line operators.go:72:39*/ func(x Pair) Pair { return Pair{Key: x.Key, Value: -x.Value} }        /*line aggregates_hydro.go:143:145*/
 	if !nd.n7Done {
 		nd.n7Done = true
-		for _, v13 := range nd.n7Items {
-			k15 := udf14(v13)
-			if i16, ok17 := nd.n8RIndex[k15]; ok17 {
-				nd.n8RVals[i16] = append(nd.n8RVals[i16], v13)
+		for _, v1 := range nd.n7Items {
+			k3 := udf2(v1)
+			j4 := len(nd.n8RItems)
+			nd.n8RItems = append(nd.n8RItems, v1)
+			nd.n8RNext = append(nd.n8RNext, -1)
+			if c5, ok6 := nd.n8RIndex[k3]; ok6 {
+				nd.n8RNext[nd.n8RChains[c5][1]] = j4
+				nd.n8RChains[c5][1] = j4
 			} else {
-				nd.n8RIndex[k15] = len(nd.n8RVals)
-				if len(nd.n8RVals) < cap(nd.n8RVals) {
-					nd.n8RVals = nd.n8RVals[:len(nd.n8RVals)+1]
-					nd.n8RVals[len(nd.n8RVals)-1] = append(nd.n8RVals[len(nd.n8RVals)-1][:0], v13)
-				} else {
-					nd.n8RVals = append(nd.n8RVals, []int{v13})
-				}
-			}
-			if i19, ok20 := nd.n8LIndex[k15]; ok20 {
-				for _, v21 := range nd.n8LVals[i19] {
-					v18 := udf22(v21, v13)
-					nd.n9Out = append(nd.n9Out, v18)
-				}
+				nd.n8RIndex[k3] = len(nd.n8RChains)
+				nd.n8RChains = append(nd.n8RChains, [2]int{j4, j4})
 			}
 		}
 	}
-	for _, v23 := range nd.h0To8Port0 {
-		k25 := udf24(v23)
-		if i26, ok27 := nd.n8LIndex[k25]; ok27 {
-			nd.n8LVals[i26] = append(nd.n8LVals[i26], v23)
+	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
+	for _, v7 := range nd.n0Buf {
+		if !nd.n1Have {
+			nd.n1Acc, nd.n1Have = v7, true
 		} else {
-			nd.n8LIndex[k25] = len(nd.n8LVals)
-			if len(nd.n8LVals) < cap(nd.n8LVals) {
-				nd.n8LVals = nd.n8LVals[:len(nd.n8LVals)+1]
-				nd.n8LVals[len(nd.n8LVals)-1] = append(nd.n8LVals[len(nd.n8LVals)-1][:0], v23)
+			udf8(&nd.n1Acc, v7)
+		}
+		k10 := udf9(v7)
+		i11, ok12 := nd.n3Index[k10]
+		if !ok12 {
+			i11 = len(nd.n3Accs)
+			nd.n3Index[k10] = i11
+			nd.n3Accs = append(nd.n3Accs, v7)
+		} else {
+			udf13(&nd.n3Accs[i11], v7)
+		}
+		k14 := parity(v7)
+		i15, ok16 := nd.n5Index[k14]
+		if !ok16 {
+			i15 = len(nd.n5Accs)
+			nd.n5Index[k14] = i15
+			nd.n5Accs = append(nd.n5Accs, udf17(v7))
+		}
+		udf18(&nd.n5Accs[i15], v7)
+		k20 := udf19(v7)
+		if c21, ok22 := nd.n8RIndex[k20]; ok22 {
+			for j23 := nd.n8RChains[c21][0]; j23 >= 0; j23 = nd.n8RNext[j23] {
+				v24 := nd.n8RItems[j23]
+				v26 := udf25(v7, v24)
+				nd.n9Out = append(nd.n9Out, v26)
+			}
+		}
+		if udf27(v7) {
+			k28 := v7.Key
+			j29 := len(nd.n11RItems)
+			nd.n11RItems = append(nd.n11RItems, v7)
+			nd.n11RNext = append(nd.n11RNext, -1)
+			if c30, ok31 := nd.n11RIndex[k28]; ok31 {
+				nd.n11RNext[nd.n11RChains[c30][1]] = j29
+				nd.n11RChains[c30][1] = j29
 			} else {
-				nd.n8LVals = append(nd.n8LVals, []Pair{v23})
+				nd.n11RIndex[k28] = len(nd.n11RChains)
+				nd.n11RChains = append(nd.n11RChains, [2]int{j29, j29})
+			}
+			if c32, ok33 := nd.n11LIndex[k28]; ok33 {
+				for j34 := nd.n11LChains[c32][0]; j34 >= 0; j34 = nd.n11LNext[j34] {
+					v35 := nd.n11LItems[j34]
+					v36 := gap(v35, v7)
+					nd.n12Out = append(nd.n12Out, v36)
+				}
+			}
+			k37 := v7.Key
+			j38 := len(nd.n14RItems)
+			nd.n14RItems = append(nd.n14RItems, v7)
+			nd.n14RNext = append(nd.n14RNext, -1)
+			if c39, ok40 := nd.n14RIndex[k37]; ok40 {
+				nd.n14RNext[nd.n14RChains[c39][1]] = j38
+				nd.n14RChains[c39][1] = j38
+			} else {
+				nd.n14RIndex[k37] = len(nd.n14RChains)
+				nd.n14RChains = append(nd.n14RChains, [2]int{j38, j38})
+			}
+			if c41, ok42 := nd.n14LIndex[k37]; ok42 {
+				for j43 := nd.n14LChains[c41][0]; j43 >= 0; j43 = nd.n14LNext[j43] {
+					v44 := nd.n14LItems[j43]
+					v45 := gap(v44, v7)
+					nd.n15Out = append(nd.n15Out, v45)
+				}
 			}
 		}
-		if i29, ok30 := nd.n8RIndex[k25]; ok30 {
-			for _, v31 := range nd.n8RVals[i29] {
-				v28 := udf22(v23, v31)
-				nd.n9Out = append(nd.n9Out, v28)
+		k46 := v7.Key
+		j47 := len(nd.n11LItems)
+		nd.n11LItems = append(nd.n11LItems, v7)
+		nd.n11LNext = append(nd.n11LNext, -1)
+		if c48, ok49 := nd.n11LIndex[k46]; ok49 {
+			nd.n11LNext[nd.n11LChains[c48][1]] = j47
+			nd.n11LChains[c48][1] = j47
+		} else {
+			nd.n11LIndex[k46] = len(nd.n11LChains)
+			nd.n11LChains = append(nd.n11LChains, [2]int{j47, j47})
+		}
+		if c50, ok51 := nd.n11RIndex[k46]; ok51 {
+			for j52 := nd.n11RChains[c50][0]; j52 >= 0; j52 = nd.n11RNext[j52] {
+				v53 := nd.n11RItems[j52]
+				v54 := gap(v7, v53)
+				nd.n12Out = append(nd.n12Out, v54)
+			}
+		}
+		v55 := udf56(v7)
+		k57 := v55.Key
+		j58 := len(nd.n14LItems)
+		nd.n14LItems = append(nd.n14LItems, v55)
+		nd.n14LNext = append(nd.n14LNext, -1)
+		if c59, ok60 := nd.n14LIndex[k57]; ok60 {
+			nd.n14LNext[nd.n14LChains[c59][1]] = j58
+			nd.n14LChains[c59][1] = j58
+		} else {
+			nd.n14LIndex[k57] = len(nd.n14LChains)
+			nd.n14LChains = append(nd.n14LChains, [2]int{j58, j58})
+		}
+		if c61, ok62 := nd.n14RIndex[k57]; ok62 {
+			for j63 := nd.n14RChains[c61][0]; j63 >= 0; j63 = nd.n14RNext[j63] {
+				v64 := nd.n14RItems[j63]
+				v65 := gap(v55, v64)
+				nd.n15Out = append(nd.n15Out, v65)
 			}
 		}
 	}
-	clear(nd.h0To8Port0)
-	nd.h0To8Port0 = nd.h0To8Port0[:0]
 }
 
-// subgraph2 runs stratum 1: hydro.Reduce (1), hydro.Sink (2).
-func (nd *AggregatesBench) subgraph2() {
+// subgraph1 runs stratum 1: hydro.Reduce (1), hydro.Sink (2).
+func (nd *AggregatesBench) subgraph1() {
 	if nd.n1Have {
-		v32 := nd.n1Acc
-		nd.n2Out = append(nd.n2Out, v32)
+		v66 := nd.n1Acc
+		nd.n2Out = append(nd.n2Out, v66)
 	}
 }
 
-// subgraph3 runs stratum 1: hydro.ReduceKeyed (3), hydro.Sink (4).
+// subgraph2 runs stratum 1: hydro.ReduceKeyed (3), hydro.Sink (4).
+func (nd *AggregatesBench) subgraph2() {
+	for i68 := range nd.n3Accs {
+		v67 := nd.n3Accs[i68]
+		nd.n4Out = append(nd.n4Out, v67)
+	}
+}
+
+// subgraph3 runs stratum 1: hydro.FoldKeyed (5), hydro.Sink (6).
 func (nd *AggregatesBench) subgraph3() {
-	for i34 := range nd.n3Accs {
-		v33 := nd.n3Accs[i34]
-		nd.n4Out = append(nd.n4Out, v33)
+	for i70 := range nd.n5Accs {
+		v69 := nd.n5Accs[i70]
+		nd.n6Out = append(nd.n6Out, v69)
 	}
 }
 
-// subgraph4 runs stratum 1: hydro.FoldKeyed (5), hydro.Sink (6).
-func (nd *AggregatesBench) subgraph4() {
-	for i36 := range nd.n5Accs {
-		v35 := nd.n5Accs[i36]
-		nd.n6Out = append(nd.n6Out, v35)
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *AggregatesBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
 	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *AggregatesBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *AggregatesBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *AggregatesBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *AggregatesBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *AggregatesBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
+}
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *AggregatesBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow Aggregates, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

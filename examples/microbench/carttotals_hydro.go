@@ -6,7 +6,9 @@ package microbench
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -18,16 +20,24 @@ type CartTotalsBench struct {
 	limit   int
 	out     hydro.Output[Total]
 
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
 	// hydro.Source (node 0, flows.go:182): this tick's input.
 	n0Buf []Pair
 	// hydro.Iter (node 1, flows.go:183): the items, emitted in the first tick.
 	n1Items []Pair
 	n1Done  bool
-	// hydro.Join (node 2, flows.go:183): each side's items by key, in arrival order.
-	n2LIndex map[int]int
-	n2LVals  [][]Pair
-	n2RIndex map[int]int
-	n2RVals  [][]Pair
+	// hydro.Join (node 2, flows.go:183): the stored sides' items, chained per key in arrival order.
+	n2RIndex  map[int]int
+	n2RChains [][2]int
+	n2RItems  []Pair
+	n2RNext   []int
 	// hydro.FoldKeyed (node 3, flows.go:186): the groups in order of first appearance.
 	n3Index map[int]int
 	n3Accs  []Total
@@ -38,8 +48,6 @@ type CartTotalsBench struct {
 	n5Init bool
 	// hydro.Sink (node 6, flows.go:191): this tick's output.
 	n6Out []Total
-	// h0To2Port0 is the handoff from hydro.Source (node 0, flows.go:182) to hydro.Join (node 2, flows.go:183).
-	h0To2Port0 []Pair
 }
 
 // NewCartTotalsBench returns the node of location "bench" with the flow's parameters.
@@ -49,8 +57,8 @@ func NewCartTotalsBench(orders hydro.Input[Pair], classes []Pair, limit int, out
 	nd.classes = classes
 	nd.limit = limit
 	nd.out = out
-	nd.n1Items = slices.Clone( /*line flows.go:183:42*/ classes /*line carttotals_hydro.go:52:96*/)
-	nd.n2LIndex = map[int]int{}
+	nd.hydroNow = time.Unix(0, 0).UTC()
+	nd.n1Items = slices.Clone( /*line flows.go:183:42*/ classes /*line carttotals_hydro.go:61:96*/)
 	nd.n2RIndex = map[int]int{}
 	nd.n3Index = map[int]int{}
 	return nd
@@ -62,125 +70,123 @@ func (nd *CartTotalsBench) Tick() {
 	nd.subgraph0()
 	nd.subgraph1()
 	nd.subgraph2()
-	nd.subgraph3()
 	nd.out.PutAll(nd.n4Out)
-	clear(nd.n4Out)
 	nd.n4Out = nd.n4Out[:0]
 	nd.out.PutAll(nd.n6Out)
-	clear(nd.n6Out)
 	nd.n6Out = nd.n6Out[:0]
-	clear(nd.n2LIndex)
-	for i := range nd.n2LVals {
-		clear(nd.n2LVals[i])
-	}
-	nd.n2LVals = nd.n2LVals[:0]
 	var zero5 Total
 	nd.n5Acc, nd.n5Init = zero5, false
 }
 
-// subgraph0 runs stratum 0: hydro.Source (0).
+// subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2).
 func (nd *CartTotalsBench) subgraph0() {
-	udf2 := /*line flows.go:191:29*/ func() Total { return Total{} }          /*line carttotals_hydro.go:83:111*/
-	udf3 := /*line flows.go:191:62*/ func(acc *Total, o Pair) { acc.Count++ } /*line carttotals_hydro.go:84:111*/
-	nd.n0Buf = nd.orders.TakeInto(nd.n0Buf[:0])
-	for _, v1 := range nd.n0Buf {
-		nd.h0To2Port0 = append(nd.h0To2Port0, v1)
-		if !nd.n5Init {
-			nd.n5Acc, nd.n5Init = udf2(), true
-		}
-		udf3(&nd.n5Acc, v1)
-	}
-	clear(nd.n0Buf)
-}
-
-// subgraph1 runs stratum 0: hydro.Iter (1), hydro.Join (2).
-func (nd *CartTotalsBench) subgraph1() {
 	limit := nd.limit
 	udf12 := /*line flows.go:183:52*/ func(o, c Pair) Total {
 		return Total{Class: c.Value, Sum: min(o.Value, limit)}
-	} /*line carttotals_hydro.go:101:39*/
-	udf16 := /*line flows.go:186:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:102:125*/
-	udf17 := /*line flows.go:186:90*/ func(acc *Total, t Total) {
+	} /*line carttotals_hydro.go:86:38*/
+	udf17 := /*line flows.go:186:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:87:124*/
+	udf18 := /*line flows.go:186:90*/ func(acc *Total, t Total) {
 		acc.Sum += t.Sum
 		acc.Count++
-	} /*line carttotals_hydro.go:106:39*/
+	} /*line carttotals_hydro.go:91:38*/
+	udf19 := /*line flows.go:191:29*/ func() Total { return Total{} }          /*line carttotals_hydro.go:92:112*/
+	udf20 := /*line flows.go:191:62*/ func(acc *Total, o Pair) { acc.Count++ } /*line carttotals_hydro.go:93:112*/
 	if !nd.n1Done {
 		nd.n1Done = true
-		for _, v4 := range nd.n1Items {
-			k5 := v4.Key
-			if i6, ok7 := nd.n2RIndex[k5]; ok7 {
-				nd.n2RVals[i6] = append(nd.n2RVals[i6], v4)
+		for _, v1 := range nd.n1Items {
+			k2 := v1.Key
+			j3 := len(nd.n2RItems)
+			nd.n2RItems = append(nd.n2RItems, v1)
+			nd.n2RNext = append(nd.n2RNext, -1)
+			if c4, ok5 := nd.n2RIndex[k2]; ok5 {
+				nd.n2RNext[nd.n2RChains[c4][1]] = j3
+				nd.n2RChains[c4][1] = j3
 			} else {
-				nd.n2RIndex[k5] = len(nd.n2RVals)
-				if len(nd.n2RVals) < cap(nd.n2RVals) {
-					nd.n2RVals = nd.n2RVals[:len(nd.n2RVals)+1]
-					nd.n2RVals[len(nd.n2RVals)-1] = append(nd.n2RVals[len(nd.n2RVals)-1][:0], v4)
-				} else {
-					nd.n2RVals = append(nd.n2RVals, []Pair{v4})
-				}
-			}
-			if i9, ok10 := nd.n2LIndex[k5]; ok10 {
-				for _, v11 := range nd.n2LVals[i9] {
-					v8 := udf12(v11, v4)
-					k13 := v8.Class
-					i14, ok15 := nd.n3Index[k13]
-					if !ok15 {
-						i14 = len(nd.n3Accs)
-						nd.n3Index[k13] = i14
-						nd.n3Accs = append(nd.n3Accs, udf16(v8))
-					}
-					udf17(&nd.n3Accs[i14], v8)
-				}
+				nd.n2RIndex[k2] = len(nd.n2RChains)
+				nd.n2RChains = append(nd.n2RChains, [2]int{j3, j3})
 			}
 		}
 	}
-	for _, v18 := range nd.h0To2Port0 {
-		k19 := v18.Key
-		if i20, ok21 := nd.n2LIndex[k19]; ok21 {
-			nd.n2LVals[i20] = append(nd.n2LVals[i20], v18)
-		} else {
-			nd.n2LIndex[k19] = len(nd.n2LVals)
-			if len(nd.n2LVals) < cap(nd.n2LVals) {
-				nd.n2LVals = nd.n2LVals[:len(nd.n2LVals)+1]
-				nd.n2LVals[len(nd.n2LVals)-1] = append(nd.n2LVals[len(nd.n2LVals)-1][:0], v18)
-			} else {
-				nd.n2LVals = append(nd.n2LVals, []Pair{v18})
-			}
-		}
-		if i23, ok24 := nd.n2RIndex[k19]; ok24 {
-			for _, v25 := range nd.n2RVals[i23] {
-				v22 := udf12(v18, v25)
-				k26 := v22.Class
-				i27, ok28 := nd.n3Index[k26]
-				if !ok28 {
-					i27 = len(nd.n3Accs)
-					nd.n3Index[k26] = i27
-					nd.n3Accs = append(nd.n3Accs, udf16(v22))
+	nd.n0Buf = nd.orders.TakeInto(nd.n0Buf[:0])
+	for _, v6 := range nd.n0Buf {
+		k7 := v6.Key
+		if c8, ok9 := nd.n2RIndex[k7]; ok9 {
+			for j10 := nd.n2RChains[c8][0]; j10 >= 0; j10 = nd.n2RNext[j10] {
+				v11 := nd.n2RItems[j10]
+				v13 := udf12(v6, v11)
+				k14 := v13.Class
+				i15, ok16 := nd.n3Index[k14]
+				if !ok16 {
+					i15 = len(nd.n3Accs)
+					nd.n3Index[k14] = i15
+					nd.n3Accs = append(nd.n3Accs, udf17(v13))
 				}
-				udf17(&nd.n3Accs[i27], v22)
+				udf18(&nd.n3Accs[i15], v13)
 			}
 		}
+		if !nd.n5Init {
+			nd.n5Acc, nd.n5Init = udf19(), true
+		}
+		udf20(&nd.n5Acc, v6)
 	}
-	clear(nd.h0To2Port0)
-	nd.h0To2Port0 = nd.h0To2Port0[:0]
 }
 
-// subgraph2 runs stratum 1: hydro.FoldKeyed (3), hydro.Sink (4).
+// subgraph1 runs stratum 1: hydro.FoldKeyed (3), hydro.Sink (4).
+func (nd *CartTotalsBench) subgraph1() {
+	for i22 := range nd.n3Accs {
+		v21 := nd.n3Accs[i22]
+		nd.n4Out = append(nd.n4Out, v21)
+	}
+}
+
+// subgraph2 runs stratum 1: hydro.Fold (5), hydro.Sink (6).
 func (nd *CartTotalsBench) subgraph2() {
-	for i30 := range nd.n3Accs {
-		v29 := nd.n3Accs[i30]
-		nd.n4Out = append(nd.n4Out, v29)
+	udf24 := /*line flows.go:191:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:144:104*/
+	if !nd.n5Init {
+		nd.n5Acc, nd.n5Init = udf24(), true
+	}
+	v23 := nd.n5Acc
+	nd.n6Out = append(nd.n6Out, v23)
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *CartTotalsBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
 	}
 }
 
-// subgraph3 runs stratum 1: hydro.Fold (5), hydro.Sink (6).
-func (nd *CartTotalsBench) subgraph3() {
-	udf32 := /*line flows.go:191:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:178:104*/
-	if !nd.n5Init {
-		nd.n5Acc, nd.n5Init = udf32(), true
+// Advance moves the node's clock forward by d.
+func (nd *CartTotalsBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *CartTotalsBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *CartTotalsBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *CartTotalsBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *CartTotalsBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
+}
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *CartTotalsBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
 	}
-	v31 := nd.n5Acc
-	nd.n6Out = append(nd.n6Out, v31)
+	return fmt.Errorf("flow CartTotals, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

@@ -6,6 +6,8 @@ package microbench
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -15,9 +17,17 @@ type CheckedBench struct {
 	in  hydro.Input[int]
 	out hydro.Output[int]
 
-	// hydro.Source (node 0, operators.go:143): this tick's input.
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
+	// hydro.Source (node 0, operators.go:151): this tick's input.
 	n0Buf []int
-	// hydro.Sink (node 2, operators.go:143): this tick's output.
+	// hydro.Sink (node 2, operators.go:151): this tick's output.
 	n2Out []int
 }
 
@@ -26,6 +36,7 @@ func NewCheckedBench(in hydro.Input[int], out hydro.Output[int]) *CheckedBench {
 	nd := &CheckedBench{}
 	nd.in = in
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	return nd
 }
 
@@ -34,24 +45,60 @@ func NewCheckedBench(in hydro.Input[int], out hydro.Output[int]) *CheckedBench {
 func (nd *CheckedBench) Tick() {
 	nd.subgraph0()
 	nd.out.PutAll(nd.n2Out)
-	clear(nd.n2Out)
 	nd.n2Out = nd.n2Out[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Map (1), hydro.Sink (2).
 func (nd *CheckedBench) subgraph0() {
-	udf3 := /*line operators.go:143:44*/ func(x int) int {
+	udf3 := /*line operators.go:151:44*/ func(x int) int {
 		if x < 0 {
 			panic("negative item")
 		}
 		return x
-	} /*line checked_hydro.go:48:35*/
+	} /*line checked_hydro.go:58:35*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := udf3(v1)
 		nd.n2Out = append(nd.n2Out, v2)
 	}
-	clear(nd.n0Buf)
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *CheckedBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *CheckedBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *CheckedBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *CheckedBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *CheckedBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *CheckedBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) { nd.hydroSend = fn }
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *CheckedBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow Checked, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

@@ -6,7 +6,9 @@ package microbench
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -16,30 +18,31 @@ type CrossBench struct {
 	in  hydro.Input[int]
 	out hydro.Output[Pair]
 
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
 	// hydro.Source (node 0, operators.go:48): this tick's input.
 	n0Buf []int
 	// hydro.Iter (node 2, operators.go:50): the items, emitted in the first tick.
 	n2Items []int
 	n2Done  bool
-	// hydro.CrossJoin (node 3, operators.go:50): each side's items in arrival order.
-	n3L []int
+	// hydro.CrossJoin (node 3, operators.go:50): the stored sides' items in arrival order.
 	n3R []int
 	// hydro.Sink (node 4, operators.go:50): this tick's output.
 	n4Out []Pair
 	// hydro.Persist (node 6, operators.go:51): every item received, the first Old of earlier ticks.
 	n6Items []int
 	n6Old   int
-	// hydro.CrossJoin (node 7, operators.go:52): each side's items in arrival order.
+	// hydro.CrossJoin (node 7, operators.go:52): the stored sides' items in arrival order.
 	n7L []int
 	n7R []int
 	// hydro.Sink (node 8, operators.go:52): this tick's output.
 	n8Out []Pair
-	// h1To3Port0 is the handoff from hydro.Filter (node 1, operators.go:49) to hydro.CrossJoin (node 3, operators.go:50).
-	h1To3Port0 []int
-	// h1To7Port0 is the handoff from hydro.Filter (node 1, operators.go:49) to hydro.CrossJoin (node 7, operators.go:52).
-	h1To7Port0 []int
-	// h6To7Port1 is the handoff from hydro.Persist (node 6, operators.go:51) to hydro.CrossJoin (node 7, operators.go:52).
-	h6To7Port1 []int
 }
 
 // NewCrossBench returns the node of location "bench" with the flow's parameters.
@@ -47,7 +50,8 @@ func NewCrossBench(in hydro.Input[int], out hydro.Output[Pair]) *CrossBench {
 	nd := &CrossBench{}
 	nd.in = in
 	nd.out = out
-	nd.n2Items = slices.Clone( /*line operators.go:50:50*/ []int{7, 8} /*line cross_hydro.go:50:98*/)
+	nd.hydroNow = time.Unix(0, 0).UTC()
+	nd.n2Items = slices.Clone( /*line operators.go:50:50*/ []int{7, 8} /*line cross_hydro.go:54:98*/)
 	return nd
 }
 
@@ -55,89 +59,92 @@ func NewCrossBench(in hydro.Input[int], out hydro.Output[Pair]) *CrossBench {
 // bookkeeping of stateful operators.
 func (nd *CrossBench) Tick() {
 	nd.subgraph0()
-	nd.subgraph1()
-	nd.subgraph2()
 	nd.out.PutAll(nd.n4Out)
-	clear(nd.n4Out)
 	nd.n4Out = nd.n4Out[:0]
 	nd.out.PutAll(nd.n8Out)
-	clear(nd.n8Out)
 	nd.n8Out = nd.n8Out[:0]
-	clear(nd.n3L)
-	nd.n3L = nd.n3L[:0]
 	nd.n6Old = len(nd.n6Items)
-	clear(nd.n7L)
 	nd.n7L = nd.n7L[:0]
-	clear(nd.n7R)
 	nd.n7R = nd.n7R[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Source (0), hydro.Filter (1), hydro.Filter (5), hydro.Persist (6).
+// subgraph0 runs stratum 0: hydro.Source (0), hydro.Filter (1), hydro.Iter (2), hydro.CrossJoin (3), hydro.Sink (4), hydro.Filter (5), hydro.Persist (6), hydro.CrossJoin (7), hydro.Sink (8).
 func (nd *CrossBench) subgraph0() {
-	udf3 := /*line operators.go:49:29*/ func(x int) bool { return x < 3 } /*line cross_hydro.go:77:102*/
-	udf4 := /*line operators.go:51:43*/ func(x int) bool { return x > 9 } /*line cross_hydro.go:78:102*/
+	udf3 := /*line operators.go:52:43*/ func(a, b int) Pair { return Pair{a, -b} } /*line cross_hydro.go:73:111*/
+	udf7 := /*line operators.go:49:29*/ func(x int) bool { return x < 3 }          /*line cross_hydro.go:74:111*/
+	udf9 := /*line operators.go:50:64*/ func(a, b int) Pair { return Pair{a, b} }  /*line cross_hydro.go:75:111*/
+	udf13 := /*line operators.go:51:43*/ func(x int) bool { return x > 9 }         /*line cross_hydro.go:76:111*/
 	for _, v1 := range nd.n6Items[:nd.n6Old] {
-		nd.h6To7Port1 = append(nd.h6To7Port1, v1)
-	}
-	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
-	for _, v2 := range nd.n0Buf {
-		if udf3(v2) {
-			nd.h1To3Port0 = append(nd.h1To3Port0, v2)
-			nd.h1To7Port0 = append(nd.h1To7Port0, v2)
-		}
-		if udf4(v2) {
-			nd.n6Items = append(nd.n6Items, v2)
-			nd.h6To7Port1 = append(nd.h6To7Port1, v2)
+		nd.n7R = append(nd.n7R, v1)
+		for _, v2 := range nd.n7L {
+			v4 := udf3(v2, v1)
+			nd.n8Out = append(nd.n8Out, v4)
 		}
 	}
-	clear(nd.n0Buf)
-}
-
-// subgraph1 runs stratum 0: hydro.Iter (2), hydro.CrossJoin (3), hydro.Sink (4).
-func (nd *CrossBench) subgraph1() {
-	udf8 := /*line operators.go:50:64*/ func(a, b int) Pair { return Pair{a, b} } /*line cross_hydro.go:98:110*/
 	if !nd.n2Done {
 		nd.n2Done = true
-		for _, v5 := range nd.n2Items {
-			nd.n3R = append(nd.n3R, v5)
-			for _, v6 := range nd.n3L {
-				v7 := udf8(v6, v5)
-				nd.n4Out = append(nd.n4Out, v7)
+		nd.n3R = append(nd.n3R, nd.n2Items...)
+	}
+	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
+	for _, v6 := range nd.n0Buf {
+		if udf7(v6) {
+			for _, v8 := range nd.n3R {
+				v10 := udf9(v6, v8)
+				nd.n4Out = append(nd.n4Out, v10)
+			}
+			nd.n7L = append(nd.n7L, v6)
+			for _, v11 := range nd.n7R {
+				v12 := udf3(v6, v11)
+				nd.n8Out = append(nd.n8Out, v12)
+			}
+		}
+		if udf13(v6) {
+			nd.n6Items = append(nd.n6Items, v6)
+			nd.n7R = append(nd.n7R, v6)
+			for _, v14 := range nd.n7L {
+				v15 := udf3(v14, v6)
+				nd.n8Out = append(nd.n8Out, v15)
 			}
 		}
 	}
-	for _, v9 := range nd.h1To3Port0 {
-		nd.n3L = append(nd.n3L, v9)
-		for _, v10 := range nd.n3R {
-			v11 := udf8(v9, v10)
-			nd.n4Out = append(nd.n4Out, v11)
-		}
-	}
-	clear(nd.h1To3Port0)
-	nd.h1To3Port0 = nd.h1To3Port0[:0]
 }
 
-// subgraph2 runs stratum 0: hydro.CrossJoin (7), hydro.Sink (8).
-func (nd *CrossBench) subgraph2() {
-	udf15 := /*line operators.go:52:43*/ func(a, b int) Pair { return Pair{a, -b} } /*line cross_hydro.go:122:113*/
-	for _, v12 := range nd.h1To7Port0 {
-		nd.n7L = append(nd.n7L, v12)
-		for _, v13 := range nd.n7R {
-			v14 := udf15(v12, v13)
-			nd.n8Out = append(nd.n8Out, v14)
-		}
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *CrossBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
 	}
-	clear(nd.h1To7Port0)
-	nd.h1To7Port0 = nd.h1To7Port0[:0]
-	for _, v16 := range nd.h6To7Port1 {
-		nd.n7R = append(nd.n7R, v16)
-		for _, v17 := range nd.n7L {
-			v18 := udf15(v17, v16)
-			nd.n8Out = append(nd.n8Out, v18)
-		}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *CrossBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *CrossBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *CrossBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *CrossBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *CrossBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) { nd.hydroSend = fn }
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *CrossBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
 	}
-	clear(nd.h6To7Port1)
-	nd.h6To7Port1 = nd.h6To7Port1[:0]
+	return fmt.Errorf("flow Cross, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

@@ -6,6 +6,8 @@ package microbench
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -15,6 +17,14 @@ type DiffBench struct {
 	in  hydro.Input[int]
 	out hydro.Output[int]
 
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
 	// hydro.Source (node 0, operators.go:35): this tick's input.
 	n0Buf []int
 	// hydro.Reduce (node 1, operators.go:36): the accumulator, once an item arrived.
@@ -39,6 +49,7 @@ func NewDiffBench(in hydro.Input[int], out hydro.Output[int]) *DiffBench {
 	nd := &DiffBench{}
 	nd.in = in
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Neg = map[int]struct{}{}
 	nd.n7Neg = map[int]struct{}{}
 	return nd
@@ -52,10 +63,8 @@ func (nd *DiffBench) Tick() {
 	nd.subgraph2()
 	nd.subgraph3()
 	nd.out.PutAll(nd.n3Out)
-	clear(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
 	nd.out.PutAll(nd.n8Out)
-	clear(nd.n8Out)
 	nd.n8Out = nd.n8Out[:0]
 	var zero1 int
 	nd.n1Acc, nd.n1Have = zero1, false
@@ -64,18 +73,18 @@ func (nd *DiffBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Filter (4), hydro.Map (5), hydro.Map (6).
 func (nd *DiffBench) subgraph0() {
-	udf2 := /*line operators.go:36:31*/ func(acc *int, x int) { *acc = max(*acc, x) } /*line diff_hydro.go:67:113*/
-	udf3 := /*line operators.go:38:29*/ func(x int) bool { return x%5 == 0 }          /*line diff_hydro.go:68:113*/
-	udf5 := /*line operators.go:39:99*/ func(x int) int { return x + 100 }            /*line diff_hydro.go:69:113*/
-	udf7 := /*line operators.go:39:45*/ func(x int) int { return x + 100 }            /*line diff_hydro.go:70:113*/
+	udf2 := /*line operators.go:36:31*/ func(acc *int, x int) { *acc = max(*acc, x) } /*line diff_hydro.go:76:113*/
+	udf3 := /*line operators.go:38:29*/ func(x int) bool { return x%5 == 0 }          /*line diff_hydro.go:77:113*/
+	udf5 := /*line operators.go:39:99*/ func(x int) int { return x + 100 }            /*line diff_hydro.go:78:113*/
+	udf7 := /*line operators.go:39:45*/ func(x int) int { return x + 100 }            /*line diff_hydro.go:79:113*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
+	nd.h0To2Port0 = append(nd.h0To2Port0, nd.n0Buf...)
 	for _, v1 := range nd.n0Buf {
 		if !nd.n1Have {
 			nd.n1Acc, nd.n1Have = v1, true
 		} else {
 			udf2(&nd.n1Acc, v1)
 		}
-		nd.h0To2Port0 = append(nd.h0To2Port0, v1)
 		if udf3(v1) {
 			v4 := udf5(v1)
 			nd.n7Neg[v4] = struct{}{}
@@ -83,7 +92,6 @@ func (nd *DiffBench) subgraph0() {
 		v6 := udf7(v1)
 		nd.h5To7Port0 = append(nd.h5To7Port0, v6)
 	}
-	clear(nd.n0Buf)
 }
 
 // subgraph1 runs stratum 1: hydro.Reduce (1).
@@ -114,6 +122,44 @@ func (nd *DiffBench) subgraph3() {
 	}
 	clear(nd.h0To2Port0)
 	nd.h0To2Port0 = nd.h0To2Port0[:0]
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *DiffBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *DiffBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *DiffBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *DiffBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *DiffBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *DiffBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) { nd.hydroSend = fn }
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *DiffBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow Diff, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

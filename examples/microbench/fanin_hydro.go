@@ -6,6 +6,8 @@ package microbench
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -18,14 +20,14 @@ type FanInBench struct {
 	d   hydro.Input[int]
 	out hydro.Output[int]
 
-	// hydro.Source (node 0, flows.go:96): this tick's input.
-	n0Buf []int
-	// hydro.Source (node 1, flows.go:96): this tick's input.
-	n1Buf []int
-	// hydro.Source (node 2, flows.go:96): this tick's input.
-	n2Buf []int
-	// hydro.Source (node 3, flows.go:96): this tick's input.
-	n3Buf []int
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
 	// hydro.Sink (node 5, flows.go:96): this tick's output.
 	n5Out []int
 }
@@ -38,6 +40,7 @@ func NewFanInBench(a hydro.Input[int], b hydro.Input[int], c hydro.Input[int], d
 	nd.c = c
 	nd.d = d
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	return nd
 }
 
@@ -46,32 +49,53 @@ func NewFanInBench(a hydro.Input[int], b hydro.Input[int], c hydro.Input[int], d
 func (nd *FanInBench) Tick() {
 	nd.subgraph0()
 	nd.out.PutAll(nd.n5Out)
-	clear(nd.n5Out)
 	nd.n5Out = nd.n5Out[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Source (1), hydro.Source (2), hydro.Source (3), hydro.Union (4), hydro.Sink (5).
 func (nd *FanInBench) subgraph0() {
-	nd.n0Buf = nd.a.TakeInto(nd.n0Buf[:0])
-	for _, v1 := range nd.n0Buf {
-		nd.n5Out = append(nd.n5Out, v1)
+	nd.n5Out = nd.a.TakeInto(nd.n5Out)
+	nd.n5Out = nd.b.TakeInto(nd.n5Out)
+	nd.n5Out = nd.c.TakeInto(nd.n5Out)
+	nd.n5Out = nd.d.TakeInto(nd.n5Out)
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *FanInBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
 	}
-	clear(nd.n0Buf)
-	nd.n1Buf = nd.b.TakeInto(nd.n1Buf[:0])
-	for _, v2 := range nd.n1Buf {
-		nd.n5Out = append(nd.n5Out, v2)
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *FanInBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *FanInBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *FanInBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *FanInBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *FanInBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) { nd.hydroSend = fn }
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *FanInBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
 	}
-	clear(nd.n1Buf)
-	nd.n2Buf = nd.c.TakeInto(nd.n2Buf[:0])
-	for _, v3 := range nd.n2Buf {
-		nd.n5Out = append(nd.n5Out, v3)
-	}
-	clear(nd.n2Buf)
-	nd.n3Buf = nd.d.TakeInto(nd.n3Buf[:0])
-	for _, v4 := range nd.n3Buf {
-		nd.n5Out = append(nd.n5Out, v4)
-	}
-	clear(nd.n3Buf)
+	return fmt.Errorf("flow FanIn, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

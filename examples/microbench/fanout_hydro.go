@@ -6,6 +6,8 @@ package microbench
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -18,6 +20,14 @@ type FanOutBench struct {
 	c  hydro.Output[int]
 	d  hydro.Output[int]
 
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
 	// hydro.Source (node 0, flows.go:104): this tick's input.
 	n0Buf []int
 	// hydro.Sink (node 2, flows.go:105): this tick's output.
@@ -38,6 +48,7 @@ func NewFanOutBench(in hydro.Input[int], a hydro.Output[int], b hydro.Output[int
 	nd.b = b
 	nd.c = c
 	nd.d = d
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	return nd
 }
 
@@ -46,24 +57,21 @@ func NewFanOutBench(in hydro.Input[int], a hydro.Output[int], b hydro.Output[int
 func (nd *FanOutBench) Tick() {
 	nd.subgraph0()
 	nd.a.PutAll(nd.n2Out)
-	clear(nd.n2Out)
 	nd.n2Out = nd.n2Out[:0]
 	nd.b.PutAll(nd.n4Out)
-	clear(nd.n4Out)
 	nd.n4Out = nd.n4Out[:0]
 	nd.c.PutAll(nd.n6Out)
-	clear(nd.n6Out)
 	nd.n6Out = nd.n6Out[:0]
 	nd.d.PutAll(nd.n7Out)
-	clear(nd.n7Out)
 	nd.n7Out = nd.n7Out[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Map (1), hydro.Sink (2), hydro.Map (3), hydro.Sink (4), hydro.Filter (5), hydro.Sink (6), hydro.Sink (7).
 func (nd *FanOutBench) subgraph0() {
-	udf4 := /*line flows.go:106:26*/ func(x int) int { return x * 2 }     /*line fanout_hydro.go:64:103*/
-	udf5 := /*line flows.go:107:29*/ func(x int) bool { return x%2 == 0 } /*line fanout_hydro.go:65:103*/
+	udf4 := /*line flows.go:106:26*/ func(x int) int { return x * 2 }     /*line fanout_hydro.go:71:103*/
+	udf5 := /*line flows.go:107:29*/ func(x int) bool { return x%2 == 0 } /*line fanout_hydro.go:72:103*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
+	nd.n7Out = append(nd.n7Out, nd.n0Buf...)
 	for _, v1 := range nd.n0Buf {
 		v2 := addOne(v1)
 		nd.n2Out = append(nd.n2Out, v2)
@@ -72,9 +80,45 @@ func (nd *FanOutBench) subgraph0() {
 		if udf5(v1) {
 			nd.n6Out = append(nd.n6Out, v1)
 		}
-		nd.n7Out = append(nd.n7Out, v1)
 	}
-	clear(nd.n0Buf)
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *FanOutBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *FanOutBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *FanOutBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *FanOutBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *FanOutBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *FanOutBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) { nd.hydroSend = fn }
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *FanOutBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow FanOut, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

@@ -6,6 +6,8 @@ package microbench
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -15,30 +17,18 @@ type ForkJoinBench struct {
 	in  hydro.Input[int]
 	out hydro.Output[int]
 
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
 	// hydro.Source (node 0, flows.go:116): this tick's input.
 	n0Buf []int
 	// hydro.Sink (node 16, flows.go:122): this tick's output.
 	n16Out []int
-	// h1To3Port0 is the handoff from hydro.Filter (node 1, flows.go:127) to hydro.Union (node 3, flows.go:129).
-	h1To3Port0 []int
-	// h2To3Port1 is the handoff from hydro.Filter (node 2, flows.go:128) to hydro.Union (node 3, flows.go:129).
-	h2To3Port1 []int
-	// h4To6Port0 is the handoff from hydro.Filter (node 4, flows.go:127) to hydro.Union (node 6, flows.go:129).
-	h4To6Port0 []int
-	// h5To6Port1 is the handoff from hydro.Filter (node 5, flows.go:128) to hydro.Union (node 6, flows.go:129).
-	h5To6Port1 []int
-	// h7To9Port0 is the handoff from hydro.Filter (node 7, flows.go:127) to hydro.Union (node 9, flows.go:129).
-	h7To9Port0 []int
-	// h8To9Port1 is the handoff from hydro.Filter (node 8, flows.go:128) to hydro.Union (node 9, flows.go:129).
-	h8To9Port1 []int
-	// h10To12Port0 is the handoff from hydro.Filter (node 10, flows.go:127) to hydro.Union (node 12, flows.go:129).
-	h10To12Port0 []int
-	// h11To12Port1 is the handoff from hydro.Filter (node 11, flows.go:128) to hydro.Union (node 12, flows.go:129).
-	h11To12Port1 []int
-	// h13To15Port0 is the handoff from hydro.Filter (node 13, flows.go:127) to hydro.Union (node 15, flows.go:129).
-	h13To15Port0 []int
-	// h14To15Port1 is the handoff from hydro.Filter (node 14, flows.go:128) to hydro.Union (node 15, flows.go:129).
-	h14To15Port1 []int
 }
 
 // NewForkJoinBench returns the node of location "bench" with the flow's parameters.
@@ -46,6 +36,7 @@ func NewForkJoinBench(in hydro.Input[int], out hydro.Output[int]) *ForkJoinBench
 	nd := &ForkJoinBench{}
 	nd.in = in
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	return nd
 }
 
@@ -53,148 +44,221 @@ func NewForkJoinBench(in hydro.Input[int], out hydro.Output[int]) *ForkJoinBench
 // bookkeeping of stateful operators.
 func (nd *ForkJoinBench) Tick() {
 	nd.subgraph0()
-	nd.subgraph1()
-	nd.subgraph2()
-	nd.subgraph3()
-	nd.subgraph4()
-	nd.subgraph5()
 	nd.out.PutAll(nd.n16Out)
-	clear(nd.n16Out)
 	nd.n16Out = nd.n16Out[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Source (0), hydro.Filter (1), hydro.Filter (2).
+// subgraph0 runs stratum 0: hydro.Source (0), hydro.Filter (1), hydro.Filter (2), hydro.Union (3), hydro.Filter (4), hydro.Filter (5), hydro.Union (6), hydro.Filter (7), hydro.Filter (8), hydro.Union (9), hydro.Filter (10), hydro.Filter (11), hydro.Union (12), hydro.Filter (13), hydro.Filter (14), hydro.Union (15), hydro.Sink (16).
 func (nd *ForkJoinBench) subgraph0() {
-	udf2 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 } /*line forkjoin_hydro.go:68:105*/
-	udf3 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:69:105*/
+	udf2 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:53:106*/
+	udf3 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:54:106*/
+	udf4 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:55:106*/
+	udf5 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:56:106*/
+	udf6 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:57:106*/
+	udf7 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 }  /*line forkjoin_hydro.go:58:106*/
+	udf8 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 }  /*line forkjoin_hydro.go:59:106*/
+	udf9 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 }  /*line forkjoin_hydro.go:60:106*/
+	udf10 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:61:106*/
+	udf11 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:62:106*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		if udf2(v1) {
-			nd.h1To3Port0 = append(nd.h1To3Port0, v1)
+			if udf3(v1) {
+				if udf4(v1) {
+					if udf5(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+					if udf8(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+				}
+				if udf9(v1) {
+					if udf5(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+					if udf8(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+				}
+			}
+			if udf10(v1) {
+				if udf4(v1) {
+					if udf5(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+					if udf8(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+				}
+				if udf9(v1) {
+					if udf5(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+					if udf8(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+				}
+			}
 		}
-		if udf3(v1) {
-			nd.h2To3Port1 = append(nd.h2To3Port1, v1)
+		if udf11(v1) {
+			if udf3(v1) {
+				if udf4(v1) {
+					if udf5(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+					if udf8(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+				}
+				if udf9(v1) {
+					if udf5(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+					if udf8(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+				}
+			}
+			if udf10(v1) {
+				if udf4(v1) {
+					if udf5(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+					if udf8(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+				}
+				if udf9(v1) {
+					if udf5(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+					if udf8(v1) {
+						if udf6(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+						if udf7(v1) {
+							nd.n16Out = append(nd.n16Out, v1)
+						}
+					}
+				}
+			}
 		}
 	}
-	clear(nd.n0Buf)
 }
 
-// subgraph1 runs stratum 0: hydro.Union (3), hydro.Filter (4), hydro.Filter (5).
-func (nd *ForkJoinBench) subgraph1() {
-	udf5 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 } /*line forkjoin_hydro.go:84:105*/
-	udf6 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:85:105*/
-	for _, v4 := range nd.h1To3Port0 {
-		if udf5(v4) {
-			nd.h4To6Port0 = append(nd.h4To6Port0, v4)
-		}
-		if udf6(v4) {
-			nd.h5To6Port1 = append(nd.h5To6Port1, v4)
-		}
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *ForkJoinBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
 	}
-	clear(nd.h1To3Port0)
-	nd.h1To3Port0 = nd.h1To3Port0[:0]
-	for _, v7 := range nd.h2To3Port1 {
-		if udf5(v7) {
-			nd.h4To6Port0 = append(nd.h4To6Port0, v7)
-		}
-		if udf6(v7) {
-			nd.h5To6Port1 = append(nd.h5To6Port1, v7)
-		}
-	}
-	clear(nd.h2To3Port1)
-	nd.h2To3Port1 = nd.h2To3Port1[:0]
 }
 
-// subgraph2 runs stratum 0: hydro.Union (6), hydro.Filter (7), hydro.Filter (8).
-func (nd *ForkJoinBench) subgraph2() {
-	udf9 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:110:107*/
-	udf10 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:111:107*/
-	for _, v8 := range nd.h4To6Port0 {
-		if udf9(v8) {
-			nd.h7To9Port0 = append(nd.h7To9Port0, v8)
-		}
-		if udf10(v8) {
-			nd.h8To9Port1 = append(nd.h8To9Port1, v8)
-		}
-	}
-	clear(nd.h4To6Port0)
-	nd.h4To6Port0 = nd.h4To6Port0[:0]
-	for _, v11 := range nd.h5To6Port1 {
-		if udf9(v11) {
-			nd.h7To9Port0 = append(nd.h7To9Port0, v11)
-		}
-		if udf10(v11) {
-			nd.h8To9Port1 = append(nd.h8To9Port1, v11)
-		}
-	}
-	clear(nd.h5To6Port1)
-	nd.h5To6Port1 = nd.h5To6Port1[:0]
+// Advance moves the node's clock forward by d.
+func (nd *ForkJoinBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *ForkJoinBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *ForkJoinBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *ForkJoinBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *ForkJoinBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
 }
 
-// subgraph3 runs stratum 0: hydro.Union (9), hydro.Filter (10), hydro.Filter (11).
-func (nd *ForkJoinBench) subgraph3() {
-	udf13 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 } /*line forkjoin_hydro.go:136:107*/
-	udf14 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:137:107*/
-	for _, v12 := range nd.h7To9Port0 {
-		if udf13(v12) {
-			nd.h10To12Port0 = append(nd.h10To12Port0, v12)
-		}
-		if udf14(v12) {
-			nd.h11To12Port1 = append(nd.h11To12Port1, v12)
-		}
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *ForkJoinBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
 	}
-	clear(nd.h7To9Port0)
-	nd.h7To9Port0 = nd.h7To9Port0[:0]
-	for _, v15 := range nd.h8To9Port1 {
-		if udf13(v15) {
-			nd.h10To12Port0 = append(nd.h10To12Port0, v15)
-		}
-		if udf14(v15) {
-			nd.h11To12Port1 = append(nd.h11To12Port1, v15)
-		}
-	}
-	clear(nd.h8To9Port1)
-	nd.h8To9Port1 = nd.h8To9Port1[:0]
-}
-
-// subgraph4 runs stratum 0: hydro.Union (12), hydro.Filter (13), hydro.Filter (14).
-func (nd *ForkJoinBench) subgraph4() {
-	udf17 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 } /*line forkjoin_hydro.go:162:107*/
-	udf18 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:163:107*/
-	for _, v16 := range nd.h10To12Port0 {
-		if udf17(v16) {
-			nd.h13To15Port0 = append(nd.h13To15Port0, v16)
-		}
-		if udf18(v16) {
-			nd.h14To15Port1 = append(nd.h14To15Port1, v16)
-		}
-	}
-	clear(nd.h10To12Port0)
-	nd.h10To12Port0 = nd.h10To12Port0[:0]
-	for _, v19 := range nd.h11To12Port1 {
-		if udf17(v19) {
-			nd.h13To15Port0 = append(nd.h13To15Port0, v19)
-		}
-		if udf18(v19) {
-			nd.h14To15Port1 = append(nd.h14To15Port1, v19)
-		}
-	}
-	clear(nd.h11To12Port1)
-	nd.h11To12Port1 = nd.h11To12Port1[:0]
-}
-
-// subgraph5 runs stratum 0: hydro.Union (15), hydro.Sink (16).
-func (nd *ForkJoinBench) subgraph5() {
-	for _, v20 := range nd.h13To15Port0 {
-		nd.n16Out = append(nd.n16Out, v20)
-	}
-	clear(nd.h13To15Port0)
-	nd.h13To15Port0 = nd.h13To15Port0[:0]
-	for _, v21 := range nd.h14To15Port1 {
-		nd.n16Out = append(nd.n16Out, v21)
-	}
-	clear(nd.h14To15Port1)
-	nd.h14To15Port1 = nd.h14To15Port1[:0]
+	return fmt.Errorf("flow ForkJoin, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

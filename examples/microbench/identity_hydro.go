@@ -6,6 +6,8 @@ package microbench
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -15,6 +17,14 @@ type IdentityBench struct {
 	in  hydro.Input[int]
 	out hydro.Output[int]
 
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
 	// hydro.Source (node 0, flows.go:19): this tick's input.
 	n0Buf []int
 	// hydro.Sink (node 21, flows.go:25): this tick's output.
@@ -26,6 +36,7 @@ func NewIdentityBench(in hydro.Input[int], out hydro.Output[int]) *IdentityBench
 	nd := &IdentityBench{}
 	nd.in = in
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	return nd
 }
 
@@ -34,32 +45,31 @@ func NewIdentityBench(in hydro.Input[int], out hydro.Output[int]) *IdentityBench
 func (nd *IdentityBench) Tick() {
 	nd.subgraph0()
 	nd.out.PutAll(nd.n21Out)
-	clear(nd.n21Out)
 	nd.n21Out = nd.n21Out[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Map (1), hydro.Map (2), hydro.Map (3), hydro.Map (4), hydro.Map (5), hydro.Map (6), hydro.Map (7), hydro.Map (8), hydro.Map (9), hydro.Map (10), hydro.Map (11), hydro.Map (12), hydro.Map (13), hydro.Map (14), hydro.Map (15), hydro.Map (16), hydro.Map (17), hydro.Map (18), hydro.Map (19), hydro.Map (20), hydro.Sink (21).
 func (nd *IdentityBench) subgraph0() {
-	udf3 := /*line flows.go:32:19*/ func(x int) int { return x }  /*line identity_hydro.go:43:96*/
-	udf5 := /*line flows.go:33:19*/ func(x int) int { return x }  /*line identity_hydro.go:44:96*/
-	udf7 := /*line flows.go:34:19*/ func(x int) int { return x }  /*line identity_hydro.go:45:96*/
-	udf9 := /*line flows.go:35:22*/ func(x int) int { return x }  /*line identity_hydro.go:46:96*/
-	udf11 := /*line flows.go:32:19*/ func(x int) int { return x } /*line identity_hydro.go:47:96*/
-	udf13 := /*line flows.go:33:19*/ func(x int) int { return x } /*line identity_hydro.go:48:96*/
-	udf15 := /*line flows.go:34:19*/ func(x int) int { return x } /*line identity_hydro.go:49:96*/
-	udf17 := /*line flows.go:35:22*/ func(x int) int { return x } /*line identity_hydro.go:50:96*/
-	udf19 := /*line flows.go:32:19*/ func(x int) int { return x } /*line identity_hydro.go:51:96*/
-	udf21 := /*line flows.go:33:19*/ func(x int) int { return x } /*line identity_hydro.go:52:96*/
-	udf23 := /*line flows.go:34:19*/ func(x int) int { return x } /*line identity_hydro.go:53:96*/
-	udf25 := /*line flows.go:35:22*/ func(x int) int { return x } /*line identity_hydro.go:54:96*/
-	udf27 := /*line flows.go:32:19*/ func(x int) int { return x } /*line identity_hydro.go:55:96*/
-	udf29 := /*line flows.go:33:19*/ func(x int) int { return x } /*line identity_hydro.go:56:96*/
-	udf31 := /*line flows.go:34:19*/ func(x int) int { return x } /*line identity_hydro.go:57:96*/
-	udf33 := /*line flows.go:35:22*/ func(x int) int { return x } /*line identity_hydro.go:58:96*/
-	udf35 := /*line flows.go:32:19*/ func(x int) int { return x } /*line identity_hydro.go:59:96*/
-	udf37 := /*line flows.go:33:19*/ func(x int) int { return x } /*line identity_hydro.go:60:96*/
-	udf39 := /*line flows.go:34:19*/ func(x int) int { return x } /*line identity_hydro.go:61:96*/
-	udf41 := /*line flows.go:35:22*/ func(x int) int { return x } /*line identity_hydro.go:62:96*/
+	udf3 := /*line flows.go:32:19*/ func(x int) int { return x }  /*line identity_hydro.go:53:96*/
+	udf5 := /*line flows.go:33:19*/ func(x int) int { return x }  /*line identity_hydro.go:54:96*/
+	udf7 := /*line flows.go:34:19*/ func(x int) int { return x }  /*line identity_hydro.go:55:96*/
+	udf9 := /*line flows.go:35:22*/ func(x int) int { return x }  /*line identity_hydro.go:56:96*/
+	udf11 := /*line flows.go:32:19*/ func(x int) int { return x } /*line identity_hydro.go:57:96*/
+	udf13 := /*line flows.go:33:19*/ func(x int) int { return x } /*line identity_hydro.go:58:96*/
+	udf15 := /*line flows.go:34:19*/ func(x int) int { return x } /*line identity_hydro.go:59:96*/
+	udf17 := /*line flows.go:35:22*/ func(x int) int { return x } /*line identity_hydro.go:60:96*/
+	udf19 := /*line flows.go:32:19*/ func(x int) int { return x } /*line identity_hydro.go:61:96*/
+	udf21 := /*line flows.go:33:19*/ func(x int) int { return x } /*line identity_hydro.go:62:96*/
+	udf23 := /*line flows.go:34:19*/ func(x int) int { return x } /*line identity_hydro.go:63:96*/
+	udf25 := /*line flows.go:35:22*/ func(x int) int { return x } /*line identity_hydro.go:64:96*/
+	udf27 := /*line flows.go:32:19*/ func(x int) int { return x } /*line identity_hydro.go:65:96*/
+	udf29 := /*line flows.go:33:19*/ func(x int) int { return x } /*line identity_hydro.go:66:96*/
+	udf31 := /*line flows.go:34:19*/ func(x int) int { return x } /*line identity_hydro.go:67:96*/
+	udf33 := /*line flows.go:35:22*/ func(x int) int { return x } /*line identity_hydro.go:68:96*/
+	udf35 := /*line flows.go:32:19*/ func(x int) int { return x } /*line identity_hydro.go:69:96*/
+	udf37 := /*line flows.go:33:19*/ func(x int) int { return x } /*line identity_hydro.go:70:96*/
+	udf39 := /*line flows.go:34:19*/ func(x int) int { return x } /*line identity_hydro.go:71:96*/
+	udf41 := /*line flows.go:35:22*/ func(x int) int { return x } /*line identity_hydro.go:72:96*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := udf3(v1)
@@ -84,7 +94,46 @@ func (nd *IdentityBench) subgraph0() {
 		v40 := udf41(v38)
 		nd.n21Out = append(nd.n21Out, v40)
 	}
-	clear(nd.n0Buf)
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *IdentityBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *IdentityBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *IdentityBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *IdentityBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *IdentityBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *IdentityBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
+}
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *IdentityBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow Identity, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

@@ -6,6 +6,8 @@ package microbench
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -16,15 +18,23 @@ type JoinBench struct {
 	right hydro.Input[Pair]
 	out   hydro.Output[Joined]
 
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
 	// hydro.Source (node 0, flows.go:86): this tick's input.
 	n0Buf []Pair
 	// hydro.Source (node 1, flows.go:86): this tick's input.
 	n1Buf []Pair
-	// hydro.Join (node 2, flows.go:86): each side's items by key, in arrival order.
-	n2LIndex map[int]int
-	n2LVals  [][]Pair
-	n2RIndex map[int]int
-	n2RVals  [][]Pair
+	// hydro.Join (node 2, flows.go:86): the stored sides' items, chained per key in arrival order.
+	n2LIndex  map[int]int
+	n2LChains [][2]int
+	n2LItems  []Pair
+	n2LNext   []int
 	// hydro.Sink (node 3, flows.go:86): this tick's output.
 	n3Out []Joined
 }
@@ -35,8 +45,8 @@ func NewJoinBench(left hydro.Input[Pair], right hydro.Input[Pair], out hydro.Out
 	nd.left = left
 	nd.right = right
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2LIndex = map[int]int{}
-	nd.n2RIndex = map[int]int{}
 	return nd
 }
 
@@ -45,69 +55,81 @@ func NewJoinBench(left hydro.Input[Pair], right hydro.Input[Pair], out hydro.Out
 func (nd *JoinBench) Tick() {
 	nd.subgraph0()
 	nd.out.PutAll(nd.n3Out)
-	clear(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
 	clear(nd.n2LIndex)
-	for i := range nd.n2LVals {
-		clear(nd.n2LVals[i])
-	}
-	nd.n2LVals = nd.n2LVals[:0]
-	clear(nd.n2RIndex)
-	for i := range nd.n2RVals {
-		clear(nd.n2RVals[i])
-	}
-	nd.n2RVals = nd.n2RVals[:0]
+	nd.n2LChains = nd.n2LChains[:0]
+	nd.n2LItems = nd.n2LItems[:0]
+	nd.n2LNext = nd.n2LNext[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Source (1), hydro.Join (2), hydro.Sink (3).
 func (nd *JoinBench) subgraph0() {
-	udf9 := /*line flows.go:86:71*/ func(l, r Pair) Joined {
+	udf12 := /*line flows.go:86:71*/ func(l, r Pair) Joined {
 		return Joined{Key: l.Key, Left: l.Value, Right: r.Value}
-	} /*line join_hydro.go:66:32*/
+	} /*line join_hydro.go:69:32*/
 	nd.n0Buf = nd.left.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Key
-		if i3, ok4 := nd.n2LIndex[k2]; ok4 {
-			nd.n2LVals[i3] = append(nd.n2LVals[i3], v1)
+		j3 := len(nd.n2LItems)
+		nd.n2LItems = append(nd.n2LItems, v1)
+		nd.n2LNext = append(nd.n2LNext, -1)
+		if c4, ok5 := nd.n2LIndex[k2]; ok5 {
+			nd.n2LNext[nd.n2LChains[c4][1]] = j3
+			nd.n2LChains[c4][1] = j3
 		} else {
-			nd.n2LIndex[k2] = len(nd.n2LVals)
-			if len(nd.n2LVals) < cap(nd.n2LVals) {
-				nd.n2LVals = nd.n2LVals[:len(nd.n2LVals)+1]
-				nd.n2LVals[len(nd.n2LVals)-1] = append(nd.n2LVals[len(nd.n2LVals)-1][:0], v1)
-			} else {
-				nd.n2LVals = append(nd.n2LVals, []Pair{v1})
-			}
-		}
-		if i6, ok7 := nd.n2RIndex[k2]; ok7 {
-			for _, v8 := range nd.n2RVals[i6] {
-				v5 := udf9(v1, v8)
-				nd.n3Out = append(nd.n3Out, v5)
-			}
+			nd.n2LIndex[k2] = len(nd.n2LChains)
+			nd.n2LChains = append(nd.n2LChains, [2]int{j3, j3})
 		}
 	}
-	clear(nd.n0Buf)
 	nd.n1Buf = nd.right.TakeInto(nd.n1Buf[:0])
-	for _, v10 := range nd.n1Buf {
-		k11 := v10.Key
-		if i12, ok13 := nd.n2RIndex[k11]; ok13 {
-			nd.n2RVals[i12] = append(nd.n2RVals[i12], v10)
-		} else {
-			nd.n2RIndex[k11] = len(nd.n2RVals)
-			if len(nd.n2RVals) < cap(nd.n2RVals) {
-				nd.n2RVals = nd.n2RVals[:len(nd.n2RVals)+1]
-				nd.n2RVals[len(nd.n2RVals)-1] = append(nd.n2RVals[len(nd.n2RVals)-1][:0], v10)
-			} else {
-				nd.n2RVals = append(nd.n2RVals, []Pair{v10})
-			}
-		}
-		if i15, ok16 := nd.n2LIndex[k11]; ok16 {
-			for _, v17 := range nd.n2LVals[i15] {
-				v14 := udf9(v17, v10)
-				nd.n3Out = append(nd.n3Out, v14)
+	for _, v6 := range nd.n1Buf {
+		k7 := v6.Key
+		if c8, ok9 := nd.n2LIndex[k7]; ok9 {
+			for j10 := nd.n2LChains[c8][0]; j10 >= 0; j10 = nd.n2LNext[j10] {
+				v11 := nd.n2LItems[j10]
+				v13 := udf12(v11, v6)
+				nd.n3Out = append(nd.n3Out, v13)
 			}
 		}
 	}
-	clear(nd.n1Buf)
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *JoinBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *JoinBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *JoinBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *JoinBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *JoinBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *JoinBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) { nd.hydroSend = fn }
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *JoinBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow Join, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

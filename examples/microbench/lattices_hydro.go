@@ -6,6 +6,8 @@ package microbench
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/lattices"
@@ -17,16 +19,24 @@ type LatticesBench struct {
 	out  hydro.Output[Reading]
 	peak hydro.Output[lattices.Max[int]]
 
-	// hydro.Source (node 0, operators.go:120): this tick's input.
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
+	// hydro.Source (node 0, operators.go:128): this tick's input.
 	n0Buf []Pair
-	// hydro.MergeKeyed (node 2, operators.go:123): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 2, operators.go:131): the groups in order of first appearance.
 	n2Index map[int]int
 	n2Accs  []Reading
-	// hydro.Sink (node 3, operators.go:123): this tick's output.
+	// hydro.Sink (node 3, operators.go:131): this tick's output.
 	n3Out []Reading
-	// hydro.LatticeFold (node 5, operators.go:124): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 5, operators.go:132): the accumulator, starting at bottom.
 	n5Acc lattices.Max[int]
-	// hydro.Sink (node 6, operators.go:124): this tick's output.
+	// hydro.Sink (node 6, operators.go:132): this tick's output.
 	n6Out []lattices.Max[int]
 }
 
@@ -36,6 +46,7 @@ func NewLatticesBench(in hydro.Input[Pair], out hydro.Output[Reading], peak hydr
 	nd.in = in
 	nd.out = out
 	nd.peak = peak
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Index = map[int]int{}
 	return nd
 }
@@ -50,16 +61,15 @@ func (nd *LatticesBench) Tick() {
 	clear(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
 	nd.peak.PutAll(nd.n6Out)
-	clear(nd.n6Out)
 	nd.n6Out = nd.n6Out[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Map (1), hydro.Map (4).
 func (nd *LatticesBench) subgraph0() {
-	udf3 := /*line operators.go:120:45*/ func(x Pair) Reading {
+	udf3 := /*line operators.go:128:45*/ func(x Pair) Reading {
 		return Reading{Sensor: x.Key, Peak: lattices.NewMax(x.Value), Values: lattices.NewSetUnion(x.Value % 7)}
-	} /*line lattices_hydro.go:61:36*/
-	udf9 := /*line operators.go:124:51*/ func(r Reading) lattices.Max[int] { return r.Peak } /*line lattices_hydro.go:62:124*/
+	} /*line lattices_hydro.go:71:36*/
+	udf9 := /*line operators.go:132:51*/ func(r Reading) lattices.Max[int] { return r.Peak } /*line lattices_hydro.go:72:124*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := udf3(v1)
@@ -78,7 +88,6 @@ func (nd *LatticesBench) subgraph0() {
 		v8 := udf9(v2)
 		nd.n5Acc.Merge(v8)
 	}
-	clear(nd.n0Buf)
 }
 
 // subgraph1 runs stratum 1: hydro.MergeKeyed (2), hydro.Sink (3).
@@ -93,6 +102,46 @@ func (nd *LatticesBench) subgraph1() {
 func (nd *LatticesBench) subgraph2() {
 	v12 := nd.n5Acc
 	nd.n6Out = append(nd.n6Out, v12)
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *LatticesBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *LatticesBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *LatticesBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *LatticesBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *LatticesBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *LatticesBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
+}
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *LatticesBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow Lattices, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

@@ -6,6 +6,8 @@ package microbench
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -15,6 +17,14 @@ type NegationBench struct {
 	in  hydro.Input[Pair]
 	out hydro.Output[Pair]
 
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
 	// hydro.Source (node 0, operators.go:22): this tick's input.
 	n0Buf []Pair
 	// hydro.ReduceKeyed (node 1, operators.go:23): the groups in order of first appearance.
@@ -39,6 +49,7 @@ func NewNegationBench(in hydro.Input[Pair], out hydro.Output[Pair]) *NegationBen
 	nd := &NegationBench{}
 	nd.in = in
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n1Index = map[int]int{}
 	nd.n3Neg = map[int]struct{}{}
 	nd.n6Neg = map[int]struct{}{}
@@ -53,23 +64,22 @@ func (nd *NegationBench) Tick() {
 	nd.subgraph2()
 	nd.subgraph3()
 	nd.out.PutAll(nd.n4Out)
-	clear(nd.n4Out)
 	nd.n4Out = nd.n4Out[:0]
 	nd.out.PutAll(nd.n7Out)
-	clear(nd.n7Out)
 	nd.n7Out = nd.n7Out[:0]
 	clear(nd.n1Index)
-	clear(nd.n1Accs)
 	nd.n1Accs = nd.n1Accs[:0]
 	clear(nd.n3Neg)
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Filter (5).
 func (nd *NegationBench) subgraph0() {
-	udf5 := /*line operators.go:23:35*/ func(acc *Pair, x Pair) { acc.Value += x.Value } /*line negation_hydro.go:69:120*/
-	udf6 := /*line operators.go:26:28*/ func(x Pair) bool { return x.Value > 90 }        /*line negation_hydro.go:70:120*/
-	udf7 := /*line operators.go:27:76*/ func(x Pair) int { return x.Key }                /*line negation_hydro.go:71:120*/
+	udf5 := /*line operators.go:23:35*/ func(acc *Pair, x Pair) { acc.Value += x.Value } /*line negation_hydro.go:77:120*/
+	udf6 := /*line operators.go:26:28*/ func(x Pair) bool { return x.Value > 90 }        /*line negation_hydro.go:78:120*/
+	udf7 := /*line operators.go:27:76*/ func(x Pair) int { return x.Key }                /*line negation_hydro.go:79:120*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
+	nd.h0To3Port0 = append(nd.h0To3Port0, nd.n0Buf...)
+	nd.h0To6Port0 = append(nd.h0To6Port0, nd.n0Buf...)
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Key
 		i3, ok4 := nd.n1Index[k2]
@@ -80,18 +90,15 @@ func (nd *NegationBench) subgraph0() {
 		} else {
 			udf5(&nd.n1Accs[i3], v1)
 		}
-		nd.h0To3Port0 = append(nd.h0To3Port0, v1)
 		if udf6(v1) {
 			nd.n6Neg[udf7(v1)] = struct{}{}
 		}
-		nd.h0To6Port0 = append(nd.h0To6Port0, v1)
 	}
-	clear(nd.n0Buf)
 }
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (1), hydro.Filter (2).
 func (nd *NegationBench) subgraph1() {
-	udf10 := /*line operators.go:24:30*/ func(t Pair) bool { return t.Value > 150 } /*line negation_hydro.go:94:115*/
+	udf10 := /*line operators.go:24:30*/ func(t Pair) bool { return t.Value > 150 } /*line negation_hydro.go:101:116*/
 	for i9 := range nd.n1Accs {
 		v8 := nd.n1Accs[i9]
 		if udf10(v8) {
@@ -102,7 +109,7 @@ func (nd *NegationBench) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (6), hydro.Sink (7).
 func (nd *NegationBench) subgraph2() {
-	udf13 := /*line operators.go:27:41*/ func(x Pair) int { return x.Key } /*line negation_hydro.go:105:107*/
+	udf13 := /*line operators.go:27:41*/ func(x Pair) int { return x.Key } /*line negation_hydro.go:112:107*/
 	for _, v12 := range nd.h0To6Port0 {
 		if _, excluded14 := nd.n6Neg[udf13(v12)]; !excluded14 {
 			nd.n7Out = append(nd.n7Out, v12)
@@ -121,6 +128,46 @@ func (nd *NegationBench) subgraph3() {
 	}
 	clear(nd.h0To3Port0)
 	nd.h0To3Port0 = nd.h0To3Port0[:0]
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *NegationBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *NegationBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *NegationBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *NegationBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *NegationBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *NegationBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
+}
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *NegationBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow Negation, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

@@ -53,8 +53,10 @@ func Cross(f *hydro.Flow, in hydro.Input[int], out hydro.Output[Pair]) {
 }
 
 // Aggregates computes a running sum (Reduce, Static), per-key maxima
-// (ReduceKeyedBy), per-parity sums (FoldKeyedBy, Static) and a JoinBy
-// against a table.
+// (ReduceKeyedBy), per-parity sums (FoldKeyedBy, Static), a JoinBy against a
+// table, and two self-joins of the tick's pairs with its large pairs, the
+// second keeping the large pairs of all ticks (Static). One tee feeds both
+// sides of each self-join, so their items interleave within the tick.
 //
 //hydro:flow
 func Aggregates(f *hydro.Flow, in hydro.Input[Pair], out hydro.Output[Pair]) {
@@ -65,9 +67,15 @@ func Aggregates(f *hydro.Flow, in hydro.Input[Pair], out hydro.Output[Pair]) {
 	hydro.Sink(hydro.FoldKeyedBy(src, parity, func(x Pair) Pair { return Pair{Key: 100 + parity(x)} }, func(acc *Pair, x Pair) { acc.Value += x.Value }, hydro.Static), out)
 	hydro.Sink(hydro.JoinBy(src, hydro.Iter(p, []int{1, 3, 4}), func(x Pair) int { return x.Key }, func(k int) int { return k },
 		func(x Pair, k int) Pair { return Pair{Key: 200 + k, Value: x.Value} }, hydro.Tick, hydro.Static), out)
+	large := hydro.Filter(src, func(x Pair) bool { return x.Value > 50 })
+	hydro.Sink(hydro.Join(src, large, gap), out)
+	hydro.Sink(hydro.Join(hydro.Map(src, func(x Pair) Pair { return Pair{Key: x.Key, Value: -x.Value} }), large, gap, hydro.Tick, hydro.Static), out)
 }
 
 func parity(x Pair) int { return x.Value % 2 }
+
+// gap pairs the key with the difference of the values.
+func gap(a, b Pair) Pair { return Pair{Key: a.Key, Value: a.Value - b.Value} }
 
 // Sorted numbers every tick's items in sorted order, counting across ticks.
 //

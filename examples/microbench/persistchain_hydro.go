@@ -6,6 +6,8 @@ package microbench
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -15,15 +17,23 @@ type PersistChainBench struct {
 	in  hydro.Input[int]
 	out hydro.Output[int]
 
-	// hydro.Source (node 0, operators.go:104): this tick's input.
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
+	// hydro.Source (node 0, operators.go:112): this tick's input.
 	n0Buf []int
-	// hydro.Persist (node 1, operators.go:104): every item received, the first Old of earlier ticks.
+	// hydro.Persist (node 1, operators.go:112): every item received, the first Old of earlier ticks.
 	n1Items []int
 	n1Old   int
-	// hydro.Persist (node 2, operators.go:104): every item received, the first Old of earlier ticks.
+	// hydro.Persist (node 2, operators.go:112): every item received, the first Old of earlier ticks.
 	n2Items []int
 	n2Old   int
-	// hydro.Sink (node 3, operators.go:104): this tick's output.
+	// hydro.Sink (node 3, operators.go:112): this tick's output.
 	n3Out []int
 }
 
@@ -32,6 +42,7 @@ func NewPersistChainBench(in hydro.Input[int], out hydro.Output[int]) *PersistCh
 	nd := &PersistChainBench{}
 	nd.in = in
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	return nd
 }
 
@@ -40,7 +51,6 @@ func NewPersistChainBench(in hydro.Input[int], out hydro.Output[int]) *PersistCh
 func (nd *PersistChainBench) Tick() {
 	nd.subgraph0()
 	nd.out.PutAll(nd.n3Out)
-	clear(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
 	nd.n1Old = len(nd.n1Items)
 	nd.n2Old = len(nd.n2Items)
@@ -48,9 +58,7 @@ func (nd *PersistChainBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Persist (1), hydro.Persist (2), hydro.Sink (3).
 func (nd *PersistChainBench) subgraph0() {
-	for _, v1 := range nd.n2Items[:nd.n2Old] {
-		nd.n3Out = append(nd.n3Out, v1)
-	}
+	nd.n3Out = append(nd.n3Out, nd.n2Items[:nd.n2Old]...)
 	for _, v2 := range nd.n1Items[:nd.n1Old] {
 		nd.n2Items = append(nd.n2Items, v2)
 		nd.n3Out = append(nd.n3Out, v2)
@@ -61,7 +69,46 @@ func (nd *PersistChainBench) subgraph0() {
 		nd.n2Items = append(nd.n2Items, v3)
 		nd.n3Out = append(nd.n3Out, v3)
 	}
-	clear(nd.n0Buf)
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *PersistChainBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *PersistChainBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *PersistChainBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *PersistChainBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *PersistChainBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *PersistChainBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
+}
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *PersistChainBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow PersistChain, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

@@ -6,6 +6,8 @@ package microbench
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -15,12 +17,20 @@ type PersistedBench struct {
 	in  hydro.Input[int]
 	out hydro.Output[int]
 
-	// hydro.Source (node 0, operators.go:95): this tick's input.
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
+	// hydro.Source (node 0, operators.go:103): this tick's input.
 	n0Buf []int
-	// hydro.Persist (node 2, operators.go:95): every item received, the first Old of earlier ticks.
+	// hydro.Persist (node 2, operators.go:103): every item received, the first Old of earlier ticks.
 	n2Items []int
 	n2Old   int
-	// hydro.Sink (node 3, operators.go:95): this tick's output.
+	// hydro.Sink (node 3, operators.go:103): this tick's output.
 	n3Out []int
 }
 
@@ -29,6 +39,7 @@ func NewPersistedBench(in hydro.Input[int], out hydro.Output[int]) *PersistedBen
 	nd := &PersistedBench{}
 	nd.in = in
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	return nd
 }
 
@@ -37,23 +48,59 @@ func NewPersistedBench(in hydro.Input[int], out hydro.Output[int]) *PersistedBen
 func (nd *PersistedBench) Tick() {
 	nd.subgraph0()
 	nd.out.PutAll(nd.n3Out)
-	clear(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
 	nd.n2Old = len(nd.n2Items)
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Map (1), hydro.Persist (2), hydro.Sink (3).
 func (nd *PersistedBench) subgraph0() {
-	for _, v1 := range nd.n2Items[:nd.n2Old] {
-		nd.n3Out = append(nd.n3Out, v1)
-	}
+	nd.n3Out = append(nd.n3Out, nd.n2Items[:nd.n2Old]...)
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v2 := range nd.n0Buf {
 		v3 := addOne(v2)
 		nd.n2Items = append(nd.n2Items, v3)
 		nd.n3Out = append(nd.n3Out, v3)
 	}
-	clear(nd.n0Buf)
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *PersistedBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *PersistedBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *PersistedBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *PersistedBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *PersistedBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *PersistedBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
+}
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *PersistedBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow Persisted, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

@@ -6,7 +6,9 @@ package microbench
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -17,6 +19,14 @@ type ReachabilityBench struct {
 	edges []Edge
 	out   hydro.Output[uint32]
 
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
 	// hydro.Source (node 1, flows.go:169): this tick's input.
 	n1Buf []uint32
 	// hydro.DeferTick (node 2, flows.go:169): the items of this tick and of the next.
@@ -29,13 +39,11 @@ type ReachabilityBench struct {
 	// hydro.Iter (node 7, flows.go:171): the items, emitted in the first tick.
 	n7Items []Edge
 	n7Done  bool
-	// hydro.Join (node 8, flows.go:171): each side's items by key, in arrival order.
-	n8LIndex map[uint32]int
-	n8LVals  [][]Vertex
-	n8RIndex map[uint32]int
-	n8RVals  [][]Edge
-	// h6To8Port0 is the handoff from hydro.Map (node 6, flows.go:171) to hydro.Join (node 8, flows.go:171).
-	h6To8Port0 []Vertex
+	// hydro.Join (node 8, flows.go:171): the stored sides' items, chained per key in arrival order.
+	n8RIndex  map[uint32]int
+	n8RChains [][2]int
+	n8RItems  []Edge
+	n8RNext   []int
 }
 
 // NewReachabilityBench returns the node of location "bench" with the flow's parameters.
@@ -44,9 +52,9 @@ func NewReachabilityBench(seeds hydro.Input[uint32], edges []Edge, out hydro.Out
 	nd.seeds = seeds
 	nd.edges = edges
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n4Seen = map[uint32]struct{}{}
-	nd.n7Items = slices.Clone( /*line flows.go:171:103*/ edges /*line reachability_hydro.go:48:97*/)
-	nd.n8LIndex = map[uint32]int{}
+	nd.n7Items = slices.Clone( /*line flows.go:171:103*/ edges /*line reachability_hydro.go:57:97*/)
 	nd.n8RIndex = map[uint32]int{}
 	return nd
 }
@@ -55,90 +63,102 @@ func NewReachabilityBench(seeds hydro.Input[uint32], edges []Edge, out hydro.Out
 // bookkeeping of stateful operators.
 func (nd *ReachabilityBench) Tick() {
 	nd.subgraph0()
-	nd.subgraph1()
 	nd.out.PutAll(nd.n5Out)
-	clear(nd.n5Out)
 	nd.n5Out = nd.n5Out[:0]
-	clear(nd.n2Now)
 	nd.n2Now, nd.n2Next = nd.n2Next, nd.n2Now[:0]
-	clear(nd.n8LIndex)
-	for i := range nd.n8LVals {
-		clear(nd.n8LVals[i])
-	}
-	nd.n8LVals = nd.n8LVals[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Source (1), hydro.DeferTick (2), hydro.Union (3), hydro.Unique (4), hydro.Sink (5), hydro.Map (6).
+// subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.DeferTick (2), hydro.Union (3), hydro.Unique (4), hydro.Sink (5), hydro.Map (6), hydro.Iter (7), hydro.Join (8).
 func (nd *ReachabilityBench) subgraph0() {
-	udf4 := /*line flows.go:171:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:73:119*/
-	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
-	for _, v1 := range nd.n1Buf {
-		if _, dup2 := nd.n4Seen[v1]; !dup2 {
-			nd.n4Seen[v1] = struct{}{}
-			nd.n5Out = append(nd.n5Out, v1)
-			v3 := udf4(v1)
-			nd.h6To8Port0 = append(nd.h6To8Port0, v3)
-		}
-	}
-	clear(nd.n1Buf)
-	for _, v5 := range nd.n2Now {
-		if _, dup6 := nd.n4Seen[v5]; !dup6 {
-			nd.n4Seen[v5] = struct{}{}
-			nd.n5Out = append(nd.n5Out, v5)
-			v7 := udf4(v5)
-			nd.h6To8Port0 = append(nd.h6To8Port0, v7)
-		}
-	}
-}
-
-// subgraph1 runs stratum 0: hydro.Cycle (0), hydro.Iter (7), hydro.Join (8).
-func (nd *ReachabilityBench) subgraph1() {
-	udf16 := /*line flows.go:172:3*/ func(_ Vertex, e Edge) uint32 { return e.To } /*line reachability_hydro.go:96:118*/
+	udf9 := /*line flows.go:171:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:73:119*/
+	udf15 := /*line flows.go:172:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachability_hydro.go:74:119*/
 	if !nd.n7Done {
 		nd.n7Done = true
-		for _, v8 := range nd.n7Items {
-			k9 := v8.From
-			if i10, ok11 := nd.n8RIndex[k9]; ok11 {
-				nd.n8RVals[i10] = append(nd.n8RVals[i10], v8)
+		for _, v1 := range nd.n7Items {
+			k2 := v1.From
+			j3 := len(nd.n8RItems)
+			nd.n8RItems = append(nd.n8RItems, v1)
+			nd.n8RNext = append(nd.n8RNext, -1)
+			if c4, ok5 := nd.n8RIndex[k2]; ok5 {
+				nd.n8RNext[nd.n8RChains[c4][1]] = j3
+				nd.n8RChains[c4][1] = j3
 			} else {
-				nd.n8RIndex[k9] = len(nd.n8RVals)
-				if len(nd.n8RVals) < cap(nd.n8RVals) {
-					nd.n8RVals = nd.n8RVals[:len(nd.n8RVals)+1]
-					nd.n8RVals[len(nd.n8RVals)-1] = append(nd.n8RVals[len(nd.n8RVals)-1][:0], v8)
-				} else {
-					nd.n8RVals = append(nd.n8RVals, []Edge{v8})
-				}
+				nd.n8RIndex[k2] = len(nd.n8RChains)
+				nd.n8RChains = append(nd.n8RChains, [2]int{j3, j3})
 			}
-			if i13, ok14 := nd.n8LIndex[k9]; ok14 {
-				for _, v15 := range nd.n8LVals[i13] {
-					v12 := udf16(v15, v8)
-					nd.n2Next = append(nd.n2Next, v12)
+		}
+	}
+	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
+	for _, v6 := range nd.n1Buf {
+		if _, dup7 := nd.n4Seen[v6]; !dup7 {
+			nd.n4Seen[v6] = struct{}{}
+			nd.n5Out = append(nd.n5Out, v6)
+			v8 := udf9(v6)
+			k10 := v8.ID
+			if c11, ok12 := nd.n8RIndex[k10]; ok12 {
+				for j13 := nd.n8RChains[c11][0]; j13 >= 0; j13 = nd.n8RNext[j13] {
+					v14 := nd.n8RItems[j13]
+					v16 := udf15(v8, v14)
+					nd.n2Next = append(nd.n2Next, v16)
 				}
 			}
 		}
 	}
-	for _, v17 := range nd.h6To8Port0 {
-		k18 := v17.ID
-		if i19, ok20 := nd.n8LIndex[k18]; ok20 {
-			nd.n8LVals[i19] = append(nd.n8LVals[i19], v17)
-		} else {
-			nd.n8LIndex[k18] = len(nd.n8LVals)
-			if len(nd.n8LVals) < cap(nd.n8LVals) {
-				nd.n8LVals = nd.n8LVals[:len(nd.n8LVals)+1]
-				nd.n8LVals[len(nd.n8LVals)-1] = append(nd.n8LVals[len(nd.n8LVals)-1][:0], v17)
-			} else {
-				nd.n8LVals = append(nd.n8LVals, []Vertex{v17})
-			}
-		}
-		if i22, ok23 := nd.n8RIndex[k18]; ok23 {
-			for _, v24 := range nd.n8RVals[i22] {
-				v21 := udf16(v17, v24)
-				nd.n2Next = append(nd.n2Next, v21)
+	for _, v17 := range nd.n2Now {
+		if _, dup18 := nd.n4Seen[v17]; !dup18 {
+			nd.n4Seen[v17] = struct{}{}
+			nd.n5Out = append(nd.n5Out, v17)
+			v19 := udf9(v17)
+			k20 := v19.ID
+			if c21, ok22 := nd.n8RIndex[k20]; ok22 {
+				for j23 := nd.n8RChains[c21][0]; j23 >= 0; j23 = nd.n8RNext[j23] {
+					v24 := nd.n8RItems[j23]
+					v25 := udf15(v19, v24)
+					nd.n2Next = append(nd.n2Next, v25)
+				}
 			}
 		}
 	}
-	clear(nd.h6To8Port0)
-	nd.h6To8Port0 = nd.h6To8Port0[:0]
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *ReachabilityBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *ReachabilityBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *ReachabilityBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *ReachabilityBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *ReachabilityBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *ReachabilityBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
+}
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *ReachabilityBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow Reachability, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

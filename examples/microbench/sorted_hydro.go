@@ -6,7 +6,9 @@ package microbench
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -16,13 +18,19 @@ type SortedBench struct {
 	in  hydro.Input[int]
 	out hydro.Output[hydro.Indexed[int]]
 
-	// hydro.Source (node 0, operators.go:77): this tick's input.
-	n0Buf []int
-	// hydro.Sort (node 1, operators.go:77): this tick's items.
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
+	// hydro.Sort (node 1, operators.go:85): this tick's items.
 	n1Items []int
-	// hydro.Enumerate (node 2, operators.go:77): the next item's index.
+	// hydro.Enumerate (node 2, operators.go:85): the next item's index.
 	n2Next int
-	// hydro.Sink (node 3, operators.go:77): this tick's output.
+	// hydro.Sink (node 3, operators.go:85): this tick's output.
 	n3Out []hydro.Indexed[int]
 }
 
@@ -31,6 +39,7 @@ func NewSortedBench(in hydro.Input[int], out hydro.Output[hydro.Indexed[int]]) *
 	nd := &SortedBench{}
 	nd.in = in
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	return nd
 }
 
@@ -40,19 +49,13 @@ func (nd *SortedBench) Tick() {
 	nd.subgraph0()
 	nd.subgraph1()
 	nd.out.PutAll(nd.n3Out)
-	clear(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
-	clear(nd.n1Items)
 	nd.n1Items = nd.n1Items[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0).
 func (nd *SortedBench) subgraph0() {
-	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
-	for _, v1 := range nd.n0Buf {
-		nd.n1Items = append(nd.n1Items, v1)
-	}
-	clear(nd.n0Buf)
+	nd.n1Items = nd.in.TakeInto(nd.n1Items)
 }
 
 // subgraph1 runs stratum 1: hydro.Sort (1), hydro.Enumerate (2), hydro.Sink (3).
@@ -63,6 +66,44 @@ func (nd *SortedBench) subgraph1() {
 		nd.n2Next++
 		nd.n3Out = append(nd.n3Out, v3)
 	}
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *SortedBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *SortedBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *SortedBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *SortedBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *SortedBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *SortedBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) { nd.hydroSend = fn }
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *SortedBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow Sorted, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

@@ -7,7 +7,9 @@ package microbench
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -17,13 +19,19 @@ type SortedPairsBench struct {
 	in  hydro.Input[Pair]
 	out hydro.Output[hydro.Indexed[Pair]]
 
-	// hydro.Source (node 0, operators.go:86): this tick's input.
-	n0Buf []Pair
-	// hydro.Sort (node 1, operators.go:86): this tick's items.
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
+	// hydro.Sort (node 1, operators.go:94): this tick's items.
 	n1Items []Pair
-	// hydro.Enumerate (node 2, operators.go:87): the next item's index.
+	// hydro.Enumerate (node 2, operators.go:95): the next item's index.
 	n2Next int
-	// hydro.Sink (node 3, operators.go:87): this tick's output.
+	// hydro.Sink (node 3, operators.go:95): this tick's output.
 	n3Out []hydro.Indexed[Pair]
 }
 
@@ -32,6 +40,7 @@ func NewSortedPairsBench(in hydro.Input[Pair], out hydro.Output[hydro.Indexed[Pa
 	nd := &SortedPairsBench{}
 	nd.in = in
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	return nd
 }
 
@@ -41,31 +50,65 @@ func (nd *SortedPairsBench) Tick() {
 	nd.subgraph0()
 	nd.subgraph1()
 	nd.out.PutAll(nd.n3Out)
-	clear(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
-	clear(nd.n1Items)
 	nd.n1Items = nd.n1Items[:0]
 	nd.n2Next = 0
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0).
 func (nd *SortedPairsBench) subgraph0() {
-	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
-	for _, v1 := range nd.n0Buf {
-		nd.n1Items = append(nd.n1Items, v1)
-	}
-	clear(nd.n0Buf)
+	nd.n1Items = nd.in.TakeInto(nd.n1Items)
 }
 
 // subgraph1 runs stratum 1: hydro.Sort (1), hydro.Enumerate (2), hydro.Sink (3).
 func (nd *SortedPairsBench) subgraph1() {
-	udf3 := /*line operators.go:86:44*/ func(a, b Pair) int { return cmp.Compare(a.Key, b.Key) } /*line sortedpairs_hydro.go:62:131*/
+	udf3 := /*line operators.go:94:44*/ func(a, b Pair) int { return cmp.Compare(a.Key, b.Key) } /*line sortedpairs_hydro.go:65:131*/
 	slices.SortStableFunc(nd.n1Items, udf3)
 	for _, v2 := range nd.n1Items {
 		v4 := hydro.Indexed[Pair]{Index: nd.n2Next, Value: v2}
 		nd.n2Next++
 		nd.n3Out = append(nd.n3Out, v4)
 	}
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *SortedPairsBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *SortedPairsBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *SortedPairsBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *SortedPairsBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *SortedPairsBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *SortedPairsBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
+}
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *SortedPairsBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow SortedPairs, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

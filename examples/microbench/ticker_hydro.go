@@ -6,6 +6,7 @@ package microbench
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -21,20 +22,23 @@ type TickerWorkers struct {
 	hydroNow time.Time
 	// hydroMember is the member's number within its location (see SetMember).
 	hydroMember hydro.MemberID
-	// hydro.Timer (node 0, operators.go:133): the period, the next due time, whether it fired.
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
+	// hydro.Timer (node 0, operators.go:141): the period, the next due time, whether it fired.
 	n0Period time.Duration
 	n0Due    time.Time
 	n0Fired  bool
-	// hydro.Sink (node 2, operators.go:133): this tick's output.
+	// hydro.Sink (node 2, operators.go:141): this tick's output.
 	n2Out []int64
-	// hydro.SelfID (node 3, operators.go:134): whether the member id was emitted.
+	// hydro.SelfID (node 3, operators.go:142): whether the member id was emitted.
 	n3Done bool
-	// hydro.Source (node 4, operators.go:134): this tick's input.
+	// hydro.Source (node 4, operators.go:142): this tick's input.
 	n4Buf []int
-	// hydro.CrossJoin (node 5, operators.go:134): each side's items in arrival order.
+	// hydro.CrossJoin (node 5, operators.go:142): the stored sides' items in arrival order.
 	n5L []hydro.MemberID
-	n5R []int
-	// hydro.Sink (node 6, operators.go:134): this tick's output.
+	// hydro.Sink (node 6, operators.go:142): this tick's output.
 	n6Out []Pair
 }
 
@@ -45,7 +49,7 @@ func NewTickerWorkers(in hydro.Input[int], out hydro.Output[int64], tagged hydro
 	nd.out = out
 	nd.tagged = tagged
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n0Period = /*line operators.go:133:38*/ 3 * time.Second /*line ticker_hydro.go:48:91*/
+	nd.n0Period = /*line operators.go:141:38*/ 3 * time.Second /*line ticker_hydro.go:52:91*/
 	return nd
 }
 
@@ -55,18 +59,14 @@ func (nd *TickerWorkers) Tick() {
 	nd.subgraph0()
 	nd.subgraph1()
 	nd.out.PutAll(nd.n2Out)
-	clear(nd.n2Out)
 	nd.n2Out = nd.n2Out[:0]
 	nd.tagged.PutAll(nd.n6Out)
-	clear(nd.n6Out)
 	nd.n6Out = nd.n6Out[:0]
-	clear(nd.n5R)
-	nd.n5R = nd.n5R[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Timer (0), hydro.Map (1), hydro.Sink (2).
 func (nd *TickerWorkers) subgraph0() {
-	udf3 := /*line operators.go:133:54*/ func(t time.Time) int64 { return t.Unix() } /*line ticker_hydro.go:69:114*/
+	udf3 := /*line operators.go:141:54*/ func(t time.Time) int64 { return t.Unix() } /*line ticker_hydro.go:69:114*/
 	if !nd.n0Fired || !nd.hydroNow.Before(nd.n0Due) {
 		nd.n0Fired = true
 		nd.n0Due = nd.hydroNow.Add(nd.n0Period)
@@ -78,25 +78,19 @@ func (nd *TickerWorkers) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.SelfID (3), hydro.Source (4), hydro.CrossJoin (5), hydro.Sink (6).
 func (nd *TickerWorkers) subgraph1() {
-	udf7 := /*line operators.go:134:67*/ func(m hydro.MemberID, x int) Pair { return Pair{int(m), x} } /*line ticker_hydro.go:81:132*/
+	udf7 := /*line operators.go:142:67*/ func(m hydro.MemberID, x int) Pair { return Pair{int(m), x} } /*line ticker_hydro.go:81:132*/
 	if !nd.n3Done {
 		nd.n3Done = true
 		v4 := nd.hydroMember
 		nd.n5L = append(nd.n5L, v4)
-		for _, v5 := range nd.n5R {
-			v6 := udf7(v4, v5)
-			nd.n6Out = append(nd.n6Out, v6)
-		}
 	}
 	nd.n4Buf = nd.in.TakeInto(nd.n4Buf[:0])
-	for _, v8 := range nd.n4Buf {
-		nd.n5R = append(nd.n5R, v8)
-		for _, v9 := range nd.n5L {
-			v10 := udf7(v9, v8)
-			nd.n6Out = append(nd.n6Out, v10)
+	for _, v5 := range nd.n4Buf {
+		for _, v6 := range nd.n5L {
+			v8 := udf7(v6, v5)
+			nd.n6Out = append(nd.n6Out, v8)
 		}
 	}
-	clear(nd.n4Buf)
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
@@ -114,16 +108,33 @@ func (nd *TickerWorkers) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Ad
 // Now returns the node's clock.
 func (nd *TickerWorkers) Now() time.Time { return nd.hydroNow }
 
-// nextTimer returns the node clock's time at which the next timer is due.
-func (nd *TickerWorkers) nextTimer() time.Time {
+// NextTimer returns the node-clock time at which the next timer is due.
+func (nd *TickerWorkers) NextTimer() (time.Time, bool) {
 	next := nd.n0Due
-	return next
+	return next, true
 }
 
 // SetMember sets the member's number within its location, which SelfID
 // emits in the first tick; a process's only member is 0, the default. Call
 // it before the first tick.
 func (nd *TickerWorkers) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *TickerWorkers) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
+}
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *TickerWorkers) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow Ticker, location workers: no network operator has tag %d", tag)
+}
 
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
@@ -147,7 +158,8 @@ func (nd *TickerWorkers) Run(ctx context.Context) error {
 			nd.SetNow(time.Now())
 			nd.Tick()
 		}
-		wake.Reset(max(0, nd.nextTimer().Sub(time.Now())))
+		next, _ := nd.NextTimer()
+		wake.Reset(max(0, next.Sub(time.Now())))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -6,7 +6,9 @@ package microbench
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -16,6 +18,14 @@ type UpcaseBench struct {
 	in  hydro.Input[string]
 	out hydro.Output[string]
 
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
 	// hydro.Source (node 0, flows.go:67): this tick's input.
 	n0Buf []string
 	// hydro.Sink (node 2, flows.go:67): this tick's output.
@@ -27,6 +37,7 @@ func NewUpcaseBench(in hydro.Input[string], out hydro.Output[string]) *UpcaseBen
 	nd := &UpcaseBench{}
 	nd.in = in
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	return nd
 }
 
@@ -47,6 +58,44 @@ func (nd *UpcaseBench) subgraph0() {
 		nd.n2Out = append(nd.n2Out, v2)
 	}
 	clear(nd.n0Buf)
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *UpcaseBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *UpcaseBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *UpcaseBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *UpcaseBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *UpcaseBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *UpcaseBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) { nd.hydroSend = fn }
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *UpcaseBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	}
+	return fmt.Errorf("flow Upcase, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

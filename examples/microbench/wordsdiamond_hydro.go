@@ -6,6 +6,8 @@ package microbench
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -15,16 +17,20 @@ type WordsDiamondBench struct {
 	lines hydro.Input[string]
 	out   hydro.Output[string]
 
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
 	// hydro.Source (node 0, flows.go:138): this tick's input.
 	n0Buf []string
 	// hydro.Unique (node 6, flows.go:141): the items seen.
 	n6Seen map[string]struct{}
 	// hydro.Sink (node 7, flows.go:141): this tick's output.
 	n7Out []string
-	// h2To5Port0 is the handoff from hydro.Filter (node 2, flows.go:139) to hydro.Union (node 5, flows.go:141).
-	h2To5Port0 []string
-	// h4To5Port1 is the handoff from hydro.Map (node 4, flows.go:140) to hydro.Union (node 5, flows.go:141).
-	h4To5Port1 []string
 }
 
 // NewWordsDiamondBench returns the node of location "bench" with the flow's parameters.
@@ -32,6 +38,7 @@ func NewWordsDiamondBench(lines hydro.Input[string], out hydro.Output[string]) *
 	nd := &WordsDiamondBench{}
 	nd.lines = lines
 	nd.out = out
+	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n6Seen = map[string]struct{}{}
 	return nd
 }
@@ -40,51 +47,76 @@ func NewWordsDiamondBench(lines hydro.Input[string], out hydro.Output[string]) *
 // bookkeeping of stateful operators.
 func (nd *WordsDiamondBench) Tick() {
 	nd.subgraph0()
-	nd.subgraph1()
 	nd.out.PutAll(nd.n7Out)
 	clear(nd.n7Out)
 	nd.n7Out = nd.n7Out[:0]
 	clear(nd.n6Seen)
 }
 
-// subgraph0 runs stratum 0: hydro.Source (0), hydro.FlatMap (1), hydro.Filter (2), hydro.Filter (3), hydro.Map (4).
+// subgraph0 runs stratum 0: hydro.Source (0), hydro.FlatMap (1), hydro.Filter (2), hydro.Filter (3), hydro.Map (4), hydro.Union (5), hydro.Unique (6), hydro.Sink (7).
 func (nd *WordsDiamondBench) subgraph0() {
-	udf3 := /*line flows.go:139:31*/ func(w string) bool { return len(w) <= 4 } /*line wordsdiamond_hydro.go:52:115*/
-	udf4 := /*line flows.go:140:40*/ func(w string) bool { return len(w) > 4 }  /*line wordsdiamond_hydro.go:53:115*/
-	udf6 := /*line flows.go:140:84*/ func(w string) string { return w[:4] }     /*line wordsdiamond_hydro.go:54:115*/
+	udf3 := /*line flows.go:139:31*/ func(w string) bool { return len(w) <= 4 } /*line wordsdiamond_hydro.go:58:115*/
+	udf5 := /*line flows.go:140:40*/ func(w string) bool { return len(w) > 4 }  /*line wordsdiamond_hydro.go:59:115*/
+	udf7 := /*line flows.go:140:84*/ func(w string) string { return w[:4] }     /*line wordsdiamond_hydro.go:60:115*/
 	nd.n0Buf = nd.lines.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		splitWords(v1, func(v2 string) {
 			if udf3(v2) {
-				nd.h2To5Port0 = append(nd.h2To5Port0, v2)
+				if _, dup4 := nd.n6Seen[v2]; !dup4 {
+					nd.n6Seen[v2] = struct{}{}
+					nd.n7Out = append(nd.n7Out, v2)
+				}
 			}
-			if udf4(v2) {
-				v5 := udf6(v2)
-				nd.h4To5Port1 = append(nd.h4To5Port1, v5)
+			if udf5(v2) {
+				v6 := udf7(v2)
+				if _, dup8 := nd.n6Seen[v6]; !dup8 {
+					nd.n6Seen[v6] = struct{}{}
+					nd.n7Out = append(nd.n7Out, v6)
+				}
 			}
 		})
 	}
 	clear(nd.n0Buf)
 }
 
-// subgraph1 runs stratum 0: hydro.Union (5), hydro.Unique (6), hydro.Sink (7).
-func (nd *WordsDiamondBench) subgraph1() {
-	for _, v7 := range nd.h2To5Port0 {
-		if _, dup8 := nd.n6Seen[v7]; !dup8 {
-			nd.n6Seen[v7] = struct{}{}
-			nd.n7Out = append(nd.n7Out, v7)
-		}
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *WordsDiamondBench) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
 	}
-	clear(nd.h2To5Port0)
-	nd.h2To5Port0 = nd.h2To5Port0[:0]
-	for _, v9 := range nd.h4To5Port1 {
-		if _, dup10 := nd.n6Seen[v9]; !dup10 {
-			nd.n6Seen[v9] = struct{}{}
-			nd.n7Out = append(nd.n7Out, v9)
-		}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *WordsDiamondBench) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *WordsDiamondBench) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *WordsDiamondBench) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *WordsDiamondBench) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *WordsDiamondBench) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
+}
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *WordsDiamondBench) Deliver(tag uint16, payload []byte) error {
+	switch tag {
 	}
-	clear(nd.h4To5Port1)
-	nd.h4To5Port1 = nd.h4To5Port1[:0]
+	return fmt.Errorf("flow WordsDiamond, location bench: no network operator has tag %d", tag)
 }
 
 // Pending reports whether a tick would have work: items waiting on an

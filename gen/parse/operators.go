@@ -20,6 +20,7 @@ var variants = map[string]string{
 	"FoldKeyedBy":   "FoldKeyed",
 	"ReduceKeyedBy": "ReduceKeyed",
 	"SortOrdered":   "Sort",
+	"DemuxBy":       "Demux",
 }
 
 // keyedInputs lists, for operators deriving keys from tags, how many of
@@ -46,10 +47,6 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 	if spec == nil {
 		p.errorf(call.Lparen, "hydrogen does not know %s; a flow body may call the operators of package hydro", api)
 		return nil
-	}
-	if spec.Network {
-		p.errorf(call.Lparen, "hydrogen does not yet compile %s", api)
-		return poisonFor(fn, p.info(fr), call)
 	}
 	if call.Ellipsis.IsValid() {
 		p.errorf(call.Ellipsis, "%s: hydrogen needs every argument written out; spreading a slice with ... hides the graph's shape", api)
@@ -84,7 +81,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 				continue
 			}
 			streams = append(streams, s)
-		case isHydro(pt, "Location", false):
+		case isHydro(pt, "Location", false), isHydro(pt, "Process", true), isHydro(pt, "Cluster", true):
 			v := p.expr(fr, arg)
 			l, ok := v.(locVal)
 			if !ok {
@@ -136,11 +133,12 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 		default:
 			// Iter's items, Timer's period: plain expressions evaluated when
 			// the node is built.
-			if _, ok := p.captures(fr, api, arg, "argument"); !ok {
+			caps, ok := p.captures(fr, api, arg, "argument")
+			if !ok {
 				bad = true
 				continue
 			}
-			ni.Expr = arg
+			ni.Expr, ni.ExprCaptures = arg, caps
 		}
 	}
 	if bad {
@@ -148,7 +146,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 	}
 	pos := call.Lparen
 	loc := locID
-	if len(streams) > 0 {
+	if len(streams) > 0 && !spec.Network {
 		loc = streams[0].loc
 		g := p.flow.Graph
 		for i, s := range streams {
@@ -186,6 +184,16 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 		lts = []ir.Lifetime{}
 	}
 	// Keys from tags.
+	if spec.Network {
+		// The node lives at the destination; its input at the sender.
+		if fn.Name() == "Demux" {
+			k, ok := p.key(spec, call.Lparen, streams[0].elem, "input")
+			if !ok {
+				return poisonFor(fn, info, call)
+			}
+			ni.Keys = append(ni.Keys, k)
+		}
+	}
 	if n, ok := keyedInputs[fn.Name()]; ok {
 		roles := []string{"input"}
 		if n == 2 {

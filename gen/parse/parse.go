@@ -76,6 +76,8 @@ type NodeInfo struct {
 	Port *Param
 	// Expr is the items expression of Iter or the period of Timer.
 	Expr ast.Expr
+	// ExprCaptures are the flow parameters Expr refers to.
+	ExprCaptures []*Param
 }
 
 // UDF is a user function passed to an operator: a function literal or a

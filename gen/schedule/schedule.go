@@ -1,8 +1,8 @@
 // Package schedule orders the operators of one location of a flow for code
 // generation: strata from blocking edges (shared with the interpreter through
 // internal/strata), then subgraphs within each stratum by pull/push colouring,
-// with handoff buffers on the edges between subgraphs. docs/scheduling.md
-// explains the algorithm.
+// with handoff buffers on the edges between subgraphs, and the order in which
+// items reach the inputs of joins. docs/scheduling.md explains the algorithm.
 package schedule
 
 import (
@@ -60,8 +60,9 @@ type Subgraph struct {
 	Stratum int
 	// Nodes are the members in node order.
 	Nodes []int
-	// Entries are the subgraph's loops in run order: emitting operators in
-	// node order, then handoffs in edge order (the interpreter's phases).
+	// Entries are the subgraph's loops in run order: Persist replays, then
+	// emitting operators in node order (those whose items reach only Static
+	// sides of joins first), then handoffs in edge order.
 	Entries []Entry
 }
 
@@ -79,7 +80,15 @@ type Schedule struct {
 	// Push marks the nodes in the push part of their subgraph (at or after a
 	// fan-out).
 	Push []bool
+	// arrive holds, per input port, the entries whose loops deliver to it.
+	arrive map[inPort]span
 }
+
+// MaxCopies bounds how often one operator's code is written into the loop
+// of one subgraph entry. An edge from a push operator into a fan-in is
+// inlined, duplicating the fan-in and everything below it once per path,
+// only while every fan-in stays within the bound; otherwise it is a handoff.
+const MaxCopies = 32
 
 // Compute schedules the operators of g at location loc.
 func Compute(g *ir.Graph, loc int) (*Schedule, error) {
@@ -100,8 +109,11 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 	s := &Schedule{Graph: g, Loc: loc, Plan: plan, Kind: map[ir.Edge]EdgeKind{}, Of: make([]int, n), Push: make([]bool, n)}
 	consumers := g.Consumers()
 	fanIn := func(v int) bool { return len(g.Nodes[v].Inputs) > 1 }
-	// Classify edges in topological order within strata so that Push is
-	// known for a producer before its consumers.
+	// copies[v] bounds the number of times v's code is written into the loop
+	// of any one entry: the number of inline paths from the entry to v.
+	copies := make([]int, n)
+	// Classify edges in topological order within strata so that Push and
+	// copies are known for a producer before its consumers.
 	order := topo(g, spec)
 	for _, v := range order {
 		node := g.Nodes[v]
@@ -111,22 +123,31 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 		if len(consumers[v]) > 1 {
 			s.Push[v] = true
 		}
+		pushed := 0 // inline paths into v from push producers
 		for port, in := range node.Inputs {
 			e := ir.Edge{From: in, To: v, Port: port}
+			if spec[v].Network {
+				// A network edge, even to the same location (a cluster
+				// broadcasting to itself): the node receives between ticks
+				// and emits what it received at the start of its subgraph.
+				continue
+			}
 			switch {
 			case spec[v].Defer || spec[v].IsBlocking(port):
 				s.Kind[e] = State
 			case plan.Of[in] != plan.Of[v]:
 				s.Kind[e] = Handoff
-			case s.Push[in] && fanIn(v):
+			case s.Push[in] && fanIn(v) && pushed+copies[in] > MaxCopies:
 				s.Kind[e] = Handoff
 			default:
 				s.Kind[e] = Inline
 				if s.Push[in] {
 					s.Push[v] = true
+					pushed += copies[in]
 				}
 			}
 		}
+		copies[v] = max(1, pushed)
 	}
 	// Subgraphs: connected components over inline edges.
 	parent := make([]int, n)
@@ -180,7 +201,7 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 				// node order.
 				replays = append([]Entry{{Kind: Emit, Node: v}}, replays...)
 			}
-			emits := sp.Source || sp.Defer
+			emits := sp.Source || sp.Defer || sp.Network
 			for port, in := range g.Nodes[v].Inputs {
 				e := ir.Edge{From: in, To: v, Port: port}
 				switch s.Kind[e] {
@@ -196,6 +217,7 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 				sg.Entries = append(sg.Entries, Entry{Kind: Emit, Node: v})
 			}
 		}
+		s.staticSidesFirst(sg.Entries, consumers)
 		slices.SortFunc(drains, func(a, b Entry) int {
 			if a.Edge.To != b.Edge.To {
 				return a.Edge.To - b.Edge.To
@@ -247,6 +269,7 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 			s.Of[v] = sgOf(v).ID
 		}
 	}
+	s.arrivals(consumers)
 	return s, nil
 }
 

@@ -50,9 +50,28 @@ func Lifetimes(f *hydro.Flow, in hydro.Input[int], out hydro.Output[int]) {
 //hydro:flaw
 func typo() {}
 
+// callback cannot cross the network: it holds a function.
+type callback struct {
+	ID int `hydro:"key"`
+	Fn func()
+}
+
 //hydro:flow
-func Unsupported(f *hydro.Flow, in hydro.Input[int], out hydro.Output[int]) {
+func Unsendable(f *hydro.Flow, in hydro.Input[callback], out hydro.Output[callback]) {
 	p := f.Process("p")
 	q := f.Process("q")
 	hydro.Sink(hydro.Send(hydro.Source(p, in), q), out)
 }
+
+//hydro:flow
+func Unkeyed(f *hydro.Flow, in hydro.Input[int], out hydro.Output[int]) {
+	p := f.Process("p")
+	q := f.Cluster("q")
+	hydro.Sink(hydro.Demux(hydro.Source(p, in), q), out)
+}
+
+//hydro:codec
+type notAType = int
+
+//hydro:codic
+type misspelt struct{ A int }

@@ -1,0 +1,605 @@
+package main
+
+// "hydrogen run" starts every role of a program on this machine, on loopback
+// addresses, from the per-role main packages under <package>/cmd/<role>. See
+// docs/deploy.md.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/hydrogo/hydro/gen/load"
+	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/internal/ir"
+)
+
+const runUsage = "usage: hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] <package> [-- node flags...]"
+
+// stopGrace is how long a node has to exit after SIGINT before it is killed.
+const stopGrace = 3 * time.Second
+
+// runUsageError is a problem with the command line of hydrogen run.
+type runUsageError struct{ msg string }
+
+func (e *runUsageError) Error() string { return e.msg }
+
+func runUsagef(format string, args ...any) error {
+	return &runUsageError{fmt.Sprintf(format, args...)}
+}
+
+// runConfig is the command line of hydrogen run.
+type runConfig struct {
+	flow     string
+	counts   map[string]int // -n
+	duration time.Duration  // -for; 0 means until stopped
+	outputs  int            // -outputs; 0 means unlimited
+	pkg      string
+	nodeArgs []string // after "--"
+}
+
+// runCmd is "hydrogen run": it returns 0 once the program was stopped by a
+// signal, -for or -outputs, 1 if a node failed or the program could not
+// start, and 2 for a usage error.
+func runCmd(args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseRunArgs(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err == nil {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err = launch(ctx, cfg, stdout, stderr)
+		stop()
+	}
+	if err == nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(err.Error(), "\n") {
+		fmt.Fprintf(stderr, "hydrogen run: %s\n", line)
+	}
+	if ue := (*runUsageError)(nil); errors.As(err, &ue) {
+		fmt.Fprintln(stderr, runUsage)
+		return 2
+	}
+	return 1
+}
+
+func parseRunArgs(args []string, stderr io.Writer) (*runConfig, error) {
+	cfg := &runConfig{counts: map[string]int{}}
+	fs := flag.NewFlagSet("hydrogen run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are printed by runCmd
+	fs.StringVar(&cfg.flow, "flow", "", "the `NAME` of the flow to run; required when the package has several")
+	fs.Func("n", "the number of members of clusters, as `role=count,...` (default 1 each)", func(s string) error {
+		for part := range strings.SplitSeq(s, ",") {
+			role, count, ok := strings.Cut(strings.TrimSpace(part), "=")
+			n, err := strconv.Atoi(count)
+			if !ok || role == "" || err != nil || n < 1 {
+				return errors.New("want role=count with a count of at least 1")
+			}
+			cfg.counts[role] = n
+		}
+		return nil
+	})
+	fs.DurationVar(&cfg.duration, "for", 0, "stop the program after this `duration`")
+	fs.IntVar(&cfg.outputs, "outputs", 0, "stop the program once its nodes have printed `N` output lines")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, runUsage)
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+			fmt.Fprintln(stderr, "\nThe node flags are those of package hydro/deploy; see docs/deploy.md.")
+			return nil, err
+		}
+		return nil, &runUsageError{err.Error()}
+	}
+	rest := fs.Args()
+	switch {
+	case len(rest) == 0:
+		return nil, runUsagef("no package given")
+	case strings.HasPrefix(rest[0], "-"):
+		return nil, runUsagef("unexpected %s before the package", rest[0])
+	case len(rest) > 1 && rest[1] != "--":
+		return nil, runUsagef("unexpected %s after the package: hydrogen run's flags go before the package, the nodes' flags after --", rest[1])
+	case cfg.duration < 0 || cfg.outputs < 0:
+		return nil, runUsagef("-for and -outputs cannot be negative")
+	}
+	cfg.pkg = rest[0]
+	if len(rest) > 1 {
+		cfg.nodeArgs = rest[2:]
+	}
+	return cfg, nil
+}
+
+// runRole is one location of the flow to run, with what its nodes get.
+type runRole struct {
+	loc     *ir.Location
+	members int
+	args    []string // node flags from after "--" that concern this role
+}
+
+// runPlan is what hydrogen run starts.
+type runPlan struct {
+	flow  string
+	dir   string // the package directory
+	roles []*runRole
+}
+
+// plan loads the package and decides the roles, their member counts and
+// their flags.
+func plan(cfg *runConfig) (*runPlan, error) {
+	flags, err := splitNodeFlags(cfg.nodeArgs)
+	if err != nil {
+		return nil, err
+	}
+	res, err := load.Packages(".", cfg.pkg)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Packages) != 1 {
+		return nil, runUsagef("%s matches %d packages; hydrogen run runs one", cfg.pkg, len(res.Packages))
+	}
+	pkg := res.Packages[0]
+	parsed := parse.Packages(res.Fset, res.Packages)
+	var names []string
+	for _, f := range parsed.Flows {
+		names = append(names, f.Name)
+	}
+	slices.Sort(names)
+	var f *parse.Flow
+	for _, g := range parsed.Flows {
+		if g.Name == cfg.flow || cfg.flow == "" && len(parsed.Flows) == 1 {
+			f = g
+		}
+	}
+	switch {
+	case len(names) == 0:
+		return nil, fmt.Errorf("package %s has no //hydro:flow function", pkg.PkgPath)
+	case f == nil && cfg.flow == "":
+		return nil, runUsagef("package %s has several flows; choose one with -flow: %s", pkg.PkgPath, strings.Join(names, ", "))
+	case f == nil:
+		return nil, runUsagef("package %s has no flow %s (flows: %s)", pkg.PkgPath, cfg.flow, strings.Join(names, ", "))
+	case len(parsed.Errors[f]) > 0:
+		return nil, parsed.Errors[f]
+	case len(f.Graph.Locations) == 0:
+		return nil, fmt.Errorf("flow %s declares no location", f.Name)
+	}
+	dir := pkg.Dir
+	if dir == "" && len(pkg.GoFiles) > 0 {
+		dir = filepath.Dir(pkg.GoFiles[0])
+	}
+	p := &runPlan{flow: f.Name, dir: dir}
+	byName := map[string]*runRole{}
+	for _, l := range f.Graph.Locations {
+		r := &runRole{loc: l, members: 1}
+		p.roles = append(p.roles, r)
+		byName[l.Name] = r
+	}
+	for _, role := range slices.Sorted(maps.Keys(cfg.counts)) {
+		r := byName[role]
+		switch {
+		case r == nil:
+			return nil, runUsagef("-n %s=%d: flow %s has no location %s (locations: %s)", role, cfg.counts[role], f.Name, role, strings.Join(locationNames(f), ", "))
+		case r.loc.Kind != ir.ClusterLoc:
+			return nil, runUsagef("-n %s=%d: %s is a process; only a cluster has several members", role, cfg.counts[role], role)
+		}
+		r.members = cfg.counts[role]
+	}
+	if err := distribute(f, p.roles, flags); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func locationNames(f *parse.Flow) []string {
+	var names []string
+	for _, l := range f.Graph.Locations {
+		names = append(names, l.Name)
+	}
+	return names
+}
+
+// nodeFlag is one node flag given after "--".
+type nodeFlag struct {
+	tokens []string // as given: the flag and its value, if separate
+	flag   string   // the flag's name without value: "param.greeting"
+	kind   parse.ParamKind
+	param  string // the parameter or port it names; "" for flags every node gets
+}
+
+// launcherFlags are the node flags that hydrogen run sets itself.
+var launcherFlags = map[string]string{
+	"flow":   "hydrogen run sets it; use hydrogen run -flow",
+	"member": "hydrogen run numbers the members",
+	"listen": "hydrogen run chooses the addresses",
+	"peers":  "hydrogen run chooses the addresses",
+}
+
+// splitNodeFlags parses the node flags given after "--", in the syntax of
+// package hydro/deploy.
+func splitNodeFlags(args []string) ([]nodeFlag, error) {
+	var flags []nodeFlag
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" || a == "--" {
+			return nil, runUsagef("unexpected node argument %q: nodes take flags only", a)
+		}
+		name, _, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+		f := nodeFlag{tokens: []string{a}, flag: name}
+		takesValue := true
+		if why, ok := launcherFlags[name]; ok {
+			return nil, runUsagef("node flag -%s: %s", name, why)
+		}
+		switch kind, rest, _ := strings.Cut(name, "."); {
+		case name == "log-level":
+		case kind == "param":
+			f.kind, f.param = parse.OtherParam, rest
+		case kind == "in" && strings.HasSuffix(rest, ".file"):
+			f.kind, f.param = parse.InputParam, strings.TrimSuffix(rest, ".file")
+		case kind == "out" && strings.HasSuffix(rest, ".quiet"):
+			f.kind, f.param, takesValue = parse.OutputParam, strings.TrimSuffix(rest, ".quiet"), false
+		default:
+			return nil, runUsagef("unknown node flag -%s; nodes take -param.NAME VALUE, -in.NAME.file PATH, -out.NAME.quiet and -log-level LEVEL", name)
+		}
+		if f.param == "" && name != "log-level" {
+			return nil, runUsagef("node flag -%s names no parameter", name)
+		}
+		if takesValue && !hasValue {
+			if i+1 == len(args) {
+				return nil, runUsagef("node flag -%s needs a value", name)
+			}
+			i++
+			f.tokens = append(f.tokens, args[i])
+		}
+		flags = append(flags, f)
+	}
+	return flags, nil
+}
+
+// distribute gives every role the node flags it uses: a flag naming a
+// parameter or port goes to the roles whose location uses it (the same
+// parameters its generated main reads), the others to every role.
+func distribute(f *parse.Flow, roles []*runRole, flags []nodeFlag) error {
+	params := map[string]*parse.Param{}
+	for _, p := range f.Params {
+		params[p.Name] = p
+	}
+	uses := map[*runRole]map[string]bool{}
+	for _, r := range roles {
+		uses[r] = map[string]bool{}
+		for _, p := range parse.ParamsAt(f, r.loc.ID) {
+			uses[r][p.Name] = true
+		}
+	}
+	what := map[parse.ParamKind]string{parse.OtherParam: "parameter", parse.InputParam: "input", parse.OutputParam: "output"}
+	article := map[parse.ParamKind]string{parse.OtherParam: "a", parse.InputParam: "an", parse.OutputParam: "an"}
+	var errs []error
+	for _, fl := range flags {
+		if fl.param == "" {
+			for _, r := range roles {
+				r.args = append(r.args, fl.tokens...)
+			}
+			continue
+		}
+		p := params[fl.param]
+		if p == nil || p.Kind != fl.kind {
+			var have []string
+			for _, q := range f.Params {
+				if q.Kind == fl.kind {
+					have = append(have, q.Name)
+				}
+			}
+			msg := fmt.Sprintf("node flag -%s: flow %s has no %s %s", fl.flag, f.Name, what[fl.kind], fl.param)
+			if p != nil {
+				msg = fmt.Sprintf("node flag -%s: %s is %s %s of flow %s, not %s %s",
+					fl.flag, p.Name, article[p.Kind], what[p.Kind], f.Name, article[fl.kind], what[fl.kind])
+			}
+			errs = append(errs, runUsagef("%s (%ss: %s)", msg, what[fl.kind], orNone(have)))
+			continue
+		}
+		used := false
+		for _, r := range roles {
+			if uses[r][fl.param] {
+				r.args = append(r.args, fl.tokens...)
+				used = true
+			}
+		}
+		if !used {
+			errs = append(errs, runUsagef("node flag -%s: no location of flow %s uses %s %s", fl.flag, f.Name, what[fl.kind], fl.param))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
+}
+
+// launch builds and runs the program until ctx is done, -for elapses,
+// -outputs lines are printed or a node exits.
+func launch(ctx context.Context, cfg *runConfig, stdout, stderr io.Writer) error {
+	p, err := plan(cfg)
+	if err != nil {
+		return err
+	}
+	var missing []error
+	for _, r := range p.roles {
+		if dir := filepath.Join(p.dir, "cmd", r.loc.Name); !isDir(dir) {
+			missing = append(missing, fmt.Errorf("role %s has no main package: %s does not exist; run go generate in %s, which writes one main package per role under cmd/",
+				r.loc.Name, dir, p.dir))
+		}
+	}
+	if len(missing) > 0 {
+		return errors.Join(missing...)
+	}
+	bin, err := os.MkdirTemp("", "hydrogen-run-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(bin)
+	if err := buildRoles(ctx, p, bin); err != nil {
+		if ctx.Err() != nil {
+			return errors.New("interrupted while building")
+		}
+		return err
+	}
+	nodes, err := wire(p, bin)
+	if err != nil {
+		return err
+	}
+	return supervise(ctx, cfg, p, nodes, stdout, stderr)
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+// buildRoles builds the main package of every role into bin, in parallel.
+func buildRoles(ctx context.Context, p *runPlan, bin string) error {
+	errs := make([]error, len(p.roles))
+	var wg sync.WaitGroup
+	for i, r := range p.roles {
+		wg.Go(func() {
+			cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, exeName(r.loc.Name)), "./cmd/"+r.loc.Name)
+			cmd.Dir = p.dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				errs[i] = fmt.Errorf("building role %s: %v\n%s", r.loc.Name, err, bytes.TrimSpace(out))
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func exeName(role string) string {
+	if runtime.GOOS == "windows" {
+		return role + ".exe"
+	}
+	return role
+}
+
+// runNode is one member to start.
+type runNode struct {
+	label string // "front", "worker/1"
+	path  string
+	args  []string
+}
+
+// wire chooses a free loopback port for every member and returns the nodes
+// with their command lines.
+func wire(p *runPlan, bin string) ([]*runNode, error) {
+	var lns []net.Listener
+	defer func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}()
+	addrs := map[*runRole][]string{}
+	var peers []string
+	for _, r := range p.roles {
+		for range r.members {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return nil, fmt.Errorf("choosing a port: %w", err)
+			}
+			lns = append(lns, ln)
+			addrs[r] = append(addrs[r], ln.Addr().String())
+		}
+		peers = append(peers, r.loc.Name+"="+strings.Join(addrs[r], ","))
+	}
+	var nodes []*runNode
+	for _, r := range p.roles {
+		for m, addr := range addrs[r] {
+			label := r.loc.Name
+			if r.loc.Kind == ir.ClusterLoc {
+				label = fmt.Sprintf("%s/%d", r.loc.Name, m)
+			}
+			args := []string{"-flow", p.flow, "-member", strconv.Itoa(m), "-listen", addr, "-peers", strings.Join(peers, ";")}
+			nodes = append(nodes, &runNode{label: label, path: filepath.Join(bin, exeName(r.loc.Name)), args: append(args, r.args...)})
+		}
+	}
+	return nodes, nil
+}
+
+// exit is a node's end.
+type exit struct {
+	node int
+	err  error
+}
+
+// supervise starts the nodes and waits for a reason to stop them all.
+func supervise(ctx context.Context, cfg *runConfig, p *runPlan, nodes []*runNode, stdout, stderr io.Writer) error {
+	out := &lineSink{w: stdout, limit: cfg.outputs, full: make(chan struct{})}
+	errOut := &lineSink{w: stderr}
+	cmds := make([]*exec.Cmd, len(nodes))
+	exits := make(chan exit, len(nodes))
+	running := 0
+	var failure error
+	for i, n := range nodes {
+		prefix := "[" + n.label + "] "
+		o, e := &prefixWriter{sink: out, prefix: prefix}, &prefixWriter{sink: errOut, prefix: prefix}
+		cmd := exec.Command(n.path, n.args...)
+		cmd.Dir = p.dir
+		cmd.Stdout, cmd.Stderr = o, e
+		cmd.WaitDelay = time.Second // bounds the wait for output pipes held open by a node's children
+		if err := cmd.Start(); err != nil {
+			failure = fmt.Errorf("starting %s: %w", n.label, err)
+			break
+		}
+		cmds[i] = cmd
+		running++
+		go func() {
+			err := cmd.Wait()
+			o.flush()
+			e.flush()
+			exits <- exit{i, err}
+		}()
+	}
+
+	var deadline <-chan time.Time
+	if cfg.duration > 0 {
+		t := time.NewTimer(cfg.duration)
+		defer t.Stop()
+		deadline = t.C
+	}
+	exited := make([]bool, len(nodes))
+	if failure == nil {
+		reason := ""
+		select {
+		case <-ctx.Done():
+			reason = "interrupted"
+		case <-deadline:
+			reason = fmt.Sprintf("%v elapsed", cfg.duration)
+		case <-out.full:
+			reason = fmt.Sprintf("%d outputs printed", cfg.outputs)
+		case ev := <-exits:
+			exited[ev.node] = true
+			running--
+			if ev.err != nil {
+				failure = fmt.Errorf("%s exited: %v", nodes[ev.node].label, ev.err)
+			} else {
+				reason = nodes[ev.node].label + " stopped"
+			}
+		}
+		if reason != "" {
+			fmt.Fprintf(stderr, "hydrogen run: %s; stopping\n", reason)
+		}
+	}
+
+	// Stop the others: SIGINT, then SIGKILL after the grace period.
+	for i, cmd := range cmds {
+		if cmd != nil && !exited[i] {
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				cmd.Process.Kill()
+			}
+		}
+	}
+	kill := time.NewTimer(stopGrace)
+	defer kill.Stop()
+	for running > 0 {
+		select {
+		case ev := <-exits:
+			exited[ev.node] = true
+			running--
+		case <-kill.C:
+			for i, cmd := range cmds {
+				if cmd != nil && !exited[i] {
+					fmt.Fprintf(stderr, "hydrogen run: %s did not stop within %v; killing it\n", nodes[i].label, stopGrace)
+					cmd.Process.Kill()
+				}
+			}
+		}
+	}
+	return failure
+}
+
+// lineSink writes whole lines to w, each with one Write, for the prefixed
+// writers of every node. With a limit it passes that many lines, drops the
+// rest and closes full when the limit is reached.
+type lineSink struct {
+	w     io.Writer
+	limit int
+	full  chan struct{}
+
+	mu    sync.Mutex
+	count int
+	buf   []byte
+}
+
+func (s *lineSink) writeLine(prefix string, line []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limit > 0 && s.count >= s.limit {
+		return
+	}
+	s.buf = append(append(s.buf[:0], prefix...), line...)
+	if !bytes.HasSuffix(s.buf, []byte("\n")) {
+		s.buf = append(s.buf, '\n')
+	}
+	s.w.Write(s.buf)
+	s.count++
+	if s.limit > 0 && s.count == s.limit {
+		close(s.full)
+	}
+}
+
+// maxLinePart bounds how much of a line without a newline a prefixWriter
+// holds; longer lines are passed on in pieces.
+const maxLinePart = 1 << 20
+
+// prefixWriter splits what one node writes to one stream into lines and
+// passes them, prefixed, to a sink.
+type prefixWriter struct {
+	sink   *lineSink
+	prefix string
+	part   []byte // the line being written
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	n := len(b)
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			p.part = append(p.part, b...)
+			if len(p.part) >= maxLinePart {
+				p.flush()
+			}
+			break
+		}
+		if len(p.part) > 0 {
+			p.part = append(p.part, b[:i+1]...)
+			p.flush()
+		} else {
+			p.sink.writeLine(p.prefix, b[:i+1])
+		}
+		b = b[i+1:]
+	}
+	return n, nil
+}
+
+// flush passes on the line being written, if any.
+func (p *prefixWriter) flush() {
+	if len(p.part) > 0 {
+		p.sink.writeLine(p.prefix, p.part)
+		p.part = p.part[:0]
+	}
+}

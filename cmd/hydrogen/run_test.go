@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The tests of hydrogen run use the package testdata/launch: flow Hello with
+// a process "front" and a cluster "worker" whose main packages, under
+// testdata/launch/cmd, are written by hand with package hydro/deploy.
+
+// launchRun runs "hydrogen run" with args and returns its exit status and
+// outputs.
+func launchRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr lockedBuffer
+	status := runCmd(args, &stdout, &stderr)
+	return status, stdout.String(), stderr.String()
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func lines(s string) []string {
+	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+}
+
+var helloArgs = []string{"--", "-param.greeting", `"hello"`, "-param.label", `"w"`, "-in.names.file", "names.jsonl"}
+
+// TestRunTwoRolesAndACluster runs a process and two members of a cluster:
+// the workers reach the front at the addresses the launcher chose, each
+// role gets only its own parameters (the node would refuse the others),
+// relative paths resolve in the package directory, and every line is
+// prefixed with its node.
+func TestRunTwoRolesAndACluster(t *testing.T) {
+	t.Parallel()
+	status, stdout, stderr := launchRun(t, append([]string{"-flow", "Hello", "-n", "worker=2", "-outputs", "4", "./testdata/launch"}, helloArgs...)...)
+	require.Equal(t, 0, status, stderr)
+	got := lines(stdout)
+	slices.Sort(got)
+	require.Equal(t, []string{
+		`[front] greeted "hello, ada"`,
+		`[front] greeted "hello, grace"`,
+		`[front] reports {"Member":0,"Label":"w"}`,
+		`[front] reports {"Member":1,"Label":"w"}`,
+	}, got)
+	for _, node := range []string{"front", "worker/0", "worker/1"} {
+		require.Regexp(t, `(?m)^\[`+node+`\] time=\S+ level=INFO msg="node started" role=`, stderr)
+	}
+	require.Contains(t, stderr, "hydrogen run: 4 outputs printed; stopping\n")
+	for _, line := range lines(stderr) {
+		require.Regexp(t, `^(\[(front|worker/[01])\] |hydrogen run: )`, line)
+	}
+}
+
+// TestRunStopsAfterOutputs checks that -outputs prints exactly that many
+// lines and stops nodes that would otherwise run forever.
+func TestRunStopsAfterOutputs(t *testing.T) {
+	t.Parallel()
+	status, stdout, stderr := launchRun(t, append([]string{"-flow=Hello", "-outputs=1", "./testdata/launch"}, helloArgs...)...)
+	require.Equal(t, 0, status, stderr)
+	require.Len(t, lines(stdout), 1)
+	require.Regexp(t, `^\[front\] (greeted|reports) `, stdout)
+}
+
+func TestRunStopsAfterDuration(t *testing.T) {
+	t.Parallel()
+	status, _, stderr := launchRun(t, "-flow", "Hello", "-for", "300ms", "./testdata/launch")
+	require.Equal(t, 0, status, stderr)
+	require.Contains(t, stderr, "hydrogen run: 300ms elapsed; stopping\n")
+}
+
+// TestRunFailsWhenANodeCrashes feeds the front a name that makes it panic.
+func TestRunFailsWhenANodeCrashes(t *testing.T) {
+	t.Parallel()
+	status, _, stderr := launchRun(t, "-flow", "Hello", "-n", "worker=2", "./testdata/launch", "--", "-in.names.file", "crash.jsonl")
+	require.Equal(t, 1, status, stderr)
+	require.Contains(t, stderr, "[front] panic: launch.Greet: empty name\n")
+	require.True(t, strings.HasSuffix(stderr, "hydrogen run: front exited: exit status 2\n"), stderr)
+}
+
+func TestRunErrors(t *testing.T) {
+	pkg := "./testdata/launch"
+	tests := []struct {
+		args   []string
+		status int
+		want   string
+	}{
+		{[]string{pkg}, 2, "package github.com/hydrogo/hydro/cmd/hydrogen/testdata/launch has several flows; choose one with -flow: Ghost, Hello"},
+		{[]string{"-flow", "Nope", pkg}, 2, "package github.com/hydrogo/hydro/cmd/hydrogen/testdata/launch has no flow Nope (flows: Ghost, Hello)"},
+		{[]string{"-flow", "Ghost", pkg}, 1, "role ghost has no main package: " + "%DIR%/cmd/ghost does not exist; run go generate in %DIR%, which writes one main package per role under cmd/"},
+		{[]string{"-flow", "Hello", "-n", "cook=2", pkg}, 2, "-n cook=2: flow Hello has no location cook (locations: front, worker)"},
+		{[]string{"-flow", "Hello", "-n", "front=2", pkg}, 2, "-n front=2: front is a process; only a cluster has several members"},
+		{[]string{"-n", "worker=0", pkg}, 2, `invalid value "worker=0" for flag -n: want role=count with a count of at least 1`},
+		{[]string{"-flow", "Hello"}, 2, "no package given"},
+		{[]string{"-flow", "Hello", pkg, "-outputs", "3"}, 2, "unexpected -outputs after the package: hydrogen run's flags go before the package, the nodes' flags after --"},
+		{[]string{"-flow", "Hello", pkg, "--", "-member", "1"}, 2, "node flag -member: hydrogen run numbers the members"},
+		{[]string{"-flow", "Hello", pkg, "--", "-param.greeting"}, 2, "node flag -param.greeting needs a value"},
+		{[]string{"-flow", "Hello", pkg, "--", "-in.names", "x"}, 2, "unknown node flag -in.names; nodes take -param.NAME VALUE, -in.NAME.file PATH, -out.NAME.quiet and -log-level LEVEL"},
+		{[]string{"-flow", "Hello", pkg, "--", "names.jsonl"}, 2, `unexpected node argument "names.jsonl": nodes take flags only`},
+		{[]string{"-flow", "Hello", pkg, "--", "-param.names", "1", "-in.greeting.file=x", "-out.nope.quiet"}, 2,
+			"node flag -param.names: names is an input of flow Hello, not a parameter (parameters: greeting, label)\n" +
+				"hydrogen run: node flag -in.greeting.file: greeting is a parameter of flow Hello, not an input (inputs: names)\n" +
+				"hydrogen run: node flag -out.nope.quiet: flow Hello has no output nope (outputs: greeted, reports)"},
+		{[]string{"-flow", "Ghost", pkg, "--", "-param.motto", `"boo"`}, 2, "node flag -param.motto: no location of flow Ghost uses parameter motto"},
+	}
+	dir, err := filepath.Abs("testdata/launch")
+	require.NoError(t, err)
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			status, stdout, stderr := launchRun(t, tt.args...)
+			require.Equal(t, tt.status, status, stderr)
+			require.Empty(t, stdout)
+			require.True(t, strings.HasPrefix(stderr, "hydrogen run: "+strings.ReplaceAll(tt.want, "%DIR%", dir)+"\n"), stderr)
+		})
+	}
+}
+
+func TestSplitNodeFlags(t *testing.T) {
+	flags, err := splitNodeFlags([]string{"-param.a", "1", "--param.b=2", "-in.x.file", "f", "-out.y.quiet", "-out.z.quiet=false", "-log-level", "debug"})
+	require.NoError(t, err)
+	var got []string
+	for _, f := range flags {
+		got = append(got, f.param+" "+strings.Join(f.tokens, " "))
+	}
+	require.Equal(t, []string{"a -param.a 1", "b --param.b=2", "x -in.x.file f", "y -out.y.quiet", "z -out.z.quiet=false", " -log-level debug"}, got)
+}
+
+func TestPrefixWriterWritesWholeLines(t *testing.T) {
+	var out bytes.Buffer
+	sink := &lineSink{w: &out, limit: 4, full: make(chan struct{})}
+	a := &prefixWriter{sink: sink, prefix: "[a] "}
+	b := &prefixWriter{sink: sink, prefix: "[b/1] "}
+	a.Write([]byte("one\ntw"))
+	b.Write([]byte("x"))
+	a.Write([]byte("o\nthr"))
+	b.Write([]byte("y\n"))
+	a.flush()
+	select {
+	case <-sink.full:
+	default:
+		t.Fatal("the limit was reached but full is open")
+	}
+	b.Write([]byte("dropped\n"))
+	require.Equal(t, "[a] one\n[a] two\n[b/1] xy\n[a] thr\n", out.String())
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/json"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/examples/shopping"
+	"github.com/hydrogo/hydro/hydro"
+)
+
+// The shopping carts across real processes: hydrogen run builds the
+// generated mains of examples/shopping, starts them on loopback and feeds
+// the client the committed sample workload (data/, written by go generate
+// with 5 clients and seed 1).
+
+var shoppingArgs = []string{"--", "-param.classes=@data/classes.json", "-in.shopping.file=data/sessions.jsonl"}
+
+var outLine = regexp.MustCompile(`^\[(server(?:/\d+)?)\] out (\{.*\})$`)
+
+func sampleCarts() []shopping.Cart { return shopping.NewWorkload(1, 5, 6).ExpectedCarts() }
+
+func TestRunShoppingFigure6AcrossProcesses(t *testing.T) {
+	t.Parallel()
+	want := sampleCarts()
+	status, stdout, stderr := launchRun(t, append([]string{"-flow", "Figure6", "-outputs", "5", "../../examples/shopping"}, shoppingArgs...)...)
+	require.Equal(t, 0, status, stderr)
+	var got []shopping.Cart
+	for _, l := range lines(stdout) {
+		m := outLine.FindStringSubmatch(l)
+		require.NotNil(t, m, "line %q", l)
+		require.Equal(t, "server", m[1])
+		var c shopping.Cart
+		require.NoError(t, json.Unmarshal([]byte(m[2]), &c))
+		got = append(got, c)
+	}
+	require.ElementsMatch(t, want, got)
+}
+
+func TestRunShoppingFigure8AcrossProcesses(t *testing.T) {
+	t.Parallel()
+	want := sampleCarts()
+	const replicas = 3
+	status, stdout, stderr := launchRun(t, append([]string{"-flow", "Figure8", "-n", "server=3", "-outputs", "15", "../../examples/shopping"}, shoppingArgs...)...)
+	require.Equal(t, 0, status, stderr)
+	per := map[hydro.MemberID][]shopping.Cart{}
+	for _, l := range lines(stdout) {
+		m := outLine.FindStringSubmatch(l)
+		require.NotNil(t, m, "line %q", l)
+		var rc shopping.ReplicaCart
+		require.NoError(t, json.Unmarshal([]byte(m[2]), &rc))
+		require.Equal(t, "server/"+string('0'+rune(rc.Replica)), m[1], "a replica releases its own carts")
+		per[rc.Replica] = append(per[rc.Replica], rc.Cart)
+	}
+	for r := range hydro.MemberID(replicas) {
+		require.ElementsMatch(t, want, per[r], "replica %d", r)
+	}
+}

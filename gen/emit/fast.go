@@ -1,0 +1,181 @@
+package emit
+
+import (
+	"fmt"
+	"go/types"
+	"strings"
+
+	"github.com/hydrogo/hydro/gen/schedule"
+	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
+)
+
+// Helpers for the cheaper forms of generated code: bulk copies along
+// identity paths, joins that store or probe only one side, and clears
+// that are skipped where they cannot release memory.
+
+// bulkTarget returns the buffer that the consumer of edge c appends each
+// item to, unchanged and in order, when that is all it does: the edge is a
+// handoff, or leads through single-consumer Unions and Cycles to a Sink, a
+// Sort, a DeferTick or a CrossJoin side that is stored but never probed. A
+// loop over the items crossing c can then be a single append.
+func (e *emitter) bulkTarget(c ir.Edge) (string, bool) {
+	g := e.s.Graph
+	consumers := g.Consumers()
+	for {
+		to := g.Nodes[c.To]
+		if to.Loc != e.s.Loc || ops.Lookup(to.Op).Network {
+			return "", false
+		}
+		if e.s.Kind[c] == schedule.Handoff {
+			return "nd." + handoffName(c), true
+		}
+		switch to.Op {
+		case ops.Union.Name, ops.Cycle.Name:
+			if len(consumers[to.ID]) != 1 {
+				return "", false
+			}
+			c = consumers[to.ID][0]
+		case ops.Sink.Name:
+			return fmt.Sprintf("nd.n%dOut", to.ID), true
+		case ops.Sort.Name:
+			return fmt.Sprintf("nd.n%dItems", to.ID), true
+		case ops.DeferTick.Name:
+			return fmt.Sprintf("nd.n%dNext", to.ID), true
+		case ops.CrossJoin.Name:
+			if !e.joinStored(to, c.Port) || e.joinStored(to, 1-c.Port) {
+				return "", false
+			}
+			return fmt.Sprintf("nd.n%d%s", to.ID, sideName(c.Port)), true
+		default:
+			return "", false
+		}
+	}
+}
+
+// soleBulkTarget returns the bulk target of n's only consumer edge, if n has
+// one consumer and it has a bulk target.
+func (e *emitter) soleBulkTarget(n *ir.Node) (string, bool) {
+	cs := e.s.Graph.Consumers()[n.ID]
+	if len(cs) != 1 {
+		return "", false
+	}
+	return e.bulkTarget(cs[0])
+}
+
+// inBulk reports whether out leaves edge c of n alone because n's entry
+// copies all of n's items across it at once (bulkCopy). That holds for the
+// edges with a bulk target out of Source, Iter and DeferTick, which emit
+// only from their entries' loops over a slice.
+func (e *emitter) inBulk(n *ir.Node, c ir.Edge) bool {
+	switch n.Op {
+	case ops.Source.Name, ops.Iter.Name, ops.DeferTick.Name:
+		_, ok := e.bulkTarget(c)
+		return ok
+	}
+	return false
+}
+
+// bulkCopy appends slice expression src, the items n emits, to the bulk
+// target of every consumer edge of n that takes them in bulk, and reports
+// whether some other consumer still needs a loop over the items. Items of
+// different edges meet only at fan-ins, whose interleaving is unspecified,
+// so copying before the loop instead of item by item within it delivers
+// the same items in the same order along every path.
+func (e *emitter) bulkCopy(b *strings.Builder, n *ir.Node, src string) (loop bool) {
+	for _, c := range e.s.Graph.Consumers()[n.ID] {
+		if !e.inBulk(n, c) {
+			loop = true
+			continue
+		}
+		dst, _ := e.bulkTarget(c)
+		fmt.Fprintf(b, "%s = append(%s, %s...)\n", dst, dst, src)
+	}
+	return loop
+}
+
+// joinStored reports whether side of join (or cross join) n stores its
+// items: always if the side is Static, otherwise only if an item of the
+// other side may arrive after one of its own in the same tick. When all of
+// the other side's items of the tick arrive first (Schedule.Before), none
+// can match this side's later, so this side's items only probe. The other
+// side's items in turn need not probe this side, which holds nothing when
+// they arrive; so joinStored(n, 1-side) also reports whether side's items
+// probe.
+func (e *emitter) joinStored(n *ir.Node, side int) bool {
+	return lifetimeOf(n, side) == ir.Static || !e.s.Before(n.ID, 1-side, side)
+}
+
+// lifetimeOf returns the lifetime of n's state slot i.
+func lifetimeOf(n *ir.Node, i int) ir.Lifetime {
+	if i < len(n.Lifetimes) {
+		return n.Lifetimes[i]
+	}
+	return ir.Tick
+}
+
+// joinStore writes the code storing item x with key k on side of join n.
+// Each side keeps its items in one slice, with per key a chain of indices
+// in arrival order (Next links an item to the next of its key, -1 ends the
+// chain) whose first and last items Chains holds.
+func (e *emitter) joinStore(b *strings.Builder, n *ir.Node, side int, k, x string) {
+	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
+	j, c, ok := e.v("j"), e.v("c"), e.v("ok")
+	fmt.Fprintf(b, "%s := len(%sItems)\n%sItems = append(%sItems, %s)\n%sNext = append(%sNext, -1)\n", j, s, s, s, x, s, s)
+	fmt.Fprintf(b, "if %s, %s := %sIndex[%s]; %s {\n%sNext[%sChains[%s][1]] = %s\n%sChains[%s][1] = %s\n} else {\n",
+		c, ok, s, k, ok, s, s, c, j, s, c, j)
+	fmt.Fprintf(b, "%sIndex[%s] = len(%sChains)\n%sChains = append(%sChains, [2]int{%s, %s})\n}\n", s, k, s, s, s, j, j)
+}
+
+// joinProbe writes the loop over the items stored on side of join n with
+// key k, binding each to a new variable whose name it returns; the caller
+// closes the loop with two braces.
+func (e *emitter) joinProbe(b *strings.Builder, n *ir.Node, side int, k string) string {
+	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
+	c, ok, j, o := e.v("c"), e.v("ok"), e.v("j"), e.v("v")
+	fmt.Fprintf(b, "if %s, %s := %sIndex[%s]; %s {\nfor %s := %sChains[%s][0]; %s >= 0; %s = %sNext[%s] {\n%s := %sItems[%s]\n",
+		c, ok, s, k, ok, j, s, c, j, j, s, j, o, s, j)
+	return o
+}
+
+// joinMerge writes the call of merge on item x, arrived at port of join n,
+// and o from the other side, and passes the result on.
+func (e *emitter) joinMerge(b *strings.Builder, n *ir.Node, port int, merge, x, o string) {
+	args := x + ", " + o
+	if port == 1 {
+		args = o + ", " + x
+	}
+	y := e.v("v")
+	fmt.Fprintf(b, "%s := %s(%s)\n", y, merge, args)
+	e.out(b, n, y)
+}
+
+func sideName(side int) string { return [...]string{"L", "R"}[side] }
+
+// clearSlice returns the statement clearing slice expression x of elements
+// of type elem, so that it releases what its items point to; for pointer-free
+// elements there is nothing to release and it returns "".
+func clearSlice(x string, elem types.Type) string {
+	if !hasPointers(elem) {
+		return ""
+	}
+	return "clear(" + x + ")\n"
+}
+
+// hasPointers reports whether values of type t may hold pointers.
+func hasPointers(t types.Type) bool {
+	switch t := t.Underlying().(type) {
+	case *types.Basic:
+		return t.Info()&types.IsString != 0 || t.Kind() == types.UnsafePointer || t.Kind() == types.UntypedNil
+	case *types.Array:
+		return t.Len() > 0 && hasPointers(t.Elem())
+	case *types.Struct:
+		for f := range t.Fields() {
+			if hasPointers(f.Type()) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}

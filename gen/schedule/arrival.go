@@ -1,0 +1,110 @@
+package schedule
+
+import (
+	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
+)
+
+// inPort is one input port of an operator.
+type inPort struct{ node, port int }
+
+// span is the range of entries, numbered in run order across all subgraphs,
+// whose loops deliver items to an input port.
+type span struct{ first, last int }
+
+// Before reports whether, in every tick, every item reaching input port a of
+// node v arrives before any item reaching port b. Generated code runs the
+// entries of all subgraphs one after another, each once per tick, and an
+// item reaches a port only inside the loop of an entry that leads to the
+// port through inline edges; so if the last entry delivering to a runs
+// before the first delivering to b, all of a's items precede all of b's. A
+// port no entry delivers to receives nothing, which precedes everything.
+func (s *Schedule) Before(v, a, b int) bool {
+	sa, okA := s.arrive[inPort{v, a}]
+	sb, okB := s.arrive[inPort{v, b}]
+	return !okA || !okB || sa.last < sb.first
+}
+
+// arrivals records, for every input port, which entries deliver to it.
+func (s *Schedule) arrivals(consumers [][]ir.Edge) {
+	s.arrive = map[inPort]span{}
+	seq := 0
+	for _, sg := range s.Subgraphs {
+		for _, en := range sg.Entries {
+			for _, p := range s.reach(en, consumers) {
+				sp, ok := s.arrive[p]
+				if !ok {
+					sp.first = seq
+				}
+				sp.last = seq
+				s.arrive[p] = sp
+			}
+			seq++
+		}
+	}
+}
+
+// reach returns the input ports that the loop of entry en delivers items to,
+// following inline edges from where the loop starts.
+func (s *Schedule) reach(en Entry, consumers [][]ir.Edge) []inPort {
+	var out []inPort
+	seen := map[int]bool{}
+	var visit func(v int)
+	visit = func(v int) {
+		if seen[v] {
+			return
+		}
+		seen[v] = true
+		for _, c := range consumers[v] {
+			if k, ok := s.Kind[c]; ok && k == Inline {
+				out = append(out, inPort{c.To, c.Port})
+				visit(c.To)
+			}
+		}
+	}
+	if en.Kind == Drain {
+		out = append(out, inPort{en.Edge.To, en.Edge.Port})
+		visit(en.Edge.To)
+		return out
+	}
+	// The entry of an AntiJoin or Difference only completes the negative
+	// side; it emits nothing.
+	if sp := ops.Lookup(s.Graph.Nodes[en.Node].Op); sp != ops.AntiJoin && sp != ops.Difference {
+		visit(en.Node)
+	}
+	return out
+}
+
+// staticSidesFirst reorders a subgraph's emitting entries (stably) so that
+// those whose items reach only Static sides of joins run before the others.
+// Items of different entries meet only at fan-ins, where their interleaving
+// is unspecified, so any order of the entries is correct; this one lets a
+// join's Tick side find the Static side complete for the tick (see Before).
+func (s *Schedule) staticSidesFirst(entries []Entry, consumers [][]ir.Edge) {
+	var first, rest []Entry
+	for _, en := range entries {
+		if s.feedsStaticSides(en, consumers) {
+			first = append(first, en)
+		} else {
+			rest = append(rest, en)
+		}
+	}
+	copy(entries, append(first, rest...))
+}
+
+// feedsStaticSides reports whether entry en delivers to at least one join
+// side with a Static lifetime and to no join side with a Tick lifetime.
+func (s *Schedule) feedsStaticSides(en Entry, consumers [][]ir.Edge) bool {
+	static := false
+	for _, p := range s.reach(en, consumers) {
+		n := s.Graph.Nodes[p.node]
+		if sp := ops.Lookup(n.Op); sp != ops.Join && sp != ops.CrossJoin {
+			continue
+		}
+		if p.port >= len(n.Lifetimes) || n.Lifetimes[p.port] != ir.Static {
+			return false
+		}
+		static = true
+	}
+	return static
+}
