@@ -453,7 +453,13 @@ func (p *tcpPeer) run() {
 		} else {
 			step = min(max(2*step, e.cfg.minBackoff), e.cfg.maxBackoff)
 		}
-		log.Info("netio: outbound connection lost", "err", err)
+		if errors.Is(err, errPeerHungUp) {
+			// A peer that stops closes its connections: not news, and
+			// the next Send redials.
+			log.Debug("netio: outbound connection closed by the peer")
+		} else {
+			log.Info("netio: outbound connection lost", "err", err)
+		}
 	}
 }
 
