@@ -16,34 +16,44 @@ import (
 // the client the committed sample workload (data/, written by go generate
 // with 5 clients and seed 1).
 
-var shoppingArgs = []string{"--", "-param.classes=@data/classes.json", "-in.shopping.file=data/sessions.jsonl"}
-
 var outLine = regexp.MustCompile(`^\[(server(?:/\d+)?)\] out (\{.*\})$`)
 
 func sampleCarts() []shopping.Cart { return shopping.NewWorkload(1, 5, 6).ExpectedCarts() }
 
-func TestRunShoppingFigure6AcrossProcesses(t *testing.T) {
-	t.Parallel()
+// TestRunShoppingFiguresAsProcesses runs every single-server figure: the
+// one-process Figures 2-5, and the client/server splits of Figures 6 and 7.
+// Each must release exactly the sample's checked-out carts.
+func TestRunShoppingFiguresAsProcesses(t *testing.T) {
 	want := sampleCarts()
-	status, stdout, stderr := launchRun(t, append([]string{"-flow", "Figure6", "-outputs", "5", "../../examples/shopping"}, shoppingArgs...)...)
-	require.Equal(t, 0, status, stderr)
-	var got []shopping.Cart
-	for _, l := range lines(stdout) {
-		m := outLine.FindStringSubmatch(l)
-		require.NotNil(t, m, "line %q", l)
-		require.Equal(t, "server", m[1])
-		var c shopping.Cart
-		require.NoError(t, json.Unmarshal([]byte(m[2]), &c))
-		got = append(got, c)
+	for flow, input := range map[string]string{
+		"Figure2": "requests.jsonl", "Figure3": "prefixes.jsonl", "Figure4": "sessions.jsonl",
+		"Figure5": "sessions.jsonl", "Figure6": "sessions.jsonl", "Figure7": "sessions.jsonl",
+	} {
+		t.Run(flow, func(t *testing.T) {
+			t.Parallel()
+			status, stdout, stderr := launchRun(t, "-flow", flow, "-outputs", "5", "../../examples/shopping", "--",
+				"-param.classes=@data/classes.json", "-in.shopping.file=data/"+input)
+			require.Equal(t, 0, status, stderr)
+			var got []shopping.Cart
+			for _, l := range lines(stdout) {
+				m := outLine.FindStringSubmatch(l)
+				require.NotNil(t, m, "line %q", l)
+				require.Equal(t, "server", m[1])
+				var c shopping.Cart
+				require.NoError(t, json.Unmarshal([]byte(m[2]), &c))
+				got = append(got, c)
+			}
+			require.ElementsMatch(t, want, got)
+		})
 	}
-	require.ElementsMatch(t, want, got)
 }
 
 func TestRunShoppingFigure8AcrossProcesses(t *testing.T) {
 	t.Parallel()
 	want := sampleCarts()
 	const replicas = 3
-	status, stdout, stderr := launchRun(t, append([]string{"-flow", "Figure8", "-n", "server=3", "-outputs", "15", "../../examples/shopping"}, shoppingArgs...)...)
+	status, stdout, stderr := launchRun(t, "-flow", "Figure8", "-n", "server=3", "-outputs", "15", "../../examples/shopping", "--",
+		"-param.classes=@data/classes.json", "-in.shopping.file=data/sessions.jsonl")
 	require.Equal(t, 0, status, stderr)
 	per := map[hydro.MemberID][]shopping.Cart{}
 	for _, l := range lines(stdout) {
