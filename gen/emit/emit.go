@@ -44,7 +44,7 @@ func Flow(f *parse.Flow, codecs Codecs, ports bool) ([]byte, parse.ErrorList) {
 	e.outFile = FileName(f.Name)
 	e.dir = filepath.Dir(f.File)
 	for _, n := range f.Graph.Nodes {
-		if !supported[n.Op] {
+		if emitters[n.Op] == nil {
 			e.errorAt(n.Pos, "hydrogen does not yet compile %s", ops.Lookup(n.Op).API)
 		}
 	}
@@ -130,18 +130,6 @@ func resetLines(src []byte, name string) []byte {
 	return bytes.Join(lines, []byte("\n"))
 }
 
-// supported lists the operators hydrogen compiles.
-var supported = map[string]bool{
-	ops.Source.Name: true, ops.Iter.Name: true, ops.Map.Name: true, ops.Filter.Name: true,
-	ops.FilterMap.Name: true, ops.FlatMap.Name: true, ops.Inspect.Name: true, ops.Union.Name: true,
-	ops.Cycle.Name: true, ops.Unique.Name: true, ops.DeferTick.Name: true, ops.Join.Name: true,
-	ops.FoldKeyed.Name: true, ops.Fold.Name: true, ops.Sink.Name: true, ops.ForEach.Name: true,
-	ops.CrossJoin.Name: true, ops.AntiJoin.Name: true, ops.Difference.Name: true, ops.Reduce.Name: true,
-	ops.ReduceKeyed.Name: true, ops.MergeKeyed.Name: true, ops.LatticeFold.Name: true, ops.Persist.Name: true,
-	ops.Sort.Name: true, ops.Enumerate.Name: true, ops.Timer.Name: true, ops.SelfID.Name: true,
-	ops.Send.Name: true, ops.Broadcast.Name: true, ops.Demux.Name: true,
-}
-
 type emitter struct {
 	f       *parse.Flow
 	codecs  Codecs
@@ -152,21 +140,22 @@ type emitter struct {
 	sources map[string][]byte
 
 	// Per location.
-	s      *schedule.Schedule
-	typ    string
-	fields map[string]bool
-	state  strings.Builder // struct fields
-	ctor   strings.Builder // constructor statements
-	end    strings.Builder // end-of-tick statements
-	flush  strings.Builder // output deliveries
-	keys   strings.Builder // key types
+	s     *schedule.Schedule
+	typ   string
+	state strings.Builder // struct fields
+	ctor  strings.Builder // constructor statements
+	end   strings.Builder // end-of-tick statements
+	flush strings.Builder // output deliveries
+	keys  strings.Builder // key types
 	// Per subgraph.
 	udfs  map[*parse.UDF]string
 	udfOr []*parse.UDF
 	tmp   int
-	// Per location: the Timer nodes, and whether SelfID is used.
-	timers []int
-	selfID bool
+	// Per location, from the operators' state: when Pending reports work,
+	// the channels that wake Run, and the Timer nodes.
+	pending []string
+	wake    []string
+	timers  []int
 }
 
 func (e *emitter) errorf(pos token.Pos, format string, args ...any) {
@@ -262,18 +251,7 @@ func (e *emitter) location(w *bytes.Buffer, s *schedule.Schedule) {
 		fmt.Fprintf(&e.ctor, "\tnd.%s = %s\n", paramField(p.Name), p.Name)
 	}
 	fmt.Fprintf(&e.state, "\n")
-	e.timers, e.selfID = nil, false
-	for _, n := range g.Nodes {
-		if n.Loc != s.Loc {
-			continue
-		}
-		switch n.Op {
-		case ops.Timer.Name:
-			e.timers = append(e.timers, n.ID)
-		case ops.SelfID.Name:
-			e.selfID = true
-		}
-	}
+	e.pending, e.wake, e.timers = nil, nil, nil
 	tm := e.importAs("time", "time")
 	hy := e.importAs("hydro", hydroPath)
 	e.addField("hydroNow", tm+".Time", "hydroNow is the node's clock, as of the start of the tick.")
@@ -332,29 +310,13 @@ func (e *emitter) location(w *bytes.Buffer, s *schedule.Schedule) {
 }
 
 func (e *emitter) runMethods(w *bytes.Buffer) {
-	g := e.f.Graph
-	var pend []string
-	var ready []string
-	for _, n := range g.Nodes {
-		if n.Loc != e.s.Loc {
-			continue
-		}
-		switch n.Op {
-		case ops.DeferTick.Name:
-			pend = append(pend, fmt.Sprintf("len(nd.n%dNext) > 0", n.ID))
-		case ops.Send.Name, ops.Broadcast.Name, ops.Demux.Name:
-			pend = append(pend, fmt.Sprintf("len(nd.n%dRecv) > 0", n.ID))
-		case ops.Source.Name:
-			f := paramField(e.f.Info[n.ID].Port.Name)
-			pend = append(pend, fmt.Sprintf("nd.%s.Len() > 0", f))
-			r := fmt.Sprintf("\t\tcase <-nd.%s.Ready():\n", f)
-			if !slices.Contains(ready, r) {
-				ready = append(ready, r)
-			}
-		}
-	}
+	pend := e.pending
 	if len(pend) == 0 {
 		pend = []string{"false"}
+	}
+	var ready []string
+	for _, ch := range e.wake {
+		ready = append(ready, fmt.Sprintf("\t\tcase <-%s:\n", ch))
 	}
 	tm := e.importAs("time", "time")
 	fmt.Fprintf(w, `// SetNow sets the node's clock; timers see it from the next tick on. The
@@ -451,128 +413,6 @@ func handoffName(h ir.Edge) string { return fmt.Sprintf("h%dTo%dPort%d", h.From,
 
 func opName(n *ir.Node) string {
 	return fmt.Sprintf("%s (node %d, %s:%d)", ops.Lookup(n.Op).API, n.ID, filepath.Base(n.Pos.File), n.Pos.Line)
-}
-
-// nodeState declares an operator's state and its end-of-tick bookkeeping.
-func (e *emitter) nodeState(n *ir.Node) {
-	info := e.f.Info[n.ID]
-	id := n.ID
-	elem := e.typeString(info.Elem)
-	static := func(i int) bool { return i < len(n.Lifetimes) && n.Lifetimes[i] == ir.Static }
-	doc := opName(n)
-	switch n.Op {
-	case ops.Source.Name:
-		if _, bulk := e.soleBulkTarget(n); !bulk {
-			e.addField(fmt.Sprintf("n%dBuf", id), "[]"+elem, doc+": this tick's input.")
-		}
-	case ops.Iter.Name:
-		e.addField(fmt.Sprintf("n%dItems", id), "[]"+elem, doc+": the items, emitted in the first tick.")
-		e.addField(fmt.Sprintf("n%dDone", id), "bool", "")
-		fmt.Fprintf(&e.ctor, "\tnd.n%dItems = %s(%s)\n", id, e.importAs("slices", "slices")+".Clone", e.userExpr(info.Expr))
-	case ops.Sink.Name:
-		e.addField(fmt.Sprintf("n%dOut", id), "[]"+elem, doc+": this tick's output.")
-		f := paramField(info.Port.Name)
-		fmt.Fprintf(&e.flush, "\tnd.%s.PutAll(nd.n%dOut)\n%s\tnd.n%dOut = nd.n%dOut[:0]\n", f, id, clearSlice(fmt.Sprintf("nd.n%dOut", id), info.Elem), id, id)
-	case ops.Unique.Name:
-		e.addField(fmt.Sprintf("n%dSeen", id), fmt.Sprintf("map[%s]struct{}", elem), doc+": the items seen.")
-		fmt.Fprintf(&e.ctor, "\tnd.n%dSeen = map[%s]struct{}{}\n", id, elem)
-		if !static(0) {
-			fmt.Fprintf(&e.end, "\tclear(nd.n%dSeen)\n", id)
-		}
-	case ops.DeferTick.Name:
-		e.addField(fmt.Sprintf("n%dNow", id), "[]"+elem, doc+": the items of this tick and of the next.")
-		e.addField(fmt.Sprintf("n%dNext", id), "[]"+elem, "")
-		fmt.Fprintf(&e.end, "%s\tnd.n%dNow, nd.n%dNext = nd.n%dNext, nd.n%dNow[:0]\n", clearSlice(fmt.Sprintf("nd.n%dNow", id), info.Elem), id, id, id, id)
-	case ops.Fold.Name:
-		e.addField(fmt.Sprintf("n%dAcc", id), elem, doc+": the accumulator.")
-		e.addField(fmt.Sprintf("n%dInit", id), "bool", "")
-		if !static(0) {
-			fmt.Fprintf(&e.end, "\tvar zero%d %s\n\tnd.n%dAcc, nd.n%dInit = zero%d, false\n", id, elem, id, id, id)
-		}
-	case ops.FoldKeyed.Name, ops.ReduceKeyed.Name, ops.MergeKeyed.Name:
-		kt := e.groupKeyType(n)
-		e.addField(fmt.Sprintf("n%dIndex", id), fmt.Sprintf("map[%s]int", kt), doc+": the groups in order of first appearance.")
-		e.addField(fmt.Sprintf("n%dAccs", id), "[]"+elem, "")
-		fmt.Fprintf(&e.ctor, "\tnd.n%dIndex = map[%s]int{}\n", id, kt)
-		if !static(0) {
-			fmt.Fprintf(&e.end, "\tclear(nd.n%dIndex)\n%s\tnd.n%dAccs = nd.n%dAccs[:0]\n", id, clearSlice(fmt.Sprintf("nd.n%dAccs", id), info.Elem), id, id)
-		}
-	case ops.Join.Name:
-		kt := e.groupKeyType(n)
-		c := doc + ": the stored sides' items, chained per key in arrival order."
-		for side := range 2 {
-			if !e.joinStored(n, side) {
-				continue
-			}
-			t := e.f.Info[n.Inputs[side]].Elem
-			s := fmt.Sprintf("n%d%s", id, sideName(side))
-			e.addField(s+"Index", fmt.Sprintf("map[%s]int", kt), c)
-			e.addField(s+"Chains", "[][2]int", "")
-			e.addField(s+"Items", "[]"+e.typeString(t), "")
-			e.addField(s+"Next", "[]int", "")
-			c = ""
-			fmt.Fprintf(&e.ctor, "\tnd.%sIndex = map[%s]int{}\n", s, kt)
-			if !static(side) {
-				fmt.Fprintf(&e.end, "\tclear(nd.%sIndex)\n\tnd.%sChains = nd.%sChains[:0]\n%s\tnd.%sItems = nd.%sItems[:0]\n\tnd.%sNext = nd.%sNext[:0]\n",
-					s, s, s, clearSlice("nd."+s+"Items", t), s, s, s, s)
-			}
-		}
-	case ops.CrossJoin.Name:
-		c := doc + ": the stored sides' items in arrival order."
-		for side := range 2 {
-			if !e.joinStored(n, side) {
-				continue
-			}
-			t := e.f.Info[n.Inputs[side]].Elem
-			s := fmt.Sprintf("n%d%s", id, sideName(side))
-			e.addField(s, "[]"+e.typeString(t), c)
-			c = ""
-			if !static(side) {
-				fmt.Fprintf(&e.end, "%s\tnd.%s = nd.%s[:0]\n", clearSlice("nd."+s, t), s, s)
-			}
-		}
-	case ops.AntiJoin.Name, ops.Difference.Name:
-		kt := elem
-		if n.Op == ops.AntiJoin.Name {
-			kt = e.groupKeyType(n)
-		}
-		e.addField(fmt.Sprintf("n%dNeg", id), fmt.Sprintf("map[%s]struct{}", kt), doc+": the keys of the negative input.")
-		fmt.Fprintf(&e.ctor, "\tnd.n%dNeg = map[%s]struct{}{}\n", id, kt)
-		if !static(0) {
-			fmt.Fprintf(&e.end, "\tclear(nd.n%dNeg)\n", id)
-		}
-	case ops.Reduce.Name:
-		e.addField(fmt.Sprintf("n%dAcc", id), elem, doc+": the accumulator, once an item arrived.")
-		e.addField(fmt.Sprintf("n%dHave", id), "bool", "")
-		if !static(0) {
-			fmt.Fprintf(&e.end, "\tvar zero%d %s\n\tnd.n%dAcc, nd.n%dHave = zero%d, false\n", id, elem, id, id, id)
-		}
-	case ops.LatticeFold.Name:
-		e.addField(fmt.Sprintf("n%dAcc", id), elem, doc+": the accumulator, starting at bottom.")
-		if !static(0) {
-			fmt.Fprintf(&e.end, "\tvar zero%d %s\n\tnd.n%dAcc = zero%d\n", id, elem, id, id)
-		}
-	case ops.Persist.Name:
-		e.addField(fmt.Sprintf("n%dItems", id), "[]"+elem, doc+": every item received, the first Old of earlier ticks.")
-		e.addField(fmt.Sprintf("n%dOld", id), "int", "")
-		fmt.Fprintf(&e.end, "\tnd.n%dOld = len(nd.n%dItems)\n", id, id)
-	case ops.Sort.Name:
-		e.addField(fmt.Sprintf("n%dItems", id), "[]"+elem, doc+": this tick's items.")
-		fmt.Fprintf(&e.end, "%s\tnd.n%dItems = nd.n%dItems[:0]\n", clearSlice(fmt.Sprintf("nd.n%dItems", id), info.Elem), id, id)
-	case ops.Enumerate.Name:
-		e.addField(fmt.Sprintf("n%dNext", id), "int", doc+": the next item's index.")
-		if !static(0) {
-			fmt.Fprintf(&e.end, "\tnd.n%dNext = 0\n", id)
-		}
-	case ops.Timer.Name:
-		tm := e.importAs("time", "time")
-		e.addField(fmt.Sprintf("n%dPeriod", id), tm+".Duration", doc+": the period, the next due time, whether it fired.")
-		e.addField(fmt.Sprintf("n%dDue", id), tm+".Time", "")
-		e.addField(fmt.Sprintf("n%dFired", id), "bool", "")
-		fmt.Fprintf(&e.ctor, "\tnd.n%dPeriod = %s\n", id, e.userExpr(info.Expr))
-	case ops.SelfID.Name:
-		e.addField(fmt.Sprintf("n%dDone", id), "bool", doc+": whether the member id was emitted.")
-	}
 }
 
 // groupKeyType returns the key type of a keyed operator: from `hydro:"key"`
@@ -672,107 +512,12 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 	w.WriteString("}\n\n")
 }
 
-// emitEntry writes the loop of an operator that emits at the start of its
-// subgraph.
-func (e *emitter) emitEntry(b *strings.Builder, n *ir.Node) {
-	id := n.ID
-	info := e.f.Info[id]
-	x := e.v("v")
-	switch n.Op {
-	case ops.Source.Name:
-		port := paramField(info.Port.Name)
-		if dst, ok := e.soleBulkTarget(n); ok {
-			fmt.Fprintf(b, "%s = nd.%s.TakeInto(%s)\n", dst, port, dst)
-			break
-		}
-		buf := fmt.Sprintf("nd.n%dBuf", id)
-		fmt.Fprintf(b, "%s = nd.%s.TakeInto(%s[:0])\n", buf, port, buf)
-		if e.bulkCopy(b, n, buf) {
-			fmt.Fprintf(b, "for _, %s := range %s {\n", x, buf)
-			e.out(b, n, x)
-			b.WriteString("}\n")
-		}
-		b.WriteString(clearSlice(buf, info.Elem))
-	case ops.Iter.Name:
-		items := fmt.Sprintf("nd.n%dItems", id)
-		fmt.Fprintf(b, "if !nd.n%dDone {\nnd.n%dDone = true\n", id, id)
-		if e.bulkCopy(b, n, items) {
-			fmt.Fprintf(b, "for _, %s := range %s {\n", x, items)
-			e.out(b, n, x)
-			b.WriteString("}\n")
-		}
-		b.WriteString("}\n")
-	case ops.DeferTick.Name:
-		now := fmt.Sprintf("nd.n%dNow", id)
-		if e.bulkCopy(b, n, now) {
-			fmt.Fprintf(b, "for _, %s := range %s {\n", x, now)
-			e.out(b, n, x)
-			b.WriteString("}\n")
-		}
-	case ops.Fold.Name:
-		fmt.Fprintf(b, "if !nd.n%dInit {\nnd.n%dAcc, nd.n%dInit = %s(), true\n}\n%s := nd.n%dAcc\n", id, id, id, e.call(info.UDFs[0]), x, id)
-		e.out(b, n, x)
-	case ops.FoldKeyed.Name, ops.ReduceKeyed.Name, ops.MergeKeyed.Name:
-		i := e.v("i")
-		fmt.Fprintf(b, "for %s := range nd.n%dAccs {\n%s := nd.n%dAccs[%s]\n", i, id, x, id, i)
-		e.out(b, n, x)
-		b.WriteString("}\n")
-	case ops.AntiJoin.Name, ops.Difference.Name:
-		// The negative keys are complete; positive items pass as they arrive.
-	case ops.Reduce.Name:
-		fmt.Fprintf(b, "if nd.n%dHave {\n%s := nd.n%dAcc\n", id, x, id)
-		e.out(b, n, x)
-		b.WriteString("}\n")
-	case ops.LatticeFold.Name:
-		fmt.Fprintf(b, "%s := nd.n%dAcc\n", x, id)
-		e.out(b, n, x)
-	case ops.Persist.Name:
-		if dst, ok := e.soleBulkTarget(n); ok {
-			fmt.Fprintf(b, "%s = append(%s, nd.n%dItems[:nd.n%dOld]...)\n", dst, dst, id, id)
-			break
-		}
-		fmt.Fprintf(b, "for _, %s := range nd.n%dItems[:nd.n%dOld] {\n", x, id, id)
-		e.out(b, n, x)
-		b.WriteString("}\n")
-	case ops.Sort.Name:
-		sl := e.importAs("slices", "slices")
-		switch bt, _ := info.Elem.Underlying().(*types.Basic); {
-		case len(info.UDFs) > 0:
-			fmt.Fprintf(b, "%s.SortStableFunc(nd.n%dItems, %s)\n", sl, id, e.call(info.UDFs[0]))
-		case bt != nil && bt.Info()&(types.IsInteger|types.IsString) != 0:
-			// Equal integers or strings are indistinguishable, so an
-			// unstable sort gives the stable sort's result.
-			fmt.Fprintf(b, "%s.Sort(nd.n%dItems)\n", sl, id)
-		default:
-			// Floats: -0 and +0 compare equal but differ; keep them stable.
-			fmt.Fprintf(b, "%s.SortStableFunc(nd.n%dItems, %s.Compare)\n", sl, id, e.importAs("cmp", "cmp"))
-		}
-		fmt.Fprintf(b, "for _, %s := range nd.n%dItems {\n", x, id)
-		e.out(b, n, x)
-		b.WriteString("}\n")
-	case ops.Timer.Name:
-		fmt.Fprintf(b, "if !nd.n%dFired || !nd.hydroNow.Before(nd.n%dDue) {\nnd.n%dFired = true\nnd.n%dDue = nd.hydroNow.Add(nd.n%dPeriod)\n%s := nd.hydroNow\n",
-			id, id, id, id, id, x)
-		e.out(b, n, x)
-		b.WriteString("}\n")
-	case ops.SelfID.Name:
-		fmt.Fprintf(b, "if !nd.n%dDone {\nnd.n%dDone = true\n%s := nd.hydroMember\n", id, id, x)
-		e.out(b, n, x)
-		b.WriteString("}\n")
-	case ops.Send.Name, ops.Broadcast.Name, ops.Demux.Name:
-		fmt.Fprintf(b, "for _, %s := range nd.n%dRecv {\n", x, id)
-		e.out(b, n, x)
-		fmt.Fprintf(b, "}\nclear(nd.n%dRecv)\nnd.n%dRecv = nd.n%dRecv[:0]\n", id, id, id)
-	default:
-		e.errorAt(n.Pos, "internal error: %s cannot start a subgraph", ops.Lookup(n.Op).API)
-	}
-}
-
 // out passes item x, the output of n, to every consumer of n.
 func (e *emitter) out(b *strings.Builder, n *ir.Node, x string) {
 	for _, c := range e.s.Graph.Consumers()[n.ID] {
 		if to := e.s.Graph.Nodes[c.To]; ops.Lookup(to.Op).Network {
-			e.send(b, to, x)
+			// Sent from here, wherever the operator lives.
+			e.push(b, c.To, c.Port, x)
 			continue
 		} else if to.Loc != e.s.Loc {
 			continue
@@ -808,130 +553,6 @@ func (e *emitter) call(u *parse.UDF) string {
 	e.udfs[u] = name
 	e.udfOr = append(e.udfOr, u)
 	return name
-}
-
-// push writes the code consuming item x at input port of node to.
-func (e *emitter) push(b *strings.Builder, to, port int, x string) {
-	n := e.s.Graph.Nodes[to]
-	info := e.f.Info[to]
-	id := n.ID
-	switch n.Op {
-	case ops.Map.Name:
-		y := e.v("v")
-		fmt.Fprintf(b, "%s := %s(%s)\n", y, e.call(info.UDFs[0]), x)
-		e.out(b, n, y)
-	case ops.Filter.Name:
-		fmt.Fprintf(b, "if %s(%s) {\n", e.call(info.UDFs[0]), x)
-		e.out(b, n, x)
-		b.WriteString("}\n")
-	case ops.FilterMap.Name:
-		y, ok := e.v("v"), e.v("ok")
-		fmt.Fprintf(b, "if %s, %s := %s(%s); %s {\n", y, ok, e.call(info.UDFs[0]), x, ok)
-		e.out(b, n, y)
-		b.WriteString("}\n")
-	case ops.FlatMap.Name:
-		y := e.v("v")
-		fmt.Fprintf(b, "%s(%s, func(%s %s) {\n", e.call(info.UDFs[0]), x, y, e.typeString(info.Elem))
-		e.out(b, n, y)
-		b.WriteString("})\n")
-	case ops.Inspect.Name:
-		fmt.Fprintf(b, "%s(%s)\n", e.call(info.UDFs[0]), x)
-		e.out(b, n, x)
-	case ops.Union.Name, ops.Cycle.Name:
-		e.out(b, n, x)
-	case ops.Unique.Name:
-		dup := e.v("dup")
-		fmt.Fprintf(b, "if _, %s := nd.n%dSeen[%s]; !%s {\nnd.n%dSeen[%s] = struct{}{}\n", dup, id, x, dup, id, x)
-		e.out(b, n, x)
-		b.WriteString("}\n")
-	case ops.DeferTick.Name:
-		fmt.Fprintf(b, "nd.n%dNext = append(nd.n%dNext, %s)\n", id, id, x)
-	case ops.Sink.Name:
-		fmt.Fprintf(b, "nd.n%dOut = append(nd.n%dOut, %s)\n", id, id, x)
-	case ops.ForEach.Name:
-		fmt.Fprintf(b, "%s(%s)\n", e.call(info.UDFs[0]), x)
-	case ops.Fold.Name:
-		fmt.Fprintf(b, "if !nd.n%dInit {\nnd.n%dAcc, nd.n%dInit = %s(), true\n}\n%s(&nd.n%dAcc, %s)\n",
-			id, id, id, e.call(info.UDFs[0]), e.call(info.UDFs[1]), id, x)
-	case ops.FoldKeyed.Name, ops.ReduceKeyed.Name, ops.MergeKeyed.Name:
-		key, u := e.groupKey(n, 0, x)
-		k, i, ok := e.v("k"), e.v("i"), e.v("ok")
-		acc := fmt.Sprintf("nd.n%dAccs[%s]", id, i)
-		fmt.Fprintf(b, "%s := %s\n%s, %s := nd.n%dIndex[%s]\nif !%s {\n%s = len(nd.n%dAccs)\nnd.n%dIndex[%s] = %s\n", k, key, i, ok, id, k, ok, i, id, id, k, i)
-		switch n.Op {
-		case ops.FoldKeyed.Name:
-			fmt.Fprintf(b, "nd.n%dAccs = append(nd.n%dAccs, %s(%s))\n}\n%s(&%s, %s)\n", id, id, e.call(info.UDFs[u]), x, e.call(info.UDFs[u+1]), acc, x)
-		case ops.ReduceKeyed.Name:
-			fmt.Fprintf(b, "nd.n%dAccs = append(nd.n%dAccs, %s)\n} else {\n%s(&%s, %s)\n}\n", id, id, x, e.call(info.UDFs[u]), acc, x)
-		case ops.MergeKeyed.Name:
-			// The group starts from the item with its lattice fields at
-			// bottom, so it shares no memory with the item, then merges it.
-			bot := e.v("bot")
-			fmt.Fprintf(b, "%s := %s\n", bot, x)
-			lat := parse.LatticeFields(e.f.Info[n.Inputs[0]].Elem)
-			for _, f := range lat {
-				fmt.Fprintf(b, "%s.%s = *new(%s)\n", bot, f.Name(), e.typeString(f.Type()))
-			}
-			fmt.Fprintf(b, "nd.n%dAccs = append(nd.n%dAccs, %s)\n}\n", id, id, bot)
-			for _, f := range lat {
-				fmt.Fprintf(b, "%s.%s.Merge(%s.%s)\n", acc, f.Name(), x, f.Name())
-			}
-		}
-	case ops.Join.Name:
-		store, probe := e.joinStored(n, port), e.joinStored(n, 1-port)
-		if !store && !probe {
-			break
-		}
-		key, u := e.groupKey(n, port, x)
-		k := e.v("k")
-		fmt.Fprintf(b, "%s := %s\n", k, key)
-		if store {
-			e.joinStore(b, n, port, k, x)
-		}
-		if probe {
-			o := e.joinProbe(b, n, 1-port, k)
-			e.joinMerge(b, n, port, e.call(info.UDFs[u]), x, o)
-			b.WriteString("}\n}\n")
-		}
-	case ops.CrossJoin.Name:
-		if e.joinStored(n, port) {
-			fmt.Fprintf(b, "nd.n%d%s = append(nd.n%d%s, %s)\n", id, sideName(port), id, sideName(port), x)
-		}
-		if e.joinStored(n, 1-port) {
-			o := e.v("v")
-			fmt.Fprintf(b, "for _, %s := range nd.n%d%s {\n", o, id, sideName(1-port))
-			e.joinMerge(b, n, port, e.call(info.UDFs[0]), x, o)
-			b.WriteString("}\n")
-		}
-	case ops.AntiJoin.Name, ops.Difference.Name:
-		key := x
-		if n.Op == ops.AntiJoin.Name {
-			key, _ = e.groupKey(n, port, x)
-		}
-		if port == 1 {
-			fmt.Fprintf(b, "nd.n%dNeg[%s] = struct{}{}\n", id, key)
-			break
-		}
-		ex := e.v("excluded")
-		fmt.Fprintf(b, "if _, %s := nd.n%dNeg[%s]; !%s {\n", ex, id, key, ex)
-		e.out(b, n, x)
-		b.WriteString("}\n")
-	case ops.Reduce.Name:
-		fmt.Fprintf(b, "if !nd.n%dHave {\nnd.n%dAcc, nd.n%dHave = %s, true\n} else {\n%s(&nd.n%dAcc, %s)\n}\n", id, id, id, x, e.call(info.UDFs[0]), id, x)
-	case ops.LatticeFold.Name:
-		fmt.Fprintf(b, "nd.n%dAcc.Merge(%s)\n", id, x)
-	case ops.Persist.Name:
-		fmt.Fprintf(b, "nd.n%dItems = append(nd.n%dItems, %s)\n", id, id, x)
-		e.out(b, n, x)
-	case ops.Sort.Name:
-		fmt.Fprintf(b, "nd.n%dItems = append(nd.n%dItems, %s)\n", id, id, x)
-	case ops.Enumerate.Name:
-		y := e.v("v")
-		fmt.Fprintf(b, "%s := %s{Index: nd.n%dNext, Value: %s}\nnd.n%dNext++\n", y, e.typeString(info.Elem), id, x, id)
-		e.out(b, n, y)
-	default:
-		e.errorAt(n.Pos, "hydrogen does not yet compile %s", ops.Lookup(n.Op).API)
-	}
 }
 
 // source returns the text of a file, cached.

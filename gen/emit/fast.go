@@ -114,42 +114,6 @@ func lifetimeOf(n *ir.Node, i int) ir.Lifetime {
 	return ir.Tick
 }
 
-// joinStore writes the code storing item x with key k on side of join n.
-// Each side keeps its items in one slice, with per key a chain of indices
-// in arrival order (Next links an item to the next of its key, -1 ends the
-// chain) whose first and last items Chains holds.
-func (e *emitter) joinStore(b *strings.Builder, n *ir.Node, side int, k, x string) {
-	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
-	j, c, ok := e.v("j"), e.v("c"), e.v("ok")
-	fmt.Fprintf(b, "%s := len(%sItems)\n%sItems = append(%sItems, %s)\n%sNext = append(%sNext, -1)\n", j, s, s, s, x, s, s)
-	fmt.Fprintf(b, "if %s, %s := %sIndex[%s]; %s {\n%sNext[%sChains[%s][1]] = %s\n%sChains[%s][1] = %s\n} else {\n",
-		c, ok, s, k, ok, s, s, c, j, s, c, j)
-	fmt.Fprintf(b, "%sIndex[%s] = len(%sChains)\n%sChains = append(%sChains, [2]int{%s, %s})\n}\n", s, k, s, s, s, j, j)
-}
-
-// joinProbe writes the loop over the items stored on side of join n with
-// key k, binding each to a new variable whose name it returns; the caller
-// closes the loop with two braces.
-func (e *emitter) joinProbe(b *strings.Builder, n *ir.Node, side int, k string) string {
-	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
-	c, ok, j, o := e.v("c"), e.v("ok"), e.v("j"), e.v("v")
-	fmt.Fprintf(b, "if %s, %s := %sIndex[%s]; %s {\nfor %s := %sChains[%s][0]; %s >= 0; %s = %sNext[%s] {\n%s := %sItems[%s]\n",
-		c, ok, s, k, ok, j, s, c, j, j, s, j, o, s, j)
-	return o
-}
-
-// joinMerge writes the call of merge on item x, arrived at port of join n,
-// and o from the other side, and passes the result on.
-func (e *emitter) joinMerge(b *strings.Builder, n *ir.Node, port int, merge, x, o string) {
-	args := x + ", " + o
-	if port == 1 {
-		args = o + ", " + x
-	}
-	y := e.v("v")
-	fmt.Fprintf(b, "%s := %s(%s)\n", y, merge, args)
-	e.out(b, n, y)
-}
-
 func sideName(side int) string { return [...]string{"L", "R"}[side] }
 
 // clearSlice returns the statement clearing slice expression x of elements

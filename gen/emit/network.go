@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"go/types"
 	"path/filepath"
-	"strings"
 
 	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/internal/ir"
@@ -32,38 +31,6 @@ func (e *emitter) codec(n *ir.Node, t types.Type) (string, string, bool) {
 		return "", "", false
 	}
 	return app, dec, true
-}
-
-// send writes the code that sends item x into network operator n from the
-// current location: encode it once into the node's scratch buffer and hand
-// the frame, tagged with n's ID, to the function set by OnSend.
-func (e *emitter) send(b *strings.Builder, n *ir.Node, x string) {
-	info := e.f.Info[n.ID]
-	app, _, ok := e.codec(n, info.Elem)
-	if !ok {
-		return
-	}
-	hydro := e.importAs("hydro", hydroPath)
-	dest := fmt.Sprintf("Location: %q", e.f.Graph.Locations[n.Loc].Name)
-	switch {
-	case n.Op == ops.Broadcast.Name:
-		dest += ", All: true"
-	case n.Op == ops.Demux.Name && len(info.Keys) > 0:
-		// The member is the xxhash of the key fields' encodings, which the
-		// interpreter computes the same way.
-		b.WriteString("nd.hydroKey = nd.hydroKey[:0]\n")
-		for _, f := range info.Keys[0].Fields {
-			fa, _, ok := e.codec(n, f.Type())
-			if !ok {
-				return
-			}
-			fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s.%s)\n", fa, x, f.Name())
-		}
-		dest += fmt.Sprintf(", Member: %s.Sum64(nd.hydroKey)", e.importAs("xxhash", "github.com/cespare/xxhash/v2"))
-	case n.Op == ops.Demux.Name:
-		dest += fmt.Sprintf(", Member: uint64(%s(%s))", e.call(info.UDFs[0]), x)
-	}
-	fmt.Fprintf(b, "if nd.hydroSend != nil {\nnd.hydroBuf = %s(nd.hydroBuf[:0], &%s)\nnd.hydroSend(%s.Dest{%s}, %d, nd.hydroBuf)\n}\n", app, x, hydro, dest, n.ID)
 }
 
 // receivers returns the network operators whose items arrive at the current

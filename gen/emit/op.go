@@ -1,0 +1,92 @@
+package emit
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
+)
+
+// An opEmitter writes the code of one operator. Each operator's file,
+// op_<name>.go after the file of internal/ops that declares it, registers
+// one; an operator is compiled if and only if it has one.
+type opEmitter struct {
+	// state declares the fields of node n at the current location and
+	// writes its constructor, end-of-tick and output-delivery code, and the
+	// conditions under which it has work (pendingWhen, wakeOn); elem is n's
+	// element type as the generated file spells it. Nil for stateless
+	// operators.
+	state func(e *emitter, n *ir.Node, elem string)
+	// entry writes the code with which n emits at the start of its
+	// subgraph (a source's items, items deferred or received, the result of
+	// a complete blocking input), binding each item to variable x. Nil for
+	// operators that only emit as items arrive.
+	entry func(e *emitter, b *strings.Builder, n *ir.Node, x string)
+	// push writes the code consuming item x arriving at input port of n.
+	// For a network operator it runs at the sender. Nil for operators
+	// without inputs.
+	push func(e *emitter, b *strings.Builder, n *ir.Node, port int, x string)
+}
+
+// emitters holds the emitter of every compiled operator, by operator name.
+var emitters = map[string]*opEmitter{}
+
+// register records the emitter of the operators in specs.
+func register(oe *opEmitter, specs ...*ops.Spec) {
+	for _, s := range specs {
+		if _, dup := emitters[s.Name]; dup {
+			panic(fmt.Sprintf("emit: operator %q registered twice", s.Name))
+		}
+		emitters[s.Name] = oe
+	}
+}
+
+// nodeState declares the state of n, an operator at the current location.
+func (e *emitter) nodeState(n *ir.Node) {
+	// Spell the element type even for stateless operators: that imports
+	// its package, and the generated imports and their names depend on
+	// this happening for every node, in node order.
+	elem := e.typeString(e.f.Info[n.ID].Elem)
+	if st := emitters[n.Op].state; st != nil {
+		st(e, n, elem)
+	}
+}
+
+// emitEntry writes the loop of an operator that emits at the start of its
+// subgraph.
+func (e *emitter) emitEntry(b *strings.Builder, n *ir.Node) {
+	x := e.v("v")
+	entry := emitters[n.Op].entry
+	if entry == nil {
+		e.errorAt(n.Pos, "internal error: %s cannot start a subgraph", ops.Lookup(n.Op).API)
+		return
+	}
+	entry(e, b, n, x)
+}
+
+// push writes the code consuming item x at input port of node to.
+func (e *emitter) push(b *strings.Builder, to, port int, x string) {
+	n := e.s.Graph.Nodes[to]
+	push := emitters[n.Op].push
+	if push == nil {
+		e.errorAt(n.Pos, "hydrogen does not yet compile %s", ops.Lookup(n.Op).API)
+		return
+	}
+	push(e, b, n, port, x)
+}
+
+// pendingWhen adds cond to the conditions under which the node's Pending
+// reports work.
+func (e *emitter) pendingWhen(cond string) { e.pending = append(e.pending, cond) }
+
+// wakeOn adds channel expression ch, once, to those that wake the node's Run.
+func (e *emitter) wakeOn(ch string) {
+	if !slices.Contains(e.wake, ch) {
+		e.wake = append(e.wake, ch)
+	}
+}
+
+// static reports whether state slot i of n lives across ticks.
+func static(n *ir.Node, i int) bool { return lifetimeOf(n, i) == ir.Static }

@@ -1,0 +1,43 @@
+package emit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
+)
+
+func init() {
+	register(&opEmitter{state: crossJoinState, push: crossJoinPush}, ops.CrossJoin)
+}
+
+// crossJoinState declares a slice of items per stored side (see joinStored).
+func crossJoinState(e *emitter, n *ir.Node, _ string) {
+	c := opName(n) + ": the stored sides' items in arrival order."
+	for side := range 2 {
+		if !e.joinStored(n, side) {
+			continue
+		}
+		t := e.f.Info[n.Inputs[side]].Elem
+		s := fmt.Sprintf("n%d%s", n.ID, sideName(side))
+		e.addField(s, "[]"+e.typeString(t), c)
+		c = ""
+		if !static(n, side) {
+			fmt.Fprintf(&e.end, "%s\tnd.%s = nd.%s[:0]\n", clearSlice("nd."+s, t), s, s)
+		}
+	}
+}
+
+func crossJoinPush(e *emitter, b *strings.Builder, n *ir.Node, port int, x string) {
+	id := n.ID
+	if e.joinStored(n, port) {
+		fmt.Fprintf(b, "nd.n%d%s = append(nd.n%d%s, %s)\n", id, sideName(port), id, sideName(port), x)
+	}
+	if e.joinStored(n, 1-port) {
+		o := e.v("v")
+		fmt.Fprintf(b, "for _, %s := range nd.n%d%s {\n", o, id, sideName(1-port))
+		e.joinMerge(b, n, port, e.call(e.f.Info[id].UDFs[0]), x, o)
+		b.WriteString("}\n")
+	}
+}

@@ -1,0 +1,36 @@
+package emit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
+)
+
+func init() {
+	register(&opEmitter{state: deferTickState, entry: deferTickEntry, push: deferTickPush}, ops.DeferTick)
+}
+
+// deferTickState keeps two buffers, swapped at the end of the tick: the
+// items emitted this tick and those pushed for the next.
+func deferTickState(e *emitter, n *ir.Node, elem string) {
+	id := n.ID
+	e.addField(fmt.Sprintf("n%dNow", id), "[]"+elem, opName(n)+": the items of this tick and of the next.")
+	e.addField(fmt.Sprintf("n%dNext", id), "[]"+elem, "")
+	fmt.Fprintf(&e.end, "%s\tnd.n%dNow, nd.n%dNext = nd.n%dNext, nd.n%dNow[:0]\n", clearSlice(fmt.Sprintf("nd.n%dNow", id), e.f.Info[id].Elem), id, id, id, id)
+	e.pendingWhen(fmt.Sprintf("len(nd.n%dNext) > 0", id))
+}
+
+func deferTickEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
+	now := fmt.Sprintf("nd.n%dNow", n.ID)
+	if e.bulkCopy(b, n, now) {
+		fmt.Fprintf(b, "for _, %s := range %s {\n", x, now)
+		e.out(b, n, x)
+		b.WriteString("}\n")
+	}
+}
+
+func deferTickPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
+	fmt.Fprintf(b, "nd.n%dNext = append(nd.n%dNext, %s)\n", n.ID, n.ID, x)
+}

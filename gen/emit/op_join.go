@@ -1,0 +1,95 @@
+package emit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
+)
+
+func init() {
+	register(&opEmitter{state: joinState, push: joinPush}, ops.Join)
+}
+
+// joinState declares the storage of the sides that store their items (see
+// joinStored): per side, a map from key to chain, the items, and the chains'
+// links.
+func joinState(e *emitter, n *ir.Node, _ string) {
+	id := n.ID
+	kt := e.groupKeyType(n)
+	c := opName(n) + ": the stored sides' items, chained per key in arrival order."
+	for side := range 2 {
+		if !e.joinStored(n, side) {
+			continue
+		}
+		t := e.f.Info[n.Inputs[side]].Elem
+		s := fmt.Sprintf("n%d%s", id, sideName(side))
+		e.addField(s+"Index", fmt.Sprintf("map[%s]int", kt), c)
+		e.addField(s+"Chains", "[][2]int", "")
+		e.addField(s+"Items", "[]"+e.typeString(t), "")
+		e.addField(s+"Next", "[]int", "")
+		c = ""
+		fmt.Fprintf(&e.ctor, "\tnd.%sIndex = map[%s]int{}\n", s, kt)
+		if !static(n, side) {
+			fmt.Fprintf(&e.end, "\tclear(nd.%sIndex)\n\tnd.%sChains = nd.%sChains[:0]\n%s\tnd.%sItems = nd.%sItems[:0]\n\tnd.%sNext = nd.%sNext[:0]\n",
+				s, s, s, clearSlice("nd."+s+"Items", t), s, s, s, s)
+		}
+	}
+}
+
+// joinPush stores item x if its side is stored and probes the other side
+// if that one is.
+func joinPush(e *emitter, b *strings.Builder, n *ir.Node, port int, x string) {
+	store, probe := e.joinStored(n, port), e.joinStored(n, 1-port)
+	if !store && !probe {
+		return
+	}
+	key, u := e.groupKey(n, port, x)
+	k := e.v("k")
+	fmt.Fprintf(b, "%s := %s\n", k, key)
+	if store {
+		e.joinStore(b, n, port, k, x)
+	}
+	if probe {
+		o := e.joinProbe(b, n, 1-port, k)
+		e.joinMerge(b, n, port, e.call(e.f.Info[n.ID].UDFs[u]), x, o)
+		b.WriteString("}\n}\n")
+	}
+}
+
+// joinStore writes the code storing item x with key k on side of join n.
+// Each side keeps its items in one slice, with per key a chain of indices
+// in arrival order (Next links an item to the next of its key, -1 ends the
+// chain) whose first and last items Chains holds.
+func (e *emitter) joinStore(b *strings.Builder, n *ir.Node, side int, k, x string) {
+	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
+	j, c, ok := e.v("j"), e.v("c"), e.v("ok")
+	fmt.Fprintf(b, "%s := len(%sItems)\n%sItems = append(%sItems, %s)\n%sNext = append(%sNext, -1)\n", j, s, s, s, x, s, s)
+	fmt.Fprintf(b, "if %s, %s := %sIndex[%s]; %s {\n%sNext[%sChains[%s][1]] = %s\n%sChains[%s][1] = %s\n} else {\n",
+		c, ok, s, k, ok, s, s, c, j, s, c, j)
+	fmt.Fprintf(b, "%sIndex[%s] = len(%sChains)\n%sChains = append(%sChains, [2]int{%s, %s})\n}\n", s, k, s, s, s, j, j)
+}
+
+// joinProbe writes the loop over the items stored on side of join n with
+// key k, binding each to a new variable whose name it returns; the caller
+// closes the loop with two braces.
+func (e *emitter) joinProbe(b *strings.Builder, n *ir.Node, side int, k string) string {
+	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
+	c, ok, j, o := e.v("c"), e.v("ok"), e.v("j"), e.v("v")
+	fmt.Fprintf(b, "if %s, %s := %sIndex[%s]; %s {\nfor %s := %sChains[%s][0]; %s >= 0; %s = %sNext[%s] {\n%s := %sItems[%s]\n",
+		c, ok, s, k, ok, j, s, c, j, j, s, j, o, s, j)
+	return o
+}
+
+// joinMerge writes the call of merge on item x, arrived at port of join
+// (or cross join) n, and o from the other side, and passes the result on.
+func (e *emitter) joinMerge(b *strings.Builder, n *ir.Node, port int, merge, x, o string) {
+	args := x + ", " + o
+	if port == 1 {
+		args = o + ", " + x
+	}
+	y := e.v("v")
+	fmt.Fprintf(b, "%s := %s(%s)\n", y, merge, args)
+	e.out(b, n, y)
+}
