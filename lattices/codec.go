@@ -244,7 +244,7 @@ func (s *SetUnion[T]) DecodeWith(src []byte, f func([]byte, *T) (int, error)) (i
 	if count == 0 {
 		return n, nil
 	}
-	m := make(map[T]struct{}, count)
+	m := make(map[T]struct{}, sizeHint(count))
 	var x T
 	for i := range count {
 		x = *new(T)
@@ -299,7 +299,7 @@ func decodeMap[K comparable, V any, PV Lattice[V]](typ string, src []byte, fk fu
 	if count == 0 {
 		return nil, n, nil
 	}
-	m := make(map[K]*V, count)
+	m := make(map[K]*V, sizeHint(count))
 	var x K
 	for i := range count {
 		x = *new(K)
@@ -349,7 +349,7 @@ func (c *GCounter[N]) DecodeWith(src []byte, f func([]byte, *N) (int, error)) (i
 	if count == 0 {
 		return n, nil
 	}
-	m := make(map[N]*Max[uint64], count)
+	m := make(map[N]*Max[uint64], sizeHint(count))
 	var x N
 	for i := range count {
 		x = *new(N)
@@ -397,8 +397,9 @@ func (v *VecUnion[L, PL]) DecodeWith(src []byte, f func([]byte, *L) (int, error)
 	if count == 0 {
 		return n, nil
 	}
-	s := make([]L, count)
-	for i := range s {
+	s := make([]L, 0, sizeHint(count))
+	for i := range count {
+		s = append(s, *new(L))
 		k, err := f(src[n:], &s[i])
 		if err != nil {
 			return 0, decodeError("VecUnion", fmt.Errorf("element %d: %w", i, err))
@@ -510,9 +511,10 @@ func (b *BoundedPrefix[T]) DecodeWith(src []byte, f func([]byte, *T) (int, error
 	}
 	var items []T
 	if count > 0 {
-		items = make([]T, count)
+		items = make([]T, 0, sizeHint(count))
 	}
-	for i := range items {
+	for i := range count {
+		items = append(items, *new(T))
 		if k, err = f(src[n:], &items[i]); err != nil {
 			return 0, decodeError("BoundedPrefix", fmt.Errorf("item %d: %w", i, err))
 		}
@@ -584,7 +586,7 @@ func (s *SSIV[T]) DecodeWith(src []byte, f func([]byte, *T) (int, error)) (int, 
 		return 0, invalid("SSIV", "%d items in a sequence sealed at %d", count, d.length)
 	}
 	if count > 0 {
-		d.vals = make(map[int]T, count)
+		d.vals = make(map[int]T, sizeHint(count))
 	}
 	var x T
 	for i := range count {
@@ -612,3 +614,12 @@ func (s *SSIV[T]) DecodeWith(src []byte, f func([]byte, *T) (int, error)) (int, 
 	*s = d
 	return n, nil
 }
+
+// maxSizeHint bounds how many elements a decoder allocates room for before
+// decoding them. A count is only checked against one byte per element, and
+// an element may take far more memory than its smallest encoding, so
+// trusting the count would let a short malformed frame allocate much more
+// than its size; past the hint, storage grows with what actually decodes.
+const maxSizeHint = 16
+
+func sizeHint(count int) int { return min(count, maxSizeHint) }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hydrogo/hydro/examples/microbench"
+	"github.com/hydrogo/hydro/examples/microbench/pingpong"
 	"github.com/hydrogo/hydro/examples/shopping"
 	"github.com/hydrogo/hydro/gen/load"
 	"github.com/hydrogo/hydro/gen/parse"
@@ -40,6 +41,7 @@ var recorders = map[string]func(f *hydro.Flow){
 	"shopping.Figure8": func(f *hydro.Flow) {
 		shopping.Figure8(f, hydro.NewInput[shopping.Session]("in"), nil, hydro.NewOutput[shopping.ReplicaCart]("out"))
 	},
+	"pingpong.PingPong":     func(f *hydro.Flow) { pingpong.PingPong(f, in[pingpong.Ping](), out[pingpong.Ping]()) },
 	"microbench.Identity":   func(f *hydro.Flow) { microbench.Identity(f, in[int](), out[int]()) },
 	"microbench.Arithmetic": func(f *hydro.Flow) { microbench.Arithmetic(f, in[int](), out[int]()) },
 	"microbench.Upcase":     func(f *hydro.Flow) { microbench.Upcase(f, in[string](), out[string]()) },

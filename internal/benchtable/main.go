@@ -1,8 +1,11 @@
 // Command benchtable reads `go test -bench -benchmem` output on standard
 // input and prints, for every benchmark with generated, handwritten and
 // interpreted sub-benchmarks, the ratios generated/handwritten and
-// interpreted/generated with each variant's allocations per op. Other lines
-// pass through unchanged.
+// interpreted/generated with each variant's allocations per op; a variant
+// that did not run shows as "-". The variant is the last element of a
+// sub-benchmark's name and the benchmark is the rest, so RoundTrip/window1
+// is the benchmark of BenchmarkRoundTrip/window1/generated. Other lines pass
+// through unchanged.
 //
 //	go test -run '^$' -bench . -benchmem ./examples/microbench/ | go run ./internal/benchtable
 package main
@@ -23,7 +26,7 @@ type result struct {
 	allocs  int64
 }
 
-var line = regexp.MustCompile(`^Benchmark([^/\s]+)/(generated|handwritten|interpreted)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:.*?\s(\d+) allocs/op)?`)
+var line = regexp.MustCompile(`^Benchmark(\S+)/(generated|handwritten|interpreted)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:.*?\s(\d+) allocs/op)?`)
 
 func main() {
 	if err := run(os.Stdin, os.Stdout); err != nil {

@@ -30,3 +30,38 @@ PASS
 		t.Errorf("a benchmark without variants in the table:\n%s", got)
 	}
 }
+
+func TestTableNestedAndPartial(t *testing.T) {
+	in := `BenchmarkCodecDecodeFlat/generated-2     	 1000	  4.000 ns/op	5000.00 MB/s	 0 B/op	 0 allocs/op
+BenchmarkCodecDecodeFlat/handwritten-2   	 1000	  2.000 ns/op	10000.00 MB/s	 0 B/op	 0 allocs/op
+BenchmarkRoundTrip/window1/generated-2   	 1000	  30000 ns/op	33333 msgs/s	 0 B/op	 0 allocs/op
+BenchmarkRoundTrip/window1/handwritten-2 	 1000	  20000 ns/op	50000 msgs/s	 0 B/op	 0 allocs/op
+BenchmarkRoundTrip/window256/generated   	 1000	    300 ns/op	 1 B/op	 0 allocs/op
+BenchmarkRoundTrip/generated/window1-2   	 1000	    300 ns/op
+`
+	var out strings.Builder
+	if err := run(strings.NewReader(in), &out); err != nil {
+		t.Fatal(err)
+	}
+	table := out.String()[len(in):]
+	for _, row := range [][]string{
+		{"CodecDecodeFlat", "2.00x", "-", "0", "0", "-"},
+		{"RoundTrip/window1", "1.50x", "-", "0", "0", "-"},
+		{"RoundTrip/window256", "-", "-", "0", "-", "-"},
+	} {
+		if !strings.Contains(table, row[0]) {
+			t.Errorf("table lacks %s:\n%s", row[0], table)
+			continue
+		}
+		for line := range strings.SplitSeq(table, "\n") {
+			if f := strings.Fields(line); len(f) > 0 && f[0] == row[0] {
+				if strings.Join(f, " ") != strings.Join(row, " ") {
+					t.Errorf("row %q, want %q", f, row)
+				}
+			}
+		}
+	}
+	if strings.Contains(table, "RoundTrip/generated") {
+		t.Errorf("a variant that is not the last element made a row:\n%s", table)
+	}
+}

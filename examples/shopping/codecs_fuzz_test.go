@@ -1,0 +1,153 @@
+package shopping
+
+import (
+	"runtime"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/lattices"
+)
+
+// Fuzz targets for the generated decoders of the items the networked
+// figures send. Whatever the input, a decoder must not panic, must decode
+// over a value in use as it does over a zero value, must decode what it
+// accepted re-encoded to the same value, and must allocate in proportion to
+// the input.
+
+// errorSlack bounds what a failed decode allocates for its error message.
+const errorSlack = 1 << 10
+
+// cartBytesPerByte bounds what decoding a Cart allocates per input byte: a
+// LineItem takes unsafe.Sizeof(LineItem{}) bytes in its slice and encodes in
+// at least 4 bytes; its item's bytes allocate about as many, rounded up to
+// the allocator's size classes.
+const cartBytesPerByte = 2*unsafe.Sizeof(LineItem{})/4 + 2
+
+// sessionBytesPerByte bounds what decoding a Session allocates per input
+// byte: an SSIV item encodes in at least 5 bytes (position, and a LineItem's
+// string length, quantity and flag) and takes a map entry plus its string;
+// the map's growth doubles that at worst. The lattice decoders presize their
+// storage by at most a fixed number of elements, so a count the input cannot
+// hold costs little.
+const sessionBytesPerByte = 24
+
+// mapBase is what an SSIV's map costs before its first entries: its header
+// and first group of slots.
+const mapBase = 512
+
+func FuzzDecodeCart(f *testing.F) {
+	for seed := range uint64(4) {
+		for _, c := range NewWorkload(seed, 3, 6).ExpectedCarts() {
+			enc := appendHydroCart(nil, &c)
+			f.Add(enc)
+			f.Add(enc[:len(enc)-1])
+		}
+	}
+	f.Add([]byte{})
+	f.Add([]byte{1, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var c Cart
+		n, err := decodeWithin(t, len(data), cartBytesPerByte*uintptr(len(data)), func() (int, error) {
+			return decodeHydroCart(data, &c)
+		})
+		if err != nil {
+			require.Zero(t, n)
+			return
+		}
+		require.LessOrEqual(t, n, len(data))
+		stale := Cart{Client: 9, Class: Premium, Items: []LineItem{{Item: "stale", Qty: 3, Checkout: true}}}
+		_, err = decodeHydroCart(data, &stale)
+		require.NoError(t, err)
+		require.Equal(t, c, stale, "decoding over a value in use")
+		// Varints may be written longer than needed, so the input need not
+		// be the re-encoding; the re-encoding decodes to the same value.
+		enc := appendHydroCart(nil, &c)
+		var again Cart
+		m, err := decodeHydroCart(enc, &again)
+		require.NoError(t, err)
+		require.Equal(t, len(enc), m)
+		require.Equal(t, c, again)
+	})
+}
+
+func FuzzDecodeSession(f *testing.F) {
+	for seed := range uint64(4) {
+		w := NewWorkload(seed, 3, 6)
+		for _, batch := range SessionRequests(w.Interleave(seed, 3)) {
+			for _, s := range batch {
+				f.Add(appendHydroSession(nil, &s))
+			}
+		}
+		for _, c := range w.ExpectedCarts() {
+			s := Session{Client: c.Client, Items: lattices.NewSSIV(c.Items)}
+			enc := appendHydroSession(nil, &s)
+			f.Add(enc)
+			f.Add(enc[:len(enc)-1])
+		}
+	}
+	var conflict Session
+	conflict.Items.Seal(2)
+	conflict.Items.Seal(3)
+	f.Add(appendHydroSession(nil, &conflict))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s Session
+		n, err := decodeWithin(t, len(data), sessionBytesPerByte*uintptr(len(data))+mapBase, func() (int, error) {
+			return decodeHydroSession(data, &s)
+		})
+		if err != nil {
+			require.Zero(t, n)
+			return
+		}
+		require.LessOrEqual(t, n, len(data))
+		stale := Session{Client: 9, Items: lattices.NewSSIV([]LineItem{{Item: "stale", Qty: 3}})}
+		_, err = decodeHydroSession(data, &stale)
+		require.NoError(t, err)
+		require.Equal(t, s, stale, "decoding over a value in use")
+		// Items are encoded in map order, so equal sessions may encode
+		// differently; the re-encoding decodes to the same value.
+		enc := appendHydroSession(nil, &s)
+		var again Session
+		m, err := decodeHydroSession(enc, &again)
+		require.NoError(t, err)
+		require.Equal(t, len(enc), m)
+		require.Equal(t, s, again)
+	})
+}
+
+// decodeWithin runs decode, which reads size bytes, and fails t if it
+// allocates more than limit bytes on the heap, or more than limit plus
+// errorSlack if it fails. A run over the limit is measured again before
+// failing, as another goroutine may have allocated meanwhile.
+func decodeWithin(t *testing.T, size int, limit uintptr, decode func() (int, error)) (int, error) {
+	t.Helper()
+	var (
+		n   int
+		err error
+	)
+	for try := 1; ; try++ {
+		got := heapBytes(func() { n, err = decode() })
+		allowed := limit
+		if err != nil {
+			allowed += errorSlack
+		}
+		if got <= uint64(allowed) {
+			return n, err
+		}
+		if try == 2 {
+			t.Fatalf("decoding %d bytes allocated %d bytes, more than %d (err: %v)", size, got, allowed, err)
+		}
+	}
+}
+
+// heapBytes returns the bytes fn allocates on the heap. It reads the memory
+// statistics, which stops the world twice: a few tens of microseconds.
+func heapBytes(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
