@@ -69,6 +69,9 @@ func Generate(dir string, patterns ...string) error {
 			if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 				return fmt.Errorf("removing stale generated code: %w", rerr)
 			}
+			if filepath.Base(path) == "main.go" {
+				os.Remove(filepath.Dir(path)) // the role's directory, if nothing else is in it
+			}
 			continue
 		}
 		if old, rerr := os.ReadFile(path); rerr == nil && bytes.Equal(old, src) {

@@ -82,6 +82,7 @@ func TestGenerateRemovesStaleFiles(t *testing.T) {
 	for _, name := range []string{"removed_hydro.go", "codecs_hydro.go", "cmd/gone/main.go"} {
 		require.NoFileExists(t, filepath.Join(dir, name))
 	}
+	require.NoDirExists(t, filepath.Join(dir, "cmd", "gone"), "an emptied role directory is removed")
 	require.FileExists(t, filepath.Join(dir, "pipeline_hydro.go"))
 	require.FileExists(t, filepath.Join(dir, "handwritten_hydro.go"), "a file hydrogen did not generate is kept")
 }
