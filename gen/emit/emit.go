@@ -18,7 +18,6 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -40,7 +39,7 @@ func FileName(flow string) string { return strings.ToLower(flow) + "_hydro.go" }
 // clients (see PortFunc). It returns the formatted source, or the positioned
 // problems that prevent generating it.
 func Flow(f *parse.Flow, codecs Codecs, ports bool) ([]byte, parse.ErrorList) {
-	e := &emitter{f: f, codecs: codecs, imports: map[string]string{}, sources: map[string][]byte{}}
+	e := &emitter{f: f, codecs: codecs, imports: NewImports(f.Pkg.PkgPath), sources: map[string][]byte{}}
 	e.outFile = FileName(f.Name)
 	e.dir = filepath.Dir(f.File)
 	for _, n := range f.Graph.Nodes {
@@ -70,33 +69,7 @@ func Flow(f *parse.Flow, codecs Codecs, ports bool) ([]byte, parse.ErrorList) {
 	}
 	var file bytes.Buffer
 	fmt.Fprintf(&file, "%s\n\n//go:build !hydrogen\n\npackage %s\n\n", Header, f.Pkg.Name)
-	if len(e.imports) > 0 {
-		file.WriteString("import (\n")
-		names := make([]string, 0, len(e.imports))
-		for name := range e.imports {
-			names = append(names, name)
-		}
-		std := func(path string) bool { return !strings.Contains(strings.Split(path, "/")[0], ".") }
-		sort.Slice(names, func(i, j int) bool {
-			a, b := e.imports[names[i]], e.imports[names[j]]
-			if std(a) != std(b) {
-				return std(a)
-			}
-			return a < b
-		})
-		for i, name := range names {
-			path := e.imports[name]
-			if i > 0 && std(e.imports[names[i-1]]) && !std(path) {
-				file.WriteString("\n")
-			}
-			if filepath.Base(path) == name || strings.HasSuffix(path, "/"+name) {
-				fmt.Fprintf(&file, "\t%q\n", path)
-			} else {
-				fmt.Fprintf(&file, "\t%s %q\n", name, path)
-			}
-		}
-		file.WriteString(")\n\n")
-	}
+	e.imports.write(&file)
 	file.Write(body.Bytes())
 	src, err := format.Source(file.Bytes())
 	if err != nil {
@@ -136,7 +109,7 @@ type emitter struct {
 	outFile string // generated file name
 	dir     string
 	errs    parse.ErrorList
-	imports map[string]string // local name -> path
+	imports *Imports
 	sources map[string][]byte
 
 	// Per location.
@@ -166,30 +139,12 @@ func (e *emitter) errorAt(p ir.Pos, format string, args ...any) {
 	e.errs = append(e.errs, &parse.Error{Pos: token.Position{Filename: p.File, Line: p.Line, Column: p.Col}, Msg: fmt.Sprintf(format, args...)})
 }
 
-// typ writes t as the generated file refers to it, importing its packages.
-func (e *emitter) typeString(t types.Type) string {
-	return types.TypeString(t, func(p *types.Package) string {
-		if p.Path() == e.f.Pkg.PkgPath {
-			return ""
-		}
-		return e.importAs(p.Name(), p.Path())
-	})
-}
+// typeString writes t as the generated file refers to it, importing its
+// packages.
+func (e *emitter) typeString(t types.Type) string { return types.TypeString(t, e.imports.Qualify) }
 
 // importAs imports path under name and returns the name to use.
-func (e *emitter) importAs(name, path string) string {
-	if have, ok := e.imports[name]; ok && have != path {
-		for i := 2; ; i++ {
-			alt := name + strconv.Itoa(i)
-			if have, ok := e.imports[alt]; !ok || have == path {
-				e.imports[alt] = path
-				return alt
-			}
-		}
-	}
-	e.imports[name] = path
-	return name
-}
+func (e *emitter) importAs(name, path string) string { return e.imports.Add(name, path) }
 
 func (e *emitter) v(prefix string) string {
 	e.tmp++
@@ -598,11 +553,9 @@ func (e *emitter) importsOf(x ast.Node) {
 		}
 		if pn, ok := info.Uses[id].(*types.PkgName); ok {
 			path := pn.Imported().Path()
-			if have, taken := e.imports[id.Name]; taken && have != path {
+			if have, ok := e.imports.Bind(id.Name, path); !ok {
 				e.errorf(id.Pos(), "hydrogen: the name %s refers to package %q here but to %q elsewhere in the generated file; rename one import", id.Name, path, have)
-				return true
 			}
-			e.imports[id.Name] = path
 		}
 		return true
 	})

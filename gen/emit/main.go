@@ -95,35 +95,12 @@ func mainless(f *parse.Flow, codecs Codecs) string {
 	return ""
 }
 
-// mainImports tracks the imports of a generated main.
-type mainImports struct {
-	byName map[string]string
-}
-
-func (m *mainImports) add(name, path string) string {
-	for i := 1; ; i++ {
-		alt := name
-		if i > 1 {
-			alt = fmt.Sprintf("%s%d", name, i)
-		}
-		if have, ok := m.byName[alt]; !ok || have == path {
-			m.byName[alt] = path
-			return alt
-		}
-	}
-}
-
 func mainFile(pkgPath, pkgName, role string, flows []*parse.Flow, skipped []string) ([]byte, error) {
-	imp := &mainImports{byName: map[string]string{}}
-	user := imp.add(pkgName, pkgPath)
-	hydro := imp.add("hydro", hydroPath)
-	deploy := imp.add("deploy", hydroPath+"/deploy")
-	qualify := func(p *types.Package) string {
-		if p.Path() == pkgPath {
-			return user
-		}
-		return imp.add(p.Name(), p.Path())
-	}
+	imp := NewImports("") // package main: every package is imported
+	user := imp.Add(pkgName, pkgPath)
+	hydro := imp.Add("hydro", hydroPath)
+	deploy := imp.Add("deploy", hydroPath+"/deploy")
+	qualify := imp.Qualify
 	sort.Slice(flows, func(i, j int) bool { return flows[i].Name < flows[j].Name })
 	var body bytes.Buffer
 	fmt.Fprintf(&body, "func main() {\n\t%s.Main(%s.Role{\n\t\tName: %q,\n\t\tFlows: map[string]%s.Builder{\n", deploy, deploy, role, deploy)
@@ -174,22 +151,8 @@ func mainFile(pkgPath, pkgName, role string, flows []*parse.Flow, skipped []stri
 			fmt.Fprintf(&file, "//   - %s\n", s)
 		}
 	}
-	file.WriteString("package main\n\nimport (\n")
-	paths := make([]string, 0, len(imp.byName))
-	alias := map[string]string{}
-	for name, p := range imp.byName {
-		paths = append(paths, p)
-		alias[p] = name
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		if path.Base(p) == alias[p] {
-			fmt.Fprintf(&file, "\t%q\n", p)
-		} else {
-			fmt.Fprintf(&file, "\t%s %q\n", alias[p], p)
-		}
-	}
-	file.WriteString(")\n\n")
+	file.WriteString("package main\n\n")
+	imp.write(&file)
 	file.Write(body.Bytes())
 	src, err := format.Source(file.Bytes())
 	if err != nil {
