@@ -1,11 +1,12 @@
 package microbench
 
 import (
-	"runtime"
 	"testing"
 	"unsafe"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/netio/codectest"
 )
 
 // Fuzz targets for the generated decoders of Order and Basket. Whatever the
@@ -13,9 +14,6 @@ import (
 // what it accepts and what that decodes to, must decode what it accepted
 // re-encoded to the same value, and must allocate in proportion to the
 // input (nothing at all for the pointer-free Order).
-
-// errorSlack bounds what a failed decode allocates for its error message.
-const errorSlack = 1 << 10
 
 // basketBytesPerByte bounds what decoding a Basket allocates per input
 // byte: a Line takes unsafe.Sizeof(Line{}) bytes in its slice and encodes
@@ -32,7 +30,7 @@ func FuzzDecodeOrder(f *testing.F) {
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var o Order
-		n, err := decodeWithin(t, len(data), 0, func() (int, error) { return o.Decode(data) })
+		n, err := codectest.DecodeWithin(t, len(data), 0, func() (int, error) { return o.Decode(data) })
 		var hand Order
 		hn, herr := decodeOrder(data, &hand)
 		require.Equal(t, err == nil, herr == nil, "generated: %v, hand-written: %v", err, herr)
@@ -60,7 +58,7 @@ func FuzzDecodeBasket(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// Decode over a value in use: the decoder overwrites all of it.
 		k := Basket{Owner: "stale", Lines: []Line{{Item: "stale", Qty: 9, Gift: true}}}
-		n, err := decodeWithin(t, len(data), basketBytesPerByte*uintptr(len(data)), func() (int, error) { return k.Decode(data) })
+		n, err := codectest.DecodeWithin(t, len(data), basketBytesPerByte*uintptr(len(data)), func() (int, error) { return k.Decode(data) })
 		var hand Basket
 		hn, herr := decodeBasket(data, &hand)
 		require.Equal(t, err == nil, herr == nil, "generated: %v, hand-written: %v", err, herr)
@@ -80,40 +78,4 @@ func FuzzDecodeBasket(f *testing.F) {
 		require.Equal(t, k, again)
 		require.Equal(t, enc, appendBasket(nil, &hand))
 	})
-}
-
-// decodeWithin runs decode, which reads size bytes, and fails t if it
-// allocates more than limit bytes on the heap, unless it allocated more than
-// limit on its error path (where only errorSlack is allowed on top). A run
-// over the limit is measured again before failing, as another goroutine may
-// have allocated meanwhile.
-func decodeWithin(t *testing.T, size int, limit uintptr, decode func() (int, error)) (int, error) {
-	t.Helper()
-	var (
-		n   int
-		err error
-	)
-	for try := 1; ; try++ {
-		got := heapBytes(func() { n, err = decode() })
-		allowed := limit
-		if err != nil {
-			allowed += errorSlack
-		}
-		if got <= uint64(allowed) {
-			return n, err
-		}
-		if try == 2 {
-			t.Fatalf("decoding %d bytes allocated %d bytes, more than %d (err: %v)", size, got, allowed, err)
-		}
-	}
-}
-
-// heapBytes returns the bytes fn allocates on the heap. It reads the memory
-// statistics, which stops the world twice: a few tens of microseconds.
-func heapBytes(fn func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	fn()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }

@@ -1,13 +1,13 @@
 package shopping
 
 import (
-	"runtime"
 	"testing"
 	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/hydrogo/hydro/lattices"
+	"github.com/hydrogo/hydro/netio/codectest"
 )
 
 // Fuzz targets for the generated decoders of the items the networked
@@ -15,9 +15,6 @@ import (
 // over a value in use as it does over a zero value, must decode what it
 // accepted re-encoded to the same value, and must allocate in proportion to
 // the input.
-
-// errorSlack bounds what a failed decode allocates for its error message.
-const errorSlack = 1 << 10
 
 // cartBytesPerByte bounds what decoding a Cart allocates per input byte: a
 // LineItem takes unsafe.Sizeof(LineItem{}) bytes in its slice and encodes in
@@ -49,7 +46,7 @@ func FuzzDecodeCart(f *testing.F) {
 	f.Add([]byte{1, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var c Cart
-		n, err := decodeWithin(t, len(data), cartBytesPerByte*uintptr(len(data)), func() (int, error) {
+		n, err := codectest.DecodeWithin(t, len(data), cartBytesPerByte*uintptr(len(data)), func() (int, error) {
 			return decodeHydroCart(data, &c)
 		})
 		if err != nil {
@@ -94,7 +91,7 @@ func FuzzDecodeSession(f *testing.F) {
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var s Session
-		n, err := decodeWithin(t, len(data), sessionBytesPerByte*uintptr(len(data))+mapBase, func() (int, error) {
+		n, err := codectest.DecodeWithin(t, len(data), sessionBytesPerByte*uintptr(len(data))+mapBase, func() (int, error) {
 			return decodeHydroSession(data, &s)
 		})
 		if err != nil {
@@ -115,39 +112,4 @@ func FuzzDecodeSession(f *testing.F) {
 		require.Equal(t, len(enc), m)
 		require.Equal(t, s, again)
 	})
-}
-
-// decodeWithin runs decode, which reads size bytes, and fails t if it
-// allocates more than limit bytes on the heap, or more than limit plus
-// errorSlack if it fails. A run over the limit is measured again before
-// failing, as another goroutine may have allocated meanwhile.
-func decodeWithin(t *testing.T, size int, limit uintptr, decode func() (int, error)) (int, error) {
-	t.Helper()
-	var (
-		n   int
-		err error
-	)
-	for try := 1; ; try++ {
-		got := heapBytes(func() { n, err = decode() })
-		allowed := limit
-		if err != nil {
-			allowed += errorSlack
-		}
-		if got <= uint64(allowed) {
-			return n, err
-		}
-		if try == 2 {
-			t.Fatalf("decoding %d bytes allocated %d bytes, more than %d (err: %v)", size, got, allowed, err)
-		}
-	}
-}
-
-// heapBytes returns the bytes fn allocates on the heap. It reads the memory
-// statistics, which stops the world twice: a few tens of microseconds.
-func heapBytes(fn func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	fn()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
