@@ -62,6 +62,14 @@ func distributed[O any](t *testing.T, f *hydro.Flow, in hydro.Input[Session], ou
 	t.Helper()
 	s, err := sim.New(f, cfg)
 	require.NoError(t, err)
+	return drive(t, s, in, out, batches, released)
+}
+
+// drive runs a simulation, interpreted or of generated nodes, pushing one
+// batch into in every few steps, until released says every expected cart
+// came out of out, and returns what came out.
+func drive[O any](t *testing.T, s *sim.Sim, in hydro.Input[Session], out hydro.Output[O], batches [][]Session, released func([]O) bool) ([]O, sim.Stats) {
+	t.Helper()
 	var got []O
 	next := 0
 	done := func() bool {

@@ -63,26 +63,12 @@ func flatten[T any](batches [][]T) []T {
 	return all
 }
 
-// simulate runs generated nodes in the simulator, pushing one batch every
-// few steps, until released says every expected cart is out, and returns
-// what was released.
+// simulate runs generated nodes in the simulator (see drive).
 func simulate[O any](t *testing.T, locs []sim.Location, spawn sim.Spawn, in hydro.Input[Session], out hydro.Output[O], cfg sim.Config, batches [][]Session, released func([]O) bool) ([]O, sim.Stats) {
 	t.Helper()
 	s, err := sim.NewNodes(locs, spawn, cfg)
 	require.NoError(t, err)
-	var got []O
-	next := 0
-	done := func() bool {
-		got = append(got, out.Take()...)
-		if next < len(batches) {
-			in.Push(batches[next]...)
-			next++
-			return false
-		}
-		return released(got)
-	}
-	require.NoError(t, s.RunUntil(done, 200_000))
-	return got, s.Stats()
+	return drive(t, s, in, out, batches, released)
 }
 
 // crashy adds crash-restarts of nodes to lossy. Nodes restart with fresh
