@@ -5,7 +5,7 @@ SHELL := bash
 GO ?= go
 PKGS := ./...
 
-.PHONY: test vet fmt-check generate-check unit race bench fuzz demo
+.PHONY: test test-long vet fmt-check generate-check unit race bench fuzz demo
 
 test: fmt-check vet generate-check unit
 
@@ -28,6 +28,11 @@ generate-check:
 
 unit:
 	$(GO) test -count=1 $(PKGS)
+
+# The long mode: simulation tests run their long seed counts (10,000 where
+# a test names one). Takes far longer than make test.
+test-long:
+	HYDRO_LONG=1 $(GO) test -count=1 -timeout 120m $(PKGS)
 
 race:
 	$(GO) test -race -count=1 $(PKGS)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/sim"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -110,7 +111,7 @@ func TestFigures6and7UnderLossDuplicationAndReordering(t *testing.T) {
 		t.Run(fig.name, func(t *testing.T) {
 			var faults faultTally
 			defer faults.check(t)
-			sim.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
+			simtest.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
 				w := NewWorkload(seed, 4, 5)
 				want := w.ExpectedCarts()
 				in, out := hydro.NewInput[Session]("shopping"), hydro.NewOutput[Cart]("carts")
@@ -129,7 +130,7 @@ func TestFigure8ReplicasConverge(t *testing.T) {
 	const replicas = 3
 	var faults faultTally
 	defer faults.check(t)
-	sim.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
+	simtest.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
 		w := NewWorkload(seed, 4, 5)
 		want := w.ExpectedCarts()
 		in, out := hydro.NewInput[Session]("shopping"), hydro.NewOutput[ReplicaCart]("carts")
@@ -149,12 +150,10 @@ func TestFigure8ReplicasConverge(t *testing.T) {
 	})
 }
 
-// seedsFor runs the full seed count normally and a tenth with -short.
-func seedsFor(t *testing.T) int {
-	if testing.Short() {
-		return distributedSeeds / 10
-	}
-	return distributedSeeds
+// seedsFor is the seed count of a distributed figure test: 1,000, a tenth
+// with -short, 10,000 in the long mode (make test-long).
+func seedsFor(*testing.T) int {
+	return simtest.Count(distributedSeeds, 10*distributedSeeds)
 }
 
 func TestDistributedFiguresNeedNoCoordination(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/sim"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
 )
 
 // tickNode is what the differential test needs of a generated node.
@@ -101,7 +102,7 @@ func TestGeneratedFigures6and7InSimulator(t *testing.T) {
 		t.Run(fig.name, func(t *testing.T) {
 			var faults faultTally
 			defer faults.check(t)
-			sim.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
+			simtest.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
 				w := NewWorkload(seed, 4, 5)
 				want := w.ExpectedCarts()
 				in, out := hydro.NewInput[Session]("shopping"), hydro.NewOutput[Cart]("carts")
@@ -125,7 +126,7 @@ func TestGeneratedFigure8ReplicasConverge(t *testing.T) {
 	const replicas = 3
 	var faults faultTally
 	defer faults.check(t)
-	sim.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
+	simtest.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
 		w := NewWorkload(seed, 4, 5)
 		want := w.ExpectedCarts()
 		in, out := hydro.NewInput[Session]("shopping"), hydro.NewOutput[ReplicaCart]("carts")
@@ -161,7 +162,7 @@ func TestGeneratedFigure8SurvivesServerCrashes(t *testing.T) {
 			t.Errorf("no node crashed")
 		}
 	}()
-	sim.Seeds(t, seedsFor(t)/5, func(t *testing.T, seed uint64) {
+	simtest.Seeds(t, seedsFor(t)/5, func(t *testing.T, seed uint64) {
 		w := NewWorkload(seed, 4, 5)
 		want := map[uint32]Cart{}
 		for _, c := range w.ExpectedCarts() {

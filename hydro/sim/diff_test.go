@@ -12,6 +12,7 @@ import (
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/sim"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -240,7 +241,7 @@ func randomWrites(seed uint64) ([]peak, map[string]int) {
 
 func TestRegisterInterpretedAndHandWrittenAgree(t *testing.T) {
 	var faults [2]sim.Stats
-	sim.Seeds(t, 500, func(t *testing.T, seed uint64) {
+	simtest.Seeds(t, 500, func(t *testing.T, seed uint64) {
 		writes, want := randomWrites(seed)
 		cfg := sim.Config{Seed: seed, Faults: sim.Faults{Drop: 0.2, Duplicate: 0.2}}
 		interpreted, si := runRegisterFlow(t, cfg, writes, want)
@@ -262,7 +263,7 @@ func TestRegisterInterpretedAndHandWrittenAgree(t *testing.T) {
 
 func TestRegisterNodesConvergeAcrossCrashes(t *testing.T) {
 	var crashes int
-	sim.Seeds(t, 300, func(t *testing.T, seed uint64) {
+	simtest.Seeds(t, 300, func(t *testing.T, seed uint64) {
 		writes, want := randomWrites(seed)
 		cfg := sim.Config{Seed: seed, Faults: sim.Faults{Drop: 0.2, Duplicate: 0.2, Crash: 0.01}}
 		got, st := runRegisterNodes(t, cfg, writes, want)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/sim"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -160,7 +161,7 @@ func newEchoNodes(t *testing.T, cfg sim.Config, ask ...uint64) (*sim.Sim, *echoD
 func TestNodesEchoSurvivesLossDuplicationAndCrashes(t *testing.T) {
 	var total sim.Stats
 	resent := 0
-	sim.Seeds(t, 500, func(t *testing.T, seed uint64) {
+	simtest.Seeds(t, 500, func(t *testing.T, seed uint64) {
 		s, disk := newEchoNodes(t, sim.Config{Seed: seed, Faults: sim.Faults{Drop: 0.3, Duplicate: 0.3, Crash: 0.02}}, 1, 2, 3, 4, 5)
 		require.NoError(t, s.RunUntil(func() bool { return len(disk.answers) == 5 }, 20_000))
 		assert.Equal(t, map[uint64]uint64{1: 2, 2: 4, 3: 6, 4: 8, 5: 10}, disk.answers)
@@ -179,7 +180,7 @@ func TestNodesEchoSurvivesLossDuplicationAndCrashes(t *testing.T) {
 }
 
 func TestNodesEchoQuiesces(t *testing.T) {
-	sim.Seeds(t, 100, func(t *testing.T, seed uint64) {
+	simtest.Seeds(t, 100, func(t *testing.T, seed uint64) {
 		s, disk := newEchoNodes(t, sim.Config{Seed: seed, Faults: sim.Faults{Duplicate: 0.3}}, 1, 2, 3)
 		require.NoError(t, s.RunUntil(func() bool { return len(disk.answers) == 3 }, 10_000))
 		require.NoError(t, s.RunUntilQuiet(10_000), "the answered client's timer is off")

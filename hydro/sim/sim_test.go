@@ -6,6 +6,7 @@ import (
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/sim"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -34,7 +35,7 @@ func runEcho(t *testing.T, cfg sim.Config) ([]int, sim.Stats) {
 }
 
 func TestEchoUnderReorderAndDuplication(t *testing.T) {
-	sim.Seeds(t, 200, func(t *testing.T, seed uint64) {
+	simtest.Seeds(t, 200, func(t *testing.T, seed uint64) {
 		got, st := runEcho(t, sim.Config{Seed: seed, Faults: sim.Faults{Duplicate: 0.3}})
 		slices.Sort(got)
 		assert.Equal(t, []int{2, 4, 6, 8, 10}, got)
@@ -94,7 +95,7 @@ type replicaPeak struct {
 }
 
 func TestBroadcastReplicasConverge(t *testing.T) {
-	sim.Seeds(t, 100, func(t *testing.T, seed uint64) {
+	simtest.Seeds(t, 100, func(t *testing.T, seed uint64) {
 		in := hydro.NewInput[peak]("in")
 		out := hydro.NewOutput[replicaPeak]("state")
 		f := hydro.NewFlow("gossip")

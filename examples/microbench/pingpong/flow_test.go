@@ -10,6 +10,7 @@ import (
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/sim"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
 )
 
 // locations are the flow's locations, in the order the interpreter's
@@ -47,7 +48,7 @@ func simulate(t *testing.T, generated bool, cfg sim.Config, batches [][]Ping) []
 }
 
 func TestGeneratedMatchesInterpreted(t *testing.T) {
-	sim.Seeds(t, 20, func(t *testing.T, seed uint64) {
+	simtest.Seeds(t, 20, func(t *testing.T, seed uint64) {
 		r := rand.New(rand.NewPCG(seed, 1))
 		var batches, want [][]Ping
 		var seq uint64
