@@ -76,7 +76,7 @@ func TestBuildErrors(t *testing.T) {
 		{"unknown tag option", func(f *hydro.Flow, p *hydro.Process) string {
 			hydro.FoldKeyed(hydro.Iter(p, []badTag{}), func(badTag) int { return 0 }, func(*int, badTag) {})
 			return above()
-		}, `hydro_test.badTag.A: unknown hydro tag option "primary" (want key, lattice or fd=Field)`},
+		}, `hydro_test.badTag.A: unknown hydro tag option "primary" (want key, lattice, fd=Field or by=Field+Field)`},
 		{"fd names missing field", func(f *hydro.Flow, p *hydro.Process) string {
 			hydro.ReduceKeyed(hydro.Iter(p, []badFD{}), func(*badFD, badFD) {})
 			return above()

@@ -5,7 +5,7 @@ import "github.com/hydrogo/hydro/internal/ir"
 // DeferTick delays every item to the next tick. Edges into it do not order
 // strata, so cycles through blocking operators are legal when they pass one.
 var DeferTick = register(&Spec{
-	Name: "defer_tick", API: "hydro.DeferTick", MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true, Defer: true,
+	Name: "defer_tick", Forwards: []int{0}, API: "hydro.DeferTick", MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true, Defer: true,
 	New: func(*ir.Node, *Spec) Interp { return &deferInterp{} },
 })
 

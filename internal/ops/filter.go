@@ -4,7 +4,7 @@ import "github.com/hydrogo/hydro/internal/ir"
 
 // Filter keeps the items a predicate accepts.
 var Filter = register(&Spec{
-	Name: "filter", API: "hydro.Filter", MinInputs: 1, MaxInputs: 1, Monotone: true,
+	Name: "filter", Forwards: []int{0}, API: "hydro.Filter", MinInputs: 1, MaxInputs: 1, Monotone: true,
 	New: func(n *ir.Node, s *Spec) Interp { return filterInterp{keep: n.Payload.(func(any) bool)} },
 })
 

@@ -60,7 +60,7 @@ type MergeKeyedPayload struct {
 // It emits like FoldKeyed.
 var MergeKeyed = register(&Spec{
 	Name: "merge_keyed", API: "hydro.MergeKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
-	Monotone: true, Stateful: true,
+	Monotone: true, Stateful: true, LatticeMerge: true,
 	Lifetimes: []LifetimeSlot{{"groups", ir.Static}},
 	New: func(n *ir.Node, s *Spec) Interp {
 		p := n.Payload.(MergeKeyedPayload)

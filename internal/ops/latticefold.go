@@ -13,7 +13,7 @@ type LatticeFoldPayload struct {
 // batching or duplication of its input. Static by default.
 var LatticeFold = register(&Spec{
 	Name: "lattice_fold", API: "hydro.LatticeFold", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
-	Monotone: true, Stateful: true,
+	Monotone: true, Stateful: true, LatticeMerge: true,
 	Lifetimes: []LifetimeSlot{{"accumulator", ir.Static}},
 	New: func(n *ir.Node, s *Spec) Interp {
 		p := n.Payload.(LatticeFoldPayload)

@@ -17,20 +17,20 @@ type NetworkPayload struct {
 // Send moves a stream to a process. Its node lives at the destination; its
 // input at the sender.
 var Send = register(&Spec{
-	Name: "send", API: "hydro.Send", MinInputs: 1, MaxInputs: 1, Monotone: true, Network: true,
+	Name: "send", Forwards: []int{0}, API: "hydro.Send", MinInputs: 1, MaxInputs: 1, Monotone: true, Network: true,
 	New: func(*ir.Node, *Spec) Interp { return &receiveInterp{} },
 })
 
 // Broadcast moves a stream to every member of a cluster.
 var Broadcast = register(&Spec{
-	Name: "broadcast", API: "hydro.Broadcast", MinInputs: 1, MaxInputs: 1, Monotone: true, Network: true,
+	Name: "broadcast", Forwards: []int{0}, API: "hydro.Broadcast", MinInputs: 1, MaxInputs: 1, Monotone: true, Network: true,
 	New: func(*ir.Node, *Spec) Interp { return &receiveInterp{} },
 })
 
 // Demux moves each item of a stream to one member of a cluster, chosen by a
 // function of the item or by a hash of its key.
 var Demux = register(&Spec{
-	Name: "demux", API: "hydro.Demux", MinInputs: 1, MaxInputs: 1, Monotone: true, Network: true,
+	Name: "demux", Forwards: []int{0}, API: "hydro.Demux", MinInputs: 1, MaxInputs: 1, Monotone: true, Network: true,
 	New: func(*ir.Node, *Spec) Interp { return &receiveInterp{} },
 })
 

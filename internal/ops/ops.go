@@ -51,6 +51,21 @@ type Spec struct {
 	Defer bool
 	// Network marks operators whose output lives at another location.
 	Network bool
+	// Forwards lists the input ports whose items the operator passes on
+	// unchanged (it may drop, hold back or reorder them, never alter one);
+	// AllPorts stands for every port. Analyses carry what they know about
+	// an item, such as its functional dependencies, across these ports.
+	Forwards []int
+	// LatticeMerge marks operators whose output is the lattice merge of the
+	// items they read: it does not depend on the items' order, batching or
+	// repetition.
+	LatticeMerge bool
+	// Dedup marks operators that pass each distinct item once for as long as
+	// their state lives: with Static state, a repeated item changes nothing.
+	Dedup bool
+	// Complete marks sources whose whole output is known when the node
+	// starts (a flow parameter, the member's identity): it never grows.
+	Complete bool
 	// New builds the interpreter state for one instance.
 	New func(n *ir.Node, s *Spec) Interp
 }
@@ -65,6 +80,14 @@ type LifetimeSlot struct {
 // (DeferTick) or at another node (network operators): edges into it do not
 // order strata.
 func (s *Spec) Async() bool { return s.Defer || s.Network }
+
+// AllPorts in Spec.Forwards stands for every input port.
+const AllPorts = -1
+
+// ForwardsPort reports whether the items read on input port pass on unchanged.
+func (s *Spec) ForwardsPort(port int) bool {
+	return slices.Contains(s.Forwards, port) || slices.Contains(s.Forwards, AllPorts)
+}
 
 // IsBlocking reports whether input port is blocking.
 func (s *Spec) IsBlocking(port int) bool { return slices.Contains(s.Blocking, port) }

@@ -5,7 +5,7 @@ import "github.com/hydrogo/hydro/internal/ir"
 // Persist emits, every tick, every item it has ever received: first those of
 // earlier ticks, in arrival order, then this tick's as they arrive.
 var Persist = register(&Spec{
-	Name: "persist", API: "hydro.Persist", MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true,
+	Name: "persist", Forwards: []int{0}, API: "hydro.Persist", MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true,
 	New: func(*ir.Node, *Spec) Interp { return &persistInterp{} },
 })
 

@@ -6,12 +6,15 @@
 //
 // Grammar of the tag value (comma separated options, in any order):
 //
-//	option  = "key" | "lattice" | "fd=" FieldName
+//	option  = "key" | "lattice" | "fd=" Fields | "by=" Fields
+//	Fields  = FieldName { "+" FieldName }
 //
 // "key" marks the field as part of the type's key; several key fields form a
 // composite key in declaration order. "lattice" marks a field that merges by
 // its lattice when two elements with the same key meet. "fd=F" declares that
-// this field functionally determines field F; it may be repeated.
+// this field functionally determines field F ("fd=F+G": F and G); it may be
+// repeated. "by=A+B" declares that this field is functionally determined by
+// the fields A and B together: a composite dependency, (A, B) → this field.
 package tags
 
 import (
@@ -36,9 +39,24 @@ type Field struct {
 	Mergeable bool
 }
 
-// FD is a functional dependency between two fields of one type, by index.
+// FD is a functional dependency between fields of one type, by index: the
+// fields From together determine the field To.
 type FD struct {
-	From, To int
+	From []int
+	To   int
+}
+
+// FDString writes the dependency with field names, e.g. "(Key, Version) → Value".
+func (s *Schema) FDString(fd FD) string {
+	names := make([]string, len(fd.From))
+	for i, f := range fd.From {
+		names[i] = s.Fields[f].Name
+	}
+	from := strings.Join(names, ", ")
+	if len(names) != 1 {
+		from = "(" + from + ")"
+	}
+	return from + " → " + s.Fields[fd.To].Name
 }
 
 // Schema is what the tags of a struct type declare.
@@ -92,7 +110,11 @@ func (s *Schema) Determined(i int) bool {
 	for changed := true; changed; {
 		changed = false
 		for _, fd := range s.FDs {
-			if reached[fd.From] && !reached[fd.To] {
+			all := true
+			for _, f := range fd.From {
+				all = all && reached[f]
+			}
+			if all && !reached[fd.To] {
 				reached[fd.To] = true
 				changed = true
 			}
@@ -147,24 +169,44 @@ func Parse(typ string, fields []Field) (*Schema, error) {
 				isKey = true
 			case opt == "lattice":
 				isLattice = true
-			case name == "fd" && hasValue:
+			case (name == "fd" || name == "by") && hasValue:
 				if value == "" {
-					fail(f, `hydro tag option "fd=" needs a field name, as in fd=Class`)
+					fail(f, `hydro tag option "%s=" needs a field name, as in %s=Class or %s=Key+Version`, name, name, name)
 					continue
 				}
-				j, exists := index[value]
-				switch {
-				case !exists:
-					fail(f, "fd=%s names no field of %s (fields: %s)", value, typ, fieldNames(fields))
-				case j == i:
-					fail(f, "fd=%s names the field itself", value)
-				default:
-					s.FDs = append(s.FDs, FD{From: i, To: j})
+				var named []int
+				for _, part := range strings.Split(value, "+") {
+					j, exists := index[part]
+					switch {
+					case part == "":
+						fail(f, "%s=%s: empty field name; separate fields with a single +", name, value)
+					case !exists:
+						fail(f, "%s=%s names no field of %s (fields: %s)", name, part, typ, fieldNames(fields))
+					case j == i:
+						fail(f, "%s=%s names the field itself", name, part)
+					case slices.Contains(named, j):
+						fail(f, "%s=%s names field %s twice", name, value, part)
+					default:
+						named = append(named, j)
+						continue
+					}
+					named = nil
+					break
+				}
+				if named == nil {
+					continue
+				}
+				if name == "by" {
+					s.FDs = append(s.FDs, FD{From: named, To: i})
+					continue
+				}
+				for _, j := range named {
+					s.FDs = append(s.FDs, FD{From: []int{i}, To: j})
 				}
 			case opt == "":
 				fail(f, "empty hydro tag option in %q", f.Tag)
 			default:
-				fail(f, "unknown hydro tag option %q (want key, lattice or fd=Field)", opt)
+				fail(f, "unknown hydro tag option %q (want key, lattice, fd=Field or by=Field+Field)", opt)
 			}
 		}
 		if isKey && isLattice {

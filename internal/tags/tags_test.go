@@ -2,6 +2,7 @@ package tags
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -26,7 +27,7 @@ func TestParseSchema(t *testing.T) {
 	if len(s.Lattice) != 1 || s.Lattice[0] != 3 {
 		t.Errorf("lattice = %v", s.Lattice)
 	}
-	if len(s.FDs) != 1 || s.FDs[0] != (FD{0, 1}) {
+	if len(s.FDs) != 1 || !slices.Equal(s.FDs[0].From, []int{0}) || s.FDs[0].To != 1 {
 		t.Errorf("fds = %v", s.FDs)
 	}
 	if !s.Determined(1) || s.Determined(2) {
@@ -52,6 +53,34 @@ func TestCompositeKeyAndTransitiveFD(t *testing.T) {
 	}
 }
 
+func TestCompositeFD(t *testing.T) {
+	s, err := Parse("Entry", []Field{
+		fld("Key", "string", `hydro:"key"`),
+		fld("Version", "uint64", ``),
+		fld("Value", "string", `hydro:"by=Key+Version"`),
+		fld("Hash", "uint64", `hydro:"fd=Key+Version"`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, fd := range s.FDs {
+		got = append(got, s.FDString(fd))
+	}
+	want := []string{"(Key, Version) → Value", "Hash → Key", "Hash → Version"}
+	if !slices.Equal(got, want) {
+		t.Errorf("fds = %q, want %q", got, want)
+	}
+	// The key alone does not reach Value: Version is missing.
+	if s.Determined(2) {
+		t.Error("Value determined by the key alone")
+	}
+	s.Key = append(s.Key, 1)
+	if !s.Determined(2) {
+		t.Error("Value not determined by (Key, Version)")
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -63,6 +92,11 @@ func TestParseErrors(t *testing.T) {
 		{"fd missing field", fld("A", "int", `hydro:"key,fd=Nope"`), `fd=Nope names no field of T (fields: A, B)`},
 		{"fd empty", fld("A", "int", `hydro:"fd="`), `"fd=" needs a field name`},
 		{"fd self", fld("A", "int", `hydro:"fd=A"`), `fd=A names the field itself`},
+		{"by self", fld("A", "int", `hydro:"by=B+A"`), `by=A names the field itself`},
+		{"by missing field", fld("A", "int", `hydro:"by=B+Nope"`), `by=Nope names no field of T`},
+		{"by empty part", fld("A", "int", `hydro:"by=B+"`), `by=B+: empty field name`},
+		{"by twice", fld("A", "int", `hydro:"by=B+B"`), `by=B+B names field B twice`},
+		{"by empty", fld("A", "int", `hydro:"by="`), `"by=" needs a field name`},
 		{"malformed tag", fld("A", "int", `hydro:key`), `malformed struct tag`},
 		{"duplicate", fld("A", "int", `hydro:"key,key"`), `option "key" given twice`},
 		{"key and lattice", fld("A", "lattices.Max[int]", `hydro:"key,lattice"`), `cannot be both key and lattice`},
