@@ -158,6 +158,7 @@ func newInterpreter(g *ir.Graph, loc int, cfg NodeConfig) (*Interpreter, error) 
 	it := &Interpreter{g: g, plan: plan, nodes: make([]*inode, len(g.Nodes)), strata: make([][]*inode, plan.Count), cfg: cfg}
 	it.env.Now = time.Unix(0, 0).UTC()
 	it.env.Member = int(cfg.Member)
+	it.env.Sizes = cfg.Members
 	consumers := g.Consumers()
 	for _, n := range g.Nodes {
 		if n.Loc != loc {

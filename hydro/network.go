@@ -96,3 +96,31 @@ func SelfID(loc Location) Stream[MemberID] {
 	wrap := func(m int) any { return MemberID(m) }
 	return stream[MemberID](f, f.addNode(ops.SelfID, pos, id, nil, nil, typeName[MemberID](), wrap), id)
 }
+
+// ClusterSize emits, in the node's first tick at location at, the number of
+// members of cluster c in the deployment: the simulator's member count, the
+// launcher's -n, the addresses a node's -peers lists. A quorum (all of a
+// cluster, a majority) derives from it, so that it cannot disagree with how
+// many members actually run. Cross-join it with the stream that needs it:
+//
+//	n := hydro.ClusterSize(leader, participants)
+//	done := hydro.CrossJoin(counts, n, reached, hydro.Tick, hydro.Static)
+func ClusterSize(at Location, c *Cluster) Stream[int] {
+	pos := callerPos(2)
+	f, id, ok := locationOf(ops.ClusterSize, pos, at)
+	if !ok {
+		return poison[int](f)
+	}
+	if c == nil || c.flow() == nil {
+		f.errorf(pos, "%s: the cluster is nil; declare one with Flow.Cluster", ops.ClusterSize.API)
+		return poison[int](f)
+	}
+	if c.flow() != f {
+		f.errorf(pos, "%s: the cluster %q belongs to flow %q, not %q", ops.ClusterSize.API, c.Name(), c.flow().g.Name, f.g.Name)
+		return poison[int](f)
+	}
+	wrap := func(n int) any { return n }
+	node := f.addNode(ops.ClusterSize, pos, id, nil, nil, typeName[int](), wrap)
+	f.g.Nodes[node].Target = c.Name()
+	return stream[int](f, node, id)
+}

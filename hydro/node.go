@@ -43,6 +43,15 @@ type NetNode interface {
 	NextTimer() (time.Time, bool)
 }
 
+// SizeSetter is implemented by the nodes hydrogen generates for locations
+// that read a cluster's size (hydro.ClusterSize): runtimes call
+// SetSizes before the first tick with the number of members of every
+// location of the deployment, by name, which hydro.ClusterSize emits.
+// SetSizes fails if a cluster the node reads the size of is missing.
+type SizeSetter interface {
+	SetSizes(sizes map[string]int) error
+}
+
 // Port describes an external Input or Output of a flow to the runtimes and
 // clients that reach it over the network: frames tagged Tag carry one item
 // each, in the codec given by Append and Decode. hydrogen generates one

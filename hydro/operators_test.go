@@ -398,3 +398,25 @@ func TestStrataOrderAggregatesAfterTheirInput(t *testing.T) {
 }
 
 func sortedStrings(s []string) []string { slices.Sort(s); return s }
+
+func TestClusterSizeReadsTheDeployment(t *testing.T) {
+	f := hydro.NewFlow("Quorum")
+	leader, voters := f.Process("leader"), f.Cluster("voter")
+	out := hydro.NewOutput[int]("out")
+	hydro.Sink(hydro.Map(hydro.ClusterSize(leader, voters), func(n int) int { return n/2 + 1 }), out)
+	for _, n := range []int{1, 3, 5} {
+		it, err := hydro.InterpretAt(f, hydro.NodeConfig{Location: "leader", Members: map[string]int{"voter": n}})
+		require.NoError(t, err)
+		it.Tick()
+		it.Tick()
+		assert.Equal(t, []int{n/2 + 1}, out.Take(), "majority of %d, emitted once", n)
+	}
+}
+
+func TestClusterSizeNeedsACluster(t *testing.T) {
+	f := hydro.NewFlow("Bad")
+	leader := f.Process("leader")
+	hydro.ClusterSize(leader, nil)
+	require.Error(t, f.Err())
+	assert.Contains(t, f.Err().Error(), "hydro.ClusterSize: the cluster is nil")
+}

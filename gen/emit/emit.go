@@ -129,6 +129,9 @@ type emitter struct {
 	pending []string
 	wake    []string
 	timers  []int
+	// sizes are the ClusterSize nodes at the location, which SetSizes
+	// fills in.
+	sizes []*ir.Node
 }
 
 func (e *emitter) errorf(pos token.Pos, format string, args ...any) {
@@ -206,7 +209,7 @@ func (e *emitter) location(w *bytes.Buffer, s *schedule.Schedule) {
 		fmt.Fprintf(&e.ctor, "\tnd.%s = %s\n", paramField(p.Name), p.Name)
 	}
 	fmt.Fprintf(&e.state, "\n")
-	e.pending, e.wake, e.timers = nil, nil, nil
+	e.pending, e.wake, e.timers, e.sizes = nil, nil, nil, nil
 	tm := e.importAs("time", "time")
 	hy := e.importAs("hydro", hydroPath)
 	e.addField("hydroNow", tm+".Time", "hydroNow is the node's clock, as of the start of the tick.")
@@ -311,6 +314,7 @@ func (nd *%s) NextTimer() (%s.Time, bool) {
 func (nd *%s) SetMember(m %s.MemberID) { nd.hydroMember = m }
 
 `, e.typ, e.importAs("hydro", hydroPath))
+	e.sizesMethod(w)
 	e.netMethods(w)
 	fmt.Fprintf(w, "// Pending reports whether a tick would have work: items waiting on an\n// input or deferred to the next tick.\nfunc (nd *%s) Pending() bool {\n\treturn %s\n}\n\n", e.typ, strings.Join(pend, " || "))
 	ctx := e.importAs("context", "context")

@@ -57,6 +57,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 	var (
 		streams []streamVal
 		locID   = -1
+		locs    []int
 		lts     []ir.Lifetime
 		ltGiven bool
 		bad     bool
@@ -92,6 +93,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 				continue
 			}
 			locID = l.id
+			locs = append(locs, l.id)
 		case isHydro(pt, "Input", false), isHydro(pt, "Output", false):
 			kind, what := InputParam, "input"
 			if isHydro(pt, "Output", false) {
@@ -146,6 +148,18 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 	}
 	pos := call.Lparen
 	loc := locID
+	target := ""
+	if spec == ops.ClusterSize && len(locs) == 2 {
+		// ClusterSize(at, cluster): it lives at its first location and
+		// reads the size of the second.
+		loc = locs[0]
+		c := p.flow.Graph.Locations[locs[1]]
+		if c.Kind != ir.ClusterLoc {
+			p.errorf(call.Args[1].Pos(), "%s: %q is a process; only a cluster has a size to read", api, c.Name)
+			return poisonFor(fn, info, call)
+		}
+		target = c.Name
+	}
 	if len(streams) > 0 && !spec.Network {
 		loc = streams[0].loc
 		g := p.flow.Graph
@@ -242,6 +256,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 		inputs[i] = s.node
 	}
 	id := p.newNode(spec, pos, loc, inputs, lts, elem, ni)
+	p.flow.Graph.Nodes[id].Target = target
 	out := streamVal{node: id, loc: loc, elem: elem}
 	if cycle {
 		c := &completeVal{node: id, loc: loc, pos: pos}

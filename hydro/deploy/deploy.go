@@ -176,6 +176,16 @@ func Run(ctx context.Context, r Role, args []string, getenv func(string) string,
 	if node == nil {
 		return fmt.Errorf("flow %s: the builder returned no node", flow)
 	}
+	if ss, ok := node.(hydro.SizeSetter); ok {
+		// Every location's size is the number of addresses -peers lists.
+		sizes := make(map[string]int, len(o.peers))
+		for loc, addrs := range o.peers {
+			sizes[loc] = len(addrs)
+		}
+		if err := ss.SetSizes(sizes); err != nil {
+			return fmt.Errorf("%w: list its members in -peers", err)
+		}
+	}
 	if err := env.check(); err != nil {
 		return err
 	}

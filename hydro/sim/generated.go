@@ -37,6 +37,10 @@ func NewNodes(locations []Location, spawn Spawn, cfg Config) (*Sim, error) {
 	if spawn == nil {
 		return nil, errors.New("sim: no Spawn function")
 	}
+	sizes := make(map[string]int, len(locations))
+	for _, l := range locations {
+		sizes[l.Name] = l.Members
+	}
 	var s *Sim
 	s = newSim(cfg, func(location string, member int) (node, error) {
 		n, err := spawn(location, member)
@@ -47,6 +51,11 @@ func NewNodes(locations []Location, spawn Spawn, cfg Config) (*Sim, error) {
 			return nil, errors.New("Spawn returned a nil node")
 		}
 		n.SetMember(hydro.MemberID(member))
+		if ss, ok := n.(hydro.SizeSetter); ok {
+			if err := ss.SetSizes(sizes); err != nil {
+				return nil, err
+			}
+		}
 		n.SetNow(s.now)
 		n.OnSend(func(to hydro.Dest, tag uint16, payload []byte) {
 			// The payload is valid only during the call: keep a copy.

@@ -93,6 +93,9 @@ type Node struct {
 	Elem string
 	// Pos is where the operator is called.
 	Pos Pos
+	// Target names a location the operator reads about without living
+	// there: the cluster whose size ClusterSize emits. Empty otherwise.
+	Target string
 	// Payload is the erased user code the interpreter runs; nil in graphs the
 	// compiler builds.
 	Payload any

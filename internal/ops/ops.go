@@ -100,6 +100,9 @@ type Env struct {
 	Now time.Time
 	// Member is the node's number within its location (0 for a process).
 	Member int
+	// Sizes gives the number of members of every cluster of the
+	// deployment, by name.
+	Sizes map[string]int
 }
 
 // Emit passes one item downstream.
