@@ -37,10 +37,18 @@ test-long:
 race:
 	$(GO) test -race -count=1 $(PKGS)
 
-# Benchmarks with -benchmem; for the generated/handwritten/interpreted suites
-# a table of ratios follows the raw lines.
+# Benchmarks with -benchmem, BENCHCOUNT runs one after another so that the
+# variants of a benchmark interleave in time (a load that comes and goes
+# hits all of them alike); for the generated/handwritten/interpreted suites a
+# table of the ratios of medians follows the raw lines. BENCH selects
+# benchmarks, BENCHPKGS packages.
+BENCH ?= .
+BENCHCOUNT ?= 5
+BENCHPKGS ?= $(PKGS)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS) | $(GO) run ./internal/benchtable
+	for i in $$(seq $(BENCHCOUNT)); do \
+		$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count 1 $(BENCHPKGS) || exit 1; \
+	done | $(GO) run ./internal/benchtable
 
 # Short fuzzing pass over every fuzz target (FUZZTIME each).
 FUZZTIME ?= 10s

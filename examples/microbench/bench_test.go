@@ -1,6 +1,7 @@
 package microbench
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -134,14 +135,18 @@ func BenchmarkForkJoin(b *testing.B) {
 			return func() {
 				buf = in.TakeInto(buf[:0])
 				for _, x := range buf {
-					// Five fork-join layers: every item takes exactly one
-					// branch of each.
-					keep := true
-					for range 5 {
-						keep = keep && (x%2 == 0 || x%2 != 0)
-					}
-					if keep {
-						res = append(res, x)
+					// Five fork-join layers, each keeping an item that is
+					// even or odd, as a person would write them.
+					if x%2 == 0 || x%2 != 0 {
+						if x%2 == 0 || x%2 != 0 {
+							if x%2 == 0 || x%2 != 0 {
+								if x%2 == 0 || x%2 != 0 {
+									if x%2 == 0 || x%2 != 0 {
+										res = append(res, x)
+									}
+								}
+							}
+						}
 					}
 				}
 				out.PutAll(res)
@@ -283,12 +288,19 @@ func BenchmarkFanIn(b *testing.B) {
 	}
 }
 
+// BenchmarkJoin is the symmetric hash join of 512 pairs with 512 others
+// over overlapping keys.
 func BenchmarkJoin(b *testing.B) {
 	left, right := make([]Pair, batch/2), make([]Pair, batch/2)
 	for i := range left {
 		left[i] = Pair{Key: i % 128, Value: i}
 		right[i] = Pair{Key: (i * 5) % 256, Value: -i}
 	}
+	benchJoin(b, left, right)
+}
+
+// benchJoin runs the Join flow three ways, pushing left and right every tick.
+func benchJoin(b *testing.B, left, right []Pair) {
 	ways := map[string]func(l, r hydro.Input[Pair], o hydro.Output[Joined]) func(){
 		"generated": func(l, r hydro.Input[Pair], o hydro.Output[Joined]) func() { return NewJoinBench(l, r, o).Tick },
 		"handwritten": func(l, r hydro.Input[Pair], o hydro.Output[Joined]) func() {
@@ -354,14 +366,24 @@ func BenchmarkJoin(b *testing.B) {
 	}
 }
 
-func BenchmarkReachability(b *testing.B) {
-	const vertices = 1024
-	edges := make([]Edge, 0, 4*vertices)
-	for v := range uint32(vertices) {
+// reachVertices is the size of the reachability benchmarks' graph.
+const reachVertices = 1024
+
+// reachabilityEdges is the reachability benchmarks' graph: four edges out of
+// every vertex.
+func reachabilityEdges() []Edge {
+	edges := make([]Edge, 0, 4*reachVertices)
+	for v := range uint32(reachVertices) {
 		for _, d := range []uint32{1, 7, 31, 255} {
-			edges = append(edges, Edge{From: v, To: (v*d + 3) % vertices})
+			edges = append(edges, Edge{From: v, To: (v*d + 3) % reachVertices})
 		}
 	}
+	return edges
+}
+
+// BenchmarkReachability searches a graph breadth first, one level per tick.
+func BenchmarkReachability(b *testing.B) {
+	edges := reachabilityEdges()
 	ways := map[string]func() (hydro.Input[uint32], func() bool){
 		"generated": func() (hydro.Input[uint32], func() bool) {
 			in := hydro.NewInput[uint32]("seeds")
@@ -370,11 +392,8 @@ func BenchmarkReachability(b *testing.B) {
 		},
 		"handwritten": func() (hydro.Input[uint32], func() bool) {
 			in := hydro.NewInput[uint32]("seeds")
-			adj := map[uint32][]uint32{}
-			for _, e := range edges {
-				adj[e.From] = append(adj[e.From], e.To)
-			}
-			seen := map[uint32]bool{}
+			adj := newCSR(reachVertices, edges)
+			seen := make([]bool, reachVertices)
 			var frontier, next []uint32
 			return in, func() bool {
 				frontier = in.TakeInto(frontier)
@@ -382,7 +401,7 @@ func BenchmarkReachability(b *testing.B) {
 					if !seen[v] {
 						seen[v] = true
 						sinkInt = int(v)
-						next = append(next, adj[v]...)
+						next = append(next, adj.out(v)...)
 					}
 				}
 				frontier, next = next, frontier[:0]
@@ -412,3 +431,30 @@ func BenchmarkReachability(b *testing.B) {
 		})
 	}
 }
+
+// csr is a compressed sparse row adjacency: the targets of vertex v are
+// targets[offsets[v]:offsets[v+1]], in edge order.
+type csr struct {
+	offsets []int32
+	targets []uint32
+}
+
+// newCSR builds the adjacency of edges over vertices 0..n-1 with a counting
+// sort: two slices, no per-vertex allocation.
+func newCSR(n int, edges []Edge) csr {
+	g := csr{offsets: make([]int32, n+1), targets: make([]uint32, len(edges))}
+	for _, e := range edges {
+		g.offsets[e.From+1]++
+	}
+	for v := range n {
+		g.offsets[v+1] += g.offsets[v]
+	}
+	fill := slices.Clone(g.offsets[:n])
+	for _, e := range edges {
+		g.targets[fill[e.From]] = e.To
+		fill[e.From]++
+	}
+	return g
+}
+
+func (g csr) out(v uint32) []uint32 { return g.targets[g.offsets[v]:g.offsets[v+1]] }

@@ -72,6 +72,19 @@ var recorders = map[string]func(f *hydro.Flow){
 	},
 	"microbench.PersistChain": func(f *hydro.Flow) { microbench.PersistChain(f, in[int](), out[int]()) },
 	"microbench.Checked":      func(f *hydro.Flow) { microbench.Checked(f, in[int](), out[int]()) },
+	"microbench.UniqueInts":   func(f *hydro.Flow) { microbench.UniqueInts(f, in[int](), out[int]()) },
+	"microbench.FlatMapInts":  func(f *hydro.Flow) { microbench.FlatMapInts(f, in[int](), out[int]()) },
+	"microbench.DifferenceInts": func(f *hydro.Flow) {
+		microbench.DifferenceInts(f, in[int](), in[int](), out[int]())
+	},
+	"microbench.FoldSum": func(f *hydro.Flow) { microbench.FoldSum(f, in[int](), out[int]()) },
+	"microbench.CrossPairs": func(f *hydro.Flow) {
+		microbench.CrossPairs(f, in[int](), in[int](), out[microbench.Pair]())
+	},
+	"microbench.FoldKeyedSum": func(f *hydro.Flow) {
+		microbench.FoldKeyedSum(f, in[microbench.Pair](), out[microbench.Pair]())
+	},
+	"microbench.NextTick": func(f *hydro.Flow) { microbench.NextTick(f, in[int](), out[int]()) },
 	"microbench.Ticker": func(f *hydro.Flow) {
 		microbench.Ticker(f, in[int](), out[int64](), out[microbench.Pair]())
 	},
