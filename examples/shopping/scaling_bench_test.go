@@ -1,0 +1,139 @@
+package shopping
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/lattices"
+)
+
+// frame is one item a node sent, as the network would carry it.
+type frame struct {
+	to      hydro.Dest
+	tag     uint16
+	payload []byte
+}
+
+// collect makes a node's OnSend keep every frame it sends in *into.
+func collect(into *[]frame) func(to hydro.Dest, tag uint16, payload []byte) {
+	return func(to hydro.Dest, tag uint16, payload []byte) {
+		*into = append(*into, frame{to, tag, append([]byte(nil), payload...)})
+	}
+}
+
+// deliverAll hands frames to a node, as its runtime does before a tick.
+func deliverAll(tb testing.TB, frames []frame, deliver func(tag uint16, payload []byte) error) {
+	tb.Helper()
+	for _, f := range frames {
+		if err := deliver(f.tag, f.payload); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// completeSession is client c's whole session: one item, then checkout.
+func completeSession(c uint32) Session {
+	return Session{Client: c, Items: lattices.NewSSIV([]LineItem{{Item: "apple", Qty: 1}, {Checkout: true}})}
+}
+
+// openRequest is one request of client c's open session: the item at
+// position pos, unsealed.
+func openRequest(c uint32, pos int) Session {
+	var s lattices.SSIV[LineItem]
+	s.Add(pos, LineItem{Item: fmt.Sprintf("item%d", pos), Qty: 1})
+	return Session{Client: c, Items: s}
+}
+
+// figure6WithHistory runs Figure 6's generated client and server over a
+// fault-free network until n sessions (clients 0..n-1) are complete at the
+// server and acknowledged at the client. It returns both nodes, their
+// inputs, and the tag of the client's request frames.
+func figure6WithHistory(tb testing.TB, n int) (cl *Figure6Client, sv *Figure6Server, in hydro.Input[Session], requestTag uint16) {
+	tb.Helper()
+	classes := make([]ClientClass, 0, n+openClients)
+	for c := range uint32(n + openClients) {
+		classes = append(classes, ClientClass{Client: c, Class: Class(c % 2)})
+	}
+	in = hydro.NewInput[Session]("shopping")
+	cl = NewFigure6Client(in, classes, hydro.NewOutputFunc("out", func(Cart) {}))
+	sv = NewFigure6Server(hydro.NewInput[Session]("shopping"), classes, hydro.NewOutputFunc("out", func(Cart) {}))
+	var toServer, toClient []frame
+	cl.OnSend(collect(&toServer))
+	sv.OnSend(collect(&toClient))
+	for c := range uint32(n) {
+		in.Push(completeSession(c))
+	}
+	cl.Tick()
+	if len(toServer) == 0 {
+		tb.Fatal("the client sent no requests")
+	}
+	requestTag = toServer[0].tag
+	deliverAll(tb, toServer, sv.Deliver)
+	sv.Tick()
+	if len(toClient) < n {
+		tb.Fatalf("the server acknowledged %d of %d sessions", len(toClient), n)
+	}
+	deliverAll(tb, toClient, cl.Deliver)
+	cl.Tick()
+	sv.OnSend(nil)
+	return cl, sv, in, requestTag
+}
+
+// openClients is how many clients, beyond the completed ones, keep a
+// session open during the benchmarks.
+const openClients = 64
+
+var scalingSizes = []int{1000, 10000, 100000}
+
+// BenchmarkStateScaling is the cost of one tick of Figure 6's generated
+// server that carries one new request (an item of an open session), with
+// n complete sessions in its state. Ideally the cost does not depend on n.
+func BenchmarkStateScaling(b *testing.B) {
+	for _, n := range scalingSizes {
+		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) {
+			_, sv, _, tag := figure6WithHistory(b, n)
+			// The requests cycle through 16 positions of 64 open sessions,
+			// so the state stays the same size however long the benchmark
+			// runs (a repeated item merges idempotently).
+			var frames [openClients * 16][]byte
+			for i := range frames {
+				s := openRequest(uint32(n+i%openClients), i/openClients)
+				frames[i] = appendHydroSession(nil, &s)
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if err := sv.Deliver(tag, frames[i%len(frames)]); err != nil {
+					b.Fatal(err)
+				}
+				sv.Tick()
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkStateScalingClient is the cost of one tick of Figure 6's
+// generated client that carries one new request, with the n requests of
+// complete, acknowledged sessions in its history. Every request adds to
+// the history, so the client is rebuilt every n/10 requests to keep the
+// history within 10% of n.
+func BenchmarkStateScalingClient(b *testing.B) {
+	for _, n := range scalingSizes {
+		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) {
+			cl, _, in, _ := figure6WithHistory(b, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				if i > 0 && i%max(n/10, 100) == 0 {
+					b.StopTimer()
+					cl, _, in, _ = figure6WithHistory(b, n)
+					b.StartTimer()
+				}
+				in.Push(openRequest(uint32(n+i%openClients), i/openClients%16))
+				cl.Tick()
+			}
+		})
+	}
+}
