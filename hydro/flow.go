@@ -185,7 +185,7 @@ func (f *Flow) Err() error {
 // a stream that crossed the network, for one. Each names its position.
 func (f *Flow) Warnings() []string {
 	var out []string
-	for _, w := range analysis.OrderSensitive(&f.g) {
+	for _, w := range analysis.OrderSensitive(analysis.GraphOnly(&f.g)) {
 		out = append(out, w.String())
 	}
 	return out

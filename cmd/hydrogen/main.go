@@ -9,7 +9,10 @@
 // file is written for a flow with problems.
 //
 // "hydrogen graph [-format mermaid|dot] <package> <Flow>" prints the scheduled
-// graph of a flow.
+// graph of a flow. "hydrogen check [packages]" reports problems and the
+// analyses' warnings (where a program's outcome depends on the network and
+// needs coordination) without writing code; "hydrogen explain <package>
+// <Flow>" prints what the analyses know about each operator and location.
 package main
 
 import (
@@ -44,10 +47,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "run" {
 		return runCmd(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "check" {
+		return check(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "explain" {
+		return explain(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("hydrogen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hydrogen [packages]\n       hydrogen graph [-format mermaid|dot] <package> <Flow>\n       hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] <package> [-- node flags...]")
+		fmt.Fprintln(stderr, "usage: hydrogen [packages]\n       hydrogen check [packages]\n       hydrogen explain <package> <Flow>\n       hydrogen graph [-format mermaid|dot] <package> <Flow>\n       hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] <package> [-- node flags...]")
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2

@@ -507,3 +507,11 @@ func LatticeFields(t types.Type) []*types.Var {
 	}
 	return out
 }
+
+// SchemaOf returns the keys, functional dependencies and lattice fields the
+// hydro tags of t declare, as hydro.SchemaOf does through reflect. A
+// non-struct type has an empty schema.
+func SchemaOf(t types.Type) (*tags.Schema, error) {
+	s, _, err := schemaOf(t)
+	return s, err
+}

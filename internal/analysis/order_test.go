@@ -22,7 +22,7 @@ func TestOrderSensitiveAfterNetwork(t *testing.T) {
 		node(6, "enumerate", 7, 0),   // fine: local input
 		node(7, "enumerate", 8, 2),   // warned
 	}}
-	w := OrderSensitive(g)
+	w := OrderSensitive(GraphOnly(g))
 	if len(w) != 2 {
 		t.Fatalf("warnings %v", w)
 	}

@@ -12,7 +12,7 @@ type AntiJoinPayload struct {
 // complete for the tick before any item passes. With a Static lifetime the
 // negative keys of earlier ticks keep excluding.
 var AntiJoin = register(&Spec{
-	Name: "anti_join", Forwards: []int{0}, API: "hydro.AntiJoin", MinInputs: 2, MaxInputs: 2, Blocking: []int{1}, Stateful: true,
+	Name: "anti_join", Groups: ByKey, Forwards: []int{0}, API: "hydro.AntiJoin", MinInputs: 2, MaxInputs: 2, Blocking: []int{1}, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"negative", ir.Tick}},
 	New: func(n *ir.Node, s *Spec) Interp {
 		p := n.Payload.(AntiJoinPayload)
@@ -23,7 +23,7 @@ var AntiJoin = register(&Spec{
 // Difference passes the items of its first input equal to no item of its
 // second input (set difference, keeping duplicates of the first input).
 var Difference = register(&Spec{
-	Name: "difference", Forwards: []int{0}, API: "hydro.Difference", MinInputs: 2, MaxInputs: 2, Blocking: []int{1}, Stateful: true,
+	Name: "difference", Groups: ByItem, Forwards: []int{0}, API: "hydro.Difference", MinInputs: 2, MaxInputs: 2, Blocking: []int{1}, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"negative", ir.Tick}},
 	New: func(n *ir.Node, s *Spec) Interp {
 		self := func(x any) any { return x }

@@ -5,7 +5,7 @@ import "github.com/hydrogo/hydro/internal/ir"
 // CrossJoin pairs every item of one side with every item of the other, with
 // the same incremental emission and per-side lifetimes as Join.
 var CrossJoin = register(&Spec{
-	Name: "cross_join", API: "hydro.CrossJoin", MinInputs: 2, MaxInputs: 2, Monotone: true, Stateful: true,
+	Name: "cross_join", Groups: AllItems, API: "hydro.CrossJoin", MinInputs: 2, MaxInputs: 2, Monotone: true, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"left", ir.Tick}, {"right", ir.Tick}},
 	New: func(n *ir.Node, s *Spec) Interp {
 		c := &crossJoinInterp{merge: n.Payload.(func(l, r any) any)}

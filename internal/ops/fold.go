@@ -14,7 +14,7 @@ type FoldPayload struct {
 // With Tick the accumulator restarts every tick; with Static it accumulates
 // over all ticks.
 var Fold = register(&Spec{
-	Name: "fold", API: "hydro.Fold", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	Name: "fold", Groups: AllItems, API: "hydro.Fold", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	OrderSensitive: true, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"accumulator", ir.Tick}},
 	New: func(n *ir.Node, s *Spec) Interp {

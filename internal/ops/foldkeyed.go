@@ -17,7 +17,7 @@ type FoldKeyedPayload struct {
 // restart every tick (so only this tick's keys are emitted); with Static they
 // accumulate and every group is emitted every tick.
 var FoldKeyed = register(&Spec{
-	Name: "fold_keyed", API: "hydro.FoldKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	Name: "fold_keyed", Groups: ByKey, API: "hydro.FoldKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	OrderSensitive: true, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"groups", ir.Tick}},
 	New: func(n *ir.Node, s *Spec) Interp {
@@ -35,7 +35,7 @@ type ReduceKeyedPayload struct {
 // ReduceKeyed combines each key's items with a binary function; it emits like
 // FoldKeyed.
 var ReduceKeyed = register(&Spec{
-	Name: "reduce_keyed", API: "hydro.ReduceKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	Name: "reduce_keyed", Groups: ByKey, API: "hydro.ReduceKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	OrderSensitive: true, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"groups", ir.Tick}},
 	New: func(n *ir.Node, s *Spec) Interp {
@@ -59,7 +59,7 @@ type MergeKeyedPayload struct {
 // that share a key. It is monotone and insensitive to order and duplication.
 // It emits like FoldKeyed.
 var MergeKeyed = register(&Spec{
-	Name: "merge_keyed", API: "hydro.MergeKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	Name: "merge_keyed", Groups: ByKey, API: "hydro.MergeKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	Monotone: true, Stateful: true, LatticeMerge: true,
 	Lifetimes: []LifetimeSlot{{"groups", ir.Static}},
 	New: func(n *ir.Node, s *Spec) Interp {

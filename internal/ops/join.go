@@ -14,7 +14,7 @@ type JoinPayload struct {
 // the same tick; with Static it matches items of all later ticks too. For each
 // key, the items of each side keep their arrival order.
 var Join = register(&Spec{
-	Name: "join", API: "hydro.Join", MinInputs: 2, MaxInputs: 2, Monotone: true, Stateful: true,
+	Name: "join", Groups: ByKey, API: "hydro.Join", MinInputs: 2, MaxInputs: 2, Monotone: true, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"left", ir.Tick}, {"right", ir.Tick}},
 	New: func(n *ir.Node, s *Spec) Interp {
 		p := n.Payload.(JoinPayload)

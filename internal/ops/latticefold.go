@@ -12,7 +12,7 @@ type LatticeFoldPayload struct {
 // tick after the input is complete. Its result does not depend on the order,
 // batching or duplication of its input. Static by default.
 var LatticeFold = register(&Spec{
-	Name: "lattice_fold", API: "hydro.LatticeFold", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	Name: "lattice_fold", Groups: AllItems, API: "hydro.LatticeFold", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	Monotone: true, Stateful: true, LatticeMerge: true,
 	Lifetimes: []LifetimeSlot{{"accumulator", ir.Static}},
 	New: func(n *ir.Node, s *Spec) Interp {

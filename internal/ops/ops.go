@@ -63,6 +63,9 @@ type Spec struct {
 	// Dedup marks operators that pass each distinct item once for as long as
 	// their state lives: with Static state, a repeated item changes nothing.
 	Dedup bool
+	// Groups says which items the operator's output combines; partitioning
+	// must bring such items to one member.
+	Groups Grouping
 	// Complete marks sources whose whole output is known when the node
 	// starts (a flow parameter, the member's identity): it never grows.
 	Complete bool
@@ -80,6 +83,23 @@ type LifetimeSlot struct {
 // (DeferTick) or at another node (network operators): edges into it do not
 // order strata.
 func (s *Spec) Async() bool { return s.Defer || s.Network }
+
+// Grouping says which input items an operator combines into one output.
+type Grouping uint8
+
+const (
+	// PerItem operators compute each output from one input item (maps,
+	// filters, persistence, network operators).
+	PerItem Grouping = iota
+	// ByKey operators combine items with equal keys: the element's tagged
+	// key, or the key a key function computes (joins, keyed folds).
+	ByKey
+	// ByItem operators combine equal items (Unique, Difference).
+	ByItem
+	// AllItems operators combine any items of a tick (Fold, Sort,
+	// Enumerate, CrossJoin).
+	AllItems
+)
 
 // AllPorts in Spec.Forwards stands for every input port.
 const AllPorts = -1

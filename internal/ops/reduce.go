@@ -6,7 +6,7 @@ import "github.com/hydrogo/hydro/internal/ir"
 // per tick, after the tick's input is complete; nothing when no item was ever
 // seen within the lifetime.
 var Reduce = register(&Spec{
-	Name: "reduce", API: "hydro.Reduce", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	Name: "reduce", Groups: AllItems, API: "hydro.Reduce", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	OrderSensitive: true, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"accumulator", ir.Tick}},
 	New: func(n *ir.Node, s *Spec) Interp {

@@ -5,7 +5,7 @@ import "github.com/hydrogo/hydro/internal/ir"
 // Unique drops items equal to one already seen: within the tick (Tick) or
 // ever (Static).
 var Unique = register(&Spec{
-	Name: "unique", Forwards: []int{0}, Dedup: true, API: "hydro.Unique", MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true,
+	Name: "unique", Groups: ByItem, Forwards: []int{0}, Dedup: true, API: "hydro.Unique", MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"seen", ir.Tick}},
 	New: func(n *ir.Node, s *Spec) Interp {
 		return &uniqueInterp{static: lifetime(n, s, 0) == ir.Static}

@@ -1,0 +1,133 @@
+package analyze
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/internal/analysis"
+	"github.com/hydrogo/hydro/internal/ir"
+)
+
+// Explain prints the facts the analyses derive for a flow: per operator its
+// location, key and functional dependencies, whether it is monotone and
+// functional, and the order and retry status of its output; per location
+// its independent components, functional regions, co-partition
+// dependencies and candidate partition keys; then the warnings.
+func Explain(w io.Writer, f *parse.Flow) error {
+	res, err := Run(f, analysis.All...)
+	if err != nil {
+		return err
+	}
+	g := f.Graph
+	deps := res.Facts[analysis.Deps].(analysis.DepsResult)
+	order := res.Facts[analysis.Order].(analysis.OrderResult)
+	mono := res.Facts[analysis.Monotone].(*analysis.RegionsResult)
+	fun := res.Facts[analysis.Functional].(*analysis.FunctionalResult)
+	comps := res.Facts[analysis.Components].(*analysis.ComponentsResult)
+	parts := res.Facts[analysis.Partition].(analysis.PartitionResult)
+	cds := res.Facts[analysis.CoPartition].([]analysis.CD)
+	name := func(id int) string {
+		return fmt.Sprintf("n%d %s", id, analysis.NodeAPI(g, id))
+	}
+	fmt.Fprintf(w, "flow %s\n", f.Name)
+	for _, loc := range g.Locations {
+		fmt.Fprintf(w, "\nlocation %s (%s)\n", loc.Name, loc.Kind)
+		for _, n := range g.Nodes {
+			if n.Loc != loc.ID {
+				continue
+			}
+			fmt.Fprintf(w, "  %s at %s: %s\n", name(n.ID), short(n.Pos), n.Elem)
+			d := deps[n.ID]
+			if len(d.Key) > 0 {
+				fmt.Fprintf(w, "      key: (%s)\n", strings.Join(d.Key, ", "))
+			}
+			for _, fd := range d.FDs {
+				var how []string
+				if fd.Declared {
+					how = append(how, "declared")
+				}
+				if fd.Derived {
+					how = append(how, "derived")
+				}
+				fmt.Fprintf(w, "      fd: %s (%s)\n", fd, strings.Join(how, ", "))
+			}
+			fmt.Fprintf(w, "      monotone: %s\n", mono.Nodes[n.ID])
+			fmt.Fprintf(w, "      functional: %s\n", fun.Nodes[n.ID])
+			fmt.Fprintf(w, "      order: %s\n", arrival(g, order[n.ID]))
+		}
+		fmt.Fprintf(w, "  independent components:\n")
+		for i, c := range comps.List {
+			if len(c) == 0 || g.Nodes[c[0]].Loc != loc.ID {
+				continue
+			}
+			fmt.Fprintf(w, "    %s: monotone %s\n", ids(c), mono.Regions[i])
+		}
+		var regions []string
+		for _, c := range fun.Regions.List {
+			if len(c) > 0 && g.Nodes[c[0]].Loc == loc.ID {
+				regions = append(regions, ids(c))
+			}
+		}
+		if len(regions) > 0 {
+			fmt.Fprintf(w, "  functional regions: %s\n", strings.Join(regions, ", "))
+		}
+		for _, cd := range cds {
+			if g.Nodes[cd.Via].Loc == loc.ID {
+				fmt.Fprintf(w, "  co-partition: n%d.(%s) ↪ n%d.(%s) by %s, through %s\n", cd.From.Node, strings.Join(cd.From.Fields, ", "),
+					cd.To.Node, strings.Join(cd.To.Fields, ", "), cd.By, name(cd.Via))
+			}
+		}
+		p := parts[loc.ID]
+		switch {
+		case p.Free:
+			fmt.Fprintf(w, "  partition keys: any (no operator here combines items)\n")
+		case len(p.Candidates) == 0:
+			fmt.Fprintf(w, "  partition keys: none: %s\n", p.Blocked)
+		default:
+			for _, c := range p.Candidates {
+				var parts []string
+				for _, a := range c {
+					parts = append(parts, fmt.Sprintf("(%s) of %s", strings.Join(a.Fields, ", "), name(a.Node)))
+				}
+				fmt.Fprintf(w, "  partition key: %s\n", strings.Join(parts, "; "))
+			}
+		}
+	}
+	if len(res.Diagnostics) > 0 {
+		fmt.Fprintf(w, "\nwarnings:\n")
+		for _, d := range res.Diagnostics {
+			fmt.Fprintf(w, "  %s: %s\n", short(d.Pos), d.Message)
+		}
+	}
+	return nil
+}
+
+func arrival(g *ir.Graph, a analysis.Arrival) string {
+	s := "ordered"
+	if a.Unordered >= 0 {
+		s = fmt.Sprintf("unordered since n%d %s", a.Unordered, analysis.NodeAPI(g, a.Unordered))
+	}
+	if a.Repeats >= 0 {
+		s += fmt.Sprintf("; may repeat (retries) since n%d", a.Repeats)
+	} else {
+		s += "; no repeats"
+	}
+	return s
+}
+
+func ids(c []int) string {
+	parts := make([]string, len(c))
+	for i, id := range c {
+		parts[i] = fmt.Sprintf("n%d", id)
+	}
+	return "{" + strings.Join(parts, " ") + "}"
+}
+
+// short prints a position with the file's base name.
+func short(p ir.Pos) string {
+	p.File = filepath.Base(p.File)
+	return p.String()
+}
