@@ -44,10 +44,25 @@ type Config struct {
 	Members map[string]int
 	// Faults are the failures to inject.
 	Faults Faults
+	// Schedule changes the faults partway through a run: from step
+	// Phase.From on, Phase.Faults replace Faults (the phase with the
+	// latest From at or before the step applies). A last phase with zero
+	// Faults stops injecting faults, so that a test can check liveness once
+	// the network has healed:
+	//
+	//	Schedule: []sim.Phase{{From: 20_000}} // faults for 20,000 steps, then none
+	Schedule []Phase
 	// MaxClockStep bounds how far the clock advances per step (default 10ms).
 	MaxClockStep time.Duration
 	// Trace, if set, is called with every decision of the scheduler.
 	Trace func(Event)
+}
+
+// Phase is one entry of Config.Schedule: the faults injected from step From
+// (counted from 1) on.
+type Phase struct {
+	From   int
+	Faults Faults
 }
 
 // Stats counts what the scheduler did.
@@ -217,7 +232,7 @@ func (s *Sim) Quiet() bool {
 func (s *Sim) Step() error {
 	s.stats.Steps++
 	s.now = s.now.Add(time.Duration(s.rng.Int64N(int64(s.cfg.MaxClockStep) + 1)))
-	if s.cfg.Faults.Crash > 0 && s.rng.Float64() < s.cfg.Faults.Crash {
+	if s.faults().Crash > 0 && s.rng.Float64() < s.faults().Crash {
 		return s.crash(s.rng.IntN(len(s.nodes)))
 	}
 	var busy []int
@@ -236,6 +251,18 @@ func (s *Sim) Step() error {
 		i = s.rng.IntN(len(s.nodes)) // an idle tick
 	}
 	return s.tick(i)
+}
+
+// faults returns the faults of the current step: Config.Faults, or the
+// scheduled phase in force.
+func (s *Sim) faults() Faults {
+	fs, from := s.cfg.Faults, 0
+	for _, p := range s.cfg.Schedule {
+		if p.From <= s.stats.Steps && p.From >= from {
+			fs, from = p.Faults, p.From
+		}
+	}
+	return fs
 }
 
 // crash restarts node i; the messages in flight to it are lost.
@@ -280,13 +307,14 @@ func (s *Sim) guard(i int, what string, fn func() error) (err error) {
 func (s *Sim) deliver() error {
 	k := s.rng.IntN(len(s.wire))
 	f := s.wire[k]
-	if s.cfg.Faults.Duplicate > 0 && s.rng.Float64() < s.cfg.Faults.Duplicate {
+	fs := s.faults()
+	if fs.Duplicate > 0 && s.rng.Float64() < fs.Duplicate {
 		s.stats.Duplicated++
 		s.trace(Duplicate, f.to, f.msg.tag)
 	} else {
 		s.wire = slices.Delete(s.wire, k, k+1)
 	}
-	if s.cfg.Faults.Drop > 0 && s.rng.Float64() < s.cfg.Faults.Drop {
+	if fs.Drop > 0 && s.rng.Float64() < fs.Drop {
 		s.stats.Dropped++
 		s.trace(Drop, f.to, f.msg.tag)
 		return nil

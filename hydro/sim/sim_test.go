@@ -71,6 +71,29 @@ func TestDropLosesMessages(t *testing.T) {
 	assert.Positive(t, lost, "a lossy network loses answers of a program that never resends")
 }
 
+func TestScheduleStopsFaults(t *testing.T) {
+	simtest.Seeds(t, 50, func(t *testing.T, seed uint64) {
+		in, out := hydro.NewInput[int]("in"), hydro.NewOutput[int]("out")
+		var trace []sim.Event
+		s, err := sim.New(echo(in, out), sim.Config{Seed: seed,
+			Faults:   sim.Faults{Drop: 1, Crash: 0.05},
+			Schedule: []sim.Phase{{From: 200}},
+			Trace:    func(e sim.Event) { trace = append(trace, e) }})
+		require.NoError(t, err)
+		require.NoError(t, s.Run(199))
+		in.Push(1, 2, 3)
+		require.NoError(t, s.RunUntilQuiet(10_000))
+		got := out.Take()
+		slices.Sort(got)
+		assert.Equal(t, []int{2, 4, 6}, got, "nothing is lost once the schedule stops faults")
+		for _, e := range trace {
+			if e.Kind == sim.Drop || e.Kind == sim.Crash {
+				assert.Less(t, e.Step, 200, "a fault after the schedule stopped them: %v", e)
+			}
+		}
+	})
+}
+
 // gossip broadcasts every member's observations to the whole cluster, where
 // a lattice merge keeps the maximum per key: replicas converge whatever the
 // network does, short of losing messages for good.
