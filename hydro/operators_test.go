@@ -301,6 +301,49 @@ func TestDeferTickAndRunUntilQuiet(t *testing.T) {
 	assert.ErrorContains(t, err, "still has work after 10 ticks")
 }
 
+func TestDeferTickLazyWaitsForAnotherTick(t *testing.T) {
+	in := hydro.NewInput[int]("in")
+	out := hydro.NewOutput[int]("out")
+	f := hydro.NewFlow("carry")
+	p := f.Process("p")
+	// Numbers are carried from tick to tick until a 0 arrives, which
+	// releases them all.
+	carried, carry := hydro.Cycle[int](p)
+	all := hydro.Union(hydro.Source(p, in), carried)
+	stop := hydro.Filter(all, func(n int) bool { return n == 0 })
+	stopped := hydro.Fold(stop, func() bool { return false }, func(b *bool, _ int) { *b = true })
+	held := hydro.FilterMap(hydro.CrossJoin(all, stopped, func(n int, s bool) [2]int { return [2]int{n, boolInt(s)} }, hydro.Tick, hydro.Tick),
+		func(v [2]int) (int, bool) { return v[0], v[1] == 0 })
+	hydro.Sink(all, out)
+	carry(hydro.DeferTickLazy(held))
+	it, err := hydro.Interpret(f)
+	require.NoError(t, err)
+	in.Push(1, 2)
+	n, err := it.RunUntilQuiet(100)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "carried items do not start a tick")
+	assert.Equal(t, []int{1, 2}, out.Take())
+	assert.False(t, it.Pending())
+	in.Push(3)
+	it.Tick()
+	got := out.Take()
+	slices.Sort(got)
+	assert.Equal(t, []int{1, 2, 3}, got, "the next tick sees the carried items")
+	in.Push(0)
+	it.Tick()
+	it.Tick()
+	got = out.Take()
+	slices.Sort(got)
+	assert.Equal(t, []int{0, 1, 2, 3}, got, "released by the 0, then gone")
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func TestSortIsStableAndBlocking(t *testing.T) {
 	r := newRig(t, func(p *hydro.Process, s hydro.Stream[vote]) hydro.Stream[vote] {
 		return hydro.Sort(s, func(a, b vote) int { return cmp.Compare(a.Topic, b.Topic) })

@@ -72,6 +72,15 @@ func DeferTick[T any](s Stream[T]) Stream[T] {
 	return unary[T, T](ops.DeferTick, pos, s, nil)
 }
 
+// DeferTickLazy delays every item to the next tick, like DeferTick, but
+// does not start that tick: the items wait until input, a message or a
+// timer does. Use it to carry state across ticks (a cycle through it that
+// a negation trims releases what is done) without keeping the node busy.
+func DeferTickLazy[T any](s Stream[T]) Stream[T] {
+	pos := callerPos(2)
+	return unary[T, T](ops.DeferTickLazy, pos, s, nil)
+}
+
 // Sort emits each tick's items, once the tick's input is complete, ordered by
 // compare (negative when a sorts before b); equal items keep their order.
 func Sort[T any](s Stream[T], compare func(a, b T) int) Stream[T] {

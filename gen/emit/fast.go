@@ -40,7 +40,7 @@ func (e *emitter) bulkTarget(c ir.Edge) (string, bool) {
 			return fmt.Sprintf("nd.n%dOut", to.ID), true
 		case ops.Sort.Name:
 			return fmt.Sprintf("nd.n%dItems", to.ID), true
-		case ops.DeferTick.Name:
+		case ops.DeferTick.Name, ops.DeferTickLazy.Name:
 			return fmt.Sprintf("nd.n%dNext", to.ID), true
 		case ops.CrossJoin.Name:
 			if !e.joinStored(to, c.Port) || e.joinStored(to, 1-c.Port) {
@@ -69,7 +69,7 @@ func (e *emitter) soleBulkTarget(n *ir.Node) (string, bool) {
 // only from their entries' loops over a slice.
 func (e *emitter) inBulk(n *ir.Node, c ir.Edge) bool {
 	switch n.Op {
-	case ops.Source.Name, ops.Iter.Name, ops.DeferTick.Name:
+	case ops.Source.Name, ops.Iter.Name, ops.DeferTick.Name, ops.DeferTickLazy.Name:
 		_, ok := e.bulkTarget(c)
 		return ok
 	}

@@ -9,17 +9,20 @@ import (
 )
 
 func init() {
-	register(&opEmitter{state: deferTickState, entry: deferTickEntry, push: deferTickPush}, ops.DeferTick)
+	register(&opEmitter{state: deferTickState, entry: deferTickEntry, push: deferTickPush}, ops.DeferTick, ops.DeferTickLazy)
 }
 
 // deferTickState keeps two buffers, swapped at the end of the tick: the
-// items emitted this tick and those pushed for the next.
+// items emitted this tick and those pushed for the next. Items for the next
+// tick make the node pending, except behind DeferTickLazy.
 func deferTickState(e *emitter, n *ir.Node, elem string) {
 	id := n.ID
 	e.addField(fmt.Sprintf("n%dNow", id), "[]"+elem, opName(n)+": the items of this tick and of the next.")
 	e.addField(fmt.Sprintf("n%dNext", id), "[]"+elem, "")
 	fmt.Fprintf(&e.end, "%s\tnd.n%dNow, nd.n%dNext = nd.n%dNext, nd.n%dNow[:0]\n", clearSlice(fmt.Sprintf("nd.n%dNow", id), e.f.Info[id].Elem), id, id, id, id)
-	e.pendingWhen(fmt.Sprintf("len(nd.n%dNext) > 0", id))
+	if n.Op == ops.DeferTick.Name {
+		e.pendingWhen(fmt.Sprintf("len(nd.n%dNext) > 0", id))
+	}
 }
 
 func deferTickEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {

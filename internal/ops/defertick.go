@@ -9,8 +9,19 @@ var DeferTick = register(&Spec{
 	New: func(*ir.Node, *Spec) Interp { return &deferInterp{} },
 })
 
+// DeferTickLazy is DeferTick without waking the node: the items wait for
+// the next tick that something else starts (input, a message, a timer).
+// State carried across ticks through it — a persistence that a negation
+// trims, the Dedalus way of releasing state — costs nothing while the node
+// is otherwise idle, where DeferTick would tick again at once.
+var DeferTickLazy = register(&Spec{
+	Name: "defer_tick_lazy", API: "hydro.DeferTickLazy", MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true, Defer: true, Forwards: []int{0},
+	New: func(*ir.Node, *Spec) Interp { return &deferInterp{lazy: true} },
+})
+
 type deferInterp struct {
 	now, next []any
+	lazy      bool // DeferTickLazy: items do not make the node pending
 }
 
 func (d *deferInterp) Push(_ *Env, _ int, x any, _ Emit) { d.next = append(d.next, x) }
@@ -28,4 +39,4 @@ func (d *deferInterp) EndTick() {
 
 // Pending reports whether items wait for the next tick. Between ticks they
 // are in now: EndTick moved them there.
-func (d *deferInterp) Pending() bool { return len(d.now) > 0 }
+func (d *deferInterp) Pending() bool { return !d.lazy && len(d.now) > 0 }
