@@ -1,0 +1,118 @@
+// Package voting is the voting protocol of "Optimizing Distributed Protocols
+// with Query Rewrites" (§5.2) as a Hydro for Go flow: the plain base
+// program, one leader and a cluster of participants, from which the
+// rewrites derive the scaled versions.
+//
+// A client sends each request to the leader; the leader broadcasts it to
+// every participant, each participant votes, and once every participant has
+// voted the leader commits the request and answers the client. Rounds of
+// different requests run concurrently and independently.
+package voting
+
+//go:generate go run github.com/hydrogo/hydro/cmd/hydrogen
+
+import (
+	"time"
+
+	"github.com/hydrogo/hydro/hydro"
+)
+
+// Timeout is how long a client waits for an answer before it resends a
+// request.
+const Timeout = 500 * time.Millisecond
+
+// Request is a client's command. Its ID, unique per request, determines the
+// command.
+type Request struct {
+	ID      uint64 `hydro:"key,fd=Command"`
+	Command string
+}
+
+// Vote is a participant's vote on a request.
+type Vote struct {
+	ID          uint64 `hydro:"key,fd=Command"`
+	Participant hydro.MemberID
+	Command     string
+}
+
+// Tally counts, at the leader, the distinct participants that voted on a
+// request so far.
+type Tally struct {
+	ID      uint64 `hydro:"key,fd=Command"`
+	Command string
+	Votes   int
+}
+
+// Quorum is a tally with the number of participants it needs.
+type Quorum struct {
+	Tally
+	Needed int
+}
+
+// Voting is the base voting protocol.
+//
+// Client: every request is kept, and resent every Timeout, until its answer
+// arrives; the answer is output once, and the request forgotten.
+//
+// Leader: a request not yet committed is broadcast to the participants (a
+// resent one again, in case the broadcast was lost). Votes are deduplicated
+// by participant and carried from tick to tick until the request has a vote
+// from every participant — ClusterSize(participants) of them — then the
+// request commits, its votes are released, and the client is answered. The
+// leader remembers which requests committed, so that a late or repeated vote
+// starts nothing and a resent request is answered again without a new round.
+//
+// Participant: votes for every request it receives, and logs its vote to
+// output votes.
+//
+//hydro:flow
+func Voting(f *hydro.Flow, requests hydro.Input[Request], committed hydro.Output[Request], votes hydro.Output[Vote]) {
+	client, leader, participants := f.Process("client"), f.Process("leader"), f.Cluster("participant")
+
+	// Client: send, resend until answered, output each answer once.
+	asked := hydro.Source(client, requests)
+	waiting, wait := hydro.Cycle[Request](client)
+	resent := hydro.CrossJoin(waiting, hydro.Timer(client, Timeout), again, hydro.Tick, hydro.Tick)
+	answers, answer := hydro.Cycle[Request](client)
+	pending := hydro.Union(asked, waiting)
+	hydro.Sink(hydro.Unique(hydro.Join(answers, pending, first, hydro.Tick, hydro.Tick), hydro.Tick), committed)
+	wait(hydro.DeferTickLazy(hydro.AntiJoin(pending, answers, hydro.Tick)))
+	arrived := hydro.Send(hydro.Union(asked, resent), leader)
+
+	// Leader: broadcast what has not committed; answer what has.
+	done, commit := hydro.Cycle[Request](leader)
+	fresh := hydro.AntiJoin(arrived, done, hydro.Static)
+	repeat := hydro.Join(arrived, done, first, hydro.Tick, hydro.Static)
+	ballots := hydro.Broadcast(fresh, participants)
+
+	// Participant: vote and log the vote.
+	cast := hydro.CrossJoin(ballots, hydro.SelfID(participants), vote, hydro.Tick, hydro.Static)
+	hydro.Sink(cast, votes)
+
+	// Leader: collect the votes until every participant has voted.
+	open, carry := hydro.Cycle[Vote](leader)
+	live := hydro.Unique(hydro.AntiJoin(hydro.Union(hydro.Send(cast, leader), open), done, hydro.Static), hydro.Tick)
+	tallies := hydro.FoldKeyed(live, newTally, count, hydro.Tick)
+	decided := hydro.FilterMap(hydro.CrossJoin(tallies, hydro.ClusterSize(leader, participants), quorum, hydro.Tick, hydro.Static), reached)
+	carry(hydro.DeferTickLazy(hydro.AntiJoin(live, decided, hydro.Tick)))
+	commit(hydro.DeferTickLazy(decided))
+	answer(hydro.Send(hydro.Union(decided, repeat), client))
+}
+
+func again(r Request, _ time.Time) Request { return r }
+
+func first(a, _ Request) Request { return a }
+
+func vote(r Request, p hydro.MemberID) Vote {
+	return Vote{ID: r.ID, Participant: p, Command: r.Command}
+}
+
+func newTally(v Vote) Tally { return Tally{ID: v.ID, Command: v.Command} }
+
+func count(t *Tally, _ Vote) { t.Votes++ }
+
+func quorum(t Tally, n int) Quorum { return Quorum{Tally: t, Needed: n} }
+
+func reached(q Quorum) (Request, bool) {
+	return Request{ID: q.ID, Command: q.Command}, q.Votes >= q.Needed
+}
