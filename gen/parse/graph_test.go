@@ -10,6 +10,7 @@ import (
 	"github.com/hydrogo/hydro/examples/microbench"
 	"github.com/hydrogo/hydro/examples/microbench/pingpong"
 	"github.com/hydrogo/hydro/examples/shopping"
+	"github.com/hydrogo/hydro/examples/voting"
 	"github.com/hydrogo/hydro/gen/load"
 	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/hydro"
@@ -40,6 +41,9 @@ var recorders = map[string]func(f *hydro.Flow){
 	},
 	"shopping.Figure8": func(f *hydro.Flow) {
 		shopping.Figure8(f, hydro.NewInput[shopping.Session]("in"), nil, hydro.NewOutput[shopping.ReplicaCart]("out"))
+	},
+	"voting.Voting": func(f *hydro.Flow) {
+		voting.Voting(f, in[voting.Request](), out[voting.Request](), out[voting.Vote]())
 	},
 	"pingpong.PingPong":     func(f *hydro.Flow) { pingpong.PingPong(f, in[pingpong.Ping](), out[pingpong.Ping]()) },
 	"microbench.Identity":   func(f *hydro.Flow) { microbench.Identity(f, in[int](), out[int]()) },
@@ -104,7 +108,7 @@ func normalize(g *ir.Graph) string {
 		b.WriteString(l.Name + " " + ir.Pos{File: l.Pos.File, Line: l.Pos.Line}.String() + "\n")
 	}
 	for _, n := range g.Nodes {
-		b.WriteString(n.Op + " " + ir.Pos{File: n.Pos.File, Line: n.Pos.Line}.String() + "\n")
+		b.WriteString(n.Op + " " + ir.Pos{File: n.Pos.File, Line: n.Pos.Line}.String() + " " + n.Target + "\n")
 	}
 	s := strings.ReplaceAll(b.String(), " ", "·")
 	s = strings.ReplaceAll(s, ",·", ",")
