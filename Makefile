@@ -18,7 +18,7 @@ vet:
 
 # Regenerates all generated code and fails if it differs from what is
 # committed (or staged), or if a generated file is not tracked at all.
-GENERATED := '*_hydro.go' '*/cmd/*/main.go' 'examples/shopping/data/*'
+GENERATED := '*_hydro.go' '*/cmd/*/main.go' 'examples/shopping/data/*' 'examples/hashset/data/*'
 generate-check:
 	$(GO) generate $(PKGS)
 	@git diff --exit-code --stat -- $(GENERATED) || \

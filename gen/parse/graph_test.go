@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hydrogo/hydro/examples/hashset"
 	"github.com/hydrogo/hydro/examples/microbench"
 	"github.com/hydrogo/hydro/examples/microbench/pingpong"
 	"github.com/hydrogo/hydro/examples/shopping"
@@ -41,6 +42,9 @@ var recorders = map[string]func(f *hydro.Flow){
 	},
 	"shopping.Figure8": func(f *hydro.Flow) {
 		shopping.Figure8(f, hydro.NewInput[shopping.Session]("in"), nil, hydro.NewOutput[shopping.ReplicaCart]("out"))
+	},
+	"hashset.Hashset": func(f *hydro.Flow) {
+		hashset.Hashset(f, in[hashset.Write](), nil, nil, nil, nil, out[hashset.Outcome](), out[hashset.Ack]())
 	},
 	"voting.Voting": func(f *hydro.Flow) {
 		voting.Voting(f, in[voting.Request](), out[voting.Request](), out[voting.Vote]())

@@ -1,0 +1,306 @@
+package hashset
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/hydro/sim"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
+)
+
+func testKey(name string) ed25519.PrivateKey {
+	seed := sha256.Sum256([]byte("hashset test key " + name))
+	return ed25519.NewKeyFromSeed(seed[:])
+}
+
+var (
+	leaderKey   = testKey("leader")
+	storageKeys = []ed25519.PrivateKey{testKey("s0"), testKey("s1"), testKey("s2")}
+)
+
+// checker watches a simulated run of Hashset through its outputs as they
+// are emitted and records every violation of its invariants: an outcome is
+// output at most once per write, for the value written; its certificate
+// holds one valid signature per storage node, each on the count that node
+// computed for the value; it is consistent exactly when those counts agree,
+// and then reports that count.
+type checker struct {
+	nodes      int
+	sent       map[uint64]Write
+	counted    map[uint64]map[hydro.MemberID]uint32 // the lowest count each node acked
+	outcomes   map[uint64]Outcome
+	violations []string
+}
+
+func newChecker(nodes int) *checker {
+	return &checker{nodes: nodes, sent: map[uint64]Write{}, counted: map[uint64]map[hydro.MemberID]uint32{}, outcomes: map[uint64]Outcome{}}
+}
+
+func (c *checker) fail(format string, args ...any) {
+	c.violations = append(c.violations, fmt.Sprintf(format, args...))
+}
+
+func (c *checker) ack(a Ack) {
+	if c.counted[a.ID] == nil {
+		c.counted[a.ID] = map[hydro.MemberID]uint32{}
+	}
+	if old, ok := c.counted[a.ID][a.Node]; !ok || a.Count < old {
+		c.counted[a.ID][a.Node] = a.Count
+	}
+}
+
+func (c *checker) outcome(o Outcome) {
+	if _, dup := c.outcomes[o.ID]; dup {
+		c.fail("write %d answered twice", o.ID)
+	}
+	c.outcomes[o.ID] = o
+	if w, ok := c.sent[o.ID]; !ok || w.Value != o.Value {
+		c.fail("outcome %d for value %q, which was not written as such", o.ID, o.Value)
+	}
+	if len(o.Certificate) != c.nodes {
+		c.fail("write %d: certificate of %d signatures for %d nodes", o.ID, len(o.Certificate), c.nodes)
+	}
+	agree := true
+	for i, s := range o.Certificate {
+		if i > 0 && s.Node <= o.Certificate[i-1].Node {
+			c.fail("write %d: certificate not one signature per node in node order", o.ID)
+		}
+		pub := storageKeys[int(s.Node)%len(storageKeys)].Public().(ed25519.PublicKey)
+		if !ed25519.Verify(pub, AckMessage(o.Value, s.Count), s.Sig) {
+			c.fail("write %d: node %d's signature does not verify", o.ID, s.Node)
+		}
+		if got, ok := c.counted[o.ID][s.Node]; !ok || got != s.Count {
+			c.fail("write %d: certificate says node %d counted %d, the node computed %d", o.ID, s.Node, s.Count, got)
+		}
+		agree = agree && s.Count == o.Certificate[0].Count
+	}
+	if o.Consistent != agree {
+		c.fail("write %d: consistent=%v but the nodes' counts agree=%v", o.ID, o.Consistent, agree)
+	}
+	if o.Consistent && len(o.Certificate) > 0 && o.Count != o.Certificate[0].Count {
+		c.fail("write %d: count %d, the nodes computed %d", o.ID, o.Count, o.Certificate[0].Count)
+	}
+}
+
+// scenario is one simulated run.
+type scenario struct {
+	nodes, writes int
+	generated     bool
+	faults        sim.Faults
+	faultSteps    int // if positive, faults stop after that many steps
+	maxSteps      int
+	// sequential writes one value at a time, waiting for its outcome.
+	sequential bool
+	// preload gives member m the values preload(m) at start (generated
+	// nodes only; the interpreter gives every member the same).
+	preload func(m int) []string
+	// leaderPublic is what storage nodes verify against (default the
+	// leader's).
+	leaderPublic ed25519.PublicKey
+}
+
+func value(i int) string { return fmt.Sprintf("v%d", i%7) } // repeats, and collides in 16 buckets
+
+// simulate runs sc with seed; it reports whether every write got its
+// outcome within sc.maxSteps. A crashed client loses its writes; the driver
+// writes them again, as a user would.
+func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
+	t.Helper()
+	c := newChecker(sc.nodes)
+	in := hydro.NewInput[Write]("writes")
+	outcomes := hydro.NewOutputFunc("outcomes", c.outcome)
+	acks := hydro.NewOutputFunc("acks", c.ack)
+	pub := sc.leaderPublic
+	if pub == nil {
+		pub = leaderKey.Public().(ed25519.PublicKey)
+	}
+	clientCrashed := false
+	cfg := sim.Config{Seed: seed, Faults: sc.faults, Trace: func(e sim.Event) {
+		if e.Kind == sim.Crash && e.Location == "client" {
+			clientCrashed = true
+		}
+	}}
+	if sc.faultSteps > 0 {
+		cfg.Schedule = []sim.Phase{{From: sc.faultSteps}}
+	}
+	var s *sim.Sim
+	var err error
+	if sc.generated {
+		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1}, {Name: "storage", Members: sc.nodes}},
+			func(location string, m int) (hydro.NetNode, error) {
+				switch location {
+				case "client":
+					return NewHashsetClient(in, nil, nil, nil, nil, outcomes, acks), nil
+				case "leader":
+					return NewHashsetLeader(in, leaderKey, nil, nil, nil, outcomes, acks), nil
+				}
+				var pre []string
+				if sc.preload != nil {
+					pre = sc.preload(m)
+				}
+				return NewHashsetStorage(in, nil, pub, storageKeys, pre, outcomes, acks), nil
+			}, cfg)
+	} else {
+		f := hydro.NewFlow("Hashset")
+		Hashset(f, in, leaderKey, pub, storageKeys, nil, outcomes, acks)
+		cfg.Members = map[string]int{"storage": sc.nodes}
+		s, err = sim.New(f, cfg)
+	}
+	require.NoError(t, err)
+
+	next := 0
+	push := func(n int) {
+		for ; n > 0 && next < sc.writes; n-- {
+			next++
+			w := Write{ID: uint64(next), Value: value(next)}
+			c.sent[w.ID] = w
+			in.Push(w)
+		}
+	}
+	wave := max(1, sc.writes/4)
+	steps := 0
+	done := func() bool {
+		steps++
+		switch {
+		case sc.sequential && len(c.outcomes) == next:
+			push(1)
+		case !sc.sequential && steps%200 == 1:
+			push(wave)
+		}
+		if clientCrashed {
+			clientCrashed = false
+			for id := uint64(1); id <= uint64(next); id++ {
+				if _, ok := c.outcomes[id]; !ok {
+					in.Push(c.sent[id])
+				}
+			}
+		}
+		return next == sc.writes && len(c.outcomes) == sc.writes
+	}
+	err = s.RunUntil(done, sc.maxSteps)
+	return c, err == nil
+}
+
+// faulty loses, repeats and delays messages and crashes nodes heavily
+// enough that most runs cannot finish before the schedule stops the faults.
+var faulty = sim.Faults{Drop: 0.4, Duplicate: 0.3, Crash: 0.004}
+
+const faultSteps = 2_000
+
+func each(t *testing.T, fn func(t *testing.T, generated bool)) {
+	for _, generated := range []bool{false, true} {
+		t.Run(fmt.Sprintf("generated=%v", generated), func(t *testing.T) { fn(t, generated) })
+	}
+}
+
+func TestHashsetCompletesWithoutFaults(t *testing.T) {
+	each(t, func(t *testing.T, generated bool) {
+		simtest.Seeds(t, simtest.Count(60, 10_000), func(t *testing.T, seed uint64) {
+			c, ok := simulate(t, seed, scenario{nodes: 3, writes: 16, generated: generated, maxSteps: 50_000})
+			assert.Empty(t, c.violations)
+			assert.True(t, ok, "every write answered: %d of 16", len(c.outcomes))
+		})
+	})
+}
+
+func TestHashsetUnderFaults(t *testing.T) {
+	each(t, func(t *testing.T, generated bool) {
+		simtest.Seeds(t, simtest.Count(40, 10_000), func(t *testing.T, seed uint64) {
+			c, ok := simulate(t, seed, scenario{nodes: 3, writes: 16, generated: generated,
+				faults: faulty, faultSteps: faultSteps, maxSteps: 100_000})
+			assert.Empty(t, c.violations)
+			assert.True(t, ok, "every write answered once faults stop: %d of 16", len(c.outcomes))
+		})
+	})
+}
+
+// TestHashsetSequentialCountsAreExact writes one value at a time without
+// faults: every node then holds the same values, so every outcome is
+// consistent, and its count is the number of distinct values written so
+// far under the value's hash, as one storage node computes it.
+func TestHashsetSequentialCountsAreExact(t *testing.T) {
+	each(t, func(t *testing.T, generated bool) {
+		simtest.Seeds(t, simtest.Count(20, 1_000), func(t *testing.T, seed uint64) {
+			c, ok := simulate(t, seed, scenario{nodes: 3, writes: 14, generated: generated, sequential: true,
+				faults: sim.Faults{Duplicate: 0.3}, maxSteps: 100_000})
+			require.True(t, ok)
+			assert.Empty(t, c.violations)
+			held := map[string]bool{}
+			for id := uint64(1); id <= 14; id++ {
+				v := c.sent[id].Value
+				held[v] = true
+				want := uint32(0)
+				for u := range held {
+					if Hash(u) == Hash(v) {
+						want++
+					}
+				}
+				o := c.outcomes[id]
+				assert.True(t, o.Consistent, "write %d", id)
+				assert.Equal(t, want, o.Count, "write %d (%s)", id, v)
+			}
+		})
+	})
+}
+
+// TestHashsetReportsDivergentCounts forces storage node 0 to hold one more
+// value in the bucket of v0: every write of v0 is reported inconsistent,
+// every other write consistent.
+func TestHashsetReportsDivergentCounts(t *testing.T) {
+	var extra string
+	for i := 0; extra == ""; i++ {
+		if u := fmt.Sprintf("extra%d", i); Hash(u) == Hash(value(0)) {
+			extra = u
+		}
+	}
+	simtest.Seeds(t, simtest.Count(20, 1_000), func(t *testing.T, seed uint64) {
+		c, ok := simulate(t, seed, scenario{nodes: 3, writes: 14, generated: true, sequential: true, maxSteps: 100_000,
+			preload: func(m int) []string {
+				if m == 0 {
+					return []string{extra}
+				}
+				return nil
+			}})
+		require.True(t, ok)
+		assert.Empty(t, c.violations)
+		for id, o := range c.outcomes {
+			assert.Equal(t, Hash(o.Value) != Hash(extra), o.Consistent, "write %d of %s", id, o.Value)
+		}
+	})
+}
+
+// TestHashsetNeverStoresAForgery gives the storage nodes another leader's
+// public key: no signature verifies, so nothing is stored or acked, and no
+// write is answered.
+func TestHashsetNeverStoresAForgery(t *testing.T) {
+	each(t, func(t *testing.T, generated bool) {
+		simtest.Seeds(t, simtest.Count(10, 100), func(t *testing.T, seed uint64) {
+			c, ok := simulate(t, seed, scenario{nodes: 3, writes: 6, generated: generated, maxSteps: 5_000,
+				leaderPublic: testKey("impostor").Public().(ed25519.PublicKey)})
+			assert.False(t, ok)
+			assert.Empty(t, c.counted, "acks")
+			assert.Empty(t, c.outcomes)
+		})
+	})
+}
+
+// TestHashsetCheckerCatchesBadCertificates makes sure the invariants can
+// fail.
+func TestHashsetCheckerCatchesBadCertificates(t *testing.T) {
+	c := newChecker(2)
+	c.sent[1] = Write{ID: 1, Value: "x"}
+	sig := func(m int, n uint32) []byte { return ed25519.Sign(storageKeys[m], AckMessage("x", n)) }
+	c.ack(Ack{ID: 1, Node: 0, Value: "x", Count: 1, Sig: sig(0, 1)})
+	c.ack(Ack{ID: 1, Node: 1, Value: "x", Count: 2, Sig: sig(1, 2)})
+	c.outcome(Outcome{ID: 1, Value: "x", Consistent: true, Count: 1, Certificate: []NodeSig{{0, 1, sig(0, 1)}, {1, 1, sig(0, 1)}}})
+	assert.Equal(t, []string{
+		"write 1: node 1's signature does not verify",
+		"write 1: certificate says node 1 counted 1, the node computed 2",
+	}, c.violations)
+}
