@@ -2,48 +2,110 @@ package netio
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // Defaults of the TCP transport.
 const (
-	DefaultQueueFrames = 1 << 16  // frames queued per peer before the oldest is dropped
-	DefaultQueueBytes  = 32 << 20 // payload bytes queued per peer before the oldest frame is dropped
-	DefaultInboxBytes  = 64 << 20 // received bytes held for Drain before reading connections stall
-	DefaultMinBackoff  = 10 * time.Millisecond
-	DefaultMaxBackoff  = 2 * time.Second
-	DefaultDialTimeout = 5 * time.Second
+	DefaultQueueFrames  = 1 << 16  // frames queued per peer before the oldest is dropped
+	DefaultQueueBytes   = 32 << 20 // payload bytes queued per peer before the oldest frame is dropped
+	DefaultReplyFrames  = 4096     // frames queued per reply connection (a client's) before the oldest is dropped
+	DefaultReplyBytes   = 4 << 20  // payload bytes queued per reply connection before the oldest frame is dropped
+	DefaultInboxBytes   = 64 << 20 // received bytes held for Drain before reading connections stall
+	DefaultMinBackoff   = 10 * time.Millisecond
+	DefaultMaxBackoff   = 2 * time.Second
+	DefaultDialTimeout  = 5 * time.Second  // connect, TLS handshake and hello, both ways
+	DefaultIdleTimeout  = 60 * time.Second // an inbound connection that sends nothing for this long is closed
+	DefaultFrameTimeout = 30 * time.Second // a frame begun must be received whole within this
+	DefaultWriteTimeout = 30 * time.Second // one buffered write to a socket must complete within this
+	DefaultMaxConns     = 512              // inbound connections a listener holds at once
 )
+
+// KeepaliveTag is the tag of the empty frames a connection's writer sends
+// when it has been idle for a third of the idle timeout, so that the reading
+// side's idle timeout only closes connections whose writer is gone. Readers
+// discard them; no flow may use the tag.
+const KeepaliveTag = uint16(0xffff)
 
 const (
 	handshakeTag        = uint16(0x6879) // "hy"
-	handshakeVersion    = 1
+	handshakeVersion    = 2
 	maxAdvertisedAddr   = 1024 // longest Addr a handshake may carry
+	maxToken            = 1024 // longest token a handshake may carry
+	maxHello            = tagSize + 1 + 2*binaryMaxVarintLen + maxAdvertisedAddr + maxToken
+	binaryMaxVarintLen  = 10
 	ioBufferSize        = 64 << 10
+	replyReadBufferSize = 4 << 10
 	maxAcceptRetryDelay = time.Second
 )
 
-// TCPOption configures ListenTCP.
+// ConnInfo describes an inbound connection once its TLS handshake (if any)
+// and its hello frame are done, for the admission function to decide who
+// sent it.
+type ConnInfo struct {
+	// Remote is the connection's remote network address.
+	Remote net.Addr
+	// Claimed is the Addr the hello announced: the sender's listening
+	// address, or "" for an endpoint that does not listen (a client). It is
+	// what the sender says, not proof of anything.
+	Claimed Addr
+	// Token is the bearer token the hello carried, if any.
+	Token string
+	// TLS is the connection's TLS state, with verified chains when the
+	// peer presented a certificate; nil for plaintext.
+	TLS *tls.ConnectionState
+}
+
+// Admission is what an admission function decides about an inbound
+// connection.
+type Admission struct {
+	// From is the Addr that Drain reports for the connection's frames.
+	From Addr
+	// Reply makes the connection a reply route: Send to the Addr that
+	// Drain reports writes on this connection, which the sender opened,
+	// instead of dialing. The endpoint makes the reply Addr unique per
+	// connection by appending "#" and a sequence number to From; it is
+	// valid while the connection is open.
+	Reply bool
+}
+
+// TCPOption configures ListenTCP and DialOnlyTCP.
 type TCPOption func(*tcpConfig)
 
 type tcpConfig struct {
 	maxFrame      int
 	queueFrames   int
 	queueBytes    int
+	replyFrames   int
+	replyBytes    int
 	inboxBytes    int
 	minBackoff    time.Duration
 	maxBackoff    time.Duration
 	dialTimeout   time.Duration
+	idleTimeout   time.Duration
+	frameTimeout  time.Duration
+	writeTimeout  time.Duration
+	maxConns      int
 	logger        *slog.Logger
 	advertiseAddr Addr
+	token         string
+	tlsServer     *tls.Config
+	tlsClient     func(to Addr) (*tls.Config, error)
+	admit         func(ConnInfo) (Admission, error)
 }
 
 // WithMaxFrame sets the largest frame length (tag plus payload) the endpoint
@@ -56,6 +118,12 @@ func WithMaxFrame(n int) TCPOption { return func(c *tcpConfig) { c.maxFrame = n 
 // Stats.Drops. The defaults are DefaultQueueFrames and DefaultQueueBytes.
 func WithQueueLimit(frames, bytes int) TCPOption {
 	return func(c *tcpConfig) { c.queueFrames, c.queueBytes = frames, bytes }
+}
+
+// WithReplyQueueLimit is WithQueueLimit for reply routes (see Admission).
+// The defaults are DefaultReplyFrames and DefaultReplyBytes.
+func WithReplyQueueLimit(frames, bytes int) TCPOption {
+	return func(c *tcpConfig) { c.replyFrames, c.replyBytes = frames, bytes }
 }
 
 // WithInboxLimit bounds the received bytes waiting for Drain. When the inbox
@@ -72,10 +140,28 @@ func WithBackoff(initial, limit time.Duration) TCPOption {
 	return func(c *tcpConfig) { c.minBackoff, c.maxBackoff = initial, limit }
 }
 
-// WithDialTimeout bounds connecting to a peer and sending the handshake, and
-// also how long an accepted connection may take to send its handshake. The
-// default is DefaultDialTimeout.
+// WithDialTimeout bounds connecting to a peer, the TLS handshake and sending
+// the hello, and also how long an accepted connection may take to do its
+// side of the same. The default is DefaultDialTimeout.
 func WithDialTimeout(d time.Duration) TCPOption { return func(c *tcpConfig) { c.dialTimeout = d } }
+
+// WithTimeouts sets the deadlines of established connections. An inbound
+// connection on which no frame begins for idle is closed (writers send a
+// keepalive frame after idle/3 without traffic, so only dead or stalled
+// senders hit it); a frame that has begun must be received whole within
+// frame; a buffered write must reach the socket within write, or the
+// connection is closed and its unwritten frames counted as drops. The
+// defaults are DefaultIdleTimeout, DefaultFrameTimeout and
+// DefaultWriteTimeout.
+func WithTimeouts(idle, frame, write time.Duration) TCPOption {
+	return func(c *tcpConfig) { c.idleTimeout, c.frameTimeout, c.writeTimeout = idle, frame, write }
+}
+
+// WithMaxConns caps the inbound connections the listener holds at once,
+// counting those still in their handshake. A connection accepted beyond the
+// cap is closed at once and counted in Stats.Refused. The default is
+// DefaultMaxConns.
+func WithMaxConns(n int) TCPOption { return func(c *tcpConfig) { c.maxConns = n } }
 
 // WithLogger sets the logger for connection events. The default is
 // slog.Default().
@@ -86,47 +172,93 @@ func WithLogger(l *slog.Logger) TCPOption { return func(c *tcpConfig) { c.logger
 // dial (a wildcard listen address, a DNS name in a cluster).
 func WithAdvertiseAddr(a Addr) TCPOption { return func(c *tcpConfig) { c.advertiseAddr = a } }
 
+// WithToken makes the endpoint's hellos carry a bearer token, for listeners
+// that admit clients by token.
+func WithToken(token string) TCPOption { return func(c *tcpConfig) { c.token = token } }
+
+// WithTLS makes every connection TLS 1.3. server is the configuration of
+// accepted connections (nil leaves them plaintext); client returns the
+// configuration for dialing peer to, which is where the dialer checks the
+// listener's identity. The endpoint sets MinVersion to TLS 1.3 on both.
+func WithTLS(server *tls.Config, client func(to Addr) (*tls.Config, error)) TCPOption {
+	return func(c *tcpConfig) { c.tlsServer, c.tlsClient = server, client }
+}
+
+// WithAdmit sets the function that decides, for every inbound connection,
+// whether to accept it and whom its frames are from. A connection it
+// rejects is closed, counted in Stats.Rejected and logged (rate-limited).
+// Without it the endpoint trusts the hello: the claimed Addr is the sender,
+// and a hello that claims none opens a reply route. That default is for
+// tests and trusted networks only.
+func WithAdmit(fn func(ConnInfo) (Admission, error)) TCPOption {
+	return func(c *tcpConfig) { c.admit = fn }
+}
+
+func defaultConfig() tcpConfig {
+	return tcpConfig{
+		maxFrame:     DefaultMaxFrame,
+		queueFrames:  DefaultQueueFrames,
+		queueBytes:   DefaultQueueBytes,
+		replyFrames:  DefaultReplyFrames,
+		replyBytes:   DefaultReplyBytes,
+		inboxBytes:   DefaultInboxBytes,
+		minBackoff:   DefaultMinBackoff,
+		maxBackoff:   DefaultMaxBackoff,
+		dialTimeout:  DefaultDialTimeout,
+		idleTimeout:  DefaultIdleTimeout,
+		frameTimeout: DefaultFrameTimeout,
+		writeTimeout: DefaultWriteTimeout,
+		maxConns:     DefaultMaxConns,
+	}
+}
+
+func (cfg *tcpConfig) check() error {
+	switch {
+	case cfg.maxFrame < tagSize || uint64(cfg.maxFrame) > 1<<32-1:
+		return fmt.Errorf("max frame %d out of range [%d, %d]", cfg.maxFrame, tagSize, uint64(1<<32-1))
+	case cfg.queueFrames < 1 || cfg.queueBytes < 1 || cfg.replyFrames < 1 || cfg.replyBytes < 1:
+		return errors.New("queue limits must be positive")
+	case cfg.inboxBytes < 1:
+		return errors.New("inbox limit must be positive")
+	case cfg.minBackoff <= 0 || cfg.maxBackoff < cfg.minBackoff:
+		return fmt.Errorf("invalid backoff range [%v, %v]", cfg.minBackoff, cfg.maxBackoff)
+	case cfg.dialTimeout <= 0:
+		return errors.New("dial timeout must be positive")
+	case cfg.idleTimeout <= 0 || cfg.frameTimeout <= 0 || cfg.writeTimeout <= 0:
+		return errors.New("idle, frame and write timeouts must be positive")
+	case cfg.maxConns < 1:
+		return errors.New("connection cap must be positive")
+	case len(cfg.advertiseAddr) > maxAdvertisedAddr:
+		return fmt.Errorf("advertised address longer than %d bytes", maxAdvertisedAddr)
+	case len(cfg.token) > maxToken:
+		return fmt.Errorf("token longer than %d bytes", maxToken)
+	case cfg.tlsServer != nil && cfg.tlsClient == nil:
+		return errors.New("TLS for accepted connections needs TLS for dialed ones too")
+	}
+	return nil
+}
+
 // ListenTCP listens on addr ("host:port"; port 0 picks a free port) and
 // returns an endpoint whose Addr is the bound address, unless
 // WithAdvertiseAddr says otherwise. The endpoint implements StatsReporter.
 //
 // Each peer gets one long-lived outbound connection, dialed on the first
-// Send to it and opened by a handshake frame that carries this endpoint's
-// Addr. One goroutine per connection writes: it takes everything queued,
-// writes it through a buffer and flushes only once the queue is empty, so
-// frames are batched under load and flushed at once when idle. A broken
-// connection is redialed, when frames are waiting, with capped exponential
-// backoff and jitter; frames queued meanwhile are kept up to the queue limit.
-// Inbound connections are read by one goroutine each.
+// Send to it and opened by a hello frame that carries this endpoint's Addr
+// (and token). One goroutine per connection writes: it takes everything
+// queued, writes it through a buffer and flushes only once the queue is
+// empty, so frames are batched under load and flushed at once when idle. A
+// broken connection is redialed, when frames are waiting, with capped
+// exponential backoff and jitter; frames queued meanwhile are kept up to the
+// queue limit. Frames the listener sends back on an outbound connection are
+// received like any other. Inbound connections are read by one goroutine
+// each, and admitted by the function of WithAdmit.
 func ListenTCP(addr string, opts ...TCPOption) (Endpoint, error) {
-	cfg := tcpConfig{
-		maxFrame:    DefaultMaxFrame,
-		queueFrames: DefaultQueueFrames,
-		queueBytes:  DefaultQueueBytes,
-		inboxBytes:  DefaultInboxBytes,
-		minBackoff:  DefaultMinBackoff,
-		maxBackoff:  DefaultMaxBackoff,
-		dialTimeout: DefaultDialTimeout,
-	}
+	cfg := defaultConfig()
 	for _, o := range opts {
 		o(&cfg)
 	}
-	switch {
-	case cfg.maxFrame < tagSize || uint64(cfg.maxFrame) > 1<<32-1:
-		return nil, fmt.Errorf("netio: listen %s: max frame %d out of range [%d, %d]", addr, cfg.maxFrame, tagSize, uint64(1<<32-1))
-	case cfg.queueFrames < 1 || cfg.queueBytes < 1:
-		return nil, fmt.Errorf("netio: listen %s: queue limits must be positive", addr)
-	case cfg.inboxBytes < 1:
-		return nil, fmt.Errorf("netio: listen %s: inbox limit must be positive", addr)
-	case cfg.minBackoff <= 0 || cfg.maxBackoff < cfg.minBackoff:
-		return nil, fmt.Errorf("netio: listen %s: invalid backoff range [%v, %v]", addr, cfg.minBackoff, cfg.maxBackoff)
-	case cfg.dialTimeout <= 0:
-		return nil, fmt.Errorf("netio: listen %s: dial timeout must be positive", addr)
-	case len(cfg.advertiseAddr) > maxAdvertisedAddr:
-		return nil, fmt.Errorf("netio: listen %s: advertised address longer than %d bytes", addr, maxAdvertisedAddr)
-	}
-	if cfg.logger == nil {
-		cfg.logger = slog.Default()
+	if err := cfg.check(); err != nil {
+		return nil, fmt.Errorf("netio: listen %s: %w", addr, err)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -136,50 +268,103 @@ func ListenTCP(addr string, opts ...TCPOption) (Endpoint, error) {
 	if self == "" {
 		self = Addr(ln.Addr().String())
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	e := &tcpEndpoint{
-		cfg:    cfg,
-		addr:   self,
-		ln:     ln,
-		log:    cfg.logger.With("local", string(self)),
-		ctx:    ctx,
-		cancel: cancel,
-		peers:  make(map[Addr]*tcpPeer),
-		conns:  make(map[net.Conn]struct{}),
-	}
-	e.in.init(cfg.inboxBytes)
-	hello := append([]byte{handshakeVersion}, self...)
-	e.hello = AppendFrame(nil, handshakeTag, hello)
+	e := newTCPEndpoint(cfg, self, ln)
 	e.wg.Add(1)
 	go e.accept()
 	return e, nil
 }
 
-type tcpEndpoint struct {
-	cfg    tcpConfig
-	addr   Addr
-	ln     net.Listener
-	log    *slog.Logger
-	hello  []byte // handshake frame
-	ctx    context.Context
-	cancel context.CancelFunc
-	in     inbox
-	stats  counters
+// DialOnlyTCP returns an endpoint that does not listen: it only dials, its
+// hellos claim no address, and it receives the frames that the listeners it
+// dialed send back on those connections (reply routes, see Admission). Its
+// Addr is "". It is how a client reaches a node.
+func DialOnlyTCP(opts ...TCPOption) (Endpoint, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	cfg.advertiseAddr = ""
+	if err := cfg.check(); err != nil {
+		return nil, fmt.Errorf("netio: dial-only endpoint: %w", err)
+	}
+	return newTCPEndpoint(cfg, "", nil), nil
+}
 
-	mu     sync.Mutex
-	closed bool
-	peers  map[Addr]*tcpPeer
-	conns  map[net.Conn]struct{} // open connections, both directions
-	wg     sync.WaitGroup
+func newTCPEndpoint(cfg tcpConfig, self Addr, ln net.Listener) *tcpEndpoint {
+	if cfg.logger == nil {
+		cfg.logger = slog.Default()
+	}
+	if cfg.tlsServer != nil {
+		cfg.tlsServer = cfg.tlsServer.Clone()
+		cfg.tlsServer.MinVersion = tls.VersionTLS13
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	log := cfg.logger
+	if self != "" {
+		log = log.With("local", string(self))
+	}
+	e := &tcpEndpoint{
+		cfg:     cfg,
+		addr:    self,
+		ln:      ln,
+		log:     log,
+		warn:    NewLogLimiter(log, 10, 10*time.Second),
+		ctx:     ctx,
+		cancel:  cancel,
+		peers:   make(map[Addr]*tcpPeer),
+		replies: make(map[Addr]*tcpPeer),
+		conns:   make(map[net.Conn]struct{}),
+	}
+	e.in.init(cfg.inboxBytes)
+	hello := append([]byte{handshakeVersion}, AppendString(nil, string(self))...)
+	hello = AppendString(hello, cfg.token)
+	e.hello = AppendFrame(nil, handshakeTag, hello)
+	e.keepalive = AppendFrame(nil, KeepaliveTag, nil)
+	return e
+}
+
+type tcpEndpoint struct {
+	cfg       tcpConfig
+	addr      Addr
+	ln        net.Listener // nil for a dial-only endpoint
+	log       *slog.Logger
+	warn      *LogLimiter // per-connection and per-frame warnings
+	hello     []byte      // hello frame
+	keepalive []byte      // keepalive frame
+	ctx       context.Context
+	cancel    context.CancelFunc
+	in        inbox
+	stats     counters
+	replySeq  atomic.Uint64
+	inbound   atomic.Int64 // inbound connections held
+
+	mu      sync.Mutex
+	closed  bool
+	peers   map[Addr]*tcpPeer     // outbound, dialed
+	replies map[Addr]*tcpPeer     // reply routes on inbound connections
+	conns   map[net.Conn]struct{} // open connections, both directions
+	wg      sync.WaitGroup
 }
 
 func (e *tcpEndpoint) Addr() Addr             { return e.addr }
 func (e *tcpEndpoint) Ready() <-chan struct{} { return e.in.ready }
-func (e *tcpEndpoint) Stats() Stats           { return e.stats.snapshot() }
+func (e *tcpEndpoint) Stats() Stats {
+	s := e.stats.snapshot()
+	s.LogSuppressed = e.warn.Suppressed()
+	return s
+}
 
 func (e *tcpEndpoint) Drain(fn func(from Addr, tag uint16, payload []byte)) int {
 	return e.in.drain(fn)
 }
+
+// ErrNoRoute is returned (wrapped) by Send to a reply Addr whose connection
+// is closed, or to an Addr that names no dialable host:port.
+var ErrNoRoute = errors.New("netio: no route")
+
+// IsReplyAddr reports whether a is the Addr of a reply route (see
+// Admission), which the endpoint never dials.
+func IsReplyAddr(a Addr) bool { return strings.Contains(string(a), "#") }
 
 func (e *tcpEndpoint) Send(to Addr, tag uint16, payload []byte) error {
 	if err := checkFrameSize(len(payload), e.cfg.maxFrame); err != nil {
@@ -193,20 +378,27 @@ func (e *tcpEndpoint) Send(to Addr, tag uint16, payload []byte) error {
 	return nil
 }
 
-// peer returns the outbound state for to, starting its writer on first use.
+// peer returns the outbound state for to, starting its writer on first use,
+// or the reply route named to.
 func (e *tcpEndpoint) peer(to Addr) (*tcpPeer, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
 		return nil, fmt.Errorf("netio: send to %s: %w", to, ErrClosed)
 	}
+	if IsReplyAddr(to) {
+		if p := e.replies[to]; p != nil {
+			return p, nil
+		}
+		return nil, fmt.Errorf("netio: send to %s: connection closed: %w", to, ErrNoRoute)
+	}
 	if p := e.peers[to]; p != nil {
 		return p, nil
 	}
 	if _, _, err := net.SplitHostPort(string(to)); err != nil {
-		return nil, fmt.Errorf("netio: send to %q: %w", to, err)
+		return nil, fmt.Errorf("netio: send to %q: %w (%w)", to, ErrNoRoute, err)
 	}
-	p := &tcpPeer{e: e, addr: to, wake: make(chan struct{}, 1)}
+	p := &tcpPeer{e: e, addr: to, wake: make(chan struct{}, 1), maxFrames: e.cfg.queueFrames, maxBytes: e.cfg.queueBytes}
 	e.peers[to] = p
 	e.wg.Add(1)
 	go p.run()
@@ -251,7 +443,10 @@ func (e *tcpEndpoint) Close() error {
 		c.Close()
 	}
 	e.mu.Unlock()
-	err := e.ln.Close()
+	var err error
+	if e.ln != nil {
+		err = e.ln.Close()
+	}
 	e.in.close()
 	e.wg.Wait()
 	if err != nil {
@@ -273,7 +468,7 @@ func (e *tcpEndpoint) accept() {
 			// Out of file descriptors and the like: wait and retry, as
 			// net/http does, rather than spin or give up.
 			delay = min(max(2*delay, 5*time.Millisecond), maxAcceptRetryDelay)
-			e.log.Warn("netio: accept failed; retrying", "err", err, "delay", delay)
+			e.warn.Warn("netio: accept failed; retrying", "err", err, "delay", delay)
 			select {
 			case <-time.After(delay):
 			case <-e.ctx.Done():
@@ -282,6 +477,12 @@ func (e *tcpEndpoint) accept() {
 			continue
 		}
 		delay = 0
+		if e.inbound.Load() >= int64(e.cfg.maxConns) {
+			c.Close()
+			e.stats.refused.Add(1)
+			e.warn.Warn("netio: refused an inbound connection: at the connection cap", "remote", c.RemoteAddr().String(), "max", e.cfg.maxConns)
+			continue
+		}
 		e.mu.Lock()
 		if e.closed {
 			e.mu.Unlock()
@@ -289,54 +490,150 @@ func (e *tcpEndpoint) accept() {
 			return
 		}
 		e.conns[c] = struct{}{}
+		e.inbound.Add(1)
 		e.wg.Add(1)
 		e.mu.Unlock()
 		go e.read(c)
 	}
 }
 
-// read serves one inbound connection: handshake, then frames into the inbox.
-func (e *tcpEndpoint) read(c net.Conn) {
-	defer e.wg.Done()
-	defer e.untrack(c)
-	remote := c.RemoteAddr().String()
-	br := bufio.NewReaderSize(c, ioBufferSize)
+// reject closes an inbound connection that failed its handshake or its
+// admission, counting and logging it.
+func (e *tcpEndpoint) reject(remote string, why string, err error) {
+	e.stats.rejected.Add(1)
+	e.warn.Warn("netio: rejected an inbound connection: "+why, "remote", remote, "err", err)
+}
 
-	c.SetReadDeadline(time.Now().Add(e.cfg.dialTimeout))
-	tag, hello, err := NewFrameReader(br, tagSize+1+maxAdvertisedAddr).Next()
+// handshake does the server side of a connection's TLS handshake, if any,
+// and reads its hello. It returns the connection to use from then on and a
+// small buffered reader on it, which may hold the first frames.
+func (e *tcpEndpoint) handshake(raw net.Conn) (net.Conn, *bufio.Reader, ConnInfo, error) {
+	info := ConnInfo{Remote: raw.RemoteAddr()}
+	c := raw
+	c.SetDeadline(time.Now().Add(e.cfg.dialTimeout))
+	if e.cfg.tlsServer != nil {
+		tc := tls.Server(raw, e.cfg.tlsServer)
+		if err := tc.HandshakeContext(e.ctx); err != nil {
+			return nil, nil, info, fmt.Errorf("TLS handshake: %w", err)
+		}
+		st := tc.ConnectionState()
+		info.TLS = &st
+		c = tc
+	}
+	br := bufio.NewReaderSize(c, replyReadBufferSize)
+	tag, hello, err := NewFrameReader(br, maxHello).Next()
+	if err != nil {
+		return nil, nil, info, err
+	}
+	if tag != handshakeTag || len(hello) < 1 || hello[0] != handshakeVersion {
+		return nil, nil, info, errBadHello
+	}
+	claimed, n, err := DecodeString(hello[1:])
+	if err != nil || len(claimed) > maxAdvertisedAddr {
+		return nil, nil, info, errBadHello
+	}
+	token, m, err := DecodeString(hello[1+n:])
+	if err != nil || len(token) > maxToken || 1+n+m != len(hello) {
+		return nil, nil, info, errBadHello
+	}
+	info.Claimed, info.Token = Addr(claimed), token
+	c.SetDeadline(time.Time{})
+	return c, br, info, nil
+}
+
+var errBadHello = errors.New("bad hello")
+
+// defaultAdmit trusts the hello; see WithAdmit.
+func defaultAdmit(ci ConnInfo) (Admission, error) {
+	if ci.Claimed == "" {
+		return Admission{From: "client", Reply: true}, nil
+	}
+	return Admission{From: ci.Claimed}, nil
+}
+
+// read serves one inbound connection: handshake, admission, then frames
+// into the inbox. A reply route, if admitted as one, writes on the same
+// connection until the reading ends.
+func (e *tcpEndpoint) read(raw net.Conn) {
+	defer e.wg.Done()
+	defer e.inbound.Add(-1)
+	defer e.untrack(raw)
+	remote := raw.RemoteAddr().String()
+
+	c, br, info, err := e.handshake(raw)
 	if err != nil {
 		switch {
 		case e.isClosed():
-		case err == io.EOF:
+		case errors.Is(err, io.EOF):
 			// Closed before sending a byte: a port probe or a peer that
 			// gave up. Not worth a warning.
-			e.log.Debug("netio: inbound connection closed before its handshake", "remote", remote)
+			e.log.Debug("netio: inbound connection closed before its hello", "remote", remote)
 		default:
-			e.log.Warn("netio: closing inbound connection: handshake failed", "remote", remote, "err", err)
+			e.reject(remote, "handshake failed", err)
 		}
 		return
 	}
-	if tag != handshakeTag || len(hello) < 2 || hello[0] != handshakeVersion {
-		e.log.Warn("netio: closing inbound connection: bad handshake", "remote", remote)
+	admit := e.cfg.admit
+	if admit == nil {
+		admit = defaultAdmit
+	}
+	adm, err := admit(info)
+	if err != nil {
+		e.reject(remote, "not admitted", err)
 		return
 	}
-	from := Addr(hello[1:])
-	c.SetReadDeadline(time.Time{})
+	from := adm.From
+	if adm.Reply {
+		from = Addr(string(adm.From) + "#" + strconv.FormatUint(e.replySeq.Add(1), 10))
+		hungUp := make(chan struct{})
+		defer close(hungUp)
+		if !e.addReply(from, raw, c, hungUp) {
+			return
+		}
+		e.log.Debug("netio: client connected", "peer", string(from), "remote", remote)
+	} else {
+		e.log.Info("netio: peer connected", "peer", string(from), "remote", remote)
+		// A peer's connection carries bulk traffic: read it through a
+		// large buffer, starting with what the small one already holds.
+		var src io.Reader = c
+		if rest, _ := br.Peek(br.Buffered()); len(rest) > 0 {
+			src = io.MultiReader(bytes.NewReader(bytes.Clone(rest)), c)
+		}
+		br = bufio.NewReaderSize(src, ioBufferSize)
+	}
+	e.stats.accepted.Add(1)
 
 	fr := NewFrameReader(br, e.cfg.maxFrame)
+	var frameDeadline time.Time
 	for {
+		// Wait for a frame to begin under the idle deadline, then give it
+		// the frame deadline. Frames already buffered keep the last frame
+		// deadline while it has at least half of its time left.
+		if br.Buffered() == 0 {
+			c.SetReadDeadline(time.Now().Add(e.cfg.idleTimeout))
+			if _, err := br.Peek(1); err != nil {
+				e.inboundEnded(from, remote, err, "idle")
+				return
+			}
+		}
+		if now := time.Now(); frameDeadline.Sub(now) < e.cfg.frameTimeout/2 {
+			frameDeadline = now.Add(e.cfg.frameTimeout)
+			c.SetReadDeadline(frameDeadline)
+		}
 		tag, payload, err := fr.Next()
 		if err != nil {
 			var tooLarge *FrameTooLargeError
-			switch {
-			case errors.As(err, &tooLarge):
-				e.log.Warn("netio: closing inbound connection: frame exceeds limit",
+			if errors.As(err, &tooLarge) {
+				e.stats.rejectedFrames.Add(1)
+				e.warn.Warn("netio: closing inbound connection: frame exceeds limit",
 					"peer", string(from), "remote", remote, "len", tooLarge.Len, "max", tooLarge.Max)
-			case err == io.EOF || e.isClosed():
-			default:
-				e.log.Info("netio: inbound connection lost", "peer", string(from), "remote", remote, "err", err)
+				return
 			}
+			e.inboundEnded(from, remote, err, "stalled mid-frame")
 			return
+		}
+		if tag == KeepaliveTag && len(payload) == 0 {
+			continue
 		}
 		if !e.in.push(from, tag, payload) {
 			return
@@ -346,12 +643,61 @@ func (e *tcpEndpoint) read(c net.Conn) {
 	}
 }
 
+// inboundEnded logs why an admitted inbound connection ended.
+func (e *tcpEndpoint) inboundEnded(from Addr, remote string, err error, timeoutWhat string) {
+	switch {
+	case e.isClosed():
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		e.stats.timeouts.Add(1)
+		e.warn.Warn("netio: closing inbound connection: "+timeoutWhat, "peer", string(from), "remote", remote)
+	case err == io.EOF:
+		if IsReplyAddr(from) {
+			e.log.Debug("netio: client disconnected", "peer", string(from), "remote", remote)
+		} else {
+			e.log.Info("netio: peer disconnected", "peer", string(from), "remote", remote)
+		}
+	default:
+		e.log.Info("netio: inbound connection lost", "peer", string(from), "remote", remote, "err", err)
+	}
+}
+
+// addReply registers the reply route from on an inbound connection and
+// starts its writer, which stops when hungUp is closed.
+func (e *tcpEndpoint) addReply(from Addr, raw, c net.Conn, hungUp <-chan struct{}) bool {
+	p := &tcpPeer{e: e, addr: from, wake: make(chan struct{}, 1), maxFrames: e.cfg.replyFrames, maxBytes: e.cfg.replyBytes}
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return false
+	}
+	e.replies[from] = p
+	e.wg.Add(1)
+	e.mu.Unlock()
+	go func() {
+		defer e.wg.Done()
+		bw := bufio.NewWriterSize(c, replyReadBufferSize)
+		p.serve(raw, c, bw, hungUp)
+		e.mu.Lock()
+		delete(e.replies, from)
+		e.mu.Unlock()
+		p.mu.Lock()
+		if n := p.q.len(); n > 0 {
+			e.stats.drops.Add(uint64(n))
+			p.q.reset(nil)
+		}
+		p.mu.Unlock()
+	}()
+	return true
+}
+
 // tcpPeer is the outbound side towards one peer: a bounded queue and the
-// goroutine that dials and writes.
+// goroutine that dials (or, for a reply route, owns a connection) and
+// writes.
 type tcpPeer struct {
-	e    *tcpEndpoint
-	addr Addr
-	wake chan struct{} // capacity 1: something was queued
+	e                   *tcpEndpoint
+	addr                Addr
+	wake                chan struct{} // capacity 1: something was queued
+	maxFrames, maxBytes int
 
 	mu     sync.Mutex
 	q      sendQueue
@@ -361,7 +707,7 @@ type tcpPeer struct {
 
 func (p *tcpPeer) enqueue(tag uint16, payload []byte) {
 	p.mu.Lock()
-	dropped := p.q.push(tag, payload, p.e.cfg.queueFrames, p.e.cfg.queueBytes)
+	dropped := p.q.push(tag, payload, p.maxFrames, p.maxBytes)
 	p.mu.Unlock()
 	if dropped > 0 {
 		p.e.stats.drops.Add(uint64(dropped))
@@ -409,6 +755,7 @@ func (p *tcpPeer) run() {
 	bw := bufio.NewWriterSize(nil, ioBufferSize)
 	var step time.Duration // current backoff step; 0 means dial at once
 	connected := false
+	failures := 0 // dial failures in a row
 	for {
 		for !p.pending() {
 			select {
@@ -426,22 +773,34 @@ func (p *tcpPeer) run() {
 				return
 			}
 		}
-		conn, err := p.dial(bw)
+		raw, conn, err := p.dial(bw)
 		if err != nil {
 			if e.ctx.Err() != nil {
 				return
 			}
 			e.stats.dialErrors.Add(1)
 			step = min(max(2*step, e.cfg.minBackoff), e.cfg.maxBackoff)
-			log.Debug("netio: dial failed", "err", err, "retry_in", step)
+			// The first failure of a run, then every time the backoff is
+			// at its cap: an operator sees a peer that stays down without
+			// a line per attempt.
+			failures++
+			if failures == 1 || step == e.cfg.maxBackoff && failures%16 == 0 {
+				log.Warn("netio: dial failed", "err", err, "failures", failures, "retry_in", step)
+			}
 			continue
 		}
+		if failures > 0 {
+			log.Info("netio: dial succeeded", "after_failures", failures)
+		}
+		failures = 0
 		if connected {
 			e.stats.reconnects.Add(1)
 		}
 		connected = true
 		start := time.Now()
-		err = p.serve(conn, bw)
+		hungUp := make(chan struct{})
+		go p.readReplies(conn, hungUp)
+		err = p.serve(raw, conn, bw, hungUp)
 		if e.ctx.Err() != nil {
 			return
 		}
@@ -454,65 +813,109 @@ func (p *tcpPeer) run() {
 			step = min(max(2*step, e.cfg.minBackoff), e.cfg.maxBackoff)
 		}
 		if errors.Is(err, errPeerHungUp) {
-			// A peer that stops closes its connections: not news, and
-			// the next Send redials.
-			log.Debug("netio: outbound connection closed by the peer")
+			log.Info("netio: outbound connection closed by the peer")
 		} else {
-			log.Info("netio: outbound connection lost", "err", err)
+			log.Warn("netio: outbound connection lost", "err", err)
 		}
 	}
 }
 
-// dial connects to the peer and sends the handshake.
-func (p *tcpPeer) dial(bw *bufio.Writer) (net.Conn, error) {
+// readReplies reads what the listener sends back on an outbound connection
+// into the inbox, as frames from the peer, and closes hungUp when the
+// connection ends. Node listeners send nothing back to nodes, so for them
+// this only notices at once that the peer went away.
+func (p *tcpPeer) readReplies(conn net.Conn, hungUp chan<- struct{}) {
+	defer close(hungUp)
+	e := p.e
+	fr := NewFrameReader(bufio.NewReaderSize(conn, replyReadBufferSize), e.cfg.maxFrame)
+	for {
+		tag, payload, err := fr.Next()
+		if err != nil {
+			var tooLarge *FrameTooLargeError
+			if errors.As(err, &tooLarge) {
+				e.stats.rejectedFrames.Add(1)
+				e.warn.Warn("netio: closing outbound connection: reply frame exceeds limit", "peer", string(p.addr), "len", tooLarge.Len, "max", tooLarge.Max)
+				conn.Close()
+			}
+			return
+		}
+		if tag == KeepaliveTag && len(payload) == 0 {
+			continue
+		}
+		if !e.in.push(p.addr, tag, payload) {
+			return
+		}
+		e.stats.framesReceived.Add(1)
+		e.stats.bytesReceived.Add(uint64(len(payload)))
+	}
+}
+
+// dial connects to the peer, does the TLS handshake, if any, and sends the
+// hello. It returns the raw connection (tracked) and the one to use.
+func (p *tcpPeer) dial(bw *bufio.Writer) (raw, conn net.Conn, err error) {
 	e := p.e
 	d := net.Dialer{Timeout: e.cfg.dialTimeout}
-	conn, err := d.DialContext(e.ctx, "tcp", string(p.addr))
+	raw, err = d.DialContext(e.ctx, "tcp", string(p.addr))
 	if err != nil {
-		return nil, fmt.Errorf("netio: dial %s: %w", p.addr, err)
+		return nil, nil, fmt.Errorf("netio: dial %s: %w", p.addr, err)
 	}
-	if !e.track(conn) {
-		return nil, fmt.Errorf("netio: dial %s: %w", p.addr, ErrClosed)
+	if !e.track(raw) {
+		return nil, nil, fmt.Errorf("netio: dial %s: %w", p.addr, ErrClosed)
+	}
+	raw.SetDeadline(time.Now().Add(e.cfg.dialTimeout))
+	conn = raw
+	if e.cfg.tlsClient != nil {
+		cfg, err := e.cfg.tlsClient(p.addr)
+		if err != nil {
+			e.untrack(raw)
+			return nil, nil, fmt.Errorf("netio: dial %s: %w", p.addr, err)
+		}
+		cfg = cfg.Clone()
+		cfg.MinVersion = tls.VersionTLS13
+		tc := tls.Client(raw, cfg)
+		if err := tc.HandshakeContext(e.ctx); err != nil {
+			e.untrack(raw)
+			return nil, nil, fmt.Errorf("netio: TLS handshake with %s: %w", p.addr, err)
+		}
+		conn = tc
 	}
 	bw.Reset(conn)
-	conn.SetWriteDeadline(time.Now().Add(e.cfg.dialTimeout))
 	_, err = bw.Write(e.hello)
 	if err == nil {
 		err = bw.Flush()
 	}
 	if err != nil {
-		e.untrack(conn)
-		return nil, fmt.Errorf("netio: handshake with %s: %w", p.addr, err)
+		e.untrack(raw)
+		return nil, nil, fmt.Errorf("netio: hello to %s: %w", p.addr, err)
 	}
-	conn.SetWriteDeadline(time.Time{})
-	return conn, nil
+	raw.SetDeadline(time.Time{})
+	return raw, conn, nil
 }
 
 var errPeerHungUp = errors.New("peer closed the connection")
 
-// serve writes queued frames to conn until it breaks or the endpoint closes.
-// The writer drains the whole queue into the buffered writer and flushes
-// only when the queue is empty. A second goroutine reads from conn, on which
-// the peer never writes, to notice at once when the peer goes away.
-func (p *tcpPeer) serve(conn net.Conn, bw *bufio.Writer) error {
+// serve writes queued frames to conn until it breaks, hungUp is closed or
+// the endpoint closes. The writer drains the whole queue into the buffered
+// writer and flushes only when the queue is empty; every write to the
+// socket has the write deadline, and an idle connection gets a keepalive
+// frame every third of the idle timeout.
+func (p *tcpPeer) serve(raw, conn net.Conn, bw *bufio.Writer, hungUp <-chan struct{}) error {
 	e := p.e
-	hungUp := make(chan struct{})
-	go func() {
-		var b [1]byte
-		conn.Read(b[:]) // returns on EOF, on error, or on a protocol violation
-		close(hungUp)
-	}()
 	defer func() {
-		e.untrack(conn)
+		e.untrack(raw)
 		<-hungUp
 	}()
+	keepalive := time.NewTimer(e.cfg.idleTimeout / 3)
+	defer keepalive.Stop()
 
 	var unflushed, unflushedBytes int // frames written to bw but not yet flushed
 	lost := func() { e.stats.drops.Add(uint64(unflushed)) }
+	deadline := func() { raw.SetWriteDeadline(time.Now().Add(e.cfg.writeTimeout)) }
 	for {
 		slab, frames, count, payload := p.take()
 		if frames == nil {
 			if unflushed > 0 {
+				deadline()
 				if err := bw.Flush(); err != nil {
 					lost()
 					return err
@@ -521,15 +924,27 @@ func (p *tcpPeer) serve(conn net.Conn, bw *bufio.Writer) error {
 				e.stats.framesSent.Add(uint64(unflushed))
 				e.stats.bytesSent.Add(uint64(unflushedBytes))
 				unflushed, unflushedBytes = 0, 0
+				keepalive.Reset(e.cfg.idleTimeout / 3)
 			}
 			select {
 			case <-p.wake:
+				continue
+			case <-keepalive.C:
+				deadline()
+				bw.Write(e.keepalive)
+				if err := bw.Flush(); err != nil {
+					return err
+				}
+				keepalive.Reset(e.cfg.idleTimeout / 3)
 				continue
 			case <-hungUp:
 				return errPeerHungUp
 			case <-e.ctx.Done():
 				return e.ctx.Err()
 			}
+		}
+		if bw.Available() < len(frames) {
+			deadline() // the write reaches the socket
 		}
 		_, err := bw.Write(frames)
 		p.release(slab, len(frames))

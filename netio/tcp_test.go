@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -268,9 +269,11 @@ func TestTCPBadHandshake(t *testing.T) {
 	var logs logBuffer
 	ep := listen(t, WithLogger(logs.logger()), WithDialTimeout(200*time.Millisecond))
 	for name, input := range map[string][]byte{
-		"wrong tag":     AppendFrame(nil, 1, []byte{handshakeVersion, 'x'}),
-		"wrong version": AppendFrame(nil, handshakeTag, []byte{99, 'x'}),
-		"empty addr":    AppendFrame(nil, handshakeTag, []byte{handshakeVersion}),
+		"wrong tag":     AppendFrame(nil, 1, hello("x:1", "")),
+		"wrong version": AppendFrame(nil, handshakeTag, append([]byte{99}, hello("x:1", "")[1:]...)),
+		"no token":      AppendFrame(nil, handshakeTag, []byte{handshakeVersion, 1, 'x'}),
+		"trailing":      AppendFrame(nil, handshakeTag, append(hello("x:1", ""), 0)),
+		"long token":    AppendFrame(nil, handshakeTag, hello("x:1", strings.Repeat("t", maxToken+1))),
 		"huge":          AppendFrame(nil, handshakeTag, make([]byte, 5000)),
 		"garbage":       []byte("GET / HTTP/1.1\r\n\r\n"),
 		"silence":       nil,
@@ -281,17 +284,25 @@ func TestTCPBadHandshake(t *testing.T) {
 		}
 		c.Write(input)
 		c.SetReadDeadline(time.Now().Add(5 * time.Second))
-		if _, err := c.Read(make([]byte, 1)); err != io.EOF {
-			t.Errorf("%s: read after bad handshake: %v, want EOF (closed by endpoint)", name, err)
+		if _, err := c.Read(make([]byte, 1)); err != io.EOF && !errors.Is(err, syscall.ECONNRESET) {
+			t.Errorf("%s: read after bad handshake: %v, want EOF or a reset (closed by endpoint)", name, err)
 		}
 		c.Close()
 	}
 	if n := ep.Drain(func(Addr, uint16, []byte) {}); n != 0 {
 		t.Fatalf("%d frames delivered from bad connections", n)
 	}
-	if !strings.Contains(logs.String(), "bad handshake") {
+	if s := ep.(StatsReporter).Stats(); s.Rejected != 8 || s.Accepted != 0 {
+		t.Errorf("stats %+v: want every connection rejected, none accepted", s)
+	}
+	if !strings.Contains(logs.String(), "bad hello") {
 		t.Errorf("bad handshakes not logged: %q", logs.String())
 	}
+}
+
+// hello returns the payload of a hello frame.
+func hello(addr, token string) []byte {
+	return AppendString(AppendString([]byte{handshakeVersion}, addr), token)
 }
 
 func TestTCPInboxBackpressure(t *testing.T) {

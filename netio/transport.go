@@ -27,7 +27,9 @@ type Addr string
 //     frames sent before the break may arrive after frames sent after it.
 //     There is no order between different senders.
 //   - Source: the from address passed to Drain is the sender's Addr, so a
-//     receiver can reply to it.
+//     receiver can reply to it. For TCP it is what the endpoint's admission
+//     function decided (see WithAdmit), which with TLS comes from the
+//     sender's certificate.
 //
 // All methods are safe for concurrent use.
 type Endpoint interface {
@@ -67,6 +69,12 @@ type Stats struct {
 	Flushes        uint64 // TCP: buffered writes pushed to a socket; FramesSent/Flushes is the batching factor
 	Reconnects     uint64 // TCP: outbound connections re-established after one to the same peer broke
 	DialErrors     uint64 // TCP: failed dials and handshakes
+	Accepted       uint64 // TCP: inbound connections admitted
+	Rejected       uint64 // TCP: inbound connections closed for a failed TLS handshake or hello, or refused by the admission function
+	Refused        uint64 // TCP: inbound connections closed at once because the listener was at its connection cap
+	Timeouts       uint64 // TCP: inbound connections closed for idling or for stalling mid-frame
+	RejectedFrames uint64 // TCP: frames over the size limit (each closes its connection)
+	LogSuppressed  uint64 // TCP: warnings about connections and frames held back by the rate limit
 }
 
 // StatsReporter is implemented by every Endpoint in this package.
@@ -80,6 +88,8 @@ type counters struct {
 	framesReceived, bytesReceived atomic.Uint64
 	drops, flushes                atomic.Uint64
 	reconnects, dialErrors        atomic.Uint64
+	accepted, rejected, refused   atomic.Uint64
+	timeouts, rejectedFrames      atomic.Uint64
 }
 
 func (c *counters) snapshot() Stats {
@@ -92,6 +102,11 @@ func (c *counters) snapshot() Stats {
 		Flushes:        c.flushes.Load(),
 		Reconnects:     c.reconnects.Load(),
 		DialErrors:     c.dialErrors.Load(),
+		Accepted:       c.accepted.Load(),
+		Rejected:       c.rejected.Load(),
+		Refused:        c.refused.Load(),
+		Timeouts:       c.timeouts.Load(),
+		RejectedFrames: c.rejectedFrames.Load(),
 	}
 }
 

@@ -13,6 +13,8 @@
 // analyses' warnings (where a program's outcome depends on the network and
 // needs coordination) without writing code; "hydrogen explain <package>
 // <Flow>" prints what the analyses know about each operator and location.
+// "hydrogen run" starts a flow's nodes on this machine and "hydrogen certs"
+// makes a deployment's certificates (docs/deploy.md).
 package main
 
 import (
@@ -53,10 +55,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "explain" {
 		return explain(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "certs" {
+		return certsCmd(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("hydrogen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hydrogen [packages]\n       hydrogen check [packages]\n       hydrogen explain <package> <Flow>\n       hydrogen graph [-format mermaid|dot] <package> <Flow>\n       hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] <package> [-- node flags...]")
+		fmt.Fprintln(stderr, "usage: hydrogen [packages]\n       hydrogen check [packages]\n       hydrogen explain <package> <Flow>\n       hydrogen graph [-format mermaid|dot] <package> <Flow>\n       hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] <package> [-- node flags...]\n       hydrogen certs -o DIR [-name NAME] [-clients NAME,...] role=count ...")
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2

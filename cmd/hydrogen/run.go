@@ -27,7 +27,9 @@ import (
 
 	"github.com/hydrogo/hydro/gen/load"
 	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/hydro/deploy"
 	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/netio/pki"
 )
 
 const runUsage = "usage: hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] <package> [-- node flags...]"
@@ -224,10 +226,12 @@ type nodeFlag struct {
 
 // launcherFlags are the node flags that hydrogen run sets itself.
 var launcherFlags = map[string]string{
-	"flow":   "hydrogen run sets it; use hydrogen run -flow",
-	"member": "hydrogen run numbers the members",
-	"listen": "hydrogen run chooses the addresses",
-	"peers":  "hydrogen run chooses the addresses",
+	"flow":               "hydrogen run sets it; use hydrogen run -flow",
+	"member":             "hydrogen run numbers the members",
+	"listen":             "hydrogen run chooses the addresses",
+	"peers":              "hydrogen run chooses the addresses",
+	"certs":              "hydrogen run makes the deployment's certificates",
+	"insecure-plaintext": "hydrogen run authenticates its nodes with the certificates it makes",
 }
 
 // splitNodeFlags parses the node flags given after "--", in the syntax of
@@ -365,6 +369,9 @@ func launch(ctx context.Context, cfg *runConfig, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if err := makeCerts(p, nodes, filepath.Join(bin, "certs")); err != nil {
+		return err
+	}
 	return supervise(ctx, cfg, p, nodes, stdout, stderr)
 }
 
@@ -399,9 +406,27 @@ func exeName(role string) string {
 
 // runNode is one member to start.
 type runNode struct {
-	label string // "front", "worker/1"
-	path  string
-	args  []string
+	label  string // "front", "worker/1"
+	role   string
+	member int
+	path   string
+	args   []string
+}
+
+// makeCerts writes a fresh CA, a certificate per node and the client
+// credentials into dir, and gives every node -certs dir.
+func makeCerts(p *runPlan, nodes []*runNode, dir string) error {
+	ids := []pki.Identity{pki.ClientID(deploy.DefaultClientName)}
+	for _, n := range nodes {
+		ids = append(ids, pki.NodeID(n.role, uint64(n.member)))
+	}
+	if err := pki.WriteDeployment(dir, "hydrogen run "+p.flow, ids); err != nil {
+		return fmt.Errorf("making the certificates: %w", err)
+	}
+	for _, n := range nodes {
+		n.args = append(n.args, "-certs", dir)
+	}
+	return nil
 }
 
 // wire chooses a free loopback port for every member and returns the nodes
@@ -434,7 +459,7 @@ func wire(p *runPlan, bin string) ([]*runNode, error) {
 				label = fmt.Sprintf("%s/%d", r.loc.Name, m)
 			}
 			args := []string{"-flow", p.flow, "-member", strconv.Itoa(m), "-listen", addr, "-peers", strings.Join(peers, ";")}
-			nodes = append(nodes, &runNode{label: label, path: filepath.Join(bin, exeName(r.loc.Name)), args: append(args, r.args...)})
+			nodes = append(nodes, &runNode{label: label, role: r.loc.Name, member: m, path: filepath.Join(bin, exeName(r.loc.Name)), args: append(args, r.args...)})
 		}
 	}
 	return nodes, nil

@@ -2,14 +2,19 @@ package deploy
 
 import (
 	"bytes"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
-	"net"
+	"os"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/netio"
+	"github.com/hydrogo/hydro/netio/pki"
 )
 
 const (
@@ -22,10 +27,13 @@ const (
 )
 
 // Client reaches one running node from outside the program: it pushes items
-// into the node's inputs and receives the items of its outputs. It talks to
-// the node over a netio TCP endpoint of its own, one frame per item, with
+// into the node's inputs and receives the items of its outputs. It opens one
+// connection to the node, over mutual TLS with the deployment's
+// certificates unless told it is insecure, and sends one frame per item with
 // the tags and codecs of the flow's ports (the <Flow><Param>Port functions
-// that hydrogen generates). A Client is safe for concurrent use.
+// that hydrogen generates); the node sends the items of the outputs it
+// subscribed to back on the same connection. A Client is safe for
+// concurrent use.
 type Client struct {
 	node netio.Addr
 	ep   netio.Endpoint
@@ -41,19 +49,60 @@ type Client struct {
 	wg   sync.WaitGroup
 }
 
-// Dial returns a client of the node listening at node ("host:port"). It
-// listens on the local address that routes to node, on a free port, so
-// that the node can send back to it. Dial does not wait for the node: what
-// is pushed before the node is reachable is queued and sent once it is.
-func Dial(node string) (*Client, error) {
+// ClientOption configures Dial.
+type ClientOption func(*clientConfig)
+
+type clientConfig struct {
+	certs    string
+	name     string
+	insecure bool
+	set      bool // an option chose the credentials
+}
+
+// WithCertDir makes the client authenticate with the deployment's
+// certificates in dir (as written by hydrogen certs or hydrogen run): it
+// checks the node's certificate against dir/ca.crt and presents
+// dir/client.<name>.crt (DefaultClientName unless WithClientName says
+// otherwise) or, if that file does not exist, the token in dir/client.token.
+func WithCertDir(dir string) ClientOption {
+	return func(c *clientConfig) { c.certs, c.set = dir, true }
+}
+
+// WithClientName chooses the client certificate WithCertDir presents.
+func WithClientName(name string) ClientOption { return func(c *clientConfig) { c.name = name } }
+
+// WithInsecurePlaintext makes the client talk to a node started with
+// -insecure-plaintext: no TLS, no authentication.
+func WithInsecurePlaintext() ClientOption {
+	return func(c *clientConfig) { c.insecure, c.set = true, true }
+}
+
+// DefaultClientName is the client whose certificate hydrogen certs and
+// hydrogen run make.
+const DefaultClientName = "app"
+
+// Dial returns a client of the node listening at node ("host:port"). Its
+// credentials come from the options or, without any, from the environment a
+// node would read: HYDRO_CERTS (the certificate directory) or
+// HYDRO_INSECURE_PLAINTEXT=true. Dial does not wait for the node: what is
+// pushed before the node is reachable is queued and sent once it is.
+func Dial(node string, opts ...ClientOption) (*Client, error) {
 	if err := checkAddr(node); err != nil {
 		return nil, fmt.Errorf("deploy: dial %s: %w", node, err)
 	}
-	local, err := localIP(node)
+	cfg := clientConfig{name: DefaultClientName}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if !cfg.set {
+		cfg.certs = os.Getenv(envName("certs"))
+		cfg.insecure, _ = strconv.ParseBool(os.Getenv(envName(insecureFlag)))
+	}
+	tcpOpts, err := cfg.tcpOptions()
 	if err != nil {
 		return nil, fmt.Errorf("deploy: dial %s: %w", node, err)
 	}
-	ep, err := netio.ListenTCP(net.JoinHostPort(local, "0"))
+	ep, err := netio.DialOnlyTCP(tcpOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("deploy: dial %s: %w", node, err)
 	}
@@ -68,14 +117,46 @@ func Dial(node string) (*Client, error) {
 	return c, nil
 }
 
-// localIP returns the local IP address the system would use to reach node.
-func localIP(node string) (string, error) {
-	conn, err := net.Dial("udp", node) // sends nothing
-	if err != nil {
-		return "", err
+// tcpOptions returns the endpoint options for the client's credentials.
+func (cfg *clientConfig) tcpOptions() ([]netio.TCPOption, error) {
+	switch {
+	case cfg.insecure && cfg.certs != "":
+		return nil, errors.New("both a certificate directory and insecure plaintext given")
+	case cfg.insecure:
+		return nil, nil
+	case cfg.certs == "":
+		return nil, errors.New("no credentials: use WithCertDir (or set HYDRO_CERTS), or WithInsecurePlaintext for a node run with -insecure-plaintext")
 	}
-	defer conn.Close()
-	return conn.LocalAddr().(*net.UDPAddr).IP.String(), nil
+	ca, err := pki.LoadCA(cfg.certs)
+	if err != nil {
+		return nil, err
+	}
+	var opts []netio.TCPOption
+	var cert *tls.Certificate
+	id := pki.ClientID(cfg.name)
+	if _, err := os.Stat(filepath.Join(cfg.certs, id.FileBase()+".crt")); err == nil {
+		c, err := pki.LoadCert(cfg.certs, id)
+		if err != nil {
+			return nil, err
+		}
+		cert = &c
+	} else {
+		token, err := pki.LoadToken(cfg.certs)
+		if err != nil {
+			return nil, err
+		}
+		if token == "" {
+			return nil, fmt.Errorf("%s has neither %s.crt nor %s", cfg.certs, id.FileBase(), pki.TokenFile)
+		}
+		opts = append(opts, netio.WithToken(token))
+	}
+	tlsCfg := pki.ClientConfig(ca.Pool(), cert, func(got pki.Identity) error {
+		if got.Kind != pki.Node {
+			return fmt.Errorf("the certificate names %s, not a node", got)
+		}
+		return nil
+	})
+	return append(opts, netio.WithTLS(nil, func(netio.Addr) (*tls.Config, error) { return tlsCfg, nil })), nil
 }
 
 // run receives the node's frames and renews the subscriptions.

@@ -25,6 +25,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -75,6 +76,21 @@ type Env struct {
 	unknownLoc map[string]bool
 	unknownTag map[uint16]bool
 	flushErr   bool
+	warn       *netio.LogLimiter // per-frame and per-item warnings
+	counts     counts
+	metrics    *metrics
+}
+
+// counts are the node's counters of what it refused or dropped, beyond
+// those of its endpoint.
+type counts struct {
+	clientFrames    atomic.Uint64 // frames from clients for a network operator rather than a port
+	badFrames       atomic.Uint64 // frames that do not decode, name no port, or that the node rejects
+	subsRefused     atomic.Uint64 // subscriptions refused at the subscriber cap
+	subsDropped     atomic.Uint64 // items not queued for a subscriber whose connection closed
+	inputDropped    atomic.Uint64 // items from the network dropped at the queued-input budget
+	invalidItems    atomic.Uint64 // items from outside that failed validation or did not decode
+	unknownDestSent atomic.Uint64 // items sent to a location -peers does not list
 }
 
 // port is an Input or Output that frames from outside the program reach.
@@ -92,8 +108,10 @@ type source interface {
 	// file returns the -in.NAME.file path and the flag or variable that
 	// set it, or "".
 	file() (path, from string)
-	// pushLine decodes one JSON line into an item and queues it.
-	pushLine(line []byte) error
+	// pushLine decodes and validates one JSON line and queues its item;
+	// with wait, it first waits (until ctx is done) while the input holds
+	// its budget of queued items.
+	pushLine(ctx context.Context, line []byte, wait bool) error
 }
 
 // stdin is what "-in.NAME.file -" reads; tests replace it.
@@ -168,6 +186,7 @@ func Run(ctx context.Context, r Role, args []string, getenv func(string) string,
 		ports:      map[uint16]port{},
 		unknownLoc: map[string]bool{},
 		unknownTag: map[uint16]bool{},
+		warn:       netio.NewLogLimiter(logger, 10, 10*time.Second),
 	}
 	node, err := build(env)
 	if err != nil {
@@ -192,7 +211,12 @@ func Run(ctx context.Context, r Role, args []string, getenv func(string) string,
 	if err := env.readFiles(); err != nil {
 		return err
 	}
-	tcpOpts := []netio.TCPOption{netio.WithLogger(logger)}
+	secure, err := o.security(r.Name)
+	if err != nil {
+		return err
+	}
+	tcpOpts := append([]netio.TCPOption{netio.WithLogger(logger)}, o.limits.tcpOptions()...)
+	tcpOpts = append(tcpOpts, secure...)
 	if advertise != "" {
 		tcpOpts = append(tcpOpts, netio.WithAdvertiseAddr(advertise))
 	}
@@ -205,7 +229,22 @@ func Run(ctx context.Context, r Role, args []string, getenv func(string) string,
 	}
 	defer ep.Close()
 	env.ep = ep
-	logger.Info("node started", "flow", flow, "listen", string(ep.Addr()), "peers", formatPeers(o.peers))
+	env.metrics = newMetrics(env, ep)
+	if o.metrics != "" {
+		stop, err := env.serveHTTP(ctx, "metrics", o.metrics, env.metrics.handler())
+		if err != nil {
+			return usagef("-metrics: %w", err)
+		}
+		defer stop()
+	}
+	if o.debug != "" {
+		stop, err := env.serveHTTP(ctx, "debug server (pprof)", o.debug, debugHandler())
+		if err != nil {
+			return usagef("-debug-addr: %w", err)
+		}
+		defer stop()
+	}
+	logger.Info("node started", "flow", flow, "listen", string(ep.Addr()), "peers", formatPeers(o.peers), "tls", !o.insecure)
 	err = env.loop(ctx, node)
 	logger.Debug("node stopped")
 	return err
@@ -304,7 +343,9 @@ func (env *Env) readFiles() error {
 		if err != nil {
 			return usagef("%s (%s): %w", in.name(), from, err)
 		}
-		err = readLines(f, path, in.pushLine)
+		// The file is local and read whole before the first tick, so its
+		// items are not held to the queued-input budget.
+		err = readLines(f, path, func(line []byte) error { return in.pushLine(context.Background(), line, false) }, env.badLine(in))
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("%s: %w", in.name(), err)
@@ -313,32 +354,63 @@ func (env *Env) readFiles() error {
 	return nil
 }
 
+// badLine returns the function that reports a line of an input file or of
+// standard input that was rejected: counted and logged, rate-limited.
+func (env *Env) badLine(in source) func(error) {
+	return func(err error) {
+		env.counts.invalidItems.Add(1)
+		env.warn.Warn("skipped a bad input line", "input", strings.TrimPrefix(in.name(), "input "), "err", err)
+	}
+}
+
 // maxLine bounds one JSON line of an input file.
 const maxLine = netio.DefaultMaxFrame
 
-// readLines calls fn for every non-blank line of r. Errors name the line as
-// name:line.
-func readLines(r io.Reader, name string, fn func(line []byte) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(nil, maxLine)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Bytes()
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
+// readLines calls fn for every non-blank line of r. A line that fn rejects,
+// or that is longer than maxLine, is passed to bad as an error naming it as
+// name:line, and reading goes on: one bad line never stops a node. It
+// returns the error that ended reading, other than the end of r.
+func readLines(r io.Reader, name string, fn func(line []byte) error, bad func(error)) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var long []byte // a line longer than the reader's buffer, so far
+	skipping := false
+	for n := 1; ; n++ {
+		chunk, err := br.ReadSlice('\n')
+		for errors.Is(err, bufio.ErrBufferFull) {
+			if !skipping {
+				long = append(long, chunk...)
+				if len(long) > maxLine {
+					long, skipping = nil, true
+				}
+			}
+			chunk, err = br.ReadSlice('\n')
 		}
-		if err := fn(line); err != nil {
-			return fmt.Errorf("%s:%d: %w", name, n, err)
+		line := chunk
+		if long != nil {
+			line = append(long, chunk...)
+			long = nil
+		}
+		switch {
+		case skipping:
+			bad(fmt.Errorf("%s:%d: line longer than %d bytes", name, n, maxLine))
+			skipping = false
+		case len(line) > maxLine:
+			bad(fmt.Errorf("%s:%d: line longer than %d bytes", name, n, maxLine))
+		case len(bytes.TrimSpace(line)) > 0:
+			if ferr := fn(line); ferr != nil {
+				if errors.Is(ferr, context.Canceled) {
+					return ferr
+				}
+				bad(fmt.Errorf("%s:%d: %w", name, n, ferr))
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return fmt.Errorf("%s:%d: line longer than %d bytes", name, n+1, maxLine)
-		}
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
 }
 
 // stdoutFlushEvery bounds how long printed outputs stay buffered while a
@@ -382,7 +454,8 @@ func (env *Env) loop(ctx context.Context, node hydro.NetNode) error {
 		// Not waited for: a read from standard input cannot be interrupted.
 		// It only pushes into the input, which nothing reads once Run returns.
 		go func() {
-			if err := readLines(stdin, "stdin", src.pushLine); err != nil {
+			push := func(line []byte) error { return src.pushLine(ctx, line, true) }
+			if err := readLines(stdin, "stdin", push, env.badLine(src)); err != nil && ctx.Err() == nil {
 				failed <- fmt.Errorf("%s: %w", src.name(), err)
 			}
 		}()
@@ -404,7 +477,7 @@ func (env *Env) loop(ctx context.Context, node hydro.NetNode) error {
 		case <-ctx.Done():
 			return nil
 		case err := <-failed:
-			env.round(ctx) // the lines before the bad one
+			env.round(ctx) // the lines before the failure
 			return err
 		case <-env.ep.Ready():
 			tick = true
@@ -422,9 +495,12 @@ func (env *Env) loop(ctx context.Context, node hydro.NetNode) error {
 func (env *Env) round(ctx context.Context) {
 	flushed := time.Now()
 	for {
-		env.ep.Drain(env.frame)
-		env.node.SetNow(time.Now())
+		frames := env.ep.Drain(env.frame)
+		start := time.Now()
+		env.node.SetNow(start)
 		env.node.Tick()
+		env.metrics.tick.Observe(time.Since(start).Seconds())
+		env.metrics.items.Observe(float64(frames))
 		if !env.node.Pending() || ctx.Err() != nil {
 			break
 		}
@@ -446,19 +522,27 @@ func (env *Env) flush() {
 // frame dispatches one received frame: port tags to the ports, the others
 // to the node.
 func (env *Env) frame(from netio.Addr, tag uint16, payload []byte) {
-	if tag >= hydro.PortTagBase {
+	if portTag(tag) {
 		if p := env.ports[tag]; p != nil {
 			p.frame(from, payload)
 			return
 		}
+		env.counts.badFrames.Add(1)
 		if !env.unknownTag[tag] {
 			env.unknownTag[tag] = true
 			env.Logger.Warn("dropping frames for a port this node does not have", "from", string(from), "tag", tag)
 		}
 		return
 	}
+	if isClient(from) {
+		// Clients reach ports, never the flow's network operators.
+		env.counts.clientFrames.Add(1)
+		env.warn.Warn("dropped a frame from a client for a network operator; clients may only use ports", "from", string(from), "tag", tag)
+		return
+	}
 	if err := env.node.Deliver(tag, payload); err != nil {
-		env.Logger.Warn("dropped a frame", "from", string(from), "tag", tag, "err", err)
+		env.counts.badFrames.Add(1)
+		env.warn.Warn("dropped a frame", "from", string(from), "tag", tag, "err", err)
 	}
 }
 
@@ -466,6 +550,7 @@ func (env *Env) frame(from netio.Addr, tag uint16, payload []byte) {
 func (env *Env) send(to hydro.Dest, tag uint16, payload []byte) {
 	addrs := env.peers[to.Location]
 	if len(addrs) == 0 {
+		env.counts.unknownDestSent.Add(1)
 		if !env.unknownLoc[to.Location] {
 			env.unknownLoc[to.Location] = true
 			env.Logger.Error("dropping items sent to a location that -peers does not list", "location", to.Location)
@@ -474,15 +559,17 @@ func (env *Env) send(to hydro.Dest, tag uint16, payload []byte) {
 	}
 	if to.All {
 		for _, a := range addrs {
-			env.sendTo(a, tag, payload)
+			_ = env.sendTo(a, tag, payload) // logged
 		}
 		return
 	}
-	env.sendTo(addrs[to.Member%uint64(len(addrs))], tag, payload)
+	_ = env.sendTo(addrs[to.Member%uint64(len(addrs))], tag, payload) // logged
 }
 
-func (env *Env) sendTo(a netio.Addr, tag uint16, payload []byte) {
-	if err := env.ep.Send(a, tag, payload); err != nil {
-		env.Logger.Error("send failed", "to", string(a), "tag", tag, "err", err)
+func (env *Env) sendTo(a netio.Addr, tag uint16, payload []byte) error {
+	err := env.ep.Send(a, tag, payload)
+	if err != nil && !errors.Is(err, netio.ErrNoRoute) {
+		env.warn.Log(slog.LevelError, "send failed", "to", string(a), "tag", tag, "err", err)
 	}
+	return err
 }

@@ -34,6 +34,12 @@ type options struct {
 	peers  map[string][]netio.Addr
 	level  slog.Level
 
+	certs    string // -certs: the certificate directory
+	insecure bool   // -insecure-plaintext
+	limits   limits
+	metrics  string // -metrics: where to serve /metrics
+	debug    string // -debug-addr: where to serve /debug/pprof/
+
 	// The flags named after the flow's ports and parameters, by name. They
 	// are consumed by Param, Input and Output; any left over is an error.
 	params map[string]*dynFlag // -param.NAME VALUE
@@ -49,7 +55,12 @@ type dynFlag struct {
 }
 
 // stdFlags are the fixed flags that take a value.
-var stdFlags = []string{"flow", "member", "listen", "peers", "log-level"}
+var stdFlags = []string{"flow", "member", "listen", "peers", "log-level", "certs",
+	"idle-timeout", "frame-timeout", "write-timeout", "max-conns", "inbox-bytes",
+	"max-subscribers", "subscriber-queue", "max-queued-input", "metrics", "debug-addr"}
+
+// insecureFlag is the one boolean fixed flag.
+const insecureFlag = "insecure-plaintext"
 
 // envName returns the environment variable that backs a flag:
 // HYDRO_ and the flag's name in upper case, with '.' and '-' as '_'.
@@ -75,6 +86,7 @@ func parseArgs(r Role, args []string, getenv func(string) string, stderr io.Writ
 	for _, name := range stdFlags {
 		vals[name] = fs.String(name, "", "")
 	}
+	insecure := fs.Bool(insecureFlag, false, "")
 	if err := fs.Parse(std); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stderr, r)
@@ -114,6 +126,19 @@ func parseArgs(r Role, args []string, getenv func(string) string, stderr io.Writ
 		if err := o.level.UnmarshalText([]byte(v)); err != nil {
 			return nil, usagef("%s %q: want debug, info, warn or error", from, v)
 		}
+	}
+	o.certs, _ = source("certs")
+	o.metrics, _ = source("metrics")
+	o.debug, _ = source("debug-addr")
+	if set[insecureFlag] {
+		o.insecure = *insecure
+	} else if v := getenv(envName(insecureFlag)); v != "" {
+		if o.insecure, err = strconv.ParseBool(v); err != nil {
+			return nil, usagef("%s=%s: want true or false", envName(insecureFlag), v)
+		}
+	}
+	if o.limits, err = parseLimits(source); err != nil {
+		return nil, err
 	}
 	return o, nil
 }
@@ -297,6 +322,28 @@ a flag given on the command line wins.
                          start (HYDRO_IN_NAME_FILE)
   -out.NAME.quiet        do not print the items of output NAME (HYDRO_OUT_NAME_QUIET)
   -log-level LEVEL       debug, info, warn or error, default info (HYDRO_LOG_LEVEL)
+
+Security (one of the two is required):
+  -certs DIR             the deployment's certificates: DIR/ca.crt, DIR/<role>-<member>.crt
+                         and .key, and optionally DIR/client.token; peers and clients are
+                         authenticated by mutual TLS 1.3 (HYDRO_CERTS)
+  -insecure-plaintext    no TLS: anyone who can reach the port can pose as a peer or a
+                         client; for tests and trusted networks only (HYDRO_INSECURE_PLAINTEXT)
+
+Observability:
+  -metrics HOST:PORT     serve Prometheus metrics at /metrics (HYDRO_METRICS)
+  -debug-addr HOST:PORT  serve net/http/pprof at /debug/pprof/; keep it private (HYDRO_DEBUG_ADDR)
+
+Limits (see docs/deploy.md for the defaults and what happens when one is hit):
+  -idle-timeout D        close an inbound connection silent for D (HYDRO_IDLE_TIMEOUT)
+  -frame-timeout D       close a connection that takes longer than D to send a begun frame
+  -write-timeout D       close a connection whose socket takes longer than D to accept a write
+  -max-conns N           inbound connections held at once
+  -inbox-bytes N         received bytes (decoded frames) held for the node before reading stalls
+  -max-subscribers N     clients subscribed to one output at once
+  -subscriber-queue N    frames queued for one client before its oldest are dropped
+  -max-queued-input N    items waiting in one input before more are dropped (network)
+                         or reading waits (files, standard input)
 
 Every output item is printed to standard output as one line: NAME JSON.
 See docs/deploy.md.

@@ -1,6 +1,8 @@
 package deploy
 
 import (
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"runtime"
@@ -107,17 +109,36 @@ func TestMainProcess(t *testing.T) {
 	require.Equal(t, 2, err.(*exec.ExitError).ExitCode())
 	require.Equal(t, "relay: flag provided but not defined: -bogus\nrelay: run 'relay -h' for the flags\n", string(out))
 
-	bad := writeFile(t, "in.jsonl", "{}\n[]\n")
-	out, err = child("-in.in.file " + bad).CombinedOutput()
+	out, err = child("").CombinedOutput()
+	require.Error(t, err)
+	require.Equal(t, 2, err.(*exec.ExitError).ExitCode())
+	require.Contains(t, string(out), "relay: no credentials: give -certs DIR")
+
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	out, err = child("-insecure-plaintext -listen " + busy.Addr().String()).CombinedOutput()
 	require.Error(t, err)
 	require.Equal(t, 1, err.(*exec.ExitError).ExitCode())
-	require.Contains(t, string(out), "relay: input in: "+bad+":2: json: cannot unmarshal array")
+	require.Contains(t, string(out), "address already in use")
 
-	cmd := child("-param.period 10000000000")
+	cmd := child("-certs " + testCerts() + " -param.period 10000000000")
 	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "node started") }, 10*time.Second, 5*time.Millisecond)
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	require.NoError(t, cmd.Wait(), stderr.String())
+}
+
+func TestLimitFlags(t *testing.T) {
+	o, err := parseArgs(relayRole("r"), []string{"-idle-timeout", "5s", "-max-conns=7"}, envOf(map[string]string{"HYDRO_INBOX_BYTES": "1024"}), io.Discard)
+	require.NoError(t, err)
+	want := defaultLimits()
+	want.idleTimeout, want.maxConns, want.inboxBytes = 5*time.Second, 7, 1024
+	require.Equal(t, want, o.limits)
+	_, err = parseArgs(relayRole("r"), []string{"-idle-timeout", "0s", "-max-conns", "x"}, noEnv, io.Discard)
+	require.EqualError(t, err, "-idle-timeout \"0s\": want a positive duration such as 30s\n-max-conns \"x\": want a positive integer")
+	var ue *usageError
+	require.ErrorAs(t, err, &ue)
 }

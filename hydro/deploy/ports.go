@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -146,10 +148,17 @@ type input[T any] struct {
 }
 
 func (i *input[T]) name() string              { return "input " + i.port.Name }
+func (i *input[T]) depth() (string, int)      { return i.port.Name, i.in.Len() }
 func (i *input[T]) ready() <-chan struct{}    { return i.in.Ready() }
 func (i *input[T]) file() (path, from string) { return i.path, i.from }
 
 func (i *input[T]) frame(from netio.Addr, payload []byte) {
+	env := i.env
+	if i.in.Len() >= env.opts.limits.maxQueuedInput {
+		env.counts.inputDropped.Add(1)
+		env.warn.Warn("dropped an item: the input's queue is at its budget", "input", i.port.Name, "from", string(from), "max", env.opts.limits.maxQueuedInput)
+		return
+	}
 	// A decoded item may alias its frame, which is reused after the drain.
 	buf := bytes.Clone(payload)
 	var v T
@@ -158,18 +167,53 @@ func (i *input[T]) frame(from netio.Addr, payload []byte) {
 		err = fmt.Errorf("%d bytes after the item", len(buf)-n)
 	}
 	if err != nil {
-		i.env.Logger.Warn("dropped a frame that does not decode", "input", i.port.Name, "from", string(from), "err", err)
+		env.counts.invalidItems.Add(1)
+		env.warn.Warn("dropped a frame that does not decode", "input", i.port.Name, "from", string(from), "err", err)
+		return
+	}
+	if err := validate(&v); err != nil {
+		env.counts.invalidItems.Add(1)
+		env.warn.Warn("rejected an invalid item", "input", i.port.Name, "from", string(from), "err", err)
 		return
 	}
 	i.in.Push(v)
 }
 
-func (i *input[T]) pushLine(line []byte) error {
+func (i *input[T]) pushLine(ctx context.Context, line []byte, wait bool) error {
 	var v T
 	if err := decodeJSON(line, &v); err != nil {
 		return err
 	}
+	if err := validate(&v); err != nil {
+		return fmt.Errorf("invalid item: %w", err)
+	}
+	for wait && i.in.Len() >= i.env.opts.limits.maxQueuedInput {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
 	i.in.Push(v)
+	return nil
+}
+
+// Validator is implemented by element types that check their own values.
+// The runtime calls Validate on every item that arrives from outside the
+// program (input files, standard input, clients' frames) and drops the
+// items it rejects, counting them and logging the reason (rate-limited).
+type Validator interface {
+	Validate() error
+}
+
+// validate calls v's Validate method, declared on T or *T, if it has one.
+func validate[T any](v *T) error {
+	if x, ok := any(v).(Validator); ok {
+		return x.Validate()
+	}
+	if x, ok := any(*v).(Validator); ok {
+		return x.Validate()
+	}
 	return nil
 }
 
@@ -213,6 +257,7 @@ type output[T any] struct {
 	out   hydro.Output[T]
 	quiet bool
 	subs  map[netio.Addr]time.Time // subscriber → end of its lease
+	nsubs atomic.Int64             // len(subs), for the metrics
 	buf   []byte                   // encoded item
 	line  bytes.Buffer             // JSON of the item, with a newline
 	enc   *json.Encoder
@@ -220,16 +265,47 @@ type output[T any] struct {
 
 func (o *output[T]) name() string { return "output " + o.port.Name }
 
-// frame handles a subscription.
+func (o *output[T]) subscribers() (string, int) { return o.port.Name, int(o.nsubs.Load()) }
+
+// frame handles a subscription: the items go back on the connection the
+// client opened, never to an address the frame names.
 func (o *output[T]) frame(from netio.Addr, payload []byte) {
-	if len(payload) > 0 {
-		o.env.Logger.Warn("dropped a non-empty frame sent to an output; subscribe with an empty frame", "output", o.port.Name, "from", string(from))
+	env := o.env
+	switch {
+	case len(payload) > 0:
+		env.counts.badFrames.Add(1)
+		env.warn.Warn("dropped a non-empty frame sent to an output; subscribe with an empty frame", "output", o.port.Name, "from", string(from))
+		return
+	case !isClient(from):
+		env.counts.badFrames.Add(1)
+		env.warn.Warn("dropped a subscription from a peer node; only clients subscribe", "output", o.port.Name, "from", string(from))
 		return
 	}
+	now := time.Now()
 	if _, ok := o.subs[from]; !ok {
-		o.env.Logger.Debug("subscribed", "output", o.port.Name, "client", string(from))
+		if len(o.subs) >= env.opts.limits.maxSubscribers {
+			o.expire(now)
+		}
+		if len(o.subs) >= env.opts.limits.maxSubscribers {
+			env.counts.subsRefused.Add(1)
+			env.warn.Warn("refused a subscription: the output has its maximum of subscribers", "output", o.port.Name, "from", string(from), "max", env.opts.limits.maxSubscribers)
+			return
+		}
+		env.Logger.Debug("subscribed", "output", o.port.Name, "client", string(from))
 	}
-	o.subs[from] = time.Now().Add(subscriptionLease)
+	o.subs[from] = now.Add(subscriptionLease)
+	o.nsubs.Store(int64(len(o.subs)))
+}
+
+// expire ends the subscriptions whose lease ran out.
+func (o *output[T]) expire(now time.Time) {
+	for a, until := range o.subs {
+		if now.After(until) {
+			delete(o.subs, a)
+			o.env.Logger.Debug("subscription expired", "output", o.port.Name, "client", string(a))
+		}
+	}
+	o.nsubs.Store(int64(len(o.subs)))
 }
 
 // emit handles one item of the node, on the node's goroutine.
@@ -249,13 +325,13 @@ func (o *output[T]) emit(v T) {
 		return
 	}
 	o.buf = o.port.Append(o.buf[:0], &v)
-	now := time.Now()
-	for a, until := range o.subs {
-		if now.After(until) {
+	o.expire(time.Now())
+	for a := range o.subs {
+		if err := o.env.sendTo(a, o.port.Tag, o.buf); err != nil {
+			// The client's connection closed: so did its subscription.
+			o.env.counts.subsDropped.Add(1)
 			delete(o.subs, a)
-			o.env.Logger.Debug("subscription expired", "output", o.port.Name, "client", string(a))
-			continue
 		}
-		o.env.sendTo(a, o.port.Tag, o.buf)
 	}
+	o.nsubs.Store(int64(len(o.subs)))
 }
