@@ -100,8 +100,18 @@ func TestClientsNeedCredentials(t *testing.T) {
 	defer tc.Close()
 	got := make(chan string, 10)
 	require.NoError(t, Subscribe(tc, outPort, func(v note) { got <- v.Text }))
-	require.NoError(t, Push(dial(t, addr), inPort, note{"friend"}))
-	require.Equal(t, "friend", receive(t, got))
+	// The subscription and the pushes travel on different connections:
+	// push until an item arrives.
+	cc := dial(t, addr)
+	require.Eventually(t, func() bool {
+		require.NoError(t, Push(cc, inPort, note{"friend"}))
+		select {
+		case v := <-got:
+			return v == "friend"
+		case <-time.After(50 * time.Millisecond):
+			return false
+		}
+	}, 5*time.Second, time.Millisecond)
 	require.Eventually(t, func() bool {
 		return metric(t, n, `hydro_connections_total{event="rejected"}`) >= 2
 	}, 5*time.Second, 10*time.Millisecond)
