@@ -125,16 +125,14 @@ func lifetimes(f *Flow, spec *ops.Spec, pos Pos, given []Lifetime) ([]Lifetime, 
 }
 
 // addNode appends an operator to the graph and returns its ID.
-func (f *Flow) addNode(spec *ops.Spec, pos Pos, loc int, in []operand, lts []Lifetime, elem string, payload any) int {
+func (f *Flow) addNode(spec *ops.Spec, pos Pos, loc int, in []operand, lts []Lifetime, elem ir.Type, payload any) int {
 	ids := make([]int, len(in))
 	for i, o := range in {
 		ids[i] = o.node
 	}
-	id := len(f.g.Nodes)
-	f.g.Nodes = append(f.g.Nodes, &ir.Node{
-		ID: id, Op: spec.Name, Loc: loc, Inputs: ids, Lifetimes: lts, Elem: elem, Pos: pos, Payload: payload,
-	})
-	return id
+	return f.g.Add(&ir.Node{
+		Op: spec.Name, Spec: spec, Loc: loc, Inputs: ids, Lifetimes: lts, Elem: elem, Pos: pos, Payload: payload,
+	}).ID
 }
 
 // unary adds a one-input operator without lifetimes.
@@ -152,5 +150,5 @@ func unaryLT[T, U any](spec *ops.Spec, pos Pos, s Stream[T], lt []Lifetime, payl
 	if !ok {
 		return poison[U](f)
 	}
-	return stream[U](f, f.addNode(spec, pos, loc, []operand{s.operand()}, lts, typeName[U](), payload), loc)
+	return stream[U](f, f.addNode(spec, pos, loc, []operand{s.operand()}, lts, elemType[U](), payload), loc)
 }

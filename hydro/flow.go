@@ -116,7 +116,7 @@ func (f *Flow) addLocation(name string, kind ir.LocKind, pos Pos) int {
 	switch {
 	case name == "":
 		f.errorf(pos, "hydro.Flow.%s: a location needs a name", kindAPI(kind))
-	case !validRoleName(name):
+	case !ir.ValidLocationName(name):
 		f.errorf(pos, "hydro.Flow.%s: location name %q must be a lower-case identifier (letters, digits, '-', '_'), it names a binary", kindAPI(kind), name)
 	}
 	for _, l := range f.g.Locations {
@@ -134,17 +134,6 @@ func kindAPI(k ir.LocKind) string {
 		return "Cluster"
 	}
 	return "Process"
-}
-
-func validRoleName(s string) bool {
-	for i, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r == '_', r == '-' && i > 0, r >= '0' && r <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // Stream is an unbounded sequence of items of type T at one location. The
@@ -249,3 +238,6 @@ func callerPos(skip int) Pos {
 
 // typeName is how element types appear in the graph and in messages.
 func typeName[T any]() string { return reflect.TypeFor[T]().String() }
+
+// elemType is the element type of a stream of T in the graph.
+func elemType[T any]() ir.Type { return ir.ReflectType(reflect.TypeFor[T]()) }

@@ -1,7 +1,6 @@
 package hydro
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -148,8 +147,8 @@ func (it *Interpreter) Config() NodeConfig { return it.cfg }
 
 // newInterpreter returns an interpreter for the operators of g at location loc.
 func newInterpreter(g *ir.Graph, loc int, cfg NodeConfig) (*Interpreter, error) {
-	if err := validate(g); err != nil {
-		return nil, err
+	if ds := ir.Verify(g); len(ds) > 0 {
+		return nil, ds
 	}
 	plan, err := strata.Compute(g)
 	if err != nil {
@@ -165,33 +164,12 @@ func newInterpreter(g *ir.Graph, loc int, cfg NodeConfig) (*Interpreter, error) 
 			continue
 		}
 		spec := ops.Lookup(n.Op)
-		in := &inode{it: it, n: n, spec: spec, impl: spec.New(n, spec), out: consumers[n.ID], pending: make([][]any, len(n.Inputs))}
+		in := &inode{it: it, n: n, spec: spec, impl: spec.New(n.Instance(), spec), out: consumers[n.ID], pending: make([][]any, len(n.Inputs))}
 		in.emitFunc = in.emit
 		it.nodes[n.ID] = in
 		it.strata[plan.Of[n.ID]] = append(it.strata[plan.Of[n.ID]], in)
 	}
 	return it, nil
-}
-
-// validate checks the graph's shape against the registry.
-func validate(g *ir.Graph) error {
-	var errs []error
-	for _, n := range g.Nodes {
-		spec := ops.Lookup(n.Op)
-		if spec == nil {
-			errs = append(errs, fmt.Errorf("%s: unknown operator %q", n.Pos, n.Op))
-			continue
-		}
-		if len(n.Inputs) < spec.MinInputs || (spec.MaxInputs >= 0 && len(n.Inputs) > spec.MaxInputs) {
-			errs = append(errs, fmt.Errorf("%s: %s has %d inputs", n.Pos, spec.API, len(n.Inputs)))
-		}
-		for _, in := range n.Inputs {
-			if g.Nodes[in].Loc != n.Loc && !spec.Network {
-				errs = append(errs, fmt.Errorf("%s: %s reads a stream at another location", n.Pos, spec.API))
-			}
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // Ticks returns the number of ticks run so far.

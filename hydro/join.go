@@ -40,7 +40,7 @@ func join2[L, R, O any](f *Flow, pos Pos, loc int, left Stream[L], right Stream[
 		return poison[O](f)
 	}
 	p := ops.JoinPayload{LeftKey: lk, RightKey: rk, Merge: func(l, r any) any { return merge(l.(L), r.(R)) }}
-	return stream[O](f, f.addNode(ops.Join, pos, loc, []operand{left.operand(), right.operand()}, lts, typeName[O](), p), loc)
+	return stream[O](f, f.addNode(ops.Join, pos, loc, []operand{left.operand(), right.operand()}, lts, elemType[O](), p), loc)
 }
 
 // CrossJoin pairs every item of left with every item of right, emitting
@@ -56,7 +56,7 @@ func CrossJoin[L, R, O any](left Stream[L], right Stream[R], merge func(L, R) O,
 		return poison[O](f)
 	}
 	p := func(l, r any) any { return merge(l.(L), r.(R)) }
-	return stream[O](f, f.addNode(ops.CrossJoin, pos, loc, []operand{left.operand(), right.operand()}, lts, typeName[O](), p), loc)
+	return stream[O](f, f.addNode(ops.CrossJoin, pos, loc, []operand{left.operand(), right.operand()}, lts, elemType[O](), p), loc)
 }
 
 // AntiJoin passes the items of pos whose key matches no item of neg in the
@@ -107,5 +107,5 @@ func negate[T any](f *Flow, spec *ops.Spec, at Pos, loc int, pos Stream[T], neg 
 	if !ok {
 		return poison[T](f)
 	}
-	return stream[T](f, f.addNode(spec, at, loc, []operand{pos.operand(), neg}, lts, typeName[T](), payload), loc)
+	return stream[T](f, f.addNode(spec, at, loc, []operand{pos.operand(), neg}, lts, elemType[T](), payload), loc)
 }

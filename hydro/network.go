@@ -81,7 +81,7 @@ func network[T any](spec *ops.Spec, pos Pos, s Stream[T], to Location, route ops
 		return poison[T](f)
 	}
 	p := ops.NetworkPayload{Route: route}
-	return stream[T](f, f.addNode(spec, pos, dest, []operand{s.operand()}, nil, typeName[T](), p), dest)
+	return stream[T](f, f.addNode(spec, pos, dest, []operand{s.operand()}, nil, elemType[T](), p), dest)
 }
 
 // SelfID emits, in the node's first tick, the member's own ID within loc
@@ -94,7 +94,7 @@ func SelfID(loc Location) Stream[MemberID] {
 		return poison[MemberID](f)
 	}
 	wrap := func(m int) any { return MemberID(m) }
-	return stream[MemberID](f, f.addNode(ops.SelfID, pos, id, nil, nil, typeName[MemberID](), wrap), id)
+	return stream[MemberID](f, f.addNode(ops.SelfID, pos, id, nil, nil, elemType[MemberID](), wrap), id)
 }
 
 // ClusterSize emits, in the node's first tick at location at, the number of
@@ -120,7 +120,7 @@ func ClusterSize(at Location, c *Cluster) Stream[int] {
 		return poison[int](f)
 	}
 	wrap := func(n int) any { return n }
-	node := f.addNode(ops.ClusterSize, pos, id, nil, nil, typeName[int](), wrap)
+	node := f.addNode(ops.ClusterSize, pos, id, nil, nil, elemType[int](), wrap)
 	f.g.Nodes[node].Target = c.Name()
 	return stream[int](f, node, id)
 }

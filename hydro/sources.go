@@ -18,7 +18,7 @@ func Iter[T any](loc Location, items []T) Stream[T] {
 	for i, x := range items {
 		erased[i] = x
 	}
-	return stream[T](f, f.addNode(ops.Iter, pos, id, nil, nil, typeName[T](), erased), id)
+	return stream[T](f, f.addNode(ops.Iter, pos, id, nil, nil, elemType[T](), erased), id)
 }
 
 // Source emits, every tick, the items pushed into in since the previous tick,
@@ -43,7 +43,7 @@ func Source[T any](loc Location, in Input[T]) Stream[T] {
 		},
 		Pending: func() bool { return in.Len() > 0 },
 	}
-	return stream[T](f, f.addNode(ops.Source, pos, id, nil, nil, typeName[T](), drain), id)
+	return stream[T](f, f.addNode(ops.Source, pos, id, nil, nil, elemType[T](), drain), id)
 }
 
 // Timer emits the node's clock reading in its first tick and then in the
@@ -59,7 +59,7 @@ func Timer(loc Location, period time.Duration) Stream[time.Time] {
 		f.errorf(pos, "hydro.Timer: period %v must be positive", period)
 		return poison[time.Time](f)
 	}
-	return stream[time.Time](f, f.addNode(ops.Timer, pos, id, nil, nil, typeName[time.Time](), period), id)
+	return stream[time.Time](f, f.addNode(ops.Timer, pos, id, nil, nil, elemType[time.Time](), period), id)
 }
 
 // cycleState is a forward reference awaiting completion.
@@ -81,7 +81,7 @@ func Cycle[T any](loc Location) (Stream[T], func(Stream[T])) {
 	if !ok {
 		return poison[T](f), func(Stream[T]) {}
 	}
-	node := f.addNode(ops.Cycle, pos, id, nil, nil, typeName[T](), nil)
+	node := f.addNode(ops.Cycle, pos, id, nil, nil, elemType[T](), nil)
 	c := &cycleState{node: node, pos: pos}
 	f.cycles = append(f.cycles, c)
 	complete := func(s Stream[T]) {

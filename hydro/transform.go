@@ -50,7 +50,7 @@ func Union[T any](first Stream[T], rest ...Stream[T]) Stream[T] {
 	if !ok {
 		return poison[T](f)
 	}
-	return stream[T](f, f.addNode(ops.Union, pos, loc, in, nil, typeName[T](), nil), loc)
+	return stream[T](f, f.addNode(ops.Union, pos, loc, in, nil, elemType[T](), nil), loc)
 }
 
 // Unique drops items equal to one seen before: within the tick by default, or
@@ -121,7 +121,7 @@ func Sink[T any](s Stream[T], out Output[T]) {
 		return
 	}
 	var buf [1]T
-	f.addNode(ops.Sink, pos, loc, []operand{s.operand()}, nil, typeName[T](), func(x any) {
+	f.addNode(ops.Sink, pos, loc, []operand{s.operand()}, nil, elemType[T](), func(x any) {
 		buf[0] = x.(T)
 		out.PutAll(buf[:])
 	})
@@ -134,5 +134,5 @@ func ForEach[T any](s Stream[T], f func(T)) {
 	if !ok {
 		return
 	}
-	flow.addNode(ops.ForEach, pos, loc, []operand{s.operand()}, nil, typeName[T](), func(x any) { f(x.(T)) })
+	flow.addNode(ops.ForEach, pos, loc, []operand{s.operand()}, nil, elemType[T](), func(x any) { f(x.(T)) })
 }

@@ -202,7 +202,7 @@ func (e *emitter) location(w *bytes.Buffer, s *schedule.Schedule) {
 	e.tmp = 0
 
 	var ctorParams []string
-	for _, p := range e.f.Params {
+	for _, p := range e.f.Graph.Params {
 		t := e.typeString(p.Type)
 		ctorParams = append(ctorParams, p.Name+" "+t)
 		e.addField(paramField(p.Name), t, "")
@@ -224,7 +224,7 @@ func (e *emitter) location(w *bytes.Buffer, s *schedule.Schedule) {
 		}
 	}
 	for _, n := range e.receivers() {
-		e.addField(fmt.Sprintf("n%dRecv", n.ID), "[]"+e.typeString(e.f.Info[n.ID].Elem), opName(n)+": the items received since the last tick.")
+		e.addField(fmt.Sprintf("n%dRecv", n.ID), "[]"+e.typeString(e.elem(n.ID)), opName(n)+": the items received since the last tick.")
 	}
 	// Handoff buffers.
 	var handoffs []ir.Edge
@@ -241,7 +241,7 @@ func (e *emitter) location(w *bytes.Buffer, s *schedule.Schedule) {
 		return a.Port < b.Port
 	})
 	for _, h := range handoffs {
-		e.addField(handoffName(h), "[]"+e.typeString(e.f.Info[h.From].Elem),
+		e.addField(handoffName(h), "[]"+e.typeString(e.elem(h.From)),
 			fmt.Sprintf("%s is the handoff from %s to %s.", handoffName(h), opName(g.Nodes[h.From]), opName(g.Nodes[h.To])))
 	}
 
@@ -377,7 +377,7 @@ func opName(n *ir.Node) string {
 // groupKeyType returns the key type of a keyed operator: from `hydro:"key"`
 // tags, or the result of its first key function (the By variants).
 func (e *emitter) groupKeyType(n *ir.Node) string {
-	info := e.f.Info[n.ID]
+	info := e.f.Graph.Nodes[n.ID]
 	if len(info.Keys) > 0 {
 		return e.keyType(n, info.Keys[0])
 	}
@@ -387,7 +387,7 @@ func (e *emitter) groupKeyType(n *ir.Node) string {
 // groupKey returns the expression of the key of item x arriving at port of
 // keyed operator n, and the index of n's first UDF after its key functions.
 func (e *emitter) groupKey(n *ir.Node, port int, x string) (string, int) {
-	info := e.f.Info[n.ID]
+	info := e.f.Graph.Nodes[n.ID]
 	if len(info.Keys) > 0 {
 		return e.keyExpr(n, info.Keys[port], x), 0
 	}

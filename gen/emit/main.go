@@ -78,7 +78,7 @@ func validRole(name string) bool {
 
 // mainless returns why flow f cannot run from a generated main, or "".
 func mainless(f *parse.Flow, codecs Codecs) string {
-	for _, p := range f.Params {
+	for _, p := range f.Graph.Params {
 		switch p.Kind {
 		case parse.InputParam, parse.OutputParam:
 			elem := p.Type.(*types.Named).TypeArgs().At(0)
@@ -117,7 +117,7 @@ func mainFile(pkgPath, pkgName, role string, flows []*parse.Flow, skipped []stri
 		}
 		fmt.Fprintf(&body, "\n// build%s builds location %q of flow %s.\nfunc build%s(env *%s.Env) (%s.NetNode, error) {\n", f.Name, role, f.Name, f.Name, deploy, hydro)
 		var args []string
-		for _, p := range f.Params {
+		for _, p := range f.Graph.Params {
 			t := types.TypeString(p.Type, qualify)
 			switch {
 			case !used[p]:

@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"go/types"
 	"slices"
 	"strings"
 
@@ -48,7 +49,7 @@ func (e *emitter) nodeState(n *ir.Node) {
 	// Spell the element type even for stateless operators: that imports
 	// its package, and the generated imports and their names depend on
 	// this happening for every node, in node order.
-	elem := e.typeString(e.f.Info[n.ID].Elem)
+	elem := e.typeString(e.elem(n.ID))
 	if st := emitters[n.Op].state; st != nil {
 		st(e, n, elem)
 	}
@@ -90,3 +91,6 @@ func (e *emitter) wakeOn(ch string) {
 
 // static reports whether state slot i of n lives across ticks.
 func static(n *ir.Node, i int) bool { return lifetimeOf(n, i) == ir.Static }
+
+// elem returns the element type of node id's output.
+func (e *emitter) elem(id int) types.Type { return e.f.Graph.Nodes[id].Elem.Go }

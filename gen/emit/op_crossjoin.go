@@ -19,7 +19,7 @@ func crossJoinState(e *emitter, n *ir.Node, _ string) {
 		if !e.joinStored(n, side) {
 			continue
 		}
-		t := e.f.Info[n.Inputs[side]].Elem
+		t := e.f.Graph.Nodes[n.Inputs[side]].Elem.Go
 		s := fmt.Sprintf("n%d%s", n.ID, sideName(side))
 		e.addField(s, "[]"+e.typeString(t), c)
 		c = ""
@@ -37,7 +37,7 @@ func crossJoinPush(e *emitter, b *strings.Builder, n *ir.Node, port int, x strin
 	if e.joinStored(n, 1-port) {
 		o := e.v("v")
 		fmt.Fprintf(b, "for _, %s := range nd.n%d%s {\n", o, id, sideName(1-port))
-		e.joinMerge(b, n, port, e.call(e.f.Info[id].UDFs[0]), x, o)
+		e.joinMerge(b, n, port, e.call(e.f.Graph.Nodes[id].UDFs[0]), x, o)
 		b.WriteString("}\n")
 	}
 }

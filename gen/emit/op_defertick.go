@@ -19,7 +19,7 @@ func deferTickState(e *emitter, n *ir.Node, elem string) {
 	id := n.ID
 	e.addField(fmt.Sprintf("n%dNow", id), "[]"+elem, opName(n)+": the items of this tick and of the next.")
 	e.addField(fmt.Sprintf("n%dNext", id), "[]"+elem, "")
-	fmt.Fprintf(&e.end, "%s\tnd.n%dNow, nd.n%dNext = nd.n%dNext, nd.n%dNow[:0]\n", clearSlice(fmt.Sprintf("nd.n%dNow", id), e.f.Info[id].Elem), id, id, id, id)
+	fmt.Fprintf(&e.end, "%s\tnd.n%dNow, nd.n%dNext = nd.n%dNext, nd.n%dNow[:0]\n", clearSlice(fmt.Sprintf("nd.n%dNow", id), e.elem(id)), id, id, id, id)
 	if n.Op == ops.DeferTick.Name {
 		e.pendingWhen(fmt.Sprintf("len(nd.n%dNext) > 0", id))
 	}

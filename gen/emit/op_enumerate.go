@@ -23,6 +23,6 @@ func enumerateState(e *emitter, n *ir.Node, _ string) {
 func enumeratePush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	id := n.ID
 	y := e.v("v")
-	fmt.Fprintf(b, "%s := %s{Index: nd.n%dNext, Value: %s}\nnd.n%dNext++\n", y, e.typeString(e.f.Info[id].Elem), id, x, id)
+	fmt.Fprintf(b, "%s := %s{Index: nd.n%dNext, Value: %s}\nnd.n%dNext++\n", y, e.typeString(e.elem(id)), id, x, id)
 	e.out(b, n, y)
 }

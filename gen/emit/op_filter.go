@@ -13,7 +13,7 @@ func init() {
 }
 
 func filterPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	fmt.Fprintf(b, "if %s(%s) {\n", e.call(e.f.Info[n.ID].UDFs[0]), x)
+	fmt.Fprintf(b, "if %s(%s) {\n", e.call(e.f.Graph.Nodes[n.ID].UDFs[0]), x)
 	e.out(b, n, x)
 	b.WriteString("}\n")
 }

@@ -14,9 +14,9 @@ func init() {
 
 // flatMapPush passes the user function a yield function that emits.
 func flatMapPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	info := e.f.Info[n.ID]
+	info := e.f.Graph.Nodes[n.ID]
 	y := e.v("v")
-	fmt.Fprintf(b, "%s(%s, func(%s %s) {\n", e.call(info.UDFs[0]), x, y, e.typeString(info.Elem))
+	fmt.Fprintf(b, "%s(%s, func(%s %s) {\n", e.call(info.UDFs[0]), x, y, e.typeString(info.Elem.Go))
 	e.out(b, n, y)
 	b.WriteString("})\n")
 }

@@ -25,7 +25,7 @@ func keyedState(e *emitter, n *ir.Node, elem string) {
 	e.addField(fmt.Sprintf("n%dAccs", id), "[]"+elem, "")
 	fmt.Fprintf(&e.ctor, "\tnd.n%dIndex = map[%s]int{}\n", id, kt)
 	if !static(n, 0) {
-		fmt.Fprintf(&e.end, "\tclear(nd.n%dIndex)\n%s\tnd.n%dAccs = nd.n%dAccs[:0]\n", id, clearSlice(fmt.Sprintf("nd.n%dAccs", id), e.f.Info[id].Elem), id, id)
+		fmt.Fprintf(&e.end, "\tclear(nd.n%dIndex)\n%s\tnd.n%dAccs = nd.n%dAccs[:0]\n", id, clearSlice(fmt.Sprintf("nd.n%dAccs", id), e.elem(id)), id, id)
 	}
 }
 
@@ -52,13 +52,13 @@ func keyedGroup(e *emitter, b *strings.Builder, n *ir.Node, x string) (acc strin
 }
 
 func foldKeyedPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	info := e.f.Info[n.ID]
+	info := e.f.Graph.Nodes[n.ID]
 	acc, u := keyedGroup(e, b, n, x)
 	fmt.Fprintf(b, "nd.n%dAccs = append(nd.n%dAccs, %s(%s))\n}\n%s(&%s, %s)\n", n.ID, n.ID, e.call(info.UDFs[u]), x, e.call(info.UDFs[u+1]), acc, x)
 }
 
 func reduceKeyedPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	info := e.f.Info[n.ID]
+	info := e.f.Graph.Nodes[n.ID]
 	acc, u := keyedGroup(e, b, n, x)
 	fmt.Fprintf(b, "nd.n%dAccs = append(nd.n%dAccs, %s)\n} else {\n%s(&%s, %s)\n}\n", n.ID, n.ID, x, e.call(info.UDFs[u]), acc, x)
 }
@@ -71,7 +71,7 @@ func mergeKeyedPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string)
 	acc, _ := keyedGroup(e, b, n, x)
 	bot := e.v("bot")
 	fmt.Fprintf(b, "%s := %s\n", bot, x)
-	lat := parse.LatticeFields(e.f.Info[n.Inputs[0]].Elem)
+	lat := parse.LatticeFields(e.f.Graph.Nodes[n.Inputs[0]].Elem.Go)
 	for _, f := range lat {
 		fmt.Fprintf(b, "%s.%s = *new(%s)\n", bot, f.Name(), e.typeString(f.Type()))
 	}

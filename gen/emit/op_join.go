@@ -23,7 +23,7 @@ func joinState(e *emitter, n *ir.Node, _ string) {
 		if !e.joinStored(n, side) {
 			continue
 		}
-		t := e.f.Info[n.Inputs[side]].Elem
+		t := e.f.Graph.Nodes[n.Inputs[side]].Elem.Go
 		s := fmt.Sprintf("n%d%s", id, sideName(side))
 		e.addField(s+"Index", fmt.Sprintf("map[%s]int", kt), c)
 		e.addField(s+"Chains", "[][2]int", "")
@@ -53,7 +53,7 @@ func joinPush(e *emitter, b *strings.Builder, n *ir.Node, port int, x string) {
 	}
 	if probe {
 		o := e.joinProbe(b, n, 1-port, k)
-		e.joinMerge(b, n, port, e.call(e.f.Info[n.ID].UDFs[u]), x, o)
+		e.joinMerge(b, n, port, e.call(e.f.Graph.Nodes[n.ID].UDFs[u]), x, o)
 		b.WriteString("}\n}\n")
 	}
 }

@@ -31,8 +31,8 @@ func receiveEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 // current location: encode it once into the node's scratch buffer and hand
 // the frame, tagged with n's ID, to the function set by OnSend.
 func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	info := e.f.Info[n.ID]
-	app, _, ok := e.codec(n, info.Elem)
+	info := e.f.Graph.Nodes[n.ID]
+	app, _, ok := e.codec(n, info.Elem.Go)
 	if !ok {
 		return
 	}

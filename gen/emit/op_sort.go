@@ -16,16 +16,16 @@ func init() {
 func sortState(e *emitter, n *ir.Node, elem string) {
 	id := n.ID
 	e.addField(fmt.Sprintf("n%dItems", id), "[]"+elem, opName(n)+": this tick's items.")
-	fmt.Fprintf(&e.end, "%s\tnd.n%dItems = nd.n%dItems[:0]\n", clearSlice(fmt.Sprintf("nd.n%dItems", id), e.f.Info[id].Elem), id, id)
+	fmt.Fprintf(&e.end, "%s\tnd.n%dItems = nd.n%dItems[:0]\n", clearSlice(fmt.Sprintf("nd.n%dItems", id), e.elem(id)), id, id)
 }
 
 // sortEntry sorts the tick's items, stably where equal items can differ,
 // and emits them.
 func sortEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 	id := n.ID
-	info := e.f.Info[id]
+	info := e.f.Graph.Nodes[id]
 	sl := e.importAs("slices", "slices")
-	switch bt, _ := info.Elem.Underlying().(*types.Basic); {
+	switch bt, _ := info.Elem.Go.Underlying().(*types.Basic); {
 	case len(info.UDFs) > 0:
 		fmt.Fprintf(b, "%s.SortStableFunc(nd.n%dItems, %s)\n", sl, id, e.call(info.UDFs[0]))
 	case bt != nil && bt.Info()&(types.IsInteger|types.IsString) != 0:

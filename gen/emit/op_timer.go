@@ -21,7 +21,7 @@ func timerState(e *emitter, n *ir.Node, _ string) {
 	e.addField(fmt.Sprintf("n%dPeriod", id), tm+".Duration", opName(n)+": the period, the next due time, whether it fired.")
 	e.addField(fmt.Sprintf("n%dDue", id), tm+".Time", "")
 	e.addField(fmt.Sprintf("n%dFired", id), "bool", "")
-	fmt.Fprintf(&e.ctor, "\tnd.n%dPeriod = %s\n", id, e.userExpr(e.f.Info[id].Expr))
+	fmt.Fprintf(&e.ctor, "\tnd.n%dPeriod = %s\n", id, e.userExpr(e.f.Graph.Nodes[id].Expr))
 	e.timers = append(e.timers, id)
 }
 

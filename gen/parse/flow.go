@@ -95,7 +95,7 @@ func (p *parser) flowOf(d *decl) *Flow {
 		case isHydro(v.Type(), "Output", false):
 			prm.Kind = OutputParam
 		}
-		f.Params = append(f.Params, prm)
+		f.Graph.Params = append(f.Graph.Params, prm)
 		p.params[v] = prm
 		fr.env[v] = paramVal{prm}
 	}
@@ -352,7 +352,7 @@ func (p *parser) location(fr *frame, call *ast.CallExpr, method string) value {
 	switch {
 	case name == "":
 		p.errorf(call.Lparen, "hydro.Flow.%s: a location needs a name", method)
-	case !validRoleName(name):
+	case !ir.ValidLocationName(name):
 		p.errorf(call.Lparen, "hydro.Flow.%s: location name %q must be a lower-case identifier (letters, digits, '-', '_'), it names a binary", method, name)
 	}
 	for _, l := range g.Locations {
@@ -363,17 +363,6 @@ func (p *parser) location(fr *frame, call *ast.CallExpr, method string) value {
 	id := len(g.Locations)
 	g.Locations = append(g.Locations, &ir.Location{ID: id, Name: name, Kind: kind, Pos: pos})
 	return locVal{id}
-}
-
-func validRoleName(s string) bool {
-	for i, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r == '_', r == '-' && i > 0, r >= '0' && r <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 func (p *parser) complete(fr *frame, call *ast.CallExpr, c *completeVal) {
@@ -449,18 +438,14 @@ func (p *parser) subflow(fr *frame, call *ast.CallExpr, d *decl) value {
 	return sub.result
 }
 
-func (p *parser) newNode(spec *ops.Spec, pos token.Pos, loc int, inputs []int, lts []ir.Lifetime, elem types.Type, ni *NodeInfo) int {
-	g := p.flow.Graph
-	id := len(g.Nodes)
-	g.Nodes = append(g.Nodes, &ir.Node{ID: id, Op: spec.Name, Loc: loc, Inputs: inputs, Lifetimes: lts,
-		Elem: TypeName(elem), Pos: p.irPos(pos)})
-	ni.Elem = elem
-	p.flow.Info = append(p.flow.Info, ni)
-	return id
+// newNode completes n, the node of an operator call, and adds it to the
+// graph.
+func (p *parser) newNode(spec *ops.Spec, pos token.Pos, loc int, inputs []int, lts []ir.Lifetime, elem types.Type, n *ir.Node) int {
+	n.Op, n.Spec, n.Loc, n.Inputs, n.Lifetimes = spec.Name, spec, loc, inputs, lts
+	n.Elem, n.Pos = ir.GoType(elem), p.irPos(pos)
+	return p.flow.Graph.Add(n).ID
 }
 
 // TypeName writes t as the interpreter names it (reflect's String form:
 // package names, not paths).
-func TypeName(t types.Type) string {
-	return types.TypeString(t, func(pk *types.Package) string { return pk.Name() })
-}
+func TypeName(t types.Type) string { return ir.TypeName(t) }

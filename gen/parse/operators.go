@@ -53,7 +53,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 		return nil
 	}
 	generic := fn.Origin().Type().(*types.Signature)
-	ni := &NodeInfo{API: api, Call: call}
+	ni := &ir.Node{API: api, Call: call}
 	var (
 		streams []streamVal
 		locID   = -1
@@ -291,12 +291,12 @@ func hasLifetimeParam(sig *types.Signature) bool {
 }
 
 func isLifetime(t types.Type) bool {
-	n, ok := types.Unalias(t).(*types.Named) // hydro.Lifetime is an alias of ir.Lifetime
+	n, ok := types.Unalias(t).(*types.Named) // hydro.Lifetime is an alias of ops.Lifetime
 	if !ok {
 		return false
 	}
 	o := n.Obj()
-	return o.Pkg() != nil && o.Pkg().Path() == "github.com/hydrogo/hydro/internal/ir" && o.Name() == "Lifetime"
+	return o.Pkg() != nil && o.Pkg().Path() == "github.com/hydrogo/hydro/internal/ops" && o.Name() == "Lifetime"
 }
 
 func isFunc(t types.Type) bool {

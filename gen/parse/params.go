@@ -1,7 +1,5 @@
 package parse
 
-import "github.com/hydrogo/hydro/internal/ops"
-
 // ParamsAt returns the parameters of f that the operators at location loc
 // use, in parameter order: the ports their sources and sinks read and write,
 // and the values their functions and expressions capture. A node of that
@@ -9,11 +7,11 @@ import "github.com/hydrogo/hydro/internal/ops"
 func ParamsAt(f *Flow, loc int) []*Param {
 	used := map[*Param]bool{}
 	for _, n := range f.Graph.Nodes {
-		info := f.Info[n.ID]
+		info := n
 		// A network operator's functions (DemuxBy's member choice) run at
 		// the sender; the rest of it at the receiver.
 		fnLoc := n.Loc
-		if ops.Lookup(n.Op).Network {
+		if n.Spec.Network {
 			fnLoc = f.Graph.Nodes[n.Inputs[0]].Loc
 		}
 		if fnLoc == loc {
@@ -34,7 +32,7 @@ func ParamsAt(f *Flow, loc int) []*Param {
 		}
 	}
 	var out []*Param
-	for _, p := range f.Params {
+	for _, p := range f.Graph.Params {
 		if used[p] {
 			out = append(out, p)
 		}
@@ -56,7 +54,7 @@ func LocationByName(f *Flow, name string) (int, bool) {
 // locations.
 func UsesNetwork(f *Flow) bool {
 	for _, n := range f.Graph.Nodes {
-		if ops.Lookup(n.Op).Network {
+		if n.Spec.Network {
 			return true
 		}
 	}

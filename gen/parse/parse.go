@@ -26,7 +26,8 @@ const HydroPath = "github.com/hydrogo/hydro/hydro"
 // Directives that may mark a function.
 var knownDirectives = map[string]bool{"flow": true, "pure": true, "commutative": true, "monotone": true}
 
-// Flow is one parsed //hydro:flow function.
+// Flow is one parsed //hydro:flow function: its graph, and where it was
+// declared.
 type Flow struct {
 	Name  string
 	Pkg   *packages.Package
@@ -34,74 +35,34 @@ type Flow struct {
 	Decl  *ast.FuncDecl
 	File  string
 	Graph *ir.Graph
-	// Params are the flow's parameters after the *hydro.Flow, in order.
-	Params []*Param
-	// Info holds compile-time facts about each node, by node ID.
-	Info []*NodeInfo
+}
+
+// WithGraph returns a copy of f with graph g, for emitting a graph a pass
+// derived from f's.
+func (f *Flow) WithGraph(g *ir.Graph) *Flow {
+	c := *f
+	c.Graph = g
+	return &c
 }
 
 // ParamKind classifies a flow parameter.
-type ParamKind uint8
+type ParamKind = ir.ParamKind
 
+// The kinds of flow parameters.
 const (
-	// OtherParam is a configuration value closures may capture.
-	OtherParam ParamKind = iota
-	// InputParam is a hydro.Input[T].
-	InputParam
-	// OutputParam is a hydro.Output[T].
-	OutputParam
+	OtherParam  = ir.OtherParam
+	InputParam  = ir.InputParam
+	OutputParam = ir.OutputParam
 )
 
 // Param is a flow parameter.
-type Param struct {
-	Name string
-	Type types.Type
-	Kind ParamKind
-	Obj  *types.Var
-}
+type Param = ir.Param
 
-// NodeInfo is what the emitter needs to know about one operator instance.
-type NodeInfo struct {
-	// API is the called function, e.g. "hydro.JoinBy".
-	API string
-	// Call is the operator call.
-	Call *ast.CallExpr
-	// Elem is the output element type (the input type for sinks).
-	Elem types.Type
-	// UDFs are the user functions passed to the operator, in argument order.
-	UDFs []*UDF
-	// Keys are the key fields of keyed operators, one per keyed input.
-	Keys []*Key
-	// Port is the Input or Output parameter a Source or Sink uses.
-	Port *Param
-	// Expr is the items expression of Iter or the period of Timer.
-	Expr ast.Expr
-	// ExprCaptures are the flow parameters Expr refers to.
-	ExprCaptures []*Param
-}
-
-// UDF is a user function passed to an operator: a function literal or a
-// named package-level function.
-type UDF struct {
-	// Lit is the function literal, or nil.
-	Lit *ast.FuncLit
-	// Func is the named function, or nil.
-	Func *types.Func
-	// Expr is the argument as written.
-	Expr ast.Expr
-	// Sig is the function's type.
-	Sig *types.Signature
-	// Captures are the flow parameters the literal refers to.
-	Captures []*Param
-}
+// UDF is a user function passed to an operator.
+type UDF = ir.UDF
 
 // Key is the key of an element type, from its hydro:"key" tags.
-type Key struct {
-	// Elem is the element type.
-	Elem types.Type
-	// Fields are the key fields in declaration order.
-	Fields []*types.Var
-}
+type Key = ir.Key
 
 // Error is a positioned problem in a flow.
 type Error struct {
@@ -212,6 +173,13 @@ func Packages(fset *token.FileSet, pkgs []*packages.Package) *Result {
 		}
 		p := &parser{fset: fset, flows: flows}
 		f := p.flowOf(d)
+		if len(p.errs) == 0 {
+			// A graph the parser built must keep the IR's invariants; one
+			// that does not is hydrogen's bug, reported at the operator.
+			for _, d := range ir.Verify(f.Graph) {
+				p.errs = append(p.errs, &Error{Pos: token.Position{Filename: d.Pos.File, Line: d.Pos.Line, Column: d.Pos.Col}, Msg: "internal error: " + d.Message})
+			}
+		}
 		res.Flows = append(res.Flows, f)
 		if len(p.errs) > 0 {
 			p.errs.Sort()

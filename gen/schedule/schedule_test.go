@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
 )
 
 // builder makes graphs of one process for tests.
@@ -17,7 +18,7 @@ func newBuilder() *builder {
 
 func (b *builder) add(op string, inputs ...int) int {
 	id := len(b.g.Nodes)
-	b.g.Nodes = append(b.g.Nodes, &ir.Node{ID: id, Op: op, Inputs: inputs})
+	b.g.Nodes = append(b.g.Nodes, &ir.Node{ID: id, Op: op, Spec: ops.Lookup(op), Inputs: inputs})
 	return id
 }
 

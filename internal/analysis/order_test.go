@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
 )
 
 func node(id int, op string, line int, in ...int) *ir.Node {
-	return &ir.Node{ID: id, Op: op, Inputs: in, Pos: ir.Pos{File: "f.go", Line: line}}
+	return &ir.Node{ID: id, Op: op, Spec: ops.Lookup(op), Inputs: in, Pos: ir.Pos{File: "f.go", Line: line}}
 }
 
 func TestOrderSensitiveAfterNetwork(t *testing.T) {

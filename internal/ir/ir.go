@@ -2,32 +2,34 @@
 // calling a flow function with a recording *hydro.Flow) and the compiler (built
 // from the flow function's syntax) produce. The two builders must agree node for
 // node; the compiler's tests compare them.
+//
+// The graph is the contract between the compiler's stages: every stage after
+// parsing reads it, passes edit it through the methods of edit.go, Verify
+// checks what a pass returns, and the scheduler and emitter read only the
+// graph, so a graph a pass built is emitted exactly like a parsed one.
 package ir
 
 import (
 	"fmt"
+	"go/ast"
+	"go/types"
+	"reflect"
 	"strings"
+
+	"github.com/hydrogo/hydro/internal/diag"
+	"github.com/hydrogo/hydro/internal/ops"
 )
 
-// Lifetime says how long an operator keeps its state.
-type Lifetime uint8
+// Lifetime says how long an operator keeps its state; operators declare
+// their state slots in internal/ops.
+type Lifetime = ops.Lifetime
 
 const (
 	// Tick state is cleared at the end of every tick.
-	Tick Lifetime = iota
+	Tick = ops.Tick
 	// Static state is kept for the life of the node.
-	Static
+	Static = ops.Static
 )
-
-func (l Lifetime) String() string {
-	switch l {
-	case Tick:
-		return "tick"
-	case Static:
-		return "static"
-	}
-	return fmt.Sprintf("Lifetime(%d)", uint8(l))
-}
 
 // LocKind distinguishes a single process from a cluster of identical members.
 type LocKind uint8
@@ -46,27 +48,8 @@ func (k LocKind) String() string {
 	return "process"
 }
 
-// Pos is a source position. Col is 0 when unknown (the interpreter learns only
-// file and line from the call stack).
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
-
-// IsValid reports whether the position names a file.
-func (p Pos) IsValid() bool { return p.File != "" }
-
-func (p Pos) String() string {
-	switch {
-	case !p.IsValid():
-		return "-"
-	case p.Col > 0:
-		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
-	default:
-		return fmt.Sprintf("%s:%d", p.File, p.Line)
-	}
-}
+// Pos is a source position.
+type Pos = diag.Pos
 
 // Location is where a stream lives: a process or a cluster.
 type Location struct {
@@ -76,11 +59,96 @@ type Location struct {
 	Pos  Pos
 }
 
+// Type is the element type of a stream as both builders know it: its name
+// as reflect prints it (package names, not paths), and the type itself, a
+// go/types type in graphs the compiler builds and a reflect.Type in graphs the
+// interpreter builds.
+type Type struct {
+	// Name is the type as written with package names, e.g. "shopping.LineItem".
+	Name string
+	// Go is the compiler's type; nil in interpreter graphs.
+	Go types.Type
+	// Reflect is the interpreter's type; nil in compiler graphs.
+	Reflect reflect.Type
+}
+
+// GoType returns the descriptor of a go/types type.
+func GoType(t types.Type) Type { return Type{Name: TypeName(t), Go: t} }
+
+// ReflectType returns the descriptor of a reflect type.
+func ReflectType(t reflect.Type) Type { return Type{Name: t.String(), Reflect: t} }
+
+// TypeName writes t as the interpreter names it (reflect's String form:
+// package names, not paths).
+func TypeName(t types.Type) string {
+	return types.TypeString(t, func(pk *types.Package) string { return pk.Name() })
+}
+
+func (t Type) String() string { return t.Name }
+
+// Identical reports whether t and u are the same type: by go/types or reflect
+// identity when both sides have one, else by name.
+func (t Type) Identical(u Type) bool {
+	switch {
+	case t.Go != nil && u.Go != nil:
+		return types.Identical(t.Go, u.Go)
+	case t.Reflect != nil && u.Reflect != nil:
+		return t.Reflect == u.Reflect
+	}
+	return t.Name == u.Name
+}
+
+// ParamKind classifies a flow parameter.
+type ParamKind uint8
+
+const (
+	// OtherParam is a configuration value closures may capture.
+	OtherParam ParamKind = iota
+	// InputParam is a hydro.Input[T].
+	InputParam
+	// OutputParam is a hydro.Output[T].
+	OutputParam
+)
+
+// Param is a parameter of a flow function after its *hydro.Flow.
+type Param struct {
+	Name string
+	Type types.Type
+	Kind ParamKind
+	Obj  *types.Var
+}
+
+// UDF is a user function passed to an operator: a function literal or a
+// named package-level function.
+type UDF struct {
+	// Lit is the function literal, or nil.
+	Lit *ast.FuncLit
+	// Func is the named function, or nil.
+	Func *types.Func
+	// Expr is the argument as written.
+	Expr ast.Expr
+	// Sig is the function's type.
+	Sig *types.Signature
+	// Captures are the flow parameters the literal refers to.
+	Captures []*Param
+}
+
+// Key is the key of an element type, from its hydro:"key" tags.
+type Key struct {
+	// Elem is the element type.
+	Elem types.Type
+	// Fields are the key fields in declaration order.
+	Fields []*types.Var
+}
+
 // Node is one operator instance.
 type Node struct {
+	// ID is the node's index in its graph's Nodes.
 	ID int
 	// Op is the operator's name in the registry (internal/ops).
 	Op string
+	// Spec is the operator's declaration in the registry.
+	Spec *ops.Spec
 	// Loc is the ID of the location the operator's output lives at.
 	Loc int
 	// Inputs are the producing nodes, one per input port, in port order.
@@ -88,17 +156,42 @@ type Node struct {
 	// Lifetimes are the lifetimes of the operator's state slots (Join has one
 	// per side); empty for stateless operators.
 	Lifetimes []Lifetime
-	// Elem is the Go type of the output elements, as written in source with
-	// package names (e.g. "shopping.LineItem").
-	Elem string
+	// Elem is the type of the output elements (of the input elements for
+	// sinks).
+	Elem Type
 	// Pos is where the operator is called.
 	Pos Pos
 	// Target names a location the operator reads about without living
 	// there: the cluster whose size ClusterSize emits. Empty otherwise.
 	Target string
+
+
+	// What the compiler knows of the call; zero in interpreter graphs.
+
+	// API is the called function, e.g. "hydro.JoinBy".
+	API string
+	// Call is the operator call; nil for nodes a pass added.
+	Call *ast.CallExpr
+	// UDFs are the user functions passed to the operator, in argument order.
+	UDFs []*UDF
+	// Keys are the key fields of keyed operators, one per keyed input, when
+	// they come from tags.
+	Keys []*Key
+	// Port is the Input or Output parameter a Source or Sink uses.
+	Port *Param
+	// Expr is the items expression of Iter or the period of Timer.
+	Expr ast.Expr
+	// ExprCaptures are the flow parameters Expr refers to.
+	ExprCaptures []*Param
+
 	// Payload is the erased user code the interpreter runs; nil in graphs the
 	// compiler builds.
 	Payload any
+}
+
+// Instance returns what the interpreter's operator behaviour is built from.
+func (n *Node) Instance() *ops.Instance {
+	return &ops.Instance{ID: n.ID, Payload: n.Payload, Lifetimes: n.Lifetimes, Target: n.Target}
 }
 
 // Graph is a flow's dataflow program.
@@ -106,6 +199,9 @@ type Graph struct {
 	Name      string
 	Locations []*Location
 	Nodes     []*Node
+	// Params are the flow's parameters after the *hydro.Flow, in order; nil
+	// in interpreter graphs.
+	Params []*Param
 }
 
 // Consumers returns, for every node, the (node, port) pairs reading its output,

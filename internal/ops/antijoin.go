@@ -1,7 +1,5 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // AntiJoinPayload is the erased user code of an AntiJoin.
 type AntiJoinPayload struct {
 	PosKey, NegKey func(any) any
@@ -12,22 +10,22 @@ type AntiJoinPayload struct {
 // complete for the tick before any item passes. With a Static lifetime the
 // negative keys of earlier ticks keep excluding.
 var AntiJoin = register(&Spec{
-	Name: "anti_join", Groups: ByKey, Forwards: []int{0}, API: "hydro.AntiJoin", MinInputs: 2, MaxInputs: 2, Blocking: []int{1}, Stateful: true,
-	Lifetimes: []LifetimeSlot{{"negative", ir.Tick}},
-	New: func(n *ir.Node, s *Spec) Interp {
+	Name: "anti_join", Groups: ByKey, Forwards: []int{0}, API: "hydro.AntiJoin", By: "hydro.AntiJoinBy", Ports: []string{"positive", "negative"}, Keyed: 2, SameElem: true, MinInputs: 2, MaxInputs: 2, Blocking: []int{1}, Stateful: true,
+	Lifetimes: []LifetimeSlot{{"negative", Tick}},
+	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(AntiJoinPayload)
-		return &negation{posKey: p.PosKey, negKey: p.NegKey, static: lifetime(n, s, 0) == ir.Static}
+		return &negation{posKey: p.PosKey, negKey: p.NegKey, static: lifetime(n, s, 0) == Static}
 	},
 })
 
 // Difference passes the items of its first input equal to no item of its
 // second input (set difference, keeping duplicates of the first input).
 var Difference = register(&Spec{
-	Name: "difference", Groups: ByItem, Forwards: []int{0}, API: "hydro.Difference", MinInputs: 2, MaxInputs: 2, Blocking: []int{1}, Stateful: true,
-	Lifetimes: []LifetimeSlot{{"negative", ir.Tick}},
-	New: func(n *ir.Node, s *Spec) Interp {
+	Name: "difference", Groups: ByItem, Forwards: []int{0}, API: "hydro.Difference", Ports: []string{"positive", "negative"}, SameElem: true, MinInputs: 2, MaxInputs: 2, Blocking: []int{1}, Stateful: true,
+	Lifetimes: []LifetimeSlot{{"negative", Tick}},
+	New: func(n *Instance, s *Spec) Interp {
 		self := func(x any) any { return x }
-		return &negation{posKey: self, negKey: self, static: lifetime(n, s, 0) == ir.Static}
+		return &negation{posKey: self, negKey: self, static: lifetime(n, s, 0) == Static}
 	},
 })
 

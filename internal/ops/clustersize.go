@@ -1,14 +1,12 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // ClusterSize emits, in the node's first tick, the number of members of the
 // cluster that the node's Target names, as the deployment (the simulator's
 // member counts, the launcher's -n, a node's -peers) sets it. Quorums derive
 // from it rather than from constants that can disagree with the deployment.
 var ClusterSize = register(&Spec{
 	Name: "cluster_size", API: "hydro.ClusterSize", Source: true, Monotone: true, Complete: true,
-	New: func(n *ir.Node, _ *Spec) Interp {
+	New: func(n *Instance, _ *Spec) Interp {
 		return &clusterSizeInterp{cluster: n.Target, wrap: n.Payload.(func(int) any)}
 	},
 })

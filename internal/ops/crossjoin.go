@@ -1,16 +1,14 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // CrossJoin pairs every item of one side with every item of the other, with
 // the same incremental emission and per-side lifetimes as Join.
 var CrossJoin = register(&Spec{
-	Name: "cross_join", Groups: AllItems, API: "hydro.CrossJoin", MinInputs: 2, MaxInputs: 2, Monotone: true, Stateful: true,
-	Lifetimes: []LifetimeSlot{{"left", ir.Tick}, {"right", ir.Tick}},
-	New: func(n *ir.Node, s *Spec) Interp {
+	Name: "cross_join", Groups: AllItems, API: "hydro.CrossJoin", Ports: []string{"left", "right"}, MinInputs: 2, MaxInputs: 2, Monotone: true, Stateful: true,
+	Lifetimes: []LifetimeSlot{{"left", Tick}, {"right", Tick}},
+	New: func(n *Instance, s *Spec) Interp {
 		c := &crossJoinInterp{merge: n.Payload.(func(l, r any) any)}
 		for i := range 2 {
-			c.static[i] = lifetime(n, s, i) == ir.Static
+			c.static[i] = lifetime(n, s, i) == Static
 		}
 		return c
 	},

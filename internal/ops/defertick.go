@@ -1,12 +1,10 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // DeferTick delays every item to the next tick. Edges into it do not order
 // strata, so cycles through blocking operators are legal when they pass one.
 var DeferTick = register(&Spec{
-	Name: "defer_tick", Forwards: []int{0}, API: "hydro.DeferTick", MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true, Defer: true,
-	New: func(*ir.Node, *Spec) Interp { return &deferInterp{} },
+	Name: "defer_tick", Forwards: []int{0}, API: "hydro.DeferTick", SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true, Defer: true,
+	New: func(*Instance, *Spec) Interp { return &deferInterp{} },
 })
 
 // DeferTickLazy is DeferTick without waking the node: the items wait for
@@ -15,8 +13,8 @@ var DeferTick = register(&Spec{
 // trims, the Dedalus way of releasing state — costs nothing while the node
 // is otherwise idle, where DeferTick would tick again at once.
 var DeferTickLazy = register(&Spec{
-	Name: "defer_tick_lazy", API: "hydro.DeferTickLazy", MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true, Defer: true, Forwards: []int{0},
-	New: func(*ir.Node, *Spec) Interp { return &deferInterp{lazy: true} },
+	Name: "defer_tick_lazy", API: "hydro.DeferTickLazy", SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true, Defer: true, Forwards: []int{0},
+	New: func(*Instance, *Spec) Interp { return &deferInterp{lazy: true} },
 })
 
 type deferInterp struct {

@@ -1,14 +1,12 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // Enumerate pairs every item with its position in the stream, counted within
 // the tick (Tick) or since the start (Static).
 var Enumerate = register(&Spec{
 	Name: "enumerate", Groups: AllItems, API: "hydro.Enumerate", MinInputs: 1, MaxInputs: 1, OrderSensitive: true, Stateful: true,
-	Lifetimes: []LifetimeSlot{{"counter", ir.Tick}},
-	New: func(n *ir.Node, s *Spec) Interp {
-		return &enumerateInterp{pair: n.Payload.(func(i int, x any) any), static: lifetime(n, s, 0) == ir.Static}
+	Lifetimes: []LifetimeSlot{{"counter", Tick}},
+	New: func(n *Instance, s *Spec) Interp {
+		return &enumerateInterp{pair: n.Payload.(func(i int, x any) any), static: lifetime(n, s, 0) == Static}
 	},
 })
 

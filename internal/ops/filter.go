@@ -1,11 +1,9 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // Filter keeps the items a predicate accepts.
 var Filter = register(&Spec{
-	Name: "filter", Forwards: []int{0}, API: "hydro.Filter", MinInputs: 1, MaxInputs: 1, Monotone: true,
-	New: func(n *ir.Node, s *Spec) Interp { return filterInterp{keep: n.Payload.(func(any) bool)} },
+	Name: "filter", Forwards: []int{0}, API: "hydro.Filter", Functional: true, SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true,
+	New: func(n *Instance, s *Spec) Interp { return filterInterp{keep: n.Payload.(func(any) bool)} },
 })
 
 type filterInterp struct {

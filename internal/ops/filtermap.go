@@ -1,11 +1,9 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // FilterMap applies a function that may drop an item.
 var FilterMap = register(&Spec{
-	Name: "filter_map", API: "hydro.FilterMap", MinInputs: 1, MaxInputs: 1, Monotone: true,
-	New: func(n *ir.Node, s *Spec) Interp { return filterMapInterp{f: n.Payload.(func(any) (any, bool))} },
+	Name: "filter_map", API: "hydro.FilterMap", Functional: true, MinInputs: 1, MaxInputs: 1, Monotone: true,
+	New: func(n *Instance, s *Spec) Interp { return filterMapInterp{f: n.Payload.(func(any) (any, bool))} },
 })
 
 type filterMapInterp struct {

@@ -1,11 +1,9 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // FlatMap turns every item into zero or more items.
 var FlatMap = register(&Spec{
-	Name: "flat_map", API: "hydro.FlatMap", MinInputs: 1, MaxInputs: 1, Monotone: true,
-	New: func(n *ir.Node, s *Spec) Interp { return flatMapInterp{f: n.Payload.(func(any, func(any)))} },
+	Name: "flat_map", API: "hydro.FlatMap", Functional: true, MinInputs: 1, MaxInputs: 1, Monotone: true,
+	New: func(n *Instance, s *Spec) Interp { return flatMapInterp{f: n.Payload.(func(any, func(any)))} },
 })
 
 type flatMapInterp struct {

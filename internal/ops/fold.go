@@ -1,7 +1,5 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // FoldPayload is the erased user code of a Fold: Add returns the updated
 // accumulator.
 type FoldPayload struct {
@@ -16,9 +14,9 @@ type FoldPayload struct {
 var Fold = register(&Spec{
 	Name: "fold", Groups: AllItems, API: "hydro.Fold", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	OrderSensitive: true, Stateful: true,
-	Lifetimes: []LifetimeSlot{{"accumulator", ir.Tick}},
-	New: func(n *ir.Node, s *Spec) Interp {
-		return &foldInterp{p: n.Payload.(FoldPayload), static: lifetime(n, s, 0) == ir.Static}
+	Lifetimes: []LifetimeSlot{{"accumulator", Tick}},
+	New: func(n *Instance, s *Spec) Interp {
+		return &foldInterp{p: n.Payload.(FoldPayload), static: lifetime(n, s, 0) == Static}
 	},
 })
 

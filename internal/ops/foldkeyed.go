@@ -1,7 +1,5 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // FoldKeyedPayload is the erased user code of a FoldKeyed: Init builds a
 // group's accumulator from the group's first item; Add returns the updated
 // accumulator.
@@ -17,12 +15,12 @@ type FoldKeyedPayload struct {
 // restart every tick (so only this tick's keys are emitted); with Static they
 // accumulate and every group is emitted every tick.
 var FoldKeyed = register(&Spec{
-	Name: "fold_keyed", Groups: ByKey, API: "hydro.FoldKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	Name: "fold_keyed", Groups: ByKey, API: "hydro.FoldKeyed", By: "hydro.FoldKeyedBy", Keyed: 1, MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	OrderSensitive: true, Stateful: true,
-	Lifetimes: []LifetimeSlot{{"groups", ir.Tick}},
-	New: func(n *ir.Node, s *Spec) Interp {
+	Lifetimes: []LifetimeSlot{{"groups", Tick}},
+	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(FoldKeyedPayload)
-		return &keyedInterp{key: p.Key, init: p.Init, add: p.Add, static: lifetime(n, s, 0) == ir.Static}
+		return &keyedInterp{key: p.Key, init: p.Init, add: p.Add, static: lifetime(n, s, 0) == Static}
 	},
 })
 
@@ -35,13 +33,13 @@ type ReduceKeyedPayload struct {
 // ReduceKeyed combines each key's items with a binary function; it emits like
 // FoldKeyed.
 var ReduceKeyed = register(&Spec{
-	Name: "reduce_keyed", Groups: ByKey, API: "hydro.ReduceKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	Name: "reduce_keyed", Groups: ByKey, API: "hydro.ReduceKeyed", By: "hydro.ReduceKeyedBy", Keyed: 1, SameElem: true, MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	OrderSensitive: true, Stateful: true,
-	Lifetimes: []LifetimeSlot{{"groups", ir.Tick}},
-	New: func(n *ir.Node, s *Spec) Interp {
+	Lifetimes: []LifetimeSlot{{"groups", Tick}},
+	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(ReduceKeyedPayload)
 		first := func(x any) any { return x }
-		return &keyedInterp{key: p.Key, init: first, add: p.Combine, reduce: true, static: lifetime(n, s, 0) == ir.Static}
+		return &keyedInterp{key: p.Key, init: first, add: p.Combine, reduce: true, static: lifetime(n, s, 0) == Static}
 	},
 })
 
@@ -59,12 +57,12 @@ type MergeKeyedPayload struct {
 // that share a key. It is monotone and insensitive to order and duplication.
 // It emits like FoldKeyed.
 var MergeKeyed = register(&Spec{
-	Name: "merge_keyed", Groups: ByKey, API: "hydro.MergeKeyed", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	Name: "merge_keyed", Groups: ByKey, API: "hydro.MergeKeyed", Keyed: 1, SameElem: true, MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	Monotone: true, Stateful: true, LatticeMerge: true,
-	Lifetimes: []LifetimeSlot{{"groups", ir.Static}},
-	New: func(n *ir.Node, s *Spec) Interp {
+	Lifetimes: []LifetimeSlot{{"groups", Static}},
+	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(MergeKeyedPayload)
-		return &keyedInterp{key: p.Key, init: p.Init, add: p.Merge, static: lifetime(n, s, 0) == ir.Static}
+		return &keyedInterp{key: p.Key, init: p.Init, add: p.Merge, static: lifetime(n, s, 0) == Static}
 	},
 })
 

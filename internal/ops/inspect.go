@@ -1,11 +1,9 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // Inspect calls a function on every item and passes the item on unchanged.
 var Inspect = register(&Spec{
-	Name: "inspect", Forwards: []int{0}, API: "hydro.Inspect", MinInputs: 1, MaxInputs: 1, Monotone: true,
-	New: func(n *ir.Node, s *Spec) Interp { return inspectInterp{f: n.Payload.(func(any))} },
+	Name: "inspect", Forwards: []int{0}, API: "hydro.Inspect", Functional: true, SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true,
+	New: func(n *Instance, s *Spec) Interp { return inspectInterp{f: n.Payload.(func(any))} },
 })
 
 type inspectInterp struct {

@@ -1,11 +1,9 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // Iter emits the items of a collection once, in the first tick.
 var Iter = register(&Spec{
 	Name: "iter", API: "hydro.Iter", Source: true, Monotone: true, Complete: true,
-	New: func(n *ir.Node, s *Spec) Interp { return &iterInterp{items: n.Payload.([]any)} },
+	New: func(n *Instance, s *Spec) Interp { return &iterInterp{items: n.Payload.([]any)} },
 })
 
 type iterInterp struct {

@@ -1,7 +1,5 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // JoinPayload is the erased user code of a Join.
 type JoinPayload struct {
 	LeftKey, RightKey func(any) any
@@ -14,13 +12,13 @@ type JoinPayload struct {
 // the same tick; with Static it matches items of all later ticks too. For each
 // key, the items of each side keep their arrival order.
 var Join = register(&Spec{
-	Name: "join", Groups: ByKey, API: "hydro.Join", MinInputs: 2, MaxInputs: 2, Monotone: true, Stateful: true,
-	Lifetimes: []LifetimeSlot{{"left", ir.Tick}, {"right", ir.Tick}},
-	New: func(n *ir.Node, s *Spec) Interp {
+	Name: "join", Groups: ByKey, API: "hydro.Join", By: "hydro.JoinBy", Ports: []string{"left", "right"}, Keyed: 2, MinInputs: 2, MaxInputs: 2, Monotone: true, Stateful: true,
+	Lifetimes: []LifetimeSlot{{"left", Tick}, {"right", Tick}},
+	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(JoinPayload)
 		j := &joinInterp{p: p}
-		j.static[0] = lifetime(n, s, 0) == ir.Static
-		j.static[1] = lifetime(n, s, 1) == ir.Static
+		j.static[0] = lifetime(n, s, 0) == Static
+		j.static[1] = lifetime(n, s, 1) == Static
 		return j
 	},
 })

@@ -1,7 +1,5 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // LatticeFoldPayload is the erased user code of a LatticeFold.
 type LatticeFoldPayload struct {
 	Bot   func() any
@@ -14,9 +12,9 @@ type LatticeFoldPayload struct {
 var LatticeFold = register(&Spec{
 	Name: "lattice_fold", Groups: AllItems, API: "hydro.LatticeFold", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	Monotone: true, Stateful: true, LatticeMerge: true,
-	Lifetimes: []LifetimeSlot{{"accumulator", ir.Static}},
-	New: func(n *ir.Node, s *Spec) Interp {
+	Lifetimes: []LifetimeSlot{{"accumulator", Static}},
+	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(LatticeFoldPayload)
-		return &foldInterp{p: FoldPayload{Init: p.Bot, Add: p.Merge}, static: lifetime(n, s, 0) == ir.Static}
+		return &foldInterp{p: FoldPayload{Init: p.Bot, Add: p.Merge}, static: lifetime(n, s, 0) == Static}
 	},
 })

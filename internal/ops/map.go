@@ -1,11 +1,9 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // Map applies a function to every item.
 var Map = register(&Spec{
-	Name: "map", API: "hydro.Map", MinInputs: 1, MaxInputs: 1, Monotone: true,
-	New: func(n *ir.Node, s *Spec) Interp { return mapInterp{f: n.Payload.(func(any) any)} },
+	Name: "map", API: "hydro.Map", Functional: true, MinInputs: 1, MaxInputs: 1, Monotone: true,
+	New: func(n *Instance, s *Spec) Interp { return mapInterp{f: n.Payload.(func(any) any)} },
 })
 
 type mapInterp struct {

@@ -1,7 +1,5 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // Route chooses the members of the destination that receive an item: a member
 // index in [0, members), or Everyone.
 type Route func(item any, members int) int
@@ -17,21 +15,21 @@ type NetworkPayload struct {
 // Send moves a stream to a process. Its node lives at the destination; its
 // input at the sender.
 var Send = register(&Spec{
-	Name: "send", Forwards: []int{0}, API: "hydro.Send", MinInputs: 1, MaxInputs: 1, Monotone: true, Network: true,
-	New: func(*ir.Node, *Spec) Interp { return &receiveInterp{} },
+	Name: "send", Forwards: []int{0}, API: "hydro.Send", SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true, Network: true,
+	New: func(*Instance, *Spec) Interp { return &receiveInterp{} },
 })
 
 // Broadcast moves a stream to every member of a cluster.
 var Broadcast = register(&Spec{
-	Name: "broadcast", Forwards: []int{0}, API: "hydro.Broadcast", MinInputs: 1, MaxInputs: 1, Monotone: true, Network: true,
-	New: func(*ir.Node, *Spec) Interp { return &receiveInterp{} },
+	Name: "broadcast", Forwards: []int{0}, API: "hydro.Broadcast", SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true, Network: true,
+	New: func(*Instance, *Spec) Interp { return &receiveInterp{} },
 })
 
 // Demux moves each item of a stream to one member of a cluster, chosen by a
 // function of the item or by a hash of its key.
 var Demux = register(&Spec{
-	Name: "demux", Forwards: []int{0}, API: "hydro.Demux", MinInputs: 1, MaxInputs: 1, Monotone: true, Network: true,
-	New: func(*ir.Node, *Spec) Interp { return &receiveInterp{} },
+	Name: "demux", Forwards: []int{0}, API: "hydro.Demux", By: "hydro.DemuxBy", Keyed: 1, SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true, Network: true,
+	New: func(*Instance, *Spec) Interp { return &receiveInterp{} },
 })
 
 // receiveInterp is the receiving end of a network operator: items delivered

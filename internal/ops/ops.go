@@ -12,9 +12,45 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"github.com/hydrogo/hydro/internal/ir"
 )
+
+// Lifetime says how long an operator keeps its state.
+type Lifetime uint8
+
+const (
+	// Tick state is cleared at the end of every tick.
+	Tick Lifetime = iota
+	// Static state is kept for the life of the node.
+	Static
+)
+
+func (l Lifetime) String() string {
+	switch l {
+	case Tick:
+		return "tick"
+	case Static:
+		return "static"
+	}
+	return fmt.Sprintf("Lifetime(%d)", uint8(l))
+}
+
+// Valid reports whether l is a lifetime an operator can be given.
+func (l Lifetime) Valid() bool { return l == Tick || l == Static }
+
+// Instance is what the interpreter knows of one operator instance when it
+// builds its behaviour: the erased user code and the chosen lifetimes.
+type Instance struct {
+	// ID is the node's ID in its graph.
+	ID int
+	// Payload is the erased user code (one of the payload types of this
+	// package, or a plain function).
+	Payload any
+	// Lifetimes are the lifetimes of the state slots; missing slots take
+	// their defaults.
+	Lifetimes []Lifetime
+	// Target names the location the operator reads about (ClusterSize).
+	Target string
+}
 
 // Spec declares an operator once.
 type Spec struct {
@@ -69,14 +105,34 @@ type Spec struct {
 	// Complete marks sources whose whole output is known when the node
 	// starts (a flow parameter, the member's identity): it never grows.
 	Complete bool
+	// Ports names the input ports by role, in port order ("left", "right";
+	// "positive", "negative"); nil means one port called "input" (or, for
+	// an unbounded operator, ports called "input 0", "input 1", ...).
+	Ports []string
+	// Keyed is the number of inputs, from the first, whose items are grouped
+	// or matched by a key: from `hydro:"key"` tags, or from key functions in
+	// the By variant. Keys of two keyed inputs must agree.
+	Keyed int
+	// By is the name of the API variant that takes functions (keys, or a
+	// member) instead of reading tags ("hydro.JoinBy"), or "".
+	By string
+	// Aliases are further API names of the operator ("hydro.SortOrdered").
+	Aliases []string
+	// Functional marks stateless operators that compute each output from one
+	// input item alone.
+	Functional bool
+	// SameElem marks operators whose output elements have the type of their
+	// input's (of every input for an unbounded operator, of the first input
+	// otherwise).
+	SameElem bool
 	// New builds the interpreter state for one instance.
-	New func(n *ir.Node, s *Spec) Interp
+	New func(n *Instance, s *Spec) Interp
 }
 
 // LifetimeSlot is a piece of operator state whose lifetime the user chooses.
 type LifetimeSlot struct {
 	Name    string
-	Default ir.Lifetime
+	Default Lifetime
 }
 
 // Async reports whether the operator's inputs are delivered in a later tick
@@ -107,6 +163,27 @@ const AllPorts = -1
 // ForwardsPort reports whether the items read on input port pass on unchanged.
 func (s *Spec) ForwardsPort(port int) bool {
 	return slices.Contains(s.Forwards, port) || slices.Contains(s.Forwards, AllPorts)
+}
+
+// Port returns the name of input port i of an operator with n inputs.
+func (s *Spec) Port(i, n int) string {
+	switch {
+	case i < len(s.Ports):
+		return s.Ports[i]
+	case n == 1:
+		return "input"
+	}
+	return fmt.Sprintf("input %d", i)
+}
+
+// APIs returns every API name of the operator: its own, its By variant and
+// its aliases.
+func (s *Spec) APIs() []string {
+	out := []string{s.API}
+	if s.By != "" {
+		out = append(out, s.By)
+	}
+	return append(out, s.Aliases...)
 }
 
 // IsBlocking reports whether input port is blocking.
@@ -151,6 +228,17 @@ func register(s *Spec) *Spec {
 // Lookup returns the operator called name, or nil.
 func Lookup(name string) *Spec { return registry[name] }
 
+// ByAPI returns the operator that the API function called api (e.g.
+// "hydro.JoinBy") adds, or nil.
+func ByAPI(api string) *Spec {
+	for _, s := range registry {
+		if slices.Contains(s.APIs(), api) {
+			return s
+		}
+	}
+	return nil
+}
+
 // All returns every operator sorted by name.
 func All() []*Spec {
 	out := make([]*Spec, 0, len(registry))
@@ -176,7 +264,7 @@ func (stateless) Flush(*Env, Emit) {}
 func (stateless) EndTick()         {}
 
 // lifetime returns the node's lifetime for slot i (the default if unset).
-func lifetime(n *ir.Node, s *Spec, i int) ir.Lifetime {
+func lifetime(n *Instance, s *Spec, i int) Lifetime {
 	if i < len(n.Lifetimes) {
 		return n.Lifetimes[i]
 	}

@@ -1,12 +1,10 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // Persist emits, every tick, every item it has ever received: first those of
 // earlier ticks, in arrival order, then this tick's as they arrive.
 var Persist = register(&Spec{
-	Name: "persist", Forwards: []int{0}, API: "hydro.Persist", MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true,
-	New: func(*ir.Node, *Spec) Interp { return &persistInterp{} },
+	Name: "persist", Forwards: []int{0}, API: "hydro.Persist", SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true,
+	New: func(*Instance, *Spec) Interp { return &persistInterp{} },
 })
 
 type persistInterp struct {

@@ -1,16 +1,14 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // Reduce combines its input with a binary function and emits the result once
 // per tick, after the tick's input is complete; nothing when no item was ever
 // seen within the lifetime.
 var Reduce = register(&Spec{
-	Name: "reduce", Groups: AllItems, API: "hydro.Reduce", MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
+	Name: "reduce", Groups: AllItems, API: "hydro.Reduce", SameElem: true, MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	OrderSensitive: true, Stateful: true,
-	Lifetimes: []LifetimeSlot{{"accumulator", ir.Tick}},
-	New: func(n *ir.Node, s *Spec) Interp {
-		return &reduceInterp{combine: n.Payload.(func(acc, item any) any), static: lifetime(n, s, 0) == ir.Static}
+	Lifetimes: []LifetimeSlot{{"accumulator", Tick}},
+	New: func(n *Instance, s *Spec) Interp {
+		return &reduceInterp{combine: n.Payload.(func(acc, item any) any), static: lifetime(n, s, 0) == Static}
 	},
 })
 

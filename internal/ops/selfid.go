@@ -1,12 +1,10 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // SelfID emits, in the node's first tick, the member's own number within its
 // location (0 for a process).
 var SelfID = register(&Spec{
 	Name: "self_id", API: "hydro.SelfID", Source: true, Monotone: true, Complete: true,
-	New: func(n *ir.Node, _ *Spec) Interp { return &selfIDInterp{wrap: n.Payload.(func(int) any)} },
+	New: func(n *Instance, _ *Spec) Interp { return &selfIDInterp{wrap: n.Payload.(func(int) any)} },
 })
 
 type selfIDInterp struct {

@@ -2,15 +2,13 @@ package ops
 
 import (
 	"slices"
-
-	"github.com/hydrogo/hydro/internal/ir"
 )
 
 // Sort emits the tick's items, once they are complete, ordered by a
 // comparison function (stable: equal items keep their arrival order).
 var Sort = register(&Spec{
-	Name: "sort", Groups: AllItems, API: "hydro.Sort", MinInputs: 1, MaxInputs: 1, Blocking: []int{0}, Stateful: true, Forwards: []int{0},
-	New: func(n *ir.Node, _ *Spec) Interp { return &sortInterp{cmp: n.Payload.(func(a, b any) int)} },
+	Name: "sort", Groups: AllItems, API: "hydro.Sort", Aliases: []string{"hydro.SortOrdered"}, SameElem: true, MinInputs: 1, MaxInputs: 1, Blocking: []int{0}, Stateful: true, Forwards: []int{0},
+	New: func(n *Instance, _ *Spec) Interp { return &sortInterp{cmp: n.Payload.(func(a, b any) int)} },
 })
 
 type sortInterp struct {

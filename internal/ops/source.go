@@ -1,7 +1,5 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // SourcePayload reads an input port: Drain passes each item that arrived
 // since the last tick to emit; Pending reports whether items are waiting.
 type SourcePayload struct {
@@ -12,7 +10,7 @@ type SourcePayload struct {
 // Source emits, each tick, the items that arrived on an Input since the last.
 var Source = register(&Spec{
 	Name: "source", API: "hydro.Source", Source: true, Monotone: true,
-	New: func(n *ir.Node, s *Spec) Interp { return &sourceInterp{drain: n.Payload.(SourcePayload)} },
+	New: func(n *Instance, s *Spec) Interp { return &sourceInterp{drain: n.Payload.(SourcePayload)} },
 })
 
 type sourceInterp struct {

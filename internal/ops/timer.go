@@ -2,15 +2,13 @@ package ops
 
 import (
 	"time"
-
-	"github.com/hydrogo/hydro/internal/ir"
 )
 
 // Timer emits the node's clock reading once in the first tick and then in the
 // first tick at or after each period has elapsed since the last emission.
 var Timer = register(&Spec{
 	Name: "timer", API: "hydro.Timer", Source: true, Monotone: true, Stateful: true,
-	New: func(n *ir.Node, s *Spec) Interp { return &timerInterp{period: n.Payload.(time.Duration)} },
+	New: func(n *Instance, s *Spec) Interp { return &timerInterp{period: n.Payload.(time.Duration)} },
 })
 
 type timerInterp struct {

@@ -1,14 +1,12 @@
 package ops
 
-import "github.com/hydrogo/hydro/internal/ir"
-
 // Unique drops items equal to one already seen: within the tick (Tick) or
 // ever (Static).
 var Unique = register(&Spec{
-	Name: "unique", Groups: ByItem, Forwards: []int{0}, Dedup: true, API: "hydro.Unique", MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true,
-	Lifetimes: []LifetimeSlot{{"seen", ir.Tick}},
-	New: func(n *ir.Node, s *Spec) Interp {
-		return &uniqueInterp{static: lifetime(n, s, 0) == ir.Static}
+	Name: "unique", Groups: ByItem, Forwards: []int{0}, Dedup: true, API: "hydro.Unique", SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true,
+	Lifetimes: []LifetimeSlot{{"seen", Tick}},
+	New: func(n *Instance, s *Spec) Interp {
+		return &uniqueInterp{static: lifetime(n, s, 0) == Static}
 	},
 })
 

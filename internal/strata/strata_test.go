@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
 )
 
 // graph builds a one-location graph from (op, inputs...) rows.
 func graph(rows ...[]any) *ir.Graph {
 	g := &ir.Graph{Name: "g", Locations: []*ir.Location{{Name: "p"}}}
 	for i, r := range rows {
-		n := &ir.Node{ID: i, Op: r[0].(string), Pos: ir.Pos{File: "f.go", Line: i + 1}}
+		n := &ir.Node{ID: i, Op: r[0].(string), Spec: ops.Lookup(r[0].(string)), Pos: ir.Pos{File: "f.go", Line: i + 1}}
 		for _, in := range r[1:] {
 			n.Inputs = append(n.Inputs, in.(int))
 		}
