@@ -165,7 +165,6 @@ type Node struct {
 	// there: the cluster whose size ClusterSize emits. Empty otherwise.
 	Target string
 
-
 	// What the compiler knows of the call; zero in interpreter graphs.
 
 	// API is the called function, e.g. "hydro.JoinBy".
