@@ -1,15 +1,12 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 
 	"github.com/hydrogo/hydro/gen/analyze"
-	"github.com/hydrogo/hydro/gen/load"
-	"github.com/hydrogo/hydro/gen/parse"
-	"github.com/hydrogo/hydro/internal/analysis"
+	"github.com/hydrogo/hydro/gen/pipeline"
 )
 
 // check implements "hydrogen check [packages]": it reports the problems
@@ -18,38 +15,23 @@ import (
 func check(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("hydrogen check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	werror := fs.Bool("Werror", false, "treat warnings as errors")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	res, err := load.Packages(".", fs.Args()...)
+	p, err := pipeline.Load(".", fs.Args()...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	parsed := parse.Packages(res.Fset, res.Packages)
-	_, codecErrs := parse.Codecs(res.Fset, res.Packages)
-	errs := append(parsed.All(), codecErrs...)
-	errs.Sort()
-	for _, e := range errs {
-		fmt.Fprintln(stderr, e)
-	}
-	for _, f := range parsed.Flows {
-		if len(parsed.Errors[f]) > 0 {
-			continue
-		}
-		r, err := analyze.Run(f, analysis.All...)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		for _, d := range r.Diagnostics {
-			fmt.Fprintf(stderr, "%s: warning: %s\n", d.Pos, d.Message)
-		}
-	}
-	if len(errs) > 0 {
+	if err := p.Analyze(); err != nil {
+		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	return 0
+	for _, f := range p.Flows {
+		f.Schedules()
+	}
+	return report(stderr, p.Diagnostics(), *werror)
 }
 
 // explain implements "hydrogen explain <package> <Flow>".
@@ -63,32 +45,13 @@ func explain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: hydrogen explain <package> <Flow>")
 		return 2
 	}
-	f, err := loadFlow(fs.Arg(0), fs.Arg(1))
+	f, err := pipeline.LoadFlow(".", fs.Arg(0), fs.Arg(1))
 	if err == nil {
-		err = analyze.Explain(stdout, f)
+		err = analyze.Explain(stdout, f.Flow)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	return 0
-}
-
-// loadFlow parses the flow called name in package pkg.
-func loadFlow(pkg, name string) (*parse.Flow, error) {
-	res, err := load.Packages(".", pkg)
-	if err != nil {
-		return nil, err
-	}
-	parsed := parse.Packages(res.Fset, res.Packages)
-	for _, f := range parsed.Flows {
-		if f.Name != name {
-			continue
-		}
-		if errs := parsed.Errors[f]; len(errs) > 0 {
-			return nil, errs
-		}
-		return f, nil
-	}
-	return nil, errors.New("no flow " + name + " in " + pkg)
 }

@@ -25,8 +25,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hydrogo/hydro/gen/load"
 	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/gen/pipeline"
 	"github.com/hydrogo/hydro/hydro/deploy"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/netio/pki"
@@ -149,35 +149,37 @@ func plan(cfg *runConfig) (*runPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := load.Packages(".", cfg.pkg)
+	prog, err := pipeline.Load(".", cfg.pkg)
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Packages) != 1 {
-		return nil, runUsagef("%s matches %d packages; hydrogen run runs one", cfg.pkg, len(res.Packages))
+	if len(prog.Packages) != 1 {
+		return nil, runUsagef("%s matches %d packages; hydrogen run runs one", cfg.pkg, len(prog.Packages))
 	}
-	pkg := res.Packages[0]
-	parsed := parse.Packages(res.Fset, res.Packages)
+	pkg := prog.Packages[0]
 	var names []string
-	for _, f := range parsed.Flows {
+	for _, f := range prog.Flows {
 		names = append(names, f.Name)
 	}
 	slices.Sort(names)
-	var f *parse.Flow
-	for _, g := range parsed.Flows {
-		if g.Name == cfg.flow || cfg.flow == "" && len(parsed.Flows) == 1 {
-			f = g
+	var pf *pipeline.Flow
+	for _, g := range prog.Flows {
+		if g.Name == cfg.flow || cfg.flow == "" && len(prog.Flows) == 1 {
+			pf = g
 		}
 	}
 	switch {
 	case len(names) == 0:
 		return nil, fmt.Errorf("package %s has no //hydro:flow function", pkg.PkgPath)
-	case f == nil && cfg.flow == "":
+	case pf == nil && cfg.flow == "":
 		return nil, runUsagef("package %s has several flows; choose one with -flow: %s", pkg.PkgPath, strings.Join(names, ", "))
-	case f == nil:
+	case pf == nil:
 		return nil, runUsagef("package %s has no flow %s (flows: %s)", pkg.PkgPath, cfg.flow, strings.Join(names, ", "))
-	case len(parsed.Errors[f]) > 0:
-		return nil, parsed.Errors[f]
+	case pf.Diagnostics.HasErrors():
+		return nil, pf.Diagnostics.Err()
+	}
+	f := pf.Flow
+	switch {
 	case len(f.Graph.Locations) == 0:
 		return nil, fmt.Errorf("flow %s declares no location", f.Name)
 	}

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
-	"go/token"
 	"go/types"
 	"path"
 	"sort"
 	"strings"
 
 	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/internal/diag"
 )
 
 // MainDir returns the directory, relative to a flow's package, of the main
@@ -25,16 +25,15 @@ func MainDir(role string) string { return path.Join("cmd", role) }
 // A flow whose parameters cannot be given on the command line (a function,
 // channel or interface value) or whose ports' items cannot cross the network
 // is left out of the mains; the generated file lists it with the reason.
-func Mains(pkgPath, pkgName string, flows []*parse.Flow, codecs Codecs) (map[string][]byte, parse.ErrorList) {
-	var errs parse.ErrorList
+func Mains(pkgPath, pkgName string, flows []*parse.Flow, codecs Codecs) (map[string][]byte, diag.List) {
+	var errs diag.List
 	roles := map[string][]*parse.Flow{}
 	skipped := map[string][]string{}
 	for _, f := range flows {
 		reason := mainless(f, codecs)
 		for _, l := range f.Graph.Locations {
 			if !validRole(l.Name) {
-				errs = append(errs, &parse.Error{Pos: token.Position{Filename: l.Pos.File, Line: l.Pos.Line, Column: l.Pos.Col},
-					Msg: fmt.Sprintf("location name %q cannot name a main package directory cmd/%s; use letters, digits, '-' and '_'", l.Name, l.Name)})
+				errs = append(errs, diag.Errorf(l.Pos, diag.Emit, "location name %q cannot name a main package directory cmd/%s; use letters, digits, '-' and '_'", l.Name, l.Name))
 				continue
 			}
 			if reason != "" {
@@ -53,7 +52,7 @@ func Mains(pkgPath, pkgName string, flows []*parse.Flow, codecs Codecs) (map[str
 	for _, role := range names {
 		src, err := mainFile(pkgPath, pkgName, role, roles[role], skipped[role])
 		if err != nil {
-			errs = append(errs, &parse.Error{Pos: token.Position{Filename: roles[role][0].File}, Msg: err.Error()})
+			errs = append(errs, diag.Errorf(diag.Pos{File: roles[role][0].File}, diag.Emit, "%v", err))
 			continue
 		}
 		out[path.Join(MainDir(role), "main.go")] = src

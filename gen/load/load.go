@@ -10,6 +10,8 @@ import (
 	"sort"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/hydrogo/hydro/internal/diag"
 )
 
 // BuildTag is the tag under which hydrogen loads packages; generated files
@@ -29,7 +31,7 @@ type Result struct {
 
 // Packages loads the packages matching patterns, relative to dir, and returns
 // them sorted by import path. Errors in any package (syntax, types, listing)
-// are returned together, each with its position.
+// are returned together as a diag.List, each with its position.
 func Packages(dir string, patterns ...string) (*Result, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"."}
@@ -45,32 +47,22 @@ func Packages(dir string, patterns ...string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading %v: %w", patterns, err)
 	}
-	var errs []string
+	var errs diag.List
 	for _, p := range pkgs {
 		for _, e := range p.Errors {
-			errs = append(errs, e.Error())
+			cat := diag.Types
+			if e.Kind == packages.ParseError {
+				cat = diag.Syntax
+			}
+			errs = append(errs, diag.Errorf(diag.ParsePos(e.Pos), cat, "%s", e.Msg))
 		}
 	}
 	if len(errs) > 0 {
-		sort.Strings(errs)
-		return nil, &Error{Messages: errs}
+		// A package's errors are reported by every package importing it;
+		// sorting drops the repetitions.
+		errs.Sort()
+		return nil, errs
 	}
 	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].PkgPath < pkgs[j].PkgPath })
 	return &Result{Fset: fset, Packages: pkgs}, nil
-}
-
-// Error lists the problems go/packages reported, sorted.
-type Error struct {
-	Messages []string
-}
-
-func (e *Error) Error() string {
-	out := ""
-	for i, m := range e.Messages {
-		if i > 0 {
-			out += "\n"
-		}
-		out += m
-	}
-	return out
 }

@@ -1,13 +1,14 @@
 package parse
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/hydrogo/hydro/internal/diag"
 )
 
 // Codecs returns, per package, the types marked with the directive
@@ -24,9 +25,9 @@ import (
 // apply to: not an alias, a generic type, an interface or pointer type, a
 // type declared inside a function, or one with an Append or Decode method
 // that is not a codec method.
-func Codecs(fset *token.FileSet, pkgs []*packages.Package) (map[*packages.Package][]*types.Named, ErrorList) {
+func Codecs(fset *token.FileSet, pkgs []*packages.Package) (map[*packages.Package][]*types.Named, diag.List) {
 	marked := map[*packages.Package][]*types.Named{}
-	var errs ErrorList
+	var errs diag.List
 	for _, pkg := range pkgs {
 		for _, file := range pkg.Syntax {
 			c := &codecDirectives{fset: fset, pkg: pkg}
@@ -58,11 +59,11 @@ type codecDirectives struct {
 	fset   *token.FileSet
 	pkg    *packages.Package
 	marked []*types.Named
-	errs   ErrorList
+	errs   diag.List
 }
 
 func (c *codecDirectives) errorf(pos token.Pos, format string, args ...any) {
-	c.errs = append(c.errs, &Error{Pos: c.fset.Position(pos), Msg: fmt.Sprintf(format, args...)})
+	c.errs = append(c.errs, diag.Errorf(diag.FromToken(c.fset.Position(pos)), diag.Codec, format, args...))
 }
 
 // decl checks the directives of gd, declared at package level or not.

@@ -25,7 +25,7 @@ func TestCodecs(t *testing.T) {
 
 	var got []string
 	for _, e := range errs {
-		got = append(got, fmt.Sprintf("%s:%d:%d: %s", filepath.Base(e.Pos.Filename), e.Pos.Line, e.Pos.Column, e.Msg))
+		got = append(got, fmt.Sprintf("%s:%d:%d: %s", filepath.Base(e.Pos.File), e.Pos.Line, e.Pos.Col, e.Message))
 	}
 	require.Equal(t, []string{
 		"codecs.go:39:1: malformed directive //hydro:codec extra: //hydro:codec takes no arguments",

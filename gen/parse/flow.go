@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/hydrogo/hydro/internal/diag"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 )
@@ -43,7 +44,7 @@ type value any
 type parser struct {
 	fset   *token.FileSet
 	flows  map[*types.Func]*decl
-	errs   ErrorList
+	errs   diag.List
 	flow   *Flow
 	params map[types.Object]*Param
 	cycles []*completeVal
@@ -59,7 +60,7 @@ type frame struct {
 }
 
 func (p *parser) errorf(pos token.Pos, format string, args ...any) {
-	p.errs = append(p.errs, &Error{Pos: p.fset.Position(pos), Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, diag.Errorf(diag.FromToken(p.fset.Position(pos)), diag.Graph, format, args...))
 }
 
 func (p *parser) irPos(pos token.Pos) ir.Pos {

@@ -8,15 +8,14 @@
 package parse
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
-	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/hydrogo/hydro/internal/diag"
 	"github.com/hydrogo/hydro/internal/ir"
 )
 
@@ -64,61 +63,17 @@ type UDF = ir.UDF
 // Key is the key of an element type, from its hydro:"key" tags.
 type Key = ir.Key
 
-// Error is a positioned problem in a flow.
-type Error struct {
-	Pos token.Position
-	Msg string
-}
-
-func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
-
-// ErrorList is a sorted list of errors.
-type ErrorList []*Error
-
-func (l ErrorList) Error() string {
-	parts := make([]string, len(l))
-	for i, e := range l {
-		parts[i] = e.Error()
-	}
-	return strings.Join(parts, "\n")
-}
-
-// Sort orders the errors by position and drops exact duplicates.
-func (l *ErrorList) Sort() {
-	sort.SliceStable(*l, func(i, j int) bool {
-		a, b := (*l)[i].Pos, (*l)[j].Pos
-		if a.Filename != b.Filename {
-			return a.Filename < b.Filename
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return (*l)[i].Msg < (*l)[j].Msg
-	})
-	out := (*l)[:0]
-	for i, e := range *l {
-		if i > 0 && e.Pos == (*l)[i-1].Pos && e.Msg == (*l)[i-1].Msg {
-			continue
-		}
-		out = append(out, e)
-	}
-	*l = out
-}
-
 // Result is every flow of the loaded packages, with the problems found.
 type Result struct {
 	Flows []*Flow
 	// Errors maps a flow to its problems; a flow with problems must not be
 	// emitted. Problems outside any flow (bad directives) have a nil key.
-	Errors map[*Flow]ErrorList
+	Errors map[*Flow]diag.List
 }
 
 // All returns every error of the result, sorted.
-func (r *Result) All() ErrorList {
-	var all ErrorList
+func (r *Result) All() diag.List {
+	var all diag.List
 	for _, l := range r.Errors {
 		all = append(all, l...)
 	}
@@ -136,10 +91,10 @@ type decl struct {
 
 // Packages parses every //hydro:flow function of pkgs.
 func Packages(fset *token.FileSet, pkgs []*packages.Package) *Result {
-	res := &Result{Errors: map[*Flow]ErrorList{}}
+	res := &Result{Errors: map[*Flow]diag.List{}}
 	flows := map[*types.Func]*decl{}
 	var order []*decl
-	var loose ErrorList
+	var loose diag.List
 	for _, pkg := range pkgs {
 		for _, file := range pkg.Syntax {
 			for _, d := range file.Decls {
@@ -177,7 +132,10 @@ func Packages(fset *token.FileSet, pkgs []*packages.Package) *Result {
 			// A graph the parser built must keep the IR's invariants; one
 			// that does not is hydrogen's bug, reported at the operator.
 			for _, d := range ir.Verify(f.Graph) {
-				p.errs = append(p.errs, &Error{Pos: token.Position{Filename: d.Pos.File, Line: d.Pos.Line, Column: d.Pos.Col}, Msg: "internal error: " + d.Message})
+				if d.Category == diag.Verify {
+					d.Message = "internal error: " + d.Message
+				}
+				p.errs = append(p.errs, d)
 			}
 		}
 		res.Flows = append(res.Flows, f)
@@ -191,11 +149,11 @@ func Packages(fset *token.FileSet, pkgs []*packages.Package) *Result {
 
 // directives reports whether fn is marked //hydro:flow and checks every
 // //hydro: directive of its doc comment.
-func directives(fset *token.FileSet, fn *ast.FuncDecl) (bool, ErrorList) {
+func directives(fset *token.FileSet, fn *ast.FuncDecl) (bool, diag.List) {
 	if fn.Doc == nil {
 		return false, nil
 	}
-	var errs ErrorList
+	var errs diag.List
 	flow := false
 	for _, c := range fn.Doc.List {
 		rest, ok := strings.CutPrefix(c.Text, "//hydro:")
@@ -208,8 +166,8 @@ func directives(fset *token.FileSet, fn *ast.FuncDecl) (bool, ErrorList) {
 			flow = true
 		case knownDirectives[name]:
 		default:
-			errs = append(errs, &Error{Pos: fset.Position(c.Pos()),
-				Msg: fmt.Sprintf("unknown directive //hydro:%s (want one of //hydro:flow, //hydro:pure, //hydro:commutative, //hydro:monotone)", name)})
+			errs = append(errs, diag.Errorf(diag.FromToken(fset.Position(c.Pos())), diag.Syntax,
+				"unknown directive //hydro:%s (want one of //hydro:flow, //hydro:pure, //hydro:commutative, //hydro:monotone)", name))
 		}
 	}
 	return flow, errs

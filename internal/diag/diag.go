@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"go/token"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -38,6 +39,36 @@ func (p Pos) String() string {
 
 // FromToken converts a go/token position.
 func FromToken(p token.Position) Pos { return Pos{File: p.Filename, Line: p.Line, Col: p.Column} }
+
+// ParsePos reads a position printed as "file:line:col", "file:line" or
+// "file"; "" and "-" are the zero position.
+func ParsePos(s string) Pos {
+	if s == "" || s == "-" {
+		return Pos{}
+	}
+	var nums []int
+	rest := s
+	for range 2 {
+		i := strings.LastIndexByte(rest, ':')
+		if i < 0 {
+			break
+		}
+		n, err := strconv.Atoi(rest[i+1:])
+		if err != nil {
+			break
+		}
+		nums = append([]int{n}, nums...)
+		rest = rest[:i]
+	}
+	p := Pos{File: rest}
+	if len(nums) > 0 {
+		p.Line = nums[0]
+	}
+	if len(nums) > 1 {
+		p.Col = nums[1]
+	}
+	return p
+}
 
 // Compare orders positions by file, line and column.
 func (p Pos) Compare(q Pos) int {

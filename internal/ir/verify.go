@@ -12,7 +12,9 @@ import (
 // agree on the edges of operators that pass items through unchanged, edges
 // cross locations only into network operators, sinks have no consumers, and
 // no cycle within a tick passes a blocking input. Builders and passes call it
-// on every graph they return.
+// on every graph they return. A blocking cycle is the user's mistake and has
+// category diag.Schedule; every other finding (category diag.Verify) is a
+// bug of the builder or pass that made the graph.
 func Verify(g *Graph) diag.List {
 	var ds diag.List
 	bad := func(n *Node, format string, args ...any) {
@@ -83,7 +85,7 @@ func Verify(g *Graph) diag.List {
 	}
 	if len(ds) == 0 {
 		if c := g.BlockingCycle(); c != nil {
-			ds = append(ds, diag.Errorf(c.Blocking.Pos, diag.Verify, "%s", c.Message()))
+			ds = append(ds, diag.Errorf(c.Blocking.Pos, diag.Schedule, "%s", c.Message()))
 		}
 	}
 	ds.Sort()

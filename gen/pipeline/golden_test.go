@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"encoding/json"
@@ -22,10 +22,11 @@ var goldenCases = []string{"pipeline", "joinfold", "cycle", "negation", "network
 func TestGolden(t *testing.T) {
 	for _, c := range goldenCases {
 		t.Run(c, func(t *testing.T) {
-			dir, err := filepath.Abs(filepath.Join("../../gen/testdata", c))
+			dir, err := filepath.Abs(filepath.Join("../testdata", c))
 			require.NoError(t, err)
-			files, err := Compile(dir, ".")
+			files, ds, err := Compile(dir, ".")
 			require.NoError(t, err)
+			require.Empty(t, ds)
 			require.NotEmpty(t, files)
 			for path, src := range files {
 				require.NotNil(t, src, "%s is stale", path)
@@ -35,8 +36,8 @@ func TestGolden(t *testing.T) {
 					require.NoError(t, os.WriteFile(golden, src, 0o666))
 				}
 				want, err := os.ReadFile(golden)
-				require.NoError(t, err, "no expected output; run go test ./cmd/hydrogen -run Golden -update")
-				require.Equal(t, string(want), string(src), "%s differs from the generated code; run go test ./cmd/hydrogen -run Golden -update", golden)
+				require.NoError(t, err, "no expected output; run go test ./gen/pipeline -run Golden -update")
+				require.Equal(t, string(want), string(src), "%s differs from the generated code; run go test ./gen/pipeline -run Golden -update", golden)
 			}
 			goldens := goldenFiles(t, dir)
 			require.Len(t, goldens, len(files), "an expected file names no generated file")
@@ -68,7 +69,7 @@ func TestGoldenBuilds(t *testing.T) {
 	overlay := map[string]string{}
 	var pkgs []string
 	for _, c := range goldenCases {
-		dir, err := filepath.Abs(filepath.Join("../../gen/testdata", c))
+		dir, err := filepath.Abs(filepath.Join("../testdata", c))
 		require.NoError(t, err)
 		goldens := goldenFiles(t, dir)
 		require.NotEmpty(t, goldens)
