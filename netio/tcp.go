@@ -253,16 +253,28 @@ func (cfg *tcpConfig) check() error {
 // received like any other. Inbound connections are read by one goroutine
 // each, and admitted by the function of WithAdmit.
 func ListenTCP(addr string, opts ...TCPOption) (Endpoint, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("netio: listen %s: %w", addr, err)
+	}
+	ep, err := ServeTCP(ln, opts...)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return ep, nil
+}
+
+// ServeTCP is ListenTCP on a listener that is already open, for instance one
+// inherited from the process that started this one so that no other
+// process can take its port in between. The endpoint owns ln from then on.
+func ServeTCP(ln net.Listener, opts ...TCPOption) (Endpoint, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
 		o(&cfg)
 	}
 	if err := cfg.check(); err != nil {
-		return nil, fmt.Errorf("netio: listen %s: %w", addr, err)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("netio: listen %s: %w", addr, err)
+		return nil, fmt.Errorf("netio: listen %s: %w", ln.Addr(), err)
 	}
 	self := cfg.advertiseAddr
 	if self == "" {

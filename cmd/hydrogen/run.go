@@ -32,7 +32,7 @@ import (
 	"github.com/hydrogo/hydro/netio/pki"
 )
 
-const runUsage = "usage: hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] <package> [-- node flags...]"
+const runUsage = "usage: hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] [-restart] <package> [-- node flags...]"
 
 // stopGrace is how long a node has to exit after SIGINT before it is killed.
 const stopGrace = 3 * time.Second
@@ -52,6 +52,7 @@ type runConfig struct {
 	counts   map[string]int // -n
 	duration time.Duration  // -for; 0 means until stopped
 	outputs  int            // -outputs; 0 means unlimited
+	restart  bool           // -restart
 	pkg      string
 	nodeArgs []string // after "--"
 }
@@ -100,6 +101,7 @@ func parseRunArgs(args []string, stderr io.Writer) (*runConfig, error) {
 	})
 	fs.DurationVar(&cfg.duration, "for", 0, "stop the program after this `duration`")
 	fs.IntVar(&cfg.outputs, "outputs", 0, "stop the program once its nodes have printed `N` output lines")
+	fs.BoolVar(&cfg.restart, "restart", false, "restart a node that fails, keeping its port and data directory, instead of stopping the program")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stderr, runUsage)
@@ -231,6 +233,7 @@ var launcherFlags = map[string]string{
 	"flow":               "hydrogen run sets it; use hydrogen run -flow",
 	"member":             "hydrogen run numbers the members",
 	"listen":             "hydrogen run chooses the addresses",
+	"listen-fd":          "hydrogen run passes each node its listening socket",
 	"peers":              "hydrogen run chooses the addresses",
 	"certs":              "hydrogen run makes the deployment's certificates",
 	"insecure-plaintext": "hydrogen run authenticates its nodes with the certificates it makes",
@@ -371,6 +374,11 @@ func launch(ctx context.Context, cfg *runConfig, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	defer func() {
+		for _, n := range nodes {
+			n.listener.Close()
+		}
+	}()
 	if err := makeCerts(p, nodes, filepath.Join(bin, "certs")); err != nil {
 		return err
 	}
@@ -408,11 +416,12 @@ func exeName(role string) string {
 
 // runNode is one member to start.
 type runNode struct {
-	label  string // "front", "worker/1"
-	role   string
-	member int
-	path   string
-	args   []string
+	label    string // "front", "worker/1"
+	role     string
+	member   int
+	listener *os.File // the node's listening socket, inherited as descriptor 3
+	path     string
+	args     []string
 }
 
 // makeCerts writes a fresh CA, a certificate per node and the client
@@ -433,11 +442,13 @@ func makeCerts(p *runPlan, nodes []*runNode, dir string) error {
 
 // wire chooses a free loopback port for every member and returns the nodes
 // with their command lines.
-func wire(p *runPlan, bin string) ([]*runNode, error) {
-	var lns []net.Listener
+func wire(p *runPlan, bin string) (nodes []*runNode, err error) {
+	files := map[string]*os.File{}
 	defer func() {
-		for _, ln := range lns {
-			ln.Close()
+		if err != nil {
+			for _, f := range files {
+				f.Close()
+			}
 		}
 	}()
 	addrs := map[*runRole][]string{}
@@ -448,20 +459,28 @@ func wire(p *runPlan, bin string) ([]*runNode, error) {
 			if err != nil {
 				return nil, fmt.Errorf("choosing a port: %w", err)
 			}
-			lns = append(lns, ln)
+			// The node inherits the listening socket itself, so no other
+			// process can take the port before it starts or while it
+			// restarts.
+			f, err := ln.(*net.TCPListener).File()
+			ln.Close()
+			if err != nil {
+				return nil, fmt.Errorf("choosing a port: %w", err)
+			}
+			files[ln.Addr().String()] = f
 			addrs[r] = append(addrs[r], ln.Addr().String())
 		}
 		peers = append(peers, r.loc.Name+"="+strings.Join(addrs[r], ","))
 	}
-	var nodes []*runNode
 	for _, r := range p.roles {
 		for m, addr := range addrs[r] {
 			label := r.loc.Name
 			if r.loc.Kind == ir.ClusterLoc {
 				label = fmt.Sprintf("%s/%d", r.loc.Name, m)
 			}
-			args := []string{"-flow", p.flow, "-member", strconv.Itoa(m), "-listen", addr, "-peers", strings.Join(peers, ";")}
-			nodes = append(nodes, &runNode{label: label, role: r.loc.Name, member: m, path: filepath.Join(bin, exeName(r.loc.Name)), args: append(args, r.args...)})
+			args := []string{"-flow", p.flow, "-member", strconv.Itoa(m), "-listen-fd", "3", "-peers", strings.Join(peers, ";")}
+			nodes = append(nodes, &runNode{label: label, role: r.loc.Name, member: m, listener: files[addr],
+				path: filepath.Join(bin, exeName(r.loc.Name)), args: append(args, r.args...)})
 		}
 	}
 	return nodes, nil
@@ -473,24 +492,36 @@ type exit struct {
 	err  error
 }
 
-// supervise starts the nodes and waits for a reason to stop them all.
+// Restart backoff: a node that crashes again soon after a restart waits
+// longer before the next one.
+const (
+	minRestartDelay = 100 * time.Millisecond
+	maxRestartDelay = 5 * time.Second
+)
+
+// supervise starts the nodes and waits for a reason to stop them all. With
+// -restart, a node that fails is started again, with the same flags (so the
+// same data directory and, through the inherited socket, the same port),
+// instead of stopping the program.
 func supervise(ctx context.Context, cfg *runConfig, p *runPlan, nodes []*runNode, stdout, stderr io.Writer) error {
 	out := &lineSink{w: stdout, limit: cfg.outputs, full: make(chan struct{})}
 	errOut := &lineSink{w: stderr}
 	cmds := make([]*exec.Cmd, len(nodes))
 	exits := make(chan exit, len(nodes))
 	running := 0
-	var failure error
-	for i, n := range nodes {
+	start := func(i int) error {
+		n := nodes[i]
 		prefix := "[" + n.label + "] "
 		o, e := &prefixWriter{sink: out, prefix: prefix}, &prefixWriter{sink: errOut, prefix: prefix}
 		cmd := exec.Command(n.path, n.args...)
 		cmd.Dir = p.dir
 		cmd.Stdout, cmd.Stderr = o, e
+		if n.listener != nil {
+			cmd.ExtraFiles = []*os.File{n.listener} // descriptor 3: -listen-fd 3
+		}
 		cmd.WaitDelay = time.Second // bounds the wait for output pipes held open by a node's children
 		if err := cmd.Start(); err != nil {
-			failure = fmt.Errorf("starting %s: %w", n.label, err)
-			break
+			return fmt.Errorf("starting %s: %w", n.label, err)
 		}
 		cmds[i] = cmd
 		running++
@@ -500,6 +531,13 @@ func supervise(ctx context.Context, cfg *runConfig, p *runPlan, nodes []*runNode
 			e.flush()
 			exits <- exit{i, err}
 		}()
+		return nil
+	}
+	var failure error
+	for i := range nodes {
+		if failure = start(i); failure != nil {
+			break
+		}
 	}
 
 	var deadline <-chan time.Time
@@ -509,8 +547,15 @@ func supervise(ctx context.Context, cfg *runConfig, p *runPlan, nodes []*runNode
 		deadline = t.C
 	}
 	exited := make([]bool, len(nodes))
-	if failure == nil {
-		reason := ""
+	restarts := make([]int, len(nodes))
+	delay := make([]time.Duration, len(nodes))
+	lastStart := make([]time.Time, len(nodes))
+	for i := range nodes {
+		lastStart[i] = time.Now()
+	}
+	restart := make(chan int, len(nodes))
+	pending := 0 // restarts scheduled and not yet done
+	for reason := ""; failure == nil && reason == ""; {
 		select {
 		case <-ctx.Done():
 			reason = "interrupted"
@@ -518,13 +563,34 @@ func supervise(ctx context.Context, cfg *runConfig, p *runPlan, nodes []*runNode
 			reason = fmt.Sprintf("%v elapsed", cfg.duration)
 		case <-out.full:
 			reason = fmt.Sprintf("%d outputs printed", cfg.outputs)
+		case i := <-restart:
+			pending--
+			restarts[i]++
+			fmt.Fprintf(stderr, "hydrogen run: restarting %s (restart %d)\n", nodes[i].label, restarts[i])
+			exited[i] = false
+			lastStart[i] = time.Now()
+			failure = start(i)
 		case ev := <-exits:
 			exited[ev.node] = true
 			running--
-			if ev.err != nil {
-				failure = fmt.Errorf("%s exited: %v", nodes[ev.node].label, ev.err)
-			} else {
-				reason = nodes[ev.node].label + " stopped"
+			n := nodes[ev.node]
+			switch {
+			case ev.err == nil:
+				reason = n.label + " stopped"
+			case !cfg.restart:
+				failure = fmt.Errorf("%s exited: %v", n.label, ev.err)
+			default:
+				// A node that ran a while before crashing restarts at
+				// once; one that keeps crashing waits longer each time.
+				d := &delay[ev.node]
+				if time.Since(lastStart[ev.node]) > 2*maxRestartDelay {
+					*d = 0
+				}
+				*d = min(max(2**d, minRestartDelay), maxRestartDelay)
+				fmt.Fprintf(stderr, "hydrogen run: %s exited: %v; restarting it in %v\n", n.label, ev.err, *d)
+				pending++
+				i := ev.node
+				time.AfterFunc(*d, func() { restart <- i })
 			}
 		}
 		if reason != "" {

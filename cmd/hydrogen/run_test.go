@@ -2,11 +2,16 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -163,4 +168,60 @@ func TestPrefixWriterWritesWholeLines(t *testing.T) {
 	}
 	b.Write([]byte("dropped\n"))
 	require.Equal(t, "[a] one\n[a] two\n[b/1] xy\n[a] thr\n", out.String())
+}
+
+// TestRunRestartsACrashedNode kills a worker under -restart: the launcher
+// reports the crash, starts the worker again on the same port, and the
+// restarted worker reaches the front again.
+func TestRunRestartsACrashedNode(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("finds the node's process in /proc")
+	}
+	t.Parallel()
+	var stdout, stderr lockedBuffer
+	done := make(chan int, 1)
+	args := append([]string{"-flow", "Hello", "-n", "worker=2", "-restart", "-outputs", "5", "-for", "60s", "./testdata/launch"}, helloArgs...)
+	go func() { done <- runCmd(args, &stdout, &stderr) }()
+
+	reports := func() int { return strings.Count(stdout.String(), `"Member":1`) }
+	require.Eventually(t, func() bool { return reports() == 1 }, 60*time.Second, 10*time.Millisecond, stderr.String())
+	pid := findProcess(t, "/worker", "-member\x001\x00")
+	require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
+
+	select {
+	case status := <-done:
+		require.Equal(t, 0, status, stderr.String())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the restarted worker did not report again; stderr:\n%s", stderr.String())
+	}
+	require.Equal(t, 2, reports(), stdout.String())
+	require.Contains(t, stderr.String(), "hydrogen run: worker/1 exited: signal: killed; restarting it in 100ms")
+	require.Contains(t, stderr.String(), "hydrogen run: restarting worker/1 (restart 1)")
+	require.Equal(t, 2, strings.Count(stderr.String(), `msg="node started" role=worker member=1`), stderr.String())
+}
+
+// findProcess returns the pid of the one process whose executable path ends
+// with suffix and whose command line contains args.
+func findProcess(t *testing.T, suffix, args string) int {
+	t.Helper()
+	dirs, err := os.ReadDir("/proc")
+	require.NoError(t, err)
+	found := 0
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", d.Name(), "cmdline"))
+		if err != nil {
+			continue
+		}
+		exe, _, _ := strings.Cut(string(cmdline), "\x00")
+		if strings.HasSuffix(exe, suffix) && strings.Contains(string(cmdline), args) && strings.Contains(exe, "hydrogen-run-") {
+			require.Zero(t, found, "two processes match")
+			found = pid
+		}
+	}
+	require.NotZero(t, found, "no process %s with %q", suffix, args)
+	return found
 }

@@ -220,9 +220,18 @@ func Run(ctx context.Context, r Role, args []string, getenv func(string) string,
 	if advertise != "" {
 		tcpOpts = append(tcpOpts, netio.WithAdvertiseAddr(advertise))
 	}
-	ep, err := netio.ListenTCP(listen, tcpOpts...)
+	var ep netio.Endpoint
+	if o.listenFD > 0 {
+		ln, lerr := net.FileListener(os.NewFile(uintptr(o.listenFD), "listener"))
+		if lerr != nil {
+			return usagef("-listen-fd %d: %w", o.listenFD, lerr)
+		}
+		ep, err = netio.ServeTCP(ln, tcpOpts...)
+	} else {
+		ep, err = netio.ListenTCP(listen, tcpOpts...)
+	}
 	if err != nil {
-		if advertise != "" {
+		if advertise != "" && o.listenFD == 0 {
 			return fmt.Errorf("%w (the address -peers gives %s/%d; set -listen to bind another)", err, r.Name, o.member)
 		}
 		return err

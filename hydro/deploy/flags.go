@@ -28,11 +28,12 @@ func usagef(format string, args ...any) error {
 
 // options is a node's configuration, from its flags and environment.
 type options struct {
-	flow   string
-	member hydro.MemberID
-	listen string // "" for the default; see options.address
-	peers  map[string][]netio.Addr
-	level  slog.Level
+	flow     string
+	member   hydro.MemberID
+	listen   string // "" for the default; see options.address
+	listenFD int    // -listen-fd: an inherited listening socket, or 0
+	peers    map[string][]netio.Addr
+	level    slog.Level
 
 	certs    string // -certs: the certificate directory
 	insecure bool   // -insecure-plaintext
@@ -57,7 +58,7 @@ type dynFlag struct {
 // stdFlags are the fixed flags that take a value.
 var stdFlags = []string{"flow", "member", "listen", "peers", "log-level", "certs",
 	"idle-timeout", "frame-timeout", "write-timeout", "max-conns", "inbox-bytes",
-	"max-subscribers", "subscriber-queue", "max-queued-input", "metrics", "debug-addr"}
+	"max-subscribers", "subscriber-queue", "max-queued-input", "metrics", "debug-addr", "listen-fd"}
 
 // insecureFlag is the one boolean fixed flag.
 const insecureFlag = "insecure-plaintext"
@@ -117,6 +118,13 @@ func parseArgs(r Role, args []string, getenv func(string) string, stderr io.Writ
 		o.member = hydro.MemberID(m)
 	}
 	o.listen, _ = source("listen")
+	if v, from := source("listen-fd"); v != "" {
+		fd, err := strconv.Atoi(v)
+		if err != nil || fd < 3 {
+			return nil, usagef("%s %q: want a file descriptor number of at least 3", from, v)
+		}
+		o.listenFD = fd
+	}
 	if v, from := source("peers"); v != "" {
 		if o.peers, err = parsePeers(v); err != nil {
 			return nil, usagef("%s: %v", from, err)
@@ -314,6 +322,8 @@ a flag given on the command line wins.
   -member N              this node's member number within its location, default 0 (HYDRO_MEMBER)
   -listen HOST:PORT      the node's network address; default: its address in -peers,
                          else 127.0.0.1:0 (HYDRO_LISTEN)
+  -listen-fd N           serve on the listening socket inherited as file descriptor N
+                         instead of binding one, as hydrogen run does (HYDRO_LISTEN_FD)
   -peers LOC=ADDR,...;LOC=ADDR,...
                          every location's member addresses in member order (HYDRO_PEERS)
   -param.NAME VALUE      flow parameter NAME as JSON, or @PATH to read the JSON from a file;
