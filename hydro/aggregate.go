@@ -151,7 +151,7 @@ func MergeKeyed[T any](s Stream[T], lifetime ...Lifetime) Stream[T] {
 		}
 	}
 	t := reflect.TypeFor[T]()
-	p := ops.MergeKeyedPayload{Key: k.fn, Init: bottomFunc(t, sc.Lattice), Merge: mergeFunc(t, sc.Lattice)}
+	p := ops.MergeKeyedPayload{Key: k.fn, Init: bottomFunc(t, paths(sc, sc.Lattice)), Merge: mergeFunc(t, paths(sc, sc.Lattice))}
 	return unaryLT[T, T](ops.MergeKeyed, pos, s, lifetime, p)
 }
 

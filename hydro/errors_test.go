@@ -57,6 +57,21 @@ type undetermined struct {
 	L maxInt `hydro:"lattice"`
 }
 
+// copyMerge is a lattice whose Merge has a value receiver: it would merge
+// into a copy.
+type copyMerge struct{ V int }
+
+func (c copyMerge) Merge(o copyMerge) bool { return false }
+
+type valueMergeLattice struct {
+	K int       `hydro:"key"`
+	L copyMerge `hydro:"lattice"`
+}
+
+type pointerKey struct {
+	K *int `hydro:"key"`
+}
+
 func TestBuildErrors(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -118,6 +133,21 @@ func TestBuildErrors(t *testing.T) {
 			hydro.CrossJoin(hydro.Iter(p, []int{}), hydro.Iter(q, []int{}), func(a, b int) int { return a })
 			return above()
 		}, `hydro.CrossJoin: the right input lives at "q" but the left input lives at "p"; move one with a network operator first`},
+		{"lattice merge with value receiver", func(f *hydro.Flow, p *hydro.Process) string {
+			hydro.MergeKeyed(hydro.Iter(p, []valueMergeLattice{}))
+			return above()
+		}, "hydro_test.valueMergeLattice.L: lattice field of type hydro_test.copyMerge has method Merge with a value receiver, which merges into a copy and loses the result; declare it on *hydro_test.copyMerge"},
+		{"pointer key", func(f *hydro.Flow, p *hydro.Process) string {
+			s := hydro.Iter(p, []pointerKey{})
+			hydro.Join(s, s, func(a, b pointerKey) int { return 0 })
+			return above()
+		}, "hydro_test.pointerKey.K: key field of pointer type *int compares by address, not by value; use the pointed-to type"},
+		{"input read twice", func(f *hydro.Flow, p *hydro.Process) string {
+			in := hydro.NewInput[int]("in")
+			hydro.Source(p, in)
+			hydro.Source(p, in)
+			return above()
+		}, "hydro.Source: input in is already read by the hydro.Source at "},
 		{"zero input", func(f *hydro.Flow, p *hydro.Process) string {
 			hydro.Source(p, hydro.Input[int]{})
 			return above()
@@ -232,4 +262,39 @@ func TestErrorsAreSortedAndAllReported(t *testing.T) {
 	lines := strings.Split(err.Error(), "\n")
 	require.Len(t, lines, 2)
 	assert.Less(t, lineOf(strings.SplitN(lines[0], ": ", 2)[0]), lineOf(strings.SplitN(lines[1], ": ", 2)[0]))
+}
+
+func TestFlowWithoutLocation(t *testing.T) {
+	f := hydro.NewFlow("Empty")
+	err := f.Err()
+	require.EqualError(t, err, "flow Empty declares no location: place its operators with f.Process or f.Cluster")
+}
+
+// embeddedKey is keyed by a field of an embedded struct.
+type keyPart struct {
+	Client uint32 `hydro:"key"`
+}
+
+type embeddedKey struct {
+	keyPart
+	Item string
+}
+
+type classOf struct {
+	Client uint32 `hydro:"key"`
+	Class  string
+}
+
+func TestPromotedKeyField(t *testing.T) {
+	f := hydro.NewFlow("Promoted")
+	p := f.Process("p")
+	out := hydro.NewOutput[string]("out")
+	items := hydro.Iter(p, []embeddedKey{{keyPart{1}, "apple"}, {keyPart{2}, "pear"}})
+	classes := hydro.Iter(p, []classOf{{1, "basic"}, {2, "premium"}})
+	hydro.Sink(hydro.Join(items, classes, func(e embeddedKey, c classOf) string { return e.Item + ":" + c.Class }), out)
+	require.NoError(t, f.Err())
+	r, err := hydro.Interpret(f)
+	require.NoError(t, err)
+	r.Tick()
+	assert.ElementsMatch(t, []string{"apple:basic", "pear:premium"}, out.Take())
 }

@@ -53,6 +53,8 @@ type Flow struct {
 	errs    []error
 	schemas map[reflect.Type]schemaResult
 	cycles  []*cycleState
+	// sources maps the queue of every Input read to the Source reading it.
+	sources map[any]Pos
 }
 
 type schemaResult struct {
@@ -157,6 +159,9 @@ func (s Stream[T]) Location() string {
 // the flow function returns.
 func (f *Flow) Err() error {
 	f.checkCycles()
+	if len(f.g.Locations) == 0 && len(f.errs) == 0 {
+		f.errs = append(f.errs, &Error{Msg: fmt.Sprintf("flow %s declares no location: place its operators with f.Process or f.Cluster", f.g.Name)})
+	}
 	errs := slices.Clone(f.errs)
 	strayMu.Lock()
 	errs = append(errs, strays...)
@@ -190,7 +195,12 @@ type Error struct {
 	Msg string
 }
 
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+func (e *Error) Error() string {
+	if !e.Pos.IsValid() {
+		return e.Msg
+	}
+	return e.Pos.String() + ": " + e.Msg
+}
 
 func errPos(err error) Pos {
 	var e *Error

@@ -44,10 +44,10 @@ func Demux[T any](s Stream[T], to *Cluster) Stream[T] {
 		return poison[T](s.f)
 	}
 	t := reflect.TypeFor[T]()
-	fields := k.schema.Key
+	fields := paths(k.schema, k.schema.Key)
 	for _, i := range fields {
-		if _, err := appendWire(nil, reflect.New(t.Field(i).Type).Elem()); err != nil {
-			s.f.errorf(pos, "%s: key field %s of %s cannot be hashed: %v", ops.Demux.API, t.Field(i).Name, t, err)
+		if _, err := appendWire(nil, reflect.New(t.FieldByIndex(i).Type).Elem()); err != nil {
+			s.f.errorf(pos, "%s: key field %s of %s cannot be hashed: %v", ops.Demux.API, t.FieldByIndex(i).Name, t, err)
 			return poison[T](s.f)
 		}
 	}

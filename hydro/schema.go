@@ -29,6 +29,11 @@ func SchemaOf(t reflect.Type) (*tags.Schema, error) {
 	if t.Kind() != reflect.Struct {
 		return &tags.Schema{Type: t.String()}, nil
 	}
+	return tags.Parse(t.String(), fieldsOf(t))
+}
+
+// fieldsOf describes the fields of struct type t for package tags.
+func fieldsOf(t reflect.Type) []tags.Field {
 	fields := make([]tags.Field, t.NumField())
 	for i := range fields {
 		sf := t.Field(i)
@@ -38,9 +43,15 @@ func SchemaOf(t reflect.Type) (*tags.Schema, error) {
 			Tag:        string(sf.Tag),
 			Comparable: sf.Type.Comparable(),
 			Mergeable:  mergeable(sf.Type),
+			ValueMerge: valueMerge(sf.Type),
+			Pointer:    sf.Type.Kind() == reflect.Pointer,
+			Index:      []int{i},
+		}
+		if sf.Anonymous && sf.Type.Kind() == reflect.Struct {
+			fields[i].Embedded = fieldsOf(sf.Type)
 		}
 	}
-	return tags.Parse(t.String(), fields)
+	return fields
 }
 
 var boolType = reflect.TypeFor[bool]()
@@ -53,6 +64,25 @@ func mergeable(t reflect.Type) bool {
 	}
 	mt := m.Type // includes the receiver
 	return mt.NumIn() == 2 && mt.In(1) == t && mt.NumOut() == 1 && mt.Out(0) == boolType
+}
+
+// valueMerge reports whether t itself (not only *t) has a method Merge: one
+// with a value receiver.
+func valueMerge(t reflect.Type) bool {
+	if t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer {
+		return false
+	}
+	_, ok := t.MethodByName("Merge")
+	return ok
+}
+
+// paths returns the index paths of the schema's fields idx.
+func paths(s *tags.Schema, idx []int) [][]int {
+	out := make([][]int, len(idx))
+	for j, i := range idx {
+		out[j] = s.Fields[i].Index
+	}
+	return out
 }
 
 // keyed is a type's key as the interpreter uses it.
@@ -77,9 +107,9 @@ func keyOf[T any](f *Flow, spec *ops.Spec, pos Pos, role string) (keyed, bool) {
 	}
 	types := make([]reflect.Type, len(s.Key))
 	for i, k := range s.Key {
-		types[i] = t.Field(k).Type
+		types[i] = t.FieldByIndex(s.Fields[k].Index).Type
 	}
-	return keyed{schema: s, types: types, fn: keyFunc(t, s.Key)}, true
+	return keyed{schema: s, types: types, fn: keyFunc(t, paths(s, s.Key))}, true
 }
 
 // sameKey reports an error unless two key types agree field by field.
@@ -97,7 +127,7 @@ func sameKey(f *Flow, spec *ops.Spec, pos Pos, a, b keyed, roleA, roleB string) 
 
 // keyFunc returns a function extracting the key fields of a T held in an any:
 // the field itself for a single key field, an array of the fields otherwise.
-func keyFunc(t reflect.Type, key []int) func(any) any {
+func keyFunc(t reflect.Type, key [][]int) func(any) any {
 	if len(key) == 1 {
 		i := key[0]
 		return func(x any) any { return fieldValue(reflect.ValueOf(x), t, i) }
@@ -113,11 +143,14 @@ func keyFunc(t reflect.Type, key []int) func(any) any {
 	}
 }
 
-// field returns field i of the addressable struct c, settable and readable
-// whether exported or not.
-func field(c reflect.Value, i int) reflect.Value {
-	f := c.Field(i)
-	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+// field returns the field at index path of the addressable struct c,
+// settable and readable whether exported or not.
+func field(c reflect.Value, path []int) reflect.Value {
+	for _, i := range path {
+		f := c.Field(i)
+		c = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+	}
+	return c
 }
 
 // addressable returns an addressable copy of x, a value of type t.
@@ -127,17 +160,29 @@ func addressable(t reflect.Type, x any) reflect.Value {
 	return c
 }
 
-// fieldValue reads field i of struct v, exported or not.
-func fieldValue(v reflect.Value, t reflect.Type, i int) any {
-	if t.Field(i).IsExported() {
-		return v.Field(i).Interface()
+// fieldValue reads the field at index path of struct v, exported or not.
+func fieldValue(v reflect.Value, t reflect.Type, path []int) any {
+	if exported(t, path) {
+		return v.FieldByIndex(path).Interface()
 	}
-	return field(addressable(t, v.Interface()), i).Interface()
+	return field(addressable(t, v.Interface()), path).Interface()
+}
+
+// exported reports whether every field on the index path is exported.
+func exported(t reflect.Type, path []int) bool {
+	for _, i := range path {
+		f := t.Field(i)
+		if !f.IsExported() {
+			return false
+		}
+		t = f.Type
+	}
+	return true
 }
 
 // bottomFunc returns a function copying an item with its lattice fields set
 // to their zero value, bottom.
-func bottomFunc(t reflect.Type, lattice []int) func(item any) any {
+func bottomFunc(t reflect.Type, lattice [][]int) func(item any) any {
 	return func(item any) any {
 		c := addressable(t, item)
 		for _, i := range lattice {
@@ -149,7 +194,7 @@ func bottomFunc(t reflect.Type, lattice []int) func(item any) any {
 
 // mergeFunc returns a function merging the lattice fields of item into acc and
 // returning acc; other fields keep acc's values.
-func mergeFunc(t reflect.Type, lattice []int) func(acc, item any) any {
+func mergeFunc(t reflect.Type, lattice [][]int) func(acc, item any) any {
 	return func(acc, item any) any {
 		a, it := addressable(t, acc), addressable(t, item)
 		for _, i := range lattice {

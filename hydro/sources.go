@@ -33,6 +33,14 @@ func Source[T any](loc Location, in Input[T]) Stream[T] {
 		f.errorf(pos, "hydro.Source: the input is the zero hydro.Input; create it with hydro.NewInput")
 		return poison[T](f)
 	}
+	if at, read := f.sources[in.q]; read {
+		f.errorf(pos, "hydro.Source: input %s is already read by the hydro.Source at %s; each item of an Input goes to one Source, so this one would get nothing: read the input once and use the stream twice", in.Name(), at)
+		return poison[T](f)
+	}
+	if f.sources == nil {
+		f.sources = map[any]Pos{}
+	}
+	f.sources[in.q] = pos
 	var buf []T
 	drain := ops.SourcePayload{
 		Drain: func(emit func(any)) {

@@ -48,7 +48,9 @@ type parser struct {
 	flow   *Flow
 	params map[types.Object]*Param
 	cycles []*completeVal
-	active []*types.Func // sub-flows being inlined, to reject recursion
+	// sources maps an Input parameter to the Source reading it.
+	sources map[*Param]token.Pos
+	active  []*types.Func // sub-flows being inlined, to reject recursion
 }
 
 // frame is the evaluation state of one (sub-)flow body.
@@ -73,6 +75,7 @@ func (p *parser) flowOf(d *decl) *Flow {
 		File: p.fset.Position(d.fn.Pos()).Filename, Graph: &ir.Graph{Name: d.fn.Name.Name}}
 	p.flow = f
 	p.params = map[types.Object]*Param{}
+	p.sources = map[*Param]token.Pos{}
 	fr := &frame{d: d, env: map[types.Object]value{}, top: true}
 	sig := d.obj.Type().(*types.Signature)
 	if sig.Params().Len() == 0 || !isHydro(sig.Params().At(0).Type(), "Flow", true) {
@@ -100,7 +103,14 @@ func (p *parser) flowOf(d *decl) *Flow {
 		p.params[v] = prm
 		fr.env[v] = paramVal{prm}
 	}
+	if d.fn.Type.TypeParams != nil {
+		p.errorf(d.fn.Name.Pos(), "flow %s has type parameters; hydrogen generates one node type per flow and cannot instantiate a generic flow: give the flow concrete types (a generic sub-flow called by it is not supported either)", f.Name)
+		return f
+	}
 	p.body(fr, d.fn.Body)
+	if len(p.flow.Graph.Locations) == 0 {
+		p.errorf(d.fn.Name.Pos(), "flow %s declares no location: place its operators with f.Process or f.Cluster", f.Name)
+	}
 	for _, c := range p.cycles {
 		if !c.done {
 			p.errorf(c.pos, "hydro.Cycle: the cycle is never completed; call the function Cycle returned with the stream that feeds it")
@@ -196,6 +206,20 @@ func (p *parser) assign(fr *frame, st *ast.AssignStmt) {
 }
 
 func (p *parser) bind(fr *frame, pos token.Pos, lhs, rhs []ast.Expr) {
+	if len(rhs) == len(lhs) {
+		for i, r := range rhs {
+			switch ast.Unparen(r).(type) {
+			case *ast.CallExpr, *ast.Ident:
+				continue
+			}
+			name := "it"
+			if id, ok := lhs[i].(*ast.Ident); ok {
+				name = id.Name
+			}
+			p.errorf(r.Pos(), "a flow body binds only streams, locations and cycles; to use this value in the functions passed to operators, make %s a parameter of the flow (or a package-level constant)", name)
+			return
+		}
+	}
 	var vals []value
 	if len(rhs) == 1 && len(lhs) > 1 {
 		vals = p.multi(fr, rhs[0], len(lhs))

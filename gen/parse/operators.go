@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
+	"time"
 
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
@@ -110,6 +111,15 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 				continue
 			}
 			ni.Port = pv.p
+			if spec == ops.Source {
+				if at, read := p.sources[pv.p]; read {
+					p.errorf(call.Lparen, "%s: input %s is already read by the hydro.Source at %s; each item of an Input goes to one Source, so this one would get nothing: read the input once and use the stream twice",
+						api, pv.p.Name, p.irPos(at))
+					bad = true
+					continue
+				}
+				p.sources[pv.p] = call.Lparen
+			}
 		case isLifetime(pt):
 			ltGiven = true
 			tv := info.Types[arg]
@@ -141,6 +151,9 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 				continue
 			}
 			ni.Expr, ni.ExprCaptures = arg, caps
+			if spec == ops.Timer && !p.period(info, arg) {
+				bad = true
+			}
 		}
 	}
 	if bad {
@@ -391,8 +404,8 @@ func (p *parser) captures(fr *frame, api string, n ast.Node, what string) ([]*Pa
 		if !fr.top {
 			where = "in sub-flow " + fr.d.fn.Name.Name
 		}
-		p.errorf(id.Pos(), "%s: the %s captures %s, declared %s at %s; it may capture only the flow's parameters and package-level names, because hydrogen moves it into the generated node",
-			api, what, id.Name, where, p.fset.Position(obj.Pos()))
+		p.errorf(id.Pos(), "%s: the %s uses %s, a variable declared %s at %s; hydrogen moves the %s into the generated node, where %s does not exist: make %s a parameter of the flow (or a package-level name)",
+			api, what, id.Name, where, p.fset.Position(obj.Pos()), what, id.Name, id.Name)
 		ok = false
 		return true
 	})
@@ -406,19 +419,60 @@ func schemaOf(t types.Type) (*tags.Schema, *types.Struct, error) {
 	if !ok {
 		return &tags.Schema{Type: TypeName(t)}, nil, nil
 	}
+	s, err := tags.Parse(TypeName(t), fieldsOf(st))
+	return s, st, err
+}
+
+// fieldsOf describes the fields of st for package tags, as the interpreter
+// does through reflect.
+func fieldsOf(st *types.Struct) []tags.Field {
 	fields := make([]tags.Field, st.NumFields())
 	for i := range fields {
 		f := st.Field(i)
+		_, ptr := f.Type().Underlying().(*types.Pointer)
 		fields[i] = tags.Field{
 			Name:       f.Name(),
 			Type:       TypeName(f.Type()),
 			Tag:        st.Tag(i),
 			Comparable: types.Comparable(f.Type()),
 			Mergeable:  mergeableType(f.Type()),
+			ValueMerge: valueMergeType(f.Type()),
+			Pointer:    ptr,
+			Index:      []int{i},
+		}
+		if inner, ok := f.Type().Underlying().(*types.Struct); ok && f.Embedded() {
+			fields[i].Embedded = fieldsOf(inner)
 		}
 	}
-	s, err := tags.Parse(TypeName(t), fields)
-	return s, st, err
+	return fields
+}
+
+// fieldVar returns the field of st at index path.
+func fieldVar(st *types.Struct, path []int) *types.Var {
+	var f *types.Var
+	for _, i := range path {
+		f = st.Field(i)
+		st, _ = f.Type().Underlying().(*types.Struct)
+	}
+	return f
+}
+
+// valueMergeType reports whether t has a method Merge with a value
+// receiver, which merges into a copy.
+func valueMergeType(t types.Type) bool {
+	if _, ok := t.Underlying().(*types.Pointer); ok {
+		return false
+	}
+	if types.IsInterface(t) {
+		return false
+	}
+	ms := types.NewMethodSet(t)
+	for i := range ms.Len() {
+		if ms.At(i).Obj().Name() == "Merge" {
+			return true
+		}
+	}
+	return false
 }
 
 // mergeableType reports whether *t has a method Merge(t) bool.
@@ -454,7 +508,7 @@ func (p *parser) key(spec *ops.Spec, pos token.Pos, t types.Type, role string) (
 	}
 	k := &Key{Elem: t}
 	for _, i := range s.Key {
-		k.Fields = append(k.Fields, st.Field(i))
+		k.Fields = append(k.Fields, fieldVar(st, s.Fields[i].Index))
 	}
 	return k, true
 }
@@ -503,7 +557,7 @@ func LatticeFields(t types.Type) []*types.Var {
 	}
 	var out []*types.Var
 	for _, i := range s.Lattice {
-		out = append(out, st.Field(i))
+		out = append(out, fieldVar(st, s.Fields[i].Index))
 	}
 	return out
 }
@@ -514,4 +568,20 @@ func LatticeFields(t types.Type) []*types.Var {
 func SchemaOf(t types.Type) (*tags.Schema, error) {
 	s, _, err := schemaOf(t)
 	return s, err
+}
+
+// period checks a constant Timer period: it must be positive, as the
+// interpreter requires. A period that is not constant is checked when the
+// node starts.
+func (p *parser) period(info *types.Info, arg ast.Expr) bool {
+	tv := info.Types[arg]
+	if tv.Value == nil {
+		return true
+	}
+	d, exact := constant.Int64Val(constant.ToInt(tv.Value))
+	if exact && d > 0 {
+		return true
+	}
+	p.errorf(arg.Pos(), "hydro.Timer: period %v must be positive", time.Duration(d))
+	return false
 }

@@ -9,8 +9,10 @@ package parse
 
 import (
 	"go/ast"
+	goparser "go/parser"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -96,7 +98,9 @@ func Packages(fset *token.FileSet, pkgs []*packages.Package) *Result {
 	var order []*decl
 	var loose diag.List
 	for _, pkg := range pkgs {
+		loose = append(loose, testFlows(fset, pkg)...)
 		for _, file := range pkg.Syntax {
+			loose = append(loose, strayDirectives(fset, file)...)
 			for _, d := range file.Decls {
 				fn, ok := d.(*ast.FuncDecl)
 				if !ok {
@@ -128,6 +132,9 @@ func Packages(fset *token.FileSet, pkgs []*packages.Package) *Result {
 		}
 		p := &parser{fset: fset, flows: flows}
 		f := p.flowOf(d)
+		if d.pkg.Name == "main" && len(p.errs) == 0 && UsesNetwork(f) {
+			p.errorf(d.fn.Name.Pos(), "flow %s spans locations but is in package main: hydrogen generates a main package per location that imports the flow's package, and a main package cannot be imported; move the flow to a package of its own", f.Name)
+		}
 		if len(p.errs) == 0 {
 			// A graph the parser built must keep the IR's invariants; one
 			// that does not is hydrogen's bug, reported at the operator.
@@ -171,4 +178,75 @@ func directives(fset *token.FileSet, fn *ast.FuncDecl) (bool, diag.List) {
 		}
 	}
 	return flow, errs
+}
+
+// strayDirectives reports //hydro: directives that mark nothing: written
+// with a space after // (an ordinary comment to Go), or separated from the
+// declaration they were meant for by a blank line (so not part of its doc
+// comment). Either way hydrogen would silently skip the declaration.
+func strayDirectives(fset *token.FileSet, file *ast.File) diag.List {
+	attached := map[*ast.CommentGroup]bool{}
+	for _, d := range file.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			attached[d.Doc] = true
+		case *ast.GenDecl:
+			attached[d.Doc] = true
+			for _, s := range d.Specs {
+				if ts, ok := s.(*ast.TypeSpec); ok {
+					attached[ts.Doc] = true
+				}
+			}
+		}
+	}
+	var errs diag.List
+	for _, cg := range file.Comments {
+		for _, c := range cg.List {
+			if name, ok := strings.CutPrefix(c.Text, "//hydro:"); ok {
+				if !attached[cg] {
+					errs = append(errs, diag.Errorf(diag.FromToken(fset.Position(c.Pos())), diag.Syntax,
+						"//hydro:%s is not part of a declaration's doc comment, so it marks nothing: remove the blank line between it and the declaration it is for", strings.TrimSpace(name)))
+				}
+				continue
+			}
+			rest := strings.TrimLeft(strings.TrimPrefix(c.Text, "//"), " \t")
+			if name, ok := strings.CutPrefix(rest, "hydro:"); ok && rest != strings.TrimPrefix(c.Text, "//") {
+				name = strings.TrimSpace(name)
+				if knownDirectives[name] || name == "codec" {
+					errs = append(errs, diag.Errorf(diag.FromToken(fset.Position(c.Pos())), diag.Syntax,
+						"directive written with a space after //, which makes it an ordinary comment: write //hydro:%s", name))
+				}
+			}
+		}
+	}
+	return errs
+}
+
+// testFlows reports flows declared in the package's test files, which
+// hydrogen does not compile.
+func testFlows(fset *token.FileSet, pkg *packages.Package) diag.List {
+	if len(pkg.GoFiles) == 0 {
+		return nil
+	}
+	names, _ := filepath.Glob(filepath.Join(filepath.Dir(pkg.GoFiles[0]), "*_test.go"))
+	var errs diag.List
+	for _, name := range names {
+		file, err := goparser.ParseFile(fset, name, nil, goparser.ParseComments|goparser.SkipObjectResolution)
+		if err != nil {
+			continue // the go command reports it
+		}
+		for _, d := range file.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Doc == nil {
+				continue
+			}
+			for _, c := range fn.Doc.List {
+				if strings.TrimSpace(strings.TrimPrefix(c.Text, "//hydro:")) == "flow" && strings.HasPrefix(c.Text, "//hydro:") {
+					errs = append(errs, diag.Errorf(diag.FromToken(fset.Position(fn.Name.Pos())), diag.Syntax,
+						"flow %s is in a test file: hydrogen compiles only a package's non-test files, so it would generate nothing for it; move the flow to a file not ending in _test.go", fn.Name.Name))
+				}
+			}
+		}
+	}
+	return errs
 }

@@ -25,6 +25,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/tools/go/packages"
 
@@ -106,11 +107,12 @@ func (p *Program) Flow(name string) *Flow {
 	return nil
 }
 
-// Analyze runs analyzers (every analysis when none is given) over every flow
-// without errors, keeping their facts and adding their findings as warnings.
+// Analyze runs analyzers (every analysis and check of gen/analyze when none
+// is given) over every flow without errors, keeping their facts and adding
+// their findings as warnings.
 func (p *Program) Analyze(analyzers ...*analysis.Analyzer) error {
 	if len(analyzers) == 0 {
-		analyzers = analysis.All
+		analyzers = analyze.Analyzers()
 	}
 	for _, f := range p.Flows {
 		if !f.OK() {
@@ -231,7 +233,17 @@ func (p *Program) generatePackage(pkg *packages.Package, flows []*Flow, files ma
 		}
 	}
 	var emitted []*parse.Flow
+	byFile := map[string]*Flow{}
 	for _, f := range good {
+		// Flows whose names differ only in case would share a file (and
+		// FileName lowers case anyway).
+		file := strings.ToLower(emit.FileName(f.Name))
+		if other, taken := byFile[file]; taken {
+			f.Diagnostics = append(f.Diagnostics, diag.Errorf(diag.FromToken(f.Fset.Position(f.Decl.Name.Pos())), diag.Emit,
+				"flows %s and %s would both be generated into %s; rename one", other.Name, f.Name, emit.FileName(f.Name)))
+			continue
+		}
+		byFile[file] = f
 		if emit.FileName(f.Name) == emit.CodecFileName {
 			f.Diagnostics = append(f.Diagnostics, diag.Errorf(diag.FromToken(f.Fset.Position(f.Decl.Name.Pos())), diag.Emit,
 				"flow %s would be generated into %s, which holds the package's codecs; rename it", f.Name, emit.CodecFileName))

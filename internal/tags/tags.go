@@ -37,6 +37,67 @@ type Field struct {
 	Comparable bool
 	// Mergeable reports whether a pointer to the type has a lattice Merge method.
 	Mergeable bool
+	// ValueMerge reports that the type's Merge method has a value receiver:
+	// it would merge into a copy.
+	ValueMerge bool
+	// Pointer reports a pointer type: its values compare by address.
+	Pointer bool
+	// Index is the field's index path from the struct, as in
+	// reflect.StructField.Index: one index for a field of the struct itself,
+	// several for a field promoted from an embedded struct. Callers set it
+	// to the field's position; Parse extends it for promoted fields.
+	Index []int
+	// Embedded holds the fields of the field's type when the field is an
+	// embedded struct (not a pointer): Parse promotes them.
+	Embedded []Field
+}
+
+// promote replaces every embedded struct field without a hydro tag by the
+// fields it promotes, as Go's selector rules do: a name declared at a
+// shallower depth wins, and a name declared twice at the shallowest depth
+// is promoted from neither.
+func promote(fields []Field) []Field {
+	type candidate struct {
+		f     Field
+		depth int
+	}
+	var expand func(fs []Field, prefix []int, depth int) []candidate
+	expand = func(fs []Field, prefix []int, depth int) []candidate {
+		var out []candidate
+		for i, f := range fs {
+			f.Index = append(append([]int(nil), prefix...), indexOf(f, i)...)
+			_, tagged, _ := hydroOptions(f.Tag)
+			if f.Embedded != nil && !tagged {
+				out = append(out, expand(f.Embedded, f.Index, depth+1)...)
+				continue
+			}
+			out = append(out, candidate{f, depth})
+		}
+		return out
+	}
+	all := expand(fields, nil, 0)
+	shallowest := map[string]int{}
+	count := map[[2]any]int{}
+	for _, c := range all {
+		if d, ok := shallowest[c.f.Name]; !ok || c.depth < d {
+			shallowest[c.f.Name] = c.depth
+		}
+		count[[2]any{c.f.Name, c.depth}]++
+	}
+	var out []Field
+	for _, c := range all {
+		if c.depth == shallowest[c.f.Name] && count[[2]any{c.f.Name, c.depth}] == 1 {
+			out = append(out, c.f)
+		}
+	}
+	return out
+}
+
+func indexOf(f Field, i int) []int {
+	if len(f.Index) > 0 {
+		return f.Index[len(f.Index)-1:]
+	}
+	return []int{i}
 }
 
 // FD is a functional dependency between fields of one type, by index: the
@@ -136,7 +197,11 @@ func (e *Error) Error() string {
 
 // Parse validates the hydro tags of the fields of struct type typ and returns
 // its schema. All problems are reported, joined, in field order.
+//
+// Fields promoted from embedded structs are fields of the schema: a key tag
+// on a field of an embedded struct makes it a key of the embedding type.
 func Parse(typ string, fields []Field) (*Schema, error) {
+	fields = promote(fields)
 	s := &Schema{Type: typ, Fields: fields}
 	var errs []error
 	fail := func(f Field, format string, args ...any) {
@@ -218,9 +283,17 @@ func Parse(typ string, fields []Field) (*Schema, error) {
 				fail(f, "key field of type %s is not comparable; keys are compared with ==", f.Type)
 				continue
 			}
+			if f.Pointer {
+				fail(f, "key field of pointer type %s compares by address, not by value; use the pointed-to type", f.Type)
+				continue
+			}
 			s.Key = append(s.Key, i)
 		}
 		if isLattice {
+			if f.ValueMerge {
+				fail(f, "lattice field of type %s has method Merge with a value receiver, which merges into a copy and loses the result; declare it on *%s", f.Type, f.Type)
+				continue
+			}
 			if !f.Mergeable {
 				fail(f, "lattice field of type %s has no method Merge(%s) bool on *%s; use a type from package lattices or implement one", f.Type, f.Type, f.Type)
 				continue

@@ -23,10 +23,10 @@ func Captures(f *hydro.Flow, in hydro.Input[int], out hydro.Output[int]) {
 }
 
 //hydro:flow
-func Keys(f *hydro.Flow, a hydro.Input[noKey], b hydro.Input[keyed], c hydro.Input[otherKey], out hydro.Output[int]) {
+func Keys(f *hydro.Flow, a hydro.Input[noKey], b, b2 hydro.Input[keyed], c hydro.Input[otherKey], out hydro.Output[int]) {
 	p := f.Process("p")
 	hydro.Sink(hydro.Join(hydro.Source(p, a), hydro.Source(p, b), func(noKey, keyed) int { return 0 }), out)
-	hydro.Sink(hydro.Join(hydro.Source(p, b), hydro.Source(p, c), func(keyed, otherKey) int { return 0 }), out)
+	hydro.Sink(hydro.Join(hydro.Source(p, b2), hydro.Source(p, c), func(keyed, otherKey) int { return 0 }), out)
 }
 
 //hydro:flow

@@ -1,0 +1,2 @@
+// Package testfile declares a flow in a test file.
+package testfile
