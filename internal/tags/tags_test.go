@@ -135,3 +135,46 @@ func TestOtherTagKeysIgnored(t *testing.T) {
 		t.Fatalf("schema %v err %v", s, err)
 	}
 }
+
+func TestPromotedFields(t *testing.T) {
+	inner := []Field{fld("Client", "uint32", `hydro:"key"`), fld("Name", "string", ``)}
+	other := []Field{fld("Name", "string", ``), fld("Extra", "int", ``)}
+	fields := []Field{
+		{Name: "Inner", Type: "Inner", Embedded: inner, Index: []int{0}},
+		{Name: "Other", Type: "Other", Embedded: other, Index: []int{1}},
+		{Name: "Tagged", Type: "Tagged", Tag: `hydro:"fd=Extra"`, Embedded: other, Index: []int{2}, Comparable: true},
+		fld("Own", "int", ``),
+	}
+	s, err := Parse("T", fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range s.Fields {
+		names = append(names, f.Name)
+	}
+	// Name is declared twice at depth 1: promoted from neither. Tagged
+	// carries a hydro tag: it stays one field.
+	if want := []string{"Client", "Extra", "Tagged", "Own"}; !slices.Equal(names, want) {
+		t.Fatalf("fields %v, want %v", names, want)
+	}
+	if got := s.KeyString(); got != "(Client uint32)" {
+		t.Errorf("key = %s", got)
+	}
+	if !slices.Equal(s.Fields[0].Index, []int{0, 0}) || !slices.Equal(s.Fields[1].Index, []int{1, 1}) {
+		t.Errorf("index paths %v %v", s.Fields[0].Index, s.Fields[1].Index)
+	}
+}
+
+func TestPointerKeyAndValueMerge(t *testing.T) {
+	ptr := fld("K", "*int", `hydro:"key"`)
+	ptr.Pointer = true
+	if _, err := Parse("T", []Field{ptr}); err == nil || !strings.Contains(err.Error(), "compares by address") {
+		t.Errorf("pointer key: %v", err)
+	}
+	val := fld("L", "lattices.Bad", `hydro:"lattice"`)
+	val.ValueMerge = true
+	if _, err := Parse("T", []Field{val}); err == nil || !strings.Contains(err.Error(), "value receiver") {
+		t.Errorf("value merge: %v", err)
+	}
+}
