@@ -35,7 +35,7 @@ func poison[T any](f *Flow) Stream[T] { return Stream[T]{f: f, node: -1} }
 func inputs(spec *ops.Spec, pos Pos, in ...operand) (f *Flow, loc int, ok bool) {
 	for i, o := range in {
 		if o.f == nil {
-			msg := fmt.Sprintf("%s: %s is the zero hydro.Stream; streams come from sources and operators", spec.API, inputName(spec, i, len(in)))
+			msg := fmt.Sprintf("%s: %s is the zero hydro.Stream; streams come from sources and operators", spec.API, spec.InputName(i, len(in)))
 			if g := firstFlow(in); g != nil {
 				g.errorf(pos, "%s", msg)
 				return g, 0, false
@@ -51,12 +51,12 @@ func inputs(spec *ops.Spec, pos Pos, in ...operand) (f *Flow, loc int, ok bool) 
 		}
 		if o.f != f {
 			f.errorf(pos, "%s: %s belongs to flow %q, not %q; a stream can only be used in the flow that made it",
-				spec.API, inputName(spec, i, len(in)), o.f.g.Name, f.g.Name)
+				spec.API, spec.InputName(i, len(in)), o.f.g.Name, f.g.Name)
 			return f, 0, false
 		}
 		if o.loc != loc {
 			f.errorf(pos, "%s: %s lives at %q but %s lives at %q; move one with a network operator first",
-				spec.API, inputName(spec, i, len(in)), f.g.Locations[o.loc].Name, inputName(spec, 0, len(in)), f.g.Locations[loc].Name)
+				spec.API, spec.InputName(i, len(in)), f.g.Locations[o.loc].Name, spec.InputName(0, len(in)), f.g.Locations[loc].Name)
 			return f, 0, false
 		}
 	}
@@ -70,18 +70,6 @@ func firstFlow(in []operand) *Flow {
 		}
 	}
 	return nil
-}
-
-func inputName(spec *ops.Spec, i, n int) string {
-	switch {
-	case n == 1:
-		return "the input stream"
-	case n == 2 && spec.MaxInputs == 2 && len(spec.Blocking) == 1:
-		return [...]string{"the positive input", "the negative input"}[i]
-	case n == 2 && spec.MaxInputs == 2:
-		return [...]string{"the left input", "the right input"}[i]
-	}
-	return fmt.Sprintf("input %d", i)
 }
 
 // locationOf checks a location argument.

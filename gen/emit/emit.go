@@ -25,7 +25,6 @@ import (
 	"github.com/hydrogo/hydro/gen/schedule"
 	"github.com/hydrogo/hydro/internal/diag"
 	"github.com/hydrogo/hydro/internal/ir"
-	"github.com/hydrogo/hydro/internal/ops"
 )
 
 // Header starts every generated file.
@@ -46,7 +45,7 @@ func Flow(f *parse.Flow, schedules []*schedule.Schedule, codecs Codecs, ports bo
 	e.dir = filepath.Dir(f.File)
 	for _, n := range f.Graph.Nodes {
 		if emitters[n.Op] == nil {
-			e.errorAt(n.Pos, "hydrogen does not yet compile %s", ops.Lookup(n.Op).API)
+			e.errorAt(n.Pos, "hydrogen does not yet compile %s", n.Spec.API)
 		}
 	}
 	if len(e.errs) > 0 {
@@ -375,7 +374,7 @@ func (nd *%s) Run(ctx %s.Context) error {
 func handoffName(h ir.Edge) string { return fmt.Sprintf("h%dTo%dPort%d", h.From, h.To, h.Port) }
 
 func opName(n *ir.Node) string {
-	return fmt.Sprintf("%s (node %d, %s:%d)", ops.Lookup(n.Op).API, n.ID, filepath.Base(n.Pos.File), n.Pos.Line)
+	return fmt.Sprintf("%s (node %d, %s:%d)", n.Spec.API, n.ID, filepath.Base(n.Pos.File), n.Pos.Line)
 }
 
 // groupKeyType returns the key type of a keyed operator: from `hydro:"key"`
@@ -395,11 +394,7 @@ func (e *emitter) groupKey(n *ir.Node, port int, x string) (string, int) {
 	if len(info.Keys) > 0 {
 		return e.keyExpr(n, info.Keys[port], x), 0
 	}
-	keys := 1
-	if len(n.Inputs) == 2 && n.Op != ops.CrossJoin.Name {
-		keys = 2
-	}
-	return fmt.Sprintf("%s(%s)", e.call(info.UDFs[port]), x), keys
+	return fmt.Sprintf("%s(%s)", e.call(info.UDFs[port]), x), n.Spec.Keyed
 }
 
 // keyType returns the Go type of a keyed operator's key, declaring a struct
@@ -408,7 +403,7 @@ func (e *emitter) keyType(n *ir.Node, k *parse.Key) string {
 	for _, f := range k.Fields {
 		if !f.Exported() && f.Pkg().Path() != e.f.Pkg.PkgPath {
 			e.errorAt(n.Pos, "%s: key field %s of %s is unexported in another package; generated code cannot read it",
-				ops.Lookup(n.Op).API, f.Name(), parse.TypeName(k.Elem))
+				n.Spec.API, f.Name(), parse.TypeName(k.Elem))
 		}
 	}
 	if len(k.Fields) == 1 {
@@ -455,7 +450,7 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 	}
 	var names []string
 	for _, v := range sg.Nodes {
-		names = append(names, fmt.Sprintf("%s (%d)", ops.Lookup(g.Nodes[v].Op).API, v))
+		names = append(names, fmt.Sprintf("%s (%d)", g.Nodes[v].Spec.API, v))
 	}
 	fmt.Fprintf(w, "// subgraph%d runs stratum %d: %s.\nfunc (nd *%s) subgraph%d() {\n", sg.ID, sg.Stratum, strings.Join(names, ", "), e.typ, sg.ID)
 	// Captured parameters, then user closures.
@@ -478,7 +473,7 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 // out passes item x, the output of n, to every consumer of n.
 func (e *emitter) out(b *strings.Builder, n *ir.Node, x string) {
 	for _, c := range e.s.Graph.Consumers()[n.ID] {
-		if to := e.s.Graph.Nodes[c.To]; ops.Lookup(to.Op).Network {
+		if to := e.s.Graph.Nodes[c.To]; to.Spec.Network {
 			// Sent from here, wherever the operator lives.
 			e.push(b, c.To, c.Port, x)
 			continue

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hydrogo/hydro/gen/schedule"
 	"github.com/hydrogo/hydro/internal/ir"
-	"github.com/hydrogo/hydro/internal/ops"
 )
 
 // Helpers for the cheaper forms of generated code: bulk copies along
@@ -24,29 +23,21 @@ func (e *emitter) bulkTarget(c ir.Edge) (string, bool) {
 	consumers := g.Consumers()
 	for {
 		to := g.Nodes[c.To]
-		if to.Loc != e.s.Loc || ops.Lookup(to.Op).Network {
+		if to.Loc != e.s.Loc || to.Spec.Network {
 			return "", false
 		}
 		if e.s.Kind[c] == schedule.Handoff {
 			return "nd." + handoffName(c), true
 		}
-		switch to.Op {
-		case ops.Union.Name, ops.Cycle.Name:
+		oe := emitters[to.Op]
+		switch {
+		case oe.passes:
 			if len(consumers[to.ID]) != 1 {
 				return "", false
 			}
 			c = consumers[to.ID][0]
-		case ops.Sink.Name:
-			return fmt.Sprintf("nd.n%dOut", to.ID), true
-		case ops.Sort.Name:
-			return fmt.Sprintf("nd.n%dItems", to.ID), true
-		case ops.DeferTick.Name, ops.DeferTickLazy.Name:
-			return fmt.Sprintf("nd.n%dNext", to.ID), true
-		case ops.CrossJoin.Name:
-			if !e.joinStored(to, c.Port) || e.joinStored(to, 1-c.Port) {
-				return "", false
-			}
-			return fmt.Sprintf("nd.n%d%s", to.ID, sideName(c.Port)), true
+		case oe.bulk != nil:
+			return oe.bulk(e, to, c.Port)
 		default:
 			return "", false
 		}
@@ -68,12 +59,11 @@ func (e *emitter) soleBulkTarget(n *ir.Node) (string, bool) {
 // edges with a bulk target out of Source, Iter and DeferTick, which emit
 // only from their entries' loops over a slice.
 func (e *emitter) inBulk(n *ir.Node, c ir.Edge) bool {
-	switch n.Op {
-	case ops.Source.Name, ops.Iter.Name, ops.DeferTick.Name, ops.DeferTickLazy.Name:
-		_, ok := e.bulkTarget(c)
-		return ok
+	if !emitters[n.Op].fromSlice {
+		return false
 	}
-	return false
+	_, ok := e.bulkTarget(c)
+	return ok
 }
 
 // bulkCopy appends slice expression src, the items n emits, to the bulk

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/internal/ir"
-	"github.com/hydrogo/hydro/internal/ops"
 )
 
 // Codecs names the binary codec functions of the types that cross the
@@ -27,7 +26,7 @@ const hydroPath = "github.com/hydrogo/hydro/hydro"
 func (e *emitter) codec(n *ir.Node, t types.Type) (string, string, bool) {
 	app, dec, err := e.codecs.Need(t)
 	if err != nil {
-		e.errorAt(n.Pos, "%s: %v", ops.Lookup(n.Op).API, err)
+		e.errorAt(n.Pos, "%s: %v", n.Spec.API, err)
 		return "", "", false
 	}
 	return app, dec, true
@@ -38,7 +37,7 @@ func (e *emitter) codec(n *ir.Node, t types.Type) (string, string, bool) {
 func (e *emitter) receivers() []*ir.Node {
 	var out []*ir.Node
 	for _, n := range e.f.Graph.Nodes {
-		if n.Loc == e.s.Loc && ops.Lookup(n.Op).Network {
+		if n.Loc == e.s.Loc && n.Spec.Network {
 			out = append(out, n)
 		}
 	}
@@ -69,7 +68,7 @@ func (nd *%s) Deliver(tag uint16, payload []byte) error {
 		if !ok {
 			continue
 		}
-		where := fmt.Sprintf("flow %s, location %s, %s at %s:%d", e.f.Name, loc, ops.Lookup(n.Op).API, filepath.Base(n.Pos.File), n.Pos.Line)
+		where := fmt.Sprintf("flow %s, location %s, %s at %s:%d", e.f.Name, loc, n.Spec.API, filepath.Base(n.Pos.File), n.Pos.Line)
 		fmt.Fprintf(w, `	case %d:
 		var v %s
 		n, err := %s(payload, &v)

@@ -29,6 +29,16 @@ type opEmitter struct {
 	// For a network operator it runs at the sender. Nil for operators
 	// without inputs.
 	push func(e *emitter, b *strings.Builder, n *ir.Node, port int, x string)
+	// bulk returns, when n only stores the items arriving at port in a
+	// slice, that slice, so that a run of items can be appended to it at
+	// once (see bulkTarget). Nil for operators that do more with an item.
+	bulk func(e *emitter, n *ir.Node, port int) (string, bool)
+	// passes marks operators that pass every item on unchanged and do
+	// nothing else: a bulk copy looks through them to their consumer.
+	passes bool
+	// fromSlice marks operators whose entry loops over a slice of the items
+	// they emit: their consumers may take the slice in bulk (see inBulk).
+	fromSlice bool
 }
 
 // emitters holds the emitter of every compiled operator, by operator name.
@@ -61,7 +71,7 @@ func (e *emitter) emitEntry(b *strings.Builder, n *ir.Node) {
 	x := e.v("v")
 	entry := emitters[n.Op].entry
 	if entry == nil {
-		e.errorAt(n.Pos, "internal error: %s cannot start a subgraph", ops.Lookup(n.Op).API)
+		e.errorAt(n.Pos, "internal error: %s cannot start a subgraph", n.Spec.API)
 		return
 	}
 	entry(e, b, n, x)
@@ -72,7 +82,7 @@ func (e *emitter) push(b *strings.Builder, to, port int, x string) {
 	n := e.s.Graph.Nodes[to]
 	push := emitters[n.Op].push
 	if push == nil {
-		e.errorAt(n.Pos, "hydrogen does not yet compile %s", ops.Lookup(n.Op).API)
+		e.errorAt(n.Pos, "hydrogen does not yet compile %s", n.Spec.API)
 		return
 	}
 	push(e, b, n, port, x)

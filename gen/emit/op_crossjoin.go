@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	register(&opEmitter{state: crossJoinState, push: crossJoinPush}, ops.CrossJoin)
+	register(&opEmitter{state: crossJoinState, push: crossJoinPush, bulk: crossJoinBulk}, ops.CrossJoin)
 }
 
 // crossJoinState declares a slice of items per stored side (see joinStored).
@@ -40,4 +40,13 @@ func crossJoinPush(e *emitter, b *strings.Builder, n *ir.Node, port int, x strin
 		e.joinMerge(b, n, port, e.call(e.f.Graph.Nodes[id].UDFs[0]), x, o)
 		b.WriteString("}\n")
 	}
+}
+
+// crossJoinBulk is the slice of a side that is stored but never probed: its
+// items only wait for the other side's.
+func crossJoinBulk(e *emitter, n *ir.Node, port int) (string, bool) {
+	if !e.joinStored(n, port) || e.joinStored(n, 1-port) {
+		return "", false
+	}
+	return fmt.Sprintf("nd.n%d%s", n.ID, sideName(port)), true
 }

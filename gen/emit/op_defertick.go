@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	register(&opEmitter{state: deferTickState, entry: deferTickEntry, push: deferTickPush}, ops.DeferTick, ops.DeferTickLazy)
+	register(&opEmitter{state: deferTickState, entry: deferTickEntry, push: deferTickPush, bulk: deferTickBulk, fromSlice: true}, ops.DeferTick, ops.DeferTickLazy)
 }
 
 // deferTickState keeps two buffers, swapped at the end of the tick: the
@@ -36,4 +36,9 @@ func deferTickEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 
 func deferTickPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	fmt.Fprintf(b, "nd.n%dNext = append(nd.n%dNext, %s)\n", n.ID, n.ID, x)
+}
+
+// deferTickBulk is the slice of the items carried to the next tick.
+func deferTickBulk(_ *emitter, n *ir.Node, _ int) (string, bool) {
+	return fmt.Sprintf("nd.n%dNext", n.ID), true
 }

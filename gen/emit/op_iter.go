@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	register(&opEmitter{state: iterState, entry: iterEntry}, ops.Iter)
+	register(&opEmitter{state: iterState, entry: iterEntry, fromSlice: true}, ops.Iter)
 }
 
 func iterState(e *emitter, n *ir.Node, elem string) {

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	register(&opEmitter{state: sinkState, push: sinkPush}, ops.Sink)
+	register(&opEmitter{state: sinkState, push: sinkPush, bulk: sinkBulk}, ops.Sink)
 	register(&opEmitter{push: forEachPush}, ops.ForEach)
 }
 
@@ -29,4 +29,9 @@ func sinkPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 
 func forEachPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	fmt.Fprintf(b, "%s(%s)\n", e.call(e.f.Graph.Nodes[n.ID].UDFs[0]), x)
+}
+
+// sinkBulk is the slice of the items a Sink delivers after the tick.
+func sinkBulk(_ *emitter, n *ir.Node, _ int) (string, bool) {
+	return fmt.Sprintf("nd.n%dOut", n.ID), true
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	register(&opEmitter{state: sortState, entry: sortEntry, push: sortPush}, ops.Sort)
+	register(&opEmitter{state: sortState, entry: sortEntry, push: sortPush, bulk: sortBulk}, ops.Sort)
 }
 
 func sortState(e *emitter, n *ir.Node, elem string) {
@@ -43,4 +43,9 @@ func sortEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 
 func sortPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	fmt.Fprintf(b, "nd.n%dItems = append(nd.n%dItems, %s)\n", n.ID, n.ID, x)
+}
+
+// sortBulk is the slice of the items a Sort sorts once its input is complete.
+func sortBulk(_ *emitter, n *ir.Node, _ int) (string, bool) {
+	return fmt.Sprintf("nd.n%dItems", n.ID), true
 }

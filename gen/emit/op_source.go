@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	register(&opEmitter{state: sourceState, entry: sourceEntry}, ops.Source)
+	register(&opEmitter{state: sourceState, entry: sourceEntry, fromSlice: true}, ops.Source)
 }
 
 func sourceState(e *emitter, n *ir.Node, elem string) {

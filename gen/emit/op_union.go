@@ -10,7 +10,7 @@ import (
 func init() {
 	// A completed Cycle passes its single input through, like a Union of
 	// one stream.
-	register(&opEmitter{push: unionPush}, ops.Union, ops.Cycle)
+	register(&opEmitter{push: unionPush, passes: true}, ops.Union, ops.Cycle)
 }
 
 func unionPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {

@@ -1,7 +1,6 @@
 package parse
 
 import (
-	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
@@ -14,37 +13,11 @@ import (
 	"github.com/hydrogo/hydro/internal/tags"
 )
 
-// variants maps API functions that share an operator with another name.
-var variants = map[string]string{
-	"JoinBy":        "Join",
-	"AntiJoinBy":    "AntiJoin",
-	"FoldKeyedBy":   "FoldKeyed",
-	"ReduceKeyedBy": "ReduceKeyed",
-	"SortOrdered":   "Sort",
-	"DemuxBy":       "Demux",
-}
-
-// keyedInputs lists, for operators deriving keys from tags, how many of
-// their stream inputs are keyed.
-var keyedInputs = map[string]int{"Join": 2, "AntiJoin": 2, "FoldKeyed": 1, "ReduceKeyed": 1, "MergeKeyed": 1}
-
-func specFor(name string) *ops.Spec {
-	if v, ok := variants[name]; ok {
-		name = v
-	}
-	for _, s := range ops.All() {
-		if s.API == "hydro."+name {
-			return s
-		}
-	}
-	return nil
-}
-
 // operator adds the node for a call of a hydro operator.
 func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 	info := p.info(fr)
 	api := "hydro." + fn.Name()
-	spec := specFor(fn.Name())
+	spec := ops.ByAPI(api)
 	if spec == nil {
 		p.errorf(call.Lparen, "hydrogen does not know %s; a flow body may call the operators of package hydro", api)
 		return nil
@@ -162,7 +135,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 	pos := call.Lparen
 	loc := locID
 	target := ""
-	if spec == ops.ClusterSize && len(locs) == 2 {
+	if spec.Target && len(locs) == 2 {
 		// ClusterSize(at, cluster): it lives at its first location and
 		// reads the size of the second.
 		loc = locs[0]
@@ -179,7 +152,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 		for i, s := range streams {
 			if s.loc != loc {
 				p.errorf(pos, "%s: %s lives at %q but %s lives at %q; move one with a network operator first",
-					api, inputName(spec, i, len(streams)), g.Locations[s.loc].Name, inputName(spec, 0, len(streams)), g.Locations[loc].Name)
+					api, spec.InputName(i, len(streams)), g.Locations[s.loc].Name, spec.InputName(0, len(streams)), g.Locations[loc].Name)
 				return poisonFor(fn, info, call)
 			}
 		}
@@ -210,26 +183,11 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 	} else if hasLifetimeParam(generic) {
 		lts = []ir.Lifetime{}
 	}
-	// Keys from tags.
-	if spec.Network {
-		// The node lives at the destination; its input at the sender.
-		if fn.Name() == "Demux" {
-			k, ok := p.key(spec, call.Lparen, streams[0].elem, "input")
-			if !ok {
-				return poisonFor(fn, info, call)
-			}
-			ni.Keys = append(ni.Keys, k)
-		}
-	}
-	if n, ok := keyedInputs[fn.Name()]; ok {
-		roles := []string{"input"}
-		if n == 2 {
-			roles = []string{"left", "right"}
-			if fn.Name() == "AntiJoin" {
-				roles = []string{"positive", "negative"}
-			}
-		}
+	// Keys from tags, for keyed operators called without key functions.
+	if n := spec.Keyed; n > 0 && api != spec.By {
+		roles := make([]string, n)
 		for i := range n {
+			roles[i] = spec.Port(i, len(streams))
 			k, ok := p.key(spec, call.Lparen, streams[i].elem, roles[i])
 			if !ok {
 				return poisonFor(fn, info, call)
@@ -239,7 +197,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 		if n == 2 && !p.sameKey(spec, call.Lparen, ni.Keys[0], ni.Keys[1], roles[0], roles[1]) {
 			return poisonFor(fn, info, call)
 		}
-		if fn.Name() == "MergeKeyed" && !p.mergeable(call.Lparen, streams[0].elem) {
+		if spec.LatticeMerge && !p.mergeable(spec, call.Lparen, streams[0].elem) {
 			return poisonFor(fn, info, call)
 		}
 	}
@@ -323,18 +281,6 @@ func streamElem(t types.Type) types.Type {
 		return nil
 	}
 	return n.TypeArgs().At(0)
-}
-
-func inputName(spec *ops.Spec, i, n int) string {
-	switch {
-	case n == 1:
-		return "the input stream"
-	case n == 2 && spec.MaxInputs == 2 && len(spec.Blocking) == 1:
-		return [...]string{"the positive input", "the negative input"}[i]
-	case n == 2 && spec.MaxInputs == 2:
-		return [...]string{"the left input", "the right input"}[i]
-	}
-	return fmt.Sprintf("input %d", i)
 }
 
 // udf checks a function argument: a literal whose free variables are flow
@@ -527,10 +473,10 @@ func (p *parser) sameKey(spec *ops.Spec, pos token.Pos, a, b *Key, roleA, roleB 
 	return match
 }
 
-func (p *parser) mergeable(pos token.Pos, t types.Type) bool {
+func (p *parser) mergeable(spec *ops.Spec, pos token.Pos, t types.Type) bool {
 	sc, _, _ := schemaOf(t)
 	if len(sc.Lattice) == 0 {
-		p.errorf(pos, "hydro.MergeKeyed: %s has no `hydro:\"lattice\"` field to merge; use Unique or FoldKeyed", sc.Type)
+		p.errorf(pos, "%s: %s has no `hydro:\"lattice\"` field to merge; use Unique or FoldKeyed", spec.API, sc.Type)
 		return false
 	}
 	for i, fld := range sc.Fields {
@@ -539,9 +485,9 @@ func (p *parser) mergeable(pos token.Pos, t types.Type) bool {
 			for _, k := range sc.Key {
 				names = append(names, sc.Fields[k].Name)
 			}
-			p.errorf(pos, "hydro.MergeKeyed: field %s of %s is neither key, lattice nor determined by the key [%s]; "+
+			p.errorf(pos, "%s: field %s of %s is neither key, lattice nor determined by the key [%s]; "+
 				"tag it `hydro:\"lattice\"` or declare the dependency with `hydro:\"fd=%s\"` on a key field",
-				fld.Name, sc.Type, strings.Join(names, ", "), fld.Name)
+				spec.API, fld.Name, sc.Type, strings.Join(names, ", "), fld.Name)
 			return false
 		}
 	}

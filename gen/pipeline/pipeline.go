@@ -176,6 +176,10 @@ func scheduleDiag(f *Flow, err error) *diag.Diagnostic {
 	if errors.As(err, &ce) {
 		return diag.Errorf(ce.Blocking.Pos, diag.Schedule, "%s", ce.Message())
 	}
+	var d *diag.Diagnostic
+	if errors.As(err, &d) {
+		return d
+	}
 	return diag.Errorf(diag.FromToken(f.Fset.Position(f.Decl.Name.Pos())), diag.Schedule, "%v", err)
 }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/internal/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected files of gen/testdata")
@@ -94,4 +96,17 @@ func generate(t *testing.T, dir string) {
 	ds, err := Generate(dir, ".")
 	require.NoError(t, err)
 	require.NoError(t, ds.Err())
+}
+
+// TestScheduleProblemsAtTheOperator checks that what the scheduler rejects is
+// reported once, at the operator it is about, with its position printed once.
+func TestScheduleProblemsAtTheOperator(t *testing.T) {
+	_, ds, err := Compile("../testdata/schedule", ".")
+	require.NoError(t, err)
+	got := absPath.ReplaceAllString(ds.Error(), "testdata/")
+	require.Equal(t, `testdata/schedule/flows.go:13:36: hydrogen does not yet compile cycles that run to a fixpoint within one tick; pass the cycle's back edge through hydro.DeferTick
+testdata/schedule/flows.go:27:19: cycle through the blocking input of hydro.Fold: hydro.Fold (testdata/schedule/flows.go:27:19) -> hydro.Cycle (testdata/schedule/flows.go:25:36) -> hydro.Union (testdata/schedule/flows.go:26:20) -> hydro.Fold (testdata/schedule/flows.go:27:19); the operator must see its input complete within the tick, which a cycle forbids: pass the cycle's back edge through hydro.DeferTick`, got)
+	for _, d := range ds {
+		require.Equal(t, diag.Schedule, d.Category)
+	}
 }

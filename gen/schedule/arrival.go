@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"github.com/hydrogo/hydro/internal/ir"
-	"github.com/hydrogo/hydro/internal/ops"
 )
 
 // inPort is one input port of an operator.
@@ -67,9 +66,9 @@ func (s *Schedule) reach(en Entry, consumers [][]ir.Edge) []inPort {
 		visit(en.Edge.To)
 		return out
 	}
-	// The entry of an AntiJoin or Difference only completes the negative
-	// side; it emits nothing.
-	if sp := ops.Lookup(s.Graph.Nodes[en.Node].Op); sp != ops.AntiJoin && sp != ops.Difference {
+	// The entry of an operator that streams through (AntiJoin, Difference)
+	// only completes its blocking side and emits nothing.
+	if !s.Graph.Nodes[en.Node].Spec.StreamsThrough() {
 		visit(en.Node)
 	}
 	return out
@@ -98,7 +97,7 @@ func (s *Schedule) feedsStaticSides(en Entry, consumers [][]ir.Edge) bool {
 	static := false
 	for _, p := range s.reach(en, consumers) {
 		n := s.Graph.Nodes[p.node]
-		if sp := ops.Lookup(n.Op); sp != ops.Join && sp != ops.CrossJoin {
+		if !n.Spec.SideLifetimes {
 			continue
 		}
 		if p.port >= len(n.Lifetimes) || n.Lifetimes[p.port] != ir.Static {

@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/hydrogo/hydro/internal/ops"
 )
 
 func (s *Schedule) label(v int) string {
 	n := s.Graph.Nodes[v]
-	return fmt.Sprintf("%d %s<br/>%s", v, ops.Lookup(n.Op).API, n.Elem)
+	return fmt.Sprintf("%d %s<br/>%s", v, n.Spec.API, n.Elem)
 }
 
 // Mermaid writes the scheduled graph as a Mermaid flowchart: one box per

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/hydrogo/hydro/internal/diag"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 	"github.com/hydrogo/hydro/internal/strata"
@@ -99,11 +100,11 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 	n := len(g.Nodes)
 	spec := make([]*ops.Spec, n)
 	for i, node := range g.Nodes {
-		spec[i] = ops.Lookup(node.Op)
+		spec[i] = node.Spec
 	}
 	for v, c := range plan.SCC {
 		if plan.Cyclic[c] && g.Nodes[v].Loc == loc {
-			return nil, fmt.Errorf("%s: hydrogen does not yet compile cycles that run to a fixpoint within one tick; pass the cycle's back edge through hydro.DeferTick", g.Nodes[v].Pos)
+			return nil, diag.Errorf(g.Nodes[v].Pos, diag.Schedule, "hydrogen does not yet compile cycles that run to a fixpoint within one tick; pass the cycle's back edge through hydro.DeferTick")
 		}
 	}
 	s := &Schedule{Graph: g, Loc: loc, Plan: plan, Kind: map[ir.Edge]EdgeKind{}, Of: make([]int, n), Push: make([]bool, n)}
@@ -191,7 +192,7 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 		var drains, replays []Entry
 		for _, v := range sg.Nodes {
 			sp := spec[v]
-			if sp == ops.Persist {
+			if sp.Replays {
 				// Persist replays earlier ticks' items before any item of
 				// this tick reaches it. The interpreter queues every flush's
 				// output and processes the queue afterwards, so a replay

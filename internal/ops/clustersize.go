@@ -5,7 +5,7 @@ package ops
 // member counts, the launcher's -n, a node's -peers) sets it. Quorums derive
 // from it rather than from constants that can disagree with the deployment.
 var ClusterSize = register(&Spec{
-	Name: "cluster_size", API: "hydro.ClusterSize", Source: true, Monotone: true, Complete: true,
+	Name: "cluster_size", API: "hydro.ClusterSize", Source: true, Monotone: true, Complete: true, Target: true,
 	New: func(n *Instance, _ *Spec) Interp {
 		return &clusterSizeInterp{cluster: n.Target, wrap: n.Payload.(func(int) any)}
 	},

@@ -3,7 +3,7 @@ package ops
 // CrossJoin pairs every item of one side with every item of the other, with
 // the same incremental emission and per-side lifetimes as Join.
 var CrossJoin = register(&Spec{
-	Name: "cross_join", Groups: AllItems, API: "hydro.CrossJoin", Ports: []string{"left", "right"}, MinInputs: 2, MaxInputs: 2, Monotone: true, Stateful: true,
+	Name: "cross_join", Groups: AllItems, API: "hydro.CrossJoin", SideLifetimes: true, Ports: []string{"left", "right"}, MinInputs: 2, MaxInputs: 2, Monotone: true, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"left", Tick}, {"right", Tick}},
 	New: func(n *Instance, s *Spec) Interp {
 		c := &crossJoinInterp{merge: n.Payload.(func(l, r any) any)}

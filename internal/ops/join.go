@@ -12,7 +12,7 @@ type JoinPayload struct {
 // the same tick; with Static it matches items of all later ticks too. For each
 // key, the items of each side keep their arrival order.
 var Join = register(&Spec{
-	Name: "join", Groups: ByKey, API: "hydro.Join", By: "hydro.JoinBy", Ports: []string{"left", "right"}, Keyed: 2, MinInputs: 2, MaxInputs: 2, Monotone: true, Stateful: true,
+	Name: "join", Groups: ByKey, API: "hydro.Join", SideLifetimes: true, By: "hydro.JoinBy", Ports: []string{"left", "right"}, Keyed: 2, MinInputs: 2, MaxInputs: 2, Monotone: true, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"left", Tick}, {"right", Tick}},
 	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(JoinPayload)

@@ -118,6 +118,17 @@ type Spec struct {
 	By string
 	// Aliases are further API names of the operator ("hydro.SortOrdered").
 	Aliases []string
+	// Replays marks operators that emit everything they stored in earlier
+	// ticks at the start of every tick, before any item of the tick reaches
+	// them (Persist).
+	Replays bool
+	// SideLifetimes marks two-input operators whose state slot i stores the
+	// items of input port i, each side matched against the other's (Join,
+	// CrossJoin).
+	SideLifetimes bool
+	// Target marks operators whose second location argument names the
+	// cluster they read about (ClusterSize); the node's Target holds it.
+	Target bool
 	// Functional marks stateless operators that compute each output from one
 	// input item alone.
 	Functional bool
@@ -184,6 +195,25 @@ func (s *Spec) APIs() []string {
 		out = append(out, s.By)
 	}
 	return append(out, s.Aliases...)
+}
+
+// InputName names input port i of an operator with n inputs in messages:
+// "the input stream", "the left input", "input 2".
+func (s *Spec) InputName(i, n int) string {
+	switch {
+	case n == 1:
+		return "the input stream"
+	case i < len(s.Ports):
+		return "the " + s.Ports[i] + " input"
+	}
+	return fmt.Sprintf("input %d", i)
+}
+
+// StreamsThrough reports whether the operator has blocking and non-blocking
+// inputs and emits only as items arrive on the non-blocking ones: completing
+// its blocking inputs emits nothing (AntiJoin, Difference).
+func (s *Spec) StreamsThrough() bool {
+	return len(s.Blocking) > 0 && len(s.Blocking) < s.MinInputs
 }
 
 // IsBlocking reports whether input port is blocking.

@@ -3,7 +3,7 @@ package ops
 // Persist emits, every tick, every item it has ever received: first those of
 // earlier ticks, in arrival order, then this tick's as they arrive.
 var Persist = register(&Spec{
-	Name: "persist", Forwards: []int{0}, API: "hydro.Persist", SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true,
+	Name: "persist", Forwards: []int{0}, API: "hydro.Persist", Replays: true, SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true, Stateful: true,
 	New: func(*Instance, *Spec) Interp { return &persistInterp{} },
 })
 

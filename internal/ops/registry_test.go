@@ -15,8 +15,8 @@ const docPath = "../../docs/operators.md"
 // registryTable renders every operator's properties as a Markdown table.
 func registryTable() string {
 	var b strings.Builder
-	b.WriteString("| operator | API | inputs | blocking | lifetimes | monotone | order | state | network |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| operator | API | variants | inputs | ports | keyed | blocking | lifetimes | monotone | order | state | functional | lattice | network |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	yes := func(v bool) string {
 		if v {
 			return "yes"
@@ -35,8 +35,17 @@ func registryTable() string {
 		for _, l := range s.Lifetimes {
 			lts = append(lts, l.Name+"="+l.Default.String())
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %s | %s |\n", s.Name, s.API, inputs,
-			strings.Join(blocking, ", "), strings.Join(lts, ", "), yes(s.Monotone), yes(s.OrderSensitive), yes(s.Stateful), yes(s.Network))
+		var variants []string
+		for _, v := range s.APIs()[1:] {
+			variants = append(variants, "`"+v+"`")
+		}
+		keyed := ""
+		if s.Keyed > 0 {
+			keyed = fmt.Sprint(s.Keyed)
+		}
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s.Name, s.API, strings.Join(variants, ", "), inputs,
+			strings.Join(s.Ports, ", "), keyed, strings.Join(blocking, ", "), strings.Join(lts, ", "), yes(s.Monotone), yes(s.OrderSensitive), yes(s.Stateful),
+			yes(s.Functional), yes(s.LatticeMerge), yes(s.Network))
 	}
 	return b.String()
 }
