@@ -236,6 +236,25 @@ func (it *Interpreter) Pending() bool {
 	return false
 }
 
+// NextTimer returns the node-clock time at which the next timer of the
+// interpreter's location is due, and false if it has no timers, as a
+// generated node's NextTimer does.
+func (it *Interpreter) NextTimer() (time.Time, bool) {
+	var next time.Time
+	found := false
+	for _, n := range it.nodes {
+		if n == nil {
+			continue
+		}
+		if tm, ok := n.impl.(ops.Timed); ok {
+			if d := tm.Due(); !found || d.Before(next) {
+				next, found = d, true
+			}
+		}
+	}
+	return next, found
+}
+
 // RunUntilQuiet runs ticks until none is pending, at most max ticks, and
 // returns the number run. It always runs at least one tick.
 func (it *Interpreter) RunUntilQuiet(max int) (int, error) {

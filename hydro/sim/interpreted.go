@@ -79,9 +79,12 @@ func (n interpreted) tick(now time.Time) {
 
 func (n interpreted) pending() bool { return n.it.Pending() }
 
-// due is false: an interpreter does not say when its timers are due, so they
-// fire on the ticks the scheduler gives idle nodes.
-func (interpreted) due(time.Time) bool { return false }
+// due reports whether a timer is due, by the rule of generated nodes: the
+// scheduler ticks a node whose timer is due like one with pending work.
+func (n interpreted) due(now time.Time) bool {
+	t, ok := n.it.NextTimer()
+	return ok && !t.After(now)
+}
 
 // deliver hands over a copy of the item: a duplicate must not alias the
 // first delivery.

@@ -337,6 +337,13 @@ type Receiver interface {
 	Deliver(item any)
 }
 
+// Timed is implemented by operator instances that fire on the node's clock
+// (Timer): Due is when they next fire. The interpreter's NextTimer reads it,
+// as a generated node's NextTimer reads its timers' due times.
+type Timed interface {
+	Due() time.Time
+}
+
 // Waiter is implemented by operator instances that can have work for a
 // future tick (deferred items, queued input); a runner ticks until none has.
 type Waiter interface {

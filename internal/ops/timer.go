@@ -20,6 +20,10 @@ type timerInterp struct {
 
 func (*timerInterp) Push(*Env, int, any, Emit) {}
 
+// Due returns the node-clock time at which the timer next fires: the zero
+// time (at once) before its first tick.
+func (t *timerInterp) Due() time.Time { return t.next }
+
 func (t *timerInterp) Flush(env *Env, emit Emit) {
 	if t.fired && env.Now.Before(t.next) {
 		return
