@@ -18,7 +18,8 @@
 // needs coordination) without writing code; "hydrogen explain <package>
 // <Flow>" prints what the analyses know about each operator and location.
 // "hydrogen run" starts a flow's nodes on this machine and "hydrogen certs"
-// makes a deployment's certificates (docs/deploy.md).
+// makes a deployment's certificates; "hydrogen manifests" writes a flow's
+// Kubernetes manifests and compose file (docs/deploy.md).
 package main
 
 import (
@@ -40,7 +41,8 @@ const usage = `usage: hydrogen [-Werror] [packages]
        hydrogen explain <package> <Flow>
        hydrogen graph [-format mermaid|dot] <package> <Flow>
        hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] <package> [-- node flags...]
-       hydrogen certs -o DIR [-name NAME] [-clients NAME,...] role=count ...`
+       hydrogen certs -o DIR [-name NAME] [-clients NAME,...] role=count ...
+       hydrogen manifests [-flow NAME] [-n role=count,...] [-app NAME] [-image-prefix PREFIX] [-tag TAG] -o DIR <package> [-- node flags...]`
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
@@ -55,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return explain(args[1:], stdout, stderr)
 		case "certs":
 			return certsCmd(args[1:], stdout, stderr)
+		case "manifests":
+			return manifestsCmd(args[1:], stdout, stderr)
 		}
 	}
 	fs := flag.NewFlagSet("hydrogen", flag.ContinueOnError)
