@@ -43,6 +43,7 @@ func Flow(f *parse.Flow, schedules []*schedule.Schedule, codecs Codecs, ports bo
 	e := &emitter{f: f, codecs: codecs, imports: NewImports(f.Pkg.PkgPath), sources: map[string][]byte{}}
 	e.outFile = FileName(f.Name)
 	e.dir = filepath.Dir(f.File)
+	e.reserve()
 	for _, n := range f.Graph.Nodes {
 		if emitters[n.Op] == nil {
 			e.errorAt(n.Pos, "hydrogen does not yet compile %s", n.Spec.API)
@@ -123,6 +124,8 @@ type emitter struct {
 	end   strings.Builder // end-of-tick statements
 	flush strings.Builder // output deliveries
 	keys  strings.Builder // key types
+	// taken holds the names generated code must not declare.
+	taken map[string]bool
 	// Per subgraph.
 	udfs  map[*parse.UDF]string
 	udfOr []*parse.UDF
@@ -152,9 +155,51 @@ func (e *emitter) typeString(t types.Type) string { return types.TypeString(t, e
 // importAs imports path under name and returns the name to use.
 func (e *emitter) importAs(name, path string) string { return e.imports.Add(name, path) }
 
+// v returns a fresh name for a local variable of generated code: prefix and
+// a number, skipping the names of the package's declarations and the flow's
+// parameters, which generated and inlined code refers to.
 func (e *emitter) v(prefix string) string {
-	e.tmp++
-	return fmt.Sprintf("%s%d", prefix, e.tmp)
+	for {
+		e.tmp++
+		name := fmt.Sprintf("%s%d", prefix, e.tmp)
+		if !e.taken[name] {
+			return name
+		}
+	}
+}
+
+// reserve collects the names generated code must not declare or import
+// under (the package's declarations and the flow's parameters), and reports
+// the declarations of the package that the generated file would declare
+// again.
+func (e *emitter) reserve() {
+	e.taken = map[string]bool{}
+	scope := e.f.Pkg.Types.Scope()
+	for _, name := range scope.Names() {
+		e.taken[name] = true
+	}
+	for _, p := range e.f.Graph.Params {
+		e.taken[p.Name] = true
+		if p.Name == "nd" {
+			e.errorAt(diag.FromToken(e.f.Fset.Position(p.Obj.Pos())), "parameter nd of flow %s is the name of the generated node's receiver; rename the parameter", e.f.Name)
+		}
+	}
+	names := make([]string, 0, len(e.taken))
+	for n := range e.taken {
+		names = append(names, n)
+	}
+	e.imports.Reserve(names...)
+	if obj := scope.Lookup("nd"); obj != nil {
+		e.errorf(obj.Pos(), "%s is the name of the generated nodes' receiver; rename it", obj.Name())
+	}
+	for _, l := range e.f.Graph.Locations {
+		typ := e.f.Name + exported(l.Name)
+		for _, name := range []string{typ, "New" + typ} {
+			if obj := scope.Lookup(name); obj != nil {
+				e.errorf(obj.Pos(), "%s collides with the %s hydrogen generates for location %q of flow %s; rename it", name, map[bool]string{true: "constructor", false: "node type"}[name != typ], l.Name, e.f.Name)
+			}
+		}
+	}
 }
 
 func exported(s string) string {
@@ -177,13 +222,16 @@ func exported(s string) string {
 // field returns a struct field name for a parameter, avoiding the node's
 // methods.
 func paramField(name string) string {
-	switch name {
-	case "Tick", "Run", "Pending", "SetNow", "Advance", "Now", "SetMember", "NextTimer", "OnSend", "Deliver",
-		"hydroNow", "hydroMember", "hydroSend", "hydroBuf", "hydroKey":
+	switch {
+	case generatedMember.MatchString(name):
 		return name + "Param"
 	}
 	return name
 }
+
+// generatedMember matches the names of the generated node types' methods
+// and fields: a parameter of that name is stored under another.
+var generatedMember = regexp.MustCompile(`^(Tick|Run|Pending|SetNow|Advance|Now|SetMember|SetSizes|NextTimer|OnSend|Deliver|hydro[A-Z]\w*|subgraph\d+|n\d+[A-Z]\w*|h\d+To\d+Port\d+)(Param)*$`)
 
 func (e *emitter) addField(name, typ, comment string) {
 	if comment != "" {
@@ -397,6 +445,17 @@ func (e *emitter) groupKey(n *ir.Node, port int, x string) (string, int) {
 	return fmt.Sprintf("%s(%s)", e.call(info.UDFs[port]), x), n.Spec.Keyed
 }
 
+// keyTypeName names the struct type of node n's composite key: the flow's
+// name, "Key" and the node's ID, with as many "_" as it takes not to be a
+// name of the package.
+func (e *emitter) keyTypeName(n *ir.Node) string {
+	name := fmt.Sprintf("%sKey%d", strings.ToLower(e.f.Name[:1])+e.f.Name[1:], n.ID)
+	for e.taken[name] {
+		name += "_"
+	}
+	return name
+}
+
 // keyType returns the Go type of a keyed operator's key, declaring a struct
 // type for composite keys.
 func (e *emitter) keyType(n *ir.Node, k *parse.Key) string {
@@ -409,7 +468,7 @@ func (e *emitter) keyType(n *ir.Node, k *parse.Key) string {
 	if len(k.Fields) == 1 {
 		return e.typeString(k.Fields[0].Type())
 	}
-	name := fmt.Sprintf("%sKey%d", strings.ToLower(e.f.Name[:1])+e.f.Name[1:], n.ID)
+	name := e.keyTypeName(n)
 	fmt.Fprintf(&e.keys, "// %s is the key of %s.\ntype %s struct {\n", name, opName(n), name)
 	for _, f := range k.Fields {
 		fmt.Fprintf(&e.keys, "\t%s %s\n", f.Name(), e.typeString(f.Type()))
@@ -427,7 +486,7 @@ func (e *emitter) keyExpr(n *ir.Node, k *parse.Key, x string) string {
 	for i, f := range k.Fields {
 		parts[i] = x + "." + f.Name()
 	}
-	return fmt.Sprintf("%sKey%d{%s}", strings.ToLower(e.f.Name[:1])+e.f.Name[1:], n.ID, strings.Join(parts, ", "))
+	return fmt.Sprintf("%s{%s}", e.keyTypeName(n), strings.Join(parts, ", "))
 }
 
 // subgraph writes one subgraph's method.

@@ -14,6 +14,20 @@ import (
 type Imports struct {
 	self   string
 	byName map[string]string
+	// taken are names the file's code declares (the package's own
+	// declarations, a flow's parameters): no import may use them.
+	taken map[string]bool
+}
+
+// Reserve keeps names from being used for imports: the package's own
+// declarations and a flow's parameters, which the generated code refers to.
+func (m *Imports) Reserve(names ...string) {
+	if m.taken == nil {
+		m.taken = map[string]bool{}
+	}
+	for _, n := range names {
+		m.taken[n] = true
+	}
 }
 
 // NewImports returns the imports of a file of the package at path self.
@@ -37,6 +51,9 @@ func (m *Imports) Add(name, path string) string {
 		alt := name
 		if i > 1 {
 			alt = fmt.Sprintf("%s%d", name, i)
+		}
+		if m.taken[alt] {
+			continue
 		}
 		if have, ok := m.byName[alt]; !ok || have == path {
 			m.byName[alt] = path

@@ -115,9 +115,20 @@ func mainFile(pkgPath, pkgName, role string, flows []*parse.Flow, skipped []stri
 			used[p] = true
 		}
 		fmt.Fprintf(&body, "\n// build%s builds location %q of flow %s.\nfunc build%s(env *%s.Env) (%s.NetNode, error) {\n", f.Name, role, f.Name, f.Name, deploy, hydro)
+		// The types a parameter is read or zeroed as, computed first so that
+		// every package the file imports is known before naming variables.
+		typeOf := map[*parse.Param]string{}
+		for _, p := range f.Graph.Params {
+			if !used[p] || p.Kind != parse.InputParam && p.Kind != parse.OutputParam {
+				typeOf[p] = types.TypeString(p.Type, qualify)
+			}
+		}
+		for name := range imp.byName {
+			reserved[name] = true
+		}
 		var args []string
 		for _, p := range f.Graph.Params {
-			t := types.TypeString(p.Type, qualify)
+			t := typeOf[p]
 			switch {
 			case !used[p]:
 				args = append(args, zeroValue(p.Type, t))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"go/token"
 	"sort"
+	"strings"
 
 	"golang.org/x/tools/go/packages"
 
@@ -49,7 +50,16 @@ func Packages(dir string, patterns ...string) (*Result, error) {
 	}
 	var errs diag.List
 	for _, p := range pkgs {
+		checked := false
 		for _, e := range p.Errors {
+			checked = checked || e.Kind == packages.TypeError || e.Kind == packages.ParseError
+		}
+		for _, e := range p.Errors {
+			if checked && e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
+				// The go command's build output ("# pkg" and the
+				// compiler's messages) repeats what type checking found.
+				continue
+			}
 			cat := diag.Types
 			if e.Kind == packages.ParseError {
 				cat = diag.Syntax
