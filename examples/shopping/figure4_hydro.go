@@ -53,17 +53,11 @@ type Figure4Server struct {
 	// hydro.MergeKeyed (node 3, figures.go:29): the groups in order of first appearance.
 	n3Index map[uint32]int
 	n3Accs  []TaggedSession
+	// the groups changed in this tick, and whether each group is among them.
+	n3Changed []int
+	n3Touched []bool
 	// hydro.Unique (node 6, figures.go:31): the items seen.
 	n6Seen map[ClientID]struct{}
-	// hydro.Join (node 7, figures.go:32): the stored sides' items, chained per key in arrival order.
-	n7LIndex  map[uint32]int
-	n7LChains [][2]int
-	n7LItems  []ClientID
-	n7LNext   []int
-	n7RIndex  map[uint32]int
-	n7RChains [][2]int
-	n7RItems  []TaggedSession
-	n7RNext   []int
 	// hydro.Sink (node 8, figures.go:32): this tick's output.
 	n8Out []Cart
 }
@@ -75,12 +69,10 @@ func NewFigure4Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figures.go:28:74*/ classes /*line figure4_hydro.go:78:94*/)
+	nd.n1Items = slices.Clone( /*line figures.go:28:74*/ classes /*line figure4_hydro.go:72:94*/)
 	nd.n2RIndex = map[uint32]int{}
 	nd.n3Index = map[uint32]int{}
 	nd.n6Seen = map[ClientID]struct{}{}
-	nd.n7LIndex = map[uint32]int{}
-	nd.n7RIndex = map[uint32]int{}
 	return nd
 }
 
@@ -92,15 +84,10 @@ func (nd *Figure4Server) Tick() {
 	nd.out.PutAll(nd.n8Out)
 	clear(nd.n8Out)
 	nd.n8Out = nd.n8Out[:0]
-	clear(nd.n7LIndex)
-	nd.n7LChains = nd.n7LChains[:0]
-	nd.n7LItems = nd.n7LItems[:0]
-	nd.n7LNext = nd.n7LNext[:0]
-	clear(nd.n7RIndex)
-	nd.n7RChains = nd.n7RChains[:0]
-	clear(nd.n7RItems)
-	nd.n7RItems = nd.n7RItems[:0]
-	nd.n7RNext = nd.n7RNext[:0]
+	for _, i := range nd.n3Changed {
+		nd.n3Touched[i] = false
+	}
+	nd.n3Changed = nd.n3Changed[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2).
@@ -138,6 +125,13 @@ func (nd *Figure4Server) subgraph0() {
 					nd.n3Accs = append(nd.n3Accs, bot16)
 				}
 				nd.n3Accs[i14].Items.Merge(v12.Items)
+				if i14 == len(nd.n3Touched) {
+					nd.n3Touched = append(nd.n3Touched, false)
+				}
+				if !nd.n3Touched[i14] {
+					nd.n3Touched[i14] = true
+					nd.n3Changed = append(nd.n3Changed, i14)
+				}
 			}
 		}
 	}
@@ -146,47 +140,19 @@ func (nd *Figure4Server) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.MergeKeyed (3), hydro.Filter (4), hydro.Map (5), hydro.Unique (6), hydro.Join (7), hydro.Sink (8).
 func (nd *Figure4Server) subgraph1() {
-	for i18 := range nd.n3Accs {
+	slices.Sort(nd.n3Changed)
+	for _, i18 := range nd.n3Changed {
 		v17 := nd.n3Accs[i18]
 		if taggedComplete(v17) {
 			v19 := taggedID(v17)
 			if _, dup20 := nd.n6Seen[v19]; !dup20 {
 				nd.n6Seen[v19] = struct{}{}
-				k21 := v19.Client
-				j22 := len(nd.n7LItems)
-				nd.n7LItems = append(nd.n7LItems, v19)
-				nd.n7LNext = append(nd.n7LNext, -1)
-				if c23, ok24 := nd.n7LIndex[k21]; ok24 {
-					nd.n7LNext[nd.n7LChains[c23][1]] = j22
-					nd.n7LChains[c23][1] = j22
-				} else {
-					nd.n7LIndex[k21] = len(nd.n7LChains)
-					nd.n7LChains = append(nd.n7LChains, [2]int{j22, j22})
-				}
-				if c25, ok26 := nd.n7RIndex[k21]; ok26 {
-					for j27 := nd.n7RChains[c25][0]; j27 >= 0; j27 = nd.n7RNext[j27] {
-						v28 := nd.n7RItems[j27]
-						v29 := taggedCart(v19, v28)
-						nd.n8Out = append(nd.n8Out, v29)
+				if i21, ok22 := nd.n3Index[v19.Client]; ok22 {
+					v23 := nd.n3Accs[i21]
+					if taggedComplete(v23) {
+						v24 := taggedCart(v19, v23)
+						nd.n8Out = append(nd.n8Out, v24)
 					}
-				}
-			}
-			k30 := v17.Client
-			j31 := len(nd.n7RItems)
-			nd.n7RItems = append(nd.n7RItems, v17)
-			nd.n7RNext = append(nd.n7RNext, -1)
-			if c32, ok33 := nd.n7RIndex[k30]; ok33 {
-				nd.n7RNext[nd.n7RChains[c32][1]] = j31
-				nd.n7RChains[c32][1] = j31
-			} else {
-				nd.n7RIndex[k30] = len(nd.n7RChains)
-				nd.n7RChains = append(nd.n7RChains, [2]int{j31, j31})
-			}
-			if c34, ok35 := nd.n7LIndex[k30]; ok35 {
-				for j36 := nd.n7LChains[c34][0]; j36 >= 0; j36 = nd.n7LNext[j36] {
-					v37 := nd.n7LItems[j36]
-					v38 := taggedCart(v37, v17)
-					nd.n8Out = append(nd.n8Out, v38)
 				}
 			}
 		}

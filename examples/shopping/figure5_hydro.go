@@ -45,17 +45,11 @@ type Figure5Server struct {
 	// hydro.MergeKeyed (node 1, figures.go:43): the groups in order of first appearance.
 	n1Index map[uint32]int
 	n1Accs  []Session
+	// the groups changed in this tick, and whether each group is among them.
+	n1Changed []int
+	n1Touched []bool
 	// hydro.Unique (node 4, figures.go:45): the items seen.
 	n4Seen map[ClientID]struct{}
-	// hydro.Join (node 5, figures.go:46): the stored sides' items, chained per key in arrival order.
-	n5LIndex  map[uint32]int
-	n5LChains [][2]int
-	n5LItems  []ClientID
-	n5LNext   []int
-	n5RIndex  map[uint32]int
-	n5RChains [][2]int
-	n5RItems  []Session
-	n5RNext   []int
 	// hydro.Iter (node 6, figures.go:47): the items, emitted in the first tick.
 	n6Items []ClientClass
 	n6Done  bool
@@ -83,9 +77,7 @@ func NewFigure5Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n1Index = map[uint32]int{}
 	nd.n4Seen = map[ClientID]struct{}{}
-	nd.n5LIndex = map[uint32]int{}
-	nd.n5RIndex = map[uint32]int{}
-	nd.n6Items = slices.Clone( /*line figures.go:47:49*/ classes /*line figure5_hydro.go:88:94*/)
+	nd.n6Items = slices.Clone( /*line figures.go:47:49*/ classes /*line figure5_hydro.go:80:94*/)
 	nd.n7LIndex = map[uint32]int{}
 	nd.n7RIndex = map[uint32]int{}
 	return nd
@@ -100,15 +92,10 @@ func (nd *Figure5Server) Tick() {
 	nd.out.PutAll(nd.n8Out)
 	clear(nd.n8Out)
 	nd.n8Out = nd.n8Out[:0]
-	clear(nd.n5LIndex)
-	nd.n5LChains = nd.n5LChains[:0]
-	nd.n5LItems = nd.n5LItems[:0]
-	nd.n5LNext = nd.n5LNext[:0]
-	clear(nd.n5RIndex)
-	nd.n5RChains = nd.n5RChains[:0]
-	clear(nd.n5RItems)
-	nd.n5RItems = nd.n5RItems[:0]
-	nd.n5RNext = nd.n5RNext[:0]
+	for _, i := range nd.n1Changed {
+		nd.n1Touched[i] = false
+	}
+	nd.n1Changed = nd.n1Changed[:0]
 	clear(nd.n7LIndex)
 	nd.n7LChains = nd.n7LChains[:0]
 	clear(nd.n7LItems)
@@ -130,6 +117,13 @@ func (nd *Figure5Server) subgraph0() {
 			nd.n1Accs = append(nd.n1Accs, bot5)
 		}
 		nd.n1Accs[i3].Items.Merge(v1.Items)
+		if i3 == len(nd.n1Touched) {
+			nd.n1Touched = append(nd.n1Touched, false)
+		}
+		if !nd.n1Touched[i3] {
+			nd.n1Touched[i3] = true
+			nd.n1Changed = append(nd.n1Changed, i3)
+		}
 	}
 	clear(nd.n0Buf)
 }
@@ -144,102 +138,57 @@ func (nd *Figure5Server) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (1), hydro.Filter (2), hydro.Map (3), hydro.Unique (4), hydro.Join (5), hydro.Join (7), hydro.Sink (8).
 func (nd *Figure5Server) subgraph2() {
-	for i8 := range nd.n1Accs {
+	slices.Sort(nd.n1Changed)
+	for _, i8 := range nd.n1Changed {
 		v7 := nd.n1Accs[i8]
 		if sessionComplete(v7) {
 			v9 := sessionID(v7)
 			if _, dup10 := nd.n4Seen[v9]; !dup10 {
 				nd.n4Seen[v9] = struct{}{}
-				k11 := v9.Client
-				j12 := len(nd.n5LItems)
-				nd.n5LItems = append(nd.n5LItems, v9)
-				nd.n5LNext = append(nd.n5LNext, -1)
-				if c13, ok14 := nd.n5LIndex[k11]; ok14 {
-					nd.n5LNext[nd.n5LChains[c13][1]] = j12
-					nd.n5LChains[c13][1] = j12
-				} else {
-					nd.n5LIndex[k11] = len(nd.n5LChains)
-					nd.n5LChains = append(nd.n5LChains, [2]int{j12, j12})
-				}
-				if c15, ok16 := nd.n5RIndex[k11]; ok16 {
-					for j17 := nd.n5RChains[c15][0]; j17 >= 0; j17 = nd.n5RNext[j17] {
-						v18 := nd.n5RItems[j17]
-						v19 := completed(v9, v18)
-						k20 := v19.Client
-						j21 := len(nd.n7LItems)
-						nd.n7LItems = append(nd.n7LItems, v19)
+				if i11, ok12 := nd.n1Index[v9.Client]; ok12 {
+					v13 := nd.n1Accs[i11]
+					if sessionComplete(v13) {
+						v14 := completed(v9, v13)
+						k15 := v14.Client
+						j16 := len(nd.n7LItems)
+						nd.n7LItems = append(nd.n7LItems, v14)
 						nd.n7LNext = append(nd.n7LNext, -1)
-						if c22, ok23 := nd.n7LIndex[k20]; ok23 {
-							nd.n7LNext[nd.n7LChains[c22][1]] = j21
-							nd.n7LChains[c22][1] = j21
+						if c17, ok18 := nd.n7LIndex[k15]; ok18 {
+							nd.n7LNext[nd.n7LChains[c17][1]] = j16
+							nd.n7LChains[c17][1] = j16
 						} else {
-							nd.n7LIndex[k20] = len(nd.n7LChains)
-							nd.n7LChains = append(nd.n7LChains, [2]int{j21, j21})
+							nd.n7LIndex[k15] = len(nd.n7LChains)
+							nd.n7LChains = append(nd.n7LChains, [2]int{j16, j16})
 						}
-						if c24, ok25 := nd.n7RIndex[k20]; ok25 {
-							for j26 := nd.n7RChains[c24][0]; j26 >= 0; j26 = nd.n7RNext[j26] {
-								v27 := nd.n7RItems[j26]
-								v28 := sessionCart(v19, v27)
-								nd.n8Out = append(nd.n8Out, v28)
+						if c19, ok20 := nd.n7RIndex[k15]; ok20 {
+							for j21 := nd.n7RChains[c19][0]; j21 >= 0; j21 = nd.n7RNext[j21] {
+								v22 := nd.n7RItems[j21]
+								v23 := sessionCart(v14, v22)
+								nd.n8Out = append(nd.n8Out, v23)
 							}
-						}
-					}
-				}
-			}
-			k29 := v7.Client
-			j30 := len(nd.n5RItems)
-			nd.n5RItems = append(nd.n5RItems, v7)
-			nd.n5RNext = append(nd.n5RNext, -1)
-			if c31, ok32 := nd.n5RIndex[k29]; ok32 {
-				nd.n5RNext[nd.n5RChains[c31][1]] = j30
-				nd.n5RChains[c31][1] = j30
-			} else {
-				nd.n5RIndex[k29] = len(nd.n5RChains)
-				nd.n5RChains = append(nd.n5RChains, [2]int{j30, j30})
-			}
-			if c33, ok34 := nd.n5LIndex[k29]; ok34 {
-				for j35 := nd.n5LChains[c33][0]; j35 >= 0; j35 = nd.n5LNext[j35] {
-					v36 := nd.n5LItems[j35]
-					v37 := completed(v36, v7)
-					k38 := v37.Client
-					j39 := len(nd.n7LItems)
-					nd.n7LItems = append(nd.n7LItems, v37)
-					nd.n7LNext = append(nd.n7LNext, -1)
-					if c40, ok41 := nd.n7LIndex[k38]; ok41 {
-						nd.n7LNext[nd.n7LChains[c40][1]] = j39
-						nd.n7LChains[c40][1] = j39
-					} else {
-						nd.n7LIndex[k38] = len(nd.n7LChains)
-						nd.n7LChains = append(nd.n7LChains, [2]int{j39, j39})
-					}
-					if c42, ok43 := nd.n7RIndex[k38]; ok43 {
-						for j44 := nd.n7RChains[c42][0]; j44 >= 0; j44 = nd.n7RNext[j44] {
-							v45 := nd.n7RItems[j44]
-							v46 := sessionCart(v37, v45)
-							nd.n8Out = append(nd.n8Out, v46)
 						}
 					}
 				}
 			}
 		}
 	}
-	for _, v47 := range nd.h6To7Port1 {
-		k48 := v47.Client
-		j49 := len(nd.n7RItems)
-		nd.n7RItems = append(nd.n7RItems, v47)
+	for _, v24 := range nd.h6To7Port1 {
+		k25 := v24.Client
+		j26 := len(nd.n7RItems)
+		nd.n7RItems = append(nd.n7RItems, v24)
 		nd.n7RNext = append(nd.n7RNext, -1)
-		if c50, ok51 := nd.n7RIndex[k48]; ok51 {
-			nd.n7RNext[nd.n7RChains[c50][1]] = j49
-			nd.n7RChains[c50][1] = j49
+		if c27, ok28 := nd.n7RIndex[k25]; ok28 {
+			nd.n7RNext[nd.n7RChains[c27][1]] = j26
+			nd.n7RChains[c27][1] = j26
 		} else {
-			nd.n7RIndex[k48] = len(nd.n7RChains)
-			nd.n7RChains = append(nd.n7RChains, [2]int{j49, j49})
+			nd.n7RIndex[k25] = len(nd.n7RChains)
+			nd.n7RChains = append(nd.n7RChains, [2]int{j26, j26})
 		}
-		if c52, ok53 := nd.n7LIndex[k48]; ok53 {
-			for j54 := nd.n7LChains[c52][0]; j54 >= 0; j54 = nd.n7LNext[j54] {
-				v55 := nd.n7LItems[j54]
-				v56 := sessionCart(v55, v47)
-				nd.n8Out = append(nd.n8Out, v56)
+		if c29, ok30 := nd.n7LIndex[k25]; ok30 {
+			for j31 := nd.n7LChains[c29][0]; j31 >= 0; j31 = nd.n7LNext[j31] {
+				v32 := nd.n7LItems[j31]
+				v33 := sessionCart(v32, v24)
+				nd.n8Out = append(nd.n8Out, v33)
 			}
 		}
 	}

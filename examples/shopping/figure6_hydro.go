@@ -89,20 +89,32 @@ func (nd *Figure6Client) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Persist (2).
 func (nd *Figure6Client) subgraph0() {
-	nd.h2To3Port0 = append(nd.h2To3Port0, nd.n2Items[:nd.n2Old]...)
+	w2 := 0
+	for _, v1 := range nd.n2Items[:nd.n2Old] {
+		if _, excluded4 := nd.n3Neg[v1.Client]; excluded4 {
+			continue
+		}
+		nd.n2Items[w2] = v1
+		w2++
+		nd.h2To3Port0 = append(nd.h2To3Port0, v1)
+	}
+	held3 := len(nd.n2Items)
+	nd.n2Items = append(nd.n2Items[:w2], nd.n2Items[nd.n2Old:]...)
+	clear(nd.n2Items[len(nd.n2Items):held3])
+	nd.n2Old = w2
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
 	nd.h0To6Port0 = append(nd.h0To6Port0, nd.n0Buf...)
-	for _, v2 := range nd.n0Buf {
-		nd.n2Items = append(nd.n2Items, v2)
-		nd.h2To3Port0 = append(nd.h2To3Port0, v2)
+	for _, v5 := range nd.n0Buf {
+		nd.n2Items = append(nd.n2Items, v5)
+		nd.h2To3Port0 = append(nd.h2To3Port0, v5)
 	}
 	clear(nd.n0Buf)
 }
 
 // subgraph1 runs stratum 0: hydro.Cycle (1), hydro.Send (18).
 func (nd *Figure6Client) subgraph1() {
-	for _, v3 := range nd.n18Recv {
-		nd.n3Neg[v3.Client] = struct{}{}
+	for _, v6 := range nd.n18Recv {
+		nd.n3Neg[v6.Client] = struct{}{}
 	}
 	clear(nd.n18Recv)
 	nd.n18Recv = nd.n18Recv[:0]
@@ -113,34 +125,34 @@ func (nd *Figure6Client) subgraph2() {
 	if !nd.n4Fired || !nd.hydroNow.Before(nd.n4Due) {
 		nd.n4Fired = true
 		nd.n4Due = nd.hydroNow.Add(nd.n4Period)
-		v4 := nd.hydroNow
-		nd.h4To5Port1 = append(nd.h4To5Port1, v4)
+		v7 := nd.hydroNow
+		nd.h4To5Port1 = append(nd.h4To5Port1, v7)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (3), hydro.CrossJoin (5), hydro.Union (6).
 func (nd *Figure6Client) subgraph3() {
-	for _, v6 := range nd.h2To3Port0 {
-		if _, excluded7 := nd.n3Neg[v6.Client]; !excluded7 {
-			nd.n5L = append(nd.n5L, v6)
+	for _, v9 := range nd.h2To3Port0 {
+		if _, excluded10 := nd.n3Neg[v9.Client]; !excluded10 {
+			nd.n5L = append(nd.n5L, v9)
 		}
 	}
 	clear(nd.h2To3Port0)
 	nd.h2To3Port0 = nd.h2To3Port0[:0]
-	for _, v8 := range nd.h4To5Port1 {
-		for _, v9 := range nd.n5L {
-			v10 := resent(v9, v8)
+	for _, v11 := range nd.h4To5Port1 {
+		for _, v12 := range nd.n5L {
+			v13 := resent(v12, v11)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v10)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v13)
 				nd.hydroSend(hydro.Dest{Location: "server"}, 7, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h4To5Port1)
 	nd.h4To5Port1 = nd.h4To5Port1[:0]
-	for _, v11 := range nd.h0To6Port0 {
+	for _, v14 := range nd.h0To6Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v11)
+			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v14)
 			nd.hydroSend(hydro.Dest{Location: "server"}, 7, nd.hydroBuf)
 		}
 	}
@@ -252,17 +264,11 @@ type Figure6Server struct {
 	// hydro.MergeKeyed (node 8, figures.go:66): the groups in order of first appearance.
 	n8Index map[uint32]int
 	n8Accs  []Session
+	// the groups changed in this tick, and whether each group is among them.
+	n8Changed []int
+	n8Touched []bool
 	// hydro.Unique (node 11, figures.go:68): the items seen.
 	n11Seen map[ClientID]struct{}
-	// hydro.Join (node 12, figures.go:69): the stored sides' items, chained per key in arrival order.
-	n12LIndex  map[uint32]int
-	n12LChains [][2]int
-	n12LItems  []ClientID
-	n12LNext   []int
-	n12RIndex  map[uint32]int
-	n12RChains [][2]int
-	n12RItems  []Session
-	n12RNext   []int
 	// hydro.Iter (node 13, figures.go:70): the items, emitted in the first tick.
 	n13Items []ClientClass
 	n13Done  bool
@@ -277,11 +283,6 @@ type Figure6Server struct {
 	n14RNext   []int
 	// hydro.Sink (node 15, figures.go:70): this tick's output.
 	n15Out []Cart
-	// hydro.Join (node 17, figures.go:71): the stored sides' items, chained per key in arrival order.
-	n17RIndex  map[uint32]int
-	n17RChains [][2]int
-	n17RItems  []Session
-	n17RNext   []int
 	// hydro.Send (node 7, figures.go:64): the items received since the last tick.
 	n7Recv []Session
 	// h13To14Port1 is the handoff from hydro.Iter (node 13, figures.go:70) to hydro.Join (node 14, figures.go:70).
@@ -299,12 +300,9 @@ func NewFigure6Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n8Index = map[uint32]int{}
 	nd.n11Seen = map[ClientID]struct{}{}
-	nd.n12LIndex = map[uint32]int{}
-	nd.n12RIndex = map[uint32]int{}
-	nd.n13Items = slices.Clone( /*line figures.go:70:49*/ classes /*line figure6_hydro.go:304:96*/)
+	nd.n13Items = slices.Clone( /*line figures.go:70:49*/ classes /*line figure6_hydro.go:303:96*/)
 	nd.n14LIndex = map[uint32]int{}
 	nd.n14RIndex = map[uint32]int{}
-	nd.n17RIndex = map[uint32]int{}
 	return nd
 }
 
@@ -317,25 +315,15 @@ func (nd *Figure6Server) Tick() {
 	nd.out.PutAll(nd.n15Out)
 	clear(nd.n15Out)
 	nd.n15Out = nd.n15Out[:0]
-	clear(nd.n12LIndex)
-	nd.n12LChains = nd.n12LChains[:0]
-	nd.n12LItems = nd.n12LItems[:0]
-	nd.n12LNext = nd.n12LNext[:0]
-	clear(nd.n12RIndex)
-	nd.n12RChains = nd.n12RChains[:0]
-	clear(nd.n12RItems)
-	nd.n12RItems = nd.n12RItems[:0]
-	nd.n12RNext = nd.n12RNext[:0]
+	for _, i := range nd.n8Changed {
+		nd.n8Touched[i] = false
+	}
+	nd.n8Changed = nd.n8Changed[:0]
 	clear(nd.n14LIndex)
 	nd.n14LChains = nd.n14LChains[:0]
 	clear(nd.n14LItems)
 	nd.n14LItems = nd.n14LItems[:0]
 	nd.n14LNext = nd.n14LNext[:0]
-	clear(nd.n17RIndex)
-	nd.n17RChains = nd.n17RChains[:0]
-	clear(nd.n17RItems)
-	nd.n17RItems = nd.n17RItems[:0]
-	nd.n17RNext = nd.n17RNext[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Send (7), hydro.Map (16).
@@ -351,6 +339,13 @@ func (nd *Figure6Server) subgraph0() {
 			nd.n8Accs = append(nd.n8Accs, bot5)
 		}
 		nd.n8Accs[i3].Items.Merge(v1.Items)
+		if i3 == len(nd.n8Touched) {
+			nd.n8Touched = append(nd.n8Touched, false)
+		}
+		if !nd.n8Touched[i3] {
+			nd.n8Touched[i3] = true
+			nd.n8Changed = append(nd.n8Changed, i3)
+		}
 		v6 := sessionID(v1)
 		nd.h16To17Port0 = append(nd.h16To17Port0, v6)
 	}
@@ -368,126 +363,69 @@ func (nd *Figure6Server) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (8), hydro.Filter (9), hydro.Map (10), hydro.Unique (11), hydro.Join (12), hydro.Join (14), hydro.Sink (15), hydro.Join (17).
 func (nd *Figure6Server) subgraph2() {
-	for i9 := range nd.n8Accs {
+	slices.Sort(nd.n8Changed)
+	for _, i9 := range nd.n8Changed {
 		v8 := nd.n8Accs[i9]
 		if sessionComplete(v8) {
 			v10 := sessionID(v8)
 			if _, dup11 := nd.n11Seen[v10]; !dup11 {
 				nd.n11Seen[v10] = struct{}{}
-				k12 := v10.Client
-				j13 := len(nd.n12LItems)
-				nd.n12LItems = append(nd.n12LItems, v10)
-				nd.n12LNext = append(nd.n12LNext, -1)
-				if c14, ok15 := nd.n12LIndex[k12]; ok15 {
-					nd.n12LNext[nd.n12LChains[c14][1]] = j13
-					nd.n12LChains[c14][1] = j13
-				} else {
-					nd.n12LIndex[k12] = len(nd.n12LChains)
-					nd.n12LChains = append(nd.n12LChains, [2]int{j13, j13})
-				}
-				if c16, ok17 := nd.n12RIndex[k12]; ok17 {
-					for j18 := nd.n12RChains[c16][0]; j18 >= 0; j18 = nd.n12RNext[j18] {
-						v19 := nd.n12RItems[j18]
-						v20 := completed(v10, v19)
-						k21 := v20.Client
-						j22 := len(nd.n14LItems)
-						nd.n14LItems = append(nd.n14LItems, v20)
+				if i12, ok13 := nd.n8Index[v10.Client]; ok13 {
+					v14 := nd.n8Accs[i12]
+					if sessionComplete(v14) {
+						v15 := completed(v10, v14)
+						k16 := v15.Client
+						j17 := len(nd.n14LItems)
+						nd.n14LItems = append(nd.n14LItems, v15)
 						nd.n14LNext = append(nd.n14LNext, -1)
-						if c23, ok24 := nd.n14LIndex[k21]; ok24 {
-							nd.n14LNext[nd.n14LChains[c23][1]] = j22
-							nd.n14LChains[c23][1] = j22
+						if c18, ok19 := nd.n14LIndex[k16]; ok19 {
+							nd.n14LNext[nd.n14LChains[c18][1]] = j17
+							nd.n14LChains[c18][1] = j17
 						} else {
-							nd.n14LIndex[k21] = len(nd.n14LChains)
-							nd.n14LChains = append(nd.n14LChains, [2]int{j22, j22})
+							nd.n14LIndex[k16] = len(nd.n14LChains)
+							nd.n14LChains = append(nd.n14LChains, [2]int{j17, j17})
 						}
-						if c25, ok26 := nd.n14RIndex[k21]; ok26 {
-							for j27 := nd.n14RChains[c25][0]; j27 >= 0; j27 = nd.n14RNext[j27] {
-								v28 := nd.n14RItems[j27]
-								v29 := sessionCart(v20, v28)
-								nd.n15Out = append(nd.n15Out, v29)
+						if c20, ok21 := nd.n14RIndex[k16]; ok21 {
+							for j22 := nd.n14RChains[c20][0]; j22 >= 0; j22 = nd.n14RNext[j22] {
+								v23 := nd.n14RItems[j22]
+								v24 := sessionCart(v15, v23)
+								nd.n15Out = append(nd.n15Out, v24)
 							}
 						}
 					}
 				}
 			}
-			k30 := v8.Client
-			j31 := len(nd.n12RItems)
-			nd.n12RItems = append(nd.n12RItems, v8)
-			nd.n12RNext = append(nd.n12RNext, -1)
-			if c32, ok33 := nd.n12RIndex[k30]; ok33 {
-				nd.n12RNext[nd.n12RChains[c32][1]] = j31
-				nd.n12RChains[c32][1] = j31
-			} else {
-				nd.n12RIndex[k30] = len(nd.n12RChains)
-				nd.n12RChains = append(nd.n12RChains, [2]int{j31, j31})
-			}
-			if c34, ok35 := nd.n12LIndex[k30]; ok35 {
-				for j36 := nd.n12LChains[c34][0]; j36 >= 0; j36 = nd.n12LNext[j36] {
-					v37 := nd.n12LItems[j36]
-					v38 := completed(v37, v8)
-					k39 := v38.Client
-					j40 := len(nd.n14LItems)
-					nd.n14LItems = append(nd.n14LItems, v38)
-					nd.n14LNext = append(nd.n14LNext, -1)
-					if c41, ok42 := nd.n14LIndex[k39]; ok42 {
-						nd.n14LNext[nd.n14LChains[c41][1]] = j40
-						nd.n14LChains[c41][1] = j40
-					} else {
-						nd.n14LIndex[k39] = len(nd.n14LChains)
-						nd.n14LChains = append(nd.n14LChains, [2]int{j40, j40})
-					}
-					if c43, ok44 := nd.n14RIndex[k39]; ok44 {
-						for j45 := nd.n14RChains[c43][0]; j45 >= 0; j45 = nd.n14RNext[j45] {
-							v46 := nd.n14RItems[j45]
-							v47 := sessionCart(v38, v46)
-							nd.n15Out = append(nd.n15Out, v47)
-						}
-					}
-				}
-			}
-			k48 := v8.Client
-			j49 := len(nd.n17RItems)
-			nd.n17RItems = append(nd.n17RItems, v8)
-			nd.n17RNext = append(nd.n17RNext, -1)
-			if c50, ok51 := nd.n17RIndex[k48]; ok51 {
-				nd.n17RNext[nd.n17RChains[c50][1]] = j49
-				nd.n17RChains[c50][1] = j49
-			} else {
-				nd.n17RIndex[k48] = len(nd.n17RChains)
-				nd.n17RChains = append(nd.n17RChains, [2]int{j49, j49})
-			}
 		}
 	}
-	for _, v52 := range nd.h13To14Port1 {
-		k53 := v52.Client
-		j54 := len(nd.n14RItems)
-		nd.n14RItems = append(nd.n14RItems, v52)
+	for _, v25 := range nd.h13To14Port1 {
+		k26 := v25.Client
+		j27 := len(nd.n14RItems)
+		nd.n14RItems = append(nd.n14RItems, v25)
 		nd.n14RNext = append(nd.n14RNext, -1)
-		if c55, ok56 := nd.n14RIndex[k53]; ok56 {
-			nd.n14RNext[nd.n14RChains[c55][1]] = j54
-			nd.n14RChains[c55][1] = j54
+		if c28, ok29 := nd.n14RIndex[k26]; ok29 {
+			nd.n14RNext[nd.n14RChains[c28][1]] = j27
+			nd.n14RChains[c28][1] = j27
 		} else {
-			nd.n14RIndex[k53] = len(nd.n14RChains)
-			nd.n14RChains = append(nd.n14RChains, [2]int{j54, j54})
+			nd.n14RIndex[k26] = len(nd.n14RChains)
+			nd.n14RChains = append(nd.n14RChains, [2]int{j27, j27})
 		}
-		if c57, ok58 := nd.n14LIndex[k53]; ok58 {
-			for j59 := nd.n14LChains[c57][0]; j59 >= 0; j59 = nd.n14LNext[j59] {
-				v60 := nd.n14LItems[j59]
-				v61 := sessionCart(v60, v52)
-				nd.n15Out = append(nd.n15Out, v61)
+		if c30, ok31 := nd.n14LIndex[k26]; ok31 {
+			for j32 := nd.n14LChains[c30][0]; j32 >= 0; j32 = nd.n14LNext[j32] {
+				v33 := nd.n14LItems[j32]
+				v34 := sessionCart(v33, v25)
+				nd.n15Out = append(nd.n15Out, v34)
 			}
 		}
 	}
 	clear(nd.h13To14Port1)
 	nd.h13To14Port1 = nd.h13To14Port1[:0]
-	for _, v62 := range nd.h16To17Port0 {
-		k63 := v62.Client
-		if c64, ok65 := nd.n17RIndex[k63]; ok65 {
-			for j66 := nd.n17RChains[c64][0]; j66 >= 0; j66 = nd.n17RNext[j66] {
-				v67 := nd.n17RItems[j66]
-				v68 := ack(v62, v67)
+	for _, v35 := range nd.h16To17Port0 {
+		if i36, ok37 := nd.n8Index[v35.Client]; ok37 {
+			v38 := nd.n8Accs[i36]
+			if sessionComplete(v38) {
+				v39 := ack(v35, v38)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v68)
+					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v39)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 18, nd.hydroBuf)
 				}
 			}

@@ -249,15 +249,6 @@ type Figure7Server struct {
 	n8Accs  []Session
 	// hydro.Unique (node 10, figures.go:88): the items seen.
 	n10Seen map[ClientID]struct{}
-	// hydro.Join (node 11, figures.go:89): the stored sides' items, chained per key in arrival order.
-	n11LIndex  map[uint32]int
-	n11LChains [][2]int
-	n11LItems  []ClientID
-	n11LNext   []int
-	n11RIndex  map[uint32]int
-	n11RChains [][2]int
-	n11RItems  []Session
-	n11RNext   []int
 	// hydro.Iter (node 12, figures.go:90): the items, emitted in the first tick.
 	n12Items []ClientClass
 	n12Done  bool
@@ -287,9 +278,7 @@ func NewFigure7Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n8Index = map[uint32]int{}
 	nd.n10Seen = map[ClientID]struct{}{}
-	nd.n11LIndex = map[uint32]int{}
-	nd.n11RIndex = map[uint32]int{}
-	nd.n12Items = slices.Clone( /*line figures.go:90:49*/ classes /*line figure7_hydro.go:292:96*/)
+	nd.n12Items = slices.Clone( /*line figures.go:90:49*/ classes /*line figure7_hydro.go:281:96*/)
 	nd.n13LIndex = map[uint32]int{}
 	nd.n13RIndex = map[uint32]int{}
 	return nd
@@ -307,15 +296,6 @@ func (nd *Figure7Server) Tick() {
 	clear(nd.n8Index)
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
-	clear(nd.n11LIndex)
-	nd.n11LChains = nd.n11LChains[:0]
-	nd.n11LItems = nd.n11LItems[:0]
-	nd.n11LNext = nd.n11LNext[:0]
-	clear(nd.n11RIndex)
-	nd.n11RChains = nd.n11RChains[:0]
-	clear(nd.n11RItems)
-	nd.n11RItems = nd.n11RItems[:0]
-	nd.n11RNext = nd.n11RNext[:0]
 	clear(nd.n13LIndex)
 	nd.n13LChains = nd.n13LChains[:0]
 	clear(nd.n13LItems)
@@ -356,100 +336,52 @@ func (nd *Figure7Server) subgraph2() {
 		v9 := sessionID(v7)
 		if _, dup10 := nd.n10Seen[v9]; !dup10 {
 			nd.n10Seen[v9] = struct{}{}
-			k11 := v9.Client
-			j12 := len(nd.n11LItems)
-			nd.n11LItems = append(nd.n11LItems, v9)
-			nd.n11LNext = append(nd.n11LNext, -1)
-			if c13, ok14 := nd.n11LIndex[k11]; ok14 {
-				nd.n11LNext[nd.n11LChains[c13][1]] = j12
-				nd.n11LChains[c13][1] = j12
-			} else {
-				nd.n11LIndex[k11] = len(nd.n11LChains)
-				nd.n11LChains = append(nd.n11LChains, [2]int{j12, j12})
-			}
-			if c15, ok16 := nd.n11RIndex[k11]; ok16 {
-				for j17 := nd.n11RChains[c15][0]; j17 >= 0; j17 = nd.n11RNext[j17] {
-					v18 := nd.n11RItems[j17]
-					v19 := completed(v9, v18)
-					k20 := v19.Client
-					j21 := len(nd.n13LItems)
-					nd.n13LItems = append(nd.n13LItems, v19)
-					nd.n13LNext = append(nd.n13LNext, -1)
-					if c22, ok23 := nd.n13LIndex[k20]; ok23 {
-						nd.n13LNext[nd.n13LChains[c22][1]] = j21
-						nd.n13LChains[c22][1] = j21
-					} else {
-						nd.n13LIndex[k20] = len(nd.n13LChains)
-						nd.n13LChains = append(nd.n13LChains, [2]int{j21, j21})
-					}
-					if c24, ok25 := nd.n13RIndex[k20]; ok25 {
-						for j26 := nd.n13RChains[c24][0]; j26 >= 0; j26 = nd.n13RNext[j26] {
-							v27 := nd.n13RItems[j26]
-							v28 := sessionCart(v19, v27)
-							nd.n14Out = append(nd.n14Out, v28)
-						}
-					}
-				}
-			}
-		}
-		k29 := v7.Client
-		j30 := len(nd.n11RItems)
-		nd.n11RItems = append(nd.n11RItems, v7)
-		nd.n11RNext = append(nd.n11RNext, -1)
-		if c31, ok32 := nd.n11RIndex[k29]; ok32 {
-			nd.n11RNext[nd.n11RChains[c31][1]] = j30
-			nd.n11RChains[c31][1] = j30
-		} else {
-			nd.n11RIndex[k29] = len(nd.n11RChains)
-			nd.n11RChains = append(nd.n11RChains, [2]int{j30, j30})
-		}
-		if c33, ok34 := nd.n11LIndex[k29]; ok34 {
-			for j35 := nd.n11LChains[c33][0]; j35 >= 0; j35 = nd.n11LNext[j35] {
-				v36 := nd.n11LItems[j35]
-				v37 := completed(v36, v7)
-				k38 := v37.Client
-				j39 := len(nd.n13LItems)
-				nd.n13LItems = append(nd.n13LItems, v37)
+			if i11, ok12 := nd.n8Index[v9.Client]; ok12 {
+				v13 := nd.n8Accs[i11]
+				v14 := completed(v9, v13)
+				k15 := v14.Client
+				j16 := len(nd.n13LItems)
+				nd.n13LItems = append(nd.n13LItems, v14)
 				nd.n13LNext = append(nd.n13LNext, -1)
-				if c40, ok41 := nd.n13LIndex[k38]; ok41 {
-					nd.n13LNext[nd.n13LChains[c40][1]] = j39
-					nd.n13LChains[c40][1] = j39
+				if c17, ok18 := nd.n13LIndex[k15]; ok18 {
+					nd.n13LNext[nd.n13LChains[c17][1]] = j16
+					nd.n13LChains[c17][1] = j16
 				} else {
-					nd.n13LIndex[k38] = len(nd.n13LChains)
-					nd.n13LChains = append(nd.n13LChains, [2]int{j39, j39})
+					nd.n13LIndex[k15] = len(nd.n13LChains)
+					nd.n13LChains = append(nd.n13LChains, [2]int{j16, j16})
 				}
-				if c42, ok43 := nd.n13RIndex[k38]; ok43 {
-					for j44 := nd.n13RChains[c42][0]; j44 >= 0; j44 = nd.n13RNext[j44] {
-						v45 := nd.n13RItems[j44]
-						v46 := sessionCart(v37, v45)
-						nd.n14Out = append(nd.n14Out, v46)
+				if c19, ok20 := nd.n13RIndex[k15]; ok20 {
+					for j21 := nd.n13RChains[c19][0]; j21 >= 0; j21 = nd.n13RNext[j21] {
+						v22 := nd.n13RItems[j21]
+						v23 := sessionCart(v14, v22)
+						nd.n14Out = append(nd.n14Out, v23)
 					}
 				}
 			}
 		}
-		v47 := sessionID(v7)
+		v24 := sessionID(v7)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v47)
+			nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v24)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 16, nd.hydroBuf)
 		}
 	}
-	for _, v48 := range nd.h12To13Port1 {
-		k49 := v48.Client
-		j50 := len(nd.n13RItems)
-		nd.n13RItems = append(nd.n13RItems, v48)
+	for _, v25 := range nd.h12To13Port1 {
+		k26 := v25.Client
+		j27 := len(nd.n13RItems)
+		nd.n13RItems = append(nd.n13RItems, v25)
 		nd.n13RNext = append(nd.n13RNext, -1)
-		if c51, ok52 := nd.n13RIndex[k49]; ok52 {
-			nd.n13RNext[nd.n13RChains[c51][1]] = j50
-			nd.n13RChains[c51][1] = j50
+		if c28, ok29 := nd.n13RIndex[k26]; ok29 {
+			nd.n13RNext[nd.n13RChains[c28][1]] = j27
+			nd.n13RChains[c28][1] = j27
 		} else {
-			nd.n13RIndex[k49] = len(nd.n13RChains)
-			nd.n13RChains = append(nd.n13RChains, [2]int{j50, j50})
+			nd.n13RIndex[k26] = len(nd.n13RChains)
+			nd.n13RChains = append(nd.n13RChains, [2]int{j27, j27})
 		}
-		if c53, ok54 := nd.n13LIndex[k49]; ok54 {
-			for j55 := nd.n13LChains[c53][0]; j55 >= 0; j55 = nd.n13LNext[j55] {
-				v56 := nd.n13LItems[j55]
-				v57 := sessionCart(v56, v48)
-				nd.n14Out = append(nd.n14Out, v57)
+		if c30, ok31 := nd.n13LIndex[k26]; ok31 {
+			for j32 := nd.n13LChains[c30][0]; j32 >= 0; j32 = nd.n13LNext[j32] {
+				v33 := nd.n13LItems[j32]
+				v34 := sessionCart(v33, v25)
+				nd.n14Out = append(nd.n14Out, v34)
 			}
 		}
 	}

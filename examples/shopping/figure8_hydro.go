@@ -89,20 +89,32 @@ func (nd *Figure8Client) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Persist (2).
 func (nd *Figure8Client) subgraph0() {
-	nd.h2To3Port0 = append(nd.h2To3Port0, nd.n2Items[:nd.n2Old]...)
+	w2 := 0
+	for _, v1 := range nd.n2Items[:nd.n2Old] {
+		if _, excluded4 := nd.n3Neg[v1.Client]; excluded4 {
+			continue
+		}
+		nd.n2Items[w2] = v1
+		w2++
+		nd.h2To3Port0 = append(nd.h2To3Port0, v1)
+	}
+	held3 := len(nd.n2Items)
+	nd.n2Items = append(nd.n2Items[:w2], nd.n2Items[nd.n2Old:]...)
+	clear(nd.n2Items[len(nd.n2Items):held3])
+	nd.n2Old = w2
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
 	nd.h0To6Port0 = append(nd.h0To6Port0, nd.n0Buf...)
-	for _, v2 := range nd.n0Buf {
-		nd.n2Items = append(nd.n2Items, v2)
-		nd.h2To3Port0 = append(nd.h2To3Port0, v2)
+	for _, v5 := range nd.n0Buf {
+		nd.n2Items = append(nd.n2Items, v5)
+		nd.h2To3Port0 = append(nd.h2To3Port0, v5)
 	}
 	clear(nd.n0Buf)
 }
 
 // subgraph1 runs stratum 0: hydro.Cycle (1), hydro.Send (26).
 func (nd *Figure8Client) subgraph1() {
-	for _, v3 := range nd.n26Recv {
-		nd.n3Neg[v3.Client] = struct{}{}
+	for _, v6 := range nd.n26Recv {
+		nd.n3Neg[v6.Client] = struct{}{}
 	}
 	clear(nd.n26Recv)
 	nd.n26Recv = nd.n26Recv[:0]
@@ -113,35 +125,35 @@ func (nd *Figure8Client) subgraph2() {
 	if !nd.n4Fired || !nd.hydroNow.Before(nd.n4Due) {
 		nd.n4Fired = true
 		nd.n4Due = nd.hydroNow.Add(nd.n4Period)
-		v4 := nd.hydroNow
-		nd.h4To5Port1 = append(nd.h4To5Port1, v4)
+		v7 := nd.hydroNow
+		nd.h4To5Port1 = append(nd.h4To5Port1, v7)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (3), hydro.CrossJoin (5), hydro.Union (6).
 func (nd *Figure8Client) subgraph3() {
-	for _, v6 := range nd.h2To3Port0 {
-		if _, excluded7 := nd.n3Neg[v6.Client]; !excluded7 {
-			nd.n5L = append(nd.n5L, v6)
+	for _, v9 := range nd.h2To3Port0 {
+		if _, excluded10 := nd.n3Neg[v9.Client]; !excluded10 {
+			nd.n5L = append(nd.n5L, v9)
 		}
 	}
 	clear(nd.h2To3Port0)
 	nd.h2To3Port0 = nd.h2To3Port0[:0]
-	for _, v8 := range nd.h4To5Port1 {
-		for _, v9 := range nd.n5L {
-			v10 := resent(v9, v8)
+	for _, v11 := range nd.h4To5Port1 {
+		for _, v12 := range nd.n5L {
+			v13 := resent(v12, v11)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v10)
-				nd.hydroSend(hydro.Dest{Location: "server", Member: uint64(byClient(v10))}, 7, nd.hydroBuf)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v13)
+				nd.hydroSend(hydro.Dest{Location: "server", Member: uint64(byClient(v13))}, 7, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h4To5Port1)
 	nd.h4To5Port1 = nd.h4To5Port1[:0]
-	for _, v11 := range nd.h0To6Port0 {
+	for _, v14 := range nd.h0To6Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v11)
-			nd.hydroSend(hydro.Dest{Location: "server", Member: uint64(byClient(v11))}, 7, nd.hydroBuf)
+			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v14)
+			nd.hydroSend(hydro.Dest{Location: "server", Member: uint64(byClient(v14))}, 7, nd.hydroBuf)
 		}
 	}
 	clear(nd.h0To6Port0)
@@ -260,15 +272,6 @@ type Figure8Server struct {
 	n12L []Session
 	// hydro.Unique (node 17, figures.go:116): the items seen.
 	n17Seen map[ClientID]struct{}
-	// hydro.Join (node 18, figures.go:117): the stored sides' items, chained per key in arrival order.
-	n18LIndex  map[uint32]int
-	n18LChains [][2]int
-	n18LItems  []ClientID
-	n18LNext   []int
-	n18RIndex  map[uint32]int
-	n18RChains [][2]int
-	n18RItems  []Session
-	n18RNext   []int
 	// hydro.Iter (node 19, figures.go:118): the items, emitted in the first tick.
 	n19Items []ClientClass
 	n19Done  bool
@@ -288,11 +291,6 @@ type Figure8Server struct {
 	n22R []hydro.MemberID
 	// hydro.Sink (node 23, figures.go:119): this tick's output.
 	n23Out []ReplicaCart
-	// hydro.Join (node 25, figures.go:120): the stored sides' items, chained per key in arrival order.
-	n25RIndex  map[uint32]int
-	n25RChains [][2]int
-	n25RItems  []Session
-	n25RNext   []int
 	// hydro.Demux (node 7, figures.go:109): the items received since the last tick.
 	n7Recv []Session
 	// hydro.Broadcast (node 14, figures.go:114): the items received since the last tick.
@@ -317,14 +315,11 @@ func NewFigure8Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n10Index = map[uint32]int{}
-	nd.n11Period = /*line figures.go:113:61*/ ResendPeriod /*line figure8_hydro.go:320:89*/
+	nd.n11Period = /*line figures.go:113:61*/ ResendPeriod /*line figure8_hydro.go:318:89*/
 	nd.n17Seen = map[ClientID]struct{}{}
-	nd.n18LIndex = map[uint32]int{}
-	nd.n18RIndex = map[uint32]int{}
-	nd.n19Items = slices.Clone( /*line figures.go:118:49*/ classes /*line figure8_hydro.go:324:97*/)
+	nd.n19Items = slices.Clone( /*line figures.go:118:49*/ classes /*line figure8_hydro.go:320:97*/)
 	nd.n20LIndex = map[uint32]int{}
 	nd.n20RIndex = map[uint32]int{}
-	nd.n25RIndex = map[uint32]int{}
 	return nd
 }
 
@@ -341,15 +336,6 @@ func (nd *Figure8Server) Tick() {
 	nd.n23Out = nd.n23Out[:0]
 	clear(nd.n12L)
 	nd.n12L = nd.n12L[:0]
-	clear(nd.n18LIndex)
-	nd.n18LChains = nd.n18LChains[:0]
-	nd.n18LItems = nd.n18LItems[:0]
-	nd.n18LNext = nd.n18LNext[:0]
-	clear(nd.n18RIndex)
-	nd.n18RChains = nd.n18RChains[:0]
-	clear(nd.n18RItems)
-	nd.n18RItems = nd.n18RItems[:0]
-	nd.n18RNext = nd.n18RNext[:0]
 	clear(nd.n20LIndex)
 	nd.n20LChains = nd.n20LChains[:0]
 	clear(nd.n20LItems)
@@ -357,11 +343,6 @@ func (nd *Figure8Server) Tick() {
 	nd.n20LNext = nd.n20LNext[:0]
 	clear(nd.n22L)
 	nd.n22L = nd.n22L[:0]
-	clear(nd.n25RIndex)
-	nd.n25RChains = nd.n25RChains[:0]
-	clear(nd.n25RItems)
-	nd.n25RItems = nd.n25RItems[:0]
-	nd.n25RNext = nd.n25RNext[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Demux (7), hydro.Cycle (8), hydro.Union (9), hydro.Broadcast (14), hydro.Map (24).
@@ -435,160 +416,98 @@ func (nd *Figure8Server) subgraph4() {
 			v17 := sessionID(v15)
 			if _, dup18 := nd.n17Seen[v17]; !dup18 {
 				nd.n17Seen[v17] = struct{}{}
-				k19 := v17.Client
-				j20 := len(nd.n18LItems)
-				nd.n18LItems = append(nd.n18LItems, v17)
-				nd.n18LNext = append(nd.n18LNext, -1)
-				if c21, ok22 := nd.n18LIndex[k19]; ok22 {
-					nd.n18LNext[nd.n18LChains[c21][1]] = j20
-					nd.n18LChains[c21][1] = j20
-				} else {
-					nd.n18LIndex[k19] = len(nd.n18LChains)
-					nd.n18LChains = append(nd.n18LChains, [2]int{j20, j20})
-				}
-				if c23, ok24 := nd.n18RIndex[k19]; ok24 {
-					for j25 := nd.n18RChains[c23][0]; j25 >= 0; j25 = nd.n18RNext[j25] {
-						v26 := nd.n18RItems[j25]
-						v27 := completed(v17, v26)
-						k28 := v27.Client
-						j29 := len(nd.n20LItems)
-						nd.n20LItems = append(nd.n20LItems, v27)
+				if i19, ok20 := nd.n10Index[v17.Client]; ok20 {
+					v21 := nd.n10Accs[i19]
+					if sessionComplete(v21) {
+						v22 := completed(v17, v21)
+						k23 := v22.Client
+						j24 := len(nd.n20LItems)
+						nd.n20LItems = append(nd.n20LItems, v22)
 						nd.n20LNext = append(nd.n20LNext, -1)
-						if c30, ok31 := nd.n20LIndex[k28]; ok31 {
-							nd.n20LNext[nd.n20LChains[c30][1]] = j29
-							nd.n20LChains[c30][1] = j29
+						if c25, ok26 := nd.n20LIndex[k23]; ok26 {
+							nd.n20LNext[nd.n20LChains[c25][1]] = j24
+							nd.n20LChains[c25][1] = j24
 						} else {
-							nd.n20LIndex[k28] = len(nd.n20LChains)
-							nd.n20LChains = append(nd.n20LChains, [2]int{j29, j29})
+							nd.n20LIndex[k23] = len(nd.n20LChains)
+							nd.n20LChains = append(nd.n20LChains, [2]int{j24, j24})
 						}
-						if c32, ok33 := nd.n20RIndex[k28]; ok33 {
-							for j34 := nd.n20RChains[c32][0]; j34 >= 0; j34 = nd.n20RNext[j34] {
-								v35 := nd.n20RItems[j34]
-								v36 := sessionCart(v27, v35)
-								nd.n22L = append(nd.n22L, v36)
-								for _, v37 := range nd.n22R {
-									v38 := atReplica(v36, v37)
-									nd.n23Out = append(nd.n23Out, v38)
+						if c27, ok28 := nd.n20RIndex[k23]; ok28 {
+							for j29 := nd.n20RChains[c27][0]; j29 >= 0; j29 = nd.n20RNext[j29] {
+								v30 := nd.n20RItems[j29]
+								v31 := sessionCart(v22, v30)
+								nd.n22L = append(nd.n22L, v31)
+								for _, v32 := range nd.n22R {
+									v33 := atReplica(v31, v32)
+									nd.n23Out = append(nd.n23Out, v33)
 								}
 							}
 						}
 					}
 				}
 			}
-			k39 := v15.Client
-			j40 := len(nd.n18RItems)
-			nd.n18RItems = append(nd.n18RItems, v15)
-			nd.n18RNext = append(nd.n18RNext, -1)
-			if c41, ok42 := nd.n18RIndex[k39]; ok42 {
-				nd.n18RNext[nd.n18RChains[c41][1]] = j40
-				nd.n18RChains[c41][1] = j40
-			} else {
-				nd.n18RIndex[k39] = len(nd.n18RChains)
-				nd.n18RChains = append(nd.n18RChains, [2]int{j40, j40})
-			}
-			if c43, ok44 := nd.n18LIndex[k39]; ok44 {
-				for j45 := nd.n18LChains[c43][0]; j45 >= 0; j45 = nd.n18LNext[j45] {
-					v46 := nd.n18LItems[j45]
-					v47 := completed(v46, v15)
-					k48 := v47.Client
-					j49 := len(nd.n20LItems)
-					nd.n20LItems = append(nd.n20LItems, v47)
-					nd.n20LNext = append(nd.n20LNext, -1)
-					if c50, ok51 := nd.n20LIndex[k48]; ok51 {
-						nd.n20LNext[nd.n20LChains[c50][1]] = j49
-						nd.n20LChains[c50][1] = j49
-					} else {
-						nd.n20LIndex[k48] = len(nd.n20LChains)
-						nd.n20LChains = append(nd.n20LChains, [2]int{j49, j49})
-					}
-					if c52, ok53 := nd.n20RIndex[k48]; ok53 {
-						for j54 := nd.n20RChains[c52][0]; j54 >= 0; j54 = nd.n20RNext[j54] {
-							v55 := nd.n20RItems[j54]
-							v56 := sessionCart(v47, v55)
-							nd.n22L = append(nd.n22L, v56)
-							for _, v57 := range nd.n22R {
-								v58 := atReplica(v56, v57)
-								nd.n23Out = append(nd.n23Out, v58)
-							}
-						}
-					}
-				}
-			}
-			k59 := v15.Client
-			j60 := len(nd.n25RItems)
-			nd.n25RItems = append(nd.n25RItems, v15)
-			nd.n25RNext = append(nd.n25RNext, -1)
-			if c61, ok62 := nd.n25RIndex[k59]; ok62 {
-				nd.n25RNext[nd.n25RChains[c61][1]] = j60
-				nd.n25RChains[c61][1] = j60
-			} else {
-				nd.n25RIndex[k59] = len(nd.n25RChains)
-				nd.n25RChains = append(nd.n25RChains, [2]int{j60, j60})
-			}
 		}
 	}
-	for _, v63 := range nd.h11To12Port1 {
-		for _, v64 := range nd.n12L {
-			v65 := resent(v64, v63)
+	for _, v34 := range nd.h11To12Port1 {
+		for _, v35 := range nd.n12L {
+			v36 := resent(v35, v34)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v65)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v36)
 				nd.hydroSend(hydro.Dest{Location: "server", All: true}, 14, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h11To12Port1)
 	nd.h11To12Port1 = nd.h11To12Port1[:0]
-	for _, v66 := range nd.h7To13Port0 {
+	for _, v37 := range nd.h7To13Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v66)
+			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v37)
 			nd.hydroSend(hydro.Dest{Location: "server", All: true}, 14, nd.hydroBuf)
 		}
 	}
 	clear(nd.h7To13Port0)
 	nd.h7To13Port0 = nd.h7To13Port0[:0]
-	for _, v67 := range nd.h19To20Port1 {
-		k68 := v67.Client
-		j69 := len(nd.n20RItems)
-		nd.n20RItems = append(nd.n20RItems, v67)
+	for _, v38 := range nd.h19To20Port1 {
+		k39 := v38.Client
+		j40 := len(nd.n20RItems)
+		nd.n20RItems = append(nd.n20RItems, v38)
 		nd.n20RNext = append(nd.n20RNext, -1)
-		if c70, ok71 := nd.n20RIndex[k68]; ok71 {
-			nd.n20RNext[nd.n20RChains[c70][1]] = j69
-			nd.n20RChains[c70][1] = j69
+		if c41, ok42 := nd.n20RIndex[k39]; ok42 {
+			nd.n20RNext[nd.n20RChains[c41][1]] = j40
+			nd.n20RChains[c41][1] = j40
 		} else {
-			nd.n20RIndex[k68] = len(nd.n20RChains)
-			nd.n20RChains = append(nd.n20RChains, [2]int{j69, j69})
+			nd.n20RIndex[k39] = len(nd.n20RChains)
+			nd.n20RChains = append(nd.n20RChains, [2]int{j40, j40})
 		}
-		if c72, ok73 := nd.n20LIndex[k68]; ok73 {
-			for j74 := nd.n20LChains[c72][0]; j74 >= 0; j74 = nd.n20LNext[j74] {
-				v75 := nd.n20LItems[j74]
-				v76 := sessionCart(v75, v67)
-				nd.n22L = append(nd.n22L, v76)
-				for _, v77 := range nd.n22R {
-					v78 := atReplica(v76, v77)
-					nd.n23Out = append(nd.n23Out, v78)
+		if c43, ok44 := nd.n20LIndex[k39]; ok44 {
+			for j45 := nd.n20LChains[c43][0]; j45 >= 0; j45 = nd.n20LNext[j45] {
+				v46 := nd.n20LItems[j45]
+				v47 := sessionCart(v46, v38)
+				nd.n22L = append(nd.n22L, v47)
+				for _, v48 := range nd.n22R {
+					v49 := atReplica(v47, v48)
+					nd.n23Out = append(nd.n23Out, v49)
 				}
 			}
 		}
 	}
 	clear(nd.h19To20Port1)
 	nd.h19To20Port1 = nd.h19To20Port1[:0]
-	for _, v79 := range nd.h21To22Port1 {
-		nd.n22R = append(nd.n22R, v79)
-		for _, v80 := range nd.n22L {
-			v81 := atReplica(v80, v79)
-			nd.n23Out = append(nd.n23Out, v81)
+	for _, v50 := range nd.h21To22Port1 {
+		nd.n22R = append(nd.n22R, v50)
+		for _, v51 := range nd.n22L {
+			v52 := atReplica(v51, v50)
+			nd.n23Out = append(nd.n23Out, v52)
 		}
 	}
 	clear(nd.h21To22Port1)
 	nd.h21To22Port1 = nd.h21To22Port1[:0]
-	for _, v82 := range nd.h24To25Port0 {
-		k83 := v82.Client
-		if c84, ok85 := nd.n25RIndex[k83]; ok85 {
-			for j86 := nd.n25RChains[c84][0]; j86 >= 0; j86 = nd.n25RNext[j86] {
-				v87 := nd.n25RItems[j86]
-				v88 := ack(v82, v87)
+	for _, v53 := range nd.h24To25Port0 {
+		if i54, ok55 := nd.n10Index[v53.Client]; ok55 {
+			v56 := nd.n10Accs[i54]
+			if sessionComplete(v56) {
+				v57 := ack(v53, v56)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v88)
+					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v57)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 26, nd.hydroBuf)
 				}
 			}

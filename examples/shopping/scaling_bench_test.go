@@ -48,8 +48,9 @@ func openRequest(c uint32, pos int) Session {
 // figure6WithHistory runs Figure 6's generated client and server over a
 // fault-free network until n sessions (clients 0..n-1) are complete at the
 // server and acknowledged at the client. It returns both nodes, their
-// inputs, and the tag of the client's request frames.
-func figure6WithHistory(tb testing.TB, n int) (cl *Figure6Client, sv *Figure6Server, in hydro.Input[Session], requestTag uint16) {
+// inputs, and the tags of the client's request frames and of the server's
+// acknowledgements.
+func figure6WithHistory(tb testing.TB, n int) (cl *Figure6Client, sv *Figure6Server, in hydro.Input[Session], requestTag, ackTag uint16) {
 	tb.Helper()
 	classes := make([]ClientClass, 0, n+openClients)
 	for c := range uint32(n + openClients) {
@@ -74,10 +75,11 @@ func figure6WithHistory(tb testing.TB, n int) (cl *Figure6Client, sv *Figure6Ser
 	if len(toClient) < n {
 		tb.Fatalf("the server acknowledged %d of %d sessions", len(toClient), n)
 	}
+	ackTag = toClient[0].tag
 	deliverAll(tb, toClient, cl.Deliver)
 	cl.Tick()
 	sv.OnSend(nil)
-	return cl, sv, in, requestTag
+	return cl, sv, in, requestTag, ackTag
 }
 
 // openClients is how many clients, beyond the completed ones, keep a
@@ -92,7 +94,7 @@ var scalingSizes = []int{1000, 10000, 100000}
 func BenchmarkStateScaling(b *testing.B) {
 	for _, n := range scalingSizes {
 		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) {
-			_, sv, _, tag := figure6WithHistory(b, n)
+			_, sv, _, tag, _ := figure6WithHistory(b, n)
 			// The requests cycle through 16 positions of 64 open sessions,
 			// so the state stays the same size however long the benchmark
 			// runs (a repeated item merges idempotently).
@@ -115,24 +117,32 @@ func BenchmarkStateScaling(b *testing.B) {
 }
 
 // BenchmarkStateScalingClient is the cost of one tick of Figure 6's
-// generated client that carries one new request, with the n requests of
-// complete, acknowledged sessions in its history. Every request adds to
-// the history, so the client is rebuilt every n/10 requests to keep the
-// history within 10% of n.
+// generated client that carries one new request, a whole session of a new
+// client, with the n requests of complete, acknowledged sessions in its
+// history; the server's acknowledgement of each new session arrives before
+// the next tick, as in a fault-free run. Every request adds to what the
+// client has received, so it is rebuilt every n requests to keep that
+// within twice n.
 func BenchmarkStateScalingClient(b *testing.B) {
 	for _, n := range scalingSizes {
 		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) {
-			cl, _, in, _ := figure6WithHistory(b, n)
+			cl, _, in, _, ackTag := figure6WithHistory(b, n)
 			b.ReportAllocs()
 			b.ResetTimer()
+			var ackBuf []byte
 			for i := range b.N {
-				if i > 0 && i%max(n/10, 100) == 0 {
+				if i > 0 && i%n == 0 {
 					b.StopTimer()
-					cl, _, in, _ = figure6WithHistory(b, n)
+					cl, _, in, _, ackTag = figure6WithHistory(b, n)
 					b.StartTimer()
 				}
-				in.Push(openRequest(uint32(n+i%openClients), i/openClients%16))
+				c := uint32(n + openClients + i)
+				in.Push(completeSession(c))
 				cl.Tick()
+				ackBuf = appendHydroClientID(ackBuf[:0], &ClientID{Client: c})
+				if err := cl.Deliver(ackTag, ackBuf); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

@@ -93,6 +93,9 @@ func (e *emitter) bulkCopy(b *strings.Builder, n *ir.Node, src string) (loop boo
 // they arrive; so joinStored(n, 1-side) also reports whether side's items
 // probe.
 func (e *emitter) joinStored(n *ir.Node, side int) bool {
+	if e.canIndex(n, 0) || e.canIndex(n, 1) {
+		return false // one side indexed: see joinIndexed
+	}
 	return lifetimeOf(n, side) == ir.Static || !e.s.Before(n.ID, 1-side, side)
 }
 

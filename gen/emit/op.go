@@ -39,6 +39,25 @@ type opEmitter struct {
 	// fromSlice marks operators whose entry loops over a slice of the items
 	// they emit: their consumers may take the slice in bulk (see inBulk).
 	fromSlice bool
+
+	// The facts incremental evaluation (incremental.go) needs of an
+	// operator's generated code.
+
+	// test returns the condition under which an operator that passes some
+	// of its items unchanged (Filter) passes item x. Nil for others.
+	test func(e *emitter, n *ir.Node, x string) string
+	// keyed marks keyed aggregations that emit their groups' accumulators,
+	// kept in nd.n<id>Accs with an index nd.n<id>Index from key to
+	// position.
+	keyed bool
+	// indexed marks keyed aggregations whose accumulators carry the
+	// group's key in their own key fields (MergeKeyed merges only lattice
+	// fields), so a join keyed by those fields can probe the index.
+	indexed bool
+	// masked returns the condition under which item x, arriving at port 0,
+	// is dropped by the operator's negative state (AntiJoin, Difference).
+	// Nil for others.
+	masked func(e *emitter, n *ir.Node, x string) string
 }
 
 // emitters holds the emitter of every compiled operator, by operator name.

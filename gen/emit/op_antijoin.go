@@ -9,7 +9,18 @@ import (
 )
 
 func init() {
-	register(&opEmitter{state: antiJoinState, entry: antiJoinEntry, push: antiJoinPush}, ops.AntiJoin, ops.Difference)
+	register(&opEmitter{state: antiJoinState, entry: antiJoinEntry, push: antiJoinPush, masked: antiJoinMasked}, ops.AntiJoin, ops.Difference)
+}
+
+// antiJoinMasked returns the condition that positive item x is excluded by
+// the negative keys held so far.
+func antiJoinMasked(e *emitter, n *ir.Node, x string) string {
+	key := x
+	if n.Op == ops.AntiJoin.Name {
+		key, _ = e.groupKey(n, 0, x)
+	}
+	ex := e.v("excluded")
+	return fmt.Sprintf("_, %s := nd.n%dNeg[%s]; %s", ex, n.ID, key, ex)
 }
 
 // antiJoinState declares the set of negative keys: for AntiJoin the keys

@@ -9,11 +9,21 @@ import (
 )
 
 func init() {
-	register(&opEmitter{push: filterPush}, ops.Filter)
+	register(&opEmitter{push: filterPush, test: filterTest}, ops.Filter)
 }
 
+func filterTest(e *emitter, n *ir.Node, x string) string {
+	return fmt.Sprintf("%s(%s)", e.call(e.f.Graph.Nodes[n.ID].UDFs[0]), x)
+}
+
+// filterPush passes item x if it passes the test; when nothing downstream
+// does anything with it (its consumers are indexed join sides), the test,
+// a pure function, is not called at all.
 func filterPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	fmt.Fprintf(b, "if %s(%s) {\n", e.call(e.f.Graph.Nodes[n.ID].UDFs[0]), x)
+	if e.inert(n) {
+		return
+	}
+	fmt.Fprintf(b, "if %s {\n", filterTest(e, n, x))
 	e.out(b, n, x)
 	b.WriteString("}\n")
 }

@@ -10,9 +10,9 @@ import (
 )
 
 func init() {
-	register(&opEmitter{state: keyedState, entry: keyedEntry, push: foldKeyedPush}, ops.FoldKeyed)
-	register(&opEmitter{state: keyedState, entry: keyedEntry, push: reduceKeyedPush}, ops.ReduceKeyed)
-	register(&opEmitter{state: keyedState, entry: keyedEntry, push: mergeKeyedPush}, ops.MergeKeyed)
+	register(&opEmitter{state: keyedState, entry: keyedEntry, push: foldKeyedPush, keyed: true}, ops.FoldKeyed)
+	register(&opEmitter{state: keyedState, entry: keyedEntry, push: reduceKeyedPush, keyed: true}, ops.ReduceKeyed)
+	register(&opEmitter{state: keyedState, entry: keyedEntry, push: mergeKeyedPush, keyed: true, indexed: true}, ops.MergeKeyed)
 }
 
 // keyedState declares the groups of a keyed aggregation: a map from key to
@@ -27,40 +27,66 @@ func keyedState(e *emitter, n *ir.Node, elem string) {
 	if !static(n, 0) {
 		fmt.Fprintf(&e.end, "\tclear(nd.n%dIndex)\n%s\tnd.n%dAccs = nd.n%dAccs[:0]\n", id, clearSlice(fmt.Sprintf("nd.n%dAccs", id), e.elem(id)), id, id)
 	}
+	if e.changesOnly(n) {
+		e.addField(fmt.Sprintf("n%dChanged", id), "[]int", "the groups changed in this tick, and whether each group is among them.")
+		e.addField(fmt.Sprintf("n%dTouched", id), "[]bool", "")
+		fmt.Fprintf(&e.end, "\tfor _, i := range nd.n%dChanged {\n\t\tnd.n%dTouched[i] = false\n\t}\n\tnd.n%dChanged = nd.n%dChanged[:0]\n", id, id, id, id)
+	}
 }
 
-// keyedEntry emits every group's accumulator.
+// keyedEntry emits every group's accumulator, or, where only changes
+// matter downstream (changesOnly), those of the groups changed in this
+// tick, in the same order.
 func keyedEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 	id := n.ID
 	i := e.v("i")
-	fmt.Fprintf(b, "for %s := range nd.n%dAccs {\n%s := nd.n%dAccs[%s]\n", i, id, x, id, i)
+	if e.changesOnly(n) {
+		fmt.Fprintf(b, "%s.Sort(nd.n%dChanged)\nfor _, %s := range nd.n%dChanged {\n", e.importAs("slices", "slices"), id, i, id)
+	} else {
+		fmt.Fprintf(b, "for %s := range nd.n%dAccs {\n", i, id)
+	}
+	fmt.Fprintf(b, "%s := nd.n%dAccs[%s]\n", x, id, i)
 	e.out(b, n, x)
 	b.WriteString("}\n")
 }
 
+// keyedTouch records, where only changes matter downstream, that the
+// group at index i changed.
+func keyedTouch(e *emitter, b *strings.Builder, n *ir.Node, i string) {
+	if !e.changesOnly(n) {
+		return
+	}
+	s := fmt.Sprintf("nd.n%d", n.ID)
+	fmt.Fprintf(b, "if %s == len(%sTouched) {\n%sTouched = append(%sTouched, false)\n}\n", i, s, s, s)
+	fmt.Fprintf(b, "if !%sTouched[%s] {\n%sTouched[%s] = true\n%sChanged = append(%sChanged, %s)\n}\n", s, i, s, i, s, s, i)
+}
+
 // keyedGroup writes the lookup of item x's group and opens the block that
 // runs when the group is new, leaving the caller to append its accumulator.
-// It returns the expression of the group's accumulator and the index of n's
-// first UDF after its key function.
-func keyedGroup(e *emitter, b *strings.Builder, n *ir.Node, x string) (acc string, u int) {
+// It returns the expression of the group's accumulator, the variable
+// holding the group's index, and the index of n's first UDF after its key
+// function.
+func keyedGroup(e *emitter, b *strings.Builder, n *ir.Node, x string) (acc, index string, u int) {
 	id := n.ID
 	key, u := e.groupKey(n, 0, x)
 	k, i, ok := e.v("k"), e.v("i"), e.v("ok")
 	acc = fmt.Sprintf("nd.n%dAccs[%s]", id, i)
 	fmt.Fprintf(b, "%s := %s\n%s, %s := nd.n%dIndex[%s]\nif !%s {\n%s = len(nd.n%dAccs)\nnd.n%dIndex[%s] = %s\n", k, key, i, ok, id, k, ok, i, id, id, k, i)
-	return acc, u
+	return acc, i, u
 }
 
 func foldKeyedPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	info := e.f.Graph.Nodes[n.ID]
-	acc, u := keyedGroup(e, b, n, x)
+	acc, i, u := keyedGroup(e, b, n, x)
 	fmt.Fprintf(b, "nd.n%dAccs = append(nd.n%dAccs, %s(%s))\n}\n%s(&%s, %s)\n", n.ID, n.ID, e.call(info.UDFs[u]), x, e.call(info.UDFs[u+1]), acc, x)
+	keyedTouch(e, b, n, i)
 }
 
 func reduceKeyedPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	info := e.f.Graph.Nodes[n.ID]
-	acc, u := keyedGroup(e, b, n, x)
+	acc, i, u := keyedGroup(e, b, n, x)
 	fmt.Fprintf(b, "nd.n%dAccs = append(nd.n%dAccs, %s)\n} else {\n%s(&%s, %s)\n}\n", n.ID, n.ID, x, e.call(info.UDFs[u]), acc, x)
+	keyedTouch(e, b, n, i)
 }
 
 // mergeKeyedPush starts a group from the item with its lattice fields at
@@ -68,7 +94,7 @@ func reduceKeyedPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string
 // the item into it field by field.
 func mergeKeyedPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	id := n.ID
-	acc, _ := keyedGroup(e, b, n, x)
+	acc, i, _ := keyedGroup(e, b, n, x)
 	bot := e.v("bot")
 	fmt.Fprintf(b, "%s := %s\n", bot, x)
 	lat := parse.LatticeFields(e.f.Graph.Nodes[n.Inputs[0]].Elem.Go)
@@ -79,4 +105,5 @@ func mergeKeyedPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string)
 	for _, f := range lat {
 		fmt.Fprintf(b, "%s.%s.Merge(%s.%s)\n", acc, f.Name(), x, f.Name())
 	}
+	keyedTouch(e, b, n, i)
 }

@@ -39,8 +39,17 @@ func joinState(e *emitter, n *ir.Node, _ string) {
 }
 
 // joinPush stores item x if its side is stored and probes the other side
-// if that one is.
+// if that one is; where the other side is indexed (joinIndexed), it probes
+// that side's aggregation instead, and an item of an indexed side does
+// nothing.
 func joinPush(e *emitter, b *strings.Builder, n *ir.Node, port int, x string) {
+	if _, ok := e.joinIndexed(n, port); ok {
+		return
+	}
+	if ix, ok := e.joinIndexed(n, 1-port); ok {
+		joinProbeIndex(e, b, n, port, x, ix)
+		return
+	}
 	store, probe := e.joinStored(n, port), e.joinStored(n, 1-port)
 	if !store && !probe {
 		return
@@ -56,6 +65,23 @@ func joinPush(e *emitter, b *strings.Builder, n *ir.Node, port int, x string) {
 		e.joinMerge(b, n, port, e.call(e.f.Graph.Nodes[n.ID].UDFs[u]), x, o)
 		b.WriteString("}\n}\n")
 	}
+}
+
+// joinProbeIndex writes the probe of item x, arrived at port of join n,
+// into the index of the aggregation that holds the other side's items: the
+// accumulator of x's key, if the filters in between pass it, is the only
+// item of the other side that x matches.
+func joinProbeIndex(e *emitter, b *strings.Builder, n *ir.Node, port int, x string, ix joinIndex) {
+	info := e.f.Graph.Nodes[n.ID]
+	_, u := e.groupKey(n, port, x)
+	key := e.keyExpr(ix.agg, info.Keys[port], x)
+	i, ok, o := e.v("i"), e.v("ok"), e.v("v")
+	fmt.Fprintf(b, "if %s, %s := nd.n%dIndex[%s]; %s {\n%s := nd.n%dAccs[%s]\n", i, ok, ix.agg.ID, key, ok, o, ix.agg.ID, i)
+	for _, f := range ix.filters {
+		fmt.Fprintf(b, "if %s {\n", emitters[f.Op].test(e, f, o))
+	}
+	e.joinMerge(b, n, port, e.call(info.UDFs[u]), x, o)
+	b.WriteString(strings.Repeat("}\n", 1+len(ix.filters)))
 }
 
 // joinStore writes the code storing item x with key k on side of join n.

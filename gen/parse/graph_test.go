@@ -93,6 +93,13 @@ var recorders = map[string]func(f *hydro.Flow){
 		microbench.FoldKeyedSum(f, in[microbench.Pair](), out[microbench.Pair]())
 	},
 	"microbench.NextTick": func(f *hydro.Flow) { microbench.NextTick(f, in[int](), out[int]()) },
+	"microbench.Hot": func(f *hydro.Flow) {
+		microbench.Hot(f, in[microbench.Pair](), in[microbench.Probe](), out[microbench.Reading](), out[microbench.Pair]())
+	},
+	"microbench.Firsts": func(f *hydro.Flow) { microbench.Firsts(f, in[microbench.Pair](), out[microbench.Pair]()) },
+	"microbench.Unacked": func(f *hydro.Flow) {
+		microbench.Unacked(f, in[microbench.Pair](), in[int](), out[microbench.Pair]())
+	},
 	"microbench.Ticker": func(f *hydro.Flow) {
 		microbench.Ticker(f, in[int](), out[int64](), out[microbench.Pair]())
 	},

@@ -2,7 +2,7 @@ package ops
 
 // FilterMap applies a function that may drop an item.
 var FilterMap = register(&Spec{
-	Name: "filter_map", API: "hydro.FilterMap", Functional: true, MinInputs: 1, MaxInputs: 1, Monotone: true,
+	Name: "filter_map", PerItem: true, API: "hydro.FilterMap", Functional: true, MinInputs: 1, MaxInputs: 1, Monotone: true,
 	New: func(n *Instance, s *Spec) Interp { return filterMapInterp{f: n.Payload.(func(any) (any, bool))} },
 })
 

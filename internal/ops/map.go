@@ -2,7 +2,7 @@ package ops
 
 // Map applies a function to every item.
 var Map = register(&Spec{
-	Name: "map", API: "hydro.Map", Functional: true, MinInputs: 1, MaxInputs: 1, Monotone: true,
+	Name: "map", PerItem: true, API: "hydro.Map", Functional: true, MinInputs: 1, MaxInputs: 1, Monotone: true,
 	New: func(n *Instance, s *Spec) Interp { return mapInterp{f: n.Payload.(func(any) any)} },
 })
 

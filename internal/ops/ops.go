@@ -136,6 +136,14 @@ type Spec struct {
 	// input's (of every input for an unbounded operator, of the first input
 	// otherwise).
 	SameElem bool
+	// PerItem marks stateless operators whose output for an item depends on
+	// that item alone (user functions are taken to be pure) and that have no
+	// effect beyond their output: given a subset of their items, they emit
+	// the same outputs for them (Functional operators other than Inspect,
+	// and Union). Incremental evaluation feeds such operators only the
+	// items that changed when everything they lead to ignores repeats
+	// (docs/incremental.md).
+	PerItem bool
 	// New builds the interpreter state for one instance.
 	New func(n *Instance, s *Spec) Interp
 }

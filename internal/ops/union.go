@@ -3,7 +3,7 @@ package ops
 // Union merges several streams of one type. The interleaving of its inputs
 // within a tick is unspecified; each input's own order is kept.
 var Union = register(&Spec{
-	Name: "union", Forwards: []int{AllPorts}, API: "hydro.Union", SameElem: true, MinInputs: 1, MaxInputs: -1, Monotone: true,
+	Name: "union", PerItem: true, Forwards: []int{AllPorts}, API: "hydro.Union", SameElem: true, MinInputs: 1, MaxInputs: -1, Monotone: true,
 	New: func(*Instance, *Spec) Interp { return identity{} },
 })
 

@@ -1,0 +1,164 @@
+package emit
+
+import (
+	"go/types"
+	"slices"
+
+	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
+)
+
+// Incremental evaluation: the analyses that let generated code spend, in a
+// tick, what changed in it rather than what is stored. Each one is a fact
+// about the graph at the current location; the operators' emitters ask for
+// it and write the cheaper code. docs/incremental.md gives the argument that
+// each keeps the interpreter's results.
+
+// joinIndex describes a join side whose items are, every tick, the
+// accumulators of a keyed aggregation passed through filters: the other
+// side probes the aggregation's index instead of a table rebuilt from them.
+type joinIndex struct {
+	agg     *ir.Node   // the keyed aggregation
+	filters []*ir.Node // the tests between it and the join, upstream first
+}
+
+// joinIndexed reports whether side of join n reads its items from a keyed
+// aggregation's index instead of storing them. That holds when both sides
+// live for the tick, the side's input is the aggregation's output through
+// operators that only drop items by a test of their own (Filter), the
+// aggregation keeps one accumulator per key of its element type, and the
+// join keys the side by those same fields. The aggregation's input is
+// blocking, so its accumulators are final before any item reaches the
+// join: probing them at an item of the other side finds exactly the items
+// this side holds in that tick. At most one side is indexed (the right,
+// where both could be): the other side's items probe, and the indexed
+// side's items then do nothing at the join.
+func (e *emitter) joinIndexed(n *ir.Node, side int) (joinIndex, bool) {
+	ix, ok := e.indexOf(n, side)
+	if !ok || (side == 0 && e.canIndex(n, 1)) {
+		return joinIndex{}, false
+	}
+	return ix, true
+}
+
+func (e *emitter) canIndex(n *ir.Node, side int) bool {
+	_, ok := e.indexOf(n, side)
+	return ok
+}
+
+func (e *emitter) indexOf(n *ir.Node, side int) (joinIndex, bool) {
+	g := e.s.Graph
+	info := e.f.Graph.Nodes[n.ID]
+	if n.Op != ops.Join.Name || static(n, 0) || static(n, 1) || len(info.Keys) != 2 {
+		return joinIndex{}, false
+	}
+	var ix joinIndex
+	x := g.Nodes[n.Inputs[side]]
+	for {
+		if x.Loc != e.s.Loc {
+			return joinIndex{}, false
+		}
+		oe, spec := emitters[x.Op], ops.Lookup(x.Op)
+		if oe != nil && oe.indexed {
+			ix.agg = x
+			break
+		}
+		if oe == nil || oe.test == nil || spec.Stateful || !spec.ForwardsPort(0) || len(x.Inputs) != 1 {
+			return joinIndex{}, false
+		}
+		ix.filters = append(ix.filters, x)
+		x = g.Nodes[x.Inputs[0]]
+	}
+	slices.Reverse(ix.filters)
+	aggKeys := e.f.Graph.Nodes[ix.agg.ID].Keys
+	if len(aggKeys) != 1 || !slices.Equal(aggKeys[0].Fields, info.Keys[side].Fields) {
+		return joinIndex{}, false
+	}
+	other := info.Keys[1-side].Fields
+	if len(other) != len(aggKeys[0].Fields) {
+		return joinIndex{}, false
+	}
+	for i, f := range other {
+		if !types.Identical(f.Type(), aggKeys[0].Fields[i].Type()) {
+			return joinIndex{}, false
+		}
+	}
+	return ix, true
+}
+
+// changesOnly reports whether keyed aggregation n (with Static groups) may
+// emit, at the start of its stratum, only the groups that changed in this
+// tick instead of all of them. That holds when every path out of it ends at
+// a consumer that gains nothing from an item it saw before: an indexed join
+// side (which reads the index, not the stream) or a deduplicating operator
+// whose state is Static (Unique), reached only through operators that map
+// each item on its own (Spec.PerItem). A group that did not change emits
+// what it emitted when it last changed, which such a consumer already saw.
+func (e *emitter) changesOnly(n *ir.Node) bool {
+	if !emitters[n.Op].keyed || !static(n, 0) {
+		return false
+	}
+	cs := e.s.Graph.Consumers()[n.ID]
+	return len(cs) > 0 && e.ignoresRepeats(cs, map[int]bool{})
+}
+
+func (e *emitter) ignoresRepeats(cs []ir.Edge, seen map[int]bool) bool {
+	g := e.s.Graph
+	for _, c := range cs {
+		to := g.Nodes[c.To]
+		spec := ops.Lookup(to.Op)
+		switch {
+		case to.Loc != e.s.Loc || spec.Network:
+			return false
+		case to.Op == ops.Join.Name:
+			if _, ok := e.joinIndexed(to, c.Port); !ok {
+				return false
+			}
+		case spec.Dedup && static(to, 0):
+		case spec.PerItem:
+			if seen[to.ID] {
+				return false
+			}
+			seen[to.ID] = true
+			if !e.ignoresRepeats(g.Consumers()[to.ID], seen) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// maskedBy returns the operator whose Static negative state drops, for
+// ever, the items of Persist n that it masks: n's only consumer, reading
+// them on its positive port. Such an item can never pass again, so n may
+// forget it (docs/incremental.md).
+func (e *emitter) maskedBy(n *ir.Node) (*ir.Node, bool) {
+	cs := e.s.Graph.Consumers()[n.ID]
+	if len(cs) != 1 || cs[0].Port != 0 {
+		return nil, false
+	}
+	to := e.s.Graph.Nodes[cs[0].To]
+	if to.Loc != e.s.Loc || emitters[to.Op].masked == nil || !static(to, 0) {
+		return nil, false
+	}
+	return to, true
+}
+
+// inert reports whether nothing downstream of n does anything with its
+// items: every consumer is a join side that reads an index instead
+// (joinIndexed).
+func (e *emitter) inert(n *ir.Node) bool {
+	cs := e.s.Graph.Consumers()[n.ID]
+	for _, c := range cs {
+		to := e.s.Graph.Nodes[c.To]
+		if to.Op != ops.Join.Name {
+			return false
+		}
+		if _, ok := e.joinIndexed(to, c.Port); !ok {
+			return false
+		}
+	}
+	return len(cs) > 0
+}
