@@ -26,6 +26,7 @@ const (
 	DefaultReplyFrames  = 4096     // frames queued per reply connection (a client's) before the oldest is dropped
 	DefaultReplyBytes   = 4 << 20  // payload bytes queued per reply connection before the oldest frame is dropped
 	DefaultInboxBytes   = 64 << 20 // received bytes held for Drain before reading connections stall
+	DefaultPeerInbox    = 16 << 20 // of which one inbound connection may hold
 	DefaultMinBackoff   = 10 * time.Millisecond
 	DefaultMaxBackoff   = 2 * time.Second
 	DefaultDialTimeout  = 5 * time.Second  // connect, TLS handshake and hello, both ways
@@ -93,6 +94,7 @@ type tcpConfig struct {
 	replyFrames   int
 	replyBytes    int
 	inboxBytes    int
+	peerInbox     int
 	minBackoff    time.Duration
 	maxBackoff    time.Duration
 	dialTimeout   time.Duration
@@ -131,6 +133,12 @@ func WithReplyQueueLimit(frames, bytes int) TCPOption {
 // control pushes back on senders (whose queues then drop their oldest
 // frames). The default is DefaultInboxBytes.
 func WithInboxLimit(bytes int) TCPOption { return func(c *tcpConfig) { c.inboxBytes = bytes } }
+
+// WithPeerInboxLimit bounds the received bytes of one inbound connection
+// waiting for Drain: a connection at its limit stalls until the next Drain
+// while others keep reading, so one peer flooding the endpoint cannot take
+// the whole inbox. The default is DefaultPeerInbox.
+func WithPeerInboxLimit(bytes int) TCPOption { return func(c *tcpConfig) { c.peerInbox = bytes } }
 
 // WithBackoff sets the exponential backoff between attempts to reconnect to
 // a peer: the step starts at initial and doubles up to limit, and each wait
@@ -202,6 +210,7 @@ func defaultConfig() tcpConfig {
 		replyFrames:  DefaultReplyFrames,
 		replyBytes:   DefaultReplyBytes,
 		inboxBytes:   DefaultInboxBytes,
+		peerInbox:    DefaultPeerInbox,
 		minBackoff:   DefaultMinBackoff,
 		maxBackoff:   DefaultMaxBackoff,
 		dialTimeout:  DefaultDialTimeout,
@@ -218,8 +227,8 @@ func (cfg *tcpConfig) check() error {
 		return fmt.Errorf("max frame %d out of range [%d, %d]", cfg.maxFrame, tagSize, uint64(1<<32-1))
 	case cfg.queueFrames < 1 || cfg.queueBytes < 1 || cfg.replyFrames < 1 || cfg.replyBytes < 1:
 		return errors.New("queue limits must be positive")
-	case cfg.inboxBytes < 1:
-		return errors.New("inbox limit must be positive")
+	case cfg.inboxBytes < 1 || cfg.peerInbox < 1:
+		return errors.New("inbox limits must be positive")
 	case cfg.minBackoff <= 0 || cfg.maxBackoff < cfg.minBackoff:
 		return fmt.Errorf("invalid backoff range [%v, %v]", cfg.minBackoff, cfg.maxBackoff)
 	case cfg.dialTimeout <= 0:
@@ -325,6 +334,7 @@ func newTCPEndpoint(cfg tcpConfig, self Addr, ln net.Listener) *tcpEndpoint {
 		cancel:  cancel,
 		peers:   make(map[Addr]*tcpPeer),
 		replies: make(map[Addr]*tcpPeer),
+		byPeer:  make(map[Addr]*peerCounters),
 		conns:   make(map[net.Conn]struct{}),
 	}
 	e.in.init(cfg.inboxBytes)
@@ -352,8 +362,9 @@ type tcpEndpoint struct {
 
 	mu      sync.Mutex
 	closed  bool
-	peers   map[Addr]*tcpPeer     // outbound, dialed
-	replies map[Addr]*tcpPeer     // reply routes on inbound connections
+	peers   map[Addr]*tcpPeer // outbound, dialed
+	replies map[Addr]*tcpPeer // reply routes on inbound connections
+	byPeer  map[Addr]*peerCounters
 	conns   map[net.Conn]struct{} // open connections, both directions
 	wg      sync.WaitGroup
 }
@@ -410,7 +421,8 @@ func (e *tcpEndpoint) peer(to Addr) (*tcpPeer, error) {
 	if _, _, err := net.SplitHostPort(string(to)); err != nil {
 		return nil, fmt.Errorf("netio: send to %q: %w (%w)", to, ErrNoRoute, err)
 	}
-	p := &tcpPeer{e: e, addr: to, wake: make(chan struct{}, 1), maxFrames: e.cfg.queueFrames, maxBytes: e.cfg.queueBytes}
+	p := &tcpPeer{e: e, addr: to, wake: make(chan struct{}, 1), maxFrames: e.cfg.queueFrames, maxBytes: e.cfg.queueBytes,
+		counts: e.countersLocked(to)}
 	e.peers[to] = p
 	e.wg.Add(1)
 	go p.run()
@@ -595,11 +607,12 @@ func (e *tcpEndpoint) read(raw net.Conn) {
 		return
 	}
 	from := adm.From
+	counts := e.counters(adm.From) // clients share their identity's
 	if adm.Reply {
 		from = Addr(string(adm.From) + "#" + strconv.FormatUint(e.replySeq.Add(1), 10))
 		hungUp := make(chan struct{})
 		defer close(hungUp)
-		if !e.addReply(from, raw, c, hungUp) {
+		if !e.addReply(from, counts, raw, c, hungUp) {
 			return
 		}
 		e.log.Debug("netio: client connected", "peer", string(from), "remote", remote)
@@ -616,6 +629,7 @@ func (e *tcpEndpoint) read(raw net.Conn) {
 	e.stats.accepted.Add(1)
 
 	fr := NewFrameReader(br, e.cfg.maxFrame)
+	sh := &share{limit: e.cfg.peerInbox}
 	var frameDeadline time.Time
 	for {
 		// Wait for a frame to begin under the idle deadline, then give it
@@ -647,11 +661,10 @@ func (e *tcpEndpoint) read(raw net.Conn) {
 		if tag == KeepaliveTag && len(payload) == 0 {
 			continue
 		}
-		if !e.in.push(from, tag, payload) {
+		if !e.in.pushShare(from, tag, payload, sh) {
 			return
 		}
-		e.stats.framesReceived.Add(1)
-		e.stats.bytesReceived.Add(uint64(len(payload)))
+		e.received(counts, len(payload))
 	}
 }
 
@@ -675,8 +688,8 @@ func (e *tcpEndpoint) inboundEnded(from Addr, remote string, err error, timeoutW
 
 // addReply registers the reply route from on an inbound connection and
 // starts its writer, which stops when hungUp is closed.
-func (e *tcpEndpoint) addReply(from Addr, raw, c net.Conn, hungUp <-chan struct{}) bool {
-	p := &tcpPeer{e: e, addr: from, wake: make(chan struct{}, 1), maxFrames: e.cfg.replyFrames, maxBytes: e.cfg.replyBytes}
+func (e *tcpEndpoint) addReply(from Addr, counts *peerCounters, raw, c net.Conn, hungUp <-chan struct{}) bool {
+	p := &tcpPeer{e: e, addr: from, wake: make(chan struct{}, 1), maxFrames: e.cfg.replyFrames, maxBytes: e.cfg.replyBytes, counts: counts}
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
@@ -694,12 +707,70 @@ func (e *tcpEndpoint) addReply(from Addr, raw, c net.Conn, hungUp <-chan struct{
 		e.mu.Unlock()
 		p.mu.Lock()
 		if n := p.q.len(); n > 0 {
-			e.stats.drops.Add(uint64(n))
+			e.dropped(p.counts, n)
 			p.q.reset(nil)
 		}
 		p.mu.Unlock()
 	}()
 	return true
+}
+
+// peerCounters are the traffic counters of one peer, or of all the
+// connections of one client identity.
+type peerCounters struct {
+	framesSent, bytesSent         atomic.Uint64
+	framesReceived, bytesReceived atomic.Uint64
+	drops                         atomic.Uint64
+}
+
+// counters returns the counters of peer a, creating them.
+func (e *tcpEndpoint) counters(a Addr) *peerCounters {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.countersLocked(a)
+}
+
+func (e *tcpEndpoint) countersLocked(a Addr) *peerCounters {
+	c := e.byPeer[a]
+	if c == nil {
+		c = &peerCounters{}
+		e.byPeer[a] = c
+	}
+	return c
+}
+
+func (e *tcpEndpoint) received(c *peerCounters, n int) {
+	e.stats.framesReceived.Add(1)
+	e.stats.bytesReceived.Add(uint64(n))
+	c.framesReceived.Add(1)
+	c.bytesReceived.Add(uint64(n))
+}
+
+func (e *tcpEndpoint) dropped(c *peerCounters, n int) {
+	e.stats.drops.Add(uint64(n))
+	c.drops.Add(uint64(n))
+}
+
+// PeerStats returns the traffic counters of every peer the endpoint has
+// exchanged frames with, by Addr. The connections of a client (reply
+// routes) are counted under the Addr its admission gave, without the
+// per-connection suffix, so the map grows with the peers and client
+// identities, not with connections. Only FramesSent, BytesSent,
+// FramesReceived, BytesReceived and Drops are set.
+func (e *tcpEndpoint) PeerStats() map[Addr]Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make(map[Addr]Stats, len(e.byPeer))
+	for a, c := range e.byPeer {
+		out[a] = Stats{
+			FramesSent:     c.framesSent.Load(),
+			BytesSent:      c.bytesSent.Load(),
+			FramesReceived: c.framesReceived.Load(),
+			BytesReceived:  c.bytesReceived.Load(),
+			Drops:          c.drops.Load(),
+		}
+	}
+	return out
 }
 
 // tcpPeer is the outbound side towards one peer: a bounded queue and the
@@ -710,6 +781,7 @@ type tcpPeer struct {
 	addr                Addr
 	wake                chan struct{} // capacity 1: something was queued
 	maxFrames, maxBytes int
+	counts              *peerCounters
 
 	mu     sync.Mutex
 	q      sendQueue
@@ -722,7 +794,7 @@ func (p *tcpPeer) enqueue(tag uint16, payload []byte) {
 	dropped := p.q.push(tag, payload, p.maxFrames, p.maxBytes)
 	p.mu.Unlock()
 	if dropped > 0 {
-		p.e.stats.drops.Add(uint64(dropped))
+		p.e.dropped(p.counts, dropped)
 	}
 	select {
 	case p.wake <- struct{}{}:
@@ -857,8 +929,7 @@ func (p *tcpPeer) readReplies(conn net.Conn, hungUp chan<- struct{}) {
 		if !e.in.push(p.addr, tag, payload) {
 			return
 		}
-		e.stats.framesReceived.Add(1)
-		e.stats.bytesReceived.Add(uint64(len(payload)))
+		e.received(p.counts, len(payload))
 	}
 }
 
@@ -921,7 +992,7 @@ func (p *tcpPeer) serve(raw, conn net.Conn, bw *bufio.Writer, hungUp <-chan stru
 	defer keepalive.Stop()
 
 	var unflushed, unflushedBytes int // frames written to bw but not yet flushed
-	lost := func() { e.stats.drops.Add(uint64(unflushed)) }
+	lost := func() { e.dropped(p.counts, unflushed) }
 	deadline := func() { raw.SetWriteDeadline(time.Now().Add(e.cfg.writeTimeout)) }
 	for {
 		slab, frames, count, payload := p.take()
@@ -935,6 +1006,8 @@ func (p *tcpPeer) serve(raw, conn net.Conn, bw *bufio.Writer, hungUp <-chan stru
 				e.stats.flushes.Add(1)
 				e.stats.framesSent.Add(uint64(unflushed))
 				e.stats.bytesSent.Add(uint64(unflushedBytes))
+				p.counts.framesSent.Add(uint64(unflushed))
+				p.counts.bytesSent.Add(uint64(unflushedBytes))
 				unflushed, unflushedBytes = 0, 0
 				keepalive.Reset(e.cfg.idleTimeout / 3)
 			}

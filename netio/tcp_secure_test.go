@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -116,6 +117,15 @@ func TestTCPReplyRoutes(t *testing.T) {
 		}
 	}
 	checkSeq(t, collect(t, client, 5, 5*time.Second), node.Addr(), 0, func(uint32) int { return 8 })
+	// Traffic is counted per peer, a client's connections under the
+	// address its admission gave.
+	waitStats(t, node, func(s Stats) bool { return s.FramesSent == 5 })
+	if ps := node.(PeerStatsReporter).PeerStats()["client"]; ps.FramesReceived != 1 || ps.FramesSent != 5 || ps.BytesSent != 40 {
+		t.Errorf("per-peer stats of the client: %+v", ps)
+	}
+	if ps := client.(PeerStatsReporter).PeerStats()[node.Addr()]; ps.FramesReceived != 5 || ps.FramesSent != 1 {
+		t.Errorf("the client's stats of the node: %+v", ps)
+	}
 
 	// Once the client is gone, the route is too: Send says so, and the
 	// node holds nothing for it.
@@ -210,4 +220,52 @@ func TestTCPConnectionCap(t *testing.T) {
 	if g := runtime.NumGoroutine(); g > before+2 {
 		t.Errorf("%d goroutines before 50 refused connections, %d after", before, g)
 	}
+}
+
+func TestTCPPeerInboxShare(t *testing.T) {
+	recv := listen(t, WithInboxLimit(1<<20), WithPeerInboxLimit(4096))
+	flood, other := listen(t), listen(t)
+	for i := range uint32(2000) {
+		flood.Send(recv.Addr(), 0, seqPayload(i, 100))
+	}
+	// The flooding connection stalls at its share; the other still gets
+	// its frame into the inbox before any Drain.
+	other.Send(recv.Addr(), 1, []byte("me too"))
+	in := &recv.(*tcpEndpoint).in
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		in.mu.Lock()
+		size, frames := in.size, slices.Clone(in.frames)
+		in.mu.Unlock()
+		if slices.ContainsFunc(frames, func(f inFrame) bool { return f.from == other.Addr() }) {
+			if size > 4096+100+inFrameOverhead+2*(100+inFrameOverhead) {
+				t.Fatalf("inbox holds %d bytes with a share of 4096 per connection", size)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the other peer's frame never reached the inbox while one peer flooded")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	checkSeq(t, collectFrom(t, recv, flood.Addr(), 2000, 10*time.Second), flood.Addr(), 0, func(uint32) int { return 100 })
+}
+
+// collectFrom drains ep until n frames from one sender arrived, dropping
+// the others.
+func collectFrom(t *testing.T, ep Endpoint, from Addr, n int, timeout time.Duration) []frame {
+	t.Helper()
+	var got []frame
+	deadline := time.Now().Add(timeout)
+	for len(got) < n {
+		for _, f := range drainFor(ep, 10*time.Millisecond) {
+			if f.from == from {
+				got = append(got, f)
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("got %d of %d frames from %s", len(got), n, from)
+		}
+	}
+	return got
 }

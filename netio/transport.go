@@ -82,6 +82,12 @@ type StatsReporter interface {
 	Stats() Stats
 }
 
+// PeerStatsReporter is implemented by endpoints that count traffic per
+// peer (the TCP endpoint).
+type PeerStatsReporter interface {
+	PeerStats() map[Addr]Stats
+}
+
 // counters is the live, atomically updated form of Stats.
 type counters struct {
 	framesSent, bytesSent         atomic.Uint64
@@ -133,6 +139,7 @@ type inbox struct {
 	size   int // bytes charged against limit
 	limit  int // 0 means unbounded
 	closed bool
+	shares []*share // with bytes waiting
 
 	spareFrames []inFrame
 	spareBuf    []byte
@@ -148,15 +155,34 @@ func (in *inbox) init(limit int) {
 	in.ready = make(chan struct{}, 1)
 }
 
+// share is one connection's part of an inbox: the bytes it has waiting
+// there, against a limit of its own, so that one peer cannot fill the inbox
+// and stall every other.
+type share struct {
+	used, limit int
+}
+
 // push copies one frame into the inbox. With a limit, it waits while the
-// inbox is full (a lone frame is always admitted), which stalls the reading
-// connection and so pushes back on the sender. It reports false if the inbox
-// was closed.
+// inbox is full (a lone frame is always admitted), or while the sender's
+// share, if any, is (again, one frame is always admitted), which stalls the
+// reading connection and so pushes back on the sender. It reports false if
+// the inbox was closed.
 func (in *inbox) push(from Addr, tag uint16, payload []byte) bool {
+	return in.pushShare(from, tag, payload, nil)
+}
+
+func (in *inbox) pushShare(from Addr, tag uint16, payload []byte, sh *share) bool {
 	cost := len(payload) + inFrameOverhead
 	in.mu.Lock()
-	for in.limit > 0 && in.size > 0 && in.size+cost > in.limit && !in.closed {
+	for !in.closed && (in.limit > 0 && in.size > 0 && in.size+cost > in.limit ||
+		sh != nil && sh.used > 0 && sh.used+cost > sh.limit) {
 		in.space.Wait()
+	}
+	if sh != nil {
+		if sh.used == 0 {
+			in.shares = append(in.shares, sh)
+		}
+		sh.used += cost
 	}
 	if in.closed {
 		in.mu.Unlock()
@@ -216,6 +242,11 @@ func (in *inbox) drain(fn func(from Addr, tag uint16, payload []byte)) int {
 	in.spareFrames, in.spareBuf = nil, nil
 	if in.size > 0 {
 		in.size = 0
+		for _, sh := range in.shares {
+			sh.used = 0
+		}
+		clear(in.shares)
+		in.shares = in.shares[:0]
 		in.space.Broadcast()
 	}
 	in.mu.Unlock()

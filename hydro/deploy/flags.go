@@ -57,7 +57,7 @@ type dynFlag struct {
 
 // stdFlags are the fixed flags that take a value.
 var stdFlags = []string{"flow", "member", "listen", "peers", "log-level", "certs",
-	"idle-timeout", "frame-timeout", "write-timeout", "max-conns", "inbox-bytes",
+	"idle-timeout", "frame-timeout", "write-timeout", "max-conns", "inbox-bytes", "peer-inbox-bytes",
 	"max-subscribers", "subscriber-queue", "max-queued-input", "metrics", "debug-addr", "listen-fd"}
 
 // insecureFlag is the one boolean fixed flag.
@@ -349,7 +349,8 @@ Limits (see docs/deploy.md for the defaults and what happens when one is hit):
   -frame-timeout D       close a connection that takes longer than D to send a begun frame
   -write-timeout D       close a connection whose socket takes longer than D to accept a write
   -max-conns N           inbound connections held at once
-  -inbox-bytes N         received bytes (decoded frames) held for the node before reading stalls
+  -inbox-bytes N         received bytes held for the node's next tick before reading stalls
+  -peer-inbox-bytes N    of which one connection may hold before it stalls
   -max-subscribers N     clients subscribed to one output at once
   -subscriber-queue N    frames queued for one client before its oldest are dropped
   -max-queued-input N    items waiting in one input before more are dropped (network)

@@ -17,6 +17,7 @@ type limits struct {
 	writeTimeout    time.Duration
 	maxConns        int
 	inboxBytes      int
+	peerInboxBytes  int
 	maxSubscribers  int
 	subscriberQueue int
 	maxQueuedInput  int
@@ -37,6 +38,7 @@ func defaultLimits() limits {
 		writeTimeout:    netio.DefaultWriteTimeout,
 		maxConns:        netio.DefaultMaxConns,
 		inboxBytes:      netio.DefaultInboxBytes,
+		peerInboxBytes:  netio.DefaultPeerInbox,
 		maxSubscribers:  DefaultMaxSubscribers,
 		subscriberQueue: DefaultSubscriberQueue,
 		maxQueuedInput:  DefaultMaxQueuedInput,
@@ -56,6 +58,7 @@ func parseLimits(source func(name string) (value, from string)) (limits, error) 
 		parseEach(source, "a positive integer", strconv.Atoi, map[string]*int{
 			"max-conns":        &l.maxConns,
 			"inbox-bytes":      &l.inboxBytes,
+			"peer-inbox-bytes": &l.peerInboxBytes,
 			"max-subscribers":  &l.maxSubscribers,
 			"subscriber-queue": &l.subscriberQueue,
 			"max-queued-input": &l.maxQueuedInput,
@@ -88,6 +91,7 @@ func (l limits) tcpOptions() []netio.TCPOption {
 		netio.WithTimeouts(l.idleTimeout, l.frameTimeout, l.writeTimeout),
 		netio.WithMaxConns(l.maxConns),
 		netio.WithInboxLimit(l.inboxBytes),
+		netio.WithPeerInboxLimit(l.peerInboxBytes),
 		netio.WithReplyQueueLimit(l.subscriberQueue, netio.DefaultReplyBytes),
 	}
 }

@@ -54,6 +54,8 @@ type statsCollector struct {
 var (
 	descFrames      = prometheus.NewDesc("hydro_frames_total", "Frames by direction: sent (flushed to a socket), received (handed to the node's inbox), dropped (queued and then discarded: queue overflow, broken connection).", []string{"direction"}, nil)
 	descBytes       = prometheus.NewDesc("hydro_bytes_total", "Payload bytes by direction.", []string{"direction"}, nil)
+	descPeerFrames  = prometheus.NewDesc("hydro_peer_frames_total", "Frames by peer (a node's address, or a client identity for all its connections) and direction.", []string{"peer", "direction"}, nil)
+	descPeerBytes   = prometheus.NewDesc("hydro_peer_bytes_total", "Payload bytes by peer and direction.", []string{"peer", "direction"}, nil)
 	descConns       = prometheus.NewDesc("hydro_connections_total", "Connection events: accepted (admitted inbound), rejected (failed TLS, hello or admission), refused (at the connection cap), timeout (idle or stalled mid-frame), dial_error, reconnect.", []string{"event"}, nil)
 	descOversize    = prometheus.NewDesc("hydro_frames_oversize_total", "Frames over the size limit, each of which closed its connection.", nil, nil)
 	descClientFrame = prometheus.NewDesc("hydro_client_frames_rejected_total", "Frames from clients for a network operator rather than a port.", nil, nil)
@@ -91,6 +93,16 @@ func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
 		counter(descConns, s.Reconnects, "reconnect")
 		counter(descOversize, s.RejectedFrames)
 		counter(descSuppressed, s.LogSuppressed, "netio")
+	}
+	if pr, ok := c.ep.(netio.PeerStatsReporter); ok {
+		for peer, s := range pr.PeerStats() {
+			p := string(peer)
+			counter(descPeerFrames, s.FramesSent, p, "sent")
+			counter(descPeerFrames, s.FramesReceived, p, "received")
+			counter(descPeerFrames, s.Drops, p, "dropped")
+			counter(descPeerBytes, s.BytesSent, p, "sent")
+			counter(descPeerBytes, s.BytesReceived, p, "received")
+		}
 	}
 	n := &c.env.counts
 	counter(descClientFrame, n.clientFrames.Load())

@@ -64,6 +64,8 @@ func TestForgedPeerFramesAreRejected(t *testing.T) {
 	}, 5*time.Second, 10*time.Millisecond, na.stderr.String())
 	require.Equal(t, 1.0, metric(t, na, "hydro_client_frames_rejected_total"))
 	require.Contains(t, na.stderr.String(), "peer b/2 is not in -peers")
+	require.Equal(t, 1.0, metric(t, na, fmt.Sprintf(`hydro_peer_frames_total{direction="received",peer=%q}`, b0)))
+	require.Equal(t, 1.0, metric(t, na, `hydro_peer_frames_total{direction="received",peer="client/app"}`))
 	require.NotContains(t, na.stdout.String(), "forged")
 	_ = nb
 }
