@@ -3,6 +3,7 @@ package hydro
 import (
 	"reflect"
 
+	"github.com/hydrogo/hydro/internal/check"
 	"github.com/hydrogo/hydro/internal/ops"
 )
 
@@ -138,17 +139,9 @@ func MergeKeyed[T any](s Stream[T], lifetime ...Lifetime) Stream[T] {
 		return poison[T](f)
 	}
 	sc := k.schema
-	if len(sc.Lattice) == 0 {
-		f.errorf(pos, "hydro.MergeKeyed: %s has no `hydro:\"lattice\"` field to merge; use Unique or FoldKeyed", sc.Type)
+	if err := check.Mergeable(ops.MergeKeyed, sc); err != nil {
+		f.errorf(pos, "%v", err)
 		return poison[T](f)
-	}
-	for i, fld := range sc.Fields {
-		if !sc.IsLattice(i) && !sc.Determined(i) {
-			f.errorf(pos, "hydro.MergeKeyed: field %s of %s is neither key, lattice nor determined by the key %s; "+
-				"tag it `hydro:\"lattice\"` or declare the dependency with `hydro:\"fd=%s\"` on a key field",
-				fld.Name, sc.Type, describeFields(sc, sc.Key), fld.Name)
-			return poison[T](f)
-		}
 	}
 	t := reflect.TypeFor[T]()
 	p := ops.MergeKeyedPayload{Key: k.fn, Init: bottomFunc(t, paths(sc, sc.Lattice)), Merge: mergeFunc(t, paths(sc, sc.Lattice))}

@@ -2,8 +2,8 @@ package hydro
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/hydrogo/hydro/internal/check"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 )
@@ -83,33 +83,12 @@ func locationOf(spec *ops.Spec, pos Pos, l Location) (*Flow, int, bool) {
 
 // lifetimes resolves an operator's optional lifetime arguments.
 func lifetimes(f *Flow, spec *ops.Spec, pos Pos, given []Lifetime) ([]Lifetime, bool) {
-	slots := spec.Lifetimes
-	for _, l := range given {
-		if l != Tick && l != Static {
-			f.errorf(pos, "%s: %v is not a lifetime; use hydro.Tick or hydro.Static", spec.API, l)
-			return nil, false
-		}
+	lts, err := check.Lifetimes(spec, given)
+	if err != nil {
+		f.errorf(pos, "%v", err)
+		return nil, false
 	}
-	switch len(given) {
-	case 0:
-		out := make([]Lifetime, len(slots))
-		for i, s := range slots {
-			out[i] = s.Default
-		}
-		return out, true
-	case len(slots):
-		return append([]Lifetime(nil), given...), true
-	}
-	names := make([]string, len(slots))
-	for i, s := range slots {
-		names[i] = s.Name
-	}
-	if len(slots) == 0 {
-		f.errorf(pos, "%s takes no lifetime", spec.API)
-	} else {
-		f.errorf(pos, "%s takes %d lifetime(s) (%s) or none for the defaults, got %d", spec.API, len(slots), strings.Join(names, ", "), len(given))
-	}
-	return nil, false
+	return lts, true
 }
 
 // addNode appends an operator to the graph and returns its ID.

@@ -21,7 +21,6 @@ package hydro
 
 import (
 	"errors"
-	"fmt"
 	"reflect"
 	"runtime"
 	"slices"
@@ -29,6 +28,7 @@ import (
 	"sync"
 
 	"github.com/hydrogo/hydro/internal/analysis"
+	"github.com/hydrogo/hydro/internal/diag"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/tags"
 )
@@ -160,7 +160,7 @@ func (s Stream[T]) Location() string {
 func (f *Flow) Err() error {
 	f.checkCycles()
 	if len(f.g.Locations) == 0 && len(f.errs) == 0 {
-		f.errs = append(f.errs, &Error{Msg: fmt.Sprintf("flow %s declares no location: place its operators with f.Process or f.Cluster", f.g.Name)})
+		f.errs = append(f.errs, diag.Errorf(Pos{}, diag.Graph, "flow %s declares no location: place its operators with f.Process or f.Cluster", f.g.Name))
 	}
 	errs := slices.Clone(f.errs)
 	strayMu.Lock()
@@ -189,18 +189,10 @@ func (f *Flow) Warnings() []string {
 // tools; programs run through Interpret.
 func (f *Flow) Graph() *ir.Graph { return &f.g }
 
-// Error is a problem in a flow, found while it is built.
-type Error struct {
-	Pos Pos
-	Msg string
-}
-
-func (e *Error) Error() string {
-	if !e.Pos.IsValid() {
-		return e.Msg
-	}
-	return e.Pos.String() + ": " + e.Msg
-}
+// Error is a problem in a flow, found while it is built: the diagnostic type
+// hydrogen reports too (its Message names no position; Error prints the
+// position first).
+type Error = diag.Diagnostic
 
 func errPos(err error) Pos {
 	var e *Error
@@ -221,7 +213,7 @@ func comparePos(a, b Pos) int {
 }
 
 func (f *Flow) errorf(pos Pos, format string, args ...any) {
-	f.errs = append(f.errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	f.errs = append(f.errs, diag.Errorf(pos, diag.Graph, format, args...))
 }
 
 // Errors on the zero Stream cannot name their flow; they are reported by the
@@ -233,7 +225,7 @@ var (
 
 func strayf(pos Pos, format string, args ...any) {
 	strayMu.Lock()
-	strays = append(strays, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	strays = append(strays, diag.Errorf(pos, diag.Graph, format, args...))
 	strayMu.Unlock()
 }
 

@@ -2,9 +2,9 @@ package hydro
 
 import (
 	"reflect"
-	"strings"
 	"unsafe"
 
+	"github.com/hydrogo/hydro/internal/check"
 	"github.com/hydrogo/hydro/internal/ops"
 	"github.com/hydrogo/hydro/internal/tags"
 )
@@ -96,13 +96,8 @@ type keyed struct {
 func keyOf[T any](f *Flow, spec *ops.Spec, pos Pos, role string) (keyed, bool) {
 	t := reflect.TypeFor[T]()
 	s, err := f.schema(t)
-	if err != nil {
-		f.errorf(pos, "%s: %s type %s has invalid hydro tags:\n\t%v", spec.API, role, t, err)
-		return keyed{}, false
-	}
-	if len(s.Key) == 0 {
-		f.errorf(pos, "%s: %s type %s has no key: tag its key fields with `hydro:\"key\"` or use %sBy with a key function",
-			spec.API, role, t, spec.API)
+	if err := check.Key(spec, role, t.String(), s, err); err != nil {
+		f.errorf(pos, "%v", err)
 		return keyed{}, false
 	}
 	types := make([]reflect.Type, len(s.Key))
@@ -119,8 +114,7 @@ func sameKey(f *Flow, spec *ops.Spec, pos Pos, a, b keyed, roleA, roleB string) 
 		match = a.types[i] == b.types[i]
 	}
 	if !match {
-		f.errorf(pos, "%s: key types differ: %s %s has key %s but %s %s has key %s; keys must have the same field types in the same order (or use %sBy)",
-			spec.API, roleA, a.schema.Type, a.schema.KeyString(), roleB, b.schema.Type, b.schema.KeyString(), spec.API)
+		f.errorf(pos, "%v", check.KeysDiffer(spec, roleA, a.schema, roleB, b.schema))
 	}
 	return match
 }
@@ -202,12 +196,4 @@ func mergeFunc(t reflect.Type, lattice [][]int) func(acc, item any) any {
 		}
 		return a.Interface()
 	}
-}
-
-func describeFields(s *tags.Schema, idx []int) string {
-	names := make([]string, len(idx))
-	for j, i := range idx {
-		names[j] = s.Fields[i].Name
-	}
-	return "[" + strings.Join(names, ", ") + "]"
 }

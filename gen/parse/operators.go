@@ -5,9 +5,9 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
-	"strings"
 	"time"
 
+	"github.com/hydrogo/hydro/internal/check"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 	"github.com/hydrogo/hydro/internal/tags"
@@ -162,24 +162,12 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 	}
 	// Lifetimes: none given means the defaults.
 	if len(spec.Lifetimes) > 0 || ltGiven {
-		switch {
-		case !ltGiven:
-			lts = make([]ir.Lifetime, len(spec.Lifetimes))
-			for i, s := range spec.Lifetimes {
-				lts[i] = s.Default
-			}
-		case len(lts) != len(spec.Lifetimes):
-			names := make([]string, len(spec.Lifetimes))
-			for i, s := range spec.Lifetimes {
-				names[i] = s.Name
-			}
-			if len(spec.Lifetimes) == 0 {
-				p.errorf(pos, "%s takes no lifetime", spec.API)
-			} else {
-				p.errorf(pos, "%s takes %d lifetime(s) (%s) or none for the defaults, got %d", spec.API, len(spec.Lifetimes), strings.Join(names, ", "), len(lts))
-			}
+		resolved, err := check.Lifetimes(spec, lts)
+		if err != nil {
+			p.errorf(pos, "%v", err)
 			return poisonFor(fn, info, call)
 		}
+		lts = resolved
 	} else if hasLifetimeParam(generic) {
 		lts = []ir.Lifetime{}
 	}
@@ -443,13 +431,8 @@ func mergeableType(t types.Type) bool {
 
 func (p *parser) key(spec *ops.Spec, pos token.Pos, t types.Type, role string) (*Key, bool) {
 	s, st, err := schemaOf(t)
-	if err != nil {
-		p.errorf(pos, "%s: %s type %s has invalid hydro tags:\n\t%v", spec.API, role, TypeName(t), err)
-		return nil, false
-	}
-	if len(s.Key) == 0 {
-		p.errorf(pos, "%s: %s type %s has no key: tag its key fields with `hydro:\"key\"` or use %sBy with a key function",
-			spec.API, role, TypeName(t), spec.API)
+	if err := check.Key(spec, role, TypeName(t), s, err); err != nil {
+		p.errorf(pos, "%v", err)
 		return nil, false
 	}
 	k := &Key{Elem: t}
@@ -467,29 +450,16 @@ func (p *parser) sameKey(spec *ops.Spec, pos token.Pos, a, b *Key, roleA, roleB 
 	if !match {
 		sa, _, _ := schemaOf(a.Elem)
 		sb, _, _ := schemaOf(b.Elem)
-		p.errorf(pos, "%s: key types differ: %s %s has key %s but %s %s has key %s; keys must have the same field types in the same order (or use %sBy)",
-			spec.API, roleA, sa.Type, sa.KeyString(), roleB, sb.Type, sb.KeyString(), spec.API)
+		p.errorf(pos, "%v", check.KeysDiffer(spec, roleA, sa, roleB, sb))
 	}
 	return match
 }
 
 func (p *parser) mergeable(spec *ops.Spec, pos token.Pos, t types.Type) bool {
 	sc, _, _ := schemaOf(t)
-	if len(sc.Lattice) == 0 {
-		p.errorf(pos, "%s: %s has no `hydro:\"lattice\"` field to merge; use Unique or FoldKeyed", spec.API, sc.Type)
+	if err := check.Mergeable(spec, sc); err != nil {
+		p.errorf(pos, "%v", err)
 		return false
-	}
-	for i, fld := range sc.Fields {
-		if !sc.IsLattice(i) && !sc.Determined(i) {
-			var names []string
-			for _, k := range sc.Key {
-				names = append(names, sc.Fields[k].Name)
-			}
-			p.errorf(pos, "%s: field %s of %s is neither key, lattice nor determined by the key [%s]; "+
-				"tag it `hydro:\"lattice\"` or declare the dependency with `hydro:\"fd=%s\"` on a key field",
-				spec.API, fld.Name, sc.Type, strings.Join(names, ", "), fld.Name)
-			return false
-		}
 	}
 	return true
 }
