@@ -43,6 +43,15 @@ type NetNode interface {
 	NextTimer() (time.Time, bool)
 }
 
+// Validator is implemented by the nodes hydrogen generates whose
+// parameters need a check the compiler cannot make: a Timer period taken
+// from a flow parameter must be positive (a zero period would tick without
+// pause). Runtimes call Validate before the first tick and do not start a
+// node it fails for; the generated Run calls it first.
+type Validator interface {
+	Validate() error
+}
+
 // SizeSetter is implemented by the nodes hydrogen generates for locations
 // that read a cluster's size (hydro.ClusterSize): runtimes call
 // SetSizes before the first tick with the number of members of every

@@ -138,6 +138,9 @@ type emitter struct {
 	// sizes are the ClusterSize nodes at the location, which SetSizes
 	// fills in.
 	sizes []*ir.Node
+	// checks are the statements of Validate: parameters checked when the
+	// node starts.
+	checks []string
 }
 
 func (e *emitter) errorf(pos token.Pos, format string, args ...any) {
@@ -231,7 +234,7 @@ func paramField(name string) string {
 
 // generatedMember matches the names of the generated node types' methods
 // and fields: a parameter of that name is stored under another.
-var generatedMember = regexp.MustCompile(`^(Tick|Run|Pending|SetNow|Advance|Now|SetMember|SetSizes|NextTimer|OnSend|Deliver|hydro[A-Z]\w*|subgraph\d+|n\d+[A-Z]\w*|h\d+To\d+Port\d+)(Param)*$`)
+var generatedMember = regexp.MustCompile(`^(Tick|Run|Pending|SetNow|Advance|Now|SetMember|SetSizes|NextTimer|OnSend|Deliver|Validate|hydro[A-Z]\w*|subgraph\d+|n\d+[A-Z]\w*|h\d+To\d+Port\d+)(Param)*$`)
 
 func (e *emitter) addField(name, typ, comment string) {
 	if comment != "" {
@@ -260,7 +263,7 @@ func (e *emitter) location(w *bytes.Buffer, s *schedule.Schedule) {
 		fmt.Fprintf(&e.ctor, "\tnd.%s = %s\n", paramField(p.Name), p.Name)
 	}
 	fmt.Fprintf(&e.state, "\n")
-	e.pending, e.wake, e.timers, e.sizes = nil, nil, nil, nil
+	e.pending, e.wake, e.timers, e.sizes, e.checks = nil, nil, nil, nil, nil
 	tm := e.importAs("time", "time")
 	hy := e.importAs("hydro", hydroPath)
 	e.addField("hydroNow", tm+".Time", "hydroNow is the node's clock, as of the start of the tick.")
@@ -366,6 +369,7 @@ func (nd *%s) SetMember(m %s.MemberID) { nd.hydroMember = m }
 
 `, e.typ, e.importAs("hydro", hydroPath))
 	e.sizesMethod(w)
+	e.validateMethod(w)
 	e.netMethods(w)
 	fmt.Fprintf(w, "// Pending reports whether a tick would have work: items waiting on an\n// input or deferred to the next tick.\nfunc (nd *%s) Pending() bool {\n\treturn %s\n}\n\n", e.typ, strings.Join(pend, " || "))
 	ctx := e.importAs("context", "context")
@@ -375,7 +379,7 @@ func (nd *%s) SetMember(m %s.MemberID) { nd.hydroMember = m }
 // may have items or a timer is due, and again while work is pending. Before
 // every tick it sets the node's clock to the wall clock.
 func (nd *%s) Run(ctx %s.Context) error {
-	wake := %s.NewTimer(0)
+%s	wake := %s.NewTimer(0)
 	defer wake.Stop()
 	for {
 		nd.SetNow(%s.Now())
@@ -396,7 +400,7 @@ func (nd *%s) Run(ctx %s.Context) error {
 %s		}
 	}
 }
-`, e.typ, ctx, tm, tm, tm, tm, strings.Join(ready, ""))
+`, e.typ, ctx, validateFirst(e.checks), tm, tm, tm, tm, strings.Join(ready, ""))
 		return
 	}
 	fmt.Fprintf(w, `// Run ticks until ctx is done: once at the start, then whenever an input
@@ -621,4 +625,12 @@ func (e *emitter) importsOf(x ast.Node) {
 		}
 		return true
 	})
+}
+
+// validateFirst is the start of Run for a node with checks.
+func validateFirst(checks []string) string {
+	if len(checks) == 0 {
+		return ""
+	}
+	return "\tif err := nd.Validate(); err != nil {\n\t\treturn err\n\t}\n"
 }

@@ -1,7 +1,9 @@
 package emit
 
 import (
+	"bytes"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/hydrogo/hydro/internal/ir"
@@ -23,6 +25,12 @@ func timerState(e *emitter, n *ir.Node, _ string) {
 	e.addField(fmt.Sprintf("n%dFired", id), "bool", "")
 	fmt.Fprintf(&e.ctor, "\tnd.n%dPeriod = %s\n", id, e.userExpr(e.f.Graph.Nodes[id].Expr))
 	e.timers = append(e.timers, id)
+	if tv := e.f.Pkg.TypesInfo.Types[n.Expr]; tv.Value == nil {
+		// A period from a parameter: checked when the node starts, with
+		// the interpreter's words.
+		e.checks = append(e.checks, fmt.Sprintf("if nd.n%dPeriod <= 0 {\nreturn %s.Errorf(\"%%s: hydro.Timer: period %%v must be positive\", %q, nd.n%dPeriod)\n}\n",
+			id, e.importAs("fmt", "fmt"), shortPos(n.Pos), id))
+	}
 }
 
 // timerEntry emits the node's clock in the first tick and in every tick
@@ -33,4 +41,19 @@ func timerEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 		id, id, id, id, id, x)
 	e.out(b, n, x)
 	b.WriteString("}\n")
+}
+
+// shortPos prints a position with the file's base name.
+func shortPos(p ir.Pos) string {
+	p.File = filepath.Base(p.File)
+	return p.String()
+}
+
+// validateMethod writes Validate (hydro.Validator) for a node with checks
+// to make when it starts.
+func (e *emitter) validateMethod(w *bytes.Buffer) {
+	if len(e.checks) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "// Validate reports a parameter the node cannot start with. Runtimes call it\n// before the first tick; Run calls it first.\nfunc (nd *%s) Validate() error {\n%s\treturn nil\n}\n\n", e.typ, strings.Join(e.checks, ""))
 }

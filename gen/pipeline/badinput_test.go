@@ -78,10 +78,11 @@ func TestUnusedPortsWarn(t *testing.T) {
 // TestGeneratedCompiles generates packages that use, for their own
 // declarations, the names generated code uses (names), key their joins by a
 // promoted field (promoted) and send time.Time across the network
-// (timesend), and vets the generated code: it must compile.
+// (timesend), and tests the generated code: it must compile, and a node
+// whose Timer period parameter is zero must refuse to start (names).
 func TestGeneratedCompiles(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs go vet")
+		t.Skip("runs go test")
 	}
 	var pkgs []string
 	for _, c := range []string{"promoted", "names", "timesend"} {
@@ -97,7 +98,7 @@ func TestGeneratedCompiles(t *testing.T) {
 		require.NoError(t, Write(files))
 		pkgs = append(pkgs, "./gen/testdata/bad/"+c+"/...")
 	}
-	cmd := exec.Command("go", append([]string{"vet"}, pkgs...)...)
+	cmd := exec.Command("go", append([]string{"test", "-count=1"}, pkgs...)...)
 	cmd.Dir = "../.."
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)

@@ -195,6 +195,11 @@ func Run(ctx context.Context, r Role, args []string, getenv func(string) string,
 	if node == nil {
 		return fmt.Errorf("flow %s: the builder returned no node", flow)
 	}
+	if v, ok := node.(hydro.Validator); ok {
+		if err := v.Validate(); err != nil {
+			return fmt.Errorf("flow %s: %w", flow, err)
+		}
+	}
 	if ss, ok := node.(hydro.SizeSetter); ok {
 		// Every location's size is the number of addresses -peers lists.
 		sizes := make(map[string]int, len(o.peers))

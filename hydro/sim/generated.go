@@ -51,6 +51,11 @@ func NewNodes(locations []Location, spawn Spawn, cfg Config) (*Sim, error) {
 			return nil, errors.New("Spawn returned a nil node")
 		}
 		n.SetMember(hydro.MemberID(member))
+		if v, ok := n.(hydro.Validator); ok {
+			if err := v.Validate(); err != nil {
+				return nil, err
+			}
+		}
 		if ss, ok := n.(hydro.SizeSetter); ok {
 			if err := ss.SetSizes(sizes); err != nil {
 				return nil, err
