@@ -29,6 +29,7 @@ func BenchmarkPingPong(b *testing.B) {
 		pair func(testing.TB) (Endpoint, Endpoint)
 	}{
 		{"TCP", func(tb testing.TB) (Endpoint, Endpoint) { return listen(tb), listen(tb) }},
+		{"TLS", tlsPair},
 		{"Mem", memPair},
 	} {
 		for _, size := range []int{16, 1024} {
@@ -68,6 +69,7 @@ func BenchmarkStream(b *testing.B) {
 		pair func(testing.TB) (Endpoint, Endpoint)
 	}{
 		{"TCP", func(tb testing.TB) (Endpoint, Endpoint) { return listen(tb), listen(tb) }},
+		{"TLS", tlsPair},
 		{"Mem", memPair},
 	} {
 		for _, size := range []int{16, 256, 4096} {

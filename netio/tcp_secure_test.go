@@ -17,7 +17,7 @@ import (
 // mtls returns the options of an endpoint with identity id in a deployment
 // of ca: TLS both ways, admitting node certificates of ca as the address
 // they map to in addrs and clients as reply routes.
-func mtls(t *testing.T, ca *pki.CA, id pki.Identity, addrs map[pki.Identity]Addr) []TCPOption {
+func mtls(t testing.TB, ca *pki.CA, id pki.Identity, addrs map[pki.Identity]Addr) []TCPOption {
 	t.Helper()
 	cert, err := ca.Issue(id)
 	if err != nil {
@@ -179,6 +179,17 @@ func TestTCPIdleAndStalledConnectionsAreClosed(t *testing.T) {
 	if s := recv.(StatsReporter).Stats(); s.Timeouts != 0 {
 		t.Errorf("Timeouts = %d after an idle period with keepalives, want 0", s.Timeouts)
 	}
+}
+
+// tlsPair returns two endpoints of one deployment that speak mutual TLS.
+func tlsPair(tb testing.TB) (Endpoint, Endpoint) {
+	ca, err := pki.NewCA("bench")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a, b := freeAddr(tb), freeAddr(tb)
+	addrs := map[pki.Identity]Addr{pki.NodeID("n", 0): Addr(a), pki.NodeID("n", 1): Addr(b)}
+	return listenAt(tb, a, mtls(tb, ca, pki.NodeID("n", 0), addrs)...), listenAt(tb, b, mtls(tb, ca, pki.NodeID("n", 1), addrs)...)
 }
 
 // rawHello dials ep and sends a valid hello.

@@ -39,7 +39,7 @@ func newTCPPair(t *testing.T) (Endpoint, Endpoint) {
 }
 
 // freeAddr returns a loopback address with no listener on it.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
