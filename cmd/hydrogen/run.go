@@ -32,7 +32,7 @@ import (
 	"github.com/hydrogo/hydro/netio/pki"
 )
 
-const runUsage = "usage: hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] [-restart] <package> [-- node flags...]"
+const runUsage = "usage: hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] [-restart] [-certs DIR] <package> [-- node flags...]"
 
 // stopGrace is how long a node has to exit after SIGINT before it is killed.
 const stopGrace = 3 * time.Second
@@ -53,6 +53,7 @@ type runConfig struct {
 	duration time.Duration  // -for; 0 means until stopped
 	outputs  int            // -outputs; 0 means unlimited
 	restart  bool           // -restart
+	certs    string         // -certs; "" makes fresh ones
 	pkg      string
 	nodeArgs []string // after "--"
 }
@@ -101,6 +102,7 @@ func parseRunArgs(args []string, stderr io.Writer) (*runConfig, error) {
 	})
 	fs.DurationVar(&cfg.duration, "for", 0, "stop the program after this `duration`")
 	fs.IntVar(&cfg.outputs, "outputs", 0, "stop the program once its nodes have printed `N` output lines")
+	fs.StringVar(&cfg.certs, "certs", "", "use the certificates in `DIR` (from hydrogen certs) instead of making fresh ones in the run directory")
 	fs.BoolVar(&cfg.restart, "restart", false, "restart a node that fails, keeping its port and data directory, instead of stopping the program")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -235,7 +237,7 @@ var launcherFlags = map[string]string{
 	"listen":             "hydrogen run chooses the addresses",
 	"listen-fd":          "hydrogen run passes each node its listening socket",
 	"peers":              "hydrogen run chooses the addresses",
-	"certs":              "hydrogen run makes the deployment's certificates",
+	"certs":              "give hydrogen run -certs DIR instead",
 	"insecure-plaintext": "hydrogen run authenticates its nodes with the certificates it makes",
 }
 
@@ -379,9 +381,19 @@ func launch(ctx context.Context, cfg *runConfig, stdout, stderr io.Writer) error
 			n.listener.Close()
 		}
 	}()
-	if err := makeCerts(p, nodes, filepath.Join(bin, "certs")); err != nil {
+	certs := cfg.certs
+	if certs == "" {
+		certs = filepath.Join(bin, "certs")
+		if err := makeCerts(p, nodes, certs); err != nil {
+			return err
+		}
+	} else if err := checkCerts(nodes, certs); err != nil {
 		return err
 	}
+	for _, n := range nodes {
+		n.args = append(n.args, "-certs", certs)
+	}
+	fmt.Fprintf(stderr, "hydrogen run: certificates in %s (clients: deploy.WithCertDir or HYDRO_CERTS)\n", certs)
 	return supervise(ctx, cfg, p, nodes, stdout, stderr)
 }
 
@@ -425,7 +437,7 @@ type runNode struct {
 }
 
 // makeCerts writes a fresh CA, a certificate per node and the client
-// credentials into dir, and gives every node -certs dir.
+// credentials into dir.
 func makeCerts(p *runPlan, nodes []*runNode, dir string) error {
 	ids := []pki.Identity{pki.ClientID(deploy.DefaultClientName)}
 	for _, n := range nodes {
@@ -434,10 +446,19 @@ func makeCerts(p *runPlan, nodes []*runNode, dir string) error {
 	if err := pki.WriteDeployment(dir, "hydrogen run "+p.flow, ids); err != nil {
 		return fmt.Errorf("making the certificates: %w", err)
 	}
-	for _, n := range nodes {
-		n.args = append(n.args, "-certs", dir)
-	}
 	return nil
+}
+
+// checkCerts reports the nodes whose certificate dir (given with -certs)
+// lacks, before they fail to start.
+func checkCerts(nodes []*runNode, dir string) error {
+	var errs []error
+	for _, n := range nodes {
+		if _, err := pki.LoadCert(dir, pki.NodeID(n.role, uint64(n.member))); err != nil {
+			errs = append(errs, runUsagef("-certs %s: %v; make them with hydrogen certs", dir, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // wire chooses a free loopback port for every member and returns the nodes

@@ -225,3 +225,21 @@ func findProcess(t *testing.T, suffix, args string) int {
 	require.NotZero(t, found, "no process %s with %q", suffix, args)
 	return found
 }
+
+// TestRunWithGivenCertificates runs the nodes with certificates from
+// hydrogen certs, which a client outside the run can use too, and refuses a
+// directory that lacks a node's.
+func TestRunWithGivenCertificates(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "certs")
+	var out bytes.Buffer
+	require.Equal(t, 0, certsCmd([]string{"-o", dir, "front=1", "worker=2"}, &out, &out), out.String())
+	status, stdout, stderr := launchRun(t, append([]string{"-flow", "Hello", "-n", "worker=2", "-outputs", "4", "-certs", dir, "./testdata/launch"}, helloArgs...)...)
+	require.Equal(t, 0, status, stderr)
+	require.Len(t, lines(stdout), 4)
+	require.Contains(t, stderr, "hydrogen run: certificates in "+dir)
+
+	status, _, stderr = launchRun(t, append([]string{"-flow", "Hello", "-n", "worker=3", "-certs", dir, "./testdata/launch"}, helloArgs...)...)
+	require.Equal(t, 2, status)
+	require.Contains(t, stderr, "certificate of worker/2")
+}
