@@ -180,7 +180,7 @@ func (f *Flow) Err() error {
 func (f *Flow) Warnings() []string {
 	var out []string
 	for _, w := range analysis.OrderSensitive(analysis.GraphOnly(&f.g)) {
-		out = append(out, w.String())
+		out = append(out, w.Pos.String()+": "+w.Message)
 	}
 	return out
 }

@@ -123,8 +123,8 @@ func (p *Program) Analyze(analyzers ...*analysis.Analyzer) error {
 			return fmt.Errorf("flow %s: %w", f.Name, err)
 		}
 		f.Facts = res
-		for _, d := range res.Diagnostics {
-			f.Diagnostics = append(f.Diagnostics, &diag.Diagnostic{Pos: d.Pos, Severity: diag.Warning, Category: d.Category, Message: d.Message})
+		for i := range res.Diagnostics {
+			f.Diagnostics = append(f.Diagnostics, &res.Diagnostics[i])
 		}
 	}
 	return nil

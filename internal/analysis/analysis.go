@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/hydrogo/hydro/internal/diag"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 	"github.com/hydrogo/hydro/internal/tags"
@@ -161,18 +162,14 @@ type Pass struct {
 
 // Reportf reports a finding at pos.
 func (p *Pass) Reportf(pos ir.Pos, format string, args ...any) {
-	p.report(Diagnostic{Pos: pos, Category: p.Analyzer.Name, Message: fmt.Sprintf(format, args...)})
+	p.report(Diagnostic{Pos: pos, Severity: diag.Warning, Category: p.Analyzer.Name, Message: fmt.Sprintf(format, args...)})
 }
 
-// Diagnostic is a finding of an analysis. Analyses find what is legal but
-// may make a program's outcome depend on the network; they are warnings.
-type Diagnostic struct {
-	Pos      ir.Pos
-	Category string
-	Message  string
-}
-
-func (d Diagnostic) String() string { return d.Pos.String() + ": " + d.Message }
+// Diagnostic is a finding of an analysis: the diagnostic type of every stage
+// (internal/diag), with the analysis's name as its category. Analyses find
+// what is legal but may make a program's outcome depend on the network;
+// they are warnings.
+type Diagnostic = diag.Diagnostic
 
 // Results holds the facts and findings of a run.
 type Results struct {

@@ -27,7 +27,7 @@ func TestOrderSensitiveAfterNetwork(t *testing.T) {
 	if len(w) != 2 {
 		t.Fatalf("warnings %v", w)
 	}
-	if got := w[0].String(); !strings.HasPrefix(got, "f.go:4: hydro.FoldKeyed reads a stream that crossed the network at hydro.Send (f.go:2)") ||
+	if got := w[0].String(); !strings.HasPrefix(got, "f.go:4: warning: hydro.FoldKeyed reads a stream that crossed the network at hydro.Send (f.go:2)") ||
 		!strings.Contains(got, "hydro.LatticeFold") {
 		t.Errorf("warning %q", got)
 	}
