@@ -12,8 +12,9 @@
 // The compiler itself is package gen/pipeline; this command parses flags,
 // calls it and prints what it returns.
 //
-// "hydrogen graph [-format mermaid|dot] <package> <Flow>" prints the scheduled
-// graph of a flow. "hydrogen check [packages]" reports problems and the
+// "hydrogen graph [-format mermaid|dot] [-color fact] <package> <Flow>" prints
+// the scheduled graph of a flow, its operators coloured by a fact of the
+// analyses if asked. "hydrogen check [packages]" reports problems and the
 // analyses' warnings (where a program's outcome depends on the network and
 // needs coordination) without writing code; "hydrogen explain <package>
 // <Flow>" prints what the analyses know about each operator and location.
@@ -27,8 +28,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/hydrogo/hydro/gen/analyze"
 	"github.com/hydrogo/hydro/gen/pipeline"
+	"github.com/hydrogo/hydro/gen/schedule"
+	"github.com/hydrogo/hydro/internal/analysis"
 	"github.com/hydrogo/hydro/internal/diag"
 )
 
@@ -39,7 +44,7 @@ func main() {
 const usage = `usage: hydrogen [-Werror] [packages]
        hydrogen check [-Werror] [packages]
        hydrogen explain <package> <Flow>
-       hydrogen graph [-format mermaid|dot] <package> <Flow>
+       hydrogen graph [-format mermaid|dot] [-color monotone|functional|order] <package> <Flow>
        hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] <package> [-- node flags...]
        hydrogen certs -o DIR [-name NAME] [-clients NAME,...] role=count ...
        hydrogen manifests [-flow NAME] [-n role=count,...] [-app NAME] [-image-prefix PREFIX] [-tag TAG] -o DIR <package> [-- node flags...]`
@@ -93,21 +98,22 @@ func graph(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("hydrogen graph", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "mermaid", "output format: mermaid or dot")
+	color := fs.String("color", "", "colour operators by what the analyses found: "+strings.Join(analyze.Colorings, ", "))
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() != 2 || (*format != "mermaid" && *format != "dot") {
-		fmt.Fprintln(stderr, "usage: hydrogen graph [-format mermaid|dot] <package> <Flow>")
+		fmt.Fprintln(stderr, "usage: hydrogen graph [-format mermaid|dot] [-color monotone|functional|order] <package> <Flow>")
 		return 2
 	}
-	if err := printGraph(stdout, *format, fs.Arg(0), fs.Arg(1)); err != nil {
+	if err := printGraph(stdout, *format, *color, fs.Arg(0), fs.Arg(1)); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	return 0
 }
 
-func printGraph(w io.Writer, format, pkg, name string) error {
+func printGraph(w io.Writer, format, color, pkg, name string) error {
 	f, err := pipeline.LoadFlow(".", pkg, name)
 	if err != nil {
 		return err
@@ -116,11 +122,21 @@ func printGraph(w io.Writer, format, pkg, name string) error {
 	if err := f.Diagnostics.Err(); err != nil {
 		return err
 	}
+	var h *schedule.Highlight
+	if color != "" {
+		res, err := analyze.Run(f.Flow, analysis.All...)
+		if err != nil {
+			return err
+		}
+		if h, err = analyze.Highlight(res, color); err != nil {
+			return err
+		}
+	}
 	for _, s := range scheds {
 		if format == "dot" {
-			err = s.Dot(w)
+			err = s.DotHighlight(w, h)
 		} else {
-			err = s.Mermaid(w)
+			err = s.MermaidHighlight(w, h)
 		}
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/gen/schedule"
 	"github.com/hydrogo/hydro/internal/analysis"
 	"github.com/hydrogo/hydro/internal/ir"
 )
@@ -130,4 +131,49 @@ func ids(c []int) string {
 func short(p ir.Pos) string {
 	p.File = filepath.Base(p.File)
 	return p.String()
+}
+
+// Colorings are the facts "hydrogen graph -color" can colour nodes by.
+var Colorings = []string{"monotone", "functional", "order"}
+
+// Colors for highlighted graphs.
+const (
+	green  = "#c8f7c5"
+	red    = "#f7c5c5"
+	orange = "#ffd59e"
+	yellow = "#fff3b0"
+)
+
+// Highlight colours a flow's operators by one fact of res: "monotone"
+// (green yes, red no), "functional" (green yes), or "order" (orange
+// unordered, yellow repeated only), with the fact as a note.
+func Highlight(res *analysis.Results, fact string) (*schedule.Highlight, error) {
+	h := &schedule.Highlight{Fill: map[int]string{}, Note: map[int]string{}}
+	switch fact {
+	case "monotone":
+		for id, p := range res.Facts[analysis.Monotone].(*analysis.RegionsResult).Nodes {
+			h.Fill[id], h.Note[id] = red, "not monotone"
+			if p.Yes {
+				h.Fill[id], h.Note[id] = green, "monotone"
+			}
+		}
+	case "functional":
+		for id, p := range res.Facts[analysis.Functional].(*analysis.FunctionalResult).Nodes {
+			if p.Yes {
+				h.Fill[id], h.Note[id] = green, "functional"
+			}
+		}
+	case "order":
+		for id, a := range res.Facts[analysis.Order].(analysis.OrderResult) {
+			switch {
+			case a.Unordered >= 0:
+				h.Fill[id], h.Note[id] = orange, fmt.Sprintf("unordered since n%d", a.Unordered)
+			case a.Repeats >= 0:
+				h.Fill[id], h.Note[id] = yellow, fmt.Sprintf("may repeat since n%d", a.Repeats)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("cannot colour by %q (want one of %s)", fact, strings.Join(Colorings, ", "))
+	}
+	return h, nil
 }
