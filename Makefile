@@ -5,7 +5,7 @@ SHELL := bash
 GO ?= go
 PKGS := ./...
 
-.PHONY: test test-long vet fmt-check generate-check unit race bench fuzz demo
+.PHONY: test test-long vet fmt-check generate-check unit race bench bench-protocols fuzz demo
 
 test: fmt-check vet generate-check unit
 
@@ -49,6 +49,14 @@ bench:
 	for i in $$(seq $(BENCHCOUNT)); do \
 		$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count 1 $(BENCHPKGS) || exit 1; \
 	done | $(GO) run ./internal/benchtable
+
+# The protocol benchmark harness (docs/protocols.md): every protocol as real
+# processes under hydrogen run, closed-loop clients swept to saturation, the
+# bottleneck model's predictions beside the measurements. SHORT=1 runs the
+# short mode (under a minute); results go to BENCH_OUT.
+BENCH_OUT ?= $(or $(TMPDIR),/tmp)/hydro-protocol-bench
+bench-protocols:
+	$(GO) run ./internal/bench/cmd/protocolbench $(if $(SHORT),-short) -out $(BENCH_OUT)
 
 # Short fuzzing pass over every fuzz target (FUZZTIME each).
 FUZZTIME ?= 10s

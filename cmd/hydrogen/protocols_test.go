@@ -1,0 +1,67 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"encoding/json"
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/examples/hashset"
+	"github.com/hydrogo/hydro/examples/voting"
+)
+
+// The protocols across real processes, as README's tour runs them: hydrogen
+// run starts every role and the client feeds the committed sample workload.
+
+func TestRunVotingAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	status, stdout, stderr := launchRun(t, "-n", "participant=3", "-outputs", "10", "../../examples/voting", "--",
+		"-in.requests.file=data/requests.jsonl", "-out.votes.quiet")
+	require.Equal(t, 0, status, stderr)
+	line := regexp.MustCompile(`^\[client\] committed (\{.*\})$`)
+	seen := map[uint64]bool{}
+	for _, l := range lines(stdout) {
+		m := line.FindStringSubmatch(l)
+		require.NotNil(t, m, "line %q", l)
+		var r voting.Request
+		require.NoError(t, json.Unmarshal([]byte(m[1]), &r))
+		assert.False(t, seen[r.ID], "request %d committed twice", r.ID)
+		seen[r.ID] = true
+	}
+	assert.Len(t, seen, 10, "every sample request committed")
+}
+
+func TestRunHashsetAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	status, stdout, stderr := launchRun(t, "-n", "storage=3", "-outputs", "12", "../../examples/hashset", "--",
+		"-in.writes.file=data/writes.jsonl", "-out.acks.quiet",
+		"-param.leaderKey=@data/leader-key.json", "-param.leaderPublic=@data/leader-public.json", "-param.storageKeys=@data/storage-keys.json")
+	require.Equal(t, 0, status, stderr)
+	var keys []ed25519.PrivateKey
+	b, err := os.ReadFile("../../examples/hashset/data/storage-keys.json")
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &keys))
+	line := regexp.MustCompile(`^\[client\] outcomes (\{.*\})$`)
+	seen := map[uint64]bool{}
+	for _, l := range lines(stdout) {
+		m := line.FindStringSubmatch(l)
+		require.NotNil(t, m, "line %q", l)
+		var o hashset.Outcome
+		require.NoError(t, json.Unmarshal([]byte(m[1]), &o))
+		assert.False(t, seen[o.ID], "write %d answered twice", o.ID)
+		seen[o.ID] = true
+		require.Len(t, o.Certificate, 3)
+		agree := true
+		for _, s := range o.Certificate {
+			assert.True(t, ed25519.Verify(keys[s.Node].Public().(ed25519.PublicKey), hashset.AckMessage(o.Value, s.Count), s.Sig),
+				"write %d: node %d's signature", o.ID, s.Node)
+			agree = agree && s.Count == o.Certificate[0].Count
+		}
+		assert.Equal(t, agree, o.Consistent, "write %d", o.ID)
+	}
+	assert.Len(t, seen, 12, "every sample write answered")
+}

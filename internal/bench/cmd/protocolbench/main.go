@@ -1,0 +1,170 @@
+// Command protocolbench measures the repository's protocols as real
+// processes: for each protocol and deployment it builds hydrogen, starts
+// the protocol through "hydrogen run", drives it with closed-loop clients
+// from this process, sweeps the number of clients until throughput
+// saturates, and prints a table with the bottleneck model's predictions next
+// to the measurements. It writes results.csv, results.json and a
+// throughput-latency plot per protocol into -out.
+//
+//	go run ./internal/bench/cmd/protocolbench [-short] [-protocols voting,hashset] [-out DIR]
+//
+// make bench-protocols runs it (SHORT=1 for the short mode, under a
+// minute).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hydrogo/hydro/internal/bench"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "protocolbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	short := flag.Bool("short", false, "measure a few points quickly (under a minute in all)")
+	only := flag.String("protocols", "", "comma-separated protocols to measure (default all)")
+	deployments := flag.String("deployments", "", "comma-separated deployment names to measure (default all)")
+	clients := flag.String("clients", "", "comma-separated numbers of clients to sweep (default by mode)")
+	warmup := flag.Duration("warmup", 0, "warm-up before each window (default by mode)")
+	window := flag.Duration("window", 0, "measured window per point (default by mode)")
+	out := flag.String("out", filepath.Join(os.TempDir(), "hydro-protocol-bench"), "directory for results.csv, results.json and the plots")
+	flag.Parse()
+
+	cfg := bench.Full()
+	if *short {
+		cfg = bench.Short()
+	}
+	if *clients != "" {
+		cfg.Clients = nil
+		for _, s := range strings.Split(*clients, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 {
+				return fmt.Errorf("-clients: %q is not a positive number", s)
+			}
+			cfg.Clients = append(cfg.Clients, n)
+		}
+	}
+	if *warmup > 0 {
+		cfg.Warmup = *warmup
+	}
+	if *window > 0 {
+		cfg.Window = *window
+	}
+	protocols, err := choose(bench.Protocols(), *only, *deployments, *short)
+	if err != nil {
+		return err
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "protocolbench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	hydrogen := filepath.Join(tmp, "hydrogen")
+	build := exec.Command("go", "build", "-o", hydrogen, "./cmd/hydrogen")
+	build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("building hydrogen: %w", err)
+	}
+	cfg.Launcher, cfg.Dir, cfg.Log = []string{hydrogen, "run"}, root, os.Stderr
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	pts, runErr := bench.Run(ctx, cfg, protocols)
+	fmt.Printf("\n%d CPUs; the machine may be shared, so read throughput as a lower bound. Model columns are predictions from CPU per command.\n\n", pts0Cores(pts))
+	if err := bench.WriteTable(os.Stdout, pts); err != nil {
+		return err
+	}
+	files, err := bench.WriteFiles(*out, pts)
+	for _, f := range files {
+		fmt.Println("wrote", f)
+	}
+	fmt.Printf("took %v\n", time.Since(start).Round(time.Second))
+	if runErr != nil {
+		return runErr
+	}
+	return err
+}
+
+func pts0Cores(pts []bench.Point) int {
+	if len(pts) == 0 {
+		return 0
+	}
+	return pts[0].Cores
+}
+
+// choose filters protocols and deployments by name; the short mode keeps
+// each protocol's first deployment.
+func choose(all []bench.Protocol, protocols, deployments string, short bool) ([]bench.Protocol, error) {
+	var out []bench.Protocol
+	names := split(protocols)
+	for _, p := range all {
+		if len(names) > 0 && !slices.Contains(names, p.Name) {
+			continue
+		}
+		if ds := split(deployments); len(ds) > 0 {
+			p.Deployments = slices.DeleteFunc(p.Deployments, func(d bench.Deployment) bool { return !slices.Contains(ds, d.Name) })
+		} else if short {
+			p.Deployments = p.Deployments[:1]
+		}
+		if len(p.Deployments) > 0 {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		var have []string
+		for _, p := range all {
+			have = append(have, p.Name)
+		}
+		return nil, fmt.Errorf("no protocol or deployment matches (protocols: %s)", strings.Join(have, ", "))
+	}
+	return out, nil
+}
+
+func split(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// moduleRoot returns the directory of the go.mod above the working
+// directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}

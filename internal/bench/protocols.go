@@ -1,0 +1,45 @@
+package bench
+
+import (
+	"github.com/hydrogo/hydro/examples/hashset"
+	"github.com/hydrogo/hydro/examples/voting"
+)
+
+// Protocols are the protocols of the repository, each in the paper's
+// configuration (3 participants, 3 storage nodes) and in a smaller one that
+// fits this 2-core machine better, which shows how well the bottleneck
+// model predicts a measurement.
+func Protocols() []Protocol {
+	return []Protocol{
+		{
+			Name:    "voting",
+			Package: "./examples/voting",
+			Flow:    "Voting",
+			Deployments: []Deployment{
+				{Name: "3 participants", Members: map[string]int{"participant": 3}, Flags: votingFlags},
+				{Name: "1 participant", Members: map[string]int{"participant": 1}, Flags: votingFlags},
+			},
+			Driver: Commands("client", voting.VotingRequestsPort(), voting.VotingCommittedPort(),
+				func(id uint64, p [16]byte) voting.Request { return voting.Request{ID: id, Command: string(p[:])} },
+				func(r voting.Request) uint64 { return r.ID }),
+		},
+		{
+			Name:    "hashset",
+			Package: "./examples/hashset",
+			Flow:    "Hashset",
+			Deployments: []Deployment{
+				{Name: "3 storage nodes", Members: map[string]int{"storage": 3}, Flags: hashsetFlags},
+				{Name: "1 storage node", Members: map[string]int{"storage": 1}, Flags: hashsetFlags},
+			},
+			Driver: Commands("client", hashset.HashsetWritesPort(), hashset.HashsetOutcomesPort(),
+				func(id uint64, p [16]byte) hashset.Write { return hashset.Write{ID: id, Value: string(p[:])} },
+				func(o hashset.Outcome) uint64 { return o.ID }),
+		},
+	}
+}
+
+var (
+	votingFlags  = []string{"-out.committed.quiet", "-out.votes.quiet"}
+	hashsetFlags = []string{"-out.outcomes.quiet", "-out.acks.quiet",
+		"-param.leaderKey=@data/leader-key.json", "-param.leaderPublic=@data/leader-public.json", "-param.storageKeys=@data/storage-keys.json"}
+)

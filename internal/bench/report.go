@@ -1,0 +1,175 @@
+package bench
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"text/tabwriter"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+)
+
+// WriteTable prints the points as a table: the measurement, the
+// bottleneck process with its CPU per command, and the model's
+// predictions next to the measured throughput.
+func WriteTable(w io.Writer, pts []Point) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "protocol\tdeployment\tN\tcommands/s\tp50 ms\tp99 ms\tbottleneck\tCPU µs/cmd\tmodel: 1 machine/process\tmodel: this machine\tmeasured/model here\t")
+	for _, p := range pts {
+		ratio := "-"
+		if p.PredictedHere > 0 {
+			ratio = fmt.Sprintf("%.2f", p.Throughput/p.PredictedHere)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%s\t%.1f\t%.0f\t%.0f\t%s\t\n",
+			p.Protocol, p.Deployment, p.Clients, p.Throughput, p.P50, p.P99, p.Bottleneck, p.CPU[p.Bottleneck], p.Predicted, p.PredictedHere, ratio)
+	}
+	return tw.Flush()
+}
+
+// WriteCSV writes the points as CSV, one row per point, with the CPU per
+// command of every process in one column each.
+func WriteCSV(w io.Writer, pts []Point) error {
+	var procs []string
+	for _, p := range pts {
+		for label := range p.CPU {
+			if !slices.Contains(procs, label) {
+				procs = append(procs, label)
+			}
+		}
+	}
+	slices.Sort(procs)
+	cw := csv.NewWriter(w)
+	head := []string{"protocol", "deployment", "clients", "completed", "throughput", "p50_ms", "p99_ms", "bottleneck", "predicted_one_machine_per_process", "predicted_this_machine", "cores"}
+	for _, label := range procs {
+		head = append(head, "cpu_us_per_command:"+label)
+	}
+	cw.Write(head)
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+	for _, p := range pts {
+		row := []string{p.Protocol, p.Deployment, strconv.Itoa(p.Clients), strconv.Itoa(p.Completed), f(p.Throughput), f(p.P50), f(p.P99),
+			p.Bottleneck, f(p.Predicted), f(p.PredictedHere), strconv.Itoa(p.Cores)}
+		for _, label := range procs {
+			if v, ok := p.CPU[label]; ok {
+				row = append(row, f(v))
+			} else {
+				row = append(row, "")
+			}
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteFiles writes results.csv, results.json and one throughput-latency
+// plot per protocol, <protocol>.png, into dir.
+func WriteFiles(dir string, pts []Point) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var written []string
+	csvPath := filepath.Join(dir, "results.csv")
+	f, err := os.Create(csvPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := WriteCSV(f, pts); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	written = append(written, csvPath)
+	js, err := json.MarshalIndent(pts, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	jsonPath := filepath.Join(dir, "results.json")
+	if err := os.WriteFile(jsonPath, append(js, '\n'), 0o644); err != nil {
+		return nil, err
+	}
+	written = append(written, jsonPath)
+	var protocols []string
+	for _, p := range pts {
+		if !slices.Contains(protocols, p.Protocol) {
+			protocols = append(protocols, p.Protocol)
+		}
+	}
+	for _, name := range protocols {
+		path := filepath.Join(dir, name+".png")
+		if err := plotProtocol(path, name, pts); err != nil {
+			return written, fmt.Errorf("plotting %s: %w", name, err)
+		}
+		written = append(written, path)
+	}
+	return written, nil
+}
+
+// plotProtocol draws the paper's Figure 8 for one protocol: median
+// latency against throughput, one line per deployment, a point per number
+// of clients, and the model's one-machine-per-process prediction at the
+// highest load as a dashed vertical line.
+func plotProtocol(path, name string, pts []Point) error {
+	p := plot.New()
+	p.Title.Text = name + ": throughput and latency"
+	p.X.Label.Text = "throughput (commands/s)"
+	p.Y.Label.Text = "median latency (ms)"
+	p.Legend.Top = true
+	p.Legend.Left = true
+	var deployments []string
+	for _, pt := range pts {
+		if pt.Protocol == name && !slices.Contains(deployments, pt.Deployment) {
+			deployments = append(deployments, pt.Deployment)
+		}
+	}
+	for i, d := range deployments {
+		var xy plotter.XYs
+		var last Point
+		for _, pt := range pts {
+			if pt.Protocol == name && pt.Deployment == d {
+				xy = append(xy, plotter.XY{X: pt.Throughput, Y: pt.P50})
+				last = pt
+			}
+		}
+		line, points, err := plotter.NewLinePoints(xy)
+		if err != nil {
+			return err
+		}
+		line.Color = plotutil.Color(i)
+		points.Color = plotutil.Color(i)
+		points.Shape = plotutil.Shape(i)
+		p.Add(line, points)
+		p.Legend.Add(d+" (measured)", line, points)
+		if last.Predicted > 0 {
+			ymax := 0.0
+			for _, q := range xy {
+				ymax = max(ymax, q.Y)
+			}
+			model, err := plotter.NewLine(plotter.XYs{{X: last.Predicted, Y: 0}, {X: last.Predicted, Y: ymax}})
+			if err != nil {
+				return err
+			}
+			model.Color = withAlpha(plotutil.Color(i), 160)
+			model.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+			p.Add(model)
+			p.Legend.Add(fmt.Sprintf("%s (model, 1 machine/process, bottleneck %s)", d, last.Bottleneck), model)
+		}
+	}
+	p.Y.Max *= 1.4 // room for the legend
+	return p.Save(8*vg.Inch, 5*vg.Inch, path)
+}
+
+func withAlpha(c color.Color, a uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: a}
+}
