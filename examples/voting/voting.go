@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/lattices"
 )
 
 // Timeout is how long a client waits for an answer before it resends a
@@ -35,12 +36,13 @@ type Vote struct {
 	Command     string
 }
 
-// Tally counts, at the leader, the distinct participants that voted on a
-// request so far.
+// Tally is, at the leader, the set of participants that voted on a
+// request so far: a lattice, merged per request, so that repeated and
+// reordered votes change nothing.
 type Tally struct {
 	ID      uint64 `hydro:"key,fd=Command"`
 	Command string
-	Votes   int
+	Voters  lattices.SetUnion[hydro.MemberID] `hydro:"lattice"`
 }
 
 // Quorum is a tally with the number of participants it needs.
@@ -55,12 +57,13 @@ type Quorum struct {
 // arrives; the answer is output once, and the request forgotten.
 //
 // Leader: a request not yet committed is broadcast to the participants (a
-// resent one again, in case the broadcast was lost). Votes are deduplicated
-// by participant and carried from tick to tick until the request has a vote
-// from every participant — ClusterSize(participants) of them — then the
-// request commits, its votes are released, and the client is answered. The
-// leader remembers which requests committed, so that a late or repeated vote
-// starts nothing and a resent request is answered again without a new round.
+// resent one again, in case the broadcast was lost). Its votes are merged
+// into a tally, the set of participants that voted, carried from tick to
+// tick until every participant — ClusterSize(participants) of them — has
+// voted; then the request commits, its tally is released, and the client
+// is answered. The leader remembers which requests committed, so that a
+// late or repeated vote starts nothing and a resent request is answered
+// again without a new round.
 //
 // Participant: votes for every request it receives, and logs its vote to
 // output votes.
@@ -89,12 +92,12 @@ func Voting(f *hydro.Flow, requests hydro.Input[Request], committed hydro.Output
 	cast := hydro.CrossJoin(ballots, hydro.SelfID(participants), vote, hydro.Tick, hydro.Static)
 	hydro.Sink(cast, votes)
 
-	// Leader: collect the votes until every participant has voted.
-	open, carry := hydro.Cycle[Vote](leader)
-	live := hydro.Unique(hydro.AntiJoin(hydro.Union(hydro.Send(cast, leader), open), done, hydro.Static), hydro.Tick)
-	tallies := hydro.FoldKeyed(live, newTally, count, hydro.Tick)
+	// Leader: merge the votes until every participant has voted.
+	open, carry := hydro.Cycle[Tally](leader)
+	voted := hydro.Map(hydro.Send(cast, leader), ballot)
+	tallies := hydro.MergeKeyed(hydro.AntiJoin(hydro.Union(voted, open), done, hydro.Static), hydro.Tick)
 	decided := hydro.FilterMap(hydro.CrossJoin(tallies, hydro.ClusterSize(leader, participants), quorum, hydro.Tick, hydro.Static), reached)
-	carry(hydro.DeferTickLazy(hydro.AntiJoin(live, decided, hydro.Tick)))
+	carry(hydro.DeferTickLazy(hydro.Map(hydro.AntiJoin(tallies, decided, hydro.Tick), keep)))
 	commit(hydro.DeferTickLazy(decided))
 	answer(hydro.Send(hydro.Union(decided, repeat), client))
 }
@@ -107,12 +110,19 @@ func vote(r Request, p hydro.MemberID) Vote {
 	return Vote{ID: r.ID, Participant: p, Command: r.Command}
 }
 
-func newTally(v Vote) Tally { return Tally{ID: v.ID, Command: v.Command} }
+func ballot(v Vote) Tally {
+	return Tally{ID: v.ID, Command: v.Command, Voters: lattices.NewSetUnion(v.Participant)}
+}
 
-func count(t *Tally, _ Vote) { t.Votes++ }
+// keep copies a tally carried to the next tick: the merge's state, which
+// the tally shares, is cleared at the end of this one.
+func keep(t Tally) Tally {
+	t.Voters = t.Voters.Clone()
+	return t
+}
 
 func quorum(t Tally, n int) Quorum { return Quorum{Tally: t, Needed: n} }
 
 func reached(q Quorum) (Request, bool) {
-	return Request{ID: q.ID, Command: q.Command}, q.Votes >= q.Needed
+	return Request{ID: q.ID, Command: q.Command}, q.Voters.Len() >= q.Needed
 }

@@ -1,3 +1,8 @@
+//go:build !hydrogen
+
+// The drivers use the ports hydrogen generates, and hydrogen loads packages
+// without its generated code (build tag hydrogen), and this file with it.
+
 package bench
 
 import (

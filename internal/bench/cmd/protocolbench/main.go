@@ -1,3 +1,7 @@
+//go:build !hydrogen
+
+// (Excluded when hydrogen loads packages, as the protocols' ports are.)
+
 // Command protocolbench measures the repository's protocols as real
 // processes: for each protocol and deployment it builds hydrogen, starts
 // the protocol through "hydrogen run", drives it with closed-loop clients
