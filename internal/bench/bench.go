@@ -189,7 +189,7 @@ func runDeployment(ctx context.Context, cfg Config, p Protocol, d Deployment) ([
 	if err != nil {
 		return nil, err
 	}
-	c, err := deploy.Dial(addr)
+	c, err := deploy.Dial(addr, dep.credentials()...)
 	if err != nil {
 		return nil, err
 	}
@@ -317,6 +317,19 @@ func (dep *deployment) address(role string) (string, error) {
 		return "", fmt.Errorf("the deployment has no location %q", role)
 	}
 	return peers[role][0], nil
+}
+
+// credentials returns the client options that match how the launcher
+// started the nodes: with its certificate directory (-certs), or in
+// plaintext.
+func (dep *deployment) credentials() []deploy.ClientOption {
+	if dir, ok := flagValue(dep.nodes[0].args, "-certs"); ok {
+		return []deploy.ClientOption{deploy.WithCertDir(dir)}
+	}
+	if args := dep.nodes[0].args; slices.Contains(args, "-insecure-plaintext") || slices.Contains(args, "-insecure-plaintext=true") {
+		return []deploy.ClientOption{deploy.WithInsecurePlaintext()}
+	}
+	return nil // the environment's, as deploy.Dial reads it
 }
 
 // stop interrupts the launcher, which stops its nodes, and kills the
