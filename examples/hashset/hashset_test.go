@@ -201,7 +201,7 @@ func each(t *testing.T, fn func(t *testing.T, generated bool)) {
 
 func TestHashsetCompletesWithoutFaults(t *testing.T) {
 	each(t, func(t *testing.T, generated bool) {
-		simtest.Seeds(t, simtest.Count(60, 10_000), func(t *testing.T, seed uint64) {
+		simtest.Seeds(t, simtest.Count(30, 10_000), func(t *testing.T, seed uint64) {
 			c, ok := simulate(t, seed, scenario{nodes: 3, writes: 16, generated: generated, maxSteps: 50_000})
 			assert.Empty(t, c.violations)
 			assert.True(t, ok, "every write answered: %d of 16", len(c.outcomes))
@@ -211,7 +211,7 @@ func TestHashsetCompletesWithoutFaults(t *testing.T) {
 
 func TestHashsetUnderFaults(t *testing.T) {
 	each(t, func(t *testing.T, generated bool) {
-		simtest.Seeds(t, simtest.Count(40, 10_000), func(t *testing.T, seed uint64) {
+		simtest.Seeds(t, simtest.Count(20, 10_000), func(t *testing.T, seed uint64) {
 			c, ok := simulate(t, seed, scenario{nodes: 3, writes: 16, generated: generated,
 				faults: faulty, faultSteps: faultSteps, maxSteps: 100_000})
 			assert.Empty(t, c.violations)

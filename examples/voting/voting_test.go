@@ -140,7 +140,7 @@ const faultSteps = 2_000
 func TestVotingCompletesWithoutFaults(t *testing.T) {
 	for _, generated := range []bool{false, true} {
 		t.Run(fmt.Sprintf("generated=%v", generated), func(t *testing.T) {
-			simtest.Seeds(t, simtest.Count(300, 10_000), func(t *testing.T, seed uint64) {
+			simtest.Seeds(t, simtest.Count(120, 10_000), func(t *testing.T, seed uint64) {
 				c, ok := simulate(t, seed, scenario{participants: 3, requests: 20, generated: generated, maxSteps: 50_000})
 				assert.Empty(t, c.violations)
 				assert.True(t, ok, "every request answered: %d of 20", len(c.answered))
@@ -152,7 +152,7 @@ func TestVotingCompletesWithoutFaults(t *testing.T) {
 func TestVotingUnderFaults(t *testing.T) {
 	for _, generated := range []bool{false, true} {
 		t.Run(fmt.Sprintf("generated=%v", generated), func(t *testing.T) {
-			simtest.Seeds(t, simtest.Count(300, 10_000), func(t *testing.T, seed uint64) {
+			simtest.Seeds(t, simtest.Count(120, 10_000), func(t *testing.T, seed uint64) {
 				c, ok := simulate(t, seed, scenario{participants: 3, requests: 20, generated: generated,
 					faults: faulty, faultSteps: faultSteps, maxSteps: 100_000})
 				assert.Empty(t, c.violations)
@@ -187,4 +187,22 @@ func TestVotingCheckerCatchesEarlyAnswers(t *testing.T) {
 	c.commit(Request{ID: 1, Command: "x"})
 	c.commit(Request{ID: 1, Command: "x"})
 	assert.Equal(t, []string{"request 1 answered after 3 of 4 votes", "request 1 answered 2 times", "request 1 answered after 3 of 4 votes"}, c.violations)
+}
+
+// TestVotingLeaderNeedsTheParticipantsSize: a deployment that does not size
+// the participant cluster cannot start a leader, which would otherwise wait
+// for a quorum it cannot know.
+func TestVotingLeaderNeedsTheParticipantsSize(t *testing.T) {
+	leader := NewVotingLeader(hydro.Input[Request]{}, hydro.Output[Request]{}, hydro.Output[Vote]{})
+	assert.EqualError(t, leader.SetSizes(map[string]int{"client": 1, "leader": 1}),
+		`flow Voting reads the size of cluster "participant", which the deployment does not size`)
+	assert.NoError(t, leader.SetSizes(map[string]int{"client": 1, "leader": 1, "participant": 3}))
+	_, err := sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1}},
+		func(location string, _ int) (hydro.NetNode, error) {
+			if location == "leader" {
+				return NewVotingLeader(hydro.Input[Request]{}, hydro.Output[Request]{}, hydro.Output[Vote]{}), nil
+			}
+			return NewVotingClient(hydro.Input[Request]{}, hydro.Output[Request]{}, hydro.Output[Vote]{}), nil
+		}, sim.Config{})
+	assert.ErrorContains(t, err, `reads the size of cluster "participant"`)
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -96,17 +98,41 @@ func TestWriteFiles(t *testing.T) {
 	assert.Contains(t, table.String(), "0.60") // 1800 / 3000
 }
 
+// buildHydrogen builds hydrogen once for the tests that launch.
+var buildHydrogen = sync.OnceValues(func() (string, error) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "bench-test")
+	if err != nil {
+		return "", err
+	}
+	hydrogen := filepath.Join(dir, "hydrogen")
+	build := exec.Command("go", "build", "-o", hydrogen, "./cmd/hydrogen")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building hydrogen: %v\n%s", err, out)
+	}
+	return hydrogen, nil
+})
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if h, err := buildHydrogen(); err == nil {
+		os.RemoveAll(filepath.Dir(h))
+	}
+	os.Exit(code)
+}
+
 // TestRunMeasuresVotingAsProcesses runs the harness end to end on the
 // smallest voting deployment: hydrogen run starts the processes, clients
 // drive them, and every point has CPU per command for every node.
 func TestRunMeasuresVotingAsProcesses(t *testing.T) {
 	root, err := filepath.Abs("../..")
 	require.NoError(t, err)
-	hydrogen := filepath.Join(t.TempDir(), "hydrogen")
-	build := exec.Command("go", "build", "-o", hydrogen, "./cmd/hydrogen")
-	build.Dir = root
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	hydrogen, err := buildHydrogen()
+	require.NoError(t, err)
 	p := Protocols()[0]
 	require.Equal(t, "voting", p.Name)
 	p.Deployments = p.Deployments[1:] // one participant
@@ -133,10 +159,12 @@ func TestRunMeasuresVotingAsProcesses(t *testing.T) {
 func TestRunReportsALauncherFailure(t *testing.T) {
 	root, err := filepath.Abs("../..")
 	require.NoError(t, err)
+	hydrogen, err := buildHydrogen()
+	require.NoError(t, err)
 	p := Protocols()[0]
 	p.Flow = "NoSuchFlow"
 	p.Deployments = p.Deployments[:1]
-	cfg := Config{Launcher: []string{"go", "run", "./cmd/hydrogen", "run"}, Dir: root, Clients: []int{1}, Warmup: time.Millisecond, Window: time.Millisecond}
+	cfg := Config{Launcher: []string{hydrogen, "run"}, Dir: root, Clients: []int{1}, Warmup: time.Millisecond, Window: time.Millisecond}
 	_, err = Run(context.Background(), cfg, []Protocol{p})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "voting (3 participants): the launcher stopped")
