@@ -10,14 +10,14 @@ import (
 // over a package whose only findings are warnings.
 func TestWarningsExitZeroUnlessWerror(t *testing.T) {
 	var out, errs bytes.Buffer
-	if code := run([]string{"check", "../../examples/voting"}, &out, &errs); code != 0 {
+	if code := run([]string{"check", "../../examples/hashset"}, &out, &errs); code != 0 {
 		t.Fatalf("check exited %d:\n%s", code, errs.String())
 	}
 	if !strings.Contains(errs.String(), ": warning: ") {
 		t.Fatalf("no warning printed:\n%s", errs.String())
 	}
 	errs.Reset()
-	if code := run([]string{"check", "-Werror", "../../examples/voting"}, &out, &errs); code != 1 {
+	if code := run([]string{"check", "-Werror", "../../examples/hashset"}, &out, &errs); code != 1 {
 		t.Fatalf("check -Werror exited %d:\n%s", code, errs.String())
 	}
 }
