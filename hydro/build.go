@@ -2,6 +2,7 @@ package hydro
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/hydrogo/hydro/internal/check"
 	"github.com/hydrogo/hydro/internal/ir"
@@ -117,5 +118,9 @@ func unaryLT[T, U any](spec *ops.Spec, pos Pos, s Stream[T], lt []Lifetime, payl
 	if !ok {
 		return poison[U](f)
 	}
-	return stream[U](f, f.addNode(spec, pos, loc, []operand{s.operand()}, lts, elemType[U](), payload), loc)
+	id := f.addNode(spec, pos, loc, []operand{s.operand()}, lts, elemType[U](), payload)
+	if slices.Contains(lts, Durable) {
+		f.recordCodec(id, jsonCodec[U]())
+	}
+	return stream[U](f, id, loc)
 }

@@ -116,7 +116,11 @@ func TestBuildErrors(t *testing.T) {
 		{"invalid lifetime", func(f *hydro.Flow, p *hydro.Process) string {
 			hydro.Unique(hydro.Iter(p, []int{}), hydro.Lifetime(7))
 			return above()
-		}, "hydro.Unique: Lifetime(7) is not a lifetime; use hydro.Tick or hydro.Static"},
+		}, "hydro.Unique: Lifetime(7) is not a lifetime; use hydro.Tick, hydro.Static or hydro.Durable"},
+		{"durable state an operator cannot log", func(f *hydro.Flow, p *hydro.Process) string {
+			hydro.Fold(hydro.Iter(p, []int{}), func() int { return 0 }, func(a *int, x int) { *a += x }, hydro.Durable)
+			return above()
+		}, "hydro.Fold: its state cannot be hydro.Durable; durable state is kept by hydro.MergeKeyed, hydro.ReduceKeyed, hydro.Unique"},
 		{"zero stream", func(f *hydro.Flow, p *hydro.Process) string {
 			var s hydro.Stream[int]
 			hydro.Union(hydro.Iter(p, []int{}), s)

@@ -42,6 +42,10 @@ const (
 	Tick = ir.Tick
 	// Static state is kept across ticks.
 	Static = ir.Static
+	// Durable state is kept across ticks and survives a crash: every change
+	// a tick makes is logged and synced before the tick's messages and
+	// outputs leave, and a restarted node recovers it (docs/durability.md).
+	Durable = ir.Durable
 )
 
 // Pos is a source position.
@@ -55,6 +59,7 @@ type Flow struct {
 	cycles  []*cycleState
 	// sources maps the queue of every Input read to the Source reading it.
 	sources map[any]Pos
+	codecs  map[int]valueCodec // how durable operators' records encode, by node ID
 }
 
 type schemaResult struct {

@@ -2,6 +2,7 @@ package hydro
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hydrogo/hydro/internal/ir"
@@ -22,6 +23,14 @@ type Interpreter struct {
 	cfg     NodeConfig
 	send    func(Message)
 	sent    []Message // messages kept while no OnSend function is set
+
+	// Durable state (see durable.go): the location's durable operators,
+	// the log once recovered, the error that stopped the node, and the
+	// messages and outputs held until the tick commits.
+	durable []durableOp
+	journal Journal
+	outbox  []Message
+	held    []heldOutput
 }
 
 // NodeConfig places an interpreter at one member of one location of a
@@ -78,7 +87,7 @@ func Interpret(f *Flow) (*Interpreter, error) {
 	default:
 		return nil, fmt.Errorf("flow %s has %d locations; Interpret runs one location, run multi-location flows with hydro/sim", g.Name, len(g.Locations))
 	}
-	return newInterpreter(g, 0, NodeConfig{Location: g.Locations[0].Name, Members: map[string]int{}})
+	return newInterpreter(g, f.codecs, 0, NodeConfig{Location: g.Locations[0].Name, Members: map[string]int{}})
 }
 
 // InterpretAt returns an interpreter for the operators of one member of one
@@ -102,7 +111,7 @@ func InterpretAt(f *Flow, cfg NodeConfig) (*Interpreter, error) {
 		if l.Kind == ir.ClusterLoc && int(cfg.Member) >= cfg.Members[l.Name] {
 			return nil, fmt.Errorf("flow %s: member %d is outside cluster %q of %d members", g.Name, cfg.Member, l.Name, cfg.Members[l.Name])
 		}
-		return newInterpreter(g, l.ID, cfg)
+		return newInterpreter(g, f.codecs, l.ID, cfg)
 	}
 	return nil, fmt.Errorf("flow %s has no location %q", g.Name, cfg.Location)
 }
@@ -146,7 +155,7 @@ func (it *Interpreter) Deliver(op int, item any) error {
 func (it *Interpreter) Config() NodeConfig { return it.cfg }
 
 // newInterpreter returns an interpreter for the operators of g at location loc.
-func newInterpreter(g *ir.Graph, loc int, cfg NodeConfig) (*Interpreter, error) {
+func newInterpreter(g *ir.Graph, codecs map[int]valueCodec, loc int, cfg NodeConfig) (*Interpreter, error) {
 	if ds := ir.Verify(g); len(ds) > 0 {
 		return nil, ds
 	}
@@ -168,6 +177,23 @@ func newInterpreter(g *ir.Graph, loc int, cfg NodeConfig) (*Interpreter, error) 
 		in.emitFunc = in.emit
 		it.nodes[n.ID] = in
 		it.strata[plan.Of[n.ID]] = append(it.strata[plan.Of[n.ID]], in)
+		if slices.Contains(n.Lifetimes, ir.Durable) {
+			st, ok := in.impl.(ops.DurableState)
+			c, coded := codecs[n.ID]
+			if !ok || !coded {
+				return nil, fmt.Errorf("%s: %s: internal error: durable state without a log encoding", n.Pos, spec.API)
+			}
+			it.durable = append(it.durable, durableOp{id: n.ID, state: st, codec: c})
+		}
+	}
+	if len(it.durable) > 0 {
+		// Outputs of a durable node leave only once its tick is committed;
+		// ForEach runs during the tick, as in generated code.
+		for _, in := range it.nodes {
+			if in != nil && in.spec == ops.Sink {
+				in.impl = holdSink{it: it, inner: in.impl}
+			}
+		}
 	}
 	return it, nil
 }
@@ -183,8 +209,14 @@ func (it *Interpreter) Now() time.Time { return it.env.Now }
 // tick on.
 func (it *Interpreter) Advance(d time.Duration) { it.env.Now = it.env.Now.Add(d) }
 
-// Tick runs one tick: every stratum in order, each to its fixpoint.
+// Tick runs one tick: every stratum in order, each to its fixpoint. A node
+// with durable state then commits the tick's changes to its log before its
+// messages and outputs leave; a node stopped by a failed commit (see Err)
+// does nothing.
 func (it *Interpreter) Tick() {
+	if it.journal.Err() != nil {
+		return
+	}
 	for s, nodes := range it.strata {
 		it.current = s
 		// Phase 1: complete blocking inputs, then let every operator emit what
@@ -213,6 +245,9 @@ func (it *Interpreter) Tick() {
 			it.queue[i] = work{}
 		}
 		it.queue = it.queue[:0]
+	}
+	if len(it.durable) > 0 {
+		it.commit()
 	}
 	for _, n := range it.nodes {
 		if n != nil {
@@ -306,6 +341,15 @@ func (it *Interpreter) route(op int, x any) {
 		size = it.cfg.Members[dest.Name]
 	}
 	m := Message{Op: op, To: dest.Name, Member: n.Payload.(ops.NetworkPayload).Route(x, size), Item: x}
+	if len(it.durable) > 0 {
+		it.outbox = append(it.outbox, m)
+		return
+	}
+	it.deliverSend(m)
+}
+
+// deliverSend passes a message to the OnSend function, or keeps it.
+func (it *Interpreter) deliverSend(m Message) {
 	if it.send == nil {
 		it.sent = append(it.sent, m)
 		return

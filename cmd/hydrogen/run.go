@@ -32,7 +32,7 @@ import (
 	"github.com/hydrogo/hydro/netio/pki"
 )
 
-const runUsage = "usage: hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] [-restart] [-certs DIR] <package> [-- node flags...]"
+const runUsage = "usage: hydrogen run [-flow NAME] [-n role=count,...] [-for DURATION] [-outputs N] [-restart] [-certs DIR] [-data-root DIR] <package> [-- node flags...]"
 
 // stopGrace is how long a node has to exit after SIGINT before it is killed.
 const stopGrace = 3 * time.Second
@@ -56,6 +56,7 @@ type runConfig struct {
 	certs    string         // -certs; "" makes fresh ones
 	pkg      string
 	nodeArgs []string // after "--"
+	dataRoot string   // -data-root; "" means a fresh directory per run
 }
 
 // runCmd is "hydrogen run": it returns 0 once the program was stopped by a
@@ -104,6 +105,7 @@ func parseRunArgs(args []string, stderr io.Writer) (*runConfig, error) {
 	fs.IntVar(&cfg.outputs, "outputs", 0, "stop the program once its nodes have printed `N` output lines")
 	fs.StringVar(&cfg.certs, "certs", "", "use the certificates in `DIR` (from hydrogen certs) instead of making fresh ones in the run directory")
 	fs.BoolVar(&cfg.restart, "restart", false, "restart a node that fails, keeping its port and data directory, instead of stopping the program")
+	fs.StringVar(&cfg.dataRoot, "data-root", "", "keep every node's data directory under `DIR`/FLOW/LOCATION-MEMBER, across runs (default: fresh directories, removed when the run ends)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stderr, runUsage)
@@ -372,7 +374,14 @@ func launch(ctx context.Context, cfg *runConfig, stdout, stderr io.Writer) error
 		}
 		return err
 	}
-	nodes, err := wire(p, bin)
+	root := cfg.dataRoot
+	if root == "" {
+		if root, err = os.MkdirTemp("", "hydrogen-data-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(root)
+	}
+	nodes, err := wire(p, bin, root)
 	if err != nil {
 		return err
 	}
@@ -395,6 +404,17 @@ func launch(ctx context.Context, cfg *runConfig, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stderr, "hydrogen run: certificates in %s (clients: deploy.WithCertDir or HYDRO_CERTS)\n", certs)
 	return supervise(ctx, cfg, p, nodes, stdout, stderr)
+}
+
+// dataDir creates, if missing, and returns the data directory of one node:
+// its own, so that no two nodes share one, and the same for every start of
+// the node, so that a restarted node recovers its durable state.
+func dataDir(root, flow, location string, member int) (string, error) {
+	dir := filepath.Join(root, flow, fmt.Sprintf("%s-%d", location, member))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("data directory of %s/%d: %w", location, member, err)
+	}
+	return filepath.Abs(dir)
 }
 
 func isDir(path string) bool {
@@ -463,7 +483,7 @@ func checkCerts(nodes []*runNode, dir string) error {
 
 // wire chooses a free loopback port for every member and returns the nodes
 // with their command lines.
-func wire(p *runPlan, bin string) (nodes []*runNode, err error) {
+func wire(p *runPlan, bin, dataRoot string) (nodes []*runNode, err error) {
 	files := map[string]*os.File{}
 	defer func() {
 		if err != nil {
@@ -499,7 +519,11 @@ func wire(p *runPlan, bin string) (nodes []*runNode, err error) {
 			if r.loc.Kind == ir.ClusterLoc {
 				label = fmt.Sprintf("%s/%d", r.loc.Name, m)
 			}
-			args := []string{"-flow", p.flow, "-member", strconv.Itoa(m), "-listen-fd", "3", "-peers", strings.Join(peers, ";")}
+			data, err := dataDir(dataRoot, p.flow, r.loc.Name, m)
+			if err != nil {
+				return nil, err
+			}
+			args := []string{"-flow", p.flow, "-member", strconv.Itoa(m), "-listen-fd", "3", "-peers", strings.Join(peers, ";"), "-data", data}
 			nodes = append(nodes, &runNode{label: label, role: r.loc.Name, member: m, listener: files[addr],
 				path: filepath.Join(bin, exeName(r.loc.Name)), args: append(args, r.args...)})
 		}

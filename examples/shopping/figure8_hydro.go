@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/hydro/durable"
 	"github.com/hydrogo/hydro/lattices"
 )
 
@@ -40,26 +41,26 @@ type Figure8Client struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, figures.go:105): this tick's input.
+	// hydro.Source (node 0, figures.go:119): this tick's input.
 	n0Buf []Session
-	// hydro.Persist (node 2, figures.go:107): every item received, the first Old of earlier ticks.
+	// hydro.Persist (node 2, figures.go:121): every item received, the first Old of earlier ticks.
 	n2Items []Session
 	n2Old   int
-	// hydro.AntiJoin (node 3, figures.go:107): the keys of the negative input.
+	// hydro.AntiJoin (node 3, figures.go:121): the keys of the negative input.
 	n3Neg map[uint32]struct{}
-	// hydro.Timer (node 4, figures.go:108): the period, the next due time, whether it fired.
+	// hydro.Timer (node 4, figures.go:122): the period, the next due time, whether it fired.
 	n4Period time.Duration
 	n4Due    time.Time
 	n4Fired  bool
-	// hydro.CrossJoin (node 5, figures.go:108): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 5, figures.go:122): the stored sides' items in arrival order.
 	n5L []Session
-	// hydro.Send (node 26, figures.go:120): the items received since the last tick.
+	// hydro.Send (node 26, figures.go:134): the items received since the last tick.
 	n26Recv []ClientID
-	// h2To3Port0 is the handoff from hydro.Persist (node 2, figures.go:107) to hydro.AntiJoin (node 3, figures.go:107).
+	// h2To3Port0 is the handoff from hydro.Persist (node 2, figures.go:121) to hydro.AntiJoin (node 3, figures.go:121).
 	h2To3Port0 []Session
-	// h4To5Port1 is the handoff from hydro.Timer (node 4, figures.go:108) to hydro.CrossJoin (node 5, figures.go:108).
+	// h4To5Port1 is the handoff from hydro.Timer (node 4, figures.go:122) to hydro.CrossJoin (node 5, figures.go:122).
 	h4To5Port1 []time.Time
-	// h0To6Port0 is the handoff from hydro.Source (node 0, figures.go:105) to hydro.Union (node 6, figures.go:109).
+	// h0To6Port0 is the handoff from hydro.Source (node 0, figures.go:119) to hydro.Union (node 6, figures.go:123).
 	h0To6Port0 []Session
 }
 
@@ -71,7 +72,7 @@ func NewFigure8Client(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n3Neg = map[uint32]struct{}{}
-	nd.n4Period = /*line figures.go:108:57*/ ResendPeriod /*line figure8_hydro.go:74:87*/
+	nd.n4Period = /*line figures.go:122:57*/ ResendPeriod /*line figure8_hydro.go:75:87*/
 	return nd
 }
 
@@ -203,10 +204,10 @@ func (nd *Figure8Client) Deliver(tag uint16, payload []byte) error {
 		var v ClientID
 		n, err := decodeHydroClientID(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Figure8, location client, hydro.Send at figures.go:120: %w", err)
+			return fmt.Errorf("flow Figure8, location client, hydro.Send at figures.go:134: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Figure8, location client, hydro.Send at figures.go:120: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Figure8, location client, hydro.Send at figures.go:134: %d bytes after the item", len(payload)-n)
 		}
 		nd.n26Recv = append(nd.n26Recv, v)
 		return nil
@@ -261,21 +262,29 @@ type Figure8Server struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.MergeKeyed (node 10, figures.go:112): the groups in order of first appearance.
+	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
+	hydroJournal hydro.Journal
+	hydroOut     hydro.Outbox
+	// hydro.MergeKeyed (node 10, figures.go:126): the groups in order of first appearance.
 	n10Index map[uint32]int
 	n10Accs  []Session
-	// hydro.Timer (node 11, figures.go:113): the period, the next due time, whether it fired.
+	// the groups changed this tick, to log at its end.
+	n10Mark  []bool
+	n10Dirty []int
+	// hydro.Timer (node 11, figures.go:127): the period, the next due time, whether it fired.
 	n11Period time.Duration
 	n11Due    time.Time
 	n11Fired  bool
-	// hydro.CrossJoin (node 12, figures.go:113): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 12, figures.go:127): the stored sides' items in arrival order.
 	n12L []Session
-	// hydro.Unique (node 17, figures.go:116): the items seen.
+	// hydro.Unique (node 17, figures.go:130): the items seen.
 	n17Seen map[ClientID]struct{}
-	// hydro.Iter (node 19, figures.go:118): the items, emitted in the first tick.
+	// the items first seen this tick, to log at its end.
+	n17New []ClientID
+	// hydro.Iter (node 19, figures.go:132): the items, emitted in the first tick.
 	n19Items []ClientClass
 	n19Done  bool
-	// hydro.Join (node 20, figures.go:118): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 20, figures.go:132): the stored sides' items, chained per key in arrival order.
 	n20LIndex  map[uint32]int
 	n20LChains [][2]int
 	n20LItems  []Session
@@ -284,26 +293,26 @@ type Figure8Server struct {
 	n20RChains [][2]int
 	n20RItems  []ClientClass
 	n20RNext   []int
-	// hydro.SelfID (node 21, figures.go:119): whether the member id was emitted.
+	// hydro.SelfID (node 21, figures.go:133): whether the member id was emitted.
 	n21Done bool
-	// hydro.CrossJoin (node 22, figures.go:119): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 22, figures.go:133): the stored sides' items in arrival order.
 	n22L []Cart
 	n22R []hydro.MemberID
-	// hydro.Sink (node 23, figures.go:119): this tick's output.
+	// hydro.Sink (node 23, figures.go:133): this tick's output.
 	n23Out []ReplicaCart
-	// hydro.Demux (node 7, figures.go:109): the items received since the last tick.
+	// hydro.Demux (node 7, figures.go:123): the items received since the last tick.
 	n7Recv []Session
-	// hydro.Broadcast (node 14, figures.go:114): the items received since the last tick.
+	// hydro.Broadcast (node 14, figures.go:128): the items received since the last tick.
 	n14Recv []Session
-	// h11To12Port1 is the handoff from hydro.Timer (node 11, figures.go:113) to hydro.CrossJoin (node 12, figures.go:113).
+	// h11To12Port1 is the handoff from hydro.Timer (node 11, figures.go:127) to hydro.CrossJoin (node 12, figures.go:127).
 	h11To12Port1 []time.Time
-	// h7To13Port0 is the handoff from hydro.Demux (node 7, figures.go:109) to hydro.Union (node 13, figures.go:114).
+	// h7To13Port0 is the handoff from hydro.Demux (node 7, figures.go:123) to hydro.Union (node 13, figures.go:128).
 	h7To13Port0 []Session
-	// h19To20Port1 is the handoff from hydro.Iter (node 19, figures.go:118) to hydro.Join (node 20, figures.go:118).
+	// h19To20Port1 is the handoff from hydro.Iter (node 19, figures.go:132) to hydro.Join (node 20, figures.go:132).
 	h19To20Port1 []ClientClass
-	// h21To22Port1 is the handoff from hydro.SelfID (node 21, figures.go:119) to hydro.CrossJoin (node 22, figures.go:119).
+	// h21To22Port1 is the handoff from hydro.SelfID (node 21, figures.go:133) to hydro.CrossJoin (node 22, figures.go:133).
 	h21To22Port1 []hydro.MemberID
-	// h24To25Port0 is the handoff from hydro.Map (node 24, figures.go:120) to hydro.Join (node 25, figures.go:120).
+	// h24To25Port0 is the handoff from hydro.Map (node 24, figures.go:134) to hydro.Join (node 25, figures.go:134).
 	h24To25Port0 []ClientID
 }
 
@@ -315,22 +324,30 @@ func NewFigure8Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n10Index = map[uint32]int{}
-	nd.n11Period = /*line figures.go:113:61*/ ResendPeriod /*line figure8_hydro.go:318:89*/
+	nd.n11Period = /*line figures.go:127:61*/ ResendPeriod /*line figure8_hydro.go:327:89*/
 	nd.n17Seen = map[ClientID]struct{}{}
-	nd.n19Items = slices.Clone( /*line figures.go:118:49*/ classes /*line figure8_hydro.go:320:97*/)
+	nd.n19Items = slices.Clone( /*line figures.go:132:49*/ classes /*line figure8_hydro.go:329:97*/)
 	nd.n20LIndex = map[uint32]int{}
 	nd.n20RIndex = map[uint32]int{}
 	return nd
 }
 
-// Tick runs one tick: every stratum in order, then the end-of-tick
-// bookkeeping of stateful operators.
+// Tick runs one tick: every stratum in order, then the commit of the
+// changes to durable state, which releases the tick's frames and outputs,
+// then the end-of-tick bookkeeping of stateful operators. A node stopped
+// by a failed commit does nothing.
 func (nd *Figure8Server) Tick() {
+	if nd.hydroJournal.Err() != nil {
+		return
+	}
 	nd.subgraph0()
 	nd.subgraph1()
 	nd.subgraph2()
 	nd.subgraph3()
 	nd.subgraph4()
+	if !nd.hydroCommit() {
+		return
+	}
 	nd.out.PutAll(nd.n23Out)
 	clear(nd.n23Out)
 	nd.n23Out = nd.n23Out[:0]
@@ -350,9 +367,15 @@ func (nd *Figure8Server) subgraph0() {
 	for _, v1 := range nd.n7Recv {
 		k2 := v1.Client
 		i3, ok4 := nd.n10Index[k2]
+		if ok4 && !nd.n10Mark[i3] {
+			nd.n10Mark[i3] = true
+			nd.n10Dirty = append(nd.n10Dirty, i3)
+		}
 		if !ok4 {
 			i3 = len(nd.n10Accs)
 			nd.n10Index[k2] = i3
+			nd.n10Mark = append(nd.n10Mark, true)
+			nd.n10Dirty = append(nd.n10Dirty, i3)
 			bot5 := v1
 			bot5.Items = *new(lattices.SSIV[LineItem])
 			nd.n10Accs = append(nd.n10Accs, bot5)
@@ -367,9 +390,15 @@ func (nd *Figure8Server) subgraph0() {
 	for _, v7 := range nd.n14Recv {
 		k8 := v7.Client
 		i9, ok10 := nd.n10Index[k8]
+		if ok10 && !nd.n10Mark[i9] {
+			nd.n10Mark[i9] = true
+			nd.n10Dirty = append(nd.n10Dirty, i9)
+		}
 		if !ok10 {
 			i9 = len(nd.n10Accs)
 			nd.n10Index[k8] = i9
+			nd.n10Mark = append(nd.n10Mark, true)
+			nd.n10Dirty = append(nd.n10Dirty, i9)
 			bot11 := v7
 			bot11.Items = *new(lattices.SSIV[LineItem])
 			nd.n10Accs = append(nd.n10Accs, bot11)
@@ -416,6 +445,7 @@ func (nd *Figure8Server) subgraph4() {
 			v17 := sessionID(v15)
 			if _, dup18 := nd.n17Seen[v17]; !dup18 {
 				nd.n17Seen[v17] = struct{}{}
+				nd.n17New = append(nd.n17New, v17)
 				if i19, ok20 := nd.n10Index[v17.Client]; ok20 {
 					v21 := nd.n10Accs[i19]
 					if sessionComplete(v21) {
@@ -517,6 +547,96 @@ func (nd *Figure8Server) subgraph4() {
 	nd.h24To25Port0 = nd.h24To25Port0[:0]
 }
 
+// Recover replays the node's durable state from the log in dir and makes
+// the node log to it; call it once, before the first tick. Without it the
+// node keeps its durable state in memory only.
+func (nd *Figure8Server) Recover(dir durable.FS, opts durable.Options) error {
+	return nd.hydroJournal.Recover(dir, opts, nd.hydroRestore)
+}
+
+// hydroRestore applies one recovered record.
+func (nd *Figure8Server) hydroRestore(op int, item []byte) error {
+	switch op {
+	case 10:
+		var v61 Session
+		n62, err63 := decodeHydroSession(item, &v61)
+		if err63 == nil && n62 != len(item) {
+			err63 = fmt.Errorf("%d bytes after the item", len(item)-n62)
+		}
+		if err63 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 10, figures.go:126): %w", err63)
+		}
+		k64 := v61.Client
+		if i65, ok66 := nd.n10Index[k64]; ok66 {
+			nd.n10Accs[i65] = v61
+		} else {
+			nd.n10Index[k64] = len(nd.n10Accs)
+			nd.n10Accs = append(nd.n10Accs, v61)
+			nd.n10Mark = append(nd.n10Mark, false)
+		}
+		return nil
+	case 17:
+		var v69 ClientID
+		n70, err71 := decodeHydroClientID(item, &v69)
+		if err71 == nil && n70 != len(item) {
+			err71 = fmt.Errorf("%d bytes after the item", len(item)-n70)
+		}
+		if err71 != nil {
+			return fmt.Errorf("hydro.Unique (node 17, figures.go:130): %w", err71)
+		}
+		nd.n17Seen[v69] = struct{}{}
+		return nil
+	}
+	return fmt.Errorf("record for operator %d, which is not a durable operator of location server", op)
+}
+
+// hydroCommit logs the changes the tick made to durable state, syncs the
+// log once, and releases the tick's frames. It reports false if the commit
+// failed: the node stops (see Err) and the tick's frames and outputs never
+// leave.
+func (nd *Figure8Server) hydroCommit() bool {
+	if nd.hydroJournal.Active() {
+		for _, i58 := range nd.n10Dirty {
+			nd.n10Mark[i58] = false
+			v59 := nd.n10Accs[i58]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(10), &v59))
+		}
+		nd.n10Dirty = nd.n10Dirty[:0]
+		for _, v67 := range nd.n17New {
+			nd.hydroJournal.Append(appendHydroClientID(nd.hydroJournal.Record(17), &v67))
+		}
+		nd.n17New = nd.n17New[:0]
+		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
+			nd.hydroOut.Drop()
+			return false
+		}
+	}
+	nd.hydroOut.Release()
+	return true
+}
+
+// hydroSnapshot logs the whole durable state.
+func (nd *Figure8Server) hydroSnapshot(add func([]byte)) {
+	for _, v60 := range nd.n10Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(10), &v60))
+	}
+	for v68 := range nd.n17Seen {
+		add(appendHydroClientID(nd.hydroJournal.Record(17), &v68))
+	}
+}
+
+// Err returns the error that stopped the node: a failed commit of its log.
+// A stopped node's ticks do nothing.
+func (nd *Figure8Server) Err() error { return nd.hydroJournal.Err() }
+
+// Log returns the node's log, nil before Recover.
+func (nd *Figure8Server) Log() *durable.Log { return nd.hydroJournal.Log() }
+
+// Close closes the node's log.
+func (nd *Figure8Server) Close() error { return nd.hydroJournal.Close() }
+
+var _ hydro.DurableNode = (*Figure8Server)(nil)
+
 // SetNow sets the node's clock; timers see it from the next tick on. The
 // clock starts at the Unix epoch and never moves backwards: an earlier time
 // is ignored. Run sets it to the wall clock before every tick.
@@ -544,11 +664,16 @@ func (nd *Figure8Server) NextTimer() (time.Time, bool) {
 func (nd *Figure8Server) SetMember(m hydro.MemberID) { nd.hydroMember = m }
 
 // OnSend sets the function that carries the node's outgoing frames, one
-// item each, tagged with the sending operator; it is called during Tick and
-// payload is valid only during the call. Until it is set, items sent to
-// other locations are dropped.
+// item each, tagged with the sending operator; it is called during Tick,
+// once the tick's changes to durable state are committed, and payload is
+// valid only during the call. Until it is set, items sent to other
+// locations are dropped.
 func (nd *Figure8Server) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
-	nd.hydroSend = fn
+	nd.hydroOut.SetSend(fn)
+	nd.hydroSend = nil
+	if fn != nil {
+		nd.hydroSend = nd.hydroOut.Hold
+	}
 }
 
 // Deliver decodes one frame received from the network; its item enters the
@@ -560,10 +685,10 @@ func (nd *Figure8Server) Deliver(tag uint16, payload []byte) error {
 		var v Session
 		n, err := decodeHydroSession(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Figure8, location server, hydro.Demux at figures.go:109: %w", err)
+			return fmt.Errorf("flow Figure8, location server, hydro.Demux at figures.go:123: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Figure8, location server, hydro.Demux at figures.go:109: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Figure8, location server, hydro.Demux at figures.go:123: %d bytes after the item", len(payload)-n)
 		}
 		nd.n7Recv = append(nd.n7Recv, v)
 		return nil
@@ -571,10 +696,10 @@ func (nd *Figure8Server) Deliver(tag uint16, payload []byte) error {
 		var v Session
 		n, err := decodeHydroSession(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Figure8, location server, hydro.Broadcast at figures.go:114: %w", err)
+			return fmt.Errorf("flow Figure8, location server, hydro.Broadcast at figures.go:128: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Figure8, location server, hydro.Broadcast at figures.go:114: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Figure8, location server, hydro.Broadcast at figures.go:128: %d bytes after the item", len(payload)-n)
 		}
 		nd.n14Recv = append(nd.n14Recv, v)
 		return nil

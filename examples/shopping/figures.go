@@ -99,6 +99,20 @@ func Figure7(f *hydro.Flow, shopping hydro.Input[Session], classes []ClientClass
 // replica releases every checked-out cart, once, and all replicas converge to
 // the same sessions.
 //
+// The failure model is crash-restart of any replicas, all of them at once
+// included (a power cut), under loss, duplication and reordering. An
+// acknowledgement ends the client's resends, so a session must survive
+// that model before it is acknowledged. A replica acknowledges only a
+// session it holds complete, and its sessions are Durable: the merge is
+// logged and synced before the tick's acknowledgement leaves, so an
+// acknowledged session outlives any crash of the replica that acknowledged
+// it, and its anti-entropy broadcasts bring it to every other replica. A
+// majority quorum of replicas would not be enough here (it loses the
+// session if a majority crashes at once) and would cost a round trip
+// between replicas before every acknowledgement; a local sync costs
+// neither. The release is Durable too, so a replica that restarts does not
+// release a cart again.
+//
 //hydro:flow
 func Figure8(f *hydro.Flow, shopping hydro.Input[Session], classes []ClientClass, out hydro.Output[ReplicaCart]) {
 	client, replicas := f.Process("client"), f.Cluster("server")
@@ -109,11 +123,11 @@ func Figure8(f *hydro.Flow, shopping hydro.Input[Session], classes []ClientClass
 	arrived := hydro.DemuxBy(hydro.Union(requests, resend), replicas, byClient)
 
 	gossip, gossipOf := hydro.Cycle[Session](replicas)
-	sessions := hydro.MergeKeyed(hydro.Union(arrived, gossip))
+	sessions := hydro.MergeKeyed(hydro.Union(arrived, gossip), hydro.Durable)
 	entropy := hydro.CrossJoin(sessions, hydro.Timer(replicas, ResendPeriod), resent)
 	gossipOf(hydro.Broadcast(hydro.Union(arrived, entropy), replicas))
 	complete := hydro.Filter(sessions, sessionComplete)
-	fresh := hydro.Unique(hydro.Map(complete, sessionID), hydro.Static)
+	fresh := hydro.Unique(hydro.Map(complete, sessionID), hydro.Durable)
 	done := hydro.Join(fresh, complete, completed)
 	carts := hydro.Join(done, hydro.Iter(replicas, classes), sessionCart, hydro.Tick, hydro.Static)
 	hydro.Sink(hydro.CrossJoin(carts, hydro.SelfID(replicas), atReplica, hydro.Tick, hydro.Static), out)

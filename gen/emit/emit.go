@@ -234,7 +234,7 @@ func paramField(name string) string {
 
 // generatedMember matches the names of the generated node types' methods
 // and fields: a parameter of that name is stored under another.
-var generatedMember = regexp.MustCompile(`^(Tick|Run|Pending|SetNow|Advance|Now|SetMember|SetSizes|NextTimer|OnSend|Deliver|Validate|hydro[A-Z]\w*|subgraph\d+|n\d+[A-Z]\w*|h\d+To\d+Port\d+)(Param)*$`)
+var generatedMember = regexp.MustCompile(`^(Tick|Run|Pending|SetNow|Advance|Now|SetMember|SetSizes|NextTimer|OnSend|Deliver|Validate|Recover|Err|Log|Close|hydro[A-Z]\w*|subgraph\d+|n\d+[A-Z]\w*|h\d+To\d+Port\d+)(Param)*$`)
 
 func (e *emitter) addField(name, typ, comment string) {
 	if comment != "" {
@@ -272,6 +272,10 @@ func (e *emitter) location(w *bytes.Buffer, s *schedule.Schedule) {
 	e.addField("hydroSend", fmt.Sprintf("func(to %s.Dest, tag uint16, payload []byte)", hy), "hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.")
 	e.addField("hydroBuf", "[]byte", "")
 	e.addField("hydroKey", "[]byte", "")
+	durables := e.durableNodes()
+	if len(durables) > 0 {
+		e.durableFields()
+	}
 	for _, n := range g.Nodes {
 		if n.Loc == s.Loc {
 			e.nodeState(n)
@@ -310,14 +314,24 @@ func (e *emitter) location(w *bytes.Buffer, s *schedule.Schedule) {
 	fmt.Fprintf(w, "// New%s returns the node of location %q with the flow's parameters.\n", e.typ, loc.Name)
 	fmt.Fprintf(w, "func New%s(%s) *%s {\n\tnd := &%s{}\n%s\treturn nd\n}\n\n", e.typ, strings.Join(ctorParams, ", "), e.typ, e.typ, e.ctor.String())
 
-	fmt.Fprintf(w, "// Tick runs one tick: every stratum in order, then the end-of-tick\n// bookkeeping of stateful operators.\nfunc (nd *%s) Tick() {\n", e.typ)
+	if len(durables) > 0 {
+		fmt.Fprintf(w, "// Tick runs one tick: every stratum in order, then the commit of the\n// changes to durable state, which releases the tick's frames and outputs,\n// then the end-of-tick bookkeeping of stateful operators. A node stopped\n// by a failed commit does nothing.\nfunc (nd *%s) Tick() {\n\tif nd.hydroJournal.Err() != nil {\n\t\treturn\n\t}\n", e.typ)
+	} else {
+		fmt.Fprintf(w, "// Tick runs one tick: every stratum in order, then the end-of-tick\n// bookkeeping of stateful operators.\nfunc (nd *%s) Tick() {\n", e.typ)
+	}
 	for _, sg := range s.Subgraphs {
 		fmt.Fprintf(w, "\tnd.subgraph%d()\n", sg.ID)
+	}
+	if len(durables) > 0 {
+		w.WriteString("\tif !nd.hydroCommit() {\n\t\treturn\n\t}\n")
 	}
 	w.WriteString(e.flush.String())
 	w.WriteString(e.end.String())
 	w.WriteString("}\n\n")
 	w.Write(methods.Bytes())
+	if len(durables) > 0 {
+		e.durableMethods(w, durables)
+	}
 	e.runMethods(w)
 }
 

@@ -96,7 +96,7 @@ func (e *emitter) joinStored(n *ir.Node, side int) bool {
 	if e.canIndex(n, 0) || e.canIndex(n, 1) {
 		return false // one side indexed: see joinIndexed
 	}
-	return lifetimeOf(n, side) == ir.Static || !e.s.Before(n.ID, 1-side, side)
+	return lifetimeOf(n, side).Kept() || !e.s.Before(n.ID, 1-side, side)
 }
 
 // lifetimeOf returns the lifetime of n's state slot i.

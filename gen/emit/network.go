@@ -50,18 +50,35 @@ func (e *emitter) netMethods(w *bytes.Buffer) {
 	hydro := e.importAs("hydro", hydroPath)
 	fmtPkg := e.importAs("fmt", "fmt")
 	loc := e.f.Graph.Locations[e.s.Loc].Name
-	fmt.Fprintf(w, `// OnSend sets the function that carries the node's outgoing frames, one
+	if len(e.durableNodes()) > 0 {
+		fmt.Fprintf(w, `// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick,
+// once the tick's changes to durable state are committed, and payload is
+// valid only during the call. Until it is set, items sent to other
+// locations are dropped.
+func (nd *%s) OnSend(fn func(to %s.Dest, tag uint16, payload []byte)) {
+	nd.hydroOut.SetSend(fn)
+	nd.hydroSend = nil
+	if fn != nil {
+		nd.hydroSend = nd.hydroOut.Hold
+	}
+}
+`, e.typ, hydro)
+	} else {
+		fmt.Fprintf(w, `// OnSend sets the function that carries the node's outgoing frames, one
 // item each, tagged with the sending operator; it is called during Tick and
 // payload is valid only during the call. Until it is set, items sent to
 // other locations are dropped.
 func (nd *%s) OnSend(fn func(to %s.Dest, tag uint16, payload []byte)) { nd.hydroSend = fn }
-
+`, e.typ, hydro)
+	}
+	fmt.Fprintf(w, `
 // Deliver decodes one frame received from the network; its item enters the
 // next tick. It keeps nothing from a frame with an unknown tag or a payload
 // that does not decode, and says why.
 func (nd *%s) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-`, e.typ, hydro, e.typ)
+`, e.typ)
 	for _, n := range e.receivers() {
 		info := e.f.Graph.Nodes[n.ID]
 		_, dec, ok := e.codec(n, info.Elem.Go)

@@ -58,6 +58,9 @@ type opEmitter struct {
 	// is dropped by the operator's negative state (AntiJoin, Difference).
 	// Nil for others.
 	masked func(e *emitter, n *ir.Node, x string) string
+	// durable logs and recovers the state of operators whose state can
+	// be Durable (ops.Spec.Durable); nil for the others.
+	durable *durableHooks
 }
 
 // emitters holds the emitter of every compiled operator, by operator name.
@@ -119,7 +122,7 @@ func (e *emitter) wakeOn(ch string) {
 }
 
 // static reports whether state slot i of n lives across ticks.
-func static(n *ir.Node, i int) bool { return lifetimeOf(n, i) == ir.Static }
+func static(n *ir.Node, i int) bool { return lifetimeOf(n, i).Kept() }
 
 // elem returns the element type of node id's output.
 func (e *emitter) elem(id int) types.Type { return e.f.Graph.Nodes[id].Elem.Go }

@@ -11,8 +11,34 @@ import (
 
 func init() {
 	register(&opEmitter{state: keyedState, entry: keyedEntry, push: foldKeyedPush, keyed: true}, ops.FoldKeyed)
-	register(&opEmitter{state: keyedState, entry: keyedEntry, push: reduceKeyedPush, keyed: true}, ops.ReduceKeyed)
-	register(&opEmitter{state: keyedState, entry: keyedEntry, push: mergeKeyedPush, keyed: true, indexed: true}, ops.MergeKeyed)
+	register(&opEmitter{state: keyedState, entry: keyedEntry, push: reduceKeyedPush, keyed: true, durable: keyedDurable}, ops.ReduceKeyed)
+	register(&opEmitter{state: keyedState, entry: keyedEntry, push: mergeKeyedPush, keyed: true, indexed: true, durable: keyedDurable}, ops.MergeKeyed)
+}
+
+// keyedDurable logs, per tick, the accumulator of every group the tick
+// changed; the group's key is read back from the accumulator, whose type
+// is the input's.
+var keyedDurable = &durableHooks{
+	changes: func(e *emitter, b *strings.Builder, n *ir.Node, add string) {
+		id := n.ID
+		i, v := e.v("i"), e.v("v")
+		fmt.Fprintf(b, "for _, %s := range nd.n%dDirty {\nnd.n%dMark[%s] = false\n%s := nd.n%dAccs[%s]\n", i, id, id, i, v, id, i)
+		e.record(b, n, v, add)
+		fmt.Fprintf(b, "}\nnd.n%dDirty = nd.n%dDirty[:0]\n", id, id)
+	},
+	state: func(e *emitter, b *strings.Builder, n *ir.Node, add string) {
+		v := e.v("v")
+		fmt.Fprintf(b, "for _, %s := range nd.n%dAccs {\n", v, n.ID)
+		e.record(b, n, v, add)
+		b.WriteString("}\n")
+	},
+	restore: func(e *emitter, b *strings.Builder, n *ir.Node, v string) {
+		id := n.ID
+		key, _ := e.groupKey(n, 0, v)
+		k, i, ok := e.v("k"), e.v("i"), e.v("ok")
+		fmt.Fprintf(b, "%s := %s\nif %s, %s := nd.n%dIndex[%s]; %s {\nnd.n%dAccs[%s] = %s\n} else {\nnd.n%dIndex[%s] = len(nd.n%dAccs)\nnd.n%dAccs = append(nd.n%dAccs, %s)\nnd.n%dMark = append(nd.n%dMark, false)\n}\n",
+			k, key, i, ok, id, k, ok, id, i, v, id, k, id, id, id, v, id, id)
+	},
 }
 
 // keyedState declares the groups of a keyed aggregation: a map from key to
@@ -24,6 +50,10 @@ func keyedState(e *emitter, n *ir.Node, elem string) {
 	e.addField(fmt.Sprintf("n%dIndex", id), fmt.Sprintf("map[%s]int", kt), opName(n)+": the groups in order of first appearance.")
 	e.addField(fmt.Sprintf("n%dAccs", id), "[]"+elem, "")
 	fmt.Fprintf(&e.ctor, "\tnd.n%dIndex = map[%s]int{}\n", id, kt)
+	if durable(n) {
+		e.addField(fmt.Sprintf("n%dMark", id), "[]bool", "the groups changed this tick, to log at its end.")
+		e.addField(fmt.Sprintf("n%dDirty", id), "[]int", "")
+	}
 	if !static(n, 0) {
 		fmt.Fprintf(&e.end, "\tclear(nd.n%dIndex)\n%s\tnd.n%dAccs = nd.n%dAccs[:0]\n", id, clearSlice(fmt.Sprintf("nd.n%dAccs", id), e.elem(id)), id, id)
 	}
@@ -71,7 +101,14 @@ func keyedGroup(e *emitter, b *strings.Builder, n *ir.Node, x string) (acc, inde
 	key, u := e.groupKey(n, 0, x)
 	k, i, ok := e.v("k"), e.v("i"), e.v("ok")
 	acc = fmt.Sprintf("nd.n%dAccs[%s]", id, i)
-	fmt.Fprintf(b, "%s := %s\n%s, %s := nd.n%dIndex[%s]\nif !%s {\n%s = len(nd.n%dAccs)\nnd.n%dIndex[%s] = %s\n", k, key, i, ok, id, k, ok, i, id, id, k, i)
+	fmt.Fprintf(b, "%s := %s\n%s, %s := nd.n%dIndex[%s]\n", k, key, i, ok, id, k)
+	if durable(n) {
+		fmt.Fprintf(b, "if %s && !nd.n%dMark[%s] {\nnd.n%dMark[%s] = true\nnd.n%dDirty = append(nd.n%dDirty, %s)\n}\n", ok, id, i, id, i, id, id, i)
+	}
+	fmt.Fprintf(b, "if !%s {\n%s = len(nd.n%dAccs)\nnd.n%dIndex[%s] = %s\n", ok, i, id, id, k, i)
+	if durable(n) {
+		fmt.Fprintf(b, "nd.n%dMark = append(nd.n%dMark, true)\nnd.n%dDirty = append(nd.n%dDirty, %s)\n", id, id, id, id, i)
+	}
 	return acc, i, u
 }
 

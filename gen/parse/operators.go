@@ -97,16 +97,11 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 			ltGiven = true
 			tv := info.Types[arg]
 			if tv.Value == nil {
-				p.errorf(arg.Pos(), "%s: a lifetime must be a constant, hydro.Tick or hydro.Static", api)
+				p.errorf(arg.Pos(), "%s: a lifetime must be a constant, hydro.Tick, hydro.Static or hydro.Durable", api)
 				bad = true
 				continue
 			}
 			l, _ := constant.Int64Val(tv.Value)
-			if l != int64(ir.Tick) && l != int64(ir.Static) {
-				p.errorf(arg.Pos(), "%s: %v is not a lifetime; use hydro.Tick or hydro.Static", api, ir.Lifetime(l))
-				bad = true
-				continue
-			}
 			lts = append(lts, ir.Lifetime(l))
 		case isFunc(pt):
 			u := p.udf(fr, api, arg)

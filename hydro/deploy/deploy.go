@@ -213,6 +213,11 @@ func Run(ctx context.Context, r Role, args []string, getenv func(string) string,
 	if err := env.check(); err != nil {
 		return err
 	}
+	closeDurable, err := env.openDurable(node)
+	if err != nil {
+		return err
+	}
+	defer closeDurable()
 	if err := env.readFiles(); err != nil {
 		return err
 	}
@@ -481,6 +486,9 @@ func (env *Env) loop(ctx context.Context, node hydro.NetNode) error {
 	for tick := true; ; {
 		if tick {
 			env.round(ctx)
+			if err := durableErr(node); err != nil {
+				return err
+			}
 		}
 		var due <-chan time.Time
 		if t, ok := node.NextTimer(); ok {

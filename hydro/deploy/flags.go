@@ -34,6 +34,9 @@ type options struct {
 	listenFD int    // -listen-fd: an inherited listening socket, or 0
 	peers    map[string][]netio.Addr
 	level    slog.Level
+	// data is the data directory of a node with durable state, and the
+	// flag or variable that set it.
+	data, dataFrom string
 
 	certs    string // -certs: the certificate directory
 	insecure bool   // -insecure-plaintext
@@ -58,7 +61,7 @@ type dynFlag struct {
 // stdFlags are the fixed flags that take a value.
 var stdFlags = []string{"flow", "member", "listen", "peers", "log-level", "certs",
 	"idle-timeout", "frame-timeout", "write-timeout", "max-conns", "inbox-bytes", "peer-inbox-bytes",
-	"max-subscribers", "subscriber-queue", "max-queued-input", "metrics", "debug-addr", "listen-fd"}
+	"max-subscribers", "subscriber-queue", "max-queued-input", "metrics", "debug-addr", "listen-fd", "data"}
 
 // insecureFlag is the one boolean fixed flag.
 const insecureFlag = "insecure-plaintext"
@@ -125,6 +128,7 @@ func parseArgs(r Role, args []string, getenv func(string) string, stderr io.Writ
 		}
 		o.listenFD = fd
 	}
+	o.data, o.dataFrom = source("data")
 	if v, from := source("peers"); v != "" {
 		if o.peers, err = parsePeers(v); err != nil {
 			return nil, usagef("%s: %v", from, err)
@@ -332,6 +336,8 @@ a flag given on the command line wins.
                          start (HYDRO_IN_NAME_FILE)
   -out.NAME.quiet        do not print the items of output NAME (HYDRO_OUT_NAME_QUIET)
   -log-level LEVEL       debug, info, warn or error, default info (HYDRO_LOG_LEVEL)
+  -data DIR              the data directory of a location with durable state; it must
+                         exist, and no other node may use it (HYDRO_DATA)
 
 Security (one of the two is required):
   -certs DIR             the deployment's certificates: DIR/ca.crt, DIR/<role>-<member>.crt

@@ -106,3 +106,8 @@ func (g generated) due(now time.Time) bool {
 
 // deliver passes the frame's payload itself: Deliver does not retain it.
 func (g generated) deliver(m message) error { return g.n.Deliver(uint16(m.tag), m.payload) }
+
+func (g generated) durable() hydro.DurableNode {
+	d, _ := g.n.(hydro.DurableNode)
+	return d
+}

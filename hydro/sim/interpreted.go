@@ -89,3 +89,5 @@ func (n interpreted) due(now time.Time) bool {
 // deliver hands over a copy of the item: a duplicate must not alias the
 // first delivery.
 func (n interpreted) deliver(m message) error { return n.it.Deliver(m.tag, deepCopy(m.item)) }
+
+func (n interpreted) durable() hydro.DurableNode { return n.it }

@@ -1,6 +1,10 @@
 package sim
 
-import "time"
+import (
+	"time"
+
+	"github.com/hydrogo/hydro/hydro"
+)
 
 // node is what the scheduler knows of the node that runs one member: an
 // interpreter or a generated node, behind one small interface.
@@ -16,6 +20,9 @@ type node interface {
 	// deliver hands the node a message that arrived; the node processes it
 	// in its next tick.
 	deliver(m message) error
+	// durable returns the node's durable side, or nil if it keeps nothing
+	// durable.
+	durable() hydro.DurableNode
 }
 
 // message is what crosses the simulated network. Interpreters send items, Go

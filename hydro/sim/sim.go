@@ -12,11 +12,14 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime/debug"
 	"slices"
 	"time"
+
+	"github.com/hydrogo/hydro/hydro/durable"
 )
 
 // Faults are the probabilities of the network and node failures the scheduler
@@ -29,10 +32,16 @@ type Faults struct {
 	Duplicate float64
 	// Crash is the probability, per step, that a node crashes and restarts.
 	// What it had not made durable is lost: the messages it had received but
-	// not yet processed, and the messages in flight to it. An interpreter
-	// restarts with fresh state; a generated node restarts as its Spawn
-	// function builds it.
+	// not yet processed, and the messages in flight to it. A node with
+	// durable state (a hydro.DurableNode) crashes, half the time, in the
+	// middle of a tick: after it wrote the tick's log records and before
+	// their sync completed, so the records are lost (a torn prefix of them
+	// may reach the disk) and none of the tick's messages leave. It restarts
+	// from its simulated disk, which the simulator keeps per member.
 	Crash float64
+	// CrashOnly, if not empty, names the locations whose members crash;
+	// the others never do (a client whose requests live only in memory).
+	CrashOnly []string
 }
 
 // Config configures a simulation.
@@ -80,8 +89,9 @@ type Stats struct {
 	Dropped int
 	// Duplicated counts deliveries after which the message stayed in flight.
 	Duplicated int
-	// Crashes counts node crashes.
-	Crashes int
+	// Crashes counts node crashes; CrashesBeforeSync those in the middle
+	// of a tick, between the log write and its sync.
+	Crashes, CrashesBeforeSync int
 }
 
 // Sim is a running simulation.
@@ -90,6 +100,7 @@ type Sim struct {
 	rng   *rand.Rand
 	now   time.Time
 	nodes []*member
+	all   []int            // every node's index
 	byLoc map[string][]int // node indexes of every location's members
 	wire  []flight
 	stats Stats
@@ -105,6 +116,8 @@ type member struct {
 	location string
 	index    int
 	node     node
+	// disk is the member's simulated disk, kept across its crashes.
+	disk *durable.MemFS
 }
 
 func (m *member) String() string { return fmt.Sprintf("%s/%d", m.location, m.index) }
@@ -137,7 +150,8 @@ func (s *Sim) place(location string, members int) error {
 	}
 	for m := range members {
 		s.byLoc[location] = append(s.byLoc[location], len(s.nodes))
-		s.nodes = append(s.nodes, &member{location: location, index: m})
+		s.all = append(s.all, len(s.nodes))
+		s.nodes = append(s.nodes, &member{location: location, index: m, disk: durable.NewMemFS()})
 		if err := s.start(len(s.nodes) - 1); err != nil {
 			return err
 		}
@@ -152,6 +166,11 @@ func (s *Sim) start(i int) error {
 		n, err := s.spawn(m.location, m.index)
 		if err != nil {
 			return fmt.Errorf("sim: seed %d: start %s: %w", s.cfg.Seed, m, err)
+		}
+		if d := n.durable(); d != nil {
+			if err := d.Recover(m.disk, durable.Options{SnapshotBytes: snapshotBytes}); err != nil {
+				return fmt.Errorf("sim: seed %d: recover %s: %w", s.cfg.Seed, m, err)
+			}
 		}
 		m.node = n
 		return nil
@@ -233,7 +252,9 @@ func (s *Sim) Step() error {
 	s.stats.Steps++
 	s.now = s.now.Add(time.Duration(s.rng.Int64N(int64(s.cfg.MaxClockStep) + 1)))
 	if s.faults().Crash > 0 && s.rng.Float64() < s.faults().Crash {
-		return s.crash(s.rng.IntN(len(s.nodes)))
+		if victims := s.crashable(); len(victims) > 0 {
+			return s.crash(victims[s.rng.IntN(len(victims))])
+		}
 	}
 	var busy []int
 	for i, m := range s.nodes {
@@ -265,10 +286,44 @@ func (s *Sim) faults() Faults {
 	return fs
 }
 
-// crash restarts node i; the messages in flight to it are lost.
+// crashable returns the nodes that may crash.
+func (s *Sim) crashable() []int {
+	if len(s.faults().CrashOnly) == 0 {
+		return s.all
+	}
+	var out []int
+	for i, m := range s.nodes {
+		if slices.Contains(s.faults().CrashOnly, m.location) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// snapshotBytes is the log size at which simulated nodes snapshot: small,
+// so that simulations exercise snapshots and recovery from them.
+const snapshotBytes = 4 << 10
+
+// crash restarts node i; the messages in flight to it are lost. A node with
+// durable state crashes half the time in the middle of a tick, between its
+// log write and the sync.
 func (s *Sim) crash(i int) error {
 	s.stats.Crashes++
-	s.trace(Crash, i, -1)
+	m := s.nodes[i]
+	if d := m.node.durable(); d != nil && d.Log() != nil && s.rng.IntN(2) == 0 {
+		s.stats.CrashesBeforeSync++
+		s.trace(CrashBeforeSync, i, -1)
+		m.disk.FailNextSync()
+		if err := s.tick(i); err != nil {
+			return err
+		}
+	} else {
+		s.trace(Crash, i, -1)
+	}
+	m.disk.Crash(func(n int) int { return s.rng.IntN(n) })
+	if d := m.node.durable(); d != nil {
+		d.Close()
+	}
 	s.wire = slices.DeleteFunc(s.wire, func(f flight) bool {
 		if f.to != i {
 			return false
@@ -288,6 +343,9 @@ func (s *Sim) tick(i int) error {
 	defer func() { s.ticking, s.sendErr = -1, nil }()
 	if err := s.guard(i, "tick", func() error { s.nodes[i].node.tick(s.now); return nil }); err != nil {
 		return err
+	}
+	if d := s.nodes[i].node.durable(); d != nil && d.Err() != nil && !errors.Is(d.Err(), durable.ErrCrashed) {
+		return fmt.Errorf("sim: seed %d: step %d: %s stopped: %w", s.cfg.Seed, s.stats.Steps, s.nodes[i], d.Err())
 	}
 	return s.sendErr
 }

@@ -43,9 +43,12 @@ const (
 	Drop
 	// Crash is a node's crash and restart.
 	Crash
+	// CrashBeforeSync is a node's crash in the middle of a tick, after the
+	// tick's log write and before its sync; the tick's Tick event follows.
+	CrashBeforeSync
 )
 
-var kindNames = [...]string{Tick: "tick", Send: "send", Deliver: "deliver", Duplicate: "duplicate", Drop: "drop", Crash: "crash"}
+var kindNames = [...]string{Tick: "tick", Send: "send", Deliver: "deliver", Duplicate: "duplicate", Drop: "drop", Crash: "crash", CrashBeforeSync: "crash-before-sync"}
 
 func (k EventKind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {

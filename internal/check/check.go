@@ -16,11 +16,21 @@ import (
 )
 
 // Lifetimes resolves the lifetimes given to an operator: none means each
-// state slot's default; otherwise one valid lifetime per slot.
+// state slot's default; otherwise one valid lifetime per slot, Durable only
+// for operators whose state can be durable (ops.Spec.Durable).
 func Lifetimes(spec *ops.Spec, given []ops.Lifetime) ([]ops.Lifetime, error) {
 	for _, l := range given {
 		if !l.Valid() {
-			return nil, fmt.Errorf("%s: %v is not a lifetime; use hydro.Tick or hydro.Static", spec.API, l)
+			return nil, fmt.Errorf("%s: %v is not a lifetime; use hydro.Tick, hydro.Static or hydro.Durable", spec.API, l)
+		}
+		if l == ops.Durable && !spec.Durable {
+			var names []string
+			for _, o := range ops.All() {
+				if o.Durable {
+					names = append(names, o.API)
+				}
+			}
+			return nil, fmt.Errorf("%s: its state cannot be hydro.Durable; durable state is kept by %s", spec.API, strings.Join(names, ", "))
 		}
 	}
 	slots := spec.Lifetimes

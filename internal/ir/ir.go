@@ -29,6 +29,8 @@ const (
 	Tick = ops.Tick
 	// Static state is kept for the life of the node.
 	Static = ops.Static
+	// Durable state is kept like Static state and survives a crash.
+	Durable = ops.Durable
 )
 
 // LocKind distinguishes a single process from a cluster of identical members.

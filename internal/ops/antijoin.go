@@ -14,7 +14,7 @@ var AntiJoin = register(&Spec{
 	Lifetimes: []LifetimeSlot{{"negative", Tick}},
 	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(AntiJoinPayload)
-		return &negation{posKey: p.PosKey, negKey: p.NegKey, static: lifetime(n, s, 0) == Static}
+		return &negation{posKey: p.PosKey, negKey: p.NegKey, static: lifetime(n, s, 0).Kept()}
 	},
 })
 
@@ -25,7 +25,7 @@ var Difference = register(&Spec{
 	Lifetimes: []LifetimeSlot{{"negative", Tick}},
 	New: func(n *Instance, s *Spec) Interp {
 		self := func(x any) any { return x }
-		return &negation{posKey: self, negKey: self, static: lifetime(n, s, 0) == Static}
+		return &negation{posKey: self, negKey: self, static: lifetime(n, s, 0).Kept()}
 	},
 })
 

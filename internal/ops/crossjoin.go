@@ -8,7 +8,7 @@ var CrossJoin = register(&Spec{
 	New: func(n *Instance, s *Spec) Interp {
 		c := &crossJoinInterp{merge: n.Payload.(func(l, r any) any)}
 		for i := range 2 {
-			c.static[i] = lifetime(n, s, i) == Static
+			c.static[i] = lifetime(n, s, i).Kept()
 		}
 		return c
 	},

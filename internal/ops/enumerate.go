@@ -6,7 +6,7 @@ var Enumerate = register(&Spec{
 	Name: "enumerate", Groups: AllItems, API: "hydro.Enumerate", MinInputs: 1, MaxInputs: 1, OrderSensitive: true, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"counter", Tick}},
 	New: func(n *Instance, s *Spec) Interp {
-		return &enumerateInterp{pair: n.Payload.(func(i int, x any) any), static: lifetime(n, s, 0) == Static}
+		return &enumerateInterp{pair: n.Payload.(func(i int, x any) any), static: lifetime(n, s, 0).Kept()}
 	},
 })
 

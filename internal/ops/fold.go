@@ -16,7 +16,7 @@ var Fold = register(&Spec{
 	OrderSensitive: true, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"accumulator", Tick}},
 	New: func(n *Instance, s *Spec) Interp {
-		return &foldInterp{p: n.Payload.(FoldPayload), static: lifetime(n, s, 0) == Static}
+		return &foldInterp{p: n.Payload.(FoldPayload), static: lifetime(n, s, 0).Kept()}
 	},
 })
 

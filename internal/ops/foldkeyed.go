@@ -20,7 +20,7 @@ var FoldKeyed = register(&Spec{
 	Lifetimes: []LifetimeSlot{{"groups", Tick}},
 	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(FoldKeyedPayload)
-		return &keyedInterp{key: p.Key, init: p.Init, add: p.Add, static: lifetime(n, s, 0) == Static}
+		return &keyedInterp{key: p.Key, init: p.Init, add: p.Add, static: lifetime(n, s, 0).Kept()}
 	},
 })
 
@@ -34,12 +34,12 @@ type ReduceKeyedPayload struct {
 // FoldKeyed.
 var ReduceKeyed = register(&Spec{
 	Name: "reduce_keyed", Groups: ByKey, API: "hydro.ReduceKeyed", By: "hydro.ReduceKeyedBy", Keyed: 1, SameElem: true, MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
-	OrderSensitive: true, Stateful: true,
+	OrderSensitive: true, Stateful: true, Durable: true,
 	Lifetimes: []LifetimeSlot{{"groups", Tick}},
 	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(ReduceKeyedPayload)
 		first := func(x any) any { return x }
-		return &keyedInterp{key: p.Key, init: first, add: p.Combine, reduce: true, static: lifetime(n, s, 0) == Static}
+		return &keyedInterp{key: p.Key, init: first, add: p.Combine, reduce: true, static: lifetime(n, s, 0).Kept()}
 	},
 })
 
@@ -58,11 +58,11 @@ type MergeKeyedPayload struct {
 // It emits like FoldKeyed.
 var MergeKeyed = register(&Spec{
 	Name: "merge_keyed", Groups: ByKey, API: "hydro.MergeKeyed", Keyed: 1, SameElem: true, MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
-	Monotone: true, Stateful: true, LatticeMerge: true,
+	Monotone: true, Stateful: true, Durable: true, LatticeMerge: true,
 	Lifetimes: []LifetimeSlot{{"groups", Static}},
 	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(MergeKeyedPayload)
-		return &keyedInterp{key: p.Key, init: p.Init, add: p.Merge, static: lifetime(n, s, 0) == Static}
+		return &keyedInterp{key: p.Key, init: p.Init, add: p.Merge, static: lifetime(n, s, 0).Kept()}
 	},
 })
 
@@ -76,6 +76,8 @@ type keyedInterp struct {
 	reduce bool
 	static bool
 	groups group[any]
+	dirty  []int // groups changed this tick, when durable
+	mark   []bool
 }
 
 func (k *keyedInterp) Push(_ *Env, _ int, x any, _ Emit) {
@@ -84,12 +86,51 @@ func (k *keyedInterp) Push(_ *Env, _ int, x any, _ Emit) {
 	if !ok {
 		acc := k.init(x)
 		if k.reduce {
-			k.groups.add(key, acc)
+			k.changed(k.groups.add(key, acc))
 			return
 		}
 		i = k.groups.add(key, acc)
 	}
 	k.groups.vals[i] = k.add(k.groups.vals[i], x)
+	k.changed(i)
+}
+
+// changed notes that group i changed this tick.
+func (k *keyedInterp) changed(i int) {
+	if i >= len(k.mark) {
+		k.mark = append(k.mark, make([]bool, i+1-len(k.mark))...)
+	}
+	if !k.mark[i] {
+		k.mark[i] = true
+		k.dirty = append(k.dirty, i)
+	}
+}
+
+// Changes records each changed group's accumulator, from which Restore
+// recovers the group's key.
+func (k *keyedInterp) Changes(add func(any)) {
+	for _, i := range k.dirty {
+		add(k.groups.vals[i])
+		k.mark[i] = false
+	}
+	k.dirty = k.dirty[:0]
+}
+
+// State records every group's accumulator, in order of first appearance.
+func (k *keyedInterp) State(add func(any)) {
+	for _, v := range k.groups.vals {
+		add(v)
+	}
+}
+
+// Restore replaces the accumulator of the record's group, or adds the group.
+func (k *keyedInterp) Restore(acc any) {
+	key := k.key(acc)
+	if i, ok := k.groups.find(key); ok {
+		k.groups.vals[i] = acc
+		return
+	}
+	k.groups.add(key, acc)
 }
 
 func (k *keyedInterp) Flush(_ *Env, emit Emit) {
@@ -101,5 +142,7 @@ func (k *keyedInterp) Flush(_ *Env, emit Emit) {
 func (k *keyedInterp) EndTick() {
 	if !k.static {
 		k.groups.reset()
+		clear(k.mark)
+		k.dirty = k.dirty[:0]
 	}
 }

@@ -17,8 +17,8 @@ var Join = register(&Spec{
 	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(JoinPayload)
 		j := &joinInterp{p: p}
-		j.static[0] = lifetime(n, s, 0) == Static
-		j.static[1] = lifetime(n, s, 1) == Static
+		j.static[0] = lifetime(n, s, 0).Kept()
+		j.static[1] = lifetime(n, s, 1).Kept()
 		return j
 	},
 })

@@ -15,6 +15,6 @@ var LatticeFold = register(&Spec{
 	Lifetimes: []LifetimeSlot{{"accumulator", Static}},
 	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(LatticeFoldPayload)
-		return &foldInterp{p: FoldPayload{Init: p.Bot, Add: p.Merge}, static: lifetime(n, s, 0) == Static}
+		return &foldInterp{p: FoldPayload{Init: p.Bot, Add: p.Merge}, static: lifetime(n, s, 0).Kept()}
 	},
 })

@@ -22,7 +22,13 @@ const (
 	Tick Lifetime = iota
 	// Static state is kept for the life of the node.
 	Static
+	// Durable state is kept like Static state and survives a crash: the
+	// node logs its changes and recovers them on restart.
+	Durable
 )
+
+// Kept reports whether state of the lifetime outlives its tick.
+func (l Lifetime) Kept() bool { return l == Static || l == Durable }
 
 func (l Lifetime) String() string {
 	switch l {
@@ -30,12 +36,14 @@ func (l Lifetime) String() string {
 		return "tick"
 	case Static:
 		return "static"
+	case Durable:
+		return "durable"
 	}
 	return fmt.Sprintf("Lifetime(%d)", uint8(l))
 }
 
 // Valid reports whether l is a lifetime an operator can be given.
-func (l Lifetime) Valid() bool { return l == Tick || l == Static }
+func (l Lifetime) Valid() bool { return l == Tick || l == Static || l == Durable }
 
 // Instance is what the interpreter knows of one operator instance when it
 // builds its behaviour: the erased user code and the chosen lifetimes.
@@ -87,6 +95,11 @@ type Spec struct {
 	Defer bool
 	// Network marks operators whose output lives at another location.
 	Network bool
+	// Durable reports whether the operator's state can be declared
+	// hydro.Durable (its first lifetime slot): its interpreter instance
+	// implements Durable, and its state is items of its output type, which
+	// is what the log records.
+	Durable bool
 	// Forwards lists the input ports whose items the operator passes on
 	// unchanged (it may drop, hold back or reorder them, never alter one);
 	// AllPorts stands for every port. Analyses carry what they know about
@@ -350,6 +363,20 @@ type Receiver interface {
 // as a generated node's NextTimer reads its timers' due times.
 type Timed interface {
 	Due() time.Time
+}
+
+// DurableState is implemented by the interpreter instances of operators whose
+// state can be declared durable. Each record is one item of the operator's
+// output type; replaying a node's records in order rebuilds its state.
+type DurableState interface {
+	// Changes calls add, at the end of a tick and before EndTick, with a
+	// record for every piece of state the tick changed.
+	Changes(add func(record any))
+	// State calls add with records that rebuild the whole live state (a
+	// snapshot).
+	State(add func(record any))
+	// Restore applies one record during recovery.
+	Restore(record any)
 }
 
 // Waiter is implemented by operator instances that can have work for a

@@ -8,7 +8,7 @@ var Reduce = register(&Spec{
 	OrderSensitive: true, Stateful: true,
 	Lifetimes: []LifetimeSlot{{"accumulator", Tick}},
 	New: func(n *Instance, s *Spec) Interp {
-		return &reduceInterp{combine: n.Payload.(func(acc, item any) any), static: lifetime(n, s, 0) == Static}
+		return &reduceInterp{combine: n.Payload.(func(acc, item any) any), static: lifetime(n, s, 0).Kept()}
 	},
 })
 
