@@ -67,6 +67,8 @@ func Verify(g *Graph) diag.List {
 		for _, l := range n.Lifetimes {
 			if !l.Valid() {
 				bad(n, "%v is not a lifetime", l)
+			} else if l == Durable && !s.Durable {
+				bad(n, "has durable state, which %s cannot log", s.API)
 			}
 		}
 		for port, in := range n.Inputs {
