@@ -137,6 +137,12 @@ func TestKubernetesManifests(t *testing.T) {
 				require.Equal(t, manifest.SecretName("shopping"), v.Secret.SecretName)
 			case manifest.ConfigDir:
 				require.Equal(t, config.Name, v.ConfigMap.Name)
+			case manifest.DataDir:
+				// A persistent volume claimed per pod: durable state
+				// outlives the pod.
+				require.Len(t, set.Spec.VolumeClaimTemplates, 1)
+				require.Equal(t, m.Name, set.Spec.VolumeClaimTemplates[0].Name)
+				require.Equal(t, manifest.DataDir, env["HYDRO_DATA"].Value)
 			default:
 				t.Fatalf("unexpected mount %s", m.MountPath)
 			}
@@ -180,5 +186,8 @@ func TestComposeFile(t *testing.T) {
 				require.FileExists(t, filepath.Join(dir, "config", path))
 			}
 		}
+		// Every node has a data volume of its own.
+		require.Equal(t, manifest.DataDir, s.Environment["HYDRO_DATA"])
+		require.Contains(t, s.Volumes, "data-"+name+":"+manifest.DataDir)
 	}
 }

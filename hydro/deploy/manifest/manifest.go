@@ -43,8 +43,11 @@ type Role struct {
 
 // Where the containers find things, and the ports they use.
 const (
-	ConfigDir   = "/etc/hydro/config"
-	CertsDir    = "/etc/hydro/certs"
+	ConfigDir = "/etc/hydro/config"
+	CertsDir  = "/etc/hydro/certs"
+	// DataDir is where every node's data directory is mounted: a volume
+	// of its own that outlives the container, for its durable state.
+	DataDir     = "/var/lib/hydro"
 	Port        = 7000
 	MetricsPort = 9090
 )
@@ -109,6 +112,7 @@ func (d *Deployment) commonEnv(peers string) []envVar {
 		{Name: "HYDRO_PEERS", Value: peers},
 		{Name: "HYDRO_LISTEN", Value: "0.0.0.0:" + strconv.Itoa(Port)},
 		{Name: "HYDRO_CERTS", Value: CertsDir},
+		{Name: "HYDRO_DATA", Value: DataDir},
 		{Name: "HYDRO_METRICS", Value: "0.0.0.0:" + strconv.Itoa(MetricsPort)},
 	}
 }
@@ -195,6 +199,7 @@ func Kubernetes(d Deployment) ([]byte, error) {
 							"volumeMounts": []object{
 								{"name": "certs", "mountPath": CertsDir, "readOnly": true},
 								{"name": "config", "mountPath": ConfigDir, "readOnly": true},
+								{"name": "data", "mountPath": DataDir},
 							},
 							"readinessProbe": object{
 								"httpGet": object{"path": "/metrics", "port": "metrics"},
@@ -214,6 +219,15 @@ func Kubernetes(d Deployment) ([]byte, error) {
 						},
 					},
 				},
+				// One persistent volume per pod, kept across restarts
+				// and rescheduling, for the node's durable state.
+				"volumeClaimTemplates": []object{{
+					"metadata": object{"name": "data"},
+					"spec": object{
+						"accessModes": []string{"ReadWriteOnce"},
+						"resources":   object{"requests": object{"storage": "1Gi"}},
+					},
+				}},
 			},
 		})
 	}
@@ -260,6 +274,7 @@ func Compose(d Deployment) ([]byte, error) {
 	}
 	peers := d.peers(func(role string, m int) string { return fmt.Sprintf("%s-%d", role, m) })
 	services := object{}
+	volumes := object{}
 	for _, r := range d.Roles {
 		for m := range r.Members {
 			name := fmt.Sprintf("%s-%d", r.Name, m)
@@ -277,14 +292,17 @@ func Compose(d Deployment) ([]byte, error) {
 				"volumes": []string{
 					"./certs:" + CertsDir + ":ro",
 					"./config:" + ConfigDir + ":ro",
+					"data-" + name + ":" + DataDir,
 				},
 			}
+			volumes["data-"+name] = object{}
 		}
 	}
 	doc := object{
 		"version":  "3.8",
 		"services": services,
 		"networks": object{"hydro": object{"internal": true}},
+		"volumes":  volumes,
 	}
 	y, err := yaml.Marshal(doc)
 	if err != nil {
