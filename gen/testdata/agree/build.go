@@ -11,9 +11,10 @@ var Builders = map[string]func(*hydro.Flow){
 	"KeysDiffer": func(f *hydro.Flow) {
 		KeysDiffer(f, hydro.NewInput[keyed]("a"), hydro.NewInput[otherKey]("b"), hydro.NewOutput[keyed]("out"))
 	},
-	"NoLattice": func(f *hydro.Flow) { NoLattice(f, hydro.NewInput[flat]("a"), hydro.NewOutput[flat]("out")) },
-	"Loose":     func(f *hydro.Flow) { Loose(f, hydro.NewInput[loose]("a"), hydro.NewOutput[loose]("out")) },
-	"Lifetimes": func(f *hydro.Flow) { Lifetimes(f, hydro.NewInput[int]("a"), hydro.NewOutput[int]("out")) },
+	"NoLattice":  func(f *hydro.Flow) { NoLattice(f, hydro.NewInput[flat]("a"), hydro.NewOutput[flat]("out")) },
+	"Loose":      func(f *hydro.Flow) { Loose(f, hydro.NewInput[loose]("a"), hydro.NewOutput[loose]("out")) },
+	"Lifetimes":  func(f *hydro.Flow) { Lifetimes(f, hydro.NewInput[int]("a"), hydro.NewOutput[int]("out")) },
+	"NotDurable": func(f *hydro.Flow) { NotDurable(f, hydro.NewInput[int]("a"), hydro.NewOutput[int]("out")) },
 	"KeyedNoKey": func(f *hydro.Flow) {
 		KeyedNoKey(f, hydro.NewInput[noKey]("a"), hydro.NewOutput[int]("out"))
 	},

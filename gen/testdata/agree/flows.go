@@ -76,3 +76,11 @@ func KeyedNoKey(f *hydro.Flow, a hydro.Input[noKey], out hydro.Output[int]) {
 	p := f.Process("p")
 	hydro.Sink(hydro.FoldKeyed(hydro.Source(p, a), func(noKey) int { return 0 }, func(acc *int, _ noKey) { *acc++ }), out)
 }
+
+// NotDurable gives durable state to an operator that cannot log it.
+//
+//hydro:flow
+func NotDurable(f *hydro.Flow, a hydro.Input[int], out hydro.Output[int]) {
+	p := f.Process("p")
+	hydro.Sink(hydro.Fold(hydro.Source(p, a), func() int { return 0 }, func(acc *int, x int) { *acc += x }, hydro.Durable), out)
+}
