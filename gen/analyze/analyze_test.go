@@ -75,6 +75,13 @@ func facts(res *analysis.Results, f *parse.Flow, file string, line int, kind str
 			out = append(out, arrival(g, res.Facts[analysis.Order].(analysis.OrderResult)[n.ID]))
 		}
 	}
+	if kind == "partition" {
+		for _, l := range g.Locations {
+			if l.Pos.File == file && l.Pos.Line == line {
+				out = append(out, partition(g, res.Facts[analysis.Partition].(analysis.PartitionResult)[l.ID]))
+			}
+		}
+	}
 	return out
 }
 

@@ -81,21 +81,7 @@ func Explain(w io.Writer, f *parse.Flow) error {
 					cd.To.Node, strings.Join(cd.To.Fields, ", "), cd.By, name(cd.Via))
 			}
 		}
-		p := parts[loc.ID]
-		switch {
-		case p.Free:
-			fmt.Fprintf(w, "  partition keys: any (no operator here combines items)\n")
-		case len(p.Candidates) == 0:
-			fmt.Fprintf(w, "  partition keys: none: %s\n", p.Blocked)
-		default:
-			for _, c := range p.Candidates {
-				var parts []string
-				for _, a := range c {
-					parts = append(parts, fmt.Sprintf("(%s) of %s", strings.Join(a.Fields, ", "), name(a.Node)))
-				}
-				fmt.Fprintf(w, "  partition key: %s\n", strings.Join(parts, "; "))
-			}
-		}
+		fmt.Fprintf(w, "  %s\n", partition(g, parts[loc.ID]))
 	}
 	if len(res.Diagnostics) > 0 {
 		fmt.Fprintf(w, "\nwarnings:\n")
@@ -176,4 +162,23 @@ func Highlight(res *analysis.Results, fact string) (*schedule.Highlight, error) 
 		return nil, fmt.Errorf("cannot colour by %q (want one of %s)", fact, strings.Join(Colorings, ", "))
 	}
 	return h, nil
+}
+
+// partition describes a location's candidate partition keys.
+func partition(g *ir.Graph, p *analysis.LocationPartition) string {
+	switch {
+	case p.Free:
+		return "partition keys: any (no operator here combines items)"
+	case len(p.Candidates) == 0:
+		return "partition keys: none: " + p.Blocked
+	}
+	var lines []string
+	for _, c := range p.Candidates {
+		var parts []string
+		for _, a := range c {
+			parts = append(parts, fmt.Sprintf("(%s) of n%d %s", strings.Join(a.Fields, ", "), a.Node, analysis.NodeAPI(g, a.Node)))
+		}
+		lines = append(lines, "partition key: "+strings.Join(parts, "; "))
+	}
+	return strings.Join(lines, "\n  ")
 }

@@ -143,7 +143,7 @@ type Total struct {
 //
 //hydro:flow
 func Merged(f *hydro.Flow, in hydro.Input[Total], out hydro.Output[Total]) {
-	a, b := f.Process("a"), f.Process("b")
+	a, b := f.Process("a"), f.Process("b")                         // want partition:"^partition keys: any" partition:"^partition key: \\(Voter\\) of n1 hydro.Send$"
 	merged := hydro.MergeKeyed(hydro.Send(hydro.Source(a, in), b)) // want order:"^ordered; no repeats$" monotone:"yes"
 	hydro.Sink(merged, out)
 }
@@ -157,4 +157,31 @@ func Negation(f *hydro.Flow, in, banned hydro.Input[Vote], fixed []Vote, out, ou
 	votes := hydro.Source(b, in)
 	hydro.Sink(hydro.AntiJoin(votes, hydro.Iter(b, fixed)), out)                    // want monotone:"yes .*complete"
 	hydro.Sink(hydro.AntiJoin(votes, hydro.Send(hydro.Source(a, banned), b)), out2) // want monotone:"no .*negation"
+}
+
+type Other struct {
+	Voter uint32               `hydro:"by=Key"`
+	Key   uint32               `hydro:"key"`
+	Seen  lattices.Max[uint32] `hydro:"lattice"`
+}
+
+// ViaDependency merges by a key computed from the voter: the key
+// determines the voter (by=Key), so routing by voter brings equal keys
+// together (paper 002 §4.2) and also serves Unique.
+//
+//hydro:flow
+func ViaDependency(f *hydro.Flow, in hydro.Input[Vote], out hydro.Output[Other]) {
+	p := f.Process("p") // want partition:"^partition key: \\(Voter\\) of n0 hydro.Source$"
+	votes := hydro.Unique(hydro.Source(p, in), hydro.Static)
+	hydro.Sink(hydro.MergeKeyed(hydro.Map(votes, keyed)), out)
+}
+
+func keyed(v Vote) Other { return Other{Voter: v.Voter, Key: v.Voter + 1} }
+
+// Counted folds everything a tick holds: it cannot be partitioned.
+//
+//hydro:flow
+func Counted(f *hydro.Flow, in hydro.Input[Vote], out hydro.Output[int]) {
+	p := f.Process("p") // want partition:"^partition keys: none: hydro.Fold .* combines every item of a tick"
+	hydro.Sink(hydro.Fold(hydro.Source(p, in), zero, func(n *int, _ Vote) { *n++ }), out)
 }
