@@ -1,10 +1,12 @@
 package lattices
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/hydrogo/hydro/netio"
 )
@@ -535,7 +537,7 @@ const (
 // values: a 2 byte for the conflict; or a 0 byte if s is not sealed, or a 1
 // byte followed by the seal as a uvarint if it is, then the number of items,
 // as netio.AppendLen writes it, and each item as its position (a uvarint)
-// followed by its value, in no particular order.
+// followed by its value, in order of position (a decoder accepts any order).
 func (s *SSIV[T]) AppendWith(dst []byte, f func([]byte, *T) []byte) []byte {
 	switch {
 	case s.state&ssivConflict != 0:
@@ -545,18 +547,17 @@ func (s *SSIV[T]) AppendWith(dst []byte, f func([]byte, *T) []byte) []byte {
 	default:
 		dst = append(dst, ssivOpenTag)
 	}
-	dst = netio.AppendLen(dst, len(s.vals))
-	var x T // One variable for all values: f may keep its address.
-	for pos, v := range s.vals {
-		x = v
-		dst = f(netio.AppendUvarint(dst, uint64(pos)), &x)
+	dst = netio.AppendLen(dst, len(s.items))
+	for i := range s.items {
+		dst = f(netio.AppendUvarint(dst, uint64(s.items[i].pos)), &s.items[i].val)
 	}
 	return dst
 }
 
 // DecodeWith decodes an SSIV written by AppendWith from the start of src into
 // s, using f for the values, and returns the number of bytes read. A repeated
-// position or a position at or beyond the seal is an error.
+// position or a position at or beyond the seal is an error. The items are
+// stored anew: s may share its old ones with a copy.
 func (s *SSIV[T]) DecodeWith(src []byte, f func([]byte, *T) (int, error)) (int, error) {
 	*s = SSIV[T]{}
 	tag, err := decodeTag("SSIV", src, ssivConflictTag)
@@ -585,31 +586,39 @@ func (s *SSIV[T]) DecodeWith(src []byte, f func([]byte, *T) (int, error)) (int, 
 	if d.state == ssivSealed && count > d.length {
 		return 0, invalid("SSIV", "%d items in a sequence sealed at %d", count, d.length)
 	}
+	var items []ssivItem[T]
 	if count > 0 {
-		d.vals = make(map[int]T, sizeHint(count))
+		items = make([]ssivItem[T], 0, sizeHint(count))
 	}
-	var x T
+	sorted := true
 	for i := range count {
 		pos, k, err := decodeIndex(src[n:])
 		if err != nil {
 			return 0, decodeError("SSIV", fmt.Errorf("position of item %d: %w", i, err))
 		}
 		n += k
-		x = *new(T)
-		if k, err = f(src[n:], &x); err != nil {
-			return 0, decodeError("SSIV", fmt.Errorf("value of item %d: %w", i, err))
-		}
-		n += k
-		if _, dup := d.vals[pos]; dup {
-			return 0, invalid("SSIV", "position %d appears twice", pos)
-		}
 		if d.state == ssivSealed && pos >= d.length {
 			return 0, invalid("SSIV", "position %d at or beyond the seal %d", pos, d.length)
 		}
-		d.vals[pos] = x
-		if i == 0 || pos > d.last {
-			d.last = pos
+		items = append(items, ssivItem[T]{pos: pos})
+		if k, err = f(src[n:], &items[i].val); err != nil {
+			return 0, decodeError("SSIV", fmt.Errorf("value of item %d: %w", i, err))
 		}
+		n += k
+		if i > 0 && items[i-1].pos >= pos {
+			sorted = false
+		}
+	}
+	if !sorted {
+		slices.SortFunc(items, func(a, b ssivItem[T]) int { return cmp.Compare(a.pos, b.pos) })
+	}
+	for i := 1; i < len(items); i++ {
+		if items[i-1].pos == items[i].pos {
+			return 0, invalid("SSIV", "position %d appears twice", items[i].pos)
+		}
+	}
+	if len(items) > 0 {
+		d.items = items
 	}
 	*s = d
 	return n, nil

@@ -2,6 +2,7 @@ package lattices
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -470,9 +471,9 @@ func (s SSIV[T]) MarshalJSON() ([]byte, error) {
 	j := struct {
 		Items map[int]T `json:"items"`
 		Len   *int      `json:"len,omitempty"`
-	}{Items: s.vals}
-	if j.Items == nil {
-		j.Items = map[int]T{}
+	}{Items: make(map[int]T, len(s.items))}
+	for _, it := range s.items {
+		j.Items[it.pos] = it.val
 	}
 	if s.state&ssivSealed != 0 {
 		j.Len = &s.length
@@ -502,21 +503,16 @@ func (s *SSIV[T]) UnmarshalJSON(data []byte) error {
 		}
 		d.length, d.state = *j.Len, ssivSealed
 	}
-	first := true
-	for pos := range j.Items {
+	for pos, v := range j.Items {
 		switch {
 		case pos < 0:
 			return jsonInvalid("SSIV", "negative position %d", pos)
 		case d.state == ssivSealed && pos >= d.length:
 			return jsonInvalid("SSIV", "position %d at or beyond the seal %d", pos, d.length)
 		}
-		if first || pos > d.last {
-			d.last, first = pos, false
-		}
+		d.items = append(d.items, ssivItem[T]{pos, v})
 	}
-	if len(j.Items) > 0 {
-		d.vals = j.Items
-	}
+	slices.SortFunc(d.items, func(a, b ssivItem[T]) int { return cmp.Compare(a.pos, b.pos) })
 	*s = d
 	return nil
 }

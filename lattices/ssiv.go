@@ -1,9 +1,9 @@
 package lattices
 
 import (
+	"cmp"
 	"fmt"
 	"iter"
-	"maps"
 	"slices"
 	"strings"
 )
@@ -26,11 +26,20 @@ import (
 // items of a different sequence into a complete SSIV gives the conflict.
 //
 // T's equality must be reflexive: a floating-point NaN conflicts with itself.
+//
+// Items are kept in one slice in order of position. A copy of an SSIV shares
+// them, as a copy of a map would: Clone before changing a copy that another
+// holder keeps.
 type SSIV[T comparable] struct {
-	vals   map[int]T
-	last   int // the largest position in vals, if any
-	length int // the seal, if sealed
+	items  []ssivItem[T] // by position, each position once
+	length int           // the seal, if sealed
 	state  ssivState
+}
+
+// ssivItem is one value of an SSIV at its position.
+type ssivItem[T any] struct {
+	pos int
+	val T
 }
 
 type ssivState uint8
@@ -45,13 +54,22 @@ const (
 func NewSSIV[T comparable](vals []T) SSIV[T] {
 	s := SSIV[T]{length: len(vals), state: ssivSealed}
 	if len(vals) > 0 {
-		s.last = len(vals) - 1
-		s.vals = make(map[int]T, len(vals))
+		s.items = make([]ssivItem[T], len(vals))
 		for i, v := range vals {
-			s.vals[i] = v
+			s.items[i] = ssivItem[T]{i, v}
 		}
 	}
 	return s
+}
+
+// find returns the index in s.items of position pos, or where it would go,
+// and whether it is there.
+func (s *SSIV[T]) find(pos int) (int, bool) {
+	if n := len(s.items); n == 0 || s.items[n-1].pos < pos {
+		return n, false // the common case: positions arrive in order
+	}
+	i, ok := slices.BinarySearchFunc(s.items, pos, func(it ssivItem[T], p int) int { return cmp.Compare(it.pos, p) })
+	return i, ok
 }
 
 // Add adds the item (pos, val) to s and reports whether s changed.
@@ -63,20 +81,23 @@ func (s *SSIV[T]) Add(pos int, val T) bool {
 		s.conflict()
 		return true
 	}
-	if cur, ok := s.vals[pos]; ok {
-		if cur == val {
+	i, ok := s.find(pos)
+	if ok {
+		if s.items[i].val == val {
 			return false
 		}
 		s.conflict()
 		return true
 	}
-	if s.vals == nil {
-		s.vals = make(map[int]T)
+	if i == len(s.items) {
+		s.items = append(s.items, ssivItem[T]{pos, val})
+		return true
 	}
-	if len(s.vals) == 0 || pos > s.last {
-		s.last = pos
-	}
-	s.vals[pos] = val
+	// An item before others: build a new slice rather than shift the
+	// shared one, so that a copy of s sharing its items keeps its own.
+	items := make([]ssivItem[T], 0, len(s.items)+1)
+	items = append(append(append(items, s.items[:i]...), ssivItem[T]{pos, val}), s.items[i:]...)
+	s.items = items
 	return true
 }
 
@@ -92,7 +113,7 @@ func (s *SSIV[T]) Seal(length int) bool {
 		}
 		s.conflict()
 		return true
-	case length < 0 || len(s.vals) > 0 && s.last >= length:
+	case length < 0 || len(s.items) > 0 && s.items[len(s.items)-1].pos >= length:
 		s.conflict()
 		return true
 	}
@@ -107,13 +128,16 @@ func (s *SSIV[T]) conflict() {
 
 // Get returns the value at position pos, or false if s holds none.
 func (s SSIV[T]) Get(pos int) (T, bool) {
-	v, ok := s.vals[pos]
-	return v, ok
+	if i, ok := s.find(pos); ok {
+		return s.items[i].val, true
+	}
+	var zero T
+	return zero, false
 }
 
 // Count returns the number of positions holding a value.
 func (s SSIV[T]) Count() int {
-	return len(s.vals)
+	return len(s.items)
 }
 
 // Len returns the seal, or false if s is not sealed or is the conflict.
@@ -121,10 +145,16 @@ func (s SSIV[T]) Len() (int, bool) {
 	return s.length, s.state == ssivSealed
 }
 
-// All returns an iterator over the positions and values of s, in no
-// particular order.
+// All returns an iterator over the positions and values of s, in order of
+// position.
 func (s SSIV[T]) All() iter.Seq2[int, T] {
-	return maps.All(s.vals)
+	return func(yield func(int, T) bool) {
+		for _, it := range s.items {
+			if !yield(it.pos, it.val) {
+				return
+			}
+		}
+	}
 }
 
 // Values returns the sequence in order if s is complete, or false otherwise.
@@ -133,8 +163,8 @@ func (s SSIV[T]) Values() ([]T, bool) {
 		return nil, false
 	}
 	vals := make([]T, s.length)
-	for pos, v := range s.vals {
-		vals[pos] = v
+	for i, it := range s.items {
+		vals[i] = it.val // complete: positions 0..length-1, in order
 	}
 	return vals, true
 }
@@ -142,7 +172,7 @@ func (s SSIV[T]) Values() ([]T, bool) {
 // Complete reports whether s is sealed and holds a value at every position
 // below the seal.
 func (s SSIV[T]) Complete() bool {
-	return s.state == ssivSealed && len(s.vals) == s.length
+	return s.state == ssivSealed && len(s.items) == s.length
 }
 
 // Conflicted reports whether s is the conflict element.
@@ -166,18 +196,55 @@ func (s *SSIV[T]) Merge(other SSIV[T]) bool {
 		}
 		changed = true
 	}
-	if s.vals == nil && len(other.vals) > 0 {
-		s.vals = make(map[int]T, len(other.vals))
+	if len(other.items) == 0 {
+		return changed
 	}
-	for pos, v := range other.vals {
-		if s.Add(pos, v) {
-			if s.state&ssivConflict != 0 {
-				return true
-			}
-			changed = true
+	if s.state&ssivSealed != 0 && other.items[len(other.items)-1].pos >= s.length {
+		s.conflict()
+		return true
+	}
+	// Both lists are in order of position: walk them together into a new
+	// list (or append, when all of other's items come after s's).
+	if n := len(s.items); n == 0 || s.items[n-1].pos < other.items[0].pos {
+		s.items = append(s.items, other.items...)
+		return true
+	}
+	// A first walk finds conflicts and whether other adds anything, so
+	// that merging what s already holds allocates nothing.
+	added, i := 0, 0
+	for _, b := range other.items {
+		for i < len(s.items) && s.items[i].pos < b.pos {
+			i++
+		}
+		switch {
+		case i == len(s.items) || s.items[i].pos != b.pos:
+			added++
+		case s.items[i].val != b.val:
+			s.conflict()
+			return true
 		}
 	}
-	return changed
+	if added == 0 {
+		return changed
+	}
+	merged := make([]ssivItem[T], 0, len(s.items)+added)
+	i, j := 0, 0
+	for i < len(s.items) && j < len(other.items) {
+		a, b := s.items[i], other.items[j]
+		switch {
+		case a.pos < b.pos:
+			merged = append(merged, a)
+			i++
+		case b.pos < a.pos:
+			merged = append(merged, b)
+			j++
+		default:
+			merged = append(merged, a)
+			i, j = i+1, j+1
+		}
+	}
+	s.items = append(append(merged, s.items[i:]...), other.items[j:]...)
+	return true
 }
 
 // LessEq reports whether s is bottom, other is the conflict, or other holds
@@ -190,11 +257,15 @@ func (s SSIV[T]) LessEq(other SSIV[T]) bool {
 		return false
 	case s.state&ssivSealed != 0 && (other.state&ssivSealed == 0 || s.length != other.length):
 		return false
-	case len(s.vals) > len(other.vals):
+	case len(s.items) > len(other.items):
 		return false
 	}
-	for pos, v := range s.vals {
-		if ov, ok := other.vals[pos]; !ok || ov != v {
+	j := 0
+	for _, it := range s.items {
+		for j < len(other.items) && other.items[j].pos < it.pos {
+			j++
+		}
+		if j == len(other.items) || other.items[j].pos != it.pos || other.items[j].val != it.val {
 			return false
 		}
 	}
@@ -203,7 +274,7 @@ func (s SSIV[T]) LessEq(other SSIV[T]) bool {
 
 // IsBot reports whether s has neither items nor a seal.
 func (s SSIV[T]) IsBot() bool {
-	return s.state == 0 && len(s.vals) == 0
+	return s.state == 0 && len(s.items) == 0
 }
 
 // IsTop reports whether s is complete or the conflict.
@@ -213,7 +284,7 @@ func (s SSIV[T]) IsTop() bool {
 
 // Clone returns a copy of s.
 func (s SSIV[T]) Clone() SSIV[T] {
-	s.vals = maps.Clone(s.vals)
+	s.items = slices.Clone(s.items)
 	return s
 }
 
@@ -225,11 +296,11 @@ func (s SSIV[T]) String() string {
 	}
 	var b strings.Builder
 	b.WriteString("SSIV{")
-	for i, pos := range slices.Sorted(maps.Keys(s.vals)) {
+	for i, it := range s.items {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%d: %v", pos, s.vals[pos])
+		fmt.Fprintf(&b, "%d: %v", it.pos, it.val)
 	}
 	b.WriteString("}")
 	if s.state&ssivSealed != 0 {

@@ -24,14 +24,14 @@ const cartBytesPerByte = 2*unsafe.Sizeof(LineItem{})/4 + 2
 
 // sessionBytesPerByte bounds what decoding a Session allocates per input
 // byte: an SSIV item encodes in at least 5 bytes (position, and a LineItem's
-// string length, quantity and flag) and takes a map entry plus its string;
-// the map's growth doubles that at worst. The lattice decoders presize their
+// string length, quantity and flag) and takes a slice element plus its
+// string; the slice's growth doubles that at worst. The lattice decoders presize their
 // storage by at most a fixed number of elements, so a count the input cannot
 // hold costs little.
 const sessionBytesPerByte = 24
 
-// mapBase is what an SSIV's map costs before its first entries: its header
-// and first group of slots.
+// mapBase bounds what an SSIV's storage costs before its first entries
+// (the slice's first presized elements; the bound dates from a map).
 const mapBase = 512
 
 func FuzzDecodeCart(f *testing.F) {
