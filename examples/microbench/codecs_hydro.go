@@ -5,7 +5,9 @@
 package microbench
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 
 	"github.com/hydrogo/hydro/netio"
 )
@@ -81,31 +83,23 @@ func appendHydroOrder(dst []byte, v *Order) []byte {
 }
 
 func decodeHydroOrder(src []byte, v *Order) (int, error) {
-	var (
-		n, m int
-		err  error
-	)
-	if v.ID, m, err = netio.DecodeUint64(src[n:]); err != nil {
-		return 0, fmt.Errorf("microbench.Order.ID: %w", err)
+	if len(src) < 29 {
+		return 0, fmt.Errorf("microbench.Order: %w", netio.ErrShort)
 	}
-	n += m
-	if v.Qty, m, err = netio.DecodeInt32(src[n:]); err != nil {
-		return 0, fmt.Errorf("microbench.Order.Qty: %w", err)
+	b := src[:29]
+	v.ID = binary.LittleEndian.Uint64(b[0:])
+	v.Qty = int32(binary.LittleEndian.Uint32(b[8:]))
+	v.Price = math.Float64frombits(binary.LittleEndian.Uint64(b[12:]))
+	copy(v.Symbol[:], b[20:28])
+	switch b[28] {
+	case 0:
+		v.Buy = false
+	case 1:
+		v.Buy = true
+	default:
+		return 0, fmt.Errorf("microbench.Order.Buy: %w", netio.ErrBool)
 	}
-	n += m
-	if v.Price, m, err = netio.DecodeFloat64(src[n:]); err != nil {
-		return 0, fmt.Errorf("microbench.Order.Price: %w", err)
-	}
-	n += m
-	if m, err = decodeHydroArray8Uint8(src[n:], &v.Symbol); err != nil {
-		return 0, fmt.Errorf("microbench.Order.Symbol: %w", err)
-	}
-	n += m
-	if v.Buy, m, err = netio.DecodeBool(src[n:]); err != nil {
-		return 0, fmt.Errorf("microbench.Order.Buy: %w", err)
-	}
-	n += m
-	return n, nil
+	return 29, nil
 }
 
 func appendHydroSliceLine(dst []byte, v *[]Line) []byte {

@@ -187,6 +187,7 @@ var goodTypes = []struct {
 	{"Wrapped", true, false},
 	{"Marked", true, false},
 	{"Odd", false, false},
+	{"Fixed", true, true},
 }
 
 // generate returns the generated file for goodTypes and the function names

@@ -229,6 +229,10 @@ func (w *writer) decodeBody() {
 			w.printf("return 0, nil\n")
 			return
 		}
+		if size, ok := n.fixedSize(); ok && len(n.fields) > 1 {
+			w.decodeFixed(n, size)
+			return
+		}
 		w.printf("var (\nn, m int\nerr error\n)\n")
 		for _, f := range n.fields {
 			w.decodeStmt(f.n, "v."+f.name, ctx(n)+"."+f.name)

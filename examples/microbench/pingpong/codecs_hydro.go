@@ -5,6 +5,7 @@
 package pingpong
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/hydrogo/hydro/netio"
@@ -17,17 +18,11 @@ func appendHydroPing(dst []byte, v *Ping) []byte {
 }
 
 func decodeHydroPing(src []byte, v *Ping) (int, error) {
-	var (
-		n, m int
-		err  error
-	)
-	if v.Seq, m, err = netio.DecodeUint64(src[n:]); err != nil {
-		return 0, fmt.Errorf("pingpong.Ping.Seq: %w", err)
+	if len(src) < 12 {
+		return 0, fmt.Errorf("pingpong.Ping: %w", netio.ErrShort)
 	}
-	n += m
-	if v.Hops, m, err = netio.DecodeUint32(src[n:]); err != nil {
-		return 0, fmt.Errorf("pingpong.Ping.Hops: %w", err)
-	}
-	n += m
-	return n, nil
+	b := src[:12]
+	v.Seq = binary.LittleEndian.Uint64(b[0:])
+	v.Hops = binary.LittleEndian.Uint32(b[8:])
+	return 12, nil
 }

@@ -201,3 +201,16 @@ type Names map[string]Class
 
 // Addr is a named uintptr.
 type Addr uintptr
+
+// Fixed encodes in a fixed number of bytes, so it decodes with one bounds
+// check: numbers, named numbers, bools, and arrays and structs of them.
+type Fixed struct {
+	ID     uint64
+	Class  Class
+	Flags  [3]bool
+	Grid   [2][2]int16
+	Digest Digest
+	Pos    struct{ X, Y float32 }
+	Temps  [2]struct{ Lo, Hi int8 }
+	Last   bool
+}

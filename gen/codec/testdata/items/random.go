@@ -305,3 +305,22 @@ func RandomOdd(r *rand.Rand) Odd {
 	}
 	return o
 }
+
+// RandomFixed returns a random Fixed.
+func RandomFixed(r *rand.Rand) Fixed {
+	f := Fixed{ID: r.Uint64(), Class: Class(r.Uint32()), Last: r.IntN(2) == 0}
+	for i := range f.Flags {
+		f.Flags[i] = r.IntN(2) == 0
+	}
+	for i := range f.Grid {
+		f.Grid[i] = [2]int16{int16(r.Uint32()), int16(r.Uint32())}
+	}
+	for i := range f.Digest {
+		f.Digest[i] = byte(r.Uint32())
+	}
+	f.Pos.X, f.Pos.Y = float32(randFloat(r)), float32(r.NormFloat64())
+	for i := range f.Temps {
+		f.Temps[i].Lo, f.Temps[i].Hi = int8(r.Uint32()), int8(r.Uint32())
+	}
+	return f
+}

@@ -1,0 +1,137 @@
+package codec
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Fixed-size types: a struct whose fields all encode in a fixed number of
+// bytes (fixed-width numbers, bools, arrays and structs of them) decodes
+// with one bounds check for the whole value, as a hand-written decoder
+// would, instead of one per field.
+
+// fixedSizes are the encoded sizes of the fixed-width netio helpers.
+var fixedSizes = map[string]int{
+	"Bool": 1, "Int8": 1, "Uint8": 1, "Int16": 2, "Uint16": 2,
+	"Int32": 4, "Uint32": 4, "Float32": 4, "Int64": 8, "Uint64": 8, "Float64": 8,
+}
+
+// fixedSize returns the size of every encoding of n's type, if they all
+// have one size.
+func (n *node) fixedSize() (int, bool) {
+	switch {
+	case n.kind == basicNode || n.kind == bodyNode && n.shape == shapeBasic:
+		size, ok := fixedSizes[n.helper]
+		return size, ok
+	case n.kind != bodyNode:
+		return 0, false
+	case n.shape == shapeStruct:
+		size := 0
+		for _, f := range n.fields {
+			s, ok := f.n.fixedSize()
+			if !ok || size+s > maxFixed {
+				return 0, false
+			}
+			size += s
+		}
+		return size, true
+	case n.shape == shapeArray:
+		s, ok := n.elem.fixedSize()
+		l := n.t.Underlying().(interface{ Len() int64 }).Len()
+		if !ok || int64(s)*l > maxFixed {
+			return 0, false
+		}
+		return s * int(l), true
+	}
+	return 0, false
+}
+
+// maxFixed bounds the fixed sizes the generator inlines; larger values
+// decode field by field.
+const maxFixed = 1 << 12
+
+// decodeFixed writes the decode body of struct node n, of fixed size size:
+// one bounds check, then every field read at its offset in b.
+func (w *writer) decodeFixed(n *node, size int) {
+	w.printf("if len(src) < %d {\nreturn 0, %s.Errorf(%s, %s.ErrShort)\n}\nb := src[:%d]\n",
+		size, w.fmt(), strconv.Quote(ctx(n)+": %w"), w.netio(), size)
+	off := 0
+	for _, f := range n.fields {
+		off = w.fixedField(f.n, "v."+f.name, ctx(n)+"."+f.name, strconv.Itoa(off))
+	}
+	w.printf("return %d, nil\n", size)
+}
+
+// fixedField writes the statements reading lv, of fixed-size node n, from
+// b at offset off (an expression), and returns the offset after it when
+// off is a constant; where names lv in errors.
+func (w *writer) fixedField(n *node, lv, where, off string) int {
+	size, _ := n.fixedSize()
+	switch {
+	case n.kind == bodyNode && n.shape == shapeStruct:
+		o := off
+		for _, f := range n.fields {
+			s, _ := f.n.fixedSize()
+			w.fixedField(f.n, lv+"."+f.name, where+"."+f.name, o)
+			o = plus(o, s)
+		}
+	case n.kind == bodyNode && n.shape == shapeArray:
+		es, _ := n.elem.fixedSize()
+		if isByte(n.elem) {
+			w.printf("copy(%s[:], b[%s:%s])\n", lv, off, plus(off, size))
+			break
+		}
+		i := fmt.Sprintf("i%d", len(lv))
+		w.printf("for %s := range %s {\n", i, lv)
+		w.fixedField(n.elem, lv+"["+i+"]", where, plus(off, 0)+fmt.Sprintf("+%s*%d", i, es))
+		w.printf("}\n")
+	default:
+		w.fixedBasic(n, lv, where, off)
+	}
+	o, err := strconv.Atoi(off)
+	if err != nil {
+		return 0
+	}
+	return o + size
+}
+
+// fixedBasic writes the statement reading a fixed-width number or bool.
+func (w *writer) fixedBasic(n *node, lv, where, off string) {
+	conv := ""
+	if n.kind == bodyNode { // a named basic type
+		conv = w.g.typ(n.t)
+	}
+	le := w.g.use("encoding/binary", "binary") + ".LittleEndian"
+	var x string
+	switch n.helper {
+	case "Bool":
+		w.printf("switch b[%s] {\ncase 0:\n%s = false\ncase 1:\n%s = true\ndefault:\nreturn 0, %s.Errorf(%s, %s.ErrBool)\n}\n",
+			off, lv, lv, w.fmt(), strconv.Quote(where+": %w"), w.netio())
+		return
+	case "Uint8":
+		x = "b[" + off + "]"
+	case "Int8":
+		x = "int8(b[" + off + "])"
+	case "Uint16", "Uint32", "Uint64":
+		x = fmt.Sprintf("%s.%s(b[%s:])", le, n.helper, off)
+	case "Int16", "Int32", "Int64":
+		x = fmt.Sprintf("int%s(%s.Uint%s(b[%s:]))", n.helper[3:], le, n.helper[3:], off)
+	case "Float32", "Float64":
+		x = fmt.Sprintf("%s.Float%sfrombits(%s.Uint%s(b[%s:]))", w.g.use("math", "math"), n.helper[5:], le, n.helper[5:], off)
+	}
+	if conv != "" {
+		x = conv + "(" + x + ")"
+	}
+	w.printf("%s = %s\n", lv, x)
+}
+
+// plus returns the expression off+k, folded when off is a constant.
+func plus(off string, k int) string {
+	if o, err := strconv.Atoi(off); err == nil {
+		return strconv.Itoa(o + k)
+	}
+	if k == 0 {
+		return off
+	}
+	return fmt.Sprintf("%s+%d", off, k)
+}
