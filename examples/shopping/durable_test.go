@@ -120,12 +120,7 @@ func TestGeneratedFigure8ConvergesAcrossCrashes(t *testing.T) {
 	simtest.Seeds(t, crashSeeds(), func(t *testing.T, seed uint64) {
 		w := NewWorkload(seed, 4, 5)
 		in, out := hydro.NewInput[Session]("shopping"), hydro.NewOutput[ReplicaCart]("carts")
-		spawn := func(loc string, _ int) (hydro.NetNode, error) {
-			if loc == "client" {
-				return NewFigure8Client(in, w.Classes, out), nil
-			}
-			return NewFigure8Server(in, w.Classes, out), nil
-		}
+		spawn := figure8Spawn(in, w.Classes, out)
 		locs := []sim.Location{{Name: "client", Members: 1}, {Name: "server", Members: replicas}}
 		s, err := sim.NewNodes(locs, spawn, crashConfig(seed))
 		require.NoError(t, err)

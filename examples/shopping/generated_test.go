@@ -124,12 +124,7 @@ func TestGeneratedFigure8ReplicasConverge(t *testing.T) {
 		w := NewWorkload(seed, 4, 5)
 		want := w.ExpectedCarts()
 		in, out := hydro.NewInput[Session]("shopping"), hydro.NewOutput[ReplicaCart]("carts")
-		spawn := func(loc string, _ int) (hydro.NetNode, error) {
-			if loc == "client" {
-				return NewFigure8Client(in, w.Classes, out), nil
-			}
-			return NewFigure8Server(in, w.Classes, out), nil
-		}
+		spawn := figure8Spawn(in, w.Classes, out)
 		locs := []sim.Location{{Name: "client", Members: 1}, {Name: "server", Members: replicas}}
 		got, st := simulate(t, locs, spawn, in, out, sim.Config{Seed: seed, Faults: lossy},
 			SessionRequests(w.Interleave(seed, 3)), func(c []ReplicaCart) bool { return len(c) >= replicas*len(want) })
@@ -142,4 +137,15 @@ func TestGeneratedFigure8ReplicasConverge(t *testing.T) {
 			require.Equal(t, want, sortCarts(per[r]), "replica %d", r)
 		}
 	})
+}
+
+// figure8Spawn builds Figure 8's generated nodes: the client and the server
+// replicas.
+func figure8Spawn(in hydro.Input[Session], classes []ClientClass, out hydro.Output[ReplicaCart]) sim.Spawn {
+	return func(loc string, _ int) (hydro.NetNode, error) {
+		if loc == "client" {
+			return NewFigure8Client(in, classes, out), nil
+		}
+		return NewFigure8Server(in, classes, out), nil
+	}
 }

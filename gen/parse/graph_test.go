@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hydrogo/hydro/examples/counter"
 	"github.com/hydrogo/hydro/examples/hashset"
 	"github.com/hydrogo/hydro/examples/microbench"
 	"github.com/hydrogo/hydro/examples/microbench/pingpong"
@@ -42,6 +43,9 @@ var recorders = map[string]func(f *hydro.Flow){
 	},
 	"shopping.Figure8": func(f *hydro.Flow) {
 		shopping.Figure8(f, hydro.NewInput[shopping.Session]("in"), nil, hydro.NewOutput[shopping.ReplicaCart]("out"))
+	},
+	"counter.Counter": func(f *hydro.Flow) {
+		counter.Counter(f, in[counter.Incr](), out[counter.Incr](), out[counter.Total]())
 	},
 	"hashset.Hashset": func(f *hydro.Flow) {
 		hashset.Hashset(f, in[hashset.Write](), nil, nil, nil, nil, out[hashset.Outcome](), out[hashset.Ack]())
