@@ -289,7 +289,7 @@ func splitNodeFlags(args []string) ([]nodeFlag, error) {
 // parameters its generated main reads), the others to every role.
 func distribute(f *parse.Flow, roles []*runRole, flags []nodeFlag) error {
 	params := map[string]*parse.Param{}
-	for _, p := range f.Graph.Params {
+	for _, p := range f.Params {
 		params[p.Name] = p
 	}
 	uses := map[*runRole]map[string]bool{}
@@ -312,7 +312,7 @@ func distribute(f *parse.Flow, roles []*runRole, flags []nodeFlag) error {
 		p := params[fl.param]
 		if p == nil || p.Kind != fl.kind {
 			var have []string
-			for _, q := range f.Graph.Params {
+			for _, q := range f.Params {
 				if q.Kind == fl.kind {
 					have = append(have, q.Name)
 				}

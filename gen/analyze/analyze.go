@@ -56,11 +56,11 @@ func (p *program) Schema(node int) *tags.Schema {
 	if node >= len(p.f.Graph.Nodes) {
 		return nil
 	}
-	return p.schemaOf(p.f.Graph.Nodes[node].Elem.Go)
+	return p.schemaOf(parse.Go(p.f.Graph.Nodes[node].Elem))
 }
 
 func (p *program) Keys(node int) [][]int {
-	info := p.f.Graph.Nodes[node]
+	info := parse.SyntaxOf(p.f.Graph.Nodes[node])
 	if len(info.Keys) == 0 {
 		return nil
 	}
@@ -88,14 +88,14 @@ func (p *program) Funcs(node int) []*analysis.Func {
 	if p.funcs == nil {
 		p.funcs = map[int][]*analysis.Func{}
 	}
-	info := p.f.Graph.Nodes[node]
+	info := parse.SyntaxOf(p.f.Graph.Nodes[node])
 	var out []*analysis.Func
 	n := p.f.Graph.Nodes[node]
 	for i, u := range info.UDFs {
 		fn := p.sum.udf(u)
 		// The result describes the output item only for the last function
 		// when it maps the input items, in port order, to the item.
-		if i == len(info.UDFs)-1 && fn.Result != nil && !resultIsItem(u.Sig, info.Elem.Go, len(n.Inputs)) {
+		if i == len(info.UDFs)-1 && fn.Result != nil && !resultIsItem(u.Sig, parse.Go(n.Elem), len(n.Inputs)) {
 			c := *fn
 			c.Result = nil
 			fn = &c

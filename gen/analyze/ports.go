@@ -21,12 +21,13 @@ func runPorts(pass *analysis.Pass) (any, error) {
 		return nil, nil
 	}
 	used := map[*parse.Param]bool{}
-	for _, info := range p.f.Graph.Nodes {
+	for _, n := range p.f.Graph.Nodes {
+		info := parse.SyntaxOf(n)
 		if info.Port != nil {
 			used[info.Port] = true
 		}
 	}
-	for _, prm := range p.f.Graph.Params {
+	for _, prm := range p.f.Params {
 		if used[prm] {
 			continue
 		}

@@ -181,7 +181,7 @@ func (e *emitter) reserve() {
 	for _, name := range scope.Names() {
 		e.taken[name] = true
 	}
-	for _, p := range e.f.Graph.Params {
+	for _, p := range e.f.Params {
 		e.taken[p.Name] = true
 		if p.Name == "nd" {
 			e.errorAt(diag.FromToken(e.f.Fset.Position(p.Obj.Pos())), "parameter nd of flow %s is the name of the generated node's receiver; rename the parameter", e.f.Name)
@@ -256,7 +256,7 @@ func (e *emitter) location(w *bytes.Buffer, s *schedule.Schedule) {
 	e.tmp = 0
 
 	var ctorParams []string
-	for _, p := range e.f.Graph.Params {
+	for _, p := range e.f.Params {
 		t := e.typeString(p.Type)
 		ctorParams = append(ctorParams, p.Name+" "+t)
 		e.addField(paramField(p.Name), t, "")
@@ -446,7 +446,7 @@ func opName(n *ir.Node) string {
 // groupKeyType returns the key type of a keyed operator: from `hydro:"key"`
 // tags, or the result of its first key function (the By variants).
 func (e *emitter) groupKeyType(n *ir.Node) string {
-	info := e.f.Graph.Nodes[n.ID]
+	info := e.node(n.ID)
 	if len(info.Keys) > 0 {
 		return e.keyType(n, info.Keys[0])
 	}
@@ -456,7 +456,7 @@ func (e *emitter) groupKeyType(n *ir.Node) string {
 // groupKey returns the expression of the key of item x arriving at port of
 // keyed operator n, and the index of n's first UDF after its key functions.
 func (e *emitter) groupKey(n *ir.Node, port int, x string) (string, int) {
-	info := e.f.Graph.Nodes[n.ID]
+	info := e.node(n.ID)
 	if len(info.Keys) > 0 {
 		return e.keyExpr(n, info.Keys[port], x), 0
 	}

@@ -48,7 +48,7 @@ func (e *emitter) canIndex(n *ir.Node, side int) bool {
 
 func (e *emitter) indexOf(n *ir.Node, side int) (joinIndex, bool) {
 	g := e.s.Graph
-	info := e.f.Graph.Nodes[n.ID]
+	info := e.node(n.ID)
 	if n.Op != ops.Join.Name || static(n, 0) || static(n, 1) || len(info.Keys) != 2 {
 		return joinIndex{}, false
 	}
@@ -70,7 +70,7 @@ func (e *emitter) indexOf(n *ir.Node, side int) (joinIndex, bool) {
 		x = g.Nodes[x.Inputs[0]]
 	}
 	slices.Reverse(ix.filters)
-	aggKeys := e.f.Graph.Nodes[ix.agg.ID].Keys
+	aggKeys := e.node(ix.agg.ID).Keys
 	if len(aggKeys) != 1 || !slices.Equal(aggKeys[0].Fields, info.Keys[side].Fields) {
 		return joinIndex{}, false
 	}

@@ -77,7 +77,7 @@ func validRole(name string) bool {
 
 // mainless returns why flow f cannot run from a generated main, or "".
 func mainless(f *parse.Flow, codecs Codecs) string {
-	for _, p := range f.Graph.Params {
+	for _, p := range f.Params {
 		switch p.Kind {
 		case parse.InputParam, parse.OutputParam:
 			elem := p.Type.(*types.Named).TypeArgs().At(0)
@@ -118,7 +118,7 @@ func mainFile(pkgPath, pkgName, role string, flows []*parse.Flow, skipped []stri
 		// The types a parameter is read or zeroed as, computed first so that
 		// every package the file imports is known before naming variables.
 		typeOf := map[*parse.Param]string{}
-		for _, p := range f.Graph.Params {
+		for _, p := range f.Params {
 			if !used[p] || p.Kind != parse.InputParam && p.Kind != parse.OutputParam {
 				typeOf[p] = types.TypeString(p.Type, qualify)
 			}
@@ -127,7 +127,7 @@ func mainFile(pkgPath, pkgName, role string, flows []*parse.Flow, skipped []stri
 			reserved[name] = true
 		}
 		var args []string
-		for _, p := range f.Graph.Params {
+		for _, p := range f.Params {
 			t := typeOf[p]
 			switch {
 			case !used[p]:

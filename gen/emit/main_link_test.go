@@ -9,8 +9,9 @@ import (
 
 // TestRoleMainsDoNotLinkTheInterpreter builds the generated main of a role
 // and checks its symbols: the generated nodes run without the reference
-// interpreter, its stratification or its analyses, which the user's package
-// imports (through package hydro) but the main never reaches.
+// interpreter, its stratification, its analyses or the compiler's view of
+// the IR (go/types, go/ast), which the user's package imports (through
+// package hydro) but the main never reaches.
 func TestRoleMainsDoNotLinkTheInterpreter(t *testing.T) {
 	if testing.Short() {
 		t.Skip("links a binary")
@@ -35,6 +36,10 @@ func TestRoleMainsDoNotLinkTheInterpreter(t *testing.T) {
 		"github.com/hydrogo/hydro/internal/strata.",
 		"github.com/hydrogo/hydro/internal/analysis.",
 		"github.com/hydrogo/hydro/hydro/sim.",
+		// The compiler's view of the IR: the type checker and the syntax.
+		"go/types.",
+		"go/ast.",
+		"go/parser.",
 	} {
 		if strings.Contains(syms, forbidden) {
 			t.Errorf("the role main links %s", forbidden)

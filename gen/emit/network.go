@@ -80,8 +80,8 @@ func (nd *%s) Deliver(tag uint16, payload []byte) error {
 	switch tag {
 `, e.typ)
 	for _, n := range e.receivers() {
-		info := e.f.Graph.Nodes[n.ID]
-		_, dec, ok := e.codec(n, info.Elem.Go)
+		info := e.node(n.ID)
+		_, dec, ok := e.codec(n, parse.Go(info.Elem))
 		if !ok {
 			continue
 		}
@@ -97,7 +97,7 @@ func (nd *%s) Deliver(tag uint16, payload []byte) error {
 		}
 		nd.n%dRecv = append(nd.n%dRecv, v)
 		return nil
-`, n.ID, e.typeString(info.Elem.Go), dec, fmtPkg, where, fmtPkg, where, n.ID, n.ID)
+`, n.ID, e.typeString(parse.Go(info.Elem)), dec, fmtPkg, where, fmtPkg, where, n.ID, n.ID)
 	}
 	fmt.Fprintf(w, "\t}\n\treturn %s.Errorf(\"flow %s, location %s: no network operator has tag %%d\", tag)\n}\n\n", fmtPkg, e.f.Name, loc)
 }
@@ -107,7 +107,7 @@ func (nd *%s) Deliver(tag uint16, payload []byte) error {
 // A parameter whose element type cannot cross the network gets none.
 func (e *emitter) ports(w *bytes.Buffer) {
 	hydro := e.importAs("hydro", hydroPath)
-	for i, p := range e.f.Graph.Params {
+	for i, p := range e.f.Params {
 		if p.Kind != parse.InputParam && p.Kind != parse.OutputParam {
 			continue
 		}

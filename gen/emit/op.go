@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 )
@@ -125,4 +126,17 @@ func (e *emitter) wakeOn(ch string) {
 func static(n *ir.Node, i int) bool { return lifetimeOf(n, i).Kept() }
 
 // elem returns the element type of node id's output.
-func (e *emitter) elem(id int) types.Type { return e.f.Graph.Nodes[id].Elem.Go }
+func (e *emitter) elem(id int) types.Type { return parse.Go(e.f.Graph.Nodes[id].Elem) }
+
+// node is an operator as the emitter reads it: the IR node and what the
+// compiler knows of its call.
+type node struct {
+	*ir.Node
+	*parse.Syntax
+}
+
+// node returns node id of the flow's graph.
+func (e *emitter) node(id int) node {
+	n := e.f.Graph.Nodes[id]
+	return node{n, parse.SyntaxOf(n)}
+}

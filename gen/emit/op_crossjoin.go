@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 )
@@ -19,7 +20,7 @@ func crossJoinState(e *emitter, n *ir.Node, _ string) {
 		if !e.joinStored(n, side) {
 			continue
 		}
-		t := e.f.Graph.Nodes[n.Inputs[side]].Elem.Go
+		t := parse.Go(e.f.Graph.Nodes[n.Inputs[side]].Elem)
 		s := fmt.Sprintf("n%d%s", n.ID, sideName(side))
 		e.addField(s, "[]"+e.typeString(t), c)
 		c = ""
@@ -37,7 +38,7 @@ func crossJoinPush(e *emitter, b *strings.Builder, n *ir.Node, port int, x strin
 	if e.joinStored(n, 1-port) {
 		o := e.v("v")
 		fmt.Fprintf(b, "for _, %s := range nd.n%d%s {\n", o, id, sideName(1-port))
-		e.joinMerge(b, n, port, e.call(e.f.Graph.Nodes[id].UDFs[0]), x, o)
+		e.joinMerge(b, n, port, e.call(e.node(id).UDFs[0]), x, o)
 		b.WriteString("}\n")
 	}
 }

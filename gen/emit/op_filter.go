@@ -13,7 +13,7 @@ func init() {
 }
 
 func filterTest(e *emitter, n *ir.Node, x string) string {
-	return fmt.Sprintf("%s(%s)", e.call(e.f.Graph.Nodes[n.ID].UDFs[0]), x)
+	return fmt.Sprintf("%s(%s)", e.call(e.node(n.ID).UDFs[0]), x)
 }
 
 // filterPush passes item x if it passes the test; when nothing downstream

@@ -14,7 +14,7 @@ func init() {
 
 func filterMapPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	y, ok := e.v("v"), e.v("ok")
-	fmt.Fprintf(b, "if %s, %s := %s(%s); %s {\n", y, ok, e.call(e.f.Graph.Nodes[n.ID].UDFs[0]), x, ok)
+	fmt.Fprintf(b, "if %s, %s := %s(%s); %s {\n", y, ok, e.call(e.node(n.ID).UDFs[0]), x, ok)
 	e.out(b, n, y)
 	b.WriteString("}\n")
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 )
@@ -14,9 +15,9 @@ func init() {
 
 // flatMapPush passes the user function a yield function that emits.
 func flatMapPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	info := e.f.Graph.Nodes[n.ID]
+	info := e.node(n.ID)
 	y := e.v("v")
-	fmt.Fprintf(b, "%s(%s, func(%s %s) {\n", e.call(info.UDFs[0]), x, y, e.typeString(info.Elem.Go))
+	fmt.Fprintf(b, "%s(%s, func(%s %s) {\n", e.call(info.UDFs[0]), x, y, e.typeString(parse.Go(info.Elem)))
 	e.out(b, n, y)
 	b.WriteString("})\n")
 }

@@ -24,13 +24,13 @@ func foldState(e *emitter, n *ir.Node, elem string) {
 // foldEntry emits the accumulator, initializing it if no item arrived.
 func foldEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 	id := n.ID
-	fmt.Fprintf(b, "if !nd.n%dInit {\nnd.n%dAcc, nd.n%dInit = %s(), true\n}\n%s := nd.n%dAcc\n", id, id, id, e.call(e.f.Graph.Nodes[id].UDFs[0]), x, id)
+	fmt.Fprintf(b, "if !nd.n%dInit {\nnd.n%dAcc, nd.n%dInit = %s(), true\n}\n%s := nd.n%dAcc\n", id, id, id, e.call(e.node(id).UDFs[0]), x, id)
 	e.out(b, n, x)
 }
 
 func foldPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	id := n.ID
-	info := e.f.Graph.Nodes[id]
+	info := e.node(id)
 	fmt.Fprintf(b, "if !nd.n%dInit {\nnd.n%dAcc, nd.n%dInit = %s(), true\n}\n%s(&nd.n%dAcc, %s)\n",
 		id, id, id, e.call(info.UDFs[0]), e.call(info.UDFs[1]), id, x)
 }

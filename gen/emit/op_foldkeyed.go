@@ -113,14 +113,14 @@ func keyedGroup(e *emitter, b *strings.Builder, n *ir.Node, x string) (acc, inde
 }
 
 func foldKeyedPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	info := e.f.Graph.Nodes[n.ID]
+	info := e.node(n.ID)
 	acc, i, u := keyedGroup(e, b, n, x)
 	fmt.Fprintf(b, "nd.n%dAccs = append(nd.n%dAccs, %s(%s))\n}\n%s(&%s, %s)\n", n.ID, n.ID, e.call(info.UDFs[u]), x, e.call(info.UDFs[u+1]), acc, x)
 	keyedTouch(e, b, n, i)
 }
 
 func reduceKeyedPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	info := e.f.Graph.Nodes[n.ID]
+	info := e.node(n.ID)
 	acc, i, u := keyedGroup(e, b, n, x)
 	fmt.Fprintf(b, "nd.n%dAccs = append(nd.n%dAccs, %s)\n} else {\n%s(&%s, %s)\n}\n", n.ID, n.ID, x, e.call(info.UDFs[u]), acc, x)
 	keyedTouch(e, b, n, i)
@@ -134,7 +134,7 @@ func mergeKeyedPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string)
 	acc, i, _ := keyedGroup(e, b, n, x)
 	bot := e.v("bot")
 	fmt.Fprintf(b, "%s := %s\n", bot, x)
-	lat := parse.LatticeFields(e.f.Graph.Nodes[n.Inputs[0]].Elem.Go)
+	lat := parse.LatticeFields(parse.Go(e.f.Graph.Nodes[n.Inputs[0]].Elem))
 	for _, f := range lat {
 		fmt.Fprintf(b, "%s.%s = *new(%s)\n", bot, f.Name(), e.typeString(f.Type()))
 	}

@@ -13,6 +13,6 @@ func init() {
 }
 
 func inspectPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	fmt.Fprintf(b, "%s(%s)\n", e.call(e.f.Graph.Nodes[n.ID].UDFs[0]), x)
+	fmt.Fprintf(b, "%s(%s)\n", e.call(e.node(n.ID).UDFs[0]), x)
 	e.out(b, n, x)
 }

@@ -16,7 +16,7 @@ func iterState(e *emitter, n *ir.Node, elem string) {
 	id := n.ID
 	e.addField(fmt.Sprintf("n%dItems", id), "[]"+elem, opName(n)+": the items, emitted in the first tick.")
 	e.addField(fmt.Sprintf("n%dDone", id), "bool", "")
-	fmt.Fprintf(&e.ctor, "\tnd.n%dItems = %s(%s)\n", id, e.importAs("slices", "slices")+".Clone", e.userExpr(e.f.Graph.Nodes[id].Expr))
+	fmt.Fprintf(&e.ctor, "\tnd.n%dItems = %s(%s)\n", id, e.importAs("slices", "slices")+".Clone", e.userExpr(e.node(id).Expr))
 }
 
 func iterEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {

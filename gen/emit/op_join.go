@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 )
@@ -23,7 +24,7 @@ func joinState(e *emitter, n *ir.Node, _ string) {
 		if !e.joinStored(n, side) {
 			continue
 		}
-		t := e.f.Graph.Nodes[n.Inputs[side]].Elem.Go
+		t := parse.Go(e.f.Graph.Nodes[n.Inputs[side]].Elem)
 		s := fmt.Sprintf("n%d%s", id, sideName(side))
 		e.addField(s+"Index", fmt.Sprintf("map[%s]int", kt), c)
 		e.addField(s+"Chains", "[][2]int", "")
@@ -62,7 +63,7 @@ func joinPush(e *emitter, b *strings.Builder, n *ir.Node, port int, x string) {
 	}
 	if probe {
 		o := e.joinProbe(b, n, 1-port, k)
-		e.joinMerge(b, n, port, e.call(e.f.Graph.Nodes[n.ID].UDFs[u]), x, o)
+		e.joinMerge(b, n, port, e.call(e.node(n.ID).UDFs[u]), x, o)
 		b.WriteString("}\n}\n")
 	}
 }
@@ -72,7 +73,7 @@ func joinPush(e *emitter, b *strings.Builder, n *ir.Node, port int, x string) {
 // accumulator of x's key, if the filters in between pass it, is the only
 // item of the other side that x matches.
 func joinProbeIndex(e *emitter, b *strings.Builder, n *ir.Node, port int, x string, ix joinIndex) {
-	info := e.f.Graph.Nodes[n.ID]
+	info := e.node(n.ID)
 	_, u := e.groupKey(n, port, x)
 	key := e.keyExpr(ix.agg, info.Keys[port], x)
 	i, ok, o := e.v("i"), e.v("ok"), e.v("v")

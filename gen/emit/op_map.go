@@ -14,6 +14,6 @@ func init() {
 
 func mapPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	y := e.v("v")
-	fmt.Fprintf(b, "%s := %s(%s)\n", y, e.call(e.f.Graph.Nodes[n.ID].UDFs[0]), x)
+	fmt.Fprintf(b, "%s := %s(%s)\n", y, e.call(e.node(n.ID).UDFs[0]), x)
 	e.out(b, n, y)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 )
@@ -31,8 +32,8 @@ func receiveEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 // current location: encode it once into the node's scratch buffer and hand
 // the frame, tagged with n's ID, to the function set by OnSend.
 func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	info := e.f.Graph.Nodes[n.ID]
-	app, _, ok := e.codec(n, info.Elem.Go)
+	info := e.node(n.ID)
+	app, _, ok := e.codec(n, parse.Go(info.Elem))
 	if !ok {
 		return
 	}

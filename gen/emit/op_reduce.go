@@ -30,5 +30,5 @@ func reduceEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 
 func reducePush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	id := n.ID
-	fmt.Fprintf(b, "if !nd.n%dHave {\nnd.n%dAcc, nd.n%dHave = %s, true\n} else {\n%s(&nd.n%dAcc, %s)\n}\n", id, id, id, x, e.call(e.f.Graph.Nodes[id].UDFs[0]), id, x)
+	fmt.Fprintf(b, "if !nd.n%dHave {\nnd.n%dAcc, nd.n%dHave = %s, true\n} else {\n%s(&nd.n%dAcc, %s)\n}\n", id, id, id, x, e.call(e.node(id).UDFs[0]), id, x)
 }

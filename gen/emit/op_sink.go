@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 )
@@ -17,10 +18,10 @@ func init() {
 // the end of the tick, all at once.
 func sinkState(e *emitter, n *ir.Node, elem string) {
 	id := n.ID
-	info := e.f.Graph.Nodes[id]
+	info := e.node(id)
 	e.addField(fmt.Sprintf("n%dOut", id), "[]"+elem, opName(n)+": this tick's output.")
 	f := paramField(info.Port.Name)
-	fmt.Fprintf(&e.flush, "\tnd.%s.PutAll(nd.n%dOut)\n%s\tnd.n%dOut = nd.n%dOut[:0]\n", f, id, clearSlice(fmt.Sprintf("nd.n%dOut", id), info.Elem.Go), id, id)
+	fmt.Fprintf(&e.flush, "\tnd.%s.PutAll(nd.n%dOut)\n%s\tnd.n%dOut = nd.n%dOut[:0]\n", f, id, clearSlice(fmt.Sprintf("nd.n%dOut", id), parse.Go(info.Elem)), id, id)
 }
 
 func sinkPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
@@ -28,7 +29,7 @@ func sinkPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 }
 
 func forEachPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	fmt.Fprintf(b, "%s(%s)\n", e.call(e.f.Graph.Nodes[n.ID].UDFs[0]), x)
+	fmt.Fprintf(b, "%s(%s)\n", e.call(e.node(n.ID).UDFs[0]), x)
 }
 
 // sinkBulk is the slice of the items a Sink delivers after the tick.

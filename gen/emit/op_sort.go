@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 )
@@ -23,9 +24,9 @@ func sortState(e *emitter, n *ir.Node, elem string) {
 // and emits them.
 func sortEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 	id := n.ID
-	info := e.f.Graph.Nodes[id]
+	info := e.node(id)
 	sl := e.importAs("slices", "slices")
-	switch bt, _ := info.Elem.Go.Underlying().(*types.Basic); {
+	switch bt, _ := parse.Go(info.Elem).Underlying().(*types.Basic); {
 	case len(info.UDFs) > 0:
 		fmt.Fprintf(b, "%s.SortStableFunc(nd.n%dItems, %s)\n", sl, id, e.call(info.UDFs[0]))
 	case bt != nil && bt.Info()&(types.IsInteger|types.IsString) != 0:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 )
@@ -16,7 +17,7 @@ func sourceState(e *emitter, n *ir.Node, elem string) {
 	if _, bulk := e.soleBulkTarget(n); !bulk {
 		e.addField(fmt.Sprintf("n%dBuf", n.ID), "[]"+elem, opName(n)+": this tick's input.")
 	}
-	f := paramField(e.f.Graph.Nodes[n.ID].Port.Name)
+	f := paramField(e.node(n.ID).Port.Name)
 	e.pendingWhen(fmt.Sprintf("nd.%s.Len() > 0", f))
 	e.wakeOn(fmt.Sprintf("nd.%s.Ready()", f))
 }
@@ -24,7 +25,7 @@ func sourceState(e *emitter, n *ir.Node, elem string) {
 // sourceEntry takes the tick's items from the input, straight into the
 // buffer of a sole bulk consumer if there is one.
 func sourceEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
-	info := e.f.Graph.Nodes[n.ID]
+	info := e.node(n.ID)
 	port := paramField(info.Port.Name)
 	if dst, ok := e.soleBulkTarget(n); ok {
 		fmt.Fprintf(b, "%s = nd.%s.TakeInto(%s)\n", dst, port, dst)
@@ -37,5 +38,5 @@ func sourceEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 		e.out(b, n, x)
 		b.WriteString("}\n")
 	}
-	b.WriteString(clearSlice(buf, info.Elem.Go))
+	b.WriteString(clearSlice(buf, parse.Go(info.Elem)))
 }

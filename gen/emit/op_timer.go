@@ -23,9 +23,9 @@ func timerState(e *emitter, n *ir.Node, _ string) {
 	e.addField(fmt.Sprintf("n%dPeriod", id), tm+".Duration", opName(n)+": the period, the next due time, whether it fired.")
 	e.addField(fmt.Sprintf("n%dDue", id), tm+".Time", "")
 	e.addField(fmt.Sprintf("n%dFired", id), "bool", "")
-	fmt.Fprintf(&e.ctor, "\tnd.n%dPeriod = %s\n", id, e.userExpr(e.f.Graph.Nodes[id].Expr))
+	fmt.Fprintf(&e.ctor, "\tnd.n%dPeriod = %s\n", id, e.userExpr(e.node(id).Expr))
 	e.timers = append(e.timers, id)
-	if tv := e.f.Pkg.TypesInfo.Types[n.Expr]; tv.Value == nil {
+	if tv := e.f.Pkg.TypesInfo.Types[e.node(id).Expr]; tv.Value == nil {
 		// A period from a parameter: checked when the node starts, with
 		// the interpreter's words.
 		e.checks = append(e.checks, fmt.Sprintf("if nd.n%dPeriod <= 0 {\nreturn %s.Errorf(\"%%s: hydro.Timer: period %%v must be positive\", %q, nd.n%dPeriod)\n}\n",

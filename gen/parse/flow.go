@@ -99,7 +99,7 @@ func (p *parser) flowOf(d *decl) *Flow {
 		case isHydro(v.Type(), "Output", false):
 			prm.Kind = OutputParam
 		}
-		f.Graph.Params = append(f.Graph.Params, prm)
+		f.Params = append(f.Params, prm)
 		p.params[v] = prm
 		fr.env[v] = paramVal{prm}
 	}
@@ -467,10 +467,6 @@ func (p *parser) subflow(fr *frame, call *ast.CallExpr, d *decl) value {
 // graph.
 func (p *parser) newNode(spec *ops.Spec, pos token.Pos, loc int, inputs []int, lts []ir.Lifetime, elem types.Type, n *ir.Node) int {
 	n.Op, n.Spec, n.Loc, n.Inputs, n.Lifetimes = spec.Name, spec, loc, inputs, lts
-	n.Elem, n.Pos = ir.GoType(elem), p.irPos(pos)
+	n.Elem, n.Pos = GoType(elem), p.irPos(pos)
 	return p.flow.Graph.Add(n).ID
 }
-
-// TypeName writes t as the interpreter names it (reflect's String form:
-// package names, not paths).
-func TypeName(t types.Type) string { return ir.TypeName(t) }

@@ -27,7 +27,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 		return nil
 	}
 	generic := fn.Origin().Type().(*types.Signature)
-	ni := &ir.Node{API: api, Call: call}
+	ni := &Syntax{Call: call}
 	var (
 		streams []streamVal
 		locID   = -1
@@ -209,7 +209,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 	for i, s := range streams {
 		inputs[i] = s.node
 	}
-	id := p.newNode(spec, pos, loc, inputs, lts, elem, ni)
+	id := p.newNode(spec, pos, loc, inputs, lts, elem, &ir.Node{API: api, Syntax: ni})
 	p.flow.Graph.Nodes[id].Target = target
 	out := streamVal{node: id, loc: loc, elem: elem}
 	if cycle {

@@ -7,7 +7,7 @@ package parse
 func ParamsAt(f *Flow, loc int) []*Param {
 	used := map[*Param]bool{}
 	for _, n := range f.Graph.Nodes {
-		info := n
+		info := SyntaxOf(n)
 		// A network operator's functions (DemuxBy's member choice) run at
 		// the sender; the rest of it at the receiver.
 		fnLoc := n.Loc
@@ -32,7 +32,7 @@ func ParamsAt(f *Flow, loc int) []*Param {
 		}
 	}
 	var out []*Param
-	for _, p := range f.Graph.Params {
+	for _, p := range f.Params {
 		if used[p] {
 			out = append(out, p)
 		}

@@ -36,6 +36,8 @@ type Flow struct {
 	Decl  *ast.FuncDecl
 	File  string
 	Graph *ir.Graph
+	// Params are the flow's parameters after the *hydro.Flow, in order.
+	Params []*Param
 }
 
 // WithGraph returns a copy of f with graph g, for emitting a graph a pass
@@ -45,25 +47,6 @@ func (f *Flow) WithGraph(g *ir.Graph) *Flow {
 	c.Graph = g
 	return &c
 }
-
-// ParamKind classifies a flow parameter.
-type ParamKind = ir.ParamKind
-
-// The kinds of flow parameters.
-const (
-	OtherParam  = ir.OtherParam
-	InputParam  = ir.InputParam
-	OutputParam = ir.OutputParam
-)
-
-// Param is a flow parameter.
-type Param = ir.Param
-
-// UDF is a user function passed to an operator.
-type UDF = ir.UDF
-
-// Key is the key of an element type, from its hydro:"key" tags.
-type Key = ir.Key
 
 // Result is every flow of the loaded packages, with the problems found.
 type Result struct {

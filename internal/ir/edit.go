@@ -16,9 +16,9 @@ import (
 
 // Clone returns a copy of g that can be edited without changing g. Nodes and
 // locations are copied; what they refer to and never edit in place (types,
-// syntax, user functions, keys, parameters, payloads) is shared.
+// syntax, user functions, keys, payloads) is shared.
 func (g *Graph) Clone() *Graph {
-	c := &Graph{Name: g.Name, Params: slices.Clone(g.Params)}
+	c := &Graph{Name: g.Name}
 	for _, l := range g.Locations {
 		cl := *l
 		c.Locations = append(c.Locations, &cl)
@@ -27,9 +27,6 @@ func (g *Graph) Clone() *Graph {
 		cn := *n
 		cn.Inputs = slices.Clone(n.Inputs)
 		cn.Lifetimes = slices.Clone(n.Lifetimes)
-		cn.UDFs = slices.Clone(n.UDFs)
-		cn.Keys = slices.Clone(n.Keys)
-		cn.ExprCaptures = slices.Clone(n.ExprCaptures)
 		c.Nodes = append(c.Nodes, &cn)
 	}
 	return c

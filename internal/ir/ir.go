@@ -11,8 +11,6 @@ package ir
 
 import (
 	"fmt"
-	"go/ast"
-	"go/types"
 	"reflect"
 	"strings"
 
@@ -62,29 +60,30 @@ type Location struct {
 }
 
 // Type is the element type of a stream as both builders know it: its name
-// as reflect prints it (package names, not paths), and the type itself, a
-// go/types type in graphs the compiler builds and a reflect.Type in graphs the
-// interpreter builds.
+// as reflect prints it (package names, not paths), and the type itself, the
+// compiler's view in graphs the compiler builds and a reflect.Type in graphs
+// the interpreter builds.
 type Type struct {
 	// Name is the type as written with package names, e.g. "shopping.LineItem".
 	Name string
-	// Go is the compiler's type; nil in interpreter graphs.
-	Go types.Type
+	// Go is the compiler's type (gen/parse.GoType makes it, gen/parse.Go
+	// reads it); nil in interpreter graphs.
+	Go CompilerType
 	// Reflect is the interpreter's type; nil in compiler graphs.
 	Reflect reflect.Type
 }
 
-// GoType returns the descriptor of a go/types type.
-func GoType(t types.Type) Type { return Type{Name: TypeName(t), Go: t} }
+// CompilerType is the compiler's view of an element type, a go/types type that
+// gen/parse wraps. The IR names no go/types type itself: every program that
+// runs a flow links this package (through package hydro), and none of them,
+// generated role mains least of all, should link the type checker.
+type CompilerType interface {
+	// Identical reports whether the type is identical to u.
+	Identical(u CompilerType) bool
+}
 
 // ReflectType returns the descriptor of a reflect type.
 func ReflectType(t reflect.Type) Type { return Type{Name: t.String(), Reflect: t} }
-
-// TypeName writes t as the interpreter names it (reflect's String form:
-// package names, not paths).
-func TypeName(t types.Type) string {
-	return types.TypeString(t, func(pk *types.Package) string { return pk.Name() })
-}
 
 func (t Type) String() string { return t.Name }
 
@@ -93,54 +92,11 @@ func (t Type) String() string { return t.Name }
 func (t Type) Identical(u Type) bool {
 	switch {
 	case t.Go != nil && u.Go != nil:
-		return types.Identical(t.Go, u.Go)
+		return t.Go.Identical(u.Go)
 	case t.Reflect != nil && u.Reflect != nil:
 		return t.Reflect == u.Reflect
 	}
 	return t.Name == u.Name
-}
-
-// ParamKind classifies a flow parameter.
-type ParamKind uint8
-
-const (
-	// OtherParam is a configuration value closures may capture.
-	OtherParam ParamKind = iota
-	// InputParam is a hydro.Input[T].
-	InputParam
-	// OutputParam is a hydro.Output[T].
-	OutputParam
-)
-
-// Param is a parameter of a flow function after its *hydro.Flow.
-type Param struct {
-	Name string
-	Type types.Type
-	Kind ParamKind
-	Obj  *types.Var
-}
-
-// UDF is a user function passed to an operator: a function literal or a
-// named package-level function.
-type UDF struct {
-	// Lit is the function literal, or nil.
-	Lit *ast.FuncLit
-	// Func is the named function, or nil.
-	Func *types.Func
-	// Expr is the argument as written.
-	Expr ast.Expr
-	// Sig is the function's type.
-	Sig *types.Signature
-	// Captures are the flow parameters the literal refers to.
-	Captures []*Param
-}
-
-// Key is the key of an element type, from its hydro:"key" tags.
-type Key struct {
-	// Elem is the element type.
-	Elem types.Type
-	// Fields are the key fields in declaration order.
-	Fields []*types.Var
 }
 
 // Node is one operator instance.
@@ -167,23 +123,15 @@ type Node struct {
 	// there: the cluster whose size ClusterSize emits. Empty otherwise.
 	Target string
 
-	// What the compiler knows of the call; zero in interpreter graphs.
-
-	// API is the called function, e.g. "hydro.JoinBy".
+	// API is the called function, e.g. "hydro.JoinBy"; empty in interpreter
+	// graphs.
 	API string
-	// Call is the operator call; nil for nodes a pass added.
-	Call *ast.CallExpr
-	// UDFs are the user functions passed to the operator, in argument order.
-	UDFs []*UDF
-	// Keys are the key fields of keyed operators, one per keyed input, when
-	// they come from tags.
-	Keys []*Key
-	// Port is the Input or Output parameter a Source or Sink uses.
-	Port *Param
-	// Expr is the items expression of Iter or the period of Timer.
-	Expr ast.Expr
-	// ExprCaptures are the flow parameters Expr refers to.
-	ExprCaptures []*Param
+	// Syntax is what the compiler knows of the call: in graphs gen/parse
+	// builds, a *parse.Syntax (the call, the user's functions, keys, port;
+	// gen/parse.SyntaxOf reads it), shared by clones and never edited in
+	// place. It is nil in interpreter graphs and for nodes a pass added, and
+	// untyped here for the reason CompilerType is.
+	Syntax any
 
 	// Payload is the erased user code the interpreter runs; nil in graphs the
 	// compiler builds.
@@ -200,9 +148,6 @@ type Graph struct {
 	Name      string
 	Locations []*Location
 	Nodes     []*Node
-	// Params are the flow's parameters after the *hydro.Flow, in order; nil
-	// in interpreter graphs.
-	Params []*Param
 }
 
 // Consumers returns, for every node, the (node, port) pairs reading its output,

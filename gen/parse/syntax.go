@@ -1,0 +1,104 @@
+package parse
+
+import (
+	"go/ast"
+	"go/types"
+
+	"github.com/hydrogo/hydro/internal/ir"
+)
+
+// Syntax is what the compiler knows of an operator call beyond what the
+// interpreter records; gen/parse keeps it in ir.Node.Syntax.
+type Syntax struct {
+	// Call is the operator call.
+	Call *ast.CallExpr
+	// UDFs are the user functions passed to the operator, in argument order.
+	UDFs []*UDF
+	// Keys are the key fields of keyed operators, one per keyed input, when
+	// they come from tags.
+	Keys []*Key
+	// Port is the Input or Output parameter a Source or Sink uses.
+	Port *Param
+	// Expr is the items expression of Iter or the period of Timer.
+	Expr ast.Expr
+	// ExprCaptures are the flow parameters Expr refers to.
+	ExprCaptures []*Param
+}
+
+// SyntaxOf returns what the compiler knows of n's call: empty for a node
+// that a pass added or the interpreter built.
+func SyntaxOf(n *ir.Node) *Syntax {
+	if s, ok := n.Syntax.(*Syntax); ok {
+		return s
+	}
+	return &Syntax{}
+}
+
+// goType is a go/types type as the IR carries it.
+type goType struct{ t types.Type }
+
+func (t goType) Identical(u ir.CompilerType) bool {
+	v, ok := u.(goType)
+	return ok && types.Identical(t.t, v.t)
+}
+
+// GoType returns the IR's descriptor of a go/types type.
+func GoType(t types.Type) ir.Type { return ir.Type{Name: TypeName(t), Go: goType{t}} }
+
+// Go returns the go/types type of an element type of a graph the compiler
+// built, or nil.
+func Go(t ir.Type) types.Type {
+	if g, ok := t.Go.(goType); ok {
+		return g.t
+	}
+	return nil
+}
+
+// TypeName writes t as the interpreter names it (reflect's String form:
+// package names, not paths).
+func TypeName(t types.Type) string {
+	return types.TypeString(t, func(pk *types.Package) string { return pk.Name() })
+}
+
+// ParamKind classifies a flow parameter.
+type ParamKind uint8
+
+const (
+	// OtherParam is a configuration value closures may capture.
+	OtherParam ParamKind = iota
+	// InputParam is a hydro.Input[T].
+	InputParam
+	// OutputParam is a hydro.Output[T].
+	OutputParam
+)
+
+// Param is a parameter of a flow function after its *hydro.Flow.
+type Param struct {
+	Name string
+	Type types.Type
+	Kind ParamKind
+	Obj  *types.Var
+}
+
+// UDF is a user function passed to an operator: a function literal or a
+// named package-level function.
+type UDF struct {
+	// Lit is the function literal, or nil.
+	Lit *ast.FuncLit
+	// Func is the named function, or nil.
+	Func *types.Func
+	// Expr is the argument as written.
+	Expr ast.Expr
+	// Sig is the function's type.
+	Sig *types.Signature
+	// Captures are the flow parameters the literal refers to.
+	Captures []*Param
+}
+
+// Key is the key of an element type, from its hydro:"key" tags.
+type Key struct {
+	// Elem is the element type.
+	Elem types.Type
+	// Fields are the key fields in declaration order.
+	Fields []*types.Var
+}
