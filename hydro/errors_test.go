@@ -151,7 +151,7 @@ func TestBuildErrors(t *testing.T) {
 			hydro.Source(p, in)
 			hydro.Source(p, in)
 			return above()
-		}, "hydro.Source: input in is already read by the hydro.Source at "},
+		}, "hydro.Source: input in is already read by the hydro.Source on line "},
 		{"zero input", func(f *hydro.Flow, p *hydro.Process) string {
 			hydro.Source(p, hydro.Input[int]{})
 			return above()
@@ -259,7 +259,7 @@ func TestInterpretNeedsOneLocation(t *testing.T) {
 func TestErrorsAreSortedAndAllReported(t *testing.T) {
 	f := hydro.NewFlow("many")
 	p := f.Process("p")
-	hydro.Timer(p, -1)
+	hydro.Source(p, hydro.Input[int]{})
 	hydro.Unique(hydro.Iter(p, []int{}), hydro.Lifetime(9))
 	err := f.Err()
 	require.Error(t, err)

@@ -28,6 +28,7 @@ import (
 	"sync"
 
 	"github.com/hydrogo/hydro/internal/analysis"
+	"github.com/hydrogo/hydro/internal/check"
 	"github.com/hydrogo/hydro/internal/diag"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/tags"
@@ -57,9 +58,26 @@ type Flow struct {
 	errs    []error
 	schemas map[reflect.Type]schemaResult
 	cycles  []*cycleState
-	// sources maps the queue of every Input read to the Source reading it.
-	sources map[any]Pos
+	// ports maps the queue of every Input and Output the flow uses to its
+	// port in the graph.
+	ports map[any]*ir.Port
+	// checked says the shared checks of the built graph ran.
+	checked bool
 	codecs  map[int]valueCodec // how durable operators' records encode, by node ID
+}
+
+// port returns the graph's port of the Input or Output with queue q.
+func (f *Flow) port(q any, name string, output bool) *ir.Port {
+	if p, ok := f.ports[q]; ok {
+		return p
+	}
+	if f.ports == nil {
+		f.ports = map[any]*ir.Port{}
+	}
+	p := &ir.Port{Name: name, Output: output}
+	f.ports[q] = p
+	f.g.Ports = append(f.g.Ports, p)
+	return p
 }
 
 type schemaResult struct {
@@ -164,8 +182,15 @@ func (s Stream[T]) Location() string {
 // the flow function returns.
 func (f *Flow) Err() error {
 	f.checkCycles()
-	if len(f.g.Locations) == 0 && len(f.errs) == 0 {
-		f.errs = append(f.errs, diag.Errorf(Pos{}, diag.Graph, "flow %s declares no location: place its operators with f.Process or f.Cluster", f.g.Name))
+	if !f.checked && len(f.errs) == 0 {
+		// The checks of a built graph that hydrogen runs too, with the
+		// code generator's rules for the types that cross the network.
+		f.checked = true
+		for _, d := range check.Graph(&f.g, crosses) {
+			if d.Severity == diag.Error {
+				f.errs = append(f.errs, d)
+			}
+		}
 	}
 	errs := slices.Clone(f.errs)
 	strayMu.Lock()

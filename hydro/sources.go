@@ -33,14 +33,6 @@ func Source[T any](loc Location, in Input[T]) Stream[T] {
 		f.errorf(pos, "hydro.Source: the input is the zero hydro.Input; create it with hydro.NewInput")
 		return poison[T](f)
 	}
-	if at, read := f.sources[in.q]; read {
-		f.errorf(pos, "hydro.Source: input %s is already read by the hydro.Source at %s; each item of an Input goes to one Source, so this one would get nothing: read the input once and use the stream twice", in.Name(), at)
-		return poison[T](f)
-	}
-	if f.sources == nil {
-		f.sources = map[any]Pos{}
-	}
-	f.sources[in.q] = pos
 	var buf []T
 	drain := ops.SourcePayload{
 		Drain: func(emit func(any)) {
@@ -51,7 +43,9 @@ func Source[T any](loc Location, in Input[T]) Stream[T] {
 		},
 		Pending: func() bool { return in.Len() > 0 },
 	}
-	return stream[T](f, f.addNode(ops.Source, pos, id, nil, nil, elemType[T](), drain), id)
+	node := f.addNode(ops.Source, pos, id, nil, nil, elemType[T](), drain)
+	f.g.Nodes[node].Port = f.port(in.q, in.Name(), false)
+	return stream[T](f, node, id)
 }
 
 // Timer emits the node's clock reading in its first tick and then in the
@@ -63,11 +57,9 @@ func Timer(loc Location, period time.Duration) Stream[time.Time] {
 	if !ok {
 		return poison[time.Time](f)
 	}
-	if period <= 0 {
-		f.errorf(pos, "hydro.Timer: period %v must be positive", period)
-		return poison[time.Time](f)
-	}
-	return stream[time.Time](f, f.addNode(ops.Timer, pos, id, nil, nil, elemType[time.Time](), period), id)
+	node := f.addNode(ops.Timer, pos, id, nil, nil, elemType[time.Time](), period)
+	f.g.Nodes[node].Period = &period
+	return stream[time.Time](f, node, id)
 }
 
 // cycleState is a forward reference awaiting completion.

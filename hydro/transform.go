@@ -121,10 +121,11 @@ func Sink[T any](s Stream[T], out Output[T]) {
 		return
 	}
 	var buf [1]T
-	f.addNode(ops.Sink, pos, loc, []operand{s.operand()}, nil, elemType[T](), func(x any) {
+	node := f.addNode(ops.Sink, pos, loc, []operand{s.operand()}, nil, elemType[T](), func(x any) {
 		buf[0] = x.(T)
 		out.PutAll(buf[:])
 	})
+	f.g.Nodes[node].Port = f.port(out.q, out.Name(), true)
 }
 
 // ForEach calls f on every item, on the node's goroutine.

@@ -20,7 +20,7 @@ func sinkState(e *emitter, n *ir.Node, elem string) {
 	id := n.ID
 	info := e.node(id)
 	e.addField(fmt.Sprintf("n%dOut", id), "[]"+elem, opName(n)+": this tick's output.")
-	f := paramField(info.Port.Name)
+	f := paramField(info.Param.Name)
 	fmt.Fprintf(&e.flush, "\tnd.%s.PutAll(nd.n%dOut)\n%s\tnd.n%dOut = nd.n%dOut[:0]\n", f, id, clearSlice(fmt.Sprintf("nd.n%dOut", id), parse.Go(info.Elem)), id, id)
 }
 

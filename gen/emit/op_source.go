@@ -17,7 +17,7 @@ func sourceState(e *emitter, n *ir.Node, elem string) {
 	if _, bulk := e.soleBulkTarget(n); !bulk {
 		e.addField(fmt.Sprintf("n%dBuf", n.ID), "[]"+elem, opName(n)+": this tick's input.")
 	}
-	f := paramField(e.node(n.ID).Port.Name)
+	f := paramField(e.node(n.ID).Param.Name)
 	e.pendingWhen(fmt.Sprintf("nd.%s.Len() > 0", f))
 	e.wakeOn(fmt.Sprintf("nd.%s.Ready()", f))
 }
@@ -26,7 +26,7 @@ func sourceState(e *emitter, n *ir.Node, elem string) {
 // buffer of a sole bulk consumer if there is one.
 func sourceEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 	info := e.node(n.ID)
-	port := paramField(info.Port.Name)
+	port := paramField(info.Param.Name)
 	if dst, ok := e.soleBulkTarget(n); ok {
 		fmt.Fprintf(b, "%s = nd.%s.TakeInto(%s)\n", dst, port, dst)
 		return

@@ -48,9 +48,7 @@ type parser struct {
 	flow   *Flow
 	params map[types.Object]*Param
 	cycles []*completeVal
-	// sources maps an Input parameter to the Source reading it.
-	sources map[*Param]token.Pos
-	active  []*types.Func // sub-flows being inlined, to reject recursion
+	active []*types.Func // sub-flows being inlined, to reject recursion
 }
 
 // frame is the evaluation state of one (sub-)flow body.
@@ -73,9 +71,9 @@ func (p *parser) irPos(pos token.Pos) ir.Pos {
 func (p *parser) flowOf(d *decl) *Flow {
 	f := &Flow{Name: d.fn.Name.Name, Pkg: d.pkg, Fset: p.fset, Decl: d.fn,
 		File: p.fset.Position(d.fn.Pos()).Filename, Graph: &ir.Graph{Name: d.fn.Name.Name}}
+	f.Graph.Pos = p.irPos(d.fn.Name.Pos())
 	p.flow = f
 	p.params = map[types.Object]*Param{}
-	p.sources = map[*Param]token.Pos{}
 	fr := &frame{d: d, env: map[types.Object]value{}, top: true}
 	sig := d.obj.Type().(*types.Signature)
 	if sig.Params().Len() == 0 || !isHydro(sig.Params().At(0).Type(), "Flow", true) {
@@ -99,6 +97,10 @@ func (p *parser) flowOf(d *decl) *Flow {
 		case isHydro(v.Type(), "Output", false):
 			prm.Kind = OutputParam
 		}
+		if prm.Kind != OtherParam {
+			prm.Port = &ir.Port{Name: prm.Name, Output: prm.Kind == OutputParam, Pos: p.irPos(v.Pos())}
+			f.Graph.Ports = append(f.Graph.Ports, prm.Port)
+		}
 		f.Params = append(f.Params, prm)
 		p.params[v] = prm
 		fr.env[v] = paramVal{prm}
@@ -108,9 +110,6 @@ func (p *parser) flowOf(d *decl) *Flow {
 		return f
 	}
 	p.body(fr, d.fn.Body)
-	if len(p.flow.Graph.Locations) == 0 {
-		p.errorf(d.fn.Name.Pos(), "flow %s declares no location: place its operators with f.Process or f.Cluster", f.Name)
-	}
 	for _, c := range p.cycles {
 		if !c.done {
 			p.errorf(c.pos, "hydro.Cycle: the cycle is never completed; call the function Cycle returned with the stream that feeds it")

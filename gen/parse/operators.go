@@ -28,6 +28,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 	}
 	generic := fn.Origin().Type().(*types.Signature)
 	ni := &Syntax{Call: call}
+	var period *time.Duration
 	var (
 		streams []streamVal
 		locID   = -1
@@ -83,16 +84,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 				bad = true
 				continue
 			}
-			ni.Port = pv.p
-			if spec == ops.Source {
-				if at, read := p.sources[pv.p]; read {
-					p.errorf(call.Lparen, "%s: input %s is already read by the hydro.Source at %s; each item of an Input goes to one Source, so this one would get nothing: read the input once and use the stream twice",
-						api, pv.p.Name, p.irPos(at))
-					bad = true
-					continue
-				}
-				p.sources[pv.p] = call.Lparen
-			}
+			ni.Param = pv.p
 		case isLifetime(pt):
 			ltGiven = true
 			tv := info.Types[arg]
@@ -119,8 +111,8 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 				continue
 			}
 			ni.Expr, ni.ExprCaptures = arg, caps
-			if spec == ops.Timer && !p.period(info, arg) {
-				bad = true
+			if spec == ops.Timer {
+				period = constPeriod(info, arg)
 			}
 		}
 	}
@@ -209,7 +201,7 @@ func (p *parser) operator(fr *frame, call *ast.CallExpr, fn *types.Func) value {
 	for i, s := range streams {
 		inputs[i] = s.node
 	}
-	id := p.newNode(spec, pos, loc, inputs, lts, elem, &ir.Node{API: api, Syntax: ni})
+	id := p.newNode(spec, pos, loc, inputs, lts, elem, &ir.Node{API: api, Syntax: ni, Port: ni.Param.irPort(), Period: period})
 	p.flow.Graph.Nodes[id].Target = target
 	out := streamVal{node: id, loc: loc, elem: elem}
 	if cycle {
@@ -481,18 +473,14 @@ func SchemaOf(t types.Type) (*tags.Schema, error) {
 	return s, err
 }
 
-// period checks a constant Timer period: it must be positive, as the
-// interpreter requires. A period that is not constant is checked when the
-// node starts.
-func (p *parser) period(info *types.Info, arg ast.Expr) bool {
+// constPeriod returns a Timer period given as a constant, or nil: a period
+// from a parameter is checked when the node starts.
+func constPeriod(info *types.Info, arg ast.Expr) *time.Duration {
 	tv := info.Types[arg]
 	if tv.Value == nil {
-		return true
+		return nil
 	}
-	d, exact := constant.Int64Val(constant.ToInt(tv.Value))
-	if exact && d > 0 {
-		return true
-	}
-	p.errorf(arg.Pos(), "hydro.Timer: period %v must be positive", time.Duration(d))
-	return false
+	d, _ := constant.Int64Val(constant.ToInt(tv.Value))
+	period := time.Duration(d)
+	return &period
 }

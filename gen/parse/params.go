@@ -24,8 +24,8 @@ func ParamsAt(f *Flow, loc int) []*Param {
 		if n.Loc != loc {
 			continue
 		}
-		if info.Port != nil {
-			used[info.Port] = true
+		if info.Param != nil {
+			used[info.Param] = true
 		}
 		for _, p := range info.ExprCaptures {
 			used[p] = true

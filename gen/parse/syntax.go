@@ -17,8 +17,8 @@ type Syntax struct {
 	// Keys are the key fields of keyed operators, one per keyed input, when
 	// they come from tags.
 	Keys []*Key
-	// Port is the Input or Output parameter a Source or Sink uses.
-	Port *Param
+	// Param is the Input or Output parameter a Source or Sink uses.
+	Param *Param
 	// Expr is the items expression of Iter or the period of Timer.
 	Expr ast.Expr
 	// ExprCaptures are the flow parameters Expr refers to.
@@ -78,6 +78,16 @@ type Param struct {
 	Type types.Type
 	Kind ParamKind
 	Obj  *types.Var
+	// Port is the IR's port of an Input or Output parameter, nil for others.
+	Port *ir.Port
+}
+
+// irPort returns p's port in the IR, nil for a nil p.
+func (p *Param) irPort() *ir.Port {
+	if p == nil {
+		return nil
+	}
+	return p.Port
 }
 
 // UDF is a user function passed to an operator: a function literal or a

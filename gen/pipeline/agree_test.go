@@ -16,7 +16,9 @@ import (
 // TestInterpreterAndHydrogenAgree builds every flow of gen/testdata/agree
 // both ways, by calling it with a recording *hydro.Flow and through the
 // pipeline, and checks that both reject it with the same messages at the
-// same lines: the checks of internal/check decide and word them once.
+// same lines: the checks of internal/check decide and word them once. The
+// flows cover lifetimes, keys, key agreement, mergeability, timers, sources,
+// types that cross the network and a flow without a location.
 func TestInterpreterAndHydrogenAgree(t *testing.T) {
 	p, err := Load("../testdata/agree", ".")
 	require.NoError(t, err)
@@ -34,9 +36,33 @@ func TestInterpreterAndHydrogenAgree(t *testing.T) {
 				interpreted = append(interpreted, d)
 			}
 			require.NotEmpty(t, interpreted, "the interpreter accepts %s", f.Name)
-			require.Equal(t, lines(interpreted), lines(f.Diagnostics.Errors()))
+			compiled := f.Diagnostics.Errors()
+			for _, d := range interpreted {
+				if d.Pos.Line == 0 {
+					// The interpreter knows no position for problems of
+					// the whole flow (it declares no location); hydrogen
+					// reports them at the flow's name.
+					compiled = withoutLine(compiled, d.Message)
+				}
+			}
+			require.Equal(t, lines(interpreted), lines(compiled))
 		})
 	}
+}
+
+// withoutLine returns ds with the line of the diagnostics saying msg
+// cleared.
+func withoutLine(ds diag.List, msg string) diag.List {
+	out := make(diag.List, len(ds))
+	for i, d := range ds {
+		if d.Message == msg {
+			c := *d
+			c.Pos = diag.Pos{}
+			d = &c
+		}
+		out[i] = d
+	}
+	return out
 }
 
 // unwrap returns the errors err joins.

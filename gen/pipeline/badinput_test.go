@@ -27,11 +27,11 @@ func TestBadInput(t *testing.T) {
 		{"generic", []string{"generic/flows.go:7:6: flow Generic has type parameters; hydrogen generates one node type per flow and cannot instantiate a generic flow: give the flow concrete types (a generic sub-flow called by it is not supported either)"}},
 		{"testfile", []string{"testfile/flows_test.go:6:6: flow InTest is in a test file: hydrogen compiles only a package's non-test files, so it would generate nothing for it; move the flow to a file not ending in _test.go"}},
 		{"mainpkg", []string{"mainpkg/main.go:7:6: flow Relay spans locations but is in package main: hydrogen generates a main package per location that imports the flow's package, and a main package cannot be imported; move the flow to a package of its own"}},
-		{"ports", []string{"ports/flows.go:9:58: hydro.Source: input in is already read by the hydro.Source at ports/flows.go:9:37; each item of an Input goes to one Source, so this one would get nothing: read the input once and use the stream twice"}},
+		{"ports", []string{"ports/flows.go:9:58: hydro.Source: input in is already read by the hydro.Source on line 9; each item of an Input goes to one Source, so this one would get nothing: read the input once and use the stream twice"}},
 		{"noloc", []string{"noloc/flows.go:7:6: flow Nowhere declares no location: place its operators with f.Process or f.Cluster"}},
 		{"timer", []string{
-			"timer/flows.go:13:40: hydro.Timer: period 0s must be positive",
-			"timer/flows.go:13:59: hydro.Timer: period -1s must be positive",
+			"timer/flows.go:13:36: hydro.Timer: period 0s must be positive",
+			"timer/flows.go:13:55: hydro.Timer: period -1s must be positive",
 		}},
 		{"tags", []string{
 			"tags/flows.go:22:29: hydro.MergeKeyed: input type tags.valueMerge has invalid hydro tags:\n\ttags.valueMerge.L: lattice field of type tags.copyMerge has method Merge with a value receiver, which merges into a copy and loses the result; declare it on *tags.copyMerge",

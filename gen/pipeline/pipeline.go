@@ -4,7 +4,7 @@
 //
 //	load      go/packages, one call for all patterns          (gen/load)
 //	build     flow bodies into graphs, Verify                  (gen/parse)
-//	check     the checks the interpreter runs too              (internal/check)
+//	check     the checks the interpreter runs too, on the IR   (internal/check)
 //	analyze   facts and coordination warnings                  (gen/analyze)
 //	rewrite   passes that edit graphs (none by default)        (Pass)
 //	schedule  strata, subgraphs, handoffs, once per location   (gen/schedule)
@@ -36,6 +36,7 @@ import (
 	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/gen/schedule"
 	"github.com/hydrogo/hydro/internal/analysis"
+	"github.com/hydrogo/hydro/internal/check"
 	"github.com/hydrogo/hydro/internal/diag"
 	"github.com/hydrogo/hydro/internal/ir"
 )
@@ -84,7 +85,7 @@ func Load(dir string, patterns ...string) (*Program, error) {
 		f := &Flow{Flow: pf, Diagnostics: parsed.Errors[pf]}
 		p.Flows = append(p.Flows, f)
 		if f.OK() {
-			f.Diagnostics = append(f.Diagnostics, Check(f.Graph)...)
+			f.Diagnostics = append(f.Diagnostics, Check(f.Flow)...)
 		}
 	}
 	var codecErrs diag.List
@@ -93,9 +94,17 @@ func Load(dir string, patterns ...string) (*Program, error) {
 	return p, nil
 }
 
-// Check runs the checks of a built graph that the interpreter runs too:
-// Verify, which every graph must pass.
-func Check(g *ir.Graph) diag.List { return ir.Verify(g) }
+// Check runs the checks of a built flow that the interpreter runs too,
+// internal/check.Graph, with the code generator's rules for the types that
+// cross the network, and Verify, which every graph must pass.
+func Check(f *parse.Flow) diag.List {
+	codecs := codec.New(f.Pkg.Types, (*types.Package).Name)
+	crosses := func(t ir.Type) error {
+		_, _, err := codecs.Need(parse.Go(t))
+		return err
+	}
+	return append(check.Graph(f.Graph, crosses), ir.Verify(f.Graph)...)
+}
 
 // Flow returns the flow called name, or nil.
 func (p *Program) Flow(name string) *Flow {
@@ -141,7 +150,7 @@ func (f *Flow) Rewrite(pass Pass) error {
 	if err != nil {
 		return fmt.Errorf("flow %s: %w", f.Name, err)
 	}
-	if ds := Check(g); len(ds) > 0 {
+	if ds := ir.Verify(g); len(ds) > 0 {
 		return fmt.Errorf("flow %s: the rewritten graph does not verify:\n%w", f.Name, ds)
 	}
 	f.Flow = f.Flow.WithGraph(g)

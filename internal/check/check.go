@@ -4,7 +4,8 @@
 // descriptors both fill — the operator's Spec, the lifetimes given, the tag
 // schema of an element type (internal/tags) — and the check decides and
 // words the problem once, so that both accept and reject the same programs
-// with the same words.
+// with the same words. Graph is the checks of a built graph: one pass over
+// the IR that both builders run.
 package check
 
 import (

@@ -16,9 +16,9 @@ import (
 
 // Clone returns a copy of g that can be edited without changing g. Nodes and
 // locations are copied; what they refer to and never edit in place (types,
-// syntax, user functions, keys, payloads) is shared.
+// syntax, user functions, keys, ports, payloads) is shared.
 func (g *Graph) Clone() *Graph {
-	c := &Graph{Name: g.Name}
+	c := &Graph{Name: g.Name, Pos: g.Pos, Ports: slices.Clone(g.Ports)}
 	for _, l := range g.Locations {
 		cl := *l
 		c.Locations = append(c.Locations, &cl)

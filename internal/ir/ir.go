@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/hydrogo/hydro/internal/diag"
 	"github.com/hydrogo/hydro/internal/ops"
@@ -122,6 +123,13 @@ type Node struct {
 	// Target names a location the operator reads about without living
 	// there: the cluster whose size ClusterSize emits. Empty otherwise.
 	Target string
+	// Port is the flow's Input a Source reads or Output a Sink writes; nil
+	// otherwise.
+	Port *Port
+	// Period is Timer's period where the builder knows it: always in the
+	// interpreter, for a constant in the compiler. A period the compiler
+	// cannot know is checked when the node starts.
+	Period *time.Duration
 
 	// API is the called function, e.g. "hydro.JoinBy"; empty in interpreter
 	// graphs.
@@ -143,11 +151,27 @@ func (n *Node) Instance() *ops.Instance {
 	return &ops.Instance{ID: n.ID, Payload: n.Payload, Lifetimes: n.Lifetimes, Target: n.Target}
 }
 
+// Port is an Input or an Output of a flow, which Sources read and Sinks
+// write.
+type Port struct {
+	Name string
+	// Output tells an Output from an Input.
+	Output bool
+	// Pos is where the port is declared (the flow's parameter); zero in
+	// interpreter graphs.
+	Pos Pos
+}
+
 // Graph is a flow's dataflow program.
 type Graph struct {
 	Name      string
 	Locations []*Location
 	Nodes     []*Node
+	// Pos is where the flow is declared; zero in interpreter graphs.
+	Pos Pos
+	// Ports are the flow's Inputs and Outputs: every one it declares in
+	// compiler graphs, the ones Sources and Sinks use in interpreter graphs.
+	Ports []*Port
 }
 
 // Consumers returns, for every node, the (node, port) pairs reading its output,

@@ -1,6 +1,10 @@
 package agree
 
-import "github.com/hydrogo/hydro/hydro"
+import (
+	"time"
+
+	"github.com/hydrogo/hydro/hydro"
+)
 
 // Builders calls each flow of the package with a recording flow and fresh
 // ports, by flow name.
@@ -18,4 +22,10 @@ var Builders = map[string]func(*hydro.Flow){
 	"KeyedNoKey": func(f *hydro.Flow) {
 		KeyedNoKey(f, hydro.NewInput[noKey]("a"), hydro.NewOutput[int]("out"))
 	},
+	"TimerZero":  func(f *hydro.Flow) { TimerZero(f, hydro.NewOutput[time.Time]("out")) },
+	"TwoSources": func(f *hydro.Flow) { TwoSources(f, hydro.NewInput[int]("a"), hydro.NewOutput[int]("out")) },
+	"Unsendable": func(f *hydro.Flow) {
+		Unsendable(f, hydro.NewInput[withChan]("a"), hydro.NewInput[[]withFunc]("b"), hydro.NewOutput[withChan]("out"), hydro.NewOutput[[]withFunc]("out2"))
+	},
+	"NoLocation": func(f *hydro.Flow) { NoLocation(f) },
 }

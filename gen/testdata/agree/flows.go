@@ -3,6 +3,8 @@
 package agree
 
 import (
+	"time"
+
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/lattices"
 )
@@ -84,3 +86,40 @@ func NotDurable(f *hydro.Flow, a hydro.Input[int], out hydro.Output[int]) {
 	p := f.Process("p")
 	hydro.Sink(hydro.Fold(hydro.Source(p, a), func() int { return 0 }, func(acc *int, x int) { *acc += x }, hydro.Durable), out)
 }
+
+// TimerZero gives Timer a period of zero.
+//
+//hydro:flow
+func TimerZero(f *hydro.Flow, out hydro.Output[time.Time]) {
+	p := f.Process("p")
+	hydro.Sink(hydro.Timer(p, 0), out)
+}
+
+// TwoSources reads one input with two Sources.
+//
+//hydro:flow
+func TwoSources(f *hydro.Flow, a hydro.Input[int], out hydro.Output[int]) {
+	p := f.Process("p")
+	hydro.Sink(hydro.Union(hydro.Source(p, a), hydro.Source(p, a)), out)
+}
+
+type withChan struct {
+	ID int
+	C  chan int
+}
+
+type withFunc struct{ Fn func() }
+
+// Unsendable sends items holding a channel and a function.
+//
+//hydro:flow
+func Unsendable(f *hydro.Flow, a hydro.Input[withChan], b hydro.Input[[]withFunc], out hydro.Output[withChan], out2 hydro.Output[[]withFunc]) {
+	p, q := f.Process("p"), f.Process("q")
+	hydro.Sink(hydro.Send(hydro.Source(p, a), q), out)
+	hydro.Sink(hydro.Send(hydro.Source(p, b), q), out2)
+}
+
+// NoLocation declares no location.
+//
+//hydro:flow
+func NoLocation(f *hydro.Flow) {}
