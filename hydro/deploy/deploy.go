@@ -79,6 +79,7 @@ type Env struct {
 	warn       *netio.LogLimiter // per-frame and per-item warnings
 	counts     counts
 	metrics    *metrics
+	durable    *durableMetrics // nil for a node without durable state
 }
 
 // counts are the node's counters of what it refused or dropped, beyond

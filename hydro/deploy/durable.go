@@ -3,6 +3,8 @@ package deploy
 import (
 	"fmt"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/durable"
 )
@@ -24,11 +26,13 @@ func (env *Env) openDurable(node hydro.NetNode) (closeFn func(), err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", from, err)
 	}
-	if err := d.Recover(dir, durable.Options{}); err != nil {
+	env.durable = newDurableMetrics()
+	if err := d.Recover(dir, durable.Options{Observer: env.durable}); err != nil {
 		dir.Close()
 		return nil, fmt.Errorf("recover the durable state: %w", err)
 	}
 	st := d.Log().Stats()
+	env.durable.recovered.Set(float64(st.Recovered))
 	env.Logger.Info("durable state recovered", "dir", path, "records", st.Recovered, "torn_bytes", st.TornBytes)
 	return func() {
 		d.Close()
@@ -43,4 +47,66 @@ func durableErr(node hydro.NetNode) error {
 		return fmt.Errorf("node stopped, nothing of its last tick left: %w", d.Err())
 	}
 	return nil
+}
+
+// durableMetrics turn what a node's log reports to its observer into
+// Prometheus metrics. The log calls it on the node's goroutine; scrapes
+// read it from others, which the Prometheus types allow.
+type durableMetrics struct {
+	sync      prometheus.Histogram // duration of one commit's sync
+	snapshot  prometheus.Histogram // duration of one snapshot
+	syncs     prometheus.Counter
+	records   prometheus.Counter
+	bytes     prometheus.Counter
+	recovered prometheus.Gauge
+}
+
+func newDurableMetrics() *durableMetrics {
+	return &durableMetrics{
+		sync: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "hydro_durable_sync_duration_seconds",
+			Help:    "Duration of the sync that commits one tick's changes to durable state (one per tick that changed it).",
+			Buckets: prometheus.ExponentialBuckets(1e-5, 2.5, 14),
+		}),
+		snapshot: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "hydro_durable_snapshot_duration_seconds",
+			Help:    "Duration of writing and syncing one snapshot of durable state; its count is the snapshots taken.",
+			Buckets: prometheus.ExponentialBuckets(1e-4, 4, 10),
+		}),
+		syncs: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "hydro_durable_syncs_total",
+			Help: "Syncs of the durable-state log: commits of ticks that changed durable state.",
+		}),
+		records: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "hydro_durable_records_total",
+			Help: "Changes to durable state logged.",
+		}),
+		bytes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "hydro_durable_bytes_total",
+			Help: "Bytes written to the durable-state log, framing included, snapshots excluded.",
+		}),
+		recovered: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "hydro_durable_recovered_records",
+			Help: "Records of durable state replayed when the node started.",
+		}),
+	}
+}
+
+func (m *durableMetrics) collectors() []prometheus.Collector {
+	return []prometheus.Collector{m.sync, m.snapshot, m.syncs, m.records, m.bytes, m.recovered}
+}
+
+// Committed implements durable.Observer.
+func (m *durableMetrics) Committed(c durable.CommitInfo) {
+	if c.Synced {
+		m.syncs.Inc()
+		m.sync.Observe(c.Sync.Seconds())
+	}
+	m.records.Add(float64(c.Records))
+	m.bytes.Add(float64(c.Bytes))
+}
+
+// Snapshotted implements durable.Observer.
+func (m *durableMetrics) Snapshotted(s durable.SnapshotInfo) {
+	m.snapshot.Observe(s.Duration.Seconds())
 }

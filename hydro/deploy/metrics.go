@@ -41,6 +41,9 @@ func newMetrics(env *Env, ep netio.Endpoint) *metrics {
 	m.reg.MustRegister(m.tick, m.items,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&statsCollector{env: env, ep: ep})
+	if env.durable != nil {
+		m.reg.MustRegister(env.durable.collectors()...)
+	}
 	return m
 }
 

@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Options tune a Log.
@@ -31,13 +32,40 @@ type Options struct {
 	// SnapshotBytes is the log size below which WantSnapshot never asks
 	// for a snapshot; 0 means 1 MiB.
 	SnapshotBytes int
+	// Observer, if set, is told about every commit and snapshot, on the
+	// goroutine that makes them; a runtime turns them into metrics.
+	Observer Observer
+}
+
+// Observer watches a log's work. Its methods must not call the log.
+type Observer interface {
+	// Committed reports a commit: the records and bytes it wrote and how
+	// long its sync took (zero with NoSync).
+	Committed(c CommitInfo)
+	// Snapshotted reports a snapshot taken: its records and bytes and how
+	// long writing and syncing it took.
+	Snapshotted(s SnapshotInfo)
+}
+
+// CommitInfo describes one commit to an Observer.
+type CommitInfo struct {
+	Records, Bytes int
+	Synced         bool
+	Sync           time.Duration
+}
+
+// SnapshotInfo describes one snapshot to an Observer.
+type SnapshotInfo struct {
+	Records, Bytes int
+	Duration       time.Duration
 }
 
 // Stats counts a log's work since it was opened.
 type Stats struct {
 	// Commits counts commits that wrote records; Syncs the syncs among
-	// them (Commits unless NoSync); Records the records committed.
-	Commits, Syncs, Records int
+	// them (Commits unless NoSync); Records the records committed and
+	// Bytes the bytes written for them, framing included.
+	Commits, Syncs, Records, Bytes int
 	// Snapshots counts snapshots taken.
 	Snapshots int
 	// Recovered counts the records replayed by Open; TornBytes the bytes of
@@ -229,16 +257,23 @@ func (l *Log) Commit() error {
 		l.err = fmt.Errorf("durable: write %s: %w", name, err)
 		return l.err
 	}
+	var took time.Duration
 	if !l.opts.NoSync {
+		start := time.Now()
 		if err := l.wal.Sync(); err != nil {
 			l.err = fmt.Errorf("durable: sync %s: %w", name, err)
 			return l.err
 		}
+		took = time.Since(start)
 		l.stats.Syncs++
 	}
 	l.stats.Commits++
 	l.stats.Records += l.records
+	l.stats.Bytes += len(l.frame)
 	l.walBytes += len(l.frame)
+	if o := l.opts.Observer; o != nil {
+		o.Committed(CommitInfo{Records: l.records, Bytes: len(l.frame), Synced: !l.opts.NoSync, Sync: took})
+	}
 	l.batch, l.records = l.batch[:0], 0
 	return nil
 }
@@ -263,6 +298,7 @@ func (l *Log) Snapshot(state func(add func(record []byte))) error {
 	if err := l.Commit(); err != nil {
 		return err
 	}
+	start := time.Now()
 	g := l.gen + 1
 	name, tmp := snapName(g), snapName(g)+".tmp"
 	buf := append([]byte(nil), snapMagic...)
@@ -273,7 +309,9 @@ func (l *Log) Snapshot(state func(add func(record []byte))) error {
 			batch = batch[:0]
 		}
 	}
+	records := 0
 	state(func(p []byte) {
+		records++
 		if len(batch)+len(p) > snapshotFrame {
 			flush()
 		}
@@ -315,7 +353,13 @@ func (l *Log) Snapshot(state func(add func(record []byte))) error {
 		}
 	}
 	l.stats.Snapshots++
-	return l.fs.SyncDir()
+	if err := l.fs.SyncDir(); err != nil {
+		return err
+	}
+	if o := l.opts.Observer; o != nil {
+		o.Snapshotted(SnapshotInfo{Records: records, Bytes: len(buf), Duration: time.Since(start)})
+	}
+	return nil
 }
 
 // Size returns the bytes of the snapshot and the log on disk.

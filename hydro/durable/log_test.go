@@ -276,3 +276,43 @@ func TestReplayErrorStopsRecovery(t *testing.T) {
 	require.ErrorAs(t, err, &ce)
 	require.Equal(t, 8, ce.Offset)
 }
+
+// observed records what a log reports to its Observer.
+type observed struct {
+	commits []CommitInfo
+	snaps   []SnapshotInfo
+}
+
+func (o *observed) Committed(c CommitInfo)     { o.commits = append(o.commits, c) }
+func (o *observed) Snapshotted(s SnapshotInfo) { o.snaps = append(o.snaps, s) }
+
+func TestObserverSeesCommitsAndSnapshots(t *testing.T) {
+	var o observed
+	l, _ := collect(t, NewMemFS(), Options{Observer: &o})
+	l.Append([]byte("a"))
+	l.Append([]byte("bc"))
+	require.NoError(t, l.Commit())
+	require.NoError(t, l.Commit(), "an empty commit is not reported")
+	require.Len(t, o.commits, 1)
+	c := o.commits[0]
+	require.Equal(t, 2, c.Records)
+	require.True(t, c.Synced)
+	require.Equal(t, l.Stats().Bytes, c.Bytes)
+	require.Greater(t, c.Bytes, 3, "the frame's length and checksum are counted")
+
+	require.NoError(t, l.Snapshot(func(add func([]byte)) {
+		add([]byte("x"))
+		add([]byte("y"))
+		add([]byte("z"))
+	}))
+	require.Len(t, o.snaps, 1)
+	require.Equal(t, 3, o.snaps[0].Records)
+	require.Equal(t, l.Size()-headerSize, o.snaps[0].Bytes)
+
+	var n observed
+	l, _ = collect(t, NewMemFS(), Options{Observer: &n, NoSync: true})
+	l.Append([]byte("a"))
+	require.NoError(t, l.Commit())
+	require.False(t, n.commits[0].Synced)
+	require.Zero(t, n.commits[0].Sync)
+}
