@@ -357,11 +357,21 @@ func (w *chaosEndpoint) unhold(f *chaosFrame) {
 }
 
 func (w *chaosEndpoint) Drain(fn func(from Addr, tag uint16, payload []byte)) int {
+	return w.DrainN(0, fn)
+}
+
+// DrainN bounds the frames taken from the inner endpoint, if it can (see
+// LimitedDrainer); frames a partition drops count against the limit.
+func (w *chaosEndpoint) DrainN(limit int, fn func(from Addr, tag uint16, payload []byte)) int {
+	drain := w.inner.Drain
+	if ld, ok := w.inner.(LimitedDrainer); ok && limit > 0 {
+		drain = func(fn func(from Addr, tag uint16, payload []byte)) int { return ld.DrainN(limit, fn) }
+	}
 	if w.c.nPart.Load() == 0 {
-		return w.inner.Drain(fn)
+		return drain(fn)
 	}
 	n := 0
-	w.inner.Drain(func(from Addr, tag uint16, payload []byte) {
+	drain(func(from Addr, tag uint16, payload []byte) {
 		if w.c.Partitioned(from, w.addr) {
 			w.c.partitioned.Add(1)
 			return

@@ -80,6 +80,10 @@ func (e *memEndpoint) Drain(fn func(from Addr, tag uint16, payload []byte)) int 
 	return e.in.drain(fn)
 }
 
+func (e *memEndpoint) DrainN(limit int, fn func(from Addr, tag uint16, payload []byte)) int {
+	return e.in.drainN(limit, fn)
+}
+
 func (e *memEndpoint) Close() error {
 	if e.closed.Swap(true) {
 		return nil

@@ -155,3 +155,36 @@ func TestMemAllocs(t *testing.T) {
 		t.Errorf("Send+Drain steady state: %v allocs per tick, want 0", allocs)
 	}
 }
+
+func TestMemDrainNLeavesTheRestInOrder(t *testing.T) {
+	a, b := newMemPair(t)
+	for i := range uint32(10) {
+		a.Send(b.Addr(), 0, seqPayload(i, 8))
+	}
+	ld := b.(LimitedDrainer)
+	var got []frame
+	for _, want := range []int{3, 3, 3, 1, 0} {
+		k := ld.DrainN(3, func(from Addr, tag uint16, p []byte) { got = append(got, frame{from, tag, string(p)}) })
+		if k != want {
+			t.Fatalf("DrainN(3) = %d after %d frames, want %d", k, len(got), want)
+		}
+		if want == 3 {
+			select {
+			case <-b.Ready():
+			default:
+				t.Fatal("Ready not signalled while frames are left")
+			}
+		}
+	}
+	if len(got) != 10 {
+		t.Fatalf("got %d frames, want 10", len(got))
+	}
+	checkSeq(t, got, a.Addr(), 0, func(uint32) int { return 8 })
+	// A later full drain sees only what was sent since.
+	a.Send(b.Addr(), 0, seqPayload(10, 8))
+	got = got[:0]
+	if k := b.Drain(func(from Addr, tag uint16, p []byte) { got = append(got, frame{from, tag, string(p)}) }); k != 1 {
+		t.Fatalf("Drain = %d, want 1", k)
+	}
+	checkSeq(t, got, a.Addr(), 10, func(uint32) int { return 8 })
+}

@@ -377,6 +377,10 @@ func (e *tcpEndpoint) Drain(fn func(from Addr, tag uint16, payload []byte)) int 
 	return e.in.drain(fn)
 }
 
+func (e *tcpEndpoint) DrainN(limit int, fn func(from Addr, tag uint16, payload []byte)) int {
+	return e.in.drainN(limit, fn)
+}
+
 // ErrNoRoute is returned (wrapped) by Send to a reply Addr whose connection
 // is closed, or to an Addr that names no dialable host:port.
 var ErrNoRoute = errors.New("netio: no route")

@@ -380,3 +380,37 @@ func TestTCPCloseLeavesNoGoroutines(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestTCPDrainNBacksPressureWithoutLoss drains a flood a few frames at a
+// time: what is left waits in the inbox, charged against the peer's share,
+// so the sender stalls, and every frame arrives, in order.
+func TestTCPDrainNBacksPressureWithoutLoss(t *testing.T) {
+	recv := listen(t, WithInboxLimit(1<<20), WithPeerInboxLimit(8192))
+	send := listen(t)
+	const n, limit = 3000, 50
+	for i := range uint32(n) {
+		send.Send(recv.Addr(), 0, seqPayload(i, 100))
+	}
+	ld := recv.(LimitedDrainer)
+	in := &recv.(*tcpEndpoint).in
+	var got []frame
+	deadline := time.Now().Add(10 * time.Second)
+	for len(got) < n {
+		select {
+		case <-recv.Ready():
+		case <-time.After(time.Until(deadline)):
+			t.Fatalf("received %d of %d frames", len(got), n)
+		}
+		k := ld.DrainN(limit, func(from Addr, tag uint16, p []byte) { got = append(got, frame{from, tag, string(p)}) })
+		if k > limit {
+			t.Fatalf("DrainN(%d) handed out %d frames", limit, k)
+		}
+		in.mu.Lock()
+		size := in.size
+		in.mu.Unlock()
+		if size > 8192+100+inFrameOverhead {
+			t.Fatalf("inbox holds %d bytes, the peer's share is 8192", size)
+		}
+	}
+	checkSeq(t, got, send.Addr(), 0, func(uint32) int { return 100 })
+}

@@ -2,6 +2,7 @@ package netio
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -53,6 +54,16 @@ type Endpoint interface {
 	// outbound frames are discarded; inbound frames already received can
 	// still be drained. Send after Close returns an error wrapping ErrClosed.
 	Close() error
+}
+
+// LimitedDrainer is implemented by every Endpoint in this package: DrainN
+// is Drain that hands fn at most limit frames, the oldest (all of them for
+// a limit of 0 or less), and leaves the rest waiting, still charged against
+// the inbox's limits, so that the connections behind them stall until a
+// later drain makes room. Ready receives a value while frames are left.
+// A receiver uses it to bound what it decodes before its next tick.
+type LimitedDrainer interface {
+	DrainN(limit int, fn func(from Addr, tag uint16, payload []byte)) int
 }
 
 // ErrClosed is returned (wrapped) by Send on a closed endpoint.
@@ -126,20 +137,23 @@ type inFrame struct {
 	tag  uint16
 	off  int
 	n    int
+	sh   *share // the sender's share, or nil
 }
 
 // inbox collects inbound frames between two Drains. Payloads are copied into
 // one byte slab; Drain swaps the slab with a spare one, so that receiving and
 // draining allocate nothing in steady state.
 type inbox struct {
-	mu     sync.Mutex
-	space  sync.Cond // signalled when Drain or close frees room
-	frames []inFrame
-	buf    []byte
-	size   int // bytes charged against limit
-	limit  int // 0 means unbounded
-	closed bool
-	shares []*share // with bytes waiting
+	drainMu sync.Mutex // serializes drains
+	mu      sync.Mutex
+	space   sync.Cond // signalled when Drain or close frees room
+	frames  []inFrame
+	head    int // frames before head were handed out by a bounded drain
+	buf     []byte
+	size    int // bytes charged against limit
+	limit   int // 0 means unbounded
+	closed  bool
+	shares  []*share // with bytes waiting
 
 	spareFrames []inFrame
 	spareBuf    []byte
@@ -190,7 +204,7 @@ func (in *inbox) pushShare(from Addr, tag uint16, payload []byte, sh *share) boo
 	}
 	off := len(in.buf)
 	in.buf = append(in.buf, payload...)
-	in.frames = append(in.frames, inFrame{from: from, tag: tag, off: off, n: len(payload)})
+	in.frames = append(in.frames, inFrame{from: from, tag: tag, off: off, n: len(payload), sh: sh})
 	in.size += cost
 	in.mu.Unlock()
 	select {
@@ -236,8 +250,24 @@ func (s *shrinker) keep(used, capacity int) bool {
 }
 
 func (in *inbox) drain(fn func(from Addr, tag uint16, payload []byte)) int {
+	return in.drainN(0, fn)
+}
+
+// drainN is drain that hands out at most limit frames (all of them for a
+// limit of 0 or less). Frames beyond the limit stay in the inbox, charged
+// against its limits, so that the connections that sent them stall: the
+// receiver pushes back on its senders instead of holding more than it can
+// take.
+func (in *inbox) drainN(limit int, fn func(from Addr, tag uint16, payload []byte)) int {
+	in.drainMu.Lock()
+	defer in.drainMu.Unlock()
 	in.mu.Lock()
-	frames, buf := in.frames, in.buf
+	if limit > 0 && len(in.frames)-in.head > limit {
+		return in.drainPart(limit, fn)
+	}
+	all, buf := in.frames, in.buf
+	frames := all[in.head:]
+	in.head = 0
 	in.frames, in.buf = in.spareFrames[:0], in.spareBuf[:0]
 	in.spareFrames, in.spareBuf = nil, nil
 	if in.size > 0 {
@@ -256,6 +286,7 @@ func (in *inbox) drain(fn func(from Addr, tag uint16, payload []byte)) int {
 	}
 	count := len(frames)
 
+	frames = all
 	clear(frames) // drop references to sender addresses
 	in.mu.Lock()
 	if in.spareBuf == nil && in.spareFrames == nil {
@@ -269,4 +300,36 @@ func (in *inbox) drain(fn func(from Addr, tag uint16, payload []byte)) int {
 	}
 	in.mu.Unlock()
 	return count
+}
+
+// drainPart hands out the limit oldest frames of the inbox and releases
+// their charge, leaving the rest, with in.mu held (it unlocks it) and
+// in.drainMu held. Pushers may append to the slab meanwhile, but never
+// write the part handed out, and no other drain runs until it returns.
+func (in *inbox) drainPart(limit int, fn func(from Addr, tag uint16, payload []byte)) int {
+	part, buf := in.frames[in.head:in.head+limit], in.buf
+	in.head += limit
+	for _, f := range part {
+		cost := f.n + inFrameOverhead
+		in.size -= cost
+		if sh := f.sh; sh != nil {
+			sh.used -= cost
+			if sh.used == 0 {
+				if i := slices.Index(in.shares, sh); i >= 0 {
+					in.shares = slices.Delete(in.shares, i, i+1)
+				}
+			}
+		}
+	}
+	in.space.Broadcast()
+	in.mu.Unlock()
+	// Frames are still waiting: the next drain must not wait for a push.
+	select {
+	case in.ready <- struct{}{}:
+	default:
+	}
+	for _, f := range part {
+		fn(f.from, f.tag, buf[f.off:f.off+f.n:f.off+f.n])
+	}
+	return len(part)
 }
