@@ -92,6 +92,7 @@ type counts struct {
 	inputDropped    atomic.Uint64 // items from the network dropped at the queued-input budget
 	invalidItems    atomic.Uint64 // items from outside that failed validation or did not decode
 	unknownDestSent atomic.Uint64 // items sent to a location -peers does not list
+	budgetStops     atomic.Uint64 // drains stopped at the per-tick budget of decoded frames
 }
 
 // port is an Input or Output that frames from outside the program reach.
@@ -518,13 +519,13 @@ func (env *Env) loop(ctx context.Context, node hydro.NetNode) error {
 func (env *Env) round(ctx context.Context) {
 	flushed := time.Now()
 	for {
-		frames := env.ep.Drain(env.frame)
+		frames, full := env.drain()
 		start := time.Now()
 		env.node.SetNow(start)
 		env.node.Tick()
 		env.metrics.tick.Observe(time.Since(start).Seconds())
 		env.metrics.items.Observe(float64(frames))
-		if !env.node.Pending() || ctx.Err() != nil {
+		if !full && !env.node.Pending() || ctx.Err() != nil {
 			break
 		}
 		if env.stdout.Buffered() > 0 && time.Since(flushed) >= stdoutFlushEvery {
@@ -533,6 +534,26 @@ func (env *Env) round(ctx context.Context) {
 		}
 	}
 	env.flush()
+}
+
+// drain hands the node the frames waiting in the inbox, at most
+// -max-tick-items of them: what the node decodes before its next tick is
+// bounded by that many items, however small their frames. The rest stay in
+// the inbox, still charged against its byte budgets, so the connections
+// that sent them stall until later rounds take them (back-pressure; no
+// frame is dropped). It reports whether the drain stopped at the budget.
+func (env *Env) drain() (frames int, full bool) {
+	limit := env.opts.limits.maxTickItems
+	ld, ok := env.ep.(netio.LimitedDrainer)
+	if !ok {
+		return env.ep.Drain(env.frame), false
+	}
+	frames = ld.DrainN(limit, env.frame)
+	if frames >= limit {
+		env.counts.budgetStops.Add(1)
+		return frames, true
+	}
+	return frames, false
 }
 
 func (env *Env) flush() {

@@ -61,7 +61,7 @@ type dynFlag struct {
 // stdFlags are the fixed flags that take a value.
 var stdFlags = []string{"flow", "member", "listen", "peers", "log-level", "certs",
 	"idle-timeout", "frame-timeout", "write-timeout", "max-conns", "inbox-bytes", "peer-inbox-bytes",
-	"max-subscribers", "subscriber-queue", "max-queued-input", "metrics", "debug-addr", "listen-fd", "data"}
+	"max-subscribers", "subscriber-queue", "max-queued-input", "max-tick-items", "metrics", "debug-addr", "listen-fd", "data"}
 
 // insecureFlag is the one boolean fixed flag.
 const insecureFlag = "insecure-plaintext"
@@ -361,6 +361,8 @@ Limits (see docs/deploy.md for the defaults and what happens when one is hit):
   -subscriber-queue N    frames queued for one client before its oldest are dropped
   -max-queued-input N    items waiting in one input before more are dropped (network)
                          or reading waits (files, standard input)
+  -max-tick-items N      frames decoded into the node before it ticks; the rest wait in
+                         the inbox, which stalls their connections (back-pressure)
 
 Every output item is printed to standard output as one line: NAME JSON.
 See docs/deploy.md.

@@ -21,6 +21,7 @@ type limits struct {
 	maxSubscribers  int
 	subscriberQueue int
 	maxQueuedInput  int
+	maxTickItems    int
 }
 
 // Defaults of the limits that are the runtime's own; the connection limits
@@ -29,6 +30,7 @@ const (
 	DefaultMaxSubscribers  = 64    // clients subscribed to one output at once
 	DefaultSubscriberQueue = 4096  // frames queued for one client
 	DefaultMaxQueuedInput  = 65536 // items waiting in one input
+	DefaultMaxTickItems    = 16384 // frames decoded into the node before it ticks
 )
 
 func defaultLimits() limits {
@@ -42,6 +44,7 @@ func defaultLimits() limits {
 		maxSubscribers:  DefaultMaxSubscribers,
 		subscriberQueue: DefaultSubscriberQueue,
 		maxQueuedInput:  DefaultMaxQueuedInput,
+		maxTickItems:    DefaultMaxTickItems,
 	}
 }
 
@@ -62,6 +65,7 @@ func parseLimits(source func(name string) (value, from string)) (limits, error) 
 			"max-subscribers":  &l.maxSubscribers,
 			"subscriber-queue": &l.subscriberQueue,
 			"max-queued-input": &l.maxQueuedInput,
+			"max-tick-items":   &l.maxTickItems,
 		}))
 	return l, err
 }

@@ -2,6 +2,8 @@ package deploy
 
 import (
 	"crypto/tls"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/netio"
 	"github.com/hydrogo/hydro/netio/pki"
 )
@@ -132,15 +135,7 @@ func TestFloodOfValidFramesKeepsTheHeapBounded(t *testing.T) {
 
 	// b/0, a legitimate peer, floods a with valid frames as fast as its
 	// own queue (256 KiB) lets it.
-	ca, err := pki.LoadCA(testCerts())
-	require.NoError(t, err)
-	cert, err := pki.LoadCert(testCerts(), pki.NodeID("b", 0))
-	require.NoError(t, err)
-	cfg := pki.ClientConfig(ca.Pool(), &cert, nil)
-	flooder, err := netio.ListenTCP(b, netio.WithLogger(quietLogger()), netio.WithQueueLimit(1<<12, 256<<10),
-		netio.WithTLS(pki.ServerConfig(ca.Pool(), cert), func(netio.Addr) (*tls.Config, error) { return cfg, nil }))
-	require.NoError(t, err)
-	defer flooder.Close()
+	flooder := peerAt(t, "b", b, netio.WithQueueLimit(1<<12, 256<<10))
 
 	runtime.GC()
 	var before, peak runtime.MemStats
@@ -172,4 +167,123 @@ func TestFloodOfValidFramesKeepsTheHeapBounded(t *testing.T) {
 	// showed about 4 MiB for the flooder and 10 MiB for the node: the bound
 	// is a small multiple of the budgets and far below the flood.
 	require.Less(t, grew, int64(24<<20), "heap grew by more than 24 MiB under a 64 MiB flood")
+}
+
+// peerAt returns an endpoint at addr with the test certificate of member 0
+// of location loc: a legitimate peer.
+func peerAt(t *testing.T, loc, addr string, opts ...netio.TCPOption) netio.Endpoint {
+	t.Helper()
+	ca, err := pki.LoadCA(testCerts())
+	require.NoError(t, err)
+	cert, err := pki.LoadCert(testCerts(), pki.NodeID(loc, 0))
+	require.NoError(t, err)
+	cfg := pki.ClientConfig(ca.Pool(), &cert, nil)
+	opts = append([]netio.TCPOption{netio.WithLogger(quietLogger()),
+		netio.WithTLS(pki.ServerConfig(ca.Pool(), cert), func(netio.Addr) (*tls.Config, error) { return cfg, nil })}, opts...)
+	ep, err := netio.ListenTCP(addr, opts...)
+	require.NoError(t, err)
+	t.Cleanup(func() { ep.Close() })
+	return ep
+}
+
+// swell is a node whose items are small on the wire and large once
+// decoded: a frame is a sequence number and a length n, and decodes to n
+// words, like a collection-heavy lattice. It keeps nothing across ticks;
+// each tick records the live heap (after a GC) while it holds what it was
+// handed, and checks that sequence numbers arrive in order, none missing.
+type swell struct {
+	mu       sync.Mutex
+	recv     [][]uint64
+	next     uint64 // the sequence number expected next
+	err      error
+	peakHeap uint64
+	maxBatch int
+}
+
+const swellTag = 1
+
+func (s *swell) Tick() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.recv) == 0 {
+		return
+	}
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	s.peakHeap = max(s.peakHeap, ms.HeapAlloc)
+	s.maxBatch = max(s.maxBatch, len(s.recv))
+	for _, v := range s.recv {
+		if v[0] != s.next && s.err == nil {
+			s.err = fmt.Errorf("item %d arrived when %d was due", v[0], s.next)
+		}
+		s.next = v[0] + 1
+	}
+	clear(s.recv)
+	s.recv = s.recv[:0]
+}
+
+func (s *swell) Pending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.recv) > 0
+}
+
+func (s *swell) Deliver(tag uint16, payload []byte) error {
+	seq, n1 := binary.Uvarint(payload)
+	size, n2 := binary.Uvarint(payload[max(n1, 0):])
+	if tag != swellTag || n1 <= 0 || n2 <= 0 || size == 0 || size > 1<<16 {
+		return errors.New("bad swell frame")
+	}
+	v := make([]uint64, size)
+	v[0] = seq
+	s.mu.Lock()
+	s.recv = append(s.recv, v)
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *swell) OnSend(func(hydro.Dest, uint16, []byte)) {}
+func (s *swell) SetMember(hydro.MemberID)                {}
+func (s *swell) SetNow(time.Time)                        {}
+func (s *swell) NextTimer() (time.Time, bool)            { return time.Time{}, false }
+
+// TestDecodedItemsPerTickAreBounded floods a node with small frames that
+// each decode to 64 KiB: 4,000 of them fit easily in the inbox's byte
+// budget (they are 5 bytes each on the wire) but would decode to 250 MiB at
+// once. -max-tick-items bounds what the node decodes before a tick; the
+// rest wait (their connection stalls) and every frame arrives, in order.
+func TestDecodedItemsPerTickAreBounded(t *testing.T) {
+	a, b := freeAddr(t), freeAddr(t)
+	node := &swell{}
+	role := Role{Name: "a", Flows: map[string]Builder{"Swell": func(*Env) (hydro.NetNode, error) { return node, nil }}}
+	const budget, total, words = 64, 4000, 8192
+	n := start(t, role, "-peers", fmt.Sprintf("a=%s;b=%s", a, b), "-max-tick-items", fmt.Sprint(budget))
+	flooder := peerAt(t, "b", b, netio.WithQueueLimit(total, 1<<20))
+
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for seq := range uint64(total) {
+		payload := binary.AppendUvarint(binary.AppendUvarint(nil, seq), words)
+		require.NoError(t, flooder.Send(netio.Addr(a), swellTag, payload))
+	}
+	require.Eventually(t, func() bool {
+		node.mu.Lock()
+		defer node.mu.Unlock()
+		return node.next == total || node.err != nil
+	}, 20*time.Second, 10*time.Millisecond, "not every frame arrived")
+	node.mu.Lock()
+	defer node.mu.Unlock()
+	require.NoError(t, node.err)
+	require.LessOrEqual(t, node.maxBatch, budget, "a tick was handed more than the budget")
+	grew := int64(node.peakHeap) - int64(before.HeapAlloc)
+	decoded := int64(budget * words * 8)
+	t.Logf("%d frames decoding to %d MiB in all; budget %d items (%d KiB); heap grew by at most %d KiB",
+		total, total*words*8>>20, budget, decoded>>10, grew>>10)
+	// The live heap holds one tick's items, plus the inbox and connection
+	// buffers: a small multiple of the budget, far below the 250 MiB the
+	// frames decode to.
+	require.Less(t, grew, 4*decoded+(8<<20), "heap grew by %d KiB", grew>>10)
+	require.Positive(t, metric(t, n, "hydro_tick_budget_stops_total"), "the budget was never hit")
 }

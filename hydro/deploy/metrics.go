@@ -70,6 +70,7 @@ var (
 	descSubsRefused = prometheus.NewDesc("hydro_subscriptions_refused_total", "Subscriptions refused at the subscriber cap.", nil, nil)
 	descSubsEnded   = prometheus.NewDesc("hydro_subscriptions_closed_total", "Subscriptions ended because the client's connection closed.", nil, nil)
 	descUnknownDest = prometheus.NewDesc("hydro_items_unroutable_total", "Items sent to a location that -peers does not list.", nil, nil)
+	descBudgetStops = prometheus.NewDesc("hydro_tick_budget_stops_total", "Drains of the inbox that stopped at -max-tick-items frames, leaving the rest waiting (back-pressure on their connections).", nil, nil)
 	descSuppressed  = prometheus.NewDesc("hydro_log_suppressed_total", "Warnings not logged by the rate limit, by the logger that held them back.", []string{"logger"}, nil)
 )
 
@@ -115,6 +116,7 @@ func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(descSubsRefused, n.subsRefused.Load())
 	counter(descSubsEnded, n.subsDropped.Load())
 	counter(descUnknownDest, n.unknownDestSent.Load())
+	counter(descBudgetStops, n.budgetStops.Load())
 	counter(descSuppressed, c.env.warn.Suppressed(), "node")
 	for _, p := range c.env.ports {
 		switch p := p.(type) {
