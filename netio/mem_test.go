@@ -188,3 +188,37 @@ func TestMemDrainNLeavesTheRestInOrder(t *testing.T) {
 	}
 	checkSeq(t, got, a.Addr(), 10, func(uint32) int { return 8 })
 }
+
+// TestMemDrainNUnderSustainedPressure drains fewer frames than arrive
+// between drains, so a full drain never happens: the inbox's slabs must
+// hold what waits, not everything received.
+func TestMemDrainNUnderSustainedPressure(t *testing.T) {
+	a, b := newMemPair(t)
+	ld := b.(LimitedDrainer)
+	in := &b.(*memEndpoint).in
+	var next, want uint32
+	for range 2000 {
+		for range 4 {
+			a.Send(b.Addr(), 0, seqPayload(next, 100))
+			next++
+		}
+		ld.DrainN(3, func(from Addr, tag uint16, p []byte) {
+			checkSeq(t, []frame{{from, tag, string(p)}}, a.Addr(), want, func(uint32) int { return 100 })
+			want++
+		})
+		in.mu.Lock()
+		waiting, slab := len(in.frames)-in.head, len(in.buf)
+		in.mu.Unlock()
+		if slab > 100*(2*waiting+3+4) { // what waits, twice, and a round of drained and new frames
+			t.Fatalf("slab holds %d bytes for %d waiting frames of 100", slab, waiting)
+		}
+	}
+	for ld.DrainN(3, func(from Addr, tag uint16, p []byte) {
+		checkSeq(t, []frame{{from, tag, string(p)}}, a.Addr(), want, func(uint32) int { return 100 })
+		want++
+	}) > 0 {
+	}
+	if want != next {
+		t.Fatalf("drained %d of %d frames", want, next)
+	}
+}

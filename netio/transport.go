@@ -262,6 +262,9 @@ func (in *inbox) drainN(limit int, fn func(from Addr, tag uint16, payload []byte
 	in.drainMu.Lock()
 	defer in.drainMu.Unlock()
 	in.mu.Lock()
+	if in.head > 0 && in.head >= len(in.frames)-in.head {
+		in.compact()
+	}
 	if limit > 0 && len(in.frames)-in.head > limit {
 		return in.drainPart(limit, fn)
 	}
@@ -332,4 +335,27 @@ func (in *inbox) drainPart(limit int, fn func(from Addr, tag uint16, payload []b
 		fn(f.from, f.tag, buf[f.off:f.off+f.n:f.off+f.n])
 	}
 	return len(part)
+}
+
+// compact moves the frames a bounded drain left, and their bytes, to the
+// start of fresh slabs, so that under sustained pressure (bounded drains
+// and no full one) the slabs hold what waits, not everything received
+// since the last full drain. It runs once the part handed out is at least
+// as large as what waits, so each frame is copied at most once on average.
+// in.mu and in.drainMu are held: no drain is reading the slabs.
+func (in *inbox) compact() {
+	rest := in.frames[in.head:]
+	base := len(in.buf)
+	if len(rest) > 0 {
+		base = rest[0].off
+	}
+	frames := make([]inFrame, len(rest), max(len(rest)*2, 64))
+	for i, f := range rest {
+		f.off -= base
+		frames[i] = f
+	}
+	buf := make([]byte, len(in.buf)-base, max(2*(len(in.buf)-base), 4096))
+	copy(buf, in.buf[base:])
+	clear(in.frames) // drop references to sender addresses
+	in.frames, in.buf, in.head = frames, buf, 0
 }
