@@ -54,7 +54,10 @@ func (c *checker) commit(r Request) {
 type scenario struct {
 	participants, requests int
 	generated              bool
-	faults                 sim.Faults
+	// derived runs the generated nodes of ScalableVoting instead, the flow
+	// scalable.hydroplan derives from Voting.
+	derived bool
+	faults  sim.Faults
 	// faultSteps, if positive, stops the faults after that many steps.
 	faultSteps int
 	maxSteps   int
@@ -81,7 +84,22 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 	}
 	var s *sim.Sim
 	var err error
-	if sc.generated {
+	switch {
+	case sc.derived:
+		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1},
+			{Name: "participant", Members: sc.participants}, {Name: "broadcaster", Members: 1}},
+			func(location string, _ int) (hydro.NetNode, error) {
+				switch location {
+				case "client":
+					return NewScalableVotingClient(in, committed, votes), nil
+				case "leader":
+					return NewScalableVotingLeader(in, committed, votes), nil
+				case "broadcaster":
+					return NewScalableVotingBroadcaster(in, committed, votes), nil
+				}
+				return NewScalableVotingParticipant(in, committed, votes), nil
+			}, cfg)
+	case sc.generated:
 		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1}, {Name: "participant", Members: sc.participants}},
 			func(location string, _ int) (hydro.NetNode, error) {
 				switch location {
@@ -92,7 +110,7 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 				}
 				return NewVotingParticipant(in, committed, votes), nil
 			}, cfg)
-	} else {
+	default:
 		f := hydro.NewFlow("Voting")
 		Voting(f, in, committed, votes)
 		cfg.Members = map[string]int{"participant": sc.participants}

@@ -5,6 +5,7 @@
 //	load      go/packages, one call for all patterns          (gen/load)
 //	build     flow bodies into graphs, Verify                  (gen/parse)
 //	check     the checks the interpreter runs too, on the IR   (internal/check)
+//	derive    flows derived by rewrite plans                   (gen/rewrite)
 //	analyze   facts and coordination warnings                  (gen/analyze)
 //	rewrite   passes that edit graphs (none by default)        (Pass)
 //	schedule  strata, subgraphs, handoffs, once per location   (gen/schedule)
@@ -91,6 +92,7 @@ func Load(dir string, patterns ...string) (*Program, error) {
 	var codecErrs diag.List
 	p.marked, codecErrs = parse.Codecs(res.Fset, res.Packages)
 	p.diags = append(p.diags, codecErrs...)
+	p.derive()
 	return p, nil
 }
 

@@ -113,6 +113,9 @@ const (
 	// Coordination is a place where the network's order or retries can change
 	// a flow's output.
 	Coordination = "coordination"
+	// Rewrite is a rewrite plan hydrogen cannot read, or a step whose
+	// precondition fails.
+	Rewrite = "rewrite"
 )
 
 // Edit replaces the source between Pos and End with NewText.

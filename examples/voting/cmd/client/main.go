@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package voting (Voting), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package voting (ScalableVoting, Voting), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,9 +15,15 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "client",
 		Flows: map[string]deploy.Builder{
-			"Voting": buildVoting,
+			"ScalableVoting": buildScalableVoting,
+			"Voting":         buildVoting,
 		},
 	})
+}
+
+// buildScalableVoting builds location "client" of flow ScalableVoting.
+func buildScalableVoting(env *deploy.Env) (hydro.NetNode, error) {
+	return voting.NewScalableVotingClient(deploy.Input(env, voting.ScalableVotingRequestsPort()), deploy.Output(env, voting.ScalableVotingCommittedPort()), hydro.Output[voting.Vote]{}), nil
 }
 
 // buildVoting builds location "client" of flow Voting.

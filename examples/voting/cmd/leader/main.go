@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command leader runs location "leader" of the flows of package voting (Voting), chosen with -flow; see docs/deploy.md for its flags.
+// Command leader runs location "leader" of the flows of package voting (ScalableVoting, Voting), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,9 +15,15 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "leader",
 		Flows: map[string]deploy.Builder{
-			"Voting": buildVoting,
+			"ScalableVoting": buildScalableVoting,
+			"Voting":         buildVoting,
 		},
 	})
+}
+
+// buildScalableVoting builds location "leader" of flow ScalableVoting.
+func buildScalableVoting(env *deploy.Env) (hydro.NetNode, error) {
+	return voting.NewScalableVotingLeader(hydro.Input[voting.Request]{}, hydro.Output[voting.Request]{}, hydro.Output[voting.Vote]{}), nil
 }
 
 // buildVoting builds location "leader" of flow Voting.

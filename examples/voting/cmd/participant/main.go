@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command participant runs location "participant" of the flows of package voting (Voting), chosen with -flow; see docs/deploy.md for its flags.
+// Command participant runs location "participant" of the flows of package voting (ScalableVoting, Voting), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,9 +15,15 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "participant",
 		Flows: map[string]deploy.Builder{
-			"Voting": buildVoting,
+			"ScalableVoting": buildScalableVoting,
+			"Voting":         buildVoting,
 		},
 	})
+}
+
+// buildScalableVoting builds location "participant" of flow ScalableVoting.
+func buildScalableVoting(env *deploy.Env) (hydro.NetNode, error) {
+	return voting.NewScalableVotingParticipant(hydro.Input[voting.Request]{}, hydro.Output[voting.Request]{}, deploy.Output(env, voting.ScalableVotingVotesPort())), nil
 }
 
 // buildVoting builds location "participant" of flow Voting.

@@ -1,0 +1,139 @@
+package rewrite_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/gen/pipeline"
+	"github.com/hydrogo/hydro/gen/rewrite"
+	"github.com/hydrogo/hydro/gen/schedule"
+	"github.com/hydrogo/hydro/internal/ir"
+)
+
+// loaded caches the flows derive loads, by package and name.
+var loaded = map[string]*pipeline.Flow{}
+
+// derive loads flow base of package pkg and derives a flow from it by the
+// one plan in src.
+func derive(t *testing.T, pkg, base, src string) (*ir.Graph, error) {
+	t.Helper()
+	f := loaded[pkg+"."+base]
+	if f == nil {
+		var err error
+		f, err = pipeline.LoadFlow("../..", pkg, base)
+		require.NoError(t, err)
+		loaded[pkg+"."+base] = f
+	}
+	plans, errs := rewrite.ParsePlans("test.hydroplan", []byte(src))
+	require.Empty(t, errs)
+	require.Len(t, plans, 1)
+	g, ds := rewrite.Derive(f.Flow, plans[0])
+	if len(ds) > 0 {
+		return nil, ds
+	}
+	require.Empty(t, ir.Verify(g), "the derived graph verifies")
+	for loc := range g.Locations {
+		_, err := schedule.Compute(g, loc)
+		require.NoError(t, err, "location %s schedules", g.Locations[loc].Name)
+	}
+	return g, nil
+}
+
+// node returns the one node at location loc with operator op.
+func node(t *testing.T, g *ir.Graph, loc, op string) *ir.Node {
+	t.Helper()
+	var found []*ir.Node
+	for _, n := range g.Nodes {
+		if g.Locations[n.Loc].Name == loc && n.Spec.API == op {
+			found = append(found, n)
+		}
+	}
+	require.Len(t, found, 1, "%s at %s", op, loc)
+	return found[0]
+}
+
+func TestFunctionalDecouplingMovesTheBroadcast(t *testing.T) {
+	g, err := derive(t, "./examples/voting", "Voting", "derive ScalableVoting from Voting\ndecouple functional ballots to broadcaster\n")
+	require.NoError(t, err)
+	assert.Equal(t, "ScalableVoting", g.Name)
+	// The broadcast reads a Send to the broadcaster, which reads the
+	// leader's AntiJoin: the leader sends each request once.
+	b := node(t, g, "participant", "hydro.Broadcast")
+	relay := g.Nodes[b.Inputs[0]]
+	assert.Equal(t, "hydro.Send", relay.Spec.API)
+	assert.Equal(t, "broadcaster", g.Locations[relay.Loc].Name)
+	assert.Equal(t, "hydro.AntiJoin", g.Nodes[relay.Inputs[0]].Spec.API)
+	assert.Equal(t, "leader", g.Locations[g.Nodes[relay.Inputs[0]].Loc].Name)
+}
+
+func TestIndependentDecouplingSplitsTheServer(t *testing.T) {
+	g, err := derive(t, "./gen/rewrite/testdata/split", "Split", "derive Split2 from Split\ndecouple independent twice to doubler\n")
+	require.NoError(t, err)
+	// The client still sends the numbers to the server (clients are outside
+	// the rewrites); the server relays them to the doubler, which sends the
+	// doubles to the client. The words stay at the server.
+	m := node(t, g, "doubler", "hydro.Map")
+	in := g.Nodes[m.Inputs[0]]
+	assert.Equal(t, "hydro.Send", in.Spec.API)
+	assert.Equal(t, "server", g.Locations[g.Nodes[in.Inputs[0]].Loc].Name)
+	assert.Equal(t, "client", g.Locations[g.Nodes[g.Nodes[in.Inputs[0]].Inputs[0]].Loc].Name)
+	assert.Equal(t, "server", g.Locations[node(t, g, "server", "hydro.Map").Loc].Name)
+	out := g.Consumers()[m.ID]
+	require.Len(t, out, 1)
+	assert.Equal(t, "client", g.Locations[g.Nodes[out[0].To].Loc].Name)
+}
+
+// TestRefusals checks that every precondition failure is a diagnostic at
+// the operator that breaks it, saying why.
+func TestRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name, step, want string
+	}{
+		{"functional", "decouple functional tallies to counter",
+			"voting.go:95:28: decouple functional tallies to counter: hydro.FoldKeyed (bound to tallies) is not functional: keeps state"},
+		{"independent", "decouple independent open,live,tallies,decided,carry to collector",
+			"voting.go:94:37: decouple independent open,live,tallies,decided,carry to collector: hydro.AntiJoin (bound to live) reads the output of hydro.Cycle ("},
+		{"client", "decouple functional resent to retrier", "clients are outside the rewrites"},
+		{"unknown operator", "decouple functional nosuch to x", "flow Voting binds no operator to nosuch"},
+		{"existing role", "decouple functional ballots to leader", `role "leader" must be a new location`},
+		{"cluster", "decouple functional cast to voter", `"participant" is a cluster`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := derive(t, "./examples/voting", "Voting", "derive V2 from Voting\n"+tc.step+"\n")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestParsePlansReportsMalformedLines(t *testing.T) {
+	src := strings.Join([]string{
+		"# a comment",
+		"decouple functional a to b",
+		"derive A from",
+		"derive A from B",
+		"decouple sideways a to b",
+		"decouple functional a,,b to c",
+		"partition everything",
+		"derive C from B",
+	}, "\n")
+	plans, errs := rewrite.ParsePlans("p.hydroplan", []byte(src))
+	var got []string
+	for _, d := range errs {
+		got = append(got, fmt.Sprintf("%d:%d %s", d.Pos.Line, d.Pos.Col, d.Message))
+	}
+	assert.Equal(t, []string{
+		`2:1 step before any "derive NEW from BASE" line`,
+		`3:1 malformed plan line "derive A from": want "derive NEW from BASE"`,
+		`5:1 unknown rewrite "sideways" (want one of functional, independent)`,
+		`6:1 empty operator name in "a,,b"`,
+		`7:1 unknown plan directive "partition" (want derive or decouple)`,
+		`4:1 plan A has no steps`,
+		`8:1 plan C has no steps`,
+	}, got)
+	assert.Len(t, plans, 2)
+}
