@@ -89,7 +89,7 @@ func parseRunArgs(args []string, stderr io.Writer) (*runConfig, error) {
 	cfg := &runConfig{counts: map[string]int{}}
 	fs := flag.NewFlagSet("hydrogen run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are printed by runCmd
-	fs.StringVar(&cfg.flow, "flow", "", "the `NAME` of the flow to run; required when the package has several")
+	fs.StringVar(&cfg.flow, "flow", "", "the `NAME` of the flow to run; required when the package declares several (or to run a derived one)")
 	fs.Func("n", "the number of members of clusters, as `role=count,...` (default 1 each)", func(s string) error {
 		for part := range strings.SplitSeq(s, ",") {
 			role, count, ok := strings.Cut(strings.TrimSpace(part), "=")
@@ -168,9 +168,17 @@ func plan(cfg *runConfig) (*runPlan, error) {
 		names = append(names, f.Name)
 	}
 	slices.Sort(names)
+	// Without -flow, a package that declares one flow runs it; flows that
+	// rewrite plans derive from it are chosen with -flow.
+	declared := 0
+	for _, g := range prog.Flows {
+		if g.Plan == nil {
+			declared++
+		}
+	}
 	var pf *pipeline.Flow
 	for _, g := range prog.Flows {
-		if g.Name == cfg.flow || cfg.flow == "" && len(prog.Flows) == 1 {
+		if g.Name == cfg.flow || cfg.flow == "" && declared == 1 && g.Plan == nil {
 			pf = g
 		}
 	}

@@ -61,7 +61,7 @@ func (p *Program) deriveOne(pkg *packages.Package, plan *rewrite.Plan) {
 	}
 	derived := base.Flow.WithGraph(g)
 	derived.Name = plan.Derived
-	f := &Flow{Flow: derived}
+	f := &Flow{Flow: derived, Plan: plan}
 	if ds := Check(derived); len(ds) > 0 {
 		p.diags = append(p.diags, diag.Errorf(plan.Pos, diag.Rewrite, "internal error: the graph derived by the plan does not verify:\n%v", ds))
 		return

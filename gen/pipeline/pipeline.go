@@ -35,6 +35,7 @@ import (
 	"github.com/hydrogo/hydro/gen/emit"
 	"github.com/hydrogo/hydro/gen/load"
 	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/gen/rewrite"
 	"github.com/hydrogo/hydro/gen/schedule"
 	"github.com/hydrogo/hydro/internal/analysis"
 	"github.com/hydrogo/hydro/internal/check"
@@ -61,6 +62,9 @@ type Flow struct {
 	*parse.Flow
 	// Diagnostics are the flow's problems and warnings so far.
 	Diagnostics diag.List
+	// Plan is the rewrite plan that derived the flow from a base flow of its
+	// package, or nil for a flow the package declares.
+	Plan *rewrite.Plan
 	// Facts are the analyses' results, once Analyze ran.
 	Facts *analysis.Results
 	// schedules are the flow's location schedules, computed once.

@@ -94,9 +94,9 @@ func TestRefusals(t *testing.T) {
 		name, step, want string
 	}{
 		{"functional", "decouple functional tallies to counter",
-			"voting.go:95:28: decouple functional tallies to counter: hydro.FoldKeyed (bound to tallies) is not functional: keeps state"},
-		{"independent", "decouple independent open,live,tallies,decided,carry to collector",
-			"voting.go:94:37: decouple independent open,live,tallies,decided,carry to collector: hydro.AntiJoin (bound to live) reads the output of hydro.Cycle ("},
+			"voting.go:98:44: decouple functional tallies to counter: hydro.AntiJoin (bound to tallies) is not functional: keeps state"},
+		{"independent", "decouple independent open,voted,tallies,decided,carry to collector",
+			"voting.go:98:44: decouple independent open,voted,tallies,decided,carry to collector: hydro.AntiJoin (bound to tallies) reads the output of hydro.Cycle ("},
 		{"client", "decouple functional resent to retrier", "clients are outside the rewrites"},
 		{"unknown operator", "decouple functional nosuch to x", "flow Voting binds no operator to nosuch"},
 		{"existing role", "decouple functional ballots to leader", `role "leader" must be a new location`},
