@@ -19,8 +19,23 @@ import (
 
 func TestRunVotingAcrossProcesses(t *testing.T) {
 	t.Parallel()
-	status, stdout, stderr := launchRun(t, "-n", "participant=3", "-outputs", "10", "../../examples/voting", "--",
+	runVoting(t)
+}
+
+// TestRunScalableVotingAcrossProcesses runs the flow that
+// examples/voting/scalable.hydroplan derives from Voting, with its
+// broadcaster, chosen with -flow.
+func TestRunScalableVotingAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	runVoting(t, "-flow", "ScalableVoting")
+}
+
+// runVoting runs examples/voting with flags and checks that every sample
+// request is committed once.
+func runVoting(t *testing.T, flags ...string) {
+	args := append(flags, "-n", "participant=3", "-outputs", "10", "../../examples/voting", "--",
 		"-in.requests.file=data/requests.jsonl", "-out.votes.quiet")
+	status, stdout, stderr := launchRun(t, args...)
 	require.Equal(t, 0, status, stderr)
 	line := regexp.MustCompile(`^\[client\] committed (\{.*\})$`)
 	seen := map[uint64]bool{}
