@@ -151,26 +151,13 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 		copies[v] = max(1, pushed)
 	}
 	// Subgraphs: connected components over inline edges.
-	parent := make([]int, n)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
+	sets := ir.NewUnionFind(n)
 	for e, k := range s.Kind {
 		if k == Inline {
-			a, b := find(e.From), find(e.To)
-			if a != b {
-				parent[max(a, b)] = min(a, b)
-			}
+			sets.Union(e.From, e.To)
 		}
 	}
+	find := sets.Find
 	byRoot := map[int]*Subgraph{}
 	var sgs []*Subgraph
 	for v, node := range g.Nodes {

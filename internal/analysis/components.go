@@ -35,25 +35,14 @@ func runComponents(pass *Pass) (any, error) {
 // components returns the connected parts of the local dataflow among the
 // nodes keep accepts.
 func components(g *ir.Graph, keep func(int) bool) *ComponentsResult {
-	parent := make([]int, len(g.Nodes))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
+	sets := ir.NewUnionFind(len(g.Nodes))
 	for _, n := range g.Nodes {
 		if !keep(n.ID) {
 			continue
 		}
 		for _, in := range n.Inputs {
 			if keep(in) && local(g, in, n.ID) {
-				parent[find(in)] = find(n.ID)
+				sets.Union(in, n.ID)
 			}
 		}
 	}
@@ -69,7 +58,7 @@ func components(g *ir.Graph, keep func(int) bool) *ComponentsResult {
 			res.Of[id] = -1
 			continue
 		}
-		r := find(id)
+		r := sets.Find(id)
 		c, ok := index[r]
 		if !ok {
 			c = len(res.List)
