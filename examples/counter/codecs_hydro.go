@@ -19,10 +19,16 @@ func appendHydroTotal(dst []byte, v *Total) []byte {
 
 func decodeHydroTotal(src []byte, v *Total) (int, error) {
 	if len(src) < 12 {
-		return 0, fmt.Errorf("counter.Total: %w", netio.ErrShort)
+		return 0, errsHydroTotal[0]
 	}
 	b := src[:12]
 	v.Key = binary.LittleEndian.Uint32(b[0:])
 	v.N = int64(binary.LittleEndian.Uint64(b[4:]))
 	return 12, nil
+}
+
+// errsHydroTotal holds decodeHydroTotal's errors, made once so that the decoder stays small
+// enough to inline.
+var errsHydroTotal = [...]error{
+	fmt.Errorf("counter.Total: %w", netio.ErrShort),
 }

@@ -84,7 +84,7 @@ func appendHydroOrder(dst []byte, v *Order) []byte {
 
 func decodeHydroOrder(src []byte, v *Order) (int, error) {
 	if len(src) < 29 {
-		return 0, fmt.Errorf("microbench.Order: %w", netio.ErrShort)
+		return 0, errsHydroOrder[0]
 	}
 	b := src[:29]
 	v.ID = binary.LittleEndian.Uint64(b[0:])
@@ -97,9 +97,16 @@ func decodeHydroOrder(src []byte, v *Order) (int, error) {
 	case 1:
 		v.Buy = true
 	default:
-		return 0, fmt.Errorf("microbench.Order.Buy: %w", netio.ErrBool)
+		return 0, errsHydroOrder[1]
 	}
 	return 29, nil
+}
+
+// errsHydroOrder holds decodeHydroOrder's errors, made once so that the decoder stays small
+// enough to inline.
+var errsHydroOrder = [...]error{
+	fmt.Errorf("microbench.Order: %w", netio.ErrShort),
+	fmt.Errorf("microbench.Order.Buy: %w", netio.ErrBool),
 }
 
 func appendHydroSliceLine(dst []byte, v *[]Line) []byte {

@@ -53,8 +53,8 @@ const maxFixed = 1 << 12
 // decodeFixed writes the decode body of struct node n, of fixed size size:
 // one bounds check, then every field read at its offset in b.
 func (w *writer) decodeFixed(n *node, size int) {
-	w.printf("if len(src) < %d {\nreturn 0, %s.Errorf(%s, %s.ErrShort)\n}\nb := src[:%d]\n",
-		size, w.fmt(), strconv.Quote(ctx(n)+": %w"), w.netio(), size)
+	w.printf("if len(src) < %d {\nreturn 0, %s\n}\nb := src[:%d]\n",
+		size, w.fixedErr(ctx(n), "ErrShort"), size)
 	off := 0
 	for _, f := range n.fields {
 		off = w.fixedField(f.n, "v."+f.name, ctx(n)+"."+f.name, strconv.Itoa(off))
@@ -105,8 +105,8 @@ func (w *writer) fixedBasic(n *node, lv, where, off string) {
 	var x string
 	switch n.helper {
 	case "Bool":
-		w.printf("switch b[%s] {\ncase 0:\n%s = false\ncase 1:\n%s = true\ndefault:\nreturn 0, %s.Errorf(%s, %s.ErrBool)\n}\n",
-			off, lv, lv, w.fmt(), strconv.Quote(where+": %w"), w.netio())
+		w.printf("switch b[%s] {\ncase 0:\n%s = false\ncase 1:\n%s = true\ndefault:\nreturn 0, %s\n}\n",
+			off, lv, lv, w.fixedErr(where, "ErrBool"))
 		return
 	case "Uint8":
 		x = "b[" + off + "]"
@@ -123,6 +123,29 @@ func (w *writer) fixedBasic(n *node, lv, where, off string) {
 		x = conv + "(" + x + ")"
 	}
 	w.printf("%s = %s\n", lv, x)
+}
+
+// fixedErr returns an expression for the error that wraps netio's sentinel
+// with where. The errors of a fixed-size decoder are made once, in a
+// package-level array beside it (errDecl), rather than with fmt.Errorf on
+// the failing path: that keeps the decoder within the compiler's inlining
+// budget, like a hand-written one that returns sentinel errors.
+func (w *writer) fixedErr(where, sentinel string) string {
+	w.errs = append(w.errs, fmt.Sprintf("%s.Errorf(%s, %s.%s)", w.fmt(), strconv.Quote(where+": %w"), w.netio(), sentinel))
+	return fmt.Sprintf("%s[%d]", errsName(w.n), len(w.errs)-1)
+}
+
+// errDecl writes the array of the errors fixedErr handed out, if any.
+func (w *writer) errDecl() {
+	if len(w.errs) == 0 {
+		return
+	}
+	w.printf("// %s holds %s's errors, made once so that the decoder stays small\n// enough to inline.\n", errsName(w.n), decodeName(w.n))
+	w.printf("var %s = [...]error{\n", errsName(w.n))
+	for _, e := range w.errs {
+		w.printf("%s,\n", e)
+	}
+	w.printf("}\n\n")
 }
 
 // plus returns the expression off+k, folded when off is a constant.

@@ -15,6 +15,7 @@ import (
 func appendName(n *node) string { return "appendHydro" + n.name }
 func decodeName(n *node) string { return "decodeHydro" + n.name }
 func nestedName(n *node) string { return "decodeNestedHydro" + n.name }
+func errsName(n *node) string   { return "errsHydro" + n.name }
 
 // nameFor returns an unused node name for t: its mangled form, numbered if
 // another type or a declaration of the package has it already.
@@ -29,7 +30,7 @@ func (g *Generator) nameFor(t types.Type) string {
 			continue
 		}
 		n := &node{name: name}
-		if g.declared(appendName(n)) || g.declared(decodeName(n)) || g.declared(nestedName(n)) {
+		if g.declared(appendName(n)) || g.declared(decodeName(n)) || g.declared(nestedName(n)) || g.declared(errsName(n)) {
 			continue
 		}
 		return name

@@ -14,6 +14,9 @@ type writer struct {
 	g *Generator
 	n *node
 	b bytes.Buffer
+	// errs are the error expressions of a fixed-size decoder, declared once
+	// beside it (see fixedErr).
+	errs []string
 }
 
 func (g *Generator) writer(n *node) *writer { return &writer{g: g, n: n} }
@@ -141,6 +144,7 @@ func (g *Generator) renderBody(n *node) {
 	}
 	w.decodeBody()
 	w.printf("}\n\n")
+	w.errDecl()
 	if n.scc != 0 {
 		n.nested = w.b.Bytes()
 	} else {

@@ -19,10 +19,16 @@ func appendHydroPing(dst []byte, v *Ping) []byte {
 
 func decodeHydroPing(src []byte, v *Ping) (int, error) {
 	if len(src) < 12 {
-		return 0, fmt.Errorf("pingpong.Ping: %w", netio.ErrShort)
+		return 0, errsHydroPing[0]
 	}
 	b := src[:12]
 	v.Seq = binary.LittleEndian.Uint64(b[0:])
 	v.Hops = binary.LittleEndian.Uint32(b[8:])
 	return 12, nil
+}
+
+// errsHydroPing holds decodeHydroPing's errors, made once so that the decoder stays small
+// enough to inline.
+var errsHydroPing = [...]error{
+	fmt.Errorf("pingpong.Ping: %w", netio.ErrShort),
 }
