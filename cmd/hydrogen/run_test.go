@@ -8,11 +8,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/hydrogo/hydro/internal/syncbuf"
 	"github.com/stretchr/testify/require"
 )
 
@@ -24,26 +24,9 @@ import (
 // outputs.
 func launchRun(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr lockedBuffer
+	var stdout, stderr syncbuf.Buffer
 	status := runCmd(args, &stdout, &stderr)
 	return status, stdout.String(), stderr.String()
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func lines(s string) []string {
@@ -178,7 +161,7 @@ func TestRunRestartsACrashedNode(t *testing.T) {
 		t.Skip("finds the node's process in /proc")
 	}
 	t.Parallel()
-	var stdout, stderr lockedBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan int, 1)
 	args := append([]string{"-flow", "Hello", "-n", "worker=2", "-restart", "-outputs", "5", "-for", "60s", "./testdata/launch"}, helloArgs...)
 	go func() { done <- runCmd(args, &stdout, &stderr) }()

@@ -1,7 +1,6 @@
 package shopping
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net"
@@ -18,25 +17,8 @@ import (
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/deploy"
+	"github.com/hydrogo/hydro/internal/syncbuf"
 )
-
-// lockedBuffer is a bytes.Buffer safe for a node's writes and a test's reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestFigure8ServerServesDurableMetrics runs Figure 8's client and one
 // replica as deployed nodes, the replica with a data directory, and reads
@@ -82,7 +64,7 @@ func TestFigure8ServerServesDurableMetrics(t *testing.T) {
 	}
 	data := t.TempDir()
 	serverArgs := []string{"-data", data, "-metrics", "127.0.0.1:0", "-param.classes", "@data/classes.json"}
-	var srvOut, srvErr, cliErr lockedBuffer
+	var srvOut, srvErr, cliErr syncbuf.Buffer
 	stopServer := run(server, &srvOut, &srvErr, serverArgs...)
 	run(client, io.Discard, &cliErr, "-in.shopping.file", "data/sessions.jsonl")
 
@@ -107,7 +89,7 @@ func TestFigure8ServerServesDurableMetrics(t *testing.T) {
 
 	// Restarted on its data directory, the replica replays what it logged.
 	stopServer()
-	srvErr = lockedBuffer{}
+	srvErr = syncbuf.Buffer{}
 	run(server, io.Discard, &srvErr, serverArgs...)
 	require.Eventually(t, func() bool { return strings.Contains(srvErr.String(), "metrics listening") }, 10*time.Second, 10*time.Millisecond)
 	got = durableMetrics(t, srvErr.String())

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hydrogo/hydro/internal/syncbuf"
 	"github.com/hydrogo/hydro/netio"
 )
 
@@ -123,7 +124,7 @@ func TestMainProcess(t *testing.T) {
 	require.Contains(t, string(out), "address already in use")
 
 	cmd := child("-certs " + testCerts() + " -param.period 10000000000")
-	var stderr syncBuffer
+	var stderr syncbuf.Buffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "node started") }, 10*time.Second, 5*time.Millisecond)

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/internal/syncbuf"
 	"github.com/hydrogo/hydro/netio"
 	"github.com/hydrogo/hydro/netio/pki"
 )
@@ -139,27 +140,9 @@ func relayRole(name string) Role {
 	return Role{Name: name, Flows: map[string]Builder{"Relay": buildRelay}}
 }
 
-// syncBuffer is a bytes.Buffer safe for a node writing and a test reading.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // node is a node run by a test.
 type node struct {
-	stdout, stderr syncBuffer
+	stdout, stderr syncbuf.Buffer
 	cancel         context.CancelFunc
 	done           chan error
 }
@@ -231,7 +214,7 @@ func start(t *testing.T, r Role, args ...string) *node {
 }
 
 // waitFor waits until b contains s.
-func (n *node) waitFor(t *testing.T, b *syncBuffer, s string) {
+func (n *node) waitFor(t *testing.T, b *syncbuf.Buffer, s string) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		select {
