@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/hydrogo/hydro/hydro/deploy"
@@ -42,10 +41,9 @@ func certsCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	var ids []pki.Identity
 	for _, a := range fs.Args() {
-		role, count, ok := strings.Cut(a, "=")
-		n, err := strconv.Atoi(count)
-		if !ok || role == "" || err != nil || n < 1 {
-			return certsUsageError(stderr, fmt.Sprintf("%q: want role=count with a count of at least 1", a))
+		role, n, err := parseRoleCount(a)
+		if err != nil {
+			return certsUsageError(stderr, fmt.Sprintf("%q: %v", a, err))
 		}
 		for m := range n {
 			ids = append(ids, pki.NodeID(role, uint64(m)))

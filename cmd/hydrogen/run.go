@@ -85,6 +85,18 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	return 1
 }
 
+// parseRoleCount parses "role=count", a location and its number of members
+// (at least 1), as -n of hydrogen run and the arguments of hydrogen certs
+// give them.
+func parseRoleCount(s string) (string, int, error) {
+	role, count, ok := strings.Cut(s, "=")
+	n, err := strconv.Atoi(count)
+	if !ok || role == "" || err != nil || n < 1 {
+		return "", 0, errors.New("want role=count with a count of at least 1")
+	}
+	return role, n, nil
+}
+
 func parseRunArgs(args []string, stderr io.Writer) (*runConfig, error) {
 	cfg := &runConfig{counts: map[string]int{}}
 	fs := flag.NewFlagSet("hydrogen run", flag.ContinueOnError)
@@ -92,10 +104,9 @@ func parseRunArgs(args []string, stderr io.Writer) (*runConfig, error) {
 	fs.StringVar(&cfg.flow, "flow", "", "the `NAME` of the flow to run; required when the package declares several (or to run a derived one)")
 	fs.Func("n", "the number of members of clusters, as `role=count,...` (default 1 each)", func(s string) error {
 		for part := range strings.SplitSeq(s, ",") {
-			role, count, ok := strings.Cut(strings.TrimSpace(part), "=")
-			n, err := strconv.Atoi(count)
-			if !ok || role == "" || err != nil || n < 1 {
-				return errors.New("want role=count with a count of at least 1")
+			role, n, err := parseRoleCount(strings.TrimSpace(part))
+			if err != nil {
+				return err
 			}
 			cfg.counts[role] = n
 		}
