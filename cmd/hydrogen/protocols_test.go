@@ -52,9 +52,24 @@ func runVoting(t *testing.T, flags ...string) {
 
 func TestRunHashsetAcrossProcesses(t *testing.T) {
 	t.Parallel()
-	status, stdout, stderr := launchRun(t, "-n", "storage=3", "-outputs", "12", "../../examples/hashset", "--",
-		"-in.writes.file=data/writes.jsonl", "-out.acks.quiet",
+	runHashset(t)
+}
+
+// TestRunDecoupledHashsetAcrossProcesses runs the flow that
+// examples/hashset/decoupled.hydroplan derives from Hashset, with its proxy
+// and signer, chosen with -flow.
+func TestRunDecoupledHashsetAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	runHashset(t, "-flow", "DecoupledHashset")
+}
+
+// runHashset runs examples/hashset with flags and checks that every sample
+// write is answered once, with a certificate that verifies.
+func runHashset(t *testing.T, flags ...string) {
+	args := append(flags, "-n", "storage=3", "-outputs", "12", "../../examples/hashset", "--",
+		"-in.writes.file=data/writes.jsonl", "-out.acks.quiet", "-out.alarms.quiet",
 		"-param.leaderKey=@data/leader-key.json", "-param.leaderPublic=@data/leader-public.json", "-param.storageKeys=@data/storage-keys.json")
+	status, stdout, stderr := launchRun(t, args...)
 	require.Equal(t, 0, status, stderr)
 	var keys []ed25519.PrivateKey
 	b, err := os.ReadFile("../../examples/hashset/data/storage-keys.json")

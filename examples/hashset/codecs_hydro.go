@@ -61,6 +61,28 @@ func decodeHydroHydroMemberID(src []byte, v *hydro.MemberID) (int, error) {
 	return n, nil
 }
 
+func appendHydroInconsistency(dst []byte, v *Inconsistency) []byte {
+	dst = netio.AppendUint64(dst, v.ID)
+	dst = netio.AppendString(dst, v.Value)
+	return dst
+}
+
+func decodeHydroInconsistency(src []byte, v *Inconsistency) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if v.ID, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("hashset.Inconsistency.ID: %w", err)
+	}
+	n += m
+	if v.Value, m, err = netio.DecodeString(src[n:]); err != nil {
+		return 0, fmt.Errorf("hashset.Inconsistency.Value: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
 func appendHydroNodeSig(dst []byte, v *NodeSig) []byte {
 	dst = appendHydroHydroMemberID(dst, &v.Node)
 	dst = netio.AppendUint32(dst, v.Count)

@@ -110,6 +110,20 @@ type Outcome struct {
 	Certificate []NodeSig
 }
 
+// Inconsistency is the leader's report that two storage nodes acked a
+// write with different collision counts: the paper's outInconsistent. It
+// is sent as soon as the two acks arrive, before the outcome.
+type Inconsistency struct {
+	ID    uint64 `hydro:"key,fd=Value"`
+	Value string
+}
+
+// ackPair is two acks of one write.
+type ackPair struct {
+	ID   uint64 `hydro:"key"`
+	A, B Ack
+}
+
 // quorum is a tally of acks with the number of storage nodes it needs.
 type quorum struct {
 	Outcome
@@ -127,7 +141,10 @@ type quorum struct {
 // node — ClusterSize(storage) of them — has acked; then the outcome is
 // decided, the acks are released and the client answered. The leader
 // remembers outcomes, so that a late ack starts nothing and a resent write
-// is answered with the same outcome.
+// is answered with the same outcome. Independently of the outcome, the
+// leader keeps every ack it receives and reports to the client, once, each
+// write two storage nodes acked with different counts (Listing 1's
+// outInconsistent): the client outputs each report once, to alarms.
 //
 // Storage: a write whose signature does not verify against leaderPublic is
 // dropped; a valid one is stored (once per value) and acked with the
@@ -136,7 +153,7 @@ type quorum struct {
 //
 //hydro:flow
 func Hashset(f *hydro.Flow, writes hydro.Input[Write], leaderKey ed25519.PrivateKey, leaderPublic ed25519.PublicKey,
-	storageKeys []ed25519.PrivateKey, preload []string, outcomes hydro.Output[Outcome], acks hydro.Output[Ack]) {
+	storageKeys []ed25519.PrivateKey, preload []string, outcomes hydro.Output[Outcome], acks hydro.Output[Ack], alarms hydro.Output[Inconsistency]) {
 	client, leader, storage := f.Process("client"), f.Process("leader"), f.Cluster("storage")
 
 	// Client: send, resend until answered, output each outcome once.
@@ -153,9 +170,8 @@ func Hashset(f *hydro.Flow, writes hydro.Input[Write], leaderKey ed25519.Private
 	decided, decide := hydro.Cycle[Outcome](leader)
 	fresh := hydro.AntiJoin(arrived, decided, hydro.Static)
 	repeat := hydro.Join(arrived, decided, known, hydro.Tick, hydro.Static)
-	toStorage := hydro.Broadcast(hydro.Map(fresh, func(w Write) Signed {
-		return Signed{ID: w.ID, Value: w.Value, Sig: ed25519.Sign(leaderKey, []byte(w.Value))}
-	}), storage)
+	signed := hydro.Map(fresh, func(w Write) Signed { return sign(leaderKey, w) })
+	toStorage := hydro.Broadcast(signed, storage)
 
 	// Storage: verify, store, count collisions, sign and reply.
 	valid := hydro.FilterMap(toStorage, func(s Signed) (Arrival, bool) {
@@ -174,12 +190,26 @@ func Hashset(f *hydro.Flow, writes hydro.Input[Write], leaderKey ed25519.Private
 
 	// Leader: collect one ack per storage node, then decide.
 	open, carry := hydro.Cycle[Ack](leader)
-	live := hydro.AntiJoin(hydro.Union(hydro.Send(signedAcks, leader), open), decided, hydro.Static)
+	acked := hydro.Send(signedAcks, leader)
+	live := hydro.AntiJoin(hydro.Union(acked, open), decided, hydro.Static)
 	tallies := hydro.FoldKeyed(live, newOutcome, addAck, hydro.Tick)
 	done := hydro.FilterMap(hydro.CrossJoin(tallies, hydro.ClusterSize(leader, storage), withNeeded, hydro.Tick, hydro.Static), complete)
 	carry(hydro.DeferTickLazy(hydro.AntiJoin(live, done, hydro.Tick)))
 	decide(hydro.DeferTickLazy(done))
 	answer(hydro.Send(hydro.Union(done, repeat), client))
+
+	// Leader: keep every ack; report each write two nodes counted
+	// differently. The client outputs each report once.
+	conflicts := hydro.Unique(hydro.FilterMap(hydro.Join(acked, acked, pairAcks, hydro.Static, hydro.Static), disagree), hydro.Static)
+	hydro.Sink(hydro.Unique(hydro.Send(conflicts, client), hydro.Static), alarms)
+}
+
+// sign signs a write's value with the leader's key. Ed25519 signatures are
+// deterministic: the same key and value give the same signature.
+//
+//hydro:pure
+func sign(key ed25519.PrivateKey, w Write) Signed {
+	return Signed{ID: w.ID, Value: w.Value, Sig: ed25519.Sign(key, []byte(w.Value))}
 }
 
 // AckMessage is what a storage node signs: the value and its collision
@@ -235,6 +265,14 @@ func addAck(o *Outcome, a Ack) {
 		}
 	}
 	o.Certificate = append(o.Certificate, NodeSig{Node: a.Node, Count: a.Count, Sig: a.Sig})
+}
+
+func pairAcks(a, b Ack) ackPair { return ackPair{ID: a.ID, A: a, B: b} }
+
+// disagree reports a write whose pair of acks, from two storage nodes,
+// carries two counts.
+func disagree(p ackPair) (Inconsistency, bool) {
+	return Inconsistency{ID: p.ID, Value: p.A.Value}, p.A.Node != p.B.Node && p.A.Count != p.B.Count
 }
 
 func withNeeded(o Outcome, n int) quorum { return quorum{Outcome: o, Needed: n} }

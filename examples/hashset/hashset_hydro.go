@@ -32,6 +32,12 @@ func HashsetAcksPort() hydro.Port[Ack] {
 	return hydro.Port[Ack]{Name: "acks", Tag: hydro.PortTagBase + 6, Append: appendHydroAck, Decode: decodeHydroAck}
 }
 
+// HashsetAlarmsPort describes the output alarms of flow Hashset to the runtimes and clients
+// that reach it over the network.
+func HashsetAlarmsPort() hydro.Port[Inconsistency] {
+	return hydro.Port[Inconsistency]{Name: "alarms", Tag: hydro.PortTagBase + 7, Append: appendHydroInconsistency, Decode: decodeHydroInconsistency}
+}
+
 // HashsetClient runs location "client" of flow Hashset.
 type HashsetClient struct {
 	writes       hydro.Input[Write]
@@ -41,6 +47,7 @@ type HashsetClient struct {
 	preload      []string
 	outcomes     hydro.Output[Outcome]
 	acks         hydro.Output[Ack]
+	alarms       hydro.Output[Inconsistency]
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -50,37 +57,43 @@ type HashsetClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, hashset.go:143): this tick's input.
+	// hydro.Source (node 0, hashset.go:160): this tick's input.
 	n0Buf []Write
-	// hydro.Timer (node 2, hashset.go:145): the period, the next due time, whether it fired.
+	// hydro.Timer (node 2, hashset.go:162): the period, the next due time, whether it fired.
 	n2Period time.Duration
 	n2Due    time.Time
 	n2Fired  bool
-	// hydro.CrossJoin (node 3, hashset.go:145): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 3, hashset.go:162): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 6, hashset.go:148): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 6, hashset.go:165): the stored sides' items, chained per key in arrival order.
 	n6RIndex  map[uint64]int
 	n6RChains [][2]int
 	n6RItems  []Write
 	n6RNext   []int
-	// hydro.ReduceKeyed (node 7, hashset.go:148): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 7, hashset.go:165): the groups in order of first appearance.
 	n7Index map[uint64]int
 	n7Accs  []Outcome
-	// hydro.Sink (node 8, hashset.go:148): this tick's output.
+	// hydro.Sink (node 8, hashset.go:165): this tick's output.
 	n8Out []Outcome
-	// hydro.AntiJoin (node 9, hashset.go:149): the keys of the negative input.
+	// hydro.AntiJoin (node 9, hashset.go:166): the keys of the negative input.
 	n9Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 10, hashset.go:149): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 10, hashset.go:166): the items of this tick and of the next.
 	n10Now  []Write
 	n10Next []Write
-	// hydro.Send (node 41, hashset.go:182): the items received since the last tick.
+	// hydro.Unique (node 46, hashset.go:204): the items seen.
+	n46Seen map[Inconsistency]struct{}
+	// hydro.Sink (node 47, hashset.go:204): this tick's output.
+	n47Out []Inconsistency
+	// hydro.Send (node 41, hashset.go:199): the items received since the last tick.
 	n41Recv []Outcome
-	// h5To9Port0 is the handoff from hydro.Union (node 5, hashset.go:147) to hydro.AntiJoin (node 9, hashset.go:149).
+	// hydro.Send (node 45, hashset.go:204): the items received since the last tick.
+	n45Recv []Inconsistency
+	// h5To9Port0 is the handoff from hydro.Union (node 5, hashset.go:164) to hydro.AntiJoin (node 9, hashset.go:166).
 	h5To9Port0 []Write
 }
 
 // NewHashsetClient returns the node of location "client" with the flow's parameters.
-func NewHashsetClient(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, leaderPublic ed25519.PublicKey, storageKeys []ed25519.PrivateKey, preload []string, outcomes hydro.Output[Outcome], acks hydro.Output[Ack]) *HashsetClient {
+func NewHashsetClient(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, leaderPublic ed25519.PublicKey, storageKeys []ed25519.PrivateKey, preload []string, outcomes hydro.Output[Outcome], acks hydro.Output[Ack], alarms hydro.Output[Inconsistency]) *HashsetClient {
 	nd := &HashsetClient{}
 	nd.writes = writes
 	nd.leaderKey = leaderKey
@@ -89,11 +102,13 @@ func NewHashsetClient(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, l
 	nd.preload = preload
 	nd.outcomes = outcomes
 	nd.acks = acks
+	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line hashset.go:145:57*/ Timeout /*line hashset_hydro.go:93:82*/
+	nd.n2Period = /*line hashset.go:162:57*/ Timeout /*line hashset_hydro.go:107:83*/
 	nd.n6RIndex = map[uint64]int{}
 	nd.n7Index = map[uint64]int{}
 	nd.n9Neg = map[uint64]struct{}{}
+	nd.n46Seen = map[Inconsistency]struct{}{}
 	return nd
 }
 
@@ -103,9 +118,13 @@ func (nd *HashsetClient) Tick() {
 	nd.subgraph0()
 	nd.subgraph1()
 	nd.subgraph2()
+	nd.subgraph3()
 	nd.outcomes.PutAll(nd.n8Out)
 	clear(nd.n8Out)
 	nd.n8Out = nd.n8Out[:0]
+	nd.alarms.PutAll(nd.n47Out)
+	clear(nd.n47Out)
+	nd.n47Out = nd.n47Out[:0]
 	clear(nd.n3R)
 	nd.n3R = nd.n3R[:0]
 	clear(nd.n6RIndex)
@@ -193,19 +212,31 @@ func (nd *HashsetClient) subgraph0() {
 	nd.n41Recv = nd.n41Recv[:0]
 }
 
-// subgraph1 runs stratum 1: hydro.ReduceKeyed (7), hydro.Sink (8).
+// subgraph1 runs stratum 0: hydro.Send (45), hydro.Unique (46), hydro.Sink (47).
 func (nd *HashsetClient) subgraph1() {
-	for i25 := range nd.n7Accs {
-		v24 := nd.n7Accs[i25]
-		nd.n8Out = append(nd.n8Out, v24)
+	for _, v24 := range nd.n45Recv {
+		if _, dup25 := nd.n46Seen[v24]; !dup25 {
+			nd.n46Seen[v24] = struct{}{}
+			nd.n47Out = append(nd.n47Out, v24)
+		}
+	}
+	clear(nd.n45Recv)
+	nd.n45Recv = nd.n45Recv[:0]
+}
+
+// subgraph2 runs stratum 1: hydro.ReduceKeyed (7), hydro.Sink (8).
+func (nd *HashsetClient) subgraph2() {
+	for i27 := range nd.n7Accs {
+		v26 := nd.n7Accs[i27]
+		nd.n8Out = append(nd.n8Out, v26)
 	}
 }
 
-// subgraph2 runs stratum 1: hydro.AntiJoin (9).
-func (nd *HashsetClient) subgraph2() {
-	for _, v27 := range nd.h5To9Port0 {
-		if _, excluded28 := nd.n9Neg[v27.ID]; !excluded28 {
-			nd.n10Next = append(nd.n10Next, v27)
+// subgraph3 runs stratum 1: hydro.AntiJoin (9).
+func (nd *HashsetClient) subgraph3() {
+	for _, v29 := range nd.h5To9Port0 {
+		if _, excluded30 := nd.n9Neg[v29.ID]; !excluded30 {
+			nd.n10Next = append(nd.n10Next, v29)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -255,12 +286,23 @@ func (nd *HashsetClient) Deliver(tag uint16, payload []byte) error {
 		var v Outcome
 		n, err := decodeHydroOutcome(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Hashset, location client, hydro.Send at hashset.go:182: %w", err)
+			return fmt.Errorf("flow Hashset, location client, hydro.Send at hashset.go:199: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Hashset, location client, hydro.Send at hashset.go:182: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Hashset, location client, hydro.Send at hashset.go:199: %d bytes after the item", len(payload)-n)
 		}
 		nd.n41Recv = append(nd.n41Recv, v)
+		return nil
+	case 45:
+		var v Inconsistency
+		n, err := decodeHydroInconsistency(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow Hashset, location client, hydro.Send at hashset.go:204: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow Hashset, location client, hydro.Send at hashset.go:204: %d bytes after the item", len(payload)-n)
+		}
+		nd.n45Recv = append(nd.n45Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Hashset, location client: no network operator has tag %d", tag)
@@ -269,7 +311,7 @@ func (nd *HashsetClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *HashsetClient) Pending() bool {
-	return nd.writes.Len() > 0 || len(nd.n41Recv) > 0
+	return nd.writes.Len() > 0 || len(nd.n41Recv) > 0 || len(nd.n45Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -308,6 +350,7 @@ type HashsetLeader struct {
 	preload      []string
 	outcomes     hydro.Output[Outcome]
 	acks         hydro.Output[Ack]
+	alarms       hydro.Output[Inconsistency]
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -317,50 +360,61 @@ type HashsetLeader struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.AntiJoin (node 14, hashset.go:154): the keys of the negative input.
+	// hydro.AntiJoin (node 14, hashset.go:171): the keys of the negative input.
 	n14Neg map[uint64]struct{}
-	// hydro.Join (node 15, hashset.go:155): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 15, hashset.go:172): the stored sides' items, chained per key in arrival order.
 	n15RIndex  map[uint64]int
 	n15RChains [][2]int
 	n15RItems  []Outcome
 	n15RNext   []int
-	// hydro.AntiJoin (node 32, hashset.go:177): the keys of the negative input.
+	// hydro.AntiJoin (node 32, hashset.go:194): the keys of the negative input.
 	n32Neg map[uint64]struct{}
-	// hydro.FoldKeyed (node 33, hashset.go:178): the groups in order of first appearance.
+	// hydro.FoldKeyed (node 33, hashset.go:195): the groups in order of first appearance.
 	n33Index map[uint64]int
 	n33Accs  []Outcome
-	// hydro.ClusterSize (node 34, hashset.go:179): the size of cluster "storage" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 34, hashset.go:196): the size of cluster "storage" (see SetSizes), whether it was emitted.
 	n34Size int
 	n34Done bool
-	// hydro.CrossJoin (node 35, hashset.go:179): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 35, hashset.go:196): the stored sides' items in arrival order.
 	n35L []Outcome
 	n35R []int
-	// hydro.AntiJoin (node 37, hashset.go:180): the keys of the negative input.
+	// hydro.AntiJoin (node 37, hashset.go:197): the keys of the negative input.
 	n37Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 38, hashset.go:180): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 38, hashset.go:197): the items of this tick and of the next.
 	n38Now  []Ack
 	n38Next []Ack
-	// hydro.DeferTickLazy (node 39, hashset.go:181): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 39, hashset.go:198): the items of this tick and of the next.
 	n39Now  []Outcome
 	n39Next []Outcome
-	// hydro.Send (node 12, hashset.go:150): the items received since the last tick.
+	// hydro.Join (node 42, hashset.go:203): the stored sides' items, chained per key in arrival order.
+	n42LIndex  map[uint64]int
+	n42LChains [][2]int
+	n42LItems  []Ack
+	n42LNext   []int
+	n42RIndex  map[uint64]int
+	n42RChains [][2]int
+	n42RItems  []Ack
+	n42RNext   []int
+	// hydro.Unique (node 44, hashset.go:203): the items seen.
+	n44Seen map[Inconsistency]struct{}
+	// hydro.Send (node 12, hashset.go:167): the items received since the last tick.
 	n12Recv []Write
-	// hydro.Send (node 30, hashset.go:177): the items received since the last tick.
+	// hydro.Send (node 30, hashset.go:193): the items received since the last tick.
 	n30Recv []Ack
-	// h12To14Port0 is the handoff from hydro.Send (node 12, hashset.go:150) to hydro.AntiJoin (node 14, hashset.go:154).
+	// h12To14Port0 is the handoff from hydro.Send (node 12, hashset.go:167) to hydro.AntiJoin (node 14, hashset.go:171).
 	h12To14Port0 []Write
-	// h31To32Port0 is the handoff from hydro.Union (node 31, hashset.go:177) to hydro.AntiJoin (node 32, hashset.go:177).
+	// h31To32Port0 is the handoff from hydro.Union (node 31, hashset.go:194) to hydro.AntiJoin (node 32, hashset.go:194).
 	h31To32Port0 []Ack
-	// h34To35Port1 is the handoff from hydro.ClusterSize (node 34, hashset.go:179) to hydro.CrossJoin (node 35, hashset.go:179).
+	// h34To35Port1 is the handoff from hydro.ClusterSize (node 34, hashset.go:196) to hydro.CrossJoin (node 35, hashset.go:196).
 	h34To35Port1 []int
-	// h32To37Port0 is the handoff from hydro.AntiJoin (node 32, hashset.go:177) to hydro.AntiJoin (node 37, hashset.go:180).
+	// h32To37Port0 is the handoff from hydro.AntiJoin (node 32, hashset.go:194) to hydro.AntiJoin (node 37, hashset.go:197).
 	h32To37Port0 []Ack
-	// h15To40Port1 is the handoff from hydro.Join (node 15, hashset.go:155) to hydro.Union (node 40, hashset.go:182).
+	// h15To40Port1 is the handoff from hydro.Join (node 15, hashset.go:172) to hydro.Union (node 40, hashset.go:199).
 	h15To40Port1 []Outcome
 }
 
 // NewHashsetLeader returns the node of location "leader" with the flow's parameters.
-func NewHashsetLeader(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, leaderPublic ed25519.PublicKey, storageKeys []ed25519.PrivateKey, preload []string, outcomes hydro.Output[Outcome], acks hydro.Output[Ack]) *HashsetLeader {
+func NewHashsetLeader(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, leaderPublic ed25519.PublicKey, storageKeys []ed25519.PrivateKey, preload []string, outcomes hydro.Output[Outcome], acks hydro.Output[Ack], alarms hydro.Output[Inconsistency]) *HashsetLeader {
 	nd := &HashsetLeader{}
 	nd.writes = writes
 	nd.leaderKey = leaderKey
@@ -369,12 +423,16 @@ func NewHashsetLeader(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, l
 	nd.preload = preload
 	nd.outcomes = outcomes
 	nd.acks = acks
+	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n14Neg = map[uint64]struct{}{}
 	nd.n15RIndex = map[uint64]int{}
 	nd.n32Neg = map[uint64]struct{}{}
 	nd.n33Index = map[uint64]int{}
 	nd.n37Neg = map[uint64]struct{}{}
+	nd.n42LIndex = map[uint64]int{}
+	nd.n42RIndex = map[uint64]int{}
+	nd.n44Seen = map[Inconsistency]struct{}{}
 	return nd
 }
 
@@ -432,10 +490,62 @@ func (nd *HashsetLeader) subgraph0() {
 	nd.n12Recv = nd.n12Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.Cycle (29), hydro.Send (30), hydro.Union (31), hydro.DeferTickLazy (38).
+// subgraph1 runs stratum 0: hydro.Cycle (29), hydro.Send (30), hydro.Union (31), hydro.DeferTickLazy (38), hydro.Join (42), hydro.FilterMap (43), hydro.Unique (44).
 func (nd *HashsetLeader) subgraph1() {
 	for _, v13 := range nd.n30Recv {
 		nd.h31To32Port0 = append(nd.h31To32Port0, v13)
+		k14 := v13.ID
+		j15 := len(nd.n42LItems)
+		nd.n42LItems = append(nd.n42LItems, v13)
+		nd.n42LNext = append(nd.n42LNext, -1)
+		if c16, ok17 := nd.n42LIndex[k14]; ok17 {
+			nd.n42LNext[nd.n42LChains[c16][1]] = j15
+			nd.n42LChains[c16][1] = j15
+		} else {
+			nd.n42LIndex[k14] = len(nd.n42LChains)
+			nd.n42LChains = append(nd.n42LChains, [2]int{j15, j15})
+		}
+		if c18, ok19 := nd.n42RIndex[k14]; ok19 {
+			for j20 := nd.n42RChains[c18][0]; j20 >= 0; j20 = nd.n42RNext[j20] {
+				v21 := nd.n42RItems[j20]
+				v22 := pairAcks(v13, v21)
+				if v23, ok24 := disagree(v22); ok24 {
+					if _, dup25 := nd.n44Seen[v23]; !dup25 {
+						nd.n44Seen[v23] = struct{}{}
+						if nd.hydroSend != nil {
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v23)
+							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
+						}
+					}
+				}
+			}
+		}
+		k26 := v13.ID
+		j27 := len(nd.n42RItems)
+		nd.n42RItems = append(nd.n42RItems, v13)
+		nd.n42RNext = append(nd.n42RNext, -1)
+		if c28, ok29 := nd.n42RIndex[k26]; ok29 {
+			nd.n42RNext[nd.n42RChains[c28][1]] = j27
+			nd.n42RChains[c28][1] = j27
+		} else {
+			nd.n42RIndex[k26] = len(nd.n42RChains)
+			nd.n42RChains = append(nd.n42RChains, [2]int{j27, j27})
+		}
+		if c30, ok31 := nd.n42LIndex[k26]; ok31 {
+			for j32 := nd.n42LChains[c30][0]; j32 >= 0; j32 = nd.n42LNext[j32] {
+				v33 := nd.n42LItems[j32]
+				v34 := pairAcks(v33, v13)
+				if v35, ok36 := disagree(v34); ok36 {
+					if _, dup37 := nd.n44Seen[v35]; !dup37 {
+						nd.n44Seen[v35] = struct{}{}
+						if nd.hydroSend != nil {
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v35)
+							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
+						}
+					}
+				}
+			}
+		}
 	}
 	clear(nd.n30Recv)
 	nd.n30Recv = nd.n30Recv[:0]
@@ -447,8 +557,8 @@ func (nd *HashsetLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v15 := nd.n34Size
-			nd.h34To35Port1 = append(nd.h34To35Port1, v15)
+			v39 := nd.n34Size
+			nd.h34To35Port1 = append(nd.h34To35Port1, v39)
 		}
 	}
 }
@@ -456,14 +566,12 @@ func (nd *HashsetLeader) subgraph2() {
 // subgraph3 runs stratum 1: hydro.AntiJoin (14), hydro.Map (16).
 func (nd *HashsetLeader) subgraph3() {
 	leaderKey := nd.leaderKey
-	udf20 := /*line hashset.go:156:48*/ func(w Write) Signed {
-		return Signed{ID: w.ID, Value: w.Value, Sig: ed25519.Sign(leaderKey, []byte(w.Value))}
-	} /*line hashset_hydro.go:461:36*/
-	for _, v17 := range nd.h12To14Port0 {
-		if _, excluded18 := nd.n14Neg[v17.ID]; !excluded18 {
-			v19 := udf20(v17)
+	udf44 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line hashset_hydro.go:569:122*/
+	for _, v41 := range nd.h12To14Port0 {
+		if _, excluded42 := nd.n14Neg[v41.ID]; !excluded42 {
+			v43 := udf44(v41)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSigned(nd.hydroBuf[:0], &v19)
+				nd.hydroBuf = appendHydroSigned(nd.hydroBuf[:0], &v43)
 				nd.hydroSend(hydro.Dest{Location: "storage", All: true}, 17, nd.hydroBuf)
 			}
 		}
@@ -474,17 +582,17 @@ func (nd *HashsetLeader) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (32).
 func (nd *HashsetLeader) subgraph4() {
-	for _, v22 := range nd.h31To32Port0 {
-		if _, excluded23 := nd.n32Neg[v22.ID]; !excluded23 {
-			k24 := v22.ID
-			i25, ok26 := nd.n33Index[k24]
-			if !ok26 {
-				i25 = len(nd.n33Accs)
-				nd.n33Index[k24] = i25
-				nd.n33Accs = append(nd.n33Accs, newOutcome(v22))
+	for _, v46 := range nd.h31To32Port0 {
+		if _, excluded47 := nd.n32Neg[v46.ID]; !excluded47 {
+			k48 := v46.ID
+			i49, ok50 := nd.n33Index[k48]
+			if !ok50 {
+				i49 = len(nd.n33Accs)
+				nd.n33Index[k48] = i49
+				nd.n33Accs = append(nd.n33Accs, newOutcome(v46))
 			}
-			addAck(&nd.n33Accs[i25], v22)
-			nd.h32To37Port0 = append(nd.h32To37Port0, v22)
+			addAck(&nd.n33Accs[i49], v46)
+			nd.h32To37Port0 = append(nd.h32To37Port0, v46)
 		}
 	}
 	clear(nd.h31To32Port0)
@@ -493,30 +601,30 @@ func (nd *HashsetLeader) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.FoldKeyed (33), hydro.CrossJoin (35), hydro.FilterMap (36), hydro.Union (40).
 func (nd *HashsetLeader) subgraph5() {
-	for i28 := range nd.n33Accs {
-		v27 := nd.n33Accs[i28]
-		nd.n35L = append(nd.n35L, v27)
-		for _, v29 := range nd.n35R {
-			v30 := withNeeded(v27, v29)
-			if v31, ok32 := complete(v30); ok32 {
-				nd.n37Neg[v31.ID] = struct{}{}
-				nd.n39Next = append(nd.n39Next, v31)
+	for i52 := range nd.n33Accs {
+		v51 := nd.n33Accs[i52]
+		nd.n35L = append(nd.n35L, v51)
+		for _, v53 := range nd.n35R {
+			v54 := withNeeded(v51, v53)
+			if v55, ok56 := complete(v54); ok56 {
+				nd.n37Neg[v55.ID] = struct{}{}
+				nd.n39Next = append(nd.n39Next, v55)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v31)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v55)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	for _, v33 := range nd.h34To35Port1 {
-		nd.n35R = append(nd.n35R, v33)
-		for _, v34 := range nd.n35L {
-			v35 := withNeeded(v34, v33)
-			if v36, ok37 := complete(v35); ok37 {
-				nd.n37Neg[v36.ID] = struct{}{}
-				nd.n39Next = append(nd.n39Next, v36)
+	for _, v57 := range nd.h34To35Port1 {
+		nd.n35R = append(nd.n35R, v57)
+		for _, v58 := range nd.n35L {
+			v59 := withNeeded(v58, v57)
+			if v60, ok61 := complete(v59); ok61 {
+				nd.n37Neg[v60.ID] = struct{}{}
+				nd.n39Next = append(nd.n39Next, v60)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v36)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v60)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
@@ -524,9 +632,9 @@ func (nd *HashsetLeader) subgraph5() {
 	}
 	clear(nd.h34To35Port1)
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
-	for _, v38 := range nd.h15To40Port1 {
+	for _, v62 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v38)
+			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v62)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 		}
 	}
@@ -536,9 +644,9 @@ func (nd *HashsetLeader) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.AntiJoin (37).
 func (nd *HashsetLeader) subgraph6() {
-	for _, v40 := range nd.h32To37Port0 {
-		if _, excluded41 := nd.n37Neg[v40.ID]; !excluded41 {
-			nd.n38Next = append(nd.n38Next, v40)
+	for _, v64 := range nd.h32To37Port0 {
+		if _, excluded65 := nd.n37Neg[v64.ID]; !excluded65 {
+			nd.n38Next = append(nd.n38Next, v64)
 		}
 	}
 	clear(nd.h32To37Port0)
@@ -597,10 +705,10 @@ func (nd *HashsetLeader) Deliver(tag uint16, payload []byte) error {
 		var v Write
 		n, err := decodeHydroWrite(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Hashset, location leader, hydro.Send at hashset.go:150: %w", err)
+			return fmt.Errorf("flow Hashset, location leader, hydro.Send at hashset.go:167: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Hashset, location leader, hydro.Send at hashset.go:150: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Hashset, location leader, hydro.Send at hashset.go:167: %d bytes after the item", len(payload)-n)
 		}
 		nd.n12Recv = append(nd.n12Recv, v)
 		return nil
@@ -608,10 +716,10 @@ func (nd *HashsetLeader) Deliver(tag uint16, payload []byte) error {
 		var v Ack
 		n, err := decodeHydroAck(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Hashset, location leader, hydro.Send at hashset.go:177: %w", err)
+			return fmt.Errorf("flow Hashset, location leader, hydro.Send at hashset.go:193: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Hashset, location leader, hydro.Send at hashset.go:177: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Hashset, location leader, hydro.Send at hashset.go:193: %d bytes after the item", len(payload)-n)
 		}
 		nd.n30Recv = append(nd.n30Recv, v)
 		return nil
@@ -652,6 +760,7 @@ type HashsetStorage struct {
 	preload      []string
 	outcomes     hydro.Output[Outcome]
 	acks         hydro.Output[Ack]
+	alarms       hydro.Output[Inconsistency]
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -661,36 +770,36 @@ type HashsetStorage struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Iter (node 19, hashset.go:164): the items, emitted in the first tick.
+	// hydro.Iter (node 19, hashset.go:180): the items, emitted in the first tick.
 	n19Items []string
 	n19Done  bool
-	// hydro.Unique (node 23, hashset.go:165): the items seen.
+	// hydro.Unique (node 23, hashset.go:181): the items seen.
 	n23Seen map[Entry]struct{}
-	// hydro.FoldKeyed (node 24, hashset.go:166): the groups in order of first appearance.
+	// hydro.FoldKeyed (node 24, hashset.go:182): the groups in order of first appearance.
 	n24Index map[uint8]int
 	n24Accs  []Bucket
-	// hydro.Join (node 25, hashset.go:167): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 25, hashset.go:183): the stored sides' items, chained per key in arrival order.
 	n25RIndex  map[uint8]int
 	n25RChains [][2]int
 	n25RItems  []Bucket
 	n25RNext   []int
-	// hydro.SelfID (node 26, hashset.go:168): whether the member id was emitted.
+	// hydro.SelfID (node 26, hashset.go:184): whether the member id was emitted.
 	n26Done bool
-	// hydro.CrossJoin (node 27, hashset.go:168): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 27, hashset.go:184): the stored sides' items in arrival order.
 	n27L []Ack
 	n27R []hydro.MemberID
-	// hydro.Sink (node 28, hashset.go:173): this tick's output.
+	// hydro.Sink (node 28, hashset.go:189): this tick's output.
 	n28Out []Ack
-	// hydro.Broadcast (node 17, hashset.go:156): the items received since the last tick.
+	// hydro.Broadcast (node 17, hashset.go:174): the items received since the last tick.
 	n17Recv []Signed
-	// h18To25Port0 is the handoff from hydro.FilterMap (node 18, hashset.go:161) to hydro.Join (node 25, hashset.go:167).
+	// h18To25Port0 is the handoff from hydro.FilterMap (node 18, hashset.go:177) to hydro.Join (node 25, hashset.go:183).
 	h18To25Port0 []Arrival
-	// h26To27Port1 is the handoff from hydro.SelfID (node 26, hashset.go:168) to hydro.CrossJoin (node 27, hashset.go:168).
+	// h26To27Port1 is the handoff from hydro.SelfID (node 26, hashset.go:184) to hydro.CrossJoin (node 27, hashset.go:184).
 	h26To27Port1 []hydro.MemberID
 }
 
 // NewHashsetStorage returns the node of location "storage" with the flow's parameters.
-func NewHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, leaderPublic ed25519.PublicKey, storageKeys []ed25519.PrivateKey, preload []string, outcomes hydro.Output[Outcome], acks hydro.Output[Ack]) *HashsetStorage {
+func NewHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, leaderPublic ed25519.PublicKey, storageKeys []ed25519.PrivateKey, preload []string, outcomes hydro.Output[Outcome], acks hydro.Output[Ack], alarms hydro.Output[Inconsistency]) *HashsetStorage {
 	nd := &HashsetStorage{}
 	nd.writes = writes
 	nd.leaderKey = leaderKey
@@ -699,8 +808,9 @@ func NewHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, 
 	nd.preload = preload
 	nd.outcomes = outcomes
 	nd.acks = acks
+	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:164:40*/ preload /*line hashset_hydro.go:703:97*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line hashset_hydro.go:813:97*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	nd.n24Index = map[uint8]int{}
 	nd.n25RIndex = map[uint8]int{}
@@ -727,9 +837,9 @@ func (nd *HashsetStorage) Tick() {
 // subgraph0 runs stratum 0: hydro.Broadcast (17), hydro.FilterMap (18), hydro.Iter (19), hydro.Map (20), hydro.Map (21), hydro.Union (22), hydro.Unique (23).
 func (nd *HashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
-	udf4 := /*line hashset.go:161:38*/ func(s Signed) (Arrival, bool) {
+	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line hashset_hydro.go:732:36*/
+	} /*line hashset_hydro.go:842:36*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -780,11 +890,11 @@ func (nd *HashsetStorage) subgraph1() {
 // subgraph2 runs stratum 1: hydro.FoldKeyed (24), hydro.Join (25), hydro.CrossJoin (27), hydro.Sink (28).
 func (nd *HashsetStorage) subgraph2() {
 	storageKeys := nd.storageKeys
-	udf31 := /*line hashset.go:168:64*/ func(a Ack, m hydro.MemberID) Ack {
+	udf31 := /*line hashset.go:184:64*/ func(a Ack, m hydro.MemberID) Ack {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line hashset_hydro.go:787:36*/
+	} /*line hashset_hydro.go:897:36*/
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
 		k19 := bucketHash(v17)
@@ -874,10 +984,10 @@ func (nd *HashsetStorage) Deliver(tag uint16, payload []byte) error {
 		var v Signed
 		n, err := decodeHydroSigned(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Hashset, location storage, hydro.Broadcast at hashset.go:156: %w", err)
+			return fmt.Errorf("flow Hashset, location storage, hydro.Broadcast at hashset.go:174: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Hashset, location storage, hydro.Broadcast at hashset.go:156: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Hashset, location storage, hydro.Broadcast at hashset.go:174: %d bytes after the item", len(payload)-n)
 		}
 		nd.n17Recv = append(nd.n17Recv, v)
 		return nil

@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -29,17 +30,49 @@ var (
 // output at most once per write, for the value written; its certificate
 // holds one valid signature per storage node, each on the count that node
 // computed for the value; it is consistent exactly when those counts agree,
-// and then reports that count.
+// and then reports that count. An inconsistency is reported (alarms) only
+// for a write two storage nodes acked with different counts, for the value
+// written, and once unless the client crashed.
 type checker struct {
 	nodes      int
 	sent       map[uint64]Write
 	counted    map[uint64]map[hydro.MemberID]uint32 // the lowest count each node acked
+	logged     map[uint64]map[[2]uint32]bool        // every (node, count) acked
 	outcomes   map[uint64]Outcome
+	alarms     map[uint64]int
+	crashed    bool // the client crashed, so it may report an alarm again
 	violations []string
 }
 
 func newChecker(nodes int) *checker {
-	return &checker{nodes: nodes, sent: map[uint64]Write{}, counted: map[uint64]map[hydro.MemberID]uint32{}, outcomes: map[uint64]Outcome{}}
+	return &checker{nodes: nodes, sent: map[uint64]Write{}, counted: map[uint64]map[hydro.MemberID]uint32{},
+		logged: map[uint64]map[[2]uint32]bool{}, outcomes: map[uint64]Outcome{}, alarms: map[uint64]int{}}
+}
+
+// divergent reports whether two storage nodes acked write id with
+// different counts.
+func (c *checker) divergent(id uint64) bool {
+	for a := range c.logged[id] {
+		for b := range c.logged[id] {
+			if a[0] != b[0] && a[1] != b[1] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *checker) alarm(i Inconsistency) {
+	c.alarms[i.ID]++
+	if c.alarms[i.ID] > 1 && !c.crashed {
+		c.fail("write %d reported inconsistent twice", i.ID)
+	}
+	if w, ok := c.sent[i.ID]; !ok || w.Value != i.Value {
+		c.fail("inconsistency of write %d for value %q, which was not written as such", i.ID, i.Value)
+	}
+	if !c.divergent(i.ID) {
+		c.fail("write %d reported inconsistent, but no two nodes acked it with different counts", i.ID)
+	}
 }
 
 func (c *checker) fail(format string, args ...any) {
@@ -50,6 +83,10 @@ func (c *checker) ack(a Ack) {
 	if c.counted[a.ID] == nil {
 		c.counted[a.ID] = map[hydro.MemberID]uint32{}
 	}
+	if c.logged[a.ID] == nil {
+		c.logged[a.ID] = map[[2]uint32]bool{}
+	}
+	c.logged[a.ID][[2]uint32{uint32(a.Node), a.Count}] = true
 	if old, ok := c.counted[a.ID][a.Node]; !ok || a.Count < old {
 		c.counted[a.ID][a.Node] = a.Count
 	}
@@ -92,9 +129,12 @@ func (c *checker) outcome(o Outcome) {
 type scenario struct {
 	nodes, writes int
 	generated     bool
-	faults        sim.Faults
-	faultSteps    int // if positive, faults stop after that many steps
-	maxSteps      int
+	// derived runs the generated nodes of DecoupledHashset instead, the
+	// flow decoupled.hydroplan derives from Hashset.
+	derived    bool
+	faults     sim.Faults
+	faultSteps int // if positive, faults stop after that many steps
+	maxSteps   int
 	// sequential writes one value at a time, waiting for its outcome.
 	sequential bool
 	// preload gives member m the values preload(m) at start (generated
@@ -116,6 +156,7 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 	in := hydro.NewInput[Write]("writes")
 	outcomes := hydro.NewOutputFunc("outcomes", c.outcome)
 	acks := hydro.NewOutputFunc("acks", c.ack)
+	alarms := hydro.NewOutputFunc("alarms", c.alarm)
 	pub := sc.leaderPublic
 	if pub == nil {
 		pub = leaderKey.Public().(ed25519.PublicKey)
@@ -123,7 +164,7 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 	clientCrashed := false
 	cfg := sim.Config{Seed: seed, Faults: sc.faults, Trace: func(e sim.Event) {
 		if e.Kind == sim.Crash && e.Location == "client" {
-			clientCrashed = true
+			clientCrashed, c.crashed = true, true
 		}
 	}}
 	if sc.faultSteps > 0 {
@@ -131,24 +172,45 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 	}
 	var s *sim.Sim
 	var err error
-	if sc.generated {
-		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1}, {Name: "storage", Members: sc.nodes}},
+	switch {
+	case sc.derived:
+		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1}, {Name: "proxy", Members: 1},
+			{Name: "signer", Members: 1}, {Name: "storage", Members: sc.nodes}},
 			func(location string, m int) (hydro.NetNode, error) {
 				switch location {
 				case "client":
-					return NewHashsetClient(in, nil, nil, nil, nil, outcomes, acks), nil
+					return NewDecoupledHashsetClient(in, nil, nil, nil, nil, outcomes, acks, alarms), nil
 				case "leader":
-					return NewHashsetLeader(in, leaderKey, nil, nil, nil, outcomes, acks), nil
+					return NewDecoupledHashsetLeader(in, nil, nil, nil, nil, outcomes, acks, alarms), nil
+				case "proxy":
+					return NewDecoupledHashsetProxy(in, nil, nil, nil, nil, outcomes, acks, alarms), nil
+				case "signer":
+					return NewDecoupledHashsetSigner(in, leaderKey, nil, nil, nil, outcomes, acks, alarms), nil
 				}
 				var pre []string
 				if sc.preload != nil {
 					pre = sc.preload(m)
 				}
-				return NewHashsetStorage(in, nil, pub, storageKeys, pre, outcomes, acks), nil
+				return NewDecoupledHashsetStorage(in, nil, pub, storageKeys, pre, outcomes, acks, alarms), nil
 			}, cfg)
-	} else {
+	case sc.generated:
+		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1}, {Name: "storage", Members: sc.nodes}},
+			func(location string, m int) (hydro.NetNode, error) {
+				switch location {
+				case "client":
+					return NewHashsetClient(in, nil, nil, nil, nil, outcomes, acks, alarms), nil
+				case "leader":
+					return NewHashsetLeader(in, leaderKey, nil, nil, nil, outcomes, acks, alarms), nil
+				}
+				var pre []string
+				if sc.preload != nil {
+					pre = sc.preload(m)
+				}
+				return NewHashsetStorage(in, nil, pub, storageKeys, pre, outcomes, acks, alarms), nil
+			}, cfg)
+	default:
 		f := hydro.NewFlow("Hashset")
-		Hashset(f, in, leaderKey, pub, storageKeys, nil, outcomes, acks)
+		Hashset(f, in, leaderKey, pub, storageKeys, nil, outcomes, acks, alarms)
 		cfg.Members = map[string]int{"storage": sc.nodes}
 		s, err = sim.New(f, cfg)
 	}
@@ -183,8 +245,26 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 		}
 		return next == sc.writes && len(c.outcomes) == sc.writes
 	}
-	err = s.RunUntil(done, sc.maxSteps)
-	return c, err == nil
+	if err := s.RunUntil(done, sc.maxSteps); err != nil {
+		return c, false
+	}
+	// Let the acks and reports still in flight arrive.
+	require.NoError(t, s.RunUntilQuiet(sc.maxSteps))
+	return c, true
+}
+
+// missedAlarms returns the writes two storage nodes acked with different
+// counts but that were not reported inconsistent. Without loss and
+// crashes every ack reaches the leader, so there are none at quiescence.
+func (c *checker) missedAlarms() []uint64 {
+	var missed []uint64
+	for id := range c.logged {
+		if c.divergent(id) && c.alarms[id] == 0 {
+			missed = append(missed, id)
+		}
+	}
+	slices.Sort(missed)
+	return missed
 }
 
 // faulty loses, repeats and delays messages and crashes nodes heavily
@@ -204,6 +284,7 @@ func TestHashsetCompletesWithoutFaults(t *testing.T) {
 		simtest.Seeds(t, simtest.Count(30, 10_000), func(t *testing.T, seed uint64) {
 			c, ok := simulate(t, seed, scenario{nodes: 3, writes: 16, generated: generated, maxSteps: 50_000})
 			assert.Empty(t, c.violations)
+			assert.Empty(t, c.missedAlarms(), "writes acked with different counts but not reported")
 			assert.True(t, ok, "every write answered: %d of 16", len(c.outcomes))
 		})
 	})
@@ -269,8 +350,10 @@ func TestHashsetReportsDivergentCounts(t *testing.T) {
 			}})
 		require.True(t, ok)
 		assert.Empty(t, c.violations)
+		assert.Empty(t, c.missedAlarms())
 		for id, o := range c.outcomes {
 			assert.Equal(t, Hash(o.Value) != Hash(extra), o.Consistent, "write %d of %s", id, o.Value)
+			assert.Equal(t, !o.Consistent, c.alarms[id] > 0, "write %d of %s reported inconsistent", id, o.Value)
 		}
 	})
 }
@@ -303,4 +386,28 @@ func TestHashsetCheckerCatchesBadCertificates(t *testing.T) {
 		"write 1: node 1's signature does not verify",
 		"write 1: certificate says node 1 counted 1, the node computed 2",
 	}, c.violations)
+}
+
+// TestHashsetCheckerCatchesBadAlarms makes sure the inconsistency
+// invariants can fail: a report for a write the nodes agree on, one for
+// another value, and a repeated one.
+func TestHashsetCheckerCatchesBadAlarms(t *testing.T) {
+	c := newChecker(2)
+	c.sent[1] = Write{ID: 1, Value: "x"}
+	c.sent[2] = Write{ID: 2, Value: "y"}
+	c.ack(Ack{ID: 1, Node: 0, Value: "x", Count: 1})
+	c.ack(Ack{ID: 1, Node: 1, Value: "x", Count: 1})
+	c.ack(Ack{ID: 2, Node: 0, Value: "y", Count: 1})
+	c.ack(Ack{ID: 2, Node: 1, Value: "y", Count: 2})
+	c.alarm(Inconsistency{ID: 1, Value: "x"})
+	c.alarm(Inconsistency{ID: 2, Value: "z"})
+	c.alarm(Inconsistency{ID: 2, Value: "y"})
+	assert.Equal(t, []string{
+		"write 1 reported inconsistent, but no two nodes acked it with different counts",
+		`inconsistency of write 2 for value "z", which was not written as such`,
+		"write 2 reported inconsistent twice",
+	}, c.violations)
+	assert.Empty(t, c.missedAlarms())
+	c.alarms = map[uint64]int{}
+	assert.Equal(t, []uint64{2}, c.missedAlarms())
 }

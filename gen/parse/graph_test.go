@@ -48,7 +48,7 @@ var recorders = map[string]func(f *hydro.Flow){
 		counter.Counter(f, in[counter.Incr](), out[counter.Incr](), out[counter.Total]())
 	},
 	"hashset.Hashset": func(f *hydro.Flow) {
-		hashset.Hashset(f, in[hashset.Write](), nil, nil, nil, nil, out[hashset.Outcome](), out[hashset.Ack]())
+		hashset.Hashset(f, in[hashset.Write](), nil, nil, nil, nil, out[hashset.Outcome](), out[hashset.Ack](), out[hashset.Inconsistency]())
 	},
 	"voting.Voting": func(f *hydro.Flow) {
 		voting.Voting(f, in[voting.Request](), out[voting.Request](), out[voting.Vote]())

@@ -37,6 +37,7 @@ type rewrite struct {
 var rewrites = map[string]*rewrite{
 	"functional":  functional,
 	"independent": independent,
+	"monotonic":   monotonic,
 }
 
 // Rewrites returns the names of the rewrites plans can name, sorted.
@@ -197,7 +198,7 @@ func client(g *ir.Graph, loc int) bool {
 // relays its input, and it sends from there). Every edge that then crosses
 // locations becomes a network edge: a network operator elsewhere that fed
 // only c2 is redirected to the new process; anything else is relayed by a
-// new Send.
+// new Send, one per stream.
 func decouple(g *ir.Graph, s *stepState) (*ir.Graph, error) {
 	c := g.Clone()
 	to, err := c.AddLocation(s.step.Role, ir.ProcessLoc)
@@ -211,6 +212,9 @@ func decouple(g *ir.Graph, s *stepState) (*ir.Graph, error) {
 		}
 	}
 	cons := c.Consumers()
+	// relays are the Sends that carry a stream of l to c2 at l', by the
+	// stream's node: one per stream, however many operators of c2 read it.
+	relays := map[int]*ir.Node{}
 	for _, id := range s.c2 {
 		n := c.Nodes[id]
 		for port, src := range n.Inputs {
@@ -228,10 +232,16 @@ func decouple(g *ir.Graph, s *stepState) (*ir.Graph, error) {
 				relay.Loc = to.ID
 			case p.Spec.Network && !client(c, c.Nodes[p.Inputs[0]].Loc) && onlyFeeds(cons[src], s):
 				p.Loc = to.ID // redirect
+			case relays[src] != nil:
+				// Another input of c2 already reads this stream at the
+				// new process: read the same relay.
+				n.Inputs[port] = relays[src].ID
 			default:
-				if _, err := c.Network(ir.Edge{From: src, To: id, Port: port}, ops.Send); err != nil {
+				relay, err := c.Network(ir.Edge{From: src, To: id, Port: port}, ops.Send)
+				if err != nil {
 					return nil, err
 				}
+				relays[src] = relay
 			}
 		}
 	}

@@ -87,6 +87,28 @@ func TestIndependentDecouplingSplitsTheServer(t *testing.T) {
 	assert.Equal(t, "client", g.Locations[g.Nodes[out[0].To].Loc].Name)
 }
 
+func TestMonotonicDecouplingMovesTheInconsistencyCheck(t *testing.T) {
+	g, err := derive(t, "./examples/hashset", "Hashset", "derive H2 from Hashset\ndecouple monotonic conflicts to proxy\n")
+	require.NoError(t, err)
+	// The join keeps every ack at the proxy (both sides Static); both its
+	// sides read one relay of the acks the leader receives, which the
+	// leader's collection reads too.
+	j := node(t, g, "proxy", "hydro.Join")
+	require.Equal(t, j.Inputs[0], j.Inputs[1], "one relay feeds both sides")
+	relay := g.Nodes[j.Inputs[0]]
+	assert.Equal(t, "hydro.Send", relay.Spec.API)
+	assert.Equal(t, "proxy", g.Locations[relay.Loc].Name)
+	acked := g.Nodes[relay.Inputs[0]]
+	assert.Equal(t, "hydro.Send", acked.Spec.API)
+	assert.Equal(t, "leader", g.Locations[acked.Loc].Name)
+	assert.Equal(t, []ir.Lifetime{ir.Static, ir.Static}, j.Lifetimes)
+	// The reports leave the proxy for the client.
+	u := node(t, g, "proxy", "hydro.Unique")
+	out := g.Consumers()[u.ID]
+	require.Len(t, out, 1)
+	assert.Equal(t, "client", g.Locations[g.Nodes[out[0].To].Loc].Name)
+}
+
 // TestRefusals checks that every precondition failure is a diagnostic at
 // the operator that breaks it, saying why.
 func TestRefusals(t *testing.T) {
@@ -101,6 +123,12 @@ func TestRefusals(t *testing.T) {
 		{"unknown operator", "decouple functional nosuch to x", "flow Voting binds no operator to nosuch"},
 		{"existing role", "decouple functional ballots to leader", `role "leader" must be a new location`},
 		{"cluster", "decouple functional cast to voter", `"participant" is a cluster`},
+		{"monotonic negation", "decouple monotonic tallies to counter",
+			"voting.go:98:44: decouple monotonic tallies to counter: hydro.AntiJoin (bound to tallies) makes the component non-monotone: negation: more input on the negated side retracts output"},
+		{"monotonic tick state", "decouple monotonic repeat to repeater",
+			"voting.go:88:22: decouple monotonic repeat to repeater: hydro.Join (bound to repeat) keeps its left for one tick (hydro.Tick): it relates only items that share a tick"},
+		{"monotonic dependent", "decouple monotonic decided to decider",
+			"voting.go:100:52: decouple monotonic decided to decider: hydro.AntiJoin reads the output of hydro.FilterMap ("},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := derive(t, "./examples/voting", "Voting", "derive V2 from Voting\n"+tc.step+"\n")
@@ -129,7 +157,7 @@ func TestParsePlansReportsMalformedLines(t *testing.T) {
 	assert.Equal(t, []string{
 		`2:1 step before any "derive NEW from BASE" line`,
 		`3:1 malformed plan line "derive A from": want "derive NEW from BASE"`,
-		`5:1 unknown rewrite "sideways" (want one of functional, independent)`,
+		`5:1 unknown rewrite "sideways" (want one of functional, independent, monotonic)`,
 		`6:1 empty operator name in "a,,b"`,
 		`7:1 unknown plan directive "partition" (want derive or decouple)`,
 		`4:1 plan A has no steps`,

@@ -331,7 +331,11 @@ func inputAttrs(out DepsResult, n *ir.Node, vs []*Value) ([]attr, bool) {
 			return nil, false
 		}
 		if len(v.Path) == 0 {
-			fields := out[n.Inputs[v.Param]].Fields
+			in := out[n.Inputs[v.Param]]
+			if in == nil { // produced later, on a cycle or by a rewrite's relay: nothing known yet
+				return nil, false
+			}
+			fields := in.Fields
 			if len(fields) == 0 {
 				return nil, false
 			}

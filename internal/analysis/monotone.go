@@ -50,7 +50,7 @@ type RegionsResult struct {
 func runMonotone(pass *Pass) (any, error) {
 	g := pass.Graph
 	comps := pass.ResultOf[Components].(*ComponentsResult)
-	complete := completeNodes(g)
+	complete := CompleteNodes(g)
 	res := &RegionsResult{Nodes: make([]Property, len(g.Nodes))}
 	for _, n := range g.Nodes {
 		sp := spec(g, n.ID)
@@ -101,9 +101,10 @@ func runMonotone(pass *Pass) (any, error) {
 	return res, nil
 }
 
-// completeNodes reports, for every node, whether its output derives only
-// from sources known in full when the node starts: it never grows.
-func completeNodes(g *ir.Graph) []bool {
+// CompleteNodes reports, for every node, whether its output derives only
+// from sources known in full when the node starts (Iter, SelfID,
+// ClusterSize): it never grows.
+func CompleteNodes(g *ir.Graph) []bool {
 	complete := make([]bool, len(g.Nodes))
 	for changed := true; changed; {
 		changed = false

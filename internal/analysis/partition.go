@@ -65,7 +65,7 @@ type constraint struct {
 func runPartition(pass *Pass) (any, error) {
 	g, prog := pass.Graph, pass.Program
 	deps := pass.ResultOf[Deps].(DepsResult)
-	complete := completeNodes(g)
+	complete := CompleteNodes(g)
 	fields := func(n int) []string {
 		if len(deps[n].Fields) == 0 {
 			return []string{""}

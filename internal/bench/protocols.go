@@ -45,6 +45,6 @@ func Protocols() []Protocol {
 
 var (
 	votingFlags  = []string{"-out.committed.quiet", "-out.votes.quiet"}
-	hashsetFlags = []string{"-out.outcomes.quiet", "-out.acks.quiet",
+	hashsetFlags = []string{"-out.outcomes.quiet", "-out.acks.quiet", "-out.alarms.quiet",
 		"-param.leaderKey=@data/leader-key.json", "-param.leaderPublic=@data/leader-public.json", "-param.storageKeys=@data/storage-keys.json"}
 )

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package hashset (Hashset), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package hashset (DecoupledHashset, Hashset), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -17,12 +17,18 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "client",
 		Flows: map[string]deploy.Builder{
-			"Hashset": buildHashset,
+			"DecoupledHashset": buildDecoupledHashset,
+			"Hashset":          buildHashset,
 		},
 	})
 }
 
+// buildDecoupledHashset builds location "client" of flow DecoupledHashset.
+func buildDecoupledHashset(env *deploy.Env) (hydro.NetNode, error) {
+	return hashset.NewDecoupledHashsetClient(deploy.Input(env, hashset.DecoupledHashsetWritesPort()), *new(ed25519.PrivateKey), *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), deploy.Output(env, hashset.DecoupledHashsetOutcomesPort()), hydro.Output[hashset.Ack]{}, deploy.Output(env, hashset.DecoupledHashsetAlarmsPort())), nil
+}
+
 // buildHashset builds location "client" of flow Hashset.
 func buildHashset(env *deploy.Env) (hydro.NetNode, error) {
-	return hashset.NewHashsetClient(deploy.Input(env, hashset.HashsetWritesPort()), *new(ed25519.PrivateKey), *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), deploy.Output(env, hashset.HashsetOutcomesPort()), hydro.Output[hashset.Ack]{}), nil
+	return hashset.NewHashsetClient(deploy.Input(env, hashset.HashsetWritesPort()), *new(ed25519.PrivateKey), *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), deploy.Output(env, hashset.HashsetOutcomesPort()), hydro.Output[hashset.Ack]{}, deploy.Output(env, hashset.HashsetAlarmsPort())), nil
 }

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command leader runs location "leader" of the flows of package hashset (Hashset), chosen with -flow; see docs/deploy.md for its flags.
+// Command leader runs location "leader" of the flows of package hashset (DecoupledHashset, Hashset), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -17,9 +17,15 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "leader",
 		Flows: map[string]deploy.Builder{
-			"Hashset": buildHashset,
+			"DecoupledHashset": buildDecoupledHashset,
+			"Hashset":          buildHashset,
 		},
 	})
+}
+
+// buildDecoupledHashset builds location "leader" of flow DecoupledHashset.
+func buildDecoupledHashset(env *deploy.Env) (hydro.NetNode, error) {
+	return hashset.NewDecoupledHashsetLeader(hydro.Input[hashset.Write]{}, *new(ed25519.PrivateKey), *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), hydro.Output[hashset.Outcome]{}, hydro.Output[hashset.Ack]{}, hydro.Output[hashset.Inconsistency]{}), nil
 }
 
 // buildHashset builds location "leader" of flow Hashset.
@@ -28,5 +34,5 @@ func buildHashset(env *deploy.Env) (hydro.NetNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return hashset.NewHashsetLeader(hydro.Input[hashset.Write]{}, leaderKey, *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), hydro.Output[hashset.Outcome]{}, hydro.Output[hashset.Ack]{}), nil
+	return hashset.NewHashsetLeader(hydro.Input[hashset.Write]{}, leaderKey, *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), hydro.Output[hashset.Outcome]{}, hydro.Output[hashset.Ack]{}, hydro.Output[hashset.Inconsistency]{}), nil
 }
