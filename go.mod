@@ -3,6 +3,7 @@ module github.com/hydrogo/hydro
 go 1.26.0
 
 require (
+	github.com/anishathalye/porcupine v1.3.1
 	github.com/cespare/xxhash/v2 v2.3.0
 	github.com/fatih/structtag v1.2.0
 	github.com/prometheus/client_golang v1.25.0

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hydrogo/hydro/examples/hashset"
+	"github.com/hydrogo/hydro/examples/paxos"
 	"github.com/hydrogo/hydro/examples/voting"
 )
 
@@ -48,6 +49,50 @@ func runVoting(t *testing.T, flags ...string) {
 		seen[r.ID] = true
 	}
 	assert.Len(t, seen, 10, "every sample request committed")
+}
+
+// TestRunPaxosAcrossProcesses runs multi-Paxos as README's tour does: two
+// proposers, three acceptors and three replicas, and the sample workload of
+// gets and puts. Every request is answered once; a put with its value, a
+// get with nothing or a value put to its key.
+func TestRunPaxosAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	status, stdout, stderr := launchRun(t, "-n", "proposer=2,acceptor=3,replica=3", "-outputs", "10", "../../examples/paxos", "--",
+		"-in.requests.file=data/requests.jsonl", "-out.executed.quiet")
+	require.Equal(t, 0, status, stderr)
+	b, err := os.ReadFile("../../examples/paxos/data/requests.jsonl")
+	require.NoError(t, err)
+	asked := map[uint64]paxos.Request{}
+	put := map[string]map[string]bool{}
+	for _, l := range lines(string(b)) {
+		var r paxos.Request
+		require.NoError(t, json.Unmarshal([]byte(l), &r))
+		asked[r.ID] = r
+		if r.Op == paxos.OpPut {
+			if put[r.Key] == nil {
+				put[r.Key] = map[string]bool{}
+			}
+			put[r.Key][r.Value] = true
+		}
+	}
+	line := regexp.MustCompile(`^\[client\] replies (\{.*\})$`)
+	seen := map[uint64]bool{}
+	for _, l := range lines(stdout) {
+		m := line.FindStringSubmatch(l)
+		require.NotNil(t, m, "line %q", l)
+		var r paxos.Reply
+		require.NoError(t, json.Unmarshal([]byte(m[1]), &r))
+		assert.False(t, seen[r.ID], "request %d answered twice", r.ID)
+		seen[r.ID] = true
+		q, ok := asked[r.ID]
+		require.True(t, ok, "reply %+v to no request", r)
+		if q.Op == paxos.OpPut {
+			assert.Equal(t, paxos.Reply{ID: q.ID, Value: q.Value, Found: true}, r)
+		} else {
+			assert.True(t, !r.Found || put[q.Key][r.Value], "get %+v read %+v, never put", q, r)
+		}
+	}
+	assert.Len(t, seen, len(asked), "every sample request answered")
 }
 
 func TestRunHashsetAcrossProcesses(t *testing.T) {

@@ -78,8 +78,8 @@ func (nd *FirstsBench) subgraph0() {
 		} else {
 			udf5(&nd.n1Accs[i3], v1)
 		}
-		if i3 == len(nd.n1Touched) {
-			nd.n1Touched = append(nd.n1Touched, false)
+		if i3 >= len(nd.n1Touched) {
+			nd.n1Touched = append(nd.n1Touched, make([]bool, i3+1-len(nd.n1Touched))...)
 		}
 		if !nd.n1Touched[i3] {
 			nd.n1Touched[i3] = true

@@ -97,8 +97,8 @@ func (nd *HotBench) subgraph0() {
 		}
 		nd.n2Accs[i5].Peak.Merge(v2.Peak)
 		nd.n2Accs[i5].Values.Merge(v2.Values)
-		if i5 == len(nd.n2Touched) {
-			nd.n2Touched = append(nd.n2Touched, false)
+		if i5 >= len(nd.n2Touched) {
+			nd.n2Touched = append(nd.n2Touched, make([]bool, i5+1-len(nd.n2Touched))...)
 		}
 		if !nd.n2Touched[i5] {
 			nd.n2Touched[i5] = true

@@ -125,8 +125,8 @@ func (nd *Figure3Server) subgraph0() {
 					nd.n3Accs = append(nd.n3Accs, bot16)
 				}
 				nd.n3Accs[i14].Items.Merge(v12.Items)
-				if i14 == len(nd.n3Touched) {
-					nd.n3Touched = append(nd.n3Touched, false)
+				if i14 >= len(nd.n3Touched) {
+					nd.n3Touched = append(nd.n3Touched, make([]bool, i14+1-len(nd.n3Touched))...)
 				}
 				if !nd.n3Touched[i14] {
 					nd.n3Touched[i14] = true

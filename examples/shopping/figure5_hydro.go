@@ -117,8 +117,8 @@ func (nd *Figure5Server) subgraph0() {
 			nd.n1Accs = append(nd.n1Accs, bot5)
 		}
 		nd.n1Accs[i3].Items.Merge(v1.Items)
-		if i3 == len(nd.n1Touched) {
-			nd.n1Touched = append(nd.n1Touched, false)
+		if i3 >= len(nd.n1Touched) {
+			nd.n1Touched = append(nd.n1Touched, make([]bool, i3+1-len(nd.n1Touched))...)
 		}
 		if !nd.n1Touched[i3] {
 			nd.n1Touched[i3] = true

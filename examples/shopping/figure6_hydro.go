@@ -339,8 +339,8 @@ func (nd *Figure6Server) subgraph0() {
 			nd.n8Accs = append(nd.n8Accs, bot5)
 		}
 		nd.n8Accs[i3].Items.Merge(v1.Items)
-		if i3 == len(nd.n8Touched) {
-			nd.n8Touched = append(nd.n8Touched, false)
+		if i3 >= len(nd.n8Touched) {
+			nd.n8Touched = append(nd.n8Touched, make([]bool, i3+1-len(nd.n8Touched))...)
 		}
 		if !nd.n8Touched[i3] {
 			nd.n8Touched[i3] = true

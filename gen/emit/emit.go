@@ -519,7 +519,12 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 			h := handoffName(en.Edge)
 			x := e.v("v")
 			fmt.Fprintf(&body, "for _, %s := range nd.%s {\n", x, h)
+			before := body.Len()
 			e.push(&body, en.Edge.To, en.Edge.Port, x)
+			if body.Len() == before {
+				// The consumer reads an index, not the item.
+				fmt.Fprintf(&body, "_ = %s\n", x)
+			}
 			fmt.Fprintf(&body, "}\nclear(nd.%s)\nnd.%s = nd.%s[:0]\n", h, h, h)
 			continue
 		}
@@ -549,6 +554,13 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 
 // out passes item x, the output of n, to every consumer of n.
 func (e *emitter) out(b *strings.Builder, n *ir.Node, x string) {
+	before := b.Len()
+	defer func() {
+		if b.Len() == before {
+			// Every consumer reads an index, not the item.
+			fmt.Fprintf(b, "_ = %s\n", x)
+		}
+	}()
 	for _, c := range e.s.Graph.Consumers()[n.ID] {
 		if to := e.s.Graph.Nodes[c.To]; to.Spec.Network {
 			// Sent from here, wherever the operator lives.

@@ -87,7 +87,9 @@ func keyedTouch(e *emitter, b *strings.Builder, n *ir.Node, i string) {
 		return
 	}
 	s := fmt.Sprintf("nd.n%d", n.ID)
-	fmt.Fprintf(b, "if %s == len(%sTouched) {\n%sTouched = append(%sTouched, false)\n}\n", i, s, s, s)
+	// Groups recovered from durable state precede the first record of a
+	// change, so the index may be past the end by more than one.
+	fmt.Fprintf(b, "if %s >= len(%sTouched) {\n%sTouched = append(%sTouched, make([]bool, %s+1-len(%sTouched))...)\n}\n", i, s, s, s, i, s)
 	fmt.Fprintf(b, "if !%sTouched[%s] {\n%sTouched[%s] = true\n%sChanged = append(%sChanged, %s)\n}\n", s, i, s, i, s, s, i)
 }
 

@@ -1,0 +1,170 @@
+// Package paxos is multi-Paxos (paper 002, §5.2) as a Hydro for Go flow:
+// the plain base program — f = 1 with two proposers, three acceptors and
+// three replicas executing a key-value store — from which the rewrites
+// derive the scaled versions.
+//
+// A client sends each command to the proposers. The leader, the proposer
+// whose ballot completed phase 1, assigns it the next slot and proposes it
+// to the acceptors (phase 2a); a slot is chosen once a majority accepted it
+// with the leader's ballot (phase 2b), and the replicas execute chosen
+// commands in slot order and answer the client. See docs/protocols.md.
+package paxos
+
+//go:generate go run github.com/hydrogo/hydro/cmd/hydrogen
+
+import (
+	"time"
+
+	"github.com/hydrogo/hydro/hydro"
+)
+
+// Timeout is how long a client waits for an answer before it resends a
+// command.
+const Timeout = 500 * time.Millisecond
+
+// ProgressPeriod is how often a replica reports its executed prefix to the
+// proposers.
+const ProgressPeriod = 20 * time.Millisecond
+
+// DefaultWindow is the log window when the flow's window parameter is 0:
+// the leader proposes slot s only once every replica executed s-window,
+// and acceptors and replicas keep window slots.
+const DefaultWindow = 1024
+
+func ring(window uint64) uint64 {
+	if window == 0 {
+		return DefaultWindow
+	}
+	return window
+}
+
+// Paxos is the base multi-Paxos.
+//
+// Client: numbers each request within its incarnation (the time it
+// started), sends it to every proposer, resends it every Timeout until a
+// replica answers, and outputs the answer once on replies.
+//
+// Proposer: a state machine over one tick's events (core): leader
+// election by phase 1 with heartbeats and randomized timeouts, slot
+// assignment, re-proposal of what phase 1 learned, no-ops in holes, and
+// retransmission. The phase-2b votes are tallied per slot (a ring of
+// window positions) apart from it; a slot commits when a majority of
+// acceptors accepted it with the same ballot, and the commit goes to the
+// replicas.
+//
+// Acceptor: a durable promise (highest ballot, checkpoint) and a durable
+// log of accepted values, a ring of window positions; it accepts a P2a
+// whose ballot is at least its promise and answers every P1a and P2a with
+// its highest ballot. Everything it answers was synced first.
+//
+// Replica: a durable log of commits, a durable store, durable client
+// sessions and a durable executed prefix; it executes commits in slot
+// order, each command at most once, and answers the client.
+//
+//hydro:flow
+func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], window uint64) {
+	client := f.Process("client")
+	proposers, acceptors, replicas := f.Cluster("proposer"), f.Cluster("acceptor"), f.Cluster("replica")
+
+	// Client: number, send, resend until answered, output each answer once.
+	asked := hydro.Source(client, requests)
+	inc := hydro.Reduce(hydro.Map(hydro.Timer(client, Timeout), incarnation), earliest, hydro.Static)
+	numbered := hydro.CrossJoin(hydro.Enumerate(asked, hydro.Static), inc, number, hydro.Tick, hydro.Tick)
+	waiting, wait := hydro.Cycle[Command](client)
+	answers, answered := hydro.Cycle[Reply](client)
+	pending := hydro.Union(numbered, waiting)
+	open := hydro.AntiJoin(pending, answers, hydro.Tick)
+	hydro.Sink(hydro.Unique(hydro.Join(answers, pending, replyOf, hydro.Tick, hydro.Tick), hydro.Tick), replies)
+	wait(hydro.DeferTickLazy(open))
+	low := hydro.Fold(open, noLow, lowest)
+	resent := hydro.CrossJoin(waiting, hydro.Timer(client, Timeout), again, hydro.Tick, hydro.Tick)
+	commands := hydro.Broadcast(hydro.CrossJoin(hydro.Union(numbered, resent), low, withLow, hydro.Tick, hydro.Tick), proposers)
+
+	// Proposer: one tick's events into the state machine.
+	beatsIn, beatsFrom := hydro.Cycle[Heartbeat](proposers)
+	p1bsIn, p1bsFrom := hydro.Cycle[P1b](proposers)
+	p2bsIn, p2bsFrom := hydro.Cycle[P2b](proposers)
+	progressIn, progressFrom := hydro.Cycle[Progress](proposers)
+	acceptorCount := hydro.ClusterSize(proposers, acceptors)
+	config := hydro.CrossJoin(
+		hydro.CrossJoin(hydro.SelfID(proposers), acceptorCount, configOf, hydro.Static, hydro.Static),
+		hydro.ClusterSize(proposers, replicas), withReplicas, hydro.Static, hydro.Static)
+	config = hydro.Map(config, func(c Config) Config { c.Window = ring(window); return c })
+
+	// Phase 2b: tally the votes per ring position; commit on a majority.
+	votes := hydro.FilterMap(p2bsIn, accepted)
+	tallies := hydro.MergeKeyed(hydro.Map(votes, func(p P2b) Tally {
+		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd, Voters: voters(p.Acceptor)}}
+	}), hydro.Static)
+	fresh := hydro.ReduceKeyed(hydro.Map(votes, func(p P2b) Votes {
+		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
+	}), combineVotes)
+	commits := hydro.FilterMap(hydro.CrossJoin(hydro.Join(fresh, tallies, tallied, hydro.Tick, hydro.Tick), acceptorCount, withAcceptors, hydro.Tick, hydro.Static), reached)
+
+	events := hydro.Union(
+		hydro.Map(commands, commandEvent),
+		hydro.Map(p1bsIn, p1bEvent),
+		hydro.FilterMap(p2bsIn, rejectedEvent),
+		hydro.Map(beatsIn, beatEvent),
+		hydro.Map(commits, commitEvent),
+		hydro.Map(progressIn, progressEvent),
+		hydro.Map(hydro.Timer(proposers, HeartbeatPeriod), timerEvent))
+	inbox := hydro.CrossJoin(hydro.Fold(events, newInbox, collect), config, withConfig, hydro.Tick, hydro.Static)
+	core := hydro.Fold(inbox, newCore, step, hydro.Static)
+	beatsFrom(hydro.Broadcast(hydro.FlatMap(core, emitBeats), proposers))
+	p1a := hydro.Broadcast(hydro.FlatMap(core, emitP1as), acceptors)
+	p2a := hydro.Broadcast(hydro.FlatMap(core, emitP2as), acceptors)
+
+	// Acceptor: raise the promise, accept, answer.
+	acceptorID := hydro.SelfID(acceptors)
+	promise := hydro.ReduceKeyed(hydro.Union(hydro.Map(p1a, promiseOfP1a), hydro.Map(p2a, promiseOfP2a)), raise, hydro.Durable)
+	now := hydro.CrossJoin(hydro.Fold(promise, noPromise, takePromise), acceptorID, viewOf, hydro.Tick, hydro.Static)
+	p2b := hydro.CrossJoin(p2a, now, answer, hydro.Tick, hydro.Tick)
+	log := hydro.MergeKeyed(hydro.FilterMap(p2b, func(p P2b) (Entry, bool) {
+		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd}}}, p.Max == p.Ballot
+	}), hydro.Durable)
+	p2bsFrom(hydro.DemuxBy(p2b, proposers, toProposer))
+	asked1 := hydro.Unique(hydro.FlatMap(p1a, func(_ P1a, emit func(Probe)) {
+		for pos := range ring(window) {
+			emit(Probe{Pos: pos})
+		}
+	}), hydro.Tick)
+	logged := hydro.Fold(hydro.Join(asked1, log, hitEntry, hydro.Tick, hydro.Tick), newLog, addAccepted)
+	p1b := hydro.CrossJoin(hydro.CrossJoin(p1a, now, firstP1b, hydro.Tick, hydro.Tick), logged, withLog, hydro.Tick, hydro.Tick)
+	p1bsFrom(hydro.DemuxBy(p1b, proposers, toRequester))
+
+	// Replica: keep commits in the window after the executed prefix,
+	// execute the run without a gap, make its effects durable in the next
+	// tick, and only then answer.
+	replicaID := hydro.SelfID(replicas)
+	committed := hydro.Union(hydro.Broadcast(commits, replicas),
+		hydro.Map(hydro.DemuxBy(hydro.FlatMap(core, emitResends), replicas, resendTo), commitOf))
+	appliedIn, applyNext := hydro.Cycle[Applied](replicas)
+	putsIn, applyPuts := hydro.Cycle[KV](replicas)
+	sessionsIn, applySessions := hydro.Cycle[Session](replicas)
+	next := hydro.Fold(hydro.ReduceKeyed(appliedIn, raiseApplied, hydro.Durable), noApplied, takeApplied)
+	slots := hydro.MergeKeyed(hydro.FilterMap(hydro.CrossJoin(committed, next, arrival, hydro.Tick, hydro.Tick), func(a arrived) (Slotted, bool) {
+		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
+			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
+	}), hydro.Durable)
+	kv := hydro.MergeKeyed(putsIn, hydro.Durable)
+	clients := hydro.MergeKeyed(sessionsIn, hydro.Durable)
+	progressTimer := hydro.Timer(replicas, ProgressPeriod)
+	triggers := hydro.Fold(hydro.Union(hydro.Map(committed, commitOne), hydro.Map(appliedIn, appliedOne), hydro.Map(progressTimer, timeOne)), count, add)
+	from := hydro.CrossJoin(hydro.Filter(triggers, some), next, startAt, hydro.Tick, hydro.Tick)
+	probes := hydro.FlatMap(from, func(n uint64, emit func(Probe)) {
+		for s := n; s < n+ring(window); s++ {
+			emit(Probe{Pos: s % ring(window)})
+		}
+	})
+	run := hydro.CrossJoin(hydro.Fold(hydro.Join(probes, slots, hitSlotted, hydro.Tick, hydro.Tick), newCommits, addCommit), from, runOf, hydro.Tick, hydro.Tick)
+	kvs := hydro.Fold(hydro.Join(hydro.Unique(hydro.FlatMap(run, runKeys), hydro.Tick), kv, hitKV, hydro.Tick, hydro.Tick), newKVs, addKV)
+	sess := hydro.Fold(hydro.Join(hydro.Unique(hydro.FlatMap(run, runSessions), hydro.Tick), clients, hitSession, hydro.Tick, hydro.Tick), newSessions, addSession)
+	exec := hydro.Filter(hydro.Map(hydro.CrossJoin(hydro.CrossJoin(run, kvs, withKVs, hydro.Tick, hydro.Tick), sess, withSessions, hydro.Tick, hydro.Tick), execute), ran)
+	applyNext(hydro.DeferTick(hydro.Map(exec, appliedOf)))
+	applyPuts(hydro.DeferTick(hydro.FlatMap(exec, emitPuts)))
+	applySessions(hydro.DeferTick(hydro.FlatMap(exec, emitSessions)))
+	hydro.Sink(hydro.CrossJoin(hydro.DeferTick(hydro.FlatMap(exec, emitDone)), replicaID, executedBy, hydro.Tick, hydro.Static), executed)
+	answered(hydro.Send(hydro.DeferTick(hydro.FlatMap(exec, emitReplies)), client))
+	progressFrom(hydro.Broadcast(hydro.CrossJoin(hydro.CrossJoin(progressTimer, run, progressOf, hydro.Tick, hydro.Tick), replicaID, reportOf, hydro.Tick, hydro.Static), proposers))
+}

@@ -1,0 +1,331 @@
+package paxos
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/hydro/sim"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
+)
+
+// testWindow is the log window of the simulations: small, so that
+// acceptors and replicas overwrite their rings and the leader waits for
+// checkpoints many times per run.
+const testWindow = 8
+
+// op is one client operation as the history records it.
+type op struct {
+	client   int
+	req      Request
+	call     int64
+	ret      int64
+	reply    Reply
+	answered bool
+}
+
+// checker watches a simulated run through its outputs: no two replicas
+// execute different commands in one slot, every replica executes slots in
+// order from 0, every answer is for a request that was asked, once.
+type checker struct {
+	slots      map[uint64]Command
+	next       map[hydro.MemberID]uint64
+	ops        map[uint64]*op
+	violations []string
+}
+
+func newChecker() *checker {
+	return &checker{slots: map[uint64]Command{}, next: map[hydro.MemberID]uint64{}, ops: map[uint64]*op{}}
+}
+
+func (c *checker) executed(e Executed) {
+	if have, ok := c.slots[e.Slot]; ok && have != e.Cmd {
+		c.violations = append(c.violations, fmt.Sprintf("slot %d: replica %d executed %+v, another %+v", e.Slot, e.Replica, e.Cmd, have))
+	}
+	c.slots[e.Slot] = e.Cmd
+	// A replica re-executes a suffix after a crash; it never skips.
+	if n := c.next[e.Replica]; e.Slot > n {
+		c.violations = append(c.violations, fmt.Sprintf("replica %d executed slot %d after %d slots", e.Replica, e.Slot, n))
+	} else if e.Slot == n {
+		c.next[e.Replica] = n + 1
+	}
+}
+
+// kvModel is a key-value store of gets and puts, partitioned by key.
+var kvModel = porcupine.Model{
+	Partition: func(history []porcupine.Operation) [][]porcupine.Operation {
+		byKey := map[string][]porcupine.Operation{}
+		var keys []string
+		for _, o := range history {
+			k := o.Input.(Request).Key
+			if _, ok := byKey[k]; !ok {
+				keys = append(keys, k)
+			}
+			byKey[k] = append(byKey[k], o)
+		}
+		var out [][]porcupine.Operation
+		for _, k := range keys {
+			out = append(out, byKey[k])
+		}
+		return out
+	},
+	Init: func() any { return Cell{} },
+	Step: func(state, input, output any) (bool, any) {
+		s, in := state.(Cell), input.(Request)
+		if in.Op == OpPut {
+			return true, Cell{Set: true, Value: in.Value}
+		}
+		out := output.(Reply)
+		return out.Found == s.Set && (!s.Set || out.Value == s.Value), s
+	},
+	Equal: func(a, b any) bool { return a == b },
+	DescribeOperation: func(input, output any) string {
+		in := input.(Request)
+		if in.Op == OpPut {
+			return fmt.Sprintf("put(%s, %s)", in.Key, in.Value)
+		}
+		if r, ok := output.(Reply); ok && r.Found {
+			return fmt.Sprintf("get(%s) -> %s", in.Key, r.Value)
+		}
+		return fmt.Sprintf("get(%s) -> none", in.Key)
+	},
+}
+
+// scenario is one simulated run.
+type scenario struct {
+	generated bool
+	clients   int // closed-loop logical clients
+	ops       int // operations per client
+	faults    sim.Faults
+	// faultSteps, if positive, stops the faults after that many steps.
+	faultSteps int
+	maxSteps   int
+	// downAcceptor, if non-negative, is an acceptor that never runs.
+	downAcceptor int
+}
+
+type result struct {
+	c        *checker
+	finished bool
+	err      error
+	history  []porcupine.Operation
+	stats    sim.Stats
+}
+
+// simulate runs sc with seed: each logical client issues gets and puts on
+// three keys, one at a time, and waits for the answer. A client process
+// that crashes loses what it had not answered: those operations stay in the
+// history as never returned (a put may or may not have happened), and
+// their clients go on with the next operation.
+func simulate(t *testing.T, seed uint64, sc scenario) result {
+	t.Helper()
+	c := newChecker()
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var step int64
+	in := hydro.NewInput[Request]("requests")
+	out := hydro.NewOutputFunc("replies", func(r Reply) {
+		o, ok := c.ops[r.ID]
+		switch {
+		case !ok:
+			c.violations = append(c.violations, fmt.Sprintf("answer %+v to no request", r))
+		case o.answered:
+			c.violations = append(c.violations, fmt.Sprintf("request %d answered twice", r.ID))
+		default:
+			o.answered, o.reply, o.ret = true, r, step
+		}
+	})
+	executed := hydro.NewOutputFunc("executed", c.executed)
+	clientCrashed := false
+	cfg := sim.Config{Seed: seed, Faults: sc.faults, MaxClockStep: time.Millisecond, Trace: func(e sim.Event) {
+		if (e.Kind == sim.Crash || e.Kind == sim.CrashBeforeSync) && e.Location == "client" {
+			clientCrashed = true
+		}
+	}}
+	if sc.faultSteps > 0 {
+		cfg.Schedule = []sim.Phase{{From: sc.faultSteps}}
+	}
+	members := map[string]int{"proposer": 2, "acceptor": 3, "replica": 3}
+	var s *sim.Sim
+	var err error
+	if sc.generated {
+		var locs []sim.Location
+		for _, l := range []string{"client", "proposer", "acceptor", "replica"} {
+			locs = append(locs, sim.Location{Name: l, Members: max(1, members[l])})
+		}
+		s, err = sim.NewNodes(locs, func(location string, member int) (hydro.NetNode, error) {
+			switch location {
+			case "client":
+				return NewPaxosClient(in, out, executed, testWindow), nil
+			case "proposer":
+				return NewPaxosProposer(in, out, executed, testWindow), nil
+			case "acceptor":
+				if member == sc.downAcceptor {
+					return &down{}, nil
+				}
+				return NewPaxosAcceptor(in, out, executed, testWindow), nil
+			}
+			return NewPaxosReplica(in, out, executed, testWindow), nil
+		}, cfg)
+	} else {
+		f := hydro.NewFlow("Paxos")
+		Paxos(f, in, out, executed, testWindow)
+		cfg.Members = members
+		s, err = sim.New(f, cfg)
+	}
+	require.NoError(t, err)
+
+	var nextID uint64
+	current := make([]*op, sc.clients)
+	issued := make([]int, sc.clients)
+	var all []*op
+	keys := []string{"a", "b", "c"}
+	issue := func(i int) {
+		if issued[i] == sc.ops {
+			current[i] = nil
+			return
+		}
+		issued[i]++
+		nextID++
+		r := Request{ID: nextID, Op: OpGet, Key: keys[rng.IntN(len(keys))]}
+		if rng.IntN(2) == 0 {
+			r.Op, r.Value = OpPut, fmt.Sprintf("v%d", nextID)
+		}
+		o := &op{client: i, req: r, call: step}
+		c.ops[r.ID], current[i] = o, o
+		all = append(all, o)
+		in.Push(r)
+	}
+	for i := range sc.clients {
+		issue(i)
+	}
+	finished := func() bool {
+		step++
+		if clientCrashed {
+			clientCrashed = false
+			for i, o := range current {
+				if o != nil && !o.answered {
+					o.ret = math.MaxInt64
+					issue(i)
+				}
+			}
+		}
+		busy := false
+		for i, o := range current {
+			if o != nil && o.answered {
+				issue(i)
+			}
+			busy = busy || current[i] != nil
+		}
+		return !busy
+	}
+	err = s.RunUntil(finished, sc.maxSteps)
+	res := result{c: c, finished: err == nil, err: err, stats: s.Stats()}
+	for _, o := range all {
+		if !o.answered && o.req.Op == OpGet {
+			continue // a get that never returned had no effect
+		}
+		po := porcupine.Operation{ClientId: o.client, Input: o.req, Call: o.call, Return: o.ret}
+		if o.answered {
+			po.Output = o.reply
+		} else {
+			po.Return = math.MaxInt64
+		}
+		res.history = append(res.history, po)
+	}
+	return res
+}
+
+// checkLinearizable checks the history with porcupine; a failing history
+// is written as porcupine's visualisation next to the seed's name.
+func checkLinearizable(t *testing.T, seed uint64, history []porcupine.Operation) {
+	t.Helper()
+	res, info := porcupine.CheckOperationsVerbose(kvModel, history, 10*time.Second)
+	if res == porcupine.Illegal {
+		dir := filepath.Join(os.TempDir(), "paxos-histories")
+		_ = os.MkdirAll(dir, 0o755)
+		path := filepath.Join(dir, fmt.Sprintf("%s-seed%d.html", filepath.Base(t.Name()), seed))
+		if err := porcupine.VisualizePath(kvModel, info, path); err == nil {
+			t.Logf("history written to %s", path)
+		}
+	}
+	assert.NotEqual(t, porcupine.Illegal, res, "client history is not linearizable")
+}
+
+func check(t *testing.T, seed uint64, r result, live bool) {
+	t.Helper()
+	assert.Empty(t, r.c.violations)
+	checkLinearizable(t, seed, r.history)
+	if live {
+		assert.NoError(t, r.err, "every operation answered (stats %+v)", r.stats)
+	}
+}
+
+// down is an acceptor that never runs: it takes every message and does
+// nothing.
+type down struct{}
+
+func (*down) Tick()                                   {}
+func (*down) Pending() bool                           { return false }
+func (*down) Deliver(uint16, []byte) error            { return nil }
+func (*down) OnSend(func(hydro.Dest, uint16, []byte)) {}
+func (*down) SetMember(hydro.MemberID)                {}
+func (*down) SetNow(time.Time)                        {}
+func (*down) NextTimer() (time.Time, bool)            { return time.Time{}, false }
+
+var faulty = sim.Faults{Drop: 0.2, Duplicate: 0.2, Crash: 0.002}
+
+func modes(t *testing.T, fn func(t *testing.T, generated bool)) {
+	for _, generated := range []bool{false, true} {
+		t.Run(fmt.Sprintf("generated=%v", generated), func(t *testing.T) { fn(t, generated) })
+	}
+}
+
+func TestPaxosWithoutFaults(t *testing.T) {
+	modes(t, func(t *testing.T, generated bool) {
+		simtest.Seeds(t, simtest.Count(10, 10_000), func(t *testing.T, seed uint64) {
+			r := simulate(t, seed, scenario{generated: generated, clients: 3, ops: 10, maxSteps: 60_000, downAcceptor: -1})
+			check(t, seed, r, true)
+		})
+	})
+}
+
+func TestPaxosUnderFaults(t *testing.T) {
+	modes(t, func(t *testing.T, generated bool) {
+		simtest.Seeds(t, simtest.Count(10, 10_000), func(t *testing.T, seed uint64) {
+			r := simulate(t, seed, scenario{generated: generated, clients: 3, ops: 10, faults: faulty,
+				faultSteps: 6_000, maxSteps: 150_000, downAcceptor: -1})
+			check(t, seed, r, true)
+		})
+	})
+}
+
+func TestPaxosCommitsWithOneAcceptorDown(t *testing.T) {
+	simtest.Seeds(t, simtest.Count(10, 10_000), func(t *testing.T, seed uint64) {
+		r := simulate(t, seed, scenario{generated: true, clients: 3, ops: 10, faults: sim.Faults{Drop: 0.1, Duplicate: 0.1},
+			faultSteps: 4_000, maxSteps: 100_000, downAcceptor: int(seed % 3)})
+		check(t, seed, r, true)
+	})
+}
+
+// TestPaxosCheckerCatchesViolations makes sure the checks can fail.
+func TestPaxosCheckerCatchesViolations(t *testing.T) {
+	c := newChecker()
+	c.executed(Executed{Replica: 0, Slot: 0, Cmd: Command{ID: 1}})
+	c.executed(Executed{Replica: 1, Slot: 0, Cmd: Command{ID: 2}})
+	c.executed(Executed{Replica: 1, Slot: 2, Cmd: Command{ID: 3}})
+	assert.Len(t, c.violations, 2)
+	stale := []porcupine.Operation{
+		{ClientId: 0, Input: Request{Op: OpPut, Key: "a", Value: "1"}, Call: 0, Return: 1},
+		{ClientId: 1, Input: Request{Op: OpGet, Key: "a"}, Call: 2, Output: Reply{}, Return: 3},
+	}
+	assert.False(t, porcupine.CheckOperations(kvModel, stale), "a get that misses an earlier put")
+}

@@ -1,0 +1,420 @@
+package paxos
+
+import (
+	"hash/fnv"
+	"time"
+
+	"github.com/hydrogo/hydro/hydro"
+)
+
+// EventKind says which field of an Event is set.
+type EventKind uint8
+
+// The events a proposer reacts to within a tick.
+const (
+	EvCommand EventKind = iota
+	EvP1b
+	EvRejected
+	EvHeartbeat
+	EvCommit
+	EvProgress
+	EvTimer
+)
+
+// Event is one thing a proposer learned this tick.
+type Event struct {
+	Kind     EventKind
+	Cmd      Command
+	P1b      P1b
+	Ballot   Ballot
+	Commit   Commit
+	Progress Progress
+}
+
+// Inbox is everything a proposer learned in one tick: its state machine
+// takes one Inbox per tick, so that the order in which the tick's messages
+// arrived does not matter.
+type Inbox struct {
+	Cmds     []Command
+	P1bs     []P1b
+	Rejected []Ballot
+	Beats    []Ballot
+	Commits  []Commit
+	Progress []Progress
+	Timer    bool
+	Config   Config
+}
+
+// Config is what a proposer knows of the deployment.
+type Config struct {
+	Self      hydro.MemberID
+	Acceptors int
+	Replicas  int
+	Window    uint64
+}
+
+func newInbox() Inbox { return Inbox{} }
+
+func collect(in *Inbox, e Event) {
+	switch e.Kind {
+	case EvCommand:
+		in.Cmds = append(in.Cmds, e.Cmd)
+	case EvP1b:
+		in.P1bs = append(in.P1bs, e.P1b)
+	case EvRejected:
+		in.Rejected = append(in.Rejected, e.Ballot)
+	case EvHeartbeat:
+		in.Beats = append(in.Beats, e.Ballot)
+	case EvCommit:
+		in.Commits = append(in.Commits, e.Commit)
+	case EvProgress:
+		in.Progress = append(in.Progress, e.Progress)
+	case EvTimer:
+		in.Timer = true
+	}
+}
+
+func commandEvent(c Command) Event   { return Event{Kind: EvCommand, Cmd: c} }
+func p1bEvent(p P1b) Event           { return Event{Kind: EvP1b, P1b: p} }
+func beatEvent(h Heartbeat) Event    { return Event{Kind: EvHeartbeat, Ballot: h.Ballot} }
+func commitEvent(c Commit) Event     { return Event{Kind: EvCommit, Commit: c} }
+func progressEvent(p Progress) Event { return Event{Kind: EvProgress, Progress: p} }
+func timerEvent(time.Time) Event     { return Event{Kind: EvTimer} }
+
+func rejectedEvent(p P2b) (Event, bool) {
+	return Event{Kind: EvRejected, Ballot: p.Max}, p.Max.Compare(p.Ballot) > 0
+}
+
+// Proposal is a value the leader proposed for a slot, kept until the
+// replicas executed the slot, to propose again what is not yet chosen and
+// to send again what was chosen to a replica that missed it.
+type Proposal struct {
+	Set       bool
+	Slot      uint64
+	Ballot    Ballot
+	Cmd       Command
+	Committed bool
+}
+
+// Core is a proposer's state: its ballot, the election, and as leader the
+// slots in flight. Step advances it by one tick's Inbox and leaves the
+// tick's messages in its output fields.
+type Core struct {
+	Config Config
+	// Ballot is the proposer's ballot, zero before its first election;
+	// Seen the highest ballot it has seen anywhere.
+	Ballot, Seen Ballot
+	// Leader: phase 1 of Ballot completed and no higher ballot seen.
+	Leader bool
+	// Promised are the acceptors that promised Ballot; Learned the value
+	// of the highest ballot each slot at or after Floor was accepted with,
+	// by those acceptors.
+	Promised map[hydro.MemberID]bool
+	Learned  map[uint64]Accepted
+	Floor    uint64
+	// Missed counts heartbeat periods without a heartbeat of the highest
+	// ballot; at Threshold the proposer starts an election. Elections
+	// counts them, and varies the threshold.
+	Missed, Threshold int
+	Elections         uint64
+	// Next is the next slot to assign; Checkpoint the slot below which
+	// every replica executed the log; Reported each replica's last report.
+	Next, Checkpoint uint64
+	Reported         map[hydro.MemberID]uint64
+	// Ring holds the proposal of slot s at s mod Window.
+	Ring []Proposal
+
+	// The tick's messages.
+	P1as    []P1a
+	P2as    []P2a
+	Beats   []Heartbeat
+	Resends []Resend
+}
+
+// The proposer's timing, in heartbeat periods.
+const (
+	// HeartbeatPeriod is how often the leader announces its ballot, and
+	// how often every proposer counts a missed heartbeat.
+	HeartbeatPeriod = 50 * time.Millisecond
+	// electionMin is the fewest missed heartbeats that start an
+	// election; each election draws its threshold from
+	// [electionMin, 2*electionMin) by the proposer's ID and the count of
+	// its elections, so that duelling proposers drift apart.
+	electionMin = 4
+	// resendBatch is how many chosen slots the leader sends again to a
+	// replica that reports a gap.
+	resendBatch = 64
+)
+
+func newCore() Core { return Core{} }
+
+func quorum(n int) int { return n/2 + 1 }
+
+func threshold(self hydro.MemberID, elections uint64) int {
+	h := fnv.New64a()
+	var b [12]byte
+	for i := range 8 {
+		b[i] = byte(elections >> (8 * i))
+	}
+	for i := range 4 {
+		b[8+i] = byte(uint32(self) >> (8 * i))
+	}
+	h.Write(b[:])
+	return electionMin + int(h.Sum64()%electionMin)
+}
+
+// step advances the proposer by one tick.
+func step(c *Core, in Inbox) {
+	c.P1as, c.P2as, c.Beats, c.Resends = c.P1as[:0], c.P2as[:0], c.Beats[:0], c.Resends[:0]
+	if c.Ring == nil {
+		c.Config = in.Config
+		c.Ring = make([]Proposal, in.Config.Window)
+		c.Promised = map[hydro.MemberID]bool{}
+		c.Learned = map[uint64]Accepted{}
+		c.Reported = map[hydro.MemberID]uint64{}
+		c.Threshold = threshold(in.Config.Self, 0)
+	}
+	w := c.Config.Window
+
+	// Every higher ballot preempts.
+	for _, b := range in.Rejected {
+		c.Seen = maxBallot(c.Seen, b)
+	}
+	for _, p := range in.P1bs {
+		c.Seen = maxBallot(c.Seen, p.Max)
+	}
+	beat := false
+	for _, b := range in.Beats {
+		c.Seen = maxBallot(c.Seen, b)
+		if b.Compare(c.Seen) >= 0 {
+			beat = true
+		}
+	}
+	if c.Seen.Compare(c.Ballot) > 0 {
+		c.Leader = false
+		clear(c.Promised)
+	}
+
+	// What the replicas executed.
+	for _, p := range in.Progress {
+		last, seen := c.Reported[p.Replica]
+		if p.Next > last || !seen {
+			c.Reported[p.Replica] = p.Next
+		}
+		if c.Leader && (p.Hole || seen && p.Next == last) {
+			for s := p.Next; s < p.Next+resendBatch && s < c.Next; s++ {
+				if r := c.Ring[s%w]; r.Set && r.Slot == s && r.Committed {
+					c.Resends = append(c.Resends, Resend{To: p.Replica, Commit: Commit{Slot: s, Cmd: r.Cmd}})
+				}
+			}
+		}
+	}
+	if len(c.Reported) >= c.Config.Replicas {
+		low := ^uint64(0)
+		for _, n := range c.Reported {
+			low = min(low, n)
+		}
+		c.Checkpoint = max(c.Checkpoint, low)
+	}
+	for _, cm := range in.Commits {
+		if r := &c.Ring[cm.Slot%w]; r.Set && r.Slot == cm.Slot {
+			r.Committed, r.Cmd = true, cm.Cmd
+		}
+	}
+
+	// Phase 1: promises for the proposer's ballot.
+	if !c.Leader && c.Ballot == c.Seen && c.Ballot.Num > 0 {
+		for _, p := range in.P1bs {
+			if p.For != c.Ballot || p.Max != c.Ballot {
+				continue
+			}
+			c.Promised[p.Acceptor] = true
+			c.Floor = max(c.Floor, p.Checkpoint)
+			for _, a := range p.Log {
+				if have, ok := c.Learned[a.Slot]; !ok || have.Ballot.Compare(a.Ballot) < 0 {
+					c.Learned[a.Slot] = a
+				}
+			}
+		}
+		if len(c.Promised) >= quorum(c.Config.Acceptors) {
+			c.lead()
+		}
+	}
+
+	// Heartbeats and elections.
+	if in.Timer {
+		switch {
+		case c.Leader:
+			c.Missed = 0
+			c.Beats = append(c.Beats, Heartbeat{Ballot: c.Ballot})
+			// Propose again what is not chosen yet.
+			for i := range c.Ring {
+				if r := c.Ring[i]; r.Set && !r.Committed && r.Slot >= c.Checkpoint {
+					c.P2as = append(c.P2as, P2a{Slot: r.Slot, Ballot: c.Ballot, Cmd: r.Cmd, Checkpoint: c.Checkpoint})
+				}
+			}
+		case beat:
+			c.Missed = 0
+		default:
+			c.Missed++
+			if c.Missed >= c.Threshold {
+				c.elect()
+			}
+		}
+	} else if beat && !c.Leader {
+		c.Missed = 0
+	}
+
+	// Commands, in slots after the last one assigned, within the window.
+	if c.Leader {
+		for _, cmd := range in.Cmds {
+			if c.Next >= c.Checkpoint+w {
+				break // the client resends
+			}
+			c.propose(c.Next, cmd)
+			c.Next++
+		}
+	}
+}
+
+// elect starts phase 1 with a ballot above every ballot seen.
+func (c *Core) elect() {
+	c.Elections++
+	c.Missed = 0
+	c.Threshold = threshold(c.Config.Self, c.Elections)
+	c.Ballot = Ballot{Num: c.Seen.Num + 1, Proposer: c.Config.Self}
+	c.Seen = c.Ballot
+	clear(c.Promised)
+	clear(c.Learned)
+	c.Floor = 0
+	c.P1as = append(c.P1as, P1a{Ballot: c.Ballot})
+}
+
+// lead makes the proposer leader of its ballot: every slot from the
+// checkpoint to the highest one a promising acceptor accepted is proposed
+// again, with the value of the highest ballot it was accepted with, or a
+// no-op where none was.
+func (c *Core) lead() {
+	c.Leader = true
+	c.Missed = 0
+	start := max(c.Floor, c.Checkpoint)
+	end := start
+	for s := range c.Learned {
+		if s >= start && s+1 > end {
+			end = s + 1
+		}
+	}
+	// Nothing proposed under an earlier ballot may be proposed again
+	// unless phase 1 learned it.
+	clear(c.Ring)
+	for s := start; s < end; s++ {
+		cmd := Command{Op: OpNoop}
+		if a, ok := c.Learned[s]; ok {
+			cmd = a.Cmd
+		}
+		c.propose(s, cmd)
+	}
+	c.Next = end
+	clear(c.Learned)
+	c.Beats = append(c.Beats, Heartbeat{Ballot: c.Ballot})
+}
+
+func (c *Core) propose(slot uint64, cmd Command) {
+	c.Ring[slot%c.Config.Window] = Proposal{Set: true, Slot: slot, Ballot: c.Ballot, Cmd: cmd}
+	c.P2as = append(c.P2as, P2a{Slot: slot, Ballot: c.Ballot, Cmd: cmd, Checkpoint: c.Checkpoint})
+}
+
+func emitP1as(c Core, emit func(P1a)) {
+	for _, m := range c.P1as {
+		emit(m)
+	}
+}
+
+func emitP2as(c Core, emit func(P2a)) {
+	for _, m := range c.P2as {
+		emit(m)
+	}
+}
+
+func emitBeats(c Core, emit func(Heartbeat)) {
+	for _, m := range c.Beats {
+		emit(m)
+	}
+}
+
+func emitResends(c Core, emit func(Resend)) {
+	for _, m := range c.Resends {
+		emit(m)
+	}
+}
+
+func commitOf(r Resend) Commit         { return r.Commit }
+func resendTo(r Resend) hydro.MemberID { return r.To }
+
+func withConfig(in Inbox, c Config) Inbox {
+	in.Config = c
+	return in
+}
+
+func configOf(self hydro.MemberID, acceptors int) Config {
+	return Config{Self: self, Acceptors: acceptors}
+}
+
+func withReplicas(c Config, replicas int) Config {
+	c.Replicas = replicas
+	return c
+}
+
+// Phase 2b at the proposer: votes are tallied per ring position; a slot is
+// chosen when a majority of acceptors accepted it with one ballot.
+
+func accepted(p P2b) (P2b, bool) { return p, p.Max == p.Ballot }
+
+func toProposer(p P2b) hydro.MemberID { return p.Ballot.Proposer }
+
+func voters(a hydro.MemberID) uint64 { return 1 << (uint32(a) % 64) }
+
+func combineVotes(acc *Votes, v Votes) {
+	if lessRank(acc.Slot, acc.Ballot, v.Slot, v.Ballot) {
+		*acc = v
+	} else if acc.Slot == v.Slot && acc.Ballot == v.Ballot {
+		acc.Voters |= v.Voters
+	}
+}
+
+// chosen is a tally that reached a majority with this tick's votes.
+type chosen struct {
+	Commit    Commit
+	Voters    uint64
+	Before    uint64
+	Acceptors int
+}
+
+func tallied(v Votes, t Tally) chosen {
+	if t.T.Slot != v.Slot || t.T.Ballot != v.Ballot {
+		return chosen{}
+	}
+	return chosen{Commit: Commit{Slot: t.T.Slot, Cmd: t.T.Cmd}, Voters: t.T.Voters, Before: t.T.Voters &^ v.Voters}
+}
+
+func popcount(x uint64) int {
+	n := 0
+	for ; x != 0; x &= x - 1 {
+		n++
+	}
+	return n
+}
+
+func withAcceptors(c chosen, acceptors int) chosen {
+	c.Acceptors = acceptors
+	return c
+}
+
+// reached is a slot chosen by this tick's votes: they made its tally a
+// majority. (A vote that arrives after the majority commits nothing new;
+// one repeated from a voter may commit the slot again, which the replicas
+// ignore.)
+func reached(c chosen) (Commit, bool) {
+	q := quorum(c.Acceptors)
+	return c.Commit, c.Voters != 0 && popcount(c.Voters) >= q && popcount(c.Before) < q
+}

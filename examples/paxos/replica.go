@@ -1,0 +1,312 @@
+package paxos
+
+import (
+	"slices"
+	"time"
+
+	"github.com/hydrogo/hydro/hydro"
+)
+
+// Acceptor functions.
+
+func promiseOfP1a(m P1a) Promise { return Promise{Ballot: m.Ballot} }
+
+func promiseOfP2a(m P2a) Promise { return Promise{Ballot: m.Ballot, Checkpoint: m.Checkpoint} }
+
+func raise(acc *Promise, p Promise) {
+	acc.Ballot = maxBallot(acc.Ballot, p.Ballot)
+	acc.Checkpoint = max(acc.Checkpoint, p.Checkpoint)
+}
+
+func noPromise() Promise { return Promise{} }
+
+func takePromise(acc *Promise, p Promise) { *acc = p }
+
+// view is an acceptor's promise this tick, with its ID.
+type view struct {
+	Acceptor   hydro.MemberID
+	Ballot     Ballot
+	Checkpoint uint64
+}
+
+func viewOf(p Promise, id hydro.MemberID) view {
+	return view{Acceptor: id, Ballot: p.Ballot, Checkpoint: p.Checkpoint}
+}
+
+// answer is an acceptor's phase-2b reply: it accepts a P2a whose ballot is
+// at least its promise, which then equals the P2a's ballot.
+func answer(m P2a, v view) P2b {
+	return P2b{Slot: m.Slot, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot, Cmd: m.Cmd}
+}
+
+func firstP1b(m P1a, v view) P1b {
+	return P1b{For: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot, Checkpoint: v.Checkpoint}
+}
+
+func toRequester(p P1b) hydro.MemberID { return p.For.Proposer }
+
+func newLog() []Accepted { return nil }
+
+func addAccepted(acc *[]Accepted, e Entry) { *acc = append(*acc, e.A.Accepted) }
+
+// withLog completes a P1b with what the acceptor accepted at or after its
+// checkpoint.
+func withLog(p P1b, log []Accepted) P1b {
+	for _, a := range log {
+		if a.Slot >= p.Checkpoint {
+			p.Log = append(p.Log, a)
+		}
+	}
+	return p
+}
+
+func hitEntry(_ Probe, e Entry) Entry { return e }
+
+// Replica functions.
+
+// arrived is a commit with the replica's executed prefix.
+type arrived struct {
+	Commit Commit
+	Next   uint64
+}
+
+func arrival(c Commit, next uint64) arrived { return arrived{Commit: c, Next: next} }
+
+func noApplied() uint64 { return 0 }
+
+func takeApplied(acc *uint64, a Applied) { *acc = max(*acc, a.Next) }
+
+func raiseApplied(acc *Applied, a Applied) { acc.Next = max(acc.Next, a.Next) }
+
+func commitOne(Commit) int { return 1 }
+
+func appliedOne(Applied) int { return 1 }
+
+func timeOne(time.Time) int { return 1 }
+
+func count() int { return 0 }
+
+func add(n *int, k int) { *n += k }
+
+func some(n int) bool { return n > 0 }
+
+func startAt(_ int, next uint64) uint64 { return next }
+
+func hitSlotted(_ Probe, s Slotted) Commit { return s.C.Commit }
+
+func newCommits() []Commit { return nil }
+
+func addCommit(acc *[]Commit, c Commit) { *acc = append(*acc, c) }
+
+// Run is what a replica can execute this tick: the commits of the slots
+// from Next on, without a gap.
+type Run struct {
+	Next uint64
+	Cmds []Commit
+	// Hole: the replica holds a commit after the run but not the slot
+	// right after it.
+	Hole bool
+}
+
+func runOf(cs []Commit, next uint64) Run {
+	slices.SortFunc(cs, func(a, b Commit) int {
+		switch {
+		case a.Slot < b.Slot:
+			return -1
+		case a.Slot > b.Slot:
+			return 1
+		}
+		return 0
+	})
+	r := Run{Next: next}
+	s := next
+	for _, c := range cs {
+		switch {
+		case c.Slot < s:
+		case c.Slot == s:
+			r.Cmds = append(r.Cmds, c)
+			s++
+		default:
+			r.Hole = true
+		}
+	}
+	return r
+}
+
+func runKeys(r Run, emit func(KeyProbe)) {
+	for _, c := range r.Cmds {
+		if c.Cmd.Op != OpNoop {
+			emit(KeyProbe{Key: c.Cmd.Key})
+		}
+	}
+}
+
+func runSessions(r Run, emit func(SessionProbe)) {
+	for _, c := range r.Cmds {
+		if c.Cmd.Op != OpNoop {
+			emit(SessionProbe{Inc: c.Cmd.Inc})
+		}
+	}
+}
+
+func hitKV(_ KeyProbe, kv KV) KV { return kv }
+
+func hitSession(_ SessionProbe, s Session) Session { return s }
+
+func newKVs() map[string]Cell { return nil }
+
+func addKV(acc *map[string]Cell, kv KV) {
+	if *acc == nil {
+		*acc = map[string]Cell{}
+	}
+	(*acc)[kv.Key] = kv.Cell
+}
+
+func newSessions() map[uint64]SessionLattice { return nil }
+
+func addSession(acc *map[uint64]SessionLattice, s Session) {
+	if *acc == nil {
+		*acc = map[uint64]SessionLattice{}
+	}
+	(*acc)[s.Inc] = s.S
+}
+
+// batch is a run with the state it reads.
+type batch struct {
+	Run      Run
+	KV       map[string]Cell
+	Sessions map[uint64]SessionLattice
+}
+
+func withKVs(r Run, kv map[string]Cell) batch { return batch{Run: r, KV: kv} }
+
+func withSessions(b batch, s map[uint64]SessionLattice) batch {
+	b.Sessions = s
+	return b
+}
+
+// Exec is what executing a run changed and answered.
+type Exec struct {
+	Next     uint64
+	Done     []Commit
+	Puts     []KV
+	Sessions []Session
+	Replies  []Reply
+}
+
+// execute runs a batch's commands in slot order against the store. A
+// command of a client incarnation runs at most once: one below the
+// client's low-water mark was answered before and is skipped; one already
+// executed is answered again with its answer.
+func execute(b batch) Exec {
+	x := Exec{Next: b.Run.Next + uint64(len(b.Run.Cmds)), Done: b.Run.Cmds}
+	kv := map[string]Cell{}
+	sess := map[uint64]SessionLattice{}
+	for _, c := range b.Run.Cmds {
+		cmd := c.Cmd
+		if cmd.Op == OpNoop {
+			continue
+		}
+		s, ok := sess[cmd.Inc]
+		if !ok {
+			old := b.Sessions[cmd.Inc]
+			s = old.Clone()
+		}
+		s.Merge(SessionLattice{Low: cmd.Low})
+		sess[cmd.Inc] = s
+		if cmd.Seq < s.Low {
+			continue
+		}
+		if r, ok := s.Answers[cmd.Seq]; ok {
+			x.Replies = append(x.Replies, r)
+			continue
+		}
+		r := Reply{ID: cmd.ID}
+		switch cmd.Op {
+		case OpGet:
+			cell, ok := kv[cmd.Key]
+			if !ok {
+				cell = b.KV[cmd.Key]
+			}
+			r.Value, r.Found = cell.Value, cell.Set
+		case OpPut:
+			kv[cmd.Key] = Cell{Set: true, Slot: c.Slot, Value: cmd.Value}
+			r.Value, r.Found = cmd.Value, true
+		}
+		if s.Answers == nil {
+			s.Answers = map[uint64]Reply{}
+		}
+		s.Answers[cmd.Seq] = r
+		sess[cmd.Inc] = s
+		x.Replies = append(x.Replies, r)
+	}
+	for k, c := range kv {
+		x.Puts = append(x.Puts, KV{Key: k, Cell: c})
+	}
+	for inc, s := range sess {
+		x.Sessions = append(x.Sessions, Session{Inc: inc, S: s})
+	}
+	return x
+}
+
+func ran(x Exec) bool { return len(x.Done) > 0 }
+
+func appliedOf(x Exec) Applied { return Applied{Next: x.Next} }
+
+func emitPuts(x Exec, emit func(KV)) {
+	for _, p := range x.Puts {
+		emit(p)
+	}
+}
+
+func emitSessions(x Exec, emit func(Session)) {
+	for _, s := range x.Sessions {
+		emit(s)
+	}
+}
+
+func emitReplies(x Exec, emit func(Reply)) {
+	for _, r := range x.Replies {
+		emit(r)
+	}
+}
+
+func emitDone(x Exec, emit func(Commit)) {
+	for _, c := range x.Done {
+		emit(c)
+	}
+}
+
+func executedBy(c Commit, r hydro.MemberID) Executed {
+	return Executed{Replica: r, Slot: c.Slot, Cmd: c.Cmd}
+}
+
+func progressOf(_ time.Time, r Run) Run { return r }
+
+func reportOf(r Run, id hydro.MemberID) Progress {
+	return Progress{Replica: id, Next: r.Next, Hole: r.Hole}
+}
+
+// Client functions.
+
+func incarnation(t time.Time) uint64 { return uint64(t.UnixNano()) }
+
+func earliest(acc *uint64, t uint64) { *acc = min(*acc, t) }
+
+func number(r hydro.Indexed[Request], inc uint64) Command {
+	return Command{ID: r.Value.ID, Inc: inc, Seq: uint64(r.Index) + 1,
+		Op: r.Value.Op, Key: r.Value.Key, Value: r.Value.Value}
+}
+
+func noLow() uint64 { return ^uint64(0) }
+
+func lowest(acc *uint64, c Command) { *acc = min(*acc, c.Seq) }
+
+func again(c Command, _ time.Time) Command { return c }
+
+func withLow(c Command, low uint64) Command {
+	c.Low = min(low, c.Seq)
+	return c
+}
+
+func replyOf(r Reply, _ Command) Reply { return r }

@@ -1,0 +1,420 @@
+package paxos
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+
+	"github.com/hydrogo/hydro/hydro"
+)
+
+// Ballot is a proposer's ballot: a number and the proposer that chose it,
+// ordered lexicographically, so that two proposers never share a ballot.
+type Ballot struct {
+	Num      uint32
+	Proposer hydro.MemberID
+}
+
+// Compare orders ballots by number, then by proposer.
+func (b Ballot) Compare(o Ballot) int {
+	if c := cmp.Compare(b.Num, o.Num); c != 0 {
+		return c
+	}
+	return cmp.Compare(b.Proposer, o.Proposer)
+}
+
+func (b Ballot) String() string { return fmt.Sprintf("(%d,%d)", b.Num, b.Proposer) }
+
+func maxBallot(a, b Ballot) Ballot {
+	if a.Compare(b) >= 0 {
+		return a
+	}
+	return b
+}
+
+// Op is a key-value operation.
+type Op uint8
+
+// The operations of the replicated key-value store. A no-op fills a slot
+// that a new leader found empty.
+const (
+	OpNoop Op = iota
+	OpGet
+	OpPut
+)
+
+// Request is what a user asks the client for: a get or a put of one key.
+// Its ID, unique per request, names the answer.
+type Request struct {
+	ID    uint64 `hydro:"key,fd=Op+Key+Value"`
+	Op    Op
+	Key   string
+	Value string
+}
+
+// Validate rejects a request that is neither a get nor a put.
+func (r Request) Validate() error {
+	if r.Op != OpGet && r.Op != OpPut {
+		return fmt.Errorf("request %d: op %d is neither get (%d) nor put (%d)", r.ID, r.Op, OpGet, OpPut)
+	}
+	return nil
+}
+
+// Reply answers request ID: the value a get read (Found if the key was
+// set), or the value a put wrote.
+type Reply struct {
+	ID    uint64 `hydro:"key"`
+	Value string
+	Found bool
+}
+
+// Command is a request as the client sends it into the protocol: numbered
+// Seq within the client's incarnation Inc, with Low, the lowest sequence
+// number the client still waits for (every lower one was answered), which
+// lets replicas forget the answers they keep for resent commands.
+type Command struct {
+	ID    uint64 `hydro:"key"`
+	Inc   uint64
+	Seq   uint64
+	Low   uint64
+	Op    Op
+	Key   string
+	Value string
+}
+
+// P1a is phase 1a: a proposer asks the acceptors to promise its ballot.
+type P1a struct {
+	Ballot Ballot
+}
+
+// P1b is an acceptor's answer to a P1a: the ballot it answers (For), its
+// highest ballot after the P1a (Max; a promise if it equals For, a
+// rejection if higher), the checkpoint it knows, and every value it
+// accepted at or after that checkpoint.
+type P1b struct {
+	For        Ballot
+	Acceptor   hydro.MemberID
+	Max        Ballot
+	Checkpoint uint64
+	Log        []Accepted
+}
+
+// Accepted is a value an acceptor accepted for a slot, with its ballot.
+type Accepted struct {
+	Slot   uint64
+	Ballot Ballot
+	Cmd    Command
+}
+
+// P2a is phase 2a: the leader proposes Cmd for Slot at Ballot. Checkpoint
+// is the slot below which every replica has executed the log, so that the
+// acceptor may forget it.
+type P2a struct {
+	Slot       uint64
+	Ballot     Ballot
+	Cmd        Command
+	Checkpoint uint64
+}
+
+// P2b is an acceptor's answer to a P2a: accepted if Max, its highest
+// ballot, equals Ballot; otherwise a rejection carrying the higher ballot.
+type P2b struct {
+	Slot     uint64
+	Ballot   Ballot
+	Acceptor hydro.MemberID
+	Max      Ballot
+	Cmd      Command
+}
+
+// Heartbeat is the leader's periodic announcement of its ballot to every
+// proposer, the leader included.
+type Heartbeat struct {
+	Ballot Ballot
+}
+
+// Commit is a chosen command: the replicas execute it in slot order.
+type Commit struct {
+	Slot uint64
+	Cmd  Command
+}
+
+// Resend is a commit the leader sends again to one replica that reported
+// a gap in its log.
+type Resend struct {
+	To     hydro.MemberID
+	Commit Commit
+}
+
+// Progress is a replica's periodic report to the proposers: it executed
+// every slot below Next; Hole if it holds a later commit but not Next's.
+type Progress struct {
+	Replica hydro.MemberID
+	Next    uint64
+	Hole    bool
+}
+
+// Executed is a slot a replica executed, logged on output executed.
+type Executed struct {
+	Replica hydro.MemberID
+	Slot    uint64
+	Cmd     Command
+}
+
+// Promise is an acceptor's durable state besides its log: its highest
+// ballot, and the highest checkpoint a proposer told it.
+type Promise struct {
+	Key        uint8 `hydro:"key"`
+	Ballot     Ballot
+	Checkpoint uint64
+}
+
+// Entry is one position of an acceptor's log, a ring of Window positions:
+// slot s lives at position s mod Window.
+type Entry struct {
+	Pos uint64          `hydro:"key"`
+	A   AcceptedLattice `hydro:"lattice"`
+}
+
+// AcceptedLattice is an accepted value ordered by (slot, ballot): a later
+// slot replaces an earlier one at its ring position (the earlier one is
+// below the checkpoint), and within a slot the higher ballot wins. A slot
+// and ballot determine the command.
+type AcceptedLattice struct {
+	Set bool
+	Accepted
+}
+
+func lessRank(s1 uint64, b1 Ballot, s2 uint64, b2 Ballot) bool {
+	return s1 < s2 || s1 == s2 && b1.Compare(b2) < 0
+}
+
+// Merge keeps the value of the higher (slot, ballot).
+func (a *AcceptedLattice) Merge(o AcceptedLattice) bool {
+	if !o.Set || a.Set && !lessRank(a.Slot, a.Ballot, o.Slot, o.Ballot) {
+		return false
+	}
+	*a = o
+	return true
+}
+
+// LessEq reports whether a is bottom or ranks at most o.
+func (a *AcceptedLattice) LessEq(o AcceptedLattice) bool {
+	return !a.Set || o.Set && !lessRank(o.Slot, o.Ballot, a.Slot, a.Ballot)
+}
+
+// IsBot reports whether a holds nothing.
+func (a *AcceptedLattice) IsBot() bool { return !a.Set }
+
+// Clone returns a copy of a.
+func (a *AcceptedLattice) Clone() AcceptedLattice { return *a }
+
+// Probe asks for one ring position of a log.
+type Probe struct {
+	Pos uint64 `hydro:"key"`
+}
+
+// Tally is, at a proposer, the phase-2b votes for one ring position.
+type Tally struct {
+	Pos uint64       `hydro:"key"`
+	T   TallyLattice `hydro:"lattice"`
+}
+
+// TallyLattice is the acceptors that accepted a (slot, ballot), as a
+// bitmask of acceptor IDs: a higher (slot, ballot) replaces a lower one,
+// and votes for the same one are unioned.
+type TallyLattice struct {
+	Set    bool
+	Slot   uint64
+	Ballot Ballot
+	Cmd    Command
+	Voters uint64
+}
+
+// Merge keeps the higher (slot, ballot) and unions the voters of equal ones.
+func (t *TallyLattice) Merge(o TallyLattice) bool {
+	switch {
+	case !o.Set:
+		return false
+	case !t.Set || lessRank(t.Slot, t.Ballot, o.Slot, o.Ballot):
+		*t = o
+		return true
+	case t.Slot == o.Slot && t.Ballot == o.Ballot && t.Voters|o.Voters != t.Voters:
+		t.Voters |= o.Voters
+		return true
+	}
+	return false
+}
+
+// LessEq is the order Merge joins in.
+func (t *TallyLattice) LessEq(o TallyLattice) bool {
+	switch {
+	case !t.Set:
+		return true
+	case !o.Set:
+		return false
+	case t.Slot == o.Slot && t.Ballot == o.Ballot:
+		return t.Voters&^o.Voters == 0
+	}
+	return lessRank(t.Slot, t.Ballot, o.Slot, o.Ballot)
+}
+
+// IsBot reports whether t holds nothing.
+func (t *TallyLattice) IsBot() bool { return !t.Set }
+
+// Clone returns a copy of t.
+func (t *TallyLattice) Clone() TallyLattice { return *t }
+
+// Votes are the acceptors that voted for one ring position within a tick.
+type Votes struct {
+	Pos    uint64 `hydro:"key"`
+	Slot   uint64
+	Ballot Ballot
+	Voters uint64
+}
+
+// Slotted is one position of a replica's log of commits.
+type Slotted struct {
+	Pos uint64        `hydro:"key"`
+	C   CommitLattice `hydro:"lattice"`
+}
+
+// CommitLattice is a commit ordered by slot: a later slot replaces an
+// earlier one at its ring position, which the replica executed before
+// (the leader proposes slot s only once every replica executed s-Window).
+type CommitLattice struct {
+	Set bool
+	Commit
+}
+
+// Merge keeps the commit of the later slot.
+func (c *CommitLattice) Merge(o CommitLattice) bool {
+	if !o.Set || c.Set && o.Slot <= c.Slot {
+		return false
+	}
+	*c = o
+	return true
+}
+
+// LessEq reports whether c is bottom or of a slot at most o's.
+func (c *CommitLattice) LessEq(o CommitLattice) bool {
+	return !c.Set || o.Set && c.Slot <= o.Slot
+}
+
+// IsBot reports whether c holds nothing.
+func (c *CommitLattice) IsBot() bool { return !c.Set }
+
+// Clone returns a copy of c.
+func (c *CommitLattice) Clone() CommitLattice { return *c }
+
+// KV is one key of a replica's store.
+type KV struct {
+	Key  string `hydro:"key"`
+	Cell Cell   `hydro:"lattice"`
+}
+
+// Cell is a key's value, written by the put of slot Slot: the later slot
+// wins.
+type Cell struct {
+	Set   bool
+	Slot  uint64
+	Value string
+}
+
+// Merge keeps the value of the later slot.
+func (c *Cell) Merge(o Cell) bool {
+	if !o.Set || c.Set && o.Slot <= c.Slot {
+		return false
+	}
+	*c = o
+	return true
+}
+
+// LessEq reports whether c is bottom or written no later than o.
+func (c *Cell) LessEq(o Cell) bool { return !c.Set || o.Set && c.Slot <= o.Slot }
+
+// IsBot reports whether c holds nothing.
+func (c *Cell) IsBot() bool { return !c.Set }
+
+// Clone returns a copy of c.
+func (c *Cell) Clone() Cell { return *c }
+
+// KeyProbe asks for one key of a replica's store.
+type KeyProbe struct {
+	Key string `hydro:"key"`
+}
+
+// Session is, at a replica, what it keeps of one client incarnation to
+// execute each command at most once.
+type Session struct {
+	Inc uint64         `hydro:"key"`
+	S   SessionLattice `hydro:"lattice"`
+}
+
+// SessionLattice is a client incarnation's low-water mark (every command
+// below it was answered) and the answers of the commands executed at or
+// above it, kept to answer a resent command again without executing it.
+// Answers below the mark are forgotten: the client never resends them.
+type SessionLattice struct {
+	Low     uint64
+	Answers map[uint64]Reply
+}
+
+// Merge raises the mark, unions the answers and forgets those below it.
+func (s *SessionLattice) Merge(o SessionLattice) bool {
+	changed := false
+	if o.Low > s.Low {
+		s.Low = o.Low
+		changed = true
+	}
+	for seq, r := range o.Answers {
+		if seq < s.Low {
+			continue
+		}
+		if _, ok := s.Answers[seq]; !ok {
+			if s.Answers == nil {
+				s.Answers = map[uint64]Reply{}
+			}
+			s.Answers[seq] = r
+			changed = true
+		}
+	}
+	for seq := range s.Answers {
+		if seq < s.Low {
+			delete(s.Answers, seq)
+			changed = true
+		}
+	}
+	return changed
+}
+
+// LessEq reports whether merging s into o changes nothing.
+func (s *SessionLattice) LessEq(o SessionLattice) bool {
+	if s.Low > o.Low {
+		return false
+	}
+	for seq := range s.Answers {
+		if _, ok := o.Answers[seq]; !ok && seq >= o.Low {
+			return false
+		}
+	}
+	return true
+}
+
+// IsBot reports whether s holds nothing.
+func (s *SessionLattice) IsBot() bool { return s.Low == 0 && len(s.Answers) == 0 }
+
+// Clone returns a copy of s sharing nothing with it.
+func (s *SessionLattice) Clone() SessionLattice {
+	return SessionLattice{Low: s.Low, Answers: maps.Clone(s.Answers)}
+}
+
+// SessionProbe asks for one client incarnation's session.
+type SessionProbe struct {
+	Inc uint64 `hydro:"key"`
+}
+
+// Applied is a replica's durable executed prefix: every slot below Next.
+type Applied struct {
+	Key  uint8 `hydro:"key"`
+	Next uint64
+}
