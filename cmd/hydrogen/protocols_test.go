@@ -58,7 +58,7 @@ func runVoting(t *testing.T, flags ...string) {
 func TestRunPaxosAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	status, stdout, stderr := launchRun(t, "-n", "proposer=2,acceptor=3,replica=3", "-outputs", "10", "../../examples/paxos", "--",
-		"-in.requests.file=data/requests.jsonl", "-out.executed.quiet")
+		"-in.requests.file=data/requests.jsonl", "-out.executed.quiet", "-out.votes.quiet")
 	require.Equal(t, 0, status, stderr)
 	b, err := os.ReadFile("../../examples/paxos/data/requests.jsonl")
 	require.NoError(t, err)

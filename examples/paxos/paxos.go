@@ -55,14 +55,15 @@ func ring(window uint64) uint64 {
 // Acceptor: a durable promise (highest ballot, checkpoint) and a durable
 // log of accepted values, a ring of window positions; it accepts a P2a
 // whose ballot is at least its promise and answers every P1a and P2a with
-// its highest ballot. Everything it answers was synced first.
+// its highest ballot, and logs each answer to a P2a on output votes.
+// Everything it answers was synced first.
 //
 // Replica: a durable log of commits, a durable store, durable client
 // sessions and a durable executed prefix; it executes commits in slot
 // order, each command at most once, and answers the client.
 //
 //hydro:flow
-func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], window uint64) {
+func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) {
 	client := f.Process("client")
 	proposers, acceptors, replicas := f.Cluster("proposer"), f.Cluster("acceptor"), f.Cluster("replica")
 
@@ -92,11 +93,11 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	config = hydro.Map(config, func(c Config) Config { c.Window = ring(window); return c })
 
 	// Phase 2b: tally the votes per ring position; commit on a majority.
-	votes := hydro.FilterMap(p2bsIn, accepted)
-	tallies := hydro.MergeKeyed(hydro.Map(votes, func(p P2b) Tally {
+	ayes := hydro.FilterMap(p2bsIn, accepted)
+	tallies := hydro.MergeKeyed(hydro.Map(ayes, func(p P2b) Tally {
 		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd, Voters: voters(p.Acceptor)}}
 	}), hydro.Static)
-	fresh := hydro.ReduceKeyed(hydro.Map(votes, func(p P2b) Votes {
+	fresh := hydro.ReduceKeyed(hydro.Map(ayes, func(p P2b) Votes {
 		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
 	}), combineVotes)
 	commits := hydro.FilterMap(hydro.CrossJoin(hydro.Join(fresh, tallies, tallied, hydro.Tick, hydro.Tick), acceptorCount, withAcceptors, hydro.Tick, hydro.Static), reached)
@@ -123,6 +124,7 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	log := hydro.MergeKeyed(hydro.FilterMap(p2b, func(p P2b) (Entry, bool) {
 		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd}}}, p.Max == p.Ballot
 	}), hydro.Durable)
+	hydro.Sink(p2b, votes)
 	p2bsFrom(hydro.DemuxBy(p2b, proposers, toProposer))
 	asked1 := hydro.Unique(hydro.FlatMap(p1a, func(_ P1a, emit func(Probe)) {
 		for pos := range ring(window) {

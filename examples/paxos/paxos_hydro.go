@@ -32,11 +32,18 @@ func PaxosExecutedPort() hydro.Port[Executed] {
 	return hydro.Port[Executed]{Name: "executed", Tag: hydro.PortTagBase + 2, Append: appendHydroExecuted, Decode: decodeHydroExecuted}
 }
 
+// PaxosVotesPort describes the output votes of flow Paxos to the runtimes and clients
+// that reach it over the network.
+func PaxosVotesPort() hydro.Port[P2b] {
+	return hydro.Port[P2b]{Name: "votes", Tag: hydro.PortTagBase + 3, Append: appendHydroP2b, Decode: decodeHydroP2b}
+}
+
 // PaxosClient runs location "client" of flow Paxos.
 type PaxosClient struct {
 	requests hydro.Input[Request]
 	replies  hydro.Output[Reply]
 	executed hydro.Output[Executed]
+	votes    hydro.Output[P2b]
 	window   uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
@@ -47,71 +54,72 @@ type PaxosClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, paxos.go:70): this tick's input.
+	// hydro.Source (node 0, paxos.go:71): this tick's input.
 	n0Buf []Request
-	// hydro.Timer (node 1, paxos.go:71): the period, the next due time, whether it fired.
+	// hydro.Timer (node 1, paxos.go:72): the period, the next due time, whether it fired.
 	n1Period time.Duration
 	n1Due    time.Time
 	n1Fired  bool
-	// hydro.Reduce (node 3, paxos.go:71): the accumulator, once an item arrived.
+	// hydro.Reduce (node 3, paxos.go:72): the accumulator, once an item arrived.
 	n3Acc  uint64
 	n3Have bool
-	// hydro.Enumerate (node 4, paxos.go:72): the next item's index.
+	// hydro.Enumerate (node 4, paxos.go:73): the next item's index.
 	n4Next int
-	// hydro.CrossJoin (node 5, paxos.go:72): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 5, paxos.go:73): the stored sides' items in arrival order.
 	n5R []uint64
-	// hydro.AntiJoin (node 9, paxos.go:76): the keys of the negative input.
+	// hydro.AntiJoin (node 9, paxos.go:77): the keys of the negative input.
 	n9Neg map[uint64]struct{}
-	// hydro.Join (node 10, paxos.go:77): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 10, paxos.go:78): the stored sides' items, chained per key in arrival order.
 	n10RIndex  map[uint64]int
 	n10RChains [][2]int
 	n10RItems  []Command
 	n10RNext   []int
-	// hydro.Unique (node 11, paxos.go:77): the items seen.
+	// hydro.Unique (node 11, paxos.go:78): the items seen.
 	n11Seen map[Reply]struct{}
-	// hydro.Sink (node 12, paxos.go:77): this tick's output.
+	// hydro.Sink (node 12, paxos.go:78): this tick's output.
 	n12Out []Reply
-	// hydro.DeferTickLazy (node 13, paxos.go:78): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 13, paxos.go:79): the items of this tick and of the next.
 	n13Now  []Command
 	n13Next []Command
-	// hydro.Fold (node 14, paxos.go:79): the accumulator.
+	// hydro.Fold (node 14, paxos.go:80): the accumulator.
 	n14Acc  uint64
 	n14Init bool
-	// hydro.Timer (node 15, paxos.go:80): the period, the next due time, whether it fired.
+	// hydro.Timer (node 15, paxos.go:81): the period, the next due time, whether it fired.
 	n15Period time.Duration
 	n15Due    time.Time
 	n15Fired  bool
-	// hydro.CrossJoin (node 16, paxos.go:80): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 16, paxos.go:81): the stored sides' items in arrival order.
 	n16L []Command
-	// hydro.CrossJoin (node 18, paxos.go:81): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 18, paxos.go:82): the stored sides' items in arrival order.
 	n18R []uint64
-	// hydro.Send (node 126, paxos.go:168): the items received since the last tick.
-	n126Recv []Reply
-	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:72) to hydro.CrossJoin (node 5, paxos.go:72).
+	// hydro.Send (node 127, paxos.go:170): the items received since the last tick.
+	n127Recv []Reply
+	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:73) to hydro.CrossJoin (node 5, paxos.go:73).
 	h4To5Port0 []hydro.Indexed[Request]
-	// h6To8Port1 is the handoff from hydro.Cycle (node 6, paxos.go:73) to hydro.Union (node 8, paxos.go:75).
+	// h6To8Port1 is the handoff from hydro.Cycle (node 6, paxos.go:74) to hydro.Union (node 8, paxos.go:76).
 	h6To8Port1 []Command
-	// h7To10Port0 is the handoff from hydro.Cycle (node 7, paxos.go:74) to hydro.Join (node 10, paxos.go:77).
+	// h7To10Port0 is the handoff from hydro.Cycle (node 7, paxos.go:75) to hydro.Join (node 10, paxos.go:78).
 	h7To10Port0 []Reply
-	// h16To17Port1 is the handoff from hydro.CrossJoin (node 16, paxos.go:80) to hydro.Union (node 17, paxos.go:81).
+	// h16To17Port1 is the handoff from hydro.CrossJoin (node 16, paxos.go:81) to hydro.Union (node 17, paxos.go:82).
 	h16To17Port1 []Command
-	// h17To18Port0 is the handoff from hydro.Union (node 17, paxos.go:81) to hydro.CrossJoin (node 18, paxos.go:81).
+	// h17To18Port0 is the handoff from hydro.Union (node 17, paxos.go:82) to hydro.CrossJoin (node 18, paxos.go:82).
 	h17To18Port0 []Command
 }
 
 // NewPaxosClient returns the node of location "client" with the flow's parameters.
-func NewPaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], window uint64) *PaxosClient {
+func NewPaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *PaxosClient {
 	nd := &PaxosClient{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
+	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:71:52*/ Timeout /*line paxos_hydro.go:110:78*/
+	nd.n1Period = /*line paxos.go:72:52*/ Timeout /*line paxos_hydro.go:118:78*/
 	nd.n9Neg = map[uint64]struct{}{}
 	nd.n10RIndex = map[uint64]int{}
 	nd.n11Seen = map[Reply]struct{}{}
-	nd.n15Period = /*line paxos.go:80:57*/ Timeout /*line paxos_hydro.go:114:79*/
+	nd.n15Period = /*line paxos.go:81:57*/ Timeout /*line paxos_hydro.go:122:79*/
 	return nd
 }
 
@@ -187,14 +195,14 @@ func (nd *PaxosClient) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Send (126).
+// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Send (127).
 func (nd *PaxosClient) subgraph3() {
-	for _, v9 := range nd.n126Recv {
+	for _, v9 := range nd.n127Recv {
 		nd.n9Neg[v9.ID] = struct{}{}
 		nd.h7To10Port0 = append(nd.h7To10Port0, v9)
 	}
-	clear(nd.n126Recv)
-	nd.n126Recv = nd.n126Recv[:0]
+	clear(nd.n127Recv)
+	nd.n127Recv = nd.n127Recv[:0]
 }
 
 // subgraph4 runs stratum 1: hydro.Reduce (3), hydro.CrossJoin (5), hydro.Union (8), hydro.AntiJoin (9), hydro.Join (10), hydro.Unique (11), hydro.Sink (12), hydro.Union (17).
@@ -333,16 +341,16 @@ func (nd *PaxosClient) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)
 // that does not decode, and says why.
 func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 126:
+	case 127:
 		var v Reply
 		n, err := decodeHydroReply(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:168: %w", err)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:170: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:168: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:170: %d bytes after the item", len(payload)-n)
 		}
-		nd.n126Recv = append(nd.n126Recv, v)
+		nd.n127Recv = append(nd.n127Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location client: no network operator has tag %d", tag)
@@ -351,7 +359,7 @@ func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosClient) Pending() bool {
-	return nd.requests.Len() > 0 || len(nd.n126Recv) > 0
+	return nd.requests.Len() > 0 || len(nd.n127Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -386,6 +394,7 @@ type PaxosProposer struct {
 	requests hydro.Input[Request]
 	replies  hydro.Output[Reply]
 	executed hydro.Output[Executed]
+	votes    hydro.Output[P2b]
 	window   uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
@@ -396,84 +405,85 @@ type PaxosProposer struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.ClusterSize (node 24, paxos.go:88): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 24, paxos.go:89): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n24Size int
 	n24Done bool
-	// hydro.SelfID (node 25, paxos.go:90): whether the member id was emitted.
+	// hydro.SelfID (node 25, paxos.go:91): whether the member id was emitted.
 	n25Done bool
-	// hydro.CrossJoin (node 26, paxos.go:90): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 26, paxos.go:91): the stored sides' items in arrival order.
 	n26L []hydro.MemberID
 	n26R []int
-	// hydro.ClusterSize (node 27, paxos.go:91): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 27, paxos.go:92): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n27Size int
 	n27Done bool
-	// hydro.CrossJoin (node 28, paxos.go:89): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 28, paxos.go:90): the stored sides' items in arrival order.
 	n28L []Config
 	n28R []int
-	// hydro.MergeKeyed (node 32, paxos.go:96): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 32, paxos.go:97): the groups in order of first appearance.
 	n32Index map[uint64]int
 	n32Accs  []Tally
 	// the groups changed in this tick, and whether each group is among them.
 	n32Changed []int
 	n32Touched []bool
-	// hydro.ReduceKeyed (node 34, paxos.go:99): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 34, paxos.go:100): the groups in order of first appearance.
 	n34Index map[uint64]int
 	n34Accs  []Votes
-	// hydro.CrossJoin (node 36, paxos.go:102): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 36, paxos.go:103): the stored sides' items in arrival order.
 	n36L []chosen
 	n36R []int
-	// hydro.Timer (node 44, paxos.go:111): the period, the next due time, whether it fired.
+	// hydro.Timer (node 44, paxos.go:112): the period, the next due time, whether it fired.
 	n44Period time.Duration
 	n44Due    time.Time
 	n44Fired  bool
-	// hydro.Fold (node 47, paxos.go:112): the accumulator.
+	// hydro.Fold (node 47, paxos.go:113): the accumulator.
 	n47Acc  Inbox
 	n47Init bool
-	// hydro.CrossJoin (node 48, paxos.go:112): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 48, paxos.go:113): the stored sides' items in arrival order.
 	n48L []Inbox
 	n48R []Config
-	// hydro.Fold (node 49, paxos.go:113): the accumulator.
+	// hydro.Fold (node 49, paxos.go:114): the accumulator.
 	n49Acc  Core
 	n49Init bool
-	// hydro.Broadcast (node 19, paxos.go:81): the items received since the last tick.
+	// hydro.Broadcast (node 19, paxos.go:82): the items received since the last tick.
 	n19Recv []Command
-	// hydro.Broadcast (node 51, paxos.go:114): the items received since the last tick.
+	// hydro.Broadcast (node 51, paxos.go:115): the items received since the last tick.
 	n51Recv []Heartbeat
-	// hydro.Demux (node 66, paxos.go:126): the items received since the last tick.
-	n66Recv []P2b
-	// hydro.Demux (node 73, paxos.go:134): the items received since the last tick.
-	n73Recv []P1b
-	// hydro.Broadcast (node 129, paxos.go:169): the items received since the last tick.
-	n129Recv []Progress
-	// h24To36Port1 is the handoff from hydro.ClusterSize (node 24, paxos.go:88) to hydro.CrossJoin (node 36, paxos.go:102).
+	// hydro.Demux (node 67, paxos.go:128): the items received since the last tick.
+	n67Recv []P2b
+	// hydro.Demux (node 74, paxos.go:136): the items received since the last tick.
+	n74Recv []P1b
+	// hydro.Broadcast (node 130, paxos.go:171): the items received since the last tick.
+	n130Recv []Progress
+	// h24To36Port1 is the handoff from hydro.ClusterSize (node 24, paxos.go:89) to hydro.CrossJoin (node 36, paxos.go:103).
 	h24To36Port1 []int
-	// h38To46Port0 is the handoff from hydro.Map (node 38, paxos.go:105) to hydro.Union (node 46, paxos.go:104).
+	// h38To46Port0 is the handoff from hydro.Map (node 38, paxos.go:106) to hydro.Union (node 46, paxos.go:105).
 	h38To46Port0 []Event
-	// h39To46Port1 is the handoff from hydro.Map (node 39, paxos.go:106) to hydro.Union (node 46, paxos.go:104).
+	// h39To46Port1 is the handoff from hydro.Map (node 39, paxos.go:107) to hydro.Union (node 46, paxos.go:105).
 	h39To46Port1 []Event
-	// h40To46Port2 is the handoff from hydro.FilterMap (node 40, paxos.go:107) to hydro.Union (node 46, paxos.go:104).
+	// h40To46Port2 is the handoff from hydro.FilterMap (node 40, paxos.go:108) to hydro.Union (node 46, paxos.go:105).
 	h40To46Port2 []Event
-	// h41To46Port3 is the handoff from hydro.Map (node 41, paxos.go:108) to hydro.Union (node 46, paxos.go:104).
+	// h41To46Port3 is the handoff from hydro.Map (node 41, paxos.go:109) to hydro.Union (node 46, paxos.go:105).
 	h41To46Port3 []Event
-	// h43To46Port5 is the handoff from hydro.Map (node 43, paxos.go:110) to hydro.Union (node 46, paxos.go:104).
+	// h43To46Port5 is the handoff from hydro.Map (node 43, paxos.go:111) to hydro.Union (node 46, paxos.go:105).
 	h43To46Port5 []Event
-	// h45To46Port6 is the handoff from hydro.Map (node 45, paxos.go:111) to hydro.Union (node 46, paxos.go:104).
+	// h45To46Port6 is the handoff from hydro.Map (node 45, paxos.go:112) to hydro.Union (node 46, paxos.go:105).
 	h45To46Port6 []Event
-	// h29To48Port1 is the handoff from hydro.Map (node 29, paxos.go:92) to hydro.CrossJoin (node 48, paxos.go:112).
+	// h29To48Port1 is the handoff from hydro.Map (node 29, paxos.go:93) to hydro.CrossJoin (node 48, paxos.go:113).
 	h29To48Port1 []Config
 }
 
 // NewPaxosProposer returns the node of location "proposer" with the flow's parameters.
-func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], window uint64) *PaxosProposer {
+func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *PaxosProposer {
 	nd := &PaxosProposer{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
+	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n32Index = map[uint64]int{}
 	nd.n34Index = map[uint64]int{}
-	nd.n44Period = /*line paxos.go:111:36*/ HeartbeatPeriod /*line paxos_hydro.go:476:88*/
+	nd.n44Period = /*line paxos.go:112:36*/ HeartbeatPeriod /*line paxos_hydro.go:486:88*/
 	return nd
 }
 
@@ -524,26 +534,26 @@ func (nd *PaxosProposer) subgraph1() {
 	nd.n51Recv = nd.n51Recv[:0]
 }
 
-// subgraph2 runs stratum 0: hydro.Cycle (21), hydro.Map (39), hydro.Demux (73).
+// subgraph2 runs stratum 0: hydro.Cycle (21), hydro.Map (39), hydro.Demux (74).
 func (nd *PaxosProposer) subgraph2() {
-	for _, v5 := range nd.n73Recv {
+	for _, v5 := range nd.n74Recv {
 		v6 := p1bEvent(v5)
 		nd.h39To46Port1 = append(nd.h39To46Port1, v6)
 	}
-	clear(nd.n73Recv)
-	nd.n73Recv = nd.n73Recv[:0]
+	clear(nd.n74Recv)
+	nd.n74Recv = nd.n74Recv[:0]
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (22), hydro.FilterMap (30), hydro.Map (31), hydro.Map (33), hydro.FilterMap (40), hydro.Demux (66).
+// subgraph3 runs stratum 0: hydro.Cycle (22), hydro.FilterMap (30), hydro.Map (31), hydro.Map (33), hydro.FilterMap (40), hydro.Demux (67).
 func (nd *PaxosProposer) subgraph3() {
 	window := nd.window
-	udf11 := /*line paxos.go:96:47*/ func(p P2b) Tally {
+	udf11 := /*line paxos.go:97:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:542:34*/
-	udf17 := /*line paxos.go:99:46*/ func(p P2b) Votes {
+	} /*line paxos_hydro.go:552:34*/
+	udf17 := /*line paxos.go:100:45*/ func(p P2b) Votes {
 		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:545:34*/
-	for _, v7 := range nd.n66Recv {
+	} /*line paxos_hydro.go:555:34*/
+	for _, v7 := range nd.n67Recv {
 		if v8, ok9 := accepted(v7); ok9 {
 			v10 := udf11(v8)
 			k12 := v10.Pos
@@ -578,24 +588,24 @@ func (nd *PaxosProposer) subgraph3() {
 			nd.h40To46Port2 = append(nd.h40To46Port2, v21)
 		}
 	}
-	clear(nd.n66Recv)
-	nd.n66Recv = nd.n66Recv[:0]
+	clear(nd.n67Recv)
+	nd.n67Recv = nd.n67Recv[:0]
 }
 
-// subgraph4 runs stratum 0: hydro.Cycle (23), hydro.Map (43), hydro.Broadcast (129).
+// subgraph4 runs stratum 0: hydro.Cycle (23), hydro.Map (43), hydro.Broadcast (130).
 func (nd *PaxosProposer) subgraph4() {
-	for _, v23 := range nd.n129Recv {
+	for _, v23 := range nd.n130Recv {
 		v24 := progressEvent(v23)
 		nd.h43To46Port5 = append(nd.h43To46Port5, v24)
 	}
-	clear(nd.n129Recv)
-	nd.n129Recv = nd.n129Recv[:0]
+	clear(nd.n130Recv)
+	nd.n130Recv = nd.n130Recv[:0]
 }
 
 // subgraph5 runs stratum 0: hydro.ClusterSize (24), hydro.SelfID (25), hydro.CrossJoin (26), hydro.ClusterSize (27), hydro.CrossJoin (28), hydro.Map (29).
 func (nd *PaxosProposer) subgraph5() {
 	window := nd.window
-	udf31 := /*line paxos.go:92:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:598:126*/
+	udf31 := /*line paxos.go:93:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:608:126*/
 	if !nd.n24Done {
 		nd.n24Done = true
 		if nd.n24Size > 0 {
@@ -675,7 +685,7 @@ func (nd *PaxosProposer) subgraph7() {
 					collect(&nd.n47Acc, v56)
 					if nd.hydroSend != nil {
 						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v54)
-						nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 75, nd.hydroBuf)
+						nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 76, nd.hydroBuf)
 					}
 				}
 			}
@@ -693,7 +703,7 @@ func (nd *PaxosProposer) subgraph7() {
 				collect(&nd.n47Acc, v62)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v60)
-					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 75, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 76, nd.hydroBuf)
 				}
 			}
 		}
@@ -778,7 +788,7 @@ func (nd *PaxosProposer) subgraph8() {
 	nd.h29To48Port1 = nd.h29To48Port1[:0]
 }
 
-// subgraph9 runs stratum 3: hydro.Fold (49), hydro.FlatMap (50), hydro.FlatMap (52), hydro.FlatMap (54), hydro.FlatMap (76).
+// subgraph9 runs stratum 3: hydro.Fold (49), hydro.FlatMap (50), hydro.FlatMap (52), hydro.FlatMap (54), hydro.FlatMap (77).
 func (nd *PaxosProposer) subgraph9() {
 	if !nd.n49Init {
 		nd.n49Acc, nd.n49Init = newCore(), true
@@ -805,7 +815,7 @@ func (nd *PaxosProposer) subgraph9() {
 	emitResends(v75, func(v79 Resend) {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v79)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v79))}, 77, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v79))}, 78, nd.hydroBuf)
 		}
 	})
 }
@@ -870,10 +880,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:81: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:82: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:81: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:82: %d bytes after the item", len(payload)-n)
 		}
 		nd.n19Recv = append(nd.n19Recv, v)
 		return nil
@@ -881,45 +891,45 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Heartbeat
 		n, err := decodeHydroHeartbeat(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:114: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:115: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:114: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:115: %d bytes after the item", len(payload)-n)
 		}
 		nd.n51Recv = append(nd.n51Recv, v)
 		return nil
-	case 66:
+	case 67:
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:126: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:128: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:126: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:128: %d bytes after the item", len(payload)-n)
 		}
-		nd.n66Recv = append(nd.n66Recv, v)
+		nd.n67Recv = append(nd.n67Recv, v)
 		return nil
-	case 73:
+	case 74:
 		var v P1b
 		n, err := decodeHydroP1b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:134: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:136: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:134: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:136: %d bytes after the item", len(payload)-n)
 		}
-		nd.n73Recv = append(nd.n73Recv, v)
+		nd.n74Recv = append(nd.n74Recv, v)
 		return nil
-	case 129:
+	case 130:
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:169: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:171: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:169: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:171: %d bytes after the item", len(payload)-n)
 		}
-		nd.n129Recv = append(nd.n129Recv, v)
+		nd.n130Recv = append(nd.n130Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location proposer: no network operator has tag %d", tag)
@@ -928,7 +938,7 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosProposer) Pending() bool {
-	return len(nd.n19Recv) > 0 || len(nd.n51Recv) > 0 || len(nd.n66Recv) > 0 || len(nd.n73Recv) > 0 || len(nd.n129Recv) > 0
+	return len(nd.n19Recv) > 0 || len(nd.n51Recv) > 0 || len(nd.n67Recv) > 0 || len(nd.n74Recv) > 0 || len(nd.n130Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -962,6 +972,7 @@ type PaxosAcceptor struct {
 	requests hydro.Input[Request]
 	replies  hydro.Output[Reply]
 	executed hydro.Output[Executed]
+	votes    hydro.Output[P2b]
 	window   uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
@@ -975,23 +986,23 @@ type PaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 56, paxos.go:119): whether the member id was emitted.
+	// hydro.SelfID (node 56, paxos.go:120): whether the member id was emitted.
 	n56Done bool
-	// hydro.ReduceKeyed (node 60, paxos.go:120): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 60, paxos.go:121): the groups in order of first appearance.
 	n60Index map[uint8]int
 	n60Accs  []Promise
 	// the groups changed this tick, to log at its end.
 	n60Mark  []bool
 	n60Dirty []int
-	// hydro.Fold (node 61, paxos.go:121): the accumulator.
+	// hydro.Fold (node 61, paxos.go:122): the accumulator.
 	n61Acc  Promise
 	n61Init bool
-	// hydro.CrossJoin (node 62, paxos.go:121): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 62, paxos.go:122): the stored sides' items in arrival order.
 	n62L []Promise
 	n62R []hydro.MemberID
-	// hydro.CrossJoin (node 63, paxos.go:122): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 63, paxos.go:123): the stored sides' items in arrival order.
 	n63R []view
-	// hydro.MergeKeyed (node 65, paxos.go:123): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 65, paxos.go:124): the groups in order of first appearance.
 	n65Index map[uint64]int
 	n65Accs  []Entry
 	// the groups changed this tick, to log at its end.
@@ -1000,42 +1011,45 @@ type PaxosAcceptor struct {
 	// the groups changed in this tick, and whether each group is among them.
 	n65Changed []int
 	n65Touched []bool
-	// hydro.Unique (node 68, paxos.go:127): the items seen.
-	n68Seen map[Probe]struct{}
-	// hydro.Fold (node 70, paxos.go:132): the accumulator.
-	n70Acc  []Accepted
-	n70Init bool
-	// hydro.CrossJoin (node 71, paxos.go:133): the stored sides' items in arrival order.
-	n71R []view
-	// hydro.CrossJoin (node 72, paxos.go:133): the stored sides' items in arrival order.
-	n72R [][]Accepted
-	// hydro.Broadcast (node 53, paxos.go:115): the items received since the last tick.
+	// hydro.Sink (node 66, paxos.go:127): this tick's output.
+	n66Out []P2b
+	// hydro.Unique (node 69, paxos.go:129): the items seen.
+	n69Seen map[Probe]struct{}
+	// hydro.Fold (node 71, paxos.go:134): the accumulator.
+	n71Acc  []Accepted
+	n71Init bool
+	// hydro.CrossJoin (node 72, paxos.go:135): the stored sides' items in arrival order.
+	n72R []view
+	// hydro.CrossJoin (node 73, paxos.go:135): the stored sides' items in arrival order.
+	n73R [][]Accepted
+	// hydro.Broadcast (node 53, paxos.go:116): the items received since the last tick.
 	n53Recv []P1a
-	// hydro.Broadcast (node 55, paxos.go:116): the items received since the last tick.
+	// hydro.Broadcast (node 55, paxos.go:117): the items received since the last tick.
 	n55Recv []P2a
-	// h56To62Port1 is the handoff from hydro.SelfID (node 56, paxos.go:119) to hydro.CrossJoin (node 62, paxos.go:121).
+	// h56To62Port1 is the handoff from hydro.SelfID (node 56, paxos.go:120) to hydro.CrossJoin (node 62, paxos.go:122).
 	h56To62Port1 []hydro.MemberID
-	// h55To63Port0 is the handoff from hydro.Broadcast (node 55, paxos.go:116) to hydro.CrossJoin (node 63, paxos.go:122).
+	// h55To63Port0 is the handoff from hydro.Broadcast (node 55, paxos.go:117) to hydro.CrossJoin (node 63, paxos.go:123).
 	h55To63Port0 []P2a
-	// h68To69Port0 is the handoff from hydro.Unique (node 68, paxos.go:127) to hydro.Join (node 69, paxos.go:132).
-	h68To69Port0 []Probe
-	// h53To71Port0 is the handoff from hydro.Broadcast (node 53, paxos.go:115) to hydro.CrossJoin (node 71, paxos.go:133).
-	h53To71Port0 []P1a
-	// h71To72Port0 is the handoff from hydro.CrossJoin (node 71, paxos.go:133) to hydro.CrossJoin (node 72, paxos.go:133).
-	h71To72Port0 []P1b
+	// h69To70Port0 is the handoff from hydro.Unique (node 69, paxos.go:129) to hydro.Join (node 70, paxos.go:134).
+	h69To70Port0 []Probe
+	// h53To72Port0 is the handoff from hydro.Broadcast (node 53, paxos.go:116) to hydro.CrossJoin (node 72, paxos.go:135).
+	h53To72Port0 []P1a
+	// h72To73Port0 is the handoff from hydro.CrossJoin (node 72, paxos.go:135) to hydro.CrossJoin (node 73, paxos.go:135).
+	h72To73Port0 []P1b
 }
 
 // NewPaxosAcceptor returns the node of location "acceptor" with the flow's parameters.
-func NewPaxosAcceptor(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], window uint64) *PaxosAcceptor {
+func NewPaxosAcceptor(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *PaxosAcceptor {
 	nd := &PaxosAcceptor{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
+	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n60Index = map[uint8]int{}
 	nd.n65Index = map[uint64]int{}
-	nd.n68Seen = map[Probe]struct{}{}
+	nd.n69Seen = map[Probe]struct{}{}
 	return nd
 }
 
@@ -1056,6 +1070,9 @@ func (nd *PaxosAcceptor) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
+	nd.votes.PutAll(nd.n66Out)
+	clear(nd.n66Out)
+	nd.n66Out = nd.n66Out[:0]
 	var zero61 Promise
 	nd.n61Acc, nd.n61Init = zero61, false
 	nd.n62L = nd.n62L[:0]
@@ -1064,22 +1081,22 @@ func (nd *PaxosAcceptor) Tick() {
 		nd.n65Touched[i] = false
 	}
 	nd.n65Changed = nd.n65Changed[:0]
-	clear(nd.n68Seen)
-	var zero70 []Accepted
-	nd.n70Acc, nd.n70Init = zero70, false
-	nd.n71R = nd.n71R[:0]
-	clear(nd.n72R)
+	clear(nd.n69Seen)
+	var zero71 []Accepted
+	nd.n71Acc, nd.n71Init = zero71, false
 	nd.n72R = nd.n72R[:0]
+	clear(nd.n73R)
+	nd.n73R = nd.n73R[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (53), hydro.Broadcast (55), hydro.Map (57), hydro.Map (58), hydro.Union (59), hydro.FlatMap (67), hydro.Unique (68).
+// subgraph0 runs stratum 0: hydro.Broadcast (53), hydro.Broadcast (55), hydro.Map (57), hydro.Map (58), hydro.Union (59), hydro.FlatMap (68), hydro.Unique (69).
 func (nd *PaxosAcceptor) subgraph0() {
 	window := nd.window
-	udf7 := /*line paxos.go:127:44*/ func(_ P1a, emit func(Probe)) {
+	udf7 := /*line paxos.go:129:44*/ func(_ P1a, emit func(Probe)) {
 		for pos := range ring(window) {
 			emit(Probe{Pos: pos})
 		}
-	} /*line paxos_hydro.go:1082:35*/
+	} /*line paxos_hydro.go:1099:35*/
 	for _, v1 := range nd.n53Recv {
 		v2 := promiseOfP1a(v1)
 		k3 := v2.Key
@@ -1098,12 +1115,12 @@ func (nd *PaxosAcceptor) subgraph0() {
 			raise(&nd.n60Accs[i4], v2)
 		}
 		udf7(v1, func(v6 Probe) {
-			if _, dup8 := nd.n68Seen[v6]; !dup8 {
-				nd.n68Seen[v6] = struct{}{}
-				nd.h68To69Port0 = append(nd.h68To69Port0, v6)
+			if _, dup8 := nd.n69Seen[v6]; !dup8 {
+				nd.n69Seen[v6] = struct{}{}
+				nd.h69To70Port0 = append(nd.h69To70Port0, v6)
 			}
 		})
-		nd.h53To71Port0 = append(nd.h53To71Port0, v1)
+		nd.h53To72Port0 = append(nd.h53To72Port0, v1)
 	}
 	clear(nd.n53Recv)
 	nd.n53Recv = nd.n53Recv[:0]
@@ -1150,12 +1167,12 @@ func (nd *PaxosAcceptor) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 2: hydro.Fold (61), hydro.CrossJoin (62), hydro.CrossJoin (63), hydro.FilterMap (64), hydro.CrossJoin (71).
+// subgraph3 runs stratum 2: hydro.Fold (61), hydro.CrossJoin (62), hydro.CrossJoin (63), hydro.FilterMap (64), hydro.Sink (66), hydro.CrossJoin (72).
 func (nd *PaxosAcceptor) subgraph3() {
 	window := nd.window
-	udf28 := /*line paxos.go:123:47*/ func(p P2b) (Entry, bool) {
+	udf28 := /*line paxos.go:124:47*/ func(p P2b) (Entry, bool) {
 		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd}}}, p.Max == p.Ballot
-	} /*line paxos_hydro.go:1158:35*/
+	} /*line paxos_hydro.go:1175:35*/
 	if !nd.n61Init {
 		nd.n61Acc, nd.n61Init = noPromise(), true
 	}
@@ -1164,14 +1181,14 @@ func (nd *PaxosAcceptor) subgraph3() {
 	for _, v18 := range nd.n62R {
 		v19 := viewOf(v17, v18)
 		nd.n63R = append(nd.n63R, v19)
-		nd.n71R = append(nd.n71R, v19)
+		nd.n72R = append(nd.n72R, v19)
 	}
 	for _, v20 := range nd.h56To62Port1 {
 		nd.n62R = append(nd.n62R, v20)
 		for _, v21 := range nd.n62L {
 			v22 := viewOf(v21, v20)
 			nd.n63R = append(nd.n63R, v22)
-			nd.n71R = append(nd.n71R, v22)
+			nd.n72R = append(nd.n72R, v22)
 		}
 	}
 	clear(nd.h56To62Port1)
@@ -1204,63 +1221,64 @@ func (nd *PaxosAcceptor) subgraph3() {
 					nd.n65Changed = append(nd.n65Changed, i30)
 				}
 			}
+			nd.n66Out = append(nd.n66Out, v25)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v25)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v25))}, 66, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v25))}, 67, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h55To63Port0)
 	nd.h55To63Port0 = nd.h55To63Port0[:0]
-	for _, v33 := range nd.h53To71Port0 {
-		for _, v34 := range nd.n71R {
+	for _, v33 := range nd.h53To72Port0 {
+		for _, v34 := range nd.n72R {
 			v35 := firstP1b(v33, v34)
-			nd.h71To72Port0 = append(nd.h71To72Port0, v35)
+			nd.h72To73Port0 = append(nd.h72To73Port0, v35)
 		}
 	}
-	clear(nd.h53To71Port0)
-	nd.h53To71Port0 = nd.h53To71Port0[:0]
+	clear(nd.h53To72Port0)
+	nd.h53To72Port0 = nd.h53To72Port0[:0]
 }
 
-// subgraph4 runs stratum 3: hydro.MergeKeyed (65), hydro.Join (69).
+// subgraph4 runs stratum 3: hydro.MergeKeyed (65), hydro.Join (70).
 func (nd *PaxosAcceptor) subgraph4() {
 	slices.Sort(nd.n65Changed)
 	for _, i37 := range nd.n65Changed {
 		v36 := nd.n65Accs[i37]
 		_ = v36
 	}
-	for _, v38 := range nd.h68To69Port0 {
+	for _, v38 := range nd.h69To70Port0 {
 		if i39, ok40 := nd.n65Index[v38.Pos]; ok40 {
 			v41 := nd.n65Accs[i39]
 			v42 := hitEntry(v38, v41)
-			if !nd.n70Init {
-				nd.n70Acc, nd.n70Init = newLog(), true
+			if !nd.n71Init {
+				nd.n71Acc, nd.n71Init = newLog(), true
 			}
-			addAccepted(&nd.n70Acc, v42)
+			addAccepted(&nd.n71Acc, v42)
 		}
 	}
-	clear(nd.h68To69Port0)
-	nd.h68To69Port0 = nd.h68To69Port0[:0]
+	clear(nd.h69To70Port0)
+	nd.h69To70Port0 = nd.h69To70Port0[:0]
 }
 
-// subgraph5 runs stratum 4: hydro.Fold (70), hydro.CrossJoin (72).
+// subgraph5 runs stratum 4: hydro.Fold (71), hydro.CrossJoin (73).
 func (nd *PaxosAcceptor) subgraph5() {
-	if !nd.n70Init {
-		nd.n70Acc, nd.n70Init = newLog(), true
+	if !nd.n71Init {
+		nd.n71Acc, nd.n71Init = newLog(), true
 	}
-	v43 := nd.n70Acc
-	nd.n72R = append(nd.n72R, v43)
-	for _, v44 := range nd.h71To72Port0 {
-		for _, v45 := range nd.n72R {
+	v43 := nd.n71Acc
+	nd.n73R = append(nd.n73R, v43)
+	for _, v44 := range nd.h72To73Port0 {
+		for _, v45 := range nd.n73R {
 			v46 := withLog(v44, v45)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v46)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v46))}, 73, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v46))}, 74, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h71To72Port0)
-	nd.h71To72Port0 = nd.h71To72Port0[:0]
+	clear(nd.h72To73Port0)
+	nd.h72To73Port0 = nd.h72To73Port0[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -1280,7 +1298,7 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err52 = fmt.Errorf("%d bytes after the item", len(item)-n51)
 		}
 		if err52 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 60, paxos.go:120): %w", err52)
+			return fmt.Errorf("hydro.ReduceKeyed (node 60, paxos.go:121): %w", err52)
 		}
 		k53 := v50.Key
 		if i54, ok55 := nd.n60Index[k53]; ok55 {
@@ -1298,7 +1316,7 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err61 = fmt.Errorf("%d bytes after the item", len(item)-n60)
 		}
 		if err61 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 65, paxos.go:123): %w", err61)
+			return fmt.Errorf("hydro.MergeKeyed (node 65, paxos.go:124): %w", err61)
 		}
 		k62 := v59.Pos
 		if i63, ok64 := nd.n65Index[k62]; ok64 {
@@ -1407,10 +1425,10 @@ func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P1a
 		n, err := decodeHydroP1a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:115: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:116: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:115: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:116: %d bytes after the item", len(payload)-n)
 		}
 		nd.n53Recv = append(nd.n53Recv, v)
 		return nil
@@ -1418,10 +1436,10 @@ func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:116: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:117: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:116: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:117: %d bytes after the item", len(payload)-n)
 		}
 		nd.n55Recv = append(nd.n55Recv, v)
 		return nil
@@ -1458,6 +1476,7 @@ type PaxosReplica struct {
 	requests hydro.Input[Request]
 	replies  hydro.Output[Reply]
 	executed hydro.Output[Executed]
+	votes    hydro.Output[P2b]
 	window   uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
@@ -1471,138 +1490,139 @@ type PaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 74, paxos.go:139): whether the member id was emitted.
-	n74Done bool
-	// hydro.ReduceKeyed (node 83, paxos.go:145): the groups in order of first appearance.
-	n83Index map[uint8]int
-	n83Accs  []Applied
+	// hydro.SelfID (node 75, paxos.go:141): whether the member id was emitted.
+	n75Done bool
+	// hydro.ReduceKeyed (node 84, paxos.go:147): the groups in order of first appearance.
+	n84Index map[uint8]int
+	n84Accs  []Applied
 	// the groups changed this tick, to log at its end.
-	n83Mark  []bool
-	n83Dirty []int
-	// hydro.Fold (node 84, paxos.go:145): the accumulator.
-	n84Acc  uint64
-	n84Init bool
-	// hydro.CrossJoin (node 85, paxos.go:146): the stored sides' items in arrival order.
-	n85R []uint64
-	// hydro.MergeKeyed (node 87, paxos.go:146): the groups in order of first appearance.
-	n87Index map[uint64]int
-	n87Accs  []Slotted
-	// the groups changed this tick, to log at its end.
-	n87Mark  []bool
-	n87Dirty []int
-	// the groups changed in this tick, and whether each group is among them.
-	n87Changed []int
-	n87Touched []bool
-	// hydro.MergeKeyed (node 88, paxos.go:150): the groups in order of first appearance.
-	n88Index map[string]int
-	n88Accs  []KV
+	n84Mark  []bool
+	n84Dirty []int
+	// hydro.Fold (node 85, paxos.go:147): the accumulator.
+	n85Acc  uint64
+	n85Init bool
+	// hydro.CrossJoin (node 86, paxos.go:148): the stored sides' items in arrival order.
+	n86R []uint64
+	// hydro.MergeKeyed (node 88, paxos.go:148): the groups in order of first appearance.
+	n88Index map[uint64]int
+	n88Accs  []Slotted
 	// the groups changed this tick, to log at its end.
 	n88Mark  []bool
 	n88Dirty []int
 	// the groups changed in this tick, and whether each group is among them.
 	n88Changed []int
 	n88Touched []bool
-	// hydro.MergeKeyed (node 89, paxos.go:151): the groups in order of first appearance.
-	n89Index map[uint64]int
-	n89Accs  []Session
+	// hydro.MergeKeyed (node 89, paxos.go:152): the groups in order of first appearance.
+	n89Index map[string]int
+	n89Accs  []KV
 	// the groups changed this tick, to log at its end.
 	n89Mark  []bool
 	n89Dirty []int
 	// the groups changed in this tick, and whether each group is among them.
 	n89Changed []int
 	n89Touched []bool
-	// hydro.Timer (node 90, paxos.go:152): the period, the next due time, whether it fired.
-	n90Period time.Duration
-	n90Due    time.Time
-	n90Fired  bool
-	// hydro.Fold (node 95, paxos.go:153): the accumulator.
-	n95Acc  int
-	n95Init bool
-	// hydro.CrossJoin (node 97, paxos.go:154): the stored sides' items in arrival order.
-	n97R []uint64
-	// hydro.Fold (node 100, paxos.go:160): the accumulator.
-	n100Acc  []Commit
-	n100Init bool
-	// hydro.CrossJoin (node 101, paxos.go:160): the stored sides' items in arrival order.
-	n101L [][]Commit
-	// hydro.Unique (node 103, paxos.go:161): the items seen.
-	n103Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 105, paxos.go:161): the accumulator.
-	n105Acc  map[string]Cell
-	n105Init bool
-	// hydro.Unique (node 107, paxos.go:162): the items seen.
-	n107Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 109, paxos.go:162): the accumulator.
-	n109Acc  map[uint64]SessionLattice
-	n109Init bool
-	// hydro.CrossJoin (node 110, paxos.go:163): the stored sides' items in arrival order.
-	n110R []map[string]Cell
-	// hydro.CrossJoin (node 111, paxos.go:163): the stored sides' items in arrival order.
-	n111L []batch
-	n111R []map[uint64]SessionLattice
-	// hydro.DeferTick (node 115, paxos.go:164): the items of this tick and of the next.
-	n115Now  []Applied
-	n115Next []Applied
-	// hydro.DeferTick (node 117, paxos.go:165): the items of this tick and of the next.
-	n117Now  []KV
-	n117Next []KV
-	// hydro.DeferTick (node 119, paxos.go:166): the items of this tick and of the next.
-	n119Now  []Session
-	n119Next []Session
-	// hydro.DeferTick (node 121, paxos.go:167): the items of this tick and of the next.
-	n121Now  []Commit
-	n121Next []Commit
-	// hydro.CrossJoin (node 122, paxos.go:167): the stored sides' items in arrival order.
-	n122R []hydro.MemberID
-	// hydro.Sink (node 123, paxos.go:167): this tick's output.
-	n123Out []Executed
-	// hydro.DeferTick (node 125, paxos.go:168): the items of this tick and of the next.
-	n125Now  []Reply
-	n125Next []Reply
-	// hydro.CrossJoin (node 127, paxos.go:169): the stored sides' items in arrival order.
-	n127R []Run
-	// hydro.CrossJoin (node 128, paxos.go:169): the stored sides' items in arrival order.
-	n128L []Run
-	n128R []hydro.MemberID
-	// hydro.Broadcast (node 75, paxos.go:140): the items received since the last tick.
-	n75Recv []Commit
-	// hydro.Demux (node 77, paxos.go:141): the items received since the last tick.
-	n77Recv []Resend
-	// h79To85Port0 is the handoff from hydro.Union (node 79, paxos.go:140) to hydro.CrossJoin (node 85, paxos.go:146).
-	h79To85Port0 []Commit
-	// h96To97Port0 is the handoff from hydro.Filter (node 96, paxos.go:154) to hydro.CrossJoin (node 97, paxos.go:154).
-	h96To97Port0 []int
-	// h98To99Port0 is the handoff from hydro.FlatMap (node 98, paxos.go:155) to hydro.Join (node 99, paxos.go:160).
-	h98To99Port0 []Probe
-	// h97To101Port1 is the handoff from hydro.CrossJoin (node 97, paxos.go:154) to hydro.CrossJoin (node 101, paxos.go:160).
-	h97To101Port1 []uint64
-	// h88To104Port1 is the handoff from hydro.MergeKeyed (node 88, paxos.go:150) to hydro.Join (node 104, paxos.go:161).
-	h88To104Port1 []KV
-	// h89To108Port1 is the handoff from hydro.MergeKeyed (node 89, paxos.go:151) to hydro.Join (node 108, paxos.go:162).
-	h89To108Port1 []Session
-	// h101To110Port0 is the handoff from hydro.CrossJoin (node 101, paxos.go:160) to hydro.CrossJoin (node 110, paxos.go:163).
-	h101To110Port0 []Run
-	// h90To127Port0 is the handoff from hydro.Timer (node 90, paxos.go:152) to hydro.CrossJoin (node 127, paxos.go:169).
-	h90To127Port0 []time.Time
-	// h74To128Port1 is the handoff from hydro.SelfID (node 74, paxos.go:139) to hydro.CrossJoin (node 128, paxos.go:169).
-	h74To128Port1 []hydro.MemberID
+	// hydro.MergeKeyed (node 90, paxos.go:153): the groups in order of first appearance.
+	n90Index map[uint64]int
+	n90Accs  []Session
+	// the groups changed this tick, to log at its end.
+	n90Mark  []bool
+	n90Dirty []int
+	// the groups changed in this tick, and whether each group is among them.
+	n90Changed []int
+	n90Touched []bool
+	// hydro.Timer (node 91, paxos.go:154): the period, the next due time, whether it fired.
+	n91Period time.Duration
+	n91Due    time.Time
+	n91Fired  bool
+	// hydro.Fold (node 96, paxos.go:155): the accumulator.
+	n96Acc  int
+	n96Init bool
+	// hydro.CrossJoin (node 98, paxos.go:156): the stored sides' items in arrival order.
+	n98R []uint64
+	// hydro.Fold (node 101, paxos.go:162): the accumulator.
+	n101Acc  []Commit
+	n101Init bool
+	// hydro.CrossJoin (node 102, paxos.go:162): the stored sides' items in arrival order.
+	n102L [][]Commit
+	// hydro.Unique (node 104, paxos.go:163): the items seen.
+	n104Seen map[KeyProbe]struct{}
+	// hydro.Fold (node 106, paxos.go:163): the accumulator.
+	n106Acc  map[string]Cell
+	n106Init bool
+	// hydro.Unique (node 108, paxos.go:164): the items seen.
+	n108Seen map[SessionProbe]struct{}
+	// hydro.Fold (node 110, paxos.go:164): the accumulator.
+	n110Acc  map[uint64]SessionLattice
+	n110Init bool
+	// hydro.CrossJoin (node 111, paxos.go:165): the stored sides' items in arrival order.
+	n111R []map[string]Cell
+	// hydro.CrossJoin (node 112, paxos.go:165): the stored sides' items in arrival order.
+	n112L []batch
+	n112R []map[uint64]SessionLattice
+	// hydro.DeferTick (node 116, paxos.go:166): the items of this tick and of the next.
+	n116Now  []Applied
+	n116Next []Applied
+	// hydro.DeferTick (node 118, paxos.go:167): the items of this tick and of the next.
+	n118Now  []KV
+	n118Next []KV
+	// hydro.DeferTick (node 120, paxos.go:168): the items of this tick and of the next.
+	n120Now  []Session
+	n120Next []Session
+	// hydro.DeferTick (node 122, paxos.go:169): the items of this tick and of the next.
+	n122Now  []Commit
+	n122Next []Commit
+	// hydro.CrossJoin (node 123, paxos.go:169): the stored sides' items in arrival order.
+	n123R []hydro.MemberID
+	// hydro.Sink (node 124, paxos.go:169): this tick's output.
+	n124Out []Executed
+	// hydro.DeferTick (node 126, paxos.go:170): the items of this tick and of the next.
+	n126Now  []Reply
+	n126Next []Reply
+	// hydro.CrossJoin (node 128, paxos.go:171): the stored sides' items in arrival order.
+	n128R []Run
+	// hydro.CrossJoin (node 129, paxos.go:171): the stored sides' items in arrival order.
+	n129L []Run
+	n129R []hydro.MemberID
+	// hydro.Broadcast (node 76, paxos.go:142): the items received since the last tick.
+	n76Recv []Commit
+	// hydro.Demux (node 78, paxos.go:143): the items received since the last tick.
+	n78Recv []Resend
+	// h80To86Port0 is the handoff from hydro.Union (node 80, paxos.go:142) to hydro.CrossJoin (node 86, paxos.go:148).
+	h80To86Port0 []Commit
+	// h97To98Port0 is the handoff from hydro.Filter (node 97, paxos.go:156) to hydro.CrossJoin (node 98, paxos.go:156).
+	h97To98Port0 []int
+	// h99To100Port0 is the handoff from hydro.FlatMap (node 99, paxos.go:157) to hydro.Join (node 100, paxos.go:162).
+	h99To100Port0 []Probe
+	// h98To102Port1 is the handoff from hydro.CrossJoin (node 98, paxos.go:156) to hydro.CrossJoin (node 102, paxos.go:162).
+	h98To102Port1 []uint64
+	// h89To105Port1 is the handoff from hydro.MergeKeyed (node 89, paxos.go:152) to hydro.Join (node 105, paxos.go:163).
+	h89To105Port1 []KV
+	// h90To109Port1 is the handoff from hydro.MergeKeyed (node 90, paxos.go:153) to hydro.Join (node 109, paxos.go:164).
+	h90To109Port1 []Session
+	// h102To111Port0 is the handoff from hydro.CrossJoin (node 102, paxos.go:162) to hydro.CrossJoin (node 111, paxos.go:165).
+	h102To111Port0 []Run
+	// h91To128Port0 is the handoff from hydro.Timer (node 91, paxos.go:154) to hydro.CrossJoin (node 128, paxos.go:171).
+	h91To128Port0 []time.Time
+	// h75To129Port1 is the handoff from hydro.SelfID (node 75, paxos.go:141) to hydro.CrossJoin (node 129, paxos.go:171).
+	h75To129Port1 []hydro.MemberID
 }
 
 // NewPaxosReplica returns the node of location "replica" with the flow's parameters.
-func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], window uint64) *PaxosReplica {
+func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *PaxosReplica {
 	nd := &PaxosReplica{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
+	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n83Index = map[uint8]int{}
-	nd.n87Index = map[uint64]int{}
-	nd.n88Index = map[string]int{}
-	nd.n89Index = map[uint64]int{}
-	nd.n90Period = /*line paxos.go:152:41*/ ProgressPeriod /*line paxos_hydro.go:1603:88*/
-	nd.n103Seen = map[KeyProbe]struct{}{}
-	nd.n107Seen = map[SessionProbe]struct{}{}
+	nd.n84Index = map[uint8]int{}
+	nd.n88Index = map[uint64]int{}
+	nd.n89Index = map[string]int{}
+	nd.n90Index = map[uint64]int{}
+	nd.n91Period = /*line paxos.go:154:41*/ ProgressPeriod /*line paxos_hydro.go:1623:88*/
+	nd.n104Seen = map[KeyProbe]struct{}{}
+	nd.n108Seen = map[SessionProbe]struct{}{}
 	return nd
 }
 
@@ -1630,16 +1650,12 @@ func (nd *PaxosReplica) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.executed.PutAll(nd.n123Out)
-	clear(nd.n123Out)
-	nd.n123Out = nd.n123Out[:0]
-	var zero84 uint64
-	nd.n84Acc, nd.n84Init = zero84, false
-	nd.n85R = nd.n85R[:0]
-	for _, i := range nd.n87Changed {
-		nd.n87Touched[i] = false
-	}
-	nd.n87Changed = nd.n87Changed[:0]
+	nd.executed.PutAll(nd.n124Out)
+	clear(nd.n124Out)
+	nd.n124Out = nd.n124Out[:0]
+	var zero85 uint64
+	nd.n85Acc, nd.n85Init = zero85, false
+	nd.n86R = nd.n86R[:0]
 	for _, i := range nd.n88Changed {
 		nd.n88Touched[i] = false
 	}
@@ -1648,447 +1664,451 @@ func (nd *PaxosReplica) Tick() {
 		nd.n89Touched[i] = false
 	}
 	nd.n89Changed = nd.n89Changed[:0]
-	var zero95 int
-	nd.n95Acc, nd.n95Init = zero95, false
-	nd.n97R = nd.n97R[:0]
-	var zero100 []Commit
-	nd.n100Acc, nd.n100Init = zero100, false
-	clear(nd.n101L)
-	nd.n101L = nd.n101L[:0]
-	clear(nd.n103Seen)
-	var zero105 map[string]Cell
-	nd.n105Acc, nd.n105Init = zero105, false
-	clear(nd.n107Seen)
-	var zero109 map[uint64]SessionLattice
-	nd.n109Acc, nd.n109Init = zero109, false
-	clear(nd.n110R)
-	nd.n110R = nd.n110R[:0]
-	clear(nd.n111L)
-	nd.n111L = nd.n111L[:0]
+	for _, i := range nd.n90Changed {
+		nd.n90Touched[i] = false
+	}
+	nd.n90Changed = nd.n90Changed[:0]
+	var zero96 int
+	nd.n96Acc, nd.n96Init = zero96, false
+	nd.n98R = nd.n98R[:0]
+	var zero101 []Commit
+	nd.n101Acc, nd.n101Init = zero101, false
+	clear(nd.n102L)
+	nd.n102L = nd.n102L[:0]
+	clear(nd.n104Seen)
+	var zero106 map[string]Cell
+	nd.n106Acc, nd.n106Init = zero106, false
+	clear(nd.n108Seen)
+	var zero110 map[uint64]SessionLattice
+	nd.n110Acc, nd.n110Init = zero110, false
 	clear(nd.n111R)
 	nd.n111R = nd.n111R[:0]
-	nd.n115Now, nd.n115Next = nd.n115Next, nd.n115Now[:0]
-	clear(nd.n117Now)
-	nd.n117Now, nd.n117Next = nd.n117Next, nd.n117Now[:0]
-	clear(nd.n119Now)
-	nd.n119Now, nd.n119Next = nd.n119Next, nd.n119Now[:0]
-	clear(nd.n121Now)
-	nd.n121Now, nd.n121Next = nd.n121Next, nd.n121Now[:0]
-	clear(nd.n125Now)
-	nd.n125Now, nd.n125Next = nd.n125Next, nd.n125Now[:0]
-	clear(nd.n127R)
-	nd.n127R = nd.n127R[:0]
-	clear(nd.n128L)
-	nd.n128L = nd.n128L[:0]
+	clear(nd.n112L)
+	nd.n112L = nd.n112L[:0]
+	clear(nd.n112R)
+	nd.n112R = nd.n112R[:0]
+	nd.n116Now, nd.n116Next = nd.n116Next, nd.n116Now[:0]
+	clear(nd.n118Now)
+	nd.n118Now, nd.n118Next = nd.n118Next, nd.n118Now[:0]
+	clear(nd.n120Now)
+	nd.n120Now, nd.n120Next = nd.n120Next, nd.n120Now[:0]
+	clear(nd.n122Now)
+	nd.n122Now, nd.n122Next = nd.n122Next, nd.n122Now[:0]
+	clear(nd.n126Now)
+	nd.n126Now, nd.n126Next = nd.n126Next, nd.n126Now[:0]
+	clear(nd.n128R)
+	nd.n128R = nd.n128R[:0]
+	clear(nd.n129L)
+	nd.n129L = nd.n129L[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.SelfID (74), hydro.DeferTick (121), hydro.CrossJoin (122), hydro.Sink (123).
+// subgraph0 runs stratum 0: hydro.SelfID (75), hydro.DeferTick (122), hydro.CrossJoin (123), hydro.Sink (124).
 func (nd *PaxosReplica) subgraph0() {
-	if !nd.n74Done {
-		nd.n74Done = true
+	if !nd.n75Done {
+		nd.n75Done = true
 		v1 := nd.hydroMember
-		nd.n122R = append(nd.n122R, v1)
-		nd.h74To128Port1 = append(nd.h74To128Port1, v1)
+		nd.n123R = append(nd.n123R, v1)
+		nd.h75To129Port1 = append(nd.h75To129Port1, v1)
 	}
-	for _, v2 := range nd.n121Now {
-		for _, v3 := range nd.n122R {
+	for _, v2 := range nd.n122Now {
+		for _, v3 := range nd.n123R {
 			v4 := executedBy(v2, v3)
-			nd.n123Out = append(nd.n123Out, v4)
+			nd.n124Out = append(nd.n124Out, v4)
 		}
 	}
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (75), hydro.Demux (77), hydro.Map (78), hydro.Union (79), hydro.Cycle (80), hydro.Timer (90), hydro.Map (91), hydro.Map (92), hydro.Map (93), hydro.Union (94), hydro.DeferTick (115).
+// subgraph1 runs stratum 0: hydro.Broadcast (76), hydro.Demux (78), hydro.Map (79), hydro.Union (80), hydro.Cycle (81), hydro.Timer (91), hydro.Map (92), hydro.Map (93), hydro.Map (94), hydro.Union (95), hydro.DeferTick (116).
 func (nd *PaxosReplica) subgraph1() {
-	for _, v5 := range nd.n75Recv {
-		nd.h79To85Port0 = append(nd.h79To85Port0, v5)
+	for _, v5 := range nd.n76Recv {
+		nd.h80To86Port0 = append(nd.h80To86Port0, v5)
 		v6 := commitOne(v5)
-		if !nd.n95Init {
-			nd.n95Acc, nd.n95Init = count(), true
+		if !nd.n96Init {
+			nd.n96Acc, nd.n96Init = count(), true
 		}
-		add(&nd.n95Acc, v6)
+		add(&nd.n96Acc, v6)
 	}
-	clear(nd.n75Recv)
-	nd.n75Recv = nd.n75Recv[:0]
-	for _, v7 := range nd.n77Recv {
+	clear(nd.n76Recv)
+	nd.n76Recv = nd.n76Recv[:0]
+	for _, v7 := range nd.n78Recv {
 		v8 := commitOf(v7)
-		nd.h79To85Port0 = append(nd.h79To85Port0, v8)
+		nd.h80To86Port0 = append(nd.h80To86Port0, v8)
 		v9 := commitOne(v8)
-		if !nd.n95Init {
-			nd.n95Acc, nd.n95Init = count(), true
+		if !nd.n96Init {
+			nd.n96Acc, nd.n96Init = count(), true
 		}
-		add(&nd.n95Acc, v9)
+		add(&nd.n96Acc, v9)
 	}
-	clear(nd.n77Recv)
-	nd.n77Recv = nd.n77Recv[:0]
-	if !nd.n90Fired || !nd.hydroNow.Before(nd.n90Due) {
-		nd.n90Fired = true
-		nd.n90Due = nd.hydroNow.Add(nd.n90Period)
+	clear(nd.n78Recv)
+	nd.n78Recv = nd.n78Recv[:0]
+	if !nd.n91Fired || !nd.hydroNow.Before(nd.n91Due) {
+		nd.n91Fired = true
+		nd.n91Due = nd.hydroNow.Add(nd.n91Period)
 		v10 := nd.hydroNow
 		v11 := timeOne(v10)
-		if !nd.n95Init {
-			nd.n95Acc, nd.n95Init = count(), true
+		if !nd.n96Init {
+			nd.n96Acc, nd.n96Init = count(), true
 		}
-		add(&nd.n95Acc, v11)
-		nd.h90To127Port0 = append(nd.h90To127Port0, v10)
+		add(&nd.n96Acc, v11)
+		nd.h91To128Port0 = append(nd.h91To128Port0, v10)
 	}
-	for _, v12 := range nd.n115Now {
+	for _, v12 := range nd.n116Now {
 		k13 := v12.Key
-		i14, ok15 := nd.n83Index[k13]
-		if ok15 && !nd.n83Mark[i14] {
-			nd.n83Mark[i14] = true
-			nd.n83Dirty = append(nd.n83Dirty, i14)
+		i14, ok15 := nd.n84Index[k13]
+		if ok15 && !nd.n84Mark[i14] {
+			nd.n84Mark[i14] = true
+			nd.n84Dirty = append(nd.n84Dirty, i14)
 		}
 		if !ok15 {
-			i14 = len(nd.n83Accs)
-			nd.n83Index[k13] = i14
-			nd.n83Mark = append(nd.n83Mark, true)
-			nd.n83Dirty = append(nd.n83Dirty, i14)
-			nd.n83Accs = append(nd.n83Accs, v12)
+			i14 = len(nd.n84Accs)
+			nd.n84Index[k13] = i14
+			nd.n84Mark = append(nd.n84Mark, true)
+			nd.n84Dirty = append(nd.n84Dirty, i14)
+			nd.n84Accs = append(nd.n84Accs, v12)
 		} else {
-			raiseApplied(&nd.n83Accs[i14], v12)
+			raiseApplied(&nd.n84Accs[i14], v12)
 		}
 		v16 := appliedOne(v12)
-		if !nd.n95Init {
-			nd.n95Acc, nd.n95Init = count(), true
+		if !nd.n96Init {
+			nd.n96Acc, nd.n96Init = count(), true
 		}
-		add(&nd.n95Acc, v16)
+		add(&nd.n96Acc, v16)
 	}
 }
 
-// subgraph2 runs stratum 0: hydro.Cycle (81), hydro.DeferTick (117).
+// subgraph2 runs stratum 0: hydro.Cycle (82), hydro.DeferTick (118).
 func (nd *PaxosReplica) subgraph2() {
-	for _, v17 := range nd.n117Now {
+	for _, v17 := range nd.n118Now {
 		k18 := v17.Key
-		i19, ok20 := nd.n88Index[k18]
-		if ok20 && !nd.n88Mark[i19] {
-			nd.n88Mark[i19] = true
-			nd.n88Dirty = append(nd.n88Dirty, i19)
+		i19, ok20 := nd.n89Index[k18]
+		if ok20 && !nd.n89Mark[i19] {
+			nd.n89Mark[i19] = true
+			nd.n89Dirty = append(nd.n89Dirty, i19)
 		}
 		if !ok20 {
-			i19 = len(nd.n88Accs)
-			nd.n88Index[k18] = i19
-			nd.n88Mark = append(nd.n88Mark, true)
-			nd.n88Dirty = append(nd.n88Dirty, i19)
+			i19 = len(nd.n89Accs)
+			nd.n89Index[k18] = i19
+			nd.n89Mark = append(nd.n89Mark, true)
+			nd.n89Dirty = append(nd.n89Dirty, i19)
 			bot21 := v17
 			bot21.Cell = *new(Cell)
-			nd.n88Accs = append(nd.n88Accs, bot21)
+			nd.n89Accs = append(nd.n89Accs, bot21)
 		}
-		nd.n88Accs[i19].Cell.Merge(v17.Cell)
-		if i19 >= len(nd.n88Touched) {
-			nd.n88Touched = append(nd.n88Touched, make([]bool, i19+1-len(nd.n88Touched))...)
+		nd.n89Accs[i19].Cell.Merge(v17.Cell)
+		if i19 >= len(nd.n89Touched) {
+			nd.n89Touched = append(nd.n89Touched, make([]bool, i19+1-len(nd.n89Touched))...)
 		}
-		if !nd.n88Touched[i19] {
-			nd.n88Touched[i19] = true
-			nd.n88Changed = append(nd.n88Changed, i19)
+		if !nd.n89Touched[i19] {
+			nd.n89Touched[i19] = true
+			nd.n89Changed = append(nd.n89Changed, i19)
 		}
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (82), hydro.DeferTick (119).
+// subgraph3 runs stratum 0: hydro.Cycle (83), hydro.DeferTick (120).
 func (nd *PaxosReplica) subgraph3() {
-	for _, v22 := range nd.n119Now {
+	for _, v22 := range nd.n120Now {
 		k23 := v22.Inc
-		i24, ok25 := nd.n89Index[k23]
-		if ok25 && !nd.n89Mark[i24] {
-			nd.n89Mark[i24] = true
-			nd.n89Dirty = append(nd.n89Dirty, i24)
+		i24, ok25 := nd.n90Index[k23]
+		if ok25 && !nd.n90Mark[i24] {
+			nd.n90Mark[i24] = true
+			nd.n90Dirty = append(nd.n90Dirty, i24)
 		}
 		if !ok25 {
-			i24 = len(nd.n89Accs)
-			nd.n89Index[k23] = i24
-			nd.n89Mark = append(nd.n89Mark, true)
-			nd.n89Dirty = append(nd.n89Dirty, i24)
+			i24 = len(nd.n90Accs)
+			nd.n90Index[k23] = i24
+			nd.n90Mark = append(nd.n90Mark, true)
+			nd.n90Dirty = append(nd.n90Dirty, i24)
 			bot26 := v22
 			bot26.S = *new(SessionLattice)
-			nd.n89Accs = append(nd.n89Accs, bot26)
+			nd.n90Accs = append(nd.n90Accs, bot26)
 		}
-		nd.n89Accs[i24].S.Merge(v22.S)
-		if i24 >= len(nd.n89Touched) {
-			nd.n89Touched = append(nd.n89Touched, make([]bool, i24+1-len(nd.n89Touched))...)
+		nd.n90Accs[i24].S.Merge(v22.S)
+		if i24 >= len(nd.n90Touched) {
+			nd.n90Touched = append(nd.n90Touched, make([]bool, i24+1-len(nd.n90Touched))...)
 		}
-		if !nd.n89Touched[i24] {
-			nd.n89Touched[i24] = true
-			nd.n89Changed = append(nd.n89Changed, i24)
+		if !nd.n90Touched[i24] {
+			nd.n90Touched[i24] = true
+			nd.n90Changed = append(nd.n90Changed, i24)
 		}
 	}
 }
 
-// subgraph4 runs stratum 0: hydro.DeferTick (125).
+// subgraph4 runs stratum 0: hydro.DeferTick (126).
 func (nd *PaxosReplica) subgraph4() {
-	for _, v27 := range nd.n125Now {
+	for _, v27 := range nd.n126Now {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroReply(nd.hydroBuf[:0], &v27)
-			nd.hydroSend(hydro.Dest{Location: "client"}, 126, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "client"}, 127, nd.hydroBuf)
 		}
 	}
 }
 
-// subgraph5 runs stratum 1: hydro.ReduceKeyed (83).
+// subgraph5 runs stratum 1: hydro.ReduceKeyed (84).
 func (nd *PaxosReplica) subgraph5() {
-	for i29 := range nd.n83Accs {
-		v28 := nd.n83Accs[i29]
-		if !nd.n84Init {
-			nd.n84Acc, nd.n84Init = noApplied(), true
+	for i29 := range nd.n84Accs {
+		v28 := nd.n84Accs[i29]
+		if !nd.n85Init {
+			nd.n85Acc, nd.n85Init = noApplied(), true
 		}
-		takeApplied(&nd.n84Acc, v28)
+		takeApplied(&nd.n85Acc, v28)
 	}
 }
 
-// subgraph6 runs stratum 1: hydro.MergeKeyed (88).
+// subgraph6 runs stratum 1: hydro.MergeKeyed (89).
 func (nd *PaxosReplica) subgraph6() {
-	slices.Sort(nd.n88Changed)
-	for _, i31 := range nd.n88Changed {
-		v30 := nd.n88Accs[i31]
-		nd.h88To104Port1 = append(nd.h88To104Port1, v30)
-	}
-}
-
-// subgraph7 runs stratum 1: hydro.MergeKeyed (89).
-func (nd *PaxosReplica) subgraph7() {
 	slices.Sort(nd.n89Changed)
-	for _, i33 := range nd.n89Changed {
-		v32 := nd.n89Accs[i33]
-		nd.h89To108Port1 = append(nd.h89To108Port1, v32)
+	for _, i31 := range nd.n89Changed {
+		v30 := nd.n89Accs[i31]
+		nd.h89To105Port1 = append(nd.h89To105Port1, v30)
 	}
 }
 
-// subgraph8 runs stratum 1: hydro.Fold (95), hydro.Filter (96).
+// subgraph7 runs stratum 1: hydro.MergeKeyed (90).
+func (nd *PaxosReplica) subgraph7() {
+	slices.Sort(nd.n90Changed)
+	for _, i33 := range nd.n90Changed {
+		v32 := nd.n90Accs[i33]
+		nd.h90To109Port1 = append(nd.h90To109Port1, v32)
+	}
+}
+
+// subgraph8 runs stratum 1: hydro.Fold (96), hydro.Filter (97).
 func (nd *PaxosReplica) subgraph8() {
-	if !nd.n95Init {
-		nd.n95Acc, nd.n95Init = count(), true
+	if !nd.n96Init {
+		nd.n96Acc, nd.n96Init = count(), true
 	}
-	v34 := nd.n95Acc
+	v34 := nd.n96Acc
 	if some(v34) {
-		nd.h96To97Port0 = append(nd.h96To97Port0, v34)
+		nd.h97To98Port0 = append(nd.h97To98Port0, v34)
 	}
 }
 
-// subgraph9 runs stratum 2: hydro.Fold (84), hydro.CrossJoin (85), hydro.FilterMap (86), hydro.CrossJoin (97), hydro.FlatMap (98).
+// subgraph9 runs stratum 2: hydro.Fold (85), hydro.CrossJoin (86), hydro.FilterMap (87), hydro.CrossJoin (98), hydro.FlatMap (99).
 func (nd *PaxosReplica) subgraph9() {
 	window := nd.window
-	udf41 := /*line paxos.go:146:111*/ func(a arrived) (Slotted, bool) {
+	udf41 := /*line paxos.go:148:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:1873:35*/
-	udf50 := /*line paxos.go:155:32*/ func(n uint64, emit func(Probe)) {
+	} /*line paxos_hydro.go:1893:35*/
+	udf50 := /*line paxos.go:157:32*/ func(n uint64, emit func(Probe)) {
 		for s := n; s < n+ring(window); s++ {
 			emit(Probe{Pos: s % ring(window)})
 		}
-	} /*line paxos_hydro.go:1878:35*/
-	if !nd.n84Init {
-		nd.n84Acc, nd.n84Init = noApplied(), true
+	} /*line paxos_hydro.go:1898:35*/
+	if !nd.n85Init {
+		nd.n85Acc, nd.n85Init = noApplied(), true
 	}
-	v35 := nd.n84Acc
-	nd.n85R = append(nd.n85R, v35)
-	nd.n97R = append(nd.n97R, v35)
-	for _, v36 := range nd.h79To85Port0 {
-		for _, v37 := range nd.n85R {
+	v35 := nd.n85Acc
+	nd.n86R = append(nd.n86R, v35)
+	nd.n98R = append(nd.n98R, v35)
+	for _, v36 := range nd.h80To86Port0 {
+		for _, v37 := range nd.n86R {
 			v38 := arrival(v36, v37)
 			if v39, ok40 := udf41(v38); ok40 {
 				k42 := v39.Pos
-				i43, ok44 := nd.n87Index[k42]
-				if ok44 && !nd.n87Mark[i43] {
-					nd.n87Mark[i43] = true
-					nd.n87Dirty = append(nd.n87Dirty, i43)
+				i43, ok44 := nd.n88Index[k42]
+				if ok44 && !nd.n88Mark[i43] {
+					nd.n88Mark[i43] = true
+					nd.n88Dirty = append(nd.n88Dirty, i43)
 				}
 				if !ok44 {
-					i43 = len(nd.n87Accs)
-					nd.n87Index[k42] = i43
-					nd.n87Mark = append(nd.n87Mark, true)
-					nd.n87Dirty = append(nd.n87Dirty, i43)
+					i43 = len(nd.n88Accs)
+					nd.n88Index[k42] = i43
+					nd.n88Mark = append(nd.n88Mark, true)
+					nd.n88Dirty = append(nd.n88Dirty, i43)
 					bot45 := v39
 					bot45.C = *new(CommitLattice)
-					nd.n87Accs = append(nd.n87Accs, bot45)
+					nd.n88Accs = append(nd.n88Accs, bot45)
 				}
-				nd.n87Accs[i43].C.Merge(v39.C)
-				if i43 >= len(nd.n87Touched) {
-					nd.n87Touched = append(nd.n87Touched, make([]bool, i43+1-len(nd.n87Touched))...)
+				nd.n88Accs[i43].C.Merge(v39.C)
+				if i43 >= len(nd.n88Touched) {
+					nd.n88Touched = append(nd.n88Touched, make([]bool, i43+1-len(nd.n88Touched))...)
 				}
-				if !nd.n87Touched[i43] {
-					nd.n87Touched[i43] = true
-					nd.n87Changed = append(nd.n87Changed, i43)
+				if !nd.n88Touched[i43] {
+					nd.n88Touched[i43] = true
+					nd.n88Changed = append(nd.n88Changed, i43)
 				}
 			}
 		}
 	}
-	clear(nd.h79To85Port0)
-	nd.h79To85Port0 = nd.h79To85Port0[:0]
-	for _, v46 := range nd.h96To97Port0 {
-		for _, v47 := range nd.n97R {
+	clear(nd.h80To86Port0)
+	nd.h80To86Port0 = nd.h80To86Port0[:0]
+	for _, v46 := range nd.h97To98Port0 {
+		for _, v47 := range nd.n98R {
 			v48 := startAt(v46, v47)
 			udf50(v48, func(v49 Probe) {
-				nd.h98To99Port0 = append(nd.h98To99Port0, v49)
+				nd.h99To100Port0 = append(nd.h99To100Port0, v49)
 			})
-			nd.h97To101Port1 = append(nd.h97To101Port1, v48)
+			nd.h98To102Port1 = append(nd.h98To102Port1, v48)
 		}
 	}
-	clear(nd.h96To97Port0)
-	nd.h96To97Port0 = nd.h96To97Port0[:0]
+	clear(nd.h97To98Port0)
+	nd.h97To98Port0 = nd.h97To98Port0[:0]
 }
 
-// subgraph10 runs stratum 3: hydro.MergeKeyed (87), hydro.Join (99).
+// subgraph10 runs stratum 3: hydro.MergeKeyed (88), hydro.Join (100).
 func (nd *PaxosReplica) subgraph10() {
-	slices.Sort(nd.n87Changed)
-	for _, i52 := range nd.n87Changed {
-		v51 := nd.n87Accs[i52]
+	slices.Sort(nd.n88Changed)
+	for _, i52 := range nd.n88Changed {
+		v51 := nd.n88Accs[i52]
 		_ = v51
 	}
-	for _, v53 := range nd.h98To99Port0 {
-		if i54, ok55 := nd.n87Index[v53.Pos]; ok55 {
-			v56 := nd.n87Accs[i54]
+	for _, v53 := range nd.h99To100Port0 {
+		if i54, ok55 := nd.n88Index[v53.Pos]; ok55 {
+			v56 := nd.n88Accs[i54]
 			v57 := hitSlotted(v53, v56)
-			if !nd.n100Init {
-				nd.n100Acc, nd.n100Init = newCommits(), true
+			if !nd.n101Init {
+				nd.n101Acc, nd.n101Init = newCommits(), true
 			}
-			addCommit(&nd.n100Acc, v57)
+			addCommit(&nd.n101Acc, v57)
 		}
 	}
-	clear(nd.h98To99Port0)
-	nd.h98To99Port0 = nd.h98To99Port0[:0]
+	clear(nd.h99To100Port0)
+	nd.h99To100Port0 = nd.h99To100Port0[:0]
 }
 
-// subgraph11 runs stratum 4: hydro.Fold (100), hydro.CrossJoin (101), hydro.FlatMap (102), hydro.Unique (103), hydro.Join (104), hydro.FlatMap (106), hydro.Unique (107), hydro.Join (108), hydro.CrossJoin (127), hydro.CrossJoin (128).
+// subgraph11 runs stratum 4: hydro.Fold (101), hydro.CrossJoin (102), hydro.FlatMap (103), hydro.Unique (104), hydro.Join (105), hydro.FlatMap (107), hydro.Unique (108), hydro.Join (109), hydro.CrossJoin (128), hydro.CrossJoin (129).
 func (nd *PaxosReplica) subgraph11() {
-	if !nd.n100Init {
-		nd.n100Acc, nd.n100Init = newCommits(), true
+	if !nd.n101Init {
+		nd.n101Acc, nd.n101Init = newCommits(), true
 	}
-	v58 := nd.n100Acc
-	nd.n101L = append(nd.n101L, v58)
-	for _, v59 := range nd.h97To101Port1 {
-		for _, v60 := range nd.n101L {
+	v58 := nd.n101Acc
+	nd.n102L = append(nd.n102L, v58)
+	for _, v59 := range nd.h98To102Port1 {
+		for _, v60 := range nd.n102L {
 			v61 := runOf(v60, v59)
 			runKeys(v61, func(v62 KeyProbe) {
-				if _, dup63 := nd.n103Seen[v62]; !dup63 {
-					nd.n103Seen[v62] = struct{}{}
-					if i64, ok65 := nd.n88Index[v62.Key]; ok65 {
-						v66 := nd.n88Accs[i64]
+				if _, dup63 := nd.n104Seen[v62]; !dup63 {
+					nd.n104Seen[v62] = struct{}{}
+					if i64, ok65 := nd.n89Index[v62.Key]; ok65 {
+						v66 := nd.n89Accs[i64]
 						v67 := hitKV(v62, v66)
-						if !nd.n105Init {
-							nd.n105Acc, nd.n105Init = newKVs(), true
+						if !nd.n106Init {
+							nd.n106Acc, nd.n106Init = newKVs(), true
 						}
-						addKV(&nd.n105Acc, v67)
+						addKV(&nd.n106Acc, v67)
 					}
 				}
 			})
 			runSessions(v61, func(v68 SessionProbe) {
-				if _, dup69 := nd.n107Seen[v68]; !dup69 {
-					nd.n107Seen[v68] = struct{}{}
-					if i70, ok71 := nd.n89Index[v68.Inc]; ok71 {
-						v72 := nd.n89Accs[i70]
+				if _, dup69 := nd.n108Seen[v68]; !dup69 {
+					nd.n108Seen[v68] = struct{}{}
+					if i70, ok71 := nd.n90Index[v68.Inc]; ok71 {
+						v72 := nd.n90Accs[i70]
 						v73 := hitSession(v68, v72)
-						if !nd.n109Init {
-							nd.n109Acc, nd.n109Init = newSessions(), true
+						if !nd.n110Init {
+							nd.n110Acc, nd.n110Init = newSessions(), true
 						}
-						addSession(&nd.n109Acc, v73)
+						addSession(&nd.n110Acc, v73)
 					}
 				}
 			})
-			nd.h101To110Port0 = append(nd.h101To110Port0, v61)
-			nd.n127R = append(nd.n127R, v61)
+			nd.h102To111Port0 = append(nd.h102To111Port0, v61)
+			nd.n128R = append(nd.n128R, v61)
 		}
 	}
-	clear(nd.h97To101Port1)
-	nd.h97To101Port1 = nd.h97To101Port1[:0]
-	for _, v74 := range nd.h88To104Port1 {
+	clear(nd.h98To102Port1)
+	nd.h98To102Port1 = nd.h98To102Port1[:0]
+	for _, v74 := range nd.h89To105Port1 {
 		_ = v74
 	}
-	clear(nd.h88To104Port1)
-	nd.h88To104Port1 = nd.h88To104Port1[:0]
-	for _, v75 := range nd.h89To108Port1 {
+	clear(nd.h89To105Port1)
+	nd.h89To105Port1 = nd.h89To105Port1[:0]
+	for _, v75 := range nd.h90To109Port1 {
 		_ = v75
 	}
-	clear(nd.h89To108Port1)
-	nd.h89To108Port1 = nd.h89To108Port1[:0]
-	for _, v76 := range nd.h90To127Port0 {
-		for _, v77 := range nd.n127R {
+	clear(nd.h90To109Port1)
+	nd.h90To109Port1 = nd.h90To109Port1[:0]
+	for _, v76 := range nd.h91To128Port0 {
+		for _, v77 := range nd.n128R {
 			v78 := progressOf(v76, v77)
-			nd.n128L = append(nd.n128L, v78)
-			for _, v79 := range nd.n128R {
+			nd.n129L = append(nd.n129L, v78)
+			for _, v79 := range nd.n129R {
 				v80 := reportOf(v78, v79)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v80)
-					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 129, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 130, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	clear(nd.h90To127Port0)
-	nd.h90To127Port0 = nd.h90To127Port0[:0]
-	for _, v81 := range nd.h74To128Port1 {
-		nd.n128R = append(nd.n128R, v81)
-		for _, v82 := range nd.n128L {
+	clear(nd.h91To128Port0)
+	nd.h91To128Port0 = nd.h91To128Port0[:0]
+	for _, v81 := range nd.h75To129Port1 {
+		nd.n129R = append(nd.n129R, v81)
+		for _, v82 := range nd.n129L {
 			v83 := reportOf(v82, v81)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v83)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 129, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 130, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h74To128Port1)
-	nd.h74To128Port1 = nd.h74To128Port1[:0]
+	clear(nd.h75To129Port1)
+	nd.h75To129Port1 = nd.h75To129Port1[:0]
 }
 
-// subgraph12 runs stratum 5: hydro.Fold (105), hydro.Fold (109), hydro.CrossJoin (110), hydro.CrossJoin (111), hydro.Map (112), hydro.Filter (113), hydro.Map (114), hydro.FlatMap (116), hydro.FlatMap (118), hydro.FlatMap (120), hydro.FlatMap (124).
+// subgraph12 runs stratum 5: hydro.Fold (106), hydro.Fold (110), hydro.CrossJoin (111), hydro.CrossJoin (112), hydro.Map (113), hydro.Filter (114), hydro.Map (115), hydro.FlatMap (117), hydro.FlatMap (119), hydro.FlatMap (121), hydro.FlatMap (125).
 func (nd *PaxosReplica) subgraph12() {
-	if !nd.n105Init {
-		nd.n105Acc, nd.n105Init = newKVs(), true
+	if !nd.n106Init {
+		nd.n106Acc, nd.n106Init = newKVs(), true
 	}
-	v84 := nd.n105Acc
-	nd.n110R = append(nd.n110R, v84)
-	if !nd.n109Init {
-		nd.n109Acc, nd.n109Init = newSessions(), true
+	v84 := nd.n106Acc
+	nd.n111R = append(nd.n111R, v84)
+	if !nd.n110Init {
+		nd.n110Acc, nd.n110Init = newSessions(), true
 	}
-	v85 := nd.n109Acc
-	nd.n111R = append(nd.n111R, v85)
-	for _, v86 := range nd.n111L {
+	v85 := nd.n110Acc
+	nd.n112R = append(nd.n112R, v85)
+	for _, v86 := range nd.n112L {
 		v87 := withSessions(v86, v85)
 		v88 := execute(v87)
 		if ran(v88) {
 			v89 := appliedOf(v88)
-			nd.n115Next = append(nd.n115Next, v89)
+			nd.n116Next = append(nd.n116Next, v89)
 			emitPuts(v88, func(v90 KV) {
-				nd.n117Next = append(nd.n117Next, v90)
+				nd.n118Next = append(nd.n118Next, v90)
 			})
 			emitSessions(v88, func(v91 Session) {
-				nd.n119Next = append(nd.n119Next, v91)
+				nd.n120Next = append(nd.n120Next, v91)
 			})
 			emitDone(v88, func(v92 Commit) {
-				nd.n121Next = append(nd.n121Next, v92)
+				nd.n122Next = append(nd.n122Next, v92)
 			})
 			emitReplies(v88, func(v93 Reply) {
-				nd.n125Next = append(nd.n125Next, v93)
+				nd.n126Next = append(nd.n126Next, v93)
 			})
 		}
 	}
-	for _, v94 := range nd.h101To110Port0 {
-		for _, v95 := range nd.n110R {
+	for _, v94 := range nd.h102To111Port0 {
+		for _, v95 := range nd.n111R {
 			v96 := withKVs(v94, v95)
-			nd.n111L = append(nd.n111L, v96)
-			for _, v97 := range nd.n111R {
+			nd.n112L = append(nd.n112L, v96)
+			for _, v97 := range nd.n112R {
 				v98 := withSessions(v96, v97)
 				v99 := execute(v98)
 				if ran(v99) {
 					v100 := appliedOf(v99)
-					nd.n115Next = append(nd.n115Next, v100)
+					nd.n116Next = append(nd.n116Next, v100)
 					emitPuts(v99, func(v101 KV) {
-						nd.n117Next = append(nd.n117Next, v101)
+						nd.n118Next = append(nd.n118Next, v101)
 					})
 					emitSessions(v99, func(v102 Session) {
-						nd.n119Next = append(nd.n119Next, v102)
+						nd.n120Next = append(nd.n120Next, v102)
 					})
 					emitDone(v99, func(v103 Commit) {
-						nd.n121Next = append(nd.n121Next, v103)
+						nd.n122Next = append(nd.n122Next, v103)
 					})
 					emitReplies(v99, func(v104 Reply) {
-						nd.n125Next = append(nd.n125Next, v104)
+						nd.n126Next = append(nd.n126Next, v104)
 					})
 				}
 			}
 		}
 	}
-	clear(nd.h101To110Port0)
-	nd.h101To110Port0 = nd.h101To110Port0[:0]
+	clear(nd.h102To111Port0)
+	nd.h102To111Port0 = nd.h102To111Port0[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -2101,76 +2121,76 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 83:
+	case 84:
 		var v108 Applied
 		n109, err110 := decodeHydroApplied(item, &v108)
 		if err110 == nil && n109 != len(item) {
 			err110 = fmt.Errorf("%d bytes after the item", len(item)-n109)
 		}
 		if err110 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 83, paxos.go:145): %w", err110)
+			return fmt.Errorf("hydro.ReduceKeyed (node 84, paxos.go:147): %w", err110)
 		}
 		k111 := v108.Key
-		if i112, ok113 := nd.n83Index[k111]; ok113 {
-			nd.n83Accs[i112] = v108
+		if i112, ok113 := nd.n84Index[k111]; ok113 {
+			nd.n84Accs[i112] = v108
 		} else {
-			nd.n83Index[k111] = len(nd.n83Accs)
-			nd.n83Accs = append(nd.n83Accs, v108)
-			nd.n83Mark = append(nd.n83Mark, false)
+			nd.n84Index[k111] = len(nd.n84Accs)
+			nd.n84Accs = append(nd.n84Accs, v108)
+			nd.n84Mark = append(nd.n84Mark, false)
 		}
 		return nil
-	case 87:
+	case 88:
 		var v117 Slotted
 		n118, err119 := decodeHydroSlotted(item, &v117)
 		if err119 == nil && n118 != len(item) {
 			err119 = fmt.Errorf("%d bytes after the item", len(item)-n118)
 		}
 		if err119 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 87, paxos.go:146): %w", err119)
+			return fmt.Errorf("hydro.MergeKeyed (node 88, paxos.go:148): %w", err119)
 		}
 		k120 := v117.Pos
-		if i121, ok122 := nd.n87Index[k120]; ok122 {
-			nd.n87Accs[i121] = v117
+		if i121, ok122 := nd.n88Index[k120]; ok122 {
+			nd.n88Accs[i121] = v117
 		} else {
-			nd.n87Index[k120] = len(nd.n87Accs)
-			nd.n87Accs = append(nd.n87Accs, v117)
-			nd.n87Mark = append(nd.n87Mark, false)
+			nd.n88Index[k120] = len(nd.n88Accs)
+			nd.n88Accs = append(nd.n88Accs, v117)
+			nd.n88Mark = append(nd.n88Mark, false)
 		}
 		return nil
-	case 88:
+	case 89:
 		var v126 KV
 		n127, err128 := decodeHydroKV(item, &v126)
 		if err128 == nil && n127 != len(item) {
 			err128 = fmt.Errorf("%d bytes after the item", len(item)-n127)
 		}
 		if err128 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 88, paxos.go:150): %w", err128)
+			return fmt.Errorf("hydro.MergeKeyed (node 89, paxos.go:152): %w", err128)
 		}
 		k129 := v126.Key
-		if i130, ok131 := nd.n88Index[k129]; ok131 {
-			nd.n88Accs[i130] = v126
+		if i130, ok131 := nd.n89Index[k129]; ok131 {
+			nd.n89Accs[i130] = v126
 		} else {
-			nd.n88Index[k129] = len(nd.n88Accs)
-			nd.n88Accs = append(nd.n88Accs, v126)
-			nd.n88Mark = append(nd.n88Mark, false)
+			nd.n89Index[k129] = len(nd.n89Accs)
+			nd.n89Accs = append(nd.n89Accs, v126)
+			nd.n89Mark = append(nd.n89Mark, false)
 		}
 		return nil
-	case 89:
+	case 90:
 		var v135 Session
 		n136, err137 := decodeHydroSession(item, &v135)
 		if err137 == nil && n136 != len(item) {
 			err137 = fmt.Errorf("%d bytes after the item", len(item)-n136)
 		}
 		if err137 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 89, paxos.go:151): %w", err137)
+			return fmt.Errorf("hydro.MergeKeyed (node 90, paxos.go:153): %w", err137)
 		}
 		k138 := v135.Inc
-		if i139, ok140 := nd.n89Index[k138]; ok140 {
-			nd.n89Accs[i139] = v135
+		if i139, ok140 := nd.n90Index[k138]; ok140 {
+			nd.n90Accs[i139] = v135
 		} else {
-			nd.n89Index[k138] = len(nd.n89Accs)
-			nd.n89Accs = append(nd.n89Accs, v135)
-			nd.n89Mark = append(nd.n89Mark, false)
+			nd.n90Index[k138] = len(nd.n90Accs)
+			nd.n90Accs = append(nd.n90Accs, v135)
+			nd.n90Mark = append(nd.n90Mark, false)
 		}
 		return nil
 	}
@@ -2183,30 +2203,30 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i105 := range nd.n83Dirty {
-			nd.n83Mark[i105] = false
-			v106 := nd.n83Accs[i105]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(83), &v106))
+		for _, i105 := range nd.n84Dirty {
+			nd.n84Mark[i105] = false
+			v106 := nd.n84Accs[i105]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(84), &v106))
 		}
-		nd.n83Dirty = nd.n83Dirty[:0]
-		for _, i114 := range nd.n87Dirty {
-			nd.n87Mark[i114] = false
-			v115 := nd.n87Accs[i114]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(87), &v115))
-		}
-		nd.n87Dirty = nd.n87Dirty[:0]
-		for _, i123 := range nd.n88Dirty {
-			nd.n88Mark[i123] = false
-			v124 := nd.n88Accs[i123]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(88), &v124))
+		nd.n84Dirty = nd.n84Dirty[:0]
+		for _, i114 := range nd.n88Dirty {
+			nd.n88Mark[i114] = false
+			v115 := nd.n88Accs[i114]
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(88), &v115))
 		}
 		nd.n88Dirty = nd.n88Dirty[:0]
-		for _, i132 := range nd.n89Dirty {
-			nd.n89Mark[i132] = false
-			v133 := nd.n89Accs[i132]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(89), &v133))
+		for _, i123 := range nd.n89Dirty {
+			nd.n89Mark[i123] = false
+			v124 := nd.n89Accs[i123]
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(89), &v124))
 		}
 		nd.n89Dirty = nd.n89Dirty[:0]
+		for _, i132 := range nd.n90Dirty {
+			nd.n90Mark[i132] = false
+			v133 := nd.n90Accs[i132]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(90), &v133))
+		}
+		nd.n90Dirty = nd.n90Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -2218,17 +2238,17 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v107 := range nd.n83Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(83), &v107))
+	for _, v107 := range nd.n84Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(84), &v107))
 	}
-	for _, v116 := range nd.n87Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(87), &v116))
+	for _, v116 := range nd.n88Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(88), &v116))
 	}
-	for _, v125 := range nd.n88Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(88), &v125))
+	for _, v125 := range nd.n89Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(89), &v125))
 	}
-	for _, v134 := range nd.n89Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(89), &v134))
+	for _, v134 := range nd.n90Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(90), &v134))
 	}
 }
 
@@ -2261,7 +2281,7 @@ func (nd *PaxosReplica) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosReplica) NextTimer() (time.Time, bool) {
-	next := nd.n90Due
+	next := nd.n91Due
 	return next, true
 }
 
@@ -2288,27 +2308,27 @@ func (nd *PaxosReplica) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte
 // that does not decode, and says why.
 func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 75:
+	case 76:
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:140: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:142: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:140: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:142: %d bytes after the item", len(payload)-n)
 		}
-		nd.n75Recv = append(nd.n75Recv, v)
+		nd.n76Recv = append(nd.n76Recv, v)
 		return nil
-	case 77:
+	case 78:
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:141: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:143: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:141: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:143: %d bytes after the item", len(payload)-n)
 		}
-		nd.n77Recv = append(nd.n77Recv, v)
+		nd.n78Recv = append(nd.n78Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location replica: no network operator has tag %d", tag)
@@ -2317,7 +2337,7 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosReplica) Pending() bool {
-	return len(nd.n75Recv) > 0 || len(nd.n77Recv) > 0 || len(nd.n115Next) > 0 || len(nd.n117Next) > 0 || len(nd.n119Next) > 0 || len(nd.n121Next) > 0 || len(nd.n125Next) > 0
+	return len(nd.n76Recv) > 0 || len(nd.n78Recv) > 0 || len(nd.n116Next) > 0 || len(nd.n118Next) > 0 || len(nd.n120Next) > 0 || len(nd.n122Next) > 0 || len(nd.n126Next) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

@@ -37,14 +37,42 @@ type op struct {
 // execute different commands in one slot, every replica executes slots in
 // order from 0, every answer is for a request that was asked, once.
 type checker struct {
-	slots      map[uint64]Command
-	next       map[hydro.MemberID]uint64
-	ops        map[uint64]*op
+	slots map[uint64]Command
+	next  map[hydro.MemberID]uint64
+	ops   map[uint64]*op
+	// promised is every acceptor's highest ballot so far; leaders the
+	// proposers whose P2as were accepted; stale counts P2as rejected for
+	// a higher ballot.
+	promised   map[hydro.MemberID]Ballot
+	leaders    map[hydro.MemberID]bool
+	stale      int
 	violations []string
 }
 
 func newChecker() *checker {
-	return &checker{slots: map[uint64]Command{}, next: map[hydro.MemberID]uint64{}, ops: map[uint64]*op{}}
+	return &checker{slots: map[uint64]Command{}, next: map[hydro.MemberID]uint64{}, ops: map[uint64]*op{},
+		promised: map[hydro.MemberID]Ballot{}, leaders: map[hydro.MemberID]bool{}}
+}
+
+// vote checks an acceptor's answer to a P2a: its highest ballot never
+// goes down, across its crashes too (the promise is durable), and it
+// accepts only a P2a whose ballot is at least every ballot it promised
+// before. A rejection is a stale P2a: one that arrived after the acceptor
+// promised a higher ballot to a newer leader.
+func (c *checker) vote(p P2b) {
+	if prev := c.promised[p.Acceptor]; p.Max.Compare(prev) < 0 {
+		c.violations = append(c.violations, fmt.Sprintf("acceptor %d answered with ballot %v after %v", p.Acceptor, p.Max, prev))
+	} else {
+		c.promised[p.Acceptor] = p.Max
+	}
+	switch p.Max.Compare(p.Ballot) {
+	case 0:
+		c.leaders[p.Ballot.Proposer] = true
+	case 1:
+		c.stale++
+	default:
+		c.violations = append(c.violations, fmt.Sprintf("acceptor %d answered P2a %v below its ballot %v", p.Acceptor, p.Ballot, p.Max))
+	}
 }
 
 func (c *checker) executed(e Executed) {
@@ -144,6 +172,7 @@ func simulate(t *testing.T, seed uint64, sc scenario) result {
 		}
 	})
 	executed := hydro.NewOutputFunc("executed", c.executed)
+	votes := hydro.NewOutputFunc("votes", c.vote)
 	clientCrashed := false
 	cfg := sim.Config{Seed: seed, Faults: sc.faults, MaxClockStep: time.Millisecond, Trace: func(e sim.Event) {
 		if (e.Kind == sim.Crash || e.Kind == sim.CrashBeforeSync) && e.Location == "client" {
@@ -164,20 +193,20 @@ func simulate(t *testing.T, seed uint64, sc scenario) result {
 		s, err = sim.NewNodes(locs, func(location string, member int) (hydro.NetNode, error) {
 			switch location {
 			case "client":
-				return NewPaxosClient(in, out, executed, testWindow), nil
+				return NewPaxosClient(in, out, executed, votes, testWindow), nil
 			case "proposer":
-				return NewPaxosProposer(in, out, executed, testWindow), nil
+				return NewPaxosProposer(in, out, executed, votes, testWindow), nil
 			case "acceptor":
 				if member == sc.downAcceptor {
 					return &down{}, nil
 				}
-				return NewPaxosAcceptor(in, out, executed, testWindow), nil
+				return NewPaxosAcceptor(in, out, executed, votes, testWindow), nil
 			}
-			return NewPaxosReplica(in, out, executed, testWindow), nil
+			return NewPaxosReplica(in, out, executed, votes, testWindow), nil
 		}, cfg)
 	} else {
 		f := hydro.NewFlow("Paxos")
-		Paxos(f, in, out, executed, testWindow)
+		Paxos(f, in, out, executed, votes, testWindow)
 		cfg.Members = members
 		s, err = sim.New(f, cfg)
 	}
@@ -300,11 +329,39 @@ func TestPaxosWithoutFaults(t *testing.T) {
 
 func TestPaxosUnderFaults(t *testing.T) {
 	modes(t, func(t *testing.T, generated bool) {
+		stale, changes := 0, 0
 		simtest.Seeds(t, simtest.Count(10, 10_000), func(t *testing.T, seed uint64) {
 			r := simulate(t, seed, scenario{generated: generated, clients: 3, ops: 10, faults: faulty,
 				faultSteps: 6_000, maxSteps: 150_000, downAcceptor: -1})
 			check(t, seed, r, true)
+			stale += r.c.stale
+			if len(r.c.leaders) > 1 {
+				changes++
+			}
 		})
+		t.Logf("%d stale P2as rejected; both proposers led in %d runs", stale, changes)
+	})
+}
+
+// TestPaxosDuellingProposers crashes proposers often, so that leaders
+// change, elections overlap and a deposed leader's P2as arrive after its
+// successor's P1a: the acceptors must reject them.
+func TestPaxosDuellingProposers(t *testing.T) {
+	modes(t, func(t *testing.T, generated bool) {
+		stale, changes := 0, 0
+		simtest.Seeds(t, simtest.Count(10, 10_000), func(t *testing.T, seed uint64) {
+			r := simulate(t, seed, scenario{generated: generated, clients: 3, ops: 10,
+				faults:     sim.Faults{Drop: 0.35, Duplicate: 0.1, Crash: 0.003, CrashOnly: []string{"proposer"}},
+				faultSteps: 8_000, maxSteps: 150_000, downAcceptor: -1})
+			check(t, seed, r, true)
+			stale += r.c.stale
+			if len(r.c.leaders) > 1 {
+				changes++
+			}
+		})
+		t.Logf("%d stale P2as rejected; both proposers led in %d runs", stale, changes)
+		assert.Positive(t, stale, "some P2a arrived after a newer leader's P1a")
+		assert.Positive(t, changes, "leadership changed")
 	})
 }
 

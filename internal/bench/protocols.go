@@ -6,7 +6,10 @@
 package bench
 
 import (
+	"strconv"
+
 	"github.com/hydrogo/hydro/examples/hashset"
+	"github.com/hydrogo/hydro/examples/paxos"
 	"github.com/hydrogo/hydro/examples/voting"
 )
 
@@ -40,10 +43,24 @@ func Protocols() []Protocol {
 				func(id uint64, p [16]byte) hashset.Write { return hashset.Write{ID: id, Value: string(p[:])} },
 				func(o hashset.Outcome) uint64 { return o.ID }),
 		},
+		{
+			Name:    "paxos",
+			Package: "./examples/paxos",
+			Flow:    "Paxos",
+			Deployments: []Deployment{
+				{Name: "2 proposers, 3 acceptors, 3 replicas", Members: map[string]int{"proposer": 2, "acceptor": 3, "replica": 3}, Flags: paxosFlags},
+			},
+			Driver: Commands("client", paxos.PaxosRequestsPort(), paxos.PaxosRepliesPort(),
+				func(id uint64, p [16]byte) paxos.Request {
+					return paxos.Request{ID: id, Op: paxos.OpPut, Key: "key" + strconv.FormatUint(id%64, 10), Value: string(p[:])}
+				},
+				func(r paxos.Reply) uint64 { return r.ID }),
+		},
 	}
 }
 
 var (
+	paxosFlags   = []string{"-out.replies.quiet", "-out.executed.quiet", "-out.votes.quiet"}
 	votingFlags  = []string{"-out.committed.quiet", "-out.votes.quiet"}
 	hashsetFlags = []string{"-out.outcomes.quiet", "-out.acks.quiet", "-out.alarms.quiet",
 		"-param.leaderKey=@data/leader-key.json", "-param.leaderPublic=@data/leader-public.json", "-param.storageKeys=@data/storage-keys.json"}

@@ -26,5 +26,5 @@ func buildPaxos(env *deploy.Env) (hydro.NetNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return paxos.NewPaxosAcceptor(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, window), nil
+	return paxos.NewPaxosAcceptor(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, deploy.Output(env, paxos.PaxosVotesPort()), window), nil
 }

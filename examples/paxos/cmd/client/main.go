@@ -22,5 +22,5 @@ func main() {
 
 // buildPaxos builds location "client" of flow Paxos.
 func buildPaxos(env *deploy.Env) (hydro.NetNode, error) {
-	return paxos.NewPaxosClient(deploy.Input(env, paxos.PaxosRequestsPort()), deploy.Output(env, paxos.PaxosRepliesPort()), hydro.Output[paxos.Executed]{}, uint64(0)), nil
+	return paxos.NewPaxosClient(deploy.Input(env, paxos.PaxosRequestsPort()), deploy.Output(env, paxos.PaxosRepliesPort()), hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, uint64(0)), nil
 }

@@ -26,5 +26,5 @@ func buildPaxos(env *deploy.Env) (hydro.NetNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return paxos.NewPaxosProposer(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, window), nil
+	return paxos.NewPaxosProposer(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, window), nil
 }

@@ -26,5 +26,5 @@ func buildPaxos(env *deploy.Env) (hydro.NetNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return paxos.NewPaxosReplica(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, deploy.Output(env, paxos.PaxosExecutedPort()), window), nil
+	return paxos.NewPaxosReplica(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, deploy.Output(env, paxos.PaxosExecutedPort()), hydro.Output[paxos.P2b]{}, window), nil
 }

@@ -1,0 +1,81 @@
+package paxos
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/lattices/latticetest"
+)
+
+// The lattices of the acceptors', the tally's and the replicas' rings obey
+// the lattice laws. Within one (slot, ballot) the command is the same, as
+// Paxos guarantees, and so it is in the generators.
+
+func genBallot(r *rand.Rand) Ballot {
+	return Ballot{Num: uint32(r.IntN(3)), Proposer: hydro.MemberID(r.IntN(2))}
+}
+
+func cmdFor(slot uint64, b Ballot) Command {
+	return Command{ID: slot*10 + uint64(b.Num)*2 + uint64(b.Proposer), Op: OpPut, Key: "k", Value: fmt.Sprint(slot, b)}
+}
+
+func TestAcceptedLatticeLaws(t *testing.T) {
+	latticetest.Check[AcceptedLattice](t, func(r *rand.Rand) AcceptedLattice {
+		if r.IntN(5) == 0 {
+			return AcceptedLattice{}
+		}
+		s, b := uint64(r.IntN(3)), genBallot(r)
+		return AcceptedLattice{Set: true, Accepted: Accepted{Slot: s, Ballot: b, Cmd: cmdFor(s, b)}}
+	})
+}
+
+func TestTallyLatticeLaws(t *testing.T) {
+	latticetest.Check[TallyLattice](t, func(r *rand.Rand) TallyLattice {
+		if r.IntN(5) == 0 {
+			return TallyLattice{}
+		}
+		s, b := uint64(r.IntN(3)), genBallot(r)
+		return TallyLattice{Set: true, Slot: s, Ballot: b, Cmd: cmdFor(s, b), Voters: uint64(r.IntN(8))}
+	})
+}
+
+func TestCommitLatticeLaws(t *testing.T) {
+	latticetest.Check[CommitLattice](t, func(r *rand.Rand) CommitLattice {
+		if r.IntN(5) == 0 {
+			return CommitLattice{}
+		}
+		s := uint64(r.IntN(4))
+		return CommitLattice{Set: true, Commit: Commit{Slot: s, Cmd: cmdFor(s, Ballot{})}}
+	})
+}
+
+func TestCellLaws(t *testing.T) {
+	latticetest.Check[Cell](t, func(r *rand.Rand) Cell {
+		if r.IntN(5) == 0 {
+			return Cell{}
+		}
+		s := uint64(r.IntN(4))
+		return Cell{Set: true, Slot: s, Value: fmt.Sprint("v", s)}
+	})
+}
+
+func TestSessionLatticeLaws(t *testing.T) {
+	latticetest.Check[SessionLattice](t, func(r *rand.Rand) SessionLattice {
+		s := SessionLattice{Low: uint64(r.IntN(4))}
+		for range r.IntN(4) {
+			seq := uint64(r.IntN(6))
+			if s.Answers == nil {
+				s.Answers = map[uint64]Reply{}
+			}
+			s.Answers[seq] = Reply{ID: seq, Value: fmt.Sprint("v", seq), Found: true}
+		}
+		for seq := range s.Answers {
+			if seq < s.Low {
+				delete(s.Answers, seq)
+			}
+		}
+		return s
+	})
+}
