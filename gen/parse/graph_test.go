@@ -11,6 +11,7 @@ import (
 	"github.com/hydrogo/hydro/examples/hashset"
 	"github.com/hydrogo/hydro/examples/microbench"
 	"github.com/hydrogo/hydro/examples/microbench/pingpong"
+	"github.com/hydrogo/hydro/examples/paxos"
 	"github.com/hydrogo/hydro/examples/shopping"
 	"github.com/hydrogo/hydro/examples/voting"
 	"github.com/hydrogo/hydro/gen/load"
@@ -49,6 +50,9 @@ var recorders = map[string]func(f *hydro.Flow){
 	},
 	"hashset.Hashset": func(f *hydro.Flow) {
 		hashset.Hashset(f, in[hashset.Write](), nil, nil, nil, nil, out[hashset.Outcome](), out[hashset.Ack](), out[hashset.Inconsistency]())
+	},
+	"paxos.Paxos": func(f *hydro.Flow) {
+		paxos.Paxos(f, in[paxos.Request](), out[paxos.Reply](), out[paxos.Executed](), out[paxos.P2b](), 0)
 	},
 	"voting.Voting": func(f *hydro.Flow) {
 		voting.Voting(f, in[voting.Request](), out[voting.Request](), out[voting.Vote]())
