@@ -154,8 +154,11 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	progressTimer := hydro.Timer(replicas, ProgressPeriod)
 	triggers := hydro.Fold(hydro.Union(hydro.Map(committed, commitOne), hydro.Map(appliedIn, appliedOne), hydro.Map(progressTimer, timeOne)), count, add)
 	from := hydro.CrossJoin(hydro.Filter(triggers, some), next, startAt, hydro.Tick, hydro.Tick)
-	probes := hydro.FlatMap(from, func(n uint64, emit func(Probe)) {
-		for s := n; s < n+ring(window); s++ {
+	// Probe the ring from the prefix up to the highest slot committed
+	// since the replica started, at most a window.
+	highest := hydro.Fold(hydro.Map(committed, slotOf), noSlot, highestSlot, hydro.Static)
+	probes := hydro.FlatMap(hydro.CrossJoin(from, highest, spanOf, hydro.Tick, hydro.Tick), func(sp span, emit func(Probe)) {
+		for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 			emit(Probe{Pos: s % ring(window)})
 		}
 	})

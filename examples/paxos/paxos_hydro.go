@@ -92,8 +92,8 @@ type PaxosClient struct {
 	n16L []Command
 	// hydro.CrossJoin (node 18, paxos.go:82): the stored sides' items in arrival order.
 	n18R []uint64
-	// hydro.Send (node 127, paxos.go:170): the items received since the last tick.
-	n127Recv []Reply
+	// hydro.Send (node 130, paxos.go:173): the items received since the last tick.
+	n130Recv []Reply
 	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:73) to hydro.CrossJoin (node 5, paxos.go:73).
 	h4To5Port0 []hydro.Indexed[Request]
 	// h6To8Port1 is the handoff from hydro.Cycle (node 6, paxos.go:74) to hydro.Union (node 8, paxos.go:76).
@@ -195,14 +195,14 @@ func (nd *PaxosClient) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Send (127).
+// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Send (130).
 func (nd *PaxosClient) subgraph3() {
-	for _, v9 := range nd.n127Recv {
+	for _, v9 := range nd.n130Recv {
 		nd.n9Neg[v9.ID] = struct{}{}
 		nd.h7To10Port0 = append(nd.h7To10Port0, v9)
 	}
-	clear(nd.n127Recv)
-	nd.n127Recv = nd.n127Recv[:0]
+	clear(nd.n130Recv)
+	nd.n130Recv = nd.n130Recv[:0]
 }
 
 // subgraph4 runs stratum 1: hydro.Reduce (3), hydro.CrossJoin (5), hydro.Union (8), hydro.AntiJoin (9), hydro.Join (10), hydro.Unique (11), hydro.Sink (12), hydro.Union (17).
@@ -341,16 +341,16 @@ func (nd *PaxosClient) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)
 // that does not decode, and says why.
 func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 127:
+	case 130:
 		var v Reply
 		n, err := decodeHydroReply(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:170: %w", err)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:173: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:170: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:173: %d bytes after the item", len(payload)-n)
 		}
-		nd.n127Recv = append(nd.n127Recv, v)
+		nd.n130Recv = append(nd.n130Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location client: no network operator has tag %d", tag)
@@ -359,7 +359,7 @@ func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosClient) Pending() bool {
-	return nd.requests.Len() > 0 || len(nd.n127Recv) > 0
+	return nd.requests.Len() > 0 || len(nd.n130Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -452,8 +452,8 @@ type PaxosProposer struct {
 	n67Recv []P2b
 	// hydro.Demux (node 74, paxos.go:136): the items received since the last tick.
 	n74Recv []P1b
-	// hydro.Broadcast (node 130, paxos.go:171): the items received since the last tick.
-	n130Recv []Progress
+	// hydro.Broadcast (node 133, paxos.go:174): the items received since the last tick.
+	n133Recv []Progress
 	// h24To36Port1 is the handoff from hydro.ClusterSize (node 24, paxos.go:89) to hydro.CrossJoin (node 36, paxos.go:103).
 	h24To36Port1 []int
 	// h38To46Port0 is the handoff from hydro.Map (node 38, paxos.go:106) to hydro.Union (node 46, paxos.go:105).
@@ -592,14 +592,14 @@ func (nd *PaxosProposer) subgraph3() {
 	nd.n67Recv = nd.n67Recv[:0]
 }
 
-// subgraph4 runs stratum 0: hydro.Cycle (23), hydro.Map (43), hydro.Broadcast (130).
+// subgraph4 runs stratum 0: hydro.Cycle (23), hydro.Map (43), hydro.Broadcast (133).
 func (nd *PaxosProposer) subgraph4() {
-	for _, v23 := range nd.n130Recv {
+	for _, v23 := range nd.n133Recv {
 		v24 := progressEvent(v23)
 		nd.h43To46Port5 = append(nd.h43To46Port5, v24)
 	}
-	clear(nd.n130Recv)
-	nd.n130Recv = nd.n130Recv[:0]
+	clear(nd.n133Recv)
+	nd.n133Recv = nd.n133Recv[:0]
 }
 
 // subgraph5 runs stratum 0: hydro.ClusterSize (24), hydro.SelfID (25), hydro.CrossJoin (26), hydro.ClusterSize (27), hydro.CrossJoin (28), hydro.Map (29).
@@ -920,16 +920,16 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		}
 		nd.n74Recv = append(nd.n74Recv, v)
 		return nil
-	case 130:
+	case 133:
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:171: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:174: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:171: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:174: %d bytes after the item", len(payload)-n)
 		}
-		nd.n130Recv = append(nd.n130Recv, v)
+		nd.n133Recv = append(nd.n133Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location proposer: no network operator has tag %d", tag)
@@ -938,7 +938,7 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosProposer) Pending() bool {
-	return len(nd.n19Recv) > 0 || len(nd.n51Recv) > 0 || len(nd.n67Recv) > 0 || len(nd.n74Recv) > 0 || len(nd.n130Recv) > 0
+	return len(nd.n19Recv) > 0 || len(nd.n51Recv) > 0 || len(nd.n67Recv) > 0 || len(nd.n74Recv) > 0 || len(nd.n133Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1539,50 +1539,55 @@ type PaxosReplica struct {
 	n96Init bool
 	// hydro.CrossJoin (node 98, paxos.go:156): the stored sides' items in arrival order.
 	n98R []uint64
-	// hydro.Fold (node 101, paxos.go:162): the accumulator.
-	n101Acc  []Commit
-	n101Init bool
-	// hydro.CrossJoin (node 102, paxos.go:162): the stored sides' items in arrival order.
-	n102L [][]Commit
-	// hydro.Unique (node 104, paxos.go:163): the items seen.
-	n104Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 106, paxos.go:163): the accumulator.
-	n106Acc  map[string]Cell
-	n106Init bool
-	// hydro.Unique (node 108, paxos.go:164): the items seen.
-	n108Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 110, paxos.go:164): the accumulator.
-	n110Acc  map[uint64]SessionLattice
-	n110Init bool
-	// hydro.CrossJoin (node 111, paxos.go:165): the stored sides' items in arrival order.
-	n111R []map[string]Cell
-	// hydro.CrossJoin (node 112, paxos.go:165): the stored sides' items in arrival order.
-	n112L []batch
-	n112R []map[uint64]SessionLattice
-	// hydro.DeferTick (node 116, paxos.go:166): the items of this tick and of the next.
-	n116Now  []Applied
-	n116Next []Applied
-	// hydro.DeferTick (node 118, paxos.go:167): the items of this tick and of the next.
-	n118Now  []KV
-	n118Next []KV
-	// hydro.DeferTick (node 120, paxos.go:168): the items of this tick and of the next.
-	n120Now  []Session
-	n120Next []Session
-	// hydro.DeferTick (node 122, paxos.go:169): the items of this tick and of the next.
-	n122Now  []Commit
-	n122Next []Commit
-	// hydro.CrossJoin (node 123, paxos.go:169): the stored sides' items in arrival order.
-	n123R []hydro.MemberID
-	// hydro.Sink (node 124, paxos.go:169): this tick's output.
-	n124Out []Executed
-	// hydro.DeferTick (node 126, paxos.go:170): the items of this tick and of the next.
-	n126Now  []Reply
-	n126Next []Reply
-	// hydro.CrossJoin (node 128, paxos.go:171): the stored sides' items in arrival order.
-	n128R []Run
-	// hydro.CrossJoin (node 129, paxos.go:171): the stored sides' items in arrival order.
-	n129L []Run
-	n129R []hydro.MemberID
+	// hydro.Fold (node 100, paxos.go:159): the accumulator.
+	n100Acc  uint64
+	n100Init bool
+	// hydro.CrossJoin (node 101, paxos.go:160): the stored sides' items in arrival order.
+	n101L []uint64
+	// hydro.Fold (node 104, paxos.go:165): the accumulator.
+	n104Acc  []Commit
+	n104Init bool
+	// hydro.CrossJoin (node 105, paxos.go:165): the stored sides' items in arrival order.
+	n105L [][]Commit
+	// hydro.Unique (node 107, paxos.go:166): the items seen.
+	n107Seen map[KeyProbe]struct{}
+	// hydro.Fold (node 109, paxos.go:166): the accumulator.
+	n109Acc  map[string]Cell
+	n109Init bool
+	// hydro.Unique (node 111, paxos.go:167): the items seen.
+	n111Seen map[SessionProbe]struct{}
+	// hydro.Fold (node 113, paxos.go:167): the accumulator.
+	n113Acc  map[uint64]SessionLattice
+	n113Init bool
+	// hydro.CrossJoin (node 114, paxos.go:168): the stored sides' items in arrival order.
+	n114R []map[string]Cell
+	// hydro.CrossJoin (node 115, paxos.go:168): the stored sides' items in arrival order.
+	n115L []batch
+	n115R []map[uint64]SessionLattice
+	// hydro.DeferTick (node 119, paxos.go:169): the items of this tick and of the next.
+	n119Now  []Applied
+	n119Next []Applied
+	// hydro.DeferTick (node 121, paxos.go:170): the items of this tick and of the next.
+	n121Now  []KV
+	n121Next []KV
+	// hydro.DeferTick (node 123, paxos.go:171): the items of this tick and of the next.
+	n123Now  []Session
+	n123Next []Session
+	// hydro.DeferTick (node 125, paxos.go:172): the items of this tick and of the next.
+	n125Now  []Commit
+	n125Next []Commit
+	// hydro.CrossJoin (node 126, paxos.go:172): the stored sides' items in arrival order.
+	n126R []hydro.MemberID
+	// hydro.Sink (node 127, paxos.go:172): this tick's output.
+	n127Out []Executed
+	// hydro.DeferTick (node 129, paxos.go:173): the items of this tick and of the next.
+	n129Now  []Reply
+	n129Next []Reply
+	// hydro.CrossJoin (node 131, paxos.go:174): the stored sides' items in arrival order.
+	n131R []Run
+	// hydro.CrossJoin (node 132, paxos.go:174): the stored sides' items in arrival order.
+	n132L []Run
+	n132R []hydro.MemberID
 	// hydro.Broadcast (node 76, paxos.go:142): the items received since the last tick.
 	n76Recv []Commit
 	// hydro.Demux (node 78, paxos.go:143): the items received since the last tick.
@@ -1591,20 +1596,22 @@ type PaxosReplica struct {
 	h80To86Port0 []Commit
 	// h97To98Port0 is the handoff from hydro.Filter (node 97, paxos.go:156) to hydro.CrossJoin (node 98, paxos.go:156).
 	h97To98Port0 []int
-	// h99To100Port0 is the handoff from hydro.FlatMap (node 99, paxos.go:157) to hydro.Join (node 100, paxos.go:162).
-	h99To100Port0 []Probe
-	// h98To102Port1 is the handoff from hydro.CrossJoin (node 98, paxos.go:156) to hydro.CrossJoin (node 102, paxos.go:162).
-	h98To102Port1 []uint64
-	// h89To105Port1 is the handoff from hydro.MergeKeyed (node 89, paxos.go:152) to hydro.Join (node 105, paxos.go:163).
-	h89To105Port1 []KV
-	// h90To109Port1 is the handoff from hydro.MergeKeyed (node 90, paxos.go:153) to hydro.Join (node 109, paxos.go:164).
-	h90To109Port1 []Session
-	// h102To111Port0 is the handoff from hydro.CrossJoin (node 102, paxos.go:162) to hydro.CrossJoin (node 111, paxos.go:165).
-	h102To111Port0 []Run
-	// h91To128Port0 is the handoff from hydro.Timer (node 91, paxos.go:154) to hydro.CrossJoin (node 128, paxos.go:171).
-	h91To128Port0 []time.Time
-	// h75To129Port1 is the handoff from hydro.SelfID (node 75, paxos.go:141) to hydro.CrossJoin (node 129, paxos.go:171).
-	h75To129Port1 []hydro.MemberID
+	// h100To101Port1 is the handoff from hydro.Fold (node 100, paxos.go:159) to hydro.CrossJoin (node 101, paxos.go:160).
+	h100To101Port1 []uint64
+	// h102To103Port0 is the handoff from hydro.FlatMap (node 102, paxos.go:160) to hydro.Join (node 103, paxos.go:165).
+	h102To103Port0 []Probe
+	// h98To105Port1 is the handoff from hydro.CrossJoin (node 98, paxos.go:156) to hydro.CrossJoin (node 105, paxos.go:165).
+	h98To105Port1 []uint64
+	// h89To108Port1 is the handoff from hydro.MergeKeyed (node 89, paxos.go:152) to hydro.Join (node 108, paxos.go:166).
+	h89To108Port1 []KV
+	// h90To112Port1 is the handoff from hydro.MergeKeyed (node 90, paxos.go:153) to hydro.Join (node 112, paxos.go:167).
+	h90To112Port1 []Session
+	// h105To114Port0 is the handoff from hydro.CrossJoin (node 105, paxos.go:165) to hydro.CrossJoin (node 114, paxos.go:168).
+	h105To114Port0 []Run
+	// h91To131Port0 is the handoff from hydro.Timer (node 91, paxos.go:154) to hydro.CrossJoin (node 131, paxos.go:174).
+	h91To131Port0 []time.Time
+	// h75To132Port1 is the handoff from hydro.SelfID (node 75, paxos.go:141) to hydro.CrossJoin (node 132, paxos.go:174).
+	h75To132Port1 []hydro.MemberID
 }
 
 // NewPaxosReplica returns the node of location "replica" with the flow's parameters.
@@ -1620,9 +1627,9 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.n88Index = map[uint64]int{}
 	nd.n89Index = map[string]int{}
 	nd.n90Index = map[uint64]int{}
-	nd.n91Period = /*line paxos.go:154:41*/ ProgressPeriod /*line paxos_hydro.go:1623:88*/
-	nd.n104Seen = map[KeyProbe]struct{}{}
-	nd.n108Seen = map[SessionProbe]struct{}{}
+	nd.n91Period = /*line paxos.go:154:41*/ ProgressPeriod /*line paxos_hydro.go:1630:88*/
+	nd.n107Seen = map[KeyProbe]struct{}{}
+	nd.n111Seen = map[SessionProbe]struct{}{}
 	return nd
 }
 
@@ -1647,12 +1654,13 @@ func (nd *PaxosReplica) Tick() {
 	nd.subgraph10()
 	nd.subgraph11()
 	nd.subgraph12()
+	nd.subgraph13()
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.executed.PutAll(nd.n124Out)
-	clear(nd.n124Out)
-	nd.n124Out = nd.n124Out[:0]
+	nd.executed.PutAll(nd.n127Out)
+	clear(nd.n127Out)
+	nd.n127Out = nd.n127Out[:0]
 	var zero85 uint64
 	nd.n85Acc, nd.n85Init = zero85, false
 	nd.n86R = nd.n86R[:0]
@@ -1671,54 +1679,55 @@ func (nd *PaxosReplica) Tick() {
 	var zero96 int
 	nd.n96Acc, nd.n96Init = zero96, false
 	nd.n98R = nd.n98R[:0]
-	var zero101 []Commit
-	nd.n101Acc, nd.n101Init = zero101, false
-	clear(nd.n102L)
-	nd.n102L = nd.n102L[:0]
-	clear(nd.n104Seen)
-	var zero106 map[string]Cell
-	nd.n106Acc, nd.n106Init = zero106, false
-	clear(nd.n108Seen)
-	var zero110 map[uint64]SessionLattice
-	nd.n110Acc, nd.n110Init = zero110, false
-	clear(nd.n111R)
-	nd.n111R = nd.n111R[:0]
-	clear(nd.n112L)
-	nd.n112L = nd.n112L[:0]
-	clear(nd.n112R)
-	nd.n112R = nd.n112R[:0]
-	nd.n116Now, nd.n116Next = nd.n116Next, nd.n116Now[:0]
-	clear(nd.n118Now)
-	nd.n118Now, nd.n118Next = nd.n118Next, nd.n118Now[:0]
-	clear(nd.n120Now)
-	nd.n120Now, nd.n120Next = nd.n120Next, nd.n120Now[:0]
-	clear(nd.n122Now)
-	nd.n122Now, nd.n122Next = nd.n122Next, nd.n122Now[:0]
-	clear(nd.n126Now)
-	nd.n126Now, nd.n126Next = nd.n126Next, nd.n126Now[:0]
-	clear(nd.n128R)
-	nd.n128R = nd.n128R[:0]
-	clear(nd.n129L)
-	nd.n129L = nd.n129L[:0]
+	nd.n101L = nd.n101L[:0]
+	var zero104 []Commit
+	nd.n104Acc, nd.n104Init = zero104, false
+	clear(nd.n105L)
+	nd.n105L = nd.n105L[:0]
+	clear(nd.n107Seen)
+	var zero109 map[string]Cell
+	nd.n109Acc, nd.n109Init = zero109, false
+	clear(nd.n111Seen)
+	var zero113 map[uint64]SessionLattice
+	nd.n113Acc, nd.n113Init = zero113, false
+	clear(nd.n114R)
+	nd.n114R = nd.n114R[:0]
+	clear(nd.n115L)
+	nd.n115L = nd.n115L[:0]
+	clear(nd.n115R)
+	nd.n115R = nd.n115R[:0]
+	nd.n119Now, nd.n119Next = nd.n119Next, nd.n119Now[:0]
+	clear(nd.n121Now)
+	nd.n121Now, nd.n121Next = nd.n121Next, nd.n121Now[:0]
+	clear(nd.n123Now)
+	nd.n123Now, nd.n123Next = nd.n123Next, nd.n123Now[:0]
+	clear(nd.n125Now)
+	nd.n125Now, nd.n125Next = nd.n125Next, nd.n125Now[:0]
+	clear(nd.n129Now)
+	nd.n129Now, nd.n129Next = nd.n129Next, nd.n129Now[:0]
+	clear(nd.n131R)
+	nd.n131R = nd.n131R[:0]
+	clear(nd.n132L)
+	nd.n132L = nd.n132L[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.SelfID (75), hydro.DeferTick (122), hydro.CrossJoin (123), hydro.Sink (124).
+// subgraph0 runs stratum 0: hydro.SelfID (75), hydro.DeferTick (125), hydro.CrossJoin (126), hydro.Sink (127).
 func (nd *PaxosReplica) subgraph0() {
 	if !nd.n75Done {
 		nd.n75Done = true
 		v1 := nd.hydroMember
-		nd.n123R = append(nd.n123R, v1)
-		nd.h75To129Port1 = append(nd.h75To129Port1, v1)
+		nd.n126R = append(nd.n126R, v1)
+		nd.h75To132Port1 = append(nd.h75To132Port1, v1)
 	}
-	for _, v2 := range nd.n122Now {
-		for _, v3 := range nd.n123R {
+	for _, v2 := range nd.n125Now {
+		for _, v3 := range nd.n126R {
 			v4 := executedBy(v2, v3)
-			nd.n124Out = append(nd.n124Out, v4)
+			nd.n127Out = append(nd.n127Out, v4)
 		}
 	}
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (76), hydro.Demux (78), hydro.Map (79), hydro.Union (80), hydro.Cycle (81), hydro.Timer (91), hydro.Map (92), hydro.Map (93), hydro.Map (94), hydro.Union (95), hydro.DeferTick (116).
+// subgraph1 runs stratum 0: hydro.Broadcast (76), hydro.Demux (78), hydro.Map (79), hydro.Union (80), hydro.Cycle (81), hydro.Timer (91), hydro.Map (92), hydro.Map (93), hydro.Map (94), hydro.Union (95), hydro.Map (99), hydro.DeferTick (119).
 func (nd *PaxosReplica) subgraph1() {
 	for _, v5 := range nd.n76Recv {
 		nd.h80To86Port0 = append(nd.h80To86Port0, v5)
@@ -1727,149 +1736,159 @@ func (nd *PaxosReplica) subgraph1() {
 			nd.n96Acc, nd.n96Init = count(), true
 		}
 		add(&nd.n96Acc, v6)
+		v7 := slotOf(v5)
+		if !nd.n100Init {
+			nd.n100Acc, nd.n100Init = noSlot(), true
+		}
+		highestSlot(&nd.n100Acc, v7)
 	}
 	clear(nd.n76Recv)
 	nd.n76Recv = nd.n76Recv[:0]
-	for _, v7 := range nd.n78Recv {
-		v8 := commitOf(v7)
-		nd.h80To86Port0 = append(nd.h80To86Port0, v8)
-		v9 := commitOne(v8)
+	for _, v8 := range nd.n78Recv {
+		v9 := commitOf(v8)
+		nd.h80To86Port0 = append(nd.h80To86Port0, v9)
+		v10 := commitOne(v9)
 		if !nd.n96Init {
 			nd.n96Acc, nd.n96Init = count(), true
 		}
-		add(&nd.n96Acc, v9)
+		add(&nd.n96Acc, v10)
+		v11 := slotOf(v9)
+		if !nd.n100Init {
+			nd.n100Acc, nd.n100Init = noSlot(), true
+		}
+		highestSlot(&nd.n100Acc, v11)
 	}
 	clear(nd.n78Recv)
 	nd.n78Recv = nd.n78Recv[:0]
 	if !nd.n91Fired || !nd.hydroNow.Before(nd.n91Due) {
 		nd.n91Fired = true
 		nd.n91Due = nd.hydroNow.Add(nd.n91Period)
-		v10 := nd.hydroNow
-		v11 := timeOne(v10)
+		v12 := nd.hydroNow
+		v13 := timeOne(v12)
 		if !nd.n96Init {
 			nd.n96Acc, nd.n96Init = count(), true
 		}
-		add(&nd.n96Acc, v11)
-		nd.h91To128Port0 = append(nd.h91To128Port0, v10)
+		add(&nd.n96Acc, v13)
+		nd.h91To131Port0 = append(nd.h91To131Port0, v12)
 	}
-	for _, v12 := range nd.n116Now {
-		k13 := v12.Key
-		i14, ok15 := nd.n84Index[k13]
-		if ok15 && !nd.n84Mark[i14] {
-			nd.n84Mark[i14] = true
-			nd.n84Dirty = append(nd.n84Dirty, i14)
+	for _, v14 := range nd.n119Now {
+		k15 := v14.Key
+		i16, ok17 := nd.n84Index[k15]
+		if ok17 && !nd.n84Mark[i16] {
+			nd.n84Mark[i16] = true
+			nd.n84Dirty = append(nd.n84Dirty, i16)
 		}
-		if !ok15 {
-			i14 = len(nd.n84Accs)
-			nd.n84Index[k13] = i14
+		if !ok17 {
+			i16 = len(nd.n84Accs)
+			nd.n84Index[k15] = i16
 			nd.n84Mark = append(nd.n84Mark, true)
-			nd.n84Dirty = append(nd.n84Dirty, i14)
-			nd.n84Accs = append(nd.n84Accs, v12)
+			nd.n84Dirty = append(nd.n84Dirty, i16)
+			nd.n84Accs = append(nd.n84Accs, v14)
 		} else {
-			raiseApplied(&nd.n84Accs[i14], v12)
+			raiseApplied(&nd.n84Accs[i16], v14)
 		}
-		v16 := appliedOne(v12)
+		v18 := appliedOne(v14)
 		if !nd.n96Init {
 			nd.n96Acc, nd.n96Init = count(), true
 		}
-		add(&nd.n96Acc, v16)
+		add(&nd.n96Acc, v18)
 	}
 }
 
-// subgraph2 runs stratum 0: hydro.Cycle (82), hydro.DeferTick (118).
+// subgraph2 runs stratum 0: hydro.Cycle (82), hydro.DeferTick (121).
 func (nd *PaxosReplica) subgraph2() {
-	for _, v17 := range nd.n118Now {
-		k18 := v17.Key
-		i19, ok20 := nd.n89Index[k18]
-		if ok20 && !nd.n89Mark[i19] {
-			nd.n89Mark[i19] = true
-			nd.n89Dirty = append(nd.n89Dirty, i19)
+	for _, v19 := range nd.n121Now {
+		k20 := v19.Key
+		i21, ok22 := nd.n89Index[k20]
+		if ok22 && !nd.n89Mark[i21] {
+			nd.n89Mark[i21] = true
+			nd.n89Dirty = append(nd.n89Dirty, i21)
 		}
-		if !ok20 {
-			i19 = len(nd.n89Accs)
-			nd.n89Index[k18] = i19
+		if !ok22 {
+			i21 = len(nd.n89Accs)
+			nd.n89Index[k20] = i21
 			nd.n89Mark = append(nd.n89Mark, true)
-			nd.n89Dirty = append(nd.n89Dirty, i19)
-			bot21 := v17
-			bot21.Cell = *new(Cell)
-			nd.n89Accs = append(nd.n89Accs, bot21)
+			nd.n89Dirty = append(nd.n89Dirty, i21)
+			bot23 := v19
+			bot23.Cell = *new(Cell)
+			nd.n89Accs = append(nd.n89Accs, bot23)
 		}
-		nd.n89Accs[i19].Cell.Merge(v17.Cell)
-		if i19 >= len(nd.n89Touched) {
-			nd.n89Touched = append(nd.n89Touched, make([]bool, i19+1-len(nd.n89Touched))...)
+		nd.n89Accs[i21].Cell.Merge(v19.Cell)
+		if i21 >= len(nd.n89Touched) {
+			nd.n89Touched = append(nd.n89Touched, make([]bool, i21+1-len(nd.n89Touched))...)
 		}
-		if !nd.n89Touched[i19] {
-			nd.n89Touched[i19] = true
-			nd.n89Changed = append(nd.n89Changed, i19)
+		if !nd.n89Touched[i21] {
+			nd.n89Touched[i21] = true
+			nd.n89Changed = append(nd.n89Changed, i21)
 		}
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (83), hydro.DeferTick (120).
+// subgraph3 runs stratum 0: hydro.Cycle (83), hydro.DeferTick (123).
 func (nd *PaxosReplica) subgraph3() {
-	for _, v22 := range nd.n120Now {
-		k23 := v22.Inc
-		i24, ok25 := nd.n90Index[k23]
-		if ok25 && !nd.n90Mark[i24] {
-			nd.n90Mark[i24] = true
-			nd.n90Dirty = append(nd.n90Dirty, i24)
+	for _, v24 := range nd.n123Now {
+		k25 := v24.Inc
+		i26, ok27 := nd.n90Index[k25]
+		if ok27 && !nd.n90Mark[i26] {
+			nd.n90Mark[i26] = true
+			nd.n90Dirty = append(nd.n90Dirty, i26)
 		}
-		if !ok25 {
-			i24 = len(nd.n90Accs)
-			nd.n90Index[k23] = i24
+		if !ok27 {
+			i26 = len(nd.n90Accs)
+			nd.n90Index[k25] = i26
 			nd.n90Mark = append(nd.n90Mark, true)
-			nd.n90Dirty = append(nd.n90Dirty, i24)
-			bot26 := v22
-			bot26.S = *new(SessionLattice)
-			nd.n90Accs = append(nd.n90Accs, bot26)
+			nd.n90Dirty = append(nd.n90Dirty, i26)
+			bot28 := v24
+			bot28.S = *new(SessionLattice)
+			nd.n90Accs = append(nd.n90Accs, bot28)
 		}
-		nd.n90Accs[i24].S.Merge(v22.S)
-		if i24 >= len(nd.n90Touched) {
-			nd.n90Touched = append(nd.n90Touched, make([]bool, i24+1-len(nd.n90Touched))...)
+		nd.n90Accs[i26].S.Merge(v24.S)
+		if i26 >= len(nd.n90Touched) {
+			nd.n90Touched = append(nd.n90Touched, make([]bool, i26+1-len(nd.n90Touched))...)
 		}
-		if !nd.n90Touched[i24] {
-			nd.n90Touched[i24] = true
-			nd.n90Changed = append(nd.n90Changed, i24)
+		if !nd.n90Touched[i26] {
+			nd.n90Touched[i26] = true
+			nd.n90Changed = append(nd.n90Changed, i26)
 		}
 	}
 }
 
-// subgraph4 runs stratum 0: hydro.DeferTick (126).
+// subgraph4 runs stratum 0: hydro.DeferTick (129).
 func (nd *PaxosReplica) subgraph4() {
-	for _, v27 := range nd.n126Now {
+	for _, v29 := range nd.n129Now {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroReply(nd.hydroBuf[:0], &v27)
-			nd.hydroSend(hydro.Dest{Location: "client"}, 127, nd.hydroBuf)
+			nd.hydroBuf = appendHydroReply(nd.hydroBuf[:0], &v29)
+			nd.hydroSend(hydro.Dest{Location: "client"}, 130, nd.hydroBuf)
 		}
 	}
 }
 
 // subgraph5 runs stratum 1: hydro.ReduceKeyed (84).
 func (nd *PaxosReplica) subgraph5() {
-	for i29 := range nd.n84Accs {
-		v28 := nd.n84Accs[i29]
+	for i31 := range nd.n84Accs {
+		v30 := nd.n84Accs[i31]
 		if !nd.n85Init {
 			nd.n85Acc, nd.n85Init = noApplied(), true
 		}
-		takeApplied(&nd.n85Acc, v28)
+		takeApplied(&nd.n85Acc, v30)
 	}
 }
 
 // subgraph6 runs stratum 1: hydro.MergeKeyed (89).
 func (nd *PaxosReplica) subgraph6() {
 	slices.Sort(nd.n89Changed)
-	for _, i31 := range nd.n89Changed {
-		v30 := nd.n89Accs[i31]
-		nd.h89To105Port1 = append(nd.h89To105Port1, v30)
+	for _, i33 := range nd.n89Changed {
+		v32 := nd.n89Accs[i33]
+		nd.h89To108Port1 = append(nd.h89To108Port1, v32)
 	}
 }
 
 // subgraph7 runs stratum 1: hydro.MergeKeyed (90).
 func (nd *PaxosReplica) subgraph7() {
 	slices.Sort(nd.n90Changed)
-	for _, i33 := range nd.n90Changed {
-		v32 := nd.n90Accs[i33]
-		nd.h90To109Port1 = append(nd.h90To109Port1, v32)
+	for _, i35 := range nd.n90Changed {
+		v34 := nd.n90Accs[i35]
+		nd.h90To112Port1 = append(nd.h90To112Port1, v34)
 	}
 }
 
@@ -1878,237 +1897,254 @@ func (nd *PaxosReplica) subgraph8() {
 	if !nd.n96Init {
 		nd.n96Acc, nd.n96Init = count(), true
 	}
-	v34 := nd.n96Acc
-	if some(v34) {
-		nd.h97To98Port0 = append(nd.h97To98Port0, v34)
+	v36 := nd.n96Acc
+	if some(v36) {
+		nd.h97To98Port0 = append(nd.h97To98Port0, v36)
 	}
 }
 
-// subgraph9 runs stratum 2: hydro.Fold (85), hydro.CrossJoin (86), hydro.FilterMap (87), hydro.CrossJoin (98), hydro.FlatMap (99).
+// subgraph9 runs stratum 1: hydro.Fold (100).
 func (nd *PaxosReplica) subgraph9() {
+	if !nd.n100Init {
+		nd.n100Acc, nd.n100Init = noSlot(), true
+	}
+	v37 := nd.n100Acc
+	nd.h100To101Port1 = append(nd.h100To101Port1, v37)
+}
+
+// subgraph10 runs stratum 2: hydro.Fold (85), hydro.CrossJoin (86), hydro.FilterMap (87), hydro.CrossJoin (98), hydro.CrossJoin (101), hydro.FlatMap (102).
+func (nd *PaxosReplica) subgraph10() {
 	window := nd.window
-	udf41 := /*line paxos.go:148:111*/ func(a arrived) (Slotted, bool) {
+	udf44 := /*line paxos.go:148:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:1893:35*/
-	udf50 := /*line paxos.go:157:32*/ func(n uint64, emit func(Probe)) {
-		for s := n; s < n+ring(window); s++ {
+	} /*line paxos_hydro.go:1921:35*/
+	udf56 := /*line paxos.go:160:90*/ func(sp span, emit func(Probe)) {
+		for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 			emit(Probe{Pos: s % ring(window)})
 		}
-	} /*line paxos_hydro.go:1898:35*/
+	} /*line paxos_hydro.go:1926:35*/
 	if !nd.n85Init {
 		nd.n85Acc, nd.n85Init = noApplied(), true
 	}
-	v35 := nd.n85Acc
-	nd.n86R = append(nd.n86R, v35)
-	nd.n98R = append(nd.n98R, v35)
-	for _, v36 := range nd.h80To86Port0 {
-		for _, v37 := range nd.n86R {
-			v38 := arrival(v36, v37)
-			if v39, ok40 := udf41(v38); ok40 {
-				k42 := v39.Pos
-				i43, ok44 := nd.n88Index[k42]
-				if ok44 && !nd.n88Mark[i43] {
-					nd.n88Mark[i43] = true
-					nd.n88Dirty = append(nd.n88Dirty, i43)
+	v38 := nd.n85Acc
+	nd.n86R = append(nd.n86R, v38)
+	nd.n98R = append(nd.n98R, v38)
+	for _, v39 := range nd.h80To86Port0 {
+		for _, v40 := range nd.n86R {
+			v41 := arrival(v39, v40)
+			if v42, ok43 := udf44(v41); ok43 {
+				k45 := v42.Pos
+				i46, ok47 := nd.n88Index[k45]
+				if ok47 && !nd.n88Mark[i46] {
+					nd.n88Mark[i46] = true
+					nd.n88Dirty = append(nd.n88Dirty, i46)
 				}
-				if !ok44 {
-					i43 = len(nd.n88Accs)
-					nd.n88Index[k42] = i43
+				if !ok47 {
+					i46 = len(nd.n88Accs)
+					nd.n88Index[k45] = i46
 					nd.n88Mark = append(nd.n88Mark, true)
-					nd.n88Dirty = append(nd.n88Dirty, i43)
-					bot45 := v39
-					bot45.C = *new(CommitLattice)
-					nd.n88Accs = append(nd.n88Accs, bot45)
+					nd.n88Dirty = append(nd.n88Dirty, i46)
+					bot48 := v42
+					bot48.C = *new(CommitLattice)
+					nd.n88Accs = append(nd.n88Accs, bot48)
 				}
-				nd.n88Accs[i43].C.Merge(v39.C)
-				if i43 >= len(nd.n88Touched) {
-					nd.n88Touched = append(nd.n88Touched, make([]bool, i43+1-len(nd.n88Touched))...)
+				nd.n88Accs[i46].C.Merge(v42.C)
+				if i46 >= len(nd.n88Touched) {
+					nd.n88Touched = append(nd.n88Touched, make([]bool, i46+1-len(nd.n88Touched))...)
 				}
-				if !nd.n88Touched[i43] {
-					nd.n88Touched[i43] = true
-					nd.n88Changed = append(nd.n88Changed, i43)
+				if !nd.n88Touched[i46] {
+					nd.n88Touched[i46] = true
+					nd.n88Changed = append(nd.n88Changed, i46)
 				}
 			}
 		}
 	}
 	clear(nd.h80To86Port0)
 	nd.h80To86Port0 = nd.h80To86Port0[:0]
-	for _, v46 := range nd.h97To98Port0 {
-		for _, v47 := range nd.n98R {
-			v48 := startAt(v46, v47)
-			udf50(v48, func(v49 Probe) {
-				nd.h99To100Port0 = append(nd.h99To100Port0, v49)
-			})
-			nd.h98To102Port1 = append(nd.h98To102Port1, v48)
+	for _, v49 := range nd.h97To98Port0 {
+		for _, v50 := range nd.n98R {
+			v51 := startAt(v49, v50)
+			nd.n101L = append(nd.n101L, v51)
+			nd.h98To105Port1 = append(nd.h98To105Port1, v51)
 		}
 	}
 	clear(nd.h97To98Port0)
 	nd.h97To98Port0 = nd.h97To98Port0[:0]
-}
-
-// subgraph10 runs stratum 3: hydro.MergeKeyed (88), hydro.Join (100).
-func (nd *PaxosReplica) subgraph10() {
-	slices.Sort(nd.n88Changed)
-	for _, i52 := range nd.n88Changed {
-		v51 := nd.n88Accs[i52]
-		_ = v51
-	}
-	for _, v53 := range nd.h99To100Port0 {
-		if i54, ok55 := nd.n88Index[v53.Pos]; ok55 {
-			v56 := nd.n88Accs[i54]
-			v57 := hitSlotted(v53, v56)
-			if !nd.n101Init {
-				nd.n101Acc, nd.n101Init = newCommits(), true
-			}
-			addCommit(&nd.n101Acc, v57)
+	for _, v52 := range nd.h100To101Port1 {
+		for _, v53 := range nd.n101L {
+			v54 := spanOf(v53, v52)
+			udf56(v54, func(v55 Probe) {
+				nd.h102To103Port0 = append(nd.h102To103Port0, v55)
+			})
 		}
 	}
-	clear(nd.h99To100Port0)
-	nd.h99To100Port0 = nd.h99To100Port0[:0]
+	clear(nd.h100To101Port1)
+	nd.h100To101Port1 = nd.h100To101Port1[:0]
 }
 
-// subgraph11 runs stratum 4: hydro.Fold (101), hydro.CrossJoin (102), hydro.FlatMap (103), hydro.Unique (104), hydro.Join (105), hydro.FlatMap (107), hydro.Unique (108), hydro.Join (109), hydro.CrossJoin (128), hydro.CrossJoin (129).
+// subgraph11 runs stratum 3: hydro.MergeKeyed (88), hydro.Join (103).
 func (nd *PaxosReplica) subgraph11() {
-	if !nd.n101Init {
-		nd.n101Acc, nd.n101Init = newCommits(), true
+	slices.Sort(nd.n88Changed)
+	for _, i58 := range nd.n88Changed {
+		v57 := nd.n88Accs[i58]
+		_ = v57
 	}
-	v58 := nd.n101Acc
-	nd.n102L = append(nd.n102L, v58)
-	for _, v59 := range nd.h98To102Port1 {
-		for _, v60 := range nd.n102L {
-			v61 := runOf(v60, v59)
-			runKeys(v61, func(v62 KeyProbe) {
-				if _, dup63 := nd.n104Seen[v62]; !dup63 {
-					nd.n104Seen[v62] = struct{}{}
-					if i64, ok65 := nd.n89Index[v62.Key]; ok65 {
-						v66 := nd.n89Accs[i64]
-						v67 := hitKV(v62, v66)
-						if !nd.n106Init {
-							nd.n106Acc, nd.n106Init = newKVs(), true
-						}
-						addKV(&nd.n106Acc, v67)
-					}
-				}
-			})
-			runSessions(v61, func(v68 SessionProbe) {
-				if _, dup69 := nd.n108Seen[v68]; !dup69 {
-					nd.n108Seen[v68] = struct{}{}
-					if i70, ok71 := nd.n90Index[v68.Inc]; ok71 {
-						v72 := nd.n90Accs[i70]
-						v73 := hitSession(v68, v72)
-						if !nd.n110Init {
-							nd.n110Acc, nd.n110Init = newSessions(), true
-						}
-						addSession(&nd.n110Acc, v73)
-					}
-				}
-			})
-			nd.h102To111Port0 = append(nd.h102To111Port0, v61)
-			nd.n128R = append(nd.n128R, v61)
-		}
-	}
-	clear(nd.h98To102Port1)
-	nd.h98To102Port1 = nd.h98To102Port1[:0]
-	for _, v74 := range nd.h89To105Port1 {
-		_ = v74
-	}
-	clear(nd.h89To105Port1)
-	nd.h89To105Port1 = nd.h89To105Port1[:0]
-	for _, v75 := range nd.h90To109Port1 {
-		_ = v75
-	}
-	clear(nd.h90To109Port1)
-	nd.h90To109Port1 = nd.h90To109Port1[:0]
-	for _, v76 := range nd.h91To128Port0 {
-		for _, v77 := range nd.n128R {
-			v78 := progressOf(v76, v77)
-			nd.n129L = append(nd.n129L, v78)
-			for _, v79 := range nd.n129R {
-				v80 := reportOf(v78, v79)
-				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v80)
-					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 130, nd.hydroBuf)
-				}
+	for _, v59 := range nd.h102To103Port0 {
+		if i60, ok61 := nd.n88Index[v59.Pos]; ok61 {
+			v62 := nd.n88Accs[i60]
+			v63 := hitSlotted(v59, v62)
+			if !nd.n104Init {
+				nd.n104Acc, nd.n104Init = newCommits(), true
 			}
+			addCommit(&nd.n104Acc, v63)
 		}
 	}
-	clear(nd.h91To128Port0)
-	nd.h91To128Port0 = nd.h91To128Port0[:0]
-	for _, v81 := range nd.h75To129Port1 {
-		nd.n129R = append(nd.n129R, v81)
-		for _, v82 := range nd.n129L {
-			v83 := reportOf(v82, v81)
-			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v83)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 130, nd.hydroBuf)
-			}
-		}
-	}
-	clear(nd.h75To129Port1)
-	nd.h75To129Port1 = nd.h75To129Port1[:0]
+	clear(nd.h102To103Port0)
+	nd.h102To103Port0 = nd.h102To103Port0[:0]
 }
 
-// subgraph12 runs stratum 5: hydro.Fold (106), hydro.Fold (110), hydro.CrossJoin (111), hydro.CrossJoin (112), hydro.Map (113), hydro.Filter (114), hydro.Map (115), hydro.FlatMap (117), hydro.FlatMap (119), hydro.FlatMap (121), hydro.FlatMap (125).
+// subgraph12 runs stratum 4: hydro.Fold (104), hydro.CrossJoin (105), hydro.FlatMap (106), hydro.Unique (107), hydro.Join (108), hydro.FlatMap (110), hydro.Unique (111), hydro.Join (112), hydro.CrossJoin (131), hydro.CrossJoin (132).
 func (nd *PaxosReplica) subgraph12() {
-	if !nd.n106Init {
-		nd.n106Acc, nd.n106Init = newKVs(), true
+	if !nd.n104Init {
+		nd.n104Acc, nd.n104Init = newCommits(), true
 	}
-	v84 := nd.n106Acc
-	nd.n111R = append(nd.n111R, v84)
-	if !nd.n110Init {
-		nd.n110Acc, nd.n110Init = newSessions(), true
+	v64 := nd.n104Acc
+	nd.n105L = append(nd.n105L, v64)
+	for _, v65 := range nd.h98To105Port1 {
+		for _, v66 := range nd.n105L {
+			v67 := runOf(v66, v65)
+			runKeys(v67, func(v68 KeyProbe) {
+				if _, dup69 := nd.n107Seen[v68]; !dup69 {
+					nd.n107Seen[v68] = struct{}{}
+					if i70, ok71 := nd.n89Index[v68.Key]; ok71 {
+						v72 := nd.n89Accs[i70]
+						v73 := hitKV(v68, v72)
+						if !nd.n109Init {
+							nd.n109Acc, nd.n109Init = newKVs(), true
+						}
+						addKV(&nd.n109Acc, v73)
+					}
+				}
+			})
+			runSessions(v67, func(v74 SessionProbe) {
+				if _, dup75 := nd.n111Seen[v74]; !dup75 {
+					nd.n111Seen[v74] = struct{}{}
+					if i76, ok77 := nd.n90Index[v74.Inc]; ok77 {
+						v78 := nd.n90Accs[i76]
+						v79 := hitSession(v74, v78)
+						if !nd.n113Init {
+							nd.n113Acc, nd.n113Init = newSessions(), true
+						}
+						addSession(&nd.n113Acc, v79)
+					}
+				}
+			})
+			nd.h105To114Port0 = append(nd.h105To114Port0, v67)
+			nd.n131R = append(nd.n131R, v67)
+		}
 	}
-	v85 := nd.n110Acc
-	nd.n112R = append(nd.n112R, v85)
-	for _, v86 := range nd.n112L {
-		v87 := withSessions(v86, v85)
-		v88 := execute(v87)
-		if ran(v88) {
-			v89 := appliedOf(v88)
-			nd.n116Next = append(nd.n116Next, v89)
-			emitPuts(v88, func(v90 KV) {
-				nd.n118Next = append(nd.n118Next, v90)
+	clear(nd.h98To105Port1)
+	nd.h98To105Port1 = nd.h98To105Port1[:0]
+	for _, v80 := range nd.h89To108Port1 {
+		_ = v80
+	}
+	clear(nd.h89To108Port1)
+	nd.h89To108Port1 = nd.h89To108Port1[:0]
+	for _, v81 := range nd.h90To112Port1 {
+		_ = v81
+	}
+	clear(nd.h90To112Port1)
+	nd.h90To112Port1 = nd.h90To112Port1[:0]
+	for _, v82 := range nd.h91To131Port0 {
+		for _, v83 := range nd.n131R {
+			v84 := progressOf(v82, v83)
+			nd.n132L = append(nd.n132L, v84)
+			for _, v85 := range nd.n132R {
+				v86 := reportOf(v84, v85)
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v86)
+					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 133, nd.hydroBuf)
+				}
+			}
+		}
+	}
+	clear(nd.h91To131Port0)
+	nd.h91To131Port0 = nd.h91To131Port0[:0]
+	for _, v87 := range nd.h75To132Port1 {
+		nd.n132R = append(nd.n132R, v87)
+		for _, v88 := range nd.n132L {
+			v89 := reportOf(v88, v87)
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v89)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 133, nd.hydroBuf)
+			}
+		}
+	}
+	clear(nd.h75To132Port1)
+	nd.h75To132Port1 = nd.h75To132Port1[:0]
+}
+
+// subgraph13 runs stratum 5: hydro.Fold (109), hydro.Fold (113), hydro.CrossJoin (114), hydro.CrossJoin (115), hydro.Map (116), hydro.Filter (117), hydro.Map (118), hydro.FlatMap (120), hydro.FlatMap (122), hydro.FlatMap (124), hydro.FlatMap (128).
+func (nd *PaxosReplica) subgraph13() {
+	if !nd.n109Init {
+		nd.n109Acc, nd.n109Init = newKVs(), true
+	}
+	v90 := nd.n109Acc
+	nd.n114R = append(nd.n114R, v90)
+	if !nd.n113Init {
+		nd.n113Acc, nd.n113Init = newSessions(), true
+	}
+	v91 := nd.n113Acc
+	nd.n115R = append(nd.n115R, v91)
+	for _, v92 := range nd.n115L {
+		v93 := withSessions(v92, v91)
+		v94 := execute(v93)
+		if ran(v94) {
+			v95 := appliedOf(v94)
+			nd.n119Next = append(nd.n119Next, v95)
+			emitPuts(v94, func(v96 KV) {
+				nd.n121Next = append(nd.n121Next, v96)
 			})
-			emitSessions(v88, func(v91 Session) {
-				nd.n120Next = append(nd.n120Next, v91)
+			emitSessions(v94, func(v97 Session) {
+				nd.n123Next = append(nd.n123Next, v97)
 			})
-			emitDone(v88, func(v92 Commit) {
-				nd.n122Next = append(nd.n122Next, v92)
+			emitDone(v94, func(v98 Commit) {
+				nd.n125Next = append(nd.n125Next, v98)
 			})
-			emitReplies(v88, func(v93 Reply) {
-				nd.n126Next = append(nd.n126Next, v93)
+			emitReplies(v94, func(v99 Reply) {
+				nd.n129Next = append(nd.n129Next, v99)
 			})
 		}
 	}
-	for _, v94 := range nd.h102To111Port0 {
-		for _, v95 := range nd.n111R {
-			v96 := withKVs(v94, v95)
-			nd.n112L = append(nd.n112L, v96)
-			for _, v97 := range nd.n112R {
-				v98 := withSessions(v96, v97)
-				v99 := execute(v98)
-				if ran(v99) {
-					v100 := appliedOf(v99)
-					nd.n116Next = append(nd.n116Next, v100)
-					emitPuts(v99, func(v101 KV) {
-						nd.n118Next = append(nd.n118Next, v101)
+	for _, v100 := range nd.h105To114Port0 {
+		for _, v101 := range nd.n114R {
+			v102 := withKVs(v100, v101)
+			nd.n115L = append(nd.n115L, v102)
+			for _, v103 := range nd.n115R {
+				v104 := withSessions(v102, v103)
+				v105 := execute(v104)
+				if ran(v105) {
+					v106 := appliedOf(v105)
+					nd.n119Next = append(nd.n119Next, v106)
+					emitPuts(v105, func(v107 KV) {
+						nd.n121Next = append(nd.n121Next, v107)
 					})
-					emitSessions(v99, func(v102 Session) {
-						nd.n120Next = append(nd.n120Next, v102)
+					emitSessions(v105, func(v108 Session) {
+						nd.n123Next = append(nd.n123Next, v108)
 					})
-					emitDone(v99, func(v103 Commit) {
-						nd.n122Next = append(nd.n122Next, v103)
+					emitDone(v105, func(v109 Commit) {
+						nd.n125Next = append(nd.n125Next, v109)
 					})
-					emitReplies(v99, func(v104 Reply) {
-						nd.n126Next = append(nd.n126Next, v104)
+					emitReplies(v105, func(v110 Reply) {
+						nd.n129Next = append(nd.n129Next, v110)
 					})
 				}
 			}
 		}
 	}
-	clear(nd.h102To111Port0)
-	nd.h102To111Port0 = nd.h102To111Port0[:0]
+	clear(nd.h105To114Port0)
+	nd.h105To114Port0 = nd.h105To114Port0[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -2122,74 +2158,74 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 84:
-		var v108 Applied
-		n109, err110 := decodeHydroApplied(item, &v108)
-		if err110 == nil && n109 != len(item) {
-			err110 = fmt.Errorf("%d bytes after the item", len(item)-n109)
+		var v114 Applied
+		n115, err116 := decodeHydroApplied(item, &v114)
+		if err116 == nil && n115 != len(item) {
+			err116 = fmt.Errorf("%d bytes after the item", len(item)-n115)
 		}
-		if err110 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 84, paxos.go:147): %w", err110)
+		if err116 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 84, paxos.go:147): %w", err116)
 		}
-		k111 := v108.Key
-		if i112, ok113 := nd.n84Index[k111]; ok113 {
-			nd.n84Accs[i112] = v108
+		k117 := v114.Key
+		if i118, ok119 := nd.n84Index[k117]; ok119 {
+			nd.n84Accs[i118] = v114
 		} else {
-			nd.n84Index[k111] = len(nd.n84Accs)
-			nd.n84Accs = append(nd.n84Accs, v108)
+			nd.n84Index[k117] = len(nd.n84Accs)
+			nd.n84Accs = append(nd.n84Accs, v114)
 			nd.n84Mark = append(nd.n84Mark, false)
 		}
 		return nil
 	case 88:
-		var v117 Slotted
-		n118, err119 := decodeHydroSlotted(item, &v117)
-		if err119 == nil && n118 != len(item) {
-			err119 = fmt.Errorf("%d bytes after the item", len(item)-n118)
+		var v123 Slotted
+		n124, err125 := decodeHydroSlotted(item, &v123)
+		if err125 == nil && n124 != len(item) {
+			err125 = fmt.Errorf("%d bytes after the item", len(item)-n124)
 		}
-		if err119 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 88, paxos.go:148): %w", err119)
+		if err125 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 88, paxos.go:148): %w", err125)
 		}
-		k120 := v117.Pos
-		if i121, ok122 := nd.n88Index[k120]; ok122 {
-			nd.n88Accs[i121] = v117
+		k126 := v123.Pos
+		if i127, ok128 := nd.n88Index[k126]; ok128 {
+			nd.n88Accs[i127] = v123
 		} else {
-			nd.n88Index[k120] = len(nd.n88Accs)
-			nd.n88Accs = append(nd.n88Accs, v117)
+			nd.n88Index[k126] = len(nd.n88Accs)
+			nd.n88Accs = append(nd.n88Accs, v123)
 			nd.n88Mark = append(nd.n88Mark, false)
 		}
 		return nil
 	case 89:
-		var v126 KV
-		n127, err128 := decodeHydroKV(item, &v126)
-		if err128 == nil && n127 != len(item) {
-			err128 = fmt.Errorf("%d bytes after the item", len(item)-n127)
+		var v132 KV
+		n133, err134 := decodeHydroKV(item, &v132)
+		if err134 == nil && n133 != len(item) {
+			err134 = fmt.Errorf("%d bytes after the item", len(item)-n133)
 		}
-		if err128 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 89, paxos.go:152): %w", err128)
+		if err134 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 89, paxos.go:152): %w", err134)
 		}
-		k129 := v126.Key
-		if i130, ok131 := nd.n89Index[k129]; ok131 {
-			nd.n89Accs[i130] = v126
+		k135 := v132.Key
+		if i136, ok137 := nd.n89Index[k135]; ok137 {
+			nd.n89Accs[i136] = v132
 		} else {
-			nd.n89Index[k129] = len(nd.n89Accs)
-			nd.n89Accs = append(nd.n89Accs, v126)
+			nd.n89Index[k135] = len(nd.n89Accs)
+			nd.n89Accs = append(nd.n89Accs, v132)
 			nd.n89Mark = append(nd.n89Mark, false)
 		}
 		return nil
 	case 90:
-		var v135 Session
-		n136, err137 := decodeHydroSession(item, &v135)
-		if err137 == nil && n136 != len(item) {
-			err137 = fmt.Errorf("%d bytes after the item", len(item)-n136)
+		var v141 Session
+		n142, err143 := decodeHydroSession(item, &v141)
+		if err143 == nil && n142 != len(item) {
+			err143 = fmt.Errorf("%d bytes after the item", len(item)-n142)
 		}
-		if err137 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 90, paxos.go:153): %w", err137)
+		if err143 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 90, paxos.go:153): %w", err143)
 		}
-		k138 := v135.Inc
-		if i139, ok140 := nd.n90Index[k138]; ok140 {
-			nd.n90Accs[i139] = v135
+		k144 := v141.Inc
+		if i145, ok146 := nd.n90Index[k144]; ok146 {
+			nd.n90Accs[i145] = v141
 		} else {
-			nd.n90Index[k138] = len(nd.n90Accs)
-			nd.n90Accs = append(nd.n90Accs, v135)
+			nd.n90Index[k144] = len(nd.n90Accs)
+			nd.n90Accs = append(nd.n90Accs, v141)
 			nd.n90Mark = append(nd.n90Mark, false)
 		}
 		return nil
@@ -2203,28 +2239,28 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i105 := range nd.n84Dirty {
-			nd.n84Mark[i105] = false
-			v106 := nd.n84Accs[i105]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(84), &v106))
+		for _, i111 := range nd.n84Dirty {
+			nd.n84Mark[i111] = false
+			v112 := nd.n84Accs[i111]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(84), &v112))
 		}
 		nd.n84Dirty = nd.n84Dirty[:0]
-		for _, i114 := range nd.n88Dirty {
-			nd.n88Mark[i114] = false
-			v115 := nd.n88Accs[i114]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(88), &v115))
+		for _, i120 := range nd.n88Dirty {
+			nd.n88Mark[i120] = false
+			v121 := nd.n88Accs[i120]
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(88), &v121))
 		}
 		nd.n88Dirty = nd.n88Dirty[:0]
-		for _, i123 := range nd.n89Dirty {
-			nd.n89Mark[i123] = false
-			v124 := nd.n89Accs[i123]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(89), &v124))
+		for _, i129 := range nd.n89Dirty {
+			nd.n89Mark[i129] = false
+			v130 := nd.n89Accs[i129]
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(89), &v130))
 		}
 		nd.n89Dirty = nd.n89Dirty[:0]
-		for _, i132 := range nd.n90Dirty {
-			nd.n90Mark[i132] = false
-			v133 := nd.n90Accs[i132]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(90), &v133))
+		for _, i138 := range nd.n90Dirty {
+			nd.n90Mark[i138] = false
+			v139 := nd.n90Accs[i138]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(90), &v139))
 		}
 		nd.n90Dirty = nd.n90Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -2238,17 +2274,17 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v107 := range nd.n84Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(84), &v107))
+	for _, v113 := range nd.n84Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(84), &v113))
 	}
-	for _, v116 := range nd.n88Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(88), &v116))
+	for _, v122 := range nd.n88Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(88), &v122))
 	}
-	for _, v125 := range nd.n89Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(89), &v125))
+	for _, v131 := range nd.n89Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(89), &v131))
 	}
-	for _, v134 := range nd.n90Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(90), &v134))
+	for _, v140 := range nd.n90Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(90), &v140))
 	}
 }
 
@@ -2337,7 +2373,7 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosReplica) Pending() bool {
-	return len(nd.n76Recv) > 0 || len(nd.n78Recv) > 0 || len(nd.n116Next) > 0 || len(nd.n118Next) > 0 || len(nd.n120Next) > 0 || len(nd.n122Next) > 0 || len(nd.n126Next) > 0
+	return len(nd.n76Recv) > 0 || len(nd.n78Recv) > 0 || len(nd.n119Next) > 0 || len(nd.n121Next) > 0 || len(nd.n123Next) > 0 || len(nd.n125Next) > 0 || len(nd.n129Next) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

@@ -92,6 +92,20 @@ func some(n int) bool { return n > 0 }
 
 func startAt(_ int, next uint64) uint64 { return next }
 
+func slotOf(c Commit) uint64 { return c.Slot + 1 }
+
+func noSlot() uint64 { return 0 }
+
+func highestSlot(acc *uint64, s uint64) { *acc = max(*acc, s) }
+
+// span is the slots a replica looks up in its ring: From, its executed
+// prefix, to To, one past the highest slot committed since it started.
+type span struct {
+	From, To uint64
+}
+
+func spanOf(from, to uint64) span { return span{From: from, To: to} }
+
 func hitSlotted(_ Probe, s Slotted) Commit { return s.C.Commit }
 
 func newCommits() []Commit { return nil }
