@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -277,16 +278,30 @@ func simulate(t *testing.T, seed uint64, sc scenario) result {
 // is written as porcupine's visualisation next to the seed's name.
 func checkLinearizable(t *testing.T, seed uint64, history []porcupine.Operation) {
 	t.Helper()
-	res, info := porcupine.CheckOperationsVerbose(kvModel, history, 10*time.Second)
-	if res == porcupine.Illegal {
-		dir := filepath.Join(os.TempDir(), "paxos-histories")
-		_ = os.MkdirAll(dir, 0o755)
-		path := filepath.Join(dir, fmt.Sprintf("%s-seed%d.html", filepath.Base(t.Name()), seed))
-		if err := porcupine.VisualizePath(kvModel, info, path); err == nil {
-			t.Logf("history written to %s", path)
-		}
+	ok, path := linearizable(t.Name(), seed, history)
+	if path != "" {
+		t.Logf("history written to %s", path)
 	}
-	assert.NotEqual(t, porcupine.Illegal, res, "client history is not linearizable")
+	assert.True(t, ok, "client history is not linearizable")
+}
+
+// linearizable checks history and, if it is not linearizable, writes
+// porcupine's HTML visualisation of it to
+// $TMPDIR/paxos-histories/<test>-seed<N>.html and returns the path.
+func linearizable(test string, seed uint64, history []porcupine.Operation) (bool, string) {
+	res, info := porcupine.CheckOperationsVerbose(kvModel, history, 10*time.Second)
+	if res != porcupine.Illegal {
+		return true, ""
+	}
+	dir := filepath.Join(os.TempDir(), "paxos-histories")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return false, ""
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%s-seed%d.html", strings.ReplaceAll(test, "/", "_"), seed))
+	if err := porcupine.VisualizePath(kvModel, info, path); err != nil {
+		return false, ""
+	}
+	return false, path
 }
 
 func check(t *testing.T, seed uint64, r result, live bool) {
@@ -384,5 +399,11 @@ func TestPaxosCheckerCatchesViolations(t *testing.T) {
 		{ClientId: 0, Input: Request{Op: OpPut, Key: "a", Value: "1"}, Call: 0, Return: 1},
 		{ClientId: 1, Input: Request{Op: OpGet, Key: "a"}, Call: 2, Output: Reply{}, Return: 3},
 	}
-	assert.False(t, porcupine.CheckOperations(kvModel, stale), "a get that misses an earlier put")
+	ok, path := linearizable(t.Name(), 0, stale)
+	assert.False(t, ok, "a get that misses an earlier put")
+	require.NotEmpty(t, path)
+	page, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "<html")
+	os.Remove(path)
 }
