@@ -11,6 +11,41 @@ import (
 	"github.com/hydrogo/hydro/netio"
 )
 
+func appendHydroInt64(dst []byte, v *int64) []byte {
+	return netio.AppendInt64(dst, *v)
+}
+
+func decodeHydroInt64(src []byte, v *int64) (int, error) {
+	x, n, err := netio.DecodeInt64(src)
+	if err != nil {
+		return 0, err
+	}
+	*v = x
+	return n, nil
+}
+
+func appendHydroPeak(dst []byte, v *Peak) []byte {
+	dst = netio.AppendUint32(dst, v.Key)
+	dst = v.Max.AppendWith(dst, appendHydroInt64)
+	return dst
+}
+
+func decodeHydroPeak(src []byte, v *Peak) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if v.Key, m, err = netio.DecodeUint32(src[n:]); err != nil {
+		return 0, fmt.Errorf("counter.Peak.Key: %w", err)
+	}
+	n += m
+	if m, err = v.Max.DecodeWith(src[n:], decodeHydroInt64); err != nil {
+		return 0, fmt.Errorf("counter.Peak.Max: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
 func appendHydroTotal(dst []byte, v *Total) []byte {
 	dst = netio.AppendUint32(dst, v.Key)
 	dst = netio.AppendInt64(dst, v.N)

@@ -4,7 +4,10 @@
 // is what the durability benchmark and the process-level crash test run.
 package counter
 
-import "github.com/hydrogo/hydro/hydro"
+import (
+	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/lattices"
+)
 
 // Incr is one command: add N to Key's total. Client and Seq name the
 // command, so that its acknowledgement finds its sender.
@@ -36,3 +39,27 @@ func Counter(f *hydro.Flow, cmds hydro.Input[Incr], acks hydro.Output[Incr], tot
 func total(c Incr) Total { return Total{Key: c.Key, N: c.N} }
 
 func add(acc *Total, t Total) { acc.N += t.N }
+
+// Peak is the highest value reported for a key.
+type Peak struct {
+	Key uint32              `hydro:"key"`
+	Max lattices.Max[int64] `hydro:"lattice"`
+}
+
+// Lookup asks for a key's peak.
+type Lookup struct {
+	Key uint32 `hydro:"key"`
+}
+
+// Peaks keeps the highest value reported per key, durably, and answers
+// lookups by probing the merge's index: the merge emits nothing, since its
+// only reader is the probed side of a join.
+//
+//hydro:flow
+func Peaks(f *hydro.Flow, reports hydro.Input[Peak], lookups hydro.Input[Lookup], answers hydro.Output[Peak]) {
+	p := f.Process("counter")
+	peaks := hydro.MergeKeyed(hydro.Source(p, reports), hydro.Durable)
+	hydro.Sink(hydro.Join(hydro.Source(p, lookups), peaks, found, hydro.Tick, hydro.Tick), answers)
+}
+
+func found(_ Lookup, p Peak) Peak { return p }

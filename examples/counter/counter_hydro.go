@@ -30,17 +30,17 @@ type CounterCounter struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.Source (node 0, counter.go:31): this tick's input.
+	// hydro.Source (node 0, counter.go:34): this tick's input.
 	n0Buf []Incr
-	// hydro.ReduceKeyed (node 2, counter.go:32): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 2, counter.go:35): the groups in order of first appearance.
 	n2Index map[uint32]int
 	n2Accs  []Total
 	// the groups changed this tick, to log at its end.
 	n2Mark  []bool
 	n2Dirty []int
-	// hydro.Sink (node 3, counter.go:32): this tick's output.
+	// hydro.Sink (node 3, counter.go:35): this tick's output.
 	n3Out []Total
-	// hydro.Sink (node 4, counter.go:33): this tick's output.
+	// hydro.Sink (node 4, counter.go:36): this tick's output.
 	n4Out []Incr
 }
 
@@ -123,7 +123,7 @@ func (nd *CounterCounter) hydroRestore(op int, item []byte) error {
 			err13 = fmt.Errorf("%d bytes after the item", len(item)-n12)
 		}
 		if err13 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 2, counter.go:32): %w", err13)
+			return fmt.Errorf("hydro.ReduceKeyed (node 2, counter.go:35): %w", err13)
 		}
 		k14 := v11.Key
 		if i15, ok16 := nd.n2Index[k14]; ok16 {

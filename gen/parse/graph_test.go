@@ -48,6 +48,9 @@ var recorders = map[string]func(f *hydro.Flow){
 	"counter.Counter": func(f *hydro.Flow) {
 		counter.Counter(f, in[counter.Incr](), out[counter.Incr](), out[counter.Total]())
 	},
+	"counter.Peaks": func(f *hydro.Flow) {
+		counter.Peaks(f, in[counter.Peak](), in[counter.Lookup](), out[counter.Peak]())
+	},
 	"hashset.Hashset": func(f *hydro.Flow) {
 		hashset.Hashset(f, in[hashset.Write](), nil, nil, nil, nil, out[hashset.Outcome](), out[hashset.Ack](), out[hashset.Inconsistency]())
 	},
