@@ -734,3 +734,26 @@ func decodeHydroSlotted(src []byte, v *Slotted) (int, error) {
 	n += m
 	return n, nil
 }
+
+func appendHydroUsed(dst []byte, v *Used) []byte {
+	dst = netio.AppendUint8(dst, v.Key)
+	dst = appendHydroBallot(dst, &v.Ballot)
+	return dst
+}
+
+func decodeHydroUsed(src []byte, v *Used) (int, error) {
+	if len(src) < 9 {
+		return 0, errsHydroUsed[0]
+	}
+	b := src[:9]
+	v.Key = b[0]
+	v.Ballot.Num = binary.LittleEndian.Uint32(b[1:])
+	v.Ballot.Proposer = hydro.MemberID(binary.LittleEndian.Uint32(b[5:]))
+	return 9, nil
+}
+
+// errsHydroUsed holds decodeHydroUsed's errors, made once so that the decoder stays small
+// enough to inline.
+var errsHydroUsed = [...]error{
+	fmt.Errorf("paxos.Used: %w", netio.ErrShort),
+}

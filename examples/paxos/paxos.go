@@ -86,6 +86,7 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	p1bsIn, p1bsFrom := hydro.Cycle[P1b](proposers)
 	p2bsIn, p2bsFrom := hydro.Cycle[P2b](proposers)
 	progressIn, progressFrom := hydro.Cycle[Progress](proposers)
+	usedIn, usedFrom := hydro.Cycle[Event](proposers)
 	acceptorCount := hydro.ClusterSize(proposers, acceptors)
 	config := hydro.CrossJoin(
 		hydro.CrossJoin(hydro.SelfID(proposers), acceptorCount, configOf, hydro.Static, hydro.Static),
@@ -109,11 +110,17 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 		hydro.Map(beatsIn, beatEvent),
 		hydro.Map(commits, commitEvent),
 		hydro.Map(progressIn, progressEvent),
-		hydro.Map(hydro.Timer(proposers, HeartbeatPeriod), timerEvent))
+		hydro.Map(hydro.Timer(proposers, HeartbeatPeriod), timerEvent),
+		usedIn)
 	inbox := hydro.CrossJoin(hydro.Fold(events, newInbox, collect), config, withConfig, hydro.Tick, hydro.Static)
 	core := hydro.Fold(inbox, newCore, step, hydro.Static)
 	beatsFrom(hydro.Broadcast(hydro.FlatMap(core, emitBeats), proposers))
-	p1a := hydro.Broadcast(hydro.FlatMap(core, emitP1as), acceptors)
+	// Every ballot a proposer starts is durable before its P1a leaves, and
+	// comes back as seen after a restart: a restarted proposer never starts
+	// a ballot again, which acceptors that promised it would promise again.
+	started := hydro.FlatMap(core, emitP1as)
+	usedFrom(hydro.DeferTickLazy(hydro.Map(hydro.ReduceKeyed(hydro.Map(started, usedOf), raiseUsed, hydro.Durable), usedEvent)))
+	p1a := hydro.Broadcast(started, acceptors)
 	p2a := hydro.Broadcast(hydro.FlatMap(core, emitP2as), acceptors)
 
 	// Acceptor: raise the promise, accept, answer.

@@ -92,8 +92,8 @@ type PaxosClient struct {
 	n16L []Command
 	// hydro.CrossJoin (node 18, paxos.go:82): the stored sides' items in arrival order.
 	n18R []uint64
-	// hydro.Send (node 130, paxos.go:173): the items received since the last tick.
-	n130Recv []Reply
+	// hydro.Send (node 135, paxos.go:180): the items received since the last tick.
+	n135Recv []Reply
 	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:73) to hydro.CrossJoin (node 5, paxos.go:73).
 	h4To5Port0 []hydro.Indexed[Request]
 	// h6To8Port1 is the handoff from hydro.Cycle (node 6, paxos.go:74) to hydro.Union (node 8, paxos.go:76).
@@ -195,14 +195,14 @@ func (nd *PaxosClient) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Send (130).
+// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Send (135).
 func (nd *PaxosClient) subgraph3() {
-	for _, v9 := range nd.n130Recv {
+	for _, v9 := range nd.n135Recv {
 		nd.n9Neg[v9.ID] = struct{}{}
 		nd.h7To10Port0 = append(nd.h7To10Port0, v9)
 	}
-	clear(nd.n130Recv)
-	nd.n130Recv = nd.n130Recv[:0]
+	clear(nd.n135Recv)
+	nd.n135Recv = nd.n135Recv[:0]
 }
 
 // subgraph4 runs stratum 1: hydro.Reduce (3), hydro.CrossJoin (5), hydro.Union (8), hydro.AntiJoin (9), hydro.Join (10), hydro.Unique (11), hydro.Sink (12), hydro.Union (17).
@@ -341,16 +341,16 @@ func (nd *PaxosClient) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)
 // that does not decode, and says why.
 func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 130:
+	case 135:
 		var v Reply
 		n, err := decodeHydroReply(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:173: %w", err)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:180: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:173: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:180: %d bytes after the item", len(payload)-n)
 		}
-		nd.n130Recv = append(nd.n130Recv, v)
+		nd.n135Recv = append(nd.n135Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location client: no network operator has tag %d", tag)
@@ -359,7 +359,7 @@ func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosClient) Pending() bool {
-	return nd.requests.Len() > 0 || len(nd.n130Recv) > 0
+	return nd.requests.Len() > 0 || len(nd.n135Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -405,71 +405,85 @@ type PaxosProposer struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.ClusterSize (node 24, paxos.go:89): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
-	n24Size int
-	n24Done bool
-	// hydro.SelfID (node 25, paxos.go:91): whether the member id was emitted.
+	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
+	hydroJournal hydro.Journal
+	hydroOut     hydro.Outbox
+	// hydro.ClusterSize (node 25, paxos.go:90): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	n25Size int
 	n25Done bool
-	// hydro.CrossJoin (node 26, paxos.go:91): the stored sides' items in arrival order.
-	n26L []hydro.MemberID
-	n26R []int
-	// hydro.ClusterSize (node 27, paxos.go:92): the size of cluster "replica" (see SetSizes), whether it was emitted.
-	n27Size int
-	n27Done bool
-	// hydro.CrossJoin (node 28, paxos.go:90): the stored sides' items in arrival order.
-	n28L []Config
-	n28R []int
-	// hydro.MergeKeyed (node 32, paxos.go:97): the groups in order of first appearance.
-	n32Index map[uint64]int
-	n32Accs  []Tally
+	// hydro.SelfID (node 26, paxos.go:92): whether the member id was emitted.
+	n26Done bool
+	// hydro.CrossJoin (node 27, paxos.go:92): the stored sides' items in arrival order.
+	n27L []hydro.MemberID
+	n27R []int
+	// hydro.ClusterSize (node 28, paxos.go:93): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	n28Size int
+	n28Done bool
+	// hydro.CrossJoin (node 29, paxos.go:91): the stored sides' items in arrival order.
+	n29L []Config
+	n29R []int
+	// hydro.MergeKeyed (node 33, paxos.go:98): the groups in order of first appearance.
+	n33Index map[uint64]int
+	n33Accs  []Tally
 	// the groups changed in this tick, and whether each group is among them.
-	n32Changed []int
-	n32Touched []bool
-	// hydro.ReduceKeyed (node 34, paxos.go:100): the groups in order of first appearance.
-	n34Index map[uint64]int
-	n34Accs  []Votes
-	// hydro.CrossJoin (node 36, paxos.go:103): the stored sides' items in arrival order.
-	n36L []chosen
-	n36R []int
-	// hydro.Timer (node 44, paxos.go:112): the period, the next due time, whether it fired.
-	n44Period time.Duration
-	n44Due    time.Time
-	n44Fired  bool
-	// hydro.Fold (node 47, paxos.go:113): the accumulator.
-	n47Acc  Inbox
-	n47Init bool
-	// hydro.CrossJoin (node 48, paxos.go:113): the stored sides' items in arrival order.
-	n48L []Inbox
-	n48R []Config
-	// hydro.Fold (node 49, paxos.go:114): the accumulator.
-	n49Acc  Core
-	n49Init bool
+	n33Changed []int
+	n33Touched []bool
+	// hydro.ReduceKeyed (node 35, paxos.go:101): the groups in order of first appearance.
+	n35Index map[uint64]int
+	n35Accs  []Votes
+	// hydro.CrossJoin (node 37, paxos.go:104): the stored sides' items in arrival order.
+	n37L []chosen
+	n37R []int
+	// hydro.Timer (node 45, paxos.go:113): the period, the next due time, whether it fired.
+	n45Period time.Duration
+	n45Due    time.Time
+	n45Fired  bool
+	// hydro.Fold (node 48, paxos.go:115): the accumulator.
+	n48Acc  Inbox
+	n48Init bool
+	// hydro.CrossJoin (node 49, paxos.go:115): the stored sides' items in arrival order.
+	n49L []Inbox
+	n49R []Config
+	// hydro.Fold (node 50, paxos.go:116): the accumulator.
+	n50Acc  Core
+	n50Init bool
+	// hydro.ReduceKeyed (node 55, paxos.go:122): the groups in order of first appearance.
+	n55Index map[uint8]int
+	n55Accs  []Used
+	// the groups changed this tick, to log at its end.
+	n55Mark  []bool
+	n55Dirty []int
+	// hydro.DeferTickLazy (node 57, paxos.go:122): the items of this tick and of the next.
+	n57Now  []Event
+	n57Next []Event
 	// hydro.Broadcast (node 19, paxos.go:82): the items received since the last tick.
 	n19Recv []Command
-	// hydro.Broadcast (node 51, paxos.go:115): the items received since the last tick.
-	n51Recv []Heartbeat
-	// hydro.Demux (node 67, paxos.go:128): the items received since the last tick.
-	n67Recv []P2b
-	// hydro.Demux (node 74, paxos.go:136): the items received since the last tick.
-	n74Recv []P1b
-	// hydro.Broadcast (node 133, paxos.go:174): the items received since the last tick.
-	n133Recv []Progress
-	// h24To36Port1 is the handoff from hydro.ClusterSize (node 24, paxos.go:89) to hydro.CrossJoin (node 36, paxos.go:103).
-	h24To36Port1 []int
-	// h38To46Port0 is the handoff from hydro.Map (node 38, paxos.go:106) to hydro.Union (node 46, paxos.go:105).
-	h38To46Port0 []Event
-	// h39To46Port1 is the handoff from hydro.Map (node 39, paxos.go:107) to hydro.Union (node 46, paxos.go:105).
-	h39To46Port1 []Event
-	// h40To46Port2 is the handoff from hydro.FilterMap (node 40, paxos.go:108) to hydro.Union (node 46, paxos.go:105).
-	h40To46Port2 []Event
-	// h41To46Port3 is the handoff from hydro.Map (node 41, paxos.go:109) to hydro.Union (node 46, paxos.go:105).
-	h41To46Port3 []Event
-	// h43To46Port5 is the handoff from hydro.Map (node 43, paxos.go:111) to hydro.Union (node 46, paxos.go:105).
-	h43To46Port5 []Event
-	// h45To46Port6 is the handoff from hydro.Map (node 45, paxos.go:112) to hydro.Union (node 46, paxos.go:105).
-	h45To46Port6 []Event
-	// h29To48Port1 is the handoff from hydro.Map (node 29, paxos.go:93) to hydro.CrossJoin (node 48, paxos.go:113).
-	h29To48Port1 []Config
+	// hydro.Broadcast (node 52, paxos.go:117): the items received since the last tick.
+	n52Recv []Heartbeat
+	// hydro.Demux (node 72, paxos.go:135): the items received since the last tick.
+	n72Recv []P2b
+	// hydro.Demux (node 79, paxos.go:143): the items received since the last tick.
+	n79Recv []P1b
+	// hydro.Broadcast (node 138, paxos.go:181): the items received since the last tick.
+	n138Recv []Progress
+	// h25To37Port1 is the handoff from hydro.ClusterSize (node 25, paxos.go:90) to hydro.CrossJoin (node 37, paxos.go:104).
+	h25To37Port1 []int
+	// h39To47Port0 is the handoff from hydro.Map (node 39, paxos.go:107) to hydro.Union (node 47, paxos.go:106).
+	h39To47Port0 []Event
+	// h40To47Port1 is the handoff from hydro.Map (node 40, paxos.go:108) to hydro.Union (node 47, paxos.go:106).
+	h40To47Port1 []Event
+	// h41To47Port2 is the handoff from hydro.FilterMap (node 41, paxos.go:109) to hydro.Union (node 47, paxos.go:106).
+	h41To47Port2 []Event
+	// h42To47Port3 is the handoff from hydro.Map (node 42, paxos.go:110) to hydro.Union (node 47, paxos.go:106).
+	h42To47Port3 []Event
+	// h44To47Port5 is the handoff from hydro.Map (node 44, paxos.go:112) to hydro.Union (node 47, paxos.go:106).
+	h44To47Port5 []Event
+	// h46To47Port6 is the handoff from hydro.Map (node 46, paxos.go:113) to hydro.Union (node 47, paxos.go:106).
+	h46To47Port6 []Event
+	// h24To47Port7 is the handoff from hydro.Cycle (node 24, paxos.go:89) to hydro.Union (node 47, paxos.go:106).
+	h24To47Port7 []Event
+	// h30To49Port1 is the handoff from hydro.Map (node 30, paxos.go:94) to hydro.CrossJoin (node 49, paxos.go:115).
+	h30To49Port1 []Config
 }
 
 // NewPaxosProposer returns the node of location "proposer" with the flow's parameters.
@@ -481,15 +495,21 @@ func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n32Index = map[uint64]int{}
-	nd.n34Index = map[uint64]int{}
-	nd.n44Period = /*line paxos.go:112:36*/ HeartbeatPeriod /*line paxos_hydro.go:486:88*/
+	nd.n33Index = map[uint64]int{}
+	nd.n35Index = map[uint64]int{}
+	nd.n45Period = /*line paxos.go:113:36*/ HeartbeatPeriod /*line paxos_hydro.go:500:88*/
+	nd.n55Index = map[uint8]int{}
 	return nd
 }
 
-// Tick runs one tick: every stratum in order, then the end-of-tick
-// bookkeeping of stateful operators.
+// Tick runs one tick: every stratum in order, then the commit of the
+// changes to durable state, which releases the tick's frames and outputs,
+// then the end-of-tick bookkeeping of stateful operators. A node stopped
+// by a failed commit does nothing.
 func (nd *PaxosProposer) Tick() {
+	if nd.hydroJournal.Err() != nil {
+		return
+	}
 	nd.subgraph0()
 	nd.subgraph1()
 	nd.subgraph2()
@@ -500,325 +520,442 @@ func (nd *PaxosProposer) Tick() {
 	nd.subgraph7()
 	nd.subgraph8()
 	nd.subgraph9()
-	for _, i := range nd.n32Changed {
-		nd.n32Touched[i] = false
+	nd.subgraph10()
+	nd.subgraph11()
+	if !nd.hydroCommit() {
+		return
 	}
-	nd.n32Changed = nd.n32Changed[:0]
-	clear(nd.n34Index)
-	nd.n34Accs = nd.n34Accs[:0]
-	clear(nd.n36L)
-	nd.n36L = nd.n36L[:0]
-	var zero47 Inbox
-	nd.n47Acc, nd.n47Init = zero47, false
-	clear(nd.n48L)
-	nd.n48L = nd.n48L[:0]
+	for _, i := range nd.n33Changed {
+		nd.n33Touched[i] = false
+	}
+	nd.n33Changed = nd.n33Changed[:0]
+	clear(nd.n35Index)
+	nd.n35Accs = nd.n35Accs[:0]
+	clear(nd.n37L)
+	nd.n37L = nd.n37L[:0]
+	var zero48 Inbox
+	nd.n48Acc, nd.n48Init = zero48, false
+	clear(nd.n49L)
+	nd.n49L = nd.n49L[:0]
+	clear(nd.n57Now)
+	nd.n57Now, nd.n57Next = nd.n57Next, nd.n57Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (19), hydro.Map (38).
+// subgraph0 runs stratum 0: hydro.Broadcast (19), hydro.Map (39).
 func (nd *PaxosProposer) subgraph0() {
 	for _, v1 := range nd.n19Recv {
 		v2 := commandEvent(v1)
-		nd.h38To46Port0 = append(nd.h38To46Port0, v2)
+		nd.h39To47Port0 = append(nd.h39To47Port0, v2)
 	}
 	clear(nd.n19Recv)
 	nd.n19Recv = nd.n19Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.Cycle (20), hydro.Map (41), hydro.Broadcast (51).
+// subgraph1 runs stratum 0: hydro.Cycle (20), hydro.Map (42), hydro.Broadcast (52).
 func (nd *PaxosProposer) subgraph1() {
-	for _, v3 := range nd.n51Recv {
+	for _, v3 := range nd.n52Recv {
 		v4 := beatEvent(v3)
-		nd.h41To46Port3 = append(nd.h41To46Port3, v4)
+		nd.h42To47Port3 = append(nd.h42To47Port3, v4)
 	}
-	clear(nd.n51Recv)
-	nd.n51Recv = nd.n51Recv[:0]
+	clear(nd.n52Recv)
+	nd.n52Recv = nd.n52Recv[:0]
 }
 
-// subgraph2 runs stratum 0: hydro.Cycle (21), hydro.Map (39), hydro.Demux (74).
+// subgraph2 runs stratum 0: hydro.Cycle (21), hydro.Map (40), hydro.Demux (79).
 func (nd *PaxosProposer) subgraph2() {
-	for _, v5 := range nd.n74Recv {
+	for _, v5 := range nd.n79Recv {
 		v6 := p1bEvent(v5)
-		nd.h39To46Port1 = append(nd.h39To46Port1, v6)
+		nd.h40To47Port1 = append(nd.h40To47Port1, v6)
 	}
-	clear(nd.n74Recv)
-	nd.n74Recv = nd.n74Recv[:0]
+	clear(nd.n79Recv)
+	nd.n79Recv = nd.n79Recv[:0]
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (22), hydro.FilterMap (30), hydro.Map (31), hydro.Map (33), hydro.FilterMap (40), hydro.Demux (67).
+// subgraph3 runs stratum 0: hydro.Cycle (22), hydro.FilterMap (31), hydro.Map (32), hydro.Map (34), hydro.FilterMap (41), hydro.Demux (72).
 func (nd *PaxosProposer) subgraph3() {
 	window := nd.window
-	udf11 := /*line paxos.go:97:46*/ func(p P2b) Tally {
+	udf11 := /*line paxos.go:98:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:552:34*/
-	udf17 := /*line paxos.go:100:45*/ func(p P2b) Votes {
+	} /*line paxos_hydro.go:579:34*/
+	udf17 := /*line paxos.go:101:45*/ func(p P2b) Votes {
 		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:555:34*/
-	for _, v7 := range nd.n67Recv {
+	} /*line paxos_hydro.go:582:34*/
+	for _, v7 := range nd.n72Recv {
 		if v8, ok9 := accepted(v7); ok9 {
 			v10 := udf11(v8)
 			k12 := v10.Pos
-			i13, ok14 := nd.n32Index[k12]
+			i13, ok14 := nd.n33Index[k12]
 			if !ok14 {
-				i13 = len(nd.n32Accs)
-				nd.n32Index[k12] = i13
+				i13 = len(nd.n33Accs)
+				nd.n33Index[k12] = i13
 				bot15 := v10
 				bot15.T = *new(TallyLattice)
-				nd.n32Accs = append(nd.n32Accs, bot15)
+				nd.n33Accs = append(nd.n33Accs, bot15)
 			}
-			nd.n32Accs[i13].T.Merge(v10.T)
-			if i13 >= len(nd.n32Touched) {
-				nd.n32Touched = append(nd.n32Touched, make([]bool, i13+1-len(nd.n32Touched))...)
+			nd.n33Accs[i13].T.Merge(v10.T)
+			if i13 >= len(nd.n33Touched) {
+				nd.n33Touched = append(nd.n33Touched, make([]bool, i13+1-len(nd.n33Touched))...)
 			}
-			if !nd.n32Touched[i13] {
-				nd.n32Touched[i13] = true
-				nd.n32Changed = append(nd.n32Changed, i13)
+			if !nd.n33Touched[i13] {
+				nd.n33Touched[i13] = true
+				nd.n33Changed = append(nd.n33Changed, i13)
 			}
 			v16 := udf17(v8)
 			k18 := v16.Pos
-			i19, ok20 := nd.n34Index[k18]
+			i19, ok20 := nd.n35Index[k18]
 			if !ok20 {
-				i19 = len(nd.n34Accs)
-				nd.n34Index[k18] = i19
-				nd.n34Accs = append(nd.n34Accs, v16)
+				i19 = len(nd.n35Accs)
+				nd.n35Index[k18] = i19
+				nd.n35Accs = append(nd.n35Accs, v16)
 			} else {
-				combineVotes(&nd.n34Accs[i19], v16)
+				combineVotes(&nd.n35Accs[i19], v16)
 			}
 		}
 		if v21, ok22 := rejectedEvent(v7); ok22 {
-			nd.h40To46Port2 = append(nd.h40To46Port2, v21)
+			nd.h41To47Port2 = append(nd.h41To47Port2, v21)
 		}
 	}
-	clear(nd.n67Recv)
-	nd.n67Recv = nd.n67Recv[:0]
+	clear(nd.n72Recv)
+	nd.n72Recv = nd.n72Recv[:0]
 }
 
-// subgraph4 runs stratum 0: hydro.Cycle (23), hydro.Map (43), hydro.Broadcast (133).
+// subgraph4 runs stratum 0: hydro.Cycle (23), hydro.Map (44), hydro.Broadcast (138).
 func (nd *PaxosProposer) subgraph4() {
-	for _, v23 := range nd.n133Recv {
+	for _, v23 := range nd.n138Recv {
 		v24 := progressEvent(v23)
-		nd.h43To46Port5 = append(nd.h43To46Port5, v24)
+		nd.h44To47Port5 = append(nd.h44To47Port5, v24)
 	}
-	clear(nd.n133Recv)
-	nd.n133Recv = nd.n133Recv[:0]
+	clear(nd.n138Recv)
+	nd.n138Recv = nd.n138Recv[:0]
 }
 
-// subgraph5 runs stratum 0: hydro.ClusterSize (24), hydro.SelfID (25), hydro.CrossJoin (26), hydro.ClusterSize (27), hydro.CrossJoin (28), hydro.Map (29).
+// subgraph5 runs stratum 0: hydro.Cycle (24), hydro.DeferTickLazy (57).
 func (nd *PaxosProposer) subgraph5() {
+	nd.h24To47Port7 = append(nd.h24To47Port7, nd.n57Now...)
+}
+
+// subgraph6 runs stratum 0: hydro.ClusterSize (25), hydro.SelfID (26), hydro.CrossJoin (27), hydro.ClusterSize (28), hydro.CrossJoin (29), hydro.Map (30).
+func (nd *PaxosProposer) subgraph6() {
 	window := nd.window
-	udf31 := /*line paxos.go:93:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:608:126*/
-	if !nd.n24Done {
-		nd.n24Done = true
-		if nd.n24Size > 0 {
-			v25 := nd.n24Size
-			nd.n26R = append(nd.n26R, v25)
-			for _, v26 := range nd.n26L {
-				v27 := configOf(v26, v25)
-				nd.n28L = append(nd.n28L, v27)
-				for _, v28 := range nd.n28R {
-					v29 := withReplicas(v27, v28)
-					v30 := udf31(v29)
-					nd.h29To48Port1 = append(nd.h29To48Port1, v30)
-				}
-			}
-			nd.h24To36Port1 = append(nd.h24To36Port1, v25)
-		}
-	}
+	udf32 := /*line paxos.go:94:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:640:126*/
 	if !nd.n25Done {
 		nd.n25Done = true
-		v32 := nd.hydroMember
-		nd.n26L = append(nd.n26L, v32)
-		for _, v33 := range nd.n26R {
-			v34 := configOf(v32, v33)
-			nd.n28L = append(nd.n28L, v34)
-			for _, v35 := range nd.n28R {
-				v36 := withReplicas(v34, v35)
-				v37 := udf31(v36)
-				nd.h29To48Port1 = append(nd.h29To48Port1, v37)
+		if nd.n25Size > 0 {
+			v26 := nd.n25Size
+			nd.n27R = append(nd.n27R, v26)
+			for _, v27 := range nd.n27L {
+				v28 := configOf(v27, v26)
+				nd.n29L = append(nd.n29L, v28)
+				for _, v29 := range nd.n29R {
+					v30 := withReplicas(v28, v29)
+					v31 := udf32(v30)
+					nd.h30To49Port1 = append(nd.h30To49Port1, v31)
+				}
+			}
+			nd.h25To37Port1 = append(nd.h25To37Port1, v26)
+		}
+	}
+	if !nd.n26Done {
+		nd.n26Done = true
+		v33 := nd.hydroMember
+		nd.n27L = append(nd.n27L, v33)
+		for _, v34 := range nd.n27R {
+			v35 := configOf(v33, v34)
+			nd.n29L = append(nd.n29L, v35)
+			for _, v36 := range nd.n29R {
+				v37 := withReplicas(v35, v36)
+				v38 := udf32(v37)
+				nd.h30To49Port1 = append(nd.h30To49Port1, v38)
 			}
 		}
 	}
-	if !nd.n27Done {
-		nd.n27Done = true
-		if nd.n27Size > 0 {
-			v38 := nd.n27Size
-			nd.n28R = append(nd.n28R, v38)
-			for _, v39 := range nd.n28L {
-				v40 := withReplicas(v39, v38)
-				v41 := udf31(v40)
-				nd.h29To48Port1 = append(nd.h29To48Port1, v41)
+	if !nd.n28Done {
+		nd.n28Done = true
+		if nd.n28Size > 0 {
+			v39 := nd.n28Size
+			nd.n29R = append(nd.n29R, v39)
+			for _, v40 := range nd.n29L {
+				v41 := withReplicas(v40, v39)
+				v42 := udf32(v41)
+				nd.h30To49Port1 = append(nd.h30To49Port1, v42)
 			}
 		}
 	}
 }
 
-// subgraph6 runs stratum 0: hydro.Timer (44), hydro.Map (45).
-func (nd *PaxosProposer) subgraph6() {
-	if !nd.n44Fired || !nd.hydroNow.Before(nd.n44Due) {
-		nd.n44Fired = true
-		nd.n44Due = nd.hydroNow.Add(nd.n44Period)
-		v42 := nd.hydroNow
-		v43 := timerEvent(v42)
-		nd.h45To46Port6 = append(nd.h45To46Port6, v43)
-	}
-}
-
-// subgraph7 runs stratum 1: hydro.MergeKeyed (32), hydro.ReduceKeyed (34), hydro.Join (35), hydro.CrossJoin (36), hydro.FilterMap (37), hydro.Map (42), hydro.Union (46).
+// subgraph7 runs stratum 0: hydro.Timer (45), hydro.Map (46).
 func (nd *PaxosProposer) subgraph7() {
-	slices.Sort(nd.n32Changed)
-	for _, i45 := range nd.n32Changed {
-		v44 := nd.n32Accs[i45]
-		_ = v44
+	if !nd.n45Fired || !nd.hydroNow.Before(nd.n45Due) {
+		nd.n45Fired = true
+		nd.n45Due = nd.hydroNow.Add(nd.n45Period)
+		v43 := nd.hydroNow
+		v44 := timerEvent(v43)
+		nd.h46To47Port6 = append(nd.h46To47Port6, v44)
 	}
-	for i47 := range nd.n34Accs {
-		v46 := nd.n34Accs[i47]
-		if i48, ok49 := nd.n32Index[v46.Pos]; ok49 {
-			v50 := nd.n32Accs[i48]
-			v51 := tallied(v46, v50)
-			nd.n36L = append(nd.n36L, v51)
-			for _, v52 := range nd.n36R {
-				v53 := withAcceptors(v51, v52)
-				if v54, ok55 := reached(v53); ok55 {
-					v56 := commitEvent(v54)
-					if !nd.n47Init {
-						nd.n47Acc, nd.n47Init = newInbox(), true
-					}
-					collect(&nd.n47Acc, v56)
-					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v54)
-						nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 76, nd.hydroBuf)
-					}
-				}
-			}
-		}
-	}
-	for _, v57 := range nd.h24To36Port1 {
-		nd.n36R = append(nd.n36R, v57)
-		for _, v58 := range nd.n36L {
-			v59 := withAcceptors(v58, v57)
-			if v60, ok61 := reached(v59); ok61 {
-				v62 := commitEvent(v60)
-				if !nd.n47Init {
-					nd.n47Acc, nd.n47Init = newInbox(), true
-				}
-				collect(&nd.n47Acc, v62)
-				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v60)
-					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 76, nd.hydroBuf)
-				}
-			}
-		}
-	}
-	clear(nd.h24To36Port1)
-	nd.h24To36Port1 = nd.h24To36Port1[:0]
-	for _, v63 := range nd.h38To46Port0 {
-		if !nd.n47Init {
-			nd.n47Acc, nd.n47Init = newInbox(), true
-		}
-		collect(&nd.n47Acc, v63)
-	}
-	clear(nd.h38To46Port0)
-	nd.h38To46Port0 = nd.h38To46Port0[:0]
-	for _, v64 := range nd.h39To46Port1 {
-		if !nd.n47Init {
-			nd.n47Acc, nd.n47Init = newInbox(), true
-		}
-		collect(&nd.n47Acc, v64)
-	}
-	clear(nd.h39To46Port1)
-	nd.h39To46Port1 = nd.h39To46Port1[:0]
-	for _, v65 := range nd.h40To46Port2 {
-		if !nd.n47Init {
-			nd.n47Acc, nd.n47Init = newInbox(), true
-		}
-		collect(&nd.n47Acc, v65)
-	}
-	clear(nd.h40To46Port2)
-	nd.h40To46Port2 = nd.h40To46Port2[:0]
-	for _, v66 := range nd.h41To46Port3 {
-		if !nd.n47Init {
-			nd.n47Acc, nd.n47Init = newInbox(), true
-		}
-		collect(&nd.n47Acc, v66)
-	}
-	clear(nd.h41To46Port3)
-	nd.h41To46Port3 = nd.h41To46Port3[:0]
-	for _, v67 := range nd.h43To46Port5 {
-		if !nd.n47Init {
-			nd.n47Acc, nd.n47Init = newInbox(), true
-		}
-		collect(&nd.n47Acc, v67)
-	}
-	clear(nd.h43To46Port5)
-	nd.h43To46Port5 = nd.h43To46Port5[:0]
-	for _, v68 := range nd.h45To46Port6 {
-		if !nd.n47Init {
-			nd.n47Acc, nd.n47Init = newInbox(), true
-		}
-		collect(&nd.n47Acc, v68)
-	}
-	clear(nd.h45To46Port6)
-	nd.h45To46Port6 = nd.h45To46Port6[:0]
 }
 
-// subgraph8 runs stratum 2: hydro.Fold (47), hydro.CrossJoin (48).
+// subgraph8 runs stratum 1: hydro.MergeKeyed (33), hydro.ReduceKeyed (35), hydro.Join (36), hydro.CrossJoin (37), hydro.FilterMap (38), hydro.Map (43), hydro.Union (47).
 func (nd *PaxosProposer) subgraph8() {
-	if !nd.n47Init {
-		nd.n47Acc, nd.n47Init = newInbox(), true
+	slices.Sort(nd.n33Changed)
+	for _, i46 := range nd.n33Changed {
+		v45 := nd.n33Accs[i46]
+		_ = v45
 	}
-	v69 := nd.n47Acc
-	nd.n48L = append(nd.n48L, v69)
-	for _, v70 := range nd.n48R {
-		v71 := withConfig(v69, v70)
-		if !nd.n49Init {
-			nd.n49Acc, nd.n49Init = newCore(), true
-		}
-		step(&nd.n49Acc, v71)
-	}
-	for _, v72 := range nd.h29To48Port1 {
-		nd.n48R = append(nd.n48R, v72)
-		for _, v73 := range nd.n48L {
-			v74 := withConfig(v73, v72)
-			if !nd.n49Init {
-				nd.n49Acc, nd.n49Init = newCore(), true
+	for i48 := range nd.n35Accs {
+		v47 := nd.n35Accs[i48]
+		if i49, ok50 := nd.n33Index[v47.Pos]; ok50 {
+			v51 := nd.n33Accs[i49]
+			v52 := tallied(v47, v51)
+			nd.n37L = append(nd.n37L, v52)
+			for _, v53 := range nd.n37R {
+				v54 := withAcceptors(v52, v53)
+				if v55, ok56 := reached(v54); ok56 {
+					v57 := commitEvent(v55)
+					if !nd.n48Init {
+						nd.n48Acc, nd.n48Init = newInbox(), true
+					}
+					collect(&nd.n48Acc, v57)
+					if nd.hydroSend != nil {
+						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v55)
+						nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 81, nd.hydroBuf)
+					}
+				}
 			}
-			step(&nd.n49Acc, v74)
 		}
 	}
-	clear(nd.h29To48Port1)
-	nd.h29To48Port1 = nd.h29To48Port1[:0]
+	for _, v58 := range nd.h25To37Port1 {
+		nd.n37R = append(nd.n37R, v58)
+		for _, v59 := range nd.n37L {
+			v60 := withAcceptors(v59, v58)
+			if v61, ok62 := reached(v60); ok62 {
+				v63 := commitEvent(v61)
+				if !nd.n48Init {
+					nd.n48Acc, nd.n48Init = newInbox(), true
+				}
+				collect(&nd.n48Acc, v63)
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v61)
+					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 81, nd.hydroBuf)
+				}
+			}
+		}
+	}
+	clear(nd.h25To37Port1)
+	nd.h25To37Port1 = nd.h25To37Port1[:0]
+	for _, v64 := range nd.h39To47Port0 {
+		if !nd.n48Init {
+			nd.n48Acc, nd.n48Init = newInbox(), true
+		}
+		collect(&nd.n48Acc, v64)
+	}
+	clear(nd.h39To47Port0)
+	nd.h39To47Port0 = nd.h39To47Port0[:0]
+	for _, v65 := range nd.h40To47Port1 {
+		if !nd.n48Init {
+			nd.n48Acc, nd.n48Init = newInbox(), true
+		}
+		collect(&nd.n48Acc, v65)
+	}
+	clear(nd.h40To47Port1)
+	nd.h40To47Port1 = nd.h40To47Port1[:0]
+	for _, v66 := range nd.h41To47Port2 {
+		if !nd.n48Init {
+			nd.n48Acc, nd.n48Init = newInbox(), true
+		}
+		collect(&nd.n48Acc, v66)
+	}
+	clear(nd.h41To47Port2)
+	nd.h41To47Port2 = nd.h41To47Port2[:0]
+	for _, v67 := range nd.h42To47Port3 {
+		if !nd.n48Init {
+			nd.n48Acc, nd.n48Init = newInbox(), true
+		}
+		collect(&nd.n48Acc, v67)
+	}
+	clear(nd.h42To47Port3)
+	nd.h42To47Port3 = nd.h42To47Port3[:0]
+	for _, v68 := range nd.h44To47Port5 {
+		if !nd.n48Init {
+			nd.n48Acc, nd.n48Init = newInbox(), true
+		}
+		collect(&nd.n48Acc, v68)
+	}
+	clear(nd.h44To47Port5)
+	nd.h44To47Port5 = nd.h44To47Port5[:0]
+	for _, v69 := range nd.h46To47Port6 {
+		if !nd.n48Init {
+			nd.n48Acc, nd.n48Init = newInbox(), true
+		}
+		collect(&nd.n48Acc, v69)
+	}
+	clear(nd.h46To47Port6)
+	nd.h46To47Port6 = nd.h46To47Port6[:0]
+	for _, v70 := range nd.h24To47Port7 {
+		if !nd.n48Init {
+			nd.n48Acc, nd.n48Init = newInbox(), true
+		}
+		collect(&nd.n48Acc, v70)
+	}
+	clear(nd.h24To47Port7)
+	nd.h24To47Port7 = nd.h24To47Port7[:0]
 }
 
-// subgraph9 runs stratum 3: hydro.Fold (49), hydro.FlatMap (50), hydro.FlatMap (52), hydro.FlatMap (54), hydro.FlatMap (77).
+// subgraph9 runs stratum 2: hydro.Fold (48), hydro.CrossJoin (49).
 func (nd *PaxosProposer) subgraph9() {
-	if !nd.n49Init {
-		nd.n49Acc, nd.n49Init = newCore(), true
+	if !nd.n48Init {
+		nd.n48Acc, nd.n48Init = newInbox(), true
 	}
-	v75 := nd.n49Acc
-	emitBeats(v75, func(v76 Heartbeat) {
+	v71 := nd.n48Acc
+	nd.n49L = append(nd.n49L, v71)
+	for _, v72 := range nd.n49R {
+		v73 := withConfig(v71, v72)
+		if !nd.n50Init {
+			nd.n50Acc, nd.n50Init = newCore(), true
+		}
+		step(&nd.n50Acc, v73)
+	}
+	for _, v74 := range nd.h30To49Port1 {
+		nd.n49R = append(nd.n49R, v74)
+		for _, v75 := range nd.n49L {
+			v76 := withConfig(v75, v74)
+			if !nd.n50Init {
+				nd.n50Acc, nd.n50Init = newCore(), true
+			}
+			step(&nd.n50Acc, v76)
+		}
+	}
+	clear(nd.h30To49Port1)
+	nd.h30To49Port1 = nd.h30To49Port1[:0]
+}
+
+// subgraph10 runs stratum 3: hydro.Fold (50), hydro.FlatMap (51), hydro.FlatMap (53), hydro.Map (54), hydro.FlatMap (59), hydro.FlatMap (82).
+func (nd *PaxosProposer) subgraph10() {
+	if !nd.n50Init {
+		nd.n50Acc, nd.n50Init = newCore(), true
+	}
+	v77 := nd.n50Acc
+	emitBeats(v77, func(v78 Heartbeat) {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v76)
-			nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 51, nd.hydroBuf)
+			nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v78)
+			nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 52, nd.hydroBuf)
 		}
 	})
-	emitP1as(v75, func(v77 P1a) {
+	emitP1as(v77, func(v79 P1a) {
+		v80 := usedOf(v79)
+		k81 := v80.Key
+		i82, ok83 := nd.n55Index[k81]
+		if ok83 && !nd.n55Mark[i82] {
+			nd.n55Mark[i82] = true
+			nd.n55Dirty = append(nd.n55Dirty, i82)
+		}
+		if !ok83 {
+			i82 = len(nd.n55Accs)
+			nd.n55Index[k81] = i82
+			nd.n55Mark = append(nd.n55Mark, true)
+			nd.n55Dirty = append(nd.n55Dirty, i82)
+			nd.n55Accs = append(nd.n55Accs, v80)
+		} else {
+			raiseUsed(&nd.n55Accs[i82], v80)
+		}
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v77)
-			nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 53, nd.hydroBuf)
+			nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v79)
+			nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 58, nd.hydroBuf)
 		}
 	})
-	emitP2as(v75, func(v78 P2a) {
+	emitP2as(v77, func(v84 P2a) {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v78)
-			nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 55, nd.hydroBuf)
+			nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v84)
+			nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 60, nd.hydroBuf)
 		}
 	})
-	emitResends(v75, func(v79 Resend) {
+	emitResends(v77, func(v85 Resend) {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v79)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v79))}, 78, nd.hydroBuf)
+			nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v85)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v85))}, 83, nd.hydroBuf)
 		}
 	})
 }
+
+// subgraph11 runs stratum 4: hydro.ReduceKeyed (55), hydro.Map (56).
+func (nd *PaxosProposer) subgraph11() {
+	for i87 := range nd.n55Accs {
+		v86 := nd.n55Accs[i87]
+		v88 := usedEvent(v86)
+		nd.n57Next = append(nd.n57Next, v88)
+	}
+}
+
+// Recover replays the node's durable state from the log in dir and makes
+// the node log to it; call it once, before the first tick. Without it the
+// node keeps its durable state in memory only.
+func (nd *PaxosProposer) Recover(dir durable.FS, opts durable.Options) error {
+	return nd.hydroJournal.Recover(dir, opts, nd.hydroRestore)
+}
+
+// hydroRestore applies one recovered record.
+func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
+	switch op {
+	case 55:
+		var v92 Used
+		n93, err94 := decodeHydroUsed(item, &v92)
+		if err94 == nil && n93 != len(item) {
+			err94 = fmt.Errorf("%d bytes after the item", len(item)-n93)
+		}
+		if err94 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 55, paxos.go:122): %w", err94)
+		}
+		k95 := v92.Key
+		if i96, ok97 := nd.n55Index[k95]; ok97 {
+			nd.n55Accs[i96] = v92
+		} else {
+			nd.n55Index[k95] = len(nd.n55Accs)
+			nd.n55Accs = append(nd.n55Accs, v92)
+			nd.n55Mark = append(nd.n55Mark, false)
+		}
+		return nil
+	}
+	return fmt.Errorf("record for operator %d, which is not a durable operator of location proposer", op)
+}
+
+// hydroCommit logs the changes the tick made to durable state, syncs the
+// log once, and releases the tick's frames. It reports false if the commit
+// failed: the node stops (see Err) and the tick's frames and outputs never
+// leave.
+func (nd *PaxosProposer) hydroCommit() bool {
+	if nd.hydroJournal.Active() {
+		for _, i89 := range nd.n55Dirty {
+			nd.n55Mark[i89] = false
+			v90 := nd.n55Accs[i89]
+			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(55), &v90))
+		}
+		nd.n55Dirty = nd.n55Dirty[:0]
+		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
+			nd.hydroOut.Drop()
+			return false
+		}
+	}
+	nd.hydroOut.Release()
+	return true
+}
+
+// hydroSnapshot logs the whole durable state.
+func (nd *PaxosProposer) hydroSnapshot(add func([]byte)) {
+	for _, v91 := range nd.n55Accs {
+		add(appendHydroUsed(nd.hydroJournal.Record(55), &v91))
+	}
+}
+
+// Err returns the error that stopped the node: a failed commit of its log.
+// A stopped node's ticks do nothing.
+func (nd *PaxosProposer) Err() error { return nd.hydroJournal.Err() }
+
+// Log returns the node's log, nil before Recover.
+func (nd *PaxosProposer) Log() *durable.Log { return nd.hydroJournal.Log() }
+
+// Close closes the node's log.
+func (nd *PaxosProposer) Close() error { return nd.hydroJournal.Close() }
+
+var _ hydro.DurableNode = (*PaxosProposer)(nil)
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
 // clock starts at the Unix epoch and never moves backwards: an earlier time
@@ -837,7 +974,7 @@ func (nd *PaxosProposer) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosProposer) NextTimer() (time.Time, bool) {
-	next := nd.n44Due
+	next := nd.n45Due
 	return next, true
 }
 
@@ -851,12 +988,12 @@ func (nd *PaxosProposer) SetMember(m hydro.MemberID) { nd.hydroMember = m }
 // first tick. It fails if a cluster the node reads the size of is missing.
 func (nd *PaxosProposer) SetSizes(sizes map[string]int) error {
 	if n := sizes["acceptor"]; n > 0 {
-		nd.n24Size = n
+		nd.n25Size = n
 	} else {
 		return fmt.Errorf("flow Paxos reads the size of cluster %q, which the deployment does not size", "acceptor")
 	}
 	if n := sizes["replica"]; n > 0 {
-		nd.n27Size = n
+		nd.n28Size = n
 	} else {
 		return fmt.Errorf("flow Paxos reads the size of cluster %q, which the deployment does not size", "replica")
 	}
@@ -864,11 +1001,16 @@ func (nd *PaxosProposer) SetSizes(sizes map[string]int) error {
 }
 
 // OnSend sets the function that carries the node's outgoing frames, one
-// item each, tagged with the sending operator; it is called during Tick and
-// payload is valid only during the call. Until it is set, items sent to
-// other locations are dropped.
+// item each, tagged with the sending operator; it is called during Tick,
+// once the tick's changes to durable state are committed, and payload is
+// valid only during the call. Until it is set, items sent to other
+// locations are dropped.
 func (nd *PaxosProposer) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
-	nd.hydroSend = fn
+	nd.hydroOut.SetSend(fn)
+	nd.hydroSend = nil
+	if fn != nil {
+		nd.hydroSend = nd.hydroOut.Hold
+	}
 }
 
 // Deliver decodes one frame received from the network; its item enters the
@@ -887,49 +1029,49 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		}
 		nd.n19Recv = append(nd.n19Recv, v)
 		return nil
-	case 51:
+	case 52:
 		var v Heartbeat
 		n, err := decodeHydroHeartbeat(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:115: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:117: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:115: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:117: %d bytes after the item", len(payload)-n)
 		}
-		nd.n51Recv = append(nd.n51Recv, v)
+		nd.n52Recv = append(nd.n52Recv, v)
 		return nil
-	case 67:
+	case 72:
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:128: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:135: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:128: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:135: %d bytes after the item", len(payload)-n)
 		}
-		nd.n67Recv = append(nd.n67Recv, v)
+		nd.n72Recv = append(nd.n72Recv, v)
 		return nil
-	case 74:
+	case 79:
 		var v P1b
 		n, err := decodeHydroP1b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:136: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:143: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:136: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:143: %d bytes after the item", len(payload)-n)
 		}
-		nd.n74Recv = append(nd.n74Recv, v)
+		nd.n79Recv = append(nd.n79Recv, v)
 		return nil
-	case 133:
+	case 138:
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:174: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:181: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:174: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:181: %d bytes after the item", len(payload)-n)
 		}
-		nd.n133Recv = append(nd.n133Recv, v)
+		nd.n138Recv = append(nd.n138Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location proposer: no network operator has tag %d", tag)
@@ -938,7 +1080,7 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosProposer) Pending() bool {
-	return len(nd.n19Recv) > 0 || len(nd.n51Recv) > 0 || len(nd.n67Recv) > 0 || len(nd.n74Recv) > 0 || len(nd.n133Recv) > 0
+	return len(nd.n19Recv) > 0 || len(nd.n52Recv) > 0 || len(nd.n72Recv) > 0 || len(nd.n79Recv) > 0 || len(nd.n138Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -986,56 +1128,56 @@ type PaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 56, paxos.go:120): whether the member id was emitted.
-	n56Done bool
-	// hydro.ReduceKeyed (node 60, paxos.go:121): the groups in order of first appearance.
-	n60Index map[uint8]int
-	n60Accs  []Promise
-	// the groups changed this tick, to log at its end.
-	n60Mark  []bool
-	n60Dirty []int
-	// hydro.Fold (node 61, paxos.go:122): the accumulator.
-	n61Acc  Promise
-	n61Init bool
-	// hydro.CrossJoin (node 62, paxos.go:122): the stored sides' items in arrival order.
-	n62L []Promise
-	n62R []hydro.MemberID
-	// hydro.CrossJoin (node 63, paxos.go:123): the stored sides' items in arrival order.
-	n63R []view
-	// hydro.MergeKeyed (node 65, paxos.go:124): the groups in order of first appearance.
-	n65Index map[uint64]int
-	n65Accs  []Entry
+	// hydro.SelfID (node 61, paxos.go:127): whether the member id was emitted.
+	n61Done bool
+	// hydro.ReduceKeyed (node 65, paxos.go:128): the groups in order of first appearance.
+	n65Index map[uint8]int
+	n65Accs  []Promise
 	// the groups changed this tick, to log at its end.
 	n65Mark  []bool
 	n65Dirty []int
+	// hydro.Fold (node 66, paxos.go:129): the accumulator.
+	n66Acc  Promise
+	n66Init bool
+	// hydro.CrossJoin (node 67, paxos.go:129): the stored sides' items in arrival order.
+	n67L []Promise
+	n67R []hydro.MemberID
+	// hydro.CrossJoin (node 68, paxos.go:130): the stored sides' items in arrival order.
+	n68R []view
+	// hydro.MergeKeyed (node 70, paxos.go:131): the groups in order of first appearance.
+	n70Index map[uint64]int
+	n70Accs  []Entry
+	// the groups changed this tick, to log at its end.
+	n70Mark  []bool
+	n70Dirty []int
 	// the groups changed in this tick, and whether each group is among them.
-	n65Changed []int
-	n65Touched []bool
-	// hydro.Sink (node 66, paxos.go:127): this tick's output.
-	n66Out []P2b
-	// hydro.Unique (node 69, paxos.go:129): the items seen.
-	n69Seen map[Probe]struct{}
-	// hydro.Fold (node 71, paxos.go:134): the accumulator.
-	n71Acc  []Accepted
-	n71Init bool
-	// hydro.CrossJoin (node 72, paxos.go:135): the stored sides' items in arrival order.
-	n72R []view
-	// hydro.CrossJoin (node 73, paxos.go:135): the stored sides' items in arrival order.
-	n73R [][]Accepted
-	// hydro.Broadcast (node 53, paxos.go:116): the items received since the last tick.
-	n53Recv []P1a
-	// hydro.Broadcast (node 55, paxos.go:117): the items received since the last tick.
-	n55Recv []P2a
-	// h56To62Port1 is the handoff from hydro.SelfID (node 56, paxos.go:120) to hydro.CrossJoin (node 62, paxos.go:122).
-	h56To62Port1 []hydro.MemberID
-	// h55To63Port0 is the handoff from hydro.Broadcast (node 55, paxos.go:117) to hydro.CrossJoin (node 63, paxos.go:123).
-	h55To63Port0 []P2a
-	// h69To70Port0 is the handoff from hydro.Unique (node 69, paxos.go:129) to hydro.Join (node 70, paxos.go:134).
-	h69To70Port0 []Probe
-	// h53To72Port0 is the handoff from hydro.Broadcast (node 53, paxos.go:116) to hydro.CrossJoin (node 72, paxos.go:135).
-	h53To72Port0 []P1a
-	// h72To73Port0 is the handoff from hydro.CrossJoin (node 72, paxos.go:135) to hydro.CrossJoin (node 73, paxos.go:135).
-	h72To73Port0 []P1b
+	n70Changed []int
+	n70Touched []bool
+	// hydro.Sink (node 71, paxos.go:134): this tick's output.
+	n71Out []P2b
+	// hydro.Unique (node 74, paxos.go:136): the items seen.
+	n74Seen map[Probe]struct{}
+	// hydro.Fold (node 76, paxos.go:141): the accumulator.
+	n76Acc  []Accepted
+	n76Init bool
+	// hydro.CrossJoin (node 77, paxos.go:142): the stored sides' items in arrival order.
+	n77R []view
+	// hydro.CrossJoin (node 78, paxos.go:142): the stored sides' items in arrival order.
+	n78R [][]Accepted
+	// hydro.Broadcast (node 58, paxos.go:123): the items received since the last tick.
+	n58Recv []P1a
+	// hydro.Broadcast (node 60, paxos.go:124): the items received since the last tick.
+	n60Recv []P2a
+	// h61To67Port1 is the handoff from hydro.SelfID (node 61, paxos.go:127) to hydro.CrossJoin (node 67, paxos.go:129).
+	h61To67Port1 []hydro.MemberID
+	// h60To68Port0 is the handoff from hydro.Broadcast (node 60, paxos.go:124) to hydro.CrossJoin (node 68, paxos.go:130).
+	h60To68Port0 []P2a
+	// h74To75Port0 is the handoff from hydro.Unique (node 74, paxos.go:136) to hydro.Join (node 75, paxos.go:141).
+	h74To75Port0 []Probe
+	// h58To77Port0 is the handoff from hydro.Broadcast (node 58, paxos.go:123) to hydro.CrossJoin (node 77, paxos.go:142).
+	h58To77Port0 []P1a
+	// h77To78Port0 is the handoff from hydro.CrossJoin (node 77, paxos.go:142) to hydro.CrossJoin (node 78, paxos.go:142).
+	h77To78Port0 []P1b
 }
 
 // NewPaxosAcceptor returns the node of location "acceptor" with the flow's parameters.
@@ -1047,9 +1189,9 @@ func NewPaxosAcceptor(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n60Index = map[uint8]int{}
-	nd.n65Index = map[uint64]int{}
-	nd.n69Seen = map[Probe]struct{}{}
+	nd.n65Index = map[uint8]int{}
+	nd.n70Index = map[uint64]int{}
+	nd.n74Seen = map[Probe]struct{}{}
 	return nd
 }
 
@@ -1070,215 +1212,215 @@ func (nd *PaxosAcceptor) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.votes.PutAll(nd.n66Out)
-	clear(nd.n66Out)
-	nd.n66Out = nd.n66Out[:0]
-	var zero61 Promise
-	nd.n61Acc, nd.n61Init = zero61, false
-	nd.n62L = nd.n62L[:0]
-	nd.n63R = nd.n63R[:0]
-	for _, i := range nd.n65Changed {
-		nd.n65Touched[i] = false
+	nd.votes.PutAll(nd.n71Out)
+	clear(nd.n71Out)
+	nd.n71Out = nd.n71Out[:0]
+	var zero66 Promise
+	nd.n66Acc, nd.n66Init = zero66, false
+	nd.n67L = nd.n67L[:0]
+	nd.n68R = nd.n68R[:0]
+	for _, i := range nd.n70Changed {
+		nd.n70Touched[i] = false
 	}
-	nd.n65Changed = nd.n65Changed[:0]
-	clear(nd.n69Seen)
-	var zero71 []Accepted
-	nd.n71Acc, nd.n71Init = zero71, false
-	nd.n72R = nd.n72R[:0]
-	clear(nd.n73R)
-	nd.n73R = nd.n73R[:0]
+	nd.n70Changed = nd.n70Changed[:0]
+	clear(nd.n74Seen)
+	var zero76 []Accepted
+	nd.n76Acc, nd.n76Init = zero76, false
+	nd.n77R = nd.n77R[:0]
+	clear(nd.n78R)
+	nd.n78R = nd.n78R[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (53), hydro.Broadcast (55), hydro.Map (57), hydro.Map (58), hydro.Union (59), hydro.FlatMap (68), hydro.Unique (69).
+// subgraph0 runs stratum 0: hydro.Broadcast (58), hydro.Broadcast (60), hydro.Map (62), hydro.Map (63), hydro.Union (64), hydro.FlatMap (73), hydro.Unique (74).
 func (nd *PaxosAcceptor) subgraph0() {
 	window := nd.window
-	udf7 := /*line paxos.go:129:44*/ func(_ P1a, emit func(Probe)) {
+	udf7 := /*line paxos.go:136:44*/ func(_ P1a, emit func(Probe)) {
 		for pos := range ring(window) {
 			emit(Probe{Pos: pos})
 		}
-	} /*line paxos_hydro.go:1099:35*/
-	for _, v1 := range nd.n53Recv {
+	} /*line paxos_hydro.go:1241:35*/
+	for _, v1 := range nd.n58Recv {
 		v2 := promiseOfP1a(v1)
 		k3 := v2.Key
-		i4, ok5 := nd.n60Index[k3]
-		if ok5 && !nd.n60Mark[i4] {
-			nd.n60Mark[i4] = true
-			nd.n60Dirty = append(nd.n60Dirty, i4)
+		i4, ok5 := nd.n65Index[k3]
+		if ok5 && !nd.n65Mark[i4] {
+			nd.n65Mark[i4] = true
+			nd.n65Dirty = append(nd.n65Dirty, i4)
 		}
 		if !ok5 {
-			i4 = len(nd.n60Accs)
-			nd.n60Index[k3] = i4
-			nd.n60Mark = append(nd.n60Mark, true)
-			nd.n60Dirty = append(nd.n60Dirty, i4)
-			nd.n60Accs = append(nd.n60Accs, v2)
+			i4 = len(nd.n65Accs)
+			nd.n65Index[k3] = i4
+			nd.n65Mark = append(nd.n65Mark, true)
+			nd.n65Dirty = append(nd.n65Dirty, i4)
+			nd.n65Accs = append(nd.n65Accs, v2)
 		} else {
-			raise(&nd.n60Accs[i4], v2)
+			raise(&nd.n65Accs[i4], v2)
 		}
 		udf7(v1, func(v6 Probe) {
-			if _, dup8 := nd.n69Seen[v6]; !dup8 {
-				nd.n69Seen[v6] = struct{}{}
-				nd.h69To70Port0 = append(nd.h69To70Port0, v6)
+			if _, dup8 := nd.n74Seen[v6]; !dup8 {
+				nd.n74Seen[v6] = struct{}{}
+				nd.h74To75Port0 = append(nd.h74To75Port0, v6)
 			}
 		})
-		nd.h53To72Port0 = append(nd.h53To72Port0, v1)
+		nd.h58To77Port0 = append(nd.h58To77Port0, v1)
 	}
-	clear(nd.n53Recv)
-	nd.n53Recv = nd.n53Recv[:0]
-	for _, v9 := range nd.n55Recv {
+	clear(nd.n58Recv)
+	nd.n58Recv = nd.n58Recv[:0]
+	for _, v9 := range nd.n60Recv {
 		v10 := promiseOfP2a(v9)
 		k11 := v10.Key
-		i12, ok13 := nd.n60Index[k11]
-		if ok13 && !nd.n60Mark[i12] {
-			nd.n60Mark[i12] = true
-			nd.n60Dirty = append(nd.n60Dirty, i12)
+		i12, ok13 := nd.n65Index[k11]
+		if ok13 && !nd.n65Mark[i12] {
+			nd.n65Mark[i12] = true
+			nd.n65Dirty = append(nd.n65Dirty, i12)
 		}
 		if !ok13 {
-			i12 = len(nd.n60Accs)
-			nd.n60Index[k11] = i12
-			nd.n60Mark = append(nd.n60Mark, true)
-			nd.n60Dirty = append(nd.n60Dirty, i12)
-			nd.n60Accs = append(nd.n60Accs, v10)
+			i12 = len(nd.n65Accs)
+			nd.n65Index[k11] = i12
+			nd.n65Mark = append(nd.n65Mark, true)
+			nd.n65Dirty = append(nd.n65Dirty, i12)
+			nd.n65Accs = append(nd.n65Accs, v10)
 		} else {
-			raise(&nd.n60Accs[i12], v10)
+			raise(&nd.n65Accs[i12], v10)
 		}
-		nd.h55To63Port0 = append(nd.h55To63Port0, v9)
+		nd.h60To68Port0 = append(nd.h60To68Port0, v9)
 	}
-	clear(nd.n55Recv)
-	nd.n55Recv = nd.n55Recv[:0]
+	clear(nd.n60Recv)
+	nd.n60Recv = nd.n60Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.SelfID (56).
+// subgraph1 runs stratum 0: hydro.SelfID (61).
 func (nd *PaxosAcceptor) subgraph1() {
-	if !nd.n56Done {
-		nd.n56Done = true
+	if !nd.n61Done {
+		nd.n61Done = true
 		v14 := nd.hydroMember
-		nd.h56To62Port1 = append(nd.h56To62Port1, v14)
+		nd.h61To67Port1 = append(nd.h61To67Port1, v14)
 	}
 }
 
-// subgraph2 runs stratum 1: hydro.ReduceKeyed (60).
+// subgraph2 runs stratum 1: hydro.ReduceKeyed (65).
 func (nd *PaxosAcceptor) subgraph2() {
-	for i16 := range nd.n60Accs {
-		v15 := nd.n60Accs[i16]
-		if !nd.n61Init {
-			nd.n61Acc, nd.n61Init = noPromise(), true
+	for i16 := range nd.n65Accs {
+		v15 := nd.n65Accs[i16]
+		if !nd.n66Init {
+			nd.n66Acc, nd.n66Init = noPromise(), true
 		}
-		takePromise(&nd.n61Acc, v15)
+		takePromise(&nd.n66Acc, v15)
 	}
 }
 
-// subgraph3 runs stratum 2: hydro.Fold (61), hydro.CrossJoin (62), hydro.CrossJoin (63), hydro.FilterMap (64), hydro.Sink (66), hydro.CrossJoin (72).
+// subgraph3 runs stratum 2: hydro.Fold (66), hydro.CrossJoin (67), hydro.CrossJoin (68), hydro.FilterMap (69), hydro.Sink (71), hydro.CrossJoin (77).
 func (nd *PaxosAcceptor) subgraph3() {
 	window := nd.window
-	udf28 := /*line paxos.go:124:47*/ func(p P2b) (Entry, bool) {
+	udf28 := /*line paxos.go:131:47*/ func(p P2b) (Entry, bool) {
 		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd}}}, p.Max == p.Ballot
-	} /*line paxos_hydro.go:1175:35*/
-	if !nd.n61Init {
-		nd.n61Acc, nd.n61Init = noPromise(), true
+	} /*line paxos_hydro.go:1317:35*/
+	if !nd.n66Init {
+		nd.n66Acc, nd.n66Init = noPromise(), true
 	}
-	v17 := nd.n61Acc
-	nd.n62L = append(nd.n62L, v17)
-	for _, v18 := range nd.n62R {
+	v17 := nd.n66Acc
+	nd.n67L = append(nd.n67L, v17)
+	for _, v18 := range nd.n67R {
 		v19 := viewOf(v17, v18)
-		nd.n63R = append(nd.n63R, v19)
-		nd.n72R = append(nd.n72R, v19)
+		nd.n68R = append(nd.n68R, v19)
+		nd.n77R = append(nd.n77R, v19)
 	}
-	for _, v20 := range nd.h56To62Port1 {
-		nd.n62R = append(nd.n62R, v20)
-		for _, v21 := range nd.n62L {
+	for _, v20 := range nd.h61To67Port1 {
+		nd.n67R = append(nd.n67R, v20)
+		for _, v21 := range nd.n67L {
 			v22 := viewOf(v21, v20)
-			nd.n63R = append(nd.n63R, v22)
-			nd.n72R = append(nd.n72R, v22)
+			nd.n68R = append(nd.n68R, v22)
+			nd.n77R = append(nd.n77R, v22)
 		}
 	}
-	clear(nd.h56To62Port1)
-	nd.h56To62Port1 = nd.h56To62Port1[:0]
-	for _, v23 := range nd.h55To63Port0 {
-		for _, v24 := range nd.n63R {
+	clear(nd.h61To67Port1)
+	nd.h61To67Port1 = nd.h61To67Port1[:0]
+	for _, v23 := range nd.h60To68Port0 {
+		for _, v24 := range nd.n68R {
 			v25 := answer(v23, v24)
 			if v26, ok27 := udf28(v25); ok27 {
 				k29 := v26.Pos
-				i30, ok31 := nd.n65Index[k29]
-				if ok31 && !nd.n65Mark[i30] {
-					nd.n65Mark[i30] = true
-					nd.n65Dirty = append(nd.n65Dirty, i30)
+				i30, ok31 := nd.n70Index[k29]
+				if ok31 && !nd.n70Mark[i30] {
+					nd.n70Mark[i30] = true
+					nd.n70Dirty = append(nd.n70Dirty, i30)
 				}
 				if !ok31 {
-					i30 = len(nd.n65Accs)
-					nd.n65Index[k29] = i30
-					nd.n65Mark = append(nd.n65Mark, true)
-					nd.n65Dirty = append(nd.n65Dirty, i30)
+					i30 = len(nd.n70Accs)
+					nd.n70Index[k29] = i30
+					nd.n70Mark = append(nd.n70Mark, true)
+					nd.n70Dirty = append(nd.n70Dirty, i30)
 					bot32 := v26
 					bot32.A = *new(AcceptedLattice)
-					nd.n65Accs = append(nd.n65Accs, bot32)
+					nd.n70Accs = append(nd.n70Accs, bot32)
 				}
-				nd.n65Accs[i30].A.Merge(v26.A)
-				if i30 >= len(nd.n65Touched) {
-					nd.n65Touched = append(nd.n65Touched, make([]bool, i30+1-len(nd.n65Touched))...)
+				nd.n70Accs[i30].A.Merge(v26.A)
+				if i30 >= len(nd.n70Touched) {
+					nd.n70Touched = append(nd.n70Touched, make([]bool, i30+1-len(nd.n70Touched))...)
 				}
-				if !nd.n65Touched[i30] {
-					nd.n65Touched[i30] = true
-					nd.n65Changed = append(nd.n65Changed, i30)
+				if !nd.n70Touched[i30] {
+					nd.n70Touched[i30] = true
+					nd.n70Changed = append(nd.n70Changed, i30)
 				}
 			}
-			nd.n66Out = append(nd.n66Out, v25)
+			nd.n71Out = append(nd.n71Out, v25)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v25)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v25))}, 67, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v25))}, 72, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h55To63Port0)
-	nd.h55To63Port0 = nd.h55To63Port0[:0]
-	for _, v33 := range nd.h53To72Port0 {
-		for _, v34 := range nd.n72R {
+	clear(nd.h60To68Port0)
+	nd.h60To68Port0 = nd.h60To68Port0[:0]
+	for _, v33 := range nd.h58To77Port0 {
+		for _, v34 := range nd.n77R {
 			v35 := firstP1b(v33, v34)
-			nd.h72To73Port0 = append(nd.h72To73Port0, v35)
+			nd.h77To78Port0 = append(nd.h77To78Port0, v35)
 		}
 	}
-	clear(nd.h53To72Port0)
-	nd.h53To72Port0 = nd.h53To72Port0[:0]
+	clear(nd.h58To77Port0)
+	nd.h58To77Port0 = nd.h58To77Port0[:0]
 }
 
-// subgraph4 runs stratum 3: hydro.MergeKeyed (65), hydro.Join (70).
+// subgraph4 runs stratum 3: hydro.MergeKeyed (70), hydro.Join (75).
 func (nd *PaxosAcceptor) subgraph4() {
-	slices.Sort(nd.n65Changed)
-	for _, i37 := range nd.n65Changed {
-		v36 := nd.n65Accs[i37]
+	slices.Sort(nd.n70Changed)
+	for _, i37 := range nd.n70Changed {
+		v36 := nd.n70Accs[i37]
 		_ = v36
 	}
-	for _, v38 := range nd.h69To70Port0 {
-		if i39, ok40 := nd.n65Index[v38.Pos]; ok40 {
-			v41 := nd.n65Accs[i39]
+	for _, v38 := range nd.h74To75Port0 {
+		if i39, ok40 := nd.n70Index[v38.Pos]; ok40 {
+			v41 := nd.n70Accs[i39]
 			v42 := hitEntry(v38, v41)
-			if !nd.n71Init {
-				nd.n71Acc, nd.n71Init = newLog(), true
+			if !nd.n76Init {
+				nd.n76Acc, nd.n76Init = newLog(), true
 			}
-			addAccepted(&nd.n71Acc, v42)
+			addAccepted(&nd.n76Acc, v42)
 		}
 	}
-	clear(nd.h69To70Port0)
-	nd.h69To70Port0 = nd.h69To70Port0[:0]
+	clear(nd.h74To75Port0)
+	nd.h74To75Port0 = nd.h74To75Port0[:0]
 }
 
-// subgraph5 runs stratum 4: hydro.Fold (71), hydro.CrossJoin (73).
+// subgraph5 runs stratum 4: hydro.Fold (76), hydro.CrossJoin (78).
 func (nd *PaxosAcceptor) subgraph5() {
-	if !nd.n71Init {
-		nd.n71Acc, nd.n71Init = newLog(), true
+	if !nd.n76Init {
+		nd.n76Acc, nd.n76Init = newLog(), true
 	}
-	v43 := nd.n71Acc
-	nd.n73R = append(nd.n73R, v43)
-	for _, v44 := range nd.h72To73Port0 {
-		for _, v45 := range nd.n73R {
+	v43 := nd.n76Acc
+	nd.n78R = append(nd.n78R, v43)
+	for _, v44 := range nd.h77To78Port0 {
+		for _, v45 := range nd.n78R {
 			v46 := withLog(v44, v45)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v46)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v46))}, 74, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v46))}, 79, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h72To73Port0)
-	nd.h72To73Port0 = nd.h72To73Port0[:0]
+	clear(nd.h77To78Port0)
+	nd.h77To78Port0 = nd.h77To78Port0[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -1291,40 +1433,40 @@ func (nd *PaxosAcceptor) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 60:
+	case 65:
 		var v50 Promise
 		n51, err52 := decodeHydroPromise(item, &v50)
 		if err52 == nil && n51 != len(item) {
 			err52 = fmt.Errorf("%d bytes after the item", len(item)-n51)
 		}
 		if err52 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 60, paxos.go:121): %w", err52)
+			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:128): %w", err52)
 		}
 		k53 := v50.Key
-		if i54, ok55 := nd.n60Index[k53]; ok55 {
-			nd.n60Accs[i54] = v50
+		if i54, ok55 := nd.n65Index[k53]; ok55 {
+			nd.n65Accs[i54] = v50
 		} else {
-			nd.n60Index[k53] = len(nd.n60Accs)
-			nd.n60Accs = append(nd.n60Accs, v50)
-			nd.n60Mark = append(nd.n60Mark, false)
+			nd.n65Index[k53] = len(nd.n65Accs)
+			nd.n65Accs = append(nd.n65Accs, v50)
+			nd.n65Mark = append(nd.n65Mark, false)
 		}
 		return nil
-	case 65:
+	case 70:
 		var v59 Entry
 		n60, err61 := decodeHydroEntry(item, &v59)
 		if err61 == nil && n60 != len(item) {
 			err61 = fmt.Errorf("%d bytes after the item", len(item)-n60)
 		}
 		if err61 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 65, paxos.go:124): %w", err61)
+			return fmt.Errorf("hydro.MergeKeyed (node 70, paxos.go:131): %w", err61)
 		}
 		k62 := v59.Pos
-		if i63, ok64 := nd.n65Index[k62]; ok64 {
-			nd.n65Accs[i63] = v59
+		if i63, ok64 := nd.n70Index[k62]; ok64 {
+			nd.n70Accs[i63] = v59
 		} else {
-			nd.n65Index[k62] = len(nd.n65Accs)
-			nd.n65Accs = append(nd.n65Accs, v59)
-			nd.n65Mark = append(nd.n65Mark, false)
+			nd.n70Index[k62] = len(nd.n70Accs)
+			nd.n70Accs = append(nd.n70Accs, v59)
+			nd.n70Mark = append(nd.n70Mark, false)
 		}
 		return nil
 	}
@@ -1337,18 +1479,18 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i47 := range nd.n60Dirty {
-			nd.n60Mark[i47] = false
-			v48 := nd.n60Accs[i47]
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(60), &v48))
-		}
-		nd.n60Dirty = nd.n60Dirty[:0]
-		for _, i56 := range nd.n65Dirty {
-			nd.n65Mark[i56] = false
-			v57 := nd.n65Accs[i56]
-			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(65), &v57))
+		for _, i47 := range nd.n65Dirty {
+			nd.n65Mark[i47] = false
+			v48 := nd.n65Accs[i47]
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(65), &v48))
 		}
 		nd.n65Dirty = nd.n65Dirty[:0]
+		for _, i56 := range nd.n70Dirty {
+			nd.n70Mark[i56] = false
+			v57 := nd.n70Accs[i56]
+			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(70), &v57))
+		}
+		nd.n70Dirty = nd.n70Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1360,11 +1502,11 @@ func (nd *PaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	for _, v49 := range nd.n60Accs {
-		add(appendHydroPromise(nd.hydroJournal.Record(60), &v49))
+	for _, v49 := range nd.n65Accs {
+		add(appendHydroPromise(nd.hydroJournal.Record(65), &v49))
 	}
-	for _, v58 := range nd.n65Accs {
-		add(appendHydroEntry(nd.hydroJournal.Record(65), &v58))
+	for _, v58 := range nd.n70Accs {
+		add(appendHydroEntry(nd.hydroJournal.Record(70), &v58))
 	}
 }
 
@@ -1421,27 +1563,27 @@ func (nd *PaxosAcceptor) OnSend(fn func(to hydro.Dest, tag uint16, payload []byt
 // that does not decode, and says why.
 func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 53:
+	case 58:
 		var v P1a
 		n, err := decodeHydroP1a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:116: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:123: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:116: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:123: %d bytes after the item", len(payload)-n)
 		}
-		nd.n53Recv = append(nd.n53Recv, v)
+		nd.n58Recv = append(nd.n58Recv, v)
 		return nil
-	case 55:
+	case 60:
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:117: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:124: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:117: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:124: %d bytes after the item", len(payload)-n)
 		}
-		nd.n55Recv = append(nd.n55Recv, v)
+		nd.n60Recv = append(nd.n60Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location acceptor: no network operator has tag %d", tag)
@@ -1450,7 +1592,7 @@ func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosAcceptor) Pending() bool {
-	return len(nd.n53Recv) > 0 || len(nd.n55Recv) > 0
+	return len(nd.n58Recv) > 0 || len(nd.n60Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1490,128 +1632,128 @@ type PaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 75, paxos.go:141): whether the member id was emitted.
-	n75Done bool
-	// hydro.ReduceKeyed (node 84, paxos.go:147): the groups in order of first appearance.
-	n84Index map[uint8]int
-	n84Accs  []Applied
-	// the groups changed this tick, to log at its end.
-	n84Mark  []bool
-	n84Dirty []int
-	// hydro.Fold (node 85, paxos.go:147): the accumulator.
-	n85Acc  uint64
-	n85Init bool
-	// hydro.CrossJoin (node 86, paxos.go:148): the stored sides' items in arrival order.
-	n86R []uint64
-	// hydro.MergeKeyed (node 88, paxos.go:148): the groups in order of first appearance.
-	n88Index map[uint64]int
-	n88Accs  []Slotted
-	// the groups changed this tick, to log at its end.
-	n88Mark  []bool
-	n88Dirty []int
-	// the groups changed in this tick, and whether each group is among them.
-	n88Changed []int
-	n88Touched []bool
-	// hydro.MergeKeyed (node 89, paxos.go:152): the groups in order of first appearance.
-	n89Index map[string]int
-	n89Accs  []KV
+	// hydro.SelfID (node 80, paxos.go:148): whether the member id was emitted.
+	n80Done bool
+	// hydro.ReduceKeyed (node 89, paxos.go:154): the groups in order of first appearance.
+	n89Index map[uint8]int
+	n89Accs  []Applied
 	// the groups changed this tick, to log at its end.
 	n89Mark  []bool
 	n89Dirty []int
-	// the groups changed in this tick, and whether each group is among them.
-	n89Changed []int
-	n89Touched []bool
-	// hydro.MergeKeyed (node 90, paxos.go:153): the groups in order of first appearance.
-	n90Index map[uint64]int
-	n90Accs  []Session
+	// hydro.Fold (node 90, paxos.go:154): the accumulator.
+	n90Acc  uint64
+	n90Init bool
+	// hydro.CrossJoin (node 91, paxos.go:155): the stored sides' items in arrival order.
+	n91R []uint64
+	// hydro.MergeKeyed (node 93, paxos.go:155): the groups in order of first appearance.
+	n93Index map[uint64]int
+	n93Accs  []Slotted
 	// the groups changed this tick, to log at its end.
-	n90Mark  []bool
-	n90Dirty []int
+	n93Mark  []bool
+	n93Dirty []int
 	// the groups changed in this tick, and whether each group is among them.
-	n90Changed []int
-	n90Touched []bool
-	// hydro.Timer (node 91, paxos.go:154): the period, the next due time, whether it fired.
-	n91Period time.Duration
-	n91Due    time.Time
-	n91Fired  bool
-	// hydro.Fold (node 96, paxos.go:155): the accumulator.
-	n96Acc  int
-	n96Init bool
-	// hydro.CrossJoin (node 98, paxos.go:156): the stored sides' items in arrival order.
-	n98R []uint64
-	// hydro.Fold (node 100, paxos.go:159): the accumulator.
-	n100Acc  uint64
-	n100Init bool
-	// hydro.CrossJoin (node 101, paxos.go:160): the stored sides' items in arrival order.
-	n101L []uint64
-	// hydro.Fold (node 104, paxos.go:165): the accumulator.
-	n104Acc  []Commit
-	n104Init bool
-	// hydro.CrossJoin (node 105, paxos.go:165): the stored sides' items in arrival order.
-	n105L [][]Commit
-	// hydro.Unique (node 107, paxos.go:166): the items seen.
-	n107Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 109, paxos.go:166): the accumulator.
-	n109Acc  map[string]Cell
+	n93Changed []int
+	n93Touched []bool
+	// hydro.MergeKeyed (node 94, paxos.go:159): the groups in order of first appearance.
+	n94Index map[string]int
+	n94Accs  []KV
+	// the groups changed this tick, to log at its end.
+	n94Mark  []bool
+	n94Dirty []int
+	// the groups changed in this tick, and whether each group is among them.
+	n94Changed []int
+	n94Touched []bool
+	// hydro.MergeKeyed (node 95, paxos.go:160): the groups in order of first appearance.
+	n95Index map[uint64]int
+	n95Accs  []Session
+	// the groups changed this tick, to log at its end.
+	n95Mark  []bool
+	n95Dirty []int
+	// the groups changed in this tick, and whether each group is among them.
+	n95Changed []int
+	n95Touched []bool
+	// hydro.Timer (node 96, paxos.go:161): the period, the next due time, whether it fired.
+	n96Period time.Duration
+	n96Due    time.Time
+	n96Fired  bool
+	// hydro.Fold (node 101, paxos.go:162): the accumulator.
+	n101Acc  int
+	n101Init bool
+	// hydro.CrossJoin (node 103, paxos.go:163): the stored sides' items in arrival order.
+	n103R []uint64
+	// hydro.Fold (node 105, paxos.go:166): the accumulator.
+	n105Acc  uint64
+	n105Init bool
+	// hydro.CrossJoin (node 106, paxos.go:167): the stored sides' items in arrival order.
+	n106L []uint64
+	// hydro.Fold (node 109, paxos.go:172): the accumulator.
+	n109Acc  []Commit
 	n109Init bool
-	// hydro.Unique (node 111, paxos.go:167): the items seen.
-	n111Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 113, paxos.go:167): the accumulator.
-	n113Acc  map[uint64]SessionLattice
-	n113Init bool
-	// hydro.CrossJoin (node 114, paxos.go:168): the stored sides' items in arrival order.
-	n114R []map[string]Cell
-	// hydro.CrossJoin (node 115, paxos.go:168): the stored sides' items in arrival order.
-	n115L []batch
-	n115R []map[uint64]SessionLattice
-	// hydro.DeferTick (node 119, paxos.go:169): the items of this tick and of the next.
-	n119Now  []Applied
-	n119Next []Applied
-	// hydro.DeferTick (node 121, paxos.go:170): the items of this tick and of the next.
-	n121Now  []KV
-	n121Next []KV
-	// hydro.DeferTick (node 123, paxos.go:171): the items of this tick and of the next.
-	n123Now  []Session
-	n123Next []Session
-	// hydro.DeferTick (node 125, paxos.go:172): the items of this tick and of the next.
-	n125Now  []Commit
-	n125Next []Commit
-	// hydro.CrossJoin (node 126, paxos.go:172): the stored sides' items in arrival order.
-	n126R []hydro.MemberID
-	// hydro.Sink (node 127, paxos.go:172): this tick's output.
-	n127Out []Executed
-	// hydro.DeferTick (node 129, paxos.go:173): the items of this tick and of the next.
-	n129Now  []Reply
-	n129Next []Reply
-	// hydro.CrossJoin (node 131, paxos.go:174): the stored sides' items in arrival order.
-	n131R []Run
-	// hydro.CrossJoin (node 132, paxos.go:174): the stored sides' items in arrival order.
-	n132L []Run
-	n132R []hydro.MemberID
-	// hydro.Broadcast (node 76, paxos.go:142): the items received since the last tick.
-	n76Recv []Commit
-	// hydro.Demux (node 78, paxos.go:143): the items received since the last tick.
-	n78Recv []Resend
-	// h80To86Port0 is the handoff from hydro.Union (node 80, paxos.go:142) to hydro.CrossJoin (node 86, paxos.go:148).
-	h80To86Port0 []Commit
-	// h97To98Port0 is the handoff from hydro.Filter (node 97, paxos.go:156) to hydro.CrossJoin (node 98, paxos.go:156).
-	h97To98Port0 []int
-	// h100To101Port1 is the handoff from hydro.Fold (node 100, paxos.go:159) to hydro.CrossJoin (node 101, paxos.go:160).
-	h100To101Port1 []uint64
-	// h102To103Port0 is the handoff from hydro.FlatMap (node 102, paxos.go:160) to hydro.Join (node 103, paxos.go:165).
-	h102To103Port0 []Probe
-	// h98To105Port1 is the handoff from hydro.CrossJoin (node 98, paxos.go:156) to hydro.CrossJoin (node 105, paxos.go:165).
-	h98To105Port1 []uint64
-	// h89To108Port1 is the handoff from hydro.MergeKeyed (node 89, paxos.go:152) to hydro.Join (node 108, paxos.go:166).
-	h89To108Port1 []KV
-	// h90To112Port1 is the handoff from hydro.MergeKeyed (node 90, paxos.go:153) to hydro.Join (node 112, paxos.go:167).
-	h90To112Port1 []Session
-	// h105To114Port0 is the handoff from hydro.CrossJoin (node 105, paxos.go:165) to hydro.CrossJoin (node 114, paxos.go:168).
-	h105To114Port0 []Run
-	// h91To131Port0 is the handoff from hydro.Timer (node 91, paxos.go:154) to hydro.CrossJoin (node 131, paxos.go:174).
-	h91To131Port0 []time.Time
-	// h75To132Port1 is the handoff from hydro.SelfID (node 75, paxos.go:141) to hydro.CrossJoin (node 132, paxos.go:174).
-	h75To132Port1 []hydro.MemberID
+	// hydro.CrossJoin (node 110, paxos.go:172): the stored sides' items in arrival order.
+	n110L [][]Commit
+	// hydro.Unique (node 112, paxos.go:173): the items seen.
+	n112Seen map[KeyProbe]struct{}
+	// hydro.Fold (node 114, paxos.go:173): the accumulator.
+	n114Acc  map[string]Cell
+	n114Init bool
+	// hydro.Unique (node 116, paxos.go:174): the items seen.
+	n116Seen map[SessionProbe]struct{}
+	// hydro.Fold (node 118, paxos.go:174): the accumulator.
+	n118Acc  map[uint64]SessionLattice
+	n118Init bool
+	// hydro.CrossJoin (node 119, paxos.go:175): the stored sides' items in arrival order.
+	n119R []map[string]Cell
+	// hydro.CrossJoin (node 120, paxos.go:175): the stored sides' items in arrival order.
+	n120L []batch
+	n120R []map[uint64]SessionLattice
+	// hydro.DeferTick (node 124, paxos.go:176): the items of this tick and of the next.
+	n124Now  []Applied
+	n124Next []Applied
+	// hydro.DeferTick (node 126, paxos.go:177): the items of this tick and of the next.
+	n126Now  []KV
+	n126Next []KV
+	// hydro.DeferTick (node 128, paxos.go:178): the items of this tick and of the next.
+	n128Now  []Session
+	n128Next []Session
+	// hydro.DeferTick (node 130, paxos.go:179): the items of this tick and of the next.
+	n130Now  []Commit
+	n130Next []Commit
+	// hydro.CrossJoin (node 131, paxos.go:179): the stored sides' items in arrival order.
+	n131R []hydro.MemberID
+	// hydro.Sink (node 132, paxos.go:179): this tick's output.
+	n132Out []Executed
+	// hydro.DeferTick (node 134, paxos.go:180): the items of this tick and of the next.
+	n134Now  []Reply
+	n134Next []Reply
+	// hydro.CrossJoin (node 136, paxos.go:181): the stored sides' items in arrival order.
+	n136R []Run
+	// hydro.CrossJoin (node 137, paxos.go:181): the stored sides' items in arrival order.
+	n137L []Run
+	n137R []hydro.MemberID
+	// hydro.Broadcast (node 81, paxos.go:149): the items received since the last tick.
+	n81Recv []Commit
+	// hydro.Demux (node 83, paxos.go:150): the items received since the last tick.
+	n83Recv []Resend
+	// h85To91Port0 is the handoff from hydro.Union (node 85, paxos.go:149) to hydro.CrossJoin (node 91, paxos.go:155).
+	h85To91Port0 []Commit
+	// h102To103Port0 is the handoff from hydro.Filter (node 102, paxos.go:163) to hydro.CrossJoin (node 103, paxos.go:163).
+	h102To103Port0 []int
+	// h105To106Port1 is the handoff from hydro.Fold (node 105, paxos.go:166) to hydro.CrossJoin (node 106, paxos.go:167).
+	h105To106Port1 []uint64
+	// h107To108Port0 is the handoff from hydro.FlatMap (node 107, paxos.go:167) to hydro.Join (node 108, paxos.go:172).
+	h107To108Port0 []Probe
+	// h103To110Port1 is the handoff from hydro.CrossJoin (node 103, paxos.go:163) to hydro.CrossJoin (node 110, paxos.go:172).
+	h103To110Port1 []uint64
+	// h94To113Port1 is the handoff from hydro.MergeKeyed (node 94, paxos.go:159) to hydro.Join (node 113, paxos.go:173).
+	h94To113Port1 []KV
+	// h95To117Port1 is the handoff from hydro.MergeKeyed (node 95, paxos.go:160) to hydro.Join (node 117, paxos.go:174).
+	h95To117Port1 []Session
+	// h110To119Port0 is the handoff from hydro.CrossJoin (node 110, paxos.go:172) to hydro.CrossJoin (node 119, paxos.go:175).
+	h110To119Port0 []Run
+	// h96To136Port0 is the handoff from hydro.Timer (node 96, paxos.go:161) to hydro.CrossJoin (node 136, paxos.go:181).
+	h96To136Port0 []time.Time
+	// h80To137Port1 is the handoff from hydro.SelfID (node 80, paxos.go:148) to hydro.CrossJoin (node 137, paxos.go:181).
+	h80To137Port1 []hydro.MemberID
 }
 
 // NewPaxosReplica returns the node of location "replica" with the flow's parameters.
@@ -1623,13 +1765,13 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n84Index = map[uint8]int{}
-	nd.n88Index = map[uint64]int{}
-	nd.n89Index = map[string]int{}
-	nd.n90Index = map[uint64]int{}
-	nd.n91Period = /*line paxos.go:154:41*/ ProgressPeriod /*line paxos_hydro.go:1630:88*/
-	nd.n107Seen = map[KeyProbe]struct{}{}
-	nd.n111Seen = map[SessionProbe]struct{}{}
+	nd.n89Index = map[uint8]int{}
+	nd.n93Index = map[uint64]int{}
+	nd.n94Index = map[string]int{}
+	nd.n95Index = map[uint64]int{}
+	nd.n96Period = /*line paxos.go:161:41*/ ProgressPeriod /*line paxos_hydro.go:1772:88*/
+	nd.n112Seen = map[KeyProbe]struct{}{}
+	nd.n116Seen = map[SessionProbe]struct{}{}
 	return nd
 }
 
@@ -1658,493 +1800,493 @@ func (nd *PaxosReplica) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.executed.PutAll(nd.n127Out)
-	clear(nd.n127Out)
-	nd.n127Out = nd.n127Out[:0]
-	var zero85 uint64
-	nd.n85Acc, nd.n85Init = zero85, false
-	nd.n86R = nd.n86R[:0]
-	for _, i := range nd.n88Changed {
-		nd.n88Touched[i] = false
+	nd.executed.PutAll(nd.n132Out)
+	clear(nd.n132Out)
+	nd.n132Out = nd.n132Out[:0]
+	var zero90 uint64
+	nd.n90Acc, nd.n90Init = zero90, false
+	nd.n91R = nd.n91R[:0]
+	for _, i := range nd.n93Changed {
+		nd.n93Touched[i] = false
 	}
-	nd.n88Changed = nd.n88Changed[:0]
-	for _, i := range nd.n89Changed {
-		nd.n89Touched[i] = false
+	nd.n93Changed = nd.n93Changed[:0]
+	for _, i := range nd.n94Changed {
+		nd.n94Touched[i] = false
 	}
-	nd.n89Changed = nd.n89Changed[:0]
-	for _, i := range nd.n90Changed {
-		nd.n90Touched[i] = false
+	nd.n94Changed = nd.n94Changed[:0]
+	for _, i := range nd.n95Changed {
+		nd.n95Touched[i] = false
 	}
-	nd.n90Changed = nd.n90Changed[:0]
-	var zero96 int
-	nd.n96Acc, nd.n96Init = zero96, false
-	nd.n98R = nd.n98R[:0]
-	nd.n101L = nd.n101L[:0]
-	var zero104 []Commit
-	nd.n104Acc, nd.n104Init = zero104, false
-	clear(nd.n105L)
-	nd.n105L = nd.n105L[:0]
-	clear(nd.n107Seen)
-	var zero109 map[string]Cell
+	nd.n95Changed = nd.n95Changed[:0]
+	var zero101 int
+	nd.n101Acc, nd.n101Init = zero101, false
+	nd.n103R = nd.n103R[:0]
+	nd.n106L = nd.n106L[:0]
+	var zero109 []Commit
 	nd.n109Acc, nd.n109Init = zero109, false
-	clear(nd.n111Seen)
-	var zero113 map[uint64]SessionLattice
-	nd.n113Acc, nd.n113Init = zero113, false
-	clear(nd.n114R)
-	nd.n114R = nd.n114R[:0]
-	clear(nd.n115L)
-	nd.n115L = nd.n115L[:0]
-	clear(nd.n115R)
-	nd.n115R = nd.n115R[:0]
-	nd.n119Now, nd.n119Next = nd.n119Next, nd.n119Now[:0]
-	clear(nd.n121Now)
-	nd.n121Now, nd.n121Next = nd.n121Next, nd.n121Now[:0]
-	clear(nd.n123Now)
-	nd.n123Now, nd.n123Next = nd.n123Next, nd.n123Now[:0]
-	clear(nd.n125Now)
-	nd.n125Now, nd.n125Next = nd.n125Next, nd.n125Now[:0]
-	clear(nd.n129Now)
-	nd.n129Now, nd.n129Next = nd.n129Next, nd.n129Now[:0]
-	clear(nd.n131R)
-	nd.n131R = nd.n131R[:0]
-	clear(nd.n132L)
-	nd.n132L = nd.n132L[:0]
+	clear(nd.n110L)
+	nd.n110L = nd.n110L[:0]
+	clear(nd.n112Seen)
+	var zero114 map[string]Cell
+	nd.n114Acc, nd.n114Init = zero114, false
+	clear(nd.n116Seen)
+	var zero118 map[uint64]SessionLattice
+	nd.n118Acc, nd.n118Init = zero118, false
+	clear(nd.n119R)
+	nd.n119R = nd.n119R[:0]
+	clear(nd.n120L)
+	nd.n120L = nd.n120L[:0]
+	clear(nd.n120R)
+	nd.n120R = nd.n120R[:0]
+	nd.n124Now, nd.n124Next = nd.n124Next, nd.n124Now[:0]
+	clear(nd.n126Now)
+	nd.n126Now, nd.n126Next = nd.n126Next, nd.n126Now[:0]
+	clear(nd.n128Now)
+	nd.n128Now, nd.n128Next = nd.n128Next, nd.n128Now[:0]
+	clear(nd.n130Now)
+	nd.n130Now, nd.n130Next = nd.n130Next, nd.n130Now[:0]
+	clear(nd.n134Now)
+	nd.n134Now, nd.n134Next = nd.n134Next, nd.n134Now[:0]
+	clear(nd.n136R)
+	nd.n136R = nd.n136R[:0]
+	clear(nd.n137L)
+	nd.n137L = nd.n137L[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.SelfID (75), hydro.DeferTick (125), hydro.CrossJoin (126), hydro.Sink (127).
+// subgraph0 runs stratum 0: hydro.SelfID (80), hydro.DeferTick (130), hydro.CrossJoin (131), hydro.Sink (132).
 func (nd *PaxosReplica) subgraph0() {
-	if !nd.n75Done {
-		nd.n75Done = true
+	if !nd.n80Done {
+		nd.n80Done = true
 		v1 := nd.hydroMember
-		nd.n126R = append(nd.n126R, v1)
-		nd.h75To132Port1 = append(nd.h75To132Port1, v1)
+		nd.n131R = append(nd.n131R, v1)
+		nd.h80To137Port1 = append(nd.h80To137Port1, v1)
 	}
-	for _, v2 := range nd.n125Now {
-		for _, v3 := range nd.n126R {
+	for _, v2 := range nd.n130Now {
+		for _, v3 := range nd.n131R {
 			v4 := executedBy(v2, v3)
-			nd.n127Out = append(nd.n127Out, v4)
+			nd.n132Out = append(nd.n132Out, v4)
 		}
 	}
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (76), hydro.Demux (78), hydro.Map (79), hydro.Union (80), hydro.Cycle (81), hydro.Timer (91), hydro.Map (92), hydro.Map (93), hydro.Map (94), hydro.Union (95), hydro.Map (99), hydro.DeferTick (119).
+// subgraph1 runs stratum 0: hydro.Broadcast (81), hydro.Demux (83), hydro.Map (84), hydro.Union (85), hydro.Cycle (86), hydro.Timer (96), hydro.Map (97), hydro.Map (98), hydro.Map (99), hydro.Union (100), hydro.Map (104), hydro.DeferTick (124).
 func (nd *PaxosReplica) subgraph1() {
-	for _, v5 := range nd.n76Recv {
-		nd.h80To86Port0 = append(nd.h80To86Port0, v5)
+	for _, v5 := range nd.n81Recv {
+		nd.h85To91Port0 = append(nd.h85To91Port0, v5)
 		v6 := commitOne(v5)
-		if !nd.n96Init {
-			nd.n96Acc, nd.n96Init = count(), true
+		if !nd.n101Init {
+			nd.n101Acc, nd.n101Init = count(), true
 		}
-		add(&nd.n96Acc, v6)
+		add(&nd.n101Acc, v6)
 		v7 := slotOf(v5)
-		if !nd.n100Init {
-			nd.n100Acc, nd.n100Init = noSlot(), true
+		if !nd.n105Init {
+			nd.n105Acc, nd.n105Init = noSlot(), true
 		}
-		highestSlot(&nd.n100Acc, v7)
+		highestSlot(&nd.n105Acc, v7)
 	}
-	clear(nd.n76Recv)
-	nd.n76Recv = nd.n76Recv[:0]
-	for _, v8 := range nd.n78Recv {
+	clear(nd.n81Recv)
+	nd.n81Recv = nd.n81Recv[:0]
+	for _, v8 := range nd.n83Recv {
 		v9 := commitOf(v8)
-		nd.h80To86Port0 = append(nd.h80To86Port0, v9)
+		nd.h85To91Port0 = append(nd.h85To91Port0, v9)
 		v10 := commitOne(v9)
-		if !nd.n96Init {
-			nd.n96Acc, nd.n96Init = count(), true
+		if !nd.n101Init {
+			nd.n101Acc, nd.n101Init = count(), true
 		}
-		add(&nd.n96Acc, v10)
+		add(&nd.n101Acc, v10)
 		v11 := slotOf(v9)
-		if !nd.n100Init {
-			nd.n100Acc, nd.n100Init = noSlot(), true
+		if !nd.n105Init {
+			nd.n105Acc, nd.n105Init = noSlot(), true
 		}
-		highestSlot(&nd.n100Acc, v11)
+		highestSlot(&nd.n105Acc, v11)
 	}
-	clear(nd.n78Recv)
-	nd.n78Recv = nd.n78Recv[:0]
-	if !nd.n91Fired || !nd.hydroNow.Before(nd.n91Due) {
-		nd.n91Fired = true
-		nd.n91Due = nd.hydroNow.Add(nd.n91Period)
+	clear(nd.n83Recv)
+	nd.n83Recv = nd.n83Recv[:0]
+	if !nd.n96Fired || !nd.hydroNow.Before(nd.n96Due) {
+		nd.n96Fired = true
+		nd.n96Due = nd.hydroNow.Add(nd.n96Period)
 		v12 := nd.hydroNow
 		v13 := timeOne(v12)
-		if !nd.n96Init {
-			nd.n96Acc, nd.n96Init = count(), true
+		if !nd.n101Init {
+			nd.n101Acc, nd.n101Init = count(), true
 		}
-		add(&nd.n96Acc, v13)
-		nd.h91To131Port0 = append(nd.h91To131Port0, v12)
+		add(&nd.n101Acc, v13)
+		nd.h96To136Port0 = append(nd.h96To136Port0, v12)
 	}
-	for _, v14 := range nd.n119Now {
+	for _, v14 := range nd.n124Now {
 		k15 := v14.Key
-		i16, ok17 := nd.n84Index[k15]
-		if ok17 && !nd.n84Mark[i16] {
-			nd.n84Mark[i16] = true
-			nd.n84Dirty = append(nd.n84Dirty, i16)
+		i16, ok17 := nd.n89Index[k15]
+		if ok17 && !nd.n89Mark[i16] {
+			nd.n89Mark[i16] = true
+			nd.n89Dirty = append(nd.n89Dirty, i16)
 		}
 		if !ok17 {
-			i16 = len(nd.n84Accs)
-			nd.n84Index[k15] = i16
-			nd.n84Mark = append(nd.n84Mark, true)
-			nd.n84Dirty = append(nd.n84Dirty, i16)
-			nd.n84Accs = append(nd.n84Accs, v14)
+			i16 = len(nd.n89Accs)
+			nd.n89Index[k15] = i16
+			nd.n89Mark = append(nd.n89Mark, true)
+			nd.n89Dirty = append(nd.n89Dirty, i16)
+			nd.n89Accs = append(nd.n89Accs, v14)
 		} else {
-			raiseApplied(&nd.n84Accs[i16], v14)
+			raiseApplied(&nd.n89Accs[i16], v14)
 		}
 		v18 := appliedOne(v14)
-		if !nd.n96Init {
-			nd.n96Acc, nd.n96Init = count(), true
+		if !nd.n101Init {
+			nd.n101Acc, nd.n101Init = count(), true
 		}
-		add(&nd.n96Acc, v18)
+		add(&nd.n101Acc, v18)
 	}
 }
 
-// subgraph2 runs stratum 0: hydro.Cycle (82), hydro.DeferTick (121).
+// subgraph2 runs stratum 0: hydro.Cycle (87), hydro.DeferTick (126).
 func (nd *PaxosReplica) subgraph2() {
-	for _, v19 := range nd.n121Now {
+	for _, v19 := range nd.n126Now {
 		k20 := v19.Key
-		i21, ok22 := nd.n89Index[k20]
-		if ok22 && !nd.n89Mark[i21] {
-			nd.n89Mark[i21] = true
-			nd.n89Dirty = append(nd.n89Dirty, i21)
+		i21, ok22 := nd.n94Index[k20]
+		if ok22 && !nd.n94Mark[i21] {
+			nd.n94Mark[i21] = true
+			nd.n94Dirty = append(nd.n94Dirty, i21)
 		}
 		if !ok22 {
-			i21 = len(nd.n89Accs)
-			nd.n89Index[k20] = i21
-			nd.n89Mark = append(nd.n89Mark, true)
-			nd.n89Dirty = append(nd.n89Dirty, i21)
+			i21 = len(nd.n94Accs)
+			nd.n94Index[k20] = i21
+			nd.n94Mark = append(nd.n94Mark, true)
+			nd.n94Dirty = append(nd.n94Dirty, i21)
 			bot23 := v19
 			bot23.Cell = *new(Cell)
-			nd.n89Accs = append(nd.n89Accs, bot23)
+			nd.n94Accs = append(nd.n94Accs, bot23)
 		}
-		nd.n89Accs[i21].Cell.Merge(v19.Cell)
-		if i21 >= len(nd.n89Touched) {
-			nd.n89Touched = append(nd.n89Touched, make([]bool, i21+1-len(nd.n89Touched))...)
+		nd.n94Accs[i21].Cell.Merge(v19.Cell)
+		if i21 >= len(nd.n94Touched) {
+			nd.n94Touched = append(nd.n94Touched, make([]bool, i21+1-len(nd.n94Touched))...)
 		}
-		if !nd.n89Touched[i21] {
-			nd.n89Touched[i21] = true
-			nd.n89Changed = append(nd.n89Changed, i21)
+		if !nd.n94Touched[i21] {
+			nd.n94Touched[i21] = true
+			nd.n94Changed = append(nd.n94Changed, i21)
 		}
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (83), hydro.DeferTick (123).
+// subgraph3 runs stratum 0: hydro.Cycle (88), hydro.DeferTick (128).
 func (nd *PaxosReplica) subgraph3() {
-	for _, v24 := range nd.n123Now {
+	for _, v24 := range nd.n128Now {
 		k25 := v24.Inc
-		i26, ok27 := nd.n90Index[k25]
-		if ok27 && !nd.n90Mark[i26] {
-			nd.n90Mark[i26] = true
-			nd.n90Dirty = append(nd.n90Dirty, i26)
+		i26, ok27 := nd.n95Index[k25]
+		if ok27 && !nd.n95Mark[i26] {
+			nd.n95Mark[i26] = true
+			nd.n95Dirty = append(nd.n95Dirty, i26)
 		}
 		if !ok27 {
-			i26 = len(nd.n90Accs)
-			nd.n90Index[k25] = i26
-			nd.n90Mark = append(nd.n90Mark, true)
-			nd.n90Dirty = append(nd.n90Dirty, i26)
+			i26 = len(nd.n95Accs)
+			nd.n95Index[k25] = i26
+			nd.n95Mark = append(nd.n95Mark, true)
+			nd.n95Dirty = append(nd.n95Dirty, i26)
 			bot28 := v24
 			bot28.S = *new(SessionLattice)
-			nd.n90Accs = append(nd.n90Accs, bot28)
+			nd.n95Accs = append(nd.n95Accs, bot28)
 		}
-		nd.n90Accs[i26].S.Merge(v24.S)
-		if i26 >= len(nd.n90Touched) {
-			nd.n90Touched = append(nd.n90Touched, make([]bool, i26+1-len(nd.n90Touched))...)
+		nd.n95Accs[i26].S.Merge(v24.S)
+		if i26 >= len(nd.n95Touched) {
+			nd.n95Touched = append(nd.n95Touched, make([]bool, i26+1-len(nd.n95Touched))...)
 		}
-		if !nd.n90Touched[i26] {
-			nd.n90Touched[i26] = true
-			nd.n90Changed = append(nd.n90Changed, i26)
+		if !nd.n95Touched[i26] {
+			nd.n95Touched[i26] = true
+			nd.n95Changed = append(nd.n95Changed, i26)
 		}
 	}
 }
 
-// subgraph4 runs stratum 0: hydro.DeferTick (129).
+// subgraph4 runs stratum 0: hydro.DeferTick (134).
 func (nd *PaxosReplica) subgraph4() {
-	for _, v29 := range nd.n129Now {
+	for _, v29 := range nd.n134Now {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroReply(nd.hydroBuf[:0], &v29)
-			nd.hydroSend(hydro.Dest{Location: "client"}, 130, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "client"}, 135, nd.hydroBuf)
 		}
 	}
 }
 
-// subgraph5 runs stratum 1: hydro.ReduceKeyed (84).
+// subgraph5 runs stratum 1: hydro.ReduceKeyed (89).
 func (nd *PaxosReplica) subgraph5() {
-	for i31 := range nd.n84Accs {
-		v30 := nd.n84Accs[i31]
-		if !nd.n85Init {
-			nd.n85Acc, nd.n85Init = noApplied(), true
+	for i31 := range nd.n89Accs {
+		v30 := nd.n89Accs[i31]
+		if !nd.n90Init {
+			nd.n90Acc, nd.n90Init = noApplied(), true
 		}
-		takeApplied(&nd.n85Acc, v30)
+		takeApplied(&nd.n90Acc, v30)
 	}
 }
 
-// subgraph6 runs stratum 1: hydro.MergeKeyed (89).
+// subgraph6 runs stratum 1: hydro.MergeKeyed (94).
 func (nd *PaxosReplica) subgraph6() {
-	slices.Sort(nd.n89Changed)
-	for _, i33 := range nd.n89Changed {
-		v32 := nd.n89Accs[i33]
-		nd.h89To108Port1 = append(nd.h89To108Port1, v32)
+	slices.Sort(nd.n94Changed)
+	for _, i33 := range nd.n94Changed {
+		v32 := nd.n94Accs[i33]
+		nd.h94To113Port1 = append(nd.h94To113Port1, v32)
 	}
 }
 
-// subgraph7 runs stratum 1: hydro.MergeKeyed (90).
+// subgraph7 runs stratum 1: hydro.MergeKeyed (95).
 func (nd *PaxosReplica) subgraph7() {
-	slices.Sort(nd.n90Changed)
-	for _, i35 := range nd.n90Changed {
-		v34 := nd.n90Accs[i35]
-		nd.h90To112Port1 = append(nd.h90To112Port1, v34)
+	slices.Sort(nd.n95Changed)
+	for _, i35 := range nd.n95Changed {
+		v34 := nd.n95Accs[i35]
+		nd.h95To117Port1 = append(nd.h95To117Port1, v34)
 	}
 }
 
-// subgraph8 runs stratum 1: hydro.Fold (96), hydro.Filter (97).
+// subgraph8 runs stratum 1: hydro.Fold (101), hydro.Filter (102).
 func (nd *PaxosReplica) subgraph8() {
-	if !nd.n96Init {
-		nd.n96Acc, nd.n96Init = count(), true
+	if !nd.n101Init {
+		nd.n101Acc, nd.n101Init = count(), true
 	}
-	v36 := nd.n96Acc
+	v36 := nd.n101Acc
 	if some(v36) {
-		nd.h97To98Port0 = append(nd.h97To98Port0, v36)
+		nd.h102To103Port0 = append(nd.h102To103Port0, v36)
 	}
 }
 
-// subgraph9 runs stratum 1: hydro.Fold (100).
+// subgraph9 runs stratum 1: hydro.Fold (105).
 func (nd *PaxosReplica) subgraph9() {
-	if !nd.n100Init {
-		nd.n100Acc, nd.n100Init = noSlot(), true
+	if !nd.n105Init {
+		nd.n105Acc, nd.n105Init = noSlot(), true
 	}
-	v37 := nd.n100Acc
-	nd.h100To101Port1 = append(nd.h100To101Port1, v37)
+	v37 := nd.n105Acc
+	nd.h105To106Port1 = append(nd.h105To106Port1, v37)
 }
 
-// subgraph10 runs stratum 2: hydro.Fold (85), hydro.CrossJoin (86), hydro.FilterMap (87), hydro.CrossJoin (98), hydro.CrossJoin (101), hydro.FlatMap (102).
+// subgraph10 runs stratum 2: hydro.Fold (90), hydro.CrossJoin (91), hydro.FilterMap (92), hydro.CrossJoin (103), hydro.CrossJoin (106), hydro.FlatMap (107).
 func (nd *PaxosReplica) subgraph10() {
 	window := nd.window
-	udf44 := /*line paxos.go:148:111*/ func(a arrived) (Slotted, bool) {
+	udf44 := /*line paxos.go:155:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:1921:35*/
-	udf56 := /*line paxos.go:160:90*/ func(sp span, emit func(Probe)) {
+	} /*line paxos_hydro.go:2063:35*/
+	udf56 := /*line paxos.go:167:90*/ func(sp span, emit func(Probe)) {
 		for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 			emit(Probe{Pos: s % ring(window)})
 		}
-	} /*line paxos_hydro.go:1926:35*/
-	if !nd.n85Init {
-		nd.n85Acc, nd.n85Init = noApplied(), true
+	} /*line paxos_hydro.go:2068:35*/
+	if !nd.n90Init {
+		nd.n90Acc, nd.n90Init = noApplied(), true
 	}
-	v38 := nd.n85Acc
-	nd.n86R = append(nd.n86R, v38)
-	nd.n98R = append(nd.n98R, v38)
-	for _, v39 := range nd.h80To86Port0 {
-		for _, v40 := range nd.n86R {
+	v38 := nd.n90Acc
+	nd.n91R = append(nd.n91R, v38)
+	nd.n103R = append(nd.n103R, v38)
+	for _, v39 := range nd.h85To91Port0 {
+		for _, v40 := range nd.n91R {
 			v41 := arrival(v39, v40)
 			if v42, ok43 := udf44(v41); ok43 {
 				k45 := v42.Pos
-				i46, ok47 := nd.n88Index[k45]
-				if ok47 && !nd.n88Mark[i46] {
-					nd.n88Mark[i46] = true
-					nd.n88Dirty = append(nd.n88Dirty, i46)
+				i46, ok47 := nd.n93Index[k45]
+				if ok47 && !nd.n93Mark[i46] {
+					nd.n93Mark[i46] = true
+					nd.n93Dirty = append(nd.n93Dirty, i46)
 				}
 				if !ok47 {
-					i46 = len(nd.n88Accs)
-					nd.n88Index[k45] = i46
-					nd.n88Mark = append(nd.n88Mark, true)
-					nd.n88Dirty = append(nd.n88Dirty, i46)
+					i46 = len(nd.n93Accs)
+					nd.n93Index[k45] = i46
+					nd.n93Mark = append(nd.n93Mark, true)
+					nd.n93Dirty = append(nd.n93Dirty, i46)
 					bot48 := v42
 					bot48.C = *new(CommitLattice)
-					nd.n88Accs = append(nd.n88Accs, bot48)
+					nd.n93Accs = append(nd.n93Accs, bot48)
 				}
-				nd.n88Accs[i46].C.Merge(v42.C)
-				if i46 >= len(nd.n88Touched) {
-					nd.n88Touched = append(nd.n88Touched, make([]bool, i46+1-len(nd.n88Touched))...)
+				nd.n93Accs[i46].C.Merge(v42.C)
+				if i46 >= len(nd.n93Touched) {
+					nd.n93Touched = append(nd.n93Touched, make([]bool, i46+1-len(nd.n93Touched))...)
 				}
-				if !nd.n88Touched[i46] {
-					nd.n88Touched[i46] = true
-					nd.n88Changed = append(nd.n88Changed, i46)
+				if !nd.n93Touched[i46] {
+					nd.n93Touched[i46] = true
+					nd.n93Changed = append(nd.n93Changed, i46)
 				}
 			}
 		}
 	}
-	clear(nd.h80To86Port0)
-	nd.h80To86Port0 = nd.h80To86Port0[:0]
-	for _, v49 := range nd.h97To98Port0 {
-		for _, v50 := range nd.n98R {
+	clear(nd.h85To91Port0)
+	nd.h85To91Port0 = nd.h85To91Port0[:0]
+	for _, v49 := range nd.h102To103Port0 {
+		for _, v50 := range nd.n103R {
 			v51 := startAt(v49, v50)
-			nd.n101L = append(nd.n101L, v51)
-			nd.h98To105Port1 = append(nd.h98To105Port1, v51)
-		}
-	}
-	clear(nd.h97To98Port0)
-	nd.h97To98Port0 = nd.h97To98Port0[:0]
-	for _, v52 := range nd.h100To101Port1 {
-		for _, v53 := range nd.n101L {
-			v54 := spanOf(v53, v52)
-			udf56(v54, func(v55 Probe) {
-				nd.h102To103Port0 = append(nd.h102To103Port0, v55)
-			})
-		}
-	}
-	clear(nd.h100To101Port1)
-	nd.h100To101Port1 = nd.h100To101Port1[:0]
-}
-
-// subgraph11 runs stratum 3: hydro.MergeKeyed (88), hydro.Join (103).
-func (nd *PaxosReplica) subgraph11() {
-	slices.Sort(nd.n88Changed)
-	for _, i58 := range nd.n88Changed {
-		v57 := nd.n88Accs[i58]
-		_ = v57
-	}
-	for _, v59 := range nd.h102To103Port0 {
-		if i60, ok61 := nd.n88Index[v59.Pos]; ok61 {
-			v62 := nd.n88Accs[i60]
-			v63 := hitSlotted(v59, v62)
-			if !nd.n104Init {
-				nd.n104Acc, nd.n104Init = newCommits(), true
-			}
-			addCommit(&nd.n104Acc, v63)
+			nd.n106L = append(nd.n106L, v51)
+			nd.h103To110Port1 = append(nd.h103To110Port1, v51)
 		}
 	}
 	clear(nd.h102To103Port0)
 	nd.h102To103Port0 = nd.h102To103Port0[:0]
+	for _, v52 := range nd.h105To106Port1 {
+		for _, v53 := range nd.n106L {
+			v54 := spanOf(v53, v52)
+			udf56(v54, func(v55 Probe) {
+				nd.h107To108Port0 = append(nd.h107To108Port0, v55)
+			})
+		}
+	}
+	clear(nd.h105To106Port1)
+	nd.h105To106Port1 = nd.h105To106Port1[:0]
 }
 
-// subgraph12 runs stratum 4: hydro.Fold (104), hydro.CrossJoin (105), hydro.FlatMap (106), hydro.Unique (107), hydro.Join (108), hydro.FlatMap (110), hydro.Unique (111), hydro.Join (112), hydro.CrossJoin (131), hydro.CrossJoin (132).
-func (nd *PaxosReplica) subgraph12() {
-	if !nd.n104Init {
-		nd.n104Acc, nd.n104Init = newCommits(), true
+// subgraph11 runs stratum 3: hydro.MergeKeyed (93), hydro.Join (108).
+func (nd *PaxosReplica) subgraph11() {
+	slices.Sort(nd.n93Changed)
+	for _, i58 := range nd.n93Changed {
+		v57 := nd.n93Accs[i58]
+		_ = v57
 	}
-	v64 := nd.n104Acc
-	nd.n105L = append(nd.n105L, v64)
-	for _, v65 := range nd.h98To105Port1 {
-		for _, v66 := range nd.n105L {
+	for _, v59 := range nd.h107To108Port0 {
+		if i60, ok61 := nd.n93Index[v59.Pos]; ok61 {
+			v62 := nd.n93Accs[i60]
+			v63 := hitSlotted(v59, v62)
+			if !nd.n109Init {
+				nd.n109Acc, nd.n109Init = newCommits(), true
+			}
+			addCommit(&nd.n109Acc, v63)
+		}
+	}
+	clear(nd.h107To108Port0)
+	nd.h107To108Port0 = nd.h107To108Port0[:0]
+}
+
+// subgraph12 runs stratum 4: hydro.Fold (109), hydro.CrossJoin (110), hydro.FlatMap (111), hydro.Unique (112), hydro.Join (113), hydro.FlatMap (115), hydro.Unique (116), hydro.Join (117), hydro.CrossJoin (136), hydro.CrossJoin (137).
+func (nd *PaxosReplica) subgraph12() {
+	if !nd.n109Init {
+		nd.n109Acc, nd.n109Init = newCommits(), true
+	}
+	v64 := nd.n109Acc
+	nd.n110L = append(nd.n110L, v64)
+	for _, v65 := range nd.h103To110Port1 {
+		for _, v66 := range nd.n110L {
 			v67 := runOf(v66, v65)
 			runKeys(v67, func(v68 KeyProbe) {
-				if _, dup69 := nd.n107Seen[v68]; !dup69 {
-					nd.n107Seen[v68] = struct{}{}
-					if i70, ok71 := nd.n89Index[v68.Key]; ok71 {
-						v72 := nd.n89Accs[i70]
+				if _, dup69 := nd.n112Seen[v68]; !dup69 {
+					nd.n112Seen[v68] = struct{}{}
+					if i70, ok71 := nd.n94Index[v68.Key]; ok71 {
+						v72 := nd.n94Accs[i70]
 						v73 := hitKV(v68, v72)
-						if !nd.n109Init {
-							nd.n109Acc, nd.n109Init = newKVs(), true
+						if !nd.n114Init {
+							nd.n114Acc, nd.n114Init = newKVs(), true
 						}
-						addKV(&nd.n109Acc, v73)
+						addKV(&nd.n114Acc, v73)
 					}
 				}
 			})
 			runSessions(v67, func(v74 SessionProbe) {
-				if _, dup75 := nd.n111Seen[v74]; !dup75 {
-					nd.n111Seen[v74] = struct{}{}
-					if i76, ok77 := nd.n90Index[v74.Inc]; ok77 {
-						v78 := nd.n90Accs[i76]
+				if _, dup75 := nd.n116Seen[v74]; !dup75 {
+					nd.n116Seen[v74] = struct{}{}
+					if i76, ok77 := nd.n95Index[v74.Inc]; ok77 {
+						v78 := nd.n95Accs[i76]
 						v79 := hitSession(v74, v78)
-						if !nd.n113Init {
-							nd.n113Acc, nd.n113Init = newSessions(), true
+						if !nd.n118Init {
+							nd.n118Acc, nd.n118Init = newSessions(), true
 						}
-						addSession(&nd.n113Acc, v79)
+						addSession(&nd.n118Acc, v79)
 					}
 				}
 			})
-			nd.h105To114Port0 = append(nd.h105To114Port0, v67)
-			nd.n131R = append(nd.n131R, v67)
+			nd.h110To119Port0 = append(nd.h110To119Port0, v67)
+			nd.n136R = append(nd.n136R, v67)
 		}
 	}
-	clear(nd.h98To105Port1)
-	nd.h98To105Port1 = nd.h98To105Port1[:0]
-	for _, v80 := range nd.h89To108Port1 {
+	clear(nd.h103To110Port1)
+	nd.h103To110Port1 = nd.h103To110Port1[:0]
+	for _, v80 := range nd.h94To113Port1 {
 		_ = v80
 	}
-	clear(nd.h89To108Port1)
-	nd.h89To108Port1 = nd.h89To108Port1[:0]
-	for _, v81 := range nd.h90To112Port1 {
+	clear(nd.h94To113Port1)
+	nd.h94To113Port1 = nd.h94To113Port1[:0]
+	for _, v81 := range nd.h95To117Port1 {
 		_ = v81
 	}
-	clear(nd.h90To112Port1)
-	nd.h90To112Port1 = nd.h90To112Port1[:0]
-	for _, v82 := range nd.h91To131Port0 {
-		for _, v83 := range nd.n131R {
+	clear(nd.h95To117Port1)
+	nd.h95To117Port1 = nd.h95To117Port1[:0]
+	for _, v82 := range nd.h96To136Port0 {
+		for _, v83 := range nd.n136R {
 			v84 := progressOf(v82, v83)
-			nd.n132L = append(nd.n132L, v84)
-			for _, v85 := range nd.n132R {
+			nd.n137L = append(nd.n137L, v84)
+			for _, v85 := range nd.n137R {
 				v86 := reportOf(v84, v85)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v86)
-					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 133, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 138, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	clear(nd.h91To131Port0)
-	nd.h91To131Port0 = nd.h91To131Port0[:0]
-	for _, v87 := range nd.h75To132Port1 {
-		nd.n132R = append(nd.n132R, v87)
-		for _, v88 := range nd.n132L {
+	clear(nd.h96To136Port0)
+	nd.h96To136Port0 = nd.h96To136Port0[:0]
+	for _, v87 := range nd.h80To137Port1 {
+		nd.n137R = append(nd.n137R, v87)
+		for _, v88 := range nd.n137L {
 			v89 := reportOf(v88, v87)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v89)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 133, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 138, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h75To132Port1)
-	nd.h75To132Port1 = nd.h75To132Port1[:0]
+	clear(nd.h80To137Port1)
+	nd.h80To137Port1 = nd.h80To137Port1[:0]
 }
 
-// subgraph13 runs stratum 5: hydro.Fold (109), hydro.Fold (113), hydro.CrossJoin (114), hydro.CrossJoin (115), hydro.Map (116), hydro.Filter (117), hydro.Map (118), hydro.FlatMap (120), hydro.FlatMap (122), hydro.FlatMap (124), hydro.FlatMap (128).
+// subgraph13 runs stratum 5: hydro.Fold (114), hydro.Fold (118), hydro.CrossJoin (119), hydro.CrossJoin (120), hydro.Map (121), hydro.Filter (122), hydro.Map (123), hydro.FlatMap (125), hydro.FlatMap (127), hydro.FlatMap (129), hydro.FlatMap (133).
 func (nd *PaxosReplica) subgraph13() {
-	if !nd.n109Init {
-		nd.n109Acc, nd.n109Init = newKVs(), true
+	if !nd.n114Init {
+		nd.n114Acc, nd.n114Init = newKVs(), true
 	}
-	v90 := nd.n109Acc
-	nd.n114R = append(nd.n114R, v90)
-	if !nd.n113Init {
-		nd.n113Acc, nd.n113Init = newSessions(), true
+	v90 := nd.n114Acc
+	nd.n119R = append(nd.n119R, v90)
+	if !nd.n118Init {
+		nd.n118Acc, nd.n118Init = newSessions(), true
 	}
-	v91 := nd.n113Acc
-	nd.n115R = append(nd.n115R, v91)
-	for _, v92 := range nd.n115L {
+	v91 := nd.n118Acc
+	nd.n120R = append(nd.n120R, v91)
+	for _, v92 := range nd.n120L {
 		v93 := withSessions(v92, v91)
 		v94 := execute(v93)
 		if ran(v94) {
 			v95 := appliedOf(v94)
-			nd.n119Next = append(nd.n119Next, v95)
+			nd.n124Next = append(nd.n124Next, v95)
 			emitPuts(v94, func(v96 KV) {
-				nd.n121Next = append(nd.n121Next, v96)
+				nd.n126Next = append(nd.n126Next, v96)
 			})
 			emitSessions(v94, func(v97 Session) {
-				nd.n123Next = append(nd.n123Next, v97)
+				nd.n128Next = append(nd.n128Next, v97)
 			})
 			emitDone(v94, func(v98 Commit) {
-				nd.n125Next = append(nd.n125Next, v98)
+				nd.n130Next = append(nd.n130Next, v98)
 			})
 			emitReplies(v94, func(v99 Reply) {
-				nd.n129Next = append(nd.n129Next, v99)
+				nd.n134Next = append(nd.n134Next, v99)
 			})
 		}
 	}
-	for _, v100 := range nd.h105To114Port0 {
-		for _, v101 := range nd.n114R {
+	for _, v100 := range nd.h110To119Port0 {
+		for _, v101 := range nd.n119R {
 			v102 := withKVs(v100, v101)
-			nd.n115L = append(nd.n115L, v102)
-			for _, v103 := range nd.n115R {
+			nd.n120L = append(nd.n120L, v102)
+			for _, v103 := range nd.n120R {
 				v104 := withSessions(v102, v103)
 				v105 := execute(v104)
 				if ran(v105) {
 					v106 := appliedOf(v105)
-					nd.n119Next = append(nd.n119Next, v106)
+					nd.n124Next = append(nd.n124Next, v106)
 					emitPuts(v105, func(v107 KV) {
-						nd.n121Next = append(nd.n121Next, v107)
+						nd.n126Next = append(nd.n126Next, v107)
 					})
 					emitSessions(v105, func(v108 Session) {
-						nd.n123Next = append(nd.n123Next, v108)
+						nd.n128Next = append(nd.n128Next, v108)
 					})
 					emitDone(v105, func(v109 Commit) {
-						nd.n125Next = append(nd.n125Next, v109)
+						nd.n130Next = append(nd.n130Next, v109)
 					})
 					emitReplies(v105, func(v110 Reply) {
-						nd.n129Next = append(nd.n129Next, v110)
+						nd.n134Next = append(nd.n134Next, v110)
 					})
 				}
 			}
 		}
 	}
-	clear(nd.h105To114Port0)
-	nd.h105To114Port0 = nd.h105To114Port0[:0]
+	clear(nd.h110To119Port0)
+	nd.h110To119Port0 = nd.h110To119Port0[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -2157,76 +2299,76 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 84:
+	case 89:
 		var v114 Applied
 		n115, err116 := decodeHydroApplied(item, &v114)
 		if err116 == nil && n115 != len(item) {
 			err116 = fmt.Errorf("%d bytes after the item", len(item)-n115)
 		}
 		if err116 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 84, paxos.go:147): %w", err116)
+			return fmt.Errorf("hydro.ReduceKeyed (node 89, paxos.go:154): %w", err116)
 		}
 		k117 := v114.Key
-		if i118, ok119 := nd.n84Index[k117]; ok119 {
-			nd.n84Accs[i118] = v114
+		if i118, ok119 := nd.n89Index[k117]; ok119 {
+			nd.n89Accs[i118] = v114
 		} else {
-			nd.n84Index[k117] = len(nd.n84Accs)
-			nd.n84Accs = append(nd.n84Accs, v114)
-			nd.n84Mark = append(nd.n84Mark, false)
+			nd.n89Index[k117] = len(nd.n89Accs)
+			nd.n89Accs = append(nd.n89Accs, v114)
+			nd.n89Mark = append(nd.n89Mark, false)
 		}
 		return nil
-	case 88:
+	case 93:
 		var v123 Slotted
 		n124, err125 := decodeHydroSlotted(item, &v123)
 		if err125 == nil && n124 != len(item) {
 			err125 = fmt.Errorf("%d bytes after the item", len(item)-n124)
 		}
 		if err125 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 88, paxos.go:148): %w", err125)
+			return fmt.Errorf("hydro.MergeKeyed (node 93, paxos.go:155): %w", err125)
 		}
 		k126 := v123.Pos
-		if i127, ok128 := nd.n88Index[k126]; ok128 {
-			nd.n88Accs[i127] = v123
+		if i127, ok128 := nd.n93Index[k126]; ok128 {
+			nd.n93Accs[i127] = v123
 		} else {
-			nd.n88Index[k126] = len(nd.n88Accs)
-			nd.n88Accs = append(nd.n88Accs, v123)
-			nd.n88Mark = append(nd.n88Mark, false)
+			nd.n93Index[k126] = len(nd.n93Accs)
+			nd.n93Accs = append(nd.n93Accs, v123)
+			nd.n93Mark = append(nd.n93Mark, false)
 		}
 		return nil
-	case 89:
+	case 94:
 		var v132 KV
 		n133, err134 := decodeHydroKV(item, &v132)
 		if err134 == nil && n133 != len(item) {
 			err134 = fmt.Errorf("%d bytes after the item", len(item)-n133)
 		}
 		if err134 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 89, paxos.go:152): %w", err134)
+			return fmt.Errorf("hydro.MergeKeyed (node 94, paxos.go:159): %w", err134)
 		}
 		k135 := v132.Key
-		if i136, ok137 := nd.n89Index[k135]; ok137 {
-			nd.n89Accs[i136] = v132
+		if i136, ok137 := nd.n94Index[k135]; ok137 {
+			nd.n94Accs[i136] = v132
 		} else {
-			nd.n89Index[k135] = len(nd.n89Accs)
-			nd.n89Accs = append(nd.n89Accs, v132)
-			nd.n89Mark = append(nd.n89Mark, false)
+			nd.n94Index[k135] = len(nd.n94Accs)
+			nd.n94Accs = append(nd.n94Accs, v132)
+			nd.n94Mark = append(nd.n94Mark, false)
 		}
 		return nil
-	case 90:
+	case 95:
 		var v141 Session
 		n142, err143 := decodeHydroSession(item, &v141)
 		if err143 == nil && n142 != len(item) {
 			err143 = fmt.Errorf("%d bytes after the item", len(item)-n142)
 		}
 		if err143 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 90, paxos.go:153): %w", err143)
+			return fmt.Errorf("hydro.MergeKeyed (node 95, paxos.go:160): %w", err143)
 		}
 		k144 := v141.Inc
-		if i145, ok146 := nd.n90Index[k144]; ok146 {
-			nd.n90Accs[i145] = v141
+		if i145, ok146 := nd.n95Index[k144]; ok146 {
+			nd.n95Accs[i145] = v141
 		} else {
-			nd.n90Index[k144] = len(nd.n90Accs)
-			nd.n90Accs = append(nd.n90Accs, v141)
-			nd.n90Mark = append(nd.n90Mark, false)
+			nd.n95Index[k144] = len(nd.n95Accs)
+			nd.n95Accs = append(nd.n95Accs, v141)
+			nd.n95Mark = append(nd.n95Mark, false)
 		}
 		return nil
 	}
@@ -2239,30 +2381,30 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i111 := range nd.n84Dirty {
-			nd.n84Mark[i111] = false
-			v112 := nd.n84Accs[i111]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(84), &v112))
-		}
-		nd.n84Dirty = nd.n84Dirty[:0]
-		for _, i120 := range nd.n88Dirty {
-			nd.n88Mark[i120] = false
-			v121 := nd.n88Accs[i120]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(88), &v121))
-		}
-		nd.n88Dirty = nd.n88Dirty[:0]
-		for _, i129 := range nd.n89Dirty {
-			nd.n89Mark[i129] = false
-			v130 := nd.n89Accs[i129]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(89), &v130))
+		for _, i111 := range nd.n89Dirty {
+			nd.n89Mark[i111] = false
+			v112 := nd.n89Accs[i111]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(89), &v112))
 		}
 		nd.n89Dirty = nd.n89Dirty[:0]
-		for _, i138 := range nd.n90Dirty {
-			nd.n90Mark[i138] = false
-			v139 := nd.n90Accs[i138]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(90), &v139))
+		for _, i120 := range nd.n93Dirty {
+			nd.n93Mark[i120] = false
+			v121 := nd.n93Accs[i120]
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(93), &v121))
 		}
-		nd.n90Dirty = nd.n90Dirty[:0]
+		nd.n93Dirty = nd.n93Dirty[:0]
+		for _, i129 := range nd.n94Dirty {
+			nd.n94Mark[i129] = false
+			v130 := nd.n94Accs[i129]
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(94), &v130))
+		}
+		nd.n94Dirty = nd.n94Dirty[:0]
+		for _, i138 := range nd.n95Dirty {
+			nd.n95Mark[i138] = false
+			v139 := nd.n95Accs[i138]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(95), &v139))
+		}
+		nd.n95Dirty = nd.n95Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -2274,17 +2416,17 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v113 := range nd.n84Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(84), &v113))
+	for _, v113 := range nd.n89Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(89), &v113))
 	}
-	for _, v122 := range nd.n88Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(88), &v122))
+	for _, v122 := range nd.n93Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(93), &v122))
 	}
-	for _, v131 := range nd.n89Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(89), &v131))
+	for _, v131 := range nd.n94Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(94), &v131))
 	}
-	for _, v140 := range nd.n90Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(90), &v140))
+	for _, v140 := range nd.n95Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(95), &v140))
 	}
 }
 
@@ -2317,7 +2459,7 @@ func (nd *PaxosReplica) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosReplica) NextTimer() (time.Time, bool) {
-	next := nd.n91Due
+	next := nd.n96Due
 	return next, true
 }
 
@@ -2344,27 +2486,27 @@ func (nd *PaxosReplica) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte
 // that does not decode, and says why.
 func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 76:
+	case 81:
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:142: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:149: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:142: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:149: %d bytes after the item", len(payload)-n)
 		}
-		nd.n76Recv = append(nd.n76Recv, v)
+		nd.n81Recv = append(nd.n81Recv, v)
 		return nil
-	case 78:
+	case 83:
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:143: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:150: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:143: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:150: %d bytes after the item", len(payload)-n)
 		}
-		nd.n78Recv = append(nd.n78Recv, v)
+		nd.n83Recv = append(nd.n83Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location replica: no network operator has tag %d", tag)
@@ -2373,7 +2515,7 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosReplica) Pending() bool {
-	return len(nd.n76Recv) > 0 || len(nd.n78Recv) > 0 || len(nd.n119Next) > 0 || len(nd.n121Next) > 0 || len(nd.n123Next) > 0 || len(nd.n125Next) > 0 || len(nd.n129Next) > 0
+	return len(nd.n81Recv) > 0 || len(nd.n83Recv) > 0 || len(nd.n124Next) > 0 || len(nd.n126Next) > 0 || len(nd.n128Next) > 0 || len(nd.n130Next) > 0 || len(nd.n134Next) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

@@ -81,6 +81,19 @@ func commitEvent(c Commit) Event     { return Event{Kind: EvCommit, Commit: c} }
 func progressEvent(p Progress) Event { return Event{Kind: EvProgress, Progress: p} }
 func timerEvent(time.Time) Event     { return Event{Kind: EvTimer} }
 
+// Used is the highest ballot a proposer started, kept durable.
+type Used struct {
+	Key    uint8 `hydro:"key"`
+	Ballot Ballot
+}
+
+func usedOf(m P1a) Used { return Used{Ballot: m.Ballot} }
+
+func raiseUsed(acc *Used, u Used) { acc.Ballot = maxBallot(acc.Ballot, u.Ballot) }
+
+// usedEvent makes the proposer's own highest ballot a ballot it has seen.
+func usedEvent(u Used) Event { return Event{Kind: EvRejected, Ballot: u.Ballot} }
+
 func rejectedEvent(p P2b) (Event, bool) {
 	return Event{Kind: EvRejected, Ballot: p.Max}, p.Max.Compare(p.Ballot) > 0
 }
