@@ -7,6 +7,7 @@ package voting
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -45,31 +46,31 @@ type ScalableVotingClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, voting.go:76): this tick's input.
+	// hydro.Source (node 0, voting.go:73): this tick's input.
 	n0Buf []Request
-	// hydro.Timer (node 2, voting.go:78): the period, the next due time, whether it fired.
+	// hydro.Timer (node 2, voting.go:75): the period, the next due time, whether it fired.
 	n2Period time.Duration
 	n2Due    time.Time
 	n2Fired  bool
-	// hydro.CrossJoin (node 3, voting.go:78): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 3, voting.go:75): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 6, voting.go:81): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 6, voting.go:78): the stored sides' items, chained per key in arrival order.
 	n6RIndex  map[uint64]int
 	n6RChains [][2]int
 	n6RItems  []Request
 	n6RNext   []int
-	// hydro.Unique (node 7, voting.go:81): the items seen.
+	// hydro.Unique (node 7, voting.go:78): the items seen.
 	n7Seen map[Request]struct{}
-	// hydro.Sink (node 8, voting.go:81): this tick's output.
+	// hydro.Sink (node 8, voting.go:78): this tick's output.
 	n8Out []Request
-	// hydro.AntiJoin (node 9, voting.go:82): the keys of the negative input.
+	// hydro.AntiJoin (node 9, voting.go:79): the keys of the negative input.
 	n9Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 10, voting.go:82): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 10, voting.go:79): the items of this tick and of the next.
 	n10Now  []Request
 	n10Next []Request
-	// hydro.Send (node 34, voting.go:102): the items received since the last tick.
-	n34Recv []Request
-	// h5To9Port0 is the handoff from hydro.Union (node 5, voting.go:80) to hydro.AntiJoin (node 9, voting.go:82).
+	// hydro.Send (node 30, voting.go:98): the items received since the last tick.
+	n30Recv []Request
+	// h5To9Port0 is the handoff from hydro.Union (node 5, voting.go:77) to hydro.AntiJoin (node 9, voting.go:79).
 	h5To9Port0 []Request
 }
 
@@ -80,7 +81,7 @@ func NewScalableVotingClient(requests hydro.Input[Request], committed hydro.Outp
 	nd.committed = committed
 	nd.votes = votes
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line voting.go:78:57*/ Timeout /*line scalablevoting_hydro.go:83:87*/
+	nd.n2Period = /*line voting.go:75:57*/ Timeout /*line scalablevoting_hydro.go:84:87*/
 	nd.n6RIndex = map[uint64]int{}
 	nd.n7Seen = map[Request]struct{}{}
 	nd.n9Neg = map[uint64]struct{}{}
@@ -108,7 +109,7 @@ func (nd *ScalableVotingClient) Tick() {
 	nd.n10Now, nd.n10Next = nd.n10Next, nd.n10Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.Union (5), hydro.Join (6), hydro.Unique (7), hydro.Sink (8), hydro.DeferTickLazy (10), hydro.Union (11), hydro.Send (34).
+// subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.Union (5), hydro.Join (6), hydro.Unique (7), hydro.Sink (8), hydro.DeferTickLazy (10), hydro.Union (11), hydro.Send (30).
 func (nd *ScalableVotingClient) subgraph0() {
 	nd.n0Buf = nd.requests.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
@@ -157,7 +158,7 @@ func (nd *ScalableVotingClient) subgraph0() {
 		}
 		nd.h5To9Port0 = append(nd.h5To9Port0, v7)
 	}
-	for _, v14 := range nd.n34Recv {
+	for _, v14 := range nd.n30Recv {
 		k15 := v14.ID
 		if c16, ok17 := nd.n6RIndex[k15]; ok17 {
 			for j18 := nd.n6RChains[c16][0]; j18 >= 0; j18 = nd.n6RNext[j18] {
@@ -171,8 +172,8 @@ func (nd *ScalableVotingClient) subgraph0() {
 		}
 		nd.n9Neg[v14.ID] = struct{}{}
 	}
-	clear(nd.n34Recv)
-	nd.n34Recv = nd.n34Recv[:0]
+	clear(nd.n30Recv)
+	nd.n30Recv = nd.n30Recv[:0]
 }
 
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
@@ -225,16 +226,16 @@ func (nd *ScalableVotingClient) OnSend(fn func(to hydro.Dest, tag uint16, payloa
 // that does not decode, and says why.
 func (nd *ScalableVotingClient) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 34:
+	case 30:
 		var v Request
 		n, err := decodeHydroRequest(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableVoting, location client, hydro.Send at voting.go:102: %w", err)
+			return fmt.Errorf("flow ScalableVoting, location client, hydro.Send at voting.go:98: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableVoting, location client, hydro.Send at voting.go:102: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableVoting, location client, hydro.Send at voting.go:98: %d bytes after the item", len(payload)-n)
 		}
-		nd.n34Recv = append(nd.n34Recv, v)
+		nd.n30Recv = append(nd.n30Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow ScalableVoting, location client: no network operator has tag %d", tag)
@@ -243,7 +244,7 @@ func (nd *ScalableVotingClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalableVotingClient) Pending() bool {
-	return nd.requests.Len() > 0 || len(nd.n34Recv) > 0
+	return nd.requests.Len() > 0 || len(nd.n30Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -287,46 +288,22 @@ type ScalableVotingLeader struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.AntiJoin (node 14, voting.go:87): the keys of the negative input.
+	// hydro.AntiJoin (node 14, voting.go:84): the keys of the negative input.
 	n14Neg map[uint64]struct{}
-	// hydro.Join (node 15, voting.go:88): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 15, voting.go:85): the stored sides' items, chained per key in arrival order.
 	n15RIndex  map[uint64]int
 	n15RChains [][2]int
 	n15RItems  []Request
 	n15RNext   []int
-	// hydro.AntiJoin (node 24, voting.go:98): the keys of the negative input.
-	n24Neg map[uint64]struct{}
-	// hydro.MergeKeyed (node 25, voting.go:98): the groups in order of first appearance.
-	n25Index map[uint64]int
-	n25Accs  []Tally
-	// hydro.ClusterSize (node 26, voting.go:99): the size of cluster "participant" (see SetSizes), whether it was emitted.
-	n26Size int
-	n26Done bool
-	// hydro.CrossJoin (node 27, voting.go:99): the stored sides' items in arrival order.
-	n27L []Tally
-	n27R []int
-	// hydro.AntiJoin (node 29, voting.go:100): the keys of the negative input.
-	n29Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 31, voting.go:100): the items of this tick and of the next.
-	n31Now  []Tally
-	n31Next []Tally
-	// hydro.DeferTickLazy (node 32, voting.go:101): the items of this tick and of the next.
-	n32Now  []Request
-	n32Next []Request
-	// hydro.Send (node 12, voting.go:83): the items received since the last tick.
+	// hydro.DeferTickLazy (node 28, voting.go:97): the items of this tick and of the next.
+	n28Now  []Request
+	n28Next []Request
+	// hydro.Send (node 12, voting.go:80): the items received since the last tick.
 	n12Recv []Request
-	// hydro.Send (node 21, voting.go:97): the items received since the last tick.
-	n21Recv []Vote
-	// h12To14Port0 is the handoff from hydro.Send (node 12, voting.go:83) to hydro.AntiJoin (node 14, voting.go:87).
+	// hydro.Send (node 32, voting.go:97): the items received since the last tick.
+	n32Recv []Request
+	// h12To14Port0 is the handoff from hydro.Send (node 12, voting.go:80) to hydro.AntiJoin (node 14, voting.go:84).
 	h12To14Port0 []Request
-	// h23To24Port0 is the handoff from hydro.Union (node 23, voting.go:98) to hydro.AntiJoin (node 24, voting.go:98).
-	h23To24Port0 []Tally
-	// h26To27Port1 is the handoff from hydro.ClusterSize (node 26, voting.go:99) to hydro.CrossJoin (node 27, voting.go:99).
-	h26To27Port1 []int
-	// h25To29Port0 is the handoff from hydro.MergeKeyed (node 25, voting.go:98) to hydro.AntiJoin (node 29, voting.go:100).
-	h25To29Port0 []Tally
-	// h15To33Port1 is the handoff from hydro.Join (node 15, voting.go:88) to hydro.Union (node 33, voting.go:102).
-	h15To33Port1 []Request
 }
 
 // NewScalableVotingLeader returns the node of location "leader" with the flow's parameters.
@@ -338,9 +315,6 @@ func NewScalableVotingLeader(requests hydro.Input[Request], committed hydro.Outp
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n14Neg = map[uint64]struct{}{}
 	nd.n15RIndex = map[uint64]int{}
-	nd.n24Neg = map[uint64]struct{}{}
-	nd.n25Index = map[uint64]int{}
-	nd.n29Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -349,26 +323,13 @@ func NewScalableVotingLeader(requests hydro.Input[Request], committed hydro.Outp
 func (nd *ScalableVotingLeader) Tick() {
 	nd.subgraph0()
 	nd.subgraph1()
-	nd.subgraph2()
-	nd.subgraph3()
-	nd.subgraph4()
-	nd.subgraph5()
-	nd.subgraph6()
-	clear(nd.n25Index)
-	clear(nd.n25Accs)
-	nd.n25Accs = nd.n25Accs[:0]
-	clear(nd.n27L)
-	nd.n27L = nd.n27L[:0]
-	clear(nd.n29Neg)
-	clear(nd.n31Now)
-	nd.n31Now, nd.n31Next = nd.n31Next, nd.n31Now[:0]
-	clear(nd.n32Now)
-	nd.n32Now, nd.n32Next = nd.n32Next, nd.n32Now[:0]
+	clear(nd.n28Now)
+	nd.n28Now, nd.n28Next = nd.n28Next, nd.n28Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Send (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (32).
+// subgraph0 runs stratum 0: hydro.Send (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (28), hydro.Union (29), hydro.Send (32).
 func (nd *ScalableVotingLeader) subgraph0() {
-	for _, v1 := range nd.n32Now {
+	for _, v1 := range nd.n28Now {
 		nd.n14Neg[v1.ID] = struct{}{}
 		k2 := v1.ID
 		j3 := len(nd.n15RItems)
@@ -381,7 +342,6 @@ func (nd *ScalableVotingLeader) subgraph0() {
 			nd.n15RIndex[k2] = len(nd.n15RChains)
 			nd.n15RChains = append(nd.n15RChains, [2]int{j3, j3})
 		}
-		nd.n24Neg[v1.ID] = struct{}{}
 	}
 	for _, v6 := range nd.n12Recv {
 		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
@@ -390,124 +350,38 @@ func (nd *ScalableVotingLeader) subgraph0() {
 			for j10 := nd.n15RChains[c8][0]; j10 >= 0; j10 = nd.n15RNext[j10] {
 				v11 := nd.n15RItems[j10]
 				v12 := first(v6, v11)
-				nd.h15To33Port1 = append(nd.h15To33Port1, v12)
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v12)
+					nd.hydroSend(hydro.Dest{Location: "client"}, 30, nd.hydroBuf)
+				}
 			}
 		}
 	}
 	clear(nd.n12Recv)
 	nd.n12Recv = nd.n12Recv[:0]
-}
-
-// subgraph1 runs stratum 0: hydro.Cycle (20), hydro.Send (21), hydro.Map (22), hydro.Union (23), hydro.DeferTickLazy (31).
-func (nd *ScalableVotingLeader) subgraph1() {
-	for _, v13 := range nd.n21Recv {
-		v14 := ballot(v13)
-		nd.h23To24Port0 = append(nd.h23To24Port0, v14)
-	}
-	clear(nd.n21Recv)
-	nd.n21Recv = nd.n21Recv[:0]
-	nd.h23To24Port0 = append(nd.h23To24Port0, nd.n31Now...)
-}
-
-// subgraph2 runs stratum 0: hydro.ClusterSize (26).
-func (nd *ScalableVotingLeader) subgraph2() {
-	if !nd.n26Done {
-		nd.n26Done = true
-		if nd.n26Size > 0 {
-			v16 := nd.n26Size
-			nd.h26To27Port1 = append(nd.h26To27Port1, v16)
+	for _, v13 := range nd.n32Recv {
+		nd.n28Next = append(nd.n28Next, v13)
+		if nd.hydroSend != nil {
+			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v13)
+			nd.hydroSend(hydro.Dest{Location: "client"}, 30, nd.hydroBuf)
 		}
 	}
+	clear(nd.n32Recv)
+	nd.n32Recv = nd.n32Recv[:0]
 }
 
-// subgraph3 runs stratum 1: hydro.AntiJoin (14).
-func (nd *ScalableVotingLeader) subgraph3() {
-	for _, v18 := range nd.h12To14Port0 {
-		if _, excluded19 := nd.n14Neg[v18.ID]; !excluded19 {
+// subgraph1 runs stratum 1: hydro.AntiJoin (14).
+func (nd *ScalableVotingLeader) subgraph1() {
+	for _, v15 := range nd.h12To14Port0 {
+		if _, excluded16 := nd.n14Neg[v15.ID]; !excluded16 {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v18)
-				nd.hydroSend(hydro.Dest{Location: "broadcaster"}, 35, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v15)
+				nd.hydroSend(hydro.Dest{Location: "broadcaster"}, 31, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h12To14Port0)
 	nd.h12To14Port0 = nd.h12To14Port0[:0]
-}
-
-// subgraph4 runs stratum 1: hydro.AntiJoin (24).
-func (nd *ScalableVotingLeader) subgraph4() {
-	for _, v21 := range nd.h23To24Port0 {
-		if _, excluded22 := nd.n24Neg[v21.ID]; !excluded22 {
-			k23 := v21.ID
-			i24, ok25 := nd.n25Index[k23]
-			if !ok25 {
-				i24 = len(nd.n25Accs)
-				nd.n25Index[k23] = i24
-				bot26 := v21
-				bot26.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n25Accs = append(nd.n25Accs, bot26)
-			}
-			nd.n25Accs[i24].Voters.Merge(v21.Voters)
-		}
-	}
-	clear(nd.h23To24Port0)
-	nd.h23To24Port0 = nd.h23To24Port0[:0]
-}
-
-// subgraph5 runs stratum 2: hydro.MergeKeyed (25), hydro.CrossJoin (27), hydro.FilterMap (28), hydro.Union (33).
-func (nd *ScalableVotingLeader) subgraph5() {
-	for i28 := range nd.n25Accs {
-		v27 := nd.n25Accs[i28]
-		nd.n27L = append(nd.n27L, v27)
-		for _, v29 := range nd.n27R {
-			v30 := quorum(v27, v29)
-			if v31, ok32 := reached(v30); ok32 {
-				nd.n29Neg[v31.ID] = struct{}{}
-				nd.n32Next = append(nd.n32Next, v31)
-				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v31)
-					nd.hydroSend(hydro.Dest{Location: "client"}, 34, nd.hydroBuf)
-				}
-			}
-		}
-		nd.h25To29Port0 = append(nd.h25To29Port0, v27)
-	}
-	for _, v33 := range nd.h26To27Port1 {
-		nd.n27R = append(nd.n27R, v33)
-		for _, v34 := range nd.n27L {
-			v35 := quorum(v34, v33)
-			if v36, ok37 := reached(v35); ok37 {
-				nd.n29Neg[v36.ID] = struct{}{}
-				nd.n32Next = append(nd.n32Next, v36)
-				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v36)
-					nd.hydroSend(hydro.Dest{Location: "client"}, 34, nd.hydroBuf)
-				}
-			}
-		}
-	}
-	clear(nd.h26To27Port1)
-	nd.h26To27Port1 = nd.h26To27Port1[:0]
-	for _, v38 := range nd.h15To33Port1 {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v38)
-			nd.hydroSend(hydro.Dest{Location: "client"}, 34, nd.hydroBuf)
-		}
-	}
-	clear(nd.h15To33Port1)
-	nd.h15To33Port1 = nd.h15To33Port1[:0]
-}
-
-// subgraph6 runs stratum 3: hydro.AntiJoin (29), hydro.Map (30).
-func (nd *ScalableVotingLeader) subgraph6() {
-	for _, v40 := range nd.h25To29Port0 {
-		if _, excluded41 := nd.n29Neg[v40.ID]; !excluded41 {
-			v42 := keep(v40)
-			nd.n31Next = append(nd.n31Next, v42)
-		}
-	}
-	clear(nd.h25To29Port0)
-	nd.h25To29Port0 = nd.h25To29Port0[:0]
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
@@ -533,18 +407,6 @@ func (nd *ScalableVotingLeader) NextTimer() (time.Time, bool) { return time.Time
 // it before the first tick.
 func (nd *ScalableVotingLeader) SetMember(m hydro.MemberID) { nd.hydroMember = m }
 
-// SetSizes tells the node the number of members of every location of the
-// deployment, by name; ClusterSize emits them. Runtimes call it before the
-// first tick. It fails if a cluster the node reads the size of is missing.
-func (nd *ScalableVotingLeader) SetSizes(sizes map[string]int) error {
-	if n := sizes["participant"]; n > 0 {
-		nd.n26Size = n
-	} else {
-		return fmt.Errorf("flow ScalableVoting reads the size of cluster %q, which the deployment does not size", "participant")
-	}
-	return nil
-}
-
 // OnSend sets the function that carries the node's outgoing frames, one
 // item each, tagged with the sending operator; it is called during Tick and
 // payload is valid only during the call. Until it is set, items sent to
@@ -562,23 +424,23 @@ func (nd *ScalableVotingLeader) Deliver(tag uint16, payload []byte) error {
 		var v Request
 		n, err := decodeHydroRequest(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableVoting, location leader, hydro.Send at voting.go:83: %w", err)
+			return fmt.Errorf("flow ScalableVoting, location leader, hydro.Send at voting.go:80: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableVoting, location leader, hydro.Send at voting.go:83: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableVoting, location leader, hydro.Send at voting.go:80: %d bytes after the item", len(payload)-n)
 		}
 		nd.n12Recv = append(nd.n12Recv, v)
 		return nil
-	case 21:
-		var v Vote
-		n, err := decodeHydroVote(payload, &v)
+	case 32:
+		var v Request
+		n, err := decodeHydroRequest(payload, &v)
 		if err != nil {
 			return fmt.Errorf("flow ScalableVoting, location leader, hydro.Send at voting.go:97: %w", err)
 		}
 		if n != len(payload) {
 			return fmt.Errorf("flow ScalableVoting, location leader, hydro.Send at voting.go:97: %d bytes after the item", len(payload)-n)
 		}
-		nd.n21Recv = append(nd.n21Recv, v)
+		nd.n32Recv = append(nd.n32Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow ScalableVoting, location leader: no network operator has tag %d", tag)
@@ -587,7 +449,7 @@ func (nd *ScalableVotingLeader) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalableVotingLeader) Pending() bool {
-	return len(nd.n12Recv) > 0 || len(nd.n21Recv) > 0
+	return len(nd.n12Recv) > 0 || len(nd.n32Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -622,13 +484,13 @@ type ScalableVotingParticipant struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.SelfID (node 17, voting.go:92): whether the member id was emitted.
+	// hydro.SelfID (node 17, voting.go:89): whether the member id was emitted.
 	n17Done bool
-	// hydro.CrossJoin (node 18, voting.go:92): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 18, voting.go:89): the stored sides' items in arrival order.
 	n18R []hydro.MemberID
-	// hydro.Sink (node 19, voting.go:93): this tick's output.
+	// hydro.Sink (node 19, voting.go:90): this tick's output.
 	n19Out []Vote
-	// hydro.Broadcast (node 16, voting.go:89): the items received since the last tick.
+	// hydro.Broadcast (node 16, voting.go:86): the items received since the last tick.
 	n16Recv []Request
 }
 
@@ -664,7 +526,7 @@ func (nd *ScalableVotingParticipant) subgraph0() {
 			nd.n19Out = append(nd.n19Out, v4)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v4)
-				nd.hydroSend(hydro.Dest{Location: "leader"}, 21, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "collector"}, 20, nd.hydroBuf)
 			}
 		}
 	}
@@ -712,10 +574,10 @@ func (nd *ScalableVotingParticipant) Deliver(tag uint16, payload []byte) error {
 		var v Request
 		n, err := decodeHydroRequest(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableVoting, location participant, hydro.Broadcast at voting.go:89: %w", err)
+			return fmt.Errorf("flow ScalableVoting, location participant, hydro.Broadcast at voting.go:86: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableVoting, location participant, hydro.Broadcast at voting.go:89: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableVoting, location participant, hydro.Broadcast at voting.go:86: %d bytes after the item", len(payload)-n)
 		}
 		nd.n16Recv = append(nd.n16Recv, v)
 		return nil
@@ -761,8 +623,8 @@ type ScalableVotingBroadcaster struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Send (node 35, voting.go:89): the items received since the last tick.
-	n35Recv []Request
+	// hydro.Send (node 31, voting.go:86): the items received since the last tick.
+	n31Recv []Request
 }
 
 // NewScalableVotingBroadcaster returns the node of location "broadcaster" with the flow's parameters.
@@ -781,16 +643,16 @@ func (nd *ScalableVotingBroadcaster) Tick() {
 	nd.subgraph0()
 }
 
-// subgraph0 runs stratum 0: hydro.Send (35).
+// subgraph0 runs stratum 0: hydro.Send (31).
 func (nd *ScalableVotingBroadcaster) subgraph0() {
-	for _, v1 := range nd.n35Recv {
+	for _, v1 := range nd.n31Recv {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v1)
 			nd.hydroSend(hydro.Dest{Location: "participant", All: true}, 16, nd.hydroBuf)
 		}
 	}
-	clear(nd.n35Recv)
-	nd.n35Recv = nd.n35Recv[:0]
+	clear(nd.n31Recv)
+	nd.n31Recv = nd.n31Recv[:0]
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
@@ -829,16 +691,16 @@ func (nd *ScalableVotingBroadcaster) OnSend(fn func(to hydro.Dest, tag uint16, p
 // that does not decode, and says why.
 func (nd *ScalableVotingBroadcaster) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 35:
+	case 31:
 		var v Request
 		n, err := decodeHydroRequest(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableVoting, location broadcaster, hydro.Send at voting.go:89: %w", err)
+			return fmt.Errorf("flow ScalableVoting, location broadcaster, hydro.Send at voting.go:86: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableVoting, location broadcaster, hydro.Send at voting.go:89: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableVoting, location broadcaster, hydro.Send at voting.go:86: %d bytes after the item", len(payload)-n)
 		}
-		nd.n35Recv = append(nd.n35Recv, v)
+		nd.n31Recv = append(nd.n31Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow ScalableVoting, location broadcaster: no network operator has tag %d", tag)
@@ -847,12 +709,245 @@ func (nd *ScalableVotingBroadcaster) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalableVotingBroadcaster) Pending() bool {
-	return len(nd.n35Recv) > 0
+	return len(nd.n31Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
 // may have items, and again while work is pending.
 func (nd *ScalableVotingBroadcaster) Run(ctx context.Context) error {
+	for {
+		nd.Tick()
+		for nd.Pending() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			nd.Tick()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// ScalableVotingCollector runs location "collector" of flow ScalableVoting.
+type ScalableVotingCollector struct {
+	requests  hydro.Input[Request]
+	committed hydro.Output[Request]
+	votes     hydro.Output[Vote]
+
+	// hydroNow is the node's clock, as of the start of the tick.
+	hydroNow time.Time
+	// hydroMember is the member's number within its location (see SetMember).
+	hydroMember hydro.MemberID
+	// hydroSend carries outgoing frames (see OnSend); hydroBuf and hydroKey are its scratch space.
+	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
+	hydroBuf  []byte
+	hydroKey  []byte
+	// hydro.ClusterSize (node 21, voting.go:94): the size of cluster "participant" (see SetSizes), whether it was emitted.
+	n21Size int
+	n21Done bool
+	// hydro.CrossJoin (node 22, voting.go:94): the stored sides' items in arrival order.
+	n22R []int
+	// hydro.MergeKeyed (node 23, voting.go:95): the groups in order of first appearance.
+	n23Index map[uint64]int
+	n23Accs  []Tally
+	// the groups changed in this tick, and whether each group is among them.
+	n23Changed []int
+	n23Touched []bool
+	// hydro.Unique (node 25, voting.go:95): the items seen.
+	n25Seen map[Request]struct{}
+	// hydro.Join (node 26, voting.go:96): the stored sides' items, chained per key in arrival order.
+	n26RIndex  map[uint64]int
+	n26RChains [][2]int
+	n26RItems  []Request
+	n26RNext   []int
+	// hydro.Unique (node 27, voting.go:96): the items seen.
+	n27Seen map[Request]struct{}
+	// hydro.Send (node 20, voting.go:94): the items received since the last tick.
+	n20Recv []Vote
+	// h22To26Port0 is the handoff from hydro.CrossJoin (node 22, voting.go:94) to hydro.Join (node 26, voting.go:96).
+	h22To26Port0 []Tally
+}
+
+// NewScalableVotingCollector returns the node of location "collector" with the flow's parameters.
+func NewScalableVotingCollector(requests hydro.Input[Request], committed hydro.Output[Request], votes hydro.Output[Vote]) *ScalableVotingCollector {
+	nd := &ScalableVotingCollector{}
+	nd.requests = requests
+	nd.committed = committed
+	nd.votes = votes
+	nd.hydroNow = time.Unix(0, 0).UTC()
+	nd.n23Index = map[uint64]int{}
+	nd.n25Seen = map[Request]struct{}{}
+	nd.n26RIndex = map[uint64]int{}
+	nd.n27Seen = map[Request]struct{}{}
+	return nd
+}
+
+// Tick runs one tick: every stratum in order, then the end-of-tick
+// bookkeeping of stateful operators.
+func (nd *ScalableVotingCollector) Tick() {
+	nd.subgraph0()
+	nd.subgraph1()
+	for _, i := range nd.n23Changed {
+		nd.n23Touched[i] = false
+	}
+	nd.n23Changed = nd.n23Changed[:0]
+	clear(nd.n27Seen)
+}
+
+// subgraph0 runs stratum 0: hydro.Send (20), hydro.ClusterSize (21), hydro.CrossJoin (22).
+func (nd *ScalableVotingCollector) subgraph0() {
+	if !nd.n21Done {
+		nd.n21Done = true
+		if nd.n21Size > 0 {
+			v1 := nd.n21Size
+			nd.n22R = append(nd.n22R, v1)
+		}
+	}
+	for _, v2 := range nd.n20Recv {
+		for _, v3 := range nd.n22R {
+			v4 := ballot(v2, v3)
+			k5 := v4.ID
+			i6, ok7 := nd.n23Index[k5]
+			if !ok7 {
+				i6 = len(nd.n23Accs)
+				nd.n23Index[k5] = i6
+				bot8 := v4
+				bot8.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				bot8.Needed = *new(lattices.Max[int])
+				nd.n23Accs = append(nd.n23Accs, bot8)
+			}
+			nd.n23Accs[i6].Voters.Merge(v4.Voters)
+			nd.n23Accs[i6].Needed.Merge(v4.Needed)
+			if i6 == len(nd.n23Touched) {
+				nd.n23Touched = append(nd.n23Touched, false)
+			}
+			if !nd.n23Touched[i6] {
+				nd.n23Touched[i6] = true
+				nd.n23Changed = append(nd.n23Changed, i6)
+			}
+			nd.h22To26Port0 = append(nd.h22To26Port0, v4)
+		}
+	}
+	clear(nd.n20Recv)
+	nd.n20Recv = nd.n20Recv[:0]
+}
+
+// subgraph1 runs stratum 1: hydro.MergeKeyed (23), hydro.FilterMap (24), hydro.Unique (25), hydro.Join (26), hydro.Unique (27).
+func (nd *ScalableVotingCollector) subgraph1() {
+	slices.Sort(nd.n23Changed)
+	for _, i10 := range nd.n23Changed {
+		v9 := nd.n23Accs[i10]
+		if v11, ok12 := reached(v9); ok12 {
+			if _, dup13 := nd.n25Seen[v11]; !dup13 {
+				nd.n25Seen[v11] = struct{}{}
+				k14 := v11.ID
+				j15 := len(nd.n26RItems)
+				nd.n26RItems = append(nd.n26RItems, v11)
+				nd.n26RNext = append(nd.n26RNext, -1)
+				if c16, ok17 := nd.n26RIndex[k14]; ok17 {
+					nd.n26RNext[nd.n26RChains[c16][1]] = j15
+					nd.n26RChains[c16][1] = j15
+				} else {
+					nd.n26RIndex[k14] = len(nd.n26RChains)
+					nd.n26RChains = append(nd.n26RChains, [2]int{j15, j15})
+				}
+			}
+		}
+	}
+	for _, v18 := range nd.h22To26Port0 {
+		k19 := v18.ID
+		if c20, ok21 := nd.n26RIndex[k19]; ok21 {
+			for j22 := nd.n26RChains[c20][0]; j22 >= 0; j22 = nd.n26RNext[j22] {
+				v23 := nd.n26RItems[j22]
+				v24 := request(v18, v23)
+				if _, dup25 := nd.n27Seen[v24]; !dup25 {
+					nd.n27Seen[v24] = struct{}{}
+					if nd.hydroSend != nil {
+						nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v24)
+						nd.hydroSend(hydro.Dest{Location: "leader"}, 32, nd.hydroBuf)
+					}
+				}
+			}
+		}
+	}
+	clear(nd.h22To26Port0)
+	nd.h22To26Port0 = nd.h22To26Port0[:0]
+}
+
+// SetNow sets the node's clock; timers see it from the next tick on. The
+// clock starts at the Unix epoch and never moves backwards: an earlier time
+// is ignored. Run sets it to the wall clock before every tick.
+func (nd *ScalableVotingCollector) SetNow(t time.Time) {
+	if t.After(nd.hydroNow) {
+		nd.hydroNow = t
+	}
+}
+
+// Advance moves the node's clock forward by d.
+func (nd *ScalableVotingCollector) Advance(d time.Duration) { nd.hydroNow = nd.hydroNow.Add(d) }
+
+// Now returns the node's clock.
+func (nd *ScalableVotingCollector) Now() time.Time { return nd.hydroNow }
+
+// NextTimer reports that the node has no timers.
+func (nd *ScalableVotingCollector) NextTimer() (time.Time, bool) { return time.Time{}, false }
+
+// SetMember sets the member's number within its location, which SelfID
+// emits in the first tick; a process's only member is 0, the default. Call
+// it before the first tick.
+func (nd *ScalableVotingCollector) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// SetSizes tells the node the number of members of every location of the
+// deployment, by name; ClusterSize emits them. Runtimes call it before the
+// first tick. It fails if a cluster the node reads the size of is missing.
+func (nd *ScalableVotingCollector) SetSizes(sizes map[string]int) error {
+	if n := sizes["participant"]; n > 0 {
+		nd.n21Size = n
+	} else {
+		return fmt.Errorf("flow ScalableVoting reads the size of cluster %q, which the deployment does not size", "participant")
+	}
+	return nil
+}
+
+// OnSend sets the function that carries the node's outgoing frames, one
+// item each, tagged with the sending operator; it is called during Tick and
+// payload is valid only during the call. Until it is set, items sent to
+// other locations are dropped.
+func (nd *ScalableVotingCollector) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	nd.hydroSend = fn
+}
+
+// Deliver decodes one frame received from the network; its item enters the
+// next tick. It keeps nothing from a frame with an unknown tag or a payload
+// that does not decode, and says why.
+func (nd *ScalableVotingCollector) Deliver(tag uint16, payload []byte) error {
+	switch tag {
+	case 20:
+		var v Vote
+		n, err := decodeHydroVote(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow ScalableVoting, location collector, hydro.Send at voting.go:94: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow ScalableVoting, location collector, hydro.Send at voting.go:94: %d bytes after the item", len(payload)-n)
+		}
+		nd.n20Recv = append(nd.n20Recv, v)
+		return nil
+	}
+	return fmt.Errorf("flow ScalableVoting, location collector: no network operator has tag %d", tag)
+}
+
+// Pending reports whether a tick would have work: items waiting on an
+// input or deferred to the next tick.
+func (nd *ScalableVotingCollector) Pending() bool {
+	return len(nd.n20Recv) > 0
+}
+
+// Run ticks until ctx is done: once at the start, then whenever an input
+// may have items, and again while work is pending.
+func (nd *ScalableVotingCollector) Run(ctx context.Context) error {
 	for {
 		nd.Tick()
 		for nd.Pending() {

@@ -37,18 +37,13 @@ type Vote struct {
 }
 
 // Tally is, at the leader, the set of participants that voted on a
-// request so far: a lattice, merged per request, so that repeated and
-// reordered votes change nothing.
+// request so far, and how many must: a lattice, merged per request, so
+// that repeated and reordered votes change nothing.
 type Tally struct {
 	ID      uint64 `hydro:"key,fd=Command"`
 	Command string
 	Voters  lattices.SetUnion[hydro.MemberID] `hydro:"lattice"`
-}
-
-// Quorum is a tally with the number of participants it needs.
-type Quorum struct {
-	Tally
-	Needed int
+	Needed  lattices.Max[int]                 `hydro:"lattice"`
 }
 
 // Voting is the base voting protocol.
@@ -58,12 +53,14 @@ type Quorum struct {
 //
 // Leader: a request not yet committed is broadcast to the participants (a
 // resent one again, in case the broadcast was lost). Its votes are merged
-// into a tally, the set of participants that voted, carried from tick to
-// tick until every participant — ClusterSize(participants) of them — has
-// voted; then the request commits, its tally is released, and the client
-// is answered. The leader remembers which requests committed, so that a
-// late or repeated vote starts nothing and a resent request is answered
-// again without a new round.
+// into a tally, the set of participants that voted, kept for good (the
+// paper's persisted votes) — so collecting votes is monotone: a tally only
+// grows. Once every participant — ClusterSize(participants) of them — has
+// voted, the request commits and the client is answered; every later vote
+// on it (a resent request broadcast again before the leader learned of the
+// commit) commits it again, which changes nothing. The leader remembers
+// which requests committed, so that a resent request is answered again
+// without a new round.
 //
 // Participant: votes for every request it receives, and logs its vote to
 // output votes.
@@ -92,12 +89,11 @@ func Voting(f *hydro.Flow, requests hydro.Input[Request], committed hydro.Output
 	cast := hydro.CrossJoin(ballots, hydro.SelfID(participants), vote, hydro.Tick, hydro.Static)
 	hydro.Sink(cast, votes)
 
-	// Leader: merge the votes until every participant has voted.
-	open, carry := hydro.Cycle[Tally](leader)
-	voted := hydro.Map(hydro.Send(cast, leader), ballot)
-	tallies := hydro.MergeKeyed(hydro.AntiJoin(hydro.Union(voted, open), done, hydro.Static), hydro.Tick)
-	decided := hydro.FilterMap(hydro.CrossJoin(tallies, hydro.ClusterSize(leader, participants), quorum, hydro.Tick, hydro.Static), reached)
-	carry(hydro.DeferTickLazy(hydro.Map(hydro.AntiJoin(tallies, decided, hydro.Tick), keep)))
+	// Leader: merge the votes; commit once every participant has voted, and
+	// again at every later vote (the vote of a resent request).
+	voted := hydro.CrossJoin(hydro.Send(cast, leader), hydro.ClusterSize(leader, participants), ballot, hydro.Tick, hydro.Static)
+	full := hydro.Unique(hydro.FilterMap(hydro.MergeKeyed(voted, hydro.Static), reached), hydro.Static)
+	decided := hydro.Unique(hydro.Join(voted, full, request, hydro.Tick, hydro.Static), hydro.Tick)
 	commit(hydro.DeferTickLazy(decided))
 	answer(hydro.Send(hydro.Union(decided, repeat), client))
 }
@@ -110,19 +106,14 @@ func vote(r Request, p hydro.MemberID) Vote {
 	return Vote{ID: r.ID, Participant: p, Command: r.Command}
 }
 
-func ballot(v Vote) Tally {
-	return Tally{ID: v.ID, Command: v.Command, Voters: lattices.NewSetUnion(v.Participant)}
+func ballot(v Vote, needed int) Tally {
+	return Tally{ID: v.ID, Command: v.Command, Voters: lattices.NewSetUnion(v.Participant), Needed: lattices.NewMax(needed)}
 }
 
-// keep copies a tally carried to the next tick: the merge's state, which
-// the tally shares, is cleared at the end of this one.
-func keep(t Tally) Tally {
-	t.Voters = t.Voters.Clone()
-	return t
-}
+func request(_ Tally, r Request) Request { return r }
 
-func quorum(t Tally, n int) Quorum { return Quorum{Tally: t, Needed: n} }
-
-func reached(q Quorum) (Request, bool) {
-	return Request{ID: q.ID, Command: q.Command}, q.Voters.Len() >= q.Needed
+// reached reports a request whose tally holds every participant's vote.
+func reached(t Tally) (Request, bool) {
+	needed, _ := t.Needed.Value()
+	return Request{ID: t.ID, Command: t.Command}, t.Voters.Len() >= needed
 }

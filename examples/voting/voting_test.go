@@ -87,7 +87,7 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 	switch {
 	case sc.derived:
 		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1},
-			{Name: "participant", Members: sc.participants}, {Name: "broadcaster", Members: 1}},
+			{Name: "participant", Members: sc.participants}, {Name: "broadcaster", Members: 1}, {Name: "collector", Members: 1}},
 			func(location string, _ int) (hydro.NetNode, error) {
 				switch location {
 				case "client":
@@ -96,6 +96,8 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 					return NewScalableVotingLeader(in, committed, votes), nil
 				case "broadcaster":
 					return NewScalableVotingBroadcaster(in, committed, votes), nil
+				case "collector":
+					return NewScalableVotingCollector(in, committed, votes), nil
 				}
 				return NewScalableVotingParticipant(in, committed, votes), nil
 			}, cfg)

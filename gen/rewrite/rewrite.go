@@ -35,6 +35,7 @@ type rewrite struct {
 
 // rewrites are the rewrites plans can name.
 var rewrites = map[string]*rewrite{
+	"asymmetric":  asymmetric,
 	"functional":  functional,
 	"independent": independent,
 	"monotonic":   monotonic,
@@ -220,9 +221,10 @@ func decouple(g *ir.Graph, s *stepState) (*ir.Graph, error) {
 		for port, src := range n.Inputs {
 			p := c.Nodes[src]
 			switch {
-			case p.Loc == to.ID || n.Spec.Network && n.Loc != to.ID && p.Loc != s.from:
-				// Already local, or a network operator whose sender is
-				// elsewhere and stays.
+			case p.Loc == to.ID || n.Spec.Network && (n.Loc == to.ID || p.Loc != s.from):
+				// Already local; or a network operator that now receives
+				// at the new process (its sender is redirected), or whose
+				// sender is elsewhere and stays.
 			case n.Spec.Network && n.Loc != to.ID:
 				// The sending side moves: relay the input to the new process.
 				relay, err := c.Network(ir.Edge{From: src, To: id, Port: port}, ops.Send)
@@ -249,9 +251,15 @@ func decouple(g *ir.Graph, s *stepState) (*ir.Graph, error) {
 		if c.Nodes[id].Loc != to.ID {
 			continue
 		}
+		var back *ir.Node // the Send that carries id's output back, one per stream
 		for _, e := range c.Consumers()[id] {
-			if n := c.Nodes[e.To]; !n.Spec.Network && n.Loc != to.ID {
-				if _, err := c.Network(e, ops.Send); err != nil {
+			n := c.Nodes[e.To]
+			switch {
+			case n.Spec.Network || n.Loc == to.ID:
+			case back != nil:
+				n.Inputs[e.Port] = back.ID
+			default:
+				if back, err = c.Network(e, ops.Send); err != nil {
 					return nil, err
 				}
 			}

@@ -109,26 +109,56 @@ func TestMonotonicDecouplingMovesTheInconsistencyCheck(t *testing.T) {
 	assert.Equal(t, "client", g.Locations[g.Nodes[out[0].To].Loc].Name)
 }
 
+func TestAsymmetricDecouplingMovesTheCollection(t *testing.T) {
+	g, err := derive(t, "./examples/voting", "Voting", "derive V2 from Voting\ndecouple asymmetric voted,full,decided to collector\n")
+	require.NoError(t, err)
+	// The participants send their votes to the collector (redirected).
+	votes := g.Nodes[node(t, g, "collector", "hydro.CrossJoin").Inputs[0]]
+	assert.Equal(t, "hydro.Send", votes.Spec.API)
+	assert.Equal(t, "collector", g.Locations[votes.Loc].Name)
+	assert.Equal(t, "participant", g.Locations[g.Nodes[votes.Inputs[0]].Loc].Name)
+	// What the collector decides crosses back to the leader once, where
+	// the answer and the memory of committed requests both read it.
+	var back *ir.Node
+	for _, n := range g.Nodes {
+		if n.Spec.API == "hydro.Send" && g.Locations[n.Loc].Name == "leader" && g.Locations[g.Nodes[n.Inputs[0]].Loc].Name == "collector" {
+			require.Nil(t, back, "one Send back to the leader")
+			back = n
+		}
+	}
+	require.NotNil(t, back)
+	assert.Equal(t, "hydro.Unique", g.Nodes[back.Inputs[0]].Spec.API)
+	var readers []string
+	for _, e := range g.Consumers()[back.ID] {
+		readers = append(readers, g.Nodes[e.To].Spec.API)
+	}
+	assert.ElementsMatch(t, []string{"hydro.DeferTickLazy", "hydro.Union"}, readers)
+}
+
 // TestRefusals checks that every precondition failure is a diagnostic at
 // the operator that breaks it, saying why.
 func TestRefusals(t *testing.T) {
 	for _, tc := range []struct {
 		name, step, want string
 	}{
-		{"functional", "decouple functional tallies to counter",
-			"voting.go:98:44: decouple functional tallies to counter: hydro.AntiJoin (bound to tallies) is not functional: keeps state"},
-		{"independent", "decouple independent open,voted,tallies,decided,carry to collector",
-			"voting.go:98:44: decouple independent open,voted,tallies,decided,carry to collector: hydro.AntiJoin (bound to tallies) reads the output of hydro.Cycle ("},
+		{"functional", "decouple functional full to counter",
+			"voting.go:95:55: decouple functional full to counter: hydro.MergeKeyed (bound to full) is not functional: keeps state"},
+		{"independent", "decouple independent voted,full,decided to collector",
+			"voting.go:97:28: decouple independent voted,full,decided to collector: hydro.DeferTickLazy reads the output of hydro.Unique ("},
 		{"client", "decouple functional resent to retrier", "clients are outside the rewrites"},
 		{"unknown operator", "decouple functional nosuch to x", "flow Voting binds no operator to nosuch"},
 		{"existing role", "decouple functional ballots to leader", `role "leader" must be a new location`},
 		{"cluster", "decouple functional cast to voter", `"participant" is a cluster`},
-		{"monotonic negation", "decouple monotonic tallies to counter",
-			"voting.go:98:44: decouple monotonic tallies to counter: hydro.AntiJoin (bound to tallies) makes the component non-monotone: negation: more input on the negated side retracts output"},
+		{"monotonic negation", "decouple monotonic fresh to x",
+			"voting.go:84:25: decouple monotonic fresh to x: hydro.AntiJoin (bound to fresh) makes the component non-monotone: negation: more input on the negated side retracts output"},
 		{"monotonic tick state", "decouple monotonic repeat to repeater",
-			"voting.go:88:22: decouple monotonic repeat to repeater: hydro.Join (bound to repeat) keeps its left for one tick (hydro.Tick): it relates only items that share a tick"},
-		{"monotonic dependent", "decouple monotonic decided to decider",
-			"voting.go:100:52: decouple monotonic decided to decider: hydro.AntiJoin reads the output of hydro.FilterMap ("},
+			"voting.go:85:22: decouple monotonic repeat to repeater: hydro.Join (bound to repeat) keeps its left for one tick (hydro.Tick): it relates only items that share a tick"},
+		{"monotonic dependent", "decouple monotonic full to x",
+			"voting.go:96:36: decouple monotonic full to x: hydro.Join reads the output of hydro.Unique ("},
+		{"asymmetric negation", "decouple asymmetric fresh to x",
+			"voting.go:84:25: decouple asymmetric fresh to x: hydro.AntiJoin (bound to fresh) makes the component non-monotone: negation"},
+		{"asymmetric dependent", "decouple asymmetric repeat to repeater",
+			"voting.go:85:22: decouple asymmetric repeat to repeater: hydro.Join (bound to repeat) reads the output of hydro.Cycle ("},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := derive(t, "./examples/voting", "Voting", "derive V2 from Voting\n"+tc.step+"\n")
@@ -136,6 +166,29 @@ func TestRefusals(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+// TestAsymmetricNeedsC1ToKeepWhatItReads decouples the monotone filter of
+// package asym: the server reads the even numbers in a join side it keeps
+// (accepted) and in one it keeps for a tick (refused, at that join).
+func TestAsymmetricNeedsC1ToKeepWhatItReads(t *testing.T) {
+	_, err := derive(t, "./gen/rewrite/testdata/asym", "Asym", "derive A2 from Asym\ndecouple asymmetric evens to filterer\n")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "asym.go:18:24: decouple asymmetric evens to filterer: hydro.CrossJoin keeps the output of hydro.Filter (")
+	assert.Contains(t, err.Error(), "(bound to evens), which moves, for one tick (hydro.Tick)")
+
+	g, err := derive(t, "./gen/rewrite/testdata/asym", "Kept", "derive K2 from Kept\ndecouple asymmetric evens to filterer\n")
+	require.NoError(t, err)
+	// The numbers come from a client, so the server relays them to the
+	// filterer, which sends the even ones back to the join's kept side.
+	f := node(t, g, "filterer", "hydro.Filter")
+	relay := g.Nodes[f.Inputs[0]]
+	assert.Equal(t, "hydro.Send", relay.Spec.API)
+	assert.Equal(t, "server", g.Locations[g.Nodes[relay.Inputs[0]].Loc].Name)
+	j := node(t, g, "server", "hydro.CrossJoin")
+	back := g.Nodes[j.Inputs[1]]
+	assert.Equal(t, "hydro.Send", back.Spec.API)
+	assert.Equal(t, f.ID, back.Inputs[0])
 }
 
 func TestParsePlansReportsMalformedLines(t *testing.T) {
@@ -157,7 +210,7 @@ func TestParsePlansReportsMalformedLines(t *testing.T) {
 	assert.Equal(t, []string{
 		`2:1 step before any "derive NEW from BASE" line`,
 		`3:1 malformed plan line "derive A from": want "derive NEW from BASE"`,
-		`5:1 unknown rewrite "sideways" (want one of functional, independent, monotonic)`,
+		`5:1 unknown rewrite "sideways" (want one of asymmetric, functional, independent, monotonic)`,
 		`6:1 empty operator name in "a,,b"`,
 		`7:1 unknown plan directive "partition" (want derive or decouple)`,
 		`4:1 plan A has no steps`,
