@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -51,5 +53,79 @@ func TestCheckErrorsExitOne(t *testing.T) {
 	var out, errs bytes.Buffer
 	if code := run([]string{"check", "../../gen/testdata/diagnostics"}, &out, &errs); code != 1 {
 		t.Fatalf("exit %d, want 1: %s", code, errs.String())
+	}
+}
+
+// TestExplainListsRewritesPerLocation checks that explain says, for the
+// variables of Voting's leader, which rewrites apply and why the others do
+// not, positioned at the operator that breaks them.
+func TestExplainListsRewritesPerLocation(t *testing.T) {
+	var out, errs bytes.Buffer
+	if code := run([]string{"explain", "../../examples/voting", "Voting"}, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	s := out.String()
+	for _, want := range []string{
+		"rewrites (decoupling one variable's operators to a new process):\n  location leader\n",
+		"    ballots:\n      asymmetric: no: voting.go:86:28: hydro.Broadcast (bound to ballots) reads the output of hydro.AntiJoin (",
+		"      functional: applies\n",
+		"    fresh:\n      asymmetric: no: voting.go:84:25: hydro.AntiJoin (bound to fresh) makes the component non-monotone: negation",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("explain output lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "location client\n") {
+		t.Errorf("explain proposes rewrites at the client, which is outside them:\n%s", s)
+	}
+}
+
+// TestExplainShowsThePlan checks that explaining a derived flow shows
+// every step of its plan, its precondition and the facts it used.
+func TestExplainShowsThePlan(t *testing.T) {
+	var out, errs bytes.Buffer
+	if code := run([]string{"explain", "../../examples/voting", "ScalableVoting"}, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	s := out.String()
+	for _, want := range []string{
+		"plan ScalableVoting (",
+		"step 1 (", "): decouple functional ballots to broadcaster\n",
+		"    precondition: every operator of C2 is functional",
+		"    fact: n16 hydro.Broadcast (voting.go:86:28): functional: yes",
+		"step 2 (", "): decouple asymmetric voted,full,decided to collector\n",
+		"    fact: n23 hydro.MergeKeyed (voting.go:95:55): monotone: yes",
+		"    fact: n14 hydro.AntiJoin (voting.go:84:25): keeps what it reads of n27 hydro.Unique (voting.go:96:25) on its negative (static)\n",
+		"    applies\n",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("explain output lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+// TestExplainRefusedPlan explains a plan file whose second step is
+// refused: explain shows the first step applied, the second refused at the
+// operator that breaks it, and exits 1.
+func TestExplainRefusedPlan(t *testing.T) {
+	plan := filepath.Join(t.TempDir(), "p.hydroplan")
+	src := "derive V2 from Voting\ndecouple monotonic ballots to broadcaster\ndecouple monotonic full to tallier\n"
+	if err := os.WriteFile(plan, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errs bytes.Buffer
+	if code := run([]string{"explain", "-plan", plan, "../../examples/voting", "Voting"}, &out, &errs); code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errs.String())
+	}
+	s := out.String()
+	for _, want := range []string{
+		"p.hydroplan:2:1): decouple monotonic ballots to broadcaster\n    decouples from: leader\n",
+		"    applies\n",
+		"p.hydroplan:3:1): decouple monotonic full to tallier\n",
+		"    refused: ", "voting.go:96:36: decouple monotonic full to tallier: hydro.Join reads the output of hydro.Unique (",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("explain output lacks %q:\n%s", want, s)
+		}
 	}
 }

@@ -18,7 +18,8 @@ import (
 // paper's rewrite, at C1), so that receiving them late, in other batches,
 // or twice, changes when C1 acts on them, not what it derives from them.
 var asymmetric = &rewrite{
-	needs: []*analysis.Analyzer{analysis.Monotone},
+	precondition: "C2 reads nothing of C1; every operator of C2 is monotone; C1 keeps what it reads of C2, in state that outlives the tick and ignores order",
+	needs:        []*analysis.Analyzer{analysis.Monotone},
 	check: func(s *stepState) *diag.Diagnostic {
 		facts := s.facts.Facts[analysis.Monotone].(*analysis.RegionsResult)
 		if d := s.monotone(facts); d != nil {
@@ -38,12 +39,13 @@ func (s *stepState) c2IgnoresC1() *diag.Diagnostic {
 	g := s.g
 	for _, id := range s.c2 {
 		n := g.Nodes[id]
-		if n.Spec.Network && n.Loc != s.from {
-			continue // a send from the location: its input is C2's or C1's, checked as C2's sending side below
-		}
 		for _, in := range n.Inputs {
 			p := g.Nodes[in]
-			if s.in(in) || p.Loc != s.from || p.Spec.Network {
+			if s.in(in) {
+				continue
+			}
+			if p.Loc != s.from || p.Spec.Network {
+				s.fact(id, "reads %s, a stream from elsewhere", about(g, in))
 				continue
 			}
 			return s.errorf(id, "%s (bound to %s) reads the output of %s, which stays at %q: in an asymmetric decoupling the component depends on nothing that stays (name it in the step, or use monotonic decoupling)", n.Spec.API, s.names[id], describe(g, in), g.Locations[s.from].Name)
@@ -71,6 +73,7 @@ func (s *stepState) c1KeepsC2() *diag.Diagnostic {
 		n := g.Nodes[e.To]
 		sp := n.Spec
 		if sp.Network || sp.Sink {
+			s.fact(n.ID, "sends or outputs what it reads of %s", about(g, from))
 			return nil
 		}
 		slot, stored := storedSlot(sp, e.Port)
@@ -81,6 +84,7 @@ func (s *stepState) c1KeepsC2() *diag.Diagnostic {
 			case slot >= 0 && !lifetimeOf(n, slot).Kept():
 				return s.errorf(n.ID, "%s keeps the output of %s (bound to %s), which moves, for one tick (hydro.Tick): once it crosses the network its items arrive in other ticks; C1 must keep what it reads of the component (hydro.Static)", sp.API, describe(g, from), s.names[from])
 			}
+			s.fact(n.ID, "keeps what it reads of %s on its %s (%s)", about(g, from), sp.Lifetimes[slot].Name, lifetimeOf(n, slot))
 			return nil
 		}
 		for _, next := range cons[n.ID] {

@@ -11,11 +11,14 @@ import (
 // output item depends on one input item alone, and the component can run
 // anywhere its input is redirected to, with nothing persisted.
 var functional = &rewrite{
-	needs: []*analysis.Analyzer{analysis.Functional},
+	precondition: "every operator of C2 is functional: stateless, one input, blocking on nothing, calling only pure functions",
+	needs:        []*analysis.Analyzer{analysis.Functional},
 	check: func(s *stepState) *diag.Diagnostic {
 		facts := s.facts.Facts[analysis.Functional].(*analysis.FunctionalResult)
 		for _, id := range s.c2 {
-			if p := facts.Nodes[id]; !p.Yes {
+			p := facts.Nodes[id]
+			s.fact(id, "functional: %s", p)
+			if !p.Yes {
 				return s.errorf(id, "%s (bound to %s) is not functional: %s", s.g.Nodes[id].Spec.API, s.names[id], p.Reason)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 // redirected. Network operators that receive at the location are its
 // inputs: each may feed C1 or C2, not both.
 var independent = &rewrite{
+	precondition: "C1 and C2 share no edge in either direction and read no stream in common",
 	check: func(s *stepState) *diag.Diagnostic {
 		g := s.g
 		// reader records, per stream read from outside C2, the C2
@@ -26,6 +27,7 @@ var independent = &rewrite{
 				if !p.Spec.Network && p.Loc == s.from {
 					return s.errorf(id, "%s (bound to %s) reads the output of %s, which stays at %q: the components are not independent", g.Nodes[id].Spec.API, s.names[id], describe(g, in), g.Locations[s.from].Name)
 				}
+				s.fact(id, "reads %s, a stream from elsewhere", about(g, in))
 				reader[in] = id
 			}
 		}
@@ -42,6 +44,7 @@ var independent = &rewrite{
 				}
 			}
 		}
+		s.fact(s.c2[0], "no operator that stays reads C2, and none reads what C2 reads")
 		return nil
 	},
 }

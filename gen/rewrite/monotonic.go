@@ -22,7 +22,8 @@ import (
 // of a Persist replaying every input, and C2 re-deriving every output,
 // every tick.
 var monotonic = &rewrite{
-	needs: []*analysis.Analyzer{analysis.Monotone},
+	precondition: "every operator of C2 is monotone; C2 keeps what it relates for the life of the node; no operator that stays reads C2",
+	needs:        []*analysis.Analyzer{analysis.Monotone},
 	check: func(s *stepState) *diag.Diagnostic {
 		facts := s.facts.Facts[analysis.Monotone].(*analysis.RegionsResult)
 		if d := s.monotone(facts); d != nil {
@@ -50,13 +51,16 @@ func (s *stepState) c1IgnoresC2() *diag.Diagnostic {
 			}
 		}
 	}
+	s.fact(s.c2[0], "no operator that stays at %q reads C2", g.Locations[s.from].Name)
 	return nil
 }
 
 // monotone checks that every operator of C2 is monotone.
 func (s *stepState) monotone(facts *analysis.RegionsResult) *diag.Diagnostic {
 	for _, id := range s.c2 {
-		if p := facts.Nodes[id]; !p.Yes {
+		p := facts.Nodes[id]
+		s.fact(id, "monotone: %s", p)
+		if !p.Yes {
 			return s.errorf(id, "%s (bound to %s) makes the component non-monotone: %s", s.g.Nodes[id].Spec.API, s.names[id], p.Reason)
 		}
 	}
@@ -74,15 +78,18 @@ func (s *stepState) keepsWhatItRelates() *diag.Diagnostic {
 	for _, id := range s.c2 {
 		n := g.Nodes[id]
 		for i, slot := range n.Spec.Lifetimes {
-			if lifetimeOf(n, i).Kept() {
+			if lt := lifetimeOf(n, i); lt.Kept() {
+				s.fact(id, "keeps its %s (%s)", slot.Name, lt)
 				continue
 			}
 			if n.Spec.SideLifetimes {
 				other := 1 - i
 				if complete[n.Inputs[other]] && lifetimeOf(n, other).Kept() {
+					s.fact(id, "keeps its %s for a tick, but its %s is complete and kept", slot.Name, n.Spec.Lifetimes[other].Name)
 					continue
 				}
 			} else if allComplete(n, complete) {
+				s.fact(id, "keeps its %s for a tick, but what it reads is complete", slot.Name)
 				continue
 			}
 			return s.errorf(id, "%s (bound to %s) keeps its %s for one tick (hydro.Tick): it relates only items that share a tick, and decoupling changes which do; C2 must keep what it relates (hydro.Static), as the paper's persisted inputs", n.Spec.API, s.names[id], slot.Name)

@@ -11,6 +11,7 @@ package rewrite
 import (
 	"fmt"
 	"go/ast"
+	"path/filepath"
 	"slices"
 	"sort"
 
@@ -26,6 +27,8 @@ import (
 // names, and the analyses it needs. The mechanism of every decoupling is
 // the same (decouple); what differs is when it is correct.
 type rewrite struct {
+	// precondition says, in a line, what check checks.
+	precondition string
 	// needs are the analyzers whose facts the precondition reads.
 	needs []*analysis.Analyzer
 	// check returns a diagnostic at the first operator of c that breaks the
@@ -63,6 +66,14 @@ type stepState struct {
 	from int
 	// names maps each node of c2 to the variable the step named it by.
 	names map[int]string
+	// used records the facts the precondition read, for hydrogen explain.
+	used []string
+}
+
+// fact records a fact about node id that the precondition used.
+func (s *stepState) fact(id int, format string, args ...any) {
+	n := s.g.Nodes[id]
+	s.used = append(s.used, fmt.Sprintf("n%d %s (%s): %s", id, n.Spec.API, short(n.Pos), fmt.Sprintf(format, args...)))
 }
 
 func (s *stepState) in(id int) bool { _, ok := slices.BinarySearch(s.c2, id); return ok }
@@ -99,6 +110,21 @@ func Derive(base *parse.Flow, plan *Plan) (*ir.Graph, diag.List) {
 // apply checks step's precondition on g and returns the graph with step's
 // mechanism applied.
 func apply(base *parse.Flow, g *ir.Graph, names map[string][]int, step *Step) (*ir.Graph, *diag.Diagnostic) {
+	s, d := check(base, g, names, step)
+	if d != nil {
+		return nil, d
+	}
+	out, err := decouple(g, s)
+	if err != nil {
+		return nil, diag.Errorf(step.Pos, diag.Rewrite, "%s: %v", step, err)
+	}
+	return out, nil
+}
+
+// check checks step's precondition on g. It returns the state the check
+// built, with the facts it used, and a diagnostic if the precondition
+// fails (the state is then nil if the step could not be checked at all).
+func check(base *parse.Flow, g *ir.Graph, names map[string][]int, step *Step) (*stepState, *diag.Diagnostic) {
 	rw := rewrites[step.Rewrite]
 	s := &stepState{g: g, step: step, names: map[int]string{}}
 	for _, name := range step.Ops {
@@ -125,14 +151,7 @@ func apply(base *parse.Flow, g *ir.Graph, names map[string][]int, step *Step) (*
 		return nil, diag.Errorf(step.Pos, diag.Rewrite, "%s: %v", step, err)
 	}
 	s.facts = facts
-	if d := rw.check(s); d != nil {
-		return nil, d
-	}
-	out, err := decouple(g, s)
-	if err != nil {
-		return nil, diag.Errorf(step.Pos, diag.Rewrite, "%s: %v", step, err)
-	}
-	return out, nil
+	return s, rw.check(s)
 }
 
 // side returns the location whose half of node id a decoupling moves: a
@@ -341,4 +360,15 @@ func Bindings(base *parse.Flow) map[string][]int {
 		}
 	}
 	return names
+}
+
+// about names node id in the facts explain shows: "n3 hydro.Join (voting.go:41:12)".
+func about(g *ir.Graph, id int) string {
+	return fmt.Sprintf("n%d %s (%s)", id, g.Nodes[id].Spec.API, short(g.Nodes[id].Pos))
+}
+
+// short is pos with the file's base name only.
+func short(pos diag.Pos) string {
+	pos.File = filepath.Base(pos.File)
+	return pos.String()
 }
