@@ -820,8 +820,8 @@ func (nd *ScalableVotingCollector) subgraph0() {
 			}
 			nd.n23Accs[i6].Voters.Merge(v4.Voters)
 			nd.n23Accs[i6].Needed.Merge(v4.Needed)
-			if i6 == len(nd.n23Touched) {
-				nd.n23Touched = append(nd.n23Touched, false)
+			if i6 >= len(nd.n23Touched) {
+				nd.n23Touched = append(nd.n23Touched, make([]bool, i6+1-len(nd.n23Touched))...)
 			}
 			if !nd.n23Touched[i6] {
 				nd.n23Touched[i6] = true

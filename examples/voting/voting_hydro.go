@@ -415,8 +415,8 @@ func (nd *VotingLeader) subgraph1() {
 			}
 			nd.n23Accs[i18].Voters.Merge(v16.Voters)
 			nd.n23Accs[i18].Needed.Merge(v16.Needed)
-			if i18 == len(nd.n23Touched) {
-				nd.n23Touched = append(nd.n23Touched, false)
+			if i18 >= len(nd.n23Touched) {
+				nd.n23Touched = append(nd.n23Touched, make([]bool, i18+1-len(nd.n23Touched))...)
 			}
 			if !nd.n23Touched[i18] {
 				nd.n23Touched[i18] = true
