@@ -26,11 +26,11 @@ type CrossPairsBench struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 1, dfir.go:55): this tick's input.
+	// hydro.Source (node 1, dfir.go:54): this tick's input.
 	n1Buf []int
-	// hydro.CrossJoin (node 2, dfir.go:55): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 2, dfir.go:54): the stored sides' items in arrival order.
 	n2L []int
-	// hydro.Sink (node 3, dfir.go:55): this tick's output.
+	// hydro.Sink (node 3, dfir.go:54): this tick's output.
 	n3Out []Pair
 }
 
@@ -55,7 +55,7 @@ func (nd *CrossPairsBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Source (1), hydro.CrossJoin (2), hydro.Sink (3).
 func (nd *CrossPairsBench) subgraph0() {
-	udf4 := /*line dfir.go:55:76*/ func(a, b int) Pair { return Pair{Key: a, Value: b} } /*line crosspairs_hydro.go:58:122*/
+	udf4 := /*line dfir.go:54:76*/ func(a, b int) Pair { return Pair{Key: a, Value: b} } /*line crosspairs_hydro.go:58:122*/
 	nd.n2L = nd.left.TakeInto(nd.n2L)
 	nd.n1Buf = nd.right.TakeInto(nd.n1Buf[:0])
 	for _, v2 := range nd.n1Buf {

@@ -4,8 +4,7 @@ import "github.com/hydrogo/hydro/hydro"
 
 // The rest of DFIR's micro-benchmarks, one operator each, within one tick.
 // Join (the symmetric hash join) is benchmarked on three key distributions
-// through the Join flow; in-tick reachability, which hydrogen does not
-// compile yet, runs interpreted only (see BenchmarkReachabilityInTick).
+// through the Join flow; in-tick reachability is in fixpoint.go.
 
 // UniqueInts drops the tick's repeated integers.
 //

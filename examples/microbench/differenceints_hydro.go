@@ -26,13 +26,13 @@ type DifferenceIntsBench struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 1, dfir.go:39): this tick's input.
+	// hydro.Source (node 1, dfir.go:38): this tick's input.
 	n1Buf []int
-	// hydro.Difference (node 2, dfir.go:39): the keys of the negative input.
+	// hydro.Difference (node 2, dfir.go:38): the keys of the negative input.
 	n2Neg map[int]struct{}
-	// hydro.Sink (node 3, dfir.go:39): this tick's output.
+	// hydro.Sink (node 3, dfir.go:38): this tick's output.
 	n3Out []int
-	// h0To2Port0 is the handoff from hydro.Source (node 0, dfir.go:39) to hydro.Difference (node 2, dfir.go:39).
+	// h0To2Port0 is the handoff from hydro.Source (node 0, dfir.go:38) to hydro.Difference (node 2, dfir.go:38).
 	h0To2Port0 []int
 }
 

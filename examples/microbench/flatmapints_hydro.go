@@ -25,9 +25,9 @@ type FlatMapIntsBench struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, dfir.go:23): this tick's input.
+	// hydro.Source (node 0, dfir.go:22): this tick's input.
 	n0Buf []int
-	// hydro.Sink (node 2, dfir.go:23): this tick's output.
+	// hydro.Sink (node 2, dfir.go:22): this tick's output.
 	n2Out []int
 }
 

@@ -25,12 +25,12 @@ type FoldKeyedSumBench struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, dfir.go:63): this tick's input.
+	// hydro.Source (node 0, dfir.go:62): this tick's input.
 	n0Buf []Pair
-	// hydro.FoldKeyed (node 1, dfir.go:63): the groups in order of first appearance.
+	// hydro.FoldKeyed (node 1, dfir.go:62): the groups in order of first appearance.
 	n1Index map[int]int
 	n1Accs  []Pair
-	// hydro.Sink (node 2, dfir.go:63): this tick's output.
+	// hydro.Sink (node 2, dfir.go:62): this tick's output.
 	n2Out []Pair
 }
 
@@ -57,8 +57,8 @@ func (nd *FoldKeyedSumBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0).
 func (nd *FoldKeyedSumBench) subgraph0() {
-	udf5 := /*line dfir.go:63:50*/ func(x Pair) Pair { return Pair{Key: x.Key} }    /*line foldkeyedsum_hydro.go:60:119*/
-	udf6 := /*line dfir.go:63:97*/ func(acc *Pair, x Pair) { acc.Value += x.Value } /*line foldkeyedsum_hydro.go:61:119*/
+	udf5 := /*line dfir.go:62:50*/ func(x Pair) Pair { return Pair{Key: x.Key} }    /*line foldkeyedsum_hydro.go:60:119*/
+	udf6 := /*line dfir.go:62:97*/ func(acc *Pair, x Pair) { acc.Value += x.Value } /*line foldkeyedsum_hydro.go:61:119*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Key

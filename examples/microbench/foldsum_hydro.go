@@ -25,12 +25,12 @@ type FoldSumBench struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, dfir.go:47): this tick's input.
+	// hydro.Source (node 0, dfir.go:46): this tick's input.
 	n0Buf []int
-	// hydro.Fold (node 1, dfir.go:47): the accumulator.
+	// hydro.Fold (node 1, dfir.go:46): the accumulator.
 	n1Acc  int
 	n1Init bool
-	// hydro.Sink (node 2, dfir.go:47): this tick's output.
+	// hydro.Sink (node 2, dfir.go:46): this tick's output.
 	n2Out []int
 }
 
@@ -56,8 +56,8 @@ func (nd *FoldSumBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0).
 func (nd *FoldSumBench) subgraph0() {
-	udf2 := /*line dfir.go:47:45*/ func() int { return 0 }             /*line foldsum_hydro.go:59:100*/
-	udf3 := /*line dfir.go:47:70*/ func(acc *int, x int) { *acc += x } /*line foldsum_hydro.go:60:100*/
+	udf2 := /*line dfir.go:46:45*/ func() int { return 0 }             /*line foldsum_hydro.go:59:100*/
+	udf3 := /*line dfir.go:46:70*/ func(acc *int, x int) { *acc += x } /*line foldsum_hydro.go:60:100*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		if !nd.n1Init {
@@ -69,7 +69,7 @@ func (nd *FoldSumBench) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.Fold (1), hydro.Sink (2).
 func (nd *FoldSumBench) subgraph1() {
-	udf5 := /*line dfir.go:47:45*/ func() int { return 0 } /*line foldsum_hydro.go:72:88*/
+	udf5 := /*line dfir.go:46:45*/ func() int { return 0 } /*line foldsum_hydro.go:72:88*/
 	if !nd.n1Init {
 		nd.n1Acc, nd.n1Init = udf5(), true
 	}

@@ -25,19 +25,19 @@ type NextTickBench struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.DeferTick (node 1, dfir.go:72): the items of this tick and of the next.
+	// hydro.DeferTick (node 1, dfir.go:71): the items of this tick and of the next.
 	n1Now  []int
 	n1Next []int
-	// hydro.DeferTick (node 2, dfir.go:72): the items of this tick and of the next.
+	// hydro.DeferTick (node 2, dfir.go:71): the items of this tick and of the next.
 	n2Now  []int
 	n2Next []int
-	// hydro.DeferTick (node 3, dfir.go:72): the items of this tick and of the next.
+	// hydro.DeferTick (node 3, dfir.go:71): the items of this tick and of the next.
 	n3Now  []int
 	n3Next []int
-	// hydro.DeferTick (node 4, dfir.go:72): the items of this tick and of the next.
+	// hydro.DeferTick (node 4, dfir.go:71): the items of this tick and of the next.
 	n4Now  []int
 	n4Next []int
-	// hydro.Sink (node 5, dfir.go:72): this tick's output.
+	// hydro.Sink (node 5, dfir.go:71): this tick's output.
 	n5Out []int
 }
 

@@ -25,11 +25,11 @@ type UniqueIntsBench struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, dfir.go:15): this tick's input.
+	// hydro.Source (node 0, dfir.go:14): this tick's input.
 	n0Buf []int
-	// hydro.Unique (node 1, dfir.go:15): the items seen.
+	// hydro.Unique (node 1, dfir.go:14): the items seen.
 	n1Seen map[int]struct{}
-	// hydro.Sink (node 2, dfir.go:15): this tick's output.
+	// hydro.Sink (node 2, dfir.go:14): this tick's output.
 	n2Out []int
 }
 

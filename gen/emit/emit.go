@@ -513,12 +513,32 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 	e.udfs = map[*parse.UDF]string{}
 	e.udfOr = nil
 	var body strings.Builder
+	// A fixpoint subgraph with several drains repeats them all until a
+	// round finds every buffer empty: a drain may refill one drained
+	// before it.
+	var drains []string
 	for _, en := range sg.Entries {
+		if en.Kind == schedule.Drain {
+			drains = append(drains, "len(nd."+handoffName(en.Edge)+") == 0")
+		}
+	}
+	rounds := sg.Fixpoint && len(drains) > 1
+	for i, en := range sg.Entries {
 		n := g.Nodes[en.Node]
 		if en.Kind == schedule.Drain {
 			h := handoffName(en.Edge)
+			if rounds && i == len(sg.Entries)-len(drains) {
+				body.WriteString("for {\n")
+			}
 			x := e.v("v")
-			fmt.Fprintf(&body, "for _, %s := range nd.%s {\n", x, h)
+			if sg.Fixpoint {
+				// Items the loop adds to the buffer (a cycle's next
+				// round) are drained by the same loop.
+				j := e.v("i")
+				fmt.Fprintf(&body, "for %s := 0; %s < len(nd.%s); %s++ {\n%s := nd.%s[%s]\n", j, j, h, j, x, h, j)
+			} else {
+				fmt.Fprintf(&body, "for _, %s := range nd.%s {\n", x, h)
+			}
 			before := body.Len()
 			e.push(&body, en.Edge.To, en.Edge.Port, x)
 			if body.Len() == before {
@@ -529,6 +549,9 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 			continue
 		}
 		e.emitEntry(&body, n)
+	}
+	if rounds {
+		fmt.Fprintf(&body, "if %s {\nbreak\n}\n}\n", strings.Join(drains, " && "))
 	}
 	var names []string
 	for _, v := range sg.Nodes {

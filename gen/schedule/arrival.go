@@ -18,6 +18,9 @@ type span struct{ first, last int }
 // port through inline edges; so if the last entry delivering to a runs
 // before the first delivering to b, all of a's items precede all of b's. A
 // port no entry delivers to receives nothing, which precedes everything.
+// The drains of a fixpoint subgraph run again until the cycle settles, so
+// they all count as one entry: a port they deliver to precedes no other
+// they deliver to.
 func (s *Schedule) Before(v, a, b int) bool {
 	sa, okA := s.arrive[inPort{v, a}]
 	sb, okB := s.arrive[inPort{v, b}]
@@ -29,7 +32,7 @@ func (s *Schedule) arrivals(consumers [][]ir.Edge) {
 	s.arrive = map[inPort]span{}
 	seq := 0
 	for _, sg := range s.Subgraphs {
-		for _, en := range sg.Entries {
+		for i, en := range sg.Entries {
 			for _, p := range s.reach(en, consumers) {
 				sp, ok := s.arrive[p]
 				if !ok {
@@ -38,7 +41,9 @@ func (s *Schedule) arrivals(consumers [][]ir.Edge) {
 				sp.last = seq
 				s.arrive[p] = sp
 			}
-			seq++
+			if !sg.Fixpoint || en.Kind != Drain || i == len(sg.Entries)-1 {
+				seq++
+			}
 		}
 	}
 }

@@ -61,6 +61,10 @@ type Subgraph struct {
 	Stratum int
 	// Nodes are the members in node order.
 	Nodes []int
+	// Fixpoint marks a subgraph holding a cycle that runs to a fixpoint
+	// within the tick: its drains (the cycle's back edges among them) run
+	// again, in order, until a round leaves every drained buffer empty.
+	Fixpoint bool
 	// Entries are the subgraph's loops in run order: Persist replays, then
 	// emitting operators in node order (those whose items reach only Static
 	// sides of joins first), then handoffs in edge order.
@@ -81,6 +85,11 @@ type Schedule struct {
 	// Push marks the nodes in the push part of their subgraph (at or after a
 	// fan-out).
 	Push []bool
+	// Back marks the back edges of cycles that run to a fixpoint within a
+	// tick: the edges into a forward reference (Cycle) from inside its own
+	// cycle. Each is a handoff, drained in a loop until the cycle adds
+	// nothing more (Subgraph.Fixpoint).
+	Back map[ir.Edge]bool
 	// arrive holds, per input port, the entries whose loops deliver to it.
 	arrive map[inPort]span
 }
@@ -102,12 +111,10 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 	for i, node := range g.Nodes {
 		spec[i] = node.Spec
 	}
-	for v, c := range plan.SCC {
-		if plan.Cyclic[c] && g.Nodes[v].Loc == loc {
-			return nil, diag.Errorf(g.Nodes[v].Pos, diag.Schedule, "hydrogen does not yet compile cycles that run to a fixpoint within one tick; pass the cycle's back edge through hydro.DeferTick")
-		}
+	s := &Schedule{Graph: g, Loc: loc, Plan: plan, Kind: map[ir.Edge]EdgeKind{}, Of: make([]int, n), Push: make([]bool, n), Back: map[ir.Edge]bool{}}
+	if err := s.backEdges(); err != nil {
+		return nil, err
 	}
-	s := &Schedule{Graph: g, Loc: loc, Plan: plan, Kind: map[ir.Edge]EdgeKind{}, Of: make([]int, n), Push: make([]bool, n)}
 	consumers := g.Consumers()
 	fanIn := func(v int) bool { return len(g.Nodes[v].Inputs) > 1 }
 	// copies[v] bounds the number of times v's code is written into the loop
@@ -115,7 +122,7 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 	copies := make([]int, n)
 	// Classify edges in topological order within strata so that Push and
 	// copies are known for a producer before its consumers.
-	order := topo(g, spec)
+	order := topo(g, spec, s.Back)
 	for _, v := range order {
 		node := g.Nodes[v]
 		if node.Loc != loc {
@@ -136,6 +143,8 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 			switch {
 			case spec[v].Defer || spec[v].IsBlocking(port):
 				s.Kind[e] = State
+			case s.Back[e]:
+				s.Kind[e] = Handoff
 			case plan.Of[in] != plan.Of[v]:
 				s.Kind[e] = Handoff
 			case s.Push[in] && fanIn(v) && pushed+copies[in] > MaxCopies:
@@ -150,10 +159,13 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 		}
 		copies[v] = max(1, pushed)
 	}
-	// Subgraphs: connected components over inline edges.
+	// Subgraphs: connected components over inline edges, and over the
+	// handoffs within a cycle (its back edges, and any other handoff
+	// between its operators), so that one subgraph holds each cycle and
+	// repeats its drains to the cycle's fixpoint.
 	sets := ir.NewUnionFind(n)
 	for e, k := range s.Kind {
-		if k == Inline {
+		if k == Inline || k == Handoff && s.inCycle(e) {
 			sets.Union(e.From, e.To)
 		}
 	}
@@ -199,6 +211,9 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 					}
 				case Handoff:
 					drains = append(drains, Entry{Kind: Drain, Node: v, Edge: e})
+					if s.inCycle(e) {
+						sg.Fixpoint = true
+					}
 				}
 			}
 			if emits {
@@ -261,10 +276,79 @@ func Compute(g *ir.Graph, loc int) (*Schedule, error) {
 	return s, nil
 }
 
+// inCycle reports whether edge e joins two operators of one cycle that
+// runs to a fixpoint within a tick.
+func (s *Schedule) inCycle(e ir.Edge) bool {
+	c := s.Plan.SCC[e.From]
+	return s.Plan.Cyclic[c] && s.Plan.SCC[e.To] == c
+}
+
+// backEdges finds the back edges of the cycles at the location that run to
+// a fixpoint within a tick: the edges into a forward reference from inside
+// its own cycle. Every cycle of a flow passes through the forward reference
+// that made it, so cutting these edges leaves the operators of the cycle
+// acyclic; a cycle they do not cut is reported.
+func (s *Schedule) backEdges() error {
+	g, plan := s.Graph, s.Plan
+	for _, node := range g.Nodes {
+		if node.Loc != s.Loc || !node.Spec.ForwardRef {
+			continue
+		}
+		for port, in := range node.Inputs {
+			if e := (ir.Edge{From: in, To: node.ID, Port: port}); s.inCycle(e) {
+				s.Back[e] = true
+			}
+		}
+	}
+	// Within each cycle, with the back edges cut, every operator must be
+	// ordered.
+	indeg := map[int]int{}
+	succ := map[int][]int{}
+	var members []int
+	for _, node := range g.Nodes {
+		if node.Loc != s.Loc || !plan.Cyclic[plan.SCC[node.ID]] {
+			continue
+		}
+		members = append(members, node.ID)
+		indeg[node.ID] += 0
+		if node.Spec.Async() {
+			continue
+		}
+		for port, in := range node.Inputs {
+			if e := (ir.Edge{From: in, To: node.ID, Port: port}); s.inCycle(e) && !s.Back[e] {
+				indeg[node.ID]++
+				succ[in] = append(succ[in], node.ID)
+			}
+		}
+	}
+	var queue []int
+	for _, v := range members {
+		if indeg[v] == 0 {
+			queue = append(queue, v)
+		}
+	}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		for _, w := range succ[v] {
+			if indeg[w]--; indeg[w] == 0 {
+				queue = append(queue, w)
+			}
+		}
+	}
+	for _, v := range members {
+		if indeg[v] > 0 {
+			return diag.Errorf(g.Nodes[v].Pos, diag.Schedule, "hydrogen cannot order the operators of this cycle: it passes no hydro.Cycle within the tick")
+		}
+	}
+	return nil
+}
+
 // topo returns the nodes in an order where every producer precedes its
-// consumers, ignoring edges into DeferTick (which cut every cycle that the
-// scheduler accepts).
-func topo(g *ir.Graph, spec []*ops.Spec) []int {
+// consumers, ignoring edges into DeferTick and the back edges of cycles
+// within a tick (which together cut every cycle that the scheduler
+// accepts).
+func topo(g *ir.Graph, spec []*ops.Spec, back map[ir.Edge]bool) []int {
 	n := len(g.Nodes)
 	indeg := make([]int, n)
 	succ := make([][]int, n)
@@ -272,7 +356,10 @@ func topo(g *ir.Graph, spec []*ops.Spec) []int {
 		if spec[node.ID].Defer {
 			continue
 		}
-		for _, in := range node.Inputs {
+		for port, in := range node.Inputs {
+			if back[ir.Edge{From: in, To: node.ID, Port: port}] {
+				continue
+			}
 			indeg[node.ID]++
 			succ[in] = append(succ[in], node.ID)
 		}
@@ -293,7 +380,7 @@ func topo(g *ir.Graph, spec []*ops.Spec) []int {
 			}
 		}
 	}
-	// Nodes on cycles (rejected by Compute) come last, in node order.
+	// Nodes on cycles through network operators come last, in node order.
 	if len(out) < n {
 		seen := make([]bool, n)
 		for _, v := range out {

@@ -114,3 +114,57 @@ func TestDiamondsInlineWithinMaxCopies(t *testing.T) {
 	s = b.schedule(t)
 	require.Equal(t, 1, handoffs(s))
 }
+
+// cycle closes a forward reference: Cycle's input is set once its
+// producer exists.
+func (b *builder) cycle(ref, to int) { b.g.Nodes[ref].Inputs = []int{to} }
+
+func TestCycleWithinATickIsCutAtItsForwardReference(t *testing.T) {
+	// reached = unique(source ∪ back); back = join(reached, iter).
+	b := newBuilder()
+	ref := b.add("cycle")
+	u := b.add("union", b.add("source"), ref)
+	reached := b.add("unique", u)
+	b.add("sink", reached)
+	edges := b.add("iter")
+	j := b.join("join", reached, edges, ir.Tick, ir.Static)
+	b.cycle(ref, j)
+	s := b.schedule(t)
+	back := ir.Edge{From: j, To: ref, Port: 0}
+	require.True(t, s.Back[back])
+	require.Equal(t, Handoff, s.Kind[back])
+	require.Equal(t, 1, handoffs(s))
+	require.Len(t, s.Subgraphs, 1)
+	sg := s.Subgraphs[0]
+	require.True(t, sg.Fixpoint)
+	require.Equal(t, Entry{Kind: Drain, Node: ref, Edge: back}, sg.Entries[len(sg.Entries)-1], "the back edge is drained after the entries")
+	require.True(t, s.Before(j, 1, 0), "the table is complete before the cycle's first round")
+}
+
+func TestCycleDrainsShareARound(t *testing.T) {
+	// A cycle in stratum 1, through the left side of a join whose right
+	// side is the source's items handed over from stratum 0. The cycle
+	// drains its back edge, then the handoff, and repeats both until they
+	// stay empty: the left side's items of a later round arrive after
+	// right items, so neither side precedes the other.
+	b := newBuilder()
+	src := b.add("source")
+	total := b.add("fold", src)
+	ref := b.add("cycle")
+	u := b.add("union", total, ref)
+	j := b.join("join", u, src, ir.Tick, ir.Tick)
+	b.cycle(ref, b.add("filter", j))
+	b.add("sink", j)
+	s := b.schedule(t)
+	sg := s.Subgraphs[s.Of[j]]
+	require.True(t, sg.Fixpoint)
+	var drains []int
+	for _, en := range sg.Entries {
+		if en.Kind == Drain {
+			drains = append(drains, en.Edge.To)
+		}
+	}
+	require.Equal(t, []int{ref, j}, drains)
+	require.False(t, s.Before(j, 0, 1))
+	require.False(t, s.Before(j, 1, 0))
+}

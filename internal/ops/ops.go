@@ -157,6 +157,11 @@ type Spec struct {
 	// items that changed when everything they lead to ignores repeats
 	// (docs/incremental.md).
 	PerItem bool
+	// ForwardRef marks the placeholder a forward reference creates (Cycle).
+	// Every cycle of a graph passes through one, so the scheduler closes a
+	// cycle that runs to a fixpoint within a tick at the placeholder's
+	// input (docs/scheduling.md).
+	ForwardRef bool
 	// New builds the interpreter state for one instance.
 	New func(n *Instance, s *Spec) Interp
 }

@@ -10,7 +10,7 @@ var Union = register(&Spec{
 // Cycle is the placeholder a forward reference creates; once completed it
 // passes its single input through.
 var Cycle = register(&Spec{
-	Name: "cycle", Forwards: []int{0}, API: "hydro.Cycle", SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true,
+	Name: "cycle", ForwardRef: true, Forwards: []int{0}, API: "hydro.Cycle", SameElem: true, MinInputs: 1, MaxInputs: 1, Monotone: true,
 	New: func(*Instance, *Spec) Interp { return identity{} },
 })
 

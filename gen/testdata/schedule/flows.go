@@ -4,18 +4,6 @@ package schedule
 
 import "github.com/hydrogo/hydro/hydro"
 
-// Fixpoint counts down within one tick: its cycle has no DeferTick, so it
-// would run to a fixpoint inside a tick, which hydrogen does not compile.
-//
-//hydro:flow
-func Fixpoint(f *hydro.Flow, seeds hydro.Input[int], out hydro.Output[int]) {
-	p := f.Process("node")
-	back, complete := hydro.Cycle[int](p)
-	all := hydro.Union(hydro.Source(p, seeds), back)
-	hydro.Sink(all, out)
-	complete(hydro.FilterMap(all, func(x int) (int, bool) { return x - 1, x > 0 }))
-}
-
 // Blocked folds inside its own cycle: the Fold must see its input complete
 // within the tick, which the cycle forbids.
 //
