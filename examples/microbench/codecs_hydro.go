@@ -87,18 +87,14 @@ func decodeHydroOrder(src []byte, v *Order) (int, error) {
 		return 0, errsHydroOrder[0]
 	}
 	b := src[:29]
+	if b[28] > 1 {
+		return 0, errsHydroOrder[1]
+	}
 	v.ID = binary.LittleEndian.Uint64(b[0:])
 	v.Qty = int32(binary.LittleEndian.Uint32(b[8:]))
 	v.Price = math.Float64frombits(binary.LittleEndian.Uint64(b[12:]))
 	copy(v.Symbol[:], b[20:28])
-	switch b[28] {
-	case 0:
-		v.Buy = false
-	case 1:
-		v.Buy = true
-	default:
-		return 0, errsHydroOrder[1]
-	}
+	v.Buy = b[28] == 1
 	return 29, nil
 }
 
@@ -152,4 +148,18 @@ func (v *Order) Append(dst []byte) []byte { return appendHydroOrder(dst, v) }
 
 // Decode decodes v from the start of src and returns the number of bytes it
 // read.
-func (v *Order) Decode(src []byte) (int, error) { return decodeHydroOrder(src, v) }
+func (v *Order) Decode(src []byte) (int, error) {
+	if len(src) < 29 {
+		return 0, errsHydroOrder[0]
+	}
+	b := src[:29]
+	if b[28] > 1 {
+		return 0, errsHydroOrder[1]
+	}
+	v.ID = binary.LittleEndian.Uint64(b[0:])
+	v.Qty = int32(binary.LittleEndian.Uint32(b[8:]))
+	v.Price = math.Float64frombits(binary.LittleEndian.Uint64(b[12:]))
+	copy(v.Symbol[:], b[20:28])
+	v.Buy = b[28] == 1
+	return 29, nil
+}

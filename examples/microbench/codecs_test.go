@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/netio"
 )
 
 // Hand-written codecs of Order and Basket: what a careful engineer writes
@@ -204,6 +206,24 @@ func TestGeneratedFlatCodecAllocatesNothing(t *testing.T) {
 		}
 	}), "decode")
 	require.Equal(t, o, v)
+}
+
+// TestFlatDecodeRejectsABadBoolUntouched checks that a fixed-size decoder
+// (the function and the method that repeats it) rejects a bool byte other
+// than 0 or 1 before writing any field.
+func TestFlatDecodeRejectsABadBoolUntouched(t *testing.T) {
+	enc := benchOrder.Append(nil)
+	enc[orderSize-1] = 2
+	for name, decode := range map[string]func(*Order) (int, error){
+		"method":   func(v *Order) (int, error) { return v.Decode(enc) },
+		"function": func(v *Order) (int, error) { return decodeHydroOrder(enc, v) },
+	} {
+		var v Order
+		_, err := decode(&v)
+		require.ErrorIs(t, err, netio.ErrBool, name)
+		require.ErrorContains(t, err, "microbench.Order.Buy", name)
+		require.Equal(t, Order{}, v, name)
+	}
 }
 
 // The codec benchmarks call each codec directly, so that the compiler can

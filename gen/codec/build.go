@@ -40,6 +40,10 @@ type node struct {
 	src       []byte
 	nested    []byte
 	plainUsed bool
+	// fixedDecode holds the statements of a fixed-size struct's decoder
+	// (decodeFixed), which the exported Decode method repeats so that a
+	// call of either inlines.
+	fixedDecode []byte
 }
 
 type nodeKind uint8

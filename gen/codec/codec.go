@@ -131,15 +131,21 @@ func (g *Generator) MarkMethods(t *types.Named) {
 	if n.kind != bodyNode {
 		return // Append and Decode exist already.
 	}
+	decode := fmt.Sprintf("{ return %s(src, v) }", decodeName(n))
+	if n.fixedDecode != nil {
+		// A fixed-size decoder fits the inlining budget, but a method
+		// calling it does not: the method repeats its statements.
+		decode = fmt.Sprintf("{\n%s}", n.fixedDecode)
+	}
 	g.methods[obj.Name()] = fmt.Appendf(nil, `// Append appends the binary encoding of v to dst and returns the extended
 // slice.
 func (v *%[1]s) Append(dst []byte) []byte { return %[2]s(dst, v) }
 
 // Decode decodes v from the start of src and returns the number of bytes it
 // read.
-func (v *%[1]s) Decode(src []byte) (int, error) { return %[3]s(src, v) }
+func (v *%[1]s) Decode(src []byte) (int, error) %[3]s
 
-`, obj.Name(), appendName(n), decodeName(n))
+`, obj.Name(), appendName(n), decode)
 }
 
 // Source returns the generated declarations, the codec functions sorted by

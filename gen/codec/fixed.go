@@ -53,13 +53,59 @@ const maxFixed = 1 << 12
 // decodeFixed writes the decode body of struct node n, of fixed size size:
 // one bounds check, then every field read at its offset in b.
 func (w *writer) decodeFixed(n *node, size int) {
+	w.fixed = true
 	w.printf("if len(src) < %d {\nreturn 0, %s\n}\nb := src[:%d]\n",
 		size, w.fixedErr(ctx(n), "ErrShort"), size)
+	w.boolChecks(n, ctx(n), "0")
 	off := 0
 	for _, f := range n.fields {
 		off = w.fixedField(f.n, "v."+f.name, ctx(n)+"."+f.name, strconv.Itoa(off))
 	}
 	w.printf("return %d, nil\n", size)
+}
+
+// boolChecks writes, before any field is read, the checks that every bool
+// of n (at offset off of b) is encoded as 0 or 1, as a hand-written
+// decoder checks them up front: a value that does not decode leaves v
+// untouched, and the fields then read with no branch.
+func (w *writer) boolChecks(n *node, where, off string) {
+	if !n.hasBool() {
+		return
+	}
+	switch {
+	case n.kind == bodyNode && n.shape == shapeStruct:
+		o := off
+		for _, f := range n.fields {
+			s, _ := f.n.fixedSize()
+			w.boolChecks(f.n, where+"."+f.name, o)
+			o = plus(o, s)
+		}
+	case n.kind == bodyNode && n.shape == shapeArray:
+		es, _ := n.elem.fixedSize()
+		l := n.t.Underlying().(interface{ Len() int64 }).Len()
+		i := fmt.Sprintf("i%d", len(off))
+		w.printf("for %s := range %d {\n", i, l)
+		w.boolChecks(n.elem, where, plus(off, 0)+fmt.Sprintf("+%s*%d", i, es))
+		w.printf("}\n")
+	default:
+		w.printf("if b[%s] > 1 {\nreturn 0, %s\n}\n", off, w.fixedErr(where, "ErrBool"))
+	}
+}
+
+// hasBool reports whether a fixed-size node holds a bool.
+func (n *node) hasBool() bool {
+	switch {
+	case n.kind == bodyNode && n.shape == shapeStruct:
+		for _, f := range n.fields {
+			if f.n.hasBool() {
+				return true
+			}
+		}
+		return false
+	case n.kind == bodyNode && n.shape == shapeArray:
+		return n.elem.hasBool()
+	}
+	return n.helper == "Bool"
 }
 
 // fixedField writes the statements reading lv, of fixed-size node n, from
@@ -105,9 +151,8 @@ func (w *writer) fixedBasic(n *node, lv, where, off string) {
 	var x string
 	switch n.helper {
 	case "Bool":
-		w.printf("switch b[%s] {\ncase 0:\n%s = false\ncase 1:\n%s = true\ndefault:\nreturn 0, %s\n}\n",
-			off, lv, lv, w.fixedErr(where, "ErrBool"))
-		return
+		// Checked up front (boolChecks).
+		x = "b[" + off + "] == 1"
 	case "Uint8":
 		x = "b[" + off + "]"
 	case "Int8":

@@ -17,6 +17,8 @@ type writer struct {
 	// errs are the error expressions of a fixed-size decoder, declared once
 	// beside it (see fixedErr).
 	errs []string
+	// fixed records that the decoder is a fixed-size one (decodeFixed).
+	fixed bool
 }
 
 func (g *Generator) writer(n *node) *writer { return &writer{g: g, n: n} }
@@ -142,7 +144,11 @@ func (g *Generator) renderBody(n *node) {
 	} else {
 		w.printf("func %s(src []byte, v *%s) (int, error) {\n", decodeName(n), t)
 	}
+	start := w.b.Len()
 	w.decodeBody()
+	if w.fixed && n.scc == 0 {
+		n.fixedDecode = bytes.Clone(w.b.Bytes()[start:])
+	}
 	w.printf("}\n\n")
 	w.errDecl()
 	if n.scc != 0 {

@@ -74,6 +74,13 @@ var recorders = map[string]func(f *hydro.Flow){
 	"microbench.ForkJoin":     func(f *hydro.Flow) { microbench.ForkJoin(f, in[int](), out[int]()) },
 	"microbench.WordsDiamond": func(f *hydro.Flow) { microbench.WordsDiamond(f, in[string](), out[string]()) },
 	"microbench.Reachability": func(f *hydro.Flow) { microbench.Reachability(f, in[uint32](), nil, out[uint32]()) },
+	"microbench.ReachabilityInTick": func(f *hydro.Flow) {
+		microbench.ReachabilityInTick(f, in[uint32](), nil, out[uint32]())
+	},
+	"microbench.TransitiveClosure": func(f *hydro.Flow) {
+		microbench.TransitiveClosure(f, in[microbench.Edge](), out[microbench.Path]())
+	},
+	"microbench.Countdown": func(f *hydro.Flow) { microbench.Countdown(f, in[int](), out[int]()) },
 	"microbench.CartTotals": func(f *hydro.Flow) {
 		microbench.CartTotals(f, in[microbench.Pair](), nil, 0, out[microbench.Total]())
 	},
