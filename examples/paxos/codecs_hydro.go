@@ -514,16 +514,12 @@ func decodeHydroProgress(src []byte, v *Progress) (int, error) {
 		return 0, errsHydroProgress[0]
 	}
 	b := src[:13]
-	v.Replica = hydro.MemberID(binary.LittleEndian.Uint32(b[0:]))
-	v.Next = binary.LittleEndian.Uint64(b[4:])
-	switch b[12] {
-	case 0:
-		v.Hole = false
-	case 1:
-		v.Hole = true
-	default:
+	if b[12] > 1 {
 		return 0, errsHydroProgress[1]
 	}
+	v.Replica = hydro.MemberID(binary.LittleEndian.Uint32(b[0:]))
+	v.Next = binary.LittleEndian.Uint64(b[4:])
+	v.Hole = b[12] == 1
 	return 13, nil
 }
 
