@@ -70,13 +70,20 @@ func keyedState(e *emitter, n *ir.Node, elem string) {
 func keyedEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 	id := n.ID
 	i := e.v("i")
+	var body strings.Builder
+	e.out(&body, n, x)
+	if body.Len() == 0 {
+		// Every consumer reads the groups' index (an indexed join side),
+		// none the stream.
+		return
+	}
 	if e.changesOnly(n) {
 		fmt.Fprintf(b, "%s.Sort(nd.n%dChanged)\nfor _, %s := range nd.n%dChanged {\n", e.importAs("slices", "slices"), id, i, id)
 	} else {
 		fmt.Fprintf(b, "for %s := range nd.n%dAccs {\n", i, id)
 	}
 	fmt.Fprintf(b, "%s := nd.n%dAccs[%s]\n", x, id, i)
-	e.out(b, n, x)
+	b.WriteString(body.String())
 	b.WriteString("}\n")
 }
 

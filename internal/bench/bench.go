@@ -49,6 +49,10 @@ type Protocol struct {
 	Deployments []Deployment
 	// Driver issues commands and recognises their answers.
 	Driver Driver
+	// Base, for a flow derived by a rewrite, names the protocol of its
+	// base flow, and Rewrite the rewrite: the report gives the rewrite's
+	// scale factor, this protocol's peak throughput over the base's.
+	Base, Rewrite string
 }
 
 // Deployment is one configuration of a protocol.

@@ -98,6 +98,30 @@ func TestWriteFiles(t *testing.T) {
 	assert.Contains(t, table.String(), "0.60") // 1800 / 3000
 }
 
+func TestScalesCompareEachDerivedPeakWithItsBase(t *testing.T) {
+	pt := func(proto string, n int, tput, predicted float64) Point {
+		return Point{Protocol: proto, Deployment: "1 replica", Clients: n, Throughput: tput, Predicted: predicted,
+			Bottleneck: "leader", CPU: map[string]float64{"leader": 1e6 / predicted}}
+	}
+	pts := []Point{pt("rset", 1, 500, 1000), pt("rset", 8, 900, 1100), pt("rset", 32, 880, 1050),
+		pt("rset-collector", 1, 600, 2000), pt("rset-collector", 8, 1530, 2090)}
+	protocols := []Protocol{{Name: "rset"}, {Name: "rset-collector", Base: "rset", Rewrite: "independent"}, {Name: "unmeasured", Base: "rset"}}
+	scales := Scales(pts, protocols)
+	require.Len(t, scales, 1, "a protocol without points has no scale factor")
+	assert.InDelta(t, 1.7, scales[0].Measured, 1e-9, "1530 / 900, at each peak")
+	assert.InDelta(t, 1.9, scales[0].Predicted, 1e-9, "2090 / 1100")
+	var table bytes.Buffer
+	require.NoError(t, WriteScales(&table, scales))
+	assert.Contains(t, table.String(), "rset → rset-collector")
+	dir := t.TempDir()
+	files, err := WriteScaleFiles(dir, scales)
+	require.NoError(t, err)
+	require.Len(t, files, 2)
+	png, err := os.ReadFile(files[1])
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(png, []byte("\x89PNG")))
+}
+
 // buildHydrogen builds hydrogen once for the tests that launch.
 var buildHydrogen = sync.OnceValues(func() (string, error) {
 	root, err := filepath.Abs("../..")

@@ -10,7 +10,9 @@ import (
 
 	"github.com/hydrogo/hydro/examples/hashset"
 	"github.com/hydrogo/hydro/examples/paxos"
+	"github.com/hydrogo/hydro/examples/rset"
 	"github.com/hydrogo/hydro/examples/voting"
+	"github.com/hydrogo/hydro/hydro"
 )
 
 // Protocols are the protocols of the repository, each in the paper's
@@ -18,7 +20,7 @@ import (
 // fits this 2-core machine better, which shows how well the bottleneck
 // model predicts a measurement.
 func Protocols() []Protocol {
-	return []Protocol{
+	protocols := []Protocol{
 		{
 			Name:    "voting",
 			Package: "./examples/voting",
@@ -57,6 +59,42 @@ func Protocols() []Protocol {
 				func(r paxos.Reply) uint64 { return r.ID }),
 		},
 	}
+	return append(protocols, Microprotocols()...)
+}
+
+// Microprotocols are the microprotocols of paper 002 §5.4 (Figure 11),
+// package examples/rset: each base program with one replica, and the flow
+// one rewrite derives from it, which names its base and the rewrite. The
+// scale factor of a rewrite is the derived flow's peak throughput over its
+// base's.
+func Microprotocols() []Protocol {
+	one := func(flags ...string) []Deployment {
+		return []Deployment{{Name: "1 replica", Members: map[string]int{"replica": 1}, Flags: flags}}
+	}
+	alone := func(flags ...string) []Deployment { return []Deployment{{Name: "no replicas", Flags: flags}} }
+	withAcks := []string{"-out.answers.quiet", "-out.stored.quiet"}
+	return []Protocol{
+		{Name: "rset", Package: "./examples/rset", Flow: "RSet", Deployments: one(withAcks...),
+			Driver: rsetDriver(rset.RSetCommandsPort(), rset.RSetAnswersPort())},
+		{Name: "rset-collector", Package: "./examples/rset", Flow: "RSetCollector", Deployments: one(withAcks...),
+			Base: "rset", Rewrite: "mutually independent decoupling",
+			Driver: rsetDriver(rset.RSetCollectorCommandsPort(), rset.RSetCollectorAnswersPort())},
+		{Name: "rset-highest", Package: "./examples/rset", Flow: "RSetHighest", Deployments: alone("-out.answers.quiet"),
+			Driver: rsetDriver(rset.RSetHighestCommandsPort(), rset.RSetHighestAnswersPort())},
+		{Name: "rset-encrypter", Package: "./examples/rset", Flow: "RSetEncrypter", Deployments: alone("-out.answers.quiet"),
+			Base: "rset-highest", Rewrite: "functional decoupling",
+			Driver: rsetDriver(rset.RSetEncrypterCommandsPort(), rset.RSetEncrypterAnswersPort())},
+	}
+}
+
+// rsetDriver is the Driver of a microprotocol: a command's payload is the
+// harness's 16 bytes, its ballot rises with its ID.
+func rsetDriver(in hydro.Port[rset.Command], out hydro.Port[rset.Answer]) Driver {
+	return Commands("client", in, out,
+		func(id uint64, p [16]byte) rset.Command {
+			return rset.Command{ID: id, Ballot: id, Payload: string(p[:])}
+		},
+		func(a rset.Answer) uint64 { return a.ID })
 }
 
 var (

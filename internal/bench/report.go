@@ -173,3 +173,121 @@ func withAlpha(c color.Color, a uint8) color.Color {
 	r, g, b, _ := c.RGBA()
 	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: a}
 }
+
+// Scale is the scale factor of a rewrite (paper 002 Figure 11): the peak
+// throughput of the flow it derives over its base flow's, measured on this
+// machine and as the bottleneck model predicts with one machine per
+// process, each at the point of peak measured throughput.
+type Scale struct {
+	Rewrite string `json:"rewrite"`
+	// Derived and Base name the two protocols.
+	Derived string `json:"derived"`
+	Base    string `json:"base"`
+	// Peaks are the two protocols' points of highest measured throughput.
+	DerivedPeak Point `json:"derived_peak"`
+	BasePeak    Point `json:"base_peak"`
+	// Measured is DerivedPeak.Throughput / BasePeak.Throughput; Predicted
+	// the same ratio of the model's one-machine-per-process throughputs.
+	Measured  float64 `json:"measured"`
+	Predicted float64 `json:"predicted_one_machine_per_process"`
+}
+
+// Scales returns the scale factor of every protocol among protocols that
+// names a Base, where pts has points of both.
+func Scales(pts []Point, protocols []Protocol) []Scale {
+	peak := func(name string) (Point, bool) {
+		var best Point
+		found := false
+		for _, p := range pts {
+			if p.Protocol == name && (!found || p.Throughput > best.Throughput) {
+				best, found = p, true
+			}
+		}
+		return best, found
+	}
+	var out []Scale
+	for _, p := range protocols {
+		if p.Base == "" {
+			continue
+		}
+		d, ok1 := peak(p.Name)
+		b, ok2 := peak(p.Base)
+		if !ok1 || !ok2 || b.Throughput == 0 {
+			continue
+		}
+		s := Scale{Rewrite: p.Rewrite, Derived: p.Name, Base: p.Base, DerivedPeak: d, BasePeak: b, Measured: d.Throughput / b.Throughput}
+		if b.Predicted > 0 {
+			s.Predicted = d.Predicted / b.Predicted
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// WriteScales prints the scale factors as a table.
+func WriteScales(w io.Writer, scales []Scale) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "rewrite\tbase → derived\tbase cmd/s\tderived cmd/s\tmeasured ×\tbase bottleneck\tderived bottleneck\tmodel ×, 1 machine/process\t")
+	for _, s := range scales {
+		fmt.Fprintf(tw, "%s\t%s → %s\t%.0f\t%.0f\t%.2f\t%s (%.1f µs)\t%s (%.1f µs)\t%.2f\t\n", s.Rewrite, s.Base, s.Derived,
+			s.BasePeak.Throughput, s.DerivedPeak.Throughput, s.Measured,
+			s.BasePeak.Bottleneck, s.BasePeak.CPU[s.BasePeak.Bottleneck], s.DerivedPeak.Bottleneck, s.DerivedPeak.CPU[s.DerivedPeak.Bottleneck], s.Predicted)
+	}
+	return tw.Flush()
+}
+
+// WriteScaleFiles writes scales.json and scales.png, the scale factor of
+// every rewrite as bars (measured, and predicted with one machine per
+// process), like the paper's Figure 11, into dir.
+func WriteScaleFiles(dir string, scales []Scale) ([]string, error) {
+	if len(scales) == 0 {
+		return nil, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	js, err := json.MarshalIndent(scales, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	jsonPath := filepath.Join(dir, "scales.json")
+	if err := os.WriteFile(jsonPath, append(js, '\n'), 0o644); err != nil {
+		return nil, err
+	}
+	p := plot.New()
+	p.Title.Text = "scale factor of each rewrite (Figure 11)"
+	p.Y.Label.Text = "derived ÷ base peak throughput"
+	var measured, predicted plotter.Values
+	var names []string
+	for _, s := range scales {
+		measured = append(measured, s.Measured)
+		predicted = append(predicted, s.Predicted)
+		names = append(names, s.Rewrite)
+	}
+	w := vg.Points(18)
+	for i, v := range []plotter.Values{measured, predicted} {
+		bars, err := plotter.NewBarChart(v, w)
+		if err != nil {
+			return nil, err
+		}
+		bars.Color = plotutil.Color(i)
+		bars.Offset = vg.Length(2*i-1) * w / 2
+		p.Add(bars)
+		p.Legend.Add([]string{"measured, this machine", "model, 1 machine/process"}[i], bars)
+	}
+	ideal, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: 2}, {X: float64(len(scales)) - 0.5, Y: 2}})
+	if err != nil {
+		return nil, err
+	}
+	ideal.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	p.Add(ideal)
+	p.Legend.Add("2× (the most one node to two can give)", ideal)
+	p.Legend.Top = true
+	p.NominalX(names...)
+	p.Y.Min, p.Y.Max = 0, 2.6
+	pngPath := filepath.Join(dir, "scales.png")
+	if err := p.Save(vg.Length(2+1.6*float64(len(scales)))*vg.Inch, 5*vg.Inch, pngPath); err != nil {
+		return nil, err
+	}
+	return []string{jsonPath, pngPath}, nil
+}

@@ -98,7 +98,19 @@ func run() error {
 	if err := bench.WriteTable(os.Stdout, pts); err != nil {
 		return err
 	}
+	scales := bench.Scales(pts, protocols)
+	if len(scales) > 0 {
+		fmt.Println()
+		if err := bench.WriteScales(os.Stdout, scales); err != nil {
+			return err
+		}
+	}
 	files, err := bench.WriteFiles(*out, pts)
+	if err == nil {
+		var more []string
+		more, err = bench.WriteScaleFiles(*out, scales)
+		files = append(files, more...)
+	}
 	for _, f := range files {
 		fmt.Println("wrote", f)
 	}

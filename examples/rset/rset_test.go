@@ -1,0 +1,407 @@
+package rset
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/hydro/sim"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
+)
+
+// TestMain makes the servers' costly step cheap: the tests check what the
+// microprotocols do, the benchmarks what it costs.
+func TestMain(m *testing.M) {
+	Rounds = 16
+	os.Exit(m.Run())
+}
+
+// ports are a run's inputs and outputs.
+type ports struct {
+	in         hydro.Input[Command]
+	answers    hydro.Output[Answer]
+	stored     hydro.Output[Ack]
+	collisions hydro.Output[Collisions]
+}
+
+// program is one flow of the package: how to build it for the
+// interpreter, its generated nodes, and its process locations (the
+// replica cluster, if it has one, aside).
+type program struct {
+	name      string
+	replicas  bool
+	ballot    ballotRule
+	processes []string
+	build     func(f *hydro.Flow, p ports)
+	node      func(location string, p ports) hydro.NetNode
+}
+
+// ballotRule is what an answer's ballot must be.
+type ballotRule int
+
+const (
+	ownBallot     ballotRule = iota // the command's own ballot
+	stampedBallot                   // the highest ballot the leader had when the command arrived
+	integerBallot                   // an integer the leader sent, or the command's own ballot before any
+)
+
+var programs = map[string]program{
+	"RSet": {name: "RSet", replicas: true, processes: []string{"client", "leader"},
+		build: func(f *hydro.Flow, p ports) { RSet(f, p.in, p.answers, p.stored) },
+		node: func(loc string, p ports) hydro.NetNode {
+			switch loc {
+			case "client":
+				return NewRSetClient(p.in, p.answers, p.stored)
+			case "leader":
+				return NewRSetLeader(p.in, p.answers, p.stored)
+			}
+			return NewRSetReplica(p.in, p.answers, p.stored)
+		}},
+	"RSetCollector": {name: "RSetCollector", replicas: true, processes: []string{"client", "leader", "collector"},
+		node: func(loc string, p ports) hydro.NetNode {
+			switch loc {
+			case "client":
+				return NewRSetCollectorClient(p.in, p.answers, p.stored)
+			case "leader":
+				return NewRSetCollectorLeader(p.in, p.answers, p.stored)
+			case "collector":
+				return NewRSetCollectorCollector(p.in, p.answers, p.stored)
+			}
+			return NewRSetCollectorReplica(p.in, p.answers, p.stored)
+		}},
+	"RSetBallot": {name: "RSetBallot", replicas: true, ballot: stampedBallot, processes: []string{"client", "leader"},
+		build: func(f *hydro.Flow, p ports) { RSetBallot(f, p.in, p.answers, p.stored) },
+		node: func(loc string, p ports) hydro.NetNode {
+			switch loc {
+			case "client":
+				return NewRSetBallotClient(p.in, p.answers, p.stored)
+			case "leader":
+				return NewRSetBallotLeader(p.in, p.answers, p.stored)
+			}
+			return NewRSetBallotReplica(p.in, p.answers, p.stored)
+		}},
+	"RSetHighest": {name: "RSetHighest", ballot: stampedBallot, processes: []string{"client", "leader"},
+		build: func(f *hydro.Flow, p ports) { RSetHighest(f, p.in, p.answers) },
+		node: func(loc string, p ports) hydro.NetNode {
+			if loc == "client" {
+				return NewRSetHighestClient(p.in, p.answers)
+			}
+			return NewRSetHighestLeader(p.in, p.answers)
+		}},
+	"RSetEncrypter": {name: "RSetEncrypter", ballot: stampedBallot, processes: []string{"client", "leader", "encrypter"},
+		node: func(loc string, p ports) hydro.NetNode {
+			switch loc {
+			case "client":
+				return NewRSetEncrypterClient(p.in, p.answers)
+			case "leader":
+				return NewRSetEncrypterLeader(p.in, p.answers)
+			}
+			return NewRSetEncrypterEncrypter(p.in, p.answers)
+		}},
+	"RSetCollisions": {name: "RSetCollisions", replicas: true, processes: []string{"client", "leader"},
+		build: func(f *hydro.Flow, p ports) { RSetCollisions(f, p.in, p.answers, p.stored, p.collisions) },
+		node: func(loc string, p ports) hydro.NetNode {
+			switch loc {
+			case "client":
+				return NewRSetCollisionsClient(p.in, p.answers, p.stored, p.collisions)
+			case "leader":
+				return NewRSetCollisionsLeader(p.in, p.answers, p.stored, p.collisions)
+			}
+			return NewRSetCollisionsReplica(p.in, p.answers, p.stored, p.collisions)
+		}},
+	"RSetInteger": {name: "RSetInteger", replicas: true, ballot: integerBallot, processes: []string{"client", "leader"},
+		build: func(f *hydro.Flow, p ports) { RSetInteger(f, p.in, p.answers, p.stored) },
+		node: func(loc string, p ports) hydro.NetNode {
+			switch loc {
+			case "client":
+				return NewRSetIntegerClient(p.in, p.answers, p.stored)
+			case "leader":
+				return NewRSetIntegerLeader(p.in, p.answers, p.stored)
+			}
+			return NewRSetIntegerReplica(p.in, p.answers, p.stored)
+		}},
+}
+
+// checker watches a simulated run through its outputs, as they are
+// emitted, and records every violation of the microprotocols' invariants:
+// a command is answered at most once, with its own payload and the receipt
+// Certify gives it, only after every replica stored it, and with the
+// ballot its program promises.
+type checker struct {
+	prog       program
+	replicas   int
+	sent       map[uint64]Command
+	highest    uint64 // the highest ballot sent so far
+	stored     map[uint64]map[hydro.MemberID]bool
+	answered   map[uint64]Answer
+	collisions map[string]uint32 // replica/bucket → highest count logged
+	violations []string
+}
+
+func newChecker(prog program, replicas int) *checker {
+	return &checker{prog: prog, replicas: replicas, sent: map[uint64]Command{},
+		stored: map[uint64]map[hydro.MemberID]bool{}, answered: map[uint64]Answer{}, collisions: map[string]uint32{}}
+}
+
+func (c *checker) violate(format string, args ...any) {
+	c.violations = append(c.violations, fmt.Sprintf(format, args...))
+}
+
+func (c *checker) send(cmd Command) {
+	c.sent[cmd.ID] = cmd
+	c.highest = max(c.highest, cmd.Ballot)
+}
+
+func (c *checker) store(a Ack) {
+	if c.stored[a.ID] == nil {
+		c.stored[a.ID] = map[hydro.MemberID]bool{}
+	}
+	c.stored[a.ID][a.Replica] = true
+	if want, ok := c.sent[a.ID]; !ok || want.Payload != a.Payload {
+		c.violate("replica %d stored %d:%q, never sent as such", a.Replica, a.ID, a.Payload)
+	}
+}
+
+func (c *checker) collide(x Collisions) {
+	k := fmt.Sprintf("%d/%d", x.Replica, x.Bucket)
+	c.collisions[k] = max(c.collisions[k], x.Count)
+}
+
+func (c *checker) answer(a Answer) {
+	if _, dup := c.answered[a.ID]; dup {
+		c.violate("command %d answered twice", a.ID)
+	}
+	c.answered[a.ID] = a
+	want, ok := c.sent[a.ID]
+	switch {
+	case !ok || want.Payload != a.Payload:
+		c.violate("answer %d:%q to a command never sent as such", a.ID, a.Payload)
+		return
+	case a.Receipt != Certify(want.Payload):
+		c.violate("answer %d carries receipt %x, not the payload's", a.ID, a.Receipt)
+	}
+	if c.prog.replicas {
+		if got := len(c.stored[a.ID]); got < c.replicas {
+			c.violate("command %d answered after %d of %d replicas stored it", a.ID, got, c.replicas)
+		}
+	}
+	switch c.prog.ballot {
+	case ownBallot:
+		if a.Ballot != want.Ballot {
+			c.violate("answer %d carries ballot %d, not its own %d", a.ID, a.Ballot, want.Ballot)
+		}
+	case stampedBallot:
+		if a.Ballot < want.Ballot || a.Ballot > c.highest {
+			c.violate("answer %d carries ballot %d, outside [%d, %d]", a.ID, a.Ballot, want.Ballot, c.highest)
+		}
+	}
+}
+
+// scenario is one simulated run.
+type scenario struct {
+	prog      program
+	replicas  int
+	commands  int
+	generated bool
+	faults    sim.Faults
+	// faultSteps, if positive, stops the faults after that many steps.
+	faultSteps int
+	maxSteps   int
+}
+
+// command returns the i-th command of every run: ballots rise and fall,
+// and payloads repeat, so that hashes collide.
+func command(i int) Command {
+	return Command{ID: uint64(i), Ballot: uint64(i*7919) % 50, Payload: fmt.Sprintf("cmd-%d", i%9)}
+}
+
+// simulate runs sc with seed and returns the checker and whether every
+// command was answered. Commands arrive in waves, so that rounds overlap.
+// A client that crashes loses what it had not been answered; the driver
+// pushes those commands again, as a user would retry.
+func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
+	t.Helper()
+	c := newChecker(sc.prog, sc.replicas)
+	p := ports{in: hydro.NewInput[Command]("commands"), answers: hydro.NewOutputFunc("answers", c.answer),
+		stored: hydro.NewOutputFunc("stored", c.store), collisions: hydro.NewOutputFunc("collisions", c.collide)}
+	clientCrashed := false
+	cfg := sim.Config{Seed: seed, Faults: sc.faults, Trace: func(e sim.Event) {
+		if e.Kind == sim.Crash && e.Location == "client" {
+			clientCrashed = true
+		}
+	}}
+	if sc.faultSteps > 0 {
+		cfg.Schedule = []sim.Phase{{From: sc.faultSteps}}
+	}
+	var s *sim.Sim
+	var err error
+	if sc.generated {
+		var locs []sim.Location
+		for _, l := range sc.prog.processes {
+			locs = append(locs, sim.Location{Name: l, Members: 1})
+		}
+		if sc.prog.replicas {
+			locs = append(locs, sim.Location{Name: "replica", Members: sc.replicas})
+		}
+		s, err = sim.NewNodes(locs, func(location string, _ int) (hydro.NetNode, error) {
+			return sc.prog.node(location, p), nil
+		}, cfg)
+	} else {
+		f := hydro.NewFlow(sc.prog.name)
+		sc.prog.build(f, p)
+		if sc.prog.replicas {
+			cfg.Members = map[string]int{"replica": sc.replicas}
+		}
+		s, err = sim.New(f, cfg)
+	}
+	require.NoError(t, err)
+
+	next := 0
+	push := func(n int) {
+		for ; n > 0 && next < sc.commands; n-- {
+			next++
+			cmd := command(next)
+			c.send(cmd)
+			p.in.Push(cmd)
+		}
+	}
+	wave := max(1, sc.commands/4)
+	steps := 0
+	done := func() bool {
+		steps++
+		if steps%200 == 1 {
+			push(wave)
+		}
+		if clientCrashed {
+			clientCrashed = false
+			for id := uint64(1); id <= uint64(next); id++ {
+				if _, ok := c.answered[id]; !ok {
+					p.in.Push(c.sent[id])
+				}
+			}
+		}
+		return next == sc.commands && len(c.answered) == sc.commands
+	}
+	err = s.RunUntil(done, sc.maxSteps)
+	return c, err == nil
+}
+
+// faulty loses, repeats and delays messages and crashes nodes heavily
+// enough that most runs cannot finish before the schedule stops the faults
+// at faultSteps.
+var faulty = sim.Faults{Drop: 0.4, Duplicate: 0.3, Crash: 0.004}
+
+const faultSteps = 2_000
+
+// bases are the base programs, the ones written by hand.
+var bases = []string{"RSet", "RSetBallot", "RSetHighest", "RSetCollisions", "RSetInteger"}
+
+// TestBasePrograms runs every base program, interpreted and generated,
+// without faults and with loss, duplication, reordering, delay and
+// crash-restart until the faults stop: the invariants hold throughout and
+// every command is answered.
+func TestBasePrograms(t *testing.T) {
+	for _, name := range bases {
+		for _, generated := range []bool{false, true} {
+			for _, tc := range []struct {
+				name   string
+				faults sim.Faults
+			}{{"reorder", sim.Faults{}}, {"faults", faulty}} {
+				t.Run(fmt.Sprintf("%s/generated=%v/%s", name, generated, tc.name), func(t *testing.T) {
+					simtest.Seeds(t, simtest.Count(20, 2_000), func(t *testing.T, seed uint64) {
+						c, ok := simulate(t, seed, scenario{prog: programs[name], replicas: 3, commands: 12, generated: generated,
+							faults: tc.faults, faultSteps: faultSteps, maxSteps: 100_000})
+						assert.Empty(t, c.violations)
+						assert.True(t, ok, "every command answered: %d of 12", len(c.answered))
+					})
+				})
+			}
+		}
+	}
+}
+
+// TestCheckerCatchesViolations makes sure the invariants can fail.
+func TestCheckerCatchesViolations(t *testing.T) {
+	c := newChecker(programs["RSetBallot"], 2)
+	c.send(Command{ID: 1, Ballot: 5, Payload: "x"})
+	c.store(Ack{ID: 1, Replica: 0, Payload: "x"})
+	c.answer(Answer{ID: 1, Ballot: 4, Payload: "x", Receipt: Certify("x")})
+	c.answer(Answer{ID: 1, Ballot: 6, Payload: "x"})
+	c.answer(Answer{ID: 2, Payload: "y"})
+	assert.Equal(t, []string{
+		"command 1 answered after 1 of 2 replicas stored it",
+		"answer 1 carries ballot 4, outside [5, 5]",
+		"command 1 answered twice",
+		"answer 1 carries receipt 00000000000000000000000000000000, not the payload's",
+		"command 1 answered after 1 of 2 replicas stored it",
+		"answer 1 carries ballot 6, outside [5, 5]",
+		"answer 2:\"y\" to a command never sent as such",
+	}, c.violations)
+}
+
+// outputs are a run's client-visible outputs at quiescence: the answers
+// (less their ballots where the program attaches a ballot that depends on
+// timing), what the replicas stored, and the collision counts.
+func outputs(c *checker) (answers, stored, collisions []string) {
+	for _, id := range slices.Sorted(maps.Keys(c.answered)) {
+		a := c.answered[id]
+		if c.prog.ballot != ownBallot {
+			a.Ballot = 0
+		}
+		answers = append(answers, fmt.Sprintf("%+v", a))
+	}
+	for id, by := range c.stored {
+		for r := range by {
+			stored = append(stored, fmt.Sprintf("%d/%d", id, r))
+		}
+	}
+	slices.Sort(stored)
+	for k, n := range c.collisions {
+		collisions = append(collisions, fmt.Sprintf("%s=%d", k, n))
+	}
+	slices.Sort(collisions)
+	return answers, stored, collisions
+}
+
+// equivalent runs derived (generated) and its base (interpreted) with the
+// same seeds and commands, without faults and with every fault until the
+// faults stop: the base program's invariants hold on the derived program,
+// and its outputs at quiescence equal the base program's.
+func equivalent(t *testing.T, base, derived string, replicas int) {
+	for _, tc := range []struct {
+		name   string
+		faults sim.Faults
+	}{{"reorder", sim.Faults{}}, {"faults", faulty}} {
+		t.Run(tc.name, func(t *testing.T) {
+			simtest.Seeds(t, simtest.Count(50, 10_000), func(t *testing.T, seed uint64) {
+				sc := scenario{prog: programs[base], replicas: replicas, commands: 12, faults: tc.faults, faultSteps: faultSteps, maxSteps: 100_000}
+				b, ok := simulate(t, seed, sc)
+				require.True(t, ok, "the base program answers every command")
+				sc.prog, sc.generated = programs[derived], true
+				d, ok := simulate(t, seed, sc)
+				assert.Empty(t, d.violations)
+				require.True(t, ok, "every command answered once faults stop: %d of %d", len(d.answered), sc.commands)
+				wa, ws, wc := outputs(b)
+				ga, gs, gc := outputs(d)
+				assert.Equal(t, wa, ga)
+				assert.Equal(t, ws, gs)
+				assert.Equal(t, wc, gc)
+			})
+		})
+	}
+}
+
+// TestRSetCollectorEquivalent: RSetCollector is RSet with the collection
+// decoupled to a collector by mutually independent decoupling.
+func TestRSetCollectorEquivalent(t *testing.T) { equivalent(t, "RSet", "RSetCollector", 3) }
+
+// TestRSetEncrypterEquivalent: RSetEncrypter is RSetHighest with the
+// encryption of answers decoupled to an encrypter by functional
+// decoupling.
+func TestRSetEncrypterEquivalent(t *testing.T) { equivalent(t, "RSetHighest", "RSetEncrypter", 0) }
