@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/ed25519"
 	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/hydrogo/hydro/examples/hashset"
 	"github.com/hydrogo/hydro/examples/paxos"
+	"github.com/hydrogo/hydro/examples/rset"
 	"github.com/hydrogo/hydro/examples/voting"
 )
 
@@ -139,4 +141,42 @@ func runHashset(t *testing.T, flags ...string) {
 		assert.Equal(t, agree, o.Consistent, "write %d", o.ID)
 	}
 	assert.Len(t, seen, 12, "every sample write answered")
+}
+
+// TestRunRSetMicroprotocolsAcrossProcesses runs the microprotocols that
+// examples/rset/rset.hydroplan derives, each by one rewrite, as real
+// processes: every sample command is answered once, with its payload and
+// the receipt its servers certified.
+func TestRunRSetMicroprotocolsAcrossProcesses(t *testing.T) {
+	for _, tc := range []struct {
+		flow  string
+		flags []string
+	}{
+		{"RSetCollector", []string{"-n", "replica=2"}},
+		{"RSetEncrypter", nil},
+	} {
+		t.Run(tc.flow, func(t *testing.T) {
+			t.Parallel()
+			args := append(append([]string{"-flow", tc.flow}, tc.flags...), "-outputs", "10", "../../examples/rset", "--",
+				"-in.commands.file=data/commands.jsonl")
+			if tc.flags != nil {
+				args = append(args, "-out.stored.quiet")
+			}
+			status, stdout, stderr := launchRun(t, args...)
+			require.Equal(t, 0, status, stderr)
+			line := regexp.MustCompile(`^\[client\] answers (\{.*\})$`)
+			seen := map[uint64]bool{}
+			for _, l := range lines(stdout) {
+				m := line.FindStringSubmatch(l)
+				require.NotNil(t, m, "line %q", l)
+				var a rset.Answer
+				require.NoError(t, json.Unmarshal([]byte(m[1]), &a))
+				assert.False(t, seen[a.ID], "command %d answered twice", a.ID)
+				seen[a.ID] = true
+				assert.Equal(t, fmt.Sprintf("command-%02d", a.ID), a.Payload)
+				assert.Equal(t, rset.Certify(a.Payload), a.Receipt, "command %d's receipt", a.ID)
+			}
+			assert.Len(t, seen, 10, "every sample command answered")
+		})
+	}
 }
