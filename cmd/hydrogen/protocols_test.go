@@ -15,6 +15,7 @@ import (
 	"github.com/hydrogo/hydro/examples/paxos"
 	"github.com/hydrogo/hydro/examples/rset"
 	"github.com/hydrogo/hydro/examples/voting"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
 )
 
 // The protocols across real processes, as README's tour runs them: hydrogen
@@ -146,9 +147,10 @@ func runHashset(t *testing.T, flags ...string) {
 // TestRunRSetMicroprotocolsAcrossProcesses runs the microprotocols that
 // examples/rset/rset.hydroplan derives, each by one rewrite, as real
 // processes: every sample command is answered once, with its payload and
-// the receipt its servers certified.
+// the receipt its servers certified. Each launch builds the package's role
+// mains, so make test runs the first; make test-long runs them all.
 func TestRunRSetMicroprotocolsAcrossProcesses(t *testing.T) {
-	for _, tc := range []struct {
+	for i, tc := range []struct {
 		flow  string
 		flags []string
 	}{
@@ -156,6 +158,9 @@ func TestRunRSetMicroprotocolsAcrossProcesses(t *testing.T) {
 		{"RSetEncrypter", nil},
 	} {
 		t.Run(tc.flow, func(t *testing.T) {
+			if i > 0 && !simtest.Long() {
+				t.Skip("runs with HYDRO_LONG=1 (make test-long)")
+			}
 			t.Parallel()
 			args := append(append([]string{"-flow", tc.flow}, tc.flags...), "-outputs", "10", "../../examples/rset", "--",
 				"-in.commands.file=data/commands.jsonl")
