@@ -156,6 +156,7 @@ func TestRunRSetMicroprotocolsAcrossProcesses(t *testing.T) {
 	}{
 		{"RSetCollector", []string{"-n", "replica=2"}},
 		{"RSetEncrypter", nil},
+		{"RSetReplier", []string{"-n", "replica=2"}},
 	} {
 		t.Run(tc.flow, func(t *testing.T) {
 			if i > 0 && !simtest.Long() {

@@ -205,6 +205,28 @@ func decodeHydroSliceUint8(src []byte, v *[]byte) (int, error) {
 	return n, nil
 }
 
+func appendHydroStamp(dst []byte, v *Stamp) []byte {
+	dst = netio.AppendUint64(dst, v.ID)
+	dst = v.Ballot.AppendWith(dst, appendHydroUint64)
+	return dst
+}
+
+func decodeHydroStamp(src []byte, v *Stamp) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if v.ID, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("rset.Stamp.ID: %w", err)
+	}
+	n += m
+	if m, err = v.Ballot.DecodeWith(src[n:], decodeHydroUint64); err != nil {
+		return 0, fmt.Errorf("rset.Stamp.Ballot: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
 func appendHydroUint64(dst []byte, v *uint64) []byte {
 	return netio.AppendUint64(dst, *v)
 }

@@ -132,8 +132,8 @@ type Collisions struct {
 
 // RSet is the replicated set, the base of the microprotocols.
 //
-// Client: every command is kept, and resent every Timeout, until its
-// answer arrives; the answer is output once, and the command forgotten.
+// Client: every command is kept, and resent every Timeout, until an
+// answer arrives; one answer is output, and the command forgotten.
 //
 // Leader: decrypts every command (certifying its payload) and broadcasts
 // it to the replicas. Acknowledgements are merged into a tally per
@@ -158,7 +158,7 @@ func RSet(f *hydro.Flow, commands hydro.Input[Command], answers hydro.Output[Ans
 	replies, reply := hydro.Cycle[Sealed](client)
 	opened := hydro.FilterMap(replies, openReply)
 	pending := hydro.Union(asked, waiting)
-	hydro.Sink(hydro.Unique(hydro.Join(opened, pending, answerOf, hydro.Tick, hydro.Tick), hydro.Tick), answers)
+	hydro.Sink(hydro.ReduceKeyed(hydro.Join(opened, pending, answerOf, hydro.Tick, hydro.Tick), keepFirst, hydro.Tick), answers)
 	wait(hydro.DeferTickLazy(hydro.AntiJoin(pending, opened, hydro.Tick)))
 	arrived := hydro.Send(hydro.Map(hydro.Union(asked, resent), SealCommand), leader)
 
@@ -185,7 +185,11 @@ func RSet(f *hydro.Flow, commands hydro.Input[Command], answers hydro.Output[Ans
 
 // RSetBallot is RSet whose leader also tracks a ballot: the highest ballot
 // of the commands it received. Each command is stamped with the ballot at
-// the time it first arrived, and its answer carries that stamp.
+// the time it first arrived, and its answer carries that stamp. The leader
+// remembers each command's first stamp and stamps every arrival of it (a
+// resent command too) with it; the join of answers with stamps keeps both
+// sides, so an answer meets its stamp whichever comes first, and a
+// repeated answer or stamp meets its partner again.
 //
 //hydro:flow
 func RSetBallot(f *hydro.Flow, commands hydro.Input[Command], answers hydro.Output[Answer], stored hydro.Output[Ack]) {
@@ -198,14 +202,15 @@ func RSetBallot(f *hydro.Flow, commands hydro.Input[Command], answers hydro.Outp
 	replies, reply := hydro.Cycle[Sealed](client)
 	opened := hydro.FilterMap(replies, openReply)
 	pending := hydro.Union(asked, waiting)
-	hydro.Sink(hydro.Unique(hydro.Join(opened, pending, answerOf, hydro.Tick, hydro.Tick), hydro.Tick), answers)
+	hydro.Sink(hydro.ReduceKeyed(hydro.Join(opened, pending, answerOf, hydro.Tick, hydro.Tick), keepFirst, hydro.Tick), answers)
 	wait(hydro.DeferTickLazy(hydro.AntiJoin(pending, opened, hydro.Tick)))
 	arrived := hydro.Send(hydro.Map(hydro.Union(asked, resent), SealCommand), leader)
 
 	// Leader: decrypt, track the ballot, stamp, broadcast.
 	requests := hydro.FilterMap(arrived, decrypt)
 	ballot := hydro.LatticeFold(hydro.Map(requests, highestOf), hydro.Static)
-	stamps := hydro.MergeKeyed(hydro.CrossJoin(requests, ballot, stampOf, hydro.Tick, hydro.Tick), hydro.Static)
+	first := hydro.MergeKeyed(hydro.CrossJoin(requests, ballot, stampOf, hydro.Tick, hydro.Tick), hydro.Static)
+	stamps := hydro.Join(requests, first, restamp, hydro.Tick, hydro.Tick)
 	payloads := hydro.Broadcast(requests, replicas)
 
 	// Replica, as in RSet.
@@ -221,7 +226,8 @@ func RSetBallot(f *hydro.Flow, commands hydro.Input[Command], answers hydro.Outp
 	carry(hydro.DeferTickLazy(hydro.Map(hydro.AntiJoin(tallies, decided, hydro.Tick), keep)))
 	commit(hydro.DeferTickLazy(decided))
 	repeat := hydro.Join(voted, done, known, hydro.Tick, hydro.Static)
-	answer := hydro.Map(hydro.Join(hydro.Union(decided, repeat), stamps, stamped, hydro.Tick, hydro.Tick), encrypt)
+	replied := hydro.Join(hydro.Union(decided, repeat), stamps, stamped, hydro.Static, hydro.Static)
+	answer := hydro.Map(replied, encrypt)
 	reply(hydro.Send(answer, client))
 }
 
@@ -240,7 +246,7 @@ func RSetHighest(f *hydro.Flow, commands hydro.Input[Command], answers hydro.Out
 	replies, reply := hydro.Cycle[Sealed](client)
 	opened := hydro.FilterMap(replies, openReply)
 	pending := hydro.Union(asked, waiting)
-	hydro.Sink(hydro.Unique(hydro.Join(opened, pending, answerOf, hydro.Tick, hydro.Tick), hydro.Tick), answers)
+	hydro.Sink(hydro.ReduceKeyed(hydro.Join(opened, pending, answerOf, hydro.Tick, hydro.Tick), keepFirst, hydro.Tick), answers)
 	wait(hydro.DeferTickLazy(hydro.AntiJoin(pending, opened, hydro.Tick)))
 	arrived := hydro.Send(hydro.Map(hydro.Union(asked, resent), SealCommand), leader)
 
@@ -268,7 +274,7 @@ func RSetCollisions(f *hydro.Flow, commands hydro.Input[Command], answers hydro.
 	replies, reply := hydro.Cycle[Sealed](client)
 	opened := hydro.FilterMap(replies, openReply)
 	pending := hydro.Union(asked, waiting)
-	hydro.Sink(hydro.Unique(hydro.Join(opened, pending, answerOf, hydro.Tick, hydro.Tick), hydro.Tick), answers)
+	hydro.Sink(hydro.ReduceKeyed(hydro.Join(opened, pending, answerOf, hydro.Tick, hydro.Tick), keepFirst, hydro.Tick), answers)
 	wait(hydro.DeferTickLazy(hydro.AntiJoin(pending, opened, hydro.Tick)))
 	arrived := hydro.Send(hydro.Map(hydro.Union(asked, resent), SealCommand), leader)
 
@@ -312,7 +318,7 @@ func RSetInteger(f *hydro.Flow, commands hydro.Input[Command], answers hydro.Out
 	replies, reply := hydro.Cycle[Sealed](client)
 	opened := hydro.FilterMap(replies, openReply)
 	pending := hydro.Union(asked, waiting)
-	hydro.Sink(hydro.Unique(hydro.Join(opened, pending, answerOf, hydro.Tick, hydro.Tick), hydro.Tick), answers)
+	hydro.Sink(hydro.ReduceKeyed(hydro.Join(opened, pending, answerOf, hydro.Tick, hydro.Tick), keepFirst, hydro.Tick), answers)
 	wait(hydro.DeferTickLazy(hydro.AntiJoin(pending, opened, hydro.Tick)))
 	arrived := hydro.Send(hydro.Map(hydro.Union(asked, resent), SealCommand), leader)
 
@@ -356,6 +362,11 @@ func again(c Command, _ time.Time) Command { return c }
 
 func answerOf(a Answer, _ Command) Answer { return a }
 
+// keepFirst keeps the first of the answers to one command that arrive in
+// one tick: where a server lost its memory of a command in a crash, two
+// answers may differ in their ballots, and the client outputs one.
+func keepFirst(*Answer, Answer) {}
+
 func certify(c Command) Command {
 	c.Receipt = Certify(c.Payload)
 	return c
@@ -395,6 +406,8 @@ func stampOf(c Command, b lattices.Max[uint64]) Stamp {
 	v, _ := b.Value()
 	return Stamp{ID: c.ID, Ballot: lattices.NewMin(v)}
 }
+
+func restamp(_ Command, s Stamp) Stamp { return s }
 
 func stamped(a Answer, s Stamp) Answer {
 	a.Ballot, _ = s.Ballot.Value()

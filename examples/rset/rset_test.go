@@ -86,6 +86,18 @@ var programs = map[string]program{
 			}
 			return NewRSetBallotReplica(p.in, p.answers, p.stored)
 		}},
+	"RSetReplier": {name: "RSetReplier", replicas: true, ballot: stampedBallot, processes: []string{"client", "leader", "replier"},
+		node: func(loc string, p ports) hydro.NetNode {
+			switch loc {
+			case "client":
+				return NewRSetReplierClient(p.in, p.answers, p.stored)
+			case "leader":
+				return NewRSetReplierLeader(p.in, p.answers, p.stored)
+			case "replier":
+				return NewRSetReplierReplier(p.in, p.answers, p.stored)
+			}
+			return NewRSetReplierReplica(p.in, p.answers, p.stored)
+		}},
 	"RSetHighest": {name: "RSetHighest", ballot: stampedBallot, processes: []string{"client", "leader"},
 		build: func(f *hydro.Flow, p ports) { RSetHighest(f, p.in, p.answers) },
 		node: func(loc string, p ports) hydro.NetNode {
@@ -405,3 +417,8 @@ func TestRSetCollectorEquivalent(t *testing.T) { equivalent(t, "RSet", "RSetColl
 // encryption of answers decoupled to an encrypter by functional
 // decoupling.
 func TestRSetEncrypterEquivalent(t *testing.T) { equivalent(t, "RSetHighest", "RSetEncrypter", 0) }
+
+// TestRSetReplierEquivalent: RSetReplier is RSetBallot with the reply
+// stage (the join of answers with their stamps, and the encryption)
+// decoupled to a replier by monotonic decoupling.
+func TestRSetReplierEquivalent(t *testing.T) { equivalent(t, "RSetBallot", "RSetReplier", 3) }

@@ -7,6 +7,7 @@ package rset
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -45,31 +46,32 @@ type RSetBallotClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, rset.go:195): this tick's input.
+	// hydro.Source (node 0, rset.go:199): this tick's input.
 	n0Buf []Command
-	// hydro.Timer (node 2, rset.go:197): the period, the next due time, whether it fired.
+	// hydro.Timer (node 2, rset.go:201): the period, the next due time, whether it fired.
 	n2Period time.Duration
 	n2Due    time.Time
 	n2Fired  bool
-	// hydro.CrossJoin (node 3, rset.go:197): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 3, rset.go:201): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 7, rset.go:201): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 7, rset.go:205): the stored sides' items, chained per key in arrival order.
 	n7RIndex  map[uint64]int
 	n7RChains [][2]int
 	n7RItems  []Command
 	n7RNext   []int
-	// hydro.Unique (node 8, rset.go:201): the items seen.
-	n8Seen map[Answer]struct{}
-	// hydro.Sink (node 9, rset.go:201): this tick's output.
+	// hydro.ReduceKeyed (node 8, rset.go:205): the groups in order of first appearance.
+	n8Index map[uint64]int
+	n8Accs  []Answer
+	// hydro.Sink (node 9, rset.go:205): this tick's output.
 	n9Out []Answer
-	// hydro.AntiJoin (node 10, rset.go:202): the keys of the negative input.
+	// hydro.AntiJoin (node 10, rset.go:206): the keys of the negative input.
 	n10Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 11, rset.go:202): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 11, rset.go:206): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
-	// hydro.Send (node 42, rset.go:225): the items received since the last tick.
-	n42Recv []Sealed
-	// h6To10Port0 is the handoff from hydro.Union (node 6, rset.go:200) to hydro.AntiJoin (node 10, rset.go:202).
+	// hydro.Send (node 43, rset.go:231): the items received since the last tick.
+	n43Recv []Sealed
+	// h6To10Port0 is the handoff from hydro.Union (node 6, rset.go:204) to hydro.AntiJoin (node 10, rset.go:206).
 	h6To10Port0 []Command
 }
 
@@ -80,9 +82,9 @@ func NewRSetBallotClient(commands hydro.Input[Command], answers hydro.Output[Ans
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line rset.go:197:57*/ Timeout /*line rsetballot_hydro.go:83:82*/
+	nd.n2Period = /*line rset.go:201:57*/ Timeout /*line rsetballot_hydro.go:85:82*/
 	nd.n7RIndex = map[uint64]int{}
-	nd.n8Seen = map[Answer]struct{}{}
+	nd.n8Index = map[uint64]int{}
 	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
@@ -92,6 +94,7 @@ func NewRSetBallotClient(commands hydro.Input[Command], answers hydro.Output[Ans
 func (nd *RSetBallotClient) Tick() {
 	nd.subgraph0()
 	nd.subgraph1()
+	nd.subgraph2()
 	nd.answers.PutAll(nd.n9Out)
 	clear(nd.n9Out)
 	nd.n9Out = nd.n9Out[:0]
@@ -102,13 +105,15 @@ func (nd *RSetBallotClient) Tick() {
 	clear(nd.n7RItems)
 	nd.n7RItems = nd.n7RItems[:0]
 	nd.n7RNext = nd.n7RNext[:0]
-	clear(nd.n8Seen)
+	clear(nd.n8Index)
+	clear(nd.n8Accs)
+	nd.n8Accs = nd.n8Accs[:0]
 	clear(nd.n10Neg)
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.FilterMap (5), hydro.Union (6), hydro.Join (7), hydro.Unique (8), hydro.Sink (9), hydro.DeferTickLazy (11), hydro.Union (12), hydro.Map (13), hydro.Send (42).
+// subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.FilterMap (5), hydro.Union (6), hydro.Join (7), hydro.DeferTickLazy (11), hydro.Union (12), hydro.Map (13), hydro.Send (43).
 func (nd *RSetBallotClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
@@ -159,31 +164,44 @@ func (nd *RSetBallotClient) subgraph0() {
 		}
 		nd.h6To10Port0 = append(nd.h6To10Port0, v8)
 	}
-	for _, v16 := range nd.n42Recv {
+	for _, v16 := range nd.n43Recv {
 		if v17, ok18 := openReply(v16); ok18 {
 			k19 := v17.ID
 			if c20, ok21 := nd.n7RIndex[k19]; ok21 {
 				for j22 := nd.n7RChains[c20][0]; j22 >= 0; j22 = nd.n7RNext[j22] {
 					v23 := nd.n7RItems[j22]
 					v24 := answerOf(v17, v23)
-					if _, dup25 := nd.n8Seen[v24]; !dup25 {
-						nd.n8Seen[v24] = struct{}{}
-						nd.n9Out = append(nd.n9Out, v24)
+					k25 := v24.ID
+					i26, ok27 := nd.n8Index[k25]
+					if !ok27 {
+						i26 = len(nd.n8Accs)
+						nd.n8Index[k25] = i26
+						nd.n8Accs = append(nd.n8Accs, v24)
+					} else {
+						keepFirst(&nd.n8Accs[i26], v24)
 					}
 				}
 			}
 			nd.n10Neg[v17.ID] = struct{}{}
 		}
 	}
-	clear(nd.n42Recv)
-	nd.n42Recv = nd.n42Recv[:0]
+	clear(nd.n43Recv)
+	nd.n43Recv = nd.n43Recv[:0]
 }
 
-// subgraph1 runs stratum 1: hydro.AntiJoin (10).
+// subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetBallotClient) subgraph1() {
-	for _, v27 := range nd.h6To10Port0 {
-		if _, excluded28 := nd.n10Neg[v27.ID]; !excluded28 {
-			nd.n11Next = append(nd.n11Next, v27)
+	for i29 := range nd.n8Accs {
+		v28 := nd.n8Accs[i29]
+		nd.n9Out = append(nd.n9Out, v28)
+	}
+}
+
+// subgraph2 runs stratum 1: hydro.AntiJoin (10).
+func (nd *RSetBallotClient) subgraph2() {
+	for _, v31 := range nd.h6To10Port0 {
+		if _, excluded32 := nd.n10Neg[v31.ID]; !excluded32 {
+			nd.n11Next = append(nd.n11Next, v31)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -229,16 +247,16 @@ func (nd *RSetBallotClient) OnSend(fn func(to hydro.Dest, tag uint16, payload []
 // that does not decode, and says why.
 func (nd *RSetBallotClient) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 42:
+	case 43:
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetBallot, location client, hydro.Send at rset.go:225: %w", err)
+			return fmt.Errorf("flow RSetBallot, location client, hydro.Send at rset.go:231: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetBallot, location client, hydro.Send at rset.go:225: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetBallot, location client, hydro.Send at rset.go:231: %d bytes after the item", len(payload)-n)
 		}
-		nd.n42Recv = append(nd.n42Recv, v)
+		nd.n43Recv = append(nd.n43Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow RSetBallot, location client: no network operator has tag %d", tag)
@@ -247,7 +265,7 @@ func (nd *RSetBallotClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *RSetBallotClient) Pending() bool {
-	return nd.commands.Len() > 0 || len(nd.n42Recv) > 0
+	return nd.commands.Len() > 0 || len(nd.n43Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -291,54 +309,65 @@ type RSetBallotLeader struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.LatticeFold (node 17, rset.go:207): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 17, rset.go:211): the accumulator, starting at bottom.
 	n17Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 18, rset.go:208): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 18, rset.go:212): the stored sides' items in arrival order.
 	n18R []lattices.Max[uint64]
-	// hydro.MergeKeyed (node 19, rset.go:208): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 19, rset.go:212): the groups in order of first appearance.
 	n19Index map[uint64]int
 	n19Accs  []Stamp
 	// the groups changed in this tick, and whether each group is among them.
 	n19Changed []int
 	n19Touched []bool
-	// hydro.AntiJoin (node 29, rset.go:219): the keys of the negative input.
-	n29Neg map[uint64]struct{}
-	// hydro.MergeKeyed (node 30, rset.go:219): the groups in order of first appearance.
-	n30Index map[uint64]int
-	n30Accs  []Tally
-	// hydro.ClusterSize (node 31, rset.go:220): the size of cluster "replica" (see SetSizes), whether it was emitted.
-	n31Size int
-	n31Done bool
-	// hydro.CrossJoin (node 32, rset.go:220): the stored sides' items in arrival order.
-	n32L []Tally
-	n32R []int
-	// hydro.AntiJoin (node 34, rset.go:221): the keys of the negative input.
-	n34Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 36, rset.go:221): the items of this tick and of the next.
-	n36Now  []Tally
-	n36Next []Tally
-	// hydro.DeferTickLazy (node 37, rset.go:222): the items of this tick and of the next.
-	n37Now  []Answer
-	n37Next []Answer
-	// hydro.Join (node 38, rset.go:223): the stored sides' items, chained per key in arrival order.
-	n38RIndex  map[uint64]int
-	n38RChains [][2]int
-	n38RItems  []Answer
-	n38RNext   []int
-	// hydro.Send (node 14, rset.go:203): the items received since the last tick.
+	// hydro.AntiJoin (node 30, rset.go:224): the keys of the negative input.
+	n30Neg map[uint64]struct{}
+	// hydro.MergeKeyed (node 31, rset.go:224): the groups in order of first appearance.
+	n31Index map[uint64]int
+	n31Accs  []Tally
+	// hydro.ClusterSize (node 32, rset.go:225): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	n32Size int
+	n32Done bool
+	// hydro.CrossJoin (node 33, rset.go:225): the stored sides' items in arrival order.
+	n33L []Tally
+	n33R []int
+	// hydro.AntiJoin (node 35, rset.go:226): the keys of the negative input.
+	n35Neg map[uint64]struct{}
+	// hydro.DeferTickLazy (node 37, rset.go:226): the items of this tick and of the next.
+	n37Now  []Tally
+	n37Next []Tally
+	// hydro.DeferTickLazy (node 38, rset.go:227): the items of this tick and of the next.
+	n38Now  []Answer
+	n38Next []Answer
+	// hydro.Join (node 39, rset.go:228): the stored sides' items, chained per key in arrival order.
+	n39RIndex  map[uint64]int
+	n39RChains [][2]int
+	n39RItems  []Answer
+	n39RNext   []int
+	// hydro.Join (node 41, rset.go:229): the stored sides' items, chained per key in arrival order.
+	n41LIndex  map[uint64]int
+	n41LChains [][2]int
+	n41LItems  []Answer
+	n41LNext   []int
+	n41RIndex  map[uint64]int
+	n41RChains [][2]int
+	n41RItems  []Stamp
+	n41RNext   []int
+	// hydro.Send (node 14, rset.go:207): the items received since the last tick.
 	n14Recv []Sealed
-	// hydro.Send (node 26, rset.go:218): the items received since the last tick.
-	n26Recv []Ack
-	// h15To18Port0 is the handoff from hydro.FilterMap (node 15, rset.go:206) to hydro.CrossJoin (node 18, rset.go:208).
+	// hydro.Send (node 27, rset.go:223): the items received since the last tick.
+	n27Recv []Ack
+	// h15To18Port0 is the handoff from hydro.FilterMap (node 15, rset.go:210) to hydro.CrossJoin (node 18, rset.go:212).
 	h15To18Port0 []Command
-	// h28To29Port0 is the handoff from hydro.Union (node 28, rset.go:219) to hydro.AntiJoin (node 29, rset.go:219).
-	h28To29Port0 []Tally
-	// h31To32Port1 is the handoff from hydro.ClusterSize (node 31, rset.go:220) to hydro.CrossJoin (node 32, rset.go:220).
-	h31To32Port1 []int
-	// h30To34Port0 is the handoff from hydro.MergeKeyed (node 30, rset.go:219) to hydro.AntiJoin (node 34, rset.go:221).
-	h30To34Port0 []Tally
-	// h38To39Port1 is the handoff from hydro.Join (node 38, rset.go:223) to hydro.Union (node 39, rset.go:224).
-	h38To39Port1 []Answer
+	// h15To20Port0 is the handoff from hydro.FilterMap (node 15, rset.go:210) to hydro.Join (node 20, rset.go:213).
+	h15To20Port0 []Command
+	// h29To30Port0 is the handoff from hydro.Union (node 29, rset.go:224) to hydro.AntiJoin (node 30, rset.go:224).
+	h29To30Port0 []Tally
+	// h32To33Port1 is the handoff from hydro.ClusterSize (node 32, rset.go:225) to hydro.CrossJoin (node 33, rset.go:225).
+	h32To33Port1 []int
+	// h31To35Port0 is the handoff from hydro.MergeKeyed (node 31, rset.go:224) to hydro.AntiJoin (node 35, rset.go:226).
+	h31To35Port0 []Tally
+	// h39To40Port1 is the handoff from hydro.Join (node 39, rset.go:228) to hydro.Union (node 40, rset.go:229).
+	h39To40Port1 []Answer
 }
 
 // NewRSetBallotLeader returns the node of location "leader" with the flow's parameters.
@@ -349,10 +378,12 @@ func NewRSetBallotLeader(commands hydro.Input[Command], answers hydro.Output[Ans
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n19Index = map[uint64]int{}
-	nd.n29Neg = map[uint64]struct{}{}
-	nd.n30Index = map[uint64]int{}
-	nd.n34Neg = map[uint64]struct{}{}
-	nd.n38RIndex = map[uint64]int{}
+	nd.n30Neg = map[uint64]struct{}{}
+	nd.n31Index = map[uint64]int{}
+	nd.n35Neg = map[uint64]struct{}{}
+	nd.n39RIndex = map[uint64]int{}
+	nd.n41LIndex = map[uint64]int{}
+	nd.n41RIndex = map[uint64]int{}
 	return nd
 }
 
@@ -371,16 +402,16 @@ func (nd *RSetBallotLeader) Tick() {
 		nd.n19Touched[i] = false
 	}
 	nd.n19Changed = nd.n19Changed[:0]
-	clear(nd.n30Index)
-	clear(nd.n30Accs)
-	nd.n30Accs = nd.n30Accs[:0]
-	clear(nd.n32L)
-	nd.n32L = nd.n32L[:0]
-	clear(nd.n34Neg)
-	clear(nd.n36Now)
-	nd.n36Now, nd.n36Next = nd.n36Next, nd.n36Now[:0]
+	clear(nd.n31Index)
+	clear(nd.n31Accs)
+	nd.n31Accs = nd.n31Accs[:0]
+	clear(nd.n33L)
+	nd.n33L = nd.n33L[:0]
+	clear(nd.n35Neg)
 	clear(nd.n37Now)
 	nd.n37Now, nd.n37Next = nd.n37Next, nd.n37Now[:0]
+	clear(nd.n38Now)
+	nd.n38Now, nd.n38Next = nd.n38Next, nd.n38Now[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Send (14), hydro.FilterMap (15), hydro.Map (16).
@@ -390,9 +421,10 @@ func (nd *RSetBallotLeader) subgraph0() {
 			v4 := highestOf(v2)
 			nd.n17Acc.Merge(v4)
 			nd.h15To18Port0 = append(nd.h15To18Port0, v2)
+			nd.h15To20Port0 = append(nd.h15To20Port0, v2)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v2)
-				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 20, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 21, nd.hydroBuf)
 			}
 		}
 	}
@@ -400,46 +432,46 @@ func (nd *RSetBallotLeader) subgraph0() {
 	nd.n14Recv = nd.n14Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.Cycle (24), hydro.Cycle (25), hydro.Send (26), hydro.Map (27), hydro.Union (28), hydro.DeferTickLazy (36), hydro.DeferTickLazy (37), hydro.Join (38).
+// subgraph1 runs stratum 0: hydro.Cycle (25), hydro.Cycle (26), hydro.Send (27), hydro.Map (28), hydro.Union (29), hydro.DeferTickLazy (37), hydro.DeferTickLazy (38), hydro.Join (39).
 func (nd *RSetBallotLeader) subgraph1() {
-	for _, v5 := range nd.n37Now {
-		nd.n29Neg[v5.ID] = struct{}{}
+	for _, v5 := range nd.n38Now {
+		nd.n30Neg[v5.ID] = struct{}{}
 		k6 := v5.ID
-		j7 := len(nd.n38RItems)
-		nd.n38RItems = append(nd.n38RItems, v5)
-		nd.n38RNext = append(nd.n38RNext, -1)
-		if c8, ok9 := nd.n38RIndex[k6]; ok9 {
-			nd.n38RNext[nd.n38RChains[c8][1]] = j7
-			nd.n38RChains[c8][1] = j7
+		j7 := len(nd.n39RItems)
+		nd.n39RItems = append(nd.n39RItems, v5)
+		nd.n39RNext = append(nd.n39RNext, -1)
+		if c8, ok9 := nd.n39RIndex[k6]; ok9 {
+			nd.n39RNext[nd.n39RChains[c8][1]] = j7
+			nd.n39RChains[c8][1] = j7
 		} else {
-			nd.n38RIndex[k6] = len(nd.n38RChains)
-			nd.n38RChains = append(nd.n38RChains, [2]int{j7, j7})
+			nd.n39RIndex[k6] = len(nd.n39RChains)
+			nd.n39RChains = append(nd.n39RChains, [2]int{j7, j7})
 		}
 	}
-	for _, v10 := range nd.n26Recv {
+	for _, v10 := range nd.n27Recv {
 		v11 := tally(v10)
-		nd.h28To29Port0 = append(nd.h28To29Port0, v11)
+		nd.h29To30Port0 = append(nd.h29To30Port0, v11)
 		k12 := v11.ID
-		if c13, ok14 := nd.n38RIndex[k12]; ok14 {
-			for j15 := nd.n38RChains[c13][0]; j15 >= 0; j15 = nd.n38RNext[j15] {
-				v16 := nd.n38RItems[j15]
+		if c13, ok14 := nd.n39RIndex[k12]; ok14 {
+			for j15 := nd.n39RChains[c13][0]; j15 >= 0; j15 = nd.n39RNext[j15] {
+				v16 := nd.n39RItems[j15]
 				v17 := known(v11, v16)
-				nd.h38To39Port1 = append(nd.h38To39Port1, v17)
+				nd.h39To40Port1 = append(nd.h39To40Port1, v17)
 			}
 		}
 	}
-	clear(nd.n26Recv)
-	nd.n26Recv = nd.n26Recv[:0]
-	nd.h28To29Port0 = append(nd.h28To29Port0, nd.n36Now...)
+	clear(nd.n27Recv)
+	nd.n27Recv = nd.n27Recv[:0]
+	nd.h29To30Port0 = append(nd.h29To30Port0, nd.n37Now...)
 }
 
-// subgraph2 runs stratum 0: hydro.ClusterSize (31).
+// subgraph2 runs stratum 0: hydro.ClusterSize (32).
 func (nd *RSetBallotLeader) subgraph2() {
-	if !nd.n31Done {
-		nd.n31Done = true
-		if nd.n31Size > 0 {
-			v19 := nd.n31Size
-			nd.h31To32Port1 = append(nd.h31To32Port1, v19)
+	if !nd.n32Done {
+		nd.n32Done = true
+		if nd.n32Size > 0 {
+			v19 := nd.n32Size
+			nd.h32To33Port1 = append(nd.h32To33Port1, v19)
 		}
 	}
 }
@@ -461,8 +493,8 @@ func (nd *RSetBallotLeader) subgraph3() {
 				nd.n19Accs = append(nd.n19Accs, bot27)
 			}
 			nd.n19Accs[i25].Ballot.Merge(v23.Ballot)
-			if i25 == len(nd.n19Touched) {
-				nd.n19Touched = append(nd.n19Touched, false)
+			if i25 >= len(nd.n19Touched) {
+				nd.n19Touched = append(nd.n19Touched, make([]bool, i25+1-len(nd.n19Touched))...)
 			}
 			if !nd.n19Touched[i25] {
 				nd.n19Touched[i25] = true
@@ -474,97 +506,171 @@ func (nd *RSetBallotLeader) subgraph3() {
 	nd.h15To18Port0 = nd.h15To18Port0[:0]
 }
 
-// subgraph4 runs stratum 1: hydro.AntiJoin (29).
+// subgraph4 runs stratum 1: hydro.AntiJoin (30).
 func (nd *RSetBallotLeader) subgraph4() {
-	for _, v29 := range nd.h28To29Port0 {
-		if _, excluded30 := nd.n29Neg[v29.ID]; !excluded30 {
+	for _, v29 := range nd.h29To30Port0 {
+		if _, excluded30 := nd.n30Neg[v29.ID]; !excluded30 {
 			k31 := v29.ID
-			i32, ok33 := nd.n30Index[k31]
+			i32, ok33 := nd.n31Index[k31]
 			if !ok33 {
-				i32 = len(nd.n30Accs)
-				nd.n30Index[k31] = i32
+				i32 = len(nd.n31Accs)
+				nd.n31Index[k31] = i32
 				bot34 := v29
 				bot34.Integer = *new(lattices.Max[uint64])
 				bot34.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n30Accs = append(nd.n30Accs, bot34)
+				nd.n31Accs = append(nd.n31Accs, bot34)
 			}
-			nd.n30Accs[i32].Integer.Merge(v29.Integer)
-			nd.n30Accs[i32].Voters.Merge(v29.Voters)
+			nd.n31Accs[i32].Integer.Merge(v29.Integer)
+			nd.n31Accs[i32].Voters.Merge(v29.Voters)
 		}
 	}
-	clear(nd.h28To29Port0)
-	nd.h28To29Port0 = nd.h28To29Port0[:0]
+	clear(nd.h29To30Port0)
+	nd.h29To30Port0 = nd.h29To30Port0[:0]
 }
 
-// subgraph5 runs stratum 2: hydro.MergeKeyed (19), hydro.MergeKeyed (30), hydro.CrossJoin (32), hydro.FilterMap (33), hydro.Union (39), hydro.Join (40), hydro.Map (41).
+// subgraph5 runs stratum 2: hydro.MergeKeyed (19), hydro.Join (20), hydro.MergeKeyed (31), hydro.CrossJoin (33), hydro.FilterMap (34), hydro.Union (40), hydro.Join (41), hydro.Map (42).
 func (nd *RSetBallotLeader) subgraph5() {
-	for i38 := range nd.n30Accs {
-		v37 := nd.n30Accs[i38]
-		nd.n32L = append(nd.n32L, v37)
-		for _, v39 := range nd.n32R {
+	slices.Sort(nd.n19Changed)
+	for _, i36 := range nd.n19Changed {
+		v35 := nd.n19Accs[i36]
+		_ = v35
+	}
+	for i38 := range nd.n31Accs {
+		v37 := nd.n31Accs[i38]
+		nd.n33L = append(nd.n33L, v37)
+		for _, v39 := range nd.n33R {
 			v40 := quorum(v37, v39)
 			if v41, ok42 := reached(v40); ok42 {
-				nd.n34Neg[v41.ID] = struct{}{}
-				nd.n37Next = append(nd.n37Next, v41)
-				if i43, ok44 := nd.n19Index[v41.ID]; ok44 {
-					v45 := nd.n19Accs[i43]
-					v46 := stamped(v41, v45)
-					v47 := encrypt(v46)
-					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v47)
-						nd.hydroSend(hydro.Dest{Location: "client"}, 42, nd.hydroBuf)
+				nd.n35Neg[v41.ID] = struct{}{}
+				nd.n38Next = append(nd.n38Next, v41)
+				k43 := v41.ID
+				j44 := len(nd.n41LItems)
+				nd.n41LItems = append(nd.n41LItems, v41)
+				nd.n41LNext = append(nd.n41LNext, -1)
+				if c45, ok46 := nd.n41LIndex[k43]; ok46 {
+					nd.n41LNext[nd.n41LChains[c45][1]] = j44
+					nd.n41LChains[c45][1] = j44
+				} else {
+					nd.n41LIndex[k43] = len(nd.n41LChains)
+					nd.n41LChains = append(nd.n41LChains, [2]int{j44, j44})
+				}
+				if c47, ok48 := nd.n41RIndex[k43]; ok48 {
+					for j49 := nd.n41RChains[c47][0]; j49 >= 0; j49 = nd.n41RNext[j49] {
+						v50 := nd.n41RItems[j49]
+						v51 := stamped(v41, v50)
+						v52 := encrypt(v51)
+						if nd.hydroSend != nil {
+							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v52)
+							nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
+						}
 					}
 				}
 			}
 		}
-		nd.h30To34Port0 = append(nd.h30To34Port0, v37)
+		nd.h31To35Port0 = append(nd.h31To35Port0, v37)
 	}
-	for _, v48 := range nd.h31To32Port1 {
-		nd.n32R = append(nd.n32R, v48)
-		for _, v49 := range nd.n32L {
-			v50 := quorum(v49, v48)
-			if v51, ok52 := reached(v50); ok52 {
-				nd.n34Neg[v51.ID] = struct{}{}
-				nd.n37Next = append(nd.n37Next, v51)
-				if i53, ok54 := nd.n19Index[v51.ID]; ok54 {
-					v55 := nd.n19Accs[i53]
-					v56 := stamped(v51, v55)
-					v57 := encrypt(v56)
+	for _, v53 := range nd.h15To20Port0 {
+		if i54, ok55 := nd.n19Index[v53.ID]; ok55 {
+			v56 := nd.n19Accs[i54]
+			v57 := restamp(v53, v56)
+			k58 := v57.ID
+			j59 := len(nd.n41RItems)
+			nd.n41RItems = append(nd.n41RItems, v57)
+			nd.n41RNext = append(nd.n41RNext, -1)
+			if c60, ok61 := nd.n41RIndex[k58]; ok61 {
+				nd.n41RNext[nd.n41RChains[c60][1]] = j59
+				nd.n41RChains[c60][1] = j59
+			} else {
+				nd.n41RIndex[k58] = len(nd.n41RChains)
+				nd.n41RChains = append(nd.n41RChains, [2]int{j59, j59})
+			}
+			if c62, ok63 := nd.n41LIndex[k58]; ok63 {
+				for j64 := nd.n41LChains[c62][0]; j64 >= 0; j64 = nd.n41LNext[j64] {
+					v65 := nd.n41LItems[j64]
+					v66 := stamped(v65, v57)
+					v67 := encrypt(v66)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v57)
-						nd.hydroSend(hydro.Dest{Location: "client"}, 42, nd.hydroBuf)
+						nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v67)
+						nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	clear(nd.h31To32Port1)
-	nd.h31To32Port1 = nd.h31To32Port1[:0]
-	for _, v58 := range nd.h38To39Port1 {
-		if i59, ok60 := nd.n19Index[v58.ID]; ok60 {
-			v61 := nd.n19Accs[i59]
-			v62 := stamped(v58, v61)
-			v63 := encrypt(v62)
-			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v63)
-				nd.hydroSend(hydro.Dest{Location: "client"}, 42, nd.hydroBuf)
+	clear(nd.h15To20Port0)
+	nd.h15To20Port0 = nd.h15To20Port0[:0]
+	for _, v68 := range nd.h32To33Port1 {
+		nd.n33R = append(nd.n33R, v68)
+		for _, v69 := range nd.n33L {
+			v70 := quorum(v69, v68)
+			if v71, ok72 := reached(v70); ok72 {
+				nd.n35Neg[v71.ID] = struct{}{}
+				nd.n38Next = append(nd.n38Next, v71)
+				k73 := v71.ID
+				j74 := len(nd.n41LItems)
+				nd.n41LItems = append(nd.n41LItems, v71)
+				nd.n41LNext = append(nd.n41LNext, -1)
+				if c75, ok76 := nd.n41LIndex[k73]; ok76 {
+					nd.n41LNext[nd.n41LChains[c75][1]] = j74
+					nd.n41LChains[c75][1] = j74
+				} else {
+					nd.n41LIndex[k73] = len(nd.n41LChains)
+					nd.n41LChains = append(nd.n41LChains, [2]int{j74, j74})
+				}
+				if c77, ok78 := nd.n41RIndex[k73]; ok78 {
+					for j79 := nd.n41RChains[c77][0]; j79 >= 0; j79 = nd.n41RNext[j79] {
+						v80 := nd.n41RItems[j79]
+						v81 := stamped(v71, v80)
+						v82 := encrypt(v81)
+						if nd.hydroSend != nil {
+							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v82)
+							nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
+						}
+					}
+				}
 			}
 		}
 	}
-	clear(nd.h38To39Port1)
-	nd.h38To39Port1 = nd.h38To39Port1[:0]
+	clear(nd.h32To33Port1)
+	nd.h32To33Port1 = nd.h32To33Port1[:0]
+	for _, v83 := range nd.h39To40Port1 {
+		k84 := v83.ID
+		j85 := len(nd.n41LItems)
+		nd.n41LItems = append(nd.n41LItems, v83)
+		nd.n41LNext = append(nd.n41LNext, -1)
+		if c86, ok87 := nd.n41LIndex[k84]; ok87 {
+			nd.n41LNext[nd.n41LChains[c86][1]] = j85
+			nd.n41LChains[c86][1] = j85
+		} else {
+			nd.n41LIndex[k84] = len(nd.n41LChains)
+			nd.n41LChains = append(nd.n41LChains, [2]int{j85, j85})
+		}
+		if c88, ok89 := nd.n41RIndex[k84]; ok89 {
+			for j90 := nd.n41RChains[c88][0]; j90 >= 0; j90 = nd.n41RNext[j90] {
+				v91 := nd.n41RItems[j90]
+				v92 := stamped(v83, v91)
+				v93 := encrypt(v92)
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v93)
+					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
+				}
+			}
+		}
+	}
+	clear(nd.h39To40Port1)
+	nd.h39To40Port1 = nd.h39To40Port1[:0]
 }
 
-// subgraph6 runs stratum 3: hydro.AntiJoin (34), hydro.Map (35).
+// subgraph6 runs stratum 3: hydro.AntiJoin (35), hydro.Map (36).
 func (nd *RSetBallotLeader) subgraph6() {
-	for _, v65 := range nd.h30To34Port0 {
-		if _, excluded66 := nd.n34Neg[v65.ID]; !excluded66 {
-			v67 := keep(v65)
-			nd.n36Next = append(nd.n36Next, v67)
+	for _, v95 := range nd.h31To35Port0 {
+		if _, excluded96 := nd.n35Neg[v95.ID]; !excluded96 {
+			v97 := keep(v95)
+			nd.n37Next = append(nd.n37Next, v97)
 		}
 	}
-	clear(nd.h30To34Port0)
-	nd.h30To34Port0 = nd.h30To34Port0[:0]
+	clear(nd.h31To35Port0)
+	nd.h31To35Port0 = nd.h31To35Port0[:0]
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
@@ -595,7 +701,7 @@ func (nd *RSetBallotLeader) SetMember(m hydro.MemberID) { nd.hydroMember = m }
 // first tick. It fails if a cluster the node reads the size of is missing.
 func (nd *RSetBallotLeader) SetSizes(sizes map[string]int) error {
 	if n := sizes["replica"]; n > 0 {
-		nd.n31Size = n
+		nd.n32Size = n
 	} else {
 		return fmt.Errorf("flow RSetBallot reads the size of cluster %q, which the deployment does not size", "replica")
 	}
@@ -619,23 +725,23 @@ func (nd *RSetBallotLeader) Deliver(tag uint16, payload []byte) error {
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetBallot, location leader, hydro.Send at rset.go:203: %w", err)
+			return fmt.Errorf("flow RSetBallot, location leader, hydro.Send at rset.go:207: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetBallot, location leader, hydro.Send at rset.go:203: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetBallot, location leader, hydro.Send at rset.go:207: %d bytes after the item", len(payload)-n)
 		}
 		nd.n14Recv = append(nd.n14Recv, v)
 		return nil
-	case 26:
+	case 27:
 		var v Ack
 		n, err := decodeHydroAck(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetBallot, location leader, hydro.Send at rset.go:218: %w", err)
+			return fmt.Errorf("flow RSetBallot, location leader, hydro.Send at rset.go:223: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetBallot, location leader, hydro.Send at rset.go:218: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetBallot, location leader, hydro.Send at rset.go:223: %d bytes after the item", len(payload)-n)
 		}
-		nd.n26Recv = append(nd.n26Recv, v)
+		nd.n27Recv = append(nd.n27Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow RSetBallot, location leader: no network operator has tag %d", tag)
@@ -644,7 +750,7 @@ func (nd *RSetBallotLeader) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *RSetBallotLeader) Pending() bool {
-	return len(nd.n14Recv) > 0 || len(nd.n26Recv) > 0
+	return len(nd.n14Recv) > 0 || len(nd.n27Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -679,14 +785,14 @@ type RSetBallotReplica struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.SelfID (node 21, rset.go:212): whether the member id was emitted.
-	n21Done bool
-	// hydro.CrossJoin (node 22, rset.go:212): the stored sides' items in arrival order.
-	n22R []hydro.MemberID
-	// hydro.Sink (node 23, rset.go:213): this tick's output.
-	n23Out []Ack
-	// hydro.Broadcast (node 20, rset.go:209): the items received since the last tick.
-	n20Recv []Command
+	// hydro.SelfID (node 22, rset.go:217): whether the member id was emitted.
+	n22Done bool
+	// hydro.CrossJoin (node 23, rset.go:217): the stored sides' items in arrival order.
+	n23R []hydro.MemberID
+	// hydro.Sink (node 24, rset.go:218): this tick's output.
+	n24Out []Ack
+	// hydro.Broadcast (node 21, rset.go:214): the items received since the last tick.
+	n21Recv []Command
 }
 
 // NewRSetBallotReplica returns the node of location "replica" with the flow's parameters.
@@ -703,30 +809,30 @@ func NewRSetBallotReplica(commands hydro.Input[Command], answers hydro.Output[An
 // bookkeeping of stateful operators.
 func (nd *RSetBallotReplica) Tick() {
 	nd.subgraph0()
-	nd.stored.PutAll(nd.n23Out)
-	clear(nd.n23Out)
-	nd.n23Out = nd.n23Out[:0]
+	nd.stored.PutAll(nd.n24Out)
+	clear(nd.n24Out)
+	nd.n24Out = nd.n24Out[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (20), hydro.SelfID (21), hydro.CrossJoin (22), hydro.Sink (23).
+// subgraph0 runs stratum 0: hydro.Broadcast (21), hydro.SelfID (22), hydro.CrossJoin (23), hydro.Sink (24).
 func (nd *RSetBallotReplica) subgraph0() {
-	if !nd.n21Done {
-		nd.n21Done = true
+	if !nd.n22Done {
+		nd.n22Done = true
 		v1 := nd.hydroMember
-		nd.n22R = append(nd.n22R, v1)
+		nd.n23R = append(nd.n23R, v1)
 	}
-	for _, v2 := range nd.n20Recv {
-		for _, v3 := range nd.n22R {
+	for _, v2 := range nd.n21Recv {
+		for _, v3 := range nd.n23R {
 			v4 := ack(v2, v3)
-			nd.n23Out = append(nd.n23Out, v4)
+			nd.n24Out = append(nd.n24Out, v4)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v4)
-				nd.hydroSend(hydro.Dest{Location: "leader"}, 26, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "leader"}, 27, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.n20Recv)
-	nd.n20Recv = nd.n20Recv[:0]
+	clear(nd.n21Recv)
+	nd.n21Recv = nd.n21Recv[:0]
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
@@ -765,16 +871,16 @@ func (nd *RSetBallotReplica) OnSend(fn func(to hydro.Dest, tag uint16, payload [
 // that does not decode, and says why.
 func (nd *RSetBallotReplica) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 20:
+	case 21:
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetBallot, location replica, hydro.Broadcast at rset.go:209: %w", err)
+			return fmt.Errorf("flow RSetBallot, location replica, hydro.Broadcast at rset.go:214: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetBallot, location replica, hydro.Broadcast at rset.go:209: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetBallot, location replica, hydro.Broadcast at rset.go:214: %d bytes after the item", len(payload)-n)
 		}
-		nd.n20Recv = append(nd.n20Recv, v)
+		nd.n21Recv = append(nd.n21Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow RSetBallot, location replica: no network operator has tag %d", tag)
@@ -783,7 +889,7 @@ func (nd *RSetBallotReplica) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *RSetBallotReplica) Pending() bool {
-	return len(nd.n20Recv) > 0
+	return len(nd.n21Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

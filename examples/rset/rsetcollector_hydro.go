@@ -58,8 +58,9 @@ type RSetCollectorClient struct {
 	n7RChains [][2]int
 	n7RItems  []Command
 	n7RNext   []int
-	// hydro.Unique (node 8, rset.go:161): the items seen.
-	n8Seen map[Answer]struct{}
+	// hydro.ReduceKeyed (node 8, rset.go:161): the groups in order of first appearance.
+	n8Index map[uint64]int
+	n8Accs  []Answer
 	// hydro.Sink (node 9, rset.go:161): this tick's output.
 	n9Out []Answer
 	// hydro.AntiJoin (node 10, rset.go:162): the keys of the negative input.
@@ -80,9 +81,9 @@ func NewRSetCollectorClient(commands hydro.Input[Command], answers hydro.Output[
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line rset.go:157:57*/ Timeout /*line rsetcollector_hydro.go:83:85*/
+	nd.n2Period = /*line rset.go:157:57*/ Timeout /*line rsetcollector_hydro.go:84:85*/
 	nd.n7RIndex = map[uint64]int{}
-	nd.n8Seen = map[Answer]struct{}{}
+	nd.n8Index = map[uint64]int{}
 	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
@@ -92,6 +93,7 @@ func NewRSetCollectorClient(commands hydro.Input[Command], answers hydro.Output[
 func (nd *RSetCollectorClient) Tick() {
 	nd.subgraph0()
 	nd.subgraph1()
+	nd.subgraph2()
 	nd.answers.PutAll(nd.n9Out)
 	clear(nd.n9Out)
 	nd.n9Out = nd.n9Out[:0]
@@ -102,13 +104,15 @@ func (nd *RSetCollectorClient) Tick() {
 	clear(nd.n7RItems)
 	nd.n7RItems = nd.n7RItems[:0]
 	nd.n7RNext = nd.n7RNext[:0]
-	clear(nd.n8Seen)
+	clear(nd.n8Index)
+	clear(nd.n8Accs)
+	nd.n8Accs = nd.n8Accs[:0]
 	clear(nd.n10Neg)
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.FilterMap (5), hydro.Union (6), hydro.Join (7), hydro.Unique (8), hydro.Sink (9), hydro.DeferTickLazy (11), hydro.Union (12), hydro.Map (13), hydro.Send (37).
+// subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.FilterMap (5), hydro.Union (6), hydro.Join (7), hydro.DeferTickLazy (11), hydro.Union (12), hydro.Map (13), hydro.Send (37).
 func (nd *RSetCollectorClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
@@ -166,9 +170,14 @@ func (nd *RSetCollectorClient) subgraph0() {
 				for j22 := nd.n7RChains[c20][0]; j22 >= 0; j22 = nd.n7RNext[j22] {
 					v23 := nd.n7RItems[j22]
 					v24 := answerOf(v17, v23)
-					if _, dup25 := nd.n8Seen[v24]; !dup25 {
-						nd.n8Seen[v24] = struct{}{}
-						nd.n9Out = append(nd.n9Out, v24)
+					k25 := v24.ID
+					i26, ok27 := nd.n8Index[k25]
+					if !ok27 {
+						i26 = len(nd.n8Accs)
+						nd.n8Index[k25] = i26
+						nd.n8Accs = append(nd.n8Accs, v24)
+					} else {
+						keepFirst(&nd.n8Accs[i26], v24)
 					}
 				}
 			}
@@ -179,11 +188,19 @@ func (nd *RSetCollectorClient) subgraph0() {
 	nd.n37Recv = nd.n37Recv[:0]
 }
 
-// subgraph1 runs stratum 1: hydro.AntiJoin (10).
+// subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetCollectorClient) subgraph1() {
-	for _, v27 := range nd.h6To10Port0 {
-		if _, excluded28 := nd.n10Neg[v27.ID]; !excluded28 {
-			nd.n11Next = append(nd.n11Next, v27)
+	for i29 := range nd.n8Accs {
+		v28 := nd.n8Accs[i29]
+		nd.n9Out = append(nd.n9Out, v28)
+	}
+}
+
+// subgraph2 runs stratum 1: hydro.AntiJoin (10).
+func (nd *RSetCollectorClient) subgraph2() {
+	for _, v31 := range nd.h6To10Port0 {
+		if _, excluded32 := nd.n10Neg[v31.ID]; !excluded32 {
+			nd.n11Next = append(nd.n11Next, v31)
 		}
 	}
 	clear(nd.h6To10Port0)

@@ -52,31 +52,32 @@ type RSetCollisionsClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, rset.go:265): this tick's input.
+	// hydro.Source (node 0, rset.go:271): this tick's input.
 	n0Buf []Command
-	// hydro.Timer (node 2, rset.go:267): the period, the next due time, whether it fired.
+	// hydro.Timer (node 2, rset.go:273): the period, the next due time, whether it fired.
 	n2Period time.Duration
 	n2Due    time.Time
 	n2Fired  bool
-	// hydro.CrossJoin (node 3, rset.go:267): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 3, rset.go:273): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 7, rset.go:271): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 7, rset.go:277): the stored sides' items, chained per key in arrival order.
 	n7RIndex  map[uint64]int
 	n7RChains [][2]int
 	n7RItems  []Command
 	n7RNext   []int
-	// hydro.Unique (node 8, rset.go:271): the items seen.
-	n8Seen map[Answer]struct{}
-	// hydro.Sink (node 9, rset.go:271): this tick's output.
+	// hydro.ReduceKeyed (node 8, rset.go:277): the groups in order of first appearance.
+	n8Index map[uint64]int
+	n8Accs  []Answer
+	// hydro.Sink (node 9, rset.go:277): this tick's output.
 	n9Out []Answer
-	// hydro.AntiJoin (node 10, rset.go:272): the keys of the negative input.
+	// hydro.AntiJoin (node 10, rset.go:278): the keys of the negative input.
 	n10Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 11, rset.go:272): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 11, rset.go:278): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
-	// hydro.Send (node 44, rset.go:295): the items received since the last tick.
+	// hydro.Send (node 44, rset.go:301): the items received since the last tick.
 	n44Recv []Sealed
-	// h6To10Port0 is the handoff from hydro.Union (node 6, rset.go:270) to hydro.AntiJoin (node 10, rset.go:272).
+	// h6To10Port0 is the handoff from hydro.Union (node 6, rset.go:276) to hydro.AntiJoin (node 10, rset.go:278).
 	h6To10Port0 []Command
 }
 
@@ -88,9 +89,9 @@ func NewRSetCollisionsClient(commands hydro.Input[Command], answers hydro.Output
 	nd.stored = stored
 	nd.collisions = collisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line rset.go:267:57*/ Timeout /*line rsetcollisions_hydro.go:91:86*/
+	nd.n2Period = /*line rset.go:273:57*/ Timeout /*line rsetcollisions_hydro.go:92:86*/
 	nd.n7RIndex = map[uint64]int{}
-	nd.n8Seen = map[Answer]struct{}{}
+	nd.n8Index = map[uint64]int{}
 	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
@@ -100,6 +101,7 @@ func NewRSetCollisionsClient(commands hydro.Input[Command], answers hydro.Output
 func (nd *RSetCollisionsClient) Tick() {
 	nd.subgraph0()
 	nd.subgraph1()
+	nd.subgraph2()
 	nd.answers.PutAll(nd.n9Out)
 	clear(nd.n9Out)
 	nd.n9Out = nd.n9Out[:0]
@@ -110,13 +112,15 @@ func (nd *RSetCollisionsClient) Tick() {
 	clear(nd.n7RItems)
 	nd.n7RItems = nd.n7RItems[:0]
 	nd.n7RNext = nd.n7RNext[:0]
-	clear(nd.n8Seen)
+	clear(nd.n8Index)
+	clear(nd.n8Accs)
+	nd.n8Accs = nd.n8Accs[:0]
 	clear(nd.n10Neg)
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.FilterMap (5), hydro.Union (6), hydro.Join (7), hydro.Unique (8), hydro.Sink (9), hydro.DeferTickLazy (11), hydro.Union (12), hydro.Map (13), hydro.Send (44).
+// subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.FilterMap (5), hydro.Union (6), hydro.Join (7), hydro.DeferTickLazy (11), hydro.Union (12), hydro.Map (13), hydro.Send (44).
 func (nd *RSetCollisionsClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
@@ -174,9 +178,14 @@ func (nd *RSetCollisionsClient) subgraph0() {
 				for j22 := nd.n7RChains[c20][0]; j22 >= 0; j22 = nd.n7RNext[j22] {
 					v23 := nd.n7RItems[j22]
 					v24 := answerOf(v17, v23)
-					if _, dup25 := nd.n8Seen[v24]; !dup25 {
-						nd.n8Seen[v24] = struct{}{}
-						nd.n9Out = append(nd.n9Out, v24)
+					k25 := v24.ID
+					i26, ok27 := nd.n8Index[k25]
+					if !ok27 {
+						i26 = len(nd.n8Accs)
+						nd.n8Index[k25] = i26
+						nd.n8Accs = append(nd.n8Accs, v24)
+					} else {
+						keepFirst(&nd.n8Accs[i26], v24)
 					}
 				}
 			}
@@ -187,11 +196,19 @@ func (nd *RSetCollisionsClient) subgraph0() {
 	nd.n44Recv = nd.n44Recv[:0]
 }
 
-// subgraph1 runs stratum 1: hydro.AntiJoin (10).
+// subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetCollisionsClient) subgraph1() {
-	for _, v27 := range nd.h6To10Port0 {
-		if _, excluded28 := nd.n10Neg[v27.ID]; !excluded28 {
-			nd.n11Next = append(nd.n11Next, v27)
+	for i29 := range nd.n8Accs {
+		v28 := nd.n8Accs[i29]
+		nd.n9Out = append(nd.n9Out, v28)
+	}
+}
+
+// subgraph2 runs stratum 1: hydro.AntiJoin (10).
+func (nd *RSetCollisionsClient) subgraph2() {
+	for _, v31 := range nd.h6To10Port0 {
+		if _, excluded32 := nd.n10Neg[v31.ID]; !excluded32 {
+			nd.n11Next = append(nd.n11Next, v31)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -241,10 +258,10 @@ func (nd *RSetCollisionsClient) Deliver(tag uint16, payload []byte) error {
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCollisions, location client, hydro.Send at rset.go:295: %w", err)
+			return fmt.Errorf("flow RSetCollisions, location client, hydro.Send at rset.go:301: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCollisions, location client, hydro.Send at rset.go:295: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCollisions, location client, hydro.Send at rset.go:301: %d bytes after the item", len(payload)-n)
 		}
 		nd.n44Recv = append(nd.n44Recv, v)
 		return nil
@@ -300,41 +317,41 @@ type RSetCollisionsLeader struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.AntiJoin (node 32, rset.go:290): the keys of the negative input.
+	// hydro.AntiJoin (node 32, rset.go:296): the keys of the negative input.
 	n32Neg map[uint64]struct{}
-	// hydro.MergeKeyed (node 33, rset.go:290): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 33, rset.go:296): the groups in order of first appearance.
 	n33Index map[uint64]int
 	n33Accs  []Tally
-	// hydro.ClusterSize (node 34, rset.go:291): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 34, rset.go:297): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n34Size int
 	n34Done bool
-	// hydro.CrossJoin (node 35, rset.go:291): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 35, rset.go:297): the stored sides' items in arrival order.
 	n35L []Tally
 	n35R []int
-	// hydro.AntiJoin (node 37, rset.go:292): the keys of the negative input.
+	// hydro.AntiJoin (node 37, rset.go:298): the keys of the negative input.
 	n37Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 39, rset.go:292): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 39, rset.go:298): the items of this tick and of the next.
 	n39Now  []Tally
 	n39Next []Tally
-	// hydro.DeferTickLazy (node 40, rset.go:293): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 40, rset.go:299): the items of this tick and of the next.
 	n40Now  []Answer
 	n40Next []Answer
-	// hydro.Join (node 41, rset.go:294): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 41, rset.go:300): the stored sides' items, chained per key in arrival order.
 	n41RIndex  map[uint64]int
 	n41RChains [][2]int
 	n41RItems  []Answer
 	n41RNext   []int
-	// hydro.Send (node 14, rset.go:273): the items received since the last tick.
+	// hydro.Send (node 14, rset.go:279): the items received since the last tick.
 	n14Recv []Sealed
-	// hydro.Send (node 29, rset.go:289): the items received since the last tick.
+	// hydro.Send (node 29, rset.go:295): the items received since the last tick.
 	n29Recv []Ack
-	// h31To32Port0 is the handoff from hydro.Union (node 31, rset.go:290) to hydro.AntiJoin (node 32, rset.go:290).
+	// h31To32Port0 is the handoff from hydro.Union (node 31, rset.go:296) to hydro.AntiJoin (node 32, rset.go:296).
 	h31To32Port0 []Tally
-	// h34To35Port1 is the handoff from hydro.ClusterSize (node 34, rset.go:291) to hydro.CrossJoin (node 35, rset.go:291).
+	// h34To35Port1 is the handoff from hydro.ClusterSize (node 34, rset.go:297) to hydro.CrossJoin (node 35, rset.go:297).
 	h34To35Port1 []int
-	// h33To37Port0 is the handoff from hydro.MergeKeyed (node 33, rset.go:290) to hydro.AntiJoin (node 37, rset.go:292).
+	// h33To37Port0 is the handoff from hydro.MergeKeyed (node 33, rset.go:296) to hydro.AntiJoin (node 37, rset.go:298).
 	h33To37Port0 []Tally
-	// h41To42Port1 is the handoff from hydro.Join (node 41, rset.go:294) to hydro.Union (node 42, rset.go:295).
+	// h41To42Port1 is the handoff from hydro.Join (node 41, rset.go:300) to hydro.Union (node 42, rset.go:301).
 	h41To42Port1 []Answer
 }
 
@@ -565,10 +582,10 @@ func (nd *RSetCollisionsLeader) Deliver(tag uint16, payload []byte) error {
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCollisions, location leader, hydro.Send at rset.go:273: %w", err)
+			return fmt.Errorf("flow RSetCollisions, location leader, hydro.Send at rset.go:279: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCollisions, location leader, hydro.Send at rset.go:273: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCollisions, location leader, hydro.Send at rset.go:279: %d bytes after the item", len(payload)-n)
 		}
 		nd.n14Recv = append(nd.n14Recv, v)
 		return nil
@@ -576,10 +593,10 @@ func (nd *RSetCollisionsLeader) Deliver(tag uint16, payload []byte) error {
 		var v Ack
 		n, err := decodeHydroAck(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCollisions, location leader, hydro.Send at rset.go:289: %w", err)
+			return fmt.Errorf("flow RSetCollisions, location leader, hydro.Send at rset.go:295: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCollisions, location leader, hydro.Send at rset.go:289: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCollisions, location leader, hydro.Send at rset.go:295: %d bytes after the item", len(payload)-n)
 		}
 		nd.n29Recv = append(nd.n29Recv, v)
 		return nil
@@ -626,27 +643,27 @@ type RSetCollisionsReplica struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Unique (node 19, rset.go:280): the items seen.
+	// hydro.Unique (node 19, rset.go:286): the items seen.
 	n19Seen map[Entry]struct{}
-	// hydro.FoldKeyed (node 20, rset.go:281): the groups in order of first appearance.
+	// hydro.FoldKeyed (node 20, rset.go:287): the groups in order of first appearance.
 	n20Index map[uint8]int
 	n20Accs  []Collisions
-	// hydro.SelfID (node 21, rset.go:282): whether the member id was emitted.
+	// hydro.SelfID (node 21, rset.go:288): whether the member id was emitted.
 	n21Done bool
-	// hydro.CrossJoin (node 22, rset.go:282): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 22, rset.go:288): the stored sides' items in arrival order.
 	n22L []Collisions
 	n22R []hydro.MemberID
-	// hydro.Sink (node 23, rset.go:282): this tick's output.
+	// hydro.Sink (node 23, rset.go:288): this tick's output.
 	n23Out []Collisions
-	// hydro.SelfID (node 24, rset.go:283): whether the member id was emitted.
+	// hydro.SelfID (node 24, rset.go:289): whether the member id was emitted.
 	n24Done bool
-	// hydro.CrossJoin (node 25, rset.go:283): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 25, rset.go:289): the stored sides' items in arrival order.
 	n25R []hydro.MemberID
-	// hydro.Sink (node 26, rset.go:284): this tick's output.
+	// hydro.Sink (node 26, rset.go:290): this tick's output.
 	n26Out []Ack
-	// hydro.Broadcast (node 16, rset.go:276): the items received since the last tick.
+	// hydro.Broadcast (node 16, rset.go:282): the items received since the last tick.
 	n16Recv []Command
-	// h21To22Port1 is the handoff from hydro.SelfID (node 21, rset.go:282) to hydro.CrossJoin (node 22, rset.go:282).
+	// h21To22Port1 is the handoff from hydro.SelfID (node 21, rset.go:288) to hydro.CrossJoin (node 22, rset.go:288).
 	h21To22Port1 []hydro.MemberID
 }
 
@@ -781,10 +798,10 @@ func (nd *RSetCollisionsReplica) Deliver(tag uint16, payload []byte) error {
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCollisions, location replica, hydro.Broadcast at rset.go:276: %w", err)
+			return fmt.Errorf("flow RSetCollisions, location replica, hydro.Broadcast at rset.go:282: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCollisions, location replica, hydro.Broadcast at rset.go:276: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCollisions, location replica, hydro.Broadcast at rset.go:282: %d bytes after the item", len(payload)-n)
 		}
 		nd.n16Recv = append(nd.n16Recv, v)
 		return nil

@@ -38,31 +38,32 @@ type RSetHighestClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, rset.go:237): this tick's input.
+	// hydro.Source (node 0, rset.go:243): this tick's input.
 	n0Buf []Command
-	// hydro.Timer (node 2, rset.go:239): the period, the next due time, whether it fired.
+	// hydro.Timer (node 2, rset.go:245): the period, the next due time, whether it fired.
 	n2Period time.Duration
 	n2Due    time.Time
 	n2Fired  bool
-	// hydro.CrossJoin (node 3, rset.go:239): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 3, rset.go:245): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 7, rset.go:243): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 7, rset.go:249): the stored sides' items, chained per key in arrival order.
 	n7RIndex  map[uint64]int
 	n7RChains [][2]int
 	n7RItems  []Command
 	n7RNext   []int
-	// hydro.Unique (node 8, rset.go:243): the items seen.
-	n8Seen map[Answer]struct{}
-	// hydro.Sink (node 9, rset.go:243): this tick's output.
+	// hydro.ReduceKeyed (node 8, rset.go:249): the groups in order of first appearance.
+	n8Index map[uint64]int
+	n8Accs  []Answer
+	// hydro.Sink (node 9, rset.go:249): this tick's output.
 	n9Out []Answer
-	// hydro.AntiJoin (node 10, rset.go:244): the keys of the negative input.
+	// hydro.AntiJoin (node 10, rset.go:250): the keys of the negative input.
 	n10Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 11, rset.go:244): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 11, rset.go:250): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
-	// hydro.Send (node 20, rset.go:252): the items received since the last tick.
+	// hydro.Send (node 20, rset.go:258): the items received since the last tick.
 	n20Recv []Sealed
-	// h6To10Port0 is the handoff from hydro.Union (node 6, rset.go:242) to hydro.AntiJoin (node 10, rset.go:244).
+	// h6To10Port0 is the handoff from hydro.Union (node 6, rset.go:248) to hydro.AntiJoin (node 10, rset.go:250).
 	h6To10Port0 []Command
 }
 
@@ -72,9 +73,9 @@ func NewRSetHighestClient(commands hydro.Input[Command], answers hydro.Output[An
 	nd.commands = commands
 	nd.answers = answers
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line rset.go:239:57*/ Timeout /*line rsethighest_hydro.go:75:83*/
+	nd.n2Period = /*line rset.go:245:57*/ Timeout /*line rsethighest_hydro.go:76:83*/
 	nd.n7RIndex = map[uint64]int{}
-	nd.n8Seen = map[Answer]struct{}{}
+	nd.n8Index = map[uint64]int{}
 	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
@@ -84,6 +85,7 @@ func NewRSetHighestClient(commands hydro.Input[Command], answers hydro.Output[An
 func (nd *RSetHighestClient) Tick() {
 	nd.subgraph0()
 	nd.subgraph1()
+	nd.subgraph2()
 	nd.answers.PutAll(nd.n9Out)
 	clear(nd.n9Out)
 	nd.n9Out = nd.n9Out[:0]
@@ -94,13 +96,15 @@ func (nd *RSetHighestClient) Tick() {
 	clear(nd.n7RItems)
 	nd.n7RItems = nd.n7RItems[:0]
 	nd.n7RNext = nd.n7RNext[:0]
-	clear(nd.n8Seen)
+	clear(nd.n8Index)
+	clear(nd.n8Accs)
+	nd.n8Accs = nd.n8Accs[:0]
 	clear(nd.n10Neg)
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.FilterMap (5), hydro.Union (6), hydro.Join (7), hydro.Unique (8), hydro.Sink (9), hydro.DeferTickLazy (11), hydro.Union (12), hydro.Map (13), hydro.Send (20).
+// subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.FilterMap (5), hydro.Union (6), hydro.Join (7), hydro.DeferTickLazy (11), hydro.Union (12), hydro.Map (13), hydro.Send (20).
 func (nd *RSetHighestClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
@@ -158,9 +162,14 @@ func (nd *RSetHighestClient) subgraph0() {
 				for j22 := nd.n7RChains[c20][0]; j22 >= 0; j22 = nd.n7RNext[j22] {
 					v23 := nd.n7RItems[j22]
 					v24 := answerOf(v17, v23)
-					if _, dup25 := nd.n8Seen[v24]; !dup25 {
-						nd.n8Seen[v24] = struct{}{}
-						nd.n9Out = append(nd.n9Out, v24)
+					k25 := v24.ID
+					i26, ok27 := nd.n8Index[k25]
+					if !ok27 {
+						i26 = len(nd.n8Accs)
+						nd.n8Index[k25] = i26
+						nd.n8Accs = append(nd.n8Accs, v24)
+					} else {
+						keepFirst(&nd.n8Accs[i26], v24)
 					}
 				}
 			}
@@ -171,11 +180,19 @@ func (nd *RSetHighestClient) subgraph0() {
 	nd.n20Recv = nd.n20Recv[:0]
 }
 
-// subgraph1 runs stratum 1: hydro.AntiJoin (10).
+// subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetHighestClient) subgraph1() {
-	for _, v27 := range nd.h6To10Port0 {
-		if _, excluded28 := nd.n10Neg[v27.ID]; !excluded28 {
-			nd.n11Next = append(nd.n11Next, v27)
+	for i29 := range nd.n8Accs {
+		v28 := nd.n8Accs[i29]
+		nd.n9Out = append(nd.n9Out, v28)
+	}
+}
+
+// subgraph2 runs stratum 1: hydro.AntiJoin (10).
+func (nd *RSetHighestClient) subgraph2() {
+	for _, v31 := range nd.h6To10Port0 {
+		if _, excluded32 := nd.n10Neg[v31.ID]; !excluded32 {
+			nd.n11Next = append(nd.n11Next, v31)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -225,10 +242,10 @@ func (nd *RSetHighestClient) Deliver(tag uint16, payload []byte) error {
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetHighest, location client, hydro.Send at rset.go:252: %w", err)
+			return fmt.Errorf("flow RSetHighest, location client, hydro.Send at rset.go:258: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetHighest, location client, hydro.Send at rset.go:252: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetHighest, location client, hydro.Send at rset.go:258: %d bytes after the item", len(payload)-n)
 		}
 		nd.n20Recv = append(nd.n20Recv, v)
 		return nil
@@ -282,13 +299,13 @@ type RSetHighestLeader struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.LatticeFold (node 17, rset.go:249): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 17, rset.go:255): the accumulator, starting at bottom.
 	n17Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 18, rset.go:250): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 18, rset.go:256): the stored sides' items in arrival order.
 	n18R []lattices.Max[uint64]
-	// hydro.Send (node 14, rset.go:245): the items received since the last tick.
+	// hydro.Send (node 14, rset.go:251): the items received since the last tick.
 	n14Recv []Sealed
-	// h15To18Port0 is the handoff from hydro.FilterMap (node 15, rset.go:248) to hydro.CrossJoin (node 18, rset.go:250).
+	// h15To18Port0 is the handoff from hydro.FilterMap (node 15, rset.go:254) to hydro.CrossJoin (node 18, rset.go:256).
 	h15To18Port0 []Command
 }
 
@@ -380,10 +397,10 @@ func (nd *RSetHighestLeader) Deliver(tag uint16, payload []byte) error {
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetHighest, location leader, hydro.Send at rset.go:245: %w", err)
+			return fmt.Errorf("flow RSetHighest, location leader, hydro.Send at rset.go:251: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetHighest, location leader, hydro.Send at rset.go:245: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetHighest, location leader, hydro.Send at rset.go:251: %d bytes after the item", len(payload)-n)
 		}
 		nd.n14Recv = append(nd.n14Recv, v)
 		return nil

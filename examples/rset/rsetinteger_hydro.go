@@ -45,31 +45,32 @@ type RSetIntegerClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, rset.go:309): this tick's input.
+	// hydro.Source (node 0, rset.go:315): this tick's input.
 	n0Buf []Command
-	// hydro.Timer (node 2, rset.go:311): the period, the next due time, whether it fired.
+	// hydro.Timer (node 2, rset.go:317): the period, the next due time, whether it fired.
 	n2Period time.Duration
 	n2Due    time.Time
 	n2Fired  bool
-	// hydro.CrossJoin (node 3, rset.go:311): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 3, rset.go:317): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 7, rset.go:315): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 7, rset.go:321): the stored sides' items, chained per key in arrival order.
 	n7RIndex  map[uint64]int
 	n7RChains [][2]int
 	n7RItems  []Command
 	n7RNext   []int
-	// hydro.Unique (node 8, rset.go:315): the items seen.
-	n8Seen map[Answer]struct{}
-	// hydro.Sink (node 9, rset.go:315): this tick's output.
+	// hydro.ReduceKeyed (node 8, rset.go:321): the groups in order of first appearance.
+	n8Index map[uint64]int
+	n8Accs  []Answer
+	// hydro.Sink (node 9, rset.go:321): this tick's output.
 	n9Out []Answer
-	// hydro.AntiJoin (node 10, rset.go:316): the keys of the negative input.
+	// hydro.AntiJoin (node 10, rset.go:322): the keys of the negative input.
 	n10Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 11, rset.go:316): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 11, rset.go:322): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
-	// hydro.Send (node 45, rset.go:339): the items received since the last tick.
+	// hydro.Send (node 45, rset.go:345): the items received since the last tick.
 	n45Recv []Sealed
-	// h6To10Port0 is the handoff from hydro.Union (node 6, rset.go:314) to hydro.AntiJoin (node 10, rset.go:316).
+	// h6To10Port0 is the handoff from hydro.Union (node 6, rset.go:320) to hydro.AntiJoin (node 10, rset.go:322).
 	h6To10Port0 []Command
 }
 
@@ -80,9 +81,9 @@ func NewRSetIntegerClient(commands hydro.Input[Command], answers hydro.Output[An
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line rset.go:311:57*/ Timeout /*line rsetinteger_hydro.go:83:83*/
+	nd.n2Period = /*line rset.go:317:57*/ Timeout /*line rsetinteger_hydro.go:84:83*/
 	nd.n7RIndex = map[uint64]int{}
-	nd.n8Seen = map[Answer]struct{}{}
+	nd.n8Index = map[uint64]int{}
 	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
@@ -92,6 +93,7 @@ func NewRSetIntegerClient(commands hydro.Input[Command], answers hydro.Output[An
 func (nd *RSetIntegerClient) Tick() {
 	nd.subgraph0()
 	nd.subgraph1()
+	nd.subgraph2()
 	nd.answers.PutAll(nd.n9Out)
 	clear(nd.n9Out)
 	nd.n9Out = nd.n9Out[:0]
@@ -102,13 +104,15 @@ func (nd *RSetIntegerClient) Tick() {
 	clear(nd.n7RItems)
 	nd.n7RItems = nd.n7RItems[:0]
 	nd.n7RNext = nd.n7RNext[:0]
-	clear(nd.n8Seen)
+	clear(nd.n8Index)
+	clear(nd.n8Accs)
+	nd.n8Accs = nd.n8Accs[:0]
 	clear(nd.n10Neg)
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.FilterMap (5), hydro.Union (6), hydro.Join (7), hydro.Unique (8), hydro.Sink (9), hydro.DeferTickLazy (11), hydro.Union (12), hydro.Map (13), hydro.Send (45).
+// subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.FilterMap (5), hydro.Union (6), hydro.Join (7), hydro.DeferTickLazy (11), hydro.Union (12), hydro.Map (13), hydro.Send (45).
 func (nd *RSetIntegerClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
@@ -166,9 +170,14 @@ func (nd *RSetIntegerClient) subgraph0() {
 				for j22 := nd.n7RChains[c20][0]; j22 >= 0; j22 = nd.n7RNext[j22] {
 					v23 := nd.n7RItems[j22]
 					v24 := answerOf(v17, v23)
-					if _, dup25 := nd.n8Seen[v24]; !dup25 {
-						nd.n8Seen[v24] = struct{}{}
-						nd.n9Out = append(nd.n9Out, v24)
+					k25 := v24.ID
+					i26, ok27 := nd.n8Index[k25]
+					if !ok27 {
+						i26 = len(nd.n8Accs)
+						nd.n8Index[k25] = i26
+						nd.n8Accs = append(nd.n8Accs, v24)
+					} else {
+						keepFirst(&nd.n8Accs[i26], v24)
 					}
 				}
 			}
@@ -179,11 +188,19 @@ func (nd *RSetIntegerClient) subgraph0() {
 	nd.n45Recv = nd.n45Recv[:0]
 }
 
-// subgraph1 runs stratum 1: hydro.AntiJoin (10).
+// subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetIntegerClient) subgraph1() {
-	for _, v27 := range nd.h6To10Port0 {
-		if _, excluded28 := nd.n10Neg[v27.ID]; !excluded28 {
-			nd.n11Next = append(nd.n11Next, v27)
+	for i29 := range nd.n8Accs {
+		v28 := nd.n8Accs[i29]
+		nd.n9Out = append(nd.n9Out, v28)
+	}
+}
+
+// subgraph2 runs stratum 1: hydro.AntiJoin (10).
+func (nd *RSetIntegerClient) subgraph2() {
+	for _, v31 := range nd.h6To10Port0 {
+		if _, excluded32 := nd.n10Neg[v31.ID]; !excluded32 {
+			nd.n11Next = append(nd.n11Next, v31)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -233,10 +250,10 @@ func (nd *RSetIntegerClient) Deliver(tag uint16, payload []byte) error {
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetInteger, location client, hydro.Send at rset.go:339: %w", err)
+			return fmt.Errorf("flow RSetInteger, location client, hydro.Send at rset.go:345: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetInteger, location client, hydro.Send at rset.go:339: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetInteger, location client, hydro.Send at rset.go:345: %d bytes after the item", len(payload)-n)
 		}
 		nd.n45Recv = append(nd.n45Recv, v)
 		return nil
@@ -291,52 +308,52 @@ type RSetIntegerLeader struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Timer (node 17, rset.go:321): the period, the next due time, whether it fired.
+	// hydro.Timer (node 17, rset.go:327): the period, the next due time, whether it fired.
 	n17Period time.Duration
 	n17Due    time.Time
 	n17Fired  bool
-	// hydro.Fold (node 18, rset.go:322): the accumulator.
+	// hydro.Fold (node 18, rset.go:328): the accumulator.
 	n18Acc  uint64
 	n18Init bool
-	// hydro.CrossJoin (node 19, rset.go:323): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 19, rset.go:329): the stored sides' items in arrival order.
 	n19R []uint64
-	// hydro.AntiJoin (node 33, rset.go:334): the keys of the negative input.
+	// hydro.AntiJoin (node 33, rset.go:340): the keys of the negative input.
 	n33Neg map[uint64]struct{}
-	// hydro.MergeKeyed (node 34, rset.go:334): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 34, rset.go:340): the groups in order of first appearance.
 	n34Index map[uint64]int
 	n34Accs  []Tally
-	// hydro.ClusterSize (node 35, rset.go:335): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 35, rset.go:341): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n35Size int
 	n35Done bool
-	// hydro.CrossJoin (node 36, rset.go:335): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 36, rset.go:341): the stored sides' items in arrival order.
 	n36L []Tally
 	n36R []int
-	// hydro.AntiJoin (node 38, rset.go:336): the keys of the negative input.
+	// hydro.AntiJoin (node 38, rset.go:342): the keys of the negative input.
 	n38Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 40, rset.go:336): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 40, rset.go:342): the items of this tick and of the next.
 	n40Now  []Tally
 	n40Next []Tally
-	// hydro.DeferTickLazy (node 41, rset.go:337): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 41, rset.go:343): the items of this tick and of the next.
 	n41Now  []Answer
 	n41Next []Answer
-	// hydro.Join (node 42, rset.go:338): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 42, rset.go:344): the stored sides' items, chained per key in arrival order.
 	n42RIndex  map[uint64]int
 	n42RChains [][2]int
 	n42RItems  []Answer
 	n42RNext   []int
-	// hydro.Send (node 14, rset.go:317): the items received since the last tick.
+	// hydro.Send (node 14, rset.go:323): the items received since the last tick.
 	n14Recv []Sealed
-	// hydro.Send (node 30, rset.go:333): the items received since the last tick.
+	// hydro.Send (node 30, rset.go:339): the items received since the last tick.
 	n30Recv []Ack
-	// h17To19Port0 is the handoff from hydro.Timer (node 17, rset.go:321) to hydro.CrossJoin (node 19, rset.go:323).
+	// h17To19Port0 is the handoff from hydro.Timer (node 17, rset.go:327) to hydro.CrossJoin (node 19, rset.go:329).
 	h17To19Port0 []time.Time
-	// h32To33Port0 is the handoff from hydro.Union (node 32, rset.go:334) to hydro.AntiJoin (node 33, rset.go:334).
+	// h32To33Port0 is the handoff from hydro.Union (node 32, rset.go:340) to hydro.AntiJoin (node 33, rset.go:340).
 	h32To33Port0 []Tally
-	// h35To36Port1 is the handoff from hydro.ClusterSize (node 35, rset.go:335) to hydro.CrossJoin (node 36, rset.go:335).
+	// h35To36Port1 is the handoff from hydro.ClusterSize (node 35, rset.go:341) to hydro.CrossJoin (node 36, rset.go:341).
 	h35To36Port1 []int
-	// h34To38Port0 is the handoff from hydro.MergeKeyed (node 34, rset.go:334) to hydro.AntiJoin (node 38, rset.go:336).
+	// h34To38Port0 is the handoff from hydro.MergeKeyed (node 34, rset.go:340) to hydro.AntiJoin (node 38, rset.go:342).
 	h34To38Port0 []Tally
-	// h42To43Port1 is the handoff from hydro.Join (node 42, rset.go:338) to hydro.Union (node 43, rset.go:339).
+	// h42To43Port1 is the handoff from hydro.Join (node 42, rset.go:344) to hydro.Union (node 43, rset.go:345).
 	h42To43Port1 []Answer
 }
 
@@ -347,7 +364,7 @@ func NewRSetIntegerLeader(commands hydro.Input[Command], answers hydro.Output[An
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line rset.go:321:30*/ Period /*line rsetinteger_hydro.go:350:84*/
+	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetinteger_hydro.go:367:84*/
 	nd.n33Neg = map[uint64]struct{}{}
 	nd.n34Index = map[uint64]int{}
 	nd.n38Neg = map[uint64]struct{}{}
@@ -607,10 +624,10 @@ func (nd *RSetIntegerLeader) Deliver(tag uint16, payload []byte) error {
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetInteger, location leader, hydro.Send at rset.go:317: %w", err)
+			return fmt.Errorf("flow RSetInteger, location leader, hydro.Send at rset.go:323: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetInteger, location leader, hydro.Send at rset.go:317: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetInteger, location leader, hydro.Send at rset.go:323: %d bytes after the item", len(payload)-n)
 		}
 		nd.n14Recv = append(nd.n14Recv, v)
 		return nil
@@ -618,10 +635,10 @@ func (nd *RSetIntegerLeader) Deliver(tag uint16, payload []byte) error {
 		var v Ack
 		n, err := decodeHydroAck(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetInteger, location leader, hydro.Send at rset.go:333: %w", err)
+			return fmt.Errorf("flow RSetInteger, location leader, hydro.Send at rset.go:339: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetInteger, location leader, hydro.Send at rset.go:333: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetInteger, location leader, hydro.Send at rset.go:339: %d bytes after the item", len(payload)-n)
 		}
 		nd.n30Recv = append(nd.n30Recv, v)
 		return nil
@@ -675,21 +692,21 @@ type RSetIntegerReplica struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.LatticeFold (node 22, rset.go:326): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 22, rset.go:332): the accumulator, starting at bottom.
 	n22Acc lattices.Max[uint64]
-	// hydro.SelfID (node 24, rset.go:327): whether the member id was emitted.
+	// hydro.SelfID (node 24, rset.go:333): whether the member id was emitted.
 	n24Done bool
-	// hydro.CrossJoin (node 25, rset.go:327): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 25, rset.go:333): the stored sides' items in arrival order.
 	n25R []hydro.MemberID
-	// hydro.CrossJoin (node 26, rset.go:327): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 26, rset.go:333): the stored sides' items in arrival order.
 	n26R []lattices.Max[uint64]
-	// hydro.Sink (node 27, rset.go:328): this tick's output.
+	// hydro.Sink (node 27, rset.go:334): this tick's output.
 	n27Out []Ack
-	// hydro.Broadcast (node 16, rset.go:320): the items received since the last tick.
+	// hydro.Broadcast (node 16, rset.go:326): the items received since the last tick.
 	n16Recv []Command
-	// hydro.Broadcast (node 20, rset.go:323): the items received since the last tick.
+	// hydro.Broadcast (node 20, rset.go:329): the items received since the last tick.
 	n20Recv []uint64
-	// h25To26Port0 is the handoff from hydro.CrossJoin (node 25, rset.go:327) to hydro.CrossJoin (node 26, rset.go:327).
+	// h25To26Port0 is the handoff from hydro.CrossJoin (node 25, rset.go:333) to hydro.CrossJoin (node 26, rset.go:333).
 	h25To26Port0 []Ack
 }
 
@@ -801,10 +818,10 @@ func (nd *RSetIntegerReplica) Deliver(tag uint16, payload []byte) error {
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetInteger, location replica, hydro.Broadcast at rset.go:320: %w", err)
+			return fmt.Errorf("flow RSetInteger, location replica, hydro.Broadcast at rset.go:326: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetInteger, location replica, hydro.Broadcast at rset.go:320: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetInteger, location replica, hydro.Broadcast at rset.go:326: %d bytes after the item", len(payload)-n)
 		}
 		nd.n16Recv = append(nd.n16Recv, v)
 		return nil
@@ -812,10 +829,10 @@ func (nd *RSetIntegerReplica) Deliver(tag uint16, payload []byte) error {
 		var v uint64
 		n, err := decodeHydroUint64(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetInteger, location replica, hydro.Broadcast at rset.go:323: %w", err)
+			return fmt.Errorf("flow RSetInteger, location replica, hydro.Broadcast at rset.go:329: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetInteger, location replica, hydro.Broadcast at rset.go:323: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetInteger, location replica, hydro.Broadcast at rset.go:329: %d bytes after the item", len(payload)-n)
 		}
 		nd.n20Recv = append(nd.n20Recv, v)
 		return nil

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetEncrypter, RSetHighest, RSetInteger), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetEncrypter, RSetHighest, RSetInteger, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -22,6 +22,7 @@ func main() {
 			"RSetEncrypter":  buildRSetEncrypter,
 			"RSetHighest":    buildRSetHighest,
 			"RSetInteger":    buildRSetInteger,
+			"RSetReplier":    buildRSetReplier,
 		},
 	})
 }
@@ -59,4 +60,9 @@ func buildRSetHighest(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetInteger builds location "client" of flow RSetInteger.
 func buildRSetInteger(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetIntegerClient(deploy.Input(env, rset.RSetIntegerCommandsPort()), deploy.Output(env, rset.RSetIntegerAnswersPort()), hydro.Output[rset.Ack]{}), nil
+}
+
+// buildRSetReplier builds location "client" of flow RSetReplier.
+func buildRSetReplier(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetReplierClient(deploy.Input(env, rset.RSetReplierCommandsPort()), deploy.Output(env, rset.RSetReplierAnswersPort()), hydro.Output[rset.Ack]{}), nil
 }

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command leader runs location "leader" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetEncrypter, RSetHighest, RSetInteger), chosen with -flow; see docs/deploy.md for its flags.
+// Command leader runs location "leader" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetEncrypter, RSetHighest, RSetInteger, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -22,6 +22,7 @@ func main() {
 			"RSetEncrypter":  buildRSetEncrypter,
 			"RSetHighest":    buildRSetHighest,
 			"RSetInteger":    buildRSetInteger,
+			"RSetReplier":    buildRSetReplier,
 		},
 	})
 }
@@ -59,4 +60,9 @@ func buildRSetHighest(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetInteger builds location "leader" of flow RSetInteger.
 func buildRSetInteger(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetIntegerLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, hydro.Output[rset.Ack]{}), nil
+}
+
+// buildRSetReplier builds location "leader" of flow RSetReplier.
+func buildRSetReplier(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetReplierLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, hydro.Output[rset.Ack]{}), nil
 }

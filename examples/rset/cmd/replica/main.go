@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command replica runs location "replica" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetInteger), chosen with -flow; see docs/deploy.md for its flags.
+// Command replica runs location "replica" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetInteger, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -20,6 +20,7 @@ func main() {
 			"RSetCollector":  buildRSetCollector,
 			"RSetCollisions": buildRSetCollisions,
 			"RSetInteger":    buildRSetInteger,
+			"RSetReplier":    buildRSetReplier,
 		},
 	})
 }
@@ -47,4 +48,9 @@ func buildRSetCollisions(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetInteger builds location "replica" of flow RSetInteger.
 func buildRSetInteger(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetIntegerReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetIntegerStoredPort())), nil
+}
+
+// buildRSetReplier builds location "replica" of flow RSetReplier.
+func buildRSetReplier(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetReplierReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetReplierStoredPort())), nil
 }
