@@ -12,6 +12,7 @@ import (
 	"github.com/hydrogo/hydro/examples/microbench"
 	"github.com/hydrogo/hydro/examples/microbench/pingpong"
 	"github.com/hydrogo/hydro/examples/paxos"
+	"github.com/hydrogo/hydro/examples/rset"
 	"github.com/hydrogo/hydro/examples/shopping"
 	"github.com/hydrogo/hydro/examples/voting"
 	"github.com/hydrogo/hydro/gen/load"
@@ -56,6 +57,21 @@ var recorders = map[string]func(f *hydro.Flow){
 	},
 	"paxos.Paxos": func(f *hydro.Flow) {
 		paxos.Paxos(f, in[paxos.Request](), out[paxos.Reply](), out[paxos.Executed](), out[paxos.P2b](), 0)
+	},
+	"rset.RSet": func(f *hydro.Flow) {
+		rset.RSet(f, in[rset.Command](), out[rset.Answer](), out[rset.Ack]())
+	},
+	"rset.RSetBallot": func(f *hydro.Flow) {
+		rset.RSetBallot(f, in[rset.Command](), out[rset.Answer](), out[rset.Ack]())
+	},
+	"rset.RSetHighest": func(f *hydro.Flow) {
+		rset.RSetHighest(f, in[rset.Command](), out[rset.Answer]())
+	},
+	"rset.RSetCollisions": func(f *hydro.Flow) {
+		rset.RSetCollisions(f, in[rset.Command](), out[rset.Answer](), out[rset.Ack](), out[rset.Collisions]())
+	},
+	"rset.RSetInteger": func(f *hydro.Flow) {
+		rset.RSetInteger(f, in[rset.Command](), out[rset.Answer](), out[rset.Ack]())
 	},
 	"voting.Voting": func(f *hydro.Flow) {
 		voting.Voting(f, in[voting.Request](), out[voting.Request](), out[voting.Vote]())
