@@ -473,7 +473,7 @@ func (nd *RSetCollectorReplica) subgraph0() {
 			nd.n19Out = append(nd.n19Out, v4)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v4)
-				nd.hydroSend(hydro.Dest{Location: "collector"}, 38, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "collector"}, 22, nd.hydroBuf)
 			}
 		}
 	}
@@ -596,8 +596,6 @@ type RSetCollectorCollector struct {
 	n34RNext   []int
 	// hydro.Send (node 22, rset.go:176): the items received since the last tick.
 	n22Recv []Ack
-	// hydro.Send (node 38, rset.go:176): the items received since the last tick.
-	n38Recv []Ack
 	// h24To25Port0 is the handoff from hydro.Union (node 24, rset.go:177) to hydro.AntiJoin (node 25, rset.go:177).
 	h24To25Port0 []Tally
 	// h27To28Port1 is the handoff from hydro.ClusterSize (node 27, rset.go:178) to hydro.CrossJoin (node 28, rset.go:178).
@@ -630,7 +628,6 @@ func (nd *RSetCollectorCollector) Tick() {
 	nd.subgraph2()
 	nd.subgraph3()
 	nd.subgraph4()
-	nd.subgraph5()
 	clear(nd.n26Index)
 	clear(nd.n26Accs)
 	nd.n26Accs = nd.n26Accs[:0]
@@ -687,69 +684,57 @@ func (nd *RSetCollectorCollector) subgraph1() {
 	}
 }
 
-// subgraph2 runs stratum 0: hydro.Send (38).
+// subgraph2 runs stratum 1: hydro.AntiJoin (25).
 func (nd *RSetCollectorCollector) subgraph2() {
-	for _, v16 := range nd.n38Recv {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v16)
-			nd.hydroSend(hydro.Dest{Location: "collector"}, 22, nd.hydroBuf)
-		}
-	}
-	clear(nd.n38Recv)
-	nd.n38Recv = nd.n38Recv[:0]
-}
-
-// subgraph3 runs stratum 1: hydro.AntiJoin (25).
-func (nd *RSetCollectorCollector) subgraph3() {
-	for _, v18 := range nd.h24To25Port0 {
-		if _, excluded19 := nd.n25Neg[v18.ID]; !excluded19 {
-			k20 := v18.ID
-			i21, ok22 := nd.n26Index[k20]
-			if !ok22 {
-				i21 = len(nd.n26Accs)
-				nd.n26Index[k20] = i21
-				bot23 := v18
-				bot23.Integer = *new(lattices.Max[uint64])
-				bot23.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n26Accs = append(nd.n26Accs, bot23)
+	for _, v17 := range nd.h24To25Port0 {
+		if _, excluded18 := nd.n25Neg[v17.ID]; !excluded18 {
+			k19 := v17.ID
+			i20, ok21 := nd.n26Index[k19]
+			if !ok21 {
+				i20 = len(nd.n26Accs)
+				nd.n26Index[k19] = i20
+				bot22 := v17
+				bot22.Integer = *new(lattices.Max[uint64])
+				bot22.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n26Accs = append(nd.n26Accs, bot22)
 			}
-			nd.n26Accs[i21].Integer.Merge(v18.Integer)
-			nd.n26Accs[i21].Voters.Merge(v18.Voters)
+			nd.n26Accs[i20].Integer.Merge(v17.Integer)
+			nd.n26Accs[i20].Voters.Merge(v17.Voters)
 		}
 	}
 	clear(nd.h24To25Port0)
 	nd.h24To25Port0 = nd.h24To25Port0[:0]
 }
 
-// subgraph4 runs stratum 2: hydro.MergeKeyed (26), hydro.CrossJoin (28), hydro.FilterMap (29), hydro.Union (35), hydro.Map (36).
-func (nd *RSetCollectorCollector) subgraph4() {
-	for i25 := range nd.n26Accs {
-		v24 := nd.n26Accs[i25]
-		nd.n28L = append(nd.n28L, v24)
-		for _, v26 := range nd.n28R {
-			v27 := quorum(v24, v26)
-			if v28, ok29 := reached(v27); ok29 {
-				nd.n30Neg[v28.ID] = struct{}{}
-				nd.n33Next = append(nd.n33Next, v28)
-				v30 := encrypt(v28)
+// subgraph3 runs stratum 2: hydro.MergeKeyed (26), hydro.CrossJoin (28), hydro.FilterMap (29), hydro.Union (35), hydro.Map (36).
+func (nd *RSetCollectorCollector) subgraph3() {
+	for i24 := range nd.n26Accs {
+		v23 := nd.n26Accs[i24]
+		nd.n28L = append(nd.n28L, v23)
+		for _, v25 := range nd.n28R {
+			v26 := quorum(v23, v25)
+			if v27, ok28 := reached(v26); ok28 {
+				nd.n30Neg[v27.ID] = struct{}{}
+				nd.n33Next = append(nd.n33Next, v27)
+				v29 := encrypt(v27)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v30)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v29)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 37, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h26To30Port0 = append(nd.h26To30Port0, v24)
+		nd.h26To30Port0 = append(nd.h26To30Port0, v23)
 	}
-	for _, v31 := range nd.h27To28Port1 {
-		nd.n28R = append(nd.n28R, v31)
-		for _, v32 := range nd.n28L {
-			v33 := quorum(v32, v31)
-			if v34, ok35 := reached(v33); ok35 {
-				nd.n30Neg[v34.ID] = struct{}{}
-				nd.n33Next = append(nd.n33Next, v34)
-				v36 := encrypt(v34)
+	for _, v30 := range nd.h27To28Port1 {
+		nd.n28R = append(nd.n28R, v30)
+		for _, v31 := range nd.n28L {
+			v32 := quorum(v31, v30)
+			if v33, ok34 := reached(v32); ok34 {
+				nd.n30Neg[v33.ID] = struct{}{}
+				nd.n33Next = append(nd.n33Next, v33)
+				v35 := encrypt(v33)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v36)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v35)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 37, nd.hydroBuf)
 				}
 			}
@@ -757,10 +742,10 @@ func (nd *RSetCollectorCollector) subgraph4() {
 	}
 	clear(nd.h27To28Port1)
 	nd.h27To28Port1 = nd.h27To28Port1[:0]
-	for _, v37 := range nd.h34To35Port1 {
-		v38 := encrypt(v37)
+	for _, v36 := range nd.h34To35Port1 {
+		v37 := encrypt(v36)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v38)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v37)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 37, nd.hydroBuf)
 		}
 	}
@@ -768,12 +753,12 @@ func (nd *RSetCollectorCollector) subgraph4() {
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
 }
 
-// subgraph5 runs stratum 3: hydro.AntiJoin (30), hydro.Map (31).
-func (nd *RSetCollectorCollector) subgraph5() {
-	for _, v40 := range nd.h26To30Port0 {
-		if _, excluded41 := nd.n30Neg[v40.ID]; !excluded41 {
-			v42 := keep(v40)
-			nd.n32Next = append(nd.n32Next, v42)
+// subgraph4 runs stratum 3: hydro.AntiJoin (30), hydro.Map (31).
+func (nd *RSetCollectorCollector) subgraph4() {
+	for _, v39 := range nd.h26To30Port0 {
+		if _, excluded40 := nd.n30Neg[v39.ID]; !excluded40 {
+			v41 := keep(v39)
+			nd.n32Next = append(nd.n32Next, v41)
 		}
 	}
 	clear(nd.h26To30Port0)
@@ -839,17 +824,6 @@ func (nd *RSetCollectorCollector) Deliver(tag uint16, payload []byte) error {
 		}
 		nd.n22Recv = append(nd.n22Recv, v)
 		return nil
-	case 38:
-		var v Ack
-		n, err := decodeHydroAck(payload, &v)
-		if err != nil {
-			return fmt.Errorf("flow RSetCollector, location collector, hydro.Send at rset.go:176: %w", err)
-		}
-		if n != len(payload) {
-			return fmt.Errorf("flow RSetCollector, location collector, hydro.Send at rset.go:176: %d bytes after the item", len(payload)-n)
-		}
-		nd.n38Recv = append(nd.n38Recv, v)
-		return nil
 	}
 	return fmt.Errorf("flow RSetCollector, location collector: no network operator has tag %d", tag)
 }
@@ -857,7 +831,7 @@ func (nd *RSetCollectorCollector) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *RSetCollectorCollector) Pending() bool {
-	return len(nd.n22Recv) > 0 || len(nd.n38Recv) > 0
+	return len(nd.n22Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
