@@ -367,6 +367,20 @@ func TestEnumerateLifetimes(t *testing.T) {
 	}
 }
 
+func TestEnumerateKeyedCountsPerKey(t *testing.T) {
+	for _, lt := range []hydro.Lifetime{hydro.Tick, hydro.Static} {
+		r := newRig(t, func(p *hydro.Process, s hydro.Stream[edge]) hydro.Stream[hydro.Indexed[edge]] {
+			return hydro.EnumerateKeyed(s, lt)
+		})
+		assert.Equal(t, []hydro.Indexed[edge]{{0, edge{1, 5}}, {0, edge{2, 6}}, {1, edge{1, 7}}}, r.tick(edge{1, 5}, edge{2, 6}, edge{1, 7}))
+		want := 0
+		if lt == hydro.Static {
+			want = 2
+		}
+		assert.Equal(t, []hydro.Indexed[edge]{{want, edge{1, 8}}}, r.tick(edge{1, 8}), lt.String())
+	}
+}
+
 type edge struct {
 	From int `hydro:"key"`
 	To   int

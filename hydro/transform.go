@@ -109,6 +109,25 @@ func Enumerate[T any](s Stream[T], lifetime ...Lifetime) Stream[Indexed[T]] {
 	})
 }
 
+// EnumerateKeyed pairs every item with its position among the items with
+// its key (its hydro:"key" fields), counted within the tick by default or
+// since the start with Static.
+func EnumerateKeyed[T any](s Stream[T], lifetime ...Lifetime) Stream[Indexed[T]] {
+	pos := callerPos(2)
+	f, _, ok := inputs(ops.EnumerateKeyed, pos, s.operand())
+	if !ok {
+		return poison[Indexed[T]](f)
+	}
+	k, ok := keyOf[T](f, ops.EnumerateKeyed, pos, "input")
+	if !ok {
+		return poison[Indexed[T]](f)
+	}
+	return unaryLT[T, Indexed[T]](ops.EnumerateKeyed, pos, s, lifetime, ops.EnumerateKeyedPayload{
+		Key:  k.fn,
+		Pair: func(i int, x any) any { return Indexed[T]{Index: i, Value: x.(T)} },
+	})
+}
+
 // Sink delivers every item to out.
 func Sink[T any](s Stream[T], out Output[T]) {
 	pos := callerPos(2)

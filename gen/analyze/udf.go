@@ -68,6 +68,13 @@ func (s *summarizer) udf(u *parse.UDF) *analysis.Func {
 	}
 	var fn *analysis.Func
 	switch {
+	case u.Gen != nil:
+		// Written by a rewrite: it calls only the user functions in Calls.
+		pure := true
+		for _, c := range u.Calls {
+			pure = pure && s.udf(c).Pure
+		}
+		fn = &analysis.Func{Name: "function written by a rewrite", Pure: pure}
 	case u.Lit != nil:
 		fn = &analysis.Func{Name: "func literal", Pos: s.pos(u.Lit.Pos()),
 			Pure:   s.provePure(u.Lit.Type, u.Lit.Body),

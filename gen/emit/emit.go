@@ -76,6 +76,12 @@ func Flow(f *parse.Flow, schedules []*schedule.Schedule, codecs Codecs, ports bo
 	e.imports.write(&file)
 	file.Write(body.Bytes())
 	src, err := format.Source(file.Bytes())
+	if err == nil {
+		// Once more: gofmt breaks a one-line struct type (as go/types
+		// spells those of compiler-built element types) over several lines
+		// but leaves the block it opens on one line until the next pass.
+		src, err = format.Source(src)
+	}
 	if err != nil {
 		e.errorf(f.Decl.Name.Pos(), "internal error: generated code does not parse: %v", err)
 		e.errs.Sort()
@@ -129,7 +135,9 @@ type emitter struct {
 	// Per subgraph.
 	udfs  map[*parse.UDF]string
 	udfOr []*parse.UDF
-	tmp   int
+	// genCode holds the code of the compiler-written functions among them.
+	genCode map[*parse.UDF]string
+	tmp     int
 	// Per location, from the operators' state: when Pending reports work,
 	// the channels that wake Run, and the Timer nodes.
 	pending []string
@@ -511,6 +519,7 @@ func (e *emitter) keyExpr(n *ir.Node, k *parse.Key, x string) string {
 func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 	g := e.f.Graph
 	e.udfs = map[*parse.UDF]string{}
+	e.genCode = map[*parse.UDF]string{}
 	e.udfOr = nil
 	var body strings.Builder
 	// A fixpoint subgraph with several drains repeats them all until a
@@ -569,6 +578,10 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 		}
 	}
 	for _, u := range e.udfOr {
+		if u.Gen != nil {
+			fmt.Fprintf(w, "\t%s := %s\n", e.udfs[u], e.genCode[u])
+			continue
+		}
 		fmt.Fprintf(w, "\t%s := %s\n", e.udfs[u], e.userCode(u.Lit))
 	}
 	w.WriteString(body.String())
@@ -619,11 +632,27 @@ func (e *emitter) call(u *parse.UDF) string {
 	if name, ok := e.udfs[u]; ok {
 		return name
 	}
+	if u.Gen != nil {
+		// Written now, so that the user functions it calls are declared
+		// before it.
+		code := u.Gen(writer{e})
+		name := e.v("udf")
+		e.udfs[u] = name
+		e.genCode[u] = code
+		e.udfOr = append(e.udfOr, u)
+		return name
+	}
 	name := e.v("udf")
 	e.udfs[u] = name
 	e.udfOr = append(e.udfOr, u)
 	return name
 }
+
+// writer is the parse.Writer of compiler-written functions.
+type writer struct{ e *emitter }
+
+func (w writer) Type(t types.Type) string { return w.e.typeString(t) }
+func (w writer) Call(u *parse.UDF) string { return w.e.call(u) }
 
 // source returns the text of a file, cached.
 func (e *emitter) source(file string) []byte {

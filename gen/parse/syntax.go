@@ -91,7 +91,8 @@ func (p *Param) irPort() *ir.Port {
 }
 
 // UDF is a user function passed to an operator: a function literal or a
-// named package-level function.
+// named package-level function, or, in graphs a rewrite derived, a
+// function the compiler writes (Gen).
 type UDF struct {
 	// Lit is the function literal, or nil.
 	Lit *ast.FuncLit
@@ -103,6 +104,20 @@ type UDF struct {
 	Sig *types.Signature
 	// Captures are the flow parameters the literal refers to.
 	Captures []*Param
+	// Gen, for a function a rewrite adds, writes it as a Go function
+	// literal; Lit and Func are nil. Calls are the user functions the
+	// literal calls through Writer.Call: the function is pure if they are.
+	Gen   func(w Writer) string
+	Calls []*UDF
+}
+
+// A Writer is what a compiler-written function (UDF.Gen) needs of the file
+// it is written into.
+type Writer interface {
+	// Type spells t as the file refers to it, importing its packages.
+	Type(t types.Type) string
+	// Call returns the expression calling user function u.
+	Call(u *UDF) string
 }
 
 // Key is the key of an element type, from its hydro:"key" tags.

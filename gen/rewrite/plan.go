@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/hydrogo/hydro/internal/diag"
+	"github.com/hydrogo/hydro/internal/ir"
 )
 
 // PlanExt is the extension of plan files: hydrogen reads every file of a
@@ -38,18 +40,52 @@ type Plan struct {
 
 // A Step is one rewrite of a plan.
 type Step struct {
-	// Rewrite names the rewrite (see Rewrites).
+	// Directive is the step's first word: "decouple", or a transformation
+	// of its own (see Directives).
+	Directive string
+	// Rewrite names the rewrite (see Rewrites), or the variant of a
+	// directive ("upgrade ssiv").
 	Rewrite string
 	// Ops are the variables naming the operators the rewrite applies to.
 	Ops []string
 	// Role is the new location the operators move to.
 	Role string
+	// Args are a directive's further options by keyword ("until" of
+	// upgrade names the end marker).
+	Args map[string]string
 	// Pos is the position of the step's line.
 	Pos diag.Pos
+	// text is the step's line, for steps of other directives.
+	text string
 }
 
 func (s *Step) String() string {
+	if s.Directive != "" && s.Directive != "decouple" {
+		return s.text
+	}
 	return fmt.Sprintf("decouple %s %s to %s", s.Rewrite, strings.Join(s.Ops, ","), s.Role)
+}
+
+// directive is a plan directive other than derive and decouple: parse
+// reads a step's fields (fields[0] is the directive) and returns the step
+// or an error message; apply applies it.
+type directive struct {
+	parse func(fields []string) (*Step, string)
+	apply func(d *derivation, s *Step) (*ir.Graph, *diag.Diagnostic)
+}
+
+// directives are the plan directives other than derive and decouple, by
+// name; each is in the file of its transformation.
+var directives = map[string]*directive{}
+
+// Directives returns the names of every plan directive, sorted.
+func Directives() []string {
+	names := []string{"decouple", "derive"}
+	for n := range directives {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // ParsePlans reads the plans of one plan file. Every malformed line is a
@@ -95,9 +131,25 @@ func ParsePlans(file string, src []byte) ([]*Plan, diag.List) {
 				continue
 			}
 			p := plans[len(plans)-1]
-			p.Steps = append(p.Steps, &Step{Rewrite: fields[1], Ops: ops, Role: fields[4], Pos: pos})
+			p.Steps = append(p.Steps, &Step{Directive: "decouple", Rewrite: fields[1], Ops: ops, Role: fields[4], Pos: pos})
 		default:
-			errorf("unknown plan directive %q (want derive or decouple)", fields[0])
+			dir, ok := directives[fields[0]]
+			if !ok {
+				errorf("unknown plan directive %q (want one of %s)", fields[0], strings.Join(Directives(), ", "))
+				continue
+			}
+			step, msg := dir.parse(fields)
+			if msg != "" {
+				errorf("%s", msg)
+				continue
+			}
+			if len(plans) == 0 {
+				errorf("step before any \"derive NEW from BASE\" line")
+				continue
+			}
+			step.Directive, step.Pos, step.text = fields[0], pos, strings.Join(fields, " ")
+			p := plans[len(plans)-1]
+			p.Steps = append(p.Steps, step)
 		}
 	}
 	for _, p := range plans {

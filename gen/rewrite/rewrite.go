@@ -94,17 +94,60 @@ func describe(g *ir.Graph, id int) string {
 // the step or at the operator that breaks the precondition; Derive then
 // stops at that step.
 func Derive(base *parse.Flow, plan *Plan) (*ir.Graph, diag.List) {
-	names := Bindings(base)
-	g := base.Graph.Clone()
-	g.Name = plan.Derived
+	d := &derivation{base: base, names: Bindings(base), g: base.Graph.Clone(), sealed: map[int]*sealed{}}
+	d.g.Name = plan.Derived
 	for _, step := range plan.Steps {
-		next, d := apply(base, g, names, step)
-		if d != nil {
-			return nil, diag.List{d}
+		var next *ir.Graph
+		var diagnostic *diag.Diagnostic
+		if dir := directives[step.Directive]; dir != nil {
+			next, diagnostic = dir.apply(d, step)
+		} else {
+			next, diagnostic = apply(base, d.g, d.names, step)
 		}
-		g = next
+		if diagnostic != nil {
+			return nil, diag.List{diagnostic}
+		}
+		d.g = next
 	}
-	return g, nil
+	return d.g, nil
+}
+
+// derivation is the state of a plan being applied: the graph so far, the
+// variables naming its operators, and what earlier steps built that later
+// ones build on.
+type derivation struct {
+	base  *parse.Flow
+	g     *ir.Graph
+	names map[string][]int
+	// sealed maps the node that releases an upgraded fold's values (the
+	// fold's own ID) to what the upgrade built (upgrade.go).
+	sealed map[int]*sealed
+}
+
+// renumber updates the derivation's node IDs after nodes were removed:
+// old maps every old ID to its new one, or to -1 for a removed node.
+func (d *derivation) renumber(old []int) {
+	for name, ids := range d.names {
+		var kept []int
+		for _, id := range ids {
+			if old[id] >= 0 {
+				kept = append(kept, old[id])
+			}
+		}
+		if len(kept) == 0 {
+			delete(d.names, name)
+			continue
+		}
+		d.names[name] = kept
+	}
+	sealed := map[int]*sealed{}
+	for id, s := range d.sealed {
+		if old[id] >= 0 {
+			s.renumber(old)
+			sealed[old[id]] = s
+		}
+	}
+	d.sealed = sealed
 }
 
 // apply checks step's precondition on g and returns the graph with step's

@@ -212,9 +212,49 @@ func TestParsePlansReportsMalformedLines(t *testing.T) {
 		`3:1 malformed plan line "derive A from": want "derive NEW from BASE"`,
 		`5:1 unknown rewrite "sideways" (want one of asymmetric, functional, independent, monotonic)`,
 		`6:1 empty operator name in "a,,b"`,
-		`7:1 unknown plan directive "partition" (want derive or decouple)`,
+		`7:1 unknown plan directive "partition" (want one of decouple, derive, upgrade)`,
 		`4:1 plan A has no steps`,
 		`8:1 plan C has no steps`,
 	}, got)
 	assert.Len(t, plans, 2)
+}
+
+func TestUpgradeRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name, pkg, base, step, want string
+	}{
+		{"not a fold", "./examples/shopping", "Figure2", "upgrade ssiv tagged until Checkout", "tagged names no hydro.FoldKeyed"},
+		{"no marker", "./examples/shopping", "Figure2", "upgrade ssiv carts until Done", "the end marker Done is not a field of shopping.Tagged"},
+		{"marker not bool", "./examples/shopping", "Figure2", "upgrade ssiv carts until Item", "the end marker Item of shopping.Tagged is a string, not a bool"},
+		{"sums", "./gen/rewrite/testdata/folds", "Sums", "upgrade ssiv sums until Last",
+			"folds.go:29:28: upgrade ssiv sums until Last: hydro.FoldKeyed (bound to sums): its add function is not one assignment acc.F = append(acc.F, item)"},
+		{"remote", "./gen/rewrite/testdata/folds", "Remote", "upgrade ssiv lists until Last",
+			"folds.go:47:26: upgrade ssiv lists until Last: hydro.FoldKeyed (bound to lists) reads items that crossed the network at hydro.Send"},
+		{"per tick", "./gen/rewrite/testdata/folds", "PerTick", "upgrade ssiv lists until Last", "keeps its groups for one tick"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := derive(t, tc.pkg, tc.base, "derive X from "+tc.base+"\n"+tc.step+"\n")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestUpgradeMakesTheFoldALatticeMerge(t *testing.T) {
+	g, err := derive(t, "./examples/shopping", "Figure2", "derive F4 from Figure2\nupgrade ssiv carts until Checkout\n")
+	require.NoError(t, err)
+	// The join's output is numbered per key, merged, and released at top
+	// once: the sink reads a join of the fresh keys with the complete
+	// sessions.
+	enum := node(t, g, "server", "hydro.EnumerateKeyed")
+	assert.Equal(t, "hydro.Join", g.Nodes[enum.Inputs[0]].Spec.API)
+	node(t, g, "server", "hydro.MergeKeyed")
+	sink := node(t, g, "server", "hydro.Sink")
+	rel := g.Nodes[sink.Inputs[0]]
+	assert.Equal(t, "hydro.Join", rel.Spec.API)
+	assert.Equal(t, "hydro.Unique", g.Nodes[rel.Inputs[0]].Spec.API)
+	assert.Equal(t, "hydro.Filter", g.Nodes[rel.Inputs[1]].Spec.API)
+	for _, n := range g.Nodes {
+		assert.NotEqual(t, "hydro.FoldKeyed", n.Spec.API)
+	}
 }

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command server runs location "server" of the flows of package shopping (Figure2, Figure3, Figure4, Figure5, Figure6, Figure7, Figure8), chosen with -flow; see docs/deploy.md for its flags.
+// Command server runs location "server" of the flows of package shopping (Figure2, Figure3, Figure4, Figure4Derived, Figure5, Figure6, Figure7, Figure8), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,13 +15,14 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "server",
 		Flows: map[string]deploy.Builder{
-			"Figure2": buildFigure2,
-			"Figure3": buildFigure3,
-			"Figure4": buildFigure4,
-			"Figure5": buildFigure5,
-			"Figure6": buildFigure6,
-			"Figure7": buildFigure7,
-			"Figure8": buildFigure8,
+			"Figure2":        buildFigure2,
+			"Figure3":        buildFigure3,
+			"Figure4":        buildFigure4,
+			"Figure4Derived": buildFigure4Derived,
+			"Figure5":        buildFigure5,
+			"Figure6":        buildFigure6,
+			"Figure7":        buildFigure7,
+			"Figure8":        buildFigure8,
 		},
 	})
 }
@@ -51,6 +52,15 @@ func buildFigure4(env *deploy.Env) (hydro.NetNode, error) {
 		return nil, err
 	}
 	return shopping.NewFigure4Server(deploy.Input(env, shopping.Figure4ShoppingPort()), classes, deploy.Output(env, shopping.Figure4OutPort())), nil
+}
+
+// buildFigure4Derived builds location "server" of flow Figure4Derived.
+func buildFigure4Derived(env *deploy.Env) (hydro.NetNode, error) {
+	classes, err := deploy.Param[[]shopping.ClientClass](env, "classes")
+	if err != nil {
+		return nil, err
+	}
+	return shopping.NewFigure4DerivedServer(deploy.Input(env, shopping.Figure4DerivedShoppingPort()), classes, deploy.Output(env, shopping.Figure4DerivedOutPort())), nil
 }
 
 // buildFigure5 builds location "server" of flow Figure5.
