@@ -38,5 +38,9 @@ func TestDerivedSingleNodeFiguresMatchFigure2(t *testing.T) {
 		require.Equal(t, want, runNode(t, func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) tickNode {
 			return NewFigure4DerivedServer(in, c, out)
 		}, w.Classes, batches), "derived Figure 4, seed %d", seed)
+		require.Equal(t, want, single(t, Figure5, w.Classes, sessions), "hand-written Figure 5, seed %d", seed)
+		require.Equal(t, want, runNode(t, func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) tickNode {
+			return NewFigure5DerivedServer(in, c, out)
+		}, w.Classes, batches), "derived Figure 5, seed %d", seed)
 	}
 }

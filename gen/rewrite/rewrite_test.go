@@ -212,7 +212,7 @@ func TestParsePlansReportsMalformedLines(t *testing.T) {
 		`3:1 malformed plan line "derive A from": want "derive NEW from BASE"`,
 		`5:1 unknown rewrite "sideways" (want one of asymmetric, functional, independent, monotonic)`,
 		`6:1 empty operator name in "a,,b"`,
-		`7:1 unknown plan directive "partition" (want one of decouple, derive, upgrade)`,
+		`7:1 unknown plan directive "partition" (want one of decouple, derive, pushdown, upgrade)`,
 		`4:1 plan A has no steps`,
 		`8:1 plan C has no steps`,
 	}, got)
@@ -256,5 +256,26 @@ func TestUpgradeMakesTheFoldALatticeMerge(t *testing.T) {
 	assert.Equal(t, "hydro.Filter", g.Nodes[rel.Inputs[1]].Spec.API)
 	for _, n := range g.Nodes {
 		assert.NotEqual(t, "hydro.FoldKeyed", n.Spec.API)
+	}
+}
+
+func TestPushdownRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name, base, step, want string
+	}{
+		{"no fd", "NoFD", "pushdown groups",
+			"folds.go:98:22: pushdown groups: the fold groups by (Key, Class), and (Key) does not determine Class on the output of hydro.Join"},
+		{"streams", "Streams", "pushdown groups", "joins no stream with a table: its right input, hydro.Source"},
+		{"not upgraded", "NoFD", "", "groups names no upgraded fold"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan := "derive X from " + tc.base + "\nupgrade ssiv groups until Last\npushdown groups\n"
+			if tc.step == "" {
+				plan = "derive X from " + tc.base + "\npushdown groups\n"
+			}
+			_, err := derive(t, "./gen/rewrite/testdata/folds", tc.base, plan)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
 	}
 }

@@ -53,8 +53,14 @@ type sealed struct {
 	// item is the numbered items' type, elem the lattice element's, keyT
 	// the key's, acc the fold's accumulator's.
 	item, elem, keyT, acc types.Type
-	// keys are the key fields of item (and of elem and keyT, by name).
-	keys []*types.Var
+	// keys are the key fields of item (and of elem and keyT, by name);
+	// fields are elem's fields, the key fields then the SSIV, called items.
+	keys   []*types.Var
+	fields []*types.Var
+	items  string
+	// joined is the join of the released values with a table that took
+	// the fold's place when the group-by was pushed through it, or -1.
+	joined int
 	// init and add are the fold's functions; marker is the end marker.
 	init, add *parse.UDF
 	marker    string
@@ -62,14 +68,47 @@ type sealed struct {
 }
 
 func (s *sealed) renumber(old []int) {
-	for _, p := range []*int{&s.producer, &s.enum, &s.seal, &s.merge, &s.complete, &s.key, &s.unique, &s.release} {
-		*p = old[*p]
+	for _, p := range []*int{&s.producer, &s.enum, &s.seal, &s.merge, &s.complete, &s.key, &s.unique, &s.release, &s.joined} {
+		if *p >= 0 {
+			*p = old[*p]
+		}
 	}
+}
+
+func (s *sealed) itemsField() string { return s.items }
+
+// elemFields returns the fields of elem named like keys.
+func (s *sealed) elemFields(keys []*types.Var) []*types.Var {
+	var out []*types.Var
+	for _, k := range keys {
+		for _, f := range s.fields {
+			if f.Name() == k.Name() {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 // nodes returns the operators the upgrade added, the release included.
 func (s *sealed) nodes() []int {
 	return []int{s.enum, s.seal, s.merge, s.complete, s.key, s.unique, s.release}
+}
+
+// sealedBy returns what the upgrade of the fold bound to name built.
+func (d *derivation) sealedBy(step *Step, name string) (*sealed, *diag.Diagnostic) {
+	ids, ok := d.names[name]
+	if !ok {
+		return nil, stepErrorf(step.Pos, step, "flow %s binds no operator to %s", d.base.Name, name)
+	}
+	for _, id := range ids {
+		for at, s := range d.sealed {
+			if id == at {
+				return s, nil
+			}
+		}
+	}
+	return nil, stepErrorf(step.Pos, step, "%s names no upgraded fold; upgrade it first (\"upgrade ssiv %s until FIELD\")", name, name)
 }
 
 // stepErrorf returns a diagnostic of step at pos.
@@ -150,9 +189,13 @@ func applyUpgrade(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		return nil, stepErrorf(step.Pos, step, "package %s does not import github.com/hydrogo/hydro/lattices, whose SSIV the upgraded flow holds; import it", d.base.Pkg.PkgPath)
 	}
 	s := &sealed{producer: producer, item: item, acc: parse.Go(d.g.Nodes[fold.ID].Elem), keys: syn.Keys[0].Fields,
-		init: syn.UDFs[0], add: syn.UDFs[1], marker: marker, lifetime: fold.Lifetimes[0]}
+		init: syn.UDFs[0], add: syn.UDFs[1], marker: marker, lifetime: fold.Lifetimes[0], joined: -1}
 	g := d.g.Clone()
-	if err := s.build(g, lat, hyd, fold.ID, fold.Pos); err != nil {
+	release := gen(nil, []*parse.UDF{s.init, s.add}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(_ %s, s %s) %s {\nitems, _ := s.%s.Values()\nacc := %s(items[0])\nfor _, x := range items {\n%s(&acc, x)\n}\nreturn acc\n}",
+			w.Type(s.keyT), w.Type(s.elem), w.Type(s.acc), s.items, w.Call(s.init), w.Call(s.add))
+	})
+	if err := s.build(g, lat, hyd, fold.ID, fold.Pos, release); err != nil {
 		return nil, stepErrorf(step.Pos, step, "%v", err)
 	}
 	d.sealed[fold.ID] = s
@@ -161,8 +204,10 @@ func applyUpgrade(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 }
 
 // build adds the upgraded operators to g, reading the items of s.producer,
-// and puts the release in the place of node at (the fold).
-func (s *sealed) build(g *ir.Graph, lat, hyd *types.Package, at int, pos diag.Pos) error {
+// and puts the release in the place of node at (the fold): a join of each
+// fresh key with its complete element that calls release, or, when
+// release is nil, passes the element on.
+func (s *sealed) build(g *ir.Graph, lat, hyd *types.Package, at int, pos diag.Pos, release *parse.UDF) error {
 	ssiv, err := types.Instantiate(nil, lat.Scope().Lookup("SSIV").Type(), []types.Type{s.item}, true)
 	if err != nil {
 		return err
@@ -187,6 +232,7 @@ func (s *sealed) build(g *ir.Graph, lat, hyd *types.Package, at int, pos diag.Po
 	elemTags = append(elemTags, `hydro:"lattice"`)
 	s.keyT = types.NewStruct(keyFields, keyTags)
 	s.elem = types.NewStruct(elemFields, elemTags)
+	s.fields, s.items = elemFields, items
 	elemKey := &parse.Key{Elem: s.elem, Fields: elemFields[:len(keyFields)]}
 
 	copyKeys := func(to, from string) string {
@@ -215,14 +261,18 @@ func (s *sealed) build(g *ir.Graph, lat, hyd *types.Package, at int, pos diag.Po
 		return fmt.Sprintf("func(s %s) (k %s) {\n%sreturn k\n}", w.Type(s.elem), w.Type(s.keyT), copyKeys("k", "s"))
 	})}})
 	s.unique = add(ops.Unique, s.keyT, []int{s.key}, []ir.Lifetime{s.lifetime}, &parse.Syntax{})
-	release := gen(sig(s.acc, s.keyT, s.elem), []*parse.UDF{s.init, s.add}, func(w parse.Writer) string {
-		return fmt.Sprintf("func(_ %s, s %s) %s {\nitems, _ := s.%s.Values()\nacc := %s(items[0])\nfor _, x := range items {\n%s(&acc, x)\n}\nreturn acc\n}",
-			w.Type(s.keyT), w.Type(s.elem), w.Type(s.acc), items, w.Call(s.init), w.Call(s.add))
-	})
+	out := s.acc
+	if release == nil {
+		out = s.elem
+		release = gen(nil, nil, func(w parse.Writer) string {
+			return fmt.Sprintf("func(_ %s, s %s) %s { return s }", w.Type(s.keyT), w.Type(s.elem), w.Type(s.elem))
+		})
+	}
+	release.Sig = sig(out, s.keyT, s.elem)
 	keyKey := &parse.Key{Elem: s.keyT, Fields: keyFields}
 	s.release = at
 	return g.Replace(at, &ir.Node{Spec: ops.Join, Op: ops.Join.Name, API: ops.Join.API, Loc: g.Nodes[at].Loc, Inputs: []int{s.unique, s.complete},
-		Lifetimes: []ir.Lifetime{ir.Tick, ir.Tick}, Elem: parse.GoType(s.acc), Pos: pos,
+		Lifetimes: []ir.Lifetime{ir.Tick, ir.Tick}, Elem: parse.GoType(out), Pos: pos,
 		Syntax: &parse.Syntax{Keys: []*parse.Key{keyKey, elemKey}, UDFs: []*parse.UDF{release}}})
 }
 

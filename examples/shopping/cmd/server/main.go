@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command server runs location "server" of the flows of package shopping (Figure2, Figure3, Figure4, Figure4Derived, Figure5, Figure6, Figure7, Figure8), chosen with -flow; see docs/deploy.md for its flags.
+// Command server runs location "server" of the flows of package shopping (Figure2, Figure3, Figure4, Figure4Derived, Figure5, Figure5Derived, Figure6, Figure7, Figure8), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -20,6 +20,7 @@ func main() {
 			"Figure4":        buildFigure4,
 			"Figure4Derived": buildFigure4Derived,
 			"Figure5":        buildFigure5,
+			"Figure5Derived": buildFigure5Derived,
 			"Figure6":        buildFigure6,
 			"Figure7":        buildFigure7,
 			"Figure8":        buildFigure8,
@@ -70,6 +71,15 @@ func buildFigure5(env *deploy.Env) (hydro.NetNode, error) {
 		return nil, err
 	}
 	return shopping.NewFigure5Server(deploy.Input(env, shopping.Figure5ShoppingPort()), classes, deploy.Output(env, shopping.Figure5OutPort())), nil
+}
+
+// buildFigure5Derived builds location "server" of flow Figure5Derived.
+func buildFigure5Derived(env *deploy.Env) (hydro.NetNode, error) {
+	classes, err := deploy.Param[[]shopping.ClientClass](env, "classes")
+	if err != nil {
+		return nil, err
+	}
+	return shopping.NewFigure5DerivedServer(deploy.Input(env, shopping.Figure5DerivedShoppingPort()), classes, deploy.Output(env, shopping.Figure5DerivedOutPort())), nil
 }
 
 // buildFigure6 builds location "server" of flow Figure6.

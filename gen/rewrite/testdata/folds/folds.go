@@ -56,3 +56,56 @@ func PerTick(f *hydro.Flow, in hydro.Input[Item], out hydro.Output[Acc]) {
 	lists := hydro.FoldKeyed(hydro.Source(server, in), start, push)
 	hydro.Sink(lists, out)
 }
+
+// Req is an item of a key's stream, to be joined with a Row.
+type Req struct {
+	Key  uint32 `hydro:"key"`
+	N    int
+	Last bool
+}
+
+// Row gives a key a class, but declares no dependency: a key may have
+// several.
+type Row struct {
+	Key   uint32 `hydro:"key"`
+	Class uint8
+}
+
+// Tagged is a Req with a class of its key.
+type Tagged struct {
+	Key   uint32 `hydro:"key"`
+	Class uint8  `hydro:"key"`
+	N     int
+	Last  bool
+}
+
+// TAcc is a (key, class) group's accumulator.
+type TAcc struct {
+	Key   uint32 `hydro:"key"`
+	Class uint8  `hydro:"key"`
+	Items []Tagged
+}
+
+func tagRow(r Req, w Row) Tagged { return Tagged{Key: r.Key, Class: w.Class, N: r.N, Last: r.Last} }
+func startT(t Tagged) TAcc       { return TAcc{Key: t.Key, Class: t.Class} }
+func pushT(a *TAcc, t Tagged)    { a.Items = append(a.Items, t) }
+
+// NoFD groups by (key, class) where the key does not determine the class.
+//
+//hydro:flow
+func NoFD(f *hydro.Flow, in hydro.Input[Req], rows []Row, out hydro.Output[TAcc]) {
+	server := f.Process("server")
+	tagged := hydro.Join(hydro.Source(server, in), hydro.Iter(server, rows), tagRow, hydro.Tick, hydro.Static)
+	groups := hydro.FoldKeyed(tagged, startT, pushT, hydro.Static)
+	hydro.Sink(groups, out)
+}
+
+// Streams joins two streams, neither of them a table.
+//
+//hydro:flow
+func Streams(f *hydro.Flow, in hydro.Input[Req], rows hydro.Input[Row], out hydro.Output[TAcc]) {
+	server := f.Process("server")
+	tagged := hydro.Join(hydro.Source(server, in), hydro.Source(server, rows), tagRow, hydro.Tick, hydro.Tick)
+	groups := hydro.FoldKeyed(tagged, startT, pushT, hydro.Static)
+	hydro.Sink(groups, out)
+}
