@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/lattices"
 	"github.com/hydrogo/hydro/netio"
 )
 
@@ -222,5 +223,54 @@ func decodeHydroSliceLineItem(src []byte, v *[]LineItem) (int, error) {
 		n += m
 	}
 	*v = s
+	return n, nil
+}
+
+func appendHydroStructClientUint32(dst []byte, v *struct {
+	Client uint32 "hydro:\"key\""
+}) []byte {
+	dst = netio.AppendUint32(dst, v.Client)
+	return dst
+}
+
+func decodeHydroStructClientUint32(src []byte, v *struct {
+	Client uint32 "hydro:\"key\""
+}) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if v.Client, m, err = netio.DecodeUint32(src[n:]); err != nil {
+		return 0, fmt.Errorf("struct{Client uint32 \"hydro:\\\"key\\\"\"}.Client: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
+func appendHydroStructClientUint32ItemsLatticesSSIVRequest(dst []byte, v *struct {
+	Client uint32                 "hydro:\"key\""
+	Items  lattices.SSIV[Request] "hydro:\"lattice\""
+}) []byte {
+	dst = netio.AppendUint32(dst, v.Client)
+	dst = v.Items.AppendWith(dst, appendHydroRequest)
+	return dst
+}
+
+func decodeHydroStructClientUint32ItemsLatticesSSIVRequest(src []byte, v *struct {
+	Client uint32                 "hydro:\"key\""
+	Items  lattices.SSIV[Request] "hydro:\"lattice\""
+}) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if v.Client, m, err = netio.DecodeUint32(src[n:]); err != nil {
+		return 0, fmt.Errorf("struct{Client uint32 \"hydro:\\\"key\\\"\"; Items lattices.SSIV[shopping.Request] \"hydro:\\\"lattice\\\"\"}.Client: %w", err)
+	}
+	n += m
+	if m, err = v.Items.DecodeWith(src[n:], decodeHydroRequest); err != nil {
+		return 0, fmt.Errorf("struct{Client uint32 \"hydro:\\\"key\\\"\"; Items lattices.SSIV[shopping.Request] \"hydro:\\\"lattice\\\"\"}.Items: %w", err)
+	}
+	n += m
 	return n, nil
 }

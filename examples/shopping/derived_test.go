@@ -1,6 +1,8 @@
 package shopping
 
 import (
+	"github.com/hydrogo/hydro/hydro/sim"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -42,5 +44,131 @@ func TestDerivedSingleNodeFiguresMatchFigure2(t *testing.T) {
 		require.Equal(t, want, runNode(t, func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) tickNode {
 			return NewFigure5DerivedServer(in, c, out)
 		}, w.Classes, batches), "derived Figure 5, seed %d", seed)
+	}
+}
+
+func TestDerivedFigures6and7UnderLossDuplicationAndReordering(t *testing.T) {
+	type node = func(hydro.Input[Request], []ClientClass, hydro.Output[Cart]) hydro.NetNode
+	for _, fig := range []struct {
+		name           string
+		client, server node
+	}{
+		{"Figure6Derived",
+			func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) hydro.NetNode {
+				return NewFigure6DerivedClient(in, c, out)
+			},
+			func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) hydro.NetNode {
+				return NewFigure6DerivedServer(in, c, out)
+			}},
+		{"Figure7Derived",
+			func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) hydro.NetNode {
+				return NewFigure7DerivedClient(in, c, out)
+			},
+			func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) hydro.NetNode {
+				return NewFigure7DerivedServer(in, c, out)
+			}},
+	} {
+		t.Run(fig.name, func(t *testing.T) {
+			var faults faultTally
+			defer faults.check(t)
+			simtest.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
+				w := NewWorkload(seed, 4, 5)
+				want := w.ExpectedCarts()
+				in, out := hydro.NewInput[Request]("shopping"), hydro.NewOutput[Cart]("carts")
+				spawn := func(loc string, _ int) (hydro.NetNode, error) {
+					if loc == "client" {
+						return fig.client(in, w.Classes, out), nil
+					}
+					return fig.server(in, w.Classes, out), nil
+				}
+				locs := []sim.Location{{Name: "client", Members: 1}, {Name: "server", Members: 1}}
+				got, st := simulate(t, locs, spawn, in, out, sim.Config{Seed: seed, Faults: lossy},
+					w.Interleave(seed, 3), func(c []Cart) bool { return len(c) >= len(want) })
+				faults.add(st)
+				require.Equal(t, want, sortCarts(got), "each checked-out cart exactly once")
+			})
+		})
+	}
+}
+
+// derivedCrashSteps is how long the server crashes in a crash run of a
+// derived figure: long enough for the workload to be sent, acknowledged
+// and released a few times over.
+const derivedCrashSteps = 2000
+
+// TestDerivedFigures6and7AcrossServerCrashes runs crashSeeds seeds: 100 in
+// make test (a crash run costs about thirty lossy ones), 10,000 in the
+// long mode.
+func TestDerivedFigures6and7AcrossServerCrashes(t *testing.T) {
+	// The server crashes and restarts, losing what it holds in memory, for
+	// faultySteps steps of a lossy network; then the faults stop. The
+	// client does not crash (its requests live only in its memory, as in
+	// every shopping simulation): it keeps what it sent until the server
+	// acknowledges the session complete, so a restarted server gets every
+	// unacknowledged session again. Every released cart must be its
+	// session's checked-out cart, and every session must be released. A
+	// server that crashed after releasing a cart whose acknowledgement was
+	// lost releases it again, as Figure 2 releases every cart every tick:
+	// the carts are compared as sets.
+	for _, fig := range []struct {
+		name  string
+		spawn func(hydro.Input[Request], []ClientClass, hydro.Output[Cart]) sim.Spawn
+	}{
+		{"Figure6Derived", func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) sim.Spawn {
+			return func(loc string, _ int) (hydro.NetNode, error) {
+				if loc == "client" {
+					return NewFigure6DerivedClient(in, c, out), nil
+				}
+				return NewFigure6DerivedServer(in, c, out), nil
+			}
+		}},
+		{"Figure7Derived", func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) sim.Spawn {
+			return func(loc string, _ int) (hydro.NetNode, error) {
+				if loc == "client" {
+					return NewFigure7DerivedClient(in, c, out), nil
+				}
+				return NewFigure7DerivedServer(in, c, out), nil
+			}
+		}},
+	} {
+		t.Run(fig.name, func(t *testing.T) {
+			var tally crashTally
+			simtest.Seeds(t, crashSeeds(), func(t *testing.T, seed uint64) {
+				w := NewWorkload(seed, 4, 5)
+				want := map[uint32]Cart{}
+				for _, c := range w.ExpectedCarts() {
+					want[c.Client] = c
+				}
+				in, out := hydro.NewInput[Request]("shopping"), hydro.NewOutput[Cart]("carts")
+				locs := []sim.Location{{Name: "client", Members: 1}, {Name: "server", Members: 1}}
+				cfg := sim.Config{Seed: seed, Faults: crashy, Schedule: []sim.Phase{{From: derivedCrashSteps}}}
+				s, err := sim.NewNodes(locs, fig.spawn(in, w.Classes, out), cfg)
+				require.NoError(t, err)
+				batches := w.Interleave(seed, 3)
+				got := map[uint32]bool{}
+				next := 0
+				released := func() bool {
+					for _, c := range out.Take() {
+						require.Equal(t, want[c.Client], c, "seed %d: a released cart is its session's checked-out cart", seed)
+						got[c.Client] = true
+					}
+					if next < len(batches) {
+						in.Push(batches[next]...)
+						next++
+					}
+					return next == len(batches) && len(got) == len(want)
+				}
+				for range derivedCrashSteps {
+					released()
+					require.NoError(t, s.Step())
+				}
+				require.NoError(t, s.RunUntil(released, 200_000), "seed %d: not every cart was released once the faults stopped", seed)
+				st := s.Stats()
+				tally.crashes += st.Crashes
+			})
+			if tally.crashes == 0 {
+				t.Errorf("no crashes were injected")
+			}
+		})
 	}
 }

@@ -59,7 +59,7 @@ func TestLatticeFiguresTolerateShuffledAndRepeatedInput(t *testing.T) {
 // distributed runs a figure in the simulator, pushing one batch every few
 // steps, until every expected cart was released (by every replica), and
 // returns what was released.
-func distributed[O any](t *testing.T, f *hydro.Flow, in hydro.Input[Session], out hydro.Output[O], cfg sim.Config, batches [][]Session, released func([]O) bool) ([]O, sim.Stats) {
+func distributed[I, O any](t *testing.T, f *hydro.Flow, in hydro.Input[I], out hydro.Output[O], cfg sim.Config, batches [][]I, released func([]O) bool) ([]O, sim.Stats) {
 	t.Helper()
 	s, err := sim.New(f, cfg)
 	require.NoError(t, err)
@@ -69,7 +69,7 @@ func distributed[O any](t *testing.T, f *hydro.Flow, in hydro.Input[Session], ou
 // drive runs a simulation, interpreted or of generated nodes, pushing one
 // batch into in every few steps, until released says every expected cart
 // came out of out, and returns what came out.
-func drive[O any](t *testing.T, s *sim.Sim, in hydro.Input[Session], out hydro.Output[O], batches [][]Session, released func([]O) bool) ([]O, sim.Stats) {
+func drive[I, O any](t *testing.T, s *sim.Sim, in hydro.Input[I], out hydro.Output[O], batches [][]I, released func([]O) bool) ([]O, sim.Stats) {
 	t.Helper()
 	var got []O
 	next := 0

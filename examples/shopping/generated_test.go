@@ -65,7 +65,7 @@ func flatten[T any](batches [][]T) []T {
 }
 
 // simulate runs generated nodes in the simulator (see drive).
-func simulate[O any](t *testing.T, locs []sim.Location, spawn sim.Spawn, in hydro.Input[Session], out hydro.Output[O], cfg sim.Config, batches [][]Session, released func([]O) bool) ([]O, sim.Stats) {
+func simulate[I, O any](t *testing.T, locs []sim.Location, spawn sim.Spawn, in hydro.Input[I], out hydro.Output[O], cfg sim.Config, batches [][]I, released func([]O) bool) ([]O, sim.Stats) {
 	t.Helper()
 	s, err := sim.NewNodes(locs, spawn, cfg)
 	require.NoError(t, err)

@@ -23,8 +23,13 @@ func timerState(e *emitter, n *ir.Node, _ string) {
 	e.addField(fmt.Sprintf("n%dPeriod", id), tm+".Duration", opName(n)+": the period, the next due time, whether it fired.")
 	e.addField(fmt.Sprintf("n%dDue", id), tm+".Time", "")
 	e.addField(fmt.Sprintf("n%dFired", id), "bool", "")
-	fmt.Fprintf(&e.ctor, "\tnd.n%dPeriod = %s\n", id, e.userExpr(e.node(id).Expr))
 	e.timers = append(e.timers, id)
+	if e.node(id).Expr == nil && n.Period != nil {
+		// A timer a rewrite added, with the period its plan gives.
+		fmt.Fprintf(&e.ctor, "\tnd.n%dPeriod = %s(%d)\n", id, tm+".Duration", int64(*n.Period))
+		return
+	}
+	fmt.Fprintf(&e.ctor, "\tnd.n%dPeriod = %s\n", id, e.userExpr(e.node(id).Expr))
 	if tv := e.f.Pkg.TypesInfo.Types[e.node(id).Expr]; tv.Value == nil {
 		// A period from a parameter: checked when the node starts, with
 		// the interpreter's words.

@@ -279,3 +279,40 @@ func TestPushdownRefusals(t *testing.T) {
 		})
 	}
 }
+
+func TestCutRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name, pkg, base, plan, want string
+	}{
+		{"not upgraded", "./examples/shopping", "Figure2", "cut before carts to cart resend 50ms", "carts names no upgraded fold"},
+		{"existing role", "./examples/shopping", "Figure2", "upgrade ssiv carts until Checkout\ncut before carts to server resend 50ms", `role "server" must be a new location`},
+		{"not monotone", "./gen/rewrite/testdata/folds", "Counted", "upgrade ssiv lists until Last\ncut after lists to remote resend 50ms",
+			"folds.go:123:23: cut after lists to remote resend 50ms: hydro.Fold ("},
+		{"not monotone, why", "./gen/rewrite/testdata/folds", "Counted", "upgrade ssiv lists until Last\ncut after lists to remote resend 50ms",
+			"downstream of the cut, is not monotone (its result depends on the order of its input)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := derive(t, tc.pkg, tc.base, "derive X from "+tc.base+"\n"+tc.plan+"\n")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestCutsCarryTheStreamResentUntilAcknowledged(t *testing.T) {
+	for _, side := range []string{"before", "after"} {
+		g, err := derive(t, "./examples/shopping", "Figure2", "derive F from Figure2\nupgrade ssiv carts until Checkout\npushdown carts\ncut "+side+" carts to server as client resend 50ms\n")
+		require.NoError(t, err, side)
+		// The client resends on a timer what the server has not
+		// acknowledged; the server acknowledges to the client.
+		anti := node(t, g, "client", "hydro.AntiJoin")
+		ack := g.Nodes[anti.Inputs[1]]
+		assert.Equal(t, "hydro.Send", ack.Spec.API, side)
+		assert.Equal(t, "server", g.Locations[g.Nodes[ack.Inputs[0]].Loc].Name, side)
+		node(t, g, "client", "hydro.Timer")
+		node(t, g, "client", "hydro.Source")
+		node(t, g, "server", "hydro.Sink")
+		want := map[string]string{"before": "server", "after": "client"}[side]
+		assert.Equal(t, want, g.Locations[node(t, g, want, "hydro.MergeKeyed").Loc].Name, "the cart state is at the %s", want)
+	}
+}

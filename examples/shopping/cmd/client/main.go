@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package shopping (Figure6, Figure7, Figure8), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package shopping (Figure6, Figure6Derived, Figure7, Figure7Derived, Figure8), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,9 +15,11 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "client",
 		Flows: map[string]deploy.Builder{
-			"Figure6": buildFigure6,
-			"Figure7": buildFigure7,
-			"Figure8": buildFigure8,
+			"Figure6":        buildFigure6,
+			"Figure6Derived": buildFigure6Derived,
+			"Figure7":        buildFigure7,
+			"Figure7Derived": buildFigure7Derived,
+			"Figure8":        buildFigure8,
 		},
 	})
 }
@@ -27,9 +29,19 @@ func buildFigure6(env *deploy.Env) (hydro.NetNode, error) {
 	return shopping.NewFigure6Client(deploy.Input(env, shopping.Figure6ShoppingPort()), *new([]shopping.ClientClass), hydro.Output[shopping.Cart]{}), nil
 }
 
+// buildFigure6Derived builds location "client" of flow Figure6Derived.
+func buildFigure6Derived(env *deploy.Env) (hydro.NetNode, error) {
+	return shopping.NewFigure6DerivedClient(deploy.Input(env, shopping.Figure6DerivedShoppingPort()), *new([]shopping.ClientClass), hydro.Output[shopping.Cart]{}), nil
+}
+
 // buildFigure7 builds location "client" of flow Figure7.
 func buildFigure7(env *deploy.Env) (hydro.NetNode, error) {
 	return shopping.NewFigure7Client(deploy.Input(env, shopping.Figure7ShoppingPort()), *new([]shopping.ClientClass), hydro.Output[shopping.Cart]{}), nil
+}
+
+// buildFigure7Derived builds location "client" of flow Figure7Derived.
+func buildFigure7Derived(env *deploy.Env) (hydro.NetNode, error) {
+	return shopping.NewFigure7DerivedClient(deploy.Input(env, shopping.Figure7DerivedShoppingPort()), *new([]shopping.ClientClass), hydro.Output[shopping.Cart]{}), nil
 }
 
 // buildFigure8 builds location "client" of flow Figure8.

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command server runs location "server" of the flows of package shopping (Figure2, Figure3, Figure4, Figure4Derived, Figure5, Figure5Derived, Figure6, Figure7, Figure8), chosen with -flow; see docs/deploy.md for its flags.
+// Command server runs location "server" of the flows of package shopping (Figure2, Figure3, Figure4, Figure4Derived, Figure5, Figure5Derived, Figure6, Figure6Derived, Figure7, Figure7Derived, Figure8), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -22,7 +22,9 @@ func main() {
 			"Figure5":        buildFigure5,
 			"Figure5Derived": buildFigure5Derived,
 			"Figure6":        buildFigure6,
+			"Figure6Derived": buildFigure6Derived,
 			"Figure7":        buildFigure7,
+			"Figure7Derived": buildFigure7Derived,
 			"Figure8":        buildFigure8,
 		},
 	})
@@ -91,6 +93,15 @@ func buildFigure6(env *deploy.Env) (hydro.NetNode, error) {
 	return shopping.NewFigure6Server(hydro.Input[shopping.Session]{}, classes, deploy.Output(env, shopping.Figure6OutPort())), nil
 }
 
+// buildFigure6Derived builds location "server" of flow Figure6Derived.
+func buildFigure6Derived(env *deploy.Env) (hydro.NetNode, error) {
+	classes, err := deploy.Param[[]shopping.ClientClass](env, "classes")
+	if err != nil {
+		return nil, err
+	}
+	return shopping.NewFigure6DerivedServer(hydro.Input[shopping.Request]{}, classes, deploy.Output(env, shopping.Figure6DerivedOutPort())), nil
+}
+
 // buildFigure7 builds location "server" of flow Figure7.
 func buildFigure7(env *deploy.Env) (hydro.NetNode, error) {
 	classes, err := deploy.Param[[]shopping.ClientClass](env, "classes")
@@ -98,6 +109,15 @@ func buildFigure7(env *deploy.Env) (hydro.NetNode, error) {
 		return nil, err
 	}
 	return shopping.NewFigure7Server(hydro.Input[shopping.Session]{}, classes, deploy.Output(env, shopping.Figure7OutPort())), nil
+}
+
+// buildFigure7Derived builds location "server" of flow Figure7Derived.
+func buildFigure7Derived(env *deploy.Env) (hydro.NetNode, error) {
+	classes, err := deploy.Param[[]shopping.ClientClass](env, "classes")
+	if err != nil {
+		return nil, err
+	}
+	return shopping.NewFigure7DerivedServer(hydro.Input[shopping.Request]{}, classes, deploy.Output(env, shopping.Figure7DerivedOutPort())), nil
 }
 
 // buildFigure8 builds location "server" of flow Figure8.

@@ -109,3 +109,16 @@ func Streams(f *hydro.Flow, in hydro.Input[Req], rows hydro.Input[Row], out hydr
 	groups := hydro.FoldKeyed(tagged, startT, pushT, hydro.Static)
 	hydro.Sink(groups, out)
 }
+
+func zero() int           { return 0 }
+func count(n *int, _ Acc) { *n++ }
+
+// Counted counts the lists it has released: a fold, not monotone, after
+// the keyed fold.
+//
+//hydro:flow
+func Counted(f *hydro.Flow, in hydro.Input[Item], out hydro.Output[int]) {
+	server := f.Process("server")
+	lists := hydro.FoldKeyed(hydro.Source(server, in), start, push, hydro.Static)
+	hydro.Sink(hydro.Fold(lists, zero, count), out)
+}
