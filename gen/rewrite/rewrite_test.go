@@ -212,7 +212,7 @@ func TestParsePlansReportsMalformedLines(t *testing.T) {
 		`3:1 malformed plan line "derive A from": want "derive NEW from BASE"`,
 		`5:1 unknown rewrite "sideways" (want one of asymmetric, functional, independent, monotonic)`,
 		`6:1 empty operator name in "a,,b"`,
-		`7:1 unknown plan directive "partition" (want one of decouple, derive, pushdown, upgrade)`,
+		`7:1 unknown plan directive "partition" (want one of cut, decouple, derive, pushdown, upgrade)`,
 		`4:1 plan A has no steps`,
 		`8:1 plan C has no steps`,
 	}, got)
