@@ -21,13 +21,17 @@ var outLine = regexp.MustCompile(`^\[(server(?:/\d+)?)\] out (\{.*\})$`)
 func sampleCarts() []shopping.Cart { return shopping.NewWorkload(1, 5, 6).ExpectedCarts() }
 
 // TestRunShoppingFiguresAsProcesses runs every single-server figure: the
-// one-process Figures 2-5, and the client/server splits of Figures 6 and 7.
-// Each must release exactly the sample's checked-out carts.
+// one-process Figures 2-5, and the client/server splits of Figures 6 and 7,
+// hand-written and derived from Figure 2 by walk.hydroplan (the derived
+// ones read Figure 2's requests). Each must release exactly the sample's
+// checked-out carts.
 func TestRunShoppingFiguresAsProcesses(t *testing.T) {
 	want := sampleCarts()
 	for flow, input := range map[string]string{
 		"Figure2": "requests.jsonl", "Figure3": "prefixes.jsonl", "Figure4": "sessions.jsonl",
 		"Figure5": "sessions.jsonl", "Figure6": "sessions.jsonl", "Figure7": "sessions.jsonl",
+		"Figure4Derived": "requests.jsonl", "Figure5Derived": "requests.jsonl",
+		"Figure6Derived": "requests.jsonl", "Figure7Derived": "requests.jsonl",
 	} {
 		t.Run(flow, func(t *testing.T) {
 			t.Parallel()

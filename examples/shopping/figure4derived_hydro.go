@@ -223,6 +223,7 @@ func (nd *Figure4DerivedServer) subgraph1() {
 	}) Cart {
 		items, _ := s.Items.Values()
 		acc := newCart(items[0])
+		acc.Items = append(make([]LineItem, 0, len(acc.Items)+len(items)), acc.Items...)
 		for _, x := range items {
 			addItem(&acc, x)
 		}

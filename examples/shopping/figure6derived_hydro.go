@@ -467,6 +467,7 @@ func (nd *Figure6DerivedServer) subgraph2() {
 	}, r ClientClass) Cart {
 		items, _ := s.Items.Values()
 		acc := newCart(tag(items[0], r))
+		acc.Items = append(make([]LineItem, 0, len(acc.Items)+len(items)), acc.Items...)
 		for _, x := range items {
 			addItem(&acc, tag(x, r))
 		}

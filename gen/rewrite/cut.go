@@ -126,6 +126,12 @@ func applyCut(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 	if err != nil {
 		return nil, stepErrorf(step.Pos, step, "%v", err)
 	}
+	var moved []string
+	for _, id := range down {
+		moved = append(moved, fmt.Sprintf("n%d %s", id, g.Nodes[id].Spec.API))
+	}
+	d.notef("the cut's stream is n%d %s; downstream of it, all monotone, move to %q: %s", x, g.Nodes[x].Spec.API, step.Role, strings.Join(moved, ", "))
+	d.notef("%q keeps the stream until acknowledged and resends it every %s; %q acknowledges each key it holds at top", out.Locations[from].Name, period, step.Role)
 	return out, nil
 }
 

@@ -57,6 +57,9 @@ type Step struct {
 	Pos diag.Pos
 	// text is the step's line, for steps of other directives.
 	text string
+	// Done says, once Derive applied the step, what the step found and
+	// did, one line per fact; explain prints it.
+	Done []string
 }
 
 func (s *Step) String() string {

@@ -103,6 +103,9 @@ func applyPushdown(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		if !types.Comparable(item) {
 			return nil, errorf("the %s input's items, of type %s, are not comparable; a sealed set of indexed values holds comparable items", join.Spec.Port(p, 2), parse.TypeName(item))
 		}
+		d.notef("the fold groups the output of %s by (%s); its %s input carries (%s), which holds the join key and determines %s (deps: %s)",
+			describe(g, join.ID), fieldNames(s.keys), join.Spec.Port(p, 2), strings.Join(keys, ", "), strings.Join(rest, ", "), fdsOf(deps, keys, rest))
+		d.notef("its %s input, %s, is a table complete from the start and kept", join.Spec.Port(1-p, 2), describe(g, table.ID))
 		return pushdown(d, step, s, join, p, fields)
 	}
 	return nil, errorf("%s joins no stream with a table: %s", describe(g, join.ID), strings.Join(why, "; "))
@@ -116,7 +119,7 @@ func pushdown(d *derivation, step *Step, s *sealed, join *ir.Node, p int, fields
 	lat, hyd := importedPkg(d.base.Pkg.Types, "github.com/hydrogo/hydro/lattices"), importedPkg(d.base.Pkg.Types, "github.com/hydrogo/hydro/hydro")
 	at := s.release
 	n := &sealed{producer: join.Inputs[p], item: parse.Go(g.Nodes[join.Inputs[p]].Elem), acc: s.acc, keys: fields,
-		init: s.init, add: s.add, marker: s.marker, lifetime: s.lifetime, joined: -1}
+		init: s.init, add: s.add, appends: s.appends, marker: s.marker, lifetime: s.lifetime, joined: -1}
 	// The released group passes on as it is, from a new node; the join
 	// with the table takes the fold's place.
 	pos := g.Nodes[at].Pos
@@ -135,8 +138,8 @@ func pushdown(d *derivation, step *Step, s *sealed, join *ir.Node, p int, fields
 			}
 			return fmt.Sprintf("%s(r, %s)", w.Call(tagUDF), x)
 		}
-		return fmt.Sprintf("func(s %s, r %s) %s {\nitems, _ := s.%s.Values()\nacc := %s(%s)\nfor _, x := range items {\n%s(&acc, %s)\n}\nreturn acc\n}",
-			w.Type(n.elem), w.Type(table), w.Type(s.acc), items, w.Call(s.init), tag("items[0]"), w.Call(s.add), tag("x"))
+		return fmt.Sprintf("func(s %s, r %s) %s {\nitems, _ := s.%s.Values()\nacc := %s(%s)\n%sfor _, x := range items {\n%s(&acc, %s)\n}\nreturn acc\n}",
+			w.Type(n.elem), w.Type(table), w.Type(s.acc), items, w.Call(s.init), tag("items[0]"), n.grow(w, "acc", "len(items)"), w.Call(s.add), tag("x"))
 	})
 	elemKey := &parse.Key{Elem: n.elem, Fields: n.elemFields(syn.Keys[p].Fields)}
 	lts := []ir.Lifetime{ir.Tick, join.Lifetimes[1-p]}
@@ -158,7 +161,19 @@ func pushdown(d *derivation, step *Step, s *sealed, join *ir.Node, p int, fields
 	d.sealed[at] = n
 	d.names[name] = unionIDs(d.names[name], append(n.nodes(), at))
 	d.renumber(old)
+	d.notef("grouped before the join by (%s); a hydro.Join of each released group with the table takes the fold's place and replays it", fieldNames(fields))
 	return g, nil
+}
+
+// fdsOf prints the dependencies of deps that bring keys to rest.
+func fdsOf(deps *analysis.StreamDeps, keys, rest []string) string {
+	var out []string
+	for _, fd := range deps.FDs {
+		if slices.Contains(rest, fd.To) {
+			out = append(out, fd.String())
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // removeAll removes the nodes ids, which no remaining node reads, and

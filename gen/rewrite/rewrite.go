@@ -107,6 +107,7 @@ func Derive(base *parse.Flow, plan *Plan) (*ir.Graph, diag.List) {
 		if diagnostic != nil {
 			return nil, diag.List{diagnostic}
 		}
+		step.Done, d.done = d.done, nil
 		d.g = next
 	}
 	return d.g, nil
@@ -122,6 +123,13 @@ type derivation struct {
 	// sealed maps the node that releases an upgraded fold's values (the
 	// fold's own ID) to what the upgrade built (upgrade.go).
 	sealed map[int]*sealed
+	// done collects what the current step found and did (Step.Done).
+	done []string
+}
+
+// notef records a line of what the current step found and did.
+func (d *derivation) notef(format string, args ...any) {
+	d.done = append(d.done, fmt.Sprintf(format, args...))
 }
 
 // renumber updates the derivation's node IDs after nodes were removed:

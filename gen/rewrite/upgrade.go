@@ -61,8 +61,10 @@ type sealed struct {
 	// joined is the join of the released values with a table that took
 	// the fold's place when the group-by was pushed through it, or -1.
 	joined int
-	// init and add are the fold's functions; marker is the end marker.
+	// init and add are the fold's functions, which append to field
+	// appends of the accumulator; marker is the end marker.
 	init, add *parse.UDF
+	appends   string
 	marker    string
 	lifetime  ir.Lifetime
 }
@@ -76,6 +78,16 @@ func (s *sealed) renumber(old []int) {
 }
 
 func (s *sealed) itemsField() string { return s.items }
+
+// grow returns the statement that makes room in acc's appended field for n
+// more items, so that replaying the fold appends without growing it again.
+func (s *sealed) grow(w parse.Writer, acc, n string) string {
+	f := fieldOf(s.acc, s.appends)
+	if f == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s.%s = append(make(%s, 0, len(%s.%s)+%s), %s.%s...)\n", acc, s.appends, w.Type(f.Type()), acc, s.appends, n, acc, s.appends)
+}
 
 // elemFields returns the fields of elem named like keys.
 func (s *sealed) elemFields(keys []*types.Var) []*types.Var {
@@ -169,7 +181,8 @@ func applyUpgrade(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		net := max(a.Unordered, a.Repeats)
 		return nil, errorf("%s (bound to %s) reads items that crossed the network at %s, which may reorder or repeat them: numbering them would not give each item its position in its key's stream; upgrade before decoupling", fold.Spec.API, step.Ops[0], describe(d.g, net))
 	}
-	if why, at := onlyAppends(d.base, syn.UDFs[1]); why != "" {
+	why, at, field := onlyAppends(d.base, syn.UDFs[1])
+	if why != "" {
 		pos := fold.Pos
 		if at.IsValid() {
 			pos = diag.FromToken(d.base.Fset.Position(at))
@@ -189,17 +202,21 @@ func applyUpgrade(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		return nil, stepErrorf(step.Pos, step, "package %s does not import github.com/hydrogo/hydro/lattices, whose SSIV the upgraded flow holds; import it", d.base.Pkg.PkgPath)
 	}
 	s := &sealed{producer: producer, item: item, acc: parse.Go(d.g.Nodes[fold.ID].Elem), keys: syn.Keys[0].Fields,
-		init: syn.UDFs[0], add: syn.UDFs[1], marker: marker, lifetime: fold.Lifetimes[0], joined: -1}
+		init: syn.UDFs[0], add: syn.UDFs[1], appends: field, marker: marker, lifetime: fold.Lifetimes[0], joined: -1}
 	g := d.g.Clone()
 	release := gen(nil, []*parse.UDF{s.init, s.add}, func(w parse.Writer) string {
-		return fmt.Sprintf("func(_ %s, s %s) %s {\nitems, _ := s.%s.Values()\nacc := %s(items[0])\nfor _, x := range items {\n%s(&acc, x)\n}\nreturn acc\n}",
-			w.Type(s.keyT), w.Type(s.elem), w.Type(s.acc), s.items, w.Call(s.init), w.Call(s.add))
+		return fmt.Sprintf("func(_ %s, s %s) %s {\nitems, _ := s.%s.Values()\nacc := %s(items[0])\n%sfor _, x := range items {\n%s(&acc, x)\n}\nreturn acc\n}",
+			w.Type(s.keyT), w.Type(s.elem), w.Type(s.acc), s.items, w.Call(s.init), s.grow(w, "acc", "len(items)"), w.Call(s.add))
 	})
 	if err := s.build(g, lat, hyd, fold.ID, fold.Pos, release); err != nil {
 		return nil, stepErrorf(step.Pos, step, "%v", err)
 	}
 	d.sealed[fold.ID] = s
 	d.names[step.Ops[0]] = unionIDs(d.names[step.Ops[0]], s.nodes())
+	d.notef("%s (%s) keys by (%s), keeps its groups (%s), and only appends to %s", fold.Spec.API, fold.Pos, fieldNames(s.keys), s.lifetime, s.appends)
+	d.notef("its input, from %s, is ordered and unrepeated (no network operator reaches it); the end marker %s is a bool field of %s", describe(d.g, producer), marker, parse.TypeName(item))
+	d.notef("its items are numbered per key (hydro.EnumerateKeyed) and sealed at the marker (hydro.Map) into %s", parse.TypeName(s.elem))
+	d.notef("the fold becomes a lattice merge (hydro.MergeKeyed); hydro.Filter keeps the keys at top, hydro.Unique passes each key once, and hydro.Join releases the fold's value, replayed over the sealed items")
 	return g, nil
 }
 
@@ -358,8 +375,8 @@ func markerField(t types.Type, name string) string {
 // onlyAppends checks that the fold's add function u appends its item to
 // one field of the accumulator and does nothing else: its body is the one
 // statement acc.F = append(acc.F, ...). It returns why not, or "", and
-// where in the function.
-func onlyAppends(base *parse.Flow, u *parse.UDF) (string, token.Pos) {
+// where in the function; or the field F.
+func onlyAppends(base *parse.Flow, u *parse.UDF) (string, token.Pos, string) {
 	var ft *ast.FuncType
 	var body *ast.BlockStmt
 	switch {
@@ -375,33 +392,33 @@ func onlyAppends(base *parse.Flow, u *parse.UDF) (string, token.Pos) {
 		}
 	}
 	if body == nil {
-		return "its add function's body is not in the package, so it cannot be shown to only append", token.NoPos
+		return "its add function's body is not in the package, so it cannot be shown to only append", token.NoPos, ""
 	}
 	if len(ft.Params.List) == 0 || len(ft.Params.List[0].Names) == 0 {
-		return "its add function does not name its accumulator", ft.Pos()
+		return "its add function does not name its accumulator", ft.Pos(), ""
 	}
 	acc := ft.Params.List[0].Names[0].Name
 	if len(body.List) != 1 {
-		return "its add function has more than one statement", body.Pos()
+		return "its add function has more than one statement", body.Pos(), ""
 	}
 	as, ok := body.List[0].(*ast.AssignStmt)
 	if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
-		return "its add function is not one assignment acc.F = append(acc.F, item)", body.List[0].Pos()
+		return "its add function is not one assignment acc.F = append(acc.F, item)", body.List[0].Pos(), ""
 	}
 	lhs, ok := as.Lhs[0].(*ast.SelectorExpr)
 	call, ok2 := as.Rhs[0].(*ast.CallExpr)
 	if !ok || !ok2 || len(call.Args) != 2 || call.Ellipsis.IsValid() {
-		return "its add function is not one assignment acc.F = append(acc.F, item)", body.List[0].Pos()
+		return "its add function is not one assignment acc.F = append(acc.F, item)", body.List[0].Pos(), ""
 	}
 	if fn, ok := call.Fun.(*ast.Ident); !ok || fn.Name != "append" || base.Pkg.TypesInfo.Uses[fn] != types.Universe.Lookup("append") {
-		return "its add function does not append", body.List[0].Pos()
+		return "its add function does not append", body.List[0].Pos(), ""
 	}
 	first, ok := call.Args[0].(*ast.SelectorExpr)
 	if !ok || types.ExprString(first) != types.ExprString(lhs) {
-		return "its add function does not append to the field it assigns", body.List[0].Pos()
+		return "its add function does not append to the field it assigns", body.List[0].Pos(), ""
 	}
 	if x, ok := lhs.X.(*ast.Ident); !ok || x.Name != acc {
-		return "its add function assigns something other than a field of its accumulator", body.List[0].Pos()
+		return "its add function assigns something other than a field of its accumulator", body.List[0].Pos(), ""
 	}
-	return "", token.NoPos
+	return "", token.NoPos, lhs.Sel.Name
 }
