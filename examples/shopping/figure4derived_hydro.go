@@ -179,8 +179,8 @@ func (nd *Figure4DerivedServer) subgraph0() {
 					nd.n7Accs = append(nd.n7Accs, bot21)
 				}
 				nd.n7Accs[i19].Items.Merge(v16.Items)
-				if i19 == len(nd.n7Touched) {
-					nd.n7Touched = append(nd.n7Touched, false)
+				if i19 >= len(nd.n7Touched) {
+					nd.n7Touched = append(nd.n7Touched, make([]bool, i19+1-len(nd.n7Touched))...)
 				}
 				if !nd.n7Touched[i19] {
 					nd.n7Touched[i19] = true

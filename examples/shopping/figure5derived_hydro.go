@@ -150,8 +150,8 @@ func (nd *Figure5DerivedServer) subgraph0() {
 			nd.n7Accs = append(nd.n7Accs, bot10)
 		}
 		nd.n7Accs[i8].Items.Merge(v5.Items)
-		if i8 == len(nd.n7Touched) {
-			nd.n7Touched = append(nd.n7Touched, false)
+		if i8 >= len(nd.n7Touched) {
+			nd.n7Touched = append(nd.n7Touched, make([]bool, i8+1-len(nd.n7Touched))...)
 		}
 		if !nd.n7Touched[i8] {
 			nd.n7Touched[i8] = true

@@ -419,8 +419,8 @@ func (nd *Figure6DerivedServer) subgraph1() {
 			nd.n7Accs = append(nd.n7Accs, bot6)
 		}
 		nd.n7Accs[i4].Items.Merge(v2.Items)
-		if i4 == len(nd.n7Touched) {
-			nd.n7Touched = append(nd.n7Touched, false)
+		if i4 >= len(nd.n7Touched) {
+			nd.n7Touched = append(nd.n7Touched, make([]bool, i4+1-len(nd.n7Touched))...)
 		}
 		if !nd.n7Touched[i4] {
 			nd.n7Touched[i4] = true
