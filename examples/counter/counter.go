@@ -63,3 +63,27 @@ func Peaks(f *hydro.Flow, reports hydro.Input[Peak], lookups hydro.Input[Lookup]
 }
 
 func found(_ Lookup, p Peak) Peak { return p }
+
+// Milestone is a key whose total has reached Threshold.
+type Milestone struct {
+	Key uint32 `hydro:"key"`
+}
+
+// Threshold is the total at which a key becomes a Milestone.
+const Threshold = 10
+
+// Milestones keeps the same durable totals as Counter and outputs each key
+// whose total has reached Threshold, once per run of the node: a restarted
+// node outputs again the keys it recovers past the threshold. Only the
+// totals that changed in a tick reach the Unique in generated code
+// (docs/incremental.md), so it also checks that recovered totals count as
+// changed in the first tick.
+//
+//hydro:flow
+func Milestones(f *hydro.Flow, cmds hydro.Input[Incr], reached hydro.Output[Milestone]) {
+	p := f.Process("counter")
+	totals := hydro.ReduceKeyed(hydro.Map(hydro.Source(p, cmds), total), add, hydro.Durable)
+	hydro.Sink(hydro.Unique(hydro.FilterMap(totals, milestone), hydro.Static), reached)
+}
+
+func milestone(t Total) (Milestone, bool) { return Milestone{Key: t.Key}, t.N >= Threshold }

@@ -126,10 +126,12 @@ func (nd *CounterCounter) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.ReduceKeyed (node 2, counter.go:35): %w", err13)
 		}
 		k14 := v11.Key
-		if i15, ok16 := nd.n2Index[k14]; ok16 {
+		i15, ok16 := nd.n2Index[k14]
+		if ok16 {
 			nd.n2Accs[i15] = v11
 		} else {
-			nd.n2Index[k14] = len(nd.n2Accs)
+			i15 = len(nd.n2Accs)
+			nd.n2Index[k14] = i15
 			nd.n2Accs = append(nd.n2Accs, v11)
 			nd.n2Mark = append(nd.n2Mark, false)
 		}

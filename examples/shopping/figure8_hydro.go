@@ -567,10 +567,12 @@ func (nd *Figure8Server) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.MergeKeyed (node 10, figures.go:126): %w", err63)
 		}
 		k64 := v61.Client
-		if i65, ok66 := nd.n10Index[k64]; ok66 {
+		i65, ok66 := nd.n10Index[k64]
+		if ok66 {
 			nd.n10Accs[i65] = v61
 		} else {
-			nd.n10Index[k64] = len(nd.n10Accs)
+			i65 = len(nd.n10Accs)
+			nd.n10Index[k64] = i65
 			nd.n10Accs = append(nd.n10Accs, v61)
 			nd.n10Mark = append(nd.n10Mark, false)
 		}

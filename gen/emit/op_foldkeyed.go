@@ -36,8 +36,12 @@ var keyedDurable = &durableHooks{
 		id := n.ID
 		key, _ := e.groupKey(n, 0, v)
 		k, i, ok := e.v("k"), e.v("i"), e.v("ok")
-		fmt.Fprintf(b, "%s := %s\nif %s, %s := nd.n%dIndex[%s]; %s {\nnd.n%dAccs[%s] = %s\n} else {\nnd.n%dIndex[%s] = len(nd.n%dAccs)\nnd.n%dAccs = append(nd.n%dAccs, %s)\nnd.n%dMark = append(nd.n%dMark, false)\n}\n",
-			k, key, i, ok, id, k, ok, id, i, v, id, k, id, id, id, v, id, id)
+		fmt.Fprintf(b, "%s := %s\n%s, %s := nd.n%dIndex[%s]\nif %s {\nnd.n%dAccs[%s] = %s\n} else {\n%s = len(nd.n%dAccs)\nnd.n%dIndex[%s] = %s\nnd.n%dAccs = append(nd.n%dAccs, %s)\nnd.n%dMark = append(nd.n%dMark, false)\n}\n",
+			k, key, i, ok, id, k, ok, id, i, v, i, id, id, k, i, id, id, v, id, id)
+		// A restarted node's consumers have seen none of its groups: where
+		// only changes are emitted, every recovered group counts as
+		// changed in the first tick, as the interpreter emits it then.
+		keyedTouch(e, b, n, i)
 	},
 }
 

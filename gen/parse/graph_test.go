@@ -52,6 +52,9 @@ var recorders = map[string]func(f *hydro.Flow){
 	"counter.Peaks": func(f *hydro.Flow) {
 		counter.Peaks(f, in[counter.Peak](), in[counter.Lookup](), out[counter.Peak]())
 	},
+	"counter.Milestones": func(f *hydro.Flow) {
+		counter.Milestones(f, in[counter.Incr](), out[counter.Milestone]())
+	},
 	"hashset.Hashset": func(f *hydro.Flow) {
 		hashset.Hashset(f, in[hashset.Write](), nil, nil, nil, nil, out[hashset.Outcome](), out[hashset.Ack](), out[hashset.Inconsistency]())
 	},
