@@ -27,7 +27,10 @@ func (env *Env) openDurable(node hydro.NetNode) (closeFn func(), err error) {
 		return nil, fmt.Errorf("%s: %w", from, err)
 	}
 	env.durable = newDurableMetrics()
-	if err := d.Recover(dir, durable.Options{Observer: env.durable}); err != nil {
+	if env.opts.noSync {
+		env.Logger.Warn("durable state is written without syncs (-fsync=false): a power cut can lose what was acknowledged")
+	}
+	if err := d.Recover(dir, durable.Options{Observer: env.durable, NoSync: env.opts.noSync}); err != nil {
 		dir.Close()
 		return nil, fmt.Errorf("recover the durable state: %w", err)
 	}

@@ -37,6 +37,9 @@ type options struct {
 	// data is the data directory of a node with durable state, and the
 	// flag or variable that set it.
 	data, dataFrom string
+	// noSync is -fsync=false: commits of durable state are written but
+	// not synced, for measuring what the syncs cost.
+	noSync bool
 
 	certs    string // -certs: the certificate directory
 	insecure bool   // -insecure-plaintext
@@ -61,7 +64,7 @@ type dynFlag struct {
 // stdFlags are the fixed flags that take a value.
 var stdFlags = []string{"flow", "member", "listen", "peers", "log-level", "certs",
 	"idle-timeout", "frame-timeout", "write-timeout", "max-conns", "inbox-bytes", "peer-inbox-bytes",
-	"max-subscribers", "subscriber-queue", "max-queued-input", "max-tick-items", "metrics", "debug-addr", "listen-fd", "data"}
+	"max-subscribers", "subscriber-queue", "max-queued-input", "max-tick-items", "metrics", "debug-addr", "listen-fd", "data", "fsync"}
 
 // insecureFlag is the one boolean fixed flag.
 const insecureFlag = "insecure-plaintext"
@@ -129,6 +132,13 @@ func parseArgs(r Role, args []string, getenv func(string) string, stderr io.Writ
 		o.listenFD = fd
 	}
 	o.data, o.dataFrom = source("data")
+	if v, from := source("fsync"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, usagef("%s %q: want true or false", from, v)
+		}
+		o.noSync = !b
+	}
 	if v, from := source("peers"); v != "" {
 		if o.peers, err = parsePeers(v); err != nil {
 			return nil, usagef("%s: %v", from, err)
@@ -338,6 +348,9 @@ a flag given on the command line wins.
   -log-level LEVEL       debug, info, warn or error, default info (HYDRO_LOG_LEVEL)
   -data DIR              the data directory of a location with durable state; it must
                          exist, and no other node may use it (HYDRO_DATA)
+  -fsync BOOL            sync the log of durable state at every commit, default true;
+                         false writes without syncing, which a power cut can undo:
+                         for measuring what the syncs cost only (HYDRO_FSYNC)
 
 Security (one of the two is required):
   -certs DIR             the deployment's certificates: DIR/ca.crt, DIR/<role>-<member>.crt

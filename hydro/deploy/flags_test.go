@@ -143,3 +143,17 @@ func TestLimitFlags(t *testing.T) {
 	var ue *usageError
 	require.ErrorAs(t, err, &ue)
 }
+
+func TestFsyncFlag(t *testing.T) {
+	o, err := parseArgs(relayRole("r"), nil, noEnv, io.Discard)
+	require.NoError(t, err)
+	require.False(t, o.noSync, "syncs by default")
+	o, err = parseArgs(relayRole("r"), []string{"-fsync=false"}, noEnv, io.Discard)
+	require.NoError(t, err)
+	require.True(t, o.noSync)
+	o, err = parseArgs(relayRole("r"), nil, envOf(map[string]string{"HYDRO_FSYNC": "0"}), io.Discard)
+	require.NoError(t, err)
+	require.True(t, o.noSync)
+	_, err = parseArgs(relayRole("r"), []string{"-fsync", "sometimes"}, noEnv, io.Discard)
+	require.EqualError(t, err, `-fsync "sometimes": want true or false`)
+}
