@@ -16,6 +16,9 @@ import (
 	"github.com/hydrogo/hydro/examples/rset"
 	"github.com/hydrogo/hydro/examples/voting"
 	"github.com/hydrogo/hydro/hydro/sim/simtest"
+	"github.com/hydrogo/hydro/examples/twopc"
+	"github.com/hydrogo/hydro/examples/voting"
+	"github.com/hydrogo/hydro/hydro"
 )
 
 // The protocols across real processes, as README's tour runs them: hydrogen
@@ -185,4 +188,49 @@ func TestRunRSetMicroprotocolsAcrossProcesses(t *testing.T) {
 			assert.Len(t, seen, 10, "every sample command answered")
 		})
 	}
+func TestRunTwoPCAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	runTwoPC(t)
+}
+
+// TestRunScalableTwoPCAcrossProcesses runs the flow that
+// examples/twopc/scalable.hydroplan derives from TwoPC, with its vote
+// requester, committer and ender, chosen with -flow.
+func TestRunScalableTwoPCAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	runTwoPC(t, "-flow", "ScalableTwoPC")
+}
+
+// runTwoPC runs examples/twopc with flags and checks that every sample
+// transaction is answered once: committed, unless its payload names a
+// participant that refuses it.
+func runTwoPC(t *testing.T, flags ...string) {
+	args := append(flags, "-n", "participant=3", "-outputs", "10", "../../examples/twopc", "--",
+		"-in.requests.file=data/requests.jsonl", "-out.votesCast.quiet", "-out.decisions.quiet")
+	status, stdout, stderr := launchRun(t, args...)
+	require.Equal(t, 0, status, stderr)
+	b, err := os.ReadFile("../../examples/twopc/data/requests.jsonl")
+	require.NoError(t, err)
+	payloads := map[uint64]string{}
+	for _, l := range lines(string(b)) {
+		var r twopc.Request
+		require.NoError(t, json.Unmarshal([]byte(l), &r))
+		payloads[r.ID] = r.Payload
+	}
+	line := regexp.MustCompile(`^\[client\] outcomes (\{.*\})$`)
+	seen := map[uint64]bool{}
+	for _, l := range lines(stdout) {
+		m := line.FindStringSubmatch(l)
+		require.NotNil(t, m, "line %q", l)
+		var o twopc.Outcome
+		require.NoError(t, json.Unmarshal([]byte(m[1]), &o))
+		assert.False(t, seen[o.ID], "transaction %d answered twice", o.ID)
+		seen[o.ID] = true
+		refused := false
+		for p := range 3 {
+			refused = refused || twopc.Refuses(hydro.MemberID(p), payloads[o.ID])
+		}
+		assert.Equal(t, !refused, o.Committed, "transaction %d (%q)", o.ID, payloads[o.ID])
+	}
+	assert.Len(t, seen, 10, "every sample transaction answered")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hydrogo/hydro/examples/hashset"
 	"github.com/hydrogo/hydro/examples/paxos"
 	"github.com/hydrogo/hydro/examples/rset"
+	"github.com/hydrogo/hydro/examples/twopc"
 	"github.com/hydrogo/hydro/examples/voting"
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -58,6 +59,28 @@ func Protocols() []Protocol {
 				},
 				func(r paxos.Reply) uint64 { return r.ID }),
 		},
+		{
+			Name:    "twopc",
+			Package: "./examples/twopc",
+			Flow:    "TwoPC",
+			Deployments: []Deployment{
+				{Name: "3 participants", Members: map[string]int{"participant": 3}, Flags: twopcFlags},
+				{Name: "3 participants without fsync", Members: map[string]int{"participant": 3}, Flags: append([]string{"-fsync=false"}, twopcFlags...)},
+				{Name: "1 participant", Members: map[string]int{"participant": 1}, Flags: twopcFlags},
+			},
+			Driver: twopcDriver,
+		},
+		{
+			// ScalableTwoPC, derived from TwoPC by examples/twopc/scalable.hydroplan.
+			Name:    "twopc-scalable",
+			Package: "./examples/twopc",
+			Flow:    "ScalableTwoPC",
+			Deployments: []Deployment{
+				{Name: "3 participants", Members: map[string]int{"participant": 3}, Flags: twopcFlags},
+				{Name: "3 participants without fsync", Members: map[string]int{"participant": 3}, Flags: append([]string{"-fsync=false"}, twopcFlags...)},
+			},
+			Driver: twopcDriver,
+		},
 	}
 	return append(protocols, Microprotocols()...)
 }
@@ -102,7 +125,15 @@ func rsetDriver(in hydro.Port[rset.Command], out hydro.Port[rset.Answer]) Driver
 		func(a rset.Answer) uint64 { return a.ID })
 }
 
+// twopcDriver sends each command as a transaction whose payload no
+// participant refuses, and counts its outcome, commit or abort, as its
+// answer.
+var twopcDriver = Commands("client", twopc.TwoPCRequestsPort(), twopc.TwoPCOutcomesPort(),
+	func(id uint64, p [16]byte) twopc.Request { return twopc.Request{ID: id, Payload: string(p[:])} },
+	func(o twopc.Outcome) uint64 { return o.ID })
+
 var (
+	twopcFlags   = []string{"-out.outcomes.quiet", "-out.votesCast.quiet", "-out.decisions.quiet"}
 	paxosFlags   = []string{"-out.replies.quiet", "-out.executed.quiet", "-out.votes.quiet"}
 	votingFlags  = []string{"-out.committed.quiet", "-out.votes.quiet"}
 	hashsetFlags = []string{"-out.outcomes.quiet", "-out.acks.quiet", "-out.alarms.quiet",
