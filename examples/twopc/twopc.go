@@ -315,7 +315,9 @@ func TwoPC(f *hydro.Flow, requests hydro.Input[Request], outcomes hydro.Output[O
 	overAfter(hydro.DeferTick(hydro.Unique(hydro.Map(ends, endTxn), hydro.Static)))
 	commits := hydro.Unique(hydro.Join(acked, ends, ackCommitted, hydro.Tick, hydro.Tick), hydro.Tick)
 
-	answer(hydro.Union(hydro.Send(aborts, client), hydro.Send(commits, client)))
+	abortsAnswered := hydro.Send(aborts, client)
+	commitsAnswered := hydro.Send(commits, client)
+	answer(hydro.Union(abortsAnswered, commitsAnswered))
 }
 
 func again(r Request, _ time.Time) Request { return r }

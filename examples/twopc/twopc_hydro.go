@@ -78,7 +78,7 @@ type TwoPCClient struct {
 	n10Next []Request
 	// hydro.Send (node 111, twopc.go:318): the items received since the last tick.
 	n111Recv []Outcome
-	// hydro.Send (node 112, twopc.go:318): the items received since the last tick.
+	// hydro.Send (node 112, twopc.go:319): the items received since the last tick.
 	n112Recv []Outcome
 	// h5To9Port0 is the handoff from hydro.Union (node 5, twopc.go:248) to hydro.AntiJoin (node 9, twopc.go:250).
 	h5To9Port0 []Request
@@ -265,10 +265,10 @@ func (nd *TwoPCClient) Deliver(tag uint16, payload []byte) error {
 		var v Outcome
 		n, err := decodeHydroOutcome(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow TwoPC, location client, hydro.Send at twopc.go:318: %w", err)
+			return fmt.Errorf("flow TwoPC, location client, hydro.Send at twopc.go:319: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow TwoPC, location client, hydro.Send at twopc.go:318: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow TwoPC, location client, hydro.Send at twopc.go:319: %d bytes after the item", len(payload)-n)
 		}
 		nd.n112Recv = append(nd.n112Recv, v)
 		return nil

@@ -125,6 +125,8 @@ type scenario struct {
 	// refuse makes every refuse-th request refused by one participant.
 	refuse    int
 	generated bool
+	// derived runs the generated nodes of ScalableTwoPC instead.
+	derived bool
 	// dead, if set, replaces the last participant by a node that never
 	// answers, so that every transaction must time out.
 	dead   bool
@@ -170,6 +172,10 @@ func payloadOf(id uint64, participants, refuse int) string {
 // ScalableTwoPC's.
 func locations(sc scenario) []sim.Location {
 	locs := []sim.Location{{Name: "client", Members: 1}, {Name: "coordinator", Members: 1}, {Name: "participant", Members: sc.participants}}
+	if sc.derived {
+		locs = append(locs, sim.Location{Name: "voterequester", Members: 1}, sim.Location{Name: "committer", Members: 1},
+			sim.Location{Name: "ender", Members: 1})
+	}
 	return locs
 }
 
@@ -195,10 +201,13 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 	}
 	var s *sim.Sim
 	var err error
-	if sc.generated || sc.dead {
+	if sc.generated || sc.derived || sc.dead {
 		s, err = sim.NewNodes(locations(sc), func(location string, member int) (hydro.NetNode, error) {
 			if sc.dead && location == "participant" && member == sc.participants-1 {
 				return deadNode{}, nil
+			}
+			if sc.derived {
+				return scalableNode(location, in, outcomes, votes, decisions), nil
 			}
 			switch location {
 			case "client":

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package twopc (TwoPC), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package twopc (ScalableTwoPC, TwoPC), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,9 +15,15 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "client",
 		Flows: map[string]deploy.Builder{
-			"TwoPC": buildTwoPC,
+			"ScalableTwoPC": buildScalableTwoPC,
+			"TwoPC":         buildTwoPC,
 		},
 	})
+}
+
+// buildScalableTwoPC builds location "client" of flow ScalableTwoPC.
+func buildScalableTwoPC(env *deploy.Env) (hydro.NetNode, error) {
+	return twopc.NewScalableTwoPCClient(deploy.Input(env, twopc.ScalableTwoPCRequestsPort()), deploy.Output(env, twopc.ScalableTwoPCOutcomesPort()), hydro.Output[twopc.Vote]{}, hydro.Output[twopc.Decision]{}), nil
 }
 
 // buildTwoPC builds location "client" of flow TwoPC.

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command coordinator runs location "coordinator" of the flows of package twopc (TwoPC), chosen with -flow; see docs/deploy.md for its flags.
+// Command coordinator runs location "coordinator" of the flows of package twopc (ScalableTwoPC, TwoPC), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,9 +15,15 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "coordinator",
 		Flows: map[string]deploy.Builder{
-			"TwoPC": buildTwoPC,
+			"ScalableTwoPC": buildScalableTwoPC,
+			"TwoPC":         buildTwoPC,
 		},
 	})
+}
+
+// buildScalableTwoPC builds location "coordinator" of flow ScalableTwoPC.
+func buildScalableTwoPC(env *deploy.Env) (hydro.NetNode, error) {
+	return twopc.NewScalableTwoPCCoordinator(hydro.Input[twopc.Request]{}, hydro.Output[twopc.Outcome]{}, hydro.Output[twopc.Vote]{}, hydro.Output[twopc.Decision]{}), nil
 }
 
 // buildTwoPC builds location "coordinator" of flow TwoPC.

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command participant runs location "participant" of the flows of package twopc (TwoPC), chosen with -flow; see docs/deploy.md for its flags.
+// Command participant runs location "participant" of the flows of package twopc (ScalableTwoPC, TwoPC), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,9 +15,15 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "participant",
 		Flows: map[string]deploy.Builder{
-			"TwoPC": buildTwoPC,
+			"ScalableTwoPC": buildScalableTwoPC,
+			"TwoPC":         buildTwoPC,
 		},
 	})
+}
+
+// buildScalableTwoPC builds location "participant" of flow ScalableTwoPC.
+func buildScalableTwoPC(env *deploy.Env) (hydro.NetNode, error) {
+	return twopc.NewScalableTwoPCParticipant(hydro.Input[twopc.Request]{}, hydro.Output[twopc.Outcome]{}, deploy.Output(env, twopc.ScalableTwoPCVotesCastPort()), deploy.Output(env, twopc.ScalableTwoPCDecisionsPort())), nil
 }
 
 // buildTwoPC builds location "participant" of flow TwoPC.
