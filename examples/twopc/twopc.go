@@ -329,7 +329,9 @@ func refusal(r Request, p hydro.MemberID) Vote {
 	return Vote{ID: r.ID, Participant: p, Yes: !Refuses(p, r.Payload)}
 }
 
-func refusedVote(v Vote) (Vote, bool) { return v, !v.Yes }
+func refusedVote(v Vote) (Vote, bool) {
+	return Vote{ID: v.ID, Participant: v.Participant, Yes: v.Yes}, !v.Yes
+}
 
 func committedOutcome(o Outcome) bool { return o.Committed }
 
@@ -343,9 +345,9 @@ func prepared(r Request) Record { return Record{ID: r.ID, Phase: lattices.NewMax
 
 func committed(t Txn) Record { return Record{ID: t.ID, Phase: lattices.NewMax(Committed)} }
 
-func recordOf(_ Outcome, r Record) Record { return r }
+func recordOf(_ Outcome, r Record) Record { return Record{ID: r.ID, Phase: r.Phase} }
 
-func txnRecord(_ Txn, r Record) Record { return r }
+func txnRecord(_ Txn, r Record) Record { return Record{ID: r.ID, Phase: r.Phase} }
 
 func phase(r Record) uint8 {
 	p, _ := r.Phase.Value()
@@ -400,20 +402,16 @@ func inquiry(d Doubt, p hydro.MemberID) Inquiry { return Inquiry{ID: d.ID, Parti
 func entryTxn(e Entry) Txn { return Txn{ID: e.ID} }
 
 func tallyVote(v Vote) Tally {
-	t := Tally{ID: v.ID}
 	if v.Yes {
-		t.Yes = lattices.NewSetUnion(v.Participant)
-	} else {
-		t.Refused = lattices.NewMax[uint8](1)
+		return Tally{ID: v.ID, Yes: lattices.NewSetUnion(v.Participant)}
 	}
-	return t
+	return Tally{ID: v.ID, Refused: lattices.NewMax[uint8](1)}
 }
 
 func tallyInquiry(q Inquiry) Tally { return Tally{ID: q.ID, Asked: lattices.NewMax[uint8](1)} }
 
 func aged(t Tally, _ time.Time) Tally {
-	t.Rounds = lattices.NewMax(rounds(t.Rounds) + 1)
-	return t
+	return Tally{ID: t.ID, Yes: t.Yes, Refused: t.Refused, Asked: t.Asked, Rounds: lattices.NewMax(rounds(t.Rounds) + 1)}
 }
 
 func quorum(t Tally, n int) Quorum { return Quorum{Tally: t, Needed: n} }
@@ -432,14 +430,13 @@ func decide(q Quorum) (Decided, bool) {
 	case inquired > 0 || rounds(q.Rounds) >= 2:
 		return Decided{ID: q.ID, Fence: true}, true
 	}
-	return Decided{}, false
+	return Decided{ID: q.ID}, false
 }
 
 // keep copies a tally carried to the next tick: the merge's state, which
 // the tally shares, is cleared at the end of this one.
 func keep(t Tally) Tally {
-	t.Yes = t.Yes.Clone()
-	return t
+	return Tally{ID: t.ID, Yes: t.Yes.Clone(), Refused: t.Refused, Asked: t.Asked, Rounds: t.Rounds}
 }
 
 func entryOf(d Decided) (Entry, bool) {
@@ -449,7 +446,7 @@ func entryOf(d Decided) (Entry, bool) {
 	case d.Fence:
 		return Entry{ID: d.ID, Outcome: lattices.NewMax(Fenced)}, true
 	}
-	return Entry{}, false
+	return Entry{ID: d.ID}, false
 }
 
 func entryCommitted(e Entry) bool {
@@ -491,9 +488,6 @@ func allAcked(q AckQuorum) (End, bool) {
 func endTxn(e End) Txn { return Txn{ID: e.ID} }
 
 // keepAcks copies an ack set carried to the next tick.
-func keepAcks(a Acks) Acks {
-	a.By = a.By.Clone()
-	return a
-}
+func keepAcks(a Acks) Acks { return Acks{ID: a.ID, By: a.By.Clone()} }
 
 func ackCommitted(a Ack, _ End) Outcome { return Outcome{ID: a.ID, Committed: true} }
