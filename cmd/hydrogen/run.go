@@ -278,7 +278,7 @@ func splitNodeFlags(args []string) ([]nodeFlag, error) {
 			return nil, runUsagef("node flag -%s: %s", name, why)
 		}
 		switch kind, rest, _ := strings.Cut(name, "."); {
-		case name == "log-level":
+		case name == "log-level", name == "fsync":
 		case kind == "param":
 			f.kind, f.param = parse.OtherParam, rest
 		case kind == "in" && strings.HasSuffix(rest, ".file"):
@@ -286,9 +286,9 @@ func splitNodeFlags(args []string) ([]nodeFlag, error) {
 		case kind == "out" && strings.HasSuffix(rest, ".quiet"):
 			f.kind, f.param, takesValue = parse.OutputParam, strings.TrimSuffix(rest, ".quiet"), false
 		default:
-			return nil, runUsagef("unknown node flag -%s; nodes take -param.NAME VALUE, -in.NAME.file PATH, -out.NAME.quiet and -log-level LEVEL", name)
+			return nil, runUsagef("unknown node flag -%s; nodes take -param.NAME VALUE, -in.NAME.file PATH, -out.NAME.quiet, -log-level LEVEL and -fsync BOOL", name)
 		}
-		if f.param == "" && name != "log-level" {
+		if f.param == "" && name != "log-level" && name != "fsync" {
 			return nil, runUsagef("node flag -%s names no parameter", name)
 		}
 		if takesValue && !hasValue {

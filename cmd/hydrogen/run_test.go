@@ -104,7 +104,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"-flow", "Hello", pkg, "-outputs", "3"}, 2, "unexpected -outputs after the package: hydrogen run's flags go before the package, the nodes' flags after --"},
 		{[]string{"-flow", "Hello", pkg, "--", "-member", "1"}, 2, "node flag -member: hydrogen run numbers the members"},
 		{[]string{"-flow", "Hello", pkg, "--", "-param.greeting"}, 2, "node flag -param.greeting needs a value"},
-		{[]string{"-flow", "Hello", pkg, "--", "-in.names", "x"}, 2, "unknown node flag -in.names; nodes take -param.NAME VALUE, -in.NAME.file PATH, -out.NAME.quiet and -log-level LEVEL"},
+		{[]string{"-flow", "Hello", pkg, "--", "-in.names", "x"}, 2, "unknown node flag -in.names; nodes take -param.NAME VALUE, -in.NAME.file PATH, -out.NAME.quiet, -log-level LEVEL and -fsync BOOL"},
 		{[]string{"-flow", "Hello", pkg, "--", "names.jsonl"}, 2, `unexpected node argument "names.jsonl": nodes take flags only`},
 		{[]string{"-flow", "Hello", pkg, "--", "-param.names", "1", "-in.greeting.file=x", "-out.nope.quiet"}, 2,
 			"node flag -param.names: names is an input of flow Hello, not a parameter (parameters: greeting, label)\n" +
@@ -125,13 +125,13 @@ func TestRunErrors(t *testing.T) {
 }
 
 func TestSplitNodeFlags(t *testing.T) {
-	flags, err := splitNodeFlags([]string{"-param.a", "1", "--param.b=2", "-in.x.file", "f", "-out.y.quiet", "-out.z.quiet=false", "-log-level", "debug"})
+	flags, err := splitNodeFlags([]string{"-param.a", "1", "--param.b=2", "-in.x.file", "f", "-out.y.quiet", "-out.z.quiet=false", "-log-level", "debug", "-fsync=false"})
 	require.NoError(t, err)
 	var got []string
 	for _, f := range flags {
 		got = append(got, f.param+" "+strings.Join(f.tokens, " "))
 	}
-	require.Equal(t, []string{"a -param.a 1", "b --param.b=2", "x -in.x.file f", "y -out.y.quiet", "z -out.z.quiet=false", " -log-level debug"}, got)
+	require.Equal(t, []string{"a -param.a 1", "b --param.b=2", "x -in.x.file f", "y -out.y.quiet", "z -out.z.quiet=false", " -log-level debug", " -fsync=false"}, got)
 }
 
 func TestPrefixWriterWritesWholeLines(t *testing.T) {
