@@ -690,8 +690,8 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 				nd.n25Accs = append(nd.n25Accs, bot26)
 			}
 			nd.n25Accs[i24].Phase.Merge(v22.Phase)
-			if i24 == len(nd.n25Touched) {
-				nd.n25Touched = append(nd.n25Touched, false)
+			if i24 >= len(nd.n25Touched) {
+				nd.n25Touched = append(nd.n25Touched, make([]bool, i24+1-len(nd.n25Touched))...)
 			}
 			if !nd.n25Touched[i24] {
 				nd.n25Touched[i24] = true
@@ -720,8 +720,8 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 			nd.n25Accs = append(nd.n25Accs, bot32)
 		}
 		nd.n25Accs[i30].Phase.Merge(v28.Phase)
-		if i30 == len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, false)
+		if i30 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i30+1-len(nd.n25Touched))...)
 		}
 		if !nd.n25Touched[i30] {
 			nd.n25Touched[i30] = true
@@ -747,8 +747,8 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 			nd.n25Accs = append(nd.n25Accs, bot37)
 		}
 		nd.n25Accs[i35].Phase.Merge(v33.Phase)
-		if i35 == len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, false)
+		if i35 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i35+1-len(nd.n25Touched))...)
 		}
 		if !nd.n25Touched[i35] {
 			nd.n25Touched[i35] = true
@@ -964,8 +964,8 @@ func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 			nd.n25Accs = append(nd.n25Accs, v105)
 			nd.n25Mark = append(nd.n25Mark, false)
 		}
-		if i109 == len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, false)
+		if i109 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i109+1-len(nd.n25Touched))...)
 		}
 		if !nd.n25Touched[i109] {
 			nd.n25Touched[i109] = true
@@ -1451,8 +1451,8 @@ func (nd *ScalableTwoPCCommitter) subgraph1() {
 				nd.n59Accs = append(nd.n59Accs, bot8)
 			}
 			nd.n59Accs[i6].Outcome.Merge(v3.Outcome)
-			if i6 == len(nd.n59Touched) {
-				nd.n59Touched = append(nd.n59Touched, false)
+			if i6 >= len(nd.n59Touched) {
+				nd.n59Touched = append(nd.n59Touched, make([]bool, i6+1-len(nd.n59Touched))...)
 			}
 			if !nd.n59Touched[i6] {
 				nd.n59Touched[i6] = true
@@ -1754,8 +1754,8 @@ func (nd *ScalableTwoPCCommitter) hydroRestore(op int, item []byte) error {
 			nd.n59Accs = append(nd.n59Accs, v90)
 			nd.n59Mark = append(nd.n59Mark, false)
 		}
-		if i94 == len(nd.n59Touched) {
-			nd.n59Touched = append(nd.n59Touched, false)
+		if i94 >= len(nd.n59Touched) {
+			nd.n59Touched = append(nd.n59Touched, make([]bool, i94+1-len(nd.n59Touched))...)
 		}
 		if !nd.n59Touched[i94] {
 			nd.n59Touched[i94] = true
@@ -2145,8 +2145,8 @@ func (nd *ScalableTwoPCEnder) subgraph5() {
 					nd.n105Accs = append(nd.n105Accs, bot23)
 				}
 				nd.n105Accs[i21].Acked.Merge(v18.Acked)
-				if i21 == len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, false)
+				if i21 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i21+1-len(nd.n105Touched))...)
 				}
 				if !nd.n105Touched[i21] {
 					nd.n105Touched[i21] = true
@@ -2178,8 +2178,8 @@ func (nd *ScalableTwoPCEnder) subgraph5() {
 					nd.n105Accs = append(nd.n105Accs, bot32)
 				}
 				nd.n105Accs[i30].Acked.Merge(v27.Acked)
-				if i30 == len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, false)
+				if i30 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i30+1-len(nd.n105Touched))...)
 				}
 				if !nd.n105Touched[i30] {
 					nd.n105Touched[i30] = true
@@ -2261,8 +2261,8 @@ func (nd *ScalableTwoPCEnder) hydroRestore(op int, item []byte) error {
 			nd.n105Accs = append(nd.n105Accs, v50)
 			nd.n105Mark = append(nd.n105Mark, false)
 		}
-		if i54 == len(nd.n105Touched) {
-			nd.n105Touched = append(nd.n105Touched, false)
+		if i54 >= len(nd.n105Touched) {
+			nd.n105Touched = append(nd.n105Touched, make([]bool, i54+1-len(nd.n105Touched))...)
 		}
 		if !nd.n105Touched[i54] {
 			nd.n105Touched[i54] = true

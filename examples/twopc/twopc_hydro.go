@@ -568,8 +568,8 @@ func (nd *TwoPCCoordinator) subgraph2() {
 				nd.n59Accs = append(nd.n59Accs, bot9)
 			}
 			nd.n59Accs[i7].Outcome.Merge(v4.Outcome)
-			if i7 == len(nd.n59Touched) {
-				nd.n59Touched = append(nd.n59Touched, false)
+			if i7 >= len(nd.n59Touched) {
+				nd.n59Touched = append(nd.n59Touched, make([]bool, i7+1-len(nd.n59Touched))...)
 			}
 			if !nd.n59Touched[i7] {
 				nd.n59Touched[i7] = true
@@ -853,8 +853,8 @@ func (nd *TwoPCCoordinator) subgraph9() {
 					nd.n105Accs = append(nd.n105Accs, bot92)
 				}
 				nd.n105Accs[i90].Acked.Merge(v87.Acked)
-				if i90 == len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, false)
+				if i90 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i90+1-len(nd.n105Touched))...)
 				}
 				if !nd.n105Touched[i90] {
 					nd.n105Touched[i90] = true
@@ -886,8 +886,8 @@ func (nd *TwoPCCoordinator) subgraph9() {
 					nd.n105Accs = append(nd.n105Accs, bot101)
 				}
 				nd.n105Accs[i99].Acked.Merge(v96.Acked)
-				if i99 == len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, false)
+				if i99 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i99+1-len(nd.n105Touched))...)
 				}
 				if !nd.n105Touched[i99] {
 					nd.n105Touched[i99] = true
@@ -1009,8 +1009,8 @@ func (nd *TwoPCCoordinator) hydroRestore(op int, item []byte) error {
 			nd.n59Accs = append(nd.n59Accs, v134)
 			nd.n59Mark = append(nd.n59Mark, false)
 		}
-		if i138 == len(nd.n59Touched) {
-			nd.n59Touched = append(nd.n59Touched, false)
+		if i138 >= len(nd.n59Touched) {
+			nd.n59Touched = append(nd.n59Touched, make([]bool, i138+1-len(nd.n59Touched))...)
 		}
 		if !nd.n59Touched[i138] {
 			nd.n59Touched[i138] = true
@@ -1036,8 +1036,8 @@ func (nd *TwoPCCoordinator) hydroRestore(op int, item []byte) error {
 			nd.n105Accs = append(nd.n105Accs, v143)
 			nd.n105Mark = append(nd.n105Mark, false)
 		}
-		if i147 == len(nd.n105Touched) {
-			nd.n105Touched = append(nd.n105Touched, false)
+		if i147 >= len(nd.n105Touched) {
+			nd.n105Touched = append(nd.n105Touched, make([]bool, i147+1-len(nd.n105Touched))...)
 		}
 		if !nd.n105Touched[i147] {
 			nd.n105Touched[i147] = true
@@ -1494,8 +1494,8 @@ func (nd *TwoPCParticipant) subgraph4() {
 				nd.n25Accs = append(nd.n25Accs, bot26)
 			}
 			nd.n25Accs[i24].Phase.Merge(v22.Phase)
-			if i24 == len(nd.n25Touched) {
-				nd.n25Touched = append(nd.n25Touched, false)
+			if i24 >= len(nd.n25Touched) {
+				nd.n25Touched = append(nd.n25Touched, make([]bool, i24+1-len(nd.n25Touched))...)
 			}
 			if !nd.n25Touched[i24] {
 				nd.n25Touched[i24] = true
@@ -1524,8 +1524,8 @@ func (nd *TwoPCParticipant) subgraph4() {
 			nd.n25Accs = append(nd.n25Accs, bot32)
 		}
 		nd.n25Accs[i30].Phase.Merge(v28.Phase)
-		if i30 == len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, false)
+		if i30 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i30+1-len(nd.n25Touched))...)
 		}
 		if !nd.n25Touched[i30] {
 			nd.n25Touched[i30] = true
@@ -1551,8 +1551,8 @@ func (nd *TwoPCParticipant) subgraph4() {
 			nd.n25Accs = append(nd.n25Accs, bot37)
 		}
 		nd.n25Accs[i35].Phase.Merge(v33.Phase)
-		if i35 == len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, false)
+		if i35 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i35+1-len(nd.n25Touched))...)
 		}
 		if !nd.n25Touched[i35] {
 			nd.n25Touched[i35] = true
@@ -1768,8 +1768,8 @@ func (nd *TwoPCParticipant) hydroRestore(op int, item []byte) error {
 			nd.n25Accs = append(nd.n25Accs, v105)
 			nd.n25Mark = append(nd.n25Mark, false)
 		}
-		if i109 == len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, false)
+		if i109 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i109+1-len(nd.n25Touched))...)
 		}
 		if !nd.n25Touched[i109] {
 			nd.n25Touched[i109] = true
