@@ -30,9 +30,9 @@ type MilestonesCounter struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.Source (node 0, counter.go:58): this tick's input.
+	// hydro.Source (node 0, counter.go:85): this tick's input.
 	n0Buf []Incr
-	// hydro.ReduceKeyed (node 2, counter.go:58): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 2, counter.go:85): the groups in order of first appearance.
 	n2Index map[uint32]int
 	n2Accs  []Total
 	// the groups changed this tick, to log at its end.
@@ -41,9 +41,9 @@ type MilestonesCounter struct {
 	// the groups changed in this tick, and whether each group is among them.
 	n2Changed []int
 	n2Touched []bool
-	// hydro.Unique (node 4, counter.go:59): the items seen.
+	// hydro.Unique (node 4, counter.go:86): the items seen.
 	n4Seen map[Milestone]struct{}
-	// hydro.Sink (node 5, counter.go:59): this tick's output.
+	// hydro.Sink (node 5, counter.go:86): this tick's output.
 	n5Out []Milestone
 }
 
@@ -99,8 +99,8 @@ func (nd *MilestonesCounter) subgraph0() {
 		} else {
 			add(&nd.n2Accs[i4], v2)
 		}
-		if i4 == len(nd.n2Touched) {
-			nd.n2Touched = append(nd.n2Touched, false)
+		if i4 >= len(nd.n2Touched) {
+			nd.n2Touched = append(nd.n2Touched, make([]bool, i4+1-len(nd.n2Touched))...)
 		}
 		if !nd.n2Touched[i4] {
 			nd.n2Touched[i4] = true
@@ -140,7 +140,7 @@ func (nd *MilestonesCounter) hydroRestore(op int, item []byte) error {
 			err16 = fmt.Errorf("%d bytes after the item", len(item)-n15)
 		}
 		if err16 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 2, counter.go:58): %w", err16)
+			return fmt.Errorf("hydro.ReduceKeyed (node 2, counter.go:85): %w", err16)
 		}
 		k17 := v14.Key
 		i18, ok19 := nd.n2Index[k17]
@@ -152,8 +152,8 @@ func (nd *MilestonesCounter) hydroRestore(op int, item []byte) error {
 			nd.n2Accs = append(nd.n2Accs, v14)
 			nd.n2Mark = append(nd.n2Mark, false)
 		}
-		if i18 == len(nd.n2Touched) {
-			nd.n2Touched = append(nd.n2Touched, false)
+		if i18 >= len(nd.n2Touched) {
+			nd.n2Touched = append(nd.n2Touched, make([]bool, i18+1-len(nd.n2Touched))...)
 		}
 		if !nd.n2Touched[i18] {
 			nd.n2Touched[i18] = true

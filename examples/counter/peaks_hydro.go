@@ -155,12 +155,21 @@ func (nd *PeaksCounter) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.MergeKeyed (node 1, counter.go:61): %w", err19)
 		}
 		k20 := v17.Key
-		if i21, ok22 := nd.n1Index[k20]; ok22 {
+		i21, ok22 := nd.n1Index[k20]
+		if ok22 {
 			nd.n1Accs[i21] = v17
 		} else {
-			nd.n1Index[k20] = len(nd.n1Accs)
+			i21 = len(nd.n1Accs)
+			nd.n1Index[k20] = i21
 			nd.n1Accs = append(nd.n1Accs, v17)
 			nd.n1Mark = append(nd.n1Mark, false)
+		}
+		if i21 >= len(nd.n1Touched) {
+			nd.n1Touched = append(nd.n1Touched, make([]bool, i21+1-len(nd.n1Touched))...)
+		}
+		if !nd.n1Touched[i21] {
+			nd.n1Touched[i21] = true
+			nd.n1Changed = append(nd.n1Changed, i21)
 		}
 		return nil
 	}

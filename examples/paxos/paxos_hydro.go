@@ -905,10 +905,12 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.ReduceKeyed (node 55, paxos.go:122): %w", err94)
 		}
 		k95 := v92.Key
-		if i96, ok97 := nd.n55Index[k95]; ok97 {
+		i96, ok97 := nd.n55Index[k95]
+		if ok97 {
 			nd.n55Accs[i96] = v92
 		} else {
-			nd.n55Index[k95] = len(nd.n55Accs)
+			i96 = len(nd.n55Accs)
+			nd.n55Index[k95] = i96
 			nd.n55Accs = append(nd.n55Accs, v92)
 			nd.n55Mark = append(nd.n55Mark, false)
 		}
@@ -1238,7 +1240,7 @@ func (nd *PaxosAcceptor) subgraph0() {
 		for pos := range ring(window) {
 			emit(Probe{Pos: pos})
 		}
-	} /*line paxos_hydro.go:1241:35*/
+	} /*line paxos_hydro.go:1243:35*/
 	for _, v1 := range nd.n58Recv {
 		v2 := promiseOfP1a(v1)
 		k3 := v2.Key
@@ -1314,7 +1316,7 @@ func (nd *PaxosAcceptor) subgraph3() {
 	window := nd.window
 	udf28 := /*line paxos.go:131:47*/ func(p P2b) (Entry, bool) {
 		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd}}}, p.Max == p.Ballot
-	} /*line paxos_hydro.go:1317:35*/
+	} /*line paxos_hydro.go:1319:35*/
 	if !nd.n66Init {
 		nd.n66Acc, nd.n66Init = noPromise(), true
 	}
@@ -1443,10 +1445,12 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:128): %w", err52)
 		}
 		k53 := v50.Key
-		if i54, ok55 := nd.n65Index[k53]; ok55 {
+		i54, ok55 := nd.n65Index[k53]
+		if ok55 {
 			nd.n65Accs[i54] = v50
 		} else {
-			nd.n65Index[k53] = len(nd.n65Accs)
+			i54 = len(nd.n65Accs)
+			nd.n65Index[k53] = i54
 			nd.n65Accs = append(nd.n65Accs, v50)
 			nd.n65Mark = append(nd.n65Mark, false)
 		}
@@ -1461,12 +1465,21 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.MergeKeyed (node 70, paxos.go:131): %w", err61)
 		}
 		k62 := v59.Pos
-		if i63, ok64 := nd.n70Index[k62]; ok64 {
+		i63, ok64 := nd.n70Index[k62]
+		if ok64 {
 			nd.n70Accs[i63] = v59
 		} else {
-			nd.n70Index[k62] = len(nd.n70Accs)
+			i63 = len(nd.n70Accs)
+			nd.n70Index[k62] = i63
 			nd.n70Accs = append(nd.n70Accs, v59)
 			nd.n70Mark = append(nd.n70Mark, false)
+		}
+		if i63 >= len(nd.n70Touched) {
+			nd.n70Touched = append(nd.n70Touched, make([]bool, i63+1-len(nd.n70Touched))...)
+		}
+		if !nd.n70Touched[i63] {
+			nd.n70Touched[i63] = true
+			nd.n70Changed = append(nd.n70Changed, i63)
 		}
 		return nil
 	}
@@ -1769,7 +1782,7 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.n93Index = map[uint64]int{}
 	nd.n94Index = map[string]int{}
 	nd.n95Index = map[uint64]int{}
-	nd.n96Period = /*line paxos.go:161:41*/ ProgressPeriod /*line paxos_hydro.go:1772:88*/
+	nd.n96Period = /*line paxos.go:161:41*/ ProgressPeriod /*line paxos_hydro.go:1785:88*/
 	nd.n112Seen = map[KeyProbe]struct{}{}
 	nd.n116Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -2060,12 +2073,12 @@ func (nd *PaxosReplica) subgraph10() {
 	udf44 := /*line paxos.go:155:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2063:35*/
+	} /*line paxos_hydro.go:2076:35*/
 	udf56 := /*line paxos.go:167:90*/ func(sp span, emit func(Probe)) {
 		for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 			emit(Probe{Pos: s % ring(window)})
 		}
-	} /*line paxos_hydro.go:2068:35*/
+	} /*line paxos_hydro.go:2081:35*/
 	if !nd.n90Init {
 		nd.n90Acc, nd.n90Init = noApplied(), true
 	}
@@ -2309,10 +2322,12 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.ReduceKeyed (node 89, paxos.go:154): %w", err116)
 		}
 		k117 := v114.Key
-		if i118, ok119 := nd.n89Index[k117]; ok119 {
+		i118, ok119 := nd.n89Index[k117]
+		if ok119 {
 			nd.n89Accs[i118] = v114
 		} else {
-			nd.n89Index[k117] = len(nd.n89Accs)
+			i118 = len(nd.n89Accs)
+			nd.n89Index[k117] = i118
 			nd.n89Accs = append(nd.n89Accs, v114)
 			nd.n89Mark = append(nd.n89Mark, false)
 		}
@@ -2327,12 +2342,21 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.MergeKeyed (node 93, paxos.go:155): %w", err125)
 		}
 		k126 := v123.Pos
-		if i127, ok128 := nd.n93Index[k126]; ok128 {
+		i127, ok128 := nd.n93Index[k126]
+		if ok128 {
 			nd.n93Accs[i127] = v123
 		} else {
-			nd.n93Index[k126] = len(nd.n93Accs)
+			i127 = len(nd.n93Accs)
+			nd.n93Index[k126] = i127
 			nd.n93Accs = append(nd.n93Accs, v123)
 			nd.n93Mark = append(nd.n93Mark, false)
+		}
+		if i127 >= len(nd.n93Touched) {
+			nd.n93Touched = append(nd.n93Touched, make([]bool, i127+1-len(nd.n93Touched))...)
+		}
+		if !nd.n93Touched[i127] {
+			nd.n93Touched[i127] = true
+			nd.n93Changed = append(nd.n93Changed, i127)
 		}
 		return nil
 	case 94:
@@ -2345,12 +2369,21 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.MergeKeyed (node 94, paxos.go:159): %w", err134)
 		}
 		k135 := v132.Key
-		if i136, ok137 := nd.n94Index[k135]; ok137 {
+		i136, ok137 := nd.n94Index[k135]
+		if ok137 {
 			nd.n94Accs[i136] = v132
 		} else {
-			nd.n94Index[k135] = len(nd.n94Accs)
+			i136 = len(nd.n94Accs)
+			nd.n94Index[k135] = i136
 			nd.n94Accs = append(nd.n94Accs, v132)
 			nd.n94Mark = append(nd.n94Mark, false)
+		}
+		if i136 >= len(nd.n94Touched) {
+			nd.n94Touched = append(nd.n94Touched, make([]bool, i136+1-len(nd.n94Touched))...)
+		}
+		if !nd.n94Touched[i136] {
+			nd.n94Touched[i136] = true
+			nd.n94Changed = append(nd.n94Changed, i136)
 		}
 		return nil
 	case 95:
@@ -2363,12 +2396,21 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.MergeKeyed (node 95, paxos.go:160): %w", err143)
 		}
 		k144 := v141.Inc
-		if i145, ok146 := nd.n95Index[k144]; ok146 {
+		i145, ok146 := nd.n95Index[k144]
+		if ok146 {
 			nd.n95Accs[i145] = v141
 		} else {
-			nd.n95Index[k144] = len(nd.n95Accs)
+			i145 = len(nd.n95Accs)
+			nd.n95Index[k144] = i145
 			nd.n95Accs = append(nd.n95Accs, v141)
 			nd.n95Mark = append(nd.n95Mark, false)
+		}
+		if i145 >= len(nd.n95Touched) {
+			nd.n95Touched = append(nd.n95Touched, make([]bool, i145+1-len(nd.n95Touched))...)
+		}
+		if !nd.n95Touched[i145] {
+			nd.n95Touched[i145] = true
+			nd.n95Changed = append(nd.n95Changed, i145)
 		}
 		return nil
 	}
