@@ -820,13 +820,13 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 					nd.n37Out = append(nd.n37Out, v68)
 					if nd.hydroSend != nil {
 						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v68)
-						nd.hydroSend(hydro.Dest{Location: "committer"}, 115, nd.hydroBuf)
+						nd.hydroSend(hydro.Dest{Location: "committer"}, 55, nd.hydroBuf)
 					}
 				}
 				if v70, ok71 := ackOf(v67); ok71 {
 					if nd.hydroSend != nil {
 						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v70)
-						nd.hydroSend(hydro.Dest{Location: "ender"}, 117, nd.hydroBuf)
+						nd.hydroSend(hydro.Dest{Location: "ender"}, 93, nd.hydroBuf)
 					}
 				}
 			}
@@ -842,13 +842,13 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 				nd.n37Out = append(nd.n37Out, v75)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v75)
-					nd.hydroSend(hydro.Dest{Location: "committer"}, 115, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "committer"}, 55, nd.hydroBuf)
 				}
 			}
 			if v77, ok78 := ackOf(v74); ok78 {
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v77)
-					nd.hydroSend(hydro.Dest{Location: "ender"}, 117, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "ender"}, 93, nd.hydroBuf)
 				}
 			}
 		}
@@ -859,7 +859,7 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 		nd.n37Out = append(nd.n37Out, v79)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v79)
-			nd.hydroSend(hydro.Dest{Location: "committer"}, 115, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "committer"}, 55, nd.hydroBuf)
 		}
 	}
 	clear(nd.h17To35Port0)
@@ -915,7 +915,7 @@ func (nd *ScalableTwoPCParticipant) subgraph6() {
 					v97 := inquiry(v93, v96)
 					if nd.hydroSend != nil {
 						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v97)
-						nd.hydroSend(hydro.Dest{Location: "committer"}, 116, nd.hydroBuf)
+						nd.hydroSend(hydro.Dest{Location: "committer"}, 56, nd.hydroBuf)
 					}
 				}
 			}
@@ -927,7 +927,7 @@ func (nd *ScalableTwoPCParticipant) subgraph6() {
 			v101 := inquiry(v100, v99)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v101)
-				nd.hydroSend(hydro.Dest{Location: "committer"}, 116, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "committer"}, 56, nd.hydroBuf)
 			}
 		}
 	}
@@ -1340,10 +1340,6 @@ type ScalableTwoPCCommitter struct {
 	n55Recv []Vote
 	// hydro.Send (node 56, twopc.go:283): the items received since the last tick.
 	n56Recv []Inquiry
-	// hydro.Send (node 115, twopc.go:282): the items received since the last tick.
-	n115Recv []Vote
-	// hydro.Send (node 116, twopc.go:283): the items received since the last tick.
-	n116Recv []Inquiry
 	// h63To70Port1 is the handoff from hydro.Unique (node 63, twopc.go:287) to hydro.Union (node 70, twopc.go:291).
 	h63To70Port1 []Txn
 	// h69To71Port0 is the handoff from hydro.Union (node 69, twopc.go:289) to hydro.AntiJoin (node 71, twopc.go:291).
@@ -1375,7 +1371,7 @@ func NewScalableTwoPCCommitter(requests hydro.Input[Request], outcomes hydro.Out
 	nd.n59Index = map[uint64]int{}
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:290:50*/ VoteRound /*line scalabletwopc_hydro.go:1378:91*/
+	nd.n67Period = /*line twopc.go:290:50*/ VoteRound /*line scalabletwopc_hydro.go:1374:91*/
 	nd.n71Neg = map[uint64]struct{}{}
 	nd.n72Index = map[uint64]int{}
 	nd.n75Neg = map[uint64]struct{}{}
@@ -1398,8 +1394,6 @@ func (nd *ScalableTwoPCCommitter) Tick() {
 	nd.subgraph3()
 	nd.subgraph4()
 	nd.subgraph5()
-	nd.subgraph6()
-	nd.subgraph7()
 	if !nd.hydroCommit() {
 		return
 	}
@@ -1539,58 +1533,34 @@ func (nd *ScalableTwoPCCommitter) subgraph1() {
 	}
 }
 
-// subgraph2 runs stratum 0: hydro.Send (115).
+// subgraph2 runs stratum 1: hydro.MergeKeyed (59), hydro.Map (60), hydro.Unique (61), hydro.Union (70), hydro.Join (79), hydro.Join (80), hydro.Union (83), hydro.Map (89), hydro.Union (90), hydro.Filter (91).
 func (nd *ScalableTwoPCCommitter) subgraph2() {
-	for _, v41 := range nd.n115Recv {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v41)
-			nd.hydroSend(hydro.Dest{Location: "committer"}, 55, nd.hydroBuf)
-		}
-	}
-	clear(nd.n115Recv)
-	nd.n115Recv = nd.n115Recv[:0]
-}
-
-// subgraph3 runs stratum 0: hydro.Send (116).
-func (nd *ScalableTwoPCCommitter) subgraph3() {
-	for _, v42 := range nd.n116Recv {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v42)
-			nd.hydroSend(hydro.Dest{Location: "committer"}, 56, nd.hydroBuf)
-		}
-	}
-	clear(nd.n116Recv)
-	nd.n116Recv = nd.n116Recv[:0]
-}
-
-// subgraph4 runs stratum 1: hydro.MergeKeyed (59), hydro.Map (60), hydro.Unique (61), hydro.Union (70), hydro.Join (79), hydro.Join (80), hydro.Union (83), hydro.Map (89), hydro.Union (90), hydro.Filter (91).
-func (nd *ScalableTwoPCCommitter) subgraph4() {
 	slices.Sort(nd.n59Changed)
-	for _, i44 := range nd.n59Changed {
-		v43 := nd.n59Accs[i44]
-		v45 := entryTxn(v43)
-		if _, dup46 := nd.n61Seen[v45]; !dup46 {
-			nd.n61Seen[v45] = struct{}{}
-			nd.n71Neg[v45.ID] = struct{}{}
+	for _, i42 := range nd.n59Changed {
+		v41 := nd.n59Accs[i42]
+		v43 := entryTxn(v41)
+		if _, dup44 := nd.n61Seen[v43]; !dup44 {
+			nd.n61Seen[v43] = struct{}{}
+			nd.n71Neg[v43.ID] = struct{}{}
 		}
 	}
-	for _, v47 := range nd.h63To70Port1 {
-		nd.n71Neg[v47.ID] = struct{}{}
+	for _, v45 := range nd.h63To70Port1 {
+		nd.n71Neg[v45.ID] = struct{}{}
 	}
 	clear(nd.h63To70Port1)
 	nd.h63To70Port1 = nd.h63To70Port1[:0]
-	for _, v48 := range nd.h55To79Port0 {
-		if i49, ok50 := nd.n59Index[v48.ID]; ok50 {
-			v51 := nd.n59Accs[i49]
-			v52 := voteRedrive(v48, v51)
+	for _, v46 := range nd.h55To79Port0 {
+		if i47, ok48 := nd.n59Index[v46.ID]; ok48 {
+			v49 := nd.n59Accs[i47]
+			v50 := voteRedrive(v46, v49)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v52)
-				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v52))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v50)
+				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v50))}, 86, nd.hydroBuf)
 			}
-			v53 := redriveOutcome(v52)
-			if abortedOutcome(v53) {
+			v51 := redriveOutcome(v50)
+			if abortedOutcome(v51) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v53)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v51)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
@@ -1598,18 +1568,18 @@ func (nd *ScalableTwoPCCommitter) subgraph4() {
 	}
 	clear(nd.h55To79Port0)
 	nd.h55To79Port0 = nd.h55To79Port0[:0]
-	for _, v54 := range nd.h56To80Port0 {
-		if i55, ok56 := nd.n59Index[v54.ID]; ok56 {
-			v57 := nd.n59Accs[i55]
-			v58 := inquiryRedrive(v54, v57)
+	for _, v52 := range nd.h56To80Port0 {
+		if i53, ok54 := nd.n59Index[v52.ID]; ok54 {
+			v55 := nd.n59Accs[i53]
+			v56 := inquiryRedrive(v52, v55)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v58)
-				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v58))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v56)
+				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v56))}, 86, nd.hydroBuf)
 			}
-			v59 := redriveOutcome(v58)
-			if abortedOutcome(v59) {
+			v57 := redriveOutcome(v56)
+			if abortedOutcome(v57) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v59)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v57)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
@@ -1617,7 +1587,22 @@ func (nd *ScalableTwoPCCommitter) subgraph4() {
 	}
 	clear(nd.h56To80Port0)
 	nd.h56To80Port0 = nd.h56To80Port0[:0]
-	for _, v60 := range nd.h81To83Port2 {
+	for _, v58 := range nd.h81To83Port2 {
+		if nd.hydroSend != nil {
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v58)
+			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v58))}, 86, nd.hydroBuf)
+		}
+		v59 := redriveOutcome(v58)
+		if abortedOutcome(v59) {
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v59)
+				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
+			}
+		}
+	}
+	clear(nd.h81To83Port2)
+	nd.h81To83Port2 = nd.h81To83Port2[:0]
+	for _, v60 := range nd.h82To83Port3 {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v60)
 			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v60))}, 86, nd.hydroBuf)
@@ -1630,27 +1615,12 @@ func (nd *ScalableTwoPCCommitter) subgraph4() {
 			}
 		}
 	}
-	clear(nd.h81To83Port2)
-	nd.h81To83Port2 = nd.h81To83Port2[:0]
-	for _, v62 := range nd.h82To83Port3 {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v62)
-			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v62))}, 86, nd.hydroBuf)
-		}
-		v63 := redriveOutcome(v62)
-		if abortedOutcome(v63) {
-			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v63)
-				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
-			}
-		}
-	}
 	clear(nd.h82To83Port3)
 	nd.h82To83Port3 = nd.h82To83Port3[:0]
-	for _, v64 := range nd.h84To90Port0 {
-		if abortedOutcome(v64) {
+	for _, v62 := range nd.h84To90Port0 {
+		if abortedOutcome(v62) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v64)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v62)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
@@ -1659,53 +1629,53 @@ func (nd *ScalableTwoPCCommitter) subgraph4() {
 	nd.h84To90Port0 = nd.h84To90Port0[:0]
 }
 
-// subgraph5 runs stratum 2: hydro.AntiJoin (71).
-func (nd *ScalableTwoPCCommitter) subgraph5() {
-	for _, v66 := range nd.h69To71Port0 {
-		if _, excluded67 := nd.n71Neg[v66.ID]; !excluded67 {
-			k68 := v66.ID
-			i69, ok70 := nd.n72Index[k68]
-			if !ok70 {
-				i69 = len(nd.n72Accs)
-				nd.n72Index[k68] = i69
-				bot71 := v66
-				bot71.Yes = *new(lattices.SetUnion[hydro.MemberID])
-				bot71.Refused = *new(lattices.Max[uint8])
-				bot71.Asked = *new(lattices.Max[uint8])
-				bot71.Rounds = *new(lattices.Max[int])
-				nd.n72Accs = append(nd.n72Accs, bot71)
+// subgraph3 runs stratum 2: hydro.AntiJoin (71).
+func (nd *ScalableTwoPCCommitter) subgraph3() {
+	for _, v64 := range nd.h69To71Port0 {
+		if _, excluded65 := nd.n71Neg[v64.ID]; !excluded65 {
+			k66 := v64.ID
+			i67, ok68 := nd.n72Index[k66]
+			if !ok68 {
+				i67 = len(nd.n72Accs)
+				nd.n72Index[k66] = i67
+				bot69 := v64
+				bot69.Yes = *new(lattices.SetUnion[hydro.MemberID])
+				bot69.Refused = *new(lattices.Max[uint8])
+				bot69.Asked = *new(lattices.Max[uint8])
+				bot69.Rounds = *new(lattices.Max[int])
+				nd.n72Accs = append(nd.n72Accs, bot69)
 			}
-			nd.n72Accs[i69].Yes.Merge(v66.Yes)
-			nd.n72Accs[i69].Refused.Merge(v66.Refused)
-			nd.n72Accs[i69].Asked.Merge(v66.Asked)
-			nd.n72Accs[i69].Rounds.Merge(v66.Rounds)
+			nd.n72Accs[i67].Yes.Merge(v64.Yes)
+			nd.n72Accs[i67].Refused.Merge(v64.Refused)
+			nd.n72Accs[i67].Asked.Merge(v64.Asked)
+			nd.n72Accs[i67].Rounds.Merge(v64.Rounds)
 		}
 	}
 	clear(nd.h69To71Port0)
 	nd.h69To71Port0 = nd.h69To71Port0[:0]
 }
 
-// subgraph6 runs stratum 3: hydro.MergeKeyed (72), hydro.CrossJoin (73), hydro.FilterMap (74).
-func (nd *ScalableTwoPCCommitter) subgraph6() {
-	for i73 := range nd.n72Accs {
-		v72 := nd.n72Accs[i73]
-		nd.n73L = append(nd.n73L, v72)
-		for _, v74 := range nd.n73R {
-			v75 := quorum(v72, v74)
-			if v76, ok77 := decide(v75); ok77 {
-				nd.n75Neg[v76.ID] = struct{}{}
-				nd.n78Next = append(nd.n78Next, v76)
+// subgraph4 runs stratum 3: hydro.MergeKeyed (72), hydro.CrossJoin (73), hydro.FilterMap (74).
+func (nd *ScalableTwoPCCommitter) subgraph4() {
+	for i71 := range nd.n72Accs {
+		v70 := nd.n72Accs[i71]
+		nd.n73L = append(nd.n73L, v70)
+		for _, v72 := range nd.n73R {
+			v73 := quorum(v70, v72)
+			if v74, ok75 := decide(v73); ok75 {
+				nd.n75Neg[v74.ID] = struct{}{}
+				nd.n78Next = append(nd.n78Next, v74)
 			}
 		}
-		nd.h72To75Port0 = append(nd.h72To75Port0, v72)
+		nd.h72To75Port0 = append(nd.h72To75Port0, v70)
 	}
-	for _, v78 := range nd.h54To73Port1 {
-		nd.n73R = append(nd.n73R, v78)
-		for _, v79 := range nd.n73L {
-			v80 := quorum(v79, v78)
-			if v81, ok82 := decide(v80); ok82 {
-				nd.n75Neg[v81.ID] = struct{}{}
-				nd.n78Next = append(nd.n78Next, v81)
+	for _, v76 := range nd.h54To73Port1 {
+		nd.n73R = append(nd.n73R, v76)
+		for _, v77 := range nd.n73L {
+			v78 := quorum(v77, v76)
+			if v79, ok80 := decide(v78); ok80 {
+				nd.n75Neg[v79.ID] = struct{}{}
+				nd.n78Next = append(nd.n78Next, v79)
 			}
 		}
 	}
@@ -1713,12 +1683,12 @@ func (nd *ScalableTwoPCCommitter) subgraph6() {
 	nd.h54To73Port1 = nd.h54To73Port1[:0]
 }
 
-// subgraph7 runs stratum 4: hydro.AntiJoin (75), hydro.Map (76).
-func (nd *ScalableTwoPCCommitter) subgraph7() {
-	for _, v84 := range nd.h72To75Port0 {
-		if _, excluded85 := nd.n75Neg[v84.ID]; !excluded85 {
-			v86 := keep(v84)
-			nd.n77Next = append(nd.n77Next, v86)
+// subgraph5 runs stratum 4: hydro.AntiJoin (75), hydro.Map (76).
+func (nd *ScalableTwoPCCommitter) subgraph5() {
+	for _, v82 := range nd.h72To75Port0 {
+		if _, excluded83 := nd.n75Neg[v82.ID]; !excluded83 {
+			v84 := keep(v82)
+			nd.n77Next = append(nd.n77Next, v84)
 		}
 	}
 	clear(nd.h72To75Port0)
@@ -1736,30 +1706,30 @@ func (nd *ScalableTwoPCCommitter) Recover(dir durable.FS, opts durable.Options) 
 func (nd *ScalableTwoPCCommitter) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 59:
-		var v90 Entry
-		n91, err92 := decodeHydroEntry(item, &v90)
-		if err92 == nil && n91 != len(item) {
-			err92 = fmt.Errorf("%d bytes after the item", len(item)-n91)
+		var v88 Entry
+		n89, err90 := decodeHydroEntry(item, &v88)
+		if err90 == nil && n89 != len(item) {
+			err90 = fmt.Errorf("%d bytes after the item", len(item)-n89)
 		}
-		if err92 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:285): %w", err92)
+		if err90 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:285): %w", err90)
 		}
-		k93 := v90.ID
-		i94, ok95 := nd.n59Index[k93]
-		if ok95 {
-			nd.n59Accs[i94] = v90
+		k91 := v88.ID
+		i92, ok93 := nd.n59Index[k91]
+		if ok93 {
+			nd.n59Accs[i92] = v88
 		} else {
-			i94 = len(nd.n59Accs)
-			nd.n59Index[k93] = i94
-			nd.n59Accs = append(nd.n59Accs, v90)
+			i92 = len(nd.n59Accs)
+			nd.n59Index[k91] = i92
+			nd.n59Accs = append(nd.n59Accs, v88)
 			nd.n59Mark = append(nd.n59Mark, false)
 		}
-		if i94 >= len(nd.n59Touched) {
-			nd.n59Touched = append(nd.n59Touched, make([]bool, i94+1-len(nd.n59Touched))...)
+		if i92 >= len(nd.n59Touched) {
+			nd.n59Touched = append(nd.n59Touched, make([]bool, i92+1-len(nd.n59Touched))...)
 		}
-		if !nd.n59Touched[i94] {
-			nd.n59Touched[i94] = true
-			nd.n59Changed = append(nd.n59Changed, i94)
+		if !nd.n59Touched[i92] {
+			nd.n59Touched[i92] = true
+			nd.n59Changed = append(nd.n59Changed, i92)
 		}
 		return nil
 	}
@@ -1772,10 +1742,10 @@ func (nd *ScalableTwoPCCommitter) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCCommitter) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i87 := range nd.n59Dirty {
-			nd.n59Mark[i87] = false
-			v88 := nd.n59Accs[i87]
-			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v88))
+		for _, i85 := range nd.n59Dirty {
+			nd.n59Mark[i85] = false
+			v86 := nd.n59Accs[i85]
+			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v86))
 		}
 		nd.n59Dirty = nd.n59Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1789,8 +1759,8 @@ func (nd *ScalableTwoPCCommitter) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalableTwoPCCommitter) hydroSnapshot(add func([]byte)) {
-	for _, v89 := range nd.n59Accs {
-		add(appendHydroEntry(nd.hydroJournal.Record(59), &v89))
+	for _, v87 := range nd.n59Accs {
+		add(appendHydroEntry(nd.hydroJournal.Record(59), &v87))
 	}
 }
 
@@ -1884,28 +1854,6 @@ func (nd *ScalableTwoPCCommitter) Deliver(tag uint16, payload []byte) error {
 		}
 		nd.n56Recv = append(nd.n56Recv, v)
 		return nil
-	case 115:
-		var v Vote
-		n, err := decodeHydroVote(payload, &v)
-		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Send at twopc.go:282: %w", err)
-		}
-		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Send at twopc.go:282: %d bytes after the item", len(payload)-n)
-		}
-		nd.n115Recv = append(nd.n115Recv, v)
-		return nil
-	case 116:
-		var v Inquiry
-		n, err := decodeHydroInquiry(payload, &v)
-		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Send at twopc.go:283: %w", err)
-		}
-		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Send at twopc.go:283: %d bytes after the item", len(payload)-n)
-		}
-		nd.n116Recv = append(nd.n116Recv, v)
-		return nil
 	}
 	return fmt.Errorf("flow ScalableTwoPC, location committer: no network operator has tag %d", tag)
 }
@@ -1913,7 +1861,7 @@ func (nd *ScalableTwoPCCommitter) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalableTwoPCCommitter) Pending() bool {
-	return len(nd.n55Recv) > 0 || len(nd.n56Recv) > 0 || len(nd.n78Next) > 0 || len(nd.n115Recv) > 0 || len(nd.n116Recv) > 0
+	return len(nd.n55Recv) > 0 || len(nd.n56Recv) > 0 || len(nd.n78Next) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1994,8 +1942,6 @@ type ScalableTwoPCEnder struct {
 	n110Seen map[Outcome]struct{}
 	// hydro.Send (node 93, twopc.go:308): the items received since the last tick.
 	n93Recv []Ack
-	// hydro.Send (node 117, twopc.go:308): the items received since the last tick.
-	n117Recv []Ack
 	// h97To98Port0 is the handoff from hydro.Union (node 97, twopc.go:311) to hydro.AntiJoin (node 98, twopc.go:311).
 	h97To98Port0 []Acks
 	// h92To100Port1 is the handoff from hydro.ClusterSize (node 92, twopc.go:307) to hydro.CrossJoin (node 100, twopc.go:312).
@@ -2038,7 +1984,6 @@ func (nd *ScalableTwoPCEnder) Tick() {
 	nd.subgraph4()
 	nd.subgraph5()
 	nd.subgraph6()
-	nd.subgraph7()
 	if !nd.hydroCommit() {
 		return
 	}
@@ -2088,102 +2033,90 @@ func (nd *ScalableTwoPCEnder) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Send (117).
+// subgraph3 runs stratum 1: hydro.AntiJoin (98).
 func (nd *ScalableTwoPCEnder) subgraph3() {
-	for _, v6 := range nd.n117Recv {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v6)
-			nd.hydroSend(hydro.Dest{Location: "ender"}, 93, nd.hydroBuf)
-		}
-	}
-	clear(nd.n117Recv)
-	nd.n117Recv = nd.n117Recv[:0]
-}
-
-// subgraph4 runs stratum 1: hydro.AntiJoin (98).
-func (nd *ScalableTwoPCEnder) subgraph4() {
-	for _, v8 := range nd.h97To98Port0 {
-		if _, excluded9 := nd.n98Neg[v8.ID]; !excluded9 {
-			k10 := v8.ID
-			i11, ok12 := nd.n99Index[k10]
-			if !ok12 {
-				i11 = len(nd.n99Accs)
-				nd.n99Index[k10] = i11
-				bot13 := v8
-				bot13.By = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n99Accs = append(nd.n99Accs, bot13)
+	for _, v7 := range nd.h97To98Port0 {
+		if _, excluded8 := nd.n98Neg[v7.ID]; !excluded8 {
+			k9 := v7.ID
+			i10, ok11 := nd.n99Index[k9]
+			if !ok11 {
+				i10 = len(nd.n99Accs)
+				nd.n99Index[k9] = i10
+				bot12 := v7
+				bot12.By = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n99Accs = append(nd.n99Accs, bot12)
 			}
-			nd.n99Accs[i11].By.Merge(v8.By)
+			nd.n99Accs[i10].By.Merge(v7.By)
 		}
 	}
 	clear(nd.h97To98Port0)
 	nd.h97To98Port0 = nd.h97To98Port0[:0]
 }
 
-// subgraph5 runs stratum 2: hydro.MergeKeyed (99), hydro.CrossJoin (100), hydro.FilterMap (101).
-func (nd *ScalableTwoPCEnder) subgraph5() {
-	for i15 := range nd.n99Accs {
-		v14 := nd.n99Accs[i15]
-		nd.n100L = append(nd.n100L, v14)
-		for _, v16 := range nd.n100R {
-			v17 := ackQuorum(v14, v16)
-			if v18, ok19 := allAcked(v17); ok19 {
-				nd.n102Neg[v18.ID] = struct{}{}
-				k20 := v18.ID
-				i21, ok22 := nd.n105Index[k20]
-				if ok22 && !nd.n105Mark[i21] {
-					nd.n105Mark[i21] = true
-					nd.n105Dirty = append(nd.n105Dirty, i21)
+// subgraph4 runs stratum 2: hydro.MergeKeyed (99), hydro.CrossJoin (100), hydro.FilterMap (101).
+func (nd *ScalableTwoPCEnder) subgraph4() {
+	for i14 := range nd.n99Accs {
+		v13 := nd.n99Accs[i14]
+		nd.n100L = append(nd.n100L, v13)
+		for _, v15 := range nd.n100R {
+			v16 := ackQuorum(v13, v15)
+			if v17, ok18 := allAcked(v16); ok18 {
+				nd.n102Neg[v17.ID] = struct{}{}
+				k19 := v17.ID
+				i20, ok21 := nd.n105Index[k19]
+				if ok21 && !nd.n105Mark[i20] {
+					nd.n105Mark[i20] = true
+					nd.n105Dirty = append(nd.n105Dirty, i20)
 				}
-				if !ok22 {
-					i21 = len(nd.n105Accs)
-					nd.n105Index[k20] = i21
+				if !ok21 {
+					i20 = len(nd.n105Accs)
+					nd.n105Index[k19] = i20
 					nd.n105Mark = append(nd.n105Mark, true)
-					nd.n105Dirty = append(nd.n105Dirty, i21)
-					bot23 := v18
-					bot23.Acked = *new(lattices.Max[int])
-					nd.n105Accs = append(nd.n105Accs, bot23)
+					nd.n105Dirty = append(nd.n105Dirty, i20)
+					bot22 := v17
+					bot22.Acked = *new(lattices.Max[int])
+					nd.n105Accs = append(nd.n105Accs, bot22)
 				}
-				nd.n105Accs[i21].Acked.Merge(v18.Acked)
-				if i21 >= len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, make([]bool, i21+1-len(nd.n105Touched))...)
+				nd.n105Accs[i20].Acked.Merge(v17.Acked)
+				if i20 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i20+1-len(nd.n105Touched))...)
 				}
-				if !nd.n105Touched[i21] {
-					nd.n105Touched[i21] = true
-					nd.n105Changed = append(nd.n105Changed, i21)
+				if !nd.n105Touched[i20] {
+					nd.n105Touched[i20] = true
+					nd.n105Changed = append(nd.n105Changed, i20)
 				}
 			}
 		}
-		nd.h99To102Port0 = append(nd.h99To102Port0, v14)
+		nd.h99To102Port0 = append(nd.h99To102Port0, v13)
 	}
-	for _, v24 := range nd.h92To100Port1 {
-		nd.n100R = append(nd.n100R, v24)
-		for _, v25 := range nd.n100L {
-			v26 := ackQuorum(v25, v24)
-			if v27, ok28 := allAcked(v26); ok28 {
-				nd.n102Neg[v27.ID] = struct{}{}
-				k29 := v27.ID
-				i30, ok31 := nd.n105Index[k29]
-				if ok31 && !nd.n105Mark[i30] {
-					nd.n105Mark[i30] = true
-					nd.n105Dirty = append(nd.n105Dirty, i30)
+	for _, v23 := range nd.h92To100Port1 {
+		nd.n100R = append(nd.n100R, v23)
+		for _, v24 := range nd.n100L {
+			v25 := ackQuorum(v24, v23)
+			if v26, ok27 := allAcked(v25); ok27 {
+				nd.n102Neg[v26.ID] = struct{}{}
+				k28 := v26.ID
+				i29, ok30 := nd.n105Index[k28]
+				if ok30 && !nd.n105Mark[i29] {
+					nd.n105Mark[i29] = true
+					nd.n105Dirty = append(nd.n105Dirty, i29)
 				}
-				if !ok31 {
-					i30 = len(nd.n105Accs)
-					nd.n105Index[k29] = i30
+				if !ok30 {
+					i29 = len(nd.n105Accs)
+					nd.n105Index[k28] = i29
 					nd.n105Mark = append(nd.n105Mark, true)
-					nd.n105Dirty = append(nd.n105Dirty, i30)
-					bot32 := v27
-					bot32.Acked = *new(lattices.Max[int])
-					nd.n105Accs = append(nd.n105Accs, bot32)
+					nd.n105Dirty = append(nd.n105Dirty, i29)
+					bot31 := v26
+					bot31.Acked = *new(lattices.Max[int])
+					nd.n105Accs = append(nd.n105Accs, bot31)
 				}
-				nd.n105Accs[i30].Acked.Merge(v27.Acked)
-				if i30 >= len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, make([]bool, i30+1-len(nd.n105Touched))...)
+				nd.n105Accs[i29].Acked.Merge(v26.Acked)
+				if i29 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i29+1-len(nd.n105Touched))...)
 				}
-				if !nd.n105Touched[i30] {
-					nd.n105Touched[i30] = true
-					nd.n105Changed = append(nd.n105Changed, i30)
+				if !nd.n105Touched[i29] {
+					nd.n105Touched[i29] = true
+					nd.n105Changed = append(nd.n105Changed, i29)
 				}
 			}
 		}
@@ -2192,37 +2125,37 @@ func (nd *ScalableTwoPCEnder) subgraph5() {
 	nd.h92To100Port1 = nd.h92To100Port1[:0]
 }
 
-// subgraph6 runs stratum 3: hydro.AntiJoin (102), hydro.Map (103).
-func (nd *ScalableTwoPCEnder) subgraph6() {
-	for _, v34 := range nd.h99To102Port0 {
-		if _, excluded35 := nd.n102Neg[v34.ID]; !excluded35 {
-			v36 := keepAcks(v34)
-			nd.n104Next = append(nd.n104Next, v36)
+// subgraph5 runs stratum 3: hydro.AntiJoin (102), hydro.Map (103).
+func (nd *ScalableTwoPCEnder) subgraph5() {
+	for _, v33 := range nd.h99To102Port0 {
+		if _, excluded34 := nd.n102Neg[v33.ID]; !excluded34 {
+			v35 := keepAcks(v33)
+			nd.n104Next = append(nd.n104Next, v35)
 		}
 	}
 	clear(nd.h99To102Port0)
 	nd.h99To102Port0 = nd.h99To102Port0[:0]
 }
 
-// subgraph7 runs stratum 3: hydro.MergeKeyed (105), hydro.Map (106), hydro.Unique (107), hydro.Join (109), hydro.Unique (110).
-func (nd *ScalableTwoPCEnder) subgraph7() {
+// subgraph6 runs stratum 3: hydro.MergeKeyed (105), hydro.Map (106), hydro.Unique (107), hydro.Join (109), hydro.Unique (110).
+func (nd *ScalableTwoPCEnder) subgraph6() {
 	slices.Sort(nd.n105Changed)
-	for _, i38 := range nd.n105Changed {
-		v37 := nd.n105Accs[i38]
-		v39 := endTxn(v37)
-		if _, dup40 := nd.n107Seen[v39]; !dup40 {
-			nd.n107Seen[v39] = struct{}{}
-			nd.n108Next = append(nd.n108Next, v39)
+	for _, i37 := range nd.n105Changed {
+		v36 := nd.n105Accs[i37]
+		v38 := endTxn(v36)
+		if _, dup39 := nd.n107Seen[v38]; !dup39 {
+			nd.n107Seen[v38] = struct{}{}
+			nd.n108Next = append(nd.n108Next, v38)
 		}
 	}
-	for _, v41 := range nd.h93To109Port0 {
-		if i42, ok43 := nd.n105Index[v41.ID]; ok43 {
-			v44 := nd.n105Accs[i42]
-			v45 := ackCommitted(v41, v44)
-			if _, dup46 := nd.n110Seen[v45]; !dup46 {
-				nd.n110Seen[v45] = struct{}{}
+	for _, v40 := range nd.h93To109Port0 {
+		if i41, ok42 := nd.n105Index[v40.ID]; ok42 {
+			v43 := nd.n105Accs[i41]
+			v44 := ackCommitted(v40, v43)
+			if _, dup45 := nd.n110Seen[v44]; !dup45 {
+				nd.n110Seen[v44] = struct{}{}
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v45)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v44)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 112, nd.hydroBuf)
 				}
 			}
@@ -2243,30 +2176,30 @@ func (nd *ScalableTwoPCEnder) Recover(dir durable.FS, opts durable.Options) erro
 func (nd *ScalableTwoPCEnder) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 105:
-		var v50 End
-		n51, err52 := decodeHydroEnd(item, &v50)
-		if err52 == nil && n51 != len(item) {
-			err52 = fmt.Errorf("%d bytes after the item", len(item)-n51)
+		var v49 End
+		n50, err51 := decodeHydroEnd(item, &v49)
+		if err51 == nil && n50 != len(item) {
+			err51 = fmt.Errorf("%d bytes after the item", len(item)-n50)
 		}
-		if err52 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:314): %w", err52)
+		if err51 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:314): %w", err51)
 		}
-		k53 := v50.ID
-		i54, ok55 := nd.n105Index[k53]
-		if ok55 {
-			nd.n105Accs[i54] = v50
+		k52 := v49.ID
+		i53, ok54 := nd.n105Index[k52]
+		if ok54 {
+			nd.n105Accs[i53] = v49
 		} else {
-			i54 = len(nd.n105Accs)
-			nd.n105Index[k53] = i54
-			nd.n105Accs = append(nd.n105Accs, v50)
+			i53 = len(nd.n105Accs)
+			nd.n105Index[k52] = i53
+			nd.n105Accs = append(nd.n105Accs, v49)
 			nd.n105Mark = append(nd.n105Mark, false)
 		}
-		if i54 >= len(nd.n105Touched) {
-			nd.n105Touched = append(nd.n105Touched, make([]bool, i54+1-len(nd.n105Touched))...)
+		if i53 >= len(nd.n105Touched) {
+			nd.n105Touched = append(nd.n105Touched, make([]bool, i53+1-len(nd.n105Touched))...)
 		}
-		if !nd.n105Touched[i54] {
-			nd.n105Touched[i54] = true
-			nd.n105Changed = append(nd.n105Changed, i54)
+		if !nd.n105Touched[i53] {
+			nd.n105Touched[i53] = true
+			nd.n105Changed = append(nd.n105Changed, i53)
 		}
 		return nil
 	}
@@ -2279,10 +2212,10 @@ func (nd *ScalableTwoPCEnder) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCEnder) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i47 := range nd.n105Dirty {
-			nd.n105Mark[i47] = false
-			v48 := nd.n105Accs[i47]
-			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v48))
+		for _, i46 := range nd.n105Dirty {
+			nd.n105Mark[i46] = false
+			v47 := nd.n105Accs[i46]
+			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v47))
 		}
 		nd.n105Dirty = nd.n105Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -2296,8 +2229,8 @@ func (nd *ScalableTwoPCEnder) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalableTwoPCEnder) hydroSnapshot(add func([]byte)) {
-	for _, v49 := range nd.n105Accs {
-		add(appendHydroEnd(nd.hydroJournal.Record(105), &v49))
+	for _, v48 := range nd.n105Accs {
+		add(appendHydroEnd(nd.hydroJournal.Record(105), &v48))
 	}
 }
 
@@ -2377,17 +2310,6 @@ func (nd *ScalableTwoPCEnder) Deliver(tag uint16, payload []byte) error {
 		}
 		nd.n93Recv = append(nd.n93Recv, v)
 		return nil
-	case 117:
-		var v Ack
-		n, err := decodeHydroAck(payload, &v)
-		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location ender, hydro.Send at twopc.go:308: %w", err)
-		}
-		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location ender, hydro.Send at twopc.go:308: %d bytes after the item", len(payload)-n)
-		}
-		nd.n117Recv = append(nd.n117Recv, v)
-		return nil
 	}
 	return fmt.Errorf("flow ScalableTwoPC, location ender: no network operator has tag %d", tag)
 }
@@ -2395,7 +2317,7 @@ func (nd *ScalableTwoPCEnder) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalableTwoPCEnder) Pending() bool {
-	return len(nd.n93Recv) > 0 || len(nd.n108Next) > 0 || len(nd.n117Recv) > 0
+	return len(nd.n93Recv) > 0 || len(nd.n108Next) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
