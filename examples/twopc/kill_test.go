@@ -203,7 +203,7 @@ func TestSIGKILLEveryTransactionEndsTheSameEverywhere(t *testing.T) {
 		}
 		return true
 	}
-	require.Eventually(t, settled, 60*time.Second, 50*time.Millisecond, "every transaction answered and every commit decided everywhere")
+	require.Eventually(t, settled, 180*time.Second, 50*time.Millisecond, "every transaction answered and every commit decided everywhere")
 
 	mu.Lock()
 	defer mu.Unlock()

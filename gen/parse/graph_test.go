@@ -14,6 +14,7 @@ import (
 	"github.com/hydrogo/hydro/examples/paxos"
 	"github.com/hydrogo/hydro/examples/rset"
 	"github.com/hydrogo/hydro/examples/shopping"
+	"github.com/hydrogo/hydro/examples/twopc"
 	"github.com/hydrogo/hydro/examples/voting"
 	"github.com/hydrogo/hydro/gen/load"
 	"github.com/hydrogo/hydro/gen/parse"
@@ -51,6 +52,9 @@ var recorders = map[string]func(f *hydro.Flow){
 	},
 	"counter.Peaks": func(f *hydro.Flow) {
 		counter.Peaks(f, in[counter.Peak](), in[counter.Lookup](), out[counter.Peak]())
+	},
+	"twopc.TwoPC": func(f *hydro.Flow) {
+		twopc.TwoPC(f, in[twopc.Request](), out[twopc.Outcome](), out[twopc.Vote](), out[twopc.Decision]())
 	},
 	"counter.Milestones": func(f *hydro.Flow) {
 		counter.Milestones(f, in[counter.Incr](), out[counter.Milestone]())
