@@ -46,16 +46,12 @@ func decodeHydroDecision(src []byte, v *Decision) (int, error) {
 		return 0, errsHydroDecision[0]
 	}
 	b := src[:13]
-	v.ID = binary.LittleEndian.Uint64(b[0:])
-	v.Participant = hydro.MemberID(binary.LittleEndian.Uint32(b[8:]))
-	switch b[12] {
-	case 0:
-		v.Committed = false
-	case 1:
-		v.Committed = true
-	default:
+	if b[12] > 1 {
 		return 0, errsHydroDecision[1]
 	}
+	v.ID = binary.LittleEndian.Uint64(b[0:])
+	v.Participant = hydro.MemberID(binary.LittleEndian.Uint32(b[8:]))
+	v.Committed = b[12] == 1
 	return 13, nil
 }
 
@@ -169,15 +165,11 @@ func decodeHydroOutcome(src []byte, v *Outcome) (int, error) {
 		return 0, errsHydroOutcome[0]
 	}
 	b := src[:9]
-	v.ID = binary.LittleEndian.Uint64(b[0:])
-	switch b[8] {
-	case 0:
-		v.Committed = false
-	case 1:
-		v.Committed = true
-	default:
+	if b[8] > 1 {
 		return 0, errsHydroOutcome[1]
 	}
+	v.ID = binary.LittleEndian.Uint64(b[0:])
+	v.Committed = b[8] == 1
 	return 9, nil
 }
 
@@ -222,16 +214,12 @@ func decodeHydroRedrive(src []byte, v *Redrive) (int, error) {
 		return 0, errsHydroRedrive[0]
 	}
 	b := src[:13]
-	v.ID = binary.LittleEndian.Uint64(b[0:])
-	v.To = hydro.MemberID(binary.LittleEndian.Uint32(b[8:]))
-	switch b[12] {
-	case 0:
-		v.Committed = false
-	case 1:
-		v.Committed = true
-	default:
+	if b[12] > 1 {
 		return 0, errsHydroRedrive[1]
 	}
+	v.ID = binary.LittleEndian.Uint64(b[0:])
+	v.To = hydro.MemberID(binary.LittleEndian.Uint32(b[8:]))
+	v.Committed = b[12] == 1
 	return 13, nil
 }
 
@@ -289,16 +277,12 @@ func decodeHydroVote(src []byte, v *Vote) (int, error) {
 		return 0, errsHydroVote[0]
 	}
 	b := src[:13]
-	v.ID = binary.LittleEndian.Uint64(b[0:])
-	v.Participant = hydro.MemberID(binary.LittleEndian.Uint32(b[8:]))
-	switch b[12] {
-	case 0:
-		v.Yes = false
-	case 1:
-		v.Yes = true
-	default:
+	if b[12] > 1 {
 		return 0, errsHydroVote[1]
 	}
+	v.ID = binary.LittleEndian.Uint64(b[0:])
+	v.Participant = hydro.MemberID(binary.LittleEndian.Uint32(b[8:]))
+	v.Yes = b[12] == 1
 	return 13, nil
 }
 
