@@ -14,11 +14,10 @@ import (
 	"github.com/hydrogo/hydro/examples/hashset"
 	"github.com/hydrogo/hydro/examples/paxos"
 	"github.com/hydrogo/hydro/examples/rset"
-	"github.com/hydrogo/hydro/examples/voting"
-	"github.com/hydrogo/hydro/hydro/sim/simtest"
 	"github.com/hydrogo/hydro/examples/twopc"
 	"github.com/hydrogo/hydro/examples/voting"
 	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
 )
 
 // The protocols across real processes, as README's tour runs them: hydrogen
@@ -188,6 +187,8 @@ func TestRunRSetMicroprotocolsAcrossProcesses(t *testing.T) {
 			assert.Len(t, seen, 10, "every sample command answered")
 		})
 	}
+}
+
 func TestRunTwoPCAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	runTwoPC(t)
