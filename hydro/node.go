@@ -13,6 +13,49 @@ type Dest struct {
 	// All sends to every member of the location (Broadcast); Member is
 	// ignored.
 	All bool
+	// Parts is the number of partitions each member of a location
+	// partitioned by a rewrite is split into (docs/rewrites.md); 0 or 1 for
+	// a location that is not partitioned. Such a location of M logical
+	// members (1 for a process) is deployed as M×Parts members: member
+	// m×Parts+p is partition p of logical member m.
+	Parts uint64
+	// Part selects the partition, modulo Parts, within every logical member
+	// Member or All selects.
+	Part uint64
+}
+
+// AppendTargets appends to dst the members of a location of size members
+// that d addresses, and returns the extended slice. Member and Part are
+// reduced modulo the number of logical members and Parts; a location of
+// fewer than Parts members has one logical member, split into as many
+// partitions as it has members.
+func (d Dest) AppendTargets(dst []int, size int) []int {
+	if size <= 0 {
+		return dst
+	}
+	parts := uint64(1)
+	if d.Parts > 1 {
+		parts = d.Parts
+	}
+	logical := uint64(size) / parts
+	if logical == 0 {
+		logical, parts = 1, uint64(size)
+	}
+	part := d.Part % parts
+	add := func(m uint64) { dst = append(dst, int(m*parts+part)) }
+	switch {
+	case d.All && parts == 1:
+		for m := range size {
+			dst = append(dst, m)
+		}
+	case d.All:
+		for m := range logical {
+			add(m)
+		}
+	default:
+		add(d.Member % logical)
+	}
+	return dst
 }
 
 // NetNode is implemented by every node hydrogen generates for a location of a

@@ -215,7 +215,7 @@ func plan(cfg *runConfig) (*runPlan, error) {
 	p := &runPlan{flow: f.Name, dir: dir}
 	byName := map[string]*runRole{}
 	for _, l := range f.Graph.Locations {
-		r := &runRole{loc: l, members: 1}
+		r := &runRole{loc: l, members: max(l.Partitions, 1)}
 		p.roles = append(p.roles, r)
 		byName[l.Name] = r
 	}
@@ -227,7 +227,9 @@ func plan(cfg *runConfig) (*runPlan, error) {
 		case r.loc.Kind != ir.ClusterLoc:
 			return nil, runUsagef("-n %s=%d: %s is a process; only a cluster has several members", role, cfg.counts[role], role)
 		}
-		r.members = cfg.counts[role]
+		// A partitioned cluster's count is of its base members, each run
+		// as its partitions.
+		r.members = cfg.counts[role] * max(r.loc.Partitions, 1)
 	}
 	if err := distribute(f, p.roles, flags); err != nil {
 		return nil, err
@@ -535,7 +537,7 @@ func wire(p *runPlan, bin, dataRoot string) (nodes []*runNode, err error) {
 	for _, r := range p.roles {
 		for m, addr := range addrs[r] {
 			label := r.loc.Name
-			if r.loc.Kind == ir.ClusterLoc {
+			if r.loc.Kind == ir.ClusterLoc || r.loc.Partitions > 0 {
 				label = fmt.Sprintf("%s/%d", r.loc.Name, m)
 			}
 			data, err := dataDir(dataRoot, p.flow, r.loc.Name, m)

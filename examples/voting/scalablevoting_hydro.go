@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	xxhash "github.com/cespare/xxhash/v2"
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/lattices"
 )
@@ -81,7 +82,7 @@ func NewScalableVotingClient(requests hydro.Input[Request], committed hydro.Outp
 	nd.committed = committed
 	nd.votes = votes
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line voting.go:75:57*/ Timeout /*line scalablevoting_hydro.go:84:87*/
+	nd.n2Period = /*line voting.go:75:57*/ Timeout /*line scalablevoting_hydro.go:85:87*/
 	nd.n6RIndex = map[uint64]int{}
 	nd.n7Seen = map[Request]struct{}{}
 	nd.n9Neg = map[uint64]struct{}{}
@@ -376,7 +377,7 @@ func (nd *ScalableVotingLeader) subgraph1() {
 		if _, excluded16 := nd.n14Neg[v15.ID]; !excluded16 {
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v15)
-				nd.hydroSend(hydro.Dest{Location: "broadcaster"}, 31, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "broadcaster", Parts: 5, Part: xxhash.Sum64(nd.hydroBuf)}, 31, nd.hydroBuf)
 			}
 		}
 	}
@@ -517,7 +518,7 @@ func (nd *ScalableVotingParticipant) Tick() {
 func (nd *ScalableVotingParticipant) subgraph0() {
 	if !nd.n17Done {
 		nd.n17Done = true
-		v1 := nd.hydroMember
+		v1 := nd.hydroMember / 5
 		nd.n18R = append(nd.n18R, v1)
 	}
 	for _, v2 := range nd.n16Recv {
@@ -623,7 +624,7 @@ type ScalableVotingBroadcaster struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Send (node 31, voting.go:86): the items received since the last tick.
+	// hydro.Demux (node 31, voting.go:86): the items received since the last tick.
 	n31Recv []Request
 }
 
@@ -643,12 +644,12 @@ func (nd *ScalableVotingBroadcaster) Tick() {
 	nd.subgraph0()
 }
 
-// subgraph0 runs stratum 0: hydro.Send (31).
+// subgraph0 runs stratum 0: hydro.Demux (31).
 func (nd *ScalableVotingBroadcaster) subgraph0() {
 	for _, v1 := range nd.n31Recv {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v1)
-			nd.hydroSend(hydro.Dest{Location: "participant", All: true}, 16, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: xxhash.Sum64(nd.hydroBuf), All: true}, 16, nd.hydroBuf)
 		}
 	}
 	clear(nd.n31Recv)
@@ -695,10 +696,10 @@ func (nd *ScalableVotingBroadcaster) Deliver(tag uint16, payload []byte) error {
 		var v Request
 		n, err := decodeHydroRequest(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableVoting, location broadcaster, hydro.Send at voting.go:86: %w", err)
+			return fmt.Errorf("flow ScalableVoting, location broadcaster, hydro.Demux at voting.go:86: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableVoting, location broadcaster, hydro.Send at voting.go:86: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableVoting, location broadcaster, hydro.Demux at voting.go:86: %d bytes after the item", len(payload)-n)
 		}
 		nd.n31Recv = append(nd.n31Recv, v)
 		return nil
@@ -801,7 +802,7 @@ func (nd *ScalableVotingCollector) subgraph0() {
 	if !nd.n21Done {
 		nd.n21Done = true
 		if nd.n21Size > 0 {
-			v1 := nd.n21Size
+			v1 := max(nd.n21Size/5, 1)
 			nd.n22R = append(nd.n22R, v1)
 		}
 	}

@@ -55,13 +55,18 @@ type scenario struct {
 	participants, requests int
 	generated              bool
 	// derived runs the generated nodes of ScalableVoting instead, the flow
-	// scalable.hydroplan derives from Voting.
+	// scalable.hydroplan derives from Voting: its broadcaster and every
+	// participant are partitioned into scalablePartitions members.
 	derived bool
 	faults  sim.Faults
 	// faultSteps, if positive, stops the faults after that many steps.
 	faultSteps int
 	maxSteps   int
 }
+
+// scalablePartitions is the number of partitions scalable.hydroplan splits
+// the broadcaster and each participant into.
+const scalablePartitions = 5
 
 // simulate runs sc with seed and returns the checker and whether every
 // request was answered. Requests arrive in a few waves, so that rounds
@@ -87,7 +92,7 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 	switch {
 	case sc.derived:
 		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1},
-			{Name: "participant", Members: sc.participants}, {Name: "broadcaster", Members: 1}, {Name: "collector", Members: 1}},
+			{Name: "participant", Members: sc.participants * scalablePartitions}, {Name: "broadcaster", Members: scalablePartitions}, {Name: "collector", Members: 1}},
 			func(location string, _ int) (hydro.NetNode, error) {
 				switch location {
 				case "client":

@@ -23,8 +23,14 @@ func clusterSizeState(e *emitter, n *ir.Node, _ string) {
 
 // clusterSizeEntry emits the cluster's size once, in the first tick; a
 // size SetSizes never set emits nothing, so that no quorum of zero is met.
+// A partitioned cluster's size is that of the base cluster.
 func clusterSizeEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
-	fmt.Fprintf(b, "if !nd.n%dDone {\nnd.n%dDone = true\nif nd.n%dSize > 0 {\n%s := nd.n%dSize\n", n.ID, n.ID, n.ID, x, n.ID)
+	size := fmt.Sprintf("nd.n%dSize", n.ID)
+	if c := e.f.Graph.Location(n.Target); c != nil && c.Partitions > 0 {
+		// A partitioned cluster's size is its number of base members.
+		size = fmt.Sprintf("max(nd.n%dSize/%d, 1)", n.ID, c.Partitions)
+	}
+	fmt.Fprintf(b, "if !nd.n%dDone {\nnd.n%dDone = true\nif nd.n%dSize > 0 {\n%s := %s\n", n.ID, n.ID, n.ID, x, size)
 	e.out(b, n, x)
 	b.WriteString("}\n}\n")
 }

@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"go/types"
 	"strings"
 
 	"github.com/hydrogo/hydro/gen/parse"
@@ -39,6 +40,13 @@ func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	}
 	hydro := e.importAs("hydro", hydroPath)
 	dest := fmt.Sprintf("Location: %q", e.f.Graph.Locations[n.Loc].Name)
+	if parts := e.f.Graph.Locations[n.Loc].Partitions; parts > 0 {
+		part, ok := e.partition(b, n, x)
+		if !ok {
+			return
+		}
+		dest += fmt.Sprintf(", Parts: %d, Part: %s", parts, part)
+	}
 	switch {
 	case n.Op == ops.Broadcast.Name:
 		dest += ", All: true"
@@ -54,8 +62,55 @@ func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 			fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s.%s)\n", fa, x, f.Name())
 		}
 		dest += fmt.Sprintf(", Member: %s.Sum64(nd.hydroKey)", e.importAs("xxhash", "github.com/cespare/xxhash/v2"))
-	case n.Op == ops.Demux.Name:
+	case n.Op == ops.Demux.Name && len(info.UDFs) > 0:
 		dest += fmt.Sprintf(", Member: uint64(%s(%s))", e.call(info.UDFs[0]), x)
 	}
 	fmt.Fprintf(b, "if nd.hydroSend != nil {\nnd.hydroBuf = %s(nd.hydroBuf[:0], &%s)\nnd.hydroSend(%s.Dest{%s}, %d, nd.hydroBuf)\n}\n", app, x, hydro, dest, n.ID)
+}
+
+// partition writes the code choosing the partition of item x sent into n's
+// location, which a rewrite partitioned, and returns the expression of the
+// hash that selects it (hydro.Dest.Part): the xxhash of the partition key's
+// field encodings, of PartBy's result when the key goes through a function,
+// or of the item's whole encoding when there is no key.
+func (e *emitter) partition(b *strings.Builder, n *ir.Node, x string) (string, bool) {
+	info := e.node(n.ID)
+	xxhash := e.importAs("xxhash", "github.com/cespare/xxhash/v2")
+	if info.Part == nil && info.PartBy == nil {
+		return xxhash + ".Sum64(nd.hydroBuf)", true
+	}
+	v := x
+	if info.PartBy != nil {
+		v = e.v("key")
+		fmt.Fprintf(b, "%s := %s(%s)\n", v, e.call(info.PartBy), x)
+	}
+	b.WriteString("nd.hydroKey = nd.hydroKey[:0]\n")
+	if info.Part == nil || len(info.Part.Fields) == 0 {
+		fa, _, ok := e.codec(n, e.typeOf(info, v, x))
+		if !ok {
+			return "", false
+		}
+		fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s)\n", fa, v)
+	}
+	if info.Part != nil {
+		for _, f := range info.Part.Fields {
+			fa, _, ok := e.codec(n, f.Type())
+			if !ok {
+				return "", false
+			}
+			fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s.%s)\n", fa, v, f.Name())
+		}
+	}
+	part := e.v("part")
+	fmt.Fprintf(b, "%s := %s.Sum64(nd.hydroKey)\n", part, xxhash)
+	return part, true
+}
+
+// typeOf returns the type of the partition key value v: PartBy's result, or
+// the item x's type.
+func (e *emitter) typeOf(info node, v, x string) types.Type {
+	if v != x {
+		return info.PartBy.Sig.Results().At(0).Type()
+	}
+	return parse.Go(info.Elem)
 }

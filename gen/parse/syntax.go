@@ -23,6 +23,17 @@ type Syntax struct {
 	Expr ast.Expr
 	// ExprCaptures are the flow parameters Expr refers to.
 	ExprCaptures []*Param
+
+	// Part is, for a network operator sending into a location a
+	// partitioning rewrite partitioned, the fields whose encodings' xxhash
+	// selects the partition (hydro.Dest.Part): fields of the item, or of
+	// PartBy's result. Nil with PartBy nil routes by the hash of the item's
+	// whole encoding (the receiver combines nothing by key).
+	Part *Key
+	// PartBy is a pure function of the item the sender calls to compute the
+	// partition key (a functional dependency the rewrite routes through,
+	// paper 002 §4.2), or nil.
+	PartBy *UDF
 }
 
 // SyntaxOf returns what the compiler knows of n's call: empty for a node

@@ -31,6 +31,15 @@ func ExplainPlan(base *parse.Flow, plan *Plan) []StepReport {
 	g.Name = plan.Derived
 	var reports []StepReport
 	for _, step := range plan.Steps {
+		if step.Rewrite == partitionRewrite {
+			next, d := partition(base, g, step)
+			reports = append(reports, StepReport{Step: step, Precondition: partitionPrecondition, Location: step.Role, Err: d})
+			if d != nil {
+				break
+			}
+			g = next
+			continue
+		}
 		s, d := check(base, g, names, step)
 		r := StepReport{Step: step, Precondition: rewrites[step.Rewrite].precondition, Err: d}
 		if s != nil {

@@ -25,11 +25,14 @@ const PlanExt = ".hydroplan"
 //
 //	derive ScalableVoting from Voting
 //	decouple functional ballots to broadcaster
+//	partition participant into 5
 //
 // A derive line starts a plan; the step lines after it belong to it. A
-// step names its rewrite, the operators it applies to (by the variables
-// they are bound to in the base flow's body, comma-separated) and the new
-// role they move to.
+// decouple step names its rewrite, the operators it applies to (by the
+// variables they are bound to in the base flow's body, comma-separated)
+// and the new role they move to. A partition step, "partition ROLE into N
+// [by FIELD,...]", names a location, the number of partitions of each of
+// its members and, optionally, the fields to route by.
 type Plan struct {
 	// Derived is the new flow's name; Base the flow it derives from.
 	Derived, Base string
@@ -44,15 +47,21 @@ type Step struct {
 	// of its own (see Directives).
 	Directive string
 	// Rewrite names the rewrite (see Rewrites), or the variant of a
-	// directive ("upgrade ssiv").
+	// directive ("upgrade ssiv"), or is "partition".
 	Rewrite string
 	// Ops are the variables naming the operators the rewrite applies to.
 	Ops []string
-	// Role is the new location the operators move to.
+	// Role is the new location the operators move to, or the location a
+	// partitioning partitions.
 	Role string
 	// Args are a directive's further options by keyword ("until" of
 	// upgrade names the end marker).
 	Args map[string]string
+	// Partitions is the number of partitions of a partitioning.
+	Partitions int
+	// By names the fields a partitioning routes by, when the plan chooses
+	// them.
+	By []string
 	// Pos is the position of the step's line.
 	Pos diag.Pos
 	// text is the step's line, for steps of other directives.
@@ -63,6 +72,13 @@ type Step struct {
 }
 
 func (s *Step) String() string {
+	if s.Rewrite == partitionRewrite {
+		by := ""
+		if len(s.By) > 0 {
+			by = " by " + strings.Join(s.By, ",")
+		}
+		return fmt.Sprintf("partition %s into %d%s", s.Role, s.Partitions, by)
+	}
 	if s.Directive != "" && s.Directive != "decouple" {
 		return s.text
 	}
@@ -83,7 +99,7 @@ var directives = map[string]*directive{}
 
 // Directives returns the names of every plan directive, sorted.
 func Directives() []string {
-	names := []string{"decouple", "derive"}
+	names := []string{"decouple", "derive", "partition"}
 	for n := range directives {
 		names = append(names, n)
 	}
@@ -135,6 +151,18 @@ func ParsePlans(file string, src []byte) ([]*Plan, diag.List) {
 			}
 			p := plans[len(plans)-1]
 			p.Steps = append(p.Steps, &Step{Directive: "decouple", Rewrite: fields[1], Ops: ops, Role: fields[4], Pos: pos})
+		case "partition":
+			step, err := parsePartition(fields)
+			switch {
+			case err != nil:
+				errorf("%v", err)
+			case len(plans) == 0:
+				errorf("step before any \"derive NEW from BASE\" line")
+			default:
+				step.Directive, step.Pos = "partition", pos
+				p := plans[len(plans)-1]
+				p.Steps = append(p.Steps, step)
+			}
 		default:
 			dir, ok := directives[fields[0]]
 			if !ok {

@@ -161,6 +161,9 @@ func (d *derivation) renumber(old []int) {
 // apply checks step's precondition on g and returns the graph with step's
 // mechanism applied.
 func apply(base *parse.Flow, g *ir.Graph, names map[string][]int, step *Step) (*ir.Graph, *diag.Diagnostic) {
+	if step.Rewrite == partitionRewrite {
+		return partition(base, g, step)
+	}
 	s, d := check(base, g, names, step)
 	if d != nil {
 		return nil, d
@@ -242,6 +245,8 @@ func (s *stepState) locate() *diag.Diagnostic {
 	}
 	loc := s.g.Locations[s.from]
 	switch {
+	case loc.Partitions > 0:
+		return s.errorf(s.c2[0], "location %q is partitioned; decouple before partitioning", loc.Name)
 	case loc.Kind != ir.ProcessLoc:
 		return s.errorf(s.c2[0], "decoupling moves operators off a process; %q is a cluster", loc.Name)
 	case client(s.g, s.from):

@@ -200,6 +200,8 @@ func TestParsePlansReportsMalformedLines(t *testing.T) {
 		"decouple sideways a to b",
 		"decouple functional a,,b to c",
 		"partition everything",
+		"partition a into 1",
+		"partition a into 2 by x,",
 		"derive C from B",
 	}, "\n")
 	plans, errs := rewrite.ParsePlans("p.hydroplan", []byte(src))
@@ -212,9 +214,11 @@ func TestParsePlansReportsMalformedLines(t *testing.T) {
 		`3:1 malformed plan line "derive A from": want "derive NEW from BASE"`,
 		`5:1 unknown rewrite "sideways" (want one of asymmetric, functional, independent, monotonic)`,
 		`6:1 empty operator name in "a,,b"`,
-		`7:1 unknown plan directive "partition" (want one of cut, decouple, derive, pushdown, upgrade)`,
+		`7:1 malformed plan line "partition everything": want "partition ROLE into N [by FIELD,...]"`,
+		`8:1 partition a into 1: the number of partitions must be an integer of at least 2`,
+		`9:1 empty field name in "x,"`,
 		`4:1 plan A has no steps`,
-		`8:1 plan C has no steps`,
+		`10:1 plan C has no steps`,
 	}, got)
 	assert.Len(t, plans, 2)
 }

@@ -601,13 +601,19 @@ func (env *Env) send(to hydro.Dest, tag uint16, payload []byte) {
 		}
 		return
 	}
-	if to.All {
+	if to.All && to.Parts <= 1 {
 		for _, a := range addrs {
 			_ = env.sendTo(a, tag, payload) // logged
 		}
 		return
 	}
-	_ = env.sendTo(addrs[to.Member%uint64(len(addrs))], tag, payload) // logged
+	if !to.All && to.Parts <= 1 {
+		_ = env.sendTo(addrs[to.Member%uint64(len(addrs))], tag, payload) // logged
+		return
+	}
+	for _, k := range to.AppendTargets(make([]int, 0, 8), len(addrs)) {
+		_ = env.sendTo(addrs[k], tag, payload) // logged
+	}
 }
 
 func (env *Env) sendTo(a netio.Addr, tag uint16, payload []byte) error {

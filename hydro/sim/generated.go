@@ -64,7 +64,7 @@ func NewNodes(locations []Location, spawn Spawn, cfg Config) (*Sim, error) {
 		n.SetNow(s.now)
 		n.OnSend(func(to hydro.Dest, tag uint16, payload []byte) {
 			// The payload is valid only during the call: keep a copy.
-			s.post(to.Location, to.Member, to.All, message{tag: int(tag), payload: slices.Clone(payload)})
+			s.post(to, message{tag: int(tag), payload: slices.Clone(payload)})
 		})
 		return generated{n}, nil
 	})

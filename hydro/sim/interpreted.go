@@ -27,7 +27,7 @@ func New(f *hydro.Flow, cfg Config) (*Sim, error) {
 		it.SetNow(s.now)
 		it.OnSend(func(m hydro.Message) {
 			// Route has already reduced Member modulo the location's size.
-			s.post(m.To, uint64(max(m.Member, 0)), m.Member < 0, message{tag: m.Op, item: deepCopy(m.Item)})
+			s.post(hydro.Dest{Location: m.To, Member: uint64(max(m.Member, 0)), All: m.Member < 0}, message{tag: m.Op, item: deepCopy(m.Item)})
 		})
 		return interpreted{it}, nil
 	})

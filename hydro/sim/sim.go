@@ -19,6 +19,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/durable"
 )
 
@@ -103,8 +104,10 @@ type Sim struct {
 	all   []int            // every node's index
 	byLoc map[string][]int // node indexes of every location's members
 	wire  []flight
-	stats Stats
-	spawn func(location string, member int) (node, error)
+	// targets is post's scratch space.
+	targets []int
+	stats   Stats
+	spawn   func(location string, member int) (node, error)
 	// ticking is the node whose tick is running, or -1.
 	ticking int
 	// sendErr is the first routing error of the running tick.
@@ -177,11 +180,12 @@ func (s *Sim) start(i int) error {
 	})
 }
 
-// post puts a message sent by the ticking node on the wire, to one member of
-// location to (member modulo the location's size) or, with all, to every
-// member, the sender included.
-func (s *Sim) post(to string, member uint64, all bool, msg message) {
-	targets, ok := s.byLoc[to]
+// post puts a message sent by the ticking node on the wire, to the members
+// of location to.Location that to addresses (hydro.Dest.AppendTargets), the
+// sender included.
+func (s *Sim) post(dest hydro.Dest, msg message) {
+	to := dest.Location
+	members, ok := s.byLoc[to]
 	if !ok {
 		if s.sendErr == nil {
 			s.sendErr = fmt.Errorf("sim: seed %d: %s sent a message (tag %d) to location %q, which is not simulated",
@@ -189,11 +193,9 @@ func (s *Sim) post(to string, member uint64, all bool, msg message) {
 		}
 		return
 	}
-	if !all {
-		k := member % uint64(len(targets))
-		targets = targets[k : k+1]
-	}
-	for _, t := range targets {
+	s.targets = dest.AppendTargets(s.targets[:0], len(members))
+	for _, k := range s.targets {
+		t := members[k]
 		s.wire = append(s.wire, flight{to: t, msg: msg})
 		s.stats.Sent++
 		s.trace(Send, t, msg.tag)

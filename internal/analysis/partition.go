@@ -44,8 +44,30 @@ type LocationPartition struct {
 	// Free reports a location where no operator combines items: any
 	// routing works.
 	Free bool
-	// Blocked says why no partition key exists, when none does.
-	Blocked string
+	// Blocked says why no partition key exists, when none does; BlockedAt
+	// is the operator that blocks.
+	Blocked   string
+	BlockedAt int
+	// Entries are the streams entering the location that are not complete
+	// at start: the network operators receiving there and its sources that
+	// are not replicated.
+	Entries []int
+
+	// choose checks a partition key a user names (see Choose).
+	choose func(by []string) (Candidate, int, string)
+}
+
+// Choose checks the partition key a user names by field names: the
+// attributes that the named fields of the routed entries hold (one, or
+// several for a key of several attributes). It returns the candidate that
+// routes every entry reaching a combining operator by its named fields, or
+// the operator the key does not satisfy (an entry, when it has none of the
+// fields) and why.
+func (lp *LocationPartition) Choose(by []string) (Candidate, int, string) {
+	if lp.choose == nil {
+		return nil, lp.BlockedAt, lp.Blocked
+	}
+	return lp.choose(by)
 }
 
 // PartitionResult is the result of Partition, by location ID.
@@ -86,7 +108,7 @@ func runPartition(pass *Pass) (any, error) {
 	union := func(a, b pattr) { parent[find(a)] = find(b) }
 	res := make(PartitionResult, len(g.Locations))
 	for _, loc := range g.Locations {
-		lp := &LocationPartition{}
+		lp := &LocationPartition{BlockedAt: -1}
 		res[loc.ID] = lp
 		var cons []constraint
 		var entries []int
@@ -97,6 +119,11 @@ func runPartition(pass *Pass) (any, error) {
 			sp := spec(g, n.ID)
 			if sp.Network || sp.Source && !sp.Complete {
 				entries = append(entries, n.ID)
+			}
+			block := func(format string, args ...any) {
+				if lp.Blocked == "" {
+					lp.Blocked, lp.BlockedAt = fmt.Sprintf(format, args...), n.ID
+				}
 			}
 			if sp.Network {
 				continue
@@ -155,7 +182,7 @@ func runPartition(pass *Pass) (any, error) {
 						continue
 					}
 					if port >= len(keyNames) || keyNames[port] == nil {
-						lp.Blocked = fmt.Sprintf("%s is keyed by a function the analysis cannot see through", describe(g, n.ID))
+						block("%s is keyed by a function the analysis cannot see through", describe(g, n.ID))
 						continue
 					}
 					cons = append(cons, constraint{in, keyNames[port], n.ID})
@@ -170,19 +197,23 @@ func runPartition(pass *Pass) (any, error) {
 				// Pairing two inputs (CrossJoin) needs only one of them
 				// whole at every member; anything else needs all items.
 				if open > 1 || open == 1 && len(n.Inputs) == 1 {
-					lp.Blocked = fmt.Sprintf("%s combines every item of a tick", describe(g, n.ID))
+					block("%s combines every item of a tick", describe(g, n.ID))
 				}
 			}
 		}
+		lp.Entries = entries
 		if lp.Blocked != "" {
 			continue
+		}
+		// Entries that reach a constrained operator must be routed.
+		routed := reaching(g, entries, cons)
+		lp.choose = func(by []string) (Candidate, int, string) {
+			return choose(g, by, entries, routed, cons, deps, fields, find)
 		}
 		if len(cons) == 0 {
 			lp.Free = true
 			continue
 		}
-		// Entries that reach a constrained operator must be routed.
-		routed := reaching(g, entries, cons)
 		seen := map[pattr]bool{}
 		for _, e := range routed {
 			for _, f := range fields(e) {
@@ -203,26 +234,84 @@ func runPartition(pass *Pass) (any, error) {
 				keys = append(keys, fmt.Sprintf("%s by (%s)", describe(g, c.op), strings.Join(c.fields, ", ")))
 			}
 			lp.Blocked = "no field of the entering streams reaches every grouping: " + strings.Join(keys, "; ")
+			lp.BlockedAt = cons[0].op
 		}
 	}
 	return res, nil
+}
+
+// choose builds the candidate that routes every entry by its fields named in
+// by, and checks it: each class of attributes those fields hold must
+// satisfy every constraint (a key of several attributes brings together only
+// items equal in all of them). Entries that reach no constraint are routed
+// by the named fields they have, and otherwise freely.
+func choose(g *ir.Graph, by []string, entries, routed []int, cons []constraint, deps DepsResult, fields func(int) []string, find func(pattr) pattr) (Candidate, int, string) {
+	var classes []pattr
+	for _, e := range routed {
+		for _, f := range by {
+			if slices.Contains(fields(e), f) && !slices.Contains(classes, find(pattr{e, f})) {
+				classes = append(classes, find(pattr{e, f}))
+			}
+		}
+	}
+	for _, c := range cons {
+		for _, class := range classes {
+			if !satisfies(c, class, deps, fields, find) {
+				return nil, c.op, fmt.Sprintf("%s combines items by (%s), and items equal in it may differ in %s: they would meet at different members", describe(g, c.op), strings.Join(c.fields, ", "), strings.Join(by, ", "))
+			}
+		}
+	}
+	var cand Candidate
+	for _, e := range entries {
+		var in []string
+		if !slices.Contains(routed, e) {
+			for _, f := range by {
+				if slices.Contains(fields(e), f) {
+					in = append(in, f)
+				}
+			}
+			if len(in) > 0 {
+				cand = append(cand, Attrs{e, in})
+			}
+			continue
+		}
+		// A field holding each attribute: a named one if it can.
+		for _, class := range classes {
+			pick := ""
+			for _, f := range fields(e) {
+				if find(pattr{e, f}) == class && (pick == "" || slices.Contains(by, f) && !slices.Contains(by, pick)) {
+					pick = f
+				}
+			}
+			if pick != "" {
+				in = append(in, pick)
+			}
+		}
+		if len(in) != len(classes) || len(in) == 0 {
+			return nil, e, fmt.Sprintf("%s (%s) has no field %s holding the partition key", describe(g, e), strings.Join(fields(e), ", "), strings.Join(by, " or "))
+		}
+		cand = append(cand, Attrs{e, in})
+	}
+	return cand, -1, ""
+}
+
+// satisfies reports whether routing by the attribute class brings together
+// every set of items constraint c combines: a field of c's stream in the
+// class is one of its key fields or is determined by them.
+func satisfies(c constraint, class pattr, deps DepsResult, fields func(int) []string, find func(pattr) pattr) bool {
+	for _, f := range fields(c.node) {
+		if find(pattr{c.node, f}) == class && (slices.Contains(c.fields, f) || deps[c.node].Determines(c.fields, f)) {
+			return true
+		}
+	}
+	return false
 }
 
 // candidate checks whether routing by the attribute class satisfies every
 // constraint, and names its fields in each routed entry.
 func candidate(class pattr, routed []int, cons []constraint, deps DepsResult, fields func(int) []string, find func(pattr) pattr) (Candidate, bool) {
 	for _, c := range cons {
-		ok := false
-		for _, f := range fields(c.node) {
-			if find(pattr{c.node, f}) != class {
-				continue
-			}
-			if slices.Contains(c.fields, f) || deps[c.node].Determines(c.fields, f) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
+		if !satisfies(c, class, deps, fields, find) {
 			return nil, false
 		}
 	}

@@ -58,6 +58,14 @@ type Location struct {
 	Name string
 	Kind LocKind
 	Pos  Pos
+	// Partitions is the number of partitions a partitioning rewrite split
+	// every member of the location into (docs/rewrites.md); 0 for a location
+	// no rewrite partitioned. Kind stays the base location's: a base
+	// location of M members (1 for a process) is deployed as M×Partitions
+	// members, member m×Partitions+p being partition p of base member m.
+	// SelfID there emits the base member m, ClusterSize of it the base size
+	// M, and hydro.Dest addresses its members by base member and partition.
+	Partitions int
 }
 
 // Type is the element type of a stream as both builders know it: its name
@@ -196,7 +204,11 @@ func (g *Graph) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "flow %s\n", g.Name)
 	for _, l := range g.Locations {
-		fmt.Fprintf(&b, "loc %d %s %q\n", l.ID, l.Kind, l.Name)
+		fmt.Fprintf(&b, "loc %d %s %q", l.ID, l.Kind, l.Name)
+		if l.Partitions > 0 {
+			fmt.Fprintf(&b, " partitions %d", l.Partitions)
+		}
+		b.WriteByte('\n')
 	}
 	for _, n := range g.Nodes {
 		fmt.Fprintf(&b, "%d %s @%d in%v", n.ID, n.Op, n.Loc, n.Inputs)

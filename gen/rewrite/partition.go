@@ -1,0 +1,152 @@
+package rewrite
+
+import (
+	"fmt"
+	"go/types"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hydrogo/hydro/gen/analyze"
+	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/internal/analysis"
+	"github.com/hydrogo/hydro/internal/diag"
+	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
+)
+
+// partitionRewrite is the Rewrite of a partition step.
+const partitionRewrite = "partition"
+
+// partitionPrecondition is what a partition step requires, as explain
+// reports it.
+const partitionPrecondition = "the location is not a client and not yet partitioned, and a partition key (analysis.Partition, or the plan's by) brings together every set of items its operators combine"
+
+// parsePartition parses the fields of a plan line "partition ROLE into N
+// [by FIELD,...]".
+func parsePartition(fields []string) (*Step, error) {
+	if len(fields) != 4 && len(fields) != 6 || fields[2] != "into" || len(fields) == 6 && fields[4] != "by" {
+		return nil, fmt.Errorf("malformed plan line %q: want \"partition ROLE into N [by FIELD,...]\"", strings.Join(fields, " "))
+	}
+	n, err := strconv.Atoi(fields[3])
+	if err != nil || n < 2 {
+		return nil, fmt.Errorf("partition %s into %s: the number of partitions must be an integer of at least 2", fields[1], fields[3])
+	}
+	step := &Step{Rewrite: partitionRewrite, Role: fields[1], Partitions: n}
+	if len(fields) == 6 {
+		step.By = strings.Split(fields[5], ",")
+		if slices.Contains(step.By, "") {
+			return nil, fmt.Errorf("empty field name in %q", fields[5])
+		}
+	}
+	return step, nil
+}
+
+// partition is partitioning by co-hashing (paper 002 §4.1), widened by
+// functional and co-partition dependencies (§4.2): every member of a
+// location becomes Partitions members, each running all of the location's
+// operators, and every network operator that sends into the location routes
+// each item to one partition by the hash of its partition key — fields that
+// analysis.Partition found (or the plan names) such that every operator of
+// the location combining items (a join, a grouping, a negation, a
+// deduplication) combines only items equal in them. Each partition then
+// sees, of every group it derives, all the items the base location saw of
+// it, and derives it alike; outputs leave from every partition; replies to
+// clients reach them as before.
+//
+// The precondition: the location is not a client and is not yet
+// partitioned, and a key exists — no operator combines every item of a tick
+// or groups by a key the analysis cannot relate to the entering streams'
+// fields. A key the plan names must satisfy every combining operator; the
+// first one it does not is the diagnostic's position.
+func partition(base *parse.Flow, g *ir.Graph, step *Step) (*ir.Graph, *diag.Diagnostic) {
+	errorf := func(pos diag.Pos, format string, args ...any) *diag.Diagnostic {
+		return diag.Errorf(pos, diag.Rewrite, "%s: %s", step, fmt.Sprintf(format, args...))
+	}
+	loc := g.Location(step.Role)
+	if loc == nil {
+		var names []string
+		for _, l := range g.Locations {
+			names = append(names, l.Name)
+		}
+		return nil, errorf(step.Pos, "flow %s has no location %q (locations: %s)", base.Name, step.Role, strings.Join(names, ", "))
+	}
+	for _, n := range g.Nodes {
+		if n.Loc == loc.ID && n.Spec.Source && n.Port != nil && !n.Port.Output {
+			return nil, errorf(n.Pos, "location %q reads the flow's input %s, so it is a client; clients are outside the rewrites", loc.Name, n.Port.Name)
+		}
+	}
+	if loc.Partitions > 0 {
+		return nil, errorf(step.Pos, "location %q is already partitioned into %d", loc.Name, loc.Partitions)
+	}
+	facts, err := analyze.Run(base.WithGraph(g), analysis.Partition)
+	if err != nil {
+		return nil, errorf(step.Pos, "%v", err)
+	}
+	lp := facts.Facts[analysis.Partition].(analysis.PartitionResult)[loc.ID]
+	if lp.Blocked != "" {
+		return nil, errorf(g.Nodes[lp.BlockedAt].Pos, "location %q cannot be partitioned: %s", loc.Name, lp.Blocked)
+	}
+	var cand analysis.Candidate
+	switch {
+	case len(step.By) > 0:
+		c, at, why := lp.Choose(step.By)
+		if why != "" {
+			return nil, errorf(g.Nodes[at].Pos, "location %q cannot be partitioned by %s: %s", loc.Name, strings.Join(step.By, ","), why)
+		}
+		cand = c
+	case !lp.Free:
+		// One attribute: each entry's first field holding it.
+		for _, a := range lp.Candidates[0] {
+			cand = append(cand, analysis.Attrs{Node: a.Node, Fields: a.Fields[:1]})
+		}
+	}
+	c := g.Clone()
+	c.Locations[loc.ID].Partitions = step.Partitions
+	route := map[int][]string{}
+	for _, a := range cand {
+		route[a.Node] = a.Fields
+	}
+	for _, id := range lp.Entries {
+		n := c.Nodes[id]
+		if !n.Spec.Network {
+			continue // a source that is not replicated: a Timer ticks at every member
+		}
+		syn := *parse.SyntaxOf(n)
+		if fields := route[id]; len(fields) > 0 {
+			key, err := fieldsOf(parse.Go(n.Elem), fields)
+			if err != nil {
+				return nil, errorf(n.Pos, "%v", err)
+			}
+			syn.Part = key
+		}
+		if n.Spec == ops.Send {
+			// A Send to the process is a Demux to its partitions.
+			n.Spec, n.Op, n.API = ops.Demux, ops.Demux.Name, ops.Demux.API
+		}
+		n.Syntax = &syn
+	}
+	return c, nil
+}
+
+// fieldsOf returns the key of element type t made of the named fields
+// (promoted ones included).
+func fieldsOf(t types.Type, names []string) (*parse.Key, error) {
+	if t == nil {
+		return nil, fmt.Errorf("the element type is unknown")
+	}
+	key := &parse.Key{Elem: t}
+	for _, name := range names {
+		var pkg *types.Package
+		if nt, ok := types.Unalias(t).(*types.Named); ok {
+			pkg = nt.Obj().Pkg()
+		}
+		obj, _, _ := types.LookupFieldOrMethod(t, true, pkg, name)
+		v, ok := obj.(*types.Var)
+		if !ok || !v.IsField() {
+			return nil, fmt.Errorf("%s has no field %s", parse.TypeName(t), name)
+		}
+		key.Fields = append(key.Fields, v)
+	}
+	return key, nil
+}

@@ -1,0 +1,78 @@
+package rewrite_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/internal/ir"
+)
+
+// partKey returns the names of the fields network operator n routes by into
+// its partitioned location.
+func partKey(n *ir.Node) []string {
+	var names []string
+	if k := parse.SyntaxOf(n).Part; k != nil {
+		for _, f := range k.Fields {
+			names = append(names, f.Name())
+		}
+	}
+	return names
+}
+
+func TestPartitionByCoHashing(t *testing.T) {
+	g, err := derive(t, "./gen/rewrite/testdata/shop", "Shop", "derive Shop2 from Shop\npartition server into 4\n")
+	require.NoError(t, err)
+	server := g.Location("server")
+	assert.Equal(t, 4, server.Partitions)
+	assert.Equal(t, ir.ProcessLoc, server.Kind, "the base location's kind stays")
+	// Both streams into the server become Demuxes routed by the join's key,
+	// which the orders hold as Item before the Map that renames nothing.
+	j := node(t, g, "server", "hydro.Join")
+	want := g.Nodes[g.Nodes[j.Inputs[0]].Inputs[0]]
+	stock := g.Nodes[j.Inputs[1]]
+	for _, n := range []*ir.Node{want, stock} {
+		assert.Equal(t, "hydro.Demux", n.Spec.API)
+		assert.Equal(t, []string{"Item"}, partKey(n))
+	}
+	// The answers go back to the client as before, from every partition.
+	assert.Equal(t, "hydro.Send", g.Nodes[g.Consumers()[j.ID][0].To].Spec.API)
+}
+
+func TestPartitionOfAClusterComposes(t *testing.T) {
+	g, err := derive(t, "./examples/voting", "Voting", "derive V2 from Voting\npartition participant into 5 by ID\n")
+	require.NoError(t, err)
+	p := g.Location("participant")
+	assert.Equal(t, ir.ClusterLoc, p.Kind)
+	assert.Equal(t, 5, p.Partitions)
+	b := node(t, g, "participant", "hydro.Broadcast")
+	assert.Equal(t, []string{"ID"}, partKey(b), "a broadcast reaches one partition of every participant, chosen by the request's ID")
+}
+
+// TestPartitionRefusals checks that a partitioning whose precondition fails
+// is a diagnostic at the operator that breaks it, saying why.
+func TestPartitionRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name, pkg, flow, step, want string
+	}{
+		{"inconsistent key", "./gen/rewrite/testdata/shop", "Shop", "partition server into 2 by Warehouse",
+			`shop.go:44:22: partition server into 2 by Warehouse: location "server" cannot be partitioned by Warehouse: hydro.Join (`},
+		{"no such field", "./gen/rewrite/testdata/shop", "Shop", "partition server into 2 by Price",
+			`shop.go:42:31: partition server into 2 by Price: location "server" cannot be partitioned by Price: hydro.Send (`},
+		{"every item", "./gen/rewrite/testdata/shop", "Count", "partition server into 2",
+			`shop.go:53:17: partition server into 2: location "server" cannot be partitioned: hydro.Fold (`},
+		{"client", "./examples/voting", "Voting", "partition client into 2",
+			`voting.go:73:23: partition client into 2: location "client" reads the flow's input requests, so it is a client; clients are outside the rewrites`},
+		{"no location", "./examples/voting", "Voting", "partition nowhere into 2", `flow Voting has no location "nowhere"`},
+		{"twice", "./examples/voting", "Voting", "partition leader into 2\npartition leader into 3", `location "leader" is already partitioned into 2`},
+		{"decouple after", "./examples/voting", "Voting", "partition leader into 2\ndecouple functional ballots to broadcaster", `location "leader" is partitioned; decouple before partitioning`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := derive(t, tc.pkg, tc.flow, "derive X from "+tc.flow+"\n"+tc.step+"\n")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
