@@ -219,6 +219,32 @@ func decodeHydroSliceUint8(src []byte, v *[]byte) (int, error) {
 	return n, nil
 }
 
+func appendHydroUint64(dst []byte, v *uint64) []byte {
+	return netio.AppendUint64(dst, *v)
+}
+
+func decodeHydroUint64(src []byte, v *uint64) (int, error) {
+	x, n, err := netio.DecodeUint64(src)
+	if err != nil {
+		return 0, err
+	}
+	*v = x
+	return n, nil
+}
+
+func appendHydroUint8(dst []byte, v *byte) []byte {
+	return netio.AppendUint8(dst, *v)
+}
+
+func decodeHydroUint8(src []byte, v *byte) (int, error) {
+	x, n, err := netio.DecodeUint8(src)
+	if err != nil {
+		return 0, err
+	}
+	*v = x
+	return n, nil
+}
+
 func appendHydroWrite(dst []byte, v *Write) []byte {
 	dst = netio.AppendUint64(dst, v.ID)
 	dst = netio.AppendString(dst, v.Value)

@@ -131,10 +131,14 @@ type scenario struct {
 	generated     bool
 	// derived runs the generated nodes of DecoupledHashset instead, the
 	// flow decoupled.hydroplan derives from Hashset.
-	derived    bool
-	faults     sim.Faults
-	faultSteps int // if positive, faults stop after that many steps
-	maxSteps   int
+	derived bool
+	// partitioned runs the generated nodes of PartitionedHashset, which
+	// partitioned.hydroplan derives from Hashset: leaderPartitions leaders
+	// and storagePartitions partitions of each of the nodes storage nodes.
+	partitioned bool
+	faults      sim.Faults
+	faultSteps  int // if positive, faults stop after that many steps
+	maxSteps    int
 	// sequential writes one value at a time, waiting for its outcome.
 	sequential bool
 	// preload gives member m the values preload(m) at start (generated
@@ -146,6 +150,10 @@ type scenario struct {
 }
 
 func value(i int) string { return fmt.Sprintf("v%d", i%7) } // repeats, and collides in 16 buckets
+
+// leaderPartitions and storagePartitions are the numbers of partitions
+// partitioned.hydroplan splits the leader and each storage node into.
+const leaderPartitions, storagePartitions = 3, 4
 
 // simulate runs sc with seed; it reports whether every write got its
 // outcome within sc.maxSteps. A crashed client loses its writes; the driver
@@ -192,6 +200,22 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 					pre = sc.preload(m)
 				}
 				return NewDecoupledHashsetStorage(in, nil, pub, storageKeys, pre, outcomes, acks, alarms), nil
+			}, cfg)
+	case sc.partitioned:
+		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: leaderPartitions},
+			{Name: "storage", Members: sc.nodes * storagePartitions}},
+			func(location string, m int) (hydro.NetNode, error) {
+				switch location {
+				case "client":
+					return NewPartitionedHashsetClient(in, nil, nil, nil, nil, outcomes, acks, alarms), nil
+				case "leader":
+					return NewPartitionedHashsetLeader(in, leaderKey, nil, nil, nil, outcomes, acks, alarms), nil
+				}
+				var pre []string
+				if sc.preload != nil {
+					pre = sc.preload(m / storagePartitions) // the base member's
+				}
+				return NewPartitionedHashsetStorage(in, nil, pub, storageKeys, pre, outcomes, acks, alarms), nil
 			}, cfg)
 	case sc.generated:
 		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1}, {Name: "storage", Members: sc.nodes}},

@@ -62,7 +62,7 @@ func (p *program) Schema(node int) *tags.Schema {
 func (p *program) Keys(node int) [][]int {
 	info := parse.SyntaxOf(p.f.Graph.Nodes[node])
 	if len(info.Keys) == 0 {
-		return nil
+		return p.keyFuncs(node)
 	}
 	out := make([][]int, len(info.Keys))
 	for i, k := range info.Keys {
@@ -77,6 +77,37 @@ func (p *program) Keys(node int) [][]int {
 				}
 			}
 		}
+	}
+	return out
+}
+
+// keyFuncs returns the keys of a By variant (hydro.JoinBy, ...) whose key
+// functions return one field of their item, as a tag would name it: the
+// field's index in the keyed input's schema, or nil for a port whose key
+// function computes more than that.
+func (p *program) keyFuncs(node int) [][]int {
+	n := p.f.Graph.Nodes[node]
+	sp := n.Spec
+	fs := p.Funcs(node)
+	if sp.By == "" || n.API != sp.By || sp.Keyed == 0 || len(fs) < sp.Keyed || len(n.Inputs) < sp.Keyed {
+		return nil
+	}
+	out := make([][]int, sp.Keyed)
+	found := false
+	for i := range sp.Keyed {
+		r := fs[i]
+		s := p.Schema(n.Inputs[i])
+		if r == nil || r.Result == nil || r.Result.Kind != analysis.ParamField || r.Result.Param != 0 || len(r.Result.Path) != 1 || s == nil {
+			continue
+		}
+		for j, sf := range s.Fields {
+			if sf.Name == r.Result.Path[0] {
+				out[i], found = []int{j}, true
+			}
+		}
+	}
+	if !found {
+		return nil
 	}
 	return out
 }
@@ -107,10 +138,18 @@ func (p *program) Funcs(node int) []*analysis.Func {
 }
 
 // resultIsItem reports whether sig takes one item per input port and
-// returns the output item.
+// returns the output item, alone or with whether to emit it (FilterMap).
 func resultIsItem(sig *types.Signature, elem types.Type, inputs int) bool {
-	return sig != nil && elem != nil && sig.Params().Len() == inputs && sig.Results().Len() == 1 &&
-		types.Identical(sig.Results().At(0).Type(), elem)
+	if sig == nil || elem == nil || sig.Params().Len() != inputs {
+		return false
+	}
+	res := sig.Results()
+	switch {
+	case res.Len() == 2 && types.Identical(res.At(1).Type(), types.Typ[types.Bool]):
+	case res.Len() != 1:
+		return false
+	}
+	return types.Identical(res.At(0).Type(), elem)
 }
 
 // directives returns the //hydro: directives of a doc comment.

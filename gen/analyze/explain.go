@@ -176,7 +176,11 @@ func partition(g *ir.Graph, p *analysis.LocationPartition) string {
 	for _, c := range p.Candidates {
 		var parts []string
 		for _, a := range c {
-			parts = append(parts, fmt.Sprintf("(%s) of n%d %s", strings.Join(a.Fields, ", "), a.Node, analysis.NodeAPI(g, a.Node)))
+			via := ""
+			if a.Via != nil {
+				via = fmt.Sprintf(" computed as by n%d %s", a.Via.Node, analysis.NodeAPI(g, a.Via.Node))
+			}
+			parts = append(parts, fmt.Sprintf("(%s) of n%d %s%s", strings.Join(a.Fields, ", "), a.Node, analysis.NodeAPI(g, a.Node), via))
 		}
 		lines = append(lines, "partition key: "+strings.Join(parts, "; "))
 	}

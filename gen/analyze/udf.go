@@ -246,12 +246,14 @@ func (s *summarizer) callPure(call *ast.CallExpr) bool {
 	return false
 }
 
-// result describes what a one-result function returns in terms of its
-// parameters, or nil.
+// result describes what a function returns in terms of its parameters, or
+// nil: its one result, or the first of two (the item of an (item, ok)
+// result, as FilterMap's function returns).
 func (s *summarizer) result(ftype *ast.FuncType, body *ast.BlockStmt) *analysis.Value {
-	if ftype.Results == nil || ftype.Results.NumFields() != 1 || body == nil {
+	if ftype.Results == nil || ftype.Results.NumFields() != 1 && ftype.Results.NumFields() != 2 || body == nil {
 		return nil
 	}
+	results := ftype.Results.NumFields()
 	r := &reader{s: s, params: map[types.Object]int{}, defs: map[types.Object]ast.Expr{}, mutated: map[types.Object]bool{}}
 	i := 0
 	for _, f := range ftype.Params.List {
@@ -271,7 +273,7 @@ func (s *summarizer) result(ftype *ast.FuncType, body *ast.BlockStmt) *analysis.
 		case *ast.FuncLit:
 			return false
 		case *ast.ReturnStmt:
-			if len(n.Results) == 1 {
+			if len(n.Results) == results {
 				returns = append(returns, n.Results[0])
 			}
 		case *ast.AssignStmt:
@@ -408,11 +410,11 @@ func (r *reader) value(e ast.Expr, depth int) *analysis.Value {
 		if e.Op == token.AND || e.Op == token.ARROW {
 			return opaque
 		}
-		return derived(r.value(e.X, depth+1))
+		return withExpr(derived(r.value(e.X, depth+1)), e)
 	case *ast.BinaryExpr:
-		return derived(r.value(e.X, depth+1), r.value(e.Y, depth+1))
+		return withExpr(derived(r.value(e.X, depth+1), r.value(e.Y, depth+1)), e)
 	case *ast.IndexExpr:
-		return derived(r.value(e.X, depth+1), r.value(e.Index, depth+1))
+		return withExpr(derived(r.value(e.X, depth+1), r.value(e.Index, depth+1)), e)
 	case *ast.CallExpr:
 		if !r.s.callPure(e) {
 			return opaque
@@ -426,9 +428,17 @@ func (r *reader) value(e ast.Expr, depth int) *analysis.Value {
 		for _, a := range e.Args {
 			vs = append(vs, r.value(a, depth+1))
 		}
-		return derived(vs...)
+		return withExpr(derived(vs...), e)
 	}
 	return opaque
+}
+
+// withExpr records e as the expression computing v, a Derived value.
+func withExpr(v *analysis.Value, e ast.Expr) *analysis.Value {
+	if v.Kind == analysis.Derived {
+		v.Expr = e
+	}
+	return v
 }
 
 // field returns field name of v.

@@ -2,7 +2,6 @@ package emit
 
 import (
 	"fmt"
-	"go/types"
 	"strings"
 
 	"github.com/hydrogo/hydro/gen/parse"
@@ -71,46 +70,34 @@ func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 // partition writes the code choosing the partition of item x sent into n's
 // location, which a rewrite partitioned, and returns the expression of the
 // hash that selects it (hydro.Dest.Part): the xxhash of the partition key's
-// field encodings, of PartBy's result when the key goes through a function,
-// or of the item's whole encoding when there is no key.
+// field encodings, of the encoding of the key expression's value when the
+// key is computed, or of the item's whole encoding when there is no key.
 func (e *emitter) partition(b *strings.Builder, n *ir.Node, x string) (string, bool) {
 	info := e.node(n.ID)
 	xxhash := e.importAs("xxhash", "github.com/cespare/xxhash/v2")
-	if info.Part == nil && info.PartBy == nil {
-		return xxhash + ".Sum64(nd.hydroBuf)", true
-	}
-	v := x
-	if info.PartBy != nil {
-		v = e.v("key")
-		fmt.Fprintf(b, "%s := %s(%s)\n", v, e.call(info.PartBy), x)
-	}
 	b.WriteString("nd.hydroKey = nd.hydroKey[:0]\n")
-	if info.Part == nil || len(info.Part.Fields) == 0 {
-		fa, _, ok := e.codec(n, e.typeOf(info, v, x))
+	switch {
+	case info.PartExpr != nil:
+		t := e.f.Pkg.TypesInfo.TypeOf(info.PartExpr)
+		fa, _, ok := e.codec(n, t)
 		if !ok {
 			return "", false
 		}
-		fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s)\n", fa, v)
-	}
-	if info.Part != nil {
+		k := e.v("key")
+		fmt.Fprintf(b, "%s := func(%s %s) %s { return %s }(%s)\n", k, info.PartParam.Name(), e.typeString(info.PartParam.Type()), e.typeString(t), e.userCode(info.PartExpr), x)
+		fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s)\n", fa, k)
+	case info.Part != nil:
 		for _, f := range info.Part.Fields {
 			fa, _, ok := e.codec(n, f.Type())
 			if !ok {
 				return "", false
 			}
-			fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s.%s)\n", fa, v, f.Name())
+			fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s.%s)\n", fa, x, f.Name())
 		}
+	default:
+		return xxhash + ".Sum64(nd.hydroBuf)", true
 	}
 	part := e.v("part")
 	fmt.Fprintf(b, "%s := %s.Sum64(nd.hydroKey)\n", part, xxhash)
 	return part, true
-}
-
-// typeOf returns the type of the partition key value v: PartBy's result, or
-// the item x's type.
-func (e *emitter) typeOf(info node, v, x string) types.Type {
-	if v != x {
-		return info.PartBy.Sig.Results().At(0).Type()
-	}
-	return parse.Go(info.Elem)
 }

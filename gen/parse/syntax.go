@@ -25,15 +25,18 @@ type Syntax struct {
 	ExprCaptures []*Param
 
 	// Part is, for a network operator sending into a location a
-	// partitioning rewrite partitioned, the fields whose encodings' xxhash
-	// selects the partition (hydro.Dest.Part): fields of the item, or of
-	// PartBy's result. Nil with PartBy nil routes by the hash of the item's
-	// whole encoding (the receiver combines nothing by key).
+	// partitioning rewrite partitioned, the fields of the item whose
+	// encodings' xxhash selects the partition (hydro.Dest.Part). Nil with
+	// PartExpr nil routes by the hash of the item's whole encoding (the
+	// receiver combines nothing by key).
 	Part *Key
-	// PartBy is a pure function of the item the sender calls to compute the
-	// partition key (a functional dependency the rewrite routes through,
-	// paper 002 §4.2), or nil.
-	PartBy *UDF
+	// PartExpr, when set, is the partition key instead: a pure expression
+	// of the item, named PartParam in it, that a user function of the
+	// partitioned location computes (a dependency the rewrite routes
+	// through, paper 002 §4.2); the sender evaluates it and hashes the
+	// result's encoding.
+	PartExpr  ast.Expr
+	PartParam *types.Var
 }
 
 // SyntaxOf returns what the compiler knows of n's call: empty for a node

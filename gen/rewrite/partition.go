@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"fmt"
+	"go/ast"
 	"go/types"
 	"slices"
 	"strconv"
@@ -98,14 +99,14 @@ func partition(base *parse.Flow, g *ir.Graph, step *Step) (*ir.Graph, *diag.Diag
 	case !lp.Free:
 		// One attribute: each entry's first field holding it.
 		for _, a := range lp.Candidates[0] {
-			cand = append(cand, analysis.Attrs{Node: a.Node, Fields: a.Fields[:1]})
+			cand = append(cand, analysis.Attrs{Node: a.Node, Fields: a.Fields[:1], Via: a.Via})
 		}
 	}
 	c := g.Clone()
 	c.Locations[loc.ID].Partitions = step.Partitions
-	route := map[int][]string{}
-	for _, a := range cand {
-		route[a.Node] = a.Fields
+	route := map[int]*analysis.Attrs{}
+	for i, a := range cand {
+		route[a.Node] = &cand[i]
 	}
 	for _, id := range lp.Entries {
 		n := c.Nodes[id]
@@ -113,8 +114,16 @@ func partition(base *parse.Flow, g *ir.Graph, step *Step) (*ir.Graph, *diag.Diag
 			continue // a source that is not replicated: a Timer ticks at every member
 		}
 		syn := *parse.SyntaxOf(n)
-		if fields := route[id]; len(fields) > 0 {
-			key, err := fieldsOf(parse.Go(n.Elem), fields)
+		switch a := route[id]; {
+		case a == nil:
+		case a.Via != nil:
+			expr, param, err := computedAt(base, g, a.Via)
+			if err != nil {
+				return nil, errorf(g.Nodes[a.Via.Node].Pos, "%s is routed by %s, which %v", describe(g, id), a.Fields[0], err)
+			}
+			syn.PartExpr, syn.PartParam = expr, param
+		default:
+			key, err := fieldsOf(parse.Go(n.Elem), a.Fields)
 			if err != nil {
 				return nil, errorf(n.Pos, "%v", err)
 			}
@@ -127,6 +136,52 @@ func partition(base *parse.Flow, g *ir.Graph, step *Step) (*ir.Graph, *diag.Diag
 		n.Syntax = &syn
 	}
 	return c, nil
+}
+
+// computedAt returns the expression computing field c.Field in c.Node's
+// function and the function's parameter it reads, for a sender to evaluate
+// on its items: it must name nothing but the parameter and package-level
+// declarations (no closure variable, no flow parameter).
+func computedAt(base *parse.Flow, g *ir.Graph, c *analysis.Computed) (ast.Expr, *types.Var, error) {
+	expr, ok := c.Value.Expr.(ast.Expr)
+	udfs := parse.SyntaxOf(g.Nodes[c.Node]).UDFs
+	if !ok || len(udfs) == 0 || udfs[len(udfs)-1].Sig == nil {
+		return nil, nil, fmt.Errorf("the analysis cannot spell")
+	}
+	sig := udfs[len(udfs)-1].Sig
+	if c.Value.From[0].Param >= sig.Params().Len() {
+		return nil, nil, fmt.Errorf("the analysis cannot spell")
+	}
+	param := sig.Params().At(c.Value.From[0].Param)
+	info := base.Pkg.TypesInfo
+	var bad error
+	ast.Inspect(expr, func(x ast.Node) bool {
+		id, ok := x.(*ast.Ident)
+		if !ok || bad != nil {
+			return bad == nil
+		}
+		obj := info.Uses[id]
+		switch {
+		case obj == nil, obj == types.Object(param), obj.Parent() == types.Universe:
+		case obj.Pkg() != nil && obj.Parent() == obj.Pkg().Scope():
+		default:
+			if _, pkgName := obj.(*types.PkgName); pkgName {
+				break
+			}
+			if v, field := obj.(*types.Var); field && v.IsField() {
+				break
+			}
+			if _, method := obj.(*types.Func); method {
+				break
+			}
+			bad = fmt.Errorf("computes with %s, which a sender does not have", id.Name)
+		}
+		return true
+	})
+	if bad != nil {
+		return nil, nil, bad
+	}
+	return expr, param, nil
 }
 
 // fieldsOf returns the key of element type t made of the named fields

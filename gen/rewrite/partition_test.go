@@ -1,6 +1,7 @@
 package rewrite_test
 
 import (
+	"go/types"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -75,4 +76,21 @@ func TestPartitionRefusals(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+func TestPartitionWithDependencies(t *testing.T) {
+	g, err := derive(t, "./examples/hashset", "Hashset", "derive H2 from Hashset\npartition storage into 4\n")
+	require.NoError(t, err)
+	// A storage node combines values by hash, which the signed writes it
+	// receives do not carry: the leader computes it, with the expression
+	// the storage node's FilterMap computes it by, to pick the partition.
+	b := node(t, g, "storage", "hydro.Broadcast")
+	syn := parse.SyntaxOf(b)
+	require.NotNil(t, syn.PartExpr)
+	assert.Equal(t, "s", syn.PartParam.Name())
+	assert.Equal(t, "Hash(s.Value)", types.ExprString(syn.PartExpr))
+
+	_, err = derive(t, "./examples/hashset", "Hashset", "derive H3 from Hashset\npartition storage into 4 by Value\n")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `hashset.go:166:28: partition storage into 4 by Value: location "storage" cannot be partitioned by Value: hydro.FoldKeyed (`)
 }

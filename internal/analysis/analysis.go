@@ -96,6 +96,10 @@ type Value struct {
 	Fields map[string]*Value
 	// From are the ParamField values a Derived value is computed from.
 	From []*Value
+	// Expr is the expression computing a Derived value as the front end
+	// knows it (a go/ast expression in the compiler's analyses), for a
+	// rewrite that computes the value elsewhere; nil when unknown.
+	Expr any
 }
 
 func (v *Value) String() string {

@@ -24,6 +24,19 @@ var CoPartition = &Analyzer{
 type Attrs struct {
 	Node   int
 	Fields []string
+	// Via, when set, says the fields are not the stream's own: they are
+	// computed from its items by a pure function of the location's dataflow
+	// (a dependency partitioning routes through, paper 002 §4.2).
+	Via *Computed
+}
+
+// Computed is a field an operator's pure function computes from fields of
+// its input items alone: Field of Node's output is Value, a Derived value
+// whose Expr the front end knows.
+type Computed struct {
+	Node  int
+	Field string
+	Value *Value
 }
 
 // CD is a co-partition dependency: for every pair of items of From's and
@@ -66,7 +79,7 @@ func runCoPartition(pass *Pass) (any, error) {
 			continue
 		}
 		for s := range 2 {
-			from, to := Attrs{n.Inputs[s], names[s]}, Attrs{n.Inputs[1-s], names[1-s]}
+			from, to := Attrs{Node: n.Inputs[s], Fields: names[s]}, Attrs{Node: n.Inputs[1-s], Fields: names[1-s]}
 			out = append(out, CD{From: from, To: to, Via: n.ID, By: "="})
 			// Dependencies of the other side from its key fields.
 			for _, fd := range sides[1-s].FDs {
@@ -77,7 +90,7 @@ func runCoPartition(pass *Pass) (any, error) {
 				for _, f := range fd.From {
 					mine = append(mine, names[s][index(names[1-s], f)])
 				}
-				out = append(out, CD{From: Attrs{n.Inputs[s], mine}, To: Attrs{n.Inputs[1-s], []string{fd.To}}, Via: n.ID, By: fd.String()})
+				out = append(out, CD{From: Attrs{Node: n.Inputs[s], Fields: mine}, To: Attrs{Node: n.Inputs[1-s], Fields: []string{fd.To}}, Via: n.ID, By: fd.String()})
 			}
 		}
 	}

@@ -111,6 +111,7 @@ func runPartition(pass *Pass) (any, error) {
 		lp := &LocationPartition{BlockedAt: -1}
 		res[loc.ID] = lp
 		var cons []constraint
+		var computed []Computed
 		var entries []int
 		for _, n := range g.Nodes {
 			if n.Loc != loc.ID {
@@ -142,6 +143,9 @@ func runPartition(pass *Pass) (any, error) {
 					v := fieldOf(f.Result, out)
 					if v != nil && v.Kind == ParamField && len(v.Path) == 1 && v.Param < len(n.Inputs) {
 						union(pattr{n.ID, out}, pattr{n.Inputs[v.Param], v.Path[0]})
+					}
+					if c, ok := computedField(n, out, v); ok {
+						computed = append(computed, c)
 					}
 				}
 			}
@@ -207,25 +211,33 @@ func runPartition(pass *Pass) (any, error) {
 		}
 		// Entries that reach a constrained operator must be routed.
 		routed := reaching(g, entries, cons)
+		u := &unifier{g: g, deps: deps, fields: fields, find: find, cons: cons, computed: computed}
 		lp.choose = func(by []string) (Candidate, int, string) {
-			return choose(g, by, entries, routed, cons, deps, fields, find)
+			return u.choose(by, entries, routed)
 		}
 		if len(cons) == 0 {
 			lp.Free = true
 			continue
 		}
-		seen := map[pattr]bool{}
+		var classes []pattr
 		for _, e := range routed {
 			for _, f := range fields(e) {
-				class := find(pattr{e, f})
-				if seen[class] {
-					continue
-				}
-				seen[class] = true
-				cand, ok := candidate(class, routed, cons, deps, fields, find)
-				if ok {
-					lp.Candidates = append(lp.Candidates, cand)
-				}
+				classes = append(classes, find(pattr{e, f}))
+			}
+		}
+		// Fields computed from the entering streams' fields are keys too,
+		// routed by computing them at the sender (§4.2).
+		for _, c := range computed {
+			classes = append(classes, find(pattr{c.Node, c.Field}))
+		}
+		seen := map[pattr]bool{}
+		for _, class := range classes {
+			if seen[class] {
+				continue
+			}
+			seen[class] = true
+			if cand, ok := u.candidate(class, routed); ok {
+				lp.Candidates = append(lp.Candidates, cand)
 			}
 		}
 		if len(lp.Candidates) == 0 {
@@ -240,24 +252,84 @@ func runPartition(pass *Pass) (any, error) {
 	return res, nil
 }
 
+// unifier checks partition keys of one location against its constraints:
+// the attribute classes of its fields (find), the combining operators
+// (cons) and the fields its pure functions compute (computed).
+type unifier struct {
+	g        *ir.Graph
+	deps     DepsResult
+	fields   func(int) []string
+	find     func(pattr) pattr
+	cons     []constraint
+	computed []Computed
+}
+
+// computedField returns the field out of node n's output as a Computed, when
+// v, its value, is computed by a known expression from fields of one input
+// item.
+func computedField(n *ir.Node, out string, v *Value) (Computed, bool) {
+	if v == nil || v.Kind != Derived || v.Expr == nil || len(v.From) == 0 {
+		return Computed{}, false
+	}
+	for _, f := range v.From {
+		if f.Param != v.From[0].Param || len(f.Path) != 1 || f.Param >= len(n.Inputs) {
+			return Computed{}, false
+		}
+	}
+	return Computed{Node: n.ID, Field: out, Value: v}, true
+}
+
+// via returns a field computed from the items of entry e, holding class:
+// its function reads an item of e's type whose fields it reads are, field
+// for field, e's (forwarded to it unchanged).
+func (u *unifier) via(e int, class pattr) *Computed {
+	for i, c := range u.computed {
+		if u.find(pattr{c.Node, c.Field}) != class {
+			continue
+		}
+		in := u.g.Nodes[c.Node].Inputs[c.Value.From[0].Param]
+		if u.deps[in].Type == "" || u.deps[in].Type != u.deps[e].Type {
+			continue
+		}
+		ok := true
+		for _, f := range c.Value.From {
+			ok = ok && slices.Contains(u.fields(e), f.Path[0]) && u.find(pattr{in, f.Path[0]}) == u.find(pattr{e, f.Path[0]})
+		}
+		if ok {
+			return &u.computed[i]
+		}
+	}
+	return nil
+}
+
 // choose builds the candidate that routes every entry by its fields named in
 // by, and checks it: each class of attributes those fields hold must
 // satisfy every constraint (a key of several attributes brings together only
 // items equal in all of them). Entries that reach no constraint are routed
 // by the named fields they have, and otherwise freely.
-func choose(g *ir.Graph, by []string, entries, routed []int, cons []constraint, deps DepsResult, fields func(int) []string, find func(pattr) pattr) (Candidate, int, string) {
+func (u *unifier) choose(by []string, entries, routed []int) (Candidate, int, string) {
 	var classes []pattr
+	add := func(c pattr) {
+		if !slices.Contains(classes, c) {
+			classes = append(classes, c)
+		}
+	}
 	for _, e := range routed {
 		for _, f := range by {
-			if slices.Contains(fields(e), f) && !slices.Contains(classes, find(pattr{e, f})) {
-				classes = append(classes, find(pattr{e, f}))
+			if slices.Contains(u.fields(e), f) {
+				add(u.find(pattr{e, f}))
 			}
 		}
 	}
-	for _, c := range cons {
+	for _, c := range u.computed {
+		if slices.Contains(by, c.Field) {
+			add(u.find(pattr{c.Node, c.Field}))
+		}
+	}
+	for _, c := range u.cons {
 		for _, class := range classes {
-			if !satisfies(c, class, deps, fields, find) {
-				return nil, c.op, fmt.Sprintf("%s combines items by (%s), and items equal in it may differ in %s: they would meet at different members", describe(g, c.op), strings.Join(c.fields, ", "), strings.Join(by, ", "))
+			if !u.satisfies(c, class) {
+				return nil, c.op, fmt.Sprintf("%s combines items by (%s), and items equal in it may differ in %s: they would meet at different members", describe(u.g, c.op), strings.Join(c.fields, ", "), strings.Join(by, ", "))
 			}
 		}
 	}
@@ -266,20 +338,20 @@ func choose(g *ir.Graph, by []string, entries, routed []int, cons []constraint, 
 		var in []string
 		if !slices.Contains(routed, e) {
 			for _, f := range by {
-				if slices.Contains(fields(e), f) {
+				if slices.Contains(u.fields(e), f) {
 					in = append(in, f)
 				}
 			}
 			if len(in) > 0 {
-				cand = append(cand, Attrs{e, in})
+				cand = append(cand, Attrs{Node: e, Fields: in})
 			}
 			continue
 		}
 		// A field holding each attribute: a named one if it can.
 		for _, class := range classes {
 			pick := ""
-			for _, f := range fields(e) {
-				if find(pattr{e, f}) == class && (pick == "" || slices.Contains(by, f) && !slices.Contains(by, pick)) {
+			for _, f := range u.fields(e) {
+				if u.find(pattr{e, f}) == class && (pick == "" || slices.Contains(by, f) && !slices.Contains(by, pick)) {
 					pick = f
 				}
 			}
@@ -287,10 +359,17 @@ func choose(g *ir.Graph, by []string, entries, routed []int, cons []constraint, 
 				in = append(in, pick)
 			}
 		}
-		if len(in) != len(classes) || len(in) == 0 {
-			return nil, e, fmt.Sprintf("%s (%s) has no field %s holding the partition key", describe(g, e), strings.Join(fields(e), ", "), strings.Join(by, " or "))
+		if len(in) == len(classes) && len(in) > 0 {
+			cand = append(cand, Attrs{Node: e, Fields: in})
+			continue
 		}
-		cand = append(cand, Attrs{e, in})
+		if len(classes) == 1 {
+			if c := u.via(e, classes[0]); c != nil {
+				cand = append(cand, Attrs{Node: e, Fields: []string{c.Field}, Via: c})
+				continue
+			}
+		}
+		return nil, e, fmt.Sprintf("%s (%s) has no field %s holding the partition key, nor computes one", describe(u.g, e), strings.Join(u.fields(e), ", "), strings.Join(by, " or "))
 	}
 	return cand, -1, ""
 }
@@ -298,9 +377,9 @@ func choose(g *ir.Graph, by []string, entries, routed []int, cons []constraint, 
 // satisfies reports whether routing by the attribute class brings together
 // every set of items constraint c combines: a field of c's stream in the
 // class is one of its key fields or is determined by them.
-func satisfies(c constraint, class pattr, deps DepsResult, fields func(int) []string, find func(pattr) pattr) bool {
-	for _, f := range fields(c.node) {
-		if find(pattr{c.node, f}) == class && (slices.Contains(c.fields, f) || deps[c.node].Determines(c.fields, f)) {
+func (u *unifier) satisfies(c constraint, class pattr) bool {
+	for _, f := range u.fields(c.node) {
+		if u.find(pattr{c.node, f}) == class && (slices.Contains(c.fields, f) || u.deps[c.node].Determines(c.fields, f)) {
 			return true
 		}
 	}
@@ -308,25 +387,31 @@ func satisfies(c constraint, class pattr, deps DepsResult, fields func(int) []st
 }
 
 // candidate checks whether routing by the attribute class satisfies every
-// constraint, and names its fields in each routed entry.
-func candidate(class pattr, routed []int, cons []constraint, deps DepsResult, fields func(int) []string, find func(pattr) pattr) (Candidate, bool) {
-	for _, c := range cons {
-		if !satisfies(c, class, deps, fields, find) {
+// constraint, and names its fields in each routed entry: the entry's own,
+// or one a pure function computes from them.
+func (u *unifier) candidate(class pattr, routed []int) (Candidate, bool) {
+	for _, c := range u.cons {
+		if !u.satisfies(c, class) {
 			return nil, false
 		}
 	}
 	var cand Candidate
 	for _, e := range routed {
 		var in []string
-		for _, f := range fields(e) {
-			if find(pattr{e, f}) == class {
+		for _, f := range u.fields(e) {
+			if u.find(pattr{e, f}) == class {
 				in = append(in, f)
 			}
 		}
-		if len(in) == 0 {
+		if len(in) > 0 {
+			cand = append(cand, Attrs{Node: e, Fields: in})
+			continue
+		}
+		c := u.via(e, class)
+		if c == nil {
 			return nil, false
 		}
-		cand = append(cand, Attrs{e, in})
+		cand = append(cand, Attrs{Node: e, Fields: []string{c.Field}, Via: c})
 	}
 	return cand, true
 }

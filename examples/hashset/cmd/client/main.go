@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package hashset (DecoupledHashset, Hashset), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package hashset (DecoupledHashset, Hashset, PartitionedHashset), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -17,8 +17,9 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "client",
 		Flows: map[string]deploy.Builder{
-			"DecoupledHashset": buildDecoupledHashset,
-			"Hashset":          buildHashset,
+			"DecoupledHashset":   buildDecoupledHashset,
+			"Hashset":            buildHashset,
+			"PartitionedHashset": buildPartitionedHashset,
 		},
 	})
 }
@@ -31,4 +32,9 @@ func buildDecoupledHashset(env *deploy.Env) (hydro.NetNode, error) {
 // buildHashset builds location "client" of flow Hashset.
 func buildHashset(env *deploy.Env) (hydro.NetNode, error) {
 	return hashset.NewHashsetClient(deploy.Input(env, hashset.HashsetWritesPort()), *new(ed25519.PrivateKey), *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), deploy.Output(env, hashset.HashsetOutcomesPort()), hydro.Output[hashset.Ack]{}, deploy.Output(env, hashset.HashsetAlarmsPort())), nil
+}
+
+// buildPartitionedHashset builds location "client" of flow PartitionedHashset.
+func buildPartitionedHashset(env *deploy.Env) (hydro.NetNode, error) {
+	return hashset.NewPartitionedHashsetClient(deploy.Input(env, hashset.PartitionedHashsetWritesPort()), *new(ed25519.PrivateKey), *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), deploy.Output(env, hashset.PartitionedHashsetOutcomesPort()), hydro.Output[hashset.Ack]{}, deploy.Output(env, hashset.PartitionedHashsetAlarmsPort())), nil
 }

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command leader runs location "leader" of the flows of package hashset (DecoupledHashset, Hashset), chosen with -flow; see docs/deploy.md for its flags.
+// Command leader runs location "leader" of the flows of package hashset (DecoupledHashset, Hashset, PartitionedHashset), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -17,8 +17,9 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "leader",
 		Flows: map[string]deploy.Builder{
-			"DecoupledHashset": buildDecoupledHashset,
-			"Hashset":          buildHashset,
+			"DecoupledHashset":   buildDecoupledHashset,
+			"Hashset":            buildHashset,
+			"PartitionedHashset": buildPartitionedHashset,
 		},
 	})
 }
@@ -35,4 +36,13 @@ func buildHashset(env *deploy.Env) (hydro.NetNode, error) {
 		return nil, err
 	}
 	return hashset.NewHashsetLeader(hydro.Input[hashset.Write]{}, leaderKey, *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), hydro.Output[hashset.Outcome]{}, hydro.Output[hashset.Ack]{}, hydro.Output[hashset.Inconsistency]{}), nil
+}
+
+// buildPartitionedHashset builds location "leader" of flow PartitionedHashset.
+func buildPartitionedHashset(env *deploy.Env) (hydro.NetNode, error) {
+	leaderKey, err := deploy.Param[ed25519.PrivateKey](env, "leaderKey")
+	if err != nil {
+		return nil, err
+	}
+	return hashset.NewPartitionedHashsetLeader(hydro.Input[hashset.Write]{}, leaderKey, *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), hydro.Output[hashset.Outcome]{}, hydro.Output[hashset.Ack]{}, hydro.Output[hashset.Inconsistency]{}), nil
 }

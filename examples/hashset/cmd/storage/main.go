@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command storage runs location "storage" of the flows of package hashset (DecoupledHashset, Hashset), chosen with -flow; see docs/deploy.md for its flags.
+// Command storage runs location "storage" of the flows of package hashset (DecoupledHashset, Hashset, PartitionedHashset), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -17,8 +17,9 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "storage",
 		Flows: map[string]deploy.Builder{
-			"DecoupledHashset": buildDecoupledHashset,
-			"Hashset":          buildHashset,
+			"DecoupledHashset":   buildDecoupledHashset,
+			"Hashset":            buildHashset,
+			"PartitionedHashset": buildPartitionedHashset,
 		},
 	})
 }
@@ -55,4 +56,21 @@ func buildHashset(env *deploy.Env) (hydro.NetNode, error) {
 		return nil, err
 	}
 	return hashset.NewHashsetStorage(hydro.Input[hashset.Write]{}, *new(ed25519.PrivateKey), leaderPublic, storageKeys, preload, hydro.Output[hashset.Outcome]{}, deploy.Output(env, hashset.HashsetAcksPort()), hydro.Output[hashset.Inconsistency]{}), nil
+}
+
+// buildPartitionedHashset builds location "storage" of flow PartitionedHashset.
+func buildPartitionedHashset(env *deploy.Env) (hydro.NetNode, error) {
+	leaderPublic, err := deploy.Param[ed25519.PublicKey](env, "leaderPublic")
+	if err != nil {
+		return nil, err
+	}
+	storageKeys, err := deploy.Param[[]ed25519.PrivateKey](env, "storageKeys")
+	if err != nil {
+		return nil, err
+	}
+	preload, err := deploy.Param[[]string](env, "preload")
+	if err != nil {
+		return nil, err
+	}
+	return hashset.NewPartitionedHashsetStorage(hydro.Input[hashset.Write]{}, *new(ed25519.PrivateKey), leaderPublic, storageKeys, preload, hydro.Output[hashset.Outcome]{}, deploy.Output(env, hashset.PartitionedHashsetAcksPort()), hydro.Output[hashset.Inconsistency]{}), nil
 }
