@@ -84,7 +84,7 @@ func (e *emitter) partition(b *strings.Builder, n *ir.Node, x string) (string, b
 			return "", false
 		}
 		k := e.v("key")
-		fmt.Fprintf(b, "%s := func(%s %s) %s { return %s }(%s)\n", k, info.PartParam.Name(), e.typeString(info.PartParam.Type()), e.typeString(t), e.userCode(info.PartExpr), x)
+		fmt.Fprintf(b, "%s := func(%s %s) %s {\nreturn %s\n}(%s)\n", k, info.PartParam.Name(), e.typeString(info.PartParam.Type()), e.typeString(t), e.userCode(info.PartExpr), x)
 		fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s)\n", fa, k)
 	case info.Part != nil:
 		for _, f := range info.Part.Fields {
