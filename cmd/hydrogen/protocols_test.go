@@ -113,6 +113,14 @@ func TestRunDecoupledHashsetAcrossProcesses(t *testing.T) {
 	runHashset(t, "-flow", "DecoupledHashset")
 }
 
+// TestRunPartitionedHashsetAcrossProcesses runs the flow that
+// examples/hashset/partitioned.hydroplan derives from Hashset: 3 leader
+// partitions and 3 storage nodes of 4 partitions each, 16 processes.
+func TestRunPartitionedHashsetAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	runHashset(t, "-flow", "PartitionedHashset")
+}
+
 // runHashset runs examples/hashset with flags and checks that every sample
 // write is answered once, with a certificate that verifies.
 func runHashset(t *testing.T, flags ...string) {
