@@ -21,6 +21,7 @@ import (
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/deploy"
+	"github.com/hydrogo/hydro/hydro/sim/simtest"
 )
 
 // roleEnv makes the test binary run as one node of TwoPC, the location it
@@ -108,8 +109,8 @@ func TestSIGKILLEveryTransactionEndsTheSameEverywhere(t *testing.T) {
 	// answered once; every participant that decides it decides what the
 	// client learned, never both ways across its restarts; a committed one
 	// is decided by every participant; and a refused one never commits.
-	if testing.Short() {
-		t.Skip("runs processes")
+	if !simtest.Long() {
+		t.Skipf("kills and restarts real processes; runs in the long mode (%s=1)", simtest.LongEnv)
 	}
 	const participants, requests = 3, 240
 	addrs := map[string][]string{"client": {freePort(t)}, "coordinator": {freePort(t)}}
