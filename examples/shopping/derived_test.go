@@ -48,11 +48,7 @@ func TestDerivedSingleNodeFiguresMatchFigure2(t *testing.T) {
 }
 
 func TestDerivedFigures6and7UnderLossDuplicationAndReordering(t *testing.T) {
-	type node = func(hydro.Input[Request], []ClientClass, hydro.Output[Cart]) hydro.NetNode
-	for _, fig := range []struct {
-		name           string
-		client, server node
-	}{
+	requireCartsOnceUnderLoss(t, []clientServer[Request]{
 		{"Figure6Derived",
 			func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) hydro.NetNode {
 				return NewFigure6DerivedClient(in, c, out)
@@ -67,28 +63,7 @@ func TestDerivedFigures6and7UnderLossDuplicationAndReordering(t *testing.T) {
 			func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) hydro.NetNode {
 				return NewFigure7DerivedServer(in, c, out)
 			}},
-	} {
-		t.Run(fig.name, func(t *testing.T) {
-			var faults faultTally
-			defer faults.check(t)
-			simtest.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
-				w := NewWorkload(seed, 4, 5)
-				want := w.ExpectedCarts()
-				in, out := hydro.NewInput[Request]("shopping"), hydro.NewOutput[Cart]("carts")
-				spawn := func(loc string, _ int) (hydro.NetNode, error) {
-					if loc == "client" {
-						return fig.client(in, w.Classes, out), nil
-					}
-					return fig.server(in, w.Classes, out), nil
-				}
-				locs := []sim.Location{{Name: "client", Members: 1}, {Name: "server", Members: 1}}
-				got, st := simulate(t, locs, spawn, in, out, sim.Config{Seed: seed, Faults: lossy},
-					w.Interleave(seed, 3), func(c []Cart) bool { return len(c) >= len(want) })
-				faults.add(st)
-				require.Equal(t, want, sortCarts(got), "each checked-out cart exactly once")
-			})
-		})
-	}
+	}, func(w Workload, seed uint64) [][]Request { return w.Interleave(seed, 3) })
 }
 
 // derivedCrashSteps is how long the server crashes in a crash run of a

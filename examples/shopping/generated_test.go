@@ -72,12 +72,43 @@ func simulate[I, O any](t *testing.T, locs []sim.Location, spawn sim.Spawn, in h
 	return drive(t, s, in, out, batches, released)
 }
 
+// clientServer is a figure that runs as a client and a server, by the
+// constructors of its generated nodes.
+type clientServer[I any] struct {
+	name           string
+	client, server func(hydro.Input[I], []ClientClass, hydro.Output[Cart]) hydro.NetNode
+}
+
+// requireCartsOnceUnderLoss simulates each figure over lossy, duplicating
+// and reordering schedules, feeding it requests made from each seed's
+// workload, and requires every checked-out cart exactly once.
+func requireCartsOnceUnderLoss[I any](t *testing.T, figs []clientServer[I], requests func(w Workload, seed uint64) [][]I) {
+	for _, fig := range figs {
+		t.Run(fig.name, func(t *testing.T) {
+			var faults faultTally
+			defer faults.check(t)
+			simtest.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
+				w := NewWorkload(seed, 4, 5)
+				want := w.ExpectedCarts()
+				in, out := hydro.NewInput[I]("shopping"), hydro.NewOutput[Cart]("carts")
+				spawn := func(loc string, _ int) (hydro.NetNode, error) {
+					if loc == "client" {
+						return fig.client(in, w.Classes, out), nil
+					}
+					return fig.server(in, w.Classes, out), nil
+				}
+				locs := []sim.Location{{Name: "client", Members: 1}, {Name: "server", Members: 1}}
+				got, st := simulate(t, locs, spawn, in, out, sim.Config{Seed: seed, Faults: lossy},
+					requests(w, seed), func(c []Cart) bool { return len(c) >= len(want) })
+				faults.add(st)
+				require.Equal(t, want, sortCarts(got), "each checked-out cart exactly once")
+			})
+		})
+	}
+}
+
 func TestGeneratedFigures6and7InSimulator(t *testing.T) {
-	type node = func(hydro.Input[Session], []ClientClass, hydro.Output[Cart]) hydro.NetNode
-	for _, fig := range []struct {
-		name           string
-		client, server node
-	}{
+	requireCartsOnceUnderLoss(t, []clientServer[Session]{
 		{"Figure6",
 			func(in hydro.Input[Session], c []ClientClass, out hydro.Output[Cart]) hydro.NetNode {
 				return NewFigure6Client(in, c, out)
@@ -92,28 +123,7 @@ func TestGeneratedFigures6and7InSimulator(t *testing.T) {
 			func(in hydro.Input[Session], c []ClientClass, out hydro.Output[Cart]) hydro.NetNode {
 				return NewFigure7Server(in, c, out)
 			}},
-	} {
-		t.Run(fig.name, func(t *testing.T) {
-			var faults faultTally
-			defer faults.check(t)
-			simtest.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
-				w := NewWorkload(seed, 4, 5)
-				want := w.ExpectedCarts()
-				in, out := hydro.NewInput[Session]("shopping"), hydro.NewOutput[Cart]("carts")
-				spawn := func(loc string, _ int) (hydro.NetNode, error) {
-					if loc == "client" {
-						return fig.client(in, w.Classes, out), nil
-					}
-					return fig.server(in, w.Classes, out), nil
-				}
-				locs := []sim.Location{{Name: "client", Members: 1}, {Name: "server", Members: 1}}
-				got, st := simulate(t, locs, spawn, in, out, sim.Config{Seed: seed, Faults: lossy},
-					SessionRequests(w.Interleave(seed, 3)), func(c []Cart) bool { return len(c) >= len(want) })
-				faults.add(st)
-				require.Equal(t, want, sortCarts(got), "each checked-out cart exactly once")
-			})
-		})
-	}
+	}, func(w Workload, seed uint64) [][]Session { return SessionRequests(w.Interleave(seed, 3)) })
 }
 
 func TestGeneratedFigure8ReplicasConverge(t *testing.T) {
