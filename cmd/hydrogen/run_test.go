@@ -183,8 +183,9 @@ func TestRunRestartsACrashedNode(t *testing.T) {
 	require.Equal(t, 2, strings.Count(stderr.String(), `msg="node started" role=worker member=1`), stderr.String())
 }
 
-// findProcess returns the pid of the one process whose executable path ends
-// with suffix and whose command line contains args.
+// findProcess returns the pid of the one child of this test process whose
+// executable path ends with suffix and whose command line contains args.
+// Matching children only keeps other test runs on the machine out of it.
 func findProcess(t *testing.T, suffix, args string) int {
 	t.Helper()
 	dirs, err := os.ReadDir("/proc")
@@ -192,7 +193,7 @@ func findProcess(t *testing.T, suffix, args string) int {
 	found := 0
 	for _, d := range dirs {
 		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
+		if err != nil || parentPID(pid) != os.Getpid() {
 			continue
 		}
 		cmdline, err := os.ReadFile(filepath.Join("/proc", d.Name(), "cmdline"))
@@ -200,13 +201,36 @@ func findProcess(t *testing.T, suffix, args string) int {
 			continue
 		}
 		exe, _, _ := strings.Cut(string(cmdline), "\x00")
-		if strings.HasSuffix(exe, suffix) && strings.Contains(string(cmdline), args) && strings.Contains(exe, "hydrogen-run-") {
+		if strings.HasSuffix(exe, suffix) && strings.Contains(string(cmdline), args) {
 			require.Zero(t, found, "two processes match")
 			found = pid
 		}
 	}
-	require.NotZero(t, found, "no process %s with %q", suffix, args)
+	require.NotZero(t, found, "no child process %s with %q", suffix, args)
 	return found
+}
+
+// parentPID returns the parent of process pid from /proc/pid/stat, or -1.
+// The fourth field follows the command name, which is in parentheses and
+// may itself hold spaces and parentheses.
+func parentPID(pid int) int {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return -1
+	}
+	i := strings.LastIndexByte(string(stat), ')')
+	if i < 0 {
+		return -1
+	}
+	fields := strings.Fields(string(stat[i+1:]))
+	if len(fields) < 2 {
+		return -1
+	}
+	ppid, err := strconv.Atoi(fields[1])
+	if err != nil {
+		return -1
+	}
+	return ppid
 }
 
 // TestRunWithGivenCertificates runs the nodes with certificates from
