@@ -163,10 +163,14 @@ func TestRunRSetMicroprotocolsAcrossProcesses(t *testing.T) {
 	for i, tc := range []struct {
 		flow  string
 		flags []string
+		// quiet are the outputs besides stored not printed.
+		quiet []string
 	}{
-		{"RSetCollector", []string{"-n", "replica=2"}},
-		{"RSetEncrypter", nil},
-		{"RSetReplier", []string{"-n", "replica=2"}},
+		{"RSetCollector", []string{"-n", "replica=2"}, nil},
+		{"RSetEncrypter", nil, nil},
+		{"RSetReplier", []string{"-n", "replica=2"}, nil},
+		{"RSetPartitioned", []string{"-n", "replica=2"}, nil},
+		{"RSetCollisionsPartitioned", []string{"-n", "replica=2"}, []string{"collisions"}},
 	} {
 		t.Run(tc.flow, func(t *testing.T) {
 			if i > 0 && !simtest.Long() {
@@ -177,6 +181,9 @@ func TestRunRSetMicroprotocolsAcrossProcesses(t *testing.T) {
 				"-in.commands.file=data/commands.jsonl")
 			if tc.flags != nil {
 				args = append(args, "-out.stored.quiet")
+			}
+			for _, o := range tc.quiet {
+				args = append(args, "-out."+o+".quiet")
 			}
 			status, stdout, stderr := launchRun(t, args...)
 			require.Equal(t, 0, status, stderr)

@@ -239,3 +239,16 @@ func decodeHydroUint64(src []byte, v *uint64) (int, error) {
 	*v = x
 	return n, nil
 }
+
+func appendHydroUint8(dst []byte, v *byte) []byte {
+	return netio.AppendUint8(dst, *v)
+}
+
+func decodeHydroUint8(src []byte, v *byte) (int, error) {
+	x, n, err := netio.DecodeUint8(src)
+	if err != nil {
+		return 0, err
+	}
+	*v = x
+	return n, nil
+}

@@ -367,9 +367,10 @@ func answerOf(a Answer, _ Command) Answer { return a }
 // answers may differ in their ballots, and the client outputs one.
 func keepFirst(*Answer, Answer) {}
 
+// certify returns c with its receipt set. It builds its result as a
+// literal, so that the analyses follow the command's fields through it.
 func certify(c Command) Command {
-	c.Receipt = Certify(c.Payload)
-	return c
+	return Command{ID: c.ID, Ballot: c.Ballot, Payload: c.Payload, Receipt: Certify(c.Payload)}
 }
 
 func ack(c Command, r hydro.MemberID) Ack {

@@ -34,12 +34,15 @@ type ports struct {
 // interpreter, its generated nodes, and its process locations (the
 // replica cluster, if it has one, aside).
 type program struct {
-	name      string
-	replicas  bool
-	ballot    ballotRule
-	processes []string
-	build     func(f *hydro.Flow, p ports)
-	node      func(location string, p ports) hydro.NetNode
+	name     string
+	replicas bool
+	// partitions is the number of partitions of every replica, in a
+	// program that partitions them.
+	partitions int
+	ballot     ballotRule
+	processes  []string
+	build      func(f *hydro.Flow, p ports)
+	node       func(location string, p ports) hydro.NetNode
 }
 
 // ballotRule is what an answer's ballot must be.
@@ -126,6 +129,26 @@ var programs = map[string]program{
 				return NewRSetCollisionsLeader(p.in, p.answers, p.stored, p.collisions)
 			}
 			return NewRSetCollisionsReplica(p.in, p.answers, p.stored, p.collisions)
+		}},
+	"RSetPartitioned": {name: "RSetPartitioned", replicas: true, partitions: 2, processes: []string{"client", "leader"},
+		node: func(loc string, p ports) hydro.NetNode {
+			switch loc {
+			case "client":
+				return NewRSetPartitionedClient(p.in, p.answers, p.stored)
+			case "leader":
+				return NewRSetPartitionedLeader(p.in, p.answers, p.stored)
+			}
+			return NewRSetPartitionedReplica(p.in, p.answers, p.stored)
+		}},
+	"RSetCollisionsPartitioned": {name: "RSetCollisionsPartitioned", replicas: true, partitions: 2, processes: []string{"client", "leader"},
+		node: func(loc string, p ports) hydro.NetNode {
+			switch loc {
+			case "client":
+				return NewRSetCollisionsPartitionedClient(p.in, p.answers, p.stored, p.collisions)
+			case "leader":
+				return NewRSetCollisionsPartitionedLeader(p.in, p.answers, p.stored, p.collisions)
+			}
+			return NewRSetCollisionsPartitionedReplica(p.in, p.answers, p.stored, p.collisions)
 		}},
 	"RSetInteger": {name: "RSetInteger", replicas: true, ballot: integerBallot, processes: []string{"client", "leader"},
 		build: func(f *hydro.Flow, p ports) { RSetInteger(f, p.in, p.answers, p.stored) },
@@ -259,7 +282,7 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 			locs = append(locs, sim.Location{Name: l, Members: 1})
 		}
 		if sc.prog.replicas {
-			locs = append(locs, sim.Location{Name: "replica", Members: sc.replicas})
+			locs = append(locs, sim.Location{Name: "replica", Members: sc.replicas * max(1, sc.prog.partitions)})
 		}
 		s, err = sim.NewNodes(locs, func(location string, _ int) (hydro.NetNode, error) {
 			return sc.prog.node(location, p), nil
@@ -422,3 +445,18 @@ func TestRSetEncrypterEquivalent(t *testing.T) { equivalent(t, "RSetHighest", "R
 // stage (the join of answers with their stamps, and the encryption)
 // decoupled to a replier by monotonic decoupling.
 func TestRSetReplierEquivalent(t *testing.T) { equivalent(t, "RSetBallot", "RSetReplier", 3) }
+
+// TestRSetPartitionedEquivalent: RSetPartitioned is RSet with every
+// replica partitioned in two by co-hashing (on the whole command, which
+// its ID determines): each partition stores and acknowledges the commands
+// routed to it, in its base replica's name.
+func TestRSetPartitionedEquivalent(t *testing.T) { equivalent(t, "RSet", "RSetPartitioned", 3) }
+
+// TestRSetCollisionsPartitionedEquivalent: RSetCollisionsPartitioned is
+// RSetCollisions with every replica partitioned in two by the hash of the
+// payload, which the leader computes (partitioning with dependencies):
+// each bucket's collisions are counted whole at one partition, so the
+// counts logged at quiescence equal the base replicas'.
+func TestRSetCollisionsPartitionedEquivalent(t *testing.T) {
+	equivalent(t, "RSetCollisions", "RSetCollisionsPartitioned", 3)
+}

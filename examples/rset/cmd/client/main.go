@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetEncrypter, RSetHighest, RSetInteger, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetEncrypter, RSetHighest, RSetInteger, RSetPartitioned, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,14 +15,16 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "client",
 		Flows: map[string]deploy.Builder{
-			"RSet":           buildRSet,
-			"RSetBallot":     buildRSetBallot,
-			"RSetCollector":  buildRSetCollector,
-			"RSetCollisions": buildRSetCollisions,
-			"RSetEncrypter":  buildRSetEncrypter,
-			"RSetHighest":    buildRSetHighest,
-			"RSetInteger":    buildRSetInteger,
-			"RSetReplier":    buildRSetReplier,
+			"RSet":                      buildRSet,
+			"RSetBallot":                buildRSetBallot,
+			"RSetCollector":             buildRSetCollector,
+			"RSetCollisions":            buildRSetCollisions,
+			"RSetCollisionsPartitioned": buildRSetCollisionsPartitioned,
+			"RSetEncrypter":             buildRSetEncrypter,
+			"RSetHighest":               buildRSetHighest,
+			"RSetInteger":               buildRSetInteger,
+			"RSetPartitioned":           buildRSetPartitioned,
+			"RSetReplier":               buildRSetReplier,
 		},
 	})
 }
@@ -47,6 +49,11 @@ func buildRSetCollisions(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetCollisionsClient(deploy.Input(env, rset.RSetCollisionsCommandsPort()), deploy.Output(env, rset.RSetCollisionsAnswersPort()), hydro.Output[rset.Ack]{}, hydro.Output[rset.Collisions]{}), nil
 }
 
+// buildRSetCollisionsPartitioned builds location "client" of flow RSetCollisionsPartitioned.
+func buildRSetCollisionsPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetCollisionsPartitionedClient(deploy.Input(env, rset.RSetCollisionsPartitionedCommandsPort()), deploy.Output(env, rset.RSetCollisionsPartitionedAnswersPort()), hydro.Output[rset.Ack]{}, hydro.Output[rset.Collisions]{}), nil
+}
+
 // buildRSetEncrypter builds location "client" of flow RSetEncrypter.
 func buildRSetEncrypter(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetEncrypterClient(deploy.Input(env, rset.RSetEncrypterCommandsPort()), deploy.Output(env, rset.RSetEncrypterAnswersPort())), nil
@@ -60,6 +67,11 @@ func buildRSetHighest(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetInteger builds location "client" of flow RSetInteger.
 func buildRSetInteger(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetIntegerClient(deploy.Input(env, rset.RSetIntegerCommandsPort()), deploy.Output(env, rset.RSetIntegerAnswersPort()), hydro.Output[rset.Ack]{}), nil
+}
+
+// buildRSetPartitioned builds location "client" of flow RSetPartitioned.
+func buildRSetPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetPartitionedClient(deploy.Input(env, rset.RSetPartitionedCommandsPort()), deploy.Output(env, rset.RSetPartitionedAnswersPort()), hydro.Output[rset.Ack]{}), nil
 }
 
 // buildRSetReplier builds location "client" of flow RSetReplier.

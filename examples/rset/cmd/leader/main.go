@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command leader runs location "leader" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetEncrypter, RSetHighest, RSetInteger, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
+// Command leader runs location "leader" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetEncrypter, RSetHighest, RSetInteger, RSetPartitioned, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,14 +15,16 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "leader",
 		Flows: map[string]deploy.Builder{
-			"RSet":           buildRSet,
-			"RSetBallot":     buildRSetBallot,
-			"RSetCollector":  buildRSetCollector,
-			"RSetCollisions": buildRSetCollisions,
-			"RSetEncrypter":  buildRSetEncrypter,
-			"RSetHighest":    buildRSetHighest,
-			"RSetInteger":    buildRSetInteger,
-			"RSetReplier":    buildRSetReplier,
+			"RSet":                      buildRSet,
+			"RSetBallot":                buildRSetBallot,
+			"RSetCollector":             buildRSetCollector,
+			"RSetCollisions":            buildRSetCollisions,
+			"RSetCollisionsPartitioned": buildRSetCollisionsPartitioned,
+			"RSetEncrypter":             buildRSetEncrypter,
+			"RSetHighest":               buildRSetHighest,
+			"RSetInteger":               buildRSetInteger,
+			"RSetPartitioned":           buildRSetPartitioned,
+			"RSetReplier":               buildRSetReplier,
 		},
 	})
 }
@@ -47,6 +49,11 @@ func buildRSetCollisions(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetCollisionsLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, hydro.Output[rset.Ack]{}, hydro.Output[rset.Collisions]{}), nil
 }
 
+// buildRSetCollisionsPartitioned builds location "leader" of flow RSetCollisionsPartitioned.
+func buildRSetCollisionsPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetCollisionsPartitionedLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, hydro.Output[rset.Ack]{}, hydro.Output[rset.Collisions]{}), nil
+}
+
 // buildRSetEncrypter builds location "leader" of flow RSetEncrypter.
 func buildRSetEncrypter(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetEncrypterLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}), nil
@@ -60,6 +67,11 @@ func buildRSetHighest(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetInteger builds location "leader" of flow RSetInteger.
 func buildRSetInteger(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetIntegerLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, hydro.Output[rset.Ack]{}), nil
+}
+
+// buildRSetPartitioned builds location "leader" of flow RSetPartitioned.
+func buildRSetPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetPartitionedLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, hydro.Output[rset.Ack]{}), nil
 }
 
 // buildRSetReplier builds location "leader" of flow RSetReplier.

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command replica runs location "replica" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetInteger, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
+// Command replica runs location "replica" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetInteger, RSetPartitioned, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,12 +15,14 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "replica",
 		Flows: map[string]deploy.Builder{
-			"RSet":           buildRSet,
-			"RSetBallot":     buildRSetBallot,
-			"RSetCollector":  buildRSetCollector,
-			"RSetCollisions": buildRSetCollisions,
-			"RSetInteger":    buildRSetInteger,
-			"RSetReplier":    buildRSetReplier,
+			"RSet":                      buildRSet,
+			"RSetBallot":                buildRSetBallot,
+			"RSetCollector":             buildRSetCollector,
+			"RSetCollisions":            buildRSetCollisions,
+			"RSetCollisionsPartitioned": buildRSetCollisionsPartitioned,
+			"RSetInteger":               buildRSetInteger,
+			"RSetPartitioned":           buildRSetPartitioned,
+			"RSetReplier":               buildRSetReplier,
 		},
 	})
 }
@@ -45,9 +47,19 @@ func buildRSetCollisions(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetCollisionsReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetCollisionsStoredPort()), deploy.Output(env, rset.RSetCollisionsCollisionsPort())), nil
 }
 
+// buildRSetCollisionsPartitioned builds location "replica" of flow RSetCollisionsPartitioned.
+func buildRSetCollisionsPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetCollisionsPartitionedReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetCollisionsPartitionedStoredPort()), deploy.Output(env, rset.RSetCollisionsPartitionedCollisionsPort())), nil
+}
+
 // buildRSetInteger builds location "replica" of flow RSetInteger.
 func buildRSetInteger(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetIntegerReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetIntegerStoredPort())), nil
+}
+
+// buildRSetPartitioned builds location "replica" of flow RSetPartitioned.
+func buildRSetPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetPartitionedReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetPartitionedStoredPort())), nil
 }
 
 // buildRSetReplier builds location "replica" of flow RSetReplier.
