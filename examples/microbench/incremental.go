@@ -59,3 +59,16 @@ func peakOf(r Reading) int {
 	v, _ := r.Peak.Value()
 	return v
 }
+
+// Pending merges readings per sensor and reports, every tick, each sensor
+// with more than one distinct value that no probe has retired. A retired
+// sensor can never be reported again, so its merged reading is forgotten.
+//
+//hydro:flow
+func Pending(f *hydro.Flow, in hydro.Input[Pair], retired hydro.Input[Probe], out hydro.Output[Reading]) {
+	p := f.Process("bench")
+	readings := hydro.MergeKeyed(hydro.Map(hydro.Source(p, in), func(x Pair) Reading {
+		return Reading{Sensor: x.Key, Peak: lattices.NewMax(x.Value), Values: lattices.NewSetUnion(x.Value % 5)}
+	}))
+	hydro.Sink(hydro.AntiJoin(hydro.Filter(readings, func(r Reading) bool { return r.Values.Len() > 1 }), hydro.Source(p, retired), hydro.Static), out)
+}

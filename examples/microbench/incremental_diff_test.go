@@ -2,7 +2,11 @@ package microbench
 
 import (
 	"math/rand/v2"
+	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -10,6 +14,7 @@ import (
 func init() {
 	cases["Firsts"] = caseOf(false, unary(pairs, Firsts, NewFirstsBench))
 	cases["Unacked"] = caseOf(true, binary2(pairs, keys, Unacked, NewUnackedBench))
+	cases["Pending"] = caseOf(true, binary2(pairs, retirements, Pending, NewPendingBench))
 	cases["Hot"] = caseOf(false, func(t *testing.T, seed uint64) (run, run) {
 		mk := func(tick func(hydro.Input[Pair], hydro.Input[Probe], hydro.Output[Reading], hydro.Output[Pair]) func()) run {
 			in, probes := hydro.NewInput[Pair]("in"), hydro.NewInput[Probe]("probes")
@@ -32,6 +37,54 @@ func init() {
 				return NewHotBench(in, probes, o, answers).Tick
 			})
 	})
+}
+
+// retirements returns a few retired sensors, usually none.
+func retirements(r *rand.Rand) []Probe {
+	out := make([]Probe, max(0, r.IntN(5)-2))
+	for i := range out {
+		out[i] = Probe{Sensor: r.IntN(8)}
+	}
+	return out
+}
+
+// TestPendingForgetsRetiredSensors shows the generated Pending node drops
+// the merged reading of every retired sensor: once all are retired it
+// holds no group, however many readings arrive for them afterwards.
+func TestPendingForgetsRetiredSensors(t *testing.T) {
+	in, retired, out := hydro.NewInput[Pair]("in"), hydro.NewInput[Probe]("retired"), hydro.NewOutput[Reading]("out")
+	nd := NewPendingBench(in, retired, out)
+	for k := range 100 {
+		in.Push(Pair{Key: k, Value: 1}, Pair{Key: k, Value: 2})
+	}
+	nd.Tick()
+	require.Len(t, out.Take(), 100)
+	require.Equal(t, 100, groups(nd))
+	for k := range 100 {
+		retired.Push(Probe{Sensor: k})
+	}
+	nd.Tick()
+	nd.Tick()
+	require.Empty(t, out.Take())
+	require.Zero(t, groups(nd))
+	in.Push(Pair{Key: 7, Value: 3}, Pair{Key: 7, Value: 4})
+	nd.Tick()
+	nd.Tick()
+	require.Empty(t, out.Take(), "a retired sensor stays retired")
+	require.Zero(t, groups(nd))
+}
+
+// groups counts the groups a generated node's keyed aggregations hold: the
+// lengths of its fields n<id>Accs.
+func groups(nd any) int {
+	v := reflect.ValueOf(nd).Elem()
+	total := 0
+	for i := range v.NumField() {
+		if name := v.Type().Field(i).Name; strings.HasPrefix(name, "n") && strings.HasSuffix(name, "Accs") {
+			total += v.Field(i).Len()
+		}
+	}
+	return total
 }
 
 // keys returns a few acknowledged keys, usually none.

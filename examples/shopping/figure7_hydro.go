@@ -122,19 +122,31 @@ func (nd *Figure7Client) subgraph2() {
 
 // subgraph3 runs stratum 1: hydro.MergeKeyed (1), hydro.Filter (3), hydro.AntiJoin (4), hydro.CrossJoin (6).
 func (nd *Figure7Client) subgraph3() {
-	for i9 := range nd.n1Accs {
-		v8 := nd.n1Accs[i9]
+	w12 := 0
+	for i11 := range nd.n1Accs {
+		v8 := nd.n1Accs[i11]
+		if _, excluded13 := nd.n4Neg[v8.Client]; excluded13 {
+			delete(nd.n1Index, v8.Client)
+			continue
+		}
+		if w12 != i11 {
+			nd.n1Accs[w12] = v8
+			nd.n1Index[v8.Client] = w12
+		}
+		w12++
 		if sessionComplete(v8) {
 			if _, excluded10 := nd.n4Neg[v8.Client]; !excluded10 {
 				nd.n6L = append(nd.n6L, v8)
 			}
 		}
 	}
-	for _, v12 := range nd.h5To6Port1 {
-		for _, v13 := range nd.n6L {
-			v14 := resent(v13, v12)
+	clear(nd.n1Accs[w12:])
+	nd.n1Accs = nd.n1Accs[:w12]
+	for _, v15 := range nd.h5To6Port1 {
+		for _, v16 := range nd.n6L {
+			v17 := resent(v16, v15)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v14)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v17)
 				nd.hydroSend(hydro.Dest{Location: "server"}, 7, nd.hydroBuf)
 			}
 		}
@@ -278,7 +290,7 @@ func NewFigure7Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n8Index = map[uint32]int{}
 	nd.n10Seen = map[ClientID]struct{}{}
-	nd.n12Items = slices.Clone( /*line figures.go:90:49*/ classes /*line figure7_hydro.go:281:96*/)
+	nd.n12Items = slices.Clone( /*line figures.go:90:49*/ classes /*line figure7_hydro.go:293:96*/)
 	nd.n13LIndex = map[uint32]int{}
 	nd.n13RIndex = map[uint32]int{}
 	return nd

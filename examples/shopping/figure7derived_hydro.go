@@ -159,7 +159,7 @@ func (nd *Figure7DerivedClient) subgraph3() {
 	}) bool {
 		return s.Items.Complete()
 	}
-	udf20 := func(s struct {
+	udf23 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, _ time.Time) struct {
@@ -168,19 +168,31 @@ func (nd *Figure7DerivedClient) subgraph3() {
 	} {
 		return s
 	}
-	for i14 := range nd.n7Accs {
-		v13 := nd.n7Accs[i14]
+	w18 := 0
+	for i17 := range nd.n7Accs {
+		v13 := nd.n7Accs[i17]
+		if _, excluded19 := nd.n11Neg[v13.Client]; excluded19 {
+			delete(nd.n7Index, v13.Client)
+			continue
+		}
+		if w18 != i17 {
+			nd.n7Accs[w18] = v13
+			nd.n7Index[v13.Client] = w18
+		}
+		w18++
 		if udf15(v13) {
 			if _, excluded16 := nd.n11Neg[v13.Client]; !excluded16 {
 				nd.n13L = append(nd.n13L, v13)
 			}
 		}
 	}
-	for _, v18 := range nd.h12To13Port1 {
-		for _, v19 := range nd.n13L {
-			v21 := udf20(v19, v18)
+	clear(nd.n7Accs[w18:])
+	nd.n7Accs = nd.n7Accs[:w18]
+	for _, v21 := range nd.h12To13Port1 {
+		for _, v22 := range nd.n13L {
+			v24 := udf23(v22, v21)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v21)
+				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v24)
 				nd.hydroSend(hydro.Dest{Location: "server"}, 14, nd.hydroBuf)
 			}
 		}
@@ -335,7 +347,7 @@ func NewFigure7DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure7derived_hydro.go:338:103*/)
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure7derived_hydro.go:350:103*/)
 	nd.n2LIndex = map[uint32]int{}
 	nd.n2RIndex = map[uint32]int{}
 	nd.n10Seen = map[struct {

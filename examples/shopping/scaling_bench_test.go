@@ -45,20 +45,37 @@ func openRequest(c uint32, pos int) Session {
 	return Session{Client: c, Items: s}
 }
 
+// shopNode is a generated node of a client-server figure as the
+// benchmarks drive it.
+type shopNode interface {
+	Tick()
+	OnSend(func(to hydro.Dest, tag uint16, payload []byte))
+	Deliver(tag uint16, payload []byte) error
+}
+
+// newShopNode makes a generated node of a client-server figure.
+type newShopNode[N shopNode] func(hydro.Input[Session], []ClientClass, hydro.Output[Cart]) N
+
 // figure6WithHistory runs Figure 6's generated client and server over a
 // fault-free network until n sessions (clients 0..n-1) are complete at the
 // server and acknowledged at the client. It returns both nodes, their
 // inputs, and the tags of the client's request frames and of the server's
 // acknowledgements.
 func figure6WithHistory(tb testing.TB, n int) (cl *Figure6Client, sv *Figure6Server, in hydro.Input[Session], requestTag, ackTag uint16) {
+	return withHistory(tb, n, NewFigure6Client, NewFigure6Server)
+}
+
+// withHistory is figure6WithHistory for the client and server of any
+// client-server figure.
+func withHistory[C, S shopNode](tb testing.TB, n int, newClient newShopNode[C], newServer newShopNode[S]) (cl C, sv S, in hydro.Input[Session], requestTag, ackTag uint16) {
 	tb.Helper()
 	classes := make([]ClientClass, 0, n+openClients)
 	for c := range uint32(n + openClients) {
 		classes = append(classes, ClientClass{Client: c, Class: Class(c % 2)})
 	}
 	in = hydro.NewInput[Session]("shopping")
-	cl = NewFigure6Client(in, classes, hydro.NewOutputFunc("out", func(Cart) {}))
-	sv = NewFigure6Server(hydro.NewInput[Session]("shopping"), classes, hydro.NewOutputFunc("out", func(Cart) {}))
+	cl = newClient(in, classes, hydro.NewOutputFunc("out", func(Cart) {}))
+	sv = newServer(hydro.NewInput[Session]("shopping"), classes, hydro.NewOutputFunc("out", func(Cart) {}))
 	var toServer, toClient []frame
 	cl.OnSend(collect(&toServer))
 	sv.OnSend(collect(&toClient))
@@ -124,16 +141,27 @@ func BenchmarkStateScaling(b *testing.B) {
 // client has received, so it is rebuilt every n requests to keep that
 // within twice n.
 func BenchmarkStateScalingClient(b *testing.B) {
+	benchmarkClientScaling(b, NewFigure6Client, NewFigure6Server)
+}
+
+// BenchmarkStateScalingFigure7Client is BenchmarkStateScalingClient for
+// Figure 7's client, which assembles sessions in a keyed merge and resends
+// the complete ones until acknowledged.
+func BenchmarkStateScalingFigure7Client(b *testing.B) {
+	benchmarkClientScaling(b, NewFigure7Client, NewFigure7Server)
+}
+
+func benchmarkClientScaling[C, S shopNode](b *testing.B, newClient newShopNode[C], newServer newShopNode[S]) {
 	for _, n := range scalingSizes {
 		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) {
-			cl, _, in, _, ackTag := figure6WithHistory(b, n)
+			cl, _, in, _, ackTag := withHistory(b, n, newClient, newServer)
 			b.ReportAllocs()
 			b.ResetTimer()
 			var ackBuf []byte
 			for i := range b.N {
 				if i > 0 && i%n == 0 {
 					b.StopTimer()
-					cl, _, in, _, ackTag = figure6WithHistory(b, n)
+					cl, _, in, _, ackTag = withHistory(b, n, newClient, newServer)
 					b.StartTimer()
 				}
 				c := uint32(n + openClients + i)

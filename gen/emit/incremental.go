@@ -4,6 +4,7 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/hydrogo/hydro/gen/parse"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 )
@@ -161,4 +162,51 @@ func (e *emitter) inert(n *ir.Node) bool {
 		}
 	}
 	return len(cs) > 0
+}
+
+// maskedGroupsBy returns the operator whose Static negative state drops,
+// for ever, the groups of keyed aggregation n that it masks, so that n may
+// forget them (docs/incremental.md, section 4). That holds when n merges
+// only lattice fields (indexed), so every other field of a group's
+// accumulator is fixed by its first item; its groups are Static and not
+// durable; its items reach, through one chain of operators that pass items
+// on unchanged (Filter), only the positive port of an AntiJoin with Static
+// negative state; and that AntiJoin's key is made of tagged fields that are
+// not lattice fields, so a group masked once stays masked whatever later
+// merges into it.
+func (e *emitter) maskedGroupsBy(n *ir.Node) (*ir.Node, bool) {
+	oe := emitters[n.Op]
+	if oe == nil || !oe.indexed || !static(n, 0) || durable(n) {
+		return nil, false
+	}
+	g := e.s.Graph
+	x := n
+	for {
+		cs := g.Consumers()[x.ID]
+		if len(cs) != 1 {
+			return nil, false
+		}
+		to := g.Nodes[cs[0].To]
+		if to.Loc != e.s.Loc {
+			return nil, false
+		}
+		toe, spec := emitters[to.Op], ops.Lookup(to.Op)
+		if toe != nil && toe.masked != nil {
+			keys := e.node(to.ID).Keys
+			if cs[0].Port != 0 || !static(to, 0) || len(keys) == 0 {
+				return nil, false
+			}
+			lattice := parse.LatticeFields(e.elem(n.ID))
+			for _, f := range keys[0].Fields {
+				if slices.Contains(lattice, f) {
+					return nil, false
+				}
+			}
+			return to, true
+		}
+		if toe == nil || toe.test == nil || spec.Stateful || !spec.ForwardsPort(0) || len(to.Inputs) != 1 {
+			return nil, false
+		}
+		x = to
+	}
 }

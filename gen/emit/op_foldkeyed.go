@@ -81,6 +81,10 @@ func keyedEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 		// none the stream.
 		return
 	}
+	if neg, ok := e.maskedGroupsBy(n); ok {
+		keyedEntryDroppingMasked(e, b, n, neg, x, body.String())
+		return
+	}
 	if e.changesOnly(n) {
 		fmt.Fprintf(b, "%s.Sort(nd.n%dChanged)\nfor _, %s := range nd.n%dChanged {\n", e.importAs("slices", "slices"), id, i, id)
 	} else {
@@ -89,6 +93,27 @@ func keyedEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 	fmt.Fprintf(b, "%s := nd.n%dAccs[%s]\n", x, id, i)
 	b.WriteString(body.String())
 	b.WriteString("}\n")
+}
+
+// keyedEntryDroppingMasked emits every group's accumulator except those
+// that AntiJoin neg masks, which it forgets (maskedGroupsBy): it compacts
+// the groups in place, keeping the order of the others, and moves their
+// positions in the index with them.
+func keyedEntryDroppingMasked(e *emitter, b *strings.Builder, n *ir.Node, neg *ir.Node, x, body string) {
+	id := n.ID
+	s := fmt.Sprintf("nd.n%dAccs", id)
+	i, w := e.v("i"), e.v("w")
+	fmt.Fprintf(b, "%s := 0\nfor %s := range %s {\n%s := %s[%s]\n", w, i, s, x, s, i)
+	key, _ := e.groupKey(n, 0, x)
+	fmt.Fprintf(b, "if %s {\ndelete(nd.n%dIndex, %s)\ncontinue\n}\n", emitters[neg.Op].masked(e, neg, x), id, key)
+	fmt.Fprintf(b, "if %s != %s {\n%s[%s] = %s\nnd.n%dIndex[%s] = %s\n}\n%s++\n", w, i, s, w, x, id, key, w, w)
+	b.WriteString(body)
+	b.WriteString("}\n")
+	if hasPointers(e.elem(id)) {
+		// Release what the dropped groups point to.
+		fmt.Fprintf(b, "clear(%s[%s:])\n", s, w)
+	}
+	fmt.Fprintf(b, "%s = %s[:%s]\n", s, s, w)
 }
 
 // keyedTouch records, where only changes matter downstream, that the
