@@ -129,3 +129,28 @@ func TestExplainRefusedPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainWalkThrough explains the plan that derives Figure 8 from
+// Figure 2: every step shows its precondition, what it found and did, and
+// that it applied.
+func TestExplainWalkThrough(t *testing.T) {
+	var out, errs bytes.Buffer
+	if code := run([]string{"explain", "-plan", "../../examples/shopping/walk.hydroplan", "../../examples/shopping", "Figure8Derived"}, &out, &errs); code != 0 {
+		t.Fatalf("exit %d, want 0: %s", code, errs.String())
+	}
+	s := out.String()
+	for _, want := range []string{
+		"): upgrade ssiv carts until Checkout\n    precondition: the fold appends each item",
+		"): pushdown carts\n",
+		"): cut before carts to server as client resend 50ms\n",
+		"): replicate server gossip 50ms\n    precondition: every operator of the process is monotone",
+		"    fact: \"server\" becomes a cluster; n16 hydro.Send, sent to it, broadcast to every replica\n",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("explain output lacks %q:\n%s", want, s)
+		}
+	}
+	if n := strings.Count(s, "    applies\n"); n != 4 {
+		t.Errorf("%d steps applied, want 4:\n%s", n, s)
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hydrogo/hydro/examples/shopping"
-	"github.com/hydrogo/hydro/hydro"
 )
 
 // The shopping carts across real processes: hydrogen run builds the
@@ -52,23 +51,38 @@ func TestRunShoppingFiguresAsProcesses(t *testing.T) {
 	}
 }
 
+// TestRunShoppingFigure8AcrossProcesses runs the replicated figures with
+// three replicas: the hand-written Figure 8, whose replicas mark their carts,
+// and Figure8Derived, derived from Figure 2 by walk.hydroplan, which
+// releases Figure 2's carts (told apart by the replica's output prefix).
+// Every replica must release exactly the sample's checked-out carts.
 func TestRunShoppingFigure8AcrossProcesses(t *testing.T) {
-	t.Parallel()
 	want := sampleCarts()
 	const replicas = 3
-	status, stdout, stderr := launchRun(t, "-flow", "Figure8", "-n", "server=3", "-outputs", "15", "../../examples/shopping", "--",
-		"-param.classes=@data/classes.json", "-in.shopping.file=data/sessions.jsonl")
-	require.Equal(t, 0, status, stderr)
-	per := map[hydro.MemberID][]shopping.Cart{}
-	for _, l := range lines(stdout) {
-		m := outLine.FindStringSubmatch(l)
-		require.NotNil(t, m, "line %q", l)
-		var rc shopping.ReplicaCart
-		require.NoError(t, json.Unmarshal([]byte(m[2]), &rc))
-		require.Equal(t, "server/"+string('0'+rune(rc.Replica)), m[1], "a replica releases its own carts")
-		per[rc.Replica] = append(per[rc.Replica], rc.Cart)
-	}
-	for r := range hydro.MemberID(replicas) {
-		require.ElementsMatch(t, want, per[r], "replica %d", r)
+	for flow, input := range map[string]string{"Figure8": "sessions.jsonl", "Figure8Derived": "requests.jsonl"} {
+		t.Run(flow, func(t *testing.T) {
+			t.Parallel()
+			status, stdout, stderr := launchRun(t, "-flow", flow, "-n", "server=3", "-outputs", "15", "../../examples/shopping", "--",
+				"-param.classes=@data/classes.json", "-in.shopping.file=data/"+input)
+			require.Equal(t, 0, status, stderr)
+			per := map[string][]shopping.Cart{}
+			for _, l := range lines(stdout) {
+				m := outLine.FindStringSubmatch(l)
+				require.NotNil(t, m, "line %q", l)
+				var c shopping.Cart
+				if flow == "Figure8" {
+					var rc shopping.ReplicaCart
+					require.NoError(t, json.Unmarshal([]byte(m[2]), &rc))
+					require.Equal(t, "server/"+string('0'+rune(rc.Replica)), m[1], "a replica releases its own carts")
+					c = rc.Cart
+				} else {
+					require.NoError(t, json.Unmarshal([]byte(m[2]), &c))
+				}
+				per[m[1]] = append(per[m[1]], c)
+			}
+			for r := range replicas {
+				require.ElementsMatch(t, want, per["server/"+string('0'+rune(r))], "replica %d", r)
+			}
+		})
 	}
 }

@@ -30,32 +30,41 @@ func crashSeeds() int { return simtest.Count(100, 10_000) }
 
 // checkFigure8Converges runs Figure 8 under crashy for faultySteps steps
 // (crashConfig), pushing the workload's batches, then without faults until
-// every replica released every session. Every replica must release every
-// checked-out cart exactly once, restarts included: no acknowledged session
-// is lost, and a durable release is not repeated.
+// every replica released every session (checkReplicasConverge).
 func checkFigure8Converges(t *testing.T, s *sim.Sim, w Workload, seed uint64, in hydro.Input[Session], out hydro.Output[ReplicaCart]) sim.Stats {
+	t.Helper()
+	batches := SessionRequests(w.Interleave(seed, 3))
+	return checkReplicasConverge(t, s, w, faultySteps, len(batches), func(i int) { in.Push(batches[i]...) }, out.Take)
+}
+
+// checkReplicasConverge runs a replicated figure for faulty steps, pushing
+// one of the workload's n batches (push) every step, then without faults
+// until every replica released every session (take returns what the
+// replicas released since it was last called). Every replica must release
+// every checked-out cart exactly once, restarts included: no acknowledged
+// session is lost, and a durable release is not repeated.
+func checkReplicasConverge(t *testing.T, s *sim.Sim, w Workload, faulty, n int, push func(int), take func() []ReplicaCart) sim.Stats {
 	t.Helper()
 	want := map[uint32]Cart{}
 	for _, c := range w.ExpectedCarts() {
 		want[c.Client] = c
 	}
-	batches := SessionRequests(w.Interleave(seed, 3))
 	count := map[hydro.MemberID]map[uint32]int{}
 	next := 0
 	collect := func() {
-		for _, rc := range out.Take() {
+		for _, rc := range take() {
 			require.Equal(t, want[rc.Cart.Client], rc.Cart, "replica %d released a wrong cart", rc.Replica)
 			if count[rc.Replica] == nil {
 				count[rc.Replica] = map[uint32]int{}
 			}
 			count[rc.Replica][rc.Cart.Client]++
 		}
-		if next < len(batches) {
-			in.Push(batches[next]...)
+		if next < n {
+			push(next)
 			next++
 		}
 	}
-	for range faultySteps {
+	for range faulty {
 		collect()
 		require.NoError(t, s.Step())
 	}
@@ -66,7 +75,7 @@ func checkFigure8Converges(t *testing.T, s *sim.Sim, w Workload, seed uint64, in
 				return false
 			}
 		}
-		return next == len(batches)
+		return next == n
 	}
 	require.NoError(t, s.RunUntil(converged, 200_000), "replicas did not converge once faults stopped")
 	// A little longer: nothing is released twice.

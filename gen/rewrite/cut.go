@@ -30,7 +30,8 @@ import (
 // process, optionally a new name for the location that stays, and the
 // resend period. docs/rewrites.md has the proof sketch.
 func init() {
-	directives["cut"] = &directive{parse: parseCut, apply: applyCut}
+	directives["cut"] = &directive{parse: parseCut, apply: applyCut,
+		precondition: "everything from the cut to the output is monotone and at the fold's process, and reads from the rest of the program only the cut's stream and tables"}
 }
 
 func parseCut(f []string) (*Step, string) {

@@ -26,34 +26,45 @@ type StepReport struct {
 // ExplainPlan applies plan to base as Derive does and reports every step
 // it checked; it stops after the first step whose precondition fails.
 func ExplainPlan(base *parse.Flow, plan *Plan) []StepReport {
-	names := Bindings(base)
-	g := base.Graph.Clone()
-	g.Name = plan.Derived
+	d := &derivation{base: base, names: Bindings(base), g: base.Graph.Clone(), sealed: map[int]*sealed{}}
+	d.g.Name = plan.Derived
 	var reports []StepReport
 	for _, step := range plan.Steps {
-		if step.Rewrite == partitionRewrite {
-			next, d := partition(base, g, step)
-			reports = append(reports, StepReport{Step: step, Precondition: partitionPrecondition, Location: step.Role, Err: d})
-			if d != nil {
+		g, names := d.g, d.names
+		if dir := directives[step.Directive]; dir != nil {
+			next, bad := dir.apply(d, step)
+			r := StepReport{Step: step, Precondition: dir.precondition, Facts: d.done, Err: bad}
+			d.done = nil
+			reports = append(reports, r)
+			if bad != nil {
 				break
 			}
-			g = next
+			d.g = next
 			continue
 		}
-		s, d := check(base, g, names, step)
-		r := StepReport{Step: step, Precondition: rewrites[step.Rewrite].precondition, Err: d}
+		if step.Rewrite == partitionRewrite {
+			next, bad := partition(base, g, step)
+			reports = append(reports, StepReport{Step: step, Precondition: partitionPrecondition, Location: step.Role, Err: bad})
+			if bad != nil {
+				break
+			}
+			d.g = next
+			continue
+		}
+		s, bad := check(base, g, names, step)
+		r := StepReport{Step: step, Precondition: rewrites[step.Rewrite].precondition, Err: bad}
 		if s != nil {
 			r.Facts = s.used
 			if s.from >= 0 && s.from < len(g.Locations) {
 				r.Location = g.Locations[s.from].Name
 			}
 		}
-		if d == nil {
+		if bad == nil {
 			next, err := decouple(g, s)
 			if err != nil {
 				r.Err = diag.Errorf(step.Pos, diag.Rewrite, "%s: %v", step, err)
 			}
-			g = next
+			d.g = next
 		}
 		reports = append(reports, r)
 		if r.Err != nil {

@@ -87,10 +87,12 @@ func (s *Step) String() string {
 
 // directive is a plan directive other than derive and decouple: parse
 // reads a step's fields (fields[0] is the directive) and returns the step
-// or an error message; apply applies it.
+// or an error message; apply applies it; precondition says in a line what
+// apply checks, for hydrogen explain.
 type directive struct {
-	parse func(fields []string) (*Step, string)
-	apply func(d *derivation, s *Step) (*ir.Graph, *diag.Diagnostic)
+	parse        func(fields []string) (*Step, string)
+	apply        func(d *derivation, s *Step) (*ir.Graph, *diag.Diagnostic)
+	precondition string
 }
 
 // directives are the plan directives other than derive and decouple, by

@@ -28,7 +28,8 @@ import (
 //
 // names the upgraded fold. docs/rewrites.md has the proof sketch.
 func init() {
-	directives["pushdown"] = &directive{parse: parsePushdown, apply: applyPushdown}
+	directives["pushdown"] = &directive{parse: parsePushdown, apply: applyPushdown,
+		precondition: "the fold's key holds the join key and determines the table's attributes on the join's output, and the join joins a stream with a table complete from the start"}
 }
 
 func parsePushdown(f []string) (*Step, string) {

@@ -320,3 +320,58 @@ func TestCutsCarryTheStreamResentUntilAcknowledged(t *testing.T) {
 		assert.Equal(t, want, g.Locations[node(t, g, want, "hydro.MergeKeyed").Loc].Name, "the cart state is at the %s", want)
 	}
 }
+
+func TestReplicateRefusals(t *testing.T) {
+	const fig6 = "upgrade ssiv carts until Checkout\npushdown carts\ncut before carts to server as client resend 50ms\n"
+	for _, tc := range []struct {
+		name, pkg, base, plan, want string
+	}{
+		{"no location", "./examples/shopping", "Figure2", "replicate nowhere gossip 50ms", `flow X has no location "nowhere"`},
+		{"client", "./examples/shopping", "Figure2", fig6 + "replicate client gossip 50ms", `"client" reads the flow's inputs, which would reach one replica only`},
+		{"twice", "./examples/shopping", "Figure2", fig6 + "replicate server gossip 50ms\nreplicate server gossip 50ms", `"server" is a cluster`},
+		{"no lattice", "./examples/shopping", "Figure2", "upgrade ssiv carts until Checkout\npushdown carts\ncut after carts to server as client resend 50ms\nreplicate server gossip 50ms",
+			`"server" keeps no lattice merge`},
+		{"not monotone", "./gen/rewrite/testdata/folds", "Remote", "replicate server gossip 50ms",
+			"folds.go:47:26: replicate server gossip 50ms: hydro.FoldKeyed (/work"},
+		{"not monotone, why", "./gen/rewrite/testdata/folds", "Remote", "replicate server gossip 50ms",
+			"is not monotone (its result depends on the order of its input): replicas hear items in different orders"},
+		{"kept state", "./gen/rewrite/testdata/folds", "Kept", "replicate server gossip 50ms",
+			"replicate server gossip 50ms: hydro.Persist ("},
+		{"kept state, why", "./gen/rewrite/testdata/folds", "Kept", "replicate server gossip 50ms",
+			"keeps every item it received, state that is neither a lattice merge"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := derive(t, tc.pkg, tc.base, "derive X from "+tc.base+"\n"+tc.plan+"\n")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestReplicateBroadcastsGossipsAndLogs(t *testing.T) {
+	g, err := derive(t, "./examples/shopping", "Figure2", "derive F from Figure2\nupgrade ssiv carts until Checkout\npushdown carts\ncut before carts to server as client resend 50ms\nreplicate server gossip 50ms\n")
+	require.NoError(t, err)
+	server := g.Location("server")
+	assert.Equal(t, ir.ClusterLoc, server.Kind)
+	// The merge reads what the client broadcast and what the replicas
+	// broadcast of their own state on a timer, and is Durable, as is the
+	// release's duplicate filter.
+	merge := node(t, g, "server", "hydro.MergeKeyed")
+	assert.Equal(t, ir.Durable, merge.Lifetimes[0])
+	assert.Equal(t, ir.Durable, node(t, g, "server", "hydro.Unique").Lifetimes[0])
+	heard := g.Nodes[merge.Inputs[0]]
+	require.Equal(t, "hydro.Union", heard.Spec.API)
+	from := map[string]bool{}
+	for _, in := range heard.Inputs {
+		b := g.Nodes[in]
+		require.Equal(t, "hydro.Broadcast", b.Spec.API)
+		from[g.Locations[g.Nodes[b.Inputs[0]].Loc].Name] = true
+	}
+	assert.Equal(t, map[string]bool{"client": true, "server": true}, from)
+	node(t, g, "server", "hydro.Timer")
+	for _, n := range g.Nodes {
+		if n.Loc == server.ID {
+			assert.NotEqual(t, "hydro.Send", n.Spec.API, "n%d: the client broadcasts to the replicas", n.ID)
+		}
+	}
+}

@@ -29,7 +29,8 @@ import (
 // names the fold (by its variable) and the end marker, a bool field of the
 // fold's items. docs/rewrites.md has the proof sketch.
 func init() {
-	directives["upgrade"] = &directive{parse: parseUpgrade, apply: applyUpgrade}
+	directives["upgrade"] = &directive{parse: parseUpgrade, apply: applyUpgrade,
+		precondition: "the fold appends each item of a local, ordered stream (no network operator reaches it) and keeps its groups; the end marker is a bool field of the items"}
 }
 
 func parseUpgrade(f []string) (*Step, string) {

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package shopping (Figure6, Figure6Derived, Figure7, Figure7Derived, Figure8), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package shopping (Figure6, Figure6Derived, Figure7, Figure7Derived, Figure8, Figure8Derived), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -20,6 +20,7 @@ func main() {
 			"Figure7":        buildFigure7,
 			"Figure7Derived": buildFigure7Derived,
 			"Figure8":        buildFigure8,
+			"Figure8Derived": buildFigure8Derived,
 		},
 	})
 }
@@ -47,4 +48,9 @@ func buildFigure7Derived(env *deploy.Env) (hydro.NetNode, error) {
 // buildFigure8 builds location "client" of flow Figure8.
 func buildFigure8(env *deploy.Env) (hydro.NetNode, error) {
 	return shopping.NewFigure8Client(deploy.Input(env, shopping.Figure8ShoppingPort()), *new([]shopping.ClientClass), hydro.Output[shopping.ReplicaCart]{}), nil
+}
+
+// buildFigure8Derived builds location "client" of flow Figure8Derived.
+func buildFigure8Derived(env *deploy.Env) (hydro.NetNode, error) {
+	return shopping.NewFigure8DerivedClient(deploy.Input(env, shopping.Figure8DerivedShoppingPort()), *new([]shopping.ClientClass), hydro.Output[shopping.Cart]{}), nil
 }

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command server runs location "server" of the flows of package shopping (Figure2, Figure3, Figure4, Figure4Derived, Figure5, Figure5Derived, Figure6, Figure6Derived, Figure7, Figure7Derived, Figure8), chosen with -flow; see docs/deploy.md for its flags.
+// Command server runs location "server" of the flows of package shopping (Figure2, Figure3, Figure4, Figure4Derived, Figure5, Figure5Derived, Figure6, Figure6Derived, Figure7, Figure7Derived, Figure8, Figure8Derived), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -26,6 +26,7 @@ func main() {
 			"Figure7":        buildFigure7,
 			"Figure7Derived": buildFigure7Derived,
 			"Figure8":        buildFigure8,
+			"Figure8Derived": buildFigure8Derived,
 		},
 	})
 }
@@ -127,4 +128,13 @@ func buildFigure8(env *deploy.Env) (hydro.NetNode, error) {
 		return nil, err
 	}
 	return shopping.NewFigure8Server(hydro.Input[shopping.Session]{}, classes, deploy.Output(env, shopping.Figure8OutPort())), nil
+}
+
+// buildFigure8Derived builds location "server" of flow Figure8Derived.
+func buildFigure8Derived(env *deploy.Env) (hydro.NetNode, error) {
+	classes, err := deploy.Param[[]shopping.ClientClass](env, "classes")
+	if err != nil {
+		return nil, err
+	}
+	return shopping.NewFigure8DerivedServer(hydro.Input[shopping.Request]{}, classes, deploy.Output(env, shopping.Figure8DerivedOutPort())), nil
 }

@@ -122,3 +122,11 @@ func Counted(f *hydro.Flow, in hydro.Input[Item], out hydro.Output[int]) {
 	lists := hydro.FoldKeyed(hydro.Source(server, in), start, push, hydro.Static)
 	hydro.Sink(hydro.Fold(lists, zero, count), out)
 }
+
+// Kept keeps every item the server received, state that is not a lattice.
+//
+//hydro:flow
+func Kept(f *hydro.Flow, in hydro.Input[Item], out hydro.Output[Item]) {
+	client, server := f.Process("client"), f.Process("server")
+	hydro.Sink(hydro.Persist(hydro.Send(hydro.Source(client, in), server)), out)
+}
