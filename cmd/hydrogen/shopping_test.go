@@ -29,7 +29,7 @@ func TestRunShoppingFiguresAsProcesses(t *testing.T) {
 	for flow, input := range map[string]string{
 		"Figure2": "requests.jsonl", "Figure3": "prefixes.jsonl", "Figure4": "sessions.jsonl",
 		"Figure5": "sessions.jsonl", "Figure6": "sessions.jsonl", "Figure7": "sessions.jsonl",
-		"Figure4Derived": "requests.jsonl", "Figure5Derived": "requests.jsonl",
+		"Figure3Derived": "requests.jsonl", "Figure4Derived": "requests.jsonl", "Figure5Derived": "requests.jsonl",
 		"Figure6Derived": "requests.jsonl", "Figure7Derived": "requests.jsonl",
 	} {
 		t.Run(flow, func(t *testing.T) {

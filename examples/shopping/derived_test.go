@@ -35,6 +35,10 @@ func TestDerivedSingleNodeFiguresMatchFigure2(t *testing.T) {
 		batches := w.Interleave(seed, 5)
 		want := runFigure2(t, w, batches)
 		require.Equal(t, w.ExpectedCarts(), want)
+		require.Equal(t, want, single(t, Figure3, w.Classes, w.PrefixRequests(batches)), "hand-written Figure 3, seed %d", seed)
+		require.Equal(t, want, runNode(t, func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) tickNode {
+			return NewFigure3DerivedServer(in, c, out)
+		}, w.Classes, batches), "derived Figure 3, seed %d", seed)
 		sessions := SessionRequests(batches)
 		require.Equal(t, want, single(t, Figure4, w.Classes, sessions), "hand-written Figure 4, seed %d", seed)
 		require.Equal(t, want, runNode(t, func(in hydro.Input[Request], c []ClientClass, out hydro.Output[Cart]) tickNode {

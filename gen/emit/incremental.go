@@ -91,8 +91,10 @@ func (e *emitter) indexOf(n *ir.Node, side int) (joinIndex, bool) {
 // emit, at the start of its stratum, only the groups that changed in this
 // tick instead of all of them. That holds when every path out of it ends at
 // a consumer that gains nothing from an item it saw before: an indexed join
-// side (which reads the index, not the stream) or a deduplicating operator
-// whose state is Static (Unique), reached only through operators that map
+// side (which reads the index, not the stream), a deduplicating operator
+// whose state is Static (Unique) or a lattice merge whose state is kept
+// (MergeKeyed, which merges an item again to no effect), reached only
+// through operators that map
 // each item on its own (Spec.PerItem). A group that did not change emits
 // what it emitted when it last changed, which such a consumer already saw.
 func (e *emitter) changesOnly(n *ir.Node) bool {
@@ -116,6 +118,9 @@ func (e *emitter) ignoresRepeats(cs []ir.Edge, seen map[int]bool) bool {
 				return false
 			}
 		case spec.Dedup && static(to, 0):
+		case spec.LatticeMerge && static(to, 0):
+			// A kept lattice merge: merging an item again changes
+			// nothing, whether it then emits its changes or all groups.
 		case spec.PerItem:
 			if seen[to.ID] {
 				return false

@@ -48,6 +48,9 @@ func applyPushdown(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 	if s.joined >= 0 {
 		return nil, stepErrorf(step.Pos, step, "the group-by of %s is already pushed through the join", name)
 	}
+	if s.lattice != ssivLattice {
+		return nil, stepErrorf(step.Pos, step, "%s is upgraded to a %s lattice; the group-by is pushed through the join of a sealed set of indexed values (\"upgrade ssiv %s until FIELD\")", name, s.lattice, name)
+	}
 	g := d.g
 	join := g.Nodes[s.producer]
 	errorf := func(format string, args ...any) *diag.Diagnostic {
@@ -119,7 +122,7 @@ func pushdown(d *derivation, step *Step, s *sealed, join *ir.Node, p int, fields
 	g := d.g.Clone()
 	lat, hyd := importedPkg(d.base.Pkg.Types, "github.com/hydrogo/hydro/lattices"), importedPkg(d.base.Pkg.Types, "github.com/hydrogo/hydro/hydro")
 	at := s.release
-	n := &sealed{producer: join.Inputs[p], item: parse.Go(g.Nodes[join.Inputs[p]].Elem), acc: s.acc, keys: fields,
+	n := &sealed{lattice: s.lattice, producer: join.Inputs[p], item: parse.Go(g.Nodes[join.Inputs[p]].Elem), acc: s.acc, keys: fields,
 		init: s.init, add: s.add, appends: s.appends, marker: s.marker, lifetime: s.lifetime, joined: -1}
 	// The released group passes on as it is, from a new node; the join
 	// with the table takes the fold's place.

@@ -235,6 +235,13 @@ func TestUpgradeRefusals(t *testing.T) {
 		{"remote", "./gen/rewrite/testdata/folds", "Remote", "upgrade ssiv lists until Last",
 			"folds.go:47:26: upgrade ssiv lists until Last: hydro.FoldKeyed (bound to lists) reads items that crossed the network at hydro.Send"},
 		{"per tick", "./gen/rewrite/testdata/folds", "PerTick", "upgrade ssiv lists until Last", "keeps its groups for one tick"},
+		{"prefix, sums", "./gen/rewrite/testdata/folds", "Sums", "upgrade prefix sums until Last",
+			"folds.go:29:28: upgrade prefix sums until Last: hydro.FoldKeyed (bound to sums): its add function is not one assignment acc.F = append(acc.F, item)"},
+		{"prefix, remote", "./gen/rewrite/testdata/folds", "Remote", "upgrade prefix lists until Last",
+			"folds.go:47:26: upgrade prefix lists until Last: hydro.FoldKeyed (bound to lists) reads items that crossed the network at hydro.Send"},
+		{"prefix, no marker", "./examples/shopping", "Figure2", "upgrade prefix carts until Done", "the end marker Done is not a field of shopping.Tagged"},
+		{"prefix, pushdown", "./examples/shopping", "Figure2", "upgrade prefix carts until Checkout\npushdown carts",
+			"carts is upgraded to a prefix lattice; the group-by is pushed through the join of a sealed set of indexed values"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := derive(t, tc.pkg, tc.base, "derive X from "+tc.base+"\n"+tc.step+"\n")
@@ -261,6 +268,25 @@ func TestUpgradeMakesTheFoldALatticeMerge(t *testing.T) {
 	for _, n := range g.Nodes {
 		assert.NotEqual(t, "hydro.FoldKeyed", n.Spec.API)
 	}
+}
+
+func TestPrefixUpgradeAppendsOnTheLocalEdge(t *testing.T) {
+	g, err := derive(t, "./examples/shopping", "Figure2", "derive F3 from Figure2\nupgrade prefix carts until Checkout\n")
+	require.NoError(t, err)
+	// The join's output is appended per key (the fold's edge is local and
+	// ordered: its items are the ordered diffs), made a bounded prefix at
+	// the marker, merged, and released at top once.
+	buf := node(t, g, "server", "hydro.FoldKeyed")
+	assert.Equal(t, "hydro.Join", g.Nodes[buf.Inputs[0]].Spec.API)
+	top := node(t, g, "server", "hydro.FilterMap")
+	assert.Equal(t, buf.ID, top.Inputs[0])
+	merge := node(t, g, "server", "hydro.MergeKeyed")
+	assert.Equal(t, top.ID, merge.Inputs[0])
+	assert.Contains(t, merge.Elem.Name, "lattices.BoundedPrefix[shopping.Tagged]")
+	sink := node(t, g, "server", "hydro.Sink")
+	rel := g.Nodes[sink.Inputs[0]]
+	assert.Equal(t, "hydro.Join", rel.Spec.API)
+	assert.Equal(t, "hydro.Unique", g.Nodes[rel.Inputs[0]].Spec.API)
 }
 
 func TestPushdownRefusals(t *testing.T) {

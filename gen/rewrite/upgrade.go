@@ -27,7 +27,15 @@ import (
 //	upgrade ssiv carts until Checkout
 //
 // names the fold (by its variable) and the end marker, a bool field of the
-// fold's items. docs/rewrites.md has the proof sketch.
+// fold's items.
+//
+//	upgrade prefix carts until Checkout
+//
+// upgrades the fold to a bounded prefix (lattices.BoundedPrefix, §4.1) with
+// the local-edge optimisation (§4.1.1): on the local, ordered edge the items
+// are the prefixes' ordered diffs, an append buffer reassembles them, and at
+// the marker the whole prefix, bounded by its length, is the lattice's top.
+// docs/rewrites.md has the proof sketches.
 func init() {
 	directives["upgrade"] = &directive{parse: parseUpgrade, apply: applyUpgrade,
 		precondition: "the fold appends each item of a local, ordered stream (no network operator reaches it) and keeps its groups; the end marker is a bool field of the items"}
@@ -35,17 +43,27 @@ func init() {
 
 func parseUpgrade(f []string) (*Step, string) {
 	if len(f) != 5 || f[3] != "until" {
-		return nil, fmt.Sprintf("malformed plan line %q: want \"upgrade ssiv FOLD until FIELD\"", strings.Join(f, " "))
+		return nil, fmt.Sprintf("malformed plan line %q: want \"upgrade ssiv|prefix FOLD until FIELD\"", strings.Join(f, " "))
 	}
-	if f[1] != "ssiv" {
-		return nil, fmt.Sprintf("unknown lattice %q for upgrade (want ssiv)", f[1])
+	if f[1] != ssivLattice && f[1] != prefixLattice {
+		return nil, fmt.Sprintf("unknown lattice %q for upgrade (want ssiv or prefix)", f[1])
 	}
 	return &Step{Rewrite: f[1], Ops: []string{f[2]}, Args: map[string]string{"until": f[4]}}, ""
 }
 
+// The lattices a fold can be upgraded to: the sealed set of indexed values
+// (lattices.SSIV, §4.2) and the bounded prefix (lattices.BoundedPrefix,
+// §4.1).
+const (
+	ssivLattice   = "ssiv"
+	prefixLattice = "prefix"
+)
+
 // sealed is what an upgrade built in place of one fold, for the steps
 // after it: the operators, by ID, and the types.
 type sealed struct {
+	// lattice is the lattice of the upgrade, ssivLattice or prefixLattice.
+	lattice string
 	// producer is the operator whose items are numbered; enum numbers
 	// them, seal makes each a sealed-set element, merge is the lattice
 	// merge, complete keeps the keys at top, key and unique pass each
@@ -79,6 +97,15 @@ func (s *sealed) renumber(old []int) {
 }
 
 func (s *sealed) itemsField() string { return s.items }
+
+// itemsOf returns the statement that sets items to the sequence the
+// lattice element x holds, in order.
+func (s *sealed) itemsOf(x string) string {
+	if s.lattice == prefixLattice {
+		return fmt.Sprintf("items := %s.%s.Items()\n", x, s.items)
+	}
+	return fmt.Sprintf("items, _ := %s.%s.Values()\n", x, s.items)
+}
 
 // grow returns the statement that makes room in acc's appended field for n
 // more items, so that replaying the fold appends without growing it again.
@@ -196,18 +223,18 @@ func applyUpgrade(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		return nil, stepErrorf(step.Pos, step, "%s", f)
 	}
 	if !types.Comparable(item) {
-		return nil, errorf("%s (bound to %s) folds items of type %s, which is not comparable; a sealed set of indexed values holds comparable items", fold.Spec.API, step.Ops[0], parse.TypeName(item))
+		return nil, errorf("%s (bound to %s) folds items of type %s, which is not comparable; the lattice holds comparable items", fold.Spec.API, step.Ops[0], parse.TypeName(item))
 	}
 	lat, hyd := importedPkg(d.base.Pkg.Types, "github.com/hydrogo/hydro/lattices"), importedPkg(d.base.Pkg.Types, "github.com/hydrogo/hydro/hydro")
 	if lat == nil || hyd == nil {
 		return nil, stepErrorf(step.Pos, step, "package %s does not import github.com/hydrogo/hydro/lattices, whose SSIV the upgraded flow holds; import it", d.base.Pkg.PkgPath)
 	}
-	s := &sealed{producer: producer, item: item, acc: parse.Go(d.g.Nodes[fold.ID].Elem), keys: syn.Keys[0].Fields,
+	s := &sealed{lattice: step.Rewrite, producer: producer, item: item, acc: parse.Go(d.g.Nodes[fold.ID].Elem), keys: syn.Keys[0].Fields,
 		init: syn.UDFs[0], add: syn.UDFs[1], appends: field, marker: marker, lifetime: fold.Lifetimes[0], joined: -1}
 	g := d.g.Clone()
 	release := gen(nil, []*parse.UDF{s.init, s.add}, func(w parse.Writer) string {
-		return fmt.Sprintf("func(_ %s, s %s) %s {\nitems, _ := s.%s.Values()\nacc := %s(items[0])\n%sfor _, x := range items {\n%s(&acc, x)\n}\nreturn acc\n}",
-			w.Type(s.keyT), w.Type(s.elem), w.Type(s.acc), s.items, w.Call(s.init), s.grow(w, "acc", "len(items)"), w.Call(s.add))
+		return fmt.Sprintf("func(_ %s, s %s) %s {\n%sacc := %s(items[0])\n%sfor _, x := range items {\n%s(&acc, x)\n}\nreturn acc\n}",
+			w.Type(s.keyT), w.Type(s.elem), w.Type(s.acc), s.itemsOf("s"), w.Call(s.init), s.grow(w, "acc", "len(items)"), w.Call(s.add))
 	})
 	if err := s.build(g, lat, hyd, fold.ID, fold.Pos, release); err != nil {
 		return nil, stepErrorf(step.Pos, step, "%v", err)
@@ -216,8 +243,12 @@ func applyUpgrade(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 	d.names[step.Ops[0]] = unionIDs(d.names[step.Ops[0]], s.nodes())
 	d.notef("%s (%s) keys by (%s), keeps its groups (%s), and only appends to %s", fold.Spec.API, fold.Pos, fieldNames(s.keys), s.lifetime, s.appends)
 	d.notef("its input, from %s, is ordered and unrepeated (no network operator reaches it); the end marker %s is a bool field of %s", describe(d.g, producer), marker, parse.TypeName(item))
-	d.notef("its items are numbered per key (hydro.EnumerateKeyed) and sealed at the marker (hydro.Map) into %s", parse.TypeName(s.elem))
-	d.notef("the fold becomes a lattice merge (hydro.MergeKeyed); hydro.Filter keeps the keys at top, hydro.Unique passes each key once, and hydro.Join releases the fold's value, replayed over the sealed items")
+	if s.lattice == prefixLattice {
+		d.notef("the local, ordered edge carries each key's ordered diffs (odiff: each item is the suffix its prefix adds); a keyed append buffer (hydro.FoldKeyed) reassembles them, and at the marker, where the bound becomes known, emits the whole prefix with its length (hydro.FilterMap) as %s, at top", parse.TypeName(s.elem))
+	} else {
+		d.notef("its items are numbered per key (hydro.EnumerateKeyed) and sealed at the marker (hydro.Map) into %s", parse.TypeName(s.elem))
+	}
+	d.notef("the fold becomes a lattice merge (hydro.MergeKeyed); hydro.Filter keeps the keys at top, hydro.Unique passes each key once, and hydro.Join releases the fold's value, replayed over the lattice's items")
 	return g, nil
 }
 
@@ -226,7 +257,11 @@ func applyUpgrade(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 // fresh key with its complete element that calls release, or, when
 // release is nil, passes the element on.
 func (s *sealed) build(g *ir.Graph, lat, hyd *types.Package, at int, pos diag.Pos, release *parse.UDF) error {
-	ssiv, err := types.Instantiate(nil, lat.Scope().Lookup("SSIV").Type(), []types.Type{s.item}, true)
+	latName := "SSIV"
+	if s.lattice == prefixLattice {
+		latName = "BoundedPrefix"
+	}
+	ssiv, err := types.Instantiate(nil, lat.Scope().Lookup(latName).Type(), []types.Type{s.item}, true)
 	if err != nil {
 		return err
 	}
@@ -265,12 +300,16 @@ func (s *sealed) build(g *ir.Graph, lat, hyd *types.Package, at int, pos diag.Po
 			Elem: parse.GoType(elem), Pos: pos, Syntax: syn})
 		return n.ID
 	}
-	s.enum = add(ops.EnumerateKeyed, indexed, []int{s.producer}, []ir.Lifetime{s.lifetime},
-		&parse.Syntax{Keys: []*parse.Key{{Elem: s.item, Fields: s.keys}}})
-	s.seal = add(ops.Map, s.elem, []int{s.enum}, nil, &parse.Syntax{UDFs: []*parse.UDF{gen(sig(s.elem, indexed), nil, func(w parse.Writer) string {
-		return fmt.Sprintf("func(x %s) %s {\nvar s %s\n%ss.%s.Add(x.Index, x.Value)\nif x.Value.%s {\ns.%s.Seal(x.Index + 1)\n}\nreturn s\n}",
-			w.Type(indexed), w.Type(s.elem), w.Type(s.elem), copyKeys("s", "x.Value"), items, s.marker, items)
-	})}})
+	if s.lattice == prefixLattice {
+		s.prefixes(g, add, ssiv, copyKeys)
+	} else {
+		s.enum = add(ops.EnumerateKeyed, indexed, []int{s.producer}, []ir.Lifetime{s.lifetime},
+			&parse.Syntax{Keys: []*parse.Key{{Elem: s.item, Fields: s.keys}}})
+		s.seal = add(ops.Map, s.elem, []int{s.enum}, nil, &parse.Syntax{UDFs: []*parse.UDF{gen(sig(s.elem, indexed), nil, func(w parse.Writer) string {
+			return fmt.Sprintf("func(x %s) %s {\nvar s %s\n%ss.%s.Add(x.Index, x.Value)\nif x.Value.%s {\ns.%s.Seal(x.Index + 1)\n}\nreturn s\n}",
+				w.Type(indexed), w.Type(s.elem), w.Type(s.elem), copyKeys("s", "x.Value"), items, s.marker, items)
+		})}})
+	}
 	s.merge = add(ops.MergeKeyed, s.elem, []int{s.seal}, []ir.Lifetime{s.lifetime}, &parse.Syntax{Keys: []*parse.Key{elemKey}})
 	s.complete = add(ops.Filter, s.elem, []int{s.merge}, nil, &parse.Syntax{UDFs: []*parse.UDF{gen(sig(types.Typ[types.Bool], s.elem), nil, func(w parse.Writer) string {
 		return fmt.Sprintf("func(s %s) bool { return s.%s.Complete() }", w.Type(s.elem), items)
@@ -292,6 +331,43 @@ func (s *sealed) build(g *ir.Graph, lat, hyd *types.Package, at int, pos diag.Po
 	return g.Replace(at, &ir.Node{Spec: ops.Join, Op: ops.Join.Name, API: ops.Join.API, Loc: g.Nodes[at].Loc, Inputs: []int{s.unique, s.complete},
 		Lifetimes: []ir.Lifetime{ir.Tick, ir.Tick}, Elem: parse.GoType(out), Pos: pos,
 		Syntax: &parse.Syntax{Keys: []*parse.Key{keyKey, elemKey}, UDFs: []*parse.UDF{release}}})
+}
+
+// prefixes builds the bounded-prefix producer with the local-edge
+// optimisation of paper 001 §4.1.1: the producer's items, on a local and
+// ordered edge, are the ordered diffs (odiff) of the prefixes the
+// unoptimised lattice would carry, and a keyed append buffer (a FoldKeyed
+// appending each item) reassembles them. The bound, the sequence's length,
+// is known only at the marker, so the buffer's prefix becomes a lattice
+// element there (a FilterMap): the whole sequence with its length, top.
+func (s *sealed) prefixes(g *ir.Graph, add func(*ops.Spec, types.Type, []int, []ir.Lifetime, *parse.Syntax) int, bp types.Type, copyKeys func(to, from string) string) {
+	var fields []*types.Var
+	var tags []string
+	for _, f := range s.keys {
+		fields = append(fields, types.NewField(token.NoPos, f.Pkg(), f.Name(), f.Type(), false))
+		tags = append(tags, `hydro:"key"`)
+	}
+	fields = append(fields, types.NewField(token.NoPos, nil, s.items, types.NewSlice(s.item), false))
+	tags = append(tags, "")
+	buf := types.NewStruct(fields, tags)
+	init := gen(sig(buf, s.item), nil, func(w parse.Writer) string {
+		return fmt.Sprintf("func(x %s) (b %s) {\n%sreturn b\n}", w.Type(s.item), w.Type(buf), copyKeys("b", "x"))
+	})
+	appendItem := gen(types.NewSignatureType(nil, nil, nil, types.NewTuple(types.NewParam(token.NoPos, nil, "", types.NewPointer(buf)), types.NewParam(token.NoPos, nil, "", s.item)), nil, false), nil,
+		func(w parse.Writer) string {
+			return fmt.Sprintf("func(b *%s, x %s) { b.%s = append(b.%s, x) }", w.Type(buf), w.Type(s.item), s.items, s.items)
+		})
+	s.enum = add(ops.FoldKeyed, buf, []int{s.producer}, []ir.Lifetime{s.lifetime},
+		&parse.Syntax{Keys: []*parse.Key{{Elem: s.item, Fields: s.keys}}, UDFs: []*parse.UDF{init, appendItem}})
+	top := types.NewSignatureType(nil, nil, nil, types.NewTuple(types.NewParam(token.NoPos, nil, "", buf)),
+		types.NewTuple(types.NewParam(token.NoPos, nil, "", s.elem), types.NewParam(token.NoPos, nil, "", types.Typ[types.Bool])), false)
+	s.seal = add(ops.FilterMap, s.elem, []int{s.enum}, nil, &parse.Syntax{UDFs: []*parse.UDF{gen(top, nil, func(w parse.Writer) string {
+		// The lattices package as the file names it: the qualifier of
+		// the element's BoundedPrefix type.
+		lat, _, _ := strings.Cut(w.Type(bp), "BoundedPrefix[")
+		return fmt.Sprintf("func(b %s) (s %s, ok bool) {\nn := len(b.%s)\nif n == 0 || !b.%s[n-1].%s {\nreturn s, false\n}\n%ss.%s = %sNewBoundedPrefix(b.%s, n)\nreturn s, true\n}",
+			w.Type(buf), w.Type(s.elem), s.items, s.items, s.marker, copyKeys("s", "b"), s.items, lat, s.items)
+	})}})
 }
 
 // gen returns a function the compiler writes, of signature sg, calling the

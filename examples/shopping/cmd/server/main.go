@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command server runs location "server" of the flows of package shopping (Figure2, Figure3, Figure4, Figure4Derived, Figure5, Figure5Derived, Figure6, Figure6Derived, Figure7, Figure7Derived, Figure8, Figure8Derived), chosen with -flow; see docs/deploy.md for its flags.
+// Command server runs location "server" of the flows of package shopping (Figure2, Figure3, Figure3Derived, Figure4, Figure4Derived, Figure5, Figure5Derived, Figure6, Figure6Derived, Figure7, Figure7Derived, Figure8, Figure8Derived), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -17,6 +17,7 @@ func main() {
 		Flows: map[string]deploy.Builder{
 			"Figure2":        buildFigure2,
 			"Figure3":        buildFigure3,
+			"Figure3Derived": buildFigure3Derived,
 			"Figure4":        buildFigure4,
 			"Figure4Derived": buildFigure4Derived,
 			"Figure5":        buildFigure5,
@@ -47,6 +48,15 @@ func buildFigure3(env *deploy.Env) (hydro.NetNode, error) {
 		return nil, err
 	}
 	return shopping.NewFigure3Server(deploy.Input(env, shopping.Figure3ShoppingPort()), classes, deploy.Output(env, shopping.Figure3OutPort())), nil
+}
+
+// buildFigure3Derived builds location "server" of flow Figure3Derived.
+func buildFigure3Derived(env *deploy.Env) (hydro.NetNode, error) {
+	classes, err := deploy.Param[[]shopping.ClientClass](env, "classes")
+	if err != nil {
+		return nil, err
+	}
+	return shopping.NewFigure3DerivedServer(deploy.Input(env, shopping.Figure3DerivedShoppingPort()), classes, deploy.Output(env, shopping.Figure3DerivedOutPort())), nil
 }
 
 // buildFigure4 builds location "server" of flow Figure4.
