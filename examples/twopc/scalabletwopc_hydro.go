@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	xxhash "github.com/cespare/xxhash/v2"
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/durable"
 	"github.com/hydrogo/hydro/lattices"
@@ -92,7 +93,7 @@ func NewScalableTwoPCClient(requests hydro.Input[Request], outcomes hydro.Output
 	nd.votesCast = votesCast
 	nd.decisions = decisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line twopc.go:246:57*/ Timeout /*line scalabletwopc_hydro.go:95:86*/
+	nd.n2Period = /*line twopc.go:246:57*/ Timeout /*line scalabletwopc_hydro.go:96:86*/
 	nd.n6RIndex = map[uint64]int{}
 	nd.n7Seen = map[Outcome]struct{}{}
 	nd.n9Neg = map[uint64]struct{}{}
@@ -350,9 +351,10 @@ func (nd *ScalableTwoPCCoordinator) Tick() {
 // subgraph0 runs stratum 0: hydro.Send (12).
 func (nd *ScalableTwoPCCoordinator) subgraph0() {
 	for _, v1 := range nd.n12Recv {
+		nd.hydroKey = nd.hydroKey[:0]
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v1)
-			nd.hydroSend(hydro.Dest{Location: "voterequester"}, 114, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "voterequester", Parts: 5, Part: xxhash.Sum64(nd.hydroBuf)}, 114, nd.hydroBuf)
 		}
 	}
 	clear(nd.n12Recv)
@@ -547,7 +549,7 @@ func NewScalableTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.O
 	nd.n25Index = map[uint64]int{}
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:275:105*/ DoubtRound /*line scalabletwopc_hydro.go:550:92*/
+	nd.n46Period = /*line twopc.go:275:105*/ DoubtRound /*line scalabletwopc_hydro.go:552:92*/
 	nd.n49Index = map[uint64]int{}
 	nd.n50Neg = map[uint64]struct{}{}
 	return nd
@@ -596,7 +598,7 @@ func (nd *ScalableTwoPCParticipant) Tick() {
 func (nd *ScalableTwoPCParticipant) subgraph0() {
 	if !nd.n14Done {
 		nd.n14Done = true
-		v1 := nd.hydroMember
+		v1 := nd.hydroMember / 5
 		nd.n16R = append(nd.n16R, v1)
 		nd.h14To33Port1 = append(nd.h14To33Port1, v1)
 		nd.h14To40Port1 = append(nd.h14To40Port1, v1)
@@ -818,15 +820,21 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 				v67 := stand(v65, v66)
 				if v68, ok69 := voteOf(v67); ok69 {
 					nd.n37Out = append(nd.n37Out, v68)
+					nd.hydroKey = nd.hydroKey[:0]
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v68.ID)
+					part70 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
 						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v68)
-						nd.hydroSend(hydro.Dest{Location: "committer"}, 55, nd.hydroBuf)
+						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part70}, 55, nd.hydroBuf)
 					}
 				}
-				if v70, ok71 := ackOf(v67); ok71 {
+				if v71, ok72 := ackOf(v67); ok72 {
+					nd.hydroKey = nd.hydroKey[:0]
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v71.ID)
+					part73 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v70)
-						nd.hydroSend(hydro.Dest{Location: "ender"}, 93, nd.hydroBuf)
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v71)
+						nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part73}, 93, nd.hydroBuf)
 					}
 				}
 			}
@@ -834,60 +842,55 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 	}
 	clear(nd.h31To32Port0)
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
-	for _, v72 := range nd.h14To33Port1 {
-		nd.n33R = append(nd.n33R, v72)
-		for _, v73 := range nd.n33L {
-			v74 := stand(v73, v72)
-			if v75, ok76 := voteOf(v74); ok76 {
-				nd.n37Out = append(nd.n37Out, v75)
+	for _, v74 := range nd.h14To33Port1 {
+		nd.n33R = append(nd.n33R, v74)
+		for _, v75 := range nd.n33L {
+			v76 := stand(v75, v74)
+			if v77, ok78 := voteOf(v76); ok78 {
+				nd.n37Out = append(nd.n37Out, v77)
+				nd.hydroKey = nd.hydroKey[:0]
+				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v77.ID)
+				part79 := xxhash.Sum64(nd.hydroKey)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v75)
-					nd.hydroSend(hydro.Dest{Location: "committer"}, 55, nd.hydroBuf)
+					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v77)
+					nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part79}, 55, nd.hydroBuf)
 				}
 			}
-			if v77, ok78 := ackOf(v74); ok78 {
+			if v80, ok81 := ackOf(v76); ok81 {
+				nd.hydroKey = nd.hydroKey[:0]
+				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v80.ID)
+				part82 := xxhash.Sum64(nd.hydroKey)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v77)
-					nd.hydroSend(hydro.Dest{Location: "ender"}, 93, nd.hydroBuf)
+					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v80)
+					nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part82}, 93, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	clear(nd.h14To33Port1)
 	nd.h14To33Port1 = nd.h14To33Port1[:0]
-	for _, v79 := range nd.h17To35Port0 {
-		nd.n37Out = append(nd.n37Out, v79)
+	for _, v83 := range nd.h17To35Port0 {
+		nd.n37Out = append(nd.n37Out, v83)
+		nd.hydroKey = nd.hydroKey[:0]
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v83.ID)
+		part84 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v79)
-			nd.hydroSend(hydro.Dest{Location: "committer"}, 55, nd.hydroBuf)
+			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v83)
+			nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part84}, 55, nd.hydroBuf)
 		}
 	}
 	clear(nd.h17To35Port0)
 	nd.h17To35Port0 = nd.h17To35Port0[:0]
-	for _, v80 := range nd.h14To40Port1 {
-		nd.n40R = append(nd.n40R, v80)
-		for _, v81 := range nd.n40L {
-			v82 := decidedBy(v81, v80)
-			nd.n41Out = append(nd.n41Out, v82)
+	for _, v85 := range nd.h14To40Port1 {
+		nd.n40R = append(nd.n40R, v85)
+		for _, v86 := range nd.n40L {
+			v87 := decidedBy(v86, v85)
+			nd.n41Out = append(nd.n41Out, v87)
 		}
 	}
 	clear(nd.h14To40Port1)
 	nd.h14To40Port1 = nd.h14To40Port1[:0]
-	for _, v83 := range nd.h42To48Port1 {
-		k84 := v83.ID
-		i85, ok86 := nd.n49Index[k84]
-		if !ok86 {
-			i85 = len(nd.n49Accs)
-			nd.n49Index[k84] = i85
-			bot87 := v83
-			bot87.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot87)
-		}
-		nd.n49Accs[i85].Rounds.Merge(v83.Rounds)
-	}
-	clear(nd.h42To48Port1)
-	nd.h42To48Port1 = nd.h42To48Port1[:0]
-	for _, v88 := range nd.h47To48Port2 {
+	for _, v88 := range nd.h42To48Port1 {
 		k89 := v88.ID
 		i90, ok91 := nd.n49Index[k89]
 		if !ok91 {
@@ -899,35 +902,55 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 		}
 		nd.n49Accs[i90].Rounds.Merge(v88.Rounds)
 	}
+	clear(nd.h42To48Port1)
+	nd.h42To48Port1 = nd.h42To48Port1[:0]
+	for _, v93 := range nd.h47To48Port2 {
+		k94 := v93.ID
+		i95, ok96 := nd.n49Index[k94]
+		if !ok96 {
+			i95 = len(nd.n49Accs)
+			nd.n49Index[k94] = i95
+			bot97 := v93
+			bot97.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot97)
+		}
+		nd.n49Accs[i95].Rounds.Merge(v93.Rounds)
+	}
 	clear(nd.h47To48Port2)
 	nd.h47To48Port2 = nd.h47To48Port2[:0]
 }
 
 // subgraph6 runs stratum 3: hydro.MergeKeyed (49), hydro.AntiJoin (50), hydro.Filter (52), hydro.CrossJoin (53).
 func (nd *ScalableTwoPCParticipant) subgraph6() {
-	for i94 := range nd.n49Accs {
-		v93 := nd.n49Accs[i94]
-		if _, excluded95 := nd.n50Neg[v93.ID]; !excluded95 {
-			nd.n51Next = append(nd.n51Next, v93)
-			if inDoubt(v93) {
-				nd.n53L = append(nd.n53L, v93)
-				for _, v96 := range nd.n53R {
-					v97 := inquiry(v93, v96)
+	for i99 := range nd.n49Accs {
+		v98 := nd.n49Accs[i99]
+		if _, excluded100 := nd.n50Neg[v98.ID]; !excluded100 {
+			nd.n51Next = append(nd.n51Next, v98)
+			if inDoubt(v98) {
+				nd.n53L = append(nd.n53L, v98)
+				for _, v101 := range nd.n53R {
+					v102 := inquiry(v98, v101)
+					nd.hydroKey = nd.hydroKey[:0]
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v102.ID)
+					part103 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v97)
-						nd.hydroSend(hydro.Dest{Location: "committer"}, 56, nd.hydroBuf)
+						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v102)
+						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part103}, 56, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v99 := range nd.h14To53Port1 {
-		nd.n53R = append(nd.n53R, v99)
-		for _, v100 := range nd.n53L {
-			v101 := inquiry(v100, v99)
+	for _, v105 := range nd.h14To53Port1 {
+		nd.n53R = append(nd.n53R, v105)
+		for _, v106 := range nd.n53L {
+			v107 := inquiry(v106, v105)
+			nd.hydroKey = nd.hydroKey[:0]
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v107.ID)
+			part108 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v101)
-				nd.hydroSend(hydro.Dest{Location: "committer"}, 56, nd.hydroBuf)
+				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v107)
+				nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part108}, 56, nd.hydroBuf)
 			}
 		}
 	}
@@ -946,42 +969,42 @@ func (nd *ScalableTwoPCParticipant) Recover(dir durable.FS, opts durable.Options
 func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 25:
-		var v105 Record
-		n106, err107 := decodeHydroRecord(item, &v105)
-		if err107 == nil && n106 != len(item) {
-			err107 = fmt.Errorf("%d bytes after the item", len(item)-n106)
+		var v112 Record
+		n113, err114 := decodeHydroRecord(item, &v112)
+		if err114 == nil && n113 != len(item) {
+			err114 = fmt.Errorf("%d bytes after the item", len(item)-n113)
 		}
-		if err107 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:263): %w", err107)
+		if err114 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:263): %w", err114)
 		}
-		k108 := v105.ID
-		i109, ok110 := nd.n25Index[k108]
-		if ok110 {
-			nd.n25Accs[i109] = v105
+		k115 := v112.ID
+		i116, ok117 := nd.n25Index[k115]
+		if ok117 {
+			nd.n25Accs[i116] = v112
 		} else {
-			i109 = len(nd.n25Accs)
-			nd.n25Index[k108] = i109
-			nd.n25Accs = append(nd.n25Accs, v105)
+			i116 = len(nd.n25Accs)
+			nd.n25Index[k115] = i116
+			nd.n25Accs = append(nd.n25Accs, v112)
 			nd.n25Mark = append(nd.n25Mark, false)
 		}
-		if i109 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i109+1-len(nd.n25Touched))...)
+		if i116 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i116+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i109] {
-			nd.n25Touched[i109] = true
-			nd.n25Changed = append(nd.n25Changed, i109)
+		if !nd.n25Touched[i116] {
+			nd.n25Touched[i116] = true
+			nd.n25Changed = append(nd.n25Changed, i116)
 		}
 		return nil
 	case 39:
-		var v113 Outcome
-		n114, err115 := decodeHydroOutcome(item, &v113)
-		if err115 == nil && n114 != len(item) {
-			err115 = fmt.Errorf("%d bytes after the item", len(item)-n114)
+		var v120 Outcome
+		n121, err122 := decodeHydroOutcome(item, &v120)
+		if err122 == nil && n121 != len(item) {
+			err122 = fmt.Errorf("%d bytes after the item", len(item)-n121)
 		}
-		if err115 != nil {
-			return fmt.Errorf("hydro.Unique (node 39, twopc.go:269): %w", err115)
+		if err122 != nil {
+			return fmt.Errorf("hydro.Unique (node 39, twopc.go:269): %w", err122)
 		}
-		nd.n39Seen[v113] = struct{}{}
+		nd.n39Seen[v120] = struct{}{}
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location participant", op)
@@ -993,14 +1016,14 @@ func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCParticipant) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i102 := range nd.n25Dirty {
-			nd.n25Mark[i102] = false
-			v103 := nd.n25Accs[i102]
-			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v103))
+		for _, i109 := range nd.n25Dirty {
+			nd.n25Mark[i109] = false
+			v110 := nd.n25Accs[i109]
+			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v110))
 		}
 		nd.n25Dirty = nd.n25Dirty[:0]
-		for _, v111 := range nd.n39New {
-			nd.hydroJournal.Append(appendHydroOutcome(nd.hydroJournal.Record(39), &v111))
+		for _, v118 := range nd.n39New {
+			nd.hydroJournal.Append(appendHydroOutcome(nd.hydroJournal.Record(39), &v118))
 		}
 		nd.n39New = nd.n39New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1014,11 +1037,11 @@ func (nd *ScalableTwoPCParticipant) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalableTwoPCParticipant) hydroSnapshot(add func([]byte)) {
-	for _, v104 := range nd.n25Accs {
-		add(appendHydroRecord(nd.hydroJournal.Record(25), &v104))
+	for _, v111 := range nd.n25Accs {
+		add(appendHydroRecord(nd.hydroJournal.Record(25), &v111))
 	}
-	for v112 := range nd.n39Seen {
-		add(appendHydroOutcome(nd.hydroJournal.Record(39), &v112))
+	for v119 := range nd.n39Seen {
+		add(appendHydroOutcome(nd.hydroJournal.Record(39), &v119))
 	}
 }
 
@@ -1162,7 +1185,7 @@ type ScalableTwoPCVoterequester struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Send (node 114, twopc.go:254): the items received since the last tick.
+	// hydro.Demux (node 114, twopc.go:254): the items received since the last tick.
 	n114Recv []Request
 }
 
@@ -1183,12 +1206,15 @@ func (nd *ScalableTwoPCVoterequester) Tick() {
 	nd.subgraph0()
 }
 
-// subgraph0 runs stratum 0: hydro.Send (114).
+// subgraph0 runs stratum 0: hydro.Demux (114).
 func (nd *ScalableTwoPCVoterequester) subgraph0() {
 	for _, v1 := range nd.n114Recv {
+		nd.hydroKey = nd.hydroKey[:0]
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v1.ID)
+		part2 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v1)
-			nd.hydroSend(hydro.Dest{Location: "participant", All: true}, 13, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part2, All: true}, 13, nd.hydroBuf)
 		}
 	}
 	clear(nd.n114Recv)
@@ -1235,10 +1261,10 @@ func (nd *ScalableTwoPCVoterequester) Deliver(tag uint16, payload []byte) error 
 		var v Request
 		n, err := decodeHydroRequest(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location voterequester, hydro.Send at twopc.go:254: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location voterequester, hydro.Demux at twopc.go:254: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location voterequester, hydro.Send at twopc.go:254: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location voterequester, hydro.Demux at twopc.go:254: %d bytes after the item", len(payload)-n)
 		}
 		nd.n114Recv = append(nd.n114Recv, v)
 		return nil
@@ -1336,9 +1362,9 @@ type ScalableTwoPCCommitter struct {
 	n82RChains [][2]int
 	n82RItems  []Txn
 	n82RNext   []int
-	// hydro.Send (node 55, twopc.go:282): the items received since the last tick.
+	// hydro.Demux (node 55, twopc.go:282): the items received since the last tick.
 	n55Recv []Vote
-	// hydro.Send (node 56, twopc.go:283): the items received since the last tick.
+	// hydro.Demux (node 56, twopc.go:283): the items received since the last tick.
 	n56Recv []Inquiry
 	// h63To70Port1 is the handoff from hydro.Unique (node 63, twopc.go:287) to hydro.Union (node 70, twopc.go:291).
 	h63To70Port1 []Txn
@@ -1348,9 +1374,9 @@ type ScalableTwoPCCommitter struct {
 	h54To73Port1 []int
 	// h72To75Port0 is the handoff from hydro.MergeKeyed (node 72, twopc.go:291) to hydro.AntiJoin (node 75, twopc.go:293).
 	h72To75Port0 []Tally
-	// h55To79Port0 is the handoff from hydro.Send (node 55, twopc.go:282) to hydro.Join (node 79, twopc.go:296).
+	// h55To79Port0 is the handoff from hydro.Demux (node 55, twopc.go:282) to hydro.Join (node 79, twopc.go:296).
 	h55To79Port0 []Vote
-	// h56To80Port0 is the handoff from hydro.Send (node 56, twopc.go:283) to hydro.Join (node 80, twopc.go:297).
+	// h56To80Port0 is the handoff from hydro.Demux (node 56, twopc.go:283) to hydro.Join (node 80, twopc.go:297).
 	h56To80Port0 []Inquiry
 	// h81To83Port2 is the handoff from hydro.Join (node 81, twopc.go:298) to hydro.Union (node 83, twopc.go:295).
 	h81To83Port2 []Redrive
@@ -1371,7 +1397,7 @@ func NewScalableTwoPCCommitter(requests hydro.Input[Request], outcomes hydro.Out
 	nd.n59Index = map[uint64]int{}
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:290:50*/ VoteRound /*line scalabletwopc_hydro.go:1374:91*/
+	nd.n67Period = /*line twopc.go:290:50*/ VoteRound /*line scalabletwopc_hydro.go:1400:91*/
 	nd.n71Neg = map[uint64]struct{}{}
 	nd.n72Index = map[uint64]int{}
 	nd.n75Neg = map[uint64]struct{}{}
@@ -1419,13 +1445,13 @@ func (nd *ScalableTwoPCCommitter) subgraph0() {
 	if !nd.n54Done {
 		nd.n54Done = true
 		if nd.n54Size > 0 {
-			v1 := nd.n54Size
+			v1 := max(nd.n54Size/5, 1)
 			nd.h54To73Port1 = append(nd.h54To73Port1, v1)
 		}
 	}
 }
 
-// subgraph1 runs stratum 0: hydro.Send (55), hydro.Send (56), hydro.Cycle (57), hydro.FilterMap (58), hydro.FilterMap (62), hydro.Unique (63), hydro.Cycle (64), hydro.Map (65), hydro.Map (66), hydro.Timer (67), hydro.CrossJoin (68), hydro.Union (69), hydro.DeferTickLazy (77), hydro.DeferTick (78), hydro.Join (81), hydro.Join (82), hydro.Map (84).
+// subgraph1 runs stratum 0: hydro.Demux (55), hydro.Demux (56), hydro.Cycle (57), hydro.FilterMap (58), hydro.FilterMap (62), hydro.Unique (63), hydro.Cycle (64), hydro.Map (65), hydro.Map (66), hydro.Timer (67), hydro.CrossJoin (68), hydro.Union (69), hydro.DeferTickLazy (77), hydro.DeferTick (78), hydro.Join (81), hydro.Join (82), hydro.Map (84).
 func (nd *ScalableTwoPCCommitter) subgraph1() {
 	for _, v2 := range nd.n78Now {
 		if v3, ok4 := entryOf(v2); ok4 {
@@ -1482,37 +1508,40 @@ func (nd *ScalableTwoPCCommitter) subgraph1() {
 			}
 		}
 		v20 := outcomeOf(v2)
+		nd.hydroKey = nd.hydroKey[:0]
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v20.ID)
+		part21 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v20)
-			nd.hydroSend(hydro.Dest{Location: "participant", All: true}, 85, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part21, All: true}, 85, nd.hydroBuf)
 		}
 		nd.h84To90Port0 = append(nd.h84To90Port0, v20)
 	}
-	for _, v21 := range nd.n55Recv {
-		v22 := tallyVote(v21)
-		nd.h69To71Port0 = append(nd.h69To71Port0, v22)
-		nd.h55To79Port0 = append(nd.h55To79Port0, v21)
-		k23 := v21.ID
-		if c24, ok25 := nd.n81RIndex[k23]; ok25 {
-			for j26 := nd.n81RChains[c24][0]; j26 >= 0; j26 = nd.n81RNext[j26] {
-				v27 := nd.n81RItems[j26]
-				v28 := voteRefused(v21, v27)
-				nd.h81To83Port2 = append(nd.h81To83Port2, v28)
+	for _, v22 := range nd.n55Recv {
+		v23 := tallyVote(v22)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v23)
+		nd.h55To79Port0 = append(nd.h55To79Port0, v22)
+		k24 := v22.ID
+		if c25, ok26 := nd.n81RIndex[k24]; ok26 {
+			for j27 := nd.n81RChains[c25][0]; j27 >= 0; j27 = nd.n81RNext[j27] {
+				v28 := nd.n81RItems[j27]
+				v29 := voteRefused(v22, v28)
+				nd.h81To83Port2 = append(nd.h81To83Port2, v29)
 			}
 		}
 	}
 	clear(nd.n55Recv)
 	nd.n55Recv = nd.n55Recv[:0]
-	for _, v29 := range nd.n56Recv {
-		v30 := tallyInquiry(v29)
-		nd.h69To71Port0 = append(nd.h69To71Port0, v30)
-		nd.h56To80Port0 = append(nd.h56To80Port0, v29)
-		k31 := v29.ID
-		if c32, ok33 := nd.n82RIndex[k31]; ok33 {
-			for j34 := nd.n82RChains[c32][0]; j34 >= 0; j34 = nd.n82RNext[j34] {
-				v35 := nd.n82RItems[j34]
-				v36 := inquiryRefused(v29, v35)
-				nd.h82To83Port3 = append(nd.h82To83Port3, v36)
+	for _, v30 := range nd.n56Recv {
+		v31 := tallyInquiry(v30)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v31)
+		nd.h56To80Port0 = append(nd.h56To80Port0, v30)
+		k32 := v30.ID
+		if c33, ok34 := nd.n82RIndex[k32]; ok34 {
+			for j35 := nd.n82RChains[c33][0]; j35 >= 0; j35 = nd.n82RNext[j35] {
+				v36 := nd.n82RItems[j35]
+				v37 := inquiryRefused(v30, v36)
+				nd.h82To83Port3 = append(nd.h82To83Port3, v37)
 			}
 		}
 	}
@@ -1521,46 +1550,49 @@ func (nd *ScalableTwoPCCommitter) subgraph1() {
 	if !nd.n67Fired || !nd.hydroNow.Before(nd.n67Due) {
 		nd.n67Fired = true
 		nd.n67Due = nd.hydroNow.Add(nd.n67Period)
-		v37 := nd.hydroNow
-		nd.n68R = append(nd.n68R, v37)
+		v38 := nd.hydroNow
+		nd.n68R = append(nd.n68R, v38)
 	}
-	for _, v38 := range nd.n77Now {
-		for _, v39 := range nd.n68R {
-			v40 := aged(v38, v39)
-			nd.h69To71Port0 = append(nd.h69To71Port0, v40)
+	for _, v39 := range nd.n77Now {
+		for _, v40 := range nd.n68R {
+			v41 := aged(v39, v40)
+			nd.h69To71Port0 = append(nd.h69To71Port0, v41)
 		}
-		nd.h69To71Port0 = append(nd.h69To71Port0, v38)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v39)
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (59), hydro.Map (60), hydro.Unique (61), hydro.Union (70), hydro.Join (79), hydro.Join (80), hydro.Union (83), hydro.Map (89), hydro.Union (90), hydro.Filter (91).
 func (nd *ScalableTwoPCCommitter) subgraph2() {
 	slices.Sort(nd.n59Changed)
-	for _, i42 := range nd.n59Changed {
-		v41 := nd.n59Accs[i42]
-		v43 := entryTxn(v41)
-		if _, dup44 := nd.n61Seen[v43]; !dup44 {
-			nd.n61Seen[v43] = struct{}{}
-			nd.n71Neg[v43.ID] = struct{}{}
+	for _, i43 := range nd.n59Changed {
+		v42 := nd.n59Accs[i43]
+		v44 := entryTxn(v42)
+		if _, dup45 := nd.n61Seen[v44]; !dup45 {
+			nd.n61Seen[v44] = struct{}{}
+			nd.n71Neg[v44.ID] = struct{}{}
 		}
 	}
-	for _, v45 := range nd.h63To70Port1 {
-		nd.n71Neg[v45.ID] = struct{}{}
+	for _, v46 := range nd.h63To70Port1 {
+		nd.n71Neg[v46.ID] = struct{}{}
 	}
 	clear(nd.h63To70Port1)
 	nd.h63To70Port1 = nd.h63To70Port1[:0]
-	for _, v46 := range nd.h55To79Port0 {
-		if i47, ok48 := nd.n59Index[v46.ID]; ok48 {
-			v49 := nd.n59Accs[i47]
-			v50 := voteRedrive(v46, v49)
+	for _, v47 := range nd.h55To79Port0 {
+		if i48, ok49 := nd.n59Index[v47.ID]; ok49 {
+			v50 := nd.n59Accs[i48]
+			v51 := voteRedrive(v47, v50)
+			nd.hydroKey = nd.hydroKey[:0]
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v51.ID)
+			part52 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v50)
-				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v50))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v51)
+				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part52, Member: uint64(redriveTo(v51))}, 86, nd.hydroBuf)
 			}
-			v51 := redriveOutcome(v50)
-			if abortedOutcome(v51) {
+			v53 := redriveOutcome(v51)
+			if abortedOutcome(v53) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v51)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v53)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
@@ -1568,18 +1600,21 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 	}
 	clear(nd.h55To79Port0)
 	nd.h55To79Port0 = nd.h55To79Port0[:0]
-	for _, v52 := range nd.h56To80Port0 {
-		if i53, ok54 := nd.n59Index[v52.ID]; ok54 {
-			v55 := nd.n59Accs[i53]
-			v56 := inquiryRedrive(v52, v55)
+	for _, v54 := range nd.h56To80Port0 {
+		if i55, ok56 := nd.n59Index[v54.ID]; ok56 {
+			v57 := nd.n59Accs[i55]
+			v58 := inquiryRedrive(v54, v57)
+			nd.hydroKey = nd.hydroKey[:0]
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v58.ID)
+			part59 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v56)
-				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v56))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v58)
+				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part59, Member: uint64(redriveTo(v58))}, 86, nd.hydroBuf)
 			}
-			v57 := redriveOutcome(v56)
-			if abortedOutcome(v57) {
+			v60 := redriveOutcome(v58)
+			if abortedOutcome(v60) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v57)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v60)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
@@ -1587,40 +1622,46 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 	}
 	clear(nd.h56To80Port0)
 	nd.h56To80Port0 = nd.h56To80Port0[:0]
-	for _, v58 := range nd.h81To83Port2 {
+	for _, v61 := range nd.h81To83Port2 {
+		nd.hydroKey = nd.hydroKey[:0]
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v61.ID)
+		part62 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v58)
-			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v58))}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v61)
+			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part62, Member: uint64(redriveTo(v61))}, 86, nd.hydroBuf)
 		}
-		v59 := redriveOutcome(v58)
-		if abortedOutcome(v59) {
+		v63 := redriveOutcome(v61)
+		if abortedOutcome(v63) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v59)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v63)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h81To83Port2)
 	nd.h81To83Port2 = nd.h81To83Port2[:0]
-	for _, v60 := range nd.h82To83Port3 {
+	for _, v64 := range nd.h82To83Port3 {
+		nd.hydroKey = nd.hydroKey[:0]
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v64.ID)
+		part65 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v60)
-			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v60))}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v64)
+			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part65, Member: uint64(redriveTo(v64))}, 86, nd.hydroBuf)
 		}
-		v61 := redriveOutcome(v60)
-		if abortedOutcome(v61) {
+		v66 := redriveOutcome(v64)
+		if abortedOutcome(v66) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v61)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v66)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h82To83Port3)
 	nd.h82To83Port3 = nd.h82To83Port3[:0]
-	for _, v62 := range nd.h84To90Port0 {
-		if abortedOutcome(v62) {
+	for _, v67 := range nd.h84To90Port0 {
+		if abortedOutcome(v67) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v62)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v67)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
@@ -1631,24 +1672,24 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 
 // subgraph3 runs stratum 2: hydro.AntiJoin (71).
 func (nd *ScalableTwoPCCommitter) subgraph3() {
-	for _, v64 := range nd.h69To71Port0 {
-		if _, excluded65 := nd.n71Neg[v64.ID]; !excluded65 {
-			k66 := v64.ID
-			i67, ok68 := nd.n72Index[k66]
-			if !ok68 {
-				i67 = len(nd.n72Accs)
-				nd.n72Index[k66] = i67
-				bot69 := v64
-				bot69.Yes = *new(lattices.SetUnion[hydro.MemberID])
-				bot69.Refused = *new(lattices.Max[uint8])
-				bot69.Asked = *new(lattices.Max[uint8])
-				bot69.Rounds = *new(lattices.Max[int])
-				nd.n72Accs = append(nd.n72Accs, bot69)
+	for _, v69 := range nd.h69To71Port0 {
+		if _, excluded70 := nd.n71Neg[v69.ID]; !excluded70 {
+			k71 := v69.ID
+			i72, ok73 := nd.n72Index[k71]
+			if !ok73 {
+				i72 = len(nd.n72Accs)
+				nd.n72Index[k71] = i72
+				bot74 := v69
+				bot74.Yes = *new(lattices.SetUnion[hydro.MemberID])
+				bot74.Refused = *new(lattices.Max[uint8])
+				bot74.Asked = *new(lattices.Max[uint8])
+				bot74.Rounds = *new(lattices.Max[int])
+				nd.n72Accs = append(nd.n72Accs, bot74)
 			}
-			nd.n72Accs[i67].Yes.Merge(v64.Yes)
-			nd.n72Accs[i67].Refused.Merge(v64.Refused)
-			nd.n72Accs[i67].Asked.Merge(v64.Asked)
-			nd.n72Accs[i67].Rounds.Merge(v64.Rounds)
+			nd.n72Accs[i72].Yes.Merge(v69.Yes)
+			nd.n72Accs[i72].Refused.Merge(v69.Refused)
+			nd.n72Accs[i72].Asked.Merge(v69.Asked)
+			nd.n72Accs[i72].Rounds.Merge(v69.Rounds)
 		}
 	}
 	clear(nd.h69To71Port0)
@@ -1657,25 +1698,25 @@ func (nd *ScalableTwoPCCommitter) subgraph3() {
 
 // subgraph4 runs stratum 3: hydro.MergeKeyed (72), hydro.CrossJoin (73), hydro.FilterMap (74).
 func (nd *ScalableTwoPCCommitter) subgraph4() {
-	for i71 := range nd.n72Accs {
-		v70 := nd.n72Accs[i71]
-		nd.n73L = append(nd.n73L, v70)
-		for _, v72 := range nd.n73R {
-			v73 := quorum(v70, v72)
-			if v74, ok75 := decide(v73); ok75 {
-				nd.n75Neg[v74.ID] = struct{}{}
-				nd.n78Next = append(nd.n78Next, v74)
-			}
-		}
-		nd.h72To75Port0 = append(nd.h72To75Port0, v70)
-	}
-	for _, v76 := range nd.h54To73Port1 {
-		nd.n73R = append(nd.n73R, v76)
-		for _, v77 := range nd.n73L {
-			v78 := quorum(v77, v76)
+	for i76 := range nd.n72Accs {
+		v75 := nd.n72Accs[i76]
+		nd.n73L = append(nd.n73L, v75)
+		for _, v77 := range nd.n73R {
+			v78 := quorum(v75, v77)
 			if v79, ok80 := decide(v78); ok80 {
 				nd.n75Neg[v79.ID] = struct{}{}
 				nd.n78Next = append(nd.n78Next, v79)
+			}
+		}
+		nd.h72To75Port0 = append(nd.h72To75Port0, v75)
+	}
+	for _, v81 := range nd.h54To73Port1 {
+		nd.n73R = append(nd.n73R, v81)
+		for _, v82 := range nd.n73L {
+			v83 := quorum(v82, v81)
+			if v84, ok85 := decide(v83); ok85 {
+				nd.n75Neg[v84.ID] = struct{}{}
+				nd.n78Next = append(nd.n78Next, v84)
 			}
 		}
 	}
@@ -1685,10 +1726,10 @@ func (nd *ScalableTwoPCCommitter) subgraph4() {
 
 // subgraph5 runs stratum 4: hydro.AntiJoin (75), hydro.Map (76).
 func (nd *ScalableTwoPCCommitter) subgraph5() {
-	for _, v82 := range nd.h72To75Port0 {
-		if _, excluded83 := nd.n75Neg[v82.ID]; !excluded83 {
-			v84 := keep(v82)
-			nd.n77Next = append(nd.n77Next, v84)
+	for _, v87 := range nd.h72To75Port0 {
+		if _, excluded88 := nd.n75Neg[v87.ID]; !excluded88 {
+			v89 := keep(v87)
+			nd.n77Next = append(nd.n77Next, v89)
 		}
 	}
 	clear(nd.h72To75Port0)
@@ -1706,30 +1747,30 @@ func (nd *ScalableTwoPCCommitter) Recover(dir durable.FS, opts durable.Options) 
 func (nd *ScalableTwoPCCommitter) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 59:
-		var v88 Entry
-		n89, err90 := decodeHydroEntry(item, &v88)
-		if err90 == nil && n89 != len(item) {
-			err90 = fmt.Errorf("%d bytes after the item", len(item)-n89)
+		var v93 Entry
+		n94, err95 := decodeHydroEntry(item, &v93)
+		if err95 == nil && n94 != len(item) {
+			err95 = fmt.Errorf("%d bytes after the item", len(item)-n94)
 		}
-		if err90 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:285): %w", err90)
+		if err95 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:285): %w", err95)
 		}
-		k91 := v88.ID
-		i92, ok93 := nd.n59Index[k91]
-		if ok93 {
-			nd.n59Accs[i92] = v88
+		k96 := v93.ID
+		i97, ok98 := nd.n59Index[k96]
+		if ok98 {
+			nd.n59Accs[i97] = v93
 		} else {
-			i92 = len(nd.n59Accs)
-			nd.n59Index[k91] = i92
-			nd.n59Accs = append(nd.n59Accs, v88)
+			i97 = len(nd.n59Accs)
+			nd.n59Index[k96] = i97
+			nd.n59Accs = append(nd.n59Accs, v93)
 			nd.n59Mark = append(nd.n59Mark, false)
 		}
-		if i92 >= len(nd.n59Touched) {
-			nd.n59Touched = append(nd.n59Touched, make([]bool, i92+1-len(nd.n59Touched))...)
+		if i97 >= len(nd.n59Touched) {
+			nd.n59Touched = append(nd.n59Touched, make([]bool, i97+1-len(nd.n59Touched))...)
 		}
-		if !nd.n59Touched[i92] {
-			nd.n59Touched[i92] = true
-			nd.n59Changed = append(nd.n59Changed, i92)
+		if !nd.n59Touched[i97] {
+			nd.n59Touched[i97] = true
+			nd.n59Changed = append(nd.n59Changed, i97)
 		}
 		return nil
 	}
@@ -1742,10 +1783,10 @@ func (nd *ScalableTwoPCCommitter) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCCommitter) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i85 := range nd.n59Dirty {
-			nd.n59Mark[i85] = false
-			v86 := nd.n59Accs[i85]
-			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v86))
+		for _, i90 := range nd.n59Dirty {
+			nd.n59Mark[i90] = false
+			v91 := nd.n59Accs[i90]
+			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v91))
 		}
 		nd.n59Dirty = nd.n59Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1759,8 +1800,8 @@ func (nd *ScalableTwoPCCommitter) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalableTwoPCCommitter) hydroSnapshot(add func([]byte)) {
-	for _, v87 := range nd.n59Accs {
-		add(appendHydroEntry(nd.hydroJournal.Record(59), &v87))
+	for _, v92 := range nd.n59Accs {
+		add(appendHydroEntry(nd.hydroJournal.Record(59), &v92))
 	}
 }
 
@@ -1836,10 +1877,10 @@ func (nd *ScalableTwoPCCommitter) Deliver(tag uint16, payload []byte) error {
 		var v Vote
 		n, err := decodeHydroVote(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Send at twopc.go:282: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Demux at twopc.go:282: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Send at twopc.go:282: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Demux at twopc.go:282: %d bytes after the item", len(payload)-n)
 		}
 		nd.n55Recv = append(nd.n55Recv, v)
 		return nil
@@ -1847,10 +1888,10 @@ func (nd *ScalableTwoPCCommitter) Deliver(tag uint16, payload []byte) error {
 		var v Inquiry
 		n, err := decodeHydroInquiry(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Send at twopc.go:283: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Demux at twopc.go:283: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Send at twopc.go:283: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Demux at twopc.go:283: %d bytes after the item", len(payload)-n)
 		}
 		nd.n56Recv = append(nd.n56Recv, v)
 		return nil
@@ -1940,7 +1981,7 @@ type ScalableTwoPCEnder struct {
 	n108Next []Txn
 	// hydro.Unique (node 110, twopc.go:316): the items seen.
 	n110Seen map[Outcome]struct{}
-	// hydro.Send (node 93, twopc.go:308): the items received since the last tick.
+	// hydro.Demux (node 93, twopc.go:308): the items received since the last tick.
 	n93Recv []Ack
 	// h97To98Port0 is the handoff from hydro.Union (node 97, twopc.go:311) to hydro.AntiJoin (node 98, twopc.go:311).
 	h97To98Port0 []Acks
@@ -1948,7 +1989,7 @@ type ScalableTwoPCEnder struct {
 	h92To100Port1 []int
 	// h99To102Port0 is the handoff from hydro.MergeKeyed (node 99, twopc.go:311) to hydro.AntiJoin (node 102, twopc.go:313).
 	h99To102Port0 []Acks
-	// h93To109Port0 is the handoff from hydro.Send (node 93, twopc.go:308) to hydro.Join (node 109, twopc.go:316).
+	// h93To109Port0 is the handoff from hydro.Demux (node 93, twopc.go:308) to hydro.Join (node 109, twopc.go:316).
 	h93To109Port0 []Ack
 }
 
@@ -2008,13 +2049,13 @@ func (nd *ScalableTwoPCEnder) subgraph0() {
 	if !nd.n92Done {
 		nd.n92Done = true
 		if nd.n92Size > 0 {
-			v1 := nd.n92Size
+			v1 := max(nd.n92Size/5, 1)
 			nd.h92To100Port1 = append(nd.h92To100Port1, v1)
 		}
 	}
 }
 
-// subgraph1 runs stratum 0: hydro.Send (93), hydro.Cycle (95), hydro.Map (96), hydro.Union (97), hydro.DeferTickLazy (104).
+// subgraph1 runs stratum 0: hydro.Demux (93), hydro.Cycle (95), hydro.Map (96), hydro.Union (97), hydro.DeferTickLazy (104).
 func (nd *ScalableTwoPCEnder) subgraph1() {
 	for _, v2 := range nd.n93Recv {
 		v3 := ackSet(v2)
@@ -2303,10 +2344,10 @@ func (nd *ScalableTwoPCEnder) Deliver(tag uint16, payload []byte) error {
 		var v Ack
 		n, err := decodeHydroAck(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location ender, hydro.Send at twopc.go:308: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location ender, hydro.Demux at twopc.go:308: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location ender, hydro.Send at twopc.go:308: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location ender, hydro.Demux at twopc.go:308: %d bytes after the item", len(payload)-n)
 		}
 		nd.n93Recv = append(nd.n93Recv, v)
 		return nil

@@ -119,6 +119,22 @@ func (c *checker) settled(n int) bool {
 	return true
 }
 
+// decidedEverywhere reports whether every participant that does not refuse
+// a transaction has decided it: where no message is lost and nothing
+// times out, every such participant eventually votes yes and learns the
+// outcome (one that hears of a transaction only after it aborted votes
+// yes, and is answered the abort), so this is quiescence.
+func (c *checker) decidedEverywhere() bool {
+	for id, r := range c.sent {
+		for p := range c.participants {
+			if _, ok := c.decided[id][hydro.MemberID(p)]; !ok && !Refuses(hydro.MemberID(p), r.Payload) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // scenario is one simulated run.
 type scenario struct {
 	participants, requests int
@@ -132,7 +148,10 @@ type scenario struct {
 	dead   bool
 	faults sim.Faults
 	// clockStep, if set, bounds how far the simulated clock moves per step.
-	clockStep  time.Duration
+	clockStep time.Duration
+	// quiesce runs until every participant decided every transaction it
+	// does not refuse, not only until every transaction is answered.
+	quiesce    bool
 	faultSteps int
 	maxSteps   int
 }
@@ -168,13 +187,19 @@ func payloadOf(id uint64, participants, refuse int) string {
 	return fmt.Sprintf("txn-%d", id)
 }
 
+// partitions is the number of partitions scalable.hydroplan splits every
+// vote requester, committer, ender and participant into.
+const partitions = 5
+
 // locations are the locations of TwoPC's generated nodes, or of
-// ScalableTwoPC's.
+// ScalableTwoPC's, whose partitioned locations have partitions members
+// per base member.
 func locations(sc scenario) []sim.Location {
 	locs := []sim.Location{{Name: "client", Members: 1}, {Name: "coordinator", Members: 1}, {Name: "participant", Members: sc.participants}}
 	if sc.derived {
-		locs = append(locs, sim.Location{Name: "voterequester", Members: 1}, sim.Location{Name: "committer", Members: 1},
-			sim.Location{Name: "ender", Members: 1})
+		locs[2].Members *= partitions
+		locs = append(locs, sim.Location{Name: "voterequester", Members: partitions}, sim.Location{Name: "committer", Members: partitions},
+			sim.Location{Name: "ender", Members: partitions})
 	}
 	return locs
 }
@@ -249,7 +274,7 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 				}
 			}
 		}
-		return next == sc.requests && c.settled(sc.requests)
+		return next == sc.requests && c.settled(sc.requests) && (!sc.quiesce || c.decidedEverywhere())
 	}
 	err = s.RunUntil(done, sc.maxSteps)
 	c.stats = s.Stats()

@@ -65,6 +65,8 @@ func TestPartitionRefusals(t *testing.T) {
 			`shop.go:42:31: partition server into 2 by Price: location "server" cannot be partitioned by Price: hydro.Send (`},
 		{"every item", "./gen/rewrite/testdata/shop", "Count", "partition server into 2",
 			`shop.go:53:17: partition server into 2: location "server" cannot be partitioned: hydro.Fold (`},
+		{"two entering streams paired", "./gen/rewrite/testdata/shop", "Pair", "partition server into 2",
+			`remind.go:33:39: partition server into 2: location "server" cannot be partitioned: hydro.CrossJoin (`},
 		{"client", "./examples/voting", "Voting", "partition client into 2",
 			`voting.go:73:23: partition client into 2: location "client" reads the flow's input requests, so it is a client; clients are outside the rewrites`},
 		{"no location", "./examples/voting", "Voting", "partition nowhere into 2", `flow Voting has no location "nowhere"`},
@@ -96,4 +98,54 @@ func TestPartitionWithDependencies(t *testing.T) {
 	// At the keyed fold of the buckets, whatever line it is on.
 	fold := node(t, g, "storage", "hydro.FoldKeyed")
 	assert.Contains(t, err.Error(), fmt.Sprintf(`%s: partition storage into 4 by Value: location "storage" cannot be partitioned by Value: hydro.FoldKeyed (`, fold.Pos))
+}
+
+// TestPartitionThroughClocksAndCycles checks that a cross join with a
+// Timer, whose readings every partition takes from its own clock, does not
+// block partitioning, and that the key is followed through a cycle that
+// carries items to the next tick.
+func TestPartitionThroughClocksAndCycles(t *testing.T) {
+	g, err := derive(t, "./gen/rewrite/testdata/shop", "Remind", "derive R2 from Remind\npartition server into 3\n")
+	require.NoError(t, err)
+	// Orders and cancellations meet at the anti-join, keyed by ID, also
+	// when the order is held over from an earlier tick.
+	var routed int
+	for _, n := range g.Nodes {
+		if g.Locations[n.Loc].Name == "server" && n.Spec.API == "hydro.Demux" {
+			assert.Equal(t, []string{"ID"}, partKey(n), "%s", n.Pos)
+			routed++
+		}
+	}
+	assert.Equal(t, 2, routed)
+	// The timer stays at every partition.
+	assert.Equal(t, "server", g.Locations[node(t, g, "server", "hydro.Timer").Loc].Name)
+
+	_, err = derive(t, "./gen/rewrite/testdata/shop", "Remind", "derive R3 from Remind\npartition server into 3 by Customer\n")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `cannot be partitioned by Customer: hydro.AntiJoin (`)
+}
+
+func TestPartitionScalableTwoPC(t *testing.T) {
+	g, err := derive(t, "./examples/twopc", "TwoPC", `derive S from TwoPC
+decouple functional prepares to voterequester
+decouple independent n,voted,inquired,later,decisionLog,decidedBefore,refusedBefore,open,heard,tallies,decided,carry,deferDecisions,redrive,outcomesTold,broadcast,redriven,aborts,abortsAnswered to committer
+decouple independent m,acked,over,openAcks,ackSets,complete,carryAcks,ends,overAfter,commits,commitsAnswered to ender
+partition committer into 5
+partition ender into 5
+partition participant into 5
+`)
+	require.NoError(t, err)
+	// Everything entering the committer, the ender and a participant is
+	// routed by the transaction ID, followed through their cycles, their
+	// FilterMaps and their cross joins with a Timer.
+	for _, loc := range []string{"committer", "ender", "participant"} {
+		routed := 0
+		for _, n := range g.Nodes {
+			if g.Locations[n.Loc].Name == loc && n.Spec.Network {
+				assert.Equal(t, []string{"ID"}, partKey(n), "%s at %s", n.Spec.API, n.Pos)
+				routed++
+			}
+		}
+		assert.NotZero(t, routed, loc)
+	}
 }

@@ -22,8 +22,8 @@ import (
 // by an attribute holding one of its key fields, or a field its key fields
 // determine (a functional dependency: equal keys give equal values of it);
 // one combining equal items is satisfied by any of their fields. Inputs that
-// are complete at start (Iter, SelfID) are replicated at every member and
-// constrain nothing. An operator combining all items of a tick (Fold, Sort,
+// are complete at start (Iter, SelfID) and readings of a member's clock
+// (Timer) are replicated at every member and constrain nothing. An operator combining all items of a tick (Fold, Sort,
 // Enumerate) or keyed by a function the analysis cannot see through leaves
 // the location without candidates.
 var Partition = &Analyzer{
@@ -87,7 +87,7 @@ type constraint struct {
 func runPartition(pass *Pass) (any, error) {
 	g, prog := pass.Graph, pass.Program
 	deps := pass.ResultOf[Deps].(DepsResult)
-	complete := CompleteNodes(g)
+	complete := replicatedNodes(g)
 	fields := func(n int) []string {
 		if len(deps[n].Fields) == 0 {
 			return []string{""}
@@ -118,7 +118,7 @@ func runPartition(pass *Pass) (any, error) {
 				continue
 			}
 			sp := spec(g, n.ID)
-			if sp.Network || sp.Source && !sp.Complete {
+			if sp.Network || sp.Source && !sp.Complete && !sp.Clock {
 				entries = append(entries, n.ID)
 			}
 			block := func(format string, args ...any) {
@@ -250,6 +250,35 @@ func runPartition(pass *Pass) (any, error) {
 		}
 	}
 	return res, nil
+}
+
+// replicatedNodes reports the streams every member of a partitioned
+// location derives alike, whatever it is routed: those complete at start
+// (CompleteNodes) and those derived from them and from readings of the
+// member's clock (a Timer) alone. A clock's readings are no items of the
+// base location's input that routing could split: each member reads its
+// own clock, as each base member does, and pairing an item with them
+// (a CrossJoin) relates the item to time only — which, over an
+// asynchronous network, the base may relate to it at any reading.
+func replicatedNodes(g *ir.Graph) []bool {
+	rep := CompleteNodes(g)
+	for changed := true; changed; {
+		changed = false
+		for _, n := range g.Nodes {
+			sp := spec(g, n.ID)
+			r := rep[n.ID] || sp.Clock
+			if !r && !sp.Source && !sp.Network && len(n.Inputs) > 0 {
+				r = true
+				for _, in := range n.Inputs {
+					r = r && rep[in]
+				}
+			}
+			if r != rep[n.ID] {
+				rep[n.ID], changed = r, true
+			}
+		}
+	}
+	return rep
 }
 
 // unifier checks partition keys of one location against its constraints:

@@ -118,6 +118,11 @@ type Spec struct {
 	// Complete marks sources whose whole output is known when the node
 	// starts (a flow parameter, the member's identity): it never grows.
 	Complete bool
+	// Clock marks sources whose items are readings of the node's clock
+	// (Timer): every member of a partitioned location reads its own clock,
+	// and the readings relate to other items only through time, which an
+	// asynchronous network leaves arbitrary.
+	Clock bool
 	// Ports names the input ports by role, in port order ("left", "right";
 	// "positive", "negative"); nil means one port called "input" (or, for
 	// an unbounded operator, ports called "input 0", "input 1", ...).

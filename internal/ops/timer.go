@@ -7,7 +7,7 @@ import (
 // Timer emits the node's clock reading once in the first tick and then in the
 // first tick at or after each period has elapsed since the last emission.
 var Timer = register(&Spec{
-	Name: "timer", API: "hydro.Timer", Source: true, Monotone: true, Stateful: true,
+	Name: "timer", API: "hydro.Timer", Source: true, Monotone: true, Stateful: true, Clock: true,
 	New: func(n *Instance, s *Spec) Interp { return &timerInterp{period: n.Payload.(time.Duration)} },
 })
 
