@@ -52,9 +52,17 @@ func (nd *FlatMapIntsBench) Tick() {
 func (nd *FlatMapIntsBench) subgraph0() {
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
-		fourOf(v1, func(v2 int) {
-			nd.n2Out = append(nd.n2Out, v2)
-		})
+		{
+			x, emit := v1, func(v2 int) {
+				nd.n2Out = append(nd.n2Out, v2)
+			}
+			/*line dfir.go:25:36*/ {
+				emit(x)
+				emit(x + 1)
+				emit(x + 2)
+				emit(x + 3)
+			} /*line flatmapints_hydro.go:64:41*/
+		}
 	}
 }
 

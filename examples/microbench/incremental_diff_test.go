@@ -15,6 +15,8 @@ func init() {
 	cases["Firsts"] = caseOf(false, unary(pairs, Firsts, NewFirstsBench))
 	cases["Unacked"] = caseOf(true, binary2(pairs, keys, Unacked, NewUnackedBench))
 	cases["Pending"] = caseOf(true, binary2(pairs, retirements, Pending, NewPendingBench))
+	cases["Expand"] = caseOf(false, unary(ints, func(f *hydro.Flow, in hydro.Input[int], out hydro.Output[int]) { Expand(f, in, 3, out) },
+		func(in hydro.Input[int], out hydro.Output[int]) *ExpandBench { return NewExpandBench(in, 3, out) }))
 	cases["Hot"] = caseOf(false, func(t *testing.T, seed uint64) (run, run) {
 		mk := func(tick func(hydro.Input[Pair], hydro.Input[Probe], hydro.Output[Reading], hydro.Output[Pair]) func()) run {
 			in, probes := hydro.NewInput[Pair]("in"), hydro.NewInput[Probe]("probes")

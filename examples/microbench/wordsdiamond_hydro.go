@@ -7,6 +7,7 @@ package microbench
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -55,26 +56,33 @@ func (nd *WordsDiamondBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.FlatMap (1), hydro.Filter (2), hydro.Filter (3), hydro.Map (4), hydro.Union (5), hydro.Unique (6), hydro.Sink (7).
 func (nd *WordsDiamondBench) subgraph0() {
-	udf3 := /*line flows.go:139:31*/ func(w string) bool { return len(w) <= 4 } /*line wordsdiamond_hydro.go:58:115*/
-	udf5 := /*line flows.go:140:40*/ func(w string) bool { return len(w) > 4 }  /*line wordsdiamond_hydro.go:59:115*/
-	udf7 := /*line flows.go:140:84*/ func(w string) string { return w[:4] }     /*line wordsdiamond_hydro.go:60:115*/
+	udf3 := /*line flows.go:139:31*/ func(w string) bool { return len(w) <= 4 } /*line wordsdiamond_hydro.go:59:115*/
+	udf5 := /*line flows.go:140:40*/ func(w string) bool { return len(w) > 4 }  /*line wordsdiamond_hydro.go:60:115*/
+	udf7 := /*line flows.go:140:84*/ func(w string) string { return w[:4] }     /*line wordsdiamond_hydro.go:61:115*/
 	nd.n0Buf = nd.lines.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
-		splitWords(v1, func(v2 string) {
-			if udf3(v2) {
-				if _, dup4 := nd.n6Seen[v2]; !dup4 {
-					nd.n6Seen[v2] = struct{}{}
-					nd.n7Out = append(nd.n7Out, v2)
+		{
+			line, emit := v1, func(v2 string) {
+				if udf3(v2) {
+					if _, dup4 := nd.n6Seen[v2]; !dup4 {
+						nd.n6Seen[v2] = struct{}{}
+						nd.n7Out = append(nd.n7Out, v2)
+					}
+				}
+				if udf5(v2) {
+					v6 := udf7(v2)
+					if _, dup8 := nd.n6Seen[v6]; !dup8 {
+						nd.n6Seen[v6] = struct{}{}
+						nd.n7Out = append(nd.n7Out, v6)
+					}
 				}
 			}
-			if udf5(v2) {
-				v6 := udf7(v2)
-				if _, dup8 := nd.n6Seen[v6]; !dup8 {
-					nd.n6Seen[v6] = struct{}{}
-					nd.n7Out = append(nd.n7Out, v6)
+			/*line flows.go:144:49*/ {
+				for w := range strings.FieldsSeq(line) {
+					emit(w)
 				}
-			}
-		})
+			} /*line wordsdiamond_hydro.go:84:42*/
+		}
 	}
 	clear(nd.n0Buf)
 }

@@ -834,46 +834,74 @@ func (nd *PaxosProposer) subgraph10() {
 		nd.n50Acc, nd.n50Init = newCore(), true
 	}
 	v77 := nd.n50Acc
-	emitBeats(v77, func(v78 Heartbeat) {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v78)
-			nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 52, nd.hydroBuf)
+	{
+		c, emit := v77, func(v78 Heartbeat) {
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v78)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 52, nd.hydroBuf)
+			}
 		}
-	})
-	emitP1as(v77, func(v79 P1a) {
-		v80 := usedOf(v79)
-		k81 := v80.Key
-		i82, ok83 := nd.n55Index[k81]
-		if ok83 && !nd.n55Mark[i82] {
-			nd.n55Mark[i82] = true
-			nd.n55Dirty = append(nd.n55Dirty, i82)
+		/*line proposer.go:352:46*/ {
+			for _, m := range c.Beats {
+				emit(m)
+			}
+		} /*line paxos_hydro.go:848:35*/
+	}
+	{
+		c, emit := v77, func(v79 P1a) {
+			v80 := usedOf(v79)
+			k81 := v80.Key
+			i82, ok83 := nd.n55Index[k81]
+			if ok83 && !nd.n55Mark[i82] {
+				nd.n55Mark[i82] = true
+				nd.n55Dirty = append(nd.n55Dirty, i82)
+			}
+			if !ok83 {
+				i82 = len(nd.n55Accs)
+				nd.n55Index[k81] = i82
+				nd.n55Mark = append(nd.n55Mark, true)
+				nd.n55Dirty = append(nd.n55Dirty, i82)
+				nd.n55Accs = append(nd.n55Accs, v80)
+			} else {
+				raiseUsed(&nd.n55Accs[i82], v80)
+			}
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v79)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 58, nd.hydroBuf)
+			}
 		}
-		if !ok83 {
-			i82 = len(nd.n55Accs)
-			nd.n55Index[k81] = i82
-			nd.n55Mark = append(nd.n55Mark, true)
-			nd.n55Dirty = append(nd.n55Dirty, i82)
-			nd.n55Accs = append(nd.n55Accs, v80)
-		} else {
-			raiseUsed(&nd.n55Accs[i82], v80)
+		/*line proposer.go:340:39*/ {
+			for _, m := range c.P1as {
+				emit(m)
+			}
+		} /*line paxos_hydro.go:877:35*/
+	}
+	{
+		c, emit := v77, func(v84 P2a) {
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v84)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 60, nd.hydroBuf)
+			}
 		}
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v79)
-			nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 58, nd.hydroBuf)
+		/*line proposer.go:346:39*/ {
+			for _, m := range c.P2as {
+				emit(m)
+			}
+		} /*line paxos_hydro.go:890:35*/
+	}
+	{
+		c, emit := v77, func(v85 Resend) {
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v85)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v85))}, 83, nd.hydroBuf)
+			}
 		}
-	})
-	emitP2as(v77, func(v84 P2a) {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v84)
-			nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 60, nd.hydroBuf)
-		}
-	})
-	emitResends(v77, func(v85 Resend) {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v85)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v85))}, 83, nd.hydroBuf)
-		}
-	})
+		/*line proposer.go:358:45*/ {
+			for _, m := range c.Resends {
+				emit(m)
+			}
+		} /*line paxos_hydro.go:903:35*/
+	}
 }
 
 // subgraph11 runs stratum 4: hydro.ReduceKeyed (55), hydro.Map (56).
@@ -1236,11 +1264,6 @@ func (nd *PaxosAcceptor) Tick() {
 // subgraph0 runs stratum 0: hydro.Broadcast (58), hydro.Broadcast (60), hydro.Map (62), hydro.Map (63), hydro.Union (64), hydro.FlatMap (73), hydro.Unique (74).
 func (nd *PaxosAcceptor) subgraph0() {
 	window := nd.window
-	udf7 := /*line paxos.go:136:44*/ func(_ P1a, emit func(Probe)) {
-		for pos := range ring(window) {
-			emit(Probe{Pos: pos})
-		}
-	} /*line paxos_hydro.go:1243:35*/
 	for _, v1 := range nd.n58Recv {
 		v2 := promiseOfP1a(v1)
 		k3 := v2.Key
@@ -1258,34 +1281,41 @@ func (nd *PaxosAcceptor) subgraph0() {
 		} else {
 			raise(&nd.n65Accs[i4], v2)
 		}
-		udf7(v1, func(v6 Probe) {
-			if _, dup8 := nd.n74Seen[v6]; !dup8 {
-				nd.n74Seen[v6] = struct{}{}
-				nd.h74To75Port0 = append(nd.h74To75Port0, v6)
+		{
+			_, emit := v1, func(v6 Probe) {
+				if _, dup7 := nd.n74Seen[v6]; !dup7 {
+					nd.n74Seen[v6] = struct{}{}
+					nd.h74To75Port0 = append(nd.h74To75Port0, v6)
+				}
 			}
-		})
+			/*line paxos.go:136:74*/ {
+				for pos := range ring(window) {
+					emit(Probe{Pos: pos})
+				}
+			} /*line paxos_hydro.go:1295:37*/
+		}
 		nd.h58To77Port0 = append(nd.h58To77Port0, v1)
 	}
 	clear(nd.n58Recv)
 	nd.n58Recv = nd.n58Recv[:0]
-	for _, v9 := range nd.n60Recv {
-		v10 := promiseOfP2a(v9)
-		k11 := v10.Key
-		i12, ok13 := nd.n65Index[k11]
-		if ok13 && !nd.n65Mark[i12] {
-			nd.n65Mark[i12] = true
-			nd.n65Dirty = append(nd.n65Dirty, i12)
+	for _, v8 := range nd.n60Recv {
+		v9 := promiseOfP2a(v8)
+		k10 := v9.Key
+		i11, ok12 := nd.n65Index[k10]
+		if ok12 && !nd.n65Mark[i11] {
+			nd.n65Mark[i11] = true
+			nd.n65Dirty = append(nd.n65Dirty, i11)
 		}
-		if !ok13 {
-			i12 = len(nd.n65Accs)
-			nd.n65Index[k11] = i12
+		if !ok12 {
+			i11 = len(nd.n65Accs)
+			nd.n65Index[k10] = i11
 			nd.n65Mark = append(nd.n65Mark, true)
-			nd.n65Dirty = append(nd.n65Dirty, i12)
-			nd.n65Accs = append(nd.n65Accs, v10)
+			nd.n65Dirty = append(nd.n65Dirty, i11)
+			nd.n65Accs = append(nd.n65Accs, v9)
 		} else {
-			raise(&nd.n65Accs[i12], v10)
+			raise(&nd.n65Accs[i11], v9)
 		}
-		nd.h60To68Port0 = append(nd.h60To68Port0, v9)
+		nd.h60To68Port0 = append(nd.h60To68Port0, v8)
 	}
 	clear(nd.n60Recv)
 	nd.n60Recv = nd.n60Recv[:0]
@@ -1295,89 +1325,89 @@ func (nd *PaxosAcceptor) subgraph0() {
 func (nd *PaxosAcceptor) subgraph1() {
 	if !nd.n61Done {
 		nd.n61Done = true
-		v14 := nd.hydroMember
-		nd.h61To67Port1 = append(nd.h61To67Port1, v14)
+		v13 := nd.hydroMember
+		nd.h61To67Port1 = append(nd.h61To67Port1, v13)
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (65).
 func (nd *PaxosAcceptor) subgraph2() {
-	for i16 := range nd.n65Accs {
-		v15 := nd.n65Accs[i16]
+	for i15 := range nd.n65Accs {
+		v14 := nd.n65Accs[i15]
 		if !nd.n66Init {
 			nd.n66Acc, nd.n66Init = noPromise(), true
 		}
-		takePromise(&nd.n66Acc, v15)
+		takePromise(&nd.n66Acc, v14)
 	}
 }
 
 // subgraph3 runs stratum 2: hydro.Fold (66), hydro.CrossJoin (67), hydro.CrossJoin (68), hydro.FilterMap (69), hydro.Sink (71), hydro.CrossJoin (77).
 func (nd *PaxosAcceptor) subgraph3() {
 	window := nd.window
-	udf28 := /*line paxos.go:131:47*/ func(p P2b) (Entry, bool) {
+	udf27 := /*line paxos.go:131:47*/ func(p P2b) (Entry, bool) {
 		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd}}}, p.Max == p.Ballot
-	} /*line paxos_hydro.go:1319:35*/
+	} /*line paxos_hydro.go:1349:35*/
 	if !nd.n66Init {
 		nd.n66Acc, nd.n66Init = noPromise(), true
 	}
-	v17 := nd.n66Acc
-	nd.n67L = append(nd.n67L, v17)
-	for _, v18 := range nd.n67R {
-		v19 := viewOf(v17, v18)
-		nd.n68R = append(nd.n68R, v19)
-		nd.n77R = append(nd.n77R, v19)
+	v16 := nd.n66Acc
+	nd.n67L = append(nd.n67L, v16)
+	for _, v17 := range nd.n67R {
+		v18 := viewOf(v16, v17)
+		nd.n68R = append(nd.n68R, v18)
+		nd.n77R = append(nd.n77R, v18)
 	}
-	for _, v20 := range nd.h61To67Port1 {
-		nd.n67R = append(nd.n67R, v20)
-		for _, v21 := range nd.n67L {
-			v22 := viewOf(v21, v20)
-			nd.n68R = append(nd.n68R, v22)
-			nd.n77R = append(nd.n77R, v22)
+	for _, v19 := range nd.h61To67Port1 {
+		nd.n67R = append(nd.n67R, v19)
+		for _, v20 := range nd.n67L {
+			v21 := viewOf(v20, v19)
+			nd.n68R = append(nd.n68R, v21)
+			nd.n77R = append(nd.n77R, v21)
 		}
 	}
 	clear(nd.h61To67Port1)
 	nd.h61To67Port1 = nd.h61To67Port1[:0]
-	for _, v23 := range nd.h60To68Port0 {
-		for _, v24 := range nd.n68R {
-			v25 := answer(v23, v24)
-			if v26, ok27 := udf28(v25); ok27 {
-				k29 := v26.Pos
-				i30, ok31 := nd.n70Index[k29]
-				if ok31 && !nd.n70Mark[i30] {
-					nd.n70Mark[i30] = true
-					nd.n70Dirty = append(nd.n70Dirty, i30)
+	for _, v22 := range nd.h60To68Port0 {
+		for _, v23 := range nd.n68R {
+			v24 := answer(v22, v23)
+			if v25, ok26 := udf27(v24); ok26 {
+				k28 := v25.Pos
+				i29, ok30 := nd.n70Index[k28]
+				if ok30 && !nd.n70Mark[i29] {
+					nd.n70Mark[i29] = true
+					nd.n70Dirty = append(nd.n70Dirty, i29)
 				}
-				if !ok31 {
-					i30 = len(nd.n70Accs)
-					nd.n70Index[k29] = i30
+				if !ok30 {
+					i29 = len(nd.n70Accs)
+					nd.n70Index[k28] = i29
 					nd.n70Mark = append(nd.n70Mark, true)
-					nd.n70Dirty = append(nd.n70Dirty, i30)
-					bot32 := v26
-					bot32.A = *new(AcceptedLattice)
-					nd.n70Accs = append(nd.n70Accs, bot32)
+					nd.n70Dirty = append(nd.n70Dirty, i29)
+					bot31 := v25
+					bot31.A = *new(AcceptedLattice)
+					nd.n70Accs = append(nd.n70Accs, bot31)
 				}
-				nd.n70Accs[i30].A.Merge(v26.A)
-				if i30 >= len(nd.n70Touched) {
-					nd.n70Touched = append(nd.n70Touched, make([]bool, i30+1-len(nd.n70Touched))...)
+				nd.n70Accs[i29].A.Merge(v25.A)
+				if i29 >= len(nd.n70Touched) {
+					nd.n70Touched = append(nd.n70Touched, make([]bool, i29+1-len(nd.n70Touched))...)
 				}
-				if !nd.n70Touched[i30] {
-					nd.n70Touched[i30] = true
-					nd.n70Changed = append(nd.n70Changed, i30)
+				if !nd.n70Touched[i29] {
+					nd.n70Touched[i29] = true
+					nd.n70Changed = append(nd.n70Changed, i29)
 				}
 			}
-			nd.n71Out = append(nd.n71Out, v25)
+			nd.n71Out = append(nd.n71Out, v24)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v25)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v25))}, 72, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v24)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v24))}, 72, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h60To68Port0)
 	nd.h60To68Port0 = nd.h60To68Port0[:0]
-	for _, v33 := range nd.h58To77Port0 {
-		for _, v34 := range nd.n77R {
-			v35 := firstP1b(v33, v34)
-			nd.h77To78Port0 = append(nd.h77To78Port0, v35)
+	for _, v32 := range nd.h58To77Port0 {
+		for _, v33 := range nd.n77R {
+			v34 := firstP1b(v32, v33)
+			nd.h77To78Port0 = append(nd.h77To78Port0, v34)
 		}
 	}
 	clear(nd.h58To77Port0)
@@ -1387,18 +1417,18 @@ func (nd *PaxosAcceptor) subgraph3() {
 // subgraph4 runs stratum 3: hydro.MergeKeyed (70), hydro.Join (75).
 func (nd *PaxosAcceptor) subgraph4() {
 	slices.Sort(nd.n70Changed)
-	for _, i37 := range nd.n70Changed {
-		v36 := nd.n70Accs[i37]
-		_ = v36
+	for _, i36 := range nd.n70Changed {
+		v35 := nd.n70Accs[i36]
+		_ = v35
 	}
-	for _, v38 := range nd.h74To75Port0 {
-		if i39, ok40 := nd.n70Index[v38.Pos]; ok40 {
-			v41 := nd.n70Accs[i39]
-			v42 := hitEntry(v38, v41)
+	for _, v37 := range nd.h74To75Port0 {
+		if i38, ok39 := nd.n70Index[v37.Pos]; ok39 {
+			v40 := nd.n70Accs[i38]
+			v41 := hitEntry(v37, v40)
 			if !nd.n76Init {
 				nd.n76Acc, nd.n76Init = newLog(), true
 			}
-			addAccepted(&nd.n76Acc, v42)
+			addAccepted(&nd.n76Acc, v41)
 		}
 	}
 	clear(nd.h74To75Port0)
@@ -1410,14 +1440,14 @@ func (nd *PaxosAcceptor) subgraph5() {
 	if !nd.n76Init {
 		nd.n76Acc, nd.n76Init = newLog(), true
 	}
-	v43 := nd.n76Acc
-	nd.n78R = append(nd.n78R, v43)
-	for _, v44 := range nd.h77To78Port0 {
-		for _, v45 := range nd.n78R {
-			v46 := withLog(v44, v45)
+	v42 := nd.n76Acc
+	nd.n78R = append(nd.n78R, v42)
+	for _, v43 := range nd.h77To78Port0 {
+		for _, v44 := range nd.n78R {
+			v45 := withLog(v43, v44)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v46)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v46))}, 79, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v45)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v45))}, 79, nd.hydroBuf)
 			}
 		}
 	}
@@ -1436,50 +1466,50 @@ func (nd *PaxosAcceptor) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 65:
-		var v50 Promise
-		n51, err52 := decodeHydroPromise(item, &v50)
-		if err52 == nil && n51 != len(item) {
-			err52 = fmt.Errorf("%d bytes after the item", len(item)-n51)
+		var v49 Promise
+		n50, err51 := decodeHydroPromise(item, &v49)
+		if err51 == nil && n50 != len(item) {
+			err51 = fmt.Errorf("%d bytes after the item", len(item)-n50)
 		}
-		if err52 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:128): %w", err52)
+		if err51 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:128): %w", err51)
 		}
-		k53 := v50.Key
-		i54, ok55 := nd.n65Index[k53]
-		if ok55 {
-			nd.n65Accs[i54] = v50
+		k52 := v49.Key
+		i53, ok54 := nd.n65Index[k52]
+		if ok54 {
+			nd.n65Accs[i53] = v49
 		} else {
-			i54 = len(nd.n65Accs)
-			nd.n65Index[k53] = i54
-			nd.n65Accs = append(nd.n65Accs, v50)
+			i53 = len(nd.n65Accs)
+			nd.n65Index[k52] = i53
+			nd.n65Accs = append(nd.n65Accs, v49)
 			nd.n65Mark = append(nd.n65Mark, false)
 		}
 		return nil
 	case 70:
-		var v59 Entry
-		n60, err61 := decodeHydroEntry(item, &v59)
-		if err61 == nil && n60 != len(item) {
-			err61 = fmt.Errorf("%d bytes after the item", len(item)-n60)
+		var v58 Entry
+		n59, err60 := decodeHydroEntry(item, &v58)
+		if err60 == nil && n59 != len(item) {
+			err60 = fmt.Errorf("%d bytes after the item", len(item)-n59)
 		}
-		if err61 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 70, paxos.go:131): %w", err61)
+		if err60 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 70, paxos.go:131): %w", err60)
 		}
-		k62 := v59.Pos
-		i63, ok64 := nd.n70Index[k62]
-		if ok64 {
-			nd.n70Accs[i63] = v59
+		k61 := v58.Pos
+		i62, ok63 := nd.n70Index[k61]
+		if ok63 {
+			nd.n70Accs[i62] = v58
 		} else {
-			i63 = len(nd.n70Accs)
-			nd.n70Index[k62] = i63
-			nd.n70Accs = append(nd.n70Accs, v59)
+			i62 = len(nd.n70Accs)
+			nd.n70Index[k61] = i62
+			nd.n70Accs = append(nd.n70Accs, v58)
 			nd.n70Mark = append(nd.n70Mark, false)
 		}
-		if i63 >= len(nd.n70Touched) {
-			nd.n70Touched = append(nd.n70Touched, make([]bool, i63+1-len(nd.n70Touched))...)
+		if i62 >= len(nd.n70Touched) {
+			nd.n70Touched = append(nd.n70Touched, make([]bool, i62+1-len(nd.n70Touched))...)
 		}
-		if !nd.n70Touched[i63] {
-			nd.n70Touched[i63] = true
-			nd.n70Changed = append(nd.n70Changed, i63)
+		if !nd.n70Touched[i62] {
+			nd.n70Touched[i62] = true
+			nd.n70Changed = append(nd.n70Changed, i62)
 		}
 		return nil
 	}
@@ -1492,16 +1522,16 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i47 := range nd.n65Dirty {
-			nd.n65Mark[i47] = false
-			v48 := nd.n65Accs[i47]
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(65), &v48))
+		for _, i46 := range nd.n65Dirty {
+			nd.n65Mark[i46] = false
+			v47 := nd.n65Accs[i46]
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(65), &v47))
 		}
 		nd.n65Dirty = nd.n65Dirty[:0]
-		for _, i56 := range nd.n70Dirty {
-			nd.n70Mark[i56] = false
-			v57 := nd.n70Accs[i56]
-			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(70), &v57))
+		for _, i55 := range nd.n70Dirty {
+			nd.n70Mark[i55] = false
+			v56 := nd.n70Accs[i55]
+			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(70), &v56))
 		}
 		nd.n70Dirty = nd.n70Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1515,11 +1545,11 @@ func (nd *PaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	for _, v49 := range nd.n65Accs {
-		add(appendHydroPromise(nd.hydroJournal.Record(65), &v49))
+	for _, v48 := range nd.n65Accs {
+		add(appendHydroPromise(nd.hydroJournal.Record(65), &v48))
 	}
-	for _, v58 := range nd.n70Accs {
-		add(appendHydroEntry(nd.hydroJournal.Record(70), &v58))
+	for _, v57 := range nd.n70Accs {
+		add(appendHydroEntry(nd.hydroJournal.Record(70), &v57))
 	}
 }
 
@@ -1782,7 +1812,7 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.n93Index = map[uint64]int{}
 	nd.n94Index = map[string]int{}
 	nd.n95Index = map[uint64]int{}
-	nd.n96Period = /*line paxos.go:161:41*/ ProgressPeriod /*line paxos_hydro.go:1785:88*/
+	nd.n96Period = /*line paxos.go:161:41*/ ProgressPeriod /*line paxos_hydro.go:1815:88*/
 	nd.n112Seen = map[KeyProbe]struct{}{}
 	nd.n116Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -2073,12 +2103,7 @@ func (nd *PaxosReplica) subgraph10() {
 	udf44 := /*line paxos.go:155:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2076:35*/
-	udf56 := /*line paxos.go:167:90*/ func(sp span, emit func(Probe)) {
-		for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
-			emit(Probe{Pos: s % ring(window)})
-		}
-	} /*line paxos_hydro.go:2081:35*/
+	} /*line paxos_hydro.go:2106:35*/
 	if !nd.n90Init {
 		nd.n90Acc, nd.n90Init = noApplied(), true
 	}
@@ -2129,9 +2154,16 @@ func (nd *PaxosReplica) subgraph10() {
 	for _, v52 := range nd.h105To106Port1 {
 		for _, v53 := range nd.n106L {
 			v54 := spanOf(v53, v52)
-			udf56(v54, func(v55 Probe) {
-				nd.h107To108Port0 = append(nd.h107To108Port0, v55)
-			})
+			{
+				sp, emit := v54, func(v55 Probe) {
+					nd.h107To108Port0 = append(nd.h107To108Port0, v55)
+				}
+				/*line paxos.go:167:122*/ {
+					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
+						emit(Probe{Pos: s % ring(window)})
+					}
+				} /*line paxos_hydro.go:2165:38*/
+			}
 		}
 	}
 	clear(nd.h105To106Port1)
@@ -2141,18 +2173,18 @@ func (nd *PaxosReplica) subgraph10() {
 // subgraph11 runs stratum 3: hydro.MergeKeyed (93), hydro.Join (108).
 func (nd *PaxosReplica) subgraph11() {
 	slices.Sort(nd.n93Changed)
-	for _, i58 := range nd.n93Changed {
-		v57 := nd.n93Accs[i58]
-		_ = v57
+	for _, i57 := range nd.n93Changed {
+		v56 := nd.n93Accs[i57]
+		_ = v56
 	}
-	for _, v59 := range nd.h107To108Port0 {
-		if i60, ok61 := nd.n93Index[v59.Pos]; ok61 {
-			v62 := nd.n93Accs[i60]
-			v63 := hitSlotted(v59, v62)
+	for _, v58 := range nd.h107To108Port0 {
+		if i59, ok60 := nd.n93Index[v58.Pos]; ok60 {
+			v61 := nd.n93Accs[i59]
+			v62 := hitSlotted(v58, v61)
 			if !nd.n109Init {
 				nd.n109Acc, nd.n109Init = newCommits(), true
 			}
-			addCommit(&nd.n109Acc, v63)
+			addCommit(&nd.n109Acc, v62)
 		}
 	}
 	clear(nd.h107To108Port0)
@@ -2164,61 +2196,79 @@ func (nd *PaxosReplica) subgraph12() {
 	if !nd.n109Init {
 		nd.n109Acc, nd.n109Init = newCommits(), true
 	}
-	v64 := nd.n109Acc
-	nd.n110L = append(nd.n110L, v64)
-	for _, v65 := range nd.h103To110Port1 {
-		for _, v66 := range nd.n110L {
-			v67 := runOf(v66, v65)
-			runKeys(v67, func(v68 KeyProbe) {
-				if _, dup69 := nd.n112Seen[v68]; !dup69 {
-					nd.n112Seen[v68] = struct{}{}
-					if i70, ok71 := nd.n94Index[v68.Key]; ok71 {
-						v72 := nd.n94Accs[i70]
-						v73 := hitKV(v68, v72)
-						if !nd.n114Init {
-							nd.n114Acc, nd.n114Init = newKVs(), true
+	v63 := nd.n109Acc
+	nd.n110L = append(nd.n110L, v63)
+	for _, v64 := range nd.h103To110Port1 {
+		for _, v65 := range nd.n110L {
+			v66 := runOf(v65, v64)
+			{
+				r, emit := v66, func(v67 KeyProbe) {
+					if _, dup68 := nd.n112Seen[v67]; !dup68 {
+						nd.n112Seen[v67] = struct{}{}
+						if i69, ok70 := nd.n94Index[v67.Key]; ok70 {
+							v71 := nd.n94Accs[i69]
+							v72 := hitKV(v67, v71)
+							if !nd.n114Init {
+								nd.n114Acc, nd.n114Init = newKVs(), true
+							}
+							addKV(&nd.n114Acc, v72)
 						}
-						addKV(&nd.n114Acc, v73)
 					}
 				}
-			})
-			runSessions(v67, func(v74 SessionProbe) {
-				if _, dup75 := nd.n116Seen[v74]; !dup75 {
-					nd.n116Seen[v74] = struct{}{}
-					if i76, ok77 := nd.n95Index[v74.Inc]; ok77 {
-						v78 := nd.n95Accs[i76]
-						v79 := hitSession(v74, v78)
-						if !nd.n118Init {
-							nd.n118Acc, nd.n118Init = newSessions(), true
+				/*line replica.go:150:42*/ {
+					for _, c := range r.Cmds {
+						if c.Cmd.Op != OpNoop {
+							emit(KeyProbe{Key: c.Cmd.Key})
 						}
-						addSession(&nd.n118Acc, v79)
+					}
+				} /*line paxos_hydro.go:2224:38*/
+			}
+			{
+				r, emit := v66, func(v73 SessionProbe) {
+					if _, dup74 := nd.n116Seen[v73]; !dup74 {
+						nd.n116Seen[v73] = struct{}{}
+						if i75, ok76 := nd.n95Index[v73.Inc]; ok76 {
+							v77 := nd.n95Accs[i75]
+							v78 := hitSession(v73, v77)
+							if !nd.n118Init {
+								nd.n118Acc, nd.n118Init = newSessions(), true
+							}
+							addSession(&nd.n118Acc, v78)
+						}
 					}
 				}
-			})
-			nd.h110To119Port0 = append(nd.h110To119Port0, v67)
-			nd.n136R = append(nd.n136R, v67)
+				/*line replica.go:158:50*/ {
+					for _, c := range r.Cmds {
+						if c.Cmd.Op != OpNoop {
+							emit(SessionProbe{Inc: c.Cmd.Inc})
+						}
+					}
+				} /*line paxos_hydro.go:2246:38*/
+			}
+			nd.h110To119Port0 = append(nd.h110To119Port0, v66)
+			nd.n136R = append(nd.n136R, v66)
 		}
 	}
 	clear(nd.h103To110Port1)
 	nd.h103To110Port1 = nd.h103To110Port1[:0]
-	for _, v80 := range nd.h94To113Port1 {
-		_ = v80
+	for _, v79 := range nd.h94To113Port1 {
+		_ = v79
 	}
 	clear(nd.h94To113Port1)
 	nd.h94To113Port1 = nd.h94To113Port1[:0]
-	for _, v81 := range nd.h95To117Port1 {
-		_ = v81
+	for _, v80 := range nd.h95To117Port1 {
+		_ = v80
 	}
 	clear(nd.h95To117Port1)
 	nd.h95To117Port1 = nd.h95To117Port1[:0]
-	for _, v82 := range nd.h96To136Port0 {
-		for _, v83 := range nd.n136R {
-			v84 := progressOf(v82, v83)
-			nd.n137L = append(nd.n137L, v84)
-			for _, v85 := range nd.n137R {
-				v86 := reportOf(v84, v85)
+	for _, v81 := range nd.h96To136Port0 {
+		for _, v82 := range nd.n136R {
+			v83 := progressOf(v81, v82)
+			nd.n137L = append(nd.n137L, v83)
+			for _, v84 := range nd.n137R {
+				v85 := reportOf(v83, v84)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v86)
+					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v85)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 138, nd.hydroBuf)
 				}
 			}
@@ -2226,12 +2276,12 @@ func (nd *PaxosReplica) subgraph12() {
 	}
 	clear(nd.h96To136Port0)
 	nd.h96To136Port0 = nd.h96To136Port0[:0]
-	for _, v87 := range nd.h80To137Port1 {
-		nd.n137R = append(nd.n137R, v87)
-		for _, v88 := range nd.n137L {
-			v89 := reportOf(v88, v87)
+	for _, v86 := range nd.h80To137Port1 {
+		nd.n137R = append(nd.n137R, v86)
+		for _, v87 := range nd.n137L {
+			v88 := reportOf(v87, v86)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v89)
+				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v88)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 138, nd.hydroBuf)
 			}
 		}
@@ -2245,55 +2295,111 @@ func (nd *PaxosReplica) subgraph13() {
 	if !nd.n114Init {
 		nd.n114Acc, nd.n114Init = newKVs(), true
 	}
-	v90 := nd.n114Acc
-	nd.n119R = append(nd.n119R, v90)
+	v89 := nd.n114Acc
+	nd.n119R = append(nd.n119R, v89)
 	if !nd.n118Init {
 		nd.n118Acc, nd.n118Init = newSessions(), true
 	}
-	v91 := nd.n118Acc
-	nd.n120R = append(nd.n120R, v91)
-	for _, v92 := range nd.n120L {
-		v93 := withSessions(v92, v91)
-		v94 := execute(v93)
-		if ran(v94) {
-			v95 := appliedOf(v94)
-			nd.n124Next = append(nd.n124Next, v95)
-			emitPuts(v94, func(v96 KV) {
-				nd.n126Next = append(nd.n126Next, v96)
-			})
-			emitSessions(v94, func(v97 Session) {
-				nd.n128Next = append(nd.n128Next, v97)
-			})
-			emitDone(v94, func(v98 Commit) {
-				nd.n130Next = append(nd.n130Next, v98)
-			})
-			emitReplies(v94, func(v99 Reply) {
-				nd.n134Next = append(nd.n134Next, v99)
-			})
+	v90 := nd.n118Acc
+	nd.n120R = append(nd.n120R, v90)
+	for _, v91 := range nd.n120L {
+		v92 := withSessions(v91, v90)
+		v93 := execute(v92)
+		if ran(v93) {
+			v94 := appliedOf(v93)
+			nd.n124Next = append(nd.n124Next, v94)
+			{
+				x, emit := v93, func(v95 KV) {
+					nd.n126Next = append(nd.n126Next, v95)
+				}
+				/*line replica.go:270:38*/ {
+					for _, p := range x.Puts {
+						emit(p)
+					}
+				} /*line paxos_hydro.go:2319:38*/
+			}
+			{
+				x, emit := v93, func(v96 Session) {
+					nd.n128Next = append(nd.n128Next, v96)
+				}
+				/*line replica.go:276:47*/ {
+					for _, s := range x.Sessions {
+						emit(s)
+					}
+				} /*line paxos_hydro.go:2329:38*/
+			}
+			{
+				x, emit := v93, func(v97 Commit) {
+					nd.n130Next = append(nd.n130Next, v97)
+				}
+				/*line replica.go:288:42*/ {
+					for _, c := range x.Done {
+						emit(c)
+					}
+				} /*line paxos_hydro.go:2339:38*/
+			}
+			{
+				x, emit := v93, func(v98 Reply) {
+					nd.n134Next = append(nd.n134Next, v98)
+				}
+				/*line replica.go:282:44*/ {
+					for _, r := range x.Replies {
+						emit(r)
+					}
+				} /*line paxos_hydro.go:2349:38*/
+			}
 		}
 	}
-	for _, v100 := range nd.h110To119Port0 {
-		for _, v101 := range nd.n119R {
-			v102 := withKVs(v100, v101)
-			nd.n120L = append(nd.n120L, v102)
-			for _, v103 := range nd.n120R {
-				v104 := withSessions(v102, v103)
-				v105 := execute(v104)
-				if ran(v105) {
-					v106 := appliedOf(v105)
-					nd.n124Next = append(nd.n124Next, v106)
-					emitPuts(v105, func(v107 KV) {
-						nd.n126Next = append(nd.n126Next, v107)
-					})
-					emitSessions(v105, func(v108 Session) {
-						nd.n128Next = append(nd.n128Next, v108)
-					})
-					emitDone(v105, func(v109 Commit) {
-						nd.n130Next = append(nd.n130Next, v109)
-					})
-					emitReplies(v105, func(v110 Reply) {
-						nd.n134Next = append(nd.n134Next, v110)
-					})
+	for _, v99 := range nd.h110To119Port0 {
+		for _, v100 := range nd.n119R {
+			v101 := withKVs(v99, v100)
+			nd.n120L = append(nd.n120L, v101)
+			for _, v102 := range nd.n120R {
+				v103 := withSessions(v101, v102)
+				v104 := execute(v103)
+				if ran(v104) {
+					v105 := appliedOf(v104)
+					nd.n124Next = append(nd.n124Next, v105)
+					{
+						x, emit := v104, func(v106 KV) {
+							nd.n126Next = append(nd.n126Next, v106)
+						}
+						/*line replica.go:270:38*/ {
+							for _, p := range x.Puts {
+								emit(p)
+							}
+						} /*line paxos_hydro.go:2371:40*/
+					}
+					{
+						x, emit := v104, func(v107 Session) {
+							nd.n128Next = append(nd.n128Next, v107)
+						}
+						/*line replica.go:276:47*/ {
+							for _, s := range x.Sessions {
+								emit(s)
+							}
+						} /*line paxos_hydro.go:2381:40*/
+					}
+					{
+						x, emit := v104, func(v108 Commit) {
+							nd.n130Next = append(nd.n130Next, v108)
+						}
+						/*line replica.go:288:42*/ {
+							for _, c := range x.Done {
+								emit(c)
+							}
+						} /*line paxos_hydro.go:2391:40*/
+					}
+					{
+						x, emit := v104, func(v109 Reply) {
+							nd.n134Next = append(nd.n134Next, v109)
+						}
+						/*line replica.go:282:44*/ {
+							for _, r := range x.Replies {
+								emit(r)
+							}
+						} /*line paxos_hydro.go:2401:40*/
+					}
 				}
 			}
 		}
@@ -2313,104 +2419,104 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 89:
-		var v114 Applied
-		n115, err116 := decodeHydroApplied(item, &v114)
-		if err116 == nil && n115 != len(item) {
-			err116 = fmt.Errorf("%d bytes after the item", len(item)-n115)
+		var v113 Applied
+		n114, err115 := decodeHydroApplied(item, &v113)
+		if err115 == nil && n114 != len(item) {
+			err115 = fmt.Errorf("%d bytes after the item", len(item)-n114)
 		}
-		if err116 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 89, paxos.go:154): %w", err116)
+		if err115 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 89, paxos.go:154): %w", err115)
 		}
-		k117 := v114.Key
-		i118, ok119 := nd.n89Index[k117]
-		if ok119 {
-			nd.n89Accs[i118] = v114
+		k116 := v113.Key
+		i117, ok118 := nd.n89Index[k116]
+		if ok118 {
+			nd.n89Accs[i117] = v113
 		} else {
-			i118 = len(nd.n89Accs)
-			nd.n89Index[k117] = i118
-			nd.n89Accs = append(nd.n89Accs, v114)
+			i117 = len(nd.n89Accs)
+			nd.n89Index[k116] = i117
+			nd.n89Accs = append(nd.n89Accs, v113)
 			nd.n89Mark = append(nd.n89Mark, false)
 		}
 		return nil
 	case 93:
-		var v123 Slotted
-		n124, err125 := decodeHydroSlotted(item, &v123)
-		if err125 == nil && n124 != len(item) {
-			err125 = fmt.Errorf("%d bytes after the item", len(item)-n124)
+		var v122 Slotted
+		n123, err124 := decodeHydroSlotted(item, &v122)
+		if err124 == nil && n123 != len(item) {
+			err124 = fmt.Errorf("%d bytes after the item", len(item)-n123)
 		}
-		if err125 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 93, paxos.go:155): %w", err125)
+		if err124 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 93, paxos.go:155): %w", err124)
 		}
-		k126 := v123.Pos
-		i127, ok128 := nd.n93Index[k126]
-		if ok128 {
-			nd.n93Accs[i127] = v123
+		k125 := v122.Pos
+		i126, ok127 := nd.n93Index[k125]
+		if ok127 {
+			nd.n93Accs[i126] = v122
 		} else {
-			i127 = len(nd.n93Accs)
-			nd.n93Index[k126] = i127
-			nd.n93Accs = append(nd.n93Accs, v123)
+			i126 = len(nd.n93Accs)
+			nd.n93Index[k125] = i126
+			nd.n93Accs = append(nd.n93Accs, v122)
 			nd.n93Mark = append(nd.n93Mark, false)
 		}
-		if i127 >= len(nd.n93Touched) {
-			nd.n93Touched = append(nd.n93Touched, make([]bool, i127+1-len(nd.n93Touched))...)
+		if i126 >= len(nd.n93Touched) {
+			nd.n93Touched = append(nd.n93Touched, make([]bool, i126+1-len(nd.n93Touched))...)
 		}
-		if !nd.n93Touched[i127] {
-			nd.n93Touched[i127] = true
-			nd.n93Changed = append(nd.n93Changed, i127)
+		if !nd.n93Touched[i126] {
+			nd.n93Touched[i126] = true
+			nd.n93Changed = append(nd.n93Changed, i126)
 		}
 		return nil
 	case 94:
-		var v132 KV
-		n133, err134 := decodeHydroKV(item, &v132)
-		if err134 == nil && n133 != len(item) {
-			err134 = fmt.Errorf("%d bytes after the item", len(item)-n133)
+		var v131 KV
+		n132, err133 := decodeHydroKV(item, &v131)
+		if err133 == nil && n132 != len(item) {
+			err133 = fmt.Errorf("%d bytes after the item", len(item)-n132)
 		}
-		if err134 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 94, paxos.go:159): %w", err134)
+		if err133 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 94, paxos.go:159): %w", err133)
 		}
-		k135 := v132.Key
-		i136, ok137 := nd.n94Index[k135]
-		if ok137 {
-			nd.n94Accs[i136] = v132
+		k134 := v131.Key
+		i135, ok136 := nd.n94Index[k134]
+		if ok136 {
+			nd.n94Accs[i135] = v131
 		} else {
-			i136 = len(nd.n94Accs)
-			nd.n94Index[k135] = i136
-			nd.n94Accs = append(nd.n94Accs, v132)
+			i135 = len(nd.n94Accs)
+			nd.n94Index[k134] = i135
+			nd.n94Accs = append(nd.n94Accs, v131)
 			nd.n94Mark = append(nd.n94Mark, false)
 		}
-		if i136 >= len(nd.n94Touched) {
-			nd.n94Touched = append(nd.n94Touched, make([]bool, i136+1-len(nd.n94Touched))...)
+		if i135 >= len(nd.n94Touched) {
+			nd.n94Touched = append(nd.n94Touched, make([]bool, i135+1-len(nd.n94Touched))...)
 		}
-		if !nd.n94Touched[i136] {
-			nd.n94Touched[i136] = true
-			nd.n94Changed = append(nd.n94Changed, i136)
+		if !nd.n94Touched[i135] {
+			nd.n94Touched[i135] = true
+			nd.n94Changed = append(nd.n94Changed, i135)
 		}
 		return nil
 	case 95:
-		var v141 Session
-		n142, err143 := decodeHydroSession(item, &v141)
-		if err143 == nil && n142 != len(item) {
-			err143 = fmt.Errorf("%d bytes after the item", len(item)-n142)
+		var v140 Session
+		n141, err142 := decodeHydroSession(item, &v140)
+		if err142 == nil && n141 != len(item) {
+			err142 = fmt.Errorf("%d bytes after the item", len(item)-n141)
 		}
-		if err143 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 95, paxos.go:160): %w", err143)
+		if err142 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 95, paxos.go:160): %w", err142)
 		}
-		k144 := v141.Inc
-		i145, ok146 := nd.n95Index[k144]
-		if ok146 {
-			nd.n95Accs[i145] = v141
+		k143 := v140.Inc
+		i144, ok145 := nd.n95Index[k143]
+		if ok145 {
+			nd.n95Accs[i144] = v140
 		} else {
-			i145 = len(nd.n95Accs)
-			nd.n95Index[k144] = i145
-			nd.n95Accs = append(nd.n95Accs, v141)
+			i144 = len(nd.n95Accs)
+			nd.n95Index[k143] = i144
+			nd.n95Accs = append(nd.n95Accs, v140)
 			nd.n95Mark = append(nd.n95Mark, false)
 		}
-		if i145 >= len(nd.n95Touched) {
-			nd.n95Touched = append(nd.n95Touched, make([]bool, i145+1-len(nd.n95Touched))...)
+		if i144 >= len(nd.n95Touched) {
+			nd.n95Touched = append(nd.n95Touched, make([]bool, i144+1-len(nd.n95Touched))...)
 		}
-		if !nd.n95Touched[i145] {
-			nd.n95Touched[i145] = true
-			nd.n95Changed = append(nd.n95Changed, i145)
+		if !nd.n95Touched[i144] {
+			nd.n95Touched[i144] = true
+			nd.n95Changed = append(nd.n95Changed, i144)
 		}
 		return nil
 	}
@@ -2423,28 +2529,28 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i111 := range nd.n89Dirty {
-			nd.n89Mark[i111] = false
-			v112 := nd.n89Accs[i111]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(89), &v112))
+		for _, i110 := range nd.n89Dirty {
+			nd.n89Mark[i110] = false
+			v111 := nd.n89Accs[i110]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(89), &v111))
 		}
 		nd.n89Dirty = nd.n89Dirty[:0]
-		for _, i120 := range nd.n93Dirty {
-			nd.n93Mark[i120] = false
-			v121 := nd.n93Accs[i120]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(93), &v121))
+		for _, i119 := range nd.n93Dirty {
+			nd.n93Mark[i119] = false
+			v120 := nd.n93Accs[i119]
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(93), &v120))
 		}
 		nd.n93Dirty = nd.n93Dirty[:0]
-		for _, i129 := range nd.n94Dirty {
-			nd.n94Mark[i129] = false
-			v130 := nd.n94Accs[i129]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(94), &v130))
+		for _, i128 := range nd.n94Dirty {
+			nd.n94Mark[i128] = false
+			v129 := nd.n94Accs[i128]
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(94), &v129))
 		}
 		nd.n94Dirty = nd.n94Dirty[:0]
-		for _, i138 := range nd.n95Dirty {
-			nd.n95Mark[i138] = false
-			v139 := nd.n95Accs[i138]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(95), &v139))
+		for _, i137 := range nd.n95Dirty {
+			nd.n95Mark[i137] = false
+			v138 := nd.n95Accs[i137]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(95), &v138))
 		}
 		nd.n95Dirty = nd.n95Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -2458,17 +2564,17 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v113 := range nd.n89Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(89), &v113))
+	for _, v112 := range nd.n89Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(89), &v112))
 	}
-	for _, v122 := range nd.n93Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(93), &v122))
+	for _, v121 := range nd.n93Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(93), &v121))
 	}
-	for _, v131 := range nd.n94Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(94), &v131))
+	for _, v130 := range nd.n94Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(94), &v130))
 	}
-	for _, v140 := range nd.n95Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(95), &v140))
+	for _, v139 := range nd.n95Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(95), &v139))
 	}
 }
 

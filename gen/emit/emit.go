@@ -135,6 +135,9 @@ type emitter struct {
 	// Per subgraph.
 	udfs  map[*parse.UDF]string
 	udfOr []*parse.UDF
+	// captures are the flow parameters that user function bodies copied
+	// into the subgraph refer to (inlineCall).
+	captures []*parse.Param
 	// genCode holds the code of the compiler-written functions among them.
 	genCode map[*parse.UDF]string
 	tmp     int
@@ -521,6 +524,7 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 	e.udfs = map[*parse.UDF]string{}
 	e.genCode = map[*parse.UDF]string{}
 	e.udfOr = nil
+	e.captures = nil
 	var body strings.Builder
 	// A fixpoint subgraph with several drains repeats them all until a
 	// round finds every buffer empty: a drain may refill one drained
@@ -569,12 +573,14 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 	fmt.Fprintf(w, "// subgraph%d runs stratum %d: %s.\nfunc (nd *%s) subgraph%d() {\n", sg.ID, sg.Stratum, strings.Join(names, ", "), e.typ, sg.ID)
 	// Captured parameters, then user closures.
 	captured := map[*parse.Param]bool{}
+	params := e.captures
 	for _, u := range e.udfOr {
-		for _, p := range u.Captures {
-			if !captured[p] {
-				captured[p] = true
-				fmt.Fprintf(w, "\t%s := nd.%s\n", p.Name, paramField(p.Name))
-			}
+		params = append(params, u.Captures...)
+	}
+	for _, p := range params {
+		if !captured[p] {
+			captured[p] = true
+			fmt.Fprintf(w, "\t%s := nd.%s\n", p.Name, paramField(p.Name))
 		}
 	}
 	for _, u := range e.udfOr {

@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"go/types"
 	"strings"
 
 	"github.com/hydrogo/hydro/gen/parse"
@@ -13,11 +14,27 @@ func init() {
 	register(&opEmitter{push: flatMapPush}, ops.FlatMap)
 }
 
-// flatMapPush passes the user function a yield function that emits.
+// flatMapPush passes the user function a yield function that emits. Where
+// the function's body may be copied (inlinable), it is, with the yield
+// parameter bound to a local closure the Go compiler inlines at every call.
 func flatMapPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	info := e.node(n.ID)
+	u := info.UDFs[0]
 	y := e.v("v")
-	fmt.Fprintf(b, "%s(%s, func(%s %s) {\n", e.call(info.UDFs[0]), x, y, e.typeString(parse.Go(info.Elem)))
+	elem := e.typeString(parse.Go(info.Elem))
+	if in, ok := e.inlinable(u); ok && len(in.params) == 2 {
+		var yield strings.Builder
+		fmt.Fprintf(&yield, "func(%s %s) {\n", y, elem)
+		e.out(&yield, n, y)
+		yield.WriteString("}")
+		item := x
+		if p := in.params[0]; p != nil && !types.Identical(p.Type(), parse.Go(e.f.Graph.Nodes[n.Inputs[0]].Elem)) {
+			item = fmt.Sprintf("(%s)(%s)", e.typeString(p.Type()), x)
+		}
+		e.inlineCall(b, u, in, []string{item, yield.String()})
+		return
+	}
+	fmt.Fprintf(b, "%s(%s, func(%s %s) {\n", e.call(u), x, y, elem)
 	e.out(b, n, y)
 	b.WriteString("})\n")
 }
