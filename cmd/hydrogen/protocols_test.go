@@ -121,6 +121,15 @@ func TestRunPartitionedHashsetAcrossProcesses(t *testing.T) {
 	runHashset(t, "-flow", "PartitionedHashset")
 }
 
+// TestRunScalableHashsetAcrossProcesses runs the flow that
+// examples/hashset/scalable.hydroplan derives from Hashset: the proxy and
+// the signer decoupled, then 3 leader, 3 proxy and 2 signer partitions and
+// 3 storage nodes of 4 partitions each, 21 processes.
+func TestRunScalableHashsetAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	runHashset(t, "-flow", "ScalableHashset")
+}
+
 // runHashset runs examples/hashset with flags and checks that every sample
 // write is answered once, with a certificate that verifies.
 func runHashset(t *testing.T, flags ...string) {

@@ -136,9 +136,14 @@ type scenario struct {
 	// partitioned.hydroplan derives from Hashset: leaderPartitions leaders
 	// and storagePartitions partitions of each of the nodes storage nodes.
 	partitioned bool
-	faults      sim.Faults
-	faultSteps  int // if positive, faults stop after that many steps
-	maxSteps    int
+	// scalable runs the generated nodes of ScalableHashset, which
+	// scalable.hydroplan derives from Hashset: DecoupledHashset's proxy
+	// and signer, then the leader, the proxy, the signer and every storage
+	// node partitioned.
+	scalable   bool
+	faults     sim.Faults
+	faultSteps int // if positive, faults stop after that many steps
+	maxSteps   int
 	// sequential writes one value at a time, waiting for its outcome.
 	sequential bool
 	// preload gives member m the values preload(m) at start (generated
@@ -154,6 +159,11 @@ func value(i int) string { return fmt.Sprintf("v%d", i%7) } // repeats, and coll
 // leaderPartitions and storagePartitions are the numbers of partitions
 // partitioned.hydroplan splits the leader and each storage node into.
 const leaderPartitions, storagePartitions = 3, 4
+
+// proxyPartitions and signerPartitions are the numbers of partitions
+// scalable.hydroplan splits the proxy and the signer into (the leader and
+// the storage nodes as partitioned.hydroplan does).
+const proxyPartitions, signerPartitions = 3, 2
 
 // simulate runs sc with seed; it reports whether every write got its
 // outcome within sc.maxSteps. A crashed client loses its writes; the driver
@@ -200,6 +210,27 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 					pre = sc.preload(m)
 				}
 				return NewDecoupledHashsetStorage(in, nil, pub, storageKeys, pre, outcomes, acks, alarms), nil
+			}, cfg)
+	case sc.scalable:
+		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: leaderPartitions},
+			{Name: "proxy", Members: proxyPartitions}, {Name: "signer", Members: signerPartitions},
+			{Name: "storage", Members: sc.nodes * storagePartitions}},
+			func(location string, m int) (hydro.NetNode, error) {
+				switch location {
+				case "client":
+					return NewScalableHashsetClient(in, nil, nil, nil, nil, outcomes, acks, alarms), nil
+				case "leader":
+					return NewScalableHashsetLeader(in, nil, nil, nil, nil, outcomes, acks, alarms), nil
+				case "proxy":
+					return NewScalableHashsetProxy(in, nil, nil, nil, nil, outcomes, acks, alarms), nil
+				case "signer":
+					return NewScalableHashsetSigner(in, leaderKey, nil, nil, nil, outcomes, acks, alarms), nil
+				}
+				var pre []string
+				if sc.preload != nil {
+					pre = sc.preload(m / storagePartitions) // the base member's
+				}
+				return NewScalableHashsetStorage(in, nil, pub, storageKeys, pre, outcomes, acks, alarms), nil
 			}, cfg)
 	case sc.partitioned:
 		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: leaderPartitions},

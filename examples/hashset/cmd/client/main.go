@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package hashset (DecoupledHashset, Hashset, PartitionedHashset), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package hashset (DecoupledHashset, Hashset, PartitionedHashset, ScalableHashset), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -20,6 +20,7 @@ func main() {
 			"DecoupledHashset":   buildDecoupledHashset,
 			"Hashset":            buildHashset,
 			"PartitionedHashset": buildPartitionedHashset,
+			"ScalableHashset":    buildScalableHashset,
 		},
 	})
 }
@@ -37,4 +38,9 @@ func buildHashset(env *deploy.Env) (hydro.NetNode, error) {
 // buildPartitionedHashset builds location "client" of flow PartitionedHashset.
 func buildPartitionedHashset(env *deploy.Env) (hydro.NetNode, error) {
 	return hashset.NewPartitionedHashsetClient(deploy.Input(env, hashset.PartitionedHashsetWritesPort()), *new(ed25519.PrivateKey), *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), deploy.Output(env, hashset.PartitionedHashsetOutcomesPort()), hydro.Output[hashset.Ack]{}, deploy.Output(env, hashset.PartitionedHashsetAlarmsPort())), nil
+}
+
+// buildScalableHashset builds location "client" of flow ScalableHashset.
+func buildScalableHashset(env *deploy.Env) (hydro.NetNode, error) {
+	return hashset.NewScalableHashsetClient(deploy.Input(env, hashset.ScalableHashsetWritesPort()), *new(ed25519.PrivateKey), *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), deploy.Output(env, hashset.ScalableHashsetOutcomesPort()), hydro.Output[hashset.Ack]{}, deploy.Output(env, hashset.ScalableHashsetAlarmsPort())), nil
 }

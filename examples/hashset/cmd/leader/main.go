@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command leader runs location "leader" of the flows of package hashset (DecoupledHashset, Hashset, PartitionedHashset), chosen with -flow; see docs/deploy.md for its flags.
+// Command leader runs location "leader" of the flows of package hashset (DecoupledHashset, Hashset, PartitionedHashset, ScalableHashset), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -20,6 +20,7 @@ func main() {
 			"DecoupledHashset":   buildDecoupledHashset,
 			"Hashset":            buildHashset,
 			"PartitionedHashset": buildPartitionedHashset,
+			"ScalableHashset":    buildScalableHashset,
 		},
 	})
 }
@@ -45,4 +46,9 @@ func buildPartitionedHashset(env *deploy.Env) (hydro.NetNode, error) {
 		return nil, err
 	}
 	return hashset.NewPartitionedHashsetLeader(hydro.Input[hashset.Write]{}, leaderKey, *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), hydro.Output[hashset.Outcome]{}, hydro.Output[hashset.Ack]{}, hydro.Output[hashset.Inconsistency]{}), nil
+}
+
+// buildScalableHashset builds location "leader" of flow ScalableHashset.
+func buildScalableHashset(env *deploy.Env) (hydro.NetNode, error) {
+	return hashset.NewScalableHashsetLeader(hydro.Input[hashset.Write]{}, *new(ed25519.PrivateKey), *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), hydro.Output[hashset.Outcome]{}, hydro.Output[hashset.Ack]{}, hydro.Output[hashset.Inconsistency]{}), nil
 }

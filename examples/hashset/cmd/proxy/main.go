@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command proxy runs location "proxy" of the flows of package hashset (DecoupledHashset), chosen with -flow; see docs/deploy.md for its flags.
+// Command proxy runs location "proxy" of the flows of package hashset (DecoupledHashset, ScalableHashset), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -18,6 +18,7 @@ func main() {
 		Name: "proxy",
 		Flows: map[string]deploy.Builder{
 			"DecoupledHashset": buildDecoupledHashset,
+			"ScalableHashset":  buildScalableHashset,
 		},
 	})
 }
@@ -25,4 +26,9 @@ func main() {
 // buildDecoupledHashset builds location "proxy" of flow DecoupledHashset.
 func buildDecoupledHashset(env *deploy.Env) (hydro.NetNode, error) {
 	return hashset.NewDecoupledHashsetProxy(hydro.Input[hashset.Write]{}, *new(ed25519.PrivateKey), *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), hydro.Output[hashset.Outcome]{}, hydro.Output[hashset.Ack]{}, hydro.Output[hashset.Inconsistency]{}), nil
+}
+
+// buildScalableHashset builds location "proxy" of flow ScalableHashset.
+func buildScalableHashset(env *deploy.Env) (hydro.NetNode, error) {
+	return hashset.NewScalableHashsetProxy(hydro.Input[hashset.Write]{}, *new(ed25519.PrivateKey), *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), hydro.Output[hashset.Outcome]{}, hydro.Output[hashset.Ack]{}, hydro.Output[hashset.Inconsistency]{}), nil
 }

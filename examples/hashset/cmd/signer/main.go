@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command signer runs location "signer" of the flows of package hashset (DecoupledHashset), chosen with -flow; see docs/deploy.md for its flags.
+// Command signer runs location "signer" of the flows of package hashset (DecoupledHashset, ScalableHashset), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -18,6 +18,7 @@ func main() {
 		Name: "signer",
 		Flows: map[string]deploy.Builder{
 			"DecoupledHashset": buildDecoupledHashset,
+			"ScalableHashset":  buildScalableHashset,
 		},
 	})
 }
@@ -29,4 +30,13 @@ func buildDecoupledHashset(env *deploy.Env) (hydro.NetNode, error) {
 		return nil, err
 	}
 	return hashset.NewDecoupledHashsetSigner(hydro.Input[hashset.Write]{}, leaderKey, *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), hydro.Output[hashset.Outcome]{}, hydro.Output[hashset.Ack]{}, hydro.Output[hashset.Inconsistency]{}), nil
+}
+
+// buildScalableHashset builds location "signer" of flow ScalableHashset.
+func buildScalableHashset(env *deploy.Env) (hydro.NetNode, error) {
+	leaderKey, err := deploy.Param[ed25519.PrivateKey](env, "leaderKey")
+	if err != nil {
+		return nil, err
+	}
+	return hashset.NewScalableHashsetSigner(hydro.Input[hashset.Write]{}, leaderKey, *new(ed25519.PublicKey), *new([]ed25519.PrivateKey), *new([]string), hydro.Output[hashset.Outcome]{}, hydro.Output[hashset.Ack]{}, hydro.Output[hashset.Inconsistency]{}), nil
 }

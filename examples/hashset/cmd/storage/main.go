@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command storage runs location "storage" of the flows of package hashset (DecoupledHashset, Hashset, PartitionedHashset), chosen with -flow; see docs/deploy.md for its flags.
+// Command storage runs location "storage" of the flows of package hashset (DecoupledHashset, Hashset, PartitionedHashset, ScalableHashset), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -20,6 +20,7 @@ func main() {
 			"DecoupledHashset":   buildDecoupledHashset,
 			"Hashset":            buildHashset,
 			"PartitionedHashset": buildPartitionedHashset,
+			"ScalableHashset":    buildScalableHashset,
 		},
 	})
 }
@@ -73,4 +74,21 @@ func buildPartitionedHashset(env *deploy.Env) (hydro.NetNode, error) {
 		return nil, err
 	}
 	return hashset.NewPartitionedHashsetStorage(hydro.Input[hashset.Write]{}, *new(ed25519.PrivateKey), leaderPublic, storageKeys, preload, hydro.Output[hashset.Outcome]{}, deploy.Output(env, hashset.PartitionedHashsetAcksPort()), hydro.Output[hashset.Inconsistency]{}), nil
+}
+
+// buildScalableHashset builds location "storage" of flow ScalableHashset.
+func buildScalableHashset(env *deploy.Env) (hydro.NetNode, error) {
+	leaderPublic, err := deploy.Param[ed25519.PublicKey](env, "leaderPublic")
+	if err != nil {
+		return nil, err
+	}
+	storageKeys, err := deploy.Param[[]ed25519.PrivateKey](env, "storageKeys")
+	if err != nil {
+		return nil, err
+	}
+	preload, err := deploy.Param[[]string](env, "preload")
+	if err != nil {
+		return nil, err
+	}
+	return hashset.NewScalableHashsetStorage(hydro.Input[hashset.Write]{}, *new(ed25519.PrivateKey), leaderPublic, storageKeys, preload, hydro.Output[hashset.Outcome]{}, deploy.Output(env, hashset.ScalableHashsetAcksPort()), hydro.Output[hashset.Inconsistency]{}), nil
 }
