@@ -84,6 +84,35 @@ func (e *emitter) bulkCopy(b *strings.Builder, n *ir.Node, src string) (loop boo
 	return loop
 }
 
+// bulkMove returns the bulk target of n's only consumer edge when n may
+// hand that buffer its own slice, swapping the two, instead of copying:
+// the edge leads through operators that pass items on (Union, Cycle), each
+// with that one input, to a fresh operator (Sink, DeferTick) with that one
+// input. The target is then empty when n's entry runs and nothing else
+// fills it in the tick, so after the swap it holds exactly n's items, and
+// n's slice, which its entry reads once, holds the target's empty buffer.
+func (e *emitter) bulkMove(n *ir.Node) (string, bool) {
+	g := e.s.Graph
+	cs := g.Consumers()[n.ID]
+	if len(cs) != 1 || !e.inBulk(n, cs[0]) {
+		return "", false
+	}
+	for c := cs[0]; ; {
+		to := g.Nodes[c.To]
+		if len(to.Inputs) != 1 || e.s.Kind[c] == schedule.Handoff {
+			return "", false
+		}
+		oe := emitters[to.Op]
+		if !oe.passes {
+			if !oe.fresh {
+				return "", false
+			}
+			return e.bulkTarget(cs[0])
+		}
+		c = g.Consumers()[to.ID][0]
+	}
+}
+
 // joinStored reports whether side of join (or cross join) n stores its
 // items: always if the side is Static, otherwise only if an item of the
 // other side may arrive after one of its own in the same tick. When all of

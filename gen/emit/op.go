@@ -37,6 +37,11 @@ type opEmitter struct {
 	// passes marks operators that pass every item on unchanged and do
 	// nothing else: a bulk copy looks through them to their consumer.
 	passes bool
+	// fresh marks operators whose bulk slice is empty at the start of
+	// every tick and filled only from their input (Sink, DeferTick): a
+	// producer that is the input's only source may hand over its own
+	// slice instead of copying it (see bulkMove).
+	fresh bool
 	// fromSlice marks operators whose entry loops over a slice of the items
 	// they emit: their consumers may take the slice in bulk (see inBulk).
 	fromSlice bool

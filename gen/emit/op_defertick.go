@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	register(&opEmitter{state: deferTickState, entry: deferTickEntry, push: deferTickPush, bulk: deferTickBulk, fromSlice: true}, ops.DeferTick, ops.DeferTickLazy)
+	register(&opEmitter{state: deferTickState, entry: deferTickEntry, push: deferTickPush, bulk: deferTickBulk, fromSlice: true, fresh: true}, ops.DeferTick, ops.DeferTickLazy)
 }
 
 // deferTickState keeps two buffers, swapped at the end of the tick: the
@@ -25,8 +25,15 @@ func deferTickState(e *emitter, n *ir.Node, elem string) {
 	}
 }
 
+// deferTickEntry emits the items carried from the last tick. Where they
+// all go, unchanged, to one buffer they alone fill, it hands over its own
+// buffer instead (bulkMove).
 func deferTickEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 	now := fmt.Sprintf("nd.n%dNow", n.ID)
+	if dst, ok := e.bulkMove(n); ok {
+		fmt.Fprintf(b, "%s, %s = %s, %s[:0]\n", dst, now, now, dst)
+		return
+	}
 	if e.bulkCopy(b, n, now) {
 		fmt.Fprintf(b, "for _, %s := range %s {\n", x, now)
 		e.out(b, n, x)

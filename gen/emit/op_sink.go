@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	register(&opEmitter{state: sinkState, push: sinkPush, bulk: sinkBulk}, ops.Sink)
+	register(&opEmitter{state: sinkState, push: sinkPush, bulk: sinkBulk, fresh: true}, ops.Sink)
 	register(&opEmitter{push: forEachPush}, ops.ForEach)
 }
 
