@@ -134,7 +134,7 @@ func (nd *NextTickBench) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *NextTickBench) Pending() bool {
-	return nd.in.Len() > 0 || len(nd.n1Next) > 0 || len(nd.n2Next) > 0 || len(nd.n3Next) > 0 || len(nd.n4Next) > 0
+	return nd.in.Len() > 0 || len(nd.n1Now) > 0 || len(nd.n2Now) > 0 || len(nd.n3Now) > 0 || len(nd.n4Now) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

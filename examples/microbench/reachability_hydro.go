@@ -164,7 +164,7 @@ func (nd *ReachabilityBench) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ReachabilityBench) Pending() bool {
-	return nd.seeds.Len() > 0 || len(nd.n2Next) > 0
+	return nd.seeds.Len() > 0 || len(nd.n2Now) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

@@ -2663,7 +2663,7 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosReplica) Pending() bool {
-	return len(nd.n81Recv) > 0 || len(nd.n83Recv) > 0 || len(nd.n124Next) > 0 || len(nd.n126Next) > 0 || len(nd.n128Next) > 0 || len(nd.n130Next) > 0 || len(nd.n134Next) > 0
+	return len(nd.n81Recv) > 0 || len(nd.n83Recv) > 0 || len(nd.n124Now) > 0 || len(nd.n126Now) > 0 || len(nd.n128Now) > 0 || len(nd.n130Now) > 0 || len(nd.n134Now) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

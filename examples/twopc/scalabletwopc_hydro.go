@@ -1141,7 +1141,7 @@ func (nd *ScalableTwoPCParticipant) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalableTwoPCParticipant) Pending() bool {
-	return len(nd.n13Recv) > 0 || len(nd.n29Next) > 0 || len(nd.n85Recv) > 0 || len(nd.n86Recv) > 0
+	return len(nd.n13Recv) > 0 || len(nd.n29Now) > 0 || len(nd.n85Recv) > 0 || len(nd.n86Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1902,7 +1902,7 @@ func (nd *ScalableTwoPCCommitter) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalableTwoPCCommitter) Pending() bool {
-	return len(nd.n55Recv) > 0 || len(nd.n56Recv) > 0 || len(nd.n78Next) > 0
+	return len(nd.n55Recv) > 0 || len(nd.n56Recv) > 0 || len(nd.n78Now) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -2358,7 +2358,7 @@ func (nd *ScalableTwoPCEnder) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalableTwoPCEnder) Pending() bool {
-	return len(nd.n93Recv) > 0 || len(nd.n108Next) > 0
+	return len(nd.n93Recv) > 0 || len(nd.n108Now) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

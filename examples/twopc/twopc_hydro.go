@@ -1209,7 +1209,7 @@ func (nd *TwoPCCoordinator) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *TwoPCCoordinator) Pending() bool {
-	return len(nd.n12Recv) > 0 || len(nd.n55Recv) > 0 || len(nd.n56Recv) > 0 || len(nd.n78Next) > 0 || len(nd.n93Recv) > 0 || len(nd.n108Next) > 0
+	return len(nd.n12Recv) > 0 || len(nd.n55Recv) > 0 || len(nd.n56Recv) > 0 || len(nd.n78Now) > 0 || len(nd.n93Recv) > 0 || len(nd.n108Now) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1922,7 +1922,7 @@ func (nd *TwoPCParticipant) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *TwoPCParticipant) Pending() bool {
-	return len(nd.n13Recv) > 0 || len(nd.n29Next) > 0 || len(nd.n85Recv) > 0 || len(nd.n86Recv) > 0
+	return len(nd.n13Recv) > 0 || len(nd.n29Now) > 0 || len(nd.n85Recv) > 0 || len(nd.n86Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

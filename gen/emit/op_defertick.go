@@ -14,14 +14,15 @@ func init() {
 
 // deferTickState keeps two buffers, swapped at the end of the tick: the
 // items emitted this tick and those pushed for the next. Items for the next
-// tick make the node pending, except behind DeferTickLazy.
+// tick make the node pending, except behind DeferTickLazy; Pending is asked
+// between ticks, after the swap, when they are in the Now buffer.
 func deferTickState(e *emitter, n *ir.Node, elem string) {
 	id := n.ID
 	e.addField(fmt.Sprintf("n%dNow", id), "[]"+elem, opName(n)+": the items of this tick and of the next.")
 	e.addField(fmt.Sprintf("n%dNext", id), "[]"+elem, "")
 	fmt.Fprintf(&e.end, "%s\tnd.n%dNow, nd.n%dNext = nd.n%dNext, nd.n%dNow[:0]\n", clearSlice(fmt.Sprintf("nd.n%dNow", id), e.elem(id)), id, id, id, id)
 	if n.Op == ops.DeferTick.Name {
-		e.pendingWhen(fmt.Sprintf("len(nd.n%dNext) > 0", id))
+		e.pendingWhen(fmt.Sprintf("len(nd.n%dNow) > 0", id))
 	}
 }
 
