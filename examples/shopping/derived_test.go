@@ -75,9 +75,12 @@ func TestDerivedFigures6and7UnderLossDuplicationAndReordering(t *testing.T) {
 // and released a few times over.
 const derivedCrashSteps = 2000
 
-// TestDerivedFigures6and7AcrossServerCrashes runs crashSeeds seeds: 100 in
-// make test (a crash run costs about thirty lossy ones), 10,000 in the
-// long mode.
+// derivedCrashSeeds is the seed count of the derived figures' crash runs:
+// 1,000 in make test, 10,000 in the long mode.
+func derivedCrashSeeds() int { return simtest.Count(1000, 10_000) }
+
+// TestDerivedFigures6and7AcrossServerCrashes runs derivedCrashSeeds seeds
+// of each figure.
 func TestDerivedFigures6and7AcrossServerCrashes(t *testing.T) {
 	// The server crashes and restarts, losing what it holds in memory, for
 	// faultySteps steps of a lossy network; then the faults stop. The
@@ -112,7 +115,7 @@ func TestDerivedFigures6and7AcrossServerCrashes(t *testing.T) {
 	} {
 		t.Run(fig.name, func(t *testing.T) {
 			var tally crashTally
-			simtest.Seeds(t, crashSeeds(), func(t *testing.T, seed uint64) {
+			simtest.Seeds(t, derivedCrashSeeds(), func(t *testing.T, seed uint64) {
 				w := NewWorkload(seed, 4, 5)
 				want := map[uint32]Cart{}
 				for _, c := range w.ExpectedCarts() {
@@ -231,10 +234,6 @@ func TestDerivedFigure8MatchesFigure2AndFigure8(t *testing.T) {
 	}
 }
 
-// derivedReplicaSeeds is the seed count of Figure8Derived's crash runs:
-// 1,000 in make test, 10,000 in the long mode.
-func derivedReplicaSeeds() int { return simtest.Count(1000, 10_000) }
-
 // derivedFaultySteps is how long faults last in a crash run of
 // Figure8Derived: long enough for its workload to be sent, acknowledged,
 // gossiped and released a few times over.
@@ -248,7 +247,7 @@ const derivedFaultySteps = 1000
 func TestDerivedFigure8ConvergesAcrossCrashes(t *testing.T) {
 	var tally crashTally
 	defer tally.check(t)
-	simtest.Seeds(t, derivedReplicaSeeds(), func(t *testing.T, seed uint64) {
+	simtest.Seeds(t, derivedCrashSeeds(), func(t *testing.T, seed uint64) {
 		w := NewWorkload(seed, 4, 5)
 		in := hydro.NewInput[Request]("shopping")
 		outs, take := replicaOutputs()
