@@ -81,12 +81,15 @@ func (r *run) tick(now time.Time) []sent {
 }
 
 // deliver hands frame f to its destination members.
-func (r *run) deliver(t *testing.T, f sent) {
+func (r *run) deliver(f sent) error {
 	for _, m := range r.members {
 		if m.loc == f.to.Location && (f.to.All || uint64(m.id) == f.to.Member) {
-			require.NoError(t, m.node.Deliver(f.tag, f.payload))
+			if err := m.node.Deliver(f.tag, f.payload); err != nil {
+				return fmt.Errorf("deliver %s: %w", f.from, err)
+			}
 		}
 	}
+	return nil
 }
 
 // route prints the senders and destinations of frames, which must agree
@@ -142,8 +145,8 @@ func lockstepDerived(t *testing.T, seed uint64, locs map[string]int, batches [][
 				copies = 2
 			}
 			for range copies {
-				h.deliver(t, hf[i])
-				d.deliver(t, df[i])
+				require.NoError(t, h.deliver(hf[i]))
+				require.NoError(t, d.deliver(df[i]))
 			}
 		}
 	}
