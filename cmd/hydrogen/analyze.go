@@ -140,7 +140,11 @@ func explainPlan(w io.Writer, base *parse.Flow, plan *rewrite.Plan) bool {
 	ok := true
 	for i, r := range rewrite.ExplainPlan(base, plan) {
 		fmt.Fprintf(w, "  step %d (%s): %s\n", i+1, r.Step.Pos, r.Step)
-		if r.Location != "" {
+		switch {
+		case r.Location == "":
+		case r.Step.Partitions > 0:
+			fmt.Fprintf(w, "    partitions: %s\n", r.Location)
+		default:
 			fmt.Fprintf(w, "    decouples from: %s\n", r.Location)
 		}
 		fmt.Fprintf(w, "    precondition: %s\n", r.Precondition)

@@ -16,8 +16,8 @@ import (
 type StepReport struct {
 	Step         *Step
 	Precondition string
-	// Location is the process the step decouples from ("" if the step
-	// could not be located).
+	// Location is the process the step decouples operators from, or the
+	// location it partitions ("" if the step could not be located).
 	Location string
 	Facts    []string
 	Err      *diag.Diagnostic
@@ -43,8 +43,8 @@ func ExplainPlan(base *parse.Flow, plan *Plan) []StepReport {
 			continue
 		}
 		if step.Rewrite == partitionRewrite {
-			next, bad := partition(base, g, step)
-			reports = append(reports, StepReport{Step: step, Precondition: partitionPrecondition, Location: step.Role, Err: bad})
+			next, used, bad := partitionExplained(base, g, step)
+			reports = append(reports, StepReport{Step: step, Precondition: partitionPrecondition, Location: step.Role, Facts: used, Err: bad})
 			if bad != nil {
 				break
 			}

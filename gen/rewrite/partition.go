@@ -61,6 +61,13 @@ func parsePartition(fields []string) (*Step, error) {
 // fields. A key the plan names must satisfy every combining operator; the
 // first one it does not is the diagnostic's position.
 func partition(base *parse.Flow, g *ir.Graph, step *Step) (*ir.Graph, *diag.Diagnostic) {
+	out, _, d := partitionExplained(base, g, step)
+	return out, d
+}
+
+// partitionExplained is partition, and also returns the facts it used for
+// hydrogen explain: how each stream entering the location is routed.
+func partitionExplained(base *parse.Flow, g *ir.Graph, step *Step) (c *ir.Graph, used []string, d *diag.Diagnostic) {
 	errorf := func(pos diag.Pos, format string, args ...any) *diag.Diagnostic {
 		return diag.Errorf(pos, diag.Rewrite, "%s: %s", step, fmt.Sprintf(format, args...))
 	}
@@ -70,30 +77,30 @@ func partition(base *parse.Flow, g *ir.Graph, step *Step) (*ir.Graph, *diag.Diag
 		for _, l := range g.Locations {
 			names = append(names, l.Name)
 		}
-		return nil, errorf(step.Pos, "flow %s has no location %q (locations: %s)", base.Name, step.Role, strings.Join(names, ", "))
+		return nil, used, errorf(step.Pos, "flow %s has no location %q (locations: %s)", base.Name, step.Role, strings.Join(names, ", "))
 	}
 	for _, n := range g.Nodes {
 		if n.Loc == loc.ID && n.Spec.Source && n.Port != nil && !n.Port.Output {
-			return nil, errorf(n.Pos, "location %q reads the flow's input %s, so it is a client; clients are outside the rewrites", loc.Name, n.Port.Name)
+			return nil, used, errorf(n.Pos, "location %q reads the flow's input %s, so it is a client; clients are outside the rewrites", loc.Name, n.Port.Name)
 		}
 	}
 	if loc.Partitions > 0 {
-		return nil, errorf(step.Pos, "location %q is already partitioned into %d", loc.Name, loc.Partitions)
+		return nil, used, errorf(step.Pos, "location %q is already partitioned into %d", loc.Name, loc.Partitions)
 	}
 	facts, err := analyze.Run(base.WithGraph(g), analysis.Partition)
 	if err != nil {
-		return nil, errorf(step.Pos, "%v", err)
+		return nil, used, errorf(step.Pos, "%v", err)
 	}
 	lp := facts.Facts[analysis.Partition].(analysis.PartitionResult)[loc.ID]
 	if lp.Blocked != "" {
-		return nil, errorf(g.Nodes[lp.BlockedAt].Pos, "location %q cannot be partitioned: %s", loc.Name, lp.Blocked)
+		return nil, used, errorf(g.Nodes[lp.BlockedAt].Pos, "location %q cannot be partitioned: %s", loc.Name, lp.Blocked)
 	}
 	var cand analysis.Candidate
 	switch {
 	case len(step.By) > 0:
 		c, at, why := lp.Choose(step.By)
 		if why != "" {
-			return nil, errorf(g.Nodes[at].Pos, "location %q cannot be partitioned by %s: %s", loc.Name, strings.Join(step.By, ","), why)
+			return nil, used, errorf(g.Nodes[at].Pos, "location %q cannot be partitioned by %s: %s", loc.Name, strings.Join(step.By, ","), why)
 		}
 		cand = c
 	case !lp.Free:
@@ -102,7 +109,7 @@ func partition(base *parse.Flow, g *ir.Graph, step *Step) (*ir.Graph, *diag.Diag
 			cand = append(cand, analysis.Attrs{Node: a.Node, Fields: a.Fields[:1], Via: a.Via})
 		}
 	}
-	c := g.Clone()
+	c = g.Clone()
 	c.Locations[loc.ID].Partitions = step.Partitions
 	route := map[int]*analysis.Attrs{}
 	for i, a := range cand {
@@ -116,16 +123,19 @@ func partition(base *parse.Flow, g *ir.Graph, step *Step) (*ir.Graph, *diag.Diag
 		syn := *parse.SyntaxOf(n)
 		switch a := route[id]; {
 		case a == nil:
+			used = append(used, fmt.Sprintf("%s: routes by the hash of the whole item (no operator at %q combines its items by a key)", about(g, id), loc.Name))
 		case a.Via != nil:
+			used = append(used, fmt.Sprintf("%s: routes by (%s), which %s computes from its items (a dependency, §4.2)", about(g, id), strings.Join(a.Fields, ","), about(g, a.Via.Node)))
 			expr, param, err := computedAt(base, g, a.Via)
 			if err != nil {
-				return nil, errorf(g.Nodes[a.Via.Node].Pos, "%s is routed by %s, which %v", describe(g, id), a.Fields[0], err)
+				return nil, used, errorf(g.Nodes[a.Via.Node].Pos, "%s is routed by %s, which %v", describe(g, id), a.Fields[0], err)
 			}
 			syn.PartExpr, syn.PartParam = expr, param
 		default:
+			used = append(used, fmt.Sprintf("%s: routes by its fields (%s)", about(g, id), strings.Join(a.Fields, ",")))
 			key, err := fieldsOf(parse.Go(n.Elem), a.Fields)
 			if err != nil {
-				return nil, errorf(n.Pos, "%v", err)
+				return nil, used, errorf(n.Pos, "%v", err)
 			}
 			syn.Part = key
 		}
@@ -135,7 +145,7 @@ func partition(base *parse.Flow, g *ir.Graph, step *Step) (*ir.Graph, *diag.Diag
 		}
 		n.Syntax = &syn
 	}
-	return c, nil
+	return c, used, nil
 }
 
 // computedAt returns the expression computing field c.Field in c.Node's

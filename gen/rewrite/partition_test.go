@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/gen/pipeline"
+	"github.com/hydrogo/hydro/gen/rewrite"
 	"github.com/hydrogo/hydro/internal/ir"
 )
 
@@ -148,4 +150,30 @@ partition participant into 5
 		}
 		assert.NotZero(t, routed, loc)
 	}
+}
+
+// TestExplainPartitionSteps checks that hydrogen explain shows, for a
+// partition step, how each stream entering the location is routed: by
+// fields, by a computed dependency, or by the whole item.
+func TestExplainPartitionSteps(t *testing.T) {
+	f := loaded["./examples/hashset.Hashset"]
+	if f == nil {
+		var err error
+		f, err = pipeline.LoadFlow("../..", "./examples/hashset", "Hashset")
+		require.NoError(t, err)
+		loaded["./examples/hashset.Hashset"] = f
+	}
+	plans, errs := rewrite.ParsePlans("test.hydroplan", []byte("derive H2 from Hashset\ndecouple functional signed,toStorage to signer\n"+
+		"partition leader into 3\npartition signer into 2\npartition storage into 4\n"))
+	require.Empty(t, errs)
+	reports := rewrite.ExplainPlan(f.Flow, plans[0])
+	require.Len(t, reports, 4)
+	for _, r := range reports {
+		require.Nil(t, r.Err, "%s", r.Step)
+	}
+	assert.Equal(t, "leader", reports[1].Location)
+	assert.Contains(t, reports[1].Facts, "n12 hydro.Send (hashset.go:167:23): routes by its fields (ID)")
+	assert.Contains(t, reports[2].Facts[0], "routes by the hash of the whole item")
+	require.Len(t, reports[3].Facts, 1)
+	assert.Contains(t, reports[3].Facts[0], "routes by (Hash), which n18 hydro.FilterMap (hashset.go:177:26) computes from its items")
 }

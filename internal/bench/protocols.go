@@ -35,6 +35,22 @@ func Protocols() []Protocol {
 				func(r voting.Request) uint64 { return r.ID }),
 		},
 		{
+			// ScalableVoting, derived from Voting by
+			// examples/voting/scalable.hydroplan: broadcaster and collector
+			// decoupled, broadcaster and participants partitioned.
+			Name:    "voting-scalable",
+			Package: "./examples/voting",
+			Flow:    "ScalableVoting",
+			Base:    "voting",
+			Rewrite: "decoupling and partitioning",
+			Deployments: []Deployment{
+				{Name: "3 participants", Members: map[string]int{"participant": 3}, Flags: votingFlags},
+			},
+			Driver: Commands("client", voting.ScalableVotingRequestsPort(), voting.ScalableVotingCommittedPort(),
+				func(id uint64, p [16]byte) voting.Request { return voting.Request{ID: id, Command: string(p[:])} },
+				func(r voting.Request) uint64 { return r.ID }),
+		},
+		{
 			Name:    "hashset",
 			Package: "./examples/hashset",
 			Flow:    "Hashset",
@@ -43,6 +59,22 @@ func Protocols() []Protocol {
 				{Name: "1 storage node", Members: map[string]int{"storage": 1}, Flags: hashsetFlags},
 			},
 			Driver: Commands("client", hashset.HashsetWritesPort(), hashset.HashsetOutcomesPort(),
+				func(id uint64, p [16]byte) hashset.Write { return hashset.Write{ID: id, Value: string(p[:])} },
+				func(o hashset.Outcome) uint64 { return o.ID }),
+		},
+		{
+			// ScalableHashset, derived from Hashset by
+			// examples/hashset/scalable.hydroplan: proxy and signer
+			// decoupled, every role but the client partitioned.
+			Name:    "hashset-scalable",
+			Package: "./examples/hashset",
+			Flow:    "ScalableHashset",
+			Base:    "hashset",
+			Rewrite: "decoupling and partitioning",
+			Deployments: []Deployment{
+				{Name: "3 storage nodes", Members: map[string]int{"storage": 3}, Flags: hashsetFlags},
+			},
+			Driver: Commands("client", hashset.ScalableHashsetWritesPort(), hashset.ScalableHashsetOutcomesPort(),
 				func(id uint64, p [16]byte) hashset.Write { return hashset.Write{ID: id, Value: string(p[:])} },
 				func(o hashset.Outcome) uint64 { return o.ID }),
 		},
