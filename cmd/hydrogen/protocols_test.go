@@ -29,8 +29,8 @@ func TestRunVotingAcrossProcesses(t *testing.T) {
 }
 
 // TestRunScalableVotingAcrossProcesses runs the flow that
-// examples/voting/scalable.hydroplan derives from Voting, with its
-// broadcaster, chosen with -flow.
+// examples/voting/scalable.hydroplan derives from Voting, chosen with
+// -flow: 5 broadcasters, 3 participants of 5 partitions and 5 collectors.
 func TestRunScalableVotingAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	runVoting(t, "-flow", "ScalableVoting")

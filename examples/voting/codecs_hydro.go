@@ -46,6 +46,19 @@ func decodeHydroRequest(src []byte, v *Request) (int, error) {
 	return n, nil
 }
 
+func appendHydroUint64(dst []byte, v *uint64) []byte {
+	return netio.AppendUint64(dst, *v)
+}
+
+func decodeHydroUint64(src []byte, v *uint64) (int, error) {
+	x, n, err := netio.DecodeUint64(src)
+	if err != nil {
+		return 0, err
+	}
+	*v = x
+	return n, nil
+}
+
 func appendHydroVote(dst []byte, v *Vote) []byte {
 	dst = netio.AppendUint64(dst, v.ID)
 	dst = appendHydroHydroMemberID(dst, &v.Participant)

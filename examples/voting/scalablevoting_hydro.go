@@ -526,9 +526,12 @@ func (nd *ScalableVotingParticipant) subgraph0() {
 		for _, v3 := range nd.n18R {
 			v4 := vote(v2, v3)
 			nd.n19Out = append(nd.n19Out, v4)
+			nd.hydroKey = nd.hydroKey[:0]
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v4.ID)
+			part5 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v4)
-				nd.hydroSend(hydro.Dest{Location: "collector"}, 20, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "collector", Parts: 5, Part: part5}, 20, nd.hydroBuf)
 			}
 		}
 	}
@@ -767,7 +770,7 @@ type ScalableVotingCollector struct {
 	n26RNext   []int
 	// hydro.Unique (node 27, voting.go:96): the items seen.
 	n27Seen map[Request]struct{}
-	// hydro.Send (node 20, voting.go:94): the items received since the last tick.
+	// hydro.Demux (node 20, voting.go:94): the items received since the last tick.
 	n20Recv []Vote
 	// h22To26Port0 is the handoff from hydro.CrossJoin (node 22, voting.go:94) to hydro.Join (node 26, voting.go:96).
 	h22To26Port0 []Tally
@@ -799,7 +802,7 @@ func (nd *ScalableVotingCollector) Tick() {
 	clear(nd.n27Seen)
 }
 
-// subgraph0 runs stratum 0: hydro.Send (20), hydro.ClusterSize (21), hydro.CrossJoin (22).
+// subgraph0 runs stratum 0: hydro.Demux (20), hydro.ClusterSize (21), hydro.CrossJoin (22).
 func (nd *ScalableVotingCollector) subgraph0() {
 	if !nd.n21Done {
 		nd.n21Done = true
@@ -931,10 +934,10 @@ func (nd *ScalableVotingCollector) Deliver(tag uint16, payload []byte) error {
 		var v Vote
 		n, err := decodeHydroVote(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableVoting, location collector, hydro.Send at voting.go:94: %w", err)
+			return fmt.Errorf("flow ScalableVoting, location collector, hydro.Demux at voting.go:94: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableVoting, location collector, hydro.Send at voting.go:94: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableVoting, location collector, hydro.Demux at voting.go:94: %d bytes after the item", len(payload)-n)
 		}
 		nd.n20Recv = append(nd.n20Recv, v)
 		return nil

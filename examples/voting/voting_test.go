@@ -65,7 +65,7 @@ type scenario struct {
 }
 
 // scalablePartitions is the number of partitions scalable.hydroplan splits
-// the broadcaster and each participant into.
+// the broadcaster, the collector and each participant into.
 const scalablePartitions = 5
 
 // simulate runs sc with seed and returns the checker and whether every
@@ -92,7 +92,7 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 	switch {
 	case sc.derived:
 		s, err = sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1},
-			{Name: "participant", Members: sc.participants * scalablePartitions}, {Name: "broadcaster", Members: scalablePartitions}, {Name: "collector", Members: 1}},
+			{Name: "participant", Members: sc.participants * scalablePartitions}, {Name: "broadcaster", Members: scalablePartitions}, {Name: "collector", Members: scalablePartitions}},
 			func(location string, _ int) (hydro.NetNode, error) {
 				switch location {
 				case "client":
