@@ -269,12 +269,9 @@ func start(ctx context.Context, cfg Config, p Protocol, d Deployment) (*deployme
 				}
 				m, _ := flagValue(n.args, "-member")
 				n.member, _ = strconv.Atoi(m)
-				n.label = n.role
-				if d.Members[n.role] > 0 {
-					n.label = fmt.Sprintf("%s/%d", n.role, n.member)
-				}
 				dep.nodes = append(dep.nodes, n)
 			}
+			labelNodes(dep.nodes, d.Members)
 			if len(dep.nodes) > 0 {
 				peers := parsePeers(must(flagValue(dep.nodes[0].args, "-peers")))
 				want := 0
@@ -529,6 +526,22 @@ func sleep(ctx context.Context, d time.Duration) {
 	select {
 	case <-ctx.Done():
 	case <-time.After(d):
+	}
+}
+
+// labelNodes names every node for the report: by its role, and by its
+// member number too where the role has several processes (a cluster, or a
+// process split into partitions), so that each process is measured apart.
+func labelNodes(nodes []process, members map[string]int) {
+	perRole := map[string]int{}
+	for _, n := range nodes {
+		perRole[n.role]++
+	}
+	for i, n := range nodes {
+		nodes[i].label = n.role
+		if members[n.role] > 0 || perRole[n.role] > 1 {
+			nodes[i].label = fmt.Sprintf("%s/%d", n.role, n.member)
+		}
 	}
 }
 

@@ -194,3 +194,16 @@ func TestRunReportsALauncherFailure(t *testing.T) {
 	assert.Contains(t, err.Error(), "voting (3 participants): the launcher stopped")
 	assert.Contains(t, err.Error(), "NoSuchFlow")
 }
+
+// TestLabelNodesApartPerProcess checks that every process of a role split
+// into partitions is measured apart, as a cluster's members are.
+func TestLabelNodesApartPerProcess(t *testing.T) {
+	nodes := []process{{role: "leader"}, {role: "collector", member: 0}, {role: "collector", member: 1},
+		{role: "participant", member: 0}}
+	labelNodes(nodes, map[string]int{"participant": 1})
+	var labels []string
+	for _, n := range nodes {
+		labels = append(labels, n.label)
+	}
+	assert.Equal(t, []string{"leader", "collector/0", "collector/1", "participant/0"}, labels)
+}
