@@ -141,6 +141,10 @@ var recorders = map[string]func(f *hydro.Flow){
 	"microbench.Unacked": func(f *hydro.Flow) {
 		microbench.Unacked(f, in[microbench.Pair](), in[int](), out[microbench.Pair]())
 	},
+	"microbench.Pending": func(f *hydro.Flow) {
+		microbench.Pending(f, in[microbench.Pair](), in[microbench.Probe](), out[microbench.Reading]())
+	},
+	"microbench.Expand": func(f *hydro.Flow) { microbench.Expand(f, in[int](), 3, out[int]()) },
 	"microbench.Ticker": func(f *hydro.Flow) {
 		microbench.Ticker(f, in[int](), out[int64](), out[microbench.Pair]())
 	},
