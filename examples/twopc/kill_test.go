@@ -21,7 +21,6 @@ import (
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/deploy"
-	"github.com/hydrogo/hydro/hydro/sim/simtest"
 )
 
 // roleEnv makes the test binary run as one node of TwoPC, the location it
@@ -54,23 +53,50 @@ func TestMain(m *testing.M) {
 }
 
 // proc is one node of the process test, restartable on its data directory
-// and address.
+// and on its listening socket, which the test holds for the whole run and
+// every incarnation inherits (as hydrogen run does): no other process can
+// take its port between a kill and the restart, and peers that dial it
+// meanwhile wait in its backlog.
 type proc struct {
-	t      *testing.T
-	env    []string
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	done   chan struct{}
-	lines  func(string)
-	name   string
-	stderr *strings.Builder
+	t        *testing.T
+	env      []string
+	listener *os.File
+	cmd      *exec.Cmd
+	stdin    io.WriteCloser
+	done     chan struct{}
+	killed   bool
+	lines    func(string)
+	name     string
+	stderr   *syncBuilder
+}
+
+// syncBuilder is a strings.Builder that the process's stderr copier writes
+// while the test reads it.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func (p *proc) start() {
 	p.t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), p.env...)
-	p.stderr = &strings.Builder{}
+	cmd.Env = append(cmd.Env, "HYDRO_LISTEN_FD=3")
+	cmd.ExtraFiles = []*os.File{p.listener} // descriptor 3
+	p.stderr = &syncBuilder{}
+	p.killed = false
 	cmd.Stderr = p.stderr
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(p.t, err)
@@ -90,15 +116,32 @@ func (p *proc) start() {
 
 func (p *proc) kill() {
 	p.t.Helper()
+	p.killed = true
 	require.NoError(p.t, p.cmd.Process.Signal(syscall.SIGKILL))
 	<-p.done
 }
 
-func freePort(t *testing.T) string {
+// exited reports whether the process ended without being killed.
+func (p *proc) exited() bool {
+	select {
+	case <-p.done:
+		return !p.killed
+	default:
+		return false
+	}
+}
+
+// listen opens a listening socket on a free port of the loopback
+// interface, for a node to inherit, and returns it and its address.
+func listen(t *testing.T) (*os.File, string) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().String()
+	f, err := l.(*net.TCPListener).File()
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close()) // f stays open, and with it the socket
+	t.Cleanup(func() { f.Close() })
+	return f, addr
 }
 
 func TestSIGKILLEveryTransactionEndsTheSameEverywhere(t *testing.T) {
@@ -109,13 +152,16 @@ func TestSIGKILLEveryTransactionEndsTheSameEverywhere(t *testing.T) {
 	// answered once; every participant that decides it decides what the
 	// client learned, never both ways across its restarts; a committed one
 	// is decided by every participant; and a refused one never commits.
-	if !simtest.Long() {
-		t.Skipf("kills and restarts real processes; runs in the long mode (%s=1)", simtest.LongEnv)
+	if testing.Short() {
+		t.Skip("kills and restarts real processes")
 	}
 	const participants, requests = 3, 240
-	addrs := map[string][]string{"client": {freePort(t)}, "coordinator": {freePort(t)}}
-	for range participants {
-		addrs["participant"] = append(addrs["participant"], freePort(t))
+	addrs, sockets := map[string][]string{}, map[string][]*os.File{}
+	for role, n := range map[string]int{"client": 1, "coordinator": 1, "participant": participants} {
+		for range n {
+			f, addr := listen(t)
+			addrs[role], sockets[role] = append(addrs[role], addr), append(sockets[role], f)
+		}
 	}
 	peers := fmt.Sprintf("client=%s;coordinator=%s;participant=%s", addrs["client"][0], addrs["coordinator"][0], strings.Join(addrs["participant"], ","))
 
@@ -135,7 +181,7 @@ func TestSIGKILLEveryTransactionEndsTheSameEverywhere(t *testing.T) {
 	node := func(role string, member int) *proc {
 		dir := filepath.Join(t.TempDir(), fmt.Sprintf("%s-%d", role, member))
 		require.NoError(t, os.MkdirAll(dir, 0o755))
-		p := &proc{t: t, name: fmt.Sprintf("%s/%d", role, member), env: []string{roleEnv + "=" + role,
+		p := &proc{t: t, name: fmt.Sprintf("%s/%d", role, member), listener: sockets[role][member], env: []string{roleEnv + "=" + role,
 			"HYDRO_MEMBER=" + fmt.Sprint(member), "HYDRO_PEERS=" + peers, "HYDRO_INSECURE_PLAINTEXT=true",
 			"HYDRO_DATA=" + dir, "HYDRO_LOG_LEVEL=warn", "HYDRO_OUT_VOTESCAST_QUIET=true"}}
 		p.lines = func(line string) {
@@ -204,7 +250,36 @@ func TestSIGKILLEveryTransactionEndsTheSameEverywhere(t *testing.T) {
 		}
 		return true
 	}
-	require.Eventually(t, settled, 180*time.Second, 50*time.Millisecond, "every transaction answered and every commit decided everywhere")
+	all := append([]*proc{client, coordinator}, parts...)
+	for deadline := time.Now().Add(180 * time.Second); !settled(); time.Sleep(50 * time.Millisecond) {
+		for _, p := range all {
+			if p.exited() {
+				require.FailNowf(t, "a node exited", "%s exited on its own: %s", p.name, p.stderr)
+			}
+		}
+		if !time.Now().Before(deadline) {
+			mu.Lock()
+			var missing []uint64
+			for id := uint64(1); id <= requests; id++ {
+				if answered[id] == 0 {
+					missing = append(missing, id)
+				}
+			}
+			var undecided []string
+			for id, committed := range outcome {
+				for p := range participants {
+					if _, ok := decided[[2]uint64{id, uint64(p)}]; committed && !ok {
+						undecided = append(undecided, fmt.Sprintf("%d@%d", id, p))
+					}
+				}
+			}
+			mu.Unlock()
+			for _, p := range all {
+				t.Logf("%s stderr: %s", p.name, p.stderr)
+			}
+			require.FailNowf(t, "not settled", "unanswered %v; commits undecided %v", missing, undecided)
+		}
+	}
 
 	mu.Lock()
 	defer mu.Unlock()

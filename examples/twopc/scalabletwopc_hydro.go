@@ -55,33 +55,33 @@ type ScalableTwoPCClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, twopc.go:244): this tick's input.
+	// hydro.Source (node 0, twopc.go:247): this tick's input.
 	n0Buf []Request
-	// hydro.Timer (node 2, twopc.go:246): the period, the next due time, whether it fired.
+	// hydro.Timer (node 2, twopc.go:249): the period, the next due time, whether it fired.
 	n2Period time.Duration
 	n2Due    time.Time
 	n2Fired  bool
-	// hydro.CrossJoin (node 3, twopc.go:246): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 3, twopc.go:249): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 6, twopc.go:249): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 6, twopc.go:252): the stored sides' items, chained per key in arrival order.
 	n6RIndex  map[uint64]int
 	n6RChains [][2]int
 	n6RItems  []Request
 	n6RNext   []int
-	// hydro.Unique (node 7, twopc.go:249): the items seen.
+	// hydro.Unique (node 7, twopc.go:252): the items seen.
 	n7Seen map[Outcome]struct{}
-	// hydro.Sink (node 8, twopc.go:249): this tick's output.
+	// hydro.Sink (node 8, twopc.go:252): this tick's output.
 	n8Out []Outcome
-	// hydro.AntiJoin (node 9, twopc.go:250): the keys of the negative input.
+	// hydro.AntiJoin (node 9, twopc.go:253): the keys of the negative input.
 	n9Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 10, twopc.go:250): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 10, twopc.go:253): the items of this tick and of the next.
 	n10Now  []Request
 	n10Next []Request
-	// hydro.Send (node 111, twopc.go:318): the items received since the last tick.
+	// hydro.Send (node 111, twopc.go:321): the items received since the last tick.
 	n111Recv []Outcome
-	// hydro.Send (node 112, twopc.go:319): the items received since the last tick.
+	// hydro.Send (node 112, twopc.go:322): the items received since the last tick.
 	n112Recv []Outcome
-	// h5To9Port0 is the handoff from hydro.Union (node 5, twopc.go:248) to hydro.AntiJoin (node 9, twopc.go:250).
+	// h5To9Port0 is the handoff from hydro.Union (node 5, twopc.go:251) to hydro.AntiJoin (node 9, twopc.go:253).
 	h5To9Port0 []Request
 }
 
@@ -93,7 +93,7 @@ func NewScalableTwoPCClient(requests hydro.Input[Request], outcomes hydro.Output
 	nd.votesCast = votesCast
 	nd.decisions = decisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line twopc.go:246:57*/ Timeout /*line scalabletwopc_hydro.go:96:86*/
+	nd.n2Period = /*line twopc.go:249:57*/ Timeout /*line scalabletwopc_hydro.go:96:86*/
 	nd.n6RIndex = map[uint64]int{}
 	nd.n7Seen = map[Outcome]struct{}{}
 	nd.n9Neg = map[uint64]struct{}{}
@@ -257,10 +257,10 @@ func (nd *ScalableTwoPCClient) Deliver(tag uint16, payload []byte) error {
 		var v Outcome
 		n, err := decodeHydroOutcome(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location client, hydro.Send at twopc.go:318: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location client, hydro.Send at twopc.go:321: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location client, hydro.Send at twopc.go:318: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location client, hydro.Send at twopc.go:321: %d bytes after the item", len(payload)-n)
 		}
 		nd.n111Recv = append(nd.n111Recv, v)
 		return nil
@@ -268,10 +268,10 @@ func (nd *ScalableTwoPCClient) Deliver(tag uint16, payload []byte) error {
 		var v Outcome
 		n, err := decodeHydroOutcome(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location client, hydro.Send at twopc.go:319: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location client, hydro.Send at twopc.go:322: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location client, hydro.Send at twopc.go:319: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location client, hydro.Send at twopc.go:322: %d bytes after the item", len(payload)-n)
 		}
 		nd.n112Recv = append(nd.n112Recv, v)
 		return nil
@@ -327,7 +327,7 @@ type ScalableTwoPCCoordinator struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Send (node 12, twopc.go:251): the items received since the last tick.
+	// hydro.Send (node 12, twopc.go:254): the items received since the last tick.
 	n12Recv []Request
 }
 
@@ -401,10 +401,10 @@ func (nd *ScalableTwoPCCoordinator) Deliver(tag uint16, payload []byte) error {
 		var v Request
 		n, err := decodeHydroRequest(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location coordinator, hydro.Send at twopc.go:251: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location coordinator, hydro.Send at twopc.go:254: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location coordinator, hydro.Send at twopc.go:251: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location coordinator, hydro.Send at twopc.go:254: %d bytes after the item", len(payload)-n)
 		}
 		nd.n12Recv = append(nd.n12Recv, v)
 		return nil
@@ -454,13 +454,13 @@ type ScalableTwoPCParticipant struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 14, twopc.go:257): whether the member id was emitted.
+	// hydro.SelfID (node 14, twopc.go:260): whether the member id was emitted.
 	n14Done bool
-	// hydro.CrossJoin (node 16, twopc.go:259): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 16, twopc.go:262): the stored sides' items in arrival order.
 	n16R []hydro.MemberID
-	// hydro.AntiJoin (node 18, twopc.go:260): the keys of the negative input.
+	// hydro.AntiJoin (node 18, twopc.go:263): the keys of the negative input.
 	n18Neg map[uint64]struct{}
-	// hydro.MergeKeyed (node 25, twopc.go:263): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 25, twopc.go:266): the groups in order of first appearance.
 	n25Index map[uint64]int
 	n25Accs  []Record
 	// the groups changed this tick, to log at its end.
@@ -469,71 +469,69 @@ type ScalableTwoPCParticipant struct {
 	// the groups changed in this tick, and whether each group is among them.
 	n25Changed []int
 	n25Touched []bool
-	// hydro.DeferTick (node 29, twopc.go:264): the items of this tick and of the next.
+	// hydro.DeferTick (node 29, twopc.go:267): the items of this tick and of the next.
 	n29Now  []Record
 	n29Next []Record
-	// hydro.CrossJoin (node 33, twopc.go:265): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 33, twopc.go:268): the stored sides' items in arrival order.
 	n33L []Record
 	n33R []hydro.MemberID
-	// hydro.Sink (node 37, twopc.go:268): this tick's output.
+	// hydro.Sink (node 37, twopc.go:271): this tick's output.
 	n37Out []Vote
-	// hydro.Unique (node 39, twopc.go:269): the items seen.
+	// hydro.Unique (node 39, twopc.go:272): the items seen.
 	n39Seen map[Outcome]struct{}
-	// the items first seen this tick, to log at its end.
-	n39New []Outcome
-	// hydro.CrossJoin (node 40, twopc.go:270): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 40, twopc.go:273): the stored sides' items in arrival order.
 	n40L []Outcome
 	n40R []hydro.MemberID
-	// hydro.Sink (node 41, twopc.go:270): this tick's output.
+	// hydro.Sink (node 41, twopc.go:273): this tick's output.
 	n41Out []Decision
-	// hydro.Unique (node 44, twopc.go:274): the items seen.
+	// hydro.Unique (node 44, twopc.go:277): the items seen.
 	n44Seen map[Txn]struct{}
-	// hydro.Timer (node 46, twopc.go:275): the period, the next due time, whether it fired.
+	// hydro.Timer (node 46, twopc.go:278): the period, the next due time, whether it fired.
 	n46Period time.Duration
 	n46Due    time.Time
 	n46Fired  bool
-	// hydro.CrossJoin (node 47, twopc.go:275): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 47, twopc.go:278): the stored sides' items in arrival order.
 	n47R []time.Time
-	// hydro.MergeKeyed (node 49, twopc.go:275): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 49, twopc.go:278): the groups in order of first appearance.
 	n49Index map[uint64]int
 	n49Accs  []Doubt
-	// hydro.AntiJoin (node 50, twopc.go:276): the keys of the negative input.
+	// hydro.AntiJoin (node 50, twopc.go:279): the keys of the negative input.
 	n50Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 51, twopc.go:277): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 51, twopc.go:280): the items of this tick and of the next.
 	n51Now  []Doubt
 	n51Next []Doubt
-	// hydro.CrossJoin (node 53, twopc.go:278): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 53, twopc.go:281): the stored sides' items in arrival order.
 	n53L []Doubt
 	n53R []hydro.MemberID
-	// hydro.Broadcast (node 13, twopc.go:254): the items received since the last tick.
+	// hydro.Broadcast (node 13, twopc.go:257): the items received since the last tick.
 	n13Recv []Request
-	// hydro.Broadcast (node 85, twopc.go:301): the items received since the last tick.
+	// hydro.Broadcast (node 85, twopc.go:304): the items received since the last tick.
 	n85Recv []Outcome
-	// hydro.Demux (node 86, twopc.go:302): the items received since the last tick.
+	// hydro.Demux (node 86, twopc.go:305): the items received since the last tick.
 	n86Recv []Redrive
-	// h13To18Port0 is the handoff from hydro.Broadcast (node 13, twopc.go:254) to hydro.AntiJoin (node 18, twopc.go:260).
+	// h13To18Port0 is the handoff from hydro.Broadcast (node 13, twopc.go:257) to hydro.AntiJoin (node 18, twopc.go:263).
 	h13To18Port0 []Request
-	// h23To24Port1 is the handoff from hydro.Map (node 23, twopc.go:263) to hydro.Union (node 24, twopc.go:263).
+	// h23To24Port1 is the handoff from hydro.Map (node 23, twopc.go:266) to hydro.Union (node 24, twopc.go:266).
 	h23To24Port1 []Record
-	// h21To24Port2 is the handoff from hydro.Cycle (node 21, twopc.go:262) to hydro.Union (node 24, twopc.go:263).
+	// h21To24Port2 is the handoff from hydro.Cycle (node 21, twopc.go:265) to hydro.Union (node 24, twopc.go:266).
 	h21To24Port2 []Record
-	// h26To27Port0 is the handoff from hydro.Filter (node 26, twopc.go:264) to hydro.Join (node 27, twopc.go:264).
+	// h26To27Port0 is the handoff from hydro.Filter (node 26, twopc.go:267) to hydro.Join (node 27, twopc.go:267).
 	h26To27Port0 []Outcome
-	// h20To31Port1 is the handoff from hydro.Map (node 20, twopc.go:261) to hydro.Union (node 31, twopc.go:265).
+	// h20To31Port1 is the handoff from hydro.Map (node 20, twopc.go:264) to hydro.Union (node 31, twopc.go:268).
 	h20To31Port1 []Txn
-	// h31To32Port0 is the handoff from hydro.Union (node 31, twopc.go:265) to hydro.Join (node 32, twopc.go:265).
+	// h31To32Port0 is the handoff from hydro.Union (node 31, twopc.go:268) to hydro.Join (node 32, twopc.go:268).
 	h31To32Port0 []Txn
-	// h14To33Port1 is the handoff from hydro.SelfID (node 14, twopc.go:257) to hydro.CrossJoin (node 33, twopc.go:265).
+	// h14To33Port1 is the handoff from hydro.SelfID (node 14, twopc.go:260) to hydro.CrossJoin (node 33, twopc.go:268).
 	h14To33Port1 []hydro.MemberID
-	// h17To35Port0 is the handoff from hydro.FilterMap (node 17, twopc.go:259) to hydro.Union (node 35, twopc.go:266).
+	// h17To35Port0 is the handoff from hydro.FilterMap (node 17, twopc.go:262) to hydro.Union (node 35, twopc.go:269).
 	h17To35Port0 []Vote
-	// h14To40Port1 is the handoff from hydro.SelfID (node 14, twopc.go:257) to hydro.CrossJoin (node 40, twopc.go:270).
+	// h14To40Port1 is the handoff from hydro.SelfID (node 14, twopc.go:260) to hydro.CrossJoin (node 40, twopc.go:273).
 	h14To40Port1 []hydro.MemberID
-	// h42To48Port1 is the handoff from hydro.Cycle (node 42, twopc.go:273) to hydro.Union (node 48, twopc.go:275).
+	// h42To48Port1 is the handoff from hydro.Cycle (node 42, twopc.go:276) to hydro.Union (node 48, twopc.go:278).
 	h42To48Port1 []Doubt
-	// h47To48Port2 is the handoff from hydro.CrossJoin (node 47, twopc.go:275) to hydro.Union (node 48, twopc.go:275).
+	// h47To48Port2 is the handoff from hydro.CrossJoin (node 47, twopc.go:278) to hydro.Union (node 48, twopc.go:278).
 	h47To48Port2 []Doubt
-	// h14To53Port1 is the handoff from hydro.SelfID (node 14, twopc.go:257) to hydro.CrossJoin (node 53, twopc.go:278).
+	// h14To53Port1 is the handoff from hydro.SelfID (node 14, twopc.go:260) to hydro.CrossJoin (node 53, twopc.go:281).
 	h14To53Port1 []hydro.MemberID
 }
 
@@ -549,7 +547,7 @@ func NewScalableTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.O
 	nd.n25Index = map[uint64]int{}
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:275:105*/ DoubtRound /*line scalabletwopc_hydro.go:552:92*/
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:550:92*/
 	nd.n49Index = map[uint64]int{}
 	nd.n50Neg = map[uint64]struct{}{}
 	return nd
@@ -774,7 +772,6 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 		if v41, ok42 := final(v39); ok42 {
 			if _, dup43 := nd.n39Seen[v41]; !dup43 {
 				nd.n39Seen[v41] = struct{}{}
-				nd.n39New = append(nd.n39New, v41)
 				nd.n40L = append(nd.n40L, v41)
 				for _, v44 := range nd.n40R {
 					v45 := decidedBy(v41, v44)
@@ -975,7 +972,7 @@ func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 			err114 = fmt.Errorf("%d bytes after the item", len(item)-n113)
 		}
 		if err114 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:263): %w", err114)
+			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err114)
 		}
 		k115 := v112.ID
 		i116, ok117 := nd.n25Index[k115]
@@ -995,17 +992,6 @@ func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 			nd.n25Changed = append(nd.n25Changed, i116)
 		}
 		return nil
-	case 39:
-		var v120 Outcome
-		n121, err122 := decodeHydroOutcome(item, &v120)
-		if err122 == nil && n121 != len(item) {
-			err122 = fmt.Errorf("%d bytes after the item", len(item)-n121)
-		}
-		if err122 != nil {
-			return fmt.Errorf("hydro.Unique (node 39, twopc.go:269): %w", err122)
-		}
-		nd.n39Seen[v120] = struct{}{}
-		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location participant", op)
 }
@@ -1022,10 +1008,6 @@ func (nd *ScalableTwoPCParticipant) hydroCommit() bool {
 			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v110))
 		}
 		nd.n25Dirty = nd.n25Dirty[:0]
-		for _, v118 := range nd.n39New {
-			nd.hydroJournal.Append(appendHydroOutcome(nd.hydroJournal.Record(39), &v118))
-		}
-		nd.n39New = nd.n39New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1039,9 +1021,6 @@ func (nd *ScalableTwoPCParticipant) hydroCommit() bool {
 func (nd *ScalableTwoPCParticipant) hydroSnapshot(add func([]byte)) {
 	for _, v111 := range nd.n25Accs {
 		add(appendHydroRecord(nd.hydroJournal.Record(25), &v111))
-	}
-	for v119 := range nd.n39Seen {
-		add(appendHydroOutcome(nd.hydroJournal.Record(39), &v119))
 	}
 }
 
@@ -1105,10 +1084,10 @@ func (nd *ScalableTwoPCParticipant) Deliver(tag uint16, payload []byte) error {
 		var v Request
 		n, err := decodeHydroRequest(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location participant, hydro.Broadcast at twopc.go:254: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location participant, hydro.Broadcast at twopc.go:257: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location participant, hydro.Broadcast at twopc.go:254: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location participant, hydro.Broadcast at twopc.go:257: %d bytes after the item", len(payload)-n)
 		}
 		nd.n13Recv = append(nd.n13Recv, v)
 		return nil
@@ -1116,10 +1095,10 @@ func (nd *ScalableTwoPCParticipant) Deliver(tag uint16, payload []byte) error {
 		var v Outcome
 		n, err := decodeHydroOutcome(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location participant, hydro.Broadcast at twopc.go:301: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location participant, hydro.Broadcast at twopc.go:304: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location participant, hydro.Broadcast at twopc.go:301: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location participant, hydro.Broadcast at twopc.go:304: %d bytes after the item", len(payload)-n)
 		}
 		nd.n85Recv = append(nd.n85Recv, v)
 		return nil
@@ -1127,10 +1106,10 @@ func (nd *ScalableTwoPCParticipant) Deliver(tag uint16, payload []byte) error {
 		var v Redrive
 		n, err := decodeHydroRedrive(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location participant, hydro.Demux at twopc.go:302: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location participant, hydro.Demux at twopc.go:305: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location participant, hydro.Demux at twopc.go:302: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location participant, hydro.Demux at twopc.go:305: %d bytes after the item", len(payload)-n)
 		}
 		nd.n86Recv = append(nd.n86Recv, v)
 		return nil
@@ -1185,7 +1164,7 @@ type ScalableTwoPCVoterequester struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Demux (node 114, twopc.go:254): the items received since the last tick.
+	// hydro.Demux (node 114, twopc.go:257): the items received since the last tick.
 	n114Recv []Request
 }
 
@@ -1261,10 +1240,10 @@ func (nd *ScalableTwoPCVoterequester) Deliver(tag uint16, payload []byte) error 
 		var v Request
 		n, err := decodeHydroRequest(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location voterequester, hydro.Demux at twopc.go:254: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location voterequester, hydro.Demux at twopc.go:257: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location voterequester, hydro.Demux at twopc.go:254: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location voterequester, hydro.Demux at twopc.go:257: %d bytes after the item", len(payload)-n)
 		}
 		nd.n114Recv = append(nd.n114Recv, v)
 		return nil
@@ -1314,10 +1293,10 @@ type ScalableTwoPCCommitter struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.ClusterSize (node 54, twopc.go:281): the size of cluster "participant" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 54, twopc.go:284): the size of cluster "participant" (see SetSizes), whether it was emitted.
 	n54Size int
 	n54Done bool
-	// hydro.MergeKeyed (node 59, twopc.go:285): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 59, twopc.go:288): the groups in order of first appearance.
 	n59Index map[uint64]int
 	n59Accs  []Entry
 	// the groups changed this tick, to log at its end.
@@ -1326,63 +1305,63 @@ type ScalableTwoPCCommitter struct {
 	// the groups changed in this tick, and whether each group is among them.
 	n59Changed []int
 	n59Touched []bool
-	// hydro.Unique (node 61, twopc.go:286): the items seen.
+	// hydro.Unique (node 61, twopc.go:289): the items seen.
 	n61Seen map[Txn]struct{}
-	// hydro.Unique (node 63, twopc.go:287): the items seen.
+	// hydro.Unique (node 63, twopc.go:290): the items seen.
 	n63Seen map[Txn]struct{}
-	// hydro.Timer (node 67, twopc.go:290): the period, the next due time, whether it fired.
+	// hydro.Timer (node 67, twopc.go:293): the period, the next due time, whether it fired.
 	n67Period time.Duration
 	n67Due    time.Time
 	n67Fired  bool
-	// hydro.CrossJoin (node 68, twopc.go:290): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 68, twopc.go:293): the stored sides' items in arrival order.
 	n68R []time.Time
-	// hydro.AntiJoin (node 71, twopc.go:291): the keys of the negative input.
+	// hydro.AntiJoin (node 71, twopc.go:294): the keys of the negative input.
 	n71Neg map[uint64]struct{}
-	// hydro.MergeKeyed (node 72, twopc.go:291): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 72, twopc.go:294): the groups in order of first appearance.
 	n72Index map[uint64]int
 	n72Accs  []Tally
-	// hydro.CrossJoin (node 73, twopc.go:292): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 73, twopc.go:295): the stored sides' items in arrival order.
 	n73L []Tally
 	n73R []int
-	// hydro.AntiJoin (node 75, twopc.go:293): the keys of the negative input.
+	// hydro.AntiJoin (node 75, twopc.go:296): the keys of the negative input.
 	n75Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 77, twopc.go:293): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 77, twopc.go:296): the items of this tick and of the next.
 	n77Now  []Tally
 	n77Next []Tally
-	// hydro.DeferTick (node 78, twopc.go:294): the items of this tick and of the next.
+	// hydro.DeferTick (node 78, twopc.go:297): the items of this tick and of the next.
 	n78Now  []Decided
 	n78Next []Decided
-	// hydro.Join (node 81, twopc.go:298): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 81, twopc.go:301): the stored sides' items, chained per key in arrival order.
 	n81RIndex  map[uint64]int
 	n81RChains [][2]int
 	n81RItems  []Txn
 	n81RNext   []int
-	// hydro.Join (node 82, twopc.go:299): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 82, twopc.go:302): the stored sides' items, chained per key in arrival order.
 	n82RIndex  map[uint64]int
 	n82RChains [][2]int
 	n82RItems  []Txn
 	n82RNext   []int
-	// hydro.Demux (node 55, twopc.go:282): the items received since the last tick.
+	// hydro.Demux (node 55, twopc.go:285): the items received since the last tick.
 	n55Recv []Vote
-	// hydro.Demux (node 56, twopc.go:283): the items received since the last tick.
+	// hydro.Demux (node 56, twopc.go:286): the items received since the last tick.
 	n56Recv []Inquiry
-	// h63To70Port1 is the handoff from hydro.Unique (node 63, twopc.go:287) to hydro.Union (node 70, twopc.go:291).
+	// h63To70Port1 is the handoff from hydro.Unique (node 63, twopc.go:290) to hydro.Union (node 70, twopc.go:294).
 	h63To70Port1 []Txn
-	// h69To71Port0 is the handoff from hydro.Union (node 69, twopc.go:289) to hydro.AntiJoin (node 71, twopc.go:291).
+	// h69To71Port0 is the handoff from hydro.Union (node 69, twopc.go:292) to hydro.AntiJoin (node 71, twopc.go:294).
 	h69To71Port0 []Tally
-	// h54To73Port1 is the handoff from hydro.ClusterSize (node 54, twopc.go:281) to hydro.CrossJoin (node 73, twopc.go:292).
+	// h54To73Port1 is the handoff from hydro.ClusterSize (node 54, twopc.go:284) to hydro.CrossJoin (node 73, twopc.go:295).
 	h54To73Port1 []int
-	// h72To75Port0 is the handoff from hydro.MergeKeyed (node 72, twopc.go:291) to hydro.AntiJoin (node 75, twopc.go:293).
+	// h72To75Port0 is the handoff from hydro.MergeKeyed (node 72, twopc.go:294) to hydro.AntiJoin (node 75, twopc.go:296).
 	h72To75Port0 []Tally
-	// h55To79Port0 is the handoff from hydro.Demux (node 55, twopc.go:282) to hydro.Join (node 79, twopc.go:296).
+	// h55To79Port0 is the handoff from hydro.Demux (node 55, twopc.go:285) to hydro.Join (node 79, twopc.go:299).
 	h55To79Port0 []Vote
-	// h56To80Port0 is the handoff from hydro.Demux (node 56, twopc.go:283) to hydro.Join (node 80, twopc.go:297).
+	// h56To80Port0 is the handoff from hydro.Demux (node 56, twopc.go:286) to hydro.Join (node 80, twopc.go:300).
 	h56To80Port0 []Inquiry
-	// h81To83Port2 is the handoff from hydro.Join (node 81, twopc.go:298) to hydro.Union (node 83, twopc.go:295).
+	// h81To83Port2 is the handoff from hydro.Join (node 81, twopc.go:301) to hydro.Union (node 83, twopc.go:298).
 	h81To83Port2 []Redrive
-	// h82To83Port3 is the handoff from hydro.Join (node 82, twopc.go:299) to hydro.Union (node 83, twopc.go:295).
+	// h82To83Port3 is the handoff from hydro.Join (node 82, twopc.go:302) to hydro.Union (node 83, twopc.go:298).
 	h82To83Port3 []Redrive
-	// h84To90Port0 is the handoff from hydro.Map (node 84, twopc.go:300) to hydro.Union (node 90, twopc.go:304).
+	// h84To90Port0 is the handoff from hydro.Map (node 84, twopc.go:303) to hydro.Union (node 90, twopc.go:307).
 	h84To90Port0 []Outcome
 }
 
@@ -1397,7 +1376,7 @@ func NewScalableTwoPCCommitter(requests hydro.Input[Request], outcomes hydro.Out
 	nd.n59Index = map[uint64]int{}
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:290:50*/ VoteRound /*line scalabletwopc_hydro.go:1400:91*/
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1379:91*/
 	nd.n71Neg = map[uint64]struct{}{}
 	nd.n72Index = map[uint64]int{}
 	nd.n75Neg = map[uint64]struct{}{}
@@ -1753,7 +1732,7 @@ func (nd *ScalableTwoPCCommitter) hydroRestore(op int, item []byte) error {
 			err95 = fmt.Errorf("%d bytes after the item", len(item)-n94)
 		}
 		if err95 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:285): %w", err95)
+			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:288): %w", err95)
 		}
 		k96 := v93.ID
 		i97, ok98 := nd.n59Index[k96]
@@ -1877,10 +1856,10 @@ func (nd *ScalableTwoPCCommitter) Deliver(tag uint16, payload []byte) error {
 		var v Vote
 		n, err := decodeHydroVote(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Demux at twopc.go:282: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Demux at twopc.go:285: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Demux at twopc.go:282: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Demux at twopc.go:285: %d bytes after the item", len(payload)-n)
 		}
 		nd.n55Recv = append(nd.n55Recv, v)
 		return nil
@@ -1888,10 +1867,10 @@ func (nd *ScalableTwoPCCommitter) Deliver(tag uint16, payload []byte) error {
 		var v Inquiry
 		n, err := decodeHydroInquiry(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Demux at twopc.go:283: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Demux at twopc.go:286: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Demux at twopc.go:283: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location committer, hydro.Demux at twopc.go:286: %d bytes after the item", len(payload)-n)
 		}
 		nd.n56Recv = append(nd.n56Recv, v)
 		return nil
@@ -1949,23 +1928,23 @@ type ScalableTwoPCEnder struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.ClusterSize (node 92, twopc.go:307): the size of cluster "participant" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 92, twopc.go:310): the size of cluster "participant" (see SetSizes), whether it was emitted.
 	n92Size int
 	n92Done bool
-	// hydro.AntiJoin (node 98, twopc.go:311): the keys of the negative input.
+	// hydro.AntiJoin (node 98, twopc.go:314): the keys of the negative input.
 	n98Neg map[uint64]struct{}
-	// hydro.MergeKeyed (node 99, twopc.go:311): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 99, twopc.go:314): the groups in order of first appearance.
 	n99Index map[uint64]int
 	n99Accs  []Acks
-	// hydro.CrossJoin (node 100, twopc.go:312): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 100, twopc.go:315): the stored sides' items in arrival order.
 	n100L []Acks
 	n100R []int
-	// hydro.AntiJoin (node 102, twopc.go:313): the keys of the negative input.
+	// hydro.AntiJoin (node 102, twopc.go:316): the keys of the negative input.
 	n102Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 104, twopc.go:313): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 104, twopc.go:316): the items of this tick and of the next.
 	n104Now  []Acks
 	n104Next []Acks
-	// hydro.MergeKeyed (node 105, twopc.go:314): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 105, twopc.go:317): the groups in order of first appearance.
 	n105Index map[uint64]int
 	n105Accs  []End
 	// the groups changed this tick, to log at its end.
@@ -1974,22 +1953,22 @@ type ScalableTwoPCEnder struct {
 	// the groups changed in this tick, and whether each group is among them.
 	n105Changed []int
 	n105Touched []bool
-	// hydro.Unique (node 107, twopc.go:315): the items seen.
+	// hydro.Unique (node 107, twopc.go:318): the items seen.
 	n107Seen map[Txn]struct{}
-	// hydro.DeferTick (node 108, twopc.go:315): the items of this tick and of the next.
+	// hydro.DeferTick (node 108, twopc.go:318): the items of this tick and of the next.
 	n108Now  []Txn
 	n108Next []Txn
-	// hydro.Unique (node 110, twopc.go:316): the items seen.
+	// hydro.Unique (node 110, twopc.go:319): the items seen.
 	n110Seen map[Outcome]struct{}
-	// hydro.Demux (node 93, twopc.go:308): the items received since the last tick.
+	// hydro.Demux (node 93, twopc.go:311): the items received since the last tick.
 	n93Recv []Ack
-	// h97To98Port0 is the handoff from hydro.Union (node 97, twopc.go:311) to hydro.AntiJoin (node 98, twopc.go:311).
+	// h97To98Port0 is the handoff from hydro.Union (node 97, twopc.go:314) to hydro.AntiJoin (node 98, twopc.go:314).
 	h97To98Port0 []Acks
-	// h92To100Port1 is the handoff from hydro.ClusterSize (node 92, twopc.go:307) to hydro.CrossJoin (node 100, twopc.go:312).
+	// h92To100Port1 is the handoff from hydro.ClusterSize (node 92, twopc.go:310) to hydro.CrossJoin (node 100, twopc.go:315).
 	h92To100Port1 []int
-	// h99To102Port0 is the handoff from hydro.MergeKeyed (node 99, twopc.go:311) to hydro.AntiJoin (node 102, twopc.go:313).
+	// h99To102Port0 is the handoff from hydro.MergeKeyed (node 99, twopc.go:314) to hydro.AntiJoin (node 102, twopc.go:316).
 	h99To102Port0 []Acks
-	// h93To109Port0 is the handoff from hydro.Demux (node 93, twopc.go:308) to hydro.Join (node 109, twopc.go:316).
+	// h93To109Port0 is the handoff from hydro.Demux (node 93, twopc.go:311) to hydro.Join (node 109, twopc.go:319).
 	h93To109Port0 []Ack
 }
 
@@ -2223,7 +2202,7 @@ func (nd *ScalableTwoPCEnder) hydroRestore(op int, item []byte) error {
 			err51 = fmt.Errorf("%d bytes after the item", len(item)-n50)
 		}
 		if err51 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:314): %w", err51)
+			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err51)
 		}
 		k52 := v49.ID
 		i53, ok54 := nd.n105Index[k52]
@@ -2344,10 +2323,10 @@ func (nd *ScalableTwoPCEnder) Deliver(tag uint16, payload []byte) error {
 		var v Ack
 		n, err := decodeHydroAck(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalableTwoPC, location ender, hydro.Demux at twopc.go:308: %w", err)
+			return fmt.Errorf("flow ScalableTwoPC, location ender, hydro.Demux at twopc.go:311: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalableTwoPC, location ender, hydro.Demux at twopc.go:308: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalableTwoPC, location ender, hydro.Demux at twopc.go:311: %d bytes after the item", len(payload)-n)
 		}
 		nd.n93Recv = append(nd.n93Recv, v)
 		return nil

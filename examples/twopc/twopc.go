@@ -212,8 +212,11 @@ func Refuses(p hydro.MemberID, payload string) bool {
 // acknowledgement if it committed. It makes a commit durable before it
 // acknowledges it, and an abort of a transaction it voted yes on durable
 // (for presumed abort it does not acknowledge it). Each outcome it makes
-// durable is output on decisions, once; every vote it sends, on
-// votesCast. A transaction it voted yes on and
+// durable is output on decisions, once, and after a restart once more for
+// every outcome it recovers: a crash after the log's sync and before the
+// output left would otherwise lose it for good (at least once, the same
+// outcome every time). Every vote it sends is output on votesCast. A
+// transaction it voted yes on and
 // heard nothing of for two DoubtRound rounds is in doubt: it asks the
 // coordinator, every round until it hears.
 //
@@ -266,7 +269,7 @@ func TwoPC(f *hydro.Flow, requests hydro.Input[Request], outcomes hydro.Output[O
 	votes := hydro.Union(refused, hydro.FilterMap(standing, voteOf))
 	acks := hydro.FilterMap(standing, ackOf)
 	hydro.Sink(votes, votesCast)
-	known := hydro.Unique(hydro.FilterMap(records, final), hydro.Durable)
+	known := hydro.Unique(hydro.FilterMap(records, final), hydro.Static)
 	hydro.Sink(hydro.CrossJoin(known, self, decidedBy, hydro.Tick, hydro.Static), decisions)
 
 	// Participant: ask about what stays in doubt.

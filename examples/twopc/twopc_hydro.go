@@ -54,33 +54,33 @@ type TwoPCClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, twopc.go:244): this tick's input.
+	// hydro.Source (node 0, twopc.go:247): this tick's input.
 	n0Buf []Request
-	// hydro.Timer (node 2, twopc.go:246): the period, the next due time, whether it fired.
+	// hydro.Timer (node 2, twopc.go:249): the period, the next due time, whether it fired.
 	n2Period time.Duration
 	n2Due    time.Time
 	n2Fired  bool
-	// hydro.CrossJoin (node 3, twopc.go:246): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 3, twopc.go:249): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 6, twopc.go:249): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 6, twopc.go:252): the stored sides' items, chained per key in arrival order.
 	n6RIndex  map[uint64]int
 	n6RChains [][2]int
 	n6RItems  []Request
 	n6RNext   []int
-	// hydro.Unique (node 7, twopc.go:249): the items seen.
+	// hydro.Unique (node 7, twopc.go:252): the items seen.
 	n7Seen map[Outcome]struct{}
-	// hydro.Sink (node 8, twopc.go:249): this tick's output.
+	// hydro.Sink (node 8, twopc.go:252): this tick's output.
 	n8Out []Outcome
-	// hydro.AntiJoin (node 9, twopc.go:250): the keys of the negative input.
+	// hydro.AntiJoin (node 9, twopc.go:253): the keys of the negative input.
 	n9Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 10, twopc.go:250): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 10, twopc.go:253): the items of this tick and of the next.
 	n10Now  []Request
 	n10Next []Request
-	// hydro.Send (node 111, twopc.go:318): the items received since the last tick.
+	// hydro.Send (node 111, twopc.go:321): the items received since the last tick.
 	n111Recv []Outcome
-	// hydro.Send (node 112, twopc.go:319): the items received since the last tick.
+	// hydro.Send (node 112, twopc.go:322): the items received since the last tick.
 	n112Recv []Outcome
-	// h5To9Port0 is the handoff from hydro.Union (node 5, twopc.go:248) to hydro.AntiJoin (node 9, twopc.go:250).
+	// h5To9Port0 is the handoff from hydro.Union (node 5, twopc.go:251) to hydro.AntiJoin (node 9, twopc.go:253).
 	h5To9Port0 []Request
 }
 
@@ -92,7 +92,7 @@ func NewTwoPCClient(requests hydro.Input[Request], outcomes hydro.Output[Outcome
 	nd.votesCast = votesCast
 	nd.decisions = decisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line twopc.go:246:57*/ Timeout /*line twopc_hydro.go:95:78*/
+	nd.n2Period = /*line twopc.go:249:57*/ Timeout /*line twopc_hydro.go:95:78*/
 	nd.n6RIndex = map[uint64]int{}
 	nd.n7Seen = map[Outcome]struct{}{}
 	nd.n9Neg = map[uint64]struct{}{}
@@ -254,10 +254,10 @@ func (nd *TwoPCClient) Deliver(tag uint16, payload []byte) error {
 		var v Outcome
 		n, err := decodeHydroOutcome(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow TwoPC, location client, hydro.Send at twopc.go:318: %w", err)
+			return fmt.Errorf("flow TwoPC, location client, hydro.Send at twopc.go:321: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow TwoPC, location client, hydro.Send at twopc.go:318: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow TwoPC, location client, hydro.Send at twopc.go:321: %d bytes after the item", len(payload)-n)
 		}
 		nd.n111Recv = append(nd.n111Recv, v)
 		return nil
@@ -265,10 +265,10 @@ func (nd *TwoPCClient) Deliver(tag uint16, payload []byte) error {
 		var v Outcome
 		n, err := decodeHydroOutcome(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow TwoPC, location client, hydro.Send at twopc.go:319: %w", err)
+			return fmt.Errorf("flow TwoPC, location client, hydro.Send at twopc.go:322: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow TwoPC, location client, hydro.Send at twopc.go:319: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow TwoPC, location client, hydro.Send at twopc.go:322: %d bytes after the item", len(payload)-n)
 		}
 		nd.n112Recv = append(nd.n112Recv, v)
 		return nil
@@ -327,10 +327,10 @@ type TwoPCCoordinator struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.ClusterSize (node 54, twopc.go:281): the size of cluster "participant" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 54, twopc.go:284): the size of cluster "participant" (see SetSizes), whether it was emitted.
 	n54Size int
 	n54Done bool
-	// hydro.MergeKeyed (node 59, twopc.go:285): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 59, twopc.go:288): the groups in order of first appearance.
 	n59Index map[uint64]int
 	n59Accs  []Entry
 	// the groups changed this tick, to log at its end.
@@ -339,59 +339,59 @@ type TwoPCCoordinator struct {
 	// the groups changed in this tick, and whether each group is among them.
 	n59Changed []int
 	n59Touched []bool
-	// hydro.Unique (node 61, twopc.go:286): the items seen.
+	// hydro.Unique (node 61, twopc.go:289): the items seen.
 	n61Seen map[Txn]struct{}
-	// hydro.Unique (node 63, twopc.go:287): the items seen.
+	// hydro.Unique (node 63, twopc.go:290): the items seen.
 	n63Seen map[Txn]struct{}
-	// hydro.Timer (node 67, twopc.go:290): the period, the next due time, whether it fired.
+	// hydro.Timer (node 67, twopc.go:293): the period, the next due time, whether it fired.
 	n67Period time.Duration
 	n67Due    time.Time
 	n67Fired  bool
-	// hydro.CrossJoin (node 68, twopc.go:290): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 68, twopc.go:293): the stored sides' items in arrival order.
 	n68R []time.Time
-	// hydro.AntiJoin (node 71, twopc.go:291): the keys of the negative input.
+	// hydro.AntiJoin (node 71, twopc.go:294): the keys of the negative input.
 	n71Neg map[uint64]struct{}
-	// hydro.MergeKeyed (node 72, twopc.go:291): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 72, twopc.go:294): the groups in order of first appearance.
 	n72Index map[uint64]int
 	n72Accs  []Tally
-	// hydro.CrossJoin (node 73, twopc.go:292): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 73, twopc.go:295): the stored sides' items in arrival order.
 	n73L []Tally
 	n73R []int
-	// hydro.AntiJoin (node 75, twopc.go:293): the keys of the negative input.
+	// hydro.AntiJoin (node 75, twopc.go:296): the keys of the negative input.
 	n75Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 77, twopc.go:293): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 77, twopc.go:296): the items of this tick and of the next.
 	n77Now  []Tally
 	n77Next []Tally
-	// hydro.DeferTick (node 78, twopc.go:294): the items of this tick and of the next.
+	// hydro.DeferTick (node 78, twopc.go:297): the items of this tick and of the next.
 	n78Now  []Decided
 	n78Next []Decided
-	// hydro.Join (node 81, twopc.go:298): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 81, twopc.go:301): the stored sides' items, chained per key in arrival order.
 	n81RIndex  map[uint64]int
 	n81RChains [][2]int
 	n81RItems  []Txn
 	n81RNext   []int
-	// hydro.Join (node 82, twopc.go:299): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 82, twopc.go:302): the stored sides' items, chained per key in arrival order.
 	n82RIndex  map[uint64]int
 	n82RChains [][2]int
 	n82RItems  []Txn
 	n82RNext   []int
-	// hydro.ClusterSize (node 92, twopc.go:307): the size of cluster "participant" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 92, twopc.go:310): the size of cluster "participant" (see SetSizes), whether it was emitted.
 	n92Size int
 	n92Done bool
-	// hydro.AntiJoin (node 98, twopc.go:311): the keys of the negative input.
+	// hydro.AntiJoin (node 98, twopc.go:314): the keys of the negative input.
 	n98Neg map[uint64]struct{}
-	// hydro.MergeKeyed (node 99, twopc.go:311): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 99, twopc.go:314): the groups in order of first appearance.
 	n99Index map[uint64]int
 	n99Accs  []Acks
-	// hydro.CrossJoin (node 100, twopc.go:312): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 100, twopc.go:315): the stored sides' items in arrival order.
 	n100L []Acks
 	n100R []int
-	// hydro.AntiJoin (node 102, twopc.go:313): the keys of the negative input.
+	// hydro.AntiJoin (node 102, twopc.go:316): the keys of the negative input.
 	n102Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 104, twopc.go:313): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 104, twopc.go:316): the items of this tick and of the next.
 	n104Now  []Acks
 	n104Next []Acks
-	// hydro.MergeKeyed (node 105, twopc.go:314): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 105, twopc.go:317): the groups in order of first appearance.
 	n105Index map[uint64]int
 	n105Accs  []End
 	// the groups changed this tick, to log at its end.
@@ -400,46 +400,46 @@ type TwoPCCoordinator struct {
 	// the groups changed in this tick, and whether each group is among them.
 	n105Changed []int
 	n105Touched []bool
-	// hydro.Unique (node 107, twopc.go:315): the items seen.
+	// hydro.Unique (node 107, twopc.go:318): the items seen.
 	n107Seen map[Txn]struct{}
-	// hydro.DeferTick (node 108, twopc.go:315): the items of this tick and of the next.
+	// hydro.DeferTick (node 108, twopc.go:318): the items of this tick and of the next.
 	n108Now  []Txn
 	n108Next []Txn
-	// hydro.Unique (node 110, twopc.go:316): the items seen.
+	// hydro.Unique (node 110, twopc.go:319): the items seen.
 	n110Seen map[Outcome]struct{}
-	// hydro.Send (node 12, twopc.go:251): the items received since the last tick.
+	// hydro.Send (node 12, twopc.go:254): the items received since the last tick.
 	n12Recv []Request
-	// hydro.Send (node 55, twopc.go:282): the items received since the last tick.
+	// hydro.Send (node 55, twopc.go:285): the items received since the last tick.
 	n55Recv []Vote
-	// hydro.Send (node 56, twopc.go:283): the items received since the last tick.
+	// hydro.Send (node 56, twopc.go:286): the items received since the last tick.
 	n56Recv []Inquiry
-	// hydro.Send (node 93, twopc.go:308): the items received since the last tick.
+	// hydro.Send (node 93, twopc.go:311): the items received since the last tick.
 	n93Recv []Ack
-	// h63To70Port1 is the handoff from hydro.Unique (node 63, twopc.go:287) to hydro.Union (node 70, twopc.go:291).
+	// h63To70Port1 is the handoff from hydro.Unique (node 63, twopc.go:290) to hydro.Union (node 70, twopc.go:294).
 	h63To70Port1 []Txn
-	// h69To71Port0 is the handoff from hydro.Union (node 69, twopc.go:289) to hydro.AntiJoin (node 71, twopc.go:291).
+	// h69To71Port0 is the handoff from hydro.Union (node 69, twopc.go:292) to hydro.AntiJoin (node 71, twopc.go:294).
 	h69To71Port0 []Tally
-	// h54To73Port1 is the handoff from hydro.ClusterSize (node 54, twopc.go:281) to hydro.CrossJoin (node 73, twopc.go:292).
+	// h54To73Port1 is the handoff from hydro.ClusterSize (node 54, twopc.go:284) to hydro.CrossJoin (node 73, twopc.go:295).
 	h54To73Port1 []int
-	// h72To75Port0 is the handoff from hydro.MergeKeyed (node 72, twopc.go:291) to hydro.AntiJoin (node 75, twopc.go:293).
+	// h72To75Port0 is the handoff from hydro.MergeKeyed (node 72, twopc.go:294) to hydro.AntiJoin (node 75, twopc.go:296).
 	h72To75Port0 []Tally
-	// h55To79Port0 is the handoff from hydro.Send (node 55, twopc.go:282) to hydro.Join (node 79, twopc.go:296).
+	// h55To79Port0 is the handoff from hydro.Send (node 55, twopc.go:285) to hydro.Join (node 79, twopc.go:299).
 	h55To79Port0 []Vote
-	// h56To80Port0 is the handoff from hydro.Send (node 56, twopc.go:283) to hydro.Join (node 80, twopc.go:297).
+	// h56To80Port0 is the handoff from hydro.Send (node 56, twopc.go:286) to hydro.Join (node 80, twopc.go:300).
 	h56To80Port0 []Inquiry
-	// h81To83Port2 is the handoff from hydro.Join (node 81, twopc.go:298) to hydro.Union (node 83, twopc.go:295).
+	// h81To83Port2 is the handoff from hydro.Join (node 81, twopc.go:301) to hydro.Union (node 83, twopc.go:298).
 	h81To83Port2 []Redrive
-	// h82To83Port3 is the handoff from hydro.Join (node 82, twopc.go:299) to hydro.Union (node 83, twopc.go:295).
+	// h82To83Port3 is the handoff from hydro.Join (node 82, twopc.go:302) to hydro.Union (node 83, twopc.go:298).
 	h82To83Port3 []Redrive
-	// h84To90Port0 is the handoff from hydro.Map (node 84, twopc.go:300) to hydro.Union (node 90, twopc.go:304).
+	// h84To90Port0 is the handoff from hydro.Map (node 84, twopc.go:303) to hydro.Union (node 90, twopc.go:307).
 	h84To90Port0 []Outcome
-	// h97To98Port0 is the handoff from hydro.Union (node 97, twopc.go:311) to hydro.AntiJoin (node 98, twopc.go:311).
+	// h97To98Port0 is the handoff from hydro.Union (node 97, twopc.go:314) to hydro.AntiJoin (node 98, twopc.go:314).
 	h97To98Port0 []Acks
-	// h92To100Port1 is the handoff from hydro.ClusterSize (node 92, twopc.go:307) to hydro.CrossJoin (node 100, twopc.go:312).
+	// h92To100Port1 is the handoff from hydro.ClusterSize (node 92, twopc.go:310) to hydro.CrossJoin (node 100, twopc.go:315).
 	h92To100Port1 []int
-	// h99To102Port0 is the handoff from hydro.MergeKeyed (node 99, twopc.go:311) to hydro.AntiJoin (node 102, twopc.go:313).
+	// h99To102Port0 is the handoff from hydro.MergeKeyed (node 99, twopc.go:314) to hydro.AntiJoin (node 102, twopc.go:316).
 	h99To102Port0 []Acks
-	// h93To109Port0 is the handoff from hydro.Send (node 93, twopc.go:308) to hydro.Join (node 109, twopc.go:316).
+	// h93To109Port0 is the handoff from hydro.Send (node 93, twopc.go:311) to hydro.Join (node 109, twopc.go:319).
 	h93To109Port0 []Ack
 }
 
@@ -454,7 +454,7 @@ func NewTwoPCCoordinator(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.n59Index = map[uint64]int{}
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:290:50*/ VoteRound /*line twopc_hydro.go:457:82*/
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line twopc_hydro.go:457:82*/
 	nd.n71Neg = map[uint64]struct{}{}
 	nd.n72Index = map[uint64]int{}
 	nd.n75Neg = map[uint64]struct{}{}
@@ -997,7 +997,7 @@ func (nd *TwoPCCoordinator) hydroRestore(op int, item []byte) error {
 			err136 = fmt.Errorf("%d bytes after the item", len(item)-n135)
 		}
 		if err136 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:285): %w", err136)
+			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:288): %w", err136)
 		}
 		k137 := v134.ID
 		i138, ok139 := nd.n59Index[k137]
@@ -1024,7 +1024,7 @@ func (nd *TwoPCCoordinator) hydroRestore(op int, item []byte) error {
 			err145 = fmt.Errorf("%d bytes after the item", len(item)-n144)
 		}
 		if err145 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:314): %w", err145)
+			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err145)
 		}
 		k146 := v143.ID
 		i147, ok148 := nd.n105Index[k146]
@@ -1162,10 +1162,10 @@ func (nd *TwoPCCoordinator) Deliver(tag uint16, payload []byte) error {
 		var v Request
 		n, err := decodeHydroRequest(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:251: %w", err)
+			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:254: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:251: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:254: %d bytes after the item", len(payload)-n)
 		}
 		nd.n12Recv = append(nd.n12Recv, v)
 		return nil
@@ -1173,10 +1173,10 @@ func (nd *TwoPCCoordinator) Deliver(tag uint16, payload []byte) error {
 		var v Vote
 		n, err := decodeHydroVote(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:282: %w", err)
+			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:285: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:282: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:285: %d bytes after the item", len(payload)-n)
 		}
 		nd.n55Recv = append(nd.n55Recv, v)
 		return nil
@@ -1184,10 +1184,10 @@ func (nd *TwoPCCoordinator) Deliver(tag uint16, payload []byte) error {
 		var v Inquiry
 		n, err := decodeHydroInquiry(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:283: %w", err)
+			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:286: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:283: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:286: %d bytes after the item", len(payload)-n)
 		}
 		nd.n56Recv = append(nd.n56Recv, v)
 		return nil
@@ -1195,10 +1195,10 @@ func (nd *TwoPCCoordinator) Deliver(tag uint16, payload []byte) error {
 		var v Ack
 		n, err := decodeHydroAck(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:308: %w", err)
+			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:311: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:308: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow TwoPC, location coordinator, hydro.Send at twopc.go:311: %d bytes after the item", len(payload)-n)
 		}
 		nd.n93Recv = append(nd.n93Recv, v)
 		return nil
@@ -1256,13 +1256,13 @@ type TwoPCParticipant struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 14, twopc.go:257): whether the member id was emitted.
+	// hydro.SelfID (node 14, twopc.go:260): whether the member id was emitted.
 	n14Done bool
-	// hydro.CrossJoin (node 16, twopc.go:259): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 16, twopc.go:262): the stored sides' items in arrival order.
 	n16R []hydro.MemberID
-	// hydro.AntiJoin (node 18, twopc.go:260): the keys of the negative input.
+	// hydro.AntiJoin (node 18, twopc.go:263): the keys of the negative input.
 	n18Neg map[uint64]struct{}
-	// hydro.MergeKeyed (node 25, twopc.go:263): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 25, twopc.go:266): the groups in order of first appearance.
 	n25Index map[uint64]int
 	n25Accs  []Record
 	// the groups changed this tick, to log at its end.
@@ -1271,71 +1271,69 @@ type TwoPCParticipant struct {
 	// the groups changed in this tick, and whether each group is among them.
 	n25Changed []int
 	n25Touched []bool
-	// hydro.DeferTick (node 29, twopc.go:264): the items of this tick and of the next.
+	// hydro.DeferTick (node 29, twopc.go:267): the items of this tick and of the next.
 	n29Now  []Record
 	n29Next []Record
-	// hydro.CrossJoin (node 33, twopc.go:265): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 33, twopc.go:268): the stored sides' items in arrival order.
 	n33L []Record
 	n33R []hydro.MemberID
-	// hydro.Sink (node 37, twopc.go:268): this tick's output.
+	// hydro.Sink (node 37, twopc.go:271): this tick's output.
 	n37Out []Vote
-	// hydro.Unique (node 39, twopc.go:269): the items seen.
+	// hydro.Unique (node 39, twopc.go:272): the items seen.
 	n39Seen map[Outcome]struct{}
-	// the items first seen this tick, to log at its end.
-	n39New []Outcome
-	// hydro.CrossJoin (node 40, twopc.go:270): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 40, twopc.go:273): the stored sides' items in arrival order.
 	n40L []Outcome
 	n40R []hydro.MemberID
-	// hydro.Sink (node 41, twopc.go:270): this tick's output.
+	// hydro.Sink (node 41, twopc.go:273): this tick's output.
 	n41Out []Decision
-	// hydro.Unique (node 44, twopc.go:274): the items seen.
+	// hydro.Unique (node 44, twopc.go:277): the items seen.
 	n44Seen map[Txn]struct{}
-	// hydro.Timer (node 46, twopc.go:275): the period, the next due time, whether it fired.
+	// hydro.Timer (node 46, twopc.go:278): the period, the next due time, whether it fired.
 	n46Period time.Duration
 	n46Due    time.Time
 	n46Fired  bool
-	// hydro.CrossJoin (node 47, twopc.go:275): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 47, twopc.go:278): the stored sides' items in arrival order.
 	n47R []time.Time
-	// hydro.MergeKeyed (node 49, twopc.go:275): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 49, twopc.go:278): the groups in order of first appearance.
 	n49Index map[uint64]int
 	n49Accs  []Doubt
-	// hydro.AntiJoin (node 50, twopc.go:276): the keys of the negative input.
+	// hydro.AntiJoin (node 50, twopc.go:279): the keys of the negative input.
 	n50Neg map[uint64]struct{}
-	// hydro.DeferTickLazy (node 51, twopc.go:277): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 51, twopc.go:280): the items of this tick and of the next.
 	n51Now  []Doubt
 	n51Next []Doubt
-	// hydro.CrossJoin (node 53, twopc.go:278): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 53, twopc.go:281): the stored sides' items in arrival order.
 	n53L []Doubt
 	n53R []hydro.MemberID
-	// hydro.Broadcast (node 13, twopc.go:254): the items received since the last tick.
+	// hydro.Broadcast (node 13, twopc.go:257): the items received since the last tick.
 	n13Recv []Request
-	// hydro.Broadcast (node 85, twopc.go:301): the items received since the last tick.
+	// hydro.Broadcast (node 85, twopc.go:304): the items received since the last tick.
 	n85Recv []Outcome
-	// hydro.Demux (node 86, twopc.go:302): the items received since the last tick.
+	// hydro.Demux (node 86, twopc.go:305): the items received since the last tick.
 	n86Recv []Redrive
-	// h13To18Port0 is the handoff from hydro.Broadcast (node 13, twopc.go:254) to hydro.AntiJoin (node 18, twopc.go:260).
+	// h13To18Port0 is the handoff from hydro.Broadcast (node 13, twopc.go:257) to hydro.AntiJoin (node 18, twopc.go:263).
 	h13To18Port0 []Request
-	// h23To24Port1 is the handoff from hydro.Map (node 23, twopc.go:263) to hydro.Union (node 24, twopc.go:263).
+	// h23To24Port1 is the handoff from hydro.Map (node 23, twopc.go:266) to hydro.Union (node 24, twopc.go:266).
 	h23To24Port1 []Record
-	// h21To24Port2 is the handoff from hydro.Cycle (node 21, twopc.go:262) to hydro.Union (node 24, twopc.go:263).
+	// h21To24Port2 is the handoff from hydro.Cycle (node 21, twopc.go:265) to hydro.Union (node 24, twopc.go:266).
 	h21To24Port2 []Record
-	// h26To27Port0 is the handoff from hydro.Filter (node 26, twopc.go:264) to hydro.Join (node 27, twopc.go:264).
+	// h26To27Port0 is the handoff from hydro.Filter (node 26, twopc.go:267) to hydro.Join (node 27, twopc.go:267).
 	h26To27Port0 []Outcome
-	// h20To31Port1 is the handoff from hydro.Map (node 20, twopc.go:261) to hydro.Union (node 31, twopc.go:265).
+	// h20To31Port1 is the handoff from hydro.Map (node 20, twopc.go:264) to hydro.Union (node 31, twopc.go:268).
 	h20To31Port1 []Txn
-	// h31To32Port0 is the handoff from hydro.Union (node 31, twopc.go:265) to hydro.Join (node 32, twopc.go:265).
+	// h31To32Port0 is the handoff from hydro.Union (node 31, twopc.go:268) to hydro.Join (node 32, twopc.go:268).
 	h31To32Port0 []Txn
-	// h14To33Port1 is the handoff from hydro.SelfID (node 14, twopc.go:257) to hydro.CrossJoin (node 33, twopc.go:265).
+	// h14To33Port1 is the handoff from hydro.SelfID (node 14, twopc.go:260) to hydro.CrossJoin (node 33, twopc.go:268).
 	h14To33Port1 []hydro.MemberID
-	// h17To35Port0 is the handoff from hydro.FilterMap (node 17, twopc.go:259) to hydro.Union (node 35, twopc.go:266).
+	// h17To35Port0 is the handoff from hydro.FilterMap (node 17, twopc.go:262) to hydro.Union (node 35, twopc.go:269).
 	h17To35Port0 []Vote
-	// h14To40Port1 is the handoff from hydro.SelfID (node 14, twopc.go:257) to hydro.CrossJoin (node 40, twopc.go:270).
+	// h14To40Port1 is the handoff from hydro.SelfID (node 14, twopc.go:260) to hydro.CrossJoin (node 40, twopc.go:273).
 	h14To40Port1 []hydro.MemberID
-	// h42To48Port1 is the handoff from hydro.Cycle (node 42, twopc.go:273) to hydro.Union (node 48, twopc.go:275).
+	// h42To48Port1 is the handoff from hydro.Cycle (node 42, twopc.go:276) to hydro.Union (node 48, twopc.go:278).
 	h42To48Port1 []Doubt
-	// h47To48Port2 is the handoff from hydro.CrossJoin (node 47, twopc.go:275) to hydro.Union (node 48, twopc.go:275).
+	// h47To48Port2 is the handoff from hydro.CrossJoin (node 47, twopc.go:278) to hydro.Union (node 48, twopc.go:278).
 	h47To48Port2 []Doubt
-	// h14To53Port1 is the handoff from hydro.SelfID (node 14, twopc.go:257) to hydro.CrossJoin (node 53, twopc.go:278).
+	// h14To53Port1 is the handoff from hydro.SelfID (node 14, twopc.go:260) to hydro.CrossJoin (node 53, twopc.go:281).
 	h14To53Port1 []hydro.MemberID
 }
 
@@ -1351,7 +1349,7 @@ func NewTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.n25Index = map[uint64]int{}
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:275:105*/ DoubtRound /*line twopc_hydro.go:1354:85*/
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1352:85*/
 	nd.n49Index = map[uint64]int{}
 	nd.n50Neg = map[uint64]struct{}{}
 	return nd
@@ -1576,7 +1574,6 @@ func (nd *TwoPCParticipant) subgraph5() {
 		if v41, ok42 := final(v39); ok42 {
 			if _, dup43 := nd.n39Seen[v41]; !dup43 {
 				nd.n39Seen[v41] = struct{}{}
-				nd.n39New = append(nd.n39New, v41)
 				nd.n40L = append(nd.n40L, v41)
 				for _, v44 := range nd.n40R {
 					v45 := decidedBy(v41, v44)
@@ -1756,7 +1753,7 @@ func (nd *TwoPCParticipant) hydroRestore(op int, item []byte) error {
 			err107 = fmt.Errorf("%d bytes after the item", len(item)-n106)
 		}
 		if err107 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:263): %w", err107)
+			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err107)
 		}
 		k108 := v105.ID
 		i109, ok110 := nd.n25Index[k108]
@@ -1776,17 +1773,6 @@ func (nd *TwoPCParticipant) hydroRestore(op int, item []byte) error {
 			nd.n25Changed = append(nd.n25Changed, i109)
 		}
 		return nil
-	case 39:
-		var v113 Outcome
-		n114, err115 := decodeHydroOutcome(item, &v113)
-		if err115 == nil && n114 != len(item) {
-			err115 = fmt.Errorf("%d bytes after the item", len(item)-n114)
-		}
-		if err115 != nil {
-			return fmt.Errorf("hydro.Unique (node 39, twopc.go:269): %w", err115)
-		}
-		nd.n39Seen[v113] = struct{}{}
-		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location participant", op)
 }
@@ -1803,10 +1789,6 @@ func (nd *TwoPCParticipant) hydroCommit() bool {
 			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v103))
 		}
 		nd.n25Dirty = nd.n25Dirty[:0]
-		for _, v111 := range nd.n39New {
-			nd.hydroJournal.Append(appendHydroOutcome(nd.hydroJournal.Record(39), &v111))
-		}
-		nd.n39New = nd.n39New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1820,9 +1802,6 @@ func (nd *TwoPCParticipant) hydroCommit() bool {
 func (nd *TwoPCParticipant) hydroSnapshot(add func([]byte)) {
 	for _, v104 := range nd.n25Accs {
 		add(appendHydroRecord(nd.hydroJournal.Record(25), &v104))
-	}
-	for v112 := range nd.n39Seen {
-		add(appendHydroOutcome(nd.hydroJournal.Record(39), &v112))
 	}
 }
 
@@ -1886,10 +1865,10 @@ func (nd *TwoPCParticipant) Deliver(tag uint16, payload []byte) error {
 		var v Request
 		n, err := decodeHydroRequest(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow TwoPC, location participant, hydro.Broadcast at twopc.go:254: %w", err)
+			return fmt.Errorf("flow TwoPC, location participant, hydro.Broadcast at twopc.go:257: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow TwoPC, location participant, hydro.Broadcast at twopc.go:254: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow TwoPC, location participant, hydro.Broadcast at twopc.go:257: %d bytes after the item", len(payload)-n)
 		}
 		nd.n13Recv = append(nd.n13Recv, v)
 		return nil
@@ -1897,10 +1876,10 @@ func (nd *TwoPCParticipant) Deliver(tag uint16, payload []byte) error {
 		var v Outcome
 		n, err := decodeHydroOutcome(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow TwoPC, location participant, hydro.Broadcast at twopc.go:301: %w", err)
+			return fmt.Errorf("flow TwoPC, location participant, hydro.Broadcast at twopc.go:304: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow TwoPC, location participant, hydro.Broadcast at twopc.go:301: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow TwoPC, location participant, hydro.Broadcast at twopc.go:304: %d bytes after the item", len(payload)-n)
 		}
 		nd.n85Recv = append(nd.n85Recv, v)
 		return nil
@@ -1908,10 +1887,10 @@ func (nd *TwoPCParticipant) Deliver(tag uint16, payload []byte) error {
 		var v Redrive
 		n, err := decodeHydroRedrive(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow TwoPC, location participant, hydro.Demux at twopc.go:302: %w", err)
+			return fmt.Errorf("flow TwoPC, location participant, hydro.Demux at twopc.go:305: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow TwoPC, location participant, hydro.Demux at twopc.go:302: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow TwoPC, location participant, hydro.Demux at twopc.go:305: %d bytes after the item", len(payload)-n)
 		}
 		nd.n86Recv = append(nd.n86Recv, v)
 		return nil
