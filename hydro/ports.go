@@ -18,7 +18,15 @@ type inputQueue[T any] struct {
 
 // NewInput returns an input port called name.
 func NewInput[T any](name string) Input[T] {
-	return Input[T]{q: &inputQueue[T]{name: name, ready: make(chan struct{}, 1)}}
+	return NewInputReady[T](name, make(chan struct{}, 1))
+}
+
+// NewInputReady returns an input port called name that signals ready,
+// which should have a capacity of 1, whenever items are pushed. Several
+// inputs may share one channel, so that a node's loop waits on one channel
+// for all of them rather than on one goroutine per input.
+func NewInputReady[T any](name string, ready chan struct{}) Input[T] {
+	return Input[T]{q: &inputQueue[T]{name: name, ready: ready}}
 }
 
 // Name returns the port's name.
@@ -38,7 +46,8 @@ func (in Input[T]) Push(items ...T) {
 	}
 }
 
-// Ready receives a value when items may be waiting.
+// Ready receives a value when items may be waiting (in this input or, for a
+// shared channel, in another).
 func (in Input[T]) Ready() <-chan struct{} { return in.q.ready }
 
 // Len returns the number of queued items.

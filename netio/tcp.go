@@ -355,6 +355,7 @@ type tcpEndpoint struct {
 	stats     counters
 	replySeq  atomic.Uint64
 	inbound   atomic.Int64 // inbound connections held
+	down      atomic.Bool  // closed, for routes, which do not take mu
 
 	mu      sync.Mutex
 	closed  bool
@@ -396,6 +397,32 @@ func (e *tcpEndpoint) Send(to Addr, tag uint16, payload []byte) error {
 	p, err := e.peer(to)
 	if err != nil {
 		return err
+	}
+	p.enqueue(tag, payload)
+	return nil
+}
+
+// Route returns the outbound queue to to as a Route.
+func (e *tcpEndpoint) Route(to Addr) (Route, error) {
+	if IsReplyAddr(to) {
+		return nil, fmt.Errorf("netio: route to %s: a reply address has no route: %w", to, ErrNoRoute)
+	}
+	p, err := e.peer(to)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Send queues a frame for the peer, as the endpoint's Send does once it has
+// found the peer.
+func (p *tcpPeer) Send(tag uint16, payload []byte) error {
+	e := p.e
+	if err := checkFrameSize(len(payload), e.cfg.maxFrame); err != nil {
+		return fmt.Errorf("netio: send to %s: %w", p.addr, err)
+	}
+	if e.down.Load() {
+		return fmt.Errorf("netio: send to %s: %w", p.addr, ErrClosed)
 	}
 	p.enqueue(tag, payload)
 	return nil
@@ -462,6 +489,7 @@ func (e *tcpEndpoint) Close() error {
 		return nil
 	}
 	e.closed = true
+	e.down.Store(true)
 	e.cancel()
 	for c := range e.conns {
 		c.Close()

@@ -3,10 +3,12 @@ package netio
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -413,4 +415,48 @@ func TestTCPDrainNBacksPressureWithoutLoss(t *testing.T) {
 		}
 	}
 	checkSeq(t, got, send.Addr(), 0, func(uint32) int { return 100 })
+}
+
+func TestRouteSendsLikeSend(t *testing.T) {
+	a, b := newTCPPair(t)
+	r, err := a.(Router).Route(b.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Send(b.Addr(), 1, []byte("by address")); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Send(2, []byte("by route")); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	deadline := time.After(5 * time.Second)
+	for len(got) < 2 {
+		select {
+		case <-b.Ready():
+		case <-deadline:
+			t.Fatalf("received %q, want two frames", got)
+		}
+		b.Drain(func(from Addr, tag uint16, p []byte) {
+			if from != a.Addr() {
+				t.Errorf("frame from %s, want %s", from, a.Addr())
+			}
+			got = append(got, fmt.Sprintf("%d %s", tag, p))
+		})
+	}
+	if want := []string{"1 by address", "2 by route"}; !slices.Equal(got, want) {
+		t.Errorf("received %q, want %q (one queue, in order)", got, want)
+	}
+
+	var tooLarge *FrameTooLargeError
+	if err := r.Send(1, make([]byte, DefaultMaxFrame)); !errors.As(err, &tooLarge) {
+		t.Errorf("oversized frame by route: %v, want a *FrameTooLargeError", err)
+	}
+	if _, err := a.(Router).Route("client/app#1"); !errors.Is(err, ErrNoRoute) {
+		t.Errorf("route to a reply address: %v, want ErrNoRoute", err)
+	}
+	a.Close()
+	if err := r.Send(1, nil); !errors.Is(err, ErrClosed) {
+		t.Errorf("send by route after Close: %v, want ErrClosed", err)
+	}
 }

@@ -66,6 +66,24 @@ type LimitedDrainer interface {
 	DrainN(limit int, fn func(from Addr, tag uint16, payload []byte)) int
 }
 
+// Router is implemented by endpoints that resolve a destination once, so
+// that sending to it later costs no address lookup and no lock of the
+// endpoint: the TCP endpoints. A node's runtime resolves each peer of its
+// deployment on the first frame to it.
+type Router interface {
+	// Route returns the route to the endpoint listening at to, starting its
+	// outbound connection as the first Send to it would. A reply address
+	// (IsReplyAddr) has no route: its connection may close at any time.
+	Route(to Addr) (Route, error)
+}
+
+// Route sends frames to one destination that Router.Route resolved. It is
+// safe for concurrent use and stays valid until its endpoint closes.
+type Route interface {
+	// Send is Endpoint.Send to the route's destination.
+	Send(tag uint16, payload []byte) error
+}
+
 // ErrClosed is returned (wrapped) by Send on a closed endpoint.
 var ErrClosed = errors.New("netio: endpoint closed")
 

@@ -18,13 +18,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -66,12 +66,16 @@ type Env struct {
 
 	ports  map[uint16]port // by frame tag
 	inputs []source
+	ready  chan struct{} // shared by the inputs: items were pushed
 	asked  struct{ params, inputs, outputs []string }
 	errs   []error // problems found by Input and Output, which cannot return them
 
 	// Set up by Run once the node is built.
 	ep         netio.Endpoint
 	node       hydro.NetNode
+	onFrame    func(netio.Addr, uint16, []byte) // env.frame, bound once
+	routes     []locRoutes                      // the locations -peers lists
+	now        time.Time                        // start of the current tick
 	stdinSrc   source
 	unknownLoc map[string]bool
 	unknownTag map[uint16]bool
@@ -106,7 +110,6 @@ type port interface {
 // source is the runtime side of an Input.
 type source interface {
 	port
-	ready() <-chan struct{}
 	// file returns the -in.NAME.file path and the flag or variable that
 	// set it, or "".
 	file() (path, from string)
@@ -186,6 +189,7 @@ func Run(ctx context.Context, r Role, args []string, getenv func(string) string,
 		stdout:     bufio.NewWriter(stdout),
 		peers:      o.peers,
 		ports:      map[uint16]port{},
+		ready:      make(chan struct{}, 1),
 		unknownLoc: map[string]bool{},
 		unknownTag: map[uint16]bool{},
 		warn:       netio.NewLogLimiter(logger, 10, 10*time.Second),
@@ -443,33 +447,13 @@ const stdoutFlushEvery = 100 * time.Millisecond
 // while the node has work pending.
 func (env *Env) loop(ctx context.Context, node hydro.NetNode) error {
 	env.node = node
+	env.onFrame = env.frame
+	env.routes = env.resolve()
 	node.SetMember(env.Member)
 	node.OnSend(env.send)
 
 	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
-	// Inputs may be pushed from other goroutines (standard input, code in a
-	// Builder): their Ready channels wake the loop.
-	wake := make(chan struct{}, 1)
-	for _, in := range env.inputs {
-		wg.Go(func() {
-			for {
-				select {
-				case <-in.ready():
-					select {
-					case wake <- struct{}{}:
-					default:
-					}
-				case <-ctx.Done():
-					return
-				}
-			}
-		})
-	}
+	defer cancel()
 	failed := make(chan error, 1)
 	if src := env.stdinSrc; src != nil {
 		// Not waited for: a read from standard input cannot be interrupted.
@@ -507,8 +491,10 @@ func (env *Env) loop(ctx context.Context, node hydro.NetNode) error {
 			tick = true
 		case <-due:
 			tick = true
-		case <-wake:
-			// Items the loop pushed itself were taken by the last tick.
+		case <-env.inputReady():
+			// Inputs may be pushed from other goroutines (standard input,
+			// code in a Builder). Items the loop pushed itself were taken
+			// by the last tick.
 			tick = node.Pending()
 		}
 		timer.Stop()
@@ -520,10 +506,10 @@ func (env *Env) round(ctx context.Context) {
 	flushed := time.Now()
 	for {
 		frames, full := env.drain()
-		start := time.Now()
-		env.node.SetNow(start)
+		env.now = time.Now()
+		env.node.SetNow(env.now)
 		env.node.Tick()
-		env.metrics.tick.Observe(time.Since(start).Seconds())
+		env.metrics.tick.Observe(time.Since(env.now).Seconds())
 		env.metrics.items.Observe(float64(frames))
 		if !full && !env.node.Pending() || ctx.Err() != nil {
 			break
@@ -546,9 +532,9 @@ func (env *Env) drain() (frames int, full bool) {
 	limit := env.opts.limits.maxTickItems
 	ld, ok := env.ep.(netio.LimitedDrainer)
 	if !ok {
-		return env.ep.Drain(env.frame), false
+		return env.ep.Drain(env.onFrame), false
 	}
-	frames = ld.DrainN(limit, env.frame)
+	frames = ld.DrainN(limit, env.onFrame)
 	if frames >= limit {
 		env.counts.budgetStops.Add(1)
 		return frames, true
@@ -590,10 +576,47 @@ func (env *Env) frame(from netio.Addr, tag uint16, payload []byte) {
 	}
 }
 
-// send carries one frame of the node to its destination's members.
+// inputReady returns the channel the node's inputs share.
+func (env *Env) inputReady() chan struct{} {
+	if env.ready == nil {
+		env.ready = make(chan struct{}, 1)
+	}
+	return env.ready
+}
+
+// locRoutes are the members of one location that -peers lists, with the
+// route to each once the node has sent it a frame.
+type locRoutes struct {
+	name   string
+	addrs  []netio.Addr
+	routes []netio.Route
+}
+
+// resolve lists the locations of -peers for send.
+func (env *Env) resolve() []locRoutes {
+	locs := make([]locRoutes, 0, len(env.peers))
+	for _, name := range slices.Sorted(maps.Keys(env.peers)) {
+		addrs := env.peers[name]
+		if len(addrs) > 0 {
+			locs = append(locs, locRoutes{name: name, addrs: addrs, routes: make([]netio.Route, len(addrs))})
+		}
+	}
+	return locs
+}
+
+// send carries one frame of the node to its destination's members. A
+// program has a few locations and generated nodes name them with constant
+// strings, so a scan of the list finds the location by comparing pointers,
+// without hashing its name.
 func (env *Env) send(to hydro.Dest, tag uint16, payload []byte) {
-	addrs := env.peers[to.Location]
-	if len(addrs) == 0 {
+	var loc *locRoutes
+	for i := range env.routes {
+		if env.routes[i].name == to.Location {
+			loc = &env.routes[i]
+			break
+		}
+	}
+	if loc == nil {
 		env.counts.unknownDestSent.Add(1)
 		if !env.unknownLoc[to.Location] {
 			env.unknownLoc[to.Location] = true
@@ -601,18 +624,36 @@ func (env *Env) send(to hydro.Dest, tag uint16, payload []byte) {
 		}
 		return
 	}
-	if to.All && to.Parts <= 1 {
-		for _, a := range addrs {
-			_ = env.sendTo(a, tag, payload) // logged
+	n := len(loc.addrs)
+	switch {
+	case to.All && to.Parts <= 1:
+		for k := range n {
+			env.sendMember(loc, k, tag, payload)
 		}
-		return
+	case !to.All && to.Parts <= 1:
+		env.sendMember(loc, int(to.Member%uint64(n)), tag, payload)
+	default:
+		for _, k := range to.AppendTargets(make([]int, 0, 8), n) {
+			env.sendMember(loc, k, tag, payload)
+		}
 	}
-	if !to.All && to.Parts <= 1 {
-		_ = env.sendTo(addrs[to.Member%uint64(len(addrs))], tag, payload) // logged
-		return
+}
+
+// sendMember sends a frame to member k of loc, by its route once resolved.
+func (env *Env) sendMember(loc *locRoutes, k int, tag uint16, payload []byte) {
+	r := loc.routes[k]
+	if r == nil {
+		if rt, ok := env.ep.(netio.Router); ok {
+			r, _ = rt.Route(loc.addrs[k]) // on failure, Send reports why
+			loc.routes[k] = r
+		}
+		if r == nil {
+			_ = env.sendTo(loc.addrs[k], tag, payload) // logged
+			return
+		}
 	}
-	for _, k := range to.AppendTargets(make([]int, 0, 8), len(addrs)) {
-		_ = env.sendTo(addrs[k], tag, payload) // logged
+	if err := r.Send(tag, payload); err != nil {
+		env.warn.Log(slog.LevelError, "send failed", "to", string(loc.addrs[k]), "tag", tag, "err", err)
 	}
 }
 

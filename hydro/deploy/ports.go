@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"reflect"
 	"slices"
@@ -123,7 +124,7 @@ func (env *Env) register(kind string, p port, name string, tag uint16, codec boo
 // standard input as the node runs). Asking twice for the same port returns
 // the same Input.
 func Input[T any](env *Env, p hydro.Port[T]) hydro.Input[T] {
-	in := &input[T]{env: env, port: p, in: hydro.NewInput[T](p.Name)}
+	in := &input[T]{env: env, port: p, in: hydro.NewInputReady[T](p.Name, env.inputReady())}
 	prev, ok := env.register("input", in, p.Name, p.Tag, p.Decode != nil)
 	if !ok {
 		if same, isInput := prev.(*input[T]); isInput && same.port.Name == p.Name {
@@ -149,7 +150,6 @@ type input[T any] struct {
 
 func (i *input[T]) name() string              { return "input " + i.port.Name }
 func (i *input[T]) depth() (string, int)      { return i.port.Name, i.in.Len() }
-func (i *input[T]) ready() <-chan struct{}    { return i.in.Ready() }
 func (i *input[T]) file() (path, from string) { return i.path, i.from }
 
 func (i *input[T]) frame(from netio.Addr, payload []byte) {
@@ -257,6 +257,8 @@ type output[T any] struct {
 	out   hydro.Output[T]
 	quiet bool
 	subs  map[netio.Addr]time.Time // subscriber → end of its lease
+	list  []netio.Addr             // the keys of subs, which emit sends to
+	first time.Time                // no lease in subs ends before
 	nsubs atomic.Int64             // len(subs), for the metrics
 	buf   []byte                   // encoded item
 	line  bytes.Buffer             // JSON of the item, with a newline
@@ -292,19 +294,34 @@ func (o *output[T]) frame(from netio.Addr, payload []byte) {
 			return
 		}
 		env.Logger.Debug("subscribed", "output", o.port.Name, "client", string(from))
+		o.list = append(o.list, from)
 	}
-	o.subs[from] = now.Add(subscriptionLease)
+	until := now.Add(subscriptionLease)
+	if len(o.subs) == 0 || until.Before(o.first) {
+		o.first = until
+	}
+	o.subs[from] = until
 	o.nsubs.Store(int64(len(o.subs)))
 }
 
 // expire ends the subscriptions whose lease ran out.
 func (o *output[T]) expire(now time.Time) {
+	o.first = time.Time{}
 	for a, until := range o.subs {
-		if now.After(until) {
+		switch {
+		case now.After(until):
 			delete(o.subs, a)
 			o.env.Logger.Debug("subscription expired", "output", o.port.Name, "client", string(a))
+		case o.first.IsZero() || until.Before(o.first):
+			o.first = until
 		}
 	}
+	o.relist()
+}
+
+// relist makes list the subscribers in subs.
+func (o *output[T]) relist() {
+	o.list = slices.AppendSeq(o.list[:0], maps.Keys(o.subs))
 	o.nsubs.Store(int64(len(o.subs)))
 }
 
@@ -321,17 +338,25 @@ func (o *output[T]) emit(v T) {
 			w.Write(o.line.Bytes())
 		}
 	}
-	if len(o.subs) == 0 {
+	if len(o.list) == 0 {
 		return
 	}
+	// Leases are checked against the start of the tick, which is at most
+	// a tick old, and only once one may have run out.
+	if now := o.env.now; now.After(o.first) {
+		o.expire(now)
+	}
 	o.buf = o.port.Append(o.buf[:0], &v)
-	o.expire(time.Now())
-	for a := range o.subs {
+	closed := false
+	for _, a := range o.list {
 		if err := o.env.sendTo(a, o.port.Tag, o.buf); err != nil {
 			// The client's connection closed: so did its subscription.
 			o.env.counts.subsDropped.Add(1)
 			delete(o.subs, a)
+			closed = true
 		}
 	}
-	o.nsubs.Store(int64(len(o.subs)))
+	if closed {
+		o.relist()
+	}
 }
