@@ -106,7 +106,8 @@ type SizeSetter interface {
 
 // Port describes an external Input or Output of a flow to the runtimes and
 // clients that reach it over the network: frames tagged Tag carry one item
-// each, in the codec given by Append and Decode. hydrogen generates one
+// each, in the codec given by Append and Decode; AppendJSON prints an item
+// for a person to read. hydrogen generates one
 // function per port, named <Flow><Param>Port.
 type Port[T any] struct {
 	// Name is the flow parameter's name.
@@ -118,6 +119,10 @@ type Port[T any] struct {
 	// Decode decodes one item from the start of src into *v and returns the
 	// bytes it used.
 	Decode func(src []byte, v *T) (int, error)
+	// AppendJSON, if not nil, appends *v as JSON, as encoding/json writes
+	// it with HTML escaping off, without reflection; hydrogen generates it
+	// for the types whose JSON it can write (see docs/deploy.md).
+	AppendJSON func(dst []byte, v *T) ([]byte, error)
 }
 
 // PortTagBase is the first frame tag of external ports: the port of the

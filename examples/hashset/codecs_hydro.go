@@ -6,6 +6,7 @@ package hashset
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/netio"
@@ -265,4 +266,80 @@ func decodeHydroWrite(src []byte, v *Write) (int, error) {
 	}
 	n += m
 	return n, nil
+}
+
+// appendJSONHydroAck appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroAck(dst []byte, v *Ack) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"ID\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+	dst = append(dst, ",\"Node\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Node), 10)
+	dst = append(dst, ",\"Value\":"...)
+	dst = netio.AppendJSONString(dst, string(v.Value))
+	dst = append(dst, ",\"Count\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Count), 10)
+	dst = append(dst, ",\"Sig\":"...)
+	dst = netio.AppendJSONBytes(dst, v.Sig)
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroInconsistency appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroInconsistency(dst []byte, v *Inconsistency) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"ID\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+	dst = append(dst, ",\"Value\":"...)
+	dst = netio.AppendJSONString(dst, string(v.Value))
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroNodeSig appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroNodeSig(dst []byte, v *NodeSig) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"Node\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Node), 10)
+	dst = append(dst, ",\"Count\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Count), 10)
+	dst = append(dst, ",\"Sig\":"...)
+	dst = netio.AppendJSONBytes(dst, v.Sig)
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroOutcome appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroOutcome(dst []byte, v *Outcome) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"ID\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+	dst = append(dst, ",\"Value\":"...)
+	dst = netio.AppendJSONString(dst, string(v.Value))
+	dst = append(dst, ",\"Consistent\":"...)
+	dst = strconv.AppendBool(dst, bool(v.Consistent))
+	dst = append(dst, ",\"Count\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Count), 10)
+	dst = append(dst, ",\"Certificate\":"...)
+	if s1 := v.Certificate; s1 == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i2 := range s1 {
+			if i2 > 0 {
+				dst = append(dst, ',')
+			}
+			e3 := &s1[i2]
+			if dst, err = appendJSONHydroNodeSig(dst, e3); err != nil {
+				return dst, err
+			}
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst, nil
 }

@@ -23,19 +23,19 @@ func DecoupledHashsetWritesPort() hydro.Port[Write] {
 // DecoupledHashsetOutcomesPort describes the output outcomes of flow DecoupledHashset to the runtimes and clients
 // that reach it over the network.
 func DecoupledHashsetOutcomesPort() hydro.Port[Outcome] {
-	return hydro.Port[Outcome]{Name: "outcomes", Tag: hydro.PortTagBase + 5, Append: appendHydroOutcome, Decode: decodeHydroOutcome}
+	return hydro.Port[Outcome]{Name: "outcomes", Tag: hydro.PortTagBase + 5, Append: appendHydroOutcome, Decode: decodeHydroOutcome, AppendJSON: appendJSONHydroOutcome}
 }
 
 // DecoupledHashsetAcksPort describes the output acks of flow DecoupledHashset to the runtimes and clients
 // that reach it over the network.
 func DecoupledHashsetAcksPort() hydro.Port[Ack] {
-	return hydro.Port[Ack]{Name: "acks", Tag: hydro.PortTagBase + 6, Append: appendHydroAck, Decode: decodeHydroAck}
+	return hydro.Port[Ack]{Name: "acks", Tag: hydro.PortTagBase + 6, Append: appendHydroAck, Decode: decodeHydroAck, AppendJSON: appendJSONHydroAck}
 }
 
 // DecoupledHashsetAlarmsPort describes the output alarms of flow DecoupledHashset to the runtimes and clients
 // that reach it over the network.
 func DecoupledHashsetAlarmsPort() hydro.Port[Inconsistency] {
-	return hydro.Port[Inconsistency]{Name: "alarms", Tag: hydro.PortTagBase + 7, Append: appendHydroInconsistency, Decode: decodeHydroInconsistency}
+	return hydro.Port[Inconsistency]{Name: "alarms", Tag: hydro.PortTagBase + 7, Append: appendHydroInconsistency, Decode: decodeHydroInconsistency, AppendJSON: appendJSONHydroInconsistency}
 }
 
 // DecoupledHashsetClient runs location "client" of flow DecoupledHashset.

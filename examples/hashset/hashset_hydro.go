@@ -23,19 +23,19 @@ func HashsetWritesPort() hydro.Port[Write] {
 // HashsetOutcomesPort describes the output outcomes of flow Hashset to the runtimes and clients
 // that reach it over the network.
 func HashsetOutcomesPort() hydro.Port[Outcome] {
-	return hydro.Port[Outcome]{Name: "outcomes", Tag: hydro.PortTagBase + 5, Append: appendHydroOutcome, Decode: decodeHydroOutcome}
+	return hydro.Port[Outcome]{Name: "outcomes", Tag: hydro.PortTagBase + 5, Append: appendHydroOutcome, Decode: decodeHydroOutcome, AppendJSON: appendJSONHydroOutcome}
 }
 
 // HashsetAcksPort describes the output acks of flow Hashset to the runtimes and clients
 // that reach it over the network.
 func HashsetAcksPort() hydro.Port[Ack] {
-	return hydro.Port[Ack]{Name: "acks", Tag: hydro.PortTagBase + 6, Append: appendHydroAck, Decode: decodeHydroAck}
+	return hydro.Port[Ack]{Name: "acks", Tag: hydro.PortTagBase + 6, Append: appendHydroAck, Decode: decodeHydroAck, AppendJSON: appendJSONHydroAck}
 }
 
 // HashsetAlarmsPort describes the output alarms of flow Hashset to the runtimes and clients
 // that reach it over the network.
 func HashsetAlarmsPort() hydro.Port[Inconsistency] {
-	return hydro.Port[Inconsistency]{Name: "alarms", Tag: hydro.PortTagBase + 7, Append: appendHydroInconsistency, Decode: decodeHydroInconsistency}
+	return hydro.Port[Inconsistency]{Name: "alarms", Tag: hydro.PortTagBase + 7, Append: appendHydroInconsistency, Decode: decodeHydroInconsistency, AppendJSON: appendJSONHydroInconsistency}
 }
 
 // HashsetClient runs location "client" of flow Hashset.

@@ -24,19 +24,19 @@ func PartitionedHashsetWritesPort() hydro.Port[Write] {
 // PartitionedHashsetOutcomesPort describes the output outcomes of flow PartitionedHashset to the runtimes and clients
 // that reach it over the network.
 func PartitionedHashsetOutcomesPort() hydro.Port[Outcome] {
-	return hydro.Port[Outcome]{Name: "outcomes", Tag: hydro.PortTagBase + 5, Append: appendHydroOutcome, Decode: decodeHydroOutcome}
+	return hydro.Port[Outcome]{Name: "outcomes", Tag: hydro.PortTagBase + 5, Append: appendHydroOutcome, Decode: decodeHydroOutcome, AppendJSON: appendJSONHydroOutcome}
 }
 
 // PartitionedHashsetAcksPort describes the output acks of flow PartitionedHashset to the runtimes and clients
 // that reach it over the network.
 func PartitionedHashsetAcksPort() hydro.Port[Ack] {
-	return hydro.Port[Ack]{Name: "acks", Tag: hydro.PortTagBase + 6, Append: appendHydroAck, Decode: decodeHydroAck}
+	return hydro.Port[Ack]{Name: "acks", Tag: hydro.PortTagBase + 6, Append: appendHydroAck, Decode: decodeHydroAck, AppendJSON: appendJSONHydroAck}
 }
 
 // PartitionedHashsetAlarmsPort describes the output alarms of flow PartitionedHashset to the runtimes and clients
 // that reach it over the network.
 func PartitionedHashsetAlarmsPort() hydro.Port[Inconsistency] {
-	return hydro.Port[Inconsistency]{Name: "alarms", Tag: hydro.PortTagBase + 7, Append: appendHydroInconsistency, Decode: decodeHydroInconsistency}
+	return hydro.Port[Inconsistency]{Name: "alarms", Tag: hydro.PortTagBase + 7, Append: appendHydroInconsistency, Decode: decodeHydroInconsistency, AppendJSON: appendJSONHydroInconsistency}
 }
 
 // PartitionedHashsetClient runs location "client" of flow PartitionedHashset.

@@ -7,6 +7,7 @@ package paxos
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/netio"
@@ -752,4 +753,92 @@ func decodeHydroUsed(src []byte, v *Used) (int, error) {
 // enough to inline.
 var errsHydroUsed = [...]error{
 	fmt.Errorf("paxos.Used: %w", netio.ErrShort),
+}
+
+// appendJSONHydroBallot appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroBallot(dst []byte, v *Ballot) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"Num\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Num), 10)
+	dst = append(dst, ",\"Proposer\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Proposer), 10)
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroCommand appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroCommand(dst []byte, v *Command) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"ID\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+	dst = append(dst, ",\"Inc\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Inc), 10)
+	dst = append(dst, ",\"Seq\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Seq), 10)
+	dst = append(dst, ",\"Low\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Low), 10)
+	dst = append(dst, ",\"Op\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Op), 10)
+	dst = append(dst, ",\"Key\":"...)
+	dst = netio.AppendJSONString(dst, string(v.Key))
+	dst = append(dst, ",\"Value\":"...)
+	dst = netio.AppendJSONString(dst, string(v.Value))
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroExecuted appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroExecuted(dst []byte, v *Executed) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"Replica\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Replica), 10)
+	dst = append(dst, ",\"Slot\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Slot), 10)
+	dst = append(dst, ",\"Cmd\":"...)
+	if dst, err = appendJSONHydroCommand(dst, &v.Cmd); err != nil {
+		return dst, err
+	}
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroP2b appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroP2b(dst []byte, v *P2b) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"Slot\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Slot), 10)
+	dst = append(dst, ",\"Ballot\":"...)
+	if dst, err = appendJSONHydroBallot(dst, &v.Ballot); err != nil {
+		return dst, err
+	}
+	dst = append(dst, ",\"Acceptor\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Acceptor), 10)
+	dst = append(dst, ",\"Max\":"...)
+	if dst, err = appendJSONHydroBallot(dst, &v.Max); err != nil {
+		return dst, err
+	}
+	dst = append(dst, ",\"Cmd\":"...)
+	if dst, err = appendJSONHydroCommand(dst, &v.Cmd); err != nil {
+		return dst, err
+	}
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroReply appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroReply(dst []byte, v *Reply) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"ID\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+	dst = append(dst, ",\"Value\":"...)
+	dst = netio.AppendJSONString(dst, string(v.Value))
+	dst = append(dst, ",\"Found\":"...)
+	dst = strconv.AppendBool(dst, bool(v.Found))
+	dst = append(dst, '}')
+	return dst, nil
 }

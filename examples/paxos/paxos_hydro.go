@@ -23,19 +23,19 @@ func PaxosRequestsPort() hydro.Port[Request] {
 // PaxosRepliesPort describes the output replies of flow Paxos to the runtimes and clients
 // that reach it over the network.
 func PaxosRepliesPort() hydro.Port[Reply] {
-	return hydro.Port[Reply]{Name: "replies", Tag: hydro.PortTagBase + 1, Append: appendHydroReply, Decode: decodeHydroReply}
+	return hydro.Port[Reply]{Name: "replies", Tag: hydro.PortTagBase + 1, Append: appendHydroReply, Decode: decodeHydroReply, AppendJSON: appendJSONHydroReply}
 }
 
 // PaxosExecutedPort describes the output executed of flow Paxos to the runtimes and clients
 // that reach it over the network.
 func PaxosExecutedPort() hydro.Port[Executed] {
-	return hydro.Port[Executed]{Name: "executed", Tag: hydro.PortTagBase + 2, Append: appendHydroExecuted, Decode: decodeHydroExecuted}
+	return hydro.Port[Executed]{Name: "executed", Tag: hydro.PortTagBase + 2, Append: appendHydroExecuted, Decode: decodeHydroExecuted, AppendJSON: appendJSONHydroExecuted}
 }
 
 // PaxosVotesPort describes the output votes of flow Paxos to the runtimes and clients
 // that reach it over the network.
 func PaxosVotesPort() hydro.Port[P2b] {
-	return hydro.Port[P2b]{Name: "votes", Tag: hydro.PortTagBase + 3, Append: appendHydroP2b, Decode: decodeHydroP2b}
+	return hydro.Port[P2b]{Name: "votes", Tag: hydro.PortTagBase + 3, Append: appendHydroP2b, Decode: decodeHydroP2b, AppendJSON: appendJSONHydroP2b}
 }
 
 // PaxosClient runs location "client" of flow Paxos.

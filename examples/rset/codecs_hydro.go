@@ -7,6 +7,7 @@ package rset
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/netio"
@@ -251,4 +252,70 @@ func decodeHydroUint8(src []byte, v *byte) (int, error) {
 	}
 	*v = x
 	return n, nil
+}
+
+// appendJSONHydroAck appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroAck(dst []byte, v *Ack) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"ID\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+	dst = append(dst, ",\"Replica\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Replica), 10)
+	dst = append(dst, ",\"Ballot\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Ballot), 10)
+	dst = append(dst, ",\"Payload\":"...)
+	dst = netio.AppendJSONString(dst, string(v.Payload))
+	dst = append(dst, ",\"Receipt\":"...)
+	dst = append(dst, '[')
+	for i1 := range v.Receipt {
+		if i1 > 0 {
+			dst = append(dst, ',')
+		}
+		e2 := &v.Receipt[i1]
+		dst = strconv.AppendUint(dst, uint64(*e2), 10)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, ",\"Integer\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Integer), 10)
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroAnswer appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroAnswer(dst []byte, v *Answer) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"ID\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+	dst = append(dst, ",\"Ballot\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Ballot), 10)
+	dst = append(dst, ",\"Payload\":"...)
+	dst = netio.AppendJSONString(dst, string(v.Payload))
+	dst = append(dst, ",\"Receipt\":"...)
+	dst = append(dst, '[')
+	for i1 := range v.Receipt {
+		if i1 > 0 {
+			dst = append(dst, ',')
+		}
+		e2 := &v.Receipt[i1]
+		dst = strconv.AppendUint(dst, uint64(*e2), 10)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroCollisions appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroCollisions(dst []byte, v *Collisions) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"Bucket\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Bucket), 10)
+	dst = append(dst, ",\"Replica\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Replica), 10)
+	dst = append(dst, ",\"Count\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Count), 10)
+	dst = append(dst, '}')
+	return dst, nil
 }

@@ -23,13 +23,13 @@ func RSetBallotCommandsPort() hydro.Port[Command] {
 // RSetBallotAnswersPort describes the output answers of flow RSetBallot to the runtimes and clients
 // that reach it over the network.
 func RSetBallotAnswersPort() hydro.Port[Answer] {
-	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer}
+	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer, AppendJSON: appendJSONHydroAnswer}
 }
 
 // RSetBallotStoredPort describes the output stored of flow RSetBallot to the runtimes and clients
 // that reach it over the network.
 func RSetBallotStoredPort() hydro.Port[Ack] {
-	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck}
+	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck, AppendJSON: appendJSONHydroAck}
 }
 
 // RSetBallotClient runs location "client" of flow RSetBallot.

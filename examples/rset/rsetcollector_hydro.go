@@ -22,13 +22,13 @@ func RSetCollectorCommandsPort() hydro.Port[Command] {
 // RSetCollectorAnswersPort describes the output answers of flow RSetCollector to the runtimes and clients
 // that reach it over the network.
 func RSetCollectorAnswersPort() hydro.Port[Answer] {
-	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer}
+	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer, AppendJSON: appendJSONHydroAnswer}
 }
 
 // RSetCollectorStoredPort describes the output stored of flow RSetCollector to the runtimes and clients
 // that reach it over the network.
 func RSetCollectorStoredPort() hydro.Port[Ack] {
-	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck}
+	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck, AppendJSON: appendJSONHydroAck}
 }
 
 // RSetCollectorClient runs location "client" of flow RSetCollector.

@@ -22,19 +22,19 @@ func RSetCollisionsCommandsPort() hydro.Port[Command] {
 // RSetCollisionsAnswersPort describes the output answers of flow RSetCollisions to the runtimes and clients
 // that reach it over the network.
 func RSetCollisionsAnswersPort() hydro.Port[Answer] {
-	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer}
+	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer, AppendJSON: appendJSONHydroAnswer}
 }
 
 // RSetCollisionsStoredPort describes the output stored of flow RSetCollisions to the runtimes and clients
 // that reach it over the network.
 func RSetCollisionsStoredPort() hydro.Port[Ack] {
-	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck}
+	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck, AppendJSON: appendJSONHydroAck}
 }
 
 // RSetCollisionsCollisionsPort describes the output collisions of flow RSetCollisions to the runtimes and clients
 // that reach it over the network.
 func RSetCollisionsCollisionsPort() hydro.Port[Collisions] {
-	return hydro.Port[Collisions]{Name: "collisions", Tag: hydro.PortTagBase + 3, Append: appendHydroCollisions, Decode: decodeHydroCollisions}
+	return hydro.Port[Collisions]{Name: "collisions", Tag: hydro.PortTagBase + 3, Append: appendHydroCollisions, Decode: decodeHydroCollisions, AppendJSON: appendJSONHydroCollisions}
 }
 
 // RSetCollisionsClient runs location "client" of flow RSetCollisions.

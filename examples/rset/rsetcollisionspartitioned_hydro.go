@@ -23,19 +23,19 @@ func RSetCollisionsPartitionedCommandsPort() hydro.Port[Command] {
 // RSetCollisionsPartitionedAnswersPort describes the output answers of flow RSetCollisionsPartitioned to the runtimes and clients
 // that reach it over the network.
 func RSetCollisionsPartitionedAnswersPort() hydro.Port[Answer] {
-	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer}
+	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer, AppendJSON: appendJSONHydroAnswer}
 }
 
 // RSetCollisionsPartitionedStoredPort describes the output stored of flow RSetCollisionsPartitioned to the runtimes and clients
 // that reach it over the network.
 func RSetCollisionsPartitionedStoredPort() hydro.Port[Ack] {
-	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck}
+	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck, AppendJSON: appendJSONHydroAck}
 }
 
 // RSetCollisionsPartitionedCollisionsPort describes the output collisions of flow RSetCollisionsPartitioned to the runtimes and clients
 // that reach it over the network.
 func RSetCollisionsPartitionedCollisionsPort() hydro.Port[Collisions] {
-	return hydro.Port[Collisions]{Name: "collisions", Tag: hydro.PortTagBase + 3, Append: appendHydroCollisions, Decode: decodeHydroCollisions}
+	return hydro.Port[Collisions]{Name: "collisions", Tag: hydro.PortTagBase + 3, Append: appendHydroCollisions, Decode: decodeHydroCollisions, AppendJSON: appendJSONHydroCollisions}
 }
 
 // RSetCollisionsPartitionedClient runs location "client" of flow RSetCollisionsPartitioned.

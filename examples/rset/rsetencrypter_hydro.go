@@ -22,7 +22,7 @@ func RSetEncrypterCommandsPort() hydro.Port[Command] {
 // RSetEncrypterAnswersPort describes the output answers of flow RSetEncrypter to the runtimes and clients
 // that reach it over the network.
 func RSetEncrypterAnswersPort() hydro.Port[Answer] {
-	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer}
+	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer, AppendJSON: appendJSONHydroAnswer}
 }
 
 // RSetEncrypterClient runs location "client" of flow RSetEncrypter.

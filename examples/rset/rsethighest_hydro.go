@@ -22,7 +22,7 @@ func RSetHighestCommandsPort() hydro.Port[Command] {
 // RSetHighestAnswersPort describes the output answers of flow RSetHighest to the runtimes and clients
 // that reach it over the network.
 func RSetHighestAnswersPort() hydro.Port[Answer] {
-	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer}
+	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer, AppendJSON: appendJSONHydroAnswer}
 }
 
 // RSetHighestClient runs location "client" of flow RSetHighest.

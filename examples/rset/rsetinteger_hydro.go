@@ -22,13 +22,13 @@ func RSetIntegerCommandsPort() hydro.Port[Command] {
 // RSetIntegerAnswersPort describes the output answers of flow RSetInteger to the runtimes and clients
 // that reach it over the network.
 func RSetIntegerAnswersPort() hydro.Port[Answer] {
-	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer}
+	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer, AppendJSON: appendJSONHydroAnswer}
 }
 
 // RSetIntegerStoredPort describes the output stored of flow RSetInteger to the runtimes and clients
 // that reach it over the network.
 func RSetIntegerStoredPort() hydro.Port[Ack] {
-	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck}
+	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck, AppendJSON: appendJSONHydroAck}
 }
 
 // RSetIntegerClient runs location "client" of flow RSetInteger.

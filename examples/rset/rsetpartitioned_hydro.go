@@ -23,13 +23,13 @@ func RSetPartitionedCommandsPort() hydro.Port[Command] {
 // RSetPartitionedAnswersPort describes the output answers of flow RSetPartitioned to the runtimes and clients
 // that reach it over the network.
 func RSetPartitionedAnswersPort() hydro.Port[Answer] {
-	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer}
+	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer, AppendJSON: appendJSONHydroAnswer}
 }
 
 // RSetPartitionedStoredPort describes the output stored of flow RSetPartitioned to the runtimes and clients
 // that reach it over the network.
 func RSetPartitionedStoredPort() hydro.Port[Ack] {
-	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck}
+	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck, AppendJSON: appendJSONHydroAck}
 }
 
 // RSetPartitionedClient runs location "client" of flow RSetPartitioned.

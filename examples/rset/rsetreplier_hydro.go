@@ -23,13 +23,13 @@ func RSetReplierCommandsPort() hydro.Port[Command] {
 // RSetReplierAnswersPort describes the output answers of flow RSetReplier to the runtimes and clients
 // that reach it over the network.
 func RSetReplierAnswersPort() hydro.Port[Answer] {
-	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer}
+	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer, AppendJSON: appendJSONHydroAnswer}
 }
 
 // RSetReplierStoredPort describes the output stored of flow RSetReplier to the runtimes and clients
 // that reach it over the network.
 func RSetReplierStoredPort() hydro.Port[Ack] {
-	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck}
+	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck, AppendJSON: appendJSONHydroAck}
 }
 
 // RSetReplierClient runs location "client" of flow RSetReplier.

@@ -6,6 +6,7 @@ package shopping
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/lattices"
@@ -273,4 +274,60 @@ func decodeHydroStructClientUint32ItemsLatticesSSIVRequest(src []byte, v *struct
 	}
 	n += m
 	return n, nil
+}
+
+// appendJSONHydroCart appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroCart(dst []byte, v *Cart) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"Client\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Client), 10)
+	dst = append(dst, ",\"Class\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Class), 10)
+	dst = append(dst, ",\"Items\":"...)
+	if s1 := v.Items; s1 == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i2 := range s1 {
+			if i2 > 0 {
+				dst = append(dst, ',')
+			}
+			e3 := &s1[i2]
+			if dst, err = appendJSONHydroLineItem(dst, e3); err != nil {
+				return dst, err
+			}
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroLineItem appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroLineItem(dst []byte, v *LineItem) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"Item\":"...)
+	dst = netio.AppendJSONString(dst, string(v.Item))
+	dst = append(dst, ",\"Qty\":"...)
+	dst = strconv.AppendInt(dst, int64(v.Qty), 10)
+	dst = append(dst, ",\"Checkout\":"...)
+	dst = strconv.AppendBool(dst, bool(v.Checkout))
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroReplicaCart appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroReplicaCart(dst []byte, v *ReplicaCart) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"Replica\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Replica), 10)
+	dst = append(dst, ",\"Cart\":"...)
+	if dst, err = appendJSONHydroCart(dst, &v.Cart); err != nil {
+		return dst, err
+	}
+	dst = append(dst, '}')
+	return dst, nil
 }

@@ -22,7 +22,7 @@ func Figure2ShoppingPort() hydro.Port[Request] {
 // Figure2OutPort describes the output out of flow Figure2 to the runtimes and clients
 // that reach it over the network.
 func Figure2OutPort() hydro.Port[Cart] {
-	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart}
+	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart, AppendJSON: appendJSONHydroCart}
 }
 
 // Figure2Server runs location "server" of flow Figure2.

@@ -23,7 +23,7 @@ func Figure3ShoppingPort() hydro.Port[PrefixSession] {
 // Figure3OutPort describes the output out of flow Figure3 to the runtimes and clients
 // that reach it over the network.
 func Figure3OutPort() hydro.Port[Cart] {
-	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart}
+	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart, AppendJSON: appendJSONHydroCart}
 }
 
 // Figure3Server runs location "server" of flow Figure3.

@@ -23,7 +23,7 @@ func Figure3DerivedShoppingPort() hydro.Port[Request] {
 // Figure3DerivedOutPort describes the output out of flow Figure3Derived to the runtimes and clients
 // that reach it over the network.
 func Figure3DerivedOutPort() hydro.Port[Cart] {
-	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart}
+	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart, AppendJSON: appendJSONHydroCart}
 }
 
 // Figure3DerivedServer runs location "server" of flow Figure3Derived.

@@ -23,7 +23,7 @@ func Figure4ShoppingPort() hydro.Port[Session] {
 // Figure4OutPort describes the output out of flow Figure4 to the runtimes and clients
 // that reach it over the network.
 func Figure4OutPort() hydro.Port[Cart] {
-	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart}
+	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart, AppendJSON: appendJSONHydroCart}
 }
 
 // Figure4Server runs location "server" of flow Figure4.

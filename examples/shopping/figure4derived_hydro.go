@@ -23,7 +23,7 @@ func Figure4DerivedShoppingPort() hydro.Port[Request] {
 // Figure4DerivedOutPort describes the output out of flow Figure4Derived to the runtimes and clients
 // that reach it over the network.
 func Figure4DerivedOutPort() hydro.Port[Cart] {
-	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart}
+	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart, AppendJSON: appendJSONHydroCart}
 }
 
 // Figure4DerivedServer runs location "server" of flow Figure4Derived.

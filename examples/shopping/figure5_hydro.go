@@ -23,7 +23,7 @@ func Figure5ShoppingPort() hydro.Port[Session] {
 // Figure5OutPort describes the output out of flow Figure5 to the runtimes and clients
 // that reach it over the network.
 func Figure5OutPort() hydro.Port[Cart] {
-	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart}
+	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart, AppendJSON: appendJSONHydroCart}
 }
 
 // Figure5Server runs location "server" of flow Figure5.

@@ -23,7 +23,7 @@ func Figure5DerivedShoppingPort() hydro.Port[Request] {
 // Figure5DerivedOutPort describes the output out of flow Figure5Derived to the runtimes and clients
 // that reach it over the network.
 func Figure5DerivedOutPort() hydro.Port[Cart] {
-	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart}
+	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart, AppendJSON: appendJSONHydroCart}
 }
 
 // Figure5DerivedServer runs location "server" of flow Figure5Derived.

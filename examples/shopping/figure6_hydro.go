@@ -23,7 +23,7 @@ func Figure6ShoppingPort() hydro.Port[Session] {
 // Figure6OutPort describes the output out of flow Figure6 to the runtimes and clients
 // that reach it over the network.
 func Figure6OutPort() hydro.Port[Cart] {
-	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart}
+	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart, AppendJSON: appendJSONHydroCart}
 }
 
 // Figure6Client runs location "client" of flow Figure6.

@@ -23,7 +23,7 @@ func Figure6DerivedShoppingPort() hydro.Port[Request] {
 // Figure6DerivedOutPort describes the output out of flow Figure6Derived to the runtimes and clients
 // that reach it over the network.
 func Figure6DerivedOutPort() hydro.Port[Cart] {
-	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart}
+	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart, AppendJSON: appendJSONHydroCart}
 }
 
 // Figure6DerivedClient runs location "client" of flow Figure6Derived.

@@ -23,7 +23,7 @@ func Figure7ShoppingPort() hydro.Port[Session] {
 // Figure7OutPort describes the output out of flow Figure7 to the runtimes and clients
 // that reach it over the network.
 func Figure7OutPort() hydro.Port[Cart] {
-	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart}
+	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart, AppendJSON: appendJSONHydroCart}
 }
 
 // Figure7Client runs location "client" of flow Figure7.

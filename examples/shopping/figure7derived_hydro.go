@@ -23,7 +23,7 @@ func Figure7DerivedShoppingPort() hydro.Port[Request] {
 // Figure7DerivedOutPort describes the output out of flow Figure7Derived to the runtimes and clients
 // that reach it over the network.
 func Figure7DerivedOutPort() hydro.Port[Cart] {
-	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart}
+	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart, AppendJSON: appendJSONHydroCart}
 }
 
 // Figure7DerivedClient runs location "client" of flow Figure7Derived.

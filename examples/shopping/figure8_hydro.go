@@ -24,7 +24,7 @@ func Figure8ShoppingPort() hydro.Port[Session] {
 // Figure8OutPort describes the output out of flow Figure8 to the runtimes and clients
 // that reach it over the network.
 func Figure8OutPort() hydro.Port[ReplicaCart] {
-	return hydro.Port[ReplicaCart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroReplicaCart, Decode: decodeHydroReplicaCart}
+	return hydro.Port[ReplicaCart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroReplicaCart, Decode: decodeHydroReplicaCart, AppendJSON: appendJSONHydroReplicaCart}
 }
 
 // Figure8Client runs location "client" of flow Figure8.

@@ -24,7 +24,7 @@ func Figure8DerivedShoppingPort() hydro.Port[Request] {
 // Figure8DerivedOutPort describes the output out of flow Figure8Derived to the runtimes and clients
 // that reach it over the network.
 func Figure8DerivedOutPort() hydro.Port[Cart] {
-	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart}
+	return hydro.Port[Cart]{Name: "out", Tag: hydro.PortTagBase + 2, Append: appendHydroCart, Decode: decodeHydroCart, AppendJSON: appendJSONHydroCart}
 }
 
 // Figure8DerivedClient runs location "client" of flow Figure8Derived.

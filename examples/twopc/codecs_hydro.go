@@ -7,6 +7,7 @@ package twopc
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/netio"
@@ -304,4 +305,44 @@ func decodeHydroVote(src []byte, v *Vote) (int, error) {
 var errsHydroVote = [...]error{
 	fmt.Errorf("twopc.Vote: %w", netio.ErrShort),
 	fmt.Errorf("twopc.Vote.Yes: %w", netio.ErrBool),
+}
+
+// appendJSONHydroDecision appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroDecision(dst []byte, v *Decision) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"ID\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+	dst = append(dst, ",\"Participant\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Participant), 10)
+	dst = append(dst, ",\"Committed\":"...)
+	dst = strconv.AppendBool(dst, bool(v.Committed))
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroOutcome appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroOutcome(dst []byte, v *Outcome) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"ID\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+	dst = append(dst, ",\"Committed\":"...)
+	dst = strconv.AppendBool(dst, bool(v.Committed))
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroVote appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroVote(dst []byte, v *Vote) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"ID\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+	dst = append(dst, ",\"Participant\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Participant), 10)
+	dst = append(dst, ",\"Yes\":"...)
+	dst = strconv.AppendBool(dst, bool(v.Yes))
+	dst = append(dst, '}')
+	return dst, nil
 }

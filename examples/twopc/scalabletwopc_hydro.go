@@ -25,19 +25,19 @@ func ScalableTwoPCRequestsPort() hydro.Port[Request] {
 // ScalableTwoPCOutcomesPort describes the output outcomes of flow ScalableTwoPC to the runtimes and clients
 // that reach it over the network.
 func ScalableTwoPCOutcomesPort() hydro.Port[Outcome] {
-	return hydro.Port[Outcome]{Name: "outcomes", Tag: hydro.PortTagBase + 1, Append: appendHydroOutcome, Decode: decodeHydroOutcome}
+	return hydro.Port[Outcome]{Name: "outcomes", Tag: hydro.PortTagBase + 1, Append: appendHydroOutcome, Decode: decodeHydroOutcome, AppendJSON: appendJSONHydroOutcome}
 }
 
 // ScalableTwoPCVotesCastPort describes the output votesCast of flow ScalableTwoPC to the runtimes and clients
 // that reach it over the network.
 func ScalableTwoPCVotesCastPort() hydro.Port[Vote] {
-	return hydro.Port[Vote]{Name: "votesCast", Tag: hydro.PortTagBase + 2, Append: appendHydroVote, Decode: decodeHydroVote}
+	return hydro.Port[Vote]{Name: "votesCast", Tag: hydro.PortTagBase + 2, Append: appendHydroVote, Decode: decodeHydroVote, AppendJSON: appendJSONHydroVote}
 }
 
 // ScalableTwoPCDecisionsPort describes the output decisions of flow ScalableTwoPC to the runtimes and clients
 // that reach it over the network.
 func ScalableTwoPCDecisionsPort() hydro.Port[Decision] {
-	return hydro.Port[Decision]{Name: "decisions", Tag: hydro.PortTagBase + 3, Append: appendHydroDecision, Decode: decodeHydroDecision}
+	return hydro.Port[Decision]{Name: "decisions", Tag: hydro.PortTagBase + 3, Append: appendHydroDecision, Decode: decodeHydroDecision, AppendJSON: appendJSONHydroDecision}
 }
 
 // ScalableTwoPCClient runs location "client" of flow ScalableTwoPC.

@@ -24,19 +24,19 @@ func TwoPCRequestsPort() hydro.Port[Request] {
 // TwoPCOutcomesPort describes the output outcomes of flow TwoPC to the runtimes and clients
 // that reach it over the network.
 func TwoPCOutcomesPort() hydro.Port[Outcome] {
-	return hydro.Port[Outcome]{Name: "outcomes", Tag: hydro.PortTagBase + 1, Append: appendHydroOutcome, Decode: decodeHydroOutcome}
+	return hydro.Port[Outcome]{Name: "outcomes", Tag: hydro.PortTagBase + 1, Append: appendHydroOutcome, Decode: decodeHydroOutcome, AppendJSON: appendJSONHydroOutcome}
 }
 
 // TwoPCVotesCastPort describes the output votesCast of flow TwoPC to the runtimes and clients
 // that reach it over the network.
 func TwoPCVotesCastPort() hydro.Port[Vote] {
-	return hydro.Port[Vote]{Name: "votesCast", Tag: hydro.PortTagBase + 2, Append: appendHydroVote, Decode: decodeHydroVote}
+	return hydro.Port[Vote]{Name: "votesCast", Tag: hydro.PortTagBase + 2, Append: appendHydroVote, Decode: decodeHydroVote, AppendJSON: appendJSONHydroVote}
 }
 
 // TwoPCDecisionsPort describes the output decisions of flow TwoPC to the runtimes and clients
 // that reach it over the network.
 func TwoPCDecisionsPort() hydro.Port[Decision] {
-	return hydro.Port[Decision]{Name: "decisions", Tag: hydro.PortTagBase + 3, Append: appendHydroDecision, Decode: decodeHydroDecision}
+	return hydro.Port[Decision]{Name: "decisions", Tag: hydro.PortTagBase + 3, Append: appendHydroDecision, Decode: decodeHydroDecision, AppendJSON: appendJSONHydroDecision}
 }
 
 // TwoPCClient runs location "client" of flow TwoPC.

@@ -6,6 +6,7 @@ package voting
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/netio"
@@ -84,4 +85,30 @@ func decodeHydroVote(src []byte, v *Vote) (int, error) {
 	}
 	n += m
 	return n, nil
+}
+
+// appendJSONHydroRequest appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroRequest(dst []byte, v *Request) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"ID\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+	dst = append(dst, ",\"Command\":"...)
+	dst = netio.AppendJSONString(dst, string(v.Command))
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// appendJSONHydroVote appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroVote(dst []byte, v *Vote) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"ID\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+	dst = append(dst, ",\"Participant\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Participant), 10)
+	dst = append(dst, ",\"Command\":"...)
+	dst = netio.AppendJSONString(dst, string(v.Command))
+	dst = append(dst, '}')
+	return dst, nil
 }

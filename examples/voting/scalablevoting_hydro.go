@@ -24,13 +24,13 @@ func ScalableVotingRequestsPort() hydro.Port[Request] {
 // ScalableVotingCommittedPort describes the output committed of flow ScalableVoting to the runtimes and clients
 // that reach it over the network.
 func ScalableVotingCommittedPort() hydro.Port[Request] {
-	return hydro.Port[Request]{Name: "committed", Tag: hydro.PortTagBase + 1, Append: appendHydroRequest, Decode: decodeHydroRequest}
+	return hydro.Port[Request]{Name: "committed", Tag: hydro.PortTagBase + 1, Append: appendHydroRequest, Decode: decodeHydroRequest, AppendJSON: appendJSONHydroRequest}
 }
 
 // ScalableVotingVotesPort describes the output votes of flow ScalableVoting to the runtimes and clients
 // that reach it over the network.
 func ScalableVotingVotesPort() hydro.Port[Vote] {
-	return hydro.Port[Vote]{Name: "votes", Tag: hydro.PortTagBase + 2, Append: appendHydroVote, Decode: decodeHydroVote}
+	return hydro.Port[Vote]{Name: "votes", Tag: hydro.PortTagBase + 2, Append: appendHydroVote, Decode: decodeHydroVote, AppendJSON: appendJSONHydroVote}
 }
 
 // ScalableVotingClient runs location "client" of flow ScalableVoting.

@@ -23,13 +23,13 @@ func VotingRequestsPort() hydro.Port[Request] {
 // VotingCommittedPort describes the output committed of flow Voting to the runtimes and clients
 // that reach it over the network.
 func VotingCommittedPort() hydro.Port[Request] {
-	return hydro.Port[Request]{Name: "committed", Tag: hydro.PortTagBase + 1, Append: appendHydroRequest, Decode: decodeHydroRequest}
+	return hydro.Port[Request]{Name: "committed", Tag: hydro.PortTagBase + 1, Append: appendHydroRequest, Decode: decodeHydroRequest, AppendJSON: appendJSONHydroRequest}
 }
 
 // VotingVotesPort describes the output votes of flow Voting to the runtimes and clients
 // that reach it over the network.
 func VotingVotesPort() hydro.Port[Vote] {
-	return hydro.Port[Vote]{Name: "votes", Tag: hydro.PortTagBase + 2, Append: appendHydroVote, Decode: decodeHydroVote}
+	return hydro.Port[Vote]{Name: "votes", Tag: hydro.PortTagBase + 2, Append: appendHydroVote, Decode: decodeHydroVote, AppendJSON: appendJSONHydroVote}
 }
 
 // VotingClient runs location "client" of flow Voting.

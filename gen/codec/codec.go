@@ -59,6 +59,9 @@ type Generator struct {
 	nodes   typeutil.Map      // types.Type -> *node
 	names   map[string]*node  // node names in use
 	methods map[string][]byte // the methods of marked types, by type name
+
+	json      typeutil.Map    // types.Type -> *jsonFunc
+	jsonNames map[string]bool // names of the JSON functions
 }
 
 // New returns a generator writing code for package pkg; qualify names other
@@ -67,11 +70,12 @@ type Generator struct {
 // adding the import. All calls to qualify happen during Need.
 func New(pkg *types.Package, qualify func(*types.Package) string) *Generator {
 	return &Generator{
-		pkg:     pkg,
-		qualify: qualify,
-		quals:   map[string]string{},
-		names:   map[string]*node{},
-		methods: map[string][]byte{},
+		pkg:       pkg,
+		qualify:   qualify,
+		quals:     map[string]string{},
+		names:     map[string]*node{},
+		methods:   map[string][]byte{},
+		jsonNames: map[string]bool{},
 	}
 }
 
@@ -166,6 +170,12 @@ func (g *Generator) Source() []byte {
 			src.Write(g.decodeWrapper(n))
 		}
 		src.Write(n.nested)
+	}
+	var jsonFuncs []*jsonFunc
+	g.json.Iterate(func(_ types.Type, v any) { jsonFuncs = append(jsonFuncs, v.(*jsonFunc)) })
+	slices.SortFunc(jsonFuncs, func(a, b *jsonFunc) int { return strings.Compare(a.name, b.name) })
+	for _, f := range jsonFuncs {
+		src.Write(f.src)
 	}
 	for _, name := range slices.Sorted(maps.Keys(g.methods)) {
 		src.Write(g.methods[name])

@@ -188,6 +188,25 @@ var goodTypes = []struct {
 	{"Marked", true, false},
 	{"Odd", false, false},
 	{"Fixed", true, true},
+	{"Tagged", true, false},
+}
+
+// jsonTypes are the types of goodTypes whose JSON NeedJSON writes; it
+// leaves the others to encoding/json.
+var jsonTypes = []string{"LineItem", "Scalars", "Tree", "List", "Shape", "Wrapped", "Marked", "Fixed", "Tagged"}
+
+func TestNeedJSON(t *testing.T) {
+	pkg := loadItems(t)
+	for _, c := range goodTypes {
+		g := New(pkg, importer{}.qualify)
+		_, ok := g.NeedJSON(lookup(t, pkg, c.name))
+		if want := slices.Contains(jsonTypes, c.name); ok != want {
+			t.Errorf("NeedJSON(%s) = %v, want %v", c.name, ok, want)
+		}
+		if src := g.Source(); !ok && len(src) > 0 {
+			t.Errorf("NeedJSON(%s) failed but generated:\n%s", c.name, src)
+		}
+	}
 }
 
 // generate returns the generated file for goodTypes and the function names
@@ -203,6 +222,13 @@ func generate(t *testing.T) (src []byte, names map[string][2]string) {
 			t.Fatal(err)
 		}
 		names[c.name] = [2]string{app, dec}
+	}
+	for _, name := range jsonTypes {
+		fn, ok := g.NeedJSON(lookup(t, pkg, name))
+		if !ok {
+			t.Fatalf("NeedJSON(%s) failed", name)
+		}
+		names[name+"JSON"] = [2]string{fn}
 	}
 	g.MarkMethods(lookup(t, pkg, "Marked").(*types.Named))
 	g.MarkMethods(lookup(t, pkg, "Shape").(*types.Named))
@@ -267,6 +293,10 @@ func TestGenerated(t *testing.T) {
 		t.Fatal(err)
 	}
 	var cases, allocs strings.Builder
+	var jsonCases strings.Builder
+	for _, name := range jsonTypes {
+		fmt.Fprintf(&jsonCases, "\tt.Run(%q, func(t *testing.T) { checkJSON(t, Random%s, %s) })\n", name, name, names[name+"JSON"][0])
+	}
 	for _, c := range goodTypes {
 		app, dec := names[c.name][0], names[c.name][1]
 		fmt.Fprintf(&cases, "\tt.Run(%q, func(t *testing.T) { check(t, Random%s, %s, %s, %v) })\n", c.name, c.name, app, dec, c.hashable)
@@ -289,6 +319,7 @@ func TestGenerated(t *testing.T) {
 	}
 	driver := strings.ReplaceAll(string(tmpl), "\t// CASES\n", cases.String())
 	driver = strings.ReplaceAll(driver, "\t// ALLOCS\n", allocs.String())
+	driver = strings.ReplaceAll(driver, "\t// JSON\n", jsonCases.String())
 	for name, fns := range names {
 		driver = strings.ReplaceAll(driver, "append"+name+"Func", fns[0])
 		driver = strings.ReplaceAll(driver, "decode"+name+"Func", fns[1])

@@ -18,6 +18,11 @@ type Codecs interface {
 	//	func decode(src []byte, v *T) (int, error)
 	// for t, or an error saying why t cannot cross the network.
 	Need(t types.Type) (appendFn, decodeFn string, err error)
+	// NeedJSON returns the name of the function
+	//	func appendJSON(dst []byte, v *T) ([]byte, error)
+	// that writes t as encoding/json would, without reflection, or false
+	// for a type whose JSON it does not write.
+	NeedJSON(t types.Type) (string, bool)
 }
 
 const hydroPath = "github.com/hydrogo/hydro/hydro"
@@ -118,17 +123,21 @@ func (e *emitter) ports(w *bytes.Buffer) {
 		}
 		t := e.typeString(elem)
 		kind := "input"
+		json := ""
 		if p.Kind == parse.OutputParam {
 			kind = "output"
+			if fn, ok := e.codecs.NeedJSON(elem); ok {
+				json = ", AppendJSON: " + fn
+			}
 		}
 		name := PortFunc(e.f.Name, p.Name)
 		fmt.Fprintf(w, `// %s describes the %s %s of flow %s to the runtimes and clients
 // that reach it over the network.
 func %s() %s.Port[%s] {
-	return %s.Port[%s]{Name: %q, Tag: %s.PortTagBase + %d, Append: %s, Decode: %s}
+	return %s.Port[%s]{Name: %q, Tag: %s.PortTagBase + %d, Append: %s, Decode: %s%s}
 }
 
-`, name, kind, p.Name, e.f.Name, name, hydro, t, hydro, t, p.Name, hydro, i, app, dec)
+`, name, kind, p.Name, e.f.Name, name, hydro, t, hydro, t, p.Name, hydro, i, app, dec, json)
 	}
 }
 

@@ -276,6 +276,26 @@ func TestOutputsArePrintedAndInputFilesRead(t *testing.T) {
 	require.Contains(t, n.stderr.String(), "role=relay member=0")
 }
 
+func TestOutputsArePrintedByTheirJSONFunction(t *testing.T) {
+	// A port's AppendJSON, as hydrogen generates it, prints its items; an
+	// item it fails for is logged and not printed.
+	port := outPort
+	port.AppendJSON = func(dst []byte, v *note) ([]byte, error) {
+		if v.Text == "bad" {
+			return dst, errors.New("no JSON for this one")
+		}
+		return append(netio.AppendJSONString(append(dst, `{"text":`...), v.Text), '}'), nil
+	}
+	role := Role{Name: "relay", Flows: map[string]Builder{"Relay": func(env *Env) (hydro.NetNode, error) {
+		return &relay{in: Input(env, inPort), out: Output(env, port)}, nil
+	}}}
+	path := writeFile(t, "in.jsonl", `{"Text":"a"}`+"\n"+`{"Text":"bad"}`+"\n"+`{"Text":"<\"c\">"}`+"\n")
+	n := start(t, role, "-in.in.file", path)
+	n.waitFor(t, &n.stdout, `out {"text":"<\"c\">"`)
+	require.Equal(t, `out {"text":"a"}`+"\n"+`out {"text":"<\"c\">"}`+"\n", n.stdout.String())
+	n.waitFor(t, &n.stderr, "no JSON for this one")
+}
+
 func TestBadInputFileLinesAreSkipped(t *testing.T) {
 	long := `{"Text":"` + strings.Repeat("x", maxLine) + `"}`
 	path := writeFile(t, "in.jsonl", `{"Text":"a"}`+"\n\n"+`{"Text":1}`+"\n"+`{"Txt":"a"}`+"\n"+long+"\n"+`{"Text":"b"}`)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"os"
 	"reflect"
@@ -261,7 +262,8 @@ type output[T any] struct {
 	first time.Time                // no lease in subs ends before
 	nsubs atomic.Int64             // len(subs), for the metrics
 	buf   []byte                   // encoded item
-	line  bytes.Buffer             // JSON of the item, with a newline
+	json  []byte                   // the item's JSON line
+	line  bytes.Buffer             // encoding/json's JSON of the item
 	enc   *json.Encoder
 }
 
@@ -325,18 +327,33 @@ func (o *output[T]) relist() {
 	o.nsubs.Store(int64(len(o.subs)))
 }
 
+// print writes *v to standard output as a line: the port's name, a space
+// and the item in JSON, by the port's generated AppendJSON or else by
+// encoding/json.
+func (o *output[T]) print(v *T) {
+	var err error
+	if o.port.AppendJSON != nil {
+		o.json, err = o.port.AppendJSON(o.json[:0], v)
+		o.json = append(o.json, '\n')
+	} else {
+		o.line.Reset()
+		err = o.enc.Encode(v)
+		o.json = append(o.json[:0], o.line.Bytes()...)
+	}
+	if err != nil {
+		o.env.warn.Log(slog.LevelError, "cannot print an output item as JSON", "output", o.port.Name, "err", err)
+		return
+	}
+	w := o.env.stdout
+	w.WriteString(o.port.Name)
+	w.WriteByte(' ')
+	w.Write(o.json)
+}
+
 // emit handles one item of the node, on the node's goroutine.
 func (o *output[T]) emit(v T) {
 	if !o.quiet {
-		o.line.Reset()
-		if err := o.enc.Encode(v); err != nil {
-			o.env.Logger.Error("cannot print an output item as JSON", "output", o.port.Name, "err", err)
-		} else {
-			w := o.env.stdout
-			w.WriteString(o.port.Name)
-			w.WriteByte(' ')
-			w.Write(o.line.Bytes())
-		}
+		o.print(&v)
 	}
 	if len(o.list) == 0 {
 		return

@@ -3,7 +3,9 @@
 package deploy
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hydrogo/hydro/examples/microbench/pingpong"
+	"github.com/hydrogo/hydro/examples/shopping"
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/netio"
 )
@@ -158,4 +161,44 @@ func benchAddr(b *testing.B) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// BenchmarkOutputLine measures what printing one output item costs: a
+// Figure 6 cart of three line items as a JSON line, by the port's generated
+// AppendJSON and by encoding/json (reflection), and, for comparison, its
+// binary encoding, which subscribers receive.
+func BenchmarkOutputLine(b *testing.B) {
+	port := shopping.Figure6OutPort()
+	cart := shopping.Cart{Client: 7, Class: shopping.Premium, Items: []shopping.LineItem{
+		{Item: "apple", Qty: 2}, {Item: "pear", Qty: -1}, {Item: "plum \"ripe\"", Qty: 1, Checkout: true},
+	}}
+	b.Run("generated", func(b *testing.B) {
+		var buf []byte
+		b.ReportAllocs()
+		for b.Loop() {
+			var err error
+			if buf, err = port.AppendJSON(buf[:0], &cart); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("reflection", func(b *testing.B) {
+		var line bytes.Buffer
+		enc := json.NewEncoder(&line)
+		enc.SetEscapeHTML(false)
+		b.ReportAllocs()
+		for b.Loop() {
+			line.Reset()
+			if err := enc.Encode(&cart); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("binary", func(b *testing.B) {
+		var buf []byte
+		b.ReportAllocs()
+		for b.Loop() {
+			buf = port.Append(buf[:0], &cart)
+		}
+	})
 }

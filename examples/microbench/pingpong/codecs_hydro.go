@@ -7,6 +7,7 @@ package pingpong
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 
 	"github.com/hydrogo/hydro/netio"
 )
@@ -31,4 +32,16 @@ func decodeHydroPing(src []byte, v *Ping) (int, error) {
 // enough to inline.
 var errsHydroPing = [...]error{
 	fmt.Errorf("pingpong.Ping: %w", netio.ErrShort),
+}
+
+// appendJSONHydroPing appends *v as JSON, as encoding/json writes it.
+func appendJSONHydroPing(dst []byte, v *Ping) ([]byte, error) {
+	var err error
+	_ = err
+	dst = append(dst, "{\"Seq\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Seq), 10)
+	dst = append(dst, ",\"Hops\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Hops), 10)
+	dst = append(dst, '}')
+	return dst, nil
 }

@@ -21,7 +21,7 @@ func PingPongInPort() hydro.Port[Ping] {
 // PingPongOutPort describes the output out of flow PingPong to the runtimes and clients
 // that reach it over the network.
 func PingPongOutPort() hydro.Port[Ping] {
-	return hydro.Port[Ping]{Name: "out", Tag: hydro.PortTagBase + 1, Append: appendHydroPing, Decode: decodeHydroPing}
+	return hydro.Port[Ping]{Name: "out", Tag: hydro.PortTagBase + 1, Append: appendHydroPing, Decode: decodeHydroPing, AppendJSON: appendJSONHydroPing}
 }
 
 // PingPongPinger runs location "pinger" of flow PingPong.

@@ -187,6 +187,24 @@ type Odd struct {
 	Lists [][]uint16
 }
 
+// Tagged has json tags, which only its JSON function reads.
+type Tagged struct {
+	Name  string   `json:"name"`
+	Skip  int      `json:"-"`
+	Dash  int      `json:"-,"`
+	Count int      `json:"count,omitempty"`
+	Ratio float32  `json:",omitempty"`
+	Note  *string  `json:"note,omitempty"`
+	Blob  []byte   `json:"blob,omitempty"`
+	Flags []bool   `json:"flags"`
+	Quote int      `json:"a\"b"`
+	Tags  Tags     `json:"tags,omitempty"`
+	Inner *Wrapped `json:"inner"`
+	None  [0]int   `json:"none,omitempty"`
+	Embedded
+	Digest
+}
+
 // Key is a struct map key.
 type Key struct {
 	A uint8

@@ -244,6 +244,26 @@ func RandomShape(r *rand.Rand) Shape {
 	return s
 }
 
+// RandomTagged returns a random Tagged; Skip is left zero, since it is
+// not encoded.
+func RandomTagged(r *rand.Rand) Tagged {
+	v := Tagged{Name: randString(r), Dash: r.IntN(3), Count: r.IntN(2), Ratio: float32(randFloat(r)), Blob: randBytes(r),
+		Quote: -r.IntN(5), Embedded: Embedded{Level: r.IntN(9)}, Digest: Digest{byte(r.Uint32()), 7}}
+	if r.IntN(2) == 0 {
+		s := randString(r)
+		v.Note = &s
+	}
+	for range r.IntN(3) {
+		v.Flags = append(v.Flags, r.IntN(2) == 0)
+		v.Tags = append(v.Tags, randString(r))
+	}
+	if r.IntN(2) == 0 {
+		w := RandomWrapped(r)
+		v.Inner = &w
+	}
+	return v
+}
+
 // RandomWrapped returns a random Wrapped.
 func RandomWrapped(r *rand.Rand) Wrapped {
 	return Wrapped{Point{int32(r.Uint32()), int32(r.Uint32())}}
