@@ -24,19 +24,19 @@ func ScalableHashsetWritesPort() hydro.Port[Write] {
 // ScalableHashsetOutcomesPort describes the output outcomes of flow ScalableHashset to the runtimes and clients
 // that reach it over the network.
 func ScalableHashsetOutcomesPort() hydro.Port[Outcome] {
-	return hydro.Port[Outcome]{Name: "outcomes", Tag: hydro.PortTagBase + 5, Append: appendHydroOutcome, Decode: decodeHydroOutcome}
+	return hydro.Port[Outcome]{Name: "outcomes", Tag: hydro.PortTagBase + 5, Append: appendHydroOutcome, Decode: decodeHydroOutcome, AppendJSON: appendJSONHydroOutcome}
 }
 
 // ScalableHashsetAcksPort describes the output acks of flow ScalableHashset to the runtimes and clients
 // that reach it over the network.
 func ScalableHashsetAcksPort() hydro.Port[Ack] {
-	return hydro.Port[Ack]{Name: "acks", Tag: hydro.PortTagBase + 6, Append: appendHydroAck, Decode: decodeHydroAck}
+	return hydro.Port[Ack]{Name: "acks", Tag: hydro.PortTagBase + 6, Append: appendHydroAck, Decode: decodeHydroAck, AppendJSON: appendJSONHydroAck}
 }
 
 // ScalableHashsetAlarmsPort describes the output alarms of flow ScalableHashset to the runtimes and clients
 // that reach it over the network.
 func ScalableHashsetAlarmsPort() hydro.Port[Inconsistency] {
-	return hydro.Port[Inconsistency]{Name: "alarms", Tag: hydro.PortTagBase + 7, Append: appendHydroInconsistency, Decode: decodeHydroInconsistency}
+	return hydro.Port[Inconsistency]{Name: "alarms", Tag: hydro.PortTagBase + 7, Append: appendHydroInconsistency, Decode: decodeHydroInconsistency, AppendJSON: appendJSONHydroInconsistency}
 }
 
 // ScalableHashsetClient runs location "client" of flow ScalableHashset.
