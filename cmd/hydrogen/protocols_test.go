@@ -180,6 +180,7 @@ func TestRunRSetMicroprotocolsAcrossProcesses(t *testing.T) {
 		{"RSetReplier", []string{"-n", "replica=2"}, nil},
 		{"RSetPartitioned", []string{"-n", "replica=2"}, nil},
 		{"RSetCollisionsPartitioned", []string{"-n", "replica=2"}, []string{"collisions"}},
+		{"RSetIntegerPartitioned", []string{"-n", "replica=2"}, nil},
 	} {
 		t.Run(tc.flow, func(t *testing.T) {
 			if i > 0 && !simtest.Long() {

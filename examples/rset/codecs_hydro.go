@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/lattices"
 	"github.com/hydrogo/hydro/netio"
 )
 
@@ -168,6 +169,14 @@ func decodeHydroHydroMemberID(src []byte, v *hydro.MemberID) (int, error) {
 	return n, nil
 }
 
+func appendHydroLatticesMaxUint64(dst []byte, v *lattices.Max[uint64]) []byte {
+	return v.AppendWith(dst, appendHydroUint64)
+}
+
+func decodeHydroLatticesMaxUint64(src []byte, v *lattices.Max[uint64]) (int, error) {
+	return v.DecodeWith(src, decodeHydroUint64)
+}
+
 func appendHydroSealed(dst []byte, v *Sealed) []byte {
 	dst = netio.AppendUint64(dst, v.ID)
 	dst = appendHydroSliceUint8(dst, &v.Box)
@@ -223,6 +232,62 @@ func decodeHydroStamp(src []byte, v *Stamp) (int, error) {
 	n += m
 	if m, err = v.Ballot.DecodeWith(src[n:], decodeHydroUint64); err != nil {
 		return 0, fmt.Errorf("rset.Stamp.Ballot: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
+func appendHydroStructSeqUint64ValueLatticesMaxUint64(dst []byte, v *struct {
+	Seq   uint64 "hydro:\"key\""
+	Value lattices.Max[uint64]
+}) []byte {
+	dst = netio.AppendUint64(dst, v.Seq)
+	dst = v.Value.AppendWith(dst, appendHydroUint64)
+	return dst
+}
+
+func decodeHydroStructSeqUint64ValueLatticesMaxUint64(src []byte, v *struct {
+	Seq   uint64 "hydro:\"key\""
+	Value lattices.Max[uint64]
+}) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if v.Seq, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("struct{Seq uint64 \"hydro:\\\"key\\\"\"; Value lattices.Max[uint64]}.Seq: %w", err)
+	}
+	n += m
+	if m, err = v.Value.DecodeWith(src[n:], decodeHydroUint64); err != nil {
+		return 0, fmt.Errorf("struct{Seq uint64 \"hydro:\\\"key\\\"\"; Value lattices.Max[uint64]}.Value: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
+func appendHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(dst []byte, v *struct {
+	Seq    uint64                            "hydro:\"key\""
+	Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+}) []byte {
+	dst = netio.AppendUint64(dst, v.Seq)
+	dst = v.Voters.AppendWith(dst, appendHydroHydroMemberID)
+	return dst
+}
+
+func decodeHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(src []byte, v *struct {
+	Seq    uint64                            "hydro:\"key\""
+	Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+}) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if v.Seq, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("struct{Seq uint64 \"hydro:\\\"key\\\"\"; Voters lattices.SetUnion[hydro.MemberID] \"hydro:\\\"lattice\\\"\"}.Seq: %w", err)
+	}
+	n += m
+	if m, err = v.Voters.DecodeWith(src[n:], decodeHydroHydroMemberID); err != nil {
+		return 0, fmt.Errorf("struct{Seq uint64 \"hydro:\\\"key\\\"\"; Voters lattices.SetUnion[hydro.MemberID] \"hydro:\\\"lattice\\\"\"}.Voters: %w", err)
 	}
 	n += m
 	return n, nil

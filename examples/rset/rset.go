@@ -446,4 +446,7 @@ func withInteger(a Ack, latest lattices.Max[uint64]) Ack {
 	return a
 }
 
+// maxOf is the integer as a lattice.
+//
+//hydro:pure
 func maxOf(n uint64) lattices.Max[uint64] { return lattices.NewMax(n) }

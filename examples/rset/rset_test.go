@@ -150,6 +150,16 @@ var programs = map[string]program{
 			}
 			return NewRSetCollisionsPartitionedReplica(p.in, p.answers, p.stored, p.collisions)
 		}},
+	"RSetIntegerPartitioned": {name: "RSetIntegerPartitioned", replicas: true, partitions: 2, ballot: integerBallot, processes: []string{"client", "leader"},
+		node: func(loc string, p ports) hydro.NetNode {
+			switch loc {
+			case "client":
+				return NewRSetIntegerPartitionedClient(p.in, p.answers, p.stored)
+			case "leader":
+				return NewRSetIntegerPartitionedLeader(p.in, p.answers, p.stored)
+			}
+			return NewRSetIntegerPartitionedReplica(p.in, p.answers, p.stored)
+		}},
 	"RSetInteger": {name: "RSetInteger", replicas: true, ballot: integerBallot, processes: []string{"client", "leader"},
 		build: func(f *hydro.Flow, p ports) { RSetInteger(f, p.in, p.answers, p.stored) },
 		node: func(loc string, p ports) hydro.NetNode {
@@ -459,4 +469,14 @@ func TestRSetPartitionedEquivalent(t *testing.T) { equivalent(t, "RSet", "RSetPa
 // counts logged at quiescence equal the base replicas'.
 func TestRSetCollisionsPartitionedEquivalent(t *testing.T) {
 	equivalent(t, "RSetCollisions", "RSetCollisionsPartitioned", 3)
+}
+
+// TestRSetIntegerPartitionedEquivalent: RSetIntegerPartitioned is
+// RSetInteger with every replica partitioned in two and the latest integer
+// replicated at both partitions (partial partitioning): the leader numbers
+// every integer it sends, every partition acknowledges it, and a partition
+// holds the commands it receives while it has an integer the leader has
+// not yet heard every partition acknowledge.
+func TestRSetIntegerPartitionedEquivalent(t *testing.T) {
+	equivalent(t, "RSetInteger", "RSetIntegerPartitioned", 3)
 }

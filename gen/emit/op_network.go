@@ -39,7 +39,7 @@ func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	}
 	hydro := e.importAs("hydro", hydroPath)
 	dest := fmt.Sprintf("Location: %q", e.f.Graph.Locations[n.Loc].Name)
-	if parts := e.f.Graph.Locations[n.Loc].Partitions; parts > 0 {
+	if parts := e.f.Graph.Locations[n.Loc].Partitions; parts > 0 && !info.Replicated {
 		part, ok := e.partition(b, n, x)
 		if !ok {
 			return
@@ -47,7 +47,9 @@ func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 		dest += fmt.Sprintf(", Parts: %d, Part: %s", parts, part)
 	}
 	switch {
-	case n.Op == ops.Broadcast.Name:
+	case n.Op == ops.Broadcast.Name, info.Replicated:
+		// A replicated stream reaches every member, every partition of a
+		// partitioned location included.
 		dest += ", All: true"
 	case n.Op == ops.Demux.Name && len(info.Keys) > 0:
 		// The member is the xxhash of the key fields' encodings, which the

@@ -20,7 +20,7 @@ func selfIDState(e *emitter, n *ir.Node, _ string) {
 // partitioned location, the number of the base member it is a partition of.
 func selfIDEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 	member := "nd.hydroMember"
-	if parts := e.f.Graph.Locations[n.Loc].Partitions; parts > 0 {
+	if parts := e.f.Graph.Locations[n.Loc].Partitions; parts > 0 && !e.node(n.ID).OwnMember {
 		// A partition of a partitioned cluster is its base member.
 		member = fmt.Sprintf("nd.hydroMember / %d", parts)
 	}

@@ -37,6 +37,13 @@ type Syntax struct {
 	// result's encoding.
 	PartExpr  ast.Expr
 	PartParam *types.Var
+	// Replicated, for a network operator sending into a partitioned
+	// location, sends every item to every partition of every member it
+	// addresses (partial partitioning replicates the stream).
+	Replicated bool
+	// OwnMember, for SelfID at a partitioned location, emits the
+	// partition's own member number rather than its base member's.
+	OwnMember bool
 }
 
 // SyntaxOf returns what the compiler knows of n's call: empty for a node

@@ -42,6 +42,16 @@ func ExplainPlan(base *parse.Flow, plan *Plan) []StepReport {
 			d.g = next
 			continue
 		}
+		if step.Rewrite == partialRewrite {
+			next, bad := partial(d, step)
+			reports = append(reports, StepReport{Step: step, Precondition: partialPrecondition, Location: step.Role, Facts: d.done, Err: bad})
+			d.done = nil
+			if bad != nil {
+				break
+			}
+			d.g = next
+			continue
+		}
 		if step.Rewrite == partitionRewrite {
 			next, used, bad := partitionExplained(base, g, step)
 			reports = append(reports, StepReport{Step: step, Precondition: partitionPrecondition, Location: step.Role, Facts: used, Err: bad})

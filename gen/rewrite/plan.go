@@ -32,7 +32,10 @@ const PlanExt = ".hydroplan"
 // variables they are bound to in the base flow's body, comma-separated)
 // and the new role they move to. A partition step, "partition ROLE into N
 // [by FIELD,...]", names a location, the number of partitions of each of
-// its members and, optionally, the fields to route by.
+// its members and, optionally, the fields to route by. A partial
+// partitioning, "partition ROLE into N replicating FOLD every DURATION",
+// names the lattice fold whose state is replicated at every partition and
+// the period at which the coordination resends what was not acknowledged.
 type Plan struct {
 	// Derived is the new flow's name; Base the flow it derives from.
 	Derived, Base string
@@ -72,6 +75,9 @@ type Step struct {
 }
 
 func (s *Step) String() string {
+	if s.Rewrite == partialRewrite {
+		return partialString(s)
+	}
 	if s.Rewrite == partitionRewrite {
 		by := ""
 		if len(s.By) > 0 {
@@ -154,7 +160,11 @@ func ParsePlans(file string, src []byte) ([]*Plan, diag.List) {
 			p := plans[len(plans)-1]
 			p.Steps = append(p.Steps, &Step{Directive: "decouple", Rewrite: fields[1], Ops: ops, Role: fields[4], Pos: pos})
 		case "partition":
-			step, err := parsePartition(fields)
+			parseStep := parsePartition
+			if slices.Contains(fields, "replicating") {
+				parseStep = parsePartial
+			}
+			step, err := parseStep(fields)
 			switch {
 			case err != nil:
 				errorf("%v", err)

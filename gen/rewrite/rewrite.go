@@ -101,6 +101,8 @@ func Derive(base *parse.Flow, plan *Plan) (*ir.Graph, diag.List) {
 		var diagnostic *diag.Diagnostic
 		if dir := directives[step.Directive]; dir != nil {
 			next, diagnostic = dir.apply(d, step)
+		} else if step.Rewrite == partialRewrite {
+			next, diagnostic = partial(d, step)
 		} else {
 			next, diagnostic = apply(base, d.g, d.names, step)
 		}

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetEncrypter, RSetHighest, RSetInteger, RSetPartitioned, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetEncrypter, RSetHighest, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -23,6 +23,7 @@ func main() {
 			"RSetEncrypter":             buildRSetEncrypter,
 			"RSetHighest":               buildRSetHighest,
 			"RSetInteger":               buildRSetInteger,
+			"RSetIntegerPartitioned":    buildRSetIntegerPartitioned,
 			"RSetPartitioned":           buildRSetPartitioned,
 			"RSetReplier":               buildRSetReplier,
 		},
@@ -67,6 +68,11 @@ func buildRSetHighest(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetInteger builds location "client" of flow RSetInteger.
 func buildRSetInteger(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetIntegerClient(deploy.Input(env, rset.RSetIntegerCommandsPort()), deploy.Output(env, rset.RSetIntegerAnswersPort()), hydro.Output[rset.Ack]{}), nil
+}
+
+// buildRSetIntegerPartitioned builds location "client" of flow RSetIntegerPartitioned.
+func buildRSetIntegerPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetIntegerPartitionedClient(deploy.Input(env, rset.RSetIntegerPartitionedCommandsPort()), deploy.Output(env, rset.RSetIntegerPartitionedAnswersPort()), hydro.Output[rset.Ack]{}), nil
 }
 
 // buildRSetPartitioned builds location "client" of flow RSetPartitioned.

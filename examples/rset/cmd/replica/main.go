@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command replica runs location "replica" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetInteger, RSetPartitioned, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
+// Command replica runs location "replica" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -21,6 +21,7 @@ func main() {
 			"RSetCollisions":            buildRSetCollisions,
 			"RSetCollisionsPartitioned": buildRSetCollisionsPartitioned,
 			"RSetInteger":               buildRSetInteger,
+			"RSetIntegerPartitioned":    buildRSetIntegerPartitioned,
 			"RSetPartitioned":           buildRSetPartitioned,
 			"RSetReplier":               buildRSetReplier,
 		},
@@ -55,6 +56,11 @@ func buildRSetCollisionsPartitioned(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetInteger builds location "replica" of flow RSetInteger.
 func buildRSetInteger(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetIntegerReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetIntegerStoredPort())), nil
+}
+
+// buildRSetIntegerPartitioned builds location "replica" of flow RSetIntegerPartitioned.
+func buildRSetIntegerPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetIntegerPartitionedReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetIntegerPartitionedStoredPort())), nil
 }
 
 // buildRSetPartitioned builds location "replica" of flow RSetPartitioned.
