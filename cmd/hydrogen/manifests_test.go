@@ -191,3 +191,43 @@ func TestComposeFile(t *testing.T) {
 		require.Contains(t, s.Volumes, "data-"+name+":"+manifest.DataDir)
 	}
 }
+
+// TestManifestsCountPartitions writes the manifests of ScalableVoting,
+// whose broadcaster (a process) and participants (a cluster) are
+// partitioned into 5: -n counts base members, and each base member runs as
+// its partitions, member m×5+p being partition p of base member m, as
+// hydrogen run deploys them. Every peer list names every partition.
+func TestManifestsCountPartitions(t *testing.T) {
+	t.Chdir("../..")
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	status := run([]string{"manifests", "-flow", "ScalableVoting", "-n", "participant=3", "-o", dir, "./examples/voting", "--",
+		"-in.requests.file", "data/requests.jsonl"}, &stdout, &stderr)
+	require.Equal(t, 0, status, stderr.String())
+	require.Contains(t, stdout.String(), "broadcaster=5")
+	require.Contains(t, stdout.String(), "participant=15")
+	data, err := os.ReadFile(filepath.Join(dir, "k8s.yaml"))
+	require.NoError(t, err)
+	replicas := map[string]int32{}
+	for _, doc := range strings.Split(string(data), "\n---\n")[1:] {
+		var s appsv1.StatefulSet
+		require.NoError(t, yaml.Unmarshal([]byte(doc), &s))
+		if s.Kind == "StatefulSet" {
+			replicas[s.Name] = *s.Spec.Replicas
+		}
+	}
+	require.Equal(t, map[string]int32{"client": 1, "leader": 1, "broadcaster": 5, "participant": 15, "collector": 1}, replicas)
+	data, err = os.ReadFile(filepath.Join(dir, "compose.yaml"))
+	require.NoError(t, err)
+	var f composeFile
+	require.NoError(t, yaml.Unmarshal(data, &f))
+	require.Len(t, f.Services, 23)
+	for name, s := range f.Services {
+		hosts := peerHosts(t, s.Environment["HYDRO_PEERS"])
+		for loc, n := range map[string]int{"participant": 15, "broadcaster": 5} {
+			if _, ok := hosts[loc]; ok {
+				require.Len(t, hosts[loc], n, "%s's peers at %s", name, loc)
+			}
+		}
+	}
+}

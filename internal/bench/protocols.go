@@ -128,6 +128,7 @@ func Microprotocols() []Protocol {
 	}
 	alone := func(flags ...string) []Deployment { return []Deployment{{Name: "no replicas", Flags: flags}} }
 	withAcks := []string{"-out.answers.quiet", "-out.stored.quiet"}
+	withCollisions := append([]string{"-out.collisions.quiet"}, withAcks...)
 	return []Protocol{
 		{Name: "rset", Package: "./examples/rset", Flow: "RSet", Deployments: one(withAcks...),
 			Driver: rsetDriver(rset.RSetCommandsPort(), rset.RSetAnswersPort())},
@@ -144,6 +145,19 @@ func Microprotocols() []Protocol {
 		{Name: "rset-encrypter", Package: "./examples/rset", Flow: "RSetEncrypter", Deployments: alone("-out.answers.quiet"),
 			Base: "rset-highest", Rewrite: "functional decoupling",
 			Driver: rsetDriver(rset.RSetEncrypterCommandsPort(), rset.RSetEncrypterAnswersPort())},
+		{Name: "rset-partitioned", Package: "./examples/rset", Flow: "RSetPartitioned", Deployments: one(withAcks...),
+			Base: "rset", Rewrite: "partitioning with co-hashing",
+			Driver: rsetDriver(rset.RSetPartitionedCommandsPort(), rset.RSetPartitionedAnswersPort())},
+		{Name: "rset-collisions", Package: "./examples/rset", Flow: "RSetCollisions", Deployments: one(withCollisions...),
+			Driver: rsetDriver(rset.RSetCollisionsCommandsPort(), rset.RSetCollisionsAnswersPort())},
+		{Name: "rset-collisions-partitioned", Package: "./examples/rset", Flow: "RSetCollisionsPartitioned", Deployments: one(withCollisions...),
+			Base: "rset-collisions", Rewrite: "partitioning with dependencies",
+			Driver: rsetDriver(rset.RSetCollisionsPartitionedCommandsPort(), rset.RSetCollisionsPartitionedAnswersPort())},
+		{Name: "rset-integer", Package: "./examples/rset", Flow: "RSetInteger", Deployments: one(withAcks...),
+			Driver: rsetDriver(rset.RSetIntegerCommandsPort(), rset.RSetIntegerAnswersPort())},
+		{Name: "rset-integer-partitioned", Package: "./examples/rset", Flow: "RSetIntegerPartitioned", Deployments: one(withAcks...),
+			Base: "rset-integer", Rewrite: "partial partitioning",
+			Driver: rsetDriver(rset.RSetIntegerPartitionedCommandsPort(), rset.RSetIntegerPartitionedAnswersPort())},
 	}
 }
 
