@@ -139,7 +139,7 @@ func partial(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 	switch {
 	case r.Spec != ops.Broadcast && r.Spec != ops.Send:
 		return nil, stepErrorf(r.Pos, step, "%s brings the replicated input; partial partitioning sends its updates to every partition, which needs it to reach every member (a hydro.Broadcast, or a hydro.Send to a process)", r.Spec.API)
-	case reads(g, coord):
+	case client(g, coord):
 		return nil, stepErrorf(r.Pos, step, "%s sends the replicated input from %q, a client: its sender coordinates the partitions, and clients are outside the rewrites", r.Spec.API, g.Locations[coord].Name)
 	case g.Locations[coord].Kind != ir.ProcessLoc || g.Locations[coord].Partitions > 0:
 		return nil, stepErrorf(r.Pos, step, "%s sends the replicated input from %q, which is not one process: its sender coordinates the partitions", r.Spec.API, g.Locations[coord].Name)
@@ -415,15 +415,4 @@ func coordinate(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold, net
 		}
 	}
 	return nil
-}
-
-// reads reports whether location loc reads one of the flow's inputs: a
-// client.
-func reads(g *ir.Graph, loc int) bool {
-	for _, n := range g.Nodes {
-		if n.Loc == loc && n.Spec.Source && n.Port != nil && !n.Port.Output {
-			return true
-		}
-	}
-	return false
 }
