@@ -193,8 +193,8 @@ func TestComposeFile(t *testing.T) {
 }
 
 // TestManifestsCountPartitions writes the manifests of ScalableVoting,
-// whose broadcaster (a process) and participants (a cluster) are
-// partitioned into 5: -n counts base members, and each base member runs as
+// whose broadcaster and collector (processes) and participants (a cluster)
+// are partitioned into 5: -n counts base members, and each base member runs as
 // its partitions, member m×5+p being partition p of base member m, as
 // hydrogen run deploys them. Every peer list names every partition.
 func TestManifestsCountPartitions(t *testing.T) {
@@ -216,15 +216,15 @@ func TestManifestsCountPartitions(t *testing.T) {
 			replicas[s.Name] = *s.Spec.Replicas
 		}
 	}
-	require.Equal(t, map[string]int32{"client": 1, "leader": 1, "broadcaster": 5, "participant": 15, "collector": 1}, replicas)
+	require.Equal(t, map[string]int32{"client": 1, "leader": 1, "broadcaster": 5, "participant": 15, "collector": 5}, replicas)
 	data, err = os.ReadFile(filepath.Join(dir, "compose.yaml"))
 	require.NoError(t, err)
 	var f composeFile
 	require.NoError(t, yaml.Unmarshal(data, &f))
-	require.Len(t, f.Services, 23)
+	require.Len(t, f.Services, 27)
 	for name, s := range f.Services {
 		hosts := peerHosts(t, s.Environment["HYDRO_PEERS"])
-		for loc, n := range map[string]int{"participant": 15, "broadcaster": 5} {
+		for loc, n := range map[string]int{"participant": 15, "broadcaster": 5, "collector": 5} {
 			if _, ok := hosts[loc]; ok {
 				require.Len(t, hosts[loc], n, "%s's peers at %s", name, loc)
 			}
