@@ -23,13 +23,13 @@ func RSetIntegerPartitionedCommandsPort() hydro.Port[Command] {
 // RSetIntegerPartitionedAnswersPort describes the output answers of flow RSetIntegerPartitioned to the runtimes and clients
 // that reach it over the network.
 func RSetIntegerPartitionedAnswersPort() hydro.Port[Answer] {
-	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer}
+	return hydro.Port[Answer]{Name: "answers", Tag: hydro.PortTagBase + 1, Append: appendHydroAnswer, Decode: decodeHydroAnswer, AppendJSON: appendJSONHydroAnswer}
 }
 
 // RSetIntegerPartitionedStoredPort describes the output stored of flow RSetIntegerPartitioned to the runtimes and clients
 // that reach it over the network.
 func RSetIntegerPartitionedStoredPort() hydro.Port[Ack] {
-	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck}
+	return hydro.Port[Ack]{Name: "stored", Tag: hydro.PortTagBase + 2, Append: appendHydroAck, Decode: decodeHydroAck, AppendJSON: appendJSONHydroAck}
 }
 
 // RSetIntegerPartitionedClient runs location "client" of flow RSetIntegerPartitioned.
