@@ -358,7 +358,7 @@ func TestReplicateRefusals(t *testing.T) {
 		{"no lattice", "./examples/shopping", "Figure2", "upgrade ssiv carts until Checkout\npushdown carts\ncut after carts to server as client resend 50ms\nreplicate server gossip 50ms",
 			`"server" keeps no lattice merge`},
 		{"not monotone", "./gen/rewrite/testdata/folds", "Remote", "replicate server gossip 50ms",
-			"folds.go:47:26: replicate server gossip 50ms: hydro.FoldKeyed (/work"},
+			"folds.go:47:26: replicate server gossip 50ms: hydro.FoldKeyed ("},
 		{"not monotone, why", "./gen/rewrite/testdata/folds", "Remote", "replicate server gossip 50ms",
 			"is not monotone (its result depends on the order of its input): replicas hear items in different orders"},
 		{"kept state", "./gen/rewrite/testdata/folds", "Kept", "replicate server gossip 50ms",
