@@ -70,12 +70,7 @@ func TestDecoupledHashsetEquivalent(t *testing.T) {
 // with the base program's outcome (count and consistency), and reports
 // exactly the writes the base program reports inconsistent.
 func TestDecoupledHashsetReportsAsTheBase(t *testing.T) {
-	var extra string
-	for i := 0; extra == ""; i++ {
-		if u := fmt.Sprintf("extra%d", i); Hash(u) == Hash(value(0)) {
-			extra = u
-		}
-	}
+	extra := collidingWith(value(0))
 	simtest.Seeds(t, simtest.Count(10, 1_000), func(t *testing.T, seed uint64) {
 		sc := scenario{nodes: 3, writes: 14, generated: true, sequential: true, maxSteps: 100_000,
 			faults: sim.Faults{Duplicate: 0.3},

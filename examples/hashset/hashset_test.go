@@ -385,16 +385,21 @@ func TestHashsetSequentialCountsAreExact(t *testing.T) {
 	})
 }
 
+// collidingWith returns a value other than v in v's bucket, to preload a
+// storage node with.
+func collidingWith(v string) string {
+	for i := 0; ; i++ {
+		if u := fmt.Sprintf("extra%d", i); Hash(u) == Hash(v) {
+			return u
+		}
+	}
+}
+
 // TestHashsetReportsDivergentCounts forces storage node 0 to hold one more
 // value in the bucket of v0: every write of v0 is reported inconsistent,
 // every other write consistent.
 func TestHashsetReportsDivergentCounts(t *testing.T) {
-	var extra string
-	for i := 0; extra == ""; i++ {
-		if u := fmt.Sprintf("extra%d", i); Hash(u) == Hash(value(0)) {
-			extra = u
-		}
-	}
+	extra := collidingWith(value(0))
 	simtest.Seeds(t, simtest.Count(20, 1_000), func(t *testing.T, seed uint64) {
 		c, ok := simulate(t, seed, scenario{nodes: 3, writes: 14, generated: true, sequential: true, maxSteps: 100_000,
 			preload: func(m int) []string {

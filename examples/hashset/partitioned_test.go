@@ -68,12 +68,7 @@ func TestPartitionedHashsetEquivalent(t *testing.T) {
 // that hash counts it, so every write of v0 is reported inconsistent and
 // every other consistent, as in the base program.
 func TestPartitionedHashsetCountsPreloadedValues(t *testing.T) {
-	var extra string
-	for i := 0; extra == ""; i++ {
-		if u := fmt.Sprintf("extra%d", i); Hash(u) == Hash(value(0)) {
-			extra = u
-		}
-	}
+	extra := collidingWith(value(0))
 	simtest.Seeds(t, simtest.Count(10, 1_000), func(t *testing.T, seed uint64) {
 		c, ok := simulate(t, seed, scenario{nodes: 3, writes: 14, partitioned: true, sequential: true, maxSteps: 100_000,
 			preload: func(m int) []string {

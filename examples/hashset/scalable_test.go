@@ -1,7 +1,6 @@
 package hashset
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"testing"
@@ -65,12 +64,7 @@ func TestScalableHashsetEquivalent(t *testing.T) {
 // consistency, and its partitioned proxy reports exactly the writes the
 // base program reports inconsistent.
 func TestScalableHashsetReportsAsTheBase(t *testing.T) {
-	var extra string
-	for i := 0; extra == ""; i++ {
-		if u := fmt.Sprintf("extra%d", i); Hash(u) == Hash(value(0)) {
-			extra = u
-		}
-	}
+	extra := collidingWith(value(0))
 	simtest.Seeds(t, simtest.Count(6, 1_000), func(t *testing.T, seed uint64) {
 		sc := scenario{nodes: 3, writes: 14, generated: true, sequential: true, maxSteps: 100_000,
 			faults: sim.Faults{Duplicate: 0.3},

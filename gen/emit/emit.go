@@ -682,11 +682,17 @@ func (e *emitter) userCode(x ast.Expr) string {
 		return "nil"
 	}
 	e.importsOf(x)
+	return e.lineDirected(start, string(src[start.Offset:end.Offset]))
+}
+
+// lineDirected returns user source text, which starts at start, between a
+// line directive pointing at it and a reset marker.
+func (e *emitter) lineDirected(start token.Position, text string) string {
 	rel, err := filepath.Rel(e.dir, start.Filename)
 	if err != nil {
 		rel = start.Filename
 	}
-	return fmt.Sprintf("/*line %s:%d:%d*/ %s /*hydrogen:reset*/", filepath.ToSlash(rel), start.Line, start.Column, src[start.Offset:end.Offset])
+	return fmt.Sprintf("/*line %s:%d:%d*/ %s /*hydrogen:reset*/", filepath.ToSlash(rel), start.Line, start.Column, text)
 }
 
 // userExpr is userCode for expressions evaluated in the constructor.

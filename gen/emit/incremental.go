@@ -59,12 +59,11 @@ func (e *emitter) indexOf(n *ir.Node, side int) (joinIndex, bool) {
 		if x.Loc != e.s.Loc {
 			return joinIndex{}, false
 		}
-		oe, spec := emitters[x.Op], ops.Lookup(x.Op)
-		if oe != nil && oe.indexed {
+		if oe := emitters[x.Op]; oe != nil && oe.indexed {
 			ix.agg = x
 			break
 		}
-		if oe == nil || oe.test == nil || spec.Stateful || !spec.ForwardsPort(0) || len(x.Inputs) != 1 {
+		if !selects(x) {
 			return joinIndex{}, false
 		}
 		ix.filters = append(ix.filters, x)
@@ -195,8 +194,7 @@ func (e *emitter) maskedGroupsBy(n *ir.Node) (*ir.Node, bool) {
 		if to.Loc != e.s.Loc {
 			return nil, false
 		}
-		toe, spec := emitters[to.Op], ops.Lookup(to.Op)
-		if toe != nil && toe.masked != nil {
+		if toe := emitters[to.Op]; toe != nil && toe.masked != nil {
 			keys := e.node(to.ID).Keys
 			if cs[0].Port != 0 || !static(to, 0) || len(keys) == 0 {
 				return nil, false
@@ -209,9 +207,16 @@ func (e *emitter) maskedGroupsBy(n *ir.Node) (*ir.Node, bool) {
 			}
 			return to, true
 		}
-		if toe == nil || toe.test == nil || spec.Stateful || !spec.ForwardsPort(0) || len(to.Inputs) != 1 {
+		if !selects(to) {
 			return nil, false
 		}
 		x = to
 	}
+}
+
+// selects reports whether n passes some of the items of its one input on
+// unchanged and does nothing else (Filter).
+func selects(n *ir.Node) bool {
+	oe, spec := emitters[n.Op], ops.Lookup(n.Op)
+	return oe != nil && oe.test != nil && !spec.Stateful && spec.ForwardsPort(0) && len(n.Inputs) == 1
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -206,9 +205,5 @@ func (e *emitter) bodyCode(in inlineBody, done string) string {
 		at = fset.Position(r.End()).Offset
 	}
 	text.Write(src[at:end.Offset])
-	rel, err := filepath.Rel(e.dir, start.Filename)
-	if err != nil {
-		rel = start.Filename
-	}
-	return fmt.Sprintf("/*line %s:%d:%d*/ %s /*hydrogen:reset*/", filepath.ToSlash(rel), start.Line, start.Column, text.String())
+	return e.lineDirected(start, text.String())
 }

@@ -2,7 +2,6 @@ package emit
 
 import (
 	"fmt"
-	"go/types"
 	"strings"
 
 	"github.com/hydrogo/hydro/gen/parse"
@@ -27,11 +26,7 @@ func flatMapPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 		fmt.Fprintf(&yield, "func(%s %s) {\n", y, elem)
 		e.out(&yield, n, y)
 		yield.WriteString("}")
-		item := x
-		if p := in.params[0]; p != nil && !types.Identical(p.Type(), parse.Go(e.f.Graph.Nodes[n.Inputs[0]].Elem)) {
-			item = fmt.Sprintf("(%s)(%s)", e.typeString(p.Type()), x)
-		}
-		e.inlineCall(b, u, in, []string{item, yield.String()})
+		e.inlineCall(b, u, in, []string{x, yield.String()})
 		return
 	}
 	fmt.Fprintf(b, "%s(%s, func(%s %s) {\n", e.call(u), x, y, elem)

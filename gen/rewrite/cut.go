@@ -180,10 +180,7 @@ func cut(g *ir.Graph, s *sealed, step *Step, from, x int, down []int, period tim
 	for _, id := range down {
 		c.Nodes[id].Loc = to.ID
 	}
-	pos := c.Nodes[x].Pos
-	add := func(loc int, op *ops.Spec, elem types.Type, inputs []int, lts []ir.Lifetime, syn *parse.Syntax) *ir.Node {
-		return c.Add(&ir.Node{Spec: op, Op: op.Name, API: op.API, Loc: loc, Inputs: inputs, Lifetimes: lts, Elem: parse.GoType(elem), Pos: pos, Syntax: syn})
-	}
+	add := adder(c, c.Nodes[x].Pos)
 	elemKey := &parse.Key{Elem: s.elem, Fields: s.fields[:len(s.keys)]}
 	var keyFields []*types.Var
 	st := s.keyT.(*types.Struct)
@@ -209,13 +206,7 @@ func cut(g *ir.Graph, s *sealed, step *Step, from, x int, down []int, period tim
 		kept = add(from, ops.Persist, s.elem, []int{x}, nil, &parse.Syntax{}).ID
 	}
 	unacked := add(from, ops.AntiJoin, s.elem, []int{kept, -1}, []ir.Lifetime{ir.Static}, &parse.Syntax{Keys: []*parse.Key{elemKey, keyKey}})
-	d := period
-	timer := add(from, ops.Timer, timeT, nil, nil, &parse.Syntax{})
-	timer.Period = &d
-	resend := add(from, ops.CrossJoin, s.elem, []int{unacked.ID, timer.ID}, []ir.Lifetime{ir.Tick, ir.Tick}, &parse.Syntax{UDFs: []*parse.UDF{
-		gen(sig(s.elem, s.elem, timeT), nil, func(w parse.Writer) string {
-			return fmt.Sprintf("func(s %s, _ %s) %s { return s }", w.Type(s.elem), w.Type(timeT), w.Type(s.elem))
-		})}})
+	resend := repeatEvery(add, from, unacked.ID, s.elem, timeT, period)
 	sent := resend.ID
 	if step.Rewrite == "before" {
 		sent = add(from, ops.Union, s.elem, []int{x, resend.ID}, nil, &parse.Syntax{}).ID

@@ -247,10 +247,7 @@ func coordinate(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold, net
 		clone = ".Clone()" // the fold's value shares state the fold goes on merging into
 	}
 
-	pos := r.Pos
-	add := func(at int, op *ops.Spec, elem types.Type, inputs []int, lts []ir.Lifetime, syn *parse.Syntax) *ir.Node {
-		return c.Add(&ir.Node{Spec: op, Op: op.Name, API: op.API, Loc: at, Inputs: inputs, Lifetimes: lts, Elem: parse.GoType(elem), Pos: pos, Syntax: syn})
-	}
+	add := adder(c, r.Pos)
 	udf := func(result types.Type, params []types.Type, code func(w parse.Writer) string) *parse.Syntax {
 		return &parse.Syntax{UDFs: []*parse.UDF{gen(sig(result, params...), nil, code)}}
 	}

@@ -129,18 +129,10 @@ func replicate(g *ir.Graph, loc int, inbound, merges, dedups []int, period time.
 	for _, id := range merges {
 		m := c.Nodes[id]
 		elem := parse.Go(m.Elem)
-		add := func(op *ops.Spec, elem types.Type, inputs []int, lts []ir.Lifetime, syn *parse.Syntax) *ir.Node {
-			return c.Add(&ir.Node{Spec: op, Op: op.Name, API: op.API, Loc: loc, Inputs: inputs, Lifetimes: lts, Elem: parse.GoType(elem), Pos: m.Pos, Syntax: syn})
-		}
-		p := period
-		timer := add(ops.Timer, timeT, nil, nil, &parse.Syntax{})
-		timer.Period = &p
-		entropy := add(ops.CrossJoin, elem, []int{id, timer.ID}, []ir.Lifetime{ir.Tick, ir.Tick}, &parse.Syntax{UDFs: []*parse.UDF{
-			gen(sig(elem, elem, timeT), nil, func(w parse.Writer) string {
-				return fmt.Sprintf("func(s %s, _ %s) %s { return s }", w.Type(elem), w.Type(timeT), w.Type(elem))
-			})}})
-		gossip := add(ops.Broadcast, elem, []int{entropy.ID}, nil, &parse.Syntax{})
-		heard := add(ops.Union, elem, []int{m.Inputs[0], gossip.ID}, nil, &parse.Syntax{})
+		add := adder(c, m.Pos)
+		entropy := repeatEvery(add, loc, id, elem, timeT, period)
+		gossip := add(loc, ops.Broadcast, elem, []int{entropy.ID}, nil, &parse.Syntax{})
+		heard := add(loc, ops.Union, elem, []int{m.Inputs[0], gossip.ID}, nil, &parse.Syntax{})
 		m.Inputs[0] = heard.ID
 		m.Lifetimes = durableFirst(m)
 	}

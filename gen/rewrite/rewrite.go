@@ -11,9 +11,11 @@ package rewrite
 import (
 	"fmt"
 	"go/ast"
+	"go/types"
 	"path/filepath"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/hydrogo/hydro/gen/analyze"
 	"github.com/hydrogo/hydro/gen/parse"
@@ -429,4 +431,27 @@ func about(g *ir.Graph, id int) string {
 func short(pos diag.Pos) string {
 	pos.File = filepath.Base(pos.File)
 	return pos.String()
+}
+
+// addFunc adds an operator of element type elem at location loc.
+type addFunc func(loc int, op *ops.Spec, elem types.Type, inputs []int, lts []ir.Lifetime, syn *parse.Syntax) *ir.Node
+
+// adder returns the addFunc of rewrites that build operators into g, each
+// at source position pos (the operator the rewrite stands for).
+func adder(g *ir.Graph, pos diag.Pos) addFunc {
+	return func(loc int, op *ops.Spec, elem types.Type, inputs []int, lts []ir.Lifetime, syn *parse.Syntax) *ir.Node {
+		return g.Add(&ir.Node{Spec: op, Op: op.Name, API: op.API, Loc: loc, Inputs: inputs, Lifetimes: lts, Elem: parse.GoType(elem), Pos: pos, Syntax: syn})
+	}
+}
+
+// repeatEvery adds at loc a Timer of period and a CrossJoin that emits
+// every item of stream x again at each of its readings (resending, gossip),
+// and returns the CrossJoin.
+func repeatEvery(add addFunc, loc, x int, elem, timeT types.Type, period time.Duration) *ir.Node {
+	timer := add(loc, ops.Timer, timeT, nil, nil, &parse.Syntax{})
+	timer.Period = &period
+	return add(loc, ops.CrossJoin, elem, []int{x, timer.ID}, []ir.Lifetime{ir.Tick, ir.Tick}, &parse.Syntax{UDFs: []*parse.UDF{
+		gen(sig(elem, elem, timeT), nil, func(w parse.Writer) string {
+			return fmt.Sprintf("func(s %s, _ %s) %s { return s }", w.Type(elem), w.Type(timeT), w.Type(elem))
+		})}})
 }
