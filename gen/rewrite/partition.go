@@ -100,7 +100,11 @@ func partitionExplained(base *parse.Flow, g *ir.Graph, step *Step) (c *ir.Graph,
 	case len(step.By) > 0:
 		c, at, why := lp.Choose(step.By)
 		if why != "" {
-			return nil, used, errorf(g.Nodes[at].Pos, "location %q cannot be partitioned by %s: %s", loc.Name, strings.Join(step.By, ","), why)
+			pos := step.Pos
+			if at >= 0 {
+				pos = g.Nodes[at].Pos
+			}
+			return nil, used, errorf(pos, "location %q cannot be partitioned by %s: %s", loc.Name, strings.Join(step.By, ","), why)
 		}
 		cand = c
 	case !lp.Free:

@@ -62,7 +62,9 @@ type LocationPartition struct {
 // several for a key of several attributes). It returns the candidate that
 // routes every entry reaching a combining operator by its named fields, or
 // the operator the key does not satisfy (an entry, when it has none of the
-// fields) and why.
+// fields, or when a named field is carried by no entering stream and
+// computed by no function of the location) and why; -1 for a location
+// that nothing enters.
 func (lp *LocationPartition) Choose(by []string) (Candidate, int, string) {
 	if lp.choose == nil {
 		return nil, lp.BlockedAt, lp.Blocked
@@ -337,6 +339,24 @@ func (u *unifier) via(e int, class pattr) *Computed {
 // items equal in all of them). Entries that reach no constraint are routed
 // by the named fields they have, and otherwise freely.
 func (u *unifier) choose(by []string, entries, routed []int) (Candidate, int, string) {
+	// Every named field must be one that some entering stream carries or
+	// that the location computes: a name that is nowhere would otherwise
+	// route by nothing it names (the whole item, where nothing combines).
+	for _, f := range by {
+		known := slices.ContainsFunc(entries, func(e int) bool { return slices.Contains(u.fields(e), f) }) ||
+			slices.ContainsFunc(u.computed, func(c Computed) bool { return c.Field == f })
+		if known {
+			continue
+		}
+		if len(entries) == 0 {
+			return nil, -1, fmt.Sprintf("no stream enters the location, so none has a field %s", f)
+		}
+		at := entries[0]
+		if len(routed) > 0 {
+			at = routed[0]
+		}
+		return nil, at, fmt.Sprintf("%s (%s) has no field %s, nor does any other stream entering the location or any field its functions compute", describe(u.g, at), strings.Join(u.fields(at), ", "), f)
+	}
 	var classes []pattr
 	add := func(c pattr) {
 		if !slices.Contains(classes, c) {
