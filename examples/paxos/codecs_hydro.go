@@ -710,6 +710,64 @@ func decodeHydroSliceAccepted(src []byte, v *[]Accepted) (int, error) {
 	return n, nil
 }
 
+func appendHydroSliceKV(dst []byte, v *[]KV) []byte {
+	dst = netio.AppendLen(dst, len(*v))
+	for i := range *v {
+		dst = appendHydroKV(dst, &(*v)[i])
+	}
+	return dst
+}
+
+func decodeHydroSliceKV(src []byte, v *[]KV) (int, error) {
+	count, n, err := netio.DecodeLen(src, 11)
+	if err != nil {
+		return 0, fmt.Errorf("[]paxos.KV: %w", err)
+	}
+	if count == 0 {
+		*v = nil
+		return n, nil
+	}
+	s := make([]KV, count)
+	var m int
+	for i := range s {
+		if m, err = decodeHydroKV(src[n:], &s[i]); err != nil {
+			return 0, fmt.Errorf("[]paxos.KV[%d]: %w", i, err)
+		}
+		n += m
+	}
+	*v = s
+	return n, nil
+}
+
+func appendHydroSliceSession(dst []byte, v *[]Session) []byte {
+	dst = netio.AppendLen(dst, len(*v))
+	for i := range *v {
+		dst = appendHydroSession(dst, &(*v)[i])
+	}
+	return dst
+}
+
+func decodeHydroSliceSession(src []byte, v *[]Session) (int, error) {
+	count, n, err := netio.DecodeLen(src, 17)
+	if err != nil {
+		return 0, fmt.Errorf("[]paxos.Session: %w", err)
+	}
+	if count == 0 {
+		*v = nil
+		return n, nil
+	}
+	s := make([]Session, count)
+	var m int
+	for i := range s {
+		if m, err = decodeHydroSession(src[n:], &s[i]); err != nil {
+			return 0, fmt.Errorf("[]paxos.Session[%d]: %w", i, err)
+		}
+		n += m
+	}
+	*v = s
+	return n, nil
+}
+
 func appendHydroSlotted(dst []byte, v *Slotted) []byte {
 	dst = netio.AppendUint64(dst, v.Pos)
 	dst = appendHydroCommitLattice(dst, &v.C)
@@ -730,6 +788,60 @@ func decodeHydroSlotted(src []byte, v *Slotted) (int, error) {
 	}
 	n += m
 	return n, nil
+}
+
+func appendHydroSnapshot(dst []byte, v *Snapshot) []byte {
+	dst = appendHydroHydroMemberID(dst, &v.To)
+	dst = netio.AppendUint64(dst, v.Next)
+	dst = appendHydroSliceKV(dst, &v.KVs)
+	dst = appendHydroSliceSession(dst, &v.Sessions)
+	return dst
+}
+
+func decodeHydroSnapshot(src []byte, v *Snapshot) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if m, err = decodeHydroHydroMemberID(src[n:], &v.To); err != nil {
+		return 0, fmt.Errorf("paxos.Snapshot.To: %w", err)
+	}
+	n += m
+	if v.Next, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("paxos.Snapshot.Next: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroSliceKV(src[n:], &v.KVs); err != nil {
+		return 0, fmt.Errorf("paxos.Snapshot.KVs: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroSliceSession(src[n:], &v.Sessions); err != nil {
+		return 0, fmt.Errorf("paxos.Snapshot.Sessions: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
+func appendHydroTransfer(dst []byte, v *Transfer) []byte {
+	dst = appendHydroHydroMemberID(dst, &v.Donor)
+	dst = appendHydroHydroMemberID(dst, &v.To)
+	return dst
+}
+
+func decodeHydroTransfer(src []byte, v *Transfer) (int, error) {
+	if len(src) < 8 {
+		return 0, errsHydroTransfer[0]
+	}
+	b := src[:8]
+	v.Donor = hydro.MemberID(binary.LittleEndian.Uint32(b[0:]))
+	v.To = hydro.MemberID(binary.LittleEndian.Uint32(b[4:]))
+	return 8, nil
+}
+
+// errsHydroTransfer holds decodeHydroTransfer's errors, made once so that the decoder stays small
+// enough to inline.
+var errsHydroTransfer = [...]error{
+	fmt.Errorf("paxos.Transfer: %w", netio.ErrShort),
 }
 
 func appendHydroUsed(dst []byte, v *Used) []byte {

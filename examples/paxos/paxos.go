@@ -151,15 +151,19 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	appliedIn, applyNext := hydro.Cycle[Applied](replicas)
 	putsIn, applyPuts := hydro.Cycle[KV](replicas)
 	sessionsIn, applySessions := hydro.Cycle[Session](replicas)
-	next := hydro.Fold(hydro.ReduceKeyed(appliedIn, raiseApplied, hydro.Durable), noApplied, takeApplied)
+	// A snapshot from another replica (state transfer) is merged into the
+	// executed prefix, the store and the sessions in the tick it arrives.
+	installed, install := hydro.Cycle[Snapshot](replicas)
+	applied := hydro.Union(appliedIn, hydro.Map(installed, snapshotApplied))
+	next := hydro.Fold(hydro.ReduceKeyed(applied, raiseApplied, hydro.Durable), noApplied, takeApplied)
 	slots := hydro.MergeKeyed(hydro.FilterMap(hydro.CrossJoin(committed, next, arrival, hydro.Tick, hydro.Tick), func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
 	}), hydro.Durable)
-	kv := hydro.MergeKeyed(putsIn, hydro.Durable)
-	clients := hydro.MergeKeyed(sessionsIn, hydro.Durable)
+	kv := hydro.MergeKeyed(hydro.Union(putsIn, hydro.FlatMap(installed, snapshotKVs)), hydro.Durable)
+	clients := hydro.MergeKeyed(hydro.Union(sessionsIn, hydro.FlatMap(installed, snapshotSessions)), hydro.Durable)
 	progressTimer := hydro.Timer(replicas, ProgressPeriod)
-	triggers := hydro.Fold(hydro.Union(hydro.Map(committed, commitOne), hydro.Map(appliedIn, appliedOne), hydro.Map(progressTimer, timeOne)), count, add)
+	triggers := hydro.Fold(hydro.Union(hydro.Map(committed, commitOne), hydro.Map(applied, appliedOne), hydro.Map(progressTimer, timeOne)), count, add)
 	from := hydro.CrossJoin(hydro.Filter(triggers, some), next, startAt, hydro.Tick, hydro.Tick)
 	// Probe the ring from the prefix up to the highest slot committed
 	// since the replica started, at most a window.
@@ -178,5 +182,13 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	applySessions(hydro.DeferTick(hydro.FlatMap(exec, emitSessions)))
 	hydro.Sink(hydro.CrossJoin(hydro.DeferTick(hydro.FlatMap(exec, emitDone)), replicaID, executedBy, hydro.Tick, hydro.Static), executed)
 	answered(hydro.Send(hydro.DeferTick(hydro.FlatMap(exec, emitReplies)), client))
+	// State transfer: the leader names this replica the donor for one
+	// behind the checkpoint; it sends its prefix, store and sessions.
+	wanted := hydro.Unique(hydro.Map(hydro.DemuxBy(hydro.FlatMap(core, emitTransfers), replicas, donorOf), transferTo), hydro.Tick)
+	snapKVs := hydro.Fold(hydro.CrossJoin(wanted, kv, pickKV, hydro.Tick, hydro.Tick), newKVList, addKVItem)
+	snapSessions := hydro.Fold(hydro.CrossJoin(wanted, clients, pickSession, hydro.Tick, hydro.Tick), newSessionList, addSessionItem)
+	snapshots := hydro.CrossJoin(hydro.CrossJoin(hydro.CrossJoin(wanted, next, snapshotOf, hydro.Tick, hydro.Tick),
+		snapKVs, withSnapshotKVs, hydro.Tick, hydro.Tick), snapSessions, withSnapshotSessions, hydro.Tick, hydro.Tick)
+	install(hydro.DemuxBy(snapshots, replicas, snapshotTo))
 	progressFrom(hydro.Broadcast(hydro.CrossJoin(hydro.CrossJoin(progressTimer, run, progressOf, hydro.Tick, hydro.Tick), replicaID, reportOf, hydro.Tick, hydro.Static), proposers))
 }

@@ -92,8 +92,8 @@ type PaxosClient struct {
 	n16L []Command
 	// hydro.CrossJoin (node 18, paxos.go:82): the stored sides' items in arrival order.
 	n18R []uint64
-	// hydro.Send (node 135, paxos.go:180): the items received since the last tick.
-	n135Recv []Reply
+	// hydro.Send (node 142, paxos.go:184): the items received since the last tick.
+	n142Recv []Reply
 	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:73) to hydro.CrossJoin (node 5, paxos.go:73).
 	h4To5Port0 []hydro.Indexed[Request]
 	// h6To8Port1 is the handoff from hydro.Cycle (node 6, paxos.go:74) to hydro.Union (node 8, paxos.go:76).
@@ -195,14 +195,14 @@ func (nd *PaxosClient) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Send (135).
+// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Send (142).
 func (nd *PaxosClient) subgraph3() {
-	for _, v9 := range nd.n135Recv {
+	for _, v9 := range nd.n142Recv {
 		nd.n9Neg[v9.ID] = struct{}{}
 		nd.h7To10Port0 = append(nd.h7To10Port0, v9)
 	}
-	clear(nd.n135Recv)
-	nd.n135Recv = nd.n135Recv[:0]
+	clear(nd.n142Recv)
+	nd.n142Recv = nd.n142Recv[:0]
 }
 
 // subgraph4 runs stratum 1: hydro.Reduce (3), hydro.CrossJoin (5), hydro.Union (8), hydro.AntiJoin (9), hydro.Join (10), hydro.Unique (11), hydro.Sink (12), hydro.Union (17).
@@ -341,16 +341,16 @@ func (nd *PaxosClient) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)
 // that does not decode, and says why.
 func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 135:
+	case 142:
 		var v Reply
 		n, err := decodeHydroReply(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:180: %w", err)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:184: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:180: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:184: %d bytes after the item", len(payload)-n)
 		}
-		nd.n135Recv = append(nd.n135Recv, v)
+		nd.n142Recv = append(nd.n142Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location client: no network operator has tag %d", tag)
@@ -359,7 +359,7 @@ func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosClient) Pending() bool {
-	return nd.requests.Len() > 0 || len(nd.n135Recv) > 0
+	return nd.requests.Len() > 0 || len(nd.n142Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -464,8 +464,8 @@ type PaxosProposer struct {
 	n72Recv []P2b
 	// hydro.Demux (node 79, paxos.go:143): the items received since the last tick.
 	n79Recv []P1b
-	// hydro.Broadcast (node 138, paxos.go:181): the items received since the last tick.
-	n138Recv []Progress
+	// hydro.Broadcast (node 157, paxos.go:193): the items received since the last tick.
+	n157Recv []Progress
 	// h25To37Port1 is the handoff from hydro.ClusterSize (node 25, paxos.go:90) to hydro.CrossJoin (node 37, paxos.go:104).
 	h25To37Port1 []int
 	// h39To47Port0 is the handoff from hydro.Map (node 39, paxos.go:107) to hydro.Union (node 47, paxos.go:106).
@@ -619,14 +619,14 @@ func (nd *PaxosProposer) subgraph3() {
 	nd.n72Recv = nd.n72Recv[:0]
 }
 
-// subgraph4 runs stratum 0: hydro.Cycle (23), hydro.Map (44), hydro.Broadcast (138).
+// subgraph4 runs stratum 0: hydro.Cycle (23), hydro.Map (44), hydro.Broadcast (157).
 func (nd *PaxosProposer) subgraph4() {
-	for _, v23 := range nd.n138Recv {
+	for _, v23 := range nd.n157Recv {
 		v24 := progressEvent(v23)
 		nd.h44To47Port5 = append(nd.h44To47Port5, v24)
 	}
-	clear(nd.n138Recv)
-	nd.n138Recv = nd.n138Recv[:0]
+	clear(nd.n157Recv)
+	nd.n157Recv = nd.n157Recv[:0]
 }
 
 // subgraph5 runs stratum 0: hydro.Cycle (24), hydro.DeferTickLazy (57).
@@ -828,7 +828,7 @@ func (nd *PaxosProposer) subgraph9() {
 	nd.h30To49Port1 = nd.h30To49Port1[:0]
 }
 
-// subgraph10 runs stratum 3: hydro.Fold (50), hydro.FlatMap (51), hydro.FlatMap (53), hydro.Map (54), hydro.FlatMap (59), hydro.FlatMap (82).
+// subgraph10 runs stratum 3: hydro.Fold (50), hydro.FlatMap (51), hydro.FlatMap (53), hydro.Map (54), hydro.FlatMap (59), hydro.FlatMap (82), hydro.FlatMap (143).
 func (nd *PaxosProposer) subgraph10() {
 	if !nd.n50Init {
 		nd.n50Acc, nd.n50Init = newCore(), true
@@ -841,7 +841,7 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 52, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:352:46*/ {
+		/*line proposer.go:391:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
@@ -870,7 +870,7 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 58, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:340:39*/ {
+		/*line proposer.go:379:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
@@ -883,7 +883,7 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 60, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:346:39*/ {
+		/*line proposer.go:385:39*/ {
 			for _, m := range c.P2as {
 				emit(m)
 			}
@@ -896,20 +896,33 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v85))}, 83, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:358:45*/ {
+		/*line proposer.go:397:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
 		} /*line paxos_hydro.go:903:35*/
 	}
+	{
+		c, emit := v77, func(v86 Transfer) {
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v86)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v86))}, 144, nd.hydroBuf)
+			}
+		}
+		/*line proposer.go:403:49*/ {
+			for _, m := range c.Transfers {
+				emit(m)
+			}
+		} /*line paxos_hydro.go:916:35*/
+	}
 }
 
 // subgraph11 runs stratum 4: hydro.ReduceKeyed (55), hydro.Map (56).
 func (nd *PaxosProposer) subgraph11() {
-	for i87 := range nd.n55Accs {
-		v86 := nd.n55Accs[i87]
-		v88 := usedEvent(v86)
-		nd.n57Next = append(nd.n57Next, v88)
+	for i88 := range nd.n55Accs {
+		v87 := nd.n55Accs[i88]
+		v89 := usedEvent(v87)
+		nd.n57Next = append(nd.n57Next, v89)
 	}
 }
 
@@ -924,22 +937,22 @@ func (nd *PaxosProposer) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 55:
-		var v92 Used
-		n93, err94 := decodeHydroUsed(item, &v92)
-		if err94 == nil && n93 != len(item) {
-			err94 = fmt.Errorf("%d bytes after the item", len(item)-n93)
+		var v93 Used
+		n94, err95 := decodeHydroUsed(item, &v93)
+		if err95 == nil && n94 != len(item) {
+			err95 = fmt.Errorf("%d bytes after the item", len(item)-n94)
 		}
-		if err94 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 55, paxos.go:122): %w", err94)
+		if err95 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 55, paxos.go:122): %w", err95)
 		}
-		k95 := v92.Key
-		i96, ok97 := nd.n55Index[k95]
-		if ok97 {
-			nd.n55Accs[i96] = v92
+		k96 := v93.Key
+		i97, ok98 := nd.n55Index[k96]
+		if ok98 {
+			nd.n55Accs[i97] = v93
 		} else {
-			i96 = len(nd.n55Accs)
-			nd.n55Index[k95] = i96
-			nd.n55Accs = append(nd.n55Accs, v92)
+			i97 = len(nd.n55Accs)
+			nd.n55Index[k96] = i97
+			nd.n55Accs = append(nd.n55Accs, v93)
 			nd.n55Mark = append(nd.n55Mark, false)
 		}
 		return nil
@@ -953,10 +966,10 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosProposer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i89 := range nd.n55Dirty {
-			nd.n55Mark[i89] = false
-			v90 := nd.n55Accs[i89]
-			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(55), &v90))
+		for _, i90 := range nd.n55Dirty {
+			nd.n55Mark[i90] = false
+			v91 := nd.n55Accs[i90]
+			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(55), &v91))
 		}
 		nd.n55Dirty = nd.n55Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -970,8 +983,8 @@ func (nd *PaxosProposer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosProposer) hydroSnapshot(add func([]byte)) {
-	for _, v91 := range nd.n55Accs {
-		add(appendHydroUsed(nd.hydroJournal.Record(55), &v91))
+	for _, v92 := range nd.n55Accs {
+		add(appendHydroUsed(nd.hydroJournal.Record(55), &v92))
 	}
 }
 
@@ -1092,16 +1105,16 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		}
 		nd.n79Recv = append(nd.n79Recv, v)
 		return nil
-	case 138:
+	case 157:
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:181: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:193: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:181: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:193: %d bytes after the item", len(payload)-n)
 		}
-		nd.n138Recv = append(nd.n138Recv, v)
+		nd.n157Recv = append(nd.n157Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location proposer: no network operator has tag %d", tag)
@@ -1110,7 +1123,7 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosProposer) Pending() bool {
-	return len(nd.n19Recv) > 0 || len(nd.n52Recv) > 0 || len(nd.n72Recv) > 0 || len(nd.n79Recv) > 0 || len(nd.n138Recv) > 0
+	return len(nd.n19Recv) > 0 || len(nd.n52Recv) > 0 || len(nd.n72Recv) > 0 || len(nd.n79Recv) > 0 || len(nd.n157Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1292,7 +1305,7 @@ func (nd *PaxosAcceptor) subgraph0() {
 				for pos := range ring(window) {
 					emit(Probe{Pos: pos})
 				}
-			} /*line paxos_hydro.go:1295:37*/
+			} /*line paxos_hydro.go:1308:37*/
 		}
 		nd.h58To77Port0 = append(nd.h58To77Port0, v1)
 	}
@@ -1346,7 +1359,7 @@ func (nd *PaxosAcceptor) subgraph3() {
 	window := nd.window
 	udf27 := /*line paxos.go:131:47*/ func(p P2b) (Entry, bool) {
 		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd}}}, p.Max == p.Ballot
-	} /*line paxos_hydro.go:1349:35*/
+	} /*line paxos_hydro.go:1362:35*/
 	if !nd.n66Init {
 		nd.n66Acc, nd.n66Init = noPromise(), true
 	}
@@ -1677,126 +1690,150 @@ type PaxosReplica struct {
 	hydroOut     hydro.Outbox
 	// hydro.SelfID (node 80, paxos.go:148): whether the member id was emitted.
 	n80Done bool
-	// hydro.ReduceKeyed (node 89, paxos.go:154): the groups in order of first appearance.
-	n89Index map[uint8]int
-	n89Accs  []Applied
+	// hydro.ReduceKeyed (node 92, paxos.go:158): the groups in order of first appearance.
+	n92Index map[uint8]int
+	n92Accs  []Applied
 	// the groups changed this tick, to log at its end.
-	n89Mark  []bool
-	n89Dirty []int
-	// hydro.Fold (node 90, paxos.go:154): the accumulator.
-	n90Acc  uint64
-	n90Init bool
-	// hydro.CrossJoin (node 91, paxos.go:155): the stored sides' items in arrival order.
-	n91R []uint64
-	// hydro.MergeKeyed (node 93, paxos.go:155): the groups in order of first appearance.
-	n93Index map[uint64]int
-	n93Accs  []Slotted
+	n92Mark  []bool
+	n92Dirty []int
+	// hydro.Fold (node 93, paxos.go:158): the accumulator.
+	n93Acc  uint64
+	n93Init bool
+	// hydro.CrossJoin (node 94, paxos.go:159): the stored sides' items in arrival order.
+	n94R []uint64
+	// hydro.MergeKeyed (node 96, paxos.go:159): the groups in order of first appearance.
+	n96Index map[uint64]int
+	n96Accs  []Slotted
 	// the groups changed this tick, to log at its end.
-	n93Mark  []bool
-	n93Dirty []int
+	n96Mark  []bool
+	n96Dirty []int
 	// the groups changed in this tick, and whether each group is among them.
-	n93Changed []int
-	n93Touched []bool
-	// hydro.MergeKeyed (node 94, paxos.go:159): the groups in order of first appearance.
-	n94Index map[string]int
-	n94Accs  []KV
+	n96Changed []int
+	n96Touched []bool
+	// hydro.MergeKeyed (node 99, paxos.go:163): the groups in order of first appearance.
+	n99Index map[string]int
+	n99Accs  []KV
 	// the groups changed this tick, to log at its end.
-	n94Mark  []bool
-	n94Dirty []int
-	// the groups changed in this tick, and whether each group is among them.
-	n94Changed []int
-	n94Touched []bool
-	// hydro.MergeKeyed (node 95, paxos.go:160): the groups in order of first appearance.
-	n95Index map[uint64]int
-	n95Accs  []Session
+	n99Mark  []bool
+	n99Dirty []int
+	// hydro.MergeKeyed (node 102, paxos.go:164): the groups in order of first appearance.
+	n102Index map[uint64]int
+	n102Accs  []Session
 	// the groups changed this tick, to log at its end.
-	n95Mark  []bool
-	n95Dirty []int
-	// the groups changed in this tick, and whether each group is among them.
-	n95Changed []int
-	n95Touched []bool
-	// hydro.Timer (node 96, paxos.go:161): the period, the next due time, whether it fired.
-	n96Period time.Duration
-	n96Due    time.Time
-	n96Fired  bool
-	// hydro.Fold (node 101, paxos.go:162): the accumulator.
-	n101Acc  int
-	n101Init bool
-	// hydro.CrossJoin (node 103, paxos.go:163): the stored sides' items in arrival order.
-	n103R []uint64
-	// hydro.Fold (node 105, paxos.go:166): the accumulator.
-	n105Acc  uint64
-	n105Init bool
-	// hydro.CrossJoin (node 106, paxos.go:167): the stored sides' items in arrival order.
-	n106L []uint64
-	// hydro.Fold (node 109, paxos.go:172): the accumulator.
-	n109Acc  []Commit
-	n109Init bool
-	// hydro.CrossJoin (node 110, paxos.go:172): the stored sides' items in arrival order.
-	n110L [][]Commit
-	// hydro.Unique (node 112, paxos.go:173): the items seen.
-	n112Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 114, paxos.go:173): the accumulator.
-	n114Acc  map[string]Cell
-	n114Init bool
-	// hydro.Unique (node 116, paxos.go:174): the items seen.
-	n116Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 118, paxos.go:174): the accumulator.
-	n118Acc  map[uint64]SessionLattice
-	n118Init bool
-	// hydro.CrossJoin (node 119, paxos.go:175): the stored sides' items in arrival order.
-	n119R []map[string]Cell
-	// hydro.CrossJoin (node 120, paxos.go:175): the stored sides' items in arrival order.
-	n120L []batch
-	n120R []map[uint64]SessionLattice
-	// hydro.DeferTick (node 124, paxos.go:176): the items of this tick and of the next.
-	n124Now  []Applied
-	n124Next []Applied
-	// hydro.DeferTick (node 126, paxos.go:177): the items of this tick and of the next.
-	n126Now  []KV
-	n126Next []KV
-	// hydro.DeferTick (node 128, paxos.go:178): the items of this tick and of the next.
-	n128Now  []Session
-	n128Next []Session
-	// hydro.DeferTick (node 130, paxos.go:179): the items of this tick and of the next.
-	n130Now  []Commit
-	n130Next []Commit
-	// hydro.CrossJoin (node 131, paxos.go:179): the stored sides' items in arrival order.
-	n131R []hydro.MemberID
-	// hydro.Sink (node 132, paxos.go:179): this tick's output.
-	n132Out []Executed
-	// hydro.DeferTick (node 134, paxos.go:180): the items of this tick and of the next.
-	n134Now  []Reply
-	n134Next []Reply
-	// hydro.CrossJoin (node 136, paxos.go:181): the stored sides' items in arrival order.
-	n136R []Run
-	// hydro.CrossJoin (node 137, paxos.go:181): the stored sides' items in arrival order.
-	n137L []Run
-	n137R []hydro.MemberID
+	n102Mark  []bool
+	n102Dirty []int
+	// hydro.Timer (node 103, paxos.go:165): the period, the next due time, whether it fired.
+	n103Period time.Duration
+	n103Due    time.Time
+	n103Fired  bool
+	// hydro.Fold (node 108, paxos.go:166): the accumulator.
+	n108Acc  int
+	n108Init bool
+	// hydro.CrossJoin (node 110, paxos.go:167): the stored sides' items in arrival order.
+	n110R []uint64
+	// hydro.Fold (node 112, paxos.go:170): the accumulator.
+	n112Acc  uint64
+	n112Init bool
+	// hydro.CrossJoin (node 113, paxos.go:171): the stored sides' items in arrival order.
+	n113L []uint64
+	// hydro.Fold (node 116, paxos.go:176): the accumulator.
+	n116Acc  []Commit
+	n116Init bool
+	// hydro.CrossJoin (node 117, paxos.go:176): the stored sides' items in arrival order.
+	n117L [][]Commit
+	// hydro.Unique (node 119, paxos.go:177): the items seen.
+	n119Seen map[KeyProbe]struct{}
+	// hydro.Fold (node 121, paxos.go:177): the accumulator.
+	n121Acc  map[string]Cell
+	n121Init bool
+	// hydro.Unique (node 123, paxos.go:178): the items seen.
+	n123Seen map[SessionProbe]struct{}
+	// hydro.Fold (node 125, paxos.go:178): the accumulator.
+	n125Acc  map[uint64]SessionLattice
+	n125Init bool
+	// hydro.CrossJoin (node 126, paxos.go:179): the stored sides' items in arrival order.
+	n126R []map[string]Cell
+	// hydro.CrossJoin (node 127, paxos.go:179): the stored sides' items in arrival order.
+	n127L []batch
+	n127R []map[uint64]SessionLattice
+	// hydro.DeferTick (node 131, paxos.go:180): the items of this tick and of the next.
+	n131Now  []Applied
+	n131Next []Applied
+	// hydro.DeferTick (node 133, paxos.go:181): the items of this tick and of the next.
+	n133Now  []KV
+	n133Next []KV
+	// hydro.DeferTick (node 135, paxos.go:182): the items of this tick and of the next.
+	n135Now  []Session
+	n135Next []Session
+	// hydro.DeferTick (node 137, paxos.go:183): the items of this tick and of the next.
+	n137Now  []Commit
+	n137Next []Commit
+	// hydro.CrossJoin (node 138, paxos.go:183): the stored sides' items in arrival order.
+	n138R []hydro.MemberID
+	// hydro.Sink (node 139, paxos.go:183): this tick's output.
+	n139Out []Executed
+	// hydro.DeferTick (node 141, paxos.go:184): the items of this tick and of the next.
+	n141Now  []Reply
+	n141Next []Reply
+	// hydro.Unique (node 146, paxos.go:187): the items seen.
+	n146Seen map[hydro.MemberID]struct{}
+	// hydro.CrossJoin (node 147, paxos.go:188): the stored sides' items in arrival order.
+	n147R []KV
+	// hydro.Fold (node 148, paxos.go:188): the accumulator.
+	n148Acc  []KV
+	n148Init bool
+	// hydro.CrossJoin (node 149, paxos.go:189): the stored sides' items in arrival order.
+	n149R []Session
+	// hydro.Fold (node 150, paxos.go:189): the accumulator.
+	n150Acc  []Session
+	n150Init bool
+	// hydro.CrossJoin (node 151, paxos.go:190): the stored sides' items in arrival order.
+	n151R []uint64
+	// hydro.CrossJoin (node 152, paxos.go:190): the stored sides' items in arrival order.
+	n152L []Snapshot
+	n152R [][]KV
+	// hydro.CrossJoin (node 153, paxos.go:190): the stored sides' items in arrival order.
+	n153L []Snapshot
+	n153R [][]Session
+	// hydro.CrossJoin (node 155, paxos.go:193): the stored sides' items in arrival order.
+	n155R []Run
+	// hydro.CrossJoin (node 156, paxos.go:193): the stored sides' items in arrival order.
+	n156L []Run
+	n156R []hydro.MemberID
 	// hydro.Broadcast (node 81, paxos.go:149): the items received since the last tick.
 	n81Recv []Commit
 	// hydro.Demux (node 83, paxos.go:150): the items received since the last tick.
 	n83Recv []Resend
-	// h85To91Port0 is the handoff from hydro.Union (node 85, paxos.go:149) to hydro.CrossJoin (node 91, paxos.go:155).
-	h85To91Port0 []Commit
-	// h102To103Port0 is the handoff from hydro.Filter (node 102, paxos.go:163) to hydro.CrossJoin (node 103, paxos.go:163).
-	h102To103Port0 []int
-	// h105To106Port1 is the handoff from hydro.Fold (node 105, paxos.go:166) to hydro.CrossJoin (node 106, paxos.go:167).
-	h105To106Port1 []uint64
-	// h107To108Port0 is the handoff from hydro.FlatMap (node 107, paxos.go:167) to hydro.Join (node 108, paxos.go:172).
-	h107To108Port0 []Probe
-	// h103To110Port1 is the handoff from hydro.CrossJoin (node 103, paxos.go:163) to hydro.CrossJoin (node 110, paxos.go:172).
-	h103To110Port1 []uint64
-	// h94To113Port1 is the handoff from hydro.MergeKeyed (node 94, paxos.go:159) to hydro.Join (node 113, paxos.go:173).
-	h94To113Port1 []KV
-	// h95To117Port1 is the handoff from hydro.MergeKeyed (node 95, paxos.go:160) to hydro.Join (node 117, paxos.go:174).
-	h95To117Port1 []Session
-	// h110To119Port0 is the handoff from hydro.CrossJoin (node 110, paxos.go:172) to hydro.CrossJoin (node 119, paxos.go:175).
-	h110To119Port0 []Run
-	// h96To136Port0 is the handoff from hydro.Timer (node 96, paxos.go:161) to hydro.CrossJoin (node 136, paxos.go:181).
-	h96To136Port0 []time.Time
-	// h80To137Port1 is the handoff from hydro.SelfID (node 80, paxos.go:148) to hydro.CrossJoin (node 137, paxos.go:181).
-	h80To137Port1 []hydro.MemberID
+	// hydro.Demux (node 144, paxos.go:187): the items received since the last tick.
+	n144Recv []Transfer
+	// hydro.Demux (node 154, paxos.go:192): the items received since the last tick.
+	n154Recv []Snapshot
+	// h85To94Port0 is the handoff from hydro.Union (node 85, paxos.go:149) to hydro.CrossJoin (node 94, paxos.go:159).
+	h85To94Port0 []Commit
+	// h109To110Port0 is the handoff from hydro.Filter (node 109, paxos.go:167) to hydro.CrossJoin (node 110, paxos.go:167).
+	h109To110Port0 []int
+	// h112To113Port1 is the handoff from hydro.Fold (node 112, paxos.go:170) to hydro.CrossJoin (node 113, paxos.go:171).
+	h112To113Port1 []uint64
+	// h114To115Port0 is the handoff from hydro.FlatMap (node 114, paxos.go:171) to hydro.Join (node 115, paxos.go:176).
+	h114To115Port0 []Probe
+	// h110To117Port1 is the handoff from hydro.CrossJoin (node 110, paxos.go:167) to hydro.CrossJoin (node 117, paxos.go:176).
+	h110To117Port1 []uint64
+	// h99To120Port1 is the handoff from hydro.MergeKeyed (node 99, paxos.go:163) to hydro.Join (node 120, paxos.go:177).
+	h99To120Port1 []KV
+	// h102To124Port1 is the handoff from hydro.MergeKeyed (node 102, paxos.go:164) to hydro.Join (node 124, paxos.go:178).
+	h102To124Port1 []Session
+	// h117To126Port0 is the handoff from hydro.CrossJoin (node 117, paxos.go:176) to hydro.CrossJoin (node 126, paxos.go:179).
+	h117To126Port0 []Run
+	// h146To147Port0 is the handoff from hydro.Unique (node 146, paxos.go:187) to hydro.CrossJoin (node 147, paxos.go:188).
+	h146To147Port0 []hydro.MemberID
+	// h146To149Port0 is the handoff from hydro.Unique (node 146, paxos.go:187) to hydro.CrossJoin (node 149, paxos.go:189).
+	h146To149Port0 []hydro.MemberID
+	// h146To151Port0 is the handoff from hydro.Unique (node 146, paxos.go:187) to hydro.CrossJoin (node 151, paxos.go:190).
+	h146To151Port0 []hydro.MemberID
+	// h103To155Port0 is the handoff from hydro.Timer (node 103, paxos.go:165) to hydro.CrossJoin (node 155, paxos.go:193).
+	h103To155Port0 []time.Time
+	// h80To156Port1 is the handoff from hydro.SelfID (node 80, paxos.go:148) to hydro.CrossJoin (node 156, paxos.go:193).
+	h80To156Port1 []hydro.MemberID
 }
 
 // NewPaxosReplica returns the node of location "replica" with the flow's parameters.
@@ -1808,13 +1845,14 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n89Index = map[uint8]int{}
-	nd.n93Index = map[uint64]int{}
-	nd.n94Index = map[string]int{}
-	nd.n95Index = map[uint64]int{}
-	nd.n96Period = /*line paxos.go:161:41*/ ProgressPeriod /*line paxos_hydro.go:1815:88*/
-	nd.n112Seen = map[KeyProbe]struct{}{}
-	nd.n116Seen = map[SessionProbe]struct{}{}
+	nd.n92Index = map[uint8]int{}
+	nd.n96Index = map[uint64]int{}
+	nd.n99Index = map[string]int{}
+	nd.n102Index = map[uint64]int{}
+	nd.n103Period = /*line paxos.go:165:41*/ ProgressPeriod /*line paxos_hydro.go:1852:89*/
+	nd.n119Seen = map[KeyProbe]struct{}{}
+	nd.n123Seen = map[SessionProbe]struct{}{}
+	nd.n146Seen = map[hydro.MemberID]struct{}{}
 	return nd
 }
 
@@ -1839,379 +1877,526 @@ func (nd *PaxosReplica) Tick() {
 	nd.subgraph10()
 	nd.subgraph11()
 	nd.subgraph12()
-	nd.subgraph13()
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.executed.PutAll(nd.n132Out)
-	clear(nd.n132Out)
-	nd.n132Out = nd.n132Out[:0]
-	var zero90 uint64
-	nd.n90Acc, nd.n90Init = zero90, false
-	nd.n91R = nd.n91R[:0]
-	for _, i := range nd.n93Changed {
-		nd.n93Touched[i] = false
+	nd.executed.PutAll(nd.n139Out)
+	clear(nd.n139Out)
+	nd.n139Out = nd.n139Out[:0]
+	var zero93 uint64
+	nd.n93Acc, nd.n93Init = zero93, false
+	nd.n94R = nd.n94R[:0]
+	for _, i := range nd.n96Changed {
+		nd.n96Touched[i] = false
 	}
-	nd.n93Changed = nd.n93Changed[:0]
-	for _, i := range nd.n94Changed {
-		nd.n94Touched[i] = false
-	}
-	nd.n94Changed = nd.n94Changed[:0]
-	for _, i := range nd.n95Changed {
-		nd.n95Touched[i] = false
-	}
-	nd.n95Changed = nd.n95Changed[:0]
-	var zero101 int
-	nd.n101Acc, nd.n101Init = zero101, false
-	nd.n103R = nd.n103R[:0]
-	nd.n106L = nd.n106L[:0]
-	var zero109 []Commit
-	nd.n109Acc, nd.n109Init = zero109, false
-	clear(nd.n110L)
-	nd.n110L = nd.n110L[:0]
-	clear(nd.n112Seen)
-	var zero114 map[string]Cell
-	nd.n114Acc, nd.n114Init = zero114, false
-	clear(nd.n116Seen)
-	var zero118 map[uint64]SessionLattice
-	nd.n118Acc, nd.n118Init = zero118, false
-	clear(nd.n119R)
-	nd.n119R = nd.n119R[:0]
-	clear(nd.n120L)
-	nd.n120L = nd.n120L[:0]
-	clear(nd.n120R)
-	nd.n120R = nd.n120R[:0]
-	nd.n124Now, nd.n124Next = nd.n124Next, nd.n124Now[:0]
-	clear(nd.n126Now)
-	nd.n126Now, nd.n126Next = nd.n126Next, nd.n126Now[:0]
-	clear(nd.n128Now)
-	nd.n128Now, nd.n128Next = nd.n128Next, nd.n128Now[:0]
-	clear(nd.n130Now)
-	nd.n130Now, nd.n130Next = nd.n130Next, nd.n130Now[:0]
-	clear(nd.n134Now)
-	nd.n134Now, nd.n134Next = nd.n134Next, nd.n134Now[:0]
-	clear(nd.n136R)
-	nd.n136R = nd.n136R[:0]
-	clear(nd.n137L)
-	nd.n137L = nd.n137L[:0]
+	nd.n96Changed = nd.n96Changed[:0]
+	var zero108 int
+	nd.n108Acc, nd.n108Init = zero108, false
+	nd.n110R = nd.n110R[:0]
+	nd.n113L = nd.n113L[:0]
+	var zero116 []Commit
+	nd.n116Acc, nd.n116Init = zero116, false
+	clear(nd.n117L)
+	nd.n117L = nd.n117L[:0]
+	clear(nd.n119Seen)
+	var zero121 map[string]Cell
+	nd.n121Acc, nd.n121Init = zero121, false
+	clear(nd.n123Seen)
+	var zero125 map[uint64]SessionLattice
+	nd.n125Acc, nd.n125Init = zero125, false
+	clear(nd.n126R)
+	nd.n126R = nd.n126R[:0]
+	clear(nd.n127L)
+	nd.n127L = nd.n127L[:0]
+	clear(nd.n127R)
+	nd.n127R = nd.n127R[:0]
+	nd.n131Now, nd.n131Next = nd.n131Next, nd.n131Now[:0]
+	clear(nd.n133Now)
+	nd.n133Now, nd.n133Next = nd.n133Next, nd.n133Now[:0]
+	clear(nd.n135Now)
+	nd.n135Now, nd.n135Next = nd.n135Next, nd.n135Now[:0]
+	clear(nd.n137Now)
+	nd.n137Now, nd.n137Next = nd.n137Next, nd.n137Now[:0]
+	clear(nd.n141Now)
+	nd.n141Now, nd.n141Next = nd.n141Next, nd.n141Now[:0]
+	clear(nd.n146Seen)
+	clear(nd.n147R)
+	nd.n147R = nd.n147R[:0]
+	var zero148 []KV
+	nd.n148Acc, nd.n148Init = zero148, false
+	clear(nd.n149R)
+	nd.n149R = nd.n149R[:0]
+	var zero150 []Session
+	nd.n150Acc, nd.n150Init = zero150, false
+	nd.n151R = nd.n151R[:0]
+	clear(nd.n152L)
+	nd.n152L = nd.n152L[:0]
+	clear(nd.n152R)
+	nd.n152R = nd.n152R[:0]
+	clear(nd.n153L)
+	nd.n153L = nd.n153L[:0]
+	clear(nd.n153R)
+	nd.n153R = nd.n153R[:0]
+	clear(nd.n155R)
+	nd.n155R = nd.n155R[:0]
+	clear(nd.n156L)
+	nd.n156L = nd.n156L[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.SelfID (80), hydro.DeferTick (130), hydro.CrossJoin (131), hydro.Sink (132).
+// subgraph0 runs stratum 0: hydro.SelfID (80), hydro.DeferTick (137), hydro.CrossJoin (138), hydro.Sink (139).
 func (nd *PaxosReplica) subgraph0() {
 	if !nd.n80Done {
 		nd.n80Done = true
 		v1 := nd.hydroMember
-		nd.n131R = append(nd.n131R, v1)
-		nd.h80To137Port1 = append(nd.h80To137Port1, v1)
+		nd.n138R = append(nd.n138R, v1)
+		nd.h80To156Port1 = append(nd.h80To156Port1, v1)
 	}
-	for _, v2 := range nd.n130Now {
-		for _, v3 := range nd.n131R {
+	for _, v2 := range nd.n137Now {
+		for _, v3 := range nd.n138R {
 			v4 := executedBy(v2, v3)
-			nd.n132Out = append(nd.n132Out, v4)
+			nd.n139Out = append(nd.n139Out, v4)
 		}
 	}
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (81), hydro.Demux (83), hydro.Map (84), hydro.Union (85), hydro.Cycle (86), hydro.Timer (96), hydro.Map (97), hydro.Map (98), hydro.Map (99), hydro.Union (100), hydro.Map (104), hydro.DeferTick (124).
+// subgraph1 runs stratum 0: hydro.Broadcast (81), hydro.Demux (83), hydro.Map (84), hydro.Union (85), hydro.Cycle (86), hydro.Cycle (87), hydro.Cycle (88), hydro.Cycle (89), hydro.Map (90), hydro.Union (91), hydro.FlatMap (97), hydro.Union (98), hydro.FlatMap (100), hydro.Union (101), hydro.Timer (103), hydro.Map (104), hydro.Map (105), hydro.Map (106), hydro.Union (107), hydro.Map (111), hydro.DeferTick (131), hydro.DeferTick (133), hydro.DeferTick (135), hydro.Demux (154).
 func (nd *PaxosReplica) subgraph1() {
 	for _, v5 := range nd.n81Recv {
-		nd.h85To91Port0 = append(nd.h85To91Port0, v5)
+		nd.h85To94Port0 = append(nd.h85To94Port0, v5)
 		v6 := commitOne(v5)
-		if !nd.n101Init {
-			nd.n101Acc, nd.n101Init = count(), true
+		if !nd.n108Init {
+			nd.n108Acc, nd.n108Init = count(), true
 		}
-		add(&nd.n101Acc, v6)
+		add(&nd.n108Acc, v6)
 		v7 := slotOf(v5)
-		if !nd.n105Init {
-			nd.n105Acc, nd.n105Init = noSlot(), true
+		if !nd.n112Init {
+			nd.n112Acc, nd.n112Init = noSlot(), true
 		}
-		highestSlot(&nd.n105Acc, v7)
+		highestSlot(&nd.n112Acc, v7)
 	}
 	clear(nd.n81Recv)
 	nd.n81Recv = nd.n81Recv[:0]
 	for _, v8 := range nd.n83Recv {
 		v9 := commitOf(v8)
-		nd.h85To91Port0 = append(nd.h85To91Port0, v9)
+		nd.h85To94Port0 = append(nd.h85To94Port0, v9)
 		v10 := commitOne(v9)
-		if !nd.n101Init {
-			nd.n101Acc, nd.n101Init = count(), true
+		if !nd.n108Init {
+			nd.n108Acc, nd.n108Init = count(), true
 		}
-		add(&nd.n101Acc, v10)
+		add(&nd.n108Acc, v10)
 		v11 := slotOf(v9)
-		if !nd.n105Init {
-			nd.n105Acc, nd.n105Init = noSlot(), true
+		if !nd.n112Init {
+			nd.n112Acc, nd.n112Init = noSlot(), true
 		}
-		highestSlot(&nd.n105Acc, v11)
+		highestSlot(&nd.n112Acc, v11)
 	}
 	clear(nd.n83Recv)
 	nd.n83Recv = nd.n83Recv[:0]
-	if !nd.n96Fired || !nd.hydroNow.Before(nd.n96Due) {
-		nd.n96Fired = true
-		nd.n96Due = nd.hydroNow.Add(nd.n96Period)
+	if !nd.n103Fired || !nd.hydroNow.Before(nd.n103Due) {
+		nd.n103Fired = true
+		nd.n103Due = nd.hydroNow.Add(nd.n103Period)
 		v12 := nd.hydroNow
 		v13 := timeOne(v12)
-		if !nd.n101Init {
-			nd.n101Acc, nd.n101Init = count(), true
+		if !nd.n108Init {
+			nd.n108Acc, nd.n108Init = count(), true
 		}
-		add(&nd.n101Acc, v13)
-		nd.h96To136Port0 = append(nd.h96To136Port0, v12)
+		add(&nd.n108Acc, v13)
+		nd.h103To155Port0 = append(nd.h103To155Port0, v12)
 	}
-	for _, v14 := range nd.n124Now {
+	for _, v14 := range nd.n131Now {
 		k15 := v14.Key
-		i16, ok17 := nd.n89Index[k15]
-		if ok17 && !nd.n89Mark[i16] {
-			nd.n89Mark[i16] = true
-			nd.n89Dirty = append(nd.n89Dirty, i16)
+		i16, ok17 := nd.n92Index[k15]
+		if ok17 && !nd.n92Mark[i16] {
+			nd.n92Mark[i16] = true
+			nd.n92Dirty = append(nd.n92Dirty, i16)
 		}
 		if !ok17 {
-			i16 = len(nd.n89Accs)
-			nd.n89Index[k15] = i16
-			nd.n89Mark = append(nd.n89Mark, true)
-			nd.n89Dirty = append(nd.n89Dirty, i16)
-			nd.n89Accs = append(nd.n89Accs, v14)
+			i16 = len(nd.n92Accs)
+			nd.n92Index[k15] = i16
+			nd.n92Mark = append(nd.n92Mark, true)
+			nd.n92Dirty = append(nd.n92Dirty, i16)
+			nd.n92Accs = append(nd.n92Accs, v14)
 		} else {
-			raiseApplied(&nd.n89Accs[i16], v14)
+			raiseApplied(&nd.n92Accs[i16], v14)
 		}
 		v18 := appliedOne(v14)
-		if !nd.n101Init {
-			nd.n101Acc, nd.n101Init = count(), true
+		if !nd.n108Init {
+			nd.n108Acc, nd.n108Init = count(), true
 		}
-		add(&nd.n101Acc, v18)
+		add(&nd.n108Acc, v18)
 	}
-}
-
-// subgraph2 runs stratum 0: hydro.Cycle (87), hydro.DeferTick (126).
-func (nd *PaxosReplica) subgraph2() {
-	for _, v19 := range nd.n126Now {
+	for _, v19 := range nd.n133Now {
 		k20 := v19.Key
-		i21, ok22 := nd.n94Index[k20]
-		if ok22 && !nd.n94Mark[i21] {
-			nd.n94Mark[i21] = true
-			nd.n94Dirty = append(nd.n94Dirty, i21)
+		i21, ok22 := nd.n99Index[k20]
+		if ok22 && !nd.n99Mark[i21] {
+			nd.n99Mark[i21] = true
+			nd.n99Dirty = append(nd.n99Dirty, i21)
 		}
 		if !ok22 {
-			i21 = len(nd.n94Accs)
-			nd.n94Index[k20] = i21
-			nd.n94Mark = append(nd.n94Mark, true)
-			nd.n94Dirty = append(nd.n94Dirty, i21)
+			i21 = len(nd.n99Accs)
+			nd.n99Index[k20] = i21
+			nd.n99Mark = append(nd.n99Mark, true)
+			nd.n99Dirty = append(nd.n99Dirty, i21)
 			bot23 := v19
 			bot23.Cell = *new(Cell)
-			nd.n94Accs = append(nd.n94Accs, bot23)
+			nd.n99Accs = append(nd.n99Accs, bot23)
 		}
-		nd.n94Accs[i21].Cell.Merge(v19.Cell)
-		if i21 >= len(nd.n94Touched) {
-			nd.n94Touched = append(nd.n94Touched, make([]bool, i21+1-len(nd.n94Touched))...)
-		}
-		if !nd.n94Touched[i21] {
-			nd.n94Touched[i21] = true
-			nd.n94Changed = append(nd.n94Changed, i21)
-		}
+		nd.n99Accs[i21].Cell.Merge(v19.Cell)
 	}
-}
-
-// subgraph3 runs stratum 0: hydro.Cycle (88), hydro.DeferTick (128).
-func (nd *PaxosReplica) subgraph3() {
-	for _, v24 := range nd.n128Now {
+	for _, v24 := range nd.n135Now {
 		k25 := v24.Inc
-		i26, ok27 := nd.n95Index[k25]
-		if ok27 && !nd.n95Mark[i26] {
-			nd.n95Mark[i26] = true
-			nd.n95Dirty = append(nd.n95Dirty, i26)
+		i26, ok27 := nd.n102Index[k25]
+		if ok27 && !nd.n102Mark[i26] {
+			nd.n102Mark[i26] = true
+			nd.n102Dirty = append(nd.n102Dirty, i26)
 		}
 		if !ok27 {
-			i26 = len(nd.n95Accs)
-			nd.n95Index[k25] = i26
-			nd.n95Mark = append(nd.n95Mark, true)
-			nd.n95Dirty = append(nd.n95Dirty, i26)
+			i26 = len(nd.n102Accs)
+			nd.n102Index[k25] = i26
+			nd.n102Mark = append(nd.n102Mark, true)
+			nd.n102Dirty = append(nd.n102Dirty, i26)
 			bot28 := v24
 			bot28.S = *new(SessionLattice)
-			nd.n95Accs = append(nd.n95Accs, bot28)
+			nd.n102Accs = append(nd.n102Accs, bot28)
 		}
-		nd.n95Accs[i26].S.Merge(v24.S)
-		if i26 >= len(nd.n95Touched) {
-			nd.n95Touched = append(nd.n95Touched, make([]bool, i26+1-len(nd.n95Touched))...)
+		nd.n102Accs[i26].S.Merge(v24.S)
+	}
+	for _, v29 := range nd.n154Recv {
+		v30 := snapshotApplied(v29)
+		k31 := v30.Key
+		i32, ok33 := nd.n92Index[k31]
+		if ok33 && !nd.n92Mark[i32] {
+			nd.n92Mark[i32] = true
+			nd.n92Dirty = append(nd.n92Dirty, i32)
 		}
-		if !nd.n95Touched[i26] {
-			nd.n95Touched[i26] = true
-			nd.n95Changed = append(nd.n95Changed, i26)
+		if !ok33 {
+			i32 = len(nd.n92Accs)
+			nd.n92Index[k31] = i32
+			nd.n92Mark = append(nd.n92Mark, true)
+			nd.n92Dirty = append(nd.n92Dirty, i32)
+			nd.n92Accs = append(nd.n92Accs, v30)
+		} else {
+			raiseApplied(&nd.n92Accs[i32], v30)
+		}
+		v34 := appliedOne(v30)
+		if !nd.n108Init {
+			nd.n108Acc, nd.n108Init = count(), true
+		}
+		add(&nd.n108Acc, v34)
+		{
+			s, emit := v29, func(v35 KV) {
+				k36 := v35.Key
+				i37, ok38 := nd.n99Index[k36]
+				if ok38 && !nd.n99Mark[i37] {
+					nd.n99Mark[i37] = true
+					nd.n99Dirty = append(nd.n99Dirty, i37)
+				}
+				if !ok38 {
+					i37 = len(nd.n99Accs)
+					nd.n99Index[k36] = i37
+					nd.n99Mark = append(nd.n99Mark, true)
+					nd.n99Dirty = append(nd.n99Dirty, i37)
+					bot39 := v35
+					bot39.Cell = *new(Cell)
+					nd.n99Accs = append(nd.n99Accs, bot39)
+				}
+				nd.n99Accs[i37].Cell.Merge(v35.Cell)
+			}
+			/*line replica.go:343:45*/ {
+				for _, kv := range s.KVs {
+					emit(kv)
+				}
+			} /*line paxos_hydro.go:2109:37*/
+		}
+		{
+			s, emit := v29, func(v40 Session) {
+				k41 := v40.Inc
+				i42, ok43 := nd.n102Index[k41]
+				if ok43 && !nd.n102Mark[i42] {
+					nd.n102Mark[i42] = true
+					nd.n102Dirty = append(nd.n102Dirty, i42)
+				}
+				if !ok43 {
+					i42 = len(nd.n102Accs)
+					nd.n102Index[k41] = i42
+					nd.n102Mark = append(nd.n102Mark, true)
+					nd.n102Dirty = append(nd.n102Dirty, i42)
+					bot44 := v40
+					bot44.S = *new(SessionLattice)
+					nd.n102Accs = append(nd.n102Accs, bot44)
+				}
+				nd.n102Accs[i42].S.Merge(v40.S)
+			}
+			/*line replica.go:349:55*/ {
+				for _, x := range s.Sessions {
+					emit(x)
+				}
+			} /*line paxos_hydro.go:2134:37*/
 		}
 	}
+	clear(nd.n154Recv)
+	nd.n154Recv = nd.n154Recv[:0]
 }
 
-// subgraph4 runs stratum 0: hydro.DeferTick (134).
-func (nd *PaxosReplica) subgraph4() {
-	for _, v29 := range nd.n134Now {
+// subgraph2 runs stratum 0: hydro.DeferTick (141).
+func (nd *PaxosReplica) subgraph2() {
+	for _, v45 := range nd.n141Now {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroReply(nd.hydroBuf[:0], &v29)
-			nd.hydroSend(hydro.Dest{Location: "client"}, 135, nd.hydroBuf)
+			nd.hydroBuf = appendHydroReply(nd.hydroBuf[:0], &v45)
+			nd.hydroSend(hydro.Dest{Location: "client"}, 142, nd.hydroBuf)
 		}
 	}
 }
 
-// subgraph5 runs stratum 1: hydro.ReduceKeyed (89).
+// subgraph3 runs stratum 0: hydro.Demux (144), hydro.Map (145), hydro.Unique (146).
+func (nd *PaxosReplica) subgraph3() {
+	for _, v46 := range nd.n144Recv {
+		v47 := transferTo(v46)
+		if _, dup48 := nd.n146Seen[v47]; !dup48 {
+			nd.n146Seen[v47] = struct{}{}
+			nd.h146To147Port0 = append(nd.h146To147Port0, v47)
+			nd.h146To149Port0 = append(nd.h146To149Port0, v47)
+			nd.h146To151Port0 = append(nd.h146To151Port0, v47)
+		}
+	}
+	clear(nd.n144Recv)
+	nd.n144Recv = nd.n144Recv[:0]
+}
+
+// subgraph4 runs stratum 1: hydro.ReduceKeyed (92).
+func (nd *PaxosReplica) subgraph4() {
+	for i50 := range nd.n92Accs {
+		v49 := nd.n92Accs[i50]
+		if !nd.n93Init {
+			nd.n93Acc, nd.n93Init = noApplied(), true
+		}
+		takeApplied(&nd.n93Acc, v49)
+	}
+}
+
+// subgraph5 runs stratum 1: hydro.MergeKeyed (99), hydro.CrossJoin (147).
 func (nd *PaxosReplica) subgraph5() {
-	for i31 := range nd.n89Accs {
-		v30 := nd.n89Accs[i31]
-		if !nd.n90Init {
-			nd.n90Acc, nd.n90Init = noApplied(), true
+	for i52 := range nd.n99Accs {
+		v51 := nd.n99Accs[i52]
+		nd.h99To120Port1 = append(nd.h99To120Port1, v51)
+		nd.n147R = append(nd.n147R, v51)
+	}
+	for _, v53 := range nd.h146To147Port0 {
+		for _, v54 := range nd.n147R {
+			v55 := pickKV(v53, v54)
+			if !nd.n148Init {
+				nd.n148Acc, nd.n148Init = newKVList(), true
+			}
+			addKVItem(&nd.n148Acc, v55)
 		}
-		takeApplied(&nd.n90Acc, v30)
 	}
+	clear(nd.h146To147Port0)
+	nd.h146To147Port0 = nd.h146To147Port0[:0]
 }
 
-// subgraph6 runs stratum 1: hydro.MergeKeyed (94).
+// subgraph6 runs stratum 1: hydro.MergeKeyed (102), hydro.CrossJoin (149).
 func (nd *PaxosReplica) subgraph6() {
-	slices.Sort(nd.n94Changed)
-	for _, i33 := range nd.n94Changed {
-		v32 := nd.n94Accs[i33]
-		nd.h94To113Port1 = append(nd.h94To113Port1, v32)
+	for i57 := range nd.n102Accs {
+		v56 := nd.n102Accs[i57]
+		nd.h102To124Port1 = append(nd.h102To124Port1, v56)
+		nd.n149R = append(nd.n149R, v56)
 	}
+	for _, v58 := range nd.h146To149Port0 {
+		for _, v59 := range nd.n149R {
+			v60 := pickSession(v58, v59)
+			if !nd.n150Init {
+				nd.n150Acc, nd.n150Init = newSessionList(), true
+			}
+			addSessionItem(&nd.n150Acc, v60)
+		}
+	}
+	clear(nd.h146To149Port0)
+	nd.h146To149Port0 = nd.h146To149Port0[:0]
 }
 
-// subgraph7 runs stratum 1: hydro.MergeKeyed (95).
+// subgraph7 runs stratum 1: hydro.Fold (108), hydro.Filter (109).
 func (nd *PaxosReplica) subgraph7() {
-	slices.Sort(nd.n95Changed)
-	for _, i35 := range nd.n95Changed {
-		v34 := nd.n95Accs[i35]
-		nd.h95To117Port1 = append(nd.h95To117Port1, v34)
+	if !nd.n108Init {
+		nd.n108Acc, nd.n108Init = count(), true
+	}
+	v61 := nd.n108Acc
+	if some(v61) {
+		nd.h109To110Port0 = append(nd.h109To110Port0, v61)
 	}
 }
 
-// subgraph8 runs stratum 1: hydro.Fold (101), hydro.Filter (102).
+// subgraph8 runs stratum 1: hydro.Fold (112).
 func (nd *PaxosReplica) subgraph8() {
-	if !nd.n101Init {
-		nd.n101Acc, nd.n101Init = count(), true
+	if !nd.n112Init {
+		nd.n112Acc, nd.n112Init = noSlot(), true
 	}
-	v36 := nd.n101Acc
-	if some(v36) {
-		nd.h102To103Port0 = append(nd.h102To103Port0, v36)
-	}
+	v62 := nd.n112Acc
+	nd.h112To113Port1 = append(nd.h112To113Port1, v62)
 }
 
-// subgraph9 runs stratum 1: hydro.Fold (105).
+// subgraph9 runs stratum 2: hydro.Fold (93), hydro.CrossJoin (94), hydro.FilterMap (95), hydro.CrossJoin (110), hydro.CrossJoin (113), hydro.FlatMap (114), hydro.Fold (148), hydro.Fold (150), hydro.CrossJoin (151), hydro.CrossJoin (152), hydro.CrossJoin (153).
 func (nd *PaxosReplica) subgraph9() {
-	if !nd.n105Init {
-		nd.n105Acc, nd.n105Init = noSlot(), true
-	}
-	v37 := nd.n105Acc
-	nd.h105To106Port1 = append(nd.h105To106Port1, v37)
-}
-
-// subgraph10 runs stratum 2: hydro.Fold (90), hydro.CrossJoin (91), hydro.FilterMap (92), hydro.CrossJoin (103), hydro.CrossJoin (106), hydro.FlatMap (107).
-func (nd *PaxosReplica) subgraph10() {
 	window := nd.window
-	udf44 := /*line paxos.go:155:111*/ func(a arrived) (Slotted, bool) {
+	udf77 := /*line paxos.go:159:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2106:35*/
-	if !nd.n90Init {
-		nd.n90Acc, nd.n90Init = noApplied(), true
+	} /*line paxos_hydro.go:2243:35*/
+	if !nd.n93Init {
+		nd.n93Acc, nd.n93Init = noApplied(), true
 	}
-	v38 := nd.n90Acc
-	nd.n91R = append(nd.n91R, v38)
-	nd.n103R = append(nd.n103R, v38)
-	for _, v39 := range nd.h85To91Port0 {
-		for _, v40 := range nd.n91R {
-			v41 := arrival(v39, v40)
-			if v42, ok43 := udf44(v41); ok43 {
-				k45 := v42.Pos
-				i46, ok47 := nd.n93Index[k45]
-				if ok47 && !nd.n93Mark[i46] {
-					nd.n93Mark[i46] = true
-					nd.n93Dirty = append(nd.n93Dirty, i46)
+	v63 := nd.n93Acc
+	nd.n94R = append(nd.n94R, v63)
+	nd.n110R = append(nd.n110R, v63)
+	nd.n151R = append(nd.n151R, v63)
+	if !nd.n148Init {
+		nd.n148Acc, nd.n148Init = newKVList(), true
+	}
+	v64 := nd.n148Acc
+	nd.n152R = append(nd.n152R, v64)
+	for _, v65 := range nd.n152L {
+		v66 := withSnapshotKVs(v65, v64)
+		nd.n153L = append(nd.n153L, v66)
+		for _, v67 := range nd.n153R {
+			v68 := withSnapshotSessions(v66, v67)
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v68)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v68))}, 154, nd.hydroBuf)
+			}
+		}
+	}
+	if !nd.n150Init {
+		nd.n150Acc, nd.n150Init = newSessionList(), true
+	}
+	v69 := nd.n150Acc
+	nd.n153R = append(nd.n153R, v69)
+	for _, v70 := range nd.n153L {
+		v71 := withSnapshotSessions(v70, v69)
+		if nd.hydroSend != nil {
+			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v71)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v71))}, 154, nd.hydroBuf)
+		}
+	}
+	for _, v72 := range nd.h85To94Port0 {
+		for _, v73 := range nd.n94R {
+			v74 := arrival(v72, v73)
+			if v75, ok76 := udf77(v74); ok76 {
+				k78 := v75.Pos
+				i79, ok80 := nd.n96Index[k78]
+				if ok80 && !nd.n96Mark[i79] {
+					nd.n96Mark[i79] = true
+					nd.n96Dirty = append(nd.n96Dirty, i79)
 				}
-				if !ok47 {
-					i46 = len(nd.n93Accs)
-					nd.n93Index[k45] = i46
-					nd.n93Mark = append(nd.n93Mark, true)
-					nd.n93Dirty = append(nd.n93Dirty, i46)
-					bot48 := v42
-					bot48.C = *new(CommitLattice)
-					nd.n93Accs = append(nd.n93Accs, bot48)
+				if !ok80 {
+					i79 = len(nd.n96Accs)
+					nd.n96Index[k78] = i79
+					nd.n96Mark = append(nd.n96Mark, true)
+					nd.n96Dirty = append(nd.n96Dirty, i79)
+					bot81 := v75
+					bot81.C = *new(CommitLattice)
+					nd.n96Accs = append(nd.n96Accs, bot81)
 				}
-				nd.n93Accs[i46].C.Merge(v42.C)
-				if i46 >= len(nd.n93Touched) {
-					nd.n93Touched = append(nd.n93Touched, make([]bool, i46+1-len(nd.n93Touched))...)
+				nd.n96Accs[i79].C.Merge(v75.C)
+				if i79 >= len(nd.n96Touched) {
+					nd.n96Touched = append(nd.n96Touched, make([]bool, i79+1-len(nd.n96Touched))...)
 				}
-				if !nd.n93Touched[i46] {
-					nd.n93Touched[i46] = true
-					nd.n93Changed = append(nd.n93Changed, i46)
+				if !nd.n96Touched[i79] {
+					nd.n96Touched[i79] = true
+					nd.n96Changed = append(nd.n96Changed, i79)
 				}
 			}
 		}
 	}
-	clear(nd.h85To91Port0)
-	nd.h85To91Port0 = nd.h85To91Port0[:0]
-	for _, v49 := range nd.h102To103Port0 {
-		for _, v50 := range nd.n103R {
-			v51 := startAt(v49, v50)
-			nd.n106L = append(nd.n106L, v51)
-			nd.h103To110Port1 = append(nd.h103To110Port1, v51)
+	clear(nd.h85To94Port0)
+	nd.h85To94Port0 = nd.h85To94Port0[:0]
+	for _, v82 := range nd.h109To110Port0 {
+		for _, v83 := range nd.n110R {
+			v84 := startAt(v82, v83)
+			nd.n113L = append(nd.n113L, v84)
+			nd.h110To117Port1 = append(nd.h110To117Port1, v84)
 		}
 	}
-	clear(nd.h102To103Port0)
-	nd.h102To103Port0 = nd.h102To103Port0[:0]
-	for _, v52 := range nd.h105To106Port1 {
-		for _, v53 := range nd.n106L {
-			v54 := spanOf(v53, v52)
+	clear(nd.h109To110Port0)
+	nd.h109To110Port0 = nd.h109To110Port0[:0]
+	for _, v85 := range nd.h112To113Port1 {
+		for _, v86 := range nd.n113L {
+			v87 := spanOf(v86, v85)
 			{
-				sp, emit := v54, func(v55 Probe) {
-					nd.h107To108Port0 = append(nd.h107To108Port0, v55)
+				sp, emit := v87, func(v88 Probe) {
+					nd.h114To115Port0 = append(nd.h114To115Port0, v88)
 				}
-				/*line paxos.go:167:122*/ {
+				/*line paxos.go:171:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2165:38*/
+				} /*line paxos_hydro.go:2331:38*/
 			}
 		}
 	}
-	clear(nd.h105To106Port1)
-	nd.h105To106Port1 = nd.h105To106Port1[:0]
+	clear(nd.h112To113Port1)
+	nd.h112To113Port1 = nd.h112To113Port1[:0]
+	for _, v89 := range nd.h146To151Port0 {
+		for _, v90 := range nd.n151R {
+			v91 := snapshotOf(v89, v90)
+			nd.n152L = append(nd.n152L, v91)
+			for _, v92 := range nd.n152R {
+				v93 := withSnapshotKVs(v91, v92)
+				nd.n153L = append(nd.n153L, v93)
+				for _, v94 := range nd.n153R {
+					v95 := withSnapshotSessions(v93, v94)
+					if nd.hydroSend != nil {
+						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v95)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v95))}, 154, nd.hydroBuf)
+					}
+				}
+			}
+		}
+	}
+	clear(nd.h146To151Port0)
+	nd.h146To151Port0 = nd.h146To151Port0[:0]
 }
 
-// subgraph11 runs stratum 3: hydro.MergeKeyed (93), hydro.Join (108).
+// subgraph10 runs stratum 3: hydro.MergeKeyed (96), hydro.Join (115).
+func (nd *PaxosReplica) subgraph10() {
+	slices.Sort(nd.n96Changed)
+	for _, i97 := range nd.n96Changed {
+		v96 := nd.n96Accs[i97]
+		_ = v96
+	}
+	for _, v98 := range nd.h114To115Port0 {
+		if i99, ok100 := nd.n96Index[v98.Pos]; ok100 {
+			v101 := nd.n96Accs[i99]
+			v102 := hitSlotted(v98, v101)
+			if !nd.n116Init {
+				nd.n116Acc, nd.n116Init = newCommits(), true
+			}
+			addCommit(&nd.n116Acc, v102)
+		}
+	}
+	clear(nd.h114To115Port0)
+	nd.h114To115Port0 = nd.h114To115Port0[:0]
+}
+
+// subgraph11 runs stratum 4: hydro.Fold (116), hydro.CrossJoin (117), hydro.FlatMap (118), hydro.Unique (119), hydro.Join (120), hydro.FlatMap (122), hydro.Unique (123), hydro.Join (124), hydro.CrossJoin (155), hydro.CrossJoin (156).
 func (nd *PaxosReplica) subgraph11() {
-	slices.Sort(nd.n93Changed)
-	for _, i57 := range nd.n93Changed {
-		v56 := nd.n93Accs[i57]
-		_ = v56
+	if !nd.n116Init {
+		nd.n116Acc, nd.n116Init = newCommits(), true
 	}
-	for _, v58 := range nd.h107To108Port0 {
-		if i59, ok60 := nd.n93Index[v58.Pos]; ok60 {
-			v61 := nd.n93Accs[i59]
-			v62 := hitSlotted(v58, v61)
-			if !nd.n109Init {
-				nd.n109Acc, nd.n109Init = newCommits(), true
-			}
-			addCommit(&nd.n109Acc, v62)
-		}
-	}
-	clear(nd.h107To108Port0)
-	nd.h107To108Port0 = nd.h107To108Port0[:0]
-}
-
-// subgraph12 runs stratum 4: hydro.Fold (109), hydro.CrossJoin (110), hydro.FlatMap (111), hydro.Unique (112), hydro.Join (113), hydro.FlatMap (115), hydro.Unique (116), hydro.Join (117), hydro.CrossJoin (136), hydro.CrossJoin (137).
-func (nd *PaxosReplica) subgraph12() {
-	if !nd.n109Init {
-		nd.n109Acc, nd.n109Init = newCommits(), true
-	}
-	v63 := nd.n109Acc
-	nd.n110L = append(nd.n110L, v63)
-	for _, v64 := range nd.h103To110Port1 {
-		for _, v65 := range nd.n110L {
-			v66 := runOf(v65, v64)
+	v103 := nd.n116Acc
+	nd.n117L = append(nd.n117L, v103)
+	for _, v104 := range nd.h110To117Port1 {
+		for _, v105 := range nd.n117L {
+			v106 := runOf(v105, v104)
 			{
-				r, emit := v66, func(v67 KeyProbe) {
-					if _, dup68 := nd.n112Seen[v67]; !dup68 {
-						nd.n112Seen[v67] = struct{}{}
-						if i69, ok70 := nd.n94Index[v67.Key]; ok70 {
-							v71 := nd.n94Accs[i69]
-							v72 := hitKV(v67, v71)
-							if !nd.n114Init {
-								nd.n114Acc, nd.n114Init = newKVs(), true
+				r, emit := v106, func(v107 KeyProbe) {
+					if _, dup108 := nd.n119Seen[v107]; !dup108 {
+						nd.n119Seen[v107] = struct{}{}
+						if i109, ok110 := nd.n99Index[v107.Key]; ok110 {
+							v111 := nd.n99Accs[i109]
+							v112 := hitKV(v107, v111)
+							if !nd.n121Init {
+								nd.n121Acc, nd.n121Init = newKVs(), true
 							}
-							addKV(&nd.n114Acc, v72)
+							addKV(&nd.n121Acc, v112)
 						}
 					}
 				}
@@ -2221,19 +2406,19 @@ func (nd *PaxosReplica) subgraph12() {
 							emit(KeyProbe{Key: c.Cmd.Key})
 						}
 					}
-				} /*line paxos_hydro.go:2224:38*/
+				} /*line paxos_hydro.go:2409:38*/
 			}
 			{
-				r, emit := v66, func(v73 SessionProbe) {
-					if _, dup74 := nd.n116Seen[v73]; !dup74 {
-						nd.n116Seen[v73] = struct{}{}
-						if i75, ok76 := nd.n95Index[v73.Inc]; ok76 {
-							v77 := nd.n95Accs[i75]
-							v78 := hitSession(v73, v77)
-							if !nd.n118Init {
-								nd.n118Acc, nd.n118Init = newSessions(), true
+				r, emit := v106, func(v113 SessionProbe) {
+					if _, dup114 := nd.n123Seen[v113]; !dup114 {
+						nd.n123Seen[v113] = struct{}{}
+						if i115, ok116 := nd.n102Index[v113.Inc]; ok116 {
+							v117 := nd.n102Accs[i115]
+							v118 := hitSession(v113, v117)
+							if !nd.n125Init {
+								nd.n125Acc, nd.n125Init = newSessions(), true
 							}
-							addSession(&nd.n118Acc, v78)
+							addSession(&nd.n125Acc, v118)
 						}
 					}
 				}
@@ -2243,169 +2428,169 @@ func (nd *PaxosReplica) subgraph12() {
 							emit(SessionProbe{Inc: c.Cmd.Inc})
 						}
 					}
-				} /*line paxos_hydro.go:2246:38*/
+				} /*line paxos_hydro.go:2431:38*/
 			}
-			nd.h110To119Port0 = append(nd.h110To119Port0, v66)
-			nd.n136R = append(nd.n136R, v66)
+			nd.h117To126Port0 = append(nd.h117To126Port0, v106)
+			nd.n155R = append(nd.n155R, v106)
 		}
 	}
-	clear(nd.h103To110Port1)
-	nd.h103To110Port1 = nd.h103To110Port1[:0]
-	for _, v79 := range nd.h94To113Port1 {
-		_ = v79
+	clear(nd.h110To117Port1)
+	nd.h110To117Port1 = nd.h110To117Port1[:0]
+	for _, v119 := range nd.h99To120Port1 {
+		_ = v119
 	}
-	clear(nd.h94To113Port1)
-	nd.h94To113Port1 = nd.h94To113Port1[:0]
-	for _, v80 := range nd.h95To117Port1 {
-		_ = v80
+	clear(nd.h99To120Port1)
+	nd.h99To120Port1 = nd.h99To120Port1[:0]
+	for _, v120 := range nd.h102To124Port1 {
+		_ = v120
 	}
-	clear(nd.h95To117Port1)
-	nd.h95To117Port1 = nd.h95To117Port1[:0]
-	for _, v81 := range nd.h96To136Port0 {
-		for _, v82 := range nd.n136R {
-			v83 := progressOf(v81, v82)
-			nd.n137L = append(nd.n137L, v83)
-			for _, v84 := range nd.n137R {
-				v85 := reportOf(v83, v84)
+	clear(nd.h102To124Port1)
+	nd.h102To124Port1 = nd.h102To124Port1[:0]
+	for _, v121 := range nd.h103To155Port0 {
+		for _, v122 := range nd.n155R {
+			v123 := progressOf(v121, v122)
+			nd.n156L = append(nd.n156L, v123)
+			for _, v124 := range nd.n156R {
+				v125 := reportOf(v123, v124)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v85)
-					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 138, nd.hydroBuf)
+					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v125)
+					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 157, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	clear(nd.h96To136Port0)
-	nd.h96To136Port0 = nd.h96To136Port0[:0]
-	for _, v86 := range nd.h80To137Port1 {
-		nd.n137R = append(nd.n137R, v86)
-		for _, v87 := range nd.n137L {
-			v88 := reportOf(v87, v86)
+	clear(nd.h103To155Port0)
+	nd.h103To155Port0 = nd.h103To155Port0[:0]
+	for _, v126 := range nd.h80To156Port1 {
+		nd.n156R = append(nd.n156R, v126)
+		for _, v127 := range nd.n156L {
+			v128 := reportOf(v127, v126)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v88)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 138, nd.hydroBuf)
+				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v128)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 157, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h80To137Port1)
-	nd.h80To137Port1 = nd.h80To137Port1[:0]
+	clear(nd.h80To156Port1)
+	nd.h80To156Port1 = nd.h80To156Port1[:0]
 }
 
-// subgraph13 runs stratum 5: hydro.Fold (114), hydro.Fold (118), hydro.CrossJoin (119), hydro.CrossJoin (120), hydro.Map (121), hydro.Filter (122), hydro.Map (123), hydro.FlatMap (125), hydro.FlatMap (127), hydro.FlatMap (129), hydro.FlatMap (133).
-func (nd *PaxosReplica) subgraph13() {
-	if !nd.n114Init {
-		nd.n114Acc, nd.n114Init = newKVs(), true
+// subgraph12 runs stratum 5: hydro.Fold (121), hydro.Fold (125), hydro.CrossJoin (126), hydro.CrossJoin (127), hydro.Map (128), hydro.Filter (129), hydro.Map (130), hydro.FlatMap (132), hydro.FlatMap (134), hydro.FlatMap (136), hydro.FlatMap (140).
+func (nd *PaxosReplica) subgraph12() {
+	if !nd.n121Init {
+		nd.n121Acc, nd.n121Init = newKVs(), true
 	}
-	v89 := nd.n114Acc
-	nd.n119R = append(nd.n119R, v89)
-	if !nd.n118Init {
-		nd.n118Acc, nd.n118Init = newSessions(), true
+	v129 := nd.n121Acc
+	nd.n126R = append(nd.n126R, v129)
+	if !nd.n125Init {
+		nd.n125Acc, nd.n125Init = newSessions(), true
 	}
-	v90 := nd.n118Acc
-	nd.n120R = append(nd.n120R, v90)
-	for _, v91 := range nd.n120L {
-		v92 := withSessions(v91, v90)
-		v93 := execute(v92)
-		if ran(v93) {
-			v94 := appliedOf(v93)
-			nd.n124Next = append(nd.n124Next, v94)
+	v130 := nd.n125Acc
+	nd.n127R = append(nd.n127R, v130)
+	for _, v131 := range nd.n127L {
+		v132 := withSessions(v131, v130)
+		v133 := execute(v132)
+		if ran(v133) {
+			v134 := appliedOf(v133)
+			nd.n131Next = append(nd.n131Next, v134)
 			{
-				x, emit := v93, func(v95 KV) {
-					nd.n126Next = append(nd.n126Next, v95)
+				x, emit := v133, func(v135 KV) {
+					nd.n133Next = append(nd.n133Next, v135)
 				}
-				/*line replica.go:270:38*/ {
+				/*line replica.go:277:38*/ {
 					for _, p := range x.Puts {
 						emit(p)
 					}
-				} /*line paxos_hydro.go:2319:38*/
+				} /*line paxos_hydro.go:2504:38*/
 			}
 			{
-				x, emit := v93, func(v96 Session) {
-					nd.n128Next = append(nd.n128Next, v96)
+				x, emit := v133, func(v136 Session) {
+					nd.n135Next = append(nd.n135Next, v136)
 				}
-				/*line replica.go:276:47*/ {
+				/*line replica.go:283:47*/ {
 					for _, s := range x.Sessions {
 						emit(s)
 					}
-				} /*line paxos_hydro.go:2329:38*/
+				} /*line paxos_hydro.go:2514:38*/
 			}
 			{
-				x, emit := v93, func(v97 Commit) {
-					nd.n130Next = append(nd.n130Next, v97)
+				x, emit := v133, func(v137 Commit) {
+					nd.n137Next = append(nd.n137Next, v137)
 				}
-				/*line replica.go:288:42*/ {
+				/*line replica.go:295:42*/ {
 					for _, c := range x.Done {
 						emit(c)
 					}
-				} /*line paxos_hydro.go:2339:38*/
+				} /*line paxos_hydro.go:2524:38*/
 			}
 			{
-				x, emit := v93, func(v98 Reply) {
-					nd.n134Next = append(nd.n134Next, v98)
+				x, emit := v133, func(v138 Reply) {
+					nd.n141Next = append(nd.n141Next, v138)
 				}
-				/*line replica.go:282:44*/ {
+				/*line replica.go:289:44*/ {
 					for _, r := range x.Replies {
 						emit(r)
 					}
-				} /*line paxos_hydro.go:2349:38*/
+				} /*line paxos_hydro.go:2534:38*/
 			}
 		}
 	}
-	for _, v99 := range nd.h110To119Port0 {
-		for _, v100 := range nd.n119R {
-			v101 := withKVs(v99, v100)
-			nd.n120L = append(nd.n120L, v101)
-			for _, v102 := range nd.n120R {
-				v103 := withSessions(v101, v102)
-				v104 := execute(v103)
-				if ran(v104) {
-					v105 := appliedOf(v104)
-					nd.n124Next = append(nd.n124Next, v105)
+	for _, v139 := range nd.h117To126Port0 {
+		for _, v140 := range nd.n126R {
+			v141 := withKVs(v139, v140)
+			nd.n127L = append(nd.n127L, v141)
+			for _, v142 := range nd.n127R {
+				v143 := withSessions(v141, v142)
+				v144 := execute(v143)
+				if ran(v144) {
+					v145 := appliedOf(v144)
+					nd.n131Next = append(nd.n131Next, v145)
 					{
-						x, emit := v104, func(v106 KV) {
-							nd.n126Next = append(nd.n126Next, v106)
+						x, emit := v144, func(v146 KV) {
+							nd.n133Next = append(nd.n133Next, v146)
 						}
-						/*line replica.go:270:38*/ {
+						/*line replica.go:277:38*/ {
 							for _, p := range x.Puts {
 								emit(p)
 							}
-						} /*line paxos_hydro.go:2371:40*/
+						} /*line paxos_hydro.go:2556:40*/
 					}
 					{
-						x, emit := v104, func(v107 Session) {
-							nd.n128Next = append(nd.n128Next, v107)
+						x, emit := v144, func(v147 Session) {
+							nd.n135Next = append(nd.n135Next, v147)
 						}
-						/*line replica.go:276:47*/ {
+						/*line replica.go:283:47*/ {
 							for _, s := range x.Sessions {
 								emit(s)
 							}
-						} /*line paxos_hydro.go:2381:40*/
+						} /*line paxos_hydro.go:2566:40*/
 					}
 					{
-						x, emit := v104, func(v108 Commit) {
-							nd.n130Next = append(nd.n130Next, v108)
+						x, emit := v144, func(v148 Commit) {
+							nd.n137Next = append(nd.n137Next, v148)
 						}
-						/*line replica.go:288:42*/ {
+						/*line replica.go:295:42*/ {
 							for _, c := range x.Done {
 								emit(c)
 							}
-						} /*line paxos_hydro.go:2391:40*/
+						} /*line paxos_hydro.go:2576:40*/
 					}
 					{
-						x, emit := v104, func(v109 Reply) {
-							nd.n134Next = append(nd.n134Next, v109)
+						x, emit := v144, func(v149 Reply) {
+							nd.n141Next = append(nd.n141Next, v149)
 						}
-						/*line replica.go:282:44*/ {
+						/*line replica.go:289:44*/ {
 							for _, r := range x.Replies {
 								emit(r)
 							}
-						} /*line paxos_hydro.go:2401:40*/
+						} /*line paxos_hydro.go:2586:40*/
 					}
 				}
 			}
 		}
 	}
-	clear(nd.h110To119Port0)
-	nd.h110To119Port0 = nd.h110To119Port0[:0]
+	clear(nd.h117To126Port0)
+	nd.h117To126Port0 = nd.h117To126Port0[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -2418,105 +2603,91 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 89:
-		var v113 Applied
-		n114, err115 := decodeHydroApplied(item, &v113)
-		if err115 == nil && n114 != len(item) {
-			err115 = fmt.Errorf("%d bytes after the item", len(item)-n114)
+	case 92:
+		var v153 Applied
+		n154, err155 := decodeHydroApplied(item, &v153)
+		if err155 == nil && n154 != len(item) {
+			err155 = fmt.Errorf("%d bytes after the item", len(item)-n154)
 		}
-		if err115 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 89, paxos.go:154): %w", err115)
+		if err155 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 92, paxos.go:158): %w", err155)
 		}
-		k116 := v113.Key
-		i117, ok118 := nd.n89Index[k116]
-		if ok118 {
-			nd.n89Accs[i117] = v113
+		k156 := v153.Key
+		i157, ok158 := nd.n92Index[k156]
+		if ok158 {
+			nd.n92Accs[i157] = v153
 		} else {
-			i117 = len(nd.n89Accs)
-			nd.n89Index[k116] = i117
-			nd.n89Accs = append(nd.n89Accs, v113)
-			nd.n89Mark = append(nd.n89Mark, false)
+			i157 = len(nd.n92Accs)
+			nd.n92Index[k156] = i157
+			nd.n92Accs = append(nd.n92Accs, v153)
+			nd.n92Mark = append(nd.n92Mark, false)
 		}
 		return nil
-	case 93:
-		var v122 Slotted
-		n123, err124 := decodeHydroSlotted(item, &v122)
-		if err124 == nil && n123 != len(item) {
-			err124 = fmt.Errorf("%d bytes after the item", len(item)-n123)
+	case 96:
+		var v162 Slotted
+		n163, err164 := decodeHydroSlotted(item, &v162)
+		if err164 == nil && n163 != len(item) {
+			err164 = fmt.Errorf("%d bytes after the item", len(item)-n163)
 		}
-		if err124 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 93, paxos.go:155): %w", err124)
+		if err164 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 96, paxos.go:159): %w", err164)
 		}
-		k125 := v122.Pos
-		i126, ok127 := nd.n93Index[k125]
-		if ok127 {
-			nd.n93Accs[i126] = v122
+		k165 := v162.Pos
+		i166, ok167 := nd.n96Index[k165]
+		if ok167 {
+			nd.n96Accs[i166] = v162
 		} else {
-			i126 = len(nd.n93Accs)
-			nd.n93Index[k125] = i126
-			nd.n93Accs = append(nd.n93Accs, v122)
-			nd.n93Mark = append(nd.n93Mark, false)
+			i166 = len(nd.n96Accs)
+			nd.n96Index[k165] = i166
+			nd.n96Accs = append(nd.n96Accs, v162)
+			nd.n96Mark = append(nd.n96Mark, false)
 		}
-		if i126 >= len(nd.n93Touched) {
-			nd.n93Touched = append(nd.n93Touched, make([]bool, i126+1-len(nd.n93Touched))...)
+		if i166 >= len(nd.n96Touched) {
+			nd.n96Touched = append(nd.n96Touched, make([]bool, i166+1-len(nd.n96Touched))...)
 		}
-		if !nd.n93Touched[i126] {
-			nd.n93Touched[i126] = true
-			nd.n93Changed = append(nd.n93Changed, i126)
+		if !nd.n96Touched[i166] {
+			nd.n96Touched[i166] = true
+			nd.n96Changed = append(nd.n96Changed, i166)
 		}
 		return nil
-	case 94:
-		var v131 KV
-		n132, err133 := decodeHydroKV(item, &v131)
-		if err133 == nil && n132 != len(item) {
-			err133 = fmt.Errorf("%d bytes after the item", len(item)-n132)
+	case 99:
+		var v171 KV
+		n172, err173 := decodeHydroKV(item, &v171)
+		if err173 == nil && n172 != len(item) {
+			err173 = fmt.Errorf("%d bytes after the item", len(item)-n172)
 		}
-		if err133 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 94, paxos.go:159): %w", err133)
+		if err173 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 99, paxos.go:163): %w", err173)
 		}
-		k134 := v131.Key
-		i135, ok136 := nd.n94Index[k134]
-		if ok136 {
-			nd.n94Accs[i135] = v131
+		k174 := v171.Key
+		i175, ok176 := nd.n99Index[k174]
+		if ok176 {
+			nd.n99Accs[i175] = v171
 		} else {
-			i135 = len(nd.n94Accs)
-			nd.n94Index[k134] = i135
-			nd.n94Accs = append(nd.n94Accs, v131)
-			nd.n94Mark = append(nd.n94Mark, false)
-		}
-		if i135 >= len(nd.n94Touched) {
-			nd.n94Touched = append(nd.n94Touched, make([]bool, i135+1-len(nd.n94Touched))...)
-		}
-		if !nd.n94Touched[i135] {
-			nd.n94Touched[i135] = true
-			nd.n94Changed = append(nd.n94Changed, i135)
+			i175 = len(nd.n99Accs)
+			nd.n99Index[k174] = i175
+			nd.n99Accs = append(nd.n99Accs, v171)
+			nd.n99Mark = append(nd.n99Mark, false)
 		}
 		return nil
-	case 95:
-		var v140 Session
-		n141, err142 := decodeHydroSession(item, &v140)
-		if err142 == nil && n141 != len(item) {
-			err142 = fmt.Errorf("%d bytes after the item", len(item)-n141)
+	case 102:
+		var v180 Session
+		n181, err182 := decodeHydroSession(item, &v180)
+		if err182 == nil && n181 != len(item) {
+			err182 = fmt.Errorf("%d bytes after the item", len(item)-n181)
 		}
-		if err142 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 95, paxos.go:160): %w", err142)
+		if err182 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 102, paxos.go:164): %w", err182)
 		}
-		k143 := v140.Inc
-		i144, ok145 := nd.n95Index[k143]
-		if ok145 {
-			nd.n95Accs[i144] = v140
+		k183 := v180.Inc
+		i184, ok185 := nd.n102Index[k183]
+		if ok185 {
+			nd.n102Accs[i184] = v180
 		} else {
-			i144 = len(nd.n95Accs)
-			nd.n95Index[k143] = i144
-			nd.n95Accs = append(nd.n95Accs, v140)
-			nd.n95Mark = append(nd.n95Mark, false)
-		}
-		if i144 >= len(nd.n95Touched) {
-			nd.n95Touched = append(nd.n95Touched, make([]bool, i144+1-len(nd.n95Touched))...)
-		}
-		if !nd.n95Touched[i144] {
-			nd.n95Touched[i144] = true
-			nd.n95Changed = append(nd.n95Changed, i144)
+			i184 = len(nd.n102Accs)
+			nd.n102Index[k183] = i184
+			nd.n102Accs = append(nd.n102Accs, v180)
+			nd.n102Mark = append(nd.n102Mark, false)
 		}
 		return nil
 	}
@@ -2529,30 +2700,30 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i110 := range nd.n89Dirty {
-			nd.n89Mark[i110] = false
-			v111 := nd.n89Accs[i110]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(89), &v111))
+		for _, i150 := range nd.n92Dirty {
+			nd.n92Mark[i150] = false
+			v151 := nd.n92Accs[i150]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(92), &v151))
 		}
-		nd.n89Dirty = nd.n89Dirty[:0]
-		for _, i119 := range nd.n93Dirty {
-			nd.n93Mark[i119] = false
-			v120 := nd.n93Accs[i119]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(93), &v120))
+		nd.n92Dirty = nd.n92Dirty[:0]
+		for _, i159 := range nd.n96Dirty {
+			nd.n96Mark[i159] = false
+			v160 := nd.n96Accs[i159]
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(96), &v160))
 		}
-		nd.n93Dirty = nd.n93Dirty[:0]
-		for _, i128 := range nd.n94Dirty {
-			nd.n94Mark[i128] = false
-			v129 := nd.n94Accs[i128]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(94), &v129))
+		nd.n96Dirty = nd.n96Dirty[:0]
+		for _, i168 := range nd.n99Dirty {
+			nd.n99Mark[i168] = false
+			v169 := nd.n99Accs[i168]
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(99), &v169))
 		}
-		nd.n94Dirty = nd.n94Dirty[:0]
-		for _, i137 := range nd.n95Dirty {
-			nd.n95Mark[i137] = false
-			v138 := nd.n95Accs[i137]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(95), &v138))
+		nd.n99Dirty = nd.n99Dirty[:0]
+		for _, i177 := range nd.n102Dirty {
+			nd.n102Mark[i177] = false
+			v178 := nd.n102Accs[i177]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(102), &v178))
 		}
-		nd.n95Dirty = nd.n95Dirty[:0]
+		nd.n102Dirty = nd.n102Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -2564,17 +2735,17 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v112 := range nd.n89Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(89), &v112))
+	for _, v152 := range nd.n92Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(92), &v152))
 	}
-	for _, v121 := range nd.n93Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(93), &v121))
+	for _, v161 := range nd.n96Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(96), &v161))
 	}
-	for _, v130 := range nd.n94Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(94), &v130))
+	for _, v170 := range nd.n99Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(99), &v170))
 	}
-	for _, v139 := range nd.n95Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(95), &v139))
+	for _, v179 := range nd.n102Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(102), &v179))
 	}
 }
 
@@ -2607,7 +2778,7 @@ func (nd *PaxosReplica) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosReplica) NextTimer() (time.Time, bool) {
-	next := nd.n96Due
+	next := nd.n103Due
 	return next, true
 }
 
@@ -2656,6 +2827,28 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		}
 		nd.n83Recv = append(nd.n83Recv, v)
 		return nil
+	case 144:
+		var v Transfer
+		n, err := decodeHydroTransfer(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:187: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:187: %d bytes after the item", len(payload)-n)
+		}
+		nd.n144Recv = append(nd.n144Recv, v)
+		return nil
+	case 154:
+		var v Snapshot
+		n, err := decodeHydroSnapshot(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:192: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:192: %d bytes after the item", len(payload)-n)
+		}
+		nd.n154Recv = append(nd.n154Recv, v)
+		return nil
 	}
 	return fmt.Errorf("flow Paxos, location replica: no network operator has tag %d", tag)
 }
@@ -2663,7 +2856,7 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosReplica) Pending() bool {
-	return len(nd.n81Recv) > 0 || len(nd.n83Recv) > 0 || len(nd.n124Now) > 0 || len(nd.n126Now) > 0 || len(nd.n128Now) > 0 || len(nd.n130Now) > 0 || len(nd.n134Now) > 0
+	return len(nd.n81Recv) > 0 || len(nd.n83Recv) > 0 || len(nd.n131Now) > 0 || len(nd.n133Now) > 0 || len(nd.n135Now) > 0 || len(nd.n137Now) > 0 || len(nd.n141Now) > 0 || len(nd.n144Recv) > 0 || len(nd.n154Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

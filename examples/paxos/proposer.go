@@ -2,6 +2,7 @@ package paxos
 
 import (
 	"hash/fnv"
+	"slices"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -130,18 +131,26 @@ type Core struct {
 	// counts them, and varies the threshold.
 	Missed, Threshold int
 	Elections         uint64
-	// Next is the next slot to assign; Checkpoint the slot below which
-	// every replica executed the log; Reported each replica's last report.
+	// Next is the next slot to assign; Checkpoint the slot below which a
+	// majority of the replicas executed the log; Reported each replica's
+	// last report. Behind are the replicas that reported a prefix below
+	// the checkpoint since the last heartbeat period: the slots they miss
+	// are gone from the leader's ring and the acceptors' logs, so another
+	// replica sends them its state (Transfers). Donors counts the
+	// transfers, to vary the donor.
 	Next, Checkpoint uint64
 	Reported         map[hydro.MemberID]uint64
+	Behind           map[hydro.MemberID]bool
+	Donors           uint64
 	// Ring holds the proposal of slot s at s mod Window.
 	Ring []Proposal
 
 	// The tick's messages.
-	P1as    []P1a
-	P2as    []P2a
-	Beats   []Heartbeat
-	Resends []Resend
+	P1as      []P1a
+	P2as      []P2a
+	Beats     []Heartbeat
+	Resends   []Resend
+	Transfers []Transfer
 }
 
 // The proposer's timing, in heartbeat periods.
@@ -178,13 +187,14 @@ func threshold(self hydro.MemberID, elections uint64) int {
 
 // step advances the proposer by one tick.
 func step(c *Core, in Inbox) {
-	c.P1as, c.P2as, c.Beats, c.Resends = c.P1as[:0], c.P2as[:0], c.Beats[:0], c.Resends[:0]
+	c.P1as, c.P2as, c.Beats, c.Resends, c.Transfers = c.P1as[:0], c.P2as[:0], c.Beats[:0], c.Resends[:0], c.Transfers[:0]
 	if c.Ring == nil {
 		c.Config = in.Config
 		c.Ring = make([]Proposal, in.Config.Window)
 		c.Promised = map[hydro.MemberID]bool{}
 		c.Learned = map[uint64]Accepted{}
 		c.Reported = map[hydro.MemberID]uint64{}
+		c.Behind = map[hydro.MemberID]bool{}
 		c.Threshold = threshold(in.Config.Self, 0)
 	}
 	w := c.Config.Window
@@ -214,6 +224,9 @@ func step(c *Core, in Inbox) {
 		if p.Next > last || !seen {
 			c.Reported[p.Replica] = p.Next
 		}
+		if c.Leader && p.Next < c.Checkpoint {
+			c.Behind[p.Replica] = true
+		}
 		if c.Leader && (p.Hole || seen && p.Next == last) {
 			for s := p.Next; s < p.Next+resendBatch && s < c.Next; s++ {
 				if r := c.Ring[s%w]; r.Set && r.Slot == s && r.Committed {
@@ -222,12 +235,16 @@ func step(c *Core, in Inbox) {
 			}
 		}
 	}
-	if len(c.Reported) >= c.Config.Replicas {
-		low := ^uint64(0)
+	// The checkpoint is the prefix a majority of the replicas executed,
+	// so that a replica that is down stops nothing: it catches up by a
+	// transfer when it is back.
+	if q := quorum(c.Config.Replicas); len(c.Reported) >= q {
+		prefixes := make([]uint64, 0, len(c.Reported))
 		for _, n := range c.Reported {
-			low = min(low, n)
+			prefixes = append(prefixes, n)
 		}
-		c.Checkpoint = max(c.Checkpoint, low)
+		slices.Sort(prefixes)
+		c.Checkpoint = max(c.Checkpoint, prefixes[len(prefixes)-q])
 	}
 	for _, cm := range in.Commits {
 		if r := &c.Ring[cm.Slot%w]; r.Set && r.Slot == cm.Slot {
@@ -260,6 +277,7 @@ func step(c *Core, in Inbox) {
 		case c.Leader:
 			c.Missed = 0
 			c.Beats = append(c.Beats, Heartbeat{Ballot: c.Ballot})
+			c.transfer()
 			// Propose again what is not chosen yet.
 			for i := range c.Ring {
 				if r := c.Ring[i]; r.Set && !r.Committed && r.Slot >= c.Checkpoint {
@@ -288,6 +306,27 @@ func step(c *Core, in Inbox) {
 			c.Next++
 		}
 	}
+}
+
+// transfer names, for every replica behind the checkpoint, a donor that
+// executed at least the checkpoint, taking such replicas in turn.
+func (c *Core) transfer() {
+	for r := range hydro.MemberID(c.Config.Replicas) {
+		if !c.Behind[r] {
+			continue
+		}
+		var donors []hydro.MemberID
+		for d := range hydro.MemberID(c.Config.Replicas) {
+			if n, ok := c.Reported[d]; ok && d != r && n >= c.Checkpoint {
+				donors = append(donors, d)
+			}
+		}
+		if len(donors) > 0 {
+			c.Transfers = append(c.Transfers, Transfer{Donor: donors[c.Donors%uint64(len(donors))], To: r})
+			c.Donors++
+		}
+	}
+	clear(c.Behind)
 }
 
 // elect starts phase 1 with a ballot above every ballot seen.
@@ -360,6 +399,14 @@ func emitResends(c Core, emit func(Resend)) {
 		emit(m)
 	}
 }
+
+func emitTransfers(c Core, emit func(Transfer)) {
+	for _, m := range c.Transfers {
+		emit(m)
+	}
+}
+
+func donorOf(t Transfer) hydro.MemberID { return t.Donor }
 
 func commitOf(r Resend) Commit         { return r.Commit }
 func resendTo(r Resend) hydro.MemberID { return r.To }

@@ -226,7 +226,9 @@ func execute(b batch) Exec {
 			old := b.Sessions[cmd.Inc]
 			s = old.Clone()
 		}
-		s.Merge(SessionLattice{Low: cmd.Low})
+		// Raise the mark; the answers below it are forgotten once, after
+		// the run (none is looked up: a command below the mark is skipped).
+		s.Low = max(s.Low, cmd.Low)
 		sess[cmd.Inc] = s
 		if cmd.Seq < s.Low {
 			continue
@@ -258,6 +260,11 @@ func execute(b batch) Exec {
 		x.Puts = append(x.Puts, KV{Key: k, Cell: c})
 	}
 	for inc, s := range sess {
+		for seq := range s.Answers {
+			if seq < s.Low {
+				delete(s.Answers, seq)
+			}
+		}
 		x.Sessions = append(x.Sessions, Session{Inc: inc, S: s})
 	}
 	return x
@@ -299,6 +306,50 @@ func progressOf(_ time.Time, r Run) Run { return r }
 
 func reportOf(r Run, id hydro.MemberID) Progress {
 	return Progress{Replica: id, Next: r.Next, Hole: r.Hole}
+}
+
+// State transfer.
+
+func transferTo(t Transfer) hydro.MemberID { return t.To }
+
+func pickKV(_ hydro.MemberID, kv KV) KV { return kv }
+
+func newKVList() []KV { return nil }
+
+func addKVItem(acc *[]KV, kv KV) { *acc = append(*acc, kv) }
+
+func pickSession(_ hydro.MemberID, s Session) Session { return s }
+
+func newSessionList() []Session { return nil }
+
+func addSessionItem(acc *[]Session, s Session) { *acc = append(*acc, s) }
+
+func snapshotOf(to hydro.MemberID, next uint64) Snapshot { return Snapshot{To: to, Next: next} }
+
+func withSnapshotKVs(s Snapshot, kvs []KV) Snapshot {
+	s.KVs = kvs
+	return s
+}
+
+func withSnapshotSessions(s Snapshot, sessions []Session) Snapshot {
+	s.Sessions = sessions
+	return s
+}
+
+func snapshotTo(s Snapshot) hydro.MemberID { return s.To }
+
+func snapshotApplied(s Snapshot) Applied { return Applied{Next: s.Next} }
+
+func snapshotKVs(s Snapshot, emit func(KV)) {
+	for _, kv := range s.KVs {
+		emit(kv)
+	}
+}
+
+func snapshotSessions(s Snapshot, emit func(Session)) {
+	for _, x := range s.Sessions {
+		emit(x)
+	}
 }
 
 // Client functions.

@@ -145,6 +145,24 @@ type Resend struct {
 	Commit Commit
 }
 
+// Transfer asks replica Donor to send its state to replica To, which
+// reported an executed prefix below the checkpoint.
+type Transfer struct {
+	Donor, To hydro.MemberID
+}
+
+// Snapshot is a replica's state, sent to replica To in one message so
+// that it arrives in one tick: its executed prefix Next, and its store and
+// client sessions as they were after executing every slot below Next.
+// Every part is a lattice, so the receiver merges it into its own state;
+// one that arrives late changes nothing.
+type Snapshot struct {
+	To       hydro.MemberID
+	Next     uint64
+	KVs      []KV
+	Sessions []Session
+}
+
 // Progress is a replica's periodic report to the proposers: it executed
 // every slot below Next; Hole if it holds a later commit but not Next's.
 type Progress struct {
@@ -365,6 +383,13 @@ func (s *SessionLattice) Merge(o SessionLattice) bool {
 	if o.Low > s.Low {
 		s.Low = o.Low
 		changed = true
+		// Only a raised mark forgets answers: below the old one there
+		// are none.
+		for seq := range s.Answers {
+			if seq < s.Low {
+				delete(s.Answers, seq)
+			}
+		}
 	}
 	for seq, r := range o.Answers {
 		if seq < s.Low {
@@ -375,12 +400,6 @@ func (s *SessionLattice) Merge(o SessionLattice) bool {
 				s.Answers = map[uint64]Reply{}
 			}
 			s.Answers[seq] = r
-			changed = true
-		}
-	}
-	for seq := range s.Answers {
-		if seq < s.Low {
-			delete(s.Answers, seq)
 			changed = true
 		}
 	}
