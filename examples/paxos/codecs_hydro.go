@@ -16,7 +16,7 @@ import (
 func appendHydroAccepted(dst []byte, v *Accepted) []byte {
 	dst = netio.AppendUint64(dst, v.Slot)
 	dst = appendHydroBallot(dst, &v.Ballot)
-	dst = appendHydroCommand(dst, &v.Cmd)
+	dst = appendHydroSliceCommand(dst, &v.Cmds)
 	return dst
 }
 
@@ -33,8 +33,8 @@ func decodeHydroAccepted(src []byte, v *Accepted) (int, error) {
 		return 0, fmt.Errorf("paxos.Accepted.Ballot: %w", err)
 	}
 	n += m
-	if m, err = decodeHydroCommand(src[n:], &v.Cmd); err != nil {
-		return 0, fmt.Errorf("paxos.Accepted.Cmd: %w", err)
+	if m, err = decodeHydroSliceCommand(src[n:], &v.Cmds); err != nil {
+		return 0, fmt.Errorf("paxos.Accepted.Cmds: %w", err)
 	}
 	n += m
 	return n, nil
@@ -57,6 +57,28 @@ func decodeHydroAcceptedLattice(src []byte, v *AcceptedLattice) (int, error) {
 	n += m
 	if m, err = decodeHydroAccepted(src[n:], &v.Accepted); err != nil {
 		return 0, fmt.Errorf("paxos.AcceptedLattice.Accepted: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
+func appendHydroAnswer(dst []byte, v *Answer) []byte {
+	dst = appendHydroReply(dst, &v.Reply)
+	dst = appendHydroBallot(dst, &v.Ballot)
+	return dst
+}
+
+func decodeHydroAnswer(src []byte, v *Answer) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if m, err = decodeHydroReply(src[n:], &v.Reply); err != nil {
+		return 0, fmt.Errorf("paxos.Answer.Reply: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroBallot(src[n:], &v.Ballot); err != nil {
+		return 0, fmt.Errorf("paxos.Answer.Ballot: %w", err)
 	}
 	n += m
 	return n, nil
@@ -182,7 +204,8 @@ func decodeHydroCommand(src []byte, v *Command) (int, error) {
 
 func appendHydroCommit(dst []byte, v *Commit) []byte {
 	dst = netio.AppendUint64(dst, v.Slot)
-	dst = appendHydroCommand(dst, &v.Cmd)
+	dst = appendHydroBallot(dst, &v.Ballot)
+	dst = appendHydroSliceCommand(dst, &v.Cmds)
 	return dst
 }
 
@@ -195,8 +218,12 @@ func decodeHydroCommit(src []byte, v *Commit) (int, error) {
 		return 0, fmt.Errorf("paxos.Commit.Slot: %w", err)
 	}
 	n += m
-	if m, err = decodeHydroCommand(src[n:], &v.Cmd); err != nil {
-		return 0, fmt.Errorf("paxos.Commit.Cmd: %w", err)
+	if m, err = decodeHydroBallot(src[n:], &v.Ballot); err != nil {
+		return 0, fmt.Errorf("paxos.Commit.Ballot: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroSliceCommand(src[n:], &v.Cmds); err != nil {
+		return 0, fmt.Errorf("paxos.Commit.Cmds: %w", err)
 	}
 	n += m
 	return n, nil
@@ -219,6 +246,28 @@ func decodeHydroCommitLattice(src []byte, v *CommitLattice) (int, error) {
 	n += m
 	if m, err = decodeHydroCommit(src[n:], &v.Commit); err != nil {
 		return 0, fmt.Errorf("paxos.CommitLattice.Commit: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
+func appendHydroDirected(dst []byte, v *Directed) []byte {
+	dst = appendHydroHydroMemberID(dst, &v.To)
+	dst = appendHydroCommand(dst, &v.Cmd)
+	return dst
+}
+
+func decodeHydroDirected(src []byte, v *Directed) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if m, err = decodeHydroHydroMemberID(src[n:], &v.To); err != nil {
+		return 0, fmt.Errorf("paxos.Directed.To: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroCommand(src[n:], &v.Cmd); err != nil {
+		return 0, fmt.Errorf("paxos.Directed.Cmd: %w", err)
 	}
 	n += m
 	return n, nil
@@ -249,7 +298,7 @@ func decodeHydroEntry(src []byte, v *Entry) (int, error) {
 func appendHydroExecuted(dst []byte, v *Executed) []byte {
 	dst = appendHydroHydroMemberID(dst, &v.Replica)
 	dst = netio.AppendUint64(dst, v.Slot)
-	dst = appendHydroCommand(dst, &v.Cmd)
+	dst = appendHydroSliceCommand(dst, &v.Cmds)
 	return dst
 }
 
@@ -266,8 +315,8 @@ func decodeHydroExecuted(src []byte, v *Executed) (int, error) {
 		return 0, fmt.Errorf("paxos.Executed.Slot: %w", err)
 	}
 	n += m
-	if m, err = decodeHydroCommand(src[n:], &v.Cmd); err != nil {
-		return 0, fmt.Errorf("paxos.Executed.Cmd: %w", err)
+	if m, err = decodeHydroSliceCommand(src[n:], &v.Cmds); err != nil {
+		return 0, fmt.Errorf("paxos.Executed.Cmds: %w", err)
 	}
 	n += m
 	return n, nil
@@ -437,7 +486,7 @@ func decodeHydroP1b(src []byte, v *P1b) (int, error) {
 func appendHydroP2a(dst []byte, v *P2a) []byte {
 	dst = netio.AppendUint64(dst, v.Slot)
 	dst = appendHydroBallot(dst, &v.Ballot)
-	dst = appendHydroCommand(dst, &v.Cmd)
+	dst = appendHydroSliceCommand(dst, &v.Cmds)
 	dst = netio.AppendUint64(dst, v.Checkpoint)
 	return dst
 }
@@ -455,8 +504,8 @@ func decodeHydroP2a(src []byte, v *P2a) (int, error) {
 		return 0, fmt.Errorf("paxos.P2a.Ballot: %w", err)
 	}
 	n += m
-	if m, err = decodeHydroCommand(src[n:], &v.Cmd); err != nil {
-		return 0, fmt.Errorf("paxos.P2a.Cmd: %w", err)
+	if m, err = decodeHydroSliceCommand(src[n:], &v.Cmds); err != nil {
+		return 0, fmt.Errorf("paxos.P2a.Cmds: %w", err)
 	}
 	n += m
 	if v.Checkpoint, m, err = netio.DecodeUint64(src[n:]); err != nil {
@@ -471,7 +520,7 @@ func appendHydroP2b(dst []byte, v *P2b) []byte {
 	dst = appendHydroBallot(dst, &v.Ballot)
 	dst = appendHydroHydroMemberID(dst, &v.Acceptor)
 	dst = appendHydroBallot(dst, &v.Max)
-	dst = appendHydroCommand(dst, &v.Cmd)
+	dst = appendHydroSliceCommand(dst, &v.Cmds)
 	return dst
 }
 
@@ -496,8 +545,8 @@ func decodeHydroP2b(src []byte, v *P2b) (int, error) {
 		return 0, fmt.Errorf("paxos.P2b.Max: %w", err)
 	}
 	n += m
-	if m, err = decodeHydroCommand(src[n:], &v.Cmd); err != nil {
-		return 0, fmt.Errorf("paxos.P2b.Cmd: %w", err)
+	if m, err = decodeHydroSliceCommand(src[n:], &v.Cmds); err != nil {
+		return 0, fmt.Errorf("paxos.P2b.Cmds: %w", err)
 	}
 	n += m
 	return n, nil
@@ -690,7 +739,7 @@ func appendHydroSliceAccepted(dst []byte, v *[]Accepted) []byte {
 }
 
 func decodeHydroSliceAccepted(src []byte, v *[]Accepted) (int, error) {
-	count, n, err := netio.DecodeLen(src, 51)
+	count, n, err := netio.DecodeLen(src, 17)
 	if err != nil {
 		return 0, fmt.Errorf("[]paxos.Accepted: %w", err)
 	}
@@ -703,6 +752,35 @@ func decodeHydroSliceAccepted(src []byte, v *[]Accepted) (int, error) {
 	for i := range s {
 		if m, err = decodeHydroAccepted(src[n:], &s[i]); err != nil {
 			return 0, fmt.Errorf("[]paxos.Accepted[%d]: %w", i, err)
+		}
+		n += m
+	}
+	*v = s
+	return n, nil
+}
+
+func appendHydroSliceCommand(dst []byte, v *[]Command) []byte {
+	dst = netio.AppendLen(dst, len(*v))
+	for i := range *v {
+		dst = appendHydroCommand(dst, &(*v)[i])
+	}
+	return dst
+}
+
+func decodeHydroSliceCommand(src []byte, v *[]Command) (int, error) {
+	count, n, err := netio.DecodeLen(src, 35)
+	if err != nil {
+		return 0, fmt.Errorf("[]paxos.Command: %w", err)
+	}
+	if count == 0 {
+		*v = nil
+		return n, nil
+	}
+	s := make([]Command, count)
+	var m int
+	for i := range s {
+		if m, err = decodeHydroCommand(src[n:], &s[i]); err != nil {
+			return 0, fmt.Errorf("[]paxos.Command[%d]: %w", i, err)
 		}
 		n += m
 	}
@@ -909,9 +987,21 @@ func appendJSONHydroExecuted(dst []byte, v *Executed) ([]byte, error) {
 	dst = strconv.AppendUint(dst, uint64(v.Replica), 10)
 	dst = append(dst, ",\"Slot\":"...)
 	dst = strconv.AppendUint(dst, uint64(v.Slot), 10)
-	dst = append(dst, ",\"Cmd\":"...)
-	if dst, err = appendJSONHydroCommand(dst, &v.Cmd); err != nil {
-		return dst, err
+	dst = append(dst, ",\"Cmds\":"...)
+	if s1 := v.Cmds; s1 == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i2 := range s1 {
+			if i2 > 0 {
+				dst = append(dst, ',')
+			}
+			e3 := &s1[i2]
+			if dst, err = appendJSONHydroCommand(dst, e3); err != nil {
+				return dst, err
+			}
+		}
+		dst = append(dst, ']')
 	}
 	dst = append(dst, '}')
 	return dst, nil
@@ -933,9 +1023,21 @@ func appendJSONHydroP2b(dst []byte, v *P2b) ([]byte, error) {
 	if dst, err = appendJSONHydroBallot(dst, &v.Max); err != nil {
 		return dst, err
 	}
-	dst = append(dst, ",\"Cmd\":"...)
-	if dst, err = appendJSONHydroCommand(dst, &v.Cmd); err != nil {
-		return dst, err
+	dst = append(dst, ",\"Cmds\":"...)
+	if s1 := v.Cmds; s1 == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i2 := range s1 {
+			if i2 > 0 {
+				dst = append(dst, ',')
+			}
+			e3 := &s1[i2]
+			if dst, err = appendJSONHydroCommand(dst, e3); err != nil {
+				return dst, err
+			}
+		}
+		dst = append(dst, ']')
 	}
 	dst = append(dst, '}')
 	return dst, nil

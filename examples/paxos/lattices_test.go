@@ -27,7 +27,7 @@ func TestAcceptedLatticeLaws(t *testing.T) {
 			return AcceptedLattice{}
 		}
 		s, b := uint64(r.IntN(3)), genBallot(r)
-		return AcceptedLattice{Set: true, Accepted: Accepted{Slot: s, Ballot: b, Cmd: cmdFor(s, b)}}
+		return AcceptedLattice{Set: true, Accepted: Accepted{Slot: s, Ballot: b, Cmds: []Command{cmdFor(s, b)}}}
 	})
 }
 
@@ -37,7 +37,7 @@ func TestTallyLatticeLaws(t *testing.T) {
 			return TallyLattice{}
 		}
 		s, b := uint64(r.IntN(3)), genBallot(r)
-		return TallyLattice{Set: true, Slot: s, Ballot: b, Cmd: cmdFor(s, b), Voters: uint64(r.IntN(8))}
+		return TallyLattice{Set: true, Slot: s, Ballot: b, Cmds: []Command{cmdFor(s, b)}, Voters: uint64(r.IntN(8))}
 	})
 }
 
@@ -47,7 +47,7 @@ func TestCommitLatticeLaws(t *testing.T) {
 			return CommitLattice{}
 		}
 		s := uint64(r.IntN(4))
-		return CommitLattice{Set: true, Commit: Commit{Slot: s, Cmd: cmdFor(s, Ballot{})}}
+		return CommitLattice{Set: true, Commit: Commit{Slot: s, Cmds: []Command{cmdFor(s, Ballot{})}}}
 	})
 }
 

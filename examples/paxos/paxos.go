@@ -72,14 +72,22 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	inc := hydro.Reduce(hydro.Map(hydro.Timer(client, Timeout), incarnation), earliest, hydro.Static)
 	numbered := hydro.CrossJoin(hydro.Enumerate(asked, hydro.Static), inc, number, hydro.Tick, hydro.Tick)
 	waiting, wait := hydro.Cycle[Command](client)
-	answers, answered := hydro.Cycle[Reply](client)
+	answersIn, answered := hydro.Cycle[Answer](client)
+	answers := hydro.Map(answersIn, answerReply)
 	pending := hydro.Union(numbered, waiting)
 	open := hydro.AntiJoin(pending, answers, hydro.Tick)
 	hydro.Sink(hydro.Unique(hydro.Join(answers, pending, replyOf, hydro.Tick, hydro.Tick), hydro.Tick), replies)
 	wait(hydro.DeferTickLazy(open))
 	low := hydro.Fold(open, noLow, lowest)
 	resent := hydro.CrossJoin(waiting, hydro.Timer(client, Timeout), again, hydro.Tick, hydro.Tick)
-	commands := hydro.Broadcast(hydro.CrossJoin(hydro.Union(numbered, resent), low, withLow, hydro.Tick, hydro.Tick), proposers)
+	// A new command goes to the leader the client knows, from the ballot
+	// of the last answer (to every proposer before the first); a resent
+	// one to every proposer, in case the leader changed.
+	leader := hydro.Fold(hydro.Map(answersIn, answerBallot), noLeader, latestLeader, hydro.Static)
+	newCmds := hydro.CrossJoin(hydro.CrossJoin(numbered, low, withLow, hydro.Tick, hydro.Tick), leader, directedOf, hydro.Tick, hydro.Tick)
+	directedIn := hydro.DemuxBy(hydro.FilterMap(newCmds, toLeader), proposers, directedTo)
+	commands := hydro.Union(hydro.Map(directedIn, directedCmd),
+		hydro.Broadcast(hydro.Union(hydro.FilterMap(newCmds, toEveryone), hydro.CrossJoin(resent, low, withLow, hydro.Tick, hydro.Tick)), proposers))
 
 	// Proposer: one tick's events into the state machine.
 	beatsIn, beatsFrom := hydro.Cycle[Heartbeat](proposers)
@@ -96,7 +104,7 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	// Phase 2b: tally the votes per ring position; commit on a majority.
 	ayes := hydro.FilterMap(p2bsIn, accepted)
 	tallies := hydro.MergeKeyed(hydro.Map(ayes, func(p P2b) Tally {
-		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd, Voters: voters(p.Acceptor)}}
+		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Cmds: p.Cmds, Voters: voters(p.Acceptor)}}
 	}), hydro.Static)
 	fresh := hydro.ReduceKeyed(hydro.Map(ayes, func(p P2b) Votes {
 		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
@@ -129,7 +137,7 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	now := hydro.CrossJoin(hydro.Fold(promise, noPromise, takePromise), acceptorID, viewOf, hydro.Tick, hydro.Static)
 	p2b := hydro.CrossJoin(p2a, now, answer, hydro.Tick, hydro.Tick)
 	log := hydro.MergeKeyed(hydro.FilterMap(p2b, func(p P2b) (Entry, bool) {
-		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd}}}, p.Max == p.Ballot
+		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: p.Cmds}}}, p.Max == p.Ballot
 	}), hydro.Durable)
 	hydro.Sink(p2b, votes)
 	p2bsFrom(hydro.DemuxBy(p2b, proposers, toProposer))

@@ -67,43 +67,52 @@ type PaxosClient struct {
 	n4Next int
 	// hydro.CrossJoin (node 5, paxos.go:73): the stored sides' items in arrival order.
 	n5R []uint64
-	// hydro.AntiJoin (node 9, paxos.go:77): the keys of the negative input.
-	n9Neg map[uint64]struct{}
-	// hydro.Join (node 10, paxos.go:78): the stored sides' items, chained per key in arrival order.
-	n10RIndex  map[uint64]int
-	n10RChains [][2]int
-	n10RItems  []Command
-	n10RNext   []int
-	// hydro.Unique (node 11, paxos.go:78): the items seen.
-	n11Seen map[Reply]struct{}
-	// hydro.Sink (node 12, paxos.go:78): this tick's output.
-	n12Out []Reply
-	// hydro.DeferTickLazy (node 13, paxos.go:79): the items of this tick and of the next.
-	n13Now  []Command
-	n13Next []Command
-	// hydro.Fold (node 14, paxos.go:80): the accumulator.
-	n14Acc  uint64
-	n14Init bool
-	// hydro.Timer (node 15, paxos.go:81): the period, the next due time, whether it fired.
-	n15Period time.Duration
-	n15Due    time.Time
-	n15Fired  bool
-	// hydro.CrossJoin (node 16, paxos.go:81): the stored sides' items in arrival order.
-	n16L []Command
-	// hydro.CrossJoin (node 18, paxos.go:82): the stored sides' items in arrival order.
-	n18R []uint64
-	// hydro.Send (node 142, paxos.go:184): the items received since the last tick.
-	n142Recv []Reply
+	// hydro.AntiJoin (node 10, paxos.go:78): the keys of the negative input.
+	n10Neg map[uint64]struct{}
+	// hydro.Join (node 11, paxos.go:79): the stored sides' items, chained per key in arrival order.
+	n11RIndex  map[uint64]int
+	n11RChains [][2]int
+	n11RItems  []Command
+	n11RNext   []int
+	// hydro.Unique (node 12, paxos.go:79): the items seen.
+	n12Seen map[Reply]struct{}
+	// hydro.Sink (node 13, paxos.go:79): this tick's output.
+	n13Out []Reply
+	// hydro.DeferTickLazy (node 14, paxos.go:80): the items of this tick and of the next.
+	n14Now  []Command
+	n14Next []Command
+	// hydro.Fold (node 15, paxos.go:81): the accumulator.
+	n15Acc  uint64
+	n15Init bool
+	// hydro.Timer (node 16, paxos.go:82): the period, the next due time, whether it fired.
+	n16Period time.Duration
+	n16Due    time.Time
+	n16Fired  bool
+	// hydro.CrossJoin (node 17, paxos.go:82): the stored sides' items in arrival order.
+	n17L []Command
+	// hydro.Fold (node 19, paxos.go:86): the accumulator.
+	n19Acc  Ballot
+	n19Init bool
+	// hydro.CrossJoin (node 20, paxos.go:87): the stored sides' items in arrival order.
+	n20R []uint64
+	// hydro.CrossJoin (node 21, paxos.go:87): the stored sides' items in arrival order.
+	n21L []Command
+	// hydro.CrossJoin (node 26, paxos.go:90): the stored sides' items in arrival order.
+	n26R []uint64
+	// hydro.Send (node 152, paxos.go:192): the items received since the last tick.
+	n152Recv []Answer
 	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:73) to hydro.CrossJoin (node 5, paxos.go:73).
 	h4To5Port0 []hydro.Indexed[Request]
-	// h6To8Port1 is the handoff from hydro.Cycle (node 6, paxos.go:74) to hydro.Union (node 8, paxos.go:76).
-	h6To8Port1 []Command
-	// h7To10Port0 is the handoff from hydro.Cycle (node 7, paxos.go:75) to hydro.Join (node 10, paxos.go:78).
-	h7To10Port0 []Reply
-	// h16To17Port1 is the handoff from hydro.CrossJoin (node 16, paxos.go:81) to hydro.Union (node 17, paxos.go:82).
-	h16To17Port1 []Command
-	// h17To18Port0 is the handoff from hydro.Union (node 17, paxos.go:82) to hydro.CrossJoin (node 18, paxos.go:82).
-	h17To18Port0 []Command
+	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:74) to hydro.Union (node 9, paxos.go:77).
+	h6To9Port1 []Command
+	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:76) to hydro.Join (node 11, paxos.go:79).
+	h8To11Port0 []Reply
+	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:73) to hydro.CrossJoin (node 20, paxos.go:87).
+	h5To20Port0 []Command
+	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:86) to hydro.CrossJoin (node 21, paxos.go:87).
+	h19To21Port1 []Ballot
+	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:82) to hydro.CrossJoin (node 26, paxos.go:90).
+	h17To26Port0 []Command
 }
 
 // NewPaxosClient returns the node of location "client" with the flow's parameters.
@@ -115,11 +124,11 @@ func NewPaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], 
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:72:52*/ Timeout /*line paxos_hydro.go:118:78*/
-	nd.n9Neg = map[uint64]struct{}{}
-	nd.n10RIndex = map[uint64]int{}
-	nd.n11Seen = map[Reply]struct{}{}
-	nd.n15Period = /*line paxos.go:81:57*/ Timeout /*line paxos_hydro.go:122:79*/
+	nd.n1Period = /*line paxos.go:72:52*/ Timeout /*line paxos_hydro.go:127:78*/
+	nd.n10Neg = map[uint64]struct{}{}
+	nd.n11RIndex = map[uint64]int{}
+	nd.n12Seen = map[Reply]struct{}{}
+	nd.n16Period = /*line paxos.go:82:57*/ Timeout /*line paxos_hydro.go:131:79*/
 	return nd
 }
 
@@ -132,24 +141,28 @@ func (nd *PaxosClient) Tick() {
 	nd.subgraph3()
 	nd.subgraph4()
 	nd.subgraph5()
-	nd.replies.PutAll(nd.n12Out)
-	clear(nd.n12Out)
-	nd.n12Out = nd.n12Out[:0]
+	nd.subgraph6()
+	nd.replies.PutAll(nd.n13Out)
+	clear(nd.n13Out)
+	nd.n13Out = nd.n13Out[:0]
 	nd.n5R = nd.n5R[:0]
-	clear(nd.n9Neg)
-	clear(nd.n10RIndex)
-	nd.n10RChains = nd.n10RChains[:0]
-	clear(nd.n10RItems)
-	nd.n10RItems = nd.n10RItems[:0]
-	nd.n10RNext = nd.n10RNext[:0]
-	clear(nd.n11Seen)
-	clear(nd.n13Now)
-	nd.n13Now, nd.n13Next = nd.n13Next, nd.n13Now[:0]
-	var zero14 uint64
-	nd.n14Acc, nd.n14Init = zero14, false
-	clear(nd.n16L)
-	nd.n16L = nd.n16L[:0]
-	nd.n18R = nd.n18R[:0]
+	clear(nd.n10Neg)
+	clear(nd.n11RIndex)
+	nd.n11RChains = nd.n11RChains[:0]
+	clear(nd.n11RItems)
+	nd.n11RItems = nd.n11RItems[:0]
+	nd.n11RNext = nd.n11RNext[:0]
+	clear(nd.n12Seen)
+	clear(nd.n14Now)
+	nd.n14Now, nd.n14Next = nd.n14Next, nd.n14Now[:0]
+	var zero15 uint64
+	nd.n15Acc, nd.n15Init = zero15, false
+	clear(nd.n17L)
+	nd.n17L = nd.n17L[:0]
+	nd.n20R = nd.n20R[:0]
+	clear(nd.n21L)
+	nd.n21L = nd.n21L[:0]
+	nd.n26R = nd.n26R[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Enumerate (4).
@@ -178,127 +191,165 @@ func (nd *PaxosClient) subgraph1() {
 	}
 }
 
-// subgraph2 runs stratum 0: hydro.Cycle (6), hydro.DeferTickLazy (13), hydro.Timer (15), hydro.CrossJoin (16).
+// subgraph2 runs stratum 0: hydro.Cycle (6), hydro.DeferTickLazy (14), hydro.Timer (16), hydro.CrossJoin (17).
 func (nd *PaxosClient) subgraph2() {
-	for _, v5 := range nd.n13Now {
-		nd.h6To8Port1 = append(nd.h6To8Port1, v5)
-		nd.n16L = append(nd.n16L, v5)
+	for _, v5 := range nd.n14Now {
+		nd.h6To9Port1 = append(nd.h6To9Port1, v5)
+		nd.n17L = append(nd.n17L, v5)
 	}
-	if !nd.n15Fired || !nd.hydroNow.Before(nd.n15Due) {
-		nd.n15Fired = true
-		nd.n15Due = nd.hydroNow.Add(nd.n15Period)
+	if !nd.n16Fired || !nd.hydroNow.Before(nd.n16Due) {
+		nd.n16Fired = true
+		nd.n16Due = nd.hydroNow.Add(nd.n16Period)
 		v6 := nd.hydroNow
-		for _, v7 := range nd.n16L {
+		for _, v7 := range nd.n17L {
 			v8 := again(v7, v6)
-			nd.h16To17Port1 = append(nd.h16To17Port1, v8)
+			nd.h17To26Port0 = append(nd.h17To26Port0, v8)
 		}
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Send (142).
+// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Map (8), hydro.Map (18), hydro.Send (152).
 func (nd *PaxosClient) subgraph3() {
-	for _, v9 := range nd.n142Recv {
-		nd.n9Neg[v9.ID] = struct{}{}
-		nd.h7To10Port0 = append(nd.h7To10Port0, v9)
+	for _, v9 := range nd.n152Recv {
+		v10 := answerReply(v9)
+		nd.n10Neg[v10.ID] = struct{}{}
+		nd.h8To11Port0 = append(nd.h8To11Port0, v10)
+		v11 := answerBallot(v9)
+		if !nd.n19Init {
+			nd.n19Acc, nd.n19Init = noLeader(), true
+		}
+		latestLeader(&nd.n19Acc, v11)
 	}
-	clear(nd.n142Recv)
-	nd.n142Recv = nd.n142Recv[:0]
+	clear(nd.n152Recv)
+	nd.n152Recv = nd.n152Recv[:0]
 }
 
-// subgraph4 runs stratum 1: hydro.Reduce (3), hydro.CrossJoin (5), hydro.Union (8), hydro.AntiJoin (9), hydro.Join (10), hydro.Unique (11), hydro.Sink (12), hydro.Union (17).
+// subgraph4 runs stratum 1: hydro.Reduce (3), hydro.CrossJoin (5), hydro.Union (9), hydro.AntiJoin (10), hydro.Join (11), hydro.Unique (12), hydro.Sink (13).
 func (nd *PaxosClient) subgraph4() {
 	if nd.n3Have {
-		v10 := nd.n3Acc
-		nd.n5R = append(nd.n5R, v10)
+		v12 := nd.n3Acc
+		nd.n5R = append(nd.n5R, v12)
 	}
-	for _, v12 := range nd.h4To5Port0 {
-		for _, v13 := range nd.n5R {
-			v14 := number(v12, v13)
-			if _, excluded15 := nd.n9Neg[v14.ID]; !excluded15 {
-				nd.n13Next = append(nd.n13Next, v14)
-				if !nd.n14Init {
-					nd.n14Acc, nd.n14Init = noLow(), true
+	for _, v14 := range nd.h4To5Port0 {
+		for _, v15 := range nd.n5R {
+			v16 := number(v14, v15)
+			if _, excluded17 := nd.n10Neg[v16.ID]; !excluded17 {
+				nd.n14Next = append(nd.n14Next, v16)
+				if !nd.n15Init {
+					nd.n15Acc, nd.n15Init = noLow(), true
 				}
-				lowest(&nd.n14Acc, v14)
+				lowest(&nd.n15Acc, v16)
 			}
-			k16 := v14.ID
-			j17 := len(nd.n10RItems)
-			nd.n10RItems = append(nd.n10RItems, v14)
-			nd.n10RNext = append(nd.n10RNext, -1)
-			if c18, ok19 := nd.n10RIndex[k16]; ok19 {
-				nd.n10RNext[nd.n10RChains[c18][1]] = j17
-				nd.n10RChains[c18][1] = j17
+			k18 := v16.ID
+			j19 := len(nd.n11RItems)
+			nd.n11RItems = append(nd.n11RItems, v16)
+			nd.n11RNext = append(nd.n11RNext, -1)
+			if c20, ok21 := nd.n11RIndex[k18]; ok21 {
+				nd.n11RNext[nd.n11RChains[c20][1]] = j19
+				nd.n11RChains[c20][1] = j19
 			} else {
-				nd.n10RIndex[k16] = len(nd.n10RChains)
-				nd.n10RChains = append(nd.n10RChains, [2]int{j17, j17})
+				nd.n11RIndex[k18] = len(nd.n11RChains)
+				nd.n11RChains = append(nd.n11RChains, [2]int{j19, j19})
 			}
-			nd.h17To18Port0 = append(nd.h17To18Port0, v14)
+			nd.h5To20Port0 = append(nd.h5To20Port0, v16)
 		}
 	}
 	clear(nd.h4To5Port0)
 	nd.h4To5Port0 = nd.h4To5Port0[:0]
-	for _, v20 := range nd.h6To8Port1 {
-		if _, excluded21 := nd.n9Neg[v20.ID]; !excluded21 {
-			nd.n13Next = append(nd.n13Next, v20)
-			if !nd.n14Init {
-				nd.n14Acc, nd.n14Init = noLow(), true
+	for _, v22 := range nd.h6To9Port1 {
+		if _, excluded23 := nd.n10Neg[v22.ID]; !excluded23 {
+			nd.n14Next = append(nd.n14Next, v22)
+			if !nd.n15Init {
+				nd.n15Acc, nd.n15Init = noLow(), true
 			}
-			lowest(&nd.n14Acc, v20)
+			lowest(&nd.n15Acc, v22)
 		}
-		k22 := v20.ID
-		j23 := len(nd.n10RItems)
-		nd.n10RItems = append(nd.n10RItems, v20)
-		nd.n10RNext = append(nd.n10RNext, -1)
-		if c24, ok25 := nd.n10RIndex[k22]; ok25 {
-			nd.n10RNext[nd.n10RChains[c24][1]] = j23
-			nd.n10RChains[c24][1] = j23
+		k24 := v22.ID
+		j25 := len(nd.n11RItems)
+		nd.n11RItems = append(nd.n11RItems, v22)
+		nd.n11RNext = append(nd.n11RNext, -1)
+		if c26, ok27 := nd.n11RIndex[k24]; ok27 {
+			nd.n11RNext[nd.n11RChains[c26][1]] = j25
+			nd.n11RChains[c26][1] = j25
 		} else {
-			nd.n10RIndex[k22] = len(nd.n10RChains)
-			nd.n10RChains = append(nd.n10RChains, [2]int{j23, j23})
+			nd.n11RIndex[k24] = len(nd.n11RChains)
+			nd.n11RChains = append(nd.n11RChains, [2]int{j25, j25})
 		}
 	}
-	clear(nd.h6To8Port1)
-	nd.h6To8Port1 = nd.h6To8Port1[:0]
-	for _, v26 := range nd.h7To10Port0 {
-		k27 := v26.ID
-		if c28, ok29 := nd.n10RIndex[k27]; ok29 {
-			for j30 := nd.n10RChains[c28][0]; j30 >= 0; j30 = nd.n10RNext[j30] {
-				v31 := nd.n10RItems[j30]
-				v32 := replyOf(v26, v31)
-				if _, dup33 := nd.n11Seen[v32]; !dup33 {
-					nd.n11Seen[v32] = struct{}{}
-					nd.n12Out = append(nd.n12Out, v32)
+	clear(nd.h6To9Port1)
+	nd.h6To9Port1 = nd.h6To9Port1[:0]
+	for _, v28 := range nd.h8To11Port0 {
+		k29 := v28.ID
+		if c30, ok31 := nd.n11RIndex[k29]; ok31 {
+			for j32 := nd.n11RChains[c30][0]; j32 >= 0; j32 = nd.n11RNext[j32] {
+				v33 := nd.n11RItems[j32]
+				v34 := replyOf(v28, v33)
+				if _, dup35 := nd.n12Seen[v34]; !dup35 {
+					nd.n12Seen[v34] = struct{}{}
+					nd.n13Out = append(nd.n13Out, v34)
 				}
 			}
 		}
 	}
-	clear(nd.h7To10Port0)
-	nd.h7To10Port0 = nd.h7To10Port0[:0]
-	for _, v34 := range nd.h16To17Port1 {
-		nd.h17To18Port0 = append(nd.h17To18Port0, v34)
-	}
-	clear(nd.h16To17Port1)
-	nd.h16To17Port1 = nd.h16To17Port1[:0]
+	clear(nd.h8To11Port0)
+	nd.h8To11Port0 = nd.h8To11Port0[:0]
 }
 
-// subgraph5 runs stratum 2: hydro.Fold (14), hydro.CrossJoin (18).
+// subgraph5 runs stratum 1: hydro.Fold (19).
 func (nd *PaxosClient) subgraph5() {
-	if !nd.n14Init {
-		nd.n14Acc, nd.n14Init = noLow(), true
+	if !nd.n19Init {
+		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
-	v35 := nd.n14Acc
-	nd.n18R = append(nd.n18R, v35)
-	for _, v36 := range nd.h17To18Port0 {
-		for _, v37 := range nd.n18R {
-			v38 := withLow(v36, v37)
-			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v38)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 19, nd.hydroBuf)
+	v36 := nd.n19Acc
+	nd.h19To21Port1 = append(nd.h19To21Port1, v36)
+}
+
+// subgraph6 runs stratum 2: hydro.Fold (15), hydro.CrossJoin (20), hydro.CrossJoin (21), hydro.FilterMap (22), hydro.FilterMap (25), hydro.CrossJoin (26), hydro.Union (27).
+func (nd *PaxosClient) subgraph6() {
+	if !nd.n15Init {
+		nd.n15Acc, nd.n15Init = noLow(), true
+	}
+	v37 := nd.n15Acc
+	nd.n20R = append(nd.n20R, v37)
+	nd.n26R = append(nd.n26R, v37)
+	for _, v38 := range nd.h5To20Port0 {
+		for _, v39 := range nd.n20R {
+			v40 := withLow(v38, v39)
+			nd.n21L = append(nd.n21L, v40)
+		}
+	}
+	clear(nd.h5To20Port0)
+	nd.h5To20Port0 = nd.h5To20Port0[:0]
+	for _, v41 := range nd.h19To21Port1 {
+		for _, v42 := range nd.n21L {
+			v43 := directedOf(v42, v41)
+			if v44, ok45 := toLeader(v43); ok45 {
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v44)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v44))}, 23, nd.hydroBuf)
+				}
+			}
+			if v46, ok47 := toEveryone(v43); ok47 {
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v46)
+					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
+				}
 			}
 		}
 	}
-	clear(nd.h17To18Port0)
-	nd.h17To18Port0 = nd.h17To18Port0[:0]
+	clear(nd.h19To21Port1)
+	nd.h19To21Port1 = nd.h19To21Port1[:0]
+	for _, v48 := range nd.h17To26Port0 {
+		for _, v49 := range nd.n26R {
+			v50 := withLow(v48, v49)
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v50)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
+			}
+		}
+	}
+	clear(nd.h17To26Port0)
+	nd.h17To26Port0 = nd.h17To26Port0[:0]
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
@@ -319,8 +370,8 @@ func (nd *PaxosClient) Now() time.Time { return nd.hydroNow }
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosClient) NextTimer() (time.Time, bool) {
 	next := nd.n1Due
-	if nd.n15Due.Before(next) {
-		next = nd.n15Due
+	if nd.n16Due.Before(next) {
+		next = nd.n16Due
 	}
 	return next, true
 }
@@ -341,16 +392,16 @@ func (nd *PaxosClient) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)
 // that does not decode, and says why.
 func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 142:
-		var v Reply
-		n, err := decodeHydroReply(payload, &v)
+	case 152:
+		var v Answer
+		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:184: %w", err)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:192: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:184: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:192: %d bytes after the item", len(payload)-n)
 		}
-		nd.n142Recv = append(nd.n142Recv, v)
+		nd.n152Recv = append(nd.n152Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location client: no network operator has tag %d", tag)
@@ -359,7 +410,7 @@ func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosClient) Pending() bool {
-	return nd.requests.Len() > 0 || len(nd.n142Recv) > 0
+	return nd.requests.Len() > 0 || len(nd.n152Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -408,82 +459,84 @@ type PaxosProposer struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.ClusterSize (node 25, paxos.go:90): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
-	n25Size int
-	n25Done bool
-	// hydro.SelfID (node 26, paxos.go:92): whether the member id was emitted.
-	n26Done bool
-	// hydro.CrossJoin (node 27, paxos.go:92): the stored sides' items in arrival order.
-	n27L []hydro.MemberID
-	n27R []int
-	// hydro.ClusterSize (node 28, paxos.go:93): the size of cluster "replica" (see SetSizes), whether it was emitted.
-	n28Size int
-	n28Done bool
-	// hydro.CrossJoin (node 29, paxos.go:91): the stored sides' items in arrival order.
-	n29L []Config
-	n29R []int
-	// hydro.MergeKeyed (node 33, paxos.go:98): the groups in order of first appearance.
-	n33Index map[uint64]int
-	n33Accs  []Tally
-	// the groups changed in this tick, and whether each group is among them.
-	n33Changed []int
-	n33Touched []bool
-	// hydro.ReduceKeyed (node 35, paxos.go:101): the groups in order of first appearance.
-	n35Index map[uint64]int
-	n35Accs  []Votes
-	// hydro.CrossJoin (node 37, paxos.go:104): the stored sides' items in arrival order.
-	n37L []chosen
+	// hydro.ClusterSize (node 35, paxos.go:98): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	n35Size int
+	n35Done bool
+	// hydro.SelfID (node 36, paxos.go:100): whether the member id was emitted.
+	n36Done bool
+	// hydro.CrossJoin (node 37, paxos.go:100): the stored sides' items in arrival order.
+	n37L []hydro.MemberID
 	n37R []int
-	// hydro.Timer (node 45, paxos.go:113): the period, the next due time, whether it fired.
-	n45Period time.Duration
-	n45Due    time.Time
-	n45Fired  bool
-	// hydro.Fold (node 48, paxos.go:115): the accumulator.
-	n48Acc  Inbox
-	n48Init bool
-	// hydro.CrossJoin (node 49, paxos.go:115): the stored sides' items in arrival order.
-	n49L []Inbox
-	n49R []Config
-	// hydro.Fold (node 50, paxos.go:116): the accumulator.
-	n50Acc  Core
-	n50Init bool
-	// hydro.ReduceKeyed (node 55, paxos.go:122): the groups in order of first appearance.
-	n55Index map[uint8]int
-	n55Accs  []Used
+	// hydro.ClusterSize (node 38, paxos.go:101): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	n38Size int
+	n38Done bool
+	// hydro.CrossJoin (node 39, paxos.go:99): the stored sides' items in arrival order.
+	n39L []Config
+	n39R []int
+	// hydro.MergeKeyed (node 43, paxos.go:106): the groups in order of first appearance.
+	n43Index map[uint64]int
+	n43Accs  []Tally
+	// the groups changed in this tick, and whether each group is among them.
+	n43Changed []int
+	n43Touched []bool
+	// hydro.ReduceKeyed (node 45, paxos.go:109): the groups in order of first appearance.
+	n45Index map[uint64]int
+	n45Accs  []Votes
+	// hydro.CrossJoin (node 47, paxos.go:112): the stored sides' items in arrival order.
+	n47L []chosen
+	n47R []int
+	// hydro.Timer (node 55, paxos.go:121): the period, the next due time, whether it fired.
+	n55Period time.Duration
+	n55Due    time.Time
+	n55Fired  bool
+	// hydro.Fold (node 58, paxos.go:123): the accumulator.
+	n58Acc  Inbox
+	n58Init bool
+	// hydro.CrossJoin (node 59, paxos.go:123): the stored sides' items in arrival order.
+	n59L []Inbox
+	n59R []Config
+	// hydro.Fold (node 60, paxos.go:124): the accumulator.
+	n60Acc  Core
+	n60Init bool
+	// hydro.ReduceKeyed (node 65, paxos.go:130): the groups in order of first appearance.
+	n65Index map[uint8]int
+	n65Accs  []Used
 	// the groups changed this tick, to log at its end.
-	n55Mark  []bool
-	n55Dirty []int
-	// hydro.DeferTickLazy (node 57, paxos.go:122): the items of this tick and of the next.
-	n57Now  []Event
-	n57Next []Event
-	// hydro.Broadcast (node 19, paxos.go:82): the items received since the last tick.
-	n19Recv []Command
-	// hydro.Broadcast (node 52, paxos.go:117): the items received since the last tick.
-	n52Recv []Heartbeat
-	// hydro.Demux (node 72, paxos.go:135): the items received since the last tick.
-	n72Recv []P2b
-	// hydro.Demux (node 79, paxos.go:143): the items received since the last tick.
-	n79Recv []P1b
-	// hydro.Broadcast (node 157, paxos.go:193): the items received since the last tick.
-	n157Recv []Progress
-	// h25To37Port1 is the handoff from hydro.ClusterSize (node 25, paxos.go:90) to hydro.CrossJoin (node 37, paxos.go:104).
-	h25To37Port1 []int
-	// h39To47Port0 is the handoff from hydro.Map (node 39, paxos.go:107) to hydro.Union (node 47, paxos.go:106).
-	h39To47Port0 []Event
-	// h40To47Port1 is the handoff from hydro.Map (node 40, paxos.go:108) to hydro.Union (node 47, paxos.go:106).
-	h40To47Port1 []Event
-	// h41To47Port2 is the handoff from hydro.FilterMap (node 41, paxos.go:109) to hydro.Union (node 47, paxos.go:106).
-	h41To47Port2 []Event
-	// h42To47Port3 is the handoff from hydro.Map (node 42, paxos.go:110) to hydro.Union (node 47, paxos.go:106).
-	h42To47Port3 []Event
-	// h44To47Port5 is the handoff from hydro.Map (node 44, paxos.go:112) to hydro.Union (node 47, paxos.go:106).
-	h44To47Port5 []Event
-	// h46To47Port6 is the handoff from hydro.Map (node 46, paxos.go:113) to hydro.Union (node 47, paxos.go:106).
-	h46To47Port6 []Event
-	// h24To47Port7 is the handoff from hydro.Cycle (node 24, paxos.go:89) to hydro.Union (node 47, paxos.go:106).
-	h24To47Port7 []Event
-	// h30To49Port1 is the handoff from hydro.Map (node 30, paxos.go:94) to hydro.CrossJoin (node 49, paxos.go:115).
-	h30To49Port1 []Config
+	n65Mark  []bool
+	n65Dirty []int
+	// hydro.DeferTickLazy (node 67, paxos.go:130): the items of this tick and of the next.
+	n67Now  []Event
+	n67Next []Event
+	// hydro.Demux (node 23, paxos.go:88): the items received since the last tick.
+	n23Recv []Directed
+	// hydro.Broadcast (node 28, paxos.go:90): the items received since the last tick.
+	n28Recv []Command
+	// hydro.Broadcast (node 62, paxos.go:125): the items received since the last tick.
+	n62Recv []Heartbeat
+	// hydro.Demux (node 82, paxos.go:143): the items received since the last tick.
+	n82Recv []P2b
+	// hydro.Demux (node 89, paxos.go:151): the items received since the last tick.
+	n89Recv []P1b
+	// hydro.Broadcast (node 167, paxos.go:201): the items received since the last tick.
+	n167Recv []Progress
+	// h35To47Port1 is the handoff from hydro.ClusterSize (node 35, paxos.go:98) to hydro.CrossJoin (node 47, paxos.go:112).
+	h35To47Port1 []int
+	// h49To57Port0 is the handoff from hydro.Map (node 49, paxos.go:115) to hydro.Union (node 57, paxos.go:114).
+	h49To57Port0 []Event
+	// h50To57Port1 is the handoff from hydro.Map (node 50, paxos.go:116) to hydro.Union (node 57, paxos.go:114).
+	h50To57Port1 []Event
+	// h51To57Port2 is the handoff from hydro.FilterMap (node 51, paxos.go:117) to hydro.Union (node 57, paxos.go:114).
+	h51To57Port2 []Event
+	// h52To57Port3 is the handoff from hydro.Map (node 52, paxos.go:118) to hydro.Union (node 57, paxos.go:114).
+	h52To57Port3 []Event
+	// h54To57Port5 is the handoff from hydro.Map (node 54, paxos.go:120) to hydro.Union (node 57, paxos.go:114).
+	h54To57Port5 []Event
+	// h56To57Port6 is the handoff from hydro.Map (node 56, paxos.go:121) to hydro.Union (node 57, paxos.go:114).
+	h56To57Port6 []Event
+	// h34To57Port7 is the handoff from hydro.Cycle (node 34, paxos.go:97) to hydro.Union (node 57, paxos.go:114).
+	h34To57Port7 []Event
+	// h40To59Port1 is the handoff from hydro.Map (node 40, paxos.go:102) to hydro.CrossJoin (node 59, paxos.go:123).
+	h40To59Port1 []Config
 }
 
 // NewPaxosProposer returns the node of location "proposer" with the flow's parameters.
@@ -495,10 +548,10 @@ func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n33Index = map[uint64]int{}
-	nd.n35Index = map[uint64]int{}
-	nd.n45Period = /*line paxos.go:113:36*/ HeartbeatPeriod /*line paxos_hydro.go:500:88*/
-	nd.n55Index = map[uint8]int{}
+	nd.n43Index = map[uint64]int{}
+	nd.n45Index = map[uint64]int{}
+	nd.n55Period = /*line paxos.go:121:36*/ HeartbeatPeriod /*line paxos_hydro.go:553:88*/
+	nd.n65Index = map[uint8]int{}
 	return nd
 }
 
@@ -525,404 +578,411 @@ func (nd *PaxosProposer) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	for _, i := range nd.n33Changed {
-		nd.n33Touched[i] = false
+	for _, i := range nd.n43Changed {
+		nd.n43Touched[i] = false
 	}
-	nd.n33Changed = nd.n33Changed[:0]
-	clear(nd.n35Index)
-	nd.n35Accs = nd.n35Accs[:0]
-	clear(nd.n37L)
-	nd.n37L = nd.n37L[:0]
-	var zero48 Inbox
-	nd.n48Acc, nd.n48Init = zero48, false
-	clear(nd.n49L)
-	nd.n49L = nd.n49L[:0]
-	clear(nd.n57Now)
-	nd.n57Now, nd.n57Next = nd.n57Next, nd.n57Now[:0]
+	nd.n43Changed = nd.n43Changed[:0]
+	clear(nd.n45Index)
+	nd.n45Accs = nd.n45Accs[:0]
+	clear(nd.n47L)
+	nd.n47L = nd.n47L[:0]
+	var zero58 Inbox
+	nd.n58Acc, nd.n58Init = zero58, false
+	clear(nd.n59L)
+	nd.n59L = nd.n59L[:0]
+	clear(nd.n67Now)
+	nd.n67Now, nd.n67Next = nd.n67Next, nd.n67Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (19), hydro.Map (39).
+// subgraph0 runs stratum 0: hydro.Demux (23), hydro.Map (24), hydro.Broadcast (28), hydro.Union (29), hydro.Map (49).
 func (nd *PaxosProposer) subgraph0() {
-	for _, v1 := range nd.n19Recv {
-		v2 := commandEvent(v1)
-		nd.h39To47Port0 = append(nd.h39To47Port0, v2)
+	for _, v1 := range nd.n23Recv {
+		v2 := directedCmd(v1)
+		v3 := commandEvent(v2)
+		nd.h49To57Port0 = append(nd.h49To57Port0, v3)
 	}
-	clear(nd.n19Recv)
-	nd.n19Recv = nd.n19Recv[:0]
+	clear(nd.n23Recv)
+	nd.n23Recv = nd.n23Recv[:0]
+	for _, v4 := range nd.n28Recv {
+		v5 := commandEvent(v4)
+		nd.h49To57Port0 = append(nd.h49To57Port0, v5)
+	}
+	clear(nd.n28Recv)
+	nd.n28Recv = nd.n28Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.Cycle (20), hydro.Map (42), hydro.Broadcast (52).
+// subgraph1 runs stratum 0: hydro.Cycle (30), hydro.Map (52), hydro.Broadcast (62).
 func (nd *PaxosProposer) subgraph1() {
-	for _, v3 := range nd.n52Recv {
-		v4 := beatEvent(v3)
-		nd.h42To47Port3 = append(nd.h42To47Port3, v4)
+	for _, v6 := range nd.n62Recv {
+		v7 := beatEvent(v6)
+		nd.h52To57Port3 = append(nd.h52To57Port3, v7)
 	}
-	clear(nd.n52Recv)
-	nd.n52Recv = nd.n52Recv[:0]
+	clear(nd.n62Recv)
+	nd.n62Recv = nd.n62Recv[:0]
 }
 
-// subgraph2 runs stratum 0: hydro.Cycle (21), hydro.Map (40), hydro.Demux (79).
+// subgraph2 runs stratum 0: hydro.Cycle (31), hydro.Map (50), hydro.Demux (89).
 func (nd *PaxosProposer) subgraph2() {
-	for _, v5 := range nd.n79Recv {
-		v6 := p1bEvent(v5)
-		nd.h40To47Port1 = append(nd.h40To47Port1, v6)
+	for _, v8 := range nd.n89Recv {
+		v9 := p1bEvent(v8)
+		nd.h50To57Port1 = append(nd.h50To57Port1, v9)
 	}
-	clear(nd.n79Recv)
-	nd.n79Recv = nd.n79Recv[:0]
+	clear(nd.n89Recv)
+	nd.n89Recv = nd.n89Recv[:0]
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (22), hydro.FilterMap (31), hydro.Map (32), hydro.Map (34), hydro.FilterMap (41), hydro.Demux (72).
+// subgraph3 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.FilterMap (51), hydro.Demux (82).
 func (nd *PaxosProposer) subgraph3() {
 	window := nd.window
-	udf11 := /*line paxos.go:98:46*/ func(p P2b) Tally {
-		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:579:34*/
-	udf17 := /*line paxos.go:101:45*/ func(p P2b) Votes {
+	udf14 := /*line paxos.go:106:46*/ func(p P2b) Tally {
+		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Cmds: p.Cmds, Voters: voters(p.Acceptor)}}
+	} /*line paxos_hydro.go:639:34*/
+	udf20 := /*line paxos.go:109:45*/ func(p P2b) Votes {
 		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:582:34*/
-	for _, v7 := range nd.n72Recv {
-		if v8, ok9 := accepted(v7); ok9 {
-			v10 := udf11(v8)
-			k12 := v10.Pos
-			i13, ok14 := nd.n33Index[k12]
-			if !ok14 {
-				i13 = len(nd.n33Accs)
-				nd.n33Index[k12] = i13
-				bot15 := v10
-				bot15.T = *new(TallyLattice)
-				nd.n33Accs = append(nd.n33Accs, bot15)
+	} /*line paxos_hydro.go:642:34*/
+	for _, v10 := range nd.n82Recv {
+		if v11, ok12 := accepted(v10); ok12 {
+			v13 := udf14(v11)
+			k15 := v13.Pos
+			i16, ok17 := nd.n43Index[k15]
+			if !ok17 {
+				i16 = len(nd.n43Accs)
+				nd.n43Index[k15] = i16
+				bot18 := v13
+				bot18.T = *new(TallyLattice)
+				nd.n43Accs = append(nd.n43Accs, bot18)
 			}
-			nd.n33Accs[i13].T.Merge(v10.T)
-			if i13 >= len(nd.n33Touched) {
-				nd.n33Touched = append(nd.n33Touched, make([]bool, i13+1-len(nd.n33Touched))...)
+			nd.n43Accs[i16].T.Merge(v13.T)
+			if i16 >= len(nd.n43Touched) {
+				nd.n43Touched = append(nd.n43Touched, make([]bool, i16+1-len(nd.n43Touched))...)
 			}
-			if !nd.n33Touched[i13] {
-				nd.n33Touched[i13] = true
-				nd.n33Changed = append(nd.n33Changed, i13)
+			if !nd.n43Touched[i16] {
+				nd.n43Touched[i16] = true
+				nd.n43Changed = append(nd.n43Changed, i16)
 			}
-			v16 := udf17(v8)
-			k18 := v16.Pos
-			i19, ok20 := nd.n35Index[k18]
-			if !ok20 {
-				i19 = len(nd.n35Accs)
-				nd.n35Index[k18] = i19
-				nd.n35Accs = append(nd.n35Accs, v16)
+			v19 := udf20(v11)
+			k21 := v19.Pos
+			i22, ok23 := nd.n45Index[k21]
+			if !ok23 {
+				i22 = len(nd.n45Accs)
+				nd.n45Index[k21] = i22
+				nd.n45Accs = append(nd.n45Accs, v19)
 			} else {
-				combineVotes(&nd.n35Accs[i19], v16)
+				combineVotes(&nd.n45Accs[i22], v19)
 			}
 		}
-		if v21, ok22 := rejectedEvent(v7); ok22 {
-			nd.h41To47Port2 = append(nd.h41To47Port2, v21)
+		if v24, ok25 := rejectedEvent(v10); ok25 {
+			nd.h51To57Port2 = append(nd.h51To57Port2, v24)
 		}
 	}
-	clear(nd.n72Recv)
-	nd.n72Recv = nd.n72Recv[:0]
+	clear(nd.n82Recv)
+	nd.n82Recv = nd.n82Recv[:0]
 }
 
-// subgraph4 runs stratum 0: hydro.Cycle (23), hydro.Map (44), hydro.Broadcast (157).
+// subgraph4 runs stratum 0: hydro.Cycle (33), hydro.Map (54), hydro.Broadcast (167).
 func (nd *PaxosProposer) subgraph4() {
-	for _, v23 := range nd.n157Recv {
-		v24 := progressEvent(v23)
-		nd.h44To47Port5 = append(nd.h44To47Port5, v24)
+	for _, v26 := range nd.n167Recv {
+		v27 := progressEvent(v26)
+		nd.h54To57Port5 = append(nd.h54To57Port5, v27)
 	}
-	clear(nd.n157Recv)
-	nd.n157Recv = nd.n157Recv[:0]
+	clear(nd.n167Recv)
+	nd.n167Recv = nd.n167Recv[:0]
 }
 
-// subgraph5 runs stratum 0: hydro.Cycle (24), hydro.DeferTickLazy (57).
+// subgraph5 runs stratum 0: hydro.Cycle (34), hydro.DeferTickLazy (67).
 func (nd *PaxosProposer) subgraph5() {
-	nd.h24To47Port7 = append(nd.h24To47Port7, nd.n57Now...)
+	nd.h34To57Port7 = append(nd.h34To57Port7, nd.n67Now...)
 }
 
-// subgraph6 runs stratum 0: hydro.ClusterSize (25), hydro.SelfID (26), hydro.CrossJoin (27), hydro.ClusterSize (28), hydro.CrossJoin (29), hydro.Map (30).
+// subgraph6 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *PaxosProposer) subgraph6() {
 	window := nd.window
-	udf32 := /*line paxos.go:94:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:640:126*/
-	if !nd.n25Done {
-		nd.n25Done = true
-		if nd.n25Size > 0 {
-			v26 := nd.n25Size
-			nd.n27R = append(nd.n27R, v26)
-			for _, v27 := range nd.n27L {
-				v28 := configOf(v27, v26)
-				nd.n29L = append(nd.n29L, v28)
-				for _, v29 := range nd.n29R {
-					v30 := withReplicas(v28, v29)
-					v31 := udf32(v30)
-					nd.h30To49Port1 = append(nd.h30To49Port1, v31)
+	udf35 := /*line paxos.go:102:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:700:127*/
+	if !nd.n35Done {
+		nd.n35Done = true
+		if nd.n35Size > 0 {
+			v29 := nd.n35Size
+			nd.n37R = append(nd.n37R, v29)
+			for _, v30 := range nd.n37L {
+				v31 := configOf(v30, v29)
+				nd.n39L = append(nd.n39L, v31)
+				for _, v32 := range nd.n39R {
+					v33 := withReplicas(v31, v32)
+					v34 := udf35(v33)
+					nd.h40To59Port1 = append(nd.h40To59Port1, v34)
 				}
 			}
-			nd.h25To37Port1 = append(nd.h25To37Port1, v26)
+			nd.h35To47Port1 = append(nd.h35To47Port1, v29)
 		}
 	}
-	if !nd.n26Done {
-		nd.n26Done = true
-		v33 := nd.hydroMember
-		nd.n27L = append(nd.n27L, v33)
-		for _, v34 := range nd.n27R {
-			v35 := configOf(v33, v34)
-			nd.n29L = append(nd.n29L, v35)
-			for _, v36 := range nd.n29R {
-				v37 := withReplicas(v35, v36)
-				v38 := udf32(v37)
-				nd.h30To49Port1 = append(nd.h30To49Port1, v38)
+	if !nd.n36Done {
+		nd.n36Done = true
+		v36 := nd.hydroMember
+		nd.n37L = append(nd.n37L, v36)
+		for _, v37 := range nd.n37R {
+			v38 := configOf(v36, v37)
+			nd.n39L = append(nd.n39L, v38)
+			for _, v39 := range nd.n39R {
+				v40 := withReplicas(v38, v39)
+				v41 := udf35(v40)
+				nd.h40To59Port1 = append(nd.h40To59Port1, v41)
 			}
 		}
 	}
-	if !nd.n28Done {
-		nd.n28Done = true
-		if nd.n28Size > 0 {
-			v39 := nd.n28Size
-			nd.n29R = append(nd.n29R, v39)
-			for _, v40 := range nd.n29L {
-				v41 := withReplicas(v40, v39)
-				v42 := udf32(v41)
-				nd.h30To49Port1 = append(nd.h30To49Port1, v42)
+	if !nd.n38Done {
+		nd.n38Done = true
+		if nd.n38Size > 0 {
+			v42 := nd.n38Size
+			nd.n39R = append(nd.n39R, v42)
+			for _, v43 := range nd.n39L {
+				v44 := withReplicas(v43, v42)
+				v45 := udf35(v44)
+				nd.h40To59Port1 = append(nd.h40To59Port1, v45)
 			}
 		}
 	}
 }
 
-// subgraph7 runs stratum 0: hydro.Timer (45), hydro.Map (46).
+// subgraph7 runs stratum 0: hydro.Timer (55), hydro.Map (56).
 func (nd *PaxosProposer) subgraph7() {
-	if !nd.n45Fired || !nd.hydroNow.Before(nd.n45Due) {
-		nd.n45Fired = true
-		nd.n45Due = nd.hydroNow.Add(nd.n45Period)
-		v43 := nd.hydroNow
-		v44 := timerEvent(v43)
-		nd.h46To47Port6 = append(nd.h46To47Port6, v44)
+	if !nd.n55Fired || !nd.hydroNow.Before(nd.n55Due) {
+		nd.n55Fired = true
+		nd.n55Due = nd.hydroNow.Add(nd.n55Period)
+		v46 := nd.hydroNow
+		v47 := timerEvent(v46)
+		nd.h56To57Port6 = append(nd.h56To57Port6, v47)
 	}
 }
 
-// subgraph8 runs stratum 1: hydro.MergeKeyed (33), hydro.ReduceKeyed (35), hydro.Join (36), hydro.CrossJoin (37), hydro.FilterMap (38), hydro.Map (43), hydro.Union (47).
+// subgraph8 runs stratum 1: hydro.MergeKeyed (43), hydro.ReduceKeyed (45), hydro.Join (46), hydro.CrossJoin (47), hydro.FilterMap (48), hydro.Map (53), hydro.Union (57).
 func (nd *PaxosProposer) subgraph8() {
-	slices.Sort(nd.n33Changed)
-	for _, i46 := range nd.n33Changed {
-		v45 := nd.n33Accs[i46]
-		_ = v45
+	slices.Sort(nd.n43Changed)
+	for _, i49 := range nd.n43Changed {
+		v48 := nd.n43Accs[i49]
+		_ = v48
 	}
-	for i48 := range nd.n35Accs {
-		v47 := nd.n35Accs[i48]
-		if i49, ok50 := nd.n33Index[v47.Pos]; ok50 {
-			v51 := nd.n33Accs[i49]
-			v52 := tallied(v47, v51)
-			nd.n37L = append(nd.n37L, v52)
-			for _, v53 := range nd.n37R {
-				v54 := withAcceptors(v52, v53)
-				if v55, ok56 := reached(v54); ok56 {
-					v57 := commitEvent(v55)
-					if !nd.n48Init {
-						nd.n48Acc, nd.n48Init = newInbox(), true
+	for i51 := range nd.n45Accs {
+		v50 := nd.n45Accs[i51]
+		if i52, ok53 := nd.n43Index[v50.Pos]; ok53 {
+			v54 := nd.n43Accs[i52]
+			v55 := tallied(v50, v54)
+			nd.n47L = append(nd.n47L, v55)
+			for _, v56 := range nd.n47R {
+				v57 := withAcceptors(v55, v56)
+				if v58, ok59 := reached(v57); ok59 {
+					v60 := commitEvent(v58)
+					if !nd.n58Init {
+						nd.n58Acc, nd.n58Init = newInbox(), true
 					}
-					collect(&nd.n48Acc, v57)
+					collect(&nd.n58Acc, v60)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v55)
-						nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 81, nd.hydroBuf)
+						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v58)
+						nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 91, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v58 := range nd.h25To37Port1 {
-		nd.n37R = append(nd.n37R, v58)
-		for _, v59 := range nd.n37L {
-			v60 := withAcceptors(v59, v58)
-			if v61, ok62 := reached(v60); ok62 {
-				v63 := commitEvent(v61)
-				if !nd.n48Init {
-					nd.n48Acc, nd.n48Init = newInbox(), true
+	for _, v61 := range nd.h35To47Port1 {
+		nd.n47R = append(nd.n47R, v61)
+		for _, v62 := range nd.n47L {
+			v63 := withAcceptors(v62, v61)
+			if v64, ok65 := reached(v63); ok65 {
+				v66 := commitEvent(v64)
+				if !nd.n58Init {
+					nd.n58Acc, nd.n58Init = newInbox(), true
 				}
-				collect(&nd.n48Acc, v63)
+				collect(&nd.n58Acc, v66)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v61)
-					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 81, nd.hydroBuf)
+					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v64)
+					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 91, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	clear(nd.h25To37Port1)
-	nd.h25To37Port1 = nd.h25To37Port1[:0]
-	for _, v64 := range nd.h39To47Port0 {
-		if !nd.n48Init {
-			nd.n48Acc, nd.n48Init = newInbox(), true
+	clear(nd.h35To47Port1)
+	nd.h35To47Port1 = nd.h35To47Port1[:0]
+	for _, v67 := range nd.h49To57Port0 {
+		if !nd.n58Init {
+			nd.n58Acc, nd.n58Init = newInbox(), true
 		}
-		collect(&nd.n48Acc, v64)
+		collect(&nd.n58Acc, v67)
 	}
-	clear(nd.h39To47Port0)
-	nd.h39To47Port0 = nd.h39To47Port0[:0]
-	for _, v65 := range nd.h40To47Port1 {
-		if !nd.n48Init {
-			nd.n48Acc, nd.n48Init = newInbox(), true
+	clear(nd.h49To57Port0)
+	nd.h49To57Port0 = nd.h49To57Port0[:0]
+	for _, v68 := range nd.h50To57Port1 {
+		if !nd.n58Init {
+			nd.n58Acc, nd.n58Init = newInbox(), true
 		}
-		collect(&nd.n48Acc, v65)
+		collect(&nd.n58Acc, v68)
 	}
-	clear(nd.h40To47Port1)
-	nd.h40To47Port1 = nd.h40To47Port1[:0]
-	for _, v66 := range nd.h41To47Port2 {
-		if !nd.n48Init {
-			nd.n48Acc, nd.n48Init = newInbox(), true
+	clear(nd.h50To57Port1)
+	nd.h50To57Port1 = nd.h50To57Port1[:0]
+	for _, v69 := range nd.h51To57Port2 {
+		if !nd.n58Init {
+			nd.n58Acc, nd.n58Init = newInbox(), true
 		}
-		collect(&nd.n48Acc, v66)
+		collect(&nd.n58Acc, v69)
 	}
-	clear(nd.h41To47Port2)
-	nd.h41To47Port2 = nd.h41To47Port2[:0]
-	for _, v67 := range nd.h42To47Port3 {
-		if !nd.n48Init {
-			nd.n48Acc, nd.n48Init = newInbox(), true
+	clear(nd.h51To57Port2)
+	nd.h51To57Port2 = nd.h51To57Port2[:0]
+	for _, v70 := range nd.h52To57Port3 {
+		if !nd.n58Init {
+			nd.n58Acc, nd.n58Init = newInbox(), true
 		}
-		collect(&nd.n48Acc, v67)
+		collect(&nd.n58Acc, v70)
 	}
-	clear(nd.h42To47Port3)
-	nd.h42To47Port3 = nd.h42To47Port3[:0]
-	for _, v68 := range nd.h44To47Port5 {
-		if !nd.n48Init {
-			nd.n48Acc, nd.n48Init = newInbox(), true
+	clear(nd.h52To57Port3)
+	nd.h52To57Port3 = nd.h52To57Port3[:0]
+	for _, v71 := range nd.h54To57Port5 {
+		if !nd.n58Init {
+			nd.n58Acc, nd.n58Init = newInbox(), true
 		}
-		collect(&nd.n48Acc, v68)
+		collect(&nd.n58Acc, v71)
 	}
-	clear(nd.h44To47Port5)
-	nd.h44To47Port5 = nd.h44To47Port5[:0]
-	for _, v69 := range nd.h46To47Port6 {
-		if !nd.n48Init {
-			nd.n48Acc, nd.n48Init = newInbox(), true
+	clear(nd.h54To57Port5)
+	nd.h54To57Port5 = nd.h54To57Port5[:0]
+	for _, v72 := range nd.h56To57Port6 {
+		if !nd.n58Init {
+			nd.n58Acc, nd.n58Init = newInbox(), true
 		}
-		collect(&nd.n48Acc, v69)
+		collect(&nd.n58Acc, v72)
 	}
-	clear(nd.h46To47Port6)
-	nd.h46To47Port6 = nd.h46To47Port6[:0]
-	for _, v70 := range nd.h24To47Port7 {
-		if !nd.n48Init {
-			nd.n48Acc, nd.n48Init = newInbox(), true
+	clear(nd.h56To57Port6)
+	nd.h56To57Port6 = nd.h56To57Port6[:0]
+	for _, v73 := range nd.h34To57Port7 {
+		if !nd.n58Init {
+			nd.n58Acc, nd.n58Init = newInbox(), true
 		}
-		collect(&nd.n48Acc, v70)
+		collect(&nd.n58Acc, v73)
 	}
-	clear(nd.h24To47Port7)
-	nd.h24To47Port7 = nd.h24To47Port7[:0]
+	clear(nd.h34To57Port7)
+	nd.h34To57Port7 = nd.h34To57Port7[:0]
 }
 
-// subgraph9 runs stratum 2: hydro.Fold (48), hydro.CrossJoin (49).
+// subgraph9 runs stratum 2: hydro.Fold (58), hydro.CrossJoin (59).
 func (nd *PaxosProposer) subgraph9() {
-	if !nd.n48Init {
-		nd.n48Acc, nd.n48Init = newInbox(), true
+	if !nd.n58Init {
+		nd.n58Acc, nd.n58Init = newInbox(), true
 	}
-	v71 := nd.n48Acc
-	nd.n49L = append(nd.n49L, v71)
-	for _, v72 := range nd.n49R {
-		v73 := withConfig(v71, v72)
-		if !nd.n50Init {
-			nd.n50Acc, nd.n50Init = newCore(), true
+	v74 := nd.n58Acc
+	nd.n59L = append(nd.n59L, v74)
+	for _, v75 := range nd.n59R {
+		v76 := withConfig(v74, v75)
+		if !nd.n60Init {
+			nd.n60Acc, nd.n60Init = newCore(), true
 		}
-		step(&nd.n50Acc, v73)
+		step(&nd.n60Acc, v76)
 	}
-	for _, v74 := range nd.h30To49Port1 {
-		nd.n49R = append(nd.n49R, v74)
-		for _, v75 := range nd.n49L {
-			v76 := withConfig(v75, v74)
-			if !nd.n50Init {
-				nd.n50Acc, nd.n50Init = newCore(), true
+	for _, v77 := range nd.h40To59Port1 {
+		nd.n59R = append(nd.n59R, v77)
+		for _, v78 := range nd.n59L {
+			v79 := withConfig(v78, v77)
+			if !nd.n60Init {
+				nd.n60Acc, nd.n60Init = newCore(), true
 			}
-			step(&nd.n50Acc, v76)
+			step(&nd.n60Acc, v79)
 		}
 	}
-	clear(nd.h30To49Port1)
-	nd.h30To49Port1 = nd.h30To49Port1[:0]
+	clear(nd.h40To59Port1)
+	nd.h40To59Port1 = nd.h40To59Port1[:0]
 }
 
-// subgraph10 runs stratum 3: hydro.Fold (50), hydro.FlatMap (51), hydro.FlatMap (53), hydro.Map (54), hydro.FlatMap (59), hydro.FlatMap (82), hydro.FlatMap (143).
+// subgraph10 runs stratum 3: hydro.Fold (60), hydro.FlatMap (61), hydro.FlatMap (63), hydro.Map (64), hydro.FlatMap (69), hydro.FlatMap (92), hydro.FlatMap (153).
 func (nd *PaxosProposer) subgraph10() {
-	if !nd.n50Init {
-		nd.n50Acc, nd.n50Init = newCore(), true
+	if !nd.n60Init {
+		nd.n60Acc, nd.n60Init = newCore(), true
 	}
-	v77 := nd.n50Acc
+	v80 := nd.n60Acc
 	{
-		c, emit := v77, func(v78 Heartbeat) {
+		c, emit := v80, func(v81 Heartbeat) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v78)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 52, nd.hydroBuf)
+				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v81)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 62, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:391:46*/ {
+		/*line proposer.go:415:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:848:35*/
+		} /*line paxos_hydro.go:908:35*/
 	}
 	{
-		c, emit := v77, func(v79 P1a) {
-			v80 := usedOf(v79)
-			k81 := v80.Key
-			i82, ok83 := nd.n55Index[k81]
-			if ok83 && !nd.n55Mark[i82] {
-				nd.n55Mark[i82] = true
-				nd.n55Dirty = append(nd.n55Dirty, i82)
+		c, emit := v80, func(v82 P1a) {
+			v83 := usedOf(v82)
+			k84 := v83.Key
+			i85, ok86 := nd.n65Index[k84]
+			if ok86 && !nd.n65Mark[i85] {
+				nd.n65Mark[i85] = true
+				nd.n65Dirty = append(nd.n65Dirty, i85)
 			}
-			if !ok83 {
-				i82 = len(nd.n55Accs)
-				nd.n55Index[k81] = i82
-				nd.n55Mark = append(nd.n55Mark, true)
-				nd.n55Dirty = append(nd.n55Dirty, i82)
-				nd.n55Accs = append(nd.n55Accs, v80)
+			if !ok86 {
+				i85 = len(nd.n65Accs)
+				nd.n65Index[k84] = i85
+				nd.n65Mark = append(nd.n65Mark, true)
+				nd.n65Dirty = append(nd.n65Dirty, i85)
+				nd.n65Accs = append(nd.n65Accs, v83)
 			} else {
-				raiseUsed(&nd.n55Accs[i82], v80)
+				raiseUsed(&nd.n65Accs[i85], v83)
 			}
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v79)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 58, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v82)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 68, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:379:39*/ {
+		/*line proposer.go:403:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:877:35*/
+		} /*line paxos_hydro.go:937:35*/
 	}
 	{
-		c, emit := v77, func(v84 P2a) {
+		c, emit := v80, func(v87 P2a) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v84)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 60, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v87)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 70, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:385:39*/ {
+		/*line proposer.go:409:39*/ {
 			for _, m := range c.P2as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:890:35*/
+		} /*line paxos_hydro.go:950:35*/
 	}
 	{
-		c, emit := v77, func(v85 Resend) {
+		c, emit := v80, func(v88 Resend) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v85)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v85))}, 83, nd.hydroBuf)
+				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v88)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v88))}, 93, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:397:45*/ {
+		/*line proposer.go:421:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:903:35*/
+		} /*line paxos_hydro.go:963:35*/
 	}
 	{
-		c, emit := v77, func(v86 Transfer) {
+		c, emit := v80, func(v89 Transfer) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v86)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v86))}, 144, nd.hydroBuf)
+				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v89)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v89))}, 154, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:403:49*/ {
+		/*line proposer.go:427:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:916:35*/
+		} /*line paxos_hydro.go:976:35*/
 	}
 }
 
-// subgraph11 runs stratum 4: hydro.ReduceKeyed (55), hydro.Map (56).
+// subgraph11 runs stratum 4: hydro.ReduceKeyed (65), hydro.Map (66).
 func (nd *PaxosProposer) subgraph11() {
-	for i88 := range nd.n55Accs {
-		v87 := nd.n55Accs[i88]
-		v89 := usedEvent(v87)
-		nd.n57Next = append(nd.n57Next, v89)
+	for i91 := range nd.n65Accs {
+		v90 := nd.n65Accs[i91]
+		v92 := usedEvent(v90)
+		nd.n67Next = append(nd.n67Next, v92)
 	}
 }
 
@@ -936,24 +996,24 @@ func (nd *PaxosProposer) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 55:
-		var v93 Used
-		n94, err95 := decodeHydroUsed(item, &v93)
-		if err95 == nil && n94 != len(item) {
-			err95 = fmt.Errorf("%d bytes after the item", len(item)-n94)
+	case 65:
+		var v96 Used
+		n97, err98 := decodeHydroUsed(item, &v96)
+		if err98 == nil && n97 != len(item) {
+			err98 = fmt.Errorf("%d bytes after the item", len(item)-n97)
 		}
-		if err95 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 55, paxos.go:122): %w", err95)
+		if err98 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:130): %w", err98)
 		}
-		k96 := v93.Key
-		i97, ok98 := nd.n55Index[k96]
-		if ok98 {
-			nd.n55Accs[i97] = v93
+		k99 := v96.Key
+		i100, ok101 := nd.n65Index[k99]
+		if ok101 {
+			nd.n65Accs[i100] = v96
 		} else {
-			i97 = len(nd.n55Accs)
-			nd.n55Index[k96] = i97
-			nd.n55Accs = append(nd.n55Accs, v93)
-			nd.n55Mark = append(nd.n55Mark, false)
+			i100 = len(nd.n65Accs)
+			nd.n65Index[k99] = i100
+			nd.n65Accs = append(nd.n65Accs, v96)
+			nd.n65Mark = append(nd.n65Mark, false)
 		}
 		return nil
 	}
@@ -966,12 +1026,12 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosProposer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i90 := range nd.n55Dirty {
-			nd.n55Mark[i90] = false
-			v91 := nd.n55Accs[i90]
-			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(55), &v91))
+		for _, i93 := range nd.n65Dirty {
+			nd.n65Mark[i93] = false
+			v94 := nd.n65Accs[i93]
+			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(65), &v94))
 		}
-		nd.n55Dirty = nd.n55Dirty[:0]
+		nd.n65Dirty = nd.n65Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -983,8 +1043,8 @@ func (nd *PaxosProposer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosProposer) hydroSnapshot(add func([]byte)) {
-	for _, v92 := range nd.n55Accs {
-		add(appendHydroUsed(nd.hydroJournal.Record(55), &v92))
+	for _, v95 := range nd.n65Accs {
+		add(appendHydroUsed(nd.hydroJournal.Record(65), &v95))
 	}
 }
 
@@ -1017,7 +1077,7 @@ func (nd *PaxosProposer) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosProposer) NextTimer() (time.Time, bool) {
-	next := nd.n45Due
+	next := nd.n55Due
 	return next, true
 }
 
@@ -1031,12 +1091,12 @@ func (nd *PaxosProposer) SetMember(m hydro.MemberID) { nd.hydroMember = m }
 // first tick. It fails if a cluster the node reads the size of is missing.
 func (nd *PaxosProposer) SetSizes(sizes map[string]int) error {
 	if n := sizes["acceptor"]; n > 0 {
-		nd.n25Size = n
+		nd.n35Size = n
 	} else {
 		return fmt.Errorf("flow Paxos reads the size of cluster %q, which the deployment does not size", "acceptor")
 	}
 	if n := sizes["replica"]; n > 0 {
-		nd.n28Size = n
+		nd.n38Size = n
 	} else {
 		return fmt.Errorf("flow Paxos reads the size of cluster %q, which the deployment does not size", "replica")
 	}
@@ -1061,60 +1121,71 @@ func (nd *PaxosProposer) OnSend(fn func(to hydro.Dest, tag uint16, payload []byt
 // that does not decode, and says why.
 func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 19:
+	case 23:
+		var v Directed
+		n, err := decodeHydroDirected(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:88: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:88: %d bytes after the item", len(payload)-n)
+		}
+		nd.n23Recv = append(nd.n23Recv, v)
+		return nil
+	case 28:
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:82: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:90: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:82: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:90: %d bytes after the item", len(payload)-n)
 		}
-		nd.n19Recv = append(nd.n19Recv, v)
+		nd.n28Recv = append(nd.n28Recv, v)
 		return nil
-	case 52:
+	case 62:
 		var v Heartbeat
 		n, err := decodeHydroHeartbeat(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:117: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:125: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:117: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:125: %d bytes after the item", len(payload)-n)
 		}
-		nd.n52Recv = append(nd.n52Recv, v)
+		nd.n62Recv = append(nd.n62Recv, v)
 		return nil
-	case 72:
+	case 82:
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
-		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:135: %w", err)
-		}
-		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:135: %d bytes after the item", len(payload)-n)
-		}
-		nd.n72Recv = append(nd.n72Recv, v)
-		return nil
-	case 79:
-		var v P1b
-		n, err := decodeHydroP1b(payload, &v)
 		if err != nil {
 			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:143: %w", err)
 		}
 		if n != len(payload) {
 			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:143: %d bytes after the item", len(payload)-n)
 		}
-		nd.n79Recv = append(nd.n79Recv, v)
+		nd.n82Recv = append(nd.n82Recv, v)
 		return nil
-	case 157:
+	case 89:
+		var v P1b
+		n, err := decodeHydroP1b(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:151: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:151: %d bytes after the item", len(payload)-n)
+		}
+		nd.n89Recv = append(nd.n89Recv, v)
+		return nil
+	case 167:
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:193: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:201: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:193: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:201: %d bytes after the item", len(payload)-n)
 		}
-		nd.n157Recv = append(nd.n157Recv, v)
+		nd.n167Recv = append(nd.n167Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location proposer: no network operator has tag %d", tag)
@@ -1123,7 +1194,7 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosProposer) Pending() bool {
-	return len(nd.n19Recv) > 0 || len(nd.n52Recv) > 0 || len(nd.n72Recv) > 0 || len(nd.n79Recv) > 0 || len(nd.n157Recv) > 0
+	return len(nd.n23Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n62Recv) > 0 || len(nd.n82Recv) > 0 || len(nd.n89Recv) > 0 || len(nd.n167Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1171,56 +1242,56 @@ type PaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 61, paxos.go:127): whether the member id was emitted.
-	n61Done bool
-	// hydro.ReduceKeyed (node 65, paxos.go:128): the groups in order of first appearance.
-	n65Index map[uint8]int
-	n65Accs  []Promise
+	// hydro.SelfID (node 71, paxos.go:135): whether the member id was emitted.
+	n71Done bool
+	// hydro.ReduceKeyed (node 75, paxos.go:136): the groups in order of first appearance.
+	n75Index map[uint8]int
+	n75Accs  []Promise
 	// the groups changed this tick, to log at its end.
-	n65Mark  []bool
-	n65Dirty []int
-	// hydro.Fold (node 66, paxos.go:129): the accumulator.
-	n66Acc  Promise
-	n66Init bool
-	// hydro.CrossJoin (node 67, paxos.go:129): the stored sides' items in arrival order.
-	n67L []Promise
-	n67R []hydro.MemberID
-	// hydro.CrossJoin (node 68, paxos.go:130): the stored sides' items in arrival order.
-	n68R []view
-	// hydro.MergeKeyed (node 70, paxos.go:131): the groups in order of first appearance.
-	n70Index map[uint64]int
-	n70Accs  []Entry
-	// the groups changed this tick, to log at its end.
-	n70Mark  []bool
-	n70Dirty []int
-	// the groups changed in this tick, and whether each group is among them.
-	n70Changed []int
-	n70Touched []bool
-	// hydro.Sink (node 71, paxos.go:134): this tick's output.
-	n71Out []P2b
-	// hydro.Unique (node 74, paxos.go:136): the items seen.
-	n74Seen map[Probe]struct{}
-	// hydro.Fold (node 76, paxos.go:141): the accumulator.
-	n76Acc  []Accepted
+	n75Mark  []bool
+	n75Dirty []int
+	// hydro.Fold (node 76, paxos.go:137): the accumulator.
+	n76Acc  Promise
 	n76Init bool
-	// hydro.CrossJoin (node 77, paxos.go:142): the stored sides' items in arrival order.
-	n77R []view
-	// hydro.CrossJoin (node 78, paxos.go:142): the stored sides' items in arrival order.
-	n78R [][]Accepted
-	// hydro.Broadcast (node 58, paxos.go:123): the items received since the last tick.
-	n58Recv []P1a
-	// hydro.Broadcast (node 60, paxos.go:124): the items received since the last tick.
-	n60Recv []P2a
-	// h61To67Port1 is the handoff from hydro.SelfID (node 61, paxos.go:127) to hydro.CrossJoin (node 67, paxos.go:129).
-	h61To67Port1 []hydro.MemberID
-	// h60To68Port0 is the handoff from hydro.Broadcast (node 60, paxos.go:124) to hydro.CrossJoin (node 68, paxos.go:130).
-	h60To68Port0 []P2a
-	// h74To75Port0 is the handoff from hydro.Unique (node 74, paxos.go:136) to hydro.Join (node 75, paxos.go:141).
-	h74To75Port0 []Probe
-	// h58To77Port0 is the handoff from hydro.Broadcast (node 58, paxos.go:123) to hydro.CrossJoin (node 77, paxos.go:142).
-	h58To77Port0 []P1a
-	// h77To78Port0 is the handoff from hydro.CrossJoin (node 77, paxos.go:142) to hydro.CrossJoin (node 78, paxos.go:142).
-	h77To78Port0 []P1b
+	// hydro.CrossJoin (node 77, paxos.go:137): the stored sides' items in arrival order.
+	n77L []Promise
+	n77R []hydro.MemberID
+	// hydro.CrossJoin (node 78, paxos.go:138): the stored sides' items in arrival order.
+	n78R []view
+	// hydro.MergeKeyed (node 80, paxos.go:139): the groups in order of first appearance.
+	n80Index map[uint64]int
+	n80Accs  []Entry
+	// the groups changed this tick, to log at its end.
+	n80Mark  []bool
+	n80Dirty []int
+	// the groups changed in this tick, and whether each group is among them.
+	n80Changed []int
+	n80Touched []bool
+	// hydro.Sink (node 81, paxos.go:142): this tick's output.
+	n81Out []P2b
+	// hydro.Unique (node 84, paxos.go:144): the items seen.
+	n84Seen map[Probe]struct{}
+	// hydro.Fold (node 86, paxos.go:149): the accumulator.
+	n86Acc  []Accepted
+	n86Init bool
+	// hydro.CrossJoin (node 87, paxos.go:150): the stored sides' items in arrival order.
+	n87R []view
+	// hydro.CrossJoin (node 88, paxos.go:150): the stored sides' items in arrival order.
+	n88R [][]Accepted
+	// hydro.Broadcast (node 68, paxos.go:131): the items received since the last tick.
+	n68Recv []P1a
+	// hydro.Broadcast (node 70, paxos.go:132): the items received since the last tick.
+	n70Recv []P2a
+	// h71To77Port1 is the handoff from hydro.SelfID (node 71, paxos.go:135) to hydro.CrossJoin (node 77, paxos.go:137).
+	h71To77Port1 []hydro.MemberID
+	// h70To78Port0 is the handoff from hydro.Broadcast (node 70, paxos.go:132) to hydro.CrossJoin (node 78, paxos.go:138).
+	h70To78Port0 []P2a
+	// h84To85Port0 is the handoff from hydro.Unique (node 84, paxos.go:144) to hydro.Join (node 85, paxos.go:149).
+	h84To85Port0 []Probe
+	// h68To87Port0 is the handoff from hydro.Broadcast (node 68, paxos.go:131) to hydro.CrossJoin (node 87, paxos.go:150).
+	h68To87Port0 []P1a
+	// h87To88Port0 is the handoff from hydro.CrossJoin (node 87, paxos.go:150) to hydro.CrossJoin (node 88, paxos.go:150).
+	h87To88Port0 []P1b
 }
 
 // NewPaxosAcceptor returns the node of location "acceptor" with the flow's parameters.
@@ -1232,9 +1303,9 @@ func NewPaxosAcceptor(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n65Index = map[uint8]int{}
-	nd.n70Index = map[uint64]int{}
-	nd.n74Seen = map[Probe]struct{}{}
+	nd.n75Index = map[uint8]int{}
+	nd.n80Index = map[uint64]int{}
+	nd.n84Seen = map[Probe]struct{}{}
 	return nd
 }
 
@@ -1255,217 +1326,217 @@ func (nd *PaxosAcceptor) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.votes.PutAll(nd.n71Out)
-	clear(nd.n71Out)
-	nd.n71Out = nd.n71Out[:0]
-	var zero66 Promise
-	nd.n66Acc, nd.n66Init = zero66, false
-	nd.n67L = nd.n67L[:0]
-	nd.n68R = nd.n68R[:0]
-	for _, i := range nd.n70Changed {
-		nd.n70Touched[i] = false
-	}
-	nd.n70Changed = nd.n70Changed[:0]
-	clear(nd.n74Seen)
-	var zero76 []Accepted
+	nd.votes.PutAll(nd.n81Out)
+	clear(nd.n81Out)
+	nd.n81Out = nd.n81Out[:0]
+	var zero76 Promise
 	nd.n76Acc, nd.n76Init = zero76, false
-	nd.n77R = nd.n77R[:0]
-	clear(nd.n78R)
+	nd.n77L = nd.n77L[:0]
 	nd.n78R = nd.n78R[:0]
+	for _, i := range nd.n80Changed {
+		nd.n80Touched[i] = false
+	}
+	nd.n80Changed = nd.n80Changed[:0]
+	clear(nd.n84Seen)
+	var zero86 []Accepted
+	nd.n86Acc, nd.n86Init = zero86, false
+	nd.n87R = nd.n87R[:0]
+	clear(nd.n88R)
+	nd.n88R = nd.n88R[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (58), hydro.Broadcast (60), hydro.Map (62), hydro.Map (63), hydro.Union (64), hydro.FlatMap (73), hydro.Unique (74).
+// subgraph0 runs stratum 0: hydro.Broadcast (68), hydro.Broadcast (70), hydro.Map (72), hydro.Map (73), hydro.Union (74), hydro.FlatMap (83), hydro.Unique (84).
 func (nd *PaxosAcceptor) subgraph0() {
 	window := nd.window
-	for _, v1 := range nd.n58Recv {
+	for _, v1 := range nd.n68Recv {
 		v2 := promiseOfP1a(v1)
 		k3 := v2.Key
-		i4, ok5 := nd.n65Index[k3]
-		if ok5 && !nd.n65Mark[i4] {
-			nd.n65Mark[i4] = true
-			nd.n65Dirty = append(nd.n65Dirty, i4)
+		i4, ok5 := nd.n75Index[k3]
+		if ok5 && !nd.n75Mark[i4] {
+			nd.n75Mark[i4] = true
+			nd.n75Dirty = append(nd.n75Dirty, i4)
 		}
 		if !ok5 {
-			i4 = len(nd.n65Accs)
-			nd.n65Index[k3] = i4
-			nd.n65Mark = append(nd.n65Mark, true)
-			nd.n65Dirty = append(nd.n65Dirty, i4)
-			nd.n65Accs = append(nd.n65Accs, v2)
+			i4 = len(nd.n75Accs)
+			nd.n75Index[k3] = i4
+			nd.n75Mark = append(nd.n75Mark, true)
+			nd.n75Dirty = append(nd.n75Dirty, i4)
+			nd.n75Accs = append(nd.n75Accs, v2)
 		} else {
-			raise(&nd.n65Accs[i4], v2)
+			raise(&nd.n75Accs[i4], v2)
 		}
 		{
 			_, emit := v1, func(v6 Probe) {
-				if _, dup7 := nd.n74Seen[v6]; !dup7 {
-					nd.n74Seen[v6] = struct{}{}
-					nd.h74To75Port0 = append(nd.h74To75Port0, v6)
+				if _, dup7 := nd.n84Seen[v6]; !dup7 {
+					nd.n84Seen[v6] = struct{}{}
+					nd.h84To85Port0 = append(nd.h84To85Port0, v6)
 				}
 			}
-			/*line paxos.go:136:74*/ {
+			/*line paxos.go:144:74*/ {
 				for pos := range ring(window) {
 					emit(Probe{Pos: pos})
 				}
-			} /*line paxos_hydro.go:1308:37*/
+			} /*line paxos_hydro.go:1379:37*/
 		}
-		nd.h58To77Port0 = append(nd.h58To77Port0, v1)
+		nd.h68To87Port0 = append(nd.h68To87Port0, v1)
 	}
-	clear(nd.n58Recv)
-	nd.n58Recv = nd.n58Recv[:0]
-	for _, v8 := range nd.n60Recv {
+	clear(nd.n68Recv)
+	nd.n68Recv = nd.n68Recv[:0]
+	for _, v8 := range nd.n70Recv {
 		v9 := promiseOfP2a(v8)
 		k10 := v9.Key
-		i11, ok12 := nd.n65Index[k10]
-		if ok12 && !nd.n65Mark[i11] {
-			nd.n65Mark[i11] = true
-			nd.n65Dirty = append(nd.n65Dirty, i11)
+		i11, ok12 := nd.n75Index[k10]
+		if ok12 && !nd.n75Mark[i11] {
+			nd.n75Mark[i11] = true
+			nd.n75Dirty = append(nd.n75Dirty, i11)
 		}
 		if !ok12 {
-			i11 = len(nd.n65Accs)
-			nd.n65Index[k10] = i11
-			nd.n65Mark = append(nd.n65Mark, true)
-			nd.n65Dirty = append(nd.n65Dirty, i11)
-			nd.n65Accs = append(nd.n65Accs, v9)
+			i11 = len(nd.n75Accs)
+			nd.n75Index[k10] = i11
+			nd.n75Mark = append(nd.n75Mark, true)
+			nd.n75Dirty = append(nd.n75Dirty, i11)
+			nd.n75Accs = append(nd.n75Accs, v9)
 		} else {
-			raise(&nd.n65Accs[i11], v9)
+			raise(&nd.n75Accs[i11], v9)
 		}
-		nd.h60To68Port0 = append(nd.h60To68Port0, v8)
+		nd.h70To78Port0 = append(nd.h70To78Port0, v8)
 	}
-	clear(nd.n60Recv)
-	nd.n60Recv = nd.n60Recv[:0]
+	clear(nd.n70Recv)
+	nd.n70Recv = nd.n70Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.SelfID (61).
+// subgraph1 runs stratum 0: hydro.SelfID (71).
 func (nd *PaxosAcceptor) subgraph1() {
-	if !nd.n61Done {
-		nd.n61Done = true
+	if !nd.n71Done {
+		nd.n71Done = true
 		v13 := nd.hydroMember
-		nd.h61To67Port1 = append(nd.h61To67Port1, v13)
+		nd.h71To77Port1 = append(nd.h71To77Port1, v13)
 	}
 }
 
-// subgraph2 runs stratum 1: hydro.ReduceKeyed (65).
+// subgraph2 runs stratum 1: hydro.ReduceKeyed (75).
 func (nd *PaxosAcceptor) subgraph2() {
-	for i15 := range nd.n65Accs {
-		v14 := nd.n65Accs[i15]
-		if !nd.n66Init {
-			nd.n66Acc, nd.n66Init = noPromise(), true
+	for i15 := range nd.n75Accs {
+		v14 := nd.n75Accs[i15]
+		if !nd.n76Init {
+			nd.n76Acc, nd.n76Init = noPromise(), true
 		}
-		takePromise(&nd.n66Acc, v14)
+		takePromise(&nd.n76Acc, v14)
 	}
 }
 
-// subgraph3 runs stratum 2: hydro.Fold (66), hydro.CrossJoin (67), hydro.CrossJoin (68), hydro.FilterMap (69), hydro.Sink (71), hydro.CrossJoin (77).
+// subgraph3 runs stratum 2: hydro.Fold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.FilterMap (79), hydro.Sink (81), hydro.CrossJoin (87).
 func (nd *PaxosAcceptor) subgraph3() {
 	window := nd.window
-	udf27 := /*line paxos.go:131:47*/ func(p P2b) (Entry, bool) {
-		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmd: p.Cmd}}}, p.Max == p.Ballot
-	} /*line paxos_hydro.go:1362:35*/
-	if !nd.n66Init {
-		nd.n66Acc, nd.n66Init = noPromise(), true
+	udf27 := /*line paxos.go:139:47*/ func(p P2b) (Entry, bool) {
+		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: p.Cmds}}}, p.Max == p.Ballot
+	} /*line paxos_hydro.go:1433:35*/
+	if !nd.n76Init {
+		nd.n76Acc, nd.n76Init = noPromise(), true
 	}
-	v16 := nd.n66Acc
-	nd.n67L = append(nd.n67L, v16)
-	for _, v17 := range nd.n67R {
+	v16 := nd.n76Acc
+	nd.n77L = append(nd.n77L, v16)
+	for _, v17 := range nd.n77R {
 		v18 := viewOf(v16, v17)
-		nd.n68R = append(nd.n68R, v18)
-		nd.n77R = append(nd.n77R, v18)
+		nd.n78R = append(nd.n78R, v18)
+		nd.n87R = append(nd.n87R, v18)
 	}
-	for _, v19 := range nd.h61To67Port1 {
-		nd.n67R = append(nd.n67R, v19)
-		for _, v20 := range nd.n67L {
+	for _, v19 := range nd.h71To77Port1 {
+		nd.n77R = append(nd.n77R, v19)
+		for _, v20 := range nd.n77L {
 			v21 := viewOf(v20, v19)
-			nd.n68R = append(nd.n68R, v21)
-			nd.n77R = append(nd.n77R, v21)
+			nd.n78R = append(nd.n78R, v21)
+			nd.n87R = append(nd.n87R, v21)
 		}
 	}
-	clear(nd.h61To67Port1)
-	nd.h61To67Port1 = nd.h61To67Port1[:0]
-	for _, v22 := range nd.h60To68Port0 {
-		for _, v23 := range nd.n68R {
+	clear(nd.h71To77Port1)
+	nd.h71To77Port1 = nd.h71To77Port1[:0]
+	for _, v22 := range nd.h70To78Port0 {
+		for _, v23 := range nd.n78R {
 			v24 := answer(v22, v23)
 			if v25, ok26 := udf27(v24); ok26 {
 				k28 := v25.Pos
-				i29, ok30 := nd.n70Index[k28]
-				if ok30 && !nd.n70Mark[i29] {
-					nd.n70Mark[i29] = true
-					nd.n70Dirty = append(nd.n70Dirty, i29)
+				i29, ok30 := nd.n80Index[k28]
+				if ok30 && !nd.n80Mark[i29] {
+					nd.n80Mark[i29] = true
+					nd.n80Dirty = append(nd.n80Dirty, i29)
 				}
 				if !ok30 {
-					i29 = len(nd.n70Accs)
-					nd.n70Index[k28] = i29
-					nd.n70Mark = append(nd.n70Mark, true)
-					nd.n70Dirty = append(nd.n70Dirty, i29)
+					i29 = len(nd.n80Accs)
+					nd.n80Index[k28] = i29
+					nd.n80Mark = append(nd.n80Mark, true)
+					nd.n80Dirty = append(nd.n80Dirty, i29)
 					bot31 := v25
 					bot31.A = *new(AcceptedLattice)
-					nd.n70Accs = append(nd.n70Accs, bot31)
+					nd.n80Accs = append(nd.n80Accs, bot31)
 				}
-				nd.n70Accs[i29].A.Merge(v25.A)
-				if i29 >= len(nd.n70Touched) {
-					nd.n70Touched = append(nd.n70Touched, make([]bool, i29+1-len(nd.n70Touched))...)
+				nd.n80Accs[i29].A.Merge(v25.A)
+				if i29 >= len(nd.n80Touched) {
+					nd.n80Touched = append(nd.n80Touched, make([]bool, i29+1-len(nd.n80Touched))...)
 				}
-				if !nd.n70Touched[i29] {
-					nd.n70Touched[i29] = true
-					nd.n70Changed = append(nd.n70Changed, i29)
+				if !nd.n80Touched[i29] {
+					nd.n80Touched[i29] = true
+					nd.n80Changed = append(nd.n80Changed, i29)
 				}
 			}
-			nd.n71Out = append(nd.n71Out, v24)
+			nd.n81Out = append(nd.n81Out, v24)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v24)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v24))}, 72, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v24))}, 82, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h60To68Port0)
-	nd.h60To68Port0 = nd.h60To68Port0[:0]
-	for _, v32 := range nd.h58To77Port0 {
-		for _, v33 := range nd.n77R {
+	clear(nd.h70To78Port0)
+	nd.h70To78Port0 = nd.h70To78Port0[:0]
+	for _, v32 := range nd.h68To87Port0 {
+		for _, v33 := range nd.n87R {
 			v34 := firstP1b(v32, v33)
-			nd.h77To78Port0 = append(nd.h77To78Port0, v34)
+			nd.h87To88Port0 = append(nd.h87To88Port0, v34)
 		}
 	}
-	clear(nd.h58To77Port0)
-	nd.h58To77Port0 = nd.h58To77Port0[:0]
+	clear(nd.h68To87Port0)
+	nd.h68To87Port0 = nd.h68To87Port0[:0]
 }
 
-// subgraph4 runs stratum 3: hydro.MergeKeyed (70), hydro.Join (75).
+// subgraph4 runs stratum 3: hydro.MergeKeyed (80), hydro.Join (85).
 func (nd *PaxosAcceptor) subgraph4() {
-	slices.Sort(nd.n70Changed)
-	for _, i36 := range nd.n70Changed {
-		v35 := nd.n70Accs[i36]
+	slices.Sort(nd.n80Changed)
+	for _, i36 := range nd.n80Changed {
+		v35 := nd.n80Accs[i36]
 		_ = v35
 	}
-	for _, v37 := range nd.h74To75Port0 {
-		if i38, ok39 := nd.n70Index[v37.Pos]; ok39 {
-			v40 := nd.n70Accs[i38]
+	for _, v37 := range nd.h84To85Port0 {
+		if i38, ok39 := nd.n80Index[v37.Pos]; ok39 {
+			v40 := nd.n80Accs[i38]
 			v41 := hitEntry(v37, v40)
-			if !nd.n76Init {
-				nd.n76Acc, nd.n76Init = newLog(), true
+			if !nd.n86Init {
+				nd.n86Acc, nd.n86Init = newLog(), true
 			}
-			addAccepted(&nd.n76Acc, v41)
+			addAccepted(&nd.n86Acc, v41)
 		}
 	}
-	clear(nd.h74To75Port0)
-	nd.h74To75Port0 = nd.h74To75Port0[:0]
+	clear(nd.h84To85Port0)
+	nd.h84To85Port0 = nd.h84To85Port0[:0]
 }
 
-// subgraph5 runs stratum 4: hydro.Fold (76), hydro.CrossJoin (78).
+// subgraph5 runs stratum 4: hydro.Fold (86), hydro.CrossJoin (88).
 func (nd *PaxosAcceptor) subgraph5() {
-	if !nd.n76Init {
-		nd.n76Acc, nd.n76Init = newLog(), true
+	if !nd.n86Init {
+		nd.n86Acc, nd.n86Init = newLog(), true
 	}
-	v42 := nd.n76Acc
-	nd.n78R = append(nd.n78R, v42)
-	for _, v43 := range nd.h77To78Port0 {
-		for _, v44 := range nd.n78R {
+	v42 := nd.n86Acc
+	nd.n88R = append(nd.n88R, v42)
+	for _, v43 := range nd.h87To88Port0 {
+		for _, v44 := range nd.n88R {
 			v45 := withLog(v43, v44)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v45)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v45))}, 79, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v45))}, 89, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h77To78Port0)
-	nd.h77To78Port0 = nd.h77To78Port0[:0]
+	clear(nd.h87To88Port0)
+	nd.h87To88Port0 = nd.h87To88Port0[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -1478,51 +1549,51 @@ func (nd *PaxosAcceptor) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 65:
+	case 75:
 		var v49 Promise
 		n50, err51 := decodeHydroPromise(item, &v49)
 		if err51 == nil && n50 != len(item) {
 			err51 = fmt.Errorf("%d bytes after the item", len(item)-n50)
 		}
 		if err51 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:128): %w", err51)
+			return fmt.Errorf("hydro.ReduceKeyed (node 75, paxos.go:136): %w", err51)
 		}
 		k52 := v49.Key
-		i53, ok54 := nd.n65Index[k52]
+		i53, ok54 := nd.n75Index[k52]
 		if ok54 {
-			nd.n65Accs[i53] = v49
+			nd.n75Accs[i53] = v49
 		} else {
-			i53 = len(nd.n65Accs)
-			nd.n65Index[k52] = i53
-			nd.n65Accs = append(nd.n65Accs, v49)
-			nd.n65Mark = append(nd.n65Mark, false)
+			i53 = len(nd.n75Accs)
+			nd.n75Index[k52] = i53
+			nd.n75Accs = append(nd.n75Accs, v49)
+			nd.n75Mark = append(nd.n75Mark, false)
 		}
 		return nil
-	case 70:
+	case 80:
 		var v58 Entry
 		n59, err60 := decodeHydroEntry(item, &v58)
 		if err60 == nil && n59 != len(item) {
 			err60 = fmt.Errorf("%d bytes after the item", len(item)-n59)
 		}
 		if err60 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 70, paxos.go:131): %w", err60)
+			return fmt.Errorf("hydro.MergeKeyed (node 80, paxos.go:139): %w", err60)
 		}
 		k61 := v58.Pos
-		i62, ok63 := nd.n70Index[k61]
+		i62, ok63 := nd.n80Index[k61]
 		if ok63 {
-			nd.n70Accs[i62] = v58
+			nd.n80Accs[i62] = v58
 		} else {
-			i62 = len(nd.n70Accs)
-			nd.n70Index[k61] = i62
-			nd.n70Accs = append(nd.n70Accs, v58)
-			nd.n70Mark = append(nd.n70Mark, false)
+			i62 = len(nd.n80Accs)
+			nd.n80Index[k61] = i62
+			nd.n80Accs = append(nd.n80Accs, v58)
+			nd.n80Mark = append(nd.n80Mark, false)
 		}
-		if i62 >= len(nd.n70Touched) {
-			nd.n70Touched = append(nd.n70Touched, make([]bool, i62+1-len(nd.n70Touched))...)
+		if i62 >= len(nd.n80Touched) {
+			nd.n80Touched = append(nd.n80Touched, make([]bool, i62+1-len(nd.n80Touched))...)
 		}
-		if !nd.n70Touched[i62] {
-			nd.n70Touched[i62] = true
-			nd.n70Changed = append(nd.n70Changed, i62)
+		if !nd.n80Touched[i62] {
+			nd.n80Touched[i62] = true
+			nd.n80Changed = append(nd.n80Changed, i62)
 		}
 		return nil
 	}
@@ -1535,18 +1606,18 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i46 := range nd.n65Dirty {
-			nd.n65Mark[i46] = false
-			v47 := nd.n65Accs[i46]
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(65), &v47))
+		for _, i46 := range nd.n75Dirty {
+			nd.n75Mark[i46] = false
+			v47 := nd.n75Accs[i46]
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(75), &v47))
 		}
-		nd.n65Dirty = nd.n65Dirty[:0]
-		for _, i55 := range nd.n70Dirty {
-			nd.n70Mark[i55] = false
-			v56 := nd.n70Accs[i55]
-			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(70), &v56))
+		nd.n75Dirty = nd.n75Dirty[:0]
+		for _, i55 := range nd.n80Dirty {
+			nd.n80Mark[i55] = false
+			v56 := nd.n80Accs[i55]
+			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(80), &v56))
 		}
-		nd.n70Dirty = nd.n70Dirty[:0]
+		nd.n80Dirty = nd.n80Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1558,11 +1629,11 @@ func (nd *PaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	for _, v48 := range nd.n65Accs {
-		add(appendHydroPromise(nd.hydroJournal.Record(65), &v48))
+	for _, v48 := range nd.n75Accs {
+		add(appendHydroPromise(nd.hydroJournal.Record(75), &v48))
 	}
-	for _, v57 := range nd.n70Accs {
-		add(appendHydroEntry(nd.hydroJournal.Record(70), &v57))
+	for _, v57 := range nd.n80Accs {
+		add(appendHydroEntry(nd.hydroJournal.Record(80), &v57))
 	}
 }
 
@@ -1619,27 +1690,27 @@ func (nd *PaxosAcceptor) OnSend(fn func(to hydro.Dest, tag uint16, payload []byt
 // that does not decode, and says why.
 func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 58:
+	case 68:
 		var v P1a
 		n, err := decodeHydroP1a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:123: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:131: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:123: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:131: %d bytes after the item", len(payload)-n)
 		}
-		nd.n58Recv = append(nd.n58Recv, v)
+		nd.n68Recv = append(nd.n68Recv, v)
 		return nil
-	case 60:
+	case 70:
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:124: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:132: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:124: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:132: %d bytes after the item", len(payload)-n)
 		}
-		nd.n60Recv = append(nd.n60Recv, v)
+		nd.n70Recv = append(nd.n70Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location acceptor: no network operator has tag %d", tag)
@@ -1648,7 +1719,7 @@ func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosAcceptor) Pending() bool {
-	return len(nd.n58Recv) > 0 || len(nd.n60Recv) > 0
+	return len(nd.n68Recv) > 0 || len(nd.n70Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1688,152 +1759,152 @@ type PaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 80, paxos.go:148): whether the member id was emitted.
-	n80Done bool
-	// hydro.ReduceKeyed (node 92, paxos.go:158): the groups in order of first appearance.
-	n92Index map[uint8]int
-	n92Accs  []Applied
-	// the groups changed this tick, to log at its end.
-	n92Mark  []bool
-	n92Dirty []int
-	// hydro.Fold (node 93, paxos.go:158): the accumulator.
-	n93Acc  uint64
-	n93Init bool
-	// hydro.CrossJoin (node 94, paxos.go:159): the stored sides' items in arrival order.
-	n94R []uint64
-	// hydro.MergeKeyed (node 96, paxos.go:159): the groups in order of first appearance.
-	n96Index map[uint64]int
-	n96Accs  []Slotted
-	// the groups changed this tick, to log at its end.
-	n96Mark  []bool
-	n96Dirty []int
-	// the groups changed in this tick, and whether each group is among them.
-	n96Changed []int
-	n96Touched []bool
-	// hydro.MergeKeyed (node 99, paxos.go:163): the groups in order of first appearance.
-	n99Index map[string]int
-	n99Accs  []KV
-	// the groups changed this tick, to log at its end.
-	n99Mark  []bool
-	n99Dirty []int
-	// hydro.MergeKeyed (node 102, paxos.go:164): the groups in order of first appearance.
-	n102Index map[uint64]int
-	n102Accs  []Session
+	// hydro.SelfID (node 90, paxos.go:156): whether the member id was emitted.
+	n90Done bool
+	// hydro.ReduceKeyed (node 102, paxos.go:166): the groups in order of first appearance.
+	n102Index map[uint8]int
+	n102Accs  []Applied
 	// the groups changed this tick, to log at its end.
 	n102Mark  []bool
 	n102Dirty []int
-	// hydro.Timer (node 103, paxos.go:165): the period, the next due time, whether it fired.
-	n103Period time.Duration
-	n103Due    time.Time
-	n103Fired  bool
-	// hydro.Fold (node 108, paxos.go:166): the accumulator.
-	n108Acc  int
-	n108Init bool
-	// hydro.CrossJoin (node 110, paxos.go:167): the stored sides' items in arrival order.
-	n110R []uint64
-	// hydro.Fold (node 112, paxos.go:170): the accumulator.
-	n112Acc  uint64
-	n112Init bool
-	// hydro.CrossJoin (node 113, paxos.go:171): the stored sides' items in arrival order.
-	n113L []uint64
-	// hydro.Fold (node 116, paxos.go:176): the accumulator.
-	n116Acc  []Commit
-	n116Init bool
-	// hydro.CrossJoin (node 117, paxos.go:176): the stored sides' items in arrival order.
-	n117L [][]Commit
-	// hydro.Unique (node 119, paxos.go:177): the items seen.
-	n119Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 121, paxos.go:177): the accumulator.
-	n121Acc  map[string]Cell
-	n121Init bool
-	// hydro.Unique (node 123, paxos.go:178): the items seen.
-	n123Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 125, paxos.go:178): the accumulator.
-	n125Acc  map[uint64]SessionLattice
-	n125Init bool
-	// hydro.CrossJoin (node 126, paxos.go:179): the stored sides' items in arrival order.
-	n126R []map[string]Cell
-	// hydro.CrossJoin (node 127, paxos.go:179): the stored sides' items in arrival order.
-	n127L []batch
-	n127R []map[uint64]SessionLattice
-	// hydro.DeferTick (node 131, paxos.go:180): the items of this tick and of the next.
-	n131Now  []Applied
-	n131Next []Applied
-	// hydro.DeferTick (node 133, paxos.go:181): the items of this tick and of the next.
-	n133Now  []KV
-	n133Next []KV
-	// hydro.DeferTick (node 135, paxos.go:182): the items of this tick and of the next.
-	n135Now  []Session
-	n135Next []Session
-	// hydro.DeferTick (node 137, paxos.go:183): the items of this tick and of the next.
-	n137Now  []Commit
-	n137Next []Commit
-	// hydro.CrossJoin (node 138, paxos.go:183): the stored sides' items in arrival order.
-	n138R []hydro.MemberID
-	// hydro.Sink (node 139, paxos.go:183): this tick's output.
-	n139Out []Executed
-	// hydro.DeferTick (node 141, paxos.go:184): the items of this tick and of the next.
-	n141Now  []Reply
-	n141Next []Reply
-	// hydro.Unique (node 146, paxos.go:187): the items seen.
-	n146Seen map[hydro.MemberID]struct{}
-	// hydro.CrossJoin (node 147, paxos.go:188): the stored sides' items in arrival order.
-	n147R []KV
-	// hydro.Fold (node 148, paxos.go:188): the accumulator.
-	n148Acc  []KV
-	n148Init bool
-	// hydro.CrossJoin (node 149, paxos.go:189): the stored sides' items in arrival order.
-	n149R []Session
-	// hydro.Fold (node 150, paxos.go:189): the accumulator.
-	n150Acc  []Session
-	n150Init bool
-	// hydro.CrossJoin (node 151, paxos.go:190): the stored sides' items in arrival order.
-	n151R []uint64
-	// hydro.CrossJoin (node 152, paxos.go:190): the stored sides' items in arrival order.
-	n152L []Snapshot
-	n152R [][]KV
-	// hydro.CrossJoin (node 153, paxos.go:190): the stored sides' items in arrival order.
-	n153L []Snapshot
-	n153R [][]Session
-	// hydro.CrossJoin (node 155, paxos.go:193): the stored sides' items in arrival order.
-	n155R []Run
-	// hydro.CrossJoin (node 156, paxos.go:193): the stored sides' items in arrival order.
-	n156L []Run
-	n156R []hydro.MemberID
-	// hydro.Broadcast (node 81, paxos.go:149): the items received since the last tick.
-	n81Recv []Commit
-	// hydro.Demux (node 83, paxos.go:150): the items received since the last tick.
-	n83Recv []Resend
-	// hydro.Demux (node 144, paxos.go:187): the items received since the last tick.
-	n144Recv []Transfer
-	// hydro.Demux (node 154, paxos.go:192): the items received since the last tick.
-	n154Recv []Snapshot
-	// h85To94Port0 is the handoff from hydro.Union (node 85, paxos.go:149) to hydro.CrossJoin (node 94, paxos.go:159).
-	h85To94Port0 []Commit
-	// h109To110Port0 is the handoff from hydro.Filter (node 109, paxos.go:167) to hydro.CrossJoin (node 110, paxos.go:167).
-	h109To110Port0 []int
-	// h112To113Port1 is the handoff from hydro.Fold (node 112, paxos.go:170) to hydro.CrossJoin (node 113, paxos.go:171).
-	h112To113Port1 []uint64
-	// h114To115Port0 is the handoff from hydro.FlatMap (node 114, paxos.go:171) to hydro.Join (node 115, paxos.go:176).
-	h114To115Port0 []Probe
-	// h110To117Port1 is the handoff from hydro.CrossJoin (node 110, paxos.go:167) to hydro.CrossJoin (node 117, paxos.go:176).
-	h110To117Port1 []uint64
-	// h99To120Port1 is the handoff from hydro.MergeKeyed (node 99, paxos.go:163) to hydro.Join (node 120, paxos.go:177).
-	h99To120Port1 []KV
-	// h102To124Port1 is the handoff from hydro.MergeKeyed (node 102, paxos.go:164) to hydro.Join (node 124, paxos.go:178).
-	h102To124Port1 []Session
-	// h117To126Port0 is the handoff from hydro.CrossJoin (node 117, paxos.go:176) to hydro.CrossJoin (node 126, paxos.go:179).
-	h117To126Port0 []Run
-	// h146To147Port0 is the handoff from hydro.Unique (node 146, paxos.go:187) to hydro.CrossJoin (node 147, paxos.go:188).
-	h146To147Port0 []hydro.MemberID
-	// h146To149Port0 is the handoff from hydro.Unique (node 146, paxos.go:187) to hydro.CrossJoin (node 149, paxos.go:189).
-	h146To149Port0 []hydro.MemberID
-	// h146To151Port0 is the handoff from hydro.Unique (node 146, paxos.go:187) to hydro.CrossJoin (node 151, paxos.go:190).
-	h146To151Port0 []hydro.MemberID
-	// h103To155Port0 is the handoff from hydro.Timer (node 103, paxos.go:165) to hydro.CrossJoin (node 155, paxos.go:193).
-	h103To155Port0 []time.Time
-	// h80To156Port1 is the handoff from hydro.SelfID (node 80, paxos.go:148) to hydro.CrossJoin (node 156, paxos.go:193).
-	h80To156Port1 []hydro.MemberID
+	// hydro.Fold (node 103, paxos.go:166): the accumulator.
+	n103Acc  uint64
+	n103Init bool
+	// hydro.CrossJoin (node 104, paxos.go:167): the stored sides' items in arrival order.
+	n104R []uint64
+	// hydro.MergeKeyed (node 106, paxos.go:167): the groups in order of first appearance.
+	n106Index map[uint64]int
+	n106Accs  []Slotted
+	// the groups changed this tick, to log at its end.
+	n106Mark  []bool
+	n106Dirty []int
+	// the groups changed in this tick, and whether each group is among them.
+	n106Changed []int
+	n106Touched []bool
+	// hydro.MergeKeyed (node 109, paxos.go:171): the groups in order of first appearance.
+	n109Index map[string]int
+	n109Accs  []KV
+	// the groups changed this tick, to log at its end.
+	n109Mark  []bool
+	n109Dirty []int
+	// hydro.MergeKeyed (node 112, paxos.go:172): the groups in order of first appearance.
+	n112Index map[uint64]int
+	n112Accs  []Session
+	// the groups changed this tick, to log at its end.
+	n112Mark  []bool
+	n112Dirty []int
+	// hydro.Timer (node 113, paxos.go:173): the period, the next due time, whether it fired.
+	n113Period time.Duration
+	n113Due    time.Time
+	n113Fired  bool
+	// hydro.Fold (node 118, paxos.go:174): the accumulator.
+	n118Acc  int
+	n118Init bool
+	// hydro.CrossJoin (node 120, paxos.go:175): the stored sides' items in arrival order.
+	n120R []uint64
+	// hydro.Fold (node 122, paxos.go:178): the accumulator.
+	n122Acc  uint64
+	n122Init bool
+	// hydro.CrossJoin (node 123, paxos.go:179): the stored sides' items in arrival order.
+	n123L []uint64
+	// hydro.Fold (node 126, paxos.go:184): the accumulator.
+	n126Acc  []Commit
+	n126Init bool
+	// hydro.CrossJoin (node 127, paxos.go:184): the stored sides' items in arrival order.
+	n127L [][]Commit
+	// hydro.Unique (node 129, paxos.go:185): the items seen.
+	n129Seen map[KeyProbe]struct{}
+	// hydro.Fold (node 131, paxos.go:185): the accumulator.
+	n131Acc  map[string]Cell
+	n131Init bool
+	// hydro.Unique (node 133, paxos.go:186): the items seen.
+	n133Seen map[SessionProbe]struct{}
+	// hydro.Fold (node 135, paxos.go:186): the accumulator.
+	n135Acc  map[uint64]SessionLattice
+	n135Init bool
+	// hydro.CrossJoin (node 136, paxos.go:187): the stored sides' items in arrival order.
+	n136R []map[string]Cell
+	// hydro.CrossJoin (node 137, paxos.go:187): the stored sides' items in arrival order.
+	n137L []batch
+	n137R []map[uint64]SessionLattice
+	// hydro.DeferTick (node 141, paxos.go:188): the items of this tick and of the next.
+	n141Now  []Applied
+	n141Next []Applied
+	// hydro.DeferTick (node 143, paxos.go:189): the items of this tick and of the next.
+	n143Now  []KV
+	n143Next []KV
+	// hydro.DeferTick (node 145, paxos.go:190): the items of this tick and of the next.
+	n145Now  []Session
+	n145Next []Session
+	// hydro.DeferTick (node 147, paxos.go:191): the items of this tick and of the next.
+	n147Now  []Commit
+	n147Next []Commit
+	// hydro.CrossJoin (node 148, paxos.go:191): the stored sides' items in arrival order.
+	n148R []hydro.MemberID
+	// hydro.Sink (node 149, paxos.go:191): this tick's output.
+	n149Out []Executed
+	// hydro.DeferTick (node 151, paxos.go:192): the items of this tick and of the next.
+	n151Now  []Answer
+	n151Next []Answer
+	// hydro.Unique (node 156, paxos.go:195): the items seen.
+	n156Seen map[hydro.MemberID]struct{}
+	// hydro.CrossJoin (node 157, paxos.go:196): the stored sides' items in arrival order.
+	n157R []KV
+	// hydro.Fold (node 158, paxos.go:196): the accumulator.
+	n158Acc  []KV
+	n158Init bool
+	// hydro.CrossJoin (node 159, paxos.go:197): the stored sides' items in arrival order.
+	n159R []Session
+	// hydro.Fold (node 160, paxos.go:197): the accumulator.
+	n160Acc  []Session
+	n160Init bool
+	// hydro.CrossJoin (node 161, paxos.go:198): the stored sides' items in arrival order.
+	n161R []uint64
+	// hydro.CrossJoin (node 162, paxos.go:198): the stored sides' items in arrival order.
+	n162L []Snapshot
+	n162R [][]KV
+	// hydro.CrossJoin (node 163, paxos.go:198): the stored sides' items in arrival order.
+	n163L []Snapshot
+	n163R [][]Session
+	// hydro.CrossJoin (node 165, paxos.go:201): the stored sides' items in arrival order.
+	n165R []Run
+	// hydro.CrossJoin (node 166, paxos.go:201): the stored sides' items in arrival order.
+	n166L []Run
+	n166R []hydro.MemberID
+	// hydro.Broadcast (node 91, paxos.go:157): the items received since the last tick.
+	n91Recv []Commit
+	// hydro.Demux (node 93, paxos.go:158): the items received since the last tick.
+	n93Recv []Resend
+	// hydro.Demux (node 154, paxos.go:195): the items received since the last tick.
+	n154Recv []Transfer
+	// hydro.Demux (node 164, paxos.go:200): the items received since the last tick.
+	n164Recv []Snapshot
+	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:157) to hydro.CrossJoin (node 104, paxos.go:167).
+	h95To104Port0 []Commit
+	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:175) to hydro.CrossJoin (node 120, paxos.go:175).
+	h119To120Port0 []int
+	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:178) to hydro.CrossJoin (node 123, paxos.go:179).
+	h122To123Port1 []uint64
+	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:179) to hydro.Join (node 125, paxos.go:184).
+	h124To125Port0 []Probe
+	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:175) to hydro.CrossJoin (node 127, paxos.go:184).
+	h120To127Port1 []uint64
+	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:171) to hydro.Join (node 130, paxos.go:185).
+	h109To130Port1 []KV
+	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:172) to hydro.Join (node 134, paxos.go:186).
+	h112To134Port1 []Session
+	// h127To136Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:184) to hydro.CrossJoin (node 136, paxos.go:187).
+	h127To136Port0 []Run
+	// h156To157Port0 is the handoff from hydro.Unique (node 156, paxos.go:195) to hydro.CrossJoin (node 157, paxos.go:196).
+	h156To157Port0 []hydro.MemberID
+	// h156To159Port0 is the handoff from hydro.Unique (node 156, paxos.go:195) to hydro.CrossJoin (node 159, paxos.go:197).
+	h156To159Port0 []hydro.MemberID
+	// h156To161Port0 is the handoff from hydro.Unique (node 156, paxos.go:195) to hydro.CrossJoin (node 161, paxos.go:198).
+	h156To161Port0 []hydro.MemberID
+	// h113To165Port0 is the handoff from hydro.Timer (node 113, paxos.go:173) to hydro.CrossJoin (node 165, paxos.go:201).
+	h113To165Port0 []time.Time
+	// h90To166Port1 is the handoff from hydro.SelfID (node 90, paxos.go:156) to hydro.CrossJoin (node 166, paxos.go:201).
+	h90To166Port1 []hydro.MemberID
 }
 
 // NewPaxosReplica returns the node of location "replica" with the flow's parameters.
@@ -1845,14 +1916,14 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n92Index = map[uint8]int{}
-	nd.n96Index = map[uint64]int{}
-	nd.n99Index = map[string]int{}
-	nd.n102Index = map[uint64]int{}
-	nd.n103Period = /*line paxos.go:165:41*/ ProgressPeriod /*line paxos_hydro.go:1852:89*/
-	nd.n119Seen = map[KeyProbe]struct{}{}
-	nd.n123Seen = map[SessionProbe]struct{}{}
-	nd.n146Seen = map[hydro.MemberID]struct{}{}
+	nd.n102Index = map[uint8]int{}
+	nd.n106Index = map[uint64]int{}
+	nd.n109Index = map[string]int{}
+	nd.n112Index = map[uint64]int{}
+	nd.n113Period = /*line paxos.go:173:41*/ ProgressPeriod /*line paxos_hydro.go:1923:89*/
+	nd.n129Seen = map[KeyProbe]struct{}{}
+	nd.n133Seen = map[SessionProbe]struct{}{}
+	nd.n156Seen = map[hydro.MemberID]struct{}{}
 	return nd
 }
 
@@ -1880,717 +1951,721 @@ func (nd *PaxosReplica) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.executed.PutAll(nd.n139Out)
-	clear(nd.n139Out)
-	nd.n139Out = nd.n139Out[:0]
-	var zero93 uint64
-	nd.n93Acc, nd.n93Init = zero93, false
-	nd.n94R = nd.n94R[:0]
-	for _, i := range nd.n96Changed {
-		nd.n96Touched[i] = false
+	nd.executed.PutAll(nd.n149Out)
+	clear(nd.n149Out)
+	nd.n149Out = nd.n149Out[:0]
+	var zero103 uint64
+	nd.n103Acc, nd.n103Init = zero103, false
+	nd.n104R = nd.n104R[:0]
+	for _, i := range nd.n106Changed {
+		nd.n106Touched[i] = false
 	}
-	nd.n96Changed = nd.n96Changed[:0]
-	var zero108 int
-	nd.n108Acc, nd.n108Init = zero108, false
-	nd.n110R = nd.n110R[:0]
-	nd.n113L = nd.n113L[:0]
-	var zero116 []Commit
-	nd.n116Acc, nd.n116Init = zero116, false
-	clear(nd.n117L)
-	nd.n117L = nd.n117L[:0]
-	clear(nd.n119Seen)
-	var zero121 map[string]Cell
-	nd.n121Acc, nd.n121Init = zero121, false
-	clear(nd.n123Seen)
-	var zero125 map[uint64]SessionLattice
-	nd.n125Acc, nd.n125Init = zero125, false
-	clear(nd.n126R)
-	nd.n126R = nd.n126R[:0]
+	nd.n106Changed = nd.n106Changed[:0]
+	var zero118 int
+	nd.n118Acc, nd.n118Init = zero118, false
+	nd.n120R = nd.n120R[:0]
+	nd.n123L = nd.n123L[:0]
+	var zero126 []Commit
+	nd.n126Acc, nd.n126Init = zero126, false
 	clear(nd.n127L)
 	nd.n127L = nd.n127L[:0]
-	clear(nd.n127R)
-	nd.n127R = nd.n127R[:0]
-	nd.n131Now, nd.n131Next = nd.n131Next, nd.n131Now[:0]
-	clear(nd.n133Now)
-	nd.n133Now, nd.n133Next = nd.n133Next, nd.n133Now[:0]
-	clear(nd.n135Now)
-	nd.n135Now, nd.n135Next = nd.n135Next, nd.n135Now[:0]
-	clear(nd.n137Now)
-	nd.n137Now, nd.n137Next = nd.n137Next, nd.n137Now[:0]
-	clear(nd.n141Now)
+	clear(nd.n129Seen)
+	var zero131 map[string]Cell
+	nd.n131Acc, nd.n131Init = zero131, false
+	clear(nd.n133Seen)
+	var zero135 map[uint64]SessionLattice
+	nd.n135Acc, nd.n135Init = zero135, false
+	clear(nd.n136R)
+	nd.n136R = nd.n136R[:0]
+	clear(nd.n137L)
+	nd.n137L = nd.n137L[:0]
+	clear(nd.n137R)
+	nd.n137R = nd.n137R[:0]
 	nd.n141Now, nd.n141Next = nd.n141Next, nd.n141Now[:0]
-	clear(nd.n146Seen)
-	clear(nd.n147R)
-	nd.n147R = nd.n147R[:0]
-	var zero148 []KV
-	nd.n148Acc, nd.n148Init = zero148, false
-	clear(nd.n149R)
-	nd.n149R = nd.n149R[:0]
-	var zero150 []Session
-	nd.n150Acc, nd.n150Init = zero150, false
-	nd.n151R = nd.n151R[:0]
-	clear(nd.n152L)
-	nd.n152L = nd.n152L[:0]
-	clear(nd.n152R)
-	nd.n152R = nd.n152R[:0]
-	clear(nd.n153L)
-	nd.n153L = nd.n153L[:0]
-	clear(nd.n153R)
-	nd.n153R = nd.n153R[:0]
-	clear(nd.n155R)
-	nd.n155R = nd.n155R[:0]
-	clear(nd.n156L)
-	nd.n156L = nd.n156L[:0]
+	clear(nd.n143Now)
+	nd.n143Now, nd.n143Next = nd.n143Next, nd.n143Now[:0]
+	clear(nd.n145Now)
+	nd.n145Now, nd.n145Next = nd.n145Next, nd.n145Now[:0]
+	clear(nd.n147Now)
+	nd.n147Now, nd.n147Next = nd.n147Next, nd.n147Now[:0]
+	clear(nd.n151Now)
+	nd.n151Now, nd.n151Next = nd.n151Next, nd.n151Now[:0]
+	clear(nd.n156Seen)
+	clear(nd.n157R)
+	nd.n157R = nd.n157R[:0]
+	var zero158 []KV
+	nd.n158Acc, nd.n158Init = zero158, false
+	clear(nd.n159R)
+	nd.n159R = nd.n159R[:0]
+	var zero160 []Session
+	nd.n160Acc, nd.n160Init = zero160, false
+	nd.n161R = nd.n161R[:0]
+	clear(nd.n162L)
+	nd.n162L = nd.n162L[:0]
+	clear(nd.n162R)
+	nd.n162R = nd.n162R[:0]
+	clear(nd.n163L)
+	nd.n163L = nd.n163L[:0]
+	clear(nd.n163R)
+	nd.n163R = nd.n163R[:0]
+	clear(nd.n165R)
+	nd.n165R = nd.n165R[:0]
+	clear(nd.n166L)
+	nd.n166L = nd.n166L[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.SelfID (80), hydro.DeferTick (137), hydro.CrossJoin (138), hydro.Sink (139).
+// subgraph0 runs stratum 0: hydro.SelfID (90), hydro.DeferTick (147), hydro.CrossJoin (148), hydro.Sink (149).
 func (nd *PaxosReplica) subgraph0() {
-	if !nd.n80Done {
-		nd.n80Done = true
+	if !nd.n90Done {
+		nd.n90Done = true
 		v1 := nd.hydroMember
-		nd.n138R = append(nd.n138R, v1)
-		nd.h80To156Port1 = append(nd.h80To156Port1, v1)
+		nd.n148R = append(nd.n148R, v1)
+		nd.h90To166Port1 = append(nd.h90To166Port1, v1)
 	}
-	for _, v2 := range nd.n137Now {
-		for _, v3 := range nd.n138R {
+	for _, v2 := range nd.n147Now {
+		for _, v3 := range nd.n148R {
 			v4 := executedBy(v2, v3)
-			nd.n139Out = append(nd.n139Out, v4)
+			nd.n149Out = append(nd.n149Out, v4)
 		}
 	}
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (81), hydro.Demux (83), hydro.Map (84), hydro.Union (85), hydro.Cycle (86), hydro.Cycle (87), hydro.Cycle (88), hydro.Cycle (89), hydro.Map (90), hydro.Union (91), hydro.FlatMap (97), hydro.Union (98), hydro.FlatMap (100), hydro.Union (101), hydro.Timer (103), hydro.Map (104), hydro.Map (105), hydro.Map (106), hydro.Union (107), hydro.Map (111), hydro.DeferTick (131), hydro.DeferTick (133), hydro.DeferTick (135), hydro.Demux (154).
+// subgraph1 runs stratum 0: hydro.Broadcast (91), hydro.Demux (93), hydro.Map (94), hydro.Union (95), hydro.Cycle (96), hydro.Cycle (97), hydro.Cycle (98), hydro.Cycle (99), hydro.Map (100), hydro.Union (101), hydro.FlatMap (107), hydro.Union (108), hydro.FlatMap (110), hydro.Union (111), hydro.Timer (113), hydro.Map (114), hydro.Map (115), hydro.Map (116), hydro.Union (117), hydro.Map (121), hydro.DeferTick (141), hydro.DeferTick (143), hydro.DeferTick (145), hydro.Demux (164).
 func (nd *PaxosReplica) subgraph1() {
-	for _, v5 := range nd.n81Recv {
-		nd.h85To94Port0 = append(nd.h85To94Port0, v5)
+	for _, v5 := range nd.n91Recv {
+		nd.h95To104Port0 = append(nd.h95To104Port0, v5)
 		v6 := commitOne(v5)
-		if !nd.n108Init {
-			nd.n108Acc, nd.n108Init = count(), true
+		if !nd.n118Init {
+			nd.n118Acc, nd.n118Init = count(), true
 		}
-		add(&nd.n108Acc, v6)
+		add(&nd.n118Acc, v6)
 		v7 := slotOf(v5)
-		if !nd.n112Init {
-			nd.n112Acc, nd.n112Init = noSlot(), true
+		if !nd.n122Init {
+			nd.n122Acc, nd.n122Init = noSlot(), true
 		}
-		highestSlot(&nd.n112Acc, v7)
+		highestSlot(&nd.n122Acc, v7)
 	}
-	clear(nd.n81Recv)
-	nd.n81Recv = nd.n81Recv[:0]
-	for _, v8 := range nd.n83Recv {
+	clear(nd.n91Recv)
+	nd.n91Recv = nd.n91Recv[:0]
+	for _, v8 := range nd.n93Recv {
 		v9 := commitOf(v8)
-		nd.h85To94Port0 = append(nd.h85To94Port0, v9)
+		nd.h95To104Port0 = append(nd.h95To104Port0, v9)
 		v10 := commitOne(v9)
-		if !nd.n108Init {
-			nd.n108Acc, nd.n108Init = count(), true
+		if !nd.n118Init {
+			nd.n118Acc, nd.n118Init = count(), true
 		}
-		add(&nd.n108Acc, v10)
+		add(&nd.n118Acc, v10)
 		v11 := slotOf(v9)
-		if !nd.n112Init {
-			nd.n112Acc, nd.n112Init = noSlot(), true
+		if !nd.n122Init {
+			nd.n122Acc, nd.n122Init = noSlot(), true
 		}
-		highestSlot(&nd.n112Acc, v11)
+		highestSlot(&nd.n122Acc, v11)
 	}
-	clear(nd.n83Recv)
-	nd.n83Recv = nd.n83Recv[:0]
-	if !nd.n103Fired || !nd.hydroNow.Before(nd.n103Due) {
-		nd.n103Fired = true
-		nd.n103Due = nd.hydroNow.Add(nd.n103Period)
+	clear(nd.n93Recv)
+	nd.n93Recv = nd.n93Recv[:0]
+	if !nd.n113Fired || !nd.hydroNow.Before(nd.n113Due) {
+		nd.n113Fired = true
+		nd.n113Due = nd.hydroNow.Add(nd.n113Period)
 		v12 := nd.hydroNow
 		v13 := timeOne(v12)
-		if !nd.n108Init {
-			nd.n108Acc, nd.n108Init = count(), true
+		if !nd.n118Init {
+			nd.n118Acc, nd.n118Init = count(), true
 		}
-		add(&nd.n108Acc, v13)
-		nd.h103To155Port0 = append(nd.h103To155Port0, v12)
+		add(&nd.n118Acc, v13)
+		nd.h113To165Port0 = append(nd.h113To165Port0, v12)
 	}
-	for _, v14 := range nd.n131Now {
+	for _, v14 := range nd.n141Now {
 		k15 := v14.Key
-		i16, ok17 := nd.n92Index[k15]
-		if ok17 && !nd.n92Mark[i16] {
-			nd.n92Mark[i16] = true
-			nd.n92Dirty = append(nd.n92Dirty, i16)
+		i16, ok17 := nd.n102Index[k15]
+		if ok17 && !nd.n102Mark[i16] {
+			nd.n102Mark[i16] = true
+			nd.n102Dirty = append(nd.n102Dirty, i16)
 		}
 		if !ok17 {
-			i16 = len(nd.n92Accs)
-			nd.n92Index[k15] = i16
-			nd.n92Mark = append(nd.n92Mark, true)
-			nd.n92Dirty = append(nd.n92Dirty, i16)
-			nd.n92Accs = append(nd.n92Accs, v14)
+			i16 = len(nd.n102Accs)
+			nd.n102Index[k15] = i16
+			nd.n102Mark = append(nd.n102Mark, true)
+			nd.n102Dirty = append(nd.n102Dirty, i16)
+			nd.n102Accs = append(nd.n102Accs, v14)
 		} else {
-			raiseApplied(&nd.n92Accs[i16], v14)
+			raiseApplied(&nd.n102Accs[i16], v14)
 		}
 		v18 := appliedOne(v14)
-		if !nd.n108Init {
-			nd.n108Acc, nd.n108Init = count(), true
+		if !nd.n118Init {
+			nd.n118Acc, nd.n118Init = count(), true
 		}
-		add(&nd.n108Acc, v18)
+		add(&nd.n118Acc, v18)
 	}
-	for _, v19 := range nd.n133Now {
+	for _, v19 := range nd.n143Now {
 		k20 := v19.Key
-		i21, ok22 := nd.n99Index[k20]
-		if ok22 && !nd.n99Mark[i21] {
-			nd.n99Mark[i21] = true
-			nd.n99Dirty = append(nd.n99Dirty, i21)
+		i21, ok22 := nd.n109Index[k20]
+		if ok22 && !nd.n109Mark[i21] {
+			nd.n109Mark[i21] = true
+			nd.n109Dirty = append(nd.n109Dirty, i21)
 		}
 		if !ok22 {
-			i21 = len(nd.n99Accs)
-			nd.n99Index[k20] = i21
-			nd.n99Mark = append(nd.n99Mark, true)
-			nd.n99Dirty = append(nd.n99Dirty, i21)
+			i21 = len(nd.n109Accs)
+			nd.n109Index[k20] = i21
+			nd.n109Mark = append(nd.n109Mark, true)
+			nd.n109Dirty = append(nd.n109Dirty, i21)
 			bot23 := v19
 			bot23.Cell = *new(Cell)
-			nd.n99Accs = append(nd.n99Accs, bot23)
+			nd.n109Accs = append(nd.n109Accs, bot23)
 		}
-		nd.n99Accs[i21].Cell.Merge(v19.Cell)
+		nd.n109Accs[i21].Cell.Merge(v19.Cell)
 	}
-	for _, v24 := range nd.n135Now {
+	for _, v24 := range nd.n145Now {
 		k25 := v24.Inc
-		i26, ok27 := nd.n102Index[k25]
-		if ok27 && !nd.n102Mark[i26] {
-			nd.n102Mark[i26] = true
-			nd.n102Dirty = append(nd.n102Dirty, i26)
+		i26, ok27 := nd.n112Index[k25]
+		if ok27 && !nd.n112Mark[i26] {
+			nd.n112Mark[i26] = true
+			nd.n112Dirty = append(nd.n112Dirty, i26)
 		}
 		if !ok27 {
-			i26 = len(nd.n102Accs)
-			nd.n102Index[k25] = i26
-			nd.n102Mark = append(nd.n102Mark, true)
-			nd.n102Dirty = append(nd.n102Dirty, i26)
+			i26 = len(nd.n112Accs)
+			nd.n112Index[k25] = i26
+			nd.n112Mark = append(nd.n112Mark, true)
+			nd.n112Dirty = append(nd.n112Dirty, i26)
 			bot28 := v24
 			bot28.S = *new(SessionLattice)
-			nd.n102Accs = append(nd.n102Accs, bot28)
+			nd.n112Accs = append(nd.n112Accs, bot28)
 		}
-		nd.n102Accs[i26].S.Merge(v24.S)
+		nd.n112Accs[i26].S.Merge(v24.S)
 	}
-	for _, v29 := range nd.n154Recv {
+	for _, v29 := range nd.n164Recv {
 		v30 := snapshotApplied(v29)
 		k31 := v30.Key
-		i32, ok33 := nd.n92Index[k31]
-		if ok33 && !nd.n92Mark[i32] {
-			nd.n92Mark[i32] = true
-			nd.n92Dirty = append(nd.n92Dirty, i32)
+		i32, ok33 := nd.n102Index[k31]
+		if ok33 && !nd.n102Mark[i32] {
+			nd.n102Mark[i32] = true
+			nd.n102Dirty = append(nd.n102Dirty, i32)
 		}
 		if !ok33 {
-			i32 = len(nd.n92Accs)
-			nd.n92Index[k31] = i32
-			nd.n92Mark = append(nd.n92Mark, true)
-			nd.n92Dirty = append(nd.n92Dirty, i32)
-			nd.n92Accs = append(nd.n92Accs, v30)
+			i32 = len(nd.n102Accs)
+			nd.n102Index[k31] = i32
+			nd.n102Mark = append(nd.n102Mark, true)
+			nd.n102Dirty = append(nd.n102Dirty, i32)
+			nd.n102Accs = append(nd.n102Accs, v30)
 		} else {
-			raiseApplied(&nd.n92Accs[i32], v30)
+			raiseApplied(&nd.n102Accs[i32], v30)
 		}
 		v34 := appliedOne(v30)
-		if !nd.n108Init {
-			nd.n108Acc, nd.n108Init = count(), true
+		if !nd.n118Init {
+			nd.n118Acc, nd.n118Init = count(), true
 		}
-		add(&nd.n108Acc, v34)
+		add(&nd.n118Acc, v34)
 		{
 			s, emit := v29, func(v35 KV) {
 				k36 := v35.Key
-				i37, ok38 := nd.n99Index[k36]
-				if ok38 && !nd.n99Mark[i37] {
-					nd.n99Mark[i37] = true
-					nd.n99Dirty = append(nd.n99Dirty, i37)
+				i37, ok38 := nd.n109Index[k36]
+				if ok38 && !nd.n109Mark[i37] {
+					nd.n109Mark[i37] = true
+					nd.n109Dirty = append(nd.n109Dirty, i37)
 				}
 				if !ok38 {
-					i37 = len(nd.n99Accs)
-					nd.n99Index[k36] = i37
-					nd.n99Mark = append(nd.n99Mark, true)
-					nd.n99Dirty = append(nd.n99Dirty, i37)
+					i37 = len(nd.n109Accs)
+					nd.n109Index[k36] = i37
+					nd.n109Mark = append(nd.n109Mark, true)
+					nd.n109Dirty = append(nd.n109Dirty, i37)
 					bot39 := v35
 					bot39.Cell = *new(Cell)
-					nd.n99Accs = append(nd.n99Accs, bot39)
+					nd.n109Accs = append(nd.n109Accs, bot39)
 				}
-				nd.n99Accs[i37].Cell.Merge(v35.Cell)
+				nd.n109Accs[i37].Cell.Merge(v35.Cell)
 			}
-			/*line replica.go:343:45*/ {
+			/*line replica.go:354:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2109:37*/
+			} /*line paxos_hydro.go:2180:37*/
 		}
 		{
 			s, emit := v29, func(v40 Session) {
 				k41 := v40.Inc
-				i42, ok43 := nd.n102Index[k41]
-				if ok43 && !nd.n102Mark[i42] {
-					nd.n102Mark[i42] = true
-					nd.n102Dirty = append(nd.n102Dirty, i42)
+				i42, ok43 := nd.n112Index[k41]
+				if ok43 && !nd.n112Mark[i42] {
+					nd.n112Mark[i42] = true
+					nd.n112Dirty = append(nd.n112Dirty, i42)
 				}
 				if !ok43 {
-					i42 = len(nd.n102Accs)
-					nd.n102Index[k41] = i42
-					nd.n102Mark = append(nd.n102Mark, true)
-					nd.n102Dirty = append(nd.n102Dirty, i42)
+					i42 = len(nd.n112Accs)
+					nd.n112Index[k41] = i42
+					nd.n112Mark = append(nd.n112Mark, true)
+					nd.n112Dirty = append(nd.n112Dirty, i42)
 					bot44 := v40
 					bot44.S = *new(SessionLattice)
-					nd.n102Accs = append(nd.n102Accs, bot44)
+					nd.n112Accs = append(nd.n112Accs, bot44)
 				}
-				nd.n102Accs[i42].S.Merge(v40.S)
+				nd.n112Accs[i42].S.Merge(v40.S)
 			}
-			/*line replica.go:349:55*/ {
+			/*line replica.go:360:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2134:37*/
+			} /*line paxos_hydro.go:2205:37*/
+		}
+	}
+	clear(nd.n164Recv)
+	nd.n164Recv = nd.n164Recv[:0]
+}
+
+// subgraph2 runs stratum 0: hydro.DeferTick (151).
+func (nd *PaxosReplica) subgraph2() {
+	for _, v45 := range nd.n151Now {
+		if nd.hydroSend != nil {
+			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v45)
+			nd.hydroSend(hydro.Dest{Location: "client"}, 152, nd.hydroBuf)
+		}
+	}
+}
+
+// subgraph3 runs stratum 0: hydro.Demux (154), hydro.Map (155), hydro.Unique (156).
+func (nd *PaxosReplica) subgraph3() {
+	for _, v46 := range nd.n154Recv {
+		v47 := transferTo(v46)
+		if _, dup48 := nd.n156Seen[v47]; !dup48 {
+			nd.n156Seen[v47] = struct{}{}
+			nd.h156To157Port0 = append(nd.h156To157Port0, v47)
+			nd.h156To159Port0 = append(nd.h156To159Port0, v47)
+			nd.h156To161Port0 = append(nd.h156To161Port0, v47)
 		}
 	}
 	clear(nd.n154Recv)
 	nd.n154Recv = nd.n154Recv[:0]
 }
 
-// subgraph2 runs stratum 0: hydro.DeferTick (141).
-func (nd *PaxosReplica) subgraph2() {
-	for _, v45 := range nd.n141Now {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroReply(nd.hydroBuf[:0], &v45)
-			nd.hydroSend(hydro.Dest{Location: "client"}, 142, nd.hydroBuf)
-		}
-	}
-}
-
-// subgraph3 runs stratum 0: hydro.Demux (144), hydro.Map (145), hydro.Unique (146).
-func (nd *PaxosReplica) subgraph3() {
-	for _, v46 := range nd.n144Recv {
-		v47 := transferTo(v46)
-		if _, dup48 := nd.n146Seen[v47]; !dup48 {
-			nd.n146Seen[v47] = struct{}{}
-			nd.h146To147Port0 = append(nd.h146To147Port0, v47)
-			nd.h146To149Port0 = append(nd.h146To149Port0, v47)
-			nd.h146To151Port0 = append(nd.h146To151Port0, v47)
-		}
-	}
-	clear(nd.n144Recv)
-	nd.n144Recv = nd.n144Recv[:0]
-}
-
-// subgraph4 runs stratum 1: hydro.ReduceKeyed (92).
+// subgraph4 runs stratum 1: hydro.ReduceKeyed (102).
 func (nd *PaxosReplica) subgraph4() {
-	for i50 := range nd.n92Accs {
-		v49 := nd.n92Accs[i50]
-		if !nd.n93Init {
-			nd.n93Acc, nd.n93Init = noApplied(), true
+	for i50 := range nd.n102Accs {
+		v49 := nd.n102Accs[i50]
+		if !nd.n103Init {
+			nd.n103Acc, nd.n103Init = noApplied(), true
 		}
-		takeApplied(&nd.n93Acc, v49)
+		takeApplied(&nd.n103Acc, v49)
 	}
 }
 
-// subgraph5 runs stratum 1: hydro.MergeKeyed (99), hydro.CrossJoin (147).
+// subgraph5 runs stratum 1: hydro.MergeKeyed (109), hydro.CrossJoin (157).
 func (nd *PaxosReplica) subgraph5() {
-	for i52 := range nd.n99Accs {
-		v51 := nd.n99Accs[i52]
-		nd.h99To120Port1 = append(nd.h99To120Port1, v51)
-		nd.n147R = append(nd.n147R, v51)
+	for i52 := range nd.n109Accs {
+		v51 := nd.n109Accs[i52]
+		nd.h109To130Port1 = append(nd.h109To130Port1, v51)
+		nd.n157R = append(nd.n157R, v51)
 	}
-	for _, v53 := range nd.h146To147Port0 {
-		for _, v54 := range nd.n147R {
+	for _, v53 := range nd.h156To157Port0 {
+		for _, v54 := range nd.n157R {
 			v55 := pickKV(v53, v54)
-			if !nd.n148Init {
-				nd.n148Acc, nd.n148Init = newKVList(), true
+			if !nd.n158Init {
+				nd.n158Acc, nd.n158Init = newKVList(), true
 			}
-			addKVItem(&nd.n148Acc, v55)
+			addKVItem(&nd.n158Acc, v55)
 		}
 	}
-	clear(nd.h146To147Port0)
-	nd.h146To147Port0 = nd.h146To147Port0[:0]
+	clear(nd.h156To157Port0)
+	nd.h156To157Port0 = nd.h156To157Port0[:0]
 }
 
-// subgraph6 runs stratum 1: hydro.MergeKeyed (102), hydro.CrossJoin (149).
+// subgraph6 runs stratum 1: hydro.MergeKeyed (112), hydro.CrossJoin (159).
 func (nd *PaxosReplica) subgraph6() {
-	for i57 := range nd.n102Accs {
-		v56 := nd.n102Accs[i57]
-		nd.h102To124Port1 = append(nd.h102To124Port1, v56)
-		nd.n149R = append(nd.n149R, v56)
+	for i57 := range nd.n112Accs {
+		v56 := nd.n112Accs[i57]
+		nd.h112To134Port1 = append(nd.h112To134Port1, v56)
+		nd.n159R = append(nd.n159R, v56)
 	}
-	for _, v58 := range nd.h146To149Port0 {
-		for _, v59 := range nd.n149R {
+	for _, v58 := range nd.h156To159Port0 {
+		for _, v59 := range nd.n159R {
 			v60 := pickSession(v58, v59)
-			if !nd.n150Init {
-				nd.n150Acc, nd.n150Init = newSessionList(), true
+			if !nd.n160Init {
+				nd.n160Acc, nd.n160Init = newSessionList(), true
 			}
-			addSessionItem(&nd.n150Acc, v60)
+			addSessionItem(&nd.n160Acc, v60)
 		}
 	}
-	clear(nd.h146To149Port0)
-	nd.h146To149Port0 = nd.h146To149Port0[:0]
+	clear(nd.h156To159Port0)
+	nd.h156To159Port0 = nd.h156To159Port0[:0]
 }
 
-// subgraph7 runs stratum 1: hydro.Fold (108), hydro.Filter (109).
+// subgraph7 runs stratum 1: hydro.Fold (118), hydro.Filter (119).
 func (nd *PaxosReplica) subgraph7() {
-	if !nd.n108Init {
-		nd.n108Acc, nd.n108Init = count(), true
+	if !nd.n118Init {
+		nd.n118Acc, nd.n118Init = count(), true
 	}
-	v61 := nd.n108Acc
+	v61 := nd.n118Acc
 	if some(v61) {
-		nd.h109To110Port0 = append(nd.h109To110Port0, v61)
+		nd.h119To120Port0 = append(nd.h119To120Port0, v61)
 	}
 }
 
-// subgraph8 runs stratum 1: hydro.Fold (112).
+// subgraph8 runs stratum 1: hydro.Fold (122).
 func (nd *PaxosReplica) subgraph8() {
-	if !nd.n112Init {
-		nd.n112Acc, nd.n112Init = noSlot(), true
+	if !nd.n122Init {
+		nd.n122Acc, nd.n122Init = noSlot(), true
 	}
-	v62 := nd.n112Acc
-	nd.h112To113Port1 = append(nd.h112To113Port1, v62)
+	v62 := nd.n122Acc
+	nd.h122To123Port1 = append(nd.h122To123Port1, v62)
 }
 
-// subgraph9 runs stratum 2: hydro.Fold (93), hydro.CrossJoin (94), hydro.FilterMap (95), hydro.CrossJoin (110), hydro.CrossJoin (113), hydro.FlatMap (114), hydro.Fold (148), hydro.Fold (150), hydro.CrossJoin (151), hydro.CrossJoin (152), hydro.CrossJoin (153).
+// subgraph9 runs stratum 2: hydro.Fold (103), hydro.CrossJoin (104), hydro.FilterMap (105), hydro.CrossJoin (120), hydro.CrossJoin (123), hydro.FlatMap (124), hydro.Fold (158), hydro.Fold (160), hydro.CrossJoin (161), hydro.CrossJoin (162), hydro.CrossJoin (163).
 func (nd *PaxosReplica) subgraph9() {
 	window := nd.window
-	udf77 := /*line paxos.go:159:111*/ func(a arrived) (Slotted, bool) {
+	udf77 := /*line paxos.go:167:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2243:35*/
-	if !nd.n93Init {
-		nd.n93Acc, nd.n93Init = noApplied(), true
+	} /*line paxos_hydro.go:2314:35*/
+	if !nd.n103Init {
+		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
-	v63 := nd.n93Acc
-	nd.n94R = append(nd.n94R, v63)
-	nd.n110R = append(nd.n110R, v63)
-	nd.n151R = append(nd.n151R, v63)
-	if !nd.n148Init {
-		nd.n148Acc, nd.n148Init = newKVList(), true
+	v63 := nd.n103Acc
+	nd.n104R = append(nd.n104R, v63)
+	nd.n120R = append(nd.n120R, v63)
+	nd.n161R = append(nd.n161R, v63)
+	if !nd.n158Init {
+		nd.n158Acc, nd.n158Init = newKVList(), true
 	}
-	v64 := nd.n148Acc
-	nd.n152R = append(nd.n152R, v64)
-	for _, v65 := range nd.n152L {
+	v64 := nd.n158Acc
+	nd.n162R = append(nd.n162R, v64)
+	for _, v65 := range nd.n162L {
 		v66 := withSnapshotKVs(v65, v64)
-		nd.n153L = append(nd.n153L, v66)
-		for _, v67 := range nd.n153R {
+		nd.n163L = append(nd.n163L, v66)
+		for _, v67 := range nd.n163R {
 			v68 := withSnapshotSessions(v66, v67)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v68)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v68))}, 154, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v68))}, 164, nd.hydroBuf)
 			}
 		}
 	}
-	if !nd.n150Init {
-		nd.n150Acc, nd.n150Init = newSessionList(), true
+	if !nd.n160Init {
+		nd.n160Acc, nd.n160Init = newSessionList(), true
 	}
-	v69 := nd.n150Acc
-	nd.n153R = append(nd.n153R, v69)
-	for _, v70 := range nd.n153L {
+	v69 := nd.n160Acc
+	nd.n163R = append(nd.n163R, v69)
+	for _, v70 := range nd.n163L {
 		v71 := withSnapshotSessions(v70, v69)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v71)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v71))}, 154, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v71))}, 164, nd.hydroBuf)
 		}
 	}
-	for _, v72 := range nd.h85To94Port0 {
-		for _, v73 := range nd.n94R {
+	for _, v72 := range nd.h95To104Port0 {
+		for _, v73 := range nd.n104R {
 			v74 := arrival(v72, v73)
 			if v75, ok76 := udf77(v74); ok76 {
 				k78 := v75.Pos
-				i79, ok80 := nd.n96Index[k78]
-				if ok80 && !nd.n96Mark[i79] {
-					nd.n96Mark[i79] = true
-					nd.n96Dirty = append(nd.n96Dirty, i79)
+				i79, ok80 := nd.n106Index[k78]
+				if ok80 && !nd.n106Mark[i79] {
+					nd.n106Mark[i79] = true
+					nd.n106Dirty = append(nd.n106Dirty, i79)
 				}
 				if !ok80 {
-					i79 = len(nd.n96Accs)
-					nd.n96Index[k78] = i79
-					nd.n96Mark = append(nd.n96Mark, true)
-					nd.n96Dirty = append(nd.n96Dirty, i79)
+					i79 = len(nd.n106Accs)
+					nd.n106Index[k78] = i79
+					nd.n106Mark = append(nd.n106Mark, true)
+					nd.n106Dirty = append(nd.n106Dirty, i79)
 					bot81 := v75
 					bot81.C = *new(CommitLattice)
-					nd.n96Accs = append(nd.n96Accs, bot81)
+					nd.n106Accs = append(nd.n106Accs, bot81)
 				}
-				nd.n96Accs[i79].C.Merge(v75.C)
-				if i79 >= len(nd.n96Touched) {
-					nd.n96Touched = append(nd.n96Touched, make([]bool, i79+1-len(nd.n96Touched))...)
+				nd.n106Accs[i79].C.Merge(v75.C)
+				if i79 >= len(nd.n106Touched) {
+					nd.n106Touched = append(nd.n106Touched, make([]bool, i79+1-len(nd.n106Touched))...)
 				}
-				if !nd.n96Touched[i79] {
-					nd.n96Touched[i79] = true
-					nd.n96Changed = append(nd.n96Changed, i79)
+				if !nd.n106Touched[i79] {
+					nd.n106Touched[i79] = true
+					nd.n106Changed = append(nd.n106Changed, i79)
 				}
 			}
 		}
 	}
-	clear(nd.h85To94Port0)
-	nd.h85To94Port0 = nd.h85To94Port0[:0]
-	for _, v82 := range nd.h109To110Port0 {
-		for _, v83 := range nd.n110R {
+	clear(nd.h95To104Port0)
+	nd.h95To104Port0 = nd.h95To104Port0[:0]
+	for _, v82 := range nd.h119To120Port0 {
+		for _, v83 := range nd.n120R {
 			v84 := startAt(v82, v83)
-			nd.n113L = append(nd.n113L, v84)
-			nd.h110To117Port1 = append(nd.h110To117Port1, v84)
+			nd.n123L = append(nd.n123L, v84)
+			nd.h120To127Port1 = append(nd.h120To127Port1, v84)
 		}
 	}
-	clear(nd.h109To110Port0)
-	nd.h109To110Port0 = nd.h109To110Port0[:0]
-	for _, v85 := range nd.h112To113Port1 {
-		for _, v86 := range nd.n113L {
+	clear(nd.h119To120Port0)
+	nd.h119To120Port0 = nd.h119To120Port0[:0]
+	for _, v85 := range nd.h122To123Port1 {
+		for _, v86 := range nd.n123L {
 			v87 := spanOf(v86, v85)
 			{
 				sp, emit := v87, func(v88 Probe) {
-					nd.h114To115Port0 = append(nd.h114To115Port0, v88)
+					nd.h124To125Port0 = append(nd.h124To125Port0, v88)
 				}
-				/*line paxos.go:171:122*/ {
+				/*line paxos.go:179:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2331:38*/
+				} /*line paxos_hydro.go:2402:38*/
 			}
 		}
 	}
-	clear(nd.h112To113Port1)
-	nd.h112To113Port1 = nd.h112To113Port1[:0]
-	for _, v89 := range nd.h146To151Port0 {
-		for _, v90 := range nd.n151R {
+	clear(nd.h122To123Port1)
+	nd.h122To123Port1 = nd.h122To123Port1[:0]
+	for _, v89 := range nd.h156To161Port0 {
+		for _, v90 := range nd.n161R {
 			v91 := snapshotOf(v89, v90)
-			nd.n152L = append(nd.n152L, v91)
-			for _, v92 := range nd.n152R {
+			nd.n162L = append(nd.n162L, v91)
+			for _, v92 := range nd.n162R {
 				v93 := withSnapshotKVs(v91, v92)
-				nd.n153L = append(nd.n153L, v93)
-				for _, v94 := range nd.n153R {
+				nd.n163L = append(nd.n163L, v93)
+				for _, v94 := range nd.n163R {
 					v95 := withSnapshotSessions(v93, v94)
 					if nd.hydroSend != nil {
 						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v95)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v95))}, 154, nd.hydroBuf)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v95))}, 164, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	clear(nd.h146To151Port0)
-	nd.h146To151Port0 = nd.h146To151Port0[:0]
+	clear(nd.h156To161Port0)
+	nd.h156To161Port0 = nd.h156To161Port0[:0]
 }
 
-// subgraph10 runs stratum 3: hydro.MergeKeyed (96), hydro.Join (115).
+// subgraph10 runs stratum 3: hydro.MergeKeyed (106), hydro.Join (125).
 func (nd *PaxosReplica) subgraph10() {
-	slices.Sort(nd.n96Changed)
-	for _, i97 := range nd.n96Changed {
-		v96 := nd.n96Accs[i97]
+	slices.Sort(nd.n106Changed)
+	for _, i97 := range nd.n106Changed {
+		v96 := nd.n106Accs[i97]
 		_ = v96
 	}
-	for _, v98 := range nd.h114To115Port0 {
-		if i99, ok100 := nd.n96Index[v98.Pos]; ok100 {
-			v101 := nd.n96Accs[i99]
+	for _, v98 := range nd.h124To125Port0 {
+		if i99, ok100 := nd.n106Index[v98.Pos]; ok100 {
+			v101 := nd.n106Accs[i99]
 			v102 := hitSlotted(v98, v101)
-			if !nd.n116Init {
-				nd.n116Acc, nd.n116Init = newCommits(), true
+			if !nd.n126Init {
+				nd.n126Acc, nd.n126Init = newCommits(), true
 			}
-			addCommit(&nd.n116Acc, v102)
+			addCommit(&nd.n126Acc, v102)
 		}
 	}
-	clear(nd.h114To115Port0)
-	nd.h114To115Port0 = nd.h114To115Port0[:0]
+	clear(nd.h124To125Port0)
+	nd.h124To125Port0 = nd.h124To125Port0[:0]
 }
 
-// subgraph11 runs stratum 4: hydro.Fold (116), hydro.CrossJoin (117), hydro.FlatMap (118), hydro.Unique (119), hydro.Join (120), hydro.FlatMap (122), hydro.Unique (123), hydro.Join (124), hydro.CrossJoin (155), hydro.CrossJoin (156).
+// subgraph11 runs stratum 4: hydro.Fold (126), hydro.CrossJoin (127), hydro.FlatMap (128), hydro.Unique (129), hydro.Join (130), hydro.FlatMap (132), hydro.Unique (133), hydro.Join (134), hydro.CrossJoin (165), hydro.CrossJoin (166).
 func (nd *PaxosReplica) subgraph11() {
-	if !nd.n116Init {
-		nd.n116Acc, nd.n116Init = newCommits(), true
+	if !nd.n126Init {
+		nd.n126Acc, nd.n126Init = newCommits(), true
 	}
-	v103 := nd.n116Acc
-	nd.n117L = append(nd.n117L, v103)
-	for _, v104 := range nd.h110To117Port1 {
-		for _, v105 := range nd.n117L {
+	v103 := nd.n126Acc
+	nd.n127L = append(nd.n127L, v103)
+	for _, v104 := range nd.h120To127Port1 {
+		for _, v105 := range nd.n127L {
 			v106 := runOf(v105, v104)
 			{
 				r, emit := v106, func(v107 KeyProbe) {
-					if _, dup108 := nd.n119Seen[v107]; !dup108 {
-						nd.n119Seen[v107] = struct{}{}
-						if i109, ok110 := nd.n99Index[v107.Key]; ok110 {
-							v111 := nd.n99Accs[i109]
+					if _, dup108 := nd.n129Seen[v107]; !dup108 {
+						nd.n129Seen[v107] = struct{}{}
+						if i109, ok110 := nd.n109Index[v107.Key]; ok110 {
+							v111 := nd.n109Accs[i109]
 							v112 := hitKV(v107, v111)
-							if !nd.n121Init {
-								nd.n121Acc, nd.n121Init = newKVs(), true
+							if !nd.n131Init {
+								nd.n131Acc, nd.n131Init = newKVs(), true
 							}
-							addKV(&nd.n121Acc, v112)
+							addKV(&nd.n131Acc, v112)
 						}
 					}
 				}
 				/*line replica.go:150:42*/ {
 					for _, c := range r.Cmds {
-						if c.Cmd.Op != OpNoop {
-							emit(KeyProbe{Key: c.Cmd.Key})
+						for _, cmd := range c.Cmds {
+							if cmd.Op != OpNoop {
+								emit(KeyProbe{Key: cmd.Key})
+							}
 						}
 					}
-				} /*line paxos_hydro.go:2409:38*/
+				} /*line paxos_hydro.go:2482:38*/
 			}
 			{
 				r, emit := v106, func(v113 SessionProbe) {
-					if _, dup114 := nd.n123Seen[v113]; !dup114 {
-						nd.n123Seen[v113] = struct{}{}
-						if i115, ok116 := nd.n102Index[v113.Inc]; ok116 {
-							v117 := nd.n102Accs[i115]
+					if _, dup114 := nd.n133Seen[v113]; !dup114 {
+						nd.n133Seen[v113] = struct{}{}
+						if i115, ok116 := nd.n112Index[v113.Inc]; ok116 {
+							v117 := nd.n112Accs[i115]
 							v118 := hitSession(v113, v117)
-							if !nd.n125Init {
-								nd.n125Acc, nd.n125Init = newSessions(), true
+							if !nd.n135Init {
+								nd.n135Acc, nd.n135Init = newSessions(), true
 							}
-							addSession(&nd.n125Acc, v118)
+							addSession(&nd.n135Acc, v118)
 						}
 					}
 				}
-				/*line replica.go:158:50*/ {
+				/*line replica.go:160:50*/ {
 					for _, c := range r.Cmds {
-						if c.Cmd.Op != OpNoop {
-							emit(SessionProbe{Inc: c.Cmd.Inc})
+						for _, cmd := range c.Cmds {
+							if cmd.Op != OpNoop {
+								emit(SessionProbe{Inc: cmd.Inc})
+							}
 						}
 					}
-				} /*line paxos_hydro.go:2431:38*/
+				} /*line paxos_hydro.go:2506:38*/
 			}
-			nd.h117To126Port0 = append(nd.h117To126Port0, v106)
-			nd.n155R = append(nd.n155R, v106)
+			nd.h127To136Port0 = append(nd.h127To136Port0, v106)
+			nd.n165R = append(nd.n165R, v106)
 		}
 	}
-	clear(nd.h110To117Port1)
-	nd.h110To117Port1 = nd.h110To117Port1[:0]
-	for _, v119 := range nd.h99To120Port1 {
+	clear(nd.h120To127Port1)
+	nd.h120To127Port1 = nd.h120To127Port1[:0]
+	for _, v119 := range nd.h109To130Port1 {
 		_ = v119
 	}
-	clear(nd.h99To120Port1)
-	nd.h99To120Port1 = nd.h99To120Port1[:0]
-	for _, v120 := range nd.h102To124Port1 {
+	clear(nd.h109To130Port1)
+	nd.h109To130Port1 = nd.h109To130Port1[:0]
+	for _, v120 := range nd.h112To134Port1 {
 		_ = v120
 	}
-	clear(nd.h102To124Port1)
-	nd.h102To124Port1 = nd.h102To124Port1[:0]
-	for _, v121 := range nd.h103To155Port0 {
-		for _, v122 := range nd.n155R {
+	clear(nd.h112To134Port1)
+	nd.h112To134Port1 = nd.h112To134Port1[:0]
+	for _, v121 := range nd.h113To165Port0 {
+		for _, v122 := range nd.n165R {
 			v123 := progressOf(v121, v122)
-			nd.n156L = append(nd.n156L, v123)
-			for _, v124 := range nd.n156R {
+			nd.n166L = append(nd.n166L, v123)
+			for _, v124 := range nd.n166R {
 				v125 := reportOf(v123, v124)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v125)
-					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 157, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 167, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	clear(nd.h103To155Port0)
-	nd.h103To155Port0 = nd.h103To155Port0[:0]
-	for _, v126 := range nd.h80To156Port1 {
-		nd.n156R = append(nd.n156R, v126)
-		for _, v127 := range nd.n156L {
+	clear(nd.h113To165Port0)
+	nd.h113To165Port0 = nd.h113To165Port0[:0]
+	for _, v126 := range nd.h90To166Port1 {
+		nd.n166R = append(nd.n166R, v126)
+		for _, v127 := range nd.n166L {
 			v128 := reportOf(v127, v126)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v128)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 157, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 167, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h80To156Port1)
-	nd.h80To156Port1 = nd.h80To156Port1[:0]
+	clear(nd.h90To166Port1)
+	nd.h90To166Port1 = nd.h90To166Port1[:0]
 }
 
-// subgraph12 runs stratum 5: hydro.Fold (121), hydro.Fold (125), hydro.CrossJoin (126), hydro.CrossJoin (127), hydro.Map (128), hydro.Filter (129), hydro.Map (130), hydro.FlatMap (132), hydro.FlatMap (134), hydro.FlatMap (136), hydro.FlatMap (140).
+// subgraph12 runs stratum 5: hydro.Fold (131), hydro.Fold (135), hydro.CrossJoin (136), hydro.CrossJoin (137), hydro.Map (138), hydro.Filter (139), hydro.Map (140), hydro.FlatMap (142), hydro.FlatMap (144), hydro.FlatMap (146), hydro.FlatMap (150).
 func (nd *PaxosReplica) subgraph12() {
-	if !nd.n121Init {
-		nd.n121Acc, nd.n121Init = newKVs(), true
+	if !nd.n131Init {
+		nd.n131Acc, nd.n131Init = newKVs(), true
 	}
-	v129 := nd.n121Acc
-	nd.n126R = append(nd.n126R, v129)
-	if !nd.n125Init {
-		nd.n125Acc, nd.n125Init = newSessions(), true
+	v129 := nd.n131Acc
+	nd.n136R = append(nd.n136R, v129)
+	if !nd.n135Init {
+		nd.n135Acc, nd.n135Init = newSessions(), true
 	}
-	v130 := nd.n125Acc
-	nd.n127R = append(nd.n127R, v130)
-	for _, v131 := range nd.n127L {
+	v130 := nd.n135Acc
+	nd.n137R = append(nd.n137R, v130)
+	for _, v131 := range nd.n137L {
 		v132 := withSessions(v131, v130)
 		v133 := execute(v132)
 		if ran(v133) {
 			v134 := appliedOf(v133)
-			nd.n131Next = append(nd.n131Next, v134)
+			nd.n141Next = append(nd.n141Next, v134)
 			{
 				x, emit := v133, func(v135 KV) {
-					nd.n133Next = append(nd.n133Next, v135)
+					nd.n143Next = append(nd.n143Next, v135)
 				}
-				/*line replica.go:277:38*/ {
+				/*line replica.go:288:38*/ {
 					for _, p := range x.Puts {
 						emit(p)
 					}
-				} /*line paxos_hydro.go:2504:38*/
+				} /*line paxos_hydro.go:2579:38*/
 			}
 			{
 				x, emit := v133, func(v136 Session) {
-					nd.n135Next = append(nd.n135Next, v136)
+					nd.n145Next = append(nd.n145Next, v136)
 				}
-				/*line replica.go:283:47*/ {
+				/*line replica.go:294:47*/ {
 					for _, s := range x.Sessions {
 						emit(s)
 					}
-				} /*line paxos_hydro.go:2514:38*/
+				} /*line paxos_hydro.go:2589:38*/
 			}
 			{
 				x, emit := v133, func(v137 Commit) {
-					nd.n137Next = append(nd.n137Next, v137)
+					nd.n147Next = append(nd.n147Next, v137)
 				}
-				/*line replica.go:295:42*/ {
+				/*line replica.go:306:42*/ {
 					for _, c := range x.Done {
 						emit(c)
 					}
-				} /*line paxos_hydro.go:2524:38*/
+				} /*line paxos_hydro.go:2599:38*/
 			}
 			{
-				x, emit := v133, func(v138 Reply) {
-					nd.n141Next = append(nd.n141Next, v138)
+				x, emit := v133, func(v138 Answer) {
+					nd.n151Next = append(nd.n151Next, v138)
 				}
-				/*line replica.go:289:44*/ {
+				/*line replica.go:300:45*/ {
 					for _, r := range x.Replies {
 						emit(r)
 					}
-				} /*line paxos_hydro.go:2534:38*/
+				} /*line paxos_hydro.go:2609:38*/
 			}
 		}
 	}
-	for _, v139 := range nd.h117To126Port0 {
-		for _, v140 := range nd.n126R {
+	for _, v139 := range nd.h127To136Port0 {
+		for _, v140 := range nd.n136R {
 			v141 := withKVs(v139, v140)
-			nd.n127L = append(nd.n127L, v141)
-			for _, v142 := range nd.n127R {
+			nd.n137L = append(nd.n137L, v141)
+			for _, v142 := range nd.n137R {
 				v143 := withSessions(v141, v142)
 				v144 := execute(v143)
 				if ran(v144) {
 					v145 := appliedOf(v144)
-					nd.n131Next = append(nd.n131Next, v145)
+					nd.n141Next = append(nd.n141Next, v145)
 					{
 						x, emit := v144, func(v146 KV) {
-							nd.n133Next = append(nd.n133Next, v146)
+							nd.n143Next = append(nd.n143Next, v146)
 						}
-						/*line replica.go:277:38*/ {
+						/*line replica.go:288:38*/ {
 							for _, p := range x.Puts {
 								emit(p)
 							}
-						} /*line paxos_hydro.go:2556:40*/
+						} /*line paxos_hydro.go:2631:40*/
 					}
 					{
 						x, emit := v144, func(v147 Session) {
-							nd.n135Next = append(nd.n135Next, v147)
+							nd.n145Next = append(nd.n145Next, v147)
 						}
-						/*line replica.go:283:47*/ {
+						/*line replica.go:294:47*/ {
 							for _, s := range x.Sessions {
 								emit(s)
 							}
-						} /*line paxos_hydro.go:2566:40*/
+						} /*line paxos_hydro.go:2641:40*/
 					}
 					{
 						x, emit := v144, func(v148 Commit) {
-							nd.n137Next = append(nd.n137Next, v148)
+							nd.n147Next = append(nd.n147Next, v148)
 						}
-						/*line replica.go:295:42*/ {
+						/*line replica.go:306:42*/ {
 							for _, c := range x.Done {
 								emit(c)
 							}
-						} /*line paxos_hydro.go:2576:40*/
+						} /*line paxos_hydro.go:2651:40*/
 					}
 					{
-						x, emit := v144, func(v149 Reply) {
-							nd.n141Next = append(nd.n141Next, v149)
+						x, emit := v144, func(v149 Answer) {
+							nd.n151Next = append(nd.n151Next, v149)
 						}
-						/*line replica.go:289:44*/ {
+						/*line replica.go:300:45*/ {
 							for _, r := range x.Replies {
 								emit(r)
 							}
-						} /*line paxos_hydro.go:2586:40*/
+						} /*line paxos_hydro.go:2661:40*/
 					}
 				}
 			}
 		}
 	}
-	clear(nd.h117To126Port0)
-	nd.h117To126Port0 = nd.h117To126Port0[:0]
+	clear(nd.h127To136Port0)
+	nd.h127To136Port0 = nd.h127To136Port0[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -2603,91 +2678,91 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 92:
+	case 102:
 		var v153 Applied
 		n154, err155 := decodeHydroApplied(item, &v153)
 		if err155 == nil && n154 != len(item) {
 			err155 = fmt.Errorf("%d bytes after the item", len(item)-n154)
 		}
 		if err155 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 92, paxos.go:158): %w", err155)
+			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:166): %w", err155)
 		}
 		k156 := v153.Key
-		i157, ok158 := nd.n92Index[k156]
+		i157, ok158 := nd.n102Index[k156]
 		if ok158 {
-			nd.n92Accs[i157] = v153
+			nd.n102Accs[i157] = v153
 		} else {
-			i157 = len(nd.n92Accs)
-			nd.n92Index[k156] = i157
-			nd.n92Accs = append(nd.n92Accs, v153)
-			nd.n92Mark = append(nd.n92Mark, false)
+			i157 = len(nd.n102Accs)
+			nd.n102Index[k156] = i157
+			nd.n102Accs = append(nd.n102Accs, v153)
+			nd.n102Mark = append(nd.n102Mark, false)
 		}
 		return nil
-	case 96:
+	case 106:
 		var v162 Slotted
 		n163, err164 := decodeHydroSlotted(item, &v162)
 		if err164 == nil && n163 != len(item) {
 			err164 = fmt.Errorf("%d bytes after the item", len(item)-n163)
 		}
 		if err164 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 96, paxos.go:159): %w", err164)
+			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:167): %w", err164)
 		}
 		k165 := v162.Pos
-		i166, ok167 := nd.n96Index[k165]
+		i166, ok167 := nd.n106Index[k165]
 		if ok167 {
-			nd.n96Accs[i166] = v162
+			nd.n106Accs[i166] = v162
 		} else {
-			i166 = len(nd.n96Accs)
-			nd.n96Index[k165] = i166
-			nd.n96Accs = append(nd.n96Accs, v162)
-			nd.n96Mark = append(nd.n96Mark, false)
+			i166 = len(nd.n106Accs)
+			nd.n106Index[k165] = i166
+			nd.n106Accs = append(nd.n106Accs, v162)
+			nd.n106Mark = append(nd.n106Mark, false)
 		}
-		if i166 >= len(nd.n96Touched) {
-			nd.n96Touched = append(nd.n96Touched, make([]bool, i166+1-len(nd.n96Touched))...)
+		if i166 >= len(nd.n106Touched) {
+			nd.n106Touched = append(nd.n106Touched, make([]bool, i166+1-len(nd.n106Touched))...)
 		}
-		if !nd.n96Touched[i166] {
-			nd.n96Touched[i166] = true
-			nd.n96Changed = append(nd.n96Changed, i166)
+		if !nd.n106Touched[i166] {
+			nd.n106Touched[i166] = true
+			nd.n106Changed = append(nd.n106Changed, i166)
 		}
 		return nil
-	case 99:
+	case 109:
 		var v171 KV
 		n172, err173 := decodeHydroKV(item, &v171)
 		if err173 == nil && n172 != len(item) {
 			err173 = fmt.Errorf("%d bytes after the item", len(item)-n172)
 		}
 		if err173 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 99, paxos.go:163): %w", err173)
+			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:171): %w", err173)
 		}
 		k174 := v171.Key
-		i175, ok176 := nd.n99Index[k174]
+		i175, ok176 := nd.n109Index[k174]
 		if ok176 {
-			nd.n99Accs[i175] = v171
+			nd.n109Accs[i175] = v171
 		} else {
-			i175 = len(nd.n99Accs)
-			nd.n99Index[k174] = i175
-			nd.n99Accs = append(nd.n99Accs, v171)
-			nd.n99Mark = append(nd.n99Mark, false)
+			i175 = len(nd.n109Accs)
+			nd.n109Index[k174] = i175
+			nd.n109Accs = append(nd.n109Accs, v171)
+			nd.n109Mark = append(nd.n109Mark, false)
 		}
 		return nil
-	case 102:
+	case 112:
 		var v180 Session
 		n181, err182 := decodeHydroSession(item, &v180)
 		if err182 == nil && n181 != len(item) {
 			err182 = fmt.Errorf("%d bytes after the item", len(item)-n181)
 		}
 		if err182 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 102, paxos.go:164): %w", err182)
+			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:172): %w", err182)
 		}
 		k183 := v180.Inc
-		i184, ok185 := nd.n102Index[k183]
+		i184, ok185 := nd.n112Index[k183]
 		if ok185 {
-			nd.n102Accs[i184] = v180
+			nd.n112Accs[i184] = v180
 		} else {
-			i184 = len(nd.n102Accs)
-			nd.n102Index[k183] = i184
-			nd.n102Accs = append(nd.n102Accs, v180)
-			nd.n102Mark = append(nd.n102Mark, false)
+			i184 = len(nd.n112Accs)
+			nd.n112Index[k183] = i184
+			nd.n112Accs = append(nd.n112Accs, v180)
+			nd.n112Mark = append(nd.n112Mark, false)
 		}
 		return nil
 	}
@@ -2700,30 +2775,30 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i150 := range nd.n92Dirty {
-			nd.n92Mark[i150] = false
-			v151 := nd.n92Accs[i150]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(92), &v151))
-		}
-		nd.n92Dirty = nd.n92Dirty[:0]
-		for _, i159 := range nd.n96Dirty {
-			nd.n96Mark[i159] = false
-			v160 := nd.n96Accs[i159]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(96), &v160))
-		}
-		nd.n96Dirty = nd.n96Dirty[:0]
-		for _, i168 := range nd.n99Dirty {
-			nd.n99Mark[i168] = false
-			v169 := nd.n99Accs[i168]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(99), &v169))
-		}
-		nd.n99Dirty = nd.n99Dirty[:0]
-		for _, i177 := range nd.n102Dirty {
-			nd.n102Mark[i177] = false
-			v178 := nd.n102Accs[i177]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(102), &v178))
+		for _, i150 := range nd.n102Dirty {
+			nd.n102Mark[i150] = false
+			v151 := nd.n102Accs[i150]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v151))
 		}
 		nd.n102Dirty = nd.n102Dirty[:0]
+		for _, i159 := range nd.n106Dirty {
+			nd.n106Mark[i159] = false
+			v160 := nd.n106Accs[i159]
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(106), &v160))
+		}
+		nd.n106Dirty = nd.n106Dirty[:0]
+		for _, i168 := range nd.n109Dirty {
+			nd.n109Mark[i168] = false
+			v169 := nd.n109Accs[i168]
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v169))
+		}
+		nd.n109Dirty = nd.n109Dirty[:0]
+		for _, i177 := range nd.n112Dirty {
+			nd.n112Mark[i177] = false
+			v178 := nd.n112Accs[i177]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v178))
+		}
+		nd.n112Dirty = nd.n112Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -2735,17 +2810,17 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v152 := range nd.n92Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(92), &v152))
+	for _, v152 := range nd.n102Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(102), &v152))
 	}
-	for _, v161 := range nd.n96Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(96), &v161))
+	for _, v161 := range nd.n106Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(106), &v161))
 	}
-	for _, v170 := range nd.n99Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(99), &v170))
+	for _, v170 := range nd.n109Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(109), &v170))
 	}
-	for _, v179 := range nd.n102Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(102), &v179))
+	for _, v179 := range nd.n112Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(112), &v179))
 	}
 }
 
@@ -2778,7 +2853,7 @@ func (nd *PaxosReplica) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosReplica) NextTimer() (time.Time, bool) {
-	next := nd.n103Due
+	next := nd.n113Due
 	return next, true
 }
 
@@ -2805,49 +2880,49 @@ func (nd *PaxosReplica) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte
 // that does not decode, and says why.
 func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 81:
+	case 91:
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:149: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:157: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:149: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:157: %d bytes after the item", len(payload)-n)
 		}
-		nd.n81Recv = append(nd.n81Recv, v)
+		nd.n91Recv = append(nd.n91Recv, v)
 		return nil
-	case 83:
+	case 93:
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:150: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:158: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:150: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:158: %d bytes after the item", len(payload)-n)
 		}
-		nd.n83Recv = append(nd.n83Recv, v)
+		nd.n93Recv = append(nd.n93Recv, v)
 		return nil
-	case 144:
+	case 154:
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:187: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:195: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:187: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:195: %d bytes after the item", len(payload)-n)
 		}
-		nd.n144Recv = append(nd.n144Recv, v)
+		nd.n154Recv = append(nd.n154Recv, v)
 		return nil
-	case 154:
+	case 164:
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:192: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:200: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:192: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:200: %d bytes after the item", len(payload)-n)
 		}
-		nd.n154Recv = append(nd.n154Recv, v)
+		nd.n164Recv = append(nd.n164Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location replica: no network operator has tag %d", tag)
@@ -2856,7 +2931,7 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosReplica) Pending() bool {
-	return len(nd.n81Recv) > 0 || len(nd.n83Recv) > 0 || len(nd.n131Now) > 0 || len(nd.n133Now) > 0 || len(nd.n135Now) > 0 || len(nd.n137Now) > 0 || len(nd.n141Now) > 0 || len(nd.n144Recv) > 0 || len(nd.n154Recv) > 0
+	return len(nd.n91Recv) > 0 || len(nd.n93Recv) > 0 || len(nd.n141Now) > 0 || len(nd.n143Now) > 0 || len(nd.n145Now) > 0 || len(nd.n147Now) > 0 || len(nd.n151Now) > 0 || len(nd.n154Recv) > 0 || len(nd.n164Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

@@ -106,7 +106,7 @@ type Proposal struct {
 	Set       bool
 	Slot      uint64
 	Ballot    Ballot
-	Cmd       Command
+	Cmds      []Command
 	Committed bool
 }
 
@@ -144,6 +144,11 @@ type Core struct {
 	Donors           uint64
 	// Ring holds the proposal of slot s at s mod Window.
 	Ring []Proposal
+	// Chosen is the lowest slot the leader has not seen committed; the
+	// slots from Chosen to Next are in flight. Queue holds the commands
+	// that wait for one of at most maxInFlight slots in flight.
+	Chosen uint64
+	Queue  []Command
 
 	// The tick's messages.
 	P1as      []P1a
@@ -166,6 +171,12 @@ const (
 	// resendBatch is how many chosen slots the leader sends again to a
 	// replica that reports a gap.
 	resendBatch = 64
+	// maxBatch is the most commands the leader proposes in one slot;
+	// maxInFlight the most slots it has in flight (proposed, not yet seen
+	// chosen); maxQueued the most commands that wait for a slot.
+	maxBatch    = 1024
+	maxInFlight = 4
+	maxQueued   = 8 * maxBatch
 )
 
 func newCore() Core { return Core{} }
@@ -216,6 +227,7 @@ func step(c *Core, in Inbox) {
 	if c.Seen.Compare(c.Ballot) > 0 {
 		c.Leader = false
 		clear(c.Promised)
+		c.Queue = c.Queue[:0] // their clients resend them
 	}
 
 	// What the replicas executed.
@@ -230,7 +242,7 @@ func step(c *Core, in Inbox) {
 		if c.Leader && (p.Hole || seen && p.Next == last) {
 			for s := p.Next; s < p.Next+resendBatch && s < c.Next; s++ {
 				if r := c.Ring[s%w]; r.Set && r.Slot == s && r.Committed {
-					c.Resends = append(c.Resends, Resend{To: p.Replica, Commit: Commit{Slot: s, Cmd: r.Cmd}})
+					c.Resends = append(c.Resends, Resend{To: p.Replica, Commit: Commit{Slot: s, Ballot: r.Ballot, Cmds: r.Cmds}})
 				}
 			}
 		}
@@ -248,7 +260,7 @@ func step(c *Core, in Inbox) {
 	}
 	for _, cm := range in.Commits {
 		if r := &c.Ring[cm.Slot%w]; r.Set && r.Slot == cm.Slot {
-			r.Committed, r.Cmd = true, cm.Cmd
+			r.Committed, r.Cmds = true, cm.Cmds
 		}
 	}
 
@@ -281,7 +293,7 @@ func step(c *Core, in Inbox) {
 			// Propose again what is not chosen yet.
 			for i := range c.Ring {
 				if r := c.Ring[i]; r.Set && !r.Committed && r.Slot >= c.Checkpoint {
-					c.P2as = append(c.P2as, P2a{Slot: r.Slot, Ballot: c.Ballot, Cmd: r.Cmd, Checkpoint: c.Checkpoint})
+					c.P2as = append(c.P2as, P2a{Slot: r.Slot, Ballot: c.Ballot, Cmds: r.Cmds, Checkpoint: c.Checkpoint})
 				}
 			}
 		case beat:
@@ -296,14 +308,25 @@ func step(c *Core, in Inbox) {
 		c.Missed = 0
 	}
 
-	// Commands, in slots after the last one assigned, within the window.
+	// The commands, as one batch per slot (at most maxBatch commands) in
+	// the slots after the last one assigned, within the window and with at
+	// most maxInFlight slots in flight: under load, the commands that
+	// arrive while the slots in flight are being chosen wait and make the
+	// next batch. Those beyond maxQueued are resent by their clients.
 	if c.Leader {
-		for _, cmd := range in.Cmds {
-			if c.Next >= c.Checkpoint+w {
-				break // the client resends
+		c.Chosen = max(c.Chosen, c.Checkpoint)
+		for c.Chosen < c.Next {
+			if r := c.Ring[c.Chosen%w]; !r.Set || r.Slot != c.Chosen || !r.Committed {
+				break
 			}
-			c.propose(c.Next, cmd)
+			c.Chosen++
+		}
+		c.Queue = append(c.Queue, in.Cmds[:min(len(in.Cmds), maxQueued-len(c.Queue))]...)
+		for len(c.Queue) > 0 && c.Next < c.Checkpoint+w && c.Next-c.Chosen < maxInFlight {
+			n := min(len(c.Queue), maxBatch)
+			c.propose(c.Next, slices.Clone(c.Queue[:n]))
 			c.Next++
+			c.Queue = append(c.Queue[:0], c.Queue[n:]...)
 		}
 	}
 }
@@ -360,20 +383,21 @@ func (c *Core) lead() {
 	// unless phase 1 learned it.
 	clear(c.Ring)
 	for s := start; s < end; s++ {
-		cmd := Command{Op: OpNoop}
+		var cmds []Command // a no-op
 		if a, ok := c.Learned[s]; ok {
-			cmd = a.Cmd
+			cmds = a.Cmds
 		}
-		c.propose(s, cmd)
+		c.propose(s, cmds)
 	}
 	c.Next = end
+	c.Chosen = start
 	clear(c.Learned)
 	c.Beats = append(c.Beats, Heartbeat{Ballot: c.Ballot})
 }
 
-func (c *Core) propose(slot uint64, cmd Command) {
-	c.Ring[slot%c.Config.Window] = Proposal{Set: true, Slot: slot, Ballot: c.Ballot, Cmd: cmd}
-	c.P2as = append(c.P2as, P2a{Slot: slot, Ballot: c.Ballot, Cmd: cmd, Checkpoint: c.Checkpoint})
+func (c *Core) propose(slot uint64, cmds []Command) {
+	c.Ring[slot%c.Config.Window] = Proposal{Set: true, Slot: slot, Ballot: c.Ballot, Cmds: cmds}
+	c.P2as = append(c.P2as, P2a{Slot: slot, Ballot: c.Ballot, Cmds: cmds, Checkpoint: c.Checkpoint})
 }
 
 func emitP1as(c Core, emit func(P1a)) {
@@ -454,7 +478,7 @@ func tallied(v Votes, t Tally) chosen {
 	if t.T.Slot != v.Slot || t.T.Ballot != v.Ballot {
 		return chosen{}
 	}
-	return chosen{Commit: Commit{Slot: t.T.Slot, Cmd: t.T.Cmd}, Voters: t.T.Voters, Before: t.T.Voters &^ v.Voters}
+	return chosen{Commit: Commit{Slot: t.T.Slot, Ballot: t.T.Ballot, Cmds: t.T.Cmds}, Voters: t.T.Voters, Before: t.T.Voters &^ v.Voters}
 }
 
 func popcount(x uint64) int {

@@ -36,7 +36,7 @@ func viewOf(p Promise, id hydro.MemberID) view {
 // answer is an acceptor's phase-2b reply: it accepts a P2a whose ballot is
 // at least its promise, which then equals the P2a's ballot.
 func answer(m P2a, v view) P2b {
-	return P2b{Slot: m.Slot, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot, Cmd: m.Cmd}
+	return P2b{Slot: m.Slot, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot, Cmds: m.Cmds}
 }
 
 func firstP1b(m P1a, v view) P1b {
@@ -149,16 +149,20 @@ func runOf(cs []Commit, next uint64) Run {
 
 func runKeys(r Run, emit func(KeyProbe)) {
 	for _, c := range r.Cmds {
-		if c.Cmd.Op != OpNoop {
-			emit(KeyProbe{Key: c.Cmd.Key})
+		for _, cmd := range c.Cmds {
+			if cmd.Op != OpNoop {
+				emit(KeyProbe{Key: cmd.Key})
+			}
 		}
 	}
 }
 
 func runSessions(r Run, emit func(SessionProbe)) {
 	for _, c := range r.Cmds {
-		if c.Cmd.Op != OpNoop {
-			emit(SessionProbe{Inc: c.Cmd.Inc})
+		for _, cmd := range c.Cmds {
+			if cmd.Op != OpNoop {
+				emit(SessionProbe{Inc: cmd.Inc})
+			}
 		}
 	}
 }
@@ -205,7 +209,7 @@ type Exec struct {
 	Done     []Commit
 	Puts     []KV
 	Sessions []Session
-	Replies  []Reply
+	Replies  []Answer
 }
 
 // execute runs a batch's commands in slot order against the store. A
@@ -217,44 +221,9 @@ func execute(b batch) Exec {
 	kv := map[string]Cell{}
 	sess := map[uint64]SessionLattice{}
 	for _, c := range b.Run.Cmds {
-		cmd := c.Cmd
-		if cmd.Op == OpNoop {
-			continue
+		for _, cmd := range c.Cmds {
+			x.run(b, c, cmd, kv, sess)
 		}
-		s, ok := sess[cmd.Inc]
-		if !ok {
-			old := b.Sessions[cmd.Inc]
-			s = old.Clone()
-		}
-		// Raise the mark; the answers below it are forgotten once, after
-		// the run (none is looked up: a command below the mark is skipped).
-		s.Low = max(s.Low, cmd.Low)
-		sess[cmd.Inc] = s
-		if cmd.Seq < s.Low {
-			continue
-		}
-		if r, ok := s.Answers[cmd.Seq]; ok {
-			x.Replies = append(x.Replies, r)
-			continue
-		}
-		r := Reply{ID: cmd.ID}
-		switch cmd.Op {
-		case OpGet:
-			cell, ok := kv[cmd.Key]
-			if !ok {
-				cell = b.KV[cmd.Key]
-			}
-			r.Value, r.Found = cell.Value, cell.Set
-		case OpPut:
-			kv[cmd.Key] = Cell{Set: true, Slot: c.Slot, Value: cmd.Value}
-			r.Value, r.Found = cmd.Value, true
-		}
-		if s.Answers == nil {
-			s.Answers = map[uint64]Reply{}
-		}
-		s.Answers[cmd.Seq] = r
-		sess[cmd.Inc] = s
-		x.Replies = append(x.Replies, r)
 	}
 	for k, c := range kv {
 		x.Puts = append(x.Puts, KV{Key: k, Cell: c})
@@ -268,6 +237,48 @@ func execute(b batch) Exec {
 		x.Sessions = append(x.Sessions, Session{Inc: inc, S: s})
 	}
 	return x
+}
+
+// run executes one command of commit c, with the run's writes kv and
+// sessions sess so far.
+func (x *Exec) run(b batch, c Commit, cmd Command, kv map[string]Cell, sess map[uint64]SessionLattice) {
+	if cmd.Op == OpNoop {
+		return
+	}
+	s, ok := sess[cmd.Inc]
+	if !ok {
+		old := b.Sessions[cmd.Inc]
+		s = old.Clone()
+	}
+	// Raise the mark; the answers below it are forgotten once, after
+	// the run (none is looked up: a command below the mark is skipped).
+	s.Low = max(s.Low, cmd.Low)
+	sess[cmd.Inc] = s
+	if cmd.Seq < s.Low {
+		return
+	}
+	if r, ok := s.Answers[cmd.Seq]; ok {
+		x.Replies = append(x.Replies, Answer{Reply: r, Ballot: c.Ballot})
+		return
+	}
+	r := Reply{ID: cmd.ID}
+	switch cmd.Op {
+	case OpGet:
+		cell, ok := kv[cmd.Key]
+		if !ok {
+			cell = b.KV[cmd.Key]
+		}
+		r.Value, r.Found = cell.Value, cell.Set
+	case OpPut:
+		kv[cmd.Key] = Cell{Set: true, Slot: c.Slot, Value: cmd.Value}
+		r.Value, r.Found = cmd.Value, true
+	}
+	if s.Answers == nil {
+		s.Answers = map[uint64]Reply{}
+	}
+	s.Answers[cmd.Seq] = r
+	sess[cmd.Inc] = s
+	x.Replies = append(x.Replies, Answer{Reply: r, Ballot: c.Ballot})
 }
 
 func ran(x Exec) bool { return len(x.Done) > 0 }
@@ -286,7 +297,7 @@ func emitSessions(x Exec, emit func(Session)) {
 	}
 }
 
-func emitReplies(x Exec, emit func(Reply)) {
+func emitReplies(x Exec, emit func(Answer)) {
 	for _, r := range x.Replies {
 		emit(r)
 	}
@@ -299,7 +310,7 @@ func emitDone(x Exec, emit func(Commit)) {
 }
 
 func executedBy(c Commit, r hydro.MemberID) Executed {
-	return Executed{Replica: r, Slot: c.Slot, Cmd: c.Cmd}
+	return Executed{Replica: r, Slot: c.Slot, Cmds: c.Cmds}
 }
 
 func progressOf(_ time.Time, r Run) Run { return r }
@@ -375,3 +386,30 @@ func withLow(c Command, low uint64) Command {
 }
 
 func replyOf(r Reply, _ Command) Reply { return r }
+
+func answerReply(a Answer) Reply { return a.Reply }
+
+func answerBallot(a Answer) Ballot { return a.Ballot }
+
+func noLeader() Ballot { return Ballot{} }
+
+func latestLeader(acc *Ballot, b Ballot) { *acc = maxBallot(*acc, b) }
+
+// directed is a new command with the leader the client knows: ballot 0
+// before any answer, when the command goes to every proposer.
+type directed struct {
+	Cmd    Command
+	Leader Ballot
+}
+
+func directedOf(c Command, leader Ballot) directed { return directed{Cmd: c, Leader: leader} }
+
+func toLeader(d directed) (Directed, bool) {
+	return Directed{To: d.Leader.Proposer, Cmd: d.Cmd}, d.Leader.Num > 0
+}
+
+func toEveryone(d directed) (Command, bool) { return d.Cmd, d.Leader.Num == 0 }
+
+func directedTo(d Directed) hydro.MemberID { return d.To }
+
+func directedCmd(d Directed) Command { return d.Cmd }

@@ -99,20 +99,21 @@ type P1b struct {
 	Log        []Accepted
 }
 
-// Accepted is a value an acceptor accepted for a slot, with its ballot.
+// Accepted is a value an acceptor accepted for a slot, with its ballot:
+// a batch of commands (none for a no-op).
 type Accepted struct {
 	Slot   uint64
 	Ballot Ballot
-	Cmd    Command
+	Cmds   []Command
 }
 
-// P2a is phase 2a: the leader proposes Cmd for Slot at Ballot. Checkpoint
-// is the slot below which every replica has executed the log, so that the
-// acceptor may forget it.
+// P2a is phase 2a: the leader proposes the batch Cmds for Slot at Ballot.
+// Checkpoint is the slot below which a majority of the replicas executed
+// the log, so that the acceptor may forget it.
 type P2a struct {
 	Slot       uint64
 	Ballot     Ballot
-	Cmd        Command
+	Cmds       []Command
 	Checkpoint uint64
 }
 
@@ -123,7 +124,7 @@ type P2b struct {
 	Ballot   Ballot
 	Acceptor hydro.MemberID
 	Max      Ballot
-	Cmd      Command
+	Cmds     []Command
 }
 
 // Heartbeat is the leader's periodic announcement of its ballot to every
@@ -132,10 +133,13 @@ type Heartbeat struct {
 	Ballot Ballot
 }
 
-// Commit is a chosen command: the replicas execute it in slot order.
+// Commit is a chosen batch of commands: the replicas execute slots in
+// order, and a slot's commands in their order. Ballot is the ballot it
+// was chosen with, which tells the clients the leader.
 type Commit struct {
-	Slot uint64
-	Cmd  Command
+	Slot   uint64
+	Ballot Ballot
+	Cmds   []Command
 }
 
 // Resend is a commit the leader sends again to one replica that reported
@@ -175,7 +179,21 @@ type Progress struct {
 type Executed struct {
 	Replica hydro.MemberID
 	Slot    uint64
-	Cmd     Command
+	Cmds    []Command
+}
+
+// Answer is a replica's reply to the client, with the ballot of the
+// commit that answered it: the client sends new commands to that
+// ballot's proposer, the leader it knows.
+type Answer struct {
+	Reply  Reply
+	Ballot Ballot
+}
+
+// Directed is a new command the client sends to the leader it knows.
+type Directed struct {
+	To  hydro.MemberID
+	Cmd Command
 }
 
 // Promise is an acceptor's durable state besides its log: its highest
@@ -244,7 +262,7 @@ type TallyLattice struct {
 	Set    bool
 	Slot   uint64
 	Ballot Ballot
-	Cmd    Command
+	Cmds   []Command
 	Voters uint64
 }
 
