@@ -37,7 +37,7 @@ func TestTallyLatticeLaws(t *testing.T) {
 			return TallyLattice{}
 		}
 		s, b := uint64(r.IntN(3)), genBallot(r)
-		return TallyLattice{Set: true, Slot: s, Ballot: b, Cmds: []Command{cmdFor(s, b)}, Voters: uint64(r.IntN(8))}
+		return TallyLattice{Set: true, Slot: s, Ballot: b, Voters: uint64(r.IntN(8))}
 	})
 }
 

@@ -104,7 +104,7 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	// Phase 2b: tally the votes per ring position; commit on a majority.
 	ayes := hydro.FilterMap(p2bsIn, accepted)
 	tallies := hydro.MergeKeyed(hydro.Map(ayes, func(p P2b) Tally {
-		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Cmds: p.Cmds, Voters: voters(p.Acceptor)}}
+		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
 	}), hydro.Static)
 	fresh := hydro.ReduceKeyed(hydro.Map(ayes, func(p P2b) Votes {
 		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
@@ -135,9 +135,13 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	acceptorID := hydro.SelfID(acceptors)
 	promise := hydro.ReduceKeyed(hydro.Union(hydro.Map(p1a, promiseOfP1a), hydro.Map(p2a, promiseOfP2a)), raise, hydro.Durable)
 	now := hydro.CrossJoin(hydro.Fold(promise, noPromise, takePromise), acceptorID, viewOf, hydro.Tick, hydro.Static)
-	p2b := hydro.CrossJoin(p2a, now, answer, hydro.Tick, hydro.Tick)
-	log := hydro.MergeKeyed(hydro.FilterMap(p2b, func(p P2b) (Entry, bool) {
-		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: p.Cmds}}}, p.Max == p.Ballot
+	// The P2b answers without the batch, which the leader holds; the log
+	// keeps it.
+	answers2 := hydro.CrossJoin(p2a, now, answer, hydro.Tick, hydro.Tick)
+	p2b := hydro.Map(answers2, voteOf)
+	log := hydro.MergeKeyed(hydro.FilterMap(answers2, func(a answered2) (Entry, bool) {
+		p := a.P2b
+		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}}}, p.Max == p.Ballot
 	}), hydro.Durable)
 	hydro.Sink(p2b, votes)
 	p2bsFrom(hydro.DemuxBy(p2b, proposers, toProposer))
@@ -154,7 +158,7 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	// execute the run without a gap, make its effects durable in the next
 	// tick, and only then answer.
 	replicaID := hydro.SelfID(replicas)
-	committed := hydro.Union(hydro.Broadcast(commits, replicas),
+	committed := hydro.Union(hydro.Broadcast(hydro.FlatMap(core, emitCommits), replicas),
 		hydro.Map(hydro.DemuxBy(hydro.FlatMap(core, emitResends), replicas, resendTo), commitOf))
 	appliedIn, applyNext := hydro.Cycle[Applied](replicas)
 	putsIn, applyPuts := hydro.Cycle[KV](replicas)
@@ -184,7 +188,9 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	run := hydro.CrossJoin(hydro.Fold(hydro.Join(probes, slots, hitSlotted, hydro.Tick, hydro.Tick), newCommits, addCommit), from, runOf, hydro.Tick, hydro.Tick)
 	kvs := hydro.Fold(hydro.Join(hydro.Unique(hydro.FlatMap(run, runKeys), hydro.Tick), kv, hitKV, hydro.Tick, hydro.Tick), newKVs, addKV)
 	sess := hydro.Fold(hydro.Join(hydro.Unique(hydro.FlatMap(run, runSessions), hydro.Tick), clients, hitSession, hydro.Tick, hydro.Tick), newSessions, addSession)
-	exec := hydro.Filter(hydro.Map(hydro.CrossJoin(hydro.CrossJoin(run, kvs, withKVs, hydro.Tick, hydro.Tick), sess, withSessions, hydro.Tick, hydro.Tick), execute), ran)
+	who := hydro.CrossJoin(replicaID, hydro.ClusterSize(replicas, replicas), replicaOf, hydro.Static, hydro.Static)
+	exec := hydro.Filter(hydro.Map(hydro.CrossJoin(hydro.CrossJoin(hydro.CrossJoin(run, kvs, withKVs, hydro.Tick, hydro.Tick),
+		sess, withSessions, hydro.Tick, hydro.Tick), who, withReplica, hydro.Tick, hydro.Static), execute), ran)
 	applyNext(hydro.DeferTick(hydro.Map(exec, appliedOf)))
 	applyPuts(hydro.DeferTick(hydro.FlatMap(exec, emitPuts)))
 	applySessions(hydro.DeferTick(hydro.FlatMap(exec, emitSessions)))

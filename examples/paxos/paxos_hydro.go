@@ -99,8 +99,8 @@ type PaxosClient struct {
 	n21L []Command
 	// hydro.CrossJoin (node 26, paxos.go:90): the stored sides' items in arrival order.
 	n26R []uint64
-	// hydro.Send (node 152, paxos.go:192): the items received since the last tick.
-	n152Recv []Answer
+	// hydro.Send (node 157, paxos.go:198): the items received since the last tick.
+	n157Recv []Answer
 	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:73) to hydro.CrossJoin (node 5, paxos.go:73).
 	h4To5Port0 []hydro.Indexed[Request]
 	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:74) to hydro.Union (node 9, paxos.go:77).
@@ -208,9 +208,9 @@ func (nd *PaxosClient) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Map (8), hydro.Map (18), hydro.Send (152).
+// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Map (8), hydro.Map (18), hydro.Send (157).
 func (nd *PaxosClient) subgraph3() {
-	for _, v9 := range nd.n152Recv {
+	for _, v9 := range nd.n157Recv {
 		v10 := answerReply(v9)
 		nd.n10Neg[v10.ID] = struct{}{}
 		nd.h8To11Port0 = append(nd.h8To11Port0, v10)
@@ -220,8 +220,8 @@ func (nd *PaxosClient) subgraph3() {
 		}
 		latestLeader(&nd.n19Acc, v11)
 	}
-	clear(nd.n152Recv)
-	nd.n152Recv = nd.n152Recv[:0]
+	clear(nd.n157Recv)
+	nd.n157Recv = nd.n157Recv[:0]
 }
 
 // subgraph4 runs stratum 1: hydro.Reduce (3), hydro.CrossJoin (5), hydro.Union (9), hydro.AntiJoin (10), hydro.Join (11), hydro.Unique (12), hydro.Sink (13).
@@ -392,16 +392,16 @@ func (nd *PaxosClient) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)
 // that does not decode, and says why.
 func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 152:
+	case 157:
 		var v Answer
 		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:192: %w", err)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:198: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:192: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:198: %d bytes after the item", len(payload)-n)
 		}
-		nd.n152Recv = append(nd.n152Recv, v)
+		nd.n157Recv = append(nd.n157Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location client: no network operator has tag %d", tag)
@@ -410,7 +410,7 @@ func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosClient) Pending() bool {
-	return nd.requests.Len() > 0 || len(nd.n152Recv) > 0
+	return nd.requests.Len() > 0 || len(nd.n157Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -513,12 +513,12 @@ type PaxosProposer struct {
 	n28Recv []Command
 	// hydro.Broadcast (node 62, paxos.go:125): the items received since the last tick.
 	n62Recv []Heartbeat
-	// hydro.Demux (node 82, paxos.go:143): the items received since the last tick.
-	n82Recv []P2b
-	// hydro.Demux (node 89, paxos.go:151): the items received since the last tick.
-	n89Recv []P1b
-	// hydro.Broadcast (node 167, paxos.go:201): the items received since the last tick.
-	n167Recv []Progress
+	// hydro.Demux (node 83, paxos.go:147): the items received since the last tick.
+	n83Recv []P2b
+	// hydro.Demux (node 90, paxos.go:155): the items received since the last tick.
+	n90Recv []P1b
+	// hydro.Broadcast (node 172, paxos.go:207): the items received since the last tick.
+	n172Recv []Progress
 	// h35To47Port1 is the handoff from hydro.ClusterSize (node 35, paxos.go:98) to hydro.CrossJoin (node 47, paxos.go:112).
 	h35To47Port1 []int
 	// h49To57Port0 is the handoff from hydro.Map (node 49, paxos.go:115) to hydro.Union (node 57, paxos.go:114).
@@ -621,26 +621,26 @@ func (nd *PaxosProposer) subgraph1() {
 	nd.n62Recv = nd.n62Recv[:0]
 }
 
-// subgraph2 runs stratum 0: hydro.Cycle (31), hydro.Map (50), hydro.Demux (89).
+// subgraph2 runs stratum 0: hydro.Cycle (31), hydro.Map (50), hydro.Demux (90).
 func (nd *PaxosProposer) subgraph2() {
-	for _, v8 := range nd.n89Recv {
+	for _, v8 := range nd.n90Recv {
 		v9 := p1bEvent(v8)
 		nd.h50To57Port1 = append(nd.h50To57Port1, v9)
 	}
-	clear(nd.n89Recv)
-	nd.n89Recv = nd.n89Recv[:0]
+	clear(nd.n90Recv)
+	nd.n90Recv = nd.n90Recv[:0]
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.FilterMap (51), hydro.Demux (82).
+// subgraph3 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.FilterMap (51), hydro.Demux (83).
 func (nd *PaxosProposer) subgraph3() {
 	window := nd.window
 	udf14 := /*line paxos.go:106:46*/ func(p P2b) Tally {
-		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Cmds: p.Cmds, Voters: voters(p.Acceptor)}}
+		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
 	} /*line paxos_hydro.go:639:34*/
 	udf20 := /*line paxos.go:109:45*/ func(p P2b) Votes {
 		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
 	} /*line paxos_hydro.go:642:34*/
-	for _, v10 := range nd.n82Recv {
+	for _, v10 := range nd.n83Recv {
 		if v11, ok12 := accepted(v10); ok12 {
 			v13 := udf14(v11)
 			k15 := v13.Pos
@@ -675,18 +675,18 @@ func (nd *PaxosProposer) subgraph3() {
 			nd.h51To57Port2 = append(nd.h51To57Port2, v24)
 		}
 	}
-	clear(nd.n82Recv)
-	nd.n82Recv = nd.n82Recv[:0]
+	clear(nd.n83Recv)
+	nd.n83Recv = nd.n83Recv[:0]
 }
 
-// subgraph4 runs stratum 0: hydro.Cycle (33), hydro.Map (54), hydro.Broadcast (167).
+// subgraph4 runs stratum 0: hydro.Cycle (33), hydro.Map (54), hydro.Broadcast (172).
 func (nd *PaxosProposer) subgraph4() {
-	for _, v26 := range nd.n167Recv {
+	for _, v26 := range nd.n172Recv {
 		v27 := progressEvent(v26)
 		nd.h54To57Port5 = append(nd.h54To57Port5, v27)
 	}
-	clear(nd.n167Recv)
-	nd.n167Recv = nd.n167Recv[:0]
+	clear(nd.n172Recv)
+	nd.n172Recv = nd.n172Recv[:0]
 }
 
 // subgraph5 runs stratum 0: hydro.Cycle (34), hydro.DeferTickLazy (67).
@@ -775,10 +775,6 @@ func (nd *PaxosProposer) subgraph8() {
 						nd.n58Acc, nd.n58Init = newInbox(), true
 					}
 					collect(&nd.n58Acc, v60)
-					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v58)
-						nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 91, nd.hydroBuf)
-					}
 				}
 			}
 		}
@@ -793,10 +789,6 @@ func (nd *PaxosProposer) subgraph8() {
 					nd.n58Acc, nd.n58Init = newInbox(), true
 				}
 				collect(&nd.n58Acc, v66)
-				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v64)
-					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 91, nd.hydroBuf)
-				}
 			}
 		}
 	}
@@ -888,7 +880,7 @@ func (nd *PaxosProposer) subgraph9() {
 	nd.h40To59Port1 = nd.h40To59Port1[:0]
 }
 
-// subgraph10 runs stratum 3: hydro.Fold (60), hydro.FlatMap (61), hydro.FlatMap (63), hydro.Map (64), hydro.FlatMap (69), hydro.FlatMap (92), hydro.FlatMap (153).
+// subgraph10 runs stratum 3: hydro.Fold (60), hydro.FlatMap (61), hydro.FlatMap (63), hydro.Map (64), hydro.FlatMap (69), hydro.FlatMap (92), hydro.FlatMap (94), hydro.FlatMap (158).
 func (nd *PaxosProposer) subgraph10() {
 	if !nd.n60Init {
 		nd.n60Acc, nd.n60Init = newCore(), true
@@ -901,11 +893,11 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 62, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:415:46*/ {
+		/*line proposer.go:419:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:908:35*/
+		} /*line paxos_hydro.go:900:35*/
 	}
 	{
 		c, emit := v80, func(v82 P1a) {
@@ -930,11 +922,11 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 68, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:403:39*/ {
+		/*line proposer.go:407:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:937:35*/
+		} /*line paxos_hydro.go:929:35*/
 	}
 	{
 		c, emit := v80, func(v87 P2a) {
@@ -943,46 +935,59 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 70, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:409:39*/ {
+		/*line proposer.go:413:39*/ {
 			for _, m := range c.P2as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:950:35*/
+		} /*line paxos_hydro.go:942:35*/
 	}
 	{
-		c, emit := v80, func(v88 Resend) {
+		c, emit := v80, func(v88 Commit) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v88)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v88))}, 93, nd.hydroBuf)
+				nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v88)
+				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 93, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:421:45*/ {
+		/*line proposer.go:425:45*/ {
+			for _, m := range c.Commits {
+				emit(m)
+			}
+		} /*line paxos_hydro.go:955:35*/
+	}
+	{
+		c, emit := v80, func(v89 Resend) {
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v89)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v89))}, 95, nd.hydroBuf)
+			}
+		}
+		/*line proposer.go:431:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:963:35*/
+		} /*line paxos_hydro.go:968:35*/
 	}
 	{
-		c, emit := v80, func(v89 Transfer) {
+		c, emit := v80, func(v90 Transfer) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v89)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v89))}, 154, nd.hydroBuf)
+				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v90)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v90))}, 159, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:427:49*/ {
+		/*line proposer.go:437:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:976:35*/
+		} /*line paxos_hydro.go:981:35*/
 	}
 }
 
 // subgraph11 runs stratum 4: hydro.ReduceKeyed (65), hydro.Map (66).
 func (nd *PaxosProposer) subgraph11() {
-	for i91 := range nd.n65Accs {
-		v90 := nd.n65Accs[i91]
-		v92 := usedEvent(v90)
-		nd.n67Next = append(nd.n67Next, v92)
+	for i92 := range nd.n65Accs {
+		v91 := nd.n65Accs[i92]
+		v93 := usedEvent(v91)
+		nd.n67Next = append(nd.n67Next, v93)
 	}
 }
 
@@ -997,22 +1002,22 @@ func (nd *PaxosProposer) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 65:
-		var v96 Used
-		n97, err98 := decodeHydroUsed(item, &v96)
-		if err98 == nil && n97 != len(item) {
-			err98 = fmt.Errorf("%d bytes after the item", len(item)-n97)
+		var v97 Used
+		n98, err99 := decodeHydroUsed(item, &v97)
+		if err99 == nil && n98 != len(item) {
+			err99 = fmt.Errorf("%d bytes after the item", len(item)-n98)
 		}
-		if err98 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:130): %w", err98)
+		if err99 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:130): %w", err99)
 		}
-		k99 := v96.Key
-		i100, ok101 := nd.n65Index[k99]
-		if ok101 {
-			nd.n65Accs[i100] = v96
+		k100 := v97.Key
+		i101, ok102 := nd.n65Index[k100]
+		if ok102 {
+			nd.n65Accs[i101] = v97
 		} else {
-			i100 = len(nd.n65Accs)
-			nd.n65Index[k99] = i100
-			nd.n65Accs = append(nd.n65Accs, v96)
+			i101 = len(nd.n65Accs)
+			nd.n65Index[k100] = i101
+			nd.n65Accs = append(nd.n65Accs, v97)
 			nd.n65Mark = append(nd.n65Mark, false)
 		}
 		return nil
@@ -1026,10 +1031,10 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosProposer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i93 := range nd.n65Dirty {
-			nd.n65Mark[i93] = false
-			v94 := nd.n65Accs[i93]
-			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(65), &v94))
+		for _, i94 := range nd.n65Dirty {
+			nd.n65Mark[i94] = false
+			v95 := nd.n65Accs[i94]
+			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(65), &v95))
 		}
 		nd.n65Dirty = nd.n65Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1043,8 +1048,8 @@ func (nd *PaxosProposer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosProposer) hydroSnapshot(add func([]byte)) {
-	for _, v95 := range nd.n65Accs {
-		add(appendHydroUsed(nd.hydroJournal.Record(65), &v95))
+	for _, v96 := range nd.n65Accs {
+		add(appendHydroUsed(nd.hydroJournal.Record(65), &v96))
 	}
 }
 
@@ -1154,38 +1159,38 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		}
 		nd.n62Recv = append(nd.n62Recv, v)
 		return nil
-	case 82:
+	case 83:
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:143: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:147: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:143: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:147: %d bytes after the item", len(payload)-n)
 		}
-		nd.n82Recv = append(nd.n82Recv, v)
+		nd.n83Recv = append(nd.n83Recv, v)
 		return nil
-	case 89:
+	case 90:
 		var v P1b
 		n, err := decodeHydroP1b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:151: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:155: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:151: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:155: %d bytes after the item", len(payload)-n)
 		}
-		nd.n89Recv = append(nd.n89Recv, v)
+		nd.n90Recv = append(nd.n90Recv, v)
 		return nil
-	case 167:
+	case 172:
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:201: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:207: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:201: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:207: %d bytes after the item", len(payload)-n)
 		}
-		nd.n167Recv = append(nd.n167Recv, v)
+		nd.n172Recv = append(nd.n172Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location proposer: no network operator has tag %d", tag)
@@ -1194,7 +1199,7 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosProposer) Pending() bool {
-	return len(nd.n23Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n62Recv) > 0 || len(nd.n82Recv) > 0 || len(nd.n89Recv) > 0 || len(nd.n167Recv) > 0
+	return len(nd.n23Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n62Recv) > 0 || len(nd.n83Recv) > 0 || len(nd.n90Recv) > 0 || len(nd.n172Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1256,42 +1261,42 @@ type PaxosAcceptor struct {
 	// hydro.CrossJoin (node 77, paxos.go:137): the stored sides' items in arrival order.
 	n77L []Promise
 	n77R []hydro.MemberID
-	// hydro.CrossJoin (node 78, paxos.go:138): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 78, paxos.go:140): the stored sides' items in arrival order.
 	n78R []view
-	// hydro.MergeKeyed (node 80, paxos.go:139): the groups in order of first appearance.
-	n80Index map[uint64]int
-	n80Accs  []Entry
+	// hydro.MergeKeyed (node 81, paxos.go:142): the groups in order of first appearance.
+	n81Index map[uint64]int
+	n81Accs  []Entry
 	// the groups changed this tick, to log at its end.
-	n80Mark  []bool
-	n80Dirty []int
+	n81Mark  []bool
+	n81Dirty []int
 	// the groups changed in this tick, and whether each group is among them.
-	n80Changed []int
-	n80Touched []bool
-	// hydro.Sink (node 81, paxos.go:142): this tick's output.
-	n81Out []P2b
-	// hydro.Unique (node 84, paxos.go:144): the items seen.
-	n84Seen map[Probe]struct{}
-	// hydro.Fold (node 86, paxos.go:149): the accumulator.
-	n86Acc  []Accepted
-	n86Init bool
-	// hydro.CrossJoin (node 87, paxos.go:150): the stored sides' items in arrival order.
-	n87R []view
-	// hydro.CrossJoin (node 88, paxos.go:150): the stored sides' items in arrival order.
-	n88R [][]Accepted
+	n81Changed []int
+	n81Touched []bool
+	// hydro.Sink (node 82, paxos.go:146): this tick's output.
+	n82Out []P2b
+	// hydro.Unique (node 85, paxos.go:148): the items seen.
+	n85Seen map[Probe]struct{}
+	// hydro.Fold (node 87, paxos.go:153): the accumulator.
+	n87Acc  []Accepted
+	n87Init bool
+	// hydro.CrossJoin (node 88, paxos.go:154): the stored sides' items in arrival order.
+	n88R []view
+	// hydro.CrossJoin (node 89, paxos.go:154): the stored sides' items in arrival order.
+	n89R [][]Accepted
 	// hydro.Broadcast (node 68, paxos.go:131): the items received since the last tick.
 	n68Recv []P1a
 	// hydro.Broadcast (node 70, paxos.go:132): the items received since the last tick.
 	n70Recv []P2a
 	// h71To77Port1 is the handoff from hydro.SelfID (node 71, paxos.go:135) to hydro.CrossJoin (node 77, paxos.go:137).
 	h71To77Port1 []hydro.MemberID
-	// h70To78Port0 is the handoff from hydro.Broadcast (node 70, paxos.go:132) to hydro.CrossJoin (node 78, paxos.go:138).
+	// h70To78Port0 is the handoff from hydro.Broadcast (node 70, paxos.go:132) to hydro.CrossJoin (node 78, paxos.go:140).
 	h70To78Port0 []P2a
-	// h84To85Port0 is the handoff from hydro.Unique (node 84, paxos.go:144) to hydro.Join (node 85, paxos.go:149).
-	h84To85Port0 []Probe
-	// h68To87Port0 is the handoff from hydro.Broadcast (node 68, paxos.go:131) to hydro.CrossJoin (node 87, paxos.go:150).
-	h68To87Port0 []P1a
-	// h87To88Port0 is the handoff from hydro.CrossJoin (node 87, paxos.go:150) to hydro.CrossJoin (node 88, paxos.go:150).
-	h87To88Port0 []P1b
+	// h85To86Port0 is the handoff from hydro.Unique (node 85, paxos.go:148) to hydro.Join (node 86, paxos.go:153).
+	h85To86Port0 []Probe
+	// h68To88Port0 is the handoff from hydro.Broadcast (node 68, paxos.go:131) to hydro.CrossJoin (node 88, paxos.go:154).
+	h68To88Port0 []P1a
+	// h88To89Port0 is the handoff from hydro.CrossJoin (node 88, paxos.go:154) to hydro.CrossJoin (node 89, paxos.go:154).
+	h88To89Port0 []P1b
 }
 
 // NewPaxosAcceptor returns the node of location "acceptor" with the flow's parameters.
@@ -1304,8 +1309,8 @@ func NewPaxosAcceptor(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n75Index = map[uint8]int{}
-	nd.n80Index = map[uint64]int{}
-	nd.n84Seen = map[Probe]struct{}{}
+	nd.n81Index = map[uint64]int{}
+	nd.n85Seen = map[Probe]struct{}{}
 	return nd
 }
 
@@ -1326,26 +1331,25 @@ func (nd *PaxosAcceptor) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.votes.PutAll(nd.n81Out)
-	clear(nd.n81Out)
-	nd.n81Out = nd.n81Out[:0]
+	nd.votes.PutAll(nd.n82Out)
+	nd.n82Out = nd.n82Out[:0]
 	var zero76 Promise
 	nd.n76Acc, nd.n76Init = zero76, false
 	nd.n77L = nd.n77L[:0]
 	nd.n78R = nd.n78R[:0]
-	for _, i := range nd.n80Changed {
-		nd.n80Touched[i] = false
+	for _, i := range nd.n81Changed {
+		nd.n81Touched[i] = false
 	}
-	nd.n80Changed = nd.n80Changed[:0]
-	clear(nd.n84Seen)
-	var zero86 []Accepted
-	nd.n86Acc, nd.n86Init = zero86, false
-	nd.n87R = nd.n87R[:0]
-	clear(nd.n88R)
+	nd.n81Changed = nd.n81Changed[:0]
+	clear(nd.n85Seen)
+	var zero87 []Accepted
+	nd.n87Acc, nd.n87Init = zero87, false
 	nd.n88R = nd.n88R[:0]
+	clear(nd.n89R)
+	nd.n89R = nd.n89R[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (68), hydro.Broadcast (70), hydro.Map (72), hydro.Map (73), hydro.Union (74), hydro.FlatMap (83), hydro.Unique (84).
+// subgraph0 runs stratum 0: hydro.Broadcast (68), hydro.Broadcast (70), hydro.Map (72), hydro.Map (73), hydro.Union (74), hydro.FlatMap (84), hydro.Unique (85).
 func (nd *PaxosAcceptor) subgraph0() {
 	window := nd.window
 	for _, v1 := range nd.n68Recv {
@@ -1367,18 +1371,18 @@ func (nd *PaxosAcceptor) subgraph0() {
 		}
 		{
 			_, emit := v1, func(v6 Probe) {
-				if _, dup7 := nd.n84Seen[v6]; !dup7 {
-					nd.n84Seen[v6] = struct{}{}
-					nd.h84To85Port0 = append(nd.h84To85Port0, v6)
+				if _, dup7 := nd.n85Seen[v6]; !dup7 {
+					nd.n85Seen[v6] = struct{}{}
+					nd.h85To86Port0 = append(nd.h85To86Port0, v6)
 				}
 			}
-			/*line paxos.go:144:74*/ {
+			/*line paxos.go:148:74*/ {
 				for pos := range ring(window) {
 					emit(Probe{Pos: pos})
 				}
-			} /*line paxos_hydro.go:1379:37*/
+			} /*line paxos_hydro.go:1383:37*/
 		}
-		nd.h68To87Port0 = append(nd.h68To87Port0, v1)
+		nd.h68To88Port0 = append(nd.h68To88Port0, v1)
 	}
 	clear(nd.n68Recv)
 	nd.n68Recv = nd.n68Recv[:0]
@@ -1425,12 +1429,13 @@ func (nd *PaxosAcceptor) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 2: hydro.Fold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.FilterMap (79), hydro.Sink (81), hydro.CrossJoin (87).
+// subgraph3 runs stratum 2: hydro.Fold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.FilterMap (80), hydro.Sink (82), hydro.CrossJoin (88).
 func (nd *PaxosAcceptor) subgraph3() {
 	window := nd.window
-	udf27 := /*line paxos.go:139:47*/ func(p P2b) (Entry, bool) {
-		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: p.Cmds}}}, p.Max == p.Ballot
-	} /*line paxos_hydro.go:1433:35*/
+	udf28 := /*line paxos.go:142:52*/ func(a answered2) (Entry, bool) {
+		p := a.P2b
+		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}}}, p.Max == p.Ballot
+	} /*line paxos_hydro.go:1438:35*/
 	if !nd.n76Init {
 		nd.n76Acc, nd.n76Init = noPromise(), true
 	}
@@ -1439,14 +1444,14 @@ func (nd *PaxosAcceptor) subgraph3() {
 	for _, v17 := range nd.n77R {
 		v18 := viewOf(v16, v17)
 		nd.n78R = append(nd.n78R, v18)
-		nd.n87R = append(nd.n87R, v18)
+		nd.n88R = append(nd.n88R, v18)
 	}
 	for _, v19 := range nd.h71To77Port1 {
 		nd.n77R = append(nd.n77R, v19)
 		for _, v20 := range nd.n77L {
 			v21 := viewOf(v20, v19)
 			nd.n78R = append(nd.n78R, v21)
-			nd.n87R = append(nd.n87R, v21)
+			nd.n88R = append(nd.n88R, v21)
 		}
 	}
 	clear(nd.h71To77Port1)
@@ -1454,89 +1459,90 @@ func (nd *PaxosAcceptor) subgraph3() {
 	for _, v22 := range nd.h70To78Port0 {
 		for _, v23 := range nd.n78R {
 			v24 := answer(v22, v23)
-			if v25, ok26 := udf27(v24); ok26 {
-				k28 := v25.Pos
-				i29, ok30 := nd.n80Index[k28]
-				if ok30 && !nd.n80Mark[i29] {
-					nd.n80Mark[i29] = true
-					nd.n80Dirty = append(nd.n80Dirty, i29)
-				}
-				if !ok30 {
-					i29 = len(nd.n80Accs)
-					nd.n80Index[k28] = i29
-					nd.n80Mark = append(nd.n80Mark, true)
-					nd.n80Dirty = append(nd.n80Dirty, i29)
-					bot31 := v25
-					bot31.A = *new(AcceptedLattice)
-					nd.n80Accs = append(nd.n80Accs, bot31)
-				}
-				nd.n80Accs[i29].A.Merge(v25.A)
-				if i29 >= len(nd.n80Touched) {
-					nd.n80Touched = append(nd.n80Touched, make([]bool, i29+1-len(nd.n80Touched))...)
-				}
-				if !nd.n80Touched[i29] {
-					nd.n80Touched[i29] = true
-					nd.n80Changed = append(nd.n80Changed, i29)
-				}
-			}
-			nd.n81Out = append(nd.n81Out, v24)
+			v25 := voteOf(v24)
+			nd.n82Out = append(nd.n82Out, v25)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v24)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v24))}, 82, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v25)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v25))}, 83, nd.hydroBuf)
+			}
+			if v26, ok27 := udf28(v24); ok27 {
+				k29 := v26.Pos
+				i30, ok31 := nd.n81Index[k29]
+				if ok31 && !nd.n81Mark[i30] {
+					nd.n81Mark[i30] = true
+					nd.n81Dirty = append(nd.n81Dirty, i30)
+				}
+				if !ok31 {
+					i30 = len(nd.n81Accs)
+					nd.n81Index[k29] = i30
+					nd.n81Mark = append(nd.n81Mark, true)
+					nd.n81Dirty = append(nd.n81Dirty, i30)
+					bot32 := v26
+					bot32.A = *new(AcceptedLattice)
+					nd.n81Accs = append(nd.n81Accs, bot32)
+				}
+				nd.n81Accs[i30].A.Merge(v26.A)
+				if i30 >= len(nd.n81Touched) {
+					nd.n81Touched = append(nd.n81Touched, make([]bool, i30+1-len(nd.n81Touched))...)
+				}
+				if !nd.n81Touched[i30] {
+					nd.n81Touched[i30] = true
+					nd.n81Changed = append(nd.n81Changed, i30)
+				}
 			}
 		}
 	}
 	clear(nd.h70To78Port0)
 	nd.h70To78Port0 = nd.h70To78Port0[:0]
-	for _, v32 := range nd.h68To87Port0 {
-		for _, v33 := range nd.n87R {
-			v34 := firstP1b(v32, v33)
-			nd.h87To88Port0 = append(nd.h87To88Port0, v34)
+	for _, v33 := range nd.h68To88Port0 {
+		for _, v34 := range nd.n88R {
+			v35 := firstP1b(v33, v34)
+			nd.h88To89Port0 = append(nd.h88To89Port0, v35)
 		}
 	}
-	clear(nd.h68To87Port0)
-	nd.h68To87Port0 = nd.h68To87Port0[:0]
+	clear(nd.h68To88Port0)
+	nd.h68To88Port0 = nd.h68To88Port0[:0]
 }
 
-// subgraph4 runs stratum 3: hydro.MergeKeyed (80), hydro.Join (85).
+// subgraph4 runs stratum 3: hydro.MergeKeyed (81), hydro.Join (86).
 func (nd *PaxosAcceptor) subgraph4() {
-	slices.Sort(nd.n80Changed)
-	for _, i36 := range nd.n80Changed {
-		v35 := nd.n80Accs[i36]
-		_ = v35
+	slices.Sort(nd.n81Changed)
+	for _, i37 := range nd.n81Changed {
+		v36 := nd.n81Accs[i37]
+		_ = v36
 	}
-	for _, v37 := range nd.h84To85Port0 {
-		if i38, ok39 := nd.n80Index[v37.Pos]; ok39 {
-			v40 := nd.n80Accs[i38]
-			v41 := hitEntry(v37, v40)
-			if !nd.n86Init {
-				nd.n86Acc, nd.n86Init = newLog(), true
+	for _, v38 := range nd.h85To86Port0 {
+		if i39, ok40 := nd.n81Index[v38.Pos]; ok40 {
+			v41 := nd.n81Accs[i39]
+			v42 := hitEntry(v38, v41)
+			if !nd.n87Init {
+				nd.n87Acc, nd.n87Init = newLog(), true
 			}
-			addAccepted(&nd.n86Acc, v41)
+			addAccepted(&nd.n87Acc, v42)
 		}
 	}
-	clear(nd.h84To85Port0)
-	nd.h84To85Port0 = nd.h84To85Port0[:0]
+	clear(nd.h85To86Port0)
+	nd.h85To86Port0 = nd.h85To86Port0[:0]
 }
 
-// subgraph5 runs stratum 4: hydro.Fold (86), hydro.CrossJoin (88).
+// subgraph5 runs stratum 4: hydro.Fold (87), hydro.CrossJoin (89).
 func (nd *PaxosAcceptor) subgraph5() {
-	if !nd.n86Init {
-		nd.n86Acc, nd.n86Init = newLog(), true
+	if !nd.n87Init {
+		nd.n87Acc, nd.n87Init = newLog(), true
 	}
-	v42 := nd.n86Acc
-	nd.n88R = append(nd.n88R, v42)
-	for _, v43 := range nd.h87To88Port0 {
-		for _, v44 := range nd.n88R {
-			v45 := withLog(v43, v44)
+	v43 := nd.n87Acc
+	nd.n89R = append(nd.n89R, v43)
+	for _, v44 := range nd.h88To89Port0 {
+		for _, v45 := range nd.n89R {
+			v46 := withLog(v44, v45)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v45)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v45))}, 89, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v46)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v46))}, 90, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h87To88Port0)
-	nd.h87To88Port0 = nd.h87To88Port0[:0]
+	clear(nd.h88To89Port0)
+	nd.h88To89Port0 = nd.h88To89Port0[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -1550,50 +1556,50 @@ func (nd *PaxosAcceptor) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 75:
-		var v49 Promise
-		n50, err51 := decodeHydroPromise(item, &v49)
-		if err51 == nil && n50 != len(item) {
-			err51 = fmt.Errorf("%d bytes after the item", len(item)-n50)
+		var v50 Promise
+		n51, err52 := decodeHydroPromise(item, &v50)
+		if err52 == nil && n51 != len(item) {
+			err52 = fmt.Errorf("%d bytes after the item", len(item)-n51)
 		}
-		if err51 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 75, paxos.go:136): %w", err51)
+		if err52 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 75, paxos.go:136): %w", err52)
 		}
-		k52 := v49.Key
-		i53, ok54 := nd.n75Index[k52]
-		if ok54 {
-			nd.n75Accs[i53] = v49
+		k53 := v50.Key
+		i54, ok55 := nd.n75Index[k53]
+		if ok55 {
+			nd.n75Accs[i54] = v50
 		} else {
-			i53 = len(nd.n75Accs)
-			nd.n75Index[k52] = i53
-			nd.n75Accs = append(nd.n75Accs, v49)
+			i54 = len(nd.n75Accs)
+			nd.n75Index[k53] = i54
+			nd.n75Accs = append(nd.n75Accs, v50)
 			nd.n75Mark = append(nd.n75Mark, false)
 		}
 		return nil
-	case 80:
-		var v58 Entry
-		n59, err60 := decodeHydroEntry(item, &v58)
-		if err60 == nil && n59 != len(item) {
-			err60 = fmt.Errorf("%d bytes after the item", len(item)-n59)
+	case 81:
+		var v59 Entry
+		n60, err61 := decodeHydroEntry(item, &v59)
+		if err61 == nil && n60 != len(item) {
+			err61 = fmt.Errorf("%d bytes after the item", len(item)-n60)
 		}
-		if err60 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 80, paxos.go:139): %w", err60)
+		if err61 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 81, paxos.go:142): %w", err61)
 		}
-		k61 := v58.Pos
-		i62, ok63 := nd.n80Index[k61]
-		if ok63 {
-			nd.n80Accs[i62] = v58
+		k62 := v59.Pos
+		i63, ok64 := nd.n81Index[k62]
+		if ok64 {
+			nd.n81Accs[i63] = v59
 		} else {
-			i62 = len(nd.n80Accs)
-			nd.n80Index[k61] = i62
-			nd.n80Accs = append(nd.n80Accs, v58)
-			nd.n80Mark = append(nd.n80Mark, false)
+			i63 = len(nd.n81Accs)
+			nd.n81Index[k62] = i63
+			nd.n81Accs = append(nd.n81Accs, v59)
+			nd.n81Mark = append(nd.n81Mark, false)
 		}
-		if i62 >= len(nd.n80Touched) {
-			nd.n80Touched = append(nd.n80Touched, make([]bool, i62+1-len(nd.n80Touched))...)
+		if i63 >= len(nd.n81Touched) {
+			nd.n81Touched = append(nd.n81Touched, make([]bool, i63+1-len(nd.n81Touched))...)
 		}
-		if !nd.n80Touched[i62] {
-			nd.n80Touched[i62] = true
-			nd.n80Changed = append(nd.n80Changed, i62)
+		if !nd.n81Touched[i63] {
+			nd.n81Touched[i63] = true
+			nd.n81Changed = append(nd.n81Changed, i63)
 		}
 		return nil
 	}
@@ -1606,18 +1612,18 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i46 := range nd.n75Dirty {
-			nd.n75Mark[i46] = false
-			v47 := nd.n75Accs[i46]
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(75), &v47))
+		for _, i47 := range nd.n75Dirty {
+			nd.n75Mark[i47] = false
+			v48 := nd.n75Accs[i47]
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(75), &v48))
 		}
 		nd.n75Dirty = nd.n75Dirty[:0]
-		for _, i55 := range nd.n80Dirty {
-			nd.n80Mark[i55] = false
-			v56 := nd.n80Accs[i55]
-			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(80), &v56))
+		for _, i56 := range nd.n81Dirty {
+			nd.n81Mark[i56] = false
+			v57 := nd.n81Accs[i56]
+			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(81), &v57))
 		}
-		nd.n80Dirty = nd.n80Dirty[:0]
+		nd.n81Dirty = nd.n81Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1629,11 +1635,11 @@ func (nd *PaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	for _, v48 := range nd.n75Accs {
-		add(appendHydroPromise(nd.hydroJournal.Record(75), &v48))
+	for _, v49 := range nd.n75Accs {
+		add(appendHydroPromise(nd.hydroJournal.Record(75), &v49))
 	}
-	for _, v57 := range nd.n80Accs {
-		add(appendHydroEntry(nd.hydroJournal.Record(80), &v57))
+	for _, v58 := range nd.n81Accs {
+		add(appendHydroEntry(nd.hydroJournal.Record(81), &v58))
 	}
 }
 
@@ -1759,152 +1765,163 @@ type PaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 90, paxos.go:156): whether the member id was emitted.
-	n90Done bool
-	// hydro.ReduceKeyed (node 102, paxos.go:166): the groups in order of first appearance.
-	n102Index map[uint8]int
-	n102Accs  []Applied
+	// hydro.SelfID (node 91, paxos.go:160): whether the member id was emitted.
+	n91Done bool
+	// hydro.ReduceKeyed (node 104, paxos.go:170): the groups in order of first appearance.
+	n104Index map[uint8]int
+	n104Accs  []Applied
 	// the groups changed this tick, to log at its end.
-	n102Mark  []bool
-	n102Dirty []int
-	// hydro.Fold (node 103, paxos.go:166): the accumulator.
-	n103Acc  uint64
-	n103Init bool
-	// hydro.CrossJoin (node 104, paxos.go:167): the stored sides' items in arrival order.
-	n104R []uint64
-	// hydro.MergeKeyed (node 106, paxos.go:167): the groups in order of first appearance.
-	n106Index map[uint64]int
-	n106Accs  []Slotted
+	n104Mark  []bool
+	n104Dirty []int
+	// hydro.Fold (node 105, paxos.go:170): the accumulator.
+	n105Acc  uint64
+	n105Init bool
+	// hydro.CrossJoin (node 106, paxos.go:171): the stored sides' items in arrival order.
+	n106R []uint64
+	// hydro.MergeKeyed (node 108, paxos.go:171): the groups in order of first appearance.
+	n108Index map[uint64]int
+	n108Accs  []Slotted
 	// the groups changed this tick, to log at its end.
-	n106Mark  []bool
-	n106Dirty []int
+	n108Mark  []bool
+	n108Dirty []int
 	// the groups changed in this tick, and whether each group is among them.
-	n106Changed []int
-	n106Touched []bool
-	// hydro.MergeKeyed (node 109, paxos.go:171): the groups in order of first appearance.
-	n109Index map[string]int
-	n109Accs  []KV
+	n108Changed []int
+	n108Touched []bool
+	// hydro.MergeKeyed (node 111, paxos.go:175): the groups in order of first appearance.
+	n111Index map[string]int
+	n111Accs  []KV
 	// the groups changed this tick, to log at its end.
-	n109Mark  []bool
-	n109Dirty []int
-	// hydro.MergeKeyed (node 112, paxos.go:172): the groups in order of first appearance.
-	n112Index map[uint64]int
-	n112Accs  []Session
+	n111Mark  []bool
+	n111Dirty []int
+	// hydro.MergeKeyed (node 114, paxos.go:176): the groups in order of first appearance.
+	n114Index map[uint64]int
+	n114Accs  []Session
 	// the groups changed this tick, to log at its end.
-	n112Mark  []bool
-	n112Dirty []int
-	// hydro.Timer (node 113, paxos.go:173): the period, the next due time, whether it fired.
-	n113Period time.Duration
-	n113Due    time.Time
-	n113Fired  bool
-	// hydro.Fold (node 118, paxos.go:174): the accumulator.
-	n118Acc  int
-	n118Init bool
-	// hydro.CrossJoin (node 120, paxos.go:175): the stored sides' items in arrival order.
-	n120R []uint64
-	// hydro.Fold (node 122, paxos.go:178): the accumulator.
-	n122Acc  uint64
-	n122Init bool
-	// hydro.CrossJoin (node 123, paxos.go:179): the stored sides' items in arrival order.
-	n123L []uint64
-	// hydro.Fold (node 126, paxos.go:184): the accumulator.
-	n126Acc  []Commit
-	n126Init bool
-	// hydro.CrossJoin (node 127, paxos.go:184): the stored sides' items in arrival order.
-	n127L [][]Commit
-	// hydro.Unique (node 129, paxos.go:185): the items seen.
-	n129Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 131, paxos.go:185): the accumulator.
-	n131Acc  map[string]Cell
-	n131Init bool
-	// hydro.Unique (node 133, paxos.go:186): the items seen.
-	n133Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 135, paxos.go:186): the accumulator.
-	n135Acc  map[uint64]SessionLattice
-	n135Init bool
-	// hydro.CrossJoin (node 136, paxos.go:187): the stored sides' items in arrival order.
-	n136R []map[string]Cell
-	// hydro.CrossJoin (node 137, paxos.go:187): the stored sides' items in arrival order.
-	n137L []batch
-	n137R []map[uint64]SessionLattice
-	// hydro.DeferTick (node 141, paxos.go:188): the items of this tick and of the next.
-	n141Now  []Applied
-	n141Next []Applied
-	// hydro.DeferTick (node 143, paxos.go:189): the items of this tick and of the next.
-	n143Now  []KV
-	n143Next []KV
-	// hydro.DeferTick (node 145, paxos.go:190): the items of this tick and of the next.
-	n145Now  []Session
-	n145Next []Session
-	// hydro.DeferTick (node 147, paxos.go:191): the items of this tick and of the next.
-	n147Now  []Commit
-	n147Next []Commit
-	// hydro.CrossJoin (node 148, paxos.go:191): the stored sides' items in arrival order.
-	n148R []hydro.MemberID
-	// hydro.Sink (node 149, paxos.go:191): this tick's output.
-	n149Out []Executed
-	// hydro.DeferTick (node 151, paxos.go:192): the items of this tick and of the next.
-	n151Now  []Answer
-	n151Next []Answer
-	// hydro.Unique (node 156, paxos.go:195): the items seen.
-	n156Seen map[hydro.MemberID]struct{}
-	// hydro.CrossJoin (node 157, paxos.go:196): the stored sides' items in arrival order.
-	n157R []KV
-	// hydro.Fold (node 158, paxos.go:196): the accumulator.
-	n158Acc  []KV
-	n158Init bool
-	// hydro.CrossJoin (node 159, paxos.go:197): the stored sides' items in arrival order.
-	n159R []Session
-	// hydro.Fold (node 160, paxos.go:197): the accumulator.
-	n160Acc  []Session
-	n160Init bool
-	// hydro.CrossJoin (node 161, paxos.go:198): the stored sides' items in arrival order.
-	n161R []uint64
-	// hydro.CrossJoin (node 162, paxos.go:198): the stored sides' items in arrival order.
-	n162L []Snapshot
-	n162R [][]KV
-	// hydro.CrossJoin (node 163, paxos.go:198): the stored sides' items in arrival order.
-	n163L []Snapshot
-	n163R [][]Session
-	// hydro.CrossJoin (node 165, paxos.go:201): the stored sides' items in arrival order.
-	n165R []Run
-	// hydro.CrossJoin (node 166, paxos.go:201): the stored sides' items in arrival order.
-	n166L []Run
-	n166R []hydro.MemberID
-	// hydro.Broadcast (node 91, paxos.go:157): the items received since the last tick.
-	n91Recv []Commit
-	// hydro.Demux (node 93, paxos.go:158): the items received since the last tick.
-	n93Recv []Resend
-	// hydro.Demux (node 154, paxos.go:195): the items received since the last tick.
-	n154Recv []Transfer
-	// hydro.Demux (node 164, paxos.go:200): the items received since the last tick.
-	n164Recv []Snapshot
-	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:157) to hydro.CrossJoin (node 104, paxos.go:167).
-	h95To104Port0 []Commit
-	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:175) to hydro.CrossJoin (node 120, paxos.go:175).
-	h119To120Port0 []int
-	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:178) to hydro.CrossJoin (node 123, paxos.go:179).
-	h122To123Port1 []uint64
-	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:179) to hydro.Join (node 125, paxos.go:184).
-	h124To125Port0 []Probe
-	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:175) to hydro.CrossJoin (node 127, paxos.go:184).
-	h120To127Port1 []uint64
-	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:171) to hydro.Join (node 130, paxos.go:185).
-	h109To130Port1 []KV
-	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:172) to hydro.Join (node 134, paxos.go:186).
-	h112To134Port1 []Session
-	// h127To136Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:184) to hydro.CrossJoin (node 136, paxos.go:187).
-	h127To136Port0 []Run
-	// h156To157Port0 is the handoff from hydro.Unique (node 156, paxos.go:195) to hydro.CrossJoin (node 157, paxos.go:196).
-	h156To157Port0 []hydro.MemberID
-	// h156To159Port0 is the handoff from hydro.Unique (node 156, paxos.go:195) to hydro.CrossJoin (node 159, paxos.go:197).
-	h156To159Port0 []hydro.MemberID
-	// h156To161Port0 is the handoff from hydro.Unique (node 156, paxos.go:195) to hydro.CrossJoin (node 161, paxos.go:198).
-	h156To161Port0 []hydro.MemberID
-	// h113To165Port0 is the handoff from hydro.Timer (node 113, paxos.go:173) to hydro.CrossJoin (node 165, paxos.go:201).
-	h113To165Port0 []time.Time
-	// h90To166Port1 is the handoff from hydro.SelfID (node 90, paxos.go:156) to hydro.CrossJoin (node 166, paxos.go:201).
-	h90To166Port1 []hydro.MemberID
+	n114Mark  []bool
+	n114Dirty []int
+	// hydro.Timer (node 115, paxos.go:177): the period, the next due time, whether it fired.
+	n115Period time.Duration
+	n115Due    time.Time
+	n115Fired  bool
+	// hydro.Fold (node 120, paxos.go:178): the accumulator.
+	n120Acc  int
+	n120Init bool
+	// hydro.CrossJoin (node 122, paxos.go:179): the stored sides' items in arrival order.
+	n122R []uint64
+	// hydro.Fold (node 124, paxos.go:182): the accumulator.
+	n124Acc  uint64
+	n124Init bool
+	// hydro.CrossJoin (node 125, paxos.go:183): the stored sides' items in arrival order.
+	n125L []uint64
+	// hydro.Fold (node 128, paxos.go:188): the accumulator.
+	n128Acc  []Commit
+	n128Init bool
+	// hydro.CrossJoin (node 129, paxos.go:188): the stored sides' items in arrival order.
+	n129L [][]Commit
+	// hydro.Unique (node 131, paxos.go:189): the items seen.
+	n131Seen map[KeyProbe]struct{}
+	// hydro.Fold (node 133, paxos.go:189): the accumulator.
+	n133Acc  map[string]Cell
+	n133Init bool
+	// hydro.Unique (node 135, paxos.go:190): the items seen.
+	n135Seen map[SessionProbe]struct{}
+	// hydro.Fold (node 137, paxos.go:190): the accumulator.
+	n137Acc  map[uint64]SessionLattice
+	n137Init bool
+	// hydro.ClusterSize (node 138, paxos.go:191): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	n138Size int
+	n138Done bool
+	// hydro.CrossJoin (node 139, paxos.go:191): the stored sides' items in arrival order.
+	n139L []hydro.MemberID
+	n139R []int
+	// hydro.CrossJoin (node 140, paxos.go:192): the stored sides' items in arrival order.
+	n140R []map[string]Cell
+	// hydro.CrossJoin (node 141, paxos.go:192): the stored sides' items in arrival order.
+	n141L []batch
+	n141R []map[uint64]SessionLattice
+	// hydro.CrossJoin (node 142, paxos.go:192): the stored sides' items in arrival order.
+	n142L []batch
+	n142R []replica
+	// hydro.DeferTick (node 146, paxos.go:194): the items of this tick and of the next.
+	n146Now  []Applied
+	n146Next []Applied
+	// hydro.DeferTick (node 148, paxos.go:195): the items of this tick and of the next.
+	n148Now  []KV
+	n148Next []KV
+	// hydro.DeferTick (node 150, paxos.go:196): the items of this tick and of the next.
+	n150Now  []Session
+	n150Next []Session
+	// hydro.DeferTick (node 152, paxos.go:197): the items of this tick and of the next.
+	n152Now  []Commit
+	n152Next []Commit
+	// hydro.CrossJoin (node 153, paxos.go:197): the stored sides' items in arrival order.
+	n153R []hydro.MemberID
+	// hydro.Sink (node 154, paxos.go:197): this tick's output.
+	n154Out []Executed
+	// hydro.DeferTick (node 156, paxos.go:198): the items of this tick and of the next.
+	n156Now  []Answer
+	n156Next []Answer
+	// hydro.Unique (node 161, paxos.go:201): the items seen.
+	n161Seen map[hydro.MemberID]struct{}
+	// hydro.CrossJoin (node 162, paxos.go:202): the stored sides' items in arrival order.
+	n162R []KV
+	// hydro.Fold (node 163, paxos.go:202): the accumulator.
+	n163Acc  []KV
+	n163Init bool
+	// hydro.CrossJoin (node 164, paxos.go:203): the stored sides' items in arrival order.
+	n164R []Session
+	// hydro.Fold (node 165, paxos.go:203): the accumulator.
+	n165Acc  []Session
+	n165Init bool
+	// hydro.CrossJoin (node 166, paxos.go:204): the stored sides' items in arrival order.
+	n166R []uint64
+	// hydro.CrossJoin (node 167, paxos.go:204): the stored sides' items in arrival order.
+	n167L []Snapshot
+	n167R [][]KV
+	// hydro.CrossJoin (node 168, paxos.go:204): the stored sides' items in arrival order.
+	n168L []Snapshot
+	n168R [][]Session
+	// hydro.CrossJoin (node 170, paxos.go:207): the stored sides' items in arrival order.
+	n170R []Run
+	// hydro.CrossJoin (node 171, paxos.go:207): the stored sides' items in arrival order.
+	n171L []Run
+	n171R []hydro.MemberID
+	// hydro.Broadcast (node 93, paxos.go:161): the items received since the last tick.
+	n93Recv []Commit
+	// hydro.Demux (node 95, paxos.go:162): the items received since the last tick.
+	n95Recv []Resend
+	// hydro.Demux (node 159, paxos.go:201): the items received since the last tick.
+	n159Recv []Transfer
+	// hydro.Demux (node 169, paxos.go:206): the items received since the last tick.
+	n169Recv []Snapshot
+	// h97To106Port0 is the handoff from hydro.Union (node 97, paxos.go:161) to hydro.CrossJoin (node 106, paxos.go:171).
+	h97To106Port0 []Commit
+	// h121To122Port0 is the handoff from hydro.Filter (node 121, paxos.go:179) to hydro.CrossJoin (node 122, paxos.go:179).
+	h121To122Port0 []int
+	// h124To125Port1 is the handoff from hydro.Fold (node 124, paxos.go:182) to hydro.CrossJoin (node 125, paxos.go:183).
+	h124To125Port1 []uint64
+	// h126To127Port0 is the handoff from hydro.FlatMap (node 126, paxos.go:183) to hydro.Join (node 127, paxos.go:188).
+	h126To127Port0 []Probe
+	// h122To129Port1 is the handoff from hydro.CrossJoin (node 122, paxos.go:179) to hydro.CrossJoin (node 129, paxos.go:188).
+	h122To129Port1 []uint64
+	// h111To132Port1 is the handoff from hydro.MergeKeyed (node 111, paxos.go:175) to hydro.Join (node 132, paxos.go:189).
+	h111To132Port1 []KV
+	// h114To136Port1 is the handoff from hydro.MergeKeyed (node 114, paxos.go:176) to hydro.Join (node 136, paxos.go:190).
+	h114To136Port1 []Session
+	// h129To140Port0 is the handoff from hydro.CrossJoin (node 129, paxos.go:188) to hydro.CrossJoin (node 140, paxos.go:192).
+	h129To140Port0 []Run
+	// h139To142Port1 is the handoff from hydro.CrossJoin (node 139, paxos.go:191) to hydro.CrossJoin (node 142, paxos.go:192).
+	h139To142Port1 []replica
+	// h161To162Port0 is the handoff from hydro.Unique (node 161, paxos.go:201) to hydro.CrossJoin (node 162, paxos.go:202).
+	h161To162Port0 []hydro.MemberID
+	// h161To164Port0 is the handoff from hydro.Unique (node 161, paxos.go:201) to hydro.CrossJoin (node 164, paxos.go:203).
+	h161To164Port0 []hydro.MemberID
+	// h161To166Port0 is the handoff from hydro.Unique (node 161, paxos.go:201) to hydro.CrossJoin (node 166, paxos.go:204).
+	h161To166Port0 []hydro.MemberID
+	// h115To170Port0 is the handoff from hydro.Timer (node 115, paxos.go:177) to hydro.CrossJoin (node 170, paxos.go:207).
+	h115To170Port0 []time.Time
+	// h91To171Port1 is the handoff from hydro.SelfID (node 91, paxos.go:160) to hydro.CrossJoin (node 171, paxos.go:207).
+	h91To171Port1 []hydro.MemberID
 }
 
 // NewPaxosReplica returns the node of location "replica" with the flow's parameters.
@@ -1916,14 +1933,14 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n102Index = map[uint8]int{}
-	nd.n106Index = map[uint64]int{}
-	nd.n109Index = map[string]int{}
-	nd.n112Index = map[uint64]int{}
-	nd.n113Period = /*line paxos.go:173:41*/ ProgressPeriod /*line paxos_hydro.go:1923:89*/
-	nd.n129Seen = map[KeyProbe]struct{}{}
-	nd.n133Seen = map[SessionProbe]struct{}{}
-	nd.n156Seen = map[hydro.MemberID]struct{}{}
+	nd.n104Index = map[uint8]int{}
+	nd.n108Index = map[uint64]int{}
+	nd.n111Index = map[string]int{}
+	nd.n114Index = map[uint64]int{}
+	nd.n115Period = /*line paxos.go:177:41*/ ProgressPeriod /*line paxos_hydro.go:1940:89*/
+	nd.n131Seen = map[KeyProbe]struct{}{}
+	nd.n135Seen = map[SessionProbe]struct{}{}
+	nd.n161Seen = map[hydro.MemberID]struct{}{}
 	return nd
 }
 
@@ -1951,527 +1968,545 @@ func (nd *PaxosReplica) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.executed.PutAll(nd.n149Out)
-	clear(nd.n149Out)
-	nd.n149Out = nd.n149Out[:0]
-	var zero103 uint64
-	nd.n103Acc, nd.n103Init = zero103, false
-	nd.n104R = nd.n104R[:0]
-	for _, i := range nd.n106Changed {
-		nd.n106Touched[i] = false
+	nd.executed.PutAll(nd.n154Out)
+	clear(nd.n154Out)
+	nd.n154Out = nd.n154Out[:0]
+	var zero105 uint64
+	nd.n105Acc, nd.n105Init = zero105, false
+	nd.n106R = nd.n106R[:0]
+	for _, i := range nd.n108Changed {
+		nd.n108Touched[i] = false
 	}
-	nd.n106Changed = nd.n106Changed[:0]
-	var zero118 int
-	nd.n118Acc, nd.n118Init = zero118, false
-	nd.n120R = nd.n120R[:0]
-	nd.n123L = nd.n123L[:0]
-	var zero126 []Commit
-	nd.n126Acc, nd.n126Init = zero126, false
-	clear(nd.n127L)
-	nd.n127L = nd.n127L[:0]
-	clear(nd.n129Seen)
-	var zero131 map[string]Cell
-	nd.n131Acc, nd.n131Init = zero131, false
-	clear(nd.n133Seen)
-	var zero135 map[uint64]SessionLattice
-	nd.n135Acc, nd.n135Init = zero135, false
-	clear(nd.n136R)
-	nd.n136R = nd.n136R[:0]
-	clear(nd.n137L)
-	nd.n137L = nd.n137L[:0]
-	clear(nd.n137R)
-	nd.n137R = nd.n137R[:0]
-	nd.n141Now, nd.n141Next = nd.n141Next, nd.n141Now[:0]
-	clear(nd.n143Now)
-	nd.n143Now, nd.n143Next = nd.n143Next, nd.n143Now[:0]
-	clear(nd.n145Now)
-	nd.n145Now, nd.n145Next = nd.n145Next, nd.n145Now[:0]
-	clear(nd.n147Now)
-	nd.n147Now, nd.n147Next = nd.n147Next, nd.n147Now[:0]
-	clear(nd.n151Now)
-	nd.n151Now, nd.n151Next = nd.n151Next, nd.n151Now[:0]
-	clear(nd.n156Seen)
-	clear(nd.n157R)
-	nd.n157R = nd.n157R[:0]
-	var zero158 []KV
-	nd.n158Acc, nd.n158Init = zero158, false
-	clear(nd.n159R)
-	nd.n159R = nd.n159R[:0]
-	var zero160 []Session
-	nd.n160Acc, nd.n160Init = zero160, false
-	nd.n161R = nd.n161R[:0]
-	clear(nd.n162L)
-	nd.n162L = nd.n162L[:0]
+	nd.n108Changed = nd.n108Changed[:0]
+	var zero120 int
+	nd.n120Acc, nd.n120Init = zero120, false
+	nd.n122R = nd.n122R[:0]
+	nd.n125L = nd.n125L[:0]
+	var zero128 []Commit
+	nd.n128Acc, nd.n128Init = zero128, false
+	clear(nd.n129L)
+	nd.n129L = nd.n129L[:0]
+	clear(nd.n131Seen)
+	var zero133 map[string]Cell
+	nd.n133Acc, nd.n133Init = zero133, false
+	clear(nd.n135Seen)
+	var zero137 map[uint64]SessionLattice
+	nd.n137Acc, nd.n137Init = zero137, false
+	clear(nd.n140R)
+	nd.n140R = nd.n140R[:0]
+	clear(nd.n141L)
+	nd.n141L = nd.n141L[:0]
+	clear(nd.n141R)
+	nd.n141R = nd.n141R[:0]
+	clear(nd.n142L)
+	nd.n142L = nd.n142L[:0]
+	nd.n146Now, nd.n146Next = nd.n146Next, nd.n146Now[:0]
+	clear(nd.n148Now)
+	nd.n148Now, nd.n148Next = nd.n148Next, nd.n148Now[:0]
+	clear(nd.n150Now)
+	nd.n150Now, nd.n150Next = nd.n150Next, nd.n150Now[:0]
+	clear(nd.n152Now)
+	nd.n152Now, nd.n152Next = nd.n152Next, nd.n152Now[:0]
+	clear(nd.n156Now)
+	nd.n156Now, nd.n156Next = nd.n156Next, nd.n156Now[:0]
+	clear(nd.n161Seen)
 	clear(nd.n162R)
 	nd.n162R = nd.n162R[:0]
-	clear(nd.n163L)
-	nd.n163L = nd.n163L[:0]
-	clear(nd.n163R)
-	nd.n163R = nd.n163R[:0]
-	clear(nd.n165R)
-	nd.n165R = nd.n165R[:0]
-	clear(nd.n166L)
-	nd.n166L = nd.n166L[:0]
+	var zero163 []KV
+	nd.n163Acc, nd.n163Init = zero163, false
+	clear(nd.n164R)
+	nd.n164R = nd.n164R[:0]
+	var zero165 []Session
+	nd.n165Acc, nd.n165Init = zero165, false
+	nd.n166R = nd.n166R[:0]
+	clear(nd.n167L)
+	nd.n167L = nd.n167L[:0]
+	clear(nd.n167R)
+	nd.n167R = nd.n167R[:0]
+	clear(nd.n168L)
+	nd.n168L = nd.n168L[:0]
+	clear(nd.n168R)
+	nd.n168R = nd.n168R[:0]
+	clear(nd.n170R)
+	nd.n170R = nd.n170R[:0]
+	clear(nd.n171L)
+	nd.n171L = nd.n171L[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.SelfID (90), hydro.DeferTick (147), hydro.CrossJoin (148), hydro.Sink (149).
+// subgraph0 runs stratum 0: hydro.SelfID (91), hydro.ClusterSize (138), hydro.CrossJoin (139), hydro.DeferTick (152), hydro.CrossJoin (153), hydro.Sink (154).
 func (nd *PaxosReplica) subgraph0() {
-	if !nd.n90Done {
-		nd.n90Done = true
+	if !nd.n91Done {
+		nd.n91Done = true
 		v1 := nd.hydroMember
-		nd.n148R = append(nd.n148R, v1)
-		nd.h90To166Port1 = append(nd.h90To166Port1, v1)
+		nd.n139L = append(nd.n139L, v1)
+		for _, v2 := range nd.n139R {
+			v3 := replicaOf(v1, v2)
+			nd.h139To142Port1 = append(nd.h139To142Port1, v3)
+		}
+		nd.n153R = append(nd.n153R, v1)
+		nd.h91To171Port1 = append(nd.h91To171Port1, v1)
 	}
-	for _, v2 := range nd.n147Now {
-		for _, v3 := range nd.n148R {
-			v4 := executedBy(v2, v3)
-			nd.n149Out = append(nd.n149Out, v4)
+	if !nd.n138Done {
+		nd.n138Done = true
+		if nd.n138Size > 0 {
+			v4 := nd.n138Size
+			nd.n139R = append(nd.n139R, v4)
+			for _, v5 := range nd.n139L {
+				v6 := replicaOf(v5, v4)
+				nd.h139To142Port1 = append(nd.h139To142Port1, v6)
+			}
+		}
+	}
+	for _, v7 := range nd.n152Now {
+		for _, v8 := range nd.n153R {
+			v9 := executedBy(v7, v8)
+			nd.n154Out = append(nd.n154Out, v9)
 		}
 	}
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (91), hydro.Demux (93), hydro.Map (94), hydro.Union (95), hydro.Cycle (96), hydro.Cycle (97), hydro.Cycle (98), hydro.Cycle (99), hydro.Map (100), hydro.Union (101), hydro.FlatMap (107), hydro.Union (108), hydro.FlatMap (110), hydro.Union (111), hydro.Timer (113), hydro.Map (114), hydro.Map (115), hydro.Map (116), hydro.Union (117), hydro.Map (121), hydro.DeferTick (141), hydro.DeferTick (143), hydro.DeferTick (145), hydro.Demux (164).
+// subgraph1 runs stratum 0: hydro.Broadcast (93), hydro.Demux (95), hydro.Map (96), hydro.Union (97), hydro.Cycle (98), hydro.Cycle (99), hydro.Cycle (100), hydro.Cycle (101), hydro.Map (102), hydro.Union (103), hydro.FlatMap (109), hydro.Union (110), hydro.FlatMap (112), hydro.Union (113), hydro.Timer (115), hydro.Map (116), hydro.Map (117), hydro.Map (118), hydro.Union (119), hydro.Map (123), hydro.DeferTick (146), hydro.DeferTick (148), hydro.DeferTick (150), hydro.Demux (169).
 func (nd *PaxosReplica) subgraph1() {
-	for _, v5 := range nd.n91Recv {
-		nd.h95To104Port0 = append(nd.h95To104Port0, v5)
-		v6 := commitOne(v5)
-		if !nd.n118Init {
-			nd.n118Acc, nd.n118Init = count(), true
+	for _, v10 := range nd.n93Recv {
+		nd.h97To106Port0 = append(nd.h97To106Port0, v10)
+		v11 := commitOne(v10)
+		if !nd.n120Init {
+			nd.n120Acc, nd.n120Init = count(), true
 		}
-		add(&nd.n118Acc, v6)
-		v7 := slotOf(v5)
-		if !nd.n122Init {
-			nd.n122Acc, nd.n122Init = noSlot(), true
+		add(&nd.n120Acc, v11)
+		v12 := slotOf(v10)
+		if !nd.n124Init {
+			nd.n124Acc, nd.n124Init = noSlot(), true
 		}
-		highestSlot(&nd.n122Acc, v7)
-	}
-	clear(nd.n91Recv)
-	nd.n91Recv = nd.n91Recv[:0]
-	for _, v8 := range nd.n93Recv {
-		v9 := commitOf(v8)
-		nd.h95To104Port0 = append(nd.h95To104Port0, v9)
-		v10 := commitOne(v9)
-		if !nd.n118Init {
-			nd.n118Acc, nd.n118Init = count(), true
-		}
-		add(&nd.n118Acc, v10)
-		v11 := slotOf(v9)
-		if !nd.n122Init {
-			nd.n122Acc, nd.n122Init = noSlot(), true
-		}
-		highestSlot(&nd.n122Acc, v11)
+		highestSlot(&nd.n124Acc, v12)
 	}
 	clear(nd.n93Recv)
 	nd.n93Recv = nd.n93Recv[:0]
-	if !nd.n113Fired || !nd.hydroNow.Before(nd.n113Due) {
-		nd.n113Fired = true
-		nd.n113Due = nd.hydroNow.Add(nd.n113Period)
-		v12 := nd.hydroNow
-		v13 := timeOne(v12)
-		if !nd.n118Init {
-			nd.n118Acc, nd.n118Init = count(), true
+	for _, v13 := range nd.n95Recv {
+		v14 := commitOf(v13)
+		nd.h97To106Port0 = append(nd.h97To106Port0, v14)
+		v15 := commitOne(v14)
+		if !nd.n120Init {
+			nd.n120Acc, nd.n120Init = count(), true
 		}
-		add(&nd.n118Acc, v13)
-		nd.h113To165Port0 = append(nd.h113To165Port0, v12)
+		add(&nd.n120Acc, v15)
+		v16 := slotOf(v14)
+		if !nd.n124Init {
+			nd.n124Acc, nd.n124Init = noSlot(), true
+		}
+		highestSlot(&nd.n124Acc, v16)
 	}
-	for _, v14 := range nd.n141Now {
-		k15 := v14.Key
-		i16, ok17 := nd.n102Index[k15]
-		if ok17 && !nd.n102Mark[i16] {
-			nd.n102Mark[i16] = true
-			nd.n102Dirty = append(nd.n102Dirty, i16)
+	clear(nd.n95Recv)
+	nd.n95Recv = nd.n95Recv[:0]
+	if !nd.n115Fired || !nd.hydroNow.Before(nd.n115Due) {
+		nd.n115Fired = true
+		nd.n115Due = nd.hydroNow.Add(nd.n115Period)
+		v17 := nd.hydroNow
+		v18 := timeOne(v17)
+		if !nd.n120Init {
+			nd.n120Acc, nd.n120Init = count(), true
 		}
-		if !ok17 {
-			i16 = len(nd.n102Accs)
-			nd.n102Index[k15] = i16
-			nd.n102Mark = append(nd.n102Mark, true)
-			nd.n102Dirty = append(nd.n102Dirty, i16)
-			nd.n102Accs = append(nd.n102Accs, v14)
-		} else {
-			raiseApplied(&nd.n102Accs[i16], v14)
-		}
-		v18 := appliedOne(v14)
-		if !nd.n118Init {
-			nd.n118Acc, nd.n118Init = count(), true
-		}
-		add(&nd.n118Acc, v18)
+		add(&nd.n120Acc, v18)
+		nd.h115To170Port0 = append(nd.h115To170Port0, v17)
 	}
-	for _, v19 := range nd.n143Now {
+	for _, v19 := range nd.n146Now {
 		k20 := v19.Key
-		i21, ok22 := nd.n109Index[k20]
-		if ok22 && !nd.n109Mark[i21] {
-			nd.n109Mark[i21] = true
-			nd.n109Dirty = append(nd.n109Dirty, i21)
+		i21, ok22 := nd.n104Index[k20]
+		if ok22 && !nd.n104Mark[i21] {
+			nd.n104Mark[i21] = true
+			nd.n104Dirty = append(nd.n104Dirty, i21)
 		}
 		if !ok22 {
-			i21 = len(nd.n109Accs)
-			nd.n109Index[k20] = i21
-			nd.n109Mark = append(nd.n109Mark, true)
-			nd.n109Dirty = append(nd.n109Dirty, i21)
-			bot23 := v19
-			bot23.Cell = *new(Cell)
-			nd.n109Accs = append(nd.n109Accs, bot23)
+			i21 = len(nd.n104Accs)
+			nd.n104Index[k20] = i21
+			nd.n104Mark = append(nd.n104Mark, true)
+			nd.n104Dirty = append(nd.n104Dirty, i21)
+			nd.n104Accs = append(nd.n104Accs, v19)
+		} else {
+			raiseApplied(&nd.n104Accs[i21], v19)
 		}
-		nd.n109Accs[i21].Cell.Merge(v19.Cell)
+		v23 := appliedOne(v19)
+		if !nd.n120Init {
+			nd.n120Acc, nd.n120Init = count(), true
+		}
+		add(&nd.n120Acc, v23)
 	}
-	for _, v24 := range nd.n145Now {
-		k25 := v24.Inc
-		i26, ok27 := nd.n112Index[k25]
-		if ok27 && !nd.n112Mark[i26] {
-			nd.n112Mark[i26] = true
-			nd.n112Dirty = append(nd.n112Dirty, i26)
+	for _, v24 := range nd.n148Now {
+		k25 := v24.Key
+		i26, ok27 := nd.n111Index[k25]
+		if ok27 && !nd.n111Mark[i26] {
+			nd.n111Mark[i26] = true
+			nd.n111Dirty = append(nd.n111Dirty, i26)
 		}
 		if !ok27 {
-			i26 = len(nd.n112Accs)
-			nd.n112Index[k25] = i26
-			nd.n112Mark = append(nd.n112Mark, true)
-			nd.n112Dirty = append(nd.n112Dirty, i26)
+			i26 = len(nd.n111Accs)
+			nd.n111Index[k25] = i26
+			nd.n111Mark = append(nd.n111Mark, true)
+			nd.n111Dirty = append(nd.n111Dirty, i26)
 			bot28 := v24
-			bot28.S = *new(SessionLattice)
-			nd.n112Accs = append(nd.n112Accs, bot28)
+			bot28.Cell = *new(Cell)
+			nd.n111Accs = append(nd.n111Accs, bot28)
 		}
-		nd.n112Accs[i26].S.Merge(v24.S)
+		nd.n111Accs[i26].Cell.Merge(v24.Cell)
 	}
-	for _, v29 := range nd.n164Recv {
-		v30 := snapshotApplied(v29)
-		k31 := v30.Key
-		i32, ok33 := nd.n102Index[k31]
-		if ok33 && !nd.n102Mark[i32] {
-			nd.n102Mark[i32] = true
-			nd.n102Dirty = append(nd.n102Dirty, i32)
+	for _, v29 := range nd.n150Now {
+		k30 := v29.Inc
+		i31, ok32 := nd.n114Index[k30]
+		if ok32 && !nd.n114Mark[i31] {
+			nd.n114Mark[i31] = true
+			nd.n114Dirty = append(nd.n114Dirty, i31)
 		}
-		if !ok33 {
-			i32 = len(nd.n102Accs)
-			nd.n102Index[k31] = i32
-			nd.n102Mark = append(nd.n102Mark, true)
-			nd.n102Dirty = append(nd.n102Dirty, i32)
-			nd.n102Accs = append(nd.n102Accs, v30)
+		if !ok32 {
+			i31 = len(nd.n114Accs)
+			nd.n114Index[k30] = i31
+			nd.n114Mark = append(nd.n114Mark, true)
+			nd.n114Dirty = append(nd.n114Dirty, i31)
+			bot33 := v29
+			bot33.S = *new(SessionLattice)
+			nd.n114Accs = append(nd.n114Accs, bot33)
+		}
+		nd.n114Accs[i31].S.Merge(v29.S)
+	}
+	for _, v34 := range nd.n169Recv {
+		v35 := snapshotApplied(v34)
+		k36 := v35.Key
+		i37, ok38 := nd.n104Index[k36]
+		if ok38 && !nd.n104Mark[i37] {
+			nd.n104Mark[i37] = true
+			nd.n104Dirty = append(nd.n104Dirty, i37)
+		}
+		if !ok38 {
+			i37 = len(nd.n104Accs)
+			nd.n104Index[k36] = i37
+			nd.n104Mark = append(nd.n104Mark, true)
+			nd.n104Dirty = append(nd.n104Dirty, i37)
+			nd.n104Accs = append(nd.n104Accs, v35)
 		} else {
-			raiseApplied(&nd.n102Accs[i32], v30)
+			raiseApplied(&nd.n104Accs[i37], v35)
 		}
-		v34 := appliedOne(v30)
-		if !nd.n118Init {
-			nd.n118Acc, nd.n118Init = count(), true
+		v39 := appliedOne(v35)
+		if !nd.n120Init {
+			nd.n120Acc, nd.n120Init = count(), true
 		}
-		add(&nd.n118Acc, v34)
+		add(&nd.n120Acc, v39)
 		{
-			s, emit := v29, func(v35 KV) {
-				k36 := v35.Key
-				i37, ok38 := nd.n109Index[k36]
-				if ok38 && !nd.n109Mark[i37] {
-					nd.n109Mark[i37] = true
-					nd.n109Dirty = append(nd.n109Dirty, i37)
+			s, emit := v34, func(v40 KV) {
+				k41 := v40.Key
+				i42, ok43 := nd.n111Index[k41]
+				if ok43 && !nd.n111Mark[i42] {
+					nd.n111Mark[i42] = true
+					nd.n111Dirty = append(nd.n111Dirty, i42)
 				}
-				if !ok38 {
-					i37 = len(nd.n109Accs)
-					nd.n109Index[k36] = i37
-					nd.n109Mark = append(nd.n109Mark, true)
-					nd.n109Dirty = append(nd.n109Dirty, i37)
-					bot39 := v35
-					bot39.Cell = *new(Cell)
-					nd.n109Accs = append(nd.n109Accs, bot39)
+				if !ok43 {
+					i42 = len(nd.n111Accs)
+					nd.n111Index[k41] = i42
+					nd.n111Mark = append(nd.n111Mark, true)
+					nd.n111Dirty = append(nd.n111Dirty, i42)
+					bot44 := v40
+					bot44.Cell = *new(Cell)
+					nd.n111Accs = append(nd.n111Accs, bot44)
 				}
-				nd.n109Accs[i37].Cell.Merge(v35.Cell)
+				nd.n111Accs[i42].Cell.Merge(v40.Cell)
 			}
-			/*line replica.go:354:45*/ {
+			/*line replica.go:387:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2180:37*/
+			} /*line paxos_hydro.go:2215:37*/
 		}
 		{
-			s, emit := v29, func(v40 Session) {
-				k41 := v40.Inc
-				i42, ok43 := nd.n112Index[k41]
-				if ok43 && !nd.n112Mark[i42] {
-					nd.n112Mark[i42] = true
-					nd.n112Dirty = append(nd.n112Dirty, i42)
+			s, emit := v34, func(v45 Session) {
+				k46 := v45.Inc
+				i47, ok48 := nd.n114Index[k46]
+				if ok48 && !nd.n114Mark[i47] {
+					nd.n114Mark[i47] = true
+					nd.n114Dirty = append(nd.n114Dirty, i47)
 				}
-				if !ok43 {
-					i42 = len(nd.n112Accs)
-					nd.n112Index[k41] = i42
-					nd.n112Mark = append(nd.n112Mark, true)
-					nd.n112Dirty = append(nd.n112Dirty, i42)
-					bot44 := v40
-					bot44.S = *new(SessionLattice)
-					nd.n112Accs = append(nd.n112Accs, bot44)
+				if !ok48 {
+					i47 = len(nd.n114Accs)
+					nd.n114Index[k46] = i47
+					nd.n114Mark = append(nd.n114Mark, true)
+					nd.n114Dirty = append(nd.n114Dirty, i47)
+					bot49 := v45
+					bot49.S = *new(SessionLattice)
+					nd.n114Accs = append(nd.n114Accs, bot49)
 				}
-				nd.n112Accs[i42].S.Merge(v40.S)
+				nd.n114Accs[i47].S.Merge(v45.S)
 			}
-			/*line replica.go:360:55*/ {
+			/*line replica.go:393:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2205:37*/
+			} /*line paxos_hydro.go:2240:37*/
 		}
 	}
-	clear(nd.n164Recv)
-	nd.n164Recv = nd.n164Recv[:0]
+	clear(nd.n169Recv)
+	nd.n169Recv = nd.n169Recv[:0]
 }
 
-// subgraph2 runs stratum 0: hydro.DeferTick (151).
+// subgraph2 runs stratum 0: hydro.DeferTick (156).
 func (nd *PaxosReplica) subgraph2() {
-	for _, v45 := range nd.n151Now {
+	for _, v50 := range nd.n156Now {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v45)
-			nd.hydroSend(hydro.Dest{Location: "client"}, 152, nd.hydroBuf)
+			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v50)
+			nd.hydroSend(hydro.Dest{Location: "client"}, 157, nd.hydroBuf)
 		}
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Demux (154), hydro.Map (155), hydro.Unique (156).
+// subgraph3 runs stratum 0: hydro.Demux (159), hydro.Map (160), hydro.Unique (161).
 func (nd *PaxosReplica) subgraph3() {
-	for _, v46 := range nd.n154Recv {
-		v47 := transferTo(v46)
-		if _, dup48 := nd.n156Seen[v47]; !dup48 {
-			nd.n156Seen[v47] = struct{}{}
-			nd.h156To157Port0 = append(nd.h156To157Port0, v47)
-			nd.h156To159Port0 = append(nd.h156To159Port0, v47)
-			nd.h156To161Port0 = append(nd.h156To161Port0, v47)
+	for _, v51 := range nd.n159Recv {
+		v52 := transferTo(v51)
+		if _, dup53 := nd.n161Seen[v52]; !dup53 {
+			nd.n161Seen[v52] = struct{}{}
+			nd.h161To162Port0 = append(nd.h161To162Port0, v52)
+			nd.h161To164Port0 = append(nd.h161To164Port0, v52)
+			nd.h161To166Port0 = append(nd.h161To166Port0, v52)
 		}
 	}
-	clear(nd.n154Recv)
-	nd.n154Recv = nd.n154Recv[:0]
+	clear(nd.n159Recv)
+	nd.n159Recv = nd.n159Recv[:0]
 }
 
-// subgraph4 runs stratum 1: hydro.ReduceKeyed (102).
+// subgraph4 runs stratum 1: hydro.ReduceKeyed (104).
 func (nd *PaxosReplica) subgraph4() {
-	for i50 := range nd.n102Accs {
-		v49 := nd.n102Accs[i50]
-		if !nd.n103Init {
-			nd.n103Acc, nd.n103Init = noApplied(), true
+	for i55 := range nd.n104Accs {
+		v54 := nd.n104Accs[i55]
+		if !nd.n105Init {
+			nd.n105Acc, nd.n105Init = noApplied(), true
 		}
-		takeApplied(&nd.n103Acc, v49)
+		takeApplied(&nd.n105Acc, v54)
 	}
 }
 
-// subgraph5 runs stratum 1: hydro.MergeKeyed (109), hydro.CrossJoin (157).
+// subgraph5 runs stratum 1: hydro.MergeKeyed (111), hydro.CrossJoin (162).
 func (nd *PaxosReplica) subgraph5() {
-	for i52 := range nd.n109Accs {
-		v51 := nd.n109Accs[i52]
-		nd.h109To130Port1 = append(nd.h109To130Port1, v51)
-		nd.n157R = append(nd.n157R, v51)
+	for i57 := range nd.n111Accs {
+		v56 := nd.n111Accs[i57]
+		nd.h111To132Port1 = append(nd.h111To132Port1, v56)
+		nd.n162R = append(nd.n162R, v56)
 	}
-	for _, v53 := range nd.h156To157Port0 {
-		for _, v54 := range nd.n157R {
-			v55 := pickKV(v53, v54)
-			if !nd.n158Init {
-				nd.n158Acc, nd.n158Init = newKVList(), true
+	for _, v58 := range nd.h161To162Port0 {
+		for _, v59 := range nd.n162R {
+			v60 := pickKV(v58, v59)
+			if !nd.n163Init {
+				nd.n163Acc, nd.n163Init = newKVList(), true
 			}
-			addKVItem(&nd.n158Acc, v55)
+			addKVItem(&nd.n163Acc, v60)
 		}
 	}
-	clear(nd.h156To157Port0)
-	nd.h156To157Port0 = nd.h156To157Port0[:0]
+	clear(nd.h161To162Port0)
+	nd.h161To162Port0 = nd.h161To162Port0[:0]
 }
 
-// subgraph6 runs stratum 1: hydro.MergeKeyed (112), hydro.CrossJoin (159).
+// subgraph6 runs stratum 1: hydro.MergeKeyed (114), hydro.CrossJoin (164).
 func (nd *PaxosReplica) subgraph6() {
-	for i57 := range nd.n112Accs {
-		v56 := nd.n112Accs[i57]
-		nd.h112To134Port1 = append(nd.h112To134Port1, v56)
-		nd.n159R = append(nd.n159R, v56)
+	for i62 := range nd.n114Accs {
+		v61 := nd.n114Accs[i62]
+		nd.h114To136Port1 = append(nd.h114To136Port1, v61)
+		nd.n164R = append(nd.n164R, v61)
 	}
-	for _, v58 := range nd.h156To159Port0 {
-		for _, v59 := range nd.n159R {
-			v60 := pickSession(v58, v59)
-			if !nd.n160Init {
-				nd.n160Acc, nd.n160Init = newSessionList(), true
+	for _, v63 := range nd.h161To164Port0 {
+		for _, v64 := range nd.n164R {
+			v65 := pickSession(v63, v64)
+			if !nd.n165Init {
+				nd.n165Acc, nd.n165Init = newSessionList(), true
 			}
-			addSessionItem(&nd.n160Acc, v60)
+			addSessionItem(&nd.n165Acc, v65)
 		}
 	}
-	clear(nd.h156To159Port0)
-	nd.h156To159Port0 = nd.h156To159Port0[:0]
+	clear(nd.h161To164Port0)
+	nd.h161To164Port0 = nd.h161To164Port0[:0]
 }
 
-// subgraph7 runs stratum 1: hydro.Fold (118), hydro.Filter (119).
+// subgraph7 runs stratum 1: hydro.Fold (120), hydro.Filter (121).
 func (nd *PaxosReplica) subgraph7() {
-	if !nd.n118Init {
-		nd.n118Acc, nd.n118Init = count(), true
+	if !nd.n120Init {
+		nd.n120Acc, nd.n120Init = count(), true
 	}
-	v61 := nd.n118Acc
-	if some(v61) {
-		nd.h119To120Port0 = append(nd.h119To120Port0, v61)
+	v66 := nd.n120Acc
+	if some(v66) {
+		nd.h121To122Port0 = append(nd.h121To122Port0, v66)
 	}
 }
 
-// subgraph8 runs stratum 1: hydro.Fold (122).
+// subgraph8 runs stratum 1: hydro.Fold (124).
 func (nd *PaxosReplica) subgraph8() {
-	if !nd.n122Init {
-		nd.n122Acc, nd.n122Init = noSlot(), true
+	if !nd.n124Init {
+		nd.n124Acc, nd.n124Init = noSlot(), true
 	}
-	v62 := nd.n122Acc
-	nd.h122To123Port1 = append(nd.h122To123Port1, v62)
+	v67 := nd.n124Acc
+	nd.h124To125Port1 = append(nd.h124To125Port1, v67)
 }
 
-// subgraph9 runs stratum 2: hydro.Fold (103), hydro.CrossJoin (104), hydro.FilterMap (105), hydro.CrossJoin (120), hydro.CrossJoin (123), hydro.FlatMap (124), hydro.Fold (158), hydro.Fold (160), hydro.CrossJoin (161), hydro.CrossJoin (162), hydro.CrossJoin (163).
+// subgraph9 runs stratum 2: hydro.Fold (105), hydro.CrossJoin (106), hydro.FilterMap (107), hydro.CrossJoin (122), hydro.CrossJoin (125), hydro.FlatMap (126), hydro.Fold (163), hydro.Fold (165), hydro.CrossJoin (166), hydro.CrossJoin (167), hydro.CrossJoin (168).
 func (nd *PaxosReplica) subgraph9() {
 	window := nd.window
-	udf77 := /*line paxos.go:167:111*/ func(a arrived) (Slotted, bool) {
+	udf82 := /*line paxos.go:171:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2314:35*/
-	if !nd.n103Init {
-		nd.n103Acc, nd.n103Init = noApplied(), true
+	} /*line paxos_hydro.go:2349:35*/
+	if !nd.n105Init {
+		nd.n105Acc, nd.n105Init = noApplied(), true
 	}
-	v63 := nd.n103Acc
-	nd.n104R = append(nd.n104R, v63)
-	nd.n120R = append(nd.n120R, v63)
-	nd.n161R = append(nd.n161R, v63)
-	if !nd.n158Init {
-		nd.n158Acc, nd.n158Init = newKVList(), true
+	v68 := nd.n105Acc
+	nd.n106R = append(nd.n106R, v68)
+	nd.n122R = append(nd.n122R, v68)
+	nd.n166R = append(nd.n166R, v68)
+	if !nd.n163Init {
+		nd.n163Acc, nd.n163Init = newKVList(), true
 	}
-	v64 := nd.n158Acc
-	nd.n162R = append(nd.n162R, v64)
-	for _, v65 := range nd.n162L {
-		v66 := withSnapshotKVs(v65, v64)
-		nd.n163L = append(nd.n163L, v66)
-		for _, v67 := range nd.n163R {
-			v68 := withSnapshotSessions(v66, v67)
+	v69 := nd.n163Acc
+	nd.n167R = append(nd.n167R, v69)
+	for _, v70 := range nd.n167L {
+		v71 := withSnapshotKVs(v70, v69)
+		nd.n168L = append(nd.n168L, v71)
+		for _, v72 := range nd.n168R {
+			v73 := withSnapshotSessions(v71, v72)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v68)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v68))}, 164, nd.hydroBuf)
+				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v73)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v73))}, 169, nd.hydroBuf)
 			}
 		}
 	}
-	if !nd.n160Init {
-		nd.n160Acc, nd.n160Init = newSessionList(), true
+	if !nd.n165Init {
+		nd.n165Acc, nd.n165Init = newSessionList(), true
 	}
-	v69 := nd.n160Acc
-	nd.n163R = append(nd.n163R, v69)
-	for _, v70 := range nd.n163L {
-		v71 := withSnapshotSessions(v70, v69)
+	v74 := nd.n165Acc
+	nd.n168R = append(nd.n168R, v74)
+	for _, v75 := range nd.n168L {
+		v76 := withSnapshotSessions(v75, v74)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v71)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v71))}, 164, nd.hydroBuf)
+			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v76)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v76))}, 169, nd.hydroBuf)
 		}
 	}
-	for _, v72 := range nd.h95To104Port0 {
-		for _, v73 := range nd.n104R {
-			v74 := arrival(v72, v73)
-			if v75, ok76 := udf77(v74); ok76 {
-				k78 := v75.Pos
-				i79, ok80 := nd.n106Index[k78]
-				if ok80 && !nd.n106Mark[i79] {
-					nd.n106Mark[i79] = true
-					nd.n106Dirty = append(nd.n106Dirty, i79)
+	for _, v77 := range nd.h97To106Port0 {
+		for _, v78 := range nd.n106R {
+			v79 := arrival(v77, v78)
+			if v80, ok81 := udf82(v79); ok81 {
+				k83 := v80.Pos
+				i84, ok85 := nd.n108Index[k83]
+				if ok85 && !nd.n108Mark[i84] {
+					nd.n108Mark[i84] = true
+					nd.n108Dirty = append(nd.n108Dirty, i84)
 				}
-				if !ok80 {
-					i79 = len(nd.n106Accs)
-					nd.n106Index[k78] = i79
-					nd.n106Mark = append(nd.n106Mark, true)
-					nd.n106Dirty = append(nd.n106Dirty, i79)
-					bot81 := v75
-					bot81.C = *new(CommitLattice)
-					nd.n106Accs = append(nd.n106Accs, bot81)
+				if !ok85 {
+					i84 = len(nd.n108Accs)
+					nd.n108Index[k83] = i84
+					nd.n108Mark = append(nd.n108Mark, true)
+					nd.n108Dirty = append(nd.n108Dirty, i84)
+					bot86 := v80
+					bot86.C = *new(CommitLattice)
+					nd.n108Accs = append(nd.n108Accs, bot86)
 				}
-				nd.n106Accs[i79].C.Merge(v75.C)
-				if i79 >= len(nd.n106Touched) {
-					nd.n106Touched = append(nd.n106Touched, make([]bool, i79+1-len(nd.n106Touched))...)
+				nd.n108Accs[i84].C.Merge(v80.C)
+				if i84 >= len(nd.n108Touched) {
+					nd.n108Touched = append(nd.n108Touched, make([]bool, i84+1-len(nd.n108Touched))...)
 				}
-				if !nd.n106Touched[i79] {
-					nd.n106Touched[i79] = true
-					nd.n106Changed = append(nd.n106Changed, i79)
+				if !nd.n108Touched[i84] {
+					nd.n108Touched[i84] = true
+					nd.n108Changed = append(nd.n108Changed, i84)
 				}
 			}
 		}
 	}
-	clear(nd.h95To104Port0)
-	nd.h95To104Port0 = nd.h95To104Port0[:0]
-	for _, v82 := range nd.h119To120Port0 {
-		for _, v83 := range nd.n120R {
-			v84 := startAt(v82, v83)
-			nd.n123L = append(nd.n123L, v84)
-			nd.h120To127Port1 = append(nd.h120To127Port1, v84)
+	clear(nd.h97To106Port0)
+	nd.h97To106Port0 = nd.h97To106Port0[:0]
+	for _, v87 := range nd.h121To122Port0 {
+		for _, v88 := range nd.n122R {
+			v89 := startAt(v87, v88)
+			nd.n125L = append(nd.n125L, v89)
+			nd.h122To129Port1 = append(nd.h122To129Port1, v89)
 		}
 	}
-	clear(nd.h119To120Port0)
-	nd.h119To120Port0 = nd.h119To120Port0[:0]
-	for _, v85 := range nd.h122To123Port1 {
-		for _, v86 := range nd.n123L {
-			v87 := spanOf(v86, v85)
+	clear(nd.h121To122Port0)
+	nd.h121To122Port0 = nd.h121To122Port0[:0]
+	for _, v90 := range nd.h124To125Port1 {
+		for _, v91 := range nd.n125L {
+			v92 := spanOf(v91, v90)
 			{
-				sp, emit := v87, func(v88 Probe) {
-					nd.h124To125Port0 = append(nd.h124To125Port0, v88)
+				sp, emit := v92, func(v93 Probe) {
+					nd.h126To127Port0 = append(nd.h126To127Port0, v93)
 				}
-				/*line paxos.go:179:122*/ {
+				/*line paxos.go:183:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2402:38*/
+				} /*line paxos_hydro.go:2437:38*/
 			}
 		}
 	}
-	clear(nd.h122To123Port1)
-	nd.h122To123Port1 = nd.h122To123Port1[:0]
-	for _, v89 := range nd.h156To161Port0 {
-		for _, v90 := range nd.n161R {
-			v91 := snapshotOf(v89, v90)
-			nd.n162L = append(nd.n162L, v91)
-			for _, v92 := range nd.n162R {
-				v93 := withSnapshotKVs(v91, v92)
-				nd.n163L = append(nd.n163L, v93)
-				for _, v94 := range nd.n163R {
-					v95 := withSnapshotSessions(v93, v94)
+	clear(nd.h124To125Port1)
+	nd.h124To125Port1 = nd.h124To125Port1[:0]
+	for _, v94 := range nd.h161To166Port0 {
+		for _, v95 := range nd.n166R {
+			v96 := snapshotOf(v94, v95)
+			nd.n167L = append(nd.n167L, v96)
+			for _, v97 := range nd.n167R {
+				v98 := withSnapshotKVs(v96, v97)
+				nd.n168L = append(nd.n168L, v98)
+				for _, v99 := range nd.n168R {
+					v100 := withSnapshotSessions(v98, v99)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v95)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v95))}, 164, nd.hydroBuf)
+						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v100)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v100))}, 169, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	clear(nd.h156To161Port0)
-	nd.h156To161Port0 = nd.h156To161Port0[:0]
+	clear(nd.h161To166Port0)
+	nd.h161To166Port0 = nd.h161To166Port0[:0]
 }
 
-// subgraph10 runs stratum 3: hydro.MergeKeyed (106), hydro.Join (125).
+// subgraph10 runs stratum 3: hydro.MergeKeyed (108), hydro.Join (127).
 func (nd *PaxosReplica) subgraph10() {
-	slices.Sort(nd.n106Changed)
-	for _, i97 := range nd.n106Changed {
-		v96 := nd.n106Accs[i97]
-		_ = v96
+	slices.Sort(nd.n108Changed)
+	for _, i102 := range nd.n108Changed {
+		v101 := nd.n108Accs[i102]
+		_ = v101
 	}
-	for _, v98 := range nd.h124To125Port0 {
-		if i99, ok100 := nd.n106Index[v98.Pos]; ok100 {
-			v101 := nd.n106Accs[i99]
-			v102 := hitSlotted(v98, v101)
-			if !nd.n126Init {
-				nd.n126Acc, nd.n126Init = newCommits(), true
+	for _, v103 := range nd.h126To127Port0 {
+		if i104, ok105 := nd.n108Index[v103.Pos]; ok105 {
+			v106 := nd.n108Accs[i104]
+			v107 := hitSlotted(v103, v106)
+			if !nd.n128Init {
+				nd.n128Acc, nd.n128Init = newCommits(), true
 			}
-			addCommit(&nd.n126Acc, v102)
+			addCommit(&nd.n128Acc, v107)
 		}
 	}
-	clear(nd.h124To125Port0)
-	nd.h124To125Port0 = nd.h124To125Port0[:0]
+	clear(nd.h126To127Port0)
+	nd.h126To127Port0 = nd.h126To127Port0[:0]
 }
 
-// subgraph11 runs stratum 4: hydro.Fold (126), hydro.CrossJoin (127), hydro.FlatMap (128), hydro.Unique (129), hydro.Join (130), hydro.FlatMap (132), hydro.Unique (133), hydro.Join (134), hydro.CrossJoin (165), hydro.CrossJoin (166).
+// subgraph11 runs stratum 4: hydro.Fold (128), hydro.CrossJoin (129), hydro.FlatMap (130), hydro.Unique (131), hydro.Join (132), hydro.FlatMap (134), hydro.Unique (135), hydro.Join (136), hydro.CrossJoin (170), hydro.CrossJoin (171).
 func (nd *PaxosReplica) subgraph11() {
-	if !nd.n126Init {
-		nd.n126Acc, nd.n126Init = newCommits(), true
+	if !nd.n128Init {
+		nd.n128Acc, nd.n128Init = newCommits(), true
 	}
-	v103 := nd.n126Acc
-	nd.n127L = append(nd.n127L, v103)
-	for _, v104 := range nd.h120To127Port1 {
-		for _, v105 := range nd.n127L {
-			v106 := runOf(v105, v104)
+	v108 := nd.n128Acc
+	nd.n129L = append(nd.n129L, v108)
+	for _, v109 := range nd.h122To129Port1 {
+		for _, v110 := range nd.n129L {
+			v111 := runOf(v110, v109)
 			{
-				r, emit := v106, func(v107 KeyProbe) {
-					if _, dup108 := nd.n129Seen[v107]; !dup108 {
-						nd.n129Seen[v107] = struct{}{}
-						if i109, ok110 := nd.n109Index[v107.Key]; ok110 {
-							v111 := nd.n109Accs[i109]
-							v112 := hitKV(v107, v111)
-							if !nd.n131Init {
-								nd.n131Acc, nd.n131Init = newKVs(), true
+				r, emit := v111, func(v112 KeyProbe) {
+					if _, dup113 := nd.n131Seen[v112]; !dup113 {
+						nd.n131Seen[v112] = struct{}{}
+						if i114, ok115 := nd.n111Index[v112.Key]; ok115 {
+							v116 := nd.n111Accs[i114]
+							v117 := hitKV(v112, v116)
+							if !nd.n133Init {
+								nd.n133Acc, nd.n133Init = newKVs(), true
 							}
-							addKV(&nd.n131Acc, v112)
+							addKV(&nd.n133Acc, v117)
 						}
 					}
 				}
-				/*line replica.go:150:42*/ {
+				/*line replica.go:158:42*/ {
 					for _, c := range r.Cmds {
 						for _, cmd := range c.Cmds {
 							if cmd.Op != OpNoop {
@@ -2479,23 +2514,23 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2482:38*/
+				} /*line paxos_hydro.go:2517:38*/
 			}
 			{
-				r, emit := v106, func(v113 SessionProbe) {
-					if _, dup114 := nd.n133Seen[v113]; !dup114 {
-						nd.n133Seen[v113] = struct{}{}
-						if i115, ok116 := nd.n112Index[v113.Inc]; ok116 {
-							v117 := nd.n112Accs[i115]
-							v118 := hitSession(v113, v117)
-							if !nd.n135Init {
-								nd.n135Acc, nd.n135Init = newSessions(), true
+				r, emit := v111, func(v118 SessionProbe) {
+					if _, dup119 := nd.n135Seen[v118]; !dup119 {
+						nd.n135Seen[v118] = struct{}{}
+						if i120, ok121 := nd.n114Index[v118.Inc]; ok121 {
+							v122 := nd.n114Accs[i120]
+							v123 := hitSession(v118, v122)
+							if !nd.n137Init {
+								nd.n137Acc, nd.n137Init = newSessions(), true
 							}
-							addSession(&nd.n135Acc, v118)
+							addSession(&nd.n137Acc, v123)
 						}
 					}
 				}
-				/*line replica.go:160:50*/ {
+				/*line replica.go:168:50*/ {
 					for _, c := range r.Cmds {
 						for _, cmd := range c.Cmds {
 							if cmd.Op != OpNoop {
@@ -2503,169 +2538,230 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2506:38*/
+				} /*line paxos_hydro.go:2541:38*/
 			}
-			nd.h127To136Port0 = append(nd.h127To136Port0, v106)
-			nd.n165R = append(nd.n165R, v106)
+			nd.h129To140Port0 = append(nd.h129To140Port0, v111)
+			nd.n170R = append(nd.n170R, v111)
 		}
 	}
-	clear(nd.h120To127Port1)
-	nd.h120To127Port1 = nd.h120To127Port1[:0]
-	for _, v119 := range nd.h109To130Port1 {
-		_ = v119
+	clear(nd.h122To129Port1)
+	nd.h122To129Port1 = nd.h122To129Port1[:0]
+	for _, v124 := range nd.h111To132Port1 {
+		_ = v124
 	}
-	clear(nd.h109To130Port1)
-	nd.h109To130Port1 = nd.h109To130Port1[:0]
-	for _, v120 := range nd.h112To134Port1 {
-		_ = v120
+	clear(nd.h111To132Port1)
+	nd.h111To132Port1 = nd.h111To132Port1[:0]
+	for _, v125 := range nd.h114To136Port1 {
+		_ = v125
 	}
-	clear(nd.h112To134Port1)
-	nd.h112To134Port1 = nd.h112To134Port1[:0]
-	for _, v121 := range nd.h113To165Port0 {
-		for _, v122 := range nd.n165R {
-			v123 := progressOf(v121, v122)
-			nd.n166L = append(nd.n166L, v123)
-			for _, v124 := range nd.n166R {
-				v125 := reportOf(v123, v124)
+	clear(nd.h114To136Port1)
+	nd.h114To136Port1 = nd.h114To136Port1[:0]
+	for _, v126 := range nd.h115To170Port0 {
+		for _, v127 := range nd.n170R {
+			v128 := progressOf(v126, v127)
+			nd.n171L = append(nd.n171L, v128)
+			for _, v129 := range nd.n171R {
+				v130 := reportOf(v128, v129)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v125)
-					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 167, nd.hydroBuf)
+					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v130)
+					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 172, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	clear(nd.h113To165Port0)
-	nd.h113To165Port0 = nd.h113To165Port0[:0]
-	for _, v126 := range nd.h90To166Port1 {
-		nd.n166R = append(nd.n166R, v126)
-		for _, v127 := range nd.n166L {
-			v128 := reportOf(v127, v126)
+	clear(nd.h115To170Port0)
+	nd.h115To170Port0 = nd.h115To170Port0[:0]
+	for _, v131 := range nd.h91To171Port1 {
+		nd.n171R = append(nd.n171R, v131)
+		for _, v132 := range nd.n171L {
+			v133 := reportOf(v132, v131)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v128)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 167, nd.hydroBuf)
+				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v133)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 172, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h90To166Port1)
-	nd.h90To166Port1 = nd.h90To166Port1[:0]
+	clear(nd.h91To171Port1)
+	nd.h91To171Port1 = nd.h91To171Port1[:0]
 }
 
-// subgraph12 runs stratum 5: hydro.Fold (131), hydro.Fold (135), hydro.CrossJoin (136), hydro.CrossJoin (137), hydro.Map (138), hydro.Filter (139), hydro.Map (140), hydro.FlatMap (142), hydro.FlatMap (144), hydro.FlatMap (146), hydro.FlatMap (150).
+// subgraph12 runs stratum 5: hydro.Fold (133), hydro.Fold (137), hydro.CrossJoin (140), hydro.CrossJoin (141), hydro.CrossJoin (142), hydro.Map (143), hydro.Filter (144), hydro.Map (145), hydro.FlatMap (147), hydro.FlatMap (149), hydro.FlatMap (151), hydro.FlatMap (155).
 func (nd *PaxosReplica) subgraph12() {
-	if !nd.n131Init {
-		nd.n131Acc, nd.n131Init = newKVs(), true
+	if !nd.n133Init {
+		nd.n133Acc, nd.n133Init = newKVs(), true
 	}
-	v129 := nd.n131Acc
-	nd.n136R = append(nd.n136R, v129)
-	if !nd.n135Init {
-		nd.n135Acc, nd.n135Init = newSessions(), true
+	v134 := nd.n133Acc
+	nd.n140R = append(nd.n140R, v134)
+	if !nd.n137Init {
+		nd.n137Acc, nd.n137Init = newSessions(), true
 	}
-	v130 := nd.n135Acc
-	nd.n137R = append(nd.n137R, v130)
-	for _, v131 := range nd.n137L {
-		v132 := withSessions(v131, v130)
-		v133 := execute(v132)
-		if ran(v133) {
-			v134 := appliedOf(v133)
-			nd.n141Next = append(nd.n141Next, v134)
-			{
-				x, emit := v133, func(v135 KV) {
-					nd.n143Next = append(nd.n143Next, v135)
-				}
-				/*line replica.go:288:38*/ {
-					for _, p := range x.Puts {
-						emit(p)
+	v135 := nd.n137Acc
+	nd.n141R = append(nd.n141R, v135)
+	for _, v136 := range nd.n141L {
+		v137 := withSessions(v136, v135)
+		nd.n142L = append(nd.n142L, v137)
+		for _, v138 := range nd.n142R {
+			v139 := withReplica(v137, v138)
+			v140 := execute(v139)
+			if ran(v140) {
+				v141 := appliedOf(v140)
+				nd.n146Next = append(nd.n146Next, v141)
+				{
+					x, emit := v140, func(v142 KV) {
+						nd.n148Next = append(nd.n148Next, v142)
 					}
-				} /*line paxos_hydro.go:2579:38*/
-			}
-			{
-				x, emit := v133, func(v136 Session) {
-					nd.n145Next = append(nd.n145Next, v136)
-				}
-				/*line replica.go:294:47*/ {
-					for _, s := range x.Sessions {
-						emit(s)
-					}
-				} /*line paxos_hydro.go:2589:38*/
-			}
-			{
-				x, emit := v133, func(v137 Commit) {
-					nd.n147Next = append(nd.n147Next, v137)
-				}
-				/*line replica.go:306:42*/ {
-					for _, c := range x.Done {
-						emit(c)
-					}
-				} /*line paxos_hydro.go:2599:38*/
-			}
-			{
-				x, emit := v133, func(v138 Answer) {
-					nd.n151Next = append(nd.n151Next, v138)
-				}
-				/*line replica.go:300:45*/ {
-					for _, r := range x.Replies {
-						emit(r)
-					}
-				} /*line paxos_hydro.go:2609:38*/
-			}
-		}
-	}
-	for _, v139 := range nd.h127To136Port0 {
-		for _, v140 := range nd.n136R {
-			v141 := withKVs(v139, v140)
-			nd.n137L = append(nd.n137L, v141)
-			for _, v142 := range nd.n137R {
-				v143 := withSessions(v141, v142)
-				v144 := execute(v143)
-				if ran(v144) {
-					v145 := appliedOf(v144)
-					nd.n141Next = append(nd.n141Next, v145)
-					{
-						x, emit := v144, func(v146 KV) {
-							nd.n143Next = append(nd.n143Next, v146)
+					/*line replica.go:321:38*/ {
+						for _, p := range x.Puts {
+							emit(p)
 						}
-						/*line replica.go:288:38*/ {
-							for _, p := range x.Puts {
-								emit(p)
-							}
-						} /*line paxos_hydro.go:2631:40*/
+					} /*line paxos_hydro.go:2617:39*/
+				}
+				{
+					x, emit := v140, func(v143 Session) {
+						nd.n150Next = append(nd.n150Next, v143)
 					}
-					{
-						x, emit := v144, func(v147 Session) {
-							nd.n145Next = append(nd.n145Next, v147)
+					/*line replica.go:327:47*/ {
+						for _, s := range x.Sessions {
+							emit(s)
 						}
-						/*line replica.go:294:47*/ {
-							for _, s := range x.Sessions {
-								emit(s)
-							}
-						} /*line paxos_hydro.go:2641:40*/
+					} /*line paxos_hydro.go:2627:39*/
+				}
+				{
+					x, emit := v140, func(v144 Commit) {
+						nd.n152Next = append(nd.n152Next, v144)
 					}
-					{
-						x, emit := v144, func(v148 Commit) {
-							nd.n147Next = append(nd.n147Next, v148)
+					/*line replica.go:339:42*/ {
+						for _, c := range x.Done {
+							emit(c)
 						}
-						/*line replica.go:306:42*/ {
-							for _, c := range x.Done {
-								emit(c)
-							}
-						} /*line paxos_hydro.go:2651:40*/
+					} /*line paxos_hydro.go:2637:39*/
+				}
+				{
+					x, emit := v140, func(v145 Answer) {
+						nd.n156Next = append(nd.n156Next, v145)
 					}
-					{
-						x, emit := v144, func(v149 Answer) {
-							nd.n151Next = append(nd.n151Next, v149)
+					/*line replica.go:333:45*/ {
+						for _, r := range x.Replies {
+							emit(r)
 						}
-						/*line replica.go:300:45*/ {
-							for _, r := range x.Replies {
-								emit(r)
-							}
-						} /*line paxos_hydro.go:2661:40*/
-					}
+					} /*line paxos_hydro.go:2647:39*/
 				}
 			}
 		}
 	}
-	clear(nd.h127To136Port0)
-	nd.h127To136Port0 = nd.h127To136Port0[:0]
+	for _, v146 := range nd.h129To140Port0 {
+		for _, v147 := range nd.n140R {
+			v148 := withKVs(v146, v147)
+			nd.n141L = append(nd.n141L, v148)
+			for _, v149 := range nd.n141R {
+				v150 := withSessions(v148, v149)
+				nd.n142L = append(nd.n142L, v150)
+				for _, v151 := range nd.n142R {
+					v152 := withReplica(v150, v151)
+					v153 := execute(v152)
+					if ran(v153) {
+						v154 := appliedOf(v153)
+						nd.n146Next = append(nd.n146Next, v154)
+						{
+							x, emit := v153, func(v155 KV) {
+								nd.n148Next = append(nd.n148Next, v155)
+							}
+							/*line replica.go:321:38*/ {
+								for _, p := range x.Puts {
+									emit(p)
+								}
+							} /*line paxos_hydro.go:2673:41*/
+						}
+						{
+							x, emit := v153, func(v156 Session) {
+								nd.n150Next = append(nd.n150Next, v156)
+							}
+							/*line replica.go:327:47*/ {
+								for _, s := range x.Sessions {
+									emit(s)
+								}
+							} /*line paxos_hydro.go:2683:41*/
+						}
+						{
+							x, emit := v153, func(v157 Commit) {
+								nd.n152Next = append(nd.n152Next, v157)
+							}
+							/*line replica.go:339:42*/ {
+								for _, c := range x.Done {
+									emit(c)
+								}
+							} /*line paxos_hydro.go:2693:41*/
+						}
+						{
+							x, emit := v153, func(v158 Answer) {
+								nd.n156Next = append(nd.n156Next, v158)
+							}
+							/*line replica.go:333:45*/ {
+								for _, r := range x.Replies {
+									emit(r)
+								}
+							} /*line paxos_hydro.go:2703:41*/
+						}
+					}
+				}
+			}
+		}
+	}
+	clear(nd.h129To140Port0)
+	nd.h129To140Port0 = nd.h129To140Port0[:0]
+	for _, v159 := range nd.h139To142Port1 {
+		nd.n142R = append(nd.n142R, v159)
+		for _, v160 := range nd.n142L {
+			v161 := withReplica(v160, v159)
+			v162 := execute(v161)
+			if ran(v162) {
+				v163 := appliedOf(v162)
+				nd.n146Next = append(nd.n146Next, v163)
+				{
+					x, emit := v162, func(v164 KV) {
+						nd.n148Next = append(nd.n148Next, v164)
+					}
+					/*line replica.go:321:38*/ {
+						for _, p := range x.Puts {
+							emit(p)
+						}
+					} /*line paxos_hydro.go:2728:39*/
+				}
+				{
+					x, emit := v162, func(v165 Session) {
+						nd.n150Next = append(nd.n150Next, v165)
+					}
+					/*line replica.go:327:47*/ {
+						for _, s := range x.Sessions {
+							emit(s)
+						}
+					} /*line paxos_hydro.go:2738:39*/
+				}
+				{
+					x, emit := v162, func(v166 Commit) {
+						nd.n152Next = append(nd.n152Next, v166)
+					}
+					/*line replica.go:339:42*/ {
+						for _, c := range x.Done {
+							emit(c)
+						}
+					} /*line paxos_hydro.go:2748:39*/
+				}
+				{
+					x, emit := v162, func(v167 Answer) {
+						nd.n156Next = append(nd.n156Next, v167)
+					}
+					/*line replica.go:333:45*/ {
+						for _, r := range x.Replies {
+							emit(r)
+						}
+					} /*line paxos_hydro.go:2758:39*/
+				}
+			}
+		}
+	}
+	clear(nd.h139To142Port1)
+	nd.h139To142Port1 = nd.h139To142Port1[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -2678,91 +2774,91 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 102:
-		var v153 Applied
-		n154, err155 := decodeHydroApplied(item, &v153)
-		if err155 == nil && n154 != len(item) {
-			err155 = fmt.Errorf("%d bytes after the item", len(item)-n154)
-		}
-		if err155 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:166): %w", err155)
-		}
-		k156 := v153.Key
-		i157, ok158 := nd.n102Index[k156]
-		if ok158 {
-			nd.n102Accs[i157] = v153
-		} else {
-			i157 = len(nd.n102Accs)
-			nd.n102Index[k156] = i157
-			nd.n102Accs = append(nd.n102Accs, v153)
-			nd.n102Mark = append(nd.n102Mark, false)
-		}
-		return nil
-	case 106:
-		var v162 Slotted
-		n163, err164 := decodeHydroSlotted(item, &v162)
-		if err164 == nil && n163 != len(item) {
-			err164 = fmt.Errorf("%d bytes after the item", len(item)-n163)
-		}
-		if err164 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:167): %w", err164)
-		}
-		k165 := v162.Pos
-		i166, ok167 := nd.n106Index[k165]
-		if ok167 {
-			nd.n106Accs[i166] = v162
-		} else {
-			i166 = len(nd.n106Accs)
-			nd.n106Index[k165] = i166
-			nd.n106Accs = append(nd.n106Accs, v162)
-			nd.n106Mark = append(nd.n106Mark, false)
-		}
-		if i166 >= len(nd.n106Touched) {
-			nd.n106Touched = append(nd.n106Touched, make([]bool, i166+1-len(nd.n106Touched))...)
-		}
-		if !nd.n106Touched[i166] {
-			nd.n106Touched[i166] = true
-			nd.n106Changed = append(nd.n106Changed, i166)
-		}
-		return nil
-	case 109:
-		var v171 KV
-		n172, err173 := decodeHydroKV(item, &v171)
+	case 104:
+		var v171 Applied
+		n172, err173 := decodeHydroApplied(item, &v171)
 		if err173 == nil && n172 != len(item) {
 			err173 = fmt.Errorf("%d bytes after the item", len(item)-n172)
 		}
 		if err173 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:171): %w", err173)
+			return fmt.Errorf("hydro.ReduceKeyed (node 104, paxos.go:170): %w", err173)
 		}
 		k174 := v171.Key
-		i175, ok176 := nd.n109Index[k174]
+		i175, ok176 := nd.n104Index[k174]
 		if ok176 {
-			nd.n109Accs[i175] = v171
+			nd.n104Accs[i175] = v171
 		} else {
-			i175 = len(nd.n109Accs)
-			nd.n109Index[k174] = i175
-			nd.n109Accs = append(nd.n109Accs, v171)
-			nd.n109Mark = append(nd.n109Mark, false)
+			i175 = len(nd.n104Accs)
+			nd.n104Index[k174] = i175
+			nd.n104Accs = append(nd.n104Accs, v171)
+			nd.n104Mark = append(nd.n104Mark, false)
 		}
 		return nil
-	case 112:
-		var v180 Session
-		n181, err182 := decodeHydroSession(item, &v180)
+	case 108:
+		var v180 Slotted
+		n181, err182 := decodeHydroSlotted(item, &v180)
 		if err182 == nil && n181 != len(item) {
 			err182 = fmt.Errorf("%d bytes after the item", len(item)-n181)
 		}
 		if err182 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:172): %w", err182)
+			return fmt.Errorf("hydro.MergeKeyed (node 108, paxos.go:171): %w", err182)
 		}
-		k183 := v180.Inc
-		i184, ok185 := nd.n112Index[k183]
+		k183 := v180.Pos
+		i184, ok185 := nd.n108Index[k183]
 		if ok185 {
-			nd.n112Accs[i184] = v180
+			nd.n108Accs[i184] = v180
 		} else {
-			i184 = len(nd.n112Accs)
-			nd.n112Index[k183] = i184
-			nd.n112Accs = append(nd.n112Accs, v180)
-			nd.n112Mark = append(nd.n112Mark, false)
+			i184 = len(nd.n108Accs)
+			nd.n108Index[k183] = i184
+			nd.n108Accs = append(nd.n108Accs, v180)
+			nd.n108Mark = append(nd.n108Mark, false)
+		}
+		if i184 >= len(nd.n108Touched) {
+			nd.n108Touched = append(nd.n108Touched, make([]bool, i184+1-len(nd.n108Touched))...)
+		}
+		if !nd.n108Touched[i184] {
+			nd.n108Touched[i184] = true
+			nd.n108Changed = append(nd.n108Changed, i184)
+		}
+		return nil
+	case 111:
+		var v189 KV
+		n190, err191 := decodeHydroKV(item, &v189)
+		if err191 == nil && n190 != len(item) {
+			err191 = fmt.Errorf("%d bytes after the item", len(item)-n190)
+		}
+		if err191 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 111, paxos.go:175): %w", err191)
+		}
+		k192 := v189.Key
+		i193, ok194 := nd.n111Index[k192]
+		if ok194 {
+			nd.n111Accs[i193] = v189
+		} else {
+			i193 = len(nd.n111Accs)
+			nd.n111Index[k192] = i193
+			nd.n111Accs = append(nd.n111Accs, v189)
+			nd.n111Mark = append(nd.n111Mark, false)
+		}
+		return nil
+	case 114:
+		var v198 Session
+		n199, err200 := decodeHydroSession(item, &v198)
+		if err200 == nil && n199 != len(item) {
+			err200 = fmt.Errorf("%d bytes after the item", len(item)-n199)
+		}
+		if err200 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:176): %w", err200)
+		}
+		k201 := v198.Inc
+		i202, ok203 := nd.n114Index[k201]
+		if ok203 {
+			nd.n114Accs[i202] = v198
+		} else {
+			i202 = len(nd.n114Accs)
+			nd.n114Index[k201] = i202
+			nd.n114Accs = append(nd.n114Accs, v198)
+			nd.n114Mark = append(nd.n114Mark, false)
 		}
 		return nil
 	}
@@ -2775,30 +2871,30 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i150 := range nd.n102Dirty {
-			nd.n102Mark[i150] = false
-			v151 := nd.n102Accs[i150]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v151))
+		for _, i168 := range nd.n104Dirty {
+			nd.n104Mark[i168] = false
+			v169 := nd.n104Accs[i168]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(104), &v169))
 		}
-		nd.n102Dirty = nd.n102Dirty[:0]
-		for _, i159 := range nd.n106Dirty {
-			nd.n106Mark[i159] = false
-			v160 := nd.n106Accs[i159]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(106), &v160))
+		nd.n104Dirty = nd.n104Dirty[:0]
+		for _, i177 := range nd.n108Dirty {
+			nd.n108Mark[i177] = false
+			v178 := nd.n108Accs[i177]
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(108), &v178))
 		}
-		nd.n106Dirty = nd.n106Dirty[:0]
-		for _, i168 := range nd.n109Dirty {
-			nd.n109Mark[i168] = false
-			v169 := nd.n109Accs[i168]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v169))
+		nd.n108Dirty = nd.n108Dirty[:0]
+		for _, i186 := range nd.n111Dirty {
+			nd.n111Mark[i186] = false
+			v187 := nd.n111Accs[i186]
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(111), &v187))
 		}
-		nd.n109Dirty = nd.n109Dirty[:0]
-		for _, i177 := range nd.n112Dirty {
-			nd.n112Mark[i177] = false
-			v178 := nd.n112Accs[i177]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v178))
+		nd.n111Dirty = nd.n111Dirty[:0]
+		for _, i195 := range nd.n114Dirty {
+			nd.n114Mark[i195] = false
+			v196 := nd.n114Accs[i195]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(114), &v196))
 		}
-		nd.n112Dirty = nd.n112Dirty[:0]
+		nd.n114Dirty = nd.n114Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -2810,17 +2906,17 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v152 := range nd.n102Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(102), &v152))
+	for _, v170 := range nd.n104Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(104), &v170))
 	}
-	for _, v161 := range nd.n106Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(106), &v161))
+	for _, v179 := range nd.n108Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(108), &v179))
 	}
-	for _, v170 := range nd.n109Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(109), &v170))
+	for _, v188 := range nd.n111Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(111), &v188))
 	}
-	for _, v179 := range nd.n112Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(112), &v179))
+	for _, v197 := range nd.n114Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(114), &v197))
 	}
 }
 
@@ -2853,7 +2949,7 @@ func (nd *PaxosReplica) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosReplica) NextTimer() (time.Time, bool) {
-	next := nd.n113Due
+	next := nd.n115Due
 	return next, true
 }
 
@@ -2861,6 +2957,18 @@ func (nd *PaxosReplica) NextTimer() (time.Time, bool) {
 // emits in the first tick; a process's only member is 0, the default. Call
 // it before the first tick.
 func (nd *PaxosReplica) SetMember(m hydro.MemberID) { nd.hydroMember = m }
+
+// SetSizes tells the node the number of members of every location of the
+// deployment, by name; ClusterSize emits them. Runtimes call it before the
+// first tick. It fails if a cluster the node reads the size of is missing.
+func (nd *PaxosReplica) SetSizes(sizes map[string]int) error {
+	if n := sizes["replica"]; n > 0 {
+		nd.n138Size = n
+	} else {
+		return fmt.Errorf("flow Paxos reads the size of cluster %q, which the deployment does not size", "replica")
+	}
+	return nil
+}
 
 // OnSend sets the function that carries the node's outgoing frames, one
 // item each, tagged with the sending operator; it is called during Tick,
@@ -2880,49 +2988,49 @@ func (nd *PaxosReplica) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte
 // that does not decode, and says why.
 func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 91:
+	case 93:
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:157: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:161: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:157: %d bytes after the item", len(payload)-n)
-		}
-		nd.n91Recv = append(nd.n91Recv, v)
-		return nil
-	case 93:
-		var v Resend
-		n, err := decodeHydroResend(payload, &v)
-		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:158: %w", err)
-		}
-		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:158: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:161: %d bytes after the item", len(payload)-n)
 		}
 		nd.n93Recv = append(nd.n93Recv, v)
 		return nil
-	case 154:
+	case 95:
+		var v Resend
+		n, err := decodeHydroResend(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:162: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:162: %d bytes after the item", len(payload)-n)
+		}
+		nd.n95Recv = append(nd.n95Recv, v)
+		return nil
+	case 159:
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:195: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:201: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:195: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:201: %d bytes after the item", len(payload)-n)
 		}
-		nd.n154Recv = append(nd.n154Recv, v)
+		nd.n159Recv = append(nd.n159Recv, v)
 		return nil
-	case 164:
+	case 169:
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:200: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:206: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:200: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:206: %d bytes after the item", len(payload)-n)
 		}
-		nd.n164Recv = append(nd.n164Recv, v)
+		nd.n169Recv = append(nd.n169Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location replica: no network operator has tag %d", tag)
@@ -2931,7 +3039,7 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosReplica) Pending() bool {
-	return len(nd.n91Recv) > 0 || len(nd.n93Recv) > 0 || len(nd.n141Now) > 0 || len(nd.n143Now) > 0 || len(nd.n145Now) > 0 || len(nd.n147Now) > 0 || len(nd.n151Now) > 0 || len(nd.n154Recv) > 0 || len(nd.n164Recv) > 0
+	return len(nd.n93Recv) > 0 || len(nd.n95Recv) > 0 || len(nd.n146Now) > 0 || len(nd.n148Now) > 0 || len(nd.n150Now) > 0 || len(nd.n152Now) > 0 || len(nd.n156Now) > 0 || len(nd.n159Recv) > 0 || len(nd.n169Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

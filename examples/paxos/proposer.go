@@ -156,6 +156,7 @@ type Core struct {
 	Beats     []Heartbeat
 	Resends   []Resend
 	Transfers []Transfer
+	Commits   []Commit
 }
 
 // The proposer's timing, in heartbeat periods.
@@ -198,7 +199,7 @@ func threshold(self hydro.MemberID, elections uint64) int {
 
 // step advances the proposer by one tick.
 func step(c *Core, in Inbox) {
-	c.P1as, c.P2as, c.Beats, c.Resends, c.Transfers = c.P1as[:0], c.P2as[:0], c.Beats[:0], c.Resends[:0], c.Transfers[:0]
+	c.P1as, c.P2as, c.Beats, c.Resends, c.Transfers, c.Commits = c.P1as[:0], c.P2as[:0], c.Beats[:0], c.Resends[:0], c.Transfers[:0], c.Commits[:0]
 	if c.Ring == nil {
 		c.Config = in.Config
 		c.Ring = make([]Proposal, in.Config.Window)
@@ -258,9 +259,12 @@ func step(c *Core, in Inbox) {
 		slices.Sort(prefixes)
 		c.Checkpoint = max(c.Checkpoint, prefixes[len(prefixes)-q])
 	}
+	// A slot chosen this tick goes to the replicas with its batch, which
+	// the ring holds: a slot is chosen at the ballot it was proposed with.
 	for _, cm := range in.Commits {
-		if r := &c.Ring[cm.Slot%w]; r.Set && r.Slot == cm.Slot {
-			r.Committed, r.Cmds = true, cm.Cmds
+		if r := &c.Ring[cm.Slot%w]; r.Set && r.Slot == cm.Slot && r.Ballot == cm.Ballot {
+			r.Committed = true
+			c.Commits = append(c.Commits, Commit{Slot: cm.Slot, Ballot: cm.Ballot, Cmds: r.Cmds})
 		}
 	}
 
@@ -418,6 +422,12 @@ func emitBeats(c Core, emit func(Heartbeat)) {
 	}
 }
 
+func emitCommits(c Core, emit func(Commit)) {
+	for _, m := range c.Commits {
+		emit(m)
+	}
+}
+
 func emitResends(c Core, emit func(Resend)) {
 	for _, m := range c.Resends {
 		emit(m)
@@ -478,7 +488,7 @@ func tallied(v Votes, t Tally) chosen {
 	if t.T.Slot != v.Slot || t.T.Ballot != v.Ballot {
 		return chosen{}
 	}
-	return chosen{Commit: Commit{Slot: t.T.Slot, Ballot: t.T.Ballot, Cmds: t.T.Cmds}, Voters: t.T.Voters, Before: t.T.Voters &^ v.Voters}
+	return chosen{Commit: Commit{Slot: t.T.Slot, Ballot: t.T.Ballot}, Voters: t.T.Voters, Before: t.T.Voters &^ v.Voters}
 }
 
 func popcount(x uint64) int {

@@ -33,11 +33,19 @@ func viewOf(p Promise, id hydro.MemberID) view {
 	return view{Acceptor: id, Ballot: p.Ballot, Checkpoint: p.Checkpoint}
 }
 
+// answered2 is an acceptor's phase-2b reply with the batch it accepts.
+type answered2 struct {
+	P2b  P2b
+	Cmds []Command
+}
+
 // answer is an acceptor's phase-2b reply: it accepts a P2a whose ballot is
 // at least its promise, which then equals the P2a's ballot.
-func answer(m P2a, v view) P2b {
-	return P2b{Slot: m.Slot, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot, Cmds: m.Cmds}
+func answer(m P2a, v view) answered2 {
+	return answered2{P2b: P2b{Slot: m.Slot, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot}, Cmds: m.Cmds}
 }
+
+func voteOf(a answered2) P2b { return a.P2b }
 
 func firstP1b(m P1a, v view) P1b {
 	return P1b{For: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot, Checkpoint: v.Checkpoint}
@@ -189,11 +197,34 @@ func addSession(acc *map[uint64]SessionLattice, s Session) {
 	(*acc)[s.Inc] = s.S
 }
 
-// batch is a run with the state it reads.
+// batch is a run with the state it reads, and the replica that runs it.
 type batch struct {
 	Run      Run
 	KV       map[string]Cell
 	Sessions map[uint64]SessionLattice
+	Replica  replica
+}
+
+// replica is a replica's ID and the number of replicas.
+type replica struct {
+	ID    hydro.MemberID
+	Count int
+}
+
+func replicaOf(id hydro.MemberID, n int) replica { return replica{ID: id, Count: n} }
+
+func withReplica(b batch, r replica) batch {
+	b.Replica = r
+	return b
+}
+
+// answers reports whether the replica answers the new commands of slot:
+// one replica per slot, in turn, so that each command is answered once
+// (a command answered again, from the session, is answered by every
+// replica: its client resent it, and the replica that should have
+// answered may be down).
+func (r replica) answers(slot uint64) bool {
+	return r.Count <= 1 || slot%uint64(r.Count) == uint64(r.ID)
 }
 
 func withKVs(r Run, kv map[string]Cell) batch { return batch{Run: r, KV: kv} }
@@ -278,7 +309,9 @@ func (x *Exec) run(b batch, c Commit, cmd Command, kv map[string]Cell, sess map[
 	}
 	s.Answers[cmd.Seq] = r
 	sess[cmd.Inc] = s
-	x.Replies = append(x.Replies, Answer{Reply: r, Ballot: c.Ballot})
+	if b.Replica.answers(c.Slot) {
+		x.Replies = append(x.Replies, Answer{Reply: r, Ballot: c.Ballot})
+	}
 }
 
 func ran(x Exec) bool { return len(x.Done) > 0 }

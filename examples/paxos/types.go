@@ -119,12 +119,12 @@ type P2a struct {
 
 // P2b is an acceptor's answer to a P2a: accepted if Max, its highest
 // ballot, equals Ballot; otherwise a rejection carrying the higher ballot.
+// It does not carry the batch: the leader holds it.
 type P2b struct {
 	Slot     uint64
 	Ballot   Ballot
 	Acceptor hydro.MemberID
 	Max      Ballot
-	Cmds     []Command
 }
 
 // Heartbeat is the leader's periodic announcement of its ballot to every
@@ -262,7 +262,6 @@ type TallyLattice struct {
 	Set    bool
 	Slot   uint64
 	Ballot Ballot
-	Cmds   []Command
 	Voters uint64
 }
 
