@@ -893,7 +893,7 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 62, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:419:46*/ {
+		/*line proposer.go:421:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
@@ -922,7 +922,7 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 68, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:407:39*/ {
+		/*line proposer.go:409:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
@@ -935,7 +935,7 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 70, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:413:39*/ {
+		/*line proposer.go:415:39*/ {
 			for _, m := range c.P2as {
 				emit(m)
 			}
@@ -948,7 +948,7 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 93, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:425:45*/ {
+		/*line proposer.go:427:45*/ {
 			for _, m := range c.Commits {
 				emit(m)
 			}
@@ -961,7 +961,7 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v89))}, 95, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:431:45*/ {
+		/*line proposer.go:433:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
@@ -974,7 +974,7 @@ func (nd *PaxosProposer) subgraph10() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v90))}, 159, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:437:49*/ {
+		/*line proposer.go:439:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}

@@ -133,9 +133,9 @@ type Core struct {
 	Elections         uint64
 	// Next is the next slot to assign; Checkpoint the slot below which a
 	// majority of the replicas executed the log; Reported each replica's
-	// last report. Behind are the replicas that reported a prefix below
-	// the checkpoint since the last heartbeat period: the slots they miss
-	// are gone from the leader's ring and the acceptors' logs, so another
+	// last report. Behind are the replicas that reported, since the last
+	// heartbeat period, a prefix below the checkpoint whose next slot is
+	// gone from the leader's ring (and the acceptors' logs), so another
 	// replica sends them its state (Transfers). Donors counts the
 	// transfers, to vary the donor.
 	Next, Checkpoint uint64
@@ -237,7 +237,9 @@ func step(c *Core, in Inbox) {
 		if p.Next > last || !seen {
 			c.Reported[p.Replica] = p.Next
 		}
-		if c.Leader && p.Next < c.Checkpoint {
+		// A replica behind the checkpoint whose next slot the ring no
+		// longer holds cannot catch up by resent commits.
+		if r := c.Ring[p.Next%w]; c.Leader && p.Next < c.Checkpoint && (!r.Set || r.Slot != p.Next) {
 			c.Behind[p.Replica] = true
 		}
 		if c.Leader && (p.Hole || seen && p.Next == last) {
