@@ -163,12 +163,15 @@ func TestRunRestartsACrashedNode(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr syncbuf.Buffer
 	done := make(chan int, 1)
-	args := append([]string{"-flow", "Hello", "-n", "worker=2", "-restart", "-outputs", "5", "-for", "60s", "./testdata/launch"}, helloArgs...)
+	// A label of its own keeps the workers of tests running alongside
+	// (the same flow, the same member numbers) out of findProcess.
+	args := []string{"-flow", "Hello", "-n", "worker=2", "-restart", "-outputs", "5", "-for", "60s", "./testdata/launch",
+		"--", "-param.greeting", `"hello"`, "-param.label", `"restarted"`, "-in.names.file", "names.jsonl"}
 	go func() { done <- runCmd(args, &stdout, &stderr) }()
 
 	reports := func() int { return strings.Count(stdout.String(), `"Member":1`) }
 	require.Eventually(t, func() bool { return reports() == 1 }, 60*time.Second, 10*time.Millisecond, stderr.String())
-	pid := findProcess(t, "/worker", "-member\x001\x00")
+	pid := findProcess(t, "/worker", "-member\x001\x00", "\x00\"restarted\"\x00")
 	require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
 
 	select {
@@ -184,9 +187,10 @@ func TestRunRestartsACrashedNode(t *testing.T) {
 }
 
 // findProcess returns the pid of the one child of this test process whose
-// executable path ends with suffix and whose command line contains args.
+// executable path ends with suffix and whose command line contains every
+// one of args.
 // Matching children only keeps other test runs on the machine out of it.
-func findProcess(t *testing.T, suffix, args string) int {
+func findProcess(t *testing.T, suffix string, args ...string) int {
 	t.Helper()
 	dirs, err := os.ReadDir("/proc")
 	require.NoError(t, err)
@@ -201,13 +205,23 @@ func findProcess(t *testing.T, suffix, args string) int {
 			continue
 		}
 		exe, _, _ := strings.Cut(string(cmdline), "\x00")
-		if strings.HasSuffix(exe, suffix) && strings.Contains(string(cmdline), args) {
+		if strings.HasSuffix(exe, suffix) && containsAll(string(cmdline), args) {
 			require.Zero(t, found, "two processes match")
 			found = pid
 		}
 	}
 	require.NotZero(t, found, "no child process %s with %q", suffix, args)
 	return found
+}
+
+// containsAll reports whether s contains every one of subs.
+func containsAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
 }
 
 // parentPID returns the parent of process pid from /proc/pid/stat, or -1.
