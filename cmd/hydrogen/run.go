@@ -586,6 +586,7 @@ func supervise(ctx context.Context, cfg *runConfig, p *runPlan, nodes []*runNode
 			cmd.ExtraFiles = []*os.File{n.listener} // descriptor 3: -listen-fd 3
 		}
 		cmd.WaitDelay = time.Second // bounds the wait for output pipes held open by a node's children
+		dieWithLauncher(cmd)
 		if err := cmd.Start(); err != nil {
 			return fmt.Errorf("starting %s: %w", n.label, err)
 		}
