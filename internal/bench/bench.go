@@ -146,6 +146,17 @@ type Point struct {
 	PredictedHere float64 `json:"predicted_this_machine"`
 	// Cores is the number of CPUs of this machine.
 	Cores int `json:"cores"`
+	// Ticks is every protocol process's ticks per command completed, from
+	// its metrics endpoint (the count of hydro_tick_duration_seconds).
+	Ticks map[string]float64 `json:"ticks_per_command,omitempty"`
+	// Frames is every protocol process's frames received per command
+	// completed (hydro_frames_total{direction="received"}).
+	Frames map[string]float64 `json:"frames_per_command,omitempty"`
+	// Batched is the batching model's throughput at this N with one
+	// machine per process, and BatchedBottleneck the process that bounds
+	// it (see Model); zero where no model was fitted.
+	Batched           float64 `json:"predicted_batched_one_machine_per_process,omitempty"`
+	BatchedBottleneck string  `json:"batched_bottleneck,omitempty"`
 }
 
 // driverLabel is the name of the harness's own process in Point.CPU.
@@ -205,6 +216,9 @@ func runDeployment(ctx context.Context, cfg Config, p Protocol, d Deployment) ([
 	if err := l.ready(ctx, dep, 30*time.Second); err != nil {
 		return nil, err
 	}
+	if err := dep.findMetrics(ctx); err != nil {
+		return nil, err
+	}
 	var pts []Point
 	best, flat := 0.0, 0
 	for _, n := range cfg.Clients {
@@ -245,6 +259,7 @@ func start(ctx context.Context, cfg Config, p Protocol, d Deployment) (*deployme
 	args = append(append(args, p.Package, "--"), d.Flags...)
 	cmd := exec.Command(cfg.Launcher[0], args...)
 	cmd.Dir = cfg.Dir
+	cmd.Env = append(os.Environ(), metricsEnv) // the launcher passes it on to every node
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	tail := &tailBuffer{max: 40}
 	cmd.Stdout = io.Discard
@@ -491,6 +506,12 @@ func (l *loop) measure(ctx context.Context, cfg Config, dep *deployment, n int) 
 		})
 	}
 	sleep(ctx, cfg.Warmup)
+	countersBefore, err := dep.counters(ctx)
+	if err != nil {
+		close(stop)
+		wg.Wait()
+		return Point{}, err
+	}
 	before, err := dep.cpu()
 	if err != nil {
 		close(stop)
@@ -503,6 +524,12 @@ func (l *loop) measure(ctx context.Context, cfg Config, dep *deployment, n int) 
 	measuring.Store(false)
 	window := time.Since(t0)
 	after, err := dep.cpu()
+	if err != nil {
+		close(stop)
+		wg.Wait()
+		return Point{}, err
+	}
+	countersAfter, err := dep.counters(ctx)
 	close(stop)
 	wg.Wait()
 	if err != nil {
@@ -519,7 +546,9 @@ func (l *loop) measure(ctx context.Context, cfg Config, dep *deployment, n int) 
 		return Point{}, fmt.Errorf("the launcher stopped: %s\n%s", dep.cmd.ProcessState, dep.tail)
 	default:
 	}
-	return point(n, lats, window, before, after), nil
+	pt := point(n, lats, window, before, after)
+	pt.addCounters(countersBefore, countersAfter)
+	return pt, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) {
@@ -561,6 +590,59 @@ func (dep *deployment) cpu() (map[string]time.Duration, error) {
 	}
 	out[driverLabel] = t
 	return out, nil
+}
+
+// findMetrics finds every node's metrics endpoint, waiting up to 30s for
+// the endpoints to come up.
+func (dep *deployment) findMetrics(ctx context.Context) error {
+	peers := map[string]bool{}
+	for _, addrs := range parsePeers(must(flagValue(dep.nodes[0].args, "-peers"))) {
+		for _, a := range addrs {
+			peers[a] = true
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for i := range dep.nodes {
+		for {
+			addr, err := metricsAddr(ctx, dep.nodes[i], peers)
+			if err == nil {
+				dep.nodes[i].metrics = addr
+				break
+			}
+			if time.Now().After(deadline) || ctx.Err() != nil {
+				return fmt.Errorf("metrics endpoint: %w", err)
+			}
+			sleep(ctx, 100*time.Millisecond)
+		}
+	}
+	return nil
+}
+
+// counters reads every node's tick and frame counters.
+func (dep *deployment) counters(ctx context.Context) (map[string]nodeCounters, error) {
+	out := map[string]nodeCounters{}
+	for _, n := range dep.nodes {
+		c, err := scrape(ctx, n.metrics)
+		if err != nil {
+			return nil, fmt.Errorf("counters of %s: %w", n.label, err)
+		}
+		out[n.label] = c
+	}
+	return out, nil
+}
+
+// addCounters sets the ticks and frames per command of every process from
+// its counters before and after the window.
+func (pt *Point) addCounters(before, after map[string]nodeCounters) {
+	if pt.Completed == 0 {
+		return
+	}
+	pt.Ticks, pt.Frames = map[string]float64{}, map[string]float64{}
+	for label, a := range after {
+		b := before[label]
+		pt.Ticks[label] = (a.Ticks - b.Ticks) / float64(pt.Completed)
+		pt.Frames[label] = (a.Frames - b.Frames) / float64(pt.Completed)
+	}
 }
 
 // point computes a measurement and the bottleneck model's predictions.

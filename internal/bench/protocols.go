@@ -107,6 +107,8 @@ func Protocols() []Protocol {
 			Name:    "twopc-scalable",
 			Package: "./examples/twopc",
 			Flow:    "ScalableTwoPC",
+			Base:    "twopc",
+			Rewrite: "decoupling and partitioning",
 			Deployments: []Deployment{
 				{Name: "3 participants", Members: map[string]int{"participant": 3}, Flags: twopcFlags},
 				{Name: "3 participants without fsync", Members: map[string]int{"participant": 3}, Flags: append([]string{"-fsync=false"}, twopcFlags...)},

@@ -23,14 +23,18 @@ import (
 // predictions next to the measured throughput.
 func WriteTable(w io.Writer, pts []Point) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "protocol\tdeployment\tN\tcommands/s\tp50 ms\tp99 ms\tbottleneck\tCPU µs/cmd\tmodel: 1 machine/process\tmodel: this machine\tmeasured/model here\t")
+	fmt.Fprintln(tw, "protocol\tdeployment\tN\tcommands/s\tp50 ms\tp99 ms\tbottleneck\tCPU µs/cmd\tmodel: 1 machine/process\tmodel: this machine\tmeasured/model here\tbatched model, 1 machine/process\tits bottleneck\t")
 	for _, p := range pts {
 		ratio := "-"
 		if p.PredictedHere > 0 {
 			ratio = fmt.Sprintf("%.2f", p.Throughput/p.PredictedHere)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%s\t%.1f\t%.0f\t%.0f\t%s\t\n",
-			p.Protocol, p.Deployment, p.Clients, p.Throughput, p.P50, p.P99, p.Bottleneck, p.CPU[p.Bottleneck], p.Predicted, p.PredictedHere, ratio)
+		batched, who := "-", "-"
+		if p.Batched > 0 {
+			batched, who = fmt.Sprintf("%.0f", p.Batched), p.BatchedBottleneck
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%s\t%.1f\t%.0f\t%.0f\t%s\t%s\t%s\t\n",
+			p.Protocol, p.Deployment, p.Clients, p.Throughput, p.P50, p.P99, p.Bottleneck, p.CPU[p.Bottleneck], p.Predicted, p.PredictedHere, ratio, batched, who)
 	}
 	return tw.Flush()
 }
@@ -48,17 +52,37 @@ func WriteCSV(w io.Writer, pts []Point) error {
 	}
 	slices.Sort(procs)
 	cw := csv.NewWriter(w)
-	head := []string{"protocol", "deployment", "clients", "completed", "throughput", "p50_ms", "p99_ms", "bottleneck", "predicted_one_machine_per_process", "predicted_this_machine", "cores"}
+	var ticked []string
+	for _, p := range pts {
+		for label := range p.Ticks {
+			if !slices.Contains(ticked, label) {
+				ticked = append(ticked, label)
+			}
+		}
+	}
+	slices.Sort(ticked)
+	head := []string{"protocol", "deployment", "clients", "completed", "throughput", "p50_ms", "p99_ms", "bottleneck", "predicted_one_machine_per_process", "predicted_this_machine", "cores",
+		"predicted_batched_one_machine_per_process", "batched_bottleneck"}
 	for _, label := range procs {
 		head = append(head, "cpu_us_per_command:"+label)
+	}
+	for _, label := range ticked {
+		head = append(head, "ticks_per_command:"+label)
 	}
 	cw.Write(head)
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
 	for _, p := range pts {
 		row := []string{p.Protocol, p.Deployment, strconv.Itoa(p.Clients), strconv.Itoa(p.Completed), f(p.Throughput), f(p.P50), f(p.P99),
-			p.Bottleneck, f(p.Predicted), f(p.PredictedHere), strconv.Itoa(p.Cores)}
+			p.Bottleneck, f(p.Predicted), f(p.PredictedHere), strconv.Itoa(p.Cores), f(p.Batched), p.BatchedBottleneck}
 		for _, label := range procs {
 			if v, ok := p.CPU[label]; ok {
+				row = append(row, f(v))
+			} else {
+				row = append(row, "")
+			}
+		}
+		for _, label := range ticked {
+			if v, ok := p.Ticks[label]; ok {
 				row = append(row, f(v))
 			} else {
 				row = append(row, "")
@@ -190,16 +214,28 @@ type Scale struct {
 	// the same ratio of the model's one-machine-per-process throughputs.
 	Measured  float64 `json:"measured"`
 	Predicted float64 `json:"predicted_one_machine_per_process"`
+	// BatchedClients is the largest N both sweeps measured; BaseBatched
+	// and DerivedBatched are the batching model's predictions there, with
+	// one machine per process, and Batched their ratio (zero where the
+	// sweeps share no N or have no tick counts).
+	BatchedClients   int     `json:"batched_clients,omitempty"`
+	BaseBatched      float64 `json:"base_batched,omitempty"`
+	DerivedBatched   float64 `json:"derived_batched,omitempty"`
+	BaseBatchedBy    string  `json:"base_batched_bottleneck,omitempty"`
+	DerivedBatchedBy string  `json:"derived_batched_bottleneck,omitempty"`
+	Batched          float64 `json:"predicted_batched_one_machine_per_process,omitempty"`
 }
 
 // Scales returns the scale factor of every protocol among protocols that
 // names a Base, where pts has points of both.
 func Scales(pts []Point, protocols []Protocol) []Scale {
-	peak := func(name string) (Point, bool) {
+	// peak is the point of highest throughput of a protocol, in one
+	// deployment, or in any if dep is "".
+	peak := func(name, dep string) (Point, bool) {
 		var best Point
 		found := false
 		for _, p := range pts {
-			if p.Protocol == name && (!found || p.Throughput > best.Throughput) {
+			if p.Protocol == name && (dep == "" || p.Deployment == dep) && (!found || p.Throughput > best.Throughput) {
 				best, found = p, true
 			}
 		}
@@ -210,28 +246,118 @@ func Scales(pts []Point, protocols []Protocol) []Scale {
 		if p.Base == "" {
 			continue
 		}
-		d, ok1 := peak(p.Name)
-		b, ok2 := peak(p.Base)
-		if !ok1 || !ok2 || b.Throughput == 0 {
-			continue
+		// Deployments of the same name (with and without syncs) are
+		// compared with each other; otherwise the two peaks.
+		var pairs [][2]Point
+		for _, dep := range p.Deployments {
+			d, ok1 := peak(p.Name, dep.Name)
+			b, ok2 := peak(p.Base, dep.Name)
+			if ok1 && ok2 {
+				pairs = append(pairs, [2]Point{b, d})
+			}
 		}
-		s := Scale{Rewrite: p.Rewrite, Derived: p.Name, Base: p.Base, DerivedPeak: d, BasePeak: b, Measured: d.Throughput / b.Throughput}
-		if b.Predicted > 0 {
-			s.Predicted = d.Predicted / b.Predicted
+		if len(pairs) == 0 {
+			d, ok1 := peak(p.Name, "")
+			b, ok2 := peak(p.Base, "")
+			if ok1 && ok2 {
+				pairs = append(pairs, [2]Point{b, d})
+			}
 		}
-		out = append(out, s)
+		for _, pair := range pairs {
+			if s, ok := scale(pts, p, pair[0], pair[1]); ok {
+				out = append(out, s)
+			}
+		}
 	}
 	return out
+}
+
+// scale compares the derived flow p's peak d with its base's peak b.
+func scale(pts []Point, p Protocol, b, d Point) (Scale, bool) {
+	if b.Throughput == 0 {
+		return Scale{}, false
+	}
+	s := Scale{Rewrite: p.Rewrite, Derived: p.Name, Base: p.Base, DerivedPeak: d, BasePeak: b, Measured: d.Throughput / b.Throughput}
+	if b.Predicted > 0 {
+		s.Predicted = d.Predicted / b.Predicted
+	}
+	if bn, dn, ok := atCommonN(pts, p.Base, b.Deployment, p.Name, d.Deployment); ok {
+		s.BatchedClients = bn.Clients
+		s.BaseBatched, s.BaseBatchedBy = bn.Batched, bn.BatchedBottleneck
+		s.DerivedBatched, s.DerivedBatchedBy = dn.Batched, dn.BatchedBottleneck
+		s.Batched = dn.Batched / bn.Batched
+	}
+	return s, true
+}
+
+// atCommonN returns the points of the base's and the derived flow's
+// deployments at the largest N both measured, if both have a batching
+// prediction there.
+func atCommonN(pts []Point, base, baseDep, derived, derivedDep string) (Point, Point, bool) {
+	byN := func(proto, dep string) map[int]Point {
+		out := map[int]Point{}
+		for _, p := range pts {
+			if p.Protocol == proto && p.Deployment == dep && p.Batched > 0 {
+				out[p.Clients] = p
+			}
+		}
+		return out
+	}
+	bs, ds := byN(base, baseDep), byN(derived, derivedDep)
+	n := -1
+	for c := range bs {
+		if _, ok := ds[c]; ok && c > n {
+			n = c
+		}
+	}
+	if n < 0 {
+		return Point{}, Point{}, false
+	}
+	return bs[n], ds[n], true
+}
+
+// WriteModels prints every fitted model: per process, its CPU per tick
+// and per command, how well they fit, and its capacity at the peak's N.
+func WriteModels(w io.Writer, models []Model) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "protocol\tdeployment\tprocess\tµs/tick (a)\tµs/cmd (b)\tR²\trel. error\twindows\tN\tcapacity at N, cmd/s\t")
+	for _, m := range models {
+		for _, f := range m.Processes {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.2f\t%.3f\t%.3f\t%d\t%d\t%.0f\t\n", m.Protocol, m.Deployment, f.Process,
+				f.PerTick, f.PerCommand, f.R2, f.RelErr, f.Windows, m.PeakClients, f.Capacity(m.PeakClients))
+		}
+	}
+	return tw.Flush()
+}
+
+// WriteModelFile writes the fitted models as models.json into dir.
+func WriteModelFile(dir string, models []Model) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	js, err := json.MarshalIndent(models, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "models.json")
+	return path, os.WriteFile(path, append(js, '\n'), 0o644)
 }
 
 // WriteScales prints the scale factors as a table.
 func WriteScales(w io.Writer, scales []Scale) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "rewrite\tbase → derived\tbase cmd/s\tderived cmd/s\tmeasured ×\tbase bottleneck\tderived bottleneck\tmodel ×, 1 machine/process\t")
+	fmt.Fprintln(tw, "rewrite\tbase → derived\tbase cmd/s\tderived cmd/s\tmeasured ×\tbase bottleneck\tderived bottleneck\tmodel ×, 1 machine/process\tN\tbatched model, base → derived cmd/s\tbatched bottlenecks\tbatched model ×\t")
 	for _, s := range scales {
-		fmt.Fprintf(tw, "%s\t%s → %s\t%.0f\t%.0f\t%.2f\t%s (%.1f µs)\t%s (%.1f µs)\t%.2f\t\n", s.Rewrite, s.Base, s.Derived,
+		batched, who, ratio := "-", "-", "-"
+		if s.Batched > 0 {
+			batched = fmt.Sprintf("%.0f → %.0f", s.BaseBatched, s.DerivedBatched)
+			who = s.BaseBatchedBy + " → " + s.DerivedBatchedBy
+			ratio = fmt.Sprintf("%.2f", s.Batched)
+		}
+		fmt.Fprintf(tw, "%s\t%s → %s (%s)\t%.0f\t%.0f\t%.2f\t%s (%.1f µs)\t%s (%.1f µs)\t%.2f\t%d\t%s\t%s\t%s\t\n", s.Rewrite, s.Base, s.Derived, s.DerivedPeak.Deployment,
 			s.BasePeak.Throughput, s.DerivedPeak.Throughput, s.Measured,
-			s.BasePeak.Bottleneck, s.BasePeak.CPU[s.BasePeak.Bottleneck], s.DerivedPeak.Bottleneck, s.DerivedPeak.CPU[s.DerivedPeak.Bottleneck], s.Predicted)
+			s.BasePeak.Bottleneck, s.BasePeak.CPU[s.BasePeak.Bottleneck], s.DerivedPeak.Bottleneck, s.DerivedPeak.CPU[s.DerivedPeak.Bottleneck], s.Predicted,
+			s.BatchedClients, batched, who, ratio)
 	}
 	return tw.Flush()
 }
@@ -257,23 +383,27 @@ func WriteScaleFiles(dir string, scales []Scale) ([]string, error) {
 	p := plot.New()
 	p.Title.Text = "scale factor of each rewrite (Figure 11)"
 	p.Y.Label.Text = "derived ÷ base peak throughput"
-	var measured, predicted plotter.Values
+	var measured, predicted, batched plotter.Values
 	var names []string
+	top := 2.6
 	for _, s := range scales {
 		measured = append(measured, s.Measured)
 		predicted = append(predicted, s.Predicted)
+		batched = append(batched, s.Batched)
 		names = append(names, s.Rewrite)
+		top = max(top, 1.15*s.Measured, 1.15*s.Predicted, 1.15*s.Batched)
 	}
-	w := vg.Points(18)
-	for i, v := range []plotter.Values{measured, predicted} {
+	w := vg.Points(14)
+	legend := []string{"measured, this machine", "CPU per command, 1 machine/process", "batching model, 1 machine/process"}
+	for i, v := range []plotter.Values{measured, predicted, batched} {
 		bars, err := plotter.NewBarChart(v, w)
 		if err != nil {
 			return nil, err
 		}
 		bars.Color = plotutil.Color(i)
-		bars.Offset = vg.Length(2*i-1) * w / 2
+		bars.Offset = vg.Length(i-1) * w
 		p.Add(bars)
-		p.Legend.Add([]string{"measured, this machine", "model, 1 machine/process"}[i], bars)
+		p.Legend.Add(legend[i], bars)
 	}
 	ideal, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: 2}, {X: float64(len(scales)) - 0.5, Y: 2}})
 	if err != nil {
@@ -284,7 +414,7 @@ func WriteScaleFiles(dir string, scales []Scale) ([]string, error) {
 	p.Legend.Add("2× (the most one node to two can give)", ideal)
 	p.Legend.Top = true
 	p.NominalX(names...)
-	p.Y.Min, p.Y.Max = 0, 2.6
+	p.Y.Min, p.Y.Max = 0, top
 	pngPath := filepath.Join(dir, "scales.png")
 	if err := p.Save(vg.Length(2+1.6*float64(len(scales)))*vg.Inch, 5*vg.Inch, pngPath); err != nil {
 		return nil, err

@@ -94,9 +94,16 @@ func run() error {
 	defer stop()
 	start := time.Now()
 	pts, runErr := bench.Run(ctx, cfg, protocols)
-	fmt.Printf("\n%d CPUs; the machine may be shared, so read throughput as a lower bound. Model columns are predictions from CPU per command.\n\n", pts0Cores(pts))
+	models := bench.Fit(pts)
+	fmt.Printf("\n%d CPUs; the machine may be shared, so read throughput as a lower bound. Model columns are predictions: from CPU per command, and from the batching model's CPU per tick and per command.\n\n", pts0Cores(pts))
 	if err := bench.WriteTable(os.Stdout, pts); err != nil {
 		return err
+	}
+	if len(models) > 0 {
+		fmt.Println()
+		if err := bench.WriteModels(os.Stdout, models); err != nil {
+			return err
+		}
 	}
 	scales := bench.Scales(pts, protocols)
 	if len(scales) > 0 {
@@ -110,6 +117,11 @@ func run() error {
 		var more []string
 		more, err = bench.WriteScaleFiles(*out, scales)
 		files = append(files, more...)
+	}
+	if err == nil && len(models) > 0 {
+		var path string
+		path, err = bench.WriteModelFile(*out, models)
+		files = append(files, path)
 	}
 	for _, f := range files {
 		fmt.Println("wrote", f)

@@ -1,0 +1,171 @@
+package bench
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sweep returns the points of a synthetic sweep in which every process
+// costs perTick µs per tick and perCommand µs per command completed, ticks
+// as the process given by ticks(n) per command, and noise adds a relative
+// error of up to that much to every CPU time.
+func sweep(costs map[string][2]float64, ticks func(proc string, n int) float64, noise float64, ns ...int) []Point {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var pts []Point
+	for _, n := range ns {
+		pt := Point{Protocol: "p", Deployment: "d", Clients: n, Completed: 1000 * n, Throughput: float64(1000 * n),
+			CPU: map[string]float64{}, Ticks: map[string]float64{}}
+		for proc, c := range costs {
+			tk := ticks(proc, n)
+			pt.Ticks[proc] = tk
+			pt.CPU[proc] = (c[0]*tk + c[1]) * (1 + noise*(2*rng.Float64()-1))
+		}
+		pts = append(pts, pt)
+	}
+	return pts
+}
+
+func TestFitRecoversKnownCostsPerTickAndPerCommand(t *testing.T) {
+	costs := map[string][2]float64{"leader": {40, 120}, "replica/0": {60, 8}, "client": {30, 0}}
+	// Fewer ticks per command as N grows: batching.
+	ticks := func(proc string, n int) float64 { return 2 / math.Sqrt(float64(n)) }
+	pts := sweep(costs, ticks, 0, 1, 2, 4, 8, 16, 32)
+	models := Fit(pts)
+	require.Len(t, models, 1)
+	m := models[0]
+	assert.Equal(t, 32, m.PeakClients)
+	require.Len(t, m.Processes, 3)
+	for _, f := range m.Processes {
+		want := costs[f.Process]
+		assert.InDelta(t, want[0], f.PerTick, 1e-6, f.Process)
+		assert.InDelta(t, want[1], f.PerCommand, 1e-6, f.Process)
+		assert.InDelta(t, 1, f.R2, 1e-9, f.Process)
+		assert.InDelta(t, 0, f.RelErr, 1e-9, f.Process)
+		assert.Equal(t, 6, f.Windows)
+	}
+
+	// With 5% noise the costs per command and the capacities come back
+	// within 10%, and the fit reports that it is not exact.
+	noisy := Fit(sweep(costs, ticks, 0.05, 1, 2, 4, 8, 16, 32))[0]
+	for _, f := range noisy.Processes {
+		want := ProcessFit{PerTick: costs[f.Process][0], PerCommand: costs[f.Process][1]}
+		assert.InDelta(t, want.PerCommand, f.PerCommand, 0.1*want.PerCommand+1, f.Process)
+		assert.InEpsilon(t, want.Capacity(32), f.Capacity(32), 0.1, f.Process)
+		assert.Less(t, f.R2, 1.0, f.Process)
+		assert.Positive(t, f.RelErr, f.Process)
+	}
+}
+
+func TestFitKeepsCostsNonNegative(t *testing.T) {
+	// CPU per command falls faster than the ticks explain (a process that
+	// pays more per tick when idle): the unconstrained fit has b < 0.
+	y := []float64{200, 150, 140}
+	tk := []float64{2, 1.5, 1.45}
+	c := []float64{1, 1, 1}
+	f := fitCosts(y, tk, c)
+	assert.GreaterOrEqual(t, f.PerTick, 0.0)
+	assert.Equal(t, 0.0, f.PerCommand, "clamped")
+	assert.Less(t, f.R2, 1.0)
+}
+
+func TestFitUsesTheWindowsUpToThePeak(t *testing.T) {
+	costs := map[string][2]float64{"leader": {50, 100}}
+	pts := sweep(costs, func(string, int) float64 { return 1 }, 0, 1, 2, 4)
+	// Past the peak the throughput fell and CPU per command rose: left out.
+	pts = append(pts, Point{Protocol: "p", Deployment: "d", Clients: 8, Completed: 10, Throughput: 10,
+		CPU: map[string]float64{"leader": 1e6}, Ticks: map[string]float64{"leader": 1}})
+	pts[1].Ticks["leader"], pts[1].CPU["leader"] = 0.5, 50*0.5+100
+	m := Fit(pts)[0]
+	assert.Equal(t, 4, m.PeakClients)
+	assert.Equal(t, 3, m.Processes[0].Windows)
+	assert.InDelta(t, 50, m.Processes[0].PerTick, 1e-6)
+	assert.InDelta(t, 100, m.Processes[0].PerCommand, 1e-6)
+}
+
+func TestPredictionBatchesUpToTheClientsInFlight(t *testing.T) {
+	m := Model{Processes: []ProcessFit{
+		{Process: "leader", PerTick: 50, PerCommand: 100},
+		// A partition of two: half the commands, so half the cost per
+		// command completed, and twice the cost per tick.
+		{Process: "replica/0", PerTick: 400, PerCommand: 50},
+		{Process: "idle", PerTick: 0, PerCommand: 0},
+	}}
+	// N = 1: each process ticks once per command.
+	x, who := m.Predict(1)
+	assert.InDelta(t, 1e6/450, x, 1e-9)
+	assert.Equal(t, "replica/0", who)
+	// N = 4: 4 / (400 + 50·4) for the partition, 4 / (50 + 400) for the leader.
+	x, who = m.Predict(4)
+	assert.InDelta(t, 4e6/600, x, 1e-9)
+	assert.Equal(t, "replica/0", who)
+	x, who = m.Predict(64)
+	assert.InDelta(t, 64e6/(50+6400), x, 1e-9)
+	assert.Equal(t, "leader", who)
+	// As N grows the capacity approaches 1 / b.
+	assert.InDelta(t, 1e4, m.Processes[0].Capacity(1<<30), 1)
+	assert.True(t, math.IsInf(m.Processes[2].Capacity(8), 1))
+	_, who = Model{}.Predict(8)
+	assert.Empty(t, who)
+}
+
+func TestScalesCompareTheBatchingModelAtTheSameN(t *testing.T) {
+	ticks := func(_ string, n int) float64 { return 2 / float64(n) }
+	base := sweep(map[string][2]float64{"leader": {50, 200}}, ticks, 0, 1, 2, 4, 8, 16)
+	derived := sweep(map[string][2]float64{"leader": {50, 100}, "collector": {80, 100}}, ticks, 0, 1, 2, 4, 8)
+	for i := range base {
+		base[i].Protocol, base[i].Deployment = "rset", "1 replica"
+	}
+	for i := range derived {
+		derived[i].Protocol, derived[i].Deployment = "rset-collector", "1 replica"
+	}
+	pts := append(base, derived...)
+	Fit(pts)
+	scales := Scales(pts, []Protocol{{Name: "rset"}, {Name: "rset-collector", Base: "rset", Rewrite: "independent",
+		Deployments: []Deployment{{Name: "1 replica"}}}})
+	require.Len(t, scales, 1)
+	s := scales[0]
+	assert.Equal(t, 8, s.BatchedClients, "the largest N both sweeps measured")
+	assert.InDelta(t, 8e6/(50+200*8), s.BaseBatched, 1e-6)
+	assert.Equal(t, "leader", s.BaseBatchedBy)
+	assert.InDelta(t, 8e6/(80+100*8), s.DerivedBatched, 1e-6)
+	assert.Equal(t, "collector", s.DerivedBatchedBy)
+	assert.InDelta(t, (50+1600.0)/(80+800), s.Batched, 1e-9)
+	var table bytes.Buffer
+	require.NoError(t, WriteScales(&table, scales))
+	assert.Contains(t, table.String(), "leader → collector")
+	table.Reset()
+	require.NoError(t, WriteModels(&table, Fit(pts)))
+	assert.Contains(t, table.String(), "rset-collector")
+}
+
+func TestParseCountersReadsTicksAndFrames(t *testing.T) {
+	text := `# HELP hydro_tick_duration_seconds Duration of one tick of the node.
+# TYPE hydro_tick_duration_seconds histogram
+hydro_tick_duration_seconds_bucket{le="1e-06"} 0
+hydro_tick_duration_seconds_sum 0.25
+hydro_tick_duration_seconds_count 1234
+hydro_frames_total{direction="received"} 5678
+hydro_frames_total{direction="sent"} 9
+`
+	c, err := parseCounters(strings.NewReader(text))
+	require.NoError(t, err)
+	assert.Equal(t, nodeCounters{Ticks: 1234, Frames: 5678}, c)
+	_, err = parseCounters(strings.NewReader("go_goroutines 7\n"))
+	assert.ErrorContains(t, err, "no hydro_tick_duration_seconds_count")
+}
+
+func TestListeningInMatchesTheProcessSockets(t *testing.T) {
+	table := `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:9C40 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 111 1 0 100 0 0 10 0
+   1: 0100007F:9C41 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 222 1 0 100 0 0 10 0
+   2: 0100007F:9C42 0100007F:1234 01 00000000:00000000 00:00000000 00000000  1000        0 333 1 0 100 0 0 10 0
+`
+	assert.Equal(t, []int{40001}, listeningIn(table, map[string]bool{"222": true, "333": true}),
+		"listening and held by the process; an established socket is not a server")
+}
