@@ -4,12 +4,16 @@
 // sends a 16-byte command, waits for its answer, and repeats —, warms up,
 // measures a fixed window, and sweeps N until throughput saturates.
 //
-// During each window it records every process's CPU time from
-// /proc/<pid>/stat and divides it by the commands completed. From that
-// CPU per command a bottleneck model predicts the throughput the
-// deployment would reach with one machine per process (the slowest
-// process's rate) and on this machine (its cores shared by every process),
-// printed next to the measurement.
+// During each window it records every process's CPU time (from /proc), its
+// ticks and received frames (from its metrics endpoint) and its sleeps
+// (voluntary context switches), and the commands completed. From the CPU
+// per command a bottleneck model predicts the throughput the deployment
+// would reach with one machine per process (the slowest process's rate)
+// and on this machine (its cores shared by every process); a batching
+// model (Fit) separates each process's CPU per tick, per sleep and per
+// command and predicts what it handles on a machine of its own when it
+// batches the commands in flight. Both are printed next to the
+// measurement.
 package bench
 
 import (
@@ -22,6 +26,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -102,8 +107,10 @@ type Config struct {
 	// Dir is the module root, where the launcher runs.
 	Dir string
 	// Clients are the numbers of closed-loop clients to sweep, in
-	// increasing order. The sweep stops early once throughput saturates.
-	Clients []int
+	// increasing order. The sweep stops early once throughput saturates,
+	// unless AllClients is set.
+	Clients    []int
+	AllClients bool
 	// Warmup runs before every measured window.
 	Warmup time.Duration
 	// Window is how long each point is measured.
@@ -152,11 +159,19 @@ type Point struct {
 	// Frames is every protocol process's frames received per command
 	// completed (hydro_frames_total{direction="received"}).
 	Frames map[string]float64 `json:"frames_per_command,omitempty"`
+	// Sleeps is every protocol process's voluntary context switches per
+	// command completed, summed over its threads: how often it went to
+	// sleep waiting for work (and was woken).
+	Sleeps map[string]float64 `json:"sleeps_per_command,omitempty"`
 	// Batched is the batching model's throughput at this N with one
 	// machine per process, and BatchedBottleneck the process that bounds
 	// it (see Model); zero where no model was fitted.
 	Batched           float64 `json:"predicted_batched_one_machine_per_process,omitempty"`
 	BatchedBottleneck string  `json:"batched_bottleneck,omitempty"`
+	// BatchedLow is the batching model's lower bound (Model.Predict with
+	// low), and BatchedLowBottleneck its bottleneck.
+	BatchedLow           float64 `json:"predicted_batched_low,omitempty"`
+	BatchedLowBottleneck string  `json:"batched_low_bottleneck,omitempty"`
 }
 
 // driverLabel is the name of the harness's own process in Point.CPU.
@@ -231,7 +246,7 @@ func runDeployment(ctx context.Context, cfg Config, p Protocol, d Deployment) ([
 		cfg.logf("%s (%s): N=%d %.0f commands/s, p50 %.2fms, p99 %.2fms", p.Name, d.Name, n, pt.Throughput, pt.P50, pt.P99)
 		// Saturated: two doublings in a row gained less than 5%.
 		if pt.Throughput < 1.05*best {
-			if flat++; flat == 2 {
+			if flat++; flat == 2 && !cfg.AllClients {
 				break
 			}
 		} else {
@@ -279,8 +294,8 @@ func start(ctx context.Context, cfg Config, p Protocol, d Deployment) (*deployme
 		if err == nil {
 			dep.nodes = nodes[:0]
 			for _, n := range nodes {
-				if flow, _ := flagValue(n.args, "-flow"); flow != p.Flow {
-					continue
+				if flow, _ := flagValue(n.args, "-flow"); flow != p.Flow || n.role == filepath.Base(cfg.Launcher[0]) {
+					continue // not a node, or forked and not yet executing its role
 				}
 				m, _ := flagValue(n.args, "-member")
 				n.member, _ = strconv.Atoi(m)
@@ -626,6 +641,9 @@ func (dep *deployment) counters(ctx context.Context) (map[string]nodeCounters, e
 		if err != nil {
 			return nil, fmt.Errorf("counters of %s: %w", n.label, err)
 		}
+		if c.Sleeps, err = sleeps(n.pid); err != nil {
+			return nil, fmt.Errorf("context switches of %s: %w", n.label, err)
+		}
 		out[n.label] = c
 	}
 	return out, nil
@@ -637,11 +655,12 @@ func (pt *Point) addCounters(before, after map[string]nodeCounters) {
 	if pt.Completed == 0 {
 		return
 	}
-	pt.Ticks, pt.Frames = map[string]float64{}, map[string]float64{}
+	pt.Ticks, pt.Frames, pt.Sleeps = map[string]float64{}, map[string]float64{}, map[string]float64{}
 	for label, a := range after {
 		b := before[label]
 		pt.Ticks[label] = (a.Ticks - b.Ticks) / float64(pt.Completed)
 		pt.Frames[label] = (a.Frames - b.Frames) / float64(pt.Completed)
+		pt.Sleeps[label] = (a.Sleeps - b.Sleeps) / float64(pt.Completed)
 	}
 }
 

@@ -83,7 +83,7 @@ func TestWriteFiles(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(csv), "protocol,deployment,clients,completed,throughput,p50_ms,p99_ms,bottleneck,"), string(csv))
 	assert.Contains(t, string(csv), "cpu_us_per_command:driver,cpu_us_per_command:leader\n")
-	assert.Contains(t, string(csv), "voting,3 participants,2,20,1800.000,1.100,2.500,leader,25000.000,3000.000,2,0.000,,20.000,40.000\n")
+	assert.Contains(t, string(csv), "voting,3 participants,2,20,1800.000,1.100,2.500,leader,25000.000,3000.000,2,0.000,,0.000,,20.000,40.000\n")
 	var back []Point
 	js, err := os.ReadFile(files[1])
 	require.NoError(t, err)

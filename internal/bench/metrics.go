@@ -26,6 +26,9 @@ type nodeCounters struct {
 	// Frames is hydro_frames_total{direction="received"}: frames handed to
 	// the node so far.
 	Frames float64
+	// Sleeps are the voluntary context switches of the node's threads so
+	// far, from /proc (sleeps).
+	Sleeps float64
 }
 
 // parseCounters reads the tick and received-frame counters from a

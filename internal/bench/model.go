@@ -6,35 +6,50 @@ import (
 	"slices"
 )
 
-// The batching model separates what a process spends per tick from what it
-// spends per command, so that it can predict what the process does on a
-// machine of its own, where it batches, from measurements on this shared
+// The batching model separates what a process spends per tick, per
+// wake-up and per command, so that it can predict what the process does on
+// a machine of its own, where it batches, from measurements on this shared
 // machine, where a process of a large deployment sees a few commands per
-// tick. docs/protocols.md ("Bottleneck model") derives it.
+// tick and sleeps between ticks. docs/protocols.md ("Bottleneck model")
+// derives it.
 //
 // Fit: over the windows of one deployment's sweep, from N = 1 up to the
 // point of peak measured throughput, process p's CPU time in window w is
-// fitted by least squares, with a, b ≥ 0, to
+// fitted by least squares, with a_p, b_p, s ≥ 0, to
 //
-//	CPU_w = a·ticks_w + b·commands_w
+//	CPU_w = a_p·ticks_w + b_p·commands_w + s·sleeps_w
 //
-// where ticks_w are p's ticks (its metrics endpoint) and commands_w the
-// commands the clients completed. b is per command completed, so it
-// includes the share of the commands that pass through p (a partition of
-// five that sees a fifth of them has a b a fifth of its cost per command it
-// handles).
+// where ticks_w are p's ticks (its metrics endpoint), commands_w the
+// commands the clients completed and sleeps_w the voluntary context
+// switches of p's threads: a thread that blocked waiting for work and was
+// woken. The cost of a sleep, s, is one for every process of the
+// deployment: it is the runtime's and the kernel's, and a process that is
+// idle in every window could not separate it from its cost per tick. b_p
+// is per command completed, so it includes the share of the commands that
+// pass through p (a partition of five that sees a fifth of them has a b a
+// fifth of its cost per command it handles).
 //
 // Prediction with one machine per process and N closed-loop clients: p,
 // saturated, ticks back to back and handles in each tick what arrived
 // during the previous one, at most the N commands in flight, so its
 // throughput is at most
 //
-//	X_p(N) = N / (a + b·N)
+//	X_p(N) = N / (a_p + b_p·N)
 //
-// and the deployment's is min over p of X_p(N). In a partition's own units
-// (share f of the commands, per-command cost b/f, f·N of them in flight) the
-// bound is the same: f·N / (a + (b/f)·f·N) of its commands per second, that
-// many over f in all.
+// and the deployment's is min over p of X_p(N). A saturated process does
+// not wait for work; where it still sleeps as often per tick as it did in
+// its busiest window here (z_p sleeps per tick), it handles
+//
+//	X'_p(N) = N / (a_p + s·z_p + b⁺_p·N)
+//
+// with b⁺_p the upper end of b_p's 95% confidence interval (at most the
+// lowest CPU per command p measured): the model's lower bound, for a
+// process whose cost per command the sweep could not pin down because it
+// never batched here.
+//
+// In a partition's own units (share f of the commands, per-command cost
+// b/f, f·N of them in flight) the bounds are the same: f·N / (a + (b/f)·f·N)
+// of its commands per second, that many over f in all.
 
 // ProcessFit is the fitted cost of one process.
 type ProcessFit struct {
@@ -43,9 +58,17 @@ type ProcessFit struct {
 	// command completed.
 	PerTick    float64 `json:"per_tick_us"`
 	PerCommand float64 `json:"per_command_us"`
-	// R2 is the coefficient of determination of the fit over its windows
-	// (1 - residual / total sum of squares of the CPU time), RelErr the
-	// root mean square of the residuals relative to the measured CPU time.
+	// PerCommandHigh (b⁺) is the upper end of PerCommand's 95% confidence
+	// interval, at most the lowest CPU per command measured (a hard bound,
+	// as every other cost is non-negative).
+	PerCommandHigh float64 `json:"per_command_high_us"`
+	// SleepsPerTick (z) are the process's sleeps per tick in the window in
+	// which it handled the most commands per tick.
+	SleepsPerTick float64 `json:"sleeps_per_tick"`
+	// R2 is the coefficient of determination of the fitted CPU per
+	// command over the windows (1 - residual / total sum of squares),
+	// RelErr the root mean square of the residuals relative to the
+	// measured CPU time.
 	R2     float64 `json:"r2"`
 	RelErr float64 `json:"rel_err"`
 	// Windows is the number of windows fitted.
@@ -56,7 +79,18 @@ type ProcessFit struct {
 // machine of its own with n clients, batching what arrives while it ticks.
 // It is +Inf for a process that costs nothing.
 func (f ProcessFit) Capacity(n int) float64 {
-	den := f.PerTick + f.PerCommand*float64(n)
+	return capacity(n, f.PerTick, f.PerCommand)
+}
+
+// Lower is X'_p(n), the model's lower bound: the process still sleeps per
+// tick as in its busiest window here, each sleep costing perSleep, and
+// costs b⁺ per command.
+func (f ProcessFit) Lower(n int, perSleep float64) float64 {
+	return capacity(n, f.PerTick+perSleep*f.SleepsPerTick, f.PerCommandHigh)
+}
+
+func capacity(n int, perTick, perCommand float64) float64 {
+	den := perTick + perCommand*float64(n)
 	if den <= 0 {
 		return math.Inf(1)
 	}
@@ -65,20 +99,28 @@ func (f ProcessFit) Capacity(n int) float64 {
 
 // Model is the batching model of one deployment of a protocol.
 type Model struct {
-	Protocol   string       `json:"protocol"`
-	Deployment string       `json:"deployment"`
-	Processes  []ProcessFit `json:"processes"`
+	Protocol   string `json:"protocol"`
+	Deployment string `json:"deployment"`
+	// PerSleep (s) is the CPU microseconds a sleep costs, fitted over every
+	// process of the deployment.
+	PerSleep  float64      `json:"per_sleep_us"`
+	Processes []ProcessFit `json:"processes"`
 	// PeakClients is the N of the peak: the fit used the windows with N up
 	// to it.
 	PeakClients int `json:"peak_clients"`
 }
 
 // Predict returns the model's throughput with one machine per process and
-// n clients, min over processes of X_p(n), and the process that bounds it.
-func (m Model) Predict(n int) (float64, string) {
+// n clients, min over processes of X_p(n), and the process that bounds it;
+// low gives the lower bound, min over processes of X'_p(n).
+func (m Model) Predict(n int, low bool) (float64, string) {
 	best, who := math.Inf(1), ""
 	for _, f := range m.Processes {
-		if c := f.Capacity(n); c < best {
+		c := f.Capacity(n)
+		if low {
+			c = f.Lower(n, m.PerSleep)
+		}
+		if c < best {
 			best, who = c, f.Process
 		}
 	}
@@ -125,8 +167,10 @@ func Fit(pts []Point) []Model {
 			procs = append(procs, label)
 		}
 		slices.Sort(procs)
-		for _, label := range procs {
-			var cpu, ticks, cmds []float64
+		data := make([]series, len(procs))
+		for i, label := range procs {
+			data[i].process = label
+			busiest := math.Inf(1)
 			for _, w := range windows {
 				t, ok1 := w.Ticks[label]
 				c, ok2 := w.CPU[label]
@@ -134,23 +178,143 @@ func Fit(pts []Point) []Model {
 					continue
 				}
 				n := float64(w.Completed)
-				cpu, ticks, cmds = append(cpu, c*n), append(ticks, t*n), append(cmds, n)
+				z := w.Sleeps[label]
+				d := &data[i]
+				d.cpu, d.ticks, d.cmds, d.sleeps = append(d.cpu, c*n), append(d.ticks, t*n), append(d.cmds, n), append(d.sleeps, z*n)
+				if t > 0 && t < busiest {
+					busiest, d.sleepsPerTick = t, z/t
+				}
 			}
-			f := fitCosts(cpu, ticks, cmds)
-			f.Process = label
-			m.Processes = append(m.Processes, f)
 		}
+		m.PerSleep, m.Processes = fitShared(data)
 		for _, i := range idx {
-			pts[i].Batched, pts[i].BatchedBottleneck = m.Predict(pts[i].Clients)
+			pts[i].Batched, pts[i].BatchedBottleneck = m.Predict(pts[i].Clients, false)
+			pts[i].BatchedLow, pts[i].BatchedLowBottleneck = m.Predict(pts[i].Clients, true)
 		}
 		models = append(models, m)
 	}
 	return models
 }
 
-// fitCosts fits y = a·t + c·b by least squares with a, b ≥ 0, and reports
-// how well it fits.
-func fitCosts(y, t, c []float64) ProcessFit {
+// series are one process's windows: its CPU time, ticks, commands and
+// sleeps in each.
+type series struct {
+	process                  string
+	cpu, ticks, cmds, sleeps []float64
+	sleepsPerTick            float64
+}
+
+// fitShared fits every process's a and b and the deployment's cost per
+// sleep s, all non-negative, by least squares. For a given s the processes
+// are independent two-variable fits of CPU - s·sleeps; the residual, a
+// partial minimum of a convex quadratic, is convex in s, so a golden-section
+// search finds s.
+func fitShared(data []series) (float64, []ProcessFit) {
+	fitAt := func(s float64) ([]ProcessFit, float64) {
+		var fits []ProcessFit
+		var total float64
+		for _, d := range data {
+			y := make([]float64, len(d.cpu))
+			for i := range y {
+				y[i] = d.cpu[i] - s*d.sleeps[i]
+			}
+			f, sse := fitCosts(y, d.ticks, d.cmds)
+			f.Process, f.SleepsPerTick = d.process, d.sleepsPerTick
+			fits = append(fits, f)
+			total += sse
+		}
+		return fits, total
+	}
+	hi := 0.0
+	for _, d := range data {
+		for i := range d.cpu {
+			if d.sleeps[i] > 0 {
+				hi = max(hi, d.cpu[i]/d.sleeps[i])
+			}
+		}
+	}
+	lo := 0.0
+	const phi = 0.6180339887498949
+	for range 80 {
+		if hi-lo < 1e-6 {
+			break
+		}
+		m1, m2 := hi-phi*(hi-lo), lo+phi*(hi-lo)
+		if _, e1 := fitAt(m1); func() bool { _, e2 := fitAt(m2); return e1 <= e2 }() {
+			hi = m2
+		} else {
+			lo = m1
+		}
+	}
+	s := (lo + hi) / 2
+	if _, e0 := fitAt(0); func() bool { _, es := fitAt(s); return e0 <= es }() {
+		s = 0
+	}
+	fits, _ := fitAt(s)
+	// Quality, on the CPU per command each window measured.
+	for i, d := range data {
+		f := &fits[i]
+		var mean float64
+		per := make([]float64, len(d.cpu))
+		for w := range d.cpu {
+			per[w] = d.cpu[w] / d.cmds[w]
+			mean += per[w]
+		}
+		f.Windows = len(per)
+		if len(per) == 0 {
+			continue
+		}
+		mean /= float64(len(per))
+		var sst, sse, rel float64
+		for w, v := range per {
+			r := v - (f.PerTick*d.ticks[w]+f.PerCommand*d.cmds[w]+s*d.sleeps[w])/d.cmds[w]
+			sse += r * r
+			sst += (v - mean) * (v - mean)
+			if v > 0 {
+				rel += (r / v) * (r / v)
+			}
+		}
+		switch {
+		case sst > 0:
+			f.R2 = 1 - sse/sst
+		case sse == 0:
+			f.R2 = 1
+		}
+		f.RelErr = math.Sqrt(rel / float64(len(per)))
+		f.PerCommandHigh = perCommandHigh(*f, s, d)
+	}
+	return s, fits
+}
+
+// perCommandHigh is the upper end of the 95% confidence interval of f's
+// cost per command, b + 2·SE(b), the standard error from the residuals of
+// the fit with the cost per sleep s held: the sweep pins b down only as far
+// as the commands per tick varied apart from the ticks and sleeps. It is
+// never above the lowest CPU per command measured, since every other cost
+// is non-negative; with two windows or fewer that is the bound.
+func perCommandHigh(f ProcessFit, s float64, d series) float64 {
+	hard := math.Inf(1)
+	var stt, stc, scc, sse float64
+	for w := range d.cpu {
+		hard = min(hard, d.cpu[w]/d.cmds[w])
+		stt += d.ticks[w] * d.ticks[w]
+		stc += d.ticks[w] * d.cmds[w]
+		scc += d.cmds[w] * d.cmds[w]
+		r := d.cpu[w] - s*d.sleeps[w] - f.PerTick*d.ticks[w] - f.PerCommand*d.cmds[w]
+		sse += r * r
+	}
+	n := len(d.cpu)
+	det := stt*scc - stc*stc
+	if n <= 2 || det <= 1e-12*stt*scc {
+		return hard
+	}
+	se := math.Sqrt(sse / float64(n-2) * stt / det)
+	return min(hard, f.PerCommand+2*se)
+}
+
+// fitCosts fits y = a·t + b·c by least squares with a, b ≥ 0, and
+// returns the residual sum of squares.
+func fitCosts(y, t, c []float64) (ProcessFit, float64) {
 	var stt, stc, scc, sty, scy float64
 	for i := range y {
 		stt += t[i] * t[i]
@@ -187,31 +351,5 @@ func fitCosts(y, t, c []float64) ProcessFit {
 	}
 	cands = append(cands, cand{0, 0})
 	best := slices.MinFunc(cands, func(x, y cand) int { return cmp.Compare(sse(x.a, x.b), sse(y.a, y.b)) })
-	f := ProcessFit{PerTick: best.a, PerCommand: best.b, Windows: len(y)}
-	var mean float64
-	for _, v := range y {
-		mean += v
-	}
-	if len(y) > 0 {
-		mean /= float64(len(y))
-	}
-	var sst, rel float64
-	for i, v := range y {
-		sst += (v - mean) * (v - mean)
-		if v > 0 {
-			r := (v - best.a*t[i] - best.b*c[i]) / v
-			rel += r * r
-		}
-	}
-	res := sse(best.a, best.b)
-	switch {
-	case sst > 0:
-		f.R2 = 1 - res/sst
-	case res == 0:
-		f.R2 = 1
-	}
-	if len(y) > 0 {
-		f.RelErr = math.Sqrt(rel / float64(len(y)))
-	}
-	return f
+	return ProcessFit{PerTick: best.a, PerCommand: best.b}, sse(best.a, best.b)
 }

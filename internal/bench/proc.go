@@ -52,6 +52,39 @@ func schedTime(pid int) (time.Duration, error) {
 	return time.Duration(sum), nil
 }
 
+// sleeps returns the voluntary context switches so far of every thread of
+// pid: each is a thread that blocked, waiting for work or I/O, and was
+// woken again.
+func sleeps(pid int) (float64, error) {
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/status", pid))
+	if err != nil || len(tasks) == 0 {
+		return 0, fmt.Errorf("no task status for pid %d", pid)
+	}
+	var sum float64
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue // the thread exited
+		}
+		n, err := voluntarySwitches(string(b))
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", t, err)
+		}
+		sum += n
+	}
+	return sum, nil
+}
+
+// voluntarySwitches reads voluntary_ctxt_switches from a status file.
+func voluntarySwitches(status string) (float64, error) {
+	for _, line := range strings.Split(status, "\n") {
+		if v, ok := strings.CutPrefix(line, "voluntary_ctxt_switches:"); ok {
+			return strconv.ParseFloat(strings.TrimSpace(v), 64)
+		}
+	}
+	return 0, fmt.Errorf("no voluntary_ctxt_switches")
+}
+
 // statTime returns user plus system time of pid from /proc/<pid>/stat.
 func statTime(pid int) (time.Duration, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))

@@ -23,18 +23,19 @@ import (
 // predictions next to the measured throughput.
 func WriteTable(w io.Writer, pts []Point) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "protocol\tdeployment\tN\tcommands/s\tp50 ms\tp99 ms\tbottleneck\tCPU µs/cmd\tmodel: 1 machine/process\tmodel: this machine\tmeasured/model here\tbatched model, 1 machine/process\tits bottleneck\t")
+	fmt.Fprintln(tw, "protocol\tdeployment\tN\tcommands/s\tp50 ms\tp99 ms\tbottleneck\tCPU µs/cmd\tmodel: 1 machine/process\tmodel: this machine\tmeasured/model here\tbatched model, 1 machine/process\tits bottleneck\tlower bound\t")
 	for _, p := range pts {
 		ratio := "-"
 		if p.PredictedHere > 0 {
 			ratio = fmt.Sprintf("%.2f", p.Throughput/p.PredictedHere)
 		}
-		batched, who := "-", "-"
+		batched, who, slept := "-", "-", "-"
 		if p.Batched > 0 {
 			batched, who = fmt.Sprintf("%.0f", p.Batched), p.BatchedBottleneck
+			slept = fmt.Sprintf("%.0f (%s)", p.BatchedLow, p.BatchedLowBottleneck)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%s\t%.1f\t%.0f\t%.0f\t%s\t%s\t%s\t\n",
-			p.Protocol, p.Deployment, p.Clients, p.Throughput, p.P50, p.P99, p.Bottleneck, p.CPU[p.Bottleneck], p.Predicted, p.PredictedHere, ratio, batched, who)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%s\t%.1f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t\n",
+			p.Protocol, p.Deployment, p.Clients, p.Throughput, p.P50, p.P99, p.Bottleneck, p.CPU[p.Bottleneck], p.Predicted, p.PredictedHere, ratio, batched, who, slept)
 	}
 	return tw.Flush()
 }
@@ -62,7 +63,7 @@ func WriteCSV(w io.Writer, pts []Point) error {
 	}
 	slices.Sort(ticked)
 	head := []string{"protocol", "deployment", "clients", "completed", "throughput", "p50_ms", "p99_ms", "bottleneck", "predicted_one_machine_per_process", "predicted_this_machine", "cores",
-		"predicted_batched_one_machine_per_process", "batched_bottleneck"}
+		"predicted_batched_one_machine_per_process", "batched_bottleneck", "predicted_batched_low", "batched_low_bottleneck"}
 	for _, label := range procs {
 		head = append(head, "cpu_us_per_command:"+label)
 	}
@@ -73,7 +74,8 @@ func WriteCSV(w io.Writer, pts []Point) error {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
 	for _, p := range pts {
 		row := []string{p.Protocol, p.Deployment, strconv.Itoa(p.Clients), strconv.Itoa(p.Completed), f(p.Throughput), f(p.P50), f(p.P99),
-			p.Bottleneck, f(p.Predicted), f(p.PredictedHere), strconv.Itoa(p.Cores), f(p.Batched), p.BatchedBottleneck}
+			p.Bottleneck, f(p.Predicted), f(p.PredictedHere), strconv.Itoa(p.Cores), f(p.Batched), p.BatchedBottleneck,
+			f(p.BatchedLow), p.BatchedLowBottleneck}
 		for _, label := range procs {
 			if v, ok := p.CPU[label]; ok {
 				row = append(row, f(v))
@@ -224,6 +226,8 @@ type Scale struct {
 	BaseBatchedBy    string  `json:"base_batched_bottleneck,omitempty"`
 	DerivedBatchedBy string  `json:"derived_batched_bottleneck,omitempty"`
 	Batched          float64 `json:"predicted_batched_one_machine_per_process,omitempty"`
+	// BatchedLow is the same ratio of the model's lower bounds.
+	BatchedLow float64 `json:"predicted_batched_low,omitempty"`
 }
 
 // Scales returns the scale factor of every protocol among protocols that
@@ -286,6 +290,9 @@ func scale(pts []Point, p Protocol, b, d Point) (Scale, bool) {
 		s.BaseBatched, s.BaseBatchedBy = bn.Batched, bn.BatchedBottleneck
 		s.DerivedBatched, s.DerivedBatchedBy = dn.Batched, dn.BatchedBottleneck
 		s.Batched = dn.Batched / bn.Batched
+		if bn.BatchedLow > 0 {
+			s.BatchedLow = dn.BatchedLow / bn.BatchedLow
+		}
 	}
 	return s, true
 }
@@ -320,11 +327,12 @@ func atCommonN(pts []Point, base, baseDep, derived, derivedDep string) (Point, P
 // and per command, how well they fit, and its capacity at the peak's N.
 func WriteModels(w io.Writer, models []Model) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "protocol\tdeployment\tprocess\tµs/tick (a)\tµs/cmd (b)\tR²\trel. error\twindows\tN\tcapacity at N, cmd/s\t")
+	fmt.Fprintln(tw, "protocol\tdeployment\tprocess\tµs/tick (a)\tµs/cmd (b)\tb, 95% upper\tµs/sleep (s)\tsleeps/tick (z)\tR²\trel. error\twindows\tN\tcapacity at N, cmd/s\tlower bound\t")
 	for _, m := range models {
 		for _, f := range m.Processes {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.2f\t%.3f\t%.3f\t%d\t%d\t%.0f\t\n", m.Protocol, m.Deployment, f.Process,
-				f.PerTick, f.PerCommand, f.R2, f.RelErr, f.Windows, m.PeakClients, f.Capacity(m.PeakClients))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.2f\t%.2f\t%.1f\t%.2f\t%.3f\t%.3f\t%d\t%d\t%.0f\t%.0f\t\n", m.Protocol, m.Deployment, f.Process,
+				f.PerTick, f.PerCommand, f.PerCommandHigh, m.PerSleep, f.SleepsPerTick, f.R2, f.RelErr, f.Windows, m.PeakClients,
+				f.Capacity(m.PeakClients), f.Lower(m.PeakClients, m.PerSleep))
 		}
 	}
 	return tw.Flush()
@@ -346,18 +354,19 @@ func WriteModelFile(dir string, models []Model) (string, error) {
 // WriteScales prints the scale factors as a table.
 func WriteScales(w io.Writer, scales []Scale) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "rewrite\tbase → derived\tbase cmd/s\tderived cmd/s\tmeasured ×\tbase bottleneck\tderived bottleneck\tmodel ×, 1 machine/process\tN\tbatched model, base → derived cmd/s\tbatched bottlenecks\tbatched model ×\t")
+	fmt.Fprintln(tw, "rewrite\tbase → derived\tbase cmd/s\tderived cmd/s\tmeasured ×\tbase bottleneck\tderived bottleneck\tmodel ×, 1 machine/process\tN\tbatched model, base → derived cmd/s\tbatched bottlenecks\tbatched model ×\tlower bound ×\t")
 	for _, s := range scales {
-		batched, who, ratio := "-", "-", "-"
+		batched, who, ratio, slept := "-", "-", "-", "-"
 		if s.Batched > 0 {
 			batched = fmt.Sprintf("%.0f → %.0f", s.BaseBatched, s.DerivedBatched)
 			who = s.BaseBatchedBy + " → " + s.DerivedBatchedBy
 			ratio = fmt.Sprintf("%.2f", s.Batched)
+			slept = fmt.Sprintf("%.2f", s.BatchedLow)
 		}
-		fmt.Fprintf(tw, "%s\t%s → %s (%s)\t%.0f\t%.0f\t%.2f\t%s (%.1f µs)\t%s (%.1f µs)\t%.2f\t%d\t%s\t%s\t%s\t\n", s.Rewrite, s.Base, s.Derived, s.DerivedPeak.Deployment,
+		fmt.Fprintf(tw, "%s\t%s → %s (%s)\t%.0f\t%.0f\t%.2f\t%s (%.1f µs)\t%s (%.1f µs)\t%.2f\t%d\t%s\t%s\t%s\t%s\t\n", s.Rewrite, s.Base, s.Derived, s.DerivedPeak.Deployment,
 			s.BasePeak.Throughput, s.DerivedPeak.Throughput, s.Measured,
 			s.BasePeak.Bottleneck, s.BasePeak.CPU[s.BasePeak.Bottleneck], s.DerivedPeak.Bottleneck, s.DerivedPeak.CPU[s.DerivedPeak.Bottleneck], s.Predicted,
-			s.BatchedClients, batched, who, ratio)
+			s.BatchedClients, batched, who, ratio, slept)
 	}
 	return tw.Flush()
 }
@@ -383,25 +392,27 @@ func WriteScaleFiles(dir string, scales []Scale) ([]string, error) {
 	p := plot.New()
 	p.Title.Text = "scale factor of each rewrite (Figure 11)"
 	p.Y.Label.Text = "derived ÷ base peak throughput"
-	var measured, predicted, batched plotter.Values
+	var measured, predicted, batched, slept plotter.Values
 	var names []string
 	top := 2.6
 	for _, s := range scales {
 		measured = append(measured, s.Measured)
 		predicted = append(predicted, s.Predicted)
 		batched = append(batched, s.Batched)
+		slept = append(slept, s.BatchedLow)
 		names = append(names, s.Rewrite)
 		top = max(top, 1.15*s.Measured, 1.15*s.Predicted, 1.15*s.Batched)
 	}
-	w := vg.Points(14)
-	legend := []string{"measured, this machine", "CPU per command, 1 machine/process", "batching model, 1 machine/process"}
-	for i, v := range []plotter.Values{measured, predicted, batched} {
+	w := vg.Points(12)
+	legend := []string{"measured, this machine", "CPU per command, 1 machine/process", "batching model, 1 machine/process",
+		"batching model, lower bound"}
+	for i, v := range []plotter.Values{measured, predicted, batched, slept} {
 		bars, err := plotter.NewBarChart(v, w)
 		if err != nil {
 			return nil, err
 		}
 		bars.Color = plotutil.Color(i)
-		bars.Offset = vg.Length(i-1) * w
+		bars.Offset = (vg.Length(i) - 1.5) * w
 		p.Add(bars)
 		p.Legend.Add(legend[i], bars)
 	}

@@ -44,6 +44,7 @@ func run() error {
 	only := flag.String("protocols", "", "comma-separated protocols to measure (default all)")
 	deployments := flag.String("deployments", "", "comma-separated deployment names to measure (default all)")
 	clients := flag.String("clients", "", "comma-separated numbers of clients to sweep (default by mode)")
+	allClients := flag.Bool("all-clients", false, "measure every number of clients, without stopping once throughput saturates (more windows for the batching model's fit)")
 	warmup := flag.Duration("warmup", 0, "warm-up before each window (default by mode)")
 	window := flag.Duration("window", 0, "measured window per point (default by mode)")
 	out := flag.String("out", filepath.Join(os.TempDir(), "hydro-protocol-bench"), "directory for results.csv, results.json and the plots")
@@ -63,6 +64,7 @@ func run() error {
 			cfg.Clients = append(cfg.Clients, n)
 		}
 	}
+	cfg.AllClients = *allClients
 	if *warmup > 0 {
 		cfg.Warmup = *warmup
 	}
