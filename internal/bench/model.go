@@ -14,7 +14,7 @@ import (
 // derives it.
 //
 // Fit: over the windows of one deployment's sweep, from N = 1 up to the
-// point of peak measured throughput, process p's CPU time in window w is
+// peak (the largest N whose throughput is within 10% of the highest), process p's CPU time in window w is
 // fitted by least squares, with a_p, b_p, s ≥ 0, to
 //
 //	CPU_w = a_p·ticks_w + b_p·commands_w + s·sleeps_w
@@ -105,8 +105,8 @@ type Model struct {
 	// process of the deployment.
 	PerSleep  float64      `json:"per_sleep_us"`
 	Processes []ProcessFit `json:"processes"`
-	// PeakClients is the N of the peak: the fit used the windows with N up
-	// to it.
+	// PeakClients is the N of the peak, the largest whose throughput is
+	// within 10% of the highest: the fit used the windows with N up to it.
 	PeakClients int `json:"peak_clients"`
 }
 
@@ -154,6 +154,14 @@ func Fit(pts []Point) []Model {
 		}
 		if peak < 0 {
 			continue
+		}
+		// The peak is the plateau's end: the largest N within 10% of the
+		// highest throughput, so that a noisy early maximum on a shared
+		// machine does not cut the sweep short.
+		for _, i := range idx {
+			if pts[i].Completed > 0 && len(pts[i].Ticks) > 0 && pts[i].Throughput >= 0.9*pts[peak].Throughput && pts[i].Clients > pts[peak].Clients {
+				peak = i
+			}
 		}
 		var windows []Point
 		for _, i := range idx {

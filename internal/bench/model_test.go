@@ -111,12 +111,15 @@ func TestPerCommandHighBoundsWhatTheSweepCannotPinDown(t *testing.T) {
 func TestFitUsesTheWindowsUpToThePeak(t *testing.T) {
 	costs := map[string][2]float64{"leader": {50, 100}}
 	pts := sweep(costs, 0, batching, idling, 0, 1, 2, 4)
+	// N = 4 is the highest; N = 8 is within 10% of it, on the plateau.
+	pts = append(pts, sweep(costs, 0, batching, idling, 0, 8)...)
+	pts[2].Throughput, pts[3].Throughput = 10000, 9500
 	// Past the peak the throughput fell and CPU per command rose: left out.
-	pts = append(pts, Point{Protocol: "p", Deployment: "d", Clients: 8, Completed: 10, Throughput: 10,
+	pts = append(pts, Point{Protocol: "p", Deployment: "d", Clients: 16, Completed: 10, Throughput: 10,
 		CPU: map[string]float64{"leader": 1e6}, Ticks: map[string]float64{"leader": 1}, Sleeps: map[string]float64{"leader": 1}})
 	m := Fit(pts)[0]
-	assert.Equal(t, 4, m.PeakClients)
-	assert.Equal(t, 3, m.Processes[0].Windows)
+	assert.Equal(t, 8, m.PeakClients)
+	assert.Equal(t, 4, m.Processes[0].Windows)
 	assert.InDelta(t, 50, m.Processes[0].PerTick, 1e-6)
 	assert.InDelta(t, 100, m.Processes[0].PerCommand, 1e-6)
 }

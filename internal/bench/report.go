@@ -391,7 +391,7 @@ func WriteScaleFiles(dir string, scales []Scale) ([]string, error) {
 	}
 	p := plot.New()
 	p.Title.Text = "scale factor of each rewrite (Figure 11)"
-	p.Y.Label.Text = "derived ÷ base peak throughput"
+	p.Y.Label.Text = "derived ÷ base throughput (peaks; batching model: at one N)"
 	var measured, predicted, batched, slept plotter.Values
 	var names []string
 	top := 2.6
@@ -400,7 +400,14 @@ func WriteScaleFiles(dir string, scales []Scale) ([]string, error) {
 		predicted = append(predicted, s.Predicted)
 		batched = append(batched, s.Batched)
 		slept = append(slept, s.BatchedLow)
-		names = append(names, s.Rewrite)
+		name := s.Rewrite + "\n" + s.Derived
+		for _, o := range scales {
+			if o.Derived == s.Derived && o.DerivedPeak.Deployment != s.DerivedPeak.Deployment {
+				name += "\n" + s.DerivedPeak.Deployment // one flow, several deployments
+				break
+			}
+		}
+		names = append(names, name)
 		top = max(top, 1.15*s.Measured, 1.15*s.Predicted, 1.15*s.Batched)
 	}
 	w := vg.Points(12)
@@ -427,7 +434,7 @@ func WriteScaleFiles(dir string, scales []Scale) ([]string, error) {
 	p.NominalX(names...)
 	p.Y.Min, p.Y.Max = 0, top
 	pngPath := filepath.Join(dir, "scales.png")
-	if err := p.Save(vg.Length(2+1.6*float64(len(scales)))*vg.Inch, 5*vg.Inch, pngPath); err != nil {
+	if err := p.Save(vg.Length(2+2.3*float64(len(scales)))*vg.Inch, 5*vg.Inch, pngPath); err != nil {
 		return nil, err
 	}
 	return []string{jsonPath, pngPath}, nil

@@ -6,11 +6,15 @@
 // processes: for each protocol and deployment it builds hydrogen, starts
 // the protocol through "hydrogen run", drives it with closed-loop clients
 // from this process, sweeps the number of clients until throughput
-// saturates, and prints a table with the bottleneck model's predictions next
-// to the measurements. It writes results.csv, results.json and a
-// throughput-latency plot per protocol into -out.
+// saturates, and prints a table with the bottleneck model's and the
+// batching model's predictions next to the measurements, the fitted models
+// and the scale factors of the rewrites. It writes results.csv,
+// results.json, models.json, scales.json, scales.png and a
+// throughput-latency plot per protocol into -out; -refit DIR fits the
+// models of an earlier run again without measuring.
 //
-//	go run ./internal/bench/cmd/protocolbench [-short] [-protocols voting,hashset] [-out DIR]
+//	go run ./internal/bench/cmd/protocolbench [-short] [-all-clients] [-protocols voting,hashset] [-out DIR]
+//	go run ./internal/bench/cmd/protocolbench -refit DIR
 //
 // make bench-protocols runs it (SHORT=1 for the short mode, under a
 // minute).
@@ -18,6 +22,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -47,8 +52,12 @@ func run() error {
 	allClients := flag.Bool("all-clients", false, "measure every number of clients, without stopping once throughput saturates (more windows for the batching model's fit)")
 	warmup := flag.Duration("warmup", 0, "warm-up before each window (default by mode)")
 	window := flag.Duration("window", 0, "measured window per point (default by mode)")
+	refit := flag.String("refit", "", "measure nothing: read DIR/results.json of an earlier run, fit the batching models again, print them with the table and the scale factors, and write models.json, scales.json and scales.png into DIR")
 	out := flag.String("out", filepath.Join(os.TempDir(), "hydro-protocol-bench"), "directory for results.csv, results.json and the plots")
 	flag.Parse()
+	if *refit != "" {
+		return refitRun(*refit)
+	}
 
 	cfg := bench.Full()
 	if *short {
@@ -133,6 +142,54 @@ func run() error {
 		return runErr
 	}
 	return err
+}
+
+// refitRun fits the models of an earlier run again, from its results.json.
+func refitRun(dir string) error {
+	js, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	if err != nil {
+		return err
+	}
+	var pts []bench.Point
+	if err := json.Unmarshal(js, &pts); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Join(dir, "results.json"), err)
+	}
+	measured := map[string]bool{}
+	for _, p := range pts {
+		measured[p.Protocol+"\x00"+p.Deployment] = true
+	}
+	var protocols []bench.Protocol
+	for _, p := range bench.Protocols() {
+		p.Deployments = slices.DeleteFunc(p.Deployments, func(d bench.Deployment) bool { return !measured[p.Name+"\x00"+d.Name] })
+		if len(p.Deployments) > 0 {
+			protocols = append(protocols, p)
+		}
+	}
+	models := bench.Fit(pts)
+	if err := bench.WriteTable(os.Stdout, pts); err != nil {
+		return err
+	}
+	fmt.Println()
+	if err := bench.WriteModels(os.Stdout, models); err != nil {
+		return err
+	}
+	scales := bench.Scales(pts, protocols)
+	fmt.Println()
+	if err := bench.WriteScales(os.Stdout, scales); err != nil {
+		return err
+	}
+	files, err := bench.WriteScaleFiles(dir, scales)
+	if err != nil {
+		return err
+	}
+	path, err := bench.WriteModelFile(dir, models)
+	if err != nil {
+		return err
+	}
+	for _, f := range append(files, path) {
+		fmt.Println("wrote", f)
+	}
+	return nil
 }
 
 func pts0Cores(pts []bench.Point) int {
