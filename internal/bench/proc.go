@@ -26,39 +26,33 @@ func cpuTime(pid int) (time.Duration, error) {
 	return statTime(pid)
 }
 
-// schedTime sums the on-CPU time of every thread of pid. The time of
-// threads that exited is lost; Go programs keep their threads.
+// schedTime sums the on-CPU time of every thread of pid, the first field
+// of its schedstat, in nanoseconds.
 func schedTime(pid int) (time.Duration, error) {
-	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
-	if err != nil || len(tasks) == 0 {
-		return 0, fmt.Errorf("no schedstat for pid %d", pid)
-	}
-	var sum int64
-	for _, t := range tasks {
-		b, err := os.ReadFile(t)
-		if err != nil {
-			continue // the thread exited
-		}
-		f := strings.Fields(string(b))
+	ns, err := sumThreads(pid, "schedstat", func(b string) (float64, error) {
+		f := strings.Fields(b)
 		if len(f) == 0 {
-			return 0, fmt.Errorf("%s: empty", t)
+			return 0, fmt.Errorf("empty")
 		}
-		ns, err := strconv.ParseInt(f[0], 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("%s: %w", t, err)
-		}
-		sum += ns
-	}
-	return time.Duration(sum), nil
+		return strconv.ParseFloat(f[0], 64)
+	})
+	return time.Duration(ns), err
 }
 
 // sleeps returns the voluntary context switches so far of every thread of
 // pid: each is a thread that blocked, waiting for work or I/O, and was
 // woken again.
 func sleeps(pid int) (float64, error) {
-	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/status", pid))
+	return sumThreads(pid, "status", voluntarySwitches)
+}
+
+// sumThreads sums what value reads from /proc/<pid>/task/<tid>/<file> over
+// the threads of pid. What threads that exited counted is lost; Go programs
+// keep their threads.
+func sumThreads(pid int, file string, value func(string) (float64, error)) (float64, error) {
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/%s", pid, file))
 	if err != nil || len(tasks) == 0 {
-		return 0, fmt.Errorf("no task status for pid %d", pid)
+		return 0, fmt.Errorf("no %s for the threads of pid %d", file, pid)
 	}
 	var sum float64
 	for _, t := range tasks {
@@ -66,11 +60,11 @@ func sleeps(pid int) (float64, error) {
 		if err != nil {
 			continue // the thread exited
 		}
-		n, err := voluntarySwitches(string(b))
+		v, err := value(string(b))
 		if err != nil {
 			return 0, fmt.Errorf("%s: %w", t, err)
 		}
-		sum += n
+		sum += v
 	}
 	return sum, nil
 }

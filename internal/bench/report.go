@@ -43,25 +43,9 @@ func WriteTable(w io.Writer, pts []Point) error {
 // WriteCSV writes the points as CSV, one row per point, with the CPU per
 // command of every process in one column each.
 func WriteCSV(w io.Writer, pts []Point) error {
-	var procs []string
-	for _, p := range pts {
-		for label := range p.CPU {
-			if !slices.Contains(procs, label) {
-				procs = append(procs, label)
-			}
-		}
-	}
-	slices.Sort(procs)
+	procs := labels(pts, func(p Point) map[string]float64 { return p.CPU })
+	ticked := labels(pts, func(p Point) map[string]float64 { return p.Ticks })
 	cw := csv.NewWriter(w)
-	var ticked []string
-	for _, p := range pts {
-		for label := range p.Ticks {
-			if !slices.Contains(ticked, label) {
-				ticked = append(ticked, label)
-			}
-		}
-	}
-	slices.Sort(ticked)
 	head := []string{"protocol", "deployment", "clients", "completed", "throughput", "p50_ms", "p99_ms", "bottleneck", "predicted_one_machine_per_process", "predicted_this_machine", "cores",
 		"predicted_batched_one_machine_per_process", "batched_bottleneck", "predicted_batched_low", "batched_low_bottleneck"}
 	for _, label := range procs {
@@ -94,6 +78,20 @@ func WriteCSV(w io.Writer, pts []Point) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// labels returns the processes that have a value in of any point, sorted.
+func labels(pts []Point, of func(Point) map[string]float64) []string {
+	var out []string
+	for _, p := range pts {
+		for label := range of(p) {
+			if !slices.Contains(out, label) {
+				out = append(out, label)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // WriteFiles writes results.csv, results.json and one throughput-latency
