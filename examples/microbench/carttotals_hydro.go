@@ -28,25 +28,25 @@ type CartTotalsBench struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, flows.go:182): this tick's input.
+	// hydro.Source (node 0, flows.go:203): this tick's input.
 	n0Buf []Pair
-	// hydro.Iter (node 1, flows.go:183): the items, emitted in the first tick.
+	// hydro.Iter (node 1, flows.go:204): the items, emitted in the first tick.
 	n1Items []Pair
 	n1Done  bool
-	// hydro.Join (node 2, flows.go:183): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 2, flows.go:204): the stored sides' items, chained per key in arrival order.
 	n2RIndex  map[int]int
 	n2RChains [][2]int
 	n2RItems  []Pair
 	n2RNext   []int
-	// hydro.FoldKeyed (node 3, flows.go:186): the groups in order of first appearance.
+	// hydro.FoldKeyed (node 3, flows.go:207): the groups in order of first appearance.
 	n3Index map[int]int
 	n3Accs  []Total
-	// hydro.Sink (node 4, flows.go:190): this tick's output.
+	// hydro.Sink (node 4, flows.go:211): this tick's output.
 	n4Out []Total
-	// hydro.Fold (node 5, flows.go:191): the accumulator.
+	// hydro.Fold (node 5, flows.go:212): the accumulator.
 	n5Acc  Total
 	n5Init bool
-	// hydro.Sink (node 6, flows.go:191): this tick's output.
+	// hydro.Sink (node 6, flows.go:212): this tick's output.
 	n6Out []Total
 }
 
@@ -58,7 +58,7 @@ func NewCartTotalsBench(orders hydro.Input[Pair], classes []Pair, limit int, out
 	nd.limit = limit
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line flows.go:183:42*/ classes /*line carttotals_hydro.go:61:96*/)
+	nd.n1Items = slices.Clone( /*line flows.go:204:42*/ classes /*line carttotals_hydro.go:61:96*/)
 	nd.n2RIndex = map[int]int{}
 	nd.n3Index = map[int]int{}
 	return nd
@@ -81,16 +81,16 @@ func (nd *CartTotalsBench) Tick() {
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2).
 func (nd *CartTotalsBench) subgraph0() {
 	limit := nd.limit
-	udf12 := /*line flows.go:183:52*/ func(o, c Pair) Total {
+	udf12 := /*line flows.go:204:52*/ func(o, c Pair) Total {
 		return Total{Class: c.Value, Sum: min(o.Value, limit)}
 	} /*line carttotals_hydro.go:86:38*/
-	udf17 := /*line flows.go:186:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:87:124*/
-	udf18 := /*line flows.go:186:90*/ func(acc *Total, t Total) {
+	udf17 := /*line flows.go:207:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:87:124*/
+	udf18 := /*line flows.go:207:90*/ func(acc *Total, t Total) {
 		acc.Sum += t.Sum
 		acc.Count++
 	} /*line carttotals_hydro.go:91:38*/
-	udf19 := /*line flows.go:191:29*/ func() Total { return Total{} }          /*line carttotals_hydro.go:92:112*/
-	udf20 := /*line flows.go:191:62*/ func(acc *Total, o Pair) { acc.Count++ } /*line carttotals_hydro.go:93:112*/
+	udf19 := /*line flows.go:212:29*/ func() Total { return Total{} }          /*line carttotals_hydro.go:92:112*/
+	udf20 := /*line flows.go:212:62*/ func(acc *Total, o Pair) { acc.Count++ } /*line carttotals_hydro.go:93:112*/
 	if !nd.n1Done {
 		nd.n1Done = true
 		for _, v1 := range nd.n1Items {
@@ -141,7 +141,7 @@ func (nd *CartTotalsBench) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.Fold (5), hydro.Sink (6).
 func (nd *CartTotalsBench) subgraph2() {
-	udf24 := /*line flows.go:191:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:144:104*/
+	udf24 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:144:104*/
 	if !nd.n5Init {
 		nd.n5Acc, nd.n5Init = udf24(), true
 	}

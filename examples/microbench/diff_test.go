@@ -77,6 +77,7 @@ var cases = map[string]struct {
 	"Arithmetic":   {true, unary(ints, Arithmetic, NewArithmeticBench)},
 	"Upcase":       {true, unary(lines, Upcase, NewUpcaseBench)},
 	"ForkJoin":     {false, unary(ints, ForkJoin, NewForkJoinBench)},
+	"Diamonds":     {false, unary(ints, Diamonds, NewDiamondsBench)},
 	"WordsDiamond": {false, unary(lines, WordsDiamond, NewWordsDiamondBench)},
 	"Join": {false, func(t *testing.T, seed uint64) (run, run) {
 		mk := func(tick func(hydro.Input[Pair], hydro.Input[Pair], hydro.Output[Joined]) func()) run {

@@ -129,6 +129,27 @@ func forkJoin(f *hydro.Flow, s hydro.Stream[int]) hydro.Stream[int] {
 	return hydro.Union(even, odd)
 }
 
+// Diamonds merges paths from one stream through filters that overlap: a
+// two-way diamond whose filters both pass multiples of 6, a three-way one
+// with a path of two filters and a path without any, and a fork whose
+// paths reach different fan-ins that meet again.
+//
+//hydro:flow
+func Diamonds(f *hydro.Flow, in hydro.Input[int], out hydro.Output[int]) {
+	p := f.Process("bench")
+	s := hydro.Source(p, in)
+	two := hydro.Union(
+		hydro.Filter(s, func(x int) bool { return x%2 == 0 }),
+		hydro.Filter(s, func(x int) bool { return x%3 == 0 }))
+	doubled := hydro.Map(two, func(x int) int { return 2 * x })
+	three := hydro.Union(
+		hydro.Filter(hydro.Filter(doubled, func(x int) bool { return x > 4 }), func(x int) bool { return x < 20 }),
+		doubled,
+		hydro.Filter(doubled, func(x int) bool { return x%4 == 0 }))
+	other := hydro.Union(hydro.Filter(doubled, func(x int) bool { return x > 10 }), hydro.Map(s, func(x int) int { return -x }))
+	hydro.Sink(hydro.Union(three, other), out)
+}
+
 // WordsDiamond splits lines into words, keeps the short ones and truncates
 // the long ones, and emits each resulting word once per tick.
 //

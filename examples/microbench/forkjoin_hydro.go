@@ -50,169 +50,231 @@ func (nd *ForkJoinBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Filter (1), hydro.Filter (2), hydro.Union (3), hydro.Filter (4), hydro.Filter (5), hydro.Union (6), hydro.Filter (7), hydro.Filter (8), hydro.Union (9), hydro.Filter (10), hydro.Filter (11), hydro.Union (12), hydro.Filter (13), hydro.Filter (14), hydro.Union (15), hydro.Sink (16).
 func (nd *ForkJoinBench) subgraph0() {
-	udf2 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:53:106*/
-	udf3 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:54:106*/
-	udf4 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:55:106*/
-	udf5 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:56:106*/
-	udf6 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:57:106*/
-	udf7 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 }  /*line forkjoin_hydro.go:58:106*/
-	udf8 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 }  /*line forkjoin_hydro.go:59:106*/
-	udf9 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 }  /*line forkjoin_hydro.go:60:106*/
-	udf10 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:61:106*/
-	udf11 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:62:106*/
+	udf3 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:53:106*/
+	udf5 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 }  /*line forkjoin_hydro.go:54:106*/
+	udf7 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 }  /*line forkjoin_hydro.go:55:106*/
+	udf9 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 }  /*line forkjoin_hydro.go:56:106*/
+	udf11 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 } /*line forkjoin_hydro.go:57:106*/
+	udf13 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:58:106*/
+	udf15 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 } /*line forkjoin_hydro.go:59:106*/
+	udf17 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:60:106*/
+	udf19 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 } /*line forkjoin_hydro.go:61:106*/
+	udf21 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:62:106*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
-		if udf2(v1) {
-			if udf3(v1) {
-				if udf4(v1) {
-					if udf5(v1) {
-						if udf6(v1) {
+		ok2 := udf3(v1)
+		ok4 := udf5(v1)
+		if ok2 || ok4 {
+			ok6 := udf7(v1)
+			ok8 := udf9(v1)
+			if ok6 || ok8 {
+				ok10 := udf11(v1)
+				ok12 := udf13(v1)
+				if ok10 || ok12 {
+					ok14 := udf15(v1)
+					ok16 := udf17(v1)
+					if ok14 || ok16 {
+						ok18 := udf19(v1)
+						ok20 := udf21(v1)
+						if ok18 || ok20 {
 							nd.n16Out = append(nd.n16Out, v1)
+							if ok18 && ok20 {
+								nd.n16Out = append(nd.n16Out, v1)
+							}
 						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-					}
-					if udf8(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-					}
-				}
-				if udf9(v1) {
-					if udf5(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-					}
-					if udf8(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
+						if ok14 && ok16 {
+							ok22 := udf19(v1)
+							ok23 := udf21(v1)
+							if ok22 || ok23 {
+								nd.n16Out = append(nd.n16Out, v1)
+								if ok22 && ok23 {
+									nd.n16Out = append(nd.n16Out, v1)
+								}
+							}
 						}
 					}
-				}
-			}
-			if udf10(v1) {
-				if udf4(v1) {
-					if udf5(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-					}
-					if udf8(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
+					if ok10 && ok12 {
+						ok24 := udf15(v1)
+						ok25 := udf17(v1)
+						if ok24 || ok25 {
+							ok26 := udf19(v1)
+							ok27 := udf21(v1)
+							if ok26 || ok27 {
+								nd.n16Out = append(nd.n16Out, v1)
+								if ok26 && ok27 {
+									nd.n16Out = append(nd.n16Out, v1)
+								}
+							}
+							if ok24 && ok25 {
+								ok28 := udf19(v1)
+								ok29 := udf21(v1)
+								if ok28 || ok29 {
+									nd.n16Out = append(nd.n16Out, v1)
+									if ok28 && ok29 {
+										nd.n16Out = append(nd.n16Out, v1)
+									}
+								}
+							}
 						}
 					}
 				}
-				if udf9(v1) {
-					if udf5(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
+				if ok6 && ok8 {
+					ok30 := udf11(v1)
+					ok31 := udf13(v1)
+					if ok30 || ok31 {
+						ok32 := udf15(v1)
+						ok33 := udf17(v1)
+						if ok32 || ok33 {
+							ok34 := udf19(v1)
+							ok35 := udf21(v1)
+							if ok34 || ok35 {
+								nd.n16Out = append(nd.n16Out, v1)
+								if ok34 && ok35 {
+									nd.n16Out = append(nd.n16Out, v1)
+								}
+							}
+							if ok32 && ok33 {
+								ok36 := udf19(v1)
+								ok37 := udf21(v1)
+								if ok36 || ok37 {
+									nd.n16Out = append(nd.n16Out, v1)
+									if ok36 && ok37 {
+										nd.n16Out = append(nd.n16Out, v1)
+									}
+								}
+							}
 						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-					}
-					if udf8(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-					}
-				}
-			}
-		}
-		if udf11(v1) {
-			if udf3(v1) {
-				if udf4(v1) {
-					if udf5(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-					}
-					if udf8(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-					}
-				}
-				if udf9(v1) {
-					if udf5(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-					}
-					if udf8(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
+						if ok30 && ok31 {
+							ok38 := udf15(v1)
+							ok39 := udf17(v1)
+							if ok38 || ok39 {
+								ok40 := udf19(v1)
+								ok41 := udf21(v1)
+								if ok40 || ok41 {
+									nd.n16Out = append(nd.n16Out, v1)
+									if ok40 && ok41 {
+										nd.n16Out = append(nd.n16Out, v1)
+									}
+								}
+								if ok38 && ok39 {
+									ok42 := udf19(v1)
+									ok43 := udf21(v1)
+									if ok42 || ok43 {
+										nd.n16Out = append(nd.n16Out, v1)
+										if ok42 && ok43 {
+											nd.n16Out = append(nd.n16Out, v1)
+										}
+									}
+								}
+							}
 						}
 					}
 				}
 			}
-			if udf10(v1) {
-				if udf4(v1) {
-					if udf5(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
+			if ok2 && ok4 {
+				ok44 := udf7(v1)
+				ok45 := udf9(v1)
+				if ok44 || ok45 {
+					ok46 := udf11(v1)
+					ok47 := udf13(v1)
+					if ok46 || ok47 {
+						ok48 := udf15(v1)
+						ok49 := udf17(v1)
+						if ok48 || ok49 {
+							ok50 := udf19(v1)
+							ok51 := udf21(v1)
+							if ok50 || ok51 {
+								nd.n16Out = append(nd.n16Out, v1)
+								if ok50 && ok51 {
+									nd.n16Out = append(nd.n16Out, v1)
+								}
+							}
+							if ok48 && ok49 {
+								ok52 := udf19(v1)
+								ok53 := udf21(v1)
+								if ok52 || ok53 {
+									nd.n16Out = append(nd.n16Out, v1)
+									if ok52 && ok53 {
+										nd.n16Out = append(nd.n16Out, v1)
+									}
+								}
+							}
 						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
+						if ok46 && ok47 {
+							ok54 := udf15(v1)
+							ok55 := udf17(v1)
+							if ok54 || ok55 {
+								ok56 := udf19(v1)
+								ok57 := udf21(v1)
+								if ok56 || ok57 {
+									nd.n16Out = append(nd.n16Out, v1)
+									if ok56 && ok57 {
+										nd.n16Out = append(nd.n16Out, v1)
+									}
+								}
+								if ok54 && ok55 {
+									ok58 := udf19(v1)
+									ok59 := udf21(v1)
+									if ok58 || ok59 {
+										nd.n16Out = append(nd.n16Out, v1)
+										if ok58 && ok59 {
+											nd.n16Out = append(nd.n16Out, v1)
+										}
+									}
+								}
+							}
 						}
 					}
-					if udf8(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-					}
-				}
-				if udf9(v1) {
-					if udf5(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-					}
-					if udf8(v1) {
-						if udf6(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
-						}
-						if udf7(v1) {
-							nd.n16Out = append(nd.n16Out, v1)
+					if ok44 && ok45 {
+						ok60 := udf11(v1)
+						ok61 := udf13(v1)
+						if ok60 || ok61 {
+							ok62 := udf15(v1)
+							ok63 := udf17(v1)
+							if ok62 || ok63 {
+								ok64 := udf19(v1)
+								ok65 := udf21(v1)
+								if ok64 || ok65 {
+									nd.n16Out = append(nd.n16Out, v1)
+									if ok64 && ok65 {
+										nd.n16Out = append(nd.n16Out, v1)
+									}
+								}
+								if ok62 && ok63 {
+									ok66 := udf19(v1)
+									ok67 := udf21(v1)
+									if ok66 || ok67 {
+										nd.n16Out = append(nd.n16Out, v1)
+										if ok66 && ok67 {
+											nd.n16Out = append(nd.n16Out, v1)
+										}
+									}
+								}
+							}
+							if ok60 && ok61 {
+								ok68 := udf15(v1)
+								ok69 := udf17(v1)
+								if ok68 || ok69 {
+									ok70 := udf19(v1)
+									ok71 := udf21(v1)
+									if ok70 || ok71 {
+										nd.n16Out = append(nd.n16Out, v1)
+										if ok70 && ok71 {
+											nd.n16Out = append(nd.n16Out, v1)
+										}
+									}
+									if ok68 && ok69 {
+										ok72 := udf19(v1)
+										ok73 := udf21(v1)
+										if ok72 || ok73 {
+											nd.n16Out = append(nd.n16Out, v1)
+											if ok72 && ok73 {
+												nd.n16Out = append(nd.n16Out, v1)
+											}
+										}
+									}
+								}
+							}
 						}
 					}
 				}

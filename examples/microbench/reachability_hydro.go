@@ -27,19 +27,19 @@ type ReachabilityBench struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 1, flows.go:169): this tick's input.
+	// hydro.Source (node 1, flows.go:190): this tick's input.
 	n1Buf []uint32
-	// hydro.DeferTick (node 2, flows.go:169): the items of this tick and of the next.
+	// hydro.DeferTick (node 2, flows.go:190): the items of this tick and of the next.
 	n2Now  []uint32
 	n2Next []uint32
-	// hydro.Unique (node 4, flows.go:169): the items seen.
+	// hydro.Unique (node 4, flows.go:190): the items seen.
 	n4Seen map[uint32]struct{}
-	// hydro.Sink (node 5, flows.go:170): this tick's output.
+	// hydro.Sink (node 5, flows.go:191): this tick's output.
 	n5Out []uint32
-	// hydro.Iter (node 7, flows.go:171): the items, emitted in the first tick.
+	// hydro.Iter (node 7, flows.go:192): the items, emitted in the first tick.
 	n7Items []Edge
 	n7Done  bool
-	// hydro.Join (node 8, flows.go:171): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 8, flows.go:192): the stored sides' items, chained per key in arrival order.
 	n8RIndex  map[uint32]int
 	n8RChains [][2]int
 	n8RItems  []Edge
@@ -54,7 +54,7 @@ func NewReachabilityBench(seeds hydro.Input[uint32], edges []Edge, out hydro.Out
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n4Seen = map[uint32]struct{}{}
-	nd.n7Items = slices.Clone( /*line flows.go:171:103*/ edges /*line reachability_hydro.go:57:97*/)
+	nd.n7Items = slices.Clone( /*line flows.go:192:103*/ edges /*line reachability_hydro.go:57:97*/)
 	nd.n8RIndex = map[uint32]int{}
 	return nd
 }
@@ -70,8 +70,8 @@ func (nd *ReachabilityBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.DeferTick (2), hydro.Union (3), hydro.Unique (4), hydro.Sink (5), hydro.Map (6), hydro.Iter (7), hydro.Join (8).
 func (nd *ReachabilityBench) subgraph0() {
-	udf9 := /*line flows.go:171:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:73:119*/
-	udf15 := /*line flows.go:172:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachability_hydro.go:74:119*/
+	udf9 := /*line flows.go:192:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:73:119*/
+	udf15 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachability_hydro.go:74:119*/
 	if !nd.n7Done {
 		nd.n7Done = true
 		for _, v1 := range nd.n7Items {

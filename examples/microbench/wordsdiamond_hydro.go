@@ -26,11 +26,11 @@ type WordsDiamondBench struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, flows.go:138): this tick's input.
+	// hydro.Source (node 0, flows.go:159): this tick's input.
 	n0Buf []string
-	// hydro.Unique (node 6, flows.go:141): the items seen.
+	// hydro.Unique (node 6, flows.go:162): the items seen.
 	n6Seen map[string]struct{}
-	// hydro.Sink (node 7, flows.go:141): this tick's output.
+	// hydro.Sink (node 7, flows.go:162): this tick's output.
 	n7Out []string
 }
 
@@ -56,9 +56,9 @@ func (nd *WordsDiamondBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.FlatMap (1), hydro.Filter (2), hydro.Filter (3), hydro.Map (4), hydro.Union (5), hydro.Unique (6), hydro.Sink (7).
 func (nd *WordsDiamondBench) subgraph0() {
-	udf3 := /*line flows.go:139:31*/ func(w string) bool { return len(w) <= 4 } /*line wordsdiamond_hydro.go:59:115*/
-	udf5 := /*line flows.go:140:40*/ func(w string) bool { return len(w) > 4 }  /*line wordsdiamond_hydro.go:60:115*/
-	udf7 := /*line flows.go:140:84*/ func(w string) string { return w[:4] }     /*line wordsdiamond_hydro.go:61:115*/
+	udf3 := /*line flows.go:160:31*/ func(w string) bool { return len(w) <= 4 } /*line wordsdiamond_hydro.go:59:115*/
+	udf5 := /*line flows.go:161:40*/ func(w string) bool { return len(w) > 4 }  /*line wordsdiamond_hydro.go:60:115*/
+	udf7 := /*line flows.go:161:84*/ func(w string) string { return w[:4] }     /*line wordsdiamond_hydro.go:61:115*/
 	nd.n0Buf = nd.lines.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		{
@@ -77,7 +77,7 @@ func (nd *WordsDiamondBench) subgraph0() {
 					}
 				}
 			}
-			/*line flows.go:144:49*/ {
+			/*line flows.go:165:49*/ {
 				for w := range strings.FieldsSeq(line) {
 					emit(w)
 				}

@@ -603,7 +603,15 @@ func (e *emitter) out(b *strings.Builder, n *ir.Node, x string) {
 			fmt.Fprintf(b, "_ = %s\n", x)
 		}
 	}()
-	for _, c := range e.s.Graph.Consumers()[n.ID] {
+	diamonds, skip := e.diamonds(n)
+	for i, c := range e.s.Graph.Consumers()[n.ID] {
+		if d := diamonds[i]; d != nil {
+			e.pushDiamond(b, d, x)
+			continue
+		}
+		if skip[i] {
+			continue
+		}
 		if to := e.s.Graph.Nodes[c.To]; to.Spec.Network {
 			// Sent from here, wherever the operator lives.
 			e.push(b, c.To, c.Port, x)

@@ -95,6 +95,7 @@ var recorders = map[string]func(f *hydro.Flow){
 		microbench.FanOut(f, in[int](), out[int](), out[int](), out[int](), out[int]())
 	},
 	"microbench.ForkJoin":     func(f *hydro.Flow) { microbench.ForkJoin(f, in[int](), out[int]()) },
+	"microbench.Diamonds":     func(f *hydro.Flow) { microbench.Diamonds(f, in[int](), out[int]()) },
 	"microbench.WordsDiamond": func(f *hydro.Flow) { microbench.WordsDiamond(f, in[string](), out[string]()) },
 	"microbench.Reachability": func(f *hydro.Flow) { microbench.Reachability(f, in[uint32](), nil, out[uint32]()) },
 	"microbench.ReachabilityInTick": func(f *hydro.Flow) {
