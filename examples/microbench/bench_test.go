@@ -381,55 +381,88 @@ func reachabilityEdges() []Edge {
 	return edges
 }
 
+// reachable is the number of vertices of edges reachable from vertex 0,
+// which every way of running a reachability benchmark must report.
+func reachable(edges []Edge) int {
+	adj := newCSR(reachVertices, edges)
+	seen := map[uint32]bool{0: true}
+	for frontier := []uint32{0}; len(frontier) > 0; {
+		v := frontier[len(frontier)-1]
+		frontier = frontier[:len(frontier)-1]
+		for _, w := range adj.out(v) {
+			if !seen[w] {
+				seen[w] = true
+				frontier = append(frontier, w)
+			}
+		}
+	}
+	return len(seen)
+}
+
+// benchReach runs a reachability benchmark: every operation builds a
+// search with mk, seeds it with vertex 0 and ticks it until it is done,
+// and must reach every reachable vertex once.
+func benchReach(b *testing.B, edges []Edge, mk map[string]func(out hydro.Output[uint32]) (hydro.Input[uint32], func() bool)) {
+	want := reachable(edges)
+	for _, name := range []string{"generated", "handwritten", "interpreted"} {
+		b.Run(name, func(b *testing.B) {
+			reached := 0
+			out := hydro.NewOutputFunc("o", func(uint32) { reached++ })
+			b.ReportAllocs()
+			for b.Loop() {
+				reached = 0
+				in, tick := mk[name](out)
+				in.Push(0)
+				for tick() {
+				}
+				if reached != want {
+					b.Fatalf("reached %d vertices, want %d", reached, want)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkReachability searches a graph breadth first, one level per tick.
 func BenchmarkReachability(b *testing.B) {
 	edges := reachabilityEdges()
-	ways := map[string]func() (hydro.Input[uint32], func() bool){
-		"generated": func() (hydro.Input[uint32], func() bool) {
+	benchReach(b, edges, map[string]func(out hydro.Output[uint32]) (hydro.Input[uint32], func() bool){
+		"generated": func(out hydro.Output[uint32]) (hydro.Input[uint32], func() bool) {
 			in := hydro.NewInput[uint32]("seeds")
-			n := NewReachabilityBench(in, edges, hydro.NewOutputFunc("o", func(x uint32) { sinkInt = int(x) }))
+			n := NewReachabilityBench(in, edges, out)
 			return in, func() bool { n.Tick(); return n.Pending() }
 		},
-		"handwritten": func() (hydro.Input[uint32], func() bool) {
+		"handwritten": func(out hydro.Output[uint32]) (hydro.Input[uint32], func() bool) {
 			in := hydro.NewInput[uint32]("seeds")
 			adj := newCSR(reachVertices, edges)
 			seen := make([]bool, reachVertices)
-			var frontier, next []uint32
+			var frontier, next, res []uint32
 			return in, func() bool {
 				frontier = in.TakeInto(frontier)
 				for _, v := range frontier {
 					if !seen[v] {
 						seen[v] = true
-						sinkInt = int(v)
+						res = append(res, v)
 						next = append(next, adj.out(v)...)
 					}
 				}
+				out.PutAll(res)
+				res = res[:0]
 				frontier, next = next, frontier[:0]
 				return len(frontier) > 0
 			}
 		},
-		"interpreted": func() (hydro.Input[uint32], func() bool) {
+		"interpreted": func(out hydro.Output[uint32]) (hydro.Input[uint32], func() bool) {
 			in := hydro.NewInput[uint32]("seeds")
 			f := hydro.NewFlow("Reachability")
-			Reachability(f, in, edges, hydro.NewOutputFunc("o", func(x uint32) { sinkInt = int(x) }))
+			Reachability(f, in, edges, out)
 			it, err := hydro.Interpret(f)
 			if err != nil {
 				b.Fatal(err)
 			}
 			return in, func() bool { it.Tick(); return it.Pending() }
 		},
-	}
-	for _, name := range []string{"generated", "handwritten", "interpreted"} {
-		b.Run(name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				in, tick := ways[name]()
-				in.Push(0)
-				for tick() {
-				}
-			}
-		})
-	}
+	})
 }
 
 // csr is a compressed sparse row adjacency: the targets of vertex v are

@@ -261,44 +261,41 @@ func BenchmarkJoinZipf(b *testing.B) {
 // one tick: the cycle runs to its fixpoint within the tick.
 func BenchmarkReachabilityInTick(b *testing.B) {
 	edges := reachabilityEdges()
-	b.Run("generated", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+	once := func(tick func()) func() bool { return func() bool { tick(); return false } }
+	benchReach(b, edges, map[string]func(out hydro.Output[uint32]) (hydro.Input[uint32], func() bool){
+		"generated": func(out hydro.Output[uint32]) (hydro.Input[uint32], func() bool) {
 			in := hydro.NewInput[uint32]("seeds")
-			n := NewReachabilityInTickBench(in, edges, hydro.NewOutputFunc("o", func(x uint32) { sinkInt = int(x) }))
-			in.Push(0)
-			n.Tick()
-		}
-	})
-	b.Run("handwritten", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			adj := newCSR(reachVertices, edges)
-			seen := make([]bool, reachVertices)
-			stack := []uint32{0}
-			for len(stack) > 0 {
-				v := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				if !seen[v] {
-					seen[v] = true
-					sinkInt = int(v)
-					stack = append(stack, adj.out(v)...)
+			return in, once(NewReachabilityInTickBench(in, edges, out).Tick)
+		},
+		"handwritten": func(out hydro.Output[uint32]) (hydro.Input[uint32], func() bool) {
+			in := hydro.NewInput[uint32]("seeds")
+			var stack, res []uint32
+			return in, once(func() {
+				adj := newCSR(reachVertices, edges)
+				seen := make([]bool, reachVertices)
+				stack = in.TakeInto(stack[:0])
+				for len(stack) > 0 {
+					v := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					if !seen[v] {
+						seen[v] = true
+						res = append(res, v)
+						stack = append(stack, adj.out(v)...)
+					}
 				}
-			}
-		}
-	})
-	b.Run("interpreted", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+				out.PutAll(res)
+				res = res[:0]
+			})
+		},
+		"interpreted": func(out hydro.Output[uint32]) (hydro.Input[uint32], func() bool) {
 			in := hydro.NewInput[uint32]("seeds")
 			f := hydro.NewFlow("ReachabilityInTick")
-			ReachabilityInTick(f, in, edges, hydro.NewOutputFunc("o", func(x uint32) { sinkInt = int(x) }))
+			ReachabilityInTick(f, in, edges, out)
 			it, err := hydro.Interpret(f)
 			if err != nil {
 				b.Fatal(err)
 			}
-			in.Push(0)
-			it.Tick()
-		}
+			return in, once(it.Tick)
+		},
 	})
 }
