@@ -215,11 +215,7 @@ func runDeployment(ctx context.Context, cfg Config, p Protocol, d Deployment) ([
 		return nil, err
 	}
 	defer dep.stop()
-	addr, err := dep.address(p.Driver.Role)
-	if err != nil {
-		return nil, err
-	}
-	c, err := deploy.Dial(addr, dep.credentials()...)
+	c, err := dep.dial(p.Driver.Role)
 	if err != nil {
 		return nil, err
 	}
@@ -348,6 +344,15 @@ func (dep *deployment) address(role string) (string, error) {
 		return "", fmt.Errorf("the deployment has no location %q", role)
 	}
 	return peers[role][0], nil
+}
+
+// dial connects a client to member 0 of role.
+func (dep *deployment) dial(role string) (*deploy.Client, error) {
+	addr, err := dep.address(role)
+	if err != nil {
+		return nil, err
+	}
+	return deploy.Dial(addr, dep.credentials()...)
 }
 
 // credentials returns the client options that match how the launcher

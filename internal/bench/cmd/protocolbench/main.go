@@ -16,6 +16,13 @@
 //	go run ./internal/bench/cmd/protocolbench [-short] [-all-clients] [-protocols voting,hashset] [-out DIR]
 //	go run ./internal/bench/cmd/protocolbench -refit DIR
 //
+// With -state-scaling it measures instead Figure 6 of examples/shopping
+// (bench.StateScaling) with each given number of completed sessions in
+// its state, and prints the requests/s, as a ratio to the first, and the
+// frames the server received per request, medians of -rounds rounds:
+//
+//	go run ./internal/bench/cmd/protocolbench -state-scaling 1000,100000 [-rounds 3] [-clients 32] [-warmup 1s] [-window 3s]
+//
 // make bench-protocols runs it (SHORT=1 for the short mode, under a
 // minute).
 package main
@@ -53,6 +60,9 @@ func run() error {
 	warmup := flag.Duration("warmup", 0, "warm-up before each window (default by mode)")
 	window := flag.Duration("window", 0, "measured window per point (default by mode)")
 	refit := flag.String("refit", "", "measure nothing: read DIR/results.json of an earlier run, fit the batching models again, print them with the table and the scale factors, and write models.json, scales.json and scales.png into DIR")
+	scaling := flag.String("state-scaling", "", "comma-separated numbers of completed sessions: measure Figure 6 of examples/shopping with each in its state instead")
+	rounds := flag.Int("rounds", 3, "with -state-scaling, how often to measure every number of sessions, one round after another")
+	spare := flag.Int("spare", 400000, "with -state-scaling, client IDs beyond the largest preload that the class table covers")
 	out := flag.String("out", filepath.Join(os.TempDir(), "hydro-protocol-bench"), "directory for results.csv, results.json and the plots")
 	flag.Parse()
 	if *refit != "" {
@@ -64,13 +74,9 @@ func run() error {
 		cfg = bench.Short()
 	}
 	if *clients != "" {
-		cfg.Clients = nil
-		for _, s := range strings.Split(*clients, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(s))
-			if err != nil || n < 1 {
-				return fmt.Errorf("-clients: %q is not a positive number", s)
-			}
-			cfg.Clients = append(cfg.Clients, n)
+		var err error
+		if cfg.Clients, err = counts(*clients); err != nil {
+			return fmt.Errorf("-clients: %w", err)
 		}
 	}
 	cfg.AllClients = *allClients
@@ -80,9 +86,12 @@ func run() error {
 	if *window > 0 {
 		cfg.Window = *window
 	}
-	protocols, err := choose(bench.Protocols(), *only, *deployments, *short)
-	if err != nil {
-		return err
+	var protocols []bench.Protocol
+	if *scaling == "" {
+		var err error
+		if protocols, err = choose(bench.Protocols(), *only, *deployments, *short); err != nil {
+			return err
+		}
 	}
 	root, err := moduleRoot()
 	if err != nil {
@@ -104,6 +113,28 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	start := time.Now()
+	if *scaling != "" {
+		sc := bench.ScalingConfig{Config: cfg, Clients: 32, Spare: *spare, Rounds: *rounds}
+		if *clients != "" {
+			sc.Clients = cfg.Clients[0]
+		}
+		if *warmup == 0 {
+			sc.Warmup = time.Second
+		}
+		if *window == 0 {
+			sc.Window = 3 * time.Second
+		}
+		if sc.Sessions, err = counts(*scaling); err != nil {
+			return fmt.Errorf("-state-scaling: %w", err)
+		}
+		pts, runErr := bench.StateScaling(ctx, sc)
+		fmt.Printf("\nFigure 6 as processes, %d closed-loop clients, one complete session per request; the machine may be shared.\n\n", sc.Clients)
+		if err := bench.WriteScaling(os.Stdout, pts); err != nil {
+			return err
+		}
+		fmt.Printf("took %v\n", time.Since(start).Round(time.Second))
+		return runErr
+	}
 	pts, runErr := bench.Run(ctx, cfg, protocols)
 	models := bench.Fit(pts)
 	fmt.Printf("\n%d CPUs; the machine may be shared, so read throughput as a lower bound. Model columns are predictions: from CPU per command, and from the batching model's CPU per tick and per command.\n\n", pts0Cores(pts))
@@ -223,6 +254,22 @@ func choose(all []bench.Protocol, protocols, deployments string, short bool) ([]
 			have = append(have, p.Name)
 		}
 		return nil, fmt.Errorf("no protocol or deployment matches (protocols: %s)", strings.Join(have, ", "))
+	}
+	return out, nil
+}
+
+// counts parses a comma-separated list of positive numbers.
+func counts(s string) ([]int, error) {
+	var out []int
+	for _, f := range split(s) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive number", f)
+		}
+		out = append(out, n)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no numbers in %q", s)
 	}
 	return out, nil
 }
