@@ -215,6 +215,33 @@ func decodeHydroSliceUint8(src []byte, v *[]byte) (int, error) {
 	return n, nil
 }
 
+func appendHydroSnapshot(dst []byte, v *Snapshot) []byte {
+	dst = netio.AppendUint64(dst, v.Round)
+	dst = appendHydroHydroMemberID(dst, &v.Replica)
+	dst = v.IDs.AppendWith(dst, appendHydroUint64)
+	return dst
+}
+
+func decodeHydroSnapshot(src []byte, v *Snapshot) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if v.Round, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("rset.Snapshot.Round: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroHydroMemberID(src[n:], &v.Replica); err != nil {
+		return 0, fmt.Errorf("rset.Snapshot.Replica: %w", err)
+	}
+	n += m
+	if m, err = v.IDs.DecodeWith(src[n:], decodeHydroUint64); err != nil {
+		return 0, fmt.Errorf("rset.Snapshot.IDs: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
 func appendHydroStamp(dst []byte, v *Stamp) []byte {
 	dst = netio.AppendUint64(dst, v.ID)
 	dst = v.Ballot.AppendWith(dst, appendHydroUint64)
@@ -232,6 +259,48 @@ func decodeHydroStamp(src []byte, v *Stamp) (int, error) {
 	n += m
 	if m, err = v.Ballot.DecodeWith(src[n:], decodeHydroUint64); err != nil {
 		return 0, fmt.Errorf("rset.Stamp.Ballot: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
+func appendHydroStructRoundUint64ReplicaHydroMemberIDIDsLatticesSetUnionUint64SealsLatticesSetUnionUint32(dst []byte, v *struct {
+	Round   uint64                    "hydro:\"key\""
+	Replica hydro.MemberID            "hydro:\"key\""
+	IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+	Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+}) []byte {
+	dst = netio.AppendUint64(dst, v.Round)
+	dst = appendHydroHydroMemberID(dst, &v.Replica)
+	dst = v.IDs.AppendWith(dst, appendHydroUint64)
+	dst = v.Seals.AppendWith(dst, appendHydroUint32)
+	return dst
+}
+
+func decodeHydroStructRoundUint64ReplicaHydroMemberIDIDsLatticesSetUnionUint64SealsLatticesSetUnionUint32(src []byte, v *struct {
+	Round   uint64                    "hydro:\"key\""
+	Replica hydro.MemberID            "hydro:\"key\""
+	IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+	Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+}) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if v.Round, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("struct{Round uint64 \"hydro:\\\"key\\\"\"; Replica hydro.MemberID \"hydro:\\\"key\\\"\"; IDs lattices.SetUnion[uint64] \"hydro:\\\"lattice\\\"\"; Seals lattices.SetUnion[uint32] \"hydro:\\\"lattice\\\"\"}.Round: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroHydroMemberID(src[n:], &v.Replica); err != nil {
+		return 0, fmt.Errorf("struct{Round uint64 \"hydro:\\\"key\\\"\"; Replica hydro.MemberID \"hydro:\\\"key\\\"\"; IDs lattices.SetUnion[uint64] \"hydro:\\\"lattice\\\"\"; Seals lattices.SetUnion[uint32] \"hydro:\\\"lattice\\\"\"}.Replica: %w", err)
+	}
+	n += m
+	if m, err = v.IDs.DecodeWith(src[n:], decodeHydroUint64); err != nil {
+		return 0, fmt.Errorf("struct{Round uint64 \"hydro:\\\"key\\\"\"; Replica hydro.MemberID \"hydro:\\\"key\\\"\"; IDs lattices.SetUnion[uint64] \"hydro:\\\"lattice\\\"\"; Seals lattices.SetUnion[uint32] \"hydro:\\\"lattice\\\"\"}.IDs: %w", err)
+	}
+	n += m
+	if m, err = v.Seals.DecodeWith(src[n:], decodeHydroUint32); err != nil {
+		return 0, fmt.Errorf("struct{Round uint64 \"hydro:\\\"key\\\"\"; Replica hydro.MemberID \"hydro:\\\"key\\\"\"; IDs lattices.SetUnion[uint64] \"hydro:\\\"lattice\\\"\"; Seals lattices.SetUnion[uint32] \"hydro:\\\"lattice\\\"\"}.Seals: %w", err)
 	}
 	n += m
 	return n, nil
@@ -290,6 +359,19 @@ func decodeHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(src []byte, v
 		return 0, fmt.Errorf("struct{Seq uint64 \"hydro:\\\"key\\\"\"; Voters lattices.SetUnion[hydro.MemberID] \"hydro:\\\"lattice\\\"\"}.Voters: %w", err)
 	}
 	n += m
+	return n, nil
+}
+
+func appendHydroUint32(dst []byte, v *uint32) []byte {
+	return netio.AppendUint32(dst, *v)
+}
+
+func decodeHydroUint32(src []byte, v *uint32) (int, error) {
+	x, n, err := netio.DecodeUint32(src)
+	if err != nil {
+		return 0, err
+	}
+	*v = x
 	return n, nil
 }
 

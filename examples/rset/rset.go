@@ -9,20 +9,20 @@
 // replica acknowledged, answers the client encrypted. The variants add one
 // feature each, so that one rewrite applies:
 //
-//   - RSet: mutually independent decoupling (the collection of
-//     acknowledgements moves off the leader) and partitioning with
-//     co-hashing (the replicas, by command).
-//   - RSetBallot: the leader tracks the highest ballot of the commands it
-//     received and attaches to each answer the ballot at the time the
-//     command first arrived: monotonic decoupling.
-//   - RSetHighest: no replicas; the leader attaches the highest ballot it
-//     has seen so far to each answer: functional decoupling.
-//   - RSetCollisions: each replica also counts hash collisions among the
-//     payloads it stores, like the paper's running example: partitioning
-//     with dependencies.
-//   - RSetInteger: the leader periodically increments an integer and sends
-//     it to the replicas, which attach the latest one they have to every
-//     acknowledgement, like Paxos's ballots: partial partitioning.
+//   - RSet: mutually independent decoupling (the collection of acknowledgements moves off
+//     the leader) and partitioning with co-hashing (the replicas, by command).
+//   - RSetBallot: the leader tracks the highest ballot of the commands it received and
+//     attaches to each answer the ballot at the time the command first arrived: monotonic
+//     decoupling.
+//   - RSetHighest: no replicas; the leader attaches the highest ballot it has seen so far
+//     to each answer: functional decoupling.
+//   - RSetCollisions: each replica also counts hash collisions among the payloads it
+//     stores, like the paper's running example: partitioning with dependencies.
+//   - RSetInteger: the leader periodically increments an integer and sends it to the
+//     replicas, which attach the latest one they have to every acknowledgement, like
+//     Paxos's ballots: partial partitioning.
+//   - RSetSnapshot (snapshot.go): each replica answers the leader's periodic queries with
+//     one message carrying the IDs it stores, like Paxos's p1b: partitioning with sealing.
 //
 // As in the paper, a costly AES computation (Certify) makes each program's
 // bottleneck clear: in the decoupling variants the leader decrypts and

@@ -13,6 +13,7 @@ import (
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/sim"
 	"github.com/hydrogo/hydro/hydro/sim/simtest"
+	"github.com/hydrogo/hydro/lattices"
 )
 
 // TestMain makes the servers' costly step cheap: the tests check what the
@@ -28,6 +29,7 @@ type ports struct {
 	answers    hydro.Output[Answer]
 	stored     hydro.Output[Ack]
 	collisions hydro.Output[Collisions]
+	snapshots  hydro.Output[Snapshot]
 }
 
 // program is one flow of the package: how to build it for the
@@ -39,10 +41,12 @@ type program struct {
 	// partitions is the number of partitions of every replica, in a
 	// program that partitions them.
 	partitions int
-	ballot     ballotRule
-	processes  []string
-	build      func(f *hydro.Flow, p ports)
-	node       func(location string, p ports) hydro.NetNode
+	// snapshots says the program's leader logs the replicas' snapshots.
+	snapshots bool
+	ballot    ballotRule
+	processes []string
+	build     func(f *hydro.Flow, p ports)
+	node      func(location string, p ports) hydro.NetNode
 }
 
 // ballotRule is what an answer's ballot must be.
@@ -160,6 +164,27 @@ var programs = map[string]program{
 			}
 			return NewRSetIntegerPartitionedReplica(p.in, p.answers, p.stored)
 		}},
+	"RSetSnapshot": {name: "RSetSnapshot", replicas: true, snapshots: true, processes: []string{"client", "leader"},
+		build: func(f *hydro.Flow, p ports) { RSetSnapshot(f, p.in, p.answers, p.stored, p.snapshots) },
+		node: func(loc string, p ports) hydro.NetNode {
+			switch loc {
+			case "client":
+				return NewRSetSnapshotClient(p.in, p.answers, p.stored, p.snapshots)
+			case "leader":
+				return NewRSetSnapshotLeader(p.in, p.answers, p.stored, p.snapshots)
+			}
+			return NewRSetSnapshotReplica(p.in, p.answers, p.stored, p.snapshots)
+		}},
+	"RSetSnapshotPartitioned": {name: "RSetSnapshotPartitioned", replicas: true, partitions: 2, snapshots: true, processes: []string{"client", "leader"},
+		node: func(loc string, p ports) hydro.NetNode {
+			switch loc {
+			case "client":
+				return NewRSetSnapshotPartitionedClient(p.in, p.answers, p.stored, p.snapshots)
+			case "leader":
+				return NewRSetSnapshotPartitionedLeader(p.in, p.answers, p.stored, p.snapshots)
+			}
+			return NewRSetSnapshotPartitionedReplica(p.in, p.answers, p.stored, p.snapshots)
+		}},
 	"RSetInteger": {name: "RSetInteger", replicas: true, ballot: integerBallot, processes: []string{"client", "leader"},
 		build: func(f *hydro.Flow, p ports) { RSetInteger(f, p.in, p.answers, p.stored) },
 		node: func(loc string, p ports) hydro.NetNode {
@@ -186,12 +211,20 @@ type checker struct {
 	stored     map[uint64]map[hydro.MemberID]bool
 	answered   map[uint64]Answer
 	collisions map[string]uint32 // replica/bucket → highest count logged
+	// latest is every replica's snapshot of the highest round logged;
+	// rounds counts the snapshots logged per round and replica; snapped
+	// is the step at which each replica's last snapshot was logged.
+	latest     map[hydro.MemberID]Snapshot
+	rounds     map[[2]uint64]int
+	snapped    map[hydro.MemberID]int
+	step       int
 	violations []string
 }
 
 func newChecker(prog program, replicas int) *checker {
 	return &checker{prog: prog, replicas: replicas, sent: map[uint64]Command{},
-		stored: map[uint64]map[hydro.MemberID]bool{}, answered: map[uint64]Answer{}, collisions: map[string]uint32{}}
+		stored: map[uint64]map[hydro.MemberID]bool{}, answered: map[uint64]Answer{}, collisions: map[string]uint32{},
+		latest: map[hydro.MemberID]Snapshot{}, rounds: map[[2]uint64]int{}, snapped: map[hydro.MemberID]int{}}
 }
 
 func (c *checker) violate(format string, args ...any) {
@@ -216,6 +249,35 @@ func (c *checker) store(a Ack) {
 func (c *checker) collide(x Collisions) {
 	k := fmt.Sprintf("%d/%d", x.Replica, x.Bucket)
 	c.collisions[k] = max(c.collisions[k], x.Count)
+}
+
+// snapshot checks a snapshot the leader logged: it holds only commands its
+// replica stored before (a state the replica was in), whole or not.
+func (c *checker) snapshot(s Snapshot) {
+	for id := range s.IDs.All() {
+		if !c.stored[id][s.Replica] {
+			c.violate("snapshot %d of replica %d holds command %d, which the replica did not store", s.Round, s.Replica, id)
+		}
+	}
+	c.rounds[[2]uint64{s.Round, uint64(s.Replica)}]++
+	if l, ok := c.latest[s.Replica]; !ok || s.Round > l.Round || s.Round == l.Round && s.IDs.Len() > l.IDs.Len() {
+		c.latest[s.Replica] = s
+	}
+	c.snapped[s.Replica] = c.step
+}
+
+// repeatedRounds lists the rounds a replica's snapshot was logged for more
+// than once: without duplication, the base answers each query once, and
+// the partitions' parts of one snapshot must be logged as one.
+func (c *checker) repeatedRounds() []string {
+	var out []string
+	for k, n := range c.rounds {
+		if n > 1 {
+			out = append(out, fmt.Sprintf("round %d of replica %d logged %d times", k[0], k[1], n))
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (c *checker) answer(a Answer) {
@@ -274,7 +336,8 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 	t.Helper()
 	c := newChecker(sc.prog, sc.replicas)
 	p := ports{in: hydro.NewInput[Command]("commands"), answers: hydro.NewOutputFunc("answers", c.answer),
-		stored: hydro.NewOutputFunc("stored", c.store), collisions: hydro.NewOutputFunc("collisions", c.collide)}
+		stored: hydro.NewOutputFunc("stored", c.store), collisions: hydro.NewOutputFunc("collisions", c.collide),
+		snapshots: hydro.NewOutputFunc("snapshots", c.snapshot)}
 	clientCrashed := false
 	cfg := sim.Config{Seed: seed, Faults: sc.faults, Trace: func(e sim.Event) {
 		if e.Kind == sim.Crash && e.Location == "client" {
@@ -317,9 +380,10 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 		}
 	}
 	wave := max(1, sc.commands/4)
-	steps := 0
+	steps, answeredAt := 0, 0
 	done := func() bool {
 		steps++
+		c.step = steps
 		if steps%200 == 1 {
 			push(wave)
 		}
@@ -331,7 +395,25 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 				}
 			}
 		}
-		return next == sc.commands && len(c.answered) == sc.commands
+		if next < sc.commands || len(c.answered) < sc.commands {
+			return false
+		}
+		if !sc.prog.snapshots {
+			return true
+		}
+		// Snapshots go on: every replica logs one after every command was
+		// answered and the faults stopped; without crashes, which lose
+		// what a replica stored, its latest holds every command.
+		if answeredAt == 0 {
+			answeredAt = steps
+		}
+		for r := range sc.replicas {
+			m := hydro.MemberID(r)
+			if c.snapped[m] <= max(answeredAt, sc.faultSteps) || sc.faults.Crash == 0 && c.latest[m].IDs.Len() < sc.commands {
+				return false
+			}
+		}
+		return true
 	}
 	err = s.RunUntil(done, sc.maxSteps)
 	return c, err == nil
@@ -345,7 +427,7 @@ var faulty = sim.Faults{Drop: 0.4, Duplicate: 0.3, Crash: 0.004}
 const faultSteps = 2_000
 
 // bases are the base programs, the ones written by hand.
-var bases = []string{"RSet", "RSetBallot", "RSetHighest", "RSetCollisions", "RSetInteger"}
+var bases = []string{"RSet", "RSetBallot", "RSetHighest", "RSetCollisions", "RSetInteger", "RSetSnapshot"}
 
 // TestBasePrograms runs every base program, interpreted and generated,
 // without faults and with loss, duplication, reordering, delay and
@@ -379,6 +461,9 @@ func TestCheckerCatchesViolations(t *testing.T) {
 	c.answer(Answer{ID: 1, Ballot: 4, Payload: "x", Receipt: Certify("x")})
 	c.answer(Answer{ID: 1, Ballot: 6, Payload: "x"})
 	c.answer(Answer{ID: 2, Payload: "y"})
+	c.snapshot(Snapshot{Round: 3, Replica: 0, IDs: lattices.NewSetUnion[uint64](1, 2)})
+	c.snapshot(Snapshot{Round: 3, Replica: 0, IDs: lattices.NewSetUnion[uint64](1)})
+	assert.Equal(t, []string{"round 3 of replica 0 logged 2 times"}, c.repeatedRounds())
 	assert.Equal(t, []string{
 		"command 1 answered after 1 of 2 replicas stored it",
 		"answer 1 carries ballot 4, outside [5, 5]",
@@ -387,6 +472,7 @@ func TestCheckerCatchesViolations(t *testing.T) {
 		"command 1 answered after 1 of 2 replicas stored it",
 		"answer 1 carries ballot 6, outside [5, 5]",
 		"answer 2:\"y\" to a command never sent as such",
+		"snapshot 3 of replica 0 holds command 2, which the replica did not store",
 	}, c.violations)
 }
 
@@ -419,12 +505,18 @@ func outputs(c *checker) (answers, stored, collisions []string) {
 // faults stop: the base program's invariants hold on the derived program,
 // and its outputs at quiescence equal the base program's.
 func equivalent(t *testing.T, base, derived string, replicas int) {
+	equivalentSeeds(t, base, derived, replicas, 50)
+}
+
+// equivalentSeeds is equivalent with short seeds per fault setting in the
+// short mode (10,000 in the long mode).
+func equivalentSeeds(t *testing.T, base, derived string, replicas, short int) {
 	for _, tc := range []struct {
 		name   string
 		faults sim.Faults
 	}{{"reorder", sim.Faults{}}, {"faults", faulty}} {
 		t.Run(tc.name, func(t *testing.T) {
-			simtest.Seeds(t, simtest.Count(50, 10_000), func(t *testing.T, seed uint64) {
+			simtest.Seeds(t, simtest.Count(short, 10_000), func(t *testing.T, seed uint64) {
 				sc := scenario{prog: programs[base], replicas: replicas, commands: 12, faults: tc.faults, faultSteps: faultSteps, maxSteps: 100_000}
 				b, ok := simulate(t, seed, sc)
 				require.True(t, ok, "the base program answers every command")
@@ -437,6 +529,10 @@ func equivalent(t *testing.T, base, derived string, replicas int) {
 				assert.Equal(t, wa, ga)
 				assert.Equal(t, ws, gs)
 				assert.Equal(t, wc, gc)
+				if tc.faults.Duplicate == 0 && tc.faults.Crash == 0 {
+					assert.Empty(t, b.repeatedRounds())
+					assert.Empty(t, d.repeatedRounds())
+				}
 			})
 		})
 	}
@@ -479,4 +575,17 @@ func TestRSetCollisionsPartitionedEquivalent(t *testing.T) {
 // not yet heard every partition acknowledge.
 func TestRSetIntegerPartitionedEquivalent(t *testing.T) {
 	equivalent(t, "RSetInteger", "RSetIntegerPartitioned", 3)
+}
+
+// TestRSetSnapshotPartitionedEquivalent: RSetSnapshotPartitioned is
+// RSetSnapshot with every replica partitioned in two, the queries sent to
+// both partitions, and each snapshot recombined at the leader from the
+// partitions' sealed parts (partitioning with sealing): every snapshot
+// logged holds only what its replica stored, without duplication each
+// round is logged once per replica (never a part alone), snapshots go on
+// after crashes, and without crashes the latest holds every command (20
+// seeds per setting in the short mode: a run goes on until snapshots are
+// taken after the faults stop).
+func TestRSetSnapshotPartitionedEquivalent(t *testing.T) {
+	equivalentSeeds(t, "RSetSnapshot", "RSetSnapshotPartitioned", 3, 20)
 }

@@ -42,9 +42,13 @@ func ExplainPlan(base *parse.Flow, plan *Plan) []StepReport {
 			d.g = next
 			continue
 		}
-		if step.Rewrite == partialRewrite {
-			next, bad := partial(d, step)
-			reports = append(reports, StepReport{Step: step, Precondition: partialPrecondition, Location: step.Role, Facts: d.done, Err: bad})
+		if step.Rewrite == partialRewrite || step.Rewrite == sealRewrite {
+			apply, pre := partial, partialPrecondition
+			if step.Rewrite == sealRewrite {
+				apply, pre = seal, sealPrecondition
+			}
+			next, bad := apply(d, step)
+			reports = append(reports, StepReport{Step: step, Precondition: pre, Location: step.Role, Facts: d.done, Err: bad})
 			d.done = nil
 			if bad != nil {
 				break

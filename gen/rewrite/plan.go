@@ -36,6 +36,10 @@ const PlanExt = ".hydroplan"
 // partitioning, "partition ROLE into N replicating FOLD every DURATION",
 // names the lattice fold whose state is replicated at every partition and
 // the period at which the coordination resends what was not acknowledged.
+// A partitioning with sealing, "partition ROLE into N [by FIELD,...]
+// sealing STREAM", names the network operator (by its variable) that
+// carries a batch the location sends, recombined at the receiver from the
+// partitions' parts.
 type Plan struct {
 	// Derived is the new flow's name; Base the flow it derives from.
 	Derived, Base string
@@ -77,6 +81,9 @@ type Step struct {
 func (s *Step) String() string {
 	if s.Rewrite == partialRewrite {
 		return partialString(s)
+	}
+	if s.Rewrite == sealRewrite {
+		return sealString(s)
 	}
 	if s.Rewrite == partitionRewrite {
 		by := ""
@@ -161,8 +168,11 @@ func ParsePlans(file string, src []byte) ([]*Plan, diag.List) {
 			p.Steps = append(p.Steps, &Step{Directive: "decouple", Rewrite: fields[1], Ops: ops, Role: fields[4], Pos: pos})
 		case "partition":
 			parseStep := parsePartition
-			if slices.Contains(fields, "replicating") {
+			switch {
+			case slices.Contains(fields, "replicating"):
 				parseStep = parsePartial
+			case slices.Contains(fields, "sealing"):
+				parseStep = parseSeal
 			}
 			step, err := parseStep(fields)
 			switch {

@@ -105,6 +105,8 @@ func Derive(base *parse.Flow, plan *Plan) (*ir.Graph, diag.List) {
 			next, diagnostic = dir.apply(d, step)
 		} else if step.Rewrite == partialRewrite {
 			next, diagnostic = partial(d, step)
+		} else if step.Rewrite == sealRewrite {
+			next, diagnostic = seal(d, step)
 		} else {
 			next, diagnostic = apply(base, d.g, d.names, step)
 		}

@@ -1,6 +1,7 @@
 package rewrite_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -108,4 +109,121 @@ func TestPartialPartitioningPlanLines(t *testing.T) {
 		assert.Contains(t, errs[0].Error(), "p.hydroplan:2:1: ")
 		assert.Contains(t, errs[0].Error(), tc.want)
 	}
+}
+
+// TestSealingOfRSetSnapshot checks the shape of RSetSnapshot's replicas
+// partitioned with sealing: the query reaches every partition; each
+// partition seals what it sends with its own member number; the leader
+// merges the sealed parts per identity, carries the incomplete ones and
+// releases the complete ones to the sink.
+func TestSealingOfRSetSnapshot(t *testing.T) {
+	g, err := derive(t, "./examples/rset", "RSetSnapshot", "derive X from RSetSnapshot\npartition replica into 2 sealing taken\n")
+	require.NoError(t, err)
+	assert.Equal(t, 2, g.Location("replica").Partitions)
+	var replicated, own int
+	for _, n := range g.Nodes {
+		syn := parse.SyntaxOf(n)
+		if syn.Replicated {
+			replicated++
+			assert.Equal(t, "hydro.Broadcast", n.Spec.API)
+			assert.Equal(t, "snapshot.go", filepath.Base(n.Pos.File))
+			assert.Equal(t, 43, n.Pos.Line, "the queries")
+		}
+		if syn.OwnMember {
+			own++
+		}
+	}
+	assert.Equal(t, 1, replicated, "the queries reach every partition")
+	assert.Equal(t, 1, own, "a partition seals in its own name")
+	// The snapshots' sink reads the release of the merge of the sealed
+	// parts: Map ← Filter ← MergeKeyed ← Union of the parts and the
+	// carried incomplete ones.
+	var sink *ir.Node
+	for _, n := range g.Nodes {
+		if n.Spec.API == "hydro.Sink" && n.Port != nil && n.Port.Name == "snapshots" {
+			sink = n
+		}
+	}
+	require.NotNil(t, sink)
+	var path []string
+	id := sink.Inputs[0]
+	for range 4 {
+		path = append(path, g.Nodes[id].Spec.API)
+		id = g.Nodes[id].Inputs[0]
+	}
+	assert.Equal(t, []string{"hydro.Map", "hydro.Filter", "hydro.MergeKeyed", "hydro.Union"}, path)
+	parts := g.Nodes[g.Nodes[g.Nodes[sink.Inputs[0]].Inputs[0]].Inputs[0]]
+	require.Equal(t, "hydro.MergeKeyed", parts.Spec.API)
+	assert.Equal(t, ir.Tick, parts.Lifetimes[0], "complete snapshots are forgotten once released")
+	union := g.Nodes[parts.Inputs[0]]
+	send, carried := g.Nodes[union.Inputs[0]], g.Nodes[union.Inputs[1]]
+	assert.Equal(t, "hydro.Send", send.Spec.API)
+	assert.Equal(t, "replica", g.Locations[g.Nodes[send.Inputs[0]].Loc].Name)
+	assert.Contains(t, send.Elem.Name, "Seals lattices.SetUnion[uint32]")
+	assert.Equal(t, "hydro.DeferTickLazy", carried.Spec.API)
+}
+
+// TestSealingRefusals checks that a partitioning with sealing whose
+// precondition fails is refused at the operator that breaks it, saying
+// why.
+func TestSealingRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name, pkg, flow, step, want string
+	}{
+		{"no network operator", "./examples/rset", "RSetSnapshot", "partition replica into 2 sealing held",
+			`snapshot.go:50:27: partition replica into 2 sealing held: held names no network operator sending from "replica" to another location`},
+		{"batch read elsewhere", "./examples/rset", "RSet", "partition replica into 2 sealing voted",
+			`rset.go:171:12: partition replica into 2 sealing voted: hydro.Sink reads hydro.CrossJoin (`},
+		{"no fold", "./gen/rewrite/testdata/snap", "Unfolded", "partition store into 2 sealing digest",
+			`partition store into 2 sealing digest: neither input of hydro.CrossJoin (`},
+		{"field from the fold", "./gen/rewrite/testdata/snap", "Counted", "partition store into 2 sealing digest",
+			`countedOf computes field Count from the fold`},
+		{"fold read elsewhere", "./gen/rewrite/testdata/snap", "Shared", "partition store into 2 sealing digest",
+			`hydro.Map reads hydro.LatticeFold (`},
+		{"trigger read elsewhere", "./gen/rewrite/testdata/snap", "Echoed", "partition store into 2 sealing digest",
+			`which carries the trigger: sent to every partition, it would see each trigger once per partition`},
+		{"to a client", "./gen/rewrite/testdata/snap", "ToClient", "partition store into 2 sealing digest",
+			`sends to "client", a client`},
+		{"receiver partitioned", "./gen/rewrite/testdata/snap", "Snap", "partition leader into 2\npartition store into 2 sealing digest",
+			`which is partitioned: the parts of a batch would reach different partitions; seal before partitioning the receiver`},
+		{"rest does not partition", "./examples/rset", "RSetSnapshot", "partition replica into 2 by Nope sealing taken",
+			`partition replica into 2 by Nope sealing taken: with the batch of taken sealed, location "replica" cannot be partitioned by Nope`},
+		{"no location", "./examples/rset", "RSetSnapshot", "partition nowhere into 2 sealing taken", `flow RSetSnapshot has no location "nowhere"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := derive(t, tc.pkg, tc.flow, "derive X from "+tc.flow+"\n"+tc.step+"\n")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+// TestSealingOfATestFlow derives the test flow Snap: its store, a process,
+// becomes 3 partitions, the query a Send to every one of them.
+func TestSealingOfATestFlow(t *testing.T) {
+	g, err := derive(t, "./gen/rewrite/testdata/snap", "Snap", "derive X from Snap\npartition store into 3 sealing digest\n")
+	require.NoError(t, err)
+	assert.Equal(t, 3, g.Location("store").Partitions)
+	for _, n := range g.Nodes {
+		if parse.SyntaxOf(n).Replicated {
+			assert.Equal(t, "hydro.Send", n.Spec.API, "a Send to the process stays a Send, to every partition")
+		}
+	}
+}
+
+func TestSealingPlanLines(t *testing.T) {
+	for _, tc := range []struct{ line, want string }{
+		{"partition replica into 2 sealing a,b", "a step seals one stream"},
+		{"partition replica into 1 sealing a", "the number of partitions must be an integer of at least 2"},
+		{"partition replica into 2 by sealing a", `want "partition ROLE into N [by FIELD,...] sealing STREAM"`},
+		{"partition replica into 2 by ID, sealing a", `empty field name in "ID,"`},
+	} {
+		_, errs := rewrite.ParsePlans("p.hydroplan", []byte("derive X from Y\n"+tc.line+"\n"))
+		require.NotEmpty(t, errs, tc.line)
+		assert.Contains(t, errs[0].Error(), "p.hydroplan:2:1: ")
+		assert.Contains(t, errs[0].Error(), tc.want)
+	}
+	plans, errs := rewrite.ParsePlans("p.hydroplan", []byte("derive X from Y\npartition replica into 2 by ID sealing taken\n"))
+	require.Empty(t, errs)
+	assert.Equal(t, "partition replica into 2 by ID sealing taken", plans[0].Steps[0].String())
 }

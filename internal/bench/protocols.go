@@ -131,6 +131,7 @@ func Microprotocols() []Protocol {
 	alone := func(flags ...string) []Deployment { return []Deployment{{Name: "no replicas", Flags: flags}} }
 	withAcks := []string{"-out.answers.quiet", "-out.stored.quiet"}
 	withCollisions := append([]string{"-out.collisions.quiet"}, withAcks...)
+	withSnapshots := append([]string{"-out.snapshots.quiet"}, withAcks...)
 	return []Protocol{
 		{Name: "rset", Package: "./examples/rset", Flow: "RSet", Deployments: one(withAcks...),
 			Driver: rsetDriver(rset.RSetCommandsPort(), rset.RSetAnswersPort())},
@@ -160,6 +161,11 @@ func Microprotocols() []Protocol {
 		{Name: "rset-integer-partitioned", Package: "./examples/rset", Flow: "RSetIntegerPartitioned", Deployments: one(withAcks...),
 			Base: "rset-integer", Rewrite: "partial partitioning",
 			Driver: rsetDriver(rset.RSetIntegerPartitionedCommandsPort(), rset.RSetIntegerPartitionedAnswersPort())},
+		{Name: "rset-snapshot", Package: "./examples/rset", Flow: "RSetSnapshot", Deployments: one(withSnapshots...),
+			Driver: rsetDriver(rset.RSetSnapshotCommandsPort(), rset.RSetSnapshotAnswersPort())},
+		{Name: "rset-snapshot-partitioned", Package: "./examples/rset", Flow: "RSetSnapshotPartitioned", Deployments: one(withSnapshots...),
+			Base: "rset-snapshot", Rewrite: "partitioning with sealing",
+			Driver: rsetDriver(rset.RSetSnapshotPartitionedCommandsPort(), rset.RSetSnapshotPartitionedAnswersPort())},
 	}
 }
 

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetEncrypter, RSetHighest, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetEncrypter, RSetHighest, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier, RSetSnapshot, RSetSnapshotPartitioned), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -26,6 +26,8 @@ func main() {
 			"RSetIntegerPartitioned":    buildRSetIntegerPartitioned,
 			"RSetPartitioned":           buildRSetPartitioned,
 			"RSetReplier":               buildRSetReplier,
+			"RSetSnapshot":              buildRSetSnapshot,
+			"RSetSnapshotPartitioned":   buildRSetSnapshotPartitioned,
 		},
 	})
 }
@@ -83,4 +85,14 @@ func buildRSetPartitioned(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetReplier builds location "client" of flow RSetReplier.
 func buildRSetReplier(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetReplierClient(deploy.Input(env, rset.RSetReplierCommandsPort()), deploy.Output(env, rset.RSetReplierAnswersPort()), hydro.Output[rset.Ack]{}), nil
+}
+
+// buildRSetSnapshot builds location "client" of flow RSetSnapshot.
+func buildRSetSnapshot(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetSnapshotClient(deploy.Input(env, rset.RSetSnapshotCommandsPort()), deploy.Output(env, rset.RSetSnapshotAnswersPort()), hydro.Output[rset.Ack]{}, hydro.Output[rset.Snapshot]{}), nil
+}
+
+// buildRSetSnapshotPartitioned builds location "client" of flow RSetSnapshotPartitioned.
+func buildRSetSnapshotPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetSnapshotPartitionedClient(deploy.Input(env, rset.RSetSnapshotPartitionedCommandsPort()), deploy.Output(env, rset.RSetSnapshotPartitionedAnswersPort()), hydro.Output[rset.Ack]{}, hydro.Output[rset.Snapshot]{}), nil
 }

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command leader runs location "leader" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetEncrypter, RSetHighest, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
+// Command leader runs location "leader" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetEncrypter, RSetHighest, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier, RSetSnapshot, RSetSnapshotPartitioned), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -26,6 +26,8 @@ func main() {
 			"RSetIntegerPartitioned":    buildRSetIntegerPartitioned,
 			"RSetPartitioned":           buildRSetPartitioned,
 			"RSetReplier":               buildRSetReplier,
+			"RSetSnapshot":              buildRSetSnapshot,
+			"RSetSnapshotPartitioned":   buildRSetSnapshotPartitioned,
 		},
 	})
 }
@@ -83,4 +85,14 @@ func buildRSetPartitioned(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetReplier builds location "leader" of flow RSetReplier.
 func buildRSetReplier(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetReplierLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, hydro.Output[rset.Ack]{}), nil
+}
+
+// buildRSetSnapshot builds location "leader" of flow RSetSnapshot.
+func buildRSetSnapshot(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetSnapshotLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, hydro.Output[rset.Ack]{}, deploy.Output(env, rset.RSetSnapshotSnapshotsPort())), nil
+}
+
+// buildRSetSnapshotPartitioned builds location "leader" of flow RSetSnapshotPartitioned.
+func buildRSetSnapshotPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetSnapshotPartitionedLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, hydro.Output[rset.Ack]{}, deploy.Output(env, rset.RSetSnapshotPartitionedSnapshotsPort())), nil
 }

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command replica runs location "replica" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier), chosen with -flow; see docs/deploy.md for its flags.
+// Command replica runs location "replica" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier, RSetSnapshot, RSetSnapshotPartitioned), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -24,6 +24,8 @@ func main() {
 			"RSetIntegerPartitioned":    buildRSetIntegerPartitioned,
 			"RSetPartitioned":           buildRSetPartitioned,
 			"RSetReplier":               buildRSetReplier,
+			"RSetSnapshot":              buildRSetSnapshot,
+			"RSetSnapshotPartitioned":   buildRSetSnapshotPartitioned,
 		},
 	})
 }
@@ -71,4 +73,14 @@ func buildRSetPartitioned(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetReplier builds location "replica" of flow RSetReplier.
 func buildRSetReplier(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetReplierReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetReplierStoredPort())), nil
+}
+
+// buildRSetSnapshot builds location "replica" of flow RSetSnapshot.
+func buildRSetSnapshot(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetSnapshotReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetSnapshotStoredPort()), hydro.Output[rset.Snapshot]{}), nil
+}
+
+// buildRSetSnapshotPartitioned builds location "replica" of flow RSetSnapshotPartitioned.
+func buildRSetSnapshotPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetSnapshotPartitionedReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetSnapshotPartitionedStoredPort()), hydro.Output[rset.Snapshot]{}), nil
 }

@@ -1,0 +1,428 @@
+package rewrite
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hydrogo/hydro/gen/analyze"
+	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/internal/analysis"
+	"github.com/hydrogo/hydro/internal/diag"
+	"github.com/hydrogo/hydro/internal/ir"
+	"github.com/hydrogo/hydro/internal/ops"
+)
+
+// sealRewrite is the Rewrite of a partitioning with sealing.
+const sealRewrite = "seal"
+
+// sealPrecondition is what a partitioning with sealing requires, as
+// explain reports it.
+const sealPrecondition = "the named stream is one hydro.Send or hydro.Broadcast from the location to a location that is neither a client nor partitioned, carrying items a hydro.CrossJoin builds from a trigger and a lattice fold (Static) of the location, read by nothing else; the item's one field of the fold's type is the fold's value and every other field comes from the trigger alone; the trigger comes from one hydro.Broadcast (or hydro.Send to a process), not a client's, through functional operators and cross joins with complete streams that feed nothing else; with the fold's batch sealed, the rest of the location partitions (the partition step's precondition)"
+
+// parseSeal parses the fields of a plan line "partition ROLE into N [by
+// FIELD,...] sealing STREAM".
+func parseSeal(fields []string) (*Step, error) {
+	want := fmt.Errorf("malformed plan line %q: want \"partition ROLE into N [by FIELD,...] sealing STREAM\"", strings.Join(fields, " "))
+	if len(fields) != 6 && len(fields) != 8 || fields[2] != "into" || fields[len(fields)-2] != "sealing" || len(fields) == 8 && fields[4] != "by" {
+		return nil, want
+	}
+	n, err := strconv.Atoi(fields[3])
+	if err != nil || n < 2 {
+		return nil, fmt.Errorf("partition %s into %s: the number of partitions must be an integer of at least 2", fields[1], fields[3])
+	}
+	stream := fields[len(fields)-1]
+	if strings.Contains(stream, ",") {
+		return nil, fmt.Errorf("partition %s into %s sealing %s: a step seals one stream", fields[1], fields[3], stream)
+	}
+	step := &Step{Rewrite: sealRewrite, Role: fields[1], Partitions: n, Ops: []string{stream}}
+	if len(fields) == 8 {
+		step.By = strings.Split(fields[5], ",")
+		if slices.Contains(step.By, "") {
+			return nil, fmt.Errorf("empty field name in %q", fields[5])
+		}
+	}
+	return step, nil
+}
+
+// sealString prints a partitioning with sealing as its plan line.
+func sealString(s *Step) string {
+	by := ""
+	if len(s.By) > 0 {
+		by = " by " + strings.Join(s.By, ",")
+	}
+	return fmt.Sprintf("partition %s into %d%s sealing %s", s.Role, s.Partitions, by, s.Ops[0])
+}
+
+// sealing is what seal found in the base graph: the batch's network
+// operator, its builder, the fold it carries and the trigger that asks for
+// it.
+type sealing struct {
+	send, join, fold, entry int
+	// foldPort is the builder's input the fold is on; batch is the item's
+	// field that holds the fold's value.
+	foldPort int
+	batch    string
+}
+
+// seal is partitioning with sealing (paper 002 §4, footnote 3): a location
+// that, when a trigger arrives, sends one item carrying a batch — the value
+// of a lattice fold of its state, like Paxos's p1b carrying an acceptor's
+// log — is partitioned as by partition, and the batch, which each partition
+// now holds only part of, is recombined at the receiver:
+//
+//   - the trigger is sent to every partition of every member
+//     (parse.Syntax.Replicated), so each partition answers it with its part:
+//     the same item, its batch the fold of that partition's items;
+//   - each partition seals its part with its partition number (a
+//     lattices.SetUnion of one number) and sends it in the item's place;
+//   - the receiver merges the parts per identity (the item's other fields,
+//     which come from the trigger alone and so agree across partitions):
+//     the batches by their lattice, the seals by union, carried from tick
+//     to tick until all N seals are in; then it releases the item, whose
+//     batch is the merge of every partition's part.
+//
+// Merging the parts gives the base's batch because every item the base
+// fold merged reaches (at least) one partition's fold, and the lattice's
+// merge ignores how they are grouped, ordered or repeated.
+func seal(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
+	base, g := d.base, d.g
+	loc := g.Location(step.Role)
+	if loc == nil {
+		return partition(base, g, step) // its diagnostic names the locations
+	}
+	s, bad := findSealing(d, step, loc.ID)
+	if bad != nil {
+		return nil, bad
+	}
+	f := g.Nodes[s.fold]
+	// The rest partitions as by partition, with the fold's value taken as
+	// complete at start (the parts are recombined, so it may differ).
+	probe := g.Clone()
+	if err := probe.Replace(s.fold, &ir.Node{Spec: ops.SelfID, Loc: f.Loc, Inputs: []int{}, Elem: f.Elem, Pos: f.Pos, Syntax: &parse.Syntax{}}); err != nil {
+		return nil, stepErrorf(step.Pos, step, "%v", err)
+	}
+	c, used, bad := partitionExplained(base, probe, &Step{Directive: "partition", Rewrite: partitionRewrite, Role: step.Role, Partitions: step.Partitions, By: step.By, Pos: step.Pos})
+	if bad != nil {
+		_, why, _ := strings.Cut(bad.Message, ": ")
+		return nil, stepErrorf(bad.Pos, step, "with the batch of %s sealed, %s", step.Ops[0], why)
+	}
+	restored := *f
+	restored.Inputs, restored.Lifetimes = slices.Clone(f.Inputs), slices.Clone(f.Lifetimes)
+	if err := c.Replace(s.fold, &restored); err != nil {
+		return nil, stepErrorf(step.Pos, step, "%v", err)
+	}
+	// The trigger reaches every partition.
+	x := c.Nodes[s.entry]
+	syn := *parse.SyntaxOf(x)
+	syn.Part, syn.PartExpr, syn.PartParam, syn.Replicated = nil, nil, nil, true
+	x.Syntax = &syn
+	if g.Nodes[s.entry].Spec == ops.Send {
+		x.Spec, x.Op, x.API = ops.Send, ops.Send.Name, ops.Send.API
+	}
+	if err := sealParts(base, c, s, loc.ID, step.Partitions); err != nil {
+		return nil, stepErrorf(step.Pos, step, "%v", err)
+	}
+	for _, u := range used {
+		if strings.HasPrefix(u, about(g, s.entry)+":") {
+			continue
+		}
+		d.notef("%s", u)
+	}
+	d.notef("%s: the trigger, sent to every partition (replicated)", about(g, s.entry))
+	d.notef("%s, bound to %s, carries the batch %s: field %s is the value of %s, and every other field comes from the trigger (%s)", about(g, s.send), step.Ops[0], parse.TypeName(parse.Go(f.Elem)), s.batch, about(g, s.fold), about(g, s.join))
+	d.notef("each partition seals its part with its number; %q merges the parts per identity and releases the item once it holds all %d seals", g.Locations[g.Nodes[s.send].Loc].Name, step.Partitions)
+	return c, nil
+}
+
+// findSealing checks seal's precondition on the named stream, but for the
+// partitioning of the rest of the location, and returns what it found.
+func findSealing(d *derivation, step *Step, loc int) (*sealing, *diag.Diagnostic) {
+	g, name := d.g, step.Ops[0]
+	ids, ok := d.names[name]
+	if !ok {
+		return nil, stepErrorf(step.Pos, step, "flow %s binds no operator to %s", d.base.Name, name)
+	}
+	s := &sealing{send: -1}
+	for _, id := range ids {
+		n := g.Nodes[id]
+		if n.Spec.Network && n.Loc != loc && g.Nodes[n.Inputs[0]].Loc == loc {
+			if s.send >= 0 {
+				return nil, stepErrorf(n.Pos, step, "%s names more than one network operator sending from %q; a step seals one stream", name, g.Locations[loc].Name)
+			}
+			s.send = id
+		}
+	}
+	if s.send < 0 {
+		return nil, stepErrorf(g.Nodes[ids[0]].Pos, step, "%s names no network operator sending from %q to another location: sealing recombines, at the receiver, a batch the location sends", name, g.Locations[loc].Name)
+	}
+	send := g.Nodes[s.send]
+	to := g.Locations[send.Loc]
+	switch {
+	case to.Partitions > 0:
+		return nil, stepErrorf(send.Pos, step, "%s (bound to %s) sends to %q, which is partitioned: the parts of a batch would reach different partitions; seal before partitioning the receiver", send.Spec.API, name, to.Name)
+	case send.Spec != ops.Send && send.Spec != ops.Broadcast:
+		return nil, stepErrorf(send.Pos, step, "%s (bound to %s) chooses its receiver by the item; sealing needs every part of a batch to reach the same receivers (a hydro.Send or hydro.Broadcast)", send.Spec.API, name)
+	case client(g, send.Loc):
+		return nil, stepErrorf(send.Pos, step, "%s (bound to %s) sends to %q, a client: the parts would be recombined there, and clients are outside the rewrites", send.Spec.API, name, to.Name)
+	}
+	cons := g.Consumers()
+	j := g.Nodes[send.Inputs[0]]
+	if j.Spec != ops.CrossJoin {
+		return nil, stepErrorf(j.Pos, step, "%s builds the items of %s (bound to %s); sealing needs them built by a hydro.CrossJoin of a trigger with a lattice fold of %q's state, the batch", j.Spec.API, send.Spec.API, name, g.Locations[loc].Name)
+	}
+	s.join = j.ID
+	for _, e := range cons[j.ID] {
+		if e.To != s.send {
+			return nil, stepErrorf(g.Nodes[e.To].Pos, step, "%s reads %s, the batch %s sends: after partitioning each partition holds only part of it", g.Nodes[e.To].Spec.API, describe(g, j.ID), describe(g, s.send))
+		}
+	}
+	s.fold, s.foldPort = -1, -1
+	for port, in := range j.Inputs {
+		if n := g.Nodes[in]; n.Spec == ops.LatticeFold && n.Loc == loc && s.fold < 0 {
+			s.fold, s.foldPort = in, port
+		}
+	}
+	if s.fold < 0 {
+		return nil, stepErrorf(j.Pos, step, "neither input of %s is a hydro.LatticeFold at %q: the batch is a lattice fold of the location's state, whose merge recombines the parts", describe(g, j.ID), g.Locations[loc].Name)
+	}
+	f := g.Nodes[s.fold]
+	if !f.Lifetimes[0].Kept() {
+		return nil, stepErrorf(f.Pos, step, "%s keeps its value for one tick (%s); the batch is a fold of the location's state (hydro.Static)", describe(g, s.fold), f.Lifetimes[0])
+	}
+	for _, e := range cons[s.fold] {
+		if e.To != s.join {
+			return nil, stepErrorf(g.Nodes[e.To].Pos, step, "%s reads %s, the batch's fold: after partitioning each partition holds only part of it", g.Nodes[e.To].Spec.API, describe(g, s.fold))
+		}
+	}
+	if bad := s.checkBuilder(d, step); bad != nil {
+		return nil, bad
+	}
+	if bad := s.checkTrigger(d, step, loc, cons); bad != nil {
+		return nil, bad
+	}
+	return s, nil
+}
+
+// checkBuilder checks that the cross join's function puts the fold's value
+// whole into one field and fills every other field from the trigger alone,
+// so that the parts of one batch agree on them.
+func (s *sealing) checkBuilder(d *derivation, step *Step) *diag.Diagnostic {
+	g := d.g
+	j := g.Nodes[s.join]
+	errorf := func(format string, args ...any) *diag.Diagnostic {
+		return stepErrorf(j.Pos, step, "%s builds the batch's items, and %s", describe(g, s.join), fmt.Sprintf(format, args...))
+	}
+	funcs := analyze.Flow(d.base.WithGraph(g)).Funcs(s.join)
+	if len(funcs) == 0 || funcs[0] == nil || funcs[0].Result == nil || funcs[0].Result.Kind != analysis.Struct {
+		return errorf("its function's result is not known field by field (return a struct literal)")
+	}
+	fn := funcs[0]
+	if !fn.Pure {
+		return errorf("%s is not known to be pure (mark it //hydro:pure): every partition must build the same item from the same trigger", fn.Name)
+	}
+	st, ok := parse.Go(j.Elem).Underlying().(*types.Struct)
+	if !ok {
+		return errorf("its items are not structs")
+	}
+	foldT := parse.Go(g.Nodes[s.fold].Elem)
+	for i := range st.NumFields() {
+		fld := st.Field(i)
+		v := fn.Result.Fields[fld.Name()]
+		if v != nil && v.Kind == analysis.ParamField && v.Param == s.foldPort && len(v.Path) == 0 && types.Identical(fld.Type(), foldT) {
+			if s.batch != "" {
+				return errorf("%s puts the fold's value into both %s and %s; sealing recombines one batch field", fn.Name, s.batch, fld.Name())
+			}
+			s.batch = fld.Name()
+			continue
+		}
+		switch {
+		case v == nil || v.Kind == analysis.Opaque:
+			return errorf("%s computes field %s in a way the analysis cannot follow: the parts of a batch must agree on every field but the batch", fn.Name, fld.Name())
+		case fromPort(v, s.foldPort):
+			return errorf("%s computes field %s from the fold: the parts of a batch would differ in it, and only the batch field is merged", fn.Name, fld.Name())
+		case !types.Comparable(fld.Type()):
+			return errorf("field %s, of type %s, is not comparable: the receiver recombines the parts keyed by every field but the batch", fld.Name(), parse.TypeName(fld.Type()))
+		case !fld.Exported() && fld.Pkg() != d.base.Pkg.Types:
+			return errorf("field %s is unexported in another package", fld.Name())
+		}
+	}
+	if s.batch == "" {
+		return errorf("%s puts the fold's value (%s) whole into no field: sealing recombines a batch field that is the fold's value", fn.Name, parse.TypeName(foldT))
+	}
+	return nil
+}
+
+// fromPort reports whether value v reads parameter port.
+func fromPort(v *analysis.Value, port int) bool {
+	switch v.Kind {
+	case analysis.ParamField:
+		return v.Param == port
+	case analysis.Derived:
+		return slices.ContainsFunc(v.From, func(f *analysis.Value) bool { return f.Param == port })
+	case analysis.Struct:
+		for _, f := range v.Fields {
+			if fromPort(f, port) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkTrigger checks the cross join's other input: from one network
+// operator entering the location through functional operators and cross
+// joins with complete streams, none of which feeds anything else — so that
+// sent to every partition, the trigger makes each build the same item and
+// changes nothing else.
+func (s *sealing) checkTrigger(d *derivation, step *Step, loc int, cons [][]ir.Edge) *diag.Diagnostic {
+	g := d.g
+	facts, err := analyze.Run(d.base.WithGraph(g), analysis.Functional)
+	if err != nil {
+		return stepErrorf(step.Pos, step, "%v", err)
+	}
+	functional := facts.Facts[analysis.Functional].(*analysis.FunctionalResult)
+	s.entry = -1
+	chain := map[int]bool{}
+	todo := []int{g.Nodes[s.join].Inputs[1-s.foldPort]}
+	for len(todo) > 0 {
+		id := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		m := g.Nodes[id]
+		if chain[id] || m.Spec.Complete {
+			continue
+		}
+		chain[id] = true
+		switch p := functional.Nodes[id]; {
+		case m.Loc != loc:
+			return stepErrorf(m.Pos, step, "%s is at %q and reaches the trigger of %s", m.Spec.API, g.Locations[m.Loc].Name, describe(g, s.join))
+		case m.Spec.Network:
+			if s.entry >= 0 {
+				return stepErrorf(m.Pos, step, "the trigger of %s comes from two network operators, %s and %s: a batch answers one trigger", describe(g, s.join), describe(g, s.entry), describe(g, id))
+			}
+			s.entry = id
+			from := g.Nodes[m.Inputs[0]].Loc
+			switch {
+			case m.Spec != ops.Broadcast && (m.Spec != ops.Send || g.Locations[loc].Kind != ir.ProcessLoc):
+				return stepErrorf(m.Pos, step, "%s brings the trigger; sealing sends it to every partition, which needs it to reach every member (a hydro.Broadcast, or a hydro.Send to a process)", m.Spec.API)
+			case client(g, from):
+				return stepErrorf(m.Pos, step, "%s brings the trigger from %q, a client: sealing sends it to every partition, and clients are outside the rewrites", m.Spec.API, g.Locations[from].Name)
+			}
+		case m.Spec == ops.CrossJoin:
+			todo = append(todo, m.Inputs...)
+		case !p.Yes:
+			return stepErrorf(m.Pos, step, "%s lies between the trigger and %s and is not functional (%s): every partition must build the same item from the same trigger", m.Spec.API, describe(g, s.join), p.Reason)
+		default:
+			todo = append(todo, m.Inputs...)
+		}
+	}
+	if s.entry < 0 {
+		return stepErrorf(g.Nodes[s.join].Pos, step, "the trigger of %s comes from no network operator: nothing asks the location for its batch", describe(g, s.join))
+	}
+	for id := range chain {
+		for _, e := range cons[id] {
+			if e.To != s.join && !chain[e.To] {
+				return stepErrorf(g.Nodes[e.To].Pos, step, "%s reads %s, which carries the trigger: sent to every partition, it would see each trigger once per partition", g.Nodes[e.To].Spec.API, describe(g, id))
+			}
+		}
+	}
+	return nil
+}
+
+// sealParts adds to c the sealing of s's batch: each partition of loc seals
+// the item it sends with its partition number, and the receiver merges the
+// parts per identity until all of them are in.
+func sealParts(base *parse.Flow, c *ir.Graph, s *sealing, loc, parts int) error {
+	pkg := base.Pkg.Types
+	lat, hyd := importedPkg(pkg, "github.com/hydrogo/hydro/lattices"), importedPkg(pkg, "github.com/hydrogo/hydro/hydro")
+	if lat == nil || hyd == nil {
+		return fmt.Errorf("package %s does not import github.com/hydrogo/hydro/lattices, whose SetUnion holds the seals; import it", base.Pkg.PkgPath)
+	}
+	send := c.Nodes[s.send]
+	to := send.Loc
+	itemT := parse.Go(send.Elem)
+	st := itemT.Underlying().(*types.Struct)
+	u32, boolT := types.Typ[types.Uint32], types.Typ[types.Bool]
+	memberT := hyd.Scope().Lookup("MemberID").Type()
+	sealsT, err := types.Instantiate(nil, lat.Scope().Lookup("SetUnion").Type(), []types.Type{u32}, true)
+	if err != nil {
+		return err
+	}
+	// The sealed part: the item's fields, keyed by all but the batch, the
+	// batch and the seals merged by their lattices.
+	var fields []*types.Var
+	var tags []string
+	key := &parse.Key{}
+	sealsName := "Seals"
+	for i := range st.NumFields() {
+		fld := st.Field(i)
+		nf := types.NewField(token.NoPos, fld.Pkg(), fld.Name(), fld.Type(), fld.Embedded())
+		fields = append(fields, nf)
+		if fld.Name() == s.batch {
+			tags = append(tags, `hydro:"lattice"`)
+			continue
+		}
+		tags = append(tags, `hydro:"key"`)
+		key.Fields = append(key.Fields, nf)
+	}
+	for taken(fields, sealsName) {
+		sealsName += "_"
+	}
+	fields = append(fields, types.NewField(token.NoPos, pkg, sealsName, sealsT, false))
+	tags = append(tags, `hydro:"lattice"`)
+	partT := types.NewStruct(fields, tags)
+	key.Elem = partT
+	copyFields := func(from string) string {
+		var b strings.Builder
+		for i := range st.NumFields() {
+			fmt.Fprintf(&b, "%[1]s: %[2]s.%[1]s, ", st.Field(i).Name(), from)
+		}
+		return b.String()
+	}
+	clone := ""
+	if m, _, _ := types.LookupFieldOrMethod(parse.Go(c.Nodes[s.fold].Elem), false, nil, "Clone"); m != nil {
+		clone = ".Clone()" // the merge's state, cleared at the end of the tick
+	}
+
+	add := adder(c, send.Pos)
+	udf := func(result types.Type, params []types.Type, code func(w parse.Writer) string) *parse.Syntax {
+		return &parse.Syntax{UDFs: []*parse.UDF{gen(sig(result, params...), nil, code)}}
+	}
+	// At every partition: seal the part with the partition's number.
+	self := add(loc, ops.SelfID, memberT, nil, nil, &parse.Syntax{OwnMember: true})
+	sealer := add(loc, ops.CrossJoin, partT, []int{s.join, self.ID}, []ir.Lifetime{ir.Tick, ir.Static}, udf(partT, []types.Type{itemT, memberT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(x %s, m %s) %s {\nreturn %s{%s%s: %sNewSetUnion(uint32(m) %% %d)}\n}",
+			w.Type(itemT), w.Type(memberT), w.Type(partT), w.Type(partT), copyFields("x"), sealsName, strings.TrimSuffix(w.Type(sealsT), "SetUnion[uint32]"), parts)
+	}))
+	consumers := c.Consumers()[s.send]
+	send.Inputs[0], send.Elem = sealer.ID, parse.GoType(partT)
+
+	// At the receiver: merge the parts per identity, carry the incomplete
+	// ones to the next tick, release the complete ones.
+	pool := add(to, ops.Union, partT, []int{send.ID, -1}, nil, &parse.Syntax{})
+	merged := add(to, ops.MergeKeyed, partT, []int{pool.ID}, []ir.Lifetime{ir.Tick}, &parse.Syntax{Keys: []*parse.Key{key}})
+	complete := func(want bool) *ir.Node {
+		op := ">="
+		if !want {
+			op = "<"
+		}
+		return add(to, ops.Filter, partT, []int{merged.ID}, nil, udf(boolT, []types.Type{partT}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(p %s) bool { return p.%s.Len() %s %d }", w.Type(partT), sealsName, op, parts)
+		}))
+	}
+	whole, open := complete(true), complete(false)
+	kept := add(to, ops.Map, partT, []int{open.ID}, nil, udf(partT, []types.Type{partT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(p %s) %s {\np.%s, p.%s = p.%s%s, p.%s.Clone()\nreturn p\n}", w.Type(partT), w.Type(partT), s.batch, sealsName, s.batch, clone, sealsName)
+	}))
+	pool.Inputs[1] = add(to, ops.DeferTickLazy, partT, []int{kept.ID}, nil, &parse.Syntax{}).ID
+	released := add(to, ops.Map, itemT, []int{whole.ID}, nil, udf(itemT, []types.Type{partT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(p %s) %s {\nx := %s{%s}\nx.%s = p.%s%s\nreturn x\n}", w.Type(partT), w.Type(itemT), w.Type(itemT), copyFields("p"), s.batch, s.batch, clone)
+	}))
+	for _, e := range consumers {
+		c.Nodes[e.To].Inputs[e.Port] = released.ID
+	}
+	return nil
+}
