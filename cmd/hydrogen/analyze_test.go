@@ -154,3 +154,30 @@ func TestExplainWalkThrough(t *testing.T) {
 		t.Errorf("%d steps applied, want 4:\n%s", n, s)
 	}
 }
+
+// TestExplainSealingStep explains RSetSnapshotPartitioned, whose plan
+// partitions the replicas with sealing: explain shows the step, its
+// precondition, and the facts it used — the routing of the commands, the
+// trigger sent to every partition, and the batch field with its fold.
+func TestExplainSealingStep(t *testing.T) {
+	var out, errs bytes.Buffer
+	if code := run([]string{"explain", "../../examples/rset", "RSetSnapshotPartitioned"}, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	s := out.String()
+	for _, want := range []string{
+		"plan RSetSnapshotPartitioned (",
+		"step 1 (", "): partition replica into 2 sealing taken\n",
+		"    partitions: replica\n",
+		"    precondition: the named stream is one hydro.Send or hydro.Broadcast from the location",
+		"hydro.Broadcast (snapshot.go:40:29): routes by the hash of the whole item",
+		"hydro.Broadcast (snapshot.go:43:28): the trigger, sent to every partition (replicated)\n",
+		"hydro.Send (snapshot.go:52:21), bound to taken, carries the batch lattices.SetUnion[uint64]: field IDs is the value of ",
+		"\"leader\" merges the parts per identity and releases the item once it holds all 2 seals\n",
+		"    applies\n",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("explain output lacks %q:\n%s", want, s)
+		}
+	}
+}
