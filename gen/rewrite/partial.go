@@ -160,19 +160,9 @@ func partial(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 
 	// The rest partitions as by partition, with the fold's value taken as
 	// complete at start (replicated, like SelfID's).
-	probe := g.Clone()
-	if err := probe.Replace(fold, &ir.Node{Spec: ops.SelfID, Loc: f.Loc, Inputs: []int{}, Elem: f.Elem, Pos: f.Pos, Syntax: &parse.Syntax{}}); err != nil {
-		return nil, stepErrorf(step.Pos, step, "%v", err)
-	}
-	c, bad := partition(base, probe, &Step{Directive: "partition", Rewrite: partitionRewrite, Role: step.Role, Partitions: step.Partitions, Pos: step.Pos})
+	c, _, bad := partitionAround(base, g, fold, step, nil)
 	if bad != nil {
-		_, why, _ := strings.Cut(bad.Message, ": ")
-		return nil, stepErrorf(bad.Pos, step, "with %s replicated, %s", name, why)
-	}
-	restored := *f
-	restored.Inputs, restored.Lifetimes = slices.Clone(f.Inputs), slices.Clone(f.Lifetimes)
-	if err := c.Replace(fold, &restored); err != nil {
-		return nil, stepErrorf(step.Pos, step, "%v", err)
+		return nil, stepErrorf(bad.Pos, step, "with %s replicated, %s", name, bad.Message)
 	}
 	if err := coordinate(base, c, step, loc.ID, coord, fold, net, cone, period); err != nil {
 		return nil, stepErrorf(step.Pos, step, "%v", err)

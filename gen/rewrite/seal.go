@@ -5,7 +5,6 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/hydrogo/hydro/gen/analyze"
@@ -26,25 +25,18 @@ const sealPrecondition = "the named stream is one hydro.Send or hydro.Broadcast 
 // parseSeal parses the fields of a plan line "partition ROLE into N [by
 // FIELD,...] sealing STREAM".
 func parseSeal(fields []string) (*Step, error) {
-	want := fmt.Errorf("malformed plan line %q: want \"partition ROLE into N [by FIELD,...] sealing STREAM\"", strings.Join(fields, " "))
-	if len(fields) != 6 && len(fields) != 8 || fields[2] != "into" || fields[len(fields)-2] != "sealing" || len(fields) == 8 && fields[4] != "by" {
-		return nil, want
+	n := len(fields)
+	if n != 6 && n != 8 || fields[2] != "into" || fields[n-2] != "sealing" || n == 8 && fields[4] != "by" {
+		return nil, fmt.Errorf("malformed plan line %q: want \"partition ROLE into N [by FIELD,...] sealing STREAM\"", strings.Join(fields, " "))
 	}
-	n, err := strconv.Atoi(fields[3])
-	if err != nil || n < 2 {
-		return nil, fmt.Errorf("partition %s into %s: the number of partitions must be an integer of at least 2", fields[1], fields[3])
+	if strings.Contains(fields[n-1], ",") {
+		return nil, fmt.Errorf("partition %s into %s sealing %s: a step seals one stream", fields[1], fields[3], fields[n-1])
 	}
-	stream := fields[len(fields)-1]
-	if strings.Contains(stream, ",") {
-		return nil, fmt.Errorf("partition %s into %s sealing %s: a step seals one stream", fields[1], fields[3], stream)
+	step, err := parsePartition(fields[:n-2]) // the number and the fields
+	if err != nil {
+		return nil, err
 	}
-	step := &Step{Rewrite: sealRewrite, Role: fields[1], Partitions: n, Ops: []string{stream}}
-	if len(fields) == 8 {
-		step.By = strings.Split(fields[5], ",")
-		if slices.Contains(step.By, "") {
-			return nil, fmt.Errorf("empty field name in %q", fields[5])
-		}
-	}
+	step.Rewrite, step.Ops = sealRewrite, []string{fields[n-1]}
 	return step, nil
 }
 
@@ -101,19 +93,9 @@ func seal(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 	f := g.Nodes[s.fold]
 	// The rest partitions as by partition, with the fold's value taken as
 	// complete at start (the parts are recombined, so it may differ).
-	probe := g.Clone()
-	if err := probe.Replace(s.fold, &ir.Node{Spec: ops.SelfID, Loc: f.Loc, Inputs: []int{}, Elem: f.Elem, Pos: f.Pos, Syntax: &parse.Syntax{}}); err != nil {
-		return nil, stepErrorf(step.Pos, step, "%v", err)
-	}
-	c, used, bad := partitionExplained(base, probe, &Step{Directive: "partition", Rewrite: partitionRewrite, Role: step.Role, Partitions: step.Partitions, By: step.By, Pos: step.Pos})
+	c, used, bad := partitionAround(base, g, s.fold, step, step.By)
 	if bad != nil {
-		_, why, _ := strings.Cut(bad.Message, ": ")
-		return nil, stepErrorf(bad.Pos, step, "with the batch of %s sealed, %s", step.Ops[0], why)
-	}
-	restored := *f
-	restored.Inputs, restored.Lifetimes = slices.Clone(f.Inputs), slices.Clone(f.Lifetimes)
-	if err := c.Replace(s.fold, &restored); err != nil {
-		return nil, stepErrorf(step.Pos, step, "%v", err)
+		return nil, stepErrorf(bad.Pos, step, "with the batch of %s sealed, %s", step.Ops[0], bad.Message)
 	}
 	// The trigger reaches every partition.
 	x := c.Nodes[s.entry]
