@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hydrogo/hydro/gen/parse"
-	"github.com/hydrogo/hydro/gen/pipeline"
 	"github.com/hydrogo/hydro/gen/rewrite"
 	"github.com/hydrogo/hydro/internal/ir"
 )
@@ -160,13 +159,7 @@ partition participant into 5
 // partition step, how each stream entering the location is routed: by
 // fields, by a computed dependency, or by the whole item.
 func TestExplainPartitionSteps(t *testing.T) {
-	f := loaded["./examples/hashset.Hashset"]
-	if f == nil {
-		var err error
-		f, err = pipeline.LoadFlow("../..", "./examples/hashset", "Hashset")
-		require.NoError(t, err)
-		loaded["./examples/hashset.Hashset"] = f
-	}
+	f := load(t, "./examples/hashset", "Hashset")
 	plans, errs := rewrite.ParsePlans("test.hydroplan", []byte("derive H2 from Hashset\ndecouple functional signed,toStorage to signer\n"+
 		"partition leader into 3\npartition signer into 2\npartition storage into 4\n"))
 	require.Empty(t, errs)

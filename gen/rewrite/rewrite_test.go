@@ -14,20 +14,31 @@ import (
 	"github.com/hydrogo/hydro/internal/ir"
 )
 
-// loaded caches the flows derive loads, by package and name.
-var loaded = map[string]*pipeline.Flow{}
+// programs caches the packages the tests load, by pattern: a package is
+// loaded once for all its flows.
+var programs = map[string]*pipeline.Program{}
+
+// load returns flow name of package pkg, checked.
+func load(t *testing.T, pkg, name string) *pipeline.Flow {
+	t.Helper()
+	p := programs[pkg]
+	if p == nil {
+		var err error
+		p, err = pipeline.Load("../..", pkg)
+		require.NoError(t, err)
+		programs[pkg] = p
+	}
+	f := p.Flow(name)
+	require.NotNil(t, f, "flow %s in %s", name, pkg)
+	require.NoError(t, f.Diagnostics.Err())
+	return f
+}
 
 // derive loads flow base of package pkg and derives a flow from it by the
 // one plan in src.
 func derive(t *testing.T, pkg, base, src string) (*ir.Graph, error) {
 	t.Helper()
-	f := loaded[pkg+"."+base]
-	if f == nil {
-		var err error
-		f, err = pipeline.LoadFlow("../..", pkg, base)
-		require.NoError(t, err)
-		loaded[pkg+"."+base] = f
-	}
+	f := load(t, pkg, base)
 	plans, errs := rewrite.ParsePlans("test.hydroplan", []byte(src))
 	require.Empty(t, errs)
 	require.Len(t, plans, 1)
