@@ -130,9 +130,10 @@ func (nd *RSetPartitionedClient) subgraph0() {
 		}
 		nd.h6To10Port0 = append(nd.h6To10Port0, v1)
 		v6 := SealCommand(v1)
+		nd.hydroKey = nd.hydroKey[:0]
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v6)
-			nd.hydroSend(hydro.Dest{Location: "leader"}, 14, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "leader", Parts: 2, Part: xxhash.Sum64(nd.hydroBuf)}, 14, nd.hydroBuf)
 		}
 	}
 	clear(nd.n0Buf)
@@ -146,9 +147,10 @@ func (nd *RSetPartitionedClient) subgraph0() {
 		for _, v9 := range nd.n3R {
 			v10 := again(v8, v9)
 			v11 := SealCommand(v10)
+			nd.hydroKey = nd.hydroKey[:0]
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v11)
-				nd.hydroSend(hydro.Dest{Location: "leader"}, 14, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "leader", Parts: 2, Part: xxhash.Sum64(nd.hydroBuf)}, 14, nd.hydroBuf)
 			}
 		}
 		k12 := v8.ID
@@ -333,9 +335,9 @@ type RSetPartitionedLeader struct {
 	n34RChains [][2]int
 	n34RItems  []Answer
 	n34RNext   []int
-	// hydro.Send (node 14, rset.go:163): the items received since the last tick.
+	// hydro.Demux (node 14, rset.go:163): the items received since the last tick.
 	n14Recv []Sealed
-	// hydro.Send (node 22, rset.go:176): the items received since the last tick.
+	// hydro.Demux (node 22, rset.go:176): the items received since the last tick.
 	n22Recv []Ack
 	// h24To25Port0 is the handoff from hydro.Union (node 24, rset.go:177) to hydro.AntiJoin (node 25, rset.go:177).
 	h24To25Port0 []Tally
@@ -382,7 +384,7 @@ func (nd *RSetPartitionedLeader) Tick() {
 	nd.n33Now, nd.n33Next = nd.n33Next, nd.n33Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Send (14), hydro.FilterMap (15).
+// subgraph0 runs stratum 0: hydro.Demux (14), hydro.FilterMap (15).
 func (nd *RSetPartitionedLeader) subgraph0() {
 	for _, v1 := range nd.n14Recv {
 		if v2, ok3 := decrypt(v1); ok3 {
@@ -397,7 +399,7 @@ func (nd *RSetPartitionedLeader) subgraph0() {
 	nd.n14Recv = nd.n14Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.Cycle (20), hydro.Cycle (21), hydro.Send (22), hydro.Map (23), hydro.Union (24), hydro.DeferTickLazy (32), hydro.DeferTickLazy (33), hydro.Join (34).
+// subgraph1 runs stratum 0: hydro.Cycle (20), hydro.Cycle (21), hydro.Demux (22), hydro.Map (23), hydro.Union (24), hydro.DeferTickLazy (32), hydro.DeferTickLazy (33), hydro.Join (34).
 func (nd *RSetPartitionedLeader) subgraph1() {
 	for _, v4 := range nd.n33Now {
 		nd.n25Neg[v4.ID] = struct{}{}
@@ -574,10 +576,10 @@ func (nd *RSetPartitionedLeader) Deliver(tag uint16, payload []byte) error {
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetPartitioned, location leader, hydro.Send at rset.go:163: %w", err)
+			return fmt.Errorf("flow RSetPartitioned, location leader, hydro.Demux at rset.go:163: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetPartitioned, location leader, hydro.Send at rset.go:163: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetPartitioned, location leader, hydro.Demux at rset.go:163: %d bytes after the item", len(payload)-n)
 		}
 		nd.n14Recv = append(nd.n14Recv, v)
 		return nil
@@ -585,10 +587,10 @@ func (nd *RSetPartitionedLeader) Deliver(tag uint16, payload []byte) error {
 		var v Ack
 		n, err := decodeHydroAck(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetPartitioned, location leader, hydro.Send at rset.go:176: %w", err)
+			return fmt.Errorf("flow RSetPartitioned, location leader, hydro.Demux at rset.go:176: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetPartitioned, location leader, hydro.Send at rset.go:176: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetPartitioned, location leader, hydro.Demux at rset.go:176: %d bytes after the item", len(payload)-n)
 		}
 		nd.n22Recv = append(nd.n22Recv, v)
 		return nil
@@ -674,9 +676,12 @@ func (nd *RSetPartitionedReplica) subgraph0() {
 		for _, v3 := range nd.n18R {
 			v4 := ack(v2, v3)
 			nd.n19Out = append(nd.n19Out, v4)
+			nd.hydroKey = nd.hydroKey[:0]
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v4.ID)
+			part5 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v4)
-				nd.hydroSend(hydro.Dest{Location: "leader"}, 22, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "leader", Parts: 2, Part: part5}, 22, nd.hydroBuf)
 			}
 		}
 	}
