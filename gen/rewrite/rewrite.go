@@ -211,7 +211,15 @@ func check(base *parse.Flow, g *ir.Graph, names map[string][]int, step *Step) (*
 		return nil, diag.Errorf(step.Pos, diag.Rewrite, "%s: %v", step, err)
 	}
 	s.facts = facts
-	return s, rw.check(s)
+	if d := rw.check(s); d != nil {
+		return s, d
+	}
+	// The precondition comes first: where it fails, that is the reason a
+	// user needs, whatever the mechanism could do.
+	if loc := g.Locations[s.from]; loc.Kind != ir.ProcessLoc {
+		return s, s.errorf(s.c2[0], "decoupling moves operators off a process; %q is a cluster", loc.Name)
+	}
+	return s, nil
 }
 
 // side returns the location whose half of node id a decoupling moves: a
@@ -225,8 +233,9 @@ func side(g *ir.Graph, id int) int {
 	return n.Loc
 }
 
-// locate sets s.from, the one process every operator of c2 is at, and
-// checks that it is not a client. Network operators count at the location
+// locate sets s.from, the one location every operator of c2 is at, and
+// checks that it is neither partitioned nor a client. (That it is a
+// process, not a cluster, check tests after the precondition.) Network operators count at the location
 // they receive at when it is that of the component's other operators (the
 // receive is redirected), and at their sender's otherwise (the send moves).
 func (s *stepState) locate() *diag.Diagnostic {
@@ -253,8 +262,6 @@ func (s *stepState) locate() *diag.Diagnostic {
 	switch {
 	case loc.Partitions > 0:
 		return s.errorf(s.c2[0], "location %q is partitioned; decouple before partitioning", loc.Name)
-	case loc.Kind != ir.ProcessLoc:
-		return s.errorf(s.c2[0], "decoupling moves operators off a process; %q is a cluster", loc.Name)
 	case client(s.g, s.from):
 		return s.errorf(s.c2[0], "location %q reads the flow's inputs, so it is a client; clients are outside the rewrites", loc.Name)
 	}

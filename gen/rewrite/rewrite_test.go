@@ -159,7 +159,8 @@ func TestRefusals(t *testing.T) {
 		{"client", "decouple functional resent to retrier", "clients are outside the rewrites"},
 		{"unknown operator", "decouple functional nosuch to x", "flow Voting binds no operator to nosuch"},
 		{"existing role", "decouple functional ballots to leader", `role "leader" must be a new location`},
-		{"cluster", "decouple functional cast to voter", `"participant" is a cluster`},
+		{"cluster, precondition first", "decouple functional cast to voter",
+			"voting.go:89:47: decouple functional cast to voter: hydro.SelfID (bound to cast) is not functional: a source"},
 		{"monotonic negation", "decouple monotonic fresh to x",
 			"voting.go:84:25: decouple monotonic fresh to x: hydro.AntiJoin (bound to fresh) makes the component non-monotone: negation: more input on the negated side retracts output"},
 		{"monotonic tick state", "decouple monotonic repeat to repeater",
@@ -176,6 +177,29 @@ func TestRefusals(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 		})
+	}
+}
+
+// TestParticipantSplitRefused asks for the paper's split of a two-phase
+// commit participant into voters and ackers (002 §5.2), a mutually
+// independent decoupling: TwoPC's participant reads its vote and its
+// commit from one durable record (a repeated request is answered from it,
+// and the in-doubt test negates the decision), so the precondition fails at
+// the operator that shares it, before the mechanism's own limit (it
+// decouples only off a process) is reached. A step whose precondition
+// holds there is refused for that limit.
+func TestParticipantSplitRefused(t *testing.T) {
+	for _, tc := range []struct{ step, want string }{
+		{"decouple independent commitsTold,acks to acker",
+			"twopc.go:264:39: decouple independent commitsTold,acks to acker: hydro.Filter (bound to commitsTold) reads the output of hydro.Cycle ("},
+		{"decouple independent votes to voter",
+			"twopc.go:269:47: decouple independent votes to voter: hydro.FilterMap (bound to votes) reads the output of hydro.CrossJoin ("},
+		{"decouple functional acks to acker",
+			`twopc.go:270:25: decouple functional acks to acker: decoupling moves operators off a process; "participant" is a cluster`},
+	} {
+		_, err := derive(t, "./examples/twopc", "TwoPC", "derive T2 from TwoPC\n"+tc.step+"\n")
+		require.Error(t, err, tc.step)
+		assert.Contains(t, err.Error(), tc.want)
 	}
 }
 
