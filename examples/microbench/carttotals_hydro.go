@@ -89,8 +89,11 @@ func (nd *CartTotalsBench) subgraph0() {
 		acc.Sum += t.Sum
 		acc.Count++
 	} /*line carttotals_hydro.go:91:38*/
-	udf19 := /*line flows.go:212:29*/ func() Total { return Total{} }          /*line carttotals_hydro.go:92:112*/
-	udf20 := /*line flows.go:212:62*/ func(acc *Total, o Pair) { acc.Count++ } /*line carttotals_hydro.go:93:112*/
+	udf20 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:92:103*/
+	if !nd.n5Init {
+		nd.n5Acc, nd.n5Init = udf20(), true
+	}
+	acc19 := nd.n5Acc
 	if !nd.n1Done {
 		nd.n1Done = true
 		for _, v1 := range nd.n1Items {
@@ -124,11 +127,14 @@ func (nd *CartTotalsBench) subgraph0() {
 				udf18(&nd.n3Accs[i15], v13)
 			}
 		}
-		if !nd.n5Init {
-			nd.n5Acc, nd.n5Init = udf19(), true
+		{
+			_ = v6
+			/*line flows.go:212:87*/ {
+				acc19.Count++
+			} /*line carttotals_hydro.go:134:41*/
 		}
-		udf20(&nd.n5Acc, v6)
 	}
+	nd.n5Acc = acc19
 }
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (3), hydro.Sink (4).
@@ -141,7 +147,7 @@ func (nd *CartTotalsBench) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.Fold (5), hydro.Sink (6).
 func (nd *CartTotalsBench) subgraph2() {
-	udf24 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:144:104*/
+	udf24 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:150:104*/
 	if !nd.n5Init {
 		nd.n5Acc, nd.n5Init = udf24(), true
 	}

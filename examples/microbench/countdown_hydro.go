@@ -60,22 +60,28 @@ func (nd *CountdownBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0).
 func (nd *CountdownBench) subgraph0() {
-	udf2 := /*line fixpoint.go:57:27*/ func() int { return 0 }                  /*line countdown_hydro.go:63:112*/
-	udf3 := /*line fixpoint.go:57:52*/ func(acc *int, x int) { *acc += x % 10 } /*line countdown_hydro.go:64:112*/
+	udf3 := /*line fixpoint.go:57:27*/ func() int { return 0 } /*line countdown_hydro.go:63:94*/
+	if !nd.n1Init {
+		nd.n1Acc, nd.n1Init = udf3(), true
+	}
+	acc2 := nd.n1Acc
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	nd.h0To3Port0 = append(nd.h0To3Port0, nd.n0Buf...)
 	for _, v1 := range nd.n0Buf {
-		if !nd.n1Init {
-			nd.n1Acc, nd.n1Init = udf2(), true
+		{
+			x := v1
+			/*line fixpoint.go:57:74*/ {
+				acc2 += x % 10
+			} /*line countdown_hydro.go:75:39*/
 		}
-		udf3(&nd.n1Acc, v1)
 	}
+	nd.n1Acc = acc2
 }
 
 // subgraph1 runs stratum 1: hydro.Fold (1), hydro.Cycle (2), hydro.Union (3), hydro.Sink (4), hydro.FilterMap (5).
 func (nd *CountdownBench) subgraph1() {
-	udf5 := /*line fixpoint.go:57:27*/ func() int { return 0 }                         /*line countdown_hydro.go:77:119*/
-	udf8 := /*line fixpoint.go:61:32*/ func(x int) (int, bool) { return x - 1, x > 0 } /*line countdown_hydro.go:78:119*/
+	udf5 := /*line fixpoint.go:57:27*/ func() int { return 0 }                         /*line countdown_hydro.go:83:119*/
+	udf8 := /*line fixpoint.go:61:32*/ func(x int) (int, bool) { return x - 1, x > 0 } /*line countdown_hydro.go:84:119*/
 	if !nd.n1Init {
 		nd.n1Acc, nd.n1Init = udf5(), true
 	}

@@ -56,20 +56,26 @@ func (nd *FoldSumBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0).
 func (nd *FoldSumBench) subgraph0() {
-	udf2 := /*line dfir.go:46:45*/ func() int { return 0 }             /*line foldsum_hydro.go:59:100*/
-	udf3 := /*line dfir.go:46:70*/ func(acc *int, x int) { *acc += x } /*line foldsum_hydro.go:60:100*/
+	udf3 := /*line dfir.go:46:45*/ func() int { return 0 } /*line foldsum_hydro.go:59:88*/
+	if !nd.n1Init {
+		nd.n1Acc, nd.n1Init = udf3(), true
+	}
+	acc2 := nd.n1Acc
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
-		if !nd.n1Init {
-			nd.n1Acc, nd.n1Init = udf2(), true
+		{
+			x := v1
+			/*line dfir.go:46:92*/ {
+				acc2 += x
+			} /*line foldsum_hydro.go:70:37*/
 		}
-		udf3(&nd.n1Acc, v1)
 	}
+	nd.n1Acc = acc2
 }
 
 // subgraph1 runs stratum 1: hydro.Fold (1), hydro.Sink (2).
 func (nd *FoldSumBench) subgraph1() {
-	udf5 := /*line dfir.go:46:45*/ func() int { return 0 } /*line foldsum_hydro.go:72:88*/
+	udf5 := /*line dfir.go:46:45*/ func() int { return 0 } /*line foldsum_hydro.go:78:88*/
 	if !nd.n1Init {
 		nd.n1Acc, nd.n1Init = udf5(), true
 	}

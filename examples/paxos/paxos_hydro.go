@@ -210,89 +210,105 @@ func (nd *PaxosClient) subgraph2() {
 
 // subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Map (8), hydro.Map (18), hydro.Send (157).
 func (nd *PaxosClient) subgraph3() {
+	if !nd.n19Init {
+		nd.n19Acc, nd.n19Init = noLeader(), true
+	}
+	acc12 := nd.n19Acc
 	for _, v9 := range nd.n157Recv {
 		v10 := answerReply(v9)
 		nd.n10Neg[v10.ID] = struct{}{}
 		nd.h8To11Port0 = append(nd.h8To11Port0, v10)
 		v11 := answerBallot(v9)
-		if !nd.n19Init {
-			nd.n19Acc, nd.n19Init = noLeader(), true
+		{
+			b := v11
+			/*line replica.go:429:42*/ {
+				acc12 = maxBallot(acc12, b)
+			} /*line paxos_hydro.go:226:36*/
 		}
-		latestLeader(&nd.n19Acc, v11)
 	}
 	clear(nd.n157Recv)
 	nd.n157Recv = nd.n157Recv[:0]
+	nd.n19Acc = acc12
 }
 
 // subgraph4 runs stratum 1: hydro.Reduce (3), hydro.CrossJoin (5), hydro.Union (9), hydro.AntiJoin (10), hydro.Join (11), hydro.Unique (12), hydro.Sink (13).
 func (nd *PaxosClient) subgraph4() {
-	if nd.n3Have {
-		v12 := nd.n3Acc
-		nd.n5R = append(nd.n5R, v12)
+	if !nd.n15Init {
+		nd.n15Acc, nd.n15Init = noLow(), true
 	}
-	for _, v14 := range nd.h4To5Port0 {
-		for _, v15 := range nd.n5R {
-			v16 := number(v14, v15)
-			if _, excluded17 := nd.n10Neg[v16.ID]; !excluded17 {
-				nd.n14Next = append(nd.n14Next, v16)
-				if !nd.n15Init {
-					nd.n15Acc, nd.n15Init = noLow(), true
+	acc19 := nd.n15Acc
+	if nd.n3Have {
+		v13 := nd.n3Acc
+		nd.n5R = append(nd.n5R, v13)
+	}
+	for _, v15 := range nd.h4To5Port0 {
+		for _, v16 := range nd.n5R {
+			v17 := number(v15, v16)
+			if _, excluded18 := nd.n10Neg[v17.ID]; !excluded18 {
+				nd.n14Next = append(nd.n14Next, v17)
+				{
+					c := v17
+					/*line replica.go:412:37*/ {
+						acc19 = min(acc19, c.Seq)
+					} /*line paxos_hydro.go:253:38*/
 				}
-				lowest(&nd.n15Acc, v16)
 			}
-			k18 := v16.ID
-			j19 := len(nd.n11RItems)
-			nd.n11RItems = append(nd.n11RItems, v16)
+			k20 := v17.ID
+			j21 := len(nd.n11RItems)
+			nd.n11RItems = append(nd.n11RItems, v17)
 			nd.n11RNext = append(nd.n11RNext, -1)
-			if c20, ok21 := nd.n11RIndex[k18]; ok21 {
-				nd.n11RNext[nd.n11RChains[c20][1]] = j19
-				nd.n11RChains[c20][1] = j19
+			if c22, ok23 := nd.n11RIndex[k20]; ok23 {
+				nd.n11RNext[nd.n11RChains[c22][1]] = j21
+				nd.n11RChains[c22][1] = j21
 			} else {
-				nd.n11RIndex[k18] = len(nd.n11RChains)
-				nd.n11RChains = append(nd.n11RChains, [2]int{j19, j19})
+				nd.n11RIndex[k20] = len(nd.n11RChains)
+				nd.n11RChains = append(nd.n11RChains, [2]int{j21, j21})
 			}
-			nd.h5To20Port0 = append(nd.h5To20Port0, v16)
+			nd.h5To20Port0 = append(nd.h5To20Port0, v17)
 		}
 	}
 	clear(nd.h4To5Port0)
 	nd.h4To5Port0 = nd.h4To5Port0[:0]
-	for _, v22 := range nd.h6To9Port1 {
-		if _, excluded23 := nd.n10Neg[v22.ID]; !excluded23 {
-			nd.n14Next = append(nd.n14Next, v22)
-			if !nd.n15Init {
-				nd.n15Acc, nd.n15Init = noLow(), true
+	for _, v24 := range nd.h6To9Port1 {
+		if _, excluded25 := nd.n10Neg[v24.ID]; !excluded25 {
+			nd.n14Next = append(nd.n14Next, v24)
+			{
+				c := v24
+				/*line replica.go:412:37*/ {
+					acc19 = min(acc19, c.Seq)
+				} /*line paxos_hydro.go:279:37*/
 			}
-			lowest(&nd.n15Acc, v22)
 		}
-		k24 := v22.ID
-		j25 := len(nd.n11RItems)
-		nd.n11RItems = append(nd.n11RItems, v22)
+		k27 := v24.ID
+		j28 := len(nd.n11RItems)
+		nd.n11RItems = append(nd.n11RItems, v24)
 		nd.n11RNext = append(nd.n11RNext, -1)
-		if c26, ok27 := nd.n11RIndex[k24]; ok27 {
-			nd.n11RNext[nd.n11RChains[c26][1]] = j25
-			nd.n11RChains[c26][1] = j25
+		if c29, ok30 := nd.n11RIndex[k27]; ok30 {
+			nd.n11RNext[nd.n11RChains[c29][1]] = j28
+			nd.n11RChains[c29][1] = j28
 		} else {
-			nd.n11RIndex[k24] = len(nd.n11RChains)
-			nd.n11RChains = append(nd.n11RChains, [2]int{j25, j25})
+			nd.n11RIndex[k27] = len(nd.n11RChains)
+			nd.n11RChains = append(nd.n11RChains, [2]int{j28, j28})
 		}
 	}
 	clear(nd.h6To9Port1)
 	nd.h6To9Port1 = nd.h6To9Port1[:0]
-	for _, v28 := range nd.h8To11Port0 {
-		k29 := v28.ID
-		if c30, ok31 := nd.n11RIndex[k29]; ok31 {
-			for j32 := nd.n11RChains[c30][0]; j32 >= 0; j32 = nd.n11RNext[j32] {
-				v33 := nd.n11RItems[j32]
-				v34 := replyOf(v28, v33)
-				if _, dup35 := nd.n12Seen[v34]; !dup35 {
-					nd.n12Seen[v34] = struct{}{}
-					nd.n13Out = append(nd.n13Out, v34)
+	for _, v31 := range nd.h8To11Port0 {
+		k32 := v31.ID
+		if c33, ok34 := nd.n11RIndex[k32]; ok34 {
+			for j35 := nd.n11RChains[c33][0]; j35 >= 0; j35 = nd.n11RNext[j35] {
+				v36 := nd.n11RItems[j35]
+				v37 := replyOf(v31, v36)
+				if _, dup38 := nd.n12Seen[v37]; !dup38 {
+					nd.n12Seen[v37] = struct{}{}
+					nd.n13Out = append(nd.n13Out, v37)
 				}
 			}
 		}
 	}
 	clear(nd.h8To11Port0)
 	nd.h8To11Port0 = nd.h8To11Port0[:0]
+	nd.n15Acc = acc19
 }
 
 // subgraph5 runs stratum 1: hydro.Fold (19).
@@ -300,8 +316,8 @@ func (nd *PaxosClient) subgraph5() {
 	if !nd.n19Init {
 		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
-	v36 := nd.n19Acc
-	nd.h19To21Port1 = append(nd.h19To21Port1, v36)
+	v39 := nd.n19Acc
+	nd.h19To21Port1 = append(nd.h19To21Port1, v39)
 }
 
 // subgraph6 runs stratum 2: hydro.Fold (15), hydro.CrossJoin (20), hydro.CrossJoin (21), hydro.FilterMap (22), hydro.FilterMap (25), hydro.CrossJoin (26), hydro.Union (27).
@@ -309,29 +325,29 @@ func (nd *PaxosClient) subgraph6() {
 	if !nd.n15Init {
 		nd.n15Acc, nd.n15Init = noLow(), true
 	}
-	v37 := nd.n15Acc
-	nd.n20R = append(nd.n20R, v37)
-	nd.n26R = append(nd.n26R, v37)
-	for _, v38 := range nd.h5To20Port0 {
-		for _, v39 := range nd.n20R {
-			v40 := withLow(v38, v39)
-			nd.n21L = append(nd.n21L, v40)
+	v40 := nd.n15Acc
+	nd.n20R = append(nd.n20R, v40)
+	nd.n26R = append(nd.n26R, v40)
+	for _, v41 := range nd.h5To20Port0 {
+		for _, v42 := range nd.n20R {
+			v43 := withLow(v41, v42)
+			nd.n21L = append(nd.n21L, v43)
 		}
 	}
 	clear(nd.h5To20Port0)
 	nd.h5To20Port0 = nd.h5To20Port0[:0]
-	for _, v41 := range nd.h19To21Port1 {
-		for _, v42 := range nd.n21L {
-			v43 := directedOf(v42, v41)
-			if v44, ok45 := toLeader(v43); ok45 {
+	for _, v44 := range nd.h19To21Port1 {
+		for _, v45 := range nd.n21L {
+			v46 := directedOf(v45, v44)
+			if v47, ok48 := toLeader(v46); ok48 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v44)
-					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v44))}, 23, nd.hydroBuf)
+					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v47)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v47))}, 23, nd.hydroBuf)
 				}
 			}
-			if v46, ok47 := toEveryone(v43); ok47 {
+			if v49, ok50 := toEveryone(v46); ok50 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v46)
+					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v49)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
 				}
 			}
@@ -339,11 +355,11 @@ func (nd *PaxosClient) subgraph6() {
 	}
 	clear(nd.h19To21Port1)
 	nd.h19To21Port1 = nd.h19To21Port1[:0]
-	for _, v48 := range nd.h17To26Port0 {
-		for _, v49 := range nd.n26R {
-			v50 := withLow(v48, v49)
+	for _, v51 := range nd.h17To26Port0 {
+		for _, v52 := range nd.n26R {
+			v53 := withLow(v51, v52)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v50)
+				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v53)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
 			}
 		}
@@ -550,7 +566,7 @@ func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n43Index = map[uint64]int{}
 	nd.n45Index = map[uint64]int{}
-	nd.n55Period = /*line paxos.go:121:36*/ HeartbeatPeriod /*line paxos_hydro.go:553:88*/
+	nd.n55Period = /*line paxos.go:121:36*/ HeartbeatPeriod /*line paxos_hydro.go:569:88*/
 	nd.n65Index = map[uint8]int{}
 	return nd
 }
@@ -636,10 +652,10 @@ func (nd *PaxosProposer) subgraph3() {
 	window := nd.window
 	udf14 := /*line paxos.go:106:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:639:34*/
+	} /*line paxos_hydro.go:655:34*/
 	udf20 := /*line paxos.go:109:45*/ func(p P2b) Votes {
 		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:642:34*/
+	} /*line paxos_hydro.go:658:34*/
 	for _, v10 := range nd.n83Recv {
 		if v11, ok12 := accepted(v10); ok12 {
 			v13 := udf14(v11)
@@ -697,7 +713,7 @@ func (nd *PaxosProposer) subgraph5() {
 // subgraph6 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *PaxosProposer) subgraph6() {
 	window := nd.window
-	udf35 := /*line paxos.go:102:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:700:127*/
+	udf35 := /*line paxos.go:102:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:716:127*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -756,6 +772,10 @@ func (nd *PaxosProposer) subgraph7() {
 
 // subgraph8 runs stratum 1: hydro.MergeKeyed (43), hydro.ReduceKeyed (45), hydro.Join (46), hydro.CrossJoin (47), hydro.FilterMap (48), hydro.Map (53), hydro.Union (57).
 func (nd *PaxosProposer) subgraph8() {
+	if !nd.n58Init {
+		nd.n58Acc, nd.n58Init = newInbox(), true
+	}
+	acc61 := nd.n58Acc
 	slices.Sort(nd.n43Changed)
 	for _, i49 := range nd.n43Changed {
 		v48 := nd.n43Accs[i49]
@@ -771,85 +791,239 @@ func (nd *PaxosProposer) subgraph8() {
 				v57 := withAcceptors(v55, v56)
 				if v58, ok59 := reached(v57); ok59 {
 					v60 := commitEvent(v58)
-					if !nd.n58Init {
-						nd.n58Acc, nd.n58Init = newInbox(), true
+					{
+						e := v60
+						/*line proposer.go:59:34*/ {
+							switch e.Kind {
+							case EvCommand:
+								acc61.Cmds = append(acc61.Cmds, e.Cmd)
+							case EvP1b:
+								acc61.P1bs = append(acc61.P1bs, e.P1b)
+							case EvRejected:
+								acc61.Rejected = append(acc61.Rejected, e.Ballot)
+							case EvHeartbeat:
+								acc61.Beats = append(acc61.Beats, e.Ballot)
+							case EvCommit:
+								acc61.Commits = append(acc61.Commits, e.Commit)
+							case EvProgress:
+								acc61.Progress = append(acc61.Progress, e.Progress)
+							case EvTimer:
+								acc61.Timer = true
+							}
+						} /*line paxos_hydro.go:813:39*/
 					}
-					collect(&nd.n58Acc, v60)
 				}
 			}
 		}
 	}
-	for _, v61 := range nd.h35To47Port1 {
-		nd.n47R = append(nd.n47R, v61)
-		for _, v62 := range nd.n47L {
-			v63 := withAcceptors(v62, v61)
-			if v64, ok65 := reached(v63); ok65 {
-				v66 := commitEvent(v64)
-				if !nd.n58Init {
-					nd.n58Acc, nd.n58Init = newInbox(), true
+	for _, v62 := range nd.h35To47Port1 {
+		nd.n47R = append(nd.n47R, v62)
+		for _, v63 := range nd.n47L {
+			v64 := withAcceptors(v63, v62)
+			if v65, ok66 := reached(v64); ok66 {
+				v67 := commitEvent(v65)
+				{
+					e := v67
+					/*line proposer.go:59:34*/ {
+						switch e.Kind {
+						case EvCommand:
+							acc61.Cmds = append(acc61.Cmds, e.Cmd)
+						case EvP1b:
+							acc61.P1bs = append(acc61.P1bs, e.P1b)
+						case EvRejected:
+							acc61.Rejected = append(acc61.Rejected, e.Ballot)
+						case EvHeartbeat:
+							acc61.Beats = append(acc61.Beats, e.Ballot)
+						case EvCommit:
+							acc61.Commits = append(acc61.Commits, e.Commit)
+						case EvProgress:
+							acc61.Progress = append(acc61.Progress, e.Progress)
+						case EvTimer:
+							acc61.Timer = true
+						}
+					} /*line paxos_hydro.go:844:38*/
 				}
-				collect(&nd.n58Acc, v66)
 			}
 		}
 	}
 	clear(nd.h35To47Port1)
 	nd.h35To47Port1 = nd.h35To47Port1[:0]
-	for _, v67 := range nd.h49To57Port0 {
-		if !nd.n58Init {
-			nd.n58Acc, nd.n58Init = newInbox(), true
+	for _, v69 := range nd.h49To57Port0 {
+		{
+			e := v69
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc61.Cmds = append(acc61.Cmds, e.Cmd)
+				case EvP1b:
+					acc61.P1bs = append(acc61.P1bs, e.P1b)
+				case EvRejected:
+					acc61.Rejected = append(acc61.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc61.Beats = append(acc61.Beats, e.Ballot)
+				case EvCommit:
+					acc61.Commits = append(acc61.Commits, e.Commit)
+				case EvProgress:
+					acc61.Progress = append(acc61.Progress, e.Progress)
+				case EvTimer:
+					acc61.Timer = true
+				}
+			} /*line paxos_hydro.go:871:36*/
 		}
-		collect(&nd.n58Acc, v67)
 	}
 	clear(nd.h49To57Port0)
 	nd.h49To57Port0 = nd.h49To57Port0[:0]
-	for _, v68 := range nd.h50To57Port1 {
-		if !nd.n58Init {
-			nd.n58Acc, nd.n58Init = newInbox(), true
+	for _, v71 := range nd.h50To57Port1 {
+		{
+			e := v71
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc61.Cmds = append(acc61.Cmds, e.Cmd)
+				case EvP1b:
+					acc61.P1bs = append(acc61.P1bs, e.P1b)
+				case EvRejected:
+					acc61.Rejected = append(acc61.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc61.Beats = append(acc61.Beats, e.Ballot)
+				case EvCommit:
+					acc61.Commits = append(acc61.Commits, e.Commit)
+				case EvProgress:
+					acc61.Progress = append(acc61.Progress, e.Progress)
+				case EvTimer:
+					acc61.Timer = true
+				}
+			} /*line paxos_hydro.go:896:36*/
 		}
-		collect(&nd.n58Acc, v68)
 	}
 	clear(nd.h50To57Port1)
 	nd.h50To57Port1 = nd.h50To57Port1[:0]
-	for _, v69 := range nd.h51To57Port2 {
-		if !nd.n58Init {
-			nd.n58Acc, nd.n58Init = newInbox(), true
+	for _, v73 := range nd.h51To57Port2 {
+		{
+			e := v73
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc61.Cmds = append(acc61.Cmds, e.Cmd)
+				case EvP1b:
+					acc61.P1bs = append(acc61.P1bs, e.P1b)
+				case EvRejected:
+					acc61.Rejected = append(acc61.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc61.Beats = append(acc61.Beats, e.Ballot)
+				case EvCommit:
+					acc61.Commits = append(acc61.Commits, e.Commit)
+				case EvProgress:
+					acc61.Progress = append(acc61.Progress, e.Progress)
+				case EvTimer:
+					acc61.Timer = true
+				}
+			} /*line paxos_hydro.go:921:36*/
 		}
-		collect(&nd.n58Acc, v69)
 	}
 	clear(nd.h51To57Port2)
 	nd.h51To57Port2 = nd.h51To57Port2[:0]
-	for _, v70 := range nd.h52To57Port3 {
-		if !nd.n58Init {
-			nd.n58Acc, nd.n58Init = newInbox(), true
+	for _, v75 := range nd.h52To57Port3 {
+		{
+			e := v75
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc61.Cmds = append(acc61.Cmds, e.Cmd)
+				case EvP1b:
+					acc61.P1bs = append(acc61.P1bs, e.P1b)
+				case EvRejected:
+					acc61.Rejected = append(acc61.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc61.Beats = append(acc61.Beats, e.Ballot)
+				case EvCommit:
+					acc61.Commits = append(acc61.Commits, e.Commit)
+				case EvProgress:
+					acc61.Progress = append(acc61.Progress, e.Progress)
+				case EvTimer:
+					acc61.Timer = true
+				}
+			} /*line paxos_hydro.go:946:36*/
 		}
-		collect(&nd.n58Acc, v70)
 	}
 	clear(nd.h52To57Port3)
 	nd.h52To57Port3 = nd.h52To57Port3[:0]
-	for _, v71 := range nd.h54To57Port5 {
-		if !nd.n58Init {
-			nd.n58Acc, nd.n58Init = newInbox(), true
+	for _, v77 := range nd.h54To57Port5 {
+		{
+			e := v77
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc61.Cmds = append(acc61.Cmds, e.Cmd)
+				case EvP1b:
+					acc61.P1bs = append(acc61.P1bs, e.P1b)
+				case EvRejected:
+					acc61.Rejected = append(acc61.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc61.Beats = append(acc61.Beats, e.Ballot)
+				case EvCommit:
+					acc61.Commits = append(acc61.Commits, e.Commit)
+				case EvProgress:
+					acc61.Progress = append(acc61.Progress, e.Progress)
+				case EvTimer:
+					acc61.Timer = true
+				}
+			} /*line paxos_hydro.go:971:36*/
 		}
-		collect(&nd.n58Acc, v71)
 	}
 	clear(nd.h54To57Port5)
 	nd.h54To57Port5 = nd.h54To57Port5[:0]
-	for _, v72 := range nd.h56To57Port6 {
-		if !nd.n58Init {
-			nd.n58Acc, nd.n58Init = newInbox(), true
+	for _, v79 := range nd.h56To57Port6 {
+		{
+			e := v79
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc61.Cmds = append(acc61.Cmds, e.Cmd)
+				case EvP1b:
+					acc61.P1bs = append(acc61.P1bs, e.P1b)
+				case EvRejected:
+					acc61.Rejected = append(acc61.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc61.Beats = append(acc61.Beats, e.Ballot)
+				case EvCommit:
+					acc61.Commits = append(acc61.Commits, e.Commit)
+				case EvProgress:
+					acc61.Progress = append(acc61.Progress, e.Progress)
+				case EvTimer:
+					acc61.Timer = true
+				}
+			} /*line paxos_hydro.go:996:36*/
 		}
-		collect(&nd.n58Acc, v72)
 	}
 	clear(nd.h56To57Port6)
 	nd.h56To57Port6 = nd.h56To57Port6[:0]
-	for _, v73 := range nd.h34To57Port7 {
-		if !nd.n58Init {
-			nd.n58Acc, nd.n58Init = newInbox(), true
+	for _, v81 := range nd.h34To57Port7 {
+		{
+			e := v81
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc61.Cmds = append(acc61.Cmds, e.Cmd)
+				case EvP1b:
+					acc61.P1bs = append(acc61.P1bs, e.P1b)
+				case EvRejected:
+					acc61.Rejected = append(acc61.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc61.Beats = append(acc61.Beats, e.Ballot)
+				case EvCommit:
+					acc61.Commits = append(acc61.Commits, e.Commit)
+				case EvProgress:
+					acc61.Progress = append(acc61.Progress, e.Progress)
+				case EvTimer:
+					acc61.Timer = true
+				}
+			} /*line paxos_hydro.go:1021:37*/
 		}
-		collect(&nd.n58Acc, v73)
 	}
 	clear(nd.h34To57Port7)
 	nd.h34To57Port7 = nd.h34To57Port7[:0]
+	nd.n58Acc = acc61
 }
 
 // subgraph9 runs stratum 2: hydro.Fold (58), hydro.CrossJoin (59).
@@ -857,23 +1031,23 @@ func (nd *PaxosProposer) subgraph9() {
 	if !nd.n58Init {
 		nd.n58Acc, nd.n58Init = newInbox(), true
 	}
-	v74 := nd.n58Acc
-	nd.n59L = append(nd.n59L, v74)
-	for _, v75 := range nd.n59R {
-		v76 := withConfig(v74, v75)
+	v83 := nd.n58Acc
+	nd.n59L = append(nd.n59L, v83)
+	for _, v84 := range nd.n59R {
+		v85 := withConfig(v83, v84)
 		if !nd.n60Init {
 			nd.n60Acc, nd.n60Init = newCore(), true
 		}
-		step(&nd.n60Acc, v76)
+		step(&nd.n60Acc, v85)
 	}
-	for _, v77 := range nd.h40To59Port1 {
-		nd.n59R = append(nd.n59R, v77)
-		for _, v78 := range nd.n59L {
-			v79 := withConfig(v78, v77)
+	for _, v86 := range nd.h40To59Port1 {
+		nd.n59R = append(nd.n59R, v86)
+		for _, v87 := range nd.n59L {
+			v88 := withConfig(v87, v86)
 			if !nd.n60Init {
 				nd.n60Acc, nd.n60Init = newCore(), true
 			}
-			step(&nd.n60Acc, v79)
+			step(&nd.n60Acc, v88)
 		}
 	}
 	clear(nd.h40To59Port1)
@@ -885,11 +1059,11 @@ func (nd *PaxosProposer) subgraph10() {
 	if !nd.n60Init {
 		nd.n60Acc, nd.n60Init = newCore(), true
 	}
-	v80 := nd.n60Acc
+	v89 := nd.n60Acc
 	{
-		c, emit := v80, func(v81 Heartbeat) {
+		c, emit := v89, func(v90 Heartbeat) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v81)
+				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v90)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 62, nd.hydroBuf)
 			}
 		}
@@ -897,28 +1071,28 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:900:35*/
+		} /*line paxos_hydro.go:1074:36*/
 	}
 	{
-		c, emit := v80, func(v82 P1a) {
-			v83 := usedOf(v82)
-			k84 := v83.Key
-			i85, ok86 := nd.n65Index[k84]
-			if ok86 && !nd.n65Mark[i85] {
-				nd.n65Mark[i85] = true
-				nd.n65Dirty = append(nd.n65Dirty, i85)
+		c, emit := v89, func(v91 P1a) {
+			v92 := usedOf(v91)
+			k93 := v92.Key
+			i94, ok95 := nd.n65Index[k93]
+			if ok95 && !nd.n65Mark[i94] {
+				nd.n65Mark[i94] = true
+				nd.n65Dirty = append(nd.n65Dirty, i94)
 			}
-			if !ok86 {
-				i85 = len(nd.n65Accs)
-				nd.n65Index[k84] = i85
+			if !ok95 {
+				i94 = len(nd.n65Accs)
+				nd.n65Index[k93] = i94
 				nd.n65Mark = append(nd.n65Mark, true)
-				nd.n65Dirty = append(nd.n65Dirty, i85)
-				nd.n65Accs = append(nd.n65Accs, v83)
+				nd.n65Dirty = append(nd.n65Dirty, i94)
+				nd.n65Accs = append(nd.n65Accs, v92)
 			} else {
-				raiseUsed(&nd.n65Accs[i85], v83)
+				raiseUsed(&nd.n65Accs[i94], v92)
 			}
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v82)
+				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v91)
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 68, nd.hydroBuf)
 			}
 		}
@@ -926,12 +1100,12 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:929:35*/
+		} /*line paxos_hydro.go:1103:36*/
 	}
 	{
-		c, emit := v80, func(v87 P2a) {
+		c, emit := v89, func(v96 P2a) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v87)
+				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v96)
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 70, nd.hydroBuf)
 			}
 		}
@@ -939,12 +1113,12 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.P2as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:942:35*/
+		} /*line paxos_hydro.go:1116:36*/
 	}
 	{
-		c, emit := v80, func(v88 Commit) {
+		c, emit := v89, func(v97 Commit) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v88)
+				nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v97)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 93, nd.hydroBuf)
 			}
 		}
@@ -952,42 +1126,42 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:955:35*/
+		} /*line paxos_hydro.go:1129:36*/
 	}
 	{
-		c, emit := v80, func(v89 Resend) {
+		c, emit := v89, func(v98 Resend) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v89)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v89))}, 95, nd.hydroBuf)
+				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v98)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v98))}, 95, nd.hydroBuf)
 			}
 		}
 		/*line proposer.go:433:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:968:35*/
+		} /*line paxos_hydro.go:1142:36*/
 	}
 	{
-		c, emit := v80, func(v90 Transfer) {
+		c, emit := v89, func(v99 Transfer) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v90)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v90))}, 159, nd.hydroBuf)
+				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v99)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v99))}, 159, nd.hydroBuf)
 			}
 		}
 		/*line proposer.go:439:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:981:35*/
+		} /*line paxos_hydro.go:1155:36*/
 	}
 }
 
 // subgraph11 runs stratum 4: hydro.ReduceKeyed (65), hydro.Map (66).
 func (nd *PaxosProposer) subgraph11() {
-	for i92 := range nd.n65Accs {
-		v91 := nd.n65Accs[i92]
-		v93 := usedEvent(v91)
-		nd.n67Next = append(nd.n67Next, v93)
+	for i101 := range nd.n65Accs {
+		v100 := nd.n65Accs[i101]
+		v102 := usedEvent(v100)
+		nd.n67Next = append(nd.n67Next, v102)
 	}
 }
 
@@ -1002,22 +1176,22 @@ func (nd *PaxosProposer) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 65:
-		var v97 Used
-		n98, err99 := decodeHydroUsed(item, &v97)
-		if err99 == nil && n98 != len(item) {
-			err99 = fmt.Errorf("%d bytes after the item", len(item)-n98)
+		var v106 Used
+		n107, err108 := decodeHydroUsed(item, &v106)
+		if err108 == nil && n107 != len(item) {
+			err108 = fmt.Errorf("%d bytes after the item", len(item)-n107)
 		}
-		if err99 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:130): %w", err99)
+		if err108 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:130): %w", err108)
 		}
-		k100 := v97.Key
-		i101, ok102 := nd.n65Index[k100]
-		if ok102 {
-			nd.n65Accs[i101] = v97
+		k109 := v106.Key
+		i110, ok111 := nd.n65Index[k109]
+		if ok111 {
+			nd.n65Accs[i110] = v106
 		} else {
-			i101 = len(nd.n65Accs)
-			nd.n65Index[k100] = i101
-			nd.n65Accs = append(nd.n65Accs, v97)
+			i110 = len(nd.n65Accs)
+			nd.n65Index[k109] = i110
+			nd.n65Accs = append(nd.n65Accs, v106)
 			nd.n65Mark = append(nd.n65Mark, false)
 		}
 		return nil
@@ -1031,10 +1205,10 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosProposer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i94 := range nd.n65Dirty {
-			nd.n65Mark[i94] = false
-			v95 := nd.n65Accs[i94]
-			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(65), &v95))
+		for _, i103 := range nd.n65Dirty {
+			nd.n65Mark[i103] = false
+			v104 := nd.n65Accs[i103]
+			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(65), &v104))
 		}
 		nd.n65Dirty = nd.n65Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1048,8 +1222,8 @@ func (nd *PaxosProposer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosProposer) hydroSnapshot(add func([]byte)) {
-	for _, v96 := range nd.n65Accs {
-		add(appendHydroUsed(nd.hydroJournal.Record(65), &v96))
+	for _, v105 := range nd.n65Accs {
+		add(appendHydroUsed(nd.hydroJournal.Record(65), &v105))
 	}
 }
 
@@ -1380,7 +1554,7 @@ func (nd *PaxosAcceptor) subgraph0() {
 				for pos := range ring(window) {
 					emit(Probe{Pos: pos})
 				}
-			} /*line paxos_hydro.go:1383:37*/
+			} /*line paxos_hydro.go:1557:37*/
 		}
 		nd.h68To88Port0 = append(nd.h68To88Port0, v1)
 	}
@@ -1420,84 +1594,91 @@ func (nd *PaxosAcceptor) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (75).
 func (nd *PaxosAcceptor) subgraph2() {
+	if !nd.n76Init {
+		nd.n76Acc, nd.n76Init = noPromise(), true
+	}
+	acc16 := nd.n76Acc
 	for i15 := range nd.n75Accs {
 		v14 := nd.n75Accs[i15]
-		if !nd.n76Init {
-			nd.n76Acc, nd.n76Init = noPromise(), true
+		{
+			p := v14
+			/*line replica.go:23:43*/ {
+				acc16 = p
+			} /*line paxos_hydro.go:1607:37*/
 		}
-		takePromise(&nd.n76Acc, v14)
 	}
+	nd.n76Acc = acc16
 }
 
 // subgraph3 runs stratum 2: hydro.Fold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.FilterMap (80), hydro.Sink (82), hydro.CrossJoin (88).
 func (nd *PaxosAcceptor) subgraph3() {
 	window := nd.window
-	udf28 := /*line paxos.go:142:52*/ func(a answered2) (Entry, bool) {
+	udf29 := /*line paxos.go:142:52*/ func(a answered2) (Entry, bool) {
 		p := a.P2b
 		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}}}, p.Max == p.Ballot
-	} /*line paxos_hydro.go:1438:35*/
+	} /*line paxos_hydro.go:1619:35*/
 	if !nd.n76Init {
 		nd.n76Acc, nd.n76Init = noPromise(), true
 	}
-	v16 := nd.n76Acc
-	nd.n77L = append(nd.n77L, v16)
-	for _, v17 := range nd.n77R {
-		v18 := viewOf(v16, v17)
-		nd.n78R = append(nd.n78R, v18)
-		nd.n88R = append(nd.n88R, v18)
+	v17 := nd.n76Acc
+	nd.n77L = append(nd.n77L, v17)
+	for _, v18 := range nd.n77R {
+		v19 := viewOf(v17, v18)
+		nd.n78R = append(nd.n78R, v19)
+		nd.n88R = append(nd.n88R, v19)
 	}
-	for _, v19 := range nd.h71To77Port1 {
-		nd.n77R = append(nd.n77R, v19)
-		for _, v20 := range nd.n77L {
-			v21 := viewOf(v20, v19)
-			nd.n78R = append(nd.n78R, v21)
-			nd.n88R = append(nd.n88R, v21)
+	for _, v20 := range nd.h71To77Port1 {
+		nd.n77R = append(nd.n77R, v20)
+		for _, v21 := range nd.n77L {
+			v22 := viewOf(v21, v20)
+			nd.n78R = append(nd.n78R, v22)
+			nd.n88R = append(nd.n88R, v22)
 		}
 	}
 	clear(nd.h71To77Port1)
 	nd.h71To77Port1 = nd.h71To77Port1[:0]
-	for _, v22 := range nd.h70To78Port0 {
-		for _, v23 := range nd.n78R {
-			v24 := answer(v22, v23)
-			v25 := voteOf(v24)
-			nd.n82Out = append(nd.n82Out, v25)
+	for _, v23 := range nd.h70To78Port0 {
+		for _, v24 := range nd.n78R {
+			v25 := answer(v23, v24)
+			v26 := voteOf(v25)
+			nd.n82Out = append(nd.n82Out, v26)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v25)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v25))}, 83, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v26)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v26))}, 83, nd.hydroBuf)
 			}
-			if v26, ok27 := udf28(v24); ok27 {
-				k29 := v26.Pos
-				i30, ok31 := nd.n81Index[k29]
-				if ok31 && !nd.n81Mark[i30] {
-					nd.n81Mark[i30] = true
-					nd.n81Dirty = append(nd.n81Dirty, i30)
+			if v27, ok28 := udf29(v25); ok28 {
+				k30 := v27.Pos
+				i31, ok32 := nd.n81Index[k30]
+				if ok32 && !nd.n81Mark[i31] {
+					nd.n81Mark[i31] = true
+					nd.n81Dirty = append(nd.n81Dirty, i31)
 				}
-				if !ok31 {
-					i30 = len(nd.n81Accs)
-					nd.n81Index[k29] = i30
+				if !ok32 {
+					i31 = len(nd.n81Accs)
+					nd.n81Index[k30] = i31
 					nd.n81Mark = append(nd.n81Mark, true)
-					nd.n81Dirty = append(nd.n81Dirty, i30)
-					bot32 := v26
-					bot32.A = *new(AcceptedLattice)
-					nd.n81Accs = append(nd.n81Accs, bot32)
+					nd.n81Dirty = append(nd.n81Dirty, i31)
+					bot33 := v27
+					bot33.A = *new(AcceptedLattice)
+					nd.n81Accs = append(nd.n81Accs, bot33)
 				}
-				nd.n81Accs[i30].A.Merge(v26.A)
-				if i30 >= len(nd.n81Touched) {
-					nd.n81Touched = append(nd.n81Touched, make([]bool, i30+1-len(nd.n81Touched))...)
+				nd.n81Accs[i31].A.Merge(v27.A)
+				if i31 >= len(nd.n81Touched) {
+					nd.n81Touched = append(nd.n81Touched, make([]bool, i31+1-len(nd.n81Touched))...)
 				}
-				if !nd.n81Touched[i30] {
-					nd.n81Touched[i30] = true
-					nd.n81Changed = append(nd.n81Changed, i30)
+				if !nd.n81Touched[i31] {
+					nd.n81Touched[i31] = true
+					nd.n81Changed = append(nd.n81Changed, i31)
 				}
 			}
 		}
 	}
 	clear(nd.h70To78Port0)
 	nd.h70To78Port0 = nd.h70To78Port0[:0]
-	for _, v33 := range nd.h68To88Port0 {
-		for _, v34 := range nd.n88R {
-			v35 := firstP1b(v33, v34)
-			nd.h88To89Port0 = append(nd.h88To89Port0, v35)
+	for _, v34 := range nd.h68To88Port0 {
+		for _, v35 := range nd.n88R {
+			v36 := firstP1b(v34, v35)
+			nd.h88To89Port0 = append(nd.h88To89Port0, v36)
 		}
 	}
 	clear(nd.h68To88Port0)
@@ -1506,23 +1687,30 @@ func (nd *PaxosAcceptor) subgraph3() {
 
 // subgraph4 runs stratum 3: hydro.MergeKeyed (81), hydro.Join (86).
 func (nd *PaxosAcceptor) subgraph4() {
-	slices.Sort(nd.n81Changed)
-	for _, i37 := range nd.n81Changed {
-		v36 := nd.n81Accs[i37]
-		_ = v36
+	if !nd.n87Init {
+		nd.n87Acc, nd.n87Init = newLog(), true
 	}
-	for _, v38 := range nd.h85To86Port0 {
-		if i39, ok40 := nd.n81Index[v38.Pos]; ok40 {
-			v41 := nd.n81Accs[i39]
-			v42 := hitEntry(v38, v41)
-			if !nd.n87Init {
-				nd.n87Acc, nd.n87Init = newLog(), true
+	acc44 := nd.n87Acc
+	slices.Sort(nd.n81Changed)
+	for _, i38 := range nd.n81Changed {
+		v37 := nd.n81Accs[i38]
+		_ = v37
+	}
+	for _, v39 := range nd.h85To86Port0 {
+		if i40, ok41 := nd.n81Index[v39.Pos]; ok41 {
+			v42 := nd.n81Accs[i40]
+			v43 := hitEntry(v39, v42)
+			{
+				e := v43
+				/*line replica.go:58:44*/ {
+					acc44 = append(acc44, e.A.Accepted)
+				} /*line paxos_hydro.go:1707:38*/
 			}
-			addAccepted(&nd.n87Acc, v42)
 		}
 	}
 	clear(nd.h85To86Port0)
 	nd.h85To86Port0 = nd.h85To86Port0[:0]
+	nd.n87Acc = acc44
 }
 
 // subgraph5 runs stratum 4: hydro.Fold (87), hydro.CrossJoin (89).
@@ -1530,14 +1718,14 @@ func (nd *PaxosAcceptor) subgraph5() {
 	if !nd.n87Init {
 		nd.n87Acc, nd.n87Init = newLog(), true
 	}
-	v43 := nd.n87Acc
-	nd.n89R = append(nd.n89R, v43)
-	for _, v44 := range nd.h88To89Port0 {
-		for _, v45 := range nd.n89R {
-			v46 := withLog(v44, v45)
+	v45 := nd.n87Acc
+	nd.n89R = append(nd.n89R, v45)
+	for _, v46 := range nd.h88To89Port0 {
+		for _, v47 := range nd.n89R {
+			v48 := withLog(v46, v47)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v46)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v46))}, 90, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v48)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v48))}, 90, nd.hydroBuf)
 			}
 		}
 	}
@@ -1556,50 +1744,50 @@ func (nd *PaxosAcceptor) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 75:
-		var v50 Promise
-		n51, err52 := decodeHydroPromise(item, &v50)
-		if err52 == nil && n51 != len(item) {
-			err52 = fmt.Errorf("%d bytes after the item", len(item)-n51)
+		var v52 Promise
+		n53, err54 := decodeHydroPromise(item, &v52)
+		if err54 == nil && n53 != len(item) {
+			err54 = fmt.Errorf("%d bytes after the item", len(item)-n53)
 		}
-		if err52 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 75, paxos.go:136): %w", err52)
+		if err54 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 75, paxos.go:136): %w", err54)
 		}
-		k53 := v50.Key
-		i54, ok55 := nd.n75Index[k53]
-		if ok55 {
-			nd.n75Accs[i54] = v50
+		k55 := v52.Key
+		i56, ok57 := nd.n75Index[k55]
+		if ok57 {
+			nd.n75Accs[i56] = v52
 		} else {
-			i54 = len(nd.n75Accs)
-			nd.n75Index[k53] = i54
-			nd.n75Accs = append(nd.n75Accs, v50)
+			i56 = len(nd.n75Accs)
+			nd.n75Index[k55] = i56
+			nd.n75Accs = append(nd.n75Accs, v52)
 			nd.n75Mark = append(nd.n75Mark, false)
 		}
 		return nil
 	case 81:
-		var v59 Entry
-		n60, err61 := decodeHydroEntry(item, &v59)
-		if err61 == nil && n60 != len(item) {
-			err61 = fmt.Errorf("%d bytes after the item", len(item)-n60)
+		var v61 Entry
+		n62, err63 := decodeHydroEntry(item, &v61)
+		if err63 == nil && n62 != len(item) {
+			err63 = fmt.Errorf("%d bytes after the item", len(item)-n62)
 		}
-		if err61 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 81, paxos.go:142): %w", err61)
+		if err63 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 81, paxos.go:142): %w", err63)
 		}
-		k62 := v59.Pos
-		i63, ok64 := nd.n81Index[k62]
-		if ok64 {
-			nd.n81Accs[i63] = v59
+		k64 := v61.Pos
+		i65, ok66 := nd.n81Index[k64]
+		if ok66 {
+			nd.n81Accs[i65] = v61
 		} else {
-			i63 = len(nd.n81Accs)
-			nd.n81Index[k62] = i63
-			nd.n81Accs = append(nd.n81Accs, v59)
+			i65 = len(nd.n81Accs)
+			nd.n81Index[k64] = i65
+			nd.n81Accs = append(nd.n81Accs, v61)
 			nd.n81Mark = append(nd.n81Mark, false)
 		}
-		if i63 >= len(nd.n81Touched) {
-			nd.n81Touched = append(nd.n81Touched, make([]bool, i63+1-len(nd.n81Touched))...)
+		if i65 >= len(nd.n81Touched) {
+			nd.n81Touched = append(nd.n81Touched, make([]bool, i65+1-len(nd.n81Touched))...)
 		}
-		if !nd.n81Touched[i63] {
-			nd.n81Touched[i63] = true
-			nd.n81Changed = append(nd.n81Changed, i63)
+		if !nd.n81Touched[i65] {
+			nd.n81Touched[i65] = true
+			nd.n81Changed = append(nd.n81Changed, i65)
 		}
 		return nil
 	}
@@ -1612,16 +1800,16 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i47 := range nd.n75Dirty {
-			nd.n75Mark[i47] = false
-			v48 := nd.n75Accs[i47]
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(75), &v48))
+		for _, i49 := range nd.n75Dirty {
+			nd.n75Mark[i49] = false
+			v50 := nd.n75Accs[i49]
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(75), &v50))
 		}
 		nd.n75Dirty = nd.n75Dirty[:0]
-		for _, i56 := range nd.n81Dirty {
-			nd.n81Mark[i56] = false
-			v57 := nd.n81Accs[i56]
-			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(81), &v57))
+		for _, i58 := range nd.n81Dirty {
+			nd.n81Mark[i58] = false
+			v59 := nd.n81Accs[i58]
+			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(81), &v59))
 		}
 		nd.n81Dirty = nd.n81Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1635,11 +1823,11 @@ func (nd *PaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	for _, v49 := range nd.n75Accs {
-		add(appendHydroPromise(nd.hydroJournal.Record(75), &v49))
+	for _, v51 := range nd.n75Accs {
+		add(appendHydroPromise(nd.hydroJournal.Record(75), &v51))
 	}
-	for _, v58 := range nd.n81Accs {
-		add(appendHydroEntry(nd.hydroJournal.Record(81), &v58))
+	for _, v60 := range nd.n81Accs {
+		add(appendHydroEntry(nd.hydroJournal.Record(81), &v60))
 	}
 }
 
@@ -1937,7 +2125,7 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.n108Index = map[uint64]int{}
 	nd.n111Index = map[string]int{}
 	nd.n114Index = map[uint64]int{}
-	nd.n115Period = /*line paxos.go:177:41*/ ProgressPeriod /*line paxos_hydro.go:1940:89*/
+	nd.n115Period = /*line paxos.go:177:41*/ ProgressPeriod /*line paxos_hydro.go:2128:89*/
 	nd.n131Seen = map[KeyProbe]struct{}{}
 	nd.n135Seen = map[SessionProbe]struct{}{}
 	nd.n161Seen = map[hydro.MemberID]struct{}{}
@@ -2067,188 +2255,212 @@ func (nd *PaxosReplica) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Broadcast (93), hydro.Demux (95), hydro.Map (96), hydro.Union (97), hydro.Cycle (98), hydro.Cycle (99), hydro.Cycle (100), hydro.Cycle (101), hydro.Map (102), hydro.Union (103), hydro.FlatMap (109), hydro.Union (110), hydro.FlatMap (112), hydro.Union (113), hydro.Timer (115), hydro.Map (116), hydro.Map (117), hydro.Map (118), hydro.Union (119), hydro.Map (123), hydro.DeferTick (146), hydro.DeferTick (148), hydro.DeferTick (150), hydro.Demux (169).
 func (nd *PaxosReplica) subgraph1() {
+	if !nd.n120Init {
+		nd.n120Acc, nd.n120Init = count(), true
+	}
+	acc12 := nd.n120Acc
+	if !nd.n124Init {
+		nd.n124Acc, nd.n124Init = noSlot(), true
+	}
+	acc14 := nd.n124Acc
 	for _, v10 := range nd.n93Recv {
 		nd.h97To106Port0 = append(nd.h97To106Port0, v10)
 		v11 := commitOne(v10)
-		if !nd.n120Init {
-			nd.n120Acc, nd.n120Init = count(), true
+		{
+			k := v11
+			/*line replica.go:97:25*/ {
+				acc12 += k
+			} /*line paxos_hydro.go:2273:37*/
 		}
-		add(&nd.n120Acc, v11)
-		v12 := slotOf(v10)
-		if !nd.n124Init {
-			nd.n124Acc, nd.n124Init = noSlot(), true
+		v13 := slotOf(v10)
+		{
+			s := v13
+			/*line replica.go:107:41*/ {
+				acc14 = max(acc14, s)
+			} /*line paxos_hydro.go:2280:37*/
 		}
-		highestSlot(&nd.n124Acc, v12)
 	}
 	clear(nd.n93Recv)
 	nd.n93Recv = nd.n93Recv[:0]
-	for _, v13 := range nd.n95Recv {
-		v14 := commitOf(v13)
-		nd.h97To106Port0 = append(nd.h97To106Port0, v14)
-		v15 := commitOne(v14)
-		if !nd.n120Init {
-			nd.n120Acc, nd.n120Init = count(), true
+	for _, v15 := range nd.n95Recv {
+		v16 := commitOf(v15)
+		nd.h97To106Port0 = append(nd.h97To106Port0, v16)
+		v17 := commitOne(v16)
+		{
+			k := v17
+			/*line replica.go:97:25*/ {
+				acc12 += k
+			} /*line paxos_hydro.go:2293:37*/
 		}
-		add(&nd.n120Acc, v15)
-		v16 := slotOf(v14)
-		if !nd.n124Init {
-			nd.n124Acc, nd.n124Init = noSlot(), true
+		v19 := slotOf(v16)
+		{
+			s := v19
+			/*line replica.go:107:41*/ {
+				acc14 = max(acc14, s)
+			} /*line paxos_hydro.go:2300:37*/
 		}
-		highestSlot(&nd.n124Acc, v16)
 	}
 	clear(nd.n95Recv)
 	nd.n95Recv = nd.n95Recv[:0]
 	if !nd.n115Fired || !nd.hydroNow.Before(nd.n115Due) {
 		nd.n115Fired = true
 		nd.n115Due = nd.hydroNow.Add(nd.n115Period)
-		v17 := nd.hydroNow
-		v18 := timeOne(v17)
-		if !nd.n120Init {
-			nd.n120Acc, nd.n120Init = count(), true
+		v21 := nd.hydroNow
+		v22 := timeOne(v21)
+		{
+			k := v22
+			/*line replica.go:97:25*/ {
+				acc12 += k
+			} /*line paxos_hydro.go:2314:37*/
 		}
-		add(&nd.n120Acc, v18)
-		nd.h115To170Port0 = append(nd.h115To170Port0, v17)
+		nd.h115To170Port0 = append(nd.h115To170Port0, v21)
 	}
-	for _, v19 := range nd.n146Now {
-		k20 := v19.Key
-		i21, ok22 := nd.n104Index[k20]
-		if ok22 && !nd.n104Mark[i21] {
-			nd.n104Mark[i21] = true
-			nd.n104Dirty = append(nd.n104Dirty, i21)
-		}
-		if !ok22 {
-			i21 = len(nd.n104Accs)
-			nd.n104Index[k20] = i21
-			nd.n104Mark = append(nd.n104Mark, true)
-			nd.n104Dirty = append(nd.n104Dirty, i21)
-			nd.n104Accs = append(nd.n104Accs, v19)
-		} else {
-			raiseApplied(&nd.n104Accs[i21], v19)
-		}
-		v23 := appliedOne(v19)
-		if !nd.n120Init {
-			nd.n120Acc, nd.n120Init = count(), true
-		}
-		add(&nd.n120Acc, v23)
-	}
-	for _, v24 := range nd.n148Now {
+	for _, v24 := range nd.n146Now {
 		k25 := v24.Key
-		i26, ok27 := nd.n111Index[k25]
-		if ok27 && !nd.n111Mark[i26] {
-			nd.n111Mark[i26] = true
-			nd.n111Dirty = append(nd.n111Dirty, i26)
+		i26, ok27 := nd.n104Index[k25]
+		if ok27 && !nd.n104Mark[i26] {
+			nd.n104Mark[i26] = true
+			nd.n104Dirty = append(nd.n104Dirty, i26)
 		}
 		if !ok27 {
-			i26 = len(nd.n111Accs)
-			nd.n111Index[k25] = i26
+			i26 = len(nd.n104Accs)
+			nd.n104Index[k25] = i26
+			nd.n104Mark = append(nd.n104Mark, true)
+			nd.n104Dirty = append(nd.n104Dirty, i26)
+			nd.n104Accs = append(nd.n104Accs, v24)
+		} else {
+			raiseApplied(&nd.n104Accs[i26], v24)
+		}
+		v28 := appliedOne(v24)
+		{
+			k := v28
+			/*line replica.go:97:25*/ {
+				acc12 += k
+			} /*line paxos_hydro.go:2339:37*/
+		}
+	}
+	for _, v30 := range nd.n148Now {
+		k31 := v30.Key
+		i32, ok33 := nd.n111Index[k31]
+		if ok33 && !nd.n111Mark[i32] {
+			nd.n111Mark[i32] = true
+			nd.n111Dirty = append(nd.n111Dirty, i32)
+		}
+		if !ok33 {
+			i32 = len(nd.n111Accs)
+			nd.n111Index[k31] = i32
 			nd.n111Mark = append(nd.n111Mark, true)
-			nd.n111Dirty = append(nd.n111Dirty, i26)
-			bot28 := v24
-			bot28.Cell = *new(Cell)
-			nd.n111Accs = append(nd.n111Accs, bot28)
+			nd.n111Dirty = append(nd.n111Dirty, i32)
+			bot34 := v30
+			bot34.Cell = *new(Cell)
+			nd.n111Accs = append(nd.n111Accs, bot34)
 		}
-		nd.n111Accs[i26].Cell.Merge(v24.Cell)
+		nd.n111Accs[i32].Cell.Merge(v30.Cell)
 	}
-	for _, v29 := range nd.n150Now {
-		k30 := v29.Inc
-		i31, ok32 := nd.n114Index[k30]
-		if ok32 && !nd.n114Mark[i31] {
-			nd.n114Mark[i31] = true
-			nd.n114Dirty = append(nd.n114Dirty, i31)
-		}
-		if !ok32 {
-			i31 = len(nd.n114Accs)
-			nd.n114Index[k30] = i31
-			nd.n114Mark = append(nd.n114Mark, true)
-			nd.n114Dirty = append(nd.n114Dirty, i31)
-			bot33 := v29
-			bot33.S = *new(SessionLattice)
-			nd.n114Accs = append(nd.n114Accs, bot33)
-		}
-		nd.n114Accs[i31].S.Merge(v29.S)
-	}
-	for _, v34 := range nd.n169Recv {
-		v35 := snapshotApplied(v34)
-		k36 := v35.Key
-		i37, ok38 := nd.n104Index[k36]
-		if ok38 && !nd.n104Mark[i37] {
-			nd.n104Mark[i37] = true
-			nd.n104Dirty = append(nd.n104Dirty, i37)
+	for _, v35 := range nd.n150Now {
+		k36 := v35.Inc
+		i37, ok38 := nd.n114Index[k36]
+		if ok38 && !nd.n114Mark[i37] {
+			nd.n114Mark[i37] = true
+			nd.n114Dirty = append(nd.n114Dirty, i37)
 		}
 		if !ok38 {
-			i37 = len(nd.n104Accs)
-			nd.n104Index[k36] = i37
+			i37 = len(nd.n114Accs)
+			nd.n114Index[k36] = i37
+			nd.n114Mark = append(nd.n114Mark, true)
+			nd.n114Dirty = append(nd.n114Dirty, i37)
+			bot39 := v35
+			bot39.S = *new(SessionLattice)
+			nd.n114Accs = append(nd.n114Accs, bot39)
+		}
+		nd.n114Accs[i37].S.Merge(v35.S)
+	}
+	for _, v40 := range nd.n169Recv {
+		v41 := snapshotApplied(v40)
+		k42 := v41.Key
+		i43, ok44 := nd.n104Index[k42]
+		if ok44 && !nd.n104Mark[i43] {
+			nd.n104Mark[i43] = true
+			nd.n104Dirty = append(nd.n104Dirty, i43)
+		}
+		if !ok44 {
+			i43 = len(nd.n104Accs)
+			nd.n104Index[k42] = i43
 			nd.n104Mark = append(nd.n104Mark, true)
-			nd.n104Dirty = append(nd.n104Dirty, i37)
-			nd.n104Accs = append(nd.n104Accs, v35)
+			nd.n104Dirty = append(nd.n104Dirty, i43)
+			nd.n104Accs = append(nd.n104Accs, v41)
 		} else {
-			raiseApplied(&nd.n104Accs[i37], v35)
+			raiseApplied(&nd.n104Accs[i43], v41)
 		}
-		v39 := appliedOne(v35)
-		if !nd.n120Init {
-			nd.n120Acc, nd.n120Init = count(), true
-		}
-		add(&nd.n120Acc, v39)
+		v45 := appliedOne(v41)
 		{
-			s, emit := v34, func(v40 KV) {
-				k41 := v40.Key
-				i42, ok43 := nd.n111Index[k41]
-				if ok43 && !nd.n111Mark[i42] {
-					nd.n111Mark[i42] = true
-					nd.n111Dirty = append(nd.n111Dirty, i42)
+			k := v45
+			/*line replica.go:97:25*/ {
+				acc12 += k
+			} /*line paxos_hydro.go:2400:37*/
+		}
+		{
+			s, emit := v40, func(v47 KV) {
+				k48 := v47.Key
+				i49, ok50 := nd.n111Index[k48]
+				if ok50 && !nd.n111Mark[i49] {
+					nd.n111Mark[i49] = true
+					nd.n111Dirty = append(nd.n111Dirty, i49)
 				}
-				if !ok43 {
-					i42 = len(nd.n111Accs)
-					nd.n111Index[k41] = i42
+				if !ok50 {
+					i49 = len(nd.n111Accs)
+					nd.n111Index[k48] = i49
 					nd.n111Mark = append(nd.n111Mark, true)
-					nd.n111Dirty = append(nd.n111Dirty, i42)
-					bot44 := v40
-					bot44.Cell = *new(Cell)
-					nd.n111Accs = append(nd.n111Accs, bot44)
+					nd.n111Dirty = append(nd.n111Dirty, i49)
+					bot51 := v47
+					bot51.Cell = *new(Cell)
+					nd.n111Accs = append(nd.n111Accs, bot51)
 				}
-				nd.n111Accs[i42].Cell.Merge(v40.Cell)
+				nd.n111Accs[i49].Cell.Merge(v47.Cell)
 			}
 			/*line replica.go:387:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2215:37*/
+			} /*line paxos_hydro.go:2425:37*/
 		}
 		{
-			s, emit := v34, func(v45 Session) {
-				k46 := v45.Inc
-				i47, ok48 := nd.n114Index[k46]
-				if ok48 && !nd.n114Mark[i47] {
-					nd.n114Mark[i47] = true
-					nd.n114Dirty = append(nd.n114Dirty, i47)
+			s, emit := v40, func(v52 Session) {
+				k53 := v52.Inc
+				i54, ok55 := nd.n114Index[k53]
+				if ok55 && !nd.n114Mark[i54] {
+					nd.n114Mark[i54] = true
+					nd.n114Dirty = append(nd.n114Dirty, i54)
 				}
-				if !ok48 {
-					i47 = len(nd.n114Accs)
-					nd.n114Index[k46] = i47
+				if !ok55 {
+					i54 = len(nd.n114Accs)
+					nd.n114Index[k53] = i54
 					nd.n114Mark = append(nd.n114Mark, true)
-					nd.n114Dirty = append(nd.n114Dirty, i47)
-					bot49 := v45
-					bot49.S = *new(SessionLattice)
-					nd.n114Accs = append(nd.n114Accs, bot49)
+					nd.n114Dirty = append(nd.n114Dirty, i54)
+					bot56 := v52
+					bot56.S = *new(SessionLattice)
+					nd.n114Accs = append(nd.n114Accs, bot56)
 				}
-				nd.n114Accs[i47].S.Merge(v45.S)
+				nd.n114Accs[i54].S.Merge(v52.S)
 			}
 			/*line replica.go:393:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2240:37*/
+			} /*line paxos_hydro.go:2450:37*/
 		}
 	}
 	clear(nd.n169Recv)
 	nd.n169Recv = nd.n169Recv[:0]
+	nd.n120Acc = acc12
+	nd.n124Acc = acc14
 }
 
 // subgraph2 runs stratum 0: hydro.DeferTick (156).
 func (nd *PaxosReplica) subgraph2() {
-	for _, v50 := range nd.n156Now {
+	for _, v57 := range nd.n156Now {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v50)
+			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v57)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 157, nd.hydroBuf)
 		}
 	}
@@ -2256,13 +2468,13 @@ func (nd *PaxosReplica) subgraph2() {
 
 // subgraph3 runs stratum 0: hydro.Demux (159), hydro.Map (160), hydro.Unique (161).
 func (nd *PaxosReplica) subgraph3() {
-	for _, v51 := range nd.n159Recv {
-		v52 := transferTo(v51)
-		if _, dup53 := nd.n161Seen[v52]; !dup53 {
-			nd.n161Seen[v52] = struct{}{}
-			nd.h161To162Port0 = append(nd.h161To162Port0, v52)
-			nd.h161To164Port0 = append(nd.h161To164Port0, v52)
-			nd.h161To166Port0 = append(nd.h161To166Port0, v52)
+	for _, v58 := range nd.n159Recv {
+		v59 := transferTo(v58)
+		if _, dup60 := nd.n161Seen[v59]; !dup60 {
+			nd.n161Seen[v59] = struct{}{}
+			nd.h161To162Port0 = append(nd.h161To162Port0, v59)
+			nd.h161To164Port0 = append(nd.h161To164Port0, v59)
+			nd.h161To166Port0 = append(nd.h161To166Port0, v59)
 		}
 	}
 	clear(nd.n159Recv)
@@ -2271,53 +2483,74 @@ func (nd *PaxosReplica) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.ReduceKeyed (104).
 func (nd *PaxosReplica) subgraph4() {
-	for i55 := range nd.n104Accs {
-		v54 := nd.n104Accs[i55]
-		if !nd.n105Init {
-			nd.n105Acc, nd.n105Init = noApplied(), true
-		}
-		takeApplied(&nd.n105Acc, v54)
+	if !nd.n105Init {
+		nd.n105Acc, nd.n105Init = noApplied(), true
 	}
+	acc63 := nd.n105Acc
+	for i62 := range nd.n104Accs {
+		v61 := nd.n104Accs[i62]
+		{
+			a := v61
+			/*line replica.go:85:42*/ {
+				acc63 = max(acc63, a.Next)
+			} /*line paxos_hydro.go:2496:37*/
+		}
+	}
+	nd.n105Acc = acc63
 }
 
 // subgraph5 runs stratum 1: hydro.MergeKeyed (111), hydro.CrossJoin (162).
 func (nd *PaxosReplica) subgraph5() {
-	for i57 := range nd.n111Accs {
-		v56 := nd.n111Accs[i57]
-		nd.h111To132Port1 = append(nd.h111To132Port1, v56)
-		nd.n162R = append(nd.n162R, v56)
+	if !nd.n163Init {
+		nd.n163Acc, nd.n163Init = newKVList(), true
 	}
-	for _, v58 := range nd.h161To162Port0 {
-		for _, v59 := range nd.n162R {
-			v60 := pickKV(v58, v59)
-			if !nd.n163Init {
-				nd.n163Acc, nd.n163Init = newKVList(), true
+	acc69 := nd.n163Acc
+	for i65 := range nd.n111Accs {
+		v64 := nd.n111Accs[i65]
+		nd.h111To132Port1 = append(nd.h111To132Port1, v64)
+		nd.n162R = append(nd.n162R, v64)
+	}
+	for _, v66 := range nd.h161To162Port0 {
+		for _, v67 := range nd.n162R {
+			v68 := pickKV(v66, v67)
+			{
+				kv := v68
+				/*line replica.go:363:34*/ {
+					acc69 = append(acc69, kv)
+				} /*line paxos_hydro.go:2520:38*/
 			}
-			addKVItem(&nd.n163Acc, v60)
 		}
 	}
 	clear(nd.h161To162Port0)
 	nd.h161To162Port0 = nd.h161To162Port0[:0]
+	nd.n163Acc = acc69
 }
 
 // subgraph6 runs stratum 1: hydro.MergeKeyed (114), hydro.CrossJoin (164).
 func (nd *PaxosReplica) subgraph6() {
-	for i62 := range nd.n114Accs {
-		v61 := nd.n114Accs[i62]
-		nd.h114To136Port1 = append(nd.h114To136Port1, v61)
-		nd.n164R = append(nd.n164R, v61)
+	if !nd.n165Init {
+		nd.n165Acc, nd.n165Init = newSessionList(), true
 	}
-	for _, v63 := range nd.h161To164Port0 {
-		for _, v64 := range nd.n164R {
-			v65 := pickSession(v63, v64)
-			if !nd.n165Init {
-				nd.n165Acc, nd.n165Init = newSessionList(), true
+	acc75 := nd.n165Acc
+	for i71 := range nd.n114Accs {
+		v70 := nd.n114Accs[i71]
+		nd.h114To136Port1 = append(nd.h114To136Port1, v70)
+		nd.n164R = append(nd.n164R, v70)
+	}
+	for _, v72 := range nd.h161To164Port0 {
+		for _, v73 := range nd.n164R {
+			v74 := pickSession(v72, v73)
+			{
+				s := v74
+				/*line replica.go:369:48*/ {
+					acc75 = append(acc75, s)
+				} /*line paxos_hydro.go:2547:38*/
 			}
-			addSessionItem(&nd.n165Acc, v65)
 		}
 	}
 	clear(nd.h161To164Port0)
 	nd.h161To164Port0 = nd.h161To164Port0[:0]
+	nd.n165Acc = acc75
 }
 
 // subgraph7 runs stratum 1: hydro.Fold (120), hydro.Filter (121).
@@ -2325,9 +2558,9 @@ func (nd *PaxosReplica) subgraph7() {
 	if !nd.n120Init {
 		nd.n120Acc, nd.n120Init = count(), true
 	}
-	v66 := nd.n120Acc
-	if some(v66) {
-		nd.h121To122Port0 = append(nd.h121To122Port0, v66)
+	v76 := nd.n120Acc
+	if some(v76) {
+		nd.h121To122Port0 = append(nd.h121To122Port0, v76)
 	}
 }
 
@@ -2336,122 +2569,122 @@ func (nd *PaxosReplica) subgraph8() {
 	if !nd.n124Init {
 		nd.n124Acc, nd.n124Init = noSlot(), true
 	}
-	v67 := nd.n124Acc
-	nd.h124To125Port1 = append(nd.h124To125Port1, v67)
+	v77 := nd.n124Acc
+	nd.h124To125Port1 = append(nd.h124To125Port1, v77)
 }
 
 // subgraph9 runs stratum 2: hydro.Fold (105), hydro.CrossJoin (106), hydro.FilterMap (107), hydro.CrossJoin (122), hydro.CrossJoin (125), hydro.FlatMap (126), hydro.Fold (163), hydro.Fold (165), hydro.CrossJoin (166), hydro.CrossJoin (167), hydro.CrossJoin (168).
 func (nd *PaxosReplica) subgraph9() {
 	window := nd.window
-	udf82 := /*line paxos.go:171:111*/ func(a arrived) (Slotted, bool) {
+	udf92 := /*line paxos.go:171:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2349:35*/
+	} /*line paxos_hydro.go:2582:35*/
 	if !nd.n105Init {
 		nd.n105Acc, nd.n105Init = noApplied(), true
 	}
-	v68 := nd.n105Acc
-	nd.n106R = append(nd.n106R, v68)
-	nd.n122R = append(nd.n122R, v68)
-	nd.n166R = append(nd.n166R, v68)
+	v78 := nd.n105Acc
+	nd.n106R = append(nd.n106R, v78)
+	nd.n122R = append(nd.n122R, v78)
+	nd.n166R = append(nd.n166R, v78)
 	if !nd.n163Init {
 		nd.n163Acc, nd.n163Init = newKVList(), true
 	}
-	v69 := nd.n163Acc
-	nd.n167R = append(nd.n167R, v69)
-	for _, v70 := range nd.n167L {
-		v71 := withSnapshotKVs(v70, v69)
-		nd.n168L = append(nd.n168L, v71)
-		for _, v72 := range nd.n168R {
-			v73 := withSnapshotSessions(v71, v72)
+	v79 := nd.n163Acc
+	nd.n167R = append(nd.n167R, v79)
+	for _, v80 := range nd.n167L {
+		v81 := withSnapshotKVs(v80, v79)
+		nd.n168L = append(nd.n168L, v81)
+		for _, v82 := range nd.n168R {
+			v83 := withSnapshotSessions(v81, v82)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v73)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v73))}, 169, nd.hydroBuf)
+				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v83)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v83))}, 169, nd.hydroBuf)
 			}
 		}
 	}
 	if !nd.n165Init {
 		nd.n165Acc, nd.n165Init = newSessionList(), true
 	}
-	v74 := nd.n165Acc
-	nd.n168R = append(nd.n168R, v74)
-	for _, v75 := range nd.n168L {
-		v76 := withSnapshotSessions(v75, v74)
+	v84 := nd.n165Acc
+	nd.n168R = append(nd.n168R, v84)
+	for _, v85 := range nd.n168L {
+		v86 := withSnapshotSessions(v85, v84)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v76)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v76))}, 169, nd.hydroBuf)
+			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v86)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v86))}, 169, nd.hydroBuf)
 		}
 	}
-	for _, v77 := range nd.h97To106Port0 {
-		for _, v78 := range nd.n106R {
-			v79 := arrival(v77, v78)
-			if v80, ok81 := udf82(v79); ok81 {
-				k83 := v80.Pos
-				i84, ok85 := nd.n108Index[k83]
-				if ok85 && !nd.n108Mark[i84] {
-					nd.n108Mark[i84] = true
-					nd.n108Dirty = append(nd.n108Dirty, i84)
+	for _, v87 := range nd.h97To106Port0 {
+		for _, v88 := range nd.n106R {
+			v89 := arrival(v87, v88)
+			if v90, ok91 := udf92(v89); ok91 {
+				k93 := v90.Pos
+				i94, ok95 := nd.n108Index[k93]
+				if ok95 && !nd.n108Mark[i94] {
+					nd.n108Mark[i94] = true
+					nd.n108Dirty = append(nd.n108Dirty, i94)
 				}
-				if !ok85 {
-					i84 = len(nd.n108Accs)
-					nd.n108Index[k83] = i84
+				if !ok95 {
+					i94 = len(nd.n108Accs)
+					nd.n108Index[k93] = i94
 					nd.n108Mark = append(nd.n108Mark, true)
-					nd.n108Dirty = append(nd.n108Dirty, i84)
-					bot86 := v80
-					bot86.C = *new(CommitLattice)
-					nd.n108Accs = append(nd.n108Accs, bot86)
+					nd.n108Dirty = append(nd.n108Dirty, i94)
+					bot96 := v90
+					bot96.C = *new(CommitLattice)
+					nd.n108Accs = append(nd.n108Accs, bot96)
 				}
-				nd.n108Accs[i84].C.Merge(v80.C)
-				if i84 >= len(nd.n108Touched) {
-					nd.n108Touched = append(nd.n108Touched, make([]bool, i84+1-len(nd.n108Touched))...)
+				nd.n108Accs[i94].C.Merge(v90.C)
+				if i94 >= len(nd.n108Touched) {
+					nd.n108Touched = append(nd.n108Touched, make([]bool, i94+1-len(nd.n108Touched))...)
 				}
-				if !nd.n108Touched[i84] {
-					nd.n108Touched[i84] = true
-					nd.n108Changed = append(nd.n108Changed, i84)
+				if !nd.n108Touched[i94] {
+					nd.n108Touched[i94] = true
+					nd.n108Changed = append(nd.n108Changed, i94)
 				}
 			}
 		}
 	}
 	clear(nd.h97To106Port0)
 	nd.h97To106Port0 = nd.h97To106Port0[:0]
-	for _, v87 := range nd.h121To122Port0 {
-		for _, v88 := range nd.n122R {
-			v89 := startAt(v87, v88)
-			nd.n125L = append(nd.n125L, v89)
-			nd.h122To129Port1 = append(nd.h122To129Port1, v89)
+	for _, v97 := range nd.h121To122Port0 {
+		for _, v98 := range nd.n122R {
+			v99 := startAt(v97, v98)
+			nd.n125L = append(nd.n125L, v99)
+			nd.h122To129Port1 = append(nd.h122To129Port1, v99)
 		}
 	}
 	clear(nd.h121To122Port0)
 	nd.h121To122Port0 = nd.h121To122Port0[:0]
-	for _, v90 := range nd.h124To125Port1 {
-		for _, v91 := range nd.n125L {
-			v92 := spanOf(v91, v90)
+	for _, v100 := range nd.h124To125Port1 {
+		for _, v101 := range nd.n125L {
+			v102 := spanOf(v101, v100)
 			{
-				sp, emit := v92, func(v93 Probe) {
-					nd.h126To127Port0 = append(nd.h126To127Port0, v93)
+				sp, emit := v102, func(v103 Probe) {
+					nd.h126To127Port0 = append(nd.h126To127Port0, v103)
 				}
 				/*line paxos.go:183:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2437:38*/
+				} /*line paxos_hydro.go:2670:38*/
 			}
 		}
 	}
 	clear(nd.h124To125Port1)
 	nd.h124To125Port1 = nd.h124To125Port1[:0]
-	for _, v94 := range nd.h161To166Port0 {
-		for _, v95 := range nd.n166R {
-			v96 := snapshotOf(v94, v95)
-			nd.n167L = append(nd.n167L, v96)
-			for _, v97 := range nd.n167R {
-				v98 := withSnapshotKVs(v96, v97)
-				nd.n168L = append(nd.n168L, v98)
-				for _, v99 := range nd.n168R {
-					v100 := withSnapshotSessions(v98, v99)
+	for _, v104 := range nd.h161To166Port0 {
+		for _, v105 := range nd.n166R {
+			v106 := snapshotOf(v104, v105)
+			nd.n167L = append(nd.n167L, v106)
+			for _, v107 := range nd.n167R {
+				v108 := withSnapshotKVs(v106, v107)
+				nd.n168L = append(nd.n168L, v108)
+				for _, v109 := range nd.n168R {
+					v110 := withSnapshotSessions(v108, v109)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v100)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v100))}, 169, nd.hydroBuf)
+						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v110)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v110))}, 169, nd.hydroBuf)
 					}
 				}
 			}
@@ -2463,46 +2696,66 @@ func (nd *PaxosReplica) subgraph9() {
 
 // subgraph10 runs stratum 3: hydro.MergeKeyed (108), hydro.Join (127).
 func (nd *PaxosReplica) subgraph10() {
-	slices.Sort(nd.n108Changed)
-	for _, i102 := range nd.n108Changed {
-		v101 := nd.n108Accs[i102]
-		_ = v101
+	if !nd.n128Init {
+		nd.n128Acc, nd.n128Init = newCommits(), true
 	}
-	for _, v103 := range nd.h126To127Port0 {
-		if i104, ok105 := nd.n108Index[v103.Pos]; ok105 {
-			v106 := nd.n108Accs[i104]
-			v107 := hitSlotted(v103, v106)
-			if !nd.n128Init {
-				nd.n128Acc, nd.n128Init = newCommits(), true
+	acc118 := nd.n128Acc
+	slices.Sort(nd.n108Changed)
+	for _, i112 := range nd.n108Changed {
+		v111 := nd.n108Accs[i112]
+		_ = v111
+	}
+	for _, v113 := range nd.h126To127Port0 {
+		if i114, ok115 := nd.n108Index[v113.Pos]; ok115 {
+			v116 := nd.n108Accs[i114]
+			v117 := hitSlotted(v113, v116)
+			{
+				c := v117
+				/*line replica.go:121:41*/ {
+					acc118 = append(acc118, c)
+				} /*line paxos_hydro.go:2716:38*/
 			}
-			addCommit(&nd.n128Acc, v107)
 		}
 	}
 	clear(nd.h126To127Port0)
 	nd.h126To127Port0 = nd.h126To127Port0[:0]
+	nd.n128Acc = acc118
 }
 
 // subgraph11 runs stratum 4: hydro.Fold (128), hydro.CrossJoin (129), hydro.FlatMap (130), hydro.Unique (131), hydro.Join (132), hydro.FlatMap (134), hydro.Unique (135), hydro.Join (136), hydro.CrossJoin (170), hydro.CrossJoin (171).
 func (nd *PaxosReplica) subgraph11() {
+	if !nd.n133Init {
+		nd.n133Acc, nd.n133Init = newKVs(), true
+	}
+	acc129 := nd.n133Acc
+	if !nd.n137Init {
+		nd.n137Acc, nd.n137Init = newSessions(), true
+	}
+	acc136 := nd.n137Acc
 	if !nd.n128Init {
 		nd.n128Acc, nd.n128Init = newCommits(), true
 	}
-	v108 := nd.n128Acc
-	nd.n129L = append(nd.n129L, v108)
-	for _, v109 := range nd.h122To129Port1 {
-		for _, v110 := range nd.n129L {
-			v111 := runOf(v110, v109)
+	v119 := nd.n128Acc
+	nd.n129L = append(nd.n129L, v119)
+	for _, v120 := range nd.h122To129Port1 {
+		for _, v121 := range nd.n129L {
+			v122 := runOf(v121, v120)
 			{
-				r, emit := v111, func(v112 KeyProbe) {
-					if _, dup113 := nd.n131Seen[v112]; !dup113 {
-						nd.n131Seen[v112] = struct{}{}
-						if i114, ok115 := nd.n111Index[v112.Key]; ok115 {
-							v116 := nd.n111Accs[i114]
-							v117 := hitKV(v112, v116)
-							if !nd.n133Init {
-								nd.n133Acc, nd.n133Init = newKVs(), true
+				r, emit := v122, func(v123 KeyProbe) {
+					if _, dup124 := nd.n131Seen[v123]; !dup124 {
+						nd.n131Seen[v123] = struct{}{}
+						if i125, ok126 := nd.n111Index[v123.Key]; ok126 {
+							v127 := nd.n111Accs[i125]
+							v128 := hitKV(v123, v127)
+							{
+								kv := v128
+								/*line replica.go:184:41*/ {
+									if acc129 == nil {
+										acc129 = map[string]Cell{}
+									}
+									(acc129)[kv.Key] = kv.Cell
+								} /*line paxos_hydro.go:2757:42*/
 							}
-							addKV(&nd.n133Acc, v117)
 						}
 					}
 				}
@@ -2514,19 +2767,24 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2517:38*/
+				} /*line paxos_hydro.go:2770:38*/
 			}
 			{
-				r, emit := v111, func(v118 SessionProbe) {
-					if _, dup119 := nd.n135Seen[v118]; !dup119 {
-						nd.n135Seen[v118] = struct{}{}
-						if i120, ok121 := nd.n114Index[v118.Inc]; ok121 {
-							v122 := nd.n114Accs[i120]
-							v123 := hitSession(v118, v122)
-							if !nd.n137Init {
-								nd.n137Acc, nd.n137Init = newSessions(), true
+				r, emit := v122, func(v130 SessionProbe) {
+					if _, dup131 := nd.n135Seen[v130]; !dup131 {
+						nd.n135Seen[v130] = struct{}{}
+						if i132, ok133 := nd.n114Index[v130.Inc]; ok133 {
+							v134 := nd.n114Accs[i132]
+							v135 := hitSession(v130, v134)
+							{
+								s := v135
+								/*line replica.go:193:60*/ {
+									if acc136 == nil {
+										acc136 = map[uint64]SessionLattice{}
+									}
+									(acc136)[s.Inc] = s.S
+								} /*line paxos_hydro.go:2786:42*/
 							}
-							addSession(&nd.n137Acc, v123)
 						}
 					}
 				}
@@ -2538,32 +2796,32 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2541:38*/
+				} /*line paxos_hydro.go:2799:38*/
 			}
-			nd.h129To140Port0 = append(nd.h129To140Port0, v111)
-			nd.n170R = append(nd.n170R, v111)
+			nd.h129To140Port0 = append(nd.h129To140Port0, v122)
+			nd.n170R = append(nd.n170R, v122)
 		}
 	}
 	clear(nd.h122To129Port1)
 	nd.h122To129Port1 = nd.h122To129Port1[:0]
-	for _, v124 := range nd.h111To132Port1 {
-		_ = v124
+	for _, v137 := range nd.h111To132Port1 {
+		_ = v137
 	}
 	clear(nd.h111To132Port1)
 	nd.h111To132Port1 = nd.h111To132Port1[:0]
-	for _, v125 := range nd.h114To136Port1 {
-		_ = v125
+	for _, v138 := range nd.h114To136Port1 {
+		_ = v138
 	}
 	clear(nd.h114To136Port1)
 	nd.h114To136Port1 = nd.h114To136Port1[:0]
-	for _, v126 := range nd.h115To170Port0 {
-		for _, v127 := range nd.n170R {
-			v128 := progressOf(v126, v127)
-			nd.n171L = append(nd.n171L, v128)
-			for _, v129 := range nd.n171R {
-				v130 := reportOf(v128, v129)
+	for _, v139 := range nd.h115To170Port0 {
+		for _, v140 := range nd.n170R {
+			v141 := progressOf(v139, v140)
+			nd.n171L = append(nd.n171L, v141)
+			for _, v142 := range nd.n171R {
+				v143 := reportOf(v141, v142)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v130)
+					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v143)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 172, nd.hydroBuf)
 				}
 			}
@@ -2571,18 +2829,20 @@ func (nd *PaxosReplica) subgraph11() {
 	}
 	clear(nd.h115To170Port0)
 	nd.h115To170Port0 = nd.h115To170Port0[:0]
-	for _, v131 := range nd.h91To171Port1 {
-		nd.n171R = append(nd.n171R, v131)
-		for _, v132 := range nd.n171L {
-			v133 := reportOf(v132, v131)
+	for _, v144 := range nd.h91To171Port1 {
+		nd.n171R = append(nd.n171R, v144)
+		for _, v145 := range nd.n171L {
+			v146 := reportOf(v145, v144)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v133)
+				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v146)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 172, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h91To171Port1)
 	nd.h91To171Port1 = nd.h91To171Port1[:0]
+	nd.n133Acc = acc129
+	nd.n137Acc = acc136
 }
 
 // subgraph12 runs stratum 5: hydro.Fold (133), hydro.Fold (137), hydro.CrossJoin (140), hydro.CrossJoin (141), hydro.CrossJoin (142), hydro.Map (143), hydro.Filter (144), hydro.Map (145), hydro.FlatMap (147), hydro.FlatMap (149), hydro.FlatMap (151), hydro.FlatMap (155).
@@ -2590,117 +2850,117 @@ func (nd *PaxosReplica) subgraph12() {
 	if !nd.n133Init {
 		nd.n133Acc, nd.n133Init = newKVs(), true
 	}
-	v134 := nd.n133Acc
-	nd.n140R = append(nd.n140R, v134)
+	v147 := nd.n133Acc
+	nd.n140R = append(nd.n140R, v147)
 	if !nd.n137Init {
 		nd.n137Acc, nd.n137Init = newSessions(), true
 	}
-	v135 := nd.n137Acc
-	nd.n141R = append(nd.n141R, v135)
-	for _, v136 := range nd.n141L {
-		v137 := withSessions(v136, v135)
-		nd.n142L = append(nd.n142L, v137)
-		for _, v138 := range nd.n142R {
-			v139 := withReplica(v137, v138)
-			v140 := execute(v139)
-			if ran(v140) {
-				v141 := appliedOf(v140)
-				nd.n146Next = append(nd.n146Next, v141)
+	v148 := nd.n137Acc
+	nd.n141R = append(nd.n141R, v148)
+	for _, v149 := range nd.n141L {
+		v150 := withSessions(v149, v148)
+		nd.n142L = append(nd.n142L, v150)
+		for _, v151 := range nd.n142R {
+			v152 := withReplica(v150, v151)
+			v153 := execute(v152)
+			if ran(v153) {
+				v154 := appliedOf(v153)
+				nd.n146Next = append(nd.n146Next, v154)
 				{
-					x, emit := v140, func(v142 KV) {
-						nd.n148Next = append(nd.n148Next, v142)
+					x, emit := v153, func(v155 KV) {
+						nd.n148Next = append(nd.n148Next, v155)
 					}
 					/*line replica.go:321:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2617:39*/
+					} /*line paxos_hydro.go:2877:39*/
 				}
 				{
-					x, emit := v140, func(v143 Session) {
-						nd.n150Next = append(nd.n150Next, v143)
+					x, emit := v153, func(v156 Session) {
+						nd.n150Next = append(nd.n150Next, v156)
 					}
 					/*line replica.go:327:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2627:39*/
+					} /*line paxos_hydro.go:2887:39*/
 				}
 				{
-					x, emit := v140, func(v144 Commit) {
-						nd.n152Next = append(nd.n152Next, v144)
+					x, emit := v153, func(v157 Commit) {
+						nd.n152Next = append(nd.n152Next, v157)
 					}
 					/*line replica.go:339:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2637:39*/
+					} /*line paxos_hydro.go:2897:39*/
 				}
 				{
-					x, emit := v140, func(v145 Answer) {
-						nd.n156Next = append(nd.n156Next, v145)
+					x, emit := v153, func(v158 Answer) {
+						nd.n156Next = append(nd.n156Next, v158)
 					}
 					/*line replica.go:333:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2647:39*/
+					} /*line paxos_hydro.go:2907:39*/
 				}
 			}
 		}
 	}
-	for _, v146 := range nd.h129To140Port0 {
-		for _, v147 := range nd.n140R {
-			v148 := withKVs(v146, v147)
-			nd.n141L = append(nd.n141L, v148)
-			for _, v149 := range nd.n141R {
-				v150 := withSessions(v148, v149)
-				nd.n142L = append(nd.n142L, v150)
-				for _, v151 := range nd.n142R {
-					v152 := withReplica(v150, v151)
-					v153 := execute(v152)
-					if ran(v153) {
-						v154 := appliedOf(v153)
-						nd.n146Next = append(nd.n146Next, v154)
+	for _, v159 := range nd.h129To140Port0 {
+		for _, v160 := range nd.n140R {
+			v161 := withKVs(v159, v160)
+			nd.n141L = append(nd.n141L, v161)
+			for _, v162 := range nd.n141R {
+				v163 := withSessions(v161, v162)
+				nd.n142L = append(nd.n142L, v163)
+				for _, v164 := range nd.n142R {
+					v165 := withReplica(v163, v164)
+					v166 := execute(v165)
+					if ran(v166) {
+						v167 := appliedOf(v166)
+						nd.n146Next = append(nd.n146Next, v167)
 						{
-							x, emit := v153, func(v155 KV) {
-								nd.n148Next = append(nd.n148Next, v155)
+							x, emit := v166, func(v168 KV) {
+								nd.n148Next = append(nd.n148Next, v168)
 							}
 							/*line replica.go:321:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2673:41*/
+							} /*line paxos_hydro.go:2933:41*/
 						}
 						{
-							x, emit := v153, func(v156 Session) {
-								nd.n150Next = append(nd.n150Next, v156)
+							x, emit := v166, func(v169 Session) {
+								nd.n150Next = append(nd.n150Next, v169)
 							}
 							/*line replica.go:327:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2683:41*/
+							} /*line paxos_hydro.go:2943:41*/
 						}
 						{
-							x, emit := v153, func(v157 Commit) {
-								nd.n152Next = append(nd.n152Next, v157)
+							x, emit := v166, func(v170 Commit) {
+								nd.n152Next = append(nd.n152Next, v170)
 							}
 							/*line replica.go:339:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2693:41*/
+							} /*line paxos_hydro.go:2953:41*/
 						}
 						{
-							x, emit := v153, func(v158 Answer) {
-								nd.n156Next = append(nd.n156Next, v158)
+							x, emit := v166, func(v171 Answer) {
+								nd.n156Next = append(nd.n156Next, v171)
 							}
 							/*line replica.go:333:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2703:41*/
+							} /*line paxos_hydro.go:2963:41*/
 						}
 					}
 				}
@@ -2709,53 +2969,53 @@ func (nd *PaxosReplica) subgraph12() {
 	}
 	clear(nd.h129To140Port0)
 	nd.h129To140Port0 = nd.h129To140Port0[:0]
-	for _, v159 := range nd.h139To142Port1 {
-		nd.n142R = append(nd.n142R, v159)
-		for _, v160 := range nd.n142L {
-			v161 := withReplica(v160, v159)
-			v162 := execute(v161)
-			if ran(v162) {
-				v163 := appliedOf(v162)
-				nd.n146Next = append(nd.n146Next, v163)
+	for _, v172 := range nd.h139To142Port1 {
+		nd.n142R = append(nd.n142R, v172)
+		for _, v173 := range nd.n142L {
+			v174 := withReplica(v173, v172)
+			v175 := execute(v174)
+			if ran(v175) {
+				v176 := appliedOf(v175)
+				nd.n146Next = append(nd.n146Next, v176)
 				{
-					x, emit := v162, func(v164 KV) {
-						nd.n148Next = append(nd.n148Next, v164)
+					x, emit := v175, func(v177 KV) {
+						nd.n148Next = append(nd.n148Next, v177)
 					}
 					/*line replica.go:321:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2728:39*/
+					} /*line paxos_hydro.go:2988:39*/
 				}
 				{
-					x, emit := v162, func(v165 Session) {
-						nd.n150Next = append(nd.n150Next, v165)
+					x, emit := v175, func(v178 Session) {
+						nd.n150Next = append(nd.n150Next, v178)
 					}
 					/*line replica.go:327:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2738:39*/
+					} /*line paxos_hydro.go:2998:39*/
 				}
 				{
-					x, emit := v162, func(v166 Commit) {
-						nd.n152Next = append(nd.n152Next, v166)
+					x, emit := v175, func(v179 Commit) {
+						nd.n152Next = append(nd.n152Next, v179)
 					}
 					/*line replica.go:339:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2748:39*/
+					} /*line paxos_hydro.go:3008:39*/
 				}
 				{
-					x, emit := v162, func(v167 Answer) {
-						nd.n156Next = append(nd.n156Next, v167)
+					x, emit := v175, func(v180 Answer) {
+						nd.n156Next = append(nd.n156Next, v180)
 					}
 					/*line replica.go:333:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2758:39*/
+					} /*line paxos_hydro.go:3018:39*/
 				}
 			}
 		}
@@ -2775,89 +3035,89 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 104:
-		var v171 Applied
-		n172, err173 := decodeHydroApplied(item, &v171)
-		if err173 == nil && n172 != len(item) {
-			err173 = fmt.Errorf("%d bytes after the item", len(item)-n172)
+		var v184 Applied
+		n185, err186 := decodeHydroApplied(item, &v184)
+		if err186 == nil && n185 != len(item) {
+			err186 = fmt.Errorf("%d bytes after the item", len(item)-n185)
 		}
-		if err173 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 104, paxos.go:170): %w", err173)
+		if err186 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 104, paxos.go:170): %w", err186)
 		}
-		k174 := v171.Key
-		i175, ok176 := nd.n104Index[k174]
-		if ok176 {
-			nd.n104Accs[i175] = v171
+		k187 := v184.Key
+		i188, ok189 := nd.n104Index[k187]
+		if ok189 {
+			nd.n104Accs[i188] = v184
 		} else {
-			i175 = len(nd.n104Accs)
-			nd.n104Index[k174] = i175
-			nd.n104Accs = append(nd.n104Accs, v171)
+			i188 = len(nd.n104Accs)
+			nd.n104Index[k187] = i188
+			nd.n104Accs = append(nd.n104Accs, v184)
 			nd.n104Mark = append(nd.n104Mark, false)
 		}
 		return nil
 	case 108:
-		var v180 Slotted
-		n181, err182 := decodeHydroSlotted(item, &v180)
-		if err182 == nil && n181 != len(item) {
-			err182 = fmt.Errorf("%d bytes after the item", len(item)-n181)
+		var v193 Slotted
+		n194, err195 := decodeHydroSlotted(item, &v193)
+		if err195 == nil && n194 != len(item) {
+			err195 = fmt.Errorf("%d bytes after the item", len(item)-n194)
 		}
-		if err182 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 108, paxos.go:171): %w", err182)
+		if err195 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 108, paxos.go:171): %w", err195)
 		}
-		k183 := v180.Pos
-		i184, ok185 := nd.n108Index[k183]
-		if ok185 {
-			nd.n108Accs[i184] = v180
+		k196 := v193.Pos
+		i197, ok198 := nd.n108Index[k196]
+		if ok198 {
+			nd.n108Accs[i197] = v193
 		} else {
-			i184 = len(nd.n108Accs)
-			nd.n108Index[k183] = i184
-			nd.n108Accs = append(nd.n108Accs, v180)
+			i197 = len(nd.n108Accs)
+			nd.n108Index[k196] = i197
+			nd.n108Accs = append(nd.n108Accs, v193)
 			nd.n108Mark = append(nd.n108Mark, false)
 		}
-		if i184 >= len(nd.n108Touched) {
-			nd.n108Touched = append(nd.n108Touched, make([]bool, i184+1-len(nd.n108Touched))...)
+		if i197 >= len(nd.n108Touched) {
+			nd.n108Touched = append(nd.n108Touched, make([]bool, i197+1-len(nd.n108Touched))...)
 		}
-		if !nd.n108Touched[i184] {
-			nd.n108Touched[i184] = true
-			nd.n108Changed = append(nd.n108Changed, i184)
+		if !nd.n108Touched[i197] {
+			nd.n108Touched[i197] = true
+			nd.n108Changed = append(nd.n108Changed, i197)
 		}
 		return nil
 	case 111:
-		var v189 KV
-		n190, err191 := decodeHydroKV(item, &v189)
-		if err191 == nil && n190 != len(item) {
-			err191 = fmt.Errorf("%d bytes after the item", len(item)-n190)
+		var v202 KV
+		n203, err204 := decodeHydroKV(item, &v202)
+		if err204 == nil && n203 != len(item) {
+			err204 = fmt.Errorf("%d bytes after the item", len(item)-n203)
 		}
-		if err191 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 111, paxos.go:175): %w", err191)
+		if err204 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 111, paxos.go:175): %w", err204)
 		}
-		k192 := v189.Key
-		i193, ok194 := nd.n111Index[k192]
-		if ok194 {
-			nd.n111Accs[i193] = v189
+		k205 := v202.Key
+		i206, ok207 := nd.n111Index[k205]
+		if ok207 {
+			nd.n111Accs[i206] = v202
 		} else {
-			i193 = len(nd.n111Accs)
-			nd.n111Index[k192] = i193
-			nd.n111Accs = append(nd.n111Accs, v189)
+			i206 = len(nd.n111Accs)
+			nd.n111Index[k205] = i206
+			nd.n111Accs = append(nd.n111Accs, v202)
 			nd.n111Mark = append(nd.n111Mark, false)
 		}
 		return nil
 	case 114:
-		var v198 Session
-		n199, err200 := decodeHydroSession(item, &v198)
-		if err200 == nil && n199 != len(item) {
-			err200 = fmt.Errorf("%d bytes after the item", len(item)-n199)
+		var v211 Session
+		n212, err213 := decodeHydroSession(item, &v211)
+		if err213 == nil && n212 != len(item) {
+			err213 = fmt.Errorf("%d bytes after the item", len(item)-n212)
 		}
-		if err200 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:176): %w", err200)
+		if err213 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:176): %w", err213)
 		}
-		k201 := v198.Inc
-		i202, ok203 := nd.n114Index[k201]
-		if ok203 {
-			nd.n114Accs[i202] = v198
+		k214 := v211.Inc
+		i215, ok216 := nd.n114Index[k214]
+		if ok216 {
+			nd.n114Accs[i215] = v211
 		} else {
-			i202 = len(nd.n114Accs)
-			nd.n114Index[k201] = i202
-			nd.n114Accs = append(nd.n114Accs, v198)
+			i215 = len(nd.n114Accs)
+			nd.n114Index[k214] = i215
+			nd.n114Accs = append(nd.n114Accs, v211)
 			nd.n114Mark = append(nd.n114Mark, false)
 		}
 		return nil
@@ -2871,28 +3131,28 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i168 := range nd.n104Dirty {
-			nd.n104Mark[i168] = false
-			v169 := nd.n104Accs[i168]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(104), &v169))
+		for _, i181 := range nd.n104Dirty {
+			nd.n104Mark[i181] = false
+			v182 := nd.n104Accs[i181]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(104), &v182))
 		}
 		nd.n104Dirty = nd.n104Dirty[:0]
-		for _, i177 := range nd.n108Dirty {
-			nd.n108Mark[i177] = false
-			v178 := nd.n108Accs[i177]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(108), &v178))
+		for _, i190 := range nd.n108Dirty {
+			nd.n108Mark[i190] = false
+			v191 := nd.n108Accs[i190]
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(108), &v191))
 		}
 		nd.n108Dirty = nd.n108Dirty[:0]
-		for _, i186 := range nd.n111Dirty {
-			nd.n111Mark[i186] = false
-			v187 := nd.n111Accs[i186]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(111), &v187))
+		for _, i199 := range nd.n111Dirty {
+			nd.n111Mark[i199] = false
+			v200 := nd.n111Accs[i199]
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(111), &v200))
 		}
 		nd.n111Dirty = nd.n111Dirty[:0]
-		for _, i195 := range nd.n114Dirty {
-			nd.n114Mark[i195] = false
-			v196 := nd.n114Accs[i195]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(114), &v196))
+		for _, i208 := range nd.n114Dirty {
+			nd.n114Mark[i208] = false
+			v209 := nd.n114Accs[i208]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(114), &v209))
 		}
 		nd.n114Dirty = nd.n114Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -2906,17 +3166,17 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v170 := range nd.n104Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(104), &v170))
+	for _, v183 := range nd.n104Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(104), &v183))
 	}
-	for _, v179 := range nd.n108Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(108), &v179))
+	for _, v192 := range nd.n108Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(108), &v192))
 	}
-	for _, v188 := range nd.n111Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(111), &v188))
+	for _, v201 := range nd.n111Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(111), &v201))
 	}
-	for _, v197 := range nd.n114Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(114), &v197))
+	for _, v210 := range nd.n114Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(114), &v210))
 	}
 }
 

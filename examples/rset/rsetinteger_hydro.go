@@ -412,43 +412,50 @@ func (nd *RSetIntegerLeader) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Timer (17).
 func (nd *RSetIntegerLeader) subgraph1() {
+	if !nd.n18Init {
+		nd.n18Acc, nd.n18Init = zero(), true
+	}
+	acc5 := nd.n18Acc
 	if !nd.n17Fired || !nd.hydroNow.Before(nd.n17Due) {
 		nd.n17Fired = true
 		nd.n17Due = nd.hydroNow.Add(nd.n17Period)
 		v4 := nd.hydroNow
-		if !nd.n18Init {
-			nd.n18Acc, nd.n18Init = zero(), true
+		{
+			_ = v4
+			/*line rset.go:440:40*/ {
+				acc5++
+			} /*line rsetinteger_hydro.go:427:42*/
 		}
-		increment(&nd.n18Acc, v4)
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
+	nd.n18Acc = acc5
 }
 
 // subgraph2 runs stratum 0: hydro.Cycle (28), hydro.Cycle (29), hydro.Send (30), hydro.Map (31), hydro.Union (32), hydro.DeferTickLazy (40), hydro.DeferTickLazy (41), hydro.Join (42).
 func (nd *RSetIntegerLeader) subgraph2() {
-	for _, v5 := range nd.n41Now {
-		nd.n33Neg[v5.ID] = struct{}{}
-		k6 := v5.ID
-		j7 := len(nd.n42RItems)
-		nd.n42RItems = append(nd.n42RItems, v5)
+	for _, v6 := range nd.n41Now {
+		nd.n33Neg[v6.ID] = struct{}{}
+		k7 := v6.ID
+		j8 := len(nd.n42RItems)
+		nd.n42RItems = append(nd.n42RItems, v6)
 		nd.n42RNext = append(nd.n42RNext, -1)
-		if c8, ok9 := nd.n42RIndex[k6]; ok9 {
-			nd.n42RNext[nd.n42RChains[c8][1]] = j7
-			nd.n42RChains[c8][1] = j7
+		if c9, ok10 := nd.n42RIndex[k7]; ok10 {
+			nd.n42RNext[nd.n42RChains[c9][1]] = j8
+			nd.n42RChains[c9][1] = j8
 		} else {
-			nd.n42RIndex[k6] = len(nd.n42RChains)
-			nd.n42RChains = append(nd.n42RChains, [2]int{j7, j7})
+			nd.n42RIndex[k7] = len(nd.n42RChains)
+			nd.n42RChains = append(nd.n42RChains, [2]int{j8, j8})
 		}
 	}
-	for _, v10 := range nd.n30Recv {
-		v11 := tally(v10)
-		nd.h32To33Port0 = append(nd.h32To33Port0, v11)
-		k12 := v11.ID
-		if c13, ok14 := nd.n42RIndex[k12]; ok14 {
-			for j15 := nd.n42RChains[c13][0]; j15 >= 0; j15 = nd.n42RNext[j15] {
-				v16 := nd.n42RItems[j15]
-				v17 := known(v11, v16)
-				nd.h42To43Port1 = append(nd.h42To43Port1, v17)
+	for _, v11 := range nd.n30Recv {
+		v12 := tally(v11)
+		nd.h32To33Port0 = append(nd.h32To33Port0, v12)
+		k13 := v12.ID
+		if c14, ok15 := nd.n42RIndex[k13]; ok15 {
+			for j16 := nd.n42RChains[c14][0]; j16 >= 0; j16 = nd.n42RNext[j16] {
+				v17 := nd.n42RItems[j16]
+				v18 := known(v12, v17)
+				nd.h42To43Port1 = append(nd.h42To43Port1, v18)
 			}
 		}
 	}
@@ -462,8 +469,8 @@ func (nd *RSetIntegerLeader) subgraph3() {
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
-			v19 := nd.n35Size
-			nd.h35To36Port1 = append(nd.h35To36Port1, v19)
+			v20 := nd.n35Size
+			nd.h35To36Port1 = append(nd.h35To36Port1, v20)
 		}
 	}
 }
@@ -473,13 +480,13 @@ func (nd *RSetIntegerLeader) subgraph4() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v20 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v20)
-	for _, v21 := range nd.h17To19Port0 {
-		for _, v22 := range nd.n19R {
-			v23 := current(v21, v22)
+	v21 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v21)
+	for _, v22 := range nd.h17To19Port0 {
+		for _, v23 := range nd.n19R {
+			v24 := current(v22, v23)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v23)
+				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v24)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 20, nd.hydroBuf)
 			}
 		}
@@ -490,20 +497,20 @@ func (nd *RSetIntegerLeader) subgraph4() {
 
 // subgraph5 runs stratum 1: hydro.AntiJoin (33).
 func (nd *RSetIntegerLeader) subgraph5() {
-	for _, v25 := range nd.h32To33Port0 {
-		if _, excluded26 := nd.n33Neg[v25.ID]; !excluded26 {
-			k27 := v25.ID
-			i28, ok29 := nd.n34Index[k27]
-			if !ok29 {
-				i28 = len(nd.n34Accs)
-				nd.n34Index[k27] = i28
-				bot30 := v25
-				bot30.Integer = *new(lattices.Max[uint64])
-				bot30.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n34Accs = append(nd.n34Accs, bot30)
+	for _, v26 := range nd.h32To33Port0 {
+		if _, excluded27 := nd.n33Neg[v26.ID]; !excluded27 {
+			k28 := v26.ID
+			i29, ok30 := nd.n34Index[k28]
+			if !ok30 {
+				i29 = len(nd.n34Accs)
+				nd.n34Index[k28] = i29
+				bot31 := v26
+				bot31.Integer = *new(lattices.Max[uint64])
+				bot31.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n34Accs = append(nd.n34Accs, bot31)
 			}
-			nd.n34Accs[i28].Integer.Merge(v25.Integer)
-			nd.n34Accs[i28].Voters.Merge(v25.Voters)
+			nd.n34Accs[i29].Integer.Merge(v26.Integer)
+			nd.n34Accs[i29].Voters.Merge(v26.Voters)
 		}
 	}
 	clear(nd.h32To33Port0)
@@ -512,33 +519,33 @@ func (nd *RSetIntegerLeader) subgraph5() {
 
 // subgraph6 runs stratum 2: hydro.MergeKeyed (34), hydro.CrossJoin (36), hydro.FilterMap (37), hydro.Union (43), hydro.Map (44).
 func (nd *RSetIntegerLeader) subgraph6() {
-	for i32 := range nd.n34Accs {
-		v31 := nd.n34Accs[i32]
-		nd.n36L = append(nd.n36L, v31)
-		for _, v33 := range nd.n36R {
-			v34 := quorum(v31, v33)
-			if v35, ok36 := reached(v34); ok36 {
-				nd.n38Neg[v35.ID] = struct{}{}
-				nd.n41Next = append(nd.n41Next, v35)
-				v37 := SealAnswer(v35)
+	for i33 := range nd.n34Accs {
+		v32 := nd.n34Accs[i33]
+		nd.n36L = append(nd.n36L, v32)
+		for _, v34 := range nd.n36R {
+			v35 := quorum(v32, v34)
+			if v36, ok37 := reached(v35); ok37 {
+				nd.n38Neg[v36.ID] = struct{}{}
+				nd.n41Next = append(nd.n41Next, v36)
+				v38 := SealAnswer(v36)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v37)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v38)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h34To38Port0 = append(nd.h34To38Port0, v31)
+		nd.h34To38Port0 = append(nd.h34To38Port0, v32)
 	}
-	for _, v38 := range nd.h35To36Port1 {
-		nd.n36R = append(nd.n36R, v38)
-		for _, v39 := range nd.n36L {
-			v40 := quorum(v39, v38)
-			if v41, ok42 := reached(v40); ok42 {
-				nd.n38Neg[v41.ID] = struct{}{}
-				nd.n41Next = append(nd.n41Next, v41)
-				v43 := SealAnswer(v41)
+	for _, v39 := range nd.h35To36Port1 {
+		nd.n36R = append(nd.n36R, v39)
+		for _, v40 := range nd.n36L {
+			v41 := quorum(v40, v39)
+			if v42, ok43 := reached(v41); ok43 {
+				nd.n38Neg[v42.ID] = struct{}{}
+				nd.n41Next = append(nd.n41Next, v42)
+				v44 := SealAnswer(v42)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v43)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v44)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 				}
 			}
@@ -546,10 +553,10 @@ func (nd *RSetIntegerLeader) subgraph6() {
 	}
 	clear(nd.h35To36Port1)
 	nd.h35To36Port1 = nd.h35To36Port1[:0]
-	for _, v44 := range nd.h42To43Port1 {
-		v45 := SealAnswer(v44)
+	for _, v45 := range nd.h42To43Port1 {
+		v46 := SealAnswer(v45)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v45)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v46)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 		}
 	}
@@ -559,10 +566,10 @@ func (nd *RSetIntegerLeader) subgraph6() {
 
 // subgraph7 runs stratum 3: hydro.AntiJoin (38), hydro.Map (39).
 func (nd *RSetIntegerLeader) subgraph7() {
-	for _, v47 := range nd.h34To38Port0 {
-		if _, excluded48 := nd.n38Neg[v47.ID]; !excluded48 {
-			v49 := keep(v47)
-			nd.n40Next = append(nd.n40Next, v49)
+	for _, v48 := range nd.h34To38Port0 {
+		if _, excluded49 := nd.n38Neg[v48.ID]; !excluded49 {
+			v50 := keep(v48)
+			nd.n40Next = append(nd.n40Next, v50)
 		}
 	}
 	clear(nd.h34To38Port0)

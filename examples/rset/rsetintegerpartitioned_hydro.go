@@ -564,43 +564,50 @@ func (nd *RSetIntegerPartitionedLeader) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Timer (17).
 func (nd *RSetIntegerPartitionedLeader) subgraph1() {
+	if !nd.n18Init {
+		nd.n18Acc, nd.n18Init = zero(), true
+	}
+	acc5 := nd.n18Acc
 	if !nd.n17Fired || !nd.hydroNow.Before(nd.n17Due) {
 		nd.n17Fired = true
 		nd.n17Due = nd.hydroNow.Add(nd.n17Period)
 		v4 := nd.hydroNow
-		if !nd.n18Init {
-			nd.n18Acc, nd.n18Init = zero(), true
+		{
+			_ = v4
+			/*line rset.go:440:40*/ {
+				acc5++
+			} /*line rsetintegerpartitioned_hydro.go:579:53*/
 		}
-		increment(&nd.n18Acc, v4)
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
+	nd.n18Acc = acc5
 }
 
 // subgraph2 runs stratum 0: hydro.Cycle (26), hydro.Cycle (27), hydro.Send (28), hydro.Map (29), hydro.Union (30), hydro.DeferTickLazy (38), hydro.DeferTickLazy (39), hydro.Join (40).
 func (nd *RSetIntegerPartitionedLeader) subgraph2() {
-	for _, v5 := range nd.n39Now {
-		nd.n31Neg[v5.ID] = struct{}{}
-		k6 := v5.ID
-		j7 := len(nd.n40RItems)
-		nd.n40RItems = append(nd.n40RItems, v5)
+	for _, v6 := range nd.n39Now {
+		nd.n31Neg[v6.ID] = struct{}{}
+		k7 := v6.ID
+		j8 := len(nd.n40RItems)
+		nd.n40RItems = append(nd.n40RItems, v6)
 		nd.n40RNext = append(nd.n40RNext, -1)
-		if c8, ok9 := nd.n40RIndex[k6]; ok9 {
-			nd.n40RNext[nd.n40RChains[c8][1]] = j7
-			nd.n40RChains[c8][1] = j7
+		if c9, ok10 := nd.n40RIndex[k7]; ok10 {
+			nd.n40RNext[nd.n40RChains[c9][1]] = j8
+			nd.n40RChains[c9][1] = j8
 		} else {
-			nd.n40RIndex[k6] = len(nd.n40RChains)
-			nd.n40RChains = append(nd.n40RChains, [2]int{j7, j7})
+			nd.n40RIndex[k7] = len(nd.n40RChains)
+			nd.n40RChains = append(nd.n40RChains, [2]int{j8, j8})
 		}
 	}
-	for _, v10 := range nd.n28Recv {
-		v11 := tally(v10)
-		nd.h30To31Port0 = append(nd.h30To31Port0, v11)
-		k12 := v11.ID
-		if c13, ok14 := nd.n40RIndex[k12]; ok14 {
-			for j15 := nd.n40RChains[c13][0]; j15 >= 0; j15 = nd.n40RNext[j15] {
-				v16 := nd.n40RItems[j15]
-				v17 := known(v11, v16)
-				nd.h40To41Port1 = append(nd.h40To41Port1, v17)
+	for _, v11 := range nd.n28Recv {
+		v12 := tally(v11)
+		nd.h30To31Port0 = append(nd.h30To31Port0, v12)
+		k13 := v12.ID
+		if c14, ok15 := nd.n40RIndex[k13]; ok15 {
+			for j16 := nd.n40RChains[c14][0]; j16 >= 0; j16 = nd.n40RNext[j16] {
+				v17 := nd.n40RItems[j16]
+				v18 := known(v12, v17)
+				nd.h40To41Port1 = append(nd.h40To41Port1, v18)
 			}
 		}
 	}
@@ -614,15 +621,15 @@ func (nd *RSetIntegerPartitionedLeader) subgraph3() {
 	if !nd.n33Done {
 		nd.n33Done = true
 		if nd.n33Size > 0 {
-			v19 := max(nd.n33Size/2, 1)
-			nd.h33To34Port1 = append(nd.h33To34Port1, v19)
+			v20 := max(nd.n33Size/2, 1)
+			nd.h33To34Port1 = append(nd.h33To34Port1, v20)
 		}
 	}
 }
 
 // subgraph4 runs stratum 0: hydro.Timer (46), hydro.DeferTickLazy (71), hydro.CrossJoin (75).
 func (nd *RSetIntegerPartitionedLeader) subgraph4() {
-	udf23 := func(p struct {
+	udf24 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}, _ time.Time) struct {
@@ -634,61 +641,61 @@ func (nd *RSetIntegerPartitionedLeader) subgraph4() {
 	if !nd.n46Fired || !nd.hydroNow.Before(nd.n46Due) {
 		nd.n46Fired = true
 		nd.n46Due = nd.hydroNow.Add(nd.n46Period)
-		v20 := nd.hydroNow
-		nd.h46To48Port1 = append(nd.h46To48Port1, v20)
-		nd.n75R = append(nd.n75R, v20)
-		nd.h46To78Port1 = append(nd.h46To78Port1, v20)
+		v21 := nd.hydroNow
+		nd.h46To48Port1 = append(nd.h46To48Port1, v21)
+		nd.n75R = append(nd.n75R, v21)
+		nd.h46To78Port1 = append(nd.h46To78Port1, v21)
 	}
 	nd.h71To67Port1 = append(nd.h71To67Port1, nd.n71Now...)
-	for _, v21 := range nd.n71Now {
-		for _, v22 := range nd.n75R {
-			v24 := udf23(v21, v22)
-			nd.h75To76Port1 = append(nd.h75To76Port1, v24)
+	for _, v22 := range nd.n71Now {
+		for _, v23 := range nd.n75R {
+			v25 := udf24(v22, v23)
+			nd.h75To76Port1 = append(nd.h75To76Port1, v25)
 		}
 	}
 }
 
 // subgraph5 runs stratum 0: hydro.DeferTickLazy (58).
 func (nd *RSetIntegerPartitionedLeader) subgraph5() {
-	for _, v25 := range nd.n58Now {
-		nd.n47Acc.Merge(v25)
+	for _, v26 := range nd.n58Now {
+		nd.n47Acc.Merge(v26)
 	}
 }
 
 // subgraph6 runs stratum 0: hydro.DeferTickLazy (60).
 func (nd *RSetIntegerPartitionedLeader) subgraph6() {
-	for _, v26 := range nd.n60Now {
-		nd.n49Acc.Merge(v26)
+	for _, v27 := range nd.n60Now {
+		nd.n49Acc.Merge(v27)
 	}
 }
 
 // subgraph7 runs stratum 0: hydro.Send (61), hydro.Union (62), hydro.DeferTickLazy (74).
 func (nd *RSetIntegerPartitionedLeader) subgraph7() {
-	for _, v27 := range nd.n61Recv {
-		k28 := v27.Seq
-		i29, ok30 := nd.n63Index[k28]
-		if !ok30 {
-			i29 = len(nd.n63Accs)
-			nd.n63Index[k28] = i29
-			bot31 := v27
-			bot31.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n63Accs = append(nd.n63Accs, bot31)
+	for _, v28 := range nd.n61Recv {
+		k29 := v28.Seq
+		i30, ok31 := nd.n63Index[k29]
+		if !ok31 {
+			i30 = len(nd.n63Accs)
+			nd.n63Index[k29] = i30
+			bot32 := v28
+			bot32.Voters = *new(lattices.SetUnion[hydro.MemberID])
+			nd.n63Accs = append(nd.n63Accs, bot32)
 		}
-		nd.n63Accs[i29].Voters.Merge(v27.Voters)
+		nd.n63Accs[i30].Voters.Merge(v28.Voters)
 	}
 	clear(nd.n61Recv)
 	nd.n61Recv = nd.n61Recv[:0]
-	for _, v32 := range nd.n74Now {
-		k33 := v32.Seq
-		i34, ok35 := nd.n63Index[k33]
-		if !ok35 {
-			i34 = len(nd.n63Accs)
-			nd.n63Index[k33] = i34
-			bot36 := v32
-			bot36.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n63Accs = append(nd.n63Accs, bot36)
+	for _, v33 := range nd.n74Now {
+		k34 := v33.Seq
+		i35, ok36 := nd.n63Index[k34]
+		if !ok36 {
+			i35 = len(nd.n63Accs)
+			nd.n63Index[k34] = i35
+			bot37 := v33
+			bot37.Voters = *new(lattices.SetUnion[hydro.MemberID])
+			nd.n63Accs = append(nd.n63Accs, bot37)
 		}
-		nd.n63Accs[i34].Voters.Merge(v32.Voters)
+		nd.n63Accs[i35].Voters.Merge(v33.Voters)
 	}
 }
 
@@ -697,8 +704,8 @@ func (nd *RSetIntegerPartitionedLeader) subgraph8() {
 	if !nd.n64Done {
 		nd.n64Done = true
 		if nd.n64Size > 0 {
-			v37 := max(nd.n64Size/2, 1)
-			nd.h64To65Port1 = append(nd.h64To65Port1, v37)
+			v38 := max(nd.n64Size/2, 1)
+			nd.h64To65Port1 = append(nd.h64To65Port1, v38)
 		}
 	}
 }
@@ -708,13 +715,13 @@ func (nd *RSetIntegerPartitionedLeader) subgraph9() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v38 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v38)
-	for _, v39 := range nd.h17To19Port0 {
-		for _, v40 := range nd.n19R {
-			v41 := current(v39, v40)
-			v42 := maxOf(v41)
-			nd.n45Acc.Merge(v42)
+	v39 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v39)
+	for _, v40 := range nd.h17To19Port0 {
+		for _, v41 := range nd.n19R {
+			v42 := current(v40, v41)
+			v43 := maxOf(v42)
+			nd.n45Acc.Merge(v43)
 		}
 	}
 	clear(nd.h17To19Port0)
@@ -723,20 +730,20 @@ func (nd *RSetIntegerPartitionedLeader) subgraph9() {
 
 // subgraph10 runs stratum 1: hydro.AntiJoin (31).
 func (nd *RSetIntegerPartitionedLeader) subgraph10() {
-	for _, v44 := range nd.h30To31Port0 {
-		if _, excluded45 := nd.n31Neg[v44.ID]; !excluded45 {
-			k46 := v44.ID
-			i47, ok48 := nd.n32Index[k46]
-			if !ok48 {
-				i47 = len(nd.n32Accs)
-				nd.n32Index[k46] = i47
-				bot49 := v44
-				bot49.Integer = *new(lattices.Max[uint64])
-				bot49.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n32Accs = append(nd.n32Accs, bot49)
+	for _, v45 := range nd.h30To31Port0 {
+		if _, excluded46 := nd.n31Neg[v45.ID]; !excluded46 {
+			k47 := v45.ID
+			i48, ok49 := nd.n32Index[k47]
+			if !ok49 {
+				i48 = len(nd.n32Accs)
+				nd.n32Index[k47] = i48
+				bot50 := v45
+				bot50.Integer = *new(lattices.Max[uint64])
+				bot50.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n32Accs = append(nd.n32Accs, bot50)
 			}
-			nd.n32Accs[i47].Integer.Merge(v44.Integer)
-			nd.n32Accs[i47].Voters.Merge(v44.Voters)
+			nd.n32Accs[i48].Integer.Merge(v45.Integer)
+			nd.n32Accs[i48].Voters.Merge(v45.Voters)
 		}
 	}
 	clear(nd.h30To31Port0)
@@ -745,19 +752,19 @@ func (nd *RSetIntegerPartitionedLeader) subgraph10() {
 
 // subgraph11 runs stratum 1: hydro.LatticeFold (47).
 func (nd *RSetIntegerPartitionedLeader) subgraph11() {
-	v50 := nd.n47Acc
-	nd.h47To53Port1 = append(nd.h47To53Port1, v50)
+	v51 := nd.n47Acc
+	nd.h47To53Port1 = append(nd.h47To53Port1, v51)
 }
 
 // subgraph12 runs stratum 1: hydro.LatticeFold (49).
 func (nd *RSetIntegerPartitionedLeader) subgraph12() {
-	v51 := nd.n49Acc
-	nd.h49To50Port0 = append(nd.h49To50Port0, v51)
+	v52 := nd.n49Acc
+	nd.h49To50Port0 = append(nd.h49To50Port0, v52)
 }
 
 // subgraph13 runs stratum 1: hydro.MergeKeyed (63), hydro.CrossJoin (65), hydro.Filter (77).
 func (nd *RSetIntegerPartitionedLeader) subgraph13() {
-	udf55 := func(v struct {
+	udf56 := func(v struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}, members int) (m lattices.Max[uint64]) {
@@ -766,26 +773,26 @@ func (nd *RSetIntegerPartitionedLeader) subgraph13() {
 		}
 		return m
 	}
-	udf57 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
-	for i53 := range nd.n63Accs {
-		v52 := nd.n63Accs[i53]
-		nd.n65L = append(nd.n65L, v52)
-		for _, v54 := range nd.n65R {
-			v56 := udf55(v52, v54)
-			nd.n66Acc.Merge(v56)
-			if udf57(v56) {
-				nd.h77To79Port0 = append(nd.h77To79Port0, v56)
+	udf58 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
+	for i54 := range nd.n63Accs {
+		v53 := nd.n63Accs[i54]
+		nd.n65L = append(nd.n65L, v53)
+		for _, v55 := range nd.n65R {
+			v57 := udf56(v53, v55)
+			nd.n66Acc.Merge(v57)
+			if udf58(v57) {
+				nd.h77To79Port0 = append(nd.h77To79Port0, v57)
 			}
 		}
-		nd.h63To72Port0 = append(nd.h63To72Port0, v52)
+		nd.h63To72Port0 = append(nd.h63To72Port0, v53)
 	}
-	for _, v58 := range nd.h64To65Port1 {
-		nd.n65R = append(nd.n65R, v58)
-		for _, v59 := range nd.n65L {
-			v60 := udf55(v59, v58)
-			nd.n66Acc.Merge(v60)
-			if udf57(v60) {
-				nd.h77To79Port0 = append(nd.h77To79Port0, v60)
+	for _, v59 := range nd.h64To65Port1 {
+		nd.n65R = append(nd.n65R, v59)
+		for _, v60 := range nd.n65L {
+			v61 := udf56(v60, v59)
+			nd.n66Acc.Merge(v61)
+			if udf58(v61) {
+				nd.h77To79Port0 = append(nd.h77To79Port0, v61)
 			}
 		}
 	}
@@ -795,33 +802,33 @@ func (nd *RSetIntegerPartitionedLeader) subgraph13() {
 
 // subgraph14 runs stratum 2: hydro.MergeKeyed (32), hydro.CrossJoin (34), hydro.FilterMap (35), hydro.Union (41), hydro.Map (42).
 func (nd *RSetIntegerPartitionedLeader) subgraph14() {
-	for i62 := range nd.n32Accs {
-		v61 := nd.n32Accs[i62]
-		nd.n34L = append(nd.n34L, v61)
-		for _, v63 := range nd.n34R {
-			v64 := quorum(v61, v63)
-			if v65, ok66 := reached(v64); ok66 {
-				nd.n36Neg[v65.ID] = struct{}{}
-				nd.n39Next = append(nd.n39Next, v65)
-				v67 := SealAnswer(v65)
+	for i63 := range nd.n32Accs {
+		v62 := nd.n32Accs[i63]
+		nd.n34L = append(nd.n34L, v62)
+		for _, v64 := range nd.n34R {
+			v65 := quorum(v62, v64)
+			if v66, ok67 := reached(v65); ok67 {
+				nd.n36Neg[v66.ID] = struct{}{}
+				nd.n39Next = append(nd.n39Next, v66)
+				v68 := SealAnswer(v66)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v67)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v68)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h32To36Port0 = append(nd.h32To36Port0, v61)
+		nd.h32To36Port0 = append(nd.h32To36Port0, v62)
 	}
-	for _, v68 := range nd.h33To34Port1 {
-		nd.n34R = append(nd.n34R, v68)
-		for _, v69 := range nd.n34L {
-			v70 := quorum(v69, v68)
-			if v71, ok72 := reached(v70); ok72 {
-				nd.n36Neg[v71.ID] = struct{}{}
-				nd.n39Next = append(nd.n39Next, v71)
-				v73 := SealAnswer(v71)
+	for _, v69 := range nd.h33To34Port1 {
+		nd.n34R = append(nd.n34R, v69)
+		for _, v70 := range nd.n34L {
+			v71 := quorum(v70, v69)
+			if v72, ok73 := reached(v71); ok73 {
+				nd.n36Neg[v72.ID] = struct{}{}
+				nd.n39Next = append(nd.n39Next, v72)
+				v74 := SealAnswer(v72)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v73)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v74)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 				}
 			}
@@ -829,10 +836,10 @@ func (nd *RSetIntegerPartitionedLeader) subgraph14() {
 	}
 	clear(nd.h33To34Port1)
 	nd.h33To34Port1 = nd.h33To34Port1[:0]
-	for _, v74 := range nd.h40To41Port1 {
-		v75 := SealAnswer(v74)
+	for _, v75 := range nd.h40To41Port1 {
+		v76 := SealAnswer(v75)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v75)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v76)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 		}
 	}
@@ -842,33 +849,33 @@ func (nd *RSetIntegerPartitionedLeader) subgraph14() {
 
 // subgraph15 runs stratum 2: hydro.LatticeFold (45), hydro.CrossJoin (48), hydro.CrossJoin (50), hydro.Filter (51), hydro.CrossJoin (52), hydro.CrossJoin (53), hydro.Filter (54), hydro.Map (55), hydro.Enumerate (56), hydro.Map (57), hydro.Map (59), hydro.LatticeFold (66), hydro.Union (67), hydro.CrossJoin (72), hydro.Filter (73), hydro.Union (76), hydro.CrossJoin (78), hydro.Union (79).
 func (nd *RSetIntegerPartitionedLeader) subgraph15() {
-	udf80 := func(v lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return v.Clone() }
-	udf83 := func(v lattices.Max[uint64], _ bool) lattices.Max[uint64] { return v }
-	udf87 := func(last, done lattices.Max[uint64]) bool { return last.LessEq(done) }
-	udf89 := func(ok bool) bool { return ok }
-	udf94 := func(v, last lattices.Max[uint64]) (x hydro.Indexed[lattices.Max[uint64]]) {
+	udf81 := func(v lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return v.Clone() }
+	udf84 := func(v lattices.Max[uint64], _ bool) lattices.Max[uint64] { return v }
+	udf88 := func(last, done lattices.Max[uint64]) bool { return last.LessEq(done) }
+	udf90 := func(ok bool) bool { return ok }
+	udf95 := func(v, last lattices.Max[uint64]) (x hydro.Indexed[lattices.Max[uint64]]) {
 		x.Value = v
 		if v.LessEq(last) {
 			x.Index = -1
 		}
 		return x
 	}
-	udf96 := func(x hydro.Indexed[lattices.Max[uint64]]) bool { return x.Index == 0 }
-	udf98 := func(x hydro.Indexed[lattices.Max[uint64]]) lattices.Max[uint64] { return x.Value }
-	udf101 := func(x hydro.Indexed[lattices.Max[uint64]]) (p struct {
+	udf97 := func(x hydro.Indexed[lattices.Max[uint64]]) bool { return x.Index == 0 }
+	udf99 := func(x hydro.Indexed[lattices.Max[uint64]]) lattices.Max[uint64] { return x.Value }
+	udf102 := func(x hydro.Indexed[lattices.Max[uint64]]) (p struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) {
 		p.Seq, p.Value = uint64(x.Index)+1, x.Value
 		return p
 	}
-	udf103 := func(p struct {
+	udf104 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) lattices.Max[uint64] {
 		return lattices.NewMax(p.Seq)
 	}
-	udf104 := func(acc *struct {
+	udf105 := func(acc *struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}, p struct {
@@ -879,7 +886,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 			*acc = p
 		}
 	}
-	udf108 := func(x struct {
+	udf109 := func(x struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}, done lattices.Max[uint64]) struct {
@@ -892,112 +899,112 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 		x.Voters = x.Voters.Clone()
 		return x
 	}
-	udf110 := func(x struct {
+	udf111 := func(x struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}) bool {
 		return x.Seq != 0
 	}
-	udf114 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
-	v76 := nd.n45Acc
-	nd.n48L = append(nd.n48L, v76)
-	v77 := nd.n66Acc
-	nd.n50R = append(nd.n50R, v77)
-	nd.h66To69Port1 = append(nd.h66To69Port1, v77)
-	nd.n72R = append(nd.n72R, v77)
-	nd.n78L = append(nd.n78L, v77)
-	for _, v78 := range nd.h46To48Port1 {
-		for _, v79 := range nd.n48L {
-			v81 := udf80(v79, v78)
-			nd.n52L = append(nd.n52L, v81)
-			for _, v82 := range nd.n52R {
-				v84 := udf83(v81, v82)
-				nd.n53L = append(nd.n53L, v84)
+	udf115 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
+	v77 := nd.n45Acc
+	nd.n48L = append(nd.n48L, v77)
+	v78 := nd.n66Acc
+	nd.n50R = append(nd.n50R, v78)
+	nd.h66To69Port1 = append(nd.h66To69Port1, v78)
+	nd.n72R = append(nd.n72R, v78)
+	nd.n78L = append(nd.n78L, v78)
+	for _, v79 := range nd.h46To48Port1 {
+		for _, v80 := range nd.n48L {
+			v82 := udf81(v80, v79)
+			nd.n52L = append(nd.n52L, v82)
+			for _, v83 := range nd.n52R {
+				v85 := udf84(v82, v83)
+				nd.n53L = append(nd.n53L, v85)
 			}
 		}
 	}
 	clear(nd.h46To48Port1)
 	nd.h46To48Port1 = nd.h46To48Port1[:0]
-	for _, v85 := range nd.h49To50Port0 {
-		for _, v86 := range nd.n50R {
-			v88 := udf87(v85, v86)
-			if udf89(v88) {
-				nd.n52R = append(nd.n52R, v88)
-				for _, v90 := range nd.n52L {
-					v91 := udf83(v90, v88)
-					nd.n53L = append(nd.n53L, v91)
+	for _, v86 := range nd.h49To50Port0 {
+		for _, v87 := range nd.n50R {
+			v89 := udf88(v86, v87)
+			if udf90(v89) {
+				nd.n52R = append(nd.n52R, v89)
+				for _, v91 := range nd.n52L {
+					v92 := udf84(v91, v89)
+					nd.n53L = append(nd.n53L, v92)
 				}
 			}
 		}
 	}
 	clear(nd.h49To50Port0)
 	nd.h49To50Port0 = nd.h49To50Port0[:0]
-	for _, v92 := range nd.h47To53Port1 {
-		for _, v93 := range nd.n53L {
-			v95 := udf94(v93, v92)
-			if udf96(v95) {
-				v97 := udf98(v95)
-				v99 := hydro.Indexed[lattices.Max[uint64]]{Index: nd.n56Next, Value: v97}
+	for _, v93 := range nd.h47To53Port1 {
+		for _, v94 := range nd.n53L {
+			v96 := udf95(v94, v93)
+			if udf97(v96) {
+				v98 := udf99(v96)
+				v100 := hydro.Indexed[lattices.Max[uint64]]{Index: nd.n56Next, Value: v98}
 				nd.n56Next++
-				v100 := udf101(v99)
-				v102 := udf103(v100)
-				nd.n60Next = append(nd.n60Next, v102)
+				v101 := udf102(v100)
+				v103 := udf104(v101)
+				nd.n60Next = append(nd.n60Next, v103)
 				if !nd.n68Have {
-					nd.n68Acc, nd.n68Have = v100, true
+					nd.n68Acc, nd.n68Have = v101, true
 				} else {
-					udf104(&nd.n68Acc, v100)
+					udf105(&nd.n68Acc, v101)
 				}
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v100)
+					nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v101)
 					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 80, nd.hydroBuf)
 				}
-				nd.n58Next = append(nd.n58Next, v97)
+				nd.n58Next = append(nd.n58Next, v98)
 			}
 		}
 	}
 	clear(nd.h47To53Port1)
 	nd.h47To53Port1 = nd.h47To53Port1[:0]
-	for _, v105 := range nd.h71To67Port1 {
+	for _, v106 := range nd.h71To67Port1 {
 		if !nd.n68Have {
-			nd.n68Acc, nd.n68Have = v105, true
+			nd.n68Acc, nd.n68Have = v106, true
 		} else {
-			udf104(&nd.n68Acc, v105)
+			udf105(&nd.n68Acc, v106)
 		}
 	}
 	clear(nd.h71To67Port1)
 	nd.h71To67Port1 = nd.h71To67Port1[:0]
-	for _, v106 := range nd.h63To72Port0 {
-		for _, v107 := range nd.n72R {
-			v109 := udf108(v106, v107)
-			if udf110(v109) {
-				nd.n74Next = append(nd.n74Next, v109)
+	for _, v107 := range nd.h63To72Port0 {
+		for _, v108 := range nd.n72R {
+			v110 := udf109(v107, v108)
+			if udf111(v110) {
+				nd.n74Next = append(nd.n74Next, v110)
 			}
 		}
 	}
 	clear(nd.h63To72Port0)
 	nd.h63To72Port0 = nd.h63To72Port0[:0]
-	for _, v111 := range nd.h75To76Port1 {
+	for _, v112 := range nd.h75To76Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v111)
+			nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v112)
 			nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 80, nd.hydroBuf)
 		}
 	}
 	clear(nd.h75To76Port1)
 	nd.h75To76Port1 = nd.h75To76Port1[:0]
-	for _, v112 := range nd.h46To78Port1 {
-		for _, v113 := range nd.n78L {
-			v115 := udf114(v113, v112)
+	for _, v113 := range nd.h46To78Port1 {
+		for _, v114 := range nd.n78L {
+			v116 := udf115(v114, v113)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v115)
+				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v116)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 86, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h46To78Port1)
 	nd.h46To78Port1 = nd.h46To78Port1[:0]
-	for _, v116 := range nd.h77To79Port0 {
+	for _, v117 := range nd.h77To79Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v116)
+			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v117)
 			nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 86, nd.hydroBuf)
 		}
 	}
@@ -1007,10 +1014,10 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 
 // subgraph16 runs stratum 3: hydro.AntiJoin (36), hydro.Map (37).
 func (nd *RSetIntegerPartitionedLeader) subgraph16() {
-	for _, v118 := range nd.h32To36Port0 {
-		if _, excluded119 := nd.n36Neg[v118.ID]; !excluded119 {
-			v120 := keep(v118)
-			nd.n38Next = append(nd.n38Next, v120)
+	for _, v119 := range nd.h32To36Port0 {
+		if _, excluded120 := nd.n36Neg[v119.ID]; !excluded120 {
+			v121 := keep(v119)
+			nd.n38Next = append(nd.n38Next, v121)
 		}
 	}
 	clear(nd.h32To36Port0)
@@ -1019,7 +1026,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph16() {
 
 // subgraph17 runs stratum 3: hydro.Reduce (68), hydro.CrossJoin (69), hydro.Filter (70).
 func (nd *RSetIntegerPartitionedLeader) subgraph17() {
-	udf124 := func(x struct {
+	udf125 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}, done lattices.Max[uint64]) struct {
@@ -1031,21 +1038,21 @@ func (nd *RSetIntegerPartitionedLeader) subgraph17() {
 		}
 		return x
 	}
-	udf126 := func(x struct {
+	udf127 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) bool {
 		return x.Seq != 0
 	}
 	if nd.n68Have {
-		v121 := nd.n68Acc
-		nd.n69L = append(nd.n69L, v121)
+		v122 := nd.n68Acc
+		nd.n69L = append(nd.n69L, v122)
 	}
-	for _, v122 := range nd.h66To69Port1 {
-		for _, v123 := range nd.n69L {
-			v125 := udf124(v123, v122)
-			if udf126(v125) {
-				nd.n71Next = append(nd.n71Next, v125)
+	for _, v123 := range nd.h66To69Port1 {
+		for _, v124 := range nd.n69L {
+			v126 := udf125(v124, v123)
+			if udf127(v126) {
+				nd.n71Next = append(nd.n71Next, v126)
 			}
 		}
 	}

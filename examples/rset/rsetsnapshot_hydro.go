@@ -430,22 +430,29 @@ func (nd *RSetSnapshotLeader) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Timer (17).
 func (nd *RSetSnapshotLeader) subgraph1() {
+	if !nd.n18Init {
+		nd.n18Acc, nd.n18Init = zero(), true
+	}
+	acc5 := nd.n18Acc
 	if !nd.n17Fired || !nd.hydroNow.Before(nd.n17Due) {
 		nd.n17Fired = true
 		nd.n17Due = nd.hydroNow.Add(nd.n17Period)
 		v4 := nd.hydroNow
-		if !nd.n18Init {
-			nd.n18Acc, nd.n18Init = zero(), true
+		{
+			_ = v4
+			/*line rset.go:440:40*/ {
+				acc5++
+			} /*line rsetsnapshot_hydro.go:445:43*/
 		}
-		increment(&nd.n18Acc, v4)
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
+	nd.n18Acc = acc5
 }
 
 // subgraph2 runs stratum 0: hydro.Send (30), hydro.Sink (31).
 func (nd *RSetSnapshotLeader) subgraph2() {
-	for _, v5 := range nd.n30Recv {
-		nd.n31Out = append(nd.n31Out, v5)
+	for _, v6 := range nd.n30Recv {
+		nd.n31Out = append(nd.n31Out, v6)
 	}
 	clear(nd.n30Recv)
 	nd.n30Recv = nd.n30Recv[:0]
@@ -453,29 +460,29 @@ func (nd *RSetSnapshotLeader) subgraph2() {
 
 // subgraph3 runs stratum 0: hydro.Cycle (32), hydro.Cycle (33), hydro.Send (34), hydro.Map (35), hydro.Union (36), hydro.DeferTickLazy (44), hydro.DeferTickLazy (45), hydro.Join (46).
 func (nd *RSetSnapshotLeader) subgraph3() {
-	for _, v6 := range nd.n45Now {
-		nd.n37Neg[v6.ID] = struct{}{}
-		k7 := v6.ID
-		j8 := len(nd.n46RItems)
-		nd.n46RItems = append(nd.n46RItems, v6)
+	for _, v7 := range nd.n45Now {
+		nd.n37Neg[v7.ID] = struct{}{}
+		k8 := v7.ID
+		j9 := len(nd.n46RItems)
+		nd.n46RItems = append(nd.n46RItems, v7)
 		nd.n46RNext = append(nd.n46RNext, -1)
-		if c9, ok10 := nd.n46RIndex[k7]; ok10 {
-			nd.n46RNext[nd.n46RChains[c9][1]] = j8
-			nd.n46RChains[c9][1] = j8
+		if c10, ok11 := nd.n46RIndex[k8]; ok11 {
+			nd.n46RNext[nd.n46RChains[c10][1]] = j9
+			nd.n46RChains[c10][1] = j9
 		} else {
-			nd.n46RIndex[k7] = len(nd.n46RChains)
-			nd.n46RChains = append(nd.n46RChains, [2]int{j8, j8})
+			nd.n46RIndex[k8] = len(nd.n46RChains)
+			nd.n46RChains = append(nd.n46RChains, [2]int{j9, j9})
 		}
 	}
-	for _, v11 := range nd.n34Recv {
-		v12 := tally(v11)
-		nd.h36To37Port0 = append(nd.h36To37Port0, v12)
-		k13 := v12.ID
-		if c14, ok15 := nd.n46RIndex[k13]; ok15 {
-			for j16 := nd.n46RChains[c14][0]; j16 >= 0; j16 = nd.n46RNext[j16] {
-				v17 := nd.n46RItems[j16]
-				v18 := known(v12, v17)
-				nd.h46To47Port1 = append(nd.h46To47Port1, v18)
+	for _, v12 := range nd.n34Recv {
+		v13 := tally(v12)
+		nd.h36To37Port0 = append(nd.h36To37Port0, v13)
+		k14 := v13.ID
+		if c15, ok16 := nd.n46RIndex[k14]; ok16 {
+			for j17 := nd.n46RChains[c15][0]; j17 >= 0; j17 = nd.n46RNext[j17] {
+				v18 := nd.n46RItems[j17]
+				v19 := known(v13, v18)
+				nd.h46To47Port1 = append(nd.h46To47Port1, v19)
 			}
 		}
 	}
@@ -489,8 +496,8 @@ func (nd *RSetSnapshotLeader) subgraph4() {
 	if !nd.n39Done {
 		nd.n39Done = true
 		if nd.n39Size > 0 {
-			v20 := nd.n39Size
-			nd.h39To40Port1 = append(nd.h39To40Port1, v20)
+			v21 := nd.n39Size
+			nd.h39To40Port1 = append(nd.h39To40Port1, v21)
 		}
 	}
 }
@@ -500,13 +507,13 @@ func (nd *RSetSnapshotLeader) subgraph5() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v21 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v21)
-	for _, v22 := range nd.h17To19Port0 {
-		for _, v23 := range nd.n19R {
-			v24 := current(v22, v23)
+	v22 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v22)
+	for _, v23 := range nd.h17To19Port0 {
+		for _, v24 := range nd.n19R {
+			v25 := current(v23, v24)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v24)
+				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v25)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 20, nd.hydroBuf)
 			}
 		}
@@ -517,20 +524,20 @@ func (nd *RSetSnapshotLeader) subgraph5() {
 
 // subgraph6 runs stratum 1: hydro.AntiJoin (37).
 func (nd *RSetSnapshotLeader) subgraph6() {
-	for _, v26 := range nd.h36To37Port0 {
-		if _, excluded27 := nd.n37Neg[v26.ID]; !excluded27 {
-			k28 := v26.ID
-			i29, ok30 := nd.n38Index[k28]
-			if !ok30 {
-				i29 = len(nd.n38Accs)
-				nd.n38Index[k28] = i29
-				bot31 := v26
-				bot31.Integer = *new(lattices.Max[uint64])
-				bot31.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n38Accs = append(nd.n38Accs, bot31)
+	for _, v27 := range nd.h36To37Port0 {
+		if _, excluded28 := nd.n37Neg[v27.ID]; !excluded28 {
+			k29 := v27.ID
+			i30, ok31 := nd.n38Index[k29]
+			if !ok31 {
+				i30 = len(nd.n38Accs)
+				nd.n38Index[k29] = i30
+				bot32 := v27
+				bot32.Integer = *new(lattices.Max[uint64])
+				bot32.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n38Accs = append(nd.n38Accs, bot32)
 			}
-			nd.n38Accs[i29].Integer.Merge(v26.Integer)
-			nd.n38Accs[i29].Voters.Merge(v26.Voters)
+			nd.n38Accs[i30].Integer.Merge(v27.Integer)
+			nd.n38Accs[i30].Voters.Merge(v27.Voters)
 		}
 	}
 	clear(nd.h36To37Port0)
@@ -539,33 +546,33 @@ func (nd *RSetSnapshotLeader) subgraph6() {
 
 // subgraph7 runs stratum 2: hydro.MergeKeyed (38), hydro.CrossJoin (40), hydro.FilterMap (41), hydro.Union (47), hydro.Map (48).
 func (nd *RSetSnapshotLeader) subgraph7() {
-	for i33 := range nd.n38Accs {
-		v32 := nd.n38Accs[i33]
-		nd.n40L = append(nd.n40L, v32)
-		for _, v34 := range nd.n40R {
-			v35 := quorum(v32, v34)
-			if v36, ok37 := reached(v35); ok37 {
-				nd.n42Neg[v36.ID] = struct{}{}
-				nd.n45Next = append(nd.n45Next, v36)
-				v38 := SealAnswer(v36)
+	for i34 := range nd.n38Accs {
+		v33 := nd.n38Accs[i34]
+		nd.n40L = append(nd.n40L, v33)
+		for _, v35 := range nd.n40R {
+			v36 := quorum(v33, v35)
+			if v37, ok38 := reached(v36); ok38 {
+				nd.n42Neg[v37.ID] = struct{}{}
+				nd.n45Next = append(nd.n45Next, v37)
+				v39 := SealAnswer(v37)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v38)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v39)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h38To42Port0 = append(nd.h38To42Port0, v32)
+		nd.h38To42Port0 = append(nd.h38To42Port0, v33)
 	}
-	for _, v39 := range nd.h39To40Port1 {
-		nd.n40R = append(nd.n40R, v39)
-		for _, v40 := range nd.n40L {
-			v41 := quorum(v40, v39)
-			if v42, ok43 := reached(v41); ok43 {
-				nd.n42Neg[v42.ID] = struct{}{}
-				nd.n45Next = append(nd.n45Next, v42)
-				v44 := SealAnswer(v42)
+	for _, v40 := range nd.h39To40Port1 {
+		nd.n40R = append(nd.n40R, v40)
+		for _, v41 := range nd.n40L {
+			v42 := quorum(v41, v40)
+			if v43, ok44 := reached(v42); ok44 {
+				nd.n42Neg[v43.ID] = struct{}{}
+				nd.n45Next = append(nd.n45Next, v43)
+				v45 := SealAnswer(v43)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v44)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v45)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
@@ -573,10 +580,10 @@ func (nd *RSetSnapshotLeader) subgraph7() {
 	}
 	clear(nd.h39To40Port1)
 	nd.h39To40Port1 = nd.h39To40Port1[:0]
-	for _, v45 := range nd.h46To47Port1 {
-		v46 := SealAnswer(v45)
+	for _, v46 := range nd.h46To47Port1 {
+		v47 := SealAnswer(v46)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v46)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v47)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 		}
 	}
@@ -586,10 +593,10 @@ func (nd *RSetSnapshotLeader) subgraph7() {
 
 // subgraph8 runs stratum 3: hydro.AntiJoin (42), hydro.Map (43).
 func (nd *RSetSnapshotLeader) subgraph8() {
-	for _, v48 := range nd.h38To42Port0 {
-		if _, excluded49 := nd.n42Neg[v48.ID]; !excluded49 {
-			v50 := keep(v48)
-			nd.n44Next = append(nd.n44Next, v50)
+	for _, v49 := range nd.h38To42Port0 {
+		if _, excluded50 := nd.n42Neg[v49.ID]; !excluded50 {
+			v51 := keep(v49)
+			nd.n44Next = append(nd.n44Next, v51)
 		}
 	}
 	clear(nd.h38To42Port0)

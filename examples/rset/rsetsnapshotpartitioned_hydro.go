@@ -471,77 +471,84 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Timer (17).
 func (nd *RSetSnapshotPartitionedLeader) subgraph1() {
+	if !nd.n18Init {
+		nd.n18Acc, nd.n18Init = zero(), true
+	}
+	acc5 := nd.n18Acc
 	if !nd.n17Fired || !nd.hydroNow.Before(nd.n17Due) {
 		nd.n17Fired = true
 		nd.n17Due = nd.hydroNow.Add(nd.n17Period)
 		v4 := nd.hydroNow
-		if !nd.n18Init {
-			nd.n18Acc, nd.n18Init = zero(), true
+		{
+			_ = v4
+			/*line rset.go:440:40*/ {
+				acc5++
+			} /*line rsetsnapshotpartitioned_hydro.go:486:54*/
 		}
-		increment(&nd.n18Acc, v4)
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
+	nd.n18Acc = acc5
 }
 
 // subgraph2 runs stratum 0: hydro.Send (30), hydro.Union (52), hydro.DeferTickLazy (57).
 func (nd *RSetSnapshotPartitionedLeader) subgraph2() {
-	for _, v5 := range nd.n30Recv {
-		k6 := rSetSnapshotPartitionedKey53{v5.Round, v5.Replica}
-		i7, ok8 := nd.n53Index[k6]
-		if !ok8 {
-			i7 = len(nd.n53Accs)
-			nd.n53Index[k6] = i7
-			bot9 := v5
-			bot9.IDs = *new(lattices.SetUnion[uint64])
-			bot9.Seals = *new(lattices.SetUnion[uint32])
-			nd.n53Accs = append(nd.n53Accs, bot9)
+	for _, v6 := range nd.n30Recv {
+		k7 := rSetSnapshotPartitionedKey53{v6.Round, v6.Replica}
+		i8, ok9 := nd.n53Index[k7]
+		if !ok9 {
+			i8 = len(nd.n53Accs)
+			nd.n53Index[k7] = i8
+			bot10 := v6
+			bot10.IDs = *new(lattices.SetUnion[uint64])
+			bot10.Seals = *new(lattices.SetUnion[uint32])
+			nd.n53Accs = append(nd.n53Accs, bot10)
 		}
-		nd.n53Accs[i7].IDs.Merge(v5.IDs)
-		nd.n53Accs[i7].Seals.Merge(v5.Seals)
+		nd.n53Accs[i8].IDs.Merge(v6.IDs)
+		nd.n53Accs[i8].Seals.Merge(v6.Seals)
 	}
 	clear(nd.n30Recv)
 	nd.n30Recv = nd.n30Recv[:0]
-	for _, v10 := range nd.n57Now {
-		k11 := rSetSnapshotPartitionedKey53{v10.Round, v10.Replica}
-		i12, ok13 := nd.n53Index[k11]
-		if !ok13 {
-			i12 = len(nd.n53Accs)
-			nd.n53Index[k11] = i12
-			bot14 := v10
-			bot14.IDs = *new(lattices.SetUnion[uint64])
-			bot14.Seals = *new(lattices.SetUnion[uint32])
-			nd.n53Accs = append(nd.n53Accs, bot14)
+	for _, v11 := range nd.n57Now {
+		k12 := rSetSnapshotPartitionedKey53{v11.Round, v11.Replica}
+		i13, ok14 := nd.n53Index[k12]
+		if !ok14 {
+			i13 = len(nd.n53Accs)
+			nd.n53Index[k12] = i13
+			bot15 := v11
+			bot15.IDs = *new(lattices.SetUnion[uint64])
+			bot15.Seals = *new(lattices.SetUnion[uint32])
+			nd.n53Accs = append(nd.n53Accs, bot15)
 		}
-		nd.n53Accs[i12].IDs.Merge(v10.IDs)
-		nd.n53Accs[i12].Seals.Merge(v10.Seals)
+		nd.n53Accs[i13].IDs.Merge(v11.IDs)
+		nd.n53Accs[i13].Seals.Merge(v11.Seals)
 	}
 }
 
 // subgraph3 runs stratum 0: hydro.Cycle (32), hydro.Cycle (33), hydro.Send (34), hydro.Map (35), hydro.Union (36), hydro.DeferTickLazy (44), hydro.DeferTickLazy (45), hydro.Join (46).
 func (nd *RSetSnapshotPartitionedLeader) subgraph3() {
-	for _, v15 := range nd.n45Now {
-		nd.n37Neg[v15.ID] = struct{}{}
-		k16 := v15.ID
-		j17 := len(nd.n46RItems)
-		nd.n46RItems = append(nd.n46RItems, v15)
+	for _, v16 := range nd.n45Now {
+		nd.n37Neg[v16.ID] = struct{}{}
+		k17 := v16.ID
+		j18 := len(nd.n46RItems)
+		nd.n46RItems = append(nd.n46RItems, v16)
 		nd.n46RNext = append(nd.n46RNext, -1)
-		if c18, ok19 := nd.n46RIndex[k16]; ok19 {
-			nd.n46RNext[nd.n46RChains[c18][1]] = j17
-			nd.n46RChains[c18][1] = j17
+		if c19, ok20 := nd.n46RIndex[k17]; ok20 {
+			nd.n46RNext[nd.n46RChains[c19][1]] = j18
+			nd.n46RChains[c19][1] = j18
 		} else {
-			nd.n46RIndex[k16] = len(nd.n46RChains)
-			nd.n46RChains = append(nd.n46RChains, [2]int{j17, j17})
+			nd.n46RIndex[k17] = len(nd.n46RChains)
+			nd.n46RChains = append(nd.n46RChains, [2]int{j18, j18})
 		}
 	}
-	for _, v20 := range nd.n34Recv {
-		v21 := tally(v20)
-		nd.h36To37Port0 = append(nd.h36To37Port0, v21)
-		k22 := v21.ID
-		if c23, ok24 := nd.n46RIndex[k22]; ok24 {
-			for j25 := nd.n46RChains[c23][0]; j25 >= 0; j25 = nd.n46RNext[j25] {
-				v26 := nd.n46RItems[j25]
-				v27 := known(v21, v26)
-				nd.h46To47Port1 = append(nd.h46To47Port1, v27)
+	for _, v21 := range nd.n34Recv {
+		v22 := tally(v21)
+		nd.h36To37Port0 = append(nd.h36To37Port0, v22)
+		k23 := v22.ID
+		if c24, ok25 := nd.n46RIndex[k23]; ok25 {
+			for j26 := nd.n46RChains[c24][0]; j26 >= 0; j26 = nd.n46RNext[j26] {
+				v27 := nd.n46RItems[j26]
+				v28 := known(v22, v27)
+				nd.h46To47Port1 = append(nd.h46To47Port1, v28)
 			}
 		}
 	}
@@ -555,8 +562,8 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph4() {
 	if !nd.n39Done {
 		nd.n39Done = true
 		if nd.n39Size > 0 {
-			v29 := max(nd.n39Size/2, 1)
-			nd.h39To40Port1 = append(nd.h39To40Port1, v29)
+			v30 := max(nd.n39Size/2, 1)
+			nd.h39To40Port1 = append(nd.h39To40Port1, v30)
 		}
 	}
 }
@@ -566,13 +573,13 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph5() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v30 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v30)
-	for _, v31 := range nd.h17To19Port0 {
-		for _, v32 := range nd.n19R {
-			v33 := current(v31, v32)
+	v31 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v31)
+	for _, v32 := range nd.h17To19Port0 {
+		for _, v33 := range nd.n19R {
+			v34 := current(v32, v33)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v33)
+				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v34)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 20, nd.hydroBuf)
 			}
 		}
@@ -583,7 +590,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph5() {
 
 // subgraph6 runs stratum 1: hydro.Sink (31), hydro.MergeKeyed (53), hydro.Filter (54), hydro.Filter (55), hydro.Map (56), hydro.Map (58).
 func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
-	udf36 := func(p struct {
+	udf37 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -591,7 +598,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 	}) bool {
 		return p.Seals.Len() >= 2
 	}
-	udf38 := func(p struct {
+	udf39 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -601,7 +608,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 		x.IDs = p.IDs.Clone()
 		return x
 	}
-	udf39 := func(p struct {
+	udf40 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -609,7 +616,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 	}) bool {
 		return p.Seals.Len() < 2
 	}
-	udf41 := func(p struct {
+	udf42 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -623,35 +630,35 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 		p.IDs, p.Seals = p.IDs.Clone(), p.Seals.Clone()
 		return p
 	}
-	for i35 := range nd.n53Accs {
-		v34 := nd.n53Accs[i35]
-		if udf36(v34) {
-			v37 := udf38(v34)
-			nd.n31Out = append(nd.n31Out, v37)
+	for i36 := range nd.n53Accs {
+		v35 := nd.n53Accs[i36]
+		if udf37(v35) {
+			v38 := udf39(v35)
+			nd.n31Out = append(nd.n31Out, v38)
 		}
-		if udf39(v34) {
-			v40 := udf41(v34)
-			nd.n57Next = append(nd.n57Next, v40)
+		if udf40(v35) {
+			v41 := udf42(v35)
+			nd.n57Next = append(nd.n57Next, v41)
 		}
 	}
 }
 
 // subgraph7 runs stratum 1: hydro.AntiJoin (37).
 func (nd *RSetSnapshotPartitionedLeader) subgraph7() {
-	for _, v43 := range nd.h36To37Port0 {
-		if _, excluded44 := nd.n37Neg[v43.ID]; !excluded44 {
-			k45 := v43.ID
-			i46, ok47 := nd.n38Index[k45]
-			if !ok47 {
-				i46 = len(nd.n38Accs)
-				nd.n38Index[k45] = i46
-				bot48 := v43
-				bot48.Integer = *new(lattices.Max[uint64])
-				bot48.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n38Accs = append(nd.n38Accs, bot48)
+	for _, v44 := range nd.h36To37Port0 {
+		if _, excluded45 := nd.n37Neg[v44.ID]; !excluded45 {
+			k46 := v44.ID
+			i47, ok48 := nd.n38Index[k46]
+			if !ok48 {
+				i47 = len(nd.n38Accs)
+				nd.n38Index[k46] = i47
+				bot49 := v44
+				bot49.Integer = *new(lattices.Max[uint64])
+				bot49.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n38Accs = append(nd.n38Accs, bot49)
 			}
-			nd.n38Accs[i46].Integer.Merge(v43.Integer)
-			nd.n38Accs[i46].Voters.Merge(v43.Voters)
+			nd.n38Accs[i47].Integer.Merge(v44.Integer)
+			nd.n38Accs[i47].Voters.Merge(v44.Voters)
 		}
 	}
 	clear(nd.h36To37Port0)
@@ -660,33 +667,33 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph7() {
 
 // subgraph8 runs stratum 2: hydro.MergeKeyed (38), hydro.CrossJoin (40), hydro.FilterMap (41), hydro.Union (47), hydro.Map (48).
 func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
-	for i50 := range nd.n38Accs {
-		v49 := nd.n38Accs[i50]
-		nd.n40L = append(nd.n40L, v49)
-		for _, v51 := range nd.n40R {
-			v52 := quorum(v49, v51)
-			if v53, ok54 := reached(v52); ok54 {
-				nd.n42Neg[v53.ID] = struct{}{}
-				nd.n45Next = append(nd.n45Next, v53)
-				v55 := SealAnswer(v53)
+	for i51 := range nd.n38Accs {
+		v50 := nd.n38Accs[i51]
+		nd.n40L = append(nd.n40L, v50)
+		for _, v52 := range nd.n40R {
+			v53 := quorum(v50, v52)
+			if v54, ok55 := reached(v53); ok55 {
+				nd.n42Neg[v54.ID] = struct{}{}
+				nd.n45Next = append(nd.n45Next, v54)
+				v56 := SealAnswer(v54)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v55)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v56)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h38To42Port0 = append(nd.h38To42Port0, v49)
+		nd.h38To42Port0 = append(nd.h38To42Port0, v50)
 	}
-	for _, v56 := range nd.h39To40Port1 {
-		nd.n40R = append(nd.n40R, v56)
-		for _, v57 := range nd.n40L {
-			v58 := quorum(v57, v56)
-			if v59, ok60 := reached(v58); ok60 {
-				nd.n42Neg[v59.ID] = struct{}{}
-				nd.n45Next = append(nd.n45Next, v59)
-				v61 := SealAnswer(v59)
+	for _, v57 := range nd.h39To40Port1 {
+		nd.n40R = append(nd.n40R, v57)
+		for _, v58 := range nd.n40L {
+			v59 := quorum(v58, v57)
+			if v60, ok61 := reached(v59); ok61 {
+				nd.n42Neg[v60.ID] = struct{}{}
+				nd.n45Next = append(nd.n45Next, v60)
+				v62 := SealAnswer(v60)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v61)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v62)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
@@ -694,10 +701,10 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
 	}
 	clear(nd.h39To40Port1)
 	nd.h39To40Port1 = nd.h39To40Port1[:0]
-	for _, v62 := range nd.h46To47Port1 {
-		v63 := SealAnswer(v62)
+	for _, v63 := range nd.h46To47Port1 {
+		v64 := SealAnswer(v63)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v63)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v64)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 		}
 	}
@@ -707,10 +714,10 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
 
 // subgraph9 runs stratum 3: hydro.AntiJoin (42), hydro.Map (43).
 func (nd *RSetSnapshotPartitionedLeader) subgraph9() {
-	for _, v65 := range nd.h38To42Port0 {
-		if _, excluded66 := nd.n42Neg[v65.ID]; !excluded66 {
-			v67 := keep(v65)
-			nd.n44Next = append(nd.n44Next, v67)
+	for _, v66 := range nd.h38To42Port0 {
+		if _, excluded67 := nd.n42Neg[v66.ID]; !excluded67 {
+			v68 := keep(v66)
+			nd.n44Next = append(nd.n44Next, v68)
 		}
 	}
 	clear(nd.h38To42Port0)

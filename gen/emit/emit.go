@@ -140,7 +140,12 @@ type emitter struct {
 	captures []*parse.Param
 	// genCode holds the code of the compiler-written functions among them.
 	genCode map[*parse.UDF]string
-	tmp     int
+	// locals are node state held in local variables for the length of the
+	// subgraph, by node: loaded before its body and stored back after it.
+	locals map[int]subgraphLocal
+	// localOrder lists the nodes of locals in the order they were added.
+	localOrder []int
+	tmp        int
 	// Per location, from the operators' state: when Pending reports work,
 	// the channels that wake Run, and the Timer nodes.
 	pending []string
@@ -525,6 +530,8 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 	e.genCode = map[*parse.UDF]string{}
 	e.udfOr = nil
 	e.captures = nil
+	e.locals = map[int]subgraphLocal{}
+	e.localOrder = nil
 	var body strings.Builder
 	// A fixpoint subgraph with several drains repeats them all until a
 	// round finds every buffer empty: a drain may refill one drained
@@ -590,8 +597,34 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 		}
 		fmt.Fprintf(w, "\t%s := %s\n", e.udfs[u], e.userCode(u.Lit))
 	}
+	for _, id := range e.localOrder {
+		w.WriteString(e.locals[id].load)
+	}
 	w.WriteString(body.String())
+	for _, id := range e.localOrder {
+		w.WriteString(e.locals[id].store)
+	}
 	w.WriteString("}\n\n")
+}
+
+// subgraphLocal is node state that a subgraph holds in local variables:
+// names are the variables; load declares and fills them, store writes them
+// back.
+type subgraphLocal struct {
+	names       []string
+	load, store string
+}
+
+// local returns the local variables holding node id's state in the current
+// subgraph, creating them with mk (given id) on first use.
+func (e *emitter) local(id int, mk func() subgraphLocal) []string {
+	l, ok := e.locals[id]
+	if !ok {
+		l = mk()
+		e.locals[id] = l
+		e.localOrder = append(e.localOrder, id)
+	}
+	return l.names
 }
 
 // out passes item x, the output of n, to every consumer of n.

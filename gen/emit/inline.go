@@ -3,6 +3,7 @@ package emit
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"sort"
 	"strings"
@@ -33,6 +34,14 @@ type inlineBody struct {
 	// returns are the body's return statements (outside function literals
 	// it holds), which become jumps to the end of the copy.
 	returns []*ast.ReturnStmt
+	// edits replace source ranges of the body in the copy (derefEdits).
+	edits []textEdit
+}
+
+// textEdit replaces the source between pos and end by text.
+type textEdit struct {
+	pos, end token.Pos
+	text     string
 }
 
 // inlinable reports whether the body of user function u may be copied in
@@ -149,21 +158,28 @@ func (e *emitter) funcDecl(fn *types.Func) *ast.FuncDecl {
 
 // inlineCall writes a copy of in's body as a block that binds its
 // parameters to args (Go expressions of the generated code, evaluated
-// before any parameter comes into scope) and runs the body. A return
+// before any parameter comes into scope) and runs the body; an empty arg
+// leaves its parameter unbound, for a body whose edits replace its uses. A return
 // becomes a jump past the body. It records the flow parameters the body
 // captures, which the subgraph declares.
 func (e *emitter) inlineCall(b *strings.Builder, u *parse.UDF, in inlineBody, args []string) {
 	for _, p := range u.Captures {
 		e.captures = append(e.captures, p)
 	}
-	names := make([]string, len(in.params))
+	var names, bound []string
 	blank := true
 	for i, p := range in.params {
-		names[i] = "_"
+		if args[i] == "" {
+			// Replaced in the body (derefEdits).
+			continue
+		}
+		name := "_"
 		if p != nil && in.used[i] {
-			names[i] = p.Name()
+			name = p.Name()
 			blank = false
 		}
+		names = append(names, name)
+		bound = append(bound, args[i])
 	}
 	assign := ":="
 	if blank {
@@ -173,7 +189,10 @@ func (e *emitter) inlineCall(b *strings.Builder, u *parse.UDF, in inlineBody, ar
 	if len(in.returns) > 0 {
 		done = e.v("done")
 	}
-	fmt.Fprintf(b, "{\n%s %s %s\n", strings.Join(names, ", "), assign, strings.Join(args, ", "))
+	b.WriteString("{\n")
+	if len(names) > 0 {
+		fmt.Fprintf(b, "%s %s %s\n", strings.Join(names, ", "), assign, strings.Join(bound, ", "))
+	}
 	b.WriteString(e.bodyCode(in, done))
 	b.WriteString("\n")
 	if done != "" {
@@ -183,7 +202,7 @@ func (e *emitter) inlineCall(b *strings.Builder, u *parse.UDF, in inlineBody, ar
 }
 
 // bodyCode returns the source of in's body, each return replaced by a jump
-// to label done, between a line directive pointing at the body and a reset
+// to label done and in's edits applied, between a line directive pointing at the body and a reset
 // marker, as userCode does for expressions.
 func (e *emitter) bodyCode(in inlineBody, done string) string {
 	fset := e.f.Fset
@@ -194,16 +213,100 @@ func (e *emitter) bodyCode(in inlineBody, done string) string {
 		return "{}"
 	}
 	e.importsOf(in.body)
-	returns := append([]*ast.ReturnStmt(nil), in.returns...)
-	sort.Slice(returns, func(i, j int) bool { return returns[i].Pos() < returns[j].Pos() })
+	edits := append([]textEdit(nil), in.edits...)
+	for _, r := range in.returns {
+		edits = append(edits, textEdit{r.Pos(), r.End(), "goto " + done})
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].pos < edits[j].pos })
 	var text strings.Builder
 	at := start.Offset
-	for _, r := range returns {
-		off := fset.Position(r.Pos()).Offset
+	for _, ed := range edits {
+		off := fset.Position(ed.pos).Offset
 		text.Write(src[at:off])
-		fmt.Fprintf(&text, "goto %s", done)
-		at = fset.Position(r.End()).Offset
+		text.WriteString(ed.text)
+		at = fset.Position(ed.end).Offset
 	}
 	text.Write(src[at:end.Offset])
 	return e.lineDirected(start, text.String())
+}
+
+// derefEdits returns in with edits that replace every use of its pointer
+// parameter i by local, a variable holding what the pointer points to, so
+// that the copy works on the variable, which the Go compiler can keep in a
+// register, instead of through the pointer. It reports false, and in
+// unchanged, unless every use dereferences the parameter (*p, or p.f
+// selecting a field) and the copy could not keep a pointer into local: the
+// body takes no address (&), slices nothing, calls no method on the
+// parameter's value, and declares or uses no name local.
+func (e *emitter) derefEdits(in inlineBody, i int, local string) (inlineBody, bool) {
+	p := in.params[i]
+	if p == nil {
+		return in, false
+	}
+	if _, ok := p.Type().Underlying().(*types.Pointer); !ok {
+		return in, false
+	}
+	info := e.f.Pkg.TypesInfo
+	var edits []textEdit
+	ok := true
+	var stack []ast.Node
+	isParam := func(x ast.Expr) bool {
+		id, isID := ast.Unparen(x).(*ast.Ident)
+		return isID && info.Uses[id] == p
+	}
+	ast.Inspect(in.body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		var parent ast.Node
+		if len(stack) > 0 {
+			parent = stack[len(stack)-1]
+		}
+		stack = append(stack, n)
+		switch n := n.(type) {
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				ok = false
+			}
+		case *ast.SliceExpr:
+			ok = false
+		case *ast.SelectorExpr:
+			if sel := info.Selections[n]; sel != nil && sel.Kind() != types.FieldVal {
+				// A method may take the receiver's address.
+				ast.Inspect(n.X, func(m ast.Node) bool {
+					if x, isExpr := m.(ast.Expr); isExpr && isParam(x) {
+						ok = false
+					}
+					return ok
+				})
+			}
+		case *ast.Ident:
+			if n.Name == local {
+				ok = false
+				break
+			}
+			if info.Uses[n] != p {
+				break
+			}
+			switch par := parent.(type) {
+			case *ast.StarExpr:
+				edits = append(edits, textEdit{par.Pos(), par.End(), local})
+			case *ast.SelectorExpr:
+				if sel := info.Selections[par]; par.X == n && sel != nil && sel.Kind() == types.FieldVal {
+					edits = append(edits, textEdit{n.Pos(), n.End(), local})
+				} else {
+					ok = false
+				}
+			default:
+				ok = false
+			}
+		}
+		return ok
+	})
+	if !ok {
+		return in, false
+	}
+	in.edits = append(append([]textEdit(nil), in.edits...), edits...)
+	return in, true
 }
