@@ -65,11 +65,9 @@ type DecoupledHashsetClient struct {
 	n2Fired  bool
 	// hydro.CrossJoin (node 3, hashset.go:162): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 6, hashset.go:165): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 6, hashset.go:165): the stored sides' items, per key in arrival order.
 	n6RIndex  map[uint64]int
-	n6RChains [][2]int
-	n6RItems  []Write
-	n6RNext   []int
+	n6RGroups [][]Write
 	// hydro.ReduceKeyed (node 7, hashset.go:165): the groups in order of first appearance.
 	n7Index map[uint64]int
 	n7Accs  []Outcome
@@ -104,7 +102,7 @@ func NewDecoupledHashsetClient(writes hydro.Input[Write], leaderKey ed25519.Priv
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line hashset.go:162:57*/ Timeout /*line decoupledhashset_hydro.go:107:92*/
+	nd.n2Period = /*line hashset.go:162:57*/ Timeout /*line decoupledhashset_hydro.go:105:92*/
 	nd.n6RIndex = map[uint64]int{}
 	nd.n7Index = map[uint64]int{}
 	nd.n9Neg = map[uint64]struct{}{}
@@ -127,11 +125,11 @@ func (nd *DecoupledHashsetClient) Tick() {
 	nd.n47Out = nd.n47Out[:0]
 	clear(nd.n3R)
 	nd.n3R = nd.n3R[:0]
+	for i := range nd.n6RGroups {
+		clear(nd.n6RGroups[i])
+	}
 	clear(nd.n6RIndex)
-	nd.n6RChains = nd.n6RChains[:0]
-	clear(nd.n6RItems)
-	nd.n6RItems = nd.n6RItems[:0]
-	nd.n6RNext = nd.n6RNext[:0]
+	nd.n6RGroups = nd.n6RGroups[:0]
 	clear(nd.n7Index)
 	clear(nd.n7Accs)
 	nd.n7Accs = nd.n7Accs[:0]
@@ -145,16 +143,18 @@ func (nd *DecoupledHashsetClient) subgraph0() {
 	nd.n0Buf = nd.writes.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		j3 := len(nd.n6RItems)
-		nd.n6RItems = append(nd.n6RItems, v1)
-		nd.n6RNext = append(nd.n6RNext, -1)
-		if c4, ok5 := nd.n6RIndex[k2]; ok5 {
-			nd.n6RNext[nd.n6RChains[c4][1]] = j3
-			nd.n6RChains[c4][1] = j3
-		} else {
-			nd.n6RIndex[k2] = len(nd.n6RChains)
-			nd.n6RChains = append(nd.n6RChains, [2]int{j3, j3})
+		g3, ok4 := nd.n6RIndex[k2]
+		if !ok4 {
+			g3 = len(nd.n6RGroups)
+			nd.n6RIndex[k2] = g3
+			if g3 < cap(nd.n6RGroups) {
+				nd.n6RGroups = nd.n6RGroups[:g3+1]
+				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
+			} else {
+				nd.n6RGroups = append(nd.n6RGroups, nil)
+			}
 		}
+		nd.n6RGroups[g3] = append(nd.n6RGroups[g3], v1)
 		nd.h5To9Port0 = append(nd.h5To9Port0, v1)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v1)
@@ -165,48 +165,49 @@ func (nd *DecoupledHashsetClient) subgraph0() {
 	if !nd.n2Fired || !nd.hydroNow.Before(nd.n2Due) {
 		nd.n2Fired = true
 		nd.n2Due = nd.hydroNow.Add(nd.n2Period)
-		v6 := nd.hydroNow
-		nd.n3R = append(nd.n3R, v6)
+		v5 := nd.hydroNow
+		nd.n3R = append(nd.n3R, v5)
 	}
-	for _, v7 := range nd.n10Now {
-		for _, v8 := range nd.n3R {
-			v9 := again(v7, v8)
+	for _, v6 := range nd.n10Now {
+		for _, v7 := range nd.n3R {
+			v8 := again(v6, v7)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v9)
+				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v8)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 12, nd.hydroBuf)
 			}
 		}
-		k10 := v7.ID
-		j11 := len(nd.n6RItems)
-		nd.n6RItems = append(nd.n6RItems, v7)
-		nd.n6RNext = append(nd.n6RNext, -1)
-		if c12, ok13 := nd.n6RIndex[k10]; ok13 {
-			nd.n6RNext[nd.n6RChains[c12][1]] = j11
-			nd.n6RChains[c12][1] = j11
-		} else {
-			nd.n6RIndex[k10] = len(nd.n6RChains)
-			nd.n6RChains = append(nd.n6RChains, [2]int{j11, j11})
+		k9 := v6.ID
+		g10, ok11 := nd.n6RIndex[k9]
+		if !ok11 {
+			g10 = len(nd.n6RGroups)
+			nd.n6RIndex[k9] = g10
+			if g10 < cap(nd.n6RGroups) {
+				nd.n6RGroups = nd.n6RGroups[:g10+1]
+				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
+			} else {
+				nd.n6RGroups = append(nd.n6RGroups, nil)
+			}
 		}
-		nd.h5To9Port0 = append(nd.h5To9Port0, v7)
+		nd.n6RGroups[g10] = append(nd.n6RGroups[g10], v6)
+		nd.h5To9Port0 = append(nd.h5To9Port0, v6)
 	}
-	for _, v14 := range nd.n41Recv {
-		k15 := v14.ID
-		if c16, ok17 := nd.n6RIndex[k15]; ok17 {
-			for j18 := nd.n6RChains[c16][0]; j18 >= 0; j18 = nd.n6RNext[j18] {
-				v19 := nd.n6RItems[j18]
-				v20 := outcome(v14, v19)
-				k21 := v20.ID
-				i22, ok23 := nd.n7Index[k21]
-				if !ok23 {
-					i22 = len(nd.n7Accs)
-					nd.n7Index[k21] = i22
-					nd.n7Accs = append(nd.n7Accs, v20)
+	for _, v12 := range nd.n41Recv {
+		k13 := v12.ID
+		if g14, ok15 := nd.n6RIndex[k13]; ok15 {
+			for _, v16 := range nd.n6RGroups[g14] {
+				v17 := outcome(v12, v16)
+				k18 := v17.ID
+				i19, ok20 := nd.n7Index[k18]
+				if !ok20 {
+					i19 = len(nd.n7Accs)
+					nd.n7Index[k18] = i19
+					nd.n7Accs = append(nd.n7Accs, v17)
 				} else {
-					keepFirst(&nd.n7Accs[i22], v20)
+					keepFirst(&nd.n7Accs[i19], v17)
 				}
 			}
 		}
-		nd.n9Neg[v14.ID] = struct{}{}
+		nd.n9Neg[v12.ID] = struct{}{}
 	}
 	clear(nd.n41Recv)
 	nd.n41Recv = nd.n41Recv[:0]
@@ -214,10 +215,10 @@ func (nd *DecoupledHashsetClient) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Send (45), hydro.Unique (46), hydro.Sink (47).
 func (nd *DecoupledHashsetClient) subgraph1() {
-	for _, v24 := range nd.n45Recv {
-		if _, dup25 := nd.n46Seen[v24]; !dup25 {
-			nd.n46Seen[v24] = struct{}{}
-			nd.n47Out = append(nd.n47Out, v24)
+	for _, v21 := range nd.n45Recv {
+		if _, dup22 := nd.n46Seen[v21]; !dup22 {
+			nd.n46Seen[v21] = struct{}{}
+			nd.n47Out = append(nd.n47Out, v21)
 		}
 	}
 	clear(nd.n45Recv)
@@ -226,17 +227,17 @@ func (nd *DecoupledHashsetClient) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (7), hydro.Sink (8).
 func (nd *DecoupledHashsetClient) subgraph2() {
-	for i27 := range nd.n7Accs {
-		v26 := nd.n7Accs[i27]
-		nd.n8Out = append(nd.n8Out, v26)
+	for i24 := range nd.n7Accs {
+		v23 := nd.n7Accs[i24]
+		nd.n8Out = append(nd.n8Out, v23)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *DecoupledHashsetClient) subgraph3() {
-	for _, v29 := range nd.h5To9Port0 {
-		if _, excluded30 := nd.n9Neg[v29.ID]; !excluded30 {
-			nd.n10Next = append(nd.n10Next, v29)
+	for _, v26 := range nd.h5To9Port0 {
+		if _, excluded27 := nd.n9Neg[v26.ID]; !excluded27 {
+			nd.n10Next = append(nd.n10Next, v26)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -362,7 +363,7 @@ type DecoupledHashsetLeader struct {
 	hydroKey  []byte
 	// hydro.AntiJoin (node 14, hashset.go:171): the keys of the negative input.
 	n14Neg map[uint64]struct{}
-	// hydro.Join (node 15, hashset.go:172): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 15, hashset.go:172): the stored sides' items, per key in arrival order.
 	n15RIndex  map[uint64]int
 	n15RChains [][2]int
 	n15RItems  []Outcome
@@ -713,11 +714,9 @@ type DecoupledHashsetStorage struct {
 	// hydro.FoldKeyed (node 24, hashset.go:182): the groups in order of first appearance.
 	n24Index map[uint8]int
 	n24Accs  []Bucket
-	// hydro.Join (node 25, hashset.go:183): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 25, hashset.go:183): the stored sides' items, per key in arrival order.
 	n25RIndex  map[uint8]int
-	n25RChains [][2]int
-	n25RItems  []Bucket
-	n25RNext   []int
+	n25RGroups [][]Bucket
 	// hydro.SelfID (node 26, hashset.go:184): whether the member id was emitted.
 	n26Done bool
 	// hydro.CrossJoin (node 27, hashset.go:184): the stored sides' items in arrival order.
@@ -745,7 +744,7 @@ func NewDecoupledHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Pri
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line decoupledhashset_hydro.go:748:107*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line decoupledhashset_hydro.go:747:107*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	nd.n24Index = map[uint8]int{}
 	nd.n25RIndex = map[uint8]int{}
@@ -762,9 +761,7 @@ func (nd *DecoupledHashsetStorage) Tick() {
 	clear(nd.n28Out)
 	nd.n28Out = nd.n28Out[:0]
 	clear(nd.n25RIndex)
-	nd.n25RChains = nd.n25RChains[:0]
-	nd.n25RItems = nd.n25RItems[:0]
-	nd.n25RNext = nd.n25RNext[:0]
+	nd.n25RGroups = nd.n25RGroups[:0]
 	clear(nd.n27L)
 	nd.n27L = nd.n27L[:0]
 }
@@ -774,7 +771,7 @@ func (nd *DecoupledHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line decoupledhashset_hydro.go:777:45*/
+	} /*line decoupledhashset_hydro.go:774:45*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -825,37 +822,38 @@ func (nd *DecoupledHashsetStorage) subgraph1() {
 // subgraph2 runs stratum 1: hydro.FoldKeyed (24), hydro.Join (25), hydro.CrossJoin (27), hydro.Sink (28).
 func (nd *DecoupledHashsetStorage) subgraph2() {
 	storageKeys := nd.storageKeys
-	udf31 := /*line hashset.go:184:64*/ func(a Ack, m hydro.MemberID) Ack {
+	udf29 := /*line hashset.go:184:64*/ func(a Ack, m hydro.MemberID) Ack {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line decoupledhashset_hydro.go:832:45*/
+	} /*line decoupledhashset_hydro.go:829:45*/
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
 		k19 := bucketHash(v17)
-		j20 := len(nd.n25RItems)
-		nd.n25RItems = append(nd.n25RItems, v17)
-		nd.n25RNext = append(nd.n25RNext, -1)
-		if c21, ok22 := nd.n25RIndex[k19]; ok22 {
-			nd.n25RNext[nd.n25RChains[c21][1]] = j20
-			nd.n25RChains[c21][1] = j20
-		} else {
-			nd.n25RIndex[k19] = len(nd.n25RChains)
-			nd.n25RChains = append(nd.n25RChains, [2]int{j20, j20})
+		g20, ok21 := nd.n25RIndex[k19]
+		if !ok21 {
+			g20 = len(nd.n25RGroups)
+			nd.n25RIndex[k19] = g20
+			if g20 < cap(nd.n25RGroups) {
+				nd.n25RGroups = nd.n25RGroups[:g20+1]
+				nd.n25RGroups[g20] = nd.n25RGroups[g20][:0]
+			} else {
+				nd.n25RGroups = append(nd.n25RGroups, nil)
+			}
 		}
+		nd.n25RGroups[g20] = append(nd.n25RGroups[g20], v17)
 	}
-	for _, v23 := range nd.h18To25Port0 {
-		k24 := arrivalHash(v23)
-		if c25, ok26 := nd.n25RIndex[k24]; ok26 {
-			for j27 := nd.n25RChains[c25][0]; j27 >= 0; j27 = nd.n25RNext[j27] {
-				v28 := nd.n25RItems[j27]
-				v29 := collisions(v23, v28)
-				nd.n27L = append(nd.n27L, v29)
-				for _, v30 := range nd.n27R {
-					v32 := udf31(v29, v30)
-					nd.n28Out = append(nd.n28Out, v32)
+	for _, v22 := range nd.h18To25Port0 {
+		k23 := arrivalHash(v22)
+		if g24, ok25 := nd.n25RIndex[k23]; ok25 {
+			for _, v26 := range nd.n25RGroups[g24] {
+				v27 := collisions(v22, v26)
+				nd.n27L = append(nd.n27L, v27)
+				for _, v28 := range nd.n27R {
+					v30 := udf29(v27, v28)
+					nd.n28Out = append(nd.n28Out, v30)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v32)
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v30)
 						nd.hydroSend(hydro.Dest{Location: "leader"}, 30, nd.hydroBuf)
 					}
 				}
@@ -864,13 +862,13 @@ func (nd *DecoupledHashsetStorage) subgraph2() {
 	}
 	clear(nd.h18To25Port0)
 	nd.h18To25Port0 = nd.h18To25Port0[:0]
-	for _, v33 := range nd.h26To27Port1 {
-		nd.n27R = append(nd.n27R, v33)
-		for _, v34 := range nd.n27L {
-			v35 := udf31(v34, v33)
-			nd.n28Out = append(nd.n28Out, v35)
+	for _, v31 := range nd.h26To27Port1 {
+		nd.n27R = append(nd.n27R, v31)
+		for _, v32 := range nd.n27L {
+			v33 := udf29(v32, v31)
+			nd.n28Out = append(nd.n28Out, v33)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v35)
+				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v33)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 30, nd.hydroBuf)
 			}
 		}
@@ -973,7 +971,7 @@ type DecoupledHashsetProxy struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Join (node 42, hashset.go:203): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 42, hashset.go:203): the stored sides' items, per key in arrival order.
 	n42LIndex  map[uint64]int
 	n42LChains [][2]int
 	n42LItems  []Ack
@@ -1194,7 +1192,7 @@ func (nd *DecoupledHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Send (49).
 func (nd *DecoupledHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line decoupledhashset_hydro.go:1197:131*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line decoupledhashset_hydro.go:1195:131*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
 		if nd.hydroSend != nil {

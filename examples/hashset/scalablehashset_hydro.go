@@ -66,11 +66,9 @@ type ScalableHashsetClient struct {
 	n2Fired  bool
 	// hydro.CrossJoin (node 3, hashset.go:162): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 6, hashset.go:165): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 6, hashset.go:165): the stored sides' items, per key in arrival order.
 	n6RIndex  map[uint64]int
-	n6RChains [][2]int
-	n6RItems  []Write
-	n6RNext   []int
+	n6RGroups [][]Write
 	// hydro.ReduceKeyed (node 7, hashset.go:165): the groups in order of first appearance.
 	n7Index map[uint64]int
 	n7Accs  []Outcome
@@ -105,7 +103,7 @@ func NewScalableHashsetClient(writes hydro.Input[Write], leaderKey ed25519.Priva
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line hashset.go:162:57*/ Timeout /*line scalablehashset_hydro.go:108:91*/
+	nd.n2Period = /*line hashset.go:162:57*/ Timeout /*line scalablehashset_hydro.go:106:91*/
 	nd.n6RIndex = map[uint64]int{}
 	nd.n7Index = map[uint64]int{}
 	nd.n9Neg = map[uint64]struct{}{}
@@ -128,11 +126,11 @@ func (nd *ScalableHashsetClient) Tick() {
 	nd.n47Out = nd.n47Out[:0]
 	clear(nd.n3R)
 	nd.n3R = nd.n3R[:0]
+	for i := range nd.n6RGroups {
+		clear(nd.n6RGroups[i])
+	}
 	clear(nd.n6RIndex)
-	nd.n6RChains = nd.n6RChains[:0]
-	clear(nd.n6RItems)
-	nd.n6RItems = nd.n6RItems[:0]
-	nd.n6RNext = nd.n6RNext[:0]
+	nd.n6RGroups = nd.n6RGroups[:0]
 	clear(nd.n7Index)
 	clear(nd.n7Accs)
 	nd.n7Accs = nd.n7Accs[:0]
@@ -146,74 +144,77 @@ func (nd *ScalableHashsetClient) subgraph0() {
 	nd.n0Buf = nd.writes.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		j3 := len(nd.n6RItems)
-		nd.n6RItems = append(nd.n6RItems, v1)
-		nd.n6RNext = append(nd.n6RNext, -1)
-		if c4, ok5 := nd.n6RIndex[k2]; ok5 {
-			nd.n6RNext[nd.n6RChains[c4][1]] = j3
-			nd.n6RChains[c4][1] = j3
-		} else {
-			nd.n6RIndex[k2] = len(nd.n6RChains)
-			nd.n6RChains = append(nd.n6RChains, [2]int{j3, j3})
+		g3, ok4 := nd.n6RIndex[k2]
+		if !ok4 {
+			g3 = len(nd.n6RGroups)
+			nd.n6RIndex[k2] = g3
+			if g3 < cap(nd.n6RGroups) {
+				nd.n6RGroups = nd.n6RGroups[:g3+1]
+				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
+			} else {
+				nd.n6RGroups = append(nd.n6RGroups, nil)
+			}
 		}
+		nd.n6RGroups[g3] = append(nd.n6RGroups[g3], v1)
 		nd.h5To9Port0 = append(nd.h5To9Port0, v1)
 		nd.hydroKey = nd.hydroKey[:0]
 		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v1.ID)
-		part6 := xxhash.Sum64(nd.hydroKey)
+		part5 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v1)
-			nd.hydroSend(hydro.Dest{Location: "leader", Parts: 3, Part: part6}, 12, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "leader", Parts: 3, Part: part5}, 12, nd.hydroBuf)
 		}
 	}
 	clear(nd.n0Buf)
 	if !nd.n2Fired || !nd.hydroNow.Before(nd.n2Due) {
 		nd.n2Fired = true
 		nd.n2Due = nd.hydroNow.Add(nd.n2Period)
-		v7 := nd.hydroNow
-		nd.n3R = append(nd.n3R, v7)
+		v6 := nd.hydroNow
+		nd.n3R = append(nd.n3R, v6)
 	}
-	for _, v8 := range nd.n10Now {
-		for _, v9 := range nd.n3R {
-			v10 := again(v8, v9)
+	for _, v7 := range nd.n10Now {
+		for _, v8 := range nd.n3R {
+			v9 := again(v7, v8)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v10.ID)
-			part11 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v9.ID)
+			part10 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v10)
-				nd.hydroSend(hydro.Dest{Location: "leader", Parts: 3, Part: part11}, 12, nd.hydroBuf)
+				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v9)
+				nd.hydroSend(hydro.Dest{Location: "leader", Parts: 3, Part: part10}, 12, nd.hydroBuf)
 			}
 		}
-		k12 := v8.ID
-		j13 := len(nd.n6RItems)
-		nd.n6RItems = append(nd.n6RItems, v8)
-		nd.n6RNext = append(nd.n6RNext, -1)
-		if c14, ok15 := nd.n6RIndex[k12]; ok15 {
-			nd.n6RNext[nd.n6RChains[c14][1]] = j13
-			nd.n6RChains[c14][1] = j13
-		} else {
-			nd.n6RIndex[k12] = len(nd.n6RChains)
-			nd.n6RChains = append(nd.n6RChains, [2]int{j13, j13})
+		k11 := v7.ID
+		g12, ok13 := nd.n6RIndex[k11]
+		if !ok13 {
+			g12 = len(nd.n6RGroups)
+			nd.n6RIndex[k11] = g12
+			if g12 < cap(nd.n6RGroups) {
+				nd.n6RGroups = nd.n6RGroups[:g12+1]
+				nd.n6RGroups[g12] = nd.n6RGroups[g12][:0]
+			} else {
+				nd.n6RGroups = append(nd.n6RGroups, nil)
+			}
 		}
-		nd.h5To9Port0 = append(nd.h5To9Port0, v8)
+		nd.n6RGroups[g12] = append(nd.n6RGroups[g12], v7)
+		nd.h5To9Port0 = append(nd.h5To9Port0, v7)
 	}
-	for _, v16 := range nd.n41Recv {
-		k17 := v16.ID
-		if c18, ok19 := nd.n6RIndex[k17]; ok19 {
-			for j20 := nd.n6RChains[c18][0]; j20 >= 0; j20 = nd.n6RNext[j20] {
-				v21 := nd.n6RItems[j20]
-				v22 := outcome(v16, v21)
-				k23 := v22.ID
-				i24, ok25 := nd.n7Index[k23]
-				if !ok25 {
-					i24 = len(nd.n7Accs)
-					nd.n7Index[k23] = i24
-					nd.n7Accs = append(nd.n7Accs, v22)
+	for _, v14 := range nd.n41Recv {
+		k15 := v14.ID
+		if g16, ok17 := nd.n6RIndex[k15]; ok17 {
+			for _, v18 := range nd.n6RGroups[g16] {
+				v19 := outcome(v14, v18)
+				k20 := v19.ID
+				i21, ok22 := nd.n7Index[k20]
+				if !ok22 {
+					i21 = len(nd.n7Accs)
+					nd.n7Index[k20] = i21
+					nd.n7Accs = append(nd.n7Accs, v19)
 				} else {
-					keepFirst(&nd.n7Accs[i24], v22)
+					keepFirst(&nd.n7Accs[i21], v19)
 				}
 			}
 		}
-		nd.n9Neg[v16.ID] = struct{}{}
+		nd.n9Neg[v14.ID] = struct{}{}
 	}
 	clear(nd.n41Recv)
 	nd.n41Recv = nd.n41Recv[:0]
@@ -221,10 +222,10 @@ func (nd *ScalableHashsetClient) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Send (45), hydro.Unique (46), hydro.Sink (47).
 func (nd *ScalableHashsetClient) subgraph1() {
-	for _, v26 := range nd.n45Recv {
-		if _, dup27 := nd.n46Seen[v26]; !dup27 {
-			nd.n46Seen[v26] = struct{}{}
-			nd.n47Out = append(nd.n47Out, v26)
+	for _, v23 := range nd.n45Recv {
+		if _, dup24 := nd.n46Seen[v23]; !dup24 {
+			nd.n46Seen[v23] = struct{}{}
+			nd.n47Out = append(nd.n47Out, v23)
 		}
 	}
 	clear(nd.n45Recv)
@@ -233,17 +234,17 @@ func (nd *ScalableHashsetClient) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (7), hydro.Sink (8).
 func (nd *ScalableHashsetClient) subgraph2() {
-	for i29 := range nd.n7Accs {
-		v28 := nd.n7Accs[i29]
-		nd.n8Out = append(nd.n8Out, v28)
+	for i26 := range nd.n7Accs {
+		v25 := nd.n7Accs[i26]
+		nd.n8Out = append(nd.n8Out, v25)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *ScalableHashsetClient) subgraph3() {
-	for _, v31 := range nd.h5To9Port0 {
-		if _, excluded32 := nd.n9Neg[v31.ID]; !excluded32 {
-			nd.n10Next = append(nd.n10Next, v31)
+	for _, v28 := range nd.h5To9Port0 {
+		if _, excluded29 := nd.n9Neg[v28.ID]; !excluded29 {
+			nd.n10Next = append(nd.n10Next, v28)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -369,7 +370,7 @@ type ScalableHashsetLeader struct {
 	hydroKey  []byte
 	// hydro.AntiJoin (node 14, hashset.go:171): the keys of the negative input.
 	n14Neg map[uint64]struct{}
-	// hydro.Join (node 15, hashset.go:172): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 15, hashset.go:172): the stored sides' items, per key in arrival order.
 	n15RIndex  map[uint64]int
 	n15RChains [][2]int
 	n15RItems  []Outcome
@@ -724,11 +725,9 @@ type ScalableHashsetStorage struct {
 	// hydro.FoldKeyed (node 24, hashset.go:182): the groups in order of first appearance.
 	n24Index map[uint8]int
 	n24Accs  []Bucket
-	// hydro.Join (node 25, hashset.go:183): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 25, hashset.go:183): the stored sides' items, per key in arrival order.
 	n25RIndex  map[uint8]int
-	n25RChains [][2]int
-	n25RItems  []Bucket
-	n25RNext   []int
+	n25RGroups [][]Bucket
 	// hydro.SelfID (node 26, hashset.go:184): whether the member id was emitted.
 	n26Done bool
 	// hydro.CrossJoin (node 27, hashset.go:184): the stored sides' items in arrival order.
@@ -756,7 +755,7 @@ func NewScalableHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Priv
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:759:106*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:758:106*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	nd.n24Index = map[uint8]int{}
 	nd.n25RIndex = map[uint8]int{}
@@ -773,9 +772,7 @@ func (nd *ScalableHashsetStorage) Tick() {
 	clear(nd.n28Out)
 	nd.n28Out = nd.n28Out[:0]
 	clear(nd.n25RIndex)
-	nd.n25RChains = nd.n25RChains[:0]
-	nd.n25RItems = nd.n25RItems[:0]
-	nd.n25RNext = nd.n25RNext[:0]
+	nd.n25RGroups = nd.n25RGroups[:0]
 	clear(nd.n27L)
 	nd.n27L = nd.n27L[:0]
 }
@@ -785,7 +782,7 @@ func (nd *ScalableHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line scalablehashset_hydro.go:788:44*/
+	} /*line scalablehashset_hydro.go:785:44*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -836,41 +833,42 @@ func (nd *ScalableHashsetStorage) subgraph1() {
 // subgraph2 runs stratum 1: hydro.FoldKeyed (24), hydro.Join (25), hydro.CrossJoin (27), hydro.Sink (28).
 func (nd *ScalableHashsetStorage) subgraph2() {
 	storageKeys := nd.storageKeys
-	udf31 := /*line hashset.go:184:64*/ func(a Ack, m hydro.MemberID) Ack {
+	udf29 := /*line hashset.go:184:64*/ func(a Ack, m hydro.MemberID) Ack {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line scalablehashset_hydro.go:843:44*/
+	} /*line scalablehashset_hydro.go:840:44*/
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
 		k19 := bucketHash(v17)
-		j20 := len(nd.n25RItems)
-		nd.n25RItems = append(nd.n25RItems, v17)
-		nd.n25RNext = append(nd.n25RNext, -1)
-		if c21, ok22 := nd.n25RIndex[k19]; ok22 {
-			nd.n25RNext[nd.n25RChains[c21][1]] = j20
-			nd.n25RChains[c21][1] = j20
-		} else {
-			nd.n25RIndex[k19] = len(nd.n25RChains)
-			nd.n25RChains = append(nd.n25RChains, [2]int{j20, j20})
+		g20, ok21 := nd.n25RIndex[k19]
+		if !ok21 {
+			g20 = len(nd.n25RGroups)
+			nd.n25RIndex[k19] = g20
+			if g20 < cap(nd.n25RGroups) {
+				nd.n25RGroups = nd.n25RGroups[:g20+1]
+				nd.n25RGroups[g20] = nd.n25RGroups[g20][:0]
+			} else {
+				nd.n25RGroups = append(nd.n25RGroups, nil)
+			}
 		}
+		nd.n25RGroups[g20] = append(nd.n25RGroups[g20], v17)
 	}
-	for _, v23 := range nd.h18To25Port0 {
-		k24 := arrivalHash(v23)
-		if c25, ok26 := nd.n25RIndex[k24]; ok26 {
-			for j27 := nd.n25RChains[c25][0]; j27 >= 0; j27 = nd.n25RNext[j27] {
-				v28 := nd.n25RItems[j27]
-				v29 := collisions(v23, v28)
-				nd.n27L = append(nd.n27L, v29)
-				for _, v30 := range nd.n27R {
-					v32 := udf31(v29, v30)
-					nd.n28Out = append(nd.n28Out, v32)
+	for _, v22 := range nd.h18To25Port0 {
+		k23 := arrivalHash(v22)
+		if g24, ok25 := nd.n25RIndex[k23]; ok25 {
+			for _, v26 := range nd.n25RGroups[g24] {
+				v27 := collisions(v22, v26)
+				nd.n27L = append(nd.n27L, v27)
+				for _, v28 := range nd.n27R {
+					v30 := udf29(v27, v28)
+					nd.n28Out = append(nd.n28Out, v30)
 					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v32.ID)
-					part33 := xxhash.Sum64(nd.hydroKey)
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v30.ID)
+					part31 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v32)
-						nd.hydroSend(hydro.Dest{Location: "leader", Parts: 3, Part: part33}, 30, nd.hydroBuf)
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v30)
+						nd.hydroSend(hydro.Dest{Location: "leader", Parts: 3, Part: part31}, 30, nd.hydroBuf)
 					}
 				}
 			}
@@ -878,17 +876,17 @@ func (nd *ScalableHashsetStorage) subgraph2() {
 	}
 	clear(nd.h18To25Port0)
 	nd.h18To25Port0 = nd.h18To25Port0[:0]
-	for _, v34 := range nd.h26To27Port1 {
-		nd.n27R = append(nd.n27R, v34)
-		for _, v35 := range nd.n27L {
-			v36 := udf31(v35, v34)
-			nd.n28Out = append(nd.n28Out, v36)
+	for _, v32 := range nd.h26To27Port1 {
+		nd.n27R = append(nd.n27R, v32)
+		for _, v33 := range nd.n27L {
+			v34 := udf29(v33, v32)
+			nd.n28Out = append(nd.n28Out, v34)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v36.ID)
-			part37 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v34.ID)
+			part35 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v36)
-				nd.hydroSend(hydro.Dest{Location: "leader", Parts: 3, Part: part37}, 30, nd.hydroBuf)
+				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v34)
+				nd.hydroSend(hydro.Dest{Location: "leader", Parts: 3, Part: part35}, 30, nd.hydroBuf)
 			}
 		}
 	}
@@ -990,7 +988,7 @@ type ScalableHashsetProxy struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Join (node 42, hashset.go:203): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 42, hashset.go:203): the stored sides' items, per key in arrival order.
 	n42LIndex  map[uint64]int
 	n42LChains [][2]int
 	n42LItems  []Ack
@@ -1211,12 +1209,12 @@ func (nd *ScalableHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Demux (49).
 func (nd *ScalableHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1214:130*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1212:130*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
 		nd.hydroKey = nd.hydroKey[:0]
 		key4 := func(s Signed) uint8 {
-			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1219:93*/
+			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1217:93*/
 		}(v2)
 		nd.hydroKey = appendHydroUint8(nd.hydroKey, &key4)
 		part5 := xxhash.Sum64(nd.hydroKey)

@@ -46,29 +46,23 @@ type AggregatesBench struct {
 	// hydro.Iter (node 7, operators.go:68): the items, emitted in the first tick.
 	n7Items []int
 	n7Done  bool
-	// hydro.Join (node 8, operators.go:68): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 8, operators.go:68): the stored sides' items, per key in arrival order.
 	n8RIndex  map[int]int
 	n8RChains [][2]int
 	n8RItems  []int
 	n8RNext   []int
 	// hydro.Sink (node 9, operators.go:68): this tick's output.
 	n9Out []Pair
-	// hydro.Join (node 11, operators.go:71): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 11, operators.go:71): the stored sides' items, per key in arrival order.
 	n11LIndex  map[int]int
-	n11LChains [][2]int
-	n11LItems  []Pair
-	n11LNext   []int
+	n11LGroups [][]Pair
 	n11RIndex  map[int]int
-	n11RChains [][2]int
-	n11RItems  []Pair
-	n11RNext   []int
+	n11RGroups [][]Pair
 	// hydro.Sink (node 12, operators.go:71): this tick's output.
 	n12Out []Pair
-	// hydro.Join (node 14, operators.go:72): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 14, operators.go:72): the stored sides' items, per key in arrival order.
 	n14LIndex  map[int]int
-	n14LChains [][2]int
-	n14LItems  []Pair
-	n14LNext   []int
+	n14LGroups [][]Pair
 	n14RIndex  map[int]int
 	n14RChains [][2]int
 	n14RItems  []Pair
@@ -85,7 +79,7 @@ func NewAggregatesBench(in hydro.Input[Pair], out hydro.Output[Pair]) *Aggregate
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n3Index = map[int]int{}
 	nd.n5Index = map[int]int{}
-	nd.n7Items = slices.Clone( /*line operators.go:68:45*/ []int{1, 3, 4} /*line aggregates_hydro.go:88:107*/)
+	nd.n7Items = slices.Clone( /*line operators.go:68:45*/ []int{1, 3, 4} /*line aggregates_hydro.go:82:107*/)
 	nd.n8RIndex = map[int]int{}
 	nd.n11LIndex = map[int]int{}
 	nd.n11RIndex = map[int]int{}
@@ -116,31 +110,25 @@ func (nd *AggregatesBench) Tick() {
 	clear(nd.n3Index)
 	nd.n3Accs = nd.n3Accs[:0]
 	clear(nd.n11LIndex)
-	nd.n11LChains = nd.n11LChains[:0]
-	nd.n11LItems = nd.n11LItems[:0]
-	nd.n11LNext = nd.n11LNext[:0]
+	nd.n11LGroups = nd.n11LGroups[:0]
 	clear(nd.n11RIndex)
-	nd.n11RChains = nd.n11RChains[:0]
-	nd.n11RItems = nd.n11RItems[:0]
-	nd.n11RNext = nd.n11RNext[:0]
+	nd.n11RGroups = nd.n11RGroups[:0]
 	clear(nd.n14LIndex)
-	nd.n14LChains = nd.n14LChains[:0]
-	nd.n14LItems = nd.n14LItems[:0]
-	nd.n14LNext = nd.n14LNext[:0]
+	nd.n14LGroups = nd.n14LGroups[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (7), hydro.Join (8), hydro.Sink (9), hydro.Filter (10), hydro.Join (11), hydro.Sink (12), hydro.Map (13), hydro.Join (14), hydro.Sink (15).
 func (nd *AggregatesBench) subgraph0() {
-	udf2 := /*line operators.go:68:97*/ func(k int) int { return k }                                           /*line aggregates_hydro.go:134:145*/
-	udf8 := /*line operators.go:65:31*/ func(acc *Pair, x Pair) { acc.Key, acc.Value = -1, acc.Value+x.Value } /*line aggregates_hydro.go:135:145*/
-	udf9 := /*line operators.go:66:38*/ func(x Pair) int { return x.Key }                                      /*line aggregates_hydro.go:136:145*/
-	udf13 := /*line operators.go:66:73*/ func(acc *Pair, x Pair) { acc.Value = max(acc.Value, x.Value) }       /*line aggregates_hydro.go:137:145*/
-	udf17 := /*line operators.go:67:44*/ func(x Pair) Pair { return Pair{Key: 100 + parity(x)} }               /*line aggregates_hydro.go:138:145*/
-	udf18 := /*line operators.go:67:101*/ func(acc *Pair, x Pair) { acc.Value += x.Value }                     /*line aggregates_hydro.go:139:145*/
-	udf19 := /*line operators.go:68:62*/ func(x Pair) int { return x.Key }                                     /*line aggregates_hydro.go:140:145*/
-	udf25 := /*line operators.go:69:3*/ func(x Pair, k int) Pair { return Pair{Key: 200 + k, Value: x.Value} } /*line aggregates_hydro.go:141:145*/
-	udf27 := /*line operators.go:70:29*/ func(x Pair) bool { return x.Value > 50 }                             /*line aggregates_hydro.go:142:145*/
-	udf56 := /*line operators.go:72:39*/ func(x Pair) Pair { return Pair{Key: x.Key, Value: -x.Value} }        /*line aggregates_hydro.go:143:145*/
+	udf2 := /*line operators.go:68:97*/ func(k int) int { return k }                                           /*line aggregates_hydro.go:122:145*/
+	udf8 := /*line operators.go:65:31*/ func(acc *Pair, x Pair) { acc.Key, acc.Value = -1, acc.Value+x.Value } /*line aggregates_hydro.go:123:145*/
+	udf9 := /*line operators.go:66:38*/ func(x Pair) int { return x.Key }                                      /*line aggregates_hydro.go:124:145*/
+	udf13 := /*line operators.go:66:73*/ func(acc *Pair, x Pair) { acc.Value = max(acc.Value, x.Value) }       /*line aggregates_hydro.go:125:145*/
+	udf17 := /*line operators.go:67:44*/ func(x Pair) Pair { return Pair{Key: 100 + parity(x)} }               /*line aggregates_hydro.go:126:145*/
+	udf18 := /*line operators.go:67:101*/ func(acc *Pair, x Pair) { acc.Value += x.Value }                     /*line aggregates_hydro.go:127:145*/
+	udf19 := /*line operators.go:68:62*/ func(x Pair) int { return x.Key }                                     /*line aggregates_hydro.go:128:145*/
+	udf25 := /*line operators.go:69:3*/ func(x Pair, k int) Pair { return Pair{Key: 200 + k, Value: x.Value} } /*line aggregates_hydro.go:129:145*/
+	udf27 := /*line operators.go:70:29*/ func(x Pair) bool { return x.Value > 50 }                             /*line aggregates_hydro.go:130:145*/
+	udf51 := /*line operators.go:72:39*/ func(x Pair) Pair { return Pair{Key: x.Key, Value: -x.Value} }        /*line aggregates_hydro.go:131:145*/
 	if !nd.n7Done {
 		nd.n7Done = true
 		for _, v1 := range nd.n7Items {
@@ -191,77 +179,80 @@ func (nd *AggregatesBench) subgraph0() {
 		}
 		if udf27(v7) {
 			k28 := v7.Key
-			j29 := len(nd.n11RItems)
-			nd.n11RItems = append(nd.n11RItems, v7)
-			nd.n11RNext = append(nd.n11RNext, -1)
-			if c30, ok31 := nd.n11RIndex[k28]; ok31 {
-				nd.n11RNext[nd.n11RChains[c30][1]] = j29
-				nd.n11RChains[c30][1] = j29
-			} else {
-				nd.n11RIndex[k28] = len(nd.n11RChains)
-				nd.n11RChains = append(nd.n11RChains, [2]int{j29, j29})
-			}
-			if c32, ok33 := nd.n11LIndex[k28]; ok33 {
-				for j34 := nd.n11LChains[c32][0]; j34 >= 0; j34 = nd.n11LNext[j34] {
-					v35 := nd.n11LItems[j34]
-					v36 := gap(v35, v7)
-					nd.n12Out = append(nd.n12Out, v36)
+			g29, ok30 := nd.n11RIndex[k28]
+			if !ok30 {
+				g29 = len(nd.n11RGroups)
+				nd.n11RIndex[k28] = g29
+				if g29 < cap(nd.n11RGroups) {
+					nd.n11RGroups = nd.n11RGroups[:g29+1]
+					nd.n11RGroups[g29] = nd.n11RGroups[g29][:0]
+				} else {
+					nd.n11RGroups = append(nd.n11RGroups, nil)
 				}
 			}
-			k37 := v7.Key
-			j38 := len(nd.n14RItems)
+			nd.n11RGroups[g29] = append(nd.n11RGroups[g29], v7)
+			if g31, ok32 := nd.n11LIndex[k28]; ok32 {
+				for _, v33 := range nd.n11LGroups[g31] {
+					v34 := gap(v33, v7)
+					nd.n12Out = append(nd.n12Out, v34)
+				}
+			}
+			k35 := v7.Key
+			j36 := len(nd.n14RItems)
 			nd.n14RItems = append(nd.n14RItems, v7)
 			nd.n14RNext = append(nd.n14RNext, -1)
-			if c39, ok40 := nd.n14RIndex[k37]; ok40 {
-				nd.n14RNext[nd.n14RChains[c39][1]] = j38
-				nd.n14RChains[c39][1] = j38
+			if c37, ok38 := nd.n14RIndex[k35]; ok38 {
+				nd.n14RNext[nd.n14RChains[c37][1]] = j36
+				nd.n14RChains[c37][1] = j36
 			} else {
-				nd.n14RIndex[k37] = len(nd.n14RChains)
-				nd.n14RChains = append(nd.n14RChains, [2]int{j38, j38})
+				nd.n14RIndex[k35] = len(nd.n14RChains)
+				nd.n14RChains = append(nd.n14RChains, [2]int{j36, j36})
 			}
-			if c41, ok42 := nd.n14LIndex[k37]; ok42 {
-				for j43 := nd.n14LChains[c41][0]; j43 >= 0; j43 = nd.n14LNext[j43] {
-					v44 := nd.n14LItems[j43]
-					v45 := gap(v44, v7)
-					nd.n15Out = append(nd.n15Out, v45)
+			if g39, ok40 := nd.n14LIndex[k35]; ok40 {
+				for _, v41 := range nd.n14LGroups[g39] {
+					v42 := gap(v41, v7)
+					nd.n15Out = append(nd.n15Out, v42)
 				}
 			}
 		}
-		k46 := v7.Key
-		j47 := len(nd.n11LItems)
-		nd.n11LItems = append(nd.n11LItems, v7)
-		nd.n11LNext = append(nd.n11LNext, -1)
-		if c48, ok49 := nd.n11LIndex[k46]; ok49 {
-			nd.n11LNext[nd.n11LChains[c48][1]] = j47
-			nd.n11LChains[c48][1] = j47
-		} else {
-			nd.n11LIndex[k46] = len(nd.n11LChains)
-			nd.n11LChains = append(nd.n11LChains, [2]int{j47, j47})
-		}
-		if c50, ok51 := nd.n11RIndex[k46]; ok51 {
-			for j52 := nd.n11RChains[c50][0]; j52 >= 0; j52 = nd.n11RNext[j52] {
-				v53 := nd.n11RItems[j52]
-				v54 := gap(v7, v53)
-				nd.n12Out = append(nd.n12Out, v54)
+		k43 := v7.Key
+		g44, ok45 := nd.n11LIndex[k43]
+		if !ok45 {
+			g44 = len(nd.n11LGroups)
+			nd.n11LIndex[k43] = g44
+			if g44 < cap(nd.n11LGroups) {
+				nd.n11LGroups = nd.n11LGroups[:g44+1]
+				nd.n11LGroups[g44] = nd.n11LGroups[g44][:0]
+			} else {
+				nd.n11LGroups = append(nd.n11LGroups, nil)
 			}
 		}
-		v55 := udf56(v7)
-		k57 := v55.Key
-		j58 := len(nd.n14LItems)
-		nd.n14LItems = append(nd.n14LItems, v55)
-		nd.n14LNext = append(nd.n14LNext, -1)
-		if c59, ok60 := nd.n14LIndex[k57]; ok60 {
-			nd.n14LNext[nd.n14LChains[c59][1]] = j58
-			nd.n14LChains[c59][1] = j58
-		} else {
-			nd.n14LIndex[k57] = len(nd.n14LChains)
-			nd.n14LChains = append(nd.n14LChains, [2]int{j58, j58})
+		nd.n11LGroups[g44] = append(nd.n11LGroups[g44], v7)
+		if g46, ok47 := nd.n11RIndex[k43]; ok47 {
+			for _, v48 := range nd.n11RGroups[g46] {
+				v49 := gap(v7, v48)
+				nd.n12Out = append(nd.n12Out, v49)
+			}
 		}
-		if c61, ok62 := nd.n14RIndex[k57]; ok62 {
-			for j63 := nd.n14RChains[c61][0]; j63 >= 0; j63 = nd.n14RNext[j63] {
-				v64 := nd.n14RItems[j63]
-				v65 := gap(v55, v64)
-				nd.n15Out = append(nd.n15Out, v65)
+		v50 := udf51(v7)
+		k52 := v50.Key
+		g53, ok54 := nd.n14LIndex[k52]
+		if !ok54 {
+			g53 = len(nd.n14LGroups)
+			nd.n14LIndex[k52] = g53
+			if g53 < cap(nd.n14LGroups) {
+				nd.n14LGroups = nd.n14LGroups[:g53+1]
+				nd.n14LGroups[g53] = nd.n14LGroups[g53][:0]
+			} else {
+				nd.n14LGroups = append(nd.n14LGroups, nil)
+			}
+		}
+		nd.n14LGroups[g53] = append(nd.n14LGroups[g53], v50)
+		if c55, ok56 := nd.n14RIndex[k52]; ok56 {
+			for j57 := nd.n14RChains[c55][0]; j57 >= 0; j57 = nd.n14RNext[j57] {
+				v58 := nd.n14RItems[j57]
+				v59 := gap(v50, v58)
+				nd.n15Out = append(nd.n15Out, v59)
 			}
 		}
 	}
@@ -270,24 +261,24 @@ func (nd *AggregatesBench) subgraph0() {
 // subgraph1 runs stratum 1: hydro.Reduce (1), hydro.Sink (2).
 func (nd *AggregatesBench) subgraph1() {
 	if nd.n1Have {
-		v66 := nd.n1Acc
-		nd.n2Out = append(nd.n2Out, v66)
+		v60 := nd.n1Acc
+		nd.n2Out = append(nd.n2Out, v60)
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (3), hydro.Sink (4).
 func (nd *AggregatesBench) subgraph2() {
-	for i68 := range nd.n3Accs {
-		v67 := nd.n3Accs[i68]
-		nd.n4Out = append(nd.n4Out, v67)
+	for i62 := range nd.n3Accs {
+		v61 := nd.n3Accs[i62]
+		nd.n4Out = append(nd.n4Out, v61)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.FoldKeyed (5), hydro.Sink (6).
 func (nd *AggregatesBench) subgraph3() {
-	for i70 := range nd.n5Accs {
-		v69 := nd.n5Accs[i70]
-		nd.n6Out = append(nd.n6Out, v69)
+	for i64 := range nd.n5Accs {
+		v63 := nd.n5Accs[i64]
+		nd.n6Out = append(nd.n6Out, v63)
 	}
 }
 

@@ -33,7 +33,7 @@ type CartTotalsBench struct {
 	// hydro.Iter (node 1, flows.go:204): the items, emitted in the first tick.
 	n1Items []Pair
 	n1Done  bool
-	// hydro.Join (node 2, flows.go:204): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 2, flows.go:204): the stored sides' items, per key in arrival order.
 	n2RIndex  map[int]int
 	n2RChains [][2]int
 	n2RItems  []Pair

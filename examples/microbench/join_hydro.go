@@ -30,11 +30,9 @@ type JoinBench struct {
 	n0Buf []Pair
 	// hydro.Source (node 1, flows.go:86): this tick's input.
 	n1Buf []Pair
-	// hydro.Join (node 2, flows.go:86): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 2, flows.go:86): the stored sides' items, per key in arrival order.
 	n2LIndex  map[int]int
-	n2LChains [][2]int
-	n2LItems  []Pair
-	n2LNext   []int
+	n2LGroups [][]Pair
 	// hydro.Sink (node 3, flows.go:86): this tick's output.
 	n3Out []Joined
 }
@@ -57,38 +55,37 @@ func (nd *JoinBench) Tick() {
 	nd.out.PutAll(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
 	clear(nd.n2LIndex)
-	nd.n2LChains = nd.n2LChains[:0]
-	nd.n2LItems = nd.n2LItems[:0]
-	nd.n2LNext = nd.n2LNext[:0]
+	nd.n2LGroups = nd.n2LGroups[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Source (1), hydro.Join (2), hydro.Sink (3).
 func (nd *JoinBench) subgraph0() {
-	udf12 := /*line flows.go:86:71*/ func(l, r Pair) Joined {
+	udf10 := /*line flows.go:86:71*/ func(l, r Pair) Joined {
 		return Joined{Key: l.Key, Left: l.Value, Right: r.Value}
-	} /*line join_hydro.go:69:32*/
+	} /*line join_hydro.go:65:32*/
 	nd.n0Buf = nd.left.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Key
-		j3 := len(nd.n2LItems)
-		nd.n2LItems = append(nd.n2LItems, v1)
-		nd.n2LNext = append(nd.n2LNext, -1)
-		if c4, ok5 := nd.n2LIndex[k2]; ok5 {
-			nd.n2LNext[nd.n2LChains[c4][1]] = j3
-			nd.n2LChains[c4][1] = j3
-		} else {
-			nd.n2LIndex[k2] = len(nd.n2LChains)
-			nd.n2LChains = append(nd.n2LChains, [2]int{j3, j3})
+		g3, ok4 := nd.n2LIndex[k2]
+		if !ok4 {
+			g3 = len(nd.n2LGroups)
+			nd.n2LIndex[k2] = g3
+			if g3 < cap(nd.n2LGroups) {
+				nd.n2LGroups = nd.n2LGroups[:g3+1]
+				nd.n2LGroups[g3] = nd.n2LGroups[g3][:0]
+			} else {
+				nd.n2LGroups = append(nd.n2LGroups, nil)
+			}
 		}
+		nd.n2LGroups[g3] = append(nd.n2LGroups[g3], v1)
 	}
 	nd.n1Buf = nd.right.TakeInto(nd.n1Buf[:0])
-	for _, v6 := range nd.n1Buf {
-		k7 := v6.Key
-		if c8, ok9 := nd.n2LIndex[k7]; ok9 {
-			for j10 := nd.n2LChains[c8][0]; j10 >= 0; j10 = nd.n2LNext[j10] {
-				v11 := nd.n2LItems[j10]
-				v13 := udf12(v11, v6)
-				nd.n3Out = append(nd.n3Out, v13)
+	for _, v5 := range nd.n1Buf {
+		k6 := v5.Key
+		if g7, ok8 := nd.n2LIndex[k6]; ok8 {
+			for _, v9 := range nd.n2LGroups[g7] {
+				v11 := udf10(v9, v5)
+				nd.n3Out = append(nd.n3Out, v11)
 			}
 		}
 	}

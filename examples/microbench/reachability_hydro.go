@@ -39,7 +39,7 @@ type ReachabilityBench struct {
 	// hydro.Iter (node 7, flows.go:192): the items, emitted in the first tick.
 	n7Items []Edge
 	n7Done  bool
-	// hydro.Join (node 8, flows.go:192): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 8, flows.go:192): the stored sides' items, per key in arrival order.
 	n8RIndex  map[uint32]int
 	n8RChains [][2]int
 	n8RItems  []Edge

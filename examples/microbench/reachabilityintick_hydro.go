@@ -36,7 +36,7 @@ type ReachabilityInTickBench struct {
 	// hydro.Iter (node 6, fixpoint.go:20): the items, emitted in the first tick.
 	n6Items []Edge
 	n6Done  bool
-	// hydro.Join (node 7, fixpoint.go:20): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 7, fixpoint.go:20): the stored sides' items, per key in arrival order.
 	n7RIndex  map[uint32]int
 	n7RChains [][2]int
 	n7RItems  []Edge

@@ -31,15 +31,11 @@ type TransitiveClosureBench struct {
 	n4Seen map[Path]struct{}
 	// hydro.Sink (node 5, fixpoint.go:42): this tick's output.
 	n5Out []Path
-	// hydro.Join (node 6, fixpoint.go:43): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 6, fixpoint.go:43): the stored sides' items, per key in arrival order.
 	n6LIndex  map[uint32]int
-	n6LChains [][2]int
-	n6LItems  []Path
-	n6LNext   []int
+	n6LGroups [][]Path
 	n6RIndex  map[uint32]int
-	n6RChains [][2]int
-	n6RItems  []Edge
-	n6RNext   []int
+	n6RGroups [][]Edge
 	// h6To1Port0 is the handoff from hydro.Join (node 6, fixpoint.go:43) to hydro.Cycle (node 1, fixpoint.go:40).
 	h6To1Port0 []Path
 }
@@ -64,21 +60,17 @@ func (nd *TransitiveClosureBench) Tick() {
 	nd.n5Out = nd.n5Out[:0]
 	clear(nd.n4Seen)
 	clear(nd.n6LIndex)
-	nd.n6LChains = nd.n6LChains[:0]
-	nd.n6LItems = nd.n6LItems[:0]
-	nd.n6LNext = nd.n6LNext[:0]
+	nd.n6LGroups = nd.n6LGroups[:0]
 	clear(nd.n6RIndex)
-	nd.n6RChains = nd.n6RChains[:0]
-	nd.n6RItems = nd.n6RItems[:0]
-	nd.n6RNext = nd.n6RNext[:0]
+	nd.n6RGroups = nd.n6RGroups[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Map (2), hydro.Union (3), hydro.Unique (4), hydro.Sink (5), hydro.Join (6).
 func (nd *TransitiveClosureBench) subgraph0() {
-	udf3 := /*line fixpoint.go:41:53*/ func(e Edge) Path { return Path(e) }                              /*line transitiveclosure_hydro.go:78:145*/
-	udf5 := /*line fixpoint.go:43:38*/ func(p Path) uint32 { return p.To }                               /*line transitiveclosure_hydro.go:79:145*/
-	udf14 := /*line fixpoint.go:44:3*/ func(p Path, e Edge) Path { return Path{From: p.From, To: e.To} } /*line transitiveclosure_hydro.go:80:145*/
-	udf16 := /*line fixpoint.go:43:75*/ func(e Edge) uint32 { return e.From }                            /*line transitiveclosure_hydro.go:81:145*/
+	udf3 := /*line fixpoint.go:41:53*/ func(e Edge) Path { return Path(e) }                              /*line transitiveclosure_hydro.go:70:145*/
+	udf5 := /*line fixpoint.go:43:38*/ func(p Path) uint32 { return p.To }                               /*line transitiveclosure_hydro.go:71:145*/
+	udf12 := /*line fixpoint.go:44:3*/ func(p Path, e Edge) Path { return Path{From: p.From, To: e.To} } /*line transitiveclosure_hydro.go:72:145*/
+	udf14 := /*line fixpoint.go:43:75*/ func(e Edge) uint32 { return e.From }                            /*line transitiveclosure_hydro.go:73:145*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := udf3(v1)
@@ -86,64 +78,67 @@ func (nd *TransitiveClosureBench) subgraph0() {
 			nd.n4Seen[v2] = struct{}{}
 			nd.n5Out = append(nd.n5Out, v2)
 			k6 := udf5(v2)
-			j7 := len(nd.n6LItems)
-			nd.n6LItems = append(nd.n6LItems, v2)
-			nd.n6LNext = append(nd.n6LNext, -1)
-			if c8, ok9 := nd.n6LIndex[k6]; ok9 {
-				nd.n6LNext[nd.n6LChains[c8][1]] = j7
-				nd.n6LChains[c8][1] = j7
-			} else {
-				nd.n6LIndex[k6] = len(nd.n6LChains)
-				nd.n6LChains = append(nd.n6LChains, [2]int{j7, j7})
+			g7, ok8 := nd.n6LIndex[k6]
+			if !ok8 {
+				g7 = len(nd.n6LGroups)
+				nd.n6LIndex[k6] = g7
+				if g7 < cap(nd.n6LGroups) {
+					nd.n6LGroups = nd.n6LGroups[:g7+1]
+					nd.n6LGroups[g7] = nd.n6LGroups[g7][:0]
+				} else {
+					nd.n6LGroups = append(nd.n6LGroups, nil)
+				}
 			}
-			if c10, ok11 := nd.n6RIndex[k6]; ok11 {
-				for j12 := nd.n6RChains[c10][0]; j12 >= 0; j12 = nd.n6RNext[j12] {
-					v13 := nd.n6RItems[j12]
-					v15 := udf14(v2, v13)
-					nd.h6To1Port0 = append(nd.h6To1Port0, v15)
+			nd.n6LGroups[g7] = append(nd.n6LGroups[g7], v2)
+			if g9, ok10 := nd.n6RIndex[k6]; ok10 {
+				for _, v11 := range nd.n6RGroups[g9] {
+					v13 := udf12(v2, v11)
+					nd.h6To1Port0 = append(nd.h6To1Port0, v13)
 				}
 			}
 		}
-		k17 := udf16(v1)
-		j18 := len(nd.n6RItems)
-		nd.n6RItems = append(nd.n6RItems, v1)
-		nd.n6RNext = append(nd.n6RNext, -1)
-		if c19, ok20 := nd.n6RIndex[k17]; ok20 {
-			nd.n6RNext[nd.n6RChains[c19][1]] = j18
-			nd.n6RChains[c19][1] = j18
-		} else {
-			nd.n6RIndex[k17] = len(nd.n6RChains)
-			nd.n6RChains = append(nd.n6RChains, [2]int{j18, j18})
+		k15 := udf14(v1)
+		g16, ok17 := nd.n6RIndex[k15]
+		if !ok17 {
+			g16 = len(nd.n6RGroups)
+			nd.n6RIndex[k15] = g16
+			if g16 < cap(nd.n6RGroups) {
+				nd.n6RGroups = nd.n6RGroups[:g16+1]
+				nd.n6RGroups[g16] = nd.n6RGroups[g16][:0]
+			} else {
+				nd.n6RGroups = append(nd.n6RGroups, nil)
+			}
 		}
-		if c21, ok22 := nd.n6LIndex[k17]; ok22 {
-			for j23 := nd.n6LChains[c21][0]; j23 >= 0; j23 = nd.n6LNext[j23] {
-				v24 := nd.n6LItems[j23]
-				v25 := udf14(v24, v1)
-				nd.h6To1Port0 = append(nd.h6To1Port0, v25)
+		nd.n6RGroups[g16] = append(nd.n6RGroups[g16], v1)
+		if g18, ok19 := nd.n6LIndex[k15]; ok19 {
+			for _, v20 := range nd.n6LGroups[g18] {
+				v21 := udf12(v20, v1)
+				nd.h6To1Port0 = append(nd.h6To1Port0, v21)
 			}
 		}
 	}
-	for i27 := 0; i27 < len(nd.h6To1Port0); i27++ {
-		v26 := nd.h6To1Port0[i27]
-		if _, dup28 := nd.n4Seen[v26]; !dup28 {
-			nd.n4Seen[v26] = struct{}{}
-			nd.n5Out = append(nd.n5Out, v26)
-			k29 := udf5(v26)
-			j30 := len(nd.n6LItems)
-			nd.n6LItems = append(nd.n6LItems, v26)
-			nd.n6LNext = append(nd.n6LNext, -1)
-			if c31, ok32 := nd.n6LIndex[k29]; ok32 {
-				nd.n6LNext[nd.n6LChains[c31][1]] = j30
-				nd.n6LChains[c31][1] = j30
-			} else {
-				nd.n6LIndex[k29] = len(nd.n6LChains)
-				nd.n6LChains = append(nd.n6LChains, [2]int{j30, j30})
+	for i23 := 0; i23 < len(nd.h6To1Port0); i23++ {
+		v22 := nd.h6To1Port0[i23]
+		if _, dup24 := nd.n4Seen[v22]; !dup24 {
+			nd.n4Seen[v22] = struct{}{}
+			nd.n5Out = append(nd.n5Out, v22)
+			k25 := udf5(v22)
+			g26, ok27 := nd.n6LIndex[k25]
+			if !ok27 {
+				g26 = len(nd.n6LGroups)
+				nd.n6LIndex[k25] = g26
+				if g26 < cap(nd.n6LGroups) {
+					nd.n6LGroups = nd.n6LGroups[:g26+1]
+					nd.n6LGroups[g26] = nd.n6LGroups[g26][:0]
+				} else {
+					nd.n6LGroups = append(nd.n6LGroups, nil)
+				}
 			}
-			if c33, ok34 := nd.n6RIndex[k29]; ok34 {
-				for j35 := nd.n6RChains[c33][0]; j35 >= 0; j35 = nd.n6RNext[j35] {
-					v36 := nd.n6RItems[j35]
-					v37 := udf14(v26, v36)
-					nd.h6To1Port0 = append(nd.h6To1Port0, v37)
+			nd.n6LGroups[g26] = append(nd.n6LGroups[g26], v22)
+			if g28, ok29 := nd.n6RIndex[k25]; ok29 {
+				for _, v30 := range nd.n6RGroups[g28] {
+					v31 := udf12(v22, v30)
+					nd.h6To1Port0 = append(nd.h6To1Port0, v31)
 				}
 			}
 		}

@@ -69,11 +69,9 @@ type PaxosClient struct {
 	n5R []uint64
 	// hydro.AntiJoin (node 10, paxos.go:78): the keys of the negative input.
 	n10Neg map[uint64]struct{}
-	// hydro.Join (node 11, paxos.go:79): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 11, paxos.go:79): the stored sides' items, per key in arrival order.
 	n11RIndex  map[uint64]int
-	n11RChains [][2]int
-	n11RItems  []Command
-	n11RNext   []int
+	n11RGroups [][]Command
 	// hydro.Unique (node 12, paxos.go:79): the items seen.
 	n12Seen map[Reply]struct{}
 	// hydro.Sink (node 13, paxos.go:79): this tick's output.
@@ -124,11 +122,11 @@ func NewPaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], 
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:72:52*/ Timeout /*line paxos_hydro.go:127:78*/
+	nd.n1Period = /*line paxos.go:72:52*/ Timeout /*line paxos_hydro.go:125:78*/
 	nd.n10Neg = map[uint64]struct{}{}
 	nd.n11RIndex = map[uint64]int{}
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:82:57*/ Timeout /*line paxos_hydro.go:131:79*/
+	nd.n16Period = /*line paxos.go:82:57*/ Timeout /*line paxos_hydro.go:129:79*/
 	return nd
 }
 
@@ -147,11 +145,11 @@ func (nd *PaxosClient) Tick() {
 	nd.n13Out = nd.n13Out[:0]
 	nd.n5R = nd.n5R[:0]
 	clear(nd.n10Neg)
+	for i := range nd.n11RGroups {
+		clear(nd.n11RGroups[i])
+	}
 	clear(nd.n11RIndex)
-	nd.n11RChains = nd.n11RChains[:0]
-	clear(nd.n11RItems)
-	nd.n11RItems = nd.n11RItems[:0]
-	nd.n11RNext = nd.n11RNext[:0]
+	nd.n11RGroups = nd.n11RGroups[:0]
 	clear(nd.n12Seen)
 	clear(nd.n14Now)
 	nd.n14Now, nd.n14Next = nd.n14Next, nd.n14Now[:0]
@@ -223,7 +221,7 @@ func (nd *PaxosClient) subgraph3() {
 			b := v11
 			/*line replica.go:429:42*/ {
 				acc12 = maxBallot(acc12, b)
-			} /*line paxos_hydro.go:226:36*/
+			} /*line paxos_hydro.go:224:36*/
 		}
 	}
 	clear(nd.n157Recv)
@@ -250,58 +248,61 @@ func (nd *PaxosClient) subgraph4() {
 					c := v17
 					/*line replica.go:412:37*/ {
 						acc19 = min(acc19, c.Seq)
-					} /*line paxos_hydro.go:253:38*/
+					} /*line paxos_hydro.go:251:38*/
 				}
 			}
 			k20 := v17.ID
-			j21 := len(nd.n11RItems)
-			nd.n11RItems = append(nd.n11RItems, v17)
-			nd.n11RNext = append(nd.n11RNext, -1)
-			if c22, ok23 := nd.n11RIndex[k20]; ok23 {
-				nd.n11RNext[nd.n11RChains[c22][1]] = j21
-				nd.n11RChains[c22][1] = j21
-			} else {
-				nd.n11RIndex[k20] = len(nd.n11RChains)
-				nd.n11RChains = append(nd.n11RChains, [2]int{j21, j21})
+			g21, ok22 := nd.n11RIndex[k20]
+			if !ok22 {
+				g21 = len(nd.n11RGroups)
+				nd.n11RIndex[k20] = g21
+				if g21 < cap(nd.n11RGroups) {
+					nd.n11RGroups = nd.n11RGroups[:g21+1]
+					nd.n11RGroups[g21] = nd.n11RGroups[g21][:0]
+				} else {
+					nd.n11RGroups = append(nd.n11RGroups, nil)
+				}
 			}
+			nd.n11RGroups[g21] = append(nd.n11RGroups[g21], v17)
 			nd.h5To20Port0 = append(nd.h5To20Port0, v17)
 		}
 	}
 	clear(nd.h4To5Port0)
 	nd.h4To5Port0 = nd.h4To5Port0[:0]
-	for _, v24 := range nd.h6To9Port1 {
-		if _, excluded25 := nd.n10Neg[v24.ID]; !excluded25 {
-			nd.n14Next = append(nd.n14Next, v24)
+	for _, v23 := range nd.h6To9Port1 {
+		if _, excluded24 := nd.n10Neg[v23.ID]; !excluded24 {
+			nd.n14Next = append(nd.n14Next, v23)
 			{
-				c := v24
+				c := v23
 				/*line replica.go:412:37*/ {
 					acc19 = min(acc19, c.Seq)
 				} /*line paxos_hydro.go:279:37*/
 			}
 		}
-		k27 := v24.ID
-		j28 := len(nd.n11RItems)
-		nd.n11RItems = append(nd.n11RItems, v24)
-		nd.n11RNext = append(nd.n11RNext, -1)
-		if c29, ok30 := nd.n11RIndex[k27]; ok30 {
-			nd.n11RNext[nd.n11RChains[c29][1]] = j28
-			nd.n11RChains[c29][1] = j28
-		} else {
-			nd.n11RIndex[k27] = len(nd.n11RChains)
-			nd.n11RChains = append(nd.n11RChains, [2]int{j28, j28})
+		k26 := v23.ID
+		g27, ok28 := nd.n11RIndex[k26]
+		if !ok28 {
+			g27 = len(nd.n11RGroups)
+			nd.n11RIndex[k26] = g27
+			if g27 < cap(nd.n11RGroups) {
+				nd.n11RGroups = nd.n11RGroups[:g27+1]
+				nd.n11RGroups[g27] = nd.n11RGroups[g27][:0]
+			} else {
+				nd.n11RGroups = append(nd.n11RGroups, nil)
+			}
 		}
+		nd.n11RGroups[g27] = append(nd.n11RGroups[g27], v23)
 	}
 	clear(nd.h6To9Port1)
 	nd.h6To9Port1 = nd.h6To9Port1[:0]
-	for _, v31 := range nd.h8To11Port0 {
-		k32 := v31.ID
-		if c33, ok34 := nd.n11RIndex[k32]; ok34 {
-			for j35 := nd.n11RChains[c33][0]; j35 >= 0; j35 = nd.n11RNext[j35] {
-				v36 := nd.n11RItems[j35]
-				v37 := replyOf(v31, v36)
-				if _, dup38 := nd.n12Seen[v37]; !dup38 {
-					nd.n12Seen[v37] = struct{}{}
-					nd.n13Out = append(nd.n13Out, v37)
+	for _, v29 := range nd.h8To11Port0 {
+		k30 := v29.ID
+		if g31, ok32 := nd.n11RIndex[k30]; ok32 {
+			for _, v33 := range nd.n11RGroups[g31] {
+				v34 := replyOf(v29, v33)
+				if _, dup35 := nd.n12Seen[v34]; !dup35 {
+					nd.n12Seen[v34] = struct{}{}
+					nd.n13Out = append(nd.n13Out, v34)
 				}
 			}
 		}
@@ -316,8 +317,8 @@ func (nd *PaxosClient) subgraph5() {
 	if !nd.n19Init {
 		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
-	v39 := nd.n19Acc
-	nd.h19To21Port1 = append(nd.h19To21Port1, v39)
+	v36 := nd.n19Acc
+	nd.h19To21Port1 = append(nd.h19To21Port1, v36)
 }
 
 // subgraph6 runs stratum 2: hydro.Fold (15), hydro.CrossJoin (20), hydro.CrossJoin (21), hydro.FilterMap (22), hydro.FilterMap (25), hydro.CrossJoin (26), hydro.Union (27).
@@ -325,29 +326,29 @@ func (nd *PaxosClient) subgraph6() {
 	if !nd.n15Init {
 		nd.n15Acc, nd.n15Init = noLow(), true
 	}
-	v40 := nd.n15Acc
-	nd.n20R = append(nd.n20R, v40)
-	nd.n26R = append(nd.n26R, v40)
-	for _, v41 := range nd.h5To20Port0 {
-		for _, v42 := range nd.n20R {
-			v43 := withLow(v41, v42)
-			nd.n21L = append(nd.n21L, v43)
+	v37 := nd.n15Acc
+	nd.n20R = append(nd.n20R, v37)
+	nd.n26R = append(nd.n26R, v37)
+	for _, v38 := range nd.h5To20Port0 {
+		for _, v39 := range nd.n20R {
+			v40 := withLow(v38, v39)
+			nd.n21L = append(nd.n21L, v40)
 		}
 	}
 	clear(nd.h5To20Port0)
 	nd.h5To20Port0 = nd.h5To20Port0[:0]
-	for _, v44 := range nd.h19To21Port1 {
-		for _, v45 := range nd.n21L {
-			v46 := directedOf(v45, v44)
-			if v47, ok48 := toLeader(v46); ok48 {
+	for _, v41 := range nd.h19To21Port1 {
+		for _, v42 := range nd.n21L {
+			v43 := directedOf(v42, v41)
+			if v44, ok45 := toLeader(v43); ok45 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v47)
-					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v47))}, 23, nd.hydroBuf)
+					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v44)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v44))}, 23, nd.hydroBuf)
 				}
 			}
-			if v49, ok50 := toEveryone(v46); ok50 {
+			if v46, ok47 := toEveryone(v43); ok47 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v49)
+					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v46)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
 				}
 			}
@@ -355,11 +356,11 @@ func (nd *PaxosClient) subgraph6() {
 	}
 	clear(nd.h19To21Port1)
 	nd.h19To21Port1 = nd.h19To21Port1[:0]
-	for _, v51 := range nd.h17To26Port0 {
-		for _, v52 := range nd.n26R {
-			v53 := withLow(v51, v52)
+	for _, v48 := range nd.h17To26Port0 {
+		for _, v49 := range nd.n26R {
+			v50 := withLow(v48, v49)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v53)
+				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v50)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
 			}
 		}
@@ -566,7 +567,7 @@ func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n43Index = map[uint64]int{}
 	nd.n45Index = map[uint64]int{}
-	nd.n55Period = /*line paxos.go:121:36*/ HeartbeatPeriod /*line paxos_hydro.go:569:88*/
+	nd.n55Period = /*line paxos.go:121:36*/ HeartbeatPeriod /*line paxos_hydro.go:570:88*/
 	nd.n65Index = map[uint8]int{}
 	return nd
 }
@@ -652,10 +653,10 @@ func (nd *PaxosProposer) subgraph3() {
 	window := nd.window
 	udf14 := /*line paxos.go:106:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:655:34*/
+	} /*line paxos_hydro.go:656:34*/
 	udf20 := /*line paxos.go:109:45*/ func(p P2b) Votes {
 		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:658:34*/
+	} /*line paxos_hydro.go:659:34*/
 	for _, v10 := range nd.n83Recv {
 		if v11, ok12 := accepted(v10); ok12 {
 			v13 := udf14(v11)
@@ -713,7 +714,7 @@ func (nd *PaxosProposer) subgraph5() {
 // subgraph6 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *PaxosProposer) subgraph6() {
 	window := nd.window
-	udf35 := /*line paxos.go:102:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:716:127*/
+	udf35 := /*line paxos.go:102:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:717:127*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -810,7 +811,7 @@ func (nd *PaxosProposer) subgraph8() {
 							case EvTimer:
 								acc61.Timer = true
 							}
-						} /*line paxos_hydro.go:813:39*/
+						} /*line paxos_hydro.go:814:39*/
 					}
 				}
 			}
@@ -841,7 +842,7 @@ func (nd *PaxosProposer) subgraph8() {
 						case EvTimer:
 							acc61.Timer = true
 						}
-					} /*line paxos_hydro.go:844:38*/
+					} /*line paxos_hydro.go:845:38*/
 				}
 			}
 		}
@@ -868,7 +869,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:871:36*/
+			} /*line paxos_hydro.go:872:36*/
 		}
 	}
 	clear(nd.h49To57Port0)
@@ -893,7 +894,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:896:36*/
+			} /*line paxos_hydro.go:897:36*/
 		}
 	}
 	clear(nd.h50To57Port1)
@@ -918,7 +919,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:921:36*/
+			} /*line paxos_hydro.go:922:36*/
 		}
 	}
 	clear(nd.h51To57Port2)
@@ -943,7 +944,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:946:36*/
+			} /*line paxos_hydro.go:947:36*/
 		}
 	}
 	clear(nd.h52To57Port3)
@@ -968,7 +969,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:971:36*/
+			} /*line paxos_hydro.go:972:36*/
 		}
 	}
 	clear(nd.h54To57Port5)
@@ -993,7 +994,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:996:36*/
+			} /*line paxos_hydro.go:997:36*/
 		}
 	}
 	clear(nd.h56To57Port6)
@@ -1018,7 +1019,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:1021:37*/
+			} /*line paxos_hydro.go:1022:37*/
 		}
 	}
 	clear(nd.h34To57Port7)
@@ -1071,7 +1072,7 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1074:36*/
+		} /*line paxos_hydro.go:1075:36*/
 	}
 	{
 		c, emit := v89, func(v91 P1a) {
@@ -1100,7 +1101,7 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1103:36*/
+		} /*line paxos_hydro.go:1104:36*/
 	}
 	{
 		c, emit := v89, func(v96 P2a) {
@@ -1113,7 +1114,7 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.P2as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1116:36*/
+		} /*line paxos_hydro.go:1117:36*/
 	}
 	{
 		c, emit := v89, func(v97 Commit) {
@@ -1126,7 +1127,7 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1129:36*/
+		} /*line paxos_hydro.go:1130:36*/
 	}
 	{
 		c, emit := v89, func(v98 Resend) {
@@ -1139,7 +1140,7 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1142:36*/
+		} /*line paxos_hydro.go:1143:36*/
 	}
 	{
 		c, emit := v89, func(v99 Transfer) {
@@ -1152,7 +1153,7 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1155:36*/
+		} /*line paxos_hydro.go:1156:36*/
 	}
 }
 
@@ -1554,7 +1555,7 @@ func (nd *PaxosAcceptor) subgraph0() {
 				for pos := range ring(window) {
 					emit(Probe{Pos: pos})
 				}
-			} /*line paxos_hydro.go:1557:37*/
+			} /*line paxos_hydro.go:1558:37*/
 		}
 		nd.h68To88Port0 = append(nd.h68To88Port0, v1)
 	}
@@ -1604,7 +1605,7 @@ func (nd *PaxosAcceptor) subgraph2() {
 			p := v14
 			/*line replica.go:23:43*/ {
 				acc16 = p
-			} /*line paxos_hydro.go:1607:37*/
+			} /*line paxos_hydro.go:1608:37*/
 		}
 	}
 	nd.n76Acc = acc16
@@ -1616,7 +1617,7 @@ func (nd *PaxosAcceptor) subgraph3() {
 	udf29 := /*line paxos.go:142:52*/ func(a answered2) (Entry, bool) {
 		p := a.P2b
 		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}}}, p.Max == p.Ballot
-	} /*line paxos_hydro.go:1619:35*/
+	} /*line paxos_hydro.go:1620:35*/
 	if !nd.n76Init {
 		nd.n76Acc, nd.n76Init = noPromise(), true
 	}
@@ -1704,7 +1705,7 @@ func (nd *PaxosAcceptor) subgraph4() {
 				e := v43
 				/*line replica.go:58:44*/ {
 					acc44 = append(acc44, e.A.Accepted)
-				} /*line paxos_hydro.go:1707:38*/
+				} /*line paxos_hydro.go:1708:38*/
 			}
 		}
 	}
@@ -2125,7 +2126,7 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.n108Index = map[uint64]int{}
 	nd.n111Index = map[string]int{}
 	nd.n114Index = map[uint64]int{}
-	nd.n115Period = /*line paxos.go:177:41*/ ProgressPeriod /*line paxos_hydro.go:2128:89*/
+	nd.n115Period = /*line paxos.go:177:41*/ ProgressPeriod /*line paxos_hydro.go:2129:89*/
 	nd.n131Seen = map[KeyProbe]struct{}{}
 	nd.n135Seen = map[SessionProbe]struct{}{}
 	nd.n161Seen = map[hydro.MemberID]struct{}{}
@@ -2270,14 +2271,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v11
 			/*line replica.go:97:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2273:37*/
+			} /*line paxos_hydro.go:2274:37*/
 		}
 		v13 := slotOf(v10)
 		{
 			s := v13
 			/*line replica.go:107:41*/ {
 				acc14 = max(acc14, s)
-			} /*line paxos_hydro.go:2280:37*/
+			} /*line paxos_hydro.go:2281:37*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -2290,14 +2291,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v17
 			/*line replica.go:97:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2293:37*/
+			} /*line paxos_hydro.go:2294:37*/
 		}
 		v19 := slotOf(v16)
 		{
 			s := v19
 			/*line replica.go:107:41*/ {
 				acc14 = max(acc14, s)
-			} /*line paxos_hydro.go:2300:37*/
+			} /*line paxos_hydro.go:2301:37*/
 		}
 	}
 	clear(nd.n95Recv)
@@ -2311,7 +2312,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v22
 			/*line replica.go:97:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2314:37*/
+			} /*line paxos_hydro.go:2315:37*/
 		}
 		nd.h115To170Port0 = append(nd.h115To170Port0, v21)
 	}
@@ -2336,7 +2337,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v28
 			/*line replica.go:97:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2339:37*/
+			} /*line paxos_hydro.go:2340:37*/
 		}
 	}
 	for _, v30 := range nd.n148Now {
@@ -2397,7 +2398,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v45
 			/*line replica.go:97:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2400:37*/
+			} /*line paxos_hydro.go:2401:37*/
 		}
 		{
 			s, emit := v40, func(v47 KV) {
@@ -2422,7 +2423,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2425:37*/
+			} /*line paxos_hydro.go:2426:37*/
 		}
 		{
 			s, emit := v40, func(v52 Session) {
@@ -2447,7 +2448,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2450:37*/
+			} /*line paxos_hydro.go:2451:37*/
 		}
 	}
 	clear(nd.n169Recv)
@@ -2493,7 +2494,7 @@ func (nd *PaxosReplica) subgraph4() {
 			a := v61
 			/*line replica.go:85:42*/ {
 				acc63 = max(acc63, a.Next)
-			} /*line paxos_hydro.go:2496:37*/
+			} /*line paxos_hydro.go:2497:37*/
 		}
 	}
 	nd.n105Acc = acc63
@@ -2517,7 +2518,7 @@ func (nd *PaxosReplica) subgraph5() {
 				kv := v68
 				/*line replica.go:363:34*/ {
 					acc69 = append(acc69, kv)
-				} /*line paxos_hydro.go:2520:38*/
+				} /*line paxos_hydro.go:2521:38*/
 			}
 		}
 	}
@@ -2544,7 +2545,7 @@ func (nd *PaxosReplica) subgraph6() {
 				s := v74
 				/*line replica.go:369:48*/ {
 					acc75 = append(acc75, s)
-				} /*line paxos_hydro.go:2547:38*/
+				} /*line paxos_hydro.go:2548:38*/
 			}
 		}
 	}
@@ -2579,7 +2580,7 @@ func (nd *PaxosReplica) subgraph9() {
 	udf92 := /*line paxos.go:171:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2582:35*/
+	} /*line paxos_hydro.go:2583:35*/
 	if !nd.n105Init {
 		nd.n105Acc, nd.n105Init = noApplied(), true
 	}
@@ -2667,7 +2668,7 @@ func (nd *PaxosReplica) subgraph9() {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2670:38*/
+				} /*line paxos_hydro.go:2671:38*/
 			}
 		}
 	}
@@ -2713,7 +2714,7 @@ func (nd *PaxosReplica) subgraph10() {
 				c := v117
 				/*line replica.go:121:41*/ {
 					acc118 = append(acc118, c)
-				} /*line paxos_hydro.go:2716:38*/
+				} /*line paxos_hydro.go:2717:38*/
 			}
 		}
 	}
@@ -2754,7 +2755,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc129 = map[string]Cell{}
 									}
 									(acc129)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2757:42*/
+								} /*line paxos_hydro.go:2758:42*/
 							}
 						}
 					}
@@ -2767,7 +2768,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2770:38*/
+				} /*line paxos_hydro.go:2771:38*/
 			}
 			{
 				r, emit := v122, func(v130 SessionProbe) {
@@ -2783,7 +2784,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc136 = map[uint64]SessionLattice{}
 									}
 									(acc136)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2786:42*/
+								} /*line paxos_hydro.go:2787:42*/
 							}
 						}
 					}
@@ -2796,7 +2797,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2799:38*/
+				} /*line paxos_hydro.go:2800:38*/
 			}
 			nd.h129To140Port0 = append(nd.h129To140Port0, v122)
 			nd.n170R = append(nd.n170R, v122)
@@ -2874,7 +2875,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2877:39*/
+					} /*line paxos_hydro.go:2878:39*/
 				}
 				{
 					x, emit := v153, func(v156 Session) {
@@ -2884,7 +2885,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2887:39*/
+					} /*line paxos_hydro.go:2888:39*/
 				}
 				{
 					x, emit := v153, func(v157 Commit) {
@@ -2894,7 +2895,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2897:39*/
+					} /*line paxos_hydro.go:2898:39*/
 				}
 				{
 					x, emit := v153, func(v158 Answer) {
@@ -2904,7 +2905,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2907:39*/
+					} /*line paxos_hydro.go:2908:39*/
 				}
 			}
 		}
@@ -2930,7 +2931,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2933:41*/
+							} /*line paxos_hydro.go:2934:41*/
 						}
 						{
 							x, emit := v166, func(v169 Session) {
@@ -2940,7 +2941,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2943:41*/
+							} /*line paxos_hydro.go:2944:41*/
 						}
 						{
 							x, emit := v166, func(v170 Commit) {
@@ -2950,7 +2951,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2953:41*/
+							} /*line paxos_hydro.go:2954:41*/
 						}
 						{
 							x, emit := v166, func(v171 Answer) {
@@ -2960,7 +2961,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2963:41*/
+							} /*line paxos_hydro.go:2964:41*/
 						}
 					}
 				}
@@ -2985,7 +2986,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2988:39*/
+					} /*line paxos_hydro.go:2989:39*/
 				}
 				{
 					x, emit := v175, func(v178 Session) {
@@ -2995,7 +2996,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2998:39*/
+					} /*line paxos_hydro.go:2999:39*/
 				}
 				{
 					x, emit := v175, func(v179 Commit) {
@@ -3005,7 +3006,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:3008:39*/
+					} /*line paxos_hydro.go:3009:39*/
 				}
 				{
 					x, emit := v175, func(v180 Answer) {
@@ -3015,7 +3016,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:3018:39*/
+					} /*line paxos_hydro.go:3019:39*/
 				}
 			}
 		}

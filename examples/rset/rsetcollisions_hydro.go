@@ -60,11 +60,9 @@ type RSetCollisionsClient struct {
 	n2Fired  bool
 	// hydro.CrossJoin (node 3, rset.go:273): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 7, rset.go:277): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 7, rset.go:277): the stored sides' items, per key in arrival order.
 	n7RIndex  map[uint64]int
-	n7RChains [][2]int
-	n7RItems  []Command
-	n7RNext   []int
+	n7RGroups [][]Command
 	// hydro.ReduceKeyed (node 8, rset.go:277): the groups in order of first appearance.
 	n8Index map[uint64]int
 	n8Accs  []Answer
@@ -89,7 +87,7 @@ func NewRSetCollisionsClient(commands hydro.Input[Command], answers hydro.Output
 	nd.stored = stored
 	nd.collisions = collisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line rset.go:273:57*/ Timeout /*line rsetcollisions_hydro.go:92:86*/
+	nd.n2Period = /*line rset.go:273:57*/ Timeout /*line rsetcollisions_hydro.go:90:86*/
 	nd.n7RIndex = map[uint64]int{}
 	nd.n8Index = map[uint64]int{}
 	nd.n10Neg = map[uint64]struct{}{}
@@ -107,11 +105,11 @@ func (nd *RSetCollisionsClient) Tick() {
 	nd.n9Out = nd.n9Out[:0]
 	clear(nd.n3R)
 	nd.n3R = nd.n3R[:0]
+	for i := range nd.n7RGroups {
+		clear(nd.n7RGroups[i])
+	}
 	clear(nd.n7RIndex)
-	nd.n7RChains = nd.n7RChains[:0]
-	clear(nd.n7RItems)
-	nd.n7RItems = nd.n7RItems[:0]
-	nd.n7RNext = nd.n7RNext[:0]
+	nd.n7RGroups = nd.n7RGroups[:0]
 	clear(nd.n8Index)
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
@@ -125,20 +123,22 @@ func (nd *RSetCollisionsClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		j3 := len(nd.n7RItems)
-		nd.n7RItems = append(nd.n7RItems, v1)
-		nd.n7RNext = append(nd.n7RNext, -1)
-		if c4, ok5 := nd.n7RIndex[k2]; ok5 {
-			nd.n7RNext[nd.n7RChains[c4][1]] = j3
-			nd.n7RChains[c4][1] = j3
-		} else {
-			nd.n7RIndex[k2] = len(nd.n7RChains)
-			nd.n7RChains = append(nd.n7RChains, [2]int{j3, j3})
+		g3, ok4 := nd.n7RIndex[k2]
+		if !ok4 {
+			g3 = len(nd.n7RGroups)
+			nd.n7RIndex[k2] = g3
+			if g3 < cap(nd.n7RGroups) {
+				nd.n7RGroups = nd.n7RGroups[:g3+1]
+				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
+			} else {
+				nd.n7RGroups = append(nd.n7RGroups, nil)
+			}
 		}
+		nd.n7RGroups[g3] = append(nd.n7RGroups[g3], v1)
 		nd.h6To10Port0 = append(nd.h6To10Port0, v1)
-		v6 := SealCommand(v1)
+		v5 := SealCommand(v1)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v6)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v5)
 			nd.hydroSend(hydro.Dest{Location: "leader"}, 14, nd.hydroBuf)
 		}
 	}
@@ -146,50 +146,51 @@ func (nd *RSetCollisionsClient) subgraph0() {
 	if !nd.n2Fired || !nd.hydroNow.Before(nd.n2Due) {
 		nd.n2Fired = true
 		nd.n2Due = nd.hydroNow.Add(nd.n2Period)
-		v7 := nd.hydroNow
-		nd.n3R = append(nd.n3R, v7)
+		v6 := nd.hydroNow
+		nd.n3R = append(nd.n3R, v6)
 	}
-	for _, v8 := range nd.n11Now {
-		for _, v9 := range nd.n3R {
-			v10 := again(v8, v9)
-			v11 := SealCommand(v10)
+	for _, v7 := range nd.n11Now {
+		for _, v8 := range nd.n3R {
+			v9 := again(v7, v8)
+			v10 := SealCommand(v9)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v11)
+				nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v10)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 14, nd.hydroBuf)
 			}
 		}
-		k12 := v8.ID
-		j13 := len(nd.n7RItems)
-		nd.n7RItems = append(nd.n7RItems, v8)
-		nd.n7RNext = append(nd.n7RNext, -1)
-		if c14, ok15 := nd.n7RIndex[k12]; ok15 {
-			nd.n7RNext[nd.n7RChains[c14][1]] = j13
-			nd.n7RChains[c14][1] = j13
-		} else {
-			nd.n7RIndex[k12] = len(nd.n7RChains)
-			nd.n7RChains = append(nd.n7RChains, [2]int{j13, j13})
+		k11 := v7.ID
+		g12, ok13 := nd.n7RIndex[k11]
+		if !ok13 {
+			g12 = len(nd.n7RGroups)
+			nd.n7RIndex[k11] = g12
+			if g12 < cap(nd.n7RGroups) {
+				nd.n7RGroups = nd.n7RGroups[:g12+1]
+				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
+			} else {
+				nd.n7RGroups = append(nd.n7RGroups, nil)
+			}
 		}
-		nd.h6To10Port0 = append(nd.h6To10Port0, v8)
+		nd.n7RGroups[g12] = append(nd.n7RGroups[g12], v7)
+		nd.h6To10Port0 = append(nd.h6To10Port0, v7)
 	}
-	for _, v16 := range nd.n44Recv {
-		if v17, ok18 := openReply(v16); ok18 {
-			k19 := v17.ID
-			if c20, ok21 := nd.n7RIndex[k19]; ok21 {
-				for j22 := nd.n7RChains[c20][0]; j22 >= 0; j22 = nd.n7RNext[j22] {
-					v23 := nd.n7RItems[j22]
-					v24 := answerOf(v17, v23)
-					k25 := v24.ID
-					i26, ok27 := nd.n8Index[k25]
-					if !ok27 {
-						i26 = len(nd.n8Accs)
-						nd.n8Index[k25] = i26
-						nd.n8Accs = append(nd.n8Accs, v24)
+	for _, v14 := range nd.n44Recv {
+		if v15, ok16 := openReply(v14); ok16 {
+			k17 := v15.ID
+			if g18, ok19 := nd.n7RIndex[k17]; ok19 {
+				for _, v20 := range nd.n7RGroups[g18] {
+					v21 := answerOf(v15, v20)
+					k22 := v21.ID
+					i23, ok24 := nd.n8Index[k22]
+					if !ok24 {
+						i23 = len(nd.n8Accs)
+						nd.n8Index[k22] = i23
+						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
-						keepFirst(&nd.n8Accs[i26], v24)
+						keepFirst(&nd.n8Accs[i23], v21)
 					}
 				}
 			}
-			nd.n10Neg[v17.ID] = struct{}{}
+			nd.n10Neg[v15.ID] = struct{}{}
 		}
 	}
 	clear(nd.n44Recv)
@@ -198,17 +199,17 @@ func (nd *RSetCollisionsClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetCollisionsClient) subgraph1() {
-	for i29 := range nd.n8Accs {
-		v28 := nd.n8Accs[i29]
-		nd.n9Out = append(nd.n9Out, v28)
+	for i26 := range nd.n8Accs {
+		v25 := nd.n8Accs[i26]
+		nd.n9Out = append(nd.n9Out, v25)
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetCollisionsClient) subgraph2() {
-	for _, v31 := range nd.h6To10Port0 {
-		if _, excluded32 := nd.n10Neg[v31.ID]; !excluded32 {
-			nd.n11Next = append(nd.n11Next, v31)
+	for _, v28 := range nd.h6To10Port0 {
+		if _, excluded29 := nd.n10Neg[v28.ID]; !excluded29 {
+			nd.n11Next = append(nd.n11Next, v28)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -336,7 +337,7 @@ type RSetCollisionsLeader struct {
 	// hydro.DeferTickLazy (node 40, rset.go:299): the items of this tick and of the next.
 	n40Now  []Answer
 	n40Next []Answer
-	// hydro.Join (node 41, rset.go:300): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 41, rset.go:300): the stored sides' items, per key in arrival order.
 	n41RIndex  map[uint64]int
 	n41RChains [][2]int
 	n41RItems  []Answer

@@ -45,7 +45,7 @@ type Figure4Server struct {
 	// hydro.Iter (node 1, figures.go:28): the items, emitted in the first tick.
 	n1Items []ClientClass
 	n1Done  bool
-	// hydro.Join (node 2, figures.go:28): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 2, figures.go:28): the stored sides' items, per key in arrival order.
 	n2RIndex  map[uint32]int
 	n2RChains [][2]int
 	n2RItems  []ClientClass

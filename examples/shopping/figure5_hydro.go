@@ -53,11 +53,9 @@ type Figure5Server struct {
 	// hydro.Iter (node 6, figures.go:47): the items, emitted in the first tick.
 	n6Items []ClientClass
 	n6Done  bool
-	// hydro.Join (node 7, figures.go:47): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 7, figures.go:47): the stored sides' items, per key in arrival order.
 	n7LIndex  map[uint32]int
-	n7LChains [][2]int
-	n7LItems  []Session
-	n7LNext   []int
+	n7LGroups [][]Session
 	n7RIndex  map[uint32]int
 	n7RChains [][2]int
 	n7RItems  []ClientClass
@@ -77,7 +75,7 @@ func NewFigure5Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n1Index = map[uint32]int{}
 	nd.n4Seen = map[ClientID]struct{}{}
-	nd.n6Items = slices.Clone( /*line figures.go:47:49*/ classes /*line figure5_hydro.go:80:94*/)
+	nd.n6Items = slices.Clone( /*line figures.go:47:49*/ classes /*line figure5_hydro.go:78:94*/)
 	nd.n7LIndex = map[uint32]int{}
 	nd.n7RIndex = map[uint32]int{}
 	return nd
@@ -96,11 +94,11 @@ func (nd *Figure5Server) Tick() {
 		nd.n1Touched[i] = false
 	}
 	nd.n1Changed = nd.n1Changed[:0]
+	for i := range nd.n7LGroups {
+		clear(nd.n7LGroups[i])
+	}
 	clear(nd.n7LIndex)
-	nd.n7LChains = nd.n7LChains[:0]
-	clear(nd.n7LItems)
-	nd.n7LItems = nd.n7LItems[:0]
-	nd.n7LNext = nd.n7LNext[:0]
+	nd.n7LGroups = nd.n7LGroups[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0).
@@ -150,21 +148,23 @@ func (nd *Figure5Server) subgraph2() {
 					if sessionComplete(v13) {
 						v14 := completed(v9, v13)
 						k15 := v14.Client
-						j16 := len(nd.n7LItems)
-						nd.n7LItems = append(nd.n7LItems, v14)
-						nd.n7LNext = append(nd.n7LNext, -1)
-						if c17, ok18 := nd.n7LIndex[k15]; ok18 {
-							nd.n7LNext[nd.n7LChains[c17][1]] = j16
-							nd.n7LChains[c17][1] = j16
-						} else {
-							nd.n7LIndex[k15] = len(nd.n7LChains)
-							nd.n7LChains = append(nd.n7LChains, [2]int{j16, j16})
+						g16, ok17 := nd.n7LIndex[k15]
+						if !ok17 {
+							g16 = len(nd.n7LGroups)
+							nd.n7LIndex[k15] = g16
+							if g16 < cap(nd.n7LGroups) {
+								nd.n7LGroups = nd.n7LGroups[:g16+1]
+								nd.n7LGroups[g16] = nd.n7LGroups[g16][:0]
+							} else {
+								nd.n7LGroups = append(nd.n7LGroups, nil)
+							}
 						}
-						if c19, ok20 := nd.n7RIndex[k15]; ok20 {
-							for j21 := nd.n7RChains[c19][0]; j21 >= 0; j21 = nd.n7RNext[j21] {
-								v22 := nd.n7RItems[j21]
-								v23 := sessionCart(v14, v22)
-								nd.n8Out = append(nd.n8Out, v23)
+						nd.n7LGroups[g16] = append(nd.n7LGroups[g16], v14)
+						if c18, ok19 := nd.n7RIndex[k15]; ok19 {
+							for j20 := nd.n7RChains[c18][0]; j20 >= 0; j20 = nd.n7RNext[j20] {
+								v21 := nd.n7RItems[j20]
+								v22 := sessionCart(v14, v21)
+								nd.n8Out = append(nd.n8Out, v22)
 							}
 						}
 					}
@@ -172,23 +172,22 @@ func (nd *Figure5Server) subgraph2() {
 			}
 		}
 	}
-	for _, v24 := range nd.h6To7Port1 {
-		k25 := v24.Client
-		j26 := len(nd.n7RItems)
-		nd.n7RItems = append(nd.n7RItems, v24)
+	for _, v23 := range nd.h6To7Port1 {
+		k24 := v23.Client
+		j25 := len(nd.n7RItems)
+		nd.n7RItems = append(nd.n7RItems, v23)
 		nd.n7RNext = append(nd.n7RNext, -1)
-		if c27, ok28 := nd.n7RIndex[k25]; ok28 {
-			nd.n7RNext[nd.n7RChains[c27][1]] = j26
-			nd.n7RChains[c27][1] = j26
+		if c26, ok27 := nd.n7RIndex[k24]; ok27 {
+			nd.n7RNext[nd.n7RChains[c26][1]] = j25
+			nd.n7RChains[c26][1] = j25
 		} else {
-			nd.n7RIndex[k25] = len(nd.n7RChains)
-			nd.n7RChains = append(nd.n7RChains, [2]int{j26, j26})
+			nd.n7RIndex[k24] = len(nd.n7RChains)
+			nd.n7RChains = append(nd.n7RChains, [2]int{j25, j25})
 		}
-		if c29, ok30 := nd.n7LIndex[k25]; ok30 {
-			for j31 := nd.n7LChains[c29][0]; j31 >= 0; j31 = nd.n7LNext[j31] {
-				v32 := nd.n7LItems[j31]
-				v33 := sessionCart(v32, v24)
-				nd.n8Out = append(nd.n8Out, v33)
+		if g28, ok29 := nd.n7LIndex[k24]; ok29 {
+			for _, v30 := range nd.n7LGroups[g28] {
+				v31 := sessionCart(v30, v23)
+				nd.n8Out = append(nd.n8Out, v31)
 			}
 		}
 	}

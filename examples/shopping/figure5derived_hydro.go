@@ -45,14 +45,12 @@ type Figure5DerivedServer struct {
 	// hydro.Iter (node 1, figure2.go:14): the items, emitted in the first tick.
 	n1Items []ClientClass
 	n1Done  bool
-	// hydro.Join (node 2, figure2.go:15): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 2, figure2.go:15): the stored sides' items, per key in arrival order.
 	n2LIndex  map[uint32]int
-	n2LChains [][2]int
-	n2LItems  []struct {
+	n2LGroups [][]struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}
-	n2LNext   []int
 	n2RIndex  map[uint32]int
 	n2RChains [][2]int
 	n2RItems  []ClientClass
@@ -85,7 +83,7 @@ func NewFigure5DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure5derived_hydro.go:88:102*/)
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure5derived_hydro.go:86:102*/)
 	nd.n2LIndex = map[uint32]int{}
 	nd.n2RIndex = map[uint32]int{}
 	nd.n5Next = map[uint32]int{}
@@ -105,11 +103,11 @@ func (nd *Figure5DerivedServer) Tick() {
 	nd.out.PutAll(nd.n3Out)
 	clear(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
+	for i := range nd.n2LGroups {
+		clear(nd.n2LGroups[i])
+	}
 	clear(nd.n2LIndex)
-	nd.n2LChains = nd.n2LChains[:0]
-	clear(nd.n2LItems)
-	nd.n2LItems = nd.n2LItems[:0]
-	nd.n2LNext = nd.n2LNext[:0]
+	nd.n2LGroups = nd.n2LGroups[:0]
 	for _, i := range nd.n7Changed {
 		nd.n7Touched[i] = false
 	}
@@ -197,7 +195,7 @@ func (nd *Figure5DerivedServer) subgraph2() {
 	} {
 		return s
 	}
-	udf31 := func(s struct {
+	udf30 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, r ClientClass) Cart {
@@ -221,21 +219,23 @@ func (nd *Figure5DerivedServer) subgraph2() {
 					if udf14(v20) {
 						v22 := udf21(v15, v20)
 						k23 := v22.Client
-						j24 := len(nd.n2LItems)
-						nd.n2LItems = append(nd.n2LItems, v22)
-						nd.n2LNext = append(nd.n2LNext, -1)
-						if c25, ok26 := nd.n2LIndex[k23]; ok26 {
-							nd.n2LNext[nd.n2LChains[c25][1]] = j24
-							nd.n2LChains[c25][1] = j24
-						} else {
-							nd.n2LIndex[k23] = len(nd.n2LChains)
-							nd.n2LChains = append(nd.n2LChains, [2]int{j24, j24})
+						g24, ok25 := nd.n2LIndex[k23]
+						if !ok25 {
+							g24 = len(nd.n2LGroups)
+							nd.n2LIndex[k23] = g24
+							if g24 < cap(nd.n2LGroups) {
+								nd.n2LGroups = nd.n2LGroups[:g24+1]
+								nd.n2LGroups[g24] = nd.n2LGroups[g24][:0]
+							} else {
+								nd.n2LGroups = append(nd.n2LGroups, nil)
+							}
 						}
-						if c27, ok28 := nd.n2RIndex[k23]; ok28 {
-							for j29 := nd.n2RChains[c27][0]; j29 >= 0; j29 = nd.n2RNext[j29] {
-								v30 := nd.n2RItems[j29]
-								v32 := udf31(v22, v30)
-								nd.n3Out = append(nd.n3Out, v32)
+						nd.n2LGroups[g24] = append(nd.n2LGroups[g24], v22)
+						if c26, ok27 := nd.n2RIndex[k23]; ok27 {
+							for j28 := nd.n2RChains[c26][0]; j28 >= 0; j28 = nd.n2RNext[j28] {
+								v29 := nd.n2RItems[j28]
+								v31 := udf30(v22, v29)
+								nd.n3Out = append(nd.n3Out, v31)
 							}
 						}
 					}
@@ -243,23 +243,22 @@ func (nd *Figure5DerivedServer) subgraph2() {
 			}
 		}
 	}
-	for _, v33 := range nd.h1To2Port1 {
-		k34 := v33.Client
-		j35 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v33)
+	for _, v32 := range nd.h1To2Port1 {
+		k33 := v32.Client
+		j34 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v32)
 		nd.n2RNext = append(nd.n2RNext, -1)
-		if c36, ok37 := nd.n2RIndex[k34]; ok37 {
-			nd.n2RNext[nd.n2RChains[c36][1]] = j35
-			nd.n2RChains[c36][1] = j35
+		if c35, ok36 := nd.n2RIndex[k33]; ok36 {
+			nd.n2RNext[nd.n2RChains[c35][1]] = j34
+			nd.n2RChains[c35][1] = j34
 		} else {
-			nd.n2RIndex[k34] = len(nd.n2RChains)
-			nd.n2RChains = append(nd.n2RChains, [2]int{j35, j35})
+			nd.n2RIndex[k33] = len(nd.n2RChains)
+			nd.n2RChains = append(nd.n2RChains, [2]int{j34, j34})
 		}
-		if c38, ok39 := nd.n2LIndex[k34]; ok39 {
-			for j40 := nd.n2LChains[c38][0]; j40 >= 0; j40 = nd.n2LNext[j40] {
-				v41 := nd.n2LItems[j40]
-				v42 := udf31(v41, v33)
-				nd.n3Out = append(nd.n3Out, v42)
+		if g37, ok38 := nd.n2LIndex[k33]; ok38 {
+			for _, v39 := range nd.n2LGroups[g37] {
+				v40 := udf30(v39, v32)
+				nd.n3Out = append(nd.n3Out, v40)
 			}
 		}
 	}

@@ -272,11 +272,9 @@ type Figure6Server struct {
 	// hydro.Iter (node 13, figures.go:70): the items, emitted in the first tick.
 	n13Items []ClientClass
 	n13Done  bool
-	// hydro.Join (node 14, figures.go:70): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 14, figures.go:70): the stored sides' items, per key in arrival order.
 	n14LIndex  map[uint32]int
-	n14LChains [][2]int
-	n14LItems  []Session
-	n14LNext   []int
+	n14LGroups [][]Session
 	n14RIndex  map[uint32]int
 	n14RChains [][2]int
 	n14RItems  []ClientClass
@@ -300,7 +298,7 @@ func NewFigure6Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n8Index = map[uint32]int{}
 	nd.n11Seen = map[ClientID]struct{}{}
-	nd.n13Items = slices.Clone( /*line figures.go:70:49*/ classes /*line figure6_hydro.go:303:96*/)
+	nd.n13Items = slices.Clone( /*line figures.go:70:49*/ classes /*line figure6_hydro.go:301:96*/)
 	nd.n14LIndex = map[uint32]int{}
 	nd.n14RIndex = map[uint32]int{}
 	return nd
@@ -319,11 +317,11 @@ func (nd *Figure6Server) Tick() {
 		nd.n8Touched[i] = false
 	}
 	nd.n8Changed = nd.n8Changed[:0]
+	for i := range nd.n14LGroups {
+		clear(nd.n14LGroups[i])
+	}
 	clear(nd.n14LIndex)
-	nd.n14LChains = nd.n14LChains[:0]
-	clear(nd.n14LItems)
-	nd.n14LItems = nd.n14LItems[:0]
-	nd.n14LNext = nd.n14LNext[:0]
+	nd.n14LGroups = nd.n14LGroups[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Send (7), hydro.Map (16).
@@ -375,21 +373,23 @@ func (nd *Figure6Server) subgraph2() {
 					if sessionComplete(v14) {
 						v15 := completed(v10, v14)
 						k16 := v15.Client
-						j17 := len(nd.n14LItems)
-						nd.n14LItems = append(nd.n14LItems, v15)
-						nd.n14LNext = append(nd.n14LNext, -1)
-						if c18, ok19 := nd.n14LIndex[k16]; ok19 {
-							nd.n14LNext[nd.n14LChains[c18][1]] = j17
-							nd.n14LChains[c18][1] = j17
-						} else {
-							nd.n14LIndex[k16] = len(nd.n14LChains)
-							nd.n14LChains = append(nd.n14LChains, [2]int{j17, j17})
+						g17, ok18 := nd.n14LIndex[k16]
+						if !ok18 {
+							g17 = len(nd.n14LGroups)
+							nd.n14LIndex[k16] = g17
+							if g17 < cap(nd.n14LGroups) {
+								nd.n14LGroups = nd.n14LGroups[:g17+1]
+								nd.n14LGroups[g17] = nd.n14LGroups[g17][:0]
+							} else {
+								nd.n14LGroups = append(nd.n14LGroups, nil)
+							}
 						}
-						if c20, ok21 := nd.n14RIndex[k16]; ok21 {
-							for j22 := nd.n14RChains[c20][0]; j22 >= 0; j22 = nd.n14RNext[j22] {
-								v23 := nd.n14RItems[j22]
-								v24 := sessionCart(v15, v23)
-								nd.n15Out = append(nd.n15Out, v24)
+						nd.n14LGroups[g17] = append(nd.n14LGroups[g17], v15)
+						if c19, ok20 := nd.n14RIndex[k16]; ok20 {
+							for j21 := nd.n14RChains[c19][0]; j21 >= 0; j21 = nd.n14RNext[j21] {
+								v22 := nd.n14RItems[j21]
+								v23 := sessionCart(v15, v22)
+								nd.n15Out = append(nd.n15Out, v23)
 							}
 						}
 					}
@@ -397,35 +397,34 @@ func (nd *Figure6Server) subgraph2() {
 			}
 		}
 	}
-	for _, v25 := range nd.h13To14Port1 {
-		k26 := v25.Client
-		j27 := len(nd.n14RItems)
-		nd.n14RItems = append(nd.n14RItems, v25)
+	for _, v24 := range nd.h13To14Port1 {
+		k25 := v24.Client
+		j26 := len(nd.n14RItems)
+		nd.n14RItems = append(nd.n14RItems, v24)
 		nd.n14RNext = append(nd.n14RNext, -1)
-		if c28, ok29 := nd.n14RIndex[k26]; ok29 {
-			nd.n14RNext[nd.n14RChains[c28][1]] = j27
-			nd.n14RChains[c28][1] = j27
+		if c27, ok28 := nd.n14RIndex[k25]; ok28 {
+			nd.n14RNext[nd.n14RChains[c27][1]] = j26
+			nd.n14RChains[c27][1] = j26
 		} else {
-			nd.n14RIndex[k26] = len(nd.n14RChains)
-			nd.n14RChains = append(nd.n14RChains, [2]int{j27, j27})
+			nd.n14RIndex[k25] = len(nd.n14RChains)
+			nd.n14RChains = append(nd.n14RChains, [2]int{j26, j26})
 		}
-		if c30, ok31 := nd.n14LIndex[k26]; ok31 {
-			for j32 := nd.n14LChains[c30][0]; j32 >= 0; j32 = nd.n14LNext[j32] {
-				v33 := nd.n14LItems[j32]
-				v34 := sessionCart(v33, v25)
-				nd.n15Out = append(nd.n15Out, v34)
+		if g29, ok30 := nd.n14LIndex[k25]; ok30 {
+			for _, v31 := range nd.n14LGroups[g29] {
+				v32 := sessionCart(v31, v24)
+				nd.n15Out = append(nd.n15Out, v32)
 			}
 		}
 	}
 	clear(nd.h13To14Port1)
 	nd.h13To14Port1 = nd.h13To14Port1[:0]
-	for _, v35 := range nd.h16To17Port0 {
-		if i36, ok37 := nd.n8Index[v35.Client]; ok37 {
-			v38 := nd.n8Accs[i36]
-			if sessionComplete(v38) {
-				v39 := ack(v35, v38)
+	for _, v33 := range nd.h16To17Port0 {
+		if i34, ok35 := nd.n8Index[v33.Client]; ok35 {
+			v36 := nd.n8Accs[i34]
+			if sessionComplete(v36) {
+				v37 := ack(v33, v36)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v39)
+					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v37)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 18, nd.hydroBuf)
 				}
 			}

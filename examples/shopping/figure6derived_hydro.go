@@ -312,14 +312,12 @@ type Figure6DerivedServer struct {
 	// hydro.Iter (node 1, figure2.go:14): the items, emitted in the first tick.
 	n1Items []ClientClass
 	n1Done  bool
-	// hydro.Join (node 2, figure2.go:15): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 2, figure2.go:15): the stored sides' items, per key in arrival order.
 	n2LIndex  map[uint32]int
-	n2LChains [][2]int
-	n2LItems  []struct {
+	n2LGroups [][]struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}
-	n2LNext   []int
 	n2RIndex  map[uint32]int
 	n2RChains [][2]int
 	n2RItems  []ClientClass
@@ -359,7 +357,7 @@ func NewFigure6DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure6derived_hydro.go:362:103*/)
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure6derived_hydro.go:360:103*/)
 	nd.n2LIndex = map[uint32]int{}
 	nd.n2RIndex = map[uint32]int{}
 	nd.n7Index = map[uint32]int{}
@@ -378,11 +376,11 @@ func (nd *Figure6DerivedServer) Tick() {
 	nd.out.PutAll(nd.n3Out)
 	clear(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
+	for i := range nd.n2LGroups {
+		clear(nd.n2LGroups[i])
+	}
 	clear(nd.n2LIndex)
-	nd.n2LChains = nd.n2LChains[:0]
-	clear(nd.n2LItems)
-	nd.n2LItems = nd.n2LItems[:0]
-	nd.n2LNext = nd.n2LNext[:0]
+	nd.n2LGroups = nd.n2LGroups[:0]
 	for _, i := range nd.n7Changed {
 		nd.n7Touched[i] = false
 	}
@@ -461,7 +459,7 @@ func (nd *Figure6DerivedServer) subgraph2() {
 	} {
 		return s
 	}
-	udf28 := func(s struct {
+	udf27 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, r ClientClass) Cart {
@@ -473,7 +471,7 @@ func (nd *Figure6DerivedServer) subgraph2() {
 		}
 		return acc
 	}
-	udf44 := func(k struct {
+	udf42 := func(k struct {
 		Client uint32 "hydro:\"key\""
 	}, _ struct {
 		Client uint32                 "hydro:\"key\""
@@ -495,21 +493,23 @@ func (nd *Figure6DerivedServer) subgraph2() {
 					if udf11(v17) {
 						v19 := udf18(v12, v17)
 						k20 := v19.Client
-						j21 := len(nd.n2LItems)
-						nd.n2LItems = append(nd.n2LItems, v19)
-						nd.n2LNext = append(nd.n2LNext, -1)
-						if c22, ok23 := nd.n2LIndex[k20]; ok23 {
-							nd.n2LNext[nd.n2LChains[c22][1]] = j21
-							nd.n2LChains[c22][1] = j21
-						} else {
-							nd.n2LIndex[k20] = len(nd.n2LChains)
-							nd.n2LChains = append(nd.n2LChains, [2]int{j21, j21})
+						g21, ok22 := nd.n2LIndex[k20]
+						if !ok22 {
+							g21 = len(nd.n2LGroups)
+							nd.n2LIndex[k20] = g21
+							if g21 < cap(nd.n2LGroups) {
+								nd.n2LGroups = nd.n2LGroups[:g21+1]
+								nd.n2LGroups[g21] = nd.n2LGroups[g21][:0]
+							} else {
+								nd.n2LGroups = append(nd.n2LGroups, nil)
+							}
 						}
-						if c24, ok25 := nd.n2RIndex[k20]; ok25 {
-							for j26 := nd.n2RChains[c24][0]; j26 >= 0; j26 = nd.n2RNext[j26] {
-								v27 := nd.n2RItems[j26]
-								v29 := udf28(v19, v27)
-								nd.n3Out = append(nd.n3Out, v29)
+						nd.n2LGroups[g21] = append(nd.n2LGroups[g21], v19)
+						if c23, ok24 := nd.n2RIndex[k20]; ok24 {
+							for j25 := nd.n2RChains[c23][0]; j25 >= 0; j25 = nd.n2RNext[j25] {
+								v26 := nd.n2RItems[j25]
+								v28 := udf27(v19, v26)
+								nd.n3Out = append(nd.n3Out, v28)
 							}
 						}
 					}
@@ -517,35 +517,34 @@ func (nd *Figure6DerivedServer) subgraph2() {
 			}
 		}
 	}
-	for _, v30 := range nd.h1To2Port1 {
-		k31 := v30.Client
-		j32 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v30)
+	for _, v29 := range nd.h1To2Port1 {
+		k30 := v29.Client
+		j31 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v29)
 		nd.n2RNext = append(nd.n2RNext, -1)
-		if c33, ok34 := nd.n2RIndex[k31]; ok34 {
-			nd.n2RNext[nd.n2RChains[c33][1]] = j32
-			nd.n2RChains[c33][1] = j32
+		if c32, ok33 := nd.n2RIndex[k30]; ok33 {
+			nd.n2RNext[nd.n2RChains[c32][1]] = j31
+			nd.n2RChains[c32][1] = j31
 		} else {
-			nd.n2RIndex[k31] = len(nd.n2RChains)
-			nd.n2RChains = append(nd.n2RChains, [2]int{j32, j32})
+			nd.n2RIndex[k30] = len(nd.n2RChains)
+			nd.n2RChains = append(nd.n2RChains, [2]int{j31, j31})
 		}
-		if c35, ok36 := nd.n2LIndex[k31]; ok36 {
-			for j37 := nd.n2LChains[c35][0]; j37 >= 0; j37 = nd.n2LNext[j37] {
-				v38 := nd.n2LItems[j37]
-				v39 := udf28(v38, v30)
-				nd.n3Out = append(nd.n3Out, v39)
+		if g34, ok35 := nd.n2LIndex[k30]; ok35 {
+			for _, v36 := range nd.n2LGroups[g34] {
+				v37 := udf27(v36, v29)
+				nd.n3Out = append(nd.n3Out, v37)
 			}
 		}
 	}
 	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
-	for _, v40 := range nd.h17To18Port0 {
-		if i41, ok42 := nd.n7Index[v40.Client]; ok42 {
-			v43 := nd.n7Accs[i41]
-			if udf11(v43) {
-				v45 := udf44(v40, v43)
+	for _, v38 := range nd.h17To18Port0 {
+		if i39, ok40 := nd.n7Index[v38.Client]; ok40 {
+			v41 := nd.n7Accs[i39]
+			if udf11(v41) {
+				v43 := udf42(v38, v41)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v45)
+					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v43)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 19, nd.hydroBuf)
 				}
 			}

@@ -264,11 +264,9 @@ type Figure7Server struct {
 	// hydro.Iter (node 12, figures.go:90): the items, emitted in the first tick.
 	n12Items []ClientClass
 	n12Done  bool
-	// hydro.Join (node 13, figures.go:90): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 13, figures.go:90): the stored sides' items, per key in arrival order.
 	n13LIndex  map[uint32]int
-	n13LChains [][2]int
-	n13LItems  []Session
-	n13LNext   []int
+	n13LGroups [][]Session
 	n13RIndex  map[uint32]int
 	n13RChains [][2]int
 	n13RItems  []ClientClass
@@ -290,7 +288,7 @@ func NewFigure7Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n8Index = map[uint32]int{}
 	nd.n10Seen = map[ClientID]struct{}{}
-	nd.n12Items = slices.Clone( /*line figures.go:90:49*/ classes /*line figure7_hydro.go:293:96*/)
+	nd.n12Items = slices.Clone( /*line figures.go:90:49*/ classes /*line figure7_hydro.go:291:96*/)
 	nd.n13LIndex = map[uint32]int{}
 	nd.n13RIndex = map[uint32]int{}
 	return nd
@@ -308,11 +306,11 @@ func (nd *Figure7Server) Tick() {
 	clear(nd.n8Index)
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
+	for i := range nd.n13LGroups {
+		clear(nd.n13LGroups[i])
+	}
 	clear(nd.n13LIndex)
-	nd.n13LChains = nd.n13LChains[:0]
-	clear(nd.n13LItems)
-	nd.n13LItems = nd.n13LItems[:0]
-	nd.n13LNext = nd.n13LNext[:0]
+	nd.n13LGroups = nd.n13LGroups[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Send (7).
@@ -352,48 +350,49 @@ func (nd *Figure7Server) subgraph2() {
 				v13 := nd.n8Accs[i11]
 				v14 := completed(v9, v13)
 				k15 := v14.Client
-				j16 := len(nd.n13LItems)
-				nd.n13LItems = append(nd.n13LItems, v14)
-				nd.n13LNext = append(nd.n13LNext, -1)
-				if c17, ok18 := nd.n13LIndex[k15]; ok18 {
-					nd.n13LNext[nd.n13LChains[c17][1]] = j16
-					nd.n13LChains[c17][1] = j16
-				} else {
-					nd.n13LIndex[k15] = len(nd.n13LChains)
-					nd.n13LChains = append(nd.n13LChains, [2]int{j16, j16})
+				g16, ok17 := nd.n13LIndex[k15]
+				if !ok17 {
+					g16 = len(nd.n13LGroups)
+					nd.n13LIndex[k15] = g16
+					if g16 < cap(nd.n13LGroups) {
+						nd.n13LGroups = nd.n13LGroups[:g16+1]
+						nd.n13LGroups[g16] = nd.n13LGroups[g16][:0]
+					} else {
+						nd.n13LGroups = append(nd.n13LGroups, nil)
+					}
 				}
-				if c19, ok20 := nd.n13RIndex[k15]; ok20 {
-					for j21 := nd.n13RChains[c19][0]; j21 >= 0; j21 = nd.n13RNext[j21] {
-						v22 := nd.n13RItems[j21]
-						v23 := sessionCart(v14, v22)
-						nd.n14Out = append(nd.n14Out, v23)
+				nd.n13LGroups[g16] = append(nd.n13LGroups[g16], v14)
+				if c18, ok19 := nd.n13RIndex[k15]; ok19 {
+					for j20 := nd.n13RChains[c18][0]; j20 >= 0; j20 = nd.n13RNext[j20] {
+						v21 := nd.n13RItems[j20]
+						v22 := sessionCart(v14, v21)
+						nd.n14Out = append(nd.n14Out, v22)
 					}
 				}
 			}
 		}
-		v24 := sessionID(v7)
+		v23 := sessionID(v7)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v24)
+			nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v23)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 16, nd.hydroBuf)
 		}
 	}
-	for _, v25 := range nd.h12To13Port1 {
-		k26 := v25.Client
-		j27 := len(nd.n13RItems)
-		nd.n13RItems = append(nd.n13RItems, v25)
+	for _, v24 := range nd.h12To13Port1 {
+		k25 := v24.Client
+		j26 := len(nd.n13RItems)
+		nd.n13RItems = append(nd.n13RItems, v24)
 		nd.n13RNext = append(nd.n13RNext, -1)
-		if c28, ok29 := nd.n13RIndex[k26]; ok29 {
-			nd.n13RNext[nd.n13RChains[c28][1]] = j27
-			nd.n13RChains[c28][1] = j27
+		if c27, ok28 := nd.n13RIndex[k25]; ok28 {
+			nd.n13RNext[nd.n13RChains[c27][1]] = j26
+			nd.n13RChains[c27][1] = j26
 		} else {
-			nd.n13RIndex[k26] = len(nd.n13RChains)
-			nd.n13RChains = append(nd.n13RChains, [2]int{j27, j27})
+			nd.n13RIndex[k25] = len(nd.n13RChains)
+			nd.n13RChains = append(nd.n13RChains, [2]int{j26, j26})
 		}
-		if c30, ok31 := nd.n13LIndex[k26]; ok31 {
-			for j32 := nd.n13LChains[c30][0]; j32 >= 0; j32 = nd.n13LNext[j32] {
-				v33 := nd.n13LItems[j32]
-				v34 := sessionCart(v33, v25)
-				nd.n14Out = append(nd.n14Out, v34)
+		if g29, ok30 := nd.n13LIndex[k25]; ok30 {
+			for _, v31 := range nd.n13LGroups[g29] {
+				v32 := sessionCart(v31, v24)
+				nd.n14Out = append(nd.n14Out, v32)
 			}
 		}
 	}

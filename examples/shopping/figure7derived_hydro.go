@@ -307,14 +307,12 @@ type Figure7DerivedServer struct {
 	// hydro.Iter (node 1, figure2.go:14): the items, emitted in the first tick.
 	n1Items []ClientClass
 	n1Done  bool
-	// hydro.Join (node 2, figure2.go:15): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 2, figure2.go:15): the stored sides' items, per key in arrival order.
 	n2LIndex  map[uint32]int
-	n2LChains [][2]int
-	n2LItems  []struct {
+	n2LGroups [][]struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}
-	n2LNext   []int
 	n2RIndex  map[uint32]int
 	n2RChains [][2]int
 	n2RItems  []ClientClass
@@ -347,7 +345,7 @@ func NewFigure7DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure7derived_hydro.go:350:103*/)
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure7derived_hydro.go:348:103*/)
 	nd.n2LIndex = map[uint32]int{}
 	nd.n2RIndex = map[uint32]int{}
 	nd.n10Seen = map[struct {
@@ -366,11 +364,11 @@ func (nd *Figure7DerivedServer) Tick() {
 	nd.out.PutAll(nd.n3Out)
 	clear(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
+	for i := range nd.n2LGroups {
+		clear(nd.n2LGroups[i])
+	}
 	clear(nd.n2LIndex)
-	nd.n2LChains = nd.n2LChains[:0]
-	clear(nd.n2LItems)
-	nd.n2LItems = nd.n2LItems[:0]
-	nd.n2LNext = nd.n2LNext[:0]
+	nd.n2LGroups = nd.n2LGroups[:0]
 	clear(nd.n15Index)
 	clear(nd.n15Accs)
 	nd.n15Accs = nd.n15Accs[:0]
@@ -424,7 +422,7 @@ func (nd *Figure7DerivedServer) subgraph2() {
 	} {
 		return s
 	}
-	udf25 := func(s struct {
+	udf24 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, r ClientClass) Cart {
@@ -436,7 +434,7 @@ func (nd *Figure7DerivedServer) subgraph2() {
 		}
 		return acc
 	}
-	udf28 := func(s struct {
+	udf27 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}) (k struct {
@@ -454,48 +452,49 @@ func (nd *Figure7DerivedServer) subgraph2() {
 				v14 := nd.n15Accs[i12]
 				v16 := udf15(v9, v14)
 				k17 := v16.Client
-				j18 := len(nd.n2LItems)
-				nd.n2LItems = append(nd.n2LItems, v16)
-				nd.n2LNext = append(nd.n2LNext, -1)
-				if c19, ok20 := nd.n2LIndex[k17]; ok20 {
-					nd.n2LNext[nd.n2LChains[c19][1]] = j18
-					nd.n2LChains[c19][1] = j18
-				} else {
-					nd.n2LIndex[k17] = len(nd.n2LChains)
-					nd.n2LChains = append(nd.n2LChains, [2]int{j18, j18})
+				g18, ok19 := nd.n2LIndex[k17]
+				if !ok19 {
+					g18 = len(nd.n2LGroups)
+					nd.n2LIndex[k17] = g18
+					if g18 < cap(nd.n2LGroups) {
+						nd.n2LGroups = nd.n2LGroups[:g18+1]
+						nd.n2LGroups[g18] = nd.n2LGroups[g18][:0]
+					} else {
+						nd.n2LGroups = append(nd.n2LGroups, nil)
+					}
 				}
-				if c21, ok22 := nd.n2RIndex[k17]; ok22 {
-					for j23 := nd.n2RChains[c21][0]; j23 >= 0; j23 = nd.n2RNext[j23] {
-						v24 := nd.n2RItems[j23]
-						v26 := udf25(v16, v24)
-						nd.n3Out = append(nd.n3Out, v26)
+				nd.n2LGroups[g18] = append(nd.n2LGroups[g18], v16)
+				if c20, ok21 := nd.n2RIndex[k17]; ok21 {
+					for j22 := nd.n2RChains[c20][0]; j22 >= 0; j22 = nd.n2RNext[j22] {
+						v23 := nd.n2RItems[j22]
+						v25 := udf24(v16, v23)
+						nd.n3Out = append(nd.n3Out, v25)
 					}
 				}
 			}
 		}
-		v27 := udf28(v7)
+		v26 := udf27(v7)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v27)
+			nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v26)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 17, nd.hydroBuf)
 		}
 	}
-	for _, v29 := range nd.h1To2Port1 {
-		k30 := v29.Client
-		j31 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v29)
+	for _, v28 := range nd.h1To2Port1 {
+		k29 := v28.Client
+		j30 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v28)
 		nd.n2RNext = append(nd.n2RNext, -1)
-		if c32, ok33 := nd.n2RIndex[k30]; ok33 {
-			nd.n2RNext[nd.n2RChains[c32][1]] = j31
-			nd.n2RChains[c32][1] = j31
+		if c31, ok32 := nd.n2RIndex[k29]; ok32 {
+			nd.n2RNext[nd.n2RChains[c31][1]] = j30
+			nd.n2RChains[c31][1] = j30
 		} else {
-			nd.n2RIndex[k30] = len(nd.n2RChains)
-			nd.n2RChains = append(nd.n2RChains, [2]int{j31, j31})
+			nd.n2RIndex[k29] = len(nd.n2RChains)
+			nd.n2RChains = append(nd.n2RChains, [2]int{j30, j30})
 		}
-		if c34, ok35 := nd.n2LIndex[k30]; ok35 {
-			for j36 := nd.n2LChains[c34][0]; j36 >= 0; j36 = nd.n2LNext[j36] {
-				v37 := nd.n2LItems[j36]
-				v38 := udf25(v37, v29)
-				nd.n3Out = append(nd.n3Out, v38)
+		if g33, ok34 := nd.n2LIndex[k29]; ok34 {
+			for _, v35 := range nd.n2LGroups[g33] {
+				v36 := udf24(v35, v28)
+				nd.n3Out = append(nd.n3Out, v36)
 			}
 		}
 	}

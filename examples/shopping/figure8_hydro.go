@@ -284,11 +284,9 @@ type Figure8Server struct {
 	// hydro.Iter (node 19, figures.go:132): the items, emitted in the first tick.
 	n19Items []ClientClass
 	n19Done  bool
-	// hydro.Join (node 20, figures.go:132): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 20, figures.go:132): the stored sides' items, per key in arrival order.
 	n20LIndex  map[uint32]int
-	n20LChains [][2]int
-	n20LItems  []Session
-	n20LNext   []int
+	n20LGroups [][]Session
 	n20RIndex  map[uint32]int
 	n20RChains [][2]int
 	n20RItems  []ClientClass
@@ -324,9 +322,9 @@ func NewFigure8Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n10Index = map[uint32]int{}
-	nd.n11Period = /*line figures.go:127:61*/ ResendPeriod /*line figure8_hydro.go:327:89*/
+	nd.n11Period = /*line figures.go:127:61*/ ResendPeriod /*line figure8_hydro.go:325:89*/
 	nd.n17Seen = map[ClientID]struct{}{}
-	nd.n19Items = slices.Clone( /*line figures.go:132:49*/ classes /*line figure8_hydro.go:329:97*/)
+	nd.n19Items = slices.Clone( /*line figures.go:132:49*/ classes /*line figure8_hydro.go:327:97*/)
 	nd.n20LIndex = map[uint32]int{}
 	nd.n20RIndex = map[uint32]int{}
 	return nd
@@ -353,11 +351,11 @@ func (nd *Figure8Server) Tick() {
 	nd.n23Out = nd.n23Out[:0]
 	clear(nd.n12L)
 	nd.n12L = nd.n12L[:0]
+	for i := range nd.n20LGroups {
+		clear(nd.n20LGroups[i])
+	}
 	clear(nd.n20LIndex)
-	nd.n20LChains = nd.n20LChains[:0]
-	clear(nd.n20LItems)
-	nd.n20LItems = nd.n20LItems[:0]
-	nd.n20LNext = nd.n20LNext[:0]
+	nd.n20LGroups = nd.n20LGroups[:0]
 	clear(nd.n22L)
 	nd.n22L = nd.n22L[:0]
 }
@@ -451,24 +449,26 @@ func (nd *Figure8Server) subgraph4() {
 					if sessionComplete(v21) {
 						v22 := completed(v17, v21)
 						k23 := v22.Client
-						j24 := len(nd.n20LItems)
-						nd.n20LItems = append(nd.n20LItems, v22)
-						nd.n20LNext = append(nd.n20LNext, -1)
-						if c25, ok26 := nd.n20LIndex[k23]; ok26 {
-							nd.n20LNext[nd.n20LChains[c25][1]] = j24
-							nd.n20LChains[c25][1] = j24
-						} else {
-							nd.n20LIndex[k23] = len(nd.n20LChains)
-							nd.n20LChains = append(nd.n20LChains, [2]int{j24, j24})
+						g24, ok25 := nd.n20LIndex[k23]
+						if !ok25 {
+							g24 = len(nd.n20LGroups)
+							nd.n20LIndex[k23] = g24
+							if g24 < cap(nd.n20LGroups) {
+								nd.n20LGroups = nd.n20LGroups[:g24+1]
+								nd.n20LGroups[g24] = nd.n20LGroups[g24][:0]
+							} else {
+								nd.n20LGroups = append(nd.n20LGroups, nil)
+							}
 						}
-						if c27, ok28 := nd.n20RIndex[k23]; ok28 {
-							for j29 := nd.n20RChains[c27][0]; j29 >= 0; j29 = nd.n20RNext[j29] {
-								v30 := nd.n20RItems[j29]
-								v31 := sessionCart(v22, v30)
-								nd.n22L = append(nd.n22L, v31)
-								for _, v32 := range nd.n22R {
-									v33 := atReplica(v31, v32)
-									nd.n23Out = append(nd.n23Out, v33)
+						nd.n20LGroups[g24] = append(nd.n20LGroups[g24], v22)
+						if c26, ok27 := nd.n20RIndex[k23]; ok27 {
+							for j28 := nd.n20RChains[c26][0]; j28 >= 0; j28 = nd.n20RNext[j28] {
+								v29 := nd.n20RItems[j28]
+								v30 := sessionCart(v22, v29)
+								nd.n22L = append(nd.n22L, v30)
+								for _, v31 := range nd.n22R {
+									v32 := atReplica(v30, v31)
+									nd.n23Out = append(nd.n23Out, v32)
 								}
 							}
 						}
@@ -477,67 +477,66 @@ func (nd *Figure8Server) subgraph4() {
 			}
 		}
 	}
-	for _, v34 := range nd.h11To12Port1 {
-		for _, v35 := range nd.n12L {
-			v36 := resent(v35, v34)
+	for _, v33 := range nd.h11To12Port1 {
+		for _, v34 := range nd.n12L {
+			v35 := resent(v34, v33)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v36)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v35)
 				nd.hydroSend(hydro.Dest{Location: "server", All: true}, 14, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h11To12Port1)
 	nd.h11To12Port1 = nd.h11To12Port1[:0]
-	for _, v37 := range nd.h7To13Port0 {
+	for _, v36 := range nd.h7To13Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v37)
+			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v36)
 			nd.hydroSend(hydro.Dest{Location: "server", All: true}, 14, nd.hydroBuf)
 		}
 	}
 	clear(nd.h7To13Port0)
 	nd.h7To13Port0 = nd.h7To13Port0[:0]
-	for _, v38 := range nd.h19To20Port1 {
-		k39 := v38.Client
-		j40 := len(nd.n20RItems)
-		nd.n20RItems = append(nd.n20RItems, v38)
+	for _, v37 := range nd.h19To20Port1 {
+		k38 := v37.Client
+		j39 := len(nd.n20RItems)
+		nd.n20RItems = append(nd.n20RItems, v37)
 		nd.n20RNext = append(nd.n20RNext, -1)
-		if c41, ok42 := nd.n20RIndex[k39]; ok42 {
-			nd.n20RNext[nd.n20RChains[c41][1]] = j40
-			nd.n20RChains[c41][1] = j40
+		if c40, ok41 := nd.n20RIndex[k38]; ok41 {
+			nd.n20RNext[nd.n20RChains[c40][1]] = j39
+			nd.n20RChains[c40][1] = j39
 		} else {
-			nd.n20RIndex[k39] = len(nd.n20RChains)
-			nd.n20RChains = append(nd.n20RChains, [2]int{j40, j40})
+			nd.n20RIndex[k38] = len(nd.n20RChains)
+			nd.n20RChains = append(nd.n20RChains, [2]int{j39, j39})
 		}
-		if c43, ok44 := nd.n20LIndex[k39]; ok44 {
-			for j45 := nd.n20LChains[c43][0]; j45 >= 0; j45 = nd.n20LNext[j45] {
-				v46 := nd.n20LItems[j45]
-				v47 := sessionCart(v46, v38)
-				nd.n22L = append(nd.n22L, v47)
-				for _, v48 := range nd.n22R {
-					v49 := atReplica(v47, v48)
-					nd.n23Out = append(nd.n23Out, v49)
+		if g42, ok43 := nd.n20LIndex[k38]; ok43 {
+			for _, v44 := range nd.n20LGroups[g42] {
+				v45 := sessionCart(v44, v37)
+				nd.n22L = append(nd.n22L, v45)
+				for _, v46 := range nd.n22R {
+					v47 := atReplica(v45, v46)
+					nd.n23Out = append(nd.n23Out, v47)
 				}
 			}
 		}
 	}
 	clear(nd.h19To20Port1)
 	nd.h19To20Port1 = nd.h19To20Port1[:0]
-	for _, v50 := range nd.h21To22Port1 {
-		nd.n22R = append(nd.n22R, v50)
-		for _, v51 := range nd.n22L {
-			v52 := atReplica(v51, v50)
-			nd.n23Out = append(nd.n23Out, v52)
+	for _, v48 := range nd.h21To22Port1 {
+		nd.n22R = append(nd.n22R, v48)
+		for _, v49 := range nd.n22L {
+			v50 := atReplica(v49, v48)
+			nd.n23Out = append(nd.n23Out, v50)
 		}
 	}
 	clear(nd.h21To22Port1)
 	nd.h21To22Port1 = nd.h21To22Port1[:0]
-	for _, v53 := range nd.h24To25Port0 {
-		if i54, ok55 := nd.n10Index[v53.Client]; ok55 {
-			v56 := nd.n10Accs[i54]
-			if sessionComplete(v56) {
-				v57 := ack(v53, v56)
+	for _, v51 := range nd.h24To25Port0 {
+		if i52, ok53 := nd.n10Index[v51.Client]; ok53 {
+			v54 := nd.n10Accs[i52]
+			if sessionComplete(v54) {
+				v55 := ack(v51, v54)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v57)
+					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v55)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 26, nd.hydroBuf)
 				}
 			}
@@ -558,35 +557,35 @@ func (nd *Figure8Server) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *Figure8Server) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 10:
-		var v61 Session
-		n62, err63 := decodeHydroSession(item, &v61)
-		if err63 == nil && n62 != len(item) {
-			err63 = fmt.Errorf("%d bytes after the item", len(item)-n62)
+		var v59 Session
+		n60, err61 := decodeHydroSession(item, &v59)
+		if err61 == nil && n60 != len(item) {
+			err61 = fmt.Errorf("%d bytes after the item", len(item)-n60)
 		}
-		if err63 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 10, figures.go:126): %w", err63)
+		if err61 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 10, figures.go:126): %w", err61)
 		}
-		k64 := v61.Client
-		i65, ok66 := nd.n10Index[k64]
-		if ok66 {
-			nd.n10Accs[i65] = v61
+		k62 := v59.Client
+		i63, ok64 := nd.n10Index[k62]
+		if ok64 {
+			nd.n10Accs[i63] = v59
 		} else {
-			i65 = len(nd.n10Accs)
-			nd.n10Index[k64] = i65
-			nd.n10Accs = append(nd.n10Accs, v61)
+			i63 = len(nd.n10Accs)
+			nd.n10Index[k62] = i63
+			nd.n10Accs = append(nd.n10Accs, v59)
 			nd.n10Mark = append(nd.n10Mark, false)
 		}
 		return nil
 	case 17:
-		var v69 ClientID
-		n70, err71 := decodeHydroClientID(item, &v69)
-		if err71 == nil && n70 != len(item) {
-			err71 = fmt.Errorf("%d bytes after the item", len(item)-n70)
+		var v67 ClientID
+		n68, err69 := decodeHydroClientID(item, &v67)
+		if err69 == nil && n68 != len(item) {
+			err69 = fmt.Errorf("%d bytes after the item", len(item)-n68)
 		}
-		if err71 != nil {
-			return fmt.Errorf("hydro.Unique (node 17, figures.go:130): %w", err71)
+		if err69 != nil {
+			return fmt.Errorf("hydro.Unique (node 17, figures.go:130): %w", err69)
 		}
-		nd.n17Seen[v69] = struct{}{}
+		nd.n17Seen[v67] = struct{}{}
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location server", op)
@@ -598,14 +597,14 @@ func (nd *Figure8Server) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *Figure8Server) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i58 := range nd.n10Dirty {
-			nd.n10Mark[i58] = false
-			v59 := nd.n10Accs[i58]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(10), &v59))
+		for _, i56 := range nd.n10Dirty {
+			nd.n10Mark[i56] = false
+			v57 := nd.n10Accs[i56]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(10), &v57))
 		}
 		nd.n10Dirty = nd.n10Dirty[:0]
-		for _, v67 := range nd.n17New {
-			nd.hydroJournal.Append(appendHydroClientID(nd.hydroJournal.Record(17), &v67))
+		for _, v65 := range nd.n17New {
+			nd.hydroJournal.Append(appendHydroClientID(nd.hydroJournal.Record(17), &v65))
 		}
 		nd.n17New = nd.n17New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -619,11 +618,11 @@ func (nd *Figure8Server) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *Figure8Server) hydroSnapshot(add func([]byte)) {
-	for _, v60 := range nd.n10Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(10), &v60))
+	for _, v58 := range nd.n10Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(10), &v58))
 	}
-	for v68 := range nd.n17Seen {
-		add(appendHydroClientID(nd.hydroJournal.Record(17), &v68))
+	for v66 := range nd.n17Seen {
+		add(appendHydroClientID(nd.hydroJournal.Record(17), &v66))
 	}
 }
 

@@ -316,14 +316,12 @@ type Figure8DerivedServer struct {
 	// hydro.Iter (node 1, figure2.go:14): the items, emitted in the first tick.
 	n1Items []ClientClass
 	n1Done  bool
-	// hydro.Join (node 2, figure2.go:15): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 2, figure2.go:15): the stored sides' items, per key in arrival order.
 	n2LIndex  map[uint32]int
-	n2LChains [][2]int
-	n2LItems  []struct {
+	n2LGroups [][]struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}
-	n2LNext   []int
 	n2RIndex  map[uint32]int
 	n2RChains [][2]int
 	n2RItems  []ClientClass
@@ -383,7 +381,7 @@ func NewFigure8DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure8derived_hydro.go:386:103*/)
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure8derived_hydro.go:384:103*/)
 	nd.n2LIndex = map[uint32]int{}
 	nd.n2RIndex = map[uint32]int{}
 	nd.n7Index = map[uint32]int{}
@@ -412,11 +410,11 @@ func (nd *Figure8DerivedServer) Tick() {
 	nd.out.PutAll(nd.n3Out)
 	clear(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
+	for i := range nd.n2LGroups {
+		clear(nd.n2LGroups[i])
+	}
 	clear(nd.n2LIndex)
-	nd.n2LChains = nd.n2LChains[:0]
-	clear(nd.n2LItems)
-	nd.n2LItems = nd.n2LItems[:0]
-	nd.n2LNext = nd.n2LNext[:0]
+	nd.n2LGroups = nd.n2LGroups[:0]
 	clear(nd.n21L)
 	nd.n21L = nd.n21L[:0]
 }
@@ -522,7 +520,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	} {
 		return s
 	}
-	udf34 := func(s struct {
+	udf33 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, r ClientClass) Cart {
@@ -534,7 +532,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 		}
 		return acc
 	}
-	udf50 := func(k struct {
+	udf48 := func(k struct {
 		Client uint32 "hydro:\"key\""
 	}, _ struct {
 		Client uint32                 "hydro:\"key\""
@@ -544,7 +542,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	} {
 		return k
 	}
-	udf54 := func(s struct {
+	udf52 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, _ time.Time) struct {
@@ -565,21 +563,23 @@ func (nd *Figure8DerivedServer) subgraph3() {
 					if udf17(v23) {
 						v25 := udf24(v18, v23)
 						k26 := v25.Client
-						j27 := len(nd.n2LItems)
-						nd.n2LItems = append(nd.n2LItems, v25)
-						nd.n2LNext = append(nd.n2LNext, -1)
-						if c28, ok29 := nd.n2LIndex[k26]; ok29 {
-							nd.n2LNext[nd.n2LChains[c28][1]] = j27
-							nd.n2LChains[c28][1] = j27
-						} else {
-							nd.n2LIndex[k26] = len(nd.n2LChains)
-							nd.n2LChains = append(nd.n2LChains, [2]int{j27, j27})
+						g27, ok28 := nd.n2LIndex[k26]
+						if !ok28 {
+							g27 = len(nd.n2LGroups)
+							nd.n2LIndex[k26] = g27
+							if g27 < cap(nd.n2LGroups) {
+								nd.n2LGroups = nd.n2LGroups[:g27+1]
+								nd.n2LGroups[g27] = nd.n2LGroups[g27][:0]
+							} else {
+								nd.n2LGroups = append(nd.n2LGroups, nil)
+							}
 						}
-						if c30, ok31 := nd.n2RIndex[k26]; ok31 {
-							for j32 := nd.n2RChains[c30][0]; j32 >= 0; j32 = nd.n2RNext[j32] {
-								v33 := nd.n2RItems[j32]
-								v35 := udf34(v25, v33)
-								nd.n3Out = append(nd.n3Out, v35)
+						nd.n2LGroups[g27] = append(nd.n2LGroups[g27], v25)
+						if c29, ok30 := nd.n2RIndex[k26]; ok30 {
+							for j31 := nd.n2RChains[c29][0]; j31 >= 0; j31 = nd.n2RNext[j31] {
+								v32 := nd.n2RItems[j31]
+								v34 := udf33(v25, v32)
+								nd.n3Out = append(nd.n3Out, v34)
 							}
 						}
 					}
@@ -588,35 +588,34 @@ func (nd *Figure8DerivedServer) subgraph3() {
 		}
 		nd.n21L = append(nd.n21L, v15)
 	}
-	for _, v36 := range nd.h1To2Port1 {
-		k37 := v36.Client
-		j38 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v36)
+	for _, v35 := range nd.h1To2Port1 {
+		k36 := v35.Client
+		j37 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v35)
 		nd.n2RNext = append(nd.n2RNext, -1)
-		if c39, ok40 := nd.n2RIndex[k37]; ok40 {
-			nd.n2RNext[nd.n2RChains[c39][1]] = j38
-			nd.n2RChains[c39][1] = j38
+		if c38, ok39 := nd.n2RIndex[k36]; ok39 {
+			nd.n2RNext[nd.n2RChains[c38][1]] = j37
+			nd.n2RChains[c38][1] = j37
 		} else {
-			nd.n2RIndex[k37] = len(nd.n2RChains)
-			nd.n2RChains = append(nd.n2RChains, [2]int{j38, j38})
+			nd.n2RIndex[k36] = len(nd.n2RChains)
+			nd.n2RChains = append(nd.n2RChains, [2]int{j37, j37})
 		}
-		if c41, ok42 := nd.n2LIndex[k37]; ok42 {
-			for j43 := nd.n2LChains[c41][0]; j43 >= 0; j43 = nd.n2LNext[j43] {
-				v44 := nd.n2LItems[j43]
-				v45 := udf34(v44, v36)
-				nd.n3Out = append(nd.n3Out, v45)
+		if g40, ok41 := nd.n2LIndex[k36]; ok41 {
+			for _, v42 := range nd.n2LGroups[g40] {
+				v43 := udf33(v42, v35)
+				nd.n3Out = append(nd.n3Out, v43)
 			}
 		}
 	}
 	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
-	for _, v46 := range nd.h17To18Port0 {
-		if i47, ok48 := nd.n7Index[v46.Client]; ok48 {
-			v49 := nd.n7Accs[i47]
-			if udf17(v49) {
-				v51 := udf50(v46, v49)
+	for _, v44 := range nd.h17To18Port0 {
+		if i45, ok46 := nd.n7Index[v44.Client]; ok46 {
+			v47 := nd.n7Accs[i45]
+			if udf17(v47) {
+				v49 := udf48(v44, v47)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v51)
+					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v49)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 19, nd.hydroBuf)
 				}
 			}
@@ -624,11 +623,11 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	}
 	clear(nd.h17To18Port0)
 	nd.h17To18Port0 = nd.h17To18Port0[:0]
-	for _, v52 := range nd.h20To21Port1 {
-		for _, v53 := range nd.n21L {
-			v55 := udf54(v53, v52)
+	for _, v50 := range nd.h20To21Port1 {
+		for _, v51 := range nd.n21L {
+			v53 := udf52(v51, v50)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v55)
+				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v53)
 				nd.hydroSend(hydro.Dest{Location: "server", All: true}, 22, nd.hydroBuf)
 			}
 		}
@@ -648,40 +647,40 @@ func (nd *Figure8DerivedServer) Recover(dir durable.FS, opts durable.Options) er
 func (nd *Figure8DerivedServer) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 7:
-		var v59 struct {
+		var v57 struct {
 			Client uint32                 "hydro:\"key\""
 			Items  lattices.SSIV[Request] "hydro:\"lattice\""
 		}
-		n60, err61 := decodeHydroStructClientUint32ItemsLatticesSSIVRequest(item, &v59)
-		if err61 == nil && n60 != len(item) {
-			err61 = fmt.Errorf("%d bytes after the item", len(item)-n60)
+		n58, err59 := decodeHydroStructClientUint32ItemsLatticesSSIVRequest(item, &v57)
+		if err59 == nil && n58 != len(item) {
+			err59 = fmt.Errorf("%d bytes after the item", len(item)-n58)
 		}
-		if err61 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 7, figure2.go:15): %w", err61)
+		if err59 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 7, figure2.go:15): %w", err59)
 		}
-		k62 := v59.Client
-		i63, ok64 := nd.n7Index[k62]
-		if ok64 {
-			nd.n7Accs[i63] = v59
+		k60 := v57.Client
+		i61, ok62 := nd.n7Index[k60]
+		if ok62 {
+			nd.n7Accs[i61] = v57
 		} else {
-			i63 = len(nd.n7Accs)
-			nd.n7Index[k62] = i63
-			nd.n7Accs = append(nd.n7Accs, v59)
+			i61 = len(nd.n7Accs)
+			nd.n7Index[k60] = i61
+			nd.n7Accs = append(nd.n7Accs, v57)
 			nd.n7Mark = append(nd.n7Mark, false)
 		}
 		return nil
 	case 10:
-		var v67 struct {
+		var v65 struct {
 			Client uint32 "hydro:\"key\""
 		}
-		n68, err69 := decodeHydroStructClientUint32(item, &v67)
-		if err69 == nil && n68 != len(item) {
-			err69 = fmt.Errorf("%d bytes after the item", len(item)-n68)
+		n66, err67 := decodeHydroStructClientUint32(item, &v65)
+		if err67 == nil && n66 != len(item) {
+			err67 = fmt.Errorf("%d bytes after the item", len(item)-n66)
 		}
-		if err69 != nil {
-			return fmt.Errorf("hydro.Unique (node 10, figure2.go:15): %w", err69)
+		if err67 != nil {
+			return fmt.Errorf("hydro.Unique (node 10, figure2.go:15): %w", err67)
 		}
-		nd.n10Seen[v67] = struct{}{}
+		nd.n10Seen[v65] = struct{}{}
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location server", op)
@@ -693,14 +692,14 @@ func (nd *Figure8DerivedServer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *Figure8DerivedServer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i56 := range nd.n7Dirty {
-			nd.n7Mark[i56] = false
-			v57 := nd.n7Accs[i56]
-			nd.hydroJournal.Append(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v57))
+		for _, i54 := range nd.n7Dirty {
+			nd.n7Mark[i54] = false
+			v55 := nd.n7Accs[i54]
+			nd.hydroJournal.Append(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v55))
 		}
 		nd.n7Dirty = nd.n7Dirty[:0]
-		for _, v65 := range nd.n10New {
-			nd.hydroJournal.Append(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v65))
+		for _, v63 := range nd.n10New {
+			nd.hydroJournal.Append(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v63))
 		}
 		nd.n10New = nd.n10New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -714,11 +713,11 @@ func (nd *Figure8DerivedServer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *Figure8DerivedServer) hydroSnapshot(add func([]byte)) {
-	for _, v58 := range nd.n7Accs {
-		add(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v58))
+	for _, v56 := range nd.n7Accs {
+		add(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v56))
 	}
-	for v66 := range nd.n10Seen {
-		add(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v66))
+	for v64 := range nd.n10Seen {
+		add(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v64))
 	}
 }
 

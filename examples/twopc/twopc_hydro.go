@@ -62,11 +62,9 @@ type TwoPCClient struct {
 	n2Fired  bool
 	// hydro.CrossJoin (node 3, twopc.go:249): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 6, twopc.go:252): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 6, twopc.go:252): the stored sides' items, per key in arrival order.
 	n6RIndex  map[uint64]int
-	n6RChains [][2]int
-	n6RItems  []Request
-	n6RNext   []int
+	n6RGroups [][]Request
 	// hydro.Unique (node 7, twopc.go:252): the items seen.
 	n7Seen map[Outcome]struct{}
 	// hydro.Sink (node 8, twopc.go:252): this tick's output.
@@ -92,7 +90,7 @@ func NewTwoPCClient(requests hydro.Input[Request], outcomes hydro.Output[Outcome
 	nd.votesCast = votesCast
 	nd.decisions = decisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line twopc.go:249:57*/ Timeout /*line twopc_hydro.go:95:78*/
+	nd.n2Period = /*line twopc.go:249:57*/ Timeout /*line twopc_hydro.go:93:78*/
 	nd.n6RIndex = map[uint64]int{}
 	nd.n7Seen = map[Outcome]struct{}{}
 	nd.n9Neg = map[uint64]struct{}{}
@@ -108,11 +106,11 @@ func (nd *TwoPCClient) Tick() {
 	nd.n8Out = nd.n8Out[:0]
 	clear(nd.n3R)
 	nd.n3R = nd.n3R[:0]
+	for i := range nd.n6RGroups {
+		clear(nd.n6RGroups[i])
+	}
 	clear(nd.n6RIndex)
-	nd.n6RChains = nd.n6RChains[:0]
-	clear(nd.n6RItems)
-	nd.n6RItems = nd.n6RItems[:0]
-	nd.n6RNext = nd.n6RNext[:0]
+	nd.n6RGroups = nd.n6RGroups[:0]
 	clear(nd.n7Seen)
 	clear(nd.n9Neg)
 	clear(nd.n10Now)
@@ -124,16 +122,18 @@ func (nd *TwoPCClient) subgraph0() {
 	nd.n0Buf = nd.requests.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		j3 := len(nd.n6RItems)
-		nd.n6RItems = append(nd.n6RItems, v1)
-		nd.n6RNext = append(nd.n6RNext, -1)
-		if c4, ok5 := nd.n6RIndex[k2]; ok5 {
-			nd.n6RNext[nd.n6RChains[c4][1]] = j3
-			nd.n6RChains[c4][1] = j3
-		} else {
-			nd.n6RIndex[k2] = len(nd.n6RChains)
-			nd.n6RChains = append(nd.n6RChains, [2]int{j3, j3})
+		g3, ok4 := nd.n6RIndex[k2]
+		if !ok4 {
+			g3 = len(nd.n6RGroups)
+			nd.n6RIndex[k2] = g3
+			if g3 < cap(nd.n6RGroups) {
+				nd.n6RGroups = nd.n6RGroups[:g3+1]
+				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
+			} else {
+				nd.n6RGroups = append(nd.n6RGroups, nil)
+			}
 		}
+		nd.n6RGroups[g3] = append(nd.n6RGroups[g3], v1)
 		nd.h5To9Port0 = append(nd.h5To9Port0, v1)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v1)
@@ -144,59 +144,59 @@ func (nd *TwoPCClient) subgraph0() {
 	if !nd.n2Fired || !nd.hydroNow.Before(nd.n2Due) {
 		nd.n2Fired = true
 		nd.n2Due = nd.hydroNow.Add(nd.n2Period)
-		v6 := nd.hydroNow
-		nd.n3R = append(nd.n3R, v6)
+		v5 := nd.hydroNow
+		nd.n3R = append(nd.n3R, v5)
 	}
-	for _, v7 := range nd.n10Now {
-		for _, v8 := range nd.n3R {
-			v9 := again(v7, v8)
+	for _, v6 := range nd.n10Now {
+		for _, v7 := range nd.n3R {
+			v8 := again(v6, v7)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v9)
+				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v8)
 				nd.hydroSend(hydro.Dest{Location: "coordinator"}, 12, nd.hydroBuf)
 			}
 		}
-		k10 := v7.ID
-		j11 := len(nd.n6RItems)
-		nd.n6RItems = append(nd.n6RItems, v7)
-		nd.n6RNext = append(nd.n6RNext, -1)
-		if c12, ok13 := nd.n6RIndex[k10]; ok13 {
-			nd.n6RNext[nd.n6RChains[c12][1]] = j11
-			nd.n6RChains[c12][1] = j11
-		} else {
-			nd.n6RIndex[k10] = len(nd.n6RChains)
-			nd.n6RChains = append(nd.n6RChains, [2]int{j11, j11})
+		k9 := v6.ID
+		g10, ok11 := nd.n6RIndex[k9]
+		if !ok11 {
+			g10 = len(nd.n6RGroups)
+			nd.n6RIndex[k9] = g10
+			if g10 < cap(nd.n6RGroups) {
+				nd.n6RGroups = nd.n6RGroups[:g10+1]
+				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
+			} else {
+				nd.n6RGroups = append(nd.n6RGroups, nil)
+			}
 		}
-		nd.h5To9Port0 = append(nd.h5To9Port0, v7)
+		nd.n6RGroups[g10] = append(nd.n6RGroups[g10], v6)
+		nd.h5To9Port0 = append(nd.h5To9Port0, v6)
 	}
-	for _, v14 := range nd.n111Recv {
-		k15 := v14.ID
-		if c16, ok17 := nd.n6RIndex[k15]; ok17 {
-			for j18 := nd.n6RChains[c16][0]; j18 >= 0; j18 = nd.n6RNext[j18] {
-				v19 := nd.n6RItems[j18]
-				v20 := learned(v14, v19)
-				if _, dup21 := nd.n7Seen[v20]; !dup21 {
-					nd.n7Seen[v20] = struct{}{}
-					nd.n8Out = append(nd.n8Out, v20)
+	for _, v12 := range nd.n111Recv {
+		k13 := v12.ID
+		if g14, ok15 := nd.n6RIndex[k13]; ok15 {
+			for _, v16 := range nd.n6RGroups[g14] {
+				v17 := learned(v12, v16)
+				if _, dup18 := nd.n7Seen[v17]; !dup18 {
+					nd.n7Seen[v17] = struct{}{}
+					nd.n8Out = append(nd.n8Out, v17)
 				}
 			}
 		}
-		nd.n9Neg[v14.ID] = struct{}{}
+		nd.n9Neg[v12.ID] = struct{}{}
 	}
 	clear(nd.n111Recv)
 	nd.n111Recv = nd.n111Recv[:0]
-	for _, v22 := range nd.n112Recv {
-		k23 := v22.ID
-		if c24, ok25 := nd.n6RIndex[k23]; ok25 {
-			for j26 := nd.n6RChains[c24][0]; j26 >= 0; j26 = nd.n6RNext[j26] {
-				v27 := nd.n6RItems[j26]
-				v28 := learned(v22, v27)
-				if _, dup29 := nd.n7Seen[v28]; !dup29 {
-					nd.n7Seen[v28] = struct{}{}
-					nd.n8Out = append(nd.n8Out, v28)
+	for _, v19 := range nd.n112Recv {
+		k20 := v19.ID
+		if g21, ok22 := nd.n6RIndex[k20]; ok22 {
+			for _, v23 := range nd.n6RGroups[g21] {
+				v24 := learned(v19, v23)
+				if _, dup25 := nd.n7Seen[v24]; !dup25 {
+					nd.n7Seen[v24] = struct{}{}
+					nd.n8Out = append(nd.n8Out, v24)
 				}
 			}
 		}
-		nd.n9Neg[v22.ID] = struct{}{}
+		nd.n9Neg[v19.ID] = struct{}{}
 	}
 	clear(nd.n112Recv)
 	nd.n112Recv = nd.n112Recv[:0]
@@ -204,9 +204,9 @@ func (nd *TwoPCClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *TwoPCClient) subgraph1() {
-	for _, v31 := range nd.h5To9Port0 {
-		if _, excluded32 := nd.n9Neg[v31.ID]; !excluded32 {
-			nd.n10Next = append(nd.n10Next, v31)
+	for _, v27 := range nd.h5To9Port0 {
+		if _, excluded28 := nd.n9Neg[v27.ID]; !excluded28 {
+			nd.n10Next = append(nd.n10Next, v27)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -365,12 +365,12 @@ type TwoPCCoordinator struct {
 	// hydro.DeferTick (node 78, twopc.go:297): the items of this tick and of the next.
 	n78Now  []Decided
 	n78Next []Decided
-	// hydro.Join (node 81, twopc.go:301): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 81, twopc.go:301): the stored sides' items, per key in arrival order.
 	n81RIndex  map[uint64]int
 	n81RChains [][2]int
 	n81RItems  []Txn
 	n81RNext   []int
-	// hydro.Join (node 82, twopc.go:302): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 82, twopc.go:302): the stored sides' items, per key in arrival order.
 	n82RIndex  map[uint64]int
 	n82RChains [][2]int
 	n82RItems  []Txn

@@ -55,11 +55,9 @@ type ScalableVotingClient struct {
 	n2Fired  bool
 	// hydro.CrossJoin (node 3, voting.go:75): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 6, voting.go:78): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 6, voting.go:78): the stored sides' items, per key in arrival order.
 	n6RIndex  map[uint64]int
-	n6RChains [][2]int
-	n6RItems  []Request
-	n6RNext   []int
+	n6RGroups [][]Request
 	// hydro.Unique (node 7, voting.go:78): the items seen.
 	n7Seen map[Request]struct{}
 	// hydro.Sink (node 8, voting.go:78): this tick's output.
@@ -82,7 +80,7 @@ func NewScalableVotingClient(requests hydro.Input[Request], committed hydro.Outp
 	nd.committed = committed
 	nd.votes = votes
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line voting.go:75:57*/ Timeout /*line scalablevoting_hydro.go:85:87*/
+	nd.n2Period = /*line voting.go:75:57*/ Timeout /*line scalablevoting_hydro.go:83:87*/
 	nd.n6RIndex = map[uint64]int{}
 	nd.n7Seen = map[Request]struct{}{}
 	nd.n9Neg = map[uint64]struct{}{}
@@ -99,11 +97,11 @@ func (nd *ScalableVotingClient) Tick() {
 	nd.n8Out = nd.n8Out[:0]
 	clear(nd.n3R)
 	nd.n3R = nd.n3R[:0]
+	for i := range nd.n6RGroups {
+		clear(nd.n6RGroups[i])
+	}
 	clear(nd.n6RIndex)
-	nd.n6RChains = nd.n6RChains[:0]
-	clear(nd.n6RItems)
-	nd.n6RItems = nd.n6RItems[:0]
-	nd.n6RNext = nd.n6RNext[:0]
+	nd.n6RGroups = nd.n6RGroups[:0]
 	clear(nd.n7Seen)
 	clear(nd.n9Neg)
 	clear(nd.n10Now)
@@ -115,16 +113,18 @@ func (nd *ScalableVotingClient) subgraph0() {
 	nd.n0Buf = nd.requests.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		j3 := len(nd.n6RItems)
-		nd.n6RItems = append(nd.n6RItems, v1)
-		nd.n6RNext = append(nd.n6RNext, -1)
-		if c4, ok5 := nd.n6RIndex[k2]; ok5 {
-			nd.n6RNext[nd.n6RChains[c4][1]] = j3
-			nd.n6RChains[c4][1] = j3
-		} else {
-			nd.n6RIndex[k2] = len(nd.n6RChains)
-			nd.n6RChains = append(nd.n6RChains, [2]int{j3, j3})
+		g3, ok4 := nd.n6RIndex[k2]
+		if !ok4 {
+			g3 = len(nd.n6RGroups)
+			nd.n6RIndex[k2] = g3
+			if g3 < cap(nd.n6RGroups) {
+				nd.n6RGroups = nd.n6RGroups[:g3+1]
+				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
+			} else {
+				nd.n6RGroups = append(nd.n6RGroups, nil)
+			}
 		}
+		nd.n6RGroups[g3] = append(nd.n6RGroups[g3], v1)
 		nd.h5To9Port0 = append(nd.h5To9Port0, v1)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v1)
@@ -135,43 +135,44 @@ func (nd *ScalableVotingClient) subgraph0() {
 	if !nd.n2Fired || !nd.hydroNow.Before(nd.n2Due) {
 		nd.n2Fired = true
 		nd.n2Due = nd.hydroNow.Add(nd.n2Period)
-		v6 := nd.hydroNow
-		nd.n3R = append(nd.n3R, v6)
+		v5 := nd.hydroNow
+		nd.n3R = append(nd.n3R, v5)
 	}
-	for _, v7 := range nd.n10Now {
-		for _, v8 := range nd.n3R {
-			v9 := again(v7, v8)
+	for _, v6 := range nd.n10Now {
+		for _, v7 := range nd.n3R {
+			v8 := again(v6, v7)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v9)
+				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v8)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 12, nd.hydroBuf)
 			}
 		}
-		k10 := v7.ID
-		j11 := len(nd.n6RItems)
-		nd.n6RItems = append(nd.n6RItems, v7)
-		nd.n6RNext = append(nd.n6RNext, -1)
-		if c12, ok13 := nd.n6RIndex[k10]; ok13 {
-			nd.n6RNext[nd.n6RChains[c12][1]] = j11
-			nd.n6RChains[c12][1] = j11
-		} else {
-			nd.n6RIndex[k10] = len(nd.n6RChains)
-			nd.n6RChains = append(nd.n6RChains, [2]int{j11, j11})
+		k9 := v6.ID
+		g10, ok11 := nd.n6RIndex[k9]
+		if !ok11 {
+			g10 = len(nd.n6RGroups)
+			nd.n6RIndex[k9] = g10
+			if g10 < cap(nd.n6RGroups) {
+				nd.n6RGroups = nd.n6RGroups[:g10+1]
+				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
+			} else {
+				nd.n6RGroups = append(nd.n6RGroups, nil)
+			}
 		}
-		nd.h5To9Port0 = append(nd.h5To9Port0, v7)
+		nd.n6RGroups[g10] = append(nd.n6RGroups[g10], v6)
+		nd.h5To9Port0 = append(nd.h5To9Port0, v6)
 	}
-	for _, v14 := range nd.n30Recv {
-		k15 := v14.ID
-		if c16, ok17 := nd.n6RIndex[k15]; ok17 {
-			for j18 := nd.n6RChains[c16][0]; j18 >= 0; j18 = nd.n6RNext[j18] {
-				v19 := nd.n6RItems[j18]
-				v20 := first(v14, v19)
-				if _, dup21 := nd.n7Seen[v20]; !dup21 {
-					nd.n7Seen[v20] = struct{}{}
-					nd.n8Out = append(nd.n8Out, v20)
+	for _, v12 := range nd.n30Recv {
+		k13 := v12.ID
+		if g14, ok15 := nd.n6RIndex[k13]; ok15 {
+			for _, v16 := range nd.n6RGroups[g14] {
+				v17 := first(v12, v16)
+				if _, dup18 := nd.n7Seen[v17]; !dup18 {
+					nd.n7Seen[v17] = struct{}{}
+					nd.n8Out = append(nd.n8Out, v17)
 				}
 			}
 		}
-		nd.n9Neg[v14.ID] = struct{}{}
+		nd.n9Neg[v12.ID] = struct{}{}
 	}
 	clear(nd.n30Recv)
 	nd.n30Recv = nd.n30Recv[:0]
@@ -179,9 +180,9 @@ func (nd *ScalableVotingClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *ScalableVotingClient) subgraph1() {
-	for _, v23 := range nd.h5To9Port0 {
-		if _, excluded24 := nd.n9Neg[v23.ID]; !excluded24 {
-			nd.n10Next = append(nd.n10Next, v23)
+	for _, v20 := range nd.h5To9Port0 {
+		if _, excluded21 := nd.n9Neg[v20.ID]; !excluded21 {
+			nd.n10Next = append(nd.n10Next, v20)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -291,7 +292,7 @@ type ScalableVotingLeader struct {
 	hydroKey  []byte
 	// hydro.AntiJoin (node 14, voting.go:84): the keys of the negative input.
 	n14Neg map[uint64]struct{}
-	// hydro.Join (node 15, voting.go:85): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 15, voting.go:85): the stored sides' items, per key in arrival order.
 	n15RIndex  map[uint64]int
 	n15RChains [][2]int
 	n15RItems  []Request
@@ -763,7 +764,7 @@ type ScalableVotingCollector struct {
 	n23Touched []bool
 	// hydro.Unique (node 25, voting.go:95): the items seen.
 	n25Seen map[Request]struct{}
-	// hydro.Join (node 26, voting.go:96): the stored sides' items, chained per key in arrival order.
+	// hydro.Join (node 26, voting.go:96): the stored sides' items, per key in arrival order.
 	n26RIndex  map[uint64]int
 	n26RChains [][2]int
 	n26RItems  []Request

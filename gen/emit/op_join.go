@@ -14,12 +14,14 @@ func init() {
 }
 
 // joinState declares the storage of the sides that store their items (see
-// joinStored): per side, a map from key to chain, the items, and the chains'
-// links.
+// joinStored): per side, a map from key to group and the groups, one slice
+// of items per key in arrival order, where the side holds one tick's items;
+// a map from key to chain, the items, and the chains' links where it holds
+// them for longer (Static). See joinStore.
 func joinState(e *emitter, n *ir.Node, _ string) {
 	id := n.ID
 	kt := e.groupKeyType(n)
-	c := opName(n) + ": the stored sides' items, chained per key in arrival order."
+	c := opName(n) + ": the stored sides' items, per key in arrival order."
 	for side := range 2 {
 		if !e.joinStored(n, side) {
 			continue
@@ -27,15 +29,20 @@ func joinState(e *emitter, n *ir.Node, _ string) {
 		t := parse.Go(e.f.Graph.Nodes[n.Inputs[side]].Elem)
 		s := fmt.Sprintf("n%d%s", id, sideName(side))
 		e.addField(s+"Index", fmt.Sprintf("map[%s]int", kt), c)
-		e.addField(s+"Chains", "[][2]int", "")
-		e.addField(s+"Items", "[]"+e.typeString(t), "")
-		e.addField(s+"Next", "[]int", "")
 		c = ""
 		fmt.Fprintf(&e.ctor, "\tnd.%sIndex = map[%s]int{}\n", s, kt)
-		if !static(n, side) {
-			fmt.Fprintf(&e.end, "\tclear(nd.%sIndex)\n\tnd.%sChains = nd.%sChains[:0]\n%s\tnd.%sItems = nd.%sItems[:0]\n\tnd.%sNext = nd.%sNext[:0]\n",
-				s, s, s, clearSlice("nd."+s+"Items", t), s, s, s, s)
+		if static(n, side) {
+			e.addField(s+"Chains", "[][2]int", "")
+			e.addField(s+"Items", "[]"+e.typeString(t), "")
+			e.addField(s+"Next", "[]int", "")
+			continue
 		}
+		e.addField(s+"Groups", "[][]"+e.typeString(t), "")
+		// The groups keep their slices for the next tick's keys.
+		if cl := clearSlice("nd."+s+"Groups[i]", t); cl != "" {
+			fmt.Fprintf(&e.end, "\tfor i := range nd.%sGroups {\n\t\t%s\t}\n", s, cl)
+		}
+		fmt.Fprintf(&e.end, "\tclear(nd.%sIndex)\n\tnd.%sGroups = nd.%sGroups[:0]\n", s, s, s)
 	}
 }
 
@@ -86,11 +93,25 @@ func joinProbeIndex(e *emitter, b *strings.Builder, n *ir.Node, port int, x stri
 }
 
 // joinStore writes the code storing item x with key k on side of join n.
-// Each side keeps its items in one slice, with per key a chain of indices
-// in arrival order (Next links an item to the next of its key, -1 ends the
-// chain) whose first and last items Chains holds.
+// A side that holds one tick's items keeps a slice of items per key, in
+// arrival order; a new key takes the next group, reusing the slice a key of
+// an earlier tick left there, so that the side allocates only while it grows
+// beyond what earlier ticks held, and a probe ranges over one slice. A
+// Static side, which only grows, keeps its items in one slice, with per key
+// a chain of indices in arrival order (Next links an item to the next of its
+// key, -1 ends the chain) whose first and last items Chains holds: three
+// slices that grow by doubling, where a slice per key would allocate for
+// every key as it grows.
 func (e *emitter) joinStore(b *strings.Builder, n *ir.Node, side int, k, x string) {
 	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
+	if !static(n, side) {
+		g, ok := e.v("g"), e.v("ok")
+		fmt.Fprintf(b, "%s, %s := %sIndex[%s]\nif !%s {\n%s = len(%sGroups)\n%sIndex[%s] = %s\n", g, ok, s, k, ok, g, s, s, k, g)
+		fmt.Fprintf(b, "if %s < cap(%sGroups) {\n%sGroups = %sGroups[:%s+1]\n%sGroups[%s] = %sGroups[%s][:0]\n} else {\n%sGroups = append(%sGroups, nil)\n}\n}\n",
+			g, s, s, s, g, s, g, s, g, s, s)
+		fmt.Fprintf(b, "%sGroups[%s] = append(%sGroups[%s], %s)\n", s, g, s, g, x)
+		return
+	}
 	j, c, ok := e.v("j"), e.v("c"), e.v("ok")
 	fmt.Fprintf(b, "%s := len(%sItems)\n%sItems = append(%sItems, %s)\n%sNext = append(%sNext, -1)\n", j, s, s, s, x, s, s)
 	fmt.Fprintf(b, "if %s, %s := %sIndex[%s]; %s {\n%sNext[%sChains[%s][1]] = %s\n%sChains[%s][1] = %s\n} else {\n",
@@ -100,9 +121,16 @@ func (e *emitter) joinStore(b *strings.Builder, n *ir.Node, side int, k, x strin
 
 // joinProbe writes the loop over the items stored on side of join n with
 // key k, binding each to a new variable whose name it returns; the caller
-// closes the loop with two braces.
+// closes the loop with two braces. Nothing the loop's body runs stores on
+// that side (a push cannot reach its own operator without a handoff), so a
+// group's slice stays valid during the loop.
 func (e *emitter) joinProbe(b *strings.Builder, n *ir.Node, side int, k string) string {
 	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
+	if !static(n, side) {
+		g, ok, o := e.v("g"), e.v("ok"), e.v("v")
+		fmt.Fprintf(b, "if %s, %s := %sIndex[%s]; %s {\nfor _, %s := range %sGroups[%s] {\n", g, ok, s, k, ok, o, s, g)
+		return o
+	}
 	c, ok, j, o := e.v("c"), e.v("ok"), e.v("j"), e.v("v")
 	fmt.Fprintf(b, "if %s, %s := %sIndex[%s]; %s {\nfor %s := %sChains[%s][0]; %s >= 0; %s = %sNext[%s] {\n%s := %sItems[%s]\n",
 		c, ok, s, k, ok, j, s, c, j, j, s, j, o, s, j)
