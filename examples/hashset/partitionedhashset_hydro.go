@@ -578,11 +578,10 @@ func (nd *PartitionedHashsetLeader) subgraph3() {
 	for _, v41 := range nd.h12To14Port0 {
 		if _, excluded42 := nd.n14Neg[v41.ID]; !excluded42 {
 			v43 := udf44(v41)
-			nd.hydroKey = nd.hydroKey[:0]
 			key45 := func(s Signed) uint8 {
-				return /*line hashset.go:178:50*/ Hash(s.Value) /*line partitionedhashset_hydro.go:583:96*/
+				return /*line hashset.go:178:50*/ Hash(s.Value) /*line partitionedhashset_hydro.go:582:96*/
 			}(v43)
-			nd.hydroKey = appendHydroUint8(nd.hydroKey, &key45)
+			nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key45)
 			part46 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroSigned(nd.hydroBuf[:0], &v43)
@@ -822,7 +821,7 @@ func NewPartitionedHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.P
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line partitionedhashset_hydro.go:825:109*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line partitionedhashset_hydro.go:824:109*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	nd.n24Index = map[uint8]int{}
 	nd.n25RIndex = map[uint8]int{}
@@ -849,7 +848,7 @@ func (nd *PartitionedHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line partitionedhashset_hydro.go:852:47*/
+	} /*line partitionedhashset_hydro.go:851:47*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -904,7 +903,7 @@ func (nd *PartitionedHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line partitionedhashset_hydro.go:907:47*/
+	} /*line partitionedhashset_hydro.go:906:47*/
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
 		k19 := bucketHash(v17)

@@ -516,7 +516,6 @@ func (nd *ScalableHashsetLeader) subgraph2() {
 func (nd *ScalableHashsetLeader) subgraph3() {
 	for _, v18 := range nd.h12To14Port0 {
 		if _, excluded19 := nd.n14Neg[v18.ID]; !excluded19 {
-			nd.hydroKey = nd.hydroKey[:0]
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v18)
 				nd.hydroSend(hydro.Dest{Location: "signer", Parts: 2, Part: xxhash.Sum64(nd.hydroBuf)}, 49, nd.hydroBuf)
@@ -755,7 +754,7 @@ func NewScalableHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Priv
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:758:106*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:757:106*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	nd.n24Index = map[uint8]int{}
 	nd.n25RIndex = map[uint8]int{}
@@ -782,7 +781,7 @@ func (nd *ScalableHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line scalablehashset_hydro.go:785:44*/
+	} /*line scalablehashset_hydro.go:784:44*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -837,7 +836,7 @@ func (nd *ScalableHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line scalablehashset_hydro.go:840:44*/
+	} /*line scalablehashset_hydro.go:839:44*/
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
 		k19 := bucketHash(v17)
@@ -1209,14 +1208,13 @@ func (nd *ScalableHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Demux (49).
 func (nd *ScalableHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1212:130*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1211:130*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
-		nd.hydroKey = nd.hydroKey[:0]
 		key4 := func(s Signed) uint8 {
-			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1217:93*/
+			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1215:93*/
 		}(v2)
-		nd.hydroKey = appendHydroUint8(nd.hydroKey, &key4)
+		nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key4)
 		part5 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroSigned(nd.hydroBuf[:0], &v2)

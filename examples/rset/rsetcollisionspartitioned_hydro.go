@@ -397,11 +397,10 @@ func (nd *RSetCollisionsPartitionedLeader) Tick() {
 func (nd *RSetCollisionsPartitionedLeader) subgraph0() {
 	for _, v1 := range nd.n14Recv {
 		if v2, ok3 := unseal(v1); ok3 {
-			nd.hydroKey = nd.hydroKey[:0]
 			key4 := func(c Command) uint8 {
-				return /*line rset.go:423:54*/ Hash(c.Payload) /*line rsetcollisionspartitioned_hydro.go:402:103*/
+				return /*line rset.go:423:54*/ Hash(c.Payload) /*line rsetcollisionspartitioned_hydro.go:401:103*/
 			}(v2)
-			nd.hydroKey = appendHydroUint8(nd.hydroKey, &key4)
+			nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key4)
 			part5 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v2)

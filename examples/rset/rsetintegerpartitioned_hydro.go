@@ -552,7 +552,6 @@ func (nd *RSetIntegerPartitionedLeader) Tick() {
 func (nd *RSetIntegerPartitionedLeader) subgraph0() {
 	for _, v1 := range nd.n14Recv {
 		if v2, ok3 := unseal(v1); ok3 {
-			nd.hydroKey = nd.hydroKey[:0]
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v2)
 				nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, Part: xxhash.Sum64(nd.hydroBuf), All: true}, 16, nd.hydroBuf)
@@ -577,7 +576,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetintegerpartitioned_hydro.go:580:53*/
+			} /*line rsetintegerpartitioned_hydro.go:579:53*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}

@@ -130,7 +130,6 @@ func (nd *RSetPartitionedClient) subgraph0() {
 		nd.n7RGroups[g3] = append(nd.n7RGroups[g3], v1)
 		nd.h6To10Port0 = append(nd.h6To10Port0, v1)
 		v5 := SealCommand(v1)
-		nd.hydroKey = nd.hydroKey[:0]
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v5)
 			nd.hydroSend(hydro.Dest{Location: "leader", Parts: 2, Part: xxhash.Sum64(nd.hydroBuf)}, 14, nd.hydroBuf)
@@ -147,7 +146,6 @@ func (nd *RSetPartitionedClient) subgraph0() {
 		for _, v8 := range nd.n3R {
 			v9 := again(v7, v8)
 			v10 := SealCommand(v9)
-			nd.hydroKey = nd.hydroKey[:0]
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v10)
 				nd.hydroSend(hydro.Dest{Location: "leader", Parts: 2, Part: xxhash.Sum64(nd.hydroBuf)}, 14, nd.hydroBuf)
@@ -389,7 +387,6 @@ func (nd *RSetPartitionedLeader) Tick() {
 func (nd *RSetPartitionedLeader) subgraph0() {
 	for _, v1 := range nd.n14Recv {
 		if v2, ok3 := decrypt(v1); ok3 {
-			nd.hydroKey = nd.hydroKey[:0]
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v2)
 				nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, Part: xxhash.Sum64(nd.hydroBuf), All: true}, 16, nd.hydroBuf)

@@ -459,7 +459,6 @@ func (nd *RSetSnapshotPartitionedLeader) Tick() {
 func (nd *RSetSnapshotPartitionedLeader) subgraph0() {
 	for _, v1 := range nd.n14Recv {
 		if v2, ok3 := unseal(v1); ok3 {
-			nd.hydroKey = nd.hydroKey[:0]
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v2)
 				nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, Part: xxhash.Sum64(nd.hydroBuf), All: true}, 16, nd.hydroBuf)
@@ -484,7 +483,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetsnapshotpartitioned_hydro.go:487:54*/
+			} /*line rsetsnapshotpartitioned_hydro.go:486:54*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}

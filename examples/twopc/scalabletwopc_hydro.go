@@ -351,7 +351,6 @@ func (nd *ScalableTwoPCCoordinator) Tick() {
 // subgraph0 runs stratum 0: hydro.Send (12).
 func (nd *ScalableTwoPCCoordinator) subgraph0() {
 	for _, v1 := range nd.n12Recv {
-		nd.hydroKey = nd.hydroKey[:0]
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v1)
 			nd.hydroSend(hydro.Dest{Location: "voterequester", Parts: 5, Part: xxhash.Sum64(nd.hydroBuf)}, 114, nd.hydroBuf)
@@ -547,7 +546,7 @@ func NewScalableTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.O
 	nd.n25Index = map[uint64]int{}
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:550:92*/
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:549:92*/
 	nd.n49Index = map[uint64]int{}
 	nd.n50Neg = map[uint64]struct{}{}
 	return nd
@@ -1376,7 +1375,7 @@ func NewScalableTwoPCCommitter(requests hydro.Input[Request], outcomes hydro.Out
 	nd.n59Index = map[uint64]int{}
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1379:91*/
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1378:91*/
 	nd.n71Neg = map[uint64]struct{}{}
 	nd.n72Index = map[uint64]int{}
 	nd.n75Neg = map[uint64]struct{}{}

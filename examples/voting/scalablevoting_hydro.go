@@ -376,7 +376,6 @@ func (nd *ScalableVotingLeader) subgraph0() {
 func (nd *ScalableVotingLeader) subgraph1() {
 	for _, v15 := range nd.h12To14Port0 {
 		if _, excluded16 := nd.n14Neg[v15.ID]; !excluded16 {
-			nd.hydroKey = nd.hydroKey[:0]
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v15)
 				nd.hydroSend(hydro.Dest{Location: "broadcaster", Parts: 5, Part: xxhash.Sum64(nd.hydroBuf)}, 31, nd.hydroBuf)
@@ -652,7 +651,6 @@ func (nd *ScalableVotingBroadcaster) Tick() {
 // subgraph0 runs stratum 0: hydro.Demux (31).
 func (nd *ScalableVotingBroadcaster) subgraph0() {
 	for _, v1 := range nd.n31Recv {
-		nd.hydroKey = nd.hydroKey[:0]
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v1)
 			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: xxhash.Sum64(nd.hydroBuf), All: true}, 16, nd.hydroBuf)

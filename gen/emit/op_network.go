@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"go/types"
 	"strings"
 
 	"github.com/hydrogo/hydro/gen/parse"
@@ -54,13 +55,8 @@ func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	case n.Op == ops.Demux.Name && len(info.Keys) > 0:
 		// The member is the xxhash of the key fields' encodings, which the
 		// interpreter computes the same way.
-		b.WriteString("nd.hydroKey = nd.hydroKey[:0]\n")
-		for _, f := range info.Keys[0].Fields {
-			fa, _, ok := e.codec(n, f.Type())
-			if !ok {
-				return
-			}
-			fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s.%s)\n", fa, x, f.Name())
+		if !e.encodeKey(b, n, x, info.Keys[0].Fields) {
+			return
 		}
 		dest += fmt.Sprintf(", Member: %s.Sum64(nd.hydroKey)", e.importAs("xxhash", "github.com/cespare/xxhash/v2"))
 	case n.Op == ops.Demux.Name && len(info.UDFs) > 0:
@@ -77,7 +73,6 @@ func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 func (e *emitter) partition(b *strings.Builder, n *ir.Node, x string) (string, bool) {
 	info := e.node(n.ID)
 	xxhash := e.importAs("xxhash", "github.com/cespare/xxhash/v2")
-	b.WriteString("nd.hydroKey = nd.hydroKey[:0]\n")
 	switch {
 	case info.PartExpr != nil:
 		t := e.f.Pkg.TypesInfo.TypeOf(info.PartExpr)
@@ -87,19 +82,32 @@ func (e *emitter) partition(b *strings.Builder, n *ir.Node, x string) (string, b
 		}
 		k := e.v("key")
 		fmt.Fprintf(b, "%s := func(%s %s) %s {\nreturn %s\n}(%s)\n", k, info.PartParam.Name(), e.typeString(info.PartParam.Type()), e.typeString(t), e.userCode(info.PartExpr), x)
-		fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s)\n", fa, k)
+		fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey[:0], &%s)\n", fa, k)
 	case info.Part != nil:
-		for _, f := range info.Part.Fields {
-			fa, _, ok := e.codec(n, f.Type())
-			if !ok {
-				return "", false
-			}
-			fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s.%s)\n", fa, x, f.Name())
+		if !e.encodeKey(b, n, x, info.Part.Fields) {
+			return "", false
 		}
 	default:
+		// The whole item: its encoding, in nd.hydroBuf when the hash is
+		// taken, is the key.
 		return xxhash + ".Sum64(nd.hydroBuf)", true
 	}
 	part := e.v("part")
 	fmt.Fprintf(b, "%s := %s.Sum64(nd.hydroKey)\n", part, xxhash)
 	return part, true
+}
+
+// encodeKey writes the code that encodes fields of item x, in order, into
+// nd.hydroKey, the bytes whose xxhash routes the item. It reports false
+// when a field has no codec (the emitter has recorded why).
+func (e *emitter) encodeKey(b *strings.Builder, n *ir.Node, x string, fields []*types.Var) bool {
+	b.WriteString("nd.hydroKey = nd.hydroKey[:0]\n")
+	for _, f := range fields {
+		fa, _, ok := e.codec(n, f.Type())
+		if !ok {
+			return false
+		}
+		fmt.Fprintf(b, "nd.hydroKey = %s(nd.hydroKey, &%s.%s)\n", fa, x, f.Name())
+	}
+	return true
 }
