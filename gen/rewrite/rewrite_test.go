@@ -34,6 +34,15 @@ func load(t *testing.T, pkg, name string) *pipeline.Flow {
 	return f
 }
 
+// refused derives a flow from base by plan lines (one step or several)
+// and checks that the derivation fails with a diagnostic containing want.
+func refused(t *testing.T, pkg, base, lines, want string) {
+	t.Helper()
+	_, err := derive(t, pkg, base, "derive X from "+base+"\n"+lines+"\n")
+	require.Error(t, err, lines)
+	assert.Contains(t, err.Error(), want)
+}
+
 // derive loads flow base of package pkg and derives a flow from it by the
 // one plan in src.
 func derive(t *testing.T, pkg, base, src string) (*ir.Graph, error) {
@@ -173,9 +182,7 @@ func TestRefusals(t *testing.T) {
 			"voting.go:85:22: decouple asymmetric repeat to repeater: hydro.Join (bound to repeat) reads the output of hydro.Cycle ("},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := derive(t, "./examples/voting", "Voting", "derive V2 from Voting\n"+tc.step+"\n")
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
+			refused(t, "./examples/voting", "Voting", tc.step, tc.want)
 		})
 	}
 }
@@ -197,9 +204,7 @@ func TestParticipantSplitRefused(t *testing.T) {
 		{"decouple functional acks to acker",
 			`twopc.go:270:25: decouple functional acks to acker: decoupling moves operators off a process; "participant" is a cluster`},
 	} {
-		_, err := derive(t, "./examples/twopc", "TwoPC", "derive T2 from TwoPC\n"+tc.step+"\n")
-		require.Error(t, err, tc.step)
-		assert.Contains(t, err.Error(), tc.want)
+		refused(t, "./examples/twopc", "TwoPC", tc.step, tc.want)
 	}
 }
 
@@ -279,9 +284,7 @@ func TestUpgradeRefusals(t *testing.T) {
 			"carts is upgraded to a prefix lattice; the group-by is pushed through the join of a sealed set of indexed values"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := derive(t, tc.pkg, tc.base, "derive X from "+tc.base+"\n"+tc.step+"\n")
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
+			refused(t, tc.pkg, tc.base, tc.step, tc.want)
 		})
 	}
 }
@@ -357,9 +360,7 @@ func TestCutRefusals(t *testing.T) {
 			"downstream of the cut, is not monotone (its result depends on the order of its input)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := derive(t, tc.pkg, tc.base, "derive X from "+tc.base+"\n"+tc.plan+"\n")
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
+			refused(t, tc.pkg, tc.base, tc.plan, tc.want)
 		})
 	}
 }
@@ -402,9 +403,7 @@ func TestReplicateRefusals(t *testing.T) {
 			"keeps every item it received, state that is neither a lattice merge"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := derive(t, tc.pkg, tc.base, "derive X from "+tc.base+"\n"+tc.plan+"\n")
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
+			refused(t, tc.pkg, tc.base, tc.plan, tc.want)
 		})
 	}
 }

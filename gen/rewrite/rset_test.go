@@ -33,9 +33,7 @@ func TestRSetPlanRefusals(t *testing.T) {
 			`rset.go:332:29: partition replica into 2: location "replica" cannot be partitioned: hydro.LatticeFold (`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := derive(t, "./examples/rset", tc.flow, "derive X from "+tc.flow+"\n"+tc.step+"\n")
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
+			refused(t, "./examples/rset", tc.flow, tc.step, tc.want)
 		})
 	}
 }
@@ -91,9 +89,7 @@ func TestPartialPartitioningRefusals(t *testing.T) {
 			`rset.go:332:29: partition leader into 2 replicating latest every 100ms: hydro.LatticeFold (bound to latest) is at location "replica", not "leader"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := derive(t, "./examples/rset", tc.flow, "derive X from "+tc.flow+"\n"+tc.step+"\n")
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
+			refused(t, "./examples/rset", tc.flow, tc.step, tc.want)
 		})
 	}
 }
@@ -191,9 +187,7 @@ func TestSealingRefusals(t *testing.T) {
 		{"no location", "./examples/rset", "RSetSnapshot", "partition nowhere into 2 sealing taken", `flow RSetSnapshot has no location "nowhere"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := derive(t, tc.pkg, tc.flow, "derive X from "+tc.flow+"\n"+tc.step+"\n")
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
+			refused(t, tc.pkg, tc.flow, tc.step, tc.want)
 		})
 	}
 }
