@@ -340,7 +340,15 @@ func (it *Interpreter) route(op int, x any) {
 	if dest.Kind == ir.ClusterLoc {
 		size = it.cfg.Members[dest.Name]
 	}
-	m := Message{Op: op, To: dest.Name, Member: n.Payload.(ops.NetworkPayload).Route(x, size), Item: x}
+	var member int
+	if n.Paired {
+		// Between a location and the one paired with it (a decoupling off
+		// a cluster): to the member with the sender's own number.
+		member = int(it.cfg.Member) % size
+	} else {
+		member = n.Payload.(ops.NetworkPayload).Route(x, size)
+	}
+	m := Message{Op: op, To: dest.Name, Member: member, Item: x}
 	if len(it.durable) > 0 {
 		it.outbox = append(it.outbox, m)
 		return

@@ -114,7 +114,7 @@ func readPlan(file, flow string) (*rewrite.Plan, error) {
 // explainCandidates prints, per location, what each rewrite says of
 // decoupling each variable's operators alone.
 func explainCandidates(w io.Writer, f *parse.Flow) {
-	fmt.Fprintf(w, "\nrewrites (decoupling one variable's operators to a new process):\n")
+	fmt.Fprintf(w, "\nrewrites (decoupling one variable's operators to a new location):\n")
 	loc := ""
 	for _, c := range rewrite.Candidates(f) {
 		if c.Location != loc {

@@ -66,7 +66,7 @@ func TestExplainListsRewritesPerLocation(t *testing.T) {
 	}
 	s := out.String()
 	for _, want := range []string{
-		"rewrites (decoupling one variable's operators to a new process):\n  location leader\n",
+		"rewrites (decoupling one variable's operators to a new location):\n  location leader\n",
 		"    ballots:\n      asymmetric: no: voting.go:86:28: hydro.Broadcast (bound to ballots) reads the output of hydro.AntiJoin (",
 		"      functional: applies\n",
 		"    fresh:\n      asymmetric: no: voting.go:84:25: hydro.AntiJoin (bound to fresh) makes the component non-monotone: negation",

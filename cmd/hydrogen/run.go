@@ -231,10 +231,35 @@ func plan(cfg *runConfig) (*runPlan, error) {
 		// as its partitions.
 		r.members = cfg.counts[role] * max(r.loc.Partitions, 1)
 	}
+	if err := sizePaired(f, cfg.counts, byName); err != nil {
+		return nil, err
+	}
 	if err := distribute(f, p.roles, flags); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// sizePaired sizes every location paired with a cluster (a decoupling off
+// the cluster made it, docs/rewrites.md): one base member per base member
+// of the cluster it is paired with, each run as its partitions. A count -n
+// gives such a location must be that one.
+func sizePaired(f *parse.Flow, counts map[string]int, byName map[string]*runRole) error {
+	for _, l := range f.Graph.Locations {
+		if l.Paired == "" {
+			continue
+		}
+		base := f.Graph.PairedBase(l)
+		if base == nil || byName[base.Name] == nil {
+			return fmt.Errorf("flow %s: location %s is paired with %s, which the flow does not declare", f.Name, l.Name, l.Paired)
+		}
+		members := max(counts[base.Name], 1)
+		if n, set := counts[l.Name]; set && n != members {
+			return runUsagef("-n %s=%d: %s is paired with cluster %s (one proxy per member), so it has as many members as %s: %d", l.Name, n, l.Name, base.Name, base.Name, members)
+		}
+		byName[l.Name].members = members * max(l.Partitions, 1)
+	}
+	return nil
 }
 
 func locationNames(f *parse.Flow) []string {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/syncbuf"
 	"github.com/stretchr/testify/require"
 )
@@ -263,4 +265,35 @@ func TestRunWithGivenCertificates(t *testing.T) {
 	status, _, stderr = launchRun(t, append([]string{"-flow", "Hello", "-n", "worker=3", "-certs", dir, "./testdata/launch"}, helloArgs...)...)
 	require.Equal(t, 2, status)
 	require.Contains(t, stderr, "certificate of worker/2")
+}
+
+// TestSizePaired: a location paired with a cluster (decoupled off it) has
+// one base member per member of the cluster, each run as its partitions,
+// and a conflicting -n for it is refused naming both.
+func TestSizePaired(t *testing.T) {
+	g := &ir.Graph{Locations: []*ir.Location{
+		{ID: 0, Name: "proposer", Kind: ir.ClusterLoc},
+		{ID: 1, Name: "p2aproxy", Kind: ir.ClusterLoc, Paired: "proposer"},
+		{ID: 2, Name: "p2bproxy", Kind: ir.ClusterLoc, Paired: "proposer", Partitions: 3},
+	}}
+	f := &parse.Flow{Name: "F", Graph: g}
+	roles := func() map[string]*runRole {
+		m := map[string]*runRole{}
+		for _, l := range g.Locations {
+			m[l.Name] = &runRole{loc: l, members: max(l.Partitions, 1)}
+		}
+		return m
+	}
+	byName := roles()
+	require.NoError(t, sizePaired(f, map[string]int{"proposer": 2}, byName))
+	require.Equal(t, 2, byName["p2aproxy"].members)
+	require.Equal(t, 6, byName["p2bproxy"].members)
+	byName = roles()
+	require.NoError(t, sizePaired(f, map[string]int{}, byName))
+	require.Equal(t, 1, byName["p2aproxy"].members)
+	require.Equal(t, 3, byName["p2bproxy"].members)
+	require.NoError(t, sizePaired(f, map[string]int{"proposer": 2, "p2bproxy": 2}, roles()))
+	err := sizePaired(f, map[string]int{"proposer": 2, "p2aproxy": 3}, roles())
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "-n p2aproxy=3: p2aproxy is paired with cluster proposer (one proxy per member), so it has as many members as proposer: 2")
 }

@@ -52,6 +52,14 @@ func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 		// A replicated stream reaches every member, every partition of a
 		// partitioned location included.
 		dest += ", All: true"
+	case n.Paired:
+		// Between a location and the one paired with it: to the member
+		// whose base member number is the sender's own.
+		member := "nd.hydroMember"
+		if parts := e.f.Graph.Locations[e.f.Graph.Nodes[n.Inputs[0]].Loc].Partitions; parts > 0 {
+			member = fmt.Sprintf("nd.hydroMember / %d", parts)
+		}
+		dest += fmt.Sprintf(", Member: uint64(%s)", member)
 	case n.Op == ops.Demux.Name && len(info.Keys) > 0:
 		// The member is the xxhash of the key fields' encodings, which the
 		// interpreter computes the same way.

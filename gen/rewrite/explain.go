@@ -16,7 +16,7 @@ import (
 type StepReport struct {
 	Step         *Step
 	Precondition string
-	// Location is the process the step decouples operators from, or the
+	// Location is the location the step decouples operators from, or the
 	// location it partitions ("" if the step could not be located).
 	Location string
 	Facts    []string
@@ -71,6 +71,9 @@ func ExplainPlan(base *parse.Flow, plan *Plan) []StepReport {
 			r.Facts = s.used
 			if s.from >= 0 && s.from < len(g.Locations) {
 				r.Location = g.Locations[s.from].Name
+				if l := g.Locations[s.from]; l.Kind == ir.ClusterLoc {
+					r.Facts = append(r.Facts, pairedFact(l.Name, step.Role))
+				}
 			}
 		}
 		if bad == nil {
@@ -89,9 +92,9 @@ func ExplainPlan(base *parse.Flow, plan *Plan) []StepReport {
 }
 
 // A Candidate is a variable of a flow's body whose operators are at one
-// process, and what each rewrite says of decoupling them alone.
+// location, and what each rewrite says of decoupling them alone.
 type Candidate struct {
-	// Location is the process the variable's operators are at; Var the
+	// Location is the location the variable's operators are at; Var the
 	// variable.
 	Location, Var string
 	// Verdicts has one entry per rewrite, in the order of Rewrites.
@@ -111,7 +114,8 @@ type Verdict struct {
 const candidateRole = "explained"
 
 // Candidates checks, for every variable of base's body that names
-// operators of one non-client process, the precondition of every rewrite
+// operators of one non-client location (a process, or a cluster, which a
+// decoupling pairs with a cluster of proxies), the precondition of every rewrite
 // for decoupling that variable's operators alone, and returns the results
 // by location and variable.
 func Candidates(base *parse.Flow) []Candidate {
@@ -128,9 +132,9 @@ func Candidates(base *parse.Flow) []Candidate {
 		for _, rw := range Rewrites() {
 			step := &Step{Rewrite: rw, Ops: []string{v}, Role: candidateRole, Pos: diag.Pos{File: "explain"}}
 			s, d := check(base, g, names, step)
-			if s == nil || s.from < 0 || g.Locations[s.from].Kind != ir.ProcessLoc || client(g, s.from) {
+			if s == nil || s.from < 0 || client(g, s.from) {
 				c = Candidate{}
-				break // not a candidate: not at one process, or at a client
+				break // not a candidate: not at one location, or at a client
 			}
 			c.Location = g.Locations[s.from].Name
 			verdict := Verdict{Rewrite: rw, OK: d == nil}
@@ -153,4 +157,9 @@ func Candidates(base *parse.Flow) []Candidate {
 		return 0
 	})
 	return out
+}
+
+// pairedFact says what decoupling off cluster from to role makes of role.
+func pairedFact(from, role string) string {
+	return fmt.Sprintf("%s is a cluster: %s is a cluster paired with it, one proxy per member of %s (its SelfID the member's), sized as %s; what the step relays goes from each member to its own proxy and back", from, role, from, from)
 }

@@ -214,11 +214,6 @@ func check(base *parse.Flow, g *ir.Graph, names map[string][]int, step *Step) (*
 	if d := rw.check(s); d != nil {
 		return s, d
 	}
-	// The precondition comes first: where it fails, that is the reason a
-	// user needs, whatever the mechanism could do.
-	if loc := g.Locations[s.from]; loc.Kind != ir.ProcessLoc {
-		return s, s.errorf(s.c2[0], "decoupling moves operators off a process; %q is a cluster", loc.Name)
-	}
 	return s, nil
 }
 
@@ -234,8 +229,7 @@ func side(g *ir.Graph, id int) int {
 }
 
 // locate sets s.from, the one location every operator of c2 is at, and
-// checks that it is neither partitioned nor a client. (That it is a
-// process, not a cluster, check tests after the precondition.) Network operators count at the location
+// checks that it is neither partitioned nor a client. Network operators count at the location
 // they receive at when it is that of the component's other operators (the
 // receive is redirected), and at their sender's otherwise (the send moves).
 func (s *stepState) locate() *diag.Diagnostic {
@@ -280,19 +274,40 @@ func client(g *ir.Graph, loc int) bool {
 }
 
 // decouple is the mechanism every decoupling shares (paper 002 §3): on a
-// clone of g, it adds the new process and moves c2 there. An operator of c2
+// clone of g, it adds the new location and moves c2 there. An operator of c2
 // that is not a network operator moves; a network operator of c2 moves its
 // receiving side when it received at the component's location (it is
-// redirected) and its sending side otherwise (a Send to the new process
+// redirected) and its sending side otherwise (a Send to the new location
 // relays its input, and it sends from there). Every edge that then crosses
 // locations becomes a network edge: a network operator elsewhere that fed
-// only c2 is redirected to the new process; anything else is relayed by a
+// only c2 is redirected to the new location; anything else is relayed by a
 // new Send, one per stream.
+//
+// Off a process, the new location is a process. Off a cluster, it is a
+// cluster paired with it (ir.Location.Paired): one member per member of the
+// cluster, each the proxy of its own, and every Send the mechanism adds
+// between the two is paired (ir.Node.Paired), from a member to its proxy or
+// back, never to another member. Redirected network operators keep their
+// choice of member: what went to member m goes to m's proxy.
 func decouple(g *ir.Graph, s *stepState) (*ir.Graph, error) {
 	c := g.Clone()
-	to, err := c.AddLocation(s.step.Role, ir.ProcessLoc)
+	kind := c.Locations[s.from].Kind
+	to, err := c.AddLocation(s.step.Role, kind)
 	if err != nil {
 		return nil, err
+	}
+	paired := kind == ir.ClusterLoc
+	if paired {
+		to.Paired = c.Locations[s.from].Name
+	}
+	// network inserts a Send on edge e, paired when off a cluster.
+	network := func(e ir.Edge) (*ir.Node, error) {
+		n, err := c.Network(e, ops.Send)
+		if err != nil {
+			return nil, err
+		}
+		n.Paired = paired
+		return n, nil
 	}
 	for _, id := range s.c2 {
 		n := c.Nodes[id]
@@ -315,7 +330,7 @@ func decouple(g *ir.Graph, s *stepState) (*ir.Graph, error) {
 				// sender is elsewhere and stays.
 			case n.Spec.Network && n.Loc != to.ID:
 				// The sending side moves: relay the input to the new process.
-				relay, err := c.Network(ir.Edge{From: src, To: id, Port: port}, ops.Send)
+				relay, err := network(ir.Edge{From: src, To: id, Port: port})
 				if err != nil {
 					return nil, err
 				}
@@ -327,7 +342,7 @@ func decouple(g *ir.Graph, s *stepState) (*ir.Graph, error) {
 				// new process: read the same relay.
 				n.Inputs[port] = relays[src].ID
 			default:
-				relay, err := c.Network(ir.Edge{From: src, To: id, Port: port}, ops.Send)
+				relay, err := network(ir.Edge{From: src, To: id, Port: port})
 				if err != nil {
 					return nil, err
 				}
@@ -347,7 +362,7 @@ func decouple(g *ir.Graph, s *stepState) (*ir.Graph, error) {
 			case back != nil:
 				n.Inputs[e.Port] = back.ID
 			default:
-				if back, err = c.Network(e, ops.Send); err != nil {
+				if back, err = network(e); err != nil {
 					return nil, err
 				}
 			}

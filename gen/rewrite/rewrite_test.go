@@ -192,20 +192,20 @@ func TestRefusals(t *testing.T) {
 // independent decoupling: TwoPC's participant reads its vote and its
 // commit from one durable record (a repeated request is answered from it,
 // and the in-doubt test negates the decision), so the precondition fails at
-// the operator that shares it, before the mechanism's own limit (it
-// decouples only off a process) is reached. A step whose precondition
-// holds there is refused for that limit.
+// the operator that shares it. A step whose precondition holds there
+// (the functional acks) decouples off the cluster of participants.
 func TestParticipantSplitRefused(t *testing.T) {
 	for _, tc := range []struct{ step, want string }{
 		{"decouple independent commitsTold,acks to acker",
 			"twopc.go:264:39: decouple independent commitsTold,acks to acker: hydro.Filter (bound to commitsTold) reads the output of hydro.Cycle ("},
 		{"decouple independent votes to voter",
 			"twopc.go:269:47: decouple independent votes to voter: hydro.FilterMap (bound to votes) reads the output of hydro.CrossJoin ("},
-		{"decouple functional acks to acker",
-			`twopc.go:270:25: decouple functional acks to acker: decoupling moves operators off a process; "participant" is a cluster`},
 	} {
 		refused(t, "./examples/twopc", "TwoPC", tc.step, tc.want)
 	}
+	g, err := derive(t, "./examples/twopc", "TwoPC", "derive T2 from TwoPC\ndecouple functional acks to acker\n")
+	require.NoError(t, err)
+	assert.Equal(t, "participant", g.Location("acker").Paired)
 }
 
 // TestAsymmetricNeedsC1ToKeepWhatItReads decouples the monotone filter of

@@ -66,6 +66,23 @@ type Location struct {
 	// SelfID there emits the base member m, ClusterSize of it the base size
 	// M, and hydro.Dest addresses its members by base member and partition.
 	Partitions int
+	// Paired names the cluster a decoupling moved operators off when this
+	// location was made for them (docs/rewrites.md): it is a cluster with one
+	// logical member per (base) member of the paired cluster, member m being
+	// m's proxy, so its size is not chosen but follows the paired cluster's.
+	// Network operators marked Node.Paired connect the two. Empty for every
+	// other location.
+	Paired string
+}
+
+// PairedBase returns the location whose members l's members are paired
+// with, following Paired through locations paired in turn (a proxy of a
+// proxy), or l itself when it is not paired; nil if a name is unknown.
+func (g *Graph) PairedBase(l *Location) *Location {
+	for seen := 0; l != nil && l.Paired != "" && seen <= len(g.Locations); seen++ {
+		l = g.Location(l.Paired)
+	}
+	return l
 }
 
 // Type is the element type of a stream as both builders know it: its name
@@ -138,6 +155,11 @@ type Node struct {
 	// interpreter, for a constant in the compiler. A period the compiler
 	// cannot know is checked when the node starts.
 	Period *time.Duration
+	// Paired marks a network operator between a location and the location
+	// paired with it (Location.Paired): it sends each item to the one member
+	// of its destination whose base member number is the sender's own
+	// (SelfID's), never to another. False for every operator a flow writes.
+	Paired bool
 
 	// API is the called function, e.g. "hydro.JoinBy"; empty in interpreter
 	// graphs.

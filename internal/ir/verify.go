@@ -28,6 +28,11 @@ func Verify(g *Graph) diag.List {
 		if l.ID != i {
 			ds = append(ds, diag.Errorf(l.Pos, diag.Verify, "location %q has ID %d at index %d", l.Name, l.ID, i))
 		}
+		if l.Paired != "" {
+			if p := g.Location(l.Paired); p == nil || p.Kind != ClusterLoc || l.Kind != ClusterLoc || g.PairedBase(l) == nil || g.PairedBase(l).Paired != "" {
+				ds = append(ds, diag.Errorf(l.Pos, diag.Verify, "location %q is paired with %q, which is not a cluster it can pair with", l.Name, l.Paired))
+			}
+		}
 	}
 	for i, n := range g.Nodes {
 		if n == nil {
@@ -81,6 +86,9 @@ func Verify(g *Graph) diag.List {
 				bad(n, "passes its input through, but its input %d has elements of type %s and its output of type %s", port, from.Elem, n.Elem)
 			}
 		}
+		if n.Paired && (!s.Network || len(n.Inputs) != 1 || !g.pairs(g.Nodes[n.Inputs[0]].Loc, n.Loc)) {
+			bad(n, "is marked paired but does not send between a location and the location paired with it")
+		}
 		if s.Sink && len(consumers[n.ID]) > 0 {
 			bad(n, "is a sink but has consumers")
 		}
@@ -92,4 +100,14 @@ func Verify(g *Graph) diag.List {
 	}
 	ds.Sort()
 	return ds
+}
+
+// pairs reports whether locations a and b are paired: one was decoupled
+// off the other, a cluster (Location.Paired).
+func (g *Graph) pairs(a, b int) bool {
+	if a < 0 || b < 0 || a >= len(g.Locations) || b >= len(g.Locations) {
+		return false
+	}
+	la, lb := g.Locations[a], g.Locations[b]
+	return la.Paired != "" && la.Paired == lb.Name || lb.Paired != "" && lb.Paired == la.Name
 }
