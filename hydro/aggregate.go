@@ -109,15 +109,16 @@ type Merger[L any] interface {
 // LatticeFold merges every item into one lattice value, starting from the
 // zero value (bottom), and emits it once per tick after the input is
 // complete. The result is independent of the order, batching and duplication
-// of the input. Its state is Static by default.
+// of the input. Its state is Static by default; Durable logs every item that
+// changed it, and its value whole in a snapshot.
 func LatticeFold[L any, PL Merger[L]](s Stream[L], lifetime ...Lifetime) Stream[L] {
 	pos := callerPos(2)
 	p := ops.LatticeFoldPayload{
 		Bot: func() any { var l L; return l },
-		Merge: func(acc, x any) any {
+		Merge: func(acc, x any) (any, bool) {
 			a := acc.(L)
-			PL(&a).Merge(x.(L))
-			return a
+			changed := PL(&a).Merge(x.(L))
+			return a, changed
 		},
 	}
 	return unaryLT[L, L](ops.LatticeFold, pos, s, lifetime, p)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/durable"
+	"github.com/hydrogo/hydro/lattices"
 )
 
 type count struct {
@@ -72,4 +73,38 @@ func TestDurableStateIsKeptWithoutALog(t *testing.T) {
 	it.Tick()
 	require.Equal(t, []count{{1, 1}, {1, 2}}, out.Take())
 	require.Nil(t, it.Log())
+}
+
+// durableHighest folds the input into a durable lattices.Max.
+func durableHighest(in hydro.Input[lattices.Max[int]], out hydro.Output[lattices.Max[int]]) *hydro.Flow {
+	f := hydro.NewFlow("highest")
+	p := f.Process("highest")
+	hydro.Sink(hydro.LatticeFold(hydro.Source(p, in), hydro.Durable), out)
+	return f
+}
+
+func TestDurableLatticeFoldSurvivesRestart(t *testing.T) {
+	disk := durable.NewMemFS()
+	start := func() (*hydro.Interpreter, hydro.Input[lattices.Max[int]], hydro.Output[lattices.Max[int]]) {
+		in, out := hydro.NewInput[lattices.Max[int]]("in"), hydro.NewOutput[lattices.Max[int]]("out")
+		it, err := hydro.Interpret(durableHighest(in, out))
+		require.NoError(t, err)
+		require.NoError(t, it.Recover(disk, durable.Options{}))
+		return it, in, out
+	}
+	it, in, out := start()
+	in.Push(lattices.NewMax(3), lattices.NewMax(7), lattices.NewMax(5))
+	it.Tick()
+	require.Equal(t, []lattices.Max[int]{lattices.NewMax(7)}, out.Take())
+	require.Equal(t, 2, it.Log().Stats().Records, "the items that raised the value: 3 and 7, not 5")
+	in.Push(lattices.NewMax(6))
+	it.Tick()
+	require.Equal(t, 2, it.Log().Stats().Records, "an item that changes nothing is not logged")
+	require.NoError(t, it.Close())
+
+	it, in, out = start()
+	in.Push(lattices.NewMax(1))
+	it.Tick()
+	require.Equal(t, []lattices.Max[int]{lattices.NewMax(7)}, out.Take(), "the value is recovered by merging the records")
+	require.NoError(t, it.Close())
 }

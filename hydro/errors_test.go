@@ -120,7 +120,7 @@ func TestBuildErrors(t *testing.T) {
 		{"durable state an operator cannot log", func(f *hydro.Flow, p *hydro.Process) string {
 			hydro.Fold(hydro.Iter(p, []int{}), func() int { return 0 }, func(a *int, x int) { *a += x }, hydro.Durable)
 			return above()
-		}, "hydro.Fold: its state cannot be hydro.Durable; durable state is kept by hydro.MergeKeyed, hydro.ReduceKeyed, hydro.Unique"},
+		}, "hydro.Fold: its state cannot be hydro.Durable; durable state is kept by hydro.LatticeFold, hydro.MergeKeyed, hydro.ReduceKeyed, hydro.Unique"},
 		{"zero stream", func(f *hydro.Flow, p *hydro.Process) string {
 			var s hydro.Stream[int]
 			hydro.Union(hydro.Iter(p, []int{}), s)
