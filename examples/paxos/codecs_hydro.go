@@ -40,23 +40,23 @@ func decodeHydroAccepted(src []byte, v *Accepted) (int, error) {
 	return n, nil
 }
 
-func appendHydroAcceptedLattice(dst []byte, v *AcceptedLattice) []byte {
-	dst = netio.AppendBool(dst, v.Set)
-	dst = appendHydroAccepted(dst, &v.Accepted)
+func appendHydroAcceptorLog(dst []byte, v *AcceptorLog) []byte {
+	dst = netio.AppendUint64(dst, v.Checkpoint)
+	dst = appendHydroMapUint64Accepted(dst, &v.Ring)
 	return dst
 }
 
-func decodeHydroAcceptedLattice(src []byte, v *AcceptedLattice) (int, error) {
+func decodeHydroAcceptorLog(src []byte, v *AcceptorLog) (int, error) {
 	var (
 		n, m int
 		err  error
 	)
-	if v.Set, m, err = netio.DecodeBool(src[n:]); err != nil {
-		return 0, fmt.Errorf("paxos.AcceptedLattice.Set: %w", err)
+	if v.Checkpoint, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("paxos.AcceptorLog.Checkpoint: %w", err)
 	}
 	n += m
-	if m, err = decodeHydroAccepted(src[n:], &v.Accepted); err != nil {
-		return 0, fmt.Errorf("paxos.AcceptedLattice.Accepted: %w", err)
+	if m, err = decodeHydroMapUint64Accepted(src[n:], &v.Ring); err != nil {
+		return 0, fmt.Errorf("paxos.AcceptorLog.Ring: %w", err)
 	}
 	n += m
 	return n, nil
@@ -273,28 +273,6 @@ func decodeHydroDirected(src []byte, v *Directed) (int, error) {
 	return n, nil
 }
 
-func appendHydroEntry(dst []byte, v *Entry) []byte {
-	dst = netio.AppendUint64(dst, v.Pos)
-	dst = appendHydroAcceptedLattice(dst, &v.A)
-	return dst
-}
-
-func decodeHydroEntry(src []byte, v *Entry) (int, error) {
-	var (
-		n, m int
-		err  error
-	)
-	if v.Pos, m, err = netio.DecodeUint64(src[n:]); err != nil {
-		return 0, fmt.Errorf("paxos.Entry.Pos: %w", err)
-	}
-	n += m
-	if m, err = decodeHydroAcceptedLattice(src[n:], &v.A); err != nil {
-		return 0, fmt.Errorf("paxos.Entry.A: %w", err)
-	}
-	n += m
-	return n, nil
-}
-
 func appendHydroExecuted(dst []byte, v *Executed) []byte {
 	dst = appendHydroHydroMemberID(dst, &v.Replica)
 	dst = netio.AppendUint64(dst, v.Slot)
@@ -374,6 +352,48 @@ func decodeHydroKV(src []byte, v *KV) (int, error) {
 	return n, nil
 }
 
+func appendHydroMapUint64Accepted(dst []byte, v *map[uint64]Accepted) []byte {
+	dst = netio.AppendLen(dst, len(*v))
+	for k, e := range *v {
+		dst = netio.AppendUint64(dst, k)
+		dst = appendHydroAccepted(dst, &e)
+	}
+	return dst
+}
+
+func decodeHydroMapUint64Accepted(src []byte, v *map[uint64]Accepted) (int, error) {
+	count, n, err := netio.DecodeLen(src, 25)
+	if err != nil {
+		return 0, fmt.Errorf("map[uint64]paxos.Accepted: %w", err)
+	}
+	if count == 0 {
+		*v = nil
+		return n, nil
+	}
+	mp := make(map[uint64]Accepted, count)
+	var m int
+	for i := range count {
+		var (
+			k uint64
+			e Accepted
+		)
+		if k, m, err = netio.DecodeUint64(src[n:]); err != nil {
+			return 0, fmt.Errorf("map[uint64]paxos.Accepted key %d: %w", i, err)
+		}
+		n += m
+		if m, err = decodeHydroAccepted(src[n:], &e); err != nil {
+			return 0, fmt.Errorf("map[uint64]paxos.Accepted value %d: %w", i, err)
+		}
+		n += m
+		if _, dup := mp[k]; dup {
+			return 0, fmt.Errorf("map[uint64]paxos.Accepted: key %d repeats an earlier key", i)
+		}
+		mp[k] = e
+	}
+	*v = mp
+	return n, nil
+}
+
 func appendHydroMapUint64Reply(dst []byte, v *map[uint64]Reply) []byte {
 	dst = netio.AppendLen(dst, len(*v))
 	for k, e := range *v {
@@ -450,8 +470,7 @@ func appendHydroP1b(dst []byte, v *P1b) []byte {
 	dst = appendHydroBallot(dst, &v.For)
 	dst = appendHydroHydroMemberID(dst, &v.Acceptor)
 	dst = appendHydroBallot(dst, &v.Max)
-	dst = netio.AppendUint64(dst, v.Checkpoint)
-	dst = appendHydroSliceAccepted(dst, &v.Log)
+	dst = appendHydroAcceptorLog(dst, &v.Log)
 	return dst
 }
 
@@ -472,11 +491,7 @@ func decodeHydroP1b(src []byte, v *P1b) (int, error) {
 		return 0, fmt.Errorf("paxos.P1b.Max: %w", err)
 	}
 	n += m
-	if v.Checkpoint, m, err = netio.DecodeUint64(src[n:]); err != nil {
-		return 0, fmt.Errorf("paxos.P1b.Checkpoint: %w", err)
-	}
-	n += m
-	if m, err = decodeHydroSliceAccepted(src[n:], &v.Log); err != nil {
+	if m, err = decodeHydroAcceptorLog(src[n:], &v.Log); err != nil {
 		return 0, fmt.Errorf("paxos.P1b.Log: %w", err)
 	}
 	n += m
@@ -572,28 +587,20 @@ var errsHydroProgress = [...]error{
 }
 
 func appendHydroPromise(dst []byte, v *Promise) []byte {
-	dst = netio.AppendUint8(dst, v.Key)
 	dst = appendHydroBallot(dst, &v.Ballot)
-	dst = netio.AppendUint64(dst, v.Checkpoint)
 	return dst
 }
 
 func decodeHydroPromise(src []byte, v *Promise) (int, error) {
-	if len(src) < 17 {
-		return 0, errsHydroPromise[0]
+	var (
+		n, m int
+		err  error
+	)
+	if m, err = decodeHydroBallot(src[n:], &v.Ballot); err != nil {
+		return 0, fmt.Errorf("paxos.Promise.Ballot: %w", err)
 	}
-	b := src[:17]
-	v.Key = b[0]
-	v.Ballot.Num = binary.LittleEndian.Uint32(b[1:])
-	v.Ballot.Proposer = hydro.MemberID(binary.LittleEndian.Uint32(b[5:]))
-	v.Checkpoint = binary.LittleEndian.Uint64(b[9:])
-	return 17, nil
-}
-
-// errsHydroPromise holds decodeHydroPromise's errors, made once so that the decoder stays small
-// enough to inline.
-var errsHydroPromise = [...]error{
-	fmt.Errorf("paxos.Promise: %w", netio.ErrShort),
+	n += m
+	return n, nil
 }
 
 func appendHydroReply(dst []byte, v *Reply) []byte {
@@ -718,35 +725,6 @@ func decodeHydroSessionLattice(src []byte, v *SessionLattice) (int, error) {
 		return 0, fmt.Errorf("paxos.SessionLattice.Answers: %w", err)
 	}
 	n += m
-	return n, nil
-}
-
-func appendHydroSliceAccepted(dst []byte, v *[]Accepted) []byte {
-	dst = netio.AppendLen(dst, len(*v))
-	for i := range *v {
-		dst = appendHydroAccepted(dst, &(*v)[i])
-	}
-	return dst
-}
-
-func decodeHydroSliceAccepted(src []byte, v *[]Accepted) (int, error) {
-	count, n, err := netio.DecodeLen(src, 17)
-	if err != nil {
-		return 0, fmt.Errorf("[]paxos.Accepted: %w", err)
-	}
-	if count == 0 {
-		*v = nil
-		return n, nil
-	}
-	s := make([]Accepted, count)
-	var m int
-	for i := range s {
-		if m, err = decodeHydroAccepted(src[n:], &s[i]); err != nil {
-			return 0, fmt.Errorf("[]paxos.Accepted[%d]: %w", i, err)
-		}
-		n += m
-	}
-	*v = s
 	return n, nil
 }
 

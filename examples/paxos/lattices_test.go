@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/lattices/latticetest"
 )
@@ -21,14 +23,42 @@ func cmdFor(slot uint64, b Ballot) Command {
 	return Command{ID: slot*10 + uint64(b.Num)*2 + uint64(b.Proposer), Op: OpPut, Key: "k", Value: fmt.Sprint(slot, b)}
 }
 
-func TestAcceptedLatticeLaws(t *testing.T) {
-	latticetest.Check[AcceptedLattice](t, func(r *rand.Rand) AcceptedLattice {
-		if r.IntN(5) == 0 {
-			return AcceptedLattice{}
+func TestPromiseLaws(t *testing.T) {
+	latticetest.Check[Promise](t, func(r *rand.Rand) Promise { return Promise{Ballot: genBallot(r)} })
+}
+
+// An acceptor's log over a ring of 3 positions: slot s at s mod 3, and
+// only slots at or after the checkpoint.
+func TestAcceptorLogLaws(t *testing.T) {
+	latticetest.Check[AcceptorLog](t, func(r *rand.Rand) AcceptorLog {
+		l := AcceptorLog{Checkpoint: uint64(r.IntN(5))}
+		for range r.IntN(4) {
+			s, b := uint64(r.IntN(9)), genBallot(r)
+			if s < l.Checkpoint {
+				continue
+			}
+			if l.Ring == nil {
+				l.Ring = map[uint64]Accepted{}
+			}
+			if have, ok := l.Ring[s%3]; !ok || lessRank(have.Slot, have.Ballot, s, b) {
+				l.Ring[s%3] = Accepted{Slot: s, Ballot: b, Cmds: []Command{cmdFor(s, b)}}
+			}
 		}
-		s, b := uint64(r.IntN(3)), genBallot(r)
-		return AcceptedLattice{Set: true, Accepted: Accepted{Slot: s, Ballot: b, Cmds: []Command{cmdFor(s, b)}}}
+		return l
 	})
+}
+
+// A raised checkpoint drops the values below it; a value below the
+// checkpoint is not merged.
+func TestAcceptorLogDropsBelowCheckpoint(t *testing.T) {
+	a := func(s uint64) Accepted { return Accepted{Slot: s, Ballot: Ballot{Num: 1}} }
+	l := logOf(0, 1, a(1), true)
+	require.True(t, l.Merge(logOf(0, 2, a(2), true)))
+	require.True(t, l.Merge(AcceptorLog{Checkpoint: 2}))
+	require.Equal(t, AcceptorLog{Checkpoint: 2, Ring: map[uint64]Accepted{2: a(2)}}, l)
+	require.False(t, l.Merge(logOf(0, 1, a(1), true)), "below the checkpoint")
+	require.Equal(t, AcceptorLog{Checkpoint: 2}, logOf(2, 1, a(1), true))
+	require.Equal(t, AcceptorLog{Checkpoint: 2}, logOf(2, 3, a(3), false), "not accepted")
 }
 
 func TestTallyLatticeLaws(t *testing.T) {

@@ -52,9 +52,10 @@ func ring(window uint64) uint64 {
 // acceptors accepted it with the same ballot, and the commit goes to the
 // replicas.
 //
-// Acceptor: a durable promise (highest ballot, checkpoint) and a durable
-// log of accepted values, a ring of window positions; it accepts a P2a
-// whose ballot is at least its promise and answers every P1a and P2a with
+// Acceptor: a durable promise (its highest ballot) and a durable log (the
+// checkpoint and the accepted values, a ring of window positions), both
+// lattice folds; it accepts a P2a whose ballot is at least its promise,
+// answers every P1a with its highest ballot and its log and every P2a with
 // its highest ballot, and logs each answer to a P2a on output votes.
 // Everything it answers was synced first.
 //
@@ -131,27 +132,23 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	p1a := hydro.Broadcast(started, acceptors)
 	p2a := hydro.Broadcast(hydro.FlatMap(core, emitP2as), acceptors)
 
-	// Acceptor: raise the promise, accept, answer.
+	// Acceptor: raise the promise, accept, answer. The promise and the
+	// log are durable lattice folds: a P1b carries the log whole, which a
+	// partitioning by slot seals and recombines at the proposer.
 	acceptorID := hydro.SelfID(acceptors)
-	promise := hydro.ReduceKeyed(hydro.Union(hydro.Map(p1a, promiseOfP1a), hydro.Map(p2a, promiseOfP2a)), raise, hydro.Durable)
-	now := hydro.CrossJoin(hydro.Fold(promise, noPromise, takePromise), acceptorID, viewOf, hydro.Tick, hydro.Static)
+	promise := hydro.LatticeFold(hydro.Union(hydro.Map(p1a, promiseOfP1a), hydro.Map(p2a, promiseOfP2a)), hydro.Durable)
+	now := hydro.CrossJoin(promise, acceptorID, viewOf, hydro.Tick, hydro.Static)
 	// The P2b answers without the batch, which the leader holds; the log
 	// keeps it.
 	answers2 := hydro.CrossJoin(p2a, now, answer, hydro.Tick, hydro.Tick)
 	p2b := hydro.Map(answers2, voteOf)
-	log := hydro.MergeKeyed(hydro.FilterMap(answers2, func(a answered2) (Entry, bool) {
+	log := hydro.LatticeFold(hydro.Map(answers2, func(a answered2) AcceptorLog {
 		p := a.P2b
-		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}}}, p.Max == p.Ballot
+		return logOf(a.Checkpoint, p.Slot%ring(window), Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
 	}), hydro.Durable)
 	hydro.Sink(p2b, votes)
 	p2bsFrom(hydro.DemuxBy(p2b, proposers, toProposer))
-	asked1 := hydro.Unique(hydro.FlatMap(p1a, func(_ P1a, emit func(Probe)) {
-		for pos := range ring(window) {
-			emit(Probe{Pos: pos})
-		}
-	}), hydro.Tick)
-	logged := hydro.Fold(hydro.Join(asked1, log, hitEntry, hydro.Tick, hydro.Tick), newLog, addAccepted)
-	p1b := hydro.CrossJoin(hydro.CrossJoin(p1a, now, firstP1b, hydro.Tick, hydro.Tick), logged, withLog, hydro.Tick, hydro.Tick)
+	p1b := hydro.CrossJoin(hydro.CrossJoin(p1a, now, promised, hydro.Tick, hydro.Tick), log, withLog, hydro.Tick, hydro.Tick)
 	p1bsFrom(hydro.DemuxBy(p1b, proposers, toRequester))
 
 	// Replica: keep commits in the window after the executed prefix,

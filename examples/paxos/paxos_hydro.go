@@ -54,62 +54,62 @@ type PaxosClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, paxos.go:71): this tick's input.
+	// hydro.Source (node 0, paxos.go:72): this tick's input.
 	n0Buf []Request
-	// hydro.Timer (node 1, paxos.go:72): the period, the next due time, whether it fired.
+	// hydro.Timer (node 1, paxos.go:73): the period, the next due time, whether it fired.
 	n1Period time.Duration
 	n1Due    time.Time
 	n1Fired  bool
-	// hydro.Reduce (node 3, paxos.go:72): the accumulator, once an item arrived.
+	// hydro.Reduce (node 3, paxos.go:73): the accumulator, once an item arrived.
 	n3Acc  uint64
 	n3Have bool
-	// hydro.Enumerate (node 4, paxos.go:73): the next item's index.
+	// hydro.Enumerate (node 4, paxos.go:74): the next item's index.
 	n4Next int
-	// hydro.CrossJoin (node 5, paxos.go:73): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 5, paxos.go:74): the stored sides' items in arrival order.
 	n5R []uint64
-	// hydro.AntiJoin (node 10, paxos.go:78): the keys of the negative input.
+	// hydro.AntiJoin (node 10, paxos.go:79): the keys of the negative input.
 	n10Neg map[uint64]struct{}
-	// hydro.Join (node 11, paxos.go:79): the stored sides' items, per key in arrival order.
+	// hydro.Join (node 11, paxos.go:80): the stored sides' items, per key in arrival order.
 	n11RIndex  map[uint64]int
 	n11RGroups [][]Command
-	// hydro.Unique (node 12, paxos.go:79): the items seen.
+	// hydro.Unique (node 12, paxos.go:80): the items seen.
 	n12Seen map[Reply]struct{}
-	// hydro.Sink (node 13, paxos.go:79): this tick's output.
+	// hydro.Sink (node 13, paxos.go:80): this tick's output.
 	n13Out []Reply
-	// hydro.DeferTickLazy (node 14, paxos.go:80): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 14, paxos.go:81): the items of this tick and of the next.
 	n14Now  []Command
 	n14Next []Command
-	// hydro.Fold (node 15, paxos.go:81): the accumulator.
+	// hydro.Fold (node 15, paxos.go:82): the accumulator.
 	n15Acc  uint64
 	n15Init bool
-	// hydro.Timer (node 16, paxos.go:82): the period, the next due time, whether it fired.
+	// hydro.Timer (node 16, paxos.go:83): the period, the next due time, whether it fired.
 	n16Period time.Duration
 	n16Due    time.Time
 	n16Fired  bool
-	// hydro.CrossJoin (node 17, paxos.go:82): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 17, paxos.go:83): the stored sides' items in arrival order.
 	n17L []Command
-	// hydro.Fold (node 19, paxos.go:86): the accumulator.
+	// hydro.Fold (node 19, paxos.go:87): the accumulator.
 	n19Acc  Ballot
 	n19Init bool
-	// hydro.CrossJoin (node 20, paxos.go:87): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 20, paxos.go:88): the stored sides' items in arrival order.
 	n20R []uint64
-	// hydro.CrossJoin (node 21, paxos.go:87): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 21, paxos.go:88): the stored sides' items in arrival order.
 	n21L []Command
-	// hydro.CrossJoin (node 26, paxos.go:90): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 26, paxos.go:91): the stored sides' items in arrival order.
 	n26R []uint64
-	// hydro.Send (node 157, paxos.go:198): the items received since the last tick.
-	n157Recv []Answer
-	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:73) to hydro.CrossJoin (node 5, paxos.go:73).
+	// hydro.Send (node 152, paxos.go:195): the items received since the last tick.
+	n152Recv []Answer
+	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:74) to hydro.CrossJoin (node 5, paxos.go:74).
 	h4To5Port0 []hydro.Indexed[Request]
-	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:74) to hydro.Union (node 9, paxos.go:77).
+	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:75) to hydro.Union (node 9, paxos.go:78).
 	h6To9Port1 []Command
-	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:76) to hydro.Join (node 11, paxos.go:79).
+	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:77) to hydro.Join (node 11, paxos.go:80).
 	h8To11Port0 []Reply
-	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:73) to hydro.CrossJoin (node 20, paxos.go:87).
+	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:74) to hydro.CrossJoin (node 20, paxos.go:88).
 	h5To20Port0 []Command
-	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:86) to hydro.CrossJoin (node 21, paxos.go:87).
+	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:87) to hydro.CrossJoin (node 21, paxos.go:88).
 	h19To21Port1 []Ballot
-	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:82) to hydro.CrossJoin (node 26, paxos.go:90).
+	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:83) to hydro.CrossJoin (node 26, paxos.go:91).
 	h17To26Port0 []Command
 }
 
@@ -122,11 +122,11 @@ func NewPaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], 
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:72:52*/ Timeout /*line paxos_hydro.go:125:78*/
+	nd.n1Period = /*line paxos.go:73:52*/ Timeout /*line paxos_hydro.go:125:78*/
 	nd.n10Neg = map[uint64]struct{}{}
 	nd.n11RIndex = map[uint64]int{}
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:82:57*/ Timeout /*line paxos_hydro.go:129:79*/
+	nd.n16Period = /*line paxos.go:83:57*/ Timeout /*line paxos_hydro.go:129:79*/
 	return nd
 }
 
@@ -206,26 +206,26 @@ func (nd *PaxosClient) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Map (8), hydro.Map (18), hydro.Send (157).
+// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Map (8), hydro.Map (18), hydro.Send (152).
 func (nd *PaxosClient) subgraph3() {
 	if !nd.n19Init {
 		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
 	acc12 := nd.n19Acc
-	for _, v9 := range nd.n157Recv {
+	for _, v9 := range nd.n152Recv {
 		v10 := answerReply(v9)
 		nd.n10Neg[v10.ID] = struct{}{}
 		nd.h8To11Port0 = append(nd.h8To11Port0, v10)
 		v11 := answerBallot(v9)
 		{
 			b := v11
-			/*line replica.go:429:42*/ {
+			/*line replica.go:413:42*/ {
 				acc12 = maxBallot(acc12, b)
 			} /*line paxos_hydro.go:224:36*/
 		}
 	}
-	clear(nd.n157Recv)
-	nd.n157Recv = nd.n157Recv[:0]
+	clear(nd.n152Recv)
+	nd.n152Recv = nd.n152Recv[:0]
 	nd.n19Acc = acc12
 }
 
@@ -246,7 +246,7 @@ func (nd *PaxosClient) subgraph4() {
 				nd.n14Next = append(nd.n14Next, v17)
 				{
 					c := v17
-					/*line replica.go:412:37*/ {
+					/*line replica.go:396:37*/ {
 						acc19 = min(acc19, c.Seq)
 					} /*line paxos_hydro.go:251:38*/
 				}
@@ -274,7 +274,7 @@ func (nd *PaxosClient) subgraph4() {
 			nd.n14Next = append(nd.n14Next, v23)
 			{
 				c := v23
-				/*line replica.go:412:37*/ {
+				/*line replica.go:396:37*/ {
 					acc19 = min(acc19, c.Seq)
 				} /*line paxos_hydro.go:279:37*/
 			}
@@ -409,16 +409,16 @@ func (nd *PaxosClient) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)
 // that does not decode, and says why.
 func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 157:
+	case 152:
 		var v Answer
 		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:198: %w", err)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:195: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:198: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:195: %d bytes after the item", len(payload)-n)
 		}
-		nd.n157Recv = append(nd.n157Recv, v)
+		nd.n152Recv = append(nd.n152Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location client: no network operator has tag %d", tag)
@@ -427,7 +427,7 @@ func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosClient) Pending() bool {
-	return nd.requests.Len() > 0 || len(nd.n157Recv) > 0
+	return nd.requests.Len() > 0 || len(nd.n152Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -476,83 +476,83 @@ type PaxosProposer struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.ClusterSize (node 35, paxos.go:98): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 35, paxos.go:99): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n35Size int
 	n35Done bool
-	// hydro.SelfID (node 36, paxos.go:100): whether the member id was emitted.
+	// hydro.SelfID (node 36, paxos.go:101): whether the member id was emitted.
 	n36Done bool
-	// hydro.CrossJoin (node 37, paxos.go:100): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 37, paxos.go:101): the stored sides' items in arrival order.
 	n37L []hydro.MemberID
 	n37R []int
-	// hydro.ClusterSize (node 38, paxos.go:101): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 38, paxos.go:102): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n38Size int
 	n38Done bool
-	// hydro.CrossJoin (node 39, paxos.go:99): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 39, paxos.go:100): the stored sides' items in arrival order.
 	n39L []Config
 	n39R []int
-	// hydro.MergeKeyed (node 43, paxos.go:106): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 43, paxos.go:107): the groups in order of first appearance.
 	n43Index map[uint64]int
 	n43Accs  []Tally
 	// the groups changed in this tick, and whether each group is among them.
 	n43Changed []int
 	n43Touched []bool
-	// hydro.ReduceKeyed (node 45, paxos.go:109): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 45, paxos.go:110): the groups in order of first appearance.
 	n45Index map[uint64]int
 	n45Accs  []Votes
-	// hydro.CrossJoin (node 47, paxos.go:112): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 47, paxos.go:113): the stored sides' items in arrival order.
 	n47L []chosen
 	n47R []int
-	// hydro.Timer (node 55, paxos.go:121): the period, the next due time, whether it fired.
+	// hydro.Timer (node 55, paxos.go:122): the period, the next due time, whether it fired.
 	n55Period time.Duration
 	n55Due    time.Time
 	n55Fired  bool
-	// hydro.Fold (node 58, paxos.go:123): the accumulator.
+	// hydro.Fold (node 58, paxos.go:124): the accumulator.
 	n58Acc  Inbox
 	n58Init bool
-	// hydro.CrossJoin (node 59, paxos.go:123): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 59, paxos.go:124): the stored sides' items in arrival order.
 	n59L []Inbox
 	n59R []Config
-	// hydro.Fold (node 60, paxos.go:124): the accumulator.
+	// hydro.Fold (node 60, paxos.go:125): the accumulator.
 	n60Acc  Core
 	n60Init bool
-	// hydro.ReduceKeyed (node 65, paxos.go:130): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 65, paxos.go:131): the groups in order of first appearance.
 	n65Index map[uint8]int
 	n65Accs  []Used
 	// the groups changed this tick, to log at its end.
 	n65Mark  []bool
 	n65Dirty []int
-	// hydro.DeferTickLazy (node 67, paxos.go:130): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 67, paxos.go:131): the items of this tick and of the next.
 	n67Now  []Event
 	n67Next []Event
-	// hydro.Demux (node 23, paxos.go:88): the items received since the last tick.
+	// hydro.Demux (node 23, paxos.go:89): the items received since the last tick.
 	n23Recv []Directed
-	// hydro.Broadcast (node 28, paxos.go:90): the items received since the last tick.
+	// hydro.Broadcast (node 28, paxos.go:91): the items received since the last tick.
 	n28Recv []Command
-	// hydro.Broadcast (node 62, paxos.go:125): the items received since the last tick.
+	// hydro.Broadcast (node 62, paxos.go:126): the items received since the last tick.
 	n62Recv []Heartbeat
-	// hydro.Demux (node 83, paxos.go:147): the items received since the last tick.
-	n83Recv []P2b
-	// hydro.Demux (node 90, paxos.go:155): the items received since the last tick.
-	n90Recv []P1b
-	// hydro.Broadcast (node 172, paxos.go:207): the items received since the last tick.
-	n172Recv []Progress
-	// h35To47Port1 is the handoff from hydro.ClusterSize (node 35, paxos.go:98) to hydro.CrossJoin (node 47, paxos.go:112).
+	// hydro.Demux (node 82, paxos.go:150): the items received since the last tick.
+	n82Recv []P2b
+	// hydro.Demux (node 85, paxos.go:152): the items received since the last tick.
+	n85Recv []P1b
+	// hydro.Broadcast (node 167, paxos.go:204): the items received since the last tick.
+	n167Recv []Progress
+	// h35To47Port1 is the handoff from hydro.ClusterSize (node 35, paxos.go:99) to hydro.CrossJoin (node 47, paxos.go:113).
 	h35To47Port1 []int
-	// h49To57Port0 is the handoff from hydro.Map (node 49, paxos.go:115) to hydro.Union (node 57, paxos.go:114).
+	// h49To57Port0 is the handoff from hydro.Map (node 49, paxos.go:116) to hydro.Union (node 57, paxos.go:115).
 	h49To57Port0 []Event
-	// h50To57Port1 is the handoff from hydro.Map (node 50, paxos.go:116) to hydro.Union (node 57, paxos.go:114).
+	// h50To57Port1 is the handoff from hydro.Map (node 50, paxos.go:117) to hydro.Union (node 57, paxos.go:115).
 	h50To57Port1 []Event
-	// h51To57Port2 is the handoff from hydro.FilterMap (node 51, paxos.go:117) to hydro.Union (node 57, paxos.go:114).
+	// h51To57Port2 is the handoff from hydro.FilterMap (node 51, paxos.go:118) to hydro.Union (node 57, paxos.go:115).
 	h51To57Port2 []Event
-	// h52To57Port3 is the handoff from hydro.Map (node 52, paxos.go:118) to hydro.Union (node 57, paxos.go:114).
+	// h52To57Port3 is the handoff from hydro.Map (node 52, paxos.go:119) to hydro.Union (node 57, paxos.go:115).
 	h52To57Port3 []Event
-	// h54To57Port5 is the handoff from hydro.Map (node 54, paxos.go:120) to hydro.Union (node 57, paxos.go:114).
+	// h54To57Port5 is the handoff from hydro.Map (node 54, paxos.go:121) to hydro.Union (node 57, paxos.go:115).
 	h54To57Port5 []Event
-	// h56To57Port6 is the handoff from hydro.Map (node 56, paxos.go:121) to hydro.Union (node 57, paxos.go:114).
+	// h56To57Port6 is the handoff from hydro.Map (node 56, paxos.go:122) to hydro.Union (node 57, paxos.go:115).
 	h56To57Port6 []Event
-	// h34To57Port7 is the handoff from hydro.Cycle (node 34, paxos.go:97) to hydro.Union (node 57, paxos.go:114).
+	// h34To57Port7 is the handoff from hydro.Cycle (node 34, paxos.go:98) to hydro.Union (node 57, paxos.go:115).
 	h34To57Port7 []Event
-	// h40To59Port1 is the handoff from hydro.Map (node 40, paxos.go:102) to hydro.CrossJoin (node 59, paxos.go:123).
+	// h40To59Port1 is the handoff from hydro.Map (node 40, paxos.go:103) to hydro.CrossJoin (node 59, paxos.go:124).
 	h40To59Port1 []Config
 }
 
@@ -567,7 +567,7 @@ func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n43Index = map[uint64]int{}
 	nd.n45Index = map[uint64]int{}
-	nd.n55Period = /*line paxos.go:121:36*/ HeartbeatPeriod /*line paxos_hydro.go:570:88*/
+	nd.n55Period = /*line paxos.go:122:36*/ HeartbeatPeriod /*line paxos_hydro.go:570:88*/
 	nd.n65Index = map[uint8]int{}
 	return nd
 }
@@ -638,26 +638,26 @@ func (nd *PaxosProposer) subgraph1() {
 	nd.n62Recv = nd.n62Recv[:0]
 }
 
-// subgraph2 runs stratum 0: hydro.Cycle (31), hydro.Map (50), hydro.Demux (90).
+// subgraph2 runs stratum 0: hydro.Cycle (31), hydro.Map (50), hydro.Demux (85).
 func (nd *PaxosProposer) subgraph2() {
-	for _, v8 := range nd.n90Recv {
+	for _, v8 := range nd.n85Recv {
 		v9 := p1bEvent(v8)
 		nd.h50To57Port1 = append(nd.h50To57Port1, v9)
 	}
-	clear(nd.n90Recv)
-	nd.n90Recv = nd.n90Recv[:0]
+	clear(nd.n85Recv)
+	nd.n85Recv = nd.n85Recv[:0]
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.FilterMap (51), hydro.Demux (83).
+// subgraph3 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.FilterMap (51), hydro.Demux (82).
 func (nd *PaxosProposer) subgraph3() {
 	window := nd.window
-	udf14 := /*line paxos.go:106:46*/ func(p P2b) Tally {
+	udf14 := /*line paxos.go:107:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
 	} /*line paxos_hydro.go:656:34*/
-	udf20 := /*line paxos.go:109:45*/ func(p P2b) Votes {
+	udf20 := /*line paxos.go:110:45*/ func(p P2b) Votes {
 		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
 	} /*line paxos_hydro.go:659:34*/
-	for _, v10 := range nd.n83Recv {
+	for _, v10 := range nd.n82Recv {
 		if v11, ok12 := accepted(v10); ok12 {
 			v13 := udf14(v11)
 			k15 := v13.Pos
@@ -692,18 +692,18 @@ func (nd *PaxosProposer) subgraph3() {
 			nd.h51To57Port2 = append(nd.h51To57Port2, v24)
 		}
 	}
-	clear(nd.n83Recv)
-	nd.n83Recv = nd.n83Recv[:0]
+	clear(nd.n82Recv)
+	nd.n82Recv = nd.n82Recv[:0]
 }
 
-// subgraph4 runs stratum 0: hydro.Cycle (33), hydro.Map (54), hydro.Broadcast (172).
+// subgraph4 runs stratum 0: hydro.Cycle (33), hydro.Map (54), hydro.Broadcast (167).
 func (nd *PaxosProposer) subgraph4() {
-	for _, v26 := range nd.n172Recv {
+	for _, v26 := range nd.n167Recv {
 		v27 := progressEvent(v26)
 		nd.h54To57Port5 = append(nd.h54To57Port5, v27)
 	}
-	clear(nd.n172Recv)
-	nd.n172Recv = nd.n172Recv[:0]
+	clear(nd.n167Recv)
+	nd.n167Recv = nd.n167Recv[:0]
 }
 
 // subgraph5 runs stratum 0: hydro.Cycle (34), hydro.DeferTickLazy (67).
@@ -714,7 +714,7 @@ func (nd *PaxosProposer) subgraph5() {
 // subgraph6 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *PaxosProposer) subgraph6() {
 	window := nd.window
-	udf35 := /*line paxos.go:102:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:717:127*/
+	udf35 := /*line paxos.go:103:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:717:127*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -1055,7 +1055,7 @@ func (nd *PaxosProposer) subgraph9() {
 	nd.h40To59Port1 = nd.h40To59Port1[:0]
 }
 
-// subgraph10 runs stratum 3: hydro.Fold (60), hydro.FlatMap (61), hydro.FlatMap (63), hydro.Map (64), hydro.FlatMap (69), hydro.FlatMap (92), hydro.FlatMap (94), hydro.FlatMap (158).
+// subgraph10 runs stratum 3: hydro.Fold (60), hydro.FlatMap (61), hydro.FlatMap (63), hydro.Map (64), hydro.FlatMap (69), hydro.FlatMap (87), hydro.FlatMap (89), hydro.FlatMap (153).
 func (nd *PaxosProposer) subgraph10() {
 	if !nd.n60Init {
 		nd.n60Acc, nd.n60Init = newCore(), true
@@ -1120,7 +1120,7 @@ func (nd *PaxosProposer) subgraph10() {
 		c, emit := v89, func(v97 Commit) {
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v97)
-				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 93, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 88, nd.hydroBuf)
 			}
 		}
 		/*line proposer.go:427:45*/ {
@@ -1133,7 +1133,7 @@ func (nd *PaxosProposer) subgraph10() {
 		c, emit := v89, func(v98 Resend) {
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v98)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v98))}, 95, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v98))}, 90, nd.hydroBuf)
 			}
 		}
 		/*line proposer.go:433:45*/ {
@@ -1146,7 +1146,7 @@ func (nd *PaxosProposer) subgraph10() {
 		c, emit := v89, func(v99 Transfer) {
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v99)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v99))}, 159, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v99))}, 154, nd.hydroBuf)
 			}
 		}
 		/*line proposer.go:439:49*/ {
@@ -1183,7 +1183,7 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 			err108 = fmt.Errorf("%d bytes after the item", len(item)-n107)
 		}
 		if err108 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:130): %w", err108)
+			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:131): %w", err108)
 		}
 		k109 := v106.Key
 		i110, ok111 := nd.n65Index[k109]
@@ -1305,10 +1305,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Directed
 		n, err := decodeHydroDirected(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:88: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:89: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:88: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:89: %d bytes after the item", len(payload)-n)
 		}
 		nd.n23Recv = append(nd.n23Recv, v)
 		return nil
@@ -1316,10 +1316,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:90: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:91: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:90: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:91: %d bytes after the item", len(payload)-n)
 		}
 		nd.n28Recv = append(nd.n28Recv, v)
 		return nil
@@ -1327,45 +1327,45 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Heartbeat
 		n, err := decodeHydroHeartbeat(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:125: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:126: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:125: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:126: %d bytes after the item", len(payload)-n)
 		}
 		nd.n62Recv = append(nd.n62Recv, v)
 		return nil
-	case 83:
+	case 82:
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:147: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:150: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:147: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:150: %d bytes after the item", len(payload)-n)
 		}
-		nd.n83Recv = append(nd.n83Recv, v)
+		nd.n82Recv = append(nd.n82Recv, v)
 		return nil
-	case 90:
+	case 85:
 		var v P1b
 		n, err := decodeHydroP1b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:155: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:152: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:155: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:152: %d bytes after the item", len(payload)-n)
 		}
-		nd.n90Recv = append(nd.n90Recv, v)
+		nd.n85Recv = append(nd.n85Recv, v)
 		return nil
-	case 172:
+	case 167:
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:207: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:204: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:207: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:204: %d bytes after the item", len(payload)-n)
 		}
-		nd.n172Recv = append(nd.n172Recv, v)
+		nd.n167Recv = append(nd.n167Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location proposer: no network operator has tag %d", tag)
@@ -1374,7 +1374,7 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosProposer) Pending() bool {
-	return len(nd.n23Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n62Recv) > 0 || len(nd.n83Recv) > 0 || len(nd.n90Recv) > 0 || len(nd.n172Recv) > 0
+	return len(nd.n23Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n62Recv) > 0 || len(nd.n82Recv) > 0 || len(nd.n85Recv) > 0 || len(nd.n167Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1422,56 +1422,39 @@ type PaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 71, paxos.go:135): whether the member id was emitted.
+	// hydro.SelfID (node 71, paxos.go:138): whether the member id was emitted.
 	n71Done bool
-	// hydro.ReduceKeyed (node 75, paxos.go:136): the groups in order of first appearance.
-	n75Index map[uint8]int
-	n75Accs  []Promise
-	// the groups changed this tick, to log at its end.
-	n75Mark  []bool
-	n75Dirty []int
-	// hydro.Fold (node 76, paxos.go:137): the accumulator.
-	n76Acc  Promise
-	n76Init bool
-	// hydro.CrossJoin (node 77, paxos.go:137): the stored sides' items in arrival order.
-	n77L []Promise
-	n77R []hydro.MemberID
-	// hydro.CrossJoin (node 78, paxos.go:140): the stored sides' items in arrival order.
-	n78R []view
-	// hydro.MergeKeyed (node 81, paxos.go:142): the groups in order of first appearance.
-	n81Index map[uint64]int
-	n81Accs  []Entry
-	// the groups changed this tick, to log at its end.
-	n81Mark  []bool
-	n81Dirty []int
-	// the groups changed in this tick, and whether each group is among them.
-	n81Changed []int
-	n81Touched []bool
-	// hydro.Sink (node 82, paxos.go:146): this tick's output.
-	n82Out []P2b
-	// hydro.Unique (node 85, paxos.go:148): the items seen.
-	n85Seen map[Probe]struct{}
-	// hydro.Fold (node 87, paxos.go:153): the accumulator.
-	n87Acc  []Accepted
-	n87Init bool
-	// hydro.CrossJoin (node 88, paxos.go:154): the stored sides' items in arrival order.
-	n88R []view
-	// hydro.CrossJoin (node 89, paxos.go:154): the stored sides' items in arrival order.
-	n89R [][]Accepted
-	// hydro.Broadcast (node 68, paxos.go:131): the items received since the last tick.
+	// hydro.LatticeFold (node 75, paxos.go:139): the accumulator, starting at bottom.
+	n75Acc Promise
+	// the items that changed the accumulator this tick, to log at its end.
+	n75Changed []Promise
+	// hydro.CrossJoin (node 76, paxos.go:140): the stored sides' items in arrival order.
+	n76L []Promise
+	n76R []hydro.MemberID
+	// hydro.CrossJoin (node 77, paxos.go:143): the stored sides' items in arrival order.
+	n77R []view
+	// hydro.LatticeFold (node 80, paxos.go:145): the accumulator, starting at bottom.
+	n80Acc AcceptorLog
+	// the items that changed the accumulator this tick, to log at its end.
+	n80Changed []AcceptorLog
+	// hydro.Sink (node 81, paxos.go:149): this tick's output.
+	n81Out []P2b
+	// hydro.CrossJoin (node 83, paxos.go:151): the stored sides' items in arrival order.
+	n83R []view
+	// hydro.CrossJoin (node 84, paxos.go:151): the stored sides' items in arrival order.
+	n84R []AcceptorLog
+	// hydro.Broadcast (node 68, paxos.go:132): the items received since the last tick.
 	n68Recv []P1a
-	// hydro.Broadcast (node 70, paxos.go:132): the items received since the last tick.
+	// hydro.Broadcast (node 70, paxos.go:133): the items received since the last tick.
 	n70Recv []P2a
-	// h71To77Port1 is the handoff from hydro.SelfID (node 71, paxos.go:135) to hydro.CrossJoin (node 77, paxos.go:137).
-	h71To77Port1 []hydro.MemberID
-	// h70To78Port0 is the handoff from hydro.Broadcast (node 70, paxos.go:132) to hydro.CrossJoin (node 78, paxos.go:140).
-	h70To78Port0 []P2a
-	// h85To86Port0 is the handoff from hydro.Unique (node 85, paxos.go:148) to hydro.Join (node 86, paxos.go:153).
-	h85To86Port0 []Probe
-	// h68To88Port0 is the handoff from hydro.Broadcast (node 68, paxos.go:131) to hydro.CrossJoin (node 88, paxos.go:154).
-	h68To88Port0 []P1a
-	// h88To89Port0 is the handoff from hydro.CrossJoin (node 88, paxos.go:154) to hydro.CrossJoin (node 89, paxos.go:154).
-	h88To89Port0 []P1b
+	// h71To76Port1 is the handoff from hydro.SelfID (node 71, paxos.go:138) to hydro.CrossJoin (node 76, paxos.go:140).
+	h71To76Port1 []hydro.MemberID
+	// h70To77Port0 is the handoff from hydro.Broadcast (node 70, paxos.go:133) to hydro.CrossJoin (node 77, paxos.go:143).
+	h70To77Port0 []P2a
+	// h68To83Port0 is the handoff from hydro.Broadcast (node 68, paxos.go:132) to hydro.CrossJoin (node 83, paxos.go:151).
+	h68To83Port0 []P1a
+	// h83To84Port0 is the handoff from hydro.CrossJoin (node 83, paxos.go:151) to hydro.CrossJoin (node 84, paxos.go:151).
+	h83To84Port0 []P1b
 }
 
 // NewPaxosAcceptor returns the node of location "acceptor" with the flow's parameters.
@@ -1483,9 +1466,6 @@ func NewPaxosAcceptor(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n75Index = map[uint8]int{}
-	nd.n81Index = map[uint64]int{}
-	nd.n85Seen = map[Probe]struct{}{}
 	return nd
 }
 
@@ -1501,84 +1481,35 @@ func (nd *PaxosAcceptor) Tick() {
 	nd.subgraph1()
 	nd.subgraph2()
 	nd.subgraph3()
-	nd.subgraph4()
-	nd.subgraph5()
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.votes.PutAll(nd.n82Out)
-	nd.n82Out = nd.n82Out[:0]
-	var zero76 Promise
-	nd.n76Acc, nd.n76Init = zero76, false
-	nd.n77L = nd.n77L[:0]
-	nd.n78R = nd.n78R[:0]
-	for _, i := range nd.n81Changed {
-		nd.n81Touched[i] = false
-	}
-	nd.n81Changed = nd.n81Changed[:0]
-	clear(nd.n85Seen)
-	var zero87 []Accepted
-	nd.n87Acc, nd.n87Init = zero87, false
-	nd.n88R = nd.n88R[:0]
-	clear(nd.n89R)
-	nd.n89R = nd.n89R[:0]
+	nd.votes.PutAll(nd.n81Out)
+	nd.n81Out = nd.n81Out[:0]
+	nd.n76L = nd.n76L[:0]
+	nd.n77R = nd.n77R[:0]
+	nd.n83R = nd.n83R[:0]
+	clear(nd.n84R)
+	nd.n84R = nd.n84R[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (68), hydro.Broadcast (70), hydro.Map (72), hydro.Map (73), hydro.Union (74), hydro.FlatMap (84), hydro.Unique (85).
+// subgraph0 runs stratum 0: hydro.Broadcast (68), hydro.Broadcast (70), hydro.Map (72), hydro.Map (73), hydro.Union (74).
 func (nd *PaxosAcceptor) subgraph0() {
-	window := nd.window
 	for _, v1 := range nd.n68Recv {
 		v2 := promiseOfP1a(v1)
-		k3 := v2.Key
-		i4, ok5 := nd.n75Index[k3]
-		if ok5 && !nd.n75Mark[i4] {
-			nd.n75Mark[i4] = true
-			nd.n75Dirty = append(nd.n75Dirty, i4)
+		if nd.n75Acc.Merge(v2) && nd.hydroJournal.Active() {
+			nd.n75Changed = append(nd.n75Changed, v2)
 		}
-		if !ok5 {
-			i4 = len(nd.n75Accs)
-			nd.n75Index[k3] = i4
-			nd.n75Mark = append(nd.n75Mark, true)
-			nd.n75Dirty = append(nd.n75Dirty, i4)
-			nd.n75Accs = append(nd.n75Accs, v2)
-		} else {
-			raise(&nd.n75Accs[i4], v2)
-		}
-		{
-			_, emit := v1, func(v6 Probe) {
-				if _, dup7 := nd.n85Seen[v6]; !dup7 {
-					nd.n85Seen[v6] = struct{}{}
-					nd.h85To86Port0 = append(nd.h85To86Port0, v6)
-				}
-			}
-			/*line paxos.go:148:74*/ {
-				for pos := range ring(window) {
-					emit(Probe{Pos: pos})
-				}
-			} /*line paxos_hydro.go:1558:37*/
-		}
-		nd.h68To88Port0 = append(nd.h68To88Port0, v1)
+		nd.h68To83Port0 = append(nd.h68To83Port0, v1)
 	}
 	clear(nd.n68Recv)
 	nd.n68Recv = nd.n68Recv[:0]
-	for _, v8 := range nd.n70Recv {
-		v9 := promiseOfP2a(v8)
-		k10 := v9.Key
-		i11, ok12 := nd.n75Index[k10]
-		if ok12 && !nd.n75Mark[i11] {
-			nd.n75Mark[i11] = true
-			nd.n75Dirty = append(nd.n75Dirty, i11)
+	for _, v3 := range nd.n70Recv {
+		v4 := promiseOfP2a(v3)
+		if nd.n75Acc.Merge(v4) && nd.hydroJournal.Active() {
+			nd.n75Changed = append(nd.n75Changed, v4)
 		}
-		if !ok12 {
-			i11 = len(nd.n75Accs)
-			nd.n75Index[k10] = i11
-			nd.n75Mark = append(nd.n75Mark, true)
-			nd.n75Dirty = append(nd.n75Dirty, i11)
-			nd.n75Accs = append(nd.n75Accs, v9)
-		} else {
-			raise(&nd.n75Accs[i11], v9)
-		}
-		nd.h70To78Port0 = append(nd.h70To78Port0, v8)
+		nd.h70To77Port0 = append(nd.h70To77Port0, v3)
 	}
 	clear(nd.n70Recv)
 	nd.n70Recv = nd.n70Recv[:0]
@@ -1588,150 +1519,77 @@ func (nd *PaxosAcceptor) subgraph0() {
 func (nd *PaxosAcceptor) subgraph1() {
 	if !nd.n71Done {
 		nd.n71Done = true
-		v13 := nd.hydroMember
-		nd.h71To77Port1 = append(nd.h71To77Port1, v13)
+		v5 := nd.hydroMember
+		nd.h71To76Port1 = append(nd.h71To76Port1, v5)
 	}
 }
 
-// subgraph2 runs stratum 1: hydro.ReduceKeyed (75).
+// subgraph2 runs stratum 1: hydro.LatticeFold (75), hydro.CrossJoin (76), hydro.CrossJoin (77), hydro.Map (78), hydro.Map (79), hydro.Sink (81), hydro.CrossJoin (83).
 func (nd *PaxosAcceptor) subgraph2() {
-	if !nd.n76Init {
-		nd.n76Acc, nd.n76Init = noPromise(), true
-	}
-	acc16 := nd.n76Acc
-	for i15 := range nd.n75Accs {
-		v14 := nd.n75Accs[i15]
-		{
-			p := v14
-			/*line replica.go:23:43*/ {
-				acc16 = p
-			} /*line paxos_hydro.go:1608:37*/
-		}
-	}
-	nd.n76Acc = acc16
-}
-
-// subgraph3 runs stratum 2: hydro.Fold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.FilterMap (80), hydro.Sink (82), hydro.CrossJoin (88).
-func (nd *PaxosAcceptor) subgraph3() {
 	window := nd.window
-	udf29 := /*line paxos.go:142:52*/ func(a answered2) (Entry, bool) {
+	udf17 := /*line paxos.go:145:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
-		return Entry{Pos: p.Slot % ring(window), A: AcceptedLattice{Set: true, Accepted: Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}}}, p.Max == p.Ballot
-	} /*line paxos_hydro.go:1620:35*/
-	if !nd.n76Init {
-		nd.n76Acc, nd.n76Init = noPromise(), true
+		return logOf(a.Checkpoint, p.Slot%ring(window), Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
+	} /*line paxos_hydro.go:1533:35*/
+	v6 := nd.n75Acc
+	nd.n76L = append(nd.n76L, v6)
+	for _, v7 := range nd.n76R {
+		v8 := viewOf(v6, v7)
+		nd.n77R = append(nd.n77R, v8)
+		nd.n83R = append(nd.n83R, v8)
 	}
-	v17 := nd.n76Acc
-	nd.n77L = append(nd.n77L, v17)
-	for _, v18 := range nd.n77R {
-		v19 := viewOf(v17, v18)
-		nd.n78R = append(nd.n78R, v19)
-		nd.n88R = append(nd.n88R, v19)
-	}
-	for _, v20 := range nd.h71To77Port1 {
-		nd.n77R = append(nd.n77R, v20)
-		for _, v21 := range nd.n77L {
-			v22 := viewOf(v21, v20)
-			nd.n78R = append(nd.n78R, v22)
-			nd.n88R = append(nd.n88R, v22)
+	for _, v9 := range nd.h71To76Port1 {
+		nd.n76R = append(nd.n76R, v9)
+		for _, v10 := range nd.n76L {
+			v11 := viewOf(v10, v9)
+			nd.n77R = append(nd.n77R, v11)
+			nd.n83R = append(nd.n83R, v11)
 		}
 	}
-	clear(nd.h71To77Port1)
-	nd.h71To77Port1 = nd.h71To77Port1[:0]
-	for _, v23 := range nd.h70To78Port0 {
-		for _, v24 := range nd.n78R {
-			v25 := answer(v23, v24)
-			v26 := voteOf(v25)
-			nd.n82Out = append(nd.n82Out, v26)
+	clear(nd.h71To76Port1)
+	nd.h71To76Port1 = nd.h71To76Port1[:0]
+	for _, v12 := range nd.h70To77Port0 {
+		for _, v13 := range nd.n77R {
+			v14 := answer(v12, v13)
+			v15 := voteOf(v14)
+			nd.n81Out = append(nd.n81Out, v15)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v26)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v26))}, 83, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v15)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v15))}, 82, nd.hydroBuf)
 			}
-			if v27, ok28 := udf29(v25); ok28 {
-				k30 := v27.Pos
-				i31, ok32 := nd.n81Index[k30]
-				if ok32 && !nd.n81Mark[i31] {
-					nd.n81Mark[i31] = true
-					nd.n81Dirty = append(nd.n81Dirty, i31)
-				}
-				if !ok32 {
-					i31 = len(nd.n81Accs)
-					nd.n81Index[k30] = i31
-					nd.n81Mark = append(nd.n81Mark, true)
-					nd.n81Dirty = append(nd.n81Dirty, i31)
-					bot33 := v27
-					bot33.A = *new(AcceptedLattice)
-					nd.n81Accs = append(nd.n81Accs, bot33)
-				}
-				nd.n81Accs[i31].A.Merge(v27.A)
-				if i31 >= len(nd.n81Touched) {
-					nd.n81Touched = append(nd.n81Touched, make([]bool, i31+1-len(nd.n81Touched))...)
-				}
-				if !nd.n81Touched[i31] {
-					nd.n81Touched[i31] = true
-					nd.n81Changed = append(nd.n81Changed, i31)
-				}
+			v16 := udf17(v14)
+			if nd.n80Acc.Merge(v16) && nd.hydroJournal.Active() {
+				nd.n80Changed = append(nd.n80Changed, v16)
 			}
 		}
 	}
-	clear(nd.h70To78Port0)
-	nd.h70To78Port0 = nd.h70To78Port0[:0]
-	for _, v34 := range nd.h68To88Port0 {
-		for _, v35 := range nd.n88R {
-			v36 := firstP1b(v34, v35)
-			nd.h88To89Port0 = append(nd.h88To89Port0, v36)
+	clear(nd.h70To77Port0)
+	nd.h70To77Port0 = nd.h70To77Port0[:0]
+	for _, v18 := range nd.h68To83Port0 {
+		for _, v19 := range nd.n83R {
+			v20 := promised(v18, v19)
+			nd.h83To84Port0 = append(nd.h83To84Port0, v20)
 		}
 	}
-	clear(nd.h68To88Port0)
-	nd.h68To88Port0 = nd.h68To88Port0[:0]
+	clear(nd.h68To83Port0)
+	nd.h68To83Port0 = nd.h68To83Port0[:0]
 }
 
-// subgraph4 runs stratum 3: hydro.MergeKeyed (81), hydro.Join (86).
-func (nd *PaxosAcceptor) subgraph4() {
-	if !nd.n87Init {
-		nd.n87Acc, nd.n87Init = newLog(), true
-	}
-	acc44 := nd.n87Acc
-	slices.Sort(nd.n81Changed)
-	for _, i38 := range nd.n81Changed {
-		v37 := nd.n81Accs[i38]
-		_ = v37
-	}
-	for _, v39 := range nd.h85To86Port0 {
-		if i40, ok41 := nd.n81Index[v39.Pos]; ok41 {
-			v42 := nd.n81Accs[i40]
-			v43 := hitEntry(v39, v42)
-			{
-				e := v43
-				/*line replica.go:58:44*/ {
-					acc44 = append(acc44, e.A.Accepted)
-				} /*line paxos_hydro.go:1708:38*/
-			}
-		}
-	}
-	clear(nd.h85To86Port0)
-	nd.h85To86Port0 = nd.h85To86Port0[:0]
-	nd.n87Acc = acc44
-}
-
-// subgraph5 runs stratum 4: hydro.Fold (87), hydro.CrossJoin (89).
-func (nd *PaxosAcceptor) subgraph5() {
-	if !nd.n87Init {
-		nd.n87Acc, nd.n87Init = newLog(), true
-	}
-	v45 := nd.n87Acc
-	nd.n89R = append(nd.n89R, v45)
-	for _, v46 := range nd.h88To89Port0 {
-		for _, v47 := range nd.n89R {
-			v48 := withLog(v46, v47)
+// subgraph3 runs stratum 2: hydro.LatticeFold (80), hydro.CrossJoin (84).
+func (nd *PaxosAcceptor) subgraph3() {
+	v21 := nd.n80Acc
+	nd.n84R = append(nd.n84R, v21)
+	for _, v22 := range nd.h83To84Port0 {
+		for _, v23 := range nd.n84R {
+			v24 := withLog(v22, v23)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v48)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v48))}, 90, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v24)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v24))}, 85, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h88To89Port0)
-	nd.h88To89Port0 = nd.h88To89Port0[:0]
+	clear(nd.h83To84Port0)
+	nd.h83To84Port0 = nd.h83To84Port0[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -1745,51 +1603,26 @@ func (nd *PaxosAcceptor) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 75:
-		var v52 Promise
-		n53, err54 := decodeHydroPromise(item, &v52)
-		if err54 == nil && n53 != len(item) {
-			err54 = fmt.Errorf("%d bytes after the item", len(item)-n53)
+		var v26 Promise
+		n27, err28 := decodeHydroPromise(item, &v26)
+		if err28 == nil && n27 != len(item) {
+			err28 = fmt.Errorf("%d bytes after the item", len(item)-n27)
 		}
-		if err54 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 75, paxos.go:136): %w", err54)
+		if err28 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 75, paxos.go:139): %w", err28)
 		}
-		k55 := v52.Key
-		i56, ok57 := nd.n75Index[k55]
-		if ok57 {
-			nd.n75Accs[i56] = v52
-		} else {
-			i56 = len(nd.n75Accs)
-			nd.n75Index[k55] = i56
-			nd.n75Accs = append(nd.n75Accs, v52)
-			nd.n75Mark = append(nd.n75Mark, false)
-		}
+		nd.n75Acc.Merge(v26)
 		return nil
-	case 81:
-		var v61 Entry
-		n62, err63 := decodeHydroEntry(item, &v61)
-		if err63 == nil && n62 != len(item) {
-			err63 = fmt.Errorf("%d bytes after the item", len(item)-n62)
+	case 80:
+		var v30 AcceptorLog
+		n31, err32 := decodeHydroAcceptorLog(item, &v30)
+		if err32 == nil && n31 != len(item) {
+			err32 = fmt.Errorf("%d bytes after the item", len(item)-n31)
 		}
-		if err63 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 81, paxos.go:142): %w", err63)
+		if err32 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 80, paxos.go:145): %w", err32)
 		}
-		k64 := v61.Pos
-		i65, ok66 := nd.n81Index[k64]
-		if ok66 {
-			nd.n81Accs[i65] = v61
-		} else {
-			i65 = len(nd.n81Accs)
-			nd.n81Index[k64] = i65
-			nd.n81Accs = append(nd.n81Accs, v61)
-			nd.n81Mark = append(nd.n81Mark, false)
-		}
-		if i65 >= len(nd.n81Touched) {
-			nd.n81Touched = append(nd.n81Touched, make([]bool, i65+1-len(nd.n81Touched))...)
-		}
-		if !nd.n81Touched[i65] {
-			nd.n81Touched[i65] = true
-			nd.n81Changed = append(nd.n81Changed, i65)
-		}
+		nd.n80Acc.Merge(v30)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -1801,18 +1634,15 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i49 := range nd.n75Dirty {
-			nd.n75Mark[i49] = false
-			v50 := nd.n75Accs[i49]
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(75), &v50))
+		for _, v25 := range nd.n75Changed {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(75), &v25))
 		}
-		nd.n75Dirty = nd.n75Dirty[:0]
-		for _, i58 := range nd.n81Dirty {
-			nd.n81Mark[i58] = false
-			v59 := nd.n81Accs[i58]
-			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(81), &v59))
+		nd.n75Changed = nd.n75Changed[:0]
+		for _, v29 := range nd.n80Changed {
+			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(80), &v29))
 		}
-		nd.n81Dirty = nd.n81Dirty[:0]
+		clear(nd.n80Changed)
+		nd.n80Changed = nd.n80Changed[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1824,12 +1654,8 @@ func (nd *PaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	for _, v51 := range nd.n75Accs {
-		add(appendHydroPromise(nd.hydroJournal.Record(75), &v51))
-	}
-	for _, v60 := range nd.n81Accs {
-		add(appendHydroEntry(nd.hydroJournal.Record(81), &v60))
-	}
+	add(appendHydroPromise(nd.hydroJournal.Record(75), &nd.n75Acc))
+	add(appendHydroAcceptorLog(nd.hydroJournal.Record(80), &nd.n80Acc))
 }
 
 // Err returns the error that stopped the node: a failed commit of its log.
@@ -1889,10 +1715,10 @@ func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P1a
 		n, err := decodeHydroP1a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:131: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:132: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:131: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:132: %d bytes after the item", len(payload)-n)
 		}
 		nd.n68Recv = append(nd.n68Recv, v)
 		return nil
@@ -1900,10 +1726,10 @@ func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:132: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:133: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:132: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:133: %d bytes after the item", len(payload)-n)
 		}
 		nd.n70Recv = append(nd.n70Recv, v)
 		return nil
@@ -1954,163 +1780,163 @@ type PaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 91, paxos.go:160): whether the member id was emitted.
-	n91Done bool
-	// hydro.ReduceKeyed (node 104, paxos.go:170): the groups in order of first appearance.
-	n104Index map[uint8]int
-	n104Accs  []Applied
+	// hydro.SelfID (node 86, paxos.go:157): whether the member id was emitted.
+	n86Done bool
+	// hydro.ReduceKeyed (node 99, paxos.go:167): the groups in order of first appearance.
+	n99Index map[uint8]int
+	n99Accs  []Applied
 	// the groups changed this tick, to log at its end.
-	n104Mark  []bool
-	n104Dirty []int
-	// hydro.Fold (node 105, paxos.go:170): the accumulator.
-	n105Acc  uint64
-	n105Init bool
-	// hydro.CrossJoin (node 106, paxos.go:171): the stored sides' items in arrival order.
-	n106R []uint64
-	// hydro.MergeKeyed (node 108, paxos.go:171): the groups in order of first appearance.
-	n108Index map[uint64]int
-	n108Accs  []Slotted
+	n99Mark  []bool
+	n99Dirty []int
+	// hydro.Fold (node 100, paxos.go:167): the accumulator.
+	n100Acc  uint64
+	n100Init bool
+	// hydro.CrossJoin (node 101, paxos.go:168): the stored sides' items in arrival order.
+	n101R []uint64
+	// hydro.MergeKeyed (node 103, paxos.go:168): the groups in order of first appearance.
+	n103Index map[uint64]int
+	n103Accs  []Slotted
 	// the groups changed this tick, to log at its end.
-	n108Mark  []bool
-	n108Dirty []int
+	n103Mark  []bool
+	n103Dirty []int
 	// the groups changed in this tick, and whether each group is among them.
-	n108Changed []int
-	n108Touched []bool
-	// hydro.MergeKeyed (node 111, paxos.go:175): the groups in order of first appearance.
-	n111Index map[string]int
-	n111Accs  []KV
+	n103Changed []int
+	n103Touched []bool
+	// hydro.MergeKeyed (node 106, paxos.go:172): the groups in order of first appearance.
+	n106Index map[string]int
+	n106Accs  []KV
 	// the groups changed this tick, to log at its end.
-	n111Mark  []bool
-	n111Dirty []int
-	// hydro.MergeKeyed (node 114, paxos.go:176): the groups in order of first appearance.
-	n114Index map[uint64]int
-	n114Accs  []Session
+	n106Mark  []bool
+	n106Dirty []int
+	// hydro.MergeKeyed (node 109, paxos.go:173): the groups in order of first appearance.
+	n109Index map[uint64]int
+	n109Accs  []Session
 	// the groups changed this tick, to log at its end.
-	n114Mark  []bool
-	n114Dirty []int
-	// hydro.Timer (node 115, paxos.go:177): the period, the next due time, whether it fired.
-	n115Period time.Duration
-	n115Due    time.Time
-	n115Fired  bool
-	// hydro.Fold (node 120, paxos.go:178): the accumulator.
-	n120Acc  int
-	n120Init bool
-	// hydro.CrossJoin (node 122, paxos.go:179): the stored sides' items in arrival order.
-	n122R []uint64
-	// hydro.Fold (node 124, paxos.go:182): the accumulator.
-	n124Acc  uint64
-	n124Init bool
-	// hydro.CrossJoin (node 125, paxos.go:183): the stored sides' items in arrival order.
-	n125L []uint64
-	// hydro.Fold (node 128, paxos.go:188): the accumulator.
-	n128Acc  []Commit
+	n109Mark  []bool
+	n109Dirty []int
+	// hydro.Timer (node 110, paxos.go:174): the period, the next due time, whether it fired.
+	n110Period time.Duration
+	n110Due    time.Time
+	n110Fired  bool
+	// hydro.Fold (node 115, paxos.go:175): the accumulator.
+	n115Acc  int
+	n115Init bool
+	// hydro.CrossJoin (node 117, paxos.go:176): the stored sides' items in arrival order.
+	n117R []uint64
+	// hydro.Fold (node 119, paxos.go:179): the accumulator.
+	n119Acc  uint64
+	n119Init bool
+	// hydro.CrossJoin (node 120, paxos.go:180): the stored sides' items in arrival order.
+	n120L []uint64
+	// hydro.Fold (node 123, paxos.go:185): the accumulator.
+	n123Acc  []Commit
+	n123Init bool
+	// hydro.CrossJoin (node 124, paxos.go:185): the stored sides' items in arrival order.
+	n124L [][]Commit
+	// hydro.Unique (node 126, paxos.go:186): the items seen.
+	n126Seen map[KeyProbe]struct{}
+	// hydro.Fold (node 128, paxos.go:186): the accumulator.
+	n128Acc  map[string]Cell
 	n128Init bool
-	// hydro.CrossJoin (node 129, paxos.go:188): the stored sides' items in arrival order.
-	n129L [][]Commit
-	// hydro.Unique (node 131, paxos.go:189): the items seen.
-	n131Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 133, paxos.go:189): the accumulator.
-	n133Acc  map[string]Cell
-	n133Init bool
-	// hydro.Unique (node 135, paxos.go:190): the items seen.
-	n135Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 137, paxos.go:190): the accumulator.
-	n137Acc  map[uint64]SessionLattice
-	n137Init bool
-	// hydro.ClusterSize (node 138, paxos.go:191): the size of cluster "replica" (see SetSizes), whether it was emitted.
-	n138Size int
-	n138Done bool
-	// hydro.CrossJoin (node 139, paxos.go:191): the stored sides' items in arrival order.
-	n139L []hydro.MemberID
-	n139R []int
-	// hydro.CrossJoin (node 140, paxos.go:192): the stored sides' items in arrival order.
-	n140R []map[string]Cell
-	// hydro.CrossJoin (node 141, paxos.go:192): the stored sides' items in arrival order.
-	n141L []batch
-	n141R []map[uint64]SessionLattice
-	// hydro.CrossJoin (node 142, paxos.go:192): the stored sides' items in arrival order.
-	n142L []batch
-	n142R []replica
-	// hydro.DeferTick (node 146, paxos.go:194): the items of this tick and of the next.
-	n146Now  []Applied
-	n146Next []Applied
-	// hydro.DeferTick (node 148, paxos.go:195): the items of this tick and of the next.
-	n148Now  []KV
-	n148Next []KV
-	// hydro.DeferTick (node 150, paxos.go:196): the items of this tick and of the next.
-	n150Now  []Session
-	n150Next []Session
-	// hydro.DeferTick (node 152, paxos.go:197): the items of this tick and of the next.
-	n152Now  []Commit
-	n152Next []Commit
-	// hydro.CrossJoin (node 153, paxos.go:197): the stored sides' items in arrival order.
-	n153R []hydro.MemberID
-	// hydro.Sink (node 154, paxos.go:197): this tick's output.
-	n154Out []Executed
-	// hydro.DeferTick (node 156, paxos.go:198): the items of this tick and of the next.
-	n156Now  []Answer
-	n156Next []Answer
-	// hydro.Unique (node 161, paxos.go:201): the items seen.
-	n161Seen map[hydro.MemberID]struct{}
-	// hydro.CrossJoin (node 162, paxos.go:202): the stored sides' items in arrival order.
-	n162R []KV
-	// hydro.Fold (node 163, paxos.go:202): the accumulator.
-	n163Acc  []KV
-	n163Init bool
-	// hydro.CrossJoin (node 164, paxos.go:203): the stored sides' items in arrival order.
-	n164R []Session
-	// hydro.Fold (node 165, paxos.go:203): the accumulator.
-	n165Acc  []Session
-	n165Init bool
+	// hydro.Unique (node 130, paxos.go:187): the items seen.
+	n130Seen map[SessionProbe]struct{}
+	// hydro.Fold (node 132, paxos.go:187): the accumulator.
+	n132Acc  map[uint64]SessionLattice
+	n132Init bool
+	// hydro.ClusterSize (node 133, paxos.go:188): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	n133Size int
+	n133Done bool
+	// hydro.CrossJoin (node 134, paxos.go:188): the stored sides' items in arrival order.
+	n134L []hydro.MemberID
+	n134R []int
+	// hydro.CrossJoin (node 135, paxos.go:189): the stored sides' items in arrival order.
+	n135R []map[string]Cell
+	// hydro.CrossJoin (node 136, paxos.go:189): the stored sides' items in arrival order.
+	n136L []batch
+	n136R []map[uint64]SessionLattice
+	// hydro.CrossJoin (node 137, paxos.go:189): the stored sides' items in arrival order.
+	n137L []batch
+	n137R []replica
+	// hydro.DeferTick (node 141, paxos.go:191): the items of this tick and of the next.
+	n141Now  []Applied
+	n141Next []Applied
+	// hydro.DeferTick (node 143, paxos.go:192): the items of this tick and of the next.
+	n143Now  []KV
+	n143Next []KV
+	// hydro.DeferTick (node 145, paxos.go:193): the items of this tick and of the next.
+	n145Now  []Session
+	n145Next []Session
+	// hydro.DeferTick (node 147, paxos.go:194): the items of this tick and of the next.
+	n147Now  []Commit
+	n147Next []Commit
+	// hydro.CrossJoin (node 148, paxos.go:194): the stored sides' items in arrival order.
+	n148R []hydro.MemberID
+	// hydro.Sink (node 149, paxos.go:194): this tick's output.
+	n149Out []Executed
+	// hydro.DeferTick (node 151, paxos.go:195): the items of this tick and of the next.
+	n151Now  []Answer
+	n151Next []Answer
+	// hydro.Unique (node 156, paxos.go:198): the items seen.
+	n156Seen map[hydro.MemberID]struct{}
+	// hydro.CrossJoin (node 157, paxos.go:199): the stored sides' items in arrival order.
+	n157R []KV
+	// hydro.Fold (node 158, paxos.go:199): the accumulator.
+	n158Acc  []KV
+	n158Init bool
+	// hydro.CrossJoin (node 159, paxos.go:200): the stored sides' items in arrival order.
+	n159R []Session
+	// hydro.Fold (node 160, paxos.go:200): the accumulator.
+	n160Acc  []Session
+	n160Init bool
+	// hydro.CrossJoin (node 161, paxos.go:201): the stored sides' items in arrival order.
+	n161R []uint64
+	// hydro.CrossJoin (node 162, paxos.go:201): the stored sides' items in arrival order.
+	n162L []Snapshot
+	n162R [][]KV
+	// hydro.CrossJoin (node 163, paxos.go:201): the stored sides' items in arrival order.
+	n163L []Snapshot
+	n163R [][]Session
+	// hydro.CrossJoin (node 165, paxos.go:204): the stored sides' items in arrival order.
+	n165R []Run
 	// hydro.CrossJoin (node 166, paxos.go:204): the stored sides' items in arrival order.
-	n166R []uint64
-	// hydro.CrossJoin (node 167, paxos.go:204): the stored sides' items in arrival order.
-	n167L []Snapshot
-	n167R [][]KV
-	// hydro.CrossJoin (node 168, paxos.go:204): the stored sides' items in arrival order.
-	n168L []Snapshot
-	n168R [][]Session
-	// hydro.CrossJoin (node 170, paxos.go:207): the stored sides' items in arrival order.
-	n170R []Run
-	// hydro.CrossJoin (node 171, paxos.go:207): the stored sides' items in arrival order.
-	n171L []Run
-	n171R []hydro.MemberID
-	// hydro.Broadcast (node 93, paxos.go:161): the items received since the last tick.
-	n93Recv []Commit
-	// hydro.Demux (node 95, paxos.go:162): the items received since the last tick.
-	n95Recv []Resend
-	// hydro.Demux (node 159, paxos.go:201): the items received since the last tick.
-	n159Recv []Transfer
-	// hydro.Demux (node 169, paxos.go:206): the items received since the last tick.
-	n169Recv []Snapshot
-	// h97To106Port0 is the handoff from hydro.Union (node 97, paxos.go:161) to hydro.CrossJoin (node 106, paxos.go:171).
-	h97To106Port0 []Commit
-	// h121To122Port0 is the handoff from hydro.Filter (node 121, paxos.go:179) to hydro.CrossJoin (node 122, paxos.go:179).
-	h121To122Port0 []int
-	// h124To125Port1 is the handoff from hydro.Fold (node 124, paxos.go:182) to hydro.CrossJoin (node 125, paxos.go:183).
-	h124To125Port1 []uint64
-	// h126To127Port0 is the handoff from hydro.FlatMap (node 126, paxos.go:183) to hydro.Join (node 127, paxos.go:188).
-	h126To127Port0 []Probe
-	// h122To129Port1 is the handoff from hydro.CrossJoin (node 122, paxos.go:179) to hydro.CrossJoin (node 129, paxos.go:188).
-	h122To129Port1 []uint64
-	// h111To132Port1 is the handoff from hydro.MergeKeyed (node 111, paxos.go:175) to hydro.Join (node 132, paxos.go:189).
-	h111To132Port1 []KV
-	// h114To136Port1 is the handoff from hydro.MergeKeyed (node 114, paxos.go:176) to hydro.Join (node 136, paxos.go:190).
-	h114To136Port1 []Session
-	// h129To140Port0 is the handoff from hydro.CrossJoin (node 129, paxos.go:188) to hydro.CrossJoin (node 140, paxos.go:192).
-	h129To140Port0 []Run
-	// h139To142Port1 is the handoff from hydro.CrossJoin (node 139, paxos.go:191) to hydro.CrossJoin (node 142, paxos.go:192).
-	h139To142Port1 []replica
-	// h161To162Port0 is the handoff from hydro.Unique (node 161, paxos.go:201) to hydro.CrossJoin (node 162, paxos.go:202).
-	h161To162Port0 []hydro.MemberID
-	// h161To164Port0 is the handoff from hydro.Unique (node 161, paxos.go:201) to hydro.CrossJoin (node 164, paxos.go:203).
-	h161To164Port0 []hydro.MemberID
-	// h161To166Port0 is the handoff from hydro.Unique (node 161, paxos.go:201) to hydro.CrossJoin (node 166, paxos.go:204).
-	h161To166Port0 []hydro.MemberID
-	// h115To170Port0 is the handoff from hydro.Timer (node 115, paxos.go:177) to hydro.CrossJoin (node 170, paxos.go:207).
-	h115To170Port0 []time.Time
-	// h91To171Port1 is the handoff from hydro.SelfID (node 91, paxos.go:160) to hydro.CrossJoin (node 171, paxos.go:207).
-	h91To171Port1 []hydro.MemberID
+	n166L []Run
+	n166R []hydro.MemberID
+	// hydro.Broadcast (node 88, paxos.go:158): the items received since the last tick.
+	n88Recv []Commit
+	// hydro.Demux (node 90, paxos.go:159): the items received since the last tick.
+	n90Recv []Resend
+	// hydro.Demux (node 154, paxos.go:198): the items received since the last tick.
+	n154Recv []Transfer
+	// hydro.Demux (node 164, paxos.go:203): the items received since the last tick.
+	n164Recv []Snapshot
+	// h92To101Port0 is the handoff from hydro.Union (node 92, paxos.go:158) to hydro.CrossJoin (node 101, paxos.go:168).
+	h92To101Port0 []Commit
+	// h116To117Port0 is the handoff from hydro.Filter (node 116, paxos.go:176) to hydro.CrossJoin (node 117, paxos.go:176).
+	h116To117Port0 []int
+	// h119To120Port1 is the handoff from hydro.Fold (node 119, paxos.go:179) to hydro.CrossJoin (node 120, paxos.go:180).
+	h119To120Port1 []uint64
+	// h121To122Port0 is the handoff from hydro.FlatMap (node 121, paxos.go:180) to hydro.Join (node 122, paxos.go:185).
+	h121To122Port0 []Probe
+	// h117To124Port1 is the handoff from hydro.CrossJoin (node 117, paxos.go:176) to hydro.CrossJoin (node 124, paxos.go:185).
+	h117To124Port1 []uint64
+	// h106To127Port1 is the handoff from hydro.MergeKeyed (node 106, paxos.go:172) to hydro.Join (node 127, paxos.go:186).
+	h106To127Port1 []KV
+	// h109To131Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:173) to hydro.Join (node 131, paxos.go:187).
+	h109To131Port1 []Session
+	// h124To135Port0 is the handoff from hydro.CrossJoin (node 124, paxos.go:185) to hydro.CrossJoin (node 135, paxos.go:189).
+	h124To135Port0 []Run
+	// h134To137Port1 is the handoff from hydro.CrossJoin (node 134, paxos.go:188) to hydro.CrossJoin (node 137, paxos.go:189).
+	h134To137Port1 []replica
+	// h156To157Port0 is the handoff from hydro.Unique (node 156, paxos.go:198) to hydro.CrossJoin (node 157, paxos.go:199).
+	h156To157Port0 []hydro.MemberID
+	// h156To159Port0 is the handoff from hydro.Unique (node 156, paxos.go:198) to hydro.CrossJoin (node 159, paxos.go:200).
+	h156To159Port0 []hydro.MemberID
+	// h156To161Port0 is the handoff from hydro.Unique (node 156, paxos.go:198) to hydro.CrossJoin (node 161, paxos.go:201).
+	h156To161Port0 []hydro.MemberID
+	// h110To165Port0 is the handoff from hydro.Timer (node 110, paxos.go:174) to hydro.CrossJoin (node 165, paxos.go:204).
+	h110To165Port0 []time.Time
+	// h86To166Port1 is the handoff from hydro.SelfID (node 86, paxos.go:157) to hydro.CrossJoin (node 166, paxos.go:204).
+	h86To166Port1 []hydro.MemberID
 }
 
 // NewPaxosReplica returns the node of location "replica" with the flow's parameters.
@@ -2122,14 +1948,14 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n104Index = map[uint8]int{}
-	nd.n108Index = map[uint64]int{}
-	nd.n111Index = map[string]int{}
-	nd.n114Index = map[uint64]int{}
-	nd.n115Period = /*line paxos.go:177:41*/ ProgressPeriod /*line paxos_hydro.go:2129:89*/
-	nd.n131Seen = map[KeyProbe]struct{}{}
-	nd.n135Seen = map[SessionProbe]struct{}{}
-	nd.n161Seen = map[hydro.MemberID]struct{}{}
+	nd.n99Index = map[uint8]int{}
+	nd.n103Index = map[uint64]int{}
+	nd.n106Index = map[string]int{}
+	nd.n109Index = map[uint64]int{}
+	nd.n110Period = /*line paxos.go:174:41*/ ProgressPeriod /*line paxos_hydro.go:1955:89*/
+	nd.n126Seen = map[KeyProbe]struct{}{}
+	nd.n130Seen = map[SessionProbe]struct{}{}
+	nd.n156Seen = map[hydro.MemberID]struct{}{}
 	return nd
 }
 
@@ -2157,610 +1983,610 @@ func (nd *PaxosReplica) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.executed.PutAll(nd.n154Out)
-	clear(nd.n154Out)
-	nd.n154Out = nd.n154Out[:0]
-	var zero105 uint64
-	nd.n105Acc, nd.n105Init = zero105, false
-	nd.n106R = nd.n106R[:0]
-	for _, i := range nd.n108Changed {
-		nd.n108Touched[i] = false
+	nd.executed.PutAll(nd.n149Out)
+	clear(nd.n149Out)
+	nd.n149Out = nd.n149Out[:0]
+	var zero100 uint64
+	nd.n100Acc, nd.n100Init = zero100, false
+	nd.n101R = nd.n101R[:0]
+	for _, i := range nd.n103Changed {
+		nd.n103Touched[i] = false
 	}
-	nd.n108Changed = nd.n108Changed[:0]
-	var zero120 int
-	nd.n120Acc, nd.n120Init = zero120, false
-	nd.n122R = nd.n122R[:0]
-	nd.n125L = nd.n125L[:0]
-	var zero128 []Commit
+	nd.n103Changed = nd.n103Changed[:0]
+	var zero115 int
+	nd.n115Acc, nd.n115Init = zero115, false
+	nd.n117R = nd.n117R[:0]
+	nd.n120L = nd.n120L[:0]
+	var zero123 []Commit
+	nd.n123Acc, nd.n123Init = zero123, false
+	clear(nd.n124L)
+	nd.n124L = nd.n124L[:0]
+	clear(nd.n126Seen)
+	var zero128 map[string]Cell
 	nd.n128Acc, nd.n128Init = zero128, false
-	clear(nd.n129L)
-	nd.n129L = nd.n129L[:0]
-	clear(nd.n131Seen)
-	var zero133 map[string]Cell
-	nd.n133Acc, nd.n133Init = zero133, false
-	clear(nd.n135Seen)
-	var zero137 map[uint64]SessionLattice
-	nd.n137Acc, nd.n137Init = zero137, false
-	clear(nd.n140R)
-	nd.n140R = nd.n140R[:0]
-	clear(nd.n141L)
-	nd.n141L = nd.n141L[:0]
-	clear(nd.n141R)
-	nd.n141R = nd.n141R[:0]
-	clear(nd.n142L)
-	nd.n142L = nd.n142L[:0]
-	nd.n146Now, nd.n146Next = nd.n146Next, nd.n146Now[:0]
-	clear(nd.n148Now)
-	nd.n148Now, nd.n148Next = nd.n148Next, nd.n148Now[:0]
-	clear(nd.n150Now)
-	nd.n150Now, nd.n150Next = nd.n150Next, nd.n150Now[:0]
-	clear(nd.n152Now)
-	nd.n152Now, nd.n152Next = nd.n152Next, nd.n152Now[:0]
-	clear(nd.n156Now)
-	nd.n156Now, nd.n156Next = nd.n156Next, nd.n156Now[:0]
-	clear(nd.n161Seen)
+	clear(nd.n130Seen)
+	var zero132 map[uint64]SessionLattice
+	nd.n132Acc, nd.n132Init = zero132, false
+	clear(nd.n135R)
+	nd.n135R = nd.n135R[:0]
+	clear(nd.n136L)
+	nd.n136L = nd.n136L[:0]
+	clear(nd.n136R)
+	nd.n136R = nd.n136R[:0]
+	clear(nd.n137L)
+	nd.n137L = nd.n137L[:0]
+	nd.n141Now, nd.n141Next = nd.n141Next, nd.n141Now[:0]
+	clear(nd.n143Now)
+	nd.n143Now, nd.n143Next = nd.n143Next, nd.n143Now[:0]
+	clear(nd.n145Now)
+	nd.n145Now, nd.n145Next = nd.n145Next, nd.n145Now[:0]
+	clear(nd.n147Now)
+	nd.n147Now, nd.n147Next = nd.n147Next, nd.n147Now[:0]
+	clear(nd.n151Now)
+	nd.n151Now, nd.n151Next = nd.n151Next, nd.n151Now[:0]
+	clear(nd.n156Seen)
+	clear(nd.n157R)
+	nd.n157R = nd.n157R[:0]
+	var zero158 []KV
+	nd.n158Acc, nd.n158Init = zero158, false
+	clear(nd.n159R)
+	nd.n159R = nd.n159R[:0]
+	var zero160 []Session
+	nd.n160Acc, nd.n160Init = zero160, false
+	nd.n161R = nd.n161R[:0]
+	clear(nd.n162L)
+	nd.n162L = nd.n162L[:0]
 	clear(nd.n162R)
 	nd.n162R = nd.n162R[:0]
-	var zero163 []KV
-	nd.n163Acc, nd.n163Init = zero163, false
-	clear(nd.n164R)
-	nd.n164R = nd.n164R[:0]
-	var zero165 []Session
-	nd.n165Acc, nd.n165Init = zero165, false
-	nd.n166R = nd.n166R[:0]
-	clear(nd.n167L)
-	nd.n167L = nd.n167L[:0]
-	clear(nd.n167R)
-	nd.n167R = nd.n167R[:0]
-	clear(nd.n168L)
-	nd.n168L = nd.n168L[:0]
-	clear(nd.n168R)
-	nd.n168R = nd.n168R[:0]
-	clear(nd.n170R)
-	nd.n170R = nd.n170R[:0]
-	clear(nd.n171L)
-	nd.n171L = nd.n171L[:0]
+	clear(nd.n163L)
+	nd.n163L = nd.n163L[:0]
+	clear(nd.n163R)
+	nd.n163R = nd.n163R[:0]
+	clear(nd.n165R)
+	nd.n165R = nd.n165R[:0]
+	clear(nd.n166L)
+	nd.n166L = nd.n166L[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.SelfID (91), hydro.ClusterSize (138), hydro.CrossJoin (139), hydro.DeferTick (152), hydro.CrossJoin (153), hydro.Sink (154).
+// subgraph0 runs stratum 0: hydro.SelfID (86), hydro.ClusterSize (133), hydro.CrossJoin (134), hydro.DeferTick (147), hydro.CrossJoin (148), hydro.Sink (149).
 func (nd *PaxosReplica) subgraph0() {
-	if !nd.n91Done {
-		nd.n91Done = true
+	if !nd.n86Done {
+		nd.n86Done = true
 		v1 := nd.hydroMember
-		nd.n139L = append(nd.n139L, v1)
-		for _, v2 := range nd.n139R {
+		nd.n134L = append(nd.n134L, v1)
+		for _, v2 := range nd.n134R {
 			v3 := replicaOf(v1, v2)
-			nd.h139To142Port1 = append(nd.h139To142Port1, v3)
+			nd.h134To137Port1 = append(nd.h134To137Port1, v3)
 		}
-		nd.n153R = append(nd.n153R, v1)
-		nd.h91To171Port1 = append(nd.h91To171Port1, v1)
+		nd.n148R = append(nd.n148R, v1)
+		nd.h86To166Port1 = append(nd.h86To166Port1, v1)
 	}
-	if !nd.n138Done {
-		nd.n138Done = true
-		if nd.n138Size > 0 {
-			v4 := nd.n138Size
-			nd.n139R = append(nd.n139R, v4)
-			for _, v5 := range nd.n139L {
+	if !nd.n133Done {
+		nd.n133Done = true
+		if nd.n133Size > 0 {
+			v4 := nd.n133Size
+			nd.n134R = append(nd.n134R, v4)
+			for _, v5 := range nd.n134L {
 				v6 := replicaOf(v5, v4)
-				nd.h139To142Port1 = append(nd.h139To142Port1, v6)
+				nd.h134To137Port1 = append(nd.h134To137Port1, v6)
 			}
 		}
 	}
-	for _, v7 := range nd.n152Now {
-		for _, v8 := range nd.n153R {
+	for _, v7 := range nd.n147Now {
+		for _, v8 := range nd.n148R {
 			v9 := executedBy(v7, v8)
-			nd.n154Out = append(nd.n154Out, v9)
+			nd.n149Out = append(nd.n149Out, v9)
 		}
 	}
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (93), hydro.Demux (95), hydro.Map (96), hydro.Union (97), hydro.Cycle (98), hydro.Cycle (99), hydro.Cycle (100), hydro.Cycle (101), hydro.Map (102), hydro.Union (103), hydro.FlatMap (109), hydro.Union (110), hydro.FlatMap (112), hydro.Union (113), hydro.Timer (115), hydro.Map (116), hydro.Map (117), hydro.Map (118), hydro.Union (119), hydro.Map (123), hydro.DeferTick (146), hydro.DeferTick (148), hydro.DeferTick (150), hydro.Demux (169).
+// subgraph1 runs stratum 0: hydro.Broadcast (88), hydro.Demux (90), hydro.Map (91), hydro.Union (92), hydro.Cycle (93), hydro.Cycle (94), hydro.Cycle (95), hydro.Cycle (96), hydro.Map (97), hydro.Union (98), hydro.FlatMap (104), hydro.Union (105), hydro.FlatMap (107), hydro.Union (108), hydro.Timer (110), hydro.Map (111), hydro.Map (112), hydro.Map (113), hydro.Union (114), hydro.Map (118), hydro.DeferTick (141), hydro.DeferTick (143), hydro.DeferTick (145), hydro.Demux (164).
 func (nd *PaxosReplica) subgraph1() {
-	if !nd.n120Init {
-		nd.n120Acc, nd.n120Init = count(), true
+	if !nd.n115Init {
+		nd.n115Acc, nd.n115Init = count(), true
 	}
-	acc12 := nd.n120Acc
-	if !nd.n124Init {
-		nd.n124Acc, nd.n124Init = noSlot(), true
+	acc12 := nd.n115Acc
+	if !nd.n119Init {
+		nd.n119Acc, nd.n119Init = noSlot(), true
 	}
-	acc14 := nd.n124Acc
-	for _, v10 := range nd.n93Recv {
-		nd.h97To106Port0 = append(nd.h97To106Port0, v10)
+	acc14 := nd.n119Acc
+	for _, v10 := range nd.n88Recv {
+		nd.h92To101Port0 = append(nd.h92To101Port0, v10)
 		v11 := commitOne(v10)
 		{
 			k := v11
-			/*line replica.go:97:25*/ {
+			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2274:37*/
+			} /*line paxos_hydro.go:2100:37*/
 		}
 		v13 := slotOf(v10)
 		{
 			s := v13
-			/*line replica.go:107:41*/ {
+			/*line replica.go:91:41*/ {
 				acc14 = max(acc14, s)
-			} /*line paxos_hydro.go:2281:37*/
+			} /*line paxos_hydro.go:2107:37*/
 		}
 	}
-	clear(nd.n93Recv)
-	nd.n93Recv = nd.n93Recv[:0]
-	for _, v15 := range nd.n95Recv {
+	clear(nd.n88Recv)
+	nd.n88Recv = nd.n88Recv[:0]
+	for _, v15 := range nd.n90Recv {
 		v16 := commitOf(v15)
-		nd.h97To106Port0 = append(nd.h97To106Port0, v16)
+		nd.h92To101Port0 = append(nd.h92To101Port0, v16)
 		v17 := commitOne(v16)
 		{
 			k := v17
-			/*line replica.go:97:25*/ {
+			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2294:37*/
+			} /*line paxos_hydro.go:2120:37*/
 		}
 		v19 := slotOf(v16)
 		{
 			s := v19
-			/*line replica.go:107:41*/ {
+			/*line replica.go:91:41*/ {
 				acc14 = max(acc14, s)
-			} /*line paxos_hydro.go:2301:37*/
+			} /*line paxos_hydro.go:2127:37*/
 		}
 	}
-	clear(nd.n95Recv)
-	nd.n95Recv = nd.n95Recv[:0]
-	if !nd.n115Fired || !nd.hydroNow.Before(nd.n115Due) {
-		nd.n115Fired = true
-		nd.n115Due = nd.hydroNow.Add(nd.n115Period)
+	clear(nd.n90Recv)
+	nd.n90Recv = nd.n90Recv[:0]
+	if !nd.n110Fired || !nd.hydroNow.Before(nd.n110Due) {
+		nd.n110Fired = true
+		nd.n110Due = nd.hydroNow.Add(nd.n110Period)
 		v21 := nd.hydroNow
 		v22 := timeOne(v21)
 		{
 			k := v22
-			/*line replica.go:97:25*/ {
+			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2315:37*/
+			} /*line paxos_hydro.go:2141:37*/
 		}
-		nd.h115To170Port0 = append(nd.h115To170Port0, v21)
+		nd.h110To165Port0 = append(nd.h110To165Port0, v21)
 	}
-	for _, v24 := range nd.n146Now {
+	for _, v24 := range nd.n141Now {
 		k25 := v24.Key
-		i26, ok27 := nd.n104Index[k25]
-		if ok27 && !nd.n104Mark[i26] {
-			nd.n104Mark[i26] = true
-			nd.n104Dirty = append(nd.n104Dirty, i26)
+		i26, ok27 := nd.n99Index[k25]
+		if ok27 && !nd.n99Mark[i26] {
+			nd.n99Mark[i26] = true
+			nd.n99Dirty = append(nd.n99Dirty, i26)
 		}
 		if !ok27 {
-			i26 = len(nd.n104Accs)
-			nd.n104Index[k25] = i26
-			nd.n104Mark = append(nd.n104Mark, true)
-			nd.n104Dirty = append(nd.n104Dirty, i26)
-			nd.n104Accs = append(nd.n104Accs, v24)
+			i26 = len(nd.n99Accs)
+			nd.n99Index[k25] = i26
+			nd.n99Mark = append(nd.n99Mark, true)
+			nd.n99Dirty = append(nd.n99Dirty, i26)
+			nd.n99Accs = append(nd.n99Accs, v24)
 		} else {
-			raiseApplied(&nd.n104Accs[i26], v24)
+			raiseApplied(&nd.n99Accs[i26], v24)
 		}
 		v28 := appliedOne(v24)
 		{
 			k := v28
-			/*line replica.go:97:25*/ {
+			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2340:37*/
+			} /*line paxos_hydro.go:2166:37*/
 		}
 	}
-	for _, v30 := range nd.n148Now {
+	for _, v30 := range nd.n143Now {
 		k31 := v30.Key
-		i32, ok33 := nd.n111Index[k31]
-		if ok33 && !nd.n111Mark[i32] {
-			nd.n111Mark[i32] = true
-			nd.n111Dirty = append(nd.n111Dirty, i32)
+		i32, ok33 := nd.n106Index[k31]
+		if ok33 && !nd.n106Mark[i32] {
+			nd.n106Mark[i32] = true
+			nd.n106Dirty = append(nd.n106Dirty, i32)
 		}
 		if !ok33 {
-			i32 = len(nd.n111Accs)
-			nd.n111Index[k31] = i32
-			nd.n111Mark = append(nd.n111Mark, true)
-			nd.n111Dirty = append(nd.n111Dirty, i32)
+			i32 = len(nd.n106Accs)
+			nd.n106Index[k31] = i32
+			nd.n106Mark = append(nd.n106Mark, true)
+			nd.n106Dirty = append(nd.n106Dirty, i32)
 			bot34 := v30
 			bot34.Cell = *new(Cell)
-			nd.n111Accs = append(nd.n111Accs, bot34)
+			nd.n106Accs = append(nd.n106Accs, bot34)
 		}
-		nd.n111Accs[i32].Cell.Merge(v30.Cell)
+		nd.n106Accs[i32].Cell.Merge(v30.Cell)
 	}
-	for _, v35 := range nd.n150Now {
+	for _, v35 := range nd.n145Now {
 		k36 := v35.Inc
-		i37, ok38 := nd.n114Index[k36]
-		if ok38 && !nd.n114Mark[i37] {
-			nd.n114Mark[i37] = true
-			nd.n114Dirty = append(nd.n114Dirty, i37)
+		i37, ok38 := nd.n109Index[k36]
+		if ok38 && !nd.n109Mark[i37] {
+			nd.n109Mark[i37] = true
+			nd.n109Dirty = append(nd.n109Dirty, i37)
 		}
 		if !ok38 {
-			i37 = len(nd.n114Accs)
-			nd.n114Index[k36] = i37
-			nd.n114Mark = append(nd.n114Mark, true)
-			nd.n114Dirty = append(nd.n114Dirty, i37)
+			i37 = len(nd.n109Accs)
+			nd.n109Index[k36] = i37
+			nd.n109Mark = append(nd.n109Mark, true)
+			nd.n109Dirty = append(nd.n109Dirty, i37)
 			bot39 := v35
 			bot39.S = *new(SessionLattice)
-			nd.n114Accs = append(nd.n114Accs, bot39)
+			nd.n109Accs = append(nd.n109Accs, bot39)
 		}
-		nd.n114Accs[i37].S.Merge(v35.S)
+		nd.n109Accs[i37].S.Merge(v35.S)
 	}
-	for _, v40 := range nd.n169Recv {
+	for _, v40 := range nd.n164Recv {
 		v41 := snapshotApplied(v40)
 		k42 := v41.Key
-		i43, ok44 := nd.n104Index[k42]
-		if ok44 && !nd.n104Mark[i43] {
-			nd.n104Mark[i43] = true
-			nd.n104Dirty = append(nd.n104Dirty, i43)
+		i43, ok44 := nd.n99Index[k42]
+		if ok44 && !nd.n99Mark[i43] {
+			nd.n99Mark[i43] = true
+			nd.n99Dirty = append(nd.n99Dirty, i43)
 		}
 		if !ok44 {
-			i43 = len(nd.n104Accs)
-			nd.n104Index[k42] = i43
-			nd.n104Mark = append(nd.n104Mark, true)
-			nd.n104Dirty = append(nd.n104Dirty, i43)
-			nd.n104Accs = append(nd.n104Accs, v41)
+			i43 = len(nd.n99Accs)
+			nd.n99Index[k42] = i43
+			nd.n99Mark = append(nd.n99Mark, true)
+			nd.n99Dirty = append(nd.n99Dirty, i43)
+			nd.n99Accs = append(nd.n99Accs, v41)
 		} else {
-			raiseApplied(&nd.n104Accs[i43], v41)
+			raiseApplied(&nd.n99Accs[i43], v41)
 		}
 		v45 := appliedOne(v41)
 		{
 			k := v45
-			/*line replica.go:97:25*/ {
+			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2401:37*/
+			} /*line paxos_hydro.go:2227:37*/
 		}
 		{
 			s, emit := v40, func(v47 KV) {
 				k48 := v47.Key
-				i49, ok50 := nd.n111Index[k48]
-				if ok50 && !nd.n111Mark[i49] {
-					nd.n111Mark[i49] = true
-					nd.n111Dirty = append(nd.n111Dirty, i49)
+				i49, ok50 := nd.n106Index[k48]
+				if ok50 && !nd.n106Mark[i49] {
+					nd.n106Mark[i49] = true
+					nd.n106Dirty = append(nd.n106Dirty, i49)
 				}
 				if !ok50 {
-					i49 = len(nd.n111Accs)
-					nd.n111Index[k48] = i49
-					nd.n111Mark = append(nd.n111Mark, true)
-					nd.n111Dirty = append(nd.n111Dirty, i49)
+					i49 = len(nd.n106Accs)
+					nd.n106Index[k48] = i49
+					nd.n106Mark = append(nd.n106Mark, true)
+					nd.n106Dirty = append(nd.n106Dirty, i49)
 					bot51 := v47
 					bot51.Cell = *new(Cell)
-					nd.n111Accs = append(nd.n111Accs, bot51)
+					nd.n106Accs = append(nd.n106Accs, bot51)
 				}
-				nd.n111Accs[i49].Cell.Merge(v47.Cell)
+				nd.n106Accs[i49].Cell.Merge(v47.Cell)
 			}
-			/*line replica.go:387:45*/ {
+			/*line replica.go:371:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2426:37*/
+			} /*line paxos_hydro.go:2252:37*/
 		}
 		{
 			s, emit := v40, func(v52 Session) {
 				k53 := v52.Inc
-				i54, ok55 := nd.n114Index[k53]
-				if ok55 && !nd.n114Mark[i54] {
-					nd.n114Mark[i54] = true
-					nd.n114Dirty = append(nd.n114Dirty, i54)
+				i54, ok55 := nd.n109Index[k53]
+				if ok55 && !nd.n109Mark[i54] {
+					nd.n109Mark[i54] = true
+					nd.n109Dirty = append(nd.n109Dirty, i54)
 				}
 				if !ok55 {
-					i54 = len(nd.n114Accs)
-					nd.n114Index[k53] = i54
-					nd.n114Mark = append(nd.n114Mark, true)
-					nd.n114Dirty = append(nd.n114Dirty, i54)
+					i54 = len(nd.n109Accs)
+					nd.n109Index[k53] = i54
+					nd.n109Mark = append(nd.n109Mark, true)
+					nd.n109Dirty = append(nd.n109Dirty, i54)
 					bot56 := v52
 					bot56.S = *new(SessionLattice)
-					nd.n114Accs = append(nd.n114Accs, bot56)
+					nd.n109Accs = append(nd.n109Accs, bot56)
 				}
-				nd.n114Accs[i54].S.Merge(v52.S)
+				nd.n109Accs[i54].S.Merge(v52.S)
 			}
-			/*line replica.go:393:55*/ {
+			/*line replica.go:377:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2451:37*/
+			} /*line paxos_hydro.go:2277:37*/
 		}
 	}
-	clear(nd.n169Recv)
-	nd.n169Recv = nd.n169Recv[:0]
-	nd.n120Acc = acc12
-	nd.n124Acc = acc14
+	clear(nd.n164Recv)
+	nd.n164Recv = nd.n164Recv[:0]
+	nd.n115Acc = acc12
+	nd.n119Acc = acc14
 }
 
-// subgraph2 runs stratum 0: hydro.DeferTick (156).
+// subgraph2 runs stratum 0: hydro.DeferTick (151).
 func (nd *PaxosReplica) subgraph2() {
-	for _, v57 := range nd.n156Now {
+	for _, v57 := range nd.n151Now {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v57)
-			nd.hydroSend(hydro.Dest{Location: "client"}, 157, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "client"}, 152, nd.hydroBuf)
 		}
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Demux (159), hydro.Map (160), hydro.Unique (161).
+// subgraph3 runs stratum 0: hydro.Demux (154), hydro.Map (155), hydro.Unique (156).
 func (nd *PaxosReplica) subgraph3() {
-	for _, v58 := range nd.n159Recv {
+	for _, v58 := range nd.n154Recv {
 		v59 := transferTo(v58)
-		if _, dup60 := nd.n161Seen[v59]; !dup60 {
-			nd.n161Seen[v59] = struct{}{}
-			nd.h161To162Port0 = append(nd.h161To162Port0, v59)
-			nd.h161To164Port0 = append(nd.h161To164Port0, v59)
-			nd.h161To166Port0 = append(nd.h161To166Port0, v59)
+		if _, dup60 := nd.n156Seen[v59]; !dup60 {
+			nd.n156Seen[v59] = struct{}{}
+			nd.h156To157Port0 = append(nd.h156To157Port0, v59)
+			nd.h156To159Port0 = append(nd.h156To159Port0, v59)
+			nd.h156To161Port0 = append(nd.h156To161Port0, v59)
 		}
 	}
-	clear(nd.n159Recv)
-	nd.n159Recv = nd.n159Recv[:0]
+	clear(nd.n154Recv)
+	nd.n154Recv = nd.n154Recv[:0]
 }
 
-// subgraph4 runs stratum 1: hydro.ReduceKeyed (104).
+// subgraph4 runs stratum 1: hydro.ReduceKeyed (99).
 func (nd *PaxosReplica) subgraph4() {
-	if !nd.n105Init {
-		nd.n105Acc, nd.n105Init = noApplied(), true
+	if !nd.n100Init {
+		nd.n100Acc, nd.n100Init = noApplied(), true
 	}
-	acc63 := nd.n105Acc
-	for i62 := range nd.n104Accs {
-		v61 := nd.n104Accs[i62]
+	acc63 := nd.n100Acc
+	for i62 := range nd.n99Accs {
+		v61 := nd.n99Accs[i62]
 		{
 			a := v61
-			/*line replica.go:85:42*/ {
+			/*line replica.go:69:42*/ {
 				acc63 = max(acc63, a.Next)
-			} /*line paxos_hydro.go:2497:37*/
+			} /*line paxos_hydro.go:2323:37*/
 		}
 	}
-	nd.n105Acc = acc63
+	nd.n100Acc = acc63
 }
 
-// subgraph5 runs stratum 1: hydro.MergeKeyed (111), hydro.CrossJoin (162).
+// subgraph5 runs stratum 1: hydro.MergeKeyed (106), hydro.CrossJoin (157).
 func (nd *PaxosReplica) subgraph5() {
-	if !nd.n163Init {
-		nd.n163Acc, nd.n163Init = newKVList(), true
+	if !nd.n158Init {
+		nd.n158Acc, nd.n158Init = newKVList(), true
 	}
-	acc69 := nd.n163Acc
-	for i65 := range nd.n111Accs {
-		v64 := nd.n111Accs[i65]
-		nd.h111To132Port1 = append(nd.h111To132Port1, v64)
-		nd.n162R = append(nd.n162R, v64)
+	acc69 := nd.n158Acc
+	for i65 := range nd.n106Accs {
+		v64 := nd.n106Accs[i65]
+		nd.h106To127Port1 = append(nd.h106To127Port1, v64)
+		nd.n157R = append(nd.n157R, v64)
 	}
-	for _, v66 := range nd.h161To162Port0 {
-		for _, v67 := range nd.n162R {
+	for _, v66 := range nd.h156To157Port0 {
+		for _, v67 := range nd.n157R {
 			v68 := pickKV(v66, v67)
 			{
 				kv := v68
-				/*line replica.go:363:34*/ {
+				/*line replica.go:347:34*/ {
 					acc69 = append(acc69, kv)
-				} /*line paxos_hydro.go:2521:38*/
+				} /*line paxos_hydro.go:2347:38*/
 			}
 		}
 	}
-	clear(nd.h161To162Port0)
-	nd.h161To162Port0 = nd.h161To162Port0[:0]
-	nd.n163Acc = acc69
+	clear(nd.h156To157Port0)
+	nd.h156To157Port0 = nd.h156To157Port0[:0]
+	nd.n158Acc = acc69
 }
 
-// subgraph6 runs stratum 1: hydro.MergeKeyed (114), hydro.CrossJoin (164).
+// subgraph6 runs stratum 1: hydro.MergeKeyed (109), hydro.CrossJoin (159).
 func (nd *PaxosReplica) subgraph6() {
-	if !nd.n165Init {
-		nd.n165Acc, nd.n165Init = newSessionList(), true
+	if !nd.n160Init {
+		nd.n160Acc, nd.n160Init = newSessionList(), true
 	}
-	acc75 := nd.n165Acc
-	for i71 := range nd.n114Accs {
-		v70 := nd.n114Accs[i71]
-		nd.h114To136Port1 = append(nd.h114To136Port1, v70)
-		nd.n164R = append(nd.n164R, v70)
+	acc75 := nd.n160Acc
+	for i71 := range nd.n109Accs {
+		v70 := nd.n109Accs[i71]
+		nd.h109To131Port1 = append(nd.h109To131Port1, v70)
+		nd.n159R = append(nd.n159R, v70)
 	}
-	for _, v72 := range nd.h161To164Port0 {
-		for _, v73 := range nd.n164R {
+	for _, v72 := range nd.h156To159Port0 {
+		for _, v73 := range nd.n159R {
 			v74 := pickSession(v72, v73)
 			{
 				s := v74
-				/*line replica.go:369:48*/ {
+				/*line replica.go:353:48*/ {
 					acc75 = append(acc75, s)
-				} /*line paxos_hydro.go:2548:38*/
+				} /*line paxos_hydro.go:2374:38*/
 			}
 		}
 	}
-	clear(nd.h161To164Port0)
-	nd.h161To164Port0 = nd.h161To164Port0[:0]
-	nd.n165Acc = acc75
+	clear(nd.h156To159Port0)
+	nd.h156To159Port0 = nd.h156To159Port0[:0]
+	nd.n160Acc = acc75
 }
 
-// subgraph7 runs stratum 1: hydro.Fold (120), hydro.Filter (121).
+// subgraph7 runs stratum 1: hydro.Fold (115), hydro.Filter (116).
 func (nd *PaxosReplica) subgraph7() {
-	if !nd.n120Init {
-		nd.n120Acc, nd.n120Init = count(), true
+	if !nd.n115Init {
+		nd.n115Acc, nd.n115Init = count(), true
 	}
-	v76 := nd.n120Acc
+	v76 := nd.n115Acc
 	if some(v76) {
-		nd.h121To122Port0 = append(nd.h121To122Port0, v76)
+		nd.h116To117Port0 = append(nd.h116To117Port0, v76)
 	}
 }
 
-// subgraph8 runs stratum 1: hydro.Fold (124).
+// subgraph8 runs stratum 1: hydro.Fold (119).
 func (nd *PaxosReplica) subgraph8() {
-	if !nd.n124Init {
-		nd.n124Acc, nd.n124Init = noSlot(), true
+	if !nd.n119Init {
+		nd.n119Acc, nd.n119Init = noSlot(), true
 	}
-	v77 := nd.n124Acc
-	nd.h124To125Port1 = append(nd.h124To125Port1, v77)
+	v77 := nd.n119Acc
+	nd.h119To120Port1 = append(nd.h119To120Port1, v77)
 }
 
-// subgraph9 runs stratum 2: hydro.Fold (105), hydro.CrossJoin (106), hydro.FilterMap (107), hydro.CrossJoin (122), hydro.CrossJoin (125), hydro.FlatMap (126), hydro.Fold (163), hydro.Fold (165), hydro.CrossJoin (166), hydro.CrossJoin (167), hydro.CrossJoin (168).
+// subgraph9 runs stratum 2: hydro.Fold (100), hydro.CrossJoin (101), hydro.FilterMap (102), hydro.CrossJoin (117), hydro.CrossJoin (120), hydro.FlatMap (121), hydro.Fold (158), hydro.Fold (160), hydro.CrossJoin (161), hydro.CrossJoin (162), hydro.CrossJoin (163).
 func (nd *PaxosReplica) subgraph9() {
 	window := nd.window
-	udf92 := /*line paxos.go:171:111*/ func(a arrived) (Slotted, bool) {
+	udf92 := /*line paxos.go:168:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2583:35*/
-	if !nd.n105Init {
-		nd.n105Acc, nd.n105Init = noApplied(), true
+	} /*line paxos_hydro.go:2409:35*/
+	if !nd.n100Init {
+		nd.n100Acc, nd.n100Init = noApplied(), true
 	}
-	v78 := nd.n105Acc
-	nd.n106R = append(nd.n106R, v78)
-	nd.n122R = append(nd.n122R, v78)
-	nd.n166R = append(nd.n166R, v78)
-	if !nd.n163Init {
-		nd.n163Acc, nd.n163Init = newKVList(), true
+	v78 := nd.n100Acc
+	nd.n101R = append(nd.n101R, v78)
+	nd.n117R = append(nd.n117R, v78)
+	nd.n161R = append(nd.n161R, v78)
+	if !nd.n158Init {
+		nd.n158Acc, nd.n158Init = newKVList(), true
 	}
-	v79 := nd.n163Acc
-	nd.n167R = append(nd.n167R, v79)
-	for _, v80 := range nd.n167L {
+	v79 := nd.n158Acc
+	nd.n162R = append(nd.n162R, v79)
+	for _, v80 := range nd.n162L {
 		v81 := withSnapshotKVs(v80, v79)
-		nd.n168L = append(nd.n168L, v81)
-		for _, v82 := range nd.n168R {
+		nd.n163L = append(nd.n163L, v81)
+		for _, v82 := range nd.n163R {
 			v83 := withSnapshotSessions(v81, v82)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v83)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v83))}, 169, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v83))}, 164, nd.hydroBuf)
 			}
 		}
 	}
-	if !nd.n165Init {
-		nd.n165Acc, nd.n165Init = newSessionList(), true
+	if !nd.n160Init {
+		nd.n160Acc, nd.n160Init = newSessionList(), true
 	}
-	v84 := nd.n165Acc
-	nd.n168R = append(nd.n168R, v84)
-	for _, v85 := range nd.n168L {
+	v84 := nd.n160Acc
+	nd.n163R = append(nd.n163R, v84)
+	for _, v85 := range nd.n163L {
 		v86 := withSnapshotSessions(v85, v84)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v86)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v86))}, 169, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v86))}, 164, nd.hydroBuf)
 		}
 	}
-	for _, v87 := range nd.h97To106Port0 {
-		for _, v88 := range nd.n106R {
+	for _, v87 := range nd.h92To101Port0 {
+		for _, v88 := range nd.n101R {
 			v89 := arrival(v87, v88)
 			if v90, ok91 := udf92(v89); ok91 {
 				k93 := v90.Pos
-				i94, ok95 := nd.n108Index[k93]
-				if ok95 && !nd.n108Mark[i94] {
-					nd.n108Mark[i94] = true
-					nd.n108Dirty = append(nd.n108Dirty, i94)
+				i94, ok95 := nd.n103Index[k93]
+				if ok95 && !nd.n103Mark[i94] {
+					nd.n103Mark[i94] = true
+					nd.n103Dirty = append(nd.n103Dirty, i94)
 				}
 				if !ok95 {
-					i94 = len(nd.n108Accs)
-					nd.n108Index[k93] = i94
-					nd.n108Mark = append(nd.n108Mark, true)
-					nd.n108Dirty = append(nd.n108Dirty, i94)
+					i94 = len(nd.n103Accs)
+					nd.n103Index[k93] = i94
+					nd.n103Mark = append(nd.n103Mark, true)
+					nd.n103Dirty = append(nd.n103Dirty, i94)
 					bot96 := v90
 					bot96.C = *new(CommitLattice)
-					nd.n108Accs = append(nd.n108Accs, bot96)
+					nd.n103Accs = append(nd.n103Accs, bot96)
 				}
-				nd.n108Accs[i94].C.Merge(v90.C)
-				if i94 >= len(nd.n108Touched) {
-					nd.n108Touched = append(nd.n108Touched, make([]bool, i94+1-len(nd.n108Touched))...)
+				nd.n103Accs[i94].C.Merge(v90.C)
+				if i94 >= len(nd.n103Touched) {
+					nd.n103Touched = append(nd.n103Touched, make([]bool, i94+1-len(nd.n103Touched))...)
 				}
-				if !nd.n108Touched[i94] {
-					nd.n108Touched[i94] = true
-					nd.n108Changed = append(nd.n108Changed, i94)
+				if !nd.n103Touched[i94] {
+					nd.n103Touched[i94] = true
+					nd.n103Changed = append(nd.n103Changed, i94)
 				}
 			}
 		}
 	}
-	clear(nd.h97To106Port0)
-	nd.h97To106Port0 = nd.h97To106Port0[:0]
-	for _, v97 := range nd.h121To122Port0 {
-		for _, v98 := range nd.n122R {
+	clear(nd.h92To101Port0)
+	nd.h92To101Port0 = nd.h92To101Port0[:0]
+	for _, v97 := range nd.h116To117Port0 {
+		for _, v98 := range nd.n117R {
 			v99 := startAt(v97, v98)
-			nd.n125L = append(nd.n125L, v99)
-			nd.h122To129Port1 = append(nd.h122To129Port1, v99)
+			nd.n120L = append(nd.n120L, v99)
+			nd.h117To124Port1 = append(nd.h117To124Port1, v99)
+		}
+	}
+	clear(nd.h116To117Port0)
+	nd.h116To117Port0 = nd.h116To117Port0[:0]
+	for _, v100 := range nd.h119To120Port1 {
+		for _, v101 := range nd.n120L {
+			v102 := spanOf(v101, v100)
+			{
+				sp, emit := v102, func(v103 Probe) {
+					nd.h121To122Port0 = append(nd.h121To122Port0, v103)
+				}
+				/*line paxos.go:180:122*/ {
+					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
+						emit(Probe{Pos: s % ring(window)})
+					}
+				} /*line paxos_hydro.go:2497:38*/
+			}
+		}
+	}
+	clear(nd.h119To120Port1)
+	nd.h119To120Port1 = nd.h119To120Port1[:0]
+	for _, v104 := range nd.h156To161Port0 {
+		for _, v105 := range nd.n161R {
+			v106 := snapshotOf(v104, v105)
+			nd.n162L = append(nd.n162L, v106)
+			for _, v107 := range nd.n162R {
+				v108 := withSnapshotKVs(v106, v107)
+				nd.n163L = append(nd.n163L, v108)
+				for _, v109 := range nd.n163R {
+					v110 := withSnapshotSessions(v108, v109)
+					if nd.hydroSend != nil {
+						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v110)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v110))}, 164, nd.hydroBuf)
+					}
+				}
+			}
+		}
+	}
+	clear(nd.h156To161Port0)
+	nd.h156To161Port0 = nd.h156To161Port0[:0]
+}
+
+// subgraph10 runs stratum 3: hydro.MergeKeyed (103), hydro.Join (122).
+func (nd *PaxosReplica) subgraph10() {
+	if !nd.n123Init {
+		nd.n123Acc, nd.n123Init = newCommits(), true
+	}
+	acc118 := nd.n123Acc
+	slices.Sort(nd.n103Changed)
+	for _, i112 := range nd.n103Changed {
+		v111 := nd.n103Accs[i112]
+		_ = v111
+	}
+	for _, v113 := range nd.h121To122Port0 {
+		if i114, ok115 := nd.n103Index[v113.Pos]; ok115 {
+			v116 := nd.n103Accs[i114]
+			v117 := hitSlotted(v113, v116)
+			{
+				c := v117
+				/*line replica.go:105:41*/ {
+					acc118 = append(acc118, c)
+				} /*line paxos_hydro.go:2543:38*/
+			}
 		}
 	}
 	clear(nd.h121To122Port0)
 	nd.h121To122Port0 = nd.h121To122Port0[:0]
-	for _, v100 := range nd.h124To125Port1 {
-		for _, v101 := range nd.n125L {
-			v102 := spanOf(v101, v100)
-			{
-				sp, emit := v102, func(v103 Probe) {
-					nd.h126To127Port0 = append(nd.h126To127Port0, v103)
-				}
-				/*line paxos.go:183:122*/ {
-					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
-						emit(Probe{Pos: s % ring(window)})
-					}
-				} /*line paxos_hydro.go:2671:38*/
-			}
-		}
-	}
-	clear(nd.h124To125Port1)
-	nd.h124To125Port1 = nd.h124To125Port1[:0]
-	for _, v104 := range nd.h161To166Port0 {
-		for _, v105 := range nd.n166R {
-			v106 := snapshotOf(v104, v105)
-			nd.n167L = append(nd.n167L, v106)
-			for _, v107 := range nd.n167R {
-				v108 := withSnapshotKVs(v106, v107)
-				nd.n168L = append(nd.n168L, v108)
-				for _, v109 := range nd.n168R {
-					v110 := withSnapshotSessions(v108, v109)
-					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v110)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v110))}, 169, nd.hydroBuf)
-					}
-				}
-			}
-		}
-	}
-	clear(nd.h161To166Port0)
-	nd.h161To166Port0 = nd.h161To166Port0[:0]
+	nd.n123Acc = acc118
 }
 
-// subgraph10 runs stratum 3: hydro.MergeKeyed (108), hydro.Join (127).
-func (nd *PaxosReplica) subgraph10() {
-	if !nd.n128Init {
-		nd.n128Acc, nd.n128Init = newCommits(), true
-	}
-	acc118 := nd.n128Acc
-	slices.Sort(nd.n108Changed)
-	for _, i112 := range nd.n108Changed {
-		v111 := nd.n108Accs[i112]
-		_ = v111
-	}
-	for _, v113 := range nd.h126To127Port0 {
-		if i114, ok115 := nd.n108Index[v113.Pos]; ok115 {
-			v116 := nd.n108Accs[i114]
-			v117 := hitSlotted(v113, v116)
-			{
-				c := v117
-				/*line replica.go:121:41*/ {
-					acc118 = append(acc118, c)
-				} /*line paxos_hydro.go:2717:38*/
-			}
-		}
-	}
-	clear(nd.h126To127Port0)
-	nd.h126To127Port0 = nd.h126To127Port0[:0]
-	nd.n128Acc = acc118
-}
-
-// subgraph11 runs stratum 4: hydro.Fold (128), hydro.CrossJoin (129), hydro.FlatMap (130), hydro.Unique (131), hydro.Join (132), hydro.FlatMap (134), hydro.Unique (135), hydro.Join (136), hydro.CrossJoin (170), hydro.CrossJoin (171).
+// subgraph11 runs stratum 4: hydro.Fold (123), hydro.CrossJoin (124), hydro.FlatMap (125), hydro.Unique (126), hydro.Join (127), hydro.FlatMap (129), hydro.Unique (130), hydro.Join (131), hydro.CrossJoin (165), hydro.CrossJoin (166).
 func (nd *PaxosReplica) subgraph11() {
-	if !nd.n133Init {
-		nd.n133Acc, nd.n133Init = newKVs(), true
-	}
-	acc129 := nd.n133Acc
-	if !nd.n137Init {
-		nd.n137Acc, nd.n137Init = newSessions(), true
-	}
-	acc136 := nd.n137Acc
 	if !nd.n128Init {
-		nd.n128Acc, nd.n128Init = newCommits(), true
+		nd.n128Acc, nd.n128Init = newKVs(), true
 	}
-	v119 := nd.n128Acc
-	nd.n129L = append(nd.n129L, v119)
-	for _, v120 := range nd.h122To129Port1 {
-		for _, v121 := range nd.n129L {
+	acc129 := nd.n128Acc
+	if !nd.n132Init {
+		nd.n132Acc, nd.n132Init = newSessions(), true
+	}
+	acc136 := nd.n132Acc
+	if !nd.n123Init {
+		nd.n123Acc, nd.n123Init = newCommits(), true
+	}
+	v119 := nd.n123Acc
+	nd.n124L = append(nd.n124L, v119)
+	for _, v120 := range nd.h117To124Port1 {
+		for _, v121 := range nd.n124L {
 			v122 := runOf(v121, v120)
 			{
 				r, emit := v122, func(v123 KeyProbe) {
-					if _, dup124 := nd.n131Seen[v123]; !dup124 {
-						nd.n131Seen[v123] = struct{}{}
-						if i125, ok126 := nd.n111Index[v123.Key]; ok126 {
-							v127 := nd.n111Accs[i125]
+					if _, dup124 := nd.n126Seen[v123]; !dup124 {
+						nd.n126Seen[v123] = struct{}{}
+						if i125, ok126 := nd.n106Index[v123.Key]; ok126 {
+							v127 := nd.n106Accs[i125]
 							v128 := hitKV(v123, v127)
 							{
 								kv := v128
-								/*line replica.go:184:41*/ {
+								/*line replica.go:168:41*/ {
 									if acc129 == nil {
 										acc129 = map[string]Cell{}
 									}
 									(acc129)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2758:42*/
+								} /*line paxos_hydro.go:2584:42*/
 							}
 						}
 					}
 				}
-				/*line replica.go:158:42*/ {
+				/*line replica.go:142:42*/ {
 					for _, c := range r.Cmds {
 						for _, cmd := range c.Cmds {
 							if cmd.Op != OpNoop {
@@ -2768,28 +2594,28 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2771:38*/
+				} /*line paxos_hydro.go:2597:38*/
 			}
 			{
 				r, emit := v122, func(v130 SessionProbe) {
-					if _, dup131 := nd.n135Seen[v130]; !dup131 {
-						nd.n135Seen[v130] = struct{}{}
-						if i132, ok133 := nd.n114Index[v130.Inc]; ok133 {
-							v134 := nd.n114Accs[i132]
+					if _, dup131 := nd.n130Seen[v130]; !dup131 {
+						nd.n130Seen[v130] = struct{}{}
+						if i132, ok133 := nd.n109Index[v130.Inc]; ok133 {
+							v134 := nd.n109Accs[i132]
 							v135 := hitSession(v130, v134)
 							{
 								s := v135
-								/*line replica.go:193:60*/ {
+								/*line replica.go:177:60*/ {
 									if acc136 == nil {
 										acc136 = map[uint64]SessionLattice{}
 									}
 									(acc136)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2787:42*/
+								} /*line paxos_hydro.go:2613:42*/
 							}
 						}
 					}
 				}
-				/*line replica.go:168:50*/ {
+				/*line replica.go:152:50*/ {
 					for _, c := range r.Cmds {
 						for _, cmd := range c.Cmds {
 							if cmd.Op != OpNoop {
@@ -2797,232 +2623,232 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2800:38*/
+				} /*line paxos_hydro.go:2626:38*/
 			}
-			nd.h129To140Port0 = append(nd.h129To140Port0, v122)
-			nd.n170R = append(nd.n170R, v122)
+			nd.h124To135Port0 = append(nd.h124To135Port0, v122)
+			nd.n165R = append(nd.n165R, v122)
 		}
 	}
-	clear(nd.h122To129Port1)
-	nd.h122To129Port1 = nd.h122To129Port1[:0]
-	for _, v137 := range nd.h111To132Port1 {
+	clear(nd.h117To124Port1)
+	nd.h117To124Port1 = nd.h117To124Port1[:0]
+	for _, v137 := range nd.h106To127Port1 {
 		_ = v137
 	}
-	clear(nd.h111To132Port1)
-	nd.h111To132Port1 = nd.h111To132Port1[:0]
-	for _, v138 := range nd.h114To136Port1 {
+	clear(nd.h106To127Port1)
+	nd.h106To127Port1 = nd.h106To127Port1[:0]
+	for _, v138 := range nd.h109To131Port1 {
 		_ = v138
 	}
-	clear(nd.h114To136Port1)
-	nd.h114To136Port1 = nd.h114To136Port1[:0]
-	for _, v139 := range nd.h115To170Port0 {
-		for _, v140 := range nd.n170R {
+	clear(nd.h109To131Port1)
+	nd.h109To131Port1 = nd.h109To131Port1[:0]
+	for _, v139 := range nd.h110To165Port0 {
+		for _, v140 := range nd.n165R {
 			v141 := progressOf(v139, v140)
-			nd.n171L = append(nd.n171L, v141)
-			for _, v142 := range nd.n171R {
+			nd.n166L = append(nd.n166L, v141)
+			for _, v142 := range nd.n166R {
 				v143 := reportOf(v141, v142)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v143)
-					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 172, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 167, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	clear(nd.h115To170Port0)
-	nd.h115To170Port0 = nd.h115To170Port0[:0]
-	for _, v144 := range nd.h91To171Port1 {
-		nd.n171R = append(nd.n171R, v144)
-		for _, v145 := range nd.n171L {
+	clear(nd.h110To165Port0)
+	nd.h110To165Port0 = nd.h110To165Port0[:0]
+	for _, v144 := range nd.h86To166Port1 {
+		nd.n166R = append(nd.n166R, v144)
+		for _, v145 := range nd.n166L {
 			v146 := reportOf(v145, v144)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v146)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 172, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 167, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h91To171Port1)
-	nd.h91To171Port1 = nd.h91To171Port1[:0]
-	nd.n133Acc = acc129
-	nd.n137Acc = acc136
+	clear(nd.h86To166Port1)
+	nd.h86To166Port1 = nd.h86To166Port1[:0]
+	nd.n128Acc = acc129
+	nd.n132Acc = acc136
 }
 
-// subgraph12 runs stratum 5: hydro.Fold (133), hydro.Fold (137), hydro.CrossJoin (140), hydro.CrossJoin (141), hydro.CrossJoin (142), hydro.Map (143), hydro.Filter (144), hydro.Map (145), hydro.FlatMap (147), hydro.FlatMap (149), hydro.FlatMap (151), hydro.FlatMap (155).
+// subgraph12 runs stratum 5: hydro.Fold (128), hydro.Fold (132), hydro.CrossJoin (135), hydro.CrossJoin (136), hydro.CrossJoin (137), hydro.Map (138), hydro.Filter (139), hydro.Map (140), hydro.FlatMap (142), hydro.FlatMap (144), hydro.FlatMap (146), hydro.FlatMap (150).
 func (nd *PaxosReplica) subgraph12() {
-	if !nd.n133Init {
-		nd.n133Acc, nd.n133Init = newKVs(), true
+	if !nd.n128Init {
+		nd.n128Acc, nd.n128Init = newKVs(), true
 	}
-	v147 := nd.n133Acc
-	nd.n140R = append(nd.n140R, v147)
-	if !nd.n137Init {
-		nd.n137Acc, nd.n137Init = newSessions(), true
+	v147 := nd.n128Acc
+	nd.n135R = append(nd.n135R, v147)
+	if !nd.n132Init {
+		nd.n132Acc, nd.n132Init = newSessions(), true
 	}
-	v148 := nd.n137Acc
-	nd.n141R = append(nd.n141R, v148)
-	for _, v149 := range nd.n141L {
+	v148 := nd.n132Acc
+	nd.n136R = append(nd.n136R, v148)
+	for _, v149 := range nd.n136L {
 		v150 := withSessions(v149, v148)
-		nd.n142L = append(nd.n142L, v150)
-		for _, v151 := range nd.n142R {
+		nd.n137L = append(nd.n137L, v150)
+		for _, v151 := range nd.n137R {
 			v152 := withReplica(v150, v151)
 			v153 := execute(v152)
 			if ran(v153) {
 				v154 := appliedOf(v153)
-				nd.n146Next = append(nd.n146Next, v154)
+				nd.n141Next = append(nd.n141Next, v154)
 				{
 					x, emit := v153, func(v155 KV) {
-						nd.n148Next = append(nd.n148Next, v155)
+						nd.n143Next = append(nd.n143Next, v155)
 					}
-					/*line replica.go:321:38*/ {
+					/*line replica.go:305:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2878:39*/
+					} /*line paxos_hydro.go:2704:39*/
 				}
 				{
 					x, emit := v153, func(v156 Session) {
-						nd.n150Next = append(nd.n150Next, v156)
+						nd.n145Next = append(nd.n145Next, v156)
 					}
-					/*line replica.go:327:47*/ {
+					/*line replica.go:311:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2888:39*/
+					} /*line paxos_hydro.go:2714:39*/
 				}
 				{
 					x, emit := v153, func(v157 Commit) {
-						nd.n152Next = append(nd.n152Next, v157)
+						nd.n147Next = append(nd.n147Next, v157)
 					}
-					/*line replica.go:339:42*/ {
+					/*line replica.go:323:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2898:39*/
+					} /*line paxos_hydro.go:2724:39*/
 				}
 				{
 					x, emit := v153, func(v158 Answer) {
-						nd.n156Next = append(nd.n156Next, v158)
+						nd.n151Next = append(nd.n151Next, v158)
 					}
-					/*line replica.go:333:45*/ {
+					/*line replica.go:317:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2908:39*/
+					} /*line paxos_hydro.go:2734:39*/
 				}
 			}
 		}
 	}
-	for _, v159 := range nd.h129To140Port0 {
-		for _, v160 := range nd.n140R {
+	for _, v159 := range nd.h124To135Port0 {
+		for _, v160 := range nd.n135R {
 			v161 := withKVs(v159, v160)
-			nd.n141L = append(nd.n141L, v161)
-			for _, v162 := range nd.n141R {
+			nd.n136L = append(nd.n136L, v161)
+			for _, v162 := range nd.n136R {
 				v163 := withSessions(v161, v162)
-				nd.n142L = append(nd.n142L, v163)
-				for _, v164 := range nd.n142R {
+				nd.n137L = append(nd.n137L, v163)
+				for _, v164 := range nd.n137R {
 					v165 := withReplica(v163, v164)
 					v166 := execute(v165)
 					if ran(v166) {
 						v167 := appliedOf(v166)
-						nd.n146Next = append(nd.n146Next, v167)
+						nd.n141Next = append(nd.n141Next, v167)
 						{
 							x, emit := v166, func(v168 KV) {
-								nd.n148Next = append(nd.n148Next, v168)
+								nd.n143Next = append(nd.n143Next, v168)
 							}
-							/*line replica.go:321:38*/ {
+							/*line replica.go:305:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2934:41*/
+							} /*line paxos_hydro.go:2760:41*/
 						}
 						{
 							x, emit := v166, func(v169 Session) {
-								nd.n150Next = append(nd.n150Next, v169)
+								nd.n145Next = append(nd.n145Next, v169)
 							}
-							/*line replica.go:327:47*/ {
+							/*line replica.go:311:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2944:41*/
+							} /*line paxos_hydro.go:2770:41*/
 						}
 						{
 							x, emit := v166, func(v170 Commit) {
-								nd.n152Next = append(nd.n152Next, v170)
+								nd.n147Next = append(nd.n147Next, v170)
 							}
-							/*line replica.go:339:42*/ {
+							/*line replica.go:323:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2954:41*/
+							} /*line paxos_hydro.go:2780:41*/
 						}
 						{
 							x, emit := v166, func(v171 Answer) {
-								nd.n156Next = append(nd.n156Next, v171)
+								nd.n151Next = append(nd.n151Next, v171)
 							}
-							/*line replica.go:333:45*/ {
+							/*line replica.go:317:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2964:41*/
+							} /*line paxos_hydro.go:2790:41*/
 						}
 					}
 				}
 			}
 		}
 	}
-	clear(nd.h129To140Port0)
-	nd.h129To140Port0 = nd.h129To140Port0[:0]
-	for _, v172 := range nd.h139To142Port1 {
-		nd.n142R = append(nd.n142R, v172)
-		for _, v173 := range nd.n142L {
+	clear(nd.h124To135Port0)
+	nd.h124To135Port0 = nd.h124To135Port0[:0]
+	for _, v172 := range nd.h134To137Port1 {
+		nd.n137R = append(nd.n137R, v172)
+		for _, v173 := range nd.n137L {
 			v174 := withReplica(v173, v172)
 			v175 := execute(v174)
 			if ran(v175) {
 				v176 := appliedOf(v175)
-				nd.n146Next = append(nd.n146Next, v176)
+				nd.n141Next = append(nd.n141Next, v176)
 				{
 					x, emit := v175, func(v177 KV) {
-						nd.n148Next = append(nd.n148Next, v177)
+						nd.n143Next = append(nd.n143Next, v177)
 					}
-					/*line replica.go:321:38*/ {
+					/*line replica.go:305:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2989:39*/
+					} /*line paxos_hydro.go:2815:39*/
 				}
 				{
 					x, emit := v175, func(v178 Session) {
-						nd.n150Next = append(nd.n150Next, v178)
+						nd.n145Next = append(nd.n145Next, v178)
 					}
-					/*line replica.go:327:47*/ {
+					/*line replica.go:311:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2999:39*/
+					} /*line paxos_hydro.go:2825:39*/
 				}
 				{
 					x, emit := v175, func(v179 Commit) {
-						nd.n152Next = append(nd.n152Next, v179)
+						nd.n147Next = append(nd.n147Next, v179)
 					}
-					/*line replica.go:339:42*/ {
+					/*line replica.go:323:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:3009:39*/
+					} /*line paxos_hydro.go:2835:39*/
 				}
 				{
 					x, emit := v175, func(v180 Answer) {
-						nd.n156Next = append(nd.n156Next, v180)
+						nd.n151Next = append(nd.n151Next, v180)
 					}
-					/*line replica.go:333:45*/ {
+					/*line replica.go:317:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:3019:39*/
+					} /*line paxos_hydro.go:2845:39*/
 				}
 			}
 		}
 	}
-	clear(nd.h139To142Port1)
-	nd.h139To142Port1 = nd.h139To142Port1[:0]
+	clear(nd.h134To137Port1)
+	nd.h134To137Port1 = nd.h134To137Port1[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -3035,91 +2861,91 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 104:
+	case 99:
 		var v184 Applied
 		n185, err186 := decodeHydroApplied(item, &v184)
 		if err186 == nil && n185 != len(item) {
 			err186 = fmt.Errorf("%d bytes after the item", len(item)-n185)
 		}
 		if err186 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 104, paxos.go:170): %w", err186)
+			return fmt.Errorf("hydro.ReduceKeyed (node 99, paxos.go:167): %w", err186)
 		}
 		k187 := v184.Key
-		i188, ok189 := nd.n104Index[k187]
+		i188, ok189 := nd.n99Index[k187]
 		if ok189 {
-			nd.n104Accs[i188] = v184
+			nd.n99Accs[i188] = v184
 		} else {
-			i188 = len(nd.n104Accs)
-			nd.n104Index[k187] = i188
-			nd.n104Accs = append(nd.n104Accs, v184)
-			nd.n104Mark = append(nd.n104Mark, false)
+			i188 = len(nd.n99Accs)
+			nd.n99Index[k187] = i188
+			nd.n99Accs = append(nd.n99Accs, v184)
+			nd.n99Mark = append(nd.n99Mark, false)
 		}
 		return nil
-	case 108:
+	case 103:
 		var v193 Slotted
 		n194, err195 := decodeHydroSlotted(item, &v193)
 		if err195 == nil && n194 != len(item) {
 			err195 = fmt.Errorf("%d bytes after the item", len(item)-n194)
 		}
 		if err195 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 108, paxos.go:171): %w", err195)
+			return fmt.Errorf("hydro.MergeKeyed (node 103, paxos.go:168): %w", err195)
 		}
 		k196 := v193.Pos
-		i197, ok198 := nd.n108Index[k196]
+		i197, ok198 := nd.n103Index[k196]
 		if ok198 {
-			nd.n108Accs[i197] = v193
+			nd.n103Accs[i197] = v193
 		} else {
-			i197 = len(nd.n108Accs)
-			nd.n108Index[k196] = i197
-			nd.n108Accs = append(nd.n108Accs, v193)
-			nd.n108Mark = append(nd.n108Mark, false)
+			i197 = len(nd.n103Accs)
+			nd.n103Index[k196] = i197
+			nd.n103Accs = append(nd.n103Accs, v193)
+			nd.n103Mark = append(nd.n103Mark, false)
 		}
-		if i197 >= len(nd.n108Touched) {
-			nd.n108Touched = append(nd.n108Touched, make([]bool, i197+1-len(nd.n108Touched))...)
+		if i197 >= len(nd.n103Touched) {
+			nd.n103Touched = append(nd.n103Touched, make([]bool, i197+1-len(nd.n103Touched))...)
 		}
-		if !nd.n108Touched[i197] {
-			nd.n108Touched[i197] = true
-			nd.n108Changed = append(nd.n108Changed, i197)
+		if !nd.n103Touched[i197] {
+			nd.n103Touched[i197] = true
+			nd.n103Changed = append(nd.n103Changed, i197)
 		}
 		return nil
-	case 111:
+	case 106:
 		var v202 KV
 		n203, err204 := decodeHydroKV(item, &v202)
 		if err204 == nil && n203 != len(item) {
 			err204 = fmt.Errorf("%d bytes after the item", len(item)-n203)
 		}
 		if err204 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 111, paxos.go:175): %w", err204)
+			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:172): %w", err204)
 		}
 		k205 := v202.Key
-		i206, ok207 := nd.n111Index[k205]
+		i206, ok207 := nd.n106Index[k205]
 		if ok207 {
-			nd.n111Accs[i206] = v202
+			nd.n106Accs[i206] = v202
 		} else {
-			i206 = len(nd.n111Accs)
-			nd.n111Index[k205] = i206
-			nd.n111Accs = append(nd.n111Accs, v202)
-			nd.n111Mark = append(nd.n111Mark, false)
+			i206 = len(nd.n106Accs)
+			nd.n106Index[k205] = i206
+			nd.n106Accs = append(nd.n106Accs, v202)
+			nd.n106Mark = append(nd.n106Mark, false)
 		}
 		return nil
-	case 114:
+	case 109:
 		var v211 Session
 		n212, err213 := decodeHydroSession(item, &v211)
 		if err213 == nil && n212 != len(item) {
 			err213 = fmt.Errorf("%d bytes after the item", len(item)-n212)
 		}
 		if err213 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:176): %w", err213)
+			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:173): %w", err213)
 		}
 		k214 := v211.Inc
-		i215, ok216 := nd.n114Index[k214]
+		i215, ok216 := nd.n109Index[k214]
 		if ok216 {
-			nd.n114Accs[i215] = v211
+			nd.n109Accs[i215] = v211
 		} else {
-			i215 = len(nd.n114Accs)
-			nd.n114Index[k214] = i215
-			nd.n114Accs = append(nd.n114Accs, v211)
-			nd.n114Mark = append(nd.n114Mark, false)
+			i215 = len(nd.n109Accs)
+			nd.n109Index[k214] = i215
+			nd.n109Accs = append(nd.n109Accs, v211)
+			nd.n109Mark = append(nd.n109Mark, false)
 		}
 		return nil
 	}
@@ -3132,30 +2958,30 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i181 := range nd.n104Dirty {
-			nd.n104Mark[i181] = false
-			v182 := nd.n104Accs[i181]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(104), &v182))
+		for _, i181 := range nd.n99Dirty {
+			nd.n99Mark[i181] = false
+			v182 := nd.n99Accs[i181]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(99), &v182))
 		}
-		nd.n104Dirty = nd.n104Dirty[:0]
-		for _, i190 := range nd.n108Dirty {
-			nd.n108Mark[i190] = false
-			v191 := nd.n108Accs[i190]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(108), &v191))
+		nd.n99Dirty = nd.n99Dirty[:0]
+		for _, i190 := range nd.n103Dirty {
+			nd.n103Mark[i190] = false
+			v191 := nd.n103Accs[i190]
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(103), &v191))
 		}
-		nd.n108Dirty = nd.n108Dirty[:0]
-		for _, i199 := range nd.n111Dirty {
-			nd.n111Mark[i199] = false
-			v200 := nd.n111Accs[i199]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(111), &v200))
+		nd.n103Dirty = nd.n103Dirty[:0]
+		for _, i199 := range nd.n106Dirty {
+			nd.n106Mark[i199] = false
+			v200 := nd.n106Accs[i199]
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(106), &v200))
 		}
-		nd.n111Dirty = nd.n111Dirty[:0]
-		for _, i208 := range nd.n114Dirty {
-			nd.n114Mark[i208] = false
-			v209 := nd.n114Accs[i208]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(114), &v209))
+		nd.n106Dirty = nd.n106Dirty[:0]
+		for _, i208 := range nd.n109Dirty {
+			nd.n109Mark[i208] = false
+			v209 := nd.n109Accs[i208]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(109), &v209))
 		}
-		nd.n114Dirty = nd.n114Dirty[:0]
+		nd.n109Dirty = nd.n109Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -3167,17 +2993,17 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v183 := range nd.n104Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(104), &v183))
+	for _, v183 := range nd.n99Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(99), &v183))
 	}
-	for _, v192 := range nd.n108Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(108), &v192))
+	for _, v192 := range nd.n103Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(103), &v192))
 	}
-	for _, v201 := range nd.n111Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(111), &v201))
+	for _, v201 := range nd.n106Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(106), &v201))
 	}
-	for _, v210 := range nd.n114Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(114), &v210))
+	for _, v210 := range nd.n109Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(109), &v210))
 	}
 }
 
@@ -3210,7 +3036,7 @@ func (nd *PaxosReplica) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosReplica) NextTimer() (time.Time, bool) {
-	next := nd.n115Due
+	next := nd.n110Due
 	return next, true
 }
 
@@ -3224,7 +3050,7 @@ func (nd *PaxosReplica) SetMember(m hydro.MemberID) { nd.hydroMember = m }
 // first tick. It fails if a cluster the node reads the size of is missing.
 func (nd *PaxosReplica) SetSizes(sizes map[string]int) error {
 	if n := sizes["replica"]; n > 0 {
-		nd.n138Size = n
+		nd.n133Size = n
 	} else {
 		return fmt.Errorf("flow Paxos reads the size of cluster %q, which the deployment does not size", "replica")
 	}
@@ -3249,49 +3075,49 @@ func (nd *PaxosReplica) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte
 // that does not decode, and says why.
 func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 93:
+	case 88:
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:161: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:158: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:161: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:158: %d bytes after the item", len(payload)-n)
 		}
-		nd.n93Recv = append(nd.n93Recv, v)
+		nd.n88Recv = append(nd.n88Recv, v)
 		return nil
-	case 95:
+	case 90:
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:162: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:159: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:162: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:159: %d bytes after the item", len(payload)-n)
 		}
-		nd.n95Recv = append(nd.n95Recv, v)
+		nd.n90Recv = append(nd.n90Recv, v)
 		return nil
-	case 159:
+	case 154:
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:201: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:198: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:201: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:198: %d bytes after the item", len(payload)-n)
 		}
-		nd.n159Recv = append(nd.n159Recv, v)
+		nd.n154Recv = append(nd.n154Recv, v)
 		return nil
-	case 169:
+	case 164:
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:206: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:203: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:206: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:203: %d bytes after the item", len(payload)-n)
 		}
-		nd.n169Recv = append(nd.n169Recv, v)
+		nd.n164Recv = append(nd.n164Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location replica: no network operator has tag %d", tag)
@@ -3300,7 +3126,7 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosReplica) Pending() bool {
-	return len(nd.n93Recv) > 0 || len(nd.n95Recv) > 0 || len(nd.n146Now) > 0 || len(nd.n148Now) > 0 || len(nd.n150Now) > 0 || len(nd.n152Now) > 0 || len(nd.n156Now) > 0 || len(nd.n159Recv) > 0 || len(nd.n169Recv) > 0
+	return len(nd.n88Recv) > 0 || len(nd.n90Recv) > 0 || len(nd.n141Now) > 0 || len(nd.n143Now) > 0 || len(nd.n145Now) > 0 || len(nd.n147Now) > 0 || len(nd.n151Now) > 0 || len(nd.n154Recv) > 0 || len(nd.n164Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

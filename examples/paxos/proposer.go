@@ -277,8 +277,8 @@ func step(c *Core, in Inbox) {
 				continue
 			}
 			c.Promised[p.Acceptor] = true
-			c.Floor = max(c.Floor, p.Checkpoint)
-			for _, a := range p.Log {
+			c.Floor = max(c.Floor, p.Log.Checkpoint)
+			for _, a := range p.Log.Ring {
 				if have, ok := c.Learned[a.Slot]; !ok || have.Ballot.Compare(a.Ballot) < 0 {
 					c.Learned[a.Slot] = a
 				}

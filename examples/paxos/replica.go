@@ -11,64 +11,48 @@ import (
 
 func promiseOfP1a(m P1a) Promise { return Promise{Ballot: m.Ballot} }
 
-func promiseOfP2a(m P2a) Promise { return Promise{Ballot: m.Ballot, Checkpoint: m.Checkpoint} }
-
-func raise(acc *Promise, p Promise) {
-	acc.Ballot = maxBallot(acc.Ballot, p.Ballot)
-	acc.Checkpoint = max(acc.Checkpoint, p.Checkpoint)
-}
-
-func noPromise() Promise { return Promise{} }
-
-func takePromise(acc *Promise, p Promise) { *acc = p }
+func promiseOfP2a(m P2a) Promise { return Promise{Ballot: m.Ballot} }
 
 // view is an acceptor's promise this tick, with its ID.
 type view struct {
-	Acceptor   hydro.MemberID
-	Ballot     Ballot
-	Checkpoint uint64
+	Acceptor hydro.MemberID
+	Ballot   Ballot
 }
 
 func viewOf(p Promise, id hydro.MemberID) view {
-	return view{Acceptor: id, Ballot: p.Ballot, Checkpoint: p.Checkpoint}
+	return view{Acceptor: id, Ballot: p.Ballot}
 }
 
-// answered2 is an acceptor's phase-2b reply with the batch it accepts.
+// answered2 is an acceptor's phase-2b reply with the batch it accepts
+// and the P2a's checkpoint.
 type answered2 struct {
-	P2b  P2b
-	Cmds []Command
+	P2b        P2b
+	Cmds       []Command
+	Checkpoint uint64
 }
 
 // answer is an acceptor's phase-2b reply: it accepts a P2a whose ballot is
 // at least its promise, which then equals the P2a's ballot.
 func answer(m P2a, v view) answered2 {
-	return answered2{P2b: P2b{Slot: m.Slot, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot}, Cmds: m.Cmds}
+	return answered2{P2b: P2b{Slot: m.Slot, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot}, Cmds: m.Cmds, Checkpoint: m.Checkpoint}
 }
 
 func voteOf(a answered2) P2b { return a.P2b }
 
-func firstP1b(m P1a, v view) P1b {
-	return P1b{For: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot, Checkpoint: v.Checkpoint}
+// promised is a P1b without its log: the P1a's ballot, the acceptor and
+// its promise.
+func promised(m P1a, v view) P1b {
+	return P1b{For: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot}
 }
 
 func toRequester(p P1b) hydro.MemberID { return p.For.Proposer }
 
-func newLog() []Accepted { return nil }
-
-func addAccepted(acc *[]Accepted, e Entry) { *acc = append(*acc, e.A.Accepted) }
-
-// withLog completes a P1b with what the acceptor accepted at or after its
-// checkpoint.
-func withLog(p P1b, log []Accepted) P1b {
-	for _, a := range log {
-		if a.Slot >= p.Checkpoint {
-			p.Log = append(p.Log, a)
-		}
-	}
-	return p
+// withLog completes a P1b with the acceptor's log. It builds its result as
+// a literal, so that the analyses see that the log is the fold's value
+// and the rest the P1a's and the promise's.
+func withLog(p P1b, l AcceptorLog) P1b {
+	return P1b{For: p.For, Acceptor: p.Acceptor, Max: p.Max, Log: l}
 }
-
-func hitEntry(_ Probe, e Entry) Entry { return e }
 
 // Replica functions.
 

@@ -89,14 +89,15 @@ type P1a struct {
 
 // P1b is an acceptor's answer to a P1a: the ballot it answers (For), its
 // highest ballot after the P1a (Max; a promise if it equals For, a
-// rejection if higher), the checkpoint it knows, and every value it
-// accepted at or after that checkpoint.
+// rejection if higher), and its log: the checkpoint it knows and every
+// value it accepted at or after that checkpoint. The log is a lattice, so
+// that the parts of a P1b from an acceptor partitioned by slot merge into
+// it (partitioning with sealing, docs/rewrites.md).
 type P1b struct {
-	For        Ballot
-	Acceptor   hydro.MemberID
-	Max        Ballot
-	Checkpoint uint64
-	Log        []Accepted
+	For      Ballot
+	Acceptor hydro.MemberID
+	Max      Ballot
+	Log      AcceptorLog
 }
 
 // Accepted is a value an acceptor accepted for a slot, with its ballot:
@@ -196,53 +197,111 @@ type Directed struct {
 	Cmd Command
 }
 
-// Promise is an acceptor's durable state besides its log: its highest
-// ballot, and the highest checkpoint a proposer told it.
+// Promise is an acceptor's highest ballot, a lattice: the higher ballot
+// wins. Its zero value, ballot (0, 0), is bottom: proposers start at
+// number 1.
 type Promise struct {
-	Key        uint8 `hydro:"key"`
-	Ballot     Ballot
+	Ballot Ballot
+}
+
+// Merge keeps the higher ballot.
+func (p *Promise) Merge(o Promise) bool {
+	if o.Ballot.Compare(p.Ballot) <= 0 {
+		return false
+	}
+	p.Ballot = o.Ballot
+	return true
+}
+
+// LessEq reports whether p's ballot is at most o's.
+func (p *Promise) LessEq(o Promise) bool { return p.Ballot.Compare(o.Ballot) <= 0 }
+
+// IsBot reports whether p is ballot (0, 0).
+func (p *Promise) IsBot() bool { return p.Ballot == Ballot{} }
+
+// Clone returns a copy of p.
+func (p *Promise) Clone() Promise { return *p }
+
+// AcceptorLog is an acceptor's log, a lattice: the highest checkpoint a
+// proposer told it, and a ring of Window positions (slot s at s mod
+// Window) each holding the value accepted with the highest (slot, ballot)
+// there. A later slot replaces an earlier one at its position (the
+// leader proposes slot s only once every replica executed s-Window), and
+// a value below the checkpoint is dropped: the log holds at most Window
+// values, all at or after its checkpoint. A slot and ballot determine the
+// command.
+type AcceptorLog struct {
 	Checkpoint uint64
+	Ring       map[uint64]Accepted
 }
 
-// Entry is one position of an acceptor's log, a ring of Window positions:
-// slot s lives at position s mod Window.
-type Entry struct {
-	Pos uint64          `hydro:"key"`
-	A   AcceptedLattice `hydro:"lattice"`
-}
-
-// AcceptedLattice is an accepted value ordered by (slot, ballot): a later
-// slot replaces an earlier one at its ring position (the earlier one is
-// below the checkpoint), and within a slot the higher ballot wins. A slot
-// and ballot determine the command.
-type AcceptedLattice struct {
-	Set bool
-	Accepted
+// logOf is the log of one value accepted at ring position pos (none if
+// !accepted) under checkpoint cp.
+func logOf(cp, pos uint64, a Accepted, accepted bool) AcceptorLog {
+	l := AcceptorLog{Checkpoint: cp}
+	if accepted && a.Slot >= cp {
+		l.Ring = map[uint64]Accepted{pos: a}
+	}
+	return l
 }
 
 func lessRank(s1 uint64, b1 Ballot, s2 uint64, b2 Ballot) bool {
 	return s1 < s2 || s1 == s2 && b1.Compare(b2) < 0
 }
 
-// Merge keeps the value of the higher (slot, ballot).
-func (a *AcceptedLattice) Merge(o AcceptedLattice) bool {
-	if !o.Set || a.Set && !lessRank(a.Slot, a.Ballot, o.Slot, o.Ballot) {
+// Merge raises the checkpoint, dropping the values below it, and keeps at
+// every position the value of the higher (slot, ballot).
+func (l *AcceptorLog) Merge(o AcceptorLog) bool {
+	changed := false
+	if o.Checkpoint > l.Checkpoint {
+		l.Checkpoint, changed = o.Checkpoint, true
+		for pos, a := range l.Ring {
+			if a.Slot < l.Checkpoint {
+				delete(l.Ring, pos)
+			}
+		}
+	}
+	for pos, a := range o.Ring {
+		if a.Slot < l.Checkpoint {
+			continue
+		}
+		if have, ok := l.Ring[pos]; ok && !lessRank(have.Slot, have.Ballot, a.Slot, a.Ballot) {
+			continue
+		}
+		if l.Ring == nil {
+			l.Ring = map[uint64]Accepted{}
+		}
+		l.Ring[pos], changed = a, true
+	}
+	return changed
+}
+
+// LessEq reports whether merging l into o changes nothing: l's checkpoint
+// is at most o's, and o ranks at least as high at every position where l
+// holds a value at or after o's checkpoint.
+func (l *AcceptorLog) LessEq(o AcceptorLog) bool {
+	if l.Checkpoint > o.Checkpoint {
 		return false
 	}
-	*a = o
+	for pos, a := range l.Ring {
+		if a.Slot < o.Checkpoint {
+			continue
+		}
+		if have, ok := o.Ring[pos]; !ok || lessRank(have.Slot, have.Ballot, a.Slot, a.Ballot) {
+			return false
+		}
+	}
 	return true
 }
 
-// LessEq reports whether a is bottom or ranks at most o.
-func (a *AcceptedLattice) LessEq(o AcceptedLattice) bool {
-	return !a.Set || o.Set && !lessRank(o.Slot, o.Ballot, a.Slot, a.Ballot)
+// IsBot reports whether l holds nothing.
+func (l *AcceptorLog) IsBot() bool { return l.Checkpoint == 0 && len(l.Ring) == 0 }
+
+// Clone returns a copy of l sharing no map with it (the values' commands
+// are never changed, and are shared).
+func (l *AcceptorLog) Clone() AcceptorLog {
+	return AcceptorLog{Checkpoint: l.Checkpoint, Ring: maps.Clone(l.Ring)}
 }
-
-// IsBot reports whether a holds nothing.
-func (a *AcceptedLattice) IsBot() bool { return !a.Set }
-
-// Clone returns a copy of a.
-func (a *AcceptedLattice) Clone() AcceptedLattice { return *a }
 
 // Probe asks for one ring position of a log.
 type Probe struct {
