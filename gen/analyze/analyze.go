@@ -137,6 +137,29 @@ func (p *program) Funcs(node int) []*analysis.Func {
 	return out
 }
 
+// KeyFuncs returns what is known about the key functions of node when it
+// is an operator's By variant (hydro.DemuxBy, hydro.JoinBy, ...): one per
+// keyed input, in argument order, each Result the key in terms of the
+// function's parameter, the item (parameter 0); nil for any other node.
+// (Funcs describes a function's result only when it is the output item.)
+func KeyFuncs(f *parse.Flow, node int) []*analysis.Func {
+	n := f.Graph.Nodes[node]
+	sp := n.Spec
+	if sp == nil || sp.By == "" || n.API != sp.By || sp.Keyed == 0 {
+		return nil
+	}
+	udfs := parse.SyntaxOf(n).UDFs
+	if len(udfs) < sp.Keyed {
+		return nil
+	}
+	sum := newSummarizer(f)
+	out := make([]*analysis.Func, sp.Keyed)
+	for i := range out {
+		out[i] = sum.udf(udfs[i])
+	}
+	return out
+}
+
 // resultIsItem reports whether sig takes one item per input port and
 // returns the output item, alone or with whether to emit it (FilterMap).
 func resultIsItem(sig *types.Signature, elem types.Type, inputs int) bool {

@@ -1,7 +1,9 @@
 package rewrite_test
 
 import (
+	"go/types"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -185,6 +187,12 @@ func TestSealingRefusals(t *testing.T) {
 		{"rest does not partition", "./examples/rset", "RSetSnapshot", "partition replica into 2 by Nope sealing taken",
 			`partition replica into 2 by Nope sealing taken: with the batch of taken sealed, location "replica" cannot be partitioned by Nope`},
 		{"no location", "./examples/rset", "RSetSnapshot", "partition nowhere into 2 sealing taken", `flow RSetSnapshot has no location "nowhere"`},
+		{"demux by the batch", "./gen/rewrite/testdata/snap", "LeadersBySize", "partition store into 2 sealing reply",
+			`snap.go:156:24: partition store into 2 sealing reply: hydro.DemuxBy (bound to reply) chooses the receiver of each item, and replyBySize reads field IDs, the batch: the parts of a batch differ in it`},
+		{"demux by an impure function", "./gen/rewrite/testdata/snap", "LeadersCounting", "partition store into 2 sealing reply",
+			`hydro.DemuxBy (bound to reply) chooses the receiver of each item, and replyCounting is not known to be pure (mark it //hydro:pure)`},
+		{"demux by a hash", "./gen/rewrite/testdata/snap", "LeadersHashed", "partition store into 2 sealing reply",
+			`hydro.Demux (bound to reply) chooses its receiver by a hash of the item's key`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			refused(t, tc.pkg, tc.flow, tc.step, tc.want)
@@ -203,6 +211,34 @@ func TestSealingOfATestFlow(t *testing.T) {
 			assert.Equal(t, "hydro.Send", n.Spec.API, "a Send to the process stays a Send, to every partition")
 		}
 	}
+}
+
+// TestSealingThroughADemuxBy derives the test flow Leaders, whose store
+// answers the leader that asked by hydro.DemuxBy: the parts go out by the
+// same DemuxBy, its function now reading the item a part carries, and
+// every leader recombines them.
+func TestSealingThroughADemuxBy(t *testing.T) {
+	g, err := derive(t, "./gen/rewrite/testdata/snap", "Leaders", "derive X from Leaders\npartition store into 2 sealing reply\n")
+	require.NoError(t, err)
+	assert.Equal(t, 2, g.Location("store").Partitions)
+	d := node(t, g, "leader", "hydro.Demux")
+	assert.Equal(t, "hydro.DemuxBy", d.API)
+	udfs := parse.SyntaxOf(d).UDFs
+	require.Len(t, udfs, 1)
+	require.NotNil(t, udfs[0].Gen, "the DemuxBy's function is rewritten for the part")
+	require.Len(t, udfs[0].Calls, 1)
+	assert.Equal(t, "replyTo", udfs[0].Calls[0].Func.Name(), "and calls the base's function")
+	assert.Equal(t, "store", g.Locations[g.Nodes[d.Inputs[0]].Loc].Name)
+	part := parse.Go(d.Elem).Underlying().(*types.Struct)
+	assert.Equal(t, "Seals", part.Field(part.NumFields()-1).Name(), "the DemuxBy sends sealed parts")
+	merge := node(t, g, "leader", "hydro.MergeKeyed")
+	assert.Equal(t, d.ID, g.Nodes[merge.Inputs[0]].Inputs[0], "the leader merges the parts it receives")
+	plans, errs := rewrite.ParsePlans("test.hydroplan", []byte("derive X from Leaders\npartition store into 2 sealing reply\n"))
+	require.Empty(t, errs)
+	reports := rewrite.ExplainPlan(load(t, "./gen/rewrite/testdata/snap", "Leaders").Flow, plans[0])
+	require.Len(t, reports, 1)
+	require.Nil(t, reports[0].Err)
+	assert.Contains(t, strings.Join(reports[0].Facts, "\n"), "chooses the receiver from field(s) From, which come from the trigger")
 }
 
 func TestSealingPlanLines(t *testing.T) {

@@ -20,7 +20,7 @@ const sealRewrite = "seal"
 
 // sealPrecondition is what a partitioning with sealing requires, as
 // explain reports it.
-const sealPrecondition = "the named stream is one hydro.Send or hydro.Broadcast from the location to a location that is neither a client nor partitioned, carrying items a hydro.CrossJoin builds from a trigger and a lattice fold (Static) of the location, read by nothing else; the item's one field of the fold's type is the fold's value and every other field comes from the trigger alone; the trigger comes from one hydro.Broadcast (or hydro.Send to a process), not a client's, through functional operators and cross joins with complete streams that feed nothing else; with the fold's batch sealed, the rest of the location partitions (the partition step's precondition)"
+const sealPrecondition = "the named stream is one hydro.Send, hydro.Broadcast or hydro.DemuxBy (whose pure function chooses the receiver from fields the trigger fills) from the location to a location that is neither a client nor partitioned, carrying items a hydro.CrossJoin builds from a trigger and a lattice fold (Static) of the location, read by nothing else; the item's one field of the fold's type is the fold's value and every other field comes from the trigger alone; the trigger comes from one hydro.Broadcast (or hydro.Send to a process), not a client's, through functional operators and cross joins with complete streams that feed nothing else; with the fold's batch sealed, the rest of the location partitions (the partition step's precondition)"
 
 // parseSeal parses the fields of a plan line "partition ROLE into N [by
 // FIELD,...] sealing STREAM".
@@ -54,6 +54,10 @@ func sealString(s *Step) string {
 // it.
 type sealing struct {
 	send, join, fold, entry int
+	// demux is the key function of a hydro.DemuxBy send, nil otherwise;
+	// reads the item's fields it chooses the receiver from.
+	demux *parse.UDF
+	reads []string
 	// foldPort is the builder's input the fold is on; batch is the item's
 	// field that holds the fold's value.
 	foldPort int
@@ -115,6 +119,9 @@ func seal(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		d.notef("%s", u)
 	}
 	d.notef("%s: the trigger, sent to every partition (replicated)", about(g, s.entry))
+	if s.demux != nil {
+		d.notef("%s, bound to %s, chooses the receiver from field(s) %s, which come from the trigger: every part of a batch goes to the same member", about(g, s.send), step.Ops[0], strings.Join(s.reads, ", "))
+	}
 	d.notef("%s, bound to %s, carries the batch %s: field %s is the value of %s, and every other field comes from the trigger (%s)", about(g, s.send), step.Ops[0], parse.TypeName(parse.Go(f.Elem)), s.batch, about(g, s.fold), about(g, s.join))
 	d.notef("each partition seals its part with its number; %q merges the parts per identity and releases the item once it holds all %d seals", g.Locations[g.Nodes[s.send].Loc].Name, step.Partitions)
 	return c, nil
@@ -146,8 +153,10 @@ func findSealing(d *derivation, step *Step, loc int) (*sealing, *diag.Diagnostic
 	switch {
 	case to.Partitions > 0:
 		return nil, stepErrorf(send.Pos, step, "%s (bound to %s) sends to %q, which is partitioned: the parts of a batch would reach different partitions; seal before partitioning the receiver", send.Spec.API, name, to.Name)
-	case send.Spec != ops.Send && send.Spec != ops.Broadcast:
-		return nil, stepErrorf(send.Pos, step, "%s (bound to %s) chooses its receiver by the item; sealing needs every part of a batch to reach the same receivers (a hydro.Send or hydro.Broadcast)", send.Spec.API, name)
+	case send.Spec == ops.Demux && send.API != ops.Demux.By:
+		return nil, stepErrorf(send.Pos, step, "%s (bound to %s) chooses its receiver by a hash of the item's key; sealing sends parts of another type, keyed by the batch's identity (use hydro.DemuxBy with a function of fields the trigger fills, or a hydro.Send or hydro.Broadcast)", send.API, name)
+	case send.Spec != ops.Send && send.Spec != ops.Broadcast && send.Spec != ops.Demux:
+		return nil, stepErrorf(send.Pos, step, "%s (bound to %s) is not a hydro.Send, hydro.Broadcast or hydro.DemuxBy; sealing needs every part of a batch to reach the same receivers", send.API, name)
 	case client(g, send.Loc):
 		return nil, stepErrorf(send.Pos, step, "%s (bound to %s) sends to %q, a client: the parts would be recombined there, and clients are outside the rewrites", send.Spec.API, name, to.Name)
 	}
@@ -182,6 +191,11 @@ func findSealing(d *derivation, step *Step, loc int) (*sealing, *diag.Diagnostic
 	}
 	if bad := s.checkBuilder(d, step); bad != nil {
 		return nil, bad
+	}
+	if send.Spec == ops.Demux {
+		if bad := s.checkReceiver(d, step); bad != nil {
+			return nil, bad
+		}
 	}
 	if bad := s.checkTrigger(d, step, loc, cons); bad != nil {
 		return nil, bad
@@ -235,6 +249,53 @@ func (s *sealing) checkBuilder(d *derivation, step *Step) *diag.Diagnostic {
 	if s.batch == "" {
 		return errorf("%s puts the fold's value (%s) whole into no field: sealing recombines a batch field that is the fold's value", fn.Name, parse.TypeName(foldT))
 	}
+	return nil
+}
+
+// checkReceiver checks the function with which a hydro.DemuxBy chooses
+// the receiver of the batch's items: pure, and reading only fields of the
+// item other than the batch, which checkBuilder found filled from the
+// trigger alone — so that every part of one batch goes to the same member.
+func (s *sealing) checkReceiver(d *derivation, step *Step) *diag.Diagnostic {
+	g := d.g
+	send := g.Nodes[s.send]
+	fs := analyze.KeyFuncs(d.base.WithGraph(g), s.send)
+	errorf := func(format string, args ...any) *diag.Diagnostic {
+		return stepErrorf(send.Pos, step, "%s (bound to %s) chooses the receiver of each item, and %s: every part of a batch must reach the member the base sends the batch to", send.API, step.Ops[0], fmt.Sprintf(format, args...))
+	}
+	if len(fs) != 1 || fs[0] == nil {
+		return errorf("nothing is known of its function")
+	}
+	fn := fs[0]
+	if !fn.Pure {
+		return errorf("%s is not known to be pure (mark it //hydro:pure)", fn.Name)
+	}
+	var from []*analysis.Value
+	switch v := fn.Result; {
+	case v == nil || v.Kind == analysis.Opaque || v.Kind == analysis.Struct:
+		return errorf("%s computes the receiver in a way the analysis cannot follow (return a field of the item, or a pure function of its fields)", fn.Name)
+	case v.Kind == analysis.ParamField:
+		from = []*analysis.Value{v}
+	default:
+		from = v.From
+	}
+	reads := map[string]bool{}
+	for _, v := range from {
+		switch {
+		case v.Kind != analysis.ParamField || v.Param != 0:
+			return errorf("%s computes the receiver from something other than the item's fields", fn.Name)
+		case len(v.Path) == 0:
+			return errorf("%s reads the whole item, batch included: the parts of a batch differ in it (read only fields the trigger fills)", fn.Name)
+		case v.Path[0] == s.batch:
+			return errorf("%s reads field %s, the batch: the parts of a batch differ in it", fn.Name, s.batch)
+		}
+		reads[v.Path[0]] = true
+	}
+	s.demux = parse.SyntaxOf(send).UDFs[0]
+	for f := range reads {
+		s.reads = append(s.reads, f)
+	}
+	slices.Sort(s.reads)
 	return nil
 }
 
@@ -295,6 +356,8 @@ func (s *sealing) checkTrigger(d *derivation, step *Step, loc int, cons [][]ir.E
 			}
 		case m.Spec == ops.CrossJoin:
 			todo = append(todo, m.Inputs...)
+		case !p.Yes && m.Spec == ops.LatticeFold && m.Lifetimes[0].Kept():
+			return stepErrorf(m.Pos, step, "%s%s is state of %q that the trigger is joined with before %s: partitioned, each partition would hold only part of it and the parts of a batch would disagree on the fields it fills; it must be the same at every partition, replicated (partial partitioning, \"replicating\"), which sealing does not do", m.Spec.API, boundTo(d.names, id), g.Locations[loc].Name, describe(g, s.join))
 		case !p.Yes:
 			return stepErrorf(m.Pos, step, "%s lies between the trigger and %s and is not functional (%s): every partition must build the same item from the same trigger", m.Spec.API, describe(g, s.join), p.Reason)
 		default:
@@ -312,6 +375,22 @@ func (s *sealing) checkTrigger(d *derivation, step *Step, loc int, cons [][]ir.E
 		}
 	}
 	return nil
+}
+
+// boundTo returns " (bound to NAME)" for the variable that names
+// operator id, the first by name if several do, or "".
+func boundTo(names map[string][]int, id int) string {
+	var found []string
+	for name, ids := range names {
+		if slices.Contains(ids, id) {
+			found = append(found, name)
+		}
+	}
+	if len(found) == 0 {
+		return ""
+	}
+	slices.Sort(found)
+	return " (bound to " + found[0] + ")"
 }
 
 // sealParts adds to c the sealing of s's batch: each partition of loc seals
@@ -381,6 +460,15 @@ func sealParts(base *parse.Flow, c *ir.Graph, s *sealing, loc, parts int) error 
 	}))
 	consumers := c.Consumers()[s.send]
 	send.Inputs[0], send.Elem = sealer.ID, parse.GoType(partT)
+	if s.demux != nil {
+		// The DemuxBy chooses a part's receiver as the base chooses the
+		// item's: its function, on the item the part carries.
+		syn := *parse.SyntaxOf(send)
+		syn.UDFs = []*parse.UDF{gen(sig(memberT, partT), []*parse.UDF{s.demux}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(p %s) %s {\nreturn %s(%s{%s})\n}", w.Type(partT), w.Type(memberT), w.Call(s.demux), w.Type(itemT), copyFields("p"))
+		})}
+		send.Syntax = &syn
+	}
 
 	// At the receiver: merge the parts per identity, carry the incomplete
 	// ones to the next tick, release the complete ones.

@@ -115,3 +115,88 @@ func countedOf(round uint64, ids lattices.SetUnion[uint64]) Digest {
 func size(ids lattices.SetUnion[uint64]) int { return ids.Len() }
 
 func sizeOf(ids lattices.SetUnion[uint64]) int { return ids.Len() }
+
+// Ask is a leader's query of round Round, naming the leader that asks.
+type Ask struct {
+	Round uint64
+	From  hydro.MemberID
+}
+
+// Reply is the store's answer to a leader's query.
+type Reply struct {
+	Round uint64 `hydro:"key"`
+	From  hydro.MemberID
+	IDs   lattices.SetUnion[uint64]
+}
+
+// Leaders is Snap with a cluster of leaders, each asking for a digest of
+// its own: the store answers the leader that asked (hydro.DemuxBy, by a
+// field the query fills).
+//
+//hydro:flow
+func Leaders(f *hydro.Flow, items hydro.Input[Item], replies hydro.Output[Reply]) {
+	client, leaders, store := f.Process("client"), f.Cluster("leader"), f.Process("store")
+	kept := hydro.Send(hydro.Broadcast(hydro.Source(client, items), leaders), store)
+	asks := hydro.Send(hydro.CrossJoin(hydro.Map(hydro.Timer(leaders, time.Second), roundOf), hydro.SelfID(leaders), askOf, hydro.Tick, hydro.Static), store)
+	held := hydro.LatticeFold(hydro.Map(kept, idOf), hydro.Static)
+	reply := hydro.DemuxBy(hydro.CrossJoin(asks, held, replyOf, hydro.Tick, hydro.Tick), leaders, replyTo)
+	hydro.Sink(reply, replies)
+}
+
+// LeadersBySize is Leaders whose store chooses the leader it answers by
+// the number of IDs it holds: the parts of a digest would go to different
+// leaders.
+//
+//hydro:flow
+func LeadersBySize(f *hydro.Flow, items hydro.Input[Item], replies hydro.Output[Reply]) {
+	client, leaders, store := f.Process("client"), f.Cluster("leader"), f.Process("store")
+	kept := hydro.Send(hydro.Broadcast(hydro.Source(client, items), leaders), store)
+	asks := hydro.Send(hydro.CrossJoin(hydro.Map(hydro.Timer(leaders, time.Second), roundOf), hydro.SelfID(leaders), askOf, hydro.Tick, hydro.Static), store)
+	held := hydro.LatticeFold(hydro.Map(kept, idOf), hydro.Static)
+	reply := hydro.DemuxBy(hydro.CrossJoin(asks, held, replyOf, hydro.Tick, hydro.Tick), leaders, replyBySize)
+	hydro.Sink(reply, replies)
+}
+
+// LeadersCounting is Leaders whose choice of the leader counts the
+// replies in a package variable: not pure.
+//
+//hydro:flow
+func LeadersCounting(f *hydro.Flow, items hydro.Input[Item], replies hydro.Output[Reply]) {
+	client, leaders, store := f.Process("client"), f.Cluster("leader"), f.Process("store")
+	kept := hydro.Send(hydro.Broadcast(hydro.Source(client, items), leaders), store)
+	asks := hydro.Send(hydro.CrossJoin(hydro.Map(hydro.Timer(leaders, time.Second), roundOf), hydro.SelfID(leaders), askOf, hydro.Tick, hydro.Static), store)
+	held := hydro.LatticeFold(hydro.Map(kept, idOf), hydro.Static)
+	reply := hydro.DemuxBy(hydro.CrossJoin(asks, held, replyOf, hydro.Tick, hydro.Tick), leaders, replyCounting)
+	hydro.Sink(reply, replies)
+}
+
+// LeadersHashed is Leaders whose store answers the leader a hash of the
+// round chooses (hydro.Demux by the reply's key).
+//
+//hydro:flow
+func LeadersHashed(f *hydro.Flow, items hydro.Input[Item], replies hydro.Output[Reply]) {
+	client, leaders, store := f.Process("client"), f.Cluster("leader"), f.Process("store")
+	kept := hydro.Send(hydro.Broadcast(hydro.Source(client, items), leaders), store)
+	asks := hydro.Send(hydro.CrossJoin(hydro.Map(hydro.Timer(leaders, time.Second), roundOf), hydro.SelfID(leaders), askOf, hydro.Tick, hydro.Static), store)
+	held := hydro.LatticeFold(hydro.Map(kept, idOf), hydro.Static)
+	reply := hydro.Demux(hydro.CrossJoin(asks, held, replyOf, hydro.Tick, hydro.Tick), leaders)
+	hydro.Sink(reply, replies)
+}
+
+func askOf(round uint64, from hydro.MemberID) Ask { return Ask{Round: round, From: from} }
+
+func replyOf(a Ask, ids lattices.SetUnion[uint64]) Reply {
+	return Reply{Round: a.Round, From: a.From, IDs: ids}
+}
+
+func replyTo(r Reply) hydro.MemberID { return r.From }
+
+func replyBySize(r Reply) hydro.MemberID { return hydro.MemberID(size(r.IDs)) }
+
+// counted is how many replies replyCounting routed.
+var counted int
+
+func replyCounting(r Reply) hydro.MemberID {
+	counted++
+	return r.From
+}
