@@ -33,7 +33,7 @@ type CounterCounter struct {
 	// hydro.Source (node 0, counter.go:34): this tick's input.
 	n0Buf []Incr
 	// hydro.ReduceKeyed (node 2, counter.go:35): the groups in order of first appearance.
-	n2Index map[uint32]int
+	n2Index hydro.IntIndex[uint32]
 	n2Accs  []Total
 	// the groups changed this tick, to log at its end.
 	n2Mark  []bool
@@ -51,7 +51,6 @@ func NewCounterCounter(cmds hydro.Input[Incr], acks hydro.Output[Incr], totals h
 	nd.acks = acks
 	nd.totals = totals
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Index = map[uint32]int{}
 	return nd
 }
 
@@ -81,14 +80,14 @@ func (nd *CounterCounter) subgraph0() {
 	for _, v1 := range nd.n0Buf {
 		v2 := total(v1)
 		k3 := v2.Key
-		i4, ok5 := nd.n2Index[k3]
+		i4, ok5 := nd.n2Index.Get(k3)
 		if ok5 && !nd.n2Mark[i4] {
 			nd.n2Mark[i4] = true
 			nd.n2Dirty = append(nd.n2Dirty, i4)
 		}
 		if !ok5 {
 			i4 = len(nd.n2Accs)
-			nd.n2Index[k3] = i4
+			nd.n2Index.Put(k3, i4)
 			nd.n2Mark = append(nd.n2Mark, true)
 			nd.n2Dirty = append(nd.n2Dirty, i4)
 			nd.n2Accs = append(nd.n2Accs, v2)
@@ -126,12 +125,12 @@ func (nd *CounterCounter) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.ReduceKeyed (node 2, counter.go:35): %w", err13)
 		}
 		k14 := v11.Key
-		i15, ok16 := nd.n2Index[k14]
+		i15, ok16 := nd.n2Index.Get(k14)
 		if ok16 {
 			nd.n2Accs[i15] = v11
 		} else {
 			i15 = len(nd.n2Accs)
-			nd.n2Index[k14] = i15
+			nd.n2Index.Put(k14, i15)
 			nd.n2Accs = append(nd.n2Accs, v11)
 			nd.n2Mark = append(nd.n2Mark, false)
 		}

@@ -33,7 +33,7 @@ type MilestonesCounter struct {
 	// hydro.Source (node 0, counter.go:85): this tick's input.
 	n0Buf []Incr
 	// hydro.ReduceKeyed (node 2, counter.go:85): the groups in order of first appearance.
-	n2Index map[uint32]int
+	n2Index hydro.IntIndex[uint32]
 	n2Accs  []Total
 	// the groups changed this tick, to log at its end.
 	n2Mark  []bool
@@ -53,7 +53,6 @@ func NewMilestonesCounter(cmds hydro.Input[Incr], reached hydro.Output[Milestone
 	nd.cmds = cmds
 	nd.reached = reached
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Index = map[uint32]int{}
 	nd.n4Seen = map[Milestone]struct{}{}
 	return nd
 }
@@ -85,14 +84,14 @@ func (nd *MilestonesCounter) subgraph0() {
 	for _, v1 := range nd.n0Buf {
 		v2 := total(v1)
 		k3 := v2.Key
-		i4, ok5 := nd.n2Index[k3]
+		i4, ok5 := nd.n2Index.Get(k3)
 		if ok5 && !nd.n2Mark[i4] {
 			nd.n2Mark[i4] = true
 			nd.n2Dirty = append(nd.n2Dirty, i4)
 		}
 		if !ok5 {
 			i4 = len(nd.n2Accs)
-			nd.n2Index[k3] = i4
+			nd.n2Index.Put(k3, i4)
 			nd.n2Mark = append(nd.n2Mark, true)
 			nd.n2Dirty = append(nd.n2Dirty, i4)
 			nd.n2Accs = append(nd.n2Accs, v2)
@@ -143,12 +142,12 @@ func (nd *MilestonesCounter) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.ReduceKeyed (node 2, counter.go:85): %w", err16)
 		}
 		k17 := v14.Key
-		i18, ok19 := nd.n2Index[k17]
+		i18, ok19 := nd.n2Index.Get(k17)
 		if ok19 {
 			nd.n2Accs[i18] = v14
 		} else {
 			i18 = len(nd.n2Accs)
-			nd.n2Index[k17] = i18
+			nd.n2Index.Put(k17, i18)
 			nd.n2Accs = append(nd.n2Accs, v14)
 			nd.n2Mark = append(nd.n2Mark, false)
 		}

@@ -35,7 +35,7 @@ type PeaksCounter struct {
 	// hydro.Source (node 0, counter.go:61): this tick's input.
 	n0Buf []Peak
 	// hydro.MergeKeyed (node 1, counter.go:61): the groups in order of first appearance.
-	n1Index map[uint32]int
+	n1Index hydro.IntIndex[uint32]
 	n1Accs  []Peak
 	// the groups changed this tick, to log at its end.
 	n1Mark  []bool
@@ -56,7 +56,6 @@ func NewPeaksCounter(reports hydro.Input[Peak], lookups hydro.Input[Lookup], ans
 	nd.lookups = lookups
 	nd.answers = answers
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Index = map[uint32]int{}
 	return nd
 }
 
@@ -87,14 +86,14 @@ func (nd *PeaksCounter) subgraph0() {
 	nd.n0Buf = nd.reports.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Key
-		i3, ok4 := nd.n1Index[k2]
+		i3, ok4 := nd.n1Index.Get(k2)
 		if ok4 && !nd.n1Mark[i3] {
 			nd.n1Mark[i3] = true
 			nd.n1Dirty = append(nd.n1Dirty, i3)
 		}
 		if !ok4 {
 			i3 = len(nd.n1Accs)
-			nd.n1Index[k2] = i3
+			nd.n1Index.Put(k2, i3)
 			nd.n1Mark = append(nd.n1Mark, true)
 			nd.n1Dirty = append(nd.n1Dirty, i3)
 			bot5 := v1
@@ -125,7 +124,7 @@ func (nd *PeaksCounter) subgraph2() {
 		_ = v7
 	}
 	for _, v9 := range nd.h2To3Port0 {
-		if i10, ok11 := nd.n1Index[v9.Key]; ok11 {
+		if i10, ok11 := nd.n1Index.Get(v9.Key); ok11 {
 			v12 := nd.n1Accs[i10]
 			v13 := found(v9, v12)
 			nd.n4Out = append(nd.n4Out, v13)
@@ -155,12 +154,12 @@ func (nd *PeaksCounter) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.MergeKeyed (node 1, counter.go:61): %w", err19)
 		}
 		k20 := v17.Key
-		i21, ok22 := nd.n1Index[k20]
+		i21, ok22 := nd.n1Index.Get(k20)
 		if ok22 {
 			nd.n1Accs[i21] = v17
 		} else {
 			i21 = len(nd.n1Accs)
-			nd.n1Index[k20] = i21
+			nd.n1Index.Put(k20, i21)
 			nd.n1Accs = append(nd.n1Accs, v17)
 			nd.n1Mark = append(nd.n1Mark, false)
 		}

@@ -66,15 +66,15 @@ type DecoupledHashsetClient struct {
 	// hydro.CrossJoin (node 3, hashset.go:162): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 6, hashset.go:165): the stored sides' items, per key in arrival order.
-	n6RIndex  map[uint64]int
+	n6RIndex  hydro.IntIndex[uint64]
 	n6RGroups [][]Write
 	// hydro.ReduceKeyed (node 7, hashset.go:165): the groups in order of first appearance.
-	n7Index map[uint64]int
+	n7Index hydro.IntIndex[uint64]
 	n7Accs  []Outcome
 	// hydro.Sink (node 8, hashset.go:165): this tick's output.
 	n8Out []Outcome
 	// hydro.AntiJoin (node 9, hashset.go:166): the keys of the negative input.
-	n9Neg map[uint64]struct{}
+	n9Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 10, hashset.go:166): the items of this tick and of the next.
 	n10Now  []Write
 	n10Next []Write
@@ -103,9 +103,6 @@ func NewDecoupledHashsetClient(writes hydro.Input[Write], leaderKey ed25519.Priv
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line hashset.go:162:57*/ Timeout /*line decoupledhashset_hydro.go:105:92*/
-	nd.n6RIndex = map[uint64]int{}
-	nd.n7Index = map[uint64]int{}
-	nd.n9Neg = map[uint64]struct{}{}
 	nd.n46Seen = map[Inconsistency]struct{}{}
 	return nd
 }
@@ -128,12 +125,12 @@ func (nd *DecoupledHashsetClient) Tick() {
 	for i := range nd.n6RGroups {
 		clear(nd.n6RGroups[i])
 	}
-	clear(nd.n6RIndex)
+	nd.n6RIndex.Clear()
 	nd.n6RGroups = nd.n6RGroups[:0]
-	clear(nd.n7Index)
+	nd.n7Index.Clear()
 	clear(nd.n7Accs)
 	nd.n7Accs = nd.n7Accs[:0]
-	clear(nd.n9Neg)
+	nd.n9Neg.Clear()
 	clear(nd.n10Now)
 	nd.n10Now, nd.n10Next = nd.n10Next, nd.n10Now[:0]
 }
@@ -143,10 +140,10 @@ func (nd *DecoupledHashsetClient) subgraph0() {
 	nd.n0Buf = nd.writes.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n6RIndex[k2]
+		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex[k2] = g3
+			nd.n6RIndex.Put(k2, g3)
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -177,10 +174,10 @@ func (nd *DecoupledHashsetClient) subgraph0() {
 			}
 		}
 		k9 := v6.ID
-		g10, ok11 := nd.n6RIndex[k9]
+		g10, ok11 := nd.n6RIndex.Get(k9)
 		if !ok11 {
 			g10 = len(nd.n6RGroups)
-			nd.n6RIndex[k9] = g10
+			nd.n6RIndex.Put(k9, g10)
 			if g10 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g10+1]
 				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
@@ -193,21 +190,21 @@ func (nd *DecoupledHashsetClient) subgraph0() {
 	}
 	for _, v12 := range nd.n41Recv {
 		k13 := v12.ID
-		if g14, ok15 := nd.n6RIndex[k13]; ok15 {
+		if g14, ok15 := nd.n6RIndex.Get(k13); ok15 {
 			for _, v16 := range nd.n6RGroups[g14] {
 				v17 := outcome(v12, v16)
 				k18 := v17.ID
-				i19, ok20 := nd.n7Index[k18]
+				i19, ok20 := nd.n7Index.Get(k18)
 				if !ok20 {
 					i19 = len(nd.n7Accs)
-					nd.n7Index[k18] = i19
+					nd.n7Index.Put(k18, i19)
 					nd.n7Accs = append(nd.n7Accs, v17)
 				} else {
 					keepFirst(&nd.n7Accs[i19], v17)
 				}
 			}
 		}
-		nd.n9Neg[v12.ID] = struct{}{}
+		nd.n9Neg.Add(v12.ID)
 	}
 	clear(nd.n41Recv)
 	nd.n41Recv = nd.n41Recv[:0]
@@ -236,7 +233,7 @@ func (nd *DecoupledHashsetClient) subgraph2() {
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *DecoupledHashsetClient) subgraph3() {
 	for _, v26 := range nd.h5To9Port0 {
-		if _, excluded27 := nd.n9Neg[v26.ID]; !excluded27 {
+		if !nd.n9Neg.Has(v26.ID) {
 			nd.n10Next = append(nd.n10Next, v26)
 		}
 	}
@@ -362,16 +359,15 @@ type DecoupledHashsetLeader struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.AntiJoin (node 14, hashset.go:171): the keys of the negative input.
-	n14Neg map[uint64]struct{}
+	n14Neg hydro.IntSet[uint64]
 	// hydro.Join (node 15, hashset.go:172): the stored sides' items, per key in arrival order.
-	n15RIndex  map[uint64]int
-	n15RChains [][2]int
-	n15RItems  []Outcome
-	n15RNext   []int
+	n15RIndex hydro.IntIndex[uint64]
+	n15RItems []Outcome
+	n15RNext  []int
 	// hydro.AntiJoin (node 32, hashset.go:194): the keys of the negative input.
-	n32Neg map[uint64]struct{}
+	n32Neg hydro.IntSet[uint64]
 	// hydro.FoldKeyed (node 33, hashset.go:195): the groups in order of first appearance.
-	n33Index map[uint64]int
+	n33Index hydro.IntIndex[uint64]
 	n33Accs  []Outcome
 	// hydro.ClusterSize (node 34, hashset.go:196): the size of cluster "storage" (see SetSizes), whether it was emitted.
 	n34Size int
@@ -380,7 +376,7 @@ type DecoupledHashsetLeader struct {
 	n35L []Outcome
 	n35R []int
 	// hydro.AntiJoin (node 37, hashset.go:197): the keys of the negative input.
-	n37Neg map[uint64]struct{}
+	n37Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 38, hashset.go:197): the items of this tick and of the next.
 	n38Now  []Ack
 	n38Next []Ack
@@ -415,11 +411,6 @@ func NewDecoupledHashsetLeader(writes hydro.Input[Write], leaderKey ed25519.Priv
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n14Neg = map[uint64]struct{}{}
-	nd.n15RIndex = map[uint64]int{}
-	nd.n32Neg = map[uint64]struct{}{}
-	nd.n33Index = map[uint64]int{}
-	nd.n37Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -433,12 +424,12 @@ func (nd *DecoupledHashsetLeader) Tick() {
 	nd.subgraph4()
 	nd.subgraph5()
 	nd.subgraph6()
-	clear(nd.n33Index)
+	nd.n33Index.Clear()
 	clear(nd.n33Accs)
 	nd.n33Accs = nd.n33Accs[:0]
 	clear(nd.n35L)
 	nd.n35L = nd.n35L[:0]
-	clear(nd.n37Neg)
+	nd.n37Neg.Clear()
 	clear(nd.n38Now)
 	nd.n38Now, nd.n38Next = nd.n38Next, nd.n38Now[:0]
 	clear(nd.n39Now)
@@ -448,28 +439,27 @@ func (nd *DecoupledHashsetLeader) Tick() {
 // subgraph0 runs stratum 0: hydro.Send (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (39).
 func (nd *DecoupledHashsetLeader) subgraph0() {
 	for _, v1 := range nd.n39Now {
-		nd.n14Neg[v1.ID] = struct{}{}
+		nd.n14Neg.Add(v1.ID)
 		k2 := v1.ID
 		j3 := len(nd.n15RItems)
 		nd.n15RItems = append(nd.n15RItems, v1)
-		nd.n15RNext = append(nd.n15RNext, -1)
-		if c4, ok5 := nd.n15RIndex[k2]; ok5 {
-			nd.n15RNext[nd.n15RChains[c4][1]] = j3
-			nd.n15RChains[c4][1] = j3
+		if l4, ok5 := nd.n15RIndex.Swap(k2, j3); ok5 {
+			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l4])
+			nd.n15RNext[l4] = j3
 		} else {
-			nd.n15RIndex[k2] = len(nd.n15RChains)
-			nd.n15RChains = append(nd.n15RChains, [2]int{j3, j3})
+			nd.n15RNext = append(nd.n15RNext, j3)
 		}
-		nd.n32Neg[v1.ID] = struct{}{}
+		nd.n32Neg.Add(v1.ID)
 	}
 	for _, v6 := range nd.n12Recv {
 		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
 		k7 := v6.ID
-		if c8, ok9 := nd.n15RIndex[k7]; ok9 {
-			for j10 := nd.n15RChains[c8][0]; j10 >= 0; j10 = nd.n15RNext[j10] {
-				v11 := nd.n15RItems[j10]
-				v12 := known(v6, v11)
-				nd.h15To40Port1 = append(nd.h15To40Port1, v12)
+		if l8, ok9 := nd.n15RIndex.Get(k7); ok9 {
+			for j10, more11 := nd.n15RNext[l8], true; more11; j10 = nd.n15RNext[j10] {
+				more11 = j10 != l8
+				v12 := nd.n15RItems[j10]
+				v13 := known(v6, v12)
+				nd.h15To40Port1 = append(nd.h15To40Port1, v13)
 			}
 		}
 	}
@@ -479,10 +469,10 @@ func (nd *DecoupledHashsetLeader) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (29), hydro.Send (30), hydro.Union (31), hydro.DeferTickLazy (38).
 func (nd *DecoupledHashsetLeader) subgraph1() {
-	for _, v13 := range nd.n30Recv {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v13)
+	for _, v14 := range nd.n30Recv {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v14)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v13)
+			nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v14)
 			nd.hydroSend(hydro.Dest{Location: "proxy"}, 48, nd.hydroBuf)
 		}
 	}
@@ -496,18 +486,18 @@ func (nd *DecoupledHashsetLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v15 := nd.n34Size
-			nd.h34To35Port1 = append(nd.h34To35Port1, v15)
+			v16 := nd.n34Size
+			nd.h34To35Port1 = append(nd.h34To35Port1, v16)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (14).
 func (nd *DecoupledHashsetLeader) subgraph3() {
-	for _, v17 := range nd.h12To14Port0 {
-		if _, excluded18 := nd.n14Neg[v17.ID]; !excluded18 {
+	for _, v18 := range nd.h12To14Port0 {
+		if !nd.n14Neg.Has(v18.ID) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v17)
+				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v18)
 				nd.hydroSend(hydro.Dest{Location: "signer"}, 49, nd.hydroBuf)
 			}
 		}
@@ -519,15 +509,15 @@ func (nd *DecoupledHashsetLeader) subgraph3() {
 // subgraph4 runs stratum 1: hydro.AntiJoin (32).
 func (nd *DecoupledHashsetLeader) subgraph4() {
 	for _, v20 := range nd.h31To32Port0 {
-		if _, excluded21 := nd.n32Neg[v20.ID]; !excluded21 {
-			k22 := v20.ID
-			i23, ok24 := nd.n33Index[k22]
-			if !ok24 {
-				i23 = len(nd.n33Accs)
-				nd.n33Index[k22] = i23
+		if !nd.n32Neg.Has(v20.ID) {
+			k21 := v20.ID
+			i22, ok23 := nd.n33Index.Get(k21)
+			if !ok23 {
+				i22 = len(nd.n33Accs)
+				nd.n33Index.Put(k21, i22)
 				nd.n33Accs = append(nd.n33Accs, newOutcome(v20))
 			}
-			addAck(&nd.n33Accs[i23], v20)
+			addAck(&nd.n33Accs[i22], v20)
 			nd.h32To37Port0 = append(nd.h32To37Port0, v20)
 		}
 	}
@@ -537,30 +527,30 @@ func (nd *DecoupledHashsetLeader) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.FoldKeyed (33), hydro.CrossJoin (35), hydro.FilterMap (36), hydro.Union (40).
 func (nd *DecoupledHashsetLeader) subgraph5() {
-	for i26 := range nd.n33Accs {
-		v25 := nd.n33Accs[i26]
-		nd.n35L = append(nd.n35L, v25)
-		for _, v27 := range nd.n35R {
-			v28 := withNeeded(v25, v27)
-			if v29, ok30 := complete(v28); ok30 {
-				nd.n37Neg[v29.ID] = struct{}{}
-				nd.n39Next = append(nd.n39Next, v29)
+	for i25 := range nd.n33Accs {
+		v24 := nd.n33Accs[i25]
+		nd.n35L = append(nd.n35L, v24)
+		for _, v26 := range nd.n35R {
+			v27 := withNeeded(v24, v26)
+			if v28, ok29 := complete(v27); ok29 {
+				nd.n37Neg.Add(v28.ID)
+				nd.n39Next = append(nd.n39Next, v28)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v29)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v28)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	for _, v31 := range nd.h34To35Port1 {
-		nd.n35R = append(nd.n35R, v31)
-		for _, v32 := range nd.n35L {
-			v33 := withNeeded(v32, v31)
-			if v34, ok35 := complete(v33); ok35 {
-				nd.n37Neg[v34.ID] = struct{}{}
-				nd.n39Next = append(nd.n39Next, v34)
+	for _, v30 := range nd.h34To35Port1 {
+		nd.n35R = append(nd.n35R, v30)
+		for _, v31 := range nd.n35L {
+			v32 := withNeeded(v31, v30)
+			if v33, ok34 := complete(v32); ok34 {
+				nd.n37Neg.Add(v33.ID)
+				nd.n39Next = append(nd.n39Next, v33)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v34)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v33)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
@@ -568,9 +558,9 @@ func (nd *DecoupledHashsetLeader) subgraph5() {
 	}
 	clear(nd.h34To35Port1)
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
-	for _, v36 := range nd.h15To40Port1 {
+	for _, v35 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v36)
+			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v35)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 		}
 	}
@@ -580,9 +570,9 @@ func (nd *DecoupledHashsetLeader) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.AntiJoin (37).
 func (nd *DecoupledHashsetLeader) subgraph6() {
-	for _, v38 := range nd.h32To37Port0 {
-		if _, excluded39 := nd.n37Neg[v38.ID]; !excluded39 {
-			nd.n38Next = append(nd.n38Next, v38)
+	for _, v37 := range nd.h32To37Port0 {
+		if !nd.n37Neg.Has(v37.ID) {
+			nd.n38Next = append(nd.n38Next, v37)
 		}
 	}
 	clear(nd.h32To37Port0)
@@ -712,10 +702,10 @@ type DecoupledHashsetStorage struct {
 	// hydro.Unique (node 23, hashset.go:181): the items seen.
 	n23Seen map[Entry]struct{}
 	// hydro.FoldKeyed (node 24, hashset.go:182): the groups in order of first appearance.
-	n24Index map[uint8]int
+	n24Index hydro.IntIndex[uint8]
 	n24Accs  []Bucket
 	// hydro.Join (node 25, hashset.go:183): the stored sides' items, per key in arrival order.
-	n25RIndex  map[uint8]int
+	n25RIndex  hydro.IntIndex[uint8]
 	n25RGroups [][]Bucket
 	// hydro.SelfID (node 26, hashset.go:184): whether the member id was emitted.
 	n26Done bool
@@ -744,10 +734,8 @@ func NewDecoupledHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Pri
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line decoupledhashset_hydro.go:747:107*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line decoupledhashset_hydro.go:737:107*/)
 	nd.n23Seen = map[Entry]struct{}{}
-	nd.n24Index = map[uint8]int{}
-	nd.n25RIndex = map[uint8]int{}
 	return nd
 }
 
@@ -760,7 +748,7 @@ func (nd *DecoupledHashsetStorage) Tick() {
 	nd.acks.PutAll(nd.n28Out)
 	clear(nd.n28Out)
 	nd.n28Out = nd.n28Out[:0]
-	clear(nd.n25RIndex)
+	nd.n25RIndex.Clear()
 	nd.n25RGroups = nd.n25RGroups[:0]
 	clear(nd.n27L)
 	nd.n27L = nd.n27L[:0]
@@ -771,17 +759,17 @@ func (nd *DecoupledHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line decoupledhashset_hydro.go:774:45*/
+	} /*line decoupledhashset_hydro.go:762:45*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
 			if _, dup6 := nd.n23Seen[v5]; !dup6 {
 				nd.n23Seen[v5] = struct{}{}
 				k7 := v5.Hash
-				i8, ok9 := nd.n24Index[k7]
+				i8, ok9 := nd.n24Index.Get(k7)
 				if !ok9 {
 					i8 = len(nd.n24Accs)
-					nd.n24Index[k7] = i8
+					nd.n24Index.Put(k7, i8)
 					nd.n24Accs = append(nd.n24Accs, newBucket(v5))
 				}
 				countValue(&nd.n24Accs[i8], v5)
@@ -798,10 +786,10 @@ func (nd *DecoupledHashsetStorage) subgraph0() {
 			if _, dup12 := nd.n23Seen[v11]; !dup12 {
 				nd.n23Seen[v11] = struct{}{}
 				k13 := v11.Hash
-				i14, ok15 := nd.n24Index[k13]
+				i14, ok15 := nd.n24Index.Get(k13)
 				if !ok15 {
 					i14 = len(nd.n24Accs)
-					nd.n24Index[k13] = i14
+					nd.n24Index.Put(k13, i14)
 					nd.n24Accs = append(nd.n24Accs, newBucket(v11))
 				}
 				countValue(&nd.n24Accs[i14], v11)
@@ -826,14 +814,14 @@ func (nd *DecoupledHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line decoupledhashset_hydro.go:829:45*/
+	} /*line decoupledhashset_hydro.go:817:45*/
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
 		k19 := bucketHash(v17)
-		g20, ok21 := nd.n25RIndex[k19]
+		g20, ok21 := nd.n25RIndex.Get(k19)
 		if !ok21 {
 			g20 = len(nd.n25RGroups)
-			nd.n25RIndex[k19] = g20
+			nd.n25RIndex.Put(k19, g20)
 			if g20 < cap(nd.n25RGroups) {
 				nd.n25RGroups = nd.n25RGroups[:g20+1]
 				nd.n25RGroups[g20] = nd.n25RGroups[g20][:0]
@@ -845,7 +833,7 @@ func (nd *DecoupledHashsetStorage) subgraph2() {
 	}
 	for _, v22 := range nd.h18To25Port0 {
 		k23 := arrivalHash(v22)
-		if g24, ok25 := nd.n25RIndex[k23]; ok25 {
+		if g24, ok25 := nd.n25RIndex.Get(k23); ok25 {
 			for _, v26 := range nd.n25RGroups[g24] {
 				v27 := collisions(v22, v26)
 				nd.n27L = append(nd.n27L, v27)
@@ -972,14 +960,12 @@ type DecoupledHashsetProxy struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.Join (node 42, hashset.go:203): the stored sides' items, per key in arrival order.
-	n42LIndex  map[uint64]int
-	n42LChains [][2]int
-	n42LItems  []Ack
-	n42LNext   []int
-	n42RIndex  map[uint64]int
-	n42RChains [][2]int
-	n42RItems  []Ack
-	n42RNext   []int
+	n42LIndex hydro.IntIndex[uint64]
+	n42LItems []Ack
+	n42LNext  []int
+	n42RIndex hydro.IntIndex[uint64]
+	n42RItems []Ack
+	n42RNext  []int
 	// hydro.Unique (node 44, hashset.go:203): the items seen.
 	n44Seen map[Inconsistency]struct{}
 	// hydro.Send (node 48, hashset.go:203): the items received since the last tick.
@@ -998,8 +984,6 @@ func NewDecoupledHashsetProxy(writes hydro.Input[Write], leaderKey ed25519.Priva
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n42LIndex = map[uint64]int{}
-	nd.n42RIndex = map[uint64]int{}
 	nd.n44Seen = map[Inconsistency]struct{}{}
 	return nd
 }
@@ -1016,49 +1000,47 @@ func (nd *DecoupledHashsetProxy) subgraph0() {
 		k2 := v1.ID
 		j3 := len(nd.n42LItems)
 		nd.n42LItems = append(nd.n42LItems, v1)
-		nd.n42LNext = append(nd.n42LNext, -1)
-		if c4, ok5 := nd.n42LIndex[k2]; ok5 {
-			nd.n42LNext[nd.n42LChains[c4][1]] = j3
-			nd.n42LChains[c4][1] = j3
+		if l4, ok5 := nd.n42LIndex.Swap(k2, j3); ok5 {
+			nd.n42LNext = append(nd.n42LNext, nd.n42LNext[l4])
+			nd.n42LNext[l4] = j3
 		} else {
-			nd.n42LIndex[k2] = len(nd.n42LChains)
-			nd.n42LChains = append(nd.n42LChains, [2]int{j3, j3})
+			nd.n42LNext = append(nd.n42LNext, j3)
 		}
-		if c6, ok7 := nd.n42RIndex[k2]; ok7 {
-			for j8 := nd.n42RChains[c6][0]; j8 >= 0; j8 = nd.n42RNext[j8] {
-				v9 := nd.n42RItems[j8]
-				v10 := pairAcks(v1, v9)
-				if v11, ok12 := disagree(v10); ok12 {
-					if _, dup13 := nd.n44Seen[v11]; !dup13 {
-						nd.n44Seen[v11] = struct{}{}
+		if l6, ok7 := nd.n42RIndex.Get(k2); ok7 {
+			for j8, more9 := nd.n42RNext[l6], true; more9; j8 = nd.n42RNext[j8] {
+				more9 = j8 != l6
+				v10 := nd.n42RItems[j8]
+				v11 := pairAcks(v1, v10)
+				if v12, ok13 := disagree(v11); ok13 {
+					if _, dup14 := nd.n44Seen[v12]; !dup14 {
+						nd.n44Seen[v12] = struct{}{}
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v11)
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v12)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 						}
 					}
 				}
 			}
 		}
-		k14 := v1.ID
-		j15 := len(nd.n42RItems)
+		k15 := v1.ID
+		j16 := len(nd.n42RItems)
 		nd.n42RItems = append(nd.n42RItems, v1)
-		nd.n42RNext = append(nd.n42RNext, -1)
-		if c16, ok17 := nd.n42RIndex[k14]; ok17 {
-			nd.n42RNext[nd.n42RChains[c16][1]] = j15
-			nd.n42RChains[c16][1] = j15
+		if l17, ok18 := nd.n42RIndex.Swap(k15, j16); ok18 {
+			nd.n42RNext = append(nd.n42RNext, nd.n42RNext[l17])
+			nd.n42RNext[l17] = j16
 		} else {
-			nd.n42RIndex[k14] = len(nd.n42RChains)
-			nd.n42RChains = append(nd.n42RChains, [2]int{j15, j15})
+			nd.n42RNext = append(nd.n42RNext, j16)
 		}
-		if c18, ok19 := nd.n42LIndex[k14]; ok19 {
-			for j20 := nd.n42LChains[c18][0]; j20 >= 0; j20 = nd.n42LNext[j20] {
-				v21 := nd.n42LItems[j20]
-				v22 := pairAcks(v21, v1)
-				if v23, ok24 := disagree(v22); ok24 {
-					if _, dup25 := nd.n44Seen[v23]; !dup25 {
-						nd.n44Seen[v23] = struct{}{}
+		if l19, ok20 := nd.n42LIndex.Get(k15); ok20 {
+			for j21, more22 := nd.n42LNext[l19], true; more22; j21 = nd.n42LNext[j21] {
+				more22 = j21 != l19
+				v23 := nd.n42LItems[j21]
+				v24 := pairAcks(v23, v1)
+				if v25, ok26 := disagree(v24); ok26 {
+					if _, dup27 := nd.n44Seen[v25]; !dup27 {
+						nd.n44Seen[v25] = struct{}{}
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v23)
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v25)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 						}
 					}
@@ -1192,7 +1174,7 @@ func (nd *DecoupledHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Send (49).
 func (nd *DecoupledHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line decoupledhashset_hydro.go:1195:131*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line decoupledhashset_hydro.go:1177:131*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
 		if nd.hydroSend != nil {

@@ -66,15 +66,15 @@ type HashsetClient struct {
 	// hydro.CrossJoin (node 3, hashset.go:162): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 6, hashset.go:165): the stored sides' items, per key in arrival order.
-	n6RIndex  map[uint64]int
+	n6RIndex  hydro.IntIndex[uint64]
 	n6RGroups [][]Write
 	// hydro.ReduceKeyed (node 7, hashset.go:165): the groups in order of first appearance.
-	n7Index map[uint64]int
+	n7Index hydro.IntIndex[uint64]
 	n7Accs  []Outcome
 	// hydro.Sink (node 8, hashset.go:165): this tick's output.
 	n8Out []Outcome
 	// hydro.AntiJoin (node 9, hashset.go:166): the keys of the negative input.
-	n9Neg map[uint64]struct{}
+	n9Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 10, hashset.go:166): the items of this tick and of the next.
 	n10Now  []Write
 	n10Next []Write
@@ -103,9 +103,6 @@ func NewHashsetClient(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, l
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line hashset.go:162:57*/ Timeout /*line hashset_hydro.go:105:83*/
-	nd.n6RIndex = map[uint64]int{}
-	nd.n7Index = map[uint64]int{}
-	nd.n9Neg = map[uint64]struct{}{}
 	nd.n46Seen = map[Inconsistency]struct{}{}
 	return nd
 }
@@ -128,12 +125,12 @@ func (nd *HashsetClient) Tick() {
 	for i := range nd.n6RGroups {
 		clear(nd.n6RGroups[i])
 	}
-	clear(nd.n6RIndex)
+	nd.n6RIndex.Clear()
 	nd.n6RGroups = nd.n6RGroups[:0]
-	clear(nd.n7Index)
+	nd.n7Index.Clear()
 	clear(nd.n7Accs)
 	nd.n7Accs = nd.n7Accs[:0]
-	clear(nd.n9Neg)
+	nd.n9Neg.Clear()
 	clear(nd.n10Now)
 	nd.n10Now, nd.n10Next = nd.n10Next, nd.n10Now[:0]
 }
@@ -143,10 +140,10 @@ func (nd *HashsetClient) subgraph0() {
 	nd.n0Buf = nd.writes.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n6RIndex[k2]
+		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex[k2] = g3
+			nd.n6RIndex.Put(k2, g3)
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -177,10 +174,10 @@ func (nd *HashsetClient) subgraph0() {
 			}
 		}
 		k9 := v6.ID
-		g10, ok11 := nd.n6RIndex[k9]
+		g10, ok11 := nd.n6RIndex.Get(k9)
 		if !ok11 {
 			g10 = len(nd.n6RGroups)
-			nd.n6RIndex[k9] = g10
+			nd.n6RIndex.Put(k9, g10)
 			if g10 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g10+1]
 				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
@@ -193,21 +190,21 @@ func (nd *HashsetClient) subgraph0() {
 	}
 	for _, v12 := range nd.n41Recv {
 		k13 := v12.ID
-		if g14, ok15 := nd.n6RIndex[k13]; ok15 {
+		if g14, ok15 := nd.n6RIndex.Get(k13); ok15 {
 			for _, v16 := range nd.n6RGroups[g14] {
 				v17 := outcome(v12, v16)
 				k18 := v17.ID
-				i19, ok20 := nd.n7Index[k18]
+				i19, ok20 := nd.n7Index.Get(k18)
 				if !ok20 {
 					i19 = len(nd.n7Accs)
-					nd.n7Index[k18] = i19
+					nd.n7Index.Put(k18, i19)
 					nd.n7Accs = append(nd.n7Accs, v17)
 				} else {
 					keepFirst(&nd.n7Accs[i19], v17)
 				}
 			}
 		}
-		nd.n9Neg[v12.ID] = struct{}{}
+		nd.n9Neg.Add(v12.ID)
 	}
 	clear(nd.n41Recv)
 	nd.n41Recv = nd.n41Recv[:0]
@@ -236,7 +233,7 @@ func (nd *HashsetClient) subgraph2() {
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *HashsetClient) subgraph3() {
 	for _, v26 := range nd.h5To9Port0 {
-		if _, excluded27 := nd.n9Neg[v26.ID]; !excluded27 {
+		if !nd.n9Neg.Has(v26.ID) {
 			nd.n10Next = append(nd.n10Next, v26)
 		}
 	}
@@ -362,16 +359,15 @@ type HashsetLeader struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.AntiJoin (node 14, hashset.go:171): the keys of the negative input.
-	n14Neg map[uint64]struct{}
+	n14Neg hydro.IntSet[uint64]
 	// hydro.Join (node 15, hashset.go:172): the stored sides' items, per key in arrival order.
-	n15RIndex  map[uint64]int
-	n15RChains [][2]int
-	n15RItems  []Outcome
-	n15RNext   []int
+	n15RIndex hydro.IntIndex[uint64]
+	n15RItems []Outcome
+	n15RNext  []int
 	// hydro.AntiJoin (node 32, hashset.go:194): the keys of the negative input.
-	n32Neg map[uint64]struct{}
+	n32Neg hydro.IntSet[uint64]
 	// hydro.FoldKeyed (node 33, hashset.go:195): the groups in order of first appearance.
-	n33Index map[uint64]int
+	n33Index hydro.IntIndex[uint64]
 	n33Accs  []Outcome
 	// hydro.ClusterSize (node 34, hashset.go:196): the size of cluster "storage" (see SetSizes), whether it was emitted.
 	n34Size int
@@ -380,7 +376,7 @@ type HashsetLeader struct {
 	n35L []Outcome
 	n35R []int
 	// hydro.AntiJoin (node 37, hashset.go:197): the keys of the negative input.
-	n37Neg map[uint64]struct{}
+	n37Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 38, hashset.go:197): the items of this tick and of the next.
 	n38Now  []Ack
 	n38Next []Ack
@@ -388,14 +384,12 @@ type HashsetLeader struct {
 	n39Now  []Outcome
 	n39Next []Outcome
 	// hydro.Join (node 42, hashset.go:203): the stored sides' items, per key in arrival order.
-	n42LIndex  map[uint64]int
-	n42LChains [][2]int
-	n42LItems  []Ack
-	n42LNext   []int
-	n42RIndex  map[uint64]int
-	n42RChains [][2]int
-	n42RItems  []Ack
-	n42RNext   []int
+	n42LIndex hydro.IntIndex[uint64]
+	n42LItems []Ack
+	n42LNext  []int
+	n42RIndex hydro.IntIndex[uint64]
+	n42RItems []Ack
+	n42RNext  []int
 	// hydro.Unique (node 44, hashset.go:203): the items seen.
 	n44Seen map[Inconsistency]struct{}
 	// hydro.Send (node 12, hashset.go:167): the items received since the last tick.
@@ -426,13 +420,6 @@ func NewHashsetLeader(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, l
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n14Neg = map[uint64]struct{}{}
-	nd.n15RIndex = map[uint64]int{}
-	nd.n32Neg = map[uint64]struct{}{}
-	nd.n33Index = map[uint64]int{}
-	nd.n37Neg = map[uint64]struct{}{}
-	nd.n42LIndex = map[uint64]int{}
-	nd.n42RIndex = map[uint64]int{}
 	nd.n44Seen = map[Inconsistency]struct{}{}
 	return nd
 }
@@ -447,12 +434,12 @@ func (nd *HashsetLeader) Tick() {
 	nd.subgraph4()
 	nd.subgraph5()
 	nd.subgraph6()
-	clear(nd.n33Index)
+	nd.n33Index.Clear()
 	clear(nd.n33Accs)
 	nd.n33Accs = nd.n33Accs[:0]
 	clear(nd.n35L)
 	nd.n35L = nd.n35L[:0]
-	clear(nd.n37Neg)
+	nd.n37Neg.Clear()
 	clear(nd.n38Now)
 	nd.n38Now, nd.n38Next = nd.n38Next, nd.n38Now[:0]
 	clear(nd.n39Now)
@@ -462,28 +449,27 @@ func (nd *HashsetLeader) Tick() {
 // subgraph0 runs stratum 0: hydro.Send (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (39).
 func (nd *HashsetLeader) subgraph0() {
 	for _, v1 := range nd.n39Now {
-		nd.n14Neg[v1.ID] = struct{}{}
+		nd.n14Neg.Add(v1.ID)
 		k2 := v1.ID
 		j3 := len(nd.n15RItems)
 		nd.n15RItems = append(nd.n15RItems, v1)
-		nd.n15RNext = append(nd.n15RNext, -1)
-		if c4, ok5 := nd.n15RIndex[k2]; ok5 {
-			nd.n15RNext[nd.n15RChains[c4][1]] = j3
-			nd.n15RChains[c4][1] = j3
+		if l4, ok5 := nd.n15RIndex.Swap(k2, j3); ok5 {
+			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l4])
+			nd.n15RNext[l4] = j3
 		} else {
-			nd.n15RIndex[k2] = len(nd.n15RChains)
-			nd.n15RChains = append(nd.n15RChains, [2]int{j3, j3})
+			nd.n15RNext = append(nd.n15RNext, j3)
 		}
-		nd.n32Neg[v1.ID] = struct{}{}
+		nd.n32Neg.Add(v1.ID)
 	}
 	for _, v6 := range nd.n12Recv {
 		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
 		k7 := v6.ID
-		if c8, ok9 := nd.n15RIndex[k7]; ok9 {
-			for j10 := nd.n15RChains[c8][0]; j10 >= 0; j10 = nd.n15RNext[j10] {
-				v11 := nd.n15RItems[j10]
-				v12 := known(v6, v11)
-				nd.h15To40Port1 = append(nd.h15To40Port1, v12)
+		if l8, ok9 := nd.n15RIndex.Get(k7); ok9 {
+			for j10, more11 := nd.n15RNext[l8], true; more11; j10 = nd.n15RNext[j10] {
+				more11 = j10 != l8
+				v12 := nd.n15RItems[j10]
+				v13 := known(v6, v12)
+				nd.h15To40Port1 = append(nd.h15To40Port1, v13)
 			}
 		}
 	}
@@ -493,54 +479,52 @@ func (nd *HashsetLeader) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (29), hydro.Send (30), hydro.Union (31), hydro.DeferTickLazy (38), hydro.Join (42), hydro.FilterMap (43), hydro.Unique (44).
 func (nd *HashsetLeader) subgraph1() {
-	for _, v13 := range nd.n30Recv {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v13)
-		k14 := v13.ID
-		j15 := len(nd.n42LItems)
-		nd.n42LItems = append(nd.n42LItems, v13)
-		nd.n42LNext = append(nd.n42LNext, -1)
-		if c16, ok17 := nd.n42LIndex[k14]; ok17 {
-			nd.n42LNext[nd.n42LChains[c16][1]] = j15
-			nd.n42LChains[c16][1] = j15
+	for _, v14 := range nd.n30Recv {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v14)
+		k15 := v14.ID
+		j16 := len(nd.n42LItems)
+		nd.n42LItems = append(nd.n42LItems, v14)
+		if l17, ok18 := nd.n42LIndex.Swap(k15, j16); ok18 {
+			nd.n42LNext = append(nd.n42LNext, nd.n42LNext[l17])
+			nd.n42LNext[l17] = j16
 		} else {
-			nd.n42LIndex[k14] = len(nd.n42LChains)
-			nd.n42LChains = append(nd.n42LChains, [2]int{j15, j15})
+			nd.n42LNext = append(nd.n42LNext, j16)
 		}
-		if c18, ok19 := nd.n42RIndex[k14]; ok19 {
-			for j20 := nd.n42RChains[c18][0]; j20 >= 0; j20 = nd.n42RNext[j20] {
-				v21 := nd.n42RItems[j20]
-				v22 := pairAcks(v13, v21)
-				if v23, ok24 := disagree(v22); ok24 {
-					if _, dup25 := nd.n44Seen[v23]; !dup25 {
-						nd.n44Seen[v23] = struct{}{}
+		if l19, ok20 := nd.n42RIndex.Get(k15); ok20 {
+			for j21, more22 := nd.n42RNext[l19], true; more22; j21 = nd.n42RNext[j21] {
+				more22 = j21 != l19
+				v23 := nd.n42RItems[j21]
+				v24 := pairAcks(v14, v23)
+				if v25, ok26 := disagree(v24); ok26 {
+					if _, dup27 := nd.n44Seen[v25]; !dup27 {
+						nd.n44Seen[v25] = struct{}{}
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v23)
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v25)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 						}
 					}
 				}
 			}
 		}
-		k26 := v13.ID
-		j27 := len(nd.n42RItems)
-		nd.n42RItems = append(nd.n42RItems, v13)
-		nd.n42RNext = append(nd.n42RNext, -1)
-		if c28, ok29 := nd.n42RIndex[k26]; ok29 {
-			nd.n42RNext[nd.n42RChains[c28][1]] = j27
-			nd.n42RChains[c28][1] = j27
+		k28 := v14.ID
+		j29 := len(nd.n42RItems)
+		nd.n42RItems = append(nd.n42RItems, v14)
+		if l30, ok31 := nd.n42RIndex.Swap(k28, j29); ok31 {
+			nd.n42RNext = append(nd.n42RNext, nd.n42RNext[l30])
+			nd.n42RNext[l30] = j29
 		} else {
-			nd.n42RIndex[k26] = len(nd.n42RChains)
-			nd.n42RChains = append(nd.n42RChains, [2]int{j27, j27})
+			nd.n42RNext = append(nd.n42RNext, j29)
 		}
-		if c30, ok31 := nd.n42LIndex[k26]; ok31 {
-			for j32 := nd.n42LChains[c30][0]; j32 >= 0; j32 = nd.n42LNext[j32] {
-				v33 := nd.n42LItems[j32]
-				v34 := pairAcks(v33, v13)
-				if v35, ok36 := disagree(v34); ok36 {
-					if _, dup37 := nd.n44Seen[v35]; !dup37 {
-						nd.n44Seen[v35] = struct{}{}
+		if l32, ok33 := nd.n42LIndex.Get(k28); ok33 {
+			for j34, more35 := nd.n42LNext[l32], true; more35; j34 = nd.n42LNext[j34] {
+				more35 = j34 != l32
+				v36 := nd.n42LItems[j34]
+				v37 := pairAcks(v36, v14)
+				if v38, ok39 := disagree(v37); ok39 {
+					if _, dup40 := nd.n44Seen[v38]; !dup40 {
+						nd.n44Seen[v38] = struct{}{}
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v35)
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v38)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 						}
 					}
@@ -558,8 +542,8 @@ func (nd *HashsetLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v39 := nd.n34Size
-			nd.h34To35Port1 = append(nd.h34To35Port1, v39)
+			v42 := nd.n34Size
+			nd.h34To35Port1 = append(nd.h34To35Port1, v42)
 		}
 	}
 }
@@ -567,12 +551,12 @@ func (nd *HashsetLeader) subgraph2() {
 // subgraph3 runs stratum 1: hydro.AntiJoin (14), hydro.Map (16).
 func (nd *HashsetLeader) subgraph3() {
 	leaderKey := nd.leaderKey
-	udf44 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line hashset_hydro.go:570:122*/
-	for _, v41 := range nd.h12To14Port0 {
-		if _, excluded42 := nd.n14Neg[v41.ID]; !excluded42 {
-			v43 := udf44(v41)
+	udf46 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line hashset_hydro.go:554:122*/
+	for _, v44 := range nd.h12To14Port0 {
+		if !nd.n14Neg.Has(v44.ID) {
+			v45 := udf46(v44)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSigned(nd.hydroBuf[:0], &v43)
+				nd.hydroBuf = appendHydroSigned(nd.hydroBuf[:0], &v45)
 				nd.hydroSend(hydro.Dest{Location: "storage", All: true}, 17, nd.hydroBuf)
 			}
 		}
@@ -583,17 +567,17 @@ func (nd *HashsetLeader) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (32).
 func (nd *HashsetLeader) subgraph4() {
-	for _, v46 := range nd.h31To32Port0 {
-		if _, excluded47 := nd.n32Neg[v46.ID]; !excluded47 {
-			k48 := v46.ID
-			i49, ok50 := nd.n33Index[k48]
-			if !ok50 {
-				i49 = len(nd.n33Accs)
-				nd.n33Index[k48] = i49
-				nd.n33Accs = append(nd.n33Accs, newOutcome(v46))
+	for _, v48 := range nd.h31To32Port0 {
+		if !nd.n32Neg.Has(v48.ID) {
+			k49 := v48.ID
+			i50, ok51 := nd.n33Index.Get(k49)
+			if !ok51 {
+				i50 = len(nd.n33Accs)
+				nd.n33Index.Put(k49, i50)
+				nd.n33Accs = append(nd.n33Accs, newOutcome(v48))
 			}
-			addAck(&nd.n33Accs[i49], v46)
-			nd.h32To37Port0 = append(nd.h32To37Port0, v46)
+			addAck(&nd.n33Accs[i50], v48)
+			nd.h32To37Port0 = append(nd.h32To37Port0, v48)
 		}
 	}
 	clear(nd.h31To32Port0)
@@ -602,30 +586,30 @@ func (nd *HashsetLeader) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.FoldKeyed (33), hydro.CrossJoin (35), hydro.FilterMap (36), hydro.Union (40).
 func (nd *HashsetLeader) subgraph5() {
-	for i52 := range nd.n33Accs {
-		v51 := nd.n33Accs[i52]
-		nd.n35L = append(nd.n35L, v51)
-		for _, v53 := range nd.n35R {
-			v54 := withNeeded(v51, v53)
-			if v55, ok56 := complete(v54); ok56 {
-				nd.n37Neg[v55.ID] = struct{}{}
-				nd.n39Next = append(nd.n39Next, v55)
+	for i53 := range nd.n33Accs {
+		v52 := nd.n33Accs[i53]
+		nd.n35L = append(nd.n35L, v52)
+		for _, v54 := range nd.n35R {
+			v55 := withNeeded(v52, v54)
+			if v56, ok57 := complete(v55); ok57 {
+				nd.n37Neg.Add(v56.ID)
+				nd.n39Next = append(nd.n39Next, v56)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v55)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v56)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	for _, v57 := range nd.h34To35Port1 {
-		nd.n35R = append(nd.n35R, v57)
-		for _, v58 := range nd.n35L {
-			v59 := withNeeded(v58, v57)
-			if v60, ok61 := complete(v59); ok61 {
-				nd.n37Neg[v60.ID] = struct{}{}
-				nd.n39Next = append(nd.n39Next, v60)
+	for _, v58 := range nd.h34To35Port1 {
+		nd.n35R = append(nd.n35R, v58)
+		for _, v59 := range nd.n35L {
+			v60 := withNeeded(v59, v58)
+			if v61, ok62 := complete(v60); ok62 {
+				nd.n37Neg.Add(v61.ID)
+				nd.n39Next = append(nd.n39Next, v61)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v60)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v61)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
@@ -633,9 +617,9 @@ func (nd *HashsetLeader) subgraph5() {
 	}
 	clear(nd.h34To35Port1)
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
-	for _, v62 := range nd.h15To40Port1 {
+	for _, v63 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v62)
+			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v63)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 		}
 	}
@@ -645,9 +629,9 @@ func (nd *HashsetLeader) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.AntiJoin (37).
 func (nd *HashsetLeader) subgraph6() {
-	for _, v64 := range nd.h32To37Port0 {
-		if _, excluded65 := nd.n37Neg[v64.ID]; !excluded65 {
-			nd.n38Next = append(nd.n38Next, v64)
+	for _, v65 := range nd.h32To37Port0 {
+		if !nd.n37Neg.Has(v65.ID) {
+			nd.n38Next = append(nd.n38Next, v65)
 		}
 	}
 	clear(nd.h32To37Port0)
@@ -777,10 +761,10 @@ type HashsetStorage struct {
 	// hydro.Unique (node 23, hashset.go:181): the items seen.
 	n23Seen map[Entry]struct{}
 	// hydro.FoldKeyed (node 24, hashset.go:182): the groups in order of first appearance.
-	n24Index map[uint8]int
+	n24Index hydro.IntIndex[uint8]
 	n24Accs  []Bucket
 	// hydro.Join (node 25, hashset.go:183): the stored sides' items, per key in arrival order.
-	n25RIndex  map[uint8]int
+	n25RIndex  hydro.IntIndex[uint8]
 	n25RGroups [][]Bucket
 	// hydro.SelfID (node 26, hashset.go:184): whether the member id was emitted.
 	n26Done bool
@@ -809,10 +793,8 @@ func NewHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, 
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line hashset_hydro.go:812:97*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line hashset_hydro.go:796:97*/)
 	nd.n23Seen = map[Entry]struct{}{}
-	nd.n24Index = map[uint8]int{}
-	nd.n25RIndex = map[uint8]int{}
 	return nd
 }
 
@@ -825,7 +807,7 @@ func (nd *HashsetStorage) Tick() {
 	nd.acks.PutAll(nd.n28Out)
 	clear(nd.n28Out)
 	nd.n28Out = nd.n28Out[:0]
-	clear(nd.n25RIndex)
+	nd.n25RIndex.Clear()
 	nd.n25RGroups = nd.n25RGroups[:0]
 	clear(nd.n27L)
 	nd.n27L = nd.n27L[:0]
@@ -836,17 +818,17 @@ func (nd *HashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line hashset_hydro.go:839:36*/
+	} /*line hashset_hydro.go:821:36*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
 			if _, dup6 := nd.n23Seen[v5]; !dup6 {
 				nd.n23Seen[v5] = struct{}{}
 				k7 := v5.Hash
-				i8, ok9 := nd.n24Index[k7]
+				i8, ok9 := nd.n24Index.Get(k7)
 				if !ok9 {
 					i8 = len(nd.n24Accs)
-					nd.n24Index[k7] = i8
+					nd.n24Index.Put(k7, i8)
 					nd.n24Accs = append(nd.n24Accs, newBucket(v5))
 				}
 				countValue(&nd.n24Accs[i8], v5)
@@ -863,10 +845,10 @@ func (nd *HashsetStorage) subgraph0() {
 			if _, dup12 := nd.n23Seen[v11]; !dup12 {
 				nd.n23Seen[v11] = struct{}{}
 				k13 := v11.Hash
-				i14, ok15 := nd.n24Index[k13]
+				i14, ok15 := nd.n24Index.Get(k13)
 				if !ok15 {
 					i14 = len(nd.n24Accs)
-					nd.n24Index[k13] = i14
+					nd.n24Index.Put(k13, i14)
 					nd.n24Accs = append(nd.n24Accs, newBucket(v11))
 				}
 				countValue(&nd.n24Accs[i14], v11)
@@ -891,14 +873,14 @@ func (nd *HashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line hashset_hydro.go:894:36*/
+	} /*line hashset_hydro.go:876:36*/
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
 		k19 := bucketHash(v17)
-		g20, ok21 := nd.n25RIndex[k19]
+		g20, ok21 := nd.n25RIndex.Get(k19)
 		if !ok21 {
 			g20 = len(nd.n25RGroups)
-			nd.n25RIndex[k19] = g20
+			nd.n25RIndex.Put(k19, g20)
 			if g20 < cap(nd.n25RGroups) {
 				nd.n25RGroups = nd.n25RGroups[:g20+1]
 				nd.n25RGroups[g20] = nd.n25RGroups[g20][:0]
@@ -910,7 +892,7 @@ func (nd *HashsetStorage) subgraph2() {
 	}
 	for _, v22 := range nd.h18To25Port0 {
 		k23 := arrivalHash(v22)
-		if g24, ok25 := nd.n25RIndex[k23]; ok25 {
+		if g24, ok25 := nd.n25RIndex.Get(k23); ok25 {
 			for _, v26 := range nd.n25RGroups[g24] {
 				v27 := collisions(v22, v26)
 				nd.n27L = append(nd.n27L, v27)

@@ -67,15 +67,15 @@ type PartitionedHashsetClient struct {
 	// hydro.CrossJoin (node 3, hashset.go:162): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 6, hashset.go:165): the stored sides' items, per key in arrival order.
-	n6RIndex  map[uint64]int
+	n6RIndex  hydro.IntIndex[uint64]
 	n6RGroups [][]Write
 	// hydro.ReduceKeyed (node 7, hashset.go:165): the groups in order of first appearance.
-	n7Index map[uint64]int
+	n7Index hydro.IntIndex[uint64]
 	n7Accs  []Outcome
 	// hydro.Sink (node 8, hashset.go:165): this tick's output.
 	n8Out []Outcome
 	// hydro.AntiJoin (node 9, hashset.go:166): the keys of the negative input.
-	n9Neg map[uint64]struct{}
+	n9Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 10, hashset.go:166): the items of this tick and of the next.
 	n10Now  []Write
 	n10Next []Write
@@ -104,9 +104,6 @@ func NewPartitionedHashsetClient(writes hydro.Input[Write], leaderKey ed25519.Pr
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line hashset.go:162:57*/ Timeout /*line partitionedhashset_hydro.go:106:94*/
-	nd.n6RIndex = map[uint64]int{}
-	nd.n7Index = map[uint64]int{}
-	nd.n9Neg = map[uint64]struct{}{}
 	nd.n46Seen = map[Inconsistency]struct{}{}
 	return nd
 }
@@ -129,12 +126,12 @@ func (nd *PartitionedHashsetClient) Tick() {
 	for i := range nd.n6RGroups {
 		clear(nd.n6RGroups[i])
 	}
-	clear(nd.n6RIndex)
+	nd.n6RIndex.Clear()
 	nd.n6RGroups = nd.n6RGroups[:0]
-	clear(nd.n7Index)
+	nd.n7Index.Clear()
 	clear(nd.n7Accs)
 	nd.n7Accs = nd.n7Accs[:0]
-	clear(nd.n9Neg)
+	nd.n9Neg.Clear()
 	clear(nd.n10Now)
 	nd.n10Now, nd.n10Next = nd.n10Next, nd.n10Now[:0]
 }
@@ -144,10 +141,10 @@ func (nd *PartitionedHashsetClient) subgraph0() {
 	nd.n0Buf = nd.writes.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n6RIndex[k2]
+		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex[k2] = g3
+			nd.n6RIndex.Put(k2, g3)
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -184,10 +181,10 @@ func (nd *PartitionedHashsetClient) subgraph0() {
 			}
 		}
 		k11 := v7.ID
-		g12, ok13 := nd.n6RIndex[k11]
+		g12, ok13 := nd.n6RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n6RGroups)
-			nd.n6RIndex[k11] = g12
+			nd.n6RIndex.Put(k11, g12)
 			if g12 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g12+1]
 				nd.n6RGroups[g12] = nd.n6RGroups[g12][:0]
@@ -200,21 +197,21 @@ func (nd *PartitionedHashsetClient) subgraph0() {
 	}
 	for _, v14 := range nd.n41Recv {
 		k15 := v14.ID
-		if g16, ok17 := nd.n6RIndex[k15]; ok17 {
+		if g16, ok17 := nd.n6RIndex.Get(k15); ok17 {
 			for _, v18 := range nd.n6RGroups[g16] {
 				v19 := outcome(v14, v18)
 				k20 := v19.ID
-				i21, ok22 := nd.n7Index[k20]
+				i21, ok22 := nd.n7Index.Get(k20)
 				if !ok22 {
 					i21 = len(nd.n7Accs)
-					nd.n7Index[k20] = i21
+					nd.n7Index.Put(k20, i21)
 					nd.n7Accs = append(nd.n7Accs, v19)
 				} else {
 					keepFirst(&nd.n7Accs[i21], v19)
 				}
 			}
 		}
-		nd.n9Neg[v14.ID] = struct{}{}
+		nd.n9Neg.Add(v14.ID)
 	}
 	clear(nd.n41Recv)
 	nd.n41Recv = nd.n41Recv[:0]
@@ -243,7 +240,7 @@ func (nd *PartitionedHashsetClient) subgraph2() {
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *PartitionedHashsetClient) subgraph3() {
 	for _, v28 := range nd.h5To9Port0 {
-		if _, excluded29 := nd.n9Neg[v28.ID]; !excluded29 {
+		if !nd.n9Neg.Has(v28.ID) {
 			nd.n10Next = append(nd.n10Next, v28)
 		}
 	}
@@ -369,16 +366,15 @@ type PartitionedHashsetLeader struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.AntiJoin (node 14, hashset.go:171): the keys of the negative input.
-	n14Neg map[uint64]struct{}
+	n14Neg hydro.IntSet[uint64]
 	// hydro.Join (node 15, hashset.go:172): the stored sides' items, per key in arrival order.
-	n15RIndex  map[uint64]int
-	n15RChains [][2]int
-	n15RItems  []Outcome
-	n15RNext   []int
+	n15RIndex hydro.IntIndex[uint64]
+	n15RItems []Outcome
+	n15RNext  []int
 	// hydro.AntiJoin (node 32, hashset.go:194): the keys of the negative input.
-	n32Neg map[uint64]struct{}
+	n32Neg hydro.IntSet[uint64]
 	// hydro.FoldKeyed (node 33, hashset.go:195): the groups in order of first appearance.
-	n33Index map[uint64]int
+	n33Index hydro.IntIndex[uint64]
 	n33Accs  []Outcome
 	// hydro.ClusterSize (node 34, hashset.go:196): the size of cluster "storage" (see SetSizes), whether it was emitted.
 	n34Size int
@@ -387,7 +383,7 @@ type PartitionedHashsetLeader struct {
 	n35L []Outcome
 	n35R []int
 	// hydro.AntiJoin (node 37, hashset.go:197): the keys of the negative input.
-	n37Neg map[uint64]struct{}
+	n37Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 38, hashset.go:197): the items of this tick and of the next.
 	n38Now  []Ack
 	n38Next []Ack
@@ -395,14 +391,12 @@ type PartitionedHashsetLeader struct {
 	n39Now  []Outcome
 	n39Next []Outcome
 	// hydro.Join (node 42, hashset.go:203): the stored sides' items, per key in arrival order.
-	n42LIndex  map[uint64]int
-	n42LChains [][2]int
-	n42LItems  []Ack
-	n42LNext   []int
-	n42RIndex  map[uint64]int
-	n42RChains [][2]int
-	n42RItems  []Ack
-	n42RNext   []int
+	n42LIndex hydro.IntIndex[uint64]
+	n42LItems []Ack
+	n42LNext  []int
+	n42RIndex hydro.IntIndex[uint64]
+	n42RItems []Ack
+	n42RNext  []int
 	// hydro.Unique (node 44, hashset.go:203): the items seen.
 	n44Seen map[Inconsistency]struct{}
 	// hydro.Demux (node 12, hashset.go:167): the items received since the last tick.
@@ -433,13 +427,6 @@ func NewPartitionedHashsetLeader(writes hydro.Input[Write], leaderKey ed25519.Pr
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n14Neg = map[uint64]struct{}{}
-	nd.n15RIndex = map[uint64]int{}
-	nd.n32Neg = map[uint64]struct{}{}
-	nd.n33Index = map[uint64]int{}
-	nd.n37Neg = map[uint64]struct{}{}
-	nd.n42LIndex = map[uint64]int{}
-	nd.n42RIndex = map[uint64]int{}
 	nd.n44Seen = map[Inconsistency]struct{}{}
 	return nd
 }
@@ -454,12 +441,12 @@ func (nd *PartitionedHashsetLeader) Tick() {
 	nd.subgraph4()
 	nd.subgraph5()
 	nd.subgraph6()
-	clear(nd.n33Index)
+	nd.n33Index.Clear()
 	clear(nd.n33Accs)
 	nd.n33Accs = nd.n33Accs[:0]
 	clear(nd.n35L)
 	nd.n35L = nd.n35L[:0]
-	clear(nd.n37Neg)
+	nd.n37Neg.Clear()
 	clear(nd.n38Now)
 	nd.n38Now, nd.n38Next = nd.n38Next, nd.n38Now[:0]
 	clear(nd.n39Now)
@@ -469,28 +456,27 @@ func (nd *PartitionedHashsetLeader) Tick() {
 // subgraph0 runs stratum 0: hydro.Demux (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (39).
 func (nd *PartitionedHashsetLeader) subgraph0() {
 	for _, v1 := range nd.n39Now {
-		nd.n14Neg[v1.ID] = struct{}{}
+		nd.n14Neg.Add(v1.ID)
 		k2 := v1.ID
 		j3 := len(nd.n15RItems)
 		nd.n15RItems = append(nd.n15RItems, v1)
-		nd.n15RNext = append(nd.n15RNext, -1)
-		if c4, ok5 := nd.n15RIndex[k2]; ok5 {
-			nd.n15RNext[nd.n15RChains[c4][1]] = j3
-			nd.n15RChains[c4][1] = j3
+		if l4, ok5 := nd.n15RIndex.Swap(k2, j3); ok5 {
+			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l4])
+			nd.n15RNext[l4] = j3
 		} else {
-			nd.n15RIndex[k2] = len(nd.n15RChains)
-			nd.n15RChains = append(nd.n15RChains, [2]int{j3, j3})
+			nd.n15RNext = append(nd.n15RNext, j3)
 		}
-		nd.n32Neg[v1.ID] = struct{}{}
+		nd.n32Neg.Add(v1.ID)
 	}
 	for _, v6 := range nd.n12Recv {
 		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
 		k7 := v6.ID
-		if c8, ok9 := nd.n15RIndex[k7]; ok9 {
-			for j10 := nd.n15RChains[c8][0]; j10 >= 0; j10 = nd.n15RNext[j10] {
-				v11 := nd.n15RItems[j10]
-				v12 := known(v6, v11)
-				nd.h15To40Port1 = append(nd.h15To40Port1, v12)
+		if l8, ok9 := nd.n15RIndex.Get(k7); ok9 {
+			for j10, more11 := nd.n15RNext[l8], true; more11; j10 = nd.n15RNext[j10] {
+				more11 = j10 != l8
+				v12 := nd.n15RItems[j10]
+				v13 := known(v6, v12)
+				nd.h15To40Port1 = append(nd.h15To40Port1, v13)
 			}
 		}
 	}
@@ -500,54 +486,52 @@ func (nd *PartitionedHashsetLeader) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (29), hydro.Demux (30), hydro.Union (31), hydro.DeferTickLazy (38), hydro.Join (42), hydro.FilterMap (43), hydro.Unique (44).
 func (nd *PartitionedHashsetLeader) subgraph1() {
-	for _, v13 := range nd.n30Recv {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v13)
-		k14 := v13.ID
-		j15 := len(nd.n42LItems)
-		nd.n42LItems = append(nd.n42LItems, v13)
-		nd.n42LNext = append(nd.n42LNext, -1)
-		if c16, ok17 := nd.n42LIndex[k14]; ok17 {
-			nd.n42LNext[nd.n42LChains[c16][1]] = j15
-			nd.n42LChains[c16][1] = j15
+	for _, v14 := range nd.n30Recv {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v14)
+		k15 := v14.ID
+		j16 := len(nd.n42LItems)
+		nd.n42LItems = append(nd.n42LItems, v14)
+		if l17, ok18 := nd.n42LIndex.Swap(k15, j16); ok18 {
+			nd.n42LNext = append(nd.n42LNext, nd.n42LNext[l17])
+			nd.n42LNext[l17] = j16
 		} else {
-			nd.n42LIndex[k14] = len(nd.n42LChains)
-			nd.n42LChains = append(nd.n42LChains, [2]int{j15, j15})
+			nd.n42LNext = append(nd.n42LNext, j16)
 		}
-		if c18, ok19 := nd.n42RIndex[k14]; ok19 {
-			for j20 := nd.n42RChains[c18][0]; j20 >= 0; j20 = nd.n42RNext[j20] {
-				v21 := nd.n42RItems[j20]
-				v22 := pairAcks(v13, v21)
-				if v23, ok24 := disagree(v22); ok24 {
-					if _, dup25 := nd.n44Seen[v23]; !dup25 {
-						nd.n44Seen[v23] = struct{}{}
+		if l19, ok20 := nd.n42RIndex.Get(k15); ok20 {
+			for j21, more22 := nd.n42RNext[l19], true; more22; j21 = nd.n42RNext[j21] {
+				more22 = j21 != l19
+				v23 := nd.n42RItems[j21]
+				v24 := pairAcks(v14, v23)
+				if v25, ok26 := disagree(v24); ok26 {
+					if _, dup27 := nd.n44Seen[v25]; !dup27 {
+						nd.n44Seen[v25] = struct{}{}
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v23)
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v25)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 						}
 					}
 				}
 			}
 		}
-		k26 := v13.ID
-		j27 := len(nd.n42RItems)
-		nd.n42RItems = append(nd.n42RItems, v13)
-		nd.n42RNext = append(nd.n42RNext, -1)
-		if c28, ok29 := nd.n42RIndex[k26]; ok29 {
-			nd.n42RNext[nd.n42RChains[c28][1]] = j27
-			nd.n42RChains[c28][1] = j27
+		k28 := v14.ID
+		j29 := len(nd.n42RItems)
+		nd.n42RItems = append(nd.n42RItems, v14)
+		if l30, ok31 := nd.n42RIndex.Swap(k28, j29); ok31 {
+			nd.n42RNext = append(nd.n42RNext, nd.n42RNext[l30])
+			nd.n42RNext[l30] = j29
 		} else {
-			nd.n42RIndex[k26] = len(nd.n42RChains)
-			nd.n42RChains = append(nd.n42RChains, [2]int{j27, j27})
+			nd.n42RNext = append(nd.n42RNext, j29)
 		}
-		if c30, ok31 := nd.n42LIndex[k26]; ok31 {
-			for j32 := nd.n42LChains[c30][0]; j32 >= 0; j32 = nd.n42LNext[j32] {
-				v33 := nd.n42LItems[j32]
-				v34 := pairAcks(v33, v13)
-				if v35, ok36 := disagree(v34); ok36 {
-					if _, dup37 := nd.n44Seen[v35]; !dup37 {
-						nd.n44Seen[v35] = struct{}{}
+		if l32, ok33 := nd.n42LIndex.Get(k28); ok33 {
+			for j34, more35 := nd.n42LNext[l32], true; more35; j34 = nd.n42LNext[j34] {
+				more35 = j34 != l32
+				v36 := nd.n42LItems[j34]
+				v37 := pairAcks(v36, v14)
+				if v38, ok39 := disagree(v37); ok39 {
+					if _, dup40 := nd.n44Seen[v38]; !dup40 {
+						nd.n44Seen[v38] = struct{}{}
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v35)
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v38)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 						}
 					}
@@ -565,8 +549,8 @@ func (nd *PartitionedHashsetLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v39 := max(nd.n34Size/4, 1)
-			nd.h34To35Port1 = append(nd.h34To35Port1, v39)
+			v42 := max(nd.n34Size/4, 1)
+			nd.h34To35Port1 = append(nd.h34To35Port1, v42)
 		}
 	}
 }
@@ -574,18 +558,18 @@ func (nd *PartitionedHashsetLeader) subgraph2() {
 // subgraph3 runs stratum 1: hydro.AntiJoin (14), hydro.Map (16).
 func (nd *PartitionedHashsetLeader) subgraph3() {
 	leaderKey := nd.leaderKey
-	udf44 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line partitionedhashset_hydro.go:577:133*/
-	for _, v41 := range nd.h12To14Port0 {
-		if _, excluded42 := nd.n14Neg[v41.ID]; !excluded42 {
-			v43 := udf44(v41)
-			key45 := func(s Signed) uint8 {
-				return /*line hashset.go:178:50*/ Hash(s.Value) /*line partitionedhashset_hydro.go:582:96*/
-			}(v43)
-			nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key45)
-			part46 := xxhash.Sum64(nd.hydroKey)
+	udf46 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line partitionedhashset_hydro.go:561:133*/
+	for _, v44 := range nd.h12To14Port0 {
+		if !nd.n14Neg.Has(v44.ID) {
+			v45 := udf46(v44)
+			key47 := func(s Signed) uint8 {
+				return /*line hashset.go:178:50*/ Hash(s.Value) /*line partitionedhashset_hydro.go:566:96*/
+			}(v45)
+			nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key47)
+			part48 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSigned(nd.hydroBuf[:0], &v43)
-				nd.hydroSend(hydro.Dest{Location: "storage", Parts: 4, Part: part46, All: true}, 17, nd.hydroBuf)
+				nd.hydroBuf = appendHydroSigned(nd.hydroBuf[:0], &v45)
+				nd.hydroSend(hydro.Dest{Location: "storage", Parts: 4, Part: part48, All: true}, 17, nd.hydroBuf)
 			}
 		}
 	}
@@ -595,17 +579,17 @@ func (nd *PartitionedHashsetLeader) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (32).
 func (nd *PartitionedHashsetLeader) subgraph4() {
-	for _, v48 := range nd.h31To32Port0 {
-		if _, excluded49 := nd.n32Neg[v48.ID]; !excluded49 {
-			k50 := v48.ID
-			i51, ok52 := nd.n33Index[k50]
-			if !ok52 {
-				i51 = len(nd.n33Accs)
-				nd.n33Index[k50] = i51
-				nd.n33Accs = append(nd.n33Accs, newOutcome(v48))
+	for _, v50 := range nd.h31To32Port0 {
+		if !nd.n32Neg.Has(v50.ID) {
+			k51 := v50.ID
+			i52, ok53 := nd.n33Index.Get(k51)
+			if !ok53 {
+				i52 = len(nd.n33Accs)
+				nd.n33Index.Put(k51, i52)
+				nd.n33Accs = append(nd.n33Accs, newOutcome(v50))
 			}
-			addAck(&nd.n33Accs[i51], v48)
-			nd.h32To37Port0 = append(nd.h32To37Port0, v48)
+			addAck(&nd.n33Accs[i52], v50)
+			nd.h32To37Port0 = append(nd.h32To37Port0, v50)
 		}
 	}
 	clear(nd.h31To32Port0)
@@ -614,30 +598,30 @@ func (nd *PartitionedHashsetLeader) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.FoldKeyed (33), hydro.CrossJoin (35), hydro.FilterMap (36), hydro.Union (40).
 func (nd *PartitionedHashsetLeader) subgraph5() {
-	for i54 := range nd.n33Accs {
-		v53 := nd.n33Accs[i54]
-		nd.n35L = append(nd.n35L, v53)
-		for _, v55 := range nd.n35R {
-			v56 := withNeeded(v53, v55)
-			if v57, ok58 := complete(v56); ok58 {
-				nd.n37Neg[v57.ID] = struct{}{}
-				nd.n39Next = append(nd.n39Next, v57)
+	for i55 := range nd.n33Accs {
+		v54 := nd.n33Accs[i55]
+		nd.n35L = append(nd.n35L, v54)
+		for _, v56 := range nd.n35R {
+			v57 := withNeeded(v54, v56)
+			if v58, ok59 := complete(v57); ok59 {
+				nd.n37Neg.Add(v58.ID)
+				nd.n39Next = append(nd.n39Next, v58)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v57)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v58)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	for _, v59 := range nd.h34To35Port1 {
-		nd.n35R = append(nd.n35R, v59)
-		for _, v60 := range nd.n35L {
-			v61 := withNeeded(v60, v59)
-			if v62, ok63 := complete(v61); ok63 {
-				nd.n37Neg[v62.ID] = struct{}{}
-				nd.n39Next = append(nd.n39Next, v62)
+	for _, v60 := range nd.h34To35Port1 {
+		nd.n35R = append(nd.n35R, v60)
+		for _, v61 := range nd.n35L {
+			v62 := withNeeded(v61, v60)
+			if v63, ok64 := complete(v62); ok64 {
+				nd.n37Neg.Add(v63.ID)
+				nd.n39Next = append(nd.n39Next, v63)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v62)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v63)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
@@ -645,9 +629,9 @@ func (nd *PartitionedHashsetLeader) subgraph5() {
 	}
 	clear(nd.h34To35Port1)
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
-	for _, v64 := range nd.h15To40Port1 {
+	for _, v65 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v64)
+			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v65)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 		}
 	}
@@ -657,9 +641,9 @@ func (nd *PartitionedHashsetLeader) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.AntiJoin (37).
 func (nd *PartitionedHashsetLeader) subgraph6() {
-	for _, v66 := range nd.h32To37Port0 {
-		if _, excluded67 := nd.n37Neg[v66.ID]; !excluded67 {
-			nd.n38Next = append(nd.n38Next, v66)
+	for _, v67 := range nd.h32To37Port0 {
+		if !nd.n37Neg.Has(v67.ID) {
+			nd.n38Next = append(nd.n38Next, v67)
 		}
 	}
 	clear(nd.h32To37Port0)
@@ -789,10 +773,10 @@ type PartitionedHashsetStorage struct {
 	// hydro.Unique (node 23, hashset.go:181): the items seen.
 	n23Seen map[Entry]struct{}
 	// hydro.FoldKeyed (node 24, hashset.go:182): the groups in order of first appearance.
-	n24Index map[uint8]int
+	n24Index hydro.IntIndex[uint8]
 	n24Accs  []Bucket
 	// hydro.Join (node 25, hashset.go:183): the stored sides' items, per key in arrival order.
-	n25RIndex  map[uint8]int
+	n25RIndex  hydro.IntIndex[uint8]
 	n25RGroups [][]Bucket
 	// hydro.SelfID (node 26, hashset.go:184): whether the member id was emitted.
 	n26Done bool
@@ -821,10 +805,8 @@ func NewPartitionedHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.P
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line partitionedhashset_hydro.go:824:109*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line partitionedhashset_hydro.go:808:109*/)
 	nd.n23Seen = map[Entry]struct{}{}
-	nd.n24Index = map[uint8]int{}
-	nd.n25RIndex = map[uint8]int{}
 	return nd
 }
 
@@ -837,7 +819,7 @@ func (nd *PartitionedHashsetStorage) Tick() {
 	nd.acks.PutAll(nd.n28Out)
 	clear(nd.n28Out)
 	nd.n28Out = nd.n28Out[:0]
-	clear(nd.n25RIndex)
+	nd.n25RIndex.Clear()
 	nd.n25RGroups = nd.n25RGroups[:0]
 	clear(nd.n27L)
 	nd.n27L = nd.n27L[:0]
@@ -848,17 +830,17 @@ func (nd *PartitionedHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line partitionedhashset_hydro.go:851:47*/
+	} /*line partitionedhashset_hydro.go:833:47*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
 			if _, dup6 := nd.n23Seen[v5]; !dup6 {
 				nd.n23Seen[v5] = struct{}{}
 				k7 := v5.Hash
-				i8, ok9 := nd.n24Index[k7]
+				i8, ok9 := nd.n24Index.Get(k7)
 				if !ok9 {
 					i8 = len(nd.n24Accs)
-					nd.n24Index[k7] = i8
+					nd.n24Index.Put(k7, i8)
 					nd.n24Accs = append(nd.n24Accs, newBucket(v5))
 				}
 				countValue(&nd.n24Accs[i8], v5)
@@ -875,10 +857,10 @@ func (nd *PartitionedHashsetStorage) subgraph0() {
 			if _, dup12 := nd.n23Seen[v11]; !dup12 {
 				nd.n23Seen[v11] = struct{}{}
 				k13 := v11.Hash
-				i14, ok15 := nd.n24Index[k13]
+				i14, ok15 := nd.n24Index.Get(k13)
 				if !ok15 {
 					i14 = len(nd.n24Accs)
-					nd.n24Index[k13] = i14
+					nd.n24Index.Put(k13, i14)
 					nd.n24Accs = append(nd.n24Accs, newBucket(v11))
 				}
 				countValue(&nd.n24Accs[i14], v11)
@@ -903,14 +885,14 @@ func (nd *PartitionedHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line partitionedhashset_hydro.go:906:47*/
+	} /*line partitionedhashset_hydro.go:888:47*/
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
 		k19 := bucketHash(v17)
-		g20, ok21 := nd.n25RIndex[k19]
+		g20, ok21 := nd.n25RIndex.Get(k19)
 		if !ok21 {
 			g20 = len(nd.n25RGroups)
-			nd.n25RIndex[k19] = g20
+			nd.n25RIndex.Put(k19, g20)
 			if g20 < cap(nd.n25RGroups) {
 				nd.n25RGroups = nd.n25RGroups[:g20+1]
 				nd.n25RGroups[g20] = nd.n25RGroups[g20][:0]
@@ -922,7 +904,7 @@ func (nd *PartitionedHashsetStorage) subgraph2() {
 	}
 	for _, v22 := range nd.h18To25Port0 {
 		k23 := arrivalHash(v22)
-		if g24, ok25 := nd.n25RIndex[k23]; ok25 {
+		if g24, ok25 := nd.n25RIndex.Get(k23); ok25 {
 			for _, v26 := range nd.n25RGroups[g24] {
 				v27 := collisions(v22, v26)
 				nd.n27L = append(nd.n27L, v27)

@@ -67,15 +67,15 @@ type ScalableHashsetClient struct {
 	// hydro.CrossJoin (node 3, hashset.go:162): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 6, hashset.go:165): the stored sides' items, per key in arrival order.
-	n6RIndex  map[uint64]int
+	n6RIndex  hydro.IntIndex[uint64]
 	n6RGroups [][]Write
 	// hydro.ReduceKeyed (node 7, hashset.go:165): the groups in order of first appearance.
-	n7Index map[uint64]int
+	n7Index hydro.IntIndex[uint64]
 	n7Accs  []Outcome
 	// hydro.Sink (node 8, hashset.go:165): this tick's output.
 	n8Out []Outcome
 	// hydro.AntiJoin (node 9, hashset.go:166): the keys of the negative input.
-	n9Neg map[uint64]struct{}
+	n9Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 10, hashset.go:166): the items of this tick and of the next.
 	n10Now  []Write
 	n10Next []Write
@@ -104,9 +104,6 @@ func NewScalableHashsetClient(writes hydro.Input[Write], leaderKey ed25519.Priva
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line hashset.go:162:57*/ Timeout /*line scalablehashset_hydro.go:106:91*/
-	nd.n6RIndex = map[uint64]int{}
-	nd.n7Index = map[uint64]int{}
-	nd.n9Neg = map[uint64]struct{}{}
 	nd.n46Seen = map[Inconsistency]struct{}{}
 	return nd
 }
@@ -129,12 +126,12 @@ func (nd *ScalableHashsetClient) Tick() {
 	for i := range nd.n6RGroups {
 		clear(nd.n6RGroups[i])
 	}
-	clear(nd.n6RIndex)
+	nd.n6RIndex.Clear()
 	nd.n6RGroups = nd.n6RGroups[:0]
-	clear(nd.n7Index)
+	nd.n7Index.Clear()
 	clear(nd.n7Accs)
 	nd.n7Accs = nd.n7Accs[:0]
-	clear(nd.n9Neg)
+	nd.n9Neg.Clear()
 	clear(nd.n10Now)
 	nd.n10Now, nd.n10Next = nd.n10Next, nd.n10Now[:0]
 }
@@ -144,10 +141,10 @@ func (nd *ScalableHashsetClient) subgraph0() {
 	nd.n0Buf = nd.writes.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n6RIndex[k2]
+		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex[k2] = g3
+			nd.n6RIndex.Put(k2, g3)
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -184,10 +181,10 @@ func (nd *ScalableHashsetClient) subgraph0() {
 			}
 		}
 		k11 := v7.ID
-		g12, ok13 := nd.n6RIndex[k11]
+		g12, ok13 := nd.n6RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n6RGroups)
-			nd.n6RIndex[k11] = g12
+			nd.n6RIndex.Put(k11, g12)
 			if g12 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g12+1]
 				nd.n6RGroups[g12] = nd.n6RGroups[g12][:0]
@@ -200,21 +197,21 @@ func (nd *ScalableHashsetClient) subgraph0() {
 	}
 	for _, v14 := range nd.n41Recv {
 		k15 := v14.ID
-		if g16, ok17 := nd.n6RIndex[k15]; ok17 {
+		if g16, ok17 := nd.n6RIndex.Get(k15); ok17 {
 			for _, v18 := range nd.n6RGroups[g16] {
 				v19 := outcome(v14, v18)
 				k20 := v19.ID
-				i21, ok22 := nd.n7Index[k20]
+				i21, ok22 := nd.n7Index.Get(k20)
 				if !ok22 {
 					i21 = len(nd.n7Accs)
-					nd.n7Index[k20] = i21
+					nd.n7Index.Put(k20, i21)
 					nd.n7Accs = append(nd.n7Accs, v19)
 				} else {
 					keepFirst(&nd.n7Accs[i21], v19)
 				}
 			}
 		}
-		nd.n9Neg[v14.ID] = struct{}{}
+		nd.n9Neg.Add(v14.ID)
 	}
 	clear(nd.n41Recv)
 	nd.n41Recv = nd.n41Recv[:0]
@@ -243,7 +240,7 @@ func (nd *ScalableHashsetClient) subgraph2() {
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *ScalableHashsetClient) subgraph3() {
 	for _, v28 := range nd.h5To9Port0 {
-		if _, excluded29 := nd.n9Neg[v28.ID]; !excluded29 {
+		if !nd.n9Neg.Has(v28.ID) {
 			nd.n10Next = append(nd.n10Next, v28)
 		}
 	}
@@ -369,16 +366,15 @@ type ScalableHashsetLeader struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.AntiJoin (node 14, hashset.go:171): the keys of the negative input.
-	n14Neg map[uint64]struct{}
+	n14Neg hydro.IntSet[uint64]
 	// hydro.Join (node 15, hashset.go:172): the stored sides' items, per key in arrival order.
-	n15RIndex  map[uint64]int
-	n15RChains [][2]int
-	n15RItems  []Outcome
-	n15RNext   []int
+	n15RIndex hydro.IntIndex[uint64]
+	n15RItems []Outcome
+	n15RNext  []int
 	// hydro.AntiJoin (node 32, hashset.go:194): the keys of the negative input.
-	n32Neg map[uint64]struct{}
+	n32Neg hydro.IntSet[uint64]
 	// hydro.FoldKeyed (node 33, hashset.go:195): the groups in order of first appearance.
-	n33Index map[uint64]int
+	n33Index hydro.IntIndex[uint64]
 	n33Accs  []Outcome
 	// hydro.ClusterSize (node 34, hashset.go:196): the size of cluster "storage" (see SetSizes), whether it was emitted.
 	n34Size int
@@ -387,7 +383,7 @@ type ScalableHashsetLeader struct {
 	n35L []Outcome
 	n35R []int
 	// hydro.AntiJoin (node 37, hashset.go:197): the keys of the negative input.
-	n37Neg map[uint64]struct{}
+	n37Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 38, hashset.go:197): the items of this tick and of the next.
 	n38Now  []Ack
 	n38Next []Ack
@@ -422,11 +418,6 @@ func NewScalableHashsetLeader(writes hydro.Input[Write], leaderKey ed25519.Priva
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n14Neg = map[uint64]struct{}{}
-	nd.n15RIndex = map[uint64]int{}
-	nd.n32Neg = map[uint64]struct{}{}
-	nd.n33Index = map[uint64]int{}
-	nd.n37Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -440,12 +431,12 @@ func (nd *ScalableHashsetLeader) Tick() {
 	nd.subgraph4()
 	nd.subgraph5()
 	nd.subgraph6()
-	clear(nd.n33Index)
+	nd.n33Index.Clear()
 	clear(nd.n33Accs)
 	nd.n33Accs = nd.n33Accs[:0]
 	clear(nd.n35L)
 	nd.n35L = nd.n35L[:0]
-	clear(nd.n37Neg)
+	nd.n37Neg.Clear()
 	clear(nd.n38Now)
 	nd.n38Now, nd.n38Next = nd.n38Next, nd.n38Now[:0]
 	clear(nd.n39Now)
@@ -455,28 +446,27 @@ func (nd *ScalableHashsetLeader) Tick() {
 // subgraph0 runs stratum 0: hydro.Demux (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (39).
 func (nd *ScalableHashsetLeader) subgraph0() {
 	for _, v1 := range nd.n39Now {
-		nd.n14Neg[v1.ID] = struct{}{}
+		nd.n14Neg.Add(v1.ID)
 		k2 := v1.ID
 		j3 := len(nd.n15RItems)
 		nd.n15RItems = append(nd.n15RItems, v1)
-		nd.n15RNext = append(nd.n15RNext, -1)
-		if c4, ok5 := nd.n15RIndex[k2]; ok5 {
-			nd.n15RNext[nd.n15RChains[c4][1]] = j3
-			nd.n15RChains[c4][1] = j3
+		if l4, ok5 := nd.n15RIndex.Swap(k2, j3); ok5 {
+			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l4])
+			nd.n15RNext[l4] = j3
 		} else {
-			nd.n15RIndex[k2] = len(nd.n15RChains)
-			nd.n15RChains = append(nd.n15RChains, [2]int{j3, j3})
+			nd.n15RNext = append(nd.n15RNext, j3)
 		}
-		nd.n32Neg[v1.ID] = struct{}{}
+		nd.n32Neg.Add(v1.ID)
 	}
 	for _, v6 := range nd.n12Recv {
 		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
 		k7 := v6.ID
-		if c8, ok9 := nd.n15RIndex[k7]; ok9 {
-			for j10 := nd.n15RChains[c8][0]; j10 >= 0; j10 = nd.n15RNext[j10] {
-				v11 := nd.n15RItems[j10]
-				v12 := known(v6, v11)
-				nd.h15To40Port1 = append(nd.h15To40Port1, v12)
+		if l8, ok9 := nd.n15RIndex.Get(k7); ok9 {
+			for j10, more11 := nd.n15RNext[l8], true; more11; j10 = nd.n15RNext[j10] {
+				more11 = j10 != l8
+				v12 := nd.n15RItems[j10]
+				v13 := known(v6, v12)
+				nd.h15To40Port1 = append(nd.h15To40Port1, v13)
 			}
 		}
 	}
@@ -486,14 +476,14 @@ func (nd *ScalableHashsetLeader) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (29), hydro.Demux (30), hydro.Union (31), hydro.DeferTickLazy (38).
 func (nd *ScalableHashsetLeader) subgraph1() {
-	for _, v13 := range nd.n30Recv {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v13)
+	for _, v14 := range nd.n30Recv {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v14)
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v13.ID)
-		part14 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v14.ID)
+		part15 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v13)
-			nd.hydroSend(hydro.Dest{Location: "proxy", Parts: 3, Part: part14}, 48, nd.hydroBuf)
+			nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v14)
+			nd.hydroSend(hydro.Dest{Location: "proxy", Parts: 3, Part: part15}, 48, nd.hydroBuf)
 		}
 	}
 	clear(nd.n30Recv)
@@ -506,18 +496,18 @@ func (nd *ScalableHashsetLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v16 := max(nd.n34Size/4, 1)
-			nd.h34To35Port1 = append(nd.h34To35Port1, v16)
+			v17 := max(nd.n34Size/4, 1)
+			nd.h34To35Port1 = append(nd.h34To35Port1, v17)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (14).
 func (nd *ScalableHashsetLeader) subgraph3() {
-	for _, v18 := range nd.h12To14Port0 {
-		if _, excluded19 := nd.n14Neg[v18.ID]; !excluded19 {
+	for _, v19 := range nd.h12To14Port0 {
+		if !nd.n14Neg.Has(v19.ID) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v18)
+				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v19)
 				nd.hydroSend(hydro.Dest{Location: "signer", Parts: 2, Part: xxhash.Sum64(nd.hydroBuf)}, 49, nd.hydroBuf)
 			}
 		}
@@ -529,15 +519,15 @@ func (nd *ScalableHashsetLeader) subgraph3() {
 // subgraph4 runs stratum 1: hydro.AntiJoin (32).
 func (nd *ScalableHashsetLeader) subgraph4() {
 	for _, v21 := range nd.h31To32Port0 {
-		if _, excluded22 := nd.n32Neg[v21.ID]; !excluded22 {
-			k23 := v21.ID
-			i24, ok25 := nd.n33Index[k23]
-			if !ok25 {
-				i24 = len(nd.n33Accs)
-				nd.n33Index[k23] = i24
+		if !nd.n32Neg.Has(v21.ID) {
+			k22 := v21.ID
+			i23, ok24 := nd.n33Index.Get(k22)
+			if !ok24 {
+				i23 = len(nd.n33Accs)
+				nd.n33Index.Put(k22, i23)
 				nd.n33Accs = append(nd.n33Accs, newOutcome(v21))
 			}
-			addAck(&nd.n33Accs[i24], v21)
+			addAck(&nd.n33Accs[i23], v21)
 			nd.h32To37Port0 = append(nd.h32To37Port0, v21)
 		}
 	}
@@ -547,30 +537,30 @@ func (nd *ScalableHashsetLeader) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.FoldKeyed (33), hydro.CrossJoin (35), hydro.FilterMap (36), hydro.Union (40).
 func (nd *ScalableHashsetLeader) subgraph5() {
-	for i27 := range nd.n33Accs {
-		v26 := nd.n33Accs[i27]
-		nd.n35L = append(nd.n35L, v26)
-		for _, v28 := range nd.n35R {
-			v29 := withNeeded(v26, v28)
-			if v30, ok31 := complete(v29); ok31 {
-				nd.n37Neg[v30.ID] = struct{}{}
-				nd.n39Next = append(nd.n39Next, v30)
+	for i26 := range nd.n33Accs {
+		v25 := nd.n33Accs[i26]
+		nd.n35L = append(nd.n35L, v25)
+		for _, v27 := range nd.n35R {
+			v28 := withNeeded(v25, v27)
+			if v29, ok30 := complete(v28); ok30 {
+				nd.n37Neg.Add(v29.ID)
+				nd.n39Next = append(nd.n39Next, v29)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v30)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v29)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	for _, v32 := range nd.h34To35Port1 {
-		nd.n35R = append(nd.n35R, v32)
-		for _, v33 := range nd.n35L {
-			v34 := withNeeded(v33, v32)
-			if v35, ok36 := complete(v34); ok36 {
-				nd.n37Neg[v35.ID] = struct{}{}
-				nd.n39Next = append(nd.n39Next, v35)
+	for _, v31 := range nd.h34To35Port1 {
+		nd.n35R = append(nd.n35R, v31)
+		for _, v32 := range nd.n35L {
+			v33 := withNeeded(v32, v31)
+			if v34, ok35 := complete(v33); ok35 {
+				nd.n37Neg.Add(v34.ID)
+				nd.n39Next = append(nd.n39Next, v34)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v35)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v34)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
@@ -578,9 +568,9 @@ func (nd *ScalableHashsetLeader) subgraph5() {
 	}
 	clear(nd.h34To35Port1)
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
-	for _, v37 := range nd.h15To40Port1 {
+	for _, v36 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v37)
+			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v36)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 		}
 	}
@@ -590,9 +580,9 @@ func (nd *ScalableHashsetLeader) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.AntiJoin (37).
 func (nd *ScalableHashsetLeader) subgraph6() {
-	for _, v39 := range nd.h32To37Port0 {
-		if _, excluded40 := nd.n37Neg[v39.ID]; !excluded40 {
-			nd.n38Next = append(nd.n38Next, v39)
+	for _, v38 := range nd.h32To37Port0 {
+		if !nd.n37Neg.Has(v38.ID) {
+			nd.n38Next = append(nd.n38Next, v38)
 		}
 	}
 	clear(nd.h32To37Port0)
@@ -722,10 +712,10 @@ type ScalableHashsetStorage struct {
 	// hydro.Unique (node 23, hashset.go:181): the items seen.
 	n23Seen map[Entry]struct{}
 	// hydro.FoldKeyed (node 24, hashset.go:182): the groups in order of first appearance.
-	n24Index map[uint8]int
+	n24Index hydro.IntIndex[uint8]
 	n24Accs  []Bucket
 	// hydro.Join (node 25, hashset.go:183): the stored sides' items, per key in arrival order.
-	n25RIndex  map[uint8]int
+	n25RIndex  hydro.IntIndex[uint8]
 	n25RGroups [][]Bucket
 	// hydro.SelfID (node 26, hashset.go:184): whether the member id was emitted.
 	n26Done bool
@@ -754,10 +744,8 @@ func NewScalableHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Priv
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:757:106*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:747:106*/)
 	nd.n23Seen = map[Entry]struct{}{}
-	nd.n24Index = map[uint8]int{}
-	nd.n25RIndex = map[uint8]int{}
 	return nd
 }
 
@@ -770,7 +758,7 @@ func (nd *ScalableHashsetStorage) Tick() {
 	nd.acks.PutAll(nd.n28Out)
 	clear(nd.n28Out)
 	nd.n28Out = nd.n28Out[:0]
-	clear(nd.n25RIndex)
+	nd.n25RIndex.Clear()
 	nd.n25RGroups = nd.n25RGroups[:0]
 	clear(nd.n27L)
 	nd.n27L = nd.n27L[:0]
@@ -781,17 +769,17 @@ func (nd *ScalableHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line scalablehashset_hydro.go:784:44*/
+	} /*line scalablehashset_hydro.go:772:44*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
 			if _, dup6 := nd.n23Seen[v5]; !dup6 {
 				nd.n23Seen[v5] = struct{}{}
 				k7 := v5.Hash
-				i8, ok9 := nd.n24Index[k7]
+				i8, ok9 := nd.n24Index.Get(k7)
 				if !ok9 {
 					i8 = len(nd.n24Accs)
-					nd.n24Index[k7] = i8
+					nd.n24Index.Put(k7, i8)
 					nd.n24Accs = append(nd.n24Accs, newBucket(v5))
 				}
 				countValue(&nd.n24Accs[i8], v5)
@@ -808,10 +796,10 @@ func (nd *ScalableHashsetStorage) subgraph0() {
 			if _, dup12 := nd.n23Seen[v11]; !dup12 {
 				nd.n23Seen[v11] = struct{}{}
 				k13 := v11.Hash
-				i14, ok15 := nd.n24Index[k13]
+				i14, ok15 := nd.n24Index.Get(k13)
 				if !ok15 {
 					i14 = len(nd.n24Accs)
-					nd.n24Index[k13] = i14
+					nd.n24Index.Put(k13, i14)
 					nd.n24Accs = append(nd.n24Accs, newBucket(v11))
 				}
 				countValue(&nd.n24Accs[i14], v11)
@@ -836,14 +824,14 @@ func (nd *ScalableHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line scalablehashset_hydro.go:839:44*/
+	} /*line scalablehashset_hydro.go:827:44*/
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
 		k19 := bucketHash(v17)
-		g20, ok21 := nd.n25RIndex[k19]
+		g20, ok21 := nd.n25RIndex.Get(k19)
 		if !ok21 {
 			g20 = len(nd.n25RGroups)
-			nd.n25RIndex[k19] = g20
+			nd.n25RIndex.Put(k19, g20)
 			if g20 < cap(nd.n25RGroups) {
 				nd.n25RGroups = nd.n25RGroups[:g20+1]
 				nd.n25RGroups[g20] = nd.n25RGroups[g20][:0]
@@ -855,7 +843,7 @@ func (nd *ScalableHashsetStorage) subgraph2() {
 	}
 	for _, v22 := range nd.h18To25Port0 {
 		k23 := arrivalHash(v22)
-		if g24, ok25 := nd.n25RIndex[k23]; ok25 {
+		if g24, ok25 := nd.n25RIndex.Get(k23); ok25 {
 			for _, v26 := range nd.n25RGroups[g24] {
 				v27 := collisions(v22, v26)
 				nd.n27L = append(nd.n27L, v27)
@@ -988,14 +976,12 @@ type ScalableHashsetProxy struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.Join (node 42, hashset.go:203): the stored sides' items, per key in arrival order.
-	n42LIndex  map[uint64]int
-	n42LChains [][2]int
-	n42LItems  []Ack
-	n42LNext   []int
-	n42RIndex  map[uint64]int
-	n42RChains [][2]int
-	n42RItems  []Ack
-	n42RNext   []int
+	n42LIndex hydro.IntIndex[uint64]
+	n42LItems []Ack
+	n42LNext  []int
+	n42RIndex hydro.IntIndex[uint64]
+	n42RItems []Ack
+	n42RNext  []int
 	// hydro.Unique (node 44, hashset.go:203): the items seen.
 	n44Seen map[Inconsistency]struct{}
 	// hydro.Demux (node 48, hashset.go:203): the items received since the last tick.
@@ -1014,8 +1000,6 @@ func NewScalableHashsetProxy(writes hydro.Input[Write], leaderKey ed25519.Privat
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n42LIndex = map[uint64]int{}
-	nd.n42RIndex = map[uint64]int{}
 	nd.n44Seen = map[Inconsistency]struct{}{}
 	return nd
 }
@@ -1032,49 +1016,47 @@ func (nd *ScalableHashsetProxy) subgraph0() {
 		k2 := v1.ID
 		j3 := len(nd.n42LItems)
 		nd.n42LItems = append(nd.n42LItems, v1)
-		nd.n42LNext = append(nd.n42LNext, -1)
-		if c4, ok5 := nd.n42LIndex[k2]; ok5 {
-			nd.n42LNext[nd.n42LChains[c4][1]] = j3
-			nd.n42LChains[c4][1] = j3
+		if l4, ok5 := nd.n42LIndex.Swap(k2, j3); ok5 {
+			nd.n42LNext = append(nd.n42LNext, nd.n42LNext[l4])
+			nd.n42LNext[l4] = j3
 		} else {
-			nd.n42LIndex[k2] = len(nd.n42LChains)
-			nd.n42LChains = append(nd.n42LChains, [2]int{j3, j3})
+			nd.n42LNext = append(nd.n42LNext, j3)
 		}
-		if c6, ok7 := nd.n42RIndex[k2]; ok7 {
-			for j8 := nd.n42RChains[c6][0]; j8 >= 0; j8 = nd.n42RNext[j8] {
-				v9 := nd.n42RItems[j8]
-				v10 := pairAcks(v1, v9)
-				if v11, ok12 := disagree(v10); ok12 {
-					if _, dup13 := nd.n44Seen[v11]; !dup13 {
-						nd.n44Seen[v11] = struct{}{}
+		if l6, ok7 := nd.n42RIndex.Get(k2); ok7 {
+			for j8, more9 := nd.n42RNext[l6], true; more9; j8 = nd.n42RNext[j8] {
+				more9 = j8 != l6
+				v10 := nd.n42RItems[j8]
+				v11 := pairAcks(v1, v10)
+				if v12, ok13 := disagree(v11); ok13 {
+					if _, dup14 := nd.n44Seen[v12]; !dup14 {
+						nd.n44Seen[v12] = struct{}{}
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v11)
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v12)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 						}
 					}
 				}
 			}
 		}
-		k14 := v1.ID
-		j15 := len(nd.n42RItems)
+		k15 := v1.ID
+		j16 := len(nd.n42RItems)
 		nd.n42RItems = append(nd.n42RItems, v1)
-		nd.n42RNext = append(nd.n42RNext, -1)
-		if c16, ok17 := nd.n42RIndex[k14]; ok17 {
-			nd.n42RNext[nd.n42RChains[c16][1]] = j15
-			nd.n42RChains[c16][1] = j15
+		if l17, ok18 := nd.n42RIndex.Swap(k15, j16); ok18 {
+			nd.n42RNext = append(nd.n42RNext, nd.n42RNext[l17])
+			nd.n42RNext[l17] = j16
 		} else {
-			nd.n42RIndex[k14] = len(nd.n42RChains)
-			nd.n42RChains = append(nd.n42RChains, [2]int{j15, j15})
+			nd.n42RNext = append(nd.n42RNext, j16)
 		}
-		if c18, ok19 := nd.n42LIndex[k14]; ok19 {
-			for j20 := nd.n42LChains[c18][0]; j20 >= 0; j20 = nd.n42LNext[j20] {
-				v21 := nd.n42LItems[j20]
-				v22 := pairAcks(v21, v1)
-				if v23, ok24 := disagree(v22); ok24 {
-					if _, dup25 := nd.n44Seen[v23]; !dup25 {
-						nd.n44Seen[v23] = struct{}{}
+		if l19, ok20 := nd.n42LIndex.Get(k15); ok20 {
+			for j21, more22 := nd.n42LNext[l19], true; more22; j21 = nd.n42LNext[j21] {
+				more22 = j21 != l19
+				v23 := nd.n42LItems[j21]
+				v24 := pairAcks(v23, v1)
+				if v25, ok26 := disagree(v24); ok26 {
+					if _, dup27 := nd.n44Seen[v25]; !dup27 {
+						nd.n44Seen[v25] = struct{}{}
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v23)
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v25)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 						}
 					}
@@ -1208,11 +1190,11 @@ func (nd *ScalableHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Demux (49).
 func (nd *ScalableHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1211:130*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1193:130*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
 		key4 := func(s Signed) uint8 {
-			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1215:93*/
+			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1197:93*/
 		}(v2)
 		nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key4)
 		part5 := xxhash.Sum64(nd.hydroKey)

@@ -34,12 +34,12 @@ type AggregatesBench struct {
 	// hydro.Sink (node 2, operators.go:65): this tick's output.
 	n2Out []Pair
 	// hydro.ReduceKeyed (node 3, operators.go:66): the groups in order of first appearance.
-	n3Index map[int]int
+	n3Index hydro.IntIndex[int]
 	n3Accs  []Pair
 	// hydro.Sink (node 4, operators.go:66): this tick's output.
 	n4Out []Pair
 	// hydro.FoldKeyed (node 5, operators.go:67): the groups in order of first appearance.
-	n5Index map[int]int
+	n5Index hydro.IntIndex[int]
 	n5Accs  []Pair
 	// hydro.Sink (node 6, operators.go:67): this tick's output.
 	n6Out []Pair
@@ -47,24 +47,22 @@ type AggregatesBench struct {
 	n7Items []int
 	n7Done  bool
 	// hydro.Join (node 8, operators.go:68): the stored sides' items, per key in arrival order.
-	n8RIndex  map[int]int
-	n8RChains [][2]int
-	n8RItems  []int
-	n8RNext   []int
+	n8RIndex hydro.IntIndex[int]
+	n8RItems []int
+	n8RNext  []int
 	// hydro.Sink (node 9, operators.go:68): this tick's output.
 	n9Out []Pair
 	// hydro.Join (node 11, operators.go:71): the stored sides' items, per key in arrival order.
-	n11LIndex  map[int]int
+	n11LIndex  hydro.IntIndex[int]
 	n11LGroups [][]Pair
-	n11RIndex  map[int]int
+	n11RIndex  hydro.IntIndex[int]
 	n11RGroups [][]Pair
 	// hydro.Sink (node 12, operators.go:71): this tick's output.
 	n12Out []Pair
 	// hydro.Join (node 14, operators.go:72): the stored sides' items, per key in arrival order.
-	n14LIndex  map[int]int
+	n14LIndex  hydro.IntIndex[int]
 	n14LGroups [][]Pair
-	n14RIndex  map[int]int
-	n14RChains [][2]int
+	n14RIndex  hydro.IntIndex[int]
 	n14RItems  []Pair
 	n14RNext   []int
 	// hydro.Sink (node 15, operators.go:72): this tick's output.
@@ -77,14 +75,7 @@ func NewAggregatesBench(in hydro.Input[Pair], out hydro.Output[Pair]) *Aggregate
 	nd.in = in
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n3Index = map[int]int{}
-	nd.n5Index = map[int]int{}
-	nd.n7Items = slices.Clone( /*line operators.go:68:45*/ []int{1, 3, 4} /*line aggregates_hydro.go:82:107*/)
-	nd.n8RIndex = map[int]int{}
-	nd.n11LIndex = map[int]int{}
-	nd.n11RIndex = map[int]int{}
-	nd.n14LIndex = map[int]int{}
-	nd.n14RIndex = map[int]int{}
+	nd.n7Items = slices.Clone( /*line operators.go:68:45*/ []int{1, 3, 4} /*line aggregates_hydro.go:78:107*/)
 	return nd
 }
 
@@ -107,41 +98,41 @@ func (nd *AggregatesBench) Tick() {
 	nd.n12Out = nd.n12Out[:0]
 	nd.out.PutAll(nd.n15Out)
 	nd.n15Out = nd.n15Out[:0]
-	clear(nd.n3Index)
+	nd.n3Index.Clear()
 	nd.n3Accs = nd.n3Accs[:0]
-	clear(nd.n11LIndex)
+	nd.n11LIndex.Clear()
 	nd.n11LGroups = nd.n11LGroups[:0]
-	clear(nd.n11RIndex)
+	nd.n11RIndex.Clear()
 	nd.n11RGroups = nd.n11RGroups[:0]
-	clear(nd.n14LIndex)
+	nd.n14LIndex.Clear()
 	nd.n14LGroups = nd.n14LGroups[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (7), hydro.Join (8), hydro.Sink (9), hydro.Filter (10), hydro.Join (11), hydro.Sink (12), hydro.Map (13), hydro.Join (14), hydro.Sink (15).
 func (nd *AggregatesBench) subgraph0() {
-	udf2 := /*line operators.go:68:97*/ func(k int) int { return k }                                           /*line aggregates_hydro.go:122:145*/
-	udf8 := /*line operators.go:65:31*/ func(acc *Pair, x Pair) { acc.Key, acc.Value = -1, acc.Value+x.Value } /*line aggregates_hydro.go:123:145*/
-	udf9 := /*line operators.go:66:38*/ func(x Pair) int { return x.Key }                                      /*line aggregates_hydro.go:124:145*/
-	udf13 := /*line operators.go:66:73*/ func(acc *Pair, x Pair) { acc.Value = max(acc.Value, x.Value) }       /*line aggregates_hydro.go:125:145*/
-	udf17 := /*line operators.go:67:44*/ func(x Pair) Pair { return Pair{Key: 100 + parity(x)} }               /*line aggregates_hydro.go:126:145*/
-	udf18 := /*line operators.go:67:101*/ func(acc *Pair, x Pair) { acc.Value += x.Value }                     /*line aggregates_hydro.go:127:145*/
-	udf19 := /*line operators.go:68:62*/ func(x Pair) int { return x.Key }                                     /*line aggregates_hydro.go:128:145*/
-	udf25 := /*line operators.go:69:3*/ func(x Pair, k int) Pair { return Pair{Key: 200 + k, Value: x.Value} } /*line aggregates_hydro.go:129:145*/
-	udf27 := /*line operators.go:70:29*/ func(x Pair) bool { return x.Value > 50 }                             /*line aggregates_hydro.go:130:145*/
-	udf51 := /*line operators.go:72:39*/ func(x Pair) Pair { return Pair{Key: x.Key, Value: -x.Value} }        /*line aggregates_hydro.go:131:145*/
+	udf2 := /*line operators.go:68:97*/ func(k int) int { return k }                                           /*line aggregates_hydro.go:113:145*/
+	udf8 := /*line operators.go:65:31*/ func(acc *Pair, x Pair) { acc.Key, acc.Value = -1, acc.Value+x.Value } /*line aggregates_hydro.go:114:145*/
+	udf9 := /*line operators.go:66:38*/ func(x Pair) int { return x.Key }                                      /*line aggregates_hydro.go:115:145*/
+	udf13 := /*line operators.go:66:73*/ func(acc *Pair, x Pair) { acc.Value = max(acc.Value, x.Value) }       /*line aggregates_hydro.go:116:145*/
+	udf17 := /*line operators.go:67:44*/ func(x Pair) Pair { return Pair{Key: 100 + parity(x)} }               /*line aggregates_hydro.go:117:145*/
+	udf18 := /*line operators.go:67:101*/ func(acc *Pair, x Pair) { acc.Value += x.Value }                     /*line aggregates_hydro.go:118:145*/
+	udf19 := /*line operators.go:68:62*/ func(x Pair) int { return x.Key }                                     /*line aggregates_hydro.go:119:145*/
+	udf26 := /*line operators.go:69:3*/ func(x Pair, k int) Pair { return Pair{Key: 200 + k, Value: x.Value} } /*line aggregates_hydro.go:120:145*/
+	udf28 := /*line operators.go:70:29*/ func(x Pair) bool { return x.Value > 50 }                             /*line aggregates_hydro.go:121:145*/
+	udf52 := /*line operators.go:72:39*/ func(x Pair) Pair { return Pair{Key: x.Key, Value: -x.Value} }        /*line aggregates_hydro.go:122:145*/
 	if !nd.n7Done {
 		nd.n7Done = true
+		nd.n8RItems = slices.Grow(nd.n8RItems, len(nd.n7Items))
+		nd.n8RNext = slices.Grow(nd.n8RNext, len(nd.n7Items))
 		for _, v1 := range nd.n7Items {
 			k3 := udf2(v1)
 			j4 := len(nd.n8RItems)
 			nd.n8RItems = append(nd.n8RItems, v1)
-			nd.n8RNext = append(nd.n8RNext, -1)
-			if c5, ok6 := nd.n8RIndex[k3]; ok6 {
-				nd.n8RNext[nd.n8RChains[c5][1]] = j4
-				nd.n8RChains[c5][1] = j4
+			if l5, ok6 := nd.n8RIndex.Swap(k3, j4); ok6 {
+				nd.n8RNext = append(nd.n8RNext, nd.n8RNext[l5])
+				nd.n8RNext[l5] = j4
 			} else {
-				nd.n8RIndex[k3] = len(nd.n8RChains)
-				nd.n8RChains = append(nd.n8RChains, [2]int{j4, j4})
+				nd.n8RNext = append(nd.n8RNext, j4)
 			}
 		}
 	}
@@ -153,106 +144,106 @@ func (nd *AggregatesBench) subgraph0() {
 			udf8(&nd.n1Acc, v7)
 		}
 		k10 := udf9(v7)
-		i11, ok12 := nd.n3Index[k10]
+		i11, ok12 := nd.n3Index.Get(k10)
 		if !ok12 {
 			i11 = len(nd.n3Accs)
-			nd.n3Index[k10] = i11
+			nd.n3Index.Put(k10, i11)
 			nd.n3Accs = append(nd.n3Accs, v7)
 		} else {
 			udf13(&nd.n3Accs[i11], v7)
 		}
 		k14 := parity(v7)
-		i15, ok16 := nd.n5Index[k14]
+		i15, ok16 := nd.n5Index.Get(k14)
 		if !ok16 {
 			i15 = len(nd.n5Accs)
-			nd.n5Index[k14] = i15
+			nd.n5Index.Put(k14, i15)
 			nd.n5Accs = append(nd.n5Accs, udf17(v7))
 		}
 		udf18(&nd.n5Accs[i15], v7)
 		k20 := udf19(v7)
-		if c21, ok22 := nd.n8RIndex[k20]; ok22 {
-			for j23 := nd.n8RChains[c21][0]; j23 >= 0; j23 = nd.n8RNext[j23] {
-				v24 := nd.n8RItems[j23]
-				v26 := udf25(v7, v24)
-				nd.n9Out = append(nd.n9Out, v26)
+		if l21, ok22 := nd.n8RIndex.Get(k20); ok22 {
+			for j23, more24 := nd.n8RNext[l21], true; more24; j23 = nd.n8RNext[j23] {
+				more24 = j23 != l21
+				v25 := nd.n8RItems[j23]
+				v27 := udf26(v7, v25)
+				nd.n9Out = append(nd.n9Out, v27)
 			}
 		}
-		if udf27(v7) {
-			k28 := v7.Key
-			g29, ok30 := nd.n11RIndex[k28]
-			if !ok30 {
-				g29 = len(nd.n11RGroups)
-				nd.n11RIndex[k28] = g29
-				if g29 < cap(nd.n11RGroups) {
-					nd.n11RGroups = nd.n11RGroups[:g29+1]
-					nd.n11RGroups[g29] = nd.n11RGroups[g29][:0]
+		if udf28(v7) {
+			k29 := v7.Key
+			g30, ok31 := nd.n11RIndex.Get(k29)
+			if !ok31 {
+				g30 = len(nd.n11RGroups)
+				nd.n11RIndex.Put(k29, g30)
+				if g30 < cap(nd.n11RGroups) {
+					nd.n11RGroups = nd.n11RGroups[:g30+1]
+					nd.n11RGroups[g30] = nd.n11RGroups[g30][:0]
 				} else {
 					nd.n11RGroups = append(nd.n11RGroups, nil)
 				}
 			}
-			nd.n11RGroups[g29] = append(nd.n11RGroups[g29], v7)
-			if g31, ok32 := nd.n11LIndex[k28]; ok32 {
-				for _, v33 := range nd.n11LGroups[g31] {
-					v34 := gap(v33, v7)
-					nd.n12Out = append(nd.n12Out, v34)
+			nd.n11RGroups[g30] = append(nd.n11RGroups[g30], v7)
+			if g32, ok33 := nd.n11LIndex.Get(k29); ok33 {
+				for _, v34 := range nd.n11LGroups[g32] {
+					v35 := gap(v34, v7)
+					nd.n12Out = append(nd.n12Out, v35)
 				}
 			}
-			k35 := v7.Key
-			j36 := len(nd.n14RItems)
+			k36 := v7.Key
+			j37 := len(nd.n14RItems)
 			nd.n14RItems = append(nd.n14RItems, v7)
-			nd.n14RNext = append(nd.n14RNext, -1)
-			if c37, ok38 := nd.n14RIndex[k35]; ok38 {
-				nd.n14RNext[nd.n14RChains[c37][1]] = j36
-				nd.n14RChains[c37][1] = j36
+			if l38, ok39 := nd.n14RIndex.Swap(k36, j37); ok39 {
+				nd.n14RNext = append(nd.n14RNext, nd.n14RNext[l38])
+				nd.n14RNext[l38] = j37
 			} else {
-				nd.n14RIndex[k35] = len(nd.n14RChains)
-				nd.n14RChains = append(nd.n14RChains, [2]int{j36, j36})
+				nd.n14RNext = append(nd.n14RNext, j37)
 			}
-			if g39, ok40 := nd.n14LIndex[k35]; ok40 {
-				for _, v41 := range nd.n14LGroups[g39] {
-					v42 := gap(v41, v7)
-					nd.n15Out = append(nd.n15Out, v42)
+			if g40, ok41 := nd.n14LIndex.Get(k36); ok41 {
+				for _, v42 := range nd.n14LGroups[g40] {
+					v43 := gap(v42, v7)
+					nd.n15Out = append(nd.n15Out, v43)
 				}
 			}
 		}
-		k43 := v7.Key
-		g44, ok45 := nd.n11LIndex[k43]
-		if !ok45 {
-			g44 = len(nd.n11LGroups)
-			nd.n11LIndex[k43] = g44
-			if g44 < cap(nd.n11LGroups) {
-				nd.n11LGroups = nd.n11LGroups[:g44+1]
-				nd.n11LGroups[g44] = nd.n11LGroups[g44][:0]
+		k44 := v7.Key
+		g45, ok46 := nd.n11LIndex.Get(k44)
+		if !ok46 {
+			g45 = len(nd.n11LGroups)
+			nd.n11LIndex.Put(k44, g45)
+			if g45 < cap(nd.n11LGroups) {
+				nd.n11LGroups = nd.n11LGroups[:g45+1]
+				nd.n11LGroups[g45] = nd.n11LGroups[g45][:0]
 			} else {
 				nd.n11LGroups = append(nd.n11LGroups, nil)
 			}
 		}
-		nd.n11LGroups[g44] = append(nd.n11LGroups[g44], v7)
-		if g46, ok47 := nd.n11RIndex[k43]; ok47 {
-			for _, v48 := range nd.n11RGroups[g46] {
-				v49 := gap(v7, v48)
-				nd.n12Out = append(nd.n12Out, v49)
+		nd.n11LGroups[g45] = append(nd.n11LGroups[g45], v7)
+		if g47, ok48 := nd.n11RIndex.Get(k44); ok48 {
+			for _, v49 := range nd.n11RGroups[g47] {
+				v50 := gap(v7, v49)
+				nd.n12Out = append(nd.n12Out, v50)
 			}
 		}
-		v50 := udf51(v7)
-		k52 := v50.Key
-		g53, ok54 := nd.n14LIndex[k52]
-		if !ok54 {
-			g53 = len(nd.n14LGroups)
-			nd.n14LIndex[k52] = g53
-			if g53 < cap(nd.n14LGroups) {
-				nd.n14LGroups = nd.n14LGroups[:g53+1]
-				nd.n14LGroups[g53] = nd.n14LGroups[g53][:0]
+		v51 := udf52(v7)
+		k53 := v51.Key
+		g54, ok55 := nd.n14LIndex.Get(k53)
+		if !ok55 {
+			g54 = len(nd.n14LGroups)
+			nd.n14LIndex.Put(k53, g54)
+			if g54 < cap(nd.n14LGroups) {
+				nd.n14LGroups = nd.n14LGroups[:g54+1]
+				nd.n14LGroups[g54] = nd.n14LGroups[g54][:0]
 			} else {
 				nd.n14LGroups = append(nd.n14LGroups, nil)
 			}
 		}
-		nd.n14LGroups[g53] = append(nd.n14LGroups[g53], v50)
-		if c55, ok56 := nd.n14RIndex[k52]; ok56 {
-			for j57 := nd.n14RChains[c55][0]; j57 >= 0; j57 = nd.n14RNext[j57] {
-				v58 := nd.n14RItems[j57]
-				v59 := gap(v50, v58)
-				nd.n15Out = append(nd.n15Out, v59)
+		nd.n14LGroups[g54] = append(nd.n14LGroups[g54], v51)
+		if l56, ok57 := nd.n14RIndex.Get(k53); ok57 {
+			for j58, more59 := nd.n14RNext[l56], true; more59; j58 = nd.n14RNext[j58] {
+				more59 = j58 != l56
+				v60 := nd.n14RItems[j58]
+				v61 := gap(v51, v60)
+				nd.n15Out = append(nd.n15Out, v61)
 			}
 		}
 	}
@@ -261,24 +252,24 @@ func (nd *AggregatesBench) subgraph0() {
 // subgraph1 runs stratum 1: hydro.Reduce (1), hydro.Sink (2).
 func (nd *AggregatesBench) subgraph1() {
 	if nd.n1Have {
-		v60 := nd.n1Acc
-		nd.n2Out = append(nd.n2Out, v60)
+		v62 := nd.n1Acc
+		nd.n2Out = append(nd.n2Out, v62)
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (3), hydro.Sink (4).
 func (nd *AggregatesBench) subgraph2() {
-	for i62 := range nd.n3Accs {
-		v61 := nd.n3Accs[i62]
-		nd.n4Out = append(nd.n4Out, v61)
+	for i64 := range nd.n3Accs {
+		v63 := nd.n3Accs[i64]
+		nd.n4Out = append(nd.n4Out, v63)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.FoldKeyed (5), hydro.Sink (6).
 func (nd *AggregatesBench) subgraph3() {
-	for i64 := range nd.n5Accs {
-		v63 := nd.n5Accs[i64]
-		nd.n6Out = append(nd.n6Out, v63)
+	for i66 := range nd.n5Accs {
+		v65 := nd.n5Accs[i66]
+		nd.n6Out = append(nd.n6Out, v65)
 	}
 }
 

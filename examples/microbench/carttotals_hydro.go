@@ -34,12 +34,11 @@ type CartTotalsBench struct {
 	n1Items []Pair
 	n1Done  bool
 	// hydro.Join (node 2, flows.go:204): the stored sides' items, per key in arrival order.
-	n2RIndex  map[int]int
-	n2RChains [][2]int
-	n2RItems  []Pair
-	n2RNext   []int
+	n2RIndex hydro.IntIndex[int]
+	n2RItems []Pair
+	n2RNext  []int
 	// hydro.FoldKeyed (node 3, flows.go:207): the groups in order of first appearance.
-	n3Index map[int]int
+	n3Index hydro.IntIndex[int]
 	n3Accs  []Total
 	// hydro.Sink (node 4, flows.go:211): this tick's output.
 	n4Out []Total
@@ -58,9 +57,7 @@ func NewCartTotalsBench(orders hydro.Input[Pair], classes []Pair, limit int, out
 	nd.limit = limit
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line flows.go:204:42*/ classes /*line carttotals_hydro.go:61:96*/)
-	nd.n2RIndex = map[int]int{}
-	nd.n3Index = map[int]int{}
+	nd.n1Items = slices.Clone( /*line flows.go:204:42*/ classes /*line carttotals_hydro.go:60:96*/)
 	return nd
 }
 
@@ -81,78 +78,79 @@ func (nd *CartTotalsBench) Tick() {
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2).
 func (nd *CartTotalsBench) subgraph0() {
 	limit := nd.limit
-	udf12 := /*line flows.go:204:52*/ func(o, c Pair) Total {
+	udf13 := /*line flows.go:204:52*/ func(o, c Pair) Total {
 		return Total{Class: c.Value, Sum: min(o.Value, limit)}
-	} /*line carttotals_hydro.go:86:38*/
-	udf17 := /*line flows.go:207:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:87:124*/
-	udf18 := /*line flows.go:207:90*/ func(acc *Total, t Total) {
+	} /*line carttotals_hydro.go:83:38*/
+	udf18 := /*line flows.go:207:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:84:124*/
+	udf19 := /*line flows.go:207:90*/ func(acc *Total, t Total) {
 		acc.Sum += t.Sum
 		acc.Count++
-	} /*line carttotals_hydro.go:91:38*/
-	udf20 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:92:103*/
+	} /*line carttotals_hydro.go:88:38*/
+	udf21 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:89:103*/
 	if !nd.n5Init {
-		nd.n5Acc, nd.n5Init = udf20(), true
+		nd.n5Acc, nd.n5Init = udf21(), true
 	}
-	acc19 := nd.n5Acc
+	acc20 := nd.n5Acc
 	if !nd.n1Done {
 		nd.n1Done = true
+		nd.n2RItems = slices.Grow(nd.n2RItems, len(nd.n1Items))
+		nd.n2RNext = slices.Grow(nd.n2RNext, len(nd.n1Items))
 		for _, v1 := range nd.n1Items {
 			k2 := v1.Key
 			j3 := len(nd.n2RItems)
 			nd.n2RItems = append(nd.n2RItems, v1)
-			nd.n2RNext = append(nd.n2RNext, -1)
-			if c4, ok5 := nd.n2RIndex[k2]; ok5 {
-				nd.n2RNext[nd.n2RChains[c4][1]] = j3
-				nd.n2RChains[c4][1] = j3
+			if l4, ok5 := nd.n2RIndex.Swap(k2, j3); ok5 {
+				nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l4])
+				nd.n2RNext[l4] = j3
 			} else {
-				nd.n2RIndex[k2] = len(nd.n2RChains)
-				nd.n2RChains = append(nd.n2RChains, [2]int{j3, j3})
+				nd.n2RNext = append(nd.n2RNext, j3)
 			}
 		}
 	}
 	nd.n0Buf = nd.orders.TakeInto(nd.n0Buf[:0])
 	for _, v6 := range nd.n0Buf {
 		k7 := v6.Key
-		if c8, ok9 := nd.n2RIndex[k7]; ok9 {
-			for j10 := nd.n2RChains[c8][0]; j10 >= 0; j10 = nd.n2RNext[j10] {
-				v11 := nd.n2RItems[j10]
-				v13 := udf12(v6, v11)
-				k14 := v13.Class
-				i15, ok16 := nd.n3Index[k14]
-				if !ok16 {
-					i15 = len(nd.n3Accs)
-					nd.n3Index[k14] = i15
-					nd.n3Accs = append(nd.n3Accs, udf17(v13))
+		if l8, ok9 := nd.n2RIndex.Get(k7); ok9 {
+			for j10, more11 := nd.n2RNext[l8], true; more11; j10 = nd.n2RNext[j10] {
+				more11 = j10 != l8
+				v12 := nd.n2RItems[j10]
+				v14 := udf13(v6, v12)
+				k15 := v14.Class
+				i16, ok17 := nd.n3Index.Get(k15)
+				if !ok17 {
+					i16 = len(nd.n3Accs)
+					nd.n3Index.Put(k15, i16)
+					nd.n3Accs = append(nd.n3Accs, udf18(v14))
 				}
-				udf18(&nd.n3Accs[i15], v13)
+				udf19(&nd.n3Accs[i16], v14)
 			}
 		}
 		{
 			_ = v6
 			/*line flows.go:212:87*/ {
-				acc19.Count++
-			} /*line carttotals_hydro.go:134:41*/
+				acc20.Count++
+			} /*line carttotals_hydro.go:132:41*/
 		}
 	}
-	nd.n5Acc = acc19
+	nd.n5Acc = acc20
 }
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (3), hydro.Sink (4).
 func (nd *CartTotalsBench) subgraph1() {
-	for i22 := range nd.n3Accs {
-		v21 := nd.n3Accs[i22]
-		nd.n4Out = append(nd.n4Out, v21)
+	for i23 := range nd.n3Accs {
+		v22 := nd.n3Accs[i23]
+		nd.n4Out = append(nd.n4Out, v22)
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.Fold (5), hydro.Sink (6).
 func (nd *CartTotalsBench) subgraph2() {
-	udf24 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:150:104*/
+	udf25 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:148:104*/
 	if !nd.n5Init {
-		nd.n5Acc, nd.n5Init = udf24(), true
+		nd.n5Acc, nd.n5Init = udf25(), true
 	}
-	v23 := nd.n5Acc
-	nd.n6Out = append(nd.n6Out, v23)
+	v24 := nd.n5Acc
+	nd.n6Out = append(nd.n6Out, v24)
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -31,11 +31,11 @@ type DiffBench struct {
 	n1Acc  int
 	n1Have bool
 	// hydro.Difference (node 2, operators.go:37): the keys of the negative input.
-	n2Neg map[int]struct{}
+	n2Neg hydro.IntSet[int]
 	// hydro.Sink (node 3, operators.go:37): this tick's output.
 	n3Out []int
 	// hydro.Difference (node 7, operators.go:39): the keys of the negative input.
-	n7Neg map[int]struct{}
+	n7Neg hydro.IntSet[int]
 	// hydro.Sink (node 8, operators.go:39): this tick's output.
 	n8Out []int
 	// h0To2Port0 is the handoff from hydro.Source (node 0, operators.go:35) to hydro.Difference (node 2, operators.go:37).
@@ -50,8 +50,6 @@ func NewDiffBench(in hydro.Input[int], out hydro.Output[int]) *DiffBench {
 	nd.in = in
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Neg = map[int]struct{}{}
-	nd.n7Neg = map[int]struct{}{}
 	return nd
 }
 
@@ -68,15 +66,15 @@ func (nd *DiffBench) Tick() {
 	nd.n8Out = nd.n8Out[:0]
 	var zero1 int
 	nd.n1Acc, nd.n1Have = zero1, false
-	clear(nd.n2Neg)
+	nd.n2Neg.Clear()
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Filter (4), hydro.Map (5), hydro.Map (6).
 func (nd *DiffBench) subgraph0() {
-	udf2 := /*line operators.go:36:31*/ func(acc *int, x int) { *acc = max(*acc, x) } /*line diff_hydro.go:76:113*/
-	udf3 := /*line operators.go:38:29*/ func(x int) bool { return x%5 == 0 }          /*line diff_hydro.go:77:113*/
-	udf5 := /*line operators.go:39:99*/ func(x int) int { return x + 100 }            /*line diff_hydro.go:78:113*/
-	udf7 := /*line operators.go:39:45*/ func(x int) int { return x + 100 }            /*line diff_hydro.go:79:113*/
+	udf2 := /*line operators.go:36:31*/ func(acc *int, x int) { *acc = max(*acc, x) } /*line diff_hydro.go:74:113*/
+	udf3 := /*line operators.go:38:29*/ func(x int) bool { return x%5 == 0 }          /*line diff_hydro.go:75:113*/
+	udf5 := /*line operators.go:39:99*/ func(x int) int { return x + 100 }            /*line diff_hydro.go:76:113*/
+	udf7 := /*line operators.go:39:45*/ func(x int) int { return x + 100 }            /*line diff_hydro.go:77:113*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	nd.h0To2Port0 = append(nd.h0To2Port0, nd.n0Buf...)
 	for _, v1 := range nd.n0Buf {
@@ -87,7 +85,7 @@ func (nd *DiffBench) subgraph0() {
 		}
 		if udf3(v1) {
 			v4 := udf5(v1)
-			nd.n7Neg[v4] = struct{}{}
+			nd.n7Neg.Add(v4)
 		}
 		v6 := udf7(v1)
 		nd.h5To7Port0 = append(nd.h5To7Port0, v6)
@@ -98,14 +96,14 @@ func (nd *DiffBench) subgraph0() {
 func (nd *DiffBench) subgraph1() {
 	if nd.n1Have {
 		v8 := nd.n1Acc
-		nd.n2Neg[v8] = struct{}{}
+		nd.n2Neg.Add(v8)
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.Difference (7), hydro.Sink (8).
 func (nd *DiffBench) subgraph2() {
 	for _, v10 := range nd.h5To7Port0 {
-		if _, excluded11 := nd.n7Neg[v10]; !excluded11 {
+		if !nd.n7Neg.Has(v10) {
 			nd.n8Out = append(nd.n8Out, v10)
 		}
 	}
@@ -115,9 +113,9 @@ func (nd *DiffBench) subgraph2() {
 
 // subgraph3 runs stratum 2: hydro.Difference (2), hydro.Sink (3).
 func (nd *DiffBench) subgraph3() {
-	for _, v13 := range nd.h0To2Port0 {
-		if _, excluded14 := nd.n2Neg[v13]; !excluded14 {
-			nd.n3Out = append(nd.n3Out, v13)
+	for _, v12 := range nd.h0To2Port0 {
+		if !nd.n2Neg.Has(v12) {
+			nd.n3Out = append(nd.n3Out, v12)
 		}
 	}
 	clear(nd.h0To2Port0)

@@ -29,7 +29,7 @@ type DifferenceIntsBench struct {
 	// hydro.Source (node 1, dfir.go:38): this tick's input.
 	n1Buf []int
 	// hydro.Difference (node 2, dfir.go:38): the keys of the negative input.
-	n2Neg map[int]struct{}
+	n2Neg hydro.IntSet[int]
 	// hydro.Sink (node 3, dfir.go:38): this tick's output.
 	n3Out []int
 	// h0To2Port0 is the handoff from hydro.Source (node 0, dfir.go:38) to hydro.Difference (node 2, dfir.go:38).
@@ -43,7 +43,6 @@ func NewDifferenceIntsBench(pos hydro.Input[int], neg hydro.Input[int], out hydr
 	nd.neg = neg
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Neg = map[int]struct{}{}
 	return nd
 }
 
@@ -55,7 +54,7 @@ func (nd *DifferenceIntsBench) Tick() {
 	nd.subgraph2()
 	nd.out.PutAll(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
-	clear(nd.n2Neg)
+	nd.n2Neg.Clear()
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0).
@@ -67,14 +66,14 @@ func (nd *DifferenceIntsBench) subgraph0() {
 func (nd *DifferenceIntsBench) subgraph1() {
 	nd.n1Buf = nd.neg.TakeInto(nd.n1Buf[:0])
 	for _, v2 := range nd.n1Buf {
-		nd.n2Neg[v2] = struct{}{}
+		nd.n2Neg.Add(v2)
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.Difference (2), hydro.Sink (3).
 func (nd *DifferenceIntsBench) subgraph2() {
 	for _, v4 := range nd.h0To2Port0 {
-		if _, excluded5 := nd.n2Neg[v4]; !excluded5 {
+		if !nd.n2Neg.Has(v4) {
 			nd.n3Out = append(nd.n3Out, v4)
 		}
 	}

@@ -29,7 +29,7 @@ type FirstsBench struct {
 	// hydro.Source (node 0, incremental.go:43): this tick's input.
 	n0Buf []Pair
 	// hydro.ReduceKeyed (node 1, incremental.go:43): the groups in order of first appearance.
-	n1Index map[int]int
+	n1Index hydro.IntIndex[int]
 	n1Accs  []Pair
 	// the groups changed in this tick, and whether each group is among them.
 	n1Changed []int
@@ -46,7 +46,6 @@ func NewFirstsBench(in hydro.Input[Pair], out hydro.Output[Pair]) *FirstsBench {
 	nd.in = in
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Index = map[int]int{}
 	nd.n3Seen = map[Pair]struct{}{}
 	return nd
 }
@@ -66,14 +65,14 @@ func (nd *FirstsBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0).
 func (nd *FirstsBench) subgraph0() {
-	udf5 := /*line incremental.go:43:51*/ func(acc *Pair, x Pair) { acc.Value = max(acc.Value, x.Value) } /*line firsts_hydro.go:69:135*/
+	udf5 := /*line incremental.go:43:51*/ func(acc *Pair, x Pair) { acc.Value = max(acc.Value, x.Value) } /*line firsts_hydro.go:68:135*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Key
-		i3, ok4 := nd.n1Index[k2]
+		i3, ok4 := nd.n1Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n1Accs)
-			nd.n1Index[k2] = i3
+			nd.n1Index.Put(k2, i3)
 			nd.n1Accs = append(nd.n1Accs, v1)
 		} else {
 			udf5(&nd.n1Accs[i3], v1)
@@ -90,7 +89,7 @@ func (nd *FirstsBench) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (1), hydro.Filter (2), hydro.Unique (3), hydro.Sink (4).
 func (nd *FirstsBench) subgraph1() {
-	udf8 := /*line incremental.go:44:47*/ func(x Pair) bool { return x.Value >= 90 } /*line firsts_hydro.go:93:114*/
+	udf8 := /*line incremental.go:44:47*/ func(x Pair) bool { return x.Value >= 90 } /*line firsts_hydro.go:92:114*/
 	slices.Sort(nd.n1Changed)
 	for _, i7 := range nd.n1Changed {
 		v6 := nd.n1Accs[i7]

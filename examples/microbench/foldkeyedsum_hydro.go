@@ -28,7 +28,7 @@ type FoldKeyedSumBench struct {
 	// hydro.Source (node 0, dfir.go:62): this tick's input.
 	n0Buf []Pair
 	// hydro.FoldKeyed (node 1, dfir.go:62): the groups in order of first appearance.
-	n1Index map[int]int
+	n1Index hydro.IntIndex[int]
 	n1Accs  []Pair
 	// hydro.Sink (node 2, dfir.go:62): this tick's output.
 	n2Out []Pair
@@ -40,7 +40,6 @@ func NewFoldKeyedSumBench(in hydro.Input[Pair], out hydro.Output[Pair]) *FoldKey
 	nd.in = in
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Index = map[int]int{}
 	return nd
 }
 
@@ -51,21 +50,21 @@ func (nd *FoldKeyedSumBench) Tick() {
 	nd.subgraph1()
 	nd.out.PutAll(nd.n2Out)
 	nd.n2Out = nd.n2Out[:0]
-	clear(nd.n1Index)
+	nd.n1Index.Clear()
 	nd.n1Accs = nd.n1Accs[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0).
 func (nd *FoldKeyedSumBench) subgraph0() {
-	udf5 := /*line dfir.go:62:50*/ func(x Pair) Pair { return Pair{Key: x.Key} }    /*line foldkeyedsum_hydro.go:60:119*/
-	udf6 := /*line dfir.go:62:97*/ func(acc *Pair, x Pair) { acc.Value += x.Value } /*line foldkeyedsum_hydro.go:61:119*/
+	udf5 := /*line dfir.go:62:50*/ func(x Pair) Pair { return Pair{Key: x.Key} }    /*line foldkeyedsum_hydro.go:59:119*/
+	udf6 := /*line dfir.go:62:97*/ func(acc *Pair, x Pair) { acc.Value += x.Value } /*line foldkeyedsum_hydro.go:60:119*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Key
-		i3, ok4 := nd.n1Index[k2]
+		i3, ok4 := nd.n1Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n1Accs)
-			nd.n1Index[k2] = i3
+			nd.n1Index.Put(k2, i3)
 			nd.n1Accs = append(nd.n1Accs, udf5(v1))
 		}
 		udf6(&nd.n1Accs[i3], v1)

@@ -32,7 +32,7 @@ type HotBench struct {
 	// hydro.Source (node 0, incremental.go:26): this tick's input.
 	n0Buf []Pair
 	// hydro.MergeKeyed (node 2, incremental.go:26): the groups in order of first appearance.
-	n2Index map[int]int
+	n2Index hydro.IntIndex[int]
 	n2Accs  []Reading
 	// the groups changed in this tick, and whether each group is among them.
 	n2Changed []int
@@ -55,7 +55,6 @@ func NewHotBench(in hydro.Input[Pair], probes hydro.Input[Probe], out hydro.Outp
 	nd.out = out
 	nd.answers = answers
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Index = map[int]int{}
 	nd.n5Seen = map[Probe]struct{}{}
 	return nd
 }
@@ -81,15 +80,15 @@ func (nd *HotBench) Tick() {
 func (nd *HotBench) subgraph0() {
 	udf3 := /*line incremental.go:26:62*/ func(x Pair) Reading {
 		return Reading{Sensor: x.Key, Peak: lattices.NewMax(x.Value), Values: lattices.NewSetUnion(x.Value % 5)}
-	} /*line hot_hydro.go:84:31*/
+	} /*line hot_hydro.go:83:31*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := udf3(v1)
 		k4 := v2.Sensor
-		i5, ok6 := nd.n2Index[k4]
+		i5, ok6 := nd.n2Index.Get(k4)
 		if !ok6 {
 			i5 = len(nd.n2Accs)
-			nd.n2Index[k4] = i5
+			nd.n2Index.Put(k4, i5)
 			bot7 := v2
 			bot7.Peak = *new(lattices.Max[int])
 			bot7.Values = *new(lattices.SetUnion[int])
@@ -114,11 +113,11 @@ func (nd *HotBench) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (2), hydro.Filter (3), hydro.Map (4), hydro.Unique (5), hydro.Join (6), hydro.Sink (7), hydro.Filter (9), hydro.Join (10), hydro.Sink (11).
 func (nd *HotBench) subgraph2() {
-	udf11 := /*line incremental.go:29:32*/ func(r Reading) bool { return peakOf(r) > 50 }                             /*line hot_hydro.go:117:145*/
-	udf13 := /*line incremental.go:30:39*/ func(r Reading) Probe { return Probe{Sensor: r.Sensor} }                   /*line hot_hydro.go:118:145*/
-	udf18 := /*line incremental.go:31:36*/ func(_ Probe, r Reading) Reading { return r }                              /*line hot_hydro.go:119:145*/
-	udf24 := /*line incremental.go:32:67*/ func(r Reading) bool { return r.Values.Len() > 1 }                         /*line hot_hydro.go:120:145*/
-	udf25 := /*line incremental.go:33:3*/ func(q Probe, r Reading) Pair { return Pair{Key: q.Tag, Value: peakOf(r)} } /*line hot_hydro.go:121:145*/
+	udf11 := /*line incremental.go:29:32*/ func(r Reading) bool { return peakOf(r) > 50 }                             /*line hot_hydro.go:116:145*/
+	udf13 := /*line incremental.go:30:39*/ func(r Reading) Probe { return Probe{Sensor: r.Sensor} }                   /*line hot_hydro.go:117:145*/
+	udf18 := /*line incremental.go:31:36*/ func(_ Probe, r Reading) Reading { return r }                              /*line hot_hydro.go:118:145*/
+	udf24 := /*line incremental.go:32:67*/ func(r Reading) bool { return r.Values.Len() > 1 }                         /*line hot_hydro.go:119:145*/
+	udf25 := /*line incremental.go:33:3*/ func(q Probe, r Reading) Pair { return Pair{Key: q.Tag, Value: peakOf(r)} } /*line hot_hydro.go:120:145*/
 	slices.Sort(nd.n2Changed)
 	for _, i10 := range nd.n2Changed {
 		v9 := nd.n2Accs[i10]
@@ -126,7 +125,7 @@ func (nd *HotBench) subgraph2() {
 			v12 := udf13(v9)
 			if _, dup14 := nd.n5Seen[v12]; !dup14 {
 				nd.n5Seen[v12] = struct{}{}
-				if i15, ok16 := nd.n2Index[v12.Sensor]; ok16 {
+				if i15, ok16 := nd.n2Index.Get(v12.Sensor); ok16 {
 					v17 := nd.n2Accs[i15]
 					if udf11(v17) {
 						v19 := udf18(v12, v17)
@@ -137,7 +136,7 @@ func (nd *HotBench) subgraph2() {
 		}
 	}
 	for _, v20 := range nd.h8To10Port0 {
-		if i21, ok22 := nd.n2Index[v20.Sensor]; ok22 {
+		if i21, ok22 := nd.n2Index.Get(v20.Sensor); ok22 {
 			v23 := nd.n2Accs[i21]
 			if udf11(v23) {
 				if udf24(v23) {

@@ -31,7 +31,7 @@ type JoinBench struct {
 	// hydro.Source (node 1, flows.go:86): this tick's input.
 	n1Buf []Pair
 	// hydro.Join (node 2, flows.go:86): the stored sides' items, per key in arrival order.
-	n2LIndex  map[int]int
+	n2LIndex  hydro.IntIndex[int]
 	n2LGroups [][]Pair
 	// hydro.Sink (node 3, flows.go:86): this tick's output.
 	n3Out []Joined
@@ -44,7 +44,6 @@ func NewJoinBench(left hydro.Input[Pair], right hydro.Input[Pair], out hydro.Out
 	nd.right = right
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2LIndex = map[int]int{}
 	return nd
 }
 
@@ -54,7 +53,7 @@ func (nd *JoinBench) Tick() {
 	nd.subgraph0()
 	nd.out.PutAll(nd.n3Out)
 	nd.n3Out = nd.n3Out[:0]
-	clear(nd.n2LIndex)
+	nd.n2LIndex.Clear()
 	nd.n2LGroups = nd.n2LGroups[:0]
 }
 
@@ -62,14 +61,14 @@ func (nd *JoinBench) Tick() {
 func (nd *JoinBench) subgraph0() {
 	udf10 := /*line flows.go:86:71*/ func(l, r Pair) Joined {
 		return Joined{Key: l.Key, Left: l.Value, Right: r.Value}
-	} /*line join_hydro.go:65:32*/
+	} /*line join_hydro.go:64:32*/
 	nd.n0Buf = nd.left.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Key
-		g3, ok4 := nd.n2LIndex[k2]
+		g3, ok4 := nd.n2LIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n2LGroups)
-			nd.n2LIndex[k2] = g3
+			nd.n2LIndex.Put(k2, g3)
 			if g3 < cap(nd.n2LGroups) {
 				nd.n2LGroups = nd.n2LGroups[:g3+1]
 				nd.n2LGroups[g3] = nd.n2LGroups[g3][:0]
@@ -82,7 +81,7 @@ func (nd *JoinBench) subgraph0() {
 	nd.n1Buf = nd.right.TakeInto(nd.n1Buf[:0])
 	for _, v5 := range nd.n1Buf {
 		k6 := v5.Key
-		if g7, ok8 := nd.n2LIndex[k6]; ok8 {
+		if g7, ok8 := nd.n2LIndex.Get(k6); ok8 {
 			for _, v9 := range nd.n2LGroups[g7] {
 				v11 := udf10(v9, v5)
 				nd.n3Out = append(nd.n3Out, v11)

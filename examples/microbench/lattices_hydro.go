@@ -30,7 +30,7 @@ type LatticesBench struct {
 	// hydro.Source (node 0, operators.go:128): this tick's input.
 	n0Buf []Pair
 	// hydro.MergeKeyed (node 2, operators.go:131): the groups in order of first appearance.
-	n2Index map[int]int
+	n2Index hydro.IntIndex[int]
 	n2Accs  []Reading
 	// hydro.Sink (node 3, operators.go:131): this tick's output.
 	n3Out []Reading
@@ -47,7 +47,6 @@ func NewLatticesBench(in hydro.Input[Pair], out hydro.Output[Reading], peak hydr
 	nd.out = out
 	nd.peak = peak
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Index = map[int]int{}
 	return nd
 }
 
@@ -68,16 +67,16 @@ func (nd *LatticesBench) Tick() {
 func (nd *LatticesBench) subgraph0() {
 	udf3 := /*line operators.go:128:45*/ func(x Pair) Reading {
 		return Reading{Sensor: x.Key, Peak: lattices.NewMax(x.Value), Values: lattices.NewSetUnion(x.Value % 7)}
-	} /*line lattices_hydro.go:71:36*/
-	udf9 := /*line operators.go:132:51*/ func(r Reading) lattices.Max[int] { return r.Peak } /*line lattices_hydro.go:72:124*/
+	} /*line lattices_hydro.go:70:36*/
+	udf9 := /*line operators.go:132:51*/ func(r Reading) lattices.Max[int] { return r.Peak } /*line lattices_hydro.go:71:124*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := udf3(v1)
 		k4 := v2.Sensor
-		i5, ok6 := nd.n2Index[k4]
+		i5, ok6 := nd.n2Index.Get(k4)
 		if !ok6 {
 			i5 = len(nd.n2Accs)
-			nd.n2Index[k4] = i5
+			nd.n2Index.Put(k4, i5)
 			bot7 := v2
 			bot7.Peak = *new(lattices.Max[int])
 			bot7.Values = *new(lattices.SetUnion[int])

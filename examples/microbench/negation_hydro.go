@@ -28,14 +28,14 @@ type NegationBench struct {
 	// hydro.Source (node 0, operators.go:22): this tick's input.
 	n0Buf []Pair
 	// hydro.ReduceKeyed (node 1, operators.go:23): the groups in order of first appearance.
-	n1Index map[int]int
+	n1Index hydro.IntIndex[int]
 	n1Accs  []Pair
 	// hydro.AntiJoin (node 3, operators.go:25): the keys of the negative input.
-	n3Neg map[int]struct{}
+	n3Neg hydro.IntSet[int]
 	// hydro.Sink (node 4, operators.go:25): this tick's output.
 	n4Out []Pair
 	// hydro.AntiJoin (node 6, operators.go:27): the keys of the negative input.
-	n6Neg map[int]struct{}
+	n6Neg hydro.IntSet[int]
 	// hydro.Sink (node 7, operators.go:27): this tick's output.
 	n7Out []Pair
 	// h0To3Port0 is the handoff from hydro.Source (node 0, operators.go:22) to hydro.AntiJoin (node 3, operators.go:25).
@@ -50,9 +50,6 @@ func NewNegationBench(in hydro.Input[Pair], out hydro.Output[Pair]) *NegationBen
 	nd.in = in
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Index = map[int]int{}
-	nd.n3Neg = map[int]struct{}{}
-	nd.n6Neg = map[int]struct{}{}
 	return nd
 }
 
@@ -67,51 +64,51 @@ func (nd *NegationBench) Tick() {
 	nd.n4Out = nd.n4Out[:0]
 	nd.out.PutAll(nd.n7Out)
 	nd.n7Out = nd.n7Out[:0]
-	clear(nd.n1Index)
+	nd.n1Index.Clear()
 	nd.n1Accs = nd.n1Accs[:0]
-	clear(nd.n3Neg)
+	nd.n3Neg.Clear()
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Filter (5).
 func (nd *NegationBench) subgraph0() {
-	udf5 := /*line operators.go:23:35*/ func(acc *Pair, x Pair) { acc.Value += x.Value } /*line negation_hydro.go:77:120*/
-	udf6 := /*line operators.go:26:28*/ func(x Pair) bool { return x.Value > 90 }        /*line negation_hydro.go:78:120*/
-	udf7 := /*line operators.go:27:76*/ func(x Pair) int { return x.Key }                /*line negation_hydro.go:79:120*/
+	udf5 := /*line operators.go:23:35*/ func(acc *Pair, x Pair) { acc.Value += x.Value } /*line negation_hydro.go:74:120*/
+	udf6 := /*line operators.go:26:28*/ func(x Pair) bool { return x.Value > 90 }        /*line negation_hydro.go:75:120*/
+	udf7 := /*line operators.go:27:76*/ func(x Pair) int { return x.Key }                /*line negation_hydro.go:76:120*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	nd.h0To3Port0 = append(nd.h0To3Port0, nd.n0Buf...)
 	nd.h0To6Port0 = append(nd.h0To6Port0, nd.n0Buf...)
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Key
-		i3, ok4 := nd.n1Index[k2]
+		i3, ok4 := nd.n1Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n1Accs)
-			nd.n1Index[k2] = i3
+			nd.n1Index.Put(k2, i3)
 			nd.n1Accs = append(nd.n1Accs, v1)
 		} else {
 			udf5(&nd.n1Accs[i3], v1)
 		}
 		if udf6(v1) {
-			nd.n6Neg[udf7(v1)] = struct{}{}
+			nd.n6Neg.Add(udf7(v1))
 		}
 	}
 }
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (1), hydro.Filter (2).
 func (nd *NegationBench) subgraph1() {
-	udf10 := /*line operators.go:24:30*/ func(t Pair) bool { return t.Value > 150 } /*line negation_hydro.go:101:116*/
+	udf10 := /*line operators.go:24:30*/ func(t Pair) bool { return t.Value > 150 } /*line negation_hydro.go:98:115*/
 	for i9 := range nd.n1Accs {
 		v8 := nd.n1Accs[i9]
 		if udf10(v8) {
-			nd.n3Neg[v8.Key] = struct{}{}
+			nd.n3Neg.Add(v8.Key)
 		}
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (6), hydro.Sink (7).
 func (nd *NegationBench) subgraph2() {
-	udf13 := /*line operators.go:27:41*/ func(x Pair) int { return x.Key } /*line negation_hydro.go:112:107*/
+	udf13 := /*line operators.go:27:41*/ func(x Pair) int { return x.Key } /*line negation_hydro.go:109:107*/
 	for _, v12 := range nd.h0To6Port0 {
-		if _, excluded14 := nd.n6Neg[udf13(v12)]; !excluded14 {
+		if !nd.n6Neg.Has(udf13(v12)) {
 			nd.n7Out = append(nd.n7Out, v12)
 		}
 	}
@@ -121,9 +118,9 @@ func (nd *NegationBench) subgraph2() {
 
 // subgraph3 runs stratum 2: hydro.AntiJoin (3), hydro.Sink (4).
 func (nd *NegationBench) subgraph3() {
-	for _, v16 := range nd.h0To3Port0 {
-		if _, excluded17 := nd.n3Neg[v16.Key]; !excluded17 {
-			nd.n4Out = append(nd.n4Out, v16)
+	for _, v15 := range nd.h0To3Port0 {
+		if !nd.n3Neg.Has(v15.Key) {
+			nd.n4Out = append(nd.n4Out, v15)
 		}
 	}
 	clear(nd.h0To3Port0)

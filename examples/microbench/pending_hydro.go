@@ -30,12 +30,12 @@ type PendingBench struct {
 	// hydro.Source (node 0, incremental.go:70): this tick's input.
 	n0Buf []Pair
 	// hydro.MergeKeyed (node 2, incremental.go:70): the groups in order of first appearance.
-	n2Index map[int]int
+	n2Index hydro.IntIndex[int]
 	n2Accs  []Reading
 	// hydro.Source (node 4, incremental.go:73): this tick's input.
 	n4Buf []Probe
 	// hydro.AntiJoin (node 5, incremental.go:73): the keys of the negative input.
-	n5Neg map[int]struct{}
+	n5Neg hydro.IntSet[int]
 	// hydro.Sink (node 6, incremental.go:73): this tick's output.
 	n6Out []Reading
 }
@@ -47,8 +47,6 @@ func NewPendingBench(in hydro.Input[Pair], retired hydro.Input[Probe], out hydro
 	nd.retired = retired
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Index = map[int]int{}
-	nd.n5Neg = map[int]struct{}{}
 	return nd
 }
 
@@ -67,15 +65,15 @@ func (nd *PendingBench) Tick() {
 func (nd *PendingBench) subgraph0() {
 	udf3 := /*line incremental.go:70:62*/ func(x Pair) Reading {
 		return Reading{Sensor: x.Key, Peak: lattices.NewMax(x.Value), Values: lattices.NewSetUnion(x.Value % 5)}
-	} /*line pending_hydro.go:70:35*/
+	} /*line pending_hydro.go:68:35*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := udf3(v1)
 		k4 := v2.Sensor
-		i5, ok6 := nd.n2Index[k4]
+		i5, ok6 := nd.n2Index.Get(k4)
 		if !ok6 {
 			i5 = len(nd.n2Accs)
-			nd.n2Index[k4] = i5
+			nd.n2Index.Put(k4, i5)
 			bot7 := v2
 			bot7.Peak = *new(lattices.Max[int])
 			bot7.Values = *new(lattices.SetUnion[int])
@@ -90,33 +88,33 @@ func (nd *PendingBench) subgraph0() {
 func (nd *PendingBench) subgraph1() {
 	nd.n4Buf = nd.retired.TakeInto(nd.n4Buf[:0])
 	for _, v8 := range nd.n4Buf {
-		nd.n5Neg[v8.Sensor] = struct{}{}
+		nd.n5Neg.Add(v8.Sensor)
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (2), hydro.Filter (3), hydro.AntiJoin (5), hydro.Sink (6).
 func (nd *PendingBench) subgraph2() {
-	udf11 := /*line incremental.go:73:51*/ func(r Reading) bool { return r.Values.Len() > 1 } /*line pending_hydro.go:99:124*/
-	w14 := 0
-	for i13 := range nd.n2Accs {
-		v9 := nd.n2Accs[i13]
-		if _, excluded15 := nd.n5Neg[v9.Sensor]; excluded15 {
-			delete(nd.n2Index, v9.Sensor)
+	udf11 := /*line incremental.go:73:51*/ func(r Reading) bool { return r.Values.Len() > 1 } /*line pending_hydro.go:97:124*/
+	w13 := 0
+	for i12 := range nd.n2Accs {
+		v9 := nd.n2Accs[i12]
+		if nd.n5Neg.Has(v9.Sensor) {
+			nd.n2Index.Delete(v9.Sensor)
 			continue
 		}
-		if w14 != i13 {
-			nd.n2Accs[w14] = v9
-			nd.n2Index[v9.Sensor] = w14
+		if w13 != i12 {
+			nd.n2Accs[w13] = v9
+			nd.n2Index.Put(v9.Sensor, w13)
 		}
-		w14++
+		w13++
 		if udf11(v9) {
-			if _, excluded12 := nd.n5Neg[v9.Sensor]; !excluded12 {
+			if !nd.n5Neg.Has(v9.Sensor) {
 				nd.n6Out = append(nd.n6Out, v9)
 			}
 		}
 	}
-	clear(nd.n2Accs[w14:])
-	nd.n2Accs = nd.n2Accs[:w14]
+	clear(nd.n2Accs[w13:])
+	nd.n2Accs = nd.n2Accs[:w13]
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -33,17 +33,16 @@ type ReachabilityBench struct {
 	n2Now  []uint32
 	n2Next []uint32
 	// hydro.Unique (node 4, flows.go:190): the items seen.
-	n4Seen map[uint32]struct{}
+	n4Seen hydro.IntSet[uint32]
 	// hydro.Sink (node 5, flows.go:191): this tick's output.
 	n5Out []uint32
 	// hydro.Iter (node 7, flows.go:192): the items, emitted in the first tick.
 	n7Items []Edge
 	n7Done  bool
 	// hydro.Join (node 8, flows.go:192): the stored sides' items, per key in arrival order.
-	n8RIndex  map[uint32]int
-	n8RChains [][2]int
-	n8RItems  []Edge
-	n8RNext   []int
+	n8RIndex hydro.IntIndex[uint32]
+	n8RItems []Edge
+	n8RNext  []int
 }
 
 // NewReachabilityBench returns the node of location "bench" with the flow's parameters.
@@ -53,9 +52,7 @@ func NewReachabilityBench(seeds hydro.Input[uint32], edges []Edge, out hydro.Out
 	nd.edges = edges
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n4Seen = map[uint32]struct{}{}
-	nd.n7Items = slices.Clone( /*line flows.go:192:103*/ edges /*line reachability_hydro.go:57:97*/)
-	nd.n8RIndex = map[uint32]int{}
+	nd.n7Items = slices.Clone( /*line flows.go:192:103*/ edges /*line reachability_hydro.go:55:97*/)
 	return nd
 }
 
@@ -70,50 +67,52 @@ func (nd *ReachabilityBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.DeferTick (2), hydro.Union (3), hydro.Unique (4), hydro.Sink (5), hydro.Map (6), hydro.Iter (7), hydro.Join (8).
 func (nd *ReachabilityBench) subgraph0() {
-	udf9 := /*line flows.go:192:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:73:119*/
-	udf15 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachability_hydro.go:74:119*/
+	udf8 := /*line flows.go:192:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:70:119*/
+	udf15 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachability_hydro.go:71:119*/
 	if !nd.n7Done {
 		nd.n7Done = true
+		nd.n8RItems = slices.Grow(nd.n8RItems, len(nd.n7Items))
+		nd.n8RNext = slices.Grow(nd.n8RNext, len(nd.n7Items))
 		for _, v1 := range nd.n7Items {
 			k2 := v1.From
 			j3 := len(nd.n8RItems)
 			nd.n8RItems = append(nd.n8RItems, v1)
-			nd.n8RNext = append(nd.n8RNext, -1)
-			if c4, ok5 := nd.n8RIndex[k2]; ok5 {
-				nd.n8RNext[nd.n8RChains[c4][1]] = j3
-				nd.n8RChains[c4][1] = j3
+			if l4, ok5 := nd.n8RIndex.Swap(k2, j3); ok5 {
+				nd.n8RNext = append(nd.n8RNext, nd.n8RNext[l4])
+				nd.n8RNext[l4] = j3
 			} else {
-				nd.n8RIndex[k2] = len(nd.n8RChains)
-				nd.n8RChains = append(nd.n8RChains, [2]int{j3, j3})
+				nd.n8RNext = append(nd.n8RNext, j3)
 			}
 		}
 	}
 	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
 	for _, v6 := range nd.n1Buf {
-		if _, dup7 := nd.n4Seen[v6]; !dup7 {
-			nd.n4Seen[v6] = struct{}{}
+		if !nd.n4Seen.Has(v6) {
+			nd.n4Seen.Add(v6)
 			nd.n5Out = append(nd.n5Out, v6)
-			v8 := udf9(v6)
-			k10 := v8.ID
-			if c11, ok12 := nd.n8RIndex[k10]; ok12 {
-				for j13 := nd.n8RChains[c11][0]; j13 >= 0; j13 = nd.n8RNext[j13] {
-					v14 := nd.n8RItems[j13]
-					v16 := udf15(v8, v14)
+			v7 := udf8(v6)
+			k9 := v7.ID
+			if l10, ok11 := nd.n8RIndex.Get(k9); ok11 {
+				for j12, more13 := nd.n8RNext[l10], true; more13; j12 = nd.n8RNext[j12] {
+					more13 = j12 != l10
+					v14 := nd.n8RItems[j12]
+					v16 := udf15(v7, v14)
 					nd.n2Next = append(nd.n2Next, v16)
 				}
 			}
 		}
 	}
 	for _, v17 := range nd.n2Now {
-		if _, dup18 := nd.n4Seen[v17]; !dup18 {
-			nd.n4Seen[v17] = struct{}{}
+		if !nd.n4Seen.Has(v17) {
+			nd.n4Seen.Add(v17)
 			nd.n5Out = append(nd.n5Out, v17)
-			v19 := udf9(v17)
-			k20 := v19.ID
-			if c21, ok22 := nd.n8RIndex[k20]; ok22 {
-				for j23 := nd.n8RChains[c21][0]; j23 >= 0; j23 = nd.n8RNext[j23] {
-					v24 := nd.n8RItems[j23]
-					v25 := udf15(v19, v24)
+			v18 := udf8(v17)
+			k19 := v18.ID
+			if l20, ok21 := nd.n8RIndex.Get(k19); ok21 {
+				for j22, more23 := nd.n8RNext[l20], true; more23; j22 = nd.n8RNext[j22] {
+					more23 = j22 != l20
+					v24 := nd.n8RItems[j22]
+					v25 := udf15(v18, v24)
 					nd.n2Next = append(nd.n2Next, v25)
 				}
 			}

@@ -30,17 +30,16 @@ type ReachabilityInTickBench struct {
 	// hydro.Source (node 1, fixpoint.go:18): this tick's input.
 	n1Buf []uint32
 	// hydro.Unique (node 3, fixpoint.go:18): the items seen.
-	n3Seen map[uint32]struct{}
+	n3Seen hydro.IntSet[uint32]
 	// hydro.Sink (node 4, fixpoint.go:19): this tick's output.
 	n4Out []uint32
 	// hydro.Iter (node 6, fixpoint.go:20): the items, emitted in the first tick.
 	n6Items []Edge
 	n6Done  bool
 	// hydro.Join (node 7, fixpoint.go:20): the stored sides' items, per key in arrival order.
-	n7RIndex  map[uint32]int
-	n7RChains [][2]int
-	n7RItems  []Edge
-	n7RNext   []int
+	n7RIndex hydro.IntIndex[uint32]
+	n7RItems []Edge
+	n7RNext  []int
 	// h7To0Port0 is the handoff from hydro.Join (node 7, fixpoint.go:20) to hydro.Cycle (node 0, fixpoint.go:17).
 	h7To0Port0 []uint32
 }
@@ -52,9 +51,7 @@ func NewReachabilityInTickBench(seeds hydro.Input[uint32], edges []Edge, out hyd
 	nd.edges = edges
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n3Seen = map[uint32]struct{}{}
-	nd.n6Items = slices.Clone( /*line fixpoint.go:20:104*/ edges /*line reachabilityintick_hydro.go:56:106*/)
-	nd.n7RIndex = map[uint32]int{}
+	nd.n6Items = slices.Clone( /*line fixpoint.go:20:104*/ edges /*line reachabilityintick_hydro.go:54:106*/)
 	return nd
 }
 
@@ -68,35 +65,36 @@ func (nd *ReachabilityInTickBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.Union (2), hydro.Unique (3), hydro.Sink (4), hydro.Map (5), hydro.Iter (6), hydro.Join (7).
 func (nd *ReachabilityInTickBench) subgraph0() {
-	udf9 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:71:127*/
-	udf15 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachabilityintick_hydro.go:72:127*/
+	udf8 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:68:127*/
+	udf15 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachabilityintick_hydro.go:69:127*/
 	if !nd.n6Done {
 		nd.n6Done = true
+		nd.n7RItems = slices.Grow(nd.n7RItems, len(nd.n6Items))
+		nd.n7RNext = slices.Grow(nd.n7RNext, len(nd.n6Items))
 		for _, v1 := range nd.n6Items {
 			k2 := v1.From
 			j3 := len(nd.n7RItems)
 			nd.n7RItems = append(nd.n7RItems, v1)
-			nd.n7RNext = append(nd.n7RNext, -1)
-			if c4, ok5 := nd.n7RIndex[k2]; ok5 {
-				nd.n7RNext[nd.n7RChains[c4][1]] = j3
-				nd.n7RChains[c4][1] = j3
+			if l4, ok5 := nd.n7RIndex.Swap(k2, j3); ok5 {
+				nd.n7RNext = append(nd.n7RNext, nd.n7RNext[l4])
+				nd.n7RNext[l4] = j3
 			} else {
-				nd.n7RIndex[k2] = len(nd.n7RChains)
-				nd.n7RChains = append(nd.n7RChains, [2]int{j3, j3})
+				nd.n7RNext = append(nd.n7RNext, j3)
 			}
 		}
 	}
 	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
 	for _, v6 := range nd.n1Buf {
-		if _, dup7 := nd.n3Seen[v6]; !dup7 {
-			nd.n3Seen[v6] = struct{}{}
+		if !nd.n3Seen.Has(v6) {
+			nd.n3Seen.Add(v6)
 			nd.n4Out = append(nd.n4Out, v6)
-			v8 := udf9(v6)
-			k10 := v8.ID
-			if c11, ok12 := nd.n7RIndex[k10]; ok12 {
-				for j13 := nd.n7RChains[c11][0]; j13 >= 0; j13 = nd.n7RNext[j13] {
-					v14 := nd.n7RItems[j13]
-					v16 := udf15(v8, v14)
+			v7 := udf8(v6)
+			k9 := v7.ID
+			if l10, ok11 := nd.n7RIndex.Get(k9); ok11 {
+				for j12, more13 := nd.n7RNext[l10], true; more13; j12 = nd.n7RNext[j12] {
+					more13 = j12 != l10
+					v14 := nd.n7RItems[j12]
+					v16 := udf15(v7, v14)
 					nd.h7To0Port0 = append(nd.h7To0Port0, v16)
 				}
 			}
@@ -104,15 +102,16 @@ func (nd *ReachabilityInTickBench) subgraph0() {
 	}
 	for i18 := 0; i18 < len(nd.h7To0Port0); i18++ {
 		v17 := nd.h7To0Port0[i18]
-		if _, dup19 := nd.n3Seen[v17]; !dup19 {
-			nd.n3Seen[v17] = struct{}{}
+		if !nd.n3Seen.Has(v17) {
+			nd.n3Seen.Add(v17)
 			nd.n4Out = append(nd.n4Out, v17)
-			v20 := udf9(v17)
-			k21 := v20.ID
-			if c22, ok23 := nd.n7RIndex[k21]; ok23 {
-				for j24 := nd.n7RChains[c22][0]; j24 >= 0; j24 = nd.n7RNext[j24] {
-					v25 := nd.n7RItems[j24]
-					v26 := udf15(v20, v25)
+			v19 := udf8(v17)
+			k20 := v19.ID
+			if l21, ok22 := nd.n7RIndex.Get(k20); ok22 {
+				for j23, more24 := nd.n7RNext[l21], true; more24; j23 = nd.n7RNext[j23] {
+					more24 = j23 != l21
+					v25 := nd.n7RItems[j23]
+					v26 := udf15(v19, v25)
 					nd.h7To0Port0 = append(nd.h7To0Port0, v26)
 				}
 			}

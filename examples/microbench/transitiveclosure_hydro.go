@@ -32,9 +32,9 @@ type TransitiveClosureBench struct {
 	// hydro.Sink (node 5, fixpoint.go:42): this tick's output.
 	n5Out []Path
 	// hydro.Join (node 6, fixpoint.go:43): the stored sides' items, per key in arrival order.
-	n6LIndex  map[uint32]int
+	n6LIndex  hydro.IntIndex[uint32]
 	n6LGroups [][]Path
-	n6RIndex  map[uint32]int
+	n6RIndex  hydro.IntIndex[uint32]
 	n6RGroups [][]Edge
 	// h6To1Port0 is the handoff from hydro.Join (node 6, fixpoint.go:43) to hydro.Cycle (node 1, fixpoint.go:40).
 	h6To1Port0 []Path
@@ -47,8 +47,6 @@ func NewTransitiveClosureBench(in hydro.Input[Edge], out hydro.Output[Path]) *Tr
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n4Seen = map[Path]struct{}{}
-	nd.n6LIndex = map[uint32]int{}
-	nd.n6RIndex = map[uint32]int{}
 	return nd
 }
 
@@ -59,18 +57,18 @@ func (nd *TransitiveClosureBench) Tick() {
 	nd.out.PutAll(nd.n5Out)
 	nd.n5Out = nd.n5Out[:0]
 	clear(nd.n4Seen)
-	clear(nd.n6LIndex)
+	nd.n6LIndex.Clear()
 	nd.n6LGroups = nd.n6LGroups[:0]
-	clear(nd.n6RIndex)
+	nd.n6RIndex.Clear()
 	nd.n6RGroups = nd.n6RGroups[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Map (2), hydro.Union (3), hydro.Unique (4), hydro.Sink (5), hydro.Join (6).
 func (nd *TransitiveClosureBench) subgraph0() {
-	udf3 := /*line fixpoint.go:41:53*/ func(e Edge) Path { return Path(e) }                              /*line transitiveclosure_hydro.go:70:145*/
-	udf5 := /*line fixpoint.go:43:38*/ func(p Path) uint32 { return p.To }                               /*line transitiveclosure_hydro.go:71:145*/
-	udf12 := /*line fixpoint.go:44:3*/ func(p Path, e Edge) Path { return Path{From: p.From, To: e.To} } /*line transitiveclosure_hydro.go:72:145*/
-	udf14 := /*line fixpoint.go:43:75*/ func(e Edge) uint32 { return e.From }                            /*line transitiveclosure_hydro.go:73:145*/
+	udf3 := /*line fixpoint.go:41:53*/ func(e Edge) Path { return Path(e) }                              /*line transitiveclosure_hydro.go:68:145*/
+	udf5 := /*line fixpoint.go:43:38*/ func(p Path) uint32 { return p.To }                               /*line transitiveclosure_hydro.go:69:145*/
+	udf12 := /*line fixpoint.go:44:3*/ func(p Path, e Edge) Path { return Path{From: p.From, To: e.To} } /*line transitiveclosure_hydro.go:70:145*/
+	udf14 := /*line fixpoint.go:43:75*/ func(e Edge) uint32 { return e.From }                            /*line transitiveclosure_hydro.go:71:145*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := udf3(v1)
@@ -78,10 +76,10 @@ func (nd *TransitiveClosureBench) subgraph0() {
 			nd.n4Seen[v2] = struct{}{}
 			nd.n5Out = append(nd.n5Out, v2)
 			k6 := udf5(v2)
-			g7, ok8 := nd.n6LIndex[k6]
+			g7, ok8 := nd.n6LIndex.Get(k6)
 			if !ok8 {
 				g7 = len(nd.n6LGroups)
-				nd.n6LIndex[k6] = g7
+				nd.n6LIndex.Put(k6, g7)
 				if g7 < cap(nd.n6LGroups) {
 					nd.n6LGroups = nd.n6LGroups[:g7+1]
 					nd.n6LGroups[g7] = nd.n6LGroups[g7][:0]
@@ -90,7 +88,7 @@ func (nd *TransitiveClosureBench) subgraph0() {
 				}
 			}
 			nd.n6LGroups[g7] = append(nd.n6LGroups[g7], v2)
-			if g9, ok10 := nd.n6RIndex[k6]; ok10 {
+			if g9, ok10 := nd.n6RIndex.Get(k6); ok10 {
 				for _, v11 := range nd.n6RGroups[g9] {
 					v13 := udf12(v2, v11)
 					nd.h6To1Port0 = append(nd.h6To1Port0, v13)
@@ -98,10 +96,10 @@ func (nd *TransitiveClosureBench) subgraph0() {
 			}
 		}
 		k15 := udf14(v1)
-		g16, ok17 := nd.n6RIndex[k15]
+		g16, ok17 := nd.n6RIndex.Get(k15)
 		if !ok17 {
 			g16 = len(nd.n6RGroups)
-			nd.n6RIndex[k15] = g16
+			nd.n6RIndex.Put(k15, g16)
 			if g16 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g16+1]
 				nd.n6RGroups[g16] = nd.n6RGroups[g16][:0]
@@ -110,7 +108,7 @@ func (nd *TransitiveClosureBench) subgraph0() {
 			}
 		}
 		nd.n6RGroups[g16] = append(nd.n6RGroups[g16], v1)
-		if g18, ok19 := nd.n6LIndex[k15]; ok19 {
+		if g18, ok19 := nd.n6LIndex.Get(k15); ok19 {
 			for _, v20 := range nd.n6LGroups[g18] {
 				v21 := udf12(v20, v1)
 				nd.h6To1Port0 = append(nd.h6To1Port0, v21)
@@ -123,10 +121,10 @@ func (nd *TransitiveClosureBench) subgraph0() {
 			nd.n4Seen[v22] = struct{}{}
 			nd.n5Out = append(nd.n5Out, v22)
 			k25 := udf5(v22)
-			g26, ok27 := nd.n6LIndex[k25]
+			g26, ok27 := nd.n6LIndex.Get(k25)
 			if !ok27 {
 				g26 = len(nd.n6LGroups)
-				nd.n6LIndex[k25] = g26
+				nd.n6LIndex.Put(k25, g26)
 				if g26 < cap(nd.n6LGroups) {
 					nd.n6LGroups = nd.n6LGroups[:g26+1]
 					nd.n6LGroups[g26] = nd.n6LGroups[g26][:0]
@@ -135,7 +133,7 @@ func (nd *TransitiveClosureBench) subgraph0() {
 				}
 			}
 			nd.n6LGroups[g26] = append(nd.n6LGroups[g26], v22)
-			if g28, ok29 := nd.n6RIndex[k25]; ok29 {
+			if g28, ok29 := nd.n6RIndex.Get(k25); ok29 {
 				for _, v30 := range nd.n6RGroups[g28] {
 					v31 := udf12(v22, v30)
 					nd.h6To1Port0 = append(nd.h6To1Port0, v31)

@@ -34,7 +34,7 @@ type UnackedBench struct {
 	// hydro.Source (node 2, incremental.go:54): this tick's input.
 	n2Buf []int
 	// hydro.AntiJoin (node 3, incremental.go:54): the keys of the negative input.
-	n3Neg map[int]struct{}
+	n3Neg hydro.IntSet[int]
 	// hydro.Sink (node 4, incremental.go:54): this tick's output.
 	n4Out []Pair
 	// h1To3Port0 is the handoff from hydro.Persist (node 1, incremental.go:54) to hydro.AntiJoin (node 3, incremental.go:54).
@@ -48,7 +48,6 @@ func NewUnackedBench(in hydro.Input[Pair], acks hydro.Input[int], out hydro.Outp
 	nd.acks = acks
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n3Neg = map[int]struct{}{}
 	return nd
 }
 
@@ -65,10 +64,10 @@ func (nd *UnackedBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Persist (1).
 func (nd *UnackedBench) subgraph0() {
-	udf4 := /*line incremental.go:55:3*/ func(x Pair) int { return x.Key } /*line unacked_hydro.go:68:105*/
+	udf4 := /*line incremental.go:55:3*/ func(x Pair) int { return x.Key } /*line unacked_hydro.go:67:105*/
 	w2 := 0
 	for _, v1 := range nd.n1Items[:nd.n1Old] {
-		if _, excluded5 := nd.n3Neg[udf4(v1)]; excluded5 {
+		if nd.n3Neg.Has(udf4(v1)) {
 			continue
 		}
 		nd.n1Items[w2] = v1
@@ -78,27 +77,27 @@ func (nd *UnackedBench) subgraph0() {
 	nd.n1Items = append(nd.n1Items[:w2], nd.n1Items[nd.n1Old:]...)
 	nd.n1Old = w2
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
-	for _, v6 := range nd.n0Buf {
-		nd.n1Items = append(nd.n1Items, v6)
-		nd.h1To3Port0 = append(nd.h1To3Port0, v6)
+	for _, v5 := range nd.n0Buf {
+		nd.n1Items = append(nd.n1Items, v5)
+		nd.h1To3Port0 = append(nd.h1To3Port0, v5)
 	}
 }
 
 // subgraph1 runs stratum 0: hydro.Source (2).
 func (nd *UnackedBench) subgraph1() {
-	udf8 := /*line incremental.go:55:38*/ func(k int) int { return k } /*line unacked_hydro.go:89:100*/
+	udf7 := /*line incremental.go:55:38*/ func(k int) int { return k } /*line unacked_hydro.go:88:100*/
 	nd.n2Buf = nd.acks.TakeInto(nd.n2Buf[:0])
-	for _, v7 := range nd.n2Buf {
-		nd.n3Neg[udf8(v7)] = struct{}{}
+	for _, v6 := range nd.n2Buf {
+		nd.n3Neg.Add(udf7(v6))
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (3), hydro.Sink (4).
 func (nd *UnackedBench) subgraph2() {
-	udf11 := /*line incremental.go:55:3*/ func(x Pair) int { return x.Key } /*line unacked_hydro.go:98:106*/
-	for _, v10 := range nd.h1To3Port0 {
-		if _, excluded12 := nd.n3Neg[udf11(v10)]; !excluded12 {
-			nd.n4Out = append(nd.n4Out, v10)
+	udf10 := /*line incremental.go:55:3*/ func(x Pair) int { return x.Key } /*line unacked_hydro.go:97:106*/
+	for _, v9 := range nd.h1To3Port0 {
+		if !nd.n3Neg.Has(udf10(v9)) {
+			nd.n4Out = append(nd.n4Out, v9)
 		}
 	}
 	clear(nd.h1To3Port0)

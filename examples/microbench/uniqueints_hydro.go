@@ -28,7 +28,7 @@ type UniqueIntsBench struct {
 	// hydro.Source (node 0, dfir.go:14): this tick's input.
 	n0Buf []int
 	// hydro.Unique (node 1, dfir.go:14): the items seen.
-	n1Seen map[int]struct{}
+	n1Seen hydro.IntSet[int]
 	// hydro.Sink (node 2, dfir.go:14): this tick's output.
 	n2Out []int
 }
@@ -39,7 +39,6 @@ func NewUniqueIntsBench(in hydro.Input[int], out hydro.Output[int]) *UniqueIntsB
 	nd.in = in
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Seen = map[int]struct{}{}
 	return nd
 }
 
@@ -49,15 +48,15 @@ func (nd *UniqueIntsBench) Tick() {
 	nd.subgraph0()
 	nd.out.PutAll(nd.n2Out)
 	nd.n2Out = nd.n2Out[:0]
-	clear(nd.n1Seen)
+	nd.n1Seen.Clear()
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Unique (1), hydro.Sink (2).
 func (nd *UniqueIntsBench) subgraph0() {
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
-		if _, dup2 := nd.n1Seen[v1]; !dup2 {
-			nd.n1Seen[v1] = struct{}{}
+		if !nd.n1Seen.Has(v1) {
+			nd.n1Seen.Add(v1)
 			nd.n2Out = append(nd.n2Out, v1)
 		}
 	}

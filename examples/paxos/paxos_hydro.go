@@ -68,9 +68,9 @@ type PaxosClient struct {
 	// hydro.CrossJoin (node 5, paxos.go:74): the stored sides' items in arrival order.
 	n5R []uint64
 	// hydro.AntiJoin (node 10, paxos.go:79): the keys of the negative input.
-	n10Neg map[uint64]struct{}
+	n10Neg hydro.IntSet[uint64]
 	// hydro.Join (node 11, paxos.go:80): the stored sides' items, per key in arrival order.
-	n11RIndex  map[uint64]int
+	n11RIndex  hydro.IntIndex[uint64]
 	n11RGroups [][]Command
 	// hydro.Unique (node 12, paxos.go:80): the items seen.
 	n12Seen map[Reply]struct{}
@@ -123,10 +123,8 @@ func NewPaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], 
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n1Period = /*line paxos.go:73:52*/ Timeout /*line paxos_hydro.go:125:78*/
-	nd.n10Neg = map[uint64]struct{}{}
-	nd.n11RIndex = map[uint64]int{}
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:83:57*/ Timeout /*line paxos_hydro.go:129:79*/
+	nd.n16Period = /*line paxos.go:83:57*/ Timeout /*line paxos_hydro.go:127:79*/
 	return nd
 }
 
@@ -144,11 +142,11 @@ func (nd *PaxosClient) Tick() {
 	clear(nd.n13Out)
 	nd.n13Out = nd.n13Out[:0]
 	nd.n5R = nd.n5R[:0]
-	clear(nd.n10Neg)
+	nd.n10Neg.Clear()
 	for i := range nd.n11RGroups {
 		clear(nd.n11RGroups[i])
 	}
-	clear(nd.n11RIndex)
+	nd.n11RIndex.Clear()
 	nd.n11RGroups = nd.n11RGroups[:0]
 	clear(nd.n12Seen)
 	clear(nd.n14Now)
@@ -214,14 +212,14 @@ func (nd *PaxosClient) subgraph3() {
 	acc12 := nd.n19Acc
 	for _, v9 := range nd.n152Recv {
 		v10 := answerReply(v9)
-		nd.n10Neg[v10.ID] = struct{}{}
+		nd.n10Neg.Add(v10.ID)
 		nd.h8To11Port0 = append(nd.h8To11Port0, v10)
 		v11 := answerBallot(v9)
 		{
 			b := v11
 			/*line replica.go:413:42*/ {
 				acc12 = maxBallot(acc12, b)
-			} /*line paxos_hydro.go:224:36*/
+			} /*line paxos_hydro.go:222:36*/
 		}
 	}
 	clear(nd.n152Recv)
@@ -234,7 +232,7 @@ func (nd *PaxosClient) subgraph4() {
 	if !nd.n15Init {
 		nd.n15Acc, nd.n15Init = noLow(), true
 	}
-	acc19 := nd.n15Acc
+	acc18 := nd.n15Acc
 	if nd.n3Have {
 		v13 := nd.n3Acc
 		nd.n5R = append(nd.n5R, v13)
@@ -242,74 +240,74 @@ func (nd *PaxosClient) subgraph4() {
 	for _, v15 := range nd.h4To5Port0 {
 		for _, v16 := range nd.n5R {
 			v17 := number(v15, v16)
-			if _, excluded18 := nd.n10Neg[v17.ID]; !excluded18 {
+			if !nd.n10Neg.Has(v17.ID) {
 				nd.n14Next = append(nd.n14Next, v17)
 				{
 					c := v17
 					/*line replica.go:396:37*/ {
-						acc19 = min(acc19, c.Seq)
-					} /*line paxos_hydro.go:251:38*/
+						acc18 = min(acc18, c.Seq)
+					} /*line paxos_hydro.go:249:38*/
 				}
 			}
-			k20 := v17.ID
-			g21, ok22 := nd.n11RIndex[k20]
-			if !ok22 {
-				g21 = len(nd.n11RGroups)
-				nd.n11RIndex[k20] = g21
-				if g21 < cap(nd.n11RGroups) {
-					nd.n11RGroups = nd.n11RGroups[:g21+1]
-					nd.n11RGroups[g21] = nd.n11RGroups[g21][:0]
+			k19 := v17.ID
+			g20, ok21 := nd.n11RIndex.Get(k19)
+			if !ok21 {
+				g20 = len(nd.n11RGroups)
+				nd.n11RIndex.Put(k19, g20)
+				if g20 < cap(nd.n11RGroups) {
+					nd.n11RGroups = nd.n11RGroups[:g20+1]
+					nd.n11RGroups[g20] = nd.n11RGroups[g20][:0]
 				} else {
 					nd.n11RGroups = append(nd.n11RGroups, nil)
 				}
 			}
-			nd.n11RGroups[g21] = append(nd.n11RGroups[g21], v17)
+			nd.n11RGroups[g20] = append(nd.n11RGroups[g20], v17)
 			nd.h5To20Port0 = append(nd.h5To20Port0, v17)
 		}
 	}
 	clear(nd.h4To5Port0)
 	nd.h4To5Port0 = nd.h4To5Port0[:0]
-	for _, v23 := range nd.h6To9Port1 {
-		if _, excluded24 := nd.n10Neg[v23.ID]; !excluded24 {
-			nd.n14Next = append(nd.n14Next, v23)
+	for _, v22 := range nd.h6To9Port1 {
+		if !nd.n10Neg.Has(v22.ID) {
+			nd.n14Next = append(nd.n14Next, v22)
 			{
-				c := v23
+				c := v22
 				/*line replica.go:396:37*/ {
-					acc19 = min(acc19, c.Seq)
-				} /*line paxos_hydro.go:279:37*/
+					acc18 = min(acc18, c.Seq)
+				} /*line paxos_hydro.go:277:37*/
 			}
 		}
-		k26 := v23.ID
-		g27, ok28 := nd.n11RIndex[k26]
-		if !ok28 {
-			g27 = len(nd.n11RGroups)
-			nd.n11RIndex[k26] = g27
-			if g27 < cap(nd.n11RGroups) {
-				nd.n11RGroups = nd.n11RGroups[:g27+1]
-				nd.n11RGroups[g27] = nd.n11RGroups[g27][:0]
+		k24 := v22.ID
+		g25, ok26 := nd.n11RIndex.Get(k24)
+		if !ok26 {
+			g25 = len(nd.n11RGroups)
+			nd.n11RIndex.Put(k24, g25)
+			if g25 < cap(nd.n11RGroups) {
+				nd.n11RGroups = nd.n11RGroups[:g25+1]
+				nd.n11RGroups[g25] = nd.n11RGroups[g25][:0]
 			} else {
 				nd.n11RGroups = append(nd.n11RGroups, nil)
 			}
 		}
-		nd.n11RGroups[g27] = append(nd.n11RGroups[g27], v23)
+		nd.n11RGroups[g25] = append(nd.n11RGroups[g25], v22)
 	}
 	clear(nd.h6To9Port1)
 	nd.h6To9Port1 = nd.h6To9Port1[:0]
-	for _, v29 := range nd.h8To11Port0 {
-		k30 := v29.ID
-		if g31, ok32 := nd.n11RIndex[k30]; ok32 {
-			for _, v33 := range nd.n11RGroups[g31] {
-				v34 := replyOf(v29, v33)
-				if _, dup35 := nd.n12Seen[v34]; !dup35 {
-					nd.n12Seen[v34] = struct{}{}
-					nd.n13Out = append(nd.n13Out, v34)
+	for _, v27 := range nd.h8To11Port0 {
+		k28 := v27.ID
+		if g29, ok30 := nd.n11RIndex.Get(k28); ok30 {
+			for _, v31 := range nd.n11RGroups[g29] {
+				v32 := replyOf(v27, v31)
+				if _, dup33 := nd.n12Seen[v32]; !dup33 {
+					nd.n12Seen[v32] = struct{}{}
+					nd.n13Out = append(nd.n13Out, v32)
 				}
 			}
 		}
 	}
 	clear(nd.h8To11Port0)
 	nd.h8To11Port0 = nd.h8To11Port0[:0]
-	nd.n15Acc = acc19
+	nd.n15Acc = acc18
 }
 
 // subgraph5 runs stratum 1: hydro.Fold (19).
@@ -317,8 +315,8 @@ func (nd *PaxosClient) subgraph5() {
 	if !nd.n19Init {
 		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
-	v36 := nd.n19Acc
-	nd.h19To21Port1 = append(nd.h19To21Port1, v36)
+	v34 := nd.n19Acc
+	nd.h19To21Port1 = append(nd.h19To21Port1, v34)
 }
 
 // subgraph6 runs stratum 2: hydro.Fold (15), hydro.CrossJoin (20), hydro.CrossJoin (21), hydro.FilterMap (22), hydro.FilterMap (25), hydro.CrossJoin (26), hydro.Union (27).
@@ -326,29 +324,29 @@ func (nd *PaxosClient) subgraph6() {
 	if !nd.n15Init {
 		nd.n15Acc, nd.n15Init = noLow(), true
 	}
-	v37 := nd.n15Acc
-	nd.n20R = append(nd.n20R, v37)
-	nd.n26R = append(nd.n26R, v37)
-	for _, v38 := range nd.h5To20Port0 {
-		for _, v39 := range nd.n20R {
-			v40 := withLow(v38, v39)
-			nd.n21L = append(nd.n21L, v40)
+	v35 := nd.n15Acc
+	nd.n20R = append(nd.n20R, v35)
+	nd.n26R = append(nd.n26R, v35)
+	for _, v36 := range nd.h5To20Port0 {
+		for _, v37 := range nd.n20R {
+			v38 := withLow(v36, v37)
+			nd.n21L = append(nd.n21L, v38)
 		}
 	}
 	clear(nd.h5To20Port0)
 	nd.h5To20Port0 = nd.h5To20Port0[:0]
-	for _, v41 := range nd.h19To21Port1 {
-		for _, v42 := range nd.n21L {
-			v43 := directedOf(v42, v41)
-			if v44, ok45 := toLeader(v43); ok45 {
+	for _, v39 := range nd.h19To21Port1 {
+		for _, v40 := range nd.n21L {
+			v41 := directedOf(v40, v39)
+			if v42, ok43 := toLeader(v41); ok43 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v44)
-					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v44))}, 23, nd.hydroBuf)
+					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v42)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v42))}, 23, nd.hydroBuf)
 				}
 			}
-			if v46, ok47 := toEveryone(v43); ok47 {
+			if v44, ok45 := toEveryone(v41); ok45 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v46)
+					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v44)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
 				}
 			}
@@ -356,11 +354,11 @@ func (nd *PaxosClient) subgraph6() {
 	}
 	clear(nd.h19To21Port1)
 	nd.h19To21Port1 = nd.h19To21Port1[:0]
-	for _, v48 := range nd.h17To26Port0 {
-		for _, v49 := range nd.n26R {
-			v50 := withLow(v48, v49)
+	for _, v46 := range nd.h17To26Port0 {
+		for _, v47 := range nd.n26R {
+			v48 := withLow(v46, v47)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v50)
+				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v48)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
 			}
 		}
@@ -491,13 +489,13 @@ type PaxosProposer struct {
 	n39L []Config
 	n39R []int
 	// hydro.MergeKeyed (node 43, paxos.go:107): the groups in order of first appearance.
-	n43Index map[uint64]int
+	n43Index hydro.IntIndex[uint64]
 	n43Accs  []Tally
 	// the groups changed in this tick, and whether each group is among them.
 	n43Changed []int
 	n43Touched []bool
 	// hydro.ReduceKeyed (node 45, paxos.go:110): the groups in order of first appearance.
-	n45Index map[uint64]int
+	n45Index hydro.IntIndex[uint64]
 	n45Accs  []Votes
 	// hydro.CrossJoin (node 47, paxos.go:113): the stored sides' items in arrival order.
 	n47L []chosen
@@ -516,7 +514,7 @@ type PaxosProposer struct {
 	n60Acc  Core
 	n60Init bool
 	// hydro.ReduceKeyed (node 65, paxos.go:131): the groups in order of first appearance.
-	n65Index map[uint8]int
+	n65Index hydro.IntIndex[uint8]
 	n65Accs  []Used
 	// the groups changed this tick, to log at its end.
 	n65Mark  []bool
@@ -565,10 +563,7 @@ func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n43Index = map[uint64]int{}
-	nd.n45Index = map[uint64]int{}
-	nd.n55Period = /*line paxos.go:122:36*/ HeartbeatPeriod /*line paxos_hydro.go:570:88*/
-	nd.n65Index = map[uint8]int{}
+	nd.n55Period = /*line paxos.go:122:36*/ HeartbeatPeriod /*line paxos_hydro.go:566:88*/
 	return nd
 }
 
@@ -599,7 +594,7 @@ func (nd *PaxosProposer) Tick() {
 		nd.n43Touched[i] = false
 	}
 	nd.n43Changed = nd.n43Changed[:0]
-	clear(nd.n45Index)
+	nd.n45Index.Clear()
 	nd.n45Accs = nd.n45Accs[:0]
 	clear(nd.n47L)
 	nd.n47L = nd.n47L[:0]
@@ -653,18 +648,18 @@ func (nd *PaxosProposer) subgraph3() {
 	window := nd.window
 	udf14 := /*line paxos.go:107:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:656:34*/
+	} /*line paxos_hydro.go:651:34*/
 	udf20 := /*line paxos.go:110:45*/ func(p P2b) Votes {
 		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:659:34*/
+	} /*line paxos_hydro.go:654:34*/
 	for _, v10 := range nd.n82Recv {
 		if v11, ok12 := accepted(v10); ok12 {
 			v13 := udf14(v11)
 			k15 := v13.Pos
-			i16, ok17 := nd.n43Index[k15]
+			i16, ok17 := nd.n43Index.Get(k15)
 			if !ok17 {
 				i16 = len(nd.n43Accs)
-				nd.n43Index[k15] = i16
+				nd.n43Index.Put(k15, i16)
 				bot18 := v13
 				bot18.T = *new(TallyLattice)
 				nd.n43Accs = append(nd.n43Accs, bot18)
@@ -679,10 +674,10 @@ func (nd *PaxosProposer) subgraph3() {
 			}
 			v19 := udf20(v11)
 			k21 := v19.Pos
-			i22, ok23 := nd.n45Index[k21]
+			i22, ok23 := nd.n45Index.Get(k21)
 			if !ok23 {
 				i22 = len(nd.n45Accs)
-				nd.n45Index[k21] = i22
+				nd.n45Index.Put(k21, i22)
 				nd.n45Accs = append(nd.n45Accs, v19)
 			} else {
 				combineVotes(&nd.n45Accs[i22], v19)
@@ -714,7 +709,7 @@ func (nd *PaxosProposer) subgraph5() {
 // subgraph6 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *PaxosProposer) subgraph6() {
 	window := nd.window
-	udf35 := /*line paxos.go:103:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:717:127*/
+	udf35 := /*line paxos.go:103:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:712:127*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -784,7 +779,7 @@ func (nd *PaxosProposer) subgraph8() {
 	}
 	for i51 := range nd.n45Accs {
 		v50 := nd.n45Accs[i51]
-		if i52, ok53 := nd.n43Index[v50.Pos]; ok53 {
+		if i52, ok53 := nd.n43Index.Get(v50.Pos); ok53 {
 			v54 := nd.n43Accs[i52]
 			v55 := tallied(v50, v54)
 			nd.n47L = append(nd.n47L, v55)
@@ -811,7 +806,7 @@ func (nd *PaxosProposer) subgraph8() {
 							case EvTimer:
 								acc61.Timer = true
 							}
-						} /*line paxos_hydro.go:814:39*/
+						} /*line paxos_hydro.go:809:39*/
 					}
 				}
 			}
@@ -842,7 +837,7 @@ func (nd *PaxosProposer) subgraph8() {
 						case EvTimer:
 							acc61.Timer = true
 						}
-					} /*line paxos_hydro.go:845:38*/
+					} /*line paxos_hydro.go:840:38*/
 				}
 			}
 		}
@@ -869,7 +864,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:872:36*/
+			} /*line paxos_hydro.go:867:36*/
 		}
 	}
 	clear(nd.h49To57Port0)
@@ -894,7 +889,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:897:36*/
+			} /*line paxos_hydro.go:892:36*/
 		}
 	}
 	clear(nd.h50To57Port1)
@@ -919,7 +914,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:922:36*/
+			} /*line paxos_hydro.go:917:36*/
 		}
 	}
 	clear(nd.h51To57Port2)
@@ -944,7 +939,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:947:36*/
+			} /*line paxos_hydro.go:942:36*/
 		}
 	}
 	clear(nd.h52To57Port3)
@@ -969,7 +964,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:972:36*/
+			} /*line paxos_hydro.go:967:36*/
 		}
 	}
 	clear(nd.h54To57Port5)
@@ -994,7 +989,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:997:36*/
+			} /*line paxos_hydro.go:992:36*/
 		}
 	}
 	clear(nd.h56To57Port6)
@@ -1019,7 +1014,7 @@ func (nd *PaxosProposer) subgraph8() {
 				case EvTimer:
 					acc61.Timer = true
 				}
-			} /*line paxos_hydro.go:1022:37*/
+			} /*line paxos_hydro.go:1017:37*/
 		}
 	}
 	clear(nd.h34To57Port7)
@@ -1072,20 +1067,20 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1075:36*/
+		} /*line paxos_hydro.go:1070:36*/
 	}
 	{
 		c, emit := v89, func(v91 P1a) {
 			v92 := usedOf(v91)
 			k93 := v92.Key
-			i94, ok95 := nd.n65Index[k93]
+			i94, ok95 := nd.n65Index.Get(k93)
 			if ok95 && !nd.n65Mark[i94] {
 				nd.n65Mark[i94] = true
 				nd.n65Dirty = append(nd.n65Dirty, i94)
 			}
 			if !ok95 {
 				i94 = len(nd.n65Accs)
-				nd.n65Index[k93] = i94
+				nd.n65Index.Put(k93, i94)
 				nd.n65Mark = append(nd.n65Mark, true)
 				nd.n65Dirty = append(nd.n65Dirty, i94)
 				nd.n65Accs = append(nd.n65Accs, v92)
@@ -1101,7 +1096,7 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1104:36*/
+		} /*line paxos_hydro.go:1099:36*/
 	}
 	{
 		c, emit := v89, func(v96 P2a) {
@@ -1114,7 +1109,7 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.P2as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1117:36*/
+		} /*line paxos_hydro.go:1112:36*/
 	}
 	{
 		c, emit := v89, func(v97 Commit) {
@@ -1127,7 +1122,7 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1130:36*/
+		} /*line paxos_hydro.go:1125:36*/
 	}
 	{
 		c, emit := v89, func(v98 Resend) {
@@ -1140,7 +1135,7 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1143:36*/
+		} /*line paxos_hydro.go:1138:36*/
 	}
 	{
 		c, emit := v89, func(v99 Transfer) {
@@ -1153,7 +1148,7 @@ func (nd *PaxosProposer) subgraph10() {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1156:36*/
+		} /*line paxos_hydro.go:1151:36*/
 	}
 }
 
@@ -1186,12 +1181,12 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:131): %w", err108)
 		}
 		k109 := v106.Key
-		i110, ok111 := nd.n65Index[k109]
+		i110, ok111 := nd.n65Index.Get(k109)
 		if ok111 {
 			nd.n65Accs[i110] = v106
 		} else {
 			i110 = len(nd.n65Accs)
-			nd.n65Index[k109] = i110
+			nd.n65Index.Put(k109, i110)
 			nd.n65Accs = append(nd.n65Accs, v106)
 			nd.n65Mark = append(nd.n65Mark, false)
 		}
@@ -1530,7 +1525,7 @@ func (nd *PaxosAcceptor) subgraph2() {
 	udf17 := /*line paxos.go:145:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, p.Slot%ring(window), Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line paxos_hydro.go:1533:35*/
+	} /*line paxos_hydro.go:1528:35*/
 	v6 := nd.n75Acc
 	nd.n76L = append(nd.n76L, v6)
 	for _, v7 := range nd.n76R {
@@ -1783,7 +1778,7 @@ type PaxosReplica struct {
 	// hydro.SelfID (node 86, paxos.go:157): whether the member id was emitted.
 	n86Done bool
 	// hydro.ReduceKeyed (node 99, paxos.go:167): the groups in order of first appearance.
-	n99Index map[uint8]int
+	n99Index hydro.IntIndex[uint8]
 	n99Accs  []Applied
 	// the groups changed this tick, to log at its end.
 	n99Mark  []bool
@@ -1794,7 +1789,7 @@ type PaxosReplica struct {
 	// hydro.CrossJoin (node 101, paxos.go:168): the stored sides' items in arrival order.
 	n101R []uint64
 	// hydro.MergeKeyed (node 103, paxos.go:168): the groups in order of first appearance.
-	n103Index map[uint64]int
+	n103Index hydro.IntIndex[uint64]
 	n103Accs  []Slotted
 	// the groups changed this tick, to log at its end.
 	n103Mark  []bool
@@ -1809,7 +1804,7 @@ type PaxosReplica struct {
 	n106Mark  []bool
 	n106Dirty []int
 	// hydro.MergeKeyed (node 109, paxos.go:173): the groups in order of first appearance.
-	n109Index map[uint64]int
+	n109Index hydro.IntIndex[uint64]
 	n109Accs  []Session
 	// the groups changed this tick, to log at its end.
 	n109Mark  []bool
@@ -1877,7 +1872,7 @@ type PaxosReplica struct {
 	n151Now  []Answer
 	n151Next []Answer
 	// hydro.Unique (node 156, paxos.go:198): the items seen.
-	n156Seen map[hydro.MemberID]struct{}
+	n156Seen hydro.IntSet[hydro.MemberID]
 	// hydro.CrossJoin (node 157, paxos.go:199): the stored sides' items in arrival order.
 	n157R []KV
 	// hydro.Fold (node 158, paxos.go:199): the accumulator.
@@ -1948,14 +1943,10 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n99Index = map[uint8]int{}
-	nd.n103Index = map[uint64]int{}
 	nd.n106Index = map[string]int{}
-	nd.n109Index = map[uint64]int{}
-	nd.n110Period = /*line paxos.go:174:41*/ ProgressPeriod /*line paxos_hydro.go:1955:89*/
+	nd.n110Period = /*line paxos.go:174:41*/ ProgressPeriod /*line paxos_hydro.go:1947:89*/
 	nd.n126Seen = map[KeyProbe]struct{}{}
 	nd.n130Seen = map[SessionProbe]struct{}{}
-	nd.n156Seen = map[hydro.MemberID]struct{}{}
 	return nd
 }
 
@@ -2024,7 +2015,7 @@ func (nd *PaxosReplica) Tick() {
 	nd.n147Now, nd.n147Next = nd.n147Next, nd.n147Now[:0]
 	clear(nd.n151Now)
 	nd.n151Now, nd.n151Next = nd.n151Next, nd.n151Now[:0]
-	clear(nd.n156Seen)
+	nd.n156Seen.Clear()
 	clear(nd.n157R)
 	nd.n157R = nd.n157R[:0]
 	var zero158 []KV
@@ -2097,14 +2088,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v11
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2100:37*/
+			} /*line paxos_hydro.go:2091:37*/
 		}
 		v13 := slotOf(v10)
 		{
 			s := v13
 			/*line replica.go:91:41*/ {
 				acc14 = max(acc14, s)
-			} /*line paxos_hydro.go:2107:37*/
+			} /*line paxos_hydro.go:2098:37*/
 		}
 	}
 	clear(nd.n88Recv)
@@ -2117,14 +2108,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v17
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2120:37*/
+			} /*line paxos_hydro.go:2111:37*/
 		}
 		v19 := slotOf(v16)
 		{
 			s := v19
 			/*line replica.go:91:41*/ {
 				acc14 = max(acc14, s)
-			} /*line paxos_hydro.go:2127:37*/
+			} /*line paxos_hydro.go:2118:37*/
 		}
 	}
 	clear(nd.n90Recv)
@@ -2138,20 +2129,20 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v22
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2141:37*/
+			} /*line paxos_hydro.go:2132:37*/
 		}
 		nd.h110To165Port0 = append(nd.h110To165Port0, v21)
 	}
 	for _, v24 := range nd.n141Now {
 		k25 := v24.Key
-		i26, ok27 := nd.n99Index[k25]
+		i26, ok27 := nd.n99Index.Get(k25)
 		if ok27 && !nd.n99Mark[i26] {
 			nd.n99Mark[i26] = true
 			nd.n99Dirty = append(nd.n99Dirty, i26)
 		}
 		if !ok27 {
 			i26 = len(nd.n99Accs)
-			nd.n99Index[k25] = i26
+			nd.n99Index.Put(k25, i26)
 			nd.n99Mark = append(nd.n99Mark, true)
 			nd.n99Dirty = append(nd.n99Dirty, i26)
 			nd.n99Accs = append(nd.n99Accs, v24)
@@ -2163,7 +2154,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v28
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2166:37*/
+			} /*line paxos_hydro.go:2157:37*/
 		}
 	}
 	for _, v30 := range nd.n143Now {
@@ -2186,14 +2177,14 @@ func (nd *PaxosReplica) subgraph1() {
 	}
 	for _, v35 := range nd.n145Now {
 		k36 := v35.Inc
-		i37, ok38 := nd.n109Index[k36]
+		i37, ok38 := nd.n109Index.Get(k36)
 		if ok38 && !nd.n109Mark[i37] {
 			nd.n109Mark[i37] = true
 			nd.n109Dirty = append(nd.n109Dirty, i37)
 		}
 		if !ok38 {
 			i37 = len(nd.n109Accs)
-			nd.n109Index[k36] = i37
+			nd.n109Index.Put(k36, i37)
 			nd.n109Mark = append(nd.n109Mark, true)
 			nd.n109Dirty = append(nd.n109Dirty, i37)
 			bot39 := v35
@@ -2205,14 +2196,14 @@ func (nd *PaxosReplica) subgraph1() {
 	for _, v40 := range nd.n164Recv {
 		v41 := snapshotApplied(v40)
 		k42 := v41.Key
-		i43, ok44 := nd.n99Index[k42]
+		i43, ok44 := nd.n99Index.Get(k42)
 		if ok44 && !nd.n99Mark[i43] {
 			nd.n99Mark[i43] = true
 			nd.n99Dirty = append(nd.n99Dirty, i43)
 		}
 		if !ok44 {
 			i43 = len(nd.n99Accs)
-			nd.n99Index[k42] = i43
+			nd.n99Index.Put(k42, i43)
 			nd.n99Mark = append(nd.n99Mark, true)
 			nd.n99Dirty = append(nd.n99Dirty, i43)
 			nd.n99Accs = append(nd.n99Accs, v41)
@@ -2224,7 +2215,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v45
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2227:37*/
+			} /*line paxos_hydro.go:2218:37*/
 		}
 		{
 			s, emit := v40, func(v47 KV) {
@@ -2249,19 +2240,19 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2252:37*/
+			} /*line paxos_hydro.go:2243:37*/
 		}
 		{
 			s, emit := v40, func(v52 Session) {
 				k53 := v52.Inc
-				i54, ok55 := nd.n109Index[k53]
+				i54, ok55 := nd.n109Index.Get(k53)
 				if ok55 && !nd.n109Mark[i54] {
 					nd.n109Mark[i54] = true
 					nd.n109Dirty = append(nd.n109Dirty, i54)
 				}
 				if !ok55 {
 					i54 = len(nd.n109Accs)
-					nd.n109Index[k53] = i54
+					nd.n109Index.Put(k53, i54)
 					nd.n109Mark = append(nd.n109Mark, true)
 					nd.n109Dirty = append(nd.n109Dirty, i54)
 					bot56 := v52
@@ -2274,7 +2265,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2277:37*/
+			} /*line paxos_hydro.go:2268:37*/
 		}
 	}
 	clear(nd.n164Recv)
@@ -2297,8 +2288,8 @@ func (nd *PaxosReplica) subgraph2() {
 func (nd *PaxosReplica) subgraph3() {
 	for _, v58 := range nd.n154Recv {
 		v59 := transferTo(v58)
-		if _, dup60 := nd.n156Seen[v59]; !dup60 {
-			nd.n156Seen[v59] = struct{}{}
+		if !nd.n156Seen.Has(v59) {
+			nd.n156Seen.Add(v59)
 			nd.h156To157Port0 = append(nd.h156To157Port0, v59)
 			nd.h156To159Port0 = append(nd.h156To159Port0, v59)
 			nd.h156To161Port0 = append(nd.h156To161Port0, v59)
@@ -2313,17 +2304,17 @@ func (nd *PaxosReplica) subgraph4() {
 	if !nd.n100Init {
 		nd.n100Acc, nd.n100Init = noApplied(), true
 	}
-	acc63 := nd.n100Acc
-	for i62 := range nd.n99Accs {
-		v61 := nd.n99Accs[i62]
+	acc62 := nd.n100Acc
+	for i61 := range nd.n99Accs {
+		v60 := nd.n99Accs[i61]
 		{
-			a := v61
+			a := v60
 			/*line replica.go:69:42*/ {
-				acc63 = max(acc63, a.Next)
-			} /*line paxos_hydro.go:2323:37*/
+				acc62 = max(acc62, a.Next)
+			} /*line paxos_hydro.go:2314:37*/
 		}
 	}
-	nd.n100Acc = acc63
+	nd.n100Acc = acc62
 }
 
 // subgraph5 runs stratum 1: hydro.MergeKeyed (106), hydro.CrossJoin (157).
@@ -2331,26 +2322,26 @@ func (nd *PaxosReplica) subgraph5() {
 	if !nd.n158Init {
 		nd.n158Acc, nd.n158Init = newKVList(), true
 	}
-	acc69 := nd.n158Acc
-	for i65 := range nd.n106Accs {
-		v64 := nd.n106Accs[i65]
-		nd.h106To127Port1 = append(nd.h106To127Port1, v64)
-		nd.n157R = append(nd.n157R, v64)
+	acc68 := nd.n158Acc
+	for i64 := range nd.n106Accs {
+		v63 := nd.n106Accs[i64]
+		nd.h106To127Port1 = append(nd.h106To127Port1, v63)
+		nd.n157R = append(nd.n157R, v63)
 	}
-	for _, v66 := range nd.h156To157Port0 {
-		for _, v67 := range nd.n157R {
-			v68 := pickKV(v66, v67)
+	for _, v65 := range nd.h156To157Port0 {
+		for _, v66 := range nd.n157R {
+			v67 := pickKV(v65, v66)
 			{
-				kv := v68
+				kv := v67
 				/*line replica.go:347:34*/ {
-					acc69 = append(acc69, kv)
-				} /*line paxos_hydro.go:2347:38*/
+					acc68 = append(acc68, kv)
+				} /*line paxos_hydro.go:2338:38*/
 			}
 		}
 	}
 	clear(nd.h156To157Port0)
 	nd.h156To157Port0 = nd.h156To157Port0[:0]
-	nd.n158Acc = acc69
+	nd.n158Acc = acc68
 }
 
 // subgraph6 runs stratum 1: hydro.MergeKeyed (109), hydro.CrossJoin (159).
@@ -2358,26 +2349,26 @@ func (nd *PaxosReplica) subgraph6() {
 	if !nd.n160Init {
 		nd.n160Acc, nd.n160Init = newSessionList(), true
 	}
-	acc75 := nd.n160Acc
-	for i71 := range nd.n109Accs {
-		v70 := nd.n109Accs[i71]
-		nd.h109To131Port1 = append(nd.h109To131Port1, v70)
-		nd.n159R = append(nd.n159R, v70)
+	acc74 := nd.n160Acc
+	for i70 := range nd.n109Accs {
+		v69 := nd.n109Accs[i70]
+		nd.h109To131Port1 = append(nd.h109To131Port1, v69)
+		nd.n159R = append(nd.n159R, v69)
 	}
-	for _, v72 := range nd.h156To159Port0 {
-		for _, v73 := range nd.n159R {
-			v74 := pickSession(v72, v73)
+	for _, v71 := range nd.h156To159Port0 {
+		for _, v72 := range nd.n159R {
+			v73 := pickSession(v71, v72)
 			{
-				s := v74
+				s := v73
 				/*line replica.go:353:48*/ {
-					acc75 = append(acc75, s)
-				} /*line paxos_hydro.go:2374:38*/
+					acc74 = append(acc74, s)
+				} /*line paxos_hydro.go:2365:38*/
 			}
 		}
 	}
 	clear(nd.h156To159Port0)
 	nd.h156To159Port0 = nd.h156To159Port0[:0]
-	nd.n160Acc = acc75
+	nd.n160Acc = acc74
 }
 
 // subgraph7 runs stratum 1: hydro.Fold (115), hydro.Filter (116).
@@ -2385,9 +2376,9 @@ func (nd *PaxosReplica) subgraph7() {
 	if !nd.n115Init {
 		nd.n115Acc, nd.n115Init = count(), true
 	}
-	v76 := nd.n115Acc
-	if some(v76) {
-		nd.h116To117Port0 = append(nd.h116To117Port0, v76)
+	v75 := nd.n115Acc
+	if some(v75) {
+		nd.h116To117Port0 = append(nd.h116To117Port0, v75)
 	}
 }
 
@@ -2396,122 +2387,122 @@ func (nd *PaxosReplica) subgraph8() {
 	if !nd.n119Init {
 		nd.n119Acc, nd.n119Init = noSlot(), true
 	}
-	v77 := nd.n119Acc
-	nd.h119To120Port1 = append(nd.h119To120Port1, v77)
+	v76 := nd.n119Acc
+	nd.h119To120Port1 = append(nd.h119To120Port1, v76)
 }
 
 // subgraph9 runs stratum 2: hydro.Fold (100), hydro.CrossJoin (101), hydro.FilterMap (102), hydro.CrossJoin (117), hydro.CrossJoin (120), hydro.FlatMap (121), hydro.Fold (158), hydro.Fold (160), hydro.CrossJoin (161), hydro.CrossJoin (162), hydro.CrossJoin (163).
 func (nd *PaxosReplica) subgraph9() {
 	window := nd.window
-	udf92 := /*line paxos.go:168:111*/ func(a arrived) (Slotted, bool) {
+	udf91 := /*line paxos.go:168:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2409:35*/
+	} /*line paxos_hydro.go:2400:35*/
 	if !nd.n100Init {
 		nd.n100Acc, nd.n100Init = noApplied(), true
 	}
-	v78 := nd.n100Acc
-	nd.n101R = append(nd.n101R, v78)
-	nd.n117R = append(nd.n117R, v78)
-	nd.n161R = append(nd.n161R, v78)
+	v77 := nd.n100Acc
+	nd.n101R = append(nd.n101R, v77)
+	nd.n117R = append(nd.n117R, v77)
+	nd.n161R = append(nd.n161R, v77)
 	if !nd.n158Init {
 		nd.n158Acc, nd.n158Init = newKVList(), true
 	}
-	v79 := nd.n158Acc
-	nd.n162R = append(nd.n162R, v79)
-	for _, v80 := range nd.n162L {
-		v81 := withSnapshotKVs(v80, v79)
-		nd.n163L = append(nd.n163L, v81)
-		for _, v82 := range nd.n163R {
-			v83 := withSnapshotSessions(v81, v82)
+	v78 := nd.n158Acc
+	nd.n162R = append(nd.n162R, v78)
+	for _, v79 := range nd.n162L {
+		v80 := withSnapshotKVs(v79, v78)
+		nd.n163L = append(nd.n163L, v80)
+		for _, v81 := range nd.n163R {
+			v82 := withSnapshotSessions(v80, v81)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v83)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v83))}, 164, nd.hydroBuf)
+				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v82)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v82))}, 164, nd.hydroBuf)
 			}
 		}
 	}
 	if !nd.n160Init {
 		nd.n160Acc, nd.n160Init = newSessionList(), true
 	}
-	v84 := nd.n160Acc
-	nd.n163R = append(nd.n163R, v84)
-	for _, v85 := range nd.n163L {
-		v86 := withSnapshotSessions(v85, v84)
+	v83 := nd.n160Acc
+	nd.n163R = append(nd.n163R, v83)
+	for _, v84 := range nd.n163L {
+		v85 := withSnapshotSessions(v84, v83)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v86)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v86))}, 164, nd.hydroBuf)
+			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v85)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v85))}, 164, nd.hydroBuf)
 		}
 	}
-	for _, v87 := range nd.h92To101Port0 {
-		for _, v88 := range nd.n101R {
-			v89 := arrival(v87, v88)
-			if v90, ok91 := udf92(v89); ok91 {
-				k93 := v90.Pos
-				i94, ok95 := nd.n103Index[k93]
-				if ok95 && !nd.n103Mark[i94] {
-					nd.n103Mark[i94] = true
-					nd.n103Dirty = append(nd.n103Dirty, i94)
+	for _, v86 := range nd.h92To101Port0 {
+		for _, v87 := range nd.n101R {
+			v88 := arrival(v86, v87)
+			if v89, ok90 := udf91(v88); ok90 {
+				k92 := v89.Pos
+				i93, ok94 := nd.n103Index.Get(k92)
+				if ok94 && !nd.n103Mark[i93] {
+					nd.n103Mark[i93] = true
+					nd.n103Dirty = append(nd.n103Dirty, i93)
 				}
-				if !ok95 {
-					i94 = len(nd.n103Accs)
-					nd.n103Index[k93] = i94
+				if !ok94 {
+					i93 = len(nd.n103Accs)
+					nd.n103Index.Put(k92, i93)
 					nd.n103Mark = append(nd.n103Mark, true)
-					nd.n103Dirty = append(nd.n103Dirty, i94)
-					bot96 := v90
-					bot96.C = *new(CommitLattice)
-					nd.n103Accs = append(nd.n103Accs, bot96)
+					nd.n103Dirty = append(nd.n103Dirty, i93)
+					bot95 := v89
+					bot95.C = *new(CommitLattice)
+					nd.n103Accs = append(nd.n103Accs, bot95)
 				}
-				nd.n103Accs[i94].C.Merge(v90.C)
-				if i94 >= len(nd.n103Touched) {
-					nd.n103Touched = append(nd.n103Touched, make([]bool, i94+1-len(nd.n103Touched))...)
+				nd.n103Accs[i93].C.Merge(v89.C)
+				if i93 >= len(nd.n103Touched) {
+					nd.n103Touched = append(nd.n103Touched, make([]bool, i93+1-len(nd.n103Touched))...)
 				}
-				if !nd.n103Touched[i94] {
-					nd.n103Touched[i94] = true
-					nd.n103Changed = append(nd.n103Changed, i94)
+				if !nd.n103Touched[i93] {
+					nd.n103Touched[i93] = true
+					nd.n103Changed = append(nd.n103Changed, i93)
 				}
 			}
 		}
 	}
 	clear(nd.h92To101Port0)
 	nd.h92To101Port0 = nd.h92To101Port0[:0]
-	for _, v97 := range nd.h116To117Port0 {
-		for _, v98 := range nd.n117R {
-			v99 := startAt(v97, v98)
-			nd.n120L = append(nd.n120L, v99)
-			nd.h117To124Port1 = append(nd.h117To124Port1, v99)
+	for _, v96 := range nd.h116To117Port0 {
+		for _, v97 := range nd.n117R {
+			v98 := startAt(v96, v97)
+			nd.n120L = append(nd.n120L, v98)
+			nd.h117To124Port1 = append(nd.h117To124Port1, v98)
 		}
 	}
 	clear(nd.h116To117Port0)
 	nd.h116To117Port0 = nd.h116To117Port0[:0]
-	for _, v100 := range nd.h119To120Port1 {
-		for _, v101 := range nd.n120L {
-			v102 := spanOf(v101, v100)
+	for _, v99 := range nd.h119To120Port1 {
+		for _, v100 := range nd.n120L {
+			v101 := spanOf(v100, v99)
 			{
-				sp, emit := v102, func(v103 Probe) {
-					nd.h121To122Port0 = append(nd.h121To122Port0, v103)
+				sp, emit := v101, func(v102 Probe) {
+					nd.h121To122Port0 = append(nd.h121To122Port0, v102)
 				}
 				/*line paxos.go:180:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2497:38*/
+				} /*line paxos_hydro.go:2488:38*/
 			}
 		}
 	}
 	clear(nd.h119To120Port1)
 	nd.h119To120Port1 = nd.h119To120Port1[:0]
-	for _, v104 := range nd.h156To161Port0 {
-		for _, v105 := range nd.n161R {
-			v106 := snapshotOf(v104, v105)
-			nd.n162L = append(nd.n162L, v106)
-			for _, v107 := range nd.n162R {
-				v108 := withSnapshotKVs(v106, v107)
-				nd.n163L = append(nd.n163L, v108)
-				for _, v109 := range nd.n163R {
-					v110 := withSnapshotSessions(v108, v109)
+	for _, v103 := range nd.h156To161Port0 {
+		for _, v104 := range nd.n161R {
+			v105 := snapshotOf(v103, v104)
+			nd.n162L = append(nd.n162L, v105)
+			for _, v106 := range nd.n162R {
+				v107 := withSnapshotKVs(v105, v106)
+				nd.n163L = append(nd.n163L, v107)
+				for _, v108 := range nd.n163R {
+					v109 := withSnapshotSessions(v107, v108)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v110)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v110))}, 164, nd.hydroBuf)
+						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v109)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v109))}, 164, nd.hydroBuf)
 					}
 				}
 			}
@@ -2526,27 +2517,27 @@ func (nd *PaxosReplica) subgraph10() {
 	if !nd.n123Init {
 		nd.n123Acc, nd.n123Init = newCommits(), true
 	}
-	acc118 := nd.n123Acc
+	acc117 := nd.n123Acc
 	slices.Sort(nd.n103Changed)
-	for _, i112 := range nd.n103Changed {
-		v111 := nd.n103Accs[i112]
-		_ = v111
+	for _, i111 := range nd.n103Changed {
+		v110 := nd.n103Accs[i111]
+		_ = v110
 	}
-	for _, v113 := range nd.h121To122Port0 {
-		if i114, ok115 := nd.n103Index[v113.Pos]; ok115 {
-			v116 := nd.n103Accs[i114]
-			v117 := hitSlotted(v113, v116)
+	for _, v112 := range nd.h121To122Port0 {
+		if i113, ok114 := nd.n103Index.Get(v112.Pos); ok114 {
+			v115 := nd.n103Accs[i113]
+			v116 := hitSlotted(v112, v115)
 			{
-				c := v117
+				c := v116
 				/*line replica.go:105:41*/ {
-					acc118 = append(acc118, c)
-				} /*line paxos_hydro.go:2543:38*/
+					acc117 = append(acc117, c)
+				} /*line paxos_hydro.go:2534:38*/
 			}
 		}
 	}
 	clear(nd.h121To122Port0)
 	nd.h121To122Port0 = nd.h121To122Port0[:0]
-	nd.n123Acc = acc118
+	nd.n123Acc = acc117
 }
 
 // subgraph11 runs stratum 4: hydro.Fold (123), hydro.CrossJoin (124), hydro.FlatMap (125), hydro.Unique (126), hydro.Join (127), hydro.FlatMap (129), hydro.Unique (130), hydro.Join (131), hydro.CrossJoin (165), hydro.CrossJoin (166).
@@ -2554,34 +2545,34 @@ func (nd *PaxosReplica) subgraph11() {
 	if !nd.n128Init {
 		nd.n128Acc, nd.n128Init = newKVs(), true
 	}
-	acc129 := nd.n128Acc
+	acc128 := nd.n128Acc
 	if !nd.n132Init {
 		nd.n132Acc, nd.n132Init = newSessions(), true
 	}
-	acc136 := nd.n132Acc
+	acc135 := nd.n132Acc
 	if !nd.n123Init {
 		nd.n123Acc, nd.n123Init = newCommits(), true
 	}
-	v119 := nd.n123Acc
-	nd.n124L = append(nd.n124L, v119)
-	for _, v120 := range nd.h117To124Port1 {
-		for _, v121 := range nd.n124L {
-			v122 := runOf(v121, v120)
+	v118 := nd.n123Acc
+	nd.n124L = append(nd.n124L, v118)
+	for _, v119 := range nd.h117To124Port1 {
+		for _, v120 := range nd.n124L {
+			v121 := runOf(v120, v119)
 			{
-				r, emit := v122, func(v123 KeyProbe) {
-					if _, dup124 := nd.n126Seen[v123]; !dup124 {
-						nd.n126Seen[v123] = struct{}{}
-						if i125, ok126 := nd.n106Index[v123.Key]; ok126 {
-							v127 := nd.n106Accs[i125]
-							v128 := hitKV(v123, v127)
+				r, emit := v121, func(v122 KeyProbe) {
+					if _, dup123 := nd.n126Seen[v122]; !dup123 {
+						nd.n126Seen[v122] = struct{}{}
+						if i124, ok125 := nd.n106Index[v122.Key]; ok125 {
+							v126 := nd.n106Accs[i124]
+							v127 := hitKV(v122, v126)
 							{
-								kv := v128
+								kv := v127
 								/*line replica.go:168:41*/ {
-									if acc129 == nil {
-										acc129 = map[string]Cell{}
+									if acc128 == nil {
+										acc128 = map[string]Cell{}
 									}
-									(acc129)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2584:42*/
+									(acc128)[kv.Key] = kv.Cell
+								} /*line paxos_hydro.go:2575:42*/
 							}
 						}
 					}
@@ -2594,23 +2585,23 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2597:38*/
+				} /*line paxos_hydro.go:2588:38*/
 			}
 			{
-				r, emit := v122, func(v130 SessionProbe) {
-					if _, dup131 := nd.n130Seen[v130]; !dup131 {
-						nd.n130Seen[v130] = struct{}{}
-						if i132, ok133 := nd.n109Index[v130.Inc]; ok133 {
-							v134 := nd.n109Accs[i132]
-							v135 := hitSession(v130, v134)
+				r, emit := v121, func(v129 SessionProbe) {
+					if _, dup130 := nd.n130Seen[v129]; !dup130 {
+						nd.n130Seen[v129] = struct{}{}
+						if i131, ok132 := nd.n109Index.Get(v129.Inc); ok132 {
+							v133 := nd.n109Accs[i131]
+							v134 := hitSession(v129, v133)
 							{
-								s := v135
+								s := v134
 								/*line replica.go:177:60*/ {
-									if acc136 == nil {
-										acc136 = map[uint64]SessionLattice{}
+									if acc135 == nil {
+										acc135 = map[uint64]SessionLattice{}
 									}
-									(acc136)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2613:42*/
+									(acc135)[s.Inc] = s.S
+								} /*line paxos_hydro.go:2604:42*/
 							}
 						}
 					}
@@ -2623,32 +2614,32 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2626:38*/
+				} /*line paxos_hydro.go:2617:38*/
 			}
-			nd.h124To135Port0 = append(nd.h124To135Port0, v122)
-			nd.n165R = append(nd.n165R, v122)
+			nd.h124To135Port0 = append(nd.h124To135Port0, v121)
+			nd.n165R = append(nd.n165R, v121)
 		}
 	}
 	clear(nd.h117To124Port1)
 	nd.h117To124Port1 = nd.h117To124Port1[:0]
-	for _, v137 := range nd.h106To127Port1 {
-		_ = v137
+	for _, v136 := range nd.h106To127Port1 {
+		_ = v136
 	}
 	clear(nd.h106To127Port1)
 	nd.h106To127Port1 = nd.h106To127Port1[:0]
-	for _, v138 := range nd.h109To131Port1 {
-		_ = v138
+	for _, v137 := range nd.h109To131Port1 {
+		_ = v137
 	}
 	clear(nd.h109To131Port1)
 	nd.h109To131Port1 = nd.h109To131Port1[:0]
-	for _, v139 := range nd.h110To165Port0 {
-		for _, v140 := range nd.n165R {
-			v141 := progressOf(v139, v140)
-			nd.n166L = append(nd.n166L, v141)
-			for _, v142 := range nd.n166R {
-				v143 := reportOf(v141, v142)
+	for _, v138 := range nd.h110To165Port0 {
+		for _, v139 := range nd.n165R {
+			v140 := progressOf(v138, v139)
+			nd.n166L = append(nd.n166L, v140)
+			for _, v141 := range nd.n166R {
+				v142 := reportOf(v140, v141)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v143)
+					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v142)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 167, nd.hydroBuf)
 				}
 			}
@@ -2656,20 +2647,20 @@ func (nd *PaxosReplica) subgraph11() {
 	}
 	clear(nd.h110To165Port0)
 	nd.h110To165Port0 = nd.h110To165Port0[:0]
-	for _, v144 := range nd.h86To166Port1 {
-		nd.n166R = append(nd.n166R, v144)
-		for _, v145 := range nd.n166L {
-			v146 := reportOf(v145, v144)
+	for _, v143 := range nd.h86To166Port1 {
+		nd.n166R = append(nd.n166R, v143)
+		for _, v144 := range nd.n166L {
+			v145 := reportOf(v144, v143)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v146)
+				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v145)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 167, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h86To166Port1)
 	nd.h86To166Port1 = nd.h86To166Port1[:0]
-	nd.n128Acc = acc129
-	nd.n132Acc = acc136
+	nd.n128Acc = acc128
+	nd.n132Acc = acc135
 }
 
 // subgraph12 runs stratum 5: hydro.Fold (128), hydro.Fold (132), hydro.CrossJoin (135), hydro.CrossJoin (136), hydro.CrossJoin (137), hydro.Map (138), hydro.Filter (139), hydro.Map (140), hydro.FlatMap (142), hydro.FlatMap (144), hydro.FlatMap (146), hydro.FlatMap (150).
@@ -2677,117 +2668,117 @@ func (nd *PaxosReplica) subgraph12() {
 	if !nd.n128Init {
 		nd.n128Acc, nd.n128Init = newKVs(), true
 	}
-	v147 := nd.n128Acc
-	nd.n135R = append(nd.n135R, v147)
+	v146 := nd.n128Acc
+	nd.n135R = append(nd.n135R, v146)
 	if !nd.n132Init {
 		nd.n132Acc, nd.n132Init = newSessions(), true
 	}
-	v148 := nd.n132Acc
-	nd.n136R = append(nd.n136R, v148)
-	for _, v149 := range nd.n136L {
-		v150 := withSessions(v149, v148)
-		nd.n137L = append(nd.n137L, v150)
-		for _, v151 := range nd.n137R {
-			v152 := withReplica(v150, v151)
-			v153 := execute(v152)
-			if ran(v153) {
-				v154 := appliedOf(v153)
-				nd.n141Next = append(nd.n141Next, v154)
+	v147 := nd.n132Acc
+	nd.n136R = append(nd.n136R, v147)
+	for _, v148 := range nd.n136L {
+		v149 := withSessions(v148, v147)
+		nd.n137L = append(nd.n137L, v149)
+		for _, v150 := range nd.n137R {
+			v151 := withReplica(v149, v150)
+			v152 := execute(v151)
+			if ran(v152) {
+				v153 := appliedOf(v152)
+				nd.n141Next = append(nd.n141Next, v153)
 				{
-					x, emit := v153, func(v155 KV) {
-						nd.n143Next = append(nd.n143Next, v155)
+					x, emit := v152, func(v154 KV) {
+						nd.n143Next = append(nd.n143Next, v154)
 					}
 					/*line replica.go:305:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2704:39*/
+					} /*line paxos_hydro.go:2695:39*/
 				}
 				{
-					x, emit := v153, func(v156 Session) {
-						nd.n145Next = append(nd.n145Next, v156)
+					x, emit := v152, func(v155 Session) {
+						nd.n145Next = append(nd.n145Next, v155)
 					}
 					/*line replica.go:311:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2714:39*/
+					} /*line paxos_hydro.go:2705:39*/
 				}
 				{
-					x, emit := v153, func(v157 Commit) {
-						nd.n147Next = append(nd.n147Next, v157)
+					x, emit := v152, func(v156 Commit) {
+						nd.n147Next = append(nd.n147Next, v156)
 					}
 					/*line replica.go:323:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2724:39*/
+					} /*line paxos_hydro.go:2715:39*/
 				}
 				{
-					x, emit := v153, func(v158 Answer) {
-						nd.n151Next = append(nd.n151Next, v158)
+					x, emit := v152, func(v157 Answer) {
+						nd.n151Next = append(nd.n151Next, v157)
 					}
 					/*line replica.go:317:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2734:39*/
+					} /*line paxos_hydro.go:2725:39*/
 				}
 			}
 		}
 	}
-	for _, v159 := range nd.h124To135Port0 {
-		for _, v160 := range nd.n135R {
-			v161 := withKVs(v159, v160)
-			nd.n136L = append(nd.n136L, v161)
-			for _, v162 := range nd.n136R {
-				v163 := withSessions(v161, v162)
-				nd.n137L = append(nd.n137L, v163)
-				for _, v164 := range nd.n137R {
-					v165 := withReplica(v163, v164)
-					v166 := execute(v165)
-					if ran(v166) {
-						v167 := appliedOf(v166)
-						nd.n141Next = append(nd.n141Next, v167)
+	for _, v158 := range nd.h124To135Port0 {
+		for _, v159 := range nd.n135R {
+			v160 := withKVs(v158, v159)
+			nd.n136L = append(nd.n136L, v160)
+			for _, v161 := range nd.n136R {
+				v162 := withSessions(v160, v161)
+				nd.n137L = append(nd.n137L, v162)
+				for _, v163 := range nd.n137R {
+					v164 := withReplica(v162, v163)
+					v165 := execute(v164)
+					if ran(v165) {
+						v166 := appliedOf(v165)
+						nd.n141Next = append(nd.n141Next, v166)
 						{
-							x, emit := v166, func(v168 KV) {
-								nd.n143Next = append(nd.n143Next, v168)
+							x, emit := v165, func(v167 KV) {
+								nd.n143Next = append(nd.n143Next, v167)
 							}
 							/*line replica.go:305:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2760:41*/
+							} /*line paxos_hydro.go:2751:41*/
 						}
 						{
-							x, emit := v166, func(v169 Session) {
-								nd.n145Next = append(nd.n145Next, v169)
+							x, emit := v165, func(v168 Session) {
+								nd.n145Next = append(nd.n145Next, v168)
 							}
 							/*line replica.go:311:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2770:41*/
+							} /*line paxos_hydro.go:2761:41*/
 						}
 						{
-							x, emit := v166, func(v170 Commit) {
-								nd.n147Next = append(nd.n147Next, v170)
+							x, emit := v165, func(v169 Commit) {
+								nd.n147Next = append(nd.n147Next, v169)
 							}
 							/*line replica.go:323:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2780:41*/
+							} /*line paxos_hydro.go:2771:41*/
 						}
 						{
-							x, emit := v166, func(v171 Answer) {
-								nd.n151Next = append(nd.n151Next, v171)
+							x, emit := v165, func(v170 Answer) {
+								nd.n151Next = append(nd.n151Next, v170)
 							}
 							/*line replica.go:317:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2790:41*/
+							} /*line paxos_hydro.go:2781:41*/
 						}
 					}
 				}
@@ -2796,53 +2787,53 @@ func (nd *PaxosReplica) subgraph12() {
 	}
 	clear(nd.h124To135Port0)
 	nd.h124To135Port0 = nd.h124To135Port0[:0]
-	for _, v172 := range nd.h134To137Port1 {
-		nd.n137R = append(nd.n137R, v172)
-		for _, v173 := range nd.n137L {
-			v174 := withReplica(v173, v172)
-			v175 := execute(v174)
-			if ran(v175) {
-				v176 := appliedOf(v175)
-				nd.n141Next = append(nd.n141Next, v176)
+	for _, v171 := range nd.h134To137Port1 {
+		nd.n137R = append(nd.n137R, v171)
+		for _, v172 := range nd.n137L {
+			v173 := withReplica(v172, v171)
+			v174 := execute(v173)
+			if ran(v174) {
+				v175 := appliedOf(v174)
+				nd.n141Next = append(nd.n141Next, v175)
 				{
-					x, emit := v175, func(v177 KV) {
-						nd.n143Next = append(nd.n143Next, v177)
+					x, emit := v174, func(v176 KV) {
+						nd.n143Next = append(nd.n143Next, v176)
 					}
 					/*line replica.go:305:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2815:39*/
+					} /*line paxos_hydro.go:2806:39*/
 				}
 				{
-					x, emit := v175, func(v178 Session) {
-						nd.n145Next = append(nd.n145Next, v178)
+					x, emit := v174, func(v177 Session) {
+						nd.n145Next = append(nd.n145Next, v177)
 					}
 					/*line replica.go:311:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2825:39*/
+					} /*line paxos_hydro.go:2816:39*/
 				}
 				{
-					x, emit := v175, func(v179 Commit) {
-						nd.n147Next = append(nd.n147Next, v179)
+					x, emit := v174, func(v178 Commit) {
+						nd.n147Next = append(nd.n147Next, v178)
 					}
 					/*line replica.go:323:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2835:39*/
+					} /*line paxos_hydro.go:2826:39*/
 				}
 				{
-					x, emit := v175, func(v180 Answer) {
-						nd.n151Next = append(nd.n151Next, v180)
+					x, emit := v174, func(v179 Answer) {
+						nd.n151Next = append(nd.n151Next, v179)
 					}
 					/*line replica.go:317:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2845:39*/
+					} /*line paxos_hydro.go:2836:39*/
 				}
 			}
 		}
@@ -2862,89 +2853,89 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 99:
-		var v184 Applied
-		n185, err186 := decodeHydroApplied(item, &v184)
-		if err186 == nil && n185 != len(item) {
-			err186 = fmt.Errorf("%d bytes after the item", len(item)-n185)
+		var v183 Applied
+		n184, err185 := decodeHydroApplied(item, &v183)
+		if err185 == nil && n184 != len(item) {
+			err185 = fmt.Errorf("%d bytes after the item", len(item)-n184)
 		}
-		if err186 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 99, paxos.go:167): %w", err186)
+		if err185 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 99, paxos.go:167): %w", err185)
 		}
-		k187 := v184.Key
-		i188, ok189 := nd.n99Index[k187]
-		if ok189 {
-			nd.n99Accs[i188] = v184
+		k186 := v183.Key
+		i187, ok188 := nd.n99Index.Get(k186)
+		if ok188 {
+			nd.n99Accs[i187] = v183
 		} else {
-			i188 = len(nd.n99Accs)
-			nd.n99Index[k187] = i188
-			nd.n99Accs = append(nd.n99Accs, v184)
+			i187 = len(nd.n99Accs)
+			nd.n99Index.Put(k186, i187)
+			nd.n99Accs = append(nd.n99Accs, v183)
 			nd.n99Mark = append(nd.n99Mark, false)
 		}
 		return nil
 	case 103:
-		var v193 Slotted
-		n194, err195 := decodeHydroSlotted(item, &v193)
-		if err195 == nil && n194 != len(item) {
-			err195 = fmt.Errorf("%d bytes after the item", len(item)-n194)
+		var v192 Slotted
+		n193, err194 := decodeHydroSlotted(item, &v192)
+		if err194 == nil && n193 != len(item) {
+			err194 = fmt.Errorf("%d bytes after the item", len(item)-n193)
 		}
-		if err195 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 103, paxos.go:168): %w", err195)
+		if err194 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 103, paxos.go:168): %w", err194)
 		}
-		k196 := v193.Pos
-		i197, ok198 := nd.n103Index[k196]
-		if ok198 {
-			nd.n103Accs[i197] = v193
+		k195 := v192.Pos
+		i196, ok197 := nd.n103Index.Get(k195)
+		if ok197 {
+			nd.n103Accs[i196] = v192
 		} else {
-			i197 = len(nd.n103Accs)
-			nd.n103Index[k196] = i197
-			nd.n103Accs = append(nd.n103Accs, v193)
+			i196 = len(nd.n103Accs)
+			nd.n103Index.Put(k195, i196)
+			nd.n103Accs = append(nd.n103Accs, v192)
 			nd.n103Mark = append(nd.n103Mark, false)
 		}
-		if i197 >= len(nd.n103Touched) {
-			nd.n103Touched = append(nd.n103Touched, make([]bool, i197+1-len(nd.n103Touched))...)
+		if i196 >= len(nd.n103Touched) {
+			nd.n103Touched = append(nd.n103Touched, make([]bool, i196+1-len(nd.n103Touched))...)
 		}
-		if !nd.n103Touched[i197] {
-			nd.n103Touched[i197] = true
-			nd.n103Changed = append(nd.n103Changed, i197)
+		if !nd.n103Touched[i196] {
+			nd.n103Touched[i196] = true
+			nd.n103Changed = append(nd.n103Changed, i196)
 		}
 		return nil
 	case 106:
-		var v202 KV
-		n203, err204 := decodeHydroKV(item, &v202)
-		if err204 == nil && n203 != len(item) {
-			err204 = fmt.Errorf("%d bytes after the item", len(item)-n203)
+		var v201 KV
+		n202, err203 := decodeHydroKV(item, &v201)
+		if err203 == nil && n202 != len(item) {
+			err203 = fmt.Errorf("%d bytes after the item", len(item)-n202)
 		}
-		if err204 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:172): %w", err204)
+		if err203 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:172): %w", err203)
 		}
-		k205 := v202.Key
-		i206, ok207 := nd.n106Index[k205]
-		if ok207 {
-			nd.n106Accs[i206] = v202
+		k204 := v201.Key
+		i205, ok206 := nd.n106Index[k204]
+		if ok206 {
+			nd.n106Accs[i205] = v201
 		} else {
-			i206 = len(nd.n106Accs)
-			nd.n106Index[k205] = i206
-			nd.n106Accs = append(nd.n106Accs, v202)
+			i205 = len(nd.n106Accs)
+			nd.n106Index[k204] = i205
+			nd.n106Accs = append(nd.n106Accs, v201)
 			nd.n106Mark = append(nd.n106Mark, false)
 		}
 		return nil
 	case 109:
-		var v211 Session
-		n212, err213 := decodeHydroSession(item, &v211)
-		if err213 == nil && n212 != len(item) {
-			err213 = fmt.Errorf("%d bytes after the item", len(item)-n212)
+		var v210 Session
+		n211, err212 := decodeHydroSession(item, &v210)
+		if err212 == nil && n211 != len(item) {
+			err212 = fmt.Errorf("%d bytes after the item", len(item)-n211)
 		}
-		if err213 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:173): %w", err213)
+		if err212 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:173): %w", err212)
 		}
-		k214 := v211.Inc
-		i215, ok216 := nd.n109Index[k214]
-		if ok216 {
-			nd.n109Accs[i215] = v211
+		k213 := v210.Inc
+		i214, ok215 := nd.n109Index.Get(k213)
+		if ok215 {
+			nd.n109Accs[i214] = v210
 		} else {
-			i215 = len(nd.n109Accs)
-			nd.n109Index[k214] = i215
-			nd.n109Accs = append(nd.n109Accs, v211)
+			i214 = len(nd.n109Accs)
+			nd.n109Index.Put(k213, i214)
+			nd.n109Accs = append(nd.n109Accs, v210)
 			nd.n109Mark = append(nd.n109Mark, false)
 		}
 		return nil
@@ -2958,28 +2949,28 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i181 := range nd.n99Dirty {
-			nd.n99Mark[i181] = false
-			v182 := nd.n99Accs[i181]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(99), &v182))
+		for _, i180 := range nd.n99Dirty {
+			nd.n99Mark[i180] = false
+			v181 := nd.n99Accs[i180]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(99), &v181))
 		}
 		nd.n99Dirty = nd.n99Dirty[:0]
-		for _, i190 := range nd.n103Dirty {
-			nd.n103Mark[i190] = false
-			v191 := nd.n103Accs[i190]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(103), &v191))
+		for _, i189 := range nd.n103Dirty {
+			nd.n103Mark[i189] = false
+			v190 := nd.n103Accs[i189]
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(103), &v190))
 		}
 		nd.n103Dirty = nd.n103Dirty[:0]
-		for _, i199 := range nd.n106Dirty {
-			nd.n106Mark[i199] = false
-			v200 := nd.n106Accs[i199]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(106), &v200))
+		for _, i198 := range nd.n106Dirty {
+			nd.n106Mark[i198] = false
+			v199 := nd.n106Accs[i198]
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(106), &v199))
 		}
 		nd.n106Dirty = nd.n106Dirty[:0]
-		for _, i208 := range nd.n109Dirty {
-			nd.n109Mark[i208] = false
-			v209 := nd.n109Accs[i208]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(109), &v209))
+		for _, i207 := range nd.n109Dirty {
+			nd.n109Mark[i207] = false
+			v208 := nd.n109Accs[i207]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(109), &v208))
 		}
 		nd.n109Dirty = nd.n109Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -2993,17 +2984,17 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v183 := range nd.n99Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(99), &v183))
+	for _, v182 := range nd.n99Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(99), &v182))
 	}
-	for _, v192 := range nd.n103Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(103), &v192))
+	for _, v191 := range nd.n103Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(103), &v191))
 	}
-	for _, v201 := range nd.n106Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(106), &v201))
+	for _, v200 := range nd.n106Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(106), &v200))
 	}
-	for _, v210 := range nd.n109Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(109), &v210))
+	for _, v209 := range nd.n109Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(109), &v209))
 	}
 }
 

@@ -55,15 +55,15 @@ type RSetBallotClient struct {
 	// hydro.CrossJoin (node 3, rset.go:201): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 7, rset.go:205): the stored sides' items, per key in arrival order.
-	n7RIndex  map[uint64]int
+	n7RIndex  hydro.IntIndex[uint64]
 	n7RGroups [][]Command
 	// hydro.ReduceKeyed (node 8, rset.go:205): the groups in order of first appearance.
-	n8Index map[uint64]int
+	n8Index hydro.IntIndex[uint64]
 	n8Accs  []Answer
 	// hydro.Sink (node 9, rset.go:205): this tick's output.
 	n9Out []Answer
 	// hydro.AntiJoin (node 10, rset.go:206): the keys of the negative input.
-	n10Neg map[uint64]struct{}
+	n10Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 11, rset.go:206): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
@@ -81,9 +81,6 @@ func NewRSetBallotClient(commands hydro.Input[Command], answers hydro.Output[Ans
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line rset.go:201:57*/ Timeout /*line rsetballot_hydro.go:83:82*/
-	nd.n7RIndex = map[uint64]int{}
-	nd.n8Index = map[uint64]int{}
-	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -101,12 +98,12 @@ func (nd *RSetBallotClient) Tick() {
 	for i := range nd.n7RGroups {
 		clear(nd.n7RGroups[i])
 	}
-	clear(nd.n7RIndex)
+	nd.n7RIndex.Clear()
 	nd.n7RGroups = nd.n7RGroups[:0]
-	clear(nd.n8Index)
+	nd.n8Index.Clear()
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
-	clear(nd.n10Neg)
+	nd.n10Neg.Clear()
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
@@ -116,10 +113,10 @@ func (nd *RSetBallotClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n7RIndex[k2]
+		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex[k2] = g3
+			nd.n7RIndex.Put(k2, g3)
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -152,10 +149,10 @@ func (nd *RSetBallotClient) subgraph0() {
 			}
 		}
 		k11 := v7.ID
-		g12, ok13 := nd.n7RIndex[k11]
+		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex[k11] = g12
+			nd.n7RIndex.Put(k11, g12)
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -169,21 +166,21 @@ func (nd *RSetBallotClient) subgraph0() {
 	for _, v14 := range nd.n43Recv {
 		if v15, ok16 := openReply(v14); ok16 {
 			k17 := v15.ID
-			if g18, ok19 := nd.n7RIndex[k17]; ok19 {
+			if g18, ok19 := nd.n7RIndex.Get(k17); ok19 {
 				for _, v20 := range nd.n7RGroups[g18] {
 					v21 := answerOf(v15, v20)
 					k22 := v21.ID
-					i23, ok24 := nd.n8Index[k22]
+					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index[k22] = i23
+						nd.n8Index.Put(k22, i23)
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
 					}
 				}
 			}
-			nd.n10Neg[v15.ID] = struct{}{}
+			nd.n10Neg.Add(v15.ID)
 		}
 	}
 	clear(nd.n43Recv)
@@ -201,7 +198,7 @@ func (nd *RSetBallotClient) subgraph1() {
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetBallotClient) subgraph2() {
 	for _, v28 := range nd.h6To10Port0 {
-		if _, excluded29 := nd.n10Neg[v28.ID]; !excluded29 {
+		if !nd.n10Neg.Has(v28.ID) {
 			nd.n11Next = append(nd.n11Next, v28)
 		}
 	}
@@ -315,15 +312,15 @@ type RSetBallotLeader struct {
 	// hydro.CrossJoin (node 18, rset.go:212): the stored sides' items in arrival order.
 	n18R []lattices.Max[uint64]
 	// hydro.MergeKeyed (node 19, rset.go:212): the groups in order of first appearance.
-	n19Index map[uint64]int
+	n19Index hydro.IntIndex[uint64]
 	n19Accs  []Stamp
 	// the groups changed in this tick, and whether each group is among them.
 	n19Changed []int
 	n19Touched []bool
 	// hydro.AntiJoin (node 30, rset.go:224): the keys of the negative input.
-	n30Neg map[uint64]struct{}
+	n30Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 31, rset.go:224): the groups in order of first appearance.
-	n31Index map[uint64]int
+	n31Index hydro.IntIndex[uint64]
 	n31Accs  []Tally
 	// hydro.ClusterSize (node 32, rset.go:225): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n32Size int
@@ -332,7 +329,7 @@ type RSetBallotLeader struct {
 	n33L []Tally
 	n33R []int
 	// hydro.AntiJoin (node 35, rset.go:226): the keys of the negative input.
-	n35Neg map[uint64]struct{}
+	n35Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 37, rset.go:226): the items of this tick and of the next.
 	n37Now  []Tally
 	n37Next []Tally
@@ -340,19 +337,16 @@ type RSetBallotLeader struct {
 	n38Now  []Answer
 	n38Next []Answer
 	// hydro.Join (node 39, rset.go:228): the stored sides' items, per key in arrival order.
-	n39RIndex  map[uint64]int
-	n39RChains [][2]int
-	n39RItems  []Answer
-	n39RNext   []int
+	n39RIndex hydro.IntIndex[uint64]
+	n39RItems []Answer
+	n39RNext  []int
 	// hydro.Join (node 41, rset.go:229): the stored sides' items, per key in arrival order.
-	n41LIndex  map[uint64]int
-	n41LChains [][2]int
-	n41LItems  []Answer
-	n41LNext   []int
-	n41RIndex  map[uint64]int
-	n41RChains [][2]int
-	n41RItems  []Stamp
-	n41RNext   []int
+	n41LIndex hydro.IntIndex[uint64]
+	n41LItems []Answer
+	n41LNext  []int
+	n41RIndex hydro.IntIndex[uint64]
+	n41RItems []Stamp
+	n41RNext  []int
 	// hydro.Send (node 14, rset.go:207): the items received since the last tick.
 	n14Recv []Sealed
 	// hydro.Send (node 27, rset.go:223): the items received since the last tick.
@@ -378,13 +372,6 @@ func NewRSetBallotLeader(commands hydro.Input[Command], answers hydro.Output[Ans
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Index = map[uint64]int{}
-	nd.n30Neg = map[uint64]struct{}{}
-	nd.n31Index = map[uint64]int{}
-	nd.n35Neg = map[uint64]struct{}{}
-	nd.n39RIndex = map[uint64]int{}
-	nd.n41LIndex = map[uint64]int{}
-	nd.n41RIndex = map[uint64]int{}
 	return nd
 }
 
@@ -403,12 +390,12 @@ func (nd *RSetBallotLeader) Tick() {
 		nd.n19Touched[i] = false
 	}
 	nd.n19Changed = nd.n19Changed[:0]
-	clear(nd.n31Index)
+	nd.n31Index.Clear()
 	clear(nd.n31Accs)
 	nd.n31Accs = nd.n31Accs[:0]
 	clear(nd.n33L)
 	nd.n33L = nd.n33L[:0]
-	clear(nd.n35Neg)
+	nd.n35Neg.Clear()
 	clear(nd.n37Now)
 	nd.n37Now, nd.n37Next = nd.n37Next, nd.n37Now[:0]
 	clear(nd.n38Now)
@@ -436,28 +423,27 @@ func (nd *RSetBallotLeader) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (25), hydro.Cycle (26), hydro.Send (27), hydro.Map (28), hydro.Union (29), hydro.DeferTickLazy (37), hydro.DeferTickLazy (38), hydro.Join (39).
 func (nd *RSetBallotLeader) subgraph1() {
 	for _, v5 := range nd.n38Now {
-		nd.n30Neg[v5.ID] = struct{}{}
+		nd.n30Neg.Add(v5.ID)
 		k6 := v5.ID
 		j7 := len(nd.n39RItems)
 		nd.n39RItems = append(nd.n39RItems, v5)
-		nd.n39RNext = append(nd.n39RNext, -1)
-		if c8, ok9 := nd.n39RIndex[k6]; ok9 {
-			nd.n39RNext[nd.n39RChains[c8][1]] = j7
-			nd.n39RChains[c8][1] = j7
+		if l8, ok9 := nd.n39RIndex.Swap(k6, j7); ok9 {
+			nd.n39RNext = append(nd.n39RNext, nd.n39RNext[l8])
+			nd.n39RNext[l8] = j7
 		} else {
-			nd.n39RIndex[k6] = len(nd.n39RChains)
-			nd.n39RChains = append(nd.n39RChains, [2]int{j7, j7})
+			nd.n39RNext = append(nd.n39RNext, j7)
 		}
 	}
 	for _, v10 := range nd.n27Recv {
 		v11 := tally(v10)
 		nd.h29To30Port0 = append(nd.h29To30Port0, v11)
 		k12 := v11.ID
-		if c13, ok14 := nd.n39RIndex[k12]; ok14 {
-			for j15 := nd.n39RChains[c13][0]; j15 >= 0; j15 = nd.n39RNext[j15] {
-				v16 := nd.n39RItems[j15]
-				v17 := known(v11, v16)
-				nd.h39To40Port1 = append(nd.h39To40Port1, v17)
+		if l13, ok14 := nd.n39RIndex.Get(k12); ok14 {
+			for j15, more16 := nd.n39RNext[l13], true; more16; j15 = nd.n39RNext[j15] {
+				more16 = j15 != l13
+				v17 := nd.n39RItems[j15]
+				v18 := known(v11, v17)
+				nd.h39To40Port1 = append(nd.h39To40Port1, v18)
 			}
 		}
 	}
@@ -471,35 +457,35 @@ func (nd *RSetBallotLeader) subgraph2() {
 	if !nd.n32Done {
 		nd.n32Done = true
 		if nd.n32Size > 0 {
-			v19 := nd.n32Size
-			nd.h32To33Port1 = append(nd.h32To33Port1, v19)
+			v20 := nd.n32Size
+			nd.h32To33Port1 = append(nd.h32To33Port1, v20)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.LatticeFold (17), hydro.CrossJoin (18).
 func (nd *RSetBallotLeader) subgraph3() {
-	v20 := nd.n17Acc
-	nd.n18R = append(nd.n18R, v20)
-	for _, v21 := range nd.h15To18Port0 {
-		for _, v22 := range nd.n18R {
-			v23 := stampOf(v21, v22)
-			k24 := v23.ID
-			i25, ok26 := nd.n19Index[k24]
-			if !ok26 {
-				i25 = len(nd.n19Accs)
-				nd.n19Index[k24] = i25
-				bot27 := v23
-				bot27.Ballot = *new(lattices.Min[uint64])
-				nd.n19Accs = append(nd.n19Accs, bot27)
+	v21 := nd.n17Acc
+	nd.n18R = append(nd.n18R, v21)
+	for _, v22 := range nd.h15To18Port0 {
+		for _, v23 := range nd.n18R {
+			v24 := stampOf(v22, v23)
+			k25 := v24.ID
+			i26, ok27 := nd.n19Index.Get(k25)
+			if !ok27 {
+				i26 = len(nd.n19Accs)
+				nd.n19Index.Put(k25, i26)
+				bot28 := v24
+				bot28.Ballot = *new(lattices.Min[uint64])
+				nd.n19Accs = append(nd.n19Accs, bot28)
 			}
-			nd.n19Accs[i25].Ballot.Merge(v23.Ballot)
-			if i25 >= len(nd.n19Touched) {
-				nd.n19Touched = append(nd.n19Touched, make([]bool, i25+1-len(nd.n19Touched))...)
+			nd.n19Accs[i26].Ballot.Merge(v24.Ballot)
+			if i26 >= len(nd.n19Touched) {
+				nd.n19Touched = append(nd.n19Touched, make([]bool, i26+1-len(nd.n19Touched))...)
 			}
-			if !nd.n19Touched[i25] {
-				nd.n19Touched[i25] = true
-				nd.n19Changed = append(nd.n19Changed, i25)
+			if !nd.n19Touched[i26] {
+				nd.n19Touched[i26] = true
+				nd.n19Changed = append(nd.n19Changed, i26)
 			}
 		}
 	}
@@ -509,20 +495,20 @@ func (nd *RSetBallotLeader) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (30).
 func (nd *RSetBallotLeader) subgraph4() {
-	for _, v29 := range nd.h29To30Port0 {
-		if _, excluded30 := nd.n30Neg[v29.ID]; !excluded30 {
-			k31 := v29.ID
-			i32, ok33 := nd.n31Index[k31]
+	for _, v30 := range nd.h29To30Port0 {
+		if !nd.n30Neg.Has(v30.ID) {
+			k31 := v30.ID
+			i32, ok33 := nd.n31Index.Get(k31)
 			if !ok33 {
 				i32 = len(nd.n31Accs)
-				nd.n31Index[k31] = i32
-				bot34 := v29
+				nd.n31Index.Put(k31, i32)
+				bot34 := v30
 				bot34.Integer = *new(lattices.Max[uint64])
 				bot34.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				nd.n31Accs = append(nd.n31Accs, bot34)
 			}
-			nd.n31Accs[i32].Integer.Merge(v29.Integer)
-			nd.n31Accs[i32].Voters.Merge(v29.Voters)
+			nd.n31Accs[i32].Integer.Merge(v30.Integer)
+			nd.n31Accs[i32].Voters.Merge(v30.Voters)
 		}
 	}
 	clear(nd.h29To30Port0)
@@ -542,26 +528,25 @@ func (nd *RSetBallotLeader) subgraph5() {
 		for _, v39 := range nd.n33R {
 			v40 := quorum(v37, v39)
 			if v41, ok42 := reached(v40); ok42 {
-				nd.n35Neg[v41.ID] = struct{}{}
+				nd.n35Neg.Add(v41.ID)
 				nd.n38Next = append(nd.n38Next, v41)
 				k43 := v41.ID
 				j44 := len(nd.n41LItems)
 				nd.n41LItems = append(nd.n41LItems, v41)
-				nd.n41LNext = append(nd.n41LNext, -1)
-				if c45, ok46 := nd.n41LIndex[k43]; ok46 {
-					nd.n41LNext[nd.n41LChains[c45][1]] = j44
-					nd.n41LChains[c45][1] = j44
+				if l45, ok46 := nd.n41LIndex.Swap(k43, j44); ok46 {
+					nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l45])
+					nd.n41LNext[l45] = j44
 				} else {
-					nd.n41LIndex[k43] = len(nd.n41LChains)
-					nd.n41LChains = append(nd.n41LChains, [2]int{j44, j44})
+					nd.n41LNext = append(nd.n41LNext, j44)
 				}
-				if c47, ok48 := nd.n41RIndex[k43]; ok48 {
-					for j49 := nd.n41RChains[c47][0]; j49 >= 0; j49 = nd.n41RNext[j49] {
-						v50 := nd.n41RItems[j49]
-						v51 := stamped(v41, v50)
-						v52 := encrypt(v51)
+				if l47, ok48 := nd.n41RIndex.Get(k43); ok48 {
+					for j49, more50 := nd.n41RNext[l47], true; more50; j49 = nd.n41RNext[j49] {
+						more50 = j49 != l47
+						v51 := nd.n41RItems[j49]
+						v52 := stamped(v41, v51)
+						v53 := encrypt(v52)
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v52)
+							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v53)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 						}
 					}
@@ -570,28 +555,27 @@ func (nd *RSetBallotLeader) subgraph5() {
 		}
 		nd.h31To35Port0 = append(nd.h31To35Port0, v37)
 	}
-	for _, v53 := range nd.h15To20Port0 {
-		if i54, ok55 := nd.n19Index[v53.ID]; ok55 {
-			v56 := nd.n19Accs[i54]
-			v57 := restamp(v53, v56)
-			k58 := v57.ID
-			j59 := len(nd.n41RItems)
-			nd.n41RItems = append(nd.n41RItems, v57)
-			nd.n41RNext = append(nd.n41RNext, -1)
-			if c60, ok61 := nd.n41RIndex[k58]; ok61 {
-				nd.n41RNext[nd.n41RChains[c60][1]] = j59
-				nd.n41RChains[c60][1] = j59
+	for _, v54 := range nd.h15To20Port0 {
+		if i55, ok56 := nd.n19Index.Get(v54.ID); ok56 {
+			v57 := nd.n19Accs[i55]
+			v58 := restamp(v54, v57)
+			k59 := v58.ID
+			j60 := len(nd.n41RItems)
+			nd.n41RItems = append(nd.n41RItems, v58)
+			if l61, ok62 := nd.n41RIndex.Swap(k59, j60); ok62 {
+				nd.n41RNext = append(nd.n41RNext, nd.n41RNext[l61])
+				nd.n41RNext[l61] = j60
 			} else {
-				nd.n41RIndex[k58] = len(nd.n41RChains)
-				nd.n41RChains = append(nd.n41RChains, [2]int{j59, j59})
+				nd.n41RNext = append(nd.n41RNext, j60)
 			}
-			if c62, ok63 := nd.n41LIndex[k58]; ok63 {
-				for j64 := nd.n41LChains[c62][0]; j64 >= 0; j64 = nd.n41LNext[j64] {
-					v65 := nd.n41LItems[j64]
-					v66 := stamped(v65, v57)
-					v67 := encrypt(v66)
+			if l63, ok64 := nd.n41LIndex.Get(k59); ok64 {
+				for j65, more66 := nd.n41LNext[l63], true; more66; j65 = nd.n41LNext[j65] {
+					more66 = j65 != l63
+					v67 := nd.n41LItems[j65]
+					v68 := stamped(v67, v58)
+					v69 := encrypt(v68)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v67)
+						nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v69)
 						nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 					}
 				}
@@ -600,31 +584,30 @@ func (nd *RSetBallotLeader) subgraph5() {
 	}
 	clear(nd.h15To20Port0)
 	nd.h15To20Port0 = nd.h15To20Port0[:0]
-	for _, v68 := range nd.h32To33Port1 {
-		nd.n33R = append(nd.n33R, v68)
-		for _, v69 := range nd.n33L {
-			v70 := quorum(v69, v68)
-			if v71, ok72 := reached(v70); ok72 {
-				nd.n35Neg[v71.ID] = struct{}{}
-				nd.n38Next = append(nd.n38Next, v71)
-				k73 := v71.ID
-				j74 := len(nd.n41LItems)
-				nd.n41LItems = append(nd.n41LItems, v71)
-				nd.n41LNext = append(nd.n41LNext, -1)
-				if c75, ok76 := nd.n41LIndex[k73]; ok76 {
-					nd.n41LNext[nd.n41LChains[c75][1]] = j74
-					nd.n41LChains[c75][1] = j74
+	for _, v70 := range nd.h32To33Port1 {
+		nd.n33R = append(nd.n33R, v70)
+		for _, v71 := range nd.n33L {
+			v72 := quorum(v71, v70)
+			if v73, ok74 := reached(v72); ok74 {
+				nd.n35Neg.Add(v73.ID)
+				nd.n38Next = append(nd.n38Next, v73)
+				k75 := v73.ID
+				j76 := len(nd.n41LItems)
+				nd.n41LItems = append(nd.n41LItems, v73)
+				if l77, ok78 := nd.n41LIndex.Swap(k75, j76); ok78 {
+					nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l77])
+					nd.n41LNext[l77] = j76
 				} else {
-					nd.n41LIndex[k73] = len(nd.n41LChains)
-					nd.n41LChains = append(nd.n41LChains, [2]int{j74, j74})
+					nd.n41LNext = append(nd.n41LNext, j76)
 				}
-				if c77, ok78 := nd.n41RIndex[k73]; ok78 {
-					for j79 := nd.n41RChains[c77][0]; j79 >= 0; j79 = nd.n41RNext[j79] {
-						v80 := nd.n41RItems[j79]
-						v81 := stamped(v71, v80)
-						v82 := encrypt(v81)
+				if l79, ok80 := nd.n41RIndex.Get(k75); ok80 {
+					for j81, more82 := nd.n41RNext[l79], true; more82; j81 = nd.n41RNext[j81] {
+						more82 = j81 != l79
+						v83 := nd.n41RItems[j81]
+						v84 := stamped(v73, v83)
+						v85 := encrypt(v84)
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v82)
+							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v85)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 						}
 					}
@@ -634,25 +617,24 @@ func (nd *RSetBallotLeader) subgraph5() {
 	}
 	clear(nd.h32To33Port1)
 	nd.h32To33Port1 = nd.h32To33Port1[:0]
-	for _, v83 := range nd.h39To40Port1 {
-		k84 := v83.ID
-		j85 := len(nd.n41LItems)
-		nd.n41LItems = append(nd.n41LItems, v83)
-		nd.n41LNext = append(nd.n41LNext, -1)
-		if c86, ok87 := nd.n41LIndex[k84]; ok87 {
-			nd.n41LNext[nd.n41LChains[c86][1]] = j85
-			nd.n41LChains[c86][1] = j85
+	for _, v86 := range nd.h39To40Port1 {
+		k87 := v86.ID
+		j88 := len(nd.n41LItems)
+		nd.n41LItems = append(nd.n41LItems, v86)
+		if l89, ok90 := nd.n41LIndex.Swap(k87, j88); ok90 {
+			nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l89])
+			nd.n41LNext[l89] = j88
 		} else {
-			nd.n41LIndex[k84] = len(nd.n41LChains)
-			nd.n41LChains = append(nd.n41LChains, [2]int{j85, j85})
+			nd.n41LNext = append(nd.n41LNext, j88)
 		}
-		if c88, ok89 := nd.n41RIndex[k84]; ok89 {
-			for j90 := nd.n41RChains[c88][0]; j90 >= 0; j90 = nd.n41RNext[j90] {
-				v91 := nd.n41RItems[j90]
-				v92 := stamped(v83, v91)
-				v93 := encrypt(v92)
+		if l91, ok92 := nd.n41RIndex.Get(k87); ok92 {
+			for j93, more94 := nd.n41RNext[l91], true; more94; j93 = nd.n41RNext[j93] {
+				more94 = j93 != l91
+				v95 := nd.n41RItems[j93]
+				v96 := stamped(v86, v95)
+				v97 := encrypt(v96)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v93)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v97)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 				}
 			}
@@ -664,10 +646,10 @@ func (nd *RSetBallotLeader) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.AntiJoin (35), hydro.Map (36).
 func (nd *RSetBallotLeader) subgraph6() {
-	for _, v95 := range nd.h31To35Port0 {
-		if _, excluded96 := nd.n35Neg[v95.ID]; !excluded96 {
-			v97 := keep(v95)
-			nd.n37Next = append(nd.n37Next, v97)
+	for _, v99 := range nd.h31To35Port0 {
+		if !nd.n35Neg.Has(v99.ID) {
+			v100 := keep(v99)
+			nd.n37Next = append(nd.n37Next, v100)
 		}
 	}
 	clear(nd.h31To35Port0)

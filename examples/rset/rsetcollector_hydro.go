@@ -54,15 +54,15 @@ type RSetCollectorClient struct {
 	// hydro.CrossJoin (node 3, rset.go:157): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 7, rset.go:161): the stored sides' items, per key in arrival order.
-	n7RIndex  map[uint64]int
+	n7RIndex  hydro.IntIndex[uint64]
 	n7RGroups [][]Command
 	// hydro.ReduceKeyed (node 8, rset.go:161): the groups in order of first appearance.
-	n8Index map[uint64]int
+	n8Index hydro.IntIndex[uint64]
 	n8Accs  []Answer
 	// hydro.Sink (node 9, rset.go:161): this tick's output.
 	n9Out []Answer
 	// hydro.AntiJoin (node 10, rset.go:162): the keys of the negative input.
-	n10Neg map[uint64]struct{}
+	n10Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 11, rset.go:162): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
@@ -80,9 +80,6 @@ func NewRSetCollectorClient(commands hydro.Input[Command], answers hydro.Output[
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line rset.go:157:57*/ Timeout /*line rsetcollector_hydro.go:82:85*/
-	nd.n7RIndex = map[uint64]int{}
-	nd.n8Index = map[uint64]int{}
-	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -100,12 +97,12 @@ func (nd *RSetCollectorClient) Tick() {
 	for i := range nd.n7RGroups {
 		clear(nd.n7RGroups[i])
 	}
-	clear(nd.n7RIndex)
+	nd.n7RIndex.Clear()
 	nd.n7RGroups = nd.n7RGroups[:0]
-	clear(nd.n8Index)
+	nd.n8Index.Clear()
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
-	clear(nd.n10Neg)
+	nd.n10Neg.Clear()
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
@@ -115,10 +112,10 @@ func (nd *RSetCollectorClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n7RIndex[k2]
+		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex[k2] = g3
+			nd.n7RIndex.Put(k2, g3)
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -151,10 +148,10 @@ func (nd *RSetCollectorClient) subgraph0() {
 			}
 		}
 		k11 := v7.ID
-		g12, ok13 := nd.n7RIndex[k11]
+		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex[k11] = g12
+			nd.n7RIndex.Put(k11, g12)
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -168,21 +165,21 @@ func (nd *RSetCollectorClient) subgraph0() {
 	for _, v14 := range nd.n37Recv {
 		if v15, ok16 := openReply(v14); ok16 {
 			k17 := v15.ID
-			if g18, ok19 := nd.n7RIndex[k17]; ok19 {
+			if g18, ok19 := nd.n7RIndex.Get(k17); ok19 {
 				for _, v20 := range nd.n7RGroups[g18] {
 					v21 := answerOf(v15, v20)
 					k22 := v21.ID
-					i23, ok24 := nd.n8Index[k22]
+					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index[k22] = i23
+						nd.n8Index.Put(k22, i23)
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
 					}
 				}
 			}
-			nd.n10Neg[v15.ID] = struct{}{}
+			nd.n10Neg.Add(v15.ID)
 		}
 	}
 	clear(nd.n37Recv)
@@ -200,7 +197,7 @@ func (nd *RSetCollectorClient) subgraph1() {
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetCollectorClient) subgraph2() {
 	for _, v28 := range nd.h6To10Port0 {
-		if _, excluded29 := nd.n10Neg[v28.ID]; !excluded29 {
+		if !nd.n10Neg.Has(v28.ID) {
 			nd.n11Next = append(nd.n11Next, v28)
 		}
 	}
@@ -572,9 +569,9 @@ type RSetCollectorCollector struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.AntiJoin (node 25, rset.go:177): the keys of the negative input.
-	n25Neg map[uint64]struct{}
+	n25Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 26, rset.go:177): the groups in order of first appearance.
-	n26Index map[uint64]int
+	n26Index hydro.IntIndex[uint64]
 	n26Accs  []Tally
 	// hydro.ClusterSize (node 27, rset.go:178): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n27Size int
@@ -583,7 +580,7 @@ type RSetCollectorCollector struct {
 	n28L []Tally
 	n28R []int
 	// hydro.AntiJoin (node 30, rset.go:179): the keys of the negative input.
-	n30Neg map[uint64]struct{}
+	n30Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 32, rset.go:179): the items of this tick and of the next.
 	n32Now  []Tally
 	n32Next []Tally
@@ -591,10 +588,9 @@ type RSetCollectorCollector struct {
 	n33Now  []Answer
 	n33Next []Answer
 	// hydro.Join (node 34, rset.go:181): the stored sides' items, per key in arrival order.
-	n34RIndex  map[uint64]int
-	n34RChains [][2]int
-	n34RItems  []Answer
-	n34RNext   []int
+	n34RIndex hydro.IntIndex[uint64]
+	n34RItems []Answer
+	n34RNext  []int
 	// hydro.Send (node 22, rset.go:176): the items received since the last tick.
 	n22Recv []Ack
 	// h24To25Port0 is the handoff from hydro.Union (node 24, rset.go:177) to hydro.AntiJoin (node 25, rset.go:177).
@@ -614,10 +610,6 @@ func NewRSetCollectorCollector(commands hydro.Input[Command], answers hydro.Outp
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n25Neg = map[uint64]struct{}{}
-	nd.n26Index = map[uint64]int{}
-	nd.n30Neg = map[uint64]struct{}{}
-	nd.n34RIndex = map[uint64]int{}
 	return nd
 }
 
@@ -629,12 +621,12 @@ func (nd *RSetCollectorCollector) Tick() {
 	nd.subgraph2()
 	nd.subgraph3()
 	nd.subgraph4()
-	clear(nd.n26Index)
+	nd.n26Index.Clear()
 	clear(nd.n26Accs)
 	nd.n26Accs = nd.n26Accs[:0]
 	clear(nd.n28L)
 	nd.n28L = nd.n28L[:0]
-	clear(nd.n30Neg)
+	nd.n30Neg.Clear()
 	clear(nd.n32Now)
 	nd.n32Now, nd.n32Next = nd.n32Next, nd.n32Now[:0]
 	clear(nd.n33Now)
@@ -644,28 +636,27 @@ func (nd *RSetCollectorCollector) Tick() {
 // subgraph0 runs stratum 0: hydro.Cycle (20), hydro.Cycle (21), hydro.Send (22), hydro.Map (23), hydro.Union (24), hydro.DeferTickLazy (32), hydro.DeferTickLazy (33), hydro.Join (34).
 func (nd *RSetCollectorCollector) subgraph0() {
 	for _, v1 := range nd.n33Now {
-		nd.n25Neg[v1.ID] = struct{}{}
+		nd.n25Neg.Add(v1.ID)
 		k2 := v1.ID
 		j3 := len(nd.n34RItems)
 		nd.n34RItems = append(nd.n34RItems, v1)
-		nd.n34RNext = append(nd.n34RNext, -1)
-		if c4, ok5 := nd.n34RIndex[k2]; ok5 {
-			nd.n34RNext[nd.n34RChains[c4][1]] = j3
-			nd.n34RChains[c4][1] = j3
+		if l4, ok5 := nd.n34RIndex.Swap(k2, j3); ok5 {
+			nd.n34RNext = append(nd.n34RNext, nd.n34RNext[l4])
+			nd.n34RNext[l4] = j3
 		} else {
-			nd.n34RIndex[k2] = len(nd.n34RChains)
-			nd.n34RChains = append(nd.n34RChains, [2]int{j3, j3})
+			nd.n34RNext = append(nd.n34RNext, j3)
 		}
 	}
 	for _, v6 := range nd.n22Recv {
 		v7 := tally(v6)
 		nd.h24To25Port0 = append(nd.h24To25Port0, v7)
 		k8 := v7.ID
-		if c9, ok10 := nd.n34RIndex[k8]; ok10 {
-			for j11 := nd.n34RChains[c9][0]; j11 >= 0; j11 = nd.n34RNext[j11] {
-				v12 := nd.n34RItems[j11]
-				v13 := known(v7, v12)
-				nd.h34To35Port1 = append(nd.h34To35Port1, v13)
+		if l9, ok10 := nd.n34RIndex.Get(k8); ok10 {
+			for j11, more12 := nd.n34RNext[l9], true; more12; j11 = nd.n34RNext[j11] {
+				more12 = j11 != l9
+				v13 := nd.n34RItems[j11]
+				v14 := known(v7, v13)
+				nd.h34To35Port1 = append(nd.h34To35Port1, v14)
 			}
 		}
 	}
@@ -679,28 +670,28 @@ func (nd *RSetCollectorCollector) subgraph1() {
 	if !nd.n27Done {
 		nd.n27Done = true
 		if nd.n27Size > 0 {
-			v15 := nd.n27Size
-			nd.h27To28Port1 = append(nd.h27To28Port1, v15)
+			v16 := nd.n27Size
+			nd.h27To28Port1 = append(nd.h27To28Port1, v16)
 		}
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (25).
 func (nd *RSetCollectorCollector) subgraph2() {
-	for _, v17 := range nd.h24To25Port0 {
-		if _, excluded18 := nd.n25Neg[v17.ID]; !excluded18 {
-			k19 := v17.ID
-			i20, ok21 := nd.n26Index[k19]
+	for _, v18 := range nd.h24To25Port0 {
+		if !nd.n25Neg.Has(v18.ID) {
+			k19 := v18.ID
+			i20, ok21 := nd.n26Index.Get(k19)
 			if !ok21 {
 				i20 = len(nd.n26Accs)
-				nd.n26Index[k19] = i20
-				bot22 := v17
+				nd.n26Index.Put(k19, i20)
+				bot22 := v18
 				bot22.Integer = *new(lattices.Max[uint64])
 				bot22.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				nd.n26Accs = append(nd.n26Accs, bot22)
 			}
-			nd.n26Accs[i20].Integer.Merge(v17.Integer)
-			nd.n26Accs[i20].Voters.Merge(v17.Voters)
+			nd.n26Accs[i20].Integer.Merge(v18.Integer)
+			nd.n26Accs[i20].Voters.Merge(v18.Voters)
 		}
 	}
 	clear(nd.h24To25Port0)
@@ -715,7 +706,7 @@ func (nd *RSetCollectorCollector) subgraph3() {
 		for _, v25 := range nd.n28R {
 			v26 := quorum(v23, v25)
 			if v27, ok28 := reached(v26); ok28 {
-				nd.n30Neg[v27.ID] = struct{}{}
+				nd.n30Neg.Add(v27.ID)
 				nd.n33Next = append(nd.n33Next, v27)
 				v29 := encrypt(v27)
 				if nd.hydroSend != nil {
@@ -731,7 +722,7 @@ func (nd *RSetCollectorCollector) subgraph3() {
 		for _, v31 := range nd.n28L {
 			v32 := quorum(v31, v30)
 			if v33, ok34 := reached(v32); ok34 {
-				nd.n30Neg[v33.ID] = struct{}{}
+				nd.n30Neg.Add(v33.ID)
 				nd.n33Next = append(nd.n33Next, v33)
 				v35 := encrypt(v33)
 				if nd.hydroSend != nil {
@@ -757,9 +748,9 @@ func (nd *RSetCollectorCollector) subgraph3() {
 // subgraph4 runs stratum 3: hydro.AntiJoin (30), hydro.Map (31).
 func (nd *RSetCollectorCollector) subgraph4() {
 	for _, v39 := range nd.h26To30Port0 {
-		if _, excluded40 := nd.n30Neg[v39.ID]; !excluded40 {
-			v41 := keep(v39)
-			nd.n32Next = append(nd.n32Next, v41)
+		if !nd.n30Neg.Has(v39.ID) {
+			v40 := keep(v39)
+			nd.n32Next = append(nd.n32Next, v40)
 		}
 	}
 	clear(nd.h26To30Port0)

@@ -61,15 +61,15 @@ type RSetCollisionsClient struct {
 	// hydro.CrossJoin (node 3, rset.go:273): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 7, rset.go:277): the stored sides' items, per key in arrival order.
-	n7RIndex  map[uint64]int
+	n7RIndex  hydro.IntIndex[uint64]
 	n7RGroups [][]Command
 	// hydro.ReduceKeyed (node 8, rset.go:277): the groups in order of first appearance.
-	n8Index map[uint64]int
+	n8Index hydro.IntIndex[uint64]
 	n8Accs  []Answer
 	// hydro.Sink (node 9, rset.go:277): this tick's output.
 	n9Out []Answer
 	// hydro.AntiJoin (node 10, rset.go:278): the keys of the negative input.
-	n10Neg map[uint64]struct{}
+	n10Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 11, rset.go:278): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
@@ -88,9 +88,6 @@ func NewRSetCollisionsClient(commands hydro.Input[Command], answers hydro.Output
 	nd.collisions = collisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line rset.go:273:57*/ Timeout /*line rsetcollisions_hydro.go:90:86*/
-	nd.n7RIndex = map[uint64]int{}
-	nd.n8Index = map[uint64]int{}
-	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -108,12 +105,12 @@ func (nd *RSetCollisionsClient) Tick() {
 	for i := range nd.n7RGroups {
 		clear(nd.n7RGroups[i])
 	}
-	clear(nd.n7RIndex)
+	nd.n7RIndex.Clear()
 	nd.n7RGroups = nd.n7RGroups[:0]
-	clear(nd.n8Index)
+	nd.n8Index.Clear()
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
-	clear(nd.n10Neg)
+	nd.n10Neg.Clear()
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
@@ -123,10 +120,10 @@ func (nd *RSetCollisionsClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n7RIndex[k2]
+		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex[k2] = g3
+			nd.n7RIndex.Put(k2, g3)
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -159,10 +156,10 @@ func (nd *RSetCollisionsClient) subgraph0() {
 			}
 		}
 		k11 := v7.ID
-		g12, ok13 := nd.n7RIndex[k11]
+		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex[k11] = g12
+			nd.n7RIndex.Put(k11, g12)
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -176,21 +173,21 @@ func (nd *RSetCollisionsClient) subgraph0() {
 	for _, v14 := range nd.n44Recv {
 		if v15, ok16 := openReply(v14); ok16 {
 			k17 := v15.ID
-			if g18, ok19 := nd.n7RIndex[k17]; ok19 {
+			if g18, ok19 := nd.n7RIndex.Get(k17); ok19 {
 				for _, v20 := range nd.n7RGroups[g18] {
 					v21 := answerOf(v15, v20)
 					k22 := v21.ID
-					i23, ok24 := nd.n8Index[k22]
+					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index[k22] = i23
+						nd.n8Index.Put(k22, i23)
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
 					}
 				}
 			}
-			nd.n10Neg[v15.ID] = struct{}{}
+			nd.n10Neg.Add(v15.ID)
 		}
 	}
 	clear(nd.n44Recv)
@@ -208,7 +205,7 @@ func (nd *RSetCollisionsClient) subgraph1() {
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetCollisionsClient) subgraph2() {
 	for _, v28 := range nd.h6To10Port0 {
-		if _, excluded29 := nd.n10Neg[v28.ID]; !excluded29 {
+		if !nd.n10Neg.Has(v28.ID) {
 			nd.n11Next = append(nd.n11Next, v28)
 		}
 	}
@@ -319,9 +316,9 @@ type RSetCollisionsLeader struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.AntiJoin (node 32, rset.go:296): the keys of the negative input.
-	n32Neg map[uint64]struct{}
+	n32Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 33, rset.go:296): the groups in order of first appearance.
-	n33Index map[uint64]int
+	n33Index hydro.IntIndex[uint64]
 	n33Accs  []Tally
 	// hydro.ClusterSize (node 34, rset.go:297): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n34Size int
@@ -330,7 +327,7 @@ type RSetCollisionsLeader struct {
 	n35L []Tally
 	n35R []int
 	// hydro.AntiJoin (node 37, rset.go:298): the keys of the negative input.
-	n37Neg map[uint64]struct{}
+	n37Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 39, rset.go:298): the items of this tick and of the next.
 	n39Now  []Tally
 	n39Next []Tally
@@ -338,10 +335,9 @@ type RSetCollisionsLeader struct {
 	n40Now  []Answer
 	n40Next []Answer
 	// hydro.Join (node 41, rset.go:300): the stored sides' items, per key in arrival order.
-	n41RIndex  map[uint64]int
-	n41RChains [][2]int
-	n41RItems  []Answer
-	n41RNext   []int
+	n41RIndex hydro.IntIndex[uint64]
+	n41RItems []Answer
+	n41RNext  []int
 	// hydro.Send (node 14, rset.go:279): the items received since the last tick.
 	n14Recv []Sealed
 	// hydro.Send (node 29, rset.go:295): the items received since the last tick.
@@ -364,10 +360,6 @@ func NewRSetCollisionsLeader(commands hydro.Input[Command], answers hydro.Output
 	nd.stored = stored
 	nd.collisions = collisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n32Neg = map[uint64]struct{}{}
-	nd.n33Index = map[uint64]int{}
-	nd.n37Neg = map[uint64]struct{}{}
-	nd.n41RIndex = map[uint64]int{}
 	return nd
 }
 
@@ -380,12 +372,12 @@ func (nd *RSetCollisionsLeader) Tick() {
 	nd.subgraph3()
 	nd.subgraph4()
 	nd.subgraph5()
-	clear(nd.n33Index)
+	nd.n33Index.Clear()
 	clear(nd.n33Accs)
 	nd.n33Accs = nd.n33Accs[:0]
 	clear(nd.n35L)
 	nd.n35L = nd.n35L[:0]
-	clear(nd.n37Neg)
+	nd.n37Neg.Clear()
 	clear(nd.n39Now)
 	nd.n39Now, nd.n39Next = nd.n39Next, nd.n39Now[:0]
 	clear(nd.n40Now)
@@ -409,28 +401,27 @@ func (nd *RSetCollisionsLeader) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (27), hydro.Cycle (28), hydro.Send (29), hydro.Map (30), hydro.Union (31), hydro.DeferTickLazy (39), hydro.DeferTickLazy (40), hydro.Join (41).
 func (nd *RSetCollisionsLeader) subgraph1() {
 	for _, v4 := range nd.n40Now {
-		nd.n32Neg[v4.ID] = struct{}{}
+		nd.n32Neg.Add(v4.ID)
 		k5 := v4.ID
 		j6 := len(nd.n41RItems)
 		nd.n41RItems = append(nd.n41RItems, v4)
-		nd.n41RNext = append(nd.n41RNext, -1)
-		if c7, ok8 := nd.n41RIndex[k5]; ok8 {
-			nd.n41RNext[nd.n41RChains[c7][1]] = j6
-			nd.n41RChains[c7][1] = j6
+		if l7, ok8 := nd.n41RIndex.Swap(k5, j6); ok8 {
+			nd.n41RNext = append(nd.n41RNext, nd.n41RNext[l7])
+			nd.n41RNext[l7] = j6
 		} else {
-			nd.n41RIndex[k5] = len(nd.n41RChains)
-			nd.n41RChains = append(nd.n41RChains, [2]int{j6, j6})
+			nd.n41RNext = append(nd.n41RNext, j6)
 		}
 	}
 	for _, v9 := range nd.n29Recv {
 		v10 := tally(v9)
 		nd.h31To32Port0 = append(nd.h31To32Port0, v10)
 		k11 := v10.ID
-		if c12, ok13 := nd.n41RIndex[k11]; ok13 {
-			for j14 := nd.n41RChains[c12][0]; j14 >= 0; j14 = nd.n41RNext[j14] {
-				v15 := nd.n41RItems[j14]
-				v16 := known(v10, v15)
-				nd.h41To42Port1 = append(nd.h41To42Port1, v16)
+		if l12, ok13 := nd.n41RIndex.Get(k11); ok13 {
+			for j14, more15 := nd.n41RNext[l12], true; more15; j14 = nd.n41RNext[j14] {
+				more15 = j14 != l12
+				v16 := nd.n41RItems[j14]
+				v17 := known(v10, v16)
+				nd.h41To42Port1 = append(nd.h41To42Port1, v17)
 			}
 		}
 	}
@@ -444,28 +435,28 @@ func (nd *RSetCollisionsLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v18 := nd.n34Size
-			nd.h34To35Port1 = append(nd.h34To35Port1, v18)
+			v19 := nd.n34Size
+			nd.h34To35Port1 = append(nd.h34To35Port1, v19)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (32).
 func (nd *RSetCollisionsLeader) subgraph3() {
-	for _, v20 := range nd.h31To32Port0 {
-		if _, excluded21 := nd.n32Neg[v20.ID]; !excluded21 {
-			k22 := v20.ID
-			i23, ok24 := nd.n33Index[k22]
+	for _, v21 := range nd.h31To32Port0 {
+		if !nd.n32Neg.Has(v21.ID) {
+			k22 := v21.ID
+			i23, ok24 := nd.n33Index.Get(k22)
 			if !ok24 {
 				i23 = len(nd.n33Accs)
-				nd.n33Index[k22] = i23
-				bot25 := v20
+				nd.n33Index.Put(k22, i23)
+				bot25 := v21
 				bot25.Integer = *new(lattices.Max[uint64])
 				bot25.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				nd.n33Accs = append(nd.n33Accs, bot25)
 			}
-			nd.n33Accs[i23].Integer.Merge(v20.Integer)
-			nd.n33Accs[i23].Voters.Merge(v20.Voters)
+			nd.n33Accs[i23].Integer.Merge(v21.Integer)
+			nd.n33Accs[i23].Voters.Merge(v21.Voters)
 		}
 	}
 	clear(nd.h31To32Port0)
@@ -480,7 +471,7 @@ func (nd *RSetCollisionsLeader) subgraph4() {
 		for _, v28 := range nd.n35R {
 			v29 := quorum(v26, v28)
 			if v30, ok31 := reached(v29); ok31 {
-				nd.n37Neg[v30.ID] = struct{}{}
+				nd.n37Neg.Add(v30.ID)
 				nd.n40Next = append(nd.n40Next, v30)
 				v32 := SealAnswer(v30)
 				if nd.hydroSend != nil {
@@ -496,7 +487,7 @@ func (nd *RSetCollisionsLeader) subgraph4() {
 		for _, v34 := range nd.n35L {
 			v35 := quorum(v34, v33)
 			if v36, ok37 := reached(v35); ok37 {
-				nd.n37Neg[v36.ID] = struct{}{}
+				nd.n37Neg.Add(v36.ID)
 				nd.n40Next = append(nd.n40Next, v36)
 				v38 := SealAnswer(v36)
 				if nd.hydroSend != nil {
@@ -522,9 +513,9 @@ func (nd *RSetCollisionsLeader) subgraph4() {
 // subgraph5 runs stratum 3: hydro.AntiJoin (37), hydro.Map (38).
 func (nd *RSetCollisionsLeader) subgraph5() {
 	for _, v42 := range nd.h33To37Port0 {
-		if _, excluded43 := nd.n37Neg[v42.ID]; !excluded43 {
-			v44 := keep(v42)
-			nd.n39Next = append(nd.n39Next, v44)
+		if !nd.n37Neg.Has(v42.ID) {
+			v43 := keep(v42)
+			nd.n39Next = append(nd.n39Next, v43)
 		}
 	}
 	clear(nd.h33To37Port0)
@@ -647,7 +638,7 @@ type RSetCollisionsReplica struct {
 	// hydro.Unique (node 19, rset.go:286): the items seen.
 	n19Seen map[Entry]struct{}
 	// hydro.FoldKeyed (node 20, rset.go:287): the groups in order of first appearance.
-	n20Index map[uint8]int
+	n20Index hydro.IntIndex[uint8]
 	n20Accs  []Collisions
 	// hydro.SelfID (node 21, rset.go:288): whether the member id was emitted.
 	n21Done bool
@@ -677,7 +668,6 @@ func NewRSetCollisionsReplica(commands hydro.Input[Command], answers hydro.Outpu
 	nd.collisions = collisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n19Seen = map[Entry]struct{}{}
-	nd.n20Index = map[uint8]int{}
 	return nd
 }
 
@@ -708,10 +698,10 @@ func (nd *RSetCollisionsReplica) subgraph0() {
 		if _, dup5 := nd.n19Seen[v4]; !dup5 {
 			nd.n19Seen[v4] = struct{}{}
 			k6 := v4.Bucket
-			i7, ok8 := nd.n20Index[k6]
+			i7, ok8 := nd.n20Index.Get(k6)
 			if !ok8 {
 				i7 = len(nd.n20Accs)
-				nd.n20Index[k6] = i7
+				nd.n20Index.Put(k6, i7)
 				nd.n20Accs = append(nd.n20Accs, newCollisions(v4))
 			}
 			countPayload(&nd.n20Accs[i7], v4)

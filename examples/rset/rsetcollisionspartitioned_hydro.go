@@ -62,15 +62,15 @@ type RSetCollisionsPartitionedClient struct {
 	// hydro.CrossJoin (node 3, rset.go:273): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 7, rset.go:277): the stored sides' items, per key in arrival order.
-	n7RIndex  map[uint64]int
+	n7RIndex  hydro.IntIndex[uint64]
 	n7RGroups [][]Command
 	// hydro.ReduceKeyed (node 8, rset.go:277): the groups in order of first appearance.
-	n8Index map[uint64]int
+	n8Index hydro.IntIndex[uint64]
 	n8Accs  []Answer
 	// hydro.Sink (node 9, rset.go:277): this tick's output.
 	n9Out []Answer
 	// hydro.AntiJoin (node 10, rset.go:278): the keys of the negative input.
-	n10Neg map[uint64]struct{}
+	n10Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 11, rset.go:278): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
@@ -89,9 +89,6 @@ func NewRSetCollisionsPartitionedClient(commands hydro.Input[Command], answers h
 	nd.collisions = collisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line rset.go:273:57*/ Timeout /*line rsetcollisionspartitioned_hydro.go:91:97*/
-	nd.n7RIndex = map[uint64]int{}
-	nd.n8Index = map[uint64]int{}
-	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -109,12 +106,12 @@ func (nd *RSetCollisionsPartitionedClient) Tick() {
 	for i := range nd.n7RGroups {
 		clear(nd.n7RGroups[i])
 	}
-	clear(nd.n7RIndex)
+	nd.n7RIndex.Clear()
 	nd.n7RGroups = nd.n7RGroups[:0]
-	clear(nd.n8Index)
+	nd.n8Index.Clear()
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
-	clear(nd.n10Neg)
+	nd.n10Neg.Clear()
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
@@ -124,10 +121,10 @@ func (nd *RSetCollisionsPartitionedClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n7RIndex[k2]
+		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex[k2] = g3
+			nd.n7RIndex.Put(k2, g3)
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -160,10 +157,10 @@ func (nd *RSetCollisionsPartitionedClient) subgraph0() {
 			}
 		}
 		k11 := v7.ID
-		g12, ok13 := nd.n7RIndex[k11]
+		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex[k11] = g12
+			nd.n7RIndex.Put(k11, g12)
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -177,21 +174,21 @@ func (nd *RSetCollisionsPartitionedClient) subgraph0() {
 	for _, v14 := range nd.n44Recv {
 		if v15, ok16 := openReply(v14); ok16 {
 			k17 := v15.ID
-			if g18, ok19 := nd.n7RIndex[k17]; ok19 {
+			if g18, ok19 := nd.n7RIndex.Get(k17); ok19 {
 				for _, v20 := range nd.n7RGroups[g18] {
 					v21 := answerOf(v15, v20)
 					k22 := v21.ID
-					i23, ok24 := nd.n8Index[k22]
+					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index[k22] = i23
+						nd.n8Index.Put(k22, i23)
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
 					}
 				}
 			}
-			nd.n10Neg[v15.ID] = struct{}{}
+			nd.n10Neg.Add(v15.ID)
 		}
 	}
 	clear(nd.n44Recv)
@@ -209,7 +206,7 @@ func (nd *RSetCollisionsPartitionedClient) subgraph1() {
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetCollisionsPartitionedClient) subgraph2() {
 	for _, v28 := range nd.h6To10Port0 {
-		if _, excluded29 := nd.n10Neg[v28.ID]; !excluded29 {
+		if !nd.n10Neg.Has(v28.ID) {
 			nd.n11Next = append(nd.n11Next, v28)
 		}
 	}
@@ -320,9 +317,9 @@ type RSetCollisionsPartitionedLeader struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.AntiJoin (node 32, rset.go:296): the keys of the negative input.
-	n32Neg map[uint64]struct{}
+	n32Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 33, rset.go:296): the groups in order of first appearance.
-	n33Index map[uint64]int
+	n33Index hydro.IntIndex[uint64]
 	n33Accs  []Tally
 	// hydro.ClusterSize (node 34, rset.go:297): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n34Size int
@@ -331,7 +328,7 @@ type RSetCollisionsPartitionedLeader struct {
 	n35L []Tally
 	n35R []int
 	// hydro.AntiJoin (node 37, rset.go:298): the keys of the negative input.
-	n37Neg map[uint64]struct{}
+	n37Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 39, rset.go:298): the items of this tick and of the next.
 	n39Now  []Tally
 	n39Next []Tally
@@ -339,10 +336,9 @@ type RSetCollisionsPartitionedLeader struct {
 	n40Now  []Answer
 	n40Next []Answer
 	// hydro.Join (node 41, rset.go:300): the stored sides' items, per key in arrival order.
-	n41RIndex  map[uint64]int
-	n41RChains [][2]int
-	n41RItems  []Answer
-	n41RNext   []int
+	n41RIndex hydro.IntIndex[uint64]
+	n41RItems []Answer
+	n41RNext  []int
 	// hydro.Send (node 14, rset.go:279): the items received since the last tick.
 	n14Recv []Sealed
 	// hydro.Send (node 29, rset.go:295): the items received since the last tick.
@@ -365,10 +361,6 @@ func NewRSetCollisionsPartitionedLeader(commands hydro.Input[Command], answers h
 	nd.stored = stored
 	nd.collisions = collisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n32Neg = map[uint64]struct{}{}
-	nd.n33Index = map[uint64]int{}
-	nd.n37Neg = map[uint64]struct{}{}
-	nd.n41RIndex = map[uint64]int{}
 	return nd
 }
 
@@ -381,12 +373,12 @@ func (nd *RSetCollisionsPartitionedLeader) Tick() {
 	nd.subgraph3()
 	nd.subgraph4()
 	nd.subgraph5()
-	clear(nd.n33Index)
+	nd.n33Index.Clear()
 	clear(nd.n33Accs)
 	nd.n33Accs = nd.n33Accs[:0]
 	clear(nd.n35L)
 	nd.n35L = nd.n35L[:0]
-	clear(nd.n37Neg)
+	nd.n37Neg.Clear()
 	clear(nd.n39Now)
 	nd.n39Now, nd.n39Next = nd.n39Next, nd.n39Now[:0]
 	clear(nd.n40Now)
@@ -398,7 +390,7 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph0() {
 	for _, v1 := range nd.n14Recv {
 		if v2, ok3 := unseal(v1); ok3 {
 			key4 := func(c Command) uint8 {
-				return /*line rset.go:423:54*/ Hash(c.Payload) /*line rsetcollisionspartitioned_hydro.go:401:103*/
+				return /*line rset.go:423:54*/ Hash(c.Payload) /*line rsetcollisionspartitioned_hydro.go:393:103*/
 			}(v2)
 			nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key4)
 			part5 := xxhash.Sum64(nd.hydroKey)
@@ -415,28 +407,27 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (27), hydro.Cycle (28), hydro.Send (29), hydro.Map (30), hydro.Union (31), hydro.DeferTickLazy (39), hydro.DeferTickLazy (40), hydro.Join (41).
 func (nd *RSetCollisionsPartitionedLeader) subgraph1() {
 	for _, v6 := range nd.n40Now {
-		nd.n32Neg[v6.ID] = struct{}{}
+		nd.n32Neg.Add(v6.ID)
 		k7 := v6.ID
 		j8 := len(nd.n41RItems)
 		nd.n41RItems = append(nd.n41RItems, v6)
-		nd.n41RNext = append(nd.n41RNext, -1)
-		if c9, ok10 := nd.n41RIndex[k7]; ok10 {
-			nd.n41RNext[nd.n41RChains[c9][1]] = j8
-			nd.n41RChains[c9][1] = j8
+		if l9, ok10 := nd.n41RIndex.Swap(k7, j8); ok10 {
+			nd.n41RNext = append(nd.n41RNext, nd.n41RNext[l9])
+			nd.n41RNext[l9] = j8
 		} else {
-			nd.n41RIndex[k7] = len(nd.n41RChains)
-			nd.n41RChains = append(nd.n41RChains, [2]int{j8, j8})
+			nd.n41RNext = append(nd.n41RNext, j8)
 		}
 	}
 	for _, v11 := range nd.n29Recv {
 		v12 := tally(v11)
 		nd.h31To32Port0 = append(nd.h31To32Port0, v12)
 		k13 := v12.ID
-		if c14, ok15 := nd.n41RIndex[k13]; ok15 {
-			for j16 := nd.n41RChains[c14][0]; j16 >= 0; j16 = nd.n41RNext[j16] {
-				v17 := nd.n41RItems[j16]
-				v18 := known(v12, v17)
-				nd.h41To42Port1 = append(nd.h41To42Port1, v18)
+		if l14, ok15 := nd.n41RIndex.Get(k13); ok15 {
+			for j16, more17 := nd.n41RNext[l14], true; more17; j16 = nd.n41RNext[j16] {
+				more17 = j16 != l14
+				v18 := nd.n41RItems[j16]
+				v19 := known(v12, v18)
+				nd.h41To42Port1 = append(nd.h41To42Port1, v19)
 			}
 		}
 	}
@@ -450,28 +441,28 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v20 := max(nd.n34Size/2, 1)
-			nd.h34To35Port1 = append(nd.h34To35Port1, v20)
+			v21 := max(nd.n34Size/2, 1)
+			nd.h34To35Port1 = append(nd.h34To35Port1, v21)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (32).
 func (nd *RSetCollisionsPartitionedLeader) subgraph3() {
-	for _, v22 := range nd.h31To32Port0 {
-		if _, excluded23 := nd.n32Neg[v22.ID]; !excluded23 {
-			k24 := v22.ID
-			i25, ok26 := nd.n33Index[k24]
+	for _, v23 := range nd.h31To32Port0 {
+		if !nd.n32Neg.Has(v23.ID) {
+			k24 := v23.ID
+			i25, ok26 := nd.n33Index.Get(k24)
 			if !ok26 {
 				i25 = len(nd.n33Accs)
-				nd.n33Index[k24] = i25
-				bot27 := v22
+				nd.n33Index.Put(k24, i25)
+				bot27 := v23
 				bot27.Integer = *new(lattices.Max[uint64])
 				bot27.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				nd.n33Accs = append(nd.n33Accs, bot27)
 			}
-			nd.n33Accs[i25].Integer.Merge(v22.Integer)
-			nd.n33Accs[i25].Voters.Merge(v22.Voters)
+			nd.n33Accs[i25].Integer.Merge(v23.Integer)
+			nd.n33Accs[i25].Voters.Merge(v23.Voters)
 		}
 	}
 	clear(nd.h31To32Port0)
@@ -486,7 +477,7 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph4() {
 		for _, v30 := range nd.n35R {
 			v31 := quorum(v28, v30)
 			if v32, ok33 := reached(v31); ok33 {
-				nd.n37Neg[v32.ID] = struct{}{}
+				nd.n37Neg.Add(v32.ID)
 				nd.n40Next = append(nd.n40Next, v32)
 				v34 := SealAnswer(v32)
 				if nd.hydroSend != nil {
@@ -502,7 +493,7 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph4() {
 		for _, v36 := range nd.n35L {
 			v37 := quorum(v36, v35)
 			if v38, ok39 := reached(v37); ok39 {
-				nd.n37Neg[v38.ID] = struct{}{}
+				nd.n37Neg.Add(v38.ID)
 				nd.n40Next = append(nd.n40Next, v38)
 				v40 := SealAnswer(v38)
 				if nd.hydroSend != nil {
@@ -528,9 +519,9 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph4() {
 // subgraph5 runs stratum 3: hydro.AntiJoin (37), hydro.Map (38).
 func (nd *RSetCollisionsPartitionedLeader) subgraph5() {
 	for _, v44 := range nd.h33To37Port0 {
-		if _, excluded45 := nd.n37Neg[v44.ID]; !excluded45 {
-			v46 := keep(v44)
-			nd.n39Next = append(nd.n39Next, v46)
+		if !nd.n37Neg.Has(v44.ID) {
+			v45 := keep(v44)
+			nd.n39Next = append(nd.n39Next, v45)
 		}
 	}
 	clear(nd.h33To37Port0)
@@ -653,7 +644,7 @@ type RSetCollisionsPartitionedReplica struct {
 	// hydro.Unique (node 19, rset.go:286): the items seen.
 	n19Seen map[Entry]struct{}
 	// hydro.FoldKeyed (node 20, rset.go:287): the groups in order of first appearance.
-	n20Index map[uint8]int
+	n20Index hydro.IntIndex[uint8]
 	n20Accs  []Collisions
 	// hydro.SelfID (node 21, rset.go:288): whether the member id was emitted.
 	n21Done bool
@@ -683,7 +674,6 @@ func NewRSetCollisionsPartitionedReplica(commands hydro.Input[Command], answers 
 	nd.collisions = collisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n19Seen = map[Entry]struct{}{}
-	nd.n20Index = map[uint8]int{}
 	return nd
 }
 
@@ -714,10 +704,10 @@ func (nd *RSetCollisionsPartitionedReplica) subgraph0() {
 		if _, dup5 := nd.n19Seen[v4]; !dup5 {
 			nd.n19Seen[v4] = struct{}{}
 			k6 := v4.Bucket
-			i7, ok8 := nd.n20Index[k6]
+			i7, ok8 := nd.n20Index.Get(k6)
 			if !ok8 {
 				i7 = len(nd.n20Accs)
-				nd.n20Index[k6] = i7
+				nd.n20Index.Put(k6, i7)
 				nd.n20Accs = append(nd.n20Accs, newCollisions(v4))
 			}
 			countPayload(&nd.n20Accs[i7], v4)

@@ -54,15 +54,15 @@ type RSetIntegerClient struct {
 	// hydro.CrossJoin (node 3, rset.go:317): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 7, rset.go:321): the stored sides' items, per key in arrival order.
-	n7RIndex  map[uint64]int
+	n7RIndex  hydro.IntIndex[uint64]
 	n7RGroups [][]Command
 	// hydro.ReduceKeyed (node 8, rset.go:321): the groups in order of first appearance.
-	n8Index map[uint64]int
+	n8Index hydro.IntIndex[uint64]
 	n8Accs  []Answer
 	// hydro.Sink (node 9, rset.go:321): this tick's output.
 	n9Out []Answer
 	// hydro.AntiJoin (node 10, rset.go:322): the keys of the negative input.
-	n10Neg map[uint64]struct{}
+	n10Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 11, rset.go:322): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
@@ -80,9 +80,6 @@ func NewRSetIntegerClient(commands hydro.Input[Command], answers hydro.Output[An
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line rset.go:317:57*/ Timeout /*line rsetinteger_hydro.go:82:83*/
-	nd.n7RIndex = map[uint64]int{}
-	nd.n8Index = map[uint64]int{}
-	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -100,12 +97,12 @@ func (nd *RSetIntegerClient) Tick() {
 	for i := range nd.n7RGroups {
 		clear(nd.n7RGroups[i])
 	}
-	clear(nd.n7RIndex)
+	nd.n7RIndex.Clear()
 	nd.n7RGroups = nd.n7RGroups[:0]
-	clear(nd.n8Index)
+	nd.n8Index.Clear()
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
-	clear(nd.n10Neg)
+	nd.n10Neg.Clear()
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
@@ -115,10 +112,10 @@ func (nd *RSetIntegerClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n7RIndex[k2]
+		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex[k2] = g3
+			nd.n7RIndex.Put(k2, g3)
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -151,10 +148,10 @@ func (nd *RSetIntegerClient) subgraph0() {
 			}
 		}
 		k11 := v7.ID
-		g12, ok13 := nd.n7RIndex[k11]
+		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex[k11] = g12
+			nd.n7RIndex.Put(k11, g12)
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -168,21 +165,21 @@ func (nd *RSetIntegerClient) subgraph0() {
 	for _, v14 := range nd.n45Recv {
 		if v15, ok16 := openReply(v14); ok16 {
 			k17 := v15.ID
-			if g18, ok19 := nd.n7RIndex[k17]; ok19 {
+			if g18, ok19 := nd.n7RIndex.Get(k17); ok19 {
 				for _, v20 := range nd.n7RGroups[g18] {
 					v21 := answerOf(v15, v20)
 					k22 := v21.ID
-					i23, ok24 := nd.n8Index[k22]
+					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index[k22] = i23
+						nd.n8Index.Put(k22, i23)
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
 					}
 				}
 			}
-			nd.n10Neg[v15.ID] = struct{}{}
+			nd.n10Neg.Add(v15.ID)
 		}
 	}
 	clear(nd.n45Recv)
@@ -200,7 +197,7 @@ func (nd *RSetIntegerClient) subgraph1() {
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetIntegerClient) subgraph2() {
 	for _, v28 := range nd.h6To10Port0 {
-		if _, excluded29 := nd.n10Neg[v28.ID]; !excluded29 {
+		if !nd.n10Neg.Has(v28.ID) {
 			nd.n11Next = append(nd.n11Next, v28)
 		}
 	}
@@ -319,9 +316,9 @@ type RSetIntegerLeader struct {
 	// hydro.CrossJoin (node 19, rset.go:329): the stored sides' items in arrival order.
 	n19R []uint64
 	// hydro.AntiJoin (node 33, rset.go:340): the keys of the negative input.
-	n33Neg map[uint64]struct{}
+	n33Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 34, rset.go:340): the groups in order of first appearance.
-	n34Index map[uint64]int
+	n34Index hydro.IntIndex[uint64]
 	n34Accs  []Tally
 	// hydro.ClusterSize (node 35, rset.go:341): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n35Size int
@@ -330,7 +327,7 @@ type RSetIntegerLeader struct {
 	n36L []Tally
 	n36R []int
 	// hydro.AntiJoin (node 38, rset.go:342): the keys of the negative input.
-	n38Neg map[uint64]struct{}
+	n38Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 40, rset.go:342): the items of this tick and of the next.
 	n40Now  []Tally
 	n40Next []Tally
@@ -338,10 +335,9 @@ type RSetIntegerLeader struct {
 	n41Now  []Answer
 	n41Next []Answer
 	// hydro.Join (node 42, rset.go:344): the stored sides' items, per key in arrival order.
-	n42RIndex  map[uint64]int
-	n42RChains [][2]int
-	n42RItems  []Answer
-	n42RNext   []int
+	n42RIndex hydro.IntIndex[uint64]
+	n42RItems []Answer
+	n42RNext  []int
 	// hydro.Send (node 14, rset.go:323): the items received since the last tick.
 	n14Recv []Sealed
 	// hydro.Send (node 30, rset.go:339): the items received since the last tick.
@@ -365,11 +361,7 @@ func NewRSetIntegerLeader(commands hydro.Input[Command], answers hydro.Output[An
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetinteger_hydro.go:368:84*/
-	nd.n33Neg = map[uint64]struct{}{}
-	nd.n34Index = map[uint64]int{}
-	nd.n38Neg = map[uint64]struct{}{}
-	nd.n42RIndex = map[uint64]int{}
+	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetinteger_hydro.go:364:84*/
 	return nd
 }
 
@@ -385,12 +377,12 @@ func (nd *RSetIntegerLeader) Tick() {
 	nd.subgraph6()
 	nd.subgraph7()
 	nd.n19R = nd.n19R[:0]
-	clear(nd.n34Index)
+	nd.n34Index.Clear()
 	clear(nd.n34Accs)
 	nd.n34Accs = nd.n34Accs[:0]
 	clear(nd.n36L)
 	nd.n36L = nd.n36L[:0]
-	clear(nd.n38Neg)
+	nd.n38Neg.Clear()
 	clear(nd.n40Now)
 	nd.n40Now, nd.n40Next = nd.n40Next, nd.n40Now[:0]
 	clear(nd.n41Now)
@@ -425,7 +417,7 @@ func (nd *RSetIntegerLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetinteger_hydro.go:428:42*/
+			} /*line rsetinteger_hydro.go:420:42*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -435,28 +427,27 @@ func (nd *RSetIntegerLeader) subgraph1() {
 // subgraph2 runs stratum 0: hydro.Cycle (28), hydro.Cycle (29), hydro.Send (30), hydro.Map (31), hydro.Union (32), hydro.DeferTickLazy (40), hydro.DeferTickLazy (41), hydro.Join (42).
 func (nd *RSetIntegerLeader) subgraph2() {
 	for _, v6 := range nd.n41Now {
-		nd.n33Neg[v6.ID] = struct{}{}
+		nd.n33Neg.Add(v6.ID)
 		k7 := v6.ID
 		j8 := len(nd.n42RItems)
 		nd.n42RItems = append(nd.n42RItems, v6)
-		nd.n42RNext = append(nd.n42RNext, -1)
-		if c9, ok10 := nd.n42RIndex[k7]; ok10 {
-			nd.n42RNext[nd.n42RChains[c9][1]] = j8
-			nd.n42RChains[c9][1] = j8
+		if l9, ok10 := nd.n42RIndex.Swap(k7, j8); ok10 {
+			nd.n42RNext = append(nd.n42RNext, nd.n42RNext[l9])
+			nd.n42RNext[l9] = j8
 		} else {
-			nd.n42RIndex[k7] = len(nd.n42RChains)
-			nd.n42RChains = append(nd.n42RChains, [2]int{j8, j8})
+			nd.n42RNext = append(nd.n42RNext, j8)
 		}
 	}
 	for _, v11 := range nd.n30Recv {
 		v12 := tally(v11)
 		nd.h32To33Port0 = append(nd.h32To33Port0, v12)
 		k13 := v12.ID
-		if c14, ok15 := nd.n42RIndex[k13]; ok15 {
-			for j16 := nd.n42RChains[c14][0]; j16 >= 0; j16 = nd.n42RNext[j16] {
-				v17 := nd.n42RItems[j16]
-				v18 := known(v12, v17)
-				nd.h42To43Port1 = append(nd.h42To43Port1, v18)
+		if l14, ok15 := nd.n42RIndex.Get(k13); ok15 {
+			for j16, more17 := nd.n42RNext[l14], true; more17; j16 = nd.n42RNext[j16] {
+				more17 = j16 != l14
+				v18 := nd.n42RItems[j16]
+				v19 := known(v12, v18)
+				nd.h42To43Port1 = append(nd.h42To43Port1, v19)
 			}
 		}
 	}
@@ -470,8 +461,8 @@ func (nd *RSetIntegerLeader) subgraph3() {
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
-			v20 := nd.n35Size
-			nd.h35To36Port1 = append(nd.h35To36Port1, v20)
+			v21 := nd.n35Size
+			nd.h35To36Port1 = append(nd.h35To36Port1, v21)
 		}
 	}
 }
@@ -481,13 +472,13 @@ func (nd *RSetIntegerLeader) subgraph4() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v21 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v21)
-	for _, v22 := range nd.h17To19Port0 {
-		for _, v23 := range nd.n19R {
-			v24 := current(v22, v23)
+	v22 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v22)
+	for _, v23 := range nd.h17To19Port0 {
+		for _, v24 := range nd.n19R {
+			v25 := current(v23, v24)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v24)
+				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v25)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 20, nd.hydroBuf)
 			}
 		}
@@ -498,20 +489,20 @@ func (nd *RSetIntegerLeader) subgraph4() {
 
 // subgraph5 runs stratum 1: hydro.AntiJoin (33).
 func (nd *RSetIntegerLeader) subgraph5() {
-	for _, v26 := range nd.h32To33Port0 {
-		if _, excluded27 := nd.n33Neg[v26.ID]; !excluded27 {
-			k28 := v26.ID
-			i29, ok30 := nd.n34Index[k28]
+	for _, v27 := range nd.h32To33Port0 {
+		if !nd.n33Neg.Has(v27.ID) {
+			k28 := v27.ID
+			i29, ok30 := nd.n34Index.Get(k28)
 			if !ok30 {
 				i29 = len(nd.n34Accs)
-				nd.n34Index[k28] = i29
-				bot31 := v26
+				nd.n34Index.Put(k28, i29)
+				bot31 := v27
 				bot31.Integer = *new(lattices.Max[uint64])
 				bot31.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				nd.n34Accs = append(nd.n34Accs, bot31)
 			}
-			nd.n34Accs[i29].Integer.Merge(v26.Integer)
-			nd.n34Accs[i29].Voters.Merge(v26.Voters)
+			nd.n34Accs[i29].Integer.Merge(v27.Integer)
+			nd.n34Accs[i29].Voters.Merge(v27.Voters)
 		}
 	}
 	clear(nd.h32To33Port0)
@@ -526,7 +517,7 @@ func (nd *RSetIntegerLeader) subgraph6() {
 		for _, v34 := range nd.n36R {
 			v35 := quorum(v32, v34)
 			if v36, ok37 := reached(v35); ok37 {
-				nd.n38Neg[v36.ID] = struct{}{}
+				nd.n38Neg.Add(v36.ID)
 				nd.n41Next = append(nd.n41Next, v36)
 				v38 := SealAnswer(v36)
 				if nd.hydroSend != nil {
@@ -542,7 +533,7 @@ func (nd *RSetIntegerLeader) subgraph6() {
 		for _, v40 := range nd.n36L {
 			v41 := quorum(v40, v39)
 			if v42, ok43 := reached(v41); ok43 {
-				nd.n38Neg[v42.ID] = struct{}{}
+				nd.n38Neg.Add(v42.ID)
 				nd.n41Next = append(nd.n41Next, v42)
 				v44 := SealAnswer(v42)
 				if nd.hydroSend != nil {
@@ -568,9 +559,9 @@ func (nd *RSetIntegerLeader) subgraph6() {
 // subgraph7 runs stratum 3: hydro.AntiJoin (38), hydro.Map (39).
 func (nd *RSetIntegerLeader) subgraph7() {
 	for _, v48 := range nd.h34To38Port0 {
-		if _, excluded49 := nd.n38Neg[v48.ID]; !excluded49 {
-			v50 := keep(v48)
-			nd.n40Next = append(nd.n40Next, v50)
+		if !nd.n38Neg.Has(v48.ID) {
+			v49 := keep(v48)
+			nd.n40Next = append(nd.n40Next, v49)
 		}
 	}
 	clear(nd.h34To38Port0)

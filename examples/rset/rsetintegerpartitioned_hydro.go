@@ -55,15 +55,15 @@ type RSetIntegerPartitionedClient struct {
 	// hydro.CrossJoin (node 3, rset.go:317): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 7, rset.go:321): the stored sides' items, per key in arrival order.
-	n7RIndex  map[uint64]int
+	n7RIndex  hydro.IntIndex[uint64]
 	n7RGroups [][]Command
 	// hydro.ReduceKeyed (node 8, rset.go:321): the groups in order of first appearance.
-	n8Index map[uint64]int
+	n8Index hydro.IntIndex[uint64]
 	n8Accs  []Answer
 	// hydro.Sink (node 9, rset.go:321): this tick's output.
 	n9Out []Answer
 	// hydro.AntiJoin (node 10, rset.go:322): the keys of the negative input.
-	n10Neg map[uint64]struct{}
+	n10Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 11, rset.go:322): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
@@ -81,9 +81,6 @@ func NewRSetIntegerPartitionedClient(commands hydro.Input[Command], answers hydr
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line rset.go:317:57*/ Timeout /*line rsetintegerpartitioned_hydro.go:83:94*/
-	nd.n7RIndex = map[uint64]int{}
-	nd.n8Index = map[uint64]int{}
-	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -101,12 +98,12 @@ func (nd *RSetIntegerPartitionedClient) Tick() {
 	for i := range nd.n7RGroups {
 		clear(nd.n7RGroups[i])
 	}
-	clear(nd.n7RIndex)
+	nd.n7RIndex.Clear()
 	nd.n7RGroups = nd.n7RGroups[:0]
-	clear(nd.n8Index)
+	nd.n8Index.Clear()
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
-	clear(nd.n10Neg)
+	nd.n10Neg.Clear()
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
@@ -116,10 +113,10 @@ func (nd *RSetIntegerPartitionedClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n7RIndex[k2]
+		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex[k2] = g3
+			nd.n7RIndex.Put(k2, g3)
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -152,10 +149,10 @@ func (nd *RSetIntegerPartitionedClient) subgraph0() {
 			}
 		}
 		k11 := v7.ID
-		g12, ok13 := nd.n7RIndex[k11]
+		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex[k11] = g12
+			nd.n7RIndex.Put(k11, g12)
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -169,21 +166,21 @@ func (nd *RSetIntegerPartitionedClient) subgraph0() {
 	for _, v14 := range nd.n43Recv {
 		if v15, ok16 := openReply(v14); ok16 {
 			k17 := v15.ID
-			if g18, ok19 := nd.n7RIndex[k17]; ok19 {
+			if g18, ok19 := nd.n7RIndex.Get(k17); ok19 {
 				for _, v20 := range nd.n7RGroups[g18] {
 					v21 := answerOf(v15, v20)
 					k22 := v21.ID
-					i23, ok24 := nd.n8Index[k22]
+					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index[k22] = i23
+						nd.n8Index.Put(k22, i23)
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
 					}
 				}
 			}
-			nd.n10Neg[v15.ID] = struct{}{}
+			nd.n10Neg.Add(v15.ID)
 		}
 	}
 	clear(nd.n43Recv)
@@ -201,7 +198,7 @@ func (nd *RSetIntegerPartitionedClient) subgraph1() {
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetIntegerPartitionedClient) subgraph2() {
 	for _, v28 := range nd.h6To10Port0 {
-		if _, excluded29 := nd.n10Neg[v28.ID]; !excluded29 {
+		if !nd.n10Neg.Has(v28.ID) {
 			nd.n11Next = append(nd.n11Next, v28)
 		}
 	}
@@ -320,9 +317,9 @@ type RSetIntegerPartitionedLeader struct {
 	// hydro.CrossJoin (node 19, rset.go:329): the stored sides' items in arrival order.
 	n19R []uint64
 	// hydro.AntiJoin (node 31, rset.go:340): the keys of the negative input.
-	n31Neg map[uint64]struct{}
+	n31Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 32, rset.go:340): the groups in order of first appearance.
-	n32Index map[uint64]int
+	n32Index hydro.IntIndex[uint64]
 	n32Accs  []Tally
 	// hydro.ClusterSize (node 33, rset.go:341): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n33Size int
@@ -331,7 +328,7 @@ type RSetIntegerPartitionedLeader struct {
 	n34L []Tally
 	n34R []int
 	// hydro.AntiJoin (node 36, rset.go:342): the keys of the negative input.
-	n36Neg map[uint64]struct{}
+	n36Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 38, rset.go:342): the items of this tick and of the next.
 	n38Now  []Tally
 	n38Next []Tally
@@ -339,10 +336,9 @@ type RSetIntegerPartitionedLeader struct {
 	n39Now  []Answer
 	n39Next []Answer
 	// hydro.Join (node 40, rset.go:344): the stored sides' items, per key in arrival order.
-	n40RIndex  map[uint64]int
-	n40RChains [][2]int
-	n40RItems  []Answer
-	n40RNext   []int
+	n40RIndex hydro.IntIndex[uint64]
+	n40RItems []Answer
+	n40RNext  []int
 	// hydro.LatticeFold (node 45, rset.go:329): the accumulator, starting at bottom.
 	n45Acc lattices.Max[uint64]
 	// hydro.Timer (node 46, rset.go:329): the period, the next due time, whether it fired.
@@ -371,7 +367,7 @@ type RSetIntegerPartitionedLeader struct {
 	n60Now  []lattices.Max[uint64]
 	n60Next []lattices.Max[uint64]
 	// hydro.MergeKeyed (node 63, rset.go:329): the groups in order of first appearance.
-	n63Index map[uint64]int
+	n63Index hydro.IntIndex[uint64]
 	n63Accs  []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
@@ -479,13 +475,8 @@ func NewRSetIntegerPartitionedLeader(commands hydro.Input[Command], answers hydr
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetintegerpartitioned_hydro.go:482:95*/
-	nd.n31Neg = map[uint64]struct{}{}
-	nd.n32Index = map[uint64]int{}
-	nd.n36Neg = map[uint64]struct{}{}
-	nd.n40RIndex = map[uint64]int{}
+	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetintegerpartitioned_hydro.go:478:95*/
 	nd.n46Period = time.Duration(100000000)
-	nd.n63Index = map[uint64]int{}
 	return nd
 }
 
@@ -511,12 +502,12 @@ func (nd *RSetIntegerPartitionedLeader) Tick() {
 	nd.subgraph16()
 	nd.subgraph17()
 	nd.n19R = nd.n19R[:0]
-	clear(nd.n32Index)
+	nd.n32Index.Clear()
 	clear(nd.n32Accs)
 	nd.n32Accs = nd.n32Accs[:0]
 	clear(nd.n34L)
 	nd.n34L = nd.n34L[:0]
-	clear(nd.n36Neg)
+	nd.n36Neg.Clear()
 	clear(nd.n38Now)
 	nd.n38Now, nd.n38Next = nd.n38Next, nd.n38Now[:0]
 	clear(nd.n39Now)
@@ -528,7 +519,7 @@ func (nd *RSetIntegerPartitionedLeader) Tick() {
 	nd.n53L = nd.n53L[:0]
 	nd.n58Now, nd.n58Next = nd.n58Next, nd.n58Now[:0]
 	nd.n60Now, nd.n60Next = nd.n60Next, nd.n60Now[:0]
-	clear(nd.n63Index)
+	nd.n63Index.Clear()
 	clear(nd.n63Accs)
 	nd.n63Accs = nd.n63Accs[:0]
 	clear(nd.n65L)
@@ -576,7 +567,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetintegerpartitioned_hydro.go:579:53*/
+			} /*line rsetintegerpartitioned_hydro.go:570:53*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -586,28 +577,27 @@ func (nd *RSetIntegerPartitionedLeader) subgraph1() {
 // subgraph2 runs stratum 0: hydro.Cycle (26), hydro.Cycle (27), hydro.Send (28), hydro.Map (29), hydro.Union (30), hydro.DeferTickLazy (38), hydro.DeferTickLazy (39), hydro.Join (40).
 func (nd *RSetIntegerPartitionedLeader) subgraph2() {
 	for _, v6 := range nd.n39Now {
-		nd.n31Neg[v6.ID] = struct{}{}
+		nd.n31Neg.Add(v6.ID)
 		k7 := v6.ID
 		j8 := len(nd.n40RItems)
 		nd.n40RItems = append(nd.n40RItems, v6)
-		nd.n40RNext = append(nd.n40RNext, -1)
-		if c9, ok10 := nd.n40RIndex[k7]; ok10 {
-			nd.n40RNext[nd.n40RChains[c9][1]] = j8
-			nd.n40RChains[c9][1] = j8
+		if l9, ok10 := nd.n40RIndex.Swap(k7, j8); ok10 {
+			nd.n40RNext = append(nd.n40RNext, nd.n40RNext[l9])
+			nd.n40RNext[l9] = j8
 		} else {
-			nd.n40RIndex[k7] = len(nd.n40RChains)
-			nd.n40RChains = append(nd.n40RChains, [2]int{j8, j8})
+			nd.n40RNext = append(nd.n40RNext, j8)
 		}
 	}
 	for _, v11 := range nd.n28Recv {
 		v12 := tally(v11)
 		nd.h30To31Port0 = append(nd.h30To31Port0, v12)
 		k13 := v12.ID
-		if c14, ok15 := nd.n40RIndex[k13]; ok15 {
-			for j16 := nd.n40RChains[c14][0]; j16 >= 0; j16 = nd.n40RNext[j16] {
-				v17 := nd.n40RItems[j16]
-				v18 := known(v12, v17)
-				nd.h40To41Port1 = append(nd.h40To41Port1, v18)
+		if l14, ok15 := nd.n40RIndex.Get(k13); ok15 {
+			for j16, more17 := nd.n40RNext[l14], true; more17; j16 = nd.n40RNext[j16] {
+				more17 = j16 != l14
+				v18 := nd.n40RItems[j16]
+				v19 := known(v12, v18)
+				nd.h40To41Port1 = append(nd.h40To41Port1, v19)
 			}
 		}
 	}
@@ -621,15 +611,15 @@ func (nd *RSetIntegerPartitionedLeader) subgraph3() {
 	if !nd.n33Done {
 		nd.n33Done = true
 		if nd.n33Size > 0 {
-			v20 := max(nd.n33Size/2, 1)
-			nd.h33To34Port1 = append(nd.h33To34Port1, v20)
+			v21 := max(nd.n33Size/2, 1)
+			nd.h33To34Port1 = append(nd.h33To34Port1, v21)
 		}
 	}
 }
 
 // subgraph4 runs stratum 0: hydro.Timer (46), hydro.DeferTickLazy (71), hydro.CrossJoin (75).
 func (nd *RSetIntegerPartitionedLeader) subgraph4() {
-	udf24 := func(p struct {
+	udf25 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}, _ time.Time) struct {
@@ -641,61 +631,61 @@ func (nd *RSetIntegerPartitionedLeader) subgraph4() {
 	if !nd.n46Fired || !nd.hydroNow.Before(nd.n46Due) {
 		nd.n46Fired = true
 		nd.n46Due = nd.hydroNow.Add(nd.n46Period)
-		v21 := nd.hydroNow
-		nd.h46To48Port1 = append(nd.h46To48Port1, v21)
-		nd.n75R = append(nd.n75R, v21)
-		nd.h46To78Port1 = append(nd.h46To78Port1, v21)
+		v22 := nd.hydroNow
+		nd.h46To48Port1 = append(nd.h46To48Port1, v22)
+		nd.n75R = append(nd.n75R, v22)
+		nd.h46To78Port1 = append(nd.h46To78Port1, v22)
 	}
 	nd.h71To67Port1 = append(nd.h71To67Port1, nd.n71Now...)
-	for _, v22 := range nd.n71Now {
-		for _, v23 := range nd.n75R {
-			v25 := udf24(v22, v23)
-			nd.h75To76Port1 = append(nd.h75To76Port1, v25)
+	for _, v23 := range nd.n71Now {
+		for _, v24 := range nd.n75R {
+			v26 := udf25(v23, v24)
+			nd.h75To76Port1 = append(nd.h75To76Port1, v26)
 		}
 	}
 }
 
 // subgraph5 runs stratum 0: hydro.DeferTickLazy (58).
 func (nd *RSetIntegerPartitionedLeader) subgraph5() {
-	for _, v26 := range nd.n58Now {
-		nd.n47Acc.Merge(v26)
+	for _, v27 := range nd.n58Now {
+		nd.n47Acc.Merge(v27)
 	}
 }
 
 // subgraph6 runs stratum 0: hydro.DeferTickLazy (60).
 func (nd *RSetIntegerPartitionedLeader) subgraph6() {
-	for _, v27 := range nd.n60Now {
-		nd.n49Acc.Merge(v27)
+	for _, v28 := range nd.n60Now {
+		nd.n49Acc.Merge(v28)
 	}
 }
 
 // subgraph7 runs stratum 0: hydro.Send (61), hydro.Union (62), hydro.DeferTickLazy (74).
 func (nd *RSetIntegerPartitionedLeader) subgraph7() {
-	for _, v28 := range nd.n61Recv {
-		k29 := v28.Seq
-		i30, ok31 := nd.n63Index[k29]
-		if !ok31 {
-			i30 = len(nd.n63Accs)
-			nd.n63Index[k29] = i30
-			bot32 := v28
-			bot32.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n63Accs = append(nd.n63Accs, bot32)
+	for _, v29 := range nd.n61Recv {
+		k30 := v29.Seq
+		i31, ok32 := nd.n63Index.Get(k30)
+		if !ok32 {
+			i31 = len(nd.n63Accs)
+			nd.n63Index.Put(k30, i31)
+			bot33 := v29
+			bot33.Voters = *new(lattices.SetUnion[hydro.MemberID])
+			nd.n63Accs = append(nd.n63Accs, bot33)
 		}
-		nd.n63Accs[i30].Voters.Merge(v28.Voters)
+		nd.n63Accs[i31].Voters.Merge(v29.Voters)
 	}
 	clear(nd.n61Recv)
 	nd.n61Recv = nd.n61Recv[:0]
-	for _, v33 := range nd.n74Now {
-		k34 := v33.Seq
-		i35, ok36 := nd.n63Index[k34]
-		if !ok36 {
-			i35 = len(nd.n63Accs)
-			nd.n63Index[k34] = i35
-			bot37 := v33
-			bot37.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n63Accs = append(nd.n63Accs, bot37)
+	for _, v34 := range nd.n74Now {
+		k35 := v34.Seq
+		i36, ok37 := nd.n63Index.Get(k35)
+		if !ok37 {
+			i36 = len(nd.n63Accs)
+			nd.n63Index.Put(k35, i36)
+			bot38 := v34
+			bot38.Voters = *new(lattices.SetUnion[hydro.MemberID])
+			nd.n63Accs = append(nd.n63Accs, bot38)
 		}
-		nd.n63Accs[i35].Voters.Merge(v33.Voters)
+		nd.n63Accs[i36].Voters.Merge(v34.Voters)
 	}
 }
 
@@ -704,8 +694,8 @@ func (nd *RSetIntegerPartitionedLeader) subgraph8() {
 	if !nd.n64Done {
 		nd.n64Done = true
 		if nd.n64Size > 0 {
-			v38 := max(nd.n64Size/2, 1)
-			nd.h64To65Port1 = append(nd.h64To65Port1, v38)
+			v39 := max(nd.n64Size/2, 1)
+			nd.h64To65Port1 = append(nd.h64To65Port1, v39)
 		}
 	}
 }
@@ -715,13 +705,13 @@ func (nd *RSetIntegerPartitionedLeader) subgraph9() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v39 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v39)
-	for _, v40 := range nd.h17To19Port0 {
-		for _, v41 := range nd.n19R {
-			v42 := current(v40, v41)
-			v43 := maxOf(v42)
-			nd.n45Acc.Merge(v43)
+	v40 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v40)
+	for _, v41 := range nd.h17To19Port0 {
+		for _, v42 := range nd.n19R {
+			v43 := current(v41, v42)
+			v44 := maxOf(v43)
+			nd.n45Acc.Merge(v44)
 		}
 	}
 	clear(nd.h17To19Port0)
@@ -730,20 +720,20 @@ func (nd *RSetIntegerPartitionedLeader) subgraph9() {
 
 // subgraph10 runs stratum 1: hydro.AntiJoin (31).
 func (nd *RSetIntegerPartitionedLeader) subgraph10() {
-	for _, v45 := range nd.h30To31Port0 {
-		if _, excluded46 := nd.n31Neg[v45.ID]; !excluded46 {
-			k47 := v45.ID
-			i48, ok49 := nd.n32Index[k47]
+	for _, v46 := range nd.h30To31Port0 {
+		if !nd.n31Neg.Has(v46.ID) {
+			k47 := v46.ID
+			i48, ok49 := nd.n32Index.Get(k47)
 			if !ok49 {
 				i48 = len(nd.n32Accs)
-				nd.n32Index[k47] = i48
-				bot50 := v45
+				nd.n32Index.Put(k47, i48)
+				bot50 := v46
 				bot50.Integer = *new(lattices.Max[uint64])
 				bot50.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				nd.n32Accs = append(nd.n32Accs, bot50)
 			}
-			nd.n32Accs[i48].Integer.Merge(v45.Integer)
-			nd.n32Accs[i48].Voters.Merge(v45.Voters)
+			nd.n32Accs[i48].Integer.Merge(v46.Integer)
+			nd.n32Accs[i48].Voters.Merge(v46.Voters)
 		}
 	}
 	clear(nd.h30To31Port0)
@@ -808,7 +798,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph14() {
 		for _, v64 := range nd.n34R {
 			v65 := quorum(v62, v64)
 			if v66, ok67 := reached(v65); ok67 {
-				nd.n36Neg[v66.ID] = struct{}{}
+				nd.n36Neg.Add(v66.ID)
 				nd.n39Next = append(nd.n39Next, v66)
 				v68 := SealAnswer(v66)
 				if nd.hydroSend != nil {
@@ -824,7 +814,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph14() {
 		for _, v70 := range nd.n34L {
 			v71 := quorum(v70, v69)
 			if v72, ok73 := reached(v71); ok73 {
-				nd.n36Neg[v72.ID] = struct{}{}
+				nd.n36Neg.Add(v72.ID)
 				nd.n39Next = append(nd.n39Next, v72)
 				v74 := SealAnswer(v72)
 				if nd.hydroSend != nil {
@@ -1015,9 +1005,9 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 // subgraph16 runs stratum 3: hydro.AntiJoin (36), hydro.Map (37).
 func (nd *RSetIntegerPartitionedLeader) subgraph16() {
 	for _, v119 := range nd.h32To36Port0 {
-		if _, excluded120 := nd.n36Neg[v119.ID]; !excluded120 {
-			v121 := keep(v119)
-			nd.n38Next = append(nd.n38Next, v121)
+		if !nd.n36Neg.Has(v119.ID) {
+			v120 := keep(v119)
+			nd.n38Next = append(nd.n38Next, v120)
 		}
 	}
 	clear(nd.h32To36Port0)
@@ -1026,7 +1016,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph16() {
 
 // subgraph17 runs stratum 3: hydro.Reduce (68), hydro.CrossJoin (69), hydro.Filter (70).
 func (nd *RSetIntegerPartitionedLeader) subgraph17() {
-	udf125 := func(x struct {
+	udf124 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}, done lattices.Max[uint64]) struct {
@@ -1038,21 +1028,21 @@ func (nd *RSetIntegerPartitionedLeader) subgraph17() {
 		}
 		return x
 	}
-	udf127 := func(x struct {
+	udf126 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) bool {
 		return x.Seq != 0
 	}
 	if nd.n68Have {
-		v122 := nd.n68Acc
-		nd.n69L = append(nd.n69L, v122)
+		v121 := nd.n68Acc
+		nd.n69L = append(nd.n69L, v121)
 	}
-	for _, v123 := range nd.h66To69Port1 {
-		for _, v124 := range nd.n69L {
-			v126 := udf125(v124, v123)
-			if udf127(v126) {
-				nd.n71Next = append(nd.n71Next, v126)
+	for _, v122 := range nd.h66To69Port1 {
+		for _, v123 := range nd.n69L {
+			v125 := udf124(v123, v122)
+			if udf126(v125) {
+				nd.n71Next = append(nd.n71Next, v125)
 			}
 		}
 	}

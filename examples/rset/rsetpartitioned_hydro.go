@@ -55,15 +55,15 @@ type RSetPartitionedClient struct {
 	// hydro.CrossJoin (node 3, rset.go:157): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 7, rset.go:161): the stored sides' items, per key in arrival order.
-	n7RIndex  map[uint64]int
+	n7RIndex  hydro.IntIndex[uint64]
 	n7RGroups [][]Command
 	// hydro.ReduceKeyed (node 8, rset.go:161): the groups in order of first appearance.
-	n8Index map[uint64]int
+	n8Index hydro.IntIndex[uint64]
 	n8Accs  []Answer
 	// hydro.Sink (node 9, rset.go:161): this tick's output.
 	n9Out []Answer
 	// hydro.AntiJoin (node 10, rset.go:162): the keys of the negative input.
-	n10Neg map[uint64]struct{}
+	n10Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 11, rset.go:162): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
@@ -81,9 +81,6 @@ func NewRSetPartitionedClient(commands hydro.Input[Command], answers hydro.Outpu
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line rset.go:157:57*/ Timeout /*line rsetpartitioned_hydro.go:83:87*/
-	nd.n7RIndex = map[uint64]int{}
-	nd.n8Index = map[uint64]int{}
-	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -101,12 +98,12 @@ func (nd *RSetPartitionedClient) Tick() {
 	for i := range nd.n7RGroups {
 		clear(nd.n7RGroups[i])
 	}
-	clear(nd.n7RIndex)
+	nd.n7RIndex.Clear()
 	nd.n7RGroups = nd.n7RGroups[:0]
-	clear(nd.n8Index)
+	nd.n8Index.Clear()
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
-	clear(nd.n10Neg)
+	nd.n10Neg.Clear()
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
@@ -116,10 +113,10 @@ func (nd *RSetPartitionedClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n7RIndex[k2]
+		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex[k2] = g3
+			nd.n7RIndex.Put(k2, g3)
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -152,10 +149,10 @@ func (nd *RSetPartitionedClient) subgraph0() {
 			}
 		}
 		k11 := v7.ID
-		g12, ok13 := nd.n7RIndex[k11]
+		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex[k11] = g12
+			nd.n7RIndex.Put(k11, g12)
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -169,21 +166,21 @@ func (nd *RSetPartitionedClient) subgraph0() {
 	for _, v14 := range nd.n37Recv {
 		if v15, ok16 := openReply(v14); ok16 {
 			k17 := v15.ID
-			if g18, ok19 := nd.n7RIndex[k17]; ok19 {
+			if g18, ok19 := nd.n7RIndex.Get(k17); ok19 {
 				for _, v20 := range nd.n7RGroups[g18] {
 					v21 := answerOf(v15, v20)
 					k22 := v21.ID
-					i23, ok24 := nd.n8Index[k22]
+					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index[k22] = i23
+						nd.n8Index.Put(k22, i23)
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
 					}
 				}
 			}
-			nd.n10Neg[v15.ID] = struct{}{}
+			nd.n10Neg.Add(v15.ID)
 		}
 	}
 	clear(nd.n37Recv)
@@ -201,7 +198,7 @@ func (nd *RSetPartitionedClient) subgraph1() {
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetPartitionedClient) subgraph2() {
 	for _, v28 := range nd.h6To10Port0 {
-		if _, excluded29 := nd.n10Neg[v28.ID]; !excluded29 {
+		if !nd.n10Neg.Has(v28.ID) {
 			nd.n11Next = append(nd.n11Next, v28)
 		}
 	}
@@ -311,9 +308,9 @@ type RSetPartitionedLeader struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.AntiJoin (node 25, rset.go:177): the keys of the negative input.
-	n25Neg map[uint64]struct{}
+	n25Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 26, rset.go:177): the groups in order of first appearance.
-	n26Index map[uint64]int
+	n26Index hydro.IntIndex[uint64]
 	n26Accs  []Tally
 	// hydro.ClusterSize (node 27, rset.go:178): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n27Size int
@@ -322,7 +319,7 @@ type RSetPartitionedLeader struct {
 	n28L []Tally
 	n28R []int
 	// hydro.AntiJoin (node 30, rset.go:179): the keys of the negative input.
-	n30Neg map[uint64]struct{}
+	n30Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 32, rset.go:179): the items of this tick and of the next.
 	n32Now  []Tally
 	n32Next []Tally
@@ -330,10 +327,9 @@ type RSetPartitionedLeader struct {
 	n33Now  []Answer
 	n33Next []Answer
 	// hydro.Join (node 34, rset.go:181): the stored sides' items, per key in arrival order.
-	n34RIndex  map[uint64]int
-	n34RChains [][2]int
-	n34RItems  []Answer
-	n34RNext   []int
+	n34RIndex hydro.IntIndex[uint64]
+	n34RItems []Answer
+	n34RNext  []int
 	// hydro.Demux (node 14, rset.go:163): the items received since the last tick.
 	n14Recv []Sealed
 	// hydro.Demux (node 22, rset.go:176): the items received since the last tick.
@@ -355,10 +351,6 @@ func NewRSetPartitionedLeader(commands hydro.Input[Command], answers hydro.Outpu
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n25Neg = map[uint64]struct{}{}
-	nd.n26Index = map[uint64]int{}
-	nd.n30Neg = map[uint64]struct{}{}
-	nd.n34RIndex = map[uint64]int{}
 	return nd
 }
 
@@ -371,12 +363,12 @@ func (nd *RSetPartitionedLeader) Tick() {
 	nd.subgraph3()
 	nd.subgraph4()
 	nd.subgraph5()
-	clear(nd.n26Index)
+	nd.n26Index.Clear()
 	clear(nd.n26Accs)
 	nd.n26Accs = nd.n26Accs[:0]
 	clear(nd.n28L)
 	nd.n28L = nd.n28L[:0]
-	clear(nd.n30Neg)
+	nd.n30Neg.Clear()
 	clear(nd.n32Now)
 	nd.n32Now, nd.n32Next = nd.n32Next, nd.n32Now[:0]
 	clear(nd.n33Now)
@@ -400,28 +392,27 @@ func (nd *RSetPartitionedLeader) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (20), hydro.Cycle (21), hydro.Demux (22), hydro.Map (23), hydro.Union (24), hydro.DeferTickLazy (32), hydro.DeferTickLazy (33), hydro.Join (34).
 func (nd *RSetPartitionedLeader) subgraph1() {
 	for _, v4 := range nd.n33Now {
-		nd.n25Neg[v4.ID] = struct{}{}
+		nd.n25Neg.Add(v4.ID)
 		k5 := v4.ID
 		j6 := len(nd.n34RItems)
 		nd.n34RItems = append(nd.n34RItems, v4)
-		nd.n34RNext = append(nd.n34RNext, -1)
-		if c7, ok8 := nd.n34RIndex[k5]; ok8 {
-			nd.n34RNext[nd.n34RChains[c7][1]] = j6
-			nd.n34RChains[c7][1] = j6
+		if l7, ok8 := nd.n34RIndex.Swap(k5, j6); ok8 {
+			nd.n34RNext = append(nd.n34RNext, nd.n34RNext[l7])
+			nd.n34RNext[l7] = j6
 		} else {
-			nd.n34RIndex[k5] = len(nd.n34RChains)
-			nd.n34RChains = append(nd.n34RChains, [2]int{j6, j6})
+			nd.n34RNext = append(nd.n34RNext, j6)
 		}
 	}
 	for _, v9 := range nd.n22Recv {
 		v10 := tally(v9)
 		nd.h24To25Port0 = append(nd.h24To25Port0, v10)
 		k11 := v10.ID
-		if c12, ok13 := nd.n34RIndex[k11]; ok13 {
-			for j14 := nd.n34RChains[c12][0]; j14 >= 0; j14 = nd.n34RNext[j14] {
-				v15 := nd.n34RItems[j14]
-				v16 := known(v10, v15)
-				nd.h34To35Port1 = append(nd.h34To35Port1, v16)
+		if l12, ok13 := nd.n34RIndex.Get(k11); ok13 {
+			for j14, more15 := nd.n34RNext[l12], true; more15; j14 = nd.n34RNext[j14] {
+				more15 = j14 != l12
+				v16 := nd.n34RItems[j14]
+				v17 := known(v10, v16)
+				nd.h34To35Port1 = append(nd.h34To35Port1, v17)
 			}
 		}
 	}
@@ -435,28 +426,28 @@ func (nd *RSetPartitionedLeader) subgraph2() {
 	if !nd.n27Done {
 		nd.n27Done = true
 		if nd.n27Size > 0 {
-			v18 := max(nd.n27Size/2, 1)
-			nd.h27To28Port1 = append(nd.h27To28Port1, v18)
+			v19 := max(nd.n27Size/2, 1)
+			nd.h27To28Port1 = append(nd.h27To28Port1, v19)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (25).
 func (nd *RSetPartitionedLeader) subgraph3() {
-	for _, v20 := range nd.h24To25Port0 {
-		if _, excluded21 := nd.n25Neg[v20.ID]; !excluded21 {
-			k22 := v20.ID
-			i23, ok24 := nd.n26Index[k22]
+	for _, v21 := range nd.h24To25Port0 {
+		if !nd.n25Neg.Has(v21.ID) {
+			k22 := v21.ID
+			i23, ok24 := nd.n26Index.Get(k22)
 			if !ok24 {
 				i23 = len(nd.n26Accs)
-				nd.n26Index[k22] = i23
-				bot25 := v20
+				nd.n26Index.Put(k22, i23)
+				bot25 := v21
 				bot25.Integer = *new(lattices.Max[uint64])
 				bot25.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				nd.n26Accs = append(nd.n26Accs, bot25)
 			}
-			nd.n26Accs[i23].Integer.Merge(v20.Integer)
-			nd.n26Accs[i23].Voters.Merge(v20.Voters)
+			nd.n26Accs[i23].Integer.Merge(v21.Integer)
+			nd.n26Accs[i23].Voters.Merge(v21.Voters)
 		}
 	}
 	clear(nd.h24To25Port0)
@@ -471,7 +462,7 @@ func (nd *RSetPartitionedLeader) subgraph4() {
 		for _, v28 := range nd.n28R {
 			v29 := quorum(v26, v28)
 			if v30, ok31 := reached(v29); ok31 {
-				nd.n30Neg[v30.ID] = struct{}{}
+				nd.n30Neg.Add(v30.ID)
 				nd.n33Next = append(nd.n33Next, v30)
 				v32 := encrypt(v30)
 				if nd.hydroSend != nil {
@@ -487,7 +478,7 @@ func (nd *RSetPartitionedLeader) subgraph4() {
 		for _, v34 := range nd.n28L {
 			v35 := quorum(v34, v33)
 			if v36, ok37 := reached(v35); ok37 {
-				nd.n30Neg[v36.ID] = struct{}{}
+				nd.n30Neg.Add(v36.ID)
 				nd.n33Next = append(nd.n33Next, v36)
 				v38 := encrypt(v36)
 				if nd.hydroSend != nil {
@@ -513,9 +504,9 @@ func (nd *RSetPartitionedLeader) subgraph4() {
 // subgraph5 runs stratum 3: hydro.AntiJoin (30), hydro.Map (31).
 func (nd *RSetPartitionedLeader) subgraph5() {
 	for _, v42 := range nd.h26To30Port0 {
-		if _, excluded43 := nd.n30Neg[v42.ID]; !excluded43 {
-			v44 := keep(v42)
-			nd.n32Next = append(nd.n32Next, v44)
+		if !nd.n30Neg.Has(v42.ID) {
+			v43 := keep(v42)
+			nd.n32Next = append(nd.n32Next, v43)
 		}
 	}
 	clear(nd.h26To30Port0)

@@ -55,15 +55,15 @@ type RSetReplierClient struct {
 	// hydro.CrossJoin (node 3, rset.go:201): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 7, rset.go:205): the stored sides' items, per key in arrival order.
-	n7RIndex  map[uint64]int
+	n7RIndex  hydro.IntIndex[uint64]
 	n7RGroups [][]Command
 	// hydro.ReduceKeyed (node 8, rset.go:205): the groups in order of first appearance.
-	n8Index map[uint64]int
+	n8Index hydro.IntIndex[uint64]
 	n8Accs  []Answer
 	// hydro.Sink (node 9, rset.go:205): this tick's output.
 	n9Out []Answer
 	// hydro.AntiJoin (node 10, rset.go:206): the keys of the negative input.
-	n10Neg map[uint64]struct{}
+	n10Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 11, rset.go:206): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
@@ -81,9 +81,6 @@ func NewRSetReplierClient(commands hydro.Input[Command], answers hydro.Output[An
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line rset.go:201:57*/ Timeout /*line rsetreplier_hydro.go:83:83*/
-	nd.n7RIndex = map[uint64]int{}
-	nd.n8Index = map[uint64]int{}
-	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -101,12 +98,12 @@ func (nd *RSetReplierClient) Tick() {
 	for i := range nd.n7RGroups {
 		clear(nd.n7RGroups[i])
 	}
-	clear(nd.n7RIndex)
+	nd.n7RIndex.Clear()
 	nd.n7RGroups = nd.n7RGroups[:0]
-	clear(nd.n8Index)
+	nd.n8Index.Clear()
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
-	clear(nd.n10Neg)
+	nd.n10Neg.Clear()
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
@@ -116,10 +113,10 @@ func (nd *RSetReplierClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n7RIndex[k2]
+		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex[k2] = g3
+			nd.n7RIndex.Put(k2, g3)
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -152,10 +149,10 @@ func (nd *RSetReplierClient) subgraph0() {
 			}
 		}
 		k11 := v7.ID
-		g12, ok13 := nd.n7RIndex[k11]
+		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex[k11] = g12
+			nd.n7RIndex.Put(k11, g12)
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -169,21 +166,21 @@ func (nd *RSetReplierClient) subgraph0() {
 	for _, v14 := range nd.n43Recv {
 		if v15, ok16 := openReply(v14); ok16 {
 			k17 := v15.ID
-			if g18, ok19 := nd.n7RIndex[k17]; ok19 {
+			if g18, ok19 := nd.n7RIndex.Get(k17); ok19 {
 				for _, v20 := range nd.n7RGroups[g18] {
 					v21 := answerOf(v15, v20)
 					k22 := v21.ID
-					i23, ok24 := nd.n8Index[k22]
+					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index[k22] = i23
+						nd.n8Index.Put(k22, i23)
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
 					}
 				}
 			}
-			nd.n10Neg[v15.ID] = struct{}{}
+			nd.n10Neg.Add(v15.ID)
 		}
 	}
 	clear(nd.n43Recv)
@@ -201,7 +198,7 @@ func (nd *RSetReplierClient) subgraph1() {
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetReplierClient) subgraph2() {
 	for _, v28 := range nd.h6To10Port0 {
-		if _, excluded29 := nd.n10Neg[v28.ID]; !excluded29 {
+		if !nd.n10Neg.Has(v28.ID) {
 			nd.n11Next = append(nd.n11Next, v28)
 		}
 	}
@@ -315,15 +312,15 @@ type RSetReplierLeader struct {
 	// hydro.CrossJoin (node 18, rset.go:212): the stored sides' items in arrival order.
 	n18R []lattices.Max[uint64]
 	// hydro.MergeKeyed (node 19, rset.go:212): the groups in order of first appearance.
-	n19Index map[uint64]int
+	n19Index hydro.IntIndex[uint64]
 	n19Accs  []Stamp
 	// the groups changed in this tick, and whether each group is among them.
 	n19Changed []int
 	n19Touched []bool
 	// hydro.AntiJoin (node 30, rset.go:224): the keys of the negative input.
-	n30Neg map[uint64]struct{}
+	n30Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 31, rset.go:224): the groups in order of first appearance.
-	n31Index map[uint64]int
+	n31Index hydro.IntIndex[uint64]
 	n31Accs  []Tally
 	// hydro.ClusterSize (node 32, rset.go:225): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n32Size int
@@ -332,7 +329,7 @@ type RSetReplierLeader struct {
 	n33L []Tally
 	n33R []int
 	// hydro.AntiJoin (node 35, rset.go:226): the keys of the negative input.
-	n35Neg map[uint64]struct{}
+	n35Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 37, rset.go:226): the items of this tick and of the next.
 	n37Now  []Tally
 	n37Next []Tally
@@ -340,10 +337,9 @@ type RSetReplierLeader struct {
 	n38Now  []Answer
 	n38Next []Answer
 	// hydro.Join (node 39, rset.go:228): the stored sides' items, per key in arrival order.
-	n39RIndex  map[uint64]int
-	n39RChains [][2]int
-	n39RItems  []Answer
-	n39RNext   []int
+	n39RIndex hydro.IntIndex[uint64]
+	n39RItems []Answer
+	n39RNext  []int
 	// hydro.Send (node 14, rset.go:207): the items received since the last tick.
 	n14Recv []Sealed
 	// hydro.Send (node 27, rset.go:223): the items received since the last tick.
@@ -367,11 +363,6 @@ func NewRSetReplierLeader(commands hydro.Input[Command], answers hydro.Output[An
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Index = map[uint64]int{}
-	nd.n30Neg = map[uint64]struct{}{}
-	nd.n31Index = map[uint64]int{}
-	nd.n35Neg = map[uint64]struct{}{}
-	nd.n39RIndex = map[uint64]int{}
 	return nd
 }
 
@@ -391,12 +382,12 @@ func (nd *RSetReplierLeader) Tick() {
 		nd.n19Touched[i] = false
 	}
 	nd.n19Changed = nd.n19Changed[:0]
-	clear(nd.n31Index)
+	nd.n31Index.Clear()
 	clear(nd.n31Accs)
 	nd.n31Accs = nd.n31Accs[:0]
 	clear(nd.n33L)
 	nd.n33L = nd.n33L[:0]
-	clear(nd.n35Neg)
+	nd.n35Neg.Clear()
 	clear(nd.n37Now)
 	nd.n37Now, nd.n37Next = nd.n37Next, nd.n37Now[:0]
 	clear(nd.n38Now)
@@ -424,29 +415,28 @@ func (nd *RSetReplierLeader) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (25), hydro.Cycle (26), hydro.Send (27), hydro.Map (28), hydro.Union (29), hydro.DeferTickLazy (37), hydro.DeferTickLazy (38), hydro.Join (39).
 func (nd *RSetReplierLeader) subgraph1() {
 	for _, v5 := range nd.n38Now {
-		nd.n30Neg[v5.ID] = struct{}{}
+		nd.n30Neg.Add(v5.ID)
 		k6 := v5.ID
 		j7 := len(nd.n39RItems)
 		nd.n39RItems = append(nd.n39RItems, v5)
-		nd.n39RNext = append(nd.n39RNext, -1)
-		if c8, ok9 := nd.n39RIndex[k6]; ok9 {
-			nd.n39RNext[nd.n39RChains[c8][1]] = j7
-			nd.n39RChains[c8][1] = j7
+		if l8, ok9 := nd.n39RIndex.Swap(k6, j7); ok9 {
+			nd.n39RNext = append(nd.n39RNext, nd.n39RNext[l8])
+			nd.n39RNext[l8] = j7
 		} else {
-			nd.n39RIndex[k6] = len(nd.n39RChains)
-			nd.n39RChains = append(nd.n39RChains, [2]int{j7, j7})
+			nd.n39RNext = append(nd.n39RNext, j7)
 		}
 	}
 	for _, v10 := range nd.n27Recv {
 		v11 := tally(v10)
 		nd.h29To30Port0 = append(nd.h29To30Port0, v11)
 		k12 := v11.ID
-		if c13, ok14 := nd.n39RIndex[k12]; ok14 {
-			for j15 := nd.n39RChains[c13][0]; j15 >= 0; j15 = nd.n39RNext[j15] {
-				v16 := nd.n39RItems[j15]
-				v17 := known(v11, v16)
+		if l13, ok14 := nd.n39RIndex.Get(k12); ok14 {
+			for j15, more16 := nd.n39RNext[l13], true; more16; j15 = nd.n39RNext[j15] {
+				more16 = j15 != l13
+				v17 := nd.n39RItems[j15]
+				v18 := known(v11, v17)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v17)
+					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v18)
 					nd.hydroSend(hydro.Dest{Location: "replier"}, 45, nd.hydroBuf)
 				}
 			}
@@ -462,35 +452,35 @@ func (nd *RSetReplierLeader) subgraph2() {
 	if !nd.n32Done {
 		nd.n32Done = true
 		if nd.n32Size > 0 {
-			v19 := nd.n32Size
-			nd.h32To33Port1 = append(nd.h32To33Port1, v19)
+			v20 := nd.n32Size
+			nd.h32To33Port1 = append(nd.h32To33Port1, v20)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.LatticeFold (17), hydro.CrossJoin (18).
 func (nd *RSetReplierLeader) subgraph3() {
-	v20 := nd.n17Acc
-	nd.n18R = append(nd.n18R, v20)
-	for _, v21 := range nd.h15To18Port0 {
-		for _, v22 := range nd.n18R {
-			v23 := stampOf(v21, v22)
-			k24 := v23.ID
-			i25, ok26 := nd.n19Index[k24]
-			if !ok26 {
-				i25 = len(nd.n19Accs)
-				nd.n19Index[k24] = i25
-				bot27 := v23
-				bot27.Ballot = *new(lattices.Min[uint64])
-				nd.n19Accs = append(nd.n19Accs, bot27)
+	v21 := nd.n17Acc
+	nd.n18R = append(nd.n18R, v21)
+	for _, v22 := range nd.h15To18Port0 {
+		for _, v23 := range nd.n18R {
+			v24 := stampOf(v22, v23)
+			k25 := v24.ID
+			i26, ok27 := nd.n19Index.Get(k25)
+			if !ok27 {
+				i26 = len(nd.n19Accs)
+				nd.n19Index.Put(k25, i26)
+				bot28 := v24
+				bot28.Ballot = *new(lattices.Min[uint64])
+				nd.n19Accs = append(nd.n19Accs, bot28)
 			}
-			nd.n19Accs[i25].Ballot.Merge(v23.Ballot)
-			if i25 >= len(nd.n19Touched) {
-				nd.n19Touched = append(nd.n19Touched, make([]bool, i25+1-len(nd.n19Touched))...)
+			nd.n19Accs[i26].Ballot.Merge(v24.Ballot)
+			if i26 >= len(nd.n19Touched) {
+				nd.n19Touched = append(nd.n19Touched, make([]bool, i26+1-len(nd.n19Touched))...)
 			}
-			if !nd.n19Touched[i25] {
-				nd.n19Touched[i25] = true
-				nd.n19Changed = append(nd.n19Changed, i25)
+			if !nd.n19Touched[i26] {
+				nd.n19Touched[i26] = true
+				nd.n19Changed = append(nd.n19Changed, i26)
 			}
 		}
 	}
@@ -500,20 +490,20 @@ func (nd *RSetReplierLeader) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (30).
 func (nd *RSetReplierLeader) subgraph4() {
-	for _, v29 := range nd.h29To30Port0 {
-		if _, excluded30 := nd.n30Neg[v29.ID]; !excluded30 {
-			k31 := v29.ID
-			i32, ok33 := nd.n31Index[k31]
+	for _, v30 := range nd.h29To30Port0 {
+		if !nd.n30Neg.Has(v30.ID) {
+			k31 := v30.ID
+			i32, ok33 := nd.n31Index.Get(k31)
 			if !ok33 {
 				i32 = len(nd.n31Accs)
-				nd.n31Index[k31] = i32
-				bot34 := v29
+				nd.n31Index.Put(k31, i32)
+				bot34 := v30
 				bot34.Integer = *new(lattices.Max[uint64])
 				bot34.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				nd.n31Accs = append(nd.n31Accs, bot34)
 			}
-			nd.n31Accs[i32].Integer.Merge(v29.Integer)
-			nd.n31Accs[i32].Voters.Merge(v29.Voters)
+			nd.n31Accs[i32].Integer.Merge(v30.Integer)
+			nd.n31Accs[i32].Voters.Merge(v30.Voters)
 		}
 	}
 	clear(nd.h29To30Port0)
@@ -528,7 +518,7 @@ func (nd *RSetReplierLeader) subgraph5() {
 		_ = v35
 	}
 	for _, v37 := range nd.h15To20Port0 {
-		if i38, ok39 := nd.n19Index[v37.ID]; ok39 {
+		if i38, ok39 := nd.n19Index.Get(v37.ID); ok39 {
 			v40 := nd.n19Accs[i38]
 			v41 := restamp(v37, v40)
 			if nd.hydroSend != nil {
@@ -549,7 +539,7 @@ func (nd *RSetReplierLeader) subgraph6() {
 		for _, v44 := range nd.n33R {
 			v45 := quorum(v42, v44)
 			if v46, ok47 := reached(v45); ok47 {
-				nd.n35Neg[v46.ID] = struct{}{}
+				nd.n35Neg.Add(v46.ID)
 				nd.n38Next = append(nd.n38Next, v46)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v46)
@@ -564,7 +554,7 @@ func (nd *RSetReplierLeader) subgraph6() {
 		for _, v49 := range nd.n33L {
 			v50 := quorum(v49, v48)
 			if v51, ok52 := reached(v50); ok52 {
-				nd.n35Neg[v51.ID] = struct{}{}
+				nd.n35Neg.Add(v51.ID)
 				nd.n38Next = append(nd.n38Next, v51)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v51)
@@ -580,9 +570,9 @@ func (nd *RSetReplierLeader) subgraph6() {
 // subgraph7 runs stratum 3: hydro.AntiJoin (35), hydro.Map (36).
 func (nd *RSetReplierLeader) subgraph7() {
 	for _, v54 := range nd.h31To35Port0 {
-		if _, excluded55 := nd.n35Neg[v54.ID]; !excluded55 {
-			v56 := keep(v54)
-			nd.n37Next = append(nd.n37Next, v56)
+		if !nd.n35Neg.Has(v54.ID) {
+			v55 := keep(v54)
+			nd.n37Next = append(nd.n37Next, v55)
 		}
 	}
 	clear(nd.h31To35Port0)
@@ -841,14 +831,12 @@ type RSetReplierReplier struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.Join (node 41, rset.go:229): the stored sides' items, per key in arrival order.
-	n41LIndex  map[uint64]int
-	n41LChains [][2]int
-	n41LItems  []Answer
-	n41LNext   []int
-	n41RIndex  map[uint64]int
-	n41RChains [][2]int
-	n41RItems  []Stamp
-	n41RNext   []int
+	n41LIndex hydro.IntIndex[uint64]
+	n41LItems []Answer
+	n41LNext  []int
+	n41RIndex hydro.IntIndex[uint64]
+	n41RItems []Stamp
+	n41RNext  []int
 	// hydro.Send (node 44, rset.go:229): the items received since the last tick.
 	n44Recv []Answer
 	// hydro.Send (node 45, rset.go:229): the items received since the last tick.
@@ -864,8 +852,6 @@ func NewRSetReplierReplier(commands hydro.Input[Command], answers hydro.Output[A
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n41LIndex = map[uint64]int{}
-	nd.n41RIndex = map[uint64]int{}
 	return nd
 }
 
@@ -881,21 +867,20 @@ func (nd *RSetReplierReplier) subgraph0() {
 		k2 := v1.ID
 		j3 := len(nd.n41LItems)
 		nd.n41LItems = append(nd.n41LItems, v1)
-		nd.n41LNext = append(nd.n41LNext, -1)
-		if c4, ok5 := nd.n41LIndex[k2]; ok5 {
-			nd.n41LNext[nd.n41LChains[c4][1]] = j3
-			nd.n41LChains[c4][1] = j3
+		if l4, ok5 := nd.n41LIndex.Swap(k2, j3); ok5 {
+			nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l4])
+			nd.n41LNext[l4] = j3
 		} else {
-			nd.n41LIndex[k2] = len(nd.n41LChains)
-			nd.n41LChains = append(nd.n41LChains, [2]int{j3, j3})
+			nd.n41LNext = append(nd.n41LNext, j3)
 		}
-		if c6, ok7 := nd.n41RIndex[k2]; ok7 {
-			for j8 := nd.n41RChains[c6][0]; j8 >= 0; j8 = nd.n41RNext[j8] {
-				v9 := nd.n41RItems[j8]
-				v10 := stamped(v1, v9)
-				v11 := encrypt(v10)
+		if l6, ok7 := nd.n41RIndex.Get(k2); ok7 {
+			for j8, more9 := nd.n41RNext[l6], true; more9; j8 = nd.n41RNext[j8] {
+				more9 = j8 != l6
+				v10 := nd.n41RItems[j8]
+				v11 := stamped(v1, v10)
+				v12 := encrypt(v11)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v11)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v12)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 				}
 			}
@@ -903,25 +888,24 @@ func (nd *RSetReplierReplier) subgraph0() {
 	}
 	clear(nd.n44Recv)
 	nd.n44Recv = nd.n44Recv[:0]
-	for _, v12 := range nd.n45Recv {
-		k13 := v12.ID
-		j14 := len(nd.n41LItems)
-		nd.n41LItems = append(nd.n41LItems, v12)
-		nd.n41LNext = append(nd.n41LNext, -1)
-		if c15, ok16 := nd.n41LIndex[k13]; ok16 {
-			nd.n41LNext[nd.n41LChains[c15][1]] = j14
-			nd.n41LChains[c15][1] = j14
+	for _, v13 := range nd.n45Recv {
+		k14 := v13.ID
+		j15 := len(nd.n41LItems)
+		nd.n41LItems = append(nd.n41LItems, v13)
+		if l16, ok17 := nd.n41LIndex.Swap(k14, j15); ok17 {
+			nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l16])
+			nd.n41LNext[l16] = j15
 		} else {
-			nd.n41LIndex[k13] = len(nd.n41LChains)
-			nd.n41LChains = append(nd.n41LChains, [2]int{j14, j14})
+			nd.n41LNext = append(nd.n41LNext, j15)
 		}
-		if c17, ok18 := nd.n41RIndex[k13]; ok18 {
-			for j19 := nd.n41RChains[c17][0]; j19 >= 0; j19 = nd.n41RNext[j19] {
-				v20 := nd.n41RItems[j19]
-				v21 := stamped(v12, v20)
-				v22 := encrypt(v21)
+		if l18, ok19 := nd.n41RIndex.Get(k14); ok19 {
+			for j20, more21 := nd.n41RNext[l18], true; more21; j20 = nd.n41RNext[j20] {
+				more21 = j20 != l18
+				v22 := nd.n41RItems[j20]
+				v23 := stamped(v13, v22)
+				v24 := encrypt(v23)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v22)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v24)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 				}
 			}
@@ -929,25 +913,24 @@ func (nd *RSetReplierReplier) subgraph0() {
 	}
 	clear(nd.n45Recv)
 	nd.n45Recv = nd.n45Recv[:0]
-	for _, v23 := range nd.n46Recv {
-		k24 := v23.ID
-		j25 := len(nd.n41RItems)
-		nd.n41RItems = append(nd.n41RItems, v23)
-		nd.n41RNext = append(nd.n41RNext, -1)
-		if c26, ok27 := nd.n41RIndex[k24]; ok27 {
-			nd.n41RNext[nd.n41RChains[c26][1]] = j25
-			nd.n41RChains[c26][1] = j25
+	for _, v25 := range nd.n46Recv {
+		k26 := v25.ID
+		j27 := len(nd.n41RItems)
+		nd.n41RItems = append(nd.n41RItems, v25)
+		if l28, ok29 := nd.n41RIndex.Swap(k26, j27); ok29 {
+			nd.n41RNext = append(nd.n41RNext, nd.n41RNext[l28])
+			nd.n41RNext[l28] = j27
 		} else {
-			nd.n41RIndex[k24] = len(nd.n41RChains)
-			nd.n41RChains = append(nd.n41RChains, [2]int{j25, j25})
+			nd.n41RNext = append(nd.n41RNext, j27)
 		}
-		if c28, ok29 := nd.n41LIndex[k24]; ok29 {
-			for j30 := nd.n41LChains[c28][0]; j30 >= 0; j30 = nd.n41LNext[j30] {
-				v31 := nd.n41LItems[j30]
-				v32 := stamped(v31, v23)
-				v33 := encrypt(v32)
+		if l30, ok31 := nd.n41LIndex.Get(k26); ok31 {
+			for j32, more33 := nd.n41LNext[l30], true; more33; j32 = nd.n41LNext[j32] {
+				more33 = j32 != l30
+				v34 := nd.n41LItems[j32]
+				v35 := stamped(v34, v25)
+				v36 := encrypt(v35)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v33)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v36)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 				}
 			}

@@ -61,15 +61,15 @@ type RSetSnapshotClient struct {
 	// hydro.CrossJoin (node 3, snapshot.go:30): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 7, snapshot.go:34): the stored sides' items, per key in arrival order.
-	n7RIndex  map[uint64]int
+	n7RIndex  hydro.IntIndex[uint64]
 	n7RGroups [][]Command
 	// hydro.ReduceKeyed (node 8, snapshot.go:34): the groups in order of first appearance.
-	n8Index map[uint64]int
+	n8Index hydro.IntIndex[uint64]
 	n8Accs  []Answer
 	// hydro.Sink (node 9, snapshot.go:34): this tick's output.
 	n9Out []Answer
 	// hydro.AntiJoin (node 10, snapshot.go:35): the keys of the negative input.
-	n10Neg map[uint64]struct{}
+	n10Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 11, snapshot.go:35): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
@@ -88,9 +88,6 @@ func NewRSetSnapshotClient(commands hydro.Input[Command], answers hydro.Output[A
 	nd.snapshots = snapshots
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line snapshot.go:30:57*/ Timeout /*line rsetsnapshot_hydro.go:90:87*/
-	nd.n7RIndex = map[uint64]int{}
-	nd.n8Index = map[uint64]int{}
-	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -108,12 +105,12 @@ func (nd *RSetSnapshotClient) Tick() {
 	for i := range nd.n7RGroups {
 		clear(nd.n7RGroups[i])
 	}
-	clear(nd.n7RIndex)
+	nd.n7RIndex.Clear()
 	nd.n7RGroups = nd.n7RGroups[:0]
-	clear(nd.n8Index)
+	nd.n8Index.Clear()
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
-	clear(nd.n10Neg)
+	nd.n10Neg.Clear()
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
@@ -123,10 +120,10 @@ func (nd *RSetSnapshotClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n7RIndex[k2]
+		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex[k2] = g3
+			nd.n7RIndex.Put(k2, g3)
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -159,10 +156,10 @@ func (nd *RSetSnapshotClient) subgraph0() {
 			}
 		}
 		k11 := v7.ID
-		g12, ok13 := nd.n7RIndex[k11]
+		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex[k11] = g12
+			nd.n7RIndex.Put(k11, g12)
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -176,21 +173,21 @@ func (nd *RSetSnapshotClient) subgraph0() {
 	for _, v14 := range nd.n49Recv {
 		if v15, ok16 := openReply(v14); ok16 {
 			k17 := v15.ID
-			if g18, ok19 := nd.n7RIndex[k17]; ok19 {
+			if g18, ok19 := nd.n7RIndex.Get(k17); ok19 {
 				for _, v20 := range nd.n7RGroups[g18] {
 					v21 := answerOf(v15, v20)
 					k22 := v21.ID
-					i23, ok24 := nd.n8Index[k22]
+					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index[k22] = i23
+						nd.n8Index.Put(k22, i23)
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
 					}
 				}
 			}
-			nd.n10Neg[v15.ID] = struct{}{}
+			nd.n10Neg.Add(v15.ID)
 		}
 	}
 	clear(nd.n49Recv)
@@ -208,7 +205,7 @@ func (nd *RSetSnapshotClient) subgraph1() {
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetSnapshotClient) subgraph2() {
 	for _, v28 := range nd.h6To10Port0 {
-		if _, excluded29 := nd.n10Neg[v28.ID]; !excluded29 {
+		if !nd.n10Neg.Has(v28.ID) {
 			nd.n11Next = append(nd.n11Next, v28)
 		}
 	}
@@ -330,9 +327,9 @@ type RSetSnapshotLeader struct {
 	// hydro.Sink (node 31, snapshot.go:53): this tick's output.
 	n31Out []Snapshot
 	// hydro.AntiJoin (node 37, snapshot.go:59): the keys of the negative input.
-	n37Neg map[uint64]struct{}
+	n37Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 38, snapshot.go:59): the groups in order of first appearance.
-	n38Index map[uint64]int
+	n38Index hydro.IntIndex[uint64]
 	n38Accs  []Tally
 	// hydro.ClusterSize (node 39, snapshot.go:60): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n39Size int
@@ -341,7 +338,7 @@ type RSetSnapshotLeader struct {
 	n40L []Tally
 	n40R []int
 	// hydro.AntiJoin (node 42, snapshot.go:61): the keys of the negative input.
-	n42Neg map[uint64]struct{}
+	n42Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 44, snapshot.go:61): the items of this tick and of the next.
 	n44Now  []Tally
 	n44Next []Tally
@@ -349,10 +346,9 @@ type RSetSnapshotLeader struct {
 	n45Now  []Answer
 	n45Next []Answer
 	// hydro.Join (node 46, snapshot.go:63): the stored sides' items, per key in arrival order.
-	n46RIndex  map[uint64]int
-	n46RChains [][2]int
-	n46RItems  []Answer
-	n46RNext   []int
+	n46RIndex hydro.IntIndex[uint64]
+	n46RItems []Answer
+	n46RNext  []int
 	// hydro.Send (node 14, snapshot.go:36): the items received since the last tick.
 	n14Recv []Sealed
 	// hydro.Send (node 30, snapshot.go:52): the items received since the last tick.
@@ -379,11 +375,7 @@ func NewRSetSnapshotLeader(commands hydro.Input[Command], answers hydro.Output[A
 	nd.stored = stored
 	nd.snapshots = snapshots
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshot_hydro.go:382:88*/
-	nd.n37Neg = map[uint64]struct{}{}
-	nd.n38Index = map[uint64]int{}
-	nd.n42Neg = map[uint64]struct{}{}
-	nd.n46RIndex = map[uint64]int{}
+	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshot_hydro.go:378:88*/
 	return nd
 }
 
@@ -403,12 +395,12 @@ func (nd *RSetSnapshotLeader) Tick() {
 	clear(nd.n31Out)
 	nd.n31Out = nd.n31Out[:0]
 	nd.n19R = nd.n19R[:0]
-	clear(nd.n38Index)
+	nd.n38Index.Clear()
 	clear(nd.n38Accs)
 	nd.n38Accs = nd.n38Accs[:0]
 	clear(nd.n40L)
 	nd.n40L = nd.n40L[:0]
-	clear(nd.n42Neg)
+	nd.n42Neg.Clear()
 	clear(nd.n44Now)
 	nd.n44Now, nd.n44Next = nd.n44Next, nd.n44Now[:0]
 	clear(nd.n45Now)
@@ -443,7 +435,7 @@ func (nd *RSetSnapshotLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetsnapshot_hydro.go:446:43*/
+			} /*line rsetsnapshot_hydro.go:438:43*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -462,28 +454,27 @@ func (nd *RSetSnapshotLeader) subgraph2() {
 // subgraph3 runs stratum 0: hydro.Cycle (32), hydro.Cycle (33), hydro.Send (34), hydro.Map (35), hydro.Union (36), hydro.DeferTickLazy (44), hydro.DeferTickLazy (45), hydro.Join (46).
 func (nd *RSetSnapshotLeader) subgraph3() {
 	for _, v7 := range nd.n45Now {
-		nd.n37Neg[v7.ID] = struct{}{}
+		nd.n37Neg.Add(v7.ID)
 		k8 := v7.ID
 		j9 := len(nd.n46RItems)
 		nd.n46RItems = append(nd.n46RItems, v7)
-		nd.n46RNext = append(nd.n46RNext, -1)
-		if c10, ok11 := nd.n46RIndex[k8]; ok11 {
-			nd.n46RNext[nd.n46RChains[c10][1]] = j9
-			nd.n46RChains[c10][1] = j9
+		if l10, ok11 := nd.n46RIndex.Swap(k8, j9); ok11 {
+			nd.n46RNext = append(nd.n46RNext, nd.n46RNext[l10])
+			nd.n46RNext[l10] = j9
 		} else {
-			nd.n46RIndex[k8] = len(nd.n46RChains)
-			nd.n46RChains = append(nd.n46RChains, [2]int{j9, j9})
+			nd.n46RNext = append(nd.n46RNext, j9)
 		}
 	}
 	for _, v12 := range nd.n34Recv {
 		v13 := tally(v12)
 		nd.h36To37Port0 = append(nd.h36To37Port0, v13)
 		k14 := v13.ID
-		if c15, ok16 := nd.n46RIndex[k14]; ok16 {
-			for j17 := nd.n46RChains[c15][0]; j17 >= 0; j17 = nd.n46RNext[j17] {
-				v18 := nd.n46RItems[j17]
-				v19 := known(v13, v18)
-				nd.h46To47Port1 = append(nd.h46To47Port1, v19)
+		if l15, ok16 := nd.n46RIndex.Get(k14); ok16 {
+			for j17, more18 := nd.n46RNext[l15], true; more18; j17 = nd.n46RNext[j17] {
+				more18 = j17 != l15
+				v19 := nd.n46RItems[j17]
+				v20 := known(v13, v19)
+				nd.h46To47Port1 = append(nd.h46To47Port1, v20)
 			}
 		}
 	}
@@ -497,8 +488,8 @@ func (nd *RSetSnapshotLeader) subgraph4() {
 	if !nd.n39Done {
 		nd.n39Done = true
 		if nd.n39Size > 0 {
-			v21 := nd.n39Size
-			nd.h39To40Port1 = append(nd.h39To40Port1, v21)
+			v22 := nd.n39Size
+			nd.h39To40Port1 = append(nd.h39To40Port1, v22)
 		}
 	}
 }
@@ -508,13 +499,13 @@ func (nd *RSetSnapshotLeader) subgraph5() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v22 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v22)
-	for _, v23 := range nd.h17To19Port0 {
-		for _, v24 := range nd.n19R {
-			v25 := current(v23, v24)
+	v23 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v23)
+	for _, v24 := range nd.h17To19Port0 {
+		for _, v25 := range nd.n19R {
+			v26 := current(v24, v25)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v25)
+				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v26)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 20, nd.hydroBuf)
 			}
 		}
@@ -525,20 +516,20 @@ func (nd *RSetSnapshotLeader) subgraph5() {
 
 // subgraph6 runs stratum 1: hydro.AntiJoin (37).
 func (nd *RSetSnapshotLeader) subgraph6() {
-	for _, v27 := range nd.h36To37Port0 {
-		if _, excluded28 := nd.n37Neg[v27.ID]; !excluded28 {
-			k29 := v27.ID
-			i30, ok31 := nd.n38Index[k29]
+	for _, v28 := range nd.h36To37Port0 {
+		if !nd.n37Neg.Has(v28.ID) {
+			k29 := v28.ID
+			i30, ok31 := nd.n38Index.Get(k29)
 			if !ok31 {
 				i30 = len(nd.n38Accs)
-				nd.n38Index[k29] = i30
-				bot32 := v27
+				nd.n38Index.Put(k29, i30)
+				bot32 := v28
 				bot32.Integer = *new(lattices.Max[uint64])
 				bot32.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				nd.n38Accs = append(nd.n38Accs, bot32)
 			}
-			nd.n38Accs[i30].Integer.Merge(v27.Integer)
-			nd.n38Accs[i30].Voters.Merge(v27.Voters)
+			nd.n38Accs[i30].Integer.Merge(v28.Integer)
+			nd.n38Accs[i30].Voters.Merge(v28.Voters)
 		}
 	}
 	clear(nd.h36To37Port0)
@@ -553,7 +544,7 @@ func (nd *RSetSnapshotLeader) subgraph7() {
 		for _, v35 := range nd.n40R {
 			v36 := quorum(v33, v35)
 			if v37, ok38 := reached(v36); ok38 {
-				nd.n42Neg[v37.ID] = struct{}{}
+				nd.n42Neg.Add(v37.ID)
 				nd.n45Next = append(nd.n45Next, v37)
 				v39 := SealAnswer(v37)
 				if nd.hydroSend != nil {
@@ -569,7 +560,7 @@ func (nd *RSetSnapshotLeader) subgraph7() {
 		for _, v41 := range nd.n40L {
 			v42 := quorum(v41, v40)
 			if v43, ok44 := reached(v42); ok44 {
-				nd.n42Neg[v43.ID] = struct{}{}
+				nd.n42Neg.Add(v43.ID)
 				nd.n45Next = append(nd.n45Next, v43)
 				v45 := SealAnswer(v43)
 				if nd.hydroSend != nil {
@@ -595,9 +586,9 @@ func (nd *RSetSnapshotLeader) subgraph7() {
 // subgraph8 runs stratum 3: hydro.AntiJoin (42), hydro.Map (43).
 func (nd *RSetSnapshotLeader) subgraph8() {
 	for _, v49 := range nd.h38To42Port0 {
-		if _, excluded50 := nd.n42Neg[v49.ID]; !excluded50 {
-			v51 := keep(v49)
-			nd.n44Next = append(nd.n44Next, v51)
+		if !nd.n42Neg.Has(v49.ID) {
+			v50 := keep(v49)
+			nd.n44Next = append(nd.n44Next, v50)
 		}
 	}
 	clear(nd.h38To42Port0)

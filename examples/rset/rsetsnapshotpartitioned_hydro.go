@@ -62,15 +62,15 @@ type RSetSnapshotPartitionedClient struct {
 	// hydro.CrossJoin (node 3, snapshot.go:30): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 7, snapshot.go:34): the stored sides' items, per key in arrival order.
-	n7RIndex  map[uint64]int
+	n7RIndex  hydro.IntIndex[uint64]
 	n7RGroups [][]Command
 	// hydro.ReduceKeyed (node 8, snapshot.go:34): the groups in order of first appearance.
-	n8Index map[uint64]int
+	n8Index hydro.IntIndex[uint64]
 	n8Accs  []Answer
 	// hydro.Sink (node 9, snapshot.go:34): this tick's output.
 	n9Out []Answer
 	// hydro.AntiJoin (node 10, snapshot.go:35): the keys of the negative input.
-	n10Neg map[uint64]struct{}
+	n10Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 11, snapshot.go:35): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
@@ -89,9 +89,6 @@ func NewRSetSnapshotPartitionedClient(commands hydro.Input[Command], answers hyd
 	nd.snapshots = snapshots
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line snapshot.go:30:57*/ Timeout /*line rsetsnapshotpartitioned_hydro.go:91:98*/
-	nd.n7RIndex = map[uint64]int{}
-	nd.n8Index = map[uint64]int{}
-	nd.n10Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -109,12 +106,12 @@ func (nd *RSetSnapshotPartitionedClient) Tick() {
 	for i := range nd.n7RGroups {
 		clear(nd.n7RGroups[i])
 	}
-	clear(nd.n7RIndex)
+	nd.n7RIndex.Clear()
 	nd.n7RGroups = nd.n7RGroups[:0]
-	clear(nd.n8Index)
+	nd.n8Index.Clear()
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
-	clear(nd.n10Neg)
+	nd.n10Neg.Clear()
 	clear(nd.n11Now)
 	nd.n11Now, nd.n11Next = nd.n11Next, nd.n11Now[:0]
 }
@@ -124,10 +121,10 @@ func (nd *RSetSnapshotPartitionedClient) subgraph0() {
 	nd.n0Buf = nd.commands.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n7RIndex[k2]
+		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex[k2] = g3
+			nd.n7RIndex.Put(k2, g3)
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -160,10 +157,10 @@ func (nd *RSetSnapshotPartitionedClient) subgraph0() {
 			}
 		}
 		k11 := v7.ID
-		g12, ok13 := nd.n7RIndex[k11]
+		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex[k11] = g12
+			nd.n7RIndex.Put(k11, g12)
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -177,21 +174,21 @@ func (nd *RSetSnapshotPartitionedClient) subgraph0() {
 	for _, v14 := range nd.n49Recv {
 		if v15, ok16 := openReply(v14); ok16 {
 			k17 := v15.ID
-			if g18, ok19 := nd.n7RIndex[k17]; ok19 {
+			if g18, ok19 := nd.n7RIndex.Get(k17); ok19 {
 				for _, v20 := range nd.n7RGroups[g18] {
 					v21 := answerOf(v15, v20)
 					k22 := v21.ID
-					i23, ok24 := nd.n8Index[k22]
+					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index[k22] = i23
+						nd.n8Index.Put(k22, i23)
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
 					}
 				}
 			}
-			nd.n10Neg[v15.ID] = struct{}{}
+			nd.n10Neg.Add(v15.ID)
 		}
 	}
 	clear(nd.n49Recv)
@@ -209,7 +206,7 @@ func (nd *RSetSnapshotPartitionedClient) subgraph1() {
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetSnapshotPartitionedClient) subgraph2() {
 	for _, v28 := range nd.h6To10Port0 {
-		if _, excluded29 := nd.n10Neg[v28.ID]; !excluded29 {
+		if !nd.n10Neg.Has(v28.ID) {
 			nd.n11Next = append(nd.n11Next, v28)
 		}
 	}
@@ -331,9 +328,9 @@ type RSetSnapshotPartitionedLeader struct {
 	// hydro.Sink (node 31, snapshot.go:53): this tick's output.
 	n31Out []Snapshot
 	// hydro.AntiJoin (node 37, snapshot.go:59): the keys of the negative input.
-	n37Neg map[uint64]struct{}
+	n37Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 38, snapshot.go:59): the groups in order of first appearance.
-	n38Index map[uint64]int
+	n38Index hydro.IntIndex[uint64]
 	n38Accs  []Tally
 	// hydro.ClusterSize (node 39, snapshot.go:60): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n39Size int
@@ -342,7 +339,7 @@ type RSetSnapshotPartitionedLeader struct {
 	n40L []Tally
 	n40R []int
 	// hydro.AntiJoin (node 42, snapshot.go:61): the keys of the negative input.
-	n42Neg map[uint64]struct{}
+	n42Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 44, snapshot.go:61): the items of this tick and of the next.
 	n44Now  []Tally
 	n44Next []Tally
@@ -350,10 +347,9 @@ type RSetSnapshotPartitionedLeader struct {
 	n45Now  []Answer
 	n45Next []Answer
 	// hydro.Join (node 46, snapshot.go:63): the stored sides' items, per key in arrival order.
-	n46RIndex  map[uint64]int
-	n46RChains [][2]int
-	n46RItems  []Answer
-	n46RNext   []int
+	n46RIndex hydro.IntIndex[uint64]
+	n46RItems []Answer
+	n46RNext  []int
 	// hydro.MergeKeyed (node 53, snapshot.go:52): the groups in order of first appearance.
 	n53Index map[rSetSnapshotPartitionedKey53]int
 	n53Accs  []struct {
@@ -412,11 +408,7 @@ func NewRSetSnapshotPartitionedLeader(commands hydro.Input[Command], answers hyd
 	nd.stored = stored
 	nd.snapshots = snapshots
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshotpartitioned_hydro.go:415:99*/
-	nd.n37Neg = map[uint64]struct{}{}
-	nd.n38Index = map[uint64]int{}
-	nd.n42Neg = map[uint64]struct{}{}
-	nd.n46RIndex = map[uint64]int{}
+	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshotpartitioned_hydro.go:411:99*/
 	nd.n53Index = map[rSetSnapshotPartitionedKey53]int{}
 	return nd
 }
@@ -438,12 +430,12 @@ func (nd *RSetSnapshotPartitionedLeader) Tick() {
 	clear(nd.n31Out)
 	nd.n31Out = nd.n31Out[:0]
 	nd.n19R = nd.n19R[:0]
-	clear(nd.n38Index)
+	nd.n38Index.Clear()
 	clear(nd.n38Accs)
 	nd.n38Accs = nd.n38Accs[:0]
 	clear(nd.n40L)
 	nd.n40L = nd.n40L[:0]
-	clear(nd.n42Neg)
+	nd.n42Neg.Clear()
 	clear(nd.n44Now)
 	nd.n44Now, nd.n44Next = nd.n44Next, nd.n44Now[:0]
 	clear(nd.n45Now)
@@ -483,7 +475,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetsnapshotpartitioned_hydro.go:486:54*/
+			} /*line rsetsnapshotpartitioned_hydro.go:478:54*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -527,28 +519,27 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph2() {
 // subgraph3 runs stratum 0: hydro.Cycle (32), hydro.Cycle (33), hydro.Send (34), hydro.Map (35), hydro.Union (36), hydro.DeferTickLazy (44), hydro.DeferTickLazy (45), hydro.Join (46).
 func (nd *RSetSnapshotPartitionedLeader) subgraph3() {
 	for _, v16 := range nd.n45Now {
-		nd.n37Neg[v16.ID] = struct{}{}
+		nd.n37Neg.Add(v16.ID)
 		k17 := v16.ID
 		j18 := len(nd.n46RItems)
 		nd.n46RItems = append(nd.n46RItems, v16)
-		nd.n46RNext = append(nd.n46RNext, -1)
-		if c19, ok20 := nd.n46RIndex[k17]; ok20 {
-			nd.n46RNext[nd.n46RChains[c19][1]] = j18
-			nd.n46RChains[c19][1] = j18
+		if l19, ok20 := nd.n46RIndex.Swap(k17, j18); ok20 {
+			nd.n46RNext = append(nd.n46RNext, nd.n46RNext[l19])
+			nd.n46RNext[l19] = j18
 		} else {
-			nd.n46RIndex[k17] = len(nd.n46RChains)
-			nd.n46RChains = append(nd.n46RChains, [2]int{j18, j18})
+			nd.n46RNext = append(nd.n46RNext, j18)
 		}
 	}
 	for _, v21 := range nd.n34Recv {
 		v22 := tally(v21)
 		nd.h36To37Port0 = append(nd.h36To37Port0, v22)
 		k23 := v22.ID
-		if c24, ok25 := nd.n46RIndex[k23]; ok25 {
-			for j26 := nd.n46RChains[c24][0]; j26 >= 0; j26 = nd.n46RNext[j26] {
-				v27 := nd.n46RItems[j26]
-				v28 := known(v22, v27)
-				nd.h46To47Port1 = append(nd.h46To47Port1, v28)
+		if l24, ok25 := nd.n46RIndex.Get(k23); ok25 {
+			for j26, more27 := nd.n46RNext[l24], true; more27; j26 = nd.n46RNext[j26] {
+				more27 = j26 != l24
+				v28 := nd.n46RItems[j26]
+				v29 := known(v22, v28)
+				nd.h46To47Port1 = append(nd.h46To47Port1, v29)
 			}
 		}
 	}
@@ -562,8 +553,8 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph4() {
 	if !nd.n39Done {
 		nd.n39Done = true
 		if nd.n39Size > 0 {
-			v30 := max(nd.n39Size/2, 1)
-			nd.h39To40Port1 = append(nd.h39To40Port1, v30)
+			v31 := max(nd.n39Size/2, 1)
+			nd.h39To40Port1 = append(nd.h39To40Port1, v31)
 		}
 	}
 }
@@ -573,13 +564,13 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph5() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v31 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v31)
-	for _, v32 := range nd.h17To19Port0 {
-		for _, v33 := range nd.n19R {
-			v34 := current(v32, v33)
+	v32 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v32)
+	for _, v33 := range nd.h17To19Port0 {
+		for _, v34 := range nd.n19R {
+			v35 := current(v33, v34)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v34)
+				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v35)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 20, nd.hydroBuf)
 			}
 		}
@@ -590,7 +581,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph5() {
 
 // subgraph6 runs stratum 1: hydro.Sink (31), hydro.MergeKeyed (53), hydro.Filter (54), hydro.Filter (55), hydro.Map (56), hydro.Map (58).
 func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
-	udf37 := func(p struct {
+	udf38 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -598,7 +589,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 	}) bool {
 		return p.Seals.Len() >= 2
 	}
-	udf39 := func(p struct {
+	udf40 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -608,7 +599,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 		x.IDs = p.IDs.Clone()
 		return x
 	}
-	udf40 := func(p struct {
+	udf41 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -616,7 +607,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 	}) bool {
 		return p.Seals.Len() < 2
 	}
-	udf42 := func(p struct {
+	udf43 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -630,35 +621,35 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 		p.IDs, p.Seals = p.IDs.Clone(), p.Seals.Clone()
 		return p
 	}
-	for i36 := range nd.n53Accs {
-		v35 := nd.n53Accs[i36]
-		if udf37(v35) {
-			v38 := udf39(v35)
-			nd.n31Out = append(nd.n31Out, v38)
+	for i37 := range nd.n53Accs {
+		v36 := nd.n53Accs[i37]
+		if udf38(v36) {
+			v39 := udf40(v36)
+			nd.n31Out = append(nd.n31Out, v39)
 		}
-		if udf40(v35) {
-			v41 := udf42(v35)
-			nd.n57Next = append(nd.n57Next, v41)
+		if udf41(v36) {
+			v42 := udf43(v36)
+			nd.n57Next = append(nd.n57Next, v42)
 		}
 	}
 }
 
 // subgraph7 runs stratum 1: hydro.AntiJoin (37).
 func (nd *RSetSnapshotPartitionedLeader) subgraph7() {
-	for _, v44 := range nd.h36To37Port0 {
-		if _, excluded45 := nd.n37Neg[v44.ID]; !excluded45 {
-			k46 := v44.ID
-			i47, ok48 := nd.n38Index[k46]
+	for _, v45 := range nd.h36To37Port0 {
+		if !nd.n37Neg.Has(v45.ID) {
+			k46 := v45.ID
+			i47, ok48 := nd.n38Index.Get(k46)
 			if !ok48 {
 				i47 = len(nd.n38Accs)
-				nd.n38Index[k46] = i47
-				bot49 := v44
+				nd.n38Index.Put(k46, i47)
+				bot49 := v45
 				bot49.Integer = *new(lattices.Max[uint64])
 				bot49.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				nd.n38Accs = append(nd.n38Accs, bot49)
 			}
-			nd.n38Accs[i47].Integer.Merge(v44.Integer)
-			nd.n38Accs[i47].Voters.Merge(v44.Voters)
+			nd.n38Accs[i47].Integer.Merge(v45.Integer)
+			nd.n38Accs[i47].Voters.Merge(v45.Voters)
 		}
 	}
 	clear(nd.h36To37Port0)
@@ -673,7 +664,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
 		for _, v52 := range nd.n40R {
 			v53 := quorum(v50, v52)
 			if v54, ok55 := reached(v53); ok55 {
-				nd.n42Neg[v54.ID] = struct{}{}
+				nd.n42Neg.Add(v54.ID)
 				nd.n45Next = append(nd.n45Next, v54)
 				v56 := SealAnswer(v54)
 				if nd.hydroSend != nil {
@@ -689,7 +680,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
 		for _, v58 := range nd.n40L {
 			v59 := quorum(v58, v57)
 			if v60, ok61 := reached(v59); ok61 {
-				nd.n42Neg[v60.ID] = struct{}{}
+				nd.n42Neg.Add(v60.ID)
 				nd.n45Next = append(nd.n45Next, v60)
 				v62 := SealAnswer(v60)
 				if nd.hydroSend != nil {
@@ -715,9 +706,9 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
 // subgraph9 runs stratum 3: hydro.AntiJoin (42), hydro.Map (43).
 func (nd *RSetSnapshotPartitionedLeader) subgraph9() {
 	for _, v66 := range nd.h38To42Port0 {
-		if _, excluded67 := nd.n42Neg[v66.ID]; !excluded67 {
-			v68 := keep(v66)
-			nd.n44Next = append(nd.n44Next, v68)
+		if !nd.n42Neg.Has(v66.ID) {
+			v67 := keep(v66)
+			nd.n44Next = append(nd.n44Next, v67)
 		}
 	}
 	clear(nd.h38To42Port0)

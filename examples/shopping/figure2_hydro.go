@@ -45,10 +45,9 @@ type Figure2Server struct {
 	n1Items []ClientClass
 	n1Done  bool
 	// hydro.Join (node 2, figure2.go:14): the stored sides' items, per key in arrival order.
-	n2RIndex  map[uint32]int
-	n2RChains [][2]int
-	n2RItems  []ClientClass
-	n2RNext   []int
+	n2RIndex hydro.IntIndex[uint32]
+	n2RItems []ClientClass
+	n2RNext  []int
 	// hydro.FoldKeyed (node 3, figure2.go:15): the groups in order of first appearance.
 	n3Index map[figure2Key3]int
 	n3Accs  []Cart
@@ -69,8 +68,7 @@ func NewFigure2Server(shopping hydro.Input[Request], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure2_hydro.go:72:94*/)
-	nd.n2RIndex = map[uint32]int{}
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure2_hydro.go:71:94*/)
 	nd.n3Index = map[figure2Key3]int{}
 	return nd
 }
@@ -89,35 +87,36 @@ func (nd *Figure2Server) Tick() {
 func (nd *Figure2Server) subgraph0() {
 	if !nd.n1Done {
 		nd.n1Done = true
+		nd.n2RItems = slices.Grow(nd.n2RItems, len(nd.n1Items))
+		nd.n2RNext = slices.Grow(nd.n2RNext, len(nd.n1Items))
 		for _, v1 := range nd.n1Items {
 			k2 := v1.Client
 			j3 := len(nd.n2RItems)
 			nd.n2RItems = append(nd.n2RItems, v1)
-			nd.n2RNext = append(nd.n2RNext, -1)
-			if c4, ok5 := nd.n2RIndex[k2]; ok5 {
-				nd.n2RNext[nd.n2RChains[c4][1]] = j3
-				nd.n2RChains[c4][1] = j3
+			if l4, ok5 := nd.n2RIndex.Swap(k2, j3); ok5 {
+				nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l4])
+				nd.n2RNext[l4] = j3
 			} else {
-				nd.n2RIndex[k2] = len(nd.n2RChains)
-				nd.n2RChains = append(nd.n2RChains, [2]int{j3, j3})
+				nd.n2RNext = append(nd.n2RNext, j3)
 			}
 		}
 	}
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
 	for _, v6 := range nd.n0Buf {
 		k7 := v6.Client
-		if c8, ok9 := nd.n2RIndex[k7]; ok9 {
-			for j10 := nd.n2RChains[c8][0]; j10 >= 0; j10 = nd.n2RNext[j10] {
-				v11 := nd.n2RItems[j10]
-				v12 := tag(v6, v11)
-				k13 := figure2Key3{v12.Client, v12.Class}
-				i14, ok15 := nd.n3Index[k13]
-				if !ok15 {
-					i14 = len(nd.n3Accs)
-					nd.n3Index[k13] = i14
-					nd.n3Accs = append(nd.n3Accs, newCart(v12))
+		if l8, ok9 := nd.n2RIndex.Get(k7); ok9 {
+			for j10, more11 := nd.n2RNext[l8], true; more11; j10 = nd.n2RNext[j10] {
+				more11 = j10 != l8
+				v12 := nd.n2RItems[j10]
+				v13 := tag(v6, v12)
+				k14 := figure2Key3{v13.Client, v13.Class}
+				i15, ok16 := nd.n3Index[k14]
+				if !ok16 {
+					i15 = len(nd.n3Accs)
+					nd.n3Index[k14] = i15
+					nd.n3Accs = append(nd.n3Accs, newCart(v13))
 				}
-				addItem(&nd.n3Accs[i14], v12)
+				addItem(&nd.n3Accs[i15], v13)
 			}
 		}
 	}
@@ -126,9 +125,9 @@ func (nd *Figure2Server) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (3), hydro.Sink (4).
 func (nd *Figure2Server) subgraph1() {
-	for i17 := range nd.n3Accs {
-		v16 := nd.n3Accs[i17]
-		nd.n4Out = append(nd.n4Out, v16)
+	for i18 := range nd.n3Accs {
+		v17 := nd.n3Accs[i18]
+		nd.n4Out = append(nd.n4Out, v17)
 	}
 }
 

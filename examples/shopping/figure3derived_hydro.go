@@ -46,10 +46,9 @@ type Figure3DerivedServer struct {
 	n1Items []ClientClass
 	n1Done  bool
 	// hydro.Join (node 2, figure2.go:14): the stored sides' items, per key in arrival order.
-	n2RIndex  map[uint32]int
-	n2RChains [][2]int
-	n2RItems  []ClientClass
-	n2RNext   []int
+	n2RIndex hydro.IntIndex[uint32]
+	n2RItems []ClientClass
+	n2RNext  []int
 	// hydro.Sink (node 4, figure2.go:16): this tick's output.
 	n4Out []Cart
 	// hydro.FoldKeyed (node 5, figure2.go:15): the groups in order of first appearance.
@@ -104,8 +103,7 @@ func NewFigure3DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure3derived_hydro.go:107:103*/)
-	nd.n2RIndex = map[uint32]int{}
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure3derived_hydro.go:106:103*/)
 	nd.n5Index = map[figure3DerivedKey5]int{}
 	nd.n7Index = map[figure3DerivedKey7]int{}
 	nd.n10Seen = map[struct {
@@ -136,7 +134,7 @@ func (nd *Figure3DerivedServer) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2).
 func (nd *Figure3DerivedServer) subgraph0() {
-	udf16 := func(x Tagged) (b struct {
+	udf17 := func(x Tagged) (b struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 		Items  []Tagged
@@ -145,7 +143,7 @@ func (nd *Figure3DerivedServer) subgraph0() {
 		b.Class = x.Class
 		return b
 	}
-	udf17 := func(b *struct {
+	udf18 := func(b *struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 		Items  []Tagged
@@ -154,41 +152,42 @@ func (nd *Figure3DerivedServer) subgraph0() {
 	}
 	if !nd.n1Done {
 		nd.n1Done = true
+		nd.n2RItems = slices.Grow(nd.n2RItems, len(nd.n1Items))
+		nd.n2RNext = slices.Grow(nd.n2RNext, len(nd.n1Items))
 		for _, v1 := range nd.n1Items {
 			k2 := v1.Client
 			j3 := len(nd.n2RItems)
 			nd.n2RItems = append(nd.n2RItems, v1)
-			nd.n2RNext = append(nd.n2RNext, -1)
-			if c4, ok5 := nd.n2RIndex[k2]; ok5 {
-				nd.n2RNext[nd.n2RChains[c4][1]] = j3
-				nd.n2RChains[c4][1] = j3
+			if l4, ok5 := nd.n2RIndex.Swap(k2, j3); ok5 {
+				nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l4])
+				nd.n2RNext[l4] = j3
 			} else {
-				nd.n2RIndex[k2] = len(nd.n2RChains)
-				nd.n2RChains = append(nd.n2RChains, [2]int{j3, j3})
+				nd.n2RNext = append(nd.n2RNext, j3)
 			}
 		}
 	}
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
 	for _, v6 := range nd.n0Buf {
 		k7 := v6.Client
-		if c8, ok9 := nd.n2RIndex[k7]; ok9 {
-			for j10 := nd.n2RChains[c8][0]; j10 >= 0; j10 = nd.n2RNext[j10] {
-				v11 := nd.n2RItems[j10]
-				v12 := tag(v6, v11)
-				k13 := figure3DerivedKey5{v12.Client, v12.Class}
-				i14, ok15 := nd.n5Index[k13]
-				if !ok15 {
-					i14 = len(nd.n5Accs)
-					nd.n5Index[k13] = i14
-					nd.n5Accs = append(nd.n5Accs, udf16(v12))
+		if l8, ok9 := nd.n2RIndex.Get(k7); ok9 {
+			for j10, more11 := nd.n2RNext[l8], true; more11; j10 = nd.n2RNext[j10] {
+				more11 = j10 != l8
+				v12 := nd.n2RItems[j10]
+				v13 := tag(v6, v12)
+				k14 := figure3DerivedKey5{v13.Client, v13.Class}
+				i15, ok16 := nd.n5Index[k14]
+				if !ok16 {
+					i15 = len(nd.n5Accs)
+					nd.n5Index[k14] = i15
+					nd.n5Accs = append(nd.n5Accs, udf17(v13))
 				}
-				udf17(&nd.n5Accs[i14], v12)
-				if i14 >= len(nd.n5Touched) {
-					nd.n5Touched = append(nd.n5Touched, make([]bool, i14+1-len(nd.n5Touched))...)
+				udf18(&nd.n5Accs[i15], v13)
+				if i15 >= len(nd.n5Touched) {
+					nd.n5Touched = append(nd.n5Touched, make([]bool, i15+1-len(nd.n5Touched))...)
 				}
-				if !nd.n5Touched[i14] {
-					nd.n5Touched[i14] = true
-					nd.n5Changed = append(nd.n5Changed, i14)
+				if !nd.n5Touched[i15] {
+					nd.n5Touched[i15] = true
+					nd.n5Changed = append(nd.n5Changed, i15)
 				}
 			}
 		}
@@ -198,7 +197,7 @@ func (nd *Figure3DerivedServer) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (5), hydro.FilterMap (6).
 func (nd *Figure3DerivedServer) subgraph1() {
-	udf22 := func(b struct {
+	udf23 := func(b struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 		Items  []Tagged
@@ -217,25 +216,25 @@ func (nd *Figure3DerivedServer) subgraph1() {
 		return s, true
 	}
 	slices.Sort(nd.n5Changed)
-	for _, i19 := range nd.n5Changed {
-		v18 := nd.n5Accs[i19]
-		if v20, ok21 := udf22(v18); ok21 {
-			k23 := figure3DerivedKey7{v20.Client, v20.Class}
-			i24, ok25 := nd.n7Index[k23]
-			if !ok25 {
-				i24 = len(nd.n7Accs)
-				nd.n7Index[k23] = i24
-				bot26 := v20
-				bot26.Items = *new(lattices.BoundedPrefix[Tagged])
-				nd.n7Accs = append(nd.n7Accs, bot26)
+	for _, i20 := range nd.n5Changed {
+		v19 := nd.n5Accs[i20]
+		if v21, ok22 := udf23(v19); ok22 {
+			k24 := figure3DerivedKey7{v21.Client, v21.Class}
+			i25, ok26 := nd.n7Index[k24]
+			if !ok26 {
+				i25 = len(nd.n7Accs)
+				nd.n7Index[k24] = i25
+				bot27 := v21
+				bot27.Items = *new(lattices.BoundedPrefix[Tagged])
+				nd.n7Accs = append(nd.n7Accs, bot27)
 			}
-			nd.n7Accs[i24].Items.Merge(v20.Items)
-			if i24 >= len(nd.n7Touched) {
-				nd.n7Touched = append(nd.n7Touched, make([]bool, i24+1-len(nd.n7Touched))...)
+			nd.n7Accs[i25].Items.Merge(v21.Items)
+			if i25 >= len(nd.n7Touched) {
+				nd.n7Touched = append(nd.n7Touched, make([]bool, i25+1-len(nd.n7Touched))...)
 			}
-			if !nd.n7Touched[i24] {
-				nd.n7Touched[i24] = true
-				nd.n7Changed = append(nd.n7Changed, i24)
+			if !nd.n7Touched[i25] {
+				nd.n7Touched[i25] = true
+				nd.n7Changed = append(nd.n7Changed, i25)
 			}
 		}
 	}
@@ -243,14 +242,14 @@ func (nd *Figure3DerivedServer) subgraph1() {
 
 // subgraph2 runs stratum 2: hydro.Join (3), hydro.Sink (4), hydro.MergeKeyed (7), hydro.Filter (8), hydro.Map (9), hydro.Unique (10).
 func (nd *Figure3DerivedServer) subgraph2() {
-	udf29 := func(s struct {
+	udf30 := func(s struct {
 		Client uint32                         "hydro:\"key\""
 		Class  Class                          "hydro:\"key\""
 		Items  lattices.BoundedPrefix[Tagged] "hydro:\"lattice\""
 	}) bool {
 		return s.Items.Complete()
 	}
-	udf31 := func(s struct {
+	udf32 := func(s struct {
 		Client uint32                         "hydro:\"key\""
 		Class  Class                          "hydro:\"key\""
 		Items  lattices.BoundedPrefix[Tagged] "hydro:\"lattice\""
@@ -262,7 +261,7 @@ func (nd *Figure3DerivedServer) subgraph2() {
 		k.Class = s.Class
 		return k
 	}
-	udf36 := func(_ struct {
+	udf37 := func(_ struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 	}, s struct {
@@ -279,17 +278,17 @@ func (nd *Figure3DerivedServer) subgraph2() {
 		return acc
 	}
 	slices.Sort(nd.n7Changed)
-	for _, i28 := range nd.n7Changed {
-		v27 := nd.n7Accs[i28]
-		if udf29(v27) {
-			v30 := udf31(v27)
-			if _, dup32 := nd.n10Seen[v30]; !dup32 {
-				nd.n10Seen[v30] = struct{}{}
-				if i33, ok34 := nd.n7Index[figure3DerivedKey7{v30.Client, v30.Class}]; ok34 {
-					v35 := nd.n7Accs[i33]
-					if udf29(v35) {
-						v37 := udf36(v30, v35)
-						nd.n4Out = append(nd.n4Out, v37)
+	for _, i29 := range nd.n7Changed {
+		v28 := nd.n7Accs[i29]
+		if udf30(v28) {
+			v31 := udf32(v28)
+			if _, dup33 := nd.n10Seen[v31]; !dup33 {
+				nd.n10Seen[v31] = struct{}{}
+				if i34, ok35 := nd.n7Index[figure3DerivedKey7{v31.Client, v31.Class}]; ok35 {
+					v36 := nd.n7Accs[i34]
+					if udf30(v36) {
+						v38 := udf37(v31, v36)
+						nd.n4Out = append(nd.n4Out, v38)
 					}
 				}
 			}

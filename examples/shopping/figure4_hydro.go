@@ -46,12 +46,11 @@ type Figure4Server struct {
 	n1Items []ClientClass
 	n1Done  bool
 	// hydro.Join (node 2, figures.go:28): the stored sides' items, per key in arrival order.
-	n2RIndex  map[uint32]int
-	n2RChains [][2]int
-	n2RItems  []ClientClass
-	n2RNext   []int
+	n2RIndex hydro.IntIndex[uint32]
+	n2RItems []ClientClass
+	n2RNext  []int
 	// hydro.MergeKeyed (node 3, figures.go:29): the groups in order of first appearance.
-	n3Index map[uint32]int
+	n3Index hydro.IntIndex[uint32]
 	n3Accs  []TaggedSession
 	// the groups changed in this tick, and whether each group is among them.
 	n3Changed []int
@@ -69,9 +68,7 @@ func NewFigure4Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figures.go:28:74*/ classes /*line figure4_hydro.go:72:94*/)
-	nd.n2RIndex = map[uint32]int{}
-	nd.n3Index = map[uint32]int{}
+	nd.n1Items = slices.Clone( /*line figures.go:28:74*/ classes /*line figure4_hydro.go:71:94*/)
 	nd.n6Seen = map[ClientID]struct{}{}
 	return nd
 }
@@ -94,43 +91,44 @@ func (nd *Figure4Server) Tick() {
 func (nd *Figure4Server) subgraph0() {
 	if !nd.n1Done {
 		nd.n1Done = true
+		nd.n2RItems = slices.Grow(nd.n2RItems, len(nd.n1Items))
+		nd.n2RNext = slices.Grow(nd.n2RNext, len(nd.n1Items))
 		for _, v1 := range nd.n1Items {
 			k2 := v1.Client
 			j3 := len(nd.n2RItems)
 			nd.n2RItems = append(nd.n2RItems, v1)
-			nd.n2RNext = append(nd.n2RNext, -1)
-			if c4, ok5 := nd.n2RIndex[k2]; ok5 {
-				nd.n2RNext[nd.n2RChains[c4][1]] = j3
-				nd.n2RChains[c4][1] = j3
+			if l4, ok5 := nd.n2RIndex.Swap(k2, j3); ok5 {
+				nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l4])
+				nd.n2RNext[l4] = j3
 			} else {
-				nd.n2RIndex[k2] = len(nd.n2RChains)
-				nd.n2RChains = append(nd.n2RChains, [2]int{j3, j3})
+				nd.n2RNext = append(nd.n2RNext, j3)
 			}
 		}
 	}
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
 	for _, v6 := range nd.n0Buf {
 		k7 := v6.Client
-		if c8, ok9 := nd.n2RIndex[k7]; ok9 {
-			for j10 := nd.n2RChains[c8][0]; j10 >= 0; j10 = nd.n2RNext[j10] {
-				v11 := nd.n2RItems[j10]
-				v12 := tagSession(v6, v11)
-				k13 := v12.Client
-				i14, ok15 := nd.n3Index[k13]
-				if !ok15 {
-					i14 = len(nd.n3Accs)
-					nd.n3Index[k13] = i14
-					bot16 := v12
-					bot16.Items = *new(lattices.SSIV[LineItem])
-					nd.n3Accs = append(nd.n3Accs, bot16)
+		if l8, ok9 := nd.n2RIndex.Get(k7); ok9 {
+			for j10, more11 := nd.n2RNext[l8], true; more11; j10 = nd.n2RNext[j10] {
+				more11 = j10 != l8
+				v12 := nd.n2RItems[j10]
+				v13 := tagSession(v6, v12)
+				k14 := v13.Client
+				i15, ok16 := nd.n3Index.Get(k14)
+				if !ok16 {
+					i15 = len(nd.n3Accs)
+					nd.n3Index.Put(k14, i15)
+					bot17 := v13
+					bot17.Items = *new(lattices.SSIV[LineItem])
+					nd.n3Accs = append(nd.n3Accs, bot17)
 				}
-				nd.n3Accs[i14].Items.Merge(v12.Items)
-				if i14 >= len(nd.n3Touched) {
-					nd.n3Touched = append(nd.n3Touched, make([]bool, i14+1-len(nd.n3Touched))...)
+				nd.n3Accs[i15].Items.Merge(v13.Items)
+				if i15 >= len(nd.n3Touched) {
+					nd.n3Touched = append(nd.n3Touched, make([]bool, i15+1-len(nd.n3Touched))...)
 				}
-				if !nd.n3Touched[i14] {
-					nd.n3Touched[i14] = true
-					nd.n3Changed = append(nd.n3Changed, i14)
+				if !nd.n3Touched[i15] {
+					nd.n3Touched[i15] = true
+					nd.n3Changed = append(nd.n3Changed, i15)
 				}
 			}
 		}
@@ -141,17 +139,17 @@ func (nd *Figure4Server) subgraph0() {
 // subgraph1 runs stratum 1: hydro.MergeKeyed (3), hydro.Filter (4), hydro.Map (5), hydro.Unique (6), hydro.Join (7), hydro.Sink (8).
 func (nd *Figure4Server) subgraph1() {
 	slices.Sort(nd.n3Changed)
-	for _, i18 := range nd.n3Changed {
-		v17 := nd.n3Accs[i18]
-		if taggedComplete(v17) {
-			v19 := taggedID(v17)
-			if _, dup20 := nd.n6Seen[v19]; !dup20 {
-				nd.n6Seen[v19] = struct{}{}
-				if i21, ok22 := nd.n3Index[v19.Client]; ok22 {
-					v23 := nd.n3Accs[i21]
-					if taggedComplete(v23) {
-						v24 := taggedCart(v19, v23)
-						nd.n8Out = append(nd.n8Out, v24)
+	for _, i19 := range nd.n3Changed {
+		v18 := nd.n3Accs[i19]
+		if taggedComplete(v18) {
+			v20 := taggedID(v18)
+			if _, dup21 := nd.n6Seen[v20]; !dup21 {
+				nd.n6Seen[v20] = struct{}{}
+				if i22, ok23 := nd.n3Index.Get(v20.Client); ok23 {
+					v24 := nd.n3Accs[i22]
+					if taggedComplete(v24) {
+						v25 := taggedCart(v20, v24)
+						nd.n8Out = append(nd.n8Out, v25)
 					}
 				}
 			}

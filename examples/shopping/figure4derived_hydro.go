@@ -46,10 +46,9 @@ type Figure4DerivedServer struct {
 	n1Items []ClientClass
 	n1Done  bool
 	// hydro.Join (node 2, figure2.go:14): the stored sides' items, per key in arrival order.
-	n2RIndex  map[uint32]int
-	n2RChains [][2]int
-	n2RItems  []ClientClass
-	n2RNext   []int
+	n2RIndex hydro.IntIndex[uint32]
+	n2RItems []ClientClass
+	n2RNext  []int
 	// hydro.Sink (node 4, figure2.go:16): this tick's output.
 	n4Out []Cart
 	// hydro.EnumerateKeyed (node 5, figure2.go:15): each key's next item's index.
@@ -96,8 +95,7 @@ func NewFigure4DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure4derived_hydro.go:99:102*/)
-	nd.n2RIndex = map[uint32]int{}
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure4derived_hydro.go:98:102*/)
 	nd.n5Next = map[figure4DerivedKey5]int{}
 	nd.n7Index = map[figure4DerivedKey7]int{}
 	nd.n10Seen = map[struct {
@@ -123,7 +121,7 @@ func (nd *Figure4DerivedServer) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2), hydro.EnumerateKeyed (5), hydro.Map (6).
 func (nd *Figure4DerivedServer) subgraph0() {
-	udf17 := func(x hydro.Indexed[Tagged]) struct {
+	udf18 := func(x hydro.Indexed[Tagged]) struct {
 		Client uint32                "hydro:\"key\""
 		Class  Class                 "hydro:\"key\""
 		Items  lattices.SSIV[Tagged] "hydro:\"lattice\""
@@ -143,48 +141,49 @@ func (nd *Figure4DerivedServer) subgraph0() {
 	}
 	if !nd.n1Done {
 		nd.n1Done = true
+		nd.n2RItems = slices.Grow(nd.n2RItems, len(nd.n1Items))
+		nd.n2RNext = slices.Grow(nd.n2RNext, len(nd.n1Items))
 		for _, v1 := range nd.n1Items {
 			k2 := v1.Client
 			j3 := len(nd.n2RItems)
 			nd.n2RItems = append(nd.n2RItems, v1)
-			nd.n2RNext = append(nd.n2RNext, -1)
-			if c4, ok5 := nd.n2RIndex[k2]; ok5 {
-				nd.n2RNext[nd.n2RChains[c4][1]] = j3
-				nd.n2RChains[c4][1] = j3
+			if l4, ok5 := nd.n2RIndex.Swap(k2, j3); ok5 {
+				nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l4])
+				nd.n2RNext[l4] = j3
 			} else {
-				nd.n2RIndex[k2] = len(nd.n2RChains)
-				nd.n2RChains = append(nd.n2RChains, [2]int{j3, j3})
+				nd.n2RNext = append(nd.n2RNext, j3)
 			}
 		}
 	}
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
 	for _, v6 := range nd.n0Buf {
 		k7 := v6.Client
-		if c8, ok9 := nd.n2RIndex[k7]; ok9 {
-			for j10 := nd.n2RChains[c8][0]; j10 >= 0; j10 = nd.n2RNext[j10] {
-				v11 := nd.n2RItems[j10]
-				v12 := tag(v6, v11)
-				k13 := figure4DerivedKey5{v12.Client, v12.Class}
-				i14 := nd.n5Next[k13]
-				nd.n5Next[k13] = i14 + 1
-				v15 := hydro.Indexed[Tagged]{Index: i14, Value: v12}
-				v16 := udf17(v15)
-				k18 := figure4DerivedKey7{v16.Client, v16.Class}
-				i19, ok20 := nd.n7Index[k18]
-				if !ok20 {
-					i19 = len(nd.n7Accs)
-					nd.n7Index[k18] = i19
-					bot21 := v16
-					bot21.Items = *new(lattices.SSIV[Tagged])
-					nd.n7Accs = append(nd.n7Accs, bot21)
+		if l8, ok9 := nd.n2RIndex.Get(k7); ok9 {
+			for j10, more11 := nd.n2RNext[l8], true; more11; j10 = nd.n2RNext[j10] {
+				more11 = j10 != l8
+				v12 := nd.n2RItems[j10]
+				v13 := tag(v6, v12)
+				k14 := figure4DerivedKey5{v13.Client, v13.Class}
+				i15 := nd.n5Next[k14]
+				nd.n5Next[k14] = i15 + 1
+				v16 := hydro.Indexed[Tagged]{Index: i15, Value: v13}
+				v17 := udf18(v16)
+				k19 := figure4DerivedKey7{v17.Client, v17.Class}
+				i20, ok21 := nd.n7Index[k19]
+				if !ok21 {
+					i20 = len(nd.n7Accs)
+					nd.n7Index[k19] = i20
+					bot22 := v17
+					bot22.Items = *new(lattices.SSIV[Tagged])
+					nd.n7Accs = append(nd.n7Accs, bot22)
 				}
-				nd.n7Accs[i19].Items.Merge(v16.Items)
-				if i19 >= len(nd.n7Touched) {
-					nd.n7Touched = append(nd.n7Touched, make([]bool, i19+1-len(nd.n7Touched))...)
+				nd.n7Accs[i20].Items.Merge(v17.Items)
+				if i20 >= len(nd.n7Touched) {
+					nd.n7Touched = append(nd.n7Touched, make([]bool, i20+1-len(nd.n7Touched))...)
 				}
-				if !nd.n7Touched[i19] {
-					nd.n7Touched[i19] = true
-					nd.n7Changed = append(nd.n7Changed, i19)
+				if !nd.n7Touched[i20] {
+					nd.n7Touched[i20] = true
+					nd.n7Changed = append(nd.n7Changed, i20)
 				}
 			}
 		}
@@ -194,14 +193,14 @@ func (nd *Figure4DerivedServer) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.Join (3), hydro.Sink (4), hydro.MergeKeyed (7), hydro.Filter (8), hydro.Map (9), hydro.Unique (10).
 func (nd *Figure4DerivedServer) subgraph1() {
-	udf24 := func(s struct {
+	udf25 := func(s struct {
 		Client uint32                "hydro:\"key\""
 		Class  Class                 "hydro:\"key\""
 		Items  lattices.SSIV[Tagged] "hydro:\"lattice\""
 	}) bool {
 		return s.Items.Complete()
 	}
-	udf26 := func(s struct {
+	udf27 := func(s struct {
 		Client uint32                "hydro:\"key\""
 		Class  Class                 "hydro:\"key\""
 		Items  lattices.SSIV[Tagged] "hydro:\"lattice\""
@@ -213,7 +212,7 @@ func (nd *Figure4DerivedServer) subgraph1() {
 		k.Class = s.Class
 		return k
 	}
-	udf31 := func(_ struct {
+	udf32 := func(_ struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 	}, s struct {
@@ -230,17 +229,17 @@ func (nd *Figure4DerivedServer) subgraph1() {
 		return acc
 	}
 	slices.Sort(nd.n7Changed)
-	for _, i23 := range nd.n7Changed {
-		v22 := nd.n7Accs[i23]
-		if udf24(v22) {
-			v25 := udf26(v22)
-			if _, dup27 := nd.n10Seen[v25]; !dup27 {
-				nd.n10Seen[v25] = struct{}{}
-				if i28, ok29 := nd.n7Index[figure4DerivedKey7{v25.Client, v25.Class}]; ok29 {
-					v30 := nd.n7Accs[i28]
-					if udf24(v30) {
-						v32 := udf31(v25, v30)
-						nd.n4Out = append(nd.n4Out, v32)
+	for _, i24 := range nd.n7Changed {
+		v23 := nd.n7Accs[i24]
+		if udf25(v23) {
+			v26 := udf27(v23)
+			if _, dup28 := nd.n10Seen[v26]; !dup28 {
+				nd.n10Seen[v26] = struct{}{}
+				if i29, ok30 := nd.n7Index[figure4DerivedKey7{v26.Client, v26.Class}]; ok30 {
+					v31 := nd.n7Accs[i29]
+					if udf25(v31) {
+						v33 := udf32(v26, v31)
+						nd.n4Out = append(nd.n4Out, v33)
 					}
 				}
 			}

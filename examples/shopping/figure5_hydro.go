@@ -43,7 +43,7 @@ type Figure5Server struct {
 	// hydro.Source (node 0, figures.go:43): this tick's input.
 	n0Buf []Session
 	// hydro.MergeKeyed (node 1, figures.go:43): the groups in order of first appearance.
-	n1Index map[uint32]int
+	n1Index hydro.IntIndex[uint32]
 	n1Accs  []Session
 	// the groups changed in this tick, and whether each group is among them.
 	n1Changed []int
@@ -54,10 +54,9 @@ type Figure5Server struct {
 	n6Items []ClientClass
 	n6Done  bool
 	// hydro.Join (node 7, figures.go:47): the stored sides' items, per key in arrival order.
-	n7LIndex  map[uint32]int
+	n7LIndex  hydro.IntIndex[uint32]
 	n7LGroups [][]Session
-	n7RIndex  map[uint32]int
-	n7RChains [][2]int
+	n7RIndex  hydro.IntIndex[uint32]
 	n7RItems  []ClientClass
 	n7RNext   []int
 	// hydro.Sink (node 8, figures.go:47): this tick's output.
@@ -73,11 +72,8 @@ func NewFigure5Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Index = map[uint32]int{}
 	nd.n4Seen = map[ClientID]struct{}{}
-	nd.n6Items = slices.Clone( /*line figures.go:47:49*/ classes /*line figure5_hydro.go:78:94*/)
-	nd.n7LIndex = map[uint32]int{}
-	nd.n7RIndex = map[uint32]int{}
+	nd.n6Items = slices.Clone( /*line figures.go:47:49*/ classes /*line figure5_hydro.go:76:94*/)
 	return nd
 }
 
@@ -97,7 +93,7 @@ func (nd *Figure5Server) Tick() {
 	for i := range nd.n7LGroups {
 		clear(nd.n7LGroups[i])
 	}
-	clear(nd.n7LIndex)
+	nd.n7LIndex.Clear()
 	nd.n7LGroups = nd.n7LGroups[:0]
 }
 
@@ -106,10 +102,10 @@ func (nd *Figure5Server) subgraph0() {
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Client
-		i3, ok4 := nd.n1Index[k2]
+		i3, ok4 := nd.n1Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n1Accs)
-			nd.n1Index[k2] = i3
+			nd.n1Index.Put(k2, i3)
 			bot5 := v1
 			bot5.Items = *new(lattices.SSIV[LineItem])
 			nd.n1Accs = append(nd.n1Accs, bot5)
@@ -143,15 +139,15 @@ func (nd *Figure5Server) subgraph2() {
 			v9 := sessionID(v7)
 			if _, dup10 := nd.n4Seen[v9]; !dup10 {
 				nd.n4Seen[v9] = struct{}{}
-				if i11, ok12 := nd.n1Index[v9.Client]; ok12 {
+				if i11, ok12 := nd.n1Index.Get(v9.Client); ok12 {
 					v13 := nd.n1Accs[i11]
 					if sessionComplete(v13) {
 						v14 := completed(v9, v13)
 						k15 := v14.Client
-						g16, ok17 := nd.n7LIndex[k15]
+						g16, ok17 := nd.n7LIndex.Get(k15)
 						if !ok17 {
 							g16 = len(nd.n7LGroups)
-							nd.n7LIndex[k15] = g16
+							nd.n7LIndex.Put(k15, g16)
 							if g16 < cap(nd.n7LGroups) {
 								nd.n7LGroups = nd.n7LGroups[:g16+1]
 								nd.n7LGroups[g16] = nd.n7LGroups[g16][:0]
@@ -160,11 +156,12 @@ func (nd *Figure5Server) subgraph2() {
 							}
 						}
 						nd.n7LGroups[g16] = append(nd.n7LGroups[g16], v14)
-						if c18, ok19 := nd.n7RIndex[k15]; ok19 {
-							for j20 := nd.n7RChains[c18][0]; j20 >= 0; j20 = nd.n7RNext[j20] {
-								v21 := nd.n7RItems[j20]
-								v22 := sessionCart(v14, v21)
-								nd.n8Out = append(nd.n8Out, v22)
+						if l18, ok19 := nd.n7RIndex.Get(k15); ok19 {
+							for j20, more21 := nd.n7RNext[l18], true; more21; j20 = nd.n7RNext[j20] {
+								more21 = j20 != l18
+								v22 := nd.n7RItems[j20]
+								v23 := sessionCart(v14, v22)
+								nd.n8Out = append(nd.n8Out, v23)
 							}
 						}
 					}
@@ -172,22 +169,20 @@ func (nd *Figure5Server) subgraph2() {
 			}
 		}
 	}
-	for _, v23 := range nd.h6To7Port1 {
-		k24 := v23.Client
-		j25 := len(nd.n7RItems)
-		nd.n7RItems = append(nd.n7RItems, v23)
-		nd.n7RNext = append(nd.n7RNext, -1)
-		if c26, ok27 := nd.n7RIndex[k24]; ok27 {
-			nd.n7RNext[nd.n7RChains[c26][1]] = j25
-			nd.n7RChains[c26][1] = j25
+	for _, v24 := range nd.h6To7Port1 {
+		k25 := v24.Client
+		j26 := len(nd.n7RItems)
+		nd.n7RItems = append(nd.n7RItems, v24)
+		if l27, ok28 := nd.n7RIndex.Swap(k25, j26); ok28 {
+			nd.n7RNext = append(nd.n7RNext, nd.n7RNext[l27])
+			nd.n7RNext[l27] = j26
 		} else {
-			nd.n7RIndex[k24] = len(nd.n7RChains)
-			nd.n7RChains = append(nd.n7RChains, [2]int{j25, j25})
+			nd.n7RNext = append(nd.n7RNext, j26)
 		}
-		if g28, ok29 := nd.n7LIndex[k24]; ok29 {
-			for _, v30 := range nd.n7LGroups[g28] {
-				v31 := sessionCart(v30, v23)
-				nd.n8Out = append(nd.n8Out, v31)
+		if g29, ok30 := nd.n7LIndex.Get(k25); ok30 {
+			for _, v31 := range nd.n7LGroups[g29] {
+				v32 := sessionCart(v31, v24)
+				nd.n8Out = append(nd.n8Out, v32)
 			}
 		}
 	}

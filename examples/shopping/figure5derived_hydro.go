@@ -46,21 +46,20 @@ type Figure5DerivedServer struct {
 	n1Items []ClientClass
 	n1Done  bool
 	// hydro.Join (node 2, figure2.go:15): the stored sides' items, per key in arrival order.
-	n2LIndex  map[uint32]int
+	n2LIndex  hydro.IntIndex[uint32]
 	n2LGroups [][]struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}
-	n2RIndex  map[uint32]int
-	n2RChains [][2]int
-	n2RItems  []ClientClass
-	n2RNext   []int
+	n2RIndex hydro.IntIndex[uint32]
+	n2RItems []ClientClass
+	n2RNext  []int
 	// hydro.Sink (node 3, figure2.go:16): this tick's output.
 	n3Out []Cart
 	// hydro.EnumerateKeyed (node 5, figure2.go:15): each key's next item's index.
 	n5Next map[uint32]int
 	// hydro.MergeKeyed (node 7, figure2.go:15): the groups in order of first appearance.
-	n7Index map[uint32]int
+	n7Index hydro.IntIndex[uint32]
 	n7Accs  []struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
@@ -83,11 +82,8 @@ func NewFigure5DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure5derived_hydro.go:86:102*/)
-	nd.n2LIndex = map[uint32]int{}
-	nd.n2RIndex = map[uint32]int{}
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure5derived_hydro.go:85:102*/)
 	nd.n5Next = map[uint32]int{}
-	nd.n7Index = map[uint32]int{}
 	nd.n10Seen = map[struct {
 		Client uint32 "hydro:\"key\""
 	}]struct{}{}
@@ -106,7 +102,7 @@ func (nd *Figure5DerivedServer) Tick() {
 	for i := range nd.n2LGroups {
 		clear(nd.n2LGroups[i])
 	}
-	clear(nd.n2LIndex)
+	nd.n2LIndex.Clear()
 	nd.n2LGroups = nd.n2LGroups[:0]
 	for _, i := range nd.n7Changed {
 		nd.n7Touched[i] = false
@@ -139,10 +135,10 @@ func (nd *Figure5DerivedServer) subgraph0() {
 		v4 := hydro.Indexed[Request]{Index: i3, Value: v1}
 		v5 := udf6(v4)
 		k7 := v5.Client
-		i8, ok9 := nd.n7Index[k7]
+		i8, ok9 := nd.n7Index.Get(k7)
 		if !ok9 {
 			i8 = len(nd.n7Accs)
-			nd.n7Index[k7] = i8
+			nd.n7Index.Put(k7, i8)
 			bot10 := v5
 			bot10.Items = *new(lattices.SSIV[Request])
 			nd.n7Accs = append(nd.n7Accs, bot10)
@@ -195,7 +191,7 @@ func (nd *Figure5DerivedServer) subgraph2() {
 	} {
 		return s
 	}
-	udf30 := func(s struct {
+	udf31 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, r ClientClass) Cart {
@@ -214,15 +210,15 @@ func (nd *Figure5DerivedServer) subgraph2() {
 			v15 := udf16(v12)
 			if _, dup17 := nd.n10Seen[v15]; !dup17 {
 				nd.n10Seen[v15] = struct{}{}
-				if i18, ok19 := nd.n7Index[v15.Client]; ok19 {
+				if i18, ok19 := nd.n7Index.Get(v15.Client); ok19 {
 					v20 := nd.n7Accs[i18]
 					if udf14(v20) {
 						v22 := udf21(v15, v20)
 						k23 := v22.Client
-						g24, ok25 := nd.n2LIndex[k23]
+						g24, ok25 := nd.n2LIndex.Get(k23)
 						if !ok25 {
 							g24 = len(nd.n2LGroups)
-							nd.n2LIndex[k23] = g24
+							nd.n2LIndex.Put(k23, g24)
 							if g24 < cap(nd.n2LGroups) {
 								nd.n2LGroups = nd.n2LGroups[:g24+1]
 								nd.n2LGroups[g24] = nd.n2LGroups[g24][:0]
@@ -231,11 +227,12 @@ func (nd *Figure5DerivedServer) subgraph2() {
 							}
 						}
 						nd.n2LGroups[g24] = append(nd.n2LGroups[g24], v22)
-						if c26, ok27 := nd.n2RIndex[k23]; ok27 {
-							for j28 := nd.n2RChains[c26][0]; j28 >= 0; j28 = nd.n2RNext[j28] {
-								v29 := nd.n2RItems[j28]
-								v31 := udf30(v22, v29)
-								nd.n3Out = append(nd.n3Out, v31)
+						if l26, ok27 := nd.n2RIndex.Get(k23); ok27 {
+							for j28, more29 := nd.n2RNext[l26], true; more29; j28 = nd.n2RNext[j28] {
+								more29 = j28 != l26
+								v30 := nd.n2RItems[j28]
+								v32 := udf31(v22, v30)
+								nd.n3Out = append(nd.n3Out, v32)
 							}
 						}
 					}
@@ -243,22 +240,20 @@ func (nd *Figure5DerivedServer) subgraph2() {
 			}
 		}
 	}
-	for _, v32 := range nd.h1To2Port1 {
-		k33 := v32.Client
-		j34 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v32)
-		nd.n2RNext = append(nd.n2RNext, -1)
-		if c35, ok36 := nd.n2RIndex[k33]; ok36 {
-			nd.n2RNext[nd.n2RChains[c35][1]] = j34
-			nd.n2RChains[c35][1] = j34
+	for _, v33 := range nd.h1To2Port1 {
+		k34 := v33.Client
+		j35 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v33)
+		if l36, ok37 := nd.n2RIndex.Swap(k34, j35); ok37 {
+			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l36])
+			nd.n2RNext[l36] = j35
 		} else {
-			nd.n2RIndex[k33] = len(nd.n2RChains)
-			nd.n2RChains = append(nd.n2RChains, [2]int{j34, j34})
+			nd.n2RNext = append(nd.n2RNext, j35)
 		}
-		if g37, ok38 := nd.n2LIndex[k33]; ok38 {
-			for _, v39 := range nd.n2LGroups[g37] {
-				v40 := udf30(v39, v32)
-				nd.n3Out = append(nd.n3Out, v40)
+		if g38, ok39 := nd.n2LIndex.Get(k34); ok39 {
+			for _, v40 := range nd.n2LGroups[g38] {
+				v41 := udf31(v40, v33)
+				nd.n3Out = append(nd.n3Out, v41)
 			}
 		}
 	}

@@ -46,7 +46,7 @@ type Figure6Client struct {
 	n2Items []Session
 	n2Old   int
 	// hydro.AntiJoin (node 3, figures.go:62): the keys of the negative input.
-	n3Neg map[uint32]struct{}
+	n3Neg hydro.IntSet[uint32]
 	// hydro.Timer (node 4, figures.go:63): the period, the next due time, whether it fired.
 	n4Period time.Duration
 	n4Due    time.Time
@@ -70,8 +70,7 @@ func NewFigure6Client(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n3Neg = map[uint32]struct{}{}
-	nd.n4Period = /*line figures.go:63:57*/ ResendPeriod /*line figure6_hydro.go:74:86*/
+	nd.n4Period = /*line figures.go:63:57*/ ResendPeriod /*line figure6_hydro.go:73:86*/
 	return nd
 }
 
@@ -91,7 +90,7 @@ func (nd *Figure6Client) Tick() {
 func (nd *Figure6Client) subgraph0() {
 	w2 := 0
 	for _, v1 := range nd.n2Items[:nd.n2Old] {
-		if _, excluded4 := nd.n3Neg[v1.Client]; excluded4 {
+		if nd.n3Neg.Has(v1.Client) {
 			continue
 		}
 		nd.n2Items[w2] = v1
@@ -104,17 +103,17 @@ func (nd *Figure6Client) subgraph0() {
 	nd.n2Old = w2
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
 	nd.h0To6Port0 = append(nd.h0To6Port0, nd.n0Buf...)
-	for _, v5 := range nd.n0Buf {
-		nd.n2Items = append(nd.n2Items, v5)
-		nd.h2To3Port0 = append(nd.h2To3Port0, v5)
+	for _, v4 := range nd.n0Buf {
+		nd.n2Items = append(nd.n2Items, v4)
+		nd.h2To3Port0 = append(nd.h2To3Port0, v4)
 	}
 	clear(nd.n0Buf)
 }
 
 // subgraph1 runs stratum 0: hydro.Cycle (1), hydro.Send (18).
 func (nd *Figure6Client) subgraph1() {
-	for _, v6 := range nd.n18Recv {
-		nd.n3Neg[v6.Client] = struct{}{}
+	for _, v5 := range nd.n18Recv {
+		nd.n3Neg.Add(v5.Client)
 	}
 	clear(nd.n18Recv)
 	nd.n18Recv = nd.n18Recv[:0]
@@ -125,34 +124,34 @@ func (nd *Figure6Client) subgraph2() {
 	if !nd.n4Fired || !nd.hydroNow.Before(nd.n4Due) {
 		nd.n4Fired = true
 		nd.n4Due = nd.hydroNow.Add(nd.n4Period)
-		v7 := nd.hydroNow
-		nd.h4To5Port1 = append(nd.h4To5Port1, v7)
+		v6 := nd.hydroNow
+		nd.h4To5Port1 = append(nd.h4To5Port1, v6)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (3), hydro.CrossJoin (5), hydro.Union (6).
 func (nd *Figure6Client) subgraph3() {
-	for _, v9 := range nd.h2To3Port0 {
-		if _, excluded10 := nd.n3Neg[v9.Client]; !excluded10 {
-			nd.n5L = append(nd.n5L, v9)
+	for _, v8 := range nd.h2To3Port0 {
+		if !nd.n3Neg.Has(v8.Client) {
+			nd.n5L = append(nd.n5L, v8)
 		}
 	}
 	clear(nd.h2To3Port0)
 	nd.h2To3Port0 = nd.h2To3Port0[:0]
-	for _, v11 := range nd.h4To5Port1 {
-		for _, v12 := range nd.n5L {
-			v13 := resent(v12, v11)
+	for _, v9 := range nd.h4To5Port1 {
+		for _, v10 := range nd.n5L {
+			v11 := resent(v10, v9)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v13)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v11)
 				nd.hydroSend(hydro.Dest{Location: "server"}, 7, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h4To5Port1)
 	nd.h4To5Port1 = nd.h4To5Port1[:0]
-	for _, v14 := range nd.h0To6Port0 {
+	for _, v12 := range nd.h0To6Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v14)
+			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v12)
 			nd.hydroSend(hydro.Dest{Location: "server"}, 7, nd.hydroBuf)
 		}
 	}
@@ -262,7 +261,7 @@ type Figure6Server struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.MergeKeyed (node 8, figures.go:66): the groups in order of first appearance.
-	n8Index map[uint32]int
+	n8Index hydro.IntIndex[uint32]
 	n8Accs  []Session
 	// the groups changed in this tick, and whether each group is among them.
 	n8Changed []int
@@ -273,10 +272,9 @@ type Figure6Server struct {
 	n13Items []ClientClass
 	n13Done  bool
 	// hydro.Join (node 14, figures.go:70): the stored sides' items, per key in arrival order.
-	n14LIndex  map[uint32]int
+	n14LIndex  hydro.IntIndex[uint32]
 	n14LGroups [][]Session
-	n14RIndex  map[uint32]int
-	n14RChains [][2]int
+	n14RIndex  hydro.IntIndex[uint32]
 	n14RItems  []ClientClass
 	n14RNext   []int
 	// hydro.Sink (node 15, figures.go:70): this tick's output.
@@ -296,11 +294,8 @@ func NewFigure6Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n8Index = map[uint32]int{}
 	nd.n11Seen = map[ClientID]struct{}{}
-	nd.n13Items = slices.Clone( /*line figures.go:70:49*/ classes /*line figure6_hydro.go:301:96*/)
-	nd.n14LIndex = map[uint32]int{}
-	nd.n14RIndex = map[uint32]int{}
+	nd.n13Items = slices.Clone( /*line figures.go:70:49*/ classes /*line figure6_hydro.go:298:96*/)
 	return nd
 }
 
@@ -320,7 +315,7 @@ func (nd *Figure6Server) Tick() {
 	for i := range nd.n14LGroups {
 		clear(nd.n14LGroups[i])
 	}
-	clear(nd.n14LIndex)
+	nd.n14LIndex.Clear()
 	nd.n14LGroups = nd.n14LGroups[:0]
 }
 
@@ -328,10 +323,10 @@ func (nd *Figure6Server) Tick() {
 func (nd *Figure6Server) subgraph0() {
 	for _, v1 := range nd.n7Recv {
 		k2 := v1.Client
-		i3, ok4 := nd.n8Index[k2]
+		i3, ok4 := nd.n8Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n8Accs)
-			nd.n8Index[k2] = i3
+			nd.n8Index.Put(k2, i3)
 			bot5 := v1
 			bot5.Items = *new(lattices.SSIV[LineItem])
 			nd.n8Accs = append(nd.n8Accs, bot5)
@@ -368,15 +363,15 @@ func (nd *Figure6Server) subgraph2() {
 			v10 := sessionID(v8)
 			if _, dup11 := nd.n11Seen[v10]; !dup11 {
 				nd.n11Seen[v10] = struct{}{}
-				if i12, ok13 := nd.n8Index[v10.Client]; ok13 {
+				if i12, ok13 := nd.n8Index.Get(v10.Client); ok13 {
 					v14 := nd.n8Accs[i12]
 					if sessionComplete(v14) {
 						v15 := completed(v10, v14)
 						k16 := v15.Client
-						g17, ok18 := nd.n14LIndex[k16]
+						g17, ok18 := nd.n14LIndex.Get(k16)
 						if !ok18 {
 							g17 = len(nd.n14LGroups)
-							nd.n14LIndex[k16] = g17
+							nd.n14LIndex.Put(k16, g17)
 							if g17 < cap(nd.n14LGroups) {
 								nd.n14LGroups = nd.n14LGroups[:g17+1]
 								nd.n14LGroups[g17] = nd.n14LGroups[g17][:0]
@@ -385,11 +380,12 @@ func (nd *Figure6Server) subgraph2() {
 							}
 						}
 						nd.n14LGroups[g17] = append(nd.n14LGroups[g17], v15)
-						if c19, ok20 := nd.n14RIndex[k16]; ok20 {
-							for j21 := nd.n14RChains[c19][0]; j21 >= 0; j21 = nd.n14RNext[j21] {
-								v22 := nd.n14RItems[j21]
-								v23 := sessionCart(v15, v22)
-								nd.n15Out = append(nd.n15Out, v23)
+						if l19, ok20 := nd.n14RIndex.Get(k16); ok20 {
+							for j21, more22 := nd.n14RNext[l19], true; more22; j21 = nd.n14RNext[j21] {
+								more22 = j21 != l19
+								v23 := nd.n14RItems[j21]
+								v24 := sessionCart(v15, v23)
+								nd.n15Out = append(nd.n15Out, v24)
 							}
 						}
 					}
@@ -397,34 +393,32 @@ func (nd *Figure6Server) subgraph2() {
 			}
 		}
 	}
-	for _, v24 := range nd.h13To14Port1 {
-		k25 := v24.Client
-		j26 := len(nd.n14RItems)
-		nd.n14RItems = append(nd.n14RItems, v24)
-		nd.n14RNext = append(nd.n14RNext, -1)
-		if c27, ok28 := nd.n14RIndex[k25]; ok28 {
-			nd.n14RNext[nd.n14RChains[c27][1]] = j26
-			nd.n14RChains[c27][1] = j26
+	for _, v25 := range nd.h13To14Port1 {
+		k26 := v25.Client
+		j27 := len(nd.n14RItems)
+		nd.n14RItems = append(nd.n14RItems, v25)
+		if l28, ok29 := nd.n14RIndex.Swap(k26, j27); ok29 {
+			nd.n14RNext = append(nd.n14RNext, nd.n14RNext[l28])
+			nd.n14RNext[l28] = j27
 		} else {
-			nd.n14RIndex[k25] = len(nd.n14RChains)
-			nd.n14RChains = append(nd.n14RChains, [2]int{j26, j26})
+			nd.n14RNext = append(nd.n14RNext, j27)
 		}
-		if g29, ok30 := nd.n14LIndex[k25]; ok30 {
-			for _, v31 := range nd.n14LGroups[g29] {
-				v32 := sessionCart(v31, v24)
-				nd.n15Out = append(nd.n15Out, v32)
+		if g30, ok31 := nd.n14LIndex.Get(k26); ok31 {
+			for _, v32 := range nd.n14LGroups[g30] {
+				v33 := sessionCart(v32, v25)
+				nd.n15Out = append(nd.n15Out, v33)
 			}
 		}
 	}
 	clear(nd.h13To14Port1)
 	nd.h13To14Port1 = nd.h13To14Port1[:0]
-	for _, v33 := range nd.h16To17Port0 {
-		if i34, ok35 := nd.n8Index[v33.Client]; ok35 {
-			v36 := nd.n8Accs[i34]
-			if sessionComplete(v36) {
-				v37 := ack(v33, v36)
+	for _, v34 := range nd.h16To17Port0 {
+		if i35, ok36 := nd.n8Index.Get(v34.Client); ok36 {
+			v37 := nd.n8Accs[i35]
+			if sessionComplete(v37) {
+				v38 := ack(v34, v37)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v37)
+					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v38)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 18, nd.hydroBuf)
 				}
 			}

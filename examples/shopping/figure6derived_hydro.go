@@ -51,7 +51,7 @@ type Figure6DerivedClient struct {
 	}
 	n11Old int
 	// hydro.AntiJoin (node 12, figure2.go:15): the keys of the negative input.
-	n12Neg map[uint32]struct{}
+	n12Neg hydro.IntSet[uint32]
 	// hydro.Timer (node 13, figure2.go:15): the period, the next due time, whether it fired.
 	n13Period time.Duration
 	n13Due    time.Time
@@ -87,7 +87,6 @@ func NewFigure6DerivedClient(shopping hydro.Input[Request], classes []ClientClas
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n5Next = map[uint32]int{}
-	nd.n12Neg = map[uint32]struct{}{}
 	nd.n13Period = time.Duration(50000000)
 	return nd
 }
@@ -106,7 +105,7 @@ func (nd *Figure6DerivedClient) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.EnumerateKeyed (5), hydro.Map (6), hydro.Persist (11).
 func (nd *Figure6DerivedClient) subgraph0() {
-	udf10 := func(x hydro.Indexed[Request]) struct {
+	udf9 := func(x hydro.Indexed[Request]) struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	} {
@@ -123,7 +122,7 @@ func (nd *Figure6DerivedClient) subgraph0() {
 	}
 	w2 := 0
 	for _, v1 := range nd.n11Items[:nd.n11Old] {
-		if _, excluded4 := nd.n12Neg[v1.Client]; excluded4 {
+		if nd.n12Neg.Has(v1.Client) {
 			continue
 		}
 		nd.n11Items[w2] = v1
@@ -135,15 +134,15 @@ func (nd *Figure6DerivedClient) subgraph0() {
 	clear(nd.n11Items[len(nd.n11Items):held3])
 	nd.n11Old = w2
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
-	for _, v5 := range nd.n0Buf {
-		k6 := v5.Client
-		i7 := nd.n5Next[k6]
-		nd.n5Next[k6] = i7 + 1
-		v8 := hydro.Indexed[Request]{Index: i7, Value: v5}
-		v9 := udf10(v8)
-		nd.n11Items = append(nd.n11Items, v9)
-		nd.h11To12Port0 = append(nd.h11To12Port0, v9)
-		nd.h6To15Port0 = append(nd.h6To15Port0, v9)
+	for _, v4 := range nd.n0Buf {
+		k5 := v4.Client
+		i6 := nd.n5Next[k5]
+		nd.n5Next[k5] = i6 + 1
+		v7 := hydro.Indexed[Request]{Index: i6, Value: v4}
+		v8 := udf9(v7)
+		nd.n11Items = append(nd.n11Items, v8)
+		nd.h11To12Port0 = append(nd.h11To12Port0, v8)
+		nd.h6To15Port0 = append(nd.h6To15Port0, v8)
 	}
 	clear(nd.n0Buf)
 }
@@ -153,15 +152,15 @@ func (nd *Figure6DerivedClient) subgraph1() {
 	if !nd.n13Fired || !nd.hydroNow.Before(nd.n13Due) {
 		nd.n13Fired = true
 		nd.n13Due = nd.hydroNow.Add(nd.n13Period)
-		v11 := nd.hydroNow
-		nd.h13To14Port1 = append(nd.h13To14Port1, v11)
+		v10 := nd.hydroNow
+		nd.h13To14Port1 = append(nd.h13To14Port1, v10)
 	}
 }
 
 // subgraph2 runs stratum 0: hydro.Send (19).
 func (nd *Figure6DerivedClient) subgraph2() {
-	for _, v12 := range nd.n19Recv {
-		nd.n12Neg[v12.Client] = struct{}{}
+	for _, v11 := range nd.n19Recv {
+		nd.n12Neg.Add(v11.Client)
 	}
 	clear(nd.n19Recv)
 	nd.n19Recv = nd.n19Recv[:0]
@@ -169,7 +168,7 @@ func (nd *Figure6DerivedClient) subgraph2() {
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (12), hydro.CrossJoin (14), hydro.Union (15).
 func (nd *Figure6DerivedClient) subgraph3() {
-	udf18 := func(s struct {
+	udf16 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, _ time.Time) struct {
@@ -178,27 +177,27 @@ func (nd *Figure6DerivedClient) subgraph3() {
 	} {
 		return s
 	}
-	for _, v14 := range nd.h11To12Port0 {
-		if _, excluded15 := nd.n12Neg[v14.Client]; !excluded15 {
-			nd.n14L = append(nd.n14L, v14)
+	for _, v13 := range nd.h11To12Port0 {
+		if !nd.n12Neg.Has(v13.Client) {
+			nd.n14L = append(nd.n14L, v13)
 		}
 	}
 	clear(nd.h11To12Port0)
 	nd.h11To12Port0 = nd.h11To12Port0[:0]
-	for _, v16 := range nd.h13To14Port1 {
-		for _, v17 := range nd.n14L {
-			v19 := udf18(v17, v16)
+	for _, v14 := range nd.h13To14Port1 {
+		for _, v15 := range nd.n14L {
+			v17 := udf16(v15, v14)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v19)
+				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v17)
 				nd.hydroSend(hydro.Dest{Location: "server"}, 16, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h13To14Port1)
 	nd.h13To14Port1 = nd.h13To14Port1[:0]
-	for _, v20 := range nd.h6To15Port0 {
+	for _, v18 := range nd.h6To15Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v20)
+			nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v18)
 			nd.hydroSend(hydro.Dest{Location: "server"}, 16, nd.hydroBuf)
 		}
 	}
@@ -313,19 +312,18 @@ type Figure6DerivedServer struct {
 	n1Items []ClientClass
 	n1Done  bool
 	// hydro.Join (node 2, figure2.go:15): the stored sides' items, per key in arrival order.
-	n2LIndex  map[uint32]int
+	n2LIndex  hydro.IntIndex[uint32]
 	n2LGroups [][]struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}
-	n2RIndex  map[uint32]int
-	n2RChains [][2]int
-	n2RItems  []ClientClass
-	n2RNext   []int
+	n2RIndex hydro.IntIndex[uint32]
+	n2RItems []ClientClass
+	n2RNext  []int
 	// hydro.Sink (node 3, figure2.go:16): this tick's output.
 	n3Out []Cart
 	// hydro.MergeKeyed (node 7, figure2.go:15): the groups in order of first appearance.
-	n7Index map[uint32]int
+	n7Index hydro.IntIndex[uint32]
 	n7Accs  []struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
@@ -357,10 +355,7 @@ func NewFigure6DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure6derived_hydro.go:360:103*/)
-	nd.n2LIndex = map[uint32]int{}
-	nd.n2RIndex = map[uint32]int{}
-	nd.n7Index = map[uint32]int{}
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure6derived_hydro.go:358:103*/)
 	nd.n10Seen = map[struct {
 		Client uint32 "hydro:\"key\""
 	}]struct{}{}
@@ -379,7 +374,7 @@ func (nd *Figure6DerivedServer) Tick() {
 	for i := range nd.n2LGroups {
 		clear(nd.n2LGroups[i])
 	}
-	clear(nd.n2LIndex)
+	nd.n2LIndex.Clear()
 	nd.n2LGroups = nd.n2LGroups[:0]
 	for _, i := range nd.n7Changed {
 		nd.n7Touched[i] = false
@@ -408,10 +403,10 @@ func (nd *Figure6DerivedServer) subgraph1() {
 	}
 	for _, v2 := range nd.n16Recv {
 		k3 := v2.Client
-		i4, ok5 := nd.n7Index[k3]
+		i4, ok5 := nd.n7Index.Get(k3)
 		if !ok5 {
 			i4 = len(nd.n7Accs)
-			nd.n7Index[k3] = i4
+			nd.n7Index.Put(k3, i4)
 			bot6 := v2
 			bot6.Items = *new(lattices.SSIV[Request])
 			nd.n7Accs = append(nd.n7Accs, bot6)
@@ -459,7 +454,7 @@ func (nd *Figure6DerivedServer) subgraph2() {
 	} {
 		return s
 	}
-	udf27 := func(s struct {
+	udf28 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, r ClientClass) Cart {
@@ -471,7 +466,7 @@ func (nd *Figure6DerivedServer) subgraph2() {
 		}
 		return acc
 	}
-	udf42 := func(k struct {
+	udf43 := func(k struct {
 		Client uint32 "hydro:\"key\""
 	}, _ struct {
 		Client uint32                 "hydro:\"key\""
@@ -488,15 +483,15 @@ func (nd *Figure6DerivedServer) subgraph2() {
 			v12 := udf13(v9)
 			if _, dup14 := nd.n10Seen[v12]; !dup14 {
 				nd.n10Seen[v12] = struct{}{}
-				if i15, ok16 := nd.n7Index[v12.Client]; ok16 {
+				if i15, ok16 := nd.n7Index.Get(v12.Client); ok16 {
 					v17 := nd.n7Accs[i15]
 					if udf11(v17) {
 						v19 := udf18(v12, v17)
 						k20 := v19.Client
-						g21, ok22 := nd.n2LIndex[k20]
+						g21, ok22 := nd.n2LIndex.Get(k20)
 						if !ok22 {
 							g21 = len(nd.n2LGroups)
-							nd.n2LIndex[k20] = g21
+							nd.n2LIndex.Put(k20, g21)
 							if g21 < cap(nd.n2LGroups) {
 								nd.n2LGroups = nd.n2LGroups[:g21+1]
 								nd.n2LGroups[g21] = nd.n2LGroups[g21][:0]
@@ -505,11 +500,12 @@ func (nd *Figure6DerivedServer) subgraph2() {
 							}
 						}
 						nd.n2LGroups[g21] = append(nd.n2LGroups[g21], v19)
-						if c23, ok24 := nd.n2RIndex[k20]; ok24 {
-							for j25 := nd.n2RChains[c23][0]; j25 >= 0; j25 = nd.n2RNext[j25] {
-								v26 := nd.n2RItems[j25]
-								v28 := udf27(v19, v26)
-								nd.n3Out = append(nd.n3Out, v28)
+						if l23, ok24 := nd.n2RIndex.Get(k20); ok24 {
+							for j25, more26 := nd.n2RNext[l23], true; more26; j25 = nd.n2RNext[j25] {
+								more26 = j25 != l23
+								v27 := nd.n2RItems[j25]
+								v29 := udf28(v19, v27)
+								nd.n3Out = append(nd.n3Out, v29)
 							}
 						}
 					}
@@ -517,34 +513,32 @@ func (nd *Figure6DerivedServer) subgraph2() {
 			}
 		}
 	}
-	for _, v29 := range nd.h1To2Port1 {
-		k30 := v29.Client
-		j31 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v29)
-		nd.n2RNext = append(nd.n2RNext, -1)
-		if c32, ok33 := nd.n2RIndex[k30]; ok33 {
-			nd.n2RNext[nd.n2RChains[c32][1]] = j31
-			nd.n2RChains[c32][1] = j31
+	for _, v30 := range nd.h1To2Port1 {
+		k31 := v30.Client
+		j32 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v30)
+		if l33, ok34 := nd.n2RIndex.Swap(k31, j32); ok34 {
+			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l33])
+			nd.n2RNext[l33] = j32
 		} else {
-			nd.n2RIndex[k30] = len(nd.n2RChains)
-			nd.n2RChains = append(nd.n2RChains, [2]int{j31, j31})
+			nd.n2RNext = append(nd.n2RNext, j32)
 		}
-		if g34, ok35 := nd.n2LIndex[k30]; ok35 {
-			for _, v36 := range nd.n2LGroups[g34] {
-				v37 := udf27(v36, v29)
-				nd.n3Out = append(nd.n3Out, v37)
+		if g35, ok36 := nd.n2LIndex.Get(k31); ok36 {
+			for _, v37 := range nd.n2LGroups[g35] {
+				v38 := udf28(v37, v30)
+				nd.n3Out = append(nd.n3Out, v38)
 			}
 		}
 	}
 	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
-	for _, v38 := range nd.h17To18Port0 {
-		if i39, ok40 := nd.n7Index[v38.Client]; ok40 {
-			v41 := nd.n7Accs[i39]
-			if udf11(v41) {
-				v43 := udf42(v38, v41)
+	for _, v39 := range nd.h17To18Port0 {
+		if i40, ok41 := nd.n7Index.Get(v39.Client); ok41 {
+			v42 := nd.n7Accs[i40]
+			if udf11(v42) {
+				v44 := udf43(v39, v42)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v43)
+					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v44)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 19, nd.hydroBuf)
 				}
 			}

@@ -43,10 +43,10 @@ type Figure7Client struct {
 	// hydro.Source (node 0, figures.go:82): this tick's input.
 	n0Buf []Session
 	// hydro.MergeKeyed (node 1, figures.go:82): the groups in order of first appearance.
-	n1Index map[uint32]int
+	n1Index hydro.IntIndex[uint32]
 	n1Accs  []Session
 	// hydro.AntiJoin (node 4, figures.go:84): the keys of the negative input.
-	n4Neg map[uint32]struct{}
+	n4Neg hydro.IntSet[uint32]
 	// hydro.Timer (node 5, figures.go:85): the period, the next due time, whether it fired.
 	n5Period time.Duration
 	n5Due    time.Time
@@ -66,9 +66,7 @@ func NewFigure7Client(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Index = map[uint32]int{}
-	nd.n4Neg = map[uint32]struct{}{}
-	nd.n5Period = /*line figures.go:85:69*/ ResendPeriod /*line figure7_hydro.go:71:86*/
+	nd.n5Period = /*line figures.go:85:69*/ ResendPeriod /*line figure7_hydro.go:69:86*/
 	return nd
 }
 
@@ -88,10 +86,10 @@ func (nd *Figure7Client) subgraph0() {
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Client
-		i3, ok4 := nd.n1Index[k2]
+		i3, ok4 := nd.n1Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n1Accs)
-			nd.n1Index[k2] = i3
+			nd.n1Index.Put(k2, i3)
 			bot5 := v1
 			bot5.Items = *new(lattices.SSIV[LineItem])
 			nd.n1Accs = append(nd.n1Accs, bot5)
@@ -104,7 +102,7 @@ func (nd *Figure7Client) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (2), hydro.Send (16).
 func (nd *Figure7Client) subgraph1() {
 	for _, v6 := range nd.n16Recv {
-		nd.n4Neg[v6.Client] = struct{}{}
+		nd.n4Neg.Add(v6.Client)
 	}
 	clear(nd.n16Recv)
 	nd.n16Recv = nd.n16Recv[:0]
@@ -122,31 +120,31 @@ func (nd *Figure7Client) subgraph2() {
 
 // subgraph3 runs stratum 1: hydro.MergeKeyed (1), hydro.Filter (3), hydro.AntiJoin (4), hydro.CrossJoin (6).
 func (nd *Figure7Client) subgraph3() {
-	w12 := 0
-	for i11 := range nd.n1Accs {
-		v8 := nd.n1Accs[i11]
-		if _, excluded13 := nd.n4Neg[v8.Client]; excluded13 {
-			delete(nd.n1Index, v8.Client)
+	w11 := 0
+	for i10 := range nd.n1Accs {
+		v8 := nd.n1Accs[i10]
+		if nd.n4Neg.Has(v8.Client) {
+			nd.n1Index.Delete(v8.Client)
 			continue
 		}
-		if w12 != i11 {
-			nd.n1Accs[w12] = v8
-			nd.n1Index[v8.Client] = w12
+		if w11 != i10 {
+			nd.n1Accs[w11] = v8
+			nd.n1Index.Put(v8.Client, w11)
 		}
-		w12++
+		w11++
 		if sessionComplete(v8) {
-			if _, excluded10 := nd.n4Neg[v8.Client]; !excluded10 {
+			if !nd.n4Neg.Has(v8.Client) {
 				nd.n6L = append(nd.n6L, v8)
 			}
 		}
 	}
-	clear(nd.n1Accs[w12:])
-	nd.n1Accs = nd.n1Accs[:w12]
-	for _, v15 := range nd.h5To6Port1 {
-		for _, v16 := range nd.n6L {
-			v17 := resent(v16, v15)
+	clear(nd.n1Accs[w11:])
+	nd.n1Accs = nd.n1Accs[:w11]
+	for _, v13 := range nd.h5To6Port1 {
+		for _, v14 := range nd.n6L {
+			v15 := resent(v14, v13)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v17)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v15)
 				nd.hydroSend(hydro.Dest{Location: "server"}, 7, nd.hydroBuf)
 			}
 		}
@@ -257,7 +255,7 @@ type Figure7Server struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.MergeKeyed (node 8, figures.go:87): the groups in order of first appearance.
-	n8Index map[uint32]int
+	n8Index hydro.IntIndex[uint32]
 	n8Accs  []Session
 	// hydro.Unique (node 10, figures.go:88): the items seen.
 	n10Seen map[ClientID]struct{}
@@ -265,10 +263,9 @@ type Figure7Server struct {
 	n12Items []ClientClass
 	n12Done  bool
 	// hydro.Join (node 13, figures.go:90): the stored sides' items, per key in arrival order.
-	n13LIndex  map[uint32]int
+	n13LIndex  hydro.IntIndex[uint32]
 	n13LGroups [][]Session
-	n13RIndex  map[uint32]int
-	n13RChains [][2]int
+	n13RIndex  hydro.IntIndex[uint32]
 	n13RItems  []ClientClass
 	n13RNext   []int
 	// hydro.Sink (node 14, figures.go:90): this tick's output.
@@ -286,11 +283,8 @@ func NewFigure7Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n8Index = map[uint32]int{}
 	nd.n10Seen = map[ClientID]struct{}{}
-	nd.n12Items = slices.Clone( /*line figures.go:90:49*/ classes /*line figure7_hydro.go:291:96*/)
-	nd.n13LIndex = map[uint32]int{}
-	nd.n13RIndex = map[uint32]int{}
+	nd.n12Items = slices.Clone( /*line figures.go:90:49*/ classes /*line figure7_hydro.go:287:96*/)
 	return nd
 }
 
@@ -303,13 +297,13 @@ func (nd *Figure7Server) Tick() {
 	nd.out.PutAll(nd.n14Out)
 	clear(nd.n14Out)
 	nd.n14Out = nd.n14Out[:0]
-	clear(nd.n8Index)
+	nd.n8Index.Clear()
 	clear(nd.n8Accs)
 	nd.n8Accs = nd.n8Accs[:0]
 	for i := range nd.n13LGroups {
 		clear(nd.n13LGroups[i])
 	}
-	clear(nd.n13LIndex)
+	nd.n13LIndex.Clear()
 	nd.n13LGroups = nd.n13LGroups[:0]
 }
 
@@ -317,10 +311,10 @@ func (nd *Figure7Server) Tick() {
 func (nd *Figure7Server) subgraph0() {
 	for _, v1 := range nd.n7Recv {
 		k2 := v1.Client
-		i3, ok4 := nd.n8Index[k2]
+		i3, ok4 := nd.n8Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n8Accs)
-			nd.n8Index[k2] = i3
+			nd.n8Index.Put(k2, i3)
 			bot5 := v1
 			bot5.Items = *new(lattices.SSIV[LineItem])
 			nd.n8Accs = append(nd.n8Accs, bot5)
@@ -346,14 +340,14 @@ func (nd *Figure7Server) subgraph2() {
 		v9 := sessionID(v7)
 		if _, dup10 := nd.n10Seen[v9]; !dup10 {
 			nd.n10Seen[v9] = struct{}{}
-			if i11, ok12 := nd.n8Index[v9.Client]; ok12 {
+			if i11, ok12 := nd.n8Index.Get(v9.Client); ok12 {
 				v13 := nd.n8Accs[i11]
 				v14 := completed(v9, v13)
 				k15 := v14.Client
-				g16, ok17 := nd.n13LIndex[k15]
+				g16, ok17 := nd.n13LIndex.Get(k15)
 				if !ok17 {
 					g16 = len(nd.n13LGroups)
-					nd.n13LIndex[k15] = g16
+					nd.n13LIndex.Put(k15, g16)
 					if g16 < cap(nd.n13LGroups) {
 						nd.n13LGroups = nd.n13LGroups[:g16+1]
 						nd.n13LGroups[g16] = nd.n13LGroups[g16][:0]
@@ -362,37 +356,36 @@ func (nd *Figure7Server) subgraph2() {
 					}
 				}
 				nd.n13LGroups[g16] = append(nd.n13LGroups[g16], v14)
-				if c18, ok19 := nd.n13RIndex[k15]; ok19 {
-					for j20 := nd.n13RChains[c18][0]; j20 >= 0; j20 = nd.n13RNext[j20] {
-						v21 := nd.n13RItems[j20]
-						v22 := sessionCart(v14, v21)
-						nd.n14Out = append(nd.n14Out, v22)
+				if l18, ok19 := nd.n13RIndex.Get(k15); ok19 {
+					for j20, more21 := nd.n13RNext[l18], true; more21; j20 = nd.n13RNext[j20] {
+						more21 = j20 != l18
+						v22 := nd.n13RItems[j20]
+						v23 := sessionCart(v14, v22)
+						nd.n14Out = append(nd.n14Out, v23)
 					}
 				}
 			}
 		}
-		v23 := sessionID(v7)
+		v24 := sessionID(v7)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v23)
+			nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v24)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 16, nd.hydroBuf)
 		}
 	}
-	for _, v24 := range nd.h12To13Port1 {
-		k25 := v24.Client
-		j26 := len(nd.n13RItems)
-		nd.n13RItems = append(nd.n13RItems, v24)
-		nd.n13RNext = append(nd.n13RNext, -1)
-		if c27, ok28 := nd.n13RIndex[k25]; ok28 {
-			nd.n13RNext[nd.n13RChains[c27][1]] = j26
-			nd.n13RChains[c27][1] = j26
+	for _, v25 := range nd.h12To13Port1 {
+		k26 := v25.Client
+		j27 := len(nd.n13RItems)
+		nd.n13RItems = append(nd.n13RItems, v25)
+		if l28, ok29 := nd.n13RIndex.Swap(k26, j27); ok29 {
+			nd.n13RNext = append(nd.n13RNext, nd.n13RNext[l28])
+			nd.n13RNext[l28] = j27
 		} else {
-			nd.n13RIndex[k25] = len(nd.n13RChains)
-			nd.n13RChains = append(nd.n13RChains, [2]int{j26, j26})
+			nd.n13RNext = append(nd.n13RNext, j27)
 		}
-		if g29, ok30 := nd.n13LIndex[k25]; ok30 {
-			for _, v31 := range nd.n13LGroups[g29] {
-				v32 := sessionCart(v31, v24)
-				nd.n14Out = append(nd.n14Out, v32)
+		if g30, ok31 := nd.n13LIndex.Get(k26); ok31 {
+			for _, v32 := range nd.n13LGroups[g30] {
+				v33 := sessionCart(v32, v25)
+				nd.n14Out = append(nd.n14Out, v33)
 			}
 		}
 	}

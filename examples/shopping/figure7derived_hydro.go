@@ -45,13 +45,13 @@ type Figure7DerivedClient struct {
 	// hydro.EnumerateKeyed (node 5, figure2.go:15): each key's next item's index.
 	n5Next map[uint32]int
 	// hydro.MergeKeyed (node 7, figure2.go:15): the groups in order of first appearance.
-	n7Index map[uint32]int
+	n7Index hydro.IntIndex[uint32]
 	n7Accs  []struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}
 	// hydro.AntiJoin (node 11, figure2.go:15): the keys of the negative input.
-	n11Neg map[uint32]struct{}
+	n11Neg hydro.IntSet[uint32]
 	// hydro.Timer (node 12, figure2.go:15): the period, the next due time, whether it fired.
 	n12Period time.Duration
 	n12Due    time.Time
@@ -77,8 +77,6 @@ func NewFigure7DerivedClient(shopping hydro.Input[Request], classes []ClientClas
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n5Next = map[uint32]int{}
-	nd.n7Index = map[uint32]int{}
-	nd.n11Neg = map[uint32]struct{}{}
 	nd.n12Period = time.Duration(50000000)
 	return nd
 }
@@ -119,10 +117,10 @@ func (nd *Figure7DerivedClient) subgraph0() {
 		v4 := hydro.Indexed[Request]{Index: i3, Value: v1}
 		v5 := udf6(v4)
 		k7 := v5.Client
-		i8, ok9 := nd.n7Index[k7]
+		i8, ok9 := nd.n7Index.Get(k7)
 		if !ok9 {
 			i8 = len(nd.n7Accs)
-			nd.n7Index[k7] = i8
+			nd.n7Index.Put(k7, i8)
 			bot10 := v5
 			bot10.Items = *new(lattices.SSIV[Request])
 			nd.n7Accs = append(nd.n7Accs, bot10)
@@ -145,7 +143,7 @@ func (nd *Figure7DerivedClient) subgraph1() {
 // subgraph2 runs stratum 0: hydro.Send (17).
 func (nd *Figure7DerivedClient) subgraph2() {
 	for _, v12 := range nd.n17Recv {
-		nd.n11Neg[v12.Client] = struct{}{}
+		nd.n11Neg.Add(v12.Client)
 	}
 	clear(nd.n17Recv)
 	nd.n17Recv = nd.n17Recv[:0]
@@ -159,7 +157,7 @@ func (nd *Figure7DerivedClient) subgraph3() {
 	}) bool {
 		return s.Items.Complete()
 	}
-	udf23 := func(s struct {
+	udf21 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, _ time.Time) struct {
@@ -168,31 +166,31 @@ func (nd *Figure7DerivedClient) subgraph3() {
 	} {
 		return s
 	}
-	w18 := 0
-	for i17 := range nd.n7Accs {
-		v13 := nd.n7Accs[i17]
-		if _, excluded19 := nd.n11Neg[v13.Client]; excluded19 {
-			delete(nd.n7Index, v13.Client)
+	w17 := 0
+	for i16 := range nd.n7Accs {
+		v13 := nd.n7Accs[i16]
+		if nd.n11Neg.Has(v13.Client) {
+			nd.n7Index.Delete(v13.Client)
 			continue
 		}
-		if w18 != i17 {
-			nd.n7Accs[w18] = v13
-			nd.n7Index[v13.Client] = w18
+		if w17 != i16 {
+			nd.n7Accs[w17] = v13
+			nd.n7Index.Put(v13.Client, w17)
 		}
-		w18++
+		w17++
 		if udf15(v13) {
-			if _, excluded16 := nd.n11Neg[v13.Client]; !excluded16 {
+			if !nd.n11Neg.Has(v13.Client) {
 				nd.n13L = append(nd.n13L, v13)
 			}
 		}
 	}
-	clear(nd.n7Accs[w18:])
-	nd.n7Accs = nd.n7Accs[:w18]
-	for _, v21 := range nd.h12To13Port1 {
-		for _, v22 := range nd.n13L {
-			v24 := udf23(v22, v21)
+	clear(nd.n7Accs[w17:])
+	nd.n7Accs = nd.n7Accs[:w17]
+	for _, v19 := range nd.h12To13Port1 {
+		for _, v20 := range nd.n13L {
+			v22 := udf21(v20, v19)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v24)
+				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v22)
 				nd.hydroSend(hydro.Dest{Location: "server"}, 14, nd.hydroBuf)
 			}
 		}
@@ -308,15 +306,14 @@ type Figure7DerivedServer struct {
 	n1Items []ClientClass
 	n1Done  bool
 	// hydro.Join (node 2, figure2.go:15): the stored sides' items, per key in arrival order.
-	n2LIndex  map[uint32]int
+	n2LIndex  hydro.IntIndex[uint32]
 	n2LGroups [][]struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}
-	n2RIndex  map[uint32]int
-	n2RChains [][2]int
-	n2RItems  []ClientClass
-	n2RNext   []int
+	n2RIndex hydro.IntIndex[uint32]
+	n2RItems []ClientClass
+	n2RNext  []int
 	// hydro.Sink (node 3, figure2.go:16): this tick's output.
 	n3Out []Cart
 	// hydro.Unique (node 10, figure2.go:15): the items seen.
@@ -324,7 +321,7 @@ type Figure7DerivedServer struct {
 		Client uint32 "hydro:\"key\""
 	}]struct{}
 	// hydro.MergeKeyed (node 15, figure2.go:15): the groups in order of first appearance.
-	n15Index map[uint32]int
+	n15Index hydro.IntIndex[uint32]
 	n15Accs  []struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
@@ -345,13 +342,10 @@ func NewFigure7DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure7derived_hydro.go:348:103*/)
-	nd.n2LIndex = map[uint32]int{}
-	nd.n2RIndex = map[uint32]int{}
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure7derived_hydro.go:345:103*/)
 	nd.n10Seen = map[struct {
 		Client uint32 "hydro:\"key\""
 	}]struct{}{}
-	nd.n15Index = map[uint32]int{}
 	return nd
 }
 
@@ -367,9 +361,9 @@ func (nd *Figure7DerivedServer) Tick() {
 	for i := range nd.n2LGroups {
 		clear(nd.n2LGroups[i])
 	}
-	clear(nd.n2LIndex)
+	nd.n2LIndex.Clear()
 	nd.n2LGroups = nd.n2LGroups[:0]
-	clear(nd.n15Index)
+	nd.n15Index.Clear()
 	clear(nd.n15Accs)
 	nd.n15Accs = nd.n15Accs[:0]
 }
@@ -386,10 +380,10 @@ func (nd *Figure7DerivedServer) subgraph0() {
 func (nd *Figure7DerivedServer) subgraph1() {
 	for _, v2 := range nd.n14Recv {
 		k3 := v2.Client
-		i4, ok5 := nd.n15Index[k3]
+		i4, ok5 := nd.n15Index.Get(k3)
 		if !ok5 {
 			i4 = len(nd.n15Accs)
-			nd.n15Index[k3] = i4
+			nd.n15Index.Put(k3, i4)
 			bot6 := v2
 			bot6.Items = *new(lattices.SSIV[Request])
 			nd.n15Accs = append(nd.n15Accs, bot6)
@@ -422,7 +416,7 @@ func (nd *Figure7DerivedServer) subgraph2() {
 	} {
 		return s
 	}
-	udf24 := func(s struct {
+	udf25 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, r ClientClass) Cart {
@@ -434,7 +428,7 @@ func (nd *Figure7DerivedServer) subgraph2() {
 		}
 		return acc
 	}
-	udf27 := func(s struct {
+	udf28 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}) (k struct {
@@ -448,14 +442,14 @@ func (nd *Figure7DerivedServer) subgraph2() {
 		v9 := udf10(v7)
 		if _, dup11 := nd.n10Seen[v9]; !dup11 {
 			nd.n10Seen[v9] = struct{}{}
-			if i12, ok13 := nd.n15Index[v9.Client]; ok13 {
+			if i12, ok13 := nd.n15Index.Get(v9.Client); ok13 {
 				v14 := nd.n15Accs[i12]
 				v16 := udf15(v9, v14)
 				k17 := v16.Client
-				g18, ok19 := nd.n2LIndex[k17]
+				g18, ok19 := nd.n2LIndex.Get(k17)
 				if !ok19 {
 					g18 = len(nd.n2LGroups)
-					nd.n2LIndex[k17] = g18
+					nd.n2LIndex.Put(k17, g18)
 					if g18 < cap(nd.n2LGroups) {
 						nd.n2LGroups = nd.n2LGroups[:g18+1]
 						nd.n2LGroups[g18] = nd.n2LGroups[g18][:0]
@@ -464,37 +458,36 @@ func (nd *Figure7DerivedServer) subgraph2() {
 					}
 				}
 				nd.n2LGroups[g18] = append(nd.n2LGroups[g18], v16)
-				if c20, ok21 := nd.n2RIndex[k17]; ok21 {
-					for j22 := nd.n2RChains[c20][0]; j22 >= 0; j22 = nd.n2RNext[j22] {
-						v23 := nd.n2RItems[j22]
-						v25 := udf24(v16, v23)
-						nd.n3Out = append(nd.n3Out, v25)
+				if l20, ok21 := nd.n2RIndex.Get(k17); ok21 {
+					for j22, more23 := nd.n2RNext[l20], true; more23; j22 = nd.n2RNext[j22] {
+						more23 = j22 != l20
+						v24 := nd.n2RItems[j22]
+						v26 := udf25(v16, v24)
+						nd.n3Out = append(nd.n3Out, v26)
 					}
 				}
 			}
 		}
-		v26 := udf27(v7)
+		v27 := udf28(v7)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v26)
+			nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v27)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 17, nd.hydroBuf)
 		}
 	}
-	for _, v28 := range nd.h1To2Port1 {
-		k29 := v28.Client
-		j30 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v28)
-		nd.n2RNext = append(nd.n2RNext, -1)
-		if c31, ok32 := nd.n2RIndex[k29]; ok32 {
-			nd.n2RNext[nd.n2RChains[c31][1]] = j30
-			nd.n2RChains[c31][1] = j30
+	for _, v29 := range nd.h1To2Port1 {
+		k30 := v29.Client
+		j31 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v29)
+		if l32, ok33 := nd.n2RIndex.Swap(k30, j31); ok33 {
+			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l32])
+			nd.n2RNext[l32] = j31
 		} else {
-			nd.n2RIndex[k29] = len(nd.n2RChains)
-			nd.n2RChains = append(nd.n2RChains, [2]int{j30, j30})
+			nd.n2RNext = append(nd.n2RNext, j31)
 		}
-		if g33, ok34 := nd.n2LIndex[k29]; ok34 {
-			for _, v35 := range nd.n2LGroups[g33] {
-				v36 := udf24(v35, v28)
-				nd.n3Out = append(nd.n3Out, v36)
+		if g34, ok35 := nd.n2LIndex.Get(k30); ok35 {
+			for _, v36 := range nd.n2LGroups[g34] {
+				v37 := udf25(v36, v29)
+				nd.n3Out = append(nd.n3Out, v37)
 			}
 		}
 	}

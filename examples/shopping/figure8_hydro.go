@@ -47,7 +47,7 @@ type Figure8Client struct {
 	n2Items []Session
 	n2Old   int
 	// hydro.AntiJoin (node 3, figures.go:121): the keys of the negative input.
-	n3Neg map[uint32]struct{}
+	n3Neg hydro.IntSet[uint32]
 	// hydro.Timer (node 4, figures.go:122): the period, the next due time, whether it fired.
 	n4Period time.Duration
 	n4Due    time.Time
@@ -71,8 +71,7 @@ func NewFigure8Client(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n3Neg = map[uint32]struct{}{}
-	nd.n4Period = /*line figures.go:122:57*/ ResendPeriod /*line figure8_hydro.go:75:87*/
+	nd.n4Period = /*line figures.go:122:57*/ ResendPeriod /*line figure8_hydro.go:74:87*/
 	return nd
 }
 
@@ -92,7 +91,7 @@ func (nd *Figure8Client) Tick() {
 func (nd *Figure8Client) subgraph0() {
 	w2 := 0
 	for _, v1 := range nd.n2Items[:nd.n2Old] {
-		if _, excluded4 := nd.n3Neg[v1.Client]; excluded4 {
+		if nd.n3Neg.Has(v1.Client) {
 			continue
 		}
 		nd.n2Items[w2] = v1
@@ -105,17 +104,17 @@ func (nd *Figure8Client) subgraph0() {
 	nd.n2Old = w2
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
 	nd.h0To6Port0 = append(nd.h0To6Port0, nd.n0Buf...)
-	for _, v5 := range nd.n0Buf {
-		nd.n2Items = append(nd.n2Items, v5)
-		nd.h2To3Port0 = append(nd.h2To3Port0, v5)
+	for _, v4 := range nd.n0Buf {
+		nd.n2Items = append(nd.n2Items, v4)
+		nd.h2To3Port0 = append(nd.h2To3Port0, v4)
 	}
 	clear(nd.n0Buf)
 }
 
 // subgraph1 runs stratum 0: hydro.Cycle (1), hydro.Send (26).
 func (nd *Figure8Client) subgraph1() {
-	for _, v6 := range nd.n26Recv {
-		nd.n3Neg[v6.Client] = struct{}{}
+	for _, v5 := range nd.n26Recv {
+		nd.n3Neg.Add(v5.Client)
 	}
 	clear(nd.n26Recv)
 	nd.n26Recv = nd.n26Recv[:0]
@@ -126,35 +125,35 @@ func (nd *Figure8Client) subgraph2() {
 	if !nd.n4Fired || !nd.hydroNow.Before(nd.n4Due) {
 		nd.n4Fired = true
 		nd.n4Due = nd.hydroNow.Add(nd.n4Period)
-		v7 := nd.hydroNow
-		nd.h4To5Port1 = append(nd.h4To5Port1, v7)
+		v6 := nd.hydroNow
+		nd.h4To5Port1 = append(nd.h4To5Port1, v6)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (3), hydro.CrossJoin (5), hydro.Union (6).
 func (nd *Figure8Client) subgraph3() {
-	for _, v9 := range nd.h2To3Port0 {
-		if _, excluded10 := nd.n3Neg[v9.Client]; !excluded10 {
-			nd.n5L = append(nd.n5L, v9)
+	for _, v8 := range nd.h2To3Port0 {
+		if !nd.n3Neg.Has(v8.Client) {
+			nd.n5L = append(nd.n5L, v8)
 		}
 	}
 	clear(nd.h2To3Port0)
 	nd.h2To3Port0 = nd.h2To3Port0[:0]
-	for _, v11 := range nd.h4To5Port1 {
-		for _, v12 := range nd.n5L {
-			v13 := resent(v12, v11)
+	for _, v9 := range nd.h4To5Port1 {
+		for _, v10 := range nd.n5L {
+			v11 := resent(v10, v9)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v13)
-				nd.hydroSend(hydro.Dest{Location: "server", Member: uint64(byClient(v13))}, 7, nd.hydroBuf)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v11)
+				nd.hydroSend(hydro.Dest{Location: "server", Member: uint64(byClient(v11))}, 7, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h4To5Port1)
 	nd.h4To5Port1 = nd.h4To5Port1[:0]
-	for _, v14 := range nd.h0To6Port0 {
+	for _, v12 := range nd.h0To6Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v14)
-			nd.hydroSend(hydro.Dest{Location: "server", Member: uint64(byClient(v14))}, 7, nd.hydroBuf)
+			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v12)
+			nd.hydroSend(hydro.Dest{Location: "server", Member: uint64(byClient(v12))}, 7, nd.hydroBuf)
 		}
 	}
 	clear(nd.h0To6Port0)
@@ -266,7 +265,7 @@ type Figure8Server struct {
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
 	// hydro.MergeKeyed (node 10, figures.go:126): the groups in order of first appearance.
-	n10Index map[uint32]int
+	n10Index hydro.IntIndex[uint32]
 	n10Accs  []Session
 	// the groups changed this tick, to log at its end.
 	n10Mark  []bool
@@ -285,10 +284,9 @@ type Figure8Server struct {
 	n19Items []ClientClass
 	n19Done  bool
 	// hydro.Join (node 20, figures.go:132): the stored sides' items, per key in arrival order.
-	n20LIndex  map[uint32]int
+	n20LIndex  hydro.IntIndex[uint32]
 	n20LGroups [][]Session
-	n20RIndex  map[uint32]int
-	n20RChains [][2]int
+	n20RIndex  hydro.IntIndex[uint32]
 	n20RItems  []ClientClass
 	n20RNext   []int
 	// hydro.SelfID (node 21, figures.go:133): whether the member id was emitted.
@@ -321,12 +319,9 @@ func NewFigure8Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n10Index = map[uint32]int{}
-	nd.n11Period = /*line figures.go:127:61*/ ResendPeriod /*line figure8_hydro.go:325:89*/
+	nd.n11Period = /*line figures.go:127:61*/ ResendPeriod /*line figure8_hydro.go:322:89*/
 	nd.n17Seen = map[ClientID]struct{}{}
-	nd.n19Items = slices.Clone( /*line figures.go:132:49*/ classes /*line figure8_hydro.go:327:97*/)
-	nd.n20LIndex = map[uint32]int{}
-	nd.n20RIndex = map[uint32]int{}
+	nd.n19Items = slices.Clone( /*line figures.go:132:49*/ classes /*line figure8_hydro.go:324:97*/)
 	return nd
 }
 
@@ -354,7 +349,7 @@ func (nd *Figure8Server) Tick() {
 	for i := range nd.n20LGroups {
 		clear(nd.n20LGroups[i])
 	}
-	clear(nd.n20LIndex)
+	nd.n20LIndex.Clear()
 	nd.n20LGroups = nd.n20LGroups[:0]
 	clear(nd.n22L)
 	nd.n22L = nd.n22L[:0]
@@ -364,14 +359,14 @@ func (nd *Figure8Server) Tick() {
 func (nd *Figure8Server) subgraph0() {
 	for _, v1 := range nd.n7Recv {
 		k2 := v1.Client
-		i3, ok4 := nd.n10Index[k2]
+		i3, ok4 := nd.n10Index.Get(k2)
 		if ok4 && !nd.n10Mark[i3] {
 			nd.n10Mark[i3] = true
 			nd.n10Dirty = append(nd.n10Dirty, i3)
 		}
 		if !ok4 {
 			i3 = len(nd.n10Accs)
-			nd.n10Index[k2] = i3
+			nd.n10Index.Put(k2, i3)
 			nd.n10Mark = append(nd.n10Mark, true)
 			nd.n10Dirty = append(nd.n10Dirty, i3)
 			bot5 := v1
@@ -387,14 +382,14 @@ func (nd *Figure8Server) subgraph0() {
 	nd.n7Recv = nd.n7Recv[:0]
 	for _, v7 := range nd.n14Recv {
 		k8 := v7.Client
-		i9, ok10 := nd.n10Index[k8]
+		i9, ok10 := nd.n10Index.Get(k8)
 		if ok10 && !nd.n10Mark[i9] {
 			nd.n10Mark[i9] = true
 			nd.n10Dirty = append(nd.n10Dirty, i9)
 		}
 		if !ok10 {
 			i9 = len(nd.n10Accs)
-			nd.n10Index[k8] = i9
+			nd.n10Index.Put(k8, i9)
 			nd.n10Mark = append(nd.n10Mark, true)
 			nd.n10Dirty = append(nd.n10Dirty, i9)
 			bot11 := v7
@@ -444,15 +439,15 @@ func (nd *Figure8Server) subgraph4() {
 			if _, dup18 := nd.n17Seen[v17]; !dup18 {
 				nd.n17Seen[v17] = struct{}{}
 				nd.n17New = append(nd.n17New, v17)
-				if i19, ok20 := nd.n10Index[v17.Client]; ok20 {
+				if i19, ok20 := nd.n10Index.Get(v17.Client); ok20 {
 					v21 := nd.n10Accs[i19]
 					if sessionComplete(v21) {
 						v22 := completed(v17, v21)
 						k23 := v22.Client
-						g24, ok25 := nd.n20LIndex[k23]
+						g24, ok25 := nd.n20LIndex.Get(k23)
 						if !ok25 {
 							g24 = len(nd.n20LGroups)
-							nd.n20LIndex[k23] = g24
+							nd.n20LIndex.Put(k23, g24)
 							if g24 < cap(nd.n20LGroups) {
 								nd.n20LGroups = nd.n20LGroups[:g24+1]
 								nd.n20LGroups[g24] = nd.n20LGroups[g24][:0]
@@ -461,14 +456,15 @@ func (nd *Figure8Server) subgraph4() {
 							}
 						}
 						nd.n20LGroups[g24] = append(nd.n20LGroups[g24], v22)
-						if c26, ok27 := nd.n20RIndex[k23]; ok27 {
-							for j28 := nd.n20RChains[c26][0]; j28 >= 0; j28 = nd.n20RNext[j28] {
-								v29 := nd.n20RItems[j28]
-								v30 := sessionCart(v22, v29)
-								nd.n22L = append(nd.n22L, v30)
-								for _, v31 := range nd.n22R {
-									v32 := atReplica(v30, v31)
-									nd.n23Out = append(nd.n23Out, v32)
+						if l26, ok27 := nd.n20RIndex.Get(k23); ok27 {
+							for j28, more29 := nd.n20RNext[l26], true; more29; j28 = nd.n20RNext[j28] {
+								more29 = j28 != l26
+								v30 := nd.n20RItems[j28]
+								v31 := sessionCart(v22, v30)
+								nd.n22L = append(nd.n22L, v31)
+								for _, v32 := range nd.n22R {
+									v33 := atReplica(v31, v32)
+									nd.n23Out = append(nd.n23Out, v33)
 								}
 							}
 						}
@@ -477,66 +473,64 @@ func (nd *Figure8Server) subgraph4() {
 			}
 		}
 	}
-	for _, v33 := range nd.h11To12Port1 {
-		for _, v34 := range nd.n12L {
-			v35 := resent(v34, v33)
+	for _, v34 := range nd.h11To12Port1 {
+		for _, v35 := range nd.n12L {
+			v36 := resent(v35, v34)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v35)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v36)
 				nd.hydroSend(hydro.Dest{Location: "server", All: true}, 14, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h11To12Port1)
 	nd.h11To12Port1 = nd.h11To12Port1[:0]
-	for _, v36 := range nd.h7To13Port0 {
+	for _, v37 := range nd.h7To13Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v36)
+			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v37)
 			nd.hydroSend(hydro.Dest{Location: "server", All: true}, 14, nd.hydroBuf)
 		}
 	}
 	clear(nd.h7To13Port0)
 	nd.h7To13Port0 = nd.h7To13Port0[:0]
-	for _, v37 := range nd.h19To20Port1 {
-		k38 := v37.Client
-		j39 := len(nd.n20RItems)
-		nd.n20RItems = append(nd.n20RItems, v37)
-		nd.n20RNext = append(nd.n20RNext, -1)
-		if c40, ok41 := nd.n20RIndex[k38]; ok41 {
-			nd.n20RNext[nd.n20RChains[c40][1]] = j39
-			nd.n20RChains[c40][1] = j39
+	for _, v38 := range nd.h19To20Port1 {
+		k39 := v38.Client
+		j40 := len(nd.n20RItems)
+		nd.n20RItems = append(nd.n20RItems, v38)
+		if l41, ok42 := nd.n20RIndex.Swap(k39, j40); ok42 {
+			nd.n20RNext = append(nd.n20RNext, nd.n20RNext[l41])
+			nd.n20RNext[l41] = j40
 		} else {
-			nd.n20RIndex[k38] = len(nd.n20RChains)
-			nd.n20RChains = append(nd.n20RChains, [2]int{j39, j39})
+			nd.n20RNext = append(nd.n20RNext, j40)
 		}
-		if g42, ok43 := nd.n20LIndex[k38]; ok43 {
-			for _, v44 := range nd.n20LGroups[g42] {
-				v45 := sessionCart(v44, v37)
-				nd.n22L = append(nd.n22L, v45)
-				for _, v46 := range nd.n22R {
-					v47 := atReplica(v45, v46)
-					nd.n23Out = append(nd.n23Out, v47)
+		if g43, ok44 := nd.n20LIndex.Get(k39); ok44 {
+			for _, v45 := range nd.n20LGroups[g43] {
+				v46 := sessionCart(v45, v38)
+				nd.n22L = append(nd.n22L, v46)
+				for _, v47 := range nd.n22R {
+					v48 := atReplica(v46, v47)
+					nd.n23Out = append(nd.n23Out, v48)
 				}
 			}
 		}
 	}
 	clear(nd.h19To20Port1)
 	nd.h19To20Port1 = nd.h19To20Port1[:0]
-	for _, v48 := range nd.h21To22Port1 {
-		nd.n22R = append(nd.n22R, v48)
-		for _, v49 := range nd.n22L {
-			v50 := atReplica(v49, v48)
-			nd.n23Out = append(nd.n23Out, v50)
+	for _, v49 := range nd.h21To22Port1 {
+		nd.n22R = append(nd.n22R, v49)
+		for _, v50 := range nd.n22L {
+			v51 := atReplica(v50, v49)
+			nd.n23Out = append(nd.n23Out, v51)
 		}
 	}
 	clear(nd.h21To22Port1)
 	nd.h21To22Port1 = nd.h21To22Port1[:0]
-	for _, v51 := range nd.h24To25Port0 {
-		if i52, ok53 := nd.n10Index[v51.Client]; ok53 {
-			v54 := nd.n10Accs[i52]
-			if sessionComplete(v54) {
-				v55 := ack(v51, v54)
+	for _, v52 := range nd.h24To25Port0 {
+		if i53, ok54 := nd.n10Index.Get(v52.Client); ok54 {
+			v55 := nd.n10Accs[i53]
+			if sessionComplete(v55) {
+				v56 := ack(v52, v55)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v55)
+					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v56)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 26, nd.hydroBuf)
 				}
 			}
@@ -557,35 +551,35 @@ func (nd *Figure8Server) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *Figure8Server) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 10:
-		var v59 Session
-		n60, err61 := decodeHydroSession(item, &v59)
-		if err61 == nil && n60 != len(item) {
-			err61 = fmt.Errorf("%d bytes after the item", len(item)-n60)
+		var v60 Session
+		n61, err62 := decodeHydroSession(item, &v60)
+		if err62 == nil && n61 != len(item) {
+			err62 = fmt.Errorf("%d bytes after the item", len(item)-n61)
 		}
-		if err61 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 10, figures.go:126): %w", err61)
+		if err62 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 10, figures.go:126): %w", err62)
 		}
-		k62 := v59.Client
-		i63, ok64 := nd.n10Index[k62]
-		if ok64 {
-			nd.n10Accs[i63] = v59
+		k63 := v60.Client
+		i64, ok65 := nd.n10Index.Get(k63)
+		if ok65 {
+			nd.n10Accs[i64] = v60
 		} else {
-			i63 = len(nd.n10Accs)
-			nd.n10Index[k62] = i63
-			nd.n10Accs = append(nd.n10Accs, v59)
+			i64 = len(nd.n10Accs)
+			nd.n10Index.Put(k63, i64)
+			nd.n10Accs = append(nd.n10Accs, v60)
 			nd.n10Mark = append(nd.n10Mark, false)
 		}
 		return nil
 	case 17:
-		var v67 ClientID
-		n68, err69 := decodeHydroClientID(item, &v67)
-		if err69 == nil && n68 != len(item) {
-			err69 = fmt.Errorf("%d bytes after the item", len(item)-n68)
+		var v68 ClientID
+		n69, err70 := decodeHydroClientID(item, &v68)
+		if err70 == nil && n69 != len(item) {
+			err70 = fmt.Errorf("%d bytes after the item", len(item)-n69)
 		}
-		if err69 != nil {
-			return fmt.Errorf("hydro.Unique (node 17, figures.go:130): %w", err69)
+		if err70 != nil {
+			return fmt.Errorf("hydro.Unique (node 17, figures.go:130): %w", err70)
 		}
-		nd.n17Seen[v67] = struct{}{}
+		nd.n17Seen[v68] = struct{}{}
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location server", op)
@@ -597,14 +591,14 @@ func (nd *Figure8Server) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *Figure8Server) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i56 := range nd.n10Dirty {
-			nd.n10Mark[i56] = false
-			v57 := nd.n10Accs[i56]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(10), &v57))
+		for _, i57 := range nd.n10Dirty {
+			nd.n10Mark[i57] = false
+			v58 := nd.n10Accs[i57]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(10), &v58))
 		}
 		nd.n10Dirty = nd.n10Dirty[:0]
-		for _, v65 := range nd.n17New {
-			nd.hydroJournal.Append(appendHydroClientID(nd.hydroJournal.Record(17), &v65))
+		for _, v66 := range nd.n17New {
+			nd.hydroJournal.Append(appendHydroClientID(nd.hydroJournal.Record(17), &v66))
 		}
 		nd.n17New = nd.n17New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -618,11 +612,11 @@ func (nd *Figure8Server) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *Figure8Server) hydroSnapshot(add func([]byte)) {
-	for _, v58 := range nd.n10Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(10), &v58))
+	for _, v59 := range nd.n10Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(10), &v59))
 	}
-	for v66 := range nd.n17Seen {
-		add(appendHydroClientID(nd.hydroJournal.Record(17), &v66))
+	for v67 := range nd.n17Seen {
+		add(appendHydroClientID(nd.hydroJournal.Record(17), &v67))
 	}
 }
 

@@ -52,7 +52,7 @@ type Figure8DerivedClient struct {
 	}
 	n11Old int
 	// hydro.AntiJoin (node 12, figure2.go:15): the keys of the negative input.
-	n12Neg map[uint32]struct{}
+	n12Neg hydro.IntSet[uint32]
 	// hydro.Timer (node 13, figure2.go:15): the period, the next due time, whether it fired.
 	n13Period time.Duration
 	n13Due    time.Time
@@ -88,7 +88,6 @@ func NewFigure8DerivedClient(shopping hydro.Input[Request], classes []ClientClas
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n5Next = map[uint32]int{}
-	nd.n12Neg = map[uint32]struct{}{}
 	nd.n13Period = time.Duration(50000000)
 	return nd
 }
@@ -107,7 +106,7 @@ func (nd *Figure8DerivedClient) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.EnumerateKeyed (5), hydro.Map (6), hydro.Persist (11).
 func (nd *Figure8DerivedClient) subgraph0() {
-	udf10 := func(x hydro.Indexed[Request]) struct {
+	udf9 := func(x hydro.Indexed[Request]) struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	} {
@@ -124,7 +123,7 @@ func (nd *Figure8DerivedClient) subgraph0() {
 	}
 	w2 := 0
 	for _, v1 := range nd.n11Items[:nd.n11Old] {
-		if _, excluded4 := nd.n12Neg[v1.Client]; excluded4 {
+		if nd.n12Neg.Has(v1.Client) {
 			continue
 		}
 		nd.n11Items[w2] = v1
@@ -136,15 +135,15 @@ func (nd *Figure8DerivedClient) subgraph0() {
 	clear(nd.n11Items[len(nd.n11Items):held3])
 	nd.n11Old = w2
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
-	for _, v5 := range nd.n0Buf {
-		k6 := v5.Client
-		i7 := nd.n5Next[k6]
-		nd.n5Next[k6] = i7 + 1
-		v8 := hydro.Indexed[Request]{Index: i7, Value: v5}
-		v9 := udf10(v8)
-		nd.n11Items = append(nd.n11Items, v9)
-		nd.h11To12Port0 = append(nd.h11To12Port0, v9)
-		nd.h6To15Port0 = append(nd.h6To15Port0, v9)
+	for _, v4 := range nd.n0Buf {
+		k5 := v4.Client
+		i6 := nd.n5Next[k5]
+		nd.n5Next[k5] = i6 + 1
+		v7 := hydro.Indexed[Request]{Index: i6, Value: v4}
+		v8 := udf9(v7)
+		nd.n11Items = append(nd.n11Items, v8)
+		nd.h11To12Port0 = append(nd.h11To12Port0, v8)
+		nd.h6To15Port0 = append(nd.h6To15Port0, v8)
 	}
 	clear(nd.n0Buf)
 }
@@ -154,15 +153,15 @@ func (nd *Figure8DerivedClient) subgraph1() {
 	if !nd.n13Fired || !nd.hydroNow.Before(nd.n13Due) {
 		nd.n13Fired = true
 		nd.n13Due = nd.hydroNow.Add(nd.n13Period)
-		v11 := nd.hydroNow
-		nd.h13To14Port1 = append(nd.h13To14Port1, v11)
+		v10 := nd.hydroNow
+		nd.h13To14Port1 = append(nd.h13To14Port1, v10)
 	}
 }
 
 // subgraph2 runs stratum 0: hydro.Send (19).
 func (nd *Figure8DerivedClient) subgraph2() {
-	for _, v12 := range nd.n19Recv {
-		nd.n12Neg[v12.Client] = struct{}{}
+	for _, v11 := range nd.n19Recv {
+		nd.n12Neg.Add(v11.Client)
 	}
 	clear(nd.n19Recv)
 	nd.n19Recv = nd.n19Recv[:0]
@@ -170,7 +169,7 @@ func (nd *Figure8DerivedClient) subgraph2() {
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (12), hydro.CrossJoin (14), hydro.Union (15).
 func (nd *Figure8DerivedClient) subgraph3() {
-	udf18 := func(s struct {
+	udf16 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, _ time.Time) struct {
@@ -179,27 +178,27 @@ func (nd *Figure8DerivedClient) subgraph3() {
 	} {
 		return s
 	}
-	for _, v14 := range nd.h11To12Port0 {
-		if _, excluded15 := nd.n12Neg[v14.Client]; !excluded15 {
-			nd.n14L = append(nd.n14L, v14)
+	for _, v13 := range nd.h11To12Port0 {
+		if !nd.n12Neg.Has(v13.Client) {
+			nd.n14L = append(nd.n14L, v13)
 		}
 	}
 	clear(nd.h11To12Port0)
 	nd.h11To12Port0 = nd.h11To12Port0[:0]
-	for _, v16 := range nd.h13To14Port1 {
-		for _, v17 := range nd.n14L {
-			v19 := udf18(v17, v16)
+	for _, v14 := range nd.h13To14Port1 {
+		for _, v15 := range nd.n14L {
+			v17 := udf16(v15, v14)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v19)
+				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v17)
 				nd.hydroSend(hydro.Dest{Location: "server", All: true}, 16, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h13To14Port1)
 	nd.h13To14Port1 = nd.h13To14Port1[:0]
-	for _, v20 := range nd.h6To15Port0 {
+	for _, v18 := range nd.h6To15Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v20)
+			nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v18)
 			nd.hydroSend(hydro.Dest{Location: "server", All: true}, 16, nd.hydroBuf)
 		}
 	}
@@ -317,19 +316,18 @@ type Figure8DerivedServer struct {
 	n1Items []ClientClass
 	n1Done  bool
 	// hydro.Join (node 2, figure2.go:15): the stored sides' items, per key in arrival order.
-	n2LIndex  map[uint32]int
+	n2LIndex  hydro.IntIndex[uint32]
 	n2LGroups [][]struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}
-	n2RIndex  map[uint32]int
-	n2RChains [][2]int
-	n2RItems  []ClientClass
-	n2RNext   []int
+	n2RIndex hydro.IntIndex[uint32]
+	n2RItems []ClientClass
+	n2RNext  []int
 	// hydro.Sink (node 3, figure2.go:16): this tick's output.
 	n3Out []Cart
 	// hydro.MergeKeyed (node 7, figure2.go:15): the groups in order of first appearance.
-	n7Index map[uint32]int
+	n7Index hydro.IntIndex[uint32]
 	n7Accs  []struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
@@ -381,10 +379,7 @@ func NewFigure8DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure8derived_hydro.go:384:103*/)
-	nd.n2LIndex = map[uint32]int{}
-	nd.n2RIndex = map[uint32]int{}
-	nd.n7Index = map[uint32]int{}
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure8derived_hydro.go:382:103*/)
 	nd.n10Seen = map[struct {
 		Client uint32 "hydro:\"key\""
 	}]struct{}{}
@@ -413,7 +408,7 @@ func (nd *Figure8DerivedServer) Tick() {
 	for i := range nd.n2LGroups {
 		clear(nd.n2LGroups[i])
 	}
-	clear(nd.n2LIndex)
+	nd.n2LIndex.Clear()
 	nd.n2LGroups = nd.n2LGroups[:0]
 	clear(nd.n21L)
 	nd.n21L = nd.n21L[:0]
@@ -442,14 +437,14 @@ func (nd *Figure8DerivedServer) subgraph1() {
 		v3 := udf4(v2)
 		nd.h17To18Port0 = append(nd.h17To18Port0, v3)
 		k5 := v2.Client
-		i6, ok7 := nd.n7Index[k5]
+		i6, ok7 := nd.n7Index.Get(k5)
 		if ok7 && !nd.n7Mark[i6] {
 			nd.n7Mark[i6] = true
 			nd.n7Dirty = append(nd.n7Dirty, i6)
 		}
 		if !ok7 {
 			i6 = len(nd.n7Accs)
-			nd.n7Index[k5] = i6
+			nd.n7Index.Put(k5, i6)
 			nd.n7Mark = append(nd.n7Mark, true)
 			nd.n7Dirty = append(nd.n7Dirty, i6)
 			bot8 := v2
@@ -462,14 +457,14 @@ func (nd *Figure8DerivedServer) subgraph1() {
 	nd.n16Recv = nd.n16Recv[:0]
 	for _, v9 := range nd.n22Recv {
 		k10 := v9.Client
-		i11, ok12 := nd.n7Index[k10]
+		i11, ok12 := nd.n7Index.Get(k10)
 		if ok12 && !nd.n7Mark[i11] {
 			nd.n7Mark[i11] = true
 			nd.n7Dirty = append(nd.n7Dirty, i11)
 		}
 		if !ok12 {
 			i11 = len(nd.n7Accs)
-			nd.n7Index[k10] = i11
+			nd.n7Index.Put(k10, i11)
 			nd.n7Mark = append(nd.n7Mark, true)
 			nd.n7Dirty = append(nd.n7Dirty, i11)
 			bot13 := v9
@@ -520,7 +515,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	} {
 		return s
 	}
-	udf33 := func(s struct {
+	udf34 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, r ClientClass) Cart {
@@ -532,7 +527,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 		}
 		return acc
 	}
-	udf48 := func(k struct {
+	udf49 := func(k struct {
 		Client uint32 "hydro:\"key\""
 	}, _ struct {
 		Client uint32                 "hydro:\"key\""
@@ -542,7 +537,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	} {
 		return k
 	}
-	udf52 := func(s struct {
+	udf53 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, _ time.Time) struct {
@@ -558,15 +553,15 @@ func (nd *Figure8DerivedServer) subgraph3() {
 			if _, dup20 := nd.n10Seen[v18]; !dup20 {
 				nd.n10Seen[v18] = struct{}{}
 				nd.n10New = append(nd.n10New, v18)
-				if i21, ok22 := nd.n7Index[v18.Client]; ok22 {
+				if i21, ok22 := nd.n7Index.Get(v18.Client); ok22 {
 					v23 := nd.n7Accs[i21]
 					if udf17(v23) {
 						v25 := udf24(v18, v23)
 						k26 := v25.Client
-						g27, ok28 := nd.n2LIndex[k26]
+						g27, ok28 := nd.n2LIndex.Get(k26)
 						if !ok28 {
 							g27 = len(nd.n2LGroups)
-							nd.n2LIndex[k26] = g27
+							nd.n2LIndex.Put(k26, g27)
 							if g27 < cap(nd.n2LGroups) {
 								nd.n2LGroups = nd.n2LGroups[:g27+1]
 								nd.n2LGroups[g27] = nd.n2LGroups[g27][:0]
@@ -575,11 +570,12 @@ func (nd *Figure8DerivedServer) subgraph3() {
 							}
 						}
 						nd.n2LGroups[g27] = append(nd.n2LGroups[g27], v25)
-						if c29, ok30 := nd.n2RIndex[k26]; ok30 {
-							for j31 := nd.n2RChains[c29][0]; j31 >= 0; j31 = nd.n2RNext[j31] {
-								v32 := nd.n2RItems[j31]
-								v34 := udf33(v25, v32)
-								nd.n3Out = append(nd.n3Out, v34)
+						if l29, ok30 := nd.n2RIndex.Get(k26); ok30 {
+							for j31, more32 := nd.n2RNext[l29], true; more32; j31 = nd.n2RNext[j31] {
+								more32 = j31 != l29
+								v33 := nd.n2RItems[j31]
+								v35 := udf34(v25, v33)
+								nd.n3Out = append(nd.n3Out, v35)
 							}
 						}
 					}
@@ -588,34 +584,32 @@ func (nd *Figure8DerivedServer) subgraph3() {
 		}
 		nd.n21L = append(nd.n21L, v15)
 	}
-	for _, v35 := range nd.h1To2Port1 {
-		k36 := v35.Client
-		j37 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v35)
-		nd.n2RNext = append(nd.n2RNext, -1)
-		if c38, ok39 := nd.n2RIndex[k36]; ok39 {
-			nd.n2RNext[nd.n2RChains[c38][1]] = j37
-			nd.n2RChains[c38][1] = j37
+	for _, v36 := range nd.h1To2Port1 {
+		k37 := v36.Client
+		j38 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v36)
+		if l39, ok40 := nd.n2RIndex.Swap(k37, j38); ok40 {
+			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l39])
+			nd.n2RNext[l39] = j38
 		} else {
-			nd.n2RIndex[k36] = len(nd.n2RChains)
-			nd.n2RChains = append(nd.n2RChains, [2]int{j37, j37})
+			nd.n2RNext = append(nd.n2RNext, j38)
 		}
-		if g40, ok41 := nd.n2LIndex[k36]; ok41 {
-			for _, v42 := range nd.n2LGroups[g40] {
-				v43 := udf33(v42, v35)
-				nd.n3Out = append(nd.n3Out, v43)
+		if g41, ok42 := nd.n2LIndex.Get(k37); ok42 {
+			for _, v43 := range nd.n2LGroups[g41] {
+				v44 := udf34(v43, v36)
+				nd.n3Out = append(nd.n3Out, v44)
 			}
 		}
 	}
 	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
-	for _, v44 := range nd.h17To18Port0 {
-		if i45, ok46 := nd.n7Index[v44.Client]; ok46 {
-			v47 := nd.n7Accs[i45]
-			if udf17(v47) {
-				v49 := udf48(v44, v47)
+	for _, v45 := range nd.h17To18Port0 {
+		if i46, ok47 := nd.n7Index.Get(v45.Client); ok47 {
+			v48 := nd.n7Accs[i46]
+			if udf17(v48) {
+				v50 := udf49(v45, v48)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v49)
+					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v50)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 19, nd.hydroBuf)
 				}
 			}
@@ -623,11 +617,11 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	}
 	clear(nd.h17To18Port0)
 	nd.h17To18Port0 = nd.h17To18Port0[:0]
-	for _, v50 := range nd.h20To21Port1 {
-		for _, v51 := range nd.n21L {
-			v53 := udf52(v51, v50)
+	for _, v51 := range nd.h20To21Port1 {
+		for _, v52 := range nd.n21L {
+			v54 := udf53(v52, v51)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v53)
+				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v54)
 				nd.hydroSend(hydro.Dest{Location: "server", All: true}, 22, nd.hydroBuf)
 			}
 		}
@@ -647,40 +641,40 @@ func (nd *Figure8DerivedServer) Recover(dir durable.FS, opts durable.Options) er
 func (nd *Figure8DerivedServer) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 7:
-		var v57 struct {
+		var v58 struct {
 			Client uint32                 "hydro:\"key\""
 			Items  lattices.SSIV[Request] "hydro:\"lattice\""
 		}
-		n58, err59 := decodeHydroStructClientUint32ItemsLatticesSSIVRequest(item, &v57)
-		if err59 == nil && n58 != len(item) {
-			err59 = fmt.Errorf("%d bytes after the item", len(item)-n58)
+		n59, err60 := decodeHydroStructClientUint32ItemsLatticesSSIVRequest(item, &v58)
+		if err60 == nil && n59 != len(item) {
+			err60 = fmt.Errorf("%d bytes after the item", len(item)-n59)
 		}
-		if err59 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 7, figure2.go:15): %w", err59)
+		if err60 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 7, figure2.go:15): %w", err60)
 		}
-		k60 := v57.Client
-		i61, ok62 := nd.n7Index[k60]
-		if ok62 {
-			nd.n7Accs[i61] = v57
+		k61 := v58.Client
+		i62, ok63 := nd.n7Index.Get(k61)
+		if ok63 {
+			nd.n7Accs[i62] = v58
 		} else {
-			i61 = len(nd.n7Accs)
-			nd.n7Index[k60] = i61
-			nd.n7Accs = append(nd.n7Accs, v57)
+			i62 = len(nd.n7Accs)
+			nd.n7Index.Put(k61, i62)
+			nd.n7Accs = append(nd.n7Accs, v58)
 			nd.n7Mark = append(nd.n7Mark, false)
 		}
 		return nil
 	case 10:
-		var v65 struct {
+		var v66 struct {
 			Client uint32 "hydro:\"key\""
 		}
-		n66, err67 := decodeHydroStructClientUint32(item, &v65)
-		if err67 == nil && n66 != len(item) {
-			err67 = fmt.Errorf("%d bytes after the item", len(item)-n66)
+		n67, err68 := decodeHydroStructClientUint32(item, &v66)
+		if err68 == nil && n67 != len(item) {
+			err68 = fmt.Errorf("%d bytes after the item", len(item)-n67)
 		}
-		if err67 != nil {
-			return fmt.Errorf("hydro.Unique (node 10, figure2.go:15): %w", err67)
+		if err68 != nil {
+			return fmt.Errorf("hydro.Unique (node 10, figure2.go:15): %w", err68)
 		}
-		nd.n10Seen[v65] = struct{}{}
+		nd.n10Seen[v66] = struct{}{}
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location server", op)
@@ -692,14 +686,14 @@ func (nd *Figure8DerivedServer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *Figure8DerivedServer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i54 := range nd.n7Dirty {
-			nd.n7Mark[i54] = false
-			v55 := nd.n7Accs[i54]
-			nd.hydroJournal.Append(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v55))
+		for _, i55 := range nd.n7Dirty {
+			nd.n7Mark[i55] = false
+			v56 := nd.n7Accs[i55]
+			nd.hydroJournal.Append(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v56))
 		}
 		nd.n7Dirty = nd.n7Dirty[:0]
-		for _, v63 := range nd.n10New {
-			nd.hydroJournal.Append(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v63))
+		for _, v64 := range nd.n10New {
+			nd.hydroJournal.Append(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v64))
 		}
 		nd.n10New = nd.n10New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -713,11 +707,11 @@ func (nd *Figure8DerivedServer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *Figure8DerivedServer) hydroSnapshot(add func([]byte)) {
-	for _, v56 := range nd.n7Accs {
-		add(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v56))
+	for _, v57 := range nd.n7Accs {
+		add(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v57))
 	}
-	for v64 := range nd.n10Seen {
-		add(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v64))
+	for v65 := range nd.n10Seen {
+		add(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v65))
 	}
 }
 

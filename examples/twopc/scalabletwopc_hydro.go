@@ -64,14 +64,14 @@ type ScalableTwoPCClient struct {
 	// hydro.CrossJoin (node 3, twopc.go:249): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 6, twopc.go:252): the stored sides' items, per key in arrival order.
-	n6RIndex  map[uint64]int
+	n6RIndex  hydro.IntIndex[uint64]
 	n6RGroups [][]Request
 	// hydro.Unique (node 7, twopc.go:252): the items seen.
 	n7Seen map[Outcome]struct{}
 	// hydro.Sink (node 8, twopc.go:252): this tick's output.
 	n8Out []Outcome
 	// hydro.AntiJoin (node 9, twopc.go:253): the keys of the negative input.
-	n9Neg map[uint64]struct{}
+	n9Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 10, twopc.go:253): the items of this tick and of the next.
 	n10Now  []Request
 	n10Next []Request
@@ -92,9 +92,7 @@ func NewScalableTwoPCClient(requests hydro.Input[Request], outcomes hydro.Output
 	nd.decisions = decisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line twopc.go:249:57*/ Timeout /*line scalabletwopc_hydro.go:94:86*/
-	nd.n6RIndex = map[uint64]int{}
 	nd.n7Seen = map[Outcome]struct{}{}
-	nd.n9Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -110,10 +108,10 @@ func (nd *ScalableTwoPCClient) Tick() {
 	for i := range nd.n6RGroups {
 		clear(nd.n6RGroups[i])
 	}
-	clear(nd.n6RIndex)
+	nd.n6RIndex.Clear()
 	nd.n6RGroups = nd.n6RGroups[:0]
 	clear(nd.n7Seen)
-	clear(nd.n9Neg)
+	nd.n9Neg.Clear()
 	clear(nd.n10Now)
 	nd.n10Now, nd.n10Next = nd.n10Next, nd.n10Now[:0]
 }
@@ -123,10 +121,10 @@ func (nd *ScalableTwoPCClient) subgraph0() {
 	nd.n0Buf = nd.requests.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n6RIndex[k2]
+		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex[k2] = g3
+			nd.n6RIndex.Put(k2, g3)
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -157,10 +155,10 @@ func (nd *ScalableTwoPCClient) subgraph0() {
 			}
 		}
 		k9 := v6.ID
-		g10, ok11 := nd.n6RIndex[k9]
+		g10, ok11 := nd.n6RIndex.Get(k9)
 		if !ok11 {
 			g10 = len(nd.n6RGroups)
-			nd.n6RIndex[k9] = g10
+			nd.n6RIndex.Put(k9, g10)
 			if g10 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g10+1]
 				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
@@ -173,7 +171,7 @@ func (nd *ScalableTwoPCClient) subgraph0() {
 	}
 	for _, v12 := range nd.n111Recv {
 		k13 := v12.ID
-		if g14, ok15 := nd.n6RIndex[k13]; ok15 {
+		if g14, ok15 := nd.n6RIndex.Get(k13); ok15 {
 			for _, v16 := range nd.n6RGroups[g14] {
 				v17 := learned(v12, v16)
 				if _, dup18 := nd.n7Seen[v17]; !dup18 {
@@ -182,13 +180,13 @@ func (nd *ScalableTwoPCClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg[v12.ID] = struct{}{}
+		nd.n9Neg.Add(v12.ID)
 	}
 	clear(nd.n111Recv)
 	nd.n111Recv = nd.n111Recv[:0]
 	for _, v19 := range nd.n112Recv {
 		k20 := v19.ID
-		if g21, ok22 := nd.n6RIndex[k20]; ok22 {
+		if g21, ok22 := nd.n6RIndex.Get(k20); ok22 {
 			for _, v23 := range nd.n6RGroups[g21] {
 				v24 := learned(v19, v23)
 				if _, dup25 := nd.n7Seen[v24]; !dup25 {
@@ -197,7 +195,7 @@ func (nd *ScalableTwoPCClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg[v19.ID] = struct{}{}
+		nd.n9Neg.Add(v19.ID)
 	}
 	clear(nd.n112Recv)
 	nd.n112Recv = nd.n112Recv[:0]
@@ -206,7 +204,7 @@ func (nd *ScalableTwoPCClient) subgraph0() {
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *ScalableTwoPCClient) subgraph1() {
 	for _, v27 := range nd.h5To9Port0 {
-		if _, excluded28 := nd.n9Neg[v27.ID]; !excluded28 {
+		if !nd.n9Neg.Has(v27.ID) {
 			nd.n10Next = append(nd.n10Next, v27)
 		}
 	}
@@ -458,9 +456,9 @@ type ScalableTwoPCParticipant struct {
 	// hydro.CrossJoin (node 16, twopc.go:262): the stored sides' items in arrival order.
 	n16R []hydro.MemberID
 	// hydro.AntiJoin (node 18, twopc.go:263): the keys of the negative input.
-	n18Neg map[uint64]struct{}
+	n18Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 25, twopc.go:266): the groups in order of first appearance.
-	n25Index map[uint64]int
+	n25Index hydro.IntIndex[uint64]
 	n25Accs  []Record
 	// the groups changed this tick, to log at its end.
 	n25Mark  []bool
@@ -492,10 +490,10 @@ type ScalableTwoPCParticipant struct {
 	// hydro.CrossJoin (node 47, twopc.go:278): the stored sides' items in arrival order.
 	n47R []time.Time
 	// hydro.MergeKeyed (node 49, twopc.go:278): the groups in order of first appearance.
-	n49Index map[uint64]int
+	n49Index hydro.IntIndex[uint64]
 	n49Accs  []Doubt
 	// hydro.AntiJoin (node 50, twopc.go:279): the keys of the negative input.
-	n50Neg map[uint64]struct{}
+	n50Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 51, twopc.go:280): the items of this tick and of the next.
 	n51Now  []Doubt
 	n51Next []Doubt
@@ -542,13 +540,9 @@ func NewScalableTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.O
 	nd.votesCast = votesCast
 	nd.decisions = decisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n18Neg = map[uint64]struct{}{}
-	nd.n25Index = map[uint64]int{}
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:549:92*/
-	nd.n49Index = map[uint64]int{}
-	nd.n50Neg = map[uint64]struct{}{}
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:545:92*/
 	return nd
 }
 
@@ -574,7 +568,7 @@ func (nd *ScalableTwoPCParticipant) Tick() {
 	nd.n37Out = nd.n37Out[:0]
 	nd.decisions.PutAll(nd.n41Out)
 	nd.n41Out = nd.n41Out[:0]
-	clear(nd.n18Neg)
+	nd.n18Neg.Clear()
 	for _, i := range nd.n25Changed {
 		nd.n25Touched[i] = false
 	}
@@ -584,9 +578,9 @@ func (nd *ScalableTwoPCParticipant) Tick() {
 	nd.n40L = nd.n40L[:0]
 	clear(nd.n47R)
 	nd.n47R = nd.n47R[:0]
-	clear(nd.n49Index)
+	nd.n49Index.Clear()
 	nd.n49Accs = nd.n49Accs[:0]
-	clear(nd.n50Neg)
+	nd.n50Neg.Clear()
 	nd.n51Now, nd.n51Next = nd.n51Next, nd.n51Now[:0]
 	nd.n53L = nd.n53L[:0]
 }
@@ -605,7 +599,7 @@ func (nd *ScalableTwoPCParticipant) subgraph0() {
 		for _, v3 := range nd.n16R {
 			v4 := refusal(v2, v3)
 			if v5, ok6 := refusedVote(v4); ok6 {
-				nd.n18Neg[v5.ID] = struct{}{}
+				nd.n18Neg.Add(v5.ID)
 				nd.h17To35Port0 = append(nd.h17To35Port0, v5)
 			}
 		}
@@ -671,93 +665,93 @@ func (nd *ScalableTwoPCParticipant) subgraph3() {
 // subgraph4 runs stratum 1: hydro.AntiJoin (18), hydro.Map (22), hydro.Union (24), hydro.Map (30), hydro.Union (31).
 func (nd *ScalableTwoPCParticipant) subgraph4() {
 	for _, v20 := range nd.h13To18Port0 {
-		if _, excluded21 := nd.n18Neg[v20.ID]; !excluded21 {
-			v22 := prepared(v20)
-			k23 := v22.ID
-			i24, ok25 := nd.n25Index[k23]
-			if ok25 && !nd.n25Mark[i24] {
-				nd.n25Mark[i24] = true
-				nd.n25Dirty = append(nd.n25Dirty, i24)
+		if !nd.n18Neg.Has(v20.ID) {
+			v21 := prepared(v20)
+			k22 := v21.ID
+			i23, ok24 := nd.n25Index.Get(k22)
+			if ok24 && !nd.n25Mark[i23] {
+				nd.n25Mark[i23] = true
+				nd.n25Dirty = append(nd.n25Dirty, i23)
 			}
-			if !ok25 {
-				i24 = len(nd.n25Accs)
-				nd.n25Index[k23] = i24
+			if !ok24 {
+				i23 = len(nd.n25Accs)
+				nd.n25Index.Put(k22, i23)
 				nd.n25Mark = append(nd.n25Mark, true)
-				nd.n25Dirty = append(nd.n25Dirty, i24)
-				bot26 := v22
-				bot26.Phase = *new(lattices.Max[uint8])
-				nd.n25Accs = append(nd.n25Accs, bot26)
+				nd.n25Dirty = append(nd.n25Dirty, i23)
+				bot25 := v21
+				bot25.Phase = *new(lattices.Max[uint8])
+				nd.n25Accs = append(nd.n25Accs, bot25)
 			}
-			nd.n25Accs[i24].Phase.Merge(v22.Phase)
-			if i24 >= len(nd.n25Touched) {
-				nd.n25Touched = append(nd.n25Touched, make([]bool, i24+1-len(nd.n25Touched))...)
+			nd.n25Accs[i23].Phase.Merge(v21.Phase)
+			if i23 >= len(nd.n25Touched) {
+				nd.n25Touched = append(nd.n25Touched, make([]bool, i23+1-len(nd.n25Touched))...)
 			}
-			if !nd.n25Touched[i24] {
-				nd.n25Touched[i24] = true
-				nd.n25Changed = append(nd.n25Changed, i24)
+			if !nd.n25Touched[i23] {
+				nd.n25Touched[i23] = true
+				nd.n25Changed = append(nd.n25Changed, i23)
 			}
-			v27 := requestTxn(v20)
-			nd.h31To32Port0 = append(nd.h31To32Port0, v27)
+			v26 := requestTxn(v20)
+			nd.h31To32Port0 = append(nd.h31To32Port0, v26)
 		}
 	}
 	clear(nd.h13To18Port0)
 	nd.h13To18Port0 = nd.h13To18Port0[:0]
-	for _, v28 := range nd.h23To24Port1 {
-		k29 := v28.ID
-		i30, ok31 := nd.n25Index[k29]
-		if ok31 && !nd.n25Mark[i30] {
-			nd.n25Mark[i30] = true
-			nd.n25Dirty = append(nd.n25Dirty, i30)
+	for _, v27 := range nd.h23To24Port1 {
+		k28 := v27.ID
+		i29, ok30 := nd.n25Index.Get(k28)
+		if ok30 && !nd.n25Mark[i29] {
+			nd.n25Mark[i29] = true
+			nd.n25Dirty = append(nd.n25Dirty, i29)
 		}
-		if !ok31 {
-			i30 = len(nd.n25Accs)
-			nd.n25Index[k29] = i30
+		if !ok30 {
+			i29 = len(nd.n25Accs)
+			nd.n25Index.Put(k28, i29)
 			nd.n25Mark = append(nd.n25Mark, true)
-			nd.n25Dirty = append(nd.n25Dirty, i30)
-			bot32 := v28
-			bot32.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot32)
+			nd.n25Dirty = append(nd.n25Dirty, i29)
+			bot31 := v27
+			bot31.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot31)
 		}
-		nd.n25Accs[i30].Phase.Merge(v28.Phase)
-		if i30 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i30+1-len(nd.n25Touched))...)
+		nd.n25Accs[i29].Phase.Merge(v27.Phase)
+		if i29 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i29+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i30] {
-			nd.n25Touched[i30] = true
-			nd.n25Changed = append(nd.n25Changed, i30)
+		if !nd.n25Touched[i29] {
+			nd.n25Touched[i29] = true
+			nd.n25Changed = append(nd.n25Changed, i29)
 		}
 	}
 	clear(nd.h23To24Port1)
 	nd.h23To24Port1 = nd.h23To24Port1[:0]
-	for _, v33 := range nd.h21To24Port2 {
-		k34 := v33.ID
-		i35, ok36 := nd.n25Index[k34]
-		if ok36 && !nd.n25Mark[i35] {
-			nd.n25Mark[i35] = true
-			nd.n25Dirty = append(nd.n25Dirty, i35)
+	for _, v32 := range nd.h21To24Port2 {
+		k33 := v32.ID
+		i34, ok35 := nd.n25Index.Get(k33)
+		if ok35 && !nd.n25Mark[i34] {
+			nd.n25Mark[i34] = true
+			nd.n25Dirty = append(nd.n25Dirty, i34)
 		}
-		if !ok36 {
-			i35 = len(nd.n25Accs)
-			nd.n25Index[k34] = i35
+		if !ok35 {
+			i34 = len(nd.n25Accs)
+			nd.n25Index.Put(k33, i34)
 			nd.n25Mark = append(nd.n25Mark, true)
-			nd.n25Dirty = append(nd.n25Dirty, i35)
-			bot37 := v33
-			bot37.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot37)
+			nd.n25Dirty = append(nd.n25Dirty, i34)
+			bot36 := v32
+			bot36.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot36)
 		}
-		nd.n25Accs[i35].Phase.Merge(v33.Phase)
-		if i35 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i35+1-len(nd.n25Touched))...)
+		nd.n25Accs[i34].Phase.Merge(v32.Phase)
+		if i34 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i34+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i35] {
-			nd.n25Touched[i35] = true
-			nd.n25Changed = append(nd.n25Changed, i35)
+		if !nd.n25Touched[i34] {
+			nd.n25Touched[i34] = true
+			nd.n25Changed = append(nd.n25Changed, i34)
 		}
 	}
 	clear(nd.h21To24Port2)
 	nd.h21To24Port2 = nd.h21To24Port2[:0]
-	for _, v38 := range nd.h20To31Port1 {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v38)
+	for _, v37 := range nd.h20To31Port1 {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v37)
 	}
 	clear(nd.h20To31Port1)
 	nd.h20To31Port1 = nd.h20To31Port1[:0]
@@ -766,71 +760,71 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 // subgraph5 runs stratum 2: hydro.MergeKeyed (25), hydro.Join (27), hydro.FilterMap (28), hydro.Join (32), hydro.CrossJoin (33), hydro.FilterMap (34), hydro.Union (35), hydro.FilterMap (36), hydro.Sink (37), hydro.FilterMap (38), hydro.Unique (39), hydro.CrossJoin (40), hydro.Sink (41), hydro.FilterMap (43), hydro.Unique (44), hydro.Map (45), hydro.Union (48).
 func (nd *ScalableTwoPCParticipant) subgraph5() {
 	slices.Sort(nd.n25Changed)
-	for _, i40 := range nd.n25Changed {
-		v39 := nd.n25Accs[i40]
-		if v41, ok42 := final(v39); ok42 {
-			if _, dup43 := nd.n39Seen[v41]; !dup43 {
-				nd.n39Seen[v41] = struct{}{}
-				nd.n40L = append(nd.n40L, v41)
-				for _, v44 := range nd.n40R {
-					v45 := decidedBy(v41, v44)
-					nd.n41Out = append(nd.n41Out, v45)
+	for _, i39 := range nd.n25Changed {
+		v38 := nd.n25Accs[i39]
+		if v40, ok41 := final(v38); ok41 {
+			if _, dup42 := nd.n39Seen[v40]; !dup42 {
+				nd.n39Seen[v40] = struct{}{}
+				nd.n40L = append(nd.n40L, v40)
+				for _, v43 := range nd.n40R {
+					v44 := decidedBy(v40, v43)
+					nd.n41Out = append(nd.n41Out, v44)
 				}
-				nd.n50Neg[v41.ID] = struct{}{}
+				nd.n50Neg.Add(v40.ID)
 			}
 		}
-		if v46, ok47 := preparedOnly(v39); ok47 {
-			if _, dup48 := nd.n44Seen[v46]; !dup48 {
-				nd.n44Seen[v46] = struct{}{}
-				v49 := newDoubt(v46)
-				k50 := v49.ID
-				i51, ok52 := nd.n49Index[k50]
-				if !ok52 {
-					i51 = len(nd.n49Accs)
-					nd.n49Index[k50] = i51
-					bot53 := v49
-					bot53.Rounds = *new(lattices.Max[int])
-					nd.n49Accs = append(nd.n49Accs, bot53)
+		if v45, ok46 := preparedOnly(v38); ok46 {
+			if _, dup47 := nd.n44Seen[v45]; !dup47 {
+				nd.n44Seen[v45] = struct{}{}
+				v48 := newDoubt(v45)
+				k49 := v48.ID
+				i50, ok51 := nd.n49Index.Get(k49)
+				if !ok51 {
+					i50 = len(nd.n49Accs)
+					nd.n49Index.Put(k49, i50)
+					bot52 := v48
+					bot52.Rounds = *new(lattices.Max[int])
+					nd.n49Accs = append(nd.n49Accs, bot52)
 				}
-				nd.n49Accs[i51].Rounds.Merge(v49.Rounds)
+				nd.n49Accs[i50].Rounds.Merge(v48.Rounds)
 			}
 		}
 	}
-	for _, v54 := range nd.h26To27Port0 {
-		if i55, ok56 := nd.n25Index[v54.ID]; ok56 {
-			v57 := nd.n25Accs[i55]
-			v58 := recordOf(v54, v57)
-			if v59, ok60 := abortPrepared(v58); ok60 {
-				nd.n29Next = append(nd.n29Next, v59)
+	for _, v53 := range nd.h26To27Port0 {
+		if i54, ok55 := nd.n25Index.Get(v53.ID); ok55 {
+			v56 := nd.n25Accs[i54]
+			v57 := recordOf(v53, v56)
+			if v58, ok59 := abortPrepared(v57); ok59 {
+				nd.n29Next = append(nd.n29Next, v58)
 			}
 		}
 	}
 	clear(nd.h26To27Port0)
 	nd.h26To27Port0 = nd.h26To27Port0[:0]
-	for _, v61 := range nd.h31To32Port0 {
-		if i62, ok63 := nd.n25Index[v61.ID]; ok63 {
-			v64 := nd.n25Accs[i62]
-			v65 := txnRecord(v61, v64)
-			nd.n33L = append(nd.n33L, v65)
-			for _, v66 := range nd.n33R {
-				v67 := stand(v65, v66)
-				if v68, ok69 := voteOf(v67); ok69 {
-					nd.n37Out = append(nd.n37Out, v68)
+	for _, v60 := range nd.h31To32Port0 {
+		if i61, ok62 := nd.n25Index.Get(v60.ID); ok62 {
+			v63 := nd.n25Accs[i61]
+			v64 := txnRecord(v60, v63)
+			nd.n33L = append(nd.n33L, v64)
+			for _, v65 := range nd.n33R {
+				v66 := stand(v64, v65)
+				if v67, ok68 := voteOf(v66); ok68 {
+					nd.n37Out = append(nd.n37Out, v67)
 					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v68.ID)
-					part70 := xxhash.Sum64(nd.hydroKey)
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v67.ID)
+					part69 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v68)
-						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part70}, 55, nd.hydroBuf)
+						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v67)
+						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part69}, 55, nd.hydroBuf)
 					}
 				}
-				if v71, ok72 := ackOf(v67); ok72 {
+				if v70, ok71 := ackOf(v66); ok71 {
 					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v71.ID)
-					part73 := xxhash.Sum64(nd.hydroKey)
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v70.ID)
+					part72 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v71)
-						nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part73}, 93, nd.hydroBuf)
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v70)
+						nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part72}, 93, nd.hydroBuf)
 					}
 				}
 			}
@@ -838,79 +832,79 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 	}
 	clear(nd.h31To32Port0)
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
-	for _, v74 := range nd.h14To33Port1 {
-		nd.n33R = append(nd.n33R, v74)
-		for _, v75 := range nd.n33L {
-			v76 := stand(v75, v74)
-			if v77, ok78 := voteOf(v76); ok78 {
-				nd.n37Out = append(nd.n37Out, v77)
+	for _, v73 := range nd.h14To33Port1 {
+		nd.n33R = append(nd.n33R, v73)
+		for _, v74 := range nd.n33L {
+			v75 := stand(v74, v73)
+			if v76, ok77 := voteOf(v75); ok77 {
+				nd.n37Out = append(nd.n37Out, v76)
 				nd.hydroKey = nd.hydroKey[:0]
-				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v77.ID)
-				part79 := xxhash.Sum64(nd.hydroKey)
+				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v76.ID)
+				part78 := xxhash.Sum64(nd.hydroKey)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v77)
-					nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part79}, 55, nd.hydroBuf)
+					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v76)
+					nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part78}, 55, nd.hydroBuf)
 				}
 			}
-			if v80, ok81 := ackOf(v76); ok81 {
+			if v79, ok80 := ackOf(v75); ok80 {
 				nd.hydroKey = nd.hydroKey[:0]
-				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v80.ID)
-				part82 := xxhash.Sum64(nd.hydroKey)
+				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v79.ID)
+				part81 := xxhash.Sum64(nd.hydroKey)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v80)
-					nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part82}, 93, nd.hydroBuf)
+					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v79)
+					nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part81}, 93, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	clear(nd.h14To33Port1)
 	nd.h14To33Port1 = nd.h14To33Port1[:0]
-	for _, v83 := range nd.h17To35Port0 {
-		nd.n37Out = append(nd.n37Out, v83)
+	for _, v82 := range nd.h17To35Port0 {
+		nd.n37Out = append(nd.n37Out, v82)
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v83.ID)
-		part84 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v82.ID)
+		part83 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v83)
-			nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part84}, 55, nd.hydroBuf)
+			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v82)
+			nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part83}, 55, nd.hydroBuf)
 		}
 	}
 	clear(nd.h17To35Port0)
 	nd.h17To35Port0 = nd.h17To35Port0[:0]
-	for _, v85 := range nd.h14To40Port1 {
-		nd.n40R = append(nd.n40R, v85)
-		for _, v86 := range nd.n40L {
-			v87 := decidedBy(v86, v85)
-			nd.n41Out = append(nd.n41Out, v87)
+	for _, v84 := range nd.h14To40Port1 {
+		nd.n40R = append(nd.n40R, v84)
+		for _, v85 := range nd.n40L {
+			v86 := decidedBy(v85, v84)
+			nd.n41Out = append(nd.n41Out, v86)
 		}
 	}
 	clear(nd.h14To40Port1)
 	nd.h14To40Port1 = nd.h14To40Port1[:0]
-	for _, v88 := range nd.h42To48Port1 {
-		k89 := v88.ID
-		i90, ok91 := nd.n49Index[k89]
-		if !ok91 {
-			i90 = len(nd.n49Accs)
-			nd.n49Index[k89] = i90
-			bot92 := v88
-			bot92.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot92)
+	for _, v87 := range nd.h42To48Port1 {
+		k88 := v87.ID
+		i89, ok90 := nd.n49Index.Get(k88)
+		if !ok90 {
+			i89 = len(nd.n49Accs)
+			nd.n49Index.Put(k88, i89)
+			bot91 := v87
+			bot91.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot91)
 		}
-		nd.n49Accs[i90].Rounds.Merge(v88.Rounds)
+		nd.n49Accs[i89].Rounds.Merge(v87.Rounds)
 	}
 	clear(nd.h42To48Port1)
 	nd.h42To48Port1 = nd.h42To48Port1[:0]
-	for _, v93 := range nd.h47To48Port2 {
-		k94 := v93.ID
-		i95, ok96 := nd.n49Index[k94]
-		if !ok96 {
-			i95 = len(nd.n49Accs)
-			nd.n49Index[k94] = i95
-			bot97 := v93
-			bot97.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot97)
+	for _, v92 := range nd.h47To48Port2 {
+		k93 := v92.ID
+		i94, ok95 := nd.n49Index.Get(k93)
+		if !ok95 {
+			i94 = len(nd.n49Accs)
+			nd.n49Index.Put(k93, i94)
+			bot96 := v92
+			bot96.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot96)
 		}
-		nd.n49Accs[i95].Rounds.Merge(v93.Rounds)
+		nd.n49Accs[i94].Rounds.Merge(v92.Rounds)
 	}
 	clear(nd.h47To48Port2)
 	nd.h47To48Port2 = nd.h47To48Port2[:0]
@@ -918,35 +912,35 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.MergeKeyed (49), hydro.AntiJoin (50), hydro.Filter (52), hydro.CrossJoin (53).
 func (nd *ScalableTwoPCParticipant) subgraph6() {
-	for i99 := range nd.n49Accs {
-		v98 := nd.n49Accs[i99]
-		if _, excluded100 := nd.n50Neg[v98.ID]; !excluded100 {
-			nd.n51Next = append(nd.n51Next, v98)
-			if inDoubt(v98) {
-				nd.n53L = append(nd.n53L, v98)
-				for _, v101 := range nd.n53R {
-					v102 := inquiry(v98, v101)
+	for i98 := range nd.n49Accs {
+		v97 := nd.n49Accs[i98]
+		if !nd.n50Neg.Has(v97.ID) {
+			nd.n51Next = append(nd.n51Next, v97)
+			if inDoubt(v97) {
+				nd.n53L = append(nd.n53L, v97)
+				for _, v99 := range nd.n53R {
+					v100 := inquiry(v97, v99)
 					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v102.ID)
-					part103 := xxhash.Sum64(nd.hydroKey)
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v100.ID)
+					part101 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v102)
-						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part103}, 56, nd.hydroBuf)
+						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v100)
+						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part101}, 56, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v105 := range nd.h14To53Port1 {
-		nd.n53R = append(nd.n53R, v105)
-		for _, v106 := range nd.n53L {
-			v107 := inquiry(v106, v105)
+	for _, v103 := range nd.h14To53Port1 {
+		nd.n53R = append(nd.n53R, v103)
+		for _, v104 := range nd.n53L {
+			v105 := inquiry(v104, v103)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v107.ID)
-			part108 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v105.ID)
+			part106 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v107)
-				nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part108}, 56, nd.hydroBuf)
+				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v105)
+				nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part106}, 56, nd.hydroBuf)
 			}
 		}
 	}
@@ -965,30 +959,30 @@ func (nd *ScalableTwoPCParticipant) Recover(dir durable.FS, opts durable.Options
 func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 25:
-		var v112 Record
-		n113, err114 := decodeHydroRecord(item, &v112)
-		if err114 == nil && n113 != len(item) {
-			err114 = fmt.Errorf("%d bytes after the item", len(item)-n113)
+		var v110 Record
+		n111, err112 := decodeHydroRecord(item, &v110)
+		if err112 == nil && n111 != len(item) {
+			err112 = fmt.Errorf("%d bytes after the item", len(item)-n111)
 		}
-		if err114 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err114)
+		if err112 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err112)
 		}
-		k115 := v112.ID
-		i116, ok117 := nd.n25Index[k115]
-		if ok117 {
-			nd.n25Accs[i116] = v112
+		k113 := v110.ID
+		i114, ok115 := nd.n25Index.Get(k113)
+		if ok115 {
+			nd.n25Accs[i114] = v110
 		} else {
-			i116 = len(nd.n25Accs)
-			nd.n25Index[k115] = i116
-			nd.n25Accs = append(nd.n25Accs, v112)
+			i114 = len(nd.n25Accs)
+			nd.n25Index.Put(k113, i114)
+			nd.n25Accs = append(nd.n25Accs, v110)
 			nd.n25Mark = append(nd.n25Mark, false)
 		}
-		if i116 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i116+1-len(nd.n25Touched))...)
+		if i114 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i114+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i116] {
-			nd.n25Touched[i116] = true
-			nd.n25Changed = append(nd.n25Changed, i116)
+		if !nd.n25Touched[i114] {
+			nd.n25Touched[i114] = true
+			nd.n25Changed = append(nd.n25Changed, i114)
 		}
 		return nil
 	}
@@ -1001,10 +995,10 @@ func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCParticipant) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i109 := range nd.n25Dirty {
-			nd.n25Mark[i109] = false
-			v110 := nd.n25Accs[i109]
-			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v110))
+		for _, i107 := range nd.n25Dirty {
+			nd.n25Mark[i107] = false
+			v108 := nd.n25Accs[i107]
+			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v108))
 		}
 		nd.n25Dirty = nd.n25Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1018,8 +1012,8 @@ func (nd *ScalableTwoPCParticipant) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalableTwoPCParticipant) hydroSnapshot(add func([]byte)) {
-	for _, v111 := range nd.n25Accs {
-		add(appendHydroRecord(nd.hydroJournal.Record(25), &v111))
+	for _, v109 := range nd.n25Accs {
+		add(appendHydroRecord(nd.hydroJournal.Record(25), &v109))
 	}
 }
 
@@ -1296,7 +1290,7 @@ type ScalableTwoPCCommitter struct {
 	n54Size int
 	n54Done bool
 	// hydro.MergeKeyed (node 59, twopc.go:288): the groups in order of first appearance.
-	n59Index map[uint64]int
+	n59Index hydro.IntIndex[uint64]
 	n59Accs  []Entry
 	// the groups changed this tick, to log at its end.
 	n59Mark  []bool
@@ -1315,15 +1309,15 @@ type ScalableTwoPCCommitter struct {
 	// hydro.CrossJoin (node 68, twopc.go:293): the stored sides' items in arrival order.
 	n68R []time.Time
 	// hydro.AntiJoin (node 71, twopc.go:294): the keys of the negative input.
-	n71Neg map[uint64]struct{}
+	n71Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 72, twopc.go:294): the groups in order of first appearance.
-	n72Index map[uint64]int
+	n72Index hydro.IntIndex[uint64]
 	n72Accs  []Tally
 	// hydro.CrossJoin (node 73, twopc.go:295): the stored sides' items in arrival order.
 	n73L []Tally
 	n73R []int
 	// hydro.AntiJoin (node 75, twopc.go:296): the keys of the negative input.
-	n75Neg map[uint64]struct{}
+	n75Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 77, twopc.go:296): the items of this tick and of the next.
 	n77Now  []Tally
 	n77Next []Tally
@@ -1331,15 +1325,13 @@ type ScalableTwoPCCommitter struct {
 	n78Now  []Decided
 	n78Next []Decided
 	// hydro.Join (node 81, twopc.go:301): the stored sides' items, per key in arrival order.
-	n81RIndex  map[uint64]int
-	n81RChains [][2]int
-	n81RItems  []Txn
-	n81RNext   []int
+	n81RIndex hydro.IntIndex[uint64]
+	n81RItems []Txn
+	n81RNext  []int
 	// hydro.Join (node 82, twopc.go:302): the stored sides' items, per key in arrival order.
-	n82RIndex  map[uint64]int
-	n82RChains [][2]int
-	n82RItems  []Txn
-	n82RNext   []int
+	n82RIndex hydro.IntIndex[uint64]
+	n82RItems []Txn
+	n82RNext  []int
 	// hydro.Demux (node 55, twopc.go:285): the items received since the last tick.
 	n55Recv []Vote
 	// hydro.Demux (node 56, twopc.go:286): the items received since the last tick.
@@ -1372,15 +1364,9 @@ func NewScalableTwoPCCommitter(requests hydro.Input[Request], outcomes hydro.Out
 	nd.votesCast = votesCast
 	nd.decisions = decisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n59Index = map[uint64]int{}
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1378:91*/
-	nd.n71Neg = map[uint64]struct{}{}
-	nd.n72Index = map[uint64]int{}
-	nd.n75Neg = map[uint64]struct{}{}
-	nd.n81RIndex = map[uint64]int{}
-	nd.n82RIndex = map[uint64]int{}
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1369:91*/
 	return nd
 }
 
@@ -1407,12 +1393,12 @@ func (nd *ScalableTwoPCCommitter) Tick() {
 	nd.n59Changed = nd.n59Changed[:0]
 	clear(nd.n68R)
 	nd.n68R = nd.n68R[:0]
-	clear(nd.n72Index)
+	nd.n72Index.Clear()
 	clear(nd.n72Accs)
 	nd.n72Accs = nd.n72Accs[:0]
 	clear(nd.n73L)
 	nd.n73L = nd.n73L[:0]
-	clear(nd.n75Neg)
+	nd.n75Neg.Clear()
 	clear(nd.n77Now)
 	nd.n77Now, nd.n77Next = nd.n77Next, nd.n77Now[:0]
 	nd.n78Now, nd.n78Next = nd.n78Next, nd.n78Now[:0]
@@ -1434,14 +1420,14 @@ func (nd *ScalableTwoPCCommitter) subgraph1() {
 	for _, v2 := range nd.n78Now {
 		if v3, ok4 := entryOf(v2); ok4 {
 			k5 := v3.ID
-			i6, ok7 := nd.n59Index[k5]
+			i6, ok7 := nd.n59Index.Get(k5)
 			if ok7 && !nd.n59Mark[i6] {
 				nd.n59Mark[i6] = true
 				nd.n59Dirty = append(nd.n59Dirty, i6)
 			}
 			if !ok7 {
 				i6 = len(nd.n59Accs)
-				nd.n59Index[k5] = i6
+				nd.n59Index.Put(k5, i6)
 				nd.n59Mark = append(nd.n59Mark, true)
 				nd.n59Dirty = append(nd.n59Dirty, i6)
 				bot8 := v3
@@ -1464,24 +1450,20 @@ func (nd *ScalableTwoPCCommitter) subgraph1() {
 				k12 := v9.ID
 				j13 := len(nd.n81RItems)
 				nd.n81RItems = append(nd.n81RItems, v9)
-				nd.n81RNext = append(nd.n81RNext, -1)
-				if c14, ok15 := nd.n81RIndex[k12]; ok15 {
-					nd.n81RNext[nd.n81RChains[c14][1]] = j13
-					nd.n81RChains[c14][1] = j13
+				if l14, ok15 := nd.n81RIndex.Swap(k12, j13); ok15 {
+					nd.n81RNext = append(nd.n81RNext, nd.n81RNext[l14])
+					nd.n81RNext[l14] = j13
 				} else {
-					nd.n81RIndex[k12] = len(nd.n81RChains)
-					nd.n81RChains = append(nd.n81RChains, [2]int{j13, j13})
+					nd.n81RNext = append(nd.n81RNext, j13)
 				}
 				k16 := v9.ID
 				j17 := len(nd.n82RItems)
 				nd.n82RItems = append(nd.n82RItems, v9)
-				nd.n82RNext = append(nd.n82RNext, -1)
-				if c18, ok19 := nd.n82RIndex[k16]; ok19 {
-					nd.n82RNext[nd.n82RChains[c18][1]] = j17
-					nd.n82RChains[c18][1] = j17
+				if l18, ok19 := nd.n82RIndex.Swap(k16, j17); ok19 {
+					nd.n82RNext = append(nd.n82RNext, nd.n82RNext[l18])
+					nd.n82RNext[l18] = j17
 				} else {
-					nd.n82RIndex[k16] = len(nd.n82RChains)
-					nd.n82RChains = append(nd.n82RChains, [2]int{j17, j17})
+					nd.n82RNext = append(nd.n82RNext, j17)
 				}
 			}
 		}
@@ -1500,26 +1482,28 @@ func (nd *ScalableTwoPCCommitter) subgraph1() {
 		nd.h69To71Port0 = append(nd.h69To71Port0, v23)
 		nd.h55To79Port0 = append(nd.h55To79Port0, v22)
 		k24 := v22.ID
-		if c25, ok26 := nd.n81RIndex[k24]; ok26 {
-			for j27 := nd.n81RChains[c25][0]; j27 >= 0; j27 = nd.n81RNext[j27] {
-				v28 := nd.n81RItems[j27]
-				v29 := voteRefused(v22, v28)
-				nd.h81To83Port2 = append(nd.h81To83Port2, v29)
+		if l25, ok26 := nd.n81RIndex.Get(k24); ok26 {
+			for j27, more28 := nd.n81RNext[l25], true; more28; j27 = nd.n81RNext[j27] {
+				more28 = j27 != l25
+				v29 := nd.n81RItems[j27]
+				v30 := voteRefused(v22, v29)
+				nd.h81To83Port2 = append(nd.h81To83Port2, v30)
 			}
 		}
 	}
 	clear(nd.n55Recv)
 	nd.n55Recv = nd.n55Recv[:0]
-	for _, v30 := range nd.n56Recv {
-		v31 := tallyInquiry(v30)
-		nd.h69To71Port0 = append(nd.h69To71Port0, v31)
-		nd.h56To80Port0 = append(nd.h56To80Port0, v30)
-		k32 := v30.ID
-		if c33, ok34 := nd.n82RIndex[k32]; ok34 {
-			for j35 := nd.n82RChains[c33][0]; j35 >= 0; j35 = nd.n82RNext[j35] {
-				v36 := nd.n82RItems[j35]
-				v37 := inquiryRefused(v30, v36)
-				nd.h82To83Port3 = append(nd.h82To83Port3, v37)
+	for _, v31 := range nd.n56Recv {
+		v32 := tallyInquiry(v31)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v32)
+		nd.h56To80Port0 = append(nd.h56To80Port0, v31)
+		k33 := v31.ID
+		if l34, ok35 := nd.n82RIndex.Get(k33); ok35 {
+			for j36, more37 := nd.n82RNext[l34], true; more37; j36 = nd.n82RNext[j36] {
+				more37 = j36 != l34
+				v38 := nd.n82RItems[j36]
+				v39 := inquiryRefused(v31, v38)
+				nd.h82To83Port3 = append(nd.h82To83Port3, v39)
 			}
 		}
 	}
@@ -1528,49 +1512,49 @@ func (nd *ScalableTwoPCCommitter) subgraph1() {
 	if !nd.n67Fired || !nd.hydroNow.Before(nd.n67Due) {
 		nd.n67Fired = true
 		nd.n67Due = nd.hydroNow.Add(nd.n67Period)
-		v38 := nd.hydroNow
-		nd.n68R = append(nd.n68R, v38)
+		v40 := nd.hydroNow
+		nd.n68R = append(nd.n68R, v40)
 	}
-	for _, v39 := range nd.n77Now {
-		for _, v40 := range nd.n68R {
-			v41 := aged(v39, v40)
-			nd.h69To71Port0 = append(nd.h69To71Port0, v41)
+	for _, v41 := range nd.n77Now {
+		for _, v42 := range nd.n68R {
+			v43 := aged(v41, v42)
+			nd.h69To71Port0 = append(nd.h69To71Port0, v43)
 		}
-		nd.h69To71Port0 = append(nd.h69To71Port0, v39)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v41)
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (59), hydro.Map (60), hydro.Unique (61), hydro.Union (70), hydro.Join (79), hydro.Join (80), hydro.Union (83), hydro.Map (89), hydro.Union (90), hydro.Filter (91).
 func (nd *ScalableTwoPCCommitter) subgraph2() {
 	slices.Sort(nd.n59Changed)
-	for _, i43 := range nd.n59Changed {
-		v42 := nd.n59Accs[i43]
-		v44 := entryTxn(v42)
-		if _, dup45 := nd.n61Seen[v44]; !dup45 {
-			nd.n61Seen[v44] = struct{}{}
-			nd.n71Neg[v44.ID] = struct{}{}
+	for _, i45 := range nd.n59Changed {
+		v44 := nd.n59Accs[i45]
+		v46 := entryTxn(v44)
+		if _, dup47 := nd.n61Seen[v46]; !dup47 {
+			nd.n61Seen[v46] = struct{}{}
+			nd.n71Neg.Add(v46.ID)
 		}
 	}
-	for _, v46 := range nd.h63To70Port1 {
-		nd.n71Neg[v46.ID] = struct{}{}
+	for _, v48 := range nd.h63To70Port1 {
+		nd.n71Neg.Add(v48.ID)
 	}
 	clear(nd.h63To70Port1)
 	nd.h63To70Port1 = nd.h63To70Port1[:0]
-	for _, v47 := range nd.h55To79Port0 {
-		if i48, ok49 := nd.n59Index[v47.ID]; ok49 {
-			v50 := nd.n59Accs[i48]
-			v51 := voteRedrive(v47, v50)
+	for _, v49 := range nd.h55To79Port0 {
+		if i50, ok51 := nd.n59Index.Get(v49.ID); ok51 {
+			v52 := nd.n59Accs[i50]
+			v53 := voteRedrive(v49, v52)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v51.ID)
-			part52 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v53.ID)
+			part54 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v51)
-				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part52, Member: uint64(redriveTo(v51))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v53)
+				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part54, Member: uint64(redriveTo(v53))}, 86, nd.hydroBuf)
 			}
-			v53 := redriveOutcome(v51)
-			if abortedOutcome(v53) {
+			v55 := redriveOutcome(v53)
+			if abortedOutcome(v55) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v53)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v55)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
@@ -1578,21 +1562,21 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 	}
 	clear(nd.h55To79Port0)
 	nd.h55To79Port0 = nd.h55To79Port0[:0]
-	for _, v54 := range nd.h56To80Port0 {
-		if i55, ok56 := nd.n59Index[v54.ID]; ok56 {
-			v57 := nd.n59Accs[i55]
-			v58 := inquiryRedrive(v54, v57)
+	for _, v56 := range nd.h56To80Port0 {
+		if i57, ok58 := nd.n59Index.Get(v56.ID); ok58 {
+			v59 := nd.n59Accs[i57]
+			v60 := inquiryRedrive(v56, v59)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v58.ID)
-			part59 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v60.ID)
+			part61 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v58)
-				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part59, Member: uint64(redriveTo(v58))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v60)
+				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part61, Member: uint64(redriveTo(v60))}, 86, nd.hydroBuf)
 			}
-			v60 := redriveOutcome(v58)
-			if abortedOutcome(v60) {
+			v62 := redriveOutcome(v60)
+			if abortedOutcome(v62) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v60)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v62)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
@@ -1600,46 +1584,46 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 	}
 	clear(nd.h56To80Port0)
 	nd.h56To80Port0 = nd.h56To80Port0[:0]
-	for _, v61 := range nd.h81To83Port2 {
+	for _, v63 := range nd.h81To83Port2 {
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v61.ID)
-		part62 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v63.ID)
+		part64 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v61)
-			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part62, Member: uint64(redriveTo(v61))}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v63)
+			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part64, Member: uint64(redriveTo(v63))}, 86, nd.hydroBuf)
 		}
-		v63 := redriveOutcome(v61)
-		if abortedOutcome(v63) {
+		v65 := redriveOutcome(v63)
+		if abortedOutcome(v65) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v63)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v65)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h81To83Port2)
 	nd.h81To83Port2 = nd.h81To83Port2[:0]
-	for _, v64 := range nd.h82To83Port3 {
+	for _, v66 := range nd.h82To83Port3 {
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v64.ID)
-		part65 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v66.ID)
+		part67 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v64)
-			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part65, Member: uint64(redriveTo(v64))}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v66)
+			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part67, Member: uint64(redriveTo(v66))}, 86, nd.hydroBuf)
 		}
-		v66 := redriveOutcome(v64)
-		if abortedOutcome(v66) {
+		v68 := redriveOutcome(v66)
+		if abortedOutcome(v68) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v66)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v68)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h82To83Port3)
 	nd.h82To83Port3 = nd.h82To83Port3[:0]
-	for _, v67 := range nd.h84To90Port0 {
-		if abortedOutcome(v67) {
+	for _, v69 := range nd.h84To90Port0 {
+		if abortedOutcome(v69) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v67)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v69)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
@@ -1650,24 +1634,24 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 
 // subgraph3 runs stratum 2: hydro.AntiJoin (71).
 func (nd *ScalableTwoPCCommitter) subgraph3() {
-	for _, v69 := range nd.h69To71Port0 {
-		if _, excluded70 := nd.n71Neg[v69.ID]; !excluded70 {
-			k71 := v69.ID
-			i72, ok73 := nd.n72Index[k71]
-			if !ok73 {
-				i72 = len(nd.n72Accs)
-				nd.n72Index[k71] = i72
-				bot74 := v69
-				bot74.Yes = *new(lattices.SetUnion[hydro.MemberID])
-				bot74.Refused = *new(lattices.Max[uint8])
-				bot74.Asked = *new(lattices.Max[uint8])
-				bot74.Rounds = *new(lattices.Max[int])
-				nd.n72Accs = append(nd.n72Accs, bot74)
+	for _, v71 := range nd.h69To71Port0 {
+		if !nd.n71Neg.Has(v71.ID) {
+			k72 := v71.ID
+			i73, ok74 := nd.n72Index.Get(k72)
+			if !ok74 {
+				i73 = len(nd.n72Accs)
+				nd.n72Index.Put(k72, i73)
+				bot75 := v71
+				bot75.Yes = *new(lattices.SetUnion[hydro.MemberID])
+				bot75.Refused = *new(lattices.Max[uint8])
+				bot75.Asked = *new(lattices.Max[uint8])
+				bot75.Rounds = *new(lattices.Max[int])
+				nd.n72Accs = append(nd.n72Accs, bot75)
 			}
-			nd.n72Accs[i72].Yes.Merge(v69.Yes)
-			nd.n72Accs[i72].Refused.Merge(v69.Refused)
-			nd.n72Accs[i72].Asked.Merge(v69.Asked)
-			nd.n72Accs[i72].Rounds.Merge(v69.Rounds)
+			nd.n72Accs[i73].Yes.Merge(v71.Yes)
+			nd.n72Accs[i73].Refused.Merge(v71.Refused)
+			nd.n72Accs[i73].Asked.Merge(v71.Asked)
+			nd.n72Accs[i73].Rounds.Merge(v71.Rounds)
 		}
 	}
 	clear(nd.h69To71Port0)
@@ -1676,25 +1660,25 @@ func (nd *ScalableTwoPCCommitter) subgraph3() {
 
 // subgraph4 runs stratum 3: hydro.MergeKeyed (72), hydro.CrossJoin (73), hydro.FilterMap (74).
 func (nd *ScalableTwoPCCommitter) subgraph4() {
-	for i76 := range nd.n72Accs {
-		v75 := nd.n72Accs[i76]
-		nd.n73L = append(nd.n73L, v75)
-		for _, v77 := range nd.n73R {
-			v78 := quorum(v75, v77)
-			if v79, ok80 := decide(v78); ok80 {
-				nd.n75Neg[v79.ID] = struct{}{}
-				nd.n78Next = append(nd.n78Next, v79)
+	for i77 := range nd.n72Accs {
+		v76 := nd.n72Accs[i77]
+		nd.n73L = append(nd.n73L, v76)
+		for _, v78 := range nd.n73R {
+			v79 := quorum(v76, v78)
+			if v80, ok81 := decide(v79); ok81 {
+				nd.n75Neg.Add(v80.ID)
+				nd.n78Next = append(nd.n78Next, v80)
 			}
 		}
-		nd.h72To75Port0 = append(nd.h72To75Port0, v75)
+		nd.h72To75Port0 = append(nd.h72To75Port0, v76)
 	}
-	for _, v81 := range nd.h54To73Port1 {
-		nd.n73R = append(nd.n73R, v81)
-		for _, v82 := range nd.n73L {
-			v83 := quorum(v82, v81)
-			if v84, ok85 := decide(v83); ok85 {
-				nd.n75Neg[v84.ID] = struct{}{}
-				nd.n78Next = append(nd.n78Next, v84)
+	for _, v82 := range nd.h54To73Port1 {
+		nd.n73R = append(nd.n73R, v82)
+		for _, v83 := range nd.n73L {
+			v84 := quorum(v83, v82)
+			if v85, ok86 := decide(v84); ok86 {
+				nd.n75Neg.Add(v85.ID)
+				nd.n78Next = append(nd.n78Next, v85)
 			}
 		}
 	}
@@ -1704,9 +1688,9 @@ func (nd *ScalableTwoPCCommitter) subgraph4() {
 
 // subgraph5 runs stratum 4: hydro.AntiJoin (75), hydro.Map (76).
 func (nd *ScalableTwoPCCommitter) subgraph5() {
-	for _, v87 := range nd.h72To75Port0 {
-		if _, excluded88 := nd.n75Neg[v87.ID]; !excluded88 {
-			v89 := keep(v87)
+	for _, v88 := range nd.h72To75Port0 {
+		if !nd.n75Neg.Has(v88.ID) {
+			v89 := keep(v88)
 			nd.n77Next = append(nd.n77Next, v89)
 		}
 	}
@@ -1734,12 +1718,12 @@ func (nd *ScalableTwoPCCommitter) hydroRestore(op int, item []byte) error {
 			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:288): %w", err95)
 		}
 		k96 := v93.ID
-		i97, ok98 := nd.n59Index[k96]
+		i97, ok98 := nd.n59Index.Get(k96)
 		if ok98 {
 			nd.n59Accs[i97] = v93
 		} else {
 			i97 = len(nd.n59Accs)
-			nd.n59Index[k96] = i97
+			nd.n59Index.Put(k96, i97)
 			nd.n59Accs = append(nd.n59Accs, v93)
 			nd.n59Mark = append(nd.n59Mark, false)
 		}
@@ -1931,20 +1915,20 @@ type ScalableTwoPCEnder struct {
 	n92Size int
 	n92Done bool
 	// hydro.AntiJoin (node 98, twopc.go:314): the keys of the negative input.
-	n98Neg map[uint64]struct{}
+	n98Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 99, twopc.go:314): the groups in order of first appearance.
-	n99Index map[uint64]int
+	n99Index hydro.IntIndex[uint64]
 	n99Accs  []Acks
 	// hydro.CrossJoin (node 100, twopc.go:315): the stored sides' items in arrival order.
 	n100L []Acks
 	n100R []int
 	// hydro.AntiJoin (node 102, twopc.go:316): the keys of the negative input.
-	n102Neg map[uint64]struct{}
+	n102Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 104, twopc.go:316): the items of this tick and of the next.
 	n104Now  []Acks
 	n104Next []Acks
 	// hydro.MergeKeyed (node 105, twopc.go:317): the groups in order of first appearance.
-	n105Index map[uint64]int
+	n105Index hydro.IntIndex[uint64]
 	n105Accs  []End
 	// the groups changed this tick, to log at its end.
 	n105Mark  []bool
@@ -1979,10 +1963,6 @@ func NewScalableTwoPCEnder(requests hydro.Input[Request], outcomes hydro.Output[
 	nd.votesCast = votesCast
 	nd.decisions = decisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n98Neg = map[uint64]struct{}{}
-	nd.n99Index = map[uint64]int{}
-	nd.n102Neg = map[uint64]struct{}{}
-	nd.n105Index = map[uint64]int{}
 	nd.n107Seen = map[Txn]struct{}{}
 	nd.n110Seen = map[Outcome]struct{}{}
 	return nd
@@ -2006,12 +1986,12 @@ func (nd *ScalableTwoPCEnder) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	clear(nd.n99Index)
+	nd.n99Index.Clear()
 	clear(nd.n99Accs)
 	nd.n99Accs = nd.n99Accs[:0]
 	clear(nd.n100L)
 	nd.n100L = nd.n100L[:0]
-	clear(nd.n102Neg)
+	nd.n102Neg.Clear()
 	clear(nd.n104Now)
 	nd.n104Now, nd.n104Next = nd.n104Next, nd.n104Now[:0]
 	for _, i := range nd.n105Changed {
@@ -2048,24 +2028,24 @@ func (nd *ScalableTwoPCEnder) subgraph1() {
 // subgraph2 runs stratum 0: hydro.Cycle (94), hydro.DeferTick (108).
 func (nd *ScalableTwoPCEnder) subgraph2() {
 	for _, v5 := range nd.n108Now {
-		nd.n98Neg[v5.ID] = struct{}{}
+		nd.n98Neg.Add(v5.ID)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (98).
 func (nd *ScalableTwoPCEnder) subgraph3() {
 	for _, v7 := range nd.h97To98Port0 {
-		if _, excluded8 := nd.n98Neg[v7.ID]; !excluded8 {
-			k9 := v7.ID
-			i10, ok11 := nd.n99Index[k9]
-			if !ok11 {
-				i10 = len(nd.n99Accs)
-				nd.n99Index[k9] = i10
-				bot12 := v7
-				bot12.By = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n99Accs = append(nd.n99Accs, bot12)
+		if !nd.n98Neg.Has(v7.ID) {
+			k8 := v7.ID
+			i9, ok10 := nd.n99Index.Get(k8)
+			if !ok10 {
+				i9 = len(nd.n99Accs)
+				nd.n99Index.Put(k8, i9)
+				bot11 := v7
+				bot11.By = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n99Accs = append(nd.n99Accs, bot11)
 			}
-			nd.n99Accs[i10].By.Merge(v7.By)
+			nd.n99Accs[i9].By.Merge(v7.By)
 		}
 	}
 	clear(nd.h97To98Port0)
@@ -2074,68 +2054,68 @@ func (nd *ScalableTwoPCEnder) subgraph3() {
 
 // subgraph4 runs stratum 2: hydro.MergeKeyed (99), hydro.CrossJoin (100), hydro.FilterMap (101).
 func (nd *ScalableTwoPCEnder) subgraph4() {
-	for i14 := range nd.n99Accs {
-		v13 := nd.n99Accs[i14]
-		nd.n100L = append(nd.n100L, v13)
-		for _, v15 := range nd.n100R {
-			v16 := ackQuorum(v13, v15)
-			if v17, ok18 := allAcked(v16); ok18 {
-				nd.n102Neg[v17.ID] = struct{}{}
-				k19 := v17.ID
-				i20, ok21 := nd.n105Index[k19]
-				if ok21 && !nd.n105Mark[i20] {
-					nd.n105Mark[i20] = true
-					nd.n105Dirty = append(nd.n105Dirty, i20)
+	for i13 := range nd.n99Accs {
+		v12 := nd.n99Accs[i13]
+		nd.n100L = append(nd.n100L, v12)
+		for _, v14 := range nd.n100R {
+			v15 := ackQuorum(v12, v14)
+			if v16, ok17 := allAcked(v15); ok17 {
+				nd.n102Neg.Add(v16.ID)
+				k18 := v16.ID
+				i19, ok20 := nd.n105Index.Get(k18)
+				if ok20 && !nd.n105Mark[i19] {
+					nd.n105Mark[i19] = true
+					nd.n105Dirty = append(nd.n105Dirty, i19)
 				}
-				if !ok21 {
-					i20 = len(nd.n105Accs)
-					nd.n105Index[k19] = i20
+				if !ok20 {
+					i19 = len(nd.n105Accs)
+					nd.n105Index.Put(k18, i19)
 					nd.n105Mark = append(nd.n105Mark, true)
-					nd.n105Dirty = append(nd.n105Dirty, i20)
-					bot22 := v17
-					bot22.Acked = *new(lattices.Max[int])
-					nd.n105Accs = append(nd.n105Accs, bot22)
+					nd.n105Dirty = append(nd.n105Dirty, i19)
+					bot21 := v16
+					bot21.Acked = *new(lattices.Max[int])
+					nd.n105Accs = append(nd.n105Accs, bot21)
 				}
-				nd.n105Accs[i20].Acked.Merge(v17.Acked)
-				if i20 >= len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, make([]bool, i20+1-len(nd.n105Touched))...)
+				nd.n105Accs[i19].Acked.Merge(v16.Acked)
+				if i19 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i19+1-len(nd.n105Touched))...)
 				}
-				if !nd.n105Touched[i20] {
-					nd.n105Touched[i20] = true
-					nd.n105Changed = append(nd.n105Changed, i20)
+				if !nd.n105Touched[i19] {
+					nd.n105Touched[i19] = true
+					nd.n105Changed = append(nd.n105Changed, i19)
 				}
 			}
 		}
-		nd.h99To102Port0 = append(nd.h99To102Port0, v13)
+		nd.h99To102Port0 = append(nd.h99To102Port0, v12)
 	}
-	for _, v23 := range nd.h92To100Port1 {
-		nd.n100R = append(nd.n100R, v23)
-		for _, v24 := range nd.n100L {
-			v25 := ackQuorum(v24, v23)
-			if v26, ok27 := allAcked(v25); ok27 {
-				nd.n102Neg[v26.ID] = struct{}{}
-				k28 := v26.ID
-				i29, ok30 := nd.n105Index[k28]
-				if ok30 && !nd.n105Mark[i29] {
-					nd.n105Mark[i29] = true
-					nd.n105Dirty = append(nd.n105Dirty, i29)
+	for _, v22 := range nd.h92To100Port1 {
+		nd.n100R = append(nd.n100R, v22)
+		for _, v23 := range nd.n100L {
+			v24 := ackQuorum(v23, v22)
+			if v25, ok26 := allAcked(v24); ok26 {
+				nd.n102Neg.Add(v25.ID)
+				k27 := v25.ID
+				i28, ok29 := nd.n105Index.Get(k27)
+				if ok29 && !nd.n105Mark[i28] {
+					nd.n105Mark[i28] = true
+					nd.n105Dirty = append(nd.n105Dirty, i28)
 				}
-				if !ok30 {
-					i29 = len(nd.n105Accs)
-					nd.n105Index[k28] = i29
+				if !ok29 {
+					i28 = len(nd.n105Accs)
+					nd.n105Index.Put(k27, i28)
 					nd.n105Mark = append(nd.n105Mark, true)
-					nd.n105Dirty = append(nd.n105Dirty, i29)
-					bot31 := v26
-					bot31.Acked = *new(lattices.Max[int])
-					nd.n105Accs = append(nd.n105Accs, bot31)
+					nd.n105Dirty = append(nd.n105Dirty, i28)
+					bot30 := v25
+					bot30.Acked = *new(lattices.Max[int])
+					nd.n105Accs = append(nd.n105Accs, bot30)
 				}
-				nd.n105Accs[i29].Acked.Merge(v26.Acked)
-				if i29 >= len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, make([]bool, i29+1-len(nd.n105Touched))...)
+				nd.n105Accs[i28].Acked.Merge(v25.Acked)
+				if i28 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i28+1-len(nd.n105Touched))...)
 				}
-				if !nd.n105Touched[i29] {
-					nd.n105Touched[i29] = true
-					nd.n105Changed = append(nd.n105Changed, i29)
+				if !nd.n105Touched[i28] {
+					nd.n105Touched[i28] = true
+					nd.n105Changed = append(nd.n105Changed, i28)
 				}
 			}
 		}
@@ -2146,10 +2126,10 @@ func (nd *ScalableTwoPCEnder) subgraph4() {
 
 // subgraph5 runs stratum 3: hydro.AntiJoin (102), hydro.Map (103).
 func (nd *ScalableTwoPCEnder) subgraph5() {
-	for _, v33 := range nd.h99To102Port0 {
-		if _, excluded34 := nd.n102Neg[v33.ID]; !excluded34 {
-			v35 := keepAcks(v33)
-			nd.n104Next = append(nd.n104Next, v35)
+	for _, v32 := range nd.h99To102Port0 {
+		if !nd.n102Neg.Has(v32.ID) {
+			v33 := keepAcks(v32)
+			nd.n104Next = append(nd.n104Next, v33)
 		}
 	}
 	clear(nd.h99To102Port0)
@@ -2159,22 +2139,22 @@ func (nd *ScalableTwoPCEnder) subgraph5() {
 // subgraph6 runs stratum 3: hydro.MergeKeyed (105), hydro.Map (106), hydro.Unique (107), hydro.Join (109), hydro.Unique (110).
 func (nd *ScalableTwoPCEnder) subgraph6() {
 	slices.Sort(nd.n105Changed)
-	for _, i37 := range nd.n105Changed {
-		v36 := nd.n105Accs[i37]
-		v38 := endTxn(v36)
-		if _, dup39 := nd.n107Seen[v38]; !dup39 {
-			nd.n107Seen[v38] = struct{}{}
-			nd.n108Next = append(nd.n108Next, v38)
+	for _, i35 := range nd.n105Changed {
+		v34 := nd.n105Accs[i35]
+		v36 := endTxn(v34)
+		if _, dup37 := nd.n107Seen[v36]; !dup37 {
+			nd.n107Seen[v36] = struct{}{}
+			nd.n108Next = append(nd.n108Next, v36)
 		}
 	}
-	for _, v40 := range nd.h93To109Port0 {
-		if i41, ok42 := nd.n105Index[v40.ID]; ok42 {
-			v43 := nd.n105Accs[i41]
-			v44 := ackCommitted(v40, v43)
-			if _, dup45 := nd.n110Seen[v44]; !dup45 {
-				nd.n110Seen[v44] = struct{}{}
+	for _, v38 := range nd.h93To109Port0 {
+		if i39, ok40 := nd.n105Index.Get(v38.ID); ok40 {
+			v41 := nd.n105Accs[i39]
+			v42 := ackCommitted(v38, v41)
+			if _, dup43 := nd.n110Seen[v42]; !dup43 {
+				nd.n110Seen[v42] = struct{}{}
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v44)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v42)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 112, nd.hydroBuf)
 				}
 			}
@@ -2195,30 +2175,30 @@ func (nd *ScalableTwoPCEnder) Recover(dir durable.FS, opts durable.Options) erro
 func (nd *ScalableTwoPCEnder) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 105:
-		var v49 End
-		n50, err51 := decodeHydroEnd(item, &v49)
-		if err51 == nil && n50 != len(item) {
-			err51 = fmt.Errorf("%d bytes after the item", len(item)-n50)
+		var v47 End
+		n48, err49 := decodeHydroEnd(item, &v47)
+		if err49 == nil && n48 != len(item) {
+			err49 = fmt.Errorf("%d bytes after the item", len(item)-n48)
 		}
-		if err51 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err51)
+		if err49 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err49)
 		}
-		k52 := v49.ID
-		i53, ok54 := nd.n105Index[k52]
-		if ok54 {
-			nd.n105Accs[i53] = v49
+		k50 := v47.ID
+		i51, ok52 := nd.n105Index.Get(k50)
+		if ok52 {
+			nd.n105Accs[i51] = v47
 		} else {
-			i53 = len(nd.n105Accs)
-			nd.n105Index[k52] = i53
-			nd.n105Accs = append(nd.n105Accs, v49)
+			i51 = len(nd.n105Accs)
+			nd.n105Index.Put(k50, i51)
+			nd.n105Accs = append(nd.n105Accs, v47)
 			nd.n105Mark = append(nd.n105Mark, false)
 		}
-		if i53 >= len(nd.n105Touched) {
-			nd.n105Touched = append(nd.n105Touched, make([]bool, i53+1-len(nd.n105Touched))...)
+		if i51 >= len(nd.n105Touched) {
+			nd.n105Touched = append(nd.n105Touched, make([]bool, i51+1-len(nd.n105Touched))...)
 		}
-		if !nd.n105Touched[i53] {
-			nd.n105Touched[i53] = true
-			nd.n105Changed = append(nd.n105Changed, i53)
+		if !nd.n105Touched[i51] {
+			nd.n105Touched[i51] = true
+			nd.n105Changed = append(nd.n105Changed, i51)
 		}
 		return nil
 	}
@@ -2231,10 +2211,10 @@ func (nd *ScalableTwoPCEnder) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCEnder) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i46 := range nd.n105Dirty {
-			nd.n105Mark[i46] = false
-			v47 := nd.n105Accs[i46]
-			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v47))
+		for _, i44 := range nd.n105Dirty {
+			nd.n105Mark[i44] = false
+			v45 := nd.n105Accs[i44]
+			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v45))
 		}
 		nd.n105Dirty = nd.n105Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -2248,8 +2228,8 @@ func (nd *ScalableTwoPCEnder) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalableTwoPCEnder) hydroSnapshot(add func([]byte)) {
-	for _, v48 := range nd.n105Accs {
-		add(appendHydroEnd(nd.hydroJournal.Record(105), &v48))
+	for _, v46 := range nd.n105Accs {
+		add(appendHydroEnd(nd.hydroJournal.Record(105), &v46))
 	}
 }
 

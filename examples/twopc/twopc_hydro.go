@@ -63,14 +63,14 @@ type TwoPCClient struct {
 	// hydro.CrossJoin (node 3, twopc.go:249): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 6, twopc.go:252): the stored sides' items, per key in arrival order.
-	n6RIndex  map[uint64]int
+	n6RIndex  hydro.IntIndex[uint64]
 	n6RGroups [][]Request
 	// hydro.Unique (node 7, twopc.go:252): the items seen.
 	n7Seen map[Outcome]struct{}
 	// hydro.Sink (node 8, twopc.go:252): this tick's output.
 	n8Out []Outcome
 	// hydro.AntiJoin (node 9, twopc.go:253): the keys of the negative input.
-	n9Neg map[uint64]struct{}
+	n9Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 10, twopc.go:253): the items of this tick and of the next.
 	n10Now  []Request
 	n10Next []Request
@@ -91,9 +91,7 @@ func NewTwoPCClient(requests hydro.Input[Request], outcomes hydro.Output[Outcome
 	nd.decisions = decisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line twopc.go:249:57*/ Timeout /*line twopc_hydro.go:93:78*/
-	nd.n6RIndex = map[uint64]int{}
 	nd.n7Seen = map[Outcome]struct{}{}
-	nd.n9Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -109,10 +107,10 @@ func (nd *TwoPCClient) Tick() {
 	for i := range nd.n6RGroups {
 		clear(nd.n6RGroups[i])
 	}
-	clear(nd.n6RIndex)
+	nd.n6RIndex.Clear()
 	nd.n6RGroups = nd.n6RGroups[:0]
 	clear(nd.n7Seen)
-	clear(nd.n9Neg)
+	nd.n9Neg.Clear()
 	clear(nd.n10Now)
 	nd.n10Now, nd.n10Next = nd.n10Next, nd.n10Now[:0]
 }
@@ -122,10 +120,10 @@ func (nd *TwoPCClient) subgraph0() {
 	nd.n0Buf = nd.requests.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n6RIndex[k2]
+		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex[k2] = g3
+			nd.n6RIndex.Put(k2, g3)
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -156,10 +154,10 @@ func (nd *TwoPCClient) subgraph0() {
 			}
 		}
 		k9 := v6.ID
-		g10, ok11 := nd.n6RIndex[k9]
+		g10, ok11 := nd.n6RIndex.Get(k9)
 		if !ok11 {
 			g10 = len(nd.n6RGroups)
-			nd.n6RIndex[k9] = g10
+			nd.n6RIndex.Put(k9, g10)
 			if g10 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g10+1]
 				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
@@ -172,7 +170,7 @@ func (nd *TwoPCClient) subgraph0() {
 	}
 	for _, v12 := range nd.n111Recv {
 		k13 := v12.ID
-		if g14, ok15 := nd.n6RIndex[k13]; ok15 {
+		if g14, ok15 := nd.n6RIndex.Get(k13); ok15 {
 			for _, v16 := range nd.n6RGroups[g14] {
 				v17 := learned(v12, v16)
 				if _, dup18 := nd.n7Seen[v17]; !dup18 {
@@ -181,13 +179,13 @@ func (nd *TwoPCClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg[v12.ID] = struct{}{}
+		nd.n9Neg.Add(v12.ID)
 	}
 	clear(nd.n111Recv)
 	nd.n111Recv = nd.n111Recv[:0]
 	for _, v19 := range nd.n112Recv {
 		k20 := v19.ID
-		if g21, ok22 := nd.n6RIndex[k20]; ok22 {
+		if g21, ok22 := nd.n6RIndex.Get(k20); ok22 {
 			for _, v23 := range nd.n6RGroups[g21] {
 				v24 := learned(v19, v23)
 				if _, dup25 := nd.n7Seen[v24]; !dup25 {
@@ -196,7 +194,7 @@ func (nd *TwoPCClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg[v19.ID] = struct{}{}
+		nd.n9Neg.Add(v19.ID)
 	}
 	clear(nd.n112Recv)
 	nd.n112Recv = nd.n112Recv[:0]
@@ -205,7 +203,7 @@ func (nd *TwoPCClient) subgraph0() {
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *TwoPCClient) subgraph1() {
 	for _, v27 := range nd.h5To9Port0 {
-		if _, excluded28 := nd.n9Neg[v27.ID]; !excluded28 {
+		if !nd.n9Neg.Has(v27.ID) {
 			nd.n10Next = append(nd.n10Next, v27)
 		}
 	}
@@ -331,7 +329,7 @@ type TwoPCCoordinator struct {
 	n54Size int
 	n54Done bool
 	// hydro.MergeKeyed (node 59, twopc.go:288): the groups in order of first appearance.
-	n59Index map[uint64]int
+	n59Index hydro.IntIndex[uint64]
 	n59Accs  []Entry
 	// the groups changed this tick, to log at its end.
 	n59Mark  []bool
@@ -350,15 +348,15 @@ type TwoPCCoordinator struct {
 	// hydro.CrossJoin (node 68, twopc.go:293): the stored sides' items in arrival order.
 	n68R []time.Time
 	// hydro.AntiJoin (node 71, twopc.go:294): the keys of the negative input.
-	n71Neg map[uint64]struct{}
+	n71Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 72, twopc.go:294): the groups in order of first appearance.
-	n72Index map[uint64]int
+	n72Index hydro.IntIndex[uint64]
 	n72Accs  []Tally
 	// hydro.CrossJoin (node 73, twopc.go:295): the stored sides' items in arrival order.
 	n73L []Tally
 	n73R []int
 	// hydro.AntiJoin (node 75, twopc.go:296): the keys of the negative input.
-	n75Neg map[uint64]struct{}
+	n75Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 77, twopc.go:296): the items of this tick and of the next.
 	n77Now  []Tally
 	n77Next []Tally
@@ -366,33 +364,31 @@ type TwoPCCoordinator struct {
 	n78Now  []Decided
 	n78Next []Decided
 	// hydro.Join (node 81, twopc.go:301): the stored sides' items, per key in arrival order.
-	n81RIndex  map[uint64]int
-	n81RChains [][2]int
-	n81RItems  []Txn
-	n81RNext   []int
+	n81RIndex hydro.IntIndex[uint64]
+	n81RItems []Txn
+	n81RNext  []int
 	// hydro.Join (node 82, twopc.go:302): the stored sides' items, per key in arrival order.
-	n82RIndex  map[uint64]int
-	n82RChains [][2]int
-	n82RItems  []Txn
-	n82RNext   []int
+	n82RIndex hydro.IntIndex[uint64]
+	n82RItems []Txn
+	n82RNext  []int
 	// hydro.ClusterSize (node 92, twopc.go:310): the size of cluster "participant" (see SetSizes), whether it was emitted.
 	n92Size int
 	n92Done bool
 	// hydro.AntiJoin (node 98, twopc.go:314): the keys of the negative input.
-	n98Neg map[uint64]struct{}
+	n98Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 99, twopc.go:314): the groups in order of first appearance.
-	n99Index map[uint64]int
+	n99Index hydro.IntIndex[uint64]
 	n99Accs  []Acks
 	// hydro.CrossJoin (node 100, twopc.go:315): the stored sides' items in arrival order.
 	n100L []Acks
 	n100R []int
 	// hydro.AntiJoin (node 102, twopc.go:316): the keys of the negative input.
-	n102Neg map[uint64]struct{}
+	n102Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 104, twopc.go:316): the items of this tick and of the next.
 	n104Now  []Acks
 	n104Next []Acks
 	// hydro.MergeKeyed (node 105, twopc.go:317): the groups in order of first appearance.
-	n105Index map[uint64]int
+	n105Index hydro.IntIndex[uint64]
 	n105Accs  []End
 	// the groups changed this tick, to log at its end.
 	n105Mark  []bool
@@ -451,19 +447,9 @@ func NewTwoPCCoordinator(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.votesCast = votesCast
 	nd.decisions = decisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n59Index = map[uint64]int{}
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line twopc_hydro.go:457:82*/
-	nd.n71Neg = map[uint64]struct{}{}
-	nd.n72Index = map[uint64]int{}
-	nd.n75Neg = map[uint64]struct{}{}
-	nd.n81RIndex = map[uint64]int{}
-	nd.n82RIndex = map[uint64]int{}
-	nd.n98Neg = map[uint64]struct{}{}
-	nd.n99Index = map[uint64]int{}
-	nd.n102Neg = map[uint64]struct{}{}
-	nd.n105Index = map[uint64]int{}
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line twopc_hydro.go:452:82*/
 	nd.n107Seen = map[Txn]struct{}{}
 	nd.n110Seen = map[Outcome]struct{}{}
 	return nd
@@ -500,21 +486,21 @@ func (nd *TwoPCCoordinator) Tick() {
 	nd.n59Changed = nd.n59Changed[:0]
 	clear(nd.n68R)
 	nd.n68R = nd.n68R[:0]
-	clear(nd.n72Index)
+	nd.n72Index.Clear()
 	clear(nd.n72Accs)
 	nd.n72Accs = nd.n72Accs[:0]
 	clear(nd.n73L)
 	nd.n73L = nd.n73L[:0]
-	clear(nd.n75Neg)
+	nd.n75Neg.Clear()
 	clear(nd.n77Now)
 	nd.n77Now, nd.n77Next = nd.n77Next, nd.n77Now[:0]
 	nd.n78Now, nd.n78Next = nd.n78Next, nd.n78Now[:0]
-	clear(nd.n99Index)
+	nd.n99Index.Clear()
 	clear(nd.n99Accs)
 	nd.n99Accs = nd.n99Accs[:0]
 	clear(nd.n100L)
 	nd.n100L = nd.n100L[:0]
-	clear(nd.n102Neg)
+	nd.n102Neg.Clear()
 	clear(nd.n104Now)
 	nd.n104Now, nd.n104Next = nd.n104Next, nd.n104Now[:0]
 	for _, i := range nd.n105Changed {
@@ -553,14 +539,14 @@ func (nd *TwoPCCoordinator) subgraph2() {
 	for _, v3 := range nd.n78Now {
 		if v4, ok5 := entryOf(v3); ok5 {
 			k6 := v4.ID
-			i7, ok8 := nd.n59Index[k6]
+			i7, ok8 := nd.n59Index.Get(k6)
 			if ok8 && !nd.n59Mark[i7] {
 				nd.n59Mark[i7] = true
 				nd.n59Dirty = append(nd.n59Dirty, i7)
 			}
 			if !ok8 {
 				i7 = len(nd.n59Accs)
-				nd.n59Index[k6] = i7
+				nd.n59Index.Put(k6, i7)
 				nd.n59Mark = append(nd.n59Mark, true)
 				nd.n59Dirty = append(nd.n59Dirty, i7)
 				bot9 := v4
@@ -583,24 +569,20 @@ func (nd *TwoPCCoordinator) subgraph2() {
 				k13 := v10.ID
 				j14 := len(nd.n81RItems)
 				nd.n81RItems = append(nd.n81RItems, v10)
-				nd.n81RNext = append(nd.n81RNext, -1)
-				if c15, ok16 := nd.n81RIndex[k13]; ok16 {
-					nd.n81RNext[nd.n81RChains[c15][1]] = j14
-					nd.n81RChains[c15][1] = j14
+				if l15, ok16 := nd.n81RIndex.Swap(k13, j14); ok16 {
+					nd.n81RNext = append(nd.n81RNext, nd.n81RNext[l15])
+					nd.n81RNext[l15] = j14
 				} else {
-					nd.n81RIndex[k13] = len(nd.n81RChains)
-					nd.n81RChains = append(nd.n81RChains, [2]int{j14, j14})
+					nd.n81RNext = append(nd.n81RNext, j14)
 				}
 				k17 := v10.ID
 				j18 := len(nd.n82RItems)
 				nd.n82RItems = append(nd.n82RItems, v10)
-				nd.n82RNext = append(nd.n82RNext, -1)
-				if c19, ok20 := nd.n82RIndex[k17]; ok20 {
-					nd.n82RNext[nd.n82RChains[c19][1]] = j18
-					nd.n82RChains[c19][1] = j18
+				if l19, ok20 := nd.n82RIndex.Swap(k17, j18); ok20 {
+					nd.n82RNext = append(nd.n82RNext, nd.n82RNext[l19])
+					nd.n82RNext[l19] = j18
 				} else {
-					nd.n82RIndex[k17] = len(nd.n82RChains)
-					nd.n82RChains = append(nd.n82RChains, [2]int{j18, j18})
+					nd.n82RNext = append(nd.n82RNext, j18)
 				}
 			}
 		}
@@ -616,26 +598,28 @@ func (nd *TwoPCCoordinator) subgraph2() {
 		nd.h69To71Port0 = append(nd.h69To71Port0, v23)
 		nd.h55To79Port0 = append(nd.h55To79Port0, v22)
 		k24 := v22.ID
-		if c25, ok26 := nd.n81RIndex[k24]; ok26 {
-			for j27 := nd.n81RChains[c25][0]; j27 >= 0; j27 = nd.n81RNext[j27] {
-				v28 := nd.n81RItems[j27]
-				v29 := voteRefused(v22, v28)
-				nd.h81To83Port2 = append(nd.h81To83Port2, v29)
+		if l25, ok26 := nd.n81RIndex.Get(k24); ok26 {
+			for j27, more28 := nd.n81RNext[l25], true; more28; j27 = nd.n81RNext[j27] {
+				more28 = j27 != l25
+				v29 := nd.n81RItems[j27]
+				v30 := voteRefused(v22, v29)
+				nd.h81To83Port2 = append(nd.h81To83Port2, v30)
 			}
 		}
 	}
 	clear(nd.n55Recv)
 	nd.n55Recv = nd.n55Recv[:0]
-	for _, v30 := range nd.n56Recv {
-		v31 := tallyInquiry(v30)
-		nd.h69To71Port0 = append(nd.h69To71Port0, v31)
-		nd.h56To80Port0 = append(nd.h56To80Port0, v30)
-		k32 := v30.ID
-		if c33, ok34 := nd.n82RIndex[k32]; ok34 {
-			for j35 := nd.n82RChains[c33][0]; j35 >= 0; j35 = nd.n82RNext[j35] {
-				v36 := nd.n82RItems[j35]
-				v37 := inquiryRefused(v30, v36)
-				nd.h82To83Port3 = append(nd.h82To83Port3, v37)
+	for _, v31 := range nd.n56Recv {
+		v32 := tallyInquiry(v31)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v32)
+		nd.h56To80Port0 = append(nd.h56To80Port0, v31)
+		k33 := v31.ID
+		if l34, ok35 := nd.n82RIndex.Get(k33); ok35 {
+			for j36, more37 := nd.n82RNext[l34], true; more37; j36 = nd.n82RNext[j36] {
+				more37 = j36 != l34
+				v38 := nd.n82RItems[j36]
+				v39 := inquiryRefused(v31, v38)
+				nd.h82To83Port3 = append(nd.h82To83Port3, v39)
 			}
 		}
 	}
@@ -644,15 +628,15 @@ func (nd *TwoPCCoordinator) subgraph2() {
 	if !nd.n67Fired || !nd.hydroNow.Before(nd.n67Due) {
 		nd.n67Fired = true
 		nd.n67Due = nd.hydroNow.Add(nd.n67Period)
-		v38 := nd.hydroNow
-		nd.n68R = append(nd.n68R, v38)
+		v40 := nd.hydroNow
+		nd.n68R = append(nd.n68R, v40)
 	}
-	for _, v39 := range nd.n77Now {
-		for _, v40 := range nd.n68R {
-			v41 := aged(v39, v40)
-			nd.h69To71Port0 = append(nd.h69To71Port0, v41)
+	for _, v41 := range nd.n77Now {
+		for _, v42 := range nd.n68R {
+			v43 := aged(v41, v42)
+			nd.h69To71Port0 = append(nd.h69To71Port0, v43)
 		}
-		nd.h69To71Port0 = append(nd.h69To71Port0, v39)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v41)
 	}
 }
 
@@ -661,18 +645,18 @@ func (nd *TwoPCCoordinator) subgraph3() {
 	if !nd.n92Done {
 		nd.n92Done = true
 		if nd.n92Size > 0 {
-			v42 := nd.n92Size
-			nd.h92To100Port1 = append(nd.h92To100Port1, v42)
+			v44 := nd.n92Size
+			nd.h92To100Port1 = append(nd.h92To100Port1, v44)
 		}
 	}
 }
 
 // subgraph4 runs stratum 0: hydro.Send (93), hydro.Cycle (95), hydro.Map (96), hydro.Union (97), hydro.DeferTickLazy (104).
 func (nd *TwoPCCoordinator) subgraph4() {
-	for _, v43 := range nd.n93Recv {
-		v44 := ackSet(v43)
-		nd.h97To98Port0 = append(nd.h97To98Port0, v44)
-		nd.h93To109Port0 = append(nd.h93To109Port0, v43)
+	for _, v45 := range nd.n93Recv {
+		v46 := ackSet(v45)
+		nd.h97To98Port0 = append(nd.h97To98Port0, v46)
+		nd.h93To109Port0 = append(nd.h93To109Port0, v45)
 	}
 	clear(nd.n93Recv)
 	nd.n93Recv = nd.n93Recv[:0]
@@ -681,39 +665,39 @@ func (nd *TwoPCCoordinator) subgraph4() {
 
 // subgraph5 runs stratum 0: hydro.Cycle (94), hydro.DeferTick (108).
 func (nd *TwoPCCoordinator) subgraph5() {
-	for _, v46 := range nd.n108Now {
-		nd.n98Neg[v46.ID] = struct{}{}
+	for _, v48 := range nd.n108Now {
+		nd.n98Neg.Add(v48.ID)
 	}
 }
 
 // subgraph6 runs stratum 1: hydro.MergeKeyed (59), hydro.Map (60), hydro.Unique (61), hydro.Union (70), hydro.Join (79), hydro.Join (80), hydro.Union (83), hydro.Map (89), hydro.Union (90), hydro.Filter (91).
 func (nd *TwoPCCoordinator) subgraph6() {
 	slices.Sort(nd.n59Changed)
-	for _, i48 := range nd.n59Changed {
-		v47 := nd.n59Accs[i48]
-		v49 := entryTxn(v47)
-		if _, dup50 := nd.n61Seen[v49]; !dup50 {
-			nd.n61Seen[v49] = struct{}{}
-			nd.n71Neg[v49.ID] = struct{}{}
+	for _, i50 := range nd.n59Changed {
+		v49 := nd.n59Accs[i50]
+		v51 := entryTxn(v49)
+		if _, dup52 := nd.n61Seen[v51]; !dup52 {
+			nd.n61Seen[v51] = struct{}{}
+			nd.n71Neg.Add(v51.ID)
 		}
 	}
-	for _, v51 := range nd.h63To70Port1 {
-		nd.n71Neg[v51.ID] = struct{}{}
+	for _, v53 := range nd.h63To70Port1 {
+		nd.n71Neg.Add(v53.ID)
 	}
 	clear(nd.h63To70Port1)
 	nd.h63To70Port1 = nd.h63To70Port1[:0]
-	for _, v52 := range nd.h55To79Port0 {
-		if i53, ok54 := nd.n59Index[v52.ID]; ok54 {
-			v55 := nd.n59Accs[i53]
-			v56 := voteRedrive(v52, v55)
+	for _, v54 := range nd.h55To79Port0 {
+		if i55, ok56 := nd.n59Index.Get(v54.ID); ok56 {
+			v57 := nd.n59Accs[i55]
+			v58 := voteRedrive(v54, v57)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v56)
-				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v56))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v58)
+				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v58))}, 86, nd.hydroBuf)
 			}
-			v57 := redriveOutcome(v56)
-			if abortedOutcome(v57) {
+			v59 := redriveOutcome(v58)
+			if abortedOutcome(v59) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v57)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v59)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
@@ -721,18 +705,18 @@ func (nd *TwoPCCoordinator) subgraph6() {
 	}
 	clear(nd.h55To79Port0)
 	nd.h55To79Port0 = nd.h55To79Port0[:0]
-	for _, v58 := range nd.h56To80Port0 {
-		if i59, ok60 := nd.n59Index[v58.ID]; ok60 {
-			v61 := nd.n59Accs[i59]
-			v62 := inquiryRedrive(v58, v61)
+	for _, v60 := range nd.h56To80Port0 {
+		if i61, ok62 := nd.n59Index.Get(v60.ID); ok62 {
+			v63 := nd.n59Accs[i61]
+			v64 := inquiryRedrive(v60, v63)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v62)
-				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v62))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v64)
+				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v64))}, 86, nd.hydroBuf)
 			}
-			v63 := redriveOutcome(v62)
-			if abortedOutcome(v63) {
+			v65 := redriveOutcome(v64)
+			if abortedOutcome(v65) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v63)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v65)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
@@ -740,22 +724,7 @@ func (nd *TwoPCCoordinator) subgraph6() {
 	}
 	clear(nd.h56To80Port0)
 	nd.h56To80Port0 = nd.h56To80Port0[:0]
-	for _, v64 := range nd.h81To83Port2 {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v64)
-			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v64))}, 86, nd.hydroBuf)
-		}
-		v65 := redriveOutcome(v64)
-		if abortedOutcome(v65) {
-			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v65)
-				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
-			}
-		}
-	}
-	clear(nd.h81To83Port2)
-	nd.h81To83Port2 = nd.h81To83Port2[:0]
-	for _, v66 := range nd.h82To83Port3 {
+	for _, v66 := range nd.h81To83Port2 {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v66)
 			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v66))}, 86, nd.hydroBuf)
@@ -768,12 +737,27 @@ func (nd *TwoPCCoordinator) subgraph6() {
 			}
 		}
 	}
+	clear(nd.h81To83Port2)
+	nd.h81To83Port2 = nd.h81To83Port2[:0]
+	for _, v68 := range nd.h82To83Port3 {
+		if nd.hydroSend != nil {
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v68)
+			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v68))}, 86, nd.hydroBuf)
+		}
+		v69 := redriveOutcome(v68)
+		if abortedOutcome(v69) {
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v69)
+				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
+			}
+		}
+	}
 	clear(nd.h82To83Port3)
 	nd.h82To83Port3 = nd.h82To83Port3[:0]
-	for _, v68 := range nd.h84To90Port0 {
-		if abortedOutcome(v68) {
+	for _, v70 := range nd.h84To90Port0 {
+		if abortedOutcome(v70) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v68)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v70)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
@@ -784,18 +768,18 @@ func (nd *TwoPCCoordinator) subgraph6() {
 
 // subgraph7 runs stratum 1: hydro.AntiJoin (98).
 func (nd *TwoPCCoordinator) subgraph7() {
-	for _, v70 := range nd.h97To98Port0 {
-		if _, excluded71 := nd.n98Neg[v70.ID]; !excluded71 {
-			k72 := v70.ID
-			i73, ok74 := nd.n99Index[k72]
-			if !ok74 {
-				i73 = len(nd.n99Accs)
-				nd.n99Index[k72] = i73
-				bot75 := v70
-				bot75.By = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n99Accs = append(nd.n99Accs, bot75)
+	for _, v72 := range nd.h97To98Port0 {
+		if !nd.n98Neg.Has(v72.ID) {
+			k73 := v72.ID
+			i74, ok75 := nd.n99Index.Get(k73)
+			if !ok75 {
+				i74 = len(nd.n99Accs)
+				nd.n99Index.Put(k73, i74)
+				bot76 := v72
+				bot76.By = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n99Accs = append(nd.n99Accs, bot76)
 			}
-			nd.n99Accs[i73].By.Merge(v70.By)
+			nd.n99Accs[i74].By.Merge(v72.By)
 		}
 	}
 	clear(nd.h97To98Port0)
@@ -804,24 +788,24 @@ func (nd *TwoPCCoordinator) subgraph7() {
 
 // subgraph8 runs stratum 2: hydro.AntiJoin (71).
 func (nd *TwoPCCoordinator) subgraph8() {
-	for _, v77 := range nd.h69To71Port0 {
-		if _, excluded78 := nd.n71Neg[v77.ID]; !excluded78 {
-			k79 := v77.ID
-			i80, ok81 := nd.n72Index[k79]
+	for _, v78 := range nd.h69To71Port0 {
+		if !nd.n71Neg.Has(v78.ID) {
+			k79 := v78.ID
+			i80, ok81 := nd.n72Index.Get(k79)
 			if !ok81 {
 				i80 = len(nd.n72Accs)
-				nd.n72Index[k79] = i80
-				bot82 := v77
+				nd.n72Index.Put(k79, i80)
+				bot82 := v78
 				bot82.Yes = *new(lattices.SetUnion[hydro.MemberID])
 				bot82.Refused = *new(lattices.Max[uint8])
 				bot82.Asked = *new(lattices.Max[uint8])
 				bot82.Rounds = *new(lattices.Max[int])
 				nd.n72Accs = append(nd.n72Accs, bot82)
 			}
-			nd.n72Accs[i80].Yes.Merge(v77.Yes)
-			nd.n72Accs[i80].Refused.Merge(v77.Refused)
-			nd.n72Accs[i80].Asked.Merge(v77.Asked)
-			nd.n72Accs[i80].Rounds.Merge(v77.Rounds)
+			nd.n72Accs[i80].Yes.Merge(v78.Yes)
+			nd.n72Accs[i80].Refused.Merge(v78.Refused)
+			nd.n72Accs[i80].Asked.Merge(v78.Asked)
+			nd.n72Accs[i80].Rounds.Merge(v78.Rounds)
 		}
 	}
 	clear(nd.h69To71Port0)
@@ -836,16 +820,16 @@ func (nd *TwoPCCoordinator) subgraph9() {
 		for _, v85 := range nd.n100R {
 			v86 := ackQuorum(v83, v85)
 			if v87, ok88 := allAcked(v86); ok88 {
-				nd.n102Neg[v87.ID] = struct{}{}
+				nd.n102Neg.Add(v87.ID)
 				k89 := v87.ID
-				i90, ok91 := nd.n105Index[k89]
+				i90, ok91 := nd.n105Index.Get(k89)
 				if ok91 && !nd.n105Mark[i90] {
 					nd.n105Mark[i90] = true
 					nd.n105Dirty = append(nd.n105Dirty, i90)
 				}
 				if !ok91 {
 					i90 = len(nd.n105Accs)
-					nd.n105Index[k89] = i90
+					nd.n105Index.Put(k89, i90)
 					nd.n105Mark = append(nd.n105Mark, true)
 					nd.n105Dirty = append(nd.n105Dirty, i90)
 					bot92 := v87
@@ -869,16 +853,16 @@ func (nd *TwoPCCoordinator) subgraph9() {
 		for _, v94 := range nd.n100L {
 			v95 := ackQuorum(v94, v93)
 			if v96, ok97 := allAcked(v95); ok97 {
-				nd.n102Neg[v96.ID] = struct{}{}
+				nd.n102Neg.Add(v96.ID)
 				k98 := v96.ID
-				i99, ok100 := nd.n105Index[k98]
+				i99, ok100 := nd.n105Index.Get(k98)
 				if ok100 && !nd.n105Mark[i99] {
 					nd.n105Mark[i99] = true
 					nd.n105Dirty = append(nd.n105Dirty, i99)
 				}
 				if !ok100 {
 					i99 = len(nd.n105Accs)
-					nd.n105Index[k98] = i99
+					nd.n105Index.Put(k98, i99)
 					nd.n105Mark = append(nd.n105Mark, true)
 					nd.n105Dirty = append(nd.n105Dirty, i99)
 					bot101 := v96
@@ -908,7 +892,7 @@ func (nd *TwoPCCoordinator) subgraph10() {
 		for _, v104 := range nd.n73R {
 			v105 := quorum(v102, v104)
 			if v106, ok107 := decide(v105); ok107 {
-				nd.n75Neg[v106.ID] = struct{}{}
+				nd.n75Neg.Add(v106.ID)
 				nd.n78Next = append(nd.n78Next, v106)
 			}
 		}
@@ -919,7 +903,7 @@ func (nd *TwoPCCoordinator) subgraph10() {
 		for _, v109 := range nd.n73L {
 			v110 := quorum(v109, v108)
 			if v111, ok112 := decide(v110); ok112 {
-				nd.n75Neg[v111.ID] = struct{}{}
+				nd.n75Neg.Add(v111.ID)
 				nd.n78Next = append(nd.n78Next, v111)
 			}
 		}
@@ -931,9 +915,9 @@ func (nd *TwoPCCoordinator) subgraph10() {
 // subgraph11 runs stratum 3: hydro.AntiJoin (102), hydro.Map (103).
 func (nd *TwoPCCoordinator) subgraph11() {
 	for _, v114 := range nd.h99To102Port0 {
-		if _, excluded115 := nd.n102Neg[v114.ID]; !excluded115 {
-			v116 := keepAcks(v114)
-			nd.n104Next = append(nd.n104Next, v116)
+		if !nd.n102Neg.Has(v114.ID) {
+			v115 := keepAcks(v114)
+			nd.n104Next = append(nd.n104Next, v115)
 		}
 	}
 	clear(nd.h99To102Port0)
@@ -943,22 +927,22 @@ func (nd *TwoPCCoordinator) subgraph11() {
 // subgraph12 runs stratum 3: hydro.MergeKeyed (105), hydro.Map (106), hydro.Unique (107), hydro.Join (109), hydro.Unique (110).
 func (nd *TwoPCCoordinator) subgraph12() {
 	slices.Sort(nd.n105Changed)
-	for _, i118 := range nd.n105Changed {
-		v117 := nd.n105Accs[i118]
-		v119 := endTxn(v117)
-		if _, dup120 := nd.n107Seen[v119]; !dup120 {
-			nd.n107Seen[v119] = struct{}{}
-			nd.n108Next = append(nd.n108Next, v119)
+	for _, i117 := range nd.n105Changed {
+		v116 := nd.n105Accs[i117]
+		v118 := endTxn(v116)
+		if _, dup119 := nd.n107Seen[v118]; !dup119 {
+			nd.n107Seen[v118] = struct{}{}
+			nd.n108Next = append(nd.n108Next, v118)
 		}
 	}
-	for _, v121 := range nd.h93To109Port0 {
-		if i122, ok123 := nd.n105Index[v121.ID]; ok123 {
-			v124 := nd.n105Accs[i122]
-			v125 := ackCommitted(v121, v124)
-			if _, dup126 := nd.n110Seen[v125]; !dup126 {
-				nd.n110Seen[v125] = struct{}{}
+	for _, v120 := range nd.h93To109Port0 {
+		if i121, ok122 := nd.n105Index.Get(v120.ID); ok122 {
+			v123 := nd.n105Accs[i121]
+			v124 := ackCommitted(v120, v123)
+			if _, dup125 := nd.n110Seen[v124]; !dup125 {
+				nd.n110Seen[v124] = struct{}{}
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v125)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v124)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 112, nd.hydroBuf)
 				}
 			}
@@ -970,10 +954,10 @@ func (nd *TwoPCCoordinator) subgraph12() {
 
 // subgraph13 runs stratum 4: hydro.AntiJoin (75), hydro.Map (76).
 func (nd *TwoPCCoordinator) subgraph13() {
-	for _, v128 := range nd.h72To75Port0 {
-		if _, excluded129 := nd.n75Neg[v128.ID]; !excluded129 {
-			v130 := keep(v128)
-			nd.n77Next = append(nd.n77Next, v130)
+	for _, v127 := range nd.h72To75Port0 {
+		if !nd.n75Neg.Has(v127.ID) {
+			v128 := keep(v127)
+			nd.n77Next = append(nd.n77Next, v128)
 		}
 	}
 	clear(nd.h72To75Port0)
@@ -991,57 +975,57 @@ func (nd *TwoPCCoordinator) Recover(dir durable.FS, opts durable.Options) error 
 func (nd *TwoPCCoordinator) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 59:
-		var v134 Entry
-		n135, err136 := decodeHydroEntry(item, &v134)
-		if err136 == nil && n135 != len(item) {
-			err136 = fmt.Errorf("%d bytes after the item", len(item)-n135)
+		var v132 Entry
+		n133, err134 := decodeHydroEntry(item, &v132)
+		if err134 == nil && n133 != len(item) {
+			err134 = fmt.Errorf("%d bytes after the item", len(item)-n133)
 		}
-		if err136 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:288): %w", err136)
+		if err134 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:288): %w", err134)
 		}
-		k137 := v134.ID
-		i138, ok139 := nd.n59Index[k137]
-		if ok139 {
-			nd.n59Accs[i138] = v134
+		k135 := v132.ID
+		i136, ok137 := nd.n59Index.Get(k135)
+		if ok137 {
+			nd.n59Accs[i136] = v132
 		} else {
-			i138 = len(nd.n59Accs)
-			nd.n59Index[k137] = i138
-			nd.n59Accs = append(nd.n59Accs, v134)
+			i136 = len(nd.n59Accs)
+			nd.n59Index.Put(k135, i136)
+			nd.n59Accs = append(nd.n59Accs, v132)
 			nd.n59Mark = append(nd.n59Mark, false)
 		}
-		if i138 >= len(nd.n59Touched) {
-			nd.n59Touched = append(nd.n59Touched, make([]bool, i138+1-len(nd.n59Touched))...)
+		if i136 >= len(nd.n59Touched) {
+			nd.n59Touched = append(nd.n59Touched, make([]bool, i136+1-len(nd.n59Touched))...)
 		}
-		if !nd.n59Touched[i138] {
-			nd.n59Touched[i138] = true
-			nd.n59Changed = append(nd.n59Changed, i138)
+		if !nd.n59Touched[i136] {
+			nd.n59Touched[i136] = true
+			nd.n59Changed = append(nd.n59Changed, i136)
 		}
 		return nil
 	case 105:
-		var v143 End
-		n144, err145 := decodeHydroEnd(item, &v143)
-		if err145 == nil && n144 != len(item) {
-			err145 = fmt.Errorf("%d bytes after the item", len(item)-n144)
+		var v141 End
+		n142, err143 := decodeHydroEnd(item, &v141)
+		if err143 == nil && n142 != len(item) {
+			err143 = fmt.Errorf("%d bytes after the item", len(item)-n142)
 		}
-		if err145 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err145)
+		if err143 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err143)
 		}
-		k146 := v143.ID
-		i147, ok148 := nd.n105Index[k146]
-		if ok148 {
-			nd.n105Accs[i147] = v143
+		k144 := v141.ID
+		i145, ok146 := nd.n105Index.Get(k144)
+		if ok146 {
+			nd.n105Accs[i145] = v141
 		} else {
-			i147 = len(nd.n105Accs)
-			nd.n105Index[k146] = i147
-			nd.n105Accs = append(nd.n105Accs, v143)
+			i145 = len(nd.n105Accs)
+			nd.n105Index.Put(k144, i145)
+			nd.n105Accs = append(nd.n105Accs, v141)
 			nd.n105Mark = append(nd.n105Mark, false)
 		}
-		if i147 >= len(nd.n105Touched) {
-			nd.n105Touched = append(nd.n105Touched, make([]bool, i147+1-len(nd.n105Touched))...)
+		if i145 >= len(nd.n105Touched) {
+			nd.n105Touched = append(nd.n105Touched, make([]bool, i145+1-len(nd.n105Touched))...)
 		}
-		if !nd.n105Touched[i147] {
-			nd.n105Touched[i147] = true
-			nd.n105Changed = append(nd.n105Changed, i147)
+		if !nd.n105Touched[i145] {
+			nd.n105Touched[i145] = true
+			nd.n105Changed = append(nd.n105Changed, i145)
 		}
 		return nil
 	}
@@ -1054,16 +1038,16 @@ func (nd *TwoPCCoordinator) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *TwoPCCoordinator) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i131 := range nd.n59Dirty {
-			nd.n59Mark[i131] = false
-			v132 := nd.n59Accs[i131]
-			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v132))
+		for _, i129 := range nd.n59Dirty {
+			nd.n59Mark[i129] = false
+			v130 := nd.n59Accs[i129]
+			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v130))
 		}
 		nd.n59Dirty = nd.n59Dirty[:0]
-		for _, i140 := range nd.n105Dirty {
-			nd.n105Mark[i140] = false
-			v141 := nd.n105Accs[i140]
-			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v141))
+		for _, i138 := range nd.n105Dirty {
+			nd.n105Mark[i138] = false
+			v139 := nd.n105Accs[i138]
+			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v139))
 		}
 		nd.n105Dirty = nd.n105Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1077,11 +1061,11 @@ func (nd *TwoPCCoordinator) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *TwoPCCoordinator) hydroSnapshot(add func([]byte)) {
-	for _, v133 := range nd.n59Accs {
-		add(appendHydroEntry(nd.hydroJournal.Record(59), &v133))
+	for _, v131 := range nd.n59Accs {
+		add(appendHydroEntry(nd.hydroJournal.Record(59), &v131))
 	}
-	for _, v142 := range nd.n105Accs {
-		add(appendHydroEnd(nd.hydroJournal.Record(105), &v142))
+	for _, v140 := range nd.n105Accs {
+		add(appendHydroEnd(nd.hydroJournal.Record(105), &v140))
 	}
 }
 
@@ -1261,9 +1245,9 @@ type TwoPCParticipant struct {
 	// hydro.CrossJoin (node 16, twopc.go:262): the stored sides' items in arrival order.
 	n16R []hydro.MemberID
 	// hydro.AntiJoin (node 18, twopc.go:263): the keys of the negative input.
-	n18Neg map[uint64]struct{}
+	n18Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 25, twopc.go:266): the groups in order of first appearance.
-	n25Index map[uint64]int
+	n25Index hydro.IntIndex[uint64]
 	n25Accs  []Record
 	// the groups changed this tick, to log at its end.
 	n25Mark  []bool
@@ -1295,10 +1279,10 @@ type TwoPCParticipant struct {
 	// hydro.CrossJoin (node 47, twopc.go:278): the stored sides' items in arrival order.
 	n47R []time.Time
 	// hydro.MergeKeyed (node 49, twopc.go:278): the groups in order of first appearance.
-	n49Index map[uint64]int
+	n49Index hydro.IntIndex[uint64]
 	n49Accs  []Doubt
 	// hydro.AntiJoin (node 50, twopc.go:279): the keys of the negative input.
-	n50Neg map[uint64]struct{}
+	n50Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 51, twopc.go:280): the items of this tick and of the next.
 	n51Now  []Doubt
 	n51Next []Doubt
@@ -1345,13 +1329,9 @@ func NewTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.votesCast = votesCast
 	nd.decisions = decisions
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n18Neg = map[uint64]struct{}{}
-	nd.n25Index = map[uint64]int{}
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1352:85*/
-	nd.n49Index = map[uint64]int{}
-	nd.n50Neg = map[uint64]struct{}{}
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1334:85*/
 	return nd
 }
 
@@ -1377,7 +1357,7 @@ func (nd *TwoPCParticipant) Tick() {
 	nd.n37Out = nd.n37Out[:0]
 	nd.decisions.PutAll(nd.n41Out)
 	nd.n41Out = nd.n41Out[:0]
-	clear(nd.n18Neg)
+	nd.n18Neg.Clear()
 	for _, i := range nd.n25Changed {
 		nd.n25Touched[i] = false
 	}
@@ -1387,9 +1367,9 @@ func (nd *TwoPCParticipant) Tick() {
 	nd.n40L = nd.n40L[:0]
 	clear(nd.n47R)
 	nd.n47R = nd.n47R[:0]
-	clear(nd.n49Index)
+	nd.n49Index.Clear()
 	nd.n49Accs = nd.n49Accs[:0]
-	clear(nd.n50Neg)
+	nd.n50Neg.Clear()
 	nd.n51Now, nd.n51Next = nd.n51Next, nd.n51Now[:0]
 	nd.n53L = nd.n53L[:0]
 }
@@ -1408,7 +1388,7 @@ func (nd *TwoPCParticipant) subgraph0() {
 		for _, v3 := range nd.n16R {
 			v4 := refusal(v2, v3)
 			if v5, ok6 := refusedVote(v4); ok6 {
-				nd.n18Neg[v5.ID] = struct{}{}
+				nd.n18Neg.Add(v5.ID)
 				nd.h17To35Port0 = append(nd.h17To35Port0, v5)
 			}
 		}
@@ -1474,93 +1454,93 @@ func (nd *TwoPCParticipant) subgraph3() {
 // subgraph4 runs stratum 1: hydro.AntiJoin (18), hydro.Map (22), hydro.Union (24), hydro.Map (30), hydro.Union (31).
 func (nd *TwoPCParticipant) subgraph4() {
 	for _, v20 := range nd.h13To18Port0 {
-		if _, excluded21 := nd.n18Neg[v20.ID]; !excluded21 {
-			v22 := prepared(v20)
-			k23 := v22.ID
-			i24, ok25 := nd.n25Index[k23]
-			if ok25 && !nd.n25Mark[i24] {
-				nd.n25Mark[i24] = true
-				nd.n25Dirty = append(nd.n25Dirty, i24)
+		if !nd.n18Neg.Has(v20.ID) {
+			v21 := prepared(v20)
+			k22 := v21.ID
+			i23, ok24 := nd.n25Index.Get(k22)
+			if ok24 && !nd.n25Mark[i23] {
+				nd.n25Mark[i23] = true
+				nd.n25Dirty = append(nd.n25Dirty, i23)
 			}
-			if !ok25 {
-				i24 = len(nd.n25Accs)
-				nd.n25Index[k23] = i24
+			if !ok24 {
+				i23 = len(nd.n25Accs)
+				nd.n25Index.Put(k22, i23)
 				nd.n25Mark = append(nd.n25Mark, true)
-				nd.n25Dirty = append(nd.n25Dirty, i24)
-				bot26 := v22
-				bot26.Phase = *new(lattices.Max[uint8])
-				nd.n25Accs = append(nd.n25Accs, bot26)
+				nd.n25Dirty = append(nd.n25Dirty, i23)
+				bot25 := v21
+				bot25.Phase = *new(lattices.Max[uint8])
+				nd.n25Accs = append(nd.n25Accs, bot25)
 			}
-			nd.n25Accs[i24].Phase.Merge(v22.Phase)
-			if i24 >= len(nd.n25Touched) {
-				nd.n25Touched = append(nd.n25Touched, make([]bool, i24+1-len(nd.n25Touched))...)
+			nd.n25Accs[i23].Phase.Merge(v21.Phase)
+			if i23 >= len(nd.n25Touched) {
+				nd.n25Touched = append(nd.n25Touched, make([]bool, i23+1-len(nd.n25Touched))...)
 			}
-			if !nd.n25Touched[i24] {
-				nd.n25Touched[i24] = true
-				nd.n25Changed = append(nd.n25Changed, i24)
+			if !nd.n25Touched[i23] {
+				nd.n25Touched[i23] = true
+				nd.n25Changed = append(nd.n25Changed, i23)
 			}
-			v27 := requestTxn(v20)
-			nd.h31To32Port0 = append(nd.h31To32Port0, v27)
+			v26 := requestTxn(v20)
+			nd.h31To32Port0 = append(nd.h31To32Port0, v26)
 		}
 	}
 	clear(nd.h13To18Port0)
 	nd.h13To18Port0 = nd.h13To18Port0[:0]
-	for _, v28 := range nd.h23To24Port1 {
-		k29 := v28.ID
-		i30, ok31 := nd.n25Index[k29]
-		if ok31 && !nd.n25Mark[i30] {
-			nd.n25Mark[i30] = true
-			nd.n25Dirty = append(nd.n25Dirty, i30)
+	for _, v27 := range nd.h23To24Port1 {
+		k28 := v27.ID
+		i29, ok30 := nd.n25Index.Get(k28)
+		if ok30 && !nd.n25Mark[i29] {
+			nd.n25Mark[i29] = true
+			nd.n25Dirty = append(nd.n25Dirty, i29)
 		}
-		if !ok31 {
-			i30 = len(nd.n25Accs)
-			nd.n25Index[k29] = i30
+		if !ok30 {
+			i29 = len(nd.n25Accs)
+			nd.n25Index.Put(k28, i29)
 			nd.n25Mark = append(nd.n25Mark, true)
-			nd.n25Dirty = append(nd.n25Dirty, i30)
-			bot32 := v28
-			bot32.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot32)
+			nd.n25Dirty = append(nd.n25Dirty, i29)
+			bot31 := v27
+			bot31.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot31)
 		}
-		nd.n25Accs[i30].Phase.Merge(v28.Phase)
-		if i30 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i30+1-len(nd.n25Touched))...)
+		nd.n25Accs[i29].Phase.Merge(v27.Phase)
+		if i29 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i29+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i30] {
-			nd.n25Touched[i30] = true
-			nd.n25Changed = append(nd.n25Changed, i30)
+		if !nd.n25Touched[i29] {
+			nd.n25Touched[i29] = true
+			nd.n25Changed = append(nd.n25Changed, i29)
 		}
 	}
 	clear(nd.h23To24Port1)
 	nd.h23To24Port1 = nd.h23To24Port1[:0]
-	for _, v33 := range nd.h21To24Port2 {
-		k34 := v33.ID
-		i35, ok36 := nd.n25Index[k34]
-		if ok36 && !nd.n25Mark[i35] {
-			nd.n25Mark[i35] = true
-			nd.n25Dirty = append(nd.n25Dirty, i35)
+	for _, v32 := range nd.h21To24Port2 {
+		k33 := v32.ID
+		i34, ok35 := nd.n25Index.Get(k33)
+		if ok35 && !nd.n25Mark[i34] {
+			nd.n25Mark[i34] = true
+			nd.n25Dirty = append(nd.n25Dirty, i34)
 		}
-		if !ok36 {
-			i35 = len(nd.n25Accs)
-			nd.n25Index[k34] = i35
+		if !ok35 {
+			i34 = len(nd.n25Accs)
+			nd.n25Index.Put(k33, i34)
 			nd.n25Mark = append(nd.n25Mark, true)
-			nd.n25Dirty = append(nd.n25Dirty, i35)
-			bot37 := v33
-			bot37.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot37)
+			nd.n25Dirty = append(nd.n25Dirty, i34)
+			bot36 := v32
+			bot36.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot36)
 		}
-		nd.n25Accs[i35].Phase.Merge(v33.Phase)
-		if i35 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i35+1-len(nd.n25Touched))...)
+		nd.n25Accs[i34].Phase.Merge(v32.Phase)
+		if i34 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i34+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i35] {
-			nd.n25Touched[i35] = true
-			nd.n25Changed = append(nd.n25Changed, i35)
+		if !nd.n25Touched[i34] {
+			nd.n25Touched[i34] = true
+			nd.n25Changed = append(nd.n25Changed, i34)
 		}
 	}
 	clear(nd.h21To24Port2)
 	nd.h21To24Port2 = nd.h21To24Port2[:0]
-	for _, v38 := range nd.h20To31Port1 {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v38)
+	for _, v37 := range nd.h20To31Port1 {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v37)
 	}
 	clear(nd.h20To31Port1)
 	nd.h20To31Port1 = nd.h20To31Port1[:0]
@@ -1569,64 +1549,64 @@ func (nd *TwoPCParticipant) subgraph4() {
 // subgraph5 runs stratum 2: hydro.MergeKeyed (25), hydro.Join (27), hydro.FilterMap (28), hydro.Join (32), hydro.CrossJoin (33), hydro.FilterMap (34), hydro.Union (35), hydro.FilterMap (36), hydro.Sink (37), hydro.FilterMap (38), hydro.Unique (39), hydro.CrossJoin (40), hydro.Sink (41), hydro.FilterMap (43), hydro.Unique (44), hydro.Map (45), hydro.Union (48).
 func (nd *TwoPCParticipant) subgraph5() {
 	slices.Sort(nd.n25Changed)
-	for _, i40 := range nd.n25Changed {
-		v39 := nd.n25Accs[i40]
-		if v41, ok42 := final(v39); ok42 {
-			if _, dup43 := nd.n39Seen[v41]; !dup43 {
-				nd.n39Seen[v41] = struct{}{}
-				nd.n40L = append(nd.n40L, v41)
-				for _, v44 := range nd.n40R {
-					v45 := decidedBy(v41, v44)
-					nd.n41Out = append(nd.n41Out, v45)
+	for _, i39 := range nd.n25Changed {
+		v38 := nd.n25Accs[i39]
+		if v40, ok41 := final(v38); ok41 {
+			if _, dup42 := nd.n39Seen[v40]; !dup42 {
+				nd.n39Seen[v40] = struct{}{}
+				nd.n40L = append(nd.n40L, v40)
+				for _, v43 := range nd.n40R {
+					v44 := decidedBy(v40, v43)
+					nd.n41Out = append(nd.n41Out, v44)
 				}
-				nd.n50Neg[v41.ID] = struct{}{}
+				nd.n50Neg.Add(v40.ID)
 			}
 		}
-		if v46, ok47 := preparedOnly(v39); ok47 {
-			if _, dup48 := nd.n44Seen[v46]; !dup48 {
-				nd.n44Seen[v46] = struct{}{}
-				v49 := newDoubt(v46)
-				k50 := v49.ID
-				i51, ok52 := nd.n49Index[k50]
-				if !ok52 {
-					i51 = len(nd.n49Accs)
-					nd.n49Index[k50] = i51
-					bot53 := v49
-					bot53.Rounds = *new(lattices.Max[int])
-					nd.n49Accs = append(nd.n49Accs, bot53)
+		if v45, ok46 := preparedOnly(v38); ok46 {
+			if _, dup47 := nd.n44Seen[v45]; !dup47 {
+				nd.n44Seen[v45] = struct{}{}
+				v48 := newDoubt(v45)
+				k49 := v48.ID
+				i50, ok51 := nd.n49Index.Get(k49)
+				if !ok51 {
+					i50 = len(nd.n49Accs)
+					nd.n49Index.Put(k49, i50)
+					bot52 := v48
+					bot52.Rounds = *new(lattices.Max[int])
+					nd.n49Accs = append(nd.n49Accs, bot52)
 				}
-				nd.n49Accs[i51].Rounds.Merge(v49.Rounds)
+				nd.n49Accs[i50].Rounds.Merge(v48.Rounds)
 			}
 		}
 	}
-	for _, v54 := range nd.h26To27Port0 {
-		if i55, ok56 := nd.n25Index[v54.ID]; ok56 {
-			v57 := nd.n25Accs[i55]
-			v58 := recordOf(v54, v57)
-			if v59, ok60 := abortPrepared(v58); ok60 {
-				nd.n29Next = append(nd.n29Next, v59)
+	for _, v53 := range nd.h26To27Port0 {
+		if i54, ok55 := nd.n25Index.Get(v53.ID); ok55 {
+			v56 := nd.n25Accs[i54]
+			v57 := recordOf(v53, v56)
+			if v58, ok59 := abortPrepared(v57); ok59 {
+				nd.n29Next = append(nd.n29Next, v58)
 			}
 		}
 	}
 	clear(nd.h26To27Port0)
 	nd.h26To27Port0 = nd.h26To27Port0[:0]
-	for _, v61 := range nd.h31To32Port0 {
-		if i62, ok63 := nd.n25Index[v61.ID]; ok63 {
-			v64 := nd.n25Accs[i62]
-			v65 := txnRecord(v61, v64)
-			nd.n33L = append(nd.n33L, v65)
-			for _, v66 := range nd.n33R {
-				v67 := stand(v65, v66)
-				if v68, ok69 := voteOf(v67); ok69 {
-					nd.n37Out = append(nd.n37Out, v68)
+	for _, v60 := range nd.h31To32Port0 {
+		if i61, ok62 := nd.n25Index.Get(v60.ID); ok62 {
+			v63 := nd.n25Accs[i61]
+			v64 := txnRecord(v60, v63)
+			nd.n33L = append(nd.n33L, v64)
+			for _, v65 := range nd.n33R {
+				v66 := stand(v64, v65)
+				if v67, ok68 := voteOf(v66); ok68 {
+					nd.n37Out = append(nd.n37Out, v67)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v68)
+						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v67)
 						nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 					}
 				}
-				if v70, ok71 := ackOf(v67); ok71 {
+				if v69, ok70 := ackOf(v66); ok70 {
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v70)
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v69)
 						nd.hydroSend(hydro.Dest{Location: "coordinator"}, 93, nd.hydroBuf)
 					}
 				}
@@ -1635,20 +1615,20 @@ func (nd *TwoPCParticipant) subgraph5() {
 	}
 	clear(nd.h31To32Port0)
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
-	for _, v72 := range nd.h14To33Port1 {
-		nd.n33R = append(nd.n33R, v72)
-		for _, v73 := range nd.n33L {
-			v74 := stand(v73, v72)
-			if v75, ok76 := voteOf(v74); ok76 {
-				nd.n37Out = append(nd.n37Out, v75)
+	for _, v71 := range nd.h14To33Port1 {
+		nd.n33R = append(nd.n33R, v71)
+		for _, v72 := range nd.n33L {
+			v73 := stand(v72, v71)
+			if v74, ok75 := voteOf(v73); ok75 {
+				nd.n37Out = append(nd.n37Out, v74)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v75)
+					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v74)
 					nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 				}
 			}
-			if v77, ok78 := ackOf(v74); ok78 {
+			if v76, ok77 := ackOf(v73); ok77 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v77)
+					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v76)
 					nd.hydroSend(hydro.Dest{Location: "coordinator"}, 93, nd.hydroBuf)
 				}
 			}
@@ -1656,49 +1636,49 @@ func (nd *TwoPCParticipant) subgraph5() {
 	}
 	clear(nd.h14To33Port1)
 	nd.h14To33Port1 = nd.h14To33Port1[:0]
-	for _, v79 := range nd.h17To35Port0 {
-		nd.n37Out = append(nd.n37Out, v79)
+	for _, v78 := range nd.h17To35Port0 {
+		nd.n37Out = append(nd.n37Out, v78)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v79)
+			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v78)
 			nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 		}
 	}
 	clear(nd.h17To35Port0)
 	nd.h17To35Port0 = nd.h17To35Port0[:0]
-	for _, v80 := range nd.h14To40Port1 {
-		nd.n40R = append(nd.n40R, v80)
-		for _, v81 := range nd.n40L {
-			v82 := decidedBy(v81, v80)
-			nd.n41Out = append(nd.n41Out, v82)
+	for _, v79 := range nd.h14To40Port1 {
+		nd.n40R = append(nd.n40R, v79)
+		for _, v80 := range nd.n40L {
+			v81 := decidedBy(v80, v79)
+			nd.n41Out = append(nd.n41Out, v81)
 		}
 	}
 	clear(nd.h14To40Port1)
 	nd.h14To40Port1 = nd.h14To40Port1[:0]
-	for _, v83 := range nd.h42To48Port1 {
-		k84 := v83.ID
-		i85, ok86 := nd.n49Index[k84]
-		if !ok86 {
-			i85 = len(nd.n49Accs)
-			nd.n49Index[k84] = i85
-			bot87 := v83
-			bot87.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot87)
+	for _, v82 := range nd.h42To48Port1 {
+		k83 := v82.ID
+		i84, ok85 := nd.n49Index.Get(k83)
+		if !ok85 {
+			i84 = len(nd.n49Accs)
+			nd.n49Index.Put(k83, i84)
+			bot86 := v82
+			bot86.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot86)
 		}
-		nd.n49Accs[i85].Rounds.Merge(v83.Rounds)
+		nd.n49Accs[i84].Rounds.Merge(v82.Rounds)
 	}
 	clear(nd.h42To48Port1)
 	nd.h42To48Port1 = nd.h42To48Port1[:0]
-	for _, v88 := range nd.h47To48Port2 {
-		k89 := v88.ID
-		i90, ok91 := nd.n49Index[k89]
-		if !ok91 {
-			i90 = len(nd.n49Accs)
-			nd.n49Index[k89] = i90
-			bot92 := v88
-			bot92.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot92)
+	for _, v87 := range nd.h47To48Port2 {
+		k88 := v87.ID
+		i89, ok90 := nd.n49Index.Get(k88)
+		if !ok90 {
+			i89 = len(nd.n49Accs)
+			nd.n49Index.Put(k88, i89)
+			bot91 := v87
+			bot91.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot91)
 		}
-		nd.n49Accs[i90].Rounds.Merge(v88.Rounds)
+		nd.n49Accs[i89].Rounds.Merge(v87.Rounds)
 	}
 	clear(nd.h47To48Port2)
 	nd.h47To48Port2 = nd.h47To48Port2[:0]
@@ -1706,28 +1686,28 @@ func (nd *TwoPCParticipant) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.MergeKeyed (49), hydro.AntiJoin (50), hydro.Filter (52), hydro.CrossJoin (53).
 func (nd *TwoPCParticipant) subgraph6() {
-	for i94 := range nd.n49Accs {
-		v93 := nd.n49Accs[i94]
-		if _, excluded95 := nd.n50Neg[v93.ID]; !excluded95 {
-			nd.n51Next = append(nd.n51Next, v93)
-			if inDoubt(v93) {
-				nd.n53L = append(nd.n53L, v93)
-				for _, v96 := range nd.n53R {
-					v97 := inquiry(v93, v96)
+	for i93 := range nd.n49Accs {
+		v92 := nd.n49Accs[i93]
+		if !nd.n50Neg.Has(v92.ID) {
+			nd.n51Next = append(nd.n51Next, v92)
+			if inDoubt(v92) {
+				nd.n53L = append(nd.n53L, v92)
+				for _, v94 := range nd.n53R {
+					v95 := inquiry(v92, v94)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v97)
+						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v95)
 						nd.hydroSend(hydro.Dest{Location: "coordinator"}, 56, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v99 := range nd.h14To53Port1 {
-		nd.n53R = append(nd.n53R, v99)
-		for _, v100 := range nd.n53L {
-			v101 := inquiry(v100, v99)
+	for _, v97 := range nd.h14To53Port1 {
+		nd.n53R = append(nd.n53R, v97)
+		for _, v98 := range nd.n53L {
+			v99 := inquiry(v98, v97)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v101)
+				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v99)
 				nd.hydroSend(hydro.Dest{Location: "coordinator"}, 56, nd.hydroBuf)
 			}
 		}
@@ -1747,30 +1727,30 @@ func (nd *TwoPCParticipant) Recover(dir durable.FS, opts durable.Options) error 
 func (nd *TwoPCParticipant) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 25:
-		var v105 Record
-		n106, err107 := decodeHydroRecord(item, &v105)
-		if err107 == nil && n106 != len(item) {
-			err107 = fmt.Errorf("%d bytes after the item", len(item)-n106)
+		var v103 Record
+		n104, err105 := decodeHydroRecord(item, &v103)
+		if err105 == nil && n104 != len(item) {
+			err105 = fmt.Errorf("%d bytes after the item", len(item)-n104)
 		}
-		if err107 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err107)
+		if err105 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err105)
 		}
-		k108 := v105.ID
-		i109, ok110 := nd.n25Index[k108]
-		if ok110 {
-			nd.n25Accs[i109] = v105
+		k106 := v103.ID
+		i107, ok108 := nd.n25Index.Get(k106)
+		if ok108 {
+			nd.n25Accs[i107] = v103
 		} else {
-			i109 = len(nd.n25Accs)
-			nd.n25Index[k108] = i109
-			nd.n25Accs = append(nd.n25Accs, v105)
+			i107 = len(nd.n25Accs)
+			nd.n25Index.Put(k106, i107)
+			nd.n25Accs = append(nd.n25Accs, v103)
 			nd.n25Mark = append(nd.n25Mark, false)
 		}
-		if i109 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i109+1-len(nd.n25Touched))...)
+		if i107 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i107+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i109] {
-			nd.n25Touched[i109] = true
-			nd.n25Changed = append(nd.n25Changed, i109)
+		if !nd.n25Touched[i107] {
+			nd.n25Touched[i107] = true
+			nd.n25Changed = append(nd.n25Changed, i107)
 		}
 		return nil
 	}
@@ -1783,10 +1763,10 @@ func (nd *TwoPCParticipant) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *TwoPCParticipant) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i102 := range nd.n25Dirty {
-			nd.n25Mark[i102] = false
-			v103 := nd.n25Accs[i102]
-			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v103))
+		for _, i100 := range nd.n25Dirty {
+			nd.n25Mark[i100] = false
+			v101 := nd.n25Accs[i100]
+			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v101))
 		}
 		nd.n25Dirty = nd.n25Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1800,8 +1780,8 @@ func (nd *TwoPCParticipant) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *TwoPCParticipant) hydroSnapshot(add func([]byte)) {
-	for _, v104 := range nd.n25Accs {
-		add(appendHydroRecord(nd.hydroJournal.Record(25), &v104))
+	for _, v102 := range nd.n25Accs {
+		add(appendHydroRecord(nd.hydroJournal.Record(25), &v102))
 	}
 }
 

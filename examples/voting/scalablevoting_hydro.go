@@ -56,14 +56,14 @@ type ScalableVotingClient struct {
 	// hydro.CrossJoin (node 3, voting.go:75): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 6, voting.go:78): the stored sides' items, per key in arrival order.
-	n6RIndex  map[uint64]int
+	n6RIndex  hydro.IntIndex[uint64]
 	n6RGroups [][]Request
 	// hydro.Unique (node 7, voting.go:78): the items seen.
 	n7Seen map[Request]struct{}
 	// hydro.Sink (node 8, voting.go:78): this tick's output.
 	n8Out []Request
 	// hydro.AntiJoin (node 9, voting.go:79): the keys of the negative input.
-	n9Neg map[uint64]struct{}
+	n9Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 10, voting.go:79): the items of this tick and of the next.
 	n10Now  []Request
 	n10Next []Request
@@ -81,9 +81,7 @@ func NewScalableVotingClient(requests hydro.Input[Request], committed hydro.Outp
 	nd.votes = votes
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line voting.go:75:57*/ Timeout /*line scalablevoting_hydro.go:83:87*/
-	nd.n6RIndex = map[uint64]int{}
 	nd.n7Seen = map[Request]struct{}{}
-	nd.n9Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -100,10 +98,10 @@ func (nd *ScalableVotingClient) Tick() {
 	for i := range nd.n6RGroups {
 		clear(nd.n6RGroups[i])
 	}
-	clear(nd.n6RIndex)
+	nd.n6RIndex.Clear()
 	nd.n6RGroups = nd.n6RGroups[:0]
 	clear(nd.n7Seen)
-	clear(nd.n9Neg)
+	nd.n9Neg.Clear()
 	clear(nd.n10Now)
 	nd.n10Now, nd.n10Next = nd.n10Next, nd.n10Now[:0]
 }
@@ -113,10 +111,10 @@ func (nd *ScalableVotingClient) subgraph0() {
 	nd.n0Buf = nd.requests.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n6RIndex[k2]
+		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex[k2] = g3
+			nd.n6RIndex.Put(k2, g3)
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -147,10 +145,10 @@ func (nd *ScalableVotingClient) subgraph0() {
 			}
 		}
 		k9 := v6.ID
-		g10, ok11 := nd.n6RIndex[k9]
+		g10, ok11 := nd.n6RIndex.Get(k9)
 		if !ok11 {
 			g10 = len(nd.n6RGroups)
-			nd.n6RIndex[k9] = g10
+			nd.n6RIndex.Put(k9, g10)
 			if g10 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g10+1]
 				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
@@ -163,7 +161,7 @@ func (nd *ScalableVotingClient) subgraph0() {
 	}
 	for _, v12 := range nd.n30Recv {
 		k13 := v12.ID
-		if g14, ok15 := nd.n6RIndex[k13]; ok15 {
+		if g14, ok15 := nd.n6RIndex.Get(k13); ok15 {
 			for _, v16 := range nd.n6RGroups[g14] {
 				v17 := first(v12, v16)
 				if _, dup18 := nd.n7Seen[v17]; !dup18 {
@@ -172,7 +170,7 @@ func (nd *ScalableVotingClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg[v12.ID] = struct{}{}
+		nd.n9Neg.Add(v12.ID)
 	}
 	clear(nd.n30Recv)
 	nd.n30Recv = nd.n30Recv[:0]
@@ -181,7 +179,7 @@ func (nd *ScalableVotingClient) subgraph0() {
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *ScalableVotingClient) subgraph1() {
 	for _, v20 := range nd.h5To9Port0 {
-		if _, excluded21 := nd.n9Neg[v20.ID]; !excluded21 {
+		if !nd.n9Neg.Has(v20.ID) {
 			nd.n10Next = append(nd.n10Next, v20)
 		}
 	}
@@ -291,12 +289,11 @@ type ScalableVotingLeader struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.AntiJoin (node 14, voting.go:84): the keys of the negative input.
-	n14Neg map[uint64]struct{}
+	n14Neg hydro.IntSet[uint64]
 	// hydro.Join (node 15, voting.go:85): the stored sides' items, per key in arrival order.
-	n15RIndex  map[uint64]int
-	n15RChains [][2]int
-	n15RItems  []Request
-	n15RNext   []int
+	n15RIndex hydro.IntIndex[uint64]
+	n15RItems []Request
+	n15RNext  []int
 	// hydro.DeferTickLazy (node 28, voting.go:97): the items of this tick and of the next.
 	n28Now  []Request
 	n28Next []Request
@@ -315,8 +312,6 @@ func NewScalableVotingLeader(requests hydro.Input[Request], committed hydro.Outp
 	nd.committed = committed
 	nd.votes = votes
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n14Neg = map[uint64]struct{}{}
-	nd.n15RIndex = map[uint64]int{}
 	return nd
 }
 
@@ -332,28 +327,27 @@ func (nd *ScalableVotingLeader) Tick() {
 // subgraph0 runs stratum 0: hydro.Send (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (28), hydro.Union (29), hydro.Send (32).
 func (nd *ScalableVotingLeader) subgraph0() {
 	for _, v1 := range nd.n28Now {
-		nd.n14Neg[v1.ID] = struct{}{}
+		nd.n14Neg.Add(v1.ID)
 		k2 := v1.ID
 		j3 := len(nd.n15RItems)
 		nd.n15RItems = append(nd.n15RItems, v1)
-		nd.n15RNext = append(nd.n15RNext, -1)
-		if c4, ok5 := nd.n15RIndex[k2]; ok5 {
-			nd.n15RNext[nd.n15RChains[c4][1]] = j3
-			nd.n15RChains[c4][1] = j3
+		if l4, ok5 := nd.n15RIndex.Swap(k2, j3); ok5 {
+			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l4])
+			nd.n15RNext[l4] = j3
 		} else {
-			nd.n15RIndex[k2] = len(nd.n15RChains)
-			nd.n15RChains = append(nd.n15RChains, [2]int{j3, j3})
+			nd.n15RNext = append(nd.n15RNext, j3)
 		}
 	}
 	for _, v6 := range nd.n12Recv {
 		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
 		k7 := v6.ID
-		if c8, ok9 := nd.n15RIndex[k7]; ok9 {
-			for j10 := nd.n15RChains[c8][0]; j10 >= 0; j10 = nd.n15RNext[j10] {
-				v11 := nd.n15RItems[j10]
-				v12 := first(v6, v11)
+		if l8, ok9 := nd.n15RIndex.Get(k7); ok9 {
+			for j10, more11 := nd.n15RNext[l8], true; more11; j10 = nd.n15RNext[j10] {
+				more11 = j10 != l8
+				v12 := nd.n15RItems[j10]
+				v13 := first(v6, v12)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v12)
+					nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v13)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 30, nd.hydroBuf)
 				}
 			}
@@ -361,10 +355,10 @@ func (nd *ScalableVotingLeader) subgraph0() {
 	}
 	clear(nd.n12Recv)
 	nd.n12Recv = nd.n12Recv[:0]
-	for _, v13 := range nd.n32Recv {
-		nd.n28Next = append(nd.n28Next, v13)
+	for _, v14 := range nd.n32Recv {
+		nd.n28Next = append(nd.n28Next, v14)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v13)
+			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v14)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 30, nd.hydroBuf)
 		}
 	}
@@ -374,10 +368,10 @@ func (nd *ScalableVotingLeader) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.AntiJoin (14).
 func (nd *ScalableVotingLeader) subgraph1() {
-	for _, v15 := range nd.h12To14Port0 {
-		if _, excluded16 := nd.n14Neg[v15.ID]; !excluded16 {
+	for _, v16 := range nd.h12To14Port0 {
+		if !nd.n14Neg.Has(v16.ID) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v15)
+				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v16)
 				nd.hydroSend(hydro.Dest{Location: "broadcaster", Parts: 5, Part: xxhash.Sum64(nd.hydroBuf)}, 31, nd.hydroBuf)
 			}
 		}
@@ -755,7 +749,7 @@ type ScalableVotingCollector struct {
 	// hydro.CrossJoin (node 22, voting.go:94): the stored sides' items in arrival order.
 	n22R []int
 	// hydro.MergeKeyed (node 23, voting.go:95): the groups in order of first appearance.
-	n23Index map[uint64]int
+	n23Index hydro.IntIndex[uint64]
 	n23Accs  []Tally
 	// the groups changed in this tick, and whether each group is among them.
 	n23Changed []int
@@ -763,10 +757,9 @@ type ScalableVotingCollector struct {
 	// hydro.Unique (node 25, voting.go:95): the items seen.
 	n25Seen map[Request]struct{}
 	// hydro.Join (node 26, voting.go:96): the stored sides' items, per key in arrival order.
-	n26RIndex  map[uint64]int
-	n26RChains [][2]int
-	n26RItems  []Request
-	n26RNext   []int
+	n26RIndex hydro.IntIndex[uint64]
+	n26RItems []Request
+	n26RNext  []int
 	// hydro.Unique (node 27, voting.go:96): the items seen.
 	n27Seen map[Request]struct{}
 	// hydro.Demux (node 20, voting.go:94): the items received since the last tick.
@@ -782,9 +775,7 @@ func NewScalableVotingCollector(requests hydro.Input[Request], committed hydro.O
 	nd.committed = committed
 	nd.votes = votes
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n23Index = map[uint64]int{}
 	nd.n25Seen = map[Request]struct{}{}
-	nd.n26RIndex = map[uint64]int{}
 	nd.n27Seen = map[Request]struct{}{}
 	return nd
 }
@@ -814,10 +805,10 @@ func (nd *ScalableVotingCollector) subgraph0() {
 		for _, v3 := range nd.n22R {
 			v4 := ballot(v2, v3)
 			k5 := v4.ID
-			i6, ok7 := nd.n23Index[k5]
+			i6, ok7 := nd.n23Index.Get(k5)
 			if !ok7 {
 				i6 = len(nd.n23Accs)
-				nd.n23Index[k5] = i6
+				nd.n23Index.Put(k5, i6)
 				bot8 := v4
 				bot8.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				bot8.Needed = *new(lattices.Max[int])
@@ -850,27 +841,26 @@ func (nd *ScalableVotingCollector) subgraph1() {
 				k14 := v11.ID
 				j15 := len(nd.n26RItems)
 				nd.n26RItems = append(nd.n26RItems, v11)
-				nd.n26RNext = append(nd.n26RNext, -1)
-				if c16, ok17 := nd.n26RIndex[k14]; ok17 {
-					nd.n26RNext[nd.n26RChains[c16][1]] = j15
-					nd.n26RChains[c16][1] = j15
+				if l16, ok17 := nd.n26RIndex.Swap(k14, j15); ok17 {
+					nd.n26RNext = append(nd.n26RNext, nd.n26RNext[l16])
+					nd.n26RNext[l16] = j15
 				} else {
-					nd.n26RIndex[k14] = len(nd.n26RChains)
-					nd.n26RChains = append(nd.n26RChains, [2]int{j15, j15})
+					nd.n26RNext = append(nd.n26RNext, j15)
 				}
 			}
 		}
 	}
 	for _, v18 := range nd.h22To26Port0 {
 		k19 := v18.ID
-		if c20, ok21 := nd.n26RIndex[k19]; ok21 {
-			for j22 := nd.n26RChains[c20][0]; j22 >= 0; j22 = nd.n26RNext[j22] {
-				v23 := nd.n26RItems[j22]
-				v24 := request(v18, v23)
-				if _, dup25 := nd.n27Seen[v24]; !dup25 {
-					nd.n27Seen[v24] = struct{}{}
+		if l20, ok21 := nd.n26RIndex.Get(k19); ok21 {
+			for j22, more23 := nd.n26RNext[l20], true; more23; j22 = nd.n26RNext[j22] {
+				more23 = j22 != l20
+				v24 := nd.n26RItems[j22]
+				v25 := request(v18, v24)
+				if _, dup26 := nd.n27Seen[v25]; !dup26 {
+					nd.n27Seen[v25] = struct{}{}
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v24)
+						nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v25)
 						nd.hydroSend(hydro.Dest{Location: "leader"}, 32, nd.hydroBuf)
 					}
 				}

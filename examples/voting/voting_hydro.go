@@ -55,14 +55,14 @@ type VotingClient struct {
 	// hydro.CrossJoin (node 3, voting.go:75): the stored sides' items in arrival order.
 	n3R []time.Time
 	// hydro.Join (node 6, voting.go:78): the stored sides' items, per key in arrival order.
-	n6RIndex  map[uint64]int
+	n6RIndex  hydro.IntIndex[uint64]
 	n6RGroups [][]Request
 	// hydro.Unique (node 7, voting.go:78): the items seen.
 	n7Seen map[Request]struct{}
 	// hydro.Sink (node 8, voting.go:78): this tick's output.
 	n8Out []Request
 	// hydro.AntiJoin (node 9, voting.go:79): the keys of the negative input.
-	n9Neg map[uint64]struct{}
+	n9Neg hydro.IntSet[uint64]
 	// hydro.DeferTickLazy (node 10, voting.go:79): the items of this tick and of the next.
 	n10Now  []Request
 	n10Next []Request
@@ -80,9 +80,7 @@ func NewVotingClient(requests hydro.Input[Request], committed hydro.Output[Reque
 	nd.votes = votes
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n2Period = /*line voting.go:75:57*/ Timeout /*line voting_hydro.go:82:79*/
-	nd.n6RIndex = map[uint64]int{}
 	nd.n7Seen = map[Request]struct{}{}
-	nd.n9Neg = map[uint64]struct{}{}
 	return nd
 }
 
@@ -99,10 +97,10 @@ func (nd *VotingClient) Tick() {
 	for i := range nd.n6RGroups {
 		clear(nd.n6RGroups[i])
 	}
-	clear(nd.n6RIndex)
+	nd.n6RIndex.Clear()
 	nd.n6RGroups = nd.n6RGroups[:0]
 	clear(nd.n7Seen)
-	clear(nd.n9Neg)
+	nd.n9Neg.Clear()
 	clear(nd.n10Now)
 	nd.n10Now, nd.n10Next = nd.n10Next, nd.n10Now[:0]
 }
@@ -112,10 +110,10 @@ func (nd *VotingClient) subgraph0() {
 	nd.n0Buf = nd.requests.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
-		g3, ok4 := nd.n6RIndex[k2]
+		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex[k2] = g3
+			nd.n6RIndex.Put(k2, g3)
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -146,10 +144,10 @@ func (nd *VotingClient) subgraph0() {
 			}
 		}
 		k9 := v6.ID
-		g10, ok11 := nd.n6RIndex[k9]
+		g10, ok11 := nd.n6RIndex.Get(k9)
 		if !ok11 {
 			g10 = len(nd.n6RGroups)
-			nd.n6RIndex[k9] = g10
+			nd.n6RIndex.Put(k9, g10)
 			if g10 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g10+1]
 				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
@@ -162,7 +160,7 @@ func (nd *VotingClient) subgraph0() {
 	}
 	for _, v12 := range nd.n30Recv {
 		k13 := v12.ID
-		if g14, ok15 := nd.n6RIndex[k13]; ok15 {
+		if g14, ok15 := nd.n6RIndex.Get(k13); ok15 {
 			for _, v16 := range nd.n6RGroups[g14] {
 				v17 := first(v12, v16)
 				if _, dup18 := nd.n7Seen[v17]; !dup18 {
@@ -171,7 +169,7 @@ func (nd *VotingClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg[v12.ID] = struct{}{}
+		nd.n9Neg.Add(v12.ID)
 	}
 	clear(nd.n30Recv)
 	nd.n30Recv = nd.n30Recv[:0]
@@ -180,7 +178,7 @@ func (nd *VotingClient) subgraph0() {
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *VotingClient) subgraph1() {
 	for _, v20 := range nd.h5To9Port0 {
-		if _, excluded21 := nd.n9Neg[v20.ID]; !excluded21 {
+		if !nd.n9Neg.Has(v20.ID) {
 			nd.n10Next = append(nd.n10Next, v20)
 		}
 	}
@@ -288,19 +286,18 @@ type VotingLeader struct {
 	hydroBuf  []byte
 	hydroKey  []byte
 	// hydro.AntiJoin (node 14, voting.go:84): the keys of the negative input.
-	n14Neg map[uint64]struct{}
+	n14Neg hydro.IntSet[uint64]
 	// hydro.Join (node 15, voting.go:85): the stored sides' items, per key in arrival order.
-	n15RIndex  map[uint64]int
-	n15RChains [][2]int
-	n15RItems  []Request
-	n15RNext   []int
+	n15RIndex hydro.IntIndex[uint64]
+	n15RItems []Request
+	n15RNext  []int
 	// hydro.ClusterSize (node 21, voting.go:94): the size of cluster "participant" (see SetSizes), whether it was emitted.
 	n21Size int
 	n21Done bool
 	// hydro.CrossJoin (node 22, voting.go:94): the stored sides' items in arrival order.
 	n22R []int
 	// hydro.MergeKeyed (node 23, voting.go:95): the groups in order of first appearance.
-	n23Index map[uint64]int
+	n23Index hydro.IntIndex[uint64]
 	n23Accs  []Tally
 	// the groups changed in this tick, and whether each group is among them.
 	n23Changed []int
@@ -308,10 +305,9 @@ type VotingLeader struct {
 	// hydro.Unique (node 25, voting.go:95): the items seen.
 	n25Seen map[Request]struct{}
 	// hydro.Join (node 26, voting.go:96): the stored sides' items, per key in arrival order.
-	n26RIndex  map[uint64]int
-	n26RChains [][2]int
-	n26RItems  []Request
-	n26RNext   []int
+	n26RIndex hydro.IntIndex[uint64]
+	n26RItems []Request
+	n26RNext  []int
 	// hydro.Unique (node 27, voting.go:96): the items seen.
 	n27Seen map[Request]struct{}
 	// hydro.DeferTickLazy (node 28, voting.go:97): the items of this tick and of the next.
@@ -336,11 +332,7 @@ func NewVotingLeader(requests hydro.Input[Request], committed hydro.Output[Reque
 	nd.committed = committed
 	nd.votes = votes
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n14Neg = map[uint64]struct{}{}
-	nd.n15RIndex = map[uint64]int{}
-	nd.n23Index = map[uint64]int{}
 	nd.n25Seen = map[Request]struct{}{}
-	nd.n26RIndex = map[uint64]int{}
 	nd.n27Seen = map[Request]struct{}{}
 	return nd
 }
@@ -364,27 +356,26 @@ func (nd *VotingLeader) Tick() {
 // subgraph0 runs stratum 0: hydro.Send (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (28).
 func (nd *VotingLeader) subgraph0() {
 	for _, v1 := range nd.n28Now {
-		nd.n14Neg[v1.ID] = struct{}{}
+		nd.n14Neg.Add(v1.ID)
 		k2 := v1.ID
 		j3 := len(nd.n15RItems)
 		nd.n15RItems = append(nd.n15RItems, v1)
-		nd.n15RNext = append(nd.n15RNext, -1)
-		if c4, ok5 := nd.n15RIndex[k2]; ok5 {
-			nd.n15RNext[nd.n15RChains[c4][1]] = j3
-			nd.n15RChains[c4][1] = j3
+		if l4, ok5 := nd.n15RIndex.Swap(k2, j3); ok5 {
+			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l4])
+			nd.n15RNext[l4] = j3
 		} else {
-			nd.n15RIndex[k2] = len(nd.n15RChains)
-			nd.n15RChains = append(nd.n15RChains, [2]int{j3, j3})
+			nd.n15RNext = append(nd.n15RNext, j3)
 		}
 	}
 	for _, v6 := range nd.n12Recv {
 		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
 		k7 := v6.ID
-		if c8, ok9 := nd.n15RIndex[k7]; ok9 {
-			for j10 := nd.n15RChains[c8][0]; j10 >= 0; j10 = nd.n15RNext[j10] {
-				v11 := nd.n15RItems[j10]
-				v12 := first(v6, v11)
-				nd.h15To29Port1 = append(nd.h15To29Port1, v12)
+		if l8, ok9 := nd.n15RIndex.Get(k7); ok9 {
+			for j10, more11 := nd.n15RNext[l8], true; more11; j10 = nd.n15RNext[j10] {
+				more11 = j10 != l8
+				v12 := nd.n15RItems[j10]
+				v13 := first(v6, v12)
+				nd.h15To29Port1 = append(nd.h15To29Port1, v13)
 			}
 		}
 	}
@@ -397,33 +388,33 @@ func (nd *VotingLeader) subgraph1() {
 	if !nd.n21Done {
 		nd.n21Done = true
 		if nd.n21Size > 0 {
-			v13 := nd.n21Size
-			nd.n22R = append(nd.n22R, v13)
+			v14 := nd.n21Size
+			nd.n22R = append(nd.n22R, v14)
 		}
 	}
-	for _, v14 := range nd.n20Recv {
-		for _, v15 := range nd.n22R {
-			v16 := ballot(v14, v15)
-			k17 := v16.ID
-			i18, ok19 := nd.n23Index[k17]
-			if !ok19 {
-				i18 = len(nd.n23Accs)
-				nd.n23Index[k17] = i18
-				bot20 := v16
-				bot20.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				bot20.Needed = *new(lattices.Max[int])
-				nd.n23Accs = append(nd.n23Accs, bot20)
+	for _, v15 := range nd.n20Recv {
+		for _, v16 := range nd.n22R {
+			v17 := ballot(v15, v16)
+			k18 := v17.ID
+			i19, ok20 := nd.n23Index.Get(k18)
+			if !ok20 {
+				i19 = len(nd.n23Accs)
+				nd.n23Index.Put(k18, i19)
+				bot21 := v17
+				bot21.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				bot21.Needed = *new(lattices.Max[int])
+				nd.n23Accs = append(nd.n23Accs, bot21)
 			}
-			nd.n23Accs[i18].Voters.Merge(v16.Voters)
-			nd.n23Accs[i18].Needed.Merge(v16.Needed)
-			if i18 >= len(nd.n23Touched) {
-				nd.n23Touched = append(nd.n23Touched, make([]bool, i18+1-len(nd.n23Touched))...)
+			nd.n23Accs[i19].Voters.Merge(v17.Voters)
+			nd.n23Accs[i19].Needed.Merge(v17.Needed)
+			if i19 >= len(nd.n23Touched) {
+				nd.n23Touched = append(nd.n23Touched, make([]bool, i19+1-len(nd.n23Touched))...)
 			}
-			if !nd.n23Touched[i18] {
-				nd.n23Touched[i18] = true
-				nd.n23Changed = append(nd.n23Changed, i18)
+			if !nd.n23Touched[i19] {
+				nd.n23Touched[i19] = true
+				nd.n23Changed = append(nd.n23Changed, i19)
 			}
-			nd.h22To26Port0 = append(nd.h22To26Port0, v16)
+			nd.h22To26Port0 = append(nd.h22To26Port0, v17)
 		}
 	}
 	clear(nd.n20Recv)
@@ -432,10 +423,10 @@ func (nd *VotingLeader) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (14).
 func (nd *VotingLeader) subgraph2() {
-	for _, v22 := range nd.h12To14Port0 {
-		if _, excluded23 := nd.n14Neg[v22.ID]; !excluded23 {
+	for _, v23 := range nd.h12To14Port0 {
+		if !nd.n14Neg.Has(v23.ID) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v22)
+				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v23)
 				nd.hydroSend(hydro.Dest{Location: "participant", All: true}, 16, nd.hydroBuf)
 			}
 		}
@@ -455,28 +446,27 @@ func (nd *VotingLeader) subgraph3() {
 				k29 := v26.ID
 				j30 := len(nd.n26RItems)
 				nd.n26RItems = append(nd.n26RItems, v26)
-				nd.n26RNext = append(nd.n26RNext, -1)
-				if c31, ok32 := nd.n26RIndex[k29]; ok32 {
-					nd.n26RNext[nd.n26RChains[c31][1]] = j30
-					nd.n26RChains[c31][1] = j30
+				if l31, ok32 := nd.n26RIndex.Swap(k29, j30); ok32 {
+					nd.n26RNext = append(nd.n26RNext, nd.n26RNext[l31])
+					nd.n26RNext[l31] = j30
 				} else {
-					nd.n26RIndex[k29] = len(nd.n26RChains)
-					nd.n26RChains = append(nd.n26RChains, [2]int{j30, j30})
+					nd.n26RNext = append(nd.n26RNext, j30)
 				}
 			}
 		}
 	}
 	for _, v33 := range nd.h22To26Port0 {
 		k34 := v33.ID
-		if c35, ok36 := nd.n26RIndex[k34]; ok36 {
-			for j37 := nd.n26RChains[c35][0]; j37 >= 0; j37 = nd.n26RNext[j37] {
-				v38 := nd.n26RItems[j37]
-				v39 := request(v33, v38)
-				if _, dup40 := nd.n27Seen[v39]; !dup40 {
-					nd.n27Seen[v39] = struct{}{}
-					nd.n28Next = append(nd.n28Next, v39)
+		if l35, ok36 := nd.n26RIndex.Get(k34); ok36 {
+			for j37, more38 := nd.n26RNext[l35], true; more38; j37 = nd.n26RNext[j37] {
+				more38 = j37 != l35
+				v39 := nd.n26RItems[j37]
+				v40 := request(v33, v39)
+				if _, dup41 := nd.n27Seen[v40]; !dup41 {
+					nd.n27Seen[v40] = struct{}{}
+					nd.n28Next = append(nd.n28Next, v40)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v39)
+						nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v40)
 						nd.hydroSend(hydro.Dest{Location: "client"}, 30, nd.hydroBuf)
 					}
 				}
@@ -485,9 +475,9 @@ func (nd *VotingLeader) subgraph3() {
 	}
 	clear(nd.h22To26Port0)
 	nd.h22To26Port0 = nd.h22To26Port0[:0]
-	for _, v41 := range nd.h15To29Port1 {
+	for _, v42 := range nd.h15To29Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v41)
+			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v42)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 30, nd.hydroBuf)
 		}
 	}

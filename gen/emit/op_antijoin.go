@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"go/types"
 	"strings"
 
 	"github.com/hydrogo/hydro/internal/ir"
@@ -19,8 +20,21 @@ func antiJoinMasked(e *emitter, n *ir.Node, x string) string {
 	if n.Op == ops.AntiJoin.Name {
 		key, _ = e.groupKey(n, 0, x)
 	}
-	ex := e.v("excluded")
-	return fmt.Sprintf("_, %s := nd.n%dNeg[%s]; %s", ex, n.ID, key, ex)
+	return antiJoinNeg(e, n).has(e, key)
+}
+
+// antiJoinNeg is the set of negative keys of AntiJoin (or Difference) n.
+func antiJoinNeg(e *emitter, n *ir.Node) keySet {
+	return setOf(fmt.Sprintf("n%dNeg", n.ID), antiJoinKeyType(e, n))
+}
+
+// antiJoinKeyType is the type of the negative keys of AntiJoin (or
+// Difference) n: the key of AntiJoin, the item of Difference.
+func antiJoinKeyType(e *emitter, n *ir.Node) types.Type {
+	if n.Op == ops.AntiJoin.Name {
+		return e.groupKeyGoType(n)
+	}
+	return e.elem(n.ID)
 }
 
 // antiJoinState declares the set of negative keys: for AntiJoin the keys
@@ -31,10 +45,9 @@ func antiJoinState(e *emitter, n *ir.Node, elem string) {
 	if n.Op == ops.AntiJoin.Name {
 		kt = e.groupKeyType(n)
 	}
-	e.addField(fmt.Sprintf("n%dNeg", id), fmt.Sprintf("map[%s]struct{}", kt), opName(n)+": the keys of the negative input.")
-	fmt.Fprintf(&e.ctor, "\tnd.n%dNeg = map[%s]struct{}{}\n", id, kt)
+	neg := e.declareSet(fmt.Sprintf("n%dNeg", id), antiJoinKeyType(e, n), kt, opName(n)+": the keys of the negative input.")
 	if !static(n, 0) {
-		fmt.Fprintf(&e.end, "\tclear(nd.n%dNeg)\n", id)
+		e.end.WriteString("\t" + neg.clear())
 	}
 }
 
@@ -45,17 +58,16 @@ func antiJoinEntry(*emitter, *strings.Builder, *ir.Node, string) {}
 // antiJoinPush records a negative key (port 1) or passes a positive item
 // whose key is not negative (port 0).
 func antiJoinPush(e *emitter, b *strings.Builder, n *ir.Node, port int, x string) {
-	id := n.ID
 	key := x
 	if n.Op == ops.AntiJoin.Name {
 		key, _ = e.groupKey(n, port, x)
 	}
+	neg := antiJoinNeg(e, n)
 	if port == 1 {
-		fmt.Fprintf(b, "nd.n%dNeg[%s] = struct{}{}\n", id, key)
+		b.WriteString(neg.add(key))
 		return
 	}
-	ex := e.v("excluded")
-	fmt.Fprintf(b, "if _, %s := nd.n%dNeg[%s]; !%s {\n", ex, id, key, ex)
+	fmt.Fprintf(b, "if %s {\n", neg.hasNot(e, key))
 	e.out(b, n, x)
 	b.WriteString("}\n")
 }

@@ -36,8 +36,9 @@ var keyedDurable = &durableHooks{
 		id := n.ID
 		key, _ := e.groupKey(n, 0, v)
 		k, i, ok := e.v("k"), e.v("i"), e.v("ok")
-		fmt.Fprintf(b, "%s := %s\n%s, %s := nd.n%dIndex[%s]\nif %s {\nnd.n%dAccs[%s] = %s\n} else {\n%s = len(nd.n%dAccs)\nnd.n%dIndex[%s] = %s\nnd.n%dAccs = append(nd.n%dAccs, %s)\nnd.n%dMark = append(nd.n%dMark, false)\n}\n",
-			k, key, i, ok, id, k, ok, id, i, v, i, id, id, k, i, id, id, v, id, id)
+		ix := keyedIndex(e, n)
+		fmt.Fprintf(b, "%s := %s\n%s, %s := %s\nif %s {\nnd.n%dAccs[%s] = %s\n} else {\n%s = len(nd.n%dAccs)\n%snd.n%dAccs = append(nd.n%dAccs, %s)\nnd.n%dMark = append(nd.n%dMark, false)\n}\n",
+			k, key, i, ok, ix.get(k), ok, id, i, v, i, id, ix.put(k, i), id, id, v, id, id)
 		// A restarted node's consumers have seen none of its groups: where
 		// only changes are emitted, every recovered group counts as
 		// changed in the first tick, as the interpreter emits it then.
@@ -50,22 +51,25 @@ var keyedDurable = &durableHooks{
 // first appearance.
 func keyedState(e *emitter, n *ir.Node, elem string) {
 	id := n.ID
-	kt := e.groupKeyType(n)
-	e.addField(fmt.Sprintf("n%dIndex", id), fmt.Sprintf("map[%s]int", kt), opName(n)+": the groups in order of first appearance.")
+	ix := e.declareIndex(fmt.Sprintf("n%dIndex", id), e.groupKeyGoType(n), e.groupKeyType(n), opName(n)+": the groups in order of first appearance.")
 	e.addField(fmt.Sprintf("n%dAccs", id), "[]"+elem, "")
-	fmt.Fprintf(&e.ctor, "\tnd.n%dIndex = map[%s]int{}\n", id, kt)
 	if durable(n) {
 		e.addField(fmt.Sprintf("n%dMark", id), "[]bool", "the groups changed this tick, to log at its end.")
 		e.addField(fmt.Sprintf("n%dDirty", id), "[]int", "")
 	}
 	if !static(n, 0) {
-		fmt.Fprintf(&e.end, "\tclear(nd.n%dIndex)\n%s\tnd.n%dAccs = nd.n%dAccs[:0]\n", id, clearSlice(fmt.Sprintf("nd.n%dAccs", id), e.elem(id)), id, id)
+		fmt.Fprintf(&e.end, "\t%s%s\tnd.n%dAccs = nd.n%dAccs[:0]\n", ix.clear(), clearSlice(fmt.Sprintf("nd.n%dAccs", id), e.elem(id)), id, id)
 	}
 	if e.changesOnly(n) {
 		e.addField(fmt.Sprintf("n%dChanged", id), "[]int", "the groups changed in this tick, and whether each group is among them.")
 		e.addField(fmt.Sprintf("n%dTouched", id), "[]bool", "")
 		fmt.Fprintf(&e.end, "\tfor _, i := range nd.n%dChanged {\n\t\tnd.n%dTouched[i] = false\n\t}\n\tnd.n%dChanged = nd.n%dChanged[:0]\n", id, id, id, id)
 	}
+}
+
+// keyedIndex is the index from key to group of keyed aggregation n.
+func keyedIndex(e *emitter, n *ir.Node) keyIndex {
+	return keyIndexOf(fmt.Sprintf("n%dIndex", n.ID), e.groupKeyGoType(n))
 }
 
 // keyedEntry emits every group's accumulator, or, where only changes
@@ -105,8 +109,9 @@ func keyedEntryDroppingMasked(e *emitter, b *strings.Builder, n *ir.Node, neg *i
 	i, w := e.v("i"), e.v("w")
 	fmt.Fprintf(b, "%s := 0\nfor %s := range %s {\n%s := %s[%s]\n", w, i, s, x, s, i)
 	key, _ := e.groupKey(n, 0, x)
-	fmt.Fprintf(b, "if %s {\ndelete(nd.n%dIndex, %s)\ncontinue\n}\n", emitters[neg.Op].masked(e, neg, x), id, key)
-	fmt.Fprintf(b, "if %s != %s {\n%s[%s] = %s\nnd.n%dIndex[%s] = %s\n}\n%s++\n", w, i, s, w, x, id, key, w, w)
+	ix := keyedIndex(e, n)
+	fmt.Fprintf(b, "if %s {\n%scontinue\n}\n", emitters[neg.Op].masked(e, neg, x), ix.del(key))
+	fmt.Fprintf(b, "if %s != %s {\n%s[%s] = %s\n%s}\n%s++\n", w, i, s, w, x, ix.put(key, w), w)
 	b.WriteString(body)
 	b.WriteString("}\n")
 	if hasPointers(e.elem(id)) {
@@ -139,11 +144,12 @@ func keyedGroup(e *emitter, b *strings.Builder, n *ir.Node, x string) (acc, inde
 	key, u := e.groupKey(n, 0, x)
 	k, i, ok := e.v("k"), e.v("i"), e.v("ok")
 	acc = fmt.Sprintf("nd.n%dAccs[%s]", id, i)
-	fmt.Fprintf(b, "%s := %s\n%s, %s := nd.n%dIndex[%s]\n", k, key, i, ok, id, k)
+	ix := keyedIndex(e, n)
+	fmt.Fprintf(b, "%s := %s\n%s, %s := %s\n", k, key, i, ok, ix.get(k))
 	if durable(n) {
 		fmt.Fprintf(b, "if %s && !nd.n%dMark[%s] {\nnd.n%dMark[%s] = true\nnd.n%dDirty = append(nd.n%dDirty, %s)\n}\n", ok, id, i, id, i, id, id, i)
 	}
-	fmt.Fprintf(b, "if !%s {\n%s = len(nd.n%dAccs)\nnd.n%dIndex[%s] = %s\n", ok, i, id, id, k, i)
+	fmt.Fprintf(b, "if !%s {\n%s = len(nd.n%dAccs)\n%s", ok, i, id, ix.put(k, i))
 	if durable(n) {
 		fmt.Fprintf(b, "nd.n%dMark = append(nd.n%dMark, true)\nnd.n%dDirty = append(nd.n%dDirty, %s)\n", id, id, id, id, i)
 	}

@@ -17,7 +17,8 @@ func init() {
 // joinStored): per side, a map from key to group and the groups, one slice
 // of items per key in arrival order, where the side holds one tick's items;
 // a map from key to chain, the items, and the chains' links where it holds
-// them for longer (Static). See joinStore.
+// them for longer (Static). An integer key has a hydro.IntIndex in place of
+// the map (keys.go). See joinStore.
 func joinState(e *emitter, n *ir.Node, _ string) {
 	id := n.ID
 	kt := e.groupKeyType(n)
@@ -28,11 +29,12 @@ func joinState(e *emitter, n *ir.Node, _ string) {
 		}
 		t := parse.Go(e.f.Graph.Nodes[n.Inputs[side]].Elem)
 		s := fmt.Sprintf("n%d%s", id, sideName(side))
-		e.addField(s+"Index", fmt.Sprintf("map[%s]int", kt), c)
+		ix := e.declareIndex(s+"Index", e.groupKeyGoType(n), kt, c)
 		c = ""
-		fmt.Fprintf(&e.ctor, "\tnd.%sIndex = map[%s]int{}\n", s, kt)
 		if static(n, side) {
-			e.addField(s+"Chains", "[][2]int", "")
+			if !ix.dense {
+				e.addField(s+"Chains", "[][2]int", "")
+			}
 			e.addField(s+"Items", "[]"+e.typeString(t), "")
 			e.addField(s+"Next", "[]int", "")
 			continue
@@ -42,7 +44,7 @@ func joinState(e *emitter, n *ir.Node, _ string) {
 		if cl := clearSlice("nd."+s+"Groups[i]", t); cl != "" {
 			fmt.Fprintf(&e.end, "\tfor i := range nd.%sGroups {\n\t\t%s\t}\n", s, cl)
 		}
-		fmt.Fprintf(&e.end, "\tclear(nd.%sIndex)\n\tnd.%sGroups = nd.%sGroups[:0]\n", s, s, s)
+		fmt.Fprintf(&e.end, "\t%s\tnd.%sGroups = nd.%sGroups[:0]\n", ix.clear(), s, s)
 	}
 }
 
@@ -84,7 +86,7 @@ func joinProbeIndex(e *emitter, b *strings.Builder, n *ir.Node, port int, x stri
 	_, u := e.groupKey(n, port, x)
 	key := e.keyExpr(ix.agg, info.Keys[port], x)
 	i, ok, o := e.v("i"), e.v("ok"), e.v("v")
-	fmt.Fprintf(b, "if %s, %s := nd.n%dIndex[%s]; %s {\n%s := nd.n%dAccs[%s]\n", i, ok, ix.agg.ID, key, ok, o, ix.agg.ID, i)
+	fmt.Fprintf(b, "if %s, %s := %s; %s {\n%s := nd.n%dAccs[%s]\n", i, ok, keyedIndex(e, ix.agg).get(key), ok, o, ix.agg.ID, i)
 	for _, f := range ix.filters {
 		fmt.Fprintf(b, "if %s {\n", emitters[f.Op].test(e, f, o))
 	}
@@ -101,22 +103,35 @@ func joinProbeIndex(e *emitter, b *strings.Builder, n *ir.Node, port int, x stri
 // a chain of indices in arrival order (Next links an item to the next of its
 // key, -1 ends the chain) whose first and last items Chains holds: three
 // slices that grow by doubling, where a slice per key would allocate for
-// every key as it grows.
+// every key as it grows. Where the key is an integer (an IntIndex, see
+// keys.go) the chains are circular and need no Chains: the index maps a
+// key to its last item, whose Next is the key's first, and appending an
+// item swaps it in as the last in one call to the index.
 func (e *emitter) joinStore(b *strings.Builder, n *ir.Node, side int, k, x string) {
 	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
+	ix := joinSideIndex(e, n, side)
 	if !static(n, side) {
 		g, ok := e.v("g"), e.v("ok")
-		fmt.Fprintf(b, "%s, %s := %sIndex[%s]\nif !%s {\n%s = len(%sGroups)\n%sIndex[%s] = %s\n", g, ok, s, k, ok, g, s, s, k, g)
+		fmt.Fprintf(b, "%s, %s := %s\nif !%s {\n%s = len(%sGroups)\n%s", g, ok, ix.get(k), ok, g, s, ix.put(k, g))
 		fmt.Fprintf(b, "if %s < cap(%sGroups) {\n%sGroups = %sGroups[:%s+1]\n%sGroups[%s] = %sGroups[%s][:0]\n} else {\n%sGroups = append(%sGroups, nil)\n}\n}\n",
 			g, s, s, s, g, s, g, s, g, s, s)
 		fmt.Fprintf(b, "%sGroups[%s] = append(%sGroups[%s], %s)\n", s, g, s, g, x)
 		return
 	}
+	if ix.dense {
+		// The index maps a key to its last item, whose Next is the key's
+		// first: a circular chain, appended to in one step.
+		j, l, ok := e.v("j"), e.v("l"), e.v("ok")
+		fmt.Fprintf(b, "%s := len(%sItems)\n%sItems = append(%sItems, %s)\n", j, s, s, s, x)
+		fmt.Fprintf(b, "if %s, %s := %s.Swap(%s, %s); %s {\n%sNext = append(%sNext, %sNext[%s])\n%sNext[%s] = %s\n} else {\n%sNext = append(%sNext, %s)\n}\n",
+			l, ok, ix.field, k, j, ok, s, s, s, l, s, l, j, s, s, j)
+		return
+	}
 	j, c, ok := e.v("j"), e.v("c"), e.v("ok")
 	fmt.Fprintf(b, "%s := len(%sItems)\n%sItems = append(%sItems, %s)\n%sNext = append(%sNext, -1)\n", j, s, s, s, x, s, s)
-	fmt.Fprintf(b, "if %s, %s := %sIndex[%s]; %s {\n%sNext[%sChains[%s][1]] = %s\n%sChains[%s][1] = %s\n} else {\n",
-		c, ok, s, k, ok, s, s, c, j, s, c, j)
-	fmt.Fprintf(b, "%sIndex[%s] = len(%sChains)\n%sChains = append(%sChains, [2]int{%s, %s})\n}\n", s, k, s, s, s, j, j)
+	fmt.Fprintf(b, "if %s, %s := %s; %s {\n%sNext[%sChains[%s][1]] = %s\n%sChains[%s][1] = %s\n} else {\n",
+		c, ok, ix.get(k), ok, s, s, c, j, s, c, j)
+	fmt.Fprintf(b, "%s%sChains = append(%sChains, [2]int{%s, %s})\n}\n", ix.put(k, "len("+s+"Chains)"), s, s, j, j)
 }
 
 // joinProbe writes the loop over the items stored on side of join n with
@@ -126,15 +141,27 @@ func (e *emitter) joinStore(b *strings.Builder, n *ir.Node, side int, k, x strin
 // group's slice stays valid during the loop.
 func (e *emitter) joinProbe(b *strings.Builder, n *ir.Node, side int, k string) string {
 	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
+	ix := joinSideIndex(e, n, side)
 	if !static(n, side) {
 		g, ok, o := e.v("g"), e.v("ok"), e.v("v")
-		fmt.Fprintf(b, "if %s, %s := %sIndex[%s]; %s {\nfor _, %s := range %sGroups[%s] {\n", g, ok, s, k, ok, o, s, g)
+		fmt.Fprintf(b, "if %s, %s := %s; %s {\nfor _, %s := range %sGroups[%s] {\n", g, ok, ix.get(k), ok, o, s, g)
+		return o
+	}
+	if ix.dense {
+		l, ok, j, more, o := e.v("l"), e.v("ok"), e.v("j"), e.v("more"), e.v("v")
+		fmt.Fprintf(b, "if %s, %s := %s; %s {\nfor %s, %s := %sNext[%s], true; %s; %s = %sNext[%s] {\n%s = %s != %s\n%s := %sItems[%s]\n",
+			l, ok, ix.get(k), ok, j, more, s, l, more, j, s, j, more, j, l, o, s, j)
 		return o
 	}
 	c, ok, j, o := e.v("c"), e.v("ok"), e.v("j"), e.v("v")
-	fmt.Fprintf(b, "if %s, %s := %sIndex[%s]; %s {\nfor %s := %sChains[%s][0]; %s >= 0; %s = %sNext[%s] {\n%s := %sItems[%s]\n",
-		c, ok, s, k, ok, j, s, c, j, j, s, j, o, s, j)
+	fmt.Fprintf(b, "if %s, %s := %s; %s {\nfor %s := %sChains[%s][0]; %s >= 0; %s = %sNext[%s] {\n%s := %sItems[%s]\n",
+		c, ok, ix.get(k), ok, j, s, c, j, j, s, j, o, s, j)
 	return o
+}
+
+// joinSideIndex is the index from key to group or chain of side of join n.
+func joinSideIndex(e *emitter, n *ir.Node, side int) keyIndex {
+	return keyIndexOf(fmt.Sprintf("n%d%sIndex", n.ID, sideName(side)), e.groupKeyGoType(n))
 }
 
 // joinMerge writes the call of merge on item x, arrived at port of join

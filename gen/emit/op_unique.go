@@ -22,21 +22,25 @@ var uniqueDurable = &durableHooks{
 	},
 	state: func(e *emitter, b *strings.Builder, n *ir.Node, add string) {
 		v := e.v("v")
-		fmt.Fprintf(b, "for %s := range nd.n%dSeen {\n", v, n.ID)
+		b.WriteString(uniqueSet(e, n).rangeKeys(v))
 		e.record(b, n, v, add)
 		b.WriteString("}\n")
 	},
 	restore: func(e *emitter, b *strings.Builder, n *ir.Node, v string) {
-		fmt.Fprintf(b, "nd.n%dSeen[%s] = struct{}{}\n", n.ID, v)
+		b.WriteString(uniqueSet(e, n).add(v))
 	},
+}
+
+// uniqueSet is the set of the items Unique n has seen.
+func uniqueSet(e *emitter, n *ir.Node) keySet {
+	return setOf(fmt.Sprintf("n%dSeen", n.ID), e.elem(n.ID))
 }
 
 func uniqueState(e *emitter, n *ir.Node, elem string) {
 	id := n.ID
-	e.addField(fmt.Sprintf("n%dSeen", id), fmt.Sprintf("map[%s]struct{}", elem), opName(n)+": the items seen.")
-	fmt.Fprintf(&e.ctor, "\tnd.n%dSeen = map[%s]struct{}{}\n", id, elem)
+	s := e.declareSet(fmt.Sprintf("n%dSeen", id), e.elem(id), elem, opName(n)+": the items seen.")
 	if !static(n, 0) {
-		fmt.Fprintf(&e.end, "\tclear(nd.n%dSeen)\n", id)
+		e.end.WriteString("\t" + s.clear())
 	}
 	if durable(n) {
 		e.addField(fmt.Sprintf("n%dNew", id), "[]"+elem, "the items first seen this tick, to log at its end.")
@@ -45,8 +49,7 @@ func uniqueState(e *emitter, n *ir.Node, elem string) {
 
 func uniquePush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	id := n.ID
-	dup := e.v("dup")
-	fmt.Fprintf(b, "if _, %s := nd.n%dSeen[%s]; !%s {\nnd.n%dSeen[%s] = struct{}{}\n", dup, id, x, dup, id, x)
+	b.WriteString(uniqueSet(e, n).addIfNew(e, x))
 	if durable(n) {
 		fmt.Fprintf(b, "nd.n%dNew = append(nd.n%dNew, %s)\n", id, id, x)
 	}
