@@ -42,7 +42,7 @@ func decodeHydroAccepted(src []byte, v *Accepted) (int, error) {
 
 func appendHydroAcceptorLog(dst []byte, v *AcceptorLog) []byte {
 	dst = netio.AppendUint64(dst, v.Checkpoint)
-	dst = appendHydroMapUint64Accepted(dst, &v.Ring)
+	dst = appendHydroMapUint64Accepted(dst, &v.Slots)
 	return dst
 }
 
@@ -55,8 +55,8 @@ func decodeHydroAcceptorLog(src []byte, v *AcceptorLog) (int, error) {
 		return 0, fmt.Errorf("paxos.AcceptorLog.Checkpoint: %w", err)
 	}
 	n += m
-	if m, err = decodeHydroMapUint64Accepted(src[n:], &v.Ring); err != nil {
-		return 0, fmt.Errorf("paxos.AcceptorLog.Ring: %w", err)
+	if m, err = decodeHydroMapUint64Accepted(src[n:], &v.Slots); err != nil {
+		return 0, fmt.Errorf("paxos.AcceptorLog.Slots: %w", err)
 	}
 	n += m
 	return n, nil

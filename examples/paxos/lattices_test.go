@@ -27,8 +27,7 @@ func TestPromiseLaws(t *testing.T) {
 	latticetest.Check[Promise](t, func(r *rand.Rand) Promise { return Promise{Ballot: genBallot(r)} })
 }
 
-// An acceptor's log over a ring of 3 positions: slot s at s mod 3, and
-// only slots at or after the checkpoint.
+// An acceptor's log: only slots at or after the checkpoint.
 func TestAcceptorLogLaws(t *testing.T) {
 	latticetest.Check[AcceptorLog](t, func(r *rand.Rand) AcceptorLog {
 		l := AcceptorLog{Checkpoint: uint64(r.IntN(5))}
@@ -37,28 +36,31 @@ func TestAcceptorLogLaws(t *testing.T) {
 			if s < l.Checkpoint {
 				continue
 			}
-			if l.Ring == nil {
-				l.Ring = map[uint64]Accepted{}
+			if l.Slots == nil {
+				l.Slots = map[uint64]Accepted{}
 			}
-			if have, ok := l.Ring[s%3]; !ok || lessRank(have.Slot, have.Ballot, s, b) {
-				l.Ring[s%3] = Accepted{Slot: s, Ballot: b, Cmds: []Command{cmdFor(s, b)}}
+			if have, ok := l.Slots[s]; !ok || have.Ballot.Compare(b) < 0 {
+				l.Slots[s] = Accepted{Slot: s, Ballot: b, Cmds: []Command{cmdFor(s, b)}}
 			}
 		}
 		return l
 	})
 }
 
-// A raised checkpoint drops the values below it; a value below the
-// checkpoint is not merged.
+// A raised checkpoint drops the values below it, however far it moves; a
+// value below the checkpoint is not merged.
 func TestAcceptorLogDropsBelowCheckpoint(t *testing.T) {
 	a := func(s uint64) Accepted { return Accepted{Slot: s, Ballot: Ballot{Num: 1}} }
-	l := logOf(0, 1, a(1), true)
-	require.True(t, l.Merge(logOf(0, 2, a(2), true)))
+	l := logOf(0, a(1), true)
+	require.True(t, l.Merge(logOf(0, a(2), true)))
+	require.True(t, l.Merge(logOf(0, a(9), true)))
 	require.True(t, l.Merge(AcceptorLog{Checkpoint: 2}))
-	require.Equal(t, AcceptorLog{Checkpoint: 2, Ring: map[uint64]Accepted{2: a(2)}}, l)
-	require.False(t, l.Merge(logOf(0, 1, a(1), true)), "below the checkpoint")
-	require.Equal(t, AcceptorLog{Checkpoint: 2}, logOf(2, 1, a(1), true))
-	require.Equal(t, AcceptorLog{Checkpoint: 2}, logOf(2, 3, a(3), false), "not accepted")
+	require.Equal(t, AcceptorLog{Checkpoint: 2, Slots: map[uint64]Accepted{2: a(2), 9: a(9)}}, l)
+	require.True(t, l.Merge(AcceptorLog{Checkpoint: 1000}), "past every slot held")
+	require.Equal(t, AcceptorLog{Checkpoint: 1000, Slots: map[uint64]Accepted{}}, l)
+	require.False(t, l.Merge(logOf(0, a(1), true)), "below the checkpoint")
+	require.Equal(t, AcceptorLog{Checkpoint: 2}, logOf(2, a(1), true))
+	require.Equal(t, AcceptorLog{Checkpoint: 2}, logOf(2, a(3), false), "not accepted")
 }
 
 func TestTallyLatticeLaws(t *testing.T) {

@@ -53,8 +53,8 @@ func ring(window uint64) uint64 {
 // replicas.
 //
 // Acceptor: a durable promise (its highest ballot) and a durable log (the
-// checkpoint and the accepted values, a ring of window positions), both
-// lattice folds; it accepts a P2a whose ballot is at least its promise,
+// checkpoint and the values accepted from there on, at most window
+// slots), both lattice folds; it accepts a P2a whose ballot is at least its promise,
 // answers every P1a with its highest ballot and its log and every P2a with
 // its highest ballot, and logs each answer to a P2a on output votes.
 // Everything it answers was synced first.
@@ -144,7 +144,7 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	p2b := hydro.Map(answers2, voteOf)
 	log := hydro.LatticeFold(hydro.Map(answers2, func(a answered2) AcceptorLog {
 		p := a.P2b
-		return logOf(a.Checkpoint, p.Slot%ring(window), Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
+		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
 	}), hydro.Durable)
 	hydro.Sink(p2b, votes)
 	p2bsFrom(hydro.DemuxBy(p2b, proposers, toProposer))

@@ -1521,11 +1521,10 @@ func (nd *PaxosAcceptor) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.LatticeFold (75), hydro.CrossJoin (76), hydro.CrossJoin (77), hydro.Map (78), hydro.Map (79), hydro.Sink (81), hydro.CrossJoin (83).
 func (nd *PaxosAcceptor) subgraph2() {
-	window := nd.window
 	udf17 := /*line paxos.go:145:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
-		return logOf(a.Checkpoint, p.Slot%ring(window), Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line paxos_hydro.go:1528:35*/
+		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
+	} /*line paxos_hydro.go:1527:35*/
 	v6 := nd.n75Acc
 	nd.n76L = append(nd.n76L, v6)
 	for _, v7 := range nd.n76R {
@@ -1944,7 +1943,7 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n106Index = map[string]int{}
-	nd.n110Period = /*line paxos.go:174:41*/ ProgressPeriod /*line paxos_hydro.go:1947:89*/
+	nd.n110Period = /*line paxos.go:174:41*/ ProgressPeriod /*line paxos_hydro.go:1946:89*/
 	nd.n126Seen = map[KeyProbe]struct{}{}
 	nd.n130Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -2088,14 +2087,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v11
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2091:37*/
+			} /*line paxos_hydro.go:2090:37*/
 		}
 		v13 := slotOf(v10)
 		{
 			s := v13
 			/*line replica.go:91:41*/ {
 				acc14 = max(acc14, s)
-			} /*line paxos_hydro.go:2098:37*/
+			} /*line paxos_hydro.go:2097:37*/
 		}
 	}
 	clear(nd.n88Recv)
@@ -2108,14 +2107,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v17
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2111:37*/
+			} /*line paxos_hydro.go:2110:37*/
 		}
 		v19 := slotOf(v16)
 		{
 			s := v19
 			/*line replica.go:91:41*/ {
 				acc14 = max(acc14, s)
-			} /*line paxos_hydro.go:2118:37*/
+			} /*line paxos_hydro.go:2117:37*/
 		}
 	}
 	clear(nd.n90Recv)
@@ -2129,7 +2128,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v22
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2132:37*/
+			} /*line paxos_hydro.go:2131:37*/
 		}
 		nd.h110To165Port0 = append(nd.h110To165Port0, v21)
 	}
@@ -2154,7 +2153,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v28
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2157:37*/
+			} /*line paxos_hydro.go:2156:37*/
 		}
 	}
 	for _, v30 := range nd.n143Now {
@@ -2215,7 +2214,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v45
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2218:37*/
+			} /*line paxos_hydro.go:2217:37*/
 		}
 		{
 			s, emit := v40, func(v47 KV) {
@@ -2240,7 +2239,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2243:37*/
+			} /*line paxos_hydro.go:2242:37*/
 		}
 		{
 			s, emit := v40, func(v52 Session) {
@@ -2265,7 +2264,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2268:37*/
+			} /*line paxos_hydro.go:2267:37*/
 		}
 	}
 	clear(nd.n164Recv)
@@ -2311,7 +2310,7 @@ func (nd *PaxosReplica) subgraph4() {
 			a := v60
 			/*line replica.go:69:42*/ {
 				acc62 = max(acc62, a.Next)
-			} /*line paxos_hydro.go:2314:37*/
+			} /*line paxos_hydro.go:2313:37*/
 		}
 	}
 	nd.n100Acc = acc62
@@ -2335,7 +2334,7 @@ func (nd *PaxosReplica) subgraph5() {
 				kv := v67
 				/*line replica.go:347:34*/ {
 					acc68 = append(acc68, kv)
-				} /*line paxos_hydro.go:2338:38*/
+				} /*line paxos_hydro.go:2337:38*/
 			}
 		}
 	}
@@ -2362,7 +2361,7 @@ func (nd *PaxosReplica) subgraph6() {
 				s := v73
 				/*line replica.go:353:48*/ {
 					acc74 = append(acc74, s)
-				} /*line paxos_hydro.go:2365:38*/
+				} /*line paxos_hydro.go:2364:38*/
 			}
 		}
 	}
@@ -2397,7 +2396,7 @@ func (nd *PaxosReplica) subgraph9() {
 	udf91 := /*line paxos.go:168:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2400:35*/
+	} /*line paxos_hydro.go:2399:35*/
 	if !nd.n100Init {
 		nd.n100Acc, nd.n100Init = noApplied(), true
 	}
@@ -2485,7 +2484,7 @@ func (nd *PaxosReplica) subgraph9() {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2488:38*/
+				} /*line paxos_hydro.go:2487:38*/
 			}
 		}
 	}
@@ -2531,7 +2530,7 @@ func (nd *PaxosReplica) subgraph10() {
 				c := v116
 				/*line replica.go:105:41*/ {
 					acc117 = append(acc117, c)
-				} /*line paxos_hydro.go:2534:38*/
+				} /*line paxos_hydro.go:2533:38*/
 			}
 		}
 	}
@@ -2572,7 +2571,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc128 = map[string]Cell{}
 									}
 									(acc128)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2575:42*/
+								} /*line paxos_hydro.go:2574:42*/
 							}
 						}
 					}
@@ -2585,7 +2584,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2588:38*/
+				} /*line paxos_hydro.go:2587:38*/
 			}
 			{
 				r, emit := v121, func(v129 SessionProbe) {
@@ -2601,7 +2600,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc135 = map[uint64]SessionLattice{}
 									}
 									(acc135)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2604:42*/
+								} /*line paxos_hydro.go:2603:42*/
 							}
 						}
 					}
@@ -2614,7 +2613,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2617:38*/
+				} /*line paxos_hydro.go:2616:38*/
 			}
 			nd.h124To135Port0 = append(nd.h124To135Port0, v121)
 			nd.n165R = append(nd.n165R, v121)
@@ -2692,7 +2691,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2695:39*/
+					} /*line paxos_hydro.go:2694:39*/
 				}
 				{
 					x, emit := v152, func(v155 Session) {
@@ -2702,7 +2701,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2705:39*/
+					} /*line paxos_hydro.go:2704:39*/
 				}
 				{
 					x, emit := v152, func(v156 Commit) {
@@ -2712,7 +2711,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2715:39*/
+					} /*line paxos_hydro.go:2714:39*/
 				}
 				{
 					x, emit := v152, func(v157 Answer) {
@@ -2722,7 +2721,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2725:39*/
+					} /*line paxos_hydro.go:2724:39*/
 				}
 			}
 		}
@@ -2748,7 +2747,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2751:41*/
+							} /*line paxos_hydro.go:2750:41*/
 						}
 						{
 							x, emit := v165, func(v168 Session) {
@@ -2758,7 +2757,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2761:41*/
+							} /*line paxos_hydro.go:2760:41*/
 						}
 						{
 							x, emit := v165, func(v169 Commit) {
@@ -2768,7 +2767,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2771:41*/
+							} /*line paxos_hydro.go:2770:41*/
 						}
 						{
 							x, emit := v165, func(v170 Answer) {
@@ -2778,7 +2777,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2781:41*/
+							} /*line paxos_hydro.go:2780:41*/
 						}
 					}
 				}
@@ -2803,7 +2802,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2806:39*/
+					} /*line paxos_hydro.go:2805:39*/
 				}
 				{
 					x, emit := v174, func(v177 Session) {
@@ -2813,7 +2812,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2816:39*/
+					} /*line paxos_hydro.go:2815:39*/
 				}
 				{
 					x, emit := v174, func(v178 Commit) {
@@ -2823,7 +2822,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2826:39*/
+					} /*line paxos_hydro.go:2825:39*/
 				}
 				{
 					x, emit := v174, func(v179 Answer) {
@@ -2833,7 +2832,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2836:39*/
+					} /*line paxos_hydro.go:2835:39*/
 				}
 			}
 		}

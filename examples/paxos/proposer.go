@@ -278,7 +278,7 @@ func step(c *Core, in Inbox) {
 			}
 			c.Promised[p.Acceptor] = true
 			c.Floor = max(c.Floor, p.Log.Checkpoint)
-			for _, a := range p.Log.Ring {
+			for _, a := range p.Log.Slots {
 				if have, ok := c.Learned[a.Slot]; !ok || have.Ballot.Compare(a.Ballot) < 0 {
 					c.Learned[a.Slot] = a
 				}

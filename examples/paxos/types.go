@@ -223,71 +223,73 @@ func (p *Promise) IsBot() bool { return p.Ballot == Ballot{} }
 func (p *Promise) Clone() Promise { return *p }
 
 // AcceptorLog is an acceptor's log, a lattice: the highest checkpoint a
-// proposer told it, and a ring of Window positions (slot s at s mod
-// Window) each holding the value accepted with the highest (slot, ballot)
-// there. A later slot replaces an earlier one at its position (the
-// leader proposes slot s only once every replica executed s-Window), and
-// a value below the checkpoint is dropped: the log holds at most Window
-// values, all at or after its checkpoint. A slot and ballot determine the
-// command.
+// proposer told it, and per slot at or after it the value accepted with
+// the highest ballot; a value below the checkpoint is dropped. The leader
+// proposes slot s only below its checkpoint + Window, and every P2a
+// carries that checkpoint, so the log holds at most Window slots. A slot
+// and ballot determine the command.
 type AcceptorLog struct {
 	Checkpoint uint64
-	Ring       map[uint64]Accepted
+	Slots      map[uint64]Accepted
 }
 
-// logOf is the log of one value accepted at ring position pos (none if
-// !accepted) under checkpoint cp.
-func logOf(cp, pos uint64, a Accepted, accepted bool) AcceptorLog {
+// logOf is the log of a P2a's checkpoint cp and, if accepted, of the value
+// it accepted.
+func logOf(cp uint64, a Accepted, accepted bool) AcceptorLog {
 	l := AcceptorLog{Checkpoint: cp}
 	if accepted && a.Slot >= cp {
-		l.Ring = map[uint64]Accepted{pos: a}
+		l.Slots = map[uint64]Accepted{a.Slot: a}
 	}
 	return l
 }
 
-func lessRank(s1 uint64, b1 Ballot, s2 uint64, b2 Ballot) bool {
-	return s1 < s2 || s1 == s2 && b1.Compare(b2) < 0
-}
-
-// Merge raises the checkpoint, dropping the values below it, and keeps at
-// every position the value of the higher (slot, ballot).
+// Merge raises the checkpoint, dropping the values below it, and keeps
+// for every slot the value of the higher ballot.
 func (l *AcceptorLog) Merge(o AcceptorLog) bool {
 	changed := false
 	if o.Checkpoint > l.Checkpoint {
-		l.Checkpoint, changed = o.Checkpoint, true
-		for pos, a := range l.Ring {
-			if a.Slot < l.Checkpoint {
-				delete(l.Ring, pos)
+		// Every slot held is at or after the old checkpoint: drop those
+		// below the new one, by slot or by value, whichever is fewer.
+		if o.Checkpoint-l.Checkpoint > uint64(len(l.Slots)) {
+			for s := range l.Slots {
+				if s < o.Checkpoint {
+					delete(l.Slots, s)
+				}
+			}
+		} else {
+			for s := l.Checkpoint; s < o.Checkpoint; s++ {
+				delete(l.Slots, s)
 			}
 		}
+		l.Checkpoint, changed = o.Checkpoint, true
 	}
-	for pos, a := range o.Ring {
-		if a.Slot < l.Checkpoint {
+	for s, a := range o.Slots {
+		if s < l.Checkpoint {
 			continue
 		}
-		if have, ok := l.Ring[pos]; ok && !lessRank(have.Slot, have.Ballot, a.Slot, a.Ballot) {
+		if have, ok := l.Slots[s]; ok && have.Ballot.Compare(a.Ballot) >= 0 {
 			continue
 		}
-		if l.Ring == nil {
-			l.Ring = map[uint64]Accepted{}
+		if l.Slots == nil {
+			l.Slots = map[uint64]Accepted{}
 		}
-		l.Ring[pos], changed = a, true
+		l.Slots[s], changed = a, true
 	}
 	return changed
 }
 
 // LessEq reports whether merging l into o changes nothing: l's checkpoint
-// is at most o's, and o ranks at least as high at every position where l
-// holds a value at or after o's checkpoint.
+// is at most o's, and o holds a ballot at least as high for every slot l
+// holds at or after o's checkpoint.
 func (l *AcceptorLog) LessEq(o AcceptorLog) bool {
 	if l.Checkpoint > o.Checkpoint {
 		return false
 	}
-	for pos, a := range l.Ring {
-		if a.Slot < o.Checkpoint {
+	for s, a := range l.Slots {
+		if s < o.Checkpoint {
 			continue
 		}
-		if have, ok := o.Ring[pos]; !ok || lessRank(have.Slot, have.Ballot, a.Slot, a.Ballot) {
+		if have, ok := o.Slots[s]; !ok || have.Ballot.Compare(a.Ballot) < 0 {
 			return false
 		}
 	}
@@ -295,12 +297,16 @@ func (l *AcceptorLog) LessEq(o AcceptorLog) bool {
 }
 
 // IsBot reports whether l holds nothing.
-func (l *AcceptorLog) IsBot() bool { return l.Checkpoint == 0 && len(l.Ring) == 0 }
+func (l *AcceptorLog) IsBot() bool { return l.Checkpoint == 0 && len(l.Slots) == 0 }
 
 // Clone returns a copy of l sharing no map with it (the values' commands
 // are never changed, and are shared).
 func (l *AcceptorLog) Clone() AcceptorLog {
-	return AcceptorLog{Checkpoint: l.Checkpoint, Ring: maps.Clone(l.Ring)}
+	return AcceptorLog{Checkpoint: l.Checkpoint, Slots: maps.Clone(l.Slots)}
+}
+
+func lessRank(s1 uint64, b1 Ballot, s2 uint64, b2 Ballot) bool {
+	return s1 < s2 || s1 == s2 && b1.Compare(b2) < 0
 }
 
 // Probe asks for one ring position of a log.

@@ -22,9 +22,5 @@ func main() {
 
 // buildPaxos builds location "acceptor" of flow Paxos.
 func buildPaxos(env *deploy.Env) (hydro.NetNode, error) {
-	window, err := deploy.Param[uint64](env, "window")
-	if err != nil {
-		return nil, err
-	}
-	return paxos.NewPaxosAcceptor(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, deploy.Output(env, paxos.PaxosVotesPort()), window), nil
+	return paxos.NewPaxosAcceptor(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, deploy.Output(env, paxos.PaxosVotesPort()), uint64(0)), nil
 }
