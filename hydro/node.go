@@ -20,15 +20,24 @@ type Dest struct {
 	// m×Parts+p is partition p of logical member m.
 	Parts uint64
 	// Part selects the partition, modulo Parts, within every logical member
-	// Member or All selects.
+	// Member or All selects. A constant Part (0) addresses a fixed
+	// partition of every member selected rather than one chosen by a hash:
+	// partial partitioning fed by a cluster routes the replicated updates
+	// to partition 0, the member's coordinator (docs/rewrites.md).
 	Part uint64
+	// AllParts, with Parts > 1, sends to every partition of every logical
+	// member Member or All selects, and Part is ignored: partial
+	// partitioning's publications and commit marks from a member's
+	// coordinator reach that member's partitions only.
+	AllParts bool
 }
 
 // AppendTargets appends to dst the members of a location of size members
 // that d addresses, and returns the extended slice. Member and Part are
 // reduced modulo the number of logical members and Parts; a location of
 // fewer than Parts members has one logical member, split into as many
-// partitions as it has members.
+// partitions as it has members. With AllParts, every partition of each
+// logical member selected is a target.
 func (d Dest) AppendTargets(dst []int, size int) []int {
 	if size <= 0 {
 		return dst
@@ -42,9 +51,17 @@ func (d Dest) AppendTargets(dst []int, size int) []int {
 		logical, parts = 1, uint64(size)
 	}
 	part := d.Part % parts
-	add := func(m uint64) { dst = append(dst, int(m*parts+part)) }
+	add := func(m uint64) {
+		if !d.AllParts {
+			dst = append(dst, int(m*parts+part))
+			return
+		}
+		for p := range parts {
+			dst = append(dst, int(m*parts+p))
+		}
+	}
 	switch {
-	case d.All && parts == 1:
+	case d.All && (parts == 1 || d.AllParts):
 		for m := range size {
 			dst = append(dst, m)
 		}

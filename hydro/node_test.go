@@ -24,6 +24,12 @@ func TestDestAppendTargets(t *testing.T) {
 		// Fewer members than partitions: one base member, split as it can.
 		{"fewer members than partitions", Dest{Parts: 5, Part: 4}, 3, []int{1}},
 		{"empty location", Dest{All: true}, 0, nil},
+		// Every partition of one member: 3 members × 4 partitions.
+		{"every partition of a member", Dest{Member: 4, Parts: 4, AllParts: true, Part: 3}, 12, []int{4, 5, 6, 7}},
+		{"every partition of a process", Dest{Parts: 3, AllParts: true}, 3, []int{0, 1, 2}},
+		{"every partition of every member", Dest{All: true, Parts: 2, AllParts: true}, 6, []int{0, 1, 2, 3, 4, 5}},
+		// Partition 0 of every member: the coordinators.
+		{"partition 0 of every member", Dest{All: true, Parts: 3}, 9, []int{0, 3, 6}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, tc.d.AppendTargets(nil, tc.size))

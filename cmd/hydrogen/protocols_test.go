@@ -181,6 +181,7 @@ func TestRunRSetMicroprotocolsAcrossProcesses(t *testing.T) {
 		{"RSetPartitioned", []string{"-n", "replica=2"}, nil},
 		{"RSetCollisionsPartitioned", []string{"-n", "replica=2"}, []string{"collisions"}},
 		{"RSetIntegerPartitioned", []string{"-n", "replica=2"}, nil},
+		{"RSetCountersPartitioned", []string{"-n", "replica=2,counter=2"}, nil},
 		{"RSetSnapshotPartitioned", []string{"-n", "replica=2"}, []string{"snapshots"}},
 	} {
 		t.Run(tc.flow, func(t *testing.T) {

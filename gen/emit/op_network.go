@@ -40,7 +40,15 @@ func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 	}
 	hydro := e.importAs("hydro", hydroPath)
 	dest := fmt.Sprintf("Location: %q", e.f.Graph.Locations[n.Loc].Name)
-	if parts := e.f.Graph.Locations[n.Loc].Partitions; parts > 0 && !info.Replicated {
+	parts := e.f.Graph.Locations[n.Loc].Partitions
+	switch {
+	case parts > 0 && info.AllParts:
+		// Every partition of the members addressed.
+		dest += fmt.Sprintf(", Parts: %d, AllParts: true", parts)
+	case parts > 0 && info.FixedPart:
+		// Partition 0 of the members addressed: their coordinators.
+		dest += fmt.Sprintf(", Parts: %d", parts)
+	case parts > 0 && !info.Replicated:
 		part, ok := e.partition(b, n, x)
 		if !ok {
 			return
@@ -60,6 +68,10 @@ func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 			member = fmt.Sprintf("nd.hydroMember / %d", parts)
 		}
 		dest += fmt.Sprintf(", Member: uint64(%s)", member)
+	case info.OwnBase && parts > 0:
+		// From a partitioned location to itself: the sender's own base
+		// member (partial partitioning's coordination within a member).
+		dest += fmt.Sprintf(", Member: uint64(nd.hydroMember / %d)", parts)
 	case n.Op == ops.Demux.Name && len(info.Keys) > 0:
 		// The member is the xxhash of the key fields' encodings, which the
 		// interpreter computes the same way.

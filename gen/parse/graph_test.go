@@ -80,6 +80,9 @@ var recorders = map[string]func(f *hydro.Flow){
 	"rset.RSetInteger": func(f *hydro.Flow) {
 		rset.RSetInteger(f, in[rset.Command](), out[rset.Answer](), out[rset.Ack]())
 	},
+	"rset.RSetCounters": func(f *hydro.Flow) {
+		rset.RSetCounters(f, in[rset.Command](), out[rset.Answer](), out[rset.Ack]())
+	},
 	"rset.RSetSnapshot": func(f *hydro.Flow) {
 		rset.RSetSnapshot(f, in[rset.Command](), out[rset.Answer](), out[rset.Ack](), out[rset.Snapshot]())
 	},

@@ -44,6 +44,20 @@ type Syntax struct {
 	// OwnMember, for SelfID at a partitioned location, emits the
 	// partition's own member number rather than its base member's.
 	OwnMember bool
+	// FixedPart, for a network operator sending into a partitioned
+	// location, sends every item to partition 0 of every member it
+	// addresses (hydro.Dest.Part 0, no hash): partial partitioning fed by a
+	// cluster routes the replicated updates to each member's coordinator.
+	FixedPart bool
+	// AllParts, for a network operator sending into a partitioned location,
+	// sends every item to every partition of every member it addresses
+	// (hydro.Dest.AllParts).
+	AllParts bool
+	// OwnBase, for a network operator from a partitioned location to
+	// itself, addresses the sender's own base member (its member number
+	// divided by the location's partitions): a member's coordinator and its
+	// partitions talk among themselves.
+	OwnBase bool
 }
 
 // SyntaxOf returns what the compiler knows of n's call: empty for a node

@@ -22,7 +22,7 @@ const partialRewrite = "partial"
 
 // partialPrecondition is what a partial partitioning step requires, as
 // explain reports it.
-const partialPrecondition = "the named operator is a lattice fold (Static) at the location, fed through functional operators by one Broadcast (or Send) from one process, which coordinates; the location reads no Timer; with the fold replicated, the rest of the location partitions (the partition step's precondition)"
+const partialPrecondition = "the named operator is a lattice fold (Static) at the location, fed through functional operators that feed nothing else by network operators from neither a client nor the location; one Broadcast (or Send) from one process coordinates, otherwise every member's partition 0 coordinates its partitions; the location reads no Timer; with the fold replicated, the rest of the location partitions (the partition step's precondition)"
 
 // parsePartial parses the fields of a plan line "partition ROLE into N
 // replicating FOLD every DURATION".
@@ -75,13 +75,23 @@ func partialString(s *Step) string {
 // a partition that processes an input with publication k merged knows
 // that every partition has merged k or a later one.
 //
+// When the updates come from a cluster, or through several network
+// operators (unioned), no one sender can order them: every base member's
+// partition 0 coordinates that member's partitions instead
+// (coordinateMembers). The network operators stay, routed to partition 0
+// of every member they address; the publications and watermarks go to
+// the partitions of the coordinator's own base member, the votes back to
+// its partition 0, and a publication commits with the votes of the
+// member's partitions.
+//
 // The precondition: the named operator is a hydro.LatticeFold keeping its
-// value (Static) at the location, reached from one network operator — a
-// Broadcast, or a Send to a process — through functional operators
-// (analysis.Functional) that feed nothing else; the sender is a process
-// other than the location; the location reads no Timer (an input the
-// coordination does not order); and with the fold's value taken as
-// replicated, the location satisfies partition's precondition.
+// value (Static) at the location, reached from network operators through
+// functional operators (analysis.Functional) that feed nothing else; no
+// sender is a client or the location itself; with one sender process
+// coordinating, its one network operator is a Broadcast or a Send to a
+// process; the location reads no Timer (an input the coordination does
+// not order); and with the fold's value taken as replicated, the location
+// satisfies partition's precondition.
 func partial(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 	base, g := d.base, d.g
 	loc := g.Location(step.Role)
@@ -116,36 +126,68 @@ func partial(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		return nil, stepErrorf(step.Pos, step, "%v", err)
 	}
 	functional := facts.Facts[analysis.Functional].(*analysis.FunctionalResult)
-	// The cone: the operators from R to the fold, fold first.
-	var cone []int
-	net := -1
-	for id := f.Inputs[0]; net < 0; id = g.Nodes[id].Inputs[0] {
+	// The cone: the operators from the network operators R to the fold,
+	// fold first (the order of a depth-first walk up its inputs).
+	var cone, nets []int
+	seen := map[int]bool{}
+	var walk func(id int) *diag.Diagnostic
+	walk = func(id int) *diag.Diagnostic {
+		if seen[id] {
+			return nil
+		}
+		seen[id] = true
 		m := g.Nodes[id]
 		switch p := functional.Nodes[id]; {
-		case m.Spec.Network:
-			net = id
+		case m.Spec.Network && m.Loc == loc.ID:
+			nets = append(nets, id)
+			return nil
 		case m.Loc != loc.ID || !p.Yes:
 			why := "it is at another location"
 			if m.Loc == loc.ID {
 				why = p.Reason
 			}
-			return nil, stepErrorf(m.Pos, step, "%s feeds %s (bound to %s) and is not functional (%s): the coordinator evaluates what lies between the replicated input and the fold", m.Spec.API, f.Spec.API, name, why)
-		default:
-			cone = append(cone, id)
+			return stepErrorf(m.Pos, step, "%s feeds %s (bound to %s) and is not functional (%s): the coordinator evaluates what lies between the replicated input and the fold", m.Spec.API, f.Spec.API, name, why)
 		}
+		cone = append(cone, id)
+		for _, in := range m.Inputs {
+			if bad := walk(in); bad != nil {
+				return bad
+			}
+		}
+		return nil
 	}
+	if bad := walk(f.Inputs[0]); bad != nil {
+		return nil, bad
+	}
+	slices.Sort(nets)
+	// One process other than the location sending through a chain of
+	// functional operators coordinates; otherwise (a cluster, several
+	// network operators) every base member's partition 0 coordinates its
+	// own partitions (docs/rewrites.md, "Fed by a cluster").
+	chain := len(nets) == 1
+	for _, id := range cone {
+		chain = chain && len(g.Nodes[id].Inputs) == 1
+	}
+	for _, id := range nets {
+		r := g.Nodes[id]
+		sender := g.Nodes[r.Inputs[0]].Loc
+		switch {
+		case client(g, sender):
+			return nil, stepErrorf(r.Pos, step, "%s sends the replicated input from %q, a client: the updates are ordered by coordination the rewrite adds, and clients are outside the rewrites", r.Spec.API, g.Locations[sender].Name)
+		case sender == loc.ID:
+			return nil, stepErrorf(r.Pos, step, "%s sends the replicated input from %q to itself: the replicated state would be fed by the partitions it is replicated at", r.Spec.API, loc.Name)
+		}
+		chain = chain && g.Locations[sender].Kind == ir.ProcessLoc && g.Locations[sender].Partitions == 0
+	}
+	byMember := !chain
+	net := nets[0]
 	r := g.Nodes[net]
 	coord := g.Nodes[r.Inputs[0]].Loc
-	switch {
-	case r.Spec != ops.Broadcast && r.Spec != ops.Send:
-		return nil, stepErrorf(r.Pos, step, "%s brings the replicated input; partial partitioning sends its updates to every partition, which needs it to reach every member (a hydro.Broadcast, or a hydro.Send to a process)", r.Spec.API)
-	case client(g, coord):
-		return nil, stepErrorf(r.Pos, step, "%s sends the replicated input from %q, a client: its sender coordinates the partitions, and clients are outside the rewrites", r.Spec.API, g.Locations[coord].Name)
-	case g.Locations[coord].Kind != ir.ProcessLoc || g.Locations[coord].Partitions > 0:
-		return nil, stepErrorf(r.Pos, step, "%s sends the replicated input from %q, which is not one process: its sender coordinates the partitions", r.Spec.API, g.Locations[coord].Name)
+	if !byMember && r.Spec != ops.Broadcast && r.Spec != ops.Send {
+		return nil, stepErrorf(r.Pos, step, "%s brings the replicated input from one process, which coordinates; it sends its updates to every partition, which needs it to reach every member (a hydro.Broadcast, or a hydro.Send to a process)", r.Spec.API)
 	}
 	consumers := g.Consumers()
-	for _, id := range append([]int{net}, cone...) {
+	for _, id := range append(slices.Clone(nets), cone...) {
 		for _, e := range consumers[id] {
 			if e.To != fold && !slices.Contains(cone, e.To) {
 				return nil, stepErrorf(g.Nodes[e.To].Pos, step, "%s reads %s, which feeds the replicated state: the replicated input must feed nothing else", g.Nodes[e.To].Spec.API, describe(g, id))
@@ -163,6 +205,26 @@ func partial(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 	c, _, bad := partitionAround(base, g, fold, step, nil)
 	if bad != nil {
 		return nil, stepErrorf(bad.Pos, step, "with %s replicated, %s", name, bad.Message)
+	}
+	if byMember {
+		// The updates stay, routed to partition 0 of every member they
+		// address, whose coordination folds them.
+		for _, id := range nets {
+			syn := *parse.SyntaxOf(c.Nodes[id])
+			syn.Part, syn.PartExpr, syn.PartParam, syn.Replicated, syn.FixedPart = nil, nil, nil, false, true
+			c.Nodes[id].Syntax = &syn
+		}
+		if err := coordinateMembers(base, c, step, loc.ID, fold, nets, period); err != nil {
+			return nil, stepErrorf(step.Pos, step, "%v", err)
+		}
+		var from []string
+		for _, id := range nets {
+			from = append(from, fmt.Sprintf("%s from %q", describe(g, id), g.Locations[g.Nodes[g.Nodes[id].Inputs[0]].Loc].Name))
+		}
+		d.notef("%s (%s), bound to %s, is replicated at every partition of %q: a lattice fold fed by %s through functional operators", f.Spec.API, f.Pos, name, loc.Name, strings.Join(from, " and "))
+		d.notef("with it replicated, %q partitions into %d (partition's precondition)", loc.Name, step.Partitions)
+		d.notef("the updates go to partition 0 of every member they address, which coordinates its member's partitions: it publishes its fold of the updates every %s when it grew, numbered; its partitions vote; the highest number all %d voted for is committed, and a partition holds its other inputs while it has a higher one", period, step.Partitions)
+		return c, nil
 	}
 	if err := coordinate(base, c, step, loc.ID, coord, fold, net, cone, period); err != nil {
 		return nil, stepErrorf(step.Pos, step, "%v", err)
@@ -200,6 +262,25 @@ func partial(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 // loc, whose fold merges the publications; the partitions hold their other
 // inputs until every partition has the publications they have.
 func coordinate(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold, net int, cone []int, period time.Duration) error {
+	return coordination(base, c, step, loc, coord, fold, []int{net}, cone, period, false)
+}
+
+// coordinateMembers adds to c the coordination of partial fed by a
+// cluster (or by several network operators): partition 0 of every base
+// member of loc folds the updates that nets route to it (through the
+// cone, left in place) and publishes that fold, numbered, to the
+// partitions of its own base member, which merge the publications into
+// fold, vote back to it, and hold their other inputs until all of them
+// have the publications they have. The coordination's timer passes
+// nothing at the other partitions, so they publish nothing.
+func coordinateMembers(base *parse.Flow, c *ir.Graph, step *Step, loc, fold int, nets []int, period time.Duration) error {
+	return coordination(base, c, step, loc, loc, fold, nets, nil, period, true)
+}
+
+// coordination is coordinate and coordinateMembers: byMember says every
+// base member's partition 0 coordinates its own partitions.
+func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold int, nets, cone []int, period time.Duration, byMember bool) error {
+	net := nets[0]
 	pkg := base.Pkg.Types
 	lat, hyd, tm := importedPkg(pkg, "github.com/hydrogo/hydro/lattices"), importedPkg(pkg, "github.com/hydrogo/hydro/hydro"), importedPkg(pkg, "time")
 	if lat == nil || hyd == nil || tm == nil {
@@ -248,23 +329,40 @@ func coordinate(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold, net
 	}
 	var others []int
 	for _, n := range c.Nodes {
-		if n.Loc == loc && n.Spec.Network && n.ID != net {
+		if n.Loc == loc && n.Spec.Network && !slices.Contains(nets, n.ID) {
 			others = append(others, n.ID)
 		}
 	}
 	consumers := c.Consumers()
 
 	// At the coordinator: its own fold of the replicated input, through
-	// copies of the cone's operators.
-	in := r.Inputs[0]
-	for i := len(cone) - 1; i >= 0; i-- {
-		m := *c.Nodes[cone[i]]
-		m.Loc, m.Inputs, m.Lifetimes = coord, []int{in}, slices.Clone(m.Lifetimes)
-		in = c.Add(&m).ID
+	// copies of the cone's operators (by member: through the cone itself,
+	// which the updates reach at partition 0 only).
+	in := c.Nodes[fold].Inputs[0]
+	if !byMember {
+		in = r.Inputs[0]
+		for i := len(cone) - 1; i >= 0; i-- {
+			m := *c.Nodes[cone[i]]
+			m.Loc, m.Inputs, m.Lifetimes = coord, []int{in}, slices.Clone(m.Lifetimes)
+			in = c.Add(&m).ID
+		}
 	}
 	own := add(coord, ops.LatticeFold, value, []int{in}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
 	timer := add(coord, ops.Timer, timeT, nil, nil, &parse.Syntax{})
 	timer.Period = &period
+	if byMember {
+		// The coordination runs at partition 0 alone: the timer that
+		// publishes, resends and repeats the watermark passes nothing at
+		// the other partitions (which receive no updates, so their fold
+		// never grows), and nothing they send is sent every period.
+		ownID := add(coord, ops.SelfID, memberT, nil, nil, &parse.Syntax{OwnMember: true})
+		first := add(coord, ops.Filter, memberT, []int{ownID.ID}, nil, udf(boolT, []types.Type{memberT}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(m %s) bool { return m%%%d == 0 }", w.Type(memberT), step.Partitions)
+		}))
+		timer = add(coord, ops.CrossJoin, timeT, []int{timer.ID, first.ID}, []ir.Lifetime{ir.Tick, ir.Static}, udf(timeT, []types.Type{timeT, memberT}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(t %s, _ %s) %s { return t }", w.Type(timeT), w.Type(memberT), w.Type(timeT))
+		}))
+	}
 	// Every period, publish the fold if it grew since the last
 	// publication.
 	published := add(coord, ops.LatticeFold, value, []int{-1}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
@@ -304,12 +402,24 @@ func coordinate(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold, net
 
 	// Votes are merged per number and carried until committed; the
 	// committed watermark is the highest number every partition voted for.
-	votesIn := add(coord, ops.Send, voteT, []int{-1}, nil, &parse.Syntax{})
+	// By member, the votes go back to partition 0 of the voter's own base
+	// member, and the publications and watermarks to its partitions only.
+	toOwn, own0 := ops.Send, &parse.Syntax{}
+	ownAll := func() *parse.Syntax { return &parse.Syntax{Replicated: true} }
+	if byMember {
+		toOwn = toLoc
+		if toOwn == ops.Broadcast {
+			toOwn = ops.Demux
+		}
+		own0 = &parse.Syntax{OwnBase: true, FixedPart: true}
+		ownAll = func() *parse.Syntax { return &parse.Syntax{OwnBase: true, AllParts: true} }
+	}
+	votesIn := add(coord, toOwn, voteT, []int{-1}, nil, own0)
 	pool := add(coord, ops.Union, voteT, []int{votesIn.ID, -1}, nil, &parse.Syntax{})
 	tally := add(coord, ops.MergeKeyed, voteT, []int{pool.ID}, []ir.Lifetime{ir.Tick}, &parse.Syntax{Keys: []*parse.Key{voteKey}})
 	parts := step.Partitions
 	var full *ir.Node
-	if c.Locations[loc].Kind == ir.ClusterLoc {
+	if c.Locations[loc].Kind == ir.ClusterLoc && !byMember {
 		size := add(coord, ops.ClusterSize, intT, nil, nil, &parse.Syntax{})
 		size.Target = c.Locations[loc].Name
 		full = add(coord, ops.CrossJoin, maxT, []int{tally.ID, size.ID}, []ir.Lifetime{ir.Tick, ir.Static}, udf(maxT, []types.Type{voteT, intT}, func(w parse.Writer) string {
@@ -359,7 +469,10 @@ func coordinate(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold, net
 	// At every partition: merge each publication into the replicated
 	// fold, vote for it, and hold the other inputs while a publication it
 	// has is above the watermark it knows.
-	arrived := add(loc, toLoc, pubT, []int{sent.ID}, nil, &parse.Syntax{Replicated: true})
+	if byMember {
+		toLoc = toOwn
+	}
+	arrived := add(loc, toLoc, pubT, []int{sent.ID}, nil, ownAll())
 	merged := add(loc, ops.Map, value, []int{arrived.ID}, nil, udf(value, []types.Type{pubT}, func(w parse.Writer) string {
 		return fmt.Sprintf("func(p %s) %s { return p.Value }", w.Type(pubT), w.Type(value))
 	}))
@@ -373,7 +486,7 @@ func coordinate(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold, net
 		return fmt.Sprintf("func(p %s) %s { return %s }", w.Type(pubT), w.Type(maxT), newMax(w, "p.Seq"))
 	}))
 	have := add(loc, ops.LatticeFold, maxT, []int{seqs.ID}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
-	heard := add(loc, toLoc, maxT, []int{marks.ID}, nil, &parse.Syntax{Replicated: true})
+	heard := add(loc, toLoc, maxT, []int{marks.ID}, nil, ownAll())
 	known := add(loc, ops.LatticeFold, maxT, []int{heard.ID}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
 	gate := add(loc, ops.CrossJoin, boolT, []int{have.ID, known.ID}, tt, udf(boolT, []types.Type{maxT, maxT}, func(w parse.Writer) string {
 		return fmt.Sprintf("func(have, done %s) bool { return have.LessEq(done) }", w.Type(maxT))

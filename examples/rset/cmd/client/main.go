@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetEncrypter, RSetHighest, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier, RSetSnapshot, RSetSnapshotPartitioned), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetCounters, RSetCountersPartitioned, RSetEncrypter, RSetHighest, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier, RSetSnapshot, RSetSnapshotPartitioned), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -20,6 +20,8 @@ func main() {
 			"RSetCollector":             buildRSetCollector,
 			"RSetCollisions":            buildRSetCollisions,
 			"RSetCollisionsPartitioned": buildRSetCollisionsPartitioned,
+			"RSetCounters":              buildRSetCounters,
+			"RSetCountersPartitioned":   buildRSetCountersPartitioned,
 			"RSetEncrypter":             buildRSetEncrypter,
 			"RSetHighest":               buildRSetHighest,
 			"RSetInteger":               buildRSetInteger,
@@ -55,6 +57,16 @@ func buildRSetCollisions(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetCollisionsPartitioned builds location "client" of flow RSetCollisionsPartitioned.
 func buildRSetCollisionsPartitioned(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetCollisionsPartitionedClient(deploy.Input(env, rset.RSetCollisionsPartitionedCommandsPort()), deploy.Output(env, rset.RSetCollisionsPartitionedAnswersPort()), hydro.Output[rset.Ack]{}, hydro.Output[rset.Collisions]{}), nil
+}
+
+// buildRSetCounters builds location "client" of flow RSetCounters.
+func buildRSetCounters(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetCountersClient(deploy.Input(env, rset.RSetCountersCommandsPort()), deploy.Output(env, rset.RSetCountersAnswersPort()), hydro.Output[rset.Ack]{}), nil
+}
+
+// buildRSetCountersPartitioned builds location "client" of flow RSetCountersPartitioned.
+func buildRSetCountersPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetCountersPartitionedClient(deploy.Input(env, rset.RSetCountersPartitionedCommandsPort()), deploy.Output(env, rset.RSetCountersPartitionedAnswersPort()), hydro.Output[rset.Ack]{}), nil
 }
 
 // buildRSetEncrypter builds location "client" of flow RSetEncrypter.

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command leader runs location "leader" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetEncrypter, RSetHighest, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier, RSetSnapshot, RSetSnapshotPartitioned), chosen with -flow; see docs/deploy.md for its flags.
+// Command leader runs location "leader" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetCounters, RSetCountersPartitioned, RSetEncrypter, RSetHighest, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier, RSetSnapshot, RSetSnapshotPartitioned), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -20,6 +20,8 @@ func main() {
 			"RSetCollector":             buildRSetCollector,
 			"RSetCollisions":            buildRSetCollisions,
 			"RSetCollisionsPartitioned": buildRSetCollisionsPartitioned,
+			"RSetCounters":              buildRSetCounters,
+			"RSetCountersPartitioned":   buildRSetCountersPartitioned,
 			"RSetEncrypter":             buildRSetEncrypter,
 			"RSetHighest":               buildRSetHighest,
 			"RSetInteger":               buildRSetInteger,
@@ -55,6 +57,16 @@ func buildRSetCollisions(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetCollisionsPartitioned builds location "leader" of flow RSetCollisionsPartitioned.
 func buildRSetCollisionsPartitioned(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetCollisionsPartitionedLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, hydro.Output[rset.Ack]{}, hydro.Output[rset.Collisions]{}), nil
+}
+
+// buildRSetCounters builds location "leader" of flow RSetCounters.
+func buildRSetCounters(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetCountersLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, hydro.Output[rset.Ack]{}), nil
+}
+
+// buildRSetCountersPartitioned builds location "leader" of flow RSetCountersPartitioned.
+func buildRSetCountersPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetCountersPartitionedLeader(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, hydro.Output[rset.Ack]{}), nil
 }
 
 // buildRSetEncrypter builds location "leader" of flow RSetEncrypter.

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command replica runs location "replica" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier, RSetSnapshot, RSetSnapshotPartitioned), chosen with -flow; see docs/deploy.md for its flags.
+// Command replica runs location "replica" of the flows of package rset (RSet, RSetBallot, RSetCollector, RSetCollisions, RSetCollisionsPartitioned, RSetCounters, RSetCountersPartitioned, RSetInteger, RSetIntegerPartitioned, RSetPartitioned, RSetReplier, RSetSnapshot, RSetSnapshotPartitioned), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -20,6 +20,8 @@ func main() {
 			"RSetCollector":             buildRSetCollector,
 			"RSetCollisions":            buildRSetCollisions,
 			"RSetCollisionsPartitioned": buildRSetCollisionsPartitioned,
+			"RSetCounters":              buildRSetCounters,
+			"RSetCountersPartitioned":   buildRSetCountersPartitioned,
 			"RSetInteger":               buildRSetInteger,
 			"RSetIntegerPartitioned":    buildRSetIntegerPartitioned,
 			"RSetPartitioned":           buildRSetPartitioned,
@@ -53,6 +55,16 @@ func buildRSetCollisions(env *deploy.Env) (hydro.NetNode, error) {
 // buildRSetCollisionsPartitioned builds location "replica" of flow RSetCollisionsPartitioned.
 func buildRSetCollisionsPartitioned(env *deploy.Env) (hydro.NetNode, error) {
 	return rset.NewRSetCollisionsPartitionedReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetCollisionsPartitionedStoredPort()), deploy.Output(env, rset.RSetCollisionsPartitionedCollisionsPort())), nil
+}
+
+// buildRSetCounters builds location "replica" of flow RSetCounters.
+func buildRSetCounters(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetCountersReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetCountersStoredPort())), nil
+}
+
+// buildRSetCountersPartitioned builds location "replica" of flow RSetCountersPartitioned.
+func buildRSetCountersPartitioned(env *deploy.Env) (hydro.NetNode, error) {
+	return rset.NewRSetCountersPartitionedReplica(hydro.Input[rset.Command]{}, hydro.Output[rset.Answer]{}, deploy.Output(env, rset.RSetCountersPartitionedStoredPort())), nil
 }
 
 // buildRSetInteger builds location "replica" of flow RSetInteger.
