@@ -1,12 +1,14 @@
 package rewrite_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/gen/rewrite"
 	"github.com/hydrogo/hydro/internal/ir"
 )
 
@@ -99,4 +101,40 @@ func TestPartialPartitioningFedByAClusterRefusals(t *testing.T) {
 			refused(t, "./gen/rewrite/testdata/fed", tc.flow, "partition store into 2 replicating ballot every 50ms", tc.want)
 		})
 	}
+}
+
+// TestPartialPartitioningBy checks that a partial partitioning routes the
+// location's other inputs by the fields its by names, prints back as it
+// was written, and refuses a field no stream carries.
+func TestPartialPartitioningBy(t *testing.T) {
+	line := "partition store into 2 by ID replicating ballot every 50ms"
+	plans, errs := rewrite.ParsePlans("p.hydroplan", []byte("derive X from Fed\n"+line+"\n"))
+	require.Empty(t, errs)
+	assert.Equal(t, line, plans[0].Steps[0].String())
+	g, err := derive(t, "./gen/rewrite/testdata/fed", "Fed", "derive X from Fed\n"+line+"\n")
+	require.NoError(t, err)
+	var routed []string
+	for _, n := range g.Nodes {
+		if part := parse.SyntaxOf(n).Part; part != nil {
+			for _, f := range part.Fields {
+				routed = append(routed, g.Locations[n.Loc].Name+"."+f.Name())
+			}
+		}
+	}
+	assert.Equal(t, []string{"store.ID"}, routed, "the items are routed by ID; the raises go to partition 0")
+	refused(t, "./gen/rewrite/testdata/fed", "Fed", "partition store into 2 by Nope replicating ballot every 50ms",
+		`partition store into 2 by Nope replicating ballot every 50ms: with ballot replicated, location "store" cannot be partitioned by Nope`)
+}
+
+// TestPartialPartitioningOfPaxosRefused checks why examples/paxos's
+// acceptor cannot be partially partitioned: its promise, a lattice fold
+// raised by the p1a and the p2a of the proposer cluster, is the fold this
+// rewrite replicates, but the p1a also triggers the p1b (and the p2a is
+// judged against the promise), so the updates feed more than the fold.
+func TestPartialPartitioningOfPaxosRefused(t *testing.T) {
+	_, err := derive(t, "./examples/paxos", "Paxos", "derive X from Paxos\npartition acceptor into 2 by Slot replicating promise every 20ms\n")
+	require.Error(t, err)
+	msg := err.Error()
+	assert.Contains(t, msg, "partition acceptor into 2 by Slot replicating promise every 20ms: hydro.CrossJoin reads hydro.Broadcast (")
+	assert.True(t, strings.HasSuffix(msg, "which feeds the replicated state: the replicated input must feed nothing else"), msg)
 }

@@ -5,7 +5,6 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,27 +24,34 @@ const partialRewrite = "partial"
 const partialPrecondition = "the named operator is a lattice fold (Static) at the location, fed through functional operators that feed nothing else by network operators from neither a client nor the location; one Broadcast (or Send) from one process coordinates, otherwise every member's partition 0 coordinates its partitions; the location reads no Timer; with the fold replicated, the rest of the location partitions (the partition step's precondition)"
 
 // parsePartial parses the fields of a plan line "partition ROLE into N
-// replicating FOLD every DURATION".
+// [by FIELD,...] replicating FOLD every DURATION".
 func parsePartial(fields []string) (*Step, error) {
-	if len(fields) != 8 || fields[2] != "into" || fields[4] != "replicating" || fields[6] != "every" {
-		return nil, fmt.Errorf("malformed plan line %q: want \"partition ROLE into N replicating FOLD every DURATION\"", strings.Join(fields, " "))
+	n := len(fields)
+	if n != 8 && n != 10 || fields[2] != "into" || fields[n-4] != "replicating" || fields[n-2] != "every" || n == 10 && fields[4] != "by" {
+		return nil, fmt.Errorf("malformed plan line %q: want \"partition ROLE into N [by FIELD,...] replicating FOLD every DURATION\"", strings.Join(fields, " "))
 	}
-	n, err := strconv.Atoi(fields[3])
-	if err != nil || n < 2 {
-		return nil, fmt.Errorf("partition %s into %s: the number of partitions must be an integer of at least 2", fields[1], fields[3])
+	step, err := parsePartition(fields[:n-4]) // the number and the fields
+	if err != nil {
+		return nil, err
 	}
-	if strings.Contains(fields[5], ",") {
-		return nil, fmt.Errorf("partition %s into %s replicating %s: partial partitioning replicates one lattice fold", fields[1], fields[3], fields[5])
+	fold, every := fields[n-3], fields[n-1]
+	if strings.Contains(fold, ",") {
+		return nil, fmt.Errorf("partition %s into %s replicating %s: partial partitioning replicates one lattice fold", fields[1], fields[3], fold)
 	}
-	if d, err := time.ParseDuration(fields[7]); err != nil || d <= 0 {
-		return nil, fmt.Errorf("partition %s into %s replicating %s: every %s: the resend period must be a positive duration (like 100ms)", fields[1], fields[3], fields[5], fields[7])
+	if d, err := time.ParseDuration(every); err != nil || d <= 0 {
+		return nil, fmt.Errorf("partition %s into %s replicating %s: every %s: the resend period must be a positive duration (like 100ms)", fields[1], fields[3], fold, every)
 	}
-	return &Step{Rewrite: partialRewrite, Role: fields[1], Partitions: n, Ops: []string{fields[5]}, Args: map[string]string{"every": fields[7]}}, nil
+	step.Rewrite, step.Ops, step.Args = partialRewrite, []string{fold}, map[string]string{"every": every}
+	return step, nil
 }
 
 // partialString prints a partial partitioning step as its plan line.
 func partialString(s *Step) string {
-	return fmt.Sprintf("partition %s into %d replicating %s every %s", s.Role, s.Partitions, s.Ops[0], s.Args["every"])
+	by := ""
+	if len(s.By) > 0 {
+		by = " by " + strings.Join(s.By, ",")
+	}
+	return fmt.Sprintf("partition %s into %d%s replicating %s every %s", s.Role, s.Partitions, by, s.Ops[0], s.Args["every"])
 }
 
 // partial is partial partitioning (paper 002 §4.3): a location whose
@@ -202,7 +208,7 @@ func partial(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 
 	// The rest partitions as by partition, with the fold's value taken as
 	// complete at start (replicated, like SelfID's).
-	c, _, bad := partitionAround(base, g, fold, step, nil)
+	c, _, bad := partitionAround(base, g, fold, step, step.By)
 	if bad != nil {
 		return nil, stepErrorf(bad.Pos, step, "with %s replicated, %s", name, bad.Message)
 	}

@@ -33,9 +33,10 @@ const PlanExt = ".hydroplan"
 // and the new role they move to. A partition step, "partition ROLE into N
 // [by FIELD,...]", names a location, the number of partitions of each of
 // its members and, optionally, the fields to route by. A partial
-// partitioning, "partition ROLE into N replicating FOLD every DURATION",
-// names the lattice fold whose state is replicated at every partition and
-// the period at which the coordination resends what was not acknowledged.
+// partitioning, "partition ROLE into N [by FIELD,...] replicating FOLD
+// every DURATION", names the lattice fold whose state is replicated at
+// every partition and the period at which the coordination resends what
+// was not acknowledged.
 // A partitioning with sealing, "partition ROLE into N [by FIELD,...]
 // sealing STREAM", names the network operator (by its variable) that
 // carries a batch the location sends, recombined at the receiver from the
