@@ -59,11 +59,32 @@ func runVoting(t *testing.T, flags ...string) {
 // TestRunPaxosAcrossProcesses runs multi-Paxos as README's tour does: two
 // proposers, three acceptors and three replicas, and the sample workload of
 // gets and puts. Every request is answered once; a put with its value, a
-// get with nothing or a value put to its key.
+// get with nothing or a value put to its key. ScalablePaxos, which
+// examples/paxos/scalable.hydroplan derives (a p2a and a p2b proxy paired
+// with each proposer, sized from the proposers), runs the same way with
+// HYDRO_LONG=1 (make test-long): each launch builds the role mains.
 func TestRunPaxosAcrossProcesses(t *testing.T) {
-	t.Parallel()
-	status, stdout, stderr := launchRun(t, "-n", "proposer=2,acceptor=3,replica=3", "-outputs", "10", "../../examples/paxos", "--",
+	for i, flags := range [][]string{nil, {"-flow", "ScalablePaxos"}} {
+		name := "Paxos"
+		if flags != nil {
+			name = flags[1]
+		}
+		t.Run(name, func(t *testing.T) {
+			if i > 0 && !simtest.Long() {
+				t.Skip("runs with HYDRO_LONG=1 (make test-long)")
+			}
+			t.Parallel()
+			runPaxos(t, flags...)
+		})
+	}
+}
+
+// runPaxos runs examples/paxos with flags and checks the replies to the
+// sample workload.
+func runPaxos(t *testing.T, flags ...string) {
+	args := append(flags, "-n", "proposer=2,acceptor=3,replica=3", "-outputs", "10", "../../examples/paxos", "--",
 		"-in.requests.file=data/requests.jsonl", "-out.executed.quiet", "-out.votes.quiet")
+	status, stdout, stderr := launchRun(t, args...)
 	require.Equal(t, 0, status, stderr)
 	b, err := os.ReadFile("../../examples/paxos/data/requests.jsonl")
 	require.NoError(t, err)

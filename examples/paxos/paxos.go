@@ -102,22 +102,27 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 		hydro.ClusterSize(proposers, replicas), withReplicas, hydro.Static, hydro.Static)
 	config = hydro.Map(config, func(c Config) Config { c.Window = ring(window); return c })
 
-	// Phase 2b: tally the votes per ring position; commit on a majority.
+	// Phase 2b: tally the votes per ring position; every vote that finds
+	// its slot's tally at a majority commits the slot (again: a commit lost
+	// on its way is repaired by the P2a the leader sends again). The
+	// commits and the rejections (a vote for a higher ballot) reach the
+	// state machine through the network, as every other event does.
 	ayes := hydro.FilterMap(p2bsIn, accepted)
 	tallies := hydro.MergeKeyed(hydro.Map(ayes, func(p P2b) Tally {
 		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
 	}), hydro.Static)
-	fresh := hydro.ReduceKeyed(hydro.Map(ayes, func(p P2b) Votes {
+	fresh := hydro.Map(ayes, func(p P2b) Votes {
 		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	}), combineVotes)
-	commits := hydro.FilterMap(hydro.CrossJoin(hydro.Join(fresh, tallies, tallied, hydro.Tick, hydro.Tick), acceptorCount, withAcceptors, hydro.Tick, hydro.Static), reached)
+	})
+	commits := hydro.FilterMap(hydro.CrossJoin(hydro.Join(fresh, tallies, tallied, hydro.Tick, hydro.Tick), hydro.ClusterSize(proposers, acceptors), withAcceptors, hydro.Tick, hydro.Static), reached)
+	rejections := hydro.Filter(p2bsIn, rejecting)
 
 	events := hydro.Union(
 		hydro.Map(commands, commandEvent),
 		hydro.Map(p1bsIn, p1bEvent),
-		hydro.FilterMap(p2bsIn, rejectedEvent),
+		hydro.Map(hydro.DemuxBy(rejections, proposers, toProposer), rejectedEvent),
 		hydro.Map(beatsIn, beatEvent),
-		hydro.Map(commits, commitEvent),
+		hydro.Map(hydro.DemuxBy(commits, proposers, committedBy), commitEvent),
 		hydro.Map(progressIn, progressEvent),
 		hydro.Map(hydro.Timer(proposers, HeartbeatPeriod), timerEvent),
 		usedIn)
@@ -130,7 +135,8 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	started := hydro.FlatMap(core, emitP1as)
 	usedFrom(hydro.DeferTickLazy(hydro.Map(hydro.ReduceKeyed(hydro.Map(started, usedOf), raiseUsed, hydro.Durable), usedEvent)))
 	p1a := hydro.Broadcast(started, acceptors)
-	p2a := hydro.Broadcast(hydro.FlatMap(core, emitP2as), acceptors)
+	p2as := hydro.FlatMap(core, emitP2as)
+	p2a := hydro.Broadcast(p2as, acceptors)
 
 	// Acceptor: raise the promise, accept, answer. The promise and the
 	// log are durable lattice folds: a P1b carries the log whole, which a

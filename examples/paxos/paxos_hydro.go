@@ -97,8 +97,8 @@ type PaxosClient struct {
 	n21L []Command
 	// hydro.CrossJoin (node 26, paxos.go:91): the stored sides' items in arrival order.
 	n26R []uint64
-	// hydro.Send (node 152, paxos.go:195): the items received since the last tick.
-	n152Recv []Answer
+	// hydro.Send (node 155, paxos.go:201): the items received since the last tick.
+	n155Recv []Answer
 	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:74) to hydro.CrossJoin (node 5, paxos.go:74).
 	h4To5Port0 []hydro.Indexed[Request]
 	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:75) to hydro.Union (node 9, paxos.go:78).
@@ -204,13 +204,13 @@ func (nd *PaxosClient) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Map (8), hydro.Map (18), hydro.Send (152).
+// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Map (8), hydro.Map (18), hydro.Send (155).
 func (nd *PaxosClient) subgraph3() {
 	if !nd.n19Init {
 		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
 	acc12 := nd.n19Acc
-	for _, v9 := range nd.n152Recv {
+	for _, v9 := range nd.n155Recv {
 		v10 := answerReply(v9)
 		nd.n10Neg.Add(v10.ID)
 		nd.h8To11Port0 = append(nd.h8To11Port0, v10)
@@ -222,8 +222,8 @@ func (nd *PaxosClient) subgraph3() {
 			} /*line paxos_hydro.go:222:36*/
 		}
 	}
-	clear(nd.n152Recv)
-	nd.n152Recv = nd.n152Recv[:0]
+	clear(nd.n155Recv)
+	nd.n155Recv = nd.n155Recv[:0]
 	nd.n19Acc = acc12
 }
 
@@ -407,16 +407,16 @@ func (nd *PaxosClient) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)
 // that does not decode, and says why.
 func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 152:
+	case 155:
 		var v Answer
 		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:195: %w", err)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:201: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:195: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:201: %d bytes after the item", len(payload)-n)
 		}
-		nd.n152Recv = append(nd.n152Recv, v)
+		nd.n155Recv = append(nd.n155Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location client: no network operator has tag %d", tag)
@@ -425,7 +425,7 @@ func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosClient) Pending() bool {
-	return nd.requests.Len() > 0 || len(nd.n152Recv) > 0
+	return nd.requests.Len() > 0 || len(nd.n155Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -488,70 +488,62 @@ type PaxosProposer struct {
 	// hydro.CrossJoin (node 39, paxos.go:100): the stored sides' items in arrival order.
 	n39L []Config
 	n39R []int
-	// hydro.MergeKeyed (node 43, paxos.go:107): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 43, paxos.go:111): the groups in order of first appearance.
 	n43Index hydro.IntIndex[uint64]
 	n43Accs  []Tally
 	// the groups changed in this tick, and whether each group is among them.
 	n43Changed []int
 	n43Touched []bool
-	// hydro.ReduceKeyed (node 45, paxos.go:110): the groups in order of first appearance.
-	n45Index hydro.IntIndex[uint64]
-	n45Accs  []Votes
-	// hydro.CrossJoin (node 47, paxos.go:113): the stored sides' items in arrival order.
+	// hydro.ClusterSize (node 46, paxos.go:117): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	n46Size int
+	n46Done bool
+	// hydro.CrossJoin (node 47, paxos.go:117): the stored sides' items in arrival order.
 	n47L []chosen
 	n47R []int
-	// hydro.Timer (node 55, paxos.go:122): the period, the next due time, whether it fired.
-	n55Period time.Duration
-	n55Due    time.Time
-	n55Fired  bool
-	// hydro.Fold (node 58, paxos.go:124): the accumulator.
-	n58Acc  Inbox
-	n58Init bool
-	// hydro.CrossJoin (node 59, paxos.go:124): the stored sides' items in arrival order.
-	n59L []Inbox
-	n59R []Config
-	// hydro.Fold (node 60, paxos.go:125): the accumulator.
-	n60Acc  Core
-	n60Init bool
-	// hydro.ReduceKeyed (node 65, paxos.go:131): the groups in order of first appearance.
-	n65Index hydro.IntIndex[uint8]
-	n65Accs  []Used
+	// hydro.Timer (node 58, paxos.go:127): the period, the next due time, whether it fired.
+	n58Period time.Duration
+	n58Due    time.Time
+	n58Fired  bool
+	// hydro.Fold (node 61, paxos.go:129): the accumulator.
+	n61Acc  Inbox
+	n61Init bool
+	// hydro.CrossJoin (node 62, paxos.go:129): the stored sides' items in arrival order.
+	n62L []Inbox
+	n62R []Config
+	// hydro.Fold (node 63, paxos.go:130): the accumulator.
+	n63Acc  Core
+	n63Init bool
+	// hydro.ReduceKeyed (node 68, paxos.go:136): the groups in order of first appearance.
+	n68Index hydro.IntIndex[uint8]
+	n68Accs  []Used
 	// the groups changed this tick, to log at its end.
-	n65Mark  []bool
-	n65Dirty []int
-	// hydro.DeferTickLazy (node 67, paxos.go:131): the items of this tick and of the next.
-	n67Now  []Event
-	n67Next []Event
+	n68Mark  []bool
+	n68Dirty []int
+	// hydro.DeferTickLazy (node 70, paxos.go:136): the items of this tick and of the next.
+	n70Now  []Event
+	n70Next []Event
 	// hydro.Demux (node 23, paxos.go:89): the items received since the last tick.
 	n23Recv []Directed
 	// hydro.Broadcast (node 28, paxos.go:91): the items received since the last tick.
 	n28Recv []Command
-	// hydro.Broadcast (node 62, paxos.go:126): the items received since the last tick.
-	n62Recv []Heartbeat
-	// hydro.Demux (node 82, paxos.go:150): the items received since the last tick.
-	n82Recv []P2b
-	// hydro.Demux (node 85, paxos.go:152): the items received since the last tick.
-	n85Recv []P1b
-	// hydro.Broadcast (node 167, paxos.go:204): the items received since the last tick.
-	n167Recv []Progress
-	// h35To47Port1 is the handoff from hydro.ClusterSize (node 35, paxos.go:99) to hydro.CrossJoin (node 47, paxos.go:113).
-	h35To47Port1 []int
-	// h49To57Port0 is the handoff from hydro.Map (node 49, paxos.go:116) to hydro.Union (node 57, paxos.go:115).
-	h49To57Port0 []Event
-	// h50To57Port1 is the handoff from hydro.Map (node 50, paxos.go:117) to hydro.Union (node 57, paxos.go:115).
-	h50To57Port1 []Event
-	// h51To57Port2 is the handoff from hydro.FilterMap (node 51, paxos.go:118) to hydro.Union (node 57, paxos.go:115).
-	h51To57Port2 []Event
-	// h52To57Port3 is the handoff from hydro.Map (node 52, paxos.go:119) to hydro.Union (node 57, paxos.go:115).
-	h52To57Port3 []Event
-	// h54To57Port5 is the handoff from hydro.Map (node 54, paxos.go:121) to hydro.Union (node 57, paxos.go:115).
-	h54To57Port5 []Event
-	// h56To57Port6 is the handoff from hydro.Map (node 56, paxos.go:122) to hydro.Union (node 57, paxos.go:115).
-	h56To57Port6 []Event
-	// h34To57Port7 is the handoff from hydro.Cycle (node 34, paxos.go:98) to hydro.Union (node 57, paxos.go:115).
-	h34To57Port7 []Event
-	// h40To59Port1 is the handoff from hydro.Map (node 40, paxos.go:103) to hydro.CrossJoin (node 59, paxos.go:124).
-	h40To59Port1 []Config
+	// hydro.Demux (node 52, paxos.go:123): the items received since the last tick.
+	n52Recv []P2b
+	// hydro.Demux (node 55, paxos.go:125): the items received since the last tick.
+	n55Recv []Commit
+	// hydro.Broadcast (node 65, paxos.go:131): the items received since the last tick.
+	n65Recv []Heartbeat
+	// hydro.Demux (node 85, paxos.go:156): the items received since the last tick.
+	n85Recv []P2b
+	// hydro.Demux (node 88, paxos.go:158): the items received since the last tick.
+	n88Recv []P1b
+	// hydro.Broadcast (node 170, paxos.go:210): the items received since the last tick.
+	n170Recv []Progress
+	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:114) to hydro.Join (node 45, paxos.go:117).
+	h44To45Port0 []Votes
+	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:117) to hydro.CrossJoin (node 47, paxos.go:117).
+	h46To47Port1 []int
+	// h40To62Port1 is the handoff from hydro.Map (node 40, paxos.go:103) to hydro.CrossJoin (node 62, paxos.go:129).
+	h40To62Port1 []Config
 }
 
 // NewPaxosProposer returns the node of location "proposer" with the flow's parameters.
@@ -563,7 +555,7 @@ func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n55Period = /*line paxos.go:122:36*/ HeartbeatPeriod /*line paxos_hydro.go:566:88*/
+	nd.n58Period = /*line paxos.go:127:36*/ HeartbeatPeriod /*line paxos_hydro.go:558:88*/
 	return nd
 }
 
@@ -583,10 +575,6 @@ func (nd *PaxosProposer) Tick() {
 	nd.subgraph5()
 	nd.subgraph6()
 	nd.subgraph7()
-	nd.subgraph8()
-	nd.subgraph9()
-	nd.subgraph10()
-	nd.subgraph11()
 	if !nd.hydroCommit() {
 		return
 	}
@@ -594,570 +582,537 @@ func (nd *PaxosProposer) Tick() {
 		nd.n43Touched[i] = false
 	}
 	nd.n43Changed = nd.n43Changed[:0]
-	nd.n45Index.Clear()
-	nd.n45Accs = nd.n45Accs[:0]
 	clear(nd.n47L)
 	nd.n47L = nd.n47L[:0]
-	var zero58 Inbox
-	nd.n58Acc, nd.n58Init = zero58, false
-	clear(nd.n59L)
-	nd.n59L = nd.n59L[:0]
-	clear(nd.n67Now)
-	nd.n67Now, nd.n67Next = nd.n67Next, nd.n67Now[:0]
+	var zero61 Inbox
+	nd.n61Acc, nd.n61Init = zero61, false
+	clear(nd.n62L)
+	nd.n62L = nd.n62L[:0]
+	clear(nd.n70Now)
+	nd.n70Now, nd.n70Next = nd.n70Next, nd.n70Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Demux (23), hydro.Map (24), hydro.Broadcast (28), hydro.Union (29), hydro.Map (49).
+// subgraph0 runs stratum 0: hydro.Demux (23), hydro.Map (24), hydro.Broadcast (28), hydro.Union (29), hydro.Cycle (30), hydro.Cycle (31), hydro.Cycle (33), hydro.Cycle (34), hydro.Map (50), hydro.Map (51), hydro.Demux (52), hydro.Map (53), hydro.Map (54), hydro.Demux (55), hydro.Map (56), hydro.Map (57), hydro.Timer (58), hydro.Map (59), hydro.Union (60), hydro.Broadcast (65), hydro.DeferTickLazy (70), hydro.Demux (88), hydro.Broadcast (170).
 func (nd *PaxosProposer) subgraph0() {
+	if !nd.n61Init {
+		nd.n61Acc, nd.n61Init = newInbox(), true
+	}
+	acc4 := nd.n61Acc
 	for _, v1 := range nd.n23Recv {
 		v2 := directedCmd(v1)
 		v3 := commandEvent(v2)
-		nd.h49To57Port0 = append(nd.h49To57Port0, v3)
+		{
+			e := v3
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc4.Cmds = append(acc4.Cmds, e.Cmd)
+				case EvP1b:
+					acc4.P1bs = append(acc4.P1bs, e.P1b)
+				case EvRejected:
+					acc4.Rejected = append(acc4.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc4.Beats = append(acc4.Beats, e.Ballot)
+				case EvCommit:
+					acc4.Commits = append(acc4.Commits, e.Commit)
+				case EvProgress:
+					acc4.Progress = append(acc4.Progress, e.Progress)
+				case EvTimer:
+					acc4.Timer = true
+				}
+			} /*line paxos_hydro.go:623:36*/
+		}
 	}
 	clear(nd.n23Recv)
 	nd.n23Recv = nd.n23Recv[:0]
-	for _, v4 := range nd.n28Recv {
-		v5 := commandEvent(v4)
-		nd.h49To57Port0 = append(nd.h49To57Port0, v5)
+	for _, v5 := range nd.n28Recv {
+		v6 := commandEvent(v5)
+		{
+			e := v6
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc4.Cmds = append(acc4.Cmds, e.Cmd)
+				case EvP1b:
+					acc4.P1bs = append(acc4.P1bs, e.P1b)
+				case EvRejected:
+					acc4.Rejected = append(acc4.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc4.Beats = append(acc4.Beats, e.Ballot)
+				case EvCommit:
+					acc4.Commits = append(acc4.Commits, e.Commit)
+				case EvProgress:
+					acc4.Progress = append(acc4.Progress, e.Progress)
+				case EvTimer:
+					acc4.Timer = true
+				}
+			} /*line paxos_hydro.go:649:36*/
+		}
 	}
 	clear(nd.n28Recv)
 	nd.n28Recv = nd.n28Recv[:0]
-}
-
-// subgraph1 runs stratum 0: hydro.Cycle (30), hydro.Map (52), hydro.Broadcast (62).
-func (nd *PaxosProposer) subgraph1() {
-	for _, v6 := range nd.n62Recv {
-		v7 := beatEvent(v6)
-		nd.h52To57Port3 = append(nd.h52To57Port3, v7)
+	for _, v8 := range nd.n52Recv {
+		v9 := rejectedEvent(v8)
+		{
+			e := v9
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc4.Cmds = append(acc4.Cmds, e.Cmd)
+				case EvP1b:
+					acc4.P1bs = append(acc4.P1bs, e.P1b)
+				case EvRejected:
+					acc4.Rejected = append(acc4.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc4.Beats = append(acc4.Beats, e.Ballot)
+				case EvCommit:
+					acc4.Commits = append(acc4.Commits, e.Commit)
+				case EvProgress:
+					acc4.Progress = append(acc4.Progress, e.Progress)
+				case EvTimer:
+					acc4.Timer = true
+				}
+			} /*line paxos_hydro.go:675:36*/
+		}
 	}
-	clear(nd.n62Recv)
-	nd.n62Recv = nd.n62Recv[:0]
+	clear(nd.n52Recv)
+	nd.n52Recv = nd.n52Recv[:0]
+	for _, v11 := range nd.n55Recv {
+		v12 := commitEvent(v11)
+		{
+			e := v12
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc4.Cmds = append(acc4.Cmds, e.Cmd)
+				case EvP1b:
+					acc4.P1bs = append(acc4.P1bs, e.P1b)
+				case EvRejected:
+					acc4.Rejected = append(acc4.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc4.Beats = append(acc4.Beats, e.Ballot)
+				case EvCommit:
+					acc4.Commits = append(acc4.Commits, e.Commit)
+				case EvProgress:
+					acc4.Progress = append(acc4.Progress, e.Progress)
+				case EvTimer:
+					acc4.Timer = true
+				}
+			} /*line paxos_hydro.go:701:36*/
+		}
+	}
+	clear(nd.n55Recv)
+	nd.n55Recv = nd.n55Recv[:0]
+	if !nd.n58Fired || !nd.hydroNow.Before(nd.n58Due) {
+		nd.n58Fired = true
+		nd.n58Due = nd.hydroNow.Add(nd.n58Period)
+		v14 := nd.hydroNow
+		v15 := timerEvent(v14)
+		{
+			e := v15
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc4.Cmds = append(acc4.Cmds, e.Cmd)
+				case EvP1b:
+					acc4.P1bs = append(acc4.P1bs, e.P1b)
+				case EvRejected:
+					acc4.Rejected = append(acc4.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc4.Beats = append(acc4.Beats, e.Ballot)
+				case EvCommit:
+					acc4.Commits = append(acc4.Commits, e.Commit)
+				case EvProgress:
+					acc4.Progress = append(acc4.Progress, e.Progress)
+				case EvTimer:
+					acc4.Timer = true
+				}
+			} /*line paxos_hydro.go:730:36*/
+		}
+	}
+	for _, v17 := range nd.n65Recv {
+		v18 := beatEvent(v17)
+		{
+			e := v18
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc4.Cmds = append(acc4.Cmds, e.Cmd)
+				case EvP1b:
+					acc4.P1bs = append(acc4.P1bs, e.P1b)
+				case EvRejected:
+					acc4.Rejected = append(acc4.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc4.Beats = append(acc4.Beats, e.Ballot)
+				case EvCommit:
+					acc4.Commits = append(acc4.Commits, e.Commit)
+				case EvProgress:
+					acc4.Progress = append(acc4.Progress, e.Progress)
+				case EvTimer:
+					acc4.Timer = true
+				}
+			} /*line paxos_hydro.go:754:36*/
+		}
+	}
+	clear(nd.n65Recv)
+	nd.n65Recv = nd.n65Recv[:0]
+	for _, v20 := range nd.n70Now {
+		{
+			e := v20
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc4.Cmds = append(acc4.Cmds, e.Cmd)
+				case EvP1b:
+					acc4.P1bs = append(acc4.P1bs, e.P1b)
+				case EvRejected:
+					acc4.Rejected = append(acc4.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc4.Beats = append(acc4.Beats, e.Ballot)
+				case EvCommit:
+					acc4.Commits = append(acc4.Commits, e.Commit)
+				case EvProgress:
+					acc4.Progress = append(acc4.Progress, e.Progress)
+				case EvTimer:
+					acc4.Timer = true
+				}
+			} /*line paxos_hydro.go:779:36*/
+		}
+	}
+	for _, v22 := range nd.n88Recv {
+		v23 := p1bEvent(v22)
+		{
+			e := v23
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc4.Cmds = append(acc4.Cmds, e.Cmd)
+				case EvP1b:
+					acc4.P1bs = append(acc4.P1bs, e.P1b)
+				case EvRejected:
+					acc4.Rejected = append(acc4.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc4.Beats = append(acc4.Beats, e.Ballot)
+				case EvCommit:
+					acc4.Commits = append(acc4.Commits, e.Commit)
+				case EvProgress:
+					acc4.Progress = append(acc4.Progress, e.Progress)
+				case EvTimer:
+					acc4.Timer = true
+				}
+			} /*line paxos_hydro.go:803:36*/
+		}
+	}
+	clear(nd.n88Recv)
+	nd.n88Recv = nd.n88Recv[:0]
+	for _, v25 := range nd.n170Recv {
+		v26 := progressEvent(v25)
+		{
+			e := v26
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc4.Cmds = append(acc4.Cmds, e.Cmd)
+				case EvP1b:
+					acc4.P1bs = append(acc4.P1bs, e.P1b)
+				case EvRejected:
+					acc4.Rejected = append(acc4.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc4.Beats = append(acc4.Beats, e.Ballot)
+				case EvCommit:
+					acc4.Commits = append(acc4.Commits, e.Commit)
+				case EvProgress:
+					acc4.Progress = append(acc4.Progress, e.Progress)
+				case EvTimer:
+					acc4.Timer = true
+				}
+			} /*line paxos_hydro.go:829:36*/
+		}
+	}
+	clear(nd.n170Recv)
+	nd.n170Recv = nd.n170Recv[:0]
+	nd.n61Acc = acc4
 }
 
-// subgraph2 runs stratum 0: hydro.Cycle (31), hydro.Map (50), hydro.Demux (85).
-func (nd *PaxosProposer) subgraph2() {
-	for _, v8 := range nd.n85Recv {
-		v9 := p1bEvent(v8)
-		nd.h50To57Port1 = append(nd.h50To57Port1, v9)
+// subgraph1 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Filter (49), hydro.Demux (85).
+func (nd *PaxosProposer) subgraph1() {
+	window := nd.window
+	udf32 := /*line paxos.go:111:46*/ func(p P2b) Tally {
+		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
+	} /*line paxos_hydro.go:842:34*/
+	udf38 := /*line paxos.go:114:27*/ func(p P2b) Votes {
+		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
+	} /*line paxos_hydro.go:845:34*/
+	for _, v28 := range nd.n85Recv {
+		if v29, ok30 := accepted(v28); ok30 {
+			v31 := udf32(v29)
+			k33 := v31.Pos
+			i34, ok35 := nd.n43Index.Get(k33)
+			if !ok35 {
+				i34 = len(nd.n43Accs)
+				nd.n43Index.Put(k33, i34)
+				bot36 := v31
+				bot36.T = *new(TallyLattice)
+				nd.n43Accs = append(nd.n43Accs, bot36)
+			}
+			nd.n43Accs[i34].T.Merge(v31.T)
+			if i34 >= len(nd.n43Touched) {
+				nd.n43Touched = append(nd.n43Touched, make([]bool, i34+1-len(nd.n43Touched))...)
+			}
+			if !nd.n43Touched[i34] {
+				nd.n43Touched[i34] = true
+				nd.n43Changed = append(nd.n43Changed, i34)
+			}
+			v37 := udf38(v29)
+			nd.h44To45Port0 = append(nd.h44To45Port0, v37)
+		}
+		if rejecting(v28) {
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v28)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v28))}, 52, nd.hydroBuf)
+			}
+		}
 	}
 	clear(nd.n85Recv)
 	nd.n85Recv = nd.n85Recv[:0]
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.FilterMap (51), hydro.Demux (82).
-func (nd *PaxosProposer) subgraph3() {
+// subgraph2 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
+func (nd *PaxosProposer) subgraph2() {
 	window := nd.window
-	udf14 := /*line paxos.go:107:46*/ func(p P2b) Tally {
-		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:651:34*/
-	udf20 := /*line paxos.go:110:45*/ func(p P2b) Votes {
-		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:654:34*/
-	for _, v10 := range nd.n82Recv {
-		if v11, ok12 := accepted(v10); ok12 {
-			v13 := udf14(v11)
-			k15 := v13.Pos
-			i16, ok17 := nd.n43Index.Get(k15)
-			if !ok17 {
-				i16 = len(nd.n43Accs)
-				nd.n43Index.Put(k15, i16)
-				bot18 := v13
-				bot18.T = *new(TallyLattice)
-				nd.n43Accs = append(nd.n43Accs, bot18)
-			}
-			nd.n43Accs[i16].T.Merge(v13.T)
-			if i16 >= len(nd.n43Touched) {
-				nd.n43Touched = append(nd.n43Touched, make([]bool, i16+1-len(nd.n43Touched))...)
-			}
-			if !nd.n43Touched[i16] {
-				nd.n43Touched[i16] = true
-				nd.n43Changed = append(nd.n43Changed, i16)
-			}
-			v19 := udf20(v11)
-			k21 := v19.Pos
-			i22, ok23 := nd.n45Index.Get(k21)
-			if !ok23 {
-				i22 = len(nd.n45Accs)
-				nd.n45Index.Put(k21, i22)
-				nd.n45Accs = append(nd.n45Accs, v19)
-			} else {
-				combineVotes(&nd.n45Accs[i22], v19)
-			}
-		}
-		if v24, ok25 := rejectedEvent(v10); ok25 {
-			nd.h51To57Port2 = append(nd.h51To57Port2, v24)
-		}
-	}
-	clear(nd.n82Recv)
-	nd.n82Recv = nd.n82Recv[:0]
-}
-
-// subgraph4 runs stratum 0: hydro.Cycle (33), hydro.Map (54), hydro.Broadcast (167).
-func (nd *PaxosProposer) subgraph4() {
-	for _, v26 := range nd.n167Recv {
-		v27 := progressEvent(v26)
-		nd.h54To57Port5 = append(nd.h54To57Port5, v27)
-	}
-	clear(nd.n167Recv)
-	nd.n167Recv = nd.n167Recv[:0]
-}
-
-// subgraph5 runs stratum 0: hydro.Cycle (34), hydro.DeferTickLazy (67).
-func (nd *PaxosProposer) subgraph5() {
-	nd.h34To57Port7 = append(nd.h34To57Port7, nd.n67Now...)
-}
-
-// subgraph6 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
-func (nd *PaxosProposer) subgraph6() {
-	window := nd.window
-	udf35 := /*line paxos.go:103:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:712:127*/
+	udf45 := /*line paxos.go:103:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:883:127*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
-			v29 := nd.n35Size
-			nd.n37R = append(nd.n37R, v29)
-			for _, v30 := range nd.n37L {
-				v31 := configOf(v30, v29)
-				nd.n39L = append(nd.n39L, v31)
-				for _, v32 := range nd.n39R {
-					v33 := withReplicas(v31, v32)
-					v34 := udf35(v33)
-					nd.h40To59Port1 = append(nd.h40To59Port1, v34)
+			v39 := nd.n35Size
+			nd.n37R = append(nd.n37R, v39)
+			for _, v40 := range nd.n37L {
+				v41 := configOf(v40, v39)
+				nd.n39L = append(nd.n39L, v41)
+				for _, v42 := range nd.n39R {
+					v43 := withReplicas(v41, v42)
+					v44 := udf45(v43)
+					nd.h40To62Port1 = append(nd.h40To62Port1, v44)
 				}
 			}
-			nd.h35To47Port1 = append(nd.h35To47Port1, v29)
 		}
 	}
 	if !nd.n36Done {
 		nd.n36Done = true
-		v36 := nd.hydroMember
-		nd.n37L = append(nd.n37L, v36)
-		for _, v37 := range nd.n37R {
-			v38 := configOf(v36, v37)
-			nd.n39L = append(nd.n39L, v38)
-			for _, v39 := range nd.n39R {
-				v40 := withReplicas(v38, v39)
-				v41 := udf35(v40)
-				nd.h40To59Port1 = append(nd.h40To59Port1, v41)
+		v46 := nd.hydroMember
+		nd.n37L = append(nd.n37L, v46)
+		for _, v47 := range nd.n37R {
+			v48 := configOf(v46, v47)
+			nd.n39L = append(nd.n39L, v48)
+			for _, v49 := range nd.n39R {
+				v50 := withReplicas(v48, v49)
+				v51 := udf45(v50)
+				nd.h40To62Port1 = append(nd.h40To62Port1, v51)
 			}
 		}
 	}
 	if !nd.n38Done {
 		nd.n38Done = true
 		if nd.n38Size > 0 {
-			v42 := nd.n38Size
-			nd.n39R = append(nd.n39R, v42)
-			for _, v43 := range nd.n39L {
-				v44 := withReplicas(v43, v42)
-				v45 := udf35(v44)
-				nd.h40To59Port1 = append(nd.h40To59Port1, v45)
+			v52 := nd.n38Size
+			nd.n39R = append(nd.n39R, v52)
+			for _, v53 := range nd.n39L {
+				v54 := withReplicas(v53, v52)
+				v55 := udf45(v54)
+				nd.h40To62Port1 = append(nd.h40To62Port1, v55)
 			}
 		}
 	}
 }
 
-// subgraph7 runs stratum 0: hydro.Timer (55), hydro.Map (56).
-func (nd *PaxosProposer) subgraph7() {
-	if !nd.n55Fired || !nd.hydroNow.Before(nd.n55Due) {
-		nd.n55Fired = true
-		nd.n55Due = nd.hydroNow.Add(nd.n55Period)
-		v46 := nd.hydroNow
-		v47 := timerEvent(v46)
-		nd.h56To57Port6 = append(nd.h56To57Port6, v47)
+// subgraph3 runs stratum 0: hydro.ClusterSize (46).
+func (nd *PaxosProposer) subgraph3() {
+	if !nd.n46Done {
+		nd.n46Done = true
+		if nd.n46Size > 0 {
+			v56 := nd.n46Size
+			nd.h46To47Port1 = append(nd.h46To47Port1, v56)
+		}
 	}
 }
 
-// subgraph8 runs stratum 1: hydro.MergeKeyed (43), hydro.ReduceKeyed (45), hydro.Join (46), hydro.CrossJoin (47), hydro.FilterMap (48), hydro.Map (53), hydro.Union (57).
-func (nd *PaxosProposer) subgraph8() {
-	if !nd.n58Init {
-		nd.n58Acc, nd.n58Init = newInbox(), true
-	}
-	acc61 := nd.n58Acc
+// subgraph4 runs stratum 1: hydro.MergeKeyed (43), hydro.Join (45), hydro.CrossJoin (47), hydro.FilterMap (48).
+func (nd *PaxosProposer) subgraph4() {
 	slices.Sort(nd.n43Changed)
-	for _, i49 := range nd.n43Changed {
-		v48 := nd.n43Accs[i49]
-		_ = v48
+	for _, i58 := range nd.n43Changed {
+		v57 := nd.n43Accs[i58]
+		_ = v57
 	}
-	for i51 := range nd.n45Accs {
-		v50 := nd.n45Accs[i51]
-		if i52, ok53 := nd.n43Index.Get(v50.Pos); ok53 {
-			v54 := nd.n43Accs[i52]
-			v55 := tallied(v50, v54)
-			nd.n47L = append(nd.n47L, v55)
-			for _, v56 := range nd.n47R {
-				v57 := withAcceptors(v55, v56)
-				if v58, ok59 := reached(v57); ok59 {
-					v60 := commitEvent(v58)
-					{
-						e := v60
-						/*line proposer.go:59:34*/ {
-							switch e.Kind {
-							case EvCommand:
-								acc61.Cmds = append(acc61.Cmds, e.Cmd)
-							case EvP1b:
-								acc61.P1bs = append(acc61.P1bs, e.P1b)
-							case EvRejected:
-								acc61.Rejected = append(acc61.Rejected, e.Ballot)
-							case EvHeartbeat:
-								acc61.Beats = append(acc61.Beats, e.Ballot)
-							case EvCommit:
-								acc61.Commits = append(acc61.Commits, e.Commit)
-							case EvProgress:
-								acc61.Progress = append(acc61.Progress, e.Progress)
-							case EvTimer:
-								acc61.Timer = true
-							}
-						} /*line paxos_hydro.go:809:39*/
+	for _, v59 := range nd.h44To45Port0 {
+		if i60, ok61 := nd.n43Index.Get(v59.Pos); ok61 {
+			v62 := nd.n43Accs[i60]
+			v63 := tallied(v59, v62)
+			nd.n47L = append(nd.n47L, v63)
+			for _, v64 := range nd.n47R {
+				v65 := withAcceptors(v63, v64)
+				if v66, ok67 := reached(v65); ok67 {
+					if nd.hydroSend != nil {
+						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v66)
+						nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v66))}, 55, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v62 := range nd.h35To47Port1 {
-		nd.n47R = append(nd.n47R, v62)
-		for _, v63 := range nd.n47L {
-			v64 := withAcceptors(v63, v62)
-			if v65, ok66 := reached(v64); ok66 {
-				v67 := commitEvent(v65)
-				{
-					e := v67
-					/*line proposer.go:59:34*/ {
-						switch e.Kind {
-						case EvCommand:
-							acc61.Cmds = append(acc61.Cmds, e.Cmd)
-						case EvP1b:
-							acc61.P1bs = append(acc61.P1bs, e.P1b)
-						case EvRejected:
-							acc61.Rejected = append(acc61.Rejected, e.Ballot)
-						case EvHeartbeat:
-							acc61.Beats = append(acc61.Beats, e.Ballot)
-						case EvCommit:
-							acc61.Commits = append(acc61.Commits, e.Commit)
-						case EvProgress:
-							acc61.Progress = append(acc61.Progress, e.Progress)
-						case EvTimer:
-							acc61.Timer = true
-						}
-					} /*line paxos_hydro.go:840:38*/
+	clear(nd.h44To45Port0)
+	nd.h44To45Port0 = nd.h44To45Port0[:0]
+	for _, v68 := range nd.h46To47Port1 {
+		nd.n47R = append(nd.n47R, v68)
+		for _, v69 := range nd.n47L {
+			v70 := withAcceptors(v69, v68)
+			if v71, ok72 := reached(v70); ok72 {
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v71)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v71))}, 55, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	clear(nd.h35To47Port1)
-	nd.h35To47Port1 = nd.h35To47Port1[:0]
-	for _, v69 := range nd.h49To57Port0 {
-		{
-			e := v69
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc61.Cmds = append(acc61.Cmds, e.Cmd)
-				case EvP1b:
-					acc61.P1bs = append(acc61.P1bs, e.P1b)
-				case EvRejected:
-					acc61.Rejected = append(acc61.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc61.Beats = append(acc61.Beats, e.Ballot)
-				case EvCommit:
-					acc61.Commits = append(acc61.Commits, e.Commit)
-				case EvProgress:
-					acc61.Progress = append(acc61.Progress, e.Progress)
-				case EvTimer:
-					acc61.Timer = true
-				}
-			} /*line paxos_hydro.go:867:36*/
-		}
-	}
-	clear(nd.h49To57Port0)
-	nd.h49To57Port0 = nd.h49To57Port0[:0]
-	for _, v71 := range nd.h50To57Port1 {
-		{
-			e := v71
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc61.Cmds = append(acc61.Cmds, e.Cmd)
-				case EvP1b:
-					acc61.P1bs = append(acc61.P1bs, e.P1b)
-				case EvRejected:
-					acc61.Rejected = append(acc61.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc61.Beats = append(acc61.Beats, e.Ballot)
-				case EvCommit:
-					acc61.Commits = append(acc61.Commits, e.Commit)
-				case EvProgress:
-					acc61.Progress = append(acc61.Progress, e.Progress)
-				case EvTimer:
-					acc61.Timer = true
-				}
-			} /*line paxos_hydro.go:892:36*/
-		}
-	}
-	clear(nd.h50To57Port1)
-	nd.h50To57Port1 = nd.h50To57Port1[:0]
-	for _, v73 := range nd.h51To57Port2 {
-		{
-			e := v73
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc61.Cmds = append(acc61.Cmds, e.Cmd)
-				case EvP1b:
-					acc61.P1bs = append(acc61.P1bs, e.P1b)
-				case EvRejected:
-					acc61.Rejected = append(acc61.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc61.Beats = append(acc61.Beats, e.Ballot)
-				case EvCommit:
-					acc61.Commits = append(acc61.Commits, e.Commit)
-				case EvProgress:
-					acc61.Progress = append(acc61.Progress, e.Progress)
-				case EvTimer:
-					acc61.Timer = true
-				}
-			} /*line paxos_hydro.go:917:36*/
-		}
-	}
-	clear(nd.h51To57Port2)
-	nd.h51To57Port2 = nd.h51To57Port2[:0]
-	for _, v75 := range nd.h52To57Port3 {
-		{
-			e := v75
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc61.Cmds = append(acc61.Cmds, e.Cmd)
-				case EvP1b:
-					acc61.P1bs = append(acc61.P1bs, e.P1b)
-				case EvRejected:
-					acc61.Rejected = append(acc61.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc61.Beats = append(acc61.Beats, e.Ballot)
-				case EvCommit:
-					acc61.Commits = append(acc61.Commits, e.Commit)
-				case EvProgress:
-					acc61.Progress = append(acc61.Progress, e.Progress)
-				case EvTimer:
-					acc61.Timer = true
-				}
-			} /*line paxos_hydro.go:942:36*/
-		}
-	}
-	clear(nd.h52To57Port3)
-	nd.h52To57Port3 = nd.h52To57Port3[:0]
-	for _, v77 := range nd.h54To57Port5 {
-		{
-			e := v77
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc61.Cmds = append(acc61.Cmds, e.Cmd)
-				case EvP1b:
-					acc61.P1bs = append(acc61.P1bs, e.P1b)
-				case EvRejected:
-					acc61.Rejected = append(acc61.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc61.Beats = append(acc61.Beats, e.Ballot)
-				case EvCommit:
-					acc61.Commits = append(acc61.Commits, e.Commit)
-				case EvProgress:
-					acc61.Progress = append(acc61.Progress, e.Progress)
-				case EvTimer:
-					acc61.Timer = true
-				}
-			} /*line paxos_hydro.go:967:36*/
-		}
-	}
-	clear(nd.h54To57Port5)
-	nd.h54To57Port5 = nd.h54To57Port5[:0]
-	for _, v79 := range nd.h56To57Port6 {
-		{
-			e := v79
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc61.Cmds = append(acc61.Cmds, e.Cmd)
-				case EvP1b:
-					acc61.P1bs = append(acc61.P1bs, e.P1b)
-				case EvRejected:
-					acc61.Rejected = append(acc61.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc61.Beats = append(acc61.Beats, e.Ballot)
-				case EvCommit:
-					acc61.Commits = append(acc61.Commits, e.Commit)
-				case EvProgress:
-					acc61.Progress = append(acc61.Progress, e.Progress)
-				case EvTimer:
-					acc61.Timer = true
-				}
-			} /*line paxos_hydro.go:992:36*/
-		}
-	}
-	clear(nd.h56To57Port6)
-	nd.h56To57Port6 = nd.h56To57Port6[:0]
-	for _, v81 := range nd.h34To57Port7 {
-		{
-			e := v81
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc61.Cmds = append(acc61.Cmds, e.Cmd)
-				case EvP1b:
-					acc61.P1bs = append(acc61.P1bs, e.P1b)
-				case EvRejected:
-					acc61.Rejected = append(acc61.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc61.Beats = append(acc61.Beats, e.Ballot)
-				case EvCommit:
-					acc61.Commits = append(acc61.Commits, e.Commit)
-				case EvProgress:
-					acc61.Progress = append(acc61.Progress, e.Progress)
-				case EvTimer:
-					acc61.Timer = true
-				}
-			} /*line paxos_hydro.go:1017:37*/
-		}
-	}
-	clear(nd.h34To57Port7)
-	nd.h34To57Port7 = nd.h34To57Port7[:0]
-	nd.n58Acc = acc61
+	clear(nd.h46To47Port1)
+	nd.h46To47Port1 = nd.h46To47Port1[:0]
 }
 
-// subgraph9 runs stratum 2: hydro.Fold (58), hydro.CrossJoin (59).
-func (nd *PaxosProposer) subgraph9() {
-	if !nd.n58Init {
-		nd.n58Acc, nd.n58Init = newInbox(), true
+// subgraph5 runs stratum 1: hydro.Fold (61), hydro.CrossJoin (62).
+func (nd *PaxosProposer) subgraph5() {
+	if !nd.n61Init {
+		nd.n61Acc, nd.n61Init = newInbox(), true
 	}
-	v83 := nd.n58Acc
-	nd.n59L = append(nd.n59L, v83)
-	for _, v84 := range nd.n59R {
-		v85 := withConfig(v83, v84)
-		if !nd.n60Init {
-			nd.n60Acc, nd.n60Init = newCore(), true
+	v73 := nd.n61Acc
+	nd.n62L = append(nd.n62L, v73)
+	for _, v74 := range nd.n62R {
+		v75 := withConfig(v73, v74)
+		if !nd.n63Init {
+			nd.n63Acc, nd.n63Init = newCore(), true
 		}
-		step(&nd.n60Acc, v85)
+		step(&nd.n63Acc, v75)
 	}
-	for _, v86 := range nd.h40To59Port1 {
-		nd.n59R = append(nd.n59R, v86)
-		for _, v87 := range nd.n59L {
-			v88 := withConfig(v87, v86)
-			if !nd.n60Init {
-				nd.n60Acc, nd.n60Init = newCore(), true
+	for _, v76 := range nd.h40To62Port1 {
+		nd.n62R = append(nd.n62R, v76)
+		for _, v77 := range nd.n62L {
+			v78 := withConfig(v77, v76)
+			if !nd.n63Init {
+				nd.n63Acc, nd.n63Init = newCore(), true
 			}
-			step(&nd.n60Acc, v88)
+			step(&nd.n63Acc, v78)
 		}
 	}
-	clear(nd.h40To59Port1)
-	nd.h40To59Port1 = nd.h40To59Port1[:0]
+	clear(nd.h40To62Port1)
+	nd.h40To62Port1 = nd.h40To62Port1[:0]
 }
 
-// subgraph10 runs stratum 3: hydro.Fold (60), hydro.FlatMap (61), hydro.FlatMap (63), hydro.Map (64), hydro.FlatMap (69), hydro.FlatMap (87), hydro.FlatMap (89), hydro.FlatMap (153).
-func (nd *PaxosProposer) subgraph10() {
-	if !nd.n60Init {
-		nd.n60Acc, nd.n60Init = newCore(), true
+// subgraph6 runs stratum 2: hydro.Fold (63), hydro.FlatMap (64), hydro.FlatMap (66), hydro.Map (67), hydro.FlatMap (72), hydro.FlatMap (90), hydro.FlatMap (92), hydro.FlatMap (156).
+func (nd *PaxosProposer) subgraph6() {
+	if !nd.n63Init {
+		nd.n63Acc, nd.n63Init = newCore(), true
 	}
-	v89 := nd.n60Acc
+	v79 := nd.n63Acc
 	{
-		c, emit := v89, func(v90 Heartbeat) {
+		c, emit := v79, func(v80 Heartbeat) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v90)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 62, nd.hydroBuf)
+				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v80)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 65, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:421:46*/ {
+		/*line proposer.go:425:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1070:36*/
+		} /*line paxos_hydro.go:1025:36*/
 	}
 	{
-		c, emit := v89, func(v91 P1a) {
-			v92 := usedOf(v91)
-			k93 := v92.Key
-			i94, ok95 := nd.n65Index.Get(k93)
-			if ok95 && !nd.n65Mark[i94] {
-				nd.n65Mark[i94] = true
-				nd.n65Dirty = append(nd.n65Dirty, i94)
+		c, emit := v79, func(v81 P1a) {
+			v82 := usedOf(v81)
+			k83 := v82.Key
+			i84, ok85 := nd.n68Index.Get(k83)
+			if ok85 && !nd.n68Mark[i84] {
+				nd.n68Mark[i84] = true
+				nd.n68Dirty = append(nd.n68Dirty, i84)
 			}
-			if !ok95 {
-				i94 = len(nd.n65Accs)
-				nd.n65Index.Put(k93, i94)
-				nd.n65Mark = append(nd.n65Mark, true)
-				nd.n65Dirty = append(nd.n65Dirty, i94)
-				nd.n65Accs = append(nd.n65Accs, v92)
+			if !ok85 {
+				i84 = len(nd.n68Accs)
+				nd.n68Index.Put(k83, i84)
+				nd.n68Mark = append(nd.n68Mark, true)
+				nd.n68Dirty = append(nd.n68Dirty, i84)
+				nd.n68Accs = append(nd.n68Accs, v82)
 			} else {
-				raiseUsed(&nd.n65Accs[i94], v92)
+				raiseUsed(&nd.n68Accs[i84], v82)
 			}
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v91)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 68, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v81)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 71, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:409:39*/ {
+		/*line proposer.go:413:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1099:36*/
+		} /*line paxos_hydro.go:1054:36*/
 	}
 	{
-		c, emit := v89, func(v96 P2a) {
+		c, emit := v79, func(v86 P2a) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v96)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 70, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v86)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 73, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:415:39*/ {
+		/*line proposer.go:419:39*/ {
 			for _, m := range c.P2as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1112:36*/
+		} /*line paxos_hydro.go:1067:36*/
 	}
 	{
-		c, emit := v89, func(v97 Commit) {
+		c, emit := v79, func(v87 Commit) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v97)
-				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 88, nd.hydroBuf)
+				nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v87)
+				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 91, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:427:45*/ {
+		/*line proposer.go:431:45*/ {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1125:36*/
+		} /*line paxos_hydro.go:1080:36*/
 	}
 	{
-		c, emit := v89, func(v98 Resend) {
+		c, emit := v79, func(v88 Resend) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v98)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v98))}, 90, nd.hydroBuf)
+				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v88)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v88))}, 93, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:433:45*/ {
+		/*line proposer.go:437:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1138:36*/
+		} /*line paxos_hydro.go:1093:36*/
 	}
 	{
-		c, emit := v89, func(v99 Transfer) {
+		c, emit := v79, func(v89 Transfer) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v99)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v99))}, 154, nd.hydroBuf)
+				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v89)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v89))}, 157, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:439:49*/ {
+		/*line proposer.go:443:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1151:36*/
+		} /*line paxos_hydro.go:1106:36*/
 	}
 }
 
-// subgraph11 runs stratum 4: hydro.ReduceKeyed (65), hydro.Map (66).
-func (nd *PaxosProposer) subgraph11() {
-	for i101 := range nd.n65Accs {
-		v100 := nd.n65Accs[i101]
-		v102 := usedEvent(v100)
-		nd.n67Next = append(nd.n67Next, v102)
+// subgraph7 runs stratum 3: hydro.ReduceKeyed (68), hydro.Map (69).
+func (nd *PaxosProposer) subgraph7() {
+	for i91 := range nd.n68Accs {
+		v90 := nd.n68Accs[i91]
+		v92 := usedEvent(v90)
+		nd.n70Next = append(nd.n70Next, v92)
 	}
 }
 
@@ -1171,24 +1126,24 @@ func (nd *PaxosProposer) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 65:
-		var v106 Used
-		n107, err108 := decodeHydroUsed(item, &v106)
-		if err108 == nil && n107 != len(item) {
-			err108 = fmt.Errorf("%d bytes after the item", len(item)-n107)
+	case 68:
+		var v96 Used
+		n97, err98 := decodeHydroUsed(item, &v96)
+		if err98 == nil && n97 != len(item) {
+			err98 = fmt.Errorf("%d bytes after the item", len(item)-n97)
 		}
-		if err108 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 65, paxos.go:131): %w", err108)
+		if err98 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 68, paxos.go:136): %w", err98)
 		}
-		k109 := v106.Key
-		i110, ok111 := nd.n65Index.Get(k109)
-		if ok111 {
-			nd.n65Accs[i110] = v106
+		k99 := v96.Key
+		i100, ok101 := nd.n68Index.Get(k99)
+		if ok101 {
+			nd.n68Accs[i100] = v96
 		} else {
-			i110 = len(nd.n65Accs)
-			nd.n65Index.Put(k109, i110)
-			nd.n65Accs = append(nd.n65Accs, v106)
-			nd.n65Mark = append(nd.n65Mark, false)
+			i100 = len(nd.n68Accs)
+			nd.n68Index.Put(k99, i100)
+			nd.n68Accs = append(nd.n68Accs, v96)
+			nd.n68Mark = append(nd.n68Mark, false)
 		}
 		return nil
 	}
@@ -1201,12 +1156,12 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosProposer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i103 := range nd.n65Dirty {
-			nd.n65Mark[i103] = false
-			v104 := nd.n65Accs[i103]
-			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(65), &v104))
+		for _, i93 := range nd.n68Dirty {
+			nd.n68Mark[i93] = false
+			v94 := nd.n68Accs[i93]
+			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(68), &v94))
 		}
-		nd.n65Dirty = nd.n65Dirty[:0]
+		nd.n68Dirty = nd.n68Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1218,8 +1173,8 @@ func (nd *PaxosProposer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosProposer) hydroSnapshot(add func([]byte)) {
-	for _, v105 := range nd.n65Accs {
-		add(appendHydroUsed(nd.hydroJournal.Record(65), &v105))
+	for _, v95 := range nd.n68Accs {
+		add(appendHydroUsed(nd.hydroJournal.Record(68), &v95))
 	}
 }
 
@@ -1252,7 +1207,7 @@ func (nd *PaxosProposer) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosProposer) NextTimer() (time.Time, bool) {
-	next := nd.n55Due
+	next := nd.n58Due
 	return next, true
 }
 
@@ -1274,6 +1229,11 @@ func (nd *PaxosProposer) SetSizes(sizes map[string]int) error {
 		nd.n38Size = n
 	} else {
 		return fmt.Errorf("flow Paxos reads the size of cluster %q, which the deployment does not size", "replica")
+	}
+	if n := sizes["acceptor"]; n > 0 {
+		nd.n46Size = n
+	} else {
+		return fmt.Errorf("flow Paxos reads the size of cluster %q, which the deployment does not size", "acceptor")
 	}
 	return nil
 }
@@ -1318,49 +1278,71 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		}
 		nd.n28Recv = append(nd.n28Recv, v)
 		return nil
-	case 62:
-		var v Heartbeat
-		n, err := decodeHydroHeartbeat(payload, &v)
-		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:126: %w", err)
-		}
-		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:126: %d bytes after the item", len(payload)-n)
-		}
-		nd.n62Recv = append(nd.n62Recv, v)
-		return nil
-	case 82:
+	case 52:
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:150: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:123: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:150: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:123: %d bytes after the item", len(payload)-n)
 		}
-		nd.n82Recv = append(nd.n82Recv, v)
+		nd.n52Recv = append(nd.n52Recv, v)
+		return nil
+	case 55:
+		var v Commit
+		n, err := decodeHydroCommit(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:125: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:125: %d bytes after the item", len(payload)-n)
+		}
+		nd.n55Recv = append(nd.n55Recv, v)
+		return nil
+	case 65:
+		var v Heartbeat
+		n, err := decodeHydroHeartbeat(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:131: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:131: %d bytes after the item", len(payload)-n)
+		}
+		nd.n65Recv = append(nd.n65Recv, v)
 		return nil
 	case 85:
-		var v P1b
-		n, err := decodeHydroP1b(payload, &v)
+		var v P2b
+		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:152: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:156: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:152: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:156: %d bytes after the item", len(payload)-n)
 		}
 		nd.n85Recv = append(nd.n85Recv, v)
 		return nil
-	case 167:
+	case 88:
+		var v P1b
+		n, err := decodeHydroP1b(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:158: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:158: %d bytes after the item", len(payload)-n)
+		}
+		nd.n88Recv = append(nd.n88Recv, v)
+		return nil
+	case 170:
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:204: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:210: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:204: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:210: %d bytes after the item", len(payload)-n)
 		}
-		nd.n167Recv = append(nd.n167Recv, v)
+		nd.n170Recv = append(nd.n170Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location proposer: no network operator has tag %d", tag)
@@ -1369,7 +1351,7 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosProposer) Pending() bool {
-	return len(nd.n23Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n62Recv) > 0 || len(nd.n82Recv) > 0 || len(nd.n85Recv) > 0 || len(nd.n167Recv) > 0
+	return len(nd.n23Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n52Recv) > 0 || len(nd.n55Recv) > 0 || len(nd.n65Recv) > 0 || len(nd.n85Recv) > 0 || len(nd.n88Recv) > 0 || len(nd.n170Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1417,39 +1399,39 @@ type PaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 71, paxos.go:138): whether the member id was emitted.
-	n71Done bool
-	// hydro.LatticeFold (node 75, paxos.go:139): the accumulator, starting at bottom.
-	n75Acc Promise
+	// hydro.SelfID (node 74, paxos.go:144): whether the member id was emitted.
+	n74Done bool
+	// hydro.LatticeFold (node 78, paxos.go:145): the accumulator, starting at bottom.
+	n78Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
-	n75Changed []Promise
-	// hydro.CrossJoin (node 76, paxos.go:140): the stored sides' items in arrival order.
-	n76L []Promise
-	n76R []hydro.MemberID
-	// hydro.CrossJoin (node 77, paxos.go:143): the stored sides' items in arrival order.
-	n77R []view
-	// hydro.LatticeFold (node 80, paxos.go:145): the accumulator, starting at bottom.
-	n80Acc AcceptorLog
+	n78Changed []Promise
+	// hydro.CrossJoin (node 79, paxos.go:146): the stored sides' items in arrival order.
+	n79L []Promise
+	n79R []hydro.MemberID
+	// hydro.CrossJoin (node 80, paxos.go:149): the stored sides' items in arrival order.
+	n80R []view
+	// hydro.LatticeFold (node 83, paxos.go:151): the accumulator, starting at bottom.
+	n83Acc AcceptorLog
 	// the items that changed the accumulator this tick, to log at its end.
-	n80Changed []AcceptorLog
-	// hydro.Sink (node 81, paxos.go:149): this tick's output.
-	n81Out []P2b
-	// hydro.CrossJoin (node 83, paxos.go:151): the stored sides' items in arrival order.
-	n83R []view
-	// hydro.CrossJoin (node 84, paxos.go:151): the stored sides' items in arrival order.
-	n84R []AcceptorLog
-	// hydro.Broadcast (node 68, paxos.go:132): the items received since the last tick.
-	n68Recv []P1a
-	// hydro.Broadcast (node 70, paxos.go:133): the items received since the last tick.
-	n70Recv []P2a
-	// h71To76Port1 is the handoff from hydro.SelfID (node 71, paxos.go:138) to hydro.CrossJoin (node 76, paxos.go:140).
-	h71To76Port1 []hydro.MemberID
-	// h70To77Port0 is the handoff from hydro.Broadcast (node 70, paxos.go:133) to hydro.CrossJoin (node 77, paxos.go:143).
-	h70To77Port0 []P2a
-	// h68To83Port0 is the handoff from hydro.Broadcast (node 68, paxos.go:132) to hydro.CrossJoin (node 83, paxos.go:151).
-	h68To83Port0 []P1a
-	// h83To84Port0 is the handoff from hydro.CrossJoin (node 83, paxos.go:151) to hydro.CrossJoin (node 84, paxos.go:151).
-	h83To84Port0 []P1b
+	n83Changed []AcceptorLog
+	// hydro.Sink (node 84, paxos.go:155): this tick's output.
+	n84Out []P2b
+	// hydro.CrossJoin (node 86, paxos.go:157): the stored sides' items in arrival order.
+	n86R []view
+	// hydro.CrossJoin (node 87, paxos.go:157): the stored sides' items in arrival order.
+	n87R []AcceptorLog
+	// hydro.Broadcast (node 71, paxos.go:137): the items received since the last tick.
+	n71Recv []P1a
+	// hydro.Broadcast (node 73, paxos.go:139): the items received since the last tick.
+	n73Recv []P2a
+	// h74To79Port1 is the handoff from hydro.SelfID (node 74, paxos.go:144) to hydro.CrossJoin (node 79, paxos.go:146).
+	h74To79Port1 []hydro.MemberID
+	// h73To80Port0 is the handoff from hydro.Broadcast (node 73, paxos.go:139) to hydro.CrossJoin (node 80, paxos.go:149).
+	h73To80Port0 []P2a
+	// h71To86Port0 is the handoff from hydro.Broadcast (node 71, paxos.go:137) to hydro.CrossJoin (node 86, paxos.go:157).
+	h71To86Port0 []P1a
+	// h86To87Port0 is the handoff from hydro.CrossJoin (node 86, paxos.go:157) to hydro.CrossJoin (node 87, paxos.go:157).
+	h86To87Port0 []P1b
 }
 
 // NewPaxosAcceptor returns the node of location "acceptor" with the flow's parameters.
@@ -1479,111 +1461,111 @@ func (nd *PaxosAcceptor) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.votes.PutAll(nd.n81Out)
-	nd.n81Out = nd.n81Out[:0]
-	nd.n76L = nd.n76L[:0]
-	nd.n77R = nd.n77R[:0]
-	nd.n83R = nd.n83R[:0]
-	clear(nd.n84R)
-	nd.n84R = nd.n84R[:0]
+	nd.votes.PutAll(nd.n84Out)
+	nd.n84Out = nd.n84Out[:0]
+	nd.n79L = nd.n79L[:0]
+	nd.n80R = nd.n80R[:0]
+	nd.n86R = nd.n86R[:0]
+	clear(nd.n87R)
+	nd.n87R = nd.n87R[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (68), hydro.Broadcast (70), hydro.Map (72), hydro.Map (73), hydro.Union (74).
+// subgraph0 runs stratum 0: hydro.Broadcast (71), hydro.Broadcast (73), hydro.Map (75), hydro.Map (76), hydro.Union (77).
 func (nd *PaxosAcceptor) subgraph0() {
-	for _, v1 := range nd.n68Recv {
+	for _, v1 := range nd.n71Recv {
 		v2 := promiseOfP1a(v1)
-		if nd.n75Acc.Merge(v2) && nd.hydroJournal.Active() {
-			nd.n75Changed = append(nd.n75Changed, v2)
+		if nd.n78Acc.Merge(v2) && nd.hydroJournal.Active() {
+			nd.n78Changed = append(nd.n78Changed, v2)
 		}
-		nd.h68To83Port0 = append(nd.h68To83Port0, v1)
+		nd.h71To86Port0 = append(nd.h71To86Port0, v1)
 	}
-	clear(nd.n68Recv)
-	nd.n68Recv = nd.n68Recv[:0]
-	for _, v3 := range nd.n70Recv {
+	clear(nd.n71Recv)
+	nd.n71Recv = nd.n71Recv[:0]
+	for _, v3 := range nd.n73Recv {
 		v4 := promiseOfP2a(v3)
-		if nd.n75Acc.Merge(v4) && nd.hydroJournal.Active() {
-			nd.n75Changed = append(nd.n75Changed, v4)
+		if nd.n78Acc.Merge(v4) && nd.hydroJournal.Active() {
+			nd.n78Changed = append(nd.n78Changed, v4)
 		}
-		nd.h70To77Port0 = append(nd.h70To77Port0, v3)
+		nd.h73To80Port0 = append(nd.h73To80Port0, v3)
 	}
-	clear(nd.n70Recv)
-	nd.n70Recv = nd.n70Recv[:0]
+	clear(nd.n73Recv)
+	nd.n73Recv = nd.n73Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.SelfID (71).
+// subgraph1 runs stratum 0: hydro.SelfID (74).
 func (nd *PaxosAcceptor) subgraph1() {
-	if !nd.n71Done {
-		nd.n71Done = true
+	if !nd.n74Done {
+		nd.n74Done = true
 		v5 := nd.hydroMember
-		nd.h71To76Port1 = append(nd.h71To76Port1, v5)
+		nd.h74To79Port1 = append(nd.h74To79Port1, v5)
 	}
 }
 
-// subgraph2 runs stratum 1: hydro.LatticeFold (75), hydro.CrossJoin (76), hydro.CrossJoin (77), hydro.Map (78), hydro.Map (79), hydro.Sink (81), hydro.CrossJoin (83).
+// subgraph2 runs stratum 1: hydro.LatticeFold (78), hydro.CrossJoin (79), hydro.CrossJoin (80), hydro.Map (81), hydro.Map (82), hydro.Sink (84), hydro.CrossJoin (86).
 func (nd *PaxosAcceptor) subgraph2() {
-	udf17 := /*line paxos.go:145:47*/ func(a answered2) AcceptorLog {
+	udf17 := /*line paxos.go:151:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line paxos_hydro.go:1527:35*/
-	v6 := nd.n75Acc
-	nd.n76L = append(nd.n76L, v6)
-	for _, v7 := range nd.n76R {
+	} /*line paxos_hydro.go:1509:35*/
+	v6 := nd.n78Acc
+	nd.n79L = append(nd.n79L, v6)
+	for _, v7 := range nd.n79R {
 		v8 := viewOf(v6, v7)
-		nd.n77R = append(nd.n77R, v8)
-		nd.n83R = append(nd.n83R, v8)
+		nd.n80R = append(nd.n80R, v8)
+		nd.n86R = append(nd.n86R, v8)
 	}
-	for _, v9 := range nd.h71To76Port1 {
-		nd.n76R = append(nd.n76R, v9)
-		for _, v10 := range nd.n76L {
+	for _, v9 := range nd.h74To79Port1 {
+		nd.n79R = append(nd.n79R, v9)
+		for _, v10 := range nd.n79L {
 			v11 := viewOf(v10, v9)
-			nd.n77R = append(nd.n77R, v11)
-			nd.n83R = append(nd.n83R, v11)
+			nd.n80R = append(nd.n80R, v11)
+			nd.n86R = append(nd.n86R, v11)
 		}
 	}
-	clear(nd.h71To76Port1)
-	nd.h71To76Port1 = nd.h71To76Port1[:0]
-	for _, v12 := range nd.h70To77Port0 {
-		for _, v13 := range nd.n77R {
+	clear(nd.h74To79Port1)
+	nd.h74To79Port1 = nd.h74To79Port1[:0]
+	for _, v12 := range nd.h73To80Port0 {
+		for _, v13 := range nd.n80R {
 			v14 := answer(v12, v13)
 			v15 := voteOf(v14)
-			nd.n81Out = append(nd.n81Out, v15)
+			nd.n84Out = append(nd.n84Out, v15)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v15)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v15))}, 82, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v15))}, 85, nd.hydroBuf)
 			}
 			v16 := udf17(v14)
-			if nd.n80Acc.Merge(v16) && nd.hydroJournal.Active() {
-				nd.n80Changed = append(nd.n80Changed, v16)
+			if nd.n83Acc.Merge(v16) && nd.hydroJournal.Active() {
+				nd.n83Changed = append(nd.n83Changed, v16)
 			}
 		}
 	}
-	clear(nd.h70To77Port0)
-	nd.h70To77Port0 = nd.h70To77Port0[:0]
-	for _, v18 := range nd.h68To83Port0 {
-		for _, v19 := range nd.n83R {
+	clear(nd.h73To80Port0)
+	nd.h73To80Port0 = nd.h73To80Port0[:0]
+	for _, v18 := range nd.h71To86Port0 {
+		for _, v19 := range nd.n86R {
 			v20 := promised(v18, v19)
-			nd.h83To84Port0 = append(nd.h83To84Port0, v20)
+			nd.h86To87Port0 = append(nd.h86To87Port0, v20)
 		}
 	}
-	clear(nd.h68To83Port0)
-	nd.h68To83Port0 = nd.h68To83Port0[:0]
+	clear(nd.h71To86Port0)
+	nd.h71To86Port0 = nd.h71To86Port0[:0]
 }
 
-// subgraph3 runs stratum 2: hydro.LatticeFold (80), hydro.CrossJoin (84).
+// subgraph3 runs stratum 2: hydro.LatticeFold (83), hydro.CrossJoin (87).
 func (nd *PaxosAcceptor) subgraph3() {
-	v21 := nd.n80Acc
-	nd.n84R = append(nd.n84R, v21)
-	for _, v22 := range nd.h83To84Port0 {
-		for _, v23 := range nd.n84R {
+	v21 := nd.n83Acc
+	nd.n87R = append(nd.n87R, v21)
+	for _, v22 := range nd.h86To87Port0 {
+		for _, v23 := range nd.n87R {
 			v24 := withLog(v22, v23)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v24)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v24))}, 85, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v24))}, 88, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h83To84Port0)
-	nd.h83To84Port0 = nd.h83To84Port0[:0]
+	clear(nd.h86To87Port0)
+	nd.h86To87Port0 = nd.h86To87Port0[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -1596,27 +1578,27 @@ func (nd *PaxosAcceptor) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 75:
+	case 78:
 		var v26 Promise
 		n27, err28 := decodeHydroPromise(item, &v26)
 		if err28 == nil && n27 != len(item) {
 			err28 = fmt.Errorf("%d bytes after the item", len(item)-n27)
 		}
 		if err28 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 75, paxos.go:139): %w", err28)
+			return fmt.Errorf("hydro.LatticeFold (node 78, paxos.go:145): %w", err28)
 		}
-		nd.n75Acc.Merge(v26)
+		nd.n78Acc.Merge(v26)
 		return nil
-	case 80:
+	case 83:
 		var v30 AcceptorLog
 		n31, err32 := decodeHydroAcceptorLog(item, &v30)
 		if err32 == nil && n31 != len(item) {
 			err32 = fmt.Errorf("%d bytes after the item", len(item)-n31)
 		}
 		if err32 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 80, paxos.go:145): %w", err32)
+			return fmt.Errorf("hydro.LatticeFold (node 83, paxos.go:151): %w", err32)
 		}
-		nd.n80Acc.Merge(v30)
+		nd.n83Acc.Merge(v30)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -1628,15 +1610,15 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v25 := range nd.n75Changed {
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(75), &v25))
+		for _, v25 := range nd.n78Changed {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(78), &v25))
 		}
-		nd.n75Changed = nd.n75Changed[:0]
-		for _, v29 := range nd.n80Changed {
-			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(80), &v29))
+		nd.n78Changed = nd.n78Changed[:0]
+		for _, v29 := range nd.n83Changed {
+			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &v29))
 		}
-		clear(nd.n80Changed)
-		nd.n80Changed = nd.n80Changed[:0]
+		clear(nd.n83Changed)
+		nd.n83Changed = nd.n83Changed[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1648,8 +1630,8 @@ func (nd *PaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	add(appendHydroPromise(nd.hydroJournal.Record(75), &nd.n75Acc))
-	add(appendHydroAcceptorLog(nd.hydroJournal.Record(80), &nd.n80Acc))
+	add(appendHydroPromise(nd.hydroJournal.Record(78), &nd.n78Acc))
+	add(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &nd.n83Acc))
 }
 
 // Err returns the error that stopped the node: a failed commit of its log.
@@ -1705,27 +1687,27 @@ func (nd *PaxosAcceptor) OnSend(fn func(to hydro.Dest, tag uint16, payload []byt
 // that does not decode, and says why.
 func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 68:
+	case 71:
 		var v P1a
 		n, err := decodeHydroP1a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:132: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:137: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:132: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:137: %d bytes after the item", len(payload)-n)
 		}
-		nd.n68Recv = append(nd.n68Recv, v)
+		nd.n71Recv = append(nd.n71Recv, v)
 		return nil
-	case 70:
+	case 73:
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:133: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:139: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:133: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:139: %d bytes after the item", len(payload)-n)
 		}
-		nd.n70Recv = append(nd.n70Recv, v)
+		nd.n73Recv = append(nd.n73Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location acceptor: no network operator has tag %d", tag)
@@ -1734,7 +1716,7 @@ func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosAcceptor) Pending() bool {
-	return len(nd.n68Recv) > 0 || len(nd.n70Recv) > 0
+	return len(nd.n71Recv) > 0 || len(nd.n73Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1774,163 +1756,163 @@ type PaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 86, paxos.go:157): whether the member id was emitted.
-	n86Done bool
-	// hydro.ReduceKeyed (node 99, paxos.go:167): the groups in order of first appearance.
-	n99Index hydro.IntIndex[uint8]
-	n99Accs  []Applied
+	// hydro.SelfID (node 89, paxos.go:163): whether the member id was emitted.
+	n89Done bool
+	// hydro.ReduceKeyed (node 102, paxos.go:173): the groups in order of first appearance.
+	n102Index hydro.IntIndex[uint8]
+	n102Accs  []Applied
 	// the groups changed this tick, to log at its end.
-	n99Mark  []bool
-	n99Dirty []int
-	// hydro.Fold (node 100, paxos.go:167): the accumulator.
-	n100Acc  uint64
-	n100Init bool
-	// hydro.CrossJoin (node 101, paxos.go:168): the stored sides' items in arrival order.
-	n101R []uint64
-	// hydro.MergeKeyed (node 103, paxos.go:168): the groups in order of first appearance.
-	n103Index hydro.IntIndex[uint64]
-	n103Accs  []Slotted
-	// the groups changed this tick, to log at its end.
-	n103Mark  []bool
-	n103Dirty []int
-	// the groups changed in this tick, and whether each group is among them.
-	n103Changed []int
-	n103Touched []bool
-	// hydro.MergeKeyed (node 106, paxos.go:172): the groups in order of first appearance.
-	n106Index map[string]int
-	n106Accs  []KV
+	n102Mark  []bool
+	n102Dirty []int
+	// hydro.Fold (node 103, paxos.go:173): the accumulator.
+	n103Acc  uint64
+	n103Init bool
+	// hydro.CrossJoin (node 104, paxos.go:174): the stored sides' items in arrival order.
+	n104R []uint64
+	// hydro.MergeKeyed (node 106, paxos.go:174): the groups in order of first appearance.
+	n106Index hydro.IntIndex[uint64]
+	n106Accs  []Slotted
 	// the groups changed this tick, to log at its end.
 	n106Mark  []bool
 	n106Dirty []int
-	// hydro.MergeKeyed (node 109, paxos.go:173): the groups in order of first appearance.
-	n109Index hydro.IntIndex[uint64]
-	n109Accs  []Session
+	// the groups changed in this tick, and whether each group is among them.
+	n106Changed []int
+	n106Touched []bool
+	// hydro.MergeKeyed (node 109, paxos.go:178): the groups in order of first appearance.
+	n109Index map[string]int
+	n109Accs  []KV
 	// the groups changed this tick, to log at its end.
 	n109Mark  []bool
 	n109Dirty []int
-	// hydro.Timer (node 110, paxos.go:174): the period, the next due time, whether it fired.
-	n110Period time.Duration
-	n110Due    time.Time
-	n110Fired  bool
-	// hydro.Fold (node 115, paxos.go:175): the accumulator.
-	n115Acc  int
-	n115Init bool
-	// hydro.CrossJoin (node 117, paxos.go:176): the stored sides' items in arrival order.
-	n117R []uint64
-	// hydro.Fold (node 119, paxos.go:179): the accumulator.
-	n119Acc  uint64
-	n119Init bool
-	// hydro.CrossJoin (node 120, paxos.go:180): the stored sides' items in arrival order.
-	n120L []uint64
-	// hydro.Fold (node 123, paxos.go:185): the accumulator.
-	n123Acc  []Commit
-	n123Init bool
-	// hydro.CrossJoin (node 124, paxos.go:185): the stored sides' items in arrival order.
-	n124L [][]Commit
-	// hydro.Unique (node 126, paxos.go:186): the items seen.
-	n126Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 128, paxos.go:186): the accumulator.
-	n128Acc  map[string]Cell
-	n128Init bool
-	// hydro.Unique (node 130, paxos.go:187): the items seen.
-	n130Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 132, paxos.go:187): the accumulator.
-	n132Acc  map[uint64]SessionLattice
-	n132Init bool
-	// hydro.ClusterSize (node 133, paxos.go:188): the size of cluster "replica" (see SetSizes), whether it was emitted.
-	n133Size int
-	n133Done bool
-	// hydro.CrossJoin (node 134, paxos.go:188): the stored sides' items in arrival order.
-	n134L []hydro.MemberID
-	n134R []int
-	// hydro.CrossJoin (node 135, paxos.go:189): the stored sides' items in arrival order.
-	n135R []map[string]Cell
-	// hydro.CrossJoin (node 136, paxos.go:189): the stored sides' items in arrival order.
-	n136L []batch
-	n136R []map[uint64]SessionLattice
-	// hydro.CrossJoin (node 137, paxos.go:189): the stored sides' items in arrival order.
-	n137L []batch
-	n137R []replica
-	// hydro.DeferTick (node 141, paxos.go:191): the items of this tick and of the next.
-	n141Now  []Applied
-	n141Next []Applied
-	// hydro.DeferTick (node 143, paxos.go:192): the items of this tick and of the next.
-	n143Now  []KV
-	n143Next []KV
-	// hydro.DeferTick (node 145, paxos.go:193): the items of this tick and of the next.
-	n145Now  []Session
-	n145Next []Session
-	// hydro.DeferTick (node 147, paxos.go:194): the items of this tick and of the next.
-	n147Now  []Commit
-	n147Next []Commit
-	// hydro.CrossJoin (node 148, paxos.go:194): the stored sides' items in arrival order.
-	n148R []hydro.MemberID
-	// hydro.Sink (node 149, paxos.go:194): this tick's output.
-	n149Out []Executed
-	// hydro.DeferTick (node 151, paxos.go:195): the items of this tick and of the next.
-	n151Now  []Answer
-	n151Next []Answer
-	// hydro.Unique (node 156, paxos.go:198): the items seen.
-	n156Seen hydro.IntSet[hydro.MemberID]
-	// hydro.CrossJoin (node 157, paxos.go:199): the stored sides' items in arrival order.
-	n157R []KV
-	// hydro.Fold (node 158, paxos.go:199): the accumulator.
-	n158Acc  []KV
-	n158Init bool
-	// hydro.CrossJoin (node 159, paxos.go:200): the stored sides' items in arrival order.
-	n159R []Session
-	// hydro.Fold (node 160, paxos.go:200): the accumulator.
-	n160Acc  []Session
-	n160Init bool
-	// hydro.CrossJoin (node 161, paxos.go:201): the stored sides' items in arrival order.
-	n161R []uint64
-	// hydro.CrossJoin (node 162, paxos.go:201): the stored sides' items in arrival order.
-	n162L []Snapshot
-	n162R [][]KV
-	// hydro.CrossJoin (node 163, paxos.go:201): the stored sides' items in arrival order.
-	n163L []Snapshot
-	n163R [][]Session
-	// hydro.CrossJoin (node 165, paxos.go:204): the stored sides' items in arrival order.
-	n165R []Run
-	// hydro.CrossJoin (node 166, paxos.go:204): the stored sides' items in arrival order.
-	n166L []Run
-	n166R []hydro.MemberID
-	// hydro.Broadcast (node 88, paxos.go:158): the items received since the last tick.
-	n88Recv []Commit
-	// hydro.Demux (node 90, paxos.go:159): the items received since the last tick.
-	n90Recv []Resend
-	// hydro.Demux (node 154, paxos.go:198): the items received since the last tick.
-	n154Recv []Transfer
-	// hydro.Demux (node 164, paxos.go:203): the items received since the last tick.
-	n164Recv []Snapshot
-	// h92To101Port0 is the handoff from hydro.Union (node 92, paxos.go:158) to hydro.CrossJoin (node 101, paxos.go:168).
-	h92To101Port0 []Commit
-	// h116To117Port0 is the handoff from hydro.Filter (node 116, paxos.go:176) to hydro.CrossJoin (node 117, paxos.go:176).
-	h116To117Port0 []int
-	// h119To120Port1 is the handoff from hydro.Fold (node 119, paxos.go:179) to hydro.CrossJoin (node 120, paxos.go:180).
-	h119To120Port1 []uint64
-	// h121To122Port0 is the handoff from hydro.FlatMap (node 121, paxos.go:180) to hydro.Join (node 122, paxos.go:185).
-	h121To122Port0 []Probe
-	// h117To124Port1 is the handoff from hydro.CrossJoin (node 117, paxos.go:176) to hydro.CrossJoin (node 124, paxos.go:185).
-	h117To124Port1 []uint64
-	// h106To127Port1 is the handoff from hydro.MergeKeyed (node 106, paxos.go:172) to hydro.Join (node 127, paxos.go:186).
-	h106To127Port1 []KV
-	// h109To131Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:173) to hydro.Join (node 131, paxos.go:187).
-	h109To131Port1 []Session
-	// h124To135Port0 is the handoff from hydro.CrossJoin (node 124, paxos.go:185) to hydro.CrossJoin (node 135, paxos.go:189).
-	h124To135Port0 []Run
-	// h134To137Port1 is the handoff from hydro.CrossJoin (node 134, paxos.go:188) to hydro.CrossJoin (node 137, paxos.go:189).
-	h134To137Port1 []replica
-	// h156To157Port0 is the handoff from hydro.Unique (node 156, paxos.go:198) to hydro.CrossJoin (node 157, paxos.go:199).
-	h156To157Port0 []hydro.MemberID
-	// h156To159Port0 is the handoff from hydro.Unique (node 156, paxos.go:198) to hydro.CrossJoin (node 159, paxos.go:200).
-	h156To159Port0 []hydro.MemberID
-	// h156To161Port0 is the handoff from hydro.Unique (node 156, paxos.go:198) to hydro.CrossJoin (node 161, paxos.go:201).
-	h156To161Port0 []hydro.MemberID
-	// h110To165Port0 is the handoff from hydro.Timer (node 110, paxos.go:174) to hydro.CrossJoin (node 165, paxos.go:204).
-	h110To165Port0 []time.Time
-	// h86To166Port1 is the handoff from hydro.SelfID (node 86, paxos.go:157) to hydro.CrossJoin (node 166, paxos.go:204).
-	h86To166Port1 []hydro.MemberID
+	// hydro.MergeKeyed (node 112, paxos.go:179): the groups in order of first appearance.
+	n112Index hydro.IntIndex[uint64]
+	n112Accs  []Session
+	// the groups changed this tick, to log at its end.
+	n112Mark  []bool
+	n112Dirty []int
+	// hydro.Timer (node 113, paxos.go:180): the period, the next due time, whether it fired.
+	n113Period time.Duration
+	n113Due    time.Time
+	n113Fired  bool
+	// hydro.Fold (node 118, paxos.go:181): the accumulator.
+	n118Acc  int
+	n118Init bool
+	// hydro.CrossJoin (node 120, paxos.go:182): the stored sides' items in arrival order.
+	n120R []uint64
+	// hydro.Fold (node 122, paxos.go:185): the accumulator.
+	n122Acc  uint64
+	n122Init bool
+	// hydro.CrossJoin (node 123, paxos.go:186): the stored sides' items in arrival order.
+	n123L []uint64
+	// hydro.Fold (node 126, paxos.go:191): the accumulator.
+	n126Acc  []Commit
+	n126Init bool
+	// hydro.CrossJoin (node 127, paxos.go:191): the stored sides' items in arrival order.
+	n127L [][]Commit
+	// hydro.Unique (node 129, paxos.go:192): the items seen.
+	n129Seen map[KeyProbe]struct{}
+	// hydro.Fold (node 131, paxos.go:192): the accumulator.
+	n131Acc  map[string]Cell
+	n131Init bool
+	// hydro.Unique (node 133, paxos.go:193): the items seen.
+	n133Seen map[SessionProbe]struct{}
+	// hydro.Fold (node 135, paxos.go:193): the accumulator.
+	n135Acc  map[uint64]SessionLattice
+	n135Init bool
+	// hydro.ClusterSize (node 136, paxos.go:194): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	n136Size int
+	n136Done bool
+	// hydro.CrossJoin (node 137, paxos.go:194): the stored sides' items in arrival order.
+	n137L []hydro.MemberID
+	n137R []int
+	// hydro.CrossJoin (node 138, paxos.go:195): the stored sides' items in arrival order.
+	n138R []map[string]Cell
+	// hydro.CrossJoin (node 139, paxos.go:195): the stored sides' items in arrival order.
+	n139L []batch
+	n139R []map[uint64]SessionLattice
+	// hydro.CrossJoin (node 140, paxos.go:195): the stored sides' items in arrival order.
+	n140L []batch
+	n140R []replica
+	// hydro.DeferTick (node 144, paxos.go:197): the items of this tick and of the next.
+	n144Now  []Applied
+	n144Next []Applied
+	// hydro.DeferTick (node 146, paxos.go:198): the items of this tick and of the next.
+	n146Now  []KV
+	n146Next []KV
+	// hydro.DeferTick (node 148, paxos.go:199): the items of this tick and of the next.
+	n148Now  []Session
+	n148Next []Session
+	// hydro.DeferTick (node 150, paxos.go:200): the items of this tick and of the next.
+	n150Now  []Commit
+	n150Next []Commit
+	// hydro.CrossJoin (node 151, paxos.go:200): the stored sides' items in arrival order.
+	n151R []hydro.MemberID
+	// hydro.Sink (node 152, paxos.go:200): this tick's output.
+	n152Out []Executed
+	// hydro.DeferTick (node 154, paxos.go:201): the items of this tick and of the next.
+	n154Now  []Answer
+	n154Next []Answer
+	// hydro.Unique (node 159, paxos.go:204): the items seen.
+	n159Seen hydro.IntSet[hydro.MemberID]
+	// hydro.CrossJoin (node 160, paxos.go:205): the stored sides' items in arrival order.
+	n160R []KV
+	// hydro.Fold (node 161, paxos.go:205): the accumulator.
+	n161Acc  []KV
+	n161Init bool
+	// hydro.CrossJoin (node 162, paxos.go:206): the stored sides' items in arrival order.
+	n162R []Session
+	// hydro.Fold (node 163, paxos.go:206): the accumulator.
+	n163Acc  []Session
+	n163Init bool
+	// hydro.CrossJoin (node 164, paxos.go:207): the stored sides' items in arrival order.
+	n164R []uint64
+	// hydro.CrossJoin (node 165, paxos.go:207): the stored sides' items in arrival order.
+	n165L []Snapshot
+	n165R [][]KV
+	// hydro.CrossJoin (node 166, paxos.go:207): the stored sides' items in arrival order.
+	n166L []Snapshot
+	n166R [][]Session
+	// hydro.CrossJoin (node 168, paxos.go:210): the stored sides' items in arrival order.
+	n168R []Run
+	// hydro.CrossJoin (node 169, paxos.go:210): the stored sides' items in arrival order.
+	n169L []Run
+	n169R []hydro.MemberID
+	// hydro.Broadcast (node 91, paxos.go:164): the items received since the last tick.
+	n91Recv []Commit
+	// hydro.Demux (node 93, paxos.go:165): the items received since the last tick.
+	n93Recv []Resend
+	// hydro.Demux (node 157, paxos.go:204): the items received since the last tick.
+	n157Recv []Transfer
+	// hydro.Demux (node 167, paxos.go:209): the items received since the last tick.
+	n167Recv []Snapshot
+	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:164) to hydro.CrossJoin (node 104, paxos.go:174).
+	h95To104Port0 []Commit
+	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:182) to hydro.CrossJoin (node 120, paxos.go:182).
+	h119To120Port0 []int
+	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:185) to hydro.CrossJoin (node 123, paxos.go:186).
+	h122To123Port1 []uint64
+	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:186) to hydro.Join (node 125, paxos.go:191).
+	h124To125Port0 []Probe
+	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:182) to hydro.CrossJoin (node 127, paxos.go:191).
+	h120To127Port1 []uint64
+	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:178) to hydro.Join (node 130, paxos.go:192).
+	h109To130Port1 []KV
+	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:179) to hydro.Join (node 134, paxos.go:193).
+	h112To134Port1 []Session
+	// h127To138Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:191) to hydro.CrossJoin (node 138, paxos.go:195).
+	h127To138Port0 []Run
+	// h137To140Port1 is the handoff from hydro.CrossJoin (node 137, paxos.go:194) to hydro.CrossJoin (node 140, paxos.go:195).
+	h137To140Port1 []replica
+	// h159To160Port0 is the handoff from hydro.Unique (node 159, paxos.go:204) to hydro.CrossJoin (node 160, paxos.go:205).
+	h159To160Port0 []hydro.MemberID
+	// h159To162Port0 is the handoff from hydro.Unique (node 159, paxos.go:204) to hydro.CrossJoin (node 162, paxos.go:206).
+	h159To162Port0 []hydro.MemberID
+	// h159To164Port0 is the handoff from hydro.Unique (node 159, paxos.go:204) to hydro.CrossJoin (node 164, paxos.go:207).
+	h159To164Port0 []hydro.MemberID
+	// h113To168Port0 is the handoff from hydro.Timer (node 113, paxos.go:180) to hydro.CrossJoin (node 168, paxos.go:210).
+	h113To168Port0 []time.Time
+	// h89To169Port1 is the handoff from hydro.SelfID (node 89, paxos.go:163) to hydro.CrossJoin (node 169, paxos.go:210).
+	h89To169Port1 []hydro.MemberID
 }
 
 // NewPaxosReplica returns the node of location "replica" with the flow's parameters.
@@ -1942,10 +1924,10 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n106Index = map[string]int{}
-	nd.n110Period = /*line paxos.go:174:41*/ ProgressPeriod /*line paxos_hydro.go:1946:89*/
-	nd.n126Seen = map[KeyProbe]struct{}{}
-	nd.n130Seen = map[SessionProbe]struct{}{}
+	nd.n109Index = map[string]int{}
+	nd.n113Period = /*line paxos.go:180:41*/ ProgressPeriod /*line paxos_hydro.go:1928:89*/
+	nd.n129Seen = map[KeyProbe]struct{}{}
+	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
 }
 
@@ -1973,596 +1955,596 @@ func (nd *PaxosReplica) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.executed.PutAll(nd.n149Out)
-	clear(nd.n149Out)
-	nd.n149Out = nd.n149Out[:0]
-	var zero100 uint64
-	nd.n100Acc, nd.n100Init = zero100, false
-	nd.n101R = nd.n101R[:0]
-	for _, i := range nd.n103Changed {
-		nd.n103Touched[i] = false
+	nd.executed.PutAll(nd.n152Out)
+	clear(nd.n152Out)
+	nd.n152Out = nd.n152Out[:0]
+	var zero103 uint64
+	nd.n103Acc, nd.n103Init = zero103, false
+	nd.n104R = nd.n104R[:0]
+	for _, i := range nd.n106Changed {
+		nd.n106Touched[i] = false
 	}
-	nd.n103Changed = nd.n103Changed[:0]
-	var zero115 int
-	nd.n115Acc, nd.n115Init = zero115, false
-	nd.n117R = nd.n117R[:0]
-	nd.n120L = nd.n120L[:0]
-	var zero123 []Commit
-	nd.n123Acc, nd.n123Init = zero123, false
-	clear(nd.n124L)
-	nd.n124L = nd.n124L[:0]
-	clear(nd.n126Seen)
-	var zero128 map[string]Cell
-	nd.n128Acc, nd.n128Init = zero128, false
-	clear(nd.n130Seen)
-	var zero132 map[uint64]SessionLattice
-	nd.n132Acc, nd.n132Init = zero132, false
-	clear(nd.n135R)
-	nd.n135R = nd.n135R[:0]
-	clear(nd.n136L)
-	nd.n136L = nd.n136L[:0]
-	clear(nd.n136R)
-	nd.n136R = nd.n136R[:0]
-	clear(nd.n137L)
-	nd.n137L = nd.n137L[:0]
-	nd.n141Now, nd.n141Next = nd.n141Next, nd.n141Now[:0]
-	clear(nd.n143Now)
-	nd.n143Now, nd.n143Next = nd.n143Next, nd.n143Now[:0]
-	clear(nd.n145Now)
-	nd.n145Now, nd.n145Next = nd.n145Next, nd.n145Now[:0]
-	clear(nd.n147Now)
-	nd.n147Now, nd.n147Next = nd.n147Next, nd.n147Now[:0]
-	clear(nd.n151Now)
-	nd.n151Now, nd.n151Next = nd.n151Next, nd.n151Now[:0]
-	nd.n156Seen.Clear()
-	clear(nd.n157R)
-	nd.n157R = nd.n157R[:0]
-	var zero158 []KV
-	nd.n158Acc, nd.n158Init = zero158, false
-	clear(nd.n159R)
-	nd.n159R = nd.n159R[:0]
-	var zero160 []Session
-	nd.n160Acc, nd.n160Init = zero160, false
-	nd.n161R = nd.n161R[:0]
-	clear(nd.n162L)
-	nd.n162L = nd.n162L[:0]
+	nd.n106Changed = nd.n106Changed[:0]
+	var zero118 int
+	nd.n118Acc, nd.n118Init = zero118, false
+	nd.n120R = nd.n120R[:0]
+	nd.n123L = nd.n123L[:0]
+	var zero126 []Commit
+	nd.n126Acc, nd.n126Init = zero126, false
+	clear(nd.n127L)
+	nd.n127L = nd.n127L[:0]
+	clear(nd.n129Seen)
+	var zero131 map[string]Cell
+	nd.n131Acc, nd.n131Init = zero131, false
+	clear(nd.n133Seen)
+	var zero135 map[uint64]SessionLattice
+	nd.n135Acc, nd.n135Init = zero135, false
+	clear(nd.n138R)
+	nd.n138R = nd.n138R[:0]
+	clear(nd.n139L)
+	nd.n139L = nd.n139L[:0]
+	clear(nd.n139R)
+	nd.n139R = nd.n139R[:0]
+	clear(nd.n140L)
+	nd.n140L = nd.n140L[:0]
+	nd.n144Now, nd.n144Next = nd.n144Next, nd.n144Now[:0]
+	clear(nd.n146Now)
+	nd.n146Now, nd.n146Next = nd.n146Next, nd.n146Now[:0]
+	clear(nd.n148Now)
+	nd.n148Now, nd.n148Next = nd.n148Next, nd.n148Now[:0]
+	clear(nd.n150Now)
+	nd.n150Now, nd.n150Next = nd.n150Next, nd.n150Now[:0]
+	clear(nd.n154Now)
+	nd.n154Now, nd.n154Next = nd.n154Next, nd.n154Now[:0]
+	nd.n159Seen.Clear()
+	clear(nd.n160R)
+	nd.n160R = nd.n160R[:0]
+	var zero161 []KV
+	nd.n161Acc, nd.n161Init = zero161, false
 	clear(nd.n162R)
 	nd.n162R = nd.n162R[:0]
-	clear(nd.n163L)
-	nd.n163L = nd.n163L[:0]
-	clear(nd.n163R)
-	nd.n163R = nd.n163R[:0]
+	var zero163 []Session
+	nd.n163Acc, nd.n163Init = zero163, false
+	nd.n164R = nd.n164R[:0]
+	clear(nd.n165L)
+	nd.n165L = nd.n165L[:0]
 	clear(nd.n165R)
 	nd.n165R = nd.n165R[:0]
 	clear(nd.n166L)
 	nd.n166L = nd.n166L[:0]
+	clear(nd.n166R)
+	nd.n166R = nd.n166R[:0]
+	clear(nd.n168R)
+	nd.n168R = nd.n168R[:0]
+	clear(nd.n169L)
+	nd.n169L = nd.n169L[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.SelfID (86), hydro.ClusterSize (133), hydro.CrossJoin (134), hydro.DeferTick (147), hydro.CrossJoin (148), hydro.Sink (149).
+// subgraph0 runs stratum 0: hydro.SelfID (89), hydro.ClusterSize (136), hydro.CrossJoin (137), hydro.DeferTick (150), hydro.CrossJoin (151), hydro.Sink (152).
 func (nd *PaxosReplica) subgraph0() {
-	if !nd.n86Done {
-		nd.n86Done = true
+	if !nd.n89Done {
+		nd.n89Done = true
 		v1 := nd.hydroMember
-		nd.n134L = append(nd.n134L, v1)
-		for _, v2 := range nd.n134R {
+		nd.n137L = append(nd.n137L, v1)
+		for _, v2 := range nd.n137R {
 			v3 := replicaOf(v1, v2)
-			nd.h134To137Port1 = append(nd.h134To137Port1, v3)
+			nd.h137To140Port1 = append(nd.h137To140Port1, v3)
 		}
-		nd.n148R = append(nd.n148R, v1)
-		nd.h86To166Port1 = append(nd.h86To166Port1, v1)
+		nd.n151R = append(nd.n151R, v1)
+		nd.h89To169Port1 = append(nd.h89To169Port1, v1)
 	}
-	if !nd.n133Done {
-		nd.n133Done = true
-		if nd.n133Size > 0 {
-			v4 := nd.n133Size
-			nd.n134R = append(nd.n134R, v4)
-			for _, v5 := range nd.n134L {
+	if !nd.n136Done {
+		nd.n136Done = true
+		if nd.n136Size > 0 {
+			v4 := nd.n136Size
+			nd.n137R = append(nd.n137R, v4)
+			for _, v5 := range nd.n137L {
 				v6 := replicaOf(v5, v4)
-				nd.h134To137Port1 = append(nd.h134To137Port1, v6)
+				nd.h137To140Port1 = append(nd.h137To140Port1, v6)
 			}
 		}
 	}
-	for _, v7 := range nd.n147Now {
-		for _, v8 := range nd.n148R {
+	for _, v7 := range nd.n150Now {
+		for _, v8 := range nd.n151R {
 			v9 := executedBy(v7, v8)
-			nd.n149Out = append(nd.n149Out, v9)
+			nd.n152Out = append(nd.n152Out, v9)
 		}
 	}
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (88), hydro.Demux (90), hydro.Map (91), hydro.Union (92), hydro.Cycle (93), hydro.Cycle (94), hydro.Cycle (95), hydro.Cycle (96), hydro.Map (97), hydro.Union (98), hydro.FlatMap (104), hydro.Union (105), hydro.FlatMap (107), hydro.Union (108), hydro.Timer (110), hydro.Map (111), hydro.Map (112), hydro.Map (113), hydro.Union (114), hydro.Map (118), hydro.DeferTick (141), hydro.DeferTick (143), hydro.DeferTick (145), hydro.Demux (164).
+// subgraph1 runs stratum 0: hydro.Broadcast (91), hydro.Demux (93), hydro.Map (94), hydro.Union (95), hydro.Cycle (96), hydro.Cycle (97), hydro.Cycle (98), hydro.Cycle (99), hydro.Map (100), hydro.Union (101), hydro.FlatMap (107), hydro.Union (108), hydro.FlatMap (110), hydro.Union (111), hydro.Timer (113), hydro.Map (114), hydro.Map (115), hydro.Map (116), hydro.Union (117), hydro.Map (121), hydro.DeferTick (144), hydro.DeferTick (146), hydro.DeferTick (148), hydro.Demux (167).
 func (nd *PaxosReplica) subgraph1() {
-	if !nd.n115Init {
-		nd.n115Acc, nd.n115Init = count(), true
+	if !nd.n118Init {
+		nd.n118Acc, nd.n118Init = count(), true
 	}
-	acc12 := nd.n115Acc
-	if !nd.n119Init {
-		nd.n119Acc, nd.n119Init = noSlot(), true
+	acc12 := nd.n118Acc
+	if !nd.n122Init {
+		nd.n122Acc, nd.n122Init = noSlot(), true
 	}
-	acc14 := nd.n119Acc
-	for _, v10 := range nd.n88Recv {
-		nd.h92To101Port0 = append(nd.h92To101Port0, v10)
+	acc14 := nd.n122Acc
+	for _, v10 := range nd.n91Recv {
+		nd.h95To104Port0 = append(nd.h95To104Port0, v10)
 		v11 := commitOne(v10)
 		{
 			k := v11
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2090:37*/
+			} /*line paxos_hydro.go:2072:37*/
 		}
 		v13 := slotOf(v10)
 		{
 			s := v13
 			/*line replica.go:91:41*/ {
 				acc14 = max(acc14, s)
-			} /*line paxos_hydro.go:2097:37*/
+			} /*line paxos_hydro.go:2079:37*/
 		}
 	}
-	clear(nd.n88Recv)
-	nd.n88Recv = nd.n88Recv[:0]
-	for _, v15 := range nd.n90Recv {
+	clear(nd.n91Recv)
+	nd.n91Recv = nd.n91Recv[:0]
+	for _, v15 := range nd.n93Recv {
 		v16 := commitOf(v15)
-		nd.h92To101Port0 = append(nd.h92To101Port0, v16)
+		nd.h95To104Port0 = append(nd.h95To104Port0, v16)
 		v17 := commitOne(v16)
 		{
 			k := v17
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2110:37*/
+			} /*line paxos_hydro.go:2092:37*/
 		}
 		v19 := slotOf(v16)
 		{
 			s := v19
 			/*line replica.go:91:41*/ {
 				acc14 = max(acc14, s)
-			} /*line paxos_hydro.go:2117:37*/
+			} /*line paxos_hydro.go:2099:37*/
 		}
 	}
-	clear(nd.n90Recv)
-	nd.n90Recv = nd.n90Recv[:0]
-	if !nd.n110Fired || !nd.hydroNow.Before(nd.n110Due) {
-		nd.n110Fired = true
-		nd.n110Due = nd.hydroNow.Add(nd.n110Period)
+	clear(nd.n93Recv)
+	nd.n93Recv = nd.n93Recv[:0]
+	if !nd.n113Fired || !nd.hydroNow.Before(nd.n113Due) {
+		nd.n113Fired = true
+		nd.n113Due = nd.hydroNow.Add(nd.n113Period)
 		v21 := nd.hydroNow
 		v22 := timeOne(v21)
 		{
 			k := v22
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2131:37*/
+			} /*line paxos_hydro.go:2113:37*/
 		}
-		nd.h110To165Port0 = append(nd.h110To165Port0, v21)
+		nd.h113To168Port0 = append(nd.h113To168Port0, v21)
 	}
-	for _, v24 := range nd.n141Now {
+	for _, v24 := range nd.n144Now {
 		k25 := v24.Key
-		i26, ok27 := nd.n99Index.Get(k25)
-		if ok27 && !nd.n99Mark[i26] {
-			nd.n99Mark[i26] = true
-			nd.n99Dirty = append(nd.n99Dirty, i26)
+		i26, ok27 := nd.n102Index.Get(k25)
+		if ok27 && !nd.n102Mark[i26] {
+			nd.n102Mark[i26] = true
+			nd.n102Dirty = append(nd.n102Dirty, i26)
 		}
 		if !ok27 {
-			i26 = len(nd.n99Accs)
-			nd.n99Index.Put(k25, i26)
-			nd.n99Mark = append(nd.n99Mark, true)
-			nd.n99Dirty = append(nd.n99Dirty, i26)
-			nd.n99Accs = append(nd.n99Accs, v24)
+			i26 = len(nd.n102Accs)
+			nd.n102Index.Put(k25, i26)
+			nd.n102Mark = append(nd.n102Mark, true)
+			nd.n102Dirty = append(nd.n102Dirty, i26)
+			nd.n102Accs = append(nd.n102Accs, v24)
 		} else {
-			raiseApplied(&nd.n99Accs[i26], v24)
+			raiseApplied(&nd.n102Accs[i26], v24)
 		}
 		v28 := appliedOne(v24)
 		{
 			k := v28
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2156:37*/
+			} /*line paxos_hydro.go:2138:37*/
 		}
 	}
-	for _, v30 := range nd.n143Now {
+	for _, v30 := range nd.n146Now {
 		k31 := v30.Key
-		i32, ok33 := nd.n106Index[k31]
-		if ok33 && !nd.n106Mark[i32] {
-			nd.n106Mark[i32] = true
-			nd.n106Dirty = append(nd.n106Dirty, i32)
+		i32, ok33 := nd.n109Index[k31]
+		if ok33 && !nd.n109Mark[i32] {
+			nd.n109Mark[i32] = true
+			nd.n109Dirty = append(nd.n109Dirty, i32)
 		}
 		if !ok33 {
-			i32 = len(nd.n106Accs)
-			nd.n106Index[k31] = i32
-			nd.n106Mark = append(nd.n106Mark, true)
-			nd.n106Dirty = append(nd.n106Dirty, i32)
+			i32 = len(nd.n109Accs)
+			nd.n109Index[k31] = i32
+			nd.n109Mark = append(nd.n109Mark, true)
+			nd.n109Dirty = append(nd.n109Dirty, i32)
 			bot34 := v30
 			bot34.Cell = *new(Cell)
-			nd.n106Accs = append(nd.n106Accs, bot34)
+			nd.n109Accs = append(nd.n109Accs, bot34)
 		}
-		nd.n106Accs[i32].Cell.Merge(v30.Cell)
+		nd.n109Accs[i32].Cell.Merge(v30.Cell)
 	}
-	for _, v35 := range nd.n145Now {
+	for _, v35 := range nd.n148Now {
 		k36 := v35.Inc
-		i37, ok38 := nd.n109Index.Get(k36)
-		if ok38 && !nd.n109Mark[i37] {
-			nd.n109Mark[i37] = true
-			nd.n109Dirty = append(nd.n109Dirty, i37)
+		i37, ok38 := nd.n112Index.Get(k36)
+		if ok38 && !nd.n112Mark[i37] {
+			nd.n112Mark[i37] = true
+			nd.n112Dirty = append(nd.n112Dirty, i37)
 		}
 		if !ok38 {
-			i37 = len(nd.n109Accs)
-			nd.n109Index.Put(k36, i37)
-			nd.n109Mark = append(nd.n109Mark, true)
-			nd.n109Dirty = append(nd.n109Dirty, i37)
+			i37 = len(nd.n112Accs)
+			nd.n112Index.Put(k36, i37)
+			nd.n112Mark = append(nd.n112Mark, true)
+			nd.n112Dirty = append(nd.n112Dirty, i37)
 			bot39 := v35
 			bot39.S = *new(SessionLattice)
-			nd.n109Accs = append(nd.n109Accs, bot39)
+			nd.n112Accs = append(nd.n112Accs, bot39)
 		}
-		nd.n109Accs[i37].S.Merge(v35.S)
+		nd.n112Accs[i37].S.Merge(v35.S)
 	}
-	for _, v40 := range nd.n164Recv {
+	for _, v40 := range nd.n167Recv {
 		v41 := snapshotApplied(v40)
 		k42 := v41.Key
-		i43, ok44 := nd.n99Index.Get(k42)
-		if ok44 && !nd.n99Mark[i43] {
-			nd.n99Mark[i43] = true
-			nd.n99Dirty = append(nd.n99Dirty, i43)
+		i43, ok44 := nd.n102Index.Get(k42)
+		if ok44 && !nd.n102Mark[i43] {
+			nd.n102Mark[i43] = true
+			nd.n102Dirty = append(nd.n102Dirty, i43)
 		}
 		if !ok44 {
-			i43 = len(nd.n99Accs)
-			nd.n99Index.Put(k42, i43)
-			nd.n99Mark = append(nd.n99Mark, true)
-			nd.n99Dirty = append(nd.n99Dirty, i43)
-			nd.n99Accs = append(nd.n99Accs, v41)
+			i43 = len(nd.n102Accs)
+			nd.n102Index.Put(k42, i43)
+			nd.n102Mark = append(nd.n102Mark, true)
+			nd.n102Dirty = append(nd.n102Dirty, i43)
+			nd.n102Accs = append(nd.n102Accs, v41)
 		} else {
-			raiseApplied(&nd.n99Accs[i43], v41)
+			raiseApplied(&nd.n102Accs[i43], v41)
 		}
 		v45 := appliedOne(v41)
 		{
 			k := v45
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line paxos_hydro.go:2217:37*/
+			} /*line paxos_hydro.go:2199:37*/
 		}
 		{
 			s, emit := v40, func(v47 KV) {
 				k48 := v47.Key
-				i49, ok50 := nd.n106Index[k48]
-				if ok50 && !nd.n106Mark[i49] {
-					nd.n106Mark[i49] = true
-					nd.n106Dirty = append(nd.n106Dirty, i49)
+				i49, ok50 := nd.n109Index[k48]
+				if ok50 && !nd.n109Mark[i49] {
+					nd.n109Mark[i49] = true
+					nd.n109Dirty = append(nd.n109Dirty, i49)
 				}
 				if !ok50 {
-					i49 = len(nd.n106Accs)
-					nd.n106Index[k48] = i49
-					nd.n106Mark = append(nd.n106Mark, true)
-					nd.n106Dirty = append(nd.n106Dirty, i49)
+					i49 = len(nd.n109Accs)
+					nd.n109Index[k48] = i49
+					nd.n109Mark = append(nd.n109Mark, true)
+					nd.n109Dirty = append(nd.n109Dirty, i49)
 					bot51 := v47
 					bot51.Cell = *new(Cell)
-					nd.n106Accs = append(nd.n106Accs, bot51)
+					nd.n109Accs = append(nd.n109Accs, bot51)
 				}
-				nd.n106Accs[i49].Cell.Merge(v47.Cell)
+				nd.n109Accs[i49].Cell.Merge(v47.Cell)
 			}
 			/*line replica.go:371:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2242:37*/
+			} /*line paxos_hydro.go:2224:37*/
 		}
 		{
 			s, emit := v40, func(v52 Session) {
 				k53 := v52.Inc
-				i54, ok55 := nd.n109Index.Get(k53)
-				if ok55 && !nd.n109Mark[i54] {
-					nd.n109Mark[i54] = true
-					nd.n109Dirty = append(nd.n109Dirty, i54)
+				i54, ok55 := nd.n112Index.Get(k53)
+				if ok55 && !nd.n112Mark[i54] {
+					nd.n112Mark[i54] = true
+					nd.n112Dirty = append(nd.n112Dirty, i54)
 				}
 				if !ok55 {
-					i54 = len(nd.n109Accs)
-					nd.n109Index.Put(k53, i54)
-					nd.n109Mark = append(nd.n109Mark, true)
-					nd.n109Dirty = append(nd.n109Dirty, i54)
+					i54 = len(nd.n112Accs)
+					nd.n112Index.Put(k53, i54)
+					nd.n112Mark = append(nd.n112Mark, true)
+					nd.n112Dirty = append(nd.n112Dirty, i54)
 					bot56 := v52
 					bot56.S = *new(SessionLattice)
-					nd.n109Accs = append(nd.n109Accs, bot56)
+					nd.n112Accs = append(nd.n112Accs, bot56)
 				}
-				nd.n109Accs[i54].S.Merge(v52.S)
+				nd.n112Accs[i54].S.Merge(v52.S)
 			}
 			/*line replica.go:377:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2267:37*/
+			} /*line paxos_hydro.go:2249:37*/
 		}
 	}
-	clear(nd.n164Recv)
-	nd.n164Recv = nd.n164Recv[:0]
-	nd.n115Acc = acc12
-	nd.n119Acc = acc14
+	clear(nd.n167Recv)
+	nd.n167Recv = nd.n167Recv[:0]
+	nd.n118Acc = acc12
+	nd.n122Acc = acc14
 }
 
-// subgraph2 runs stratum 0: hydro.DeferTick (151).
+// subgraph2 runs stratum 0: hydro.DeferTick (154).
 func (nd *PaxosReplica) subgraph2() {
-	for _, v57 := range nd.n151Now {
+	for _, v57 := range nd.n154Now {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v57)
-			nd.hydroSend(hydro.Dest{Location: "client"}, 152, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "client"}, 155, nd.hydroBuf)
 		}
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Demux (154), hydro.Map (155), hydro.Unique (156).
+// subgraph3 runs stratum 0: hydro.Demux (157), hydro.Map (158), hydro.Unique (159).
 func (nd *PaxosReplica) subgraph3() {
-	for _, v58 := range nd.n154Recv {
+	for _, v58 := range nd.n157Recv {
 		v59 := transferTo(v58)
-		if !nd.n156Seen.Has(v59) {
-			nd.n156Seen.Add(v59)
-			nd.h156To157Port0 = append(nd.h156To157Port0, v59)
-			nd.h156To159Port0 = append(nd.h156To159Port0, v59)
-			nd.h156To161Port0 = append(nd.h156To161Port0, v59)
+		if !nd.n159Seen.Has(v59) {
+			nd.n159Seen.Add(v59)
+			nd.h159To160Port0 = append(nd.h159To160Port0, v59)
+			nd.h159To162Port0 = append(nd.h159To162Port0, v59)
+			nd.h159To164Port0 = append(nd.h159To164Port0, v59)
 		}
 	}
-	clear(nd.n154Recv)
-	nd.n154Recv = nd.n154Recv[:0]
+	clear(nd.n157Recv)
+	nd.n157Recv = nd.n157Recv[:0]
 }
 
-// subgraph4 runs stratum 1: hydro.ReduceKeyed (99).
+// subgraph4 runs stratum 1: hydro.ReduceKeyed (102).
 func (nd *PaxosReplica) subgraph4() {
-	if !nd.n100Init {
-		nd.n100Acc, nd.n100Init = noApplied(), true
+	if !nd.n103Init {
+		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
-	acc62 := nd.n100Acc
-	for i61 := range nd.n99Accs {
-		v60 := nd.n99Accs[i61]
+	acc62 := nd.n103Acc
+	for i61 := range nd.n102Accs {
+		v60 := nd.n102Accs[i61]
 		{
 			a := v60
 			/*line replica.go:69:42*/ {
 				acc62 = max(acc62, a.Next)
-			} /*line paxos_hydro.go:2313:37*/
+			} /*line paxos_hydro.go:2295:37*/
 		}
 	}
-	nd.n100Acc = acc62
+	nd.n103Acc = acc62
 }
 
-// subgraph5 runs stratum 1: hydro.MergeKeyed (106), hydro.CrossJoin (157).
+// subgraph5 runs stratum 1: hydro.MergeKeyed (109), hydro.CrossJoin (160).
 func (nd *PaxosReplica) subgraph5() {
-	if !nd.n158Init {
-		nd.n158Acc, nd.n158Init = newKVList(), true
+	if !nd.n161Init {
+		nd.n161Acc, nd.n161Init = newKVList(), true
 	}
-	acc68 := nd.n158Acc
-	for i64 := range nd.n106Accs {
-		v63 := nd.n106Accs[i64]
-		nd.h106To127Port1 = append(nd.h106To127Port1, v63)
-		nd.n157R = append(nd.n157R, v63)
+	acc68 := nd.n161Acc
+	for i64 := range nd.n109Accs {
+		v63 := nd.n109Accs[i64]
+		nd.h109To130Port1 = append(nd.h109To130Port1, v63)
+		nd.n160R = append(nd.n160R, v63)
 	}
-	for _, v65 := range nd.h156To157Port0 {
-		for _, v66 := range nd.n157R {
+	for _, v65 := range nd.h159To160Port0 {
+		for _, v66 := range nd.n160R {
 			v67 := pickKV(v65, v66)
 			{
 				kv := v67
 				/*line replica.go:347:34*/ {
 					acc68 = append(acc68, kv)
-				} /*line paxos_hydro.go:2337:38*/
+				} /*line paxos_hydro.go:2319:38*/
 			}
 		}
 	}
-	clear(nd.h156To157Port0)
-	nd.h156To157Port0 = nd.h156To157Port0[:0]
-	nd.n158Acc = acc68
+	clear(nd.h159To160Port0)
+	nd.h159To160Port0 = nd.h159To160Port0[:0]
+	nd.n161Acc = acc68
 }
 
-// subgraph6 runs stratum 1: hydro.MergeKeyed (109), hydro.CrossJoin (159).
+// subgraph6 runs stratum 1: hydro.MergeKeyed (112), hydro.CrossJoin (162).
 func (nd *PaxosReplica) subgraph6() {
-	if !nd.n160Init {
-		nd.n160Acc, nd.n160Init = newSessionList(), true
+	if !nd.n163Init {
+		nd.n163Acc, nd.n163Init = newSessionList(), true
 	}
-	acc74 := nd.n160Acc
-	for i70 := range nd.n109Accs {
-		v69 := nd.n109Accs[i70]
-		nd.h109To131Port1 = append(nd.h109To131Port1, v69)
-		nd.n159R = append(nd.n159R, v69)
+	acc74 := nd.n163Acc
+	for i70 := range nd.n112Accs {
+		v69 := nd.n112Accs[i70]
+		nd.h112To134Port1 = append(nd.h112To134Port1, v69)
+		nd.n162R = append(nd.n162R, v69)
 	}
-	for _, v71 := range nd.h156To159Port0 {
-		for _, v72 := range nd.n159R {
+	for _, v71 := range nd.h159To162Port0 {
+		for _, v72 := range nd.n162R {
 			v73 := pickSession(v71, v72)
 			{
 				s := v73
 				/*line replica.go:353:48*/ {
 					acc74 = append(acc74, s)
-				} /*line paxos_hydro.go:2364:38*/
+				} /*line paxos_hydro.go:2346:38*/
 			}
 		}
 	}
-	clear(nd.h156To159Port0)
-	nd.h156To159Port0 = nd.h156To159Port0[:0]
-	nd.n160Acc = acc74
+	clear(nd.h159To162Port0)
+	nd.h159To162Port0 = nd.h159To162Port0[:0]
+	nd.n163Acc = acc74
 }
 
-// subgraph7 runs stratum 1: hydro.Fold (115), hydro.Filter (116).
+// subgraph7 runs stratum 1: hydro.Fold (118), hydro.Filter (119).
 func (nd *PaxosReplica) subgraph7() {
-	if !nd.n115Init {
-		nd.n115Acc, nd.n115Init = count(), true
+	if !nd.n118Init {
+		nd.n118Acc, nd.n118Init = count(), true
 	}
-	v75 := nd.n115Acc
+	v75 := nd.n118Acc
 	if some(v75) {
-		nd.h116To117Port0 = append(nd.h116To117Port0, v75)
+		nd.h119To120Port0 = append(nd.h119To120Port0, v75)
 	}
 }
 
-// subgraph8 runs stratum 1: hydro.Fold (119).
+// subgraph8 runs stratum 1: hydro.Fold (122).
 func (nd *PaxosReplica) subgraph8() {
-	if !nd.n119Init {
-		nd.n119Acc, nd.n119Init = noSlot(), true
+	if !nd.n122Init {
+		nd.n122Acc, nd.n122Init = noSlot(), true
 	}
-	v76 := nd.n119Acc
-	nd.h119To120Port1 = append(nd.h119To120Port1, v76)
+	v76 := nd.n122Acc
+	nd.h122To123Port1 = append(nd.h122To123Port1, v76)
 }
 
-// subgraph9 runs stratum 2: hydro.Fold (100), hydro.CrossJoin (101), hydro.FilterMap (102), hydro.CrossJoin (117), hydro.CrossJoin (120), hydro.FlatMap (121), hydro.Fold (158), hydro.Fold (160), hydro.CrossJoin (161), hydro.CrossJoin (162), hydro.CrossJoin (163).
+// subgraph9 runs stratum 2: hydro.Fold (103), hydro.CrossJoin (104), hydro.FilterMap (105), hydro.CrossJoin (120), hydro.CrossJoin (123), hydro.FlatMap (124), hydro.Fold (161), hydro.Fold (163), hydro.CrossJoin (164), hydro.CrossJoin (165), hydro.CrossJoin (166).
 func (nd *PaxosReplica) subgraph9() {
 	window := nd.window
-	udf91 := /*line paxos.go:168:111*/ func(a arrived) (Slotted, bool) {
+	udf91 := /*line paxos.go:174:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2399:35*/
-	if !nd.n100Init {
-		nd.n100Acc, nd.n100Init = noApplied(), true
+	} /*line paxos_hydro.go:2381:35*/
+	if !nd.n103Init {
+		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
-	v77 := nd.n100Acc
-	nd.n101R = append(nd.n101R, v77)
-	nd.n117R = append(nd.n117R, v77)
-	nd.n161R = append(nd.n161R, v77)
-	if !nd.n158Init {
-		nd.n158Acc, nd.n158Init = newKVList(), true
+	v77 := nd.n103Acc
+	nd.n104R = append(nd.n104R, v77)
+	nd.n120R = append(nd.n120R, v77)
+	nd.n164R = append(nd.n164R, v77)
+	if !nd.n161Init {
+		nd.n161Acc, nd.n161Init = newKVList(), true
 	}
-	v78 := nd.n158Acc
-	nd.n162R = append(nd.n162R, v78)
-	for _, v79 := range nd.n162L {
+	v78 := nd.n161Acc
+	nd.n165R = append(nd.n165R, v78)
+	for _, v79 := range nd.n165L {
 		v80 := withSnapshotKVs(v79, v78)
-		nd.n163L = append(nd.n163L, v80)
-		for _, v81 := range nd.n163R {
+		nd.n166L = append(nd.n166L, v80)
+		for _, v81 := range nd.n166R {
 			v82 := withSnapshotSessions(v80, v81)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v82)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v82))}, 164, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v82))}, 167, nd.hydroBuf)
 			}
 		}
 	}
-	if !nd.n160Init {
-		nd.n160Acc, nd.n160Init = newSessionList(), true
+	if !nd.n163Init {
+		nd.n163Acc, nd.n163Init = newSessionList(), true
 	}
-	v83 := nd.n160Acc
-	nd.n163R = append(nd.n163R, v83)
-	for _, v84 := range nd.n163L {
+	v83 := nd.n163Acc
+	nd.n166R = append(nd.n166R, v83)
+	for _, v84 := range nd.n166L {
 		v85 := withSnapshotSessions(v84, v83)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v85)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v85))}, 164, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v85))}, 167, nd.hydroBuf)
 		}
 	}
-	for _, v86 := range nd.h92To101Port0 {
-		for _, v87 := range nd.n101R {
+	for _, v86 := range nd.h95To104Port0 {
+		for _, v87 := range nd.n104R {
 			v88 := arrival(v86, v87)
 			if v89, ok90 := udf91(v88); ok90 {
 				k92 := v89.Pos
-				i93, ok94 := nd.n103Index.Get(k92)
-				if ok94 && !nd.n103Mark[i93] {
-					nd.n103Mark[i93] = true
-					nd.n103Dirty = append(nd.n103Dirty, i93)
+				i93, ok94 := nd.n106Index.Get(k92)
+				if ok94 && !nd.n106Mark[i93] {
+					nd.n106Mark[i93] = true
+					nd.n106Dirty = append(nd.n106Dirty, i93)
 				}
 				if !ok94 {
-					i93 = len(nd.n103Accs)
-					nd.n103Index.Put(k92, i93)
-					nd.n103Mark = append(nd.n103Mark, true)
-					nd.n103Dirty = append(nd.n103Dirty, i93)
+					i93 = len(nd.n106Accs)
+					nd.n106Index.Put(k92, i93)
+					nd.n106Mark = append(nd.n106Mark, true)
+					nd.n106Dirty = append(nd.n106Dirty, i93)
 					bot95 := v89
 					bot95.C = *new(CommitLattice)
-					nd.n103Accs = append(nd.n103Accs, bot95)
+					nd.n106Accs = append(nd.n106Accs, bot95)
 				}
-				nd.n103Accs[i93].C.Merge(v89.C)
-				if i93 >= len(nd.n103Touched) {
-					nd.n103Touched = append(nd.n103Touched, make([]bool, i93+1-len(nd.n103Touched))...)
+				nd.n106Accs[i93].C.Merge(v89.C)
+				if i93 >= len(nd.n106Touched) {
+					nd.n106Touched = append(nd.n106Touched, make([]bool, i93+1-len(nd.n106Touched))...)
 				}
-				if !nd.n103Touched[i93] {
-					nd.n103Touched[i93] = true
-					nd.n103Changed = append(nd.n103Changed, i93)
+				if !nd.n106Touched[i93] {
+					nd.n106Touched[i93] = true
+					nd.n106Changed = append(nd.n106Changed, i93)
 				}
 			}
 		}
 	}
-	clear(nd.h92To101Port0)
-	nd.h92To101Port0 = nd.h92To101Port0[:0]
-	for _, v96 := range nd.h116To117Port0 {
-		for _, v97 := range nd.n117R {
+	clear(nd.h95To104Port0)
+	nd.h95To104Port0 = nd.h95To104Port0[:0]
+	for _, v96 := range nd.h119To120Port0 {
+		for _, v97 := range nd.n120R {
 			v98 := startAt(v96, v97)
-			nd.n120L = append(nd.n120L, v98)
-			nd.h117To124Port1 = append(nd.h117To124Port1, v98)
+			nd.n123L = append(nd.n123L, v98)
+			nd.h120To127Port1 = append(nd.h120To127Port1, v98)
 		}
 	}
-	clear(nd.h116To117Port0)
-	nd.h116To117Port0 = nd.h116To117Port0[:0]
-	for _, v99 := range nd.h119To120Port1 {
-		for _, v100 := range nd.n120L {
+	clear(nd.h119To120Port0)
+	nd.h119To120Port0 = nd.h119To120Port0[:0]
+	for _, v99 := range nd.h122To123Port1 {
+		for _, v100 := range nd.n123L {
 			v101 := spanOf(v100, v99)
 			{
 				sp, emit := v101, func(v102 Probe) {
-					nd.h121To122Port0 = append(nd.h121To122Port0, v102)
+					nd.h124To125Port0 = append(nd.h124To125Port0, v102)
 				}
-				/*line paxos.go:180:122*/ {
+				/*line paxos.go:186:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2487:38*/
+				} /*line paxos_hydro.go:2469:38*/
 			}
 		}
 	}
-	clear(nd.h119To120Port1)
-	nd.h119To120Port1 = nd.h119To120Port1[:0]
-	for _, v103 := range nd.h156To161Port0 {
-		for _, v104 := range nd.n161R {
+	clear(nd.h122To123Port1)
+	nd.h122To123Port1 = nd.h122To123Port1[:0]
+	for _, v103 := range nd.h159To164Port0 {
+		for _, v104 := range nd.n164R {
 			v105 := snapshotOf(v103, v104)
-			nd.n162L = append(nd.n162L, v105)
-			for _, v106 := range nd.n162R {
+			nd.n165L = append(nd.n165L, v105)
+			for _, v106 := range nd.n165R {
 				v107 := withSnapshotKVs(v105, v106)
-				nd.n163L = append(nd.n163L, v107)
-				for _, v108 := range nd.n163R {
+				nd.n166L = append(nd.n166L, v107)
+				for _, v108 := range nd.n166R {
 					v109 := withSnapshotSessions(v107, v108)
 					if nd.hydroSend != nil {
 						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v109)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v109))}, 164, nd.hydroBuf)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v109))}, 167, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	clear(nd.h156To161Port0)
-	nd.h156To161Port0 = nd.h156To161Port0[:0]
+	clear(nd.h159To164Port0)
+	nd.h159To164Port0 = nd.h159To164Port0[:0]
 }
 
-// subgraph10 runs stratum 3: hydro.MergeKeyed (103), hydro.Join (122).
+// subgraph10 runs stratum 3: hydro.MergeKeyed (106), hydro.Join (125).
 func (nd *PaxosReplica) subgraph10() {
-	if !nd.n123Init {
-		nd.n123Acc, nd.n123Init = newCommits(), true
+	if !nd.n126Init {
+		nd.n126Acc, nd.n126Init = newCommits(), true
 	}
-	acc117 := nd.n123Acc
-	slices.Sort(nd.n103Changed)
-	for _, i111 := range nd.n103Changed {
-		v110 := nd.n103Accs[i111]
+	acc117 := nd.n126Acc
+	slices.Sort(nd.n106Changed)
+	for _, i111 := range nd.n106Changed {
+		v110 := nd.n106Accs[i111]
 		_ = v110
 	}
-	for _, v112 := range nd.h121To122Port0 {
-		if i113, ok114 := nd.n103Index.Get(v112.Pos); ok114 {
-			v115 := nd.n103Accs[i113]
+	for _, v112 := range nd.h124To125Port0 {
+		if i113, ok114 := nd.n106Index.Get(v112.Pos); ok114 {
+			v115 := nd.n106Accs[i113]
 			v116 := hitSlotted(v112, v115)
 			{
 				c := v116
 				/*line replica.go:105:41*/ {
 					acc117 = append(acc117, c)
-				} /*line paxos_hydro.go:2533:38*/
+				} /*line paxos_hydro.go:2515:38*/
 			}
 		}
 	}
-	clear(nd.h121To122Port0)
-	nd.h121To122Port0 = nd.h121To122Port0[:0]
-	nd.n123Acc = acc117
+	clear(nd.h124To125Port0)
+	nd.h124To125Port0 = nd.h124To125Port0[:0]
+	nd.n126Acc = acc117
 }
 
-// subgraph11 runs stratum 4: hydro.Fold (123), hydro.CrossJoin (124), hydro.FlatMap (125), hydro.Unique (126), hydro.Join (127), hydro.FlatMap (129), hydro.Unique (130), hydro.Join (131), hydro.CrossJoin (165), hydro.CrossJoin (166).
+// subgraph11 runs stratum 4: hydro.Fold (126), hydro.CrossJoin (127), hydro.FlatMap (128), hydro.Unique (129), hydro.Join (130), hydro.FlatMap (132), hydro.Unique (133), hydro.Join (134), hydro.CrossJoin (168), hydro.CrossJoin (169).
 func (nd *PaxosReplica) subgraph11() {
-	if !nd.n128Init {
-		nd.n128Acc, nd.n128Init = newKVs(), true
+	if !nd.n131Init {
+		nd.n131Acc, nd.n131Init = newKVs(), true
 	}
-	acc128 := nd.n128Acc
-	if !nd.n132Init {
-		nd.n132Acc, nd.n132Init = newSessions(), true
+	acc128 := nd.n131Acc
+	if !nd.n135Init {
+		nd.n135Acc, nd.n135Init = newSessions(), true
 	}
-	acc135 := nd.n132Acc
-	if !nd.n123Init {
-		nd.n123Acc, nd.n123Init = newCommits(), true
+	acc135 := nd.n135Acc
+	if !nd.n126Init {
+		nd.n126Acc, nd.n126Init = newCommits(), true
 	}
-	v118 := nd.n123Acc
-	nd.n124L = append(nd.n124L, v118)
-	for _, v119 := range nd.h117To124Port1 {
-		for _, v120 := range nd.n124L {
+	v118 := nd.n126Acc
+	nd.n127L = append(nd.n127L, v118)
+	for _, v119 := range nd.h120To127Port1 {
+		for _, v120 := range nd.n127L {
 			v121 := runOf(v120, v119)
 			{
 				r, emit := v121, func(v122 KeyProbe) {
-					if _, dup123 := nd.n126Seen[v122]; !dup123 {
-						nd.n126Seen[v122] = struct{}{}
-						if i124, ok125 := nd.n106Index[v122.Key]; ok125 {
-							v126 := nd.n106Accs[i124]
+					if _, dup123 := nd.n129Seen[v122]; !dup123 {
+						nd.n129Seen[v122] = struct{}{}
+						if i124, ok125 := nd.n109Index[v122.Key]; ok125 {
+							v126 := nd.n109Accs[i124]
 							v127 := hitKV(v122, v126)
 							{
 								kv := v127
@@ -2571,7 +2553,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc128 = map[string]Cell{}
 									}
 									(acc128)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2574:42*/
+								} /*line paxos_hydro.go:2556:42*/
 							}
 						}
 					}
@@ -2584,14 +2566,14 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2587:38*/
+				} /*line paxos_hydro.go:2569:38*/
 			}
 			{
 				r, emit := v121, func(v129 SessionProbe) {
-					if _, dup130 := nd.n130Seen[v129]; !dup130 {
-						nd.n130Seen[v129] = struct{}{}
-						if i131, ok132 := nd.n109Index.Get(v129.Inc); ok132 {
-							v133 := nd.n109Accs[i131]
+					if _, dup130 := nd.n133Seen[v129]; !dup130 {
+						nd.n133Seen[v129] = struct{}{}
+						if i131, ok132 := nd.n112Index.Get(v129.Inc); ok132 {
+							v133 := nd.n112Accs[i131]
 							v134 := hitSession(v129, v133)
 							{
 								s := v134
@@ -2600,7 +2582,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc135 = map[uint64]SessionLattice{}
 									}
 									(acc135)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2603:42*/
+								} /*line paxos_hydro.go:2585:42*/
 							}
 						}
 					}
@@ -2613,232 +2595,232 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2616:38*/
+				} /*line paxos_hydro.go:2598:38*/
 			}
-			nd.h124To135Port0 = append(nd.h124To135Port0, v121)
-			nd.n165R = append(nd.n165R, v121)
+			nd.h127To138Port0 = append(nd.h127To138Port0, v121)
+			nd.n168R = append(nd.n168R, v121)
 		}
 	}
-	clear(nd.h117To124Port1)
-	nd.h117To124Port1 = nd.h117To124Port1[:0]
-	for _, v136 := range nd.h106To127Port1 {
+	clear(nd.h120To127Port1)
+	nd.h120To127Port1 = nd.h120To127Port1[:0]
+	for _, v136 := range nd.h109To130Port1 {
 		_ = v136
 	}
-	clear(nd.h106To127Port1)
-	nd.h106To127Port1 = nd.h106To127Port1[:0]
-	for _, v137 := range nd.h109To131Port1 {
+	clear(nd.h109To130Port1)
+	nd.h109To130Port1 = nd.h109To130Port1[:0]
+	for _, v137 := range nd.h112To134Port1 {
 		_ = v137
 	}
-	clear(nd.h109To131Port1)
-	nd.h109To131Port1 = nd.h109To131Port1[:0]
-	for _, v138 := range nd.h110To165Port0 {
-		for _, v139 := range nd.n165R {
+	clear(nd.h112To134Port1)
+	nd.h112To134Port1 = nd.h112To134Port1[:0]
+	for _, v138 := range nd.h113To168Port0 {
+		for _, v139 := range nd.n168R {
 			v140 := progressOf(v138, v139)
-			nd.n166L = append(nd.n166L, v140)
-			for _, v141 := range nd.n166R {
+			nd.n169L = append(nd.n169L, v140)
+			for _, v141 := range nd.n169R {
 				v142 := reportOf(v140, v141)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v142)
-					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 167, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	clear(nd.h110To165Port0)
-	nd.h110To165Port0 = nd.h110To165Port0[:0]
-	for _, v143 := range nd.h86To166Port1 {
-		nd.n166R = append(nd.n166R, v143)
-		for _, v144 := range nd.n166L {
+	clear(nd.h113To168Port0)
+	nd.h113To168Port0 = nd.h113To168Port0[:0]
+	for _, v143 := range nd.h89To169Port1 {
+		nd.n169R = append(nd.n169R, v143)
+		for _, v144 := range nd.n169L {
 			v145 := reportOf(v144, v143)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v145)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 167, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h86To166Port1)
-	nd.h86To166Port1 = nd.h86To166Port1[:0]
-	nd.n128Acc = acc128
-	nd.n132Acc = acc135
+	clear(nd.h89To169Port1)
+	nd.h89To169Port1 = nd.h89To169Port1[:0]
+	nd.n131Acc = acc128
+	nd.n135Acc = acc135
 }
 
-// subgraph12 runs stratum 5: hydro.Fold (128), hydro.Fold (132), hydro.CrossJoin (135), hydro.CrossJoin (136), hydro.CrossJoin (137), hydro.Map (138), hydro.Filter (139), hydro.Map (140), hydro.FlatMap (142), hydro.FlatMap (144), hydro.FlatMap (146), hydro.FlatMap (150).
+// subgraph12 runs stratum 5: hydro.Fold (131), hydro.Fold (135), hydro.CrossJoin (138), hydro.CrossJoin (139), hydro.CrossJoin (140), hydro.Map (141), hydro.Filter (142), hydro.Map (143), hydro.FlatMap (145), hydro.FlatMap (147), hydro.FlatMap (149), hydro.FlatMap (153).
 func (nd *PaxosReplica) subgraph12() {
-	if !nd.n128Init {
-		nd.n128Acc, nd.n128Init = newKVs(), true
+	if !nd.n131Init {
+		nd.n131Acc, nd.n131Init = newKVs(), true
 	}
-	v146 := nd.n128Acc
-	nd.n135R = append(nd.n135R, v146)
-	if !nd.n132Init {
-		nd.n132Acc, nd.n132Init = newSessions(), true
+	v146 := nd.n131Acc
+	nd.n138R = append(nd.n138R, v146)
+	if !nd.n135Init {
+		nd.n135Acc, nd.n135Init = newSessions(), true
 	}
-	v147 := nd.n132Acc
-	nd.n136R = append(nd.n136R, v147)
-	for _, v148 := range nd.n136L {
+	v147 := nd.n135Acc
+	nd.n139R = append(nd.n139R, v147)
+	for _, v148 := range nd.n139L {
 		v149 := withSessions(v148, v147)
-		nd.n137L = append(nd.n137L, v149)
-		for _, v150 := range nd.n137R {
+		nd.n140L = append(nd.n140L, v149)
+		for _, v150 := range nd.n140R {
 			v151 := withReplica(v149, v150)
 			v152 := execute(v151)
 			if ran(v152) {
 				v153 := appliedOf(v152)
-				nd.n141Next = append(nd.n141Next, v153)
+				nd.n144Next = append(nd.n144Next, v153)
 				{
 					x, emit := v152, func(v154 KV) {
-						nd.n143Next = append(nd.n143Next, v154)
+						nd.n146Next = append(nd.n146Next, v154)
 					}
 					/*line replica.go:305:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2694:39*/
+					} /*line paxos_hydro.go:2676:39*/
 				}
 				{
 					x, emit := v152, func(v155 Session) {
-						nd.n145Next = append(nd.n145Next, v155)
+						nd.n148Next = append(nd.n148Next, v155)
 					}
 					/*line replica.go:311:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2704:39*/
+					} /*line paxos_hydro.go:2686:39*/
 				}
 				{
 					x, emit := v152, func(v156 Commit) {
-						nd.n147Next = append(nd.n147Next, v156)
+						nd.n150Next = append(nd.n150Next, v156)
 					}
 					/*line replica.go:323:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2714:39*/
+					} /*line paxos_hydro.go:2696:39*/
 				}
 				{
 					x, emit := v152, func(v157 Answer) {
-						nd.n151Next = append(nd.n151Next, v157)
+						nd.n154Next = append(nd.n154Next, v157)
 					}
 					/*line replica.go:317:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2724:39*/
+					} /*line paxos_hydro.go:2706:39*/
 				}
 			}
 		}
 	}
-	for _, v158 := range nd.h124To135Port0 {
-		for _, v159 := range nd.n135R {
+	for _, v158 := range nd.h127To138Port0 {
+		for _, v159 := range nd.n138R {
 			v160 := withKVs(v158, v159)
-			nd.n136L = append(nd.n136L, v160)
-			for _, v161 := range nd.n136R {
+			nd.n139L = append(nd.n139L, v160)
+			for _, v161 := range nd.n139R {
 				v162 := withSessions(v160, v161)
-				nd.n137L = append(nd.n137L, v162)
-				for _, v163 := range nd.n137R {
+				nd.n140L = append(nd.n140L, v162)
+				for _, v163 := range nd.n140R {
 					v164 := withReplica(v162, v163)
 					v165 := execute(v164)
 					if ran(v165) {
 						v166 := appliedOf(v165)
-						nd.n141Next = append(nd.n141Next, v166)
+						nd.n144Next = append(nd.n144Next, v166)
 						{
 							x, emit := v165, func(v167 KV) {
-								nd.n143Next = append(nd.n143Next, v167)
+								nd.n146Next = append(nd.n146Next, v167)
 							}
 							/*line replica.go:305:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2750:41*/
+							} /*line paxos_hydro.go:2732:41*/
 						}
 						{
 							x, emit := v165, func(v168 Session) {
-								nd.n145Next = append(nd.n145Next, v168)
+								nd.n148Next = append(nd.n148Next, v168)
 							}
 							/*line replica.go:311:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2760:41*/
+							} /*line paxos_hydro.go:2742:41*/
 						}
 						{
 							x, emit := v165, func(v169 Commit) {
-								nd.n147Next = append(nd.n147Next, v169)
+								nd.n150Next = append(nd.n150Next, v169)
 							}
 							/*line replica.go:323:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2770:41*/
+							} /*line paxos_hydro.go:2752:41*/
 						}
 						{
 							x, emit := v165, func(v170 Answer) {
-								nd.n151Next = append(nd.n151Next, v170)
+								nd.n154Next = append(nd.n154Next, v170)
 							}
 							/*line replica.go:317:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2780:41*/
+							} /*line paxos_hydro.go:2762:41*/
 						}
 					}
 				}
 			}
 		}
 	}
-	clear(nd.h124To135Port0)
-	nd.h124To135Port0 = nd.h124To135Port0[:0]
-	for _, v171 := range nd.h134To137Port1 {
-		nd.n137R = append(nd.n137R, v171)
-		for _, v172 := range nd.n137L {
+	clear(nd.h127To138Port0)
+	nd.h127To138Port0 = nd.h127To138Port0[:0]
+	for _, v171 := range nd.h137To140Port1 {
+		nd.n140R = append(nd.n140R, v171)
+		for _, v172 := range nd.n140L {
 			v173 := withReplica(v172, v171)
 			v174 := execute(v173)
 			if ran(v174) {
 				v175 := appliedOf(v174)
-				nd.n141Next = append(nd.n141Next, v175)
+				nd.n144Next = append(nd.n144Next, v175)
 				{
 					x, emit := v174, func(v176 KV) {
-						nd.n143Next = append(nd.n143Next, v176)
+						nd.n146Next = append(nd.n146Next, v176)
 					}
 					/*line replica.go:305:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2805:39*/
+					} /*line paxos_hydro.go:2787:39*/
 				}
 				{
 					x, emit := v174, func(v177 Session) {
-						nd.n145Next = append(nd.n145Next, v177)
+						nd.n148Next = append(nd.n148Next, v177)
 					}
 					/*line replica.go:311:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2815:39*/
+					} /*line paxos_hydro.go:2797:39*/
 				}
 				{
 					x, emit := v174, func(v178 Commit) {
-						nd.n147Next = append(nd.n147Next, v178)
+						nd.n150Next = append(nd.n150Next, v178)
 					}
 					/*line replica.go:323:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2825:39*/
+					} /*line paxos_hydro.go:2807:39*/
 				}
 				{
 					x, emit := v174, func(v179 Answer) {
-						nd.n151Next = append(nd.n151Next, v179)
+						nd.n154Next = append(nd.n154Next, v179)
 					}
 					/*line replica.go:317:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2835:39*/
+					} /*line paxos_hydro.go:2817:39*/
 				}
 			}
 		}
 	}
-	clear(nd.h134To137Port1)
-	nd.h134To137Port1 = nd.h134To137Port1[:0]
+	clear(nd.h137To140Port1)
+	nd.h137To140Port1 = nd.h137To140Port1[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -2851,91 +2833,91 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 99:
+	case 102:
 		var v183 Applied
 		n184, err185 := decodeHydroApplied(item, &v183)
 		if err185 == nil && n184 != len(item) {
 			err185 = fmt.Errorf("%d bytes after the item", len(item)-n184)
 		}
 		if err185 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 99, paxos.go:167): %w", err185)
+			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:173): %w", err185)
 		}
 		k186 := v183.Key
-		i187, ok188 := nd.n99Index.Get(k186)
+		i187, ok188 := nd.n102Index.Get(k186)
 		if ok188 {
-			nd.n99Accs[i187] = v183
+			nd.n102Accs[i187] = v183
 		} else {
-			i187 = len(nd.n99Accs)
-			nd.n99Index.Put(k186, i187)
-			nd.n99Accs = append(nd.n99Accs, v183)
-			nd.n99Mark = append(nd.n99Mark, false)
+			i187 = len(nd.n102Accs)
+			nd.n102Index.Put(k186, i187)
+			nd.n102Accs = append(nd.n102Accs, v183)
+			nd.n102Mark = append(nd.n102Mark, false)
 		}
 		return nil
-	case 103:
+	case 106:
 		var v192 Slotted
 		n193, err194 := decodeHydroSlotted(item, &v192)
 		if err194 == nil && n193 != len(item) {
 			err194 = fmt.Errorf("%d bytes after the item", len(item)-n193)
 		}
 		if err194 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 103, paxos.go:168): %w", err194)
+			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:174): %w", err194)
 		}
 		k195 := v192.Pos
-		i196, ok197 := nd.n103Index.Get(k195)
+		i196, ok197 := nd.n106Index.Get(k195)
 		if ok197 {
-			nd.n103Accs[i196] = v192
+			nd.n106Accs[i196] = v192
 		} else {
-			i196 = len(nd.n103Accs)
-			nd.n103Index.Put(k195, i196)
-			nd.n103Accs = append(nd.n103Accs, v192)
-			nd.n103Mark = append(nd.n103Mark, false)
+			i196 = len(nd.n106Accs)
+			nd.n106Index.Put(k195, i196)
+			nd.n106Accs = append(nd.n106Accs, v192)
+			nd.n106Mark = append(nd.n106Mark, false)
 		}
-		if i196 >= len(nd.n103Touched) {
-			nd.n103Touched = append(nd.n103Touched, make([]bool, i196+1-len(nd.n103Touched))...)
+		if i196 >= len(nd.n106Touched) {
+			nd.n106Touched = append(nd.n106Touched, make([]bool, i196+1-len(nd.n106Touched))...)
 		}
-		if !nd.n103Touched[i196] {
-			nd.n103Touched[i196] = true
-			nd.n103Changed = append(nd.n103Changed, i196)
+		if !nd.n106Touched[i196] {
+			nd.n106Touched[i196] = true
+			nd.n106Changed = append(nd.n106Changed, i196)
 		}
 		return nil
-	case 106:
+	case 109:
 		var v201 KV
 		n202, err203 := decodeHydroKV(item, &v201)
 		if err203 == nil && n202 != len(item) {
 			err203 = fmt.Errorf("%d bytes after the item", len(item)-n202)
 		}
 		if err203 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:172): %w", err203)
+			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:178): %w", err203)
 		}
 		k204 := v201.Key
-		i205, ok206 := nd.n106Index[k204]
+		i205, ok206 := nd.n109Index[k204]
 		if ok206 {
-			nd.n106Accs[i205] = v201
+			nd.n109Accs[i205] = v201
 		} else {
-			i205 = len(nd.n106Accs)
-			nd.n106Index[k204] = i205
-			nd.n106Accs = append(nd.n106Accs, v201)
-			nd.n106Mark = append(nd.n106Mark, false)
+			i205 = len(nd.n109Accs)
+			nd.n109Index[k204] = i205
+			nd.n109Accs = append(nd.n109Accs, v201)
+			nd.n109Mark = append(nd.n109Mark, false)
 		}
 		return nil
-	case 109:
+	case 112:
 		var v210 Session
 		n211, err212 := decodeHydroSession(item, &v210)
 		if err212 == nil && n211 != len(item) {
 			err212 = fmt.Errorf("%d bytes after the item", len(item)-n211)
 		}
 		if err212 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:173): %w", err212)
+			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:179): %w", err212)
 		}
 		k213 := v210.Inc
-		i214, ok215 := nd.n109Index.Get(k213)
+		i214, ok215 := nd.n112Index.Get(k213)
 		if ok215 {
-			nd.n109Accs[i214] = v210
+			nd.n112Accs[i214] = v210
 		} else {
-			i214 = len(nd.n109Accs)
-			nd.n109Index.Put(k213, i214)
-			nd.n109Accs = append(nd.n109Accs, v210)
-			nd.n109Mark = append(nd.n109Mark, false)
+			i214 = len(nd.n112Accs)
+			nd.n112Index.Put(k213, i214)
+			nd.n112Accs = append(nd.n112Accs, v210)
+			nd.n112Mark = append(nd.n112Mark, false)
 		}
 		return nil
 	}
@@ -2948,30 +2930,30 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i180 := range nd.n99Dirty {
-			nd.n99Mark[i180] = false
-			v181 := nd.n99Accs[i180]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(99), &v181))
+		for _, i180 := range nd.n102Dirty {
+			nd.n102Mark[i180] = false
+			v181 := nd.n102Accs[i180]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v181))
 		}
-		nd.n99Dirty = nd.n99Dirty[:0]
-		for _, i189 := range nd.n103Dirty {
-			nd.n103Mark[i189] = false
-			v190 := nd.n103Accs[i189]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(103), &v190))
-		}
-		nd.n103Dirty = nd.n103Dirty[:0]
-		for _, i198 := range nd.n106Dirty {
-			nd.n106Mark[i198] = false
-			v199 := nd.n106Accs[i198]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(106), &v199))
+		nd.n102Dirty = nd.n102Dirty[:0]
+		for _, i189 := range nd.n106Dirty {
+			nd.n106Mark[i189] = false
+			v190 := nd.n106Accs[i189]
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(106), &v190))
 		}
 		nd.n106Dirty = nd.n106Dirty[:0]
-		for _, i207 := range nd.n109Dirty {
-			nd.n109Mark[i207] = false
-			v208 := nd.n109Accs[i207]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(109), &v208))
+		for _, i198 := range nd.n109Dirty {
+			nd.n109Mark[i198] = false
+			v199 := nd.n109Accs[i198]
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v199))
 		}
 		nd.n109Dirty = nd.n109Dirty[:0]
+		for _, i207 := range nd.n112Dirty {
+			nd.n112Mark[i207] = false
+			v208 := nd.n112Accs[i207]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v208))
+		}
+		nd.n112Dirty = nd.n112Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -2983,17 +2965,17 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v182 := range nd.n99Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(99), &v182))
+	for _, v182 := range nd.n102Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(102), &v182))
 	}
-	for _, v191 := range nd.n103Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(103), &v191))
+	for _, v191 := range nd.n106Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(106), &v191))
 	}
-	for _, v200 := range nd.n106Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(106), &v200))
+	for _, v200 := range nd.n109Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(109), &v200))
 	}
-	for _, v209 := range nd.n109Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(109), &v209))
+	for _, v209 := range nd.n112Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(112), &v209))
 	}
 }
 
@@ -3026,7 +3008,7 @@ func (nd *PaxosReplica) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosReplica) NextTimer() (time.Time, bool) {
-	next := nd.n110Due
+	next := nd.n113Due
 	return next, true
 }
 
@@ -3040,7 +3022,7 @@ func (nd *PaxosReplica) SetMember(m hydro.MemberID) { nd.hydroMember = m }
 // first tick. It fails if a cluster the node reads the size of is missing.
 func (nd *PaxosReplica) SetSizes(sizes map[string]int) error {
 	if n := sizes["replica"]; n > 0 {
-		nd.n133Size = n
+		nd.n136Size = n
 	} else {
 		return fmt.Errorf("flow Paxos reads the size of cluster %q, which the deployment does not size", "replica")
 	}
@@ -3065,49 +3047,49 @@ func (nd *PaxosReplica) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte
 // that does not decode, and says why.
 func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 88:
+	case 91:
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:158: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:164: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:158: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:164: %d bytes after the item", len(payload)-n)
 		}
-		nd.n88Recv = append(nd.n88Recv, v)
+		nd.n91Recv = append(nd.n91Recv, v)
 		return nil
-	case 90:
+	case 93:
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:159: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:165: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:159: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:165: %d bytes after the item", len(payload)-n)
 		}
-		nd.n90Recv = append(nd.n90Recv, v)
+		nd.n93Recv = append(nd.n93Recv, v)
 		return nil
-	case 154:
+	case 157:
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:198: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:204: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:198: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:204: %d bytes after the item", len(payload)-n)
 		}
-		nd.n154Recv = append(nd.n154Recv, v)
+		nd.n157Recv = append(nd.n157Recv, v)
 		return nil
-	case 164:
+	case 167:
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:203: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:209: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:203: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:209: %d bytes after the item", len(payload)-n)
 		}
-		nd.n164Recv = append(nd.n164Recv, v)
+		nd.n167Recv = append(nd.n167Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location replica: no network operator has tag %d", tag)
@@ -3116,7 +3098,7 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosReplica) Pending() bool {
-	return len(nd.n88Recv) > 0 || len(nd.n90Recv) > 0 || len(nd.n141Now) > 0 || len(nd.n143Now) > 0 || len(nd.n145Now) > 0 || len(nd.n147Now) > 0 || len(nd.n151Now) > 0 || len(nd.n154Recv) > 0 || len(nd.n164Recv) > 0
+	return len(nd.n91Recv) > 0 || len(nd.n93Recv) > 0 || len(nd.n144Now) > 0 || len(nd.n146Now) > 0 || len(nd.n148Now) > 0 || len(nd.n150Now) > 0 || len(nd.n154Now) > 0 || len(nd.n157Recv) > 0 || len(nd.n167Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

@@ -145,9 +145,12 @@ var kvModel = porcupine.Model{
 // scenario is one simulated run.
 type scenario struct {
 	generated bool
-	clients   int // closed-loop logical clients
-	ops       int // operations per client
-	faults    sim.Faults
+	// derived runs the generated nodes of ScalablePaxos (derived by
+	// scalable.hydroplan) instead of Paxos's; it implies generated.
+	derived bool
+	clients int // closed-loop logical clients
+	ops     int // operations per client
+	faults  sim.Faults
 	// faultSteps, if positive, stops the faults after that many steps.
 	faultSteps int
 	maxSteps   int
@@ -166,6 +169,8 @@ type result struct {
 	err      error
 	history  []porcupine.Operation
 	stats    sim.Stats
+	// crashes counts the crashes of each location's members.
+	crashes map[string]int
 }
 
 // simulate runs sc with seed: each logical client issues gets and puts on
@@ -193,9 +198,11 @@ func simulate(t *testing.T, seed uint64, sc scenario) result {
 	executed := hydro.NewOutputFunc("executed", c.executed)
 	votes := hydro.NewOutputFunc("votes", c.vote)
 	clientCrashed := false
+	crashes := map[string]int{}
 	cfg := sim.Config{Seed: seed, Faults: sc.faults, MaxClockStep: time.Millisecond, Trace: func(e sim.Event) {
-		if (e.Kind == sim.Crash || e.Kind == sim.CrashBeforeSync) && e.Location == "client" {
-			clientCrashed = true
+		if e.Kind == sim.Crash || e.Kind == sim.CrashBeforeSync {
+			crashes[e.Location]++
+			clientCrashed = clientCrashed || e.Location == "client"
 		}
 	}}
 	if sc.faultSteps > 0 {
@@ -204,30 +211,30 @@ func simulate(t *testing.T, seed uint64, sc scenario) result {
 	members := map[string]int{"proposer": 2, "acceptor": 3, "replica": 3}
 	var s *sim.Sim
 	var err error
-	if sc.generated {
+	if sc.generated || sc.derived {
+		roles := []string{"client", "proposer", "acceptor", "replica"}
+		nodes := paxosNodes
+		if sc.derived {
+			// The proxies are paired with the proposers: one p2a proxy
+			// per proposer, and one p2b proxy per proposer.
+			roles = append(roles, scalableRoles...)
+			for _, r := range scalableRoles {
+				members[r] = members["proposer"] * scalableParts[r]
+			}
+			nodes = scalablePaxosNodes
+		}
 		var locs []sim.Location
-		for _, l := range []string{"client", "proposer", "acceptor", "replica"} {
+		for _, l := range roles {
 			locs = append(locs, sim.Location{Name: l, Members: max(1, members[l])})
 		}
 		s, err = sim.NewNodes(locs, func(location string, member int) (hydro.NetNode, error) {
-			switch location {
-			case "client":
-				return NewPaxosClient(in, out, executed, votes, testWindow), nil
-			case "proposer":
-				return NewPaxosProposer(in, out, executed, votes, testWindow), nil
-			case "acceptor":
-				if member == sc.downAcceptor {
-					return &down{}, nil
-				}
-				return NewPaxosAcceptor(in, out, executed, votes, testWindow), nil
-			}
-			switch member {
-			case sc.downReplica:
+			switch {
+			case location == "acceptor" && member == sc.downAcceptor, location == "replica" && member == sc.downReplica:
 				return &down{}, nil
-			case sc.lateReplica:
+			case location == "replica" && member == sc.lateReplica && !sc.derived:
 				return &late{PaxosReplica: NewPaxosReplica(in, out, executed, votes, testWindow), from: sc.lateFrom, step: &step}, nil
 			}
-			return NewPaxosReplica(in, out, executed, votes, testWindow), nil
+			return nodes(location, in, out, executed, votes)
 		}, cfg)
 	} else {
 		f := hydro.NewFlow("Paxos")
@@ -308,7 +315,7 @@ func simulate(t *testing.T, seed uint64, sc scenario) result {
 			err = fmt.Errorf("replica %d did not catch up (executed %v): %w", late, c.next, err)
 		}
 	}
-	res := result{c: c, finished: err == nil, err: err, stats: s.Stats()}
+	res := result{c: c, finished: err == nil, err: err, stats: s.Stats(), crashes: crashes}
 	for _, o := range all {
 		if !o.answered && o.req.Op == OpGet {
 			continue // a get that never returned had no effect
@@ -361,6 +368,48 @@ func check(t *testing.T, seed uint64, r result, live bool) {
 	if live {
 		assert.NoError(t, r.err, "every operation answered (stats %+v)", r.stats)
 	}
+}
+
+// paxosNodes builds the generated node of a location of Paxos.
+func paxosNodes(location string, in hydro.Input[Request], out hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b]) (hydro.NetNode, error) {
+	switch location {
+	case "client":
+		return NewPaxosClient(in, out, executed, votes, testWindow), nil
+	case "proposer":
+		return NewPaxosProposer(in, out, executed, votes, testWindow), nil
+	case "acceptor":
+		return NewPaxosAcceptor(in, out, executed, votes, testWindow), nil
+	case "replica":
+		return NewPaxosReplica(in, out, executed, votes, testWindow), nil
+	}
+	return nil, fmt.Errorf("Paxos has no location %q", location)
+}
+
+// scalableRoles are the locations ScalablePaxos adds to Paxos's, and
+// scalableParts the partitions of each of their members.
+var (
+	scalableRoles = []string{"p2aproxy", "p2bproxy"}
+	scalableParts = map[string]int{"p2aproxy": 1, "p2bproxy": 1}
+)
+
+// scalablePaxosNodes builds the generated node of a location of
+// ScalablePaxos.
+func scalablePaxosNodes(location string, in hydro.Input[Request], out hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b]) (hydro.NetNode, error) {
+	switch location {
+	case "client":
+		return NewScalablePaxosClient(in, out, executed, votes, testWindow), nil
+	case "proposer":
+		return NewScalablePaxosProposer(in, out, executed, votes, testWindow), nil
+	case "acceptor":
+		return NewScalablePaxosAcceptor(in, out, executed, votes, testWindow), nil
+	case "replica":
+		return NewScalablePaxosReplica(in, out, executed, votes, testWindow), nil
+	case "p2aproxy":
+		return NewScalablePaxosP2aproxy(in, out, executed, votes, testWindow), nil
+	case "p2bproxy":
+		return NewScalablePaxosP2bproxy(in, out, executed, votes, testWindow), nil
+	}
+	return nil, fmt.Errorf("ScalablePaxos has no location %q", location)
 }
 
 // down is an acceptor that never runs: it takes every message and does

@@ -95,9 +95,11 @@ func raiseUsed(acc *Used, u Used) { acc.Ballot = maxBallot(acc.Ballot, u.Ballot)
 // usedEvent makes the proposer's own highest ballot a ballot it has seen.
 func usedEvent(u Used) Event { return Event{Kind: EvRejected, Ballot: u.Ballot} }
 
-func rejectedEvent(p P2b) (Event, bool) {
-	return Event{Kind: EvRejected, Ballot: p.Max}, p.Max.Compare(p.Ballot) > 0
-}
+// rejecting is a vote for a ballot higher than the P2a's: the acceptor
+// promised another proposer since.
+func rejecting(p P2b) bool { return p.Max.Compare(p.Ballot) > 0 }
+
+func rejectedEvent(p P2b) Event { return Event{Kind: EvRejected, Ballot: p.Max} }
 
 // Proposal is a value the leader proposed for a slot, kept until the
 // replicas executed the slot, to propose again what is not yet chosen and
@@ -263,8 +265,10 @@ func step(c *Core, in Inbox) {
 	}
 	// A slot chosen this tick goes to the replicas with its batch, which
 	// the ring holds: a slot is chosen at the ballot it was proposed with.
+	// A commit of a slot already committed (a later vote's) sends nothing
+	// again: a replica that missed it asks through its progress.
 	for _, cm := range in.Commits {
-		if r := &c.Ring[cm.Slot%w]; r.Set && r.Slot == cm.Slot && r.Ballot == cm.Ballot {
+		if r := &c.Ring[cm.Slot%w]; r.Set && r.Slot == cm.Slot && r.Ballot == cm.Ballot && !r.Committed {
 			r.Committed = true
 			c.Commits = append(c.Commits, Commit{Slot: cm.Slot, Ballot: cm.Ballot, Cmds: r.Cmds})
 		}
@@ -470,19 +474,14 @@ func toProposer(p P2b) hydro.MemberID { return p.Ballot.Proposer }
 
 func voters(a hydro.MemberID) uint64 { return 1 << (uint32(a) % 64) }
 
-func combineVotes(acc *Votes, v Votes) {
-	if lessRank(acc.Slot, acc.Ballot, v.Slot, v.Ballot) {
-		*acc = v
-	} else if acc.Slot == v.Slot && acc.Ballot == v.Ballot {
-		acc.Voters |= v.Voters
-	}
-}
+// committedBy is the proposer whose ballot a commit is at: the one that
+// proposed it, whose ring holds its batch.
+func committedBy(c Commit) hydro.MemberID { return c.Ballot.Proposer }
 
-// chosen is a tally that reached a majority with this tick's votes.
+// chosen is the tally a vote found for its slot and ballot.
 type chosen struct {
 	Commit    Commit
 	Voters    uint64
-	Before    uint64
 	Acceptors int
 }
 
@@ -490,7 +489,7 @@ func tallied(v Votes, t Tally) chosen {
 	if t.T.Slot != v.Slot || t.T.Ballot != v.Ballot {
 		return chosen{}
 	}
-	return chosen{Commit: Commit{Slot: t.T.Slot, Ballot: t.T.Ballot}, Voters: t.T.Voters, Before: t.T.Voters &^ v.Voters}
+	return chosen{Commit: Commit{Slot: t.T.Slot, Ballot: t.T.Ballot}, Voters: t.T.Voters}
 }
 
 func popcount(x uint64) int {
@@ -506,11 +505,9 @@ func withAcceptors(c chosen, acceptors int) chosen {
 	return c
 }
 
-// reached is a slot chosen by this tick's votes: they made its tally a
-// majority. (A vote that arrives after the majority commits nothing new;
-// one repeated from a voter may commit the slot again, which the replicas
-// ignore.)
+// reached is a slot chosen: the vote found its tally at a majority. Every
+// vote from the majority on commits the slot, which the state machine
+// takes once; so the commits are monotone in the votes.
 func reached(c chosen) (Commit, bool) {
-	q := quorum(c.Acceptors)
-	return c.Commit, c.Voters != 0 && popcount(c.Voters) >= q && popcount(c.Before) < q
+	return c.Commit, c.Voters != 0 && popcount(c.Voters) >= quorum(c.Acceptors)
 }

@@ -364,7 +364,8 @@ func (t *TallyLattice) IsBot() bool { return !t.Set }
 // Clone returns a copy of t.
 func (t *TallyLattice) Clone() TallyLattice { return *t }
 
-// Votes are the acceptors that voted for one ring position within a tick.
+// Votes is a vote for a slot at a ballot, by ring position, to probe the
+// slot's tally with.
 type Votes struct {
 	Pos    uint64 `hydro:"key"`
 	Slot   uint64

@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command acceptor runs location "acceptor" of the flows of package paxos (Paxos), chosen with -flow; see docs/deploy.md for its flags.
+// Command acceptor runs location "acceptor" of the flows of package paxos (Paxos, ScalablePaxos), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,7 +15,8 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "acceptor",
 		Flows: map[string]deploy.Builder{
-			"Paxos": buildPaxos,
+			"Paxos":         buildPaxos,
+			"ScalablePaxos": buildScalablePaxos,
 		},
 	})
 }
@@ -23,4 +24,9 @@ func main() {
 // buildPaxos builds location "acceptor" of flow Paxos.
 func buildPaxos(env *deploy.Env) (hydro.NetNode, error) {
 	return paxos.NewPaxosAcceptor(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, deploy.Output(env, paxos.PaxosVotesPort()), uint64(0)), nil
+}
+
+// buildScalablePaxos builds location "acceptor" of flow ScalablePaxos.
+func buildScalablePaxos(env *deploy.Env) (hydro.NetNode, error) {
+	return paxos.NewScalablePaxosAcceptor(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, deploy.Output(env, paxos.ScalablePaxosVotesPort()), uint64(0)), nil
 }

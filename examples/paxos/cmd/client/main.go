@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command client runs location "client" of the flows of package paxos (Paxos), chosen with -flow; see docs/deploy.md for its flags.
+// Command client runs location "client" of the flows of package paxos (Paxos, ScalablePaxos), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,7 +15,8 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "client",
 		Flows: map[string]deploy.Builder{
-			"Paxos": buildPaxos,
+			"Paxos":         buildPaxos,
+			"ScalablePaxos": buildScalablePaxos,
 		},
 	})
 }
@@ -23,4 +24,9 @@ func main() {
 // buildPaxos builds location "client" of flow Paxos.
 func buildPaxos(env *deploy.Env) (hydro.NetNode, error) {
 	return paxos.NewPaxosClient(deploy.Input(env, paxos.PaxosRequestsPort()), deploy.Output(env, paxos.PaxosRepliesPort()), hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, uint64(0)), nil
+}
+
+// buildScalablePaxos builds location "client" of flow ScalablePaxos.
+func buildScalablePaxos(env *deploy.Env) (hydro.NetNode, error) {
+	return paxos.NewScalablePaxosClient(deploy.Input(env, paxos.ScalablePaxosRequestsPort()), deploy.Output(env, paxos.ScalablePaxosRepliesPort()), hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, uint64(0)), nil
 }

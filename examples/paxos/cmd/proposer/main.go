@@ -2,7 +2,7 @@
 
 //go:build !hydrogen
 
-// Command proposer runs location "proposer" of the flows of package paxos (Paxos), chosen with -flow; see docs/deploy.md for its flags.
+// Command proposer runs location "proposer" of the flows of package paxos (Paxos, ScalablePaxos), chosen with -flow; see docs/deploy.md for its flags.
 package main
 
 import (
@@ -15,7 +15,8 @@ func main() {
 	deploy.Main(deploy.Role{
 		Name: "proposer",
 		Flows: map[string]deploy.Builder{
-			"Paxos": buildPaxos,
+			"Paxos":         buildPaxos,
+			"ScalablePaxos": buildScalablePaxos,
 		},
 	})
 }
@@ -27,4 +28,13 @@ func buildPaxos(env *deploy.Env) (hydro.NetNode, error) {
 		return nil, err
 	}
 	return paxos.NewPaxosProposer(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, window), nil
+}
+
+// buildScalablePaxos builds location "proposer" of flow ScalablePaxos.
+func buildScalablePaxos(env *deploy.Env) (hydro.NetNode, error) {
+	window, err := deploy.Param[uint64](env, "window")
+	if err != nil {
+		return nil, err
+	}
+	return paxos.NewScalablePaxosProposer(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, window), nil
 }
