@@ -500,6 +500,7 @@ func decodeHydroP1b(src []byte, v *P1b) (int, error) {
 
 func appendHydroP2a(dst []byte, v *P2a) []byte {
 	dst = netio.AppendUint64(dst, v.Slot)
+	dst = netio.AppendUint64(dst, v.Pos)
 	dst = appendHydroBallot(dst, &v.Ballot)
 	dst = appendHydroSliceCommand(dst, &v.Cmds)
 	dst = netio.AppendUint64(dst, v.Checkpoint)
@@ -513,6 +514,10 @@ func decodeHydroP2a(src []byte, v *P2a) (int, error) {
 	)
 	if v.Slot, m, err = netio.DecodeUint64(src[n:]); err != nil {
 		return 0, fmt.Errorf("paxos.P2a.Slot: %w", err)
+	}
+	n += m
+	if v.Pos, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("paxos.P2a.Pos: %w", err)
 	}
 	n += m
 	if m, err = decodeHydroBallot(src[n:], &v.Ballot); err != nil {
@@ -532,6 +537,7 @@ func decodeHydroP2a(src []byte, v *P2a) (int, error) {
 
 func appendHydroP2b(dst []byte, v *P2b) []byte {
 	dst = netio.AppendUint64(dst, v.Slot)
+	dst = netio.AppendUint64(dst, v.Pos)
 	dst = appendHydroBallot(dst, &v.Ballot)
 	dst = appendHydroHydroMemberID(dst, &v.Acceptor)
 	dst = appendHydroBallot(dst, &v.Max)
@@ -539,17 +545,18 @@ func appendHydroP2b(dst []byte, v *P2b) []byte {
 }
 
 func decodeHydroP2b(src []byte, v *P2b) (int, error) {
-	if len(src) < 28 {
+	if len(src) < 36 {
 		return 0, errsHydroP2b[0]
 	}
-	b := src[:28]
+	b := src[:36]
 	v.Slot = binary.LittleEndian.Uint64(b[0:])
-	v.Ballot.Num = binary.LittleEndian.Uint32(b[8:])
-	v.Ballot.Proposer = hydro.MemberID(binary.LittleEndian.Uint32(b[12:]))
-	v.Acceptor = hydro.MemberID(binary.LittleEndian.Uint32(b[16:]))
-	v.Max.Num = binary.LittleEndian.Uint32(b[20:])
-	v.Max.Proposer = hydro.MemberID(binary.LittleEndian.Uint32(b[24:]))
-	return 28, nil
+	v.Pos = binary.LittleEndian.Uint64(b[8:])
+	v.Ballot.Num = binary.LittleEndian.Uint32(b[16:])
+	v.Ballot.Proposer = hydro.MemberID(binary.LittleEndian.Uint32(b[20:]))
+	v.Acceptor = hydro.MemberID(binary.LittleEndian.Uint32(b[24:]))
+	v.Max.Num = binary.LittleEndian.Uint32(b[28:])
+	v.Max.Proposer = hydro.MemberID(binary.LittleEndian.Uint32(b[32:]))
+	return 36, nil
 }
 
 // errsHydroP2b holds decodeHydroP2b's errors, made once so that the decoder stays small
@@ -891,6 +898,19 @@ var errsHydroTransfer = [...]error{
 	fmt.Errorf("paxos.Transfer: %w", netio.ErrShort),
 }
 
+func appendHydroUint64(dst []byte, v *uint64) []byte {
+	return netio.AppendUint64(dst, *v)
+}
+
+func decodeHydroUint64(src []byte, v *uint64) (int, error) {
+	x, n, err := netio.DecodeUint64(src)
+	if err != nil {
+		return 0, err
+	}
+	*v = x
+	return n, nil
+}
+
 func appendHydroUsed(dst []byte, v *Used) []byte {
 	dst = netio.AppendUint8(dst, v.Key)
 	dst = appendHydroBallot(dst, &v.Ballot)
@@ -982,6 +1002,8 @@ func appendJSONHydroP2b(dst []byte, v *P2b) ([]byte, error) {
 	_ = err
 	dst = append(dst, "{\"Slot\":"...)
 	dst = strconv.AppendUint(dst, uint64(v.Slot), 10)
+	dst = append(dst, ",\"Pos\":"...)
+	dst = strconv.AppendUint(dst, uint64(v.Pos), 10)
 	dst = append(dst, ",\"Ballot\":"...)
 	if dst, err = appendJSONHydroBallot(dst, &v.Ballot); err != nil {
 		return dst, err

@@ -109,10 +109,10 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	// state machine through the network, as every other event does.
 	ayes := hydro.FilterMap(p2bsIn, accepted)
 	tallies := hydro.MergeKeyed(hydro.Map(ayes, func(p P2b) Tally {
-		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
+		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
 	}), hydro.Static)
 	fresh := hydro.Map(ayes, func(p P2b) Votes {
-		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
+		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
 	})
 	commits := hydro.FilterMap(hydro.CrossJoin(hydro.Join(fresh, tallies, tallied, hydro.Tick, hydro.Tick), hydro.ClusterSize(proposers, acceptors), withAcceptors, hydro.Tick, hydro.Static), reached)
 	rejections := hydro.Filter(p2bsIn, rejecting)

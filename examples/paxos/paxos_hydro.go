@@ -836,13 +836,12 @@ func (nd *PaxosProposer) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Filter (49), hydro.Demux (85).
 func (nd *PaxosProposer) subgraph1() {
-	window := nd.window
 	udf32 := /*line paxos.go:111:46*/ func(p P2b) Tally {
-		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:842:34*/
+		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
+	} /*line paxos_hydro.go:841:34*/
 	udf38 := /*line paxos.go:114:27*/ func(p P2b) Votes {
-		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:845:34*/
+		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
+	} /*line paxos_hydro.go:844:34*/
 	for _, v28 := range nd.n85Recv {
 		if v29, ok30 := accepted(v28); ok30 {
 			v31 := udf32(v29)
@@ -880,7 +879,7 @@ func (nd *PaxosProposer) subgraph1() {
 // subgraph2 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *PaxosProposer) subgraph2() {
 	window := nd.window
-	udf45 := /*line paxos.go:103:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:883:127*/
+	udf45 := /*line paxos.go:103:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:882:127*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -1018,11 +1017,11 @@ func (nd *PaxosProposer) subgraph6() {
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 65, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:425:46*/ {
+		/*line proposer.go:426:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1025:36*/
+		} /*line paxos_hydro.go:1024:36*/
 	}
 	{
 		c, emit := v79, func(v81 P1a) {
@@ -1051,7 +1050,7 @@ func (nd *PaxosProposer) subgraph6() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1054:36*/
+		} /*line paxos_hydro.go:1053:36*/
 	}
 	{
 		c, emit := v79, func(v86 P2a) {
@@ -1062,6 +1061,7 @@ func (nd *PaxosProposer) subgraph6() {
 		}
 		/*line proposer.go:419:39*/ {
 			for _, m := range c.P2as {
+				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
 		} /*line paxos_hydro.go:1067:36*/
@@ -1073,7 +1073,7 @@ func (nd *PaxosProposer) subgraph6() {
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 91, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:431:45*/ {
+		/*line proposer.go:432:45*/ {
 			for _, m := range c.Commits {
 				emit(m)
 			}
@@ -1086,7 +1086,7 @@ func (nd *PaxosProposer) subgraph6() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v88))}, 93, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:437:45*/ {
+		/*line proposer.go:438:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
@@ -1099,7 +1099,7 @@ func (nd *PaxosProposer) subgraph6() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v89))}, 157, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:443:49*/ {
+		/*line proposer.go:444:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}

@@ -389,7 +389,7 @@ func paxosNodes(location string, in hydro.Input[Request], out hydro.Output[Reply
 // scalableParts the partitions of each of their members.
 var (
 	scalableRoles = []string{"p2aproxy", "p2bproxy"}
-	scalableParts = map[string]int{"p2aproxy": 1, "p2bproxy": 1}
+	scalableParts = map[string]int{"p2aproxy": 1, "p2bproxy": 3}
 )
 
 // scalablePaxosNodes builds the generated node of a location of

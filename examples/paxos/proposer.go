@@ -418,6 +418,7 @@ func emitP1as(c Core, emit func(P1a)) {
 
 func emitP2as(c Core, emit func(P2a)) {
 	for _, m := range c.P2as {
+		m.Pos = m.Slot % ring(c.Config.Window)
 		emit(m)
 	}
 }

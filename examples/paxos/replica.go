@@ -34,7 +34,7 @@ type answered2 struct {
 // answer is an acceptor's phase-2b reply: it accepts a P2a whose ballot is
 // at least its promise, which then equals the P2a's ballot.
 func answer(m P2a, v view) answered2 {
-	return answered2{P2b: P2b{Slot: m.Slot, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot}, Cmds: m.Cmds, Checkpoint: m.Checkpoint}
+	return answered2{P2b: P2b{Slot: m.Slot, Pos: m.Pos, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot}, Cmds: m.Cmds, Checkpoint: m.Checkpoint}
 }
 
 func voteOf(a answered2) P2b { return a.P2b }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	xxhash "github.com/cespare/xxhash/v2"
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/durable"
 )
@@ -122,9 +123,9 @@ func NewScalablePaxosClient(requests hydro.Input[Request], replies hydro.Output[
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:73:52*/ Timeout /*line scalablepaxos_hydro.go:125:86*/
+	nd.n1Period = /*line paxos.go:73:52*/ Timeout /*line scalablepaxos_hydro.go:126:86*/
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:83:57*/ Timeout /*line scalablepaxos_hydro.go:127:87*/
+	nd.n16Period = /*line paxos.go:83:57*/ Timeout /*line scalablepaxos_hydro.go:128:87*/
 	return nd
 }
 
@@ -219,7 +220,7 @@ func (nd *ScalablePaxosClient) subgraph3() {
 			b := v11
 			/*line replica.go:413:42*/ {
 				acc12 = maxBallot(acc12, b)
-			} /*line scalablepaxos_hydro.go:222:44*/
+			} /*line scalablepaxos_hydro.go:223:44*/
 		}
 	}
 	clear(nd.n155Recv)
@@ -246,7 +247,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 					c := v17
 					/*line replica.go:396:37*/ {
 						acc18 = min(acc18, c.Seq)
-					} /*line scalablepaxos_hydro.go:249:46*/
+					} /*line scalablepaxos_hydro.go:250:46*/
 				}
 			}
 			k19 := v17.ID
@@ -274,7 +275,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 				c := v22
 				/*line replica.go:396:37*/ {
 					acc18 = min(acc18, c.Seq)
-				} /*line scalablepaxos_hydro.go:277:45*/
+				} /*line scalablepaxos_hydro.go:278:45*/
 			}
 		}
 		k24 := v22.ID
@@ -539,7 +540,7 @@ func NewScalablePaxosProposer(requests hydro.Input[Request], replies hydro.Outpu
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:127:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:542:96*/
+	nd.n58Period = /*line paxos.go:127:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:543:96*/
 	return nd
 }
 
@@ -595,7 +596,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:598:44*/
+			} /*line scalablepaxos_hydro.go:599:44*/
 		}
 	}
 	clear(nd.n23Recv)
@@ -621,7 +622,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:624:44*/
+			} /*line scalablepaxos_hydro.go:625:44*/
 		}
 	}
 	clear(nd.n28Recv)
@@ -647,7 +648,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:650:44*/
+			} /*line scalablepaxos_hydro.go:651:44*/
 		}
 	}
 	clear(nd.n52Recv)
@@ -673,7 +674,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:676:44*/
+			} /*line scalablepaxos_hydro.go:677:44*/
 		}
 	}
 	clear(nd.n55Recv)
@@ -702,7 +703,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:705:44*/
+			} /*line scalablepaxos_hydro.go:706:44*/
 		}
 	}
 	for _, v17 := range nd.n65Recv {
@@ -726,7 +727,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:729:44*/
+			} /*line scalablepaxos_hydro.go:730:44*/
 		}
 	}
 	clear(nd.n65Recv)
@@ -751,7 +752,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:754:44*/
+			} /*line scalablepaxos_hydro.go:755:44*/
 		}
 	}
 	for _, v22 := range nd.n88Recv {
@@ -775,7 +776,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:778:44*/
+			} /*line scalablepaxos_hydro.go:779:44*/
 		}
 	}
 	clear(nd.n88Recv)
@@ -801,7 +802,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:804:44*/
+			} /*line scalablepaxos_hydro.go:805:44*/
 		}
 	}
 	clear(nd.n170Recv)
@@ -812,7 +813,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 // subgraph1 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *ScalablePaxosProposer) subgraph1() {
 	window := nd.window
-	udf34 := /*line paxos.go:103:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:815:135*/
+	udf34 := /*line paxos.go:103:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:816:135*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -898,11 +899,11 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 65, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:425:46*/ {
+		/*line proposer.go:426:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:905:43*/
+		} /*line scalablepaxos_hydro.go:906:43*/
 	}
 	{
 		c, emit := v51, func(v53 P1a) {
@@ -931,7 +932,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:934:43*/
+		} /*line scalablepaxos_hydro.go:935:43*/
 	}
 	{
 		c, emit := v51, func(v58 P2a) {
@@ -942,9 +943,10 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 		}
 		/*line proposer.go:419:39*/ {
 			for _, m := range c.P2as {
+				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:947:43*/
+		} /*line scalablepaxos_hydro.go:949:43*/
 	}
 	{
 		c, emit := v51, func(v59 Commit) {
@@ -953,11 +955,11 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 91, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:431:45*/ {
+		/*line proposer.go:432:45*/ {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:960:43*/
+		} /*line scalablepaxos_hydro.go:962:43*/
 	}
 	{
 		c, emit := v51, func(v60 Resend) {
@@ -966,11 +968,11 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v60))}, 93, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:437:45*/ {
+		/*line proposer.go:438:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:973:43*/
+		} /*line scalablepaxos_hydro.go:975:43*/
 	}
 	{
 		c, emit := v51, func(v61 Transfer) {
@@ -979,11 +981,11 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v61))}, 157, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:443:49*/ {
+		/*line proposer.go:444:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:986:43*/
+		} /*line scalablepaxos_hydro.go:988:43*/
 	}
 }
 
@@ -1367,10 +1369,10 @@ func (nd *ScalablePaxosAcceptor) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.LatticeFold (78), hydro.CrossJoin (79), hydro.CrossJoin (80), hydro.Map (81), hydro.Map (82), hydro.Sink (84), hydro.CrossJoin (86).
 func (nd *ScalablePaxosAcceptor) subgraph2() {
-	udf17 := /*line paxos.go:151:47*/ func(a answered2) AcceptorLog {
+	udf18 := /*line paxos.go:151:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line scalablepaxos_hydro.go:1373:43*/
+	} /*line scalablepaxos_hydro.go:1375:43*/
 	v6 := nd.n78Acc
 	nd.n79L = append(nd.n79L, v6)
 	for _, v7 := range nd.n79R {
@@ -1393,22 +1395,25 @@ func (nd *ScalablePaxosAcceptor) subgraph2() {
 			v14 := answer(v12, v13)
 			v15 := voteOf(v14)
 			nd.n84Out = append(nd.n84Out, v15)
+			nd.hydroKey = nd.hydroKey[:0]
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v15.Pos)
+			part16 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v15)
-				nd.hydroSend(hydro.Dest{Location: "p2bproxy", Member: uint64(toProposer(v15))}, 85, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part16, Member: uint64(toProposer(v15))}, 85, nd.hydroBuf)
 			}
-			v16 := udf17(v14)
-			if nd.n83Acc.Merge(v16) && nd.hydroJournal.Active() {
-				nd.n83Changed = append(nd.n83Changed, v16)
+			v17 := udf18(v14)
+			if nd.n83Acc.Merge(v17) && nd.hydroJournal.Active() {
+				nd.n83Changed = append(nd.n83Changed, v17)
 			}
 		}
 	}
 	clear(nd.h73To80Port0)
 	nd.h73To80Port0 = nd.h73To80Port0[:0]
-	for _, v18 := range nd.h71To86Port0 {
-		for _, v19 := range nd.n86R {
-			v20 := promised(v18, v19)
-			nd.h86To87Port0 = append(nd.h86To87Port0, v20)
+	for _, v19 := range nd.h71To86Port0 {
+		for _, v20 := range nd.n86R {
+			v21 := promised(v19, v20)
+			nd.h86To87Port0 = append(nd.h86To87Port0, v21)
 		}
 	}
 	clear(nd.h71To86Port0)
@@ -1417,14 +1422,14 @@ func (nd *ScalablePaxosAcceptor) subgraph2() {
 
 // subgraph3 runs stratum 2: hydro.LatticeFold (83), hydro.CrossJoin (87).
 func (nd *ScalablePaxosAcceptor) subgraph3() {
-	v21 := nd.n83Acc
-	nd.n87R = append(nd.n87R, v21)
-	for _, v22 := range nd.h86To87Port0 {
-		for _, v23 := range nd.n87R {
-			v24 := withLog(v22, v23)
+	v22 := nd.n83Acc
+	nd.n87R = append(nd.n87R, v22)
+	for _, v23 := range nd.h86To87Port0 {
+		for _, v24 := range nd.n87R {
+			v25 := withLog(v23, v24)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v24)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v24))}, 88, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v25)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v25))}, 88, nd.hydroBuf)
 			}
 		}
 	}
@@ -1443,26 +1448,26 @@ func (nd *ScalablePaxosAcceptor) Recover(dir durable.FS, opts durable.Options) e
 func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 78:
-		var v26 Promise
-		n27, err28 := decodeHydroPromise(item, &v26)
-		if err28 == nil && n27 != len(item) {
-			err28 = fmt.Errorf("%d bytes after the item", len(item)-n27)
+		var v27 Promise
+		n28, err29 := decodeHydroPromise(item, &v27)
+		if err29 == nil && n28 != len(item) {
+			err29 = fmt.Errorf("%d bytes after the item", len(item)-n28)
 		}
-		if err28 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 78, paxos.go:145): %w", err28)
+		if err29 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 78, paxos.go:145): %w", err29)
 		}
-		nd.n78Acc.Merge(v26)
+		nd.n78Acc.Merge(v27)
 		return nil
 	case 83:
-		var v30 AcceptorLog
-		n31, err32 := decodeHydroAcceptorLog(item, &v30)
-		if err32 == nil && n31 != len(item) {
-			err32 = fmt.Errorf("%d bytes after the item", len(item)-n31)
+		var v31 AcceptorLog
+		n32, err33 := decodeHydroAcceptorLog(item, &v31)
+		if err33 == nil && n32 != len(item) {
+			err33 = fmt.Errorf("%d bytes after the item", len(item)-n32)
 		}
-		if err32 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 83, paxos.go:151): %w", err32)
+		if err33 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 83, paxos.go:151): %w", err33)
 		}
-		nd.n83Acc.Merge(v30)
+		nd.n83Acc.Merge(v31)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -1474,12 +1479,12 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v25 := range nd.n78Changed {
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(78), &v25))
+		for _, v26 := range nd.n78Changed {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(78), &v26))
 		}
 		nd.n78Changed = nd.n78Changed[:0]
-		for _, v29 := range nd.n83Changed {
-			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &v29))
+		for _, v30 := range nd.n83Changed {
+			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &v30))
 		}
 		clear(nd.n83Changed)
 		nd.n83Changed = nd.n83Changed[:0]
@@ -1789,7 +1794,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:180:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1792:97*/
+	nd.n113Period = /*line paxos.go:180:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1797:97*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -1933,14 +1938,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v11
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line scalablepaxos_hydro.go:1936:45*/
+			} /*line scalablepaxos_hydro.go:1941:45*/
 		}
 		v13 := slotOf(v10)
 		{
 			s := v13
 			/*line replica.go:91:41*/ {
 				acc14 = max(acc14, s)
-			} /*line scalablepaxos_hydro.go:1943:45*/
+			} /*line scalablepaxos_hydro.go:1948:45*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -1953,14 +1958,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v17
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line scalablepaxos_hydro.go:1956:45*/
+			} /*line scalablepaxos_hydro.go:1961:45*/
 		}
 		v19 := slotOf(v16)
 		{
 			s := v19
 			/*line replica.go:91:41*/ {
 				acc14 = max(acc14, s)
-			} /*line scalablepaxos_hydro.go:1963:45*/
+			} /*line scalablepaxos_hydro.go:1968:45*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -1974,7 +1979,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v22
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line scalablepaxos_hydro.go:1977:45*/
+			} /*line scalablepaxos_hydro.go:1982:45*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v21)
 	}
@@ -1999,7 +2004,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v28
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line scalablepaxos_hydro.go:2002:45*/
+			} /*line scalablepaxos_hydro.go:2007:45*/
 		}
 	}
 	for _, v30 := range nd.n146Now {
@@ -2060,7 +2065,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v45
 			/*line replica.go:81:25*/ {
 				acc12 += k
-			} /*line scalablepaxos_hydro.go:2063:45*/
+			} /*line scalablepaxos_hydro.go:2068:45*/
 		}
 		{
 			s, emit := v40, func(v47 KV) {
@@ -2085,7 +2090,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:2088:45*/
+			} /*line scalablepaxos_hydro.go:2093:45*/
 		}
 		{
 			s, emit := v40, func(v52 Session) {
@@ -2110,7 +2115,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:2113:45*/
+			} /*line scalablepaxos_hydro.go:2118:45*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -2156,7 +2161,7 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 			a := v60
 			/*line replica.go:69:42*/ {
 				acc62 = max(acc62, a.Next)
-			} /*line scalablepaxos_hydro.go:2159:45*/
+			} /*line scalablepaxos_hydro.go:2164:45*/
 		}
 	}
 	nd.n103Acc = acc62
@@ -2180,7 +2185,7 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 				kv := v67
 				/*line replica.go:347:34*/ {
 					acc68 = append(acc68, kv)
-				} /*line scalablepaxos_hydro.go:2183:46*/
+				} /*line scalablepaxos_hydro.go:2188:46*/
 			}
 		}
 	}
@@ -2207,7 +2212,7 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 				s := v73
 				/*line replica.go:353:48*/ {
 					acc74 = append(acc74, s)
-				} /*line scalablepaxos_hydro.go:2210:46*/
+				} /*line scalablepaxos_hydro.go:2215:46*/
 			}
 		}
 	}
@@ -2242,7 +2247,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 	udf91 := /*line paxos.go:174:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:2245:43*/
+	} /*line scalablepaxos_hydro.go:2250:43*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -2330,7 +2335,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:2333:46*/
+				} /*line scalablepaxos_hydro.go:2338:46*/
 			}
 		}
 	}
@@ -2376,7 +2381,7 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 				c := v116
 				/*line replica.go:105:41*/ {
 					acc117 = append(acc117, c)
-				} /*line scalablepaxos_hydro.go:2379:46*/
+				} /*line scalablepaxos_hydro.go:2384:46*/
 			}
 		}
 	}
@@ -2417,7 +2422,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc128 = map[string]Cell{}
 									}
 									(acc128)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:2420:50*/
+								} /*line scalablepaxos_hydro.go:2425:50*/
 							}
 						}
 					}
@@ -2430,7 +2435,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2433:46*/
+				} /*line scalablepaxos_hydro.go:2438:46*/
 			}
 			{
 				r, emit := v121, func(v129 SessionProbe) {
@@ -2446,7 +2451,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc135 = map[uint64]SessionLattice{}
 									}
 									(acc135)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:2449:50*/
+								} /*line scalablepaxos_hydro.go:2454:50*/
 							}
 						}
 					}
@@ -2459,7 +2464,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2462:46*/
+				} /*line scalablepaxos_hydro.go:2467:46*/
 			}
 			nd.h127To138Port0 = append(nd.h127To138Port0, v121)
 			nd.n168R = append(nd.n168R, v121)
@@ -2537,7 +2542,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2540:47*/
+					} /*line scalablepaxos_hydro.go:2545:47*/
 				}
 				{
 					x, emit := v152, func(v155 Session) {
@@ -2547,7 +2552,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2550:47*/
+					} /*line scalablepaxos_hydro.go:2555:47*/
 				}
 				{
 					x, emit := v152, func(v156 Commit) {
@@ -2557,7 +2562,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2560:47*/
+					} /*line scalablepaxos_hydro.go:2565:47*/
 				}
 				{
 					x, emit := v152, func(v157 Answer) {
@@ -2567,7 +2572,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2570:47*/
+					} /*line scalablepaxos_hydro.go:2575:47*/
 				}
 			}
 		}
@@ -2593,7 +2598,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:2596:49*/
+							} /*line scalablepaxos_hydro.go:2601:49*/
 						}
 						{
 							x, emit := v165, func(v168 Session) {
@@ -2603,7 +2608,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:2606:49*/
+							} /*line scalablepaxos_hydro.go:2611:49*/
 						}
 						{
 							x, emit := v165, func(v169 Commit) {
@@ -2613,7 +2618,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:2616:49*/
+							} /*line scalablepaxos_hydro.go:2621:49*/
 						}
 						{
 							x, emit := v165, func(v170 Answer) {
@@ -2623,7 +2628,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:2626:49*/
+							} /*line scalablepaxos_hydro.go:2631:49*/
 						}
 					}
 				}
@@ -2648,7 +2653,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2651:47*/
+					} /*line scalablepaxos_hydro.go:2656:47*/
 				}
 				{
 					x, emit := v174, func(v177 Session) {
@@ -2658,7 +2663,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2661:47*/
+					} /*line scalablepaxos_hydro.go:2666:47*/
 				}
 				{
 					x, emit := v174, func(v178 Commit) {
@@ -2668,7 +2673,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2671:47*/
+					} /*line scalablepaxos_hydro.go:2676:47*/
 				}
 				{
 					x, emit := v174, func(v179 Answer) {
@@ -2678,7 +2683,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2681:47*/
+					} /*line scalablepaxos_hydro.go:2686:47*/
 				}
 			}
 		}
@@ -3180,13 +3185,12 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Filter (49), hydro.Demux (85).
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
-	window := nd.window
 	udf5 := /*line paxos.go:111:46*/ func(p P2b) Tally {
-		return Tally{Pos: p.Slot % ring(window), T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:3186:43*/
+		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
+	} /*line scalablepaxos_hydro.go:3190:43*/
 	udf11 := /*line paxos.go:114:27*/ func(p P2b) Votes {
-		return Votes{Pos: p.Slot % ring(window), Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:3189:43*/
+		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
+	} /*line scalablepaxos_hydro.go:3193:43*/
 	for _, v1 := range nd.n85Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)

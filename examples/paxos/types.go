@@ -112,7 +112,10 @@ type Accepted struct {
 // Checkpoint is the slot below which a majority of the replicas executed
 // the log, so that the acceptor may forget it.
 type P2a struct {
-	Slot       uint64
+	Slot uint64
+	// Pos is the slot's position in the ring of window positions, which
+	// the P2b carries back: what the votes are tallied by.
+	Pos        uint64
 	Ballot     Ballot
 	Cmds       []Command
 	Checkpoint uint64
@@ -122,7 +125,9 @@ type P2a struct {
 // ballot, equals Ballot; otherwise a rejection carrying the higher ballot.
 // It does not carry the batch: the leader holds it.
 type P2b struct {
-	Slot     uint64
+	Slot uint64
+	// Pos is the P2a's ring position of the slot.
+	Pos      uint64
 	Ballot   Ballot
 	Acceptor hydro.MemberID
 	Max      Ballot

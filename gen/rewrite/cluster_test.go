@@ -1,6 +1,7 @@
 package rewrite_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -122,4 +123,40 @@ func TestVerifyChecksPairing(t *testing.T) {
 	bad = g.Clone()
 	bad.Location("proxy").Paired = "client"
 	assert.Contains(t, ir.Verify(bad).Error(), `location "proxy" is paired with "client", which is not a cluster it can pair with`)
+}
+
+// TestScalablePaxosPlan derives ScalablePaxos by examples/paxos's plan:
+// both proxies are clusters paired with the proposers, the P2a reaches
+// the p2a proxy by a paired Send, the acceptors' votes reach the p2b
+// proxy of their ballot's proposer, in the partition of their ring
+// position, and the proposer receives only the rejections among them.
+func TestScalablePaxosPlan(t *testing.T) {
+	src, err := os.ReadFile("../../examples/paxos/scalable.hydroplan")
+	require.NoError(t, err)
+	g, err := derive(t, "./examples/paxos", "Paxos", string(src))
+	require.NoError(t, err)
+	for _, role := range []string{"p2aproxy", "p2bproxy"} {
+		require.NotNil(t, g.Location(role), role)
+		assert.Equal(t, "proposer", g.Location(role).Paired, role)
+	}
+	assert.Equal(t, 3, g.Location("p2bproxy").Partitions)
+	assert.True(t, sendBetween(t, g, "proposer", "p2aproxy").Paired)
+	var votes []*ir.Node
+	for _, n := range g.Nodes {
+		if n.Spec.Network && g.Locations[g.Nodes[n.Inputs[0]].Loc].Name == "acceptor" && n.Elem.Name == "paxos.P2b" {
+			votes = append(votes, n)
+		}
+	}
+	require.Len(t, votes, 1)
+	assert.Equal(t, "p2bproxy", g.Locations[votes[0].Loc].Name)
+	assert.False(t, votes[0].Paired, "routed by the ballot's proposer, as in the base")
+	require.NotNil(t, parse.SyntaxOf(votes[0]).Part, "and by the ring position")
+	assert.Equal(t, "Pos", parse.SyntaxOf(votes[0]).Part.Fields[0].Name())
+	for _, n := range g.Nodes {
+		if g.Locations[n.Loc].Name == "proposer" && n.Spec.Network && n.Elem.Name == "paxos.P2b" {
+			in := g.Nodes[n.Inputs[0]]
+			assert.Equal(t, "hydro.Filter", in.Spec.API, "n%d: the proposer receives only the rejections", n.ID)
+			assert.Equal(t, "p2bproxy", g.Locations[in.Loc].Name, "n%d: from the p2b proxy", n.ID)
+		}
+	}
 }

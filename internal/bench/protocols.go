@@ -92,6 +92,25 @@ func Protocols() []Protocol {
 				func(r paxos.Reply) uint64 { return r.ID }),
 		},
 		{
+			// ScalablePaxos, derived from Paxos by
+			// examples/paxos/scalable.hydroplan: p2a and p2b proxy leaders
+			// paired with the proposers (sized from them), each p2b proxy
+			// partitioned into 3.
+			Name:    "paxos-scalable",
+			Package: "./examples/paxos",
+			Flow:    "ScalablePaxos",
+			Base:    "paxos",
+			Rewrite: "decoupling and partitioning",
+			Deployments: []Deployment{
+				{Name: "2 proposers, 3 acceptors, 3 replicas", Members: map[string]int{"proposer": 2, "acceptor": 3, "replica": 3}, Flags: paxosFlags},
+			},
+			Driver: Commands("client", paxos.ScalablePaxosRequestsPort(), paxos.ScalablePaxosRepliesPort(),
+				func(id uint64, p [16]byte) paxos.Request {
+					return paxos.Request{ID: id, Op: paxos.OpPut, Key: "key" + strconv.FormatUint(id%64, 10), Value: string(p[:])}
+				},
+				func(r paxos.Reply) uint64 { return r.ID }),
+		},
+		{
 			Name:    "twopc",
 			Package: "./examples/twopc",
 			Flow:    "TwoPC",
