@@ -11,9 +11,10 @@ const CounterPeriod = 70 * Period / 100
 // every member of the counter cluster counts its own periods
 // (CounterPeriod) and broadcasts its count to the replicas, as the leader
 // broadcasts its own; a replica keeps the highest integer from any of
-// them — a lattice fold fed by two network operators, one from a cluster,
-// like a Paxos acceptor's promise, which every proposer's phase-1a and
-// phase-2a messages raise — and attaches it to every acknowledgement. The
+// them — a durable lattice fold fed by two network operators, one from a
+// cluster, like a Paxos acceptor's promise, which every proposer's
+// phase-1a and phase-2a messages raise — and attaches it to every
+// acknowledgement. The
 // replicas certify what they store; the leader only relays.
 //
 //hydro:flow
@@ -44,7 +45,7 @@ func RSetCounters(f *hydro.Flow, commands hydro.Input[Command], answers hydro.Ou
 
 	// Replica: keep the highest integer from any sender; certify,
 	// acknowledge with it.
-	highest := hydro.LatticeFold(hydro.Union(hydro.Map(fromLeader, maxOf), hydro.Map(fromCounters, maxOf)), hydro.Static)
+	highest := hydro.LatticeFold(hydro.Union(hydro.Map(fromLeader, maxOf), hydro.Map(fromCounters, maxOf)), hydro.Durable)
 	acks := hydro.CrossJoin(hydro.CrossJoin(hydro.Map(payloads, certify), hydro.SelfID(replicas), ack, hydro.Tick, hydro.Static), highest, withInteger, hydro.Tick, hydro.Tick)
 	hydro.Sink(acks, stored)
 

@@ -653,7 +653,7 @@ func TestRSetIntegerPartitionedEquivalent(t *testing.T) {
 // publication not yet voted for by both. Without crashes, the integers a
 // replica attaches never decrease, as in the base.
 func TestRSetCountersPartitionedEquivalent(t *testing.T) {
-	equivalentSeeds(t, "RSetCounters", "RSetCountersPartitioned", 3, 8)
+	equivalentSeeds(t, "RSetCounters", "RSetCountersPartitioned", 3, 6)
 }
 
 // TestRSetSnapshotPartitionedEquivalent: RSetSnapshotPartitioned is

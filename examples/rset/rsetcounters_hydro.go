@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/hydro/durable"
 	"github.com/hydrogo/hydro/lattices"
 )
 
@@ -45,30 +46,30 @@ type RSetCountersClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, counters.go:24): this tick's input.
+	// hydro.Source (node 0, counters.go:25): this tick's input.
 	n0Buf []Command
-	// hydro.Timer (node 2, counters.go:26): the period, the next due time, whether it fired.
+	// hydro.Timer (node 2, counters.go:27): the period, the next due time, whether it fired.
 	n2Period time.Duration
 	n2Due    time.Time
 	n2Fired  bool
-	// hydro.CrossJoin (node 3, counters.go:26): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 3, counters.go:27): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 7, counters.go:30): the stored sides' items, per key in arrival order.
+	// hydro.Join (node 7, counters.go:31): the stored sides' items, per key in arrival order.
 	n7RIndex  hydro.IntIndex[uint64]
 	n7RGroups [][]Command
-	// hydro.ReduceKeyed (node 8, counters.go:30): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 8, counters.go:31): the groups in order of first appearance.
 	n8Index hydro.IntIndex[uint64]
 	n8Accs  []Answer
-	// hydro.Sink (node 9, counters.go:30): this tick's output.
+	// hydro.Sink (node 9, counters.go:31): this tick's output.
 	n9Out []Answer
-	// hydro.AntiJoin (node 10, counters.go:31): the keys of the negative input.
+	// hydro.AntiJoin (node 10, counters.go:32): the keys of the negative input.
 	n10Neg hydro.IntSet[uint64]
-	// hydro.DeferTickLazy (node 11, counters.go:31): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 11, counters.go:32): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
-	// hydro.Send (node 51, counters.go:60): the items received since the last tick.
+	// hydro.Send (node 51, counters.go:61): the items received since the last tick.
 	n51Recv []Sealed
-	// h6To10Port0 is the handoff from hydro.Union (node 6, counters.go:29) to hydro.AntiJoin (node 10, counters.go:31).
+	// h6To10Port0 is the handoff from hydro.Union (node 6, counters.go:30) to hydro.AntiJoin (node 10, counters.go:32).
 	h6To10Port0 []Command
 }
 
@@ -79,7 +80,7 @@ func NewRSetCountersClient(commands hydro.Input[Command], answers hydro.Output[A
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line counters.go:26:57*/ Timeout /*line rsetcounters_hydro.go:82:87*/
+	nd.n2Period = /*line counters.go:27:57*/ Timeout /*line rsetcounters_hydro.go:83:87*/
 	return nd
 }
 
@@ -248,10 +249,10 @@ func (nd *RSetCountersClient) Deliver(tag uint16, payload []byte) error {
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCounters, location client, hydro.Send at counters.go:60: %w", err)
+			return fmt.Errorf("flow RSetCounters, location client, hydro.Send at counters.go:61: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCounters, location client, hydro.Send at counters.go:60: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCounters, location client, hydro.Send at counters.go:61: %d bytes after the item", len(payload)-n)
 		}
 		nd.n51Recv = append(nd.n51Recv, v)
 		return nil
@@ -306,51 +307,51 @@ type RSetCountersLeader struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Timer (node 17, counters.go:36): the period, the next due time, whether it fired.
+	// hydro.Timer (node 17, counters.go:37): the period, the next due time, whether it fired.
 	n17Period time.Duration
 	n17Due    time.Time
 	n17Fired  bool
-	// hydro.Fold (node 18, counters.go:37): the accumulator.
+	// hydro.Fold (node 18, counters.go:38): the accumulator.
 	n18Acc  uint64
 	n18Init bool
-	// hydro.CrossJoin (node 19, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 19, counters.go:39): the stored sides' items in arrival order.
 	n19R []uint64
-	// hydro.AntiJoin (node 39, counters.go:55): the keys of the negative input.
+	// hydro.AntiJoin (node 39, counters.go:56): the keys of the negative input.
 	n39Neg hydro.IntSet[uint64]
-	// hydro.MergeKeyed (node 40, counters.go:55): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 40, counters.go:56): the groups in order of first appearance.
 	n40Index hydro.IntIndex[uint64]
 	n40Accs  []Tally
-	// hydro.ClusterSize (node 41, counters.go:56): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 41, counters.go:57): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n41Size int
 	n41Done bool
-	// hydro.CrossJoin (node 42, counters.go:56): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 42, counters.go:57): the stored sides' items in arrival order.
 	n42L []Tally
 	n42R []int
-	// hydro.AntiJoin (node 44, counters.go:57): the keys of the negative input.
+	// hydro.AntiJoin (node 44, counters.go:58): the keys of the negative input.
 	n44Neg hydro.IntSet[uint64]
-	// hydro.DeferTickLazy (node 46, counters.go:57): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 46, counters.go:58): the items of this tick and of the next.
 	n46Now  []Tally
 	n46Next []Tally
-	// hydro.DeferTickLazy (node 47, counters.go:58): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 47, counters.go:59): the items of this tick and of the next.
 	n47Now  []Answer
 	n47Next []Answer
-	// hydro.Join (node 48, counters.go:59): the stored sides' items, per key in arrival order.
+	// hydro.Join (node 48, counters.go:60): the stored sides' items, per key in arrival order.
 	n48RIndex hydro.IntIndex[uint64]
 	n48RItems []Answer
 	n48RNext  []int
-	// hydro.Send (node 14, counters.go:32): the items received since the last tick.
+	// hydro.Send (node 14, counters.go:33): the items received since the last tick.
 	n14Recv []Sealed
-	// hydro.Send (node 36, counters.go:54): the items received since the last tick.
+	// hydro.Send (node 36, counters.go:55): the items received since the last tick.
 	n36Recv []Ack
-	// h17To19Port0 is the handoff from hydro.Timer (node 17, counters.go:36) to hydro.CrossJoin (node 19, counters.go:38).
+	// h17To19Port0 is the handoff from hydro.Timer (node 17, counters.go:37) to hydro.CrossJoin (node 19, counters.go:39).
 	h17To19Port0 []time.Time
-	// h38To39Port0 is the handoff from hydro.Union (node 38, counters.go:55) to hydro.AntiJoin (node 39, counters.go:55).
+	// h38To39Port0 is the handoff from hydro.Union (node 38, counters.go:56) to hydro.AntiJoin (node 39, counters.go:56).
 	h38To39Port0 []Tally
-	// h41To42Port1 is the handoff from hydro.ClusterSize (node 41, counters.go:56) to hydro.CrossJoin (node 42, counters.go:56).
+	// h41To42Port1 is the handoff from hydro.ClusterSize (node 41, counters.go:57) to hydro.CrossJoin (node 42, counters.go:57).
 	h41To42Port1 []int
-	// h40To44Port0 is the handoff from hydro.MergeKeyed (node 40, counters.go:55) to hydro.AntiJoin (node 44, counters.go:57).
+	// h40To44Port0 is the handoff from hydro.MergeKeyed (node 40, counters.go:56) to hydro.AntiJoin (node 44, counters.go:58).
 	h40To44Port0 []Tally
-	// h48To49Port1 is the handoff from hydro.Join (node 48, counters.go:59) to hydro.Union (node 49, counters.go:60).
+	// h48To49Port1 is the handoff from hydro.Join (node 48, counters.go:60) to hydro.Union (node 49, counters.go:61).
 	h48To49Port1 []Answer
 }
 
@@ -361,7 +362,7 @@ func NewRSetCountersLeader(commands hydro.Input[Command], answers hydro.Output[A
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line counters.go:36:30*/ Period /*line rsetcounters_hydro.go:364:88*/
+	nd.n17Period = /*line counters.go:37:30*/ Period /*line rsetcounters_hydro.go:365:88*/
 	return nd
 }
 
@@ -417,7 +418,7 @@ func (nd *RSetCountersLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetcounters_hydro.go:420:43*/
+			} /*line rsetcounters_hydro.go:421:43*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -623,10 +624,10 @@ func (nd *RSetCountersLeader) Deliver(tag uint16, payload []byte) error {
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCounters, location leader, hydro.Send at counters.go:32: %w", err)
+			return fmt.Errorf("flow RSetCounters, location leader, hydro.Send at counters.go:33: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCounters, location leader, hydro.Send at counters.go:32: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCounters, location leader, hydro.Send at counters.go:33: %d bytes after the item", len(payload)-n)
 		}
 		nd.n14Recv = append(nd.n14Recv, v)
 		return nil
@@ -634,10 +635,10 @@ func (nd *RSetCountersLeader) Deliver(tag uint16, payload []byte) error {
 		var v Ack
 		n, err := decodeHydroAck(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCounters, location leader, hydro.Send at counters.go:54: %w", err)
+			return fmt.Errorf("flow RSetCounters, location leader, hydro.Send at counters.go:55: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCounters, location leader, hydro.Send at counters.go:54: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCounters, location leader, hydro.Send at counters.go:55: %d bytes after the item", len(payload)-n)
 		}
 		nd.n36Recv = append(nd.n36Recv, v)
 		return nil
@@ -691,23 +692,28 @@ type RSetCountersReplica struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.LatticeFold (node 28, counters.go:47): the accumulator, starting at bottom.
+	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
+	hydroJournal hydro.Journal
+	hydroOut     hydro.Outbox
+	// hydro.LatticeFold (node 28, counters.go:48): the accumulator, starting at bottom.
 	n28Acc lattices.Max[uint64]
-	// hydro.SelfID (node 30, counters.go:48): whether the member id was emitted.
+	// the items that changed the accumulator this tick, to log at its end.
+	n28Changed []lattices.Max[uint64]
+	// hydro.SelfID (node 30, counters.go:49): whether the member id was emitted.
 	n30Done bool
-	// hydro.CrossJoin (node 31, counters.go:48): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 31, counters.go:49): the stored sides' items in arrival order.
 	n31R []hydro.MemberID
-	// hydro.CrossJoin (node 32, counters.go:48): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 32, counters.go:49): the stored sides' items in arrival order.
 	n32R []lattices.Max[uint64]
-	// hydro.Sink (node 33, counters.go:49): this tick's output.
+	// hydro.Sink (node 33, counters.go:50): this tick's output.
 	n33Out []Ack
-	// hydro.Broadcast (node 16, counters.go:35): the items received since the last tick.
+	// hydro.Broadcast (node 16, counters.go:36): the items received since the last tick.
 	n16Recv []Command
-	// hydro.Broadcast (node 20, counters.go:38): the items received since the last tick.
+	// hydro.Broadcast (node 20, counters.go:39): the items received since the last tick.
 	n20Recv []uint64
-	// hydro.Broadcast (node 24, counters.go:43): the items received since the last tick.
+	// hydro.Broadcast (node 24, counters.go:44): the items received since the last tick.
 	n24Recv []uint64
-	// h31To32Port0 is the handoff from hydro.CrossJoin (node 31, counters.go:48) to hydro.CrossJoin (node 32, counters.go:48).
+	// h31To32Port0 is the handoff from hydro.CrossJoin (node 31, counters.go:49) to hydro.CrossJoin (node 32, counters.go:49).
 	h31To32Port0 []Ack
 }
 
@@ -721,12 +727,20 @@ func NewRSetCountersReplica(commands hydro.Input[Command], answers hydro.Output[
 	return nd
 }
 
-// Tick runs one tick: every stratum in order, then the end-of-tick
-// bookkeeping of stateful operators.
+// Tick runs one tick: every stratum in order, then the commit of the
+// changes to durable state, which releases the tick's frames and outputs,
+// then the end-of-tick bookkeeping of stateful operators. A node stopped
+// by a failed commit does nothing.
 func (nd *RSetCountersReplica) Tick() {
+	if nd.hydroJournal.Err() != nil {
+		return
+	}
 	nd.subgraph0()
 	nd.subgraph1()
 	nd.subgraph2()
+	if !nd.hydroCommit() {
+		return
+	}
 	nd.stored.PutAll(nd.n33Out)
 	clear(nd.n33Out)
 	nd.n33Out = nd.n33Out[:0]
@@ -755,13 +769,17 @@ func (nd *RSetCountersReplica) subgraph0() {
 func (nd *RSetCountersReplica) subgraph1() {
 	for _, v6 := range nd.n20Recv {
 		v7 := maxOf(v6)
-		nd.n28Acc.Merge(v7)
+		if nd.n28Acc.Merge(v7) && nd.hydroJournal.Active() {
+			nd.n28Changed = append(nd.n28Changed, v7)
+		}
 	}
 	clear(nd.n20Recv)
 	nd.n20Recv = nd.n20Recv[:0]
 	for _, v8 := range nd.n24Recv {
 		v9 := maxOf(v8)
-		nd.n28Acc.Merge(v9)
+		if nd.n28Acc.Merge(v9) && nd.hydroJournal.Active() {
+			nd.n28Changed = append(nd.n28Changed, v9)
+		}
 	}
 	clear(nd.n24Recv)
 	nd.n24Recv = nd.n24Recv[:0]
@@ -784,6 +802,67 @@ func (nd *RSetCountersReplica) subgraph2() {
 	clear(nd.h31To32Port0)
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
 }
+
+// Recover replays the node's durable state from the log in dir and makes
+// the node log to it; call it once, before the first tick. Without it the
+// node keeps its durable state in memory only.
+func (nd *RSetCountersReplica) Recover(dir durable.FS, opts durable.Options) error {
+	return nd.hydroJournal.Recover(dir, opts, nd.hydroRestore)
+}
+
+// hydroRestore applies one recovered record.
+func (nd *RSetCountersReplica) hydroRestore(op int, item []byte) error {
+	switch op {
+	case 28:
+		var v15 lattices.Max[uint64]
+		n16, err17 := decodeHydroLatticesMaxUint64(item, &v15)
+		if err17 == nil && n16 != len(item) {
+			err17 = fmt.Errorf("%d bytes after the item", len(item)-n16)
+		}
+		if err17 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 28, counters.go:48): %w", err17)
+		}
+		nd.n28Acc.Merge(v15)
+		return nil
+	}
+	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
+}
+
+// hydroCommit logs the changes the tick made to durable state, syncs the
+// log once, and releases the tick's frames. It reports false if the commit
+// failed: the node stops (see Err) and the tick's frames and outputs never
+// leave.
+func (nd *RSetCountersReplica) hydroCommit() bool {
+	if nd.hydroJournal.Active() {
+		for _, v14 := range nd.n28Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &v14))
+		}
+		nd.n28Changed = nd.n28Changed[:0]
+		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
+			nd.hydroOut.Drop()
+			return false
+		}
+	}
+	nd.hydroOut.Release()
+	return true
+}
+
+// hydroSnapshot logs the whole durable state.
+func (nd *RSetCountersReplica) hydroSnapshot(add func([]byte)) {
+	add(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &nd.n28Acc))
+}
+
+// Err returns the error that stopped the node: a failed commit of its log.
+// A stopped node's ticks do nothing.
+func (nd *RSetCountersReplica) Err() error { return nd.hydroJournal.Err() }
+
+// Log returns the node's log, nil before Recover.
+func (nd *RSetCountersReplica) Log() *durable.Log { return nd.hydroJournal.Log() }
+
+// Close closes the node's log.
+func (nd *RSetCountersReplica) Close() error { return nd.hydroJournal.Close() }
+
+var _ hydro.DurableNode = (*RSetCountersReplica)(nil)
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
 // clock starts at the Unix epoch and never moves backwards: an earlier time
@@ -809,11 +888,16 @@ func (nd *RSetCountersReplica) NextTimer() (time.Time, bool) { return time.Time{
 func (nd *RSetCountersReplica) SetMember(m hydro.MemberID) { nd.hydroMember = m }
 
 // OnSend sets the function that carries the node's outgoing frames, one
-// item each, tagged with the sending operator; it is called during Tick and
-// payload is valid only during the call. Until it is set, items sent to
-// other locations are dropped.
+// item each, tagged with the sending operator; it is called during Tick,
+// once the tick's changes to durable state are committed, and payload is
+// valid only during the call. Until it is set, items sent to other
+// locations are dropped.
 func (nd *RSetCountersReplica) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
-	nd.hydroSend = fn
+	nd.hydroOut.SetSend(fn)
+	nd.hydroSend = nil
+	if fn != nil {
+		nd.hydroSend = nd.hydroOut.Hold
+	}
 }
 
 // Deliver decodes one frame received from the network; its item enters the
@@ -825,10 +909,10 @@ func (nd *RSetCountersReplica) Deliver(tag uint16, payload []byte) error {
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCounters, location replica, hydro.Broadcast at counters.go:35: %w", err)
+			return fmt.Errorf("flow RSetCounters, location replica, hydro.Broadcast at counters.go:36: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCounters, location replica, hydro.Broadcast at counters.go:35: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCounters, location replica, hydro.Broadcast at counters.go:36: %d bytes after the item", len(payload)-n)
 		}
 		nd.n16Recv = append(nd.n16Recv, v)
 		return nil
@@ -836,10 +920,10 @@ func (nd *RSetCountersReplica) Deliver(tag uint16, payload []byte) error {
 		var v uint64
 		n, err := decodeHydroUint64(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCounters, location replica, hydro.Broadcast at counters.go:38: %w", err)
+			return fmt.Errorf("flow RSetCounters, location replica, hydro.Broadcast at counters.go:39: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCounters, location replica, hydro.Broadcast at counters.go:38: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCounters, location replica, hydro.Broadcast at counters.go:39: %d bytes after the item", len(payload)-n)
 		}
 		nd.n20Recv = append(nd.n20Recv, v)
 		return nil
@@ -847,10 +931,10 @@ func (nd *RSetCountersReplica) Deliver(tag uint16, payload []byte) error {
 		var v uint64
 		n, err := decodeHydroUint64(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCounters, location replica, hydro.Broadcast at counters.go:43: %w", err)
+			return fmt.Errorf("flow RSetCounters, location replica, hydro.Broadcast at counters.go:44: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCounters, location replica, hydro.Broadcast at counters.go:43: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCounters, location replica, hydro.Broadcast at counters.go:44: %d bytes after the item", len(payload)-n)
 		}
 		nd.n24Recv = append(nd.n24Recv, v)
 		return nil
@@ -896,16 +980,16 @@ type RSetCountersCounter struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Timer (node 21, counters.go:41): the period, the next due time, whether it fired.
+	// hydro.Timer (node 21, counters.go:42): the period, the next due time, whether it fired.
 	n21Period time.Duration
 	n21Due    time.Time
 	n21Fired  bool
-	// hydro.Fold (node 22, counters.go:42): the accumulator.
+	// hydro.Fold (node 22, counters.go:43): the accumulator.
 	n22Acc  uint64
 	n22Init bool
-	// hydro.CrossJoin (node 23, counters.go:43): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 23, counters.go:44): the stored sides' items in arrival order.
 	n23R []uint64
-	// h21To23Port0 is the handoff from hydro.Timer (node 21, counters.go:41) to hydro.CrossJoin (node 23, counters.go:43).
+	// h21To23Port0 is the handoff from hydro.Timer (node 21, counters.go:42) to hydro.CrossJoin (node 23, counters.go:44).
 	h21To23Port0 []time.Time
 }
 
@@ -916,7 +1000,7 @@ func NewRSetCountersCounter(commands hydro.Input[Command], answers hydro.Output[
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n21Period = /*line counters.go:41:32*/ CounterPeriod /*line rsetcounters_hydro.go:919:95*/
+	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounters_hydro.go:1003:96*/
 	return nd
 }
 
@@ -942,7 +1026,7 @@ func (nd *RSetCountersCounter) subgraph0() {
 			_ = v1
 			/*line rset.go:440:40*/ {
 				acc2++
-			} /*line rsetcounters_hydro.go:945:43*/
+			} /*line rsetcounters_hydro.go:1029:44*/
 		}
 		nd.h21To23Port0 = append(nd.h21To23Port0, v1)
 	}

@@ -11,6 +11,7 @@ import (
 
 	xxhash "github.com/cespare/xxhash/v2"
 	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/hydro/durable"
 	"github.com/hydrogo/hydro/lattices"
 )
 
@@ -46,30 +47,30 @@ type RSetCountersPartitionedClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, counters.go:24): this tick's input.
+	// hydro.Source (node 0, counters.go:25): this tick's input.
 	n0Buf []Command
-	// hydro.Timer (node 2, counters.go:26): the period, the next due time, whether it fired.
+	// hydro.Timer (node 2, counters.go:27): the period, the next due time, whether it fired.
 	n2Period time.Duration
 	n2Due    time.Time
 	n2Fired  bool
-	// hydro.CrossJoin (node 3, counters.go:26): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 3, counters.go:27): the stored sides' items in arrival order.
 	n3R []time.Time
-	// hydro.Join (node 7, counters.go:30): the stored sides' items, per key in arrival order.
+	// hydro.Join (node 7, counters.go:31): the stored sides' items, per key in arrival order.
 	n7RIndex  hydro.IntIndex[uint64]
 	n7RGroups [][]Command
-	// hydro.ReduceKeyed (node 8, counters.go:30): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 8, counters.go:31): the groups in order of first appearance.
 	n8Index hydro.IntIndex[uint64]
 	n8Accs  []Answer
-	// hydro.Sink (node 9, counters.go:30): this tick's output.
+	// hydro.Sink (node 9, counters.go:31): this tick's output.
 	n9Out []Answer
-	// hydro.AntiJoin (node 10, counters.go:31): the keys of the negative input.
+	// hydro.AntiJoin (node 10, counters.go:32): the keys of the negative input.
 	n10Neg hydro.IntSet[uint64]
-	// hydro.DeferTickLazy (node 11, counters.go:31): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 11, counters.go:32): the items of this tick and of the next.
 	n11Now  []Command
 	n11Next []Command
-	// hydro.Send (node 51, counters.go:60): the items received since the last tick.
+	// hydro.Send (node 51, counters.go:61): the items received since the last tick.
 	n51Recv []Sealed
-	// h6To10Port0 is the handoff from hydro.Union (node 6, counters.go:29) to hydro.AntiJoin (node 10, counters.go:31).
+	// h6To10Port0 is the handoff from hydro.Union (node 6, counters.go:30) to hydro.AntiJoin (node 10, counters.go:32).
 	h6To10Port0 []Command
 }
 
@@ -80,7 +81,7 @@ func NewRSetCountersPartitionedClient(commands hydro.Input[Command], answers hyd
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line counters.go:26:57*/ Timeout /*line rsetcounterspartitioned_hydro.go:83:98*/
+	nd.n2Period = /*line counters.go:27:57*/ Timeout /*line rsetcounterspartitioned_hydro.go:84:98*/
 	return nd
 }
 
@@ -249,10 +250,10 @@ func (nd *RSetCountersPartitionedClient) Deliver(tag uint16, payload []byte) err
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCountersPartitioned, location client, hydro.Send at counters.go:60: %w", err)
+			return fmt.Errorf("flow RSetCountersPartitioned, location client, hydro.Send at counters.go:61: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCountersPartitioned, location client, hydro.Send at counters.go:60: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCountersPartitioned, location client, hydro.Send at counters.go:61: %d bytes after the item", len(payload)-n)
 		}
 		nd.n51Recv = append(nd.n51Recv, v)
 		return nil
@@ -307,51 +308,51 @@ type RSetCountersPartitionedLeader struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Timer (node 17, counters.go:36): the period, the next due time, whether it fired.
+	// hydro.Timer (node 17, counters.go:37): the period, the next due time, whether it fired.
 	n17Period time.Duration
 	n17Due    time.Time
 	n17Fired  bool
-	// hydro.Fold (node 18, counters.go:37): the accumulator.
+	// hydro.Fold (node 18, counters.go:38): the accumulator.
 	n18Acc  uint64
 	n18Init bool
-	// hydro.CrossJoin (node 19, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 19, counters.go:39): the stored sides' items in arrival order.
 	n19R []uint64
-	// hydro.AntiJoin (node 39, counters.go:55): the keys of the negative input.
+	// hydro.AntiJoin (node 39, counters.go:56): the keys of the negative input.
 	n39Neg hydro.IntSet[uint64]
-	// hydro.MergeKeyed (node 40, counters.go:55): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 40, counters.go:56): the groups in order of first appearance.
 	n40Index hydro.IntIndex[uint64]
 	n40Accs  []Tally
-	// hydro.ClusterSize (node 41, counters.go:56): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 41, counters.go:57): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n41Size int
 	n41Done bool
-	// hydro.CrossJoin (node 42, counters.go:56): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 42, counters.go:57): the stored sides' items in arrival order.
 	n42L []Tally
 	n42R []int
-	// hydro.AntiJoin (node 44, counters.go:57): the keys of the negative input.
+	// hydro.AntiJoin (node 44, counters.go:58): the keys of the negative input.
 	n44Neg hydro.IntSet[uint64]
-	// hydro.DeferTickLazy (node 46, counters.go:57): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 46, counters.go:58): the items of this tick and of the next.
 	n46Now  []Tally
 	n46Next []Tally
-	// hydro.DeferTickLazy (node 47, counters.go:58): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 47, counters.go:59): the items of this tick and of the next.
 	n47Now  []Answer
 	n47Next []Answer
-	// hydro.Join (node 48, counters.go:59): the stored sides' items, per key in arrival order.
+	// hydro.Join (node 48, counters.go:60): the stored sides' items, per key in arrival order.
 	n48RIndex hydro.IntIndex[uint64]
 	n48RItems []Answer
 	n48RNext  []int
-	// hydro.Send (node 14, counters.go:32): the items received since the last tick.
+	// hydro.Send (node 14, counters.go:33): the items received since the last tick.
 	n14Recv []Sealed
-	// hydro.Send (node 36, counters.go:54): the items received since the last tick.
+	// hydro.Send (node 36, counters.go:55): the items received since the last tick.
 	n36Recv []Ack
-	// h17To19Port0 is the handoff from hydro.Timer (node 17, counters.go:36) to hydro.CrossJoin (node 19, counters.go:38).
+	// h17To19Port0 is the handoff from hydro.Timer (node 17, counters.go:37) to hydro.CrossJoin (node 19, counters.go:39).
 	h17To19Port0 []time.Time
-	// h38To39Port0 is the handoff from hydro.Union (node 38, counters.go:55) to hydro.AntiJoin (node 39, counters.go:55).
+	// h38To39Port0 is the handoff from hydro.Union (node 38, counters.go:56) to hydro.AntiJoin (node 39, counters.go:56).
 	h38To39Port0 []Tally
-	// h41To42Port1 is the handoff from hydro.ClusterSize (node 41, counters.go:56) to hydro.CrossJoin (node 42, counters.go:56).
+	// h41To42Port1 is the handoff from hydro.ClusterSize (node 41, counters.go:57) to hydro.CrossJoin (node 42, counters.go:57).
 	h41To42Port1 []int
-	// h40To44Port0 is the handoff from hydro.MergeKeyed (node 40, counters.go:55) to hydro.AntiJoin (node 44, counters.go:57).
+	// h40To44Port0 is the handoff from hydro.MergeKeyed (node 40, counters.go:56) to hydro.AntiJoin (node 44, counters.go:58).
 	h40To44Port0 []Tally
-	// h48To49Port1 is the handoff from hydro.Join (node 48, counters.go:59) to hydro.Union (node 49, counters.go:60).
+	// h48To49Port1 is the handoff from hydro.Join (node 48, counters.go:60) to hydro.Union (node 49, counters.go:61).
 	h48To49Port1 []Answer
 }
 
@@ -362,7 +363,7 @@ func NewRSetCountersPartitionedLeader(commands hydro.Input[Command], answers hyd
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line counters.go:36:30*/ Period /*line rsetcounterspartitioned_hydro.go:365:99*/
+	nd.n17Period = /*line counters.go:37:30*/ Period /*line rsetcounterspartitioned_hydro.go:366:99*/
 	return nd
 }
 
@@ -418,7 +419,7 @@ func (nd *RSetCountersPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetcounterspartitioned_hydro.go:421:54*/
+			} /*line rsetcounterspartitioned_hydro.go:422:54*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -624,10 +625,10 @@ func (nd *RSetCountersPartitionedLeader) Deliver(tag uint16, payload []byte) err
 		var v Sealed
 		n, err := decodeHydroSealed(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCountersPartitioned, location leader, hydro.Send at counters.go:32: %w", err)
+			return fmt.Errorf("flow RSetCountersPartitioned, location leader, hydro.Send at counters.go:33: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCountersPartitioned, location leader, hydro.Send at counters.go:32: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCountersPartitioned, location leader, hydro.Send at counters.go:33: %d bytes after the item", len(payload)-n)
 		}
 		nd.n14Recv = append(nd.n14Recv, v)
 		return nil
@@ -635,10 +636,10 @@ func (nd *RSetCountersPartitionedLeader) Deliver(tag uint16, payload []byte) err
 		var v Ack
 		n, err := decodeHydroAck(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCountersPartitioned, location leader, hydro.Send at counters.go:54: %w", err)
+			return fmt.Errorf("flow RSetCountersPartitioned, location leader, hydro.Send at counters.go:55: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCountersPartitioned, location leader, hydro.Send at counters.go:54: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCountersPartitioned, location leader, hydro.Send at counters.go:55: %d bytes after the item", len(payload)-n)
 		}
 		nd.n36Recv = append(nd.n36Recv, v)
 		return nil
@@ -692,68 +693,73 @@ type RSetCountersPartitionedReplica struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.LatticeFold (node 28, counters.go:47): the accumulator, starting at bottom.
+	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
+	hydroJournal hydro.Journal
+	hydroOut     hydro.Outbox
+	// hydro.LatticeFold (node 28, counters.go:48): the accumulator, starting at bottom.
 	n28Acc lattices.Max[uint64]
-	// hydro.SelfID (node 30, counters.go:48): whether the member id was emitted.
+	// the items that changed the accumulator this tick, to log at its end.
+	n28Changed []lattices.Max[uint64]
+	// hydro.SelfID (node 30, counters.go:49): whether the member id was emitted.
 	n30Done bool
-	// hydro.CrossJoin (node 31, counters.go:48): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 31, counters.go:49): the stored sides' items in arrival order.
 	n31L []Command
 	n31R []hydro.MemberID
-	// hydro.CrossJoin (node 32, counters.go:48): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 32, counters.go:49): the stored sides' items in arrival order.
 	n32R []lattices.Max[uint64]
-	// hydro.Sink (node 33, counters.go:49): this tick's output.
+	// hydro.Sink (node 33, counters.go:50): this tick's output.
 	n33Out []Ack
-	// hydro.LatticeFold (node 52, counters.go:38): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 52, counters.go:39): the accumulator, starting at bottom.
 	n52Acc lattices.Max[uint64]
-	// hydro.Timer (node 53, counters.go:38): the period, the next due time, whether it fired.
+	// hydro.Timer (node 53, counters.go:39): the period, the next due time, whether it fired.
 	n53Period time.Duration
 	n53Due    time.Time
 	n53Fired  bool
-	// hydro.SelfID (node 54, counters.go:38): whether the member id was emitted.
+	// hydro.SelfID (node 54, counters.go:39): whether the member id was emitted.
 	n54Done bool
-	// hydro.CrossJoin (node 56, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 56, counters.go:39): the stored sides' items in arrival order.
 	n56L []time.Time
 	n56R []hydro.MemberID
-	// hydro.LatticeFold (node 57, counters.go:38): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 57, counters.go:39): the accumulator, starting at bottom.
 	n57Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 58, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 58, counters.go:39): the stored sides' items in arrival order.
 	n58L []lattices.Max[uint64]
-	// hydro.LatticeFold (node 59, counters.go:38): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 59, counters.go:39): the accumulator, starting at bottom.
 	n59Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 60, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 60, counters.go:39): the stored sides' items in arrival order.
 	n60R []lattices.Max[uint64]
-	// hydro.CrossJoin (node 62, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 62, counters.go:39): the stored sides' items in arrival order.
 	n62R []bool
-	// hydro.CrossJoin (node 63, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 63, counters.go:39): the stored sides' items in arrival order.
 	n63L []lattices.Max[uint64]
-	// hydro.Enumerate (node 66, counters.go:38): the next item's index.
+	// hydro.Enumerate (node 66, counters.go:39): the next item's index.
 	n66Next int
-	// hydro.DeferTickLazy (node 68, counters.go:38): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 68, counters.go:39): the items of this tick and of the next.
 	n68Now  []lattices.Max[uint64]
 	n68Next []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 70, counters.go:38): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 70, counters.go:39): the items of this tick and of the next.
 	n70Now  []lattices.Max[uint64]
 	n70Next []lattices.Max[uint64]
-	// hydro.MergeKeyed (node 73, counters.go:38): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 73, counters.go:39): the groups in order of first appearance.
 	n73Index hydro.IntIndex[uint64]
 	n73Accs  []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.LatticeFold (node 75, counters.go:38): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 75, counters.go:39): the accumulator, starting at bottom.
 	n75Acc lattices.Max[uint64]
-	// hydro.Reduce (node 77, counters.go:38): the accumulator, once an item arrived.
+	// hydro.Reduce (node 77, counters.go:39): the accumulator, once an item arrived.
 	n77Acc struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
 	n77Have bool
-	// hydro.CrossJoin (node 78, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 78, counters.go:39): the stored sides' items in arrival order.
 	n78L []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// hydro.DeferTickLazy (node 80, counters.go:38): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 80, counters.go:39): the items of this tick and of the next.
 	n80Now []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
@@ -762,9 +768,9 @@ type RSetCountersPartitionedReplica struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// hydro.CrossJoin (node 81, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 81, counters.go:39): the stored sides' items in arrival order.
 	n81R []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 83, counters.go:38): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 83, counters.go:39): the items of this tick and of the next.
 	n83Now []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
@@ -773,79 +779,79 @@ type RSetCountersPartitionedReplica struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.CrossJoin (node 84, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 84, counters.go:39): the stored sides' items in arrival order.
 	n84R []time.Time
-	// hydro.CrossJoin (node 87, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 87, counters.go:39): the stored sides' items in arrival order.
 	n87L []lattices.Max[uint64]
-	// hydro.SelfID (node 91, counters.go:38): whether the member id was emitted.
+	// hydro.SelfID (node 91, counters.go:39): whether the member id was emitted.
 	n91Done bool
-	// hydro.CrossJoin (node 92, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 92, counters.go:39): the stored sides' items in arrival order.
 	n92R []hydro.MemberID
-	// hydro.LatticeFold (node 94, counters.go:38): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 94, counters.go:39): the accumulator, starting at bottom.
 	n94Acc lattices.Max[uint64]
-	// hydro.LatticeFold (node 96, counters.go:38): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 96, counters.go:39): the accumulator, starting at bottom.
 	n96Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 97, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 97, counters.go:39): the stored sides' items in arrival order.
 	n97L []lattices.Max[uint64]
-	// hydro.CrossJoin (node 101, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 101, counters.go:39): the stored sides' items in arrival order.
 	n101R []bool
-	// hydro.CrossJoin (node 102, counters.go:38): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 102, counters.go:39): the stored sides' items in arrival order.
 	n102R []bool
-	// hydro.DeferTickLazy (node 103, counters.go:38): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 103, counters.go:39): the items of this tick and of the next.
 	n103Now  []Command
 	n103Next []Command
-	// hydro.Broadcast (node 16, counters.go:35): the items received since the last tick.
+	// hydro.Broadcast (node 16, counters.go:36): the items received since the last tick.
 	n16Recv []Command
-	// hydro.Broadcast (node 20, counters.go:38): the items received since the last tick.
+	// hydro.Broadcast (node 20, counters.go:39): the items received since the last tick.
 	n20Recv []uint64
-	// hydro.Broadcast (node 24, counters.go:43): the items received since the last tick.
+	// hydro.Broadcast (node 24, counters.go:44): the items received since the last tick.
 	n24Recv []uint64
-	// hydro.Demux (node 71, counters.go:38): the items received since the last tick.
+	// hydro.Demux (node 71, counters.go:39): the items received since the last tick.
 	n71Recv []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.Demux (node 89, counters.go:38): the items received since the last tick.
+	// hydro.Demux (node 89, counters.go:39): the items received since the last tick.
 	n89Recv []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// hydro.Demux (node 95, counters.go:38): the items received since the last tick.
+	// hydro.Demux (node 95, counters.go:39): the items received since the last tick.
 	n95Recv []lattices.Max[uint64]
-	// h30To31Port1 is the handoff from hydro.SelfID (node 30, counters.go:48) to hydro.CrossJoin (node 31, counters.go:48).
+	// h30To31Port1 is the handoff from hydro.SelfID (node 30, counters.go:49) to hydro.CrossJoin (node 31, counters.go:49).
 	h30To31Port1 []hydro.MemberID
-	// h56To58Port1 is the handoff from hydro.CrossJoin (node 56, counters.go:38) to hydro.CrossJoin (node 58, counters.go:38).
+	// h56To58Port1 is the handoff from hydro.CrossJoin (node 56, counters.go:39) to hydro.CrossJoin (node 58, counters.go:39).
 	h56To58Port1 []time.Time
-	// h59To60Port0 is the handoff from hydro.LatticeFold (node 59, counters.go:38) to hydro.CrossJoin (node 60, counters.go:38).
+	// h59To60Port0 is the handoff from hydro.LatticeFold (node 59, counters.go:39) to hydro.CrossJoin (node 60, counters.go:39).
 	h59To60Port0 []lattices.Max[uint64]
-	// h58To62Port0 is the handoff from hydro.CrossJoin (node 58, counters.go:38) to hydro.CrossJoin (node 62, counters.go:38).
+	// h58To62Port0 is the handoff from hydro.CrossJoin (node 58, counters.go:39) to hydro.CrossJoin (node 62, counters.go:39).
 	h58To62Port0 []lattices.Max[uint64]
-	// h57To63Port1 is the handoff from hydro.LatticeFold (node 57, counters.go:38) to hydro.CrossJoin (node 63, counters.go:38).
+	// h57To63Port1 is the handoff from hydro.LatticeFold (node 57, counters.go:39) to hydro.CrossJoin (node 63, counters.go:39).
 	h57To63Port1 []lattices.Max[uint64]
-	// h80To76Port1 is the handoff from hydro.DeferTickLazy (node 80, counters.go:38) to hydro.Union (node 76, counters.go:38).
+	// h80To76Port1 is the handoff from hydro.DeferTickLazy (node 80, counters.go:39) to hydro.Union (node 76, counters.go:39).
 	h80To76Port1 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// h75To78Port1 is the handoff from hydro.LatticeFold (node 75, counters.go:38) to hydro.CrossJoin (node 78, counters.go:38).
+	// h75To78Port1 is the handoff from hydro.LatticeFold (node 75, counters.go:39) to hydro.CrossJoin (node 78, counters.go:39).
 	h75To78Port1 []lattices.Max[uint64]
-	// h73To81Port0 is the handoff from hydro.MergeKeyed (node 73, counters.go:38) to hydro.CrossJoin (node 81, counters.go:38).
+	// h73To81Port0 is the handoff from hydro.MergeKeyed (node 73, counters.go:39) to hydro.CrossJoin (node 81, counters.go:39).
 	h73To81Port0 []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// h84To85Port1 is the handoff from hydro.CrossJoin (node 84, counters.go:38) to hydro.Union (node 85, counters.go:38).
+	// h84To85Port1 is the handoff from hydro.CrossJoin (node 84, counters.go:39) to hydro.Union (node 85, counters.go:39).
 	h84To85Port1 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// h56To87Port1 is the handoff from hydro.CrossJoin (node 56, counters.go:38) to hydro.CrossJoin (node 87, counters.go:38).
+	// h56To87Port1 is the handoff from hydro.CrossJoin (node 56, counters.go:39) to hydro.CrossJoin (node 87, counters.go:39).
 	h56To87Port1 []time.Time
-	// h86To88Port0 is the handoff from hydro.Filter (node 86, counters.go:38) to hydro.Union (node 88, counters.go:38).
+	// h86To88Port0 is the handoff from hydro.Filter (node 86, counters.go:39) to hydro.Union (node 88, counters.go:39).
 	h86To88Port0 []lattices.Max[uint64]
-	// h100To101Port0 is the handoff from hydro.Union (node 100, counters.go:38) to hydro.CrossJoin (node 101, counters.go:38).
+	// h100To101Port0 is the handoff from hydro.Union (node 100, counters.go:39) to hydro.CrossJoin (node 101, counters.go:39).
 	h100To101Port0 []Command
-	// h100To102Port0 is the handoff from hydro.Union (node 100, counters.go:38) to hydro.CrossJoin (node 102, counters.go:38).
+	// h100To102Port0 is the handoff from hydro.Union (node 100, counters.go:39) to hydro.CrossJoin (node 102, counters.go:39).
 	h100To102Port0 []Command
 }
 
@@ -860,9 +866,14 @@ func NewRSetCountersPartitionedReplica(commands hydro.Input[Command], answers hy
 	return nd
 }
 
-// Tick runs one tick: every stratum in order, then the end-of-tick
-// bookkeeping of stateful operators.
+// Tick runs one tick: every stratum in order, then the commit of the
+// changes to durable state, which releases the tick's frames and outputs,
+// then the end-of-tick bookkeeping of stateful operators. A node stopped
+// by a failed commit does nothing.
 func (nd *RSetCountersPartitionedReplica) Tick() {
+	if nd.hydroJournal.Err() != nil {
+		return
+	}
 	nd.subgraph0()
 	nd.subgraph1()
 	nd.subgraph2()
@@ -879,6 +890,9 @@ func (nd *RSetCountersPartitionedReplica) Tick() {
 	nd.subgraph13()
 	nd.subgraph14()
 	nd.subgraph15()
+	if !nd.hydroCommit() {
+		return
+	}
 	nd.stored.PutAll(nd.n33Out)
 	clear(nd.n33Out)
 	nd.n33Out = nd.n33Out[:0]
@@ -1078,7 +1092,9 @@ func (nd *RSetCountersPartitionedReplica) subgraph7() {
 	}
 	for _, v33 := range nd.n89Recv {
 		v34 := udf35(v33)
-		nd.n28Acc.Merge(v34)
+		if nd.n28Acc.Merge(v34) && nd.hydroJournal.Active() {
+			nd.n28Changed = append(nd.n28Changed, v34)
+		}
 		for _, v36 := range nd.n92R {
 			v38 := udf37(v33, v36)
 			if nd.hydroSend != nil {
@@ -1409,6 +1425,67 @@ func (nd *RSetCountersPartitionedReplica) subgraph15() {
 	nd.h75To78Port1 = nd.h75To78Port1[:0]
 }
 
+// Recover replays the node's durable state from the log in dir and makes
+// the node log to it; call it once, before the first tick. Without it the
+// node keeps its durable state in memory only.
+func (nd *RSetCountersPartitionedReplica) Recover(dir durable.FS, opts durable.Options) error {
+	return nd.hydroJournal.Recover(dir, opts, nd.hydroRestore)
+}
+
+// hydroRestore applies one recovered record.
+func (nd *RSetCountersPartitionedReplica) hydroRestore(op int, item []byte) error {
+	switch op {
+	case 28:
+		var v122 lattices.Max[uint64]
+		n123, err124 := decodeHydroLatticesMaxUint64(item, &v122)
+		if err124 == nil && n123 != len(item) {
+			err124 = fmt.Errorf("%d bytes after the item", len(item)-n123)
+		}
+		if err124 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 28, counters.go:48): %w", err124)
+		}
+		nd.n28Acc.Merge(v122)
+		return nil
+	}
+	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
+}
+
+// hydroCommit logs the changes the tick made to durable state, syncs the
+// log once, and releases the tick's frames. It reports false if the commit
+// failed: the node stops (see Err) and the tick's frames and outputs never
+// leave.
+func (nd *RSetCountersPartitionedReplica) hydroCommit() bool {
+	if nd.hydroJournal.Active() {
+		for _, v121 := range nd.n28Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &v121))
+		}
+		nd.n28Changed = nd.n28Changed[:0]
+		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
+			nd.hydroOut.Drop()
+			return false
+		}
+	}
+	nd.hydroOut.Release()
+	return true
+}
+
+// hydroSnapshot logs the whole durable state.
+func (nd *RSetCountersPartitionedReplica) hydroSnapshot(add func([]byte)) {
+	add(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &nd.n28Acc))
+}
+
+// Err returns the error that stopped the node: a failed commit of its log.
+// A stopped node's ticks do nothing.
+func (nd *RSetCountersPartitionedReplica) Err() error { return nd.hydroJournal.Err() }
+
+// Log returns the node's log, nil before Recover.
+func (nd *RSetCountersPartitionedReplica) Log() *durable.Log { return nd.hydroJournal.Log() }
+
+// Close closes the node's log.
+func (nd *RSetCountersPartitionedReplica) Close() error { return nd.hydroJournal.Close() }
+
+var _ hydro.DurableNode = (*RSetCountersPartitionedReplica)(nil)
+
 // SetNow sets the node's clock; timers see it from the next tick on. The
 // clock starts at the Unix epoch and never moves backwards: an earlier time
 // is ignored. Run sets it to the wall clock before every tick.
@@ -1436,11 +1513,16 @@ func (nd *RSetCountersPartitionedReplica) NextTimer() (time.Time, bool) {
 func (nd *RSetCountersPartitionedReplica) SetMember(m hydro.MemberID) { nd.hydroMember = m }
 
 // OnSend sets the function that carries the node's outgoing frames, one
-// item each, tagged with the sending operator; it is called during Tick and
-// payload is valid only during the call. Until it is set, items sent to
-// other locations are dropped.
+// item each, tagged with the sending operator; it is called during Tick,
+// once the tick's changes to durable state are committed, and payload is
+// valid only during the call. Until it is set, items sent to other
+// locations are dropped.
 func (nd *RSetCountersPartitionedReplica) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
-	nd.hydroSend = fn
+	nd.hydroOut.SetSend(fn)
+	nd.hydroSend = nil
+	if fn != nil {
+		nd.hydroSend = nd.hydroOut.Hold
+	}
 }
 
 // Deliver decodes one frame received from the network; its item enters the
@@ -1452,10 +1534,10 @@ func (nd *RSetCountersPartitionedReplica) Deliver(tag uint16, payload []byte) er
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Broadcast at counters.go:35: %w", err)
+			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Broadcast at counters.go:36: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Broadcast at counters.go:35: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Broadcast at counters.go:36: %d bytes after the item", len(payload)-n)
 		}
 		nd.n16Recv = append(nd.n16Recv, v)
 		return nil
@@ -1463,10 +1545,10 @@ func (nd *RSetCountersPartitionedReplica) Deliver(tag uint16, payload []byte) er
 		var v uint64
 		n, err := decodeHydroUint64(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Broadcast at counters.go:38: %w", err)
+			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Broadcast at counters.go:39: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Broadcast at counters.go:38: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Broadcast at counters.go:39: %d bytes after the item", len(payload)-n)
 		}
 		nd.n20Recv = append(nd.n20Recv, v)
 		return nil
@@ -1474,10 +1556,10 @@ func (nd *RSetCountersPartitionedReplica) Deliver(tag uint16, payload []byte) er
 		var v uint64
 		n, err := decodeHydroUint64(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Broadcast at counters.go:43: %w", err)
+			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Broadcast at counters.go:44: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Broadcast at counters.go:43: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Broadcast at counters.go:44: %d bytes after the item", len(payload)-n)
 		}
 		nd.n24Recv = append(nd.n24Recv, v)
 		return nil
@@ -1488,10 +1570,10 @@ func (nd *RSetCountersPartitionedReplica) Deliver(tag uint16, payload []byte) er
 		}
 		n, err := decodeHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:38: %w", err)
+			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:39: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:38: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:39: %d bytes after the item", len(payload)-n)
 		}
 		nd.n71Recv = append(nd.n71Recv, v)
 		return nil
@@ -1502,10 +1584,10 @@ func (nd *RSetCountersPartitionedReplica) Deliver(tag uint16, payload []byte) er
 		}
 		n, err := decodeHydroStructSeqUint64ValueLatticesMaxUint64(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:38: %w", err)
+			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:39: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:38: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:39: %d bytes after the item", len(payload)-n)
 		}
 		nd.n89Recv = append(nd.n89Recv, v)
 		return nil
@@ -1513,10 +1595,10 @@ func (nd *RSetCountersPartitionedReplica) Deliver(tag uint16, payload []byte) er
 		var v lattices.Max[uint64]
 		n, err := decodeHydroLatticesMaxUint64(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:38: %w", err)
+			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:39: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:38: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:39: %d bytes after the item", len(payload)-n)
 		}
 		nd.n95Recv = append(nd.n95Recv, v)
 		return nil
@@ -1570,16 +1652,16 @@ type RSetCountersPartitionedCounter struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Timer (node 21, counters.go:41): the period, the next due time, whether it fired.
+	// hydro.Timer (node 21, counters.go:42): the period, the next due time, whether it fired.
 	n21Period time.Duration
 	n21Due    time.Time
 	n21Fired  bool
-	// hydro.Fold (node 22, counters.go:42): the accumulator.
+	// hydro.Fold (node 22, counters.go:43): the accumulator.
 	n22Acc  uint64
 	n22Init bool
-	// hydro.CrossJoin (node 23, counters.go:43): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 23, counters.go:44): the stored sides' items in arrival order.
 	n23R []uint64
-	// h21To23Port0 is the handoff from hydro.Timer (node 21, counters.go:41) to hydro.CrossJoin (node 23, counters.go:43).
+	// h21To23Port0 is the handoff from hydro.Timer (node 21, counters.go:42) to hydro.CrossJoin (node 23, counters.go:44).
 	h21To23Port0 []time.Time
 }
 
@@ -1590,7 +1672,7 @@ func NewRSetCountersPartitionedCounter(commands hydro.Input[Command], answers hy
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n21Period = /*line counters.go:41:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1593:108*/
+	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1675:108*/
 	return nd
 }
 
@@ -1616,7 +1698,7 @@ func (nd *RSetCountersPartitionedCounter) subgraph0() {
 			_ = v1
 			/*line rset.go:440:40*/ {
 				acc2++
-			} /*line rsetcounterspartitioned_hydro.go:1619:55*/
+			} /*line rsetcounterspartitioned_hydro.go:1701:55*/
 		}
 		nd.h21To23Port0 = append(nd.h21To23Port0, v1)
 	}
