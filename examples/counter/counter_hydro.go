@@ -99,10 +99,12 @@ func (nd *CounterCounter) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (2), hydro.Sink (3).
 func (nd *CounterCounter) subgraph1() {
+	out8 := nd.n3Out
 	for i7 := range nd.n2Accs {
 		v6 := nd.n2Accs[i7]
-		nd.n3Out = append(nd.n3Out, v6)
+		out8 = append(out8, v6)
 	}
+	nd.n3Out = out8
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -116,22 +118,22 @@ func (nd *CounterCounter) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *CounterCounter) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 2:
-		var v11 Total
-		n12, err13 := decodeHydroTotal(item, &v11)
-		if err13 == nil && n12 != len(item) {
-			err13 = fmt.Errorf("%d bytes after the item", len(item)-n12)
+		var v12 Total
+		n13, err14 := decodeHydroTotal(item, &v12)
+		if err14 == nil && n13 != len(item) {
+			err14 = fmt.Errorf("%d bytes after the item", len(item)-n13)
 		}
-		if err13 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 2, counter.go:35): %w", err13)
+		if err14 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 2, counter.go:35): %w", err14)
 		}
-		k14 := v11.Key
-		i15, ok16 := nd.n2Index.Get(k14)
-		if ok16 {
-			nd.n2Accs[i15] = v11
+		k15 := v12.Key
+		i16, ok17 := nd.n2Index.Get(k15)
+		if ok17 {
+			nd.n2Accs[i16] = v12
 		} else {
-			i15 = len(nd.n2Accs)
-			nd.n2Index.Put(k14, i15)
-			nd.n2Accs = append(nd.n2Accs, v11)
+			i16 = len(nd.n2Accs)
+			nd.n2Index.Put(k15, i16)
+			nd.n2Accs = append(nd.n2Accs, v12)
 			nd.n2Mark = append(nd.n2Mark, false)
 		}
 		return nil
@@ -145,10 +147,10 @@ func (nd *CounterCounter) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *CounterCounter) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i8 := range nd.n2Dirty {
-			nd.n2Mark[i8] = false
-			v9 := nd.n2Accs[i8]
-			nd.hydroJournal.Append(appendHydroTotal(nd.hydroJournal.Record(2), &v9))
+		for _, i9 := range nd.n2Dirty {
+			nd.n2Mark[i9] = false
+			v10 := nd.n2Accs[i9]
+			nd.hydroJournal.Append(appendHydroTotal(nd.hydroJournal.Record(2), &v10))
 		}
 		nd.n2Dirty = nd.n2Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -162,8 +164,8 @@ func (nd *CounterCounter) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *CounterCounter) hydroSnapshot(add func([]byte)) {
-	for _, v10 := range nd.n2Accs {
-		add(appendHydroTotal(nd.hydroJournal.Record(2), &v10))
+	for _, v11 := range nd.n2Accs {
+		add(appendHydroTotal(nd.hydroJournal.Record(2), &v11))
 	}
 }
 

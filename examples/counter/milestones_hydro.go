@@ -110,16 +110,18 @@ func (nd *MilestonesCounter) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (2), hydro.FilterMap (3), hydro.Unique (4), hydro.Sink (5).
 func (nd *MilestonesCounter) subgraph1() {
+	out11 := nd.n5Out
 	slices.Sort(nd.n2Changed)
 	for _, i7 := range nd.n2Changed {
 		v6 := nd.n2Accs[i7]
 		if v8, ok9 := milestone(v6); ok9 {
 			if _, dup10 := nd.n4Seen[v8]; !dup10 {
 				nd.n4Seen[v8] = struct{}{}
-				nd.n5Out = append(nd.n5Out, v8)
+				out11 = append(out11, v8)
 			}
 		}
 	}
+	nd.n5Out = out11
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -133,30 +135,30 @@ func (nd *MilestonesCounter) Recover(dir durable.FS, opts durable.Options) error
 func (nd *MilestonesCounter) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 2:
-		var v14 Total
-		n15, err16 := decodeHydroTotal(item, &v14)
-		if err16 == nil && n15 != len(item) {
-			err16 = fmt.Errorf("%d bytes after the item", len(item)-n15)
+		var v15 Total
+		n16, err17 := decodeHydroTotal(item, &v15)
+		if err17 == nil && n16 != len(item) {
+			err17 = fmt.Errorf("%d bytes after the item", len(item)-n16)
 		}
-		if err16 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 2, counter.go:85): %w", err16)
+		if err17 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 2, counter.go:85): %w", err17)
 		}
-		k17 := v14.Key
-		i18, ok19 := nd.n2Index.Get(k17)
-		if ok19 {
-			nd.n2Accs[i18] = v14
+		k18 := v15.Key
+		i19, ok20 := nd.n2Index.Get(k18)
+		if ok20 {
+			nd.n2Accs[i19] = v15
 		} else {
-			i18 = len(nd.n2Accs)
-			nd.n2Index.Put(k17, i18)
-			nd.n2Accs = append(nd.n2Accs, v14)
+			i19 = len(nd.n2Accs)
+			nd.n2Index.Put(k18, i19)
+			nd.n2Accs = append(nd.n2Accs, v15)
 			nd.n2Mark = append(nd.n2Mark, false)
 		}
-		if i18 >= len(nd.n2Touched) {
-			nd.n2Touched = append(nd.n2Touched, make([]bool, i18+1-len(nd.n2Touched))...)
+		if i19 >= len(nd.n2Touched) {
+			nd.n2Touched = append(nd.n2Touched, make([]bool, i19+1-len(nd.n2Touched))...)
 		}
-		if !nd.n2Touched[i18] {
-			nd.n2Touched[i18] = true
-			nd.n2Changed = append(nd.n2Changed, i18)
+		if !nd.n2Touched[i19] {
+			nd.n2Touched[i19] = true
+			nd.n2Changed = append(nd.n2Changed, i19)
 		}
 		return nil
 	}
@@ -169,10 +171,10 @@ func (nd *MilestonesCounter) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *MilestonesCounter) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i11 := range nd.n2Dirty {
-			nd.n2Mark[i11] = false
-			v12 := nd.n2Accs[i11]
-			nd.hydroJournal.Append(appendHydroTotal(nd.hydroJournal.Record(2), &v12))
+		for _, i12 := range nd.n2Dirty {
+			nd.n2Mark[i12] = false
+			v13 := nd.n2Accs[i12]
+			nd.hydroJournal.Append(appendHydroTotal(nd.hydroJournal.Record(2), &v13))
 		}
 		nd.n2Dirty = nd.n2Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -186,8 +188,8 @@ func (nd *MilestonesCounter) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *MilestonesCounter) hydroSnapshot(add func([]byte)) {
-	for _, v13 := range nd.n2Accs {
-		add(appendHydroTotal(nd.hydroJournal.Record(2), &v13))
+	for _, v14 := range nd.n2Accs {
+		add(appendHydroTotal(nd.hydroJournal.Record(2), &v14))
 	}
 }
 

@@ -118,6 +118,7 @@ func (nd *PeaksCounter) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (1), hydro.Join (3), hydro.Sink (4).
 func (nd *PeaksCounter) subgraph2() {
+	out14 := nd.n4Out
 	slices.Sort(nd.n1Changed)
 	for _, i8 := range nd.n1Changed {
 		v7 := nd.n1Accs[i8]
@@ -127,11 +128,12 @@ func (nd *PeaksCounter) subgraph2() {
 		if i10, ok11 := nd.n1Index.Get(v9.Key); ok11 {
 			v12 := nd.n1Accs[i10]
 			v13 := found(v9, v12)
-			nd.n4Out = append(nd.n4Out, v13)
+			out14 = append(out14, v13)
 		}
 	}
 	clear(nd.h2To3Port0)
 	nd.h2To3Port0 = nd.h2To3Port0[:0]
+	nd.n4Out = out14
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -145,30 +147,30 @@ func (nd *PeaksCounter) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PeaksCounter) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 1:
-		var v17 Peak
-		n18, err19 := decodeHydroPeak(item, &v17)
-		if err19 == nil && n18 != len(item) {
-			err19 = fmt.Errorf("%d bytes after the item", len(item)-n18)
+		var v18 Peak
+		n19, err20 := decodeHydroPeak(item, &v18)
+		if err20 == nil && n19 != len(item) {
+			err20 = fmt.Errorf("%d bytes after the item", len(item)-n19)
 		}
-		if err19 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 1, counter.go:61): %w", err19)
+		if err20 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 1, counter.go:61): %w", err20)
 		}
-		k20 := v17.Key
-		i21, ok22 := nd.n1Index.Get(k20)
-		if ok22 {
-			nd.n1Accs[i21] = v17
+		k21 := v18.Key
+		i22, ok23 := nd.n1Index.Get(k21)
+		if ok23 {
+			nd.n1Accs[i22] = v18
 		} else {
-			i21 = len(nd.n1Accs)
-			nd.n1Index.Put(k20, i21)
-			nd.n1Accs = append(nd.n1Accs, v17)
+			i22 = len(nd.n1Accs)
+			nd.n1Index.Put(k21, i22)
+			nd.n1Accs = append(nd.n1Accs, v18)
 			nd.n1Mark = append(nd.n1Mark, false)
 		}
-		if i21 >= len(nd.n1Touched) {
-			nd.n1Touched = append(nd.n1Touched, make([]bool, i21+1-len(nd.n1Touched))...)
+		if i22 >= len(nd.n1Touched) {
+			nd.n1Touched = append(nd.n1Touched, make([]bool, i22+1-len(nd.n1Touched))...)
 		}
-		if !nd.n1Touched[i21] {
-			nd.n1Touched[i21] = true
-			nd.n1Changed = append(nd.n1Changed, i21)
+		if !nd.n1Touched[i22] {
+			nd.n1Touched[i22] = true
+			nd.n1Changed = append(nd.n1Changed, i22)
 		}
 		return nil
 	}
@@ -181,10 +183,10 @@ func (nd *PeaksCounter) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PeaksCounter) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i14 := range nd.n1Dirty {
-			nd.n1Mark[i14] = false
-			v15 := nd.n1Accs[i14]
-			nd.hydroJournal.Append(appendHydroPeak(nd.hydroJournal.Record(1), &v15))
+		for _, i15 := range nd.n1Dirty {
+			nd.n1Mark[i15] = false
+			v16 := nd.n1Accs[i15]
+			nd.hydroJournal.Append(appendHydroPeak(nd.hydroJournal.Record(1), &v16))
 		}
 		nd.n1Dirty = nd.n1Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -198,8 +200,8 @@ func (nd *PeaksCounter) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PeaksCounter) hydroSnapshot(add func([]byte)) {
-	for _, v16 := range nd.n1Accs {
-		add(appendHydroPeak(nd.hydroJournal.Record(1), &v16))
+	for _, v17 := range nd.n1Accs {
+		add(appendHydroPeak(nd.hydroJournal.Record(1), &v17))
 	}
 }
 

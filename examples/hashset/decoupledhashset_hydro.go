@@ -212,29 +212,33 @@ func (nd *DecoupledHashsetClient) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Send (45), hydro.Unique (46), hydro.Sink (47).
 func (nd *DecoupledHashsetClient) subgraph1() {
+	out23 := nd.n47Out
 	for _, v21 := range nd.n45Recv {
 		if _, dup22 := nd.n46Seen[v21]; !dup22 {
 			nd.n46Seen[v21] = struct{}{}
-			nd.n47Out = append(nd.n47Out, v21)
+			out23 = append(out23, v21)
 		}
 	}
 	clear(nd.n45Recv)
 	nd.n45Recv = nd.n45Recv[:0]
+	nd.n47Out = out23
 }
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (7), hydro.Sink (8).
 func (nd *DecoupledHashsetClient) subgraph2() {
-	for i24 := range nd.n7Accs {
-		v23 := nd.n7Accs[i24]
-		nd.n8Out = append(nd.n8Out, v23)
+	out26 := nd.n8Out
+	for i25 := range nd.n7Accs {
+		v24 := nd.n7Accs[i25]
+		out26 = append(out26, v24)
 	}
+	nd.n8Out = out26
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *DecoupledHashsetClient) subgraph3() {
-	for _, v26 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v26.ID) {
-			nd.n10Next = append(nd.n10Next, v26)
+	for _, v28 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v28.ID) {
+			nd.n10Next = append(nd.n10Next, v28)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -734,7 +738,7 @@ func NewDecoupledHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Pri
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line decoupledhashset_hydro.go:737:107*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line decoupledhashset_hydro.go:741:107*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -759,7 +763,7 @@ func (nd *DecoupledHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line decoupledhashset_hydro.go:762:45*/
+	} /*line decoupledhashset_hydro.go:766:45*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -814,7 +818,8 @@ func (nd *DecoupledHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line decoupledhashset_hydro.go:817:45*/
+	} /*line decoupledhashset_hydro.go:821:45*/
+	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
 		k19 := bucketHash(v17)
@@ -839,7 +844,7 @@ func (nd *DecoupledHashsetStorage) subgraph2() {
 				nd.n27L = append(nd.n27L, v27)
 				for _, v28 := range nd.n27R {
 					v30 := udf29(v27, v28)
-					nd.n28Out = append(nd.n28Out, v30)
+					out31 = append(out31, v30)
 					if nd.hydroSend != nil {
 						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v30)
 						nd.hydroSend(hydro.Dest{Location: "leader"}, 30, nd.hydroBuf)
@@ -850,19 +855,20 @@ func (nd *DecoupledHashsetStorage) subgraph2() {
 	}
 	clear(nd.h18To25Port0)
 	nd.h18To25Port0 = nd.h18To25Port0[:0]
-	for _, v31 := range nd.h26To27Port1 {
-		nd.n27R = append(nd.n27R, v31)
-		for _, v32 := range nd.n27L {
-			v33 := udf29(v32, v31)
-			nd.n28Out = append(nd.n28Out, v33)
+	for _, v32 := range nd.h26To27Port1 {
+		nd.n27R = append(nd.n27R, v32)
+		for _, v33 := range nd.n27L {
+			v34 := udf29(v33, v32)
+			out31 = append(out31, v34)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v33)
+				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v34)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 30, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h26To27Port1)
 	nd.h26To27Port1 = nd.h26To27Port1[:0]
+	nd.n28Out = out31
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
@@ -1174,7 +1180,7 @@ func (nd *DecoupledHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Send (49).
 func (nd *DecoupledHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line decoupledhashset_hydro.go:1177:131*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line decoupledhashset_hydro.go:1183:131*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
 		if nd.hydroSend != nil {

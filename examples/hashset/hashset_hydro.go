@@ -212,29 +212,33 @@ func (nd *HashsetClient) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Send (45), hydro.Unique (46), hydro.Sink (47).
 func (nd *HashsetClient) subgraph1() {
+	out23 := nd.n47Out
 	for _, v21 := range nd.n45Recv {
 		if _, dup22 := nd.n46Seen[v21]; !dup22 {
 			nd.n46Seen[v21] = struct{}{}
-			nd.n47Out = append(nd.n47Out, v21)
+			out23 = append(out23, v21)
 		}
 	}
 	clear(nd.n45Recv)
 	nd.n45Recv = nd.n45Recv[:0]
+	nd.n47Out = out23
 }
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (7), hydro.Sink (8).
 func (nd *HashsetClient) subgraph2() {
-	for i24 := range nd.n7Accs {
-		v23 := nd.n7Accs[i24]
-		nd.n8Out = append(nd.n8Out, v23)
+	out26 := nd.n8Out
+	for i25 := range nd.n7Accs {
+		v24 := nd.n7Accs[i25]
+		out26 = append(out26, v24)
 	}
+	nd.n8Out = out26
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *HashsetClient) subgraph3() {
-	for _, v26 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v26.ID) {
-			nd.n10Next = append(nd.n10Next, v26)
+	for _, v28 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v28.ID) {
+			nd.n10Next = append(nd.n10Next, v28)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -551,7 +555,7 @@ func (nd *HashsetLeader) subgraph2() {
 // subgraph3 runs stratum 1: hydro.AntiJoin (14), hydro.Map (16).
 func (nd *HashsetLeader) subgraph3() {
 	leaderKey := nd.leaderKey
-	udf46 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line hashset_hydro.go:554:122*/
+	udf46 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line hashset_hydro.go:558:122*/
 	for _, v44 := range nd.h12To14Port0 {
 		if !nd.n14Neg.Has(v44.ID) {
 			v45 := udf46(v44)
@@ -793,7 +797,7 @@ func NewHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, 
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line hashset_hydro.go:796:97*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line hashset_hydro.go:800:97*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -818,7 +822,7 @@ func (nd *HashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line hashset_hydro.go:821:36*/
+	} /*line hashset_hydro.go:825:36*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -873,7 +877,8 @@ func (nd *HashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line hashset_hydro.go:876:36*/
+	} /*line hashset_hydro.go:880:36*/
+	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
 		k19 := bucketHash(v17)
@@ -898,7 +903,7 @@ func (nd *HashsetStorage) subgraph2() {
 				nd.n27L = append(nd.n27L, v27)
 				for _, v28 := range nd.n27R {
 					v30 := udf29(v27, v28)
-					nd.n28Out = append(nd.n28Out, v30)
+					out31 = append(out31, v30)
 					if nd.hydroSend != nil {
 						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v30)
 						nd.hydroSend(hydro.Dest{Location: "leader"}, 30, nd.hydroBuf)
@@ -909,19 +914,20 @@ func (nd *HashsetStorage) subgraph2() {
 	}
 	clear(nd.h18To25Port0)
 	nd.h18To25Port0 = nd.h18To25Port0[:0]
-	for _, v31 := range nd.h26To27Port1 {
-		nd.n27R = append(nd.n27R, v31)
-		for _, v32 := range nd.n27L {
-			v33 := udf29(v32, v31)
-			nd.n28Out = append(nd.n28Out, v33)
+	for _, v32 := range nd.h26To27Port1 {
+		nd.n27R = append(nd.n27R, v32)
+		for _, v33 := range nd.n27L {
+			v34 := udf29(v33, v32)
+			out31 = append(out31, v34)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v33)
+				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v34)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 30, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h26To27Port1)
 	nd.h26To27Port1 = nd.h26To27Port1[:0]
+	nd.n28Out = out31
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -219,29 +219,33 @@ func (nd *ScalableHashsetClient) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Send (45), hydro.Unique (46), hydro.Sink (47).
 func (nd *ScalableHashsetClient) subgraph1() {
+	out25 := nd.n47Out
 	for _, v23 := range nd.n45Recv {
 		if _, dup24 := nd.n46Seen[v23]; !dup24 {
 			nd.n46Seen[v23] = struct{}{}
-			nd.n47Out = append(nd.n47Out, v23)
+			out25 = append(out25, v23)
 		}
 	}
 	clear(nd.n45Recv)
 	nd.n45Recv = nd.n45Recv[:0]
+	nd.n47Out = out25
 }
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (7), hydro.Sink (8).
 func (nd *ScalableHashsetClient) subgraph2() {
-	for i26 := range nd.n7Accs {
-		v25 := nd.n7Accs[i26]
-		nd.n8Out = append(nd.n8Out, v25)
+	out28 := nd.n8Out
+	for i27 := range nd.n7Accs {
+		v26 := nd.n7Accs[i27]
+		out28 = append(out28, v26)
 	}
+	nd.n8Out = out28
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *ScalableHashsetClient) subgraph3() {
-	for _, v28 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v28.ID) {
-			nd.n10Next = append(nd.n10Next, v28)
+	for _, v30 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v30.ID) {
+			nd.n10Next = append(nd.n10Next, v30)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -744,7 +748,7 @@ func NewScalableHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Priv
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:747:106*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:751:106*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -769,7 +773,7 @@ func (nd *ScalableHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line scalablehashset_hydro.go:772:44*/
+	} /*line scalablehashset_hydro.go:776:44*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -824,7 +828,8 @@ func (nd *ScalableHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line scalablehashset_hydro.go:827:44*/
+	} /*line scalablehashset_hydro.go:831:44*/
+	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
 		k19 := bucketHash(v17)
@@ -849,13 +854,13 @@ func (nd *ScalableHashsetStorage) subgraph2() {
 				nd.n27L = append(nd.n27L, v27)
 				for _, v28 := range nd.n27R {
 					v30 := udf29(v27, v28)
-					nd.n28Out = append(nd.n28Out, v30)
+					out31 = append(out31, v30)
 					nd.hydroKey = nd.hydroKey[:0]
 					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v30.ID)
-					part31 := xxhash.Sum64(nd.hydroKey)
+					part32 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
 						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v30)
-						nd.hydroSend(hydro.Dest{Location: "leader", Parts: 3, Part: part31}, 30, nd.hydroBuf)
+						nd.hydroSend(hydro.Dest{Location: "leader", Parts: 3, Part: part32}, 30, nd.hydroBuf)
 					}
 				}
 			}
@@ -863,22 +868,23 @@ func (nd *ScalableHashsetStorage) subgraph2() {
 	}
 	clear(nd.h18To25Port0)
 	nd.h18To25Port0 = nd.h18To25Port0[:0]
-	for _, v32 := range nd.h26To27Port1 {
-		nd.n27R = append(nd.n27R, v32)
-		for _, v33 := range nd.n27L {
-			v34 := udf29(v33, v32)
-			nd.n28Out = append(nd.n28Out, v34)
+	for _, v33 := range nd.h26To27Port1 {
+		nd.n27R = append(nd.n27R, v33)
+		for _, v34 := range nd.n27L {
+			v35 := udf29(v34, v33)
+			out31 = append(out31, v35)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v34.ID)
-			part35 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v35.ID)
+			part36 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v34)
-				nd.hydroSend(hydro.Dest{Location: "leader", Parts: 3, Part: part35}, 30, nd.hydroBuf)
+				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v35)
+				nd.hydroSend(hydro.Dest{Location: "leader", Parts: 3, Part: part36}, 30, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h26To27Port1)
 	nd.h26To27Port1 = nd.h26To27Port1[:0]
+	nd.n28Out = out31
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
@@ -1190,11 +1196,11 @@ func (nd *ScalableHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Demux (49).
 func (nd *ScalableHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1193:130*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1199:130*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
 		key4 := func(s Signed) uint8 {
-			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1197:93*/
+			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1203:93*/
 		}(v2)
 		nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key4)
 		part5 := xxhash.Sum64(nd.hydroKey)

@@ -118,8 +118,11 @@ func (nd *AggregatesBench) subgraph0() {
 	udf18 := /*line operators.go:67:101*/ func(acc *Pair, x Pair) { acc.Value += x.Value }                     /*line aggregates_hydro.go:118:145*/
 	udf19 := /*line operators.go:68:62*/ func(x Pair) int { return x.Key }                                     /*line aggregates_hydro.go:119:145*/
 	udf26 := /*line operators.go:69:3*/ func(x Pair, k int) Pair { return Pair{Key: 200 + k, Value: x.Value} } /*line aggregates_hydro.go:120:145*/
-	udf28 := /*line operators.go:70:29*/ func(x Pair) bool { return x.Value > 50 }                             /*line aggregates_hydro.go:121:145*/
-	udf52 := /*line operators.go:72:39*/ func(x Pair) Pair { return Pair{Key: x.Key, Value: -x.Value} }        /*line aggregates_hydro.go:122:145*/
+	udf29 := /*line operators.go:70:29*/ func(x Pair) bool { return x.Value > 50 }                             /*line aggregates_hydro.go:121:145*/
+	udf55 := /*line operators.go:72:39*/ func(x Pair) Pair { return Pair{Key: x.Key, Value: -x.Value} }        /*line aggregates_hydro.go:122:145*/
+	out28 := nd.n9Out
+	out37 := nd.n12Out
+	out46 := nd.n15Out
 	if !nd.n7Done {
 		nd.n7Done = true
 		nd.n8RItems = slices.Grow(nd.n8RItems, len(nd.n7Items))
@@ -166,111 +169,120 @@ func (nd *AggregatesBench) subgraph0() {
 				more24 = j23 != l21
 				v25 := nd.n8RItems[j23]
 				v27 := udf26(v7, v25)
-				nd.n9Out = append(nd.n9Out, v27)
+				out28 = append(out28, v27)
 			}
 		}
-		if udf28(v7) {
-			k29 := v7.Key
-			g30, ok31 := nd.n11RIndex.Get(k29)
-			if !ok31 {
-				g30 = len(nd.n11RGroups)
-				nd.n11RIndex.Put(k29, g30)
-				if g30 < cap(nd.n11RGroups) {
-					nd.n11RGroups = nd.n11RGroups[:g30+1]
-					nd.n11RGroups[g30] = nd.n11RGroups[g30][:0]
+		if udf29(v7) {
+			k30 := v7.Key
+			g31, ok32 := nd.n11RIndex.Get(k30)
+			if !ok32 {
+				g31 = len(nd.n11RGroups)
+				nd.n11RIndex.Put(k30, g31)
+				if g31 < cap(nd.n11RGroups) {
+					nd.n11RGroups = nd.n11RGroups[:g31+1]
+					nd.n11RGroups[g31] = nd.n11RGroups[g31][:0]
 				} else {
 					nd.n11RGroups = append(nd.n11RGroups, nil)
 				}
 			}
-			nd.n11RGroups[g30] = append(nd.n11RGroups[g30], v7)
-			if g32, ok33 := nd.n11LIndex.Get(k29); ok33 {
-				for _, v34 := range nd.n11LGroups[g32] {
-					v35 := gap(v34, v7)
-					nd.n12Out = append(nd.n12Out, v35)
+			nd.n11RGroups[g31] = append(nd.n11RGroups[g31], v7)
+			if g33, ok34 := nd.n11LIndex.Get(k30); ok34 {
+				for _, v35 := range nd.n11LGroups[g33] {
+					v36 := gap(v35, v7)
+					out37 = append(out37, v36)
 				}
 			}
-			k36 := v7.Key
-			j37 := len(nd.n14RItems)
+			k38 := v7.Key
+			j39 := len(nd.n14RItems)
 			nd.n14RItems = append(nd.n14RItems, v7)
-			if l38, ok39 := nd.n14RIndex.Swap(k36, j37); ok39 {
-				nd.n14RNext = append(nd.n14RNext, nd.n14RNext[l38])
-				nd.n14RNext[l38] = j37
+			if l40, ok41 := nd.n14RIndex.Swap(k38, j39); ok41 {
+				nd.n14RNext = append(nd.n14RNext, nd.n14RNext[l40])
+				nd.n14RNext[l40] = j39
 			} else {
-				nd.n14RNext = append(nd.n14RNext, j37)
+				nd.n14RNext = append(nd.n14RNext, j39)
 			}
-			if g40, ok41 := nd.n14LIndex.Get(k36); ok41 {
-				for _, v42 := range nd.n14LGroups[g40] {
-					v43 := gap(v42, v7)
-					nd.n15Out = append(nd.n15Out, v43)
+			if g42, ok43 := nd.n14LIndex.Get(k38); ok43 {
+				for _, v44 := range nd.n14LGroups[g42] {
+					v45 := gap(v44, v7)
+					out46 = append(out46, v45)
 				}
 			}
 		}
-		k44 := v7.Key
-		g45, ok46 := nd.n11LIndex.Get(k44)
-		if !ok46 {
-			g45 = len(nd.n11LGroups)
-			nd.n11LIndex.Put(k44, g45)
-			if g45 < cap(nd.n11LGroups) {
-				nd.n11LGroups = nd.n11LGroups[:g45+1]
-				nd.n11LGroups[g45] = nd.n11LGroups[g45][:0]
+		k47 := v7.Key
+		g48, ok49 := nd.n11LIndex.Get(k47)
+		if !ok49 {
+			g48 = len(nd.n11LGroups)
+			nd.n11LIndex.Put(k47, g48)
+			if g48 < cap(nd.n11LGroups) {
+				nd.n11LGroups = nd.n11LGroups[:g48+1]
+				nd.n11LGroups[g48] = nd.n11LGroups[g48][:0]
 			} else {
 				nd.n11LGroups = append(nd.n11LGroups, nil)
 			}
 		}
-		nd.n11LGroups[g45] = append(nd.n11LGroups[g45], v7)
-		if g47, ok48 := nd.n11RIndex.Get(k44); ok48 {
-			for _, v49 := range nd.n11RGroups[g47] {
-				v50 := gap(v7, v49)
-				nd.n12Out = append(nd.n12Out, v50)
+		nd.n11LGroups[g48] = append(nd.n11LGroups[g48], v7)
+		if g50, ok51 := nd.n11RIndex.Get(k47); ok51 {
+			for _, v52 := range nd.n11RGroups[g50] {
+				v53 := gap(v7, v52)
+				out37 = append(out37, v53)
 			}
 		}
-		v51 := udf52(v7)
-		k53 := v51.Key
-		g54, ok55 := nd.n14LIndex.Get(k53)
-		if !ok55 {
-			g54 = len(nd.n14LGroups)
-			nd.n14LIndex.Put(k53, g54)
-			if g54 < cap(nd.n14LGroups) {
-				nd.n14LGroups = nd.n14LGroups[:g54+1]
-				nd.n14LGroups[g54] = nd.n14LGroups[g54][:0]
+		v54 := udf55(v7)
+		k56 := v54.Key
+		g57, ok58 := nd.n14LIndex.Get(k56)
+		if !ok58 {
+			g57 = len(nd.n14LGroups)
+			nd.n14LIndex.Put(k56, g57)
+			if g57 < cap(nd.n14LGroups) {
+				nd.n14LGroups = nd.n14LGroups[:g57+1]
+				nd.n14LGroups[g57] = nd.n14LGroups[g57][:0]
 			} else {
 				nd.n14LGroups = append(nd.n14LGroups, nil)
 			}
 		}
-		nd.n14LGroups[g54] = append(nd.n14LGroups[g54], v51)
-		if l56, ok57 := nd.n14RIndex.Get(k53); ok57 {
-			for j58, more59 := nd.n14RNext[l56], true; more59; j58 = nd.n14RNext[j58] {
-				more59 = j58 != l56
-				v60 := nd.n14RItems[j58]
-				v61 := gap(v51, v60)
-				nd.n15Out = append(nd.n15Out, v61)
+		nd.n14LGroups[g57] = append(nd.n14LGroups[g57], v54)
+		if l59, ok60 := nd.n14RIndex.Get(k56); ok60 {
+			for j61, more62 := nd.n14RNext[l59], true; more62; j61 = nd.n14RNext[j61] {
+				more62 = j61 != l59
+				v63 := nd.n14RItems[j61]
+				v64 := gap(v54, v63)
+				out46 = append(out46, v64)
 			}
 		}
 	}
+	nd.n9Out = out28
+	nd.n12Out = out37
+	nd.n15Out = out46
 }
 
 // subgraph1 runs stratum 1: hydro.Reduce (1), hydro.Sink (2).
 func (nd *AggregatesBench) subgraph1() {
+	out66 := nd.n2Out
 	if nd.n1Have {
-		v62 := nd.n1Acc
-		nd.n2Out = append(nd.n2Out, v62)
+		v65 := nd.n1Acc
+		out66 = append(out66, v65)
 	}
+	nd.n2Out = out66
 }
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (3), hydro.Sink (4).
 func (nd *AggregatesBench) subgraph2() {
-	for i64 := range nd.n3Accs {
-		v63 := nd.n3Accs[i64]
-		nd.n4Out = append(nd.n4Out, v63)
+	out69 := nd.n4Out
+	for i68 := range nd.n3Accs {
+		v67 := nd.n3Accs[i68]
+		out69 = append(out69, v67)
 	}
+	nd.n4Out = out69
 }
 
 // subgraph3 runs stratum 1: hydro.FoldKeyed (5), hydro.Sink (6).
 func (nd *AggregatesBench) subgraph3() {
-	for i66 := range nd.n5Accs {
-		v65 := nd.n5Accs[i66]
-		nd.n6Out = append(nd.n6Out, v65)
+	out72 := nd.n6Out
+	for i71 := range nd.n5Accs {
+		v70 := nd.n5Accs[i71]
+		out72 = append(out72, v70)
 	}
+	nd.n6Out = out72
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

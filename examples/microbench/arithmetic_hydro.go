@@ -50,6 +50,7 @@ func (nd *ArithmeticBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Map (1), hydro.Map (2), hydro.Map (3), hydro.Map (4), hydro.Map (5), hydro.Map (6), hydro.Map (7), hydro.Map (8), hydro.Map (9), hydro.Map (10), hydro.Map (11), hydro.Map (12), hydro.Map (13), hydro.Map (14), hydro.Map (15), hydro.Map (16), hydro.Map (17), hydro.Map (18), hydro.Map (19), hydro.Map (20), hydro.Sink (21).
 func (nd *ArithmeticBench) subgraph0() {
+	out22 := nd.n21Out
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := addOne(v1)
@@ -72,8 +73,9 @@ func (nd *ArithmeticBench) subgraph0() {
 		v19 := addOne(v18)
 		v20 := addOne(v19)
 		v21 := addOne(v20)
-		nd.n21Out = append(nd.n21Out, v21)
+		out22 = append(out22, v21)
 	}
+	nd.n21Out = out22
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

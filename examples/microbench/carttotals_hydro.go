@@ -137,20 +137,24 @@ func (nd *CartTotalsBench) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (3), hydro.Sink (4).
 func (nd *CartTotalsBench) subgraph1() {
+	out24 := nd.n4Out
 	for i23 := range nd.n3Accs {
 		v22 := nd.n3Accs[i23]
-		nd.n4Out = append(nd.n4Out, v22)
+		out24 = append(out24, v22)
 	}
+	nd.n4Out = out24
 }
 
 // subgraph2 runs stratum 1: hydro.Fold (5), hydro.Sink (6).
 func (nd *CartTotalsBench) subgraph2() {
-	udf25 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:148:104*/
+	udf26 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:150:104*/
+	out27 := nd.n6Out
 	if !nd.n5Init {
-		nd.n5Acc, nd.n5Init = udf25(), true
+		nd.n5Acc, nd.n5Init = udf26(), true
 	}
-	v24 := nd.n5Acc
-	nd.n6Out = append(nd.n6Out, v24)
+	v25 := nd.n5Acc
+	out27 = append(out27, v25)
+	nd.n6Out = out27
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -56,11 +56,13 @@ func (nd *CheckedBench) subgraph0() {
 		}
 		return x
 	} /*line checked_hydro.go:58:35*/
+	out4 := nd.n2Out
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := udf3(v1)
-		nd.n2Out = append(nd.n2Out, v2)
+		out4 = append(out4, v2)
 	}
+	nd.n2Out = out4
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -81,30 +81,31 @@ func (nd *CountdownBench) subgraph0() {
 // subgraph1 runs stratum 1: hydro.Fold (1), hydro.Cycle (2), hydro.Union (3), hydro.Sink (4), hydro.FilterMap (5).
 func (nd *CountdownBench) subgraph1() {
 	udf5 := /*line fixpoint.go:57:27*/ func() int { return 0 }                         /*line countdown_hydro.go:83:119*/
-	udf8 := /*line fixpoint.go:61:32*/ func(x int) (int, bool) { return x - 1, x > 0 } /*line countdown_hydro.go:84:119*/
+	udf9 := /*line fixpoint.go:61:32*/ func(x int) (int, bool) { return x - 1, x > 0 } /*line countdown_hydro.go:84:119*/
+	out6 := nd.n4Out
 	if !nd.n1Init {
 		nd.n1Acc, nd.n1Init = udf5(), true
 	}
 	v4 := nd.n1Acc
-	nd.n4Out = append(nd.n4Out, v4)
-	if v6, ok7 := udf8(v4); ok7 {
-		nd.h5To2Port0 = append(nd.h5To2Port0, v6)
+	out6 = append(out6, v4)
+	if v7, ok8 := udf9(v4); ok8 {
+		nd.h5To2Port0 = append(nd.h5To2Port0, v7)
 	}
 	for {
-		for i10 := 0; i10 < len(nd.h5To2Port0); i10++ {
-			v9 := nd.h5To2Port0[i10]
-			nd.n4Out = append(nd.n4Out, v9)
-			if v11, ok12 := udf8(v9); ok12 {
-				nd.h5To2Port0 = append(nd.h5To2Port0, v11)
+		for i11 := 0; i11 < len(nd.h5To2Port0); i11++ {
+			v10 := nd.h5To2Port0[i11]
+			out6 = append(out6, v10)
+			if v12, ok13 := udf9(v10); ok13 {
+				nd.h5To2Port0 = append(nd.h5To2Port0, v12)
 			}
 		}
 		clear(nd.h5To2Port0)
 		nd.h5To2Port0 = nd.h5To2Port0[:0]
-		for i14 := 0; i14 < len(nd.h0To3Port0); i14++ {
-			v13 := nd.h0To3Port0[i14]
-			nd.n4Out = append(nd.n4Out, v13)
-			if v15, ok16 := udf8(v13); ok16 {
-				nd.h5To2Port0 = append(nd.h5To2Port0, v15)
+		for i15 := 0; i15 < len(nd.h0To3Port0); i15++ {
+			v14 := nd.h0To3Port0[i15]
+			out6 = append(out6, v14)
+			if v16, ok17 := udf9(v14); ok17 {
+				nd.h5To2Port0 = append(nd.h5To2Port0, v16)
 			}
 		}
 		clear(nd.h0To3Port0)
@@ -113,6 +114,7 @@ func (nd *CountdownBench) subgraph1() {
 			break
 		}
 	}
+	nd.n4Out = out6
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

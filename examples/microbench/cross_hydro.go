@@ -71,14 +71,16 @@ func (nd *CrossBench) Tick() {
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Filter (1), hydro.Iter (2), hydro.CrossJoin (3), hydro.Sink (4), hydro.Filter (5), hydro.Persist (6), hydro.CrossJoin (7), hydro.Sink (8).
 func (nd *CrossBench) subgraph0() {
 	udf3 := /*line operators.go:52:43*/ func(a, b int) Pair { return Pair{a, -b} } /*line cross_hydro.go:73:111*/
-	udf7 := /*line operators.go:49:29*/ func(x int) bool { return x < 3 }          /*line cross_hydro.go:74:111*/
-	udf9 := /*line operators.go:50:64*/ func(a, b int) Pair { return Pair{a, b} }  /*line cross_hydro.go:75:111*/
-	udf13 := /*line operators.go:51:43*/ func(x int) bool { return x > 9 }         /*line cross_hydro.go:76:111*/
+	udf8 := /*line operators.go:49:29*/ func(x int) bool { return x < 3 }          /*line cross_hydro.go:74:111*/
+	udf10 := /*line operators.go:50:64*/ func(a, b int) Pair { return Pair{a, b} } /*line cross_hydro.go:75:111*/
+	udf15 := /*line operators.go:51:43*/ func(x int) bool { return x > 9 }         /*line cross_hydro.go:76:111*/
+	out5 := nd.n8Out
+	out12 := nd.n4Out
 	for _, v1 := range nd.n6Items[:nd.n6Old] {
 		nd.n7R = append(nd.n7R, v1)
 		for _, v2 := range nd.n7L {
 			v4 := udf3(v2, v1)
-			nd.n8Out = append(nd.n8Out, v4)
+			out5 = append(out5, v4)
 		}
 	}
 	if !nd.n2Done {
@@ -86,27 +88,29 @@ func (nd *CrossBench) subgraph0() {
 		nd.n3R = append(nd.n3R, nd.n2Items...)
 	}
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
-	for _, v6 := range nd.n0Buf {
-		if udf7(v6) {
-			for _, v8 := range nd.n3R {
-				v10 := udf9(v6, v8)
-				nd.n4Out = append(nd.n4Out, v10)
+	for _, v7 := range nd.n0Buf {
+		if udf8(v7) {
+			for _, v9 := range nd.n3R {
+				v11 := udf10(v7, v9)
+				out12 = append(out12, v11)
 			}
-			nd.n7L = append(nd.n7L, v6)
-			for _, v11 := range nd.n7R {
-				v12 := udf3(v6, v11)
-				nd.n8Out = append(nd.n8Out, v12)
+			nd.n7L = append(nd.n7L, v7)
+			for _, v13 := range nd.n7R {
+				v14 := udf3(v7, v13)
+				out5 = append(out5, v14)
 			}
 		}
-		if udf13(v6) {
-			nd.n6Items = append(nd.n6Items, v6)
-			nd.n7R = append(nd.n7R, v6)
-			for _, v14 := range nd.n7L {
-				v15 := udf3(v14, v6)
-				nd.n8Out = append(nd.n8Out, v15)
+		if udf15(v7) {
+			nd.n6Items = append(nd.n6Items, v7)
+			nd.n7R = append(nd.n7R, v7)
+			for _, v16 := range nd.n7L {
+				v17 := udf3(v16, v7)
+				out5 = append(out5, v17)
 			}
 		}
 	}
+	nd.n8Out = out5
+	nd.n4Out = out12
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

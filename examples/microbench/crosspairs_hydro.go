@@ -56,14 +56,16 @@ func (nd *CrossPairsBench) Tick() {
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Source (1), hydro.CrossJoin (2), hydro.Sink (3).
 func (nd *CrossPairsBench) subgraph0() {
 	udf4 := /*line dfir.go:54:76*/ func(a, b int) Pair { return Pair{Key: a, Value: b} } /*line crosspairs_hydro.go:58:122*/
+	out6 := nd.n3Out
 	nd.n2L = nd.left.TakeInto(nd.n2L)
 	nd.n1Buf = nd.right.TakeInto(nd.n1Buf[:0])
 	for _, v2 := range nd.n1Buf {
 		for _, v3 := range nd.n2L {
 			v5 := udf4(v3, v2)
-			nd.n3Out = append(nd.n3Out, v5)
+			out6 = append(out6, v5)
 		}
 	}
+	nd.n3Out = out6
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

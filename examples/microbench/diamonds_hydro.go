@@ -56,8 +56,9 @@ func (nd *DiamondsBench) subgraph0() {
 	udf9 := /*line flows.go:146:38*/ func(x int) bool { return x > 4 }     /*line diamonds_hydro.go:56:106*/
 	udf10 := /*line flows.go:146:74*/ func(x int) bool { return x < 20 }   /*line diamonds_hydro.go:57:106*/
 	udf12 := /*line flows.go:148:25*/ func(x int) bool { return x%4 == 0 } /*line diamonds_hydro.go:58:106*/
-	udf15 := /*line flows.go:149:45*/ func(x int) bool { return x > 10 }   /*line diamonds_hydro.go:59:106*/
-	udf22 := /*line flows.go:149:95*/ func(x int) int { return -x }        /*line diamonds_hydro.go:60:106*/
+	udf16 := /*line flows.go:149:45*/ func(x int) bool { return x > 10 }   /*line diamonds_hydro.go:59:106*/
+	udf23 := /*line flows.go:149:95*/ func(x int) int { return -x }        /*line diamonds_hydro.go:60:106*/
+	out14 := nd.n13Out
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		ok2 := udf3(v1)
@@ -68,53 +69,54 @@ func (nd *DiamondsBench) subgraph0() {
 			ok11 := udf12(v6)
 			ok13 := true
 			if ok8 || ok11 || ok13 {
-				nd.n13Out = append(nd.n13Out, v6)
-				more14 := -1
+				out14 = append(out14, v6)
+				more15 := -1
 				if ok8 {
-					more14++
+					more15++
 				}
 				if ok11 {
-					more14++
+					more15++
 				}
 				if ok13 {
-					more14++
+					more15++
 				}
-				for ; more14 > 0; more14-- {
-					nd.n13Out = append(nd.n13Out, v6)
+				for ; more15 > 0; more15-- {
+					out14 = append(out14, v6)
 				}
 			}
-			if udf15(v6) {
-				nd.n13Out = append(nd.n13Out, v6)
+			if udf16(v6) {
+				out14 = append(out14, v6)
 			}
 			if ok2 && ok4 {
-				v16 := udf7(v1)
-				ok17 := udf9(v16) && udf10(v16)
-				ok18 := udf12(v16)
-				ok19 := true
-				if ok17 || ok18 || ok19 {
-					nd.n13Out = append(nd.n13Out, v16)
-					more20 := -1
-					if ok17 {
-						more20++
-					}
+				v17 := udf7(v1)
+				ok18 := udf9(v17) && udf10(v17)
+				ok19 := udf12(v17)
+				ok20 := true
+				if ok18 || ok19 || ok20 {
+					out14 = append(out14, v17)
+					more21 := -1
 					if ok18 {
-						more20++
+						more21++
 					}
 					if ok19 {
-						more20++
+						more21++
 					}
-					for ; more20 > 0; more20-- {
-						nd.n13Out = append(nd.n13Out, v16)
+					if ok20 {
+						more21++
+					}
+					for ; more21 > 0; more21-- {
+						out14 = append(out14, v17)
 					}
 				}
-				if udf15(v16) {
-					nd.n13Out = append(nd.n13Out, v16)
+				if udf16(v17) {
+					out14 = append(out14, v17)
 				}
 			}
 		}
-		v21 := udf22(v1)
-		nd.n13Out = append(nd.n13Out, v21)
+		v22 := udf23(v1)
+		out14 = append(out14, v22)
 	}
+	nd.n13Out = out14
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -102,24 +102,28 @@ func (nd *DiffBench) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.Difference (7), hydro.Sink (8).
 func (nd *DiffBench) subgraph2() {
+	out11 := nd.n8Out
 	for _, v10 := range nd.h5To7Port0 {
 		if !nd.n7Neg.Has(v10) {
-			nd.n8Out = append(nd.n8Out, v10)
+			out11 = append(out11, v10)
 		}
 	}
 	clear(nd.h5To7Port0)
 	nd.h5To7Port0 = nd.h5To7Port0[:0]
+	nd.n8Out = out11
 }
 
 // subgraph3 runs stratum 2: hydro.Difference (2), hydro.Sink (3).
 func (nd *DiffBench) subgraph3() {
-	for _, v12 := range nd.h0To2Port0 {
-		if !nd.n2Neg.Has(v12) {
-			nd.n3Out = append(nd.n3Out, v12)
+	out14 := nd.n3Out
+	for _, v13 := range nd.h0To2Port0 {
+		if !nd.n2Neg.Has(v13) {
+			out14 = append(out14, v13)
 		}
 	}
 	clear(nd.h0To2Port0)
 	nd.h0To2Port0 = nd.h0To2Port0[:0]
+	nd.n3Out = out14
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -72,13 +72,15 @@ func (nd *DifferenceIntsBench) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.Difference (2), hydro.Sink (3).
 func (nd *DifferenceIntsBench) subgraph2() {
+	out5 := nd.n3Out
 	for _, v4 := range nd.h0To2Port0 {
 		if !nd.n2Neg.Has(v4) {
-			nd.n3Out = append(nd.n3Out, v4)
+			out5 = append(out5, v4)
 		}
 	}
 	clear(nd.h0To2Port0)
 	nd.h0To2Port0 = nd.h0To2Port0[:0]
+	nd.n3Out = out5
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -53,16 +53,17 @@ func (nd *ExpandBench) Tick() {
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.FlatMap (1), hydro.FlatMap (2), hydro.FlatMap (3), hydro.FlatMap (4), hydro.Map (5), hydro.FlatMap (6), hydro.Union (7), hydro.Sink (8).
 func (nd *ExpandBench) subgraph0() {
 	scale := nd.scale
-	udf9 := /*line inline.go:34:39*/ func(x int) Count { return Count(x) } /*line expand_hydro.go:56:104*/
+	udf10 := /*line inline.go:34:39*/ func(x int) Count { return Count(x) } /*line expand_hydro.go:56:105*/
+	out3 := nd.n8Out
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		{
 			x, emit := v1, func(v2 int) {
-				nd.n8Out = append(nd.n8Out, v2)
+				out3 = append(out3, v2)
 			}
 			/*line inline.go:43:38*/ {
 				if x < 0 {
-					goto done3
+					goto done4
 				}
 				var ds []int
 				for {
@@ -75,48 +76,49 @@ func (nd *ExpandBench) subgraph0() {
 				for i := len(ds) - 1; i >= 0; i-- {
 					emit(ds[i])
 				}
-			} /*line expand_hydro.go:78:36*/
-		done3:
+			} /*line expand_hydro.go:79:36*/
+		done4:
 		}
 		{
-			x, emit := v1, func(v4 int) {
-				nd.n8Out = append(nd.n8Out, v4)
+			x, emit := v1, func(v5 int) {
+				out3 = append(out3, v5)
 			}
 			/*line inline.go:18:60*/ {
 				if x%3 == 0 {
-					goto done5
+					goto done6
 				}
 				for i := range x % 4 {
 					if i == 2 {
-						goto done5
+						goto done6
 					}
 					emit(x*10 + i)
 				}
-			} /*line expand_hydro.go:95:36*/
-		done5:
+			} /*line expand_hydro.go:96:36*/
+		done6:
 		}
 		{
-			_, emit := v1, func(v6 int) {
-				nd.n8Out = append(nd.n8Out, v6)
+			_, emit := v1, func(v7 int) {
+				out3 = append(out3, v7)
 			}
 			/*line inline.go:29:59*/ {
 				emit(-1)
-			} /*line expand_hydro.go:104:37*/
+			} /*line expand_hydro.go:105:37*/
 		}
 		{
-			x, emit := v1, func(v7 int) {
-				nd.n8Out = append(nd.n8Out, v7)
+			x, emit := v1, func(v8 int) {
+				out3 = append(out3, v8)
 			}
 			/*line inline.go:30:57*/ {
 				emit(x * scale)
 				emit(-x * scale)
-			} /*line expand_hydro.go:113:37*/
+			} /*line expand_hydro.go:114:37*/
 		}
-		v8 := udf9(v1)
-		doubledLogged(v8, func(v10 int) {
-			nd.n8Out = append(nd.n8Out, v10)
+		v9 := udf10(v1)
+		doubledLogged(v9, func(v11 int) {
+			out3 = append(out3, v11)
 		})
 	}
+	nd.n8Out = out3
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

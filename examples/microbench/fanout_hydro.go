@@ -68,19 +68,25 @@ func (nd *FanOutBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Map (1), hydro.Sink (2), hydro.Map (3), hydro.Sink (4), hydro.Filter (5), hydro.Sink (6), hydro.Sink (7).
 func (nd *FanOutBench) subgraph0() {
-	udf4 := /*line flows.go:106:26*/ func(x int) int { return x * 2 }     /*line fanout_hydro.go:71:103*/
-	udf5 := /*line flows.go:107:29*/ func(x int) bool { return x%2 == 0 } /*line fanout_hydro.go:72:103*/
+	udf5 := /*line flows.go:106:26*/ func(x int) int { return x * 2 }     /*line fanout_hydro.go:71:103*/
+	udf7 := /*line flows.go:107:29*/ func(x int) bool { return x%2 == 0 } /*line fanout_hydro.go:72:103*/
+	out3 := nd.n2Out
+	out6 := nd.n4Out
+	out8 := nd.n6Out
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	nd.n7Out = append(nd.n7Out, nd.n0Buf...)
 	for _, v1 := range nd.n0Buf {
 		v2 := addOne(v1)
-		nd.n2Out = append(nd.n2Out, v2)
-		v3 := udf4(v1)
-		nd.n4Out = append(nd.n4Out, v3)
-		if udf5(v1) {
-			nd.n6Out = append(nd.n6Out, v1)
+		out3 = append(out3, v2)
+		v4 := udf5(v1)
+		out6 = append(out6, v4)
+		if udf7(v1) {
+			out8 = append(out8, v1)
 		}
 	}
+	nd.n2Out = out3
+	nd.n4Out = out6
+	nd.n6Out = out8
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

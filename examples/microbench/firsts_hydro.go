@@ -90,16 +90,18 @@ func (nd *FirstsBench) subgraph0() {
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (1), hydro.Filter (2), hydro.Unique (3), hydro.Sink (4).
 func (nd *FirstsBench) subgraph1() {
 	udf8 := /*line incremental.go:44:47*/ func(x Pair) bool { return x.Value >= 90 } /*line firsts_hydro.go:92:114*/
+	out10 := nd.n4Out
 	slices.Sort(nd.n1Changed)
 	for _, i7 := range nd.n1Changed {
 		v6 := nd.n1Accs[i7]
 		if udf8(v6) {
 			if _, dup9 := nd.n3Seen[v6]; !dup9 {
 				nd.n3Seen[v6] = struct{}{}
-				nd.n4Out = append(nd.n4Out, v6)
+				out10 = append(out10, v6)
 			}
 		}
 	}
+	nd.n4Out = out10
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -50,20 +50,22 @@ func (nd *FlatMapIntsBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.FlatMap (1), hydro.Sink (2).
 func (nd *FlatMapIntsBench) subgraph0() {
+	out3 := nd.n2Out
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		{
 			x, emit := v1, func(v2 int) {
-				nd.n2Out = append(nd.n2Out, v2)
+				out3 = append(out3, v2)
 			}
 			/*line dfir.go:25:36*/ {
 				emit(x)
 				emit(x + 1)
 				emit(x + 2)
 				emit(x + 3)
-			} /*line flatmapints_hydro.go:64:41*/
+			} /*line flatmapints_hydro.go:65:41*/
 		}
 	}
+	nd.n2Out = out3
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -73,10 +73,12 @@ func (nd *FoldKeyedSumBench) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (1), hydro.Sink (2).
 func (nd *FoldKeyedSumBench) subgraph1() {
+	out9 := nd.n2Out
 	for i8 := range nd.n1Accs {
 		v7 := nd.n1Accs[i8]
-		nd.n2Out = append(nd.n2Out, v7)
+		out9 = append(out9, v7)
 	}
+	nd.n2Out = out9
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

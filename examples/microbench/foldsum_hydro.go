@@ -76,11 +76,13 @@ func (nd *FoldSumBench) subgraph0() {
 // subgraph1 runs stratum 1: hydro.Fold (1), hydro.Sink (2).
 func (nd *FoldSumBench) subgraph1() {
 	udf5 := /*line dfir.go:46:45*/ func() int { return 0 } /*line foldsum_hydro.go:78:88*/
+	out6 := nd.n2Out
 	if !nd.n1Init {
 		nd.n1Acc, nd.n1Init = udf5(), true
 	}
 	v4 := nd.n1Acc
-	nd.n2Out = append(nd.n2Out, v4)
+	out6 = append(out6, v4)
+	nd.n2Out = out6
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -60,6 +60,7 @@ func (nd *ForkJoinBench) subgraph0() {
 	udf17 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:60:106*/
 	udf19 := /*line flows.go:127:26*/ func(x int) bool { return x%2 == 0 } /*line forkjoin_hydro.go:61:106*/
 	udf21 := /*line flows.go:128:25*/ func(x int) bool { return x%2 != 0 } /*line forkjoin_hydro.go:62:106*/
+	out22 := nd.n16Out
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		ok2 := udf3(v1)
@@ -77,41 +78,41 @@ func (nd *ForkJoinBench) subgraph0() {
 						ok18 := udf19(v1)
 						ok20 := udf21(v1)
 						if ok18 || ok20 {
-							nd.n16Out = append(nd.n16Out, v1)
+							out22 = append(out22, v1)
 							if ok18 && ok20 {
-								nd.n16Out = append(nd.n16Out, v1)
+								out22 = append(out22, v1)
 							}
 						}
 						if ok14 && ok16 {
-							ok22 := udf19(v1)
-							ok23 := udf21(v1)
-							if ok22 || ok23 {
-								nd.n16Out = append(nd.n16Out, v1)
-								if ok22 && ok23 {
-									nd.n16Out = append(nd.n16Out, v1)
+							ok23 := udf19(v1)
+							ok24 := udf21(v1)
+							if ok23 || ok24 {
+								out22 = append(out22, v1)
+								if ok23 && ok24 {
+									out22 = append(out22, v1)
 								}
 							}
 						}
 					}
 					if ok10 && ok12 {
-						ok24 := udf15(v1)
-						ok25 := udf17(v1)
-						if ok24 || ok25 {
-							ok26 := udf19(v1)
-							ok27 := udf21(v1)
-							if ok26 || ok27 {
-								nd.n16Out = append(nd.n16Out, v1)
-								if ok26 && ok27 {
-									nd.n16Out = append(nd.n16Out, v1)
+						ok25 := udf15(v1)
+						ok26 := udf17(v1)
+						if ok25 || ok26 {
+							ok27 := udf19(v1)
+							ok28 := udf21(v1)
+							if ok27 || ok28 {
+								out22 = append(out22, v1)
+								if ok27 && ok28 {
+									out22 = append(out22, v1)
 								}
 							}
-							if ok24 && ok25 {
-								ok28 := udf19(v1)
-								ok29 := udf21(v1)
-								if ok28 || ok29 {
-									nd.n16Out = append(nd.n16Out, v1)
-									if ok28 && ok29 {
-										nd.n16Out = append(nd.n16Out, v1)
+							if ok25 && ok26 {
+								ok29 := udf19(v1)
+								ok30 := udf21(v1)
+								if ok29 || ok30 {
+									out22 = append(out22, v1)
+									if ok29 && ok30 {
+										out22 = append(out22, v1)
 									}
 								}
 							}
@@ -119,50 +120,50 @@ func (nd *ForkJoinBench) subgraph0() {
 					}
 				}
 				if ok6 && ok8 {
-					ok30 := udf11(v1)
-					ok31 := udf13(v1)
-					if ok30 || ok31 {
-						ok32 := udf15(v1)
-						ok33 := udf17(v1)
-						if ok32 || ok33 {
-							ok34 := udf19(v1)
-							ok35 := udf21(v1)
-							if ok34 || ok35 {
-								nd.n16Out = append(nd.n16Out, v1)
-								if ok34 && ok35 {
-									nd.n16Out = append(nd.n16Out, v1)
+					ok31 := udf11(v1)
+					ok32 := udf13(v1)
+					if ok31 || ok32 {
+						ok33 := udf15(v1)
+						ok34 := udf17(v1)
+						if ok33 || ok34 {
+							ok35 := udf19(v1)
+							ok36 := udf21(v1)
+							if ok35 || ok36 {
+								out22 = append(out22, v1)
+								if ok35 && ok36 {
+									out22 = append(out22, v1)
 								}
 							}
-							if ok32 && ok33 {
-								ok36 := udf19(v1)
-								ok37 := udf21(v1)
-								if ok36 || ok37 {
-									nd.n16Out = append(nd.n16Out, v1)
-									if ok36 && ok37 {
-										nd.n16Out = append(nd.n16Out, v1)
+							if ok33 && ok34 {
+								ok37 := udf19(v1)
+								ok38 := udf21(v1)
+								if ok37 || ok38 {
+									out22 = append(out22, v1)
+									if ok37 && ok38 {
+										out22 = append(out22, v1)
 									}
 								}
 							}
 						}
-						if ok30 && ok31 {
-							ok38 := udf15(v1)
-							ok39 := udf17(v1)
-							if ok38 || ok39 {
-								ok40 := udf19(v1)
-								ok41 := udf21(v1)
-								if ok40 || ok41 {
-									nd.n16Out = append(nd.n16Out, v1)
-									if ok40 && ok41 {
-										nd.n16Out = append(nd.n16Out, v1)
+						if ok31 && ok32 {
+							ok39 := udf15(v1)
+							ok40 := udf17(v1)
+							if ok39 || ok40 {
+								ok41 := udf19(v1)
+								ok42 := udf21(v1)
+								if ok41 || ok42 {
+									out22 = append(out22, v1)
+									if ok41 && ok42 {
+										out22 = append(out22, v1)
 									}
 								}
-								if ok38 && ok39 {
-									ok42 := udf19(v1)
-									ok43 := udf21(v1)
-									if ok42 || ok43 {
-										nd.n16Out = append(nd.n16Out, v1)
-										if ok42 && ok43 {
-											nd.n16Out = append(nd.n16Out, v1)
+								if ok39 && ok40 {
+									ok43 := udf19(v1)
+									ok44 := udf21(v1)
+									if ok43 || ok44 {
+										out22 = append(out22, v1)
+										if ok43 && ok44 {
+											out22 = append(out22, v1)
 										}
 									}
 								}
@@ -172,104 +173,104 @@ func (nd *ForkJoinBench) subgraph0() {
 				}
 			}
 			if ok2 && ok4 {
-				ok44 := udf7(v1)
-				ok45 := udf9(v1)
-				if ok44 || ok45 {
-					ok46 := udf11(v1)
-					ok47 := udf13(v1)
-					if ok46 || ok47 {
-						ok48 := udf15(v1)
-						ok49 := udf17(v1)
-						if ok48 || ok49 {
-							ok50 := udf19(v1)
-							ok51 := udf21(v1)
-							if ok50 || ok51 {
-								nd.n16Out = append(nd.n16Out, v1)
-								if ok50 && ok51 {
-									nd.n16Out = append(nd.n16Out, v1)
+				ok45 := udf7(v1)
+				ok46 := udf9(v1)
+				if ok45 || ok46 {
+					ok47 := udf11(v1)
+					ok48 := udf13(v1)
+					if ok47 || ok48 {
+						ok49 := udf15(v1)
+						ok50 := udf17(v1)
+						if ok49 || ok50 {
+							ok51 := udf19(v1)
+							ok52 := udf21(v1)
+							if ok51 || ok52 {
+								out22 = append(out22, v1)
+								if ok51 && ok52 {
+									out22 = append(out22, v1)
 								}
 							}
-							if ok48 && ok49 {
-								ok52 := udf19(v1)
-								ok53 := udf21(v1)
-								if ok52 || ok53 {
-									nd.n16Out = append(nd.n16Out, v1)
-									if ok52 && ok53 {
-										nd.n16Out = append(nd.n16Out, v1)
+							if ok49 && ok50 {
+								ok53 := udf19(v1)
+								ok54 := udf21(v1)
+								if ok53 || ok54 {
+									out22 = append(out22, v1)
+									if ok53 && ok54 {
+										out22 = append(out22, v1)
 									}
 								}
 							}
 						}
-						if ok46 && ok47 {
-							ok54 := udf15(v1)
-							ok55 := udf17(v1)
-							if ok54 || ok55 {
-								ok56 := udf19(v1)
-								ok57 := udf21(v1)
-								if ok56 || ok57 {
-									nd.n16Out = append(nd.n16Out, v1)
-									if ok56 && ok57 {
-										nd.n16Out = append(nd.n16Out, v1)
+						if ok47 && ok48 {
+							ok55 := udf15(v1)
+							ok56 := udf17(v1)
+							if ok55 || ok56 {
+								ok57 := udf19(v1)
+								ok58 := udf21(v1)
+								if ok57 || ok58 {
+									out22 = append(out22, v1)
+									if ok57 && ok58 {
+										out22 = append(out22, v1)
 									}
 								}
-								if ok54 && ok55 {
-									ok58 := udf19(v1)
-									ok59 := udf21(v1)
-									if ok58 || ok59 {
-										nd.n16Out = append(nd.n16Out, v1)
-										if ok58 && ok59 {
-											nd.n16Out = append(nd.n16Out, v1)
+								if ok55 && ok56 {
+									ok59 := udf19(v1)
+									ok60 := udf21(v1)
+									if ok59 || ok60 {
+										out22 = append(out22, v1)
+										if ok59 && ok60 {
+											out22 = append(out22, v1)
 										}
 									}
 								}
 							}
 						}
 					}
-					if ok44 && ok45 {
-						ok60 := udf11(v1)
-						ok61 := udf13(v1)
-						if ok60 || ok61 {
-							ok62 := udf15(v1)
-							ok63 := udf17(v1)
-							if ok62 || ok63 {
-								ok64 := udf19(v1)
-								ok65 := udf21(v1)
-								if ok64 || ok65 {
-									nd.n16Out = append(nd.n16Out, v1)
-									if ok64 && ok65 {
-										nd.n16Out = append(nd.n16Out, v1)
+					if ok45 && ok46 {
+						ok61 := udf11(v1)
+						ok62 := udf13(v1)
+						if ok61 || ok62 {
+							ok63 := udf15(v1)
+							ok64 := udf17(v1)
+							if ok63 || ok64 {
+								ok65 := udf19(v1)
+								ok66 := udf21(v1)
+								if ok65 || ok66 {
+									out22 = append(out22, v1)
+									if ok65 && ok66 {
+										out22 = append(out22, v1)
 									}
 								}
-								if ok62 && ok63 {
-									ok66 := udf19(v1)
-									ok67 := udf21(v1)
-									if ok66 || ok67 {
-										nd.n16Out = append(nd.n16Out, v1)
-										if ok66 && ok67 {
-											nd.n16Out = append(nd.n16Out, v1)
+								if ok63 && ok64 {
+									ok67 := udf19(v1)
+									ok68 := udf21(v1)
+									if ok67 || ok68 {
+										out22 = append(out22, v1)
+										if ok67 && ok68 {
+											out22 = append(out22, v1)
 										}
 									}
 								}
 							}
-							if ok60 && ok61 {
-								ok68 := udf15(v1)
-								ok69 := udf17(v1)
-								if ok68 || ok69 {
-									ok70 := udf19(v1)
-									ok71 := udf21(v1)
-									if ok70 || ok71 {
-										nd.n16Out = append(nd.n16Out, v1)
-										if ok70 && ok71 {
-											nd.n16Out = append(nd.n16Out, v1)
+							if ok61 && ok62 {
+								ok69 := udf15(v1)
+								ok70 := udf17(v1)
+								if ok69 || ok70 {
+									ok71 := udf19(v1)
+									ok72 := udf21(v1)
+									if ok71 || ok72 {
+										out22 = append(out22, v1)
+										if ok71 && ok72 {
+											out22 = append(out22, v1)
 										}
 									}
-									if ok68 && ok69 {
-										ok72 := udf19(v1)
-										ok73 := udf21(v1)
-										if ok72 || ok73 {
-											nd.n16Out = append(nd.n16Out, v1)
-											if ok72 && ok73 {
-												nd.n16Out = append(nd.n16Out, v1)
+									if ok69 && ok70 {
+										ok73 := udf19(v1)
+										ok74 := udf21(v1)
+										if ok73 || ok74 {
+											out22 = append(out22, v1)
+											if ok73 && ok74 {
+												out22 = append(out22, v1)
 											}
 										}
 									}
@@ -281,6 +282,7 @@ func (nd *ForkJoinBench) subgraph0() {
 			}
 		}
 	}
+	nd.n16Out = out22
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

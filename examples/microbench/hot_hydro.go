@@ -116,8 +116,10 @@ func (nd *HotBench) subgraph2() {
 	udf11 := /*line incremental.go:29:32*/ func(r Reading) bool { return peakOf(r) > 50 }                             /*line hot_hydro.go:116:145*/
 	udf13 := /*line incremental.go:30:39*/ func(r Reading) Probe { return Probe{Sensor: r.Sensor} }                   /*line hot_hydro.go:117:145*/
 	udf18 := /*line incremental.go:31:36*/ func(_ Probe, r Reading) Reading { return r }                              /*line hot_hydro.go:118:145*/
-	udf24 := /*line incremental.go:32:67*/ func(r Reading) bool { return r.Values.Len() > 1 }                         /*line hot_hydro.go:119:145*/
-	udf25 := /*line incremental.go:33:3*/ func(q Probe, r Reading) Pair { return Pair{Key: q.Tag, Value: peakOf(r)} } /*line hot_hydro.go:120:145*/
+	udf25 := /*line incremental.go:32:67*/ func(r Reading) bool { return r.Values.Len() > 1 }                         /*line hot_hydro.go:119:145*/
+	udf26 := /*line incremental.go:33:3*/ func(q Probe, r Reading) Pair { return Pair{Key: q.Tag, Value: peakOf(r)} } /*line hot_hydro.go:120:145*/
+	out20 := nd.n7Out
+	out28 := nd.n11Out
 	slices.Sort(nd.n2Changed)
 	for _, i10 := range nd.n2Changed {
 		v9 := nd.n2Accs[i10]
@@ -129,25 +131,27 @@ func (nd *HotBench) subgraph2() {
 					v17 := nd.n2Accs[i15]
 					if udf11(v17) {
 						v19 := udf18(v12, v17)
-						nd.n7Out = append(nd.n7Out, v19)
+						out20 = append(out20, v19)
 					}
 				}
 			}
 		}
 	}
-	for _, v20 := range nd.h8To10Port0 {
-		if i21, ok22 := nd.n2Index.Get(v20.Sensor); ok22 {
-			v23 := nd.n2Accs[i21]
-			if udf11(v23) {
-				if udf24(v23) {
-					v26 := udf25(v20, v23)
-					nd.n11Out = append(nd.n11Out, v26)
+	for _, v21 := range nd.h8To10Port0 {
+		if i22, ok23 := nd.n2Index.Get(v21.Sensor); ok23 {
+			v24 := nd.n2Accs[i22]
+			if udf11(v24) {
+				if udf25(v24) {
+					v27 := udf26(v21, v24)
+					out28 = append(out28, v27)
 				}
 			}
 		}
 	}
 	clear(nd.h8To10Port0)
 	nd.h8To10Port0 = nd.h8To10Port0[:0]
+	nd.n7Out = out20
+	nd.n11Out = out28
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -70,6 +70,7 @@ func (nd *IdentityBench) subgraph0() {
 	udf37 := /*line flows.go:33:19*/ func(x int) int { return x } /*line identity_hydro.go:70:96*/
 	udf39 := /*line flows.go:34:19*/ func(x int) int { return x } /*line identity_hydro.go:71:96*/
 	udf41 := /*line flows.go:35:22*/ func(x int) int { return x } /*line identity_hydro.go:72:96*/
+	out42 := nd.n21Out
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := udf3(v1)
@@ -92,8 +93,9 @@ func (nd *IdentityBench) subgraph0() {
 		v36 := udf37(v34)
 		v38 := udf39(v36)
 		v40 := udf41(v38)
-		nd.n21Out = append(nd.n21Out, v40)
+		out42 = append(out42, v40)
 	}
+	nd.n21Out = out42
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

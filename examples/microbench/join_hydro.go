@@ -62,6 +62,7 @@ func (nd *JoinBench) subgraph0() {
 	udf10 := /*line flows.go:86:71*/ func(l, r Pair) Joined {
 		return Joined{Key: l.Key, Left: l.Value, Right: r.Value}
 	} /*line join_hydro.go:64:32*/
+	out12 := nd.n3Out
 	nd.n0Buf = nd.left.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Key
@@ -84,10 +85,11 @@ func (nd *JoinBench) subgraph0() {
 		if g7, ok8 := nd.n2LIndex.Get(k6); ok8 {
 			for _, v9 := range nd.n2LGroups[g7] {
 				v11 := udf10(v9, v5)
-				nd.n3Out = append(nd.n3Out, v11)
+				out12 = append(out12, v11)
 			}
 		}
 	}
+	nd.n3Out = out12
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -91,16 +91,20 @@ func (nd *LatticesBench) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.MergeKeyed (2), hydro.Sink (3).
 func (nd *LatticesBench) subgraph1() {
+	out12 := nd.n3Out
 	for i11 := range nd.n2Accs {
 		v10 := nd.n2Accs[i11]
-		nd.n3Out = append(nd.n3Out, v10)
+		out12 = append(out12, v10)
 	}
+	nd.n3Out = out12
 }
 
 // subgraph2 runs stratum 1: hydro.LatticeFold (5), hydro.Sink (6).
 func (nd *LatticesBench) subgraph2() {
-	v12 := nd.n5Acc
-	nd.n6Out = append(nd.n6Out, v12)
+	out14 := nd.n6Out
+	v13 := nd.n5Acc
+	out14 = append(out14, v13)
+	nd.n6Out = out14
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -107,24 +107,28 @@ func (nd *NegationBench) subgraph1() {
 // subgraph2 runs stratum 1: hydro.AntiJoin (6), hydro.Sink (7).
 func (nd *NegationBench) subgraph2() {
 	udf13 := /*line operators.go:27:41*/ func(x Pair) int { return x.Key } /*line negation_hydro.go:109:107*/
+	out14 := nd.n7Out
 	for _, v12 := range nd.h0To6Port0 {
 		if !nd.n6Neg.Has(udf13(v12)) {
-			nd.n7Out = append(nd.n7Out, v12)
+			out14 = append(out14, v12)
 		}
 	}
 	clear(nd.h0To6Port0)
 	nd.h0To6Port0 = nd.h0To6Port0[:0]
+	nd.n7Out = out14
 }
 
 // subgraph3 runs stratum 2: hydro.AntiJoin (3), hydro.Sink (4).
 func (nd *NegationBench) subgraph3() {
-	for _, v15 := range nd.h0To3Port0 {
-		if !nd.n3Neg.Has(v15.Key) {
-			nd.n4Out = append(nd.n4Out, v15)
+	out17 := nd.n4Out
+	for _, v16 := range nd.h0To3Port0 {
+		if !nd.n3Neg.Has(v16.Key) {
+			out17 = append(out17, v16)
 		}
 	}
 	clear(nd.h0To3Port0)
 	nd.h0To3Port0 = nd.h0To3Port0[:0]
+	nd.n4Out = out17
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

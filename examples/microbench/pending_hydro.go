@@ -95,26 +95,28 @@ func (nd *PendingBench) subgraph1() {
 // subgraph2 runs stratum 1: hydro.MergeKeyed (2), hydro.Filter (3), hydro.AntiJoin (5), hydro.Sink (6).
 func (nd *PendingBench) subgraph2() {
 	udf11 := /*line incremental.go:73:51*/ func(r Reading) bool { return r.Values.Len() > 1 } /*line pending_hydro.go:97:124*/
-	w13 := 0
-	for i12 := range nd.n2Accs {
-		v9 := nd.n2Accs[i12]
+	out12 := nd.n6Out
+	w14 := 0
+	for i13 := range nd.n2Accs {
+		v9 := nd.n2Accs[i13]
 		if nd.n5Neg.Has(v9.Sensor) {
 			nd.n2Index.Delete(v9.Sensor)
 			continue
 		}
-		if w13 != i12 {
-			nd.n2Accs[w13] = v9
-			nd.n2Index.Put(v9.Sensor, w13)
+		if w14 != i13 {
+			nd.n2Accs[w14] = v9
+			nd.n2Index.Put(v9.Sensor, w14)
 		}
-		w13++
+		w14++
 		if udf11(v9) {
 			if !nd.n5Neg.Has(v9.Sensor) {
-				nd.n6Out = append(nd.n6Out, v9)
+				out12 = append(out12, v9)
 			}
 		}
 	}
-	clear(nd.n2Accs[w13:])
-	nd.n2Accs = nd.n2Accs[:w13]
+	clear(nd.n2Accs[w14:])
+	nd.n2Accs = nd.n2Accs[:w14]
+	nd.n6Out = out12
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -64,10 +64,10 @@ func (nd *PersistChainBench) subgraph0() {
 		nd.n3Out = append(nd.n3Out, v2)
 	}
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
-	for _, v3 := range nd.n0Buf {
-		nd.n1Items = append(nd.n1Items, v3)
-		nd.n2Items = append(nd.n2Items, v3)
-		nd.n3Out = append(nd.n3Out, v3)
+	for _, v4 := range nd.n0Buf {
+		nd.n1Items = append(nd.n1Items, v4)
+		nd.n2Items = append(nd.n2Items, v4)
+		nd.n3Out = append(nd.n3Out, v4)
 	}
 }
 

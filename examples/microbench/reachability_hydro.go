@@ -67,8 +67,9 @@ func (nd *ReachabilityBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.DeferTick (2), hydro.Union (3), hydro.Unique (4), hydro.Sink (5), hydro.Map (6), hydro.Iter (7), hydro.Join (8).
 func (nd *ReachabilityBench) subgraph0() {
-	udf8 := /*line flows.go:192:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:70:119*/
-	udf15 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachability_hydro.go:71:119*/
+	udf9 := /*line flows.go:192:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:70:119*/
+	udf16 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachability_hydro.go:71:119*/
+	out7 := nd.n5Out
 	if !nd.n7Done {
 		nd.n7Done = true
 		nd.n8RItems = slices.Grow(nd.n8RItems, len(nd.n7Items))
@@ -89,35 +90,36 @@ func (nd *ReachabilityBench) subgraph0() {
 	for _, v6 := range nd.n1Buf {
 		if !nd.n4Seen.Has(v6) {
 			nd.n4Seen.Add(v6)
-			nd.n5Out = append(nd.n5Out, v6)
-			v7 := udf8(v6)
-			k9 := v7.ID
-			if l10, ok11 := nd.n8RIndex.Get(k9); ok11 {
-				for j12, more13 := nd.n8RNext[l10], true; more13; j12 = nd.n8RNext[j12] {
-					more13 = j12 != l10
-					v14 := nd.n8RItems[j12]
-					v16 := udf15(v7, v14)
-					nd.n2Next = append(nd.n2Next, v16)
+			out7 = append(out7, v6)
+			v8 := udf9(v6)
+			k10 := v8.ID
+			if l11, ok12 := nd.n8RIndex.Get(k10); ok12 {
+				for j13, more14 := nd.n8RNext[l11], true; more14; j13 = nd.n8RNext[j13] {
+					more14 = j13 != l11
+					v15 := nd.n8RItems[j13]
+					v17 := udf16(v8, v15)
+					nd.n2Next = append(nd.n2Next, v17)
 				}
 			}
 		}
 	}
-	for _, v17 := range nd.n2Now {
-		if !nd.n4Seen.Has(v17) {
-			nd.n4Seen.Add(v17)
-			nd.n5Out = append(nd.n5Out, v17)
-			v18 := udf8(v17)
-			k19 := v18.ID
-			if l20, ok21 := nd.n8RIndex.Get(k19); ok21 {
-				for j22, more23 := nd.n8RNext[l20], true; more23; j22 = nd.n8RNext[j22] {
-					more23 = j22 != l20
-					v24 := nd.n8RItems[j22]
-					v25 := udf15(v18, v24)
-					nd.n2Next = append(nd.n2Next, v25)
+	for _, v18 := range nd.n2Now {
+		if !nd.n4Seen.Has(v18) {
+			nd.n4Seen.Add(v18)
+			out7 = append(out7, v18)
+			v19 := udf9(v18)
+			k20 := v19.ID
+			if l21, ok22 := nd.n8RIndex.Get(k20); ok22 {
+				for j23, more24 := nd.n8RNext[l21], true; more24; j23 = nd.n8RNext[j23] {
+					more24 = j23 != l21
+					v25 := nd.n8RItems[j23]
+					v26 := udf16(v19, v25)
+					nd.n2Next = append(nd.n2Next, v26)
 				}
 			}
 		}
 	}
+	nd.n5Out = out7
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -65,8 +65,9 @@ func (nd *ReachabilityInTickBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.Union (2), hydro.Unique (3), hydro.Sink (4), hydro.Map (5), hydro.Iter (6), hydro.Join (7).
 func (nd *ReachabilityInTickBench) subgraph0() {
-	udf8 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:68:127*/
-	udf15 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachabilityintick_hydro.go:69:127*/
+	udf9 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:68:127*/
+	udf16 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachabilityintick_hydro.go:69:127*/
+	out7 := nd.n4Out
 	if !nd.n6Done {
 		nd.n6Done = true
 		nd.n7RItems = slices.Grow(nd.n7RItems, len(nd.n6Items))
@@ -87,38 +88,39 @@ func (nd *ReachabilityInTickBench) subgraph0() {
 	for _, v6 := range nd.n1Buf {
 		if !nd.n3Seen.Has(v6) {
 			nd.n3Seen.Add(v6)
-			nd.n4Out = append(nd.n4Out, v6)
-			v7 := udf8(v6)
-			k9 := v7.ID
-			if l10, ok11 := nd.n7RIndex.Get(k9); ok11 {
-				for j12, more13 := nd.n7RNext[l10], true; more13; j12 = nd.n7RNext[j12] {
-					more13 = j12 != l10
-					v14 := nd.n7RItems[j12]
-					v16 := udf15(v7, v14)
-					nd.h7To0Port0 = append(nd.h7To0Port0, v16)
+			out7 = append(out7, v6)
+			v8 := udf9(v6)
+			k10 := v8.ID
+			if l11, ok12 := nd.n7RIndex.Get(k10); ok12 {
+				for j13, more14 := nd.n7RNext[l11], true; more14; j13 = nd.n7RNext[j13] {
+					more14 = j13 != l11
+					v15 := nd.n7RItems[j13]
+					v17 := udf16(v8, v15)
+					nd.h7To0Port0 = append(nd.h7To0Port0, v17)
 				}
 			}
 		}
 	}
-	for i18 := 0; i18 < len(nd.h7To0Port0); i18++ {
-		v17 := nd.h7To0Port0[i18]
-		if !nd.n3Seen.Has(v17) {
-			nd.n3Seen.Add(v17)
-			nd.n4Out = append(nd.n4Out, v17)
-			v19 := udf8(v17)
-			k20 := v19.ID
-			if l21, ok22 := nd.n7RIndex.Get(k20); ok22 {
-				for j23, more24 := nd.n7RNext[l21], true; more24; j23 = nd.n7RNext[j23] {
-					more24 = j23 != l21
-					v25 := nd.n7RItems[j23]
-					v26 := udf15(v19, v25)
-					nd.h7To0Port0 = append(nd.h7To0Port0, v26)
+	for i19 := 0; i19 < len(nd.h7To0Port0); i19++ {
+		v18 := nd.h7To0Port0[i19]
+		if !nd.n3Seen.Has(v18) {
+			nd.n3Seen.Add(v18)
+			out7 = append(out7, v18)
+			v20 := udf9(v18)
+			k21 := v20.ID
+			if l22, ok23 := nd.n7RIndex.Get(k21); ok23 {
+				for j24, more25 := nd.n7RNext[l22], true; more25; j24 = nd.n7RNext[j24] {
+					more25 = j24 != l22
+					v26 := nd.n7RItems[j24]
+					v27 := udf16(v20, v26)
+					nd.h7To0Port0 = append(nd.h7To0Port0, v27)
 				}
 			}
 		}
 	}
 	clear(nd.h7To0Port0)
 	nd.h7To0Port0 = nd.h7To0Port0[:0]
+	nd.n4Out = out7
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -60,12 +60,14 @@ func (nd *SortedBench) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.Sort (1), hydro.Enumerate (2), hydro.Sink (3).
 func (nd *SortedBench) subgraph1() {
+	out4 := nd.n3Out
 	slices.Sort(nd.n1Items)
 	for _, v2 := range nd.n1Items {
 		v3 := hydro.Indexed[int]{Index: nd.n2Next, Value: v2}
 		nd.n2Next++
-		nd.n3Out = append(nd.n3Out, v3)
+		out4 = append(out4, v3)
 	}
+	nd.n3Out = out4
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

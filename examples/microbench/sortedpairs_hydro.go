@@ -63,12 +63,14 @@ func (nd *SortedPairsBench) subgraph0() {
 // subgraph1 runs stratum 1: hydro.Sort (1), hydro.Enumerate (2), hydro.Sink (3).
 func (nd *SortedPairsBench) subgraph1() {
 	udf3 := /*line operators.go:94:44*/ func(a, b Pair) int { return cmp.Compare(a.Key, b.Key) } /*line sortedpairs_hydro.go:65:131*/
+	out5 := nd.n3Out
 	slices.SortStableFunc(nd.n1Items, udf3)
 	for _, v2 := range nd.n1Items {
 		v4 := hydro.Indexed[Pair]{Index: nd.n2Next, Value: v2}
 		nd.n2Next++
-		nd.n3Out = append(nd.n3Out, v4)
+		out5 = append(out5, v4)
 	}
+	nd.n3Out = out5
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

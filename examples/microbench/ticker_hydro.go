@@ -67,30 +67,34 @@ func (nd *TickerWorkers) Tick() {
 // subgraph0 runs stratum 0: hydro.Timer (0), hydro.Map (1), hydro.Sink (2).
 func (nd *TickerWorkers) subgraph0() {
 	udf3 := /*line operators.go:141:54*/ func(t time.Time) int64 { return t.Unix() } /*line ticker_hydro.go:69:114*/
+	out4 := nd.n2Out
 	if !nd.n0Fired || !nd.hydroNow.Before(nd.n0Due) {
 		nd.n0Fired = true
 		nd.n0Due = nd.hydroNow.Add(nd.n0Period)
 		v1 := nd.hydroNow
 		v2 := udf3(v1)
-		nd.n2Out = append(nd.n2Out, v2)
+		out4 = append(out4, v2)
 	}
+	nd.n2Out = out4
 }
 
 // subgraph1 runs stratum 0: hydro.SelfID (3), hydro.Source (4), hydro.CrossJoin (5), hydro.Sink (6).
 func (nd *TickerWorkers) subgraph1() {
-	udf7 := /*line operators.go:142:67*/ func(m hydro.MemberID, x int) Pair { return Pair{int(m), x} } /*line ticker_hydro.go:81:132*/
+	udf8 := /*line operators.go:142:67*/ func(m hydro.MemberID, x int) Pair { return Pair{int(m), x} } /*line ticker_hydro.go:83:132*/
+	out10 := nd.n6Out
 	if !nd.n3Done {
 		nd.n3Done = true
-		v4 := nd.hydroMember
-		nd.n5L = append(nd.n5L, v4)
+		v5 := nd.hydroMember
+		nd.n5L = append(nd.n5L, v5)
 	}
 	nd.n4Buf = nd.in.TakeInto(nd.n4Buf[:0])
-	for _, v5 := range nd.n4Buf {
-		for _, v6 := range nd.n5L {
-			v8 := udf7(v6, v5)
-			nd.n6Out = append(nd.n6Out, v8)
+	for _, v6 := range nd.n4Buf {
+		for _, v7 := range nd.n5L {
+			v9 := udf8(v7, v6)
+			out10 = append(out10, v9)
 		}
 	}
+	nd.n6Out = out10
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

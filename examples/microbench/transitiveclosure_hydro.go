@@ -66,83 +66,85 @@ func (nd *TransitiveClosureBench) Tick() {
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Map (2), hydro.Union (3), hydro.Unique (4), hydro.Sink (5), hydro.Join (6).
 func (nd *TransitiveClosureBench) subgraph0() {
 	udf3 := /*line fixpoint.go:41:53*/ func(e Edge) Path { return Path(e) }                              /*line transitiveclosure_hydro.go:68:145*/
-	udf5 := /*line fixpoint.go:43:38*/ func(p Path) uint32 { return p.To }                               /*line transitiveclosure_hydro.go:69:145*/
-	udf12 := /*line fixpoint.go:44:3*/ func(p Path, e Edge) Path { return Path{From: p.From, To: e.To} } /*line transitiveclosure_hydro.go:70:145*/
-	udf14 := /*line fixpoint.go:43:75*/ func(e Edge) uint32 { return e.From }                            /*line transitiveclosure_hydro.go:71:145*/
+	udf6 := /*line fixpoint.go:43:38*/ func(p Path) uint32 { return p.To }                               /*line transitiveclosure_hydro.go:69:145*/
+	udf13 := /*line fixpoint.go:44:3*/ func(p Path, e Edge) Path { return Path{From: p.From, To: e.To} } /*line transitiveclosure_hydro.go:70:145*/
+	udf15 := /*line fixpoint.go:43:75*/ func(e Edge) uint32 { return e.From }                            /*line transitiveclosure_hydro.go:71:145*/
+	out5 := nd.n5Out
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := udf3(v1)
 		if _, dup4 := nd.n4Seen[v2]; !dup4 {
 			nd.n4Seen[v2] = struct{}{}
-			nd.n5Out = append(nd.n5Out, v2)
-			k6 := udf5(v2)
-			g7, ok8 := nd.n6LIndex.Get(k6)
-			if !ok8 {
-				g7 = len(nd.n6LGroups)
-				nd.n6LIndex.Put(k6, g7)
-				if g7 < cap(nd.n6LGroups) {
-					nd.n6LGroups = nd.n6LGroups[:g7+1]
-					nd.n6LGroups[g7] = nd.n6LGroups[g7][:0]
+			out5 = append(out5, v2)
+			k7 := udf6(v2)
+			g8, ok9 := nd.n6LIndex.Get(k7)
+			if !ok9 {
+				g8 = len(nd.n6LGroups)
+				nd.n6LIndex.Put(k7, g8)
+				if g8 < cap(nd.n6LGroups) {
+					nd.n6LGroups = nd.n6LGroups[:g8+1]
+					nd.n6LGroups[g8] = nd.n6LGroups[g8][:0]
 				} else {
 					nd.n6LGroups = append(nd.n6LGroups, nil)
 				}
 			}
-			nd.n6LGroups[g7] = append(nd.n6LGroups[g7], v2)
-			if g9, ok10 := nd.n6RIndex.Get(k6); ok10 {
-				for _, v11 := range nd.n6RGroups[g9] {
-					v13 := udf12(v2, v11)
-					nd.h6To1Port0 = append(nd.h6To1Port0, v13)
+			nd.n6LGroups[g8] = append(nd.n6LGroups[g8], v2)
+			if g10, ok11 := nd.n6RIndex.Get(k7); ok11 {
+				for _, v12 := range nd.n6RGroups[g10] {
+					v14 := udf13(v2, v12)
+					nd.h6To1Port0 = append(nd.h6To1Port0, v14)
 				}
 			}
 		}
-		k15 := udf14(v1)
-		g16, ok17 := nd.n6RIndex.Get(k15)
-		if !ok17 {
-			g16 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k15, g16)
-			if g16 < cap(nd.n6RGroups) {
-				nd.n6RGroups = nd.n6RGroups[:g16+1]
-				nd.n6RGroups[g16] = nd.n6RGroups[g16][:0]
+		k16 := udf15(v1)
+		g17, ok18 := nd.n6RIndex.Get(k16)
+		if !ok18 {
+			g17 = len(nd.n6RGroups)
+			nd.n6RIndex.Put(k16, g17)
+			if g17 < cap(nd.n6RGroups) {
+				nd.n6RGroups = nd.n6RGroups[:g17+1]
+				nd.n6RGroups[g17] = nd.n6RGroups[g17][:0]
 			} else {
 				nd.n6RGroups = append(nd.n6RGroups, nil)
 			}
 		}
-		nd.n6RGroups[g16] = append(nd.n6RGroups[g16], v1)
-		if g18, ok19 := nd.n6LIndex.Get(k15); ok19 {
-			for _, v20 := range nd.n6LGroups[g18] {
-				v21 := udf12(v20, v1)
-				nd.h6To1Port0 = append(nd.h6To1Port0, v21)
+		nd.n6RGroups[g17] = append(nd.n6RGroups[g17], v1)
+		if g19, ok20 := nd.n6LIndex.Get(k16); ok20 {
+			for _, v21 := range nd.n6LGroups[g19] {
+				v22 := udf13(v21, v1)
+				nd.h6To1Port0 = append(nd.h6To1Port0, v22)
 			}
 		}
 	}
-	for i23 := 0; i23 < len(nd.h6To1Port0); i23++ {
-		v22 := nd.h6To1Port0[i23]
-		if _, dup24 := nd.n4Seen[v22]; !dup24 {
-			nd.n4Seen[v22] = struct{}{}
-			nd.n5Out = append(nd.n5Out, v22)
-			k25 := udf5(v22)
-			g26, ok27 := nd.n6LIndex.Get(k25)
-			if !ok27 {
-				g26 = len(nd.n6LGroups)
-				nd.n6LIndex.Put(k25, g26)
-				if g26 < cap(nd.n6LGroups) {
-					nd.n6LGroups = nd.n6LGroups[:g26+1]
-					nd.n6LGroups[g26] = nd.n6LGroups[g26][:0]
+	for i24 := 0; i24 < len(nd.h6To1Port0); i24++ {
+		v23 := nd.h6To1Port0[i24]
+		if _, dup25 := nd.n4Seen[v23]; !dup25 {
+			nd.n4Seen[v23] = struct{}{}
+			out5 = append(out5, v23)
+			k26 := udf6(v23)
+			g27, ok28 := nd.n6LIndex.Get(k26)
+			if !ok28 {
+				g27 = len(nd.n6LGroups)
+				nd.n6LIndex.Put(k26, g27)
+				if g27 < cap(nd.n6LGroups) {
+					nd.n6LGroups = nd.n6LGroups[:g27+1]
+					nd.n6LGroups[g27] = nd.n6LGroups[g27][:0]
 				} else {
 					nd.n6LGroups = append(nd.n6LGroups, nil)
 				}
 			}
-			nd.n6LGroups[g26] = append(nd.n6LGroups[g26], v22)
-			if g28, ok29 := nd.n6RIndex.Get(k25); ok29 {
-				for _, v30 := range nd.n6RGroups[g28] {
-					v31 := udf12(v22, v30)
-					nd.h6To1Port0 = append(nd.h6To1Port0, v31)
+			nd.n6LGroups[g27] = append(nd.n6LGroups[g27], v23)
+			if g29, ok30 := nd.n6RIndex.Get(k26); ok30 {
+				for _, v31 := range nd.n6RGroups[g29] {
+					v32 := udf13(v23, v31)
+					nd.h6To1Port0 = append(nd.h6To1Port0, v32)
 				}
 			}
 		}
 	}
 	clear(nd.h6To1Port0)
 	nd.h6To1Port0 = nd.h6To1Port0[:0]
+	nd.n5Out = out5
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -95,13 +95,15 @@ func (nd *UnackedBench) subgraph1() {
 // subgraph2 runs stratum 1: hydro.AntiJoin (3), hydro.Sink (4).
 func (nd *UnackedBench) subgraph2() {
 	udf10 := /*line incremental.go:55:3*/ func(x Pair) int { return x.Key } /*line unacked_hydro.go:97:106*/
+	out11 := nd.n4Out
 	for _, v9 := range nd.h1To3Port0 {
 		if !nd.n3Neg.Has(udf10(v9)) {
-			nd.n4Out = append(nd.n4Out, v9)
+			out11 = append(out11, v9)
 		}
 	}
 	clear(nd.h1To3Port0)
 	nd.h1To3Port0 = nd.h1To3Port0[:0]
+	nd.n4Out = out11
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

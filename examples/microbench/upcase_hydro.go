@@ -52,12 +52,14 @@ func (nd *UpcaseBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Map (1), hydro.Sink (2).
 func (nd *UpcaseBench) subgraph0() {
+	out3 := nd.n2Out
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		v2 := strings.ToUpper(v1)
-		nd.n2Out = append(nd.n2Out, v2)
+		out3 = append(out3, v2)
 	}
 	clear(nd.n0Buf)
+	nd.n2Out = out3
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

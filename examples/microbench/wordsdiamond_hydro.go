@@ -57,8 +57,9 @@ func (nd *WordsDiamondBench) Tick() {
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.FlatMap (1), hydro.Filter (2), hydro.Filter (3), hydro.Map (4), hydro.Union (5), hydro.Unique (6), hydro.Sink (7).
 func (nd *WordsDiamondBench) subgraph0() {
 	udf3 := /*line flows.go:160:31*/ func(w string) bool { return len(w) <= 4 } /*line wordsdiamond_hydro.go:59:115*/
-	udf5 := /*line flows.go:161:40*/ func(w string) bool { return len(w) > 4 }  /*line wordsdiamond_hydro.go:60:115*/
-	udf7 := /*line flows.go:161:84*/ func(w string) string { return w[:4] }     /*line wordsdiamond_hydro.go:61:115*/
+	udf6 := /*line flows.go:161:40*/ func(w string) bool { return len(w) > 4 }  /*line wordsdiamond_hydro.go:60:115*/
+	udf8 := /*line flows.go:161:84*/ func(w string) string { return w[:4] }     /*line wordsdiamond_hydro.go:61:115*/
+	out5 := nd.n7Out
 	nd.n0Buf = nd.lines.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		{
@@ -66,14 +67,14 @@ func (nd *WordsDiamondBench) subgraph0() {
 				if udf3(v2) {
 					if _, dup4 := nd.n6Seen[v2]; !dup4 {
 						nd.n6Seen[v2] = struct{}{}
-						nd.n7Out = append(nd.n7Out, v2)
+						out5 = append(out5, v2)
 					}
 				}
-				if udf5(v2) {
-					v6 := udf7(v2)
-					if _, dup8 := nd.n6Seen[v6]; !dup8 {
-						nd.n6Seen[v6] = struct{}{}
-						nd.n7Out = append(nd.n7Out, v6)
+				if udf6(v2) {
+					v7 := udf8(v2)
+					if _, dup9 := nd.n6Seen[v7]; !dup9 {
+						nd.n6Seen[v7] = struct{}{}
+						out5 = append(out5, v7)
 					}
 				}
 			}
@@ -81,10 +82,11 @@ func (nd *WordsDiamondBench) subgraph0() {
 				for w := range strings.FieldsSeq(line) {
 					emit(w)
 				}
-			} /*line wordsdiamond_hydro.go:84:42*/
+			} /*line wordsdiamond_hydro.go:85:42*/
 		}
 	}
 	clear(nd.n0Buf)
+	nd.n7Out = out5
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

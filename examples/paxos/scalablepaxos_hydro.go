@@ -234,6 +234,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 		nd.n15Acc, nd.n15Init = noLow(), true
 	}
 	acc18 := nd.n15Acc
+	out34 := nd.n13Out
 	if nd.n3Have {
 		v13 := nd.n3Acc
 		nd.n5R = append(nd.n5R, v13)
@@ -247,7 +248,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 					c := v17
 					/*line replica.go:396:37*/ {
 						acc18 = min(acc18, c.Seq)
-					} /*line scalablepaxos_hydro.go:250:46*/
+					} /*line scalablepaxos_hydro.go:251:46*/
 				}
 			}
 			k19 := v17.ID
@@ -275,7 +276,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 				c := v22
 				/*line replica.go:396:37*/ {
 					acc18 = min(acc18, c.Seq)
-				} /*line scalablepaxos_hydro.go:278:45*/
+				} /*line scalablepaxos_hydro.go:279:45*/
 			}
 		}
 		k24 := v22.ID
@@ -301,7 +302,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 				v32 := replyOf(v27, v31)
 				if _, dup33 := nd.n12Seen[v32]; !dup33 {
 					nd.n12Seen[v32] = struct{}{}
-					nd.n13Out = append(nd.n13Out, v32)
+					out34 = append(out34, v32)
 				}
 			}
 		}
@@ -309,6 +310,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 	clear(nd.h8To11Port0)
 	nd.h8To11Port0 = nd.h8To11Port0[:0]
 	nd.n15Acc = acc18
+	nd.n13Out = out34
 }
 
 // subgraph5 runs stratum 1: hydro.Fold (19).
@@ -316,8 +318,8 @@ func (nd *ScalablePaxosClient) subgraph5() {
 	if !nd.n19Init {
 		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
-	v34 := nd.n19Acc
-	nd.h19To21Port1 = append(nd.h19To21Port1, v34)
+	v35 := nd.n19Acc
+	nd.h19To21Port1 = append(nd.h19To21Port1, v35)
 }
 
 // subgraph6 runs stratum 2: hydro.Fold (15), hydro.CrossJoin (20), hydro.CrossJoin (21), hydro.FilterMap (22), hydro.FilterMap (25), hydro.CrossJoin (26), hydro.Union (27).
@@ -325,29 +327,29 @@ func (nd *ScalablePaxosClient) subgraph6() {
 	if !nd.n15Init {
 		nd.n15Acc, nd.n15Init = noLow(), true
 	}
-	v35 := nd.n15Acc
-	nd.n20R = append(nd.n20R, v35)
-	nd.n26R = append(nd.n26R, v35)
-	for _, v36 := range nd.h5To20Port0 {
-		for _, v37 := range nd.n20R {
-			v38 := withLow(v36, v37)
-			nd.n21L = append(nd.n21L, v38)
+	v36 := nd.n15Acc
+	nd.n20R = append(nd.n20R, v36)
+	nd.n26R = append(nd.n26R, v36)
+	for _, v37 := range nd.h5To20Port0 {
+		for _, v38 := range nd.n20R {
+			v39 := withLow(v37, v38)
+			nd.n21L = append(nd.n21L, v39)
 		}
 	}
 	clear(nd.h5To20Port0)
 	nd.h5To20Port0 = nd.h5To20Port0[:0]
-	for _, v39 := range nd.h19To21Port1 {
-		for _, v40 := range nd.n21L {
-			v41 := directedOf(v40, v39)
-			if v42, ok43 := toLeader(v41); ok43 {
+	for _, v40 := range nd.h19To21Port1 {
+		for _, v41 := range nd.n21L {
+			v42 := directedOf(v41, v40)
+			if v43, ok44 := toLeader(v42); ok44 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v42)
-					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v42))}, 23, nd.hydroBuf)
+					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v43)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v43))}, 23, nd.hydroBuf)
 				}
 			}
-			if v44, ok45 := toEveryone(v41); ok45 {
+			if v45, ok46 := toEveryone(v42); ok46 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v44)
+					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v45)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
 				}
 			}
@@ -355,11 +357,11 @@ func (nd *ScalablePaxosClient) subgraph6() {
 	}
 	clear(nd.h19To21Port1)
 	nd.h19To21Port1 = nd.h19To21Port1[:0]
-	for _, v46 := range nd.h17To26Port0 {
-		for _, v47 := range nd.n26R {
-			v48 := withLow(v46, v47)
+	for _, v47 := range nd.h17To26Port0 {
+		for _, v48 := range nd.n26R {
+			v49 := withLow(v47, v48)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v48)
+				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v49)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
 			}
 		}
@@ -540,7 +542,7 @@ func NewScalablePaxosProposer(requests hydro.Input[Request], replies hydro.Outpu
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:127:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:543:96*/
+	nd.n58Period = /*line paxos.go:127:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:545:96*/
 	return nd
 }
 
@@ -596,7 +598,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:599:44*/
+			} /*line scalablepaxos_hydro.go:601:44*/
 		}
 	}
 	clear(nd.n23Recv)
@@ -622,7 +624,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:625:44*/
+			} /*line scalablepaxos_hydro.go:627:44*/
 		}
 	}
 	clear(nd.n28Recv)
@@ -648,7 +650,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:651:44*/
+			} /*line scalablepaxos_hydro.go:653:44*/
 		}
 	}
 	clear(nd.n52Recv)
@@ -674,7 +676,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:677:44*/
+			} /*line scalablepaxos_hydro.go:679:44*/
 		}
 	}
 	clear(nd.n55Recv)
@@ -703,7 +705,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:706:44*/
+			} /*line scalablepaxos_hydro.go:708:44*/
 		}
 	}
 	for _, v17 := range nd.n65Recv {
@@ -727,7 +729,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:730:44*/
+			} /*line scalablepaxos_hydro.go:732:44*/
 		}
 	}
 	clear(nd.n65Recv)
@@ -752,7 +754,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:755:44*/
+			} /*line scalablepaxos_hydro.go:757:44*/
 		}
 	}
 	for _, v22 := range nd.n88Recv {
@@ -776,7 +778,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:779:44*/
+			} /*line scalablepaxos_hydro.go:781:44*/
 		}
 	}
 	clear(nd.n88Recv)
@@ -802,7 +804,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:805:44*/
+			} /*line scalablepaxos_hydro.go:807:44*/
 		}
 	}
 	clear(nd.n170Recv)
@@ -813,7 +815,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 // subgraph1 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *ScalablePaxosProposer) subgraph1() {
 	window := nd.window
-	udf34 := /*line paxos.go:103:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:816:135*/
+	udf34 := /*line paxos.go:103:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:818:135*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -903,7 +905,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:906:43*/
+		} /*line scalablepaxos_hydro.go:908:43*/
 	}
 	{
 		c, emit := v51, func(v53 P1a) {
@@ -932,7 +934,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:935:43*/
+		} /*line scalablepaxos_hydro.go:937:43*/
 	}
 	{
 		c, emit := v51, func(v58 P2a) {
@@ -946,7 +948,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:949:43*/
+		} /*line scalablepaxos_hydro.go:951:43*/
 	}
 	{
 		c, emit := v51, func(v59 Commit) {
@@ -959,7 +961,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:962:43*/
+		} /*line scalablepaxos_hydro.go:964:43*/
 	}
 	{
 		c, emit := v51, func(v60 Resend) {
@@ -972,7 +974,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:975:43*/
+		} /*line scalablepaxos_hydro.go:977:43*/
 	}
 	{
 		c, emit := v51, func(v61 Transfer) {
@@ -985,7 +987,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:988:43*/
+		} /*line scalablepaxos_hydro.go:990:43*/
 	}
 }
 
@@ -1369,10 +1371,11 @@ func (nd *ScalablePaxosAcceptor) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.LatticeFold (78), hydro.CrossJoin (79), hydro.CrossJoin (80), hydro.Map (81), hydro.Map (82), hydro.Sink (84), hydro.CrossJoin (86).
 func (nd *ScalablePaxosAcceptor) subgraph2() {
-	udf18 := /*line paxos.go:151:47*/ func(a answered2) AcceptorLog {
+	udf19 := /*line paxos.go:151:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line scalablepaxos_hydro.go:1375:43*/
+	} /*line scalablepaxos_hydro.go:1377:43*/
+	out16 := nd.n84Out
 	v6 := nd.n78Acc
 	nd.n79L = append(nd.n79L, v6)
 	for _, v7 := range nd.n79R {
@@ -1394,42 +1397,43 @@ func (nd *ScalablePaxosAcceptor) subgraph2() {
 		for _, v13 := range nd.n80R {
 			v14 := answer(v12, v13)
 			v15 := voteOf(v14)
-			nd.n84Out = append(nd.n84Out, v15)
+			out16 = append(out16, v15)
 			nd.hydroKey = nd.hydroKey[:0]
 			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v15.Pos)
-			part16 := xxhash.Sum64(nd.hydroKey)
+			part17 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v15)
-				nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part16, Member: uint64(toProposer(v15))}, 85, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part17, Member: uint64(toProposer(v15))}, 85, nd.hydroBuf)
 			}
-			v17 := udf18(v14)
-			if nd.n83Acc.Merge(v17) && nd.hydroJournal.Active() {
-				nd.n83Changed = append(nd.n83Changed, v17)
+			v18 := udf19(v14)
+			if nd.n83Acc.Merge(v18) && nd.hydroJournal.Active() {
+				nd.n83Changed = append(nd.n83Changed, v18)
 			}
 		}
 	}
 	clear(nd.h73To80Port0)
 	nd.h73To80Port0 = nd.h73To80Port0[:0]
-	for _, v19 := range nd.h71To86Port0 {
-		for _, v20 := range nd.n86R {
-			v21 := promised(v19, v20)
-			nd.h86To87Port0 = append(nd.h86To87Port0, v21)
+	for _, v20 := range nd.h71To86Port0 {
+		for _, v21 := range nd.n86R {
+			v22 := promised(v20, v21)
+			nd.h86To87Port0 = append(nd.h86To87Port0, v22)
 		}
 	}
 	clear(nd.h71To86Port0)
 	nd.h71To86Port0 = nd.h71To86Port0[:0]
+	nd.n84Out = out16
 }
 
 // subgraph3 runs stratum 2: hydro.LatticeFold (83), hydro.CrossJoin (87).
 func (nd *ScalablePaxosAcceptor) subgraph3() {
-	v22 := nd.n83Acc
-	nd.n87R = append(nd.n87R, v22)
-	for _, v23 := range nd.h86To87Port0 {
-		for _, v24 := range nd.n87R {
-			v25 := withLog(v23, v24)
+	v23 := nd.n83Acc
+	nd.n87R = append(nd.n87R, v23)
+	for _, v24 := range nd.h86To87Port0 {
+		for _, v25 := range nd.n87R {
+			v26 := withLog(v24, v25)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v25)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v25))}, 88, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v26)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v26))}, 88, nd.hydroBuf)
 			}
 		}
 	}
@@ -1448,26 +1452,26 @@ func (nd *ScalablePaxosAcceptor) Recover(dir durable.FS, opts durable.Options) e
 func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 78:
-		var v27 Promise
-		n28, err29 := decodeHydroPromise(item, &v27)
-		if err29 == nil && n28 != len(item) {
-			err29 = fmt.Errorf("%d bytes after the item", len(item)-n28)
+		var v28 Promise
+		n29, err30 := decodeHydroPromise(item, &v28)
+		if err30 == nil && n29 != len(item) {
+			err30 = fmt.Errorf("%d bytes after the item", len(item)-n29)
 		}
-		if err29 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 78, paxos.go:145): %w", err29)
+		if err30 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 78, paxos.go:145): %w", err30)
 		}
-		nd.n78Acc.Merge(v27)
+		nd.n78Acc.Merge(v28)
 		return nil
 	case 83:
-		var v31 AcceptorLog
-		n32, err33 := decodeHydroAcceptorLog(item, &v31)
-		if err33 == nil && n32 != len(item) {
-			err33 = fmt.Errorf("%d bytes after the item", len(item)-n32)
+		var v32 AcceptorLog
+		n33, err34 := decodeHydroAcceptorLog(item, &v32)
+		if err34 == nil && n33 != len(item) {
+			err34 = fmt.Errorf("%d bytes after the item", len(item)-n33)
 		}
-		if err33 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 83, paxos.go:151): %w", err33)
+		if err34 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 83, paxos.go:151): %w", err34)
 		}
-		nd.n83Acc.Merge(v31)
+		nd.n83Acc.Merge(v32)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -1479,12 +1483,12 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v26 := range nd.n78Changed {
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(78), &v26))
+		for _, v27 := range nd.n78Changed {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(78), &v27))
 		}
 		nd.n78Changed = nd.n78Changed[:0]
-		for _, v30 := range nd.n83Changed {
-			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &v30))
+		for _, v31 := range nd.n83Changed {
+			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &v31))
 		}
 		clear(nd.n83Changed)
 		nd.n83Changed = nd.n83Changed[:0]
@@ -1794,7 +1798,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:180:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1797:97*/
+	nd.n113Period = /*line paxos.go:180:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1801:97*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -1891,6 +1895,7 @@ func (nd *ScalablePaxosReplica) Tick() {
 
 // subgraph0 runs stratum 0: hydro.SelfID (89), hydro.ClusterSize (136), hydro.CrossJoin (137), hydro.DeferTick (150), hydro.CrossJoin (151), hydro.Sink (152).
 func (nd *ScalablePaxosReplica) subgraph0() {
+	out10 := nd.n152Out
 	if !nd.n89Done {
 		nd.n89Done = true
 		v1 := nd.hydroMember
@@ -1916,9 +1921,10 @@ func (nd *ScalablePaxosReplica) subgraph0() {
 	for _, v7 := range nd.n150Now {
 		for _, v8 := range nd.n151R {
 			v9 := executedBy(v7, v8)
-			nd.n152Out = append(nd.n152Out, v9)
+			out10 = append(out10, v9)
 		}
 	}
+	nd.n152Out = out10
 }
 
 // subgraph1 runs stratum 0: hydro.Broadcast (91), hydro.Demux (93), hydro.Map (94), hydro.Union (95), hydro.Cycle (96), hydro.Cycle (97), hydro.Cycle (98), hydro.Cycle (99), hydro.Map (100), hydro.Union (101), hydro.FlatMap (107), hydro.Union (108), hydro.FlatMap (110), hydro.Union (111), hydro.Timer (113), hydro.Map (114), hydro.Map (115), hydro.Map (116), hydro.Union (117), hydro.Map (121), hydro.DeferTick (144), hydro.DeferTick (146), hydro.DeferTick (148), hydro.Demux (167).
@@ -1926,46 +1932,46 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 	if !nd.n118Init {
 		nd.n118Acc, nd.n118Init = count(), true
 	}
-	acc12 := nd.n118Acc
+	acc13 := nd.n118Acc
 	if !nd.n122Init {
 		nd.n122Acc, nd.n122Init = noSlot(), true
 	}
-	acc14 := nd.n122Acc
-	for _, v10 := range nd.n91Recv {
-		nd.h95To104Port0 = append(nd.h95To104Port0, v10)
-		v11 := commitOne(v10)
+	acc15 := nd.n122Acc
+	for _, v11 := range nd.n91Recv {
+		nd.h95To104Port0 = append(nd.h95To104Port0, v11)
+		v12 := commitOne(v11)
 		{
-			k := v11
+			k := v12
 			/*line replica.go:81:25*/ {
-				acc12 += k
-			} /*line scalablepaxos_hydro.go:1941:45*/
+				acc13 += k
+			} /*line scalablepaxos_hydro.go:1947:45*/
 		}
-		v13 := slotOf(v10)
+		v14 := slotOf(v11)
 		{
-			s := v13
+			s := v14
 			/*line replica.go:91:41*/ {
-				acc14 = max(acc14, s)
-			} /*line scalablepaxos_hydro.go:1948:45*/
+				acc15 = max(acc15, s)
+			} /*line scalablepaxos_hydro.go:1954:45*/
 		}
 	}
 	clear(nd.n91Recv)
 	nd.n91Recv = nd.n91Recv[:0]
-	for _, v15 := range nd.n93Recv {
-		v16 := commitOf(v15)
-		nd.h95To104Port0 = append(nd.h95To104Port0, v16)
-		v17 := commitOne(v16)
+	for _, v16 := range nd.n93Recv {
+		v17 := commitOf(v16)
+		nd.h95To104Port0 = append(nd.h95To104Port0, v17)
+		v18 := commitOne(v17)
 		{
-			k := v17
+			k := v18
 			/*line replica.go:81:25*/ {
-				acc12 += k
-			} /*line scalablepaxos_hydro.go:1961:45*/
+				acc13 += k
+			} /*line scalablepaxos_hydro.go:1967:45*/
 		}
-		v19 := slotOf(v16)
+		v20 := slotOf(v17)
 		{
-			s := v19
+			s := v20
 			/*line replica.go:91:41*/ {
-				acc14 = max(acc14, s)
-			} /*line scalablepaxos_hydro.go:1968:45*/
+				acc15 = max(acc15, s)
+			} /*line scalablepaxos_hydro.go:1974:45*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -1973,162 +1979,162 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 	if !nd.n113Fired || !nd.hydroNow.Before(nd.n113Due) {
 		nd.n113Fired = true
 		nd.n113Due = nd.hydroNow.Add(nd.n113Period)
-		v21 := nd.hydroNow
-		v22 := timeOne(v21)
+		v22 := nd.hydroNow
+		v23 := timeOne(v22)
 		{
-			k := v22
+			k := v23
 			/*line replica.go:81:25*/ {
-				acc12 += k
-			} /*line scalablepaxos_hydro.go:1982:45*/
+				acc13 += k
+			} /*line scalablepaxos_hydro.go:1988:45*/
 		}
-		nd.h113To168Port0 = append(nd.h113To168Port0, v21)
+		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
-	for _, v24 := range nd.n144Now {
-		k25 := v24.Key
-		i26, ok27 := nd.n102Index.Get(k25)
-		if ok27 && !nd.n102Mark[i26] {
-			nd.n102Mark[i26] = true
-			nd.n102Dirty = append(nd.n102Dirty, i26)
+	for _, v25 := range nd.n144Now {
+		k26 := v25.Key
+		i27, ok28 := nd.n102Index.Get(k26)
+		if ok28 && !nd.n102Mark[i27] {
+			nd.n102Mark[i27] = true
+			nd.n102Dirty = append(nd.n102Dirty, i27)
 		}
-		if !ok27 {
-			i26 = len(nd.n102Accs)
-			nd.n102Index.Put(k25, i26)
+		if !ok28 {
+			i27 = len(nd.n102Accs)
+			nd.n102Index.Put(k26, i27)
 			nd.n102Mark = append(nd.n102Mark, true)
-			nd.n102Dirty = append(nd.n102Dirty, i26)
-			nd.n102Accs = append(nd.n102Accs, v24)
+			nd.n102Dirty = append(nd.n102Dirty, i27)
+			nd.n102Accs = append(nd.n102Accs, v25)
 		} else {
-			raiseApplied(&nd.n102Accs[i26], v24)
+			raiseApplied(&nd.n102Accs[i27], v25)
 		}
-		v28 := appliedOne(v24)
+		v29 := appliedOne(v25)
 		{
-			k := v28
+			k := v29
 			/*line replica.go:81:25*/ {
-				acc12 += k
-			} /*line scalablepaxos_hydro.go:2007:45*/
+				acc13 += k
+			} /*line scalablepaxos_hydro.go:2013:45*/
 		}
 	}
-	for _, v30 := range nd.n146Now {
-		k31 := v30.Key
-		i32, ok33 := nd.n109Index[k31]
-		if ok33 && !nd.n109Mark[i32] {
-			nd.n109Mark[i32] = true
-			nd.n109Dirty = append(nd.n109Dirty, i32)
+	for _, v31 := range nd.n146Now {
+		k32 := v31.Key
+		i33, ok34 := nd.n109Index[k32]
+		if ok34 && !nd.n109Mark[i33] {
+			nd.n109Mark[i33] = true
+			nd.n109Dirty = append(nd.n109Dirty, i33)
 		}
-		if !ok33 {
-			i32 = len(nd.n109Accs)
-			nd.n109Index[k31] = i32
+		if !ok34 {
+			i33 = len(nd.n109Accs)
+			nd.n109Index[k32] = i33
 			nd.n109Mark = append(nd.n109Mark, true)
-			nd.n109Dirty = append(nd.n109Dirty, i32)
-			bot34 := v30
-			bot34.Cell = *new(Cell)
-			nd.n109Accs = append(nd.n109Accs, bot34)
+			nd.n109Dirty = append(nd.n109Dirty, i33)
+			bot35 := v31
+			bot35.Cell = *new(Cell)
+			nd.n109Accs = append(nd.n109Accs, bot35)
 		}
-		nd.n109Accs[i32].Cell.Merge(v30.Cell)
+		nd.n109Accs[i33].Cell.Merge(v31.Cell)
 	}
-	for _, v35 := range nd.n148Now {
-		k36 := v35.Inc
-		i37, ok38 := nd.n112Index.Get(k36)
-		if ok38 && !nd.n112Mark[i37] {
-			nd.n112Mark[i37] = true
-			nd.n112Dirty = append(nd.n112Dirty, i37)
+	for _, v36 := range nd.n148Now {
+		k37 := v36.Inc
+		i38, ok39 := nd.n112Index.Get(k37)
+		if ok39 && !nd.n112Mark[i38] {
+			nd.n112Mark[i38] = true
+			nd.n112Dirty = append(nd.n112Dirty, i38)
 		}
-		if !ok38 {
-			i37 = len(nd.n112Accs)
-			nd.n112Index.Put(k36, i37)
+		if !ok39 {
+			i38 = len(nd.n112Accs)
+			nd.n112Index.Put(k37, i38)
 			nd.n112Mark = append(nd.n112Mark, true)
-			nd.n112Dirty = append(nd.n112Dirty, i37)
-			bot39 := v35
-			bot39.S = *new(SessionLattice)
-			nd.n112Accs = append(nd.n112Accs, bot39)
+			nd.n112Dirty = append(nd.n112Dirty, i38)
+			bot40 := v36
+			bot40.S = *new(SessionLattice)
+			nd.n112Accs = append(nd.n112Accs, bot40)
 		}
-		nd.n112Accs[i37].S.Merge(v35.S)
+		nd.n112Accs[i38].S.Merge(v36.S)
 	}
-	for _, v40 := range nd.n167Recv {
-		v41 := snapshotApplied(v40)
-		k42 := v41.Key
-		i43, ok44 := nd.n102Index.Get(k42)
-		if ok44 && !nd.n102Mark[i43] {
-			nd.n102Mark[i43] = true
-			nd.n102Dirty = append(nd.n102Dirty, i43)
+	for _, v41 := range nd.n167Recv {
+		v42 := snapshotApplied(v41)
+		k43 := v42.Key
+		i44, ok45 := nd.n102Index.Get(k43)
+		if ok45 && !nd.n102Mark[i44] {
+			nd.n102Mark[i44] = true
+			nd.n102Dirty = append(nd.n102Dirty, i44)
 		}
-		if !ok44 {
-			i43 = len(nd.n102Accs)
-			nd.n102Index.Put(k42, i43)
+		if !ok45 {
+			i44 = len(nd.n102Accs)
+			nd.n102Index.Put(k43, i44)
 			nd.n102Mark = append(nd.n102Mark, true)
-			nd.n102Dirty = append(nd.n102Dirty, i43)
-			nd.n102Accs = append(nd.n102Accs, v41)
+			nd.n102Dirty = append(nd.n102Dirty, i44)
+			nd.n102Accs = append(nd.n102Accs, v42)
 		} else {
-			raiseApplied(&nd.n102Accs[i43], v41)
+			raiseApplied(&nd.n102Accs[i44], v42)
 		}
-		v45 := appliedOne(v41)
+		v46 := appliedOne(v42)
 		{
-			k := v45
+			k := v46
 			/*line replica.go:81:25*/ {
-				acc12 += k
-			} /*line scalablepaxos_hydro.go:2068:45*/
+				acc13 += k
+			} /*line scalablepaxos_hydro.go:2074:45*/
 		}
 		{
-			s, emit := v40, func(v47 KV) {
-				k48 := v47.Key
-				i49, ok50 := nd.n109Index[k48]
-				if ok50 && !nd.n109Mark[i49] {
-					nd.n109Mark[i49] = true
-					nd.n109Dirty = append(nd.n109Dirty, i49)
+			s, emit := v41, func(v48 KV) {
+				k49 := v48.Key
+				i50, ok51 := nd.n109Index[k49]
+				if ok51 && !nd.n109Mark[i50] {
+					nd.n109Mark[i50] = true
+					nd.n109Dirty = append(nd.n109Dirty, i50)
 				}
-				if !ok50 {
-					i49 = len(nd.n109Accs)
-					nd.n109Index[k48] = i49
+				if !ok51 {
+					i50 = len(nd.n109Accs)
+					nd.n109Index[k49] = i50
 					nd.n109Mark = append(nd.n109Mark, true)
-					nd.n109Dirty = append(nd.n109Dirty, i49)
-					bot51 := v47
-					bot51.Cell = *new(Cell)
-					nd.n109Accs = append(nd.n109Accs, bot51)
+					nd.n109Dirty = append(nd.n109Dirty, i50)
+					bot52 := v48
+					bot52.Cell = *new(Cell)
+					nd.n109Accs = append(nd.n109Accs, bot52)
 				}
-				nd.n109Accs[i49].Cell.Merge(v47.Cell)
+				nd.n109Accs[i50].Cell.Merge(v48.Cell)
 			}
 			/*line replica.go:371:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:2093:45*/
+			} /*line scalablepaxos_hydro.go:2099:45*/
 		}
 		{
-			s, emit := v40, func(v52 Session) {
-				k53 := v52.Inc
-				i54, ok55 := nd.n112Index.Get(k53)
-				if ok55 && !nd.n112Mark[i54] {
-					nd.n112Mark[i54] = true
-					nd.n112Dirty = append(nd.n112Dirty, i54)
+			s, emit := v41, func(v53 Session) {
+				k54 := v53.Inc
+				i55, ok56 := nd.n112Index.Get(k54)
+				if ok56 && !nd.n112Mark[i55] {
+					nd.n112Mark[i55] = true
+					nd.n112Dirty = append(nd.n112Dirty, i55)
 				}
-				if !ok55 {
-					i54 = len(nd.n112Accs)
-					nd.n112Index.Put(k53, i54)
+				if !ok56 {
+					i55 = len(nd.n112Accs)
+					nd.n112Index.Put(k54, i55)
 					nd.n112Mark = append(nd.n112Mark, true)
-					nd.n112Dirty = append(nd.n112Dirty, i54)
-					bot56 := v52
-					bot56.S = *new(SessionLattice)
-					nd.n112Accs = append(nd.n112Accs, bot56)
+					nd.n112Dirty = append(nd.n112Dirty, i55)
+					bot57 := v53
+					bot57.S = *new(SessionLattice)
+					nd.n112Accs = append(nd.n112Accs, bot57)
 				}
-				nd.n112Accs[i54].S.Merge(v52.S)
+				nd.n112Accs[i55].S.Merge(v53.S)
 			}
 			/*line replica.go:377:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:2118:45*/
+			} /*line scalablepaxos_hydro.go:2124:45*/
 		}
 	}
 	clear(nd.n167Recv)
 	nd.n167Recv = nd.n167Recv[:0]
-	nd.n118Acc = acc12
-	nd.n122Acc = acc14
+	nd.n118Acc = acc13
+	nd.n122Acc = acc15
 }
 
 // subgraph2 runs stratum 0: hydro.DeferTick (154).
 func (nd *ScalablePaxosReplica) subgraph2() {
-	for _, v57 := range nd.n154Now {
+	for _, v58 := range nd.n154Now {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v57)
+			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v58)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 155, nd.hydroBuf)
 		}
 	}
@@ -2136,13 +2142,13 @@ func (nd *ScalablePaxosReplica) subgraph2() {
 
 // subgraph3 runs stratum 0: hydro.Demux (157), hydro.Map (158), hydro.Unique (159).
 func (nd *ScalablePaxosReplica) subgraph3() {
-	for _, v58 := range nd.n157Recv {
-		v59 := transferTo(v58)
-		if !nd.n159Seen.Has(v59) {
-			nd.n159Seen.Add(v59)
-			nd.h159To160Port0 = append(nd.h159To160Port0, v59)
-			nd.h159To162Port0 = append(nd.h159To162Port0, v59)
-			nd.h159To164Port0 = append(nd.h159To164Port0, v59)
+	for _, v59 := range nd.n157Recv {
+		v60 := transferTo(v59)
+		if !nd.n159Seen.Has(v60) {
+			nd.n159Seen.Add(v60)
+			nd.h159To160Port0 = append(nd.h159To160Port0, v60)
+			nd.h159To162Port0 = append(nd.h159To162Port0, v60)
+			nd.h159To164Port0 = append(nd.h159To164Port0, v60)
 		}
 	}
 	clear(nd.n157Recv)
@@ -2154,17 +2160,17 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
-	acc62 := nd.n103Acc
-	for i61 := range nd.n102Accs {
-		v60 := nd.n102Accs[i61]
+	acc63 := nd.n103Acc
+	for i62 := range nd.n102Accs {
+		v61 := nd.n102Accs[i62]
 		{
-			a := v60
+			a := v61
 			/*line replica.go:69:42*/ {
-				acc62 = max(acc62, a.Next)
-			} /*line scalablepaxos_hydro.go:2164:45*/
+				acc63 = max(acc63, a.Next)
+			} /*line scalablepaxos_hydro.go:2170:45*/
 		}
 	}
-	nd.n103Acc = acc62
+	nd.n103Acc = acc63
 }
 
 // subgraph5 runs stratum 1: hydro.MergeKeyed (109), hydro.CrossJoin (160).
@@ -2172,26 +2178,26 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 	if !nd.n161Init {
 		nd.n161Acc, nd.n161Init = newKVList(), true
 	}
-	acc68 := nd.n161Acc
-	for i64 := range nd.n109Accs {
-		v63 := nd.n109Accs[i64]
-		nd.h109To130Port1 = append(nd.h109To130Port1, v63)
-		nd.n160R = append(nd.n160R, v63)
+	acc69 := nd.n161Acc
+	for i65 := range nd.n109Accs {
+		v64 := nd.n109Accs[i65]
+		nd.h109To130Port1 = append(nd.h109To130Port1, v64)
+		nd.n160R = append(nd.n160R, v64)
 	}
-	for _, v65 := range nd.h159To160Port0 {
-		for _, v66 := range nd.n160R {
-			v67 := pickKV(v65, v66)
+	for _, v66 := range nd.h159To160Port0 {
+		for _, v67 := range nd.n160R {
+			v68 := pickKV(v66, v67)
 			{
-				kv := v67
+				kv := v68
 				/*line replica.go:347:34*/ {
-					acc68 = append(acc68, kv)
-				} /*line scalablepaxos_hydro.go:2188:46*/
+					acc69 = append(acc69, kv)
+				} /*line scalablepaxos_hydro.go:2194:46*/
 			}
 		}
 	}
 	clear(nd.h159To160Port0)
 	nd.h159To160Port0 = nd.h159To160Port0[:0]
-	nd.n161Acc = acc68
+	nd.n161Acc = acc69
 }
 
 // subgraph6 runs stratum 1: hydro.MergeKeyed (112), hydro.CrossJoin (162).
@@ -2199,26 +2205,26 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 	if !nd.n163Init {
 		nd.n163Acc, nd.n163Init = newSessionList(), true
 	}
-	acc74 := nd.n163Acc
-	for i70 := range nd.n112Accs {
-		v69 := nd.n112Accs[i70]
-		nd.h112To134Port1 = append(nd.h112To134Port1, v69)
-		nd.n162R = append(nd.n162R, v69)
+	acc75 := nd.n163Acc
+	for i71 := range nd.n112Accs {
+		v70 := nd.n112Accs[i71]
+		nd.h112To134Port1 = append(nd.h112To134Port1, v70)
+		nd.n162R = append(nd.n162R, v70)
 	}
-	for _, v71 := range nd.h159To162Port0 {
-		for _, v72 := range nd.n162R {
-			v73 := pickSession(v71, v72)
+	for _, v72 := range nd.h159To162Port0 {
+		for _, v73 := range nd.n162R {
+			v74 := pickSession(v72, v73)
 			{
-				s := v73
+				s := v74
 				/*line replica.go:353:48*/ {
-					acc74 = append(acc74, s)
-				} /*line scalablepaxos_hydro.go:2215:46*/
+					acc75 = append(acc75, s)
+				} /*line scalablepaxos_hydro.go:2221:46*/
 			}
 		}
 	}
 	clear(nd.h159To162Port0)
 	nd.h159To162Port0 = nd.h159To162Port0[:0]
-	nd.n163Acc = acc74
+	nd.n163Acc = acc75
 }
 
 // subgraph7 runs stratum 1: hydro.Fold (118), hydro.Filter (119).
@@ -2226,9 +2232,9 @@ func (nd *ScalablePaxosReplica) subgraph7() {
 	if !nd.n118Init {
 		nd.n118Acc, nd.n118Init = count(), true
 	}
-	v75 := nd.n118Acc
-	if some(v75) {
-		nd.h119To120Port0 = append(nd.h119To120Port0, v75)
+	v76 := nd.n118Acc
+	if some(v76) {
+		nd.h119To120Port0 = append(nd.h119To120Port0, v76)
 	}
 }
 
@@ -2237,122 +2243,122 @@ func (nd *ScalablePaxosReplica) subgraph8() {
 	if !nd.n122Init {
 		nd.n122Acc, nd.n122Init = noSlot(), true
 	}
-	v76 := nd.n122Acc
-	nd.h122To123Port1 = append(nd.h122To123Port1, v76)
+	v77 := nd.n122Acc
+	nd.h122To123Port1 = append(nd.h122To123Port1, v77)
 }
 
 // subgraph9 runs stratum 2: hydro.Fold (103), hydro.CrossJoin (104), hydro.FilterMap (105), hydro.CrossJoin (120), hydro.CrossJoin (123), hydro.FlatMap (124), hydro.Fold (161), hydro.Fold (163), hydro.CrossJoin (164), hydro.CrossJoin (165), hydro.CrossJoin (166).
 func (nd *ScalablePaxosReplica) subgraph9() {
 	window := nd.window
-	udf91 := /*line paxos.go:174:111*/ func(a arrived) (Slotted, bool) {
+	udf92 := /*line paxos.go:174:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:2250:43*/
+	} /*line scalablepaxos_hydro.go:2256:43*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
-	v77 := nd.n103Acc
-	nd.n104R = append(nd.n104R, v77)
-	nd.n120R = append(nd.n120R, v77)
-	nd.n164R = append(nd.n164R, v77)
+	v78 := nd.n103Acc
+	nd.n104R = append(nd.n104R, v78)
+	nd.n120R = append(nd.n120R, v78)
+	nd.n164R = append(nd.n164R, v78)
 	if !nd.n161Init {
 		nd.n161Acc, nd.n161Init = newKVList(), true
 	}
-	v78 := nd.n161Acc
-	nd.n165R = append(nd.n165R, v78)
-	for _, v79 := range nd.n165L {
-		v80 := withSnapshotKVs(v79, v78)
-		nd.n166L = append(nd.n166L, v80)
-		for _, v81 := range nd.n166R {
-			v82 := withSnapshotSessions(v80, v81)
+	v79 := nd.n161Acc
+	nd.n165R = append(nd.n165R, v79)
+	for _, v80 := range nd.n165L {
+		v81 := withSnapshotKVs(v80, v79)
+		nd.n166L = append(nd.n166L, v81)
+		for _, v82 := range nd.n166R {
+			v83 := withSnapshotSessions(v81, v82)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v82)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v82))}, 167, nd.hydroBuf)
+				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v83)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v83))}, 167, nd.hydroBuf)
 			}
 		}
 	}
 	if !nd.n163Init {
 		nd.n163Acc, nd.n163Init = newSessionList(), true
 	}
-	v83 := nd.n163Acc
-	nd.n166R = append(nd.n166R, v83)
-	for _, v84 := range nd.n166L {
-		v85 := withSnapshotSessions(v84, v83)
+	v84 := nd.n163Acc
+	nd.n166R = append(nd.n166R, v84)
+	for _, v85 := range nd.n166L {
+		v86 := withSnapshotSessions(v85, v84)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v85)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v85))}, 167, nd.hydroBuf)
+			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v86)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v86))}, 167, nd.hydroBuf)
 		}
 	}
-	for _, v86 := range nd.h95To104Port0 {
-		for _, v87 := range nd.n104R {
-			v88 := arrival(v86, v87)
-			if v89, ok90 := udf91(v88); ok90 {
-				k92 := v89.Pos
-				i93, ok94 := nd.n106Index.Get(k92)
-				if ok94 && !nd.n106Mark[i93] {
-					nd.n106Mark[i93] = true
-					nd.n106Dirty = append(nd.n106Dirty, i93)
+	for _, v87 := range nd.h95To104Port0 {
+		for _, v88 := range nd.n104R {
+			v89 := arrival(v87, v88)
+			if v90, ok91 := udf92(v89); ok91 {
+				k93 := v90.Pos
+				i94, ok95 := nd.n106Index.Get(k93)
+				if ok95 && !nd.n106Mark[i94] {
+					nd.n106Mark[i94] = true
+					nd.n106Dirty = append(nd.n106Dirty, i94)
 				}
-				if !ok94 {
-					i93 = len(nd.n106Accs)
-					nd.n106Index.Put(k92, i93)
+				if !ok95 {
+					i94 = len(nd.n106Accs)
+					nd.n106Index.Put(k93, i94)
 					nd.n106Mark = append(nd.n106Mark, true)
-					nd.n106Dirty = append(nd.n106Dirty, i93)
-					bot95 := v89
-					bot95.C = *new(CommitLattice)
-					nd.n106Accs = append(nd.n106Accs, bot95)
+					nd.n106Dirty = append(nd.n106Dirty, i94)
+					bot96 := v90
+					bot96.C = *new(CommitLattice)
+					nd.n106Accs = append(nd.n106Accs, bot96)
 				}
-				nd.n106Accs[i93].C.Merge(v89.C)
-				if i93 >= len(nd.n106Touched) {
-					nd.n106Touched = append(nd.n106Touched, make([]bool, i93+1-len(nd.n106Touched))...)
+				nd.n106Accs[i94].C.Merge(v90.C)
+				if i94 >= len(nd.n106Touched) {
+					nd.n106Touched = append(nd.n106Touched, make([]bool, i94+1-len(nd.n106Touched))...)
 				}
-				if !nd.n106Touched[i93] {
-					nd.n106Touched[i93] = true
-					nd.n106Changed = append(nd.n106Changed, i93)
+				if !nd.n106Touched[i94] {
+					nd.n106Touched[i94] = true
+					nd.n106Changed = append(nd.n106Changed, i94)
 				}
 			}
 		}
 	}
 	clear(nd.h95To104Port0)
 	nd.h95To104Port0 = nd.h95To104Port0[:0]
-	for _, v96 := range nd.h119To120Port0 {
-		for _, v97 := range nd.n120R {
-			v98 := startAt(v96, v97)
-			nd.n123L = append(nd.n123L, v98)
-			nd.h120To127Port1 = append(nd.h120To127Port1, v98)
+	for _, v97 := range nd.h119To120Port0 {
+		for _, v98 := range nd.n120R {
+			v99 := startAt(v97, v98)
+			nd.n123L = append(nd.n123L, v99)
+			nd.h120To127Port1 = append(nd.h120To127Port1, v99)
 		}
 	}
 	clear(nd.h119To120Port0)
 	nd.h119To120Port0 = nd.h119To120Port0[:0]
-	for _, v99 := range nd.h122To123Port1 {
-		for _, v100 := range nd.n123L {
-			v101 := spanOf(v100, v99)
+	for _, v100 := range nd.h122To123Port1 {
+		for _, v101 := range nd.n123L {
+			v102 := spanOf(v101, v100)
 			{
-				sp, emit := v101, func(v102 Probe) {
-					nd.h124To125Port0 = append(nd.h124To125Port0, v102)
+				sp, emit := v102, func(v103 Probe) {
+					nd.h124To125Port0 = append(nd.h124To125Port0, v103)
 				}
 				/*line paxos.go:186:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:2338:46*/
+				} /*line scalablepaxos_hydro.go:2344:46*/
 			}
 		}
 	}
 	clear(nd.h122To123Port1)
 	nd.h122To123Port1 = nd.h122To123Port1[:0]
-	for _, v103 := range nd.h159To164Port0 {
-		for _, v104 := range nd.n164R {
-			v105 := snapshotOf(v103, v104)
-			nd.n165L = append(nd.n165L, v105)
-			for _, v106 := range nd.n165R {
-				v107 := withSnapshotKVs(v105, v106)
-				nd.n166L = append(nd.n166L, v107)
-				for _, v108 := range nd.n166R {
-					v109 := withSnapshotSessions(v107, v108)
+	for _, v104 := range nd.h159To164Port0 {
+		for _, v105 := range nd.n164R {
+			v106 := snapshotOf(v104, v105)
+			nd.n165L = append(nd.n165L, v106)
+			for _, v107 := range nd.n165R {
+				v108 := withSnapshotKVs(v106, v107)
+				nd.n166L = append(nd.n166L, v108)
+				for _, v109 := range nd.n166R {
+					v110 := withSnapshotSessions(v108, v109)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v109)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v109))}, 167, nd.hydroBuf)
+						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v110)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v110))}, 167, nd.hydroBuf)
 					}
 				}
 			}
@@ -2367,27 +2373,27 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 	if !nd.n126Init {
 		nd.n126Acc, nd.n126Init = newCommits(), true
 	}
-	acc117 := nd.n126Acc
+	acc118 := nd.n126Acc
 	slices.Sort(nd.n106Changed)
-	for _, i111 := range nd.n106Changed {
-		v110 := nd.n106Accs[i111]
-		_ = v110
+	for _, i112 := range nd.n106Changed {
+		v111 := nd.n106Accs[i112]
+		_ = v111
 	}
-	for _, v112 := range nd.h124To125Port0 {
-		if i113, ok114 := nd.n106Index.Get(v112.Pos); ok114 {
-			v115 := nd.n106Accs[i113]
-			v116 := hitSlotted(v112, v115)
+	for _, v113 := range nd.h124To125Port0 {
+		if i114, ok115 := nd.n106Index.Get(v113.Pos); ok115 {
+			v116 := nd.n106Accs[i114]
+			v117 := hitSlotted(v113, v116)
 			{
-				c := v116
+				c := v117
 				/*line replica.go:105:41*/ {
-					acc117 = append(acc117, c)
-				} /*line scalablepaxos_hydro.go:2384:46*/
+					acc118 = append(acc118, c)
+				} /*line scalablepaxos_hydro.go:2390:46*/
 			}
 		}
 	}
 	clear(nd.h124To125Port0)
 	nd.h124To125Port0 = nd.h124To125Port0[:0]
-	nd.n126Acc = acc117
+	nd.n126Acc = acc118
 }
 
 // subgraph11 runs stratum 4: hydro.Fold (126), hydro.CrossJoin (127), hydro.FlatMap (128), hydro.Unique (129), hydro.Join (130), hydro.FlatMap (132), hydro.Unique (133), hydro.Join (134), hydro.CrossJoin (168), hydro.CrossJoin (169).
@@ -2395,34 +2401,34 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 	if !nd.n131Init {
 		nd.n131Acc, nd.n131Init = newKVs(), true
 	}
-	acc128 := nd.n131Acc
+	acc129 := nd.n131Acc
 	if !nd.n135Init {
 		nd.n135Acc, nd.n135Init = newSessions(), true
 	}
-	acc135 := nd.n135Acc
+	acc136 := nd.n135Acc
 	if !nd.n126Init {
 		nd.n126Acc, nd.n126Init = newCommits(), true
 	}
-	v118 := nd.n126Acc
-	nd.n127L = append(nd.n127L, v118)
-	for _, v119 := range nd.h120To127Port1 {
-		for _, v120 := range nd.n127L {
-			v121 := runOf(v120, v119)
+	v119 := nd.n126Acc
+	nd.n127L = append(nd.n127L, v119)
+	for _, v120 := range nd.h120To127Port1 {
+		for _, v121 := range nd.n127L {
+			v122 := runOf(v121, v120)
 			{
-				r, emit := v121, func(v122 KeyProbe) {
-					if _, dup123 := nd.n129Seen[v122]; !dup123 {
-						nd.n129Seen[v122] = struct{}{}
-						if i124, ok125 := nd.n109Index[v122.Key]; ok125 {
-							v126 := nd.n109Accs[i124]
-							v127 := hitKV(v122, v126)
+				r, emit := v122, func(v123 KeyProbe) {
+					if _, dup124 := nd.n129Seen[v123]; !dup124 {
+						nd.n129Seen[v123] = struct{}{}
+						if i125, ok126 := nd.n109Index[v123.Key]; ok126 {
+							v127 := nd.n109Accs[i125]
+							v128 := hitKV(v123, v127)
 							{
-								kv := v127
+								kv := v128
 								/*line replica.go:168:41*/ {
-									if acc128 == nil {
-										acc128 = map[string]Cell{}
+									if acc129 == nil {
+										acc129 = map[string]Cell{}
 									}
-									(acc128)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:2425:50*/
+									(acc129)[kv.Key] = kv.Cell
+								} /*line scalablepaxos_hydro.go:2431:50*/
 							}
 						}
 					}
@@ -2435,23 +2441,23 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2438:46*/
+				} /*line scalablepaxos_hydro.go:2444:46*/
 			}
 			{
-				r, emit := v121, func(v129 SessionProbe) {
-					if _, dup130 := nd.n133Seen[v129]; !dup130 {
-						nd.n133Seen[v129] = struct{}{}
-						if i131, ok132 := nd.n112Index.Get(v129.Inc); ok132 {
-							v133 := nd.n112Accs[i131]
-							v134 := hitSession(v129, v133)
+				r, emit := v122, func(v130 SessionProbe) {
+					if _, dup131 := nd.n133Seen[v130]; !dup131 {
+						nd.n133Seen[v130] = struct{}{}
+						if i132, ok133 := nd.n112Index.Get(v130.Inc); ok133 {
+							v134 := nd.n112Accs[i132]
+							v135 := hitSession(v130, v134)
 							{
-								s := v134
+								s := v135
 								/*line replica.go:177:60*/ {
-									if acc135 == nil {
-										acc135 = map[uint64]SessionLattice{}
+									if acc136 == nil {
+										acc136 = map[uint64]SessionLattice{}
 									}
-									(acc135)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:2454:50*/
+									(acc136)[s.Inc] = s.S
+								} /*line scalablepaxos_hydro.go:2460:50*/
 							}
 						}
 					}
@@ -2464,32 +2470,32 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2467:46*/
+				} /*line scalablepaxos_hydro.go:2473:46*/
 			}
-			nd.h127To138Port0 = append(nd.h127To138Port0, v121)
-			nd.n168R = append(nd.n168R, v121)
+			nd.h127To138Port0 = append(nd.h127To138Port0, v122)
+			nd.n168R = append(nd.n168R, v122)
 		}
 	}
 	clear(nd.h120To127Port1)
 	nd.h120To127Port1 = nd.h120To127Port1[:0]
-	for _, v136 := range nd.h109To130Port1 {
-		_ = v136
+	for _, v137 := range nd.h109To130Port1 {
+		_ = v137
 	}
 	clear(nd.h109To130Port1)
 	nd.h109To130Port1 = nd.h109To130Port1[:0]
-	for _, v137 := range nd.h112To134Port1 {
-		_ = v137
+	for _, v138 := range nd.h112To134Port1 {
+		_ = v138
 	}
 	clear(nd.h112To134Port1)
 	nd.h112To134Port1 = nd.h112To134Port1[:0]
-	for _, v138 := range nd.h113To168Port0 {
-		for _, v139 := range nd.n168R {
-			v140 := progressOf(v138, v139)
-			nd.n169L = append(nd.n169L, v140)
-			for _, v141 := range nd.n169R {
-				v142 := reportOf(v140, v141)
+	for _, v139 := range nd.h113To168Port0 {
+		for _, v140 := range nd.n168R {
+			v141 := progressOf(v139, v140)
+			nd.n169L = append(nd.n169L, v141)
+			for _, v142 := range nd.n169R {
+				v143 := reportOf(v141, v142)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v142)
+					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v143)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
 				}
 			}
@@ -2497,20 +2503,20 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 	}
 	clear(nd.h113To168Port0)
 	nd.h113To168Port0 = nd.h113To168Port0[:0]
-	for _, v143 := range nd.h89To169Port1 {
-		nd.n169R = append(nd.n169R, v143)
-		for _, v144 := range nd.n169L {
-			v145 := reportOf(v144, v143)
+	for _, v144 := range nd.h89To169Port1 {
+		nd.n169R = append(nd.n169R, v144)
+		for _, v145 := range nd.n169L {
+			v146 := reportOf(v145, v144)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v145)
+				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v146)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h89To169Port1)
 	nd.h89To169Port1 = nd.h89To169Port1[:0]
-	nd.n131Acc = acc128
-	nd.n135Acc = acc135
+	nd.n131Acc = acc129
+	nd.n135Acc = acc136
 }
 
 // subgraph12 runs stratum 5: hydro.Fold (131), hydro.Fold (135), hydro.CrossJoin (138), hydro.CrossJoin (139), hydro.CrossJoin (140), hydro.Map (141), hydro.Filter (142), hydro.Map (143), hydro.FlatMap (145), hydro.FlatMap (147), hydro.FlatMap (149), hydro.FlatMap (153).
@@ -2518,117 +2524,117 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 	if !nd.n131Init {
 		nd.n131Acc, nd.n131Init = newKVs(), true
 	}
-	v146 := nd.n131Acc
-	nd.n138R = append(nd.n138R, v146)
+	v147 := nd.n131Acc
+	nd.n138R = append(nd.n138R, v147)
 	if !nd.n135Init {
 		nd.n135Acc, nd.n135Init = newSessions(), true
 	}
-	v147 := nd.n135Acc
-	nd.n139R = append(nd.n139R, v147)
-	for _, v148 := range nd.n139L {
-		v149 := withSessions(v148, v147)
-		nd.n140L = append(nd.n140L, v149)
-		for _, v150 := range nd.n140R {
-			v151 := withReplica(v149, v150)
-			v152 := execute(v151)
-			if ran(v152) {
-				v153 := appliedOf(v152)
-				nd.n144Next = append(nd.n144Next, v153)
+	v148 := nd.n135Acc
+	nd.n139R = append(nd.n139R, v148)
+	for _, v149 := range nd.n139L {
+		v150 := withSessions(v149, v148)
+		nd.n140L = append(nd.n140L, v150)
+		for _, v151 := range nd.n140R {
+			v152 := withReplica(v150, v151)
+			v153 := execute(v152)
+			if ran(v153) {
+				v154 := appliedOf(v153)
+				nd.n144Next = append(nd.n144Next, v154)
 				{
-					x, emit := v152, func(v154 KV) {
-						nd.n146Next = append(nd.n146Next, v154)
+					x, emit := v153, func(v155 KV) {
+						nd.n146Next = append(nd.n146Next, v155)
 					}
 					/*line replica.go:305:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2545:47*/
+					} /*line scalablepaxos_hydro.go:2551:47*/
 				}
 				{
-					x, emit := v152, func(v155 Session) {
-						nd.n148Next = append(nd.n148Next, v155)
+					x, emit := v153, func(v156 Session) {
+						nd.n148Next = append(nd.n148Next, v156)
 					}
 					/*line replica.go:311:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2555:47*/
+					} /*line scalablepaxos_hydro.go:2561:47*/
 				}
 				{
-					x, emit := v152, func(v156 Commit) {
-						nd.n150Next = append(nd.n150Next, v156)
+					x, emit := v153, func(v157 Commit) {
+						nd.n150Next = append(nd.n150Next, v157)
 					}
 					/*line replica.go:323:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2565:47*/
+					} /*line scalablepaxos_hydro.go:2571:47*/
 				}
 				{
-					x, emit := v152, func(v157 Answer) {
-						nd.n154Next = append(nd.n154Next, v157)
+					x, emit := v153, func(v158 Answer) {
+						nd.n154Next = append(nd.n154Next, v158)
 					}
 					/*line replica.go:317:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2575:47*/
+					} /*line scalablepaxos_hydro.go:2581:47*/
 				}
 			}
 		}
 	}
-	for _, v158 := range nd.h127To138Port0 {
-		for _, v159 := range nd.n138R {
-			v160 := withKVs(v158, v159)
-			nd.n139L = append(nd.n139L, v160)
-			for _, v161 := range nd.n139R {
-				v162 := withSessions(v160, v161)
-				nd.n140L = append(nd.n140L, v162)
-				for _, v163 := range nd.n140R {
-					v164 := withReplica(v162, v163)
-					v165 := execute(v164)
-					if ran(v165) {
-						v166 := appliedOf(v165)
-						nd.n144Next = append(nd.n144Next, v166)
+	for _, v159 := range nd.h127To138Port0 {
+		for _, v160 := range nd.n138R {
+			v161 := withKVs(v159, v160)
+			nd.n139L = append(nd.n139L, v161)
+			for _, v162 := range nd.n139R {
+				v163 := withSessions(v161, v162)
+				nd.n140L = append(nd.n140L, v163)
+				for _, v164 := range nd.n140R {
+					v165 := withReplica(v163, v164)
+					v166 := execute(v165)
+					if ran(v166) {
+						v167 := appliedOf(v166)
+						nd.n144Next = append(nd.n144Next, v167)
 						{
-							x, emit := v165, func(v167 KV) {
-								nd.n146Next = append(nd.n146Next, v167)
+							x, emit := v166, func(v168 KV) {
+								nd.n146Next = append(nd.n146Next, v168)
 							}
 							/*line replica.go:305:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:2601:49*/
+							} /*line scalablepaxos_hydro.go:2607:49*/
 						}
 						{
-							x, emit := v165, func(v168 Session) {
-								nd.n148Next = append(nd.n148Next, v168)
+							x, emit := v166, func(v169 Session) {
+								nd.n148Next = append(nd.n148Next, v169)
 							}
 							/*line replica.go:311:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:2611:49*/
+							} /*line scalablepaxos_hydro.go:2617:49*/
 						}
 						{
-							x, emit := v165, func(v169 Commit) {
-								nd.n150Next = append(nd.n150Next, v169)
+							x, emit := v166, func(v170 Commit) {
+								nd.n150Next = append(nd.n150Next, v170)
 							}
 							/*line replica.go:323:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:2621:49*/
+							} /*line scalablepaxos_hydro.go:2627:49*/
 						}
 						{
-							x, emit := v165, func(v170 Answer) {
-								nd.n154Next = append(nd.n154Next, v170)
+							x, emit := v166, func(v171 Answer) {
+								nd.n154Next = append(nd.n154Next, v171)
 							}
 							/*line replica.go:317:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:2631:49*/
+							} /*line scalablepaxos_hydro.go:2637:49*/
 						}
 					}
 				}
@@ -2637,53 +2643,53 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 	}
 	clear(nd.h127To138Port0)
 	nd.h127To138Port0 = nd.h127To138Port0[:0]
-	for _, v171 := range nd.h137To140Port1 {
-		nd.n140R = append(nd.n140R, v171)
-		for _, v172 := range nd.n140L {
-			v173 := withReplica(v172, v171)
-			v174 := execute(v173)
-			if ran(v174) {
-				v175 := appliedOf(v174)
-				nd.n144Next = append(nd.n144Next, v175)
+	for _, v172 := range nd.h137To140Port1 {
+		nd.n140R = append(nd.n140R, v172)
+		for _, v173 := range nd.n140L {
+			v174 := withReplica(v173, v172)
+			v175 := execute(v174)
+			if ran(v175) {
+				v176 := appliedOf(v175)
+				nd.n144Next = append(nd.n144Next, v176)
 				{
-					x, emit := v174, func(v176 KV) {
-						nd.n146Next = append(nd.n146Next, v176)
+					x, emit := v175, func(v177 KV) {
+						nd.n146Next = append(nd.n146Next, v177)
 					}
 					/*line replica.go:305:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2656:47*/
+					} /*line scalablepaxos_hydro.go:2662:47*/
 				}
 				{
-					x, emit := v174, func(v177 Session) {
-						nd.n148Next = append(nd.n148Next, v177)
+					x, emit := v175, func(v178 Session) {
+						nd.n148Next = append(nd.n148Next, v178)
 					}
 					/*line replica.go:311:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2666:47*/
+					} /*line scalablepaxos_hydro.go:2672:47*/
 				}
 				{
-					x, emit := v174, func(v178 Commit) {
-						nd.n150Next = append(nd.n150Next, v178)
+					x, emit := v175, func(v179 Commit) {
+						nd.n150Next = append(nd.n150Next, v179)
 					}
 					/*line replica.go:323:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2676:47*/
+					} /*line scalablepaxos_hydro.go:2682:47*/
 				}
 				{
-					x, emit := v174, func(v179 Answer) {
-						nd.n154Next = append(nd.n154Next, v179)
+					x, emit := v175, func(v180 Answer) {
+						nd.n154Next = append(nd.n154Next, v180)
 					}
 					/*line replica.go:317:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2686:47*/
+					} /*line scalablepaxos_hydro.go:2692:47*/
 				}
 			}
 		}
@@ -2703,89 +2709,89 @@ func (nd *ScalablePaxosReplica) Recover(dir durable.FS, opts durable.Options) er
 func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 102:
-		var v183 Applied
-		n184, err185 := decodeHydroApplied(item, &v183)
-		if err185 == nil && n184 != len(item) {
-			err185 = fmt.Errorf("%d bytes after the item", len(item)-n184)
+		var v184 Applied
+		n185, err186 := decodeHydroApplied(item, &v184)
+		if err186 == nil && n185 != len(item) {
+			err186 = fmt.Errorf("%d bytes after the item", len(item)-n185)
 		}
-		if err185 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:173): %w", err185)
+		if err186 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:173): %w", err186)
 		}
-		k186 := v183.Key
-		i187, ok188 := nd.n102Index.Get(k186)
-		if ok188 {
-			nd.n102Accs[i187] = v183
+		k187 := v184.Key
+		i188, ok189 := nd.n102Index.Get(k187)
+		if ok189 {
+			nd.n102Accs[i188] = v184
 		} else {
-			i187 = len(nd.n102Accs)
-			nd.n102Index.Put(k186, i187)
-			nd.n102Accs = append(nd.n102Accs, v183)
+			i188 = len(nd.n102Accs)
+			nd.n102Index.Put(k187, i188)
+			nd.n102Accs = append(nd.n102Accs, v184)
 			nd.n102Mark = append(nd.n102Mark, false)
 		}
 		return nil
 	case 106:
-		var v192 Slotted
-		n193, err194 := decodeHydroSlotted(item, &v192)
-		if err194 == nil && n193 != len(item) {
-			err194 = fmt.Errorf("%d bytes after the item", len(item)-n193)
+		var v193 Slotted
+		n194, err195 := decodeHydroSlotted(item, &v193)
+		if err195 == nil && n194 != len(item) {
+			err195 = fmt.Errorf("%d bytes after the item", len(item)-n194)
 		}
-		if err194 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:174): %w", err194)
+		if err195 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:174): %w", err195)
 		}
-		k195 := v192.Pos
-		i196, ok197 := nd.n106Index.Get(k195)
-		if ok197 {
-			nd.n106Accs[i196] = v192
+		k196 := v193.Pos
+		i197, ok198 := nd.n106Index.Get(k196)
+		if ok198 {
+			nd.n106Accs[i197] = v193
 		} else {
-			i196 = len(nd.n106Accs)
-			nd.n106Index.Put(k195, i196)
-			nd.n106Accs = append(nd.n106Accs, v192)
+			i197 = len(nd.n106Accs)
+			nd.n106Index.Put(k196, i197)
+			nd.n106Accs = append(nd.n106Accs, v193)
 			nd.n106Mark = append(nd.n106Mark, false)
 		}
-		if i196 >= len(nd.n106Touched) {
-			nd.n106Touched = append(nd.n106Touched, make([]bool, i196+1-len(nd.n106Touched))...)
+		if i197 >= len(nd.n106Touched) {
+			nd.n106Touched = append(nd.n106Touched, make([]bool, i197+1-len(nd.n106Touched))...)
 		}
-		if !nd.n106Touched[i196] {
-			nd.n106Touched[i196] = true
-			nd.n106Changed = append(nd.n106Changed, i196)
+		if !nd.n106Touched[i197] {
+			nd.n106Touched[i197] = true
+			nd.n106Changed = append(nd.n106Changed, i197)
 		}
 		return nil
 	case 109:
-		var v201 KV
-		n202, err203 := decodeHydroKV(item, &v201)
-		if err203 == nil && n202 != len(item) {
-			err203 = fmt.Errorf("%d bytes after the item", len(item)-n202)
+		var v202 KV
+		n203, err204 := decodeHydroKV(item, &v202)
+		if err204 == nil && n203 != len(item) {
+			err204 = fmt.Errorf("%d bytes after the item", len(item)-n203)
 		}
-		if err203 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:178): %w", err203)
+		if err204 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:178): %w", err204)
 		}
-		k204 := v201.Key
-		i205, ok206 := nd.n109Index[k204]
-		if ok206 {
-			nd.n109Accs[i205] = v201
+		k205 := v202.Key
+		i206, ok207 := nd.n109Index[k205]
+		if ok207 {
+			nd.n109Accs[i206] = v202
 		} else {
-			i205 = len(nd.n109Accs)
-			nd.n109Index[k204] = i205
-			nd.n109Accs = append(nd.n109Accs, v201)
+			i206 = len(nd.n109Accs)
+			nd.n109Index[k205] = i206
+			nd.n109Accs = append(nd.n109Accs, v202)
 			nd.n109Mark = append(nd.n109Mark, false)
 		}
 		return nil
 	case 112:
-		var v210 Session
-		n211, err212 := decodeHydroSession(item, &v210)
-		if err212 == nil && n211 != len(item) {
-			err212 = fmt.Errorf("%d bytes after the item", len(item)-n211)
+		var v211 Session
+		n212, err213 := decodeHydroSession(item, &v211)
+		if err213 == nil && n212 != len(item) {
+			err213 = fmt.Errorf("%d bytes after the item", len(item)-n212)
 		}
-		if err212 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:179): %w", err212)
+		if err213 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:179): %w", err213)
 		}
-		k213 := v210.Inc
-		i214, ok215 := nd.n112Index.Get(k213)
-		if ok215 {
-			nd.n112Accs[i214] = v210
+		k214 := v211.Inc
+		i215, ok216 := nd.n112Index.Get(k214)
+		if ok216 {
+			nd.n112Accs[i215] = v211
 		} else {
-			i214 = len(nd.n112Accs)
-			nd.n112Index.Put(k213, i214)
-			nd.n112Accs = append(nd.n112Accs, v210)
+			i215 = len(nd.n112Accs)
+			nd.n112Index.Put(k214, i215)
+			nd.n112Accs = append(nd.n112Accs, v211)
 			nd.n112Mark = append(nd.n112Mark, false)
 		}
 		return nil
@@ -2799,28 +2805,28 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i180 := range nd.n102Dirty {
-			nd.n102Mark[i180] = false
-			v181 := nd.n102Accs[i180]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v181))
+		for _, i181 := range nd.n102Dirty {
+			nd.n102Mark[i181] = false
+			v182 := nd.n102Accs[i181]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v182))
 		}
 		nd.n102Dirty = nd.n102Dirty[:0]
-		for _, i189 := range nd.n106Dirty {
-			nd.n106Mark[i189] = false
-			v190 := nd.n106Accs[i189]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(106), &v190))
+		for _, i190 := range nd.n106Dirty {
+			nd.n106Mark[i190] = false
+			v191 := nd.n106Accs[i190]
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(106), &v191))
 		}
 		nd.n106Dirty = nd.n106Dirty[:0]
-		for _, i198 := range nd.n109Dirty {
-			nd.n109Mark[i198] = false
-			v199 := nd.n109Accs[i198]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v199))
+		for _, i199 := range nd.n109Dirty {
+			nd.n109Mark[i199] = false
+			v200 := nd.n109Accs[i199]
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v200))
 		}
 		nd.n109Dirty = nd.n109Dirty[:0]
-		for _, i207 := range nd.n112Dirty {
-			nd.n112Mark[i207] = false
-			v208 := nd.n112Accs[i207]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v208))
+		for _, i208 := range nd.n112Dirty {
+			nd.n112Mark[i208] = false
+			v209 := nd.n112Accs[i208]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v209))
 		}
 		nd.n112Dirty = nd.n112Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -2834,17 +2840,17 @@ func (nd *ScalablePaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalablePaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v182 := range nd.n102Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(102), &v182))
+	for _, v183 := range nd.n102Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(102), &v183))
 	}
-	for _, v191 := range nd.n106Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(106), &v191))
+	for _, v192 := range nd.n106Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(106), &v192))
 	}
-	for _, v200 := range nd.n109Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(109), &v200))
+	for _, v201 := range nd.n109Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(109), &v201))
 	}
-	for _, v209 := range nd.n112Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(112), &v209))
+	for _, v210 := range nd.n112Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(112), &v210))
 	}
 }
 
@@ -3187,10 +3193,10 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
 	udf5 := /*line paxos.go:111:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:3190:43*/
+	} /*line scalablepaxos_hydro.go:3196:43*/
 	udf11 := /*line paxos.go:114:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:3193:43*/
+	} /*line scalablepaxos_hydro.go:3199:43*/
 	for _, v1 := range nd.n85Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)

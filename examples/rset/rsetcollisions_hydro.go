@@ -196,17 +196,19 @@ func (nd *RSetCollisionsClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetCollisionsClient) subgraph1() {
+	out27 := nd.n9Out
 	for i26 := range nd.n8Accs {
 		v25 := nd.n8Accs[i26]
-		nd.n9Out = append(nd.n9Out, v25)
+		out27 = append(out27, v25)
 	}
+	nd.n9Out = out27
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetCollisionsClient) subgraph2() {
-	for _, v28 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v28.ID) {
-			nd.n11Next = append(nd.n11Next, v28)
+	for _, v29 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v29.ID) {
+			nd.n11Next = append(nd.n11Next, v29)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -687,6 +689,7 @@ func (nd *RSetCollisionsReplica) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Broadcast (16), hydro.Map (17), hydro.Map (18), hydro.Unique (19), hydro.SelfID (24), hydro.CrossJoin (25), hydro.Sink (26).
 func (nd *RSetCollisionsReplica) subgraph0() {
+	out11 := nd.n26Out
 	if !nd.n24Done {
 		nd.n24Done = true
 		v1 := nd.hydroMember
@@ -708,7 +711,7 @@ func (nd *RSetCollisionsReplica) subgraph0() {
 		}
 		for _, v9 := range nd.n25R {
 			v10 := ack(v3, v9)
-			nd.n26Out = append(nd.n26Out, v10)
+			out11 = append(out11, v10)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v10)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 29, nd.hydroBuf)
@@ -717,36 +720,39 @@ func (nd *RSetCollisionsReplica) subgraph0() {
 	}
 	clear(nd.n16Recv)
 	nd.n16Recv = nd.n16Recv[:0]
+	nd.n26Out = out11
 }
 
 // subgraph1 runs stratum 0: hydro.SelfID (21).
 func (nd *RSetCollisionsReplica) subgraph1() {
 	if !nd.n21Done {
 		nd.n21Done = true
-		v11 := nd.hydroMember
-		nd.h21To22Port1 = append(nd.h21To22Port1, v11)
+		v12 := nd.hydroMember
+		nd.h21To22Port1 = append(nd.h21To22Port1, v12)
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.FoldKeyed (20), hydro.CrossJoin (22), hydro.Sink (23).
 func (nd *RSetCollisionsReplica) subgraph2() {
-	for i13 := range nd.n20Accs {
-		v12 := nd.n20Accs[i13]
-		nd.n22L = append(nd.n22L, v12)
-		for _, v14 := range nd.n22R {
-			v15 := byReplica(v12, v14)
-			nd.n23Out = append(nd.n23Out, v15)
+	out17 := nd.n23Out
+	for i14 := range nd.n20Accs {
+		v13 := nd.n20Accs[i14]
+		nd.n22L = append(nd.n22L, v13)
+		for _, v15 := range nd.n22R {
+			v16 := byReplica(v13, v15)
+			out17 = append(out17, v16)
 		}
 	}
-	for _, v16 := range nd.h21To22Port1 {
-		nd.n22R = append(nd.n22R, v16)
-		for _, v17 := range nd.n22L {
-			v18 := byReplica(v17, v16)
-			nd.n23Out = append(nd.n23Out, v18)
+	for _, v18 := range nd.h21To22Port1 {
+		nd.n22R = append(nd.n22R, v18)
+		for _, v19 := range nd.n22L {
+			v20 := byReplica(v19, v18)
+			out17 = append(out17, v20)
 		}
 	}
 	clear(nd.h21To22Port1)
 	nd.h21To22Port1 = nd.h21To22Port1[:0]
+	nd.n23Out = out17
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

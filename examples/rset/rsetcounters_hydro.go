@@ -189,17 +189,19 @@ func (nd *RSetCountersClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetCountersClient) subgraph1() {
+	out27 := nd.n9Out
 	for i26 := range nd.n8Accs {
 		v25 := nd.n8Accs[i26]
-		nd.n9Out = append(nd.n9Out, v25)
+		out27 = append(out27, v25)
 	}
+	nd.n9Out = out27
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetCountersClient) subgraph2() {
-	for _, v28 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v28.ID) {
-			nd.n11Next = append(nd.n11Next, v28)
+	for _, v29 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v29.ID) {
+			nd.n11Next = append(nd.n11Next, v29)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -362,7 +364,7 @@ func NewRSetCountersLeader(commands hydro.Input[Command], answers hydro.Output[A
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line counters.go:37:30*/ Period /*line rsetcounters_hydro.go:365:88*/
+	nd.n17Period = /*line counters.go:37:30*/ Period /*line rsetcounters_hydro.go:367:88*/
 	return nd
 }
 
@@ -418,7 +420,7 @@ func (nd *RSetCountersLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetcounters_hydro.go:421:43*/
+			} /*line rsetcounters_hydro.go:423:43*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -787,12 +789,13 @@ func (nd *RSetCountersReplica) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.LatticeFold (28), hydro.CrossJoin (32), hydro.Sink (33).
 func (nd *RSetCountersReplica) subgraph2() {
+	out14 := nd.n33Out
 	v10 := nd.n28Acc
 	nd.n32R = append(nd.n32R, v10)
 	for _, v11 := range nd.h31To32Port0 {
 		for _, v12 := range nd.n32R {
 			v13 := withInteger(v11, v12)
-			nd.n33Out = append(nd.n33Out, v13)
+			out14 = append(out14, v13)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v13)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 36, nd.hydroBuf)
@@ -801,6 +804,7 @@ func (nd *RSetCountersReplica) subgraph2() {
 	}
 	clear(nd.h31To32Port0)
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
+	nd.n33Out = out14
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -814,15 +818,15 @@ func (nd *RSetCountersReplica) Recover(dir durable.FS, opts durable.Options) err
 func (nd *RSetCountersReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 28:
-		var v15 lattices.Max[uint64]
-		n16, err17 := decodeHydroLatticesMaxUint64(item, &v15)
-		if err17 == nil && n16 != len(item) {
-			err17 = fmt.Errorf("%d bytes after the item", len(item)-n16)
+		var v16 lattices.Max[uint64]
+		n17, err18 := decodeHydroLatticesMaxUint64(item, &v16)
+		if err18 == nil && n17 != len(item) {
+			err18 = fmt.Errorf("%d bytes after the item", len(item)-n17)
 		}
-		if err17 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 28, counters.go:48): %w", err17)
+		if err18 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 28, counters.go:48): %w", err18)
 		}
-		nd.n28Acc.Merge(v15)
+		nd.n28Acc.Merge(v16)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
@@ -834,8 +838,8 @@ func (nd *RSetCountersReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *RSetCountersReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v14 := range nd.n28Changed {
-			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &v14))
+		for _, v15 := range nd.n28Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &v15))
 		}
 		nd.n28Changed = nd.n28Changed[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1000,7 +1004,7 @@ func NewRSetCountersCounter(commands hydro.Input[Command], answers hydro.Output[
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounters_hydro.go:1003:96*/
+	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounters_hydro.go:1007:96*/
 	return nd
 }
 
@@ -1026,7 +1030,7 @@ func (nd *RSetCountersCounter) subgraph0() {
 			_ = v1
 			/*line rset.go:440:40*/ {
 				acc2++
-			} /*line rsetcounters_hydro.go:1029:44*/
+			} /*line rsetcounters_hydro.go:1033:44*/
 		}
 		nd.h21To23Port0 = append(nd.h21To23Port0, v1)
 	}

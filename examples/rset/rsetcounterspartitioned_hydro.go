@@ -190,17 +190,19 @@ func (nd *RSetCountersPartitionedClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetCountersPartitionedClient) subgraph1() {
+	out27 := nd.n9Out
 	for i26 := range nd.n8Accs {
 		v25 := nd.n8Accs[i26]
-		nd.n9Out = append(nd.n9Out, v25)
+		out27 = append(out27, v25)
 	}
+	nd.n9Out = out27
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetCountersPartitionedClient) subgraph2() {
-	for _, v28 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v28.ID) {
-			nd.n11Next = append(nd.n11Next, v28)
+	for _, v29 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v29.ID) {
+			nd.n11Next = append(nd.n11Next, v29)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -363,7 +365,7 @@ func NewRSetCountersPartitionedLeader(commands hydro.Input[Command], answers hyd
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line counters.go:37:30*/ Period /*line rsetcounterspartitioned_hydro.go:366:99*/
+	nd.n17Period = /*line counters.go:37:30*/ Period /*line rsetcounterspartitioned_hydro.go:368:99*/
 	return nd
 }
 
@@ -419,7 +421,7 @@ func (nd *RSetCountersPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetcounterspartitioned_hydro.go:422:54*/
+			} /*line rsetcounterspartitioned_hydro.go:424:54*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -1123,8 +1125,9 @@ func (nd *RSetCountersPartitionedReplica) subgraph9() {
 	udf46 := func(have, done lattices.Max[uint64]) bool { return have.LessEq(done) }
 	udf48 := func(ok bool) bool { return ok }
 	udf49 := func(ok bool) bool { return !ok }
-	udf57 := func(x Command, _ bool) Command { return x }
-	udf66 := func(x Command, _ bool) Command { return x }
+	udf58 := func(x Command, _ bool) Command { return x }
+	udf67 := func(x Command, _ bool) Command { return x }
+	out55 := nd.n33Out
 	v42 := nd.n28Acc
 	nd.n32R = append(nd.n32R, v42)
 	v43 := nd.n94Acc
@@ -1145,7 +1148,7 @@ func (nd *RSetCountersPartitionedReplica) subgraph9() {
 			v52 := ack(v51, v50)
 			for _, v53 := range nd.n32R {
 				v54 := withInteger(v52, v53)
-				nd.n33Out = append(nd.n33Out, v54)
+				out55 = append(out55, v54)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v54)
 					nd.hydroSend(hydro.Dest{Location: "leader"}, 36, nd.hydroBuf)
@@ -1155,18 +1158,18 @@ func (nd *RSetCountersPartitionedReplica) subgraph9() {
 	}
 	clear(nd.h30To31Port1)
 	nd.h30To31Port1 = nd.h30To31Port1[:0]
-	for _, v55 := range nd.h100To101Port0 {
-		for _, v56 := range nd.n101R {
-			v58 := udf57(v55, v56)
-			v59 := certify(v58)
-			nd.n31L = append(nd.n31L, v59)
-			for _, v60 := range nd.n31R {
-				v61 := ack(v59, v60)
-				for _, v62 := range nd.n32R {
-					v63 := withInteger(v61, v62)
-					nd.n33Out = append(nd.n33Out, v63)
+	for _, v56 := range nd.h100To101Port0 {
+		for _, v57 := range nd.n101R {
+			v59 := udf58(v56, v57)
+			v60 := certify(v59)
+			nd.n31L = append(nd.n31L, v60)
+			for _, v61 := range nd.n31R {
+				v62 := ack(v60, v61)
+				for _, v63 := range nd.n32R {
+					v64 := withInteger(v62, v63)
+					out55 = append(out55, v64)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v63)
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v64)
 						nd.hydroSend(hydro.Dest{Location: "leader"}, 36, nd.hydroBuf)
 					}
 				}
@@ -1175,25 +1178,26 @@ func (nd *RSetCountersPartitionedReplica) subgraph9() {
 	}
 	clear(nd.h100To101Port0)
 	nd.h100To101Port0 = nd.h100To101Port0[:0]
-	for _, v64 := range nd.h100To102Port0 {
-		for _, v65 := range nd.n102R {
-			v67 := udf66(v64, v65)
-			nd.n103Next = append(nd.n103Next, v67)
+	for _, v65 := range nd.h100To102Port0 {
+		for _, v66 := range nd.n102R {
+			v68 := udf67(v65, v66)
+			nd.n103Next = append(nd.n103Next, v68)
 		}
 	}
 	clear(nd.h100To102Port0)
 	nd.h100To102Port0 = nd.h100To102Port0[:0]
+	nd.n33Out = out55
 }
 
 // subgraph10 runs stratum 1: hydro.LatticeFold (52), hydro.CrossJoin (58).
 func (nd *RSetCountersPartitionedReplica) subgraph10() {
-	udf71 := func(v lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return v.Clone() }
-	v68 := nd.n52Acc
-	nd.n58L = append(nd.n58L, v68)
-	for _, v69 := range nd.h56To58Port1 {
-		for _, v70 := range nd.n58L {
-			v72 := udf71(v70, v69)
-			nd.h58To62Port0 = append(nd.h58To62Port0, v72)
+	udf72 := func(v lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return v.Clone() }
+	v69 := nd.n52Acc
+	nd.n58L = append(nd.n58L, v69)
+	for _, v70 := range nd.h56To58Port1 {
+		for _, v71 := range nd.n58L {
+			v73 := udf72(v71, v70)
+			nd.h58To62Port0 = append(nd.h58To62Port0, v73)
 		}
 	}
 	clear(nd.h56To58Port1)
@@ -1202,19 +1206,19 @@ func (nd *RSetCountersPartitionedReplica) subgraph10() {
 
 // subgraph11 runs stratum 1: hydro.LatticeFold (57).
 func (nd *RSetCountersPartitionedReplica) subgraph11() {
-	v73 := nd.n57Acc
-	nd.h57To63Port1 = append(nd.h57To63Port1, v73)
+	v74 := nd.n57Acc
+	nd.h57To63Port1 = append(nd.h57To63Port1, v74)
 }
 
 // subgraph12 runs stratum 1: hydro.LatticeFold (59).
 func (nd *RSetCountersPartitionedReplica) subgraph12() {
-	v74 := nd.n59Acc
-	nd.h59To60Port0 = append(nd.h59To60Port0, v74)
+	v75 := nd.n59Acc
+	nd.h59To60Port0 = append(nd.h59To60Port0, v75)
 }
 
 // subgraph13 runs stratum 1: hydro.MergeKeyed (73), hydro.Map (74), hydro.Filter (86).
 func (nd *RSetCountersPartitionedReplica) subgraph13() {
-	udf78 := func(v struct {
+	udf79 := func(v struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}) (m lattices.Max[uint64]) {
@@ -1223,46 +1227,46 @@ func (nd *RSetCountersPartitionedReplica) subgraph13() {
 		}
 		return m
 	}
-	udf79 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
-	for i76 := range nd.n73Accs {
-		v75 := nd.n73Accs[i76]
-		v77 := udf78(v75)
-		nd.n75Acc.Merge(v77)
-		if udf79(v77) {
-			nd.h86To88Port0 = append(nd.h86To88Port0, v77)
+	udf80 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
+	for i77 := range nd.n73Accs {
+		v76 := nd.n73Accs[i77]
+		v78 := udf79(v76)
+		nd.n75Acc.Merge(v78)
+		if udf80(v78) {
+			nd.h86To88Port0 = append(nd.h86To88Port0, v78)
 		}
-		nd.h73To81Port0 = append(nd.h73To81Port0, v75)
+		nd.h73To81Port0 = append(nd.h73To81Port0, v76)
 	}
 }
 
 // subgraph14 runs stratum 2: hydro.CrossJoin (60), hydro.Filter (61), hydro.CrossJoin (62), hydro.CrossJoin (63), hydro.Filter (64), hydro.Map (65), hydro.Enumerate (66), hydro.Map (67), hydro.Map (69), hydro.LatticeFold (75), hydro.Union (76), hydro.CrossJoin (81), hydro.Filter (82), hydro.Union (85), hydro.CrossJoin (87), hydro.Union (88).
 func (nd *RSetCountersPartitionedReplica) subgraph14() {
-	udf83 := func(last, done lattices.Max[uint64]) bool { return last.LessEq(done) }
-	udf85 := func(ok bool) bool { return ok }
-	udf88 := func(v lattices.Max[uint64], _ bool) lattices.Max[uint64] { return v }
-	udf92 := func(v, last lattices.Max[uint64]) (x hydro.Indexed[lattices.Max[uint64]]) {
+	udf84 := func(last, done lattices.Max[uint64]) bool { return last.LessEq(done) }
+	udf86 := func(ok bool) bool { return ok }
+	udf89 := func(v lattices.Max[uint64], _ bool) lattices.Max[uint64] { return v }
+	udf93 := func(v, last lattices.Max[uint64]) (x hydro.Indexed[lattices.Max[uint64]]) {
 		x.Value = v
 		if v.LessEq(last) {
 			x.Index = -1
 		}
 		return x
 	}
-	udf94 := func(x hydro.Indexed[lattices.Max[uint64]]) bool { return x.Index == 0 }
-	udf96 := func(x hydro.Indexed[lattices.Max[uint64]]) lattices.Max[uint64] { return x.Value }
-	udf99 := func(x hydro.Indexed[lattices.Max[uint64]]) (p struct {
+	udf95 := func(x hydro.Indexed[lattices.Max[uint64]]) bool { return x.Index == 0 }
+	udf97 := func(x hydro.Indexed[lattices.Max[uint64]]) lattices.Max[uint64] { return x.Value }
+	udf100 := func(x hydro.Indexed[lattices.Max[uint64]]) (p struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) {
 		p.Seq, p.Value = uint64(x.Index)+1, x.Value
 		return p
 	}
-	udf101 := func(p struct {
+	udf102 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) lattices.Max[uint64] {
 		return lattices.NewMax(p.Seq)
 	}
-	udf102 := func(acc *struct {
+	udf103 := func(acc *struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}, p struct {
@@ -1273,7 +1277,7 @@ func (nd *RSetCountersPartitionedReplica) subgraph14() {
 			*acc = p
 		}
 	}
-	udf106 := func(x struct {
+	udf107 := func(x struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}, done lattices.Max[uint64]) struct {
@@ -1286,102 +1290,102 @@ func (nd *RSetCountersPartitionedReplica) subgraph14() {
 		x.Voters = x.Voters.Clone()
 		return x
 	}
-	udf108 := func(x struct {
+	udf109 := func(x struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}) bool {
 		return x.Seq != 0
 	}
-	udf112 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
-	v80 := nd.n75Acc
-	nd.n60R = append(nd.n60R, v80)
-	nd.h75To78Port1 = append(nd.h75To78Port1, v80)
-	nd.n81R = append(nd.n81R, v80)
-	nd.n87L = append(nd.n87L, v80)
-	for _, v81 := range nd.h59To60Port0 {
-		for _, v82 := range nd.n60R {
-			v84 := udf83(v81, v82)
-			if udf85(v84) {
-				nd.n62R = append(nd.n62R, v84)
+	udf113 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
+	v81 := nd.n75Acc
+	nd.n60R = append(nd.n60R, v81)
+	nd.h75To78Port1 = append(nd.h75To78Port1, v81)
+	nd.n81R = append(nd.n81R, v81)
+	nd.n87L = append(nd.n87L, v81)
+	for _, v82 := range nd.h59To60Port0 {
+		for _, v83 := range nd.n60R {
+			v85 := udf84(v82, v83)
+			if udf86(v85) {
+				nd.n62R = append(nd.n62R, v85)
 			}
 		}
 	}
 	clear(nd.h59To60Port0)
 	nd.h59To60Port0 = nd.h59To60Port0[:0]
-	for _, v86 := range nd.h58To62Port0 {
-		for _, v87 := range nd.n62R {
-			v89 := udf88(v86, v87)
-			nd.n63L = append(nd.n63L, v89)
+	for _, v87 := range nd.h58To62Port0 {
+		for _, v88 := range nd.n62R {
+			v90 := udf89(v87, v88)
+			nd.n63L = append(nd.n63L, v90)
 		}
 	}
 	clear(nd.h58To62Port0)
 	nd.h58To62Port0 = nd.h58To62Port0[:0]
-	for _, v90 := range nd.h57To63Port1 {
-		for _, v91 := range nd.n63L {
-			v93 := udf92(v91, v90)
-			if udf94(v93) {
-				v95 := udf96(v93)
-				v97 := hydro.Indexed[lattices.Max[uint64]]{Index: nd.n66Next, Value: v95}
+	for _, v91 := range nd.h57To63Port1 {
+		for _, v92 := range nd.n63L {
+			v94 := udf93(v92, v91)
+			if udf95(v94) {
+				v96 := udf97(v94)
+				v98 := hydro.Indexed[lattices.Max[uint64]]{Index: nd.n66Next, Value: v96}
 				nd.n66Next++
-				v98 := udf99(v97)
-				v100 := udf101(v98)
-				nd.n70Next = append(nd.n70Next, v100)
+				v99 := udf100(v98)
+				v101 := udf102(v99)
+				nd.n70Next = append(nd.n70Next, v101)
 				if !nd.n77Have {
-					nd.n77Acc, nd.n77Have = v98, true
+					nd.n77Acc, nd.n77Have = v99, true
 				} else {
-					udf102(&nd.n77Acc, v98)
+					udf103(&nd.n77Acc, v99)
 				}
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v98)
+					nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v99)
 					nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 89, nd.hydroBuf)
 				}
-				nd.n68Next = append(nd.n68Next, v95)
+				nd.n68Next = append(nd.n68Next, v96)
 			}
 		}
 	}
 	clear(nd.h57To63Port1)
 	nd.h57To63Port1 = nd.h57To63Port1[:0]
-	for _, v103 := range nd.h80To76Port1 {
+	for _, v104 := range nd.h80To76Port1 {
 		if !nd.n77Have {
-			nd.n77Acc, nd.n77Have = v103, true
+			nd.n77Acc, nd.n77Have = v104, true
 		} else {
-			udf102(&nd.n77Acc, v103)
+			udf103(&nd.n77Acc, v104)
 		}
 	}
 	clear(nd.h80To76Port1)
 	nd.h80To76Port1 = nd.h80To76Port1[:0]
-	for _, v104 := range nd.h73To81Port0 {
-		for _, v105 := range nd.n81R {
-			v107 := udf106(v104, v105)
-			if udf108(v107) {
-				nd.n83Next = append(nd.n83Next, v107)
+	for _, v105 := range nd.h73To81Port0 {
+		for _, v106 := range nd.n81R {
+			v108 := udf107(v105, v106)
+			if udf109(v108) {
+				nd.n83Next = append(nd.n83Next, v108)
 			}
 		}
 	}
 	clear(nd.h73To81Port0)
 	nd.h73To81Port0 = nd.h73To81Port0[:0]
-	for _, v109 := range nd.h84To85Port1 {
+	for _, v110 := range nd.h84To85Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v109)
+			nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v110)
 			nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 89, nd.hydroBuf)
 		}
 	}
 	clear(nd.h84To85Port1)
 	nd.h84To85Port1 = nd.h84To85Port1[:0]
-	for _, v110 := range nd.h56To87Port1 {
-		for _, v111 := range nd.n87L {
-			v113 := udf112(v111, v110)
+	for _, v111 := range nd.h56To87Port1 {
+		for _, v112 := range nd.n87L {
+			v114 := udf113(v112, v111)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v113)
+				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v114)
 				nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 95, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h56To87Port1)
 	nd.h56To87Port1 = nd.h56To87Port1[:0]
-	for _, v114 := range nd.h86To88Port0 {
+	for _, v115 := range nd.h86To88Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v114)
+			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v115)
 			nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 95, nd.hydroBuf)
 		}
 	}
@@ -1391,7 +1395,7 @@ func (nd *RSetCountersPartitionedReplica) subgraph14() {
 
 // subgraph15 runs stratum 3: hydro.Reduce (77), hydro.CrossJoin (78), hydro.Filter (79).
 func (nd *RSetCountersPartitionedReplica) subgraph15() {
-	udf118 := func(x struct {
+	udf119 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}, done lattices.Max[uint64]) struct {
@@ -1403,21 +1407,21 @@ func (nd *RSetCountersPartitionedReplica) subgraph15() {
 		}
 		return x
 	}
-	udf120 := func(x struct {
+	udf121 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) bool {
 		return x.Seq != 0
 	}
 	if nd.n77Have {
-		v115 := nd.n77Acc
-		nd.n78L = append(nd.n78L, v115)
+		v116 := nd.n77Acc
+		nd.n78L = append(nd.n78L, v116)
 	}
-	for _, v116 := range nd.h75To78Port1 {
-		for _, v117 := range nd.n78L {
-			v119 := udf118(v117, v116)
-			if udf120(v119) {
-				nd.n80Next = append(nd.n80Next, v119)
+	for _, v117 := range nd.h75To78Port1 {
+		for _, v118 := range nd.n78L {
+			v120 := udf119(v118, v117)
+			if udf121(v120) {
+				nd.n80Next = append(nd.n80Next, v120)
 			}
 		}
 	}
@@ -1436,15 +1440,15 @@ func (nd *RSetCountersPartitionedReplica) Recover(dir durable.FS, opts durable.O
 func (nd *RSetCountersPartitionedReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 28:
-		var v122 lattices.Max[uint64]
-		n123, err124 := decodeHydroLatticesMaxUint64(item, &v122)
-		if err124 == nil && n123 != len(item) {
-			err124 = fmt.Errorf("%d bytes after the item", len(item)-n123)
+		var v123 lattices.Max[uint64]
+		n124, err125 := decodeHydroLatticesMaxUint64(item, &v123)
+		if err125 == nil && n124 != len(item) {
+			err125 = fmt.Errorf("%d bytes after the item", len(item)-n124)
 		}
-		if err124 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 28, counters.go:48): %w", err124)
+		if err125 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 28, counters.go:48): %w", err125)
 		}
-		nd.n28Acc.Merge(v122)
+		nd.n28Acc.Merge(v123)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
@@ -1456,8 +1460,8 @@ func (nd *RSetCountersPartitionedReplica) hydroRestore(op int, item []byte) erro
 // leave.
 func (nd *RSetCountersPartitionedReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v121 := range nd.n28Changed {
-			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &v121))
+		for _, v122 := range nd.n28Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &v122))
 		}
 		nd.n28Changed = nd.n28Changed[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1672,7 +1676,7 @@ func NewRSetCountersPartitionedCounter(commands hydro.Input[Command], answers hy
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1675:108*/
+	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1679:108*/
 	return nd
 }
 
@@ -1698,7 +1702,7 @@ func (nd *RSetCountersPartitionedCounter) subgraph0() {
 			_ = v1
 			/*line rset.go:440:40*/ {
 				acc2++
-			} /*line rsetcounterspartitioned_hydro.go:1701:55*/
+			} /*line rsetcounterspartitioned_hydro.go:1705:55*/
 		}
 		nd.h21To23Port0 = append(nd.h21To23Port0, v1)
 	}

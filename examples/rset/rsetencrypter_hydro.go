@@ -180,17 +180,19 @@ func (nd *RSetEncrypterClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetEncrypterClient) subgraph1() {
+	out27 := nd.n9Out
 	for i26 := range nd.n8Accs {
 		v25 := nd.n8Accs[i26]
-		nd.n9Out = append(nd.n9Out, v25)
+		out27 = append(out27, v25)
 	}
+	nd.n9Out = out27
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetEncrypterClient) subgraph2() {
-	for _, v28 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v28.ID) {
-			nd.n11Next = append(nd.n11Next, v28)
+	for _, v29 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v29.ID) {
+			nd.n11Next = append(nd.n11Next, v29)
 		}
 	}
 	clear(nd.h6To10Port0)

@@ -188,17 +188,19 @@ func (nd *RSetIntegerClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetIntegerClient) subgraph1() {
+	out27 := nd.n9Out
 	for i26 := range nd.n8Accs {
 		v25 := nd.n8Accs[i26]
-		nd.n9Out = append(nd.n9Out, v25)
+		out27 = append(out27, v25)
 	}
+	nd.n9Out = out27
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetIntegerClient) subgraph2() {
-	for _, v28 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v28.ID) {
-			nd.n11Next = append(nd.n11Next, v28)
+	for _, v29 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v29.ID) {
+			nd.n11Next = append(nd.n11Next, v29)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -361,7 +363,7 @@ func NewRSetIntegerLeader(commands hydro.Input[Command], answers hydro.Output[An
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetinteger_hydro.go:364:84*/
+	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetinteger_hydro.go:366:84*/
 	return nd
 }
 
@@ -417,7 +419,7 @@ func (nd *RSetIntegerLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetinteger_hydro.go:420:42*/
+			} /*line rsetinteger_hydro.go:422:42*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -761,12 +763,13 @@ func (nd *RSetIntegerReplica) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.LatticeFold (22), hydro.CrossJoin (26), hydro.Sink (27).
 func (nd *RSetIntegerReplica) subgraph2() {
+	out12 := nd.n27Out
 	v8 := nd.n22Acc
 	nd.n26R = append(nd.n26R, v8)
 	for _, v9 := range nd.h25To26Port0 {
 		for _, v10 := range nd.n26R {
 			v11 := withInteger(v9, v10)
-			nd.n27Out = append(nd.n27Out, v11)
+			out12 = append(out12, v11)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v11)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 30, nd.hydroBuf)
@@ -775,6 +778,7 @@ func (nd *RSetIntegerReplica) subgraph2() {
 	}
 	clear(nd.h25To26Port0)
 	nd.h25To26Port0 = nd.h25To26Port0[:0]
+	nd.n27Out = out12
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

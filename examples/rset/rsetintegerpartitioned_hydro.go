@@ -189,17 +189,19 @@ func (nd *RSetIntegerPartitionedClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetIntegerPartitionedClient) subgraph1() {
+	out27 := nd.n9Out
 	for i26 := range nd.n8Accs {
 		v25 := nd.n8Accs[i26]
-		nd.n9Out = append(nd.n9Out, v25)
+		out27 = append(out27, v25)
 	}
+	nd.n9Out = out27
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetIntegerPartitionedClient) subgraph2() {
-	for _, v28 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v28.ID) {
-			nd.n11Next = append(nd.n11Next, v28)
+	for _, v29 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v29.ID) {
+			nd.n11Next = append(nd.n11Next, v29)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -475,7 +477,7 @@ func NewRSetIntegerPartitionedLeader(commands hydro.Input[Command], answers hydr
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetintegerpartitioned_hydro.go:478:95*/
+	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetintegerpartitioned_hydro.go:480:95*/
 	nd.n46Period = time.Duration(100000000)
 	return nd
 }
@@ -567,7 +569,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetintegerpartitioned_hydro.go:570:53*/
+			} /*line rsetintegerpartitioned_hydro.go:572:53*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -1355,8 +1357,9 @@ func (nd *RSetIntegerPartitionedReplica) subgraph4() {
 	udf18 := func(have, done lattices.Max[uint64]) bool { return have.LessEq(done) }
 	udf20 := func(ok bool) bool { return ok }
 	udf21 := func(ok bool) bool { return !ok }
-	udf29 := func(x Command, _ bool) Command { return x }
-	udf38 := func(x Command, _ bool) Command { return x }
+	udf30 := func(x Command, _ bool) Command { return x }
+	udf39 := func(x Command, _ bool) Command { return x }
+	out27 := nd.n25Out
 	v14 := nd.n20Acc
 	nd.n24R = append(nd.n24R, v14)
 	v15 := nd.n85Acc
@@ -1377,7 +1380,7 @@ func (nd *RSetIntegerPartitionedReplica) subgraph4() {
 			v24 := ack(v23, v22)
 			for _, v25 := range nd.n24R {
 				v26 := withInteger(v24, v25)
-				nd.n25Out = append(nd.n25Out, v26)
+				out27 = append(out27, v26)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v26)
 					nd.hydroSend(hydro.Dest{Location: "leader"}, 28, nd.hydroBuf)
@@ -1387,18 +1390,18 @@ func (nd *RSetIntegerPartitionedReplica) subgraph4() {
 	}
 	clear(nd.h22To23Port1)
 	nd.h22To23Port1 = nd.h22To23Port1[:0]
-	for _, v27 := range nd.h91To92Port0 {
-		for _, v28 := range nd.n92R {
-			v30 := udf29(v27, v28)
-			v31 := certify(v30)
-			nd.n23L = append(nd.n23L, v31)
-			for _, v32 := range nd.n23R {
-				v33 := ack(v31, v32)
-				for _, v34 := range nd.n24R {
-					v35 := withInteger(v33, v34)
-					nd.n25Out = append(nd.n25Out, v35)
+	for _, v28 := range nd.h91To92Port0 {
+		for _, v29 := range nd.n92R {
+			v31 := udf30(v28, v29)
+			v32 := certify(v31)
+			nd.n23L = append(nd.n23L, v32)
+			for _, v33 := range nd.n23R {
+				v34 := ack(v32, v33)
+				for _, v35 := range nd.n24R {
+					v36 := withInteger(v34, v35)
+					out27 = append(out27, v36)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v35)
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v36)
 						nd.hydroSend(hydro.Dest{Location: "leader"}, 28, nd.hydroBuf)
 					}
 				}
@@ -1407,14 +1410,15 @@ func (nd *RSetIntegerPartitionedReplica) subgraph4() {
 	}
 	clear(nd.h91To92Port0)
 	nd.h91To92Port0 = nd.h91To92Port0[:0]
-	for _, v36 := range nd.h91To93Port0 {
-		for _, v37 := range nd.n93R {
-			v39 := udf38(v36, v37)
-			nd.n94Next = append(nd.n94Next, v39)
+	for _, v37 := range nd.h91To93Port0 {
+		for _, v38 := range nd.n93R {
+			v40 := udf39(v37, v38)
+			nd.n94Next = append(nd.n94Next, v40)
 		}
 	}
 	clear(nd.h91To93Port0)
 	nd.h91To93Port0 = nd.h91To93Port0[:0]
+	nd.n25Out = out27
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -189,17 +189,19 @@ func (nd *RSetPartitionedClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetPartitionedClient) subgraph1() {
+	out27 := nd.n9Out
 	for i26 := range nd.n8Accs {
 		v25 := nd.n8Accs[i26]
-		nd.n9Out = append(nd.n9Out, v25)
+		out27 = append(out27, v25)
 	}
+	nd.n9Out = out27
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetPartitionedClient) subgraph2() {
-	for _, v28 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v28.ID) {
-			nd.n11Next = append(nd.n11Next, v28)
+	for _, v29 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v29.ID) {
+			nd.n11Next = append(nd.n11Next, v29)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -656,6 +658,7 @@ func (nd *RSetPartitionedReplica) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Broadcast (16), hydro.SelfID (17), hydro.CrossJoin (18), hydro.Sink (19).
 func (nd *RSetPartitionedReplica) subgraph0() {
+	out5 := nd.n19Out
 	if !nd.n17Done {
 		nd.n17Done = true
 		v1 := nd.hydroMember / 2
@@ -664,18 +667,19 @@ func (nd *RSetPartitionedReplica) subgraph0() {
 	for _, v2 := range nd.n16Recv {
 		for _, v3 := range nd.n18R {
 			v4 := ack(v2, v3)
-			nd.n19Out = append(nd.n19Out, v4)
+			out5 = append(out5, v4)
 			nd.hydroKey = nd.hydroKey[:0]
 			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v4.ID)
-			part5 := xxhash.Sum64(nd.hydroKey)
+			part6 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v4)
-				nd.hydroSend(hydro.Dest{Location: "leader", Parts: 2, Part: part5}, 22, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "leader", Parts: 2, Part: part6}, 22, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.n16Recv)
 	nd.n16Recv = nd.n16Recv[:0]
+	nd.n19Out = out5
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

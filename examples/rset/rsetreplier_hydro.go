@@ -189,17 +189,19 @@ func (nd *RSetReplierClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetReplierClient) subgraph1() {
+	out27 := nd.n9Out
 	for i26 := range nd.n8Accs {
 		v25 := nd.n8Accs[i26]
-		nd.n9Out = append(nd.n9Out, v25)
+		out27 = append(out27, v25)
 	}
+	nd.n9Out = out27
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetReplierClient) subgraph2() {
-	for _, v28 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v28.ID) {
-			nd.n11Next = append(nd.n11Next, v28)
+	for _, v29 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v29.ID) {
+			nd.n11Next = append(nd.n11Next, v29)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -722,6 +724,7 @@ func (nd *RSetReplierReplica) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Broadcast (21), hydro.SelfID (22), hydro.CrossJoin (23), hydro.Sink (24).
 func (nd *RSetReplierReplica) subgraph0() {
+	out5 := nd.n24Out
 	if !nd.n22Done {
 		nd.n22Done = true
 		v1 := nd.hydroMember
@@ -730,7 +733,7 @@ func (nd *RSetReplierReplica) subgraph0() {
 	for _, v2 := range nd.n21Recv {
 		for _, v3 := range nd.n23R {
 			v4 := ack(v2, v3)
-			nd.n24Out = append(nd.n24Out, v4)
+			out5 = append(out5, v4)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v4)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 27, nd.hydroBuf)
@@ -739,6 +742,7 @@ func (nd *RSetReplierReplica) subgraph0() {
 	}
 	clear(nd.n21Recv)
 	nd.n21Recv = nd.n21Recv[:0]
+	nd.n24Out = out5
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -196,17 +196,19 @@ func (nd *RSetSnapshotClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetSnapshotClient) subgraph1() {
+	out27 := nd.n9Out
 	for i26 := range nd.n8Accs {
 		v25 := nd.n8Accs[i26]
-		nd.n9Out = append(nd.n9Out, v25)
+		out27 = append(out27, v25)
 	}
+	nd.n9Out = out27
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetSnapshotClient) subgraph2() {
-	for _, v28 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v28.ID) {
-			nd.n11Next = append(nd.n11Next, v28)
+	for _, v29 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v29.ID) {
+			nd.n11Next = append(nd.n11Next, v29)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -375,7 +377,7 @@ func NewRSetSnapshotLeader(commands hydro.Input[Command], answers hydro.Output[A
 	nd.stored = stored
 	nd.snapshots = snapshots
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshot_hydro.go:378:88*/
+	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshot_hydro.go:380:88*/
 	return nd
 }
 
@@ -435,7 +437,7 @@ func (nd *RSetSnapshotLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetsnapshot_hydro.go:438:43*/
+			} /*line rsetsnapshot_hydro.go:440:43*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -444,37 +446,39 @@ func (nd *RSetSnapshotLeader) subgraph1() {
 
 // subgraph2 runs stratum 0: hydro.Send (30), hydro.Sink (31).
 func (nd *RSetSnapshotLeader) subgraph2() {
+	out7 := nd.n31Out
 	for _, v6 := range nd.n30Recv {
-		nd.n31Out = append(nd.n31Out, v6)
+		out7 = append(out7, v6)
 	}
 	clear(nd.n30Recv)
 	nd.n30Recv = nd.n30Recv[:0]
+	nd.n31Out = out7
 }
 
 // subgraph3 runs stratum 0: hydro.Cycle (32), hydro.Cycle (33), hydro.Send (34), hydro.Map (35), hydro.Union (36), hydro.DeferTickLazy (44), hydro.DeferTickLazy (45), hydro.Join (46).
 func (nd *RSetSnapshotLeader) subgraph3() {
-	for _, v7 := range nd.n45Now {
-		nd.n37Neg.Add(v7.ID)
-		k8 := v7.ID
-		j9 := len(nd.n46RItems)
-		nd.n46RItems = append(nd.n46RItems, v7)
-		if l10, ok11 := nd.n46RIndex.Swap(k8, j9); ok11 {
-			nd.n46RNext = append(nd.n46RNext, nd.n46RNext[l10])
-			nd.n46RNext[l10] = j9
+	for _, v8 := range nd.n45Now {
+		nd.n37Neg.Add(v8.ID)
+		k9 := v8.ID
+		j10 := len(nd.n46RItems)
+		nd.n46RItems = append(nd.n46RItems, v8)
+		if l11, ok12 := nd.n46RIndex.Swap(k9, j10); ok12 {
+			nd.n46RNext = append(nd.n46RNext, nd.n46RNext[l11])
+			nd.n46RNext[l11] = j10
 		} else {
-			nd.n46RNext = append(nd.n46RNext, j9)
+			nd.n46RNext = append(nd.n46RNext, j10)
 		}
 	}
-	for _, v12 := range nd.n34Recv {
-		v13 := tally(v12)
-		nd.h36To37Port0 = append(nd.h36To37Port0, v13)
-		k14 := v13.ID
-		if l15, ok16 := nd.n46RIndex.Get(k14); ok16 {
-			for j17, more18 := nd.n46RNext[l15], true; more18; j17 = nd.n46RNext[j17] {
-				more18 = j17 != l15
-				v19 := nd.n46RItems[j17]
-				v20 := known(v13, v19)
-				nd.h46To47Port1 = append(nd.h46To47Port1, v20)
+	for _, v13 := range nd.n34Recv {
+		v14 := tally(v13)
+		nd.h36To37Port0 = append(nd.h36To37Port0, v14)
+		k15 := v14.ID
+		if l16, ok17 := nd.n46RIndex.Get(k15); ok17 {
+			for j18, more19 := nd.n46RNext[l16], true; more19; j18 = nd.n46RNext[j18] {
+				more19 = j18 != l16
+				v20 := nd.n46RItems[j18]
+				v21 := known(v14, v20)
+				nd.h46To47Port1 = append(nd.h46To47Port1, v21)
 			}
 		}
 	}
@@ -488,8 +492,8 @@ func (nd *RSetSnapshotLeader) subgraph4() {
 	if !nd.n39Done {
 		nd.n39Done = true
 		if nd.n39Size > 0 {
-			v22 := nd.n39Size
-			nd.h39To40Port1 = append(nd.h39To40Port1, v22)
+			v23 := nd.n39Size
+			nd.h39To40Port1 = append(nd.h39To40Port1, v23)
 		}
 	}
 }
@@ -499,13 +503,13 @@ func (nd *RSetSnapshotLeader) subgraph5() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v23 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v23)
-	for _, v24 := range nd.h17To19Port0 {
-		for _, v25 := range nd.n19R {
-			v26 := current(v24, v25)
+	v24 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v24)
+	for _, v25 := range nd.h17To19Port0 {
+		for _, v26 := range nd.n19R {
+			v27 := current(v25, v26)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v26)
+				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v27)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 20, nd.hydroBuf)
 			}
 		}
@@ -516,20 +520,20 @@ func (nd *RSetSnapshotLeader) subgraph5() {
 
 // subgraph6 runs stratum 1: hydro.AntiJoin (37).
 func (nd *RSetSnapshotLeader) subgraph6() {
-	for _, v28 := range nd.h36To37Port0 {
-		if !nd.n37Neg.Has(v28.ID) {
-			k29 := v28.ID
-			i30, ok31 := nd.n38Index.Get(k29)
-			if !ok31 {
-				i30 = len(nd.n38Accs)
-				nd.n38Index.Put(k29, i30)
-				bot32 := v28
-				bot32.Integer = *new(lattices.Max[uint64])
-				bot32.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n38Accs = append(nd.n38Accs, bot32)
+	for _, v29 := range nd.h36To37Port0 {
+		if !nd.n37Neg.Has(v29.ID) {
+			k30 := v29.ID
+			i31, ok32 := nd.n38Index.Get(k30)
+			if !ok32 {
+				i31 = len(nd.n38Accs)
+				nd.n38Index.Put(k30, i31)
+				bot33 := v29
+				bot33.Integer = *new(lattices.Max[uint64])
+				bot33.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n38Accs = append(nd.n38Accs, bot33)
 			}
-			nd.n38Accs[i30].Integer.Merge(v28.Integer)
-			nd.n38Accs[i30].Voters.Merge(v28.Voters)
+			nd.n38Accs[i31].Integer.Merge(v29.Integer)
+			nd.n38Accs[i31].Voters.Merge(v29.Voters)
 		}
 	}
 	clear(nd.h36To37Port0)
@@ -538,33 +542,33 @@ func (nd *RSetSnapshotLeader) subgraph6() {
 
 // subgraph7 runs stratum 2: hydro.MergeKeyed (38), hydro.CrossJoin (40), hydro.FilterMap (41), hydro.Union (47), hydro.Map (48).
 func (nd *RSetSnapshotLeader) subgraph7() {
-	for i34 := range nd.n38Accs {
-		v33 := nd.n38Accs[i34]
-		nd.n40L = append(nd.n40L, v33)
-		for _, v35 := range nd.n40R {
-			v36 := quorum(v33, v35)
-			if v37, ok38 := reached(v36); ok38 {
-				nd.n42Neg.Add(v37.ID)
-				nd.n45Next = append(nd.n45Next, v37)
-				v39 := SealAnswer(v37)
+	for i35 := range nd.n38Accs {
+		v34 := nd.n38Accs[i35]
+		nd.n40L = append(nd.n40L, v34)
+		for _, v36 := range nd.n40R {
+			v37 := quorum(v34, v36)
+			if v38, ok39 := reached(v37); ok39 {
+				nd.n42Neg.Add(v38.ID)
+				nd.n45Next = append(nd.n45Next, v38)
+				v40 := SealAnswer(v38)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v39)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v40)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h38To42Port0 = append(nd.h38To42Port0, v33)
+		nd.h38To42Port0 = append(nd.h38To42Port0, v34)
 	}
-	for _, v40 := range nd.h39To40Port1 {
-		nd.n40R = append(nd.n40R, v40)
-		for _, v41 := range nd.n40L {
-			v42 := quorum(v41, v40)
-			if v43, ok44 := reached(v42); ok44 {
-				nd.n42Neg.Add(v43.ID)
-				nd.n45Next = append(nd.n45Next, v43)
-				v45 := SealAnswer(v43)
+	for _, v41 := range nd.h39To40Port1 {
+		nd.n40R = append(nd.n40R, v41)
+		for _, v42 := range nd.n40L {
+			v43 := quorum(v42, v41)
+			if v44, ok45 := reached(v43); ok45 {
+				nd.n42Neg.Add(v44.ID)
+				nd.n45Next = append(nd.n45Next, v44)
+				v46 := SealAnswer(v44)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v45)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v46)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
@@ -572,10 +576,10 @@ func (nd *RSetSnapshotLeader) subgraph7() {
 	}
 	clear(nd.h39To40Port1)
 	nd.h39To40Port1 = nd.h39To40Port1[:0]
-	for _, v46 := range nd.h46To47Port1 {
-		v47 := SealAnswer(v46)
+	for _, v47 := range nd.h46To47Port1 {
+		v48 := SealAnswer(v47)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v47)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v48)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 		}
 	}
@@ -585,10 +589,10 @@ func (nd *RSetSnapshotLeader) subgraph7() {
 
 // subgraph8 runs stratum 3: hydro.AntiJoin (42), hydro.Map (43).
 func (nd *RSetSnapshotLeader) subgraph8() {
-	for _, v49 := range nd.h38To42Port0 {
-		if !nd.n42Neg.Has(v49.ID) {
-			v50 := keep(v49)
-			nd.n44Next = append(nd.n44Next, v50)
+	for _, v50 := range nd.h38To42Port0 {
+		if !nd.n42Neg.Has(v50.ID) {
+			v51 := keep(v50)
+			nd.n44Next = append(nd.n44Next, v51)
 		}
 	}
 	clear(nd.h38To42Port0)
@@ -778,6 +782,7 @@ func (nd *RSetSnapshotReplica) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Broadcast (16), hydro.Map (21), hydro.SelfID (22), hydro.CrossJoin (23), hydro.Sink (24), hydro.Map (25).
 func (nd *RSetSnapshotReplica) subgraph0() {
+	out6 := nd.n24Out
 	if !nd.n22Done {
 		nd.n22Done = true
 		v1 := nd.hydroMember
@@ -787,30 +792,31 @@ func (nd *RSetSnapshotReplica) subgraph0() {
 		v3 := certify(v2)
 		for _, v4 := range nd.n23R {
 			v5 := ack(v3, v4)
-			nd.n24Out = append(nd.n24Out, v5)
+			out6 = append(out6, v5)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v5)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 34, nd.hydroBuf)
 			}
 		}
-		v6 := idOf(v3)
-		nd.n26Acc.Merge(v6)
+		v7 := idOf(v3)
+		nd.n26Acc.Merge(v7)
 	}
 	clear(nd.n16Recv)
 	nd.n16Recv = nd.n16Recv[:0]
+	nd.n24Out = out6
 }
 
 // subgraph1 runs stratum 0: hydro.Broadcast (20), hydro.SelfID (27), hydro.CrossJoin (28).
 func (nd *RSetSnapshotReplica) subgraph1() {
 	if !nd.n27Done {
 		nd.n27Done = true
-		v7 := nd.hydroMember
-		nd.n28R = append(nd.n28R, v7)
+		v8 := nd.hydroMember
+		nd.n28R = append(nd.n28R, v8)
 	}
-	for _, v8 := range nd.n20Recv {
-		for _, v9 := range nd.n28R {
-			v10 := probeOf(v8, v9)
-			nd.h28To29Port0 = append(nd.h28To29Port0, v10)
+	for _, v9 := range nd.n20Recv {
+		for _, v10 := range nd.n28R {
+			v11 := probeOf(v9, v10)
+			nd.h28To29Port0 = append(nd.h28To29Port0, v11)
 		}
 	}
 	clear(nd.n20Recv)
@@ -819,13 +825,13 @@ func (nd *RSetSnapshotReplica) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.LatticeFold (26), hydro.CrossJoin (29).
 func (nd *RSetSnapshotReplica) subgraph2() {
-	v11 := nd.n26Acc
-	nd.n29R = append(nd.n29R, v11)
-	for _, v12 := range nd.h28To29Port0 {
-		for _, v13 := range nd.n29R {
-			v14 := snapshotOf(v12, v13)
+	v12 := nd.n26Acc
+	nd.n29R = append(nd.n29R, v12)
+	for _, v13 := range nd.h28To29Port0 {
+		for _, v14 := range nd.n29R {
+			v15 := snapshotOf(v13, v14)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v14)
+				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v15)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 30, nd.hydroBuf)
 			}
 		}

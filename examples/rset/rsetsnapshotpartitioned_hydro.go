@@ -197,17 +197,19 @@ func (nd *RSetSnapshotPartitionedClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetSnapshotPartitionedClient) subgraph1() {
+	out27 := nd.n9Out
 	for i26 := range nd.n8Accs {
 		v25 := nd.n8Accs[i26]
-		nd.n9Out = append(nd.n9Out, v25)
+		out27 = append(out27, v25)
 	}
+	nd.n9Out = out27
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetSnapshotPartitionedClient) subgraph2() {
-	for _, v28 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v28.ID) {
-			nd.n11Next = append(nd.n11Next, v28)
+	for _, v29 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v29.ID) {
+			nd.n11Next = append(nd.n11Next, v29)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -408,7 +410,7 @@ func NewRSetSnapshotPartitionedLeader(commands hydro.Input[Command], answers hyd
 	nd.stored = stored
 	nd.snapshots = snapshots
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshotpartitioned_hydro.go:411:99*/
+	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshotpartitioned_hydro.go:413:99*/
 	nd.n53Index = map[rSetSnapshotPartitionedKey53]int{}
 	return nd
 }
@@ -475,7 +477,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetsnapshotpartitioned_hydro.go:478:54*/
+			} /*line rsetsnapshotpartitioned_hydro.go:480:54*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -599,7 +601,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 		x.IDs = p.IDs.Clone()
 		return x
 	}
-	udf41 := func(p struct {
+	udf42 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -607,7 +609,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 	}) bool {
 		return p.Seals.Len() < 2
 	}
-	udf43 := func(p struct {
+	udf44 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -621,35 +623,37 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 		p.IDs, p.Seals = p.IDs.Clone(), p.Seals.Clone()
 		return p
 	}
+	out41 := nd.n31Out
 	for i37 := range nd.n53Accs {
 		v36 := nd.n53Accs[i37]
 		if udf38(v36) {
 			v39 := udf40(v36)
-			nd.n31Out = append(nd.n31Out, v39)
+			out41 = append(out41, v39)
 		}
-		if udf41(v36) {
-			v42 := udf43(v36)
-			nd.n57Next = append(nd.n57Next, v42)
+		if udf42(v36) {
+			v43 := udf44(v36)
+			nd.n57Next = append(nd.n57Next, v43)
 		}
 	}
+	nd.n31Out = out41
 }
 
 // subgraph7 runs stratum 1: hydro.AntiJoin (37).
 func (nd *RSetSnapshotPartitionedLeader) subgraph7() {
-	for _, v45 := range nd.h36To37Port0 {
-		if !nd.n37Neg.Has(v45.ID) {
-			k46 := v45.ID
-			i47, ok48 := nd.n38Index.Get(k46)
-			if !ok48 {
-				i47 = len(nd.n38Accs)
-				nd.n38Index.Put(k46, i47)
-				bot49 := v45
-				bot49.Integer = *new(lattices.Max[uint64])
-				bot49.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n38Accs = append(nd.n38Accs, bot49)
+	for _, v46 := range nd.h36To37Port0 {
+		if !nd.n37Neg.Has(v46.ID) {
+			k47 := v46.ID
+			i48, ok49 := nd.n38Index.Get(k47)
+			if !ok49 {
+				i48 = len(nd.n38Accs)
+				nd.n38Index.Put(k47, i48)
+				bot50 := v46
+				bot50.Integer = *new(lattices.Max[uint64])
+				bot50.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n38Accs = append(nd.n38Accs, bot50)
 			}
-			nd.n38Accs[i47].Integer.Merge(v45.Integer)
-			nd.n38Accs[i47].Voters.Merge(v45.Voters)
+			nd.n38Accs[i48].Integer.Merge(v46.Integer)
+			nd.n38Accs[i48].Voters.Merge(v46.Voters)
 		}
 	}
 	clear(nd.h36To37Port0)
@@ -658,33 +662,33 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph7() {
 
 // subgraph8 runs stratum 2: hydro.MergeKeyed (38), hydro.CrossJoin (40), hydro.FilterMap (41), hydro.Union (47), hydro.Map (48).
 func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
-	for i51 := range nd.n38Accs {
-		v50 := nd.n38Accs[i51]
-		nd.n40L = append(nd.n40L, v50)
-		for _, v52 := range nd.n40R {
-			v53 := quorum(v50, v52)
-			if v54, ok55 := reached(v53); ok55 {
-				nd.n42Neg.Add(v54.ID)
-				nd.n45Next = append(nd.n45Next, v54)
-				v56 := SealAnswer(v54)
+	for i52 := range nd.n38Accs {
+		v51 := nd.n38Accs[i52]
+		nd.n40L = append(nd.n40L, v51)
+		for _, v53 := range nd.n40R {
+			v54 := quorum(v51, v53)
+			if v55, ok56 := reached(v54); ok56 {
+				nd.n42Neg.Add(v55.ID)
+				nd.n45Next = append(nd.n45Next, v55)
+				v57 := SealAnswer(v55)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v56)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v57)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h38To42Port0 = append(nd.h38To42Port0, v50)
+		nd.h38To42Port0 = append(nd.h38To42Port0, v51)
 	}
-	for _, v57 := range nd.h39To40Port1 {
-		nd.n40R = append(nd.n40R, v57)
-		for _, v58 := range nd.n40L {
-			v59 := quorum(v58, v57)
-			if v60, ok61 := reached(v59); ok61 {
-				nd.n42Neg.Add(v60.ID)
-				nd.n45Next = append(nd.n45Next, v60)
-				v62 := SealAnswer(v60)
+	for _, v58 := range nd.h39To40Port1 {
+		nd.n40R = append(nd.n40R, v58)
+		for _, v59 := range nd.n40L {
+			v60 := quorum(v59, v58)
+			if v61, ok62 := reached(v60); ok62 {
+				nd.n42Neg.Add(v61.ID)
+				nd.n45Next = append(nd.n45Next, v61)
+				v63 := SealAnswer(v61)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v62)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v63)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
@@ -692,10 +696,10 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
 	}
 	clear(nd.h39To40Port1)
 	nd.h39To40Port1 = nd.h39To40Port1[:0]
-	for _, v63 := range nd.h46To47Port1 {
-		v64 := SealAnswer(v63)
+	for _, v64 := range nd.h46To47Port1 {
+		v65 := SealAnswer(v64)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v64)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v65)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 		}
 	}
@@ -705,10 +709,10 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
 
 // subgraph9 runs stratum 3: hydro.AntiJoin (42), hydro.Map (43).
 func (nd *RSetSnapshotPartitionedLeader) subgraph9() {
-	for _, v66 := range nd.h38To42Port0 {
-		if !nd.n42Neg.Has(v66.ID) {
-			v67 := keep(v66)
-			nd.n44Next = append(nd.n44Next, v67)
+	for _, v67 := range nd.h38To42Port0 {
+		if !nd.n42Neg.Has(v67.ID) {
+			v68 := keep(v67)
+			nd.n44Next = append(nd.n44Next, v68)
 		}
 	}
 	clear(nd.h38To42Port0)
@@ -913,6 +917,7 @@ func (nd *RSetSnapshotPartitionedReplica) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Broadcast (16), hydro.Map (21), hydro.SelfID (22), hydro.CrossJoin (23), hydro.Sink (24), hydro.Map (25).
 func (nd *RSetSnapshotPartitionedReplica) subgraph0() {
+	out6 := nd.n24Out
 	if !nd.n22Done {
 		nd.n22Done = true
 		v1 := nd.hydroMember / 2
@@ -922,30 +927,31 @@ func (nd *RSetSnapshotPartitionedReplica) subgraph0() {
 		v3 := certify(v2)
 		for _, v4 := range nd.n23R {
 			v5 := ack(v3, v4)
-			nd.n24Out = append(nd.n24Out, v5)
+			out6 = append(out6, v5)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v5)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 34, nd.hydroBuf)
 			}
 		}
-		v6 := idOf(v3)
-		nd.n26Acc.Merge(v6)
+		v7 := idOf(v3)
+		nd.n26Acc.Merge(v7)
 	}
 	clear(nd.n16Recv)
 	nd.n16Recv = nd.n16Recv[:0]
+	nd.n24Out = out6
 }
 
 // subgraph1 runs stratum 0: hydro.Broadcast (20), hydro.SelfID (27), hydro.CrossJoin (28).
 func (nd *RSetSnapshotPartitionedReplica) subgraph1() {
 	if !nd.n27Done {
 		nd.n27Done = true
-		v7 := nd.hydroMember / 2
-		nd.n28R = append(nd.n28R, v7)
+		v8 := nd.hydroMember / 2
+		nd.n28R = append(nd.n28R, v8)
 	}
-	for _, v8 := range nd.n20Recv {
-		for _, v9 := range nd.n28R {
-			v10 := probeOf(v8, v9)
-			nd.h28To29Port0 = append(nd.h28To29Port0, v10)
+	for _, v9 := range nd.n20Recv {
+		for _, v10 := range nd.n28R {
+			v11 := probeOf(v9, v10)
+			nd.h28To29Port0 = append(nd.h28To29Port0, v11)
 		}
 	}
 	clear(nd.n20Recv)
@@ -956,14 +962,14 @@ func (nd *RSetSnapshotPartitionedReplica) subgraph1() {
 func (nd *RSetSnapshotPartitionedReplica) subgraph2() {
 	if !nd.n50Done {
 		nd.n50Done = true
-		v11 := nd.hydroMember
-		nd.h50To51Port1 = append(nd.h50To51Port1, v11)
+		v12 := nd.hydroMember
+		nd.h50To51Port1 = append(nd.h50To51Port1, v12)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.LatticeFold (26), hydro.CrossJoin (29), hydro.CrossJoin (51).
 func (nd *RSetSnapshotPartitionedReplica) subgraph3() {
-	udf17 := func(x Snapshot, m hydro.MemberID) struct {
+	udf18 := func(x Snapshot, m hydro.MemberID) struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -976,16 +982,16 @@ func (nd *RSetSnapshotPartitionedReplica) subgraph3() {
 			Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
 		}{Round: x.Round, Replica: x.Replica, IDs: x.IDs, Seals: lattices.NewSetUnion(uint32(m) % 2)}
 	}
-	v12 := nd.n26Acc
-	nd.n29R = append(nd.n29R, v12)
-	for _, v13 := range nd.h28To29Port0 {
-		for _, v14 := range nd.n29R {
-			v15 := snapshotOf(v13, v14)
-			nd.n51L = append(nd.n51L, v15)
-			for _, v16 := range nd.n51R {
-				v18 := udf17(v15, v16)
+	v13 := nd.n26Acc
+	nd.n29R = append(nd.n29R, v13)
+	for _, v14 := range nd.h28To29Port0 {
+		for _, v15 := range nd.n29R {
+			v16 := snapshotOf(v14, v15)
+			nd.n51L = append(nd.n51L, v16)
+			for _, v17 := range nd.n51R {
+				v19 := udf18(v16, v17)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructRoundUint64ReplicaHydroMemberIDIDsLatticesSetUnionUint64SealsLatticesSetUnionUint32(nd.hydroBuf[:0], &v18)
+					nd.hydroBuf = appendHydroStructRoundUint64ReplicaHydroMemberIDIDsLatticesSetUnionUint64SealsLatticesSetUnionUint32(nd.hydroBuf[:0], &v19)
 					nd.hydroSend(hydro.Dest{Location: "leader"}, 30, nd.hydroBuf)
 				}
 			}
@@ -993,12 +999,12 @@ func (nd *RSetSnapshotPartitionedReplica) subgraph3() {
 	}
 	clear(nd.h28To29Port0)
 	nd.h28To29Port0 = nd.h28To29Port0[:0]
-	for _, v19 := range nd.h50To51Port1 {
-		nd.n51R = append(nd.n51R, v19)
-		for _, v20 := range nd.n51L {
-			v21 := udf17(v20, v19)
+	for _, v20 := range nd.h50To51Port1 {
+		nd.n51R = append(nd.n51R, v20)
+		for _, v21 := range nd.n51L {
+			v22 := udf18(v21, v20)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStructRoundUint64ReplicaHydroMemberIDIDsLatticesSetUnionUint64SealsLatticesSetUnionUint32(nd.hydroBuf[:0], &v21)
+				nd.hydroBuf = appendHydroStructRoundUint64ReplicaHydroMemberIDIDsLatticesSetUnionUint64SealsLatticesSetUnionUint32(nd.hydroBuf[:0], &v22)
 				nd.hydroSend(hydro.Dest{Location: "leader"}, 30, nd.hydroBuf)
 			}
 		}

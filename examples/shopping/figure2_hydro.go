@@ -125,10 +125,12 @@ func (nd *Figure2Server) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (3), hydro.Sink (4).
 func (nd *Figure2Server) subgraph1() {
+	out19 := nd.n4Out
 	for i18 := range nd.n3Accs {
 		v17 := nd.n3Accs[i18]
-		nd.n4Out = append(nd.n4Out, v17)
+		out19 = append(out19, v17)
 	}
+	nd.n4Out = out19
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -138,6 +138,7 @@ func (nd *Figure3Server) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.MergeKeyed (3), hydro.Filter (4), hydro.Map (5), hydro.Unique (6), hydro.Join (7), hydro.Sink (8).
 func (nd *Figure3Server) subgraph1() {
+	out26 := nd.n8Out
 	slices.Sort(nd.n3Changed)
 	for _, i19 := range nd.n3Changed {
 		v18 := nd.n3Accs[i19]
@@ -149,12 +150,13 @@ func (nd *Figure3Server) subgraph1() {
 					v24 := nd.n3Accs[i22]
 					if prefixComplete(v24) {
 						v25 := prefixCart(v20, v24)
-						nd.n8Out = append(nd.n8Out, v25)
+						out26 = append(out26, v25)
 					}
 				}
 			}
 		}
 	}
+	nd.n8Out = out26
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -277,6 +277,7 @@ func (nd *Figure3DerivedServer) subgraph2() {
 		}
 		return acc
 	}
+	out39 := nd.n4Out
 	slices.Sort(nd.n7Changed)
 	for _, i29 := range nd.n7Changed {
 		v28 := nd.n7Accs[i29]
@@ -288,12 +289,13 @@ func (nd *Figure3DerivedServer) subgraph2() {
 					v36 := nd.n7Accs[i34]
 					if udf30(v36) {
 						v38 := udf37(v31, v36)
-						nd.n4Out = append(nd.n4Out, v38)
+						out39 = append(out39, v38)
 					}
 				}
 			}
 		}
 	}
+	nd.n4Out = out39
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

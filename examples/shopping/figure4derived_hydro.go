@@ -228,6 +228,7 @@ func (nd *Figure4DerivedServer) subgraph1() {
 		}
 		return acc
 	}
+	out34 := nd.n4Out
 	slices.Sort(nd.n7Changed)
 	for _, i24 := range nd.n7Changed {
 		v23 := nd.n7Accs[i24]
@@ -239,12 +240,13 @@ func (nd *Figure4DerivedServer) subgraph1() {
 					v31 := nd.n7Accs[i29]
 					if udf25(v31) {
 						v33 := udf32(v26, v31)
-						nd.n4Out = append(nd.n4Out, v33)
+						out34 = append(out34, v33)
 					}
 				}
 			}
 		}
 	}
+	nd.n4Out = out34
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

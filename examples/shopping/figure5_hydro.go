@@ -132,6 +132,7 @@ func (nd *Figure5Server) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (1), hydro.Filter (2), hydro.Map (3), hydro.Unique (4), hydro.Join (5), hydro.Join (7), hydro.Sink (8).
 func (nd *Figure5Server) subgraph2() {
+	out24 := nd.n8Out
 	slices.Sort(nd.n1Changed)
 	for _, i8 := range nd.n1Changed {
 		v7 := nd.n1Accs[i8]
@@ -161,7 +162,7 @@ func (nd *Figure5Server) subgraph2() {
 								more21 = j20 != l18
 								v22 := nd.n7RItems[j20]
 								v23 := sessionCart(v14, v22)
-								nd.n8Out = append(nd.n8Out, v23)
+								out24 = append(out24, v23)
 							}
 						}
 					}
@@ -169,25 +170,26 @@ func (nd *Figure5Server) subgraph2() {
 			}
 		}
 	}
-	for _, v24 := range nd.h6To7Port1 {
-		k25 := v24.Client
-		j26 := len(nd.n7RItems)
-		nd.n7RItems = append(nd.n7RItems, v24)
-		if l27, ok28 := nd.n7RIndex.Swap(k25, j26); ok28 {
-			nd.n7RNext = append(nd.n7RNext, nd.n7RNext[l27])
-			nd.n7RNext[l27] = j26
+	for _, v25 := range nd.h6To7Port1 {
+		k26 := v25.Client
+		j27 := len(nd.n7RItems)
+		nd.n7RItems = append(nd.n7RItems, v25)
+		if l28, ok29 := nd.n7RIndex.Swap(k26, j27); ok29 {
+			nd.n7RNext = append(nd.n7RNext, nd.n7RNext[l28])
+			nd.n7RNext[l28] = j27
 		} else {
-			nd.n7RNext = append(nd.n7RNext, j26)
+			nd.n7RNext = append(nd.n7RNext, j27)
 		}
-		if g29, ok30 := nd.n7LIndex.Get(k25); ok30 {
-			for _, v31 := range nd.n7LGroups[g29] {
-				v32 := sessionCart(v31, v24)
-				nd.n8Out = append(nd.n8Out, v32)
+		if g30, ok31 := nd.n7LIndex.Get(k26); ok31 {
+			for _, v32 := range nd.n7LGroups[g30] {
+				v33 := sessionCart(v32, v25)
+				out24 = append(out24, v33)
 			}
 		}
 	}
 	clear(nd.h6To7Port1)
 	nd.h6To7Port1 = nd.h6To7Port1[:0]
+	nd.n8Out = out24
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -203,6 +203,7 @@ func (nd *Figure5DerivedServer) subgraph2() {
 		}
 		return acc
 	}
+	out33 := nd.n3Out
 	slices.Sort(nd.n7Changed)
 	for _, i13 := range nd.n7Changed {
 		v12 := nd.n7Accs[i13]
@@ -232,7 +233,7 @@ func (nd *Figure5DerivedServer) subgraph2() {
 								more29 = j28 != l26
 								v30 := nd.n2RItems[j28]
 								v32 := udf31(v22, v30)
-								nd.n3Out = append(nd.n3Out, v32)
+								out33 = append(out33, v32)
 							}
 						}
 					}
@@ -240,25 +241,26 @@ func (nd *Figure5DerivedServer) subgraph2() {
 			}
 		}
 	}
-	for _, v33 := range nd.h1To2Port1 {
-		k34 := v33.Client
-		j35 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v33)
-		if l36, ok37 := nd.n2RIndex.Swap(k34, j35); ok37 {
-			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l36])
-			nd.n2RNext[l36] = j35
+	for _, v34 := range nd.h1To2Port1 {
+		k35 := v34.Client
+		j36 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v34)
+		if l37, ok38 := nd.n2RIndex.Swap(k35, j36); ok38 {
+			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l37])
+			nd.n2RNext[l37] = j36
 		} else {
-			nd.n2RNext = append(nd.n2RNext, j35)
+			nd.n2RNext = append(nd.n2RNext, j36)
 		}
-		if g38, ok39 := nd.n2LIndex.Get(k34); ok39 {
-			for _, v40 := range nd.n2LGroups[g38] {
-				v41 := udf31(v40, v33)
-				nd.n3Out = append(nd.n3Out, v41)
+		if g39, ok40 := nd.n2LIndex.Get(k35); ok40 {
+			for _, v41 := range nd.n2LGroups[g39] {
+				v42 := udf31(v41, v34)
+				out33 = append(out33, v42)
 			}
 		}
 	}
 	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
+	nd.n3Out = out33
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

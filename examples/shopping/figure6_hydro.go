@@ -356,6 +356,7 @@ func (nd *Figure6Server) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (8), hydro.Filter (9), hydro.Map (10), hydro.Unique (11), hydro.Join (12), hydro.Join (14), hydro.Sink (15), hydro.Join (17).
 func (nd *Figure6Server) subgraph2() {
+	out25 := nd.n15Out
 	slices.Sort(nd.n8Changed)
 	for _, i9 := range nd.n8Changed {
 		v8 := nd.n8Accs[i9]
@@ -385,7 +386,7 @@ func (nd *Figure6Server) subgraph2() {
 								more22 = j21 != l19
 								v23 := nd.n14RItems[j21]
 								v24 := sessionCart(v15, v23)
-								nd.n15Out = append(nd.n15Out, v24)
+								out25 = append(out25, v24)
 							}
 						}
 					}
@@ -393,32 +394,32 @@ func (nd *Figure6Server) subgraph2() {
 			}
 		}
 	}
-	for _, v25 := range nd.h13To14Port1 {
-		k26 := v25.Client
-		j27 := len(nd.n14RItems)
-		nd.n14RItems = append(nd.n14RItems, v25)
-		if l28, ok29 := nd.n14RIndex.Swap(k26, j27); ok29 {
-			nd.n14RNext = append(nd.n14RNext, nd.n14RNext[l28])
-			nd.n14RNext[l28] = j27
+	for _, v26 := range nd.h13To14Port1 {
+		k27 := v26.Client
+		j28 := len(nd.n14RItems)
+		nd.n14RItems = append(nd.n14RItems, v26)
+		if l29, ok30 := nd.n14RIndex.Swap(k27, j28); ok30 {
+			nd.n14RNext = append(nd.n14RNext, nd.n14RNext[l29])
+			nd.n14RNext[l29] = j28
 		} else {
-			nd.n14RNext = append(nd.n14RNext, j27)
+			nd.n14RNext = append(nd.n14RNext, j28)
 		}
-		if g30, ok31 := nd.n14LIndex.Get(k26); ok31 {
-			for _, v32 := range nd.n14LGroups[g30] {
-				v33 := sessionCart(v32, v25)
-				nd.n15Out = append(nd.n15Out, v33)
+		if g31, ok32 := nd.n14LIndex.Get(k27); ok32 {
+			for _, v33 := range nd.n14LGroups[g31] {
+				v34 := sessionCart(v33, v26)
+				out25 = append(out25, v34)
 			}
 		}
 	}
 	clear(nd.h13To14Port1)
 	nd.h13To14Port1 = nd.h13To14Port1[:0]
-	for _, v34 := range nd.h16To17Port0 {
-		if i35, ok36 := nd.n8Index.Get(v34.Client); ok36 {
-			v37 := nd.n8Accs[i35]
-			if sessionComplete(v37) {
-				v38 := ack(v34, v37)
+	for _, v35 := range nd.h16To17Port0 {
+		if i36, ok37 := nd.n8Index.Get(v35.Client); ok37 {
+			v38 := nd.n8Accs[i36]
+			if sessionComplete(v38) {
+				v39 := ack(v35, v38)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v38)
+					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v39)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 18, nd.hydroBuf)
 				}
 			}
@@ -426,6 +427,7 @@ func (nd *Figure6Server) subgraph2() {
 	}
 	clear(nd.h16To17Port0)
 	nd.h16To17Port0 = nd.h16To17Port0[:0]
+	nd.n15Out = out25
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

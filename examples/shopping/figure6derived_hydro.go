@@ -466,7 +466,7 @@ func (nd *Figure6DerivedServer) subgraph2() {
 		}
 		return acc
 	}
-	udf43 := func(k struct {
+	udf44 := func(k struct {
 		Client uint32 "hydro:\"key\""
 	}, _ struct {
 		Client uint32                 "hydro:\"key\""
@@ -476,6 +476,7 @@ func (nd *Figure6DerivedServer) subgraph2() {
 	} {
 		return k
 	}
+	out30 := nd.n3Out
 	slices.Sort(nd.n7Changed)
 	for _, i10 := range nd.n7Changed {
 		v9 := nd.n7Accs[i10]
@@ -505,7 +506,7 @@ func (nd *Figure6DerivedServer) subgraph2() {
 								more26 = j25 != l23
 								v27 := nd.n2RItems[j25]
 								v29 := udf28(v19, v27)
-								nd.n3Out = append(nd.n3Out, v29)
+								out30 = append(out30, v29)
 							}
 						}
 					}
@@ -513,32 +514,32 @@ func (nd *Figure6DerivedServer) subgraph2() {
 			}
 		}
 	}
-	for _, v30 := range nd.h1To2Port1 {
-		k31 := v30.Client
-		j32 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v30)
-		if l33, ok34 := nd.n2RIndex.Swap(k31, j32); ok34 {
-			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l33])
-			nd.n2RNext[l33] = j32
+	for _, v31 := range nd.h1To2Port1 {
+		k32 := v31.Client
+		j33 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v31)
+		if l34, ok35 := nd.n2RIndex.Swap(k32, j33); ok35 {
+			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l34])
+			nd.n2RNext[l34] = j33
 		} else {
-			nd.n2RNext = append(nd.n2RNext, j32)
+			nd.n2RNext = append(nd.n2RNext, j33)
 		}
-		if g35, ok36 := nd.n2LIndex.Get(k31); ok36 {
-			for _, v37 := range nd.n2LGroups[g35] {
-				v38 := udf28(v37, v30)
-				nd.n3Out = append(nd.n3Out, v38)
+		if g36, ok37 := nd.n2LIndex.Get(k32); ok37 {
+			for _, v38 := range nd.n2LGroups[g36] {
+				v39 := udf28(v38, v31)
+				out30 = append(out30, v39)
 			}
 		}
 	}
 	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
-	for _, v39 := range nd.h17To18Port0 {
-		if i40, ok41 := nd.n7Index.Get(v39.Client); ok41 {
-			v42 := nd.n7Accs[i40]
-			if udf11(v42) {
-				v44 := udf43(v39, v42)
+	for _, v40 := range nd.h17To18Port0 {
+		if i41, ok42 := nd.n7Index.Get(v40.Client); ok42 {
+			v43 := nd.n7Accs[i41]
+			if udf11(v43) {
+				v45 := udf44(v40, v43)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v44)
+					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v45)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 19, nd.hydroBuf)
 				}
 			}
@@ -546,6 +547,7 @@ func (nd *Figure6DerivedServer) subgraph2() {
 	}
 	clear(nd.h17To18Port0)
 	nd.h17To18Port0 = nd.h17To18Port0[:0]
+	nd.n3Out = out30
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

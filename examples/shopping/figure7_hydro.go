@@ -335,6 +335,7 @@ func (nd *Figure7Server) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (8), hydro.Map (9), hydro.Unique (10), hydro.Join (11), hydro.Join (13), hydro.Sink (14), hydro.Map (15).
 func (nd *Figure7Server) subgraph2() {
+	out24 := nd.n14Out
 	for i8 := range nd.n8Accs {
 		v7 := nd.n8Accs[i8]
 		v9 := sessionID(v7)
@@ -361,36 +362,37 @@ func (nd *Figure7Server) subgraph2() {
 						more21 = j20 != l18
 						v22 := nd.n13RItems[j20]
 						v23 := sessionCart(v14, v22)
-						nd.n14Out = append(nd.n14Out, v23)
+						out24 = append(out24, v23)
 					}
 				}
 			}
 		}
-		v24 := sessionID(v7)
+		v25 := sessionID(v7)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v24)
+			nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v25)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 16, nd.hydroBuf)
 		}
 	}
-	for _, v25 := range nd.h12To13Port1 {
-		k26 := v25.Client
-		j27 := len(nd.n13RItems)
-		nd.n13RItems = append(nd.n13RItems, v25)
-		if l28, ok29 := nd.n13RIndex.Swap(k26, j27); ok29 {
-			nd.n13RNext = append(nd.n13RNext, nd.n13RNext[l28])
-			nd.n13RNext[l28] = j27
+	for _, v26 := range nd.h12To13Port1 {
+		k27 := v26.Client
+		j28 := len(nd.n13RItems)
+		nd.n13RItems = append(nd.n13RItems, v26)
+		if l29, ok30 := nd.n13RIndex.Swap(k27, j28); ok30 {
+			nd.n13RNext = append(nd.n13RNext, nd.n13RNext[l29])
+			nd.n13RNext[l29] = j28
 		} else {
-			nd.n13RNext = append(nd.n13RNext, j27)
+			nd.n13RNext = append(nd.n13RNext, j28)
 		}
-		if g30, ok31 := nd.n13LIndex.Get(k26); ok31 {
-			for _, v32 := range nd.n13LGroups[g30] {
-				v33 := sessionCart(v32, v25)
-				nd.n14Out = append(nd.n14Out, v33)
+		if g31, ok32 := nd.n13LIndex.Get(k27); ok32 {
+			for _, v33 := range nd.n13LGroups[g31] {
+				v34 := sessionCart(v33, v26)
+				out24 = append(out24, v34)
 			}
 		}
 	}
 	clear(nd.h12To13Port1)
 	nd.h12To13Port1 = nd.h12To13Port1[:0]
+	nd.n14Out = out24
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

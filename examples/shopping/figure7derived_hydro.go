@@ -428,7 +428,7 @@ func (nd *Figure7DerivedServer) subgraph2() {
 		}
 		return acc
 	}
-	udf28 := func(s struct {
+	udf29 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}) (k struct {
@@ -437,6 +437,7 @@ func (nd *Figure7DerivedServer) subgraph2() {
 		k.Client = s.Client
 		return k
 	}
+	out27 := nd.n3Out
 	for i8 := range nd.n15Accs {
 		v7 := nd.n15Accs[i8]
 		v9 := udf10(v7)
@@ -463,36 +464,37 @@ func (nd *Figure7DerivedServer) subgraph2() {
 						more23 = j22 != l20
 						v24 := nd.n2RItems[j22]
 						v26 := udf25(v16, v24)
-						nd.n3Out = append(nd.n3Out, v26)
+						out27 = append(out27, v26)
 					}
 				}
 			}
 		}
-		v27 := udf28(v7)
+		v28 := udf29(v7)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v27)
+			nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v28)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 17, nd.hydroBuf)
 		}
 	}
-	for _, v29 := range nd.h1To2Port1 {
-		k30 := v29.Client
-		j31 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v29)
-		if l32, ok33 := nd.n2RIndex.Swap(k30, j31); ok33 {
-			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l32])
-			nd.n2RNext[l32] = j31
+	for _, v30 := range nd.h1To2Port1 {
+		k31 := v30.Client
+		j32 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v30)
+		if l33, ok34 := nd.n2RIndex.Swap(k31, j32); ok34 {
+			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l33])
+			nd.n2RNext[l33] = j32
 		} else {
-			nd.n2RNext = append(nd.n2RNext, j31)
+			nd.n2RNext = append(nd.n2RNext, j32)
 		}
-		if g34, ok35 := nd.n2LIndex.Get(k30); ok35 {
-			for _, v36 := range nd.n2LGroups[g34] {
-				v37 := udf25(v36, v29)
-				nd.n3Out = append(nd.n3Out, v37)
+		if g35, ok36 := nd.n2LIndex.Get(k31); ok36 {
+			for _, v37 := range nd.n2LGroups[g35] {
+				v38 := udf25(v37, v30)
+				out27 = append(out27, v38)
 			}
 		}
 	}
 	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
+	nd.n3Out = out27
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -431,6 +431,7 @@ func (nd *Figure8Server) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.MergeKeyed (10), hydro.CrossJoin (12), hydro.Union (13), hydro.Filter (15), hydro.Map (16), hydro.Unique (17), hydro.Join (18), hydro.Join (20), hydro.CrossJoin (22), hydro.Sink (23), hydro.Join (25).
 func (nd *Figure8Server) subgraph4() {
+	out34 := nd.n23Out
 	for i16 := range nd.n10Accs {
 		v15 := nd.n10Accs[i16]
 		nd.n12L = append(nd.n12L, v15)
@@ -464,7 +465,7 @@ func (nd *Figure8Server) subgraph4() {
 								nd.n22L = append(nd.n22L, v31)
 								for _, v32 := range nd.n22R {
 									v33 := atReplica(v31, v32)
-									nd.n23Out = append(nd.n23Out, v33)
+									out34 = append(out34, v33)
 								}
 							}
 						}
@@ -473,64 +474,64 @@ func (nd *Figure8Server) subgraph4() {
 			}
 		}
 	}
-	for _, v34 := range nd.h11To12Port1 {
-		for _, v35 := range nd.n12L {
-			v36 := resent(v35, v34)
+	for _, v35 := range nd.h11To12Port1 {
+		for _, v36 := range nd.n12L {
+			v37 := resent(v36, v35)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v36)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v37)
 				nd.hydroSend(hydro.Dest{Location: "server", All: true}, 14, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h11To12Port1)
 	nd.h11To12Port1 = nd.h11To12Port1[:0]
-	for _, v37 := range nd.h7To13Port0 {
+	for _, v38 := range nd.h7To13Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v37)
+			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v38)
 			nd.hydroSend(hydro.Dest{Location: "server", All: true}, 14, nd.hydroBuf)
 		}
 	}
 	clear(nd.h7To13Port0)
 	nd.h7To13Port0 = nd.h7To13Port0[:0]
-	for _, v38 := range nd.h19To20Port1 {
-		k39 := v38.Client
-		j40 := len(nd.n20RItems)
-		nd.n20RItems = append(nd.n20RItems, v38)
-		if l41, ok42 := nd.n20RIndex.Swap(k39, j40); ok42 {
-			nd.n20RNext = append(nd.n20RNext, nd.n20RNext[l41])
-			nd.n20RNext[l41] = j40
+	for _, v39 := range nd.h19To20Port1 {
+		k40 := v39.Client
+		j41 := len(nd.n20RItems)
+		nd.n20RItems = append(nd.n20RItems, v39)
+		if l42, ok43 := nd.n20RIndex.Swap(k40, j41); ok43 {
+			nd.n20RNext = append(nd.n20RNext, nd.n20RNext[l42])
+			nd.n20RNext[l42] = j41
 		} else {
-			nd.n20RNext = append(nd.n20RNext, j40)
+			nd.n20RNext = append(nd.n20RNext, j41)
 		}
-		if g43, ok44 := nd.n20LIndex.Get(k39); ok44 {
-			for _, v45 := range nd.n20LGroups[g43] {
-				v46 := sessionCart(v45, v38)
-				nd.n22L = append(nd.n22L, v46)
-				for _, v47 := range nd.n22R {
-					v48 := atReplica(v46, v47)
-					nd.n23Out = append(nd.n23Out, v48)
+		if g44, ok45 := nd.n20LIndex.Get(k40); ok45 {
+			for _, v46 := range nd.n20LGroups[g44] {
+				v47 := sessionCart(v46, v39)
+				nd.n22L = append(nd.n22L, v47)
+				for _, v48 := range nd.n22R {
+					v49 := atReplica(v47, v48)
+					out34 = append(out34, v49)
 				}
 			}
 		}
 	}
 	clear(nd.h19To20Port1)
 	nd.h19To20Port1 = nd.h19To20Port1[:0]
-	for _, v49 := range nd.h21To22Port1 {
-		nd.n22R = append(nd.n22R, v49)
-		for _, v50 := range nd.n22L {
-			v51 := atReplica(v50, v49)
-			nd.n23Out = append(nd.n23Out, v51)
+	for _, v50 := range nd.h21To22Port1 {
+		nd.n22R = append(nd.n22R, v50)
+		for _, v51 := range nd.n22L {
+			v52 := atReplica(v51, v50)
+			out34 = append(out34, v52)
 		}
 	}
 	clear(nd.h21To22Port1)
 	nd.h21To22Port1 = nd.h21To22Port1[:0]
-	for _, v52 := range nd.h24To25Port0 {
-		if i53, ok54 := nd.n10Index.Get(v52.Client); ok54 {
-			v55 := nd.n10Accs[i53]
-			if sessionComplete(v55) {
-				v56 := ack(v52, v55)
+	for _, v53 := range nd.h24To25Port0 {
+		if i54, ok55 := nd.n10Index.Get(v53.Client); ok55 {
+			v56 := nd.n10Accs[i54]
+			if sessionComplete(v56) {
+				v57 := ack(v53, v56)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v56)
+					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v57)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 26, nd.hydroBuf)
 				}
 			}
@@ -538,6 +539,7 @@ func (nd *Figure8Server) subgraph4() {
 	}
 	clear(nd.h24To25Port0)
 	nd.h24To25Port0 = nd.h24To25Port0[:0]
+	nd.n23Out = out34
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -551,35 +553,35 @@ func (nd *Figure8Server) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *Figure8Server) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 10:
-		var v60 Session
-		n61, err62 := decodeHydroSession(item, &v60)
-		if err62 == nil && n61 != len(item) {
-			err62 = fmt.Errorf("%d bytes after the item", len(item)-n61)
+		var v61 Session
+		n62, err63 := decodeHydroSession(item, &v61)
+		if err63 == nil && n62 != len(item) {
+			err63 = fmt.Errorf("%d bytes after the item", len(item)-n62)
 		}
-		if err62 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 10, figures.go:126): %w", err62)
+		if err63 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 10, figures.go:126): %w", err63)
 		}
-		k63 := v60.Client
-		i64, ok65 := nd.n10Index.Get(k63)
-		if ok65 {
-			nd.n10Accs[i64] = v60
+		k64 := v61.Client
+		i65, ok66 := nd.n10Index.Get(k64)
+		if ok66 {
+			nd.n10Accs[i65] = v61
 		} else {
-			i64 = len(nd.n10Accs)
-			nd.n10Index.Put(k63, i64)
-			nd.n10Accs = append(nd.n10Accs, v60)
+			i65 = len(nd.n10Accs)
+			nd.n10Index.Put(k64, i65)
+			nd.n10Accs = append(nd.n10Accs, v61)
 			nd.n10Mark = append(nd.n10Mark, false)
 		}
 		return nil
 	case 17:
-		var v68 ClientID
-		n69, err70 := decodeHydroClientID(item, &v68)
-		if err70 == nil && n69 != len(item) {
-			err70 = fmt.Errorf("%d bytes after the item", len(item)-n69)
+		var v69 ClientID
+		n70, err71 := decodeHydroClientID(item, &v69)
+		if err71 == nil && n70 != len(item) {
+			err71 = fmt.Errorf("%d bytes after the item", len(item)-n70)
 		}
-		if err70 != nil {
-			return fmt.Errorf("hydro.Unique (node 17, figures.go:130): %w", err70)
+		if err71 != nil {
+			return fmt.Errorf("hydro.Unique (node 17, figures.go:130): %w", err71)
 		}
-		nd.n17Seen[v68] = struct{}{}
+		nd.n17Seen[v69] = struct{}{}
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location server", op)
@@ -591,14 +593,14 @@ func (nd *Figure8Server) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *Figure8Server) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i57 := range nd.n10Dirty {
-			nd.n10Mark[i57] = false
-			v58 := nd.n10Accs[i57]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(10), &v58))
+		for _, i58 := range nd.n10Dirty {
+			nd.n10Mark[i58] = false
+			v59 := nd.n10Accs[i58]
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(10), &v59))
 		}
 		nd.n10Dirty = nd.n10Dirty[:0]
-		for _, v66 := range nd.n17New {
-			nd.hydroJournal.Append(appendHydroClientID(nd.hydroJournal.Record(17), &v66))
+		for _, v67 := range nd.n17New {
+			nd.hydroJournal.Append(appendHydroClientID(nd.hydroJournal.Record(17), &v67))
 		}
 		nd.n17New = nd.n17New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -612,11 +614,11 @@ func (nd *Figure8Server) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *Figure8Server) hydroSnapshot(add func([]byte)) {
-	for _, v59 := range nd.n10Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(10), &v59))
+	for _, v60 := range nd.n10Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(10), &v60))
 	}
-	for v67 := range nd.n17Seen {
-		add(appendHydroClientID(nd.hydroJournal.Record(17), &v67))
+	for v68 := range nd.n17Seen {
+		add(appendHydroClientID(nd.hydroJournal.Record(17), &v68))
 	}
 }
 

@@ -527,7 +527,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 		}
 		return acc
 	}
-	udf49 := func(k struct {
+	udf50 := func(k struct {
 		Client uint32 "hydro:\"key\""
 	}, _ struct {
 		Client uint32                 "hydro:\"key\""
@@ -537,7 +537,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	} {
 		return k
 	}
-	udf53 := func(s struct {
+	udf54 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, _ time.Time) struct {
@@ -546,6 +546,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	} {
 		return s
 	}
+	out36 := nd.n3Out
 	for i16 := range nd.n7Accs {
 		v15 := nd.n7Accs[i16]
 		if udf17(v15) {
@@ -575,7 +576,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 								more32 = j31 != l29
 								v33 := nd.n2RItems[j31]
 								v35 := udf34(v25, v33)
-								nd.n3Out = append(nd.n3Out, v35)
+								out36 = append(out36, v35)
 							}
 						}
 					}
@@ -584,32 +585,32 @@ func (nd *Figure8DerivedServer) subgraph3() {
 		}
 		nd.n21L = append(nd.n21L, v15)
 	}
-	for _, v36 := range nd.h1To2Port1 {
-		k37 := v36.Client
-		j38 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v36)
-		if l39, ok40 := nd.n2RIndex.Swap(k37, j38); ok40 {
-			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l39])
-			nd.n2RNext[l39] = j38
+	for _, v37 := range nd.h1To2Port1 {
+		k38 := v37.Client
+		j39 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v37)
+		if l40, ok41 := nd.n2RIndex.Swap(k38, j39); ok41 {
+			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l40])
+			nd.n2RNext[l40] = j39
 		} else {
-			nd.n2RNext = append(nd.n2RNext, j38)
+			nd.n2RNext = append(nd.n2RNext, j39)
 		}
-		if g41, ok42 := nd.n2LIndex.Get(k37); ok42 {
-			for _, v43 := range nd.n2LGroups[g41] {
-				v44 := udf34(v43, v36)
-				nd.n3Out = append(nd.n3Out, v44)
+		if g42, ok43 := nd.n2LIndex.Get(k38); ok43 {
+			for _, v44 := range nd.n2LGroups[g42] {
+				v45 := udf34(v44, v37)
+				out36 = append(out36, v45)
 			}
 		}
 	}
 	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
-	for _, v45 := range nd.h17To18Port0 {
-		if i46, ok47 := nd.n7Index.Get(v45.Client); ok47 {
-			v48 := nd.n7Accs[i46]
-			if udf17(v48) {
-				v50 := udf49(v45, v48)
+	for _, v46 := range nd.h17To18Port0 {
+		if i47, ok48 := nd.n7Index.Get(v46.Client); ok48 {
+			v49 := nd.n7Accs[i47]
+			if udf17(v49) {
+				v51 := udf50(v46, v49)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v50)
+					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v51)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 19, nd.hydroBuf)
 				}
 			}
@@ -617,17 +618,18 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	}
 	clear(nd.h17To18Port0)
 	nd.h17To18Port0 = nd.h17To18Port0[:0]
-	for _, v51 := range nd.h20To21Port1 {
-		for _, v52 := range nd.n21L {
-			v54 := udf53(v52, v51)
+	for _, v52 := range nd.h20To21Port1 {
+		for _, v53 := range nd.n21L {
+			v55 := udf54(v53, v52)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v54)
+				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v55)
 				nd.hydroSend(hydro.Dest{Location: "server", All: true}, 22, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h20To21Port1)
 	nd.h20To21Port1 = nd.h20To21Port1[:0]
+	nd.n3Out = out36
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -641,40 +643,40 @@ func (nd *Figure8DerivedServer) Recover(dir durable.FS, opts durable.Options) er
 func (nd *Figure8DerivedServer) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 7:
-		var v58 struct {
+		var v59 struct {
 			Client uint32                 "hydro:\"key\""
 			Items  lattices.SSIV[Request] "hydro:\"lattice\""
 		}
-		n59, err60 := decodeHydroStructClientUint32ItemsLatticesSSIVRequest(item, &v58)
-		if err60 == nil && n59 != len(item) {
-			err60 = fmt.Errorf("%d bytes after the item", len(item)-n59)
+		n60, err61 := decodeHydroStructClientUint32ItemsLatticesSSIVRequest(item, &v59)
+		if err61 == nil && n60 != len(item) {
+			err61 = fmt.Errorf("%d bytes after the item", len(item)-n60)
 		}
-		if err60 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 7, figure2.go:15): %w", err60)
+		if err61 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 7, figure2.go:15): %w", err61)
 		}
-		k61 := v58.Client
-		i62, ok63 := nd.n7Index.Get(k61)
-		if ok63 {
-			nd.n7Accs[i62] = v58
+		k62 := v59.Client
+		i63, ok64 := nd.n7Index.Get(k62)
+		if ok64 {
+			nd.n7Accs[i63] = v59
 		} else {
-			i62 = len(nd.n7Accs)
-			nd.n7Index.Put(k61, i62)
-			nd.n7Accs = append(nd.n7Accs, v58)
+			i63 = len(nd.n7Accs)
+			nd.n7Index.Put(k62, i63)
+			nd.n7Accs = append(nd.n7Accs, v59)
 			nd.n7Mark = append(nd.n7Mark, false)
 		}
 		return nil
 	case 10:
-		var v66 struct {
+		var v67 struct {
 			Client uint32 "hydro:\"key\""
 		}
-		n67, err68 := decodeHydroStructClientUint32(item, &v66)
-		if err68 == nil && n67 != len(item) {
-			err68 = fmt.Errorf("%d bytes after the item", len(item)-n67)
+		n68, err69 := decodeHydroStructClientUint32(item, &v67)
+		if err69 == nil && n68 != len(item) {
+			err69 = fmt.Errorf("%d bytes after the item", len(item)-n68)
 		}
-		if err68 != nil {
-			return fmt.Errorf("hydro.Unique (node 10, figure2.go:15): %w", err68)
+		if err69 != nil {
+			return fmt.Errorf("hydro.Unique (node 10, figure2.go:15): %w", err69)
 		}
-		nd.n10Seen[v66] = struct{}{}
+		nd.n10Seen[v67] = struct{}{}
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location server", op)
@@ -686,14 +688,14 @@ func (nd *Figure8DerivedServer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *Figure8DerivedServer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i55 := range nd.n7Dirty {
-			nd.n7Mark[i55] = false
-			v56 := nd.n7Accs[i55]
-			nd.hydroJournal.Append(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v56))
+		for _, i56 := range nd.n7Dirty {
+			nd.n7Mark[i56] = false
+			v57 := nd.n7Accs[i56]
+			nd.hydroJournal.Append(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v57))
 		}
 		nd.n7Dirty = nd.n7Dirty[:0]
-		for _, v64 := range nd.n10New {
-			nd.hydroJournal.Append(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v64))
+		for _, v65 := range nd.n10New {
+			nd.hydroJournal.Append(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v65))
 		}
 		nd.n10New = nd.n10New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -707,11 +709,11 @@ func (nd *Figure8DerivedServer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *Figure8DerivedServer) hydroSnapshot(add func([]byte)) {
-	for _, v57 := range nd.n7Accs {
-		add(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v57))
+	for _, v58 := range nd.n7Accs {
+		add(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v58))
 	}
-	for v65 := range nd.n10Seen {
-		add(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v65))
+	for v66 := range nd.n10Seen {
+		add(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v66))
 	}
 }
 

@@ -118,6 +118,7 @@ func (nd *ScalableTwoPCClient) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.Union (5), hydro.Join (6), hydro.Unique (7), hydro.Sink (8), hydro.DeferTickLazy (10), hydro.Union (11), hydro.Send (111), hydro.Send (112), hydro.Union (113).
 func (nd *ScalableTwoPCClient) subgraph0() {
+	out19 := nd.n8Out
 	nd.n0Buf = nd.requests.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
@@ -176,7 +177,7 @@ func (nd *ScalableTwoPCClient) subgraph0() {
 				v17 := learned(v12, v16)
 				if _, dup18 := nd.n7Seen[v17]; !dup18 {
 					nd.n7Seen[v17] = struct{}{}
-					nd.n8Out = append(nd.n8Out, v17)
+					out19 = append(out19, v17)
 				}
 			}
 		}
@@ -184,28 +185,29 @@ func (nd *ScalableTwoPCClient) subgraph0() {
 	}
 	clear(nd.n111Recv)
 	nd.n111Recv = nd.n111Recv[:0]
-	for _, v19 := range nd.n112Recv {
-		k20 := v19.ID
-		if g21, ok22 := nd.n6RIndex.Get(k20); ok22 {
-			for _, v23 := range nd.n6RGroups[g21] {
-				v24 := learned(v19, v23)
-				if _, dup25 := nd.n7Seen[v24]; !dup25 {
-					nd.n7Seen[v24] = struct{}{}
-					nd.n8Out = append(nd.n8Out, v24)
+	for _, v20 := range nd.n112Recv {
+		k21 := v20.ID
+		if g22, ok23 := nd.n6RIndex.Get(k21); ok23 {
+			for _, v24 := range nd.n6RGroups[g22] {
+				v25 := learned(v20, v24)
+				if _, dup26 := nd.n7Seen[v25]; !dup26 {
+					nd.n7Seen[v25] = struct{}{}
+					out19 = append(out19, v25)
 				}
 			}
 		}
-		nd.n9Neg.Add(v19.ID)
+		nd.n9Neg.Add(v20.ID)
 	}
 	clear(nd.n112Recv)
 	nd.n112Recv = nd.n112Recv[:0]
+	nd.n8Out = out19
 }
 
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *ScalableTwoPCClient) subgraph1() {
-	for _, v27 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v27.ID) {
-			nd.n10Next = append(nd.n10Next, v27)
+	for _, v28 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v28.ID) {
+			nd.n10Next = append(nd.n10Next, v28)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -542,7 +544,7 @@ func NewScalableTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.O
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:545:92*/
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:547:92*/
 	return nd
 }
 
@@ -759,6 +761,8 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.MergeKeyed (25), hydro.Join (27), hydro.FilterMap (28), hydro.Join (32), hydro.CrossJoin (33), hydro.FilterMap (34), hydro.Union (35), hydro.FilterMap (36), hydro.Sink (37), hydro.FilterMap (38), hydro.Unique (39), hydro.CrossJoin (40), hydro.Sink (41), hydro.FilterMap (43), hydro.Unique (44), hydro.Map (45), hydro.Union (48).
 func (nd *ScalableTwoPCParticipant) subgraph5() {
+	out45 := nd.n41Out
+	out70 := nd.n37Out
 	slices.Sort(nd.n25Changed)
 	for _, i39 := range nd.n25Changed {
 		v38 := nd.n25Accs[i39]
@@ -768,63 +772,63 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 				nd.n40L = append(nd.n40L, v40)
 				for _, v43 := range nd.n40R {
 					v44 := decidedBy(v40, v43)
-					nd.n41Out = append(nd.n41Out, v44)
+					out45 = append(out45, v44)
 				}
 				nd.n50Neg.Add(v40.ID)
 			}
 		}
-		if v45, ok46 := preparedOnly(v38); ok46 {
-			if _, dup47 := nd.n44Seen[v45]; !dup47 {
-				nd.n44Seen[v45] = struct{}{}
-				v48 := newDoubt(v45)
-				k49 := v48.ID
-				i50, ok51 := nd.n49Index.Get(k49)
-				if !ok51 {
-					i50 = len(nd.n49Accs)
-					nd.n49Index.Put(k49, i50)
-					bot52 := v48
-					bot52.Rounds = *new(lattices.Max[int])
-					nd.n49Accs = append(nd.n49Accs, bot52)
+		if v46, ok47 := preparedOnly(v38); ok47 {
+			if _, dup48 := nd.n44Seen[v46]; !dup48 {
+				nd.n44Seen[v46] = struct{}{}
+				v49 := newDoubt(v46)
+				k50 := v49.ID
+				i51, ok52 := nd.n49Index.Get(k50)
+				if !ok52 {
+					i51 = len(nd.n49Accs)
+					nd.n49Index.Put(k50, i51)
+					bot53 := v49
+					bot53.Rounds = *new(lattices.Max[int])
+					nd.n49Accs = append(nd.n49Accs, bot53)
 				}
-				nd.n49Accs[i50].Rounds.Merge(v48.Rounds)
+				nd.n49Accs[i51].Rounds.Merge(v49.Rounds)
 			}
 		}
 	}
-	for _, v53 := range nd.h26To27Port0 {
-		if i54, ok55 := nd.n25Index.Get(v53.ID); ok55 {
-			v56 := nd.n25Accs[i54]
-			v57 := recordOf(v53, v56)
-			if v58, ok59 := abortPrepared(v57); ok59 {
-				nd.n29Next = append(nd.n29Next, v58)
+	for _, v54 := range nd.h26To27Port0 {
+		if i55, ok56 := nd.n25Index.Get(v54.ID); ok56 {
+			v57 := nd.n25Accs[i55]
+			v58 := recordOf(v54, v57)
+			if v59, ok60 := abortPrepared(v58); ok60 {
+				nd.n29Next = append(nd.n29Next, v59)
 			}
 		}
 	}
 	clear(nd.h26To27Port0)
 	nd.h26To27Port0 = nd.h26To27Port0[:0]
-	for _, v60 := range nd.h31To32Port0 {
-		if i61, ok62 := nd.n25Index.Get(v60.ID); ok62 {
-			v63 := nd.n25Accs[i61]
-			v64 := txnRecord(v60, v63)
-			nd.n33L = append(nd.n33L, v64)
-			for _, v65 := range nd.n33R {
-				v66 := stand(v64, v65)
-				if v67, ok68 := voteOf(v66); ok68 {
-					nd.n37Out = append(nd.n37Out, v67)
+	for _, v61 := range nd.h31To32Port0 {
+		if i62, ok63 := nd.n25Index.Get(v61.ID); ok63 {
+			v64 := nd.n25Accs[i62]
+			v65 := txnRecord(v61, v64)
+			nd.n33L = append(nd.n33L, v65)
+			for _, v66 := range nd.n33R {
+				v67 := stand(v65, v66)
+				if v68, ok69 := voteOf(v67); ok69 {
+					out70 = append(out70, v68)
 					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v67.ID)
-					part69 := xxhash.Sum64(nd.hydroKey)
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v68.ID)
+					part71 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v67)
-						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part69}, 55, nd.hydroBuf)
+						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v68)
+						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part71}, 55, nd.hydroBuf)
 					}
 				}
-				if v70, ok71 := ackOf(v66); ok71 {
+				if v72, ok73 := ackOf(v67); ok73 {
 					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v70.ID)
-					part72 := xxhash.Sum64(nd.hydroKey)
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v72.ID)
+					part74 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v70)
-						nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part72}, 93, nd.hydroBuf)
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v72)
+						nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part74}, 93, nd.hydroBuf)
 					}
 				}
 			}
@@ -832,115 +836,117 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 	}
 	clear(nd.h31To32Port0)
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
-	for _, v73 := range nd.h14To33Port1 {
-		nd.n33R = append(nd.n33R, v73)
-		for _, v74 := range nd.n33L {
-			v75 := stand(v74, v73)
-			if v76, ok77 := voteOf(v75); ok77 {
-				nd.n37Out = append(nd.n37Out, v76)
+	for _, v75 := range nd.h14To33Port1 {
+		nd.n33R = append(nd.n33R, v75)
+		for _, v76 := range nd.n33L {
+			v77 := stand(v76, v75)
+			if v78, ok79 := voteOf(v77); ok79 {
+				out70 = append(out70, v78)
 				nd.hydroKey = nd.hydroKey[:0]
-				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v76.ID)
-				part78 := xxhash.Sum64(nd.hydroKey)
+				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v78.ID)
+				part80 := xxhash.Sum64(nd.hydroKey)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v76)
-					nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part78}, 55, nd.hydroBuf)
+					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v78)
+					nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part80}, 55, nd.hydroBuf)
 				}
 			}
-			if v79, ok80 := ackOf(v75); ok80 {
+			if v81, ok82 := ackOf(v77); ok82 {
 				nd.hydroKey = nd.hydroKey[:0]
-				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v79.ID)
-				part81 := xxhash.Sum64(nd.hydroKey)
+				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v81.ID)
+				part83 := xxhash.Sum64(nd.hydroKey)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v79)
-					nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part81}, 93, nd.hydroBuf)
+					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v81)
+					nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part83}, 93, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	clear(nd.h14To33Port1)
 	nd.h14To33Port1 = nd.h14To33Port1[:0]
-	for _, v82 := range nd.h17To35Port0 {
-		nd.n37Out = append(nd.n37Out, v82)
+	for _, v84 := range nd.h17To35Port0 {
+		out70 = append(out70, v84)
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v82.ID)
-		part83 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v84.ID)
+		part85 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v82)
-			nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part83}, 55, nd.hydroBuf)
+			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v84)
+			nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part85}, 55, nd.hydroBuf)
 		}
 	}
 	clear(nd.h17To35Port0)
 	nd.h17To35Port0 = nd.h17To35Port0[:0]
-	for _, v84 := range nd.h14To40Port1 {
-		nd.n40R = append(nd.n40R, v84)
-		for _, v85 := range nd.n40L {
-			v86 := decidedBy(v85, v84)
-			nd.n41Out = append(nd.n41Out, v86)
+	for _, v86 := range nd.h14To40Port1 {
+		nd.n40R = append(nd.n40R, v86)
+		for _, v87 := range nd.n40L {
+			v88 := decidedBy(v87, v86)
+			out45 = append(out45, v88)
 		}
 	}
 	clear(nd.h14To40Port1)
 	nd.h14To40Port1 = nd.h14To40Port1[:0]
-	for _, v87 := range nd.h42To48Port1 {
-		k88 := v87.ID
-		i89, ok90 := nd.n49Index.Get(k88)
-		if !ok90 {
-			i89 = len(nd.n49Accs)
-			nd.n49Index.Put(k88, i89)
-			bot91 := v87
-			bot91.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot91)
+	for _, v89 := range nd.h42To48Port1 {
+		k90 := v89.ID
+		i91, ok92 := nd.n49Index.Get(k90)
+		if !ok92 {
+			i91 = len(nd.n49Accs)
+			nd.n49Index.Put(k90, i91)
+			bot93 := v89
+			bot93.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot93)
 		}
-		nd.n49Accs[i89].Rounds.Merge(v87.Rounds)
+		nd.n49Accs[i91].Rounds.Merge(v89.Rounds)
 	}
 	clear(nd.h42To48Port1)
 	nd.h42To48Port1 = nd.h42To48Port1[:0]
-	for _, v92 := range nd.h47To48Port2 {
-		k93 := v92.ID
-		i94, ok95 := nd.n49Index.Get(k93)
-		if !ok95 {
-			i94 = len(nd.n49Accs)
-			nd.n49Index.Put(k93, i94)
-			bot96 := v92
-			bot96.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot96)
+	for _, v94 := range nd.h47To48Port2 {
+		k95 := v94.ID
+		i96, ok97 := nd.n49Index.Get(k95)
+		if !ok97 {
+			i96 = len(nd.n49Accs)
+			nd.n49Index.Put(k95, i96)
+			bot98 := v94
+			bot98.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot98)
 		}
-		nd.n49Accs[i94].Rounds.Merge(v92.Rounds)
+		nd.n49Accs[i96].Rounds.Merge(v94.Rounds)
 	}
 	clear(nd.h47To48Port2)
 	nd.h47To48Port2 = nd.h47To48Port2[:0]
+	nd.n41Out = out45
+	nd.n37Out = out70
 }
 
 // subgraph6 runs stratum 3: hydro.MergeKeyed (49), hydro.AntiJoin (50), hydro.Filter (52), hydro.CrossJoin (53).
 func (nd *ScalableTwoPCParticipant) subgraph6() {
-	for i98 := range nd.n49Accs {
-		v97 := nd.n49Accs[i98]
-		if !nd.n50Neg.Has(v97.ID) {
-			nd.n51Next = append(nd.n51Next, v97)
-			if inDoubt(v97) {
-				nd.n53L = append(nd.n53L, v97)
-				for _, v99 := range nd.n53R {
-					v100 := inquiry(v97, v99)
+	for i100 := range nd.n49Accs {
+		v99 := nd.n49Accs[i100]
+		if !nd.n50Neg.Has(v99.ID) {
+			nd.n51Next = append(nd.n51Next, v99)
+			if inDoubt(v99) {
+				nd.n53L = append(nd.n53L, v99)
+				for _, v101 := range nd.n53R {
+					v102 := inquiry(v99, v101)
 					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v100.ID)
-					part101 := xxhash.Sum64(nd.hydroKey)
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v102.ID)
+					part103 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v100)
-						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part101}, 56, nd.hydroBuf)
+						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v102)
+						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part103}, 56, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v103 := range nd.h14To53Port1 {
-		nd.n53R = append(nd.n53R, v103)
-		for _, v104 := range nd.n53L {
-			v105 := inquiry(v104, v103)
+	for _, v105 := range nd.h14To53Port1 {
+		nd.n53R = append(nd.n53R, v105)
+		for _, v106 := range nd.n53L {
+			v107 := inquiry(v106, v105)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v105.ID)
-			part106 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v107.ID)
+			part108 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v105)
-				nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part106}, 56, nd.hydroBuf)
+				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v107)
+				nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part108}, 56, nd.hydroBuf)
 			}
 		}
 	}
@@ -959,30 +965,30 @@ func (nd *ScalableTwoPCParticipant) Recover(dir durable.FS, opts durable.Options
 func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 25:
-		var v110 Record
-		n111, err112 := decodeHydroRecord(item, &v110)
-		if err112 == nil && n111 != len(item) {
-			err112 = fmt.Errorf("%d bytes after the item", len(item)-n111)
+		var v112 Record
+		n113, err114 := decodeHydroRecord(item, &v112)
+		if err114 == nil && n113 != len(item) {
+			err114 = fmt.Errorf("%d bytes after the item", len(item)-n113)
 		}
-		if err112 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err112)
+		if err114 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err114)
 		}
-		k113 := v110.ID
-		i114, ok115 := nd.n25Index.Get(k113)
-		if ok115 {
-			nd.n25Accs[i114] = v110
+		k115 := v112.ID
+		i116, ok117 := nd.n25Index.Get(k115)
+		if ok117 {
+			nd.n25Accs[i116] = v112
 		} else {
-			i114 = len(nd.n25Accs)
-			nd.n25Index.Put(k113, i114)
-			nd.n25Accs = append(nd.n25Accs, v110)
+			i116 = len(nd.n25Accs)
+			nd.n25Index.Put(k115, i116)
+			nd.n25Accs = append(nd.n25Accs, v112)
 			nd.n25Mark = append(nd.n25Mark, false)
 		}
-		if i114 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i114+1-len(nd.n25Touched))...)
+		if i116 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i116+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i114] {
-			nd.n25Touched[i114] = true
-			nd.n25Changed = append(nd.n25Changed, i114)
+		if !nd.n25Touched[i116] {
+			nd.n25Touched[i116] = true
+			nd.n25Changed = append(nd.n25Changed, i116)
 		}
 		return nil
 	}
@@ -995,10 +1001,10 @@ func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCParticipant) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i107 := range nd.n25Dirty {
-			nd.n25Mark[i107] = false
-			v108 := nd.n25Accs[i107]
-			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v108))
+		for _, i109 := range nd.n25Dirty {
+			nd.n25Mark[i109] = false
+			v110 := nd.n25Accs[i109]
+			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v110))
 		}
 		nd.n25Dirty = nd.n25Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1012,8 +1018,8 @@ func (nd *ScalableTwoPCParticipant) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalableTwoPCParticipant) hydroSnapshot(add func([]byte)) {
-	for _, v109 := range nd.n25Accs {
-		add(appendHydroRecord(nd.hydroJournal.Record(25), &v109))
+	for _, v111 := range nd.n25Accs {
+		add(appendHydroRecord(nd.hydroJournal.Record(25), &v111))
 	}
 }
 
@@ -1366,7 +1372,7 @@ func NewScalableTwoPCCommitter(requests hydro.Input[Request], outcomes hydro.Out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1369:91*/
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1375:91*/
 	return nd
 }
 

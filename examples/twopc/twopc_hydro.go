@@ -117,6 +117,7 @@ func (nd *TwoPCClient) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.Union (5), hydro.Join (6), hydro.Unique (7), hydro.Sink (8), hydro.DeferTickLazy (10), hydro.Union (11), hydro.Send (111), hydro.Send (112), hydro.Union (113).
 func (nd *TwoPCClient) subgraph0() {
+	out19 := nd.n8Out
 	nd.n0Buf = nd.requests.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
@@ -175,7 +176,7 @@ func (nd *TwoPCClient) subgraph0() {
 				v17 := learned(v12, v16)
 				if _, dup18 := nd.n7Seen[v17]; !dup18 {
 					nd.n7Seen[v17] = struct{}{}
-					nd.n8Out = append(nd.n8Out, v17)
+					out19 = append(out19, v17)
 				}
 			}
 		}
@@ -183,28 +184,29 @@ func (nd *TwoPCClient) subgraph0() {
 	}
 	clear(nd.n111Recv)
 	nd.n111Recv = nd.n111Recv[:0]
-	for _, v19 := range nd.n112Recv {
-		k20 := v19.ID
-		if g21, ok22 := nd.n6RIndex.Get(k20); ok22 {
-			for _, v23 := range nd.n6RGroups[g21] {
-				v24 := learned(v19, v23)
-				if _, dup25 := nd.n7Seen[v24]; !dup25 {
-					nd.n7Seen[v24] = struct{}{}
-					nd.n8Out = append(nd.n8Out, v24)
+	for _, v20 := range nd.n112Recv {
+		k21 := v20.ID
+		if g22, ok23 := nd.n6RIndex.Get(k21); ok23 {
+			for _, v24 := range nd.n6RGroups[g22] {
+				v25 := learned(v20, v24)
+				if _, dup26 := nd.n7Seen[v25]; !dup26 {
+					nd.n7Seen[v25] = struct{}{}
+					out19 = append(out19, v25)
 				}
 			}
 		}
-		nd.n9Neg.Add(v19.ID)
+		nd.n9Neg.Add(v20.ID)
 	}
 	clear(nd.n112Recv)
 	nd.n112Recv = nd.n112Recv[:0]
+	nd.n8Out = out19
 }
 
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *TwoPCClient) subgraph1() {
-	for _, v27 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v27.ID) {
-			nd.n10Next = append(nd.n10Next, v27)
+	for _, v28 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v28.ID) {
+			nd.n10Next = append(nd.n10Next, v28)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -449,7 +451,7 @@ func NewTwoPCCoordinator(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line twopc_hydro.go:452:82*/
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line twopc_hydro.go:454:82*/
 	nd.n107Seen = map[Txn]struct{}{}
 	nd.n110Seen = map[Outcome]struct{}{}
 	return nd
@@ -1331,7 +1333,7 @@ func NewTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1334:85*/
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1336:85*/
 	return nd
 }
 
@@ -1548,6 +1550,8 @@ func (nd *TwoPCParticipant) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.MergeKeyed (25), hydro.Join (27), hydro.FilterMap (28), hydro.Join (32), hydro.CrossJoin (33), hydro.FilterMap (34), hydro.Union (35), hydro.FilterMap (36), hydro.Sink (37), hydro.FilterMap (38), hydro.Unique (39), hydro.CrossJoin (40), hydro.Sink (41), hydro.FilterMap (43), hydro.Unique (44), hydro.Map (45), hydro.Union (48).
 func (nd *TwoPCParticipant) subgraph5() {
+	out45 := nd.n41Out
+	out70 := nd.n37Out
 	slices.Sort(nd.n25Changed)
 	for _, i39 := range nd.n25Changed {
 		v38 := nd.n25Accs[i39]
@@ -1557,56 +1561,56 @@ func (nd *TwoPCParticipant) subgraph5() {
 				nd.n40L = append(nd.n40L, v40)
 				for _, v43 := range nd.n40R {
 					v44 := decidedBy(v40, v43)
-					nd.n41Out = append(nd.n41Out, v44)
+					out45 = append(out45, v44)
 				}
 				nd.n50Neg.Add(v40.ID)
 			}
 		}
-		if v45, ok46 := preparedOnly(v38); ok46 {
-			if _, dup47 := nd.n44Seen[v45]; !dup47 {
-				nd.n44Seen[v45] = struct{}{}
-				v48 := newDoubt(v45)
-				k49 := v48.ID
-				i50, ok51 := nd.n49Index.Get(k49)
-				if !ok51 {
-					i50 = len(nd.n49Accs)
-					nd.n49Index.Put(k49, i50)
-					bot52 := v48
-					bot52.Rounds = *new(lattices.Max[int])
-					nd.n49Accs = append(nd.n49Accs, bot52)
+		if v46, ok47 := preparedOnly(v38); ok47 {
+			if _, dup48 := nd.n44Seen[v46]; !dup48 {
+				nd.n44Seen[v46] = struct{}{}
+				v49 := newDoubt(v46)
+				k50 := v49.ID
+				i51, ok52 := nd.n49Index.Get(k50)
+				if !ok52 {
+					i51 = len(nd.n49Accs)
+					nd.n49Index.Put(k50, i51)
+					bot53 := v49
+					bot53.Rounds = *new(lattices.Max[int])
+					nd.n49Accs = append(nd.n49Accs, bot53)
 				}
-				nd.n49Accs[i50].Rounds.Merge(v48.Rounds)
+				nd.n49Accs[i51].Rounds.Merge(v49.Rounds)
 			}
 		}
 	}
-	for _, v53 := range nd.h26To27Port0 {
-		if i54, ok55 := nd.n25Index.Get(v53.ID); ok55 {
-			v56 := nd.n25Accs[i54]
-			v57 := recordOf(v53, v56)
-			if v58, ok59 := abortPrepared(v57); ok59 {
-				nd.n29Next = append(nd.n29Next, v58)
+	for _, v54 := range nd.h26To27Port0 {
+		if i55, ok56 := nd.n25Index.Get(v54.ID); ok56 {
+			v57 := nd.n25Accs[i55]
+			v58 := recordOf(v54, v57)
+			if v59, ok60 := abortPrepared(v58); ok60 {
+				nd.n29Next = append(nd.n29Next, v59)
 			}
 		}
 	}
 	clear(nd.h26To27Port0)
 	nd.h26To27Port0 = nd.h26To27Port0[:0]
-	for _, v60 := range nd.h31To32Port0 {
-		if i61, ok62 := nd.n25Index.Get(v60.ID); ok62 {
-			v63 := nd.n25Accs[i61]
-			v64 := txnRecord(v60, v63)
-			nd.n33L = append(nd.n33L, v64)
-			for _, v65 := range nd.n33R {
-				v66 := stand(v64, v65)
-				if v67, ok68 := voteOf(v66); ok68 {
-					nd.n37Out = append(nd.n37Out, v67)
+	for _, v61 := range nd.h31To32Port0 {
+		if i62, ok63 := nd.n25Index.Get(v61.ID); ok63 {
+			v64 := nd.n25Accs[i62]
+			v65 := txnRecord(v61, v64)
+			nd.n33L = append(nd.n33L, v65)
+			for _, v66 := range nd.n33R {
+				v67 := stand(v65, v66)
+				if v68, ok69 := voteOf(v67); ok69 {
+					out70 = append(out70, v68)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v67)
+						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v68)
 						nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 					}
 				}
-				if v69, ok70 := ackOf(v66); ok70 {
+				if v71, ok72 := ackOf(v67); ok72 {
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v69)
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v71)
 						nd.hydroSend(hydro.Dest{Location: "coordinator"}, 93, nd.hydroBuf)
 					}
 				}
@@ -1615,20 +1619,20 @@ func (nd *TwoPCParticipant) subgraph5() {
 	}
 	clear(nd.h31To32Port0)
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
-	for _, v71 := range nd.h14To33Port1 {
-		nd.n33R = append(nd.n33R, v71)
-		for _, v72 := range nd.n33L {
-			v73 := stand(v72, v71)
-			if v74, ok75 := voteOf(v73); ok75 {
-				nd.n37Out = append(nd.n37Out, v74)
+	for _, v73 := range nd.h14To33Port1 {
+		nd.n33R = append(nd.n33R, v73)
+		for _, v74 := range nd.n33L {
+			v75 := stand(v74, v73)
+			if v76, ok77 := voteOf(v75); ok77 {
+				out70 = append(out70, v76)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v74)
+					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v76)
 					nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 				}
 			}
-			if v76, ok77 := ackOf(v73); ok77 {
+			if v78, ok79 := ackOf(v75); ok79 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v76)
+					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v78)
 					nd.hydroSend(hydro.Dest{Location: "coordinator"}, 93, nd.hydroBuf)
 				}
 			}
@@ -1636,78 +1640,80 @@ func (nd *TwoPCParticipant) subgraph5() {
 	}
 	clear(nd.h14To33Port1)
 	nd.h14To33Port1 = nd.h14To33Port1[:0]
-	for _, v78 := range nd.h17To35Port0 {
-		nd.n37Out = append(nd.n37Out, v78)
+	for _, v80 := range nd.h17To35Port0 {
+		out70 = append(out70, v80)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v78)
+			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v80)
 			nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 		}
 	}
 	clear(nd.h17To35Port0)
 	nd.h17To35Port0 = nd.h17To35Port0[:0]
-	for _, v79 := range nd.h14To40Port1 {
-		nd.n40R = append(nd.n40R, v79)
-		for _, v80 := range nd.n40L {
-			v81 := decidedBy(v80, v79)
-			nd.n41Out = append(nd.n41Out, v81)
+	for _, v81 := range nd.h14To40Port1 {
+		nd.n40R = append(nd.n40R, v81)
+		for _, v82 := range nd.n40L {
+			v83 := decidedBy(v82, v81)
+			out45 = append(out45, v83)
 		}
 	}
 	clear(nd.h14To40Port1)
 	nd.h14To40Port1 = nd.h14To40Port1[:0]
-	for _, v82 := range nd.h42To48Port1 {
-		k83 := v82.ID
-		i84, ok85 := nd.n49Index.Get(k83)
-		if !ok85 {
-			i84 = len(nd.n49Accs)
-			nd.n49Index.Put(k83, i84)
-			bot86 := v82
-			bot86.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot86)
+	for _, v84 := range nd.h42To48Port1 {
+		k85 := v84.ID
+		i86, ok87 := nd.n49Index.Get(k85)
+		if !ok87 {
+			i86 = len(nd.n49Accs)
+			nd.n49Index.Put(k85, i86)
+			bot88 := v84
+			bot88.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot88)
 		}
-		nd.n49Accs[i84].Rounds.Merge(v82.Rounds)
+		nd.n49Accs[i86].Rounds.Merge(v84.Rounds)
 	}
 	clear(nd.h42To48Port1)
 	nd.h42To48Port1 = nd.h42To48Port1[:0]
-	for _, v87 := range nd.h47To48Port2 {
-		k88 := v87.ID
-		i89, ok90 := nd.n49Index.Get(k88)
-		if !ok90 {
-			i89 = len(nd.n49Accs)
-			nd.n49Index.Put(k88, i89)
-			bot91 := v87
-			bot91.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot91)
+	for _, v89 := range nd.h47To48Port2 {
+		k90 := v89.ID
+		i91, ok92 := nd.n49Index.Get(k90)
+		if !ok92 {
+			i91 = len(nd.n49Accs)
+			nd.n49Index.Put(k90, i91)
+			bot93 := v89
+			bot93.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot93)
 		}
-		nd.n49Accs[i89].Rounds.Merge(v87.Rounds)
+		nd.n49Accs[i91].Rounds.Merge(v89.Rounds)
 	}
 	clear(nd.h47To48Port2)
 	nd.h47To48Port2 = nd.h47To48Port2[:0]
+	nd.n41Out = out45
+	nd.n37Out = out70
 }
 
 // subgraph6 runs stratum 3: hydro.MergeKeyed (49), hydro.AntiJoin (50), hydro.Filter (52), hydro.CrossJoin (53).
 func (nd *TwoPCParticipant) subgraph6() {
-	for i93 := range nd.n49Accs {
-		v92 := nd.n49Accs[i93]
-		if !nd.n50Neg.Has(v92.ID) {
-			nd.n51Next = append(nd.n51Next, v92)
-			if inDoubt(v92) {
-				nd.n53L = append(nd.n53L, v92)
-				for _, v94 := range nd.n53R {
-					v95 := inquiry(v92, v94)
+	for i95 := range nd.n49Accs {
+		v94 := nd.n49Accs[i95]
+		if !nd.n50Neg.Has(v94.ID) {
+			nd.n51Next = append(nd.n51Next, v94)
+			if inDoubt(v94) {
+				nd.n53L = append(nd.n53L, v94)
+				for _, v96 := range nd.n53R {
+					v97 := inquiry(v94, v96)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v95)
+						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v97)
 						nd.hydroSend(hydro.Dest{Location: "coordinator"}, 56, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v97 := range nd.h14To53Port1 {
-		nd.n53R = append(nd.n53R, v97)
-		for _, v98 := range nd.n53L {
-			v99 := inquiry(v98, v97)
+	for _, v99 := range nd.h14To53Port1 {
+		nd.n53R = append(nd.n53R, v99)
+		for _, v100 := range nd.n53L {
+			v101 := inquiry(v100, v99)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v99)
+				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v101)
 				nd.hydroSend(hydro.Dest{Location: "coordinator"}, 56, nd.hydroBuf)
 			}
 		}
@@ -1727,30 +1733,30 @@ func (nd *TwoPCParticipant) Recover(dir durable.FS, opts durable.Options) error 
 func (nd *TwoPCParticipant) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 25:
-		var v103 Record
-		n104, err105 := decodeHydroRecord(item, &v103)
-		if err105 == nil && n104 != len(item) {
-			err105 = fmt.Errorf("%d bytes after the item", len(item)-n104)
+		var v105 Record
+		n106, err107 := decodeHydroRecord(item, &v105)
+		if err107 == nil && n106 != len(item) {
+			err107 = fmt.Errorf("%d bytes after the item", len(item)-n106)
 		}
-		if err105 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err105)
+		if err107 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err107)
 		}
-		k106 := v103.ID
-		i107, ok108 := nd.n25Index.Get(k106)
-		if ok108 {
-			nd.n25Accs[i107] = v103
+		k108 := v105.ID
+		i109, ok110 := nd.n25Index.Get(k108)
+		if ok110 {
+			nd.n25Accs[i109] = v105
 		} else {
-			i107 = len(nd.n25Accs)
-			nd.n25Index.Put(k106, i107)
-			nd.n25Accs = append(nd.n25Accs, v103)
+			i109 = len(nd.n25Accs)
+			nd.n25Index.Put(k108, i109)
+			nd.n25Accs = append(nd.n25Accs, v105)
 			nd.n25Mark = append(nd.n25Mark, false)
 		}
-		if i107 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i107+1-len(nd.n25Touched))...)
+		if i109 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i109+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i107] {
-			nd.n25Touched[i107] = true
-			nd.n25Changed = append(nd.n25Changed, i107)
+		if !nd.n25Touched[i109] {
+			nd.n25Touched[i109] = true
+			nd.n25Changed = append(nd.n25Changed, i109)
 		}
 		return nil
 	}
@@ -1763,10 +1769,10 @@ func (nd *TwoPCParticipant) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *TwoPCParticipant) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i100 := range nd.n25Dirty {
-			nd.n25Mark[i100] = false
-			v101 := nd.n25Accs[i100]
-			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v101))
+		for _, i102 := range nd.n25Dirty {
+			nd.n25Mark[i102] = false
+			v103 := nd.n25Accs[i102]
+			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v103))
 		}
 		nd.n25Dirty = nd.n25Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1780,8 +1786,8 @@ func (nd *TwoPCParticipant) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *TwoPCParticipant) hydroSnapshot(add func([]byte)) {
-	for _, v102 := range nd.n25Accs {
-		add(appendHydroRecord(nd.hydroJournal.Record(25), &v102))
+	for _, v104 := range nd.n25Accs {
+		add(appendHydroRecord(nd.hydroJournal.Record(25), &v104))
 	}
 }
 

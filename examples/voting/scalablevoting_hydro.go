@@ -108,6 +108,7 @@ func (nd *ScalableVotingClient) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Cycle (1), hydro.Timer (2), hydro.CrossJoin (3), hydro.Cycle (4), hydro.Union (5), hydro.Join (6), hydro.Unique (7), hydro.Sink (8), hydro.DeferTickLazy (10), hydro.Union (11), hydro.Send (30).
 func (nd *ScalableVotingClient) subgraph0() {
+	out19 := nd.n8Out
 	nd.n0Buf = nd.requests.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.ID
@@ -166,7 +167,7 @@ func (nd *ScalableVotingClient) subgraph0() {
 				v17 := first(v12, v16)
 				if _, dup18 := nd.n7Seen[v17]; !dup18 {
 					nd.n7Seen[v17] = struct{}{}
-					nd.n8Out = append(nd.n8Out, v17)
+					out19 = append(out19, v17)
 				}
 			}
 		}
@@ -174,13 +175,14 @@ func (nd *ScalableVotingClient) subgraph0() {
 	}
 	clear(nd.n30Recv)
 	nd.n30Recv = nd.n30Recv[:0]
+	nd.n8Out = out19
 }
 
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *ScalableVotingClient) subgraph1() {
-	for _, v20 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v20.ID) {
-			nd.n10Next = append(nd.n10Next, v20)
+	for _, v21 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v21.ID) {
+			nd.n10Next = append(nd.n10Next, v21)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -511,6 +513,7 @@ func (nd *ScalableVotingParticipant) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Broadcast (16), hydro.SelfID (17), hydro.CrossJoin (18), hydro.Sink (19).
 func (nd *ScalableVotingParticipant) subgraph0() {
+	out5 := nd.n19Out
 	if !nd.n17Done {
 		nd.n17Done = true
 		v1 := nd.hydroMember / 5
@@ -519,18 +522,19 @@ func (nd *ScalableVotingParticipant) subgraph0() {
 	for _, v2 := range nd.n16Recv {
 		for _, v3 := range nd.n18R {
 			v4 := vote(v2, v3)
-			nd.n19Out = append(nd.n19Out, v4)
+			out5 = append(out5, v4)
 			nd.hydroKey = nd.hydroKey[:0]
 			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v4.ID)
-			part5 := xxhash.Sum64(nd.hydroKey)
+			part6 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v4)
-				nd.hydroSend(hydro.Dest{Location: "collector", Parts: 5, Part: part5}, 20, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "collector", Parts: 5, Part: part6}, 20, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.n16Recv)
 	nd.n16Recv = nd.n16Recv[:0]
+	nd.n19Out = out5
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

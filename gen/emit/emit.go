@@ -597,11 +597,23 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 		}
 		fmt.Fprintf(w, "\t%s := %s\n", e.udfs[u], e.userCode(u.Lit))
 	}
+	code := body.String()
+	var kept []int
 	for _, id := range e.localOrder {
+		l := e.locals[id]
+		if l.field != "" && strings.Contains(code, l.field) {
+			// The body also reaches the field itself (a bulk copy or
+			// move into a Sink): use the field throughout.
+			code = regexp.MustCompile(`\b`+regexp.QuoteMeta(l.names[0])+`\b`).ReplaceAllLiteralString(code, l.field)
+			continue
+		}
+		kept = append(kept, id)
+	}
+	for _, id := range kept {
 		w.WriteString(e.locals[id].load)
 	}
-	w.WriteString(body.String())
-	for _, id := range e.localOrder {
+	w.WriteString(code)
+	for _, id := range kept {
 		w.WriteString(e.locals[id].store)
 	}
 	w.WriteString("}\n\n")
@@ -613,6 +625,10 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 type subgraphLocal struct {
 	names       []string
 	load, store string
+	// field, if set, is the one node field that names[0] stands for; a
+	// subgraph whose body also uses the field directly uses it in place of
+	// the local.
+	field string
 }
 
 // local returns the local variables holding node id's state in the current

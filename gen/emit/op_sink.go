@@ -24,8 +24,19 @@ func sinkState(e *emitter, n *ir.Node, elem string) {
 	fmt.Fprintf(&e.flush, "\tnd.%s.PutAll(nd.n%dOut)\n%s\tnd.n%dOut = nd.n%dOut[:0]\n", f, id, clearSlice(fmt.Sprintf("nd.n%dOut", id), parse.Go(info.Elem)), id, id)
 }
 
+// sinkPush appends item x to the tick's output, held during the subgraph
+// in a local (see subgraphLocal), whose slice header the Go compiler keeps
+// in registers across the subgraph's loops, where appending to the field
+// reloads and stores it for every item: stores through the slice might
+// alias the node.
 func sinkPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
-	fmt.Fprintf(b, "nd.n%dOut = append(nd.n%dOut, %s)\n", n.ID, n.ID, x)
+	id := n.ID
+	out := e.local(id, func() subgraphLocal {
+		v := e.v("out")
+		f := fmt.Sprintf("nd.n%dOut", id)
+		return subgraphLocal{names: []string{v}, field: f, load: fmt.Sprintf("\t%s := %s\n", v, f), store: fmt.Sprintf("\t%s = %s\n", f, v)}
+	})[0]
+	fmt.Fprintf(b, "%s = append(%s, %s)\n", out, out, x)
 }
 
 func forEachPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {

@@ -76,11 +76,13 @@ func (nd *PingPongPinger) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Send (3), hydro.Sink (4).
 func (nd *PingPongPinger) subgraph1() {
+	out3 := nd.n4Out
 	for _, v2 := range nd.n3Recv {
-		nd.n4Out = append(nd.n4Out, v2)
+		out3 = append(out3, v2)
 	}
 	clear(nd.n3Recv)
 	nd.n3Recv = nd.n3Recv[:0]
+	nd.n4Out = out3
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
