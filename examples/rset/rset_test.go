@@ -250,13 +250,16 @@ type checker struct {
 	replicas int
 	// monotone checks the integers attached (a run without crashes);
 	// integers is every replica's highest attached so far.
-	monotone   bool
-	integers   map[hydro.MemberID]uint64
-	sent       map[uint64]Command
-	highest    uint64 // the highest ballot sent so far
-	stored     map[uint64]map[hydro.MemberID]bool
-	answered   map[uint64]Answer
-	collisions map[string]uint32 // replica/bucket → highest count logged
+	monotone bool
+	integers map[hydro.MemberID]uint64
+	// coordinated counts the messages between partitions of a replica
+	// (a program whose replicas' partition 0 coordinates them).
+	coordinated int
+	sent        map[uint64]Command
+	highest     uint64 // the highest ballot sent so far
+	stored      map[uint64]map[hydro.MemberID]bool
+	answered    map[uint64]Answer
+	collisions  map[string]uint32 // replica/bucket → highest count logged
 	// latest is every replica's snapshot of the highest round logged;
 	// rounds counts the snapshots logged per round and replica; snapped
 	// is the step at which each replica's last snapshot was logged.
@@ -295,6 +298,27 @@ func (c *checker) store(a Ack) {
 			c.violate("replica %d stored %d with integer %d after attaching %d", a.Replica, a.ID, a.Integer, last)
 		}
 		c.integers[a.Replica] = max(c.integers[a.Replica], a.Integer)
+	}
+}
+
+// route checks a message sent by the node that ticked to the member of
+// send's event, in a program where every replica's partition 0 of parts
+// coordinates that replica's partitions: the counters send their integers
+// to partition 0 only, and between replica partitions only a replica's own
+// partitions talk, partition 0 with the others (publications and commit
+// marks from it, votes to it).
+func (c *checker) route(from, send sim.Event, parts int) {
+	switch {
+	case send.Location != "replica":
+	case from.Location == "counter" && send.Member%parts != 0:
+		c.violate("counter %d sent an integer to partition %d of replica %d", from.Member, send.Member%parts, send.Member/parts)
+	case from.Location != "replica":
+	case from.Member/parts != send.Member/parts:
+		c.violate("partition %d of replica %d sent to replica %d", from.Member%parts, from.Member/parts, send.Member/parts)
+	case from.Member%parts != 0 && send.Member%parts != 0:
+		c.violate("partition %d of replica %d sent to its partition %d, not through partition 0", from.Member%parts, from.Member/parts, send.Member%parts)
+	default:
+		c.coordinated++
 	}
 }
 
@@ -392,9 +416,15 @@ func simulate(t *testing.T, seed uint64, sc scenario) (*checker, bool) {
 		stored: hydro.NewOutputFunc("stored", c.store), collisions: hydro.NewOutputFunc("collisions", c.collide),
 		snapshots: hydro.NewOutputFunc("snapshots", c.snapshot)}
 	clientCrashed := false
+	var ticking sim.Event
 	cfg := sim.Config{Seed: seed, Faults: sc.faults, Trace: func(e sim.Event) {
-		if e.Kind == sim.Crash && e.Location == "client" {
+		switch {
+		case e.Kind == sim.Crash && e.Location == "client":
 			clientCrashed = true
+		case e.Kind == sim.Tick:
+			ticking = e
+		case e.Kind == sim.Send && sc.generated && sc.prog.counters && sc.prog.partitions > 0:
+			c.route(ticking, e, sc.prog.partitions)
 		}
 	}}
 	if sc.faultSteps > 0 {
@@ -526,7 +556,16 @@ func TestCheckerCatchesViolations(t *testing.T) {
 	ci.store(Ack{ID: 1, Replica: 0, Payload: "x", Integer: 3})
 	ci.store(Ack{ID: 1, Replica: 1, Payload: "x", Integer: 2})
 	ci.store(Ack{ID: 1, Replica: 0, Payload: "x", Integer: 2})
-	assert.Equal(t, []string{"replica 0 stored 1 with integer 2 after attaching 3"}, ci.violations)
+	ci.route(sim.Event{Location: "counter"}, sim.Event{Location: "replica", Member: 3}, 2)
+	ci.route(sim.Event{Location: "replica", Member: 2}, sim.Event{Location: "replica", Member: 1}, 2)
+	ci.route(sim.Event{Location: "replica", Member: 3}, sim.Event{Location: "replica", Member: 3}, 2)
+	ci.route(sim.Event{Location: "replica", Member: 2}, sim.Event{Location: "replica", Member: 3}, 2)
+	ci.route(sim.Event{Location: "leader"}, sim.Event{Location: "replica", Member: 3}, 2)
+	assert.Equal(t, []string{"replica 0 stored 1 with integer 2 after attaching 3",
+		"counter 0 sent an integer to partition 1 of replica 1",
+		"partition 0 of replica 1 sent to replica 0",
+		"partition 1 of replica 1 sent to its partition 1, not through partition 0"}, ci.violations)
+	assert.Equal(t, 1, ci.coordinated)
 	c.snapshot(Snapshot{Round: 3, Replica: 0, IDs: lattices.NewSetUnion[uint64](1, 2)})
 	c.snapshot(Snapshot{Round: 3, Replica: 0, IDs: lattices.NewSetUnion[uint64](1)})
 	assert.Equal(t, []string{"round 3 of replica 0 logged 2 times"}, c.repeatedRounds())
@@ -595,6 +634,9 @@ func equivalentSeeds(t *testing.T, base, derived string, replicas, short int) {
 				assert.Equal(t, wa, ga)
 				assert.Equal(t, ws, gs)
 				assert.Equal(t, wc, gc)
+				if sc.prog.counters && sc.prog.partitions > 0 {
+					assert.Positive(t, d.coordinated, "the replicas' partitions coordinate")
+				}
 				if tc.faults.Duplicate == 0 && tc.faults.Crash == 0 {
 					assert.Empty(t, b.repeatedRounds())
 					assert.Empty(t, d.repeatedRounds())
