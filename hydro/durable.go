@@ -101,6 +101,11 @@ func (j *Journal) Append(rec []byte) {
 	j.log.Append(rec)
 }
 
+// Keep makes rec, a record started by Record and passed to a snapshot,
+// the buffer the next Record reuses: a large record (a lattice fold's
+// whole value) then grows its buffer once, not at every snapshot.
+func (j *Journal) Keep(rec []byte) { j.rec = rec }
+
 // Commit commits the tick's records with one sync and, when the log has
 // outgrown the live state, replaces it with a snapshot that snapshot
 // writes. It reports false, and the node stops (see Err), if either

@@ -1583,26 +1583,26 @@ func (nd *PaxosAcceptor) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 78:
-		var v27 Promise
-		n28, err29 := decodeHydroPromise(item, &v27)
-		if err29 == nil && n28 != len(item) {
-			err29 = fmt.Errorf("%d bytes after the item", len(item)-n28)
+		var v28 Promise
+		n29, err30 := decodeHydroPromise(item, &v28)
+		if err30 == nil && n29 != len(item) {
+			err30 = fmt.Errorf("%d bytes after the item", len(item)-n29)
 		}
-		if err29 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 78, paxos.go:145): %w", err29)
+		if err30 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 78, paxos.go:145): %w", err30)
 		}
-		nd.n78Acc.Merge(v27)
+		nd.n78Acc.Merge(v28)
 		return nil
 	case 83:
-		var v31 AcceptorLog
-		n32, err33 := decodeHydroAcceptorLog(item, &v31)
-		if err33 == nil && n32 != len(item) {
-			err33 = fmt.Errorf("%d bytes after the item", len(item)-n32)
+		var v33 AcceptorLog
+		n34, err35 := decodeHydroAcceptorLog(item, &v33)
+		if err35 == nil && n34 != len(item) {
+			err35 = fmt.Errorf("%d bytes after the item", len(item)-n34)
 		}
-		if err33 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 83, paxos.go:151): %w", err33)
+		if err35 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 83, paxos.go:151): %w", err35)
 		}
-		nd.n83Acc.Merge(v31)
+		nd.n83Acc.Merge(v33)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -1618,8 +1618,8 @@ func (nd *PaxosAcceptor) hydroCommit() bool {
 			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(78), &v26))
 		}
 		nd.n78Changed = nd.n78Changed[:0]
-		for _, v30 := range nd.n83Changed {
-			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &v30))
+		for _, v31 := range nd.n83Changed {
+			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &v31))
 		}
 		clear(nd.n83Changed)
 		nd.n83Changed = nd.n83Changed[:0]
@@ -1634,8 +1634,12 @@ func (nd *PaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	add(appendHydroPromise(nd.hydroJournal.Record(78), &nd.n78Acc))
-	add(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &nd.n83Acc))
+	rec27 := appendHydroPromise(nd.hydroJournal.Record(78), &nd.n78Acc)
+	add(rec27)
+	nd.hydroJournal.Keep(rec27)
+	rec32 := appendHydroAcceptorLog(nd.hydroJournal.Record(83), &nd.n83Acc)
+	add(rec32)
+	nd.hydroJournal.Keep(rec32)
 }
 
 // Err returns the error that stopped the node: a failed commit of its log.
@@ -1929,7 +1933,7 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:180:41*/ ProgressPeriod /*line paxos_hydro.go:1932:89*/
+	nd.n113Period = /*line paxos.go:180:41*/ ProgressPeriod /*line paxos_hydro.go:1936:89*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -2075,14 +2079,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2078:37*/
+			} /*line paxos_hydro.go:2082:37*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:91:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2085:37*/
+			} /*line paxos_hydro.go:2089:37*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -2095,14 +2099,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2098:37*/
+			} /*line paxos_hydro.go:2102:37*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:91:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2105:37*/
+			} /*line paxos_hydro.go:2109:37*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -2116,7 +2120,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2119:37*/
+			} /*line paxos_hydro.go:2123:37*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -2141,7 +2145,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2144:37*/
+			} /*line paxos_hydro.go:2148:37*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -2202,7 +2206,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v46
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2205:37*/
+			} /*line paxos_hydro.go:2209:37*/
 		}
 		{
 			s, emit := v41, func(v48 KV) {
@@ -2227,7 +2231,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2230:37*/
+			} /*line paxos_hydro.go:2234:37*/
 		}
 		{
 			s, emit := v41, func(v53 Session) {
@@ -2252,7 +2256,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2255:37*/
+			} /*line paxos_hydro.go:2259:37*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -2298,7 +2302,7 @@ func (nd *PaxosReplica) subgraph4() {
 			a := v61
 			/*line replica.go:69:42*/ {
 				acc63 = max(acc63, a.Next)
-			} /*line paxos_hydro.go:2301:37*/
+			} /*line paxos_hydro.go:2305:37*/
 		}
 	}
 	nd.n103Acc = acc63
@@ -2322,7 +2326,7 @@ func (nd *PaxosReplica) subgraph5() {
 				kv := v68
 				/*line replica.go:347:34*/ {
 					acc69 = append(acc69, kv)
-				} /*line paxos_hydro.go:2325:38*/
+				} /*line paxos_hydro.go:2329:38*/
 			}
 		}
 	}
@@ -2349,7 +2353,7 @@ func (nd *PaxosReplica) subgraph6() {
 				s := v74
 				/*line replica.go:353:48*/ {
 					acc75 = append(acc75, s)
-				} /*line paxos_hydro.go:2352:38*/
+				} /*line paxos_hydro.go:2356:38*/
 			}
 		}
 	}
@@ -2384,7 +2388,7 @@ func (nd *PaxosReplica) subgraph9() {
 	udf92 := /*line paxos.go:174:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2387:35*/
+	} /*line paxos_hydro.go:2391:35*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -2472,7 +2476,7 @@ func (nd *PaxosReplica) subgraph9() {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2475:38*/
+				} /*line paxos_hydro.go:2479:38*/
 			}
 		}
 	}
@@ -2518,7 +2522,7 @@ func (nd *PaxosReplica) subgraph10() {
 				c := v117
 				/*line replica.go:105:41*/ {
 					acc118 = append(acc118, c)
-				} /*line paxos_hydro.go:2521:38*/
+				} /*line paxos_hydro.go:2525:38*/
 			}
 		}
 	}
@@ -2559,7 +2563,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc129 = map[string]Cell{}
 									}
 									(acc129)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2562:42*/
+								} /*line paxos_hydro.go:2566:42*/
 							}
 						}
 					}
@@ -2572,7 +2576,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2575:38*/
+				} /*line paxos_hydro.go:2579:38*/
 			}
 			{
 				r, emit := v122, func(v130 SessionProbe) {
@@ -2588,7 +2592,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc136 = map[uint64]SessionLattice{}
 									}
 									(acc136)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2591:42*/
+								} /*line paxos_hydro.go:2595:42*/
 							}
 						}
 					}
@@ -2601,7 +2605,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2604:38*/
+				} /*line paxos_hydro.go:2608:38*/
 			}
 			nd.h127To138Port0 = append(nd.h127To138Port0, v122)
 			nd.n168R = append(nd.n168R, v122)
@@ -2679,7 +2683,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2682:39*/
+					} /*line paxos_hydro.go:2686:39*/
 				}
 				{
 					x, emit := v153, func(v156 Session) {
@@ -2689,7 +2693,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2692:39*/
+					} /*line paxos_hydro.go:2696:39*/
 				}
 				{
 					x, emit := v153, func(v157 Commit) {
@@ -2699,7 +2703,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2702:39*/
+					} /*line paxos_hydro.go:2706:39*/
 				}
 				{
 					x, emit := v153, func(v158 Answer) {
@@ -2709,7 +2713,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2712:39*/
+					} /*line paxos_hydro.go:2716:39*/
 				}
 			}
 		}
@@ -2735,7 +2739,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2738:41*/
+							} /*line paxos_hydro.go:2742:41*/
 						}
 						{
 							x, emit := v166, func(v169 Session) {
@@ -2745,7 +2749,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2748:41*/
+							} /*line paxos_hydro.go:2752:41*/
 						}
 						{
 							x, emit := v166, func(v170 Commit) {
@@ -2755,7 +2759,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2758:41*/
+							} /*line paxos_hydro.go:2762:41*/
 						}
 						{
 							x, emit := v166, func(v171 Answer) {
@@ -2765,7 +2769,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2768:41*/
+							} /*line paxos_hydro.go:2772:41*/
 						}
 					}
 				}
@@ -2790,7 +2794,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2793:39*/
+					} /*line paxos_hydro.go:2797:39*/
 				}
 				{
 					x, emit := v175, func(v178 Session) {
@@ -2800,7 +2804,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2803:39*/
+					} /*line paxos_hydro.go:2807:39*/
 				}
 				{
 					x, emit := v175, func(v179 Commit) {
@@ -2810,7 +2814,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2813:39*/
+					} /*line paxos_hydro.go:2817:39*/
 				}
 				{
 					x, emit := v175, func(v180 Answer) {
@@ -2820,7 +2824,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2823:39*/
+					} /*line paxos_hydro.go:2827:39*/
 				}
 			}
 		}

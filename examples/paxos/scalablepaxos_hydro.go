@@ -1452,26 +1452,26 @@ func (nd *ScalablePaxosAcceptor) Recover(dir durable.FS, opts durable.Options) e
 func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 78:
-		var v28 Promise
-		n29, err30 := decodeHydroPromise(item, &v28)
-		if err30 == nil && n29 != len(item) {
-			err30 = fmt.Errorf("%d bytes after the item", len(item)-n29)
+		var v29 Promise
+		n30, err31 := decodeHydroPromise(item, &v29)
+		if err31 == nil && n30 != len(item) {
+			err31 = fmt.Errorf("%d bytes after the item", len(item)-n30)
 		}
-		if err30 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 78, paxos.go:145): %w", err30)
+		if err31 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 78, paxos.go:145): %w", err31)
 		}
-		nd.n78Acc.Merge(v28)
+		nd.n78Acc.Merge(v29)
 		return nil
 	case 83:
-		var v32 AcceptorLog
-		n33, err34 := decodeHydroAcceptorLog(item, &v32)
-		if err34 == nil && n33 != len(item) {
-			err34 = fmt.Errorf("%d bytes after the item", len(item)-n33)
+		var v34 AcceptorLog
+		n35, err36 := decodeHydroAcceptorLog(item, &v34)
+		if err36 == nil && n35 != len(item) {
+			err36 = fmt.Errorf("%d bytes after the item", len(item)-n35)
 		}
-		if err34 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 83, paxos.go:151): %w", err34)
+		if err36 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 83, paxos.go:151): %w", err36)
 		}
-		nd.n83Acc.Merge(v32)
+		nd.n83Acc.Merge(v34)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -1487,8 +1487,8 @@ func (nd *ScalablePaxosAcceptor) hydroCommit() bool {
 			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(78), &v27))
 		}
 		nd.n78Changed = nd.n78Changed[:0]
-		for _, v31 := range nd.n83Changed {
-			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &v31))
+		for _, v32 := range nd.n83Changed {
+			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &v32))
 		}
 		clear(nd.n83Changed)
 		nd.n83Changed = nd.n83Changed[:0]
@@ -1503,8 +1503,12 @@ func (nd *ScalablePaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalablePaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	add(appendHydroPromise(nd.hydroJournal.Record(78), &nd.n78Acc))
-	add(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &nd.n83Acc))
+	rec28 := appendHydroPromise(nd.hydroJournal.Record(78), &nd.n78Acc)
+	add(rec28)
+	nd.hydroJournal.Keep(rec28)
+	rec33 := appendHydroAcceptorLog(nd.hydroJournal.Record(83), &nd.n83Acc)
+	add(rec33)
+	nd.hydroJournal.Keep(rec33)
 }
 
 // Err returns the error that stopped the node: a failed commit of its log.
@@ -1798,7 +1802,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:180:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1801:97*/
+	nd.n113Period = /*line paxos.go:180:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1805:97*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -1944,14 +1948,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1947:45*/
+			} /*line scalablepaxos_hydro.go:1951:45*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:91:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:1954:45*/
+			} /*line scalablepaxos_hydro.go:1958:45*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -1964,14 +1968,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1967:45*/
+			} /*line scalablepaxos_hydro.go:1971:45*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:91:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:1974:45*/
+			} /*line scalablepaxos_hydro.go:1978:45*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -1985,7 +1989,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1988:45*/
+			} /*line scalablepaxos_hydro.go:1992:45*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -2010,7 +2014,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2013:45*/
+			} /*line scalablepaxos_hydro.go:2017:45*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -2071,7 +2075,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v46
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2074:45*/
+			} /*line scalablepaxos_hydro.go:2078:45*/
 		}
 		{
 			s, emit := v41, func(v48 KV) {
@@ -2096,7 +2100,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:2099:45*/
+			} /*line scalablepaxos_hydro.go:2103:45*/
 		}
 		{
 			s, emit := v41, func(v53 Session) {
@@ -2121,7 +2125,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:2124:45*/
+			} /*line scalablepaxos_hydro.go:2128:45*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -2167,7 +2171,7 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 			a := v61
 			/*line replica.go:69:42*/ {
 				acc63 = max(acc63, a.Next)
-			} /*line scalablepaxos_hydro.go:2170:45*/
+			} /*line scalablepaxos_hydro.go:2174:45*/
 		}
 	}
 	nd.n103Acc = acc63
@@ -2191,7 +2195,7 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 				kv := v68
 				/*line replica.go:347:34*/ {
 					acc69 = append(acc69, kv)
-				} /*line scalablepaxos_hydro.go:2194:46*/
+				} /*line scalablepaxos_hydro.go:2198:46*/
 			}
 		}
 	}
@@ -2218,7 +2222,7 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 				s := v74
 				/*line replica.go:353:48*/ {
 					acc75 = append(acc75, s)
-				} /*line scalablepaxos_hydro.go:2221:46*/
+				} /*line scalablepaxos_hydro.go:2225:46*/
 			}
 		}
 	}
@@ -2253,7 +2257,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 	udf92 := /*line paxos.go:174:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:2256:43*/
+	} /*line scalablepaxos_hydro.go:2260:43*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -2341,7 +2345,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:2344:46*/
+				} /*line scalablepaxos_hydro.go:2348:46*/
 			}
 		}
 	}
@@ -2387,7 +2391,7 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 				c := v117
 				/*line replica.go:105:41*/ {
 					acc118 = append(acc118, c)
-				} /*line scalablepaxos_hydro.go:2390:46*/
+				} /*line scalablepaxos_hydro.go:2394:46*/
 			}
 		}
 	}
@@ -2428,7 +2432,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc129 = map[string]Cell{}
 									}
 									(acc129)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:2431:50*/
+								} /*line scalablepaxos_hydro.go:2435:50*/
 							}
 						}
 					}
@@ -2441,7 +2445,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2444:46*/
+				} /*line scalablepaxos_hydro.go:2448:46*/
 			}
 			{
 				r, emit := v122, func(v130 SessionProbe) {
@@ -2457,7 +2461,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc136 = map[uint64]SessionLattice{}
 									}
 									(acc136)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:2460:50*/
+								} /*line scalablepaxos_hydro.go:2464:50*/
 							}
 						}
 					}
@@ -2470,7 +2474,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2473:46*/
+				} /*line scalablepaxos_hydro.go:2477:46*/
 			}
 			nd.h127To138Port0 = append(nd.h127To138Port0, v122)
 			nd.n168R = append(nd.n168R, v122)
@@ -2548,7 +2552,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2551:47*/
+					} /*line scalablepaxos_hydro.go:2555:47*/
 				}
 				{
 					x, emit := v153, func(v156 Session) {
@@ -2558,7 +2562,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2561:47*/
+					} /*line scalablepaxos_hydro.go:2565:47*/
 				}
 				{
 					x, emit := v153, func(v157 Commit) {
@@ -2568,7 +2572,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2571:47*/
+					} /*line scalablepaxos_hydro.go:2575:47*/
 				}
 				{
 					x, emit := v153, func(v158 Answer) {
@@ -2578,7 +2582,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2581:47*/
+					} /*line scalablepaxos_hydro.go:2585:47*/
 				}
 			}
 		}
@@ -2604,7 +2608,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:2607:49*/
+							} /*line scalablepaxos_hydro.go:2611:49*/
 						}
 						{
 							x, emit := v166, func(v169 Session) {
@@ -2614,7 +2618,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:2617:49*/
+							} /*line scalablepaxos_hydro.go:2621:49*/
 						}
 						{
 							x, emit := v166, func(v170 Commit) {
@@ -2624,7 +2628,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:2627:49*/
+							} /*line scalablepaxos_hydro.go:2631:49*/
 						}
 						{
 							x, emit := v166, func(v171 Answer) {
@@ -2634,7 +2638,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:2637:49*/
+							} /*line scalablepaxos_hydro.go:2641:49*/
 						}
 					}
 				}
@@ -2659,7 +2663,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2662:47*/
+					} /*line scalablepaxos_hydro.go:2666:47*/
 				}
 				{
 					x, emit := v175, func(v178 Session) {
@@ -2669,7 +2673,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2672:47*/
+					} /*line scalablepaxos_hydro.go:2676:47*/
 				}
 				{
 					x, emit := v175, func(v179 Commit) {
@@ -2679,7 +2683,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2682:47*/
+					} /*line scalablepaxos_hydro.go:2686:47*/
 				}
 				{
 					x, emit := v175, func(v180 Answer) {
@@ -2689,7 +2693,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2692:47*/
+					} /*line scalablepaxos_hydro.go:2696:47*/
 				}
 			}
 		}
@@ -3193,10 +3197,10 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
 	udf5 := /*line paxos.go:111:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:3196:43*/
+	} /*line scalablepaxos_hydro.go:3200:43*/
 	udf11 := /*line paxos.go:114:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:3199:43*/
+	} /*line scalablepaxos_hydro.go:3203:43*/
 	for _, v1 := range nd.n85Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)

@@ -818,15 +818,15 @@ func (nd *RSetCountersReplica) Recover(dir durable.FS, opts durable.Options) err
 func (nd *RSetCountersReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 28:
-		var v16 lattices.Max[uint64]
-		n17, err18 := decodeHydroLatticesMaxUint64(item, &v16)
-		if err18 == nil && n17 != len(item) {
-			err18 = fmt.Errorf("%d bytes after the item", len(item)-n17)
+		var v17 lattices.Max[uint64]
+		n18, err19 := decodeHydroLatticesMaxUint64(item, &v17)
+		if err19 == nil && n18 != len(item) {
+			err19 = fmt.Errorf("%d bytes after the item", len(item)-n18)
 		}
-		if err18 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 28, counters.go:48): %w", err18)
+		if err19 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 28, counters.go:48): %w", err19)
 		}
-		nd.n28Acc.Merge(v16)
+		nd.n28Acc.Merge(v17)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
@@ -853,7 +853,9 @@ func (nd *RSetCountersReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *RSetCountersReplica) hydroSnapshot(add func([]byte)) {
-	add(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &nd.n28Acc))
+	rec16 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &nd.n28Acc)
+	add(rec16)
+	nd.hydroJournal.Keep(rec16)
 }
 
 // Err returns the error that stopped the node: a failed commit of its log.
@@ -1004,7 +1006,7 @@ func NewRSetCountersCounter(commands hydro.Input[Command], answers hydro.Output[
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounters_hydro.go:1007:96*/
+	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounters_hydro.go:1009:96*/
 	return nd
 }
 
@@ -1030,7 +1032,7 @@ func (nd *RSetCountersCounter) subgraph0() {
 			_ = v1
 			/*line rset.go:440:40*/ {
 				acc2++
-			} /*line rsetcounters_hydro.go:1033:44*/
+			} /*line rsetcounters_hydro.go:1035:44*/
 		}
 		nd.h21To23Port0 = append(nd.h21To23Port0, v1)
 	}

@@ -1440,15 +1440,15 @@ func (nd *RSetCountersPartitionedReplica) Recover(dir durable.FS, opts durable.O
 func (nd *RSetCountersPartitionedReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 28:
-		var v123 lattices.Max[uint64]
-		n124, err125 := decodeHydroLatticesMaxUint64(item, &v123)
-		if err125 == nil && n124 != len(item) {
-			err125 = fmt.Errorf("%d bytes after the item", len(item)-n124)
+		var v124 lattices.Max[uint64]
+		n125, err126 := decodeHydroLatticesMaxUint64(item, &v124)
+		if err126 == nil && n125 != len(item) {
+			err126 = fmt.Errorf("%d bytes after the item", len(item)-n125)
 		}
-		if err125 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 28, counters.go:48): %w", err125)
+		if err126 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 28, counters.go:48): %w", err126)
 		}
-		nd.n28Acc.Merge(v123)
+		nd.n28Acc.Merge(v124)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
@@ -1475,7 +1475,9 @@ func (nd *RSetCountersPartitionedReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *RSetCountersPartitionedReplica) hydroSnapshot(add func([]byte)) {
-	add(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &nd.n28Acc))
+	rec123 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &nd.n28Acc)
+	add(rec123)
+	nd.hydroJournal.Keep(rec123)
 }
 
 // Err returns the error that stopped the node: a failed commit of its log.
@@ -1676,7 +1678,7 @@ func NewRSetCountersPartitionedCounter(commands hydro.Input[Command], answers hy
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1679:108*/
+	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1681:108*/
 	return nd
 }
 
@@ -1702,7 +1704,7 @@ func (nd *RSetCountersPartitionedCounter) subgraph0() {
 			_ = v1
 			/*line rset.go:440:40*/ {
 				acc2++
-			} /*line rsetcounterspartitioned_hydro.go:1705:55*/
+			} /*line rsetcounterspartitioned_hydro.go:1707:55*/
 		}
 		nd.h21To23Port0 = append(nd.h21To23Port0, v1)
 	}

@@ -34,7 +34,14 @@ var latticeFoldDurable = &durableHooks{
 		fmt.Fprintf(b, "}\n%snd.n%dChanged = nd.n%dChanged[:0]\n", clearSlice(fmt.Sprintf("nd.n%dChanged", n.ID), e.elem(n.ID)), n.ID, n.ID)
 	},
 	state: func(e *emitter, b *strings.Builder, n *ir.Node, add string) {
-		e.record(b, n, fmt.Sprintf("nd.n%dAcc", n.ID), add)
+		// One record of the whole value, built on the journal's buffer,
+		// which keeps its size for the next snapshot.
+		app, _, ok := e.codec(n, e.elem(n.ID))
+		if !ok {
+			return
+		}
+		rec := e.v("rec")
+		fmt.Fprintf(b, "%s := %s(nd.hydroJournal.Record(%d), &nd.n%dAcc)\n%s(%s)\nnd.hydroJournal.Keep(%s)\n", rec, app, n.ID, n.ID, add, rec, rec)
 	},
 	restore: func(e *emitter, b *strings.Builder, n *ir.Node, v string) {
 		fmt.Fprintf(b, "nd.n%dAcc.Merge(%s)\n", n.ID, v)
