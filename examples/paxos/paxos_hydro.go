@@ -217,7 +217,7 @@ func (nd *PaxosClient) subgraph3() {
 		v11 := answerBallot(v9)
 		{
 			b := v11
-			/*line replica.go:413:42*/ {
+			/*line replica.go:432:42*/ {
 				acc12 = maxBallot(acc12, b)
 			} /*line paxos_hydro.go:222:36*/
 		}
@@ -245,7 +245,7 @@ func (nd *PaxosClient) subgraph4() {
 				nd.n14Next = append(nd.n14Next, v17)
 				{
 					c := v17
-					/*line replica.go:396:37*/ {
+					/*line replica.go:415:37*/ {
 						acc18 = min(acc18, c.Seq)
 					} /*line paxos_hydro.go:250:38*/
 				}
@@ -273,7 +273,7 @@ func (nd *PaxosClient) subgraph4() {
 			nd.n14Next = append(nd.n14Next, v22)
 			{
 				c := v22
-				/*line replica.go:396:37*/ {
+				/*line replica.go:415:37*/ {
 					acc18 = min(acc18, c.Seq)
 				} /*line paxos_hydro.go:278:37*/
 			}
@@ -2227,7 +2227,7 @@ func (nd *PaxosReplica) subgraph1() {
 				}
 				nd.n109Accs[i50].Cell.Merge(v48.Cell)
 			}
-			/*line replica.go:371:45*/ {
+			/*line replica.go:390:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
@@ -2252,7 +2252,7 @@ func (nd *PaxosReplica) subgraph1() {
 				}
 				nd.n112Accs[i55].S.Merge(v53.S)
 			}
-			/*line replica.go:377:55*/ {
+			/*line replica.go:396:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
@@ -2324,7 +2324,7 @@ func (nd *PaxosReplica) subgraph5() {
 			v68 := pickKV(v66, v67)
 			{
 				kv := v68
-				/*line replica.go:347:34*/ {
+				/*line replica.go:366:34*/ {
 					acc69 = append(acc69, kv)
 				} /*line paxos_hydro.go:2329:38*/
 			}
@@ -2351,7 +2351,7 @@ func (nd *PaxosReplica) subgraph6() {
 			v74 := pickSession(v72, v73)
 			{
 				s := v74
-				/*line replica.go:353:48*/ {
+				/*line replica.go:372:48*/ {
 					acc75 = append(acc75, s)
 				} /*line paxos_hydro.go:2356:38*/
 			}
@@ -2679,7 +2679,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v153, func(v155 KV) {
 						nd.n146Next = append(nd.n146Next, v155)
 					}
-					/*line replica.go:305:38*/ {
+					/*line replica.go:324:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
@@ -2689,7 +2689,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v153, func(v156 Session) {
 						nd.n148Next = append(nd.n148Next, v156)
 					}
-					/*line replica.go:311:47*/ {
+					/*line replica.go:330:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
@@ -2699,7 +2699,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v153, func(v157 Commit) {
 						nd.n150Next = append(nd.n150Next, v157)
 					}
-					/*line replica.go:323:42*/ {
+					/*line replica.go:342:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
@@ -2709,7 +2709,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v153, func(v158 Answer) {
 						nd.n154Next = append(nd.n154Next, v158)
 					}
-					/*line replica.go:317:45*/ {
+					/*line replica.go:336:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
@@ -2735,7 +2735,7 @@ func (nd *PaxosReplica) subgraph12() {
 							x, emit := v166, func(v168 KV) {
 								nd.n146Next = append(nd.n146Next, v168)
 							}
-							/*line replica.go:305:38*/ {
+							/*line replica.go:324:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
@@ -2745,7 +2745,7 @@ func (nd *PaxosReplica) subgraph12() {
 							x, emit := v166, func(v169 Session) {
 								nd.n148Next = append(nd.n148Next, v169)
 							}
-							/*line replica.go:311:47*/ {
+							/*line replica.go:330:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
@@ -2755,7 +2755,7 @@ func (nd *PaxosReplica) subgraph12() {
 							x, emit := v166, func(v170 Commit) {
 								nd.n150Next = append(nd.n150Next, v170)
 							}
-							/*line replica.go:323:42*/ {
+							/*line replica.go:342:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
@@ -2765,7 +2765,7 @@ func (nd *PaxosReplica) subgraph12() {
 							x, emit := v166, func(v171 Answer) {
 								nd.n154Next = append(nd.n154Next, v171)
 							}
-							/*line replica.go:317:45*/ {
+							/*line replica.go:336:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
@@ -2790,7 +2790,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v175, func(v177 KV) {
 						nd.n146Next = append(nd.n146Next, v177)
 					}
-					/*line replica.go:305:38*/ {
+					/*line replica.go:324:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
@@ -2800,7 +2800,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v175, func(v178 Session) {
 						nd.n148Next = append(nd.n148Next, v178)
 					}
-					/*line replica.go:311:47*/ {
+					/*line replica.go:330:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
@@ -2810,7 +2810,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v175, func(v179 Commit) {
 						nd.n150Next = append(nd.n150Next, v179)
 					}
-					/*line replica.go:323:42*/ {
+					/*line replica.go:342:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
@@ -2820,7 +2820,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v175, func(v180 Answer) {
 						nd.n154Next = append(nd.n154Next, v180)
 					}
-					/*line replica.go:317:45*/ {
+					/*line replica.go:336:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}

@@ -218,13 +218,32 @@ func withSessions(b batch, s map[uint64]SessionLattice) batch {
 	return b
 }
 
-// Exec is what executing a run changed and answered.
+// Exec is what executing a run changed and answered. Its sessions are
+// what the run changed of each session it touched: the raised mark and
+// the new answers, not the answers the session held before, so that
+// merging them into the durable sessions costs what the run did.
 type Exec struct {
 	Next     uint64
 	Done     []Commit
 	Puts     []KV
 	Sessions []Session
 	Replies  []Answer
+}
+
+// touched is a session as a run reads it: the session before the run
+// (Old, shared with the durable sessions and never written) and what the
+// run changed (New: its mark and the answers it added).
+type touched struct {
+	Old, New SessionLattice
+}
+
+// answer looks up the answer of seq, from the run or from before it.
+func (t *touched) answer(seq uint64) (Reply, bool) {
+	if r, ok := t.New.Answers[seq]; ok {
+		return r, true
+	}
+	r, ok := t.Old.Answers[seq]
+	return r, ok
 }
 
 // execute runs a batch's commands in slot order against the store. A
@@ -234,7 +253,7 @@ type Exec struct {
 func execute(b batch) Exec {
 	x := Exec{Next: b.Run.Next + uint64(len(b.Run.Cmds)), Done: b.Run.Cmds}
 	kv := map[string]Cell{}
-	sess := map[uint64]SessionLattice{}
+	sess := map[uint64]*touched{}
 	for _, c := range b.Run.Cmds {
 		for _, cmd := range c.Cmds {
 			x.run(b, c, cmd, kv, sess)
@@ -243,7 +262,8 @@ func execute(b batch) Exec {
 	for k, c := range kv {
 		x.Puts = append(x.Puts, KV{Key: k, Cell: c})
 	}
-	for inc, s := range sess {
+	for inc, t := range sess {
+		s := t.New
 		for seq := range s.Answers {
 			if seq < s.Low {
 				delete(s.Answers, seq)
@@ -256,23 +276,23 @@ func execute(b batch) Exec {
 
 // run executes one command of commit c, with the run's writes kv and
 // sessions sess so far.
-func (x *Exec) run(b batch, c Commit, cmd Command, kv map[string]Cell, sess map[uint64]SessionLattice) {
+func (x *Exec) run(b batch, c Commit, cmd Command, kv map[string]Cell, sess map[uint64]*touched) {
 	if cmd.Op == OpNoop {
 		return
 	}
-	s, ok := sess[cmd.Inc]
+	t, ok := sess[cmd.Inc]
 	if !ok {
 		old := b.Sessions[cmd.Inc]
-		s = old.Clone()
+		t = &touched{Old: old, New: SessionLattice{Low: old.Low}}
+		sess[cmd.Inc] = t
 	}
 	// Raise the mark; the answers below it are forgotten once, after
 	// the run (none is looked up: a command below the mark is skipped).
-	s.Low = max(s.Low, cmd.Low)
-	sess[cmd.Inc] = s
-	if cmd.Seq < s.Low {
+	t.New.Low = max(t.New.Low, cmd.Low)
+	if cmd.Seq < t.New.Low {
 		return
 	}
-	if r, ok := s.Answers[cmd.Seq]; ok {
+	if r, ok := t.answer(cmd.Seq); ok {
 		x.Replies = append(x.Replies, Answer{Reply: r, Ballot: c.Ballot})
 		return
 	}
@@ -288,11 +308,10 @@ func (x *Exec) run(b batch, c Commit, cmd Command, kv map[string]Cell, sess map[
 		kv[cmd.Key] = Cell{Set: true, Slot: c.Slot, Value: cmd.Value}
 		r.Value, r.Found = cmd.Value, true
 	}
-	if s.Answers == nil {
-		s.Answers = map[uint64]Reply{}
+	if t.New.Answers == nil {
+		t.New.Answers = map[uint64]Reply{}
 	}
-	s.Answers[cmd.Seq] = r
-	sess[cmd.Inc] = s
+	t.New.Answers[cmd.Seq] = r
 	if b.Replica.answers(c.Slot) {
 		x.Replies = append(x.Replies, Answer{Reply: r, Ballot: c.Ballot})
 	}

@@ -218,7 +218,7 @@ func (nd *ScalablePaxosClient) subgraph3() {
 		v11 := answerBallot(v9)
 		{
 			b := v11
-			/*line replica.go:413:42*/ {
+			/*line replica.go:432:42*/ {
 				acc12 = maxBallot(acc12, b)
 			} /*line scalablepaxos_hydro.go:223:44*/
 		}
@@ -246,7 +246,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 				nd.n14Next = append(nd.n14Next, v17)
 				{
 					c := v17
-					/*line replica.go:396:37*/ {
+					/*line replica.go:415:37*/ {
 						acc18 = min(acc18, c.Seq)
 					} /*line scalablepaxos_hydro.go:251:46*/
 				}
@@ -274,7 +274,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 			nd.n14Next = append(nd.n14Next, v22)
 			{
 				c := v22
-				/*line replica.go:396:37*/ {
+				/*line replica.go:415:37*/ {
 					acc18 = min(acc18, c.Seq)
 				} /*line scalablepaxos_hydro.go:279:45*/
 			}
@@ -2096,7 +2096,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				}
 				nd.n109Accs[i50].Cell.Merge(v48.Cell)
 			}
-			/*line replica.go:371:45*/ {
+			/*line replica.go:390:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
@@ -2121,7 +2121,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				}
 				nd.n112Accs[i55].S.Merge(v53.S)
 			}
-			/*line replica.go:377:55*/ {
+			/*line replica.go:396:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
@@ -2193,7 +2193,7 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 			v68 := pickKV(v66, v67)
 			{
 				kv := v68
-				/*line replica.go:347:34*/ {
+				/*line replica.go:366:34*/ {
 					acc69 = append(acc69, kv)
 				} /*line scalablepaxos_hydro.go:2198:46*/
 			}
@@ -2220,7 +2220,7 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 			v74 := pickSession(v72, v73)
 			{
 				s := v74
-				/*line replica.go:353:48*/ {
+				/*line replica.go:372:48*/ {
 					acc75 = append(acc75, s)
 				} /*line scalablepaxos_hydro.go:2225:46*/
 			}
@@ -2548,7 +2548,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 					x, emit := v153, func(v155 KV) {
 						nd.n146Next = append(nd.n146Next, v155)
 					}
-					/*line replica.go:305:38*/ {
+					/*line replica.go:324:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
@@ -2558,7 +2558,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 					x, emit := v153, func(v156 Session) {
 						nd.n148Next = append(nd.n148Next, v156)
 					}
-					/*line replica.go:311:47*/ {
+					/*line replica.go:330:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
@@ -2568,7 +2568,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 					x, emit := v153, func(v157 Commit) {
 						nd.n150Next = append(nd.n150Next, v157)
 					}
-					/*line replica.go:323:42*/ {
+					/*line replica.go:342:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
@@ -2578,7 +2578,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 					x, emit := v153, func(v158 Answer) {
 						nd.n154Next = append(nd.n154Next, v158)
 					}
-					/*line replica.go:317:45*/ {
+					/*line replica.go:336:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
@@ -2604,7 +2604,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 							x, emit := v166, func(v168 KV) {
 								nd.n146Next = append(nd.n146Next, v168)
 							}
-							/*line replica.go:305:38*/ {
+							/*line replica.go:324:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
@@ -2614,7 +2614,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 							x, emit := v166, func(v169 Session) {
 								nd.n148Next = append(nd.n148Next, v169)
 							}
-							/*line replica.go:311:47*/ {
+							/*line replica.go:330:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
@@ -2624,7 +2624,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 							x, emit := v166, func(v170 Commit) {
 								nd.n150Next = append(nd.n150Next, v170)
 							}
-							/*line replica.go:323:42*/ {
+							/*line replica.go:342:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
@@ -2634,7 +2634,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 							x, emit := v166, func(v171 Answer) {
 								nd.n154Next = append(nd.n154Next, v171)
 							}
-							/*line replica.go:317:45*/ {
+							/*line replica.go:336:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
@@ -2659,7 +2659,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 					x, emit := v175, func(v177 KV) {
 						nd.n146Next = append(nd.n146Next, v177)
 					}
-					/*line replica.go:305:38*/ {
+					/*line replica.go:324:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
@@ -2669,7 +2669,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 					x, emit := v175, func(v178 Session) {
 						nd.n148Next = append(nd.n148Next, v178)
 					}
-					/*line replica.go:311:47*/ {
+					/*line replica.go:330:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
@@ -2679,7 +2679,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 					x, emit := v175, func(v179 Commit) {
 						nd.n150Next = append(nd.n150Next, v179)
 					}
-					/*line replica.go:323:42*/ {
+					/*line replica.go:342:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
@@ -2689,7 +2689,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 					x, emit := v175, func(v180 Answer) {
 						nd.n154Next = append(nd.n154Next, v180)
 					}
-					/*line replica.go:317:45*/ {
+					/*line replica.go:336:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}

@@ -469,15 +469,22 @@ type SessionLattice struct {
 func (s *SessionLattice) Merge(o SessionLattice) bool {
 	changed := false
 	if o.Low > s.Low {
-		s.Low = o.Low
-		changed = true
 		// Only a raised mark forgets answers: below the old one there
-		// are none.
-		for seq := range s.Answers {
-			if seq < s.Low {
+		// are none, so those from the old mark to the new one go, by
+		// sequence number or by answer, whichever is fewer.
+		if o.Low-s.Low > uint64(len(s.Answers)) {
+			for seq := range s.Answers {
+				if seq < o.Low {
+					delete(s.Answers, seq)
+				}
+			}
+		} else {
+			for seq := s.Low; seq < o.Low; seq++ {
 				delete(s.Answers, seq)
 			}
 		}
+		s.Low = o.Low
+		changed = true
 	}
 	for seq, r := range o.Answers {
 		if seq < s.Low {
