@@ -169,7 +169,7 @@ func TestExplainSealingStep(t *testing.T) {
 		"plan RSetSnapshotPartitioned (",
 		"step 1 (", "): partition replica into 2 sealing taken\n",
 		"    partitions: replica\n",
-		"    precondition: the named stream is one hydro.Send or hydro.Broadcast from the location",
+		"    precondition: the named stream is one hydro.Send, hydro.Broadcast or hydro.DemuxBy (whose pure function chooses the receiver from fields the trigger fills) from the location",
 		"hydro.Broadcast (snapshot.go:40:29): routes by the hash of the whole item",
 		"hydro.Broadcast (snapshot.go:43:28): the trigger, sent to every partition (replicated)\n",
 		"hydro.Send (snapshot.go:52:21), bound to taken, carries the batch lattices.SetUnion[uint64]: field IDs is the value of ",
