@@ -60,18 +60,16 @@ func send(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {
 		// A replicated stream reaches every member, every partition of a
 		// partitioned location included.
 		dest += ", All: true"
-	case n.Paired:
-		// Between a location and the one paired with it: to the member
-		// whose base member number is the sender's own.
+	case n.Paired || info.OwnBase && parts > 0:
+		// To the member whose base member number is the sender's own:
+		// between a location and the one paired with it, or from a
+		// partitioned location to itself (partial partitioning's
+		// coordination within a member).
 		member := "nd.hydroMember"
 		if parts := e.f.Graph.Locations[e.f.Graph.Nodes[n.Inputs[0]].Loc].Partitions; parts > 0 {
 			member = fmt.Sprintf("nd.hydroMember / %d", parts)
 		}
 		dest += fmt.Sprintf(", Member: uint64(%s)", member)
-	case info.OwnBase && parts > 0:
-		// From a partitioned location to itself: the sender's own base
-		// member (partial partitioning's coordination within a member).
-		dest += fmt.Sprintf(", Member: uint64(nd.hydroMember / %d)", parts)
 	case n.Op == ops.Demux.Name && len(info.Keys) > 0:
 		// The member is the xxhash of the key fields' encodings, which the
 		// interpreter computes the same way.
