@@ -7,7 +7,6 @@ package microbench
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -30,13 +29,10 @@ type CartTotalsBench struct {
 	hydroKey  []byte
 	// hydro.Source (node 0, flows.go:203): this tick's input.
 	n0Buf []Pair
-	// hydro.Iter (node 1, flows.go:204): the items, emitted in the first tick.
-	n1Items []Pair
-	n1Done  bool
 	// hydro.Join (node 2, flows.go:204): the stored sides' items, per key in arrival order.
 	n2RIndex hydro.IntIndex[int]
 	n2RItems []Pair
-	n2RNext  []int
+	n2ROff   []int
 	// hydro.FoldKeyed (node 3, flows.go:207): the groups in order of first appearance.
 	n3Index hydro.IntIndex[int]
 	n3Accs  []Total
@@ -57,7 +53,34 @@ func NewCartTotalsBench(orders hydro.Input[Pair], classes []Pair, limit int, out
 	nd.limit = limit
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line flows.go:204:42*/ classes /*line carttotals_hydro.go:60:96*/)
+	n1Items := /*line flows.go:204:42*/ classes /*line carttotals_hydro.go:56:80*/
+	{
+		ng5 := 0
+		for _, v1 := range n1Items {
+			k2 := v1.Key
+			if _, ok4 := nd.n2RIndex.Get(k2); !ok4 {
+				nd.n2RIndex.Put(k2, ng5)
+				ng5++
+			}
+		}
+		off7 := make([]int, ng5+1)
+		for _, v1 := range n1Items {
+			g3, _ := nd.n2RIndex.Get(v1.Key)
+			off7[g3]++
+		}
+		for i6 := 1; i6 < ng5; i6++ {
+			off7[i6] += off7[i6-1]
+		}
+		off7[ng5] = len(n1Items)
+		items8 := make([]Pair, len(n1Items))
+		for i6 := len(n1Items) - 1; i6 >= 0; i6-- {
+			v1 := n1Items[i6]
+			g3, _ := nd.n2RIndex.Get(v1.Key)
+			off7[g3]--
+			items8[off7[g3]] = v1
+		}
+		nd.n2ROff, nd.n2RItems = off7, items8
+	}
 	return nd
 }
 
@@ -78,83 +101,65 @@ func (nd *CartTotalsBench) Tick() {
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2).
 func (nd *CartTotalsBench) subgraph0() {
 	limit := nd.limit
-	udf13 := /*line flows.go:204:52*/ func(o, c Pair) Total {
+	udf15 := /*line flows.go:204:52*/ func(o, c Pair) Total {
 		return Total{Class: c.Value, Sum: min(o.Value, limit)}
-	} /*line carttotals_hydro.go:83:38*/
-	udf18 := /*line flows.go:207:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:84:124*/
-	udf19 := /*line flows.go:207:90*/ func(acc *Total, t Total) {
+	} /*line carttotals_hydro.go:106:39*/
+	udf20 := /*line flows.go:207:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:107:125*/
+	udf21 := /*line flows.go:207:90*/ func(acc *Total, t Total) {
 		acc.Sum += t.Sum
 		acc.Count++
-	} /*line carttotals_hydro.go:88:38*/
-	udf21 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:89:103*/
+	} /*line carttotals_hydro.go:111:39*/
+	udf23 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:112:104*/
 	if !nd.n5Init {
-		nd.n5Acc, nd.n5Init = udf21(), true
+		nd.n5Acc, nd.n5Init = udf23(), true
 	}
-	acc20 := nd.n5Acc
-	if !nd.n1Done {
-		nd.n1Done = true
-		nd.n2RItems = slices.Grow(nd.n2RItems, len(nd.n1Items))
-		nd.n2RNext = slices.Grow(nd.n2RNext, len(nd.n1Items))
-		for _, v1 := range nd.n1Items {
-			k2 := v1.Key
-			j3 := len(nd.n2RItems)
-			nd.n2RItems = append(nd.n2RItems, v1)
-			if l4, ok5 := nd.n2RIndex.Swap(k2, j3); ok5 {
-				nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l4])
-				nd.n2RNext[l4] = j3
-			} else {
-				nd.n2RNext = append(nd.n2RNext, j3)
-			}
-		}
-	}
+	acc22 := nd.n5Acc
 	nd.n0Buf = nd.orders.TakeInto(nd.n0Buf[:0])
-	for _, v6 := range nd.n0Buf {
-		k7 := v6.Key
-		if l8, ok9 := nd.n2RIndex.Get(k7); ok9 {
-			for j10, more11 := nd.n2RNext[l8], true; more11; j10 = nd.n2RNext[j10] {
-				more11 = j10 != l8
-				v12 := nd.n2RItems[j10]
-				v14 := udf13(v6, v12)
-				k15 := v14.Class
-				i16, ok17 := nd.n3Index.Get(k15)
-				if !ok17 {
-					i16 = len(nd.n3Accs)
-					nd.n3Index.Put(k15, i16)
-					nd.n3Accs = append(nd.n3Accs, udf18(v14))
+	for _, v10 := range nd.n0Buf {
+		k11 := v10.Key
+		if g12, ok13 := nd.n2RIndex.Get(k11); ok13 {
+			for _, v14 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
+				v16 := udf15(v10, v14)
+				k17 := v16.Class
+				i18, ok19 := nd.n3Index.Get(k17)
+				if !ok19 {
+					i18 = len(nd.n3Accs)
+					nd.n3Index.Put(k17, i18)
+					nd.n3Accs = append(nd.n3Accs, udf20(v16))
 				}
-				udf19(&nd.n3Accs[i16], v14)
+				udf21(&nd.n3Accs[i18], v16)
 			}
 		}
 		{
-			_ = v6
+			_ = v10
 			/*line flows.go:212:87*/ {
-				acc20.Count++
-			} /*line carttotals_hydro.go:132:41*/
+				acc22.Count++
+			} /*line carttotals_hydro.go:137:41*/
 		}
 	}
-	nd.n5Acc = acc20
+	nd.n5Acc = acc22
 }
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (3), hydro.Sink (4).
 func (nd *CartTotalsBench) subgraph1() {
-	out24 := nd.n4Out
-	for i23 := range nd.n3Accs {
-		v22 := nd.n3Accs[i23]
-		out24 = append(out24, v22)
+	out26 := nd.n4Out
+	for i25 := range nd.n3Accs {
+		v24 := nd.n3Accs[i25]
+		out26 = append(out26, v24)
 	}
-	nd.n4Out = out24
+	nd.n4Out = out26
 }
 
 // subgraph2 runs stratum 1: hydro.Fold (5), hydro.Sink (6).
 func (nd *CartTotalsBench) subgraph2() {
-	udf26 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:150:104*/
-	out27 := nd.n6Out
+	udf28 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:155:104*/
+	out29 := nd.n6Out
 	if !nd.n5Init {
-		nd.n5Acc, nd.n5Init = udf26(), true
+		nd.n5Acc, nd.n5Init = udf28(), true
 	}
-	v25 := nd.n5Acc
-	out27 = append(out27, v25)
-	nd.n6Out = out27
+	v27 := nd.n5Acc
+	out29 = append(out29, v27)
+	nd.n6Out = out29
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -7,7 +7,6 @@ package microbench
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -36,13 +35,10 @@ type ReachabilityBench struct {
 	n4Seen hydro.IntSet[uint32]
 	// hydro.Sink (node 5, flows.go:191): this tick's output.
 	n5Out []uint32
-	// hydro.Iter (node 7, flows.go:192): the items, emitted in the first tick.
-	n7Items []Edge
-	n7Done  bool
 	// hydro.Join (node 8, flows.go:192): the stored sides' items, per key in arrival order.
 	n8RIndex hydro.IntIndex[uint32]
 	n8RItems []Edge
-	n8RNext  []int
+	n8ROff   []int
 }
 
 // NewReachabilityBench returns the node of location "bench" with the flow's parameters.
@@ -52,7 +48,34 @@ func NewReachabilityBench(seeds hydro.Input[uint32], edges []Edge, out hydro.Out
 	nd.edges = edges
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n7Items = slices.Clone( /*line flows.go:192:103*/ edges /*line reachability_hydro.go:55:97*/)
+	n7Items := /*line flows.go:192:103*/ edges /*line reachability_hydro.go:51:81*/
+	{
+		ng5 := 0
+		for _, v1 := range n7Items {
+			k2 := v1.From
+			if _, ok4 := nd.n8RIndex.Get(k2); !ok4 {
+				nd.n8RIndex.Put(k2, ng5)
+				ng5++
+			}
+		}
+		off7 := make([]int, ng5+1)
+		for _, v1 := range n7Items {
+			g3, _ := nd.n8RIndex.Get(v1.From)
+			off7[g3]++
+		}
+		for i6 := 1; i6 < ng5; i6++ {
+			off7[i6] += off7[i6-1]
+		}
+		off7[ng5] = len(n7Items)
+		items8 := make([]Edge, len(n7Items))
+		for i6 := len(n7Items) - 1; i6 >= 0; i6-- {
+			v1 := n7Items[i6]
+			g3, _ := nd.n8RIndex.Get(v1.From)
+			off7[g3]--
+			items8[off7[g3]] = v1
+		}
+		nd.n8ROff, nd.n8RItems = off7, items8
+	}
 	return nd
 }
 
@@ -67,59 +90,39 @@ func (nd *ReachabilityBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.DeferTick (2), hydro.Union (3), hydro.Unique (4), hydro.Sink (5), hydro.Map (6), hydro.Iter (7), hydro.Join (8).
 func (nd *ReachabilityBench) subgraph0() {
-	udf9 := /*line flows.go:192:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:70:119*/
-	udf16 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachability_hydro.go:71:119*/
-	out7 := nd.n5Out
-	if !nd.n7Done {
-		nd.n7Done = true
-		nd.n8RItems = slices.Grow(nd.n8RItems, len(nd.n7Items))
-		nd.n8RNext = slices.Grow(nd.n8RNext, len(nd.n7Items))
-		for _, v1 := range nd.n7Items {
-			k2 := v1.From
-			j3 := len(nd.n8RItems)
-			nd.n8RItems = append(nd.n8RItems, v1)
-			if l4, ok5 := nd.n8RIndex.Swap(k2, j3); ok5 {
-				nd.n8RNext = append(nd.n8RNext, nd.n8RNext[l4])
-				nd.n8RNext[l4] = j3
-			} else {
-				nd.n8RNext = append(nd.n8RNext, j3)
-			}
-		}
-	}
+	udf13 := /*line flows.go:192:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:93:120*/
+	udf18 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachability_hydro.go:94:120*/
+	out11 := nd.n5Out
 	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
-	for _, v6 := range nd.n1Buf {
-		if !nd.n4Seen.Has(v6) {
-			nd.n4Seen.Add(v6)
-			out7 = append(out7, v6)
-			v8 := udf9(v6)
-			k10 := v8.ID
-			if l11, ok12 := nd.n8RIndex.Get(k10); ok12 {
-				for j13, more14 := nd.n8RNext[l11], true; more14; j13 = nd.n8RNext[j13] {
-					more14 = j13 != l11
-					v15 := nd.n8RItems[j13]
-					v17 := udf16(v8, v15)
-					nd.n2Next = append(nd.n2Next, v17)
+	for _, v10 := range nd.n1Buf {
+		if !nd.n4Seen.Has(v10) {
+			nd.n4Seen.Add(v10)
+			out11 = append(out11, v10)
+			v12 := udf13(v10)
+			k14 := v12.ID
+			if g15, ok16 := nd.n8RIndex.Get(k14); ok16 {
+				for _, v17 := range nd.n8RItems[nd.n8ROff[g15]:nd.n8ROff[g15+1]] {
+					v19 := udf18(v12, v17)
+					nd.n2Next = append(nd.n2Next, v19)
 				}
 			}
 		}
 	}
-	for _, v18 := range nd.n2Now {
-		if !nd.n4Seen.Has(v18) {
-			nd.n4Seen.Add(v18)
-			out7 = append(out7, v18)
-			v19 := udf9(v18)
-			k20 := v19.ID
-			if l21, ok22 := nd.n8RIndex.Get(k20); ok22 {
-				for j23, more24 := nd.n8RNext[l21], true; more24; j23 = nd.n8RNext[j23] {
-					more24 = j23 != l21
-					v25 := nd.n8RItems[j23]
-					v26 := udf16(v19, v25)
+	for _, v20 := range nd.n2Now {
+		if !nd.n4Seen.Has(v20) {
+			nd.n4Seen.Add(v20)
+			out11 = append(out11, v20)
+			v21 := udf13(v20)
+			k22 := v21.ID
+			if g23, ok24 := nd.n8RIndex.Get(k22); ok24 {
+				for _, v25 := range nd.n8RItems[nd.n8ROff[g23]:nd.n8ROff[g23+1]] {
+					v26 := udf18(v21, v25)
 					nd.n2Next = append(nd.n2Next, v26)
 				}
 			}
 		}
 	}
-	nd.n5Out = out7
+	nd.n5Out = out11
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

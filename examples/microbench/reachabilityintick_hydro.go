@@ -7,7 +7,6 @@ package microbench
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -33,13 +32,10 @@ type ReachabilityInTickBench struct {
 	n3Seen hydro.IntSet[uint32]
 	// hydro.Sink (node 4, fixpoint.go:19): this tick's output.
 	n4Out []uint32
-	// hydro.Iter (node 6, fixpoint.go:20): the items, emitted in the first tick.
-	n6Items []Edge
-	n6Done  bool
 	// hydro.Join (node 7, fixpoint.go:20): the stored sides' items, per key in arrival order.
 	n7RIndex hydro.IntIndex[uint32]
 	n7RItems []Edge
-	n7RNext  []int
+	n7ROff   []int
 	// h7To0Port0 is the handoff from hydro.Join (node 7, fixpoint.go:20) to hydro.Cycle (node 0, fixpoint.go:17).
 	h7To0Port0 []uint32
 }
@@ -51,7 +47,34 @@ func NewReachabilityInTickBench(seeds hydro.Input[uint32], edges []Edge, out hyd
 	nd.edges = edges
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n6Items = slices.Clone( /*line fixpoint.go:20:104*/ edges /*line reachabilityintick_hydro.go:54:106*/)
+	n6Items := /*line fixpoint.go:20:104*/ edges /*line reachabilityintick_hydro.go:50:89*/
+	{
+		ng5 := 0
+		for _, v1 := range n6Items {
+			k2 := v1.From
+			if _, ok4 := nd.n7RIndex.Get(k2); !ok4 {
+				nd.n7RIndex.Put(k2, ng5)
+				ng5++
+			}
+		}
+		off7 := make([]int, ng5+1)
+		for _, v1 := range n6Items {
+			g3, _ := nd.n7RIndex.Get(v1.From)
+			off7[g3]++
+		}
+		for i6 := 1; i6 < ng5; i6++ {
+			off7[i6] += off7[i6-1]
+		}
+		off7[ng5] = len(n6Items)
+		items8 := make([]Edge, len(n6Items))
+		for i6 := len(n6Items) - 1; i6 >= 0; i6-- {
+			v1 := n6Items[i6]
+			g3, _ := nd.n7RIndex.Get(v1.From)
+			off7[g3]--
+			items8[off7[g3]] = v1
+		}
+		nd.n7ROff, nd.n7RItems = off7, items8
+	}
 	return nd
 }
 
@@ -65,54 +88,34 @@ func (nd *ReachabilityInTickBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.Union (2), hydro.Unique (3), hydro.Sink (4), hydro.Map (5), hydro.Iter (6), hydro.Join (7).
 func (nd *ReachabilityInTickBench) subgraph0() {
-	udf9 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:68:127*/
-	udf16 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }  /*line reachabilityintick_hydro.go:69:127*/
-	out7 := nd.n4Out
-	if !nd.n6Done {
-		nd.n6Done = true
-		nd.n7RItems = slices.Grow(nd.n7RItems, len(nd.n6Items))
-		nd.n7RNext = slices.Grow(nd.n7RNext, len(nd.n6Items))
-		for _, v1 := range nd.n6Items {
-			k2 := v1.From
-			j3 := len(nd.n7RItems)
-			nd.n7RItems = append(nd.n7RItems, v1)
-			if l4, ok5 := nd.n7RIndex.Swap(k2, j3); ok5 {
-				nd.n7RNext = append(nd.n7RNext, nd.n7RNext[l4])
-				nd.n7RNext[l4] = j3
-			} else {
-				nd.n7RNext = append(nd.n7RNext, j3)
-			}
-		}
-	}
+	udf13 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:91:128*/
+	udf18 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachabilityintick_hydro.go:92:128*/
+	out11 := nd.n4Out
 	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
-	for _, v6 := range nd.n1Buf {
-		if !nd.n3Seen.Has(v6) {
-			nd.n3Seen.Add(v6)
-			out7 = append(out7, v6)
-			v8 := udf9(v6)
-			k10 := v8.ID
-			if l11, ok12 := nd.n7RIndex.Get(k10); ok12 {
-				for j13, more14 := nd.n7RNext[l11], true; more14; j13 = nd.n7RNext[j13] {
-					more14 = j13 != l11
-					v15 := nd.n7RItems[j13]
-					v17 := udf16(v8, v15)
-					nd.h7To0Port0 = append(nd.h7To0Port0, v17)
+	for _, v10 := range nd.n1Buf {
+		if !nd.n3Seen.Has(v10) {
+			nd.n3Seen.Add(v10)
+			out11 = append(out11, v10)
+			v12 := udf13(v10)
+			k14 := v12.ID
+			if g15, ok16 := nd.n7RIndex.Get(k14); ok16 {
+				for _, v17 := range nd.n7RItems[nd.n7ROff[g15]:nd.n7ROff[g15+1]] {
+					v19 := udf18(v12, v17)
+					nd.h7To0Port0 = append(nd.h7To0Port0, v19)
 				}
 			}
 		}
 	}
-	for i19 := 0; i19 < len(nd.h7To0Port0); i19++ {
-		v18 := nd.h7To0Port0[i19]
-		if !nd.n3Seen.Has(v18) {
-			nd.n3Seen.Add(v18)
-			out7 = append(out7, v18)
-			v20 := udf9(v18)
-			k21 := v20.ID
-			if l22, ok23 := nd.n7RIndex.Get(k21); ok23 {
-				for j24, more25 := nd.n7RNext[l22], true; more25; j24 = nd.n7RNext[j24] {
-					more25 = j24 != l22
-					v26 := nd.n7RItems[j24]
-					v27 := udf16(v20, v26)
+	for i21 := 0; i21 < len(nd.h7To0Port0); i21++ {
+		v20 := nd.h7To0Port0[i21]
+		if !nd.n3Seen.Has(v20) {
+			nd.n3Seen.Add(v20)
+			out11 = append(out11, v20)
+			v22 := udf13(v20)
+			k23 := v22.ID
+			if g24, ok25 := nd.n7RIndex.Get(k23); ok25 {
+				for _, v26 := range nd.n7RItems[nd.n7ROff[g24]:nd.n7ROff[g24+1]] {
+					v27 := udf18(v22, v26)
 					nd.h7To0Port0 = append(nd.h7To0Port0, v27)
 				}
 			}
@@ -120,7 +123,7 @@ func (nd *ReachabilityInTickBench) subgraph0() {
 	}
 	clear(nd.h7To0Port0)
 	nd.h7To0Port0 = nd.h7To0Port0[:0]
-	nd.n4Out = out7
+	nd.n4Out = out11
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -7,7 +7,6 @@ package shopping
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -41,13 +40,10 @@ type Figure2Server struct {
 	hydroKey  []byte
 	// hydro.Source (node 0, figure2.go:13): this tick's input.
 	n0Buf []Request
-	// hydro.Iter (node 1, figure2.go:14): the items, emitted in the first tick.
-	n1Items []ClientClass
-	n1Done  bool
 	// hydro.Join (node 2, figure2.go:14): the stored sides' items, per key in arrival order.
 	n2RIndex hydro.IntIndex[uint32]
 	n2RItems []ClientClass
-	n2RNext  []int
+	n2ROff   []int
 	// hydro.FoldKeyed (node 3, figure2.go:15): the groups in order of first appearance.
 	n3Index map[figure2Key3]int
 	n3Accs  []Cart
@@ -68,7 +64,34 @@ func NewFigure2Server(shopping hydro.Input[Request], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure2_hydro.go:71:94*/)
+	n1Items := /*line figure2.go:14:52*/ classes /*line figure2_hydro.go:67:78*/
+	{
+		ng5 := 0
+		for _, v1 := range n1Items {
+			k2 := v1.Client
+			if _, ok4 := nd.n2RIndex.Get(k2); !ok4 {
+				nd.n2RIndex.Put(k2, ng5)
+				ng5++
+			}
+		}
+		off7 := make([]int, ng5+1)
+		for _, v1 := range n1Items {
+			g3, _ := nd.n2RIndex.Get(v1.Client)
+			off7[g3]++
+		}
+		for i6 := 1; i6 < ng5; i6++ {
+			off7[i6] += off7[i6-1]
+		}
+		off7[ng5] = len(n1Items)
+		items8 := make([]ClientClass, len(n1Items))
+		for i6 := len(n1Items) - 1; i6 >= 0; i6-- {
+			v1 := n1Items[i6]
+			g3, _ := nd.n2RIndex.Get(v1.Client)
+			off7[g3]--
+			items8[off7[g3]] = v1
+		}
+		nd.n2ROff, nd.n2RItems = off7, items8
+	}
 	nd.n3Index = map[figure2Key3]int{}
 	return nd
 }
@@ -85,38 +108,20 @@ func (nd *Figure2Server) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2).
 func (nd *Figure2Server) subgraph0() {
-	if !nd.n1Done {
-		nd.n1Done = true
-		nd.n2RItems = slices.Grow(nd.n2RItems, len(nd.n1Items))
-		nd.n2RNext = slices.Grow(nd.n2RNext, len(nd.n1Items))
-		for _, v1 := range nd.n1Items {
-			k2 := v1.Client
-			j3 := len(nd.n2RItems)
-			nd.n2RItems = append(nd.n2RItems, v1)
-			if l4, ok5 := nd.n2RIndex.Swap(k2, j3); ok5 {
-				nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l4])
-				nd.n2RNext[l4] = j3
-			} else {
-				nd.n2RNext = append(nd.n2RNext, j3)
-			}
-		}
-	}
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
-	for _, v6 := range nd.n0Buf {
-		k7 := v6.Client
-		if l8, ok9 := nd.n2RIndex.Get(k7); ok9 {
-			for j10, more11 := nd.n2RNext[l8], true; more11; j10 = nd.n2RNext[j10] {
-				more11 = j10 != l8
-				v12 := nd.n2RItems[j10]
-				v13 := tag(v6, v12)
-				k14 := figure2Key3{v13.Client, v13.Class}
-				i15, ok16 := nd.n3Index[k14]
-				if !ok16 {
-					i15 = len(nd.n3Accs)
-					nd.n3Index[k14] = i15
-					nd.n3Accs = append(nd.n3Accs, newCart(v13))
+	for _, v10 := range nd.n0Buf {
+		k11 := v10.Client
+		if g12, ok13 := nd.n2RIndex.Get(k11); ok13 {
+			for _, v14 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
+				v15 := tag(v10, v14)
+				k16 := figure2Key3{v15.Client, v15.Class}
+				i17, ok18 := nd.n3Index[k16]
+				if !ok18 {
+					i17 = len(nd.n3Accs)
+					nd.n3Index[k16] = i17
+					nd.n3Accs = append(nd.n3Accs, newCart(v15))
 				}
-				addItem(&nd.n3Accs[i15], v13)
+				addItem(&nd.n3Accs[i17], v15)
 			}
 		}
 	}
@@ -125,12 +130,12 @@ func (nd *Figure2Server) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (3), hydro.Sink (4).
 func (nd *Figure2Server) subgraph1() {
-	out19 := nd.n4Out
-	for i18 := range nd.n3Accs {
-		v17 := nd.n3Accs[i18]
-		out19 = append(out19, v17)
+	out21 := nd.n4Out
+	for i20 := range nd.n3Accs {
+		v19 := nd.n3Accs[i20]
+		out21 = append(out21, v19)
 	}
-	nd.n4Out = out19
+	nd.n4Out = out21
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

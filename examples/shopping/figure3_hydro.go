@@ -42,13 +42,10 @@ type Figure3Server struct {
 	hydroKey  []byte
 	// hydro.Source (node 0, figures.go:13): this tick's input.
 	n0Buf []PrefixSession
-	// hydro.Iter (node 1, figures.go:13): the items, emitted in the first tick.
-	n1Items []ClientClass
-	n1Done  bool
 	// hydro.Join (node 2, figures.go:13): the stored sides' items, per key in arrival order.
 	n2RIndex hydro.IntIndex[uint32]
 	n2RItems []ClientClass
-	n2RNext  []int
+	n2ROff   []int
 	// hydro.MergeKeyed (node 3, figures.go:14): the groups in order of first appearance.
 	n3Index hydro.IntIndex[uint32]
 	n3Accs  []TaggedPrefix
@@ -68,7 +65,34 @@ func NewFigure3Server(shopping hydro.Input[PrefixSession], classes []ClientClass
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figures.go:13:74*/ classes /*line figure3_hydro.go:71:94*/)
+	n1Items := /*line figures.go:13:74*/ classes /*line figure3_hydro.go:68:78*/
+	{
+		ng5 := 0
+		for _, v1 := range n1Items {
+			k2 := v1.Client
+			if _, ok4 := nd.n2RIndex.Get(k2); !ok4 {
+				nd.n2RIndex.Put(k2, ng5)
+				ng5++
+			}
+		}
+		off7 := make([]int, ng5+1)
+		for _, v1 := range n1Items {
+			g3, _ := nd.n2RIndex.Get(v1.Client)
+			off7[g3]++
+		}
+		for i6 := 1; i6 < ng5; i6++ {
+			off7[i6] += off7[i6-1]
+		}
+		off7[ng5] = len(n1Items)
+		items8 := make([]ClientClass, len(n1Items))
+		for i6 := len(n1Items) - 1; i6 >= 0; i6-- {
+			v1 := n1Items[i6]
+			g3, _ := nd.n2RIndex.Get(v1.Client)
+			off7[g3]--
+			items8[off7[g3]] = v1
+		}
+		nd.n2ROff, nd.n2RItems = off7, items8
+	}
 	nd.n6Seen = map[ClientID]struct{}{}
 	return nd
 }
@@ -89,46 +113,28 @@ func (nd *Figure3Server) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2).
 func (nd *Figure3Server) subgraph0() {
-	if !nd.n1Done {
-		nd.n1Done = true
-		nd.n2RItems = slices.Grow(nd.n2RItems, len(nd.n1Items))
-		nd.n2RNext = slices.Grow(nd.n2RNext, len(nd.n1Items))
-		for _, v1 := range nd.n1Items {
-			k2 := v1.Client
-			j3 := len(nd.n2RItems)
-			nd.n2RItems = append(nd.n2RItems, v1)
-			if l4, ok5 := nd.n2RIndex.Swap(k2, j3); ok5 {
-				nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l4])
-				nd.n2RNext[l4] = j3
-			} else {
-				nd.n2RNext = append(nd.n2RNext, j3)
-			}
-		}
-	}
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
-	for _, v6 := range nd.n0Buf {
-		k7 := v6.Client
-		if l8, ok9 := nd.n2RIndex.Get(k7); ok9 {
-			for j10, more11 := nd.n2RNext[l8], true; more11; j10 = nd.n2RNext[j10] {
-				more11 = j10 != l8
-				v12 := nd.n2RItems[j10]
-				v13 := tagPrefix(v6, v12)
-				k14 := v13.Client
-				i15, ok16 := nd.n3Index.Get(k14)
-				if !ok16 {
-					i15 = len(nd.n3Accs)
-					nd.n3Index.Put(k14, i15)
-					bot17 := v13
-					bot17.Items = *new(lattices.BoundedPrefix[LineItem])
-					nd.n3Accs = append(nd.n3Accs, bot17)
+	for _, v10 := range nd.n0Buf {
+		k11 := v10.Client
+		if g12, ok13 := nd.n2RIndex.Get(k11); ok13 {
+			for _, v14 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
+				v15 := tagPrefix(v10, v14)
+				k16 := v15.Client
+				i17, ok18 := nd.n3Index.Get(k16)
+				if !ok18 {
+					i17 = len(nd.n3Accs)
+					nd.n3Index.Put(k16, i17)
+					bot19 := v15
+					bot19.Items = *new(lattices.BoundedPrefix[LineItem])
+					nd.n3Accs = append(nd.n3Accs, bot19)
 				}
-				nd.n3Accs[i15].Items.Merge(v13.Items)
-				if i15 >= len(nd.n3Touched) {
-					nd.n3Touched = append(nd.n3Touched, make([]bool, i15+1-len(nd.n3Touched))...)
+				nd.n3Accs[i17].Items.Merge(v15.Items)
+				if i17 >= len(nd.n3Touched) {
+					nd.n3Touched = append(nd.n3Touched, make([]bool, i17+1-len(nd.n3Touched))...)
 				}
-				if !nd.n3Touched[i15] {
-					nd.n3Touched[i15] = true
-					nd.n3Changed = append(nd.n3Changed, i15)
+				if !nd.n3Touched[i17] {
+					nd.n3Touched[i17] = true
+					nd.n3Changed = append(nd.n3Changed, i17)
 				}
 			}
 		}
@@ -138,25 +144,25 @@ func (nd *Figure3Server) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.MergeKeyed (3), hydro.Filter (4), hydro.Map (5), hydro.Unique (6), hydro.Join (7), hydro.Sink (8).
 func (nd *Figure3Server) subgraph1() {
-	out26 := nd.n8Out
+	out28 := nd.n8Out
 	slices.Sort(nd.n3Changed)
-	for _, i19 := range nd.n3Changed {
-		v18 := nd.n3Accs[i19]
-		if prefixComplete(v18) {
-			v20 := prefixID(v18)
-			if _, dup21 := nd.n6Seen[v20]; !dup21 {
-				nd.n6Seen[v20] = struct{}{}
-				if i22, ok23 := nd.n3Index.Get(v20.Client); ok23 {
-					v24 := nd.n3Accs[i22]
-					if prefixComplete(v24) {
-						v25 := prefixCart(v20, v24)
-						out26 = append(out26, v25)
+	for _, i21 := range nd.n3Changed {
+		v20 := nd.n3Accs[i21]
+		if prefixComplete(v20) {
+			v22 := prefixID(v20)
+			if _, dup23 := nd.n6Seen[v22]; !dup23 {
+				nd.n6Seen[v22] = struct{}{}
+				if i24, ok25 := nd.n3Index.Get(v22.Client); ok25 {
+					v26 := nd.n3Accs[i24]
+					if prefixComplete(v26) {
+						v27 := prefixCart(v22, v26)
+						out28 = append(out28, v27)
 					}
 				}
 			}
 		}
 	}
-	nd.n8Out = out26
+	nd.n8Out = out28
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

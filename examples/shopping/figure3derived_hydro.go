@@ -42,13 +42,10 @@ type Figure3DerivedServer struct {
 	hydroKey  []byte
 	// hydro.Source (node 0, figure2.go:13): this tick's input.
 	n0Buf []Request
-	// hydro.Iter (node 1, figure2.go:14): the items, emitted in the first tick.
-	n1Items []ClientClass
-	n1Done  bool
 	// hydro.Join (node 2, figure2.go:14): the stored sides' items, per key in arrival order.
 	n2RIndex hydro.IntIndex[uint32]
 	n2RItems []ClientClass
-	n2RNext  []int
+	n2ROff   []int
 	// hydro.Sink (node 4, figure2.go:16): this tick's output.
 	n4Out []Cart
 	// hydro.FoldKeyed (node 5, figure2.go:15): the groups in order of first appearance.
@@ -103,7 +100,34 @@ func NewFigure3DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure3derived_hydro.go:106:103*/)
+	n1Items := /*line figure2.go:14:52*/ classes /*line figure3derived_hydro.go:103:86*/
+	{
+		ng5 := 0
+		for _, v1 := range n1Items {
+			k2 := v1.Client
+			if _, ok4 := nd.n2RIndex.Get(k2); !ok4 {
+				nd.n2RIndex.Put(k2, ng5)
+				ng5++
+			}
+		}
+		off7 := make([]int, ng5+1)
+		for _, v1 := range n1Items {
+			g3, _ := nd.n2RIndex.Get(v1.Client)
+			off7[g3]++
+		}
+		for i6 := 1; i6 < ng5; i6++ {
+			off7[i6] += off7[i6-1]
+		}
+		off7[ng5] = len(n1Items)
+		items8 := make([]ClientClass, len(n1Items))
+		for i6 := len(n1Items) - 1; i6 >= 0; i6-- {
+			v1 := n1Items[i6]
+			g3, _ := nd.n2RIndex.Get(v1.Client)
+			off7[g3]--
+			items8[off7[g3]] = v1
+		}
+		nd.n2ROff, nd.n2RItems = off7, items8
+	}
 	nd.n5Index = map[figure3DerivedKey5]int{}
 	nd.n7Index = map[figure3DerivedKey7]int{}
 	nd.n10Seen = map[struct {
@@ -134,7 +158,7 @@ func (nd *Figure3DerivedServer) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2).
 func (nd *Figure3DerivedServer) subgraph0() {
-	udf17 := func(x Tagged) (b struct {
+	udf19 := func(x Tagged) (b struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 		Items  []Tagged
@@ -143,51 +167,33 @@ func (nd *Figure3DerivedServer) subgraph0() {
 		b.Class = x.Class
 		return b
 	}
-	udf18 := func(b *struct {
+	udf20 := func(b *struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 		Items  []Tagged
 	}, x Tagged) {
 		b.Items = append(b.Items, x)
 	}
-	if !nd.n1Done {
-		nd.n1Done = true
-		nd.n2RItems = slices.Grow(nd.n2RItems, len(nd.n1Items))
-		nd.n2RNext = slices.Grow(nd.n2RNext, len(nd.n1Items))
-		for _, v1 := range nd.n1Items {
-			k2 := v1.Client
-			j3 := len(nd.n2RItems)
-			nd.n2RItems = append(nd.n2RItems, v1)
-			if l4, ok5 := nd.n2RIndex.Swap(k2, j3); ok5 {
-				nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l4])
-				nd.n2RNext[l4] = j3
-			} else {
-				nd.n2RNext = append(nd.n2RNext, j3)
-			}
-		}
-	}
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
-	for _, v6 := range nd.n0Buf {
-		k7 := v6.Client
-		if l8, ok9 := nd.n2RIndex.Get(k7); ok9 {
-			for j10, more11 := nd.n2RNext[l8], true; more11; j10 = nd.n2RNext[j10] {
-				more11 = j10 != l8
-				v12 := nd.n2RItems[j10]
-				v13 := tag(v6, v12)
-				k14 := figure3DerivedKey5{v13.Client, v13.Class}
-				i15, ok16 := nd.n5Index[k14]
-				if !ok16 {
-					i15 = len(nd.n5Accs)
-					nd.n5Index[k14] = i15
-					nd.n5Accs = append(nd.n5Accs, udf17(v13))
+	for _, v10 := range nd.n0Buf {
+		k11 := v10.Client
+		if g12, ok13 := nd.n2RIndex.Get(k11); ok13 {
+			for _, v14 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
+				v15 := tag(v10, v14)
+				k16 := figure3DerivedKey5{v15.Client, v15.Class}
+				i17, ok18 := nd.n5Index[k16]
+				if !ok18 {
+					i17 = len(nd.n5Accs)
+					nd.n5Index[k16] = i17
+					nd.n5Accs = append(nd.n5Accs, udf19(v15))
 				}
-				udf18(&nd.n5Accs[i15], v13)
-				if i15 >= len(nd.n5Touched) {
-					nd.n5Touched = append(nd.n5Touched, make([]bool, i15+1-len(nd.n5Touched))...)
+				udf20(&nd.n5Accs[i17], v15)
+				if i17 >= len(nd.n5Touched) {
+					nd.n5Touched = append(nd.n5Touched, make([]bool, i17+1-len(nd.n5Touched))...)
 				}
-				if !nd.n5Touched[i15] {
-					nd.n5Touched[i15] = true
-					nd.n5Changed = append(nd.n5Changed, i15)
+				if !nd.n5Touched[i17] {
+					nd.n5Touched[i17] = true
+					nd.n5Changed = append(nd.n5Changed, i17)
 				}
 			}
 		}
@@ -197,7 +203,7 @@ func (nd *Figure3DerivedServer) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (5), hydro.FilterMap (6).
 func (nd *Figure3DerivedServer) subgraph1() {
-	udf23 := func(b struct {
+	udf25 := func(b struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 		Items  []Tagged
@@ -216,25 +222,25 @@ func (nd *Figure3DerivedServer) subgraph1() {
 		return s, true
 	}
 	slices.Sort(nd.n5Changed)
-	for _, i20 := range nd.n5Changed {
-		v19 := nd.n5Accs[i20]
-		if v21, ok22 := udf23(v19); ok22 {
-			k24 := figure3DerivedKey7{v21.Client, v21.Class}
-			i25, ok26 := nd.n7Index[k24]
-			if !ok26 {
-				i25 = len(nd.n7Accs)
-				nd.n7Index[k24] = i25
-				bot27 := v21
-				bot27.Items = *new(lattices.BoundedPrefix[Tagged])
-				nd.n7Accs = append(nd.n7Accs, bot27)
+	for _, i22 := range nd.n5Changed {
+		v21 := nd.n5Accs[i22]
+		if v23, ok24 := udf25(v21); ok24 {
+			k26 := figure3DerivedKey7{v23.Client, v23.Class}
+			i27, ok28 := nd.n7Index[k26]
+			if !ok28 {
+				i27 = len(nd.n7Accs)
+				nd.n7Index[k26] = i27
+				bot29 := v23
+				bot29.Items = *new(lattices.BoundedPrefix[Tagged])
+				nd.n7Accs = append(nd.n7Accs, bot29)
 			}
-			nd.n7Accs[i25].Items.Merge(v21.Items)
-			if i25 >= len(nd.n7Touched) {
-				nd.n7Touched = append(nd.n7Touched, make([]bool, i25+1-len(nd.n7Touched))...)
+			nd.n7Accs[i27].Items.Merge(v23.Items)
+			if i27 >= len(nd.n7Touched) {
+				nd.n7Touched = append(nd.n7Touched, make([]bool, i27+1-len(nd.n7Touched))...)
 			}
-			if !nd.n7Touched[i25] {
-				nd.n7Touched[i25] = true
-				nd.n7Changed = append(nd.n7Changed, i25)
+			if !nd.n7Touched[i27] {
+				nd.n7Touched[i27] = true
+				nd.n7Changed = append(nd.n7Changed, i27)
 			}
 		}
 	}
@@ -242,14 +248,14 @@ func (nd *Figure3DerivedServer) subgraph1() {
 
 // subgraph2 runs stratum 2: hydro.Join (3), hydro.Sink (4), hydro.MergeKeyed (7), hydro.Filter (8), hydro.Map (9), hydro.Unique (10).
 func (nd *Figure3DerivedServer) subgraph2() {
-	udf30 := func(s struct {
+	udf32 := func(s struct {
 		Client uint32                         "hydro:\"key\""
 		Class  Class                          "hydro:\"key\""
 		Items  lattices.BoundedPrefix[Tagged] "hydro:\"lattice\""
 	}) bool {
 		return s.Items.Complete()
 	}
-	udf32 := func(s struct {
+	udf34 := func(s struct {
 		Client uint32                         "hydro:\"key\""
 		Class  Class                          "hydro:\"key\""
 		Items  lattices.BoundedPrefix[Tagged] "hydro:\"lattice\""
@@ -261,7 +267,7 @@ func (nd *Figure3DerivedServer) subgraph2() {
 		k.Class = s.Class
 		return k
 	}
-	udf37 := func(_ struct {
+	udf39 := func(_ struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 	}, s struct {
@@ -277,25 +283,25 @@ func (nd *Figure3DerivedServer) subgraph2() {
 		}
 		return acc
 	}
-	out39 := nd.n4Out
+	out41 := nd.n4Out
 	slices.Sort(nd.n7Changed)
-	for _, i29 := range nd.n7Changed {
-		v28 := nd.n7Accs[i29]
-		if udf30(v28) {
-			v31 := udf32(v28)
-			if _, dup33 := nd.n10Seen[v31]; !dup33 {
-				nd.n10Seen[v31] = struct{}{}
-				if i34, ok35 := nd.n7Index[figure3DerivedKey7{v31.Client, v31.Class}]; ok35 {
-					v36 := nd.n7Accs[i34]
-					if udf30(v36) {
-						v38 := udf37(v31, v36)
-						out39 = append(out39, v38)
+	for _, i31 := range nd.n7Changed {
+		v30 := nd.n7Accs[i31]
+		if udf32(v30) {
+			v33 := udf34(v30)
+			if _, dup35 := nd.n10Seen[v33]; !dup35 {
+				nd.n10Seen[v33] = struct{}{}
+				if i36, ok37 := nd.n7Index[figure3DerivedKey7{v33.Client, v33.Class}]; ok37 {
+					v38 := nd.n7Accs[i36]
+					if udf32(v38) {
+						v40 := udf39(v33, v38)
+						out41 = append(out41, v40)
 					}
 				}
 			}
 		}
 	}
-	nd.n4Out = out39
+	nd.n4Out = out41
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -42,13 +42,10 @@ type Figure4DerivedServer struct {
 	hydroKey  []byte
 	// hydro.Source (node 0, figure2.go:13): this tick's input.
 	n0Buf []Request
-	// hydro.Iter (node 1, figure2.go:14): the items, emitted in the first tick.
-	n1Items []ClientClass
-	n1Done  bool
 	// hydro.Join (node 2, figure2.go:14): the stored sides' items, per key in arrival order.
 	n2RIndex hydro.IntIndex[uint32]
 	n2RItems []ClientClass
-	n2RNext  []int
+	n2ROff   []int
 	// hydro.Sink (node 4, figure2.go:16): this tick's output.
 	n4Out []Cart
 	// hydro.EnumerateKeyed (node 5, figure2.go:15): each key's next item's index.
@@ -95,7 +92,34 @@ func NewFigure4DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure4derived_hydro.go:98:102*/)
+	n1Items := /*line figure2.go:14:52*/ classes /*line figure4derived_hydro.go:95:85*/
+	{
+		ng5 := 0
+		for _, v1 := range n1Items {
+			k2 := v1.Client
+			if _, ok4 := nd.n2RIndex.Get(k2); !ok4 {
+				nd.n2RIndex.Put(k2, ng5)
+				ng5++
+			}
+		}
+		off7 := make([]int, ng5+1)
+		for _, v1 := range n1Items {
+			g3, _ := nd.n2RIndex.Get(v1.Client)
+			off7[g3]++
+		}
+		for i6 := 1; i6 < ng5; i6++ {
+			off7[i6] += off7[i6-1]
+		}
+		off7[ng5] = len(n1Items)
+		items8 := make([]ClientClass, len(n1Items))
+		for i6 := len(n1Items) - 1; i6 >= 0; i6-- {
+			v1 := n1Items[i6]
+			g3, _ := nd.n2RIndex.Get(v1.Client)
+			off7[g3]--
+			items8[off7[g3]] = v1
+		}
+		nd.n2ROff, nd.n2RItems = off7, items8
+	}
 	nd.n5Next = map[figure4DerivedKey5]int{}
 	nd.n7Index = map[figure4DerivedKey7]int{}
 	nd.n10Seen = map[struct {
@@ -121,7 +145,7 @@ func (nd *Figure4DerivedServer) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2), hydro.EnumerateKeyed (5), hydro.Map (6).
 func (nd *Figure4DerivedServer) subgraph0() {
-	udf18 := func(x hydro.Indexed[Tagged]) struct {
+	udf20 := func(x hydro.Indexed[Tagged]) struct {
 		Client uint32                "hydro:\"key\""
 		Class  Class                 "hydro:\"key\""
 		Items  lattices.SSIV[Tagged] "hydro:\"lattice\""
@@ -139,51 +163,33 @@ func (nd *Figure4DerivedServer) subgraph0() {
 		}
 		return s
 	}
-	if !nd.n1Done {
-		nd.n1Done = true
-		nd.n2RItems = slices.Grow(nd.n2RItems, len(nd.n1Items))
-		nd.n2RNext = slices.Grow(nd.n2RNext, len(nd.n1Items))
-		for _, v1 := range nd.n1Items {
-			k2 := v1.Client
-			j3 := len(nd.n2RItems)
-			nd.n2RItems = append(nd.n2RItems, v1)
-			if l4, ok5 := nd.n2RIndex.Swap(k2, j3); ok5 {
-				nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l4])
-				nd.n2RNext[l4] = j3
-			} else {
-				nd.n2RNext = append(nd.n2RNext, j3)
-			}
-		}
-	}
 	nd.n0Buf = nd.shopping.TakeInto(nd.n0Buf[:0])
-	for _, v6 := range nd.n0Buf {
-		k7 := v6.Client
-		if l8, ok9 := nd.n2RIndex.Get(k7); ok9 {
-			for j10, more11 := nd.n2RNext[l8], true; more11; j10 = nd.n2RNext[j10] {
-				more11 = j10 != l8
-				v12 := nd.n2RItems[j10]
-				v13 := tag(v6, v12)
-				k14 := figure4DerivedKey5{v13.Client, v13.Class}
-				i15 := nd.n5Next[k14]
-				nd.n5Next[k14] = i15 + 1
-				v16 := hydro.Indexed[Tagged]{Index: i15, Value: v13}
-				v17 := udf18(v16)
-				k19 := figure4DerivedKey7{v17.Client, v17.Class}
-				i20, ok21 := nd.n7Index[k19]
-				if !ok21 {
-					i20 = len(nd.n7Accs)
-					nd.n7Index[k19] = i20
-					bot22 := v17
-					bot22.Items = *new(lattices.SSIV[Tagged])
-					nd.n7Accs = append(nd.n7Accs, bot22)
+	for _, v10 := range nd.n0Buf {
+		k11 := v10.Client
+		if g12, ok13 := nd.n2RIndex.Get(k11); ok13 {
+			for _, v14 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
+				v15 := tag(v10, v14)
+				k16 := figure4DerivedKey5{v15.Client, v15.Class}
+				i17 := nd.n5Next[k16]
+				nd.n5Next[k16] = i17 + 1
+				v18 := hydro.Indexed[Tagged]{Index: i17, Value: v15}
+				v19 := udf20(v18)
+				k21 := figure4DerivedKey7{v19.Client, v19.Class}
+				i22, ok23 := nd.n7Index[k21]
+				if !ok23 {
+					i22 = len(nd.n7Accs)
+					nd.n7Index[k21] = i22
+					bot24 := v19
+					bot24.Items = *new(lattices.SSIV[Tagged])
+					nd.n7Accs = append(nd.n7Accs, bot24)
 				}
-				nd.n7Accs[i20].Items.Merge(v17.Items)
-				if i20 >= len(nd.n7Touched) {
-					nd.n7Touched = append(nd.n7Touched, make([]bool, i20+1-len(nd.n7Touched))...)
+				nd.n7Accs[i22].Items.Merge(v19.Items)
+				if i22 >= len(nd.n7Touched) {
+					nd.n7Touched = append(nd.n7Touched, make([]bool, i22+1-len(nd.n7Touched))...)
 				}
-				if !nd.n7Touched[i20] {
-					nd.n7Touched[i20] = true
-					nd.n7Changed = append(nd.n7Changed, i20)
+				if !nd.n7Touched[i22] {
+					nd.n7Touched[i22] = true
+					nd.n7Changed = append(nd.n7Changed, i22)
 				}
 			}
 		}
@@ -193,14 +199,14 @@ func (nd *Figure4DerivedServer) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.Join (3), hydro.Sink (4), hydro.MergeKeyed (7), hydro.Filter (8), hydro.Map (9), hydro.Unique (10).
 func (nd *Figure4DerivedServer) subgraph1() {
-	udf25 := func(s struct {
+	udf27 := func(s struct {
 		Client uint32                "hydro:\"key\""
 		Class  Class                 "hydro:\"key\""
 		Items  lattices.SSIV[Tagged] "hydro:\"lattice\""
 	}) bool {
 		return s.Items.Complete()
 	}
-	udf27 := func(s struct {
+	udf29 := func(s struct {
 		Client uint32                "hydro:\"key\""
 		Class  Class                 "hydro:\"key\""
 		Items  lattices.SSIV[Tagged] "hydro:\"lattice\""
@@ -212,7 +218,7 @@ func (nd *Figure4DerivedServer) subgraph1() {
 		k.Class = s.Class
 		return k
 	}
-	udf32 := func(_ struct {
+	udf34 := func(_ struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 	}, s struct {
@@ -228,25 +234,25 @@ func (nd *Figure4DerivedServer) subgraph1() {
 		}
 		return acc
 	}
-	out34 := nd.n4Out
+	out36 := nd.n4Out
 	slices.Sort(nd.n7Changed)
-	for _, i24 := range nd.n7Changed {
-		v23 := nd.n7Accs[i24]
-		if udf25(v23) {
-			v26 := udf27(v23)
-			if _, dup28 := nd.n10Seen[v26]; !dup28 {
-				nd.n10Seen[v26] = struct{}{}
-				if i29, ok30 := nd.n7Index[figure4DerivedKey7{v26.Client, v26.Class}]; ok30 {
-					v31 := nd.n7Accs[i29]
-					if udf25(v31) {
-						v33 := udf32(v26, v31)
-						out34 = append(out34, v33)
+	for _, i26 := range nd.n7Changed {
+		v25 := nd.n7Accs[i26]
+		if udf27(v25) {
+			v28 := udf29(v25)
+			if _, dup30 := nd.n10Seen[v28]; !dup30 {
+				nd.n10Seen[v28] = struct{}{}
+				if i31, ok32 := nd.n7Index[figure4DerivedKey7{v28.Client, v28.Class}]; ok32 {
+					v33 := nd.n7Accs[i31]
+					if udf27(v33) {
+						v35 := udf34(v28, v33)
+						out36 = append(out36, v35)
 					}
 				}
 			}
 		}
 	}
-	nd.n4Out = out34
+	nd.n4Out = out36
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

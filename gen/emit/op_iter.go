@@ -15,6 +15,12 @@ func init() {
 
 func iterState(e *emitter, n *ir.Node, elem string) {
 	id := n.ID
+	if e.iterTable(n) {
+		// The join builds its table from the slice (buildTable), which
+		// copies it once; the Iter keeps nothing.
+		fmt.Fprintf(&e.ctor, "\tn%dItems := %s\n", id, e.userExpr(e.node(id).Expr))
+		return
+	}
 	e.addField(fmt.Sprintf("n%dItems", id), "[]"+elem, opName(n)+": the items, emitted in the first tick.")
 	e.addField(fmt.Sprintf("n%dDone", id), "bool", "")
 	fmt.Fprintf(&e.ctor, "\tnd.n%dItems = %s(%s)\n", id, e.importAs("slices", "slices")+".Clone", e.userExpr(e.node(id).Expr))
@@ -40,6 +46,9 @@ func (e *emitter) reserveStores(b *strings.Builder, n *ir.Node, count string) {
 
 func iterEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 	id := n.ID
+	if e.iterTable(n) {
+		return // the table holds the items from the start
+	}
 	items := fmt.Sprintf("nd.n%dItems", id)
 	fmt.Fprintf(b, "if !nd.n%dDone {\nnd.n%dDone = true\n", id, id)
 	if e.bulkCopy(b, n, items) {

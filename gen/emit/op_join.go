@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hydrogo/hydro/gen/parse"
+	"github.com/hydrogo/hydro/gen/schedule"
 	"github.com/hydrogo/hydro/internal/ir"
 	"github.com/hydrogo/hydro/internal/ops"
 )
@@ -31,6 +32,12 @@ func joinState(e *emitter, n *ir.Node, _ string) {
 		s := fmt.Sprintf("n%d%s", id, sideName(side))
 		ix := e.declareIndex(s+"Index", e.groupKeyGoType(n), kt, c)
 		c = ""
+		if src, ok := e.tableSide(n, side); ok {
+			e.addField(s+"Items", "[]"+e.typeString(t), "")
+			e.addField(s+"Off", "[]int", "")
+			e.buildTable(n, side, ix, fmt.Sprintf("n%dItems", src.ID))
+			continue
+		}
 		if static(n, side) {
 			if !ix.dense {
 				e.addField(s+"Chains", "[][2]int", "")
@@ -46,6 +53,67 @@ func joinState(e *emitter, n *ir.Node, _ string) {
 		}
 		fmt.Fprintf(&e.end, "\t%s\tnd.%sGroups = nd.%sGroups[:0]\n", ix.clear(), s, s)
 	}
+}
+
+// tableSide returns the Iter that fills side of join n, if the side is a
+// table: it is Static and holds exactly the Iter's items (the Iter's only
+// consumer is that side, in the same subgraph), its key is a field of the
+// item (no user function), and the other side is not stored, so that the
+// schedule delivers the Iter's items, in the first tick, before any of the
+// other side's (joinStored) and storing them is all they do. A table is
+// built in the constructor, from the slice the Iter would have copied
+// there, with its items grouped by key (see buildTable): the Iter then does
+// nothing in the first tick, and the slice is still read when the node is
+// built, as Iter documents.
+func (e *emitter) tableSide(n *ir.Node, side int) (*ir.Node, bool) {
+	if n.Op != ops.Join.Name || len(e.node(n.ID).Keys) == 0 || !static(n, side) || !e.joinStored(n, side) || e.joinStored(n, 1-side) {
+		return nil, false
+	}
+	g := e.s.Graph
+	src := g.Nodes[n.Inputs[side]]
+	if src.Op != ops.Iter.Name || src.Loc != n.Loc {
+		return nil, false
+	}
+	cs := g.Consumers()[src.ID]
+	if len(cs) != 1 || e.s.Kind[cs[0]] == schedule.Handoff {
+		return nil, false
+	}
+	return src, true
+}
+
+// iterTable reports whether Iter n fills a join's table side (tableSide).
+func (e *emitter) iterTable(n *ir.Node) bool {
+	cs := e.s.Graph.Consumers()[n.ID]
+	if len(cs) != 1 {
+		return false
+	}
+	_, ok := e.tableSide(e.s.Graph.Nodes[cs[0].To], cs[0].Port)
+	return ok
+}
+
+// buildTable writes, in the constructor, the building of table side of
+// join n (tableSide) from the constructor's local slice src: the index
+// maps each key to its group, numbered in order of first appearance;
+// group g's items are Items[Off[g]:Off[g+1]], in slice order. A counting
+// sort, as for a compressed sparse row adjacency: one pass numbers the
+// groups, one counts their items, one places them from the last, so that
+// Off and Items are allocated once at their length and a probe ranges over
+// one slice, with no per-item link.
+func (e *emitter) buildTable(n *ir.Node, side int, ix keyIndex, src string) {
+	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
+	t := parse.Go(e.f.Graph.Nodes[n.Inputs[side]].Elem)
+	v, k, g, ok, ng, i, off, items := e.v("v"), e.v("k"), e.v("g"), e.v("ok"), e.v("ng"), e.v("i"), e.v("off"), e.v("items")
+	key := e.keyExpr(n, e.node(n.ID).Keys[side], v)
+	b := &e.ctor
+	fmt.Fprintf(b, "\t{\n%s := 0\nfor _, %s := range %s {\n%s := %s\nif _, %s := %s; !%s {\n%s%s++\n}\n}\n",
+		ng, v, src, k, key, ok, ix.get(k), ok, ix.put(k, ng), ng)
+	fmt.Fprintf(b, "%s := make([]int, %s+1)\nfor _, %s := range %s {\n%s, _ := %s\n%s[%s]++\n}\n",
+		off, ng, v, src, g, ix.get(key), off, g)
+	fmt.Fprintf(b, "for %s := 1; %s < %s; %s++ {\n%s[%s] += %s[%s-1]\n}\n%s[%s] = len(%s)\n",
+		i, i, ng, i, off, i, off, i, off, ng, src)
+	fmt.Fprintf(b, "%s := make([]%s, len(%s))\nfor %s := len(%s) - 1; %s >= 0; %s-- {\n%s := %s[%s]\n%s, _ := %s\n%s[%s]--\n%s[%s[%s]] = %s\n}\n",
+		items, e.typeString(t), src, i, src, i, i, v, src, i, g, ix.get(key), off, g, items, off, g, v)
+	fmt.Fprintf(b, "%sOff, %sItems = %s, %s\n}\n", s, s, off, items)
 }
 
 // joinPush stores item x if its side is stored and probes the other side
@@ -142,6 +210,11 @@ func (e *emitter) joinStore(b *strings.Builder, n *ir.Node, side int, k, x strin
 func (e *emitter) joinProbe(b *strings.Builder, n *ir.Node, side int, k string) string {
 	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
 	ix := joinSideIndex(e, n, side)
+	if _, ok := e.tableSide(n, side); ok {
+		g, ok, o := e.v("g"), e.v("ok"), e.v("v")
+		fmt.Fprintf(b, "if %s, %s := %s; %s {\nfor _, %s := range %sItems[%sOff[%s]:%sOff[%s+1]] {\n", g, ok, ix.get(k), ok, o, s, s, g, s, g)
+		return o
+	}
 	if !static(n, side) {
 		g, ok, o := e.v("g"), e.v("ok"), e.v("v")
 		fmt.Fprintf(b, "if %s, %s := %s; %s {\nfor _, %s := range %sGroups[%s] {\n", g, ok, ix.get(k), ok, o, s, g)
