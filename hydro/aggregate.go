@@ -128,7 +128,8 @@ func LatticeFold[L any, PL Merger[L]](s Stream[L], lifetime ...Lifetime) Stream[
 // merging the `hydro:"lattice"` fields of elements that share a key. Every
 // other field must be determined by the key (a key field, or reached from one
 // by `fd=` dependencies), so no information is lost. Its state is Static by
-// default; it emits like FoldKeyed.
+// default; Durable logs every item that started or changed a group, and
+// every group's accumulator in a snapshot. It emits like FoldKeyed.
 func MergeKeyed[T any](s Stream[T], lifetime ...Lifetime) Stream[T] {
 	pos := callerPos(2)
 	f, _, ok := inputs(ops.MergeKeyed, pos, s.operand())

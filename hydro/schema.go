@@ -187,13 +187,17 @@ func bottomFunc(t reflect.Type, lattice [][]int) func(item any) any {
 }
 
 // mergeFunc returns a function merging the lattice fields of item into acc and
-// returning acc; other fields keep acc's values.
-func mergeFunc(t reflect.Type, lattice [][]int) func(acc, item any) any {
-	return func(acc, item any) any {
+// returning acc and whether any field's Merge reported a change; other fields
+// keep acc's values.
+func mergeFunc(t reflect.Type, lattice [][]int) func(acc, item any) (any, bool) {
+	return func(acc, item any) (any, bool) {
 		a, it := addressable(t, acc), addressable(t, item)
+		changed := false
 		for _, i := range lattice {
-			field(a, i).Addr().MethodByName("Merge").Call([]reflect.Value{field(it, i)})
+			if field(a, i).Addr().MethodByName("Merge").Call([]reflect.Value{field(it, i)})[0].Bool() {
+				changed = true
+			}
 		}
-		return a.Interface()
+		return a.Interface(), changed
 	}
 }

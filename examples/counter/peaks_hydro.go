@@ -37,9 +37,8 @@ type PeaksCounter struct {
 	// hydro.MergeKeyed (node 1, counter.go:61): the groups in order of first appearance.
 	n1Index hydro.IntIndex[uint32]
 	n1Accs  []Peak
-	// the groups changed this tick, to log at its end.
-	n1Mark  []bool
-	n1Dirty []int
+	// the items that started or changed a group this tick, to log at its end.
+	n1Logged []Peak
 	// the groups changed in this tick, and whether each group is among them.
 	n1Changed []int
 	n1Touched []bool
@@ -87,20 +86,20 @@ func (nd *PeaksCounter) subgraph0() {
 	for _, v1 := range nd.n0Buf {
 		k2 := v1.Key
 		i3, ok4 := nd.n1Index.Get(k2)
-		if ok4 && !nd.n1Mark[i3] {
-			nd.n1Mark[i3] = true
-			nd.n1Dirty = append(nd.n1Dirty, i3)
-		}
 		if !ok4 {
 			i3 = len(nd.n1Accs)
 			nd.n1Index.Put(k2, i3)
-			nd.n1Mark = append(nd.n1Mark, true)
-			nd.n1Dirty = append(nd.n1Dirty, i3)
 			bot5 := v1
 			bot5.Max = *new(lattices.Max[int64])
 			nd.n1Accs = append(nd.n1Accs, bot5)
 		}
-		nd.n1Accs[i3].Max.Merge(v1.Max)
+		changed6 := !ok4
+		if nd.n1Accs[i3].Max.Merge(v1.Max) {
+			changed6 = true
+		}
+		if changed6 && nd.hydroJournal.Active() {
+			nd.n1Logged = append(nd.n1Logged, v1)
+		}
 		if i3 >= len(nd.n1Touched) {
 			nd.n1Touched = append(nd.n1Touched, make([]bool, i3+1-len(nd.n1Touched))...)
 		}
@@ -118,22 +117,22 @@ func (nd *PeaksCounter) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (1), hydro.Join (3), hydro.Sink (4).
 func (nd *PeaksCounter) subgraph2() {
-	out14 := nd.n4Out
+	out15 := nd.n4Out
 	slices.Sort(nd.n1Changed)
-	for _, i8 := range nd.n1Changed {
-		v7 := nd.n1Accs[i8]
-		_ = v7
+	for _, i9 := range nd.n1Changed {
+		v8 := nd.n1Accs[i9]
+		_ = v8
 	}
-	for _, v9 := range nd.h2To3Port0 {
-		if i10, ok11 := nd.n1Index.Get(v9.Key); ok11 {
-			v12 := nd.n1Accs[i10]
-			v13 := found(v9, v12)
-			out14 = append(out14, v13)
+	for _, v10 := range nd.h2To3Port0 {
+		if i11, ok12 := nd.n1Index.Get(v10.Key); ok12 {
+			v13 := nd.n1Accs[i11]
+			v14 := found(v10, v13)
+			out15 = append(out15, v14)
 		}
 	}
 	clear(nd.h2To3Port0)
 	nd.h2To3Port0 = nd.h2To3Port0[:0]
-	nd.n4Out = out14
+	nd.n4Out = out15
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -157,14 +156,14 @@ func (nd *PeaksCounter) hydroRestore(op int, item []byte) error {
 		}
 		k21 := v18.Key
 		i22, ok23 := nd.n1Index.Get(k21)
-		if ok23 {
-			nd.n1Accs[i22] = v18
-		} else {
+		if !ok23 {
 			i22 = len(nd.n1Accs)
 			nd.n1Index.Put(k21, i22)
-			nd.n1Accs = append(nd.n1Accs, v18)
-			nd.n1Mark = append(nd.n1Mark, false)
+			bot24 := v18
+			bot24.Max = *new(lattices.Max[int64])
+			nd.n1Accs = append(nd.n1Accs, bot24)
 		}
+		nd.n1Accs[i22].Max.Merge(v18.Max)
 		if i22 >= len(nd.n1Touched) {
 			nd.n1Touched = append(nd.n1Touched, make([]bool, i22+1-len(nd.n1Touched))...)
 		}
@@ -183,12 +182,10 @@ func (nd *PeaksCounter) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PeaksCounter) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i15 := range nd.n1Dirty {
-			nd.n1Mark[i15] = false
-			v16 := nd.n1Accs[i15]
+		for _, v16 := range nd.n1Logged {
 			nd.hydroJournal.Append(appendHydroPeak(nd.hydroJournal.Record(1), &v16))
 		}
-		nd.n1Dirty = nd.n1Dirty[:0]
+		nd.n1Logged = nd.n1Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false

@@ -1,9 +1,13 @@
 package paxos
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/hydro/durable"
 )
 
 // A raised mark forgets the answers below it, however far it moves.
@@ -48,4 +52,89 @@ func TestExecuteEmitsSessionChanges(t *testing.T) {
 	}
 	require.Equal(t, SessionLattice{Low: 4, Answers: map[uint64]Reply{
 		4: {ID: 40, Value: "b", Found: true}, 5: {ID: 50, Value: "c", Found: true}, 6: {ID: 60, Value: "d", Found: true}}}, merged)
+}
+
+// commitBytes records the bytes of every commit of a log.
+type commitBytes struct{ bytes []int }
+
+func (c *commitBytes) Committed(i durable.CommitInfo)   { c.bytes = append(c.bytes, i.Bytes) }
+func (c *commitBytes) Snapshotted(durable.SnapshotInfo) {}
+
+// The generated replica's durable sessions log what a tick changed of a
+// session, not the session: with a client whose mark never rises, the
+// session grows by a batch of answers every tick, and every tick logs the
+// same bytes (before, a tick logged every answer the session held). A
+// replica recovered from that log answers a resent command from its
+// session.
+func TestReplicaLogsSessionChangesOnly(t *testing.T) {
+	const batch = 16
+	disk := durable.NewMemFS()
+	logged := &commitBytes{}
+	var sent []byte
+	var tag uint16
+	// start starts the replica on disk with first, a commit, as its first
+	// input.
+	start := func(opts durable.Options, first []byte) *PaxosReplica {
+		nd := NewPaxosReplica(hydro.Input[Request]{}, hydro.Output[Reply]{}, hydro.NewOutput[Executed]("executed"), hydro.Output[P2b]{}, 64)
+		require.NoError(t, nd.Recover(disk, opts))
+		nd.SetMember(0)
+		require.NoError(t, nd.SetSizes(map[string]int{"proposer": 2, "acceptor": 3, "replica": 1}))
+		nd.OnSend(func(_ hydro.Dest, _ uint16, p []byte) { sent = append(sent, p...) })
+		tag = commitTag(t, nd, first)
+		return nd
+	}
+	cmd := func(seq uint64) Command {
+		return Command{ID: seq, Inc: 1, Seq: seq, Low: 1, Op: OpPut, Key: fmt.Sprint("key", seq%4), Value: "v"}
+	}
+	commit := func(slot uint64) []byte {
+		cmds := make([]Command, batch)
+		for i := range cmds {
+			cmds[i] = cmd(1000 + slot*batch + uint64(i))
+		}
+		return appendHydroCommit(nil, &Commit{Slot: slot, Ballot: Ballot{Num: 1}, Cmds: cmds})
+	}
+	nd := start(durable.Options{Observer: logged}, commit(0))
+	nd.Tick()
+	const slots = 20
+	for s := uint64(1); s < slots; s++ {
+		require.NoError(t, nd.Deliver(tag, commit(s)))
+		nd.Tick()
+	}
+	nd.Tick()
+	require.NoError(t, nd.Err())
+	// Tick 0 logs the commit; every later tick the commit and the effects
+	// of the previous one, the last only the effects.
+	require.Len(t, logged.bytes, slots+1)
+	for i := 2; i < slots; i++ {
+		require.Equal(t, logged.bytes[1], logged.bytes[i], "tick %d logs what tick 1 logged, not a session of %d answers", i, i*batch)
+	}
+	require.NoError(t, nd.Close())
+
+	// Recovered, the replica answers a command it executed before (slot
+	// 3's first) again, from its session, without executing it again.
+	old := cmd(1000 + 3*batch)
+	old.Value = "other"
+	nd = start(durable.Options{}, appendHydroCommit(nil, &Commit{Slot: slots, Ballot: Ballot{Num: 1}, Cmds: []Command{old}}))
+	nd.Tick()
+	sent = nil
+	nd.Tick()
+	require.NoError(t, nd.Err())
+	var a Answer
+	_, err := decodeHydroAnswer(sent, &a)
+	require.NoError(t, err)
+	require.Equal(t, Reply{ID: old.ID, Value: "v", Found: true}, a.Reply, "the answer of the first execution")
+	require.NoError(t, nd.Close())
+}
+
+// commitTag delivers commit, an encoded Commit, to the replica's network
+// input of commits, and returns its tag: the first whose frames decode as
+// a Commit.
+func commitTag(t testing.TB, nd *PaxosReplica, commit []byte) uint16 {
+	for tag := range uint16(1 << 10) {
+		if nd.Deliver(tag, commit) == nil {
+			return tag
+		}
+	}
+	t.Fatal("no network input of the replica takes a Commit")
+	return 0
 }

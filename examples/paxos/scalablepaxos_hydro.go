@@ -1649,24 +1649,21 @@ type ScalablePaxosReplica struct {
 	// hydro.MergeKeyed (node 106, paxos.go:174): the groups in order of first appearance.
 	n106Index hydro.IntIndex[uint64]
 	n106Accs  []Slotted
-	// the groups changed this tick, to log at its end.
-	n106Mark  []bool
-	n106Dirty []int
+	// the items that started or changed a group this tick, to log at its end.
+	n106Logged []Slotted
 	// the groups changed in this tick, and whether each group is among them.
 	n106Changed []int
 	n106Touched []bool
 	// hydro.MergeKeyed (node 109, paxos.go:178): the groups in order of first appearance.
 	n109Index map[string]int
 	n109Accs  []KV
-	// the groups changed this tick, to log at its end.
-	n109Mark  []bool
-	n109Dirty []int
+	// the items that started or changed a group this tick, to log at its end.
+	n109Logged []KV
 	// hydro.MergeKeyed (node 112, paxos.go:179): the groups in order of first appearance.
 	n112Index hydro.IntIndex[uint64]
 	n112Accs  []Session
-	// the groups changed this tick, to log at its end.
-	n112Mark  []bool
-	n112Dirty []int
+	// the items that started or changed a group this tick, to log at its end.
+	n112Logged []Session
 	// hydro.Timer (node 113, paxos.go:180): the period, the next due time, whether it fired.
 	n113Period time.Duration
 	n113Due    time.Time
@@ -1802,7 +1799,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:180:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1805:97*/
+	nd.n113Period = /*line paxos.go:180:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1802:97*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -1948,14 +1945,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1951:45*/
+			} /*line scalablepaxos_hydro.go:1948:45*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:91:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:1958:45*/
+			} /*line scalablepaxos_hydro.go:1955:45*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -1968,14 +1965,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1971:45*/
+			} /*line scalablepaxos_hydro.go:1968:45*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:91:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:1978:45*/
+			} /*line scalablepaxos_hydro.go:1975:45*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -1989,7 +1986,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1992:45*/
+			} /*line scalablepaxos_hydro.go:1989:45*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -2014,118 +2011,118 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2017:45*/
+			} /*line scalablepaxos_hydro.go:2014:45*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
 		k32 := v31.Key
 		i33, ok34 := nd.n109Index[k32]
-		if ok34 && !nd.n109Mark[i33] {
-			nd.n109Mark[i33] = true
-			nd.n109Dirty = append(nd.n109Dirty, i33)
-		}
 		if !ok34 {
 			i33 = len(nd.n109Accs)
 			nd.n109Index[k32] = i33
-			nd.n109Mark = append(nd.n109Mark, true)
-			nd.n109Dirty = append(nd.n109Dirty, i33)
 			bot35 := v31
 			bot35.Cell = *new(Cell)
 			nd.n109Accs = append(nd.n109Accs, bot35)
 		}
-		nd.n109Accs[i33].Cell.Merge(v31.Cell)
+		changed36 := !ok34
+		if nd.n109Accs[i33].Cell.Merge(v31.Cell) {
+			changed36 = true
+		}
+		if changed36 && nd.hydroJournal.Active() {
+			nd.n109Logged = append(nd.n109Logged, v31)
+		}
 	}
-	for _, v36 := range nd.n148Now {
-		k37 := v36.Inc
-		i38, ok39 := nd.n112Index.Get(k37)
-		if ok39 && !nd.n112Mark[i38] {
-			nd.n112Mark[i38] = true
-			nd.n112Dirty = append(nd.n112Dirty, i38)
+	for _, v37 := range nd.n148Now {
+		k38 := v37.Inc
+		i39, ok40 := nd.n112Index.Get(k38)
+		if !ok40 {
+			i39 = len(nd.n112Accs)
+			nd.n112Index.Put(k38, i39)
+			bot41 := v37
+			bot41.S = *new(SessionLattice)
+			nd.n112Accs = append(nd.n112Accs, bot41)
 		}
-		if !ok39 {
-			i38 = len(nd.n112Accs)
-			nd.n112Index.Put(k37, i38)
-			nd.n112Mark = append(nd.n112Mark, true)
-			nd.n112Dirty = append(nd.n112Dirty, i38)
-			bot40 := v36
-			bot40.S = *new(SessionLattice)
-			nd.n112Accs = append(nd.n112Accs, bot40)
+		changed42 := !ok40
+		if nd.n112Accs[i39].S.Merge(v37.S) {
+			changed42 = true
 		}
-		nd.n112Accs[i38].S.Merge(v36.S)
+		if changed42 && nd.hydroJournal.Active() {
+			nd.n112Logged = append(nd.n112Logged, v37)
+		}
 	}
-	for _, v41 := range nd.n167Recv {
-		v42 := snapshotApplied(v41)
-		k43 := v42.Key
-		i44, ok45 := nd.n102Index.Get(k43)
-		if ok45 && !nd.n102Mark[i44] {
-			nd.n102Mark[i44] = true
-			nd.n102Dirty = append(nd.n102Dirty, i44)
+	for _, v43 := range nd.n167Recv {
+		v44 := snapshotApplied(v43)
+		k45 := v44.Key
+		i46, ok47 := nd.n102Index.Get(k45)
+		if ok47 && !nd.n102Mark[i46] {
+			nd.n102Mark[i46] = true
+			nd.n102Dirty = append(nd.n102Dirty, i46)
 		}
-		if !ok45 {
-			i44 = len(nd.n102Accs)
-			nd.n102Index.Put(k43, i44)
+		if !ok47 {
+			i46 = len(nd.n102Accs)
+			nd.n102Index.Put(k45, i46)
 			nd.n102Mark = append(nd.n102Mark, true)
-			nd.n102Dirty = append(nd.n102Dirty, i44)
-			nd.n102Accs = append(nd.n102Accs, v42)
+			nd.n102Dirty = append(nd.n102Dirty, i46)
+			nd.n102Accs = append(nd.n102Accs, v44)
 		} else {
-			raiseApplied(&nd.n102Accs[i44], v42)
+			raiseApplied(&nd.n102Accs[i46], v44)
 		}
-		v46 := appliedOne(v42)
+		v48 := appliedOne(v44)
 		{
-			k := v46
+			k := v48
 			/*line replica.go:81:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2078:45*/
+			} /*line scalablepaxos_hydro.go:2075:45*/
 		}
 		{
-			s, emit := v41, func(v48 KV) {
-				k49 := v48.Key
-				i50, ok51 := nd.n109Index[k49]
-				if ok51 && !nd.n109Mark[i50] {
-					nd.n109Mark[i50] = true
-					nd.n109Dirty = append(nd.n109Dirty, i50)
+			s, emit := v43, func(v50 KV) {
+				k51 := v50.Key
+				i52, ok53 := nd.n109Index[k51]
+				if !ok53 {
+					i52 = len(nd.n109Accs)
+					nd.n109Index[k51] = i52
+					bot54 := v50
+					bot54.Cell = *new(Cell)
+					nd.n109Accs = append(nd.n109Accs, bot54)
 				}
-				if !ok51 {
-					i50 = len(nd.n109Accs)
-					nd.n109Index[k49] = i50
-					nd.n109Mark = append(nd.n109Mark, true)
-					nd.n109Dirty = append(nd.n109Dirty, i50)
-					bot52 := v48
-					bot52.Cell = *new(Cell)
-					nd.n109Accs = append(nd.n109Accs, bot52)
+				changed55 := !ok53
+				if nd.n109Accs[i52].Cell.Merge(v50.Cell) {
+					changed55 = true
 				}
-				nd.n109Accs[i50].Cell.Merge(v48.Cell)
+				if changed55 && nd.hydroJournal.Active() {
+					nd.n109Logged = append(nd.n109Logged, v50)
+				}
 			}
 			/*line replica.go:390:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:2103:45*/
+			} /*line scalablepaxos_hydro.go:2100:45*/
 		}
 		{
-			s, emit := v41, func(v53 Session) {
-				k54 := v53.Inc
-				i55, ok56 := nd.n112Index.Get(k54)
-				if ok56 && !nd.n112Mark[i55] {
-					nd.n112Mark[i55] = true
-					nd.n112Dirty = append(nd.n112Dirty, i55)
+			s, emit := v43, func(v56 Session) {
+				k57 := v56.Inc
+				i58, ok59 := nd.n112Index.Get(k57)
+				if !ok59 {
+					i58 = len(nd.n112Accs)
+					nd.n112Index.Put(k57, i58)
+					bot60 := v56
+					bot60.S = *new(SessionLattice)
+					nd.n112Accs = append(nd.n112Accs, bot60)
 				}
-				if !ok56 {
-					i55 = len(nd.n112Accs)
-					nd.n112Index.Put(k54, i55)
-					nd.n112Mark = append(nd.n112Mark, true)
-					nd.n112Dirty = append(nd.n112Dirty, i55)
-					bot57 := v53
-					bot57.S = *new(SessionLattice)
-					nd.n112Accs = append(nd.n112Accs, bot57)
+				changed61 := !ok59
+				if nd.n112Accs[i58].S.Merge(v56.S) {
+					changed61 = true
 				}
-				nd.n112Accs[i55].S.Merge(v53.S)
+				if changed61 && nd.hydroJournal.Active() {
+					nd.n112Logged = append(nd.n112Logged, v56)
+				}
 			}
 			/*line replica.go:396:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:2128:45*/
+			} /*line scalablepaxos_hydro.go:2125:45*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -2136,9 +2133,9 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 
 // subgraph2 runs stratum 0: hydro.DeferTick (154).
 func (nd *ScalablePaxosReplica) subgraph2() {
-	for _, v58 := range nd.n154Now {
+	for _, v62 := range nd.n154Now {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v58)
+			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v62)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 155, nd.hydroBuf)
 		}
 	}
@@ -2146,13 +2143,13 @@ func (nd *ScalablePaxosReplica) subgraph2() {
 
 // subgraph3 runs stratum 0: hydro.Demux (157), hydro.Map (158), hydro.Unique (159).
 func (nd *ScalablePaxosReplica) subgraph3() {
-	for _, v59 := range nd.n157Recv {
-		v60 := transferTo(v59)
-		if !nd.n159Seen.Has(v60) {
-			nd.n159Seen.Add(v60)
-			nd.h159To160Port0 = append(nd.h159To160Port0, v60)
-			nd.h159To162Port0 = append(nd.h159To162Port0, v60)
-			nd.h159To164Port0 = append(nd.h159To164Port0, v60)
+	for _, v63 := range nd.n157Recv {
+		v64 := transferTo(v63)
+		if !nd.n159Seen.Has(v64) {
+			nd.n159Seen.Add(v64)
+			nd.h159To160Port0 = append(nd.h159To160Port0, v64)
+			nd.h159To162Port0 = append(nd.h159To162Port0, v64)
+			nd.h159To164Port0 = append(nd.h159To164Port0, v64)
 		}
 	}
 	clear(nd.n157Recv)
@@ -2164,17 +2161,17 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
-	acc63 := nd.n103Acc
-	for i62 := range nd.n102Accs {
-		v61 := nd.n102Accs[i62]
+	acc67 := nd.n103Acc
+	for i66 := range nd.n102Accs {
+		v65 := nd.n102Accs[i66]
 		{
-			a := v61
+			a := v65
 			/*line replica.go:69:42*/ {
-				acc63 = max(acc63, a.Next)
-			} /*line scalablepaxos_hydro.go:2174:45*/
+				acc67 = max(acc67, a.Next)
+			} /*line scalablepaxos_hydro.go:2171:45*/
 		}
 	}
-	nd.n103Acc = acc63
+	nd.n103Acc = acc67
 }
 
 // subgraph5 runs stratum 1: hydro.MergeKeyed (109), hydro.CrossJoin (160).
@@ -2182,26 +2179,26 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 	if !nd.n161Init {
 		nd.n161Acc, nd.n161Init = newKVList(), true
 	}
-	acc69 := nd.n161Acc
-	for i65 := range nd.n109Accs {
-		v64 := nd.n109Accs[i65]
-		nd.h109To130Port1 = append(nd.h109To130Port1, v64)
-		nd.n160R = append(nd.n160R, v64)
+	acc73 := nd.n161Acc
+	for i69 := range nd.n109Accs {
+		v68 := nd.n109Accs[i69]
+		nd.h109To130Port1 = append(nd.h109To130Port1, v68)
+		nd.n160R = append(nd.n160R, v68)
 	}
-	for _, v66 := range nd.h159To160Port0 {
-		for _, v67 := range nd.n160R {
-			v68 := pickKV(v66, v67)
+	for _, v70 := range nd.h159To160Port0 {
+		for _, v71 := range nd.n160R {
+			v72 := pickKV(v70, v71)
 			{
-				kv := v68
+				kv := v72
 				/*line replica.go:366:34*/ {
-					acc69 = append(acc69, kv)
-				} /*line scalablepaxos_hydro.go:2198:46*/
+					acc73 = append(acc73, kv)
+				} /*line scalablepaxos_hydro.go:2195:46*/
 			}
 		}
 	}
 	clear(nd.h159To160Port0)
 	nd.h159To160Port0 = nd.h159To160Port0[:0]
-	nd.n161Acc = acc69
+	nd.n161Acc = acc73
 }
 
 // subgraph6 runs stratum 1: hydro.MergeKeyed (112), hydro.CrossJoin (162).
@@ -2209,26 +2206,26 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 	if !nd.n163Init {
 		nd.n163Acc, nd.n163Init = newSessionList(), true
 	}
-	acc75 := nd.n163Acc
-	for i71 := range nd.n112Accs {
-		v70 := nd.n112Accs[i71]
-		nd.h112To134Port1 = append(nd.h112To134Port1, v70)
-		nd.n162R = append(nd.n162R, v70)
+	acc79 := nd.n163Acc
+	for i75 := range nd.n112Accs {
+		v74 := nd.n112Accs[i75]
+		nd.h112To134Port1 = append(nd.h112To134Port1, v74)
+		nd.n162R = append(nd.n162R, v74)
 	}
-	for _, v72 := range nd.h159To162Port0 {
-		for _, v73 := range nd.n162R {
-			v74 := pickSession(v72, v73)
+	for _, v76 := range nd.h159To162Port0 {
+		for _, v77 := range nd.n162R {
+			v78 := pickSession(v76, v77)
 			{
-				s := v74
+				s := v78
 				/*line replica.go:372:48*/ {
-					acc75 = append(acc75, s)
-				} /*line scalablepaxos_hydro.go:2225:46*/
+					acc79 = append(acc79, s)
+				} /*line scalablepaxos_hydro.go:2222:46*/
 			}
 		}
 	}
 	clear(nd.h159To162Port0)
 	nd.h159To162Port0 = nd.h159To162Port0[:0]
-	nd.n163Acc = acc75
+	nd.n163Acc = acc79
 }
 
 // subgraph7 runs stratum 1: hydro.Fold (118), hydro.Filter (119).
@@ -2236,9 +2233,9 @@ func (nd *ScalablePaxosReplica) subgraph7() {
 	if !nd.n118Init {
 		nd.n118Acc, nd.n118Init = count(), true
 	}
-	v76 := nd.n118Acc
-	if some(v76) {
-		nd.h119To120Port0 = append(nd.h119To120Port0, v76)
+	v80 := nd.n118Acc
+	if some(v80) {
+		nd.h119To120Port0 = append(nd.h119To120Port0, v80)
 	}
 }
 
@@ -2247,122 +2244,122 @@ func (nd *ScalablePaxosReplica) subgraph8() {
 	if !nd.n122Init {
 		nd.n122Acc, nd.n122Init = noSlot(), true
 	}
-	v77 := nd.n122Acc
-	nd.h122To123Port1 = append(nd.h122To123Port1, v77)
+	v81 := nd.n122Acc
+	nd.h122To123Port1 = append(nd.h122To123Port1, v81)
 }
 
 // subgraph9 runs stratum 2: hydro.Fold (103), hydro.CrossJoin (104), hydro.FilterMap (105), hydro.CrossJoin (120), hydro.CrossJoin (123), hydro.FlatMap (124), hydro.Fold (161), hydro.Fold (163), hydro.CrossJoin (164), hydro.CrossJoin (165), hydro.CrossJoin (166).
 func (nd *ScalablePaxosReplica) subgraph9() {
 	window := nd.window
-	udf92 := /*line paxos.go:174:111*/ func(a arrived) (Slotted, bool) {
+	udf96 := /*line paxos.go:174:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:2260:43*/
+	} /*line scalablepaxos_hydro.go:2257:43*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
-	v78 := nd.n103Acc
-	nd.n104R = append(nd.n104R, v78)
-	nd.n120R = append(nd.n120R, v78)
-	nd.n164R = append(nd.n164R, v78)
+	v82 := nd.n103Acc
+	nd.n104R = append(nd.n104R, v82)
+	nd.n120R = append(nd.n120R, v82)
+	nd.n164R = append(nd.n164R, v82)
 	if !nd.n161Init {
 		nd.n161Acc, nd.n161Init = newKVList(), true
 	}
-	v79 := nd.n161Acc
-	nd.n165R = append(nd.n165R, v79)
-	for _, v80 := range nd.n165L {
-		v81 := withSnapshotKVs(v80, v79)
-		nd.n166L = append(nd.n166L, v81)
-		for _, v82 := range nd.n166R {
-			v83 := withSnapshotSessions(v81, v82)
+	v83 := nd.n161Acc
+	nd.n165R = append(nd.n165R, v83)
+	for _, v84 := range nd.n165L {
+		v85 := withSnapshotKVs(v84, v83)
+		nd.n166L = append(nd.n166L, v85)
+		for _, v86 := range nd.n166R {
+			v87 := withSnapshotSessions(v85, v86)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v83)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v83))}, 167, nd.hydroBuf)
+				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v87)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v87))}, 167, nd.hydroBuf)
 			}
 		}
 	}
 	if !nd.n163Init {
 		nd.n163Acc, nd.n163Init = newSessionList(), true
 	}
-	v84 := nd.n163Acc
-	nd.n166R = append(nd.n166R, v84)
-	for _, v85 := range nd.n166L {
-		v86 := withSnapshotSessions(v85, v84)
+	v88 := nd.n163Acc
+	nd.n166R = append(nd.n166R, v88)
+	for _, v89 := range nd.n166L {
+		v90 := withSnapshotSessions(v89, v88)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v86)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v86))}, 167, nd.hydroBuf)
+			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v90)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v90))}, 167, nd.hydroBuf)
 		}
 	}
-	for _, v87 := range nd.h95To104Port0 {
-		for _, v88 := range nd.n104R {
-			v89 := arrival(v87, v88)
-			if v90, ok91 := udf92(v89); ok91 {
-				k93 := v90.Pos
-				i94, ok95 := nd.n106Index.Get(k93)
-				if ok95 && !nd.n106Mark[i94] {
-					nd.n106Mark[i94] = true
-					nd.n106Dirty = append(nd.n106Dirty, i94)
+	for _, v91 := range nd.h95To104Port0 {
+		for _, v92 := range nd.n104R {
+			v93 := arrival(v91, v92)
+			if v94, ok95 := udf96(v93); ok95 {
+				k97 := v94.Pos
+				i98, ok99 := nd.n106Index.Get(k97)
+				if !ok99 {
+					i98 = len(nd.n106Accs)
+					nd.n106Index.Put(k97, i98)
+					bot100 := v94
+					bot100.C = *new(CommitLattice)
+					nd.n106Accs = append(nd.n106Accs, bot100)
 				}
-				if !ok95 {
-					i94 = len(nd.n106Accs)
-					nd.n106Index.Put(k93, i94)
-					nd.n106Mark = append(nd.n106Mark, true)
-					nd.n106Dirty = append(nd.n106Dirty, i94)
-					bot96 := v90
-					bot96.C = *new(CommitLattice)
-					nd.n106Accs = append(nd.n106Accs, bot96)
+				changed101 := !ok99
+				if nd.n106Accs[i98].C.Merge(v94.C) {
+					changed101 = true
 				}
-				nd.n106Accs[i94].C.Merge(v90.C)
-				if i94 >= len(nd.n106Touched) {
-					nd.n106Touched = append(nd.n106Touched, make([]bool, i94+1-len(nd.n106Touched))...)
+				if changed101 && nd.hydroJournal.Active() {
+					nd.n106Logged = append(nd.n106Logged, v94)
 				}
-				if !nd.n106Touched[i94] {
-					nd.n106Touched[i94] = true
-					nd.n106Changed = append(nd.n106Changed, i94)
+				if i98 >= len(nd.n106Touched) {
+					nd.n106Touched = append(nd.n106Touched, make([]bool, i98+1-len(nd.n106Touched))...)
+				}
+				if !nd.n106Touched[i98] {
+					nd.n106Touched[i98] = true
+					nd.n106Changed = append(nd.n106Changed, i98)
 				}
 			}
 		}
 	}
 	clear(nd.h95To104Port0)
 	nd.h95To104Port0 = nd.h95To104Port0[:0]
-	for _, v97 := range nd.h119To120Port0 {
-		for _, v98 := range nd.n120R {
-			v99 := startAt(v97, v98)
-			nd.n123L = append(nd.n123L, v99)
-			nd.h120To127Port1 = append(nd.h120To127Port1, v99)
+	for _, v102 := range nd.h119To120Port0 {
+		for _, v103 := range nd.n120R {
+			v104 := startAt(v102, v103)
+			nd.n123L = append(nd.n123L, v104)
+			nd.h120To127Port1 = append(nd.h120To127Port1, v104)
 		}
 	}
 	clear(nd.h119To120Port0)
 	nd.h119To120Port0 = nd.h119To120Port0[:0]
-	for _, v100 := range nd.h122To123Port1 {
-		for _, v101 := range nd.n123L {
-			v102 := spanOf(v101, v100)
+	for _, v105 := range nd.h122To123Port1 {
+		for _, v106 := range nd.n123L {
+			v107 := spanOf(v106, v105)
 			{
-				sp, emit := v102, func(v103 Probe) {
-					nd.h124To125Port0 = append(nd.h124To125Port0, v103)
+				sp, emit := v107, func(v108 Probe) {
+					nd.h124To125Port0 = append(nd.h124To125Port0, v108)
 				}
 				/*line paxos.go:186:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:2348:46*/
+				} /*line scalablepaxos_hydro.go:2345:46*/
 			}
 		}
 	}
 	clear(nd.h122To123Port1)
 	nd.h122To123Port1 = nd.h122To123Port1[:0]
-	for _, v104 := range nd.h159To164Port0 {
-		for _, v105 := range nd.n164R {
-			v106 := snapshotOf(v104, v105)
-			nd.n165L = append(nd.n165L, v106)
-			for _, v107 := range nd.n165R {
-				v108 := withSnapshotKVs(v106, v107)
-				nd.n166L = append(nd.n166L, v108)
-				for _, v109 := range nd.n166R {
-					v110 := withSnapshotSessions(v108, v109)
+	for _, v109 := range nd.h159To164Port0 {
+		for _, v110 := range nd.n164R {
+			v111 := snapshotOf(v109, v110)
+			nd.n165L = append(nd.n165L, v111)
+			for _, v112 := range nd.n165R {
+				v113 := withSnapshotKVs(v111, v112)
+				nd.n166L = append(nd.n166L, v113)
+				for _, v114 := range nd.n166R {
+					v115 := withSnapshotSessions(v113, v114)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v110)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v110))}, 167, nd.hydroBuf)
+						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v115)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v115))}, 167, nd.hydroBuf)
 					}
 				}
 			}
@@ -2377,27 +2374,27 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 	if !nd.n126Init {
 		nd.n126Acc, nd.n126Init = newCommits(), true
 	}
-	acc118 := nd.n126Acc
+	acc123 := nd.n126Acc
 	slices.Sort(nd.n106Changed)
-	for _, i112 := range nd.n106Changed {
-		v111 := nd.n106Accs[i112]
-		_ = v111
+	for _, i117 := range nd.n106Changed {
+		v116 := nd.n106Accs[i117]
+		_ = v116
 	}
-	for _, v113 := range nd.h124To125Port0 {
-		if i114, ok115 := nd.n106Index.Get(v113.Pos); ok115 {
-			v116 := nd.n106Accs[i114]
-			v117 := hitSlotted(v113, v116)
+	for _, v118 := range nd.h124To125Port0 {
+		if i119, ok120 := nd.n106Index.Get(v118.Pos); ok120 {
+			v121 := nd.n106Accs[i119]
+			v122 := hitSlotted(v118, v121)
 			{
-				c := v117
+				c := v122
 				/*line replica.go:105:41*/ {
-					acc118 = append(acc118, c)
-				} /*line scalablepaxos_hydro.go:2394:46*/
+					acc123 = append(acc123, c)
+				} /*line scalablepaxos_hydro.go:2391:46*/
 			}
 		}
 	}
 	clear(nd.h124To125Port0)
 	nd.h124To125Port0 = nd.h124To125Port0[:0]
-	nd.n126Acc = acc118
+	nd.n126Acc = acc123
 }
 
 // subgraph11 runs stratum 4: hydro.Fold (126), hydro.CrossJoin (127), hydro.FlatMap (128), hydro.Unique (129), hydro.Join (130), hydro.FlatMap (132), hydro.Unique (133), hydro.Join (134), hydro.CrossJoin (168), hydro.CrossJoin (169).
@@ -2405,34 +2402,34 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 	if !nd.n131Init {
 		nd.n131Acc, nd.n131Init = newKVs(), true
 	}
-	acc129 := nd.n131Acc
+	acc134 := nd.n131Acc
 	if !nd.n135Init {
 		nd.n135Acc, nd.n135Init = newSessions(), true
 	}
-	acc136 := nd.n135Acc
+	acc141 := nd.n135Acc
 	if !nd.n126Init {
 		nd.n126Acc, nd.n126Init = newCommits(), true
 	}
-	v119 := nd.n126Acc
-	nd.n127L = append(nd.n127L, v119)
-	for _, v120 := range nd.h120To127Port1 {
-		for _, v121 := range nd.n127L {
-			v122 := runOf(v121, v120)
+	v124 := nd.n126Acc
+	nd.n127L = append(nd.n127L, v124)
+	for _, v125 := range nd.h120To127Port1 {
+		for _, v126 := range nd.n127L {
+			v127 := runOf(v126, v125)
 			{
-				r, emit := v122, func(v123 KeyProbe) {
-					if _, dup124 := nd.n129Seen[v123]; !dup124 {
-						nd.n129Seen[v123] = struct{}{}
-						if i125, ok126 := nd.n109Index[v123.Key]; ok126 {
-							v127 := nd.n109Accs[i125]
-							v128 := hitKV(v123, v127)
+				r, emit := v127, func(v128 KeyProbe) {
+					if _, dup129 := nd.n129Seen[v128]; !dup129 {
+						nd.n129Seen[v128] = struct{}{}
+						if i130, ok131 := nd.n109Index[v128.Key]; ok131 {
+							v132 := nd.n109Accs[i130]
+							v133 := hitKV(v128, v132)
 							{
-								kv := v128
+								kv := v133
 								/*line replica.go:168:41*/ {
-									if acc129 == nil {
-										acc129 = map[string]Cell{}
+									if acc134 == nil {
+										acc134 = map[string]Cell{}
 									}
-									(acc129)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:2435:50*/
+									(acc134)[kv.Key] = kv.Cell
+								} /*line scalablepaxos_hydro.go:2432:50*/
 							}
 						}
 					}
@@ -2445,23 +2442,23 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2448:46*/
+				} /*line scalablepaxos_hydro.go:2445:46*/
 			}
 			{
-				r, emit := v122, func(v130 SessionProbe) {
-					if _, dup131 := nd.n133Seen[v130]; !dup131 {
-						nd.n133Seen[v130] = struct{}{}
-						if i132, ok133 := nd.n112Index.Get(v130.Inc); ok133 {
-							v134 := nd.n112Accs[i132]
-							v135 := hitSession(v130, v134)
+				r, emit := v127, func(v135 SessionProbe) {
+					if _, dup136 := nd.n133Seen[v135]; !dup136 {
+						nd.n133Seen[v135] = struct{}{}
+						if i137, ok138 := nd.n112Index.Get(v135.Inc); ok138 {
+							v139 := nd.n112Accs[i137]
+							v140 := hitSession(v135, v139)
 							{
-								s := v135
+								s := v140
 								/*line replica.go:177:60*/ {
-									if acc136 == nil {
-										acc136 = map[uint64]SessionLattice{}
+									if acc141 == nil {
+										acc141 = map[uint64]SessionLattice{}
 									}
-									(acc136)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:2464:50*/
+									(acc141)[s.Inc] = s.S
+								} /*line scalablepaxos_hydro.go:2461:50*/
 							}
 						}
 					}
@@ -2474,32 +2471,32 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2477:46*/
+				} /*line scalablepaxos_hydro.go:2474:46*/
 			}
-			nd.h127To138Port0 = append(nd.h127To138Port0, v122)
-			nd.n168R = append(nd.n168R, v122)
+			nd.h127To138Port0 = append(nd.h127To138Port0, v127)
+			nd.n168R = append(nd.n168R, v127)
 		}
 	}
 	clear(nd.h120To127Port1)
 	nd.h120To127Port1 = nd.h120To127Port1[:0]
-	for _, v137 := range nd.h109To130Port1 {
-		_ = v137
+	for _, v142 := range nd.h109To130Port1 {
+		_ = v142
 	}
 	clear(nd.h109To130Port1)
 	nd.h109To130Port1 = nd.h109To130Port1[:0]
-	for _, v138 := range nd.h112To134Port1 {
-		_ = v138
+	for _, v143 := range nd.h112To134Port1 {
+		_ = v143
 	}
 	clear(nd.h112To134Port1)
 	nd.h112To134Port1 = nd.h112To134Port1[:0]
-	for _, v139 := range nd.h113To168Port0 {
-		for _, v140 := range nd.n168R {
-			v141 := progressOf(v139, v140)
-			nd.n169L = append(nd.n169L, v141)
-			for _, v142 := range nd.n169R {
-				v143 := reportOf(v141, v142)
+	for _, v144 := range nd.h113To168Port0 {
+		for _, v145 := range nd.n168R {
+			v146 := progressOf(v144, v145)
+			nd.n169L = append(nd.n169L, v146)
+			for _, v147 := range nd.n169R {
+				v148 := reportOf(v146, v147)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v143)
+					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v148)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
 				}
 			}
@@ -2507,20 +2504,20 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 	}
 	clear(nd.h113To168Port0)
 	nd.h113To168Port0 = nd.h113To168Port0[:0]
-	for _, v144 := range nd.h89To169Port1 {
-		nd.n169R = append(nd.n169R, v144)
-		for _, v145 := range nd.n169L {
-			v146 := reportOf(v145, v144)
+	for _, v149 := range nd.h89To169Port1 {
+		nd.n169R = append(nd.n169R, v149)
+		for _, v150 := range nd.n169L {
+			v151 := reportOf(v150, v149)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v146)
+				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v151)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h89To169Port1)
 	nd.h89To169Port1 = nd.h89To169Port1[:0]
-	nd.n131Acc = acc129
-	nd.n135Acc = acc136
+	nd.n131Acc = acc134
+	nd.n135Acc = acc141
 }
 
 // subgraph12 runs stratum 5: hydro.Fold (131), hydro.Fold (135), hydro.CrossJoin (138), hydro.CrossJoin (139), hydro.CrossJoin (140), hydro.Map (141), hydro.Filter (142), hydro.Map (143), hydro.FlatMap (145), hydro.FlatMap (147), hydro.FlatMap (149), hydro.FlatMap (153).
@@ -2528,117 +2525,117 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 	if !nd.n131Init {
 		nd.n131Acc, nd.n131Init = newKVs(), true
 	}
-	v147 := nd.n131Acc
-	nd.n138R = append(nd.n138R, v147)
+	v152 := nd.n131Acc
+	nd.n138R = append(nd.n138R, v152)
 	if !nd.n135Init {
 		nd.n135Acc, nd.n135Init = newSessions(), true
 	}
-	v148 := nd.n135Acc
-	nd.n139R = append(nd.n139R, v148)
-	for _, v149 := range nd.n139L {
-		v150 := withSessions(v149, v148)
-		nd.n140L = append(nd.n140L, v150)
-		for _, v151 := range nd.n140R {
-			v152 := withReplica(v150, v151)
-			v153 := execute(v152)
-			if ran(v153) {
-				v154 := appliedOf(v153)
-				nd.n144Next = append(nd.n144Next, v154)
+	v153 := nd.n135Acc
+	nd.n139R = append(nd.n139R, v153)
+	for _, v154 := range nd.n139L {
+		v155 := withSessions(v154, v153)
+		nd.n140L = append(nd.n140L, v155)
+		for _, v156 := range nd.n140R {
+			v157 := withReplica(v155, v156)
+			v158 := execute(v157)
+			if ran(v158) {
+				v159 := appliedOf(v158)
+				nd.n144Next = append(nd.n144Next, v159)
 				{
-					x, emit := v153, func(v155 KV) {
-						nd.n146Next = append(nd.n146Next, v155)
+					x, emit := v158, func(v160 KV) {
+						nd.n146Next = append(nd.n146Next, v160)
 					}
 					/*line replica.go:324:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2555:47*/
+					} /*line scalablepaxos_hydro.go:2552:47*/
 				}
 				{
-					x, emit := v153, func(v156 Session) {
-						nd.n148Next = append(nd.n148Next, v156)
+					x, emit := v158, func(v161 Session) {
+						nd.n148Next = append(nd.n148Next, v161)
 					}
 					/*line replica.go:330:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2565:47*/
+					} /*line scalablepaxos_hydro.go:2562:47*/
 				}
 				{
-					x, emit := v153, func(v157 Commit) {
-						nd.n150Next = append(nd.n150Next, v157)
+					x, emit := v158, func(v162 Commit) {
+						nd.n150Next = append(nd.n150Next, v162)
 					}
 					/*line replica.go:342:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2575:47*/
+					} /*line scalablepaxos_hydro.go:2572:47*/
 				}
 				{
-					x, emit := v153, func(v158 Answer) {
-						nd.n154Next = append(nd.n154Next, v158)
+					x, emit := v158, func(v163 Answer) {
+						nd.n154Next = append(nd.n154Next, v163)
 					}
 					/*line replica.go:336:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2585:47*/
+					} /*line scalablepaxos_hydro.go:2582:47*/
 				}
 			}
 		}
 	}
-	for _, v159 := range nd.h127To138Port0 {
-		for _, v160 := range nd.n138R {
-			v161 := withKVs(v159, v160)
-			nd.n139L = append(nd.n139L, v161)
-			for _, v162 := range nd.n139R {
-				v163 := withSessions(v161, v162)
-				nd.n140L = append(nd.n140L, v163)
-				for _, v164 := range nd.n140R {
-					v165 := withReplica(v163, v164)
-					v166 := execute(v165)
-					if ran(v166) {
-						v167 := appliedOf(v166)
-						nd.n144Next = append(nd.n144Next, v167)
+	for _, v164 := range nd.h127To138Port0 {
+		for _, v165 := range nd.n138R {
+			v166 := withKVs(v164, v165)
+			nd.n139L = append(nd.n139L, v166)
+			for _, v167 := range nd.n139R {
+				v168 := withSessions(v166, v167)
+				nd.n140L = append(nd.n140L, v168)
+				for _, v169 := range nd.n140R {
+					v170 := withReplica(v168, v169)
+					v171 := execute(v170)
+					if ran(v171) {
+						v172 := appliedOf(v171)
+						nd.n144Next = append(nd.n144Next, v172)
 						{
-							x, emit := v166, func(v168 KV) {
-								nd.n146Next = append(nd.n146Next, v168)
+							x, emit := v171, func(v173 KV) {
+								nd.n146Next = append(nd.n146Next, v173)
 							}
 							/*line replica.go:324:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:2611:49*/
+							} /*line scalablepaxos_hydro.go:2608:49*/
 						}
 						{
-							x, emit := v166, func(v169 Session) {
-								nd.n148Next = append(nd.n148Next, v169)
+							x, emit := v171, func(v174 Session) {
+								nd.n148Next = append(nd.n148Next, v174)
 							}
 							/*line replica.go:330:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:2621:49*/
+							} /*line scalablepaxos_hydro.go:2618:49*/
 						}
 						{
-							x, emit := v166, func(v170 Commit) {
-								nd.n150Next = append(nd.n150Next, v170)
+							x, emit := v171, func(v175 Commit) {
+								nd.n150Next = append(nd.n150Next, v175)
 							}
 							/*line replica.go:342:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:2631:49*/
+							} /*line scalablepaxos_hydro.go:2628:49*/
 						}
 						{
-							x, emit := v166, func(v171 Answer) {
-								nd.n154Next = append(nd.n154Next, v171)
+							x, emit := v171, func(v176 Answer) {
+								nd.n154Next = append(nd.n154Next, v176)
 							}
 							/*line replica.go:336:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:2641:49*/
+							} /*line scalablepaxos_hydro.go:2638:49*/
 						}
 					}
 				}
@@ -2647,53 +2644,53 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 	}
 	clear(nd.h127To138Port0)
 	nd.h127To138Port0 = nd.h127To138Port0[:0]
-	for _, v172 := range nd.h137To140Port1 {
-		nd.n140R = append(nd.n140R, v172)
-		for _, v173 := range nd.n140L {
-			v174 := withReplica(v173, v172)
-			v175 := execute(v174)
-			if ran(v175) {
-				v176 := appliedOf(v175)
-				nd.n144Next = append(nd.n144Next, v176)
+	for _, v177 := range nd.h137To140Port1 {
+		nd.n140R = append(nd.n140R, v177)
+		for _, v178 := range nd.n140L {
+			v179 := withReplica(v178, v177)
+			v180 := execute(v179)
+			if ran(v180) {
+				v181 := appliedOf(v180)
+				nd.n144Next = append(nd.n144Next, v181)
 				{
-					x, emit := v175, func(v177 KV) {
-						nd.n146Next = append(nd.n146Next, v177)
+					x, emit := v180, func(v182 KV) {
+						nd.n146Next = append(nd.n146Next, v182)
 					}
 					/*line replica.go:324:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2666:47*/
+					} /*line scalablepaxos_hydro.go:2663:47*/
 				}
 				{
-					x, emit := v175, func(v178 Session) {
-						nd.n148Next = append(nd.n148Next, v178)
+					x, emit := v180, func(v183 Session) {
+						nd.n148Next = append(nd.n148Next, v183)
 					}
 					/*line replica.go:330:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2676:47*/
+					} /*line scalablepaxos_hydro.go:2673:47*/
 				}
 				{
-					x, emit := v175, func(v179 Commit) {
-						nd.n150Next = append(nd.n150Next, v179)
+					x, emit := v180, func(v184 Commit) {
+						nd.n150Next = append(nd.n150Next, v184)
 					}
 					/*line replica.go:342:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2686:47*/
+					} /*line scalablepaxos_hydro.go:2683:47*/
 				}
 				{
-					x, emit := v175, func(v180 Answer) {
-						nd.n154Next = append(nd.n154Next, v180)
+					x, emit := v180, func(v185 Answer) {
+						nd.n154Next = append(nd.n154Next, v185)
 					}
 					/*line replica.go:336:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2696:47*/
+					} /*line scalablepaxos_hydro.go:2693:47*/
 				}
 			}
 		}
@@ -2713,91 +2710,91 @@ func (nd *ScalablePaxosReplica) Recover(dir durable.FS, opts durable.Options) er
 func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 102:
-		var v184 Applied
-		n185, err186 := decodeHydroApplied(item, &v184)
-		if err186 == nil && n185 != len(item) {
-			err186 = fmt.Errorf("%d bytes after the item", len(item)-n185)
+		var v189 Applied
+		n190, err191 := decodeHydroApplied(item, &v189)
+		if err191 == nil && n190 != len(item) {
+			err191 = fmt.Errorf("%d bytes after the item", len(item)-n190)
 		}
-		if err186 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:173): %w", err186)
+		if err191 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:173): %w", err191)
 		}
-		k187 := v184.Key
-		i188, ok189 := nd.n102Index.Get(k187)
-		if ok189 {
-			nd.n102Accs[i188] = v184
+		k192 := v189.Key
+		i193, ok194 := nd.n102Index.Get(k192)
+		if ok194 {
+			nd.n102Accs[i193] = v189
 		} else {
-			i188 = len(nd.n102Accs)
-			nd.n102Index.Put(k187, i188)
-			nd.n102Accs = append(nd.n102Accs, v184)
+			i193 = len(nd.n102Accs)
+			nd.n102Index.Put(k192, i193)
+			nd.n102Accs = append(nd.n102Accs, v189)
 			nd.n102Mark = append(nd.n102Mark, false)
 		}
 		return nil
 	case 106:
-		var v193 Slotted
-		n194, err195 := decodeHydroSlotted(item, &v193)
-		if err195 == nil && n194 != len(item) {
-			err195 = fmt.Errorf("%d bytes after the item", len(item)-n194)
+		var v197 Slotted
+		n198, err199 := decodeHydroSlotted(item, &v197)
+		if err199 == nil && n198 != len(item) {
+			err199 = fmt.Errorf("%d bytes after the item", len(item)-n198)
 		}
-		if err195 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:174): %w", err195)
+		if err199 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:174): %w", err199)
 		}
-		k196 := v193.Pos
-		i197, ok198 := nd.n106Index.Get(k196)
-		if ok198 {
-			nd.n106Accs[i197] = v193
-		} else {
-			i197 = len(nd.n106Accs)
-			nd.n106Index.Put(k196, i197)
-			nd.n106Accs = append(nd.n106Accs, v193)
-			nd.n106Mark = append(nd.n106Mark, false)
+		k200 := v197.Pos
+		i201, ok202 := nd.n106Index.Get(k200)
+		if !ok202 {
+			i201 = len(nd.n106Accs)
+			nd.n106Index.Put(k200, i201)
+			bot203 := v197
+			bot203.C = *new(CommitLattice)
+			nd.n106Accs = append(nd.n106Accs, bot203)
 		}
-		if i197 >= len(nd.n106Touched) {
-			nd.n106Touched = append(nd.n106Touched, make([]bool, i197+1-len(nd.n106Touched))...)
+		nd.n106Accs[i201].C.Merge(v197.C)
+		if i201 >= len(nd.n106Touched) {
+			nd.n106Touched = append(nd.n106Touched, make([]bool, i201+1-len(nd.n106Touched))...)
 		}
-		if !nd.n106Touched[i197] {
-			nd.n106Touched[i197] = true
-			nd.n106Changed = append(nd.n106Changed, i197)
+		if !nd.n106Touched[i201] {
+			nd.n106Touched[i201] = true
+			nd.n106Changed = append(nd.n106Changed, i201)
 		}
 		return nil
 	case 109:
-		var v202 KV
-		n203, err204 := decodeHydroKV(item, &v202)
-		if err204 == nil && n203 != len(item) {
-			err204 = fmt.Errorf("%d bytes after the item", len(item)-n203)
+		var v206 KV
+		n207, err208 := decodeHydroKV(item, &v206)
+		if err208 == nil && n207 != len(item) {
+			err208 = fmt.Errorf("%d bytes after the item", len(item)-n207)
 		}
-		if err204 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:178): %w", err204)
+		if err208 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:178): %w", err208)
 		}
-		k205 := v202.Key
-		i206, ok207 := nd.n109Index[k205]
-		if ok207 {
-			nd.n109Accs[i206] = v202
-		} else {
-			i206 = len(nd.n109Accs)
-			nd.n109Index[k205] = i206
-			nd.n109Accs = append(nd.n109Accs, v202)
-			nd.n109Mark = append(nd.n109Mark, false)
+		k209 := v206.Key
+		i210, ok211 := nd.n109Index[k209]
+		if !ok211 {
+			i210 = len(nd.n109Accs)
+			nd.n109Index[k209] = i210
+			bot212 := v206
+			bot212.Cell = *new(Cell)
+			nd.n109Accs = append(nd.n109Accs, bot212)
 		}
+		nd.n109Accs[i210].Cell.Merge(v206.Cell)
 		return nil
 	case 112:
-		var v211 Session
-		n212, err213 := decodeHydroSession(item, &v211)
-		if err213 == nil && n212 != len(item) {
-			err213 = fmt.Errorf("%d bytes after the item", len(item)-n212)
+		var v215 Session
+		n216, err217 := decodeHydroSession(item, &v215)
+		if err217 == nil && n216 != len(item) {
+			err217 = fmt.Errorf("%d bytes after the item", len(item)-n216)
 		}
-		if err213 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:179): %w", err213)
+		if err217 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:179): %w", err217)
 		}
-		k214 := v211.Inc
-		i215, ok216 := nd.n112Index.Get(k214)
-		if ok216 {
-			nd.n112Accs[i215] = v211
-		} else {
-			i215 = len(nd.n112Accs)
-			nd.n112Index.Put(k214, i215)
-			nd.n112Accs = append(nd.n112Accs, v211)
-			nd.n112Mark = append(nd.n112Mark, false)
+		k218 := v215.Inc
+		i219, ok220 := nd.n112Index.Get(k218)
+		if !ok220 {
+			i219 = len(nd.n112Accs)
+			nd.n112Index.Put(k218, i219)
+			bot221 := v215
+			bot221.S = *new(SessionLattice)
+			nd.n112Accs = append(nd.n112Accs, bot221)
 		}
+		nd.n112Accs[i219].S.Merge(v215.S)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
@@ -2809,30 +2806,27 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i181 := range nd.n102Dirty {
-			nd.n102Mark[i181] = false
-			v182 := nd.n102Accs[i181]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v182))
+		for _, i186 := range nd.n102Dirty {
+			nd.n102Mark[i186] = false
+			v187 := nd.n102Accs[i186]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v187))
 		}
 		nd.n102Dirty = nd.n102Dirty[:0]
-		for _, i190 := range nd.n106Dirty {
-			nd.n106Mark[i190] = false
-			v191 := nd.n106Accs[i190]
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(106), &v191))
+		for _, v195 := range nd.n106Logged {
+			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(106), &v195))
 		}
-		nd.n106Dirty = nd.n106Dirty[:0]
-		for _, i199 := range nd.n109Dirty {
-			nd.n109Mark[i199] = false
-			v200 := nd.n109Accs[i199]
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v200))
+		clear(nd.n106Logged)
+		nd.n106Logged = nd.n106Logged[:0]
+		for _, v204 := range nd.n109Logged {
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v204))
 		}
-		nd.n109Dirty = nd.n109Dirty[:0]
-		for _, i208 := range nd.n112Dirty {
-			nd.n112Mark[i208] = false
-			v209 := nd.n112Accs[i208]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v209))
+		clear(nd.n109Logged)
+		nd.n109Logged = nd.n109Logged[:0]
+		for _, v213 := range nd.n112Logged {
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v213))
 		}
-		nd.n112Dirty = nd.n112Dirty[:0]
+		clear(nd.n112Logged)
+		nd.n112Logged = nd.n112Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -2844,17 +2838,17 @@ func (nd *ScalablePaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalablePaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v183 := range nd.n102Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(102), &v183))
+	for _, v188 := range nd.n102Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(102), &v188))
 	}
-	for _, v192 := range nd.n106Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(106), &v192))
+	for _, v196 := range nd.n106Accs {
+		add(appendHydroSlotted(nd.hydroJournal.Record(106), &v196))
 	}
-	for _, v201 := range nd.n109Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(109), &v201))
+	for _, v205 := range nd.n109Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(109), &v205))
 	}
-	for _, v210 := range nd.n112Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(112), &v210))
+	for _, v214 := range nd.n112Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(112), &v214))
 	}
 }
 
@@ -3197,10 +3191,10 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
 	udf5 := /*line paxos.go:111:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:3200:43*/
+	} /*line scalablepaxos_hydro.go:3194:43*/
 	udf11 := /*line paxos.go:114:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:3203:43*/
+	} /*line scalablepaxos_hydro.go:3197:43*/
 	for _, v1 := range nd.n85Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)

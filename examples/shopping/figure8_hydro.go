@@ -267,9 +267,8 @@ type Figure8Server struct {
 	// hydro.MergeKeyed (node 10, figures.go:126): the groups in order of first appearance.
 	n10Index hydro.IntIndex[uint32]
 	n10Accs  []Session
-	// the groups changed this tick, to log at its end.
-	n10Mark  []bool
-	n10Dirty []int
+	// the items that started or changed a group this tick, to log at its end.
+	n10Logged []Session
 	// hydro.Timer (node 11, figures.go:127): the period, the next due time, whether it fired.
 	n11Period time.Duration
 	n11Due    time.Time
@@ -319,9 +318,9 @@ func NewFigure8Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n11Period = /*line figures.go:127:61*/ ResendPeriod /*line figure8_hydro.go:322:89*/
+	nd.n11Period = /*line figures.go:127:61*/ ResendPeriod /*line figure8_hydro.go:321:89*/
 	nd.n17Seen = map[ClientID]struct{}{}
-	nd.n19Items = slices.Clone( /*line figures.go:132:49*/ classes /*line figure8_hydro.go:324:97*/)
+	nd.n19Items = slices.Clone( /*line figures.go:132:49*/ classes /*line figure8_hydro.go:323:97*/)
 	return nd
 }
 
@@ -360,43 +359,43 @@ func (nd *Figure8Server) subgraph0() {
 	for _, v1 := range nd.n7Recv {
 		k2 := v1.Client
 		i3, ok4 := nd.n10Index.Get(k2)
-		if ok4 && !nd.n10Mark[i3] {
-			nd.n10Mark[i3] = true
-			nd.n10Dirty = append(nd.n10Dirty, i3)
-		}
 		if !ok4 {
 			i3 = len(nd.n10Accs)
 			nd.n10Index.Put(k2, i3)
-			nd.n10Mark = append(nd.n10Mark, true)
-			nd.n10Dirty = append(nd.n10Dirty, i3)
 			bot5 := v1
 			bot5.Items = *new(lattices.SSIV[LineItem])
 			nd.n10Accs = append(nd.n10Accs, bot5)
 		}
-		nd.n10Accs[i3].Items.Merge(v1.Items)
+		changed6 := !ok4
+		if nd.n10Accs[i3].Items.Merge(v1.Items) {
+			changed6 = true
+		}
+		if changed6 && nd.hydroJournal.Active() {
+			nd.n10Logged = append(nd.n10Logged, v1)
+		}
 		nd.h7To13Port0 = append(nd.h7To13Port0, v1)
-		v6 := sessionID(v1)
-		nd.h24To25Port0 = append(nd.h24To25Port0, v6)
+		v7 := sessionID(v1)
+		nd.h24To25Port0 = append(nd.h24To25Port0, v7)
 	}
 	clear(nd.n7Recv)
 	nd.n7Recv = nd.n7Recv[:0]
-	for _, v7 := range nd.n14Recv {
-		k8 := v7.Client
-		i9, ok10 := nd.n10Index.Get(k8)
-		if ok10 && !nd.n10Mark[i9] {
-			nd.n10Mark[i9] = true
-			nd.n10Dirty = append(nd.n10Dirty, i9)
+	for _, v8 := range nd.n14Recv {
+		k9 := v8.Client
+		i10, ok11 := nd.n10Index.Get(k9)
+		if !ok11 {
+			i10 = len(nd.n10Accs)
+			nd.n10Index.Put(k9, i10)
+			bot12 := v8
+			bot12.Items = *new(lattices.SSIV[LineItem])
+			nd.n10Accs = append(nd.n10Accs, bot12)
 		}
-		if !ok10 {
-			i9 = len(nd.n10Accs)
-			nd.n10Index.Put(k8, i9)
-			nd.n10Mark = append(nd.n10Mark, true)
-			nd.n10Dirty = append(nd.n10Dirty, i9)
-			bot11 := v7
-			bot11.Items = *new(lattices.SSIV[LineItem])
-			nd.n10Accs = append(nd.n10Accs, bot11)
+		changed13 := !ok11
+		if nd.n10Accs[i10].Items.Merge(v8.Items) {
+			changed13 = true
 		}
-		nd.n10Accs[i9].Items.Merge(v7.Items)
+		if changed13 && nd.hydroJournal.Active() {
+			nd.n10Logged = append(nd.n10Logged, v8)
+		}
 	}
 	clear(nd.n14Recv)
 	nd.n14Recv = nd.n14Recv[:0]
@@ -407,8 +406,8 @@ func (nd *Figure8Server) subgraph1() {
 	if !nd.n11Fired || !nd.hydroNow.Before(nd.n11Due) {
 		nd.n11Fired = true
 		nd.n11Due = nd.hydroNow.Add(nd.n11Period)
-		v12 := nd.hydroNow
-		nd.h11To12Port1 = append(nd.h11To12Port1, v12)
+		v14 := nd.hydroNow
+		nd.h11To12Port1 = append(nd.h11To12Port1, v14)
 	}
 }
 
@@ -424,48 +423,48 @@ func (nd *Figure8Server) subgraph2() {
 func (nd *Figure8Server) subgraph3() {
 	if !nd.n21Done {
 		nd.n21Done = true
-		v14 := nd.hydroMember
-		nd.h21To22Port1 = append(nd.h21To22Port1, v14)
+		v16 := nd.hydroMember
+		nd.h21To22Port1 = append(nd.h21To22Port1, v16)
 	}
 }
 
 // subgraph4 runs stratum 1: hydro.MergeKeyed (10), hydro.CrossJoin (12), hydro.Union (13), hydro.Filter (15), hydro.Map (16), hydro.Unique (17), hydro.Join (18), hydro.Join (20), hydro.CrossJoin (22), hydro.Sink (23), hydro.Join (25).
 func (nd *Figure8Server) subgraph4() {
-	out34 := nd.n23Out
-	for i16 := range nd.n10Accs {
-		v15 := nd.n10Accs[i16]
-		nd.n12L = append(nd.n12L, v15)
-		if sessionComplete(v15) {
-			v17 := sessionID(v15)
-			if _, dup18 := nd.n17Seen[v17]; !dup18 {
-				nd.n17Seen[v17] = struct{}{}
-				nd.n17New = append(nd.n17New, v17)
-				if i19, ok20 := nd.n10Index.Get(v17.Client); ok20 {
-					v21 := nd.n10Accs[i19]
-					if sessionComplete(v21) {
-						v22 := completed(v17, v21)
-						k23 := v22.Client
-						g24, ok25 := nd.n20LIndex.Get(k23)
-						if !ok25 {
-							g24 = len(nd.n20LGroups)
-							nd.n20LIndex.Put(k23, g24)
-							if g24 < cap(nd.n20LGroups) {
-								nd.n20LGroups = nd.n20LGroups[:g24+1]
-								nd.n20LGroups[g24] = nd.n20LGroups[g24][:0]
+	out36 := nd.n23Out
+	for i18 := range nd.n10Accs {
+		v17 := nd.n10Accs[i18]
+		nd.n12L = append(nd.n12L, v17)
+		if sessionComplete(v17) {
+			v19 := sessionID(v17)
+			if _, dup20 := nd.n17Seen[v19]; !dup20 {
+				nd.n17Seen[v19] = struct{}{}
+				nd.n17New = append(nd.n17New, v19)
+				if i21, ok22 := nd.n10Index.Get(v19.Client); ok22 {
+					v23 := nd.n10Accs[i21]
+					if sessionComplete(v23) {
+						v24 := completed(v19, v23)
+						k25 := v24.Client
+						g26, ok27 := nd.n20LIndex.Get(k25)
+						if !ok27 {
+							g26 = len(nd.n20LGroups)
+							nd.n20LIndex.Put(k25, g26)
+							if g26 < cap(nd.n20LGroups) {
+								nd.n20LGroups = nd.n20LGroups[:g26+1]
+								nd.n20LGroups[g26] = nd.n20LGroups[g26][:0]
 							} else {
 								nd.n20LGroups = append(nd.n20LGroups, nil)
 							}
 						}
-						nd.n20LGroups[g24] = append(nd.n20LGroups[g24], v22)
-						if l26, ok27 := nd.n20RIndex.Get(k23); ok27 {
-							for j28, more29 := nd.n20RNext[l26], true; more29; j28 = nd.n20RNext[j28] {
-								more29 = j28 != l26
-								v30 := nd.n20RItems[j28]
-								v31 := sessionCart(v22, v30)
-								nd.n22L = append(nd.n22L, v31)
-								for _, v32 := range nd.n22R {
-									v33 := atReplica(v31, v32)
-									out34 = append(out34, v33)
+						nd.n20LGroups[g26] = append(nd.n20LGroups[g26], v24)
+						if l28, ok29 := nd.n20RIndex.Get(k25); ok29 {
+							for j30, more31 := nd.n20RNext[l28], true; more31; j30 = nd.n20RNext[j30] {
+								more31 = j30 != l28
+								v32 := nd.n20RItems[j30]
+								v33 := sessionCart(v24, v32)
+								nd.n22L = append(nd.n22L, v33)
+								for _, v34 := range nd.n22R {
+									v35 := atReplica(v33, v34)
+									out36 = append(out36, v35)
 								}
 							}
 						}
@@ -474,64 +473,64 @@ func (nd *Figure8Server) subgraph4() {
 			}
 		}
 	}
-	for _, v35 := range nd.h11To12Port1 {
-		for _, v36 := range nd.n12L {
-			v37 := resent(v36, v35)
+	for _, v37 := range nd.h11To12Port1 {
+		for _, v38 := range nd.n12L {
+			v39 := resent(v38, v37)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v37)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v39)
 				nd.hydroSend(hydro.Dest{Location: "server", All: true}, 14, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h11To12Port1)
 	nd.h11To12Port1 = nd.h11To12Port1[:0]
-	for _, v38 := range nd.h7To13Port0 {
+	for _, v40 := range nd.h7To13Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v38)
+			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v40)
 			nd.hydroSend(hydro.Dest{Location: "server", All: true}, 14, nd.hydroBuf)
 		}
 	}
 	clear(nd.h7To13Port0)
 	nd.h7To13Port0 = nd.h7To13Port0[:0]
-	for _, v39 := range nd.h19To20Port1 {
-		k40 := v39.Client
-		j41 := len(nd.n20RItems)
-		nd.n20RItems = append(nd.n20RItems, v39)
-		if l42, ok43 := nd.n20RIndex.Swap(k40, j41); ok43 {
-			nd.n20RNext = append(nd.n20RNext, nd.n20RNext[l42])
-			nd.n20RNext[l42] = j41
+	for _, v41 := range nd.h19To20Port1 {
+		k42 := v41.Client
+		j43 := len(nd.n20RItems)
+		nd.n20RItems = append(nd.n20RItems, v41)
+		if l44, ok45 := nd.n20RIndex.Swap(k42, j43); ok45 {
+			nd.n20RNext = append(nd.n20RNext, nd.n20RNext[l44])
+			nd.n20RNext[l44] = j43
 		} else {
-			nd.n20RNext = append(nd.n20RNext, j41)
+			nd.n20RNext = append(nd.n20RNext, j43)
 		}
-		if g44, ok45 := nd.n20LIndex.Get(k40); ok45 {
-			for _, v46 := range nd.n20LGroups[g44] {
-				v47 := sessionCart(v46, v39)
-				nd.n22L = append(nd.n22L, v47)
-				for _, v48 := range nd.n22R {
-					v49 := atReplica(v47, v48)
-					out34 = append(out34, v49)
+		if g46, ok47 := nd.n20LIndex.Get(k42); ok47 {
+			for _, v48 := range nd.n20LGroups[g46] {
+				v49 := sessionCart(v48, v41)
+				nd.n22L = append(nd.n22L, v49)
+				for _, v50 := range nd.n22R {
+					v51 := atReplica(v49, v50)
+					out36 = append(out36, v51)
 				}
 			}
 		}
 	}
 	clear(nd.h19To20Port1)
 	nd.h19To20Port1 = nd.h19To20Port1[:0]
-	for _, v50 := range nd.h21To22Port1 {
-		nd.n22R = append(nd.n22R, v50)
-		for _, v51 := range nd.n22L {
-			v52 := atReplica(v51, v50)
-			out34 = append(out34, v52)
+	for _, v52 := range nd.h21To22Port1 {
+		nd.n22R = append(nd.n22R, v52)
+		for _, v53 := range nd.n22L {
+			v54 := atReplica(v53, v52)
+			out36 = append(out36, v54)
 		}
 	}
 	clear(nd.h21To22Port1)
 	nd.h21To22Port1 = nd.h21To22Port1[:0]
-	for _, v53 := range nd.h24To25Port0 {
-		if i54, ok55 := nd.n10Index.Get(v53.Client); ok55 {
-			v56 := nd.n10Accs[i54]
-			if sessionComplete(v56) {
-				v57 := ack(v53, v56)
+	for _, v55 := range nd.h24To25Port0 {
+		if i56, ok57 := nd.n10Index.Get(v55.Client); ok57 {
+			v58 := nd.n10Accs[i56]
+			if sessionComplete(v58) {
+				v59 := ack(v55, v58)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v57)
+					nd.hydroBuf = appendHydroClientID(nd.hydroBuf[:0], &v59)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 26, nd.hydroBuf)
 				}
 			}
@@ -539,7 +538,7 @@ func (nd *Figure8Server) subgraph4() {
 	}
 	clear(nd.h24To25Port0)
 	nd.h24To25Port0 = nd.h24To25Port0[:0]
-	nd.n23Out = out34
+	nd.n23Out = out36
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -553,35 +552,35 @@ func (nd *Figure8Server) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *Figure8Server) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 10:
-		var v61 Session
-		n62, err63 := decodeHydroSession(item, &v61)
-		if err63 == nil && n62 != len(item) {
-			err63 = fmt.Errorf("%d bytes after the item", len(item)-n62)
+		var v62 Session
+		n63, err64 := decodeHydroSession(item, &v62)
+		if err64 == nil && n63 != len(item) {
+			err64 = fmt.Errorf("%d bytes after the item", len(item)-n63)
 		}
-		if err63 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 10, figures.go:126): %w", err63)
+		if err64 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 10, figures.go:126): %w", err64)
 		}
-		k64 := v61.Client
-		i65, ok66 := nd.n10Index.Get(k64)
-		if ok66 {
-			nd.n10Accs[i65] = v61
-		} else {
-			i65 = len(nd.n10Accs)
-			nd.n10Index.Put(k64, i65)
-			nd.n10Accs = append(nd.n10Accs, v61)
-			nd.n10Mark = append(nd.n10Mark, false)
+		k65 := v62.Client
+		i66, ok67 := nd.n10Index.Get(k65)
+		if !ok67 {
+			i66 = len(nd.n10Accs)
+			nd.n10Index.Put(k65, i66)
+			bot68 := v62
+			bot68.Items = *new(lattices.SSIV[LineItem])
+			nd.n10Accs = append(nd.n10Accs, bot68)
 		}
+		nd.n10Accs[i66].Items.Merge(v62.Items)
 		return nil
 	case 17:
-		var v69 ClientID
-		n70, err71 := decodeHydroClientID(item, &v69)
-		if err71 == nil && n70 != len(item) {
-			err71 = fmt.Errorf("%d bytes after the item", len(item)-n70)
+		var v71 ClientID
+		n72, err73 := decodeHydroClientID(item, &v71)
+		if err73 == nil && n72 != len(item) {
+			err73 = fmt.Errorf("%d bytes after the item", len(item)-n72)
 		}
-		if err71 != nil {
-			return fmt.Errorf("hydro.Unique (node 17, figures.go:130): %w", err71)
+		if err73 != nil {
+			return fmt.Errorf("hydro.Unique (node 17, figures.go:130): %w", err73)
 		}
-		nd.n17Seen[v69] = struct{}{}
+		nd.n17Seen[v71] = struct{}{}
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location server", op)
@@ -593,14 +592,13 @@ func (nd *Figure8Server) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *Figure8Server) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i58 := range nd.n10Dirty {
-			nd.n10Mark[i58] = false
-			v59 := nd.n10Accs[i58]
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(10), &v59))
+		for _, v60 := range nd.n10Logged {
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(10), &v60))
 		}
-		nd.n10Dirty = nd.n10Dirty[:0]
-		for _, v67 := range nd.n17New {
-			nd.hydroJournal.Append(appendHydroClientID(nd.hydroJournal.Record(17), &v67))
+		clear(nd.n10Logged)
+		nd.n10Logged = nd.n10Logged[:0]
+		for _, v69 := range nd.n17New {
+			nd.hydroJournal.Append(appendHydroClientID(nd.hydroJournal.Record(17), &v69))
 		}
 		nd.n17New = nd.n17New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -614,11 +612,11 @@ func (nd *Figure8Server) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *Figure8Server) hydroSnapshot(add func([]byte)) {
-	for _, v60 := range nd.n10Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(10), &v60))
+	for _, v61 := range nd.n10Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(10), &v61))
 	}
-	for v68 := range nd.n17Seen {
-		add(appendHydroClientID(nd.hydroJournal.Record(17), &v68))
+	for v70 := range nd.n17Seen {
+		add(appendHydroClientID(nd.hydroJournal.Record(17), &v70))
 	}
 }
 

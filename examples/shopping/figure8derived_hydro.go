@@ -332,9 +332,11 @@ type Figure8DerivedServer struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}
-	// the groups changed this tick, to log at its end.
-	n7Mark  []bool
-	n7Dirty []int
+	// the items that started or changed a group this tick, to log at its end.
+	n7Logged []struct {
+		Client uint32                 "hydro:\"key\""
+		Items  lattices.SSIV[Request] "hydro:\"lattice\""
+	}
 	// hydro.Unique (node 10, figure2.go:15): the items seen.
 	n10Seen map[struct {
 		Client uint32 "hydro:\"key\""
@@ -379,7 +381,7 @@ func NewFigure8DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure8derived_hydro.go:382:103*/)
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure8derived_hydro.go:384:103*/)
 	nd.n10Seen = map[struct {
 		Client uint32 "hydro:\"key\""
 	}]struct{}{}
@@ -438,40 +440,40 @@ func (nd *Figure8DerivedServer) subgraph1() {
 		nd.h17To18Port0 = append(nd.h17To18Port0, v3)
 		k5 := v2.Client
 		i6, ok7 := nd.n7Index.Get(k5)
-		if ok7 && !nd.n7Mark[i6] {
-			nd.n7Mark[i6] = true
-			nd.n7Dirty = append(nd.n7Dirty, i6)
-		}
 		if !ok7 {
 			i6 = len(nd.n7Accs)
 			nd.n7Index.Put(k5, i6)
-			nd.n7Mark = append(nd.n7Mark, true)
-			nd.n7Dirty = append(nd.n7Dirty, i6)
 			bot8 := v2
 			bot8.Items = *new(lattices.SSIV[Request])
 			nd.n7Accs = append(nd.n7Accs, bot8)
 		}
-		nd.n7Accs[i6].Items.Merge(v2.Items)
+		changed9 := !ok7
+		if nd.n7Accs[i6].Items.Merge(v2.Items) {
+			changed9 = true
+		}
+		if changed9 && nd.hydroJournal.Active() {
+			nd.n7Logged = append(nd.n7Logged, v2)
+		}
 	}
 	clear(nd.n16Recv)
 	nd.n16Recv = nd.n16Recv[:0]
-	for _, v9 := range nd.n22Recv {
-		k10 := v9.Client
-		i11, ok12 := nd.n7Index.Get(k10)
-		if ok12 && !nd.n7Mark[i11] {
-			nd.n7Mark[i11] = true
-			nd.n7Dirty = append(nd.n7Dirty, i11)
+	for _, v10 := range nd.n22Recv {
+		k11 := v10.Client
+		i12, ok13 := nd.n7Index.Get(k11)
+		if !ok13 {
+			i12 = len(nd.n7Accs)
+			nd.n7Index.Put(k11, i12)
+			bot14 := v10
+			bot14.Items = *new(lattices.SSIV[Request])
+			nd.n7Accs = append(nd.n7Accs, bot14)
 		}
-		if !ok12 {
-			i11 = len(nd.n7Accs)
-			nd.n7Index.Put(k10, i11)
-			nd.n7Mark = append(nd.n7Mark, true)
-			nd.n7Dirty = append(nd.n7Dirty, i11)
-			bot13 := v9
-			bot13.Items = *new(lattices.SSIV[Request])
-			nd.n7Accs = append(nd.n7Accs, bot13)
+		changed15 := !ok13
+		if nd.n7Accs[i12].Items.Merge(v10.Items) {
+			changed15 = true
 		}
-		nd.n7Accs[i11].Items.Merge(v9.Items)
+		if changed15 && nd.hydroJournal.Active() {
+			nd.n7Logged = append(nd.n7Logged, v10)
+		}
 	}
 	clear(nd.n22Recv)
 	nd.n22Recv = nd.n22Recv[:0]
@@ -482,20 +484,20 @@ func (nd *Figure8DerivedServer) subgraph2() {
 	if !nd.n20Fired || !nd.hydroNow.Before(nd.n20Due) {
 		nd.n20Fired = true
 		nd.n20Due = nd.hydroNow.Add(nd.n20Period)
-		v14 := nd.hydroNow
-		nd.h20To21Port1 = append(nd.h20To21Port1, v14)
+		v16 := nd.hydroNow
+		nd.h20To21Port1 = append(nd.h20To21Port1, v16)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.Join (2), hydro.Sink (3), hydro.Join (4), hydro.MergeKeyed (7), hydro.Filter (8), hydro.Map (9), hydro.Unique (10), hydro.Join (18), hydro.CrossJoin (21).
 func (nd *Figure8DerivedServer) subgraph3() {
-	udf17 := func(s struct {
+	udf19 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}) bool {
 		return s.Items.Complete()
 	}
-	udf19 := func(s struct {
+	udf21 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}) (k struct {
@@ -504,7 +506,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 		k.Client = s.Client
 		return k
 	}
-	udf24 := func(_ struct {
+	udf26 := func(_ struct {
 		Client uint32 "hydro:\"key\""
 	}, s struct {
 		Client uint32                 "hydro:\"key\""
@@ -515,7 +517,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	} {
 		return s
 	}
-	udf34 := func(s struct {
+	udf36 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, r ClientClass) Cart {
@@ -527,7 +529,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 		}
 		return acc
 	}
-	udf50 := func(k struct {
+	udf52 := func(k struct {
 		Client uint32 "hydro:\"key\""
 	}, _ struct {
 		Client uint32                 "hydro:\"key\""
@@ -537,7 +539,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	} {
 		return k
 	}
-	udf54 := func(s struct {
+	udf56 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, _ time.Time) struct {
@@ -546,71 +548,71 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	} {
 		return s
 	}
-	out36 := nd.n3Out
-	for i16 := range nd.n7Accs {
-		v15 := nd.n7Accs[i16]
-		if udf17(v15) {
-			v18 := udf19(v15)
-			if _, dup20 := nd.n10Seen[v18]; !dup20 {
-				nd.n10Seen[v18] = struct{}{}
-				nd.n10New = append(nd.n10New, v18)
-				if i21, ok22 := nd.n7Index.Get(v18.Client); ok22 {
-					v23 := nd.n7Accs[i21]
-					if udf17(v23) {
-						v25 := udf24(v18, v23)
-						k26 := v25.Client
-						g27, ok28 := nd.n2LIndex.Get(k26)
-						if !ok28 {
-							g27 = len(nd.n2LGroups)
-							nd.n2LIndex.Put(k26, g27)
-							if g27 < cap(nd.n2LGroups) {
-								nd.n2LGroups = nd.n2LGroups[:g27+1]
-								nd.n2LGroups[g27] = nd.n2LGroups[g27][:0]
+	out38 := nd.n3Out
+	for i18 := range nd.n7Accs {
+		v17 := nd.n7Accs[i18]
+		if udf19(v17) {
+			v20 := udf21(v17)
+			if _, dup22 := nd.n10Seen[v20]; !dup22 {
+				nd.n10Seen[v20] = struct{}{}
+				nd.n10New = append(nd.n10New, v20)
+				if i23, ok24 := nd.n7Index.Get(v20.Client); ok24 {
+					v25 := nd.n7Accs[i23]
+					if udf19(v25) {
+						v27 := udf26(v20, v25)
+						k28 := v27.Client
+						g29, ok30 := nd.n2LIndex.Get(k28)
+						if !ok30 {
+							g29 = len(nd.n2LGroups)
+							nd.n2LIndex.Put(k28, g29)
+							if g29 < cap(nd.n2LGroups) {
+								nd.n2LGroups = nd.n2LGroups[:g29+1]
+								nd.n2LGroups[g29] = nd.n2LGroups[g29][:0]
 							} else {
 								nd.n2LGroups = append(nd.n2LGroups, nil)
 							}
 						}
-						nd.n2LGroups[g27] = append(nd.n2LGroups[g27], v25)
-						if l29, ok30 := nd.n2RIndex.Get(k26); ok30 {
-							for j31, more32 := nd.n2RNext[l29], true; more32; j31 = nd.n2RNext[j31] {
-								more32 = j31 != l29
-								v33 := nd.n2RItems[j31]
-								v35 := udf34(v25, v33)
-								out36 = append(out36, v35)
+						nd.n2LGroups[g29] = append(nd.n2LGroups[g29], v27)
+						if l31, ok32 := nd.n2RIndex.Get(k28); ok32 {
+							for j33, more34 := nd.n2RNext[l31], true; more34; j33 = nd.n2RNext[j33] {
+								more34 = j33 != l31
+								v35 := nd.n2RItems[j33]
+								v37 := udf36(v27, v35)
+								out38 = append(out38, v37)
 							}
 						}
 					}
 				}
 			}
 		}
-		nd.n21L = append(nd.n21L, v15)
+		nd.n21L = append(nd.n21L, v17)
 	}
-	for _, v37 := range nd.h1To2Port1 {
-		k38 := v37.Client
-		j39 := len(nd.n2RItems)
-		nd.n2RItems = append(nd.n2RItems, v37)
-		if l40, ok41 := nd.n2RIndex.Swap(k38, j39); ok41 {
-			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l40])
-			nd.n2RNext[l40] = j39
+	for _, v39 := range nd.h1To2Port1 {
+		k40 := v39.Client
+		j41 := len(nd.n2RItems)
+		nd.n2RItems = append(nd.n2RItems, v39)
+		if l42, ok43 := nd.n2RIndex.Swap(k40, j41); ok43 {
+			nd.n2RNext = append(nd.n2RNext, nd.n2RNext[l42])
+			nd.n2RNext[l42] = j41
 		} else {
-			nd.n2RNext = append(nd.n2RNext, j39)
+			nd.n2RNext = append(nd.n2RNext, j41)
 		}
-		if g42, ok43 := nd.n2LIndex.Get(k38); ok43 {
-			for _, v44 := range nd.n2LGroups[g42] {
-				v45 := udf34(v44, v37)
-				out36 = append(out36, v45)
+		if g44, ok45 := nd.n2LIndex.Get(k40); ok45 {
+			for _, v46 := range nd.n2LGroups[g44] {
+				v47 := udf36(v46, v39)
+				out38 = append(out38, v47)
 			}
 		}
 	}
 	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
-	for _, v46 := range nd.h17To18Port0 {
-		if i47, ok48 := nd.n7Index.Get(v46.Client); ok48 {
-			v49 := nd.n7Accs[i47]
-			if udf17(v49) {
-				v51 := udf50(v46, v49)
+	for _, v48 := range nd.h17To18Port0 {
+		if i49, ok50 := nd.n7Index.Get(v48.Client); ok50 {
+			v51 := nd.n7Accs[i49]
+			if udf19(v51) {
+				v53 := udf52(v48, v51)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v51)
+					nd.hydroBuf = appendHydroStructClientUint32(nd.hydroBuf[:0], &v53)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 19, nd.hydroBuf)
 				}
 			}
@@ -618,18 +620,18 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	}
 	clear(nd.h17To18Port0)
 	nd.h17To18Port0 = nd.h17To18Port0[:0]
-	for _, v52 := range nd.h20To21Port1 {
-		for _, v53 := range nd.n21L {
-			v55 := udf54(v53, v52)
+	for _, v54 := range nd.h20To21Port1 {
+		for _, v55 := range nd.n21L {
+			v57 := udf56(v55, v54)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v55)
+				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v57)
 				nd.hydroSend(hydro.Dest{Location: "server", All: true}, 22, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h20To21Port1)
 	nd.h20To21Port1 = nd.h20To21Port1[:0]
-	nd.n3Out = out36
+	nd.n3Out = out38
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -643,40 +645,40 @@ func (nd *Figure8DerivedServer) Recover(dir durable.FS, opts durable.Options) er
 func (nd *Figure8DerivedServer) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 7:
-		var v59 struct {
+		var v60 struct {
 			Client uint32                 "hydro:\"key\""
 			Items  lattices.SSIV[Request] "hydro:\"lattice\""
 		}
-		n60, err61 := decodeHydroStructClientUint32ItemsLatticesSSIVRequest(item, &v59)
-		if err61 == nil && n60 != len(item) {
-			err61 = fmt.Errorf("%d bytes after the item", len(item)-n60)
+		n61, err62 := decodeHydroStructClientUint32ItemsLatticesSSIVRequest(item, &v60)
+		if err62 == nil && n61 != len(item) {
+			err62 = fmt.Errorf("%d bytes after the item", len(item)-n61)
 		}
-		if err61 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 7, figure2.go:15): %w", err61)
+		if err62 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 7, figure2.go:15): %w", err62)
 		}
-		k62 := v59.Client
-		i63, ok64 := nd.n7Index.Get(k62)
-		if ok64 {
-			nd.n7Accs[i63] = v59
-		} else {
-			i63 = len(nd.n7Accs)
-			nd.n7Index.Put(k62, i63)
-			nd.n7Accs = append(nd.n7Accs, v59)
-			nd.n7Mark = append(nd.n7Mark, false)
+		k63 := v60.Client
+		i64, ok65 := nd.n7Index.Get(k63)
+		if !ok65 {
+			i64 = len(nd.n7Accs)
+			nd.n7Index.Put(k63, i64)
+			bot66 := v60
+			bot66.Items = *new(lattices.SSIV[Request])
+			nd.n7Accs = append(nd.n7Accs, bot66)
 		}
+		nd.n7Accs[i64].Items.Merge(v60.Items)
 		return nil
 	case 10:
-		var v67 struct {
+		var v69 struct {
 			Client uint32 "hydro:\"key\""
 		}
-		n68, err69 := decodeHydroStructClientUint32(item, &v67)
-		if err69 == nil && n68 != len(item) {
-			err69 = fmt.Errorf("%d bytes after the item", len(item)-n68)
+		n70, err71 := decodeHydroStructClientUint32(item, &v69)
+		if err71 == nil && n70 != len(item) {
+			err71 = fmt.Errorf("%d bytes after the item", len(item)-n70)
 		}
-		if err69 != nil {
-			return fmt.Errorf("hydro.Unique (node 10, figure2.go:15): %w", err69)
+		if err71 != nil {
+			return fmt.Errorf("hydro.Unique (node 10, figure2.go:15): %w", err71)
 		}
-		nd.n10Seen[v67] = struct{}{}
+		nd.n10Seen[v69] = struct{}{}
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location server", op)
@@ -688,14 +690,13 @@ func (nd *Figure8DerivedServer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *Figure8DerivedServer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i56 := range nd.n7Dirty {
-			nd.n7Mark[i56] = false
-			v57 := nd.n7Accs[i56]
-			nd.hydroJournal.Append(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v57))
+		for _, v58 := range nd.n7Logged {
+			nd.hydroJournal.Append(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v58))
 		}
-		nd.n7Dirty = nd.n7Dirty[:0]
-		for _, v65 := range nd.n10New {
-			nd.hydroJournal.Append(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v65))
+		clear(nd.n7Logged)
+		nd.n7Logged = nd.n7Logged[:0]
+		for _, v67 := range nd.n10New {
+			nd.hydroJournal.Append(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v67))
 		}
 		nd.n10New = nd.n10New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -709,11 +710,11 @@ func (nd *Figure8DerivedServer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *Figure8DerivedServer) hydroSnapshot(add func([]byte)) {
-	for _, v58 := range nd.n7Accs {
-		add(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v58))
+	for _, v59 := range nd.n7Accs {
+		add(appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroJournal.Record(7), &v59))
 	}
-	for v66 := range nd.n10Seen {
-		add(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v66))
+	for v68 := range nd.n10Seen {
+		add(appendHydroStructClientUint32(nd.hydroJournal.Record(10), &v68))
 	}
 }
 

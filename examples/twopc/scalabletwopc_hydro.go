@@ -462,9 +462,8 @@ type ScalableTwoPCParticipant struct {
 	// hydro.MergeKeyed (node 25, twopc.go:266): the groups in order of first appearance.
 	n25Index hydro.IntIndex[uint64]
 	n25Accs  []Record
-	// the groups changed this tick, to log at its end.
-	n25Mark  []bool
-	n25Dirty []int
+	// the items that started or changed a group this tick, to log at its end.
+	n25Logged []Record
 	// the groups changed in this tick, and whether each group is among them.
 	n25Changed []int
 	n25Touched []bool
@@ -544,7 +543,7 @@ func NewScalableTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.O
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:547:92*/
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:546:92*/
 	return nd
 }
 
@@ -671,20 +670,20 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 			v21 := prepared(v20)
 			k22 := v21.ID
 			i23, ok24 := nd.n25Index.Get(k22)
-			if ok24 && !nd.n25Mark[i23] {
-				nd.n25Mark[i23] = true
-				nd.n25Dirty = append(nd.n25Dirty, i23)
-			}
 			if !ok24 {
 				i23 = len(nd.n25Accs)
 				nd.n25Index.Put(k22, i23)
-				nd.n25Mark = append(nd.n25Mark, true)
-				nd.n25Dirty = append(nd.n25Dirty, i23)
 				bot25 := v21
 				bot25.Phase = *new(lattices.Max[uint8])
 				nd.n25Accs = append(nd.n25Accs, bot25)
 			}
-			nd.n25Accs[i23].Phase.Merge(v21.Phase)
+			changed26 := !ok24
+			if nd.n25Accs[i23].Phase.Merge(v21.Phase) {
+				changed26 = true
+			}
+			if changed26 && nd.hydroJournal.Active() {
+				nd.n25Logged = append(nd.n25Logged, v21)
+			}
 			if i23 >= len(nd.n25Touched) {
 				nd.n25Touched = append(nd.n25Touched, make([]bool, i23+1-len(nd.n25Touched))...)
 			}
@@ -692,68 +691,68 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 				nd.n25Touched[i23] = true
 				nd.n25Changed = append(nd.n25Changed, i23)
 			}
-			v26 := requestTxn(v20)
-			nd.h31To32Port0 = append(nd.h31To32Port0, v26)
+			v27 := requestTxn(v20)
+			nd.h31To32Port0 = append(nd.h31To32Port0, v27)
 		}
 	}
 	clear(nd.h13To18Port0)
 	nd.h13To18Port0 = nd.h13To18Port0[:0]
-	for _, v27 := range nd.h23To24Port1 {
-		k28 := v27.ID
-		i29, ok30 := nd.n25Index.Get(k28)
-		if ok30 && !nd.n25Mark[i29] {
-			nd.n25Mark[i29] = true
-			nd.n25Dirty = append(nd.n25Dirty, i29)
+	for _, v28 := range nd.h23To24Port1 {
+		k29 := v28.ID
+		i30, ok31 := nd.n25Index.Get(k29)
+		if !ok31 {
+			i30 = len(nd.n25Accs)
+			nd.n25Index.Put(k29, i30)
+			bot32 := v28
+			bot32.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot32)
 		}
-		if !ok30 {
-			i29 = len(nd.n25Accs)
-			nd.n25Index.Put(k28, i29)
-			nd.n25Mark = append(nd.n25Mark, true)
-			nd.n25Dirty = append(nd.n25Dirty, i29)
-			bot31 := v27
-			bot31.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot31)
+		changed33 := !ok31
+		if nd.n25Accs[i30].Phase.Merge(v28.Phase) {
+			changed33 = true
 		}
-		nd.n25Accs[i29].Phase.Merge(v27.Phase)
-		if i29 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i29+1-len(nd.n25Touched))...)
+		if changed33 && nd.hydroJournal.Active() {
+			nd.n25Logged = append(nd.n25Logged, v28)
 		}
-		if !nd.n25Touched[i29] {
-			nd.n25Touched[i29] = true
-			nd.n25Changed = append(nd.n25Changed, i29)
+		if i30 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i30+1-len(nd.n25Touched))...)
+		}
+		if !nd.n25Touched[i30] {
+			nd.n25Touched[i30] = true
+			nd.n25Changed = append(nd.n25Changed, i30)
 		}
 	}
 	clear(nd.h23To24Port1)
 	nd.h23To24Port1 = nd.h23To24Port1[:0]
-	for _, v32 := range nd.h21To24Port2 {
-		k33 := v32.ID
-		i34, ok35 := nd.n25Index.Get(k33)
-		if ok35 && !nd.n25Mark[i34] {
-			nd.n25Mark[i34] = true
-			nd.n25Dirty = append(nd.n25Dirty, i34)
+	for _, v34 := range nd.h21To24Port2 {
+		k35 := v34.ID
+		i36, ok37 := nd.n25Index.Get(k35)
+		if !ok37 {
+			i36 = len(nd.n25Accs)
+			nd.n25Index.Put(k35, i36)
+			bot38 := v34
+			bot38.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot38)
 		}
-		if !ok35 {
-			i34 = len(nd.n25Accs)
-			nd.n25Index.Put(k33, i34)
-			nd.n25Mark = append(nd.n25Mark, true)
-			nd.n25Dirty = append(nd.n25Dirty, i34)
-			bot36 := v32
-			bot36.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot36)
+		changed39 := !ok37
+		if nd.n25Accs[i36].Phase.Merge(v34.Phase) {
+			changed39 = true
 		}
-		nd.n25Accs[i34].Phase.Merge(v32.Phase)
-		if i34 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i34+1-len(nd.n25Touched))...)
+		if changed39 && nd.hydroJournal.Active() {
+			nd.n25Logged = append(nd.n25Logged, v34)
 		}
-		if !nd.n25Touched[i34] {
-			nd.n25Touched[i34] = true
-			nd.n25Changed = append(nd.n25Changed, i34)
+		if i36 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i36+1-len(nd.n25Touched))...)
+		}
+		if !nd.n25Touched[i36] {
+			nd.n25Touched[i36] = true
+			nd.n25Changed = append(nd.n25Changed, i36)
 		}
 	}
 	clear(nd.h21To24Port2)
 	nd.h21To24Port2 = nd.h21To24Port2[:0]
-	for _, v37 := range nd.h20To31Port1 {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v37)
+	for _, v40 := range nd.h20To31Port1 {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v40)
 	}
 	clear(nd.h20To31Port1)
 	nd.h20To31Port1 = nd.h20To31Port1[:0]
@@ -761,74 +760,74 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.MergeKeyed (25), hydro.Join (27), hydro.FilterMap (28), hydro.Join (32), hydro.CrossJoin (33), hydro.FilterMap (34), hydro.Union (35), hydro.FilterMap (36), hydro.Sink (37), hydro.FilterMap (38), hydro.Unique (39), hydro.CrossJoin (40), hydro.Sink (41), hydro.FilterMap (43), hydro.Unique (44), hydro.Map (45), hydro.Union (48).
 func (nd *ScalableTwoPCParticipant) subgraph5() {
-	out45 := nd.n41Out
-	out70 := nd.n37Out
+	out48 := nd.n41Out
+	out73 := nd.n37Out
 	slices.Sort(nd.n25Changed)
-	for _, i39 := range nd.n25Changed {
-		v38 := nd.n25Accs[i39]
-		if v40, ok41 := final(v38); ok41 {
-			if _, dup42 := nd.n39Seen[v40]; !dup42 {
-				nd.n39Seen[v40] = struct{}{}
-				nd.n40L = append(nd.n40L, v40)
-				for _, v43 := range nd.n40R {
-					v44 := decidedBy(v40, v43)
-					out45 = append(out45, v44)
+	for _, i42 := range nd.n25Changed {
+		v41 := nd.n25Accs[i42]
+		if v43, ok44 := final(v41); ok44 {
+			if _, dup45 := nd.n39Seen[v43]; !dup45 {
+				nd.n39Seen[v43] = struct{}{}
+				nd.n40L = append(nd.n40L, v43)
+				for _, v46 := range nd.n40R {
+					v47 := decidedBy(v43, v46)
+					out48 = append(out48, v47)
 				}
-				nd.n50Neg.Add(v40.ID)
+				nd.n50Neg.Add(v43.ID)
 			}
 		}
-		if v46, ok47 := preparedOnly(v38); ok47 {
-			if _, dup48 := nd.n44Seen[v46]; !dup48 {
-				nd.n44Seen[v46] = struct{}{}
-				v49 := newDoubt(v46)
-				k50 := v49.ID
-				i51, ok52 := nd.n49Index.Get(k50)
-				if !ok52 {
-					i51 = len(nd.n49Accs)
-					nd.n49Index.Put(k50, i51)
-					bot53 := v49
-					bot53.Rounds = *new(lattices.Max[int])
-					nd.n49Accs = append(nd.n49Accs, bot53)
+		if v49, ok50 := preparedOnly(v41); ok50 {
+			if _, dup51 := nd.n44Seen[v49]; !dup51 {
+				nd.n44Seen[v49] = struct{}{}
+				v52 := newDoubt(v49)
+				k53 := v52.ID
+				i54, ok55 := nd.n49Index.Get(k53)
+				if !ok55 {
+					i54 = len(nd.n49Accs)
+					nd.n49Index.Put(k53, i54)
+					bot56 := v52
+					bot56.Rounds = *new(lattices.Max[int])
+					nd.n49Accs = append(nd.n49Accs, bot56)
 				}
-				nd.n49Accs[i51].Rounds.Merge(v49.Rounds)
+				nd.n49Accs[i54].Rounds.Merge(v52.Rounds)
 			}
 		}
 	}
-	for _, v54 := range nd.h26To27Port0 {
-		if i55, ok56 := nd.n25Index.Get(v54.ID); ok56 {
-			v57 := nd.n25Accs[i55]
-			v58 := recordOf(v54, v57)
-			if v59, ok60 := abortPrepared(v58); ok60 {
-				nd.n29Next = append(nd.n29Next, v59)
+	for _, v57 := range nd.h26To27Port0 {
+		if i58, ok59 := nd.n25Index.Get(v57.ID); ok59 {
+			v60 := nd.n25Accs[i58]
+			v61 := recordOf(v57, v60)
+			if v62, ok63 := abortPrepared(v61); ok63 {
+				nd.n29Next = append(nd.n29Next, v62)
 			}
 		}
 	}
 	clear(nd.h26To27Port0)
 	nd.h26To27Port0 = nd.h26To27Port0[:0]
-	for _, v61 := range nd.h31To32Port0 {
-		if i62, ok63 := nd.n25Index.Get(v61.ID); ok63 {
-			v64 := nd.n25Accs[i62]
-			v65 := txnRecord(v61, v64)
-			nd.n33L = append(nd.n33L, v65)
-			for _, v66 := range nd.n33R {
-				v67 := stand(v65, v66)
-				if v68, ok69 := voteOf(v67); ok69 {
-					out70 = append(out70, v68)
+	for _, v64 := range nd.h31To32Port0 {
+		if i65, ok66 := nd.n25Index.Get(v64.ID); ok66 {
+			v67 := nd.n25Accs[i65]
+			v68 := txnRecord(v64, v67)
+			nd.n33L = append(nd.n33L, v68)
+			for _, v69 := range nd.n33R {
+				v70 := stand(v68, v69)
+				if v71, ok72 := voteOf(v70); ok72 {
+					out73 = append(out73, v71)
 					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v68.ID)
-					part71 := xxhash.Sum64(nd.hydroKey)
-					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v68)
-						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part71}, 55, nd.hydroBuf)
-					}
-				}
-				if v72, ok73 := ackOf(v67); ok73 {
-					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v72.ID)
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v71.ID)
 					part74 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v72)
-						nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part74}, 93, nd.hydroBuf)
+						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v71)
+						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part74}, 55, nd.hydroBuf)
+					}
+				}
+				if v75, ok76 := ackOf(v70); ok76 {
+					nd.hydroKey = nd.hydroKey[:0]
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v75.ID)
+					part77 := xxhash.Sum64(nd.hydroKey)
+					if nd.hydroSend != nil {
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v75)
+						nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part77}, 93, nd.hydroBuf)
 					}
 				}
 			}
@@ -836,117 +835,117 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 	}
 	clear(nd.h31To32Port0)
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
-	for _, v75 := range nd.h14To33Port1 {
-		nd.n33R = append(nd.n33R, v75)
-		for _, v76 := range nd.n33L {
-			v77 := stand(v76, v75)
-			if v78, ok79 := voteOf(v77); ok79 {
-				out70 = append(out70, v78)
-				nd.hydroKey = nd.hydroKey[:0]
-				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v78.ID)
-				part80 := xxhash.Sum64(nd.hydroKey)
-				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v78)
-					nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part80}, 55, nd.hydroBuf)
-				}
-			}
-			if v81, ok82 := ackOf(v77); ok82 {
+	for _, v78 := range nd.h14To33Port1 {
+		nd.n33R = append(nd.n33R, v78)
+		for _, v79 := range nd.n33L {
+			v80 := stand(v79, v78)
+			if v81, ok82 := voteOf(v80); ok82 {
+				out73 = append(out73, v81)
 				nd.hydroKey = nd.hydroKey[:0]
 				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v81.ID)
 				part83 := xxhash.Sum64(nd.hydroKey)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v81)
-					nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part83}, 93, nd.hydroBuf)
+					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v81)
+					nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part83}, 55, nd.hydroBuf)
+				}
+			}
+			if v84, ok85 := ackOf(v80); ok85 {
+				nd.hydroKey = nd.hydroKey[:0]
+				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v84.ID)
+				part86 := xxhash.Sum64(nd.hydroKey)
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v84)
+					nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part86}, 93, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	clear(nd.h14To33Port1)
 	nd.h14To33Port1 = nd.h14To33Port1[:0]
-	for _, v84 := range nd.h17To35Port0 {
-		out70 = append(out70, v84)
+	for _, v87 := range nd.h17To35Port0 {
+		out73 = append(out73, v87)
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v84.ID)
-		part85 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v87.ID)
+		part88 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v84)
-			nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part85}, 55, nd.hydroBuf)
+			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v87)
+			nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part88}, 55, nd.hydroBuf)
 		}
 	}
 	clear(nd.h17To35Port0)
 	nd.h17To35Port0 = nd.h17To35Port0[:0]
-	for _, v86 := range nd.h14To40Port1 {
-		nd.n40R = append(nd.n40R, v86)
-		for _, v87 := range nd.n40L {
-			v88 := decidedBy(v87, v86)
-			out45 = append(out45, v88)
+	for _, v89 := range nd.h14To40Port1 {
+		nd.n40R = append(nd.n40R, v89)
+		for _, v90 := range nd.n40L {
+			v91 := decidedBy(v90, v89)
+			out48 = append(out48, v91)
 		}
 	}
 	clear(nd.h14To40Port1)
 	nd.h14To40Port1 = nd.h14To40Port1[:0]
-	for _, v89 := range nd.h42To48Port1 {
-		k90 := v89.ID
-		i91, ok92 := nd.n49Index.Get(k90)
-		if !ok92 {
-			i91 = len(nd.n49Accs)
-			nd.n49Index.Put(k90, i91)
-			bot93 := v89
-			bot93.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot93)
+	for _, v92 := range nd.h42To48Port1 {
+		k93 := v92.ID
+		i94, ok95 := nd.n49Index.Get(k93)
+		if !ok95 {
+			i94 = len(nd.n49Accs)
+			nd.n49Index.Put(k93, i94)
+			bot96 := v92
+			bot96.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot96)
 		}
-		nd.n49Accs[i91].Rounds.Merge(v89.Rounds)
+		nd.n49Accs[i94].Rounds.Merge(v92.Rounds)
 	}
 	clear(nd.h42To48Port1)
 	nd.h42To48Port1 = nd.h42To48Port1[:0]
-	for _, v94 := range nd.h47To48Port2 {
-		k95 := v94.ID
-		i96, ok97 := nd.n49Index.Get(k95)
-		if !ok97 {
-			i96 = len(nd.n49Accs)
-			nd.n49Index.Put(k95, i96)
-			bot98 := v94
-			bot98.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot98)
+	for _, v97 := range nd.h47To48Port2 {
+		k98 := v97.ID
+		i99, ok100 := nd.n49Index.Get(k98)
+		if !ok100 {
+			i99 = len(nd.n49Accs)
+			nd.n49Index.Put(k98, i99)
+			bot101 := v97
+			bot101.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot101)
 		}
-		nd.n49Accs[i96].Rounds.Merge(v94.Rounds)
+		nd.n49Accs[i99].Rounds.Merge(v97.Rounds)
 	}
 	clear(nd.h47To48Port2)
 	nd.h47To48Port2 = nd.h47To48Port2[:0]
-	nd.n41Out = out45
-	nd.n37Out = out70
+	nd.n41Out = out48
+	nd.n37Out = out73
 }
 
 // subgraph6 runs stratum 3: hydro.MergeKeyed (49), hydro.AntiJoin (50), hydro.Filter (52), hydro.CrossJoin (53).
 func (nd *ScalableTwoPCParticipant) subgraph6() {
-	for i100 := range nd.n49Accs {
-		v99 := nd.n49Accs[i100]
-		if !nd.n50Neg.Has(v99.ID) {
-			nd.n51Next = append(nd.n51Next, v99)
-			if inDoubt(v99) {
-				nd.n53L = append(nd.n53L, v99)
-				for _, v101 := range nd.n53R {
-					v102 := inquiry(v99, v101)
+	for i103 := range nd.n49Accs {
+		v102 := nd.n49Accs[i103]
+		if !nd.n50Neg.Has(v102.ID) {
+			nd.n51Next = append(nd.n51Next, v102)
+			if inDoubt(v102) {
+				nd.n53L = append(nd.n53L, v102)
+				for _, v104 := range nd.n53R {
+					v105 := inquiry(v102, v104)
 					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v102.ID)
-					part103 := xxhash.Sum64(nd.hydroKey)
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v105.ID)
+					part106 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v102)
-						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part103}, 56, nd.hydroBuf)
+						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v105)
+						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part106}, 56, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v105 := range nd.h14To53Port1 {
-		nd.n53R = append(nd.n53R, v105)
-		for _, v106 := range nd.n53L {
-			v107 := inquiry(v106, v105)
+	for _, v108 := range nd.h14To53Port1 {
+		nd.n53R = append(nd.n53R, v108)
+		for _, v109 := range nd.n53L {
+			v110 := inquiry(v109, v108)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v107.ID)
-			part108 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v110.ID)
+			part111 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v107)
-				nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part108}, 56, nd.hydroBuf)
+				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v110)
+				nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part111}, 56, nd.hydroBuf)
 			}
 		}
 	}
@@ -965,30 +964,30 @@ func (nd *ScalableTwoPCParticipant) Recover(dir durable.FS, opts durable.Options
 func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 25:
-		var v112 Record
-		n113, err114 := decodeHydroRecord(item, &v112)
-		if err114 == nil && n113 != len(item) {
-			err114 = fmt.Errorf("%d bytes after the item", len(item)-n113)
+		var v114 Record
+		n115, err116 := decodeHydroRecord(item, &v114)
+		if err116 == nil && n115 != len(item) {
+			err116 = fmt.Errorf("%d bytes after the item", len(item)-n115)
 		}
-		if err114 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err114)
+		if err116 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err116)
 		}
-		k115 := v112.ID
-		i116, ok117 := nd.n25Index.Get(k115)
-		if ok117 {
-			nd.n25Accs[i116] = v112
-		} else {
-			i116 = len(nd.n25Accs)
-			nd.n25Index.Put(k115, i116)
-			nd.n25Accs = append(nd.n25Accs, v112)
-			nd.n25Mark = append(nd.n25Mark, false)
+		k117 := v114.ID
+		i118, ok119 := nd.n25Index.Get(k117)
+		if !ok119 {
+			i118 = len(nd.n25Accs)
+			nd.n25Index.Put(k117, i118)
+			bot120 := v114
+			bot120.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot120)
 		}
-		if i116 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i116+1-len(nd.n25Touched))...)
+		nd.n25Accs[i118].Phase.Merge(v114.Phase)
+		if i118 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i118+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i116] {
-			nd.n25Touched[i116] = true
-			nd.n25Changed = append(nd.n25Changed, i116)
+		if !nd.n25Touched[i118] {
+			nd.n25Touched[i118] = true
+			nd.n25Changed = append(nd.n25Changed, i118)
 		}
 		return nil
 	}
@@ -1001,12 +1000,10 @@ func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCParticipant) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i109 := range nd.n25Dirty {
-			nd.n25Mark[i109] = false
-			v110 := nd.n25Accs[i109]
-			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v110))
+		for _, v112 := range nd.n25Logged {
+			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v112))
 		}
-		nd.n25Dirty = nd.n25Dirty[:0]
+		nd.n25Logged = nd.n25Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1018,8 +1015,8 @@ func (nd *ScalableTwoPCParticipant) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalableTwoPCParticipant) hydroSnapshot(add func([]byte)) {
-	for _, v111 := range nd.n25Accs {
-		add(appendHydroRecord(nd.hydroJournal.Record(25), &v111))
+	for _, v113 := range nd.n25Accs {
+		add(appendHydroRecord(nd.hydroJournal.Record(25), &v113))
 	}
 }
 
@@ -1298,9 +1295,8 @@ type ScalableTwoPCCommitter struct {
 	// hydro.MergeKeyed (node 59, twopc.go:288): the groups in order of first appearance.
 	n59Index hydro.IntIndex[uint64]
 	n59Accs  []Entry
-	// the groups changed this tick, to log at its end.
-	n59Mark  []bool
-	n59Dirty []int
+	// the items that started or changed a group this tick, to log at its end.
+	n59Logged []Entry
 	// the groups changed in this tick, and whether each group is among them.
 	n59Changed []int
 	n59Touched []bool
@@ -1372,7 +1368,7 @@ func NewScalableTwoPCCommitter(requests hydro.Input[Request], outcomes hydro.Out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1375:91*/
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1371:91*/
 	return nd
 }
 
@@ -1427,20 +1423,20 @@ func (nd *ScalableTwoPCCommitter) subgraph1() {
 		if v3, ok4 := entryOf(v2); ok4 {
 			k5 := v3.ID
 			i6, ok7 := nd.n59Index.Get(k5)
-			if ok7 && !nd.n59Mark[i6] {
-				nd.n59Mark[i6] = true
-				nd.n59Dirty = append(nd.n59Dirty, i6)
-			}
 			if !ok7 {
 				i6 = len(nd.n59Accs)
 				nd.n59Index.Put(k5, i6)
-				nd.n59Mark = append(nd.n59Mark, true)
-				nd.n59Dirty = append(nd.n59Dirty, i6)
 				bot8 := v3
 				bot8.Outcome = *new(lattices.Max[uint8])
 				nd.n59Accs = append(nd.n59Accs, bot8)
 			}
-			nd.n59Accs[i6].Outcome.Merge(v3.Outcome)
+			changed9 := !ok7
+			if nd.n59Accs[i6].Outcome.Merge(v3.Outcome) {
+				changed9 = true
+			}
+			if changed9 && nd.hydroJournal.Active() {
+				nd.n59Logged = append(nd.n59Logged, v3)
+			}
 			if i6 >= len(nd.n59Touched) {
 				nd.n59Touched = append(nd.n59Touched, make([]bool, i6+1-len(nd.n59Touched))...)
 			}
@@ -1449,67 +1445,67 @@ func (nd *ScalableTwoPCCommitter) subgraph1() {
 				nd.n59Changed = append(nd.n59Changed, i6)
 			}
 		}
-		if v9, ok10 := refusedTxn(v2); ok10 {
-			if _, dup11 := nd.n63Seen[v9]; !dup11 {
-				nd.n63Seen[v9] = struct{}{}
-				nd.h63To70Port1 = append(nd.h63To70Port1, v9)
-				k12 := v9.ID
-				j13 := len(nd.n81RItems)
-				nd.n81RItems = append(nd.n81RItems, v9)
-				if l14, ok15 := nd.n81RIndex.Swap(k12, j13); ok15 {
-					nd.n81RNext = append(nd.n81RNext, nd.n81RNext[l14])
-					nd.n81RNext[l14] = j13
+		if v10, ok11 := refusedTxn(v2); ok11 {
+			if _, dup12 := nd.n63Seen[v10]; !dup12 {
+				nd.n63Seen[v10] = struct{}{}
+				nd.h63To70Port1 = append(nd.h63To70Port1, v10)
+				k13 := v10.ID
+				j14 := len(nd.n81RItems)
+				nd.n81RItems = append(nd.n81RItems, v10)
+				if l15, ok16 := nd.n81RIndex.Swap(k13, j14); ok16 {
+					nd.n81RNext = append(nd.n81RNext, nd.n81RNext[l15])
+					nd.n81RNext[l15] = j14
 				} else {
-					nd.n81RNext = append(nd.n81RNext, j13)
+					nd.n81RNext = append(nd.n81RNext, j14)
 				}
-				k16 := v9.ID
-				j17 := len(nd.n82RItems)
-				nd.n82RItems = append(nd.n82RItems, v9)
-				if l18, ok19 := nd.n82RIndex.Swap(k16, j17); ok19 {
-					nd.n82RNext = append(nd.n82RNext, nd.n82RNext[l18])
-					nd.n82RNext[l18] = j17
+				k17 := v10.ID
+				j18 := len(nd.n82RItems)
+				nd.n82RItems = append(nd.n82RItems, v10)
+				if l19, ok20 := nd.n82RIndex.Swap(k17, j18); ok20 {
+					nd.n82RNext = append(nd.n82RNext, nd.n82RNext[l19])
+					nd.n82RNext[l19] = j18
 				} else {
-					nd.n82RNext = append(nd.n82RNext, j17)
+					nd.n82RNext = append(nd.n82RNext, j18)
 				}
 			}
 		}
-		v20 := outcomeOf(v2)
+		v21 := outcomeOf(v2)
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v20.ID)
-		part21 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v21.ID)
+		part22 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v20)
-			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part21, All: true}, 85, nd.hydroBuf)
+			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v21)
+			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part22, All: true}, 85, nd.hydroBuf)
 		}
-		nd.h84To90Port0 = append(nd.h84To90Port0, v20)
+		nd.h84To90Port0 = append(nd.h84To90Port0, v21)
 	}
-	for _, v22 := range nd.n55Recv {
-		v23 := tallyVote(v22)
-		nd.h69To71Port0 = append(nd.h69To71Port0, v23)
-		nd.h55To79Port0 = append(nd.h55To79Port0, v22)
-		k24 := v22.ID
-		if l25, ok26 := nd.n81RIndex.Get(k24); ok26 {
-			for j27, more28 := nd.n81RNext[l25], true; more28; j27 = nd.n81RNext[j27] {
-				more28 = j27 != l25
-				v29 := nd.n81RItems[j27]
-				v30 := voteRefused(v22, v29)
-				nd.h81To83Port2 = append(nd.h81To83Port2, v30)
+	for _, v23 := range nd.n55Recv {
+		v24 := tallyVote(v23)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v24)
+		nd.h55To79Port0 = append(nd.h55To79Port0, v23)
+		k25 := v23.ID
+		if l26, ok27 := nd.n81RIndex.Get(k25); ok27 {
+			for j28, more29 := nd.n81RNext[l26], true; more29; j28 = nd.n81RNext[j28] {
+				more29 = j28 != l26
+				v30 := nd.n81RItems[j28]
+				v31 := voteRefused(v23, v30)
+				nd.h81To83Port2 = append(nd.h81To83Port2, v31)
 			}
 		}
 	}
 	clear(nd.n55Recv)
 	nd.n55Recv = nd.n55Recv[:0]
-	for _, v31 := range nd.n56Recv {
-		v32 := tallyInquiry(v31)
-		nd.h69To71Port0 = append(nd.h69To71Port0, v32)
-		nd.h56To80Port0 = append(nd.h56To80Port0, v31)
-		k33 := v31.ID
-		if l34, ok35 := nd.n82RIndex.Get(k33); ok35 {
-			for j36, more37 := nd.n82RNext[l34], true; more37; j36 = nd.n82RNext[j36] {
-				more37 = j36 != l34
-				v38 := nd.n82RItems[j36]
-				v39 := inquiryRefused(v31, v38)
-				nd.h82To83Port3 = append(nd.h82To83Port3, v39)
+	for _, v32 := range nd.n56Recv {
+		v33 := tallyInquiry(v32)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v33)
+		nd.h56To80Port0 = append(nd.h56To80Port0, v32)
+		k34 := v32.ID
+		if l35, ok36 := nd.n82RIndex.Get(k34); ok36 {
+			for j37, more38 := nd.n82RNext[l35], true; more38; j37 = nd.n82RNext[j37] {
+				more38 = j37 != l35
+				v39 := nd.n82RItems[j37]
+				v40 := inquiryRefused(v32, v39)
+				nd.h82To83Port3 = append(nd.h82To83Port3, v40)
 			}
 		}
 	}
@@ -1518,49 +1514,49 @@ func (nd *ScalableTwoPCCommitter) subgraph1() {
 	if !nd.n67Fired || !nd.hydroNow.Before(nd.n67Due) {
 		nd.n67Fired = true
 		nd.n67Due = nd.hydroNow.Add(nd.n67Period)
-		v40 := nd.hydroNow
-		nd.n68R = append(nd.n68R, v40)
+		v41 := nd.hydroNow
+		nd.n68R = append(nd.n68R, v41)
 	}
-	for _, v41 := range nd.n77Now {
-		for _, v42 := range nd.n68R {
-			v43 := aged(v41, v42)
-			nd.h69To71Port0 = append(nd.h69To71Port0, v43)
+	for _, v42 := range nd.n77Now {
+		for _, v43 := range nd.n68R {
+			v44 := aged(v42, v43)
+			nd.h69To71Port0 = append(nd.h69To71Port0, v44)
 		}
-		nd.h69To71Port0 = append(nd.h69To71Port0, v41)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v42)
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (59), hydro.Map (60), hydro.Unique (61), hydro.Union (70), hydro.Join (79), hydro.Join (80), hydro.Union (83), hydro.Map (89), hydro.Union (90), hydro.Filter (91).
 func (nd *ScalableTwoPCCommitter) subgraph2() {
 	slices.Sort(nd.n59Changed)
-	for _, i45 := range nd.n59Changed {
-		v44 := nd.n59Accs[i45]
-		v46 := entryTxn(v44)
-		if _, dup47 := nd.n61Seen[v46]; !dup47 {
-			nd.n61Seen[v46] = struct{}{}
-			nd.n71Neg.Add(v46.ID)
+	for _, i46 := range nd.n59Changed {
+		v45 := nd.n59Accs[i46]
+		v47 := entryTxn(v45)
+		if _, dup48 := nd.n61Seen[v47]; !dup48 {
+			nd.n61Seen[v47] = struct{}{}
+			nd.n71Neg.Add(v47.ID)
 		}
 	}
-	for _, v48 := range nd.h63To70Port1 {
-		nd.n71Neg.Add(v48.ID)
+	for _, v49 := range nd.h63To70Port1 {
+		nd.n71Neg.Add(v49.ID)
 	}
 	clear(nd.h63To70Port1)
 	nd.h63To70Port1 = nd.h63To70Port1[:0]
-	for _, v49 := range nd.h55To79Port0 {
-		if i50, ok51 := nd.n59Index.Get(v49.ID); ok51 {
-			v52 := nd.n59Accs[i50]
-			v53 := voteRedrive(v49, v52)
+	for _, v50 := range nd.h55To79Port0 {
+		if i51, ok52 := nd.n59Index.Get(v50.ID); ok52 {
+			v53 := nd.n59Accs[i51]
+			v54 := voteRedrive(v50, v53)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v53.ID)
-			part54 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v54.ID)
+			part55 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v53)
-				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part54, Member: uint64(redriveTo(v53))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v54)
+				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part55, Member: uint64(redriveTo(v54))}, 86, nd.hydroBuf)
 			}
-			v55 := redriveOutcome(v53)
-			if abortedOutcome(v55) {
+			v56 := redriveOutcome(v54)
+			if abortedOutcome(v56) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v55)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v56)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
@@ -1568,21 +1564,21 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 	}
 	clear(nd.h55To79Port0)
 	nd.h55To79Port0 = nd.h55To79Port0[:0]
-	for _, v56 := range nd.h56To80Port0 {
-		if i57, ok58 := nd.n59Index.Get(v56.ID); ok58 {
-			v59 := nd.n59Accs[i57]
-			v60 := inquiryRedrive(v56, v59)
+	for _, v57 := range nd.h56To80Port0 {
+		if i58, ok59 := nd.n59Index.Get(v57.ID); ok59 {
+			v60 := nd.n59Accs[i58]
+			v61 := inquiryRedrive(v57, v60)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v60.ID)
-			part61 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v61.ID)
+			part62 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v60)
-				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part61, Member: uint64(redriveTo(v60))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v61)
+				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part62, Member: uint64(redriveTo(v61))}, 86, nd.hydroBuf)
 			}
-			v62 := redriveOutcome(v60)
-			if abortedOutcome(v62) {
+			v63 := redriveOutcome(v61)
+			if abortedOutcome(v63) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v62)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v63)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
@@ -1590,46 +1586,46 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 	}
 	clear(nd.h56To80Port0)
 	nd.h56To80Port0 = nd.h56To80Port0[:0]
-	for _, v63 := range nd.h81To83Port2 {
+	for _, v64 := range nd.h81To83Port2 {
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v63.ID)
-		part64 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v64.ID)
+		part65 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v63)
-			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part64, Member: uint64(redriveTo(v63))}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v64)
+			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part65, Member: uint64(redriveTo(v64))}, 86, nd.hydroBuf)
 		}
-		v65 := redriveOutcome(v63)
-		if abortedOutcome(v65) {
+		v66 := redriveOutcome(v64)
+		if abortedOutcome(v66) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v65)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v66)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h81To83Port2)
 	nd.h81To83Port2 = nd.h81To83Port2[:0]
-	for _, v66 := range nd.h82To83Port3 {
+	for _, v67 := range nd.h82To83Port3 {
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v66.ID)
-		part67 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v67.ID)
+		part68 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v66)
-			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part67, Member: uint64(redriveTo(v66))}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v67)
+			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part68, Member: uint64(redriveTo(v67))}, 86, nd.hydroBuf)
 		}
-		v68 := redriveOutcome(v66)
-		if abortedOutcome(v68) {
+		v69 := redriveOutcome(v67)
+		if abortedOutcome(v69) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v68)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v69)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h82To83Port3)
 	nd.h82To83Port3 = nd.h82To83Port3[:0]
-	for _, v69 := range nd.h84To90Port0 {
-		if abortedOutcome(v69) {
+	for _, v70 := range nd.h84To90Port0 {
+		if abortedOutcome(v70) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v69)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v70)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
@@ -1640,24 +1636,24 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 
 // subgraph3 runs stratum 2: hydro.AntiJoin (71).
 func (nd *ScalableTwoPCCommitter) subgraph3() {
-	for _, v71 := range nd.h69To71Port0 {
-		if !nd.n71Neg.Has(v71.ID) {
-			k72 := v71.ID
-			i73, ok74 := nd.n72Index.Get(k72)
-			if !ok74 {
-				i73 = len(nd.n72Accs)
-				nd.n72Index.Put(k72, i73)
-				bot75 := v71
-				bot75.Yes = *new(lattices.SetUnion[hydro.MemberID])
-				bot75.Refused = *new(lattices.Max[uint8])
-				bot75.Asked = *new(lattices.Max[uint8])
-				bot75.Rounds = *new(lattices.Max[int])
-				nd.n72Accs = append(nd.n72Accs, bot75)
+	for _, v72 := range nd.h69To71Port0 {
+		if !nd.n71Neg.Has(v72.ID) {
+			k73 := v72.ID
+			i74, ok75 := nd.n72Index.Get(k73)
+			if !ok75 {
+				i74 = len(nd.n72Accs)
+				nd.n72Index.Put(k73, i74)
+				bot76 := v72
+				bot76.Yes = *new(lattices.SetUnion[hydro.MemberID])
+				bot76.Refused = *new(lattices.Max[uint8])
+				bot76.Asked = *new(lattices.Max[uint8])
+				bot76.Rounds = *new(lattices.Max[int])
+				nd.n72Accs = append(nd.n72Accs, bot76)
 			}
-			nd.n72Accs[i73].Yes.Merge(v71.Yes)
-			nd.n72Accs[i73].Refused.Merge(v71.Refused)
-			nd.n72Accs[i73].Asked.Merge(v71.Asked)
-			nd.n72Accs[i73].Rounds.Merge(v71.Rounds)
+			nd.n72Accs[i74].Yes.Merge(v72.Yes)
+			nd.n72Accs[i74].Refused.Merge(v72.Refused)
+			nd.n72Accs[i74].Asked.Merge(v72.Asked)
+			nd.n72Accs[i74].Rounds.Merge(v72.Rounds)
 		}
 	}
 	clear(nd.h69To71Port0)
@@ -1666,25 +1662,25 @@ func (nd *ScalableTwoPCCommitter) subgraph3() {
 
 // subgraph4 runs stratum 3: hydro.MergeKeyed (72), hydro.CrossJoin (73), hydro.FilterMap (74).
 func (nd *ScalableTwoPCCommitter) subgraph4() {
-	for i77 := range nd.n72Accs {
-		v76 := nd.n72Accs[i77]
-		nd.n73L = append(nd.n73L, v76)
-		for _, v78 := range nd.n73R {
-			v79 := quorum(v76, v78)
-			if v80, ok81 := decide(v79); ok81 {
-				nd.n75Neg.Add(v80.ID)
-				nd.n78Next = append(nd.n78Next, v80)
+	for i78 := range nd.n72Accs {
+		v77 := nd.n72Accs[i78]
+		nd.n73L = append(nd.n73L, v77)
+		for _, v79 := range nd.n73R {
+			v80 := quorum(v77, v79)
+			if v81, ok82 := decide(v80); ok82 {
+				nd.n75Neg.Add(v81.ID)
+				nd.n78Next = append(nd.n78Next, v81)
 			}
 		}
-		nd.h72To75Port0 = append(nd.h72To75Port0, v76)
+		nd.h72To75Port0 = append(nd.h72To75Port0, v77)
 	}
-	for _, v82 := range nd.h54To73Port1 {
-		nd.n73R = append(nd.n73R, v82)
-		for _, v83 := range nd.n73L {
-			v84 := quorum(v83, v82)
-			if v85, ok86 := decide(v84); ok86 {
-				nd.n75Neg.Add(v85.ID)
-				nd.n78Next = append(nd.n78Next, v85)
+	for _, v83 := range nd.h54To73Port1 {
+		nd.n73R = append(nd.n73R, v83)
+		for _, v84 := range nd.n73L {
+			v85 := quorum(v84, v83)
+			if v86, ok87 := decide(v85); ok87 {
+				nd.n75Neg.Add(v86.ID)
+				nd.n78Next = append(nd.n78Next, v86)
 			}
 		}
 	}
@@ -1694,10 +1690,10 @@ func (nd *ScalableTwoPCCommitter) subgraph4() {
 
 // subgraph5 runs stratum 4: hydro.AntiJoin (75), hydro.Map (76).
 func (nd *ScalableTwoPCCommitter) subgraph5() {
-	for _, v88 := range nd.h72To75Port0 {
-		if !nd.n75Neg.Has(v88.ID) {
-			v89 := keep(v88)
-			nd.n77Next = append(nd.n77Next, v89)
+	for _, v89 := range nd.h72To75Port0 {
+		if !nd.n75Neg.Has(v89.ID) {
+			v90 := keep(v89)
+			nd.n77Next = append(nd.n77Next, v90)
 		}
 	}
 	clear(nd.h72To75Port0)
@@ -1725,14 +1721,14 @@ func (nd *ScalableTwoPCCommitter) hydroRestore(op int, item []byte) error {
 		}
 		k96 := v93.ID
 		i97, ok98 := nd.n59Index.Get(k96)
-		if ok98 {
-			nd.n59Accs[i97] = v93
-		} else {
+		if !ok98 {
 			i97 = len(nd.n59Accs)
 			nd.n59Index.Put(k96, i97)
-			nd.n59Accs = append(nd.n59Accs, v93)
-			nd.n59Mark = append(nd.n59Mark, false)
+			bot99 := v93
+			bot99.Outcome = *new(lattices.Max[uint8])
+			nd.n59Accs = append(nd.n59Accs, bot99)
 		}
+		nd.n59Accs[i97].Outcome.Merge(v93.Outcome)
 		if i97 >= len(nd.n59Touched) {
 			nd.n59Touched = append(nd.n59Touched, make([]bool, i97+1-len(nd.n59Touched))...)
 		}
@@ -1751,12 +1747,10 @@ func (nd *ScalableTwoPCCommitter) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCCommitter) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i90 := range nd.n59Dirty {
-			nd.n59Mark[i90] = false
-			v91 := nd.n59Accs[i90]
+		for _, v91 := range nd.n59Logged {
 			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v91))
 		}
-		nd.n59Dirty = nd.n59Dirty[:0]
+		nd.n59Logged = nd.n59Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1936,9 +1930,8 @@ type ScalableTwoPCEnder struct {
 	// hydro.MergeKeyed (node 105, twopc.go:317): the groups in order of first appearance.
 	n105Index hydro.IntIndex[uint64]
 	n105Accs  []End
-	// the groups changed this tick, to log at its end.
-	n105Mark  []bool
-	n105Dirty []int
+	// the items that started or changed a group this tick, to log at its end.
+	n105Logged []End
 	// the groups changed in this tick, and whether each group is among them.
 	n105Changed []int
 	n105Touched []bool
@@ -2069,20 +2062,20 @@ func (nd *ScalableTwoPCEnder) subgraph4() {
 				nd.n102Neg.Add(v16.ID)
 				k18 := v16.ID
 				i19, ok20 := nd.n105Index.Get(k18)
-				if ok20 && !nd.n105Mark[i19] {
-					nd.n105Mark[i19] = true
-					nd.n105Dirty = append(nd.n105Dirty, i19)
-				}
 				if !ok20 {
 					i19 = len(nd.n105Accs)
 					nd.n105Index.Put(k18, i19)
-					nd.n105Mark = append(nd.n105Mark, true)
-					nd.n105Dirty = append(nd.n105Dirty, i19)
 					bot21 := v16
 					bot21.Acked = *new(lattices.Max[int])
 					nd.n105Accs = append(nd.n105Accs, bot21)
 				}
-				nd.n105Accs[i19].Acked.Merge(v16.Acked)
+				changed22 := !ok20
+				if nd.n105Accs[i19].Acked.Merge(v16.Acked) {
+					changed22 = true
+				}
+				if changed22 && nd.hydroJournal.Active() {
+					nd.n105Logged = append(nd.n105Logged, v16)
+				}
 				if i19 >= len(nd.n105Touched) {
 					nd.n105Touched = append(nd.n105Touched, make([]bool, i19+1-len(nd.n105Touched))...)
 				}
@@ -2094,34 +2087,34 @@ func (nd *ScalableTwoPCEnder) subgraph4() {
 		}
 		nd.h99To102Port0 = append(nd.h99To102Port0, v12)
 	}
-	for _, v22 := range nd.h92To100Port1 {
-		nd.n100R = append(nd.n100R, v22)
-		for _, v23 := range nd.n100L {
-			v24 := ackQuorum(v23, v22)
-			if v25, ok26 := allAcked(v24); ok26 {
-				nd.n102Neg.Add(v25.ID)
-				k27 := v25.ID
-				i28, ok29 := nd.n105Index.Get(k27)
-				if ok29 && !nd.n105Mark[i28] {
-					nd.n105Mark[i28] = true
-					nd.n105Dirty = append(nd.n105Dirty, i28)
+	for _, v23 := range nd.h92To100Port1 {
+		nd.n100R = append(nd.n100R, v23)
+		for _, v24 := range nd.n100L {
+			v25 := ackQuorum(v24, v23)
+			if v26, ok27 := allAcked(v25); ok27 {
+				nd.n102Neg.Add(v26.ID)
+				k28 := v26.ID
+				i29, ok30 := nd.n105Index.Get(k28)
+				if !ok30 {
+					i29 = len(nd.n105Accs)
+					nd.n105Index.Put(k28, i29)
+					bot31 := v26
+					bot31.Acked = *new(lattices.Max[int])
+					nd.n105Accs = append(nd.n105Accs, bot31)
 				}
-				if !ok29 {
-					i28 = len(nd.n105Accs)
-					nd.n105Index.Put(k27, i28)
-					nd.n105Mark = append(nd.n105Mark, true)
-					nd.n105Dirty = append(nd.n105Dirty, i28)
-					bot30 := v25
-					bot30.Acked = *new(lattices.Max[int])
-					nd.n105Accs = append(nd.n105Accs, bot30)
+				changed32 := !ok30
+				if nd.n105Accs[i29].Acked.Merge(v26.Acked) {
+					changed32 = true
 				}
-				nd.n105Accs[i28].Acked.Merge(v25.Acked)
-				if i28 >= len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, make([]bool, i28+1-len(nd.n105Touched))...)
+				if changed32 && nd.hydroJournal.Active() {
+					nd.n105Logged = append(nd.n105Logged, v26)
 				}
-				if !nd.n105Touched[i28] {
-					nd.n105Touched[i28] = true
-					nd.n105Changed = append(nd.n105Changed, i28)
+				if i29 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i29+1-len(nd.n105Touched))...)
+				}
+				if !nd.n105Touched[i29] {
+					nd.n105Touched[i29] = true
+					nd.n105Changed = append(nd.n105Changed, i29)
 				}
 			}
 		}
@@ -2132,10 +2125,10 @@ func (nd *ScalableTwoPCEnder) subgraph4() {
 
 // subgraph5 runs stratum 3: hydro.AntiJoin (102), hydro.Map (103).
 func (nd *ScalableTwoPCEnder) subgraph5() {
-	for _, v32 := range nd.h99To102Port0 {
-		if !nd.n102Neg.Has(v32.ID) {
-			v33 := keepAcks(v32)
-			nd.n104Next = append(nd.n104Next, v33)
+	for _, v34 := range nd.h99To102Port0 {
+		if !nd.n102Neg.Has(v34.ID) {
+			v35 := keepAcks(v34)
+			nd.n104Next = append(nd.n104Next, v35)
 		}
 	}
 	clear(nd.h99To102Port0)
@@ -2145,22 +2138,22 @@ func (nd *ScalableTwoPCEnder) subgraph5() {
 // subgraph6 runs stratum 3: hydro.MergeKeyed (105), hydro.Map (106), hydro.Unique (107), hydro.Join (109), hydro.Unique (110).
 func (nd *ScalableTwoPCEnder) subgraph6() {
 	slices.Sort(nd.n105Changed)
-	for _, i35 := range nd.n105Changed {
-		v34 := nd.n105Accs[i35]
-		v36 := endTxn(v34)
-		if _, dup37 := nd.n107Seen[v36]; !dup37 {
-			nd.n107Seen[v36] = struct{}{}
-			nd.n108Next = append(nd.n108Next, v36)
+	for _, i37 := range nd.n105Changed {
+		v36 := nd.n105Accs[i37]
+		v38 := endTxn(v36)
+		if _, dup39 := nd.n107Seen[v38]; !dup39 {
+			nd.n107Seen[v38] = struct{}{}
+			nd.n108Next = append(nd.n108Next, v38)
 		}
 	}
-	for _, v38 := range nd.h93To109Port0 {
-		if i39, ok40 := nd.n105Index.Get(v38.ID); ok40 {
-			v41 := nd.n105Accs[i39]
-			v42 := ackCommitted(v38, v41)
-			if _, dup43 := nd.n110Seen[v42]; !dup43 {
-				nd.n110Seen[v42] = struct{}{}
+	for _, v40 := range nd.h93To109Port0 {
+		if i41, ok42 := nd.n105Index.Get(v40.ID); ok42 {
+			v43 := nd.n105Accs[i41]
+			v44 := ackCommitted(v40, v43)
+			if _, dup45 := nd.n110Seen[v44]; !dup45 {
+				nd.n110Seen[v44] = struct{}{}
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v42)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v44)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 112, nd.hydroBuf)
 				}
 			}
@@ -2181,30 +2174,30 @@ func (nd *ScalableTwoPCEnder) Recover(dir durable.FS, opts durable.Options) erro
 func (nd *ScalableTwoPCEnder) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 105:
-		var v47 End
-		n48, err49 := decodeHydroEnd(item, &v47)
-		if err49 == nil && n48 != len(item) {
-			err49 = fmt.Errorf("%d bytes after the item", len(item)-n48)
+		var v48 End
+		n49, err50 := decodeHydroEnd(item, &v48)
+		if err50 == nil && n49 != len(item) {
+			err50 = fmt.Errorf("%d bytes after the item", len(item)-n49)
 		}
-		if err49 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err49)
+		if err50 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err50)
 		}
-		k50 := v47.ID
-		i51, ok52 := nd.n105Index.Get(k50)
-		if ok52 {
-			nd.n105Accs[i51] = v47
-		} else {
-			i51 = len(nd.n105Accs)
-			nd.n105Index.Put(k50, i51)
-			nd.n105Accs = append(nd.n105Accs, v47)
-			nd.n105Mark = append(nd.n105Mark, false)
+		k51 := v48.ID
+		i52, ok53 := nd.n105Index.Get(k51)
+		if !ok53 {
+			i52 = len(nd.n105Accs)
+			nd.n105Index.Put(k51, i52)
+			bot54 := v48
+			bot54.Acked = *new(lattices.Max[int])
+			nd.n105Accs = append(nd.n105Accs, bot54)
 		}
-		if i51 >= len(nd.n105Touched) {
-			nd.n105Touched = append(nd.n105Touched, make([]bool, i51+1-len(nd.n105Touched))...)
+		nd.n105Accs[i52].Acked.Merge(v48.Acked)
+		if i52 >= len(nd.n105Touched) {
+			nd.n105Touched = append(nd.n105Touched, make([]bool, i52+1-len(nd.n105Touched))...)
 		}
-		if !nd.n105Touched[i51] {
-			nd.n105Touched[i51] = true
-			nd.n105Changed = append(nd.n105Changed, i51)
+		if !nd.n105Touched[i52] {
+			nd.n105Touched[i52] = true
+			nd.n105Changed = append(nd.n105Changed, i52)
 		}
 		return nil
 	}
@@ -2217,12 +2210,10 @@ func (nd *ScalableTwoPCEnder) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCEnder) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i44 := range nd.n105Dirty {
-			nd.n105Mark[i44] = false
-			v45 := nd.n105Accs[i44]
-			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v45))
+		for _, v46 := range nd.n105Logged {
+			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v46))
 		}
-		nd.n105Dirty = nd.n105Dirty[:0]
+		nd.n105Logged = nd.n105Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -2234,8 +2225,8 @@ func (nd *ScalableTwoPCEnder) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalableTwoPCEnder) hydroSnapshot(add func([]byte)) {
-	for _, v46 := range nd.n105Accs {
-		add(appendHydroEnd(nd.hydroJournal.Record(105), &v46))
+	for _, v47 := range nd.n105Accs {
+		add(appendHydroEnd(nd.hydroJournal.Record(105), &v47))
 	}
 }
 

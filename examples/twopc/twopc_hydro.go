@@ -333,9 +333,8 @@ type TwoPCCoordinator struct {
 	// hydro.MergeKeyed (node 59, twopc.go:288): the groups in order of first appearance.
 	n59Index hydro.IntIndex[uint64]
 	n59Accs  []Entry
-	// the groups changed this tick, to log at its end.
-	n59Mark  []bool
-	n59Dirty []int
+	// the items that started or changed a group this tick, to log at its end.
+	n59Logged []Entry
 	// the groups changed in this tick, and whether each group is among them.
 	n59Changed []int
 	n59Touched []bool
@@ -392,9 +391,8 @@ type TwoPCCoordinator struct {
 	// hydro.MergeKeyed (node 105, twopc.go:317): the groups in order of first appearance.
 	n105Index hydro.IntIndex[uint64]
 	n105Accs  []End
-	// the groups changed this tick, to log at its end.
-	n105Mark  []bool
-	n105Dirty []int
+	// the items that started or changed a group this tick, to log at its end.
+	n105Logged []End
 	// the groups changed in this tick, and whether each group is among them.
 	n105Changed []int
 	n105Touched []bool
@@ -451,7 +449,7 @@ func NewTwoPCCoordinator(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line twopc_hydro.go:454:82*/
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line twopc_hydro.go:452:82*/
 	nd.n107Seen = map[Txn]struct{}{}
 	nd.n110Seen = map[Outcome]struct{}{}
 	return nd
@@ -542,20 +540,20 @@ func (nd *TwoPCCoordinator) subgraph2() {
 		if v4, ok5 := entryOf(v3); ok5 {
 			k6 := v4.ID
 			i7, ok8 := nd.n59Index.Get(k6)
-			if ok8 && !nd.n59Mark[i7] {
-				nd.n59Mark[i7] = true
-				nd.n59Dirty = append(nd.n59Dirty, i7)
-			}
 			if !ok8 {
 				i7 = len(nd.n59Accs)
 				nd.n59Index.Put(k6, i7)
-				nd.n59Mark = append(nd.n59Mark, true)
-				nd.n59Dirty = append(nd.n59Dirty, i7)
 				bot9 := v4
 				bot9.Outcome = *new(lattices.Max[uint8])
 				nd.n59Accs = append(nd.n59Accs, bot9)
 			}
-			nd.n59Accs[i7].Outcome.Merge(v4.Outcome)
+			changed10 := !ok8
+			if nd.n59Accs[i7].Outcome.Merge(v4.Outcome) {
+				changed10 = true
+			}
+			if changed10 && nd.hydroJournal.Active() {
+				nd.n59Logged = append(nd.n59Logged, v4)
+			}
 			if i7 >= len(nd.n59Touched) {
 				nd.n59Touched = append(nd.n59Touched, make([]bool, i7+1-len(nd.n59Touched))...)
 			}
@@ -564,64 +562,64 @@ func (nd *TwoPCCoordinator) subgraph2() {
 				nd.n59Changed = append(nd.n59Changed, i7)
 			}
 		}
-		if v10, ok11 := refusedTxn(v3); ok11 {
-			if _, dup12 := nd.n63Seen[v10]; !dup12 {
-				nd.n63Seen[v10] = struct{}{}
-				nd.h63To70Port1 = append(nd.h63To70Port1, v10)
-				k13 := v10.ID
-				j14 := len(nd.n81RItems)
-				nd.n81RItems = append(nd.n81RItems, v10)
-				if l15, ok16 := nd.n81RIndex.Swap(k13, j14); ok16 {
-					nd.n81RNext = append(nd.n81RNext, nd.n81RNext[l15])
-					nd.n81RNext[l15] = j14
+		if v11, ok12 := refusedTxn(v3); ok12 {
+			if _, dup13 := nd.n63Seen[v11]; !dup13 {
+				nd.n63Seen[v11] = struct{}{}
+				nd.h63To70Port1 = append(nd.h63To70Port1, v11)
+				k14 := v11.ID
+				j15 := len(nd.n81RItems)
+				nd.n81RItems = append(nd.n81RItems, v11)
+				if l16, ok17 := nd.n81RIndex.Swap(k14, j15); ok17 {
+					nd.n81RNext = append(nd.n81RNext, nd.n81RNext[l16])
+					nd.n81RNext[l16] = j15
 				} else {
-					nd.n81RNext = append(nd.n81RNext, j14)
+					nd.n81RNext = append(nd.n81RNext, j15)
 				}
-				k17 := v10.ID
-				j18 := len(nd.n82RItems)
-				nd.n82RItems = append(nd.n82RItems, v10)
-				if l19, ok20 := nd.n82RIndex.Swap(k17, j18); ok20 {
-					nd.n82RNext = append(nd.n82RNext, nd.n82RNext[l19])
-					nd.n82RNext[l19] = j18
+				k18 := v11.ID
+				j19 := len(nd.n82RItems)
+				nd.n82RItems = append(nd.n82RItems, v11)
+				if l20, ok21 := nd.n82RIndex.Swap(k18, j19); ok21 {
+					nd.n82RNext = append(nd.n82RNext, nd.n82RNext[l20])
+					nd.n82RNext[l20] = j19
 				} else {
-					nd.n82RNext = append(nd.n82RNext, j18)
+					nd.n82RNext = append(nd.n82RNext, j19)
 				}
 			}
 		}
-		v21 := outcomeOf(v3)
+		v22 := outcomeOf(v3)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v21)
+			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v22)
 			nd.hydroSend(hydro.Dest{Location: "participant", All: true}, 85, nd.hydroBuf)
 		}
-		nd.h84To90Port0 = append(nd.h84To90Port0, v21)
+		nd.h84To90Port0 = append(nd.h84To90Port0, v22)
 	}
-	for _, v22 := range nd.n55Recv {
-		v23 := tallyVote(v22)
-		nd.h69To71Port0 = append(nd.h69To71Port0, v23)
-		nd.h55To79Port0 = append(nd.h55To79Port0, v22)
-		k24 := v22.ID
-		if l25, ok26 := nd.n81RIndex.Get(k24); ok26 {
-			for j27, more28 := nd.n81RNext[l25], true; more28; j27 = nd.n81RNext[j27] {
-				more28 = j27 != l25
-				v29 := nd.n81RItems[j27]
-				v30 := voteRefused(v22, v29)
-				nd.h81To83Port2 = append(nd.h81To83Port2, v30)
+	for _, v23 := range nd.n55Recv {
+		v24 := tallyVote(v23)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v24)
+		nd.h55To79Port0 = append(nd.h55To79Port0, v23)
+		k25 := v23.ID
+		if l26, ok27 := nd.n81RIndex.Get(k25); ok27 {
+			for j28, more29 := nd.n81RNext[l26], true; more29; j28 = nd.n81RNext[j28] {
+				more29 = j28 != l26
+				v30 := nd.n81RItems[j28]
+				v31 := voteRefused(v23, v30)
+				nd.h81To83Port2 = append(nd.h81To83Port2, v31)
 			}
 		}
 	}
 	clear(nd.n55Recv)
 	nd.n55Recv = nd.n55Recv[:0]
-	for _, v31 := range nd.n56Recv {
-		v32 := tallyInquiry(v31)
-		nd.h69To71Port0 = append(nd.h69To71Port0, v32)
-		nd.h56To80Port0 = append(nd.h56To80Port0, v31)
-		k33 := v31.ID
-		if l34, ok35 := nd.n82RIndex.Get(k33); ok35 {
-			for j36, more37 := nd.n82RNext[l34], true; more37; j36 = nd.n82RNext[j36] {
-				more37 = j36 != l34
-				v38 := nd.n82RItems[j36]
-				v39 := inquiryRefused(v31, v38)
-				nd.h82To83Port3 = append(nd.h82To83Port3, v39)
+	for _, v32 := range nd.n56Recv {
+		v33 := tallyInquiry(v32)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v33)
+		nd.h56To80Port0 = append(nd.h56To80Port0, v32)
+		k34 := v32.ID
+		if l35, ok36 := nd.n82RIndex.Get(k34); ok36 {
+			for j37, more38 := nd.n82RNext[l35], true; more38; j37 = nd.n82RNext[j37] {
+				more38 = j37 != l35
+				v39 := nd.n82RItems[j37]
+				v40 := inquiryRefused(v32, v39)
+				nd.h82To83Port3 = append(nd.h82To83Port3, v40)
 			}
 		}
 	}
@@ -630,15 +628,15 @@ func (nd *TwoPCCoordinator) subgraph2() {
 	if !nd.n67Fired || !nd.hydroNow.Before(nd.n67Due) {
 		nd.n67Fired = true
 		nd.n67Due = nd.hydroNow.Add(nd.n67Period)
-		v40 := nd.hydroNow
-		nd.n68R = append(nd.n68R, v40)
+		v41 := nd.hydroNow
+		nd.n68R = append(nd.n68R, v41)
 	}
-	for _, v41 := range nd.n77Now {
-		for _, v42 := range nd.n68R {
-			v43 := aged(v41, v42)
-			nd.h69To71Port0 = append(nd.h69To71Port0, v43)
+	for _, v42 := range nd.n77Now {
+		for _, v43 := range nd.n68R {
+			v44 := aged(v42, v43)
+			nd.h69To71Port0 = append(nd.h69To71Port0, v44)
 		}
-		nd.h69To71Port0 = append(nd.h69To71Port0, v41)
+		nd.h69To71Port0 = append(nd.h69To71Port0, v42)
 	}
 }
 
@@ -647,18 +645,18 @@ func (nd *TwoPCCoordinator) subgraph3() {
 	if !nd.n92Done {
 		nd.n92Done = true
 		if nd.n92Size > 0 {
-			v44 := nd.n92Size
-			nd.h92To100Port1 = append(nd.h92To100Port1, v44)
+			v45 := nd.n92Size
+			nd.h92To100Port1 = append(nd.h92To100Port1, v45)
 		}
 	}
 }
 
 // subgraph4 runs stratum 0: hydro.Send (93), hydro.Cycle (95), hydro.Map (96), hydro.Union (97), hydro.DeferTickLazy (104).
 func (nd *TwoPCCoordinator) subgraph4() {
-	for _, v45 := range nd.n93Recv {
-		v46 := ackSet(v45)
-		nd.h97To98Port0 = append(nd.h97To98Port0, v46)
-		nd.h93To109Port0 = append(nd.h93To109Port0, v45)
+	for _, v46 := range nd.n93Recv {
+		v47 := ackSet(v46)
+		nd.h97To98Port0 = append(nd.h97To98Port0, v47)
+		nd.h93To109Port0 = append(nd.h93To109Port0, v46)
 	}
 	clear(nd.n93Recv)
 	nd.n93Recv = nd.n93Recv[:0]
@@ -667,39 +665,39 @@ func (nd *TwoPCCoordinator) subgraph4() {
 
 // subgraph5 runs stratum 0: hydro.Cycle (94), hydro.DeferTick (108).
 func (nd *TwoPCCoordinator) subgraph5() {
-	for _, v48 := range nd.n108Now {
-		nd.n98Neg.Add(v48.ID)
+	for _, v49 := range nd.n108Now {
+		nd.n98Neg.Add(v49.ID)
 	}
 }
 
 // subgraph6 runs stratum 1: hydro.MergeKeyed (59), hydro.Map (60), hydro.Unique (61), hydro.Union (70), hydro.Join (79), hydro.Join (80), hydro.Union (83), hydro.Map (89), hydro.Union (90), hydro.Filter (91).
 func (nd *TwoPCCoordinator) subgraph6() {
 	slices.Sort(nd.n59Changed)
-	for _, i50 := range nd.n59Changed {
-		v49 := nd.n59Accs[i50]
-		v51 := entryTxn(v49)
-		if _, dup52 := nd.n61Seen[v51]; !dup52 {
-			nd.n61Seen[v51] = struct{}{}
-			nd.n71Neg.Add(v51.ID)
+	for _, i51 := range nd.n59Changed {
+		v50 := nd.n59Accs[i51]
+		v52 := entryTxn(v50)
+		if _, dup53 := nd.n61Seen[v52]; !dup53 {
+			nd.n61Seen[v52] = struct{}{}
+			nd.n71Neg.Add(v52.ID)
 		}
 	}
-	for _, v53 := range nd.h63To70Port1 {
-		nd.n71Neg.Add(v53.ID)
+	for _, v54 := range nd.h63To70Port1 {
+		nd.n71Neg.Add(v54.ID)
 	}
 	clear(nd.h63To70Port1)
 	nd.h63To70Port1 = nd.h63To70Port1[:0]
-	for _, v54 := range nd.h55To79Port0 {
-		if i55, ok56 := nd.n59Index.Get(v54.ID); ok56 {
-			v57 := nd.n59Accs[i55]
-			v58 := voteRedrive(v54, v57)
+	for _, v55 := range nd.h55To79Port0 {
+		if i56, ok57 := nd.n59Index.Get(v55.ID); ok57 {
+			v58 := nd.n59Accs[i56]
+			v59 := voteRedrive(v55, v58)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v58)
-				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v58))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v59)
+				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v59))}, 86, nd.hydroBuf)
 			}
-			v59 := redriveOutcome(v58)
-			if abortedOutcome(v59) {
+			v60 := redriveOutcome(v59)
+			if abortedOutcome(v60) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v59)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v60)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
@@ -707,18 +705,18 @@ func (nd *TwoPCCoordinator) subgraph6() {
 	}
 	clear(nd.h55To79Port0)
 	nd.h55To79Port0 = nd.h55To79Port0[:0]
-	for _, v60 := range nd.h56To80Port0 {
-		if i61, ok62 := nd.n59Index.Get(v60.ID); ok62 {
-			v63 := nd.n59Accs[i61]
-			v64 := inquiryRedrive(v60, v63)
+	for _, v61 := range nd.h56To80Port0 {
+		if i62, ok63 := nd.n59Index.Get(v61.ID); ok63 {
+			v64 := nd.n59Accs[i62]
+			v65 := inquiryRedrive(v61, v64)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v64)
-				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v64))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v65)
+				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v65))}, 86, nd.hydroBuf)
 			}
-			v65 := redriveOutcome(v64)
-			if abortedOutcome(v65) {
+			v66 := redriveOutcome(v65)
+			if abortedOutcome(v66) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v65)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v66)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
@@ -726,40 +724,40 @@ func (nd *TwoPCCoordinator) subgraph6() {
 	}
 	clear(nd.h56To80Port0)
 	nd.h56To80Port0 = nd.h56To80Port0[:0]
-	for _, v66 := range nd.h81To83Port2 {
+	for _, v67 := range nd.h81To83Port2 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v66)
-			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v66))}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v67)
+			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v67))}, 86, nd.hydroBuf)
 		}
-		v67 := redriveOutcome(v66)
-		if abortedOutcome(v67) {
+		v68 := redriveOutcome(v67)
+		if abortedOutcome(v68) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v67)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v68)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h81To83Port2)
 	nd.h81To83Port2 = nd.h81To83Port2[:0]
-	for _, v68 := range nd.h82To83Port3 {
+	for _, v69 := range nd.h82To83Port3 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v68)
-			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v68))}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v69)
+			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v69))}, 86, nd.hydroBuf)
 		}
-		v69 := redriveOutcome(v68)
-		if abortedOutcome(v69) {
+		v70 := redriveOutcome(v69)
+		if abortedOutcome(v70) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v69)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v70)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h82To83Port3)
 	nd.h82To83Port3 = nd.h82To83Port3[:0]
-	for _, v70 := range nd.h84To90Port0 {
-		if abortedOutcome(v70) {
+	for _, v71 := range nd.h84To90Port0 {
+		if abortedOutcome(v71) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v70)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v71)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
@@ -770,18 +768,18 @@ func (nd *TwoPCCoordinator) subgraph6() {
 
 // subgraph7 runs stratum 1: hydro.AntiJoin (98).
 func (nd *TwoPCCoordinator) subgraph7() {
-	for _, v72 := range nd.h97To98Port0 {
-		if !nd.n98Neg.Has(v72.ID) {
-			k73 := v72.ID
-			i74, ok75 := nd.n99Index.Get(k73)
-			if !ok75 {
-				i74 = len(nd.n99Accs)
-				nd.n99Index.Put(k73, i74)
-				bot76 := v72
-				bot76.By = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n99Accs = append(nd.n99Accs, bot76)
+	for _, v73 := range nd.h97To98Port0 {
+		if !nd.n98Neg.Has(v73.ID) {
+			k74 := v73.ID
+			i75, ok76 := nd.n99Index.Get(k74)
+			if !ok76 {
+				i75 = len(nd.n99Accs)
+				nd.n99Index.Put(k74, i75)
+				bot77 := v73
+				bot77.By = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n99Accs = append(nd.n99Accs, bot77)
 			}
-			nd.n99Accs[i74].By.Merge(v72.By)
+			nd.n99Accs[i75].By.Merge(v73.By)
 		}
 	}
 	clear(nd.h97To98Port0)
@@ -790,24 +788,24 @@ func (nd *TwoPCCoordinator) subgraph7() {
 
 // subgraph8 runs stratum 2: hydro.AntiJoin (71).
 func (nd *TwoPCCoordinator) subgraph8() {
-	for _, v78 := range nd.h69To71Port0 {
-		if !nd.n71Neg.Has(v78.ID) {
-			k79 := v78.ID
-			i80, ok81 := nd.n72Index.Get(k79)
-			if !ok81 {
-				i80 = len(nd.n72Accs)
-				nd.n72Index.Put(k79, i80)
-				bot82 := v78
-				bot82.Yes = *new(lattices.SetUnion[hydro.MemberID])
-				bot82.Refused = *new(lattices.Max[uint8])
-				bot82.Asked = *new(lattices.Max[uint8])
-				bot82.Rounds = *new(lattices.Max[int])
-				nd.n72Accs = append(nd.n72Accs, bot82)
+	for _, v79 := range nd.h69To71Port0 {
+		if !nd.n71Neg.Has(v79.ID) {
+			k80 := v79.ID
+			i81, ok82 := nd.n72Index.Get(k80)
+			if !ok82 {
+				i81 = len(nd.n72Accs)
+				nd.n72Index.Put(k80, i81)
+				bot83 := v79
+				bot83.Yes = *new(lattices.SetUnion[hydro.MemberID])
+				bot83.Refused = *new(lattices.Max[uint8])
+				bot83.Asked = *new(lattices.Max[uint8])
+				bot83.Rounds = *new(lattices.Max[int])
+				nd.n72Accs = append(nd.n72Accs, bot83)
 			}
-			nd.n72Accs[i80].Yes.Merge(v78.Yes)
-			nd.n72Accs[i80].Refused.Merge(v78.Refused)
-			nd.n72Accs[i80].Asked.Merge(v78.Asked)
-			nd.n72Accs[i80].Rounds.Merge(v78.Rounds)
+			nd.n72Accs[i81].Yes.Merge(v79.Yes)
+			nd.n72Accs[i81].Refused.Merge(v79.Refused)
+			nd.n72Accs[i81].Asked.Merge(v79.Asked)
+			nd.n72Accs[i81].Rounds.Merge(v79.Rounds)
 		}
 	}
 	clear(nd.h69To71Port0)
@@ -816,68 +814,68 @@ func (nd *TwoPCCoordinator) subgraph8() {
 
 // subgraph9 runs stratum 2: hydro.MergeKeyed (99), hydro.CrossJoin (100), hydro.FilterMap (101).
 func (nd *TwoPCCoordinator) subgraph9() {
-	for i84 := range nd.n99Accs {
-		v83 := nd.n99Accs[i84]
-		nd.n100L = append(nd.n100L, v83)
-		for _, v85 := range nd.n100R {
-			v86 := ackQuorum(v83, v85)
-			if v87, ok88 := allAcked(v86); ok88 {
-				nd.n102Neg.Add(v87.ID)
-				k89 := v87.ID
-				i90, ok91 := nd.n105Index.Get(k89)
-				if ok91 && !nd.n105Mark[i90] {
-					nd.n105Mark[i90] = true
-					nd.n105Dirty = append(nd.n105Dirty, i90)
+	for i85 := range nd.n99Accs {
+		v84 := nd.n99Accs[i85]
+		nd.n100L = append(nd.n100L, v84)
+		for _, v86 := range nd.n100R {
+			v87 := ackQuorum(v84, v86)
+			if v88, ok89 := allAcked(v87); ok89 {
+				nd.n102Neg.Add(v88.ID)
+				k90 := v88.ID
+				i91, ok92 := nd.n105Index.Get(k90)
+				if !ok92 {
+					i91 = len(nd.n105Accs)
+					nd.n105Index.Put(k90, i91)
+					bot93 := v88
+					bot93.Acked = *new(lattices.Max[int])
+					nd.n105Accs = append(nd.n105Accs, bot93)
 				}
-				if !ok91 {
-					i90 = len(nd.n105Accs)
-					nd.n105Index.Put(k89, i90)
-					nd.n105Mark = append(nd.n105Mark, true)
-					nd.n105Dirty = append(nd.n105Dirty, i90)
-					bot92 := v87
-					bot92.Acked = *new(lattices.Max[int])
-					nd.n105Accs = append(nd.n105Accs, bot92)
+				changed94 := !ok92
+				if nd.n105Accs[i91].Acked.Merge(v88.Acked) {
+					changed94 = true
 				}
-				nd.n105Accs[i90].Acked.Merge(v87.Acked)
-				if i90 >= len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, make([]bool, i90+1-len(nd.n105Touched))...)
+				if changed94 && nd.hydroJournal.Active() {
+					nd.n105Logged = append(nd.n105Logged, v88)
 				}
-				if !nd.n105Touched[i90] {
-					nd.n105Touched[i90] = true
-					nd.n105Changed = append(nd.n105Changed, i90)
+				if i91 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i91+1-len(nd.n105Touched))...)
+				}
+				if !nd.n105Touched[i91] {
+					nd.n105Touched[i91] = true
+					nd.n105Changed = append(nd.n105Changed, i91)
 				}
 			}
 		}
-		nd.h99To102Port0 = append(nd.h99To102Port0, v83)
+		nd.h99To102Port0 = append(nd.h99To102Port0, v84)
 	}
-	for _, v93 := range nd.h92To100Port1 {
-		nd.n100R = append(nd.n100R, v93)
-		for _, v94 := range nd.n100L {
-			v95 := ackQuorum(v94, v93)
-			if v96, ok97 := allAcked(v95); ok97 {
-				nd.n102Neg.Add(v96.ID)
-				k98 := v96.ID
-				i99, ok100 := nd.n105Index.Get(k98)
-				if ok100 && !nd.n105Mark[i99] {
-					nd.n105Mark[i99] = true
-					nd.n105Dirty = append(nd.n105Dirty, i99)
+	for _, v95 := range nd.h92To100Port1 {
+		nd.n100R = append(nd.n100R, v95)
+		for _, v96 := range nd.n100L {
+			v97 := ackQuorum(v96, v95)
+			if v98, ok99 := allAcked(v97); ok99 {
+				nd.n102Neg.Add(v98.ID)
+				k100 := v98.ID
+				i101, ok102 := nd.n105Index.Get(k100)
+				if !ok102 {
+					i101 = len(nd.n105Accs)
+					nd.n105Index.Put(k100, i101)
+					bot103 := v98
+					bot103.Acked = *new(lattices.Max[int])
+					nd.n105Accs = append(nd.n105Accs, bot103)
 				}
-				if !ok100 {
-					i99 = len(nd.n105Accs)
-					nd.n105Index.Put(k98, i99)
-					nd.n105Mark = append(nd.n105Mark, true)
-					nd.n105Dirty = append(nd.n105Dirty, i99)
-					bot101 := v96
-					bot101.Acked = *new(lattices.Max[int])
-					nd.n105Accs = append(nd.n105Accs, bot101)
+				changed104 := !ok102
+				if nd.n105Accs[i101].Acked.Merge(v98.Acked) {
+					changed104 = true
 				}
-				nd.n105Accs[i99].Acked.Merge(v96.Acked)
-				if i99 >= len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, make([]bool, i99+1-len(nd.n105Touched))...)
+				if changed104 && nd.hydroJournal.Active() {
+					nd.n105Logged = append(nd.n105Logged, v98)
 				}
-				if !nd.n105Touched[i99] {
-					nd.n105Touched[i99] = true
-					nd.n105Changed = append(nd.n105Changed, i99)
+				if i101 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i101+1-len(nd.n105Touched))...)
+				}
+				if !nd.n105Touched[i101] {
+					nd.n105Touched[i101] = true
+					nd.n105Changed = append(nd.n105Changed, i101)
 				}
 			}
 		}
@@ -888,25 +886,25 @@ func (nd *TwoPCCoordinator) subgraph9() {
 
 // subgraph10 runs stratum 3: hydro.MergeKeyed (72), hydro.CrossJoin (73), hydro.FilterMap (74).
 func (nd *TwoPCCoordinator) subgraph10() {
-	for i103 := range nd.n72Accs {
-		v102 := nd.n72Accs[i103]
-		nd.n73L = append(nd.n73L, v102)
-		for _, v104 := range nd.n73R {
-			v105 := quorum(v102, v104)
-			if v106, ok107 := decide(v105); ok107 {
-				nd.n75Neg.Add(v106.ID)
-				nd.n78Next = append(nd.n78Next, v106)
+	for i106 := range nd.n72Accs {
+		v105 := nd.n72Accs[i106]
+		nd.n73L = append(nd.n73L, v105)
+		for _, v107 := range nd.n73R {
+			v108 := quorum(v105, v107)
+			if v109, ok110 := decide(v108); ok110 {
+				nd.n75Neg.Add(v109.ID)
+				nd.n78Next = append(nd.n78Next, v109)
 			}
 		}
-		nd.h72To75Port0 = append(nd.h72To75Port0, v102)
+		nd.h72To75Port0 = append(nd.h72To75Port0, v105)
 	}
-	for _, v108 := range nd.h54To73Port1 {
-		nd.n73R = append(nd.n73R, v108)
-		for _, v109 := range nd.n73L {
-			v110 := quorum(v109, v108)
-			if v111, ok112 := decide(v110); ok112 {
-				nd.n75Neg.Add(v111.ID)
-				nd.n78Next = append(nd.n78Next, v111)
+	for _, v111 := range nd.h54To73Port1 {
+		nd.n73R = append(nd.n73R, v111)
+		for _, v112 := range nd.n73L {
+			v113 := quorum(v112, v111)
+			if v114, ok115 := decide(v113); ok115 {
+				nd.n75Neg.Add(v114.ID)
+				nd.n78Next = append(nd.n78Next, v114)
 			}
 		}
 	}
@@ -916,10 +914,10 @@ func (nd *TwoPCCoordinator) subgraph10() {
 
 // subgraph11 runs stratum 3: hydro.AntiJoin (102), hydro.Map (103).
 func (nd *TwoPCCoordinator) subgraph11() {
-	for _, v114 := range nd.h99To102Port0 {
-		if !nd.n102Neg.Has(v114.ID) {
-			v115 := keepAcks(v114)
-			nd.n104Next = append(nd.n104Next, v115)
+	for _, v117 := range nd.h99To102Port0 {
+		if !nd.n102Neg.Has(v117.ID) {
+			v118 := keepAcks(v117)
+			nd.n104Next = append(nd.n104Next, v118)
 		}
 	}
 	clear(nd.h99To102Port0)
@@ -929,22 +927,22 @@ func (nd *TwoPCCoordinator) subgraph11() {
 // subgraph12 runs stratum 3: hydro.MergeKeyed (105), hydro.Map (106), hydro.Unique (107), hydro.Join (109), hydro.Unique (110).
 func (nd *TwoPCCoordinator) subgraph12() {
 	slices.Sort(nd.n105Changed)
-	for _, i117 := range nd.n105Changed {
-		v116 := nd.n105Accs[i117]
-		v118 := endTxn(v116)
-		if _, dup119 := nd.n107Seen[v118]; !dup119 {
-			nd.n107Seen[v118] = struct{}{}
-			nd.n108Next = append(nd.n108Next, v118)
+	for _, i120 := range nd.n105Changed {
+		v119 := nd.n105Accs[i120]
+		v121 := endTxn(v119)
+		if _, dup122 := nd.n107Seen[v121]; !dup122 {
+			nd.n107Seen[v121] = struct{}{}
+			nd.n108Next = append(nd.n108Next, v121)
 		}
 	}
-	for _, v120 := range nd.h93To109Port0 {
-		if i121, ok122 := nd.n105Index.Get(v120.ID); ok122 {
-			v123 := nd.n105Accs[i121]
-			v124 := ackCommitted(v120, v123)
-			if _, dup125 := nd.n110Seen[v124]; !dup125 {
-				nd.n110Seen[v124] = struct{}{}
+	for _, v123 := range nd.h93To109Port0 {
+		if i124, ok125 := nd.n105Index.Get(v123.ID); ok125 {
+			v126 := nd.n105Accs[i124]
+			v127 := ackCommitted(v123, v126)
+			if _, dup128 := nd.n110Seen[v127]; !dup128 {
+				nd.n110Seen[v127] = struct{}{}
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v124)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v127)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 112, nd.hydroBuf)
 				}
 			}
@@ -956,10 +954,10 @@ func (nd *TwoPCCoordinator) subgraph12() {
 
 // subgraph13 runs stratum 4: hydro.AntiJoin (75), hydro.Map (76).
 func (nd *TwoPCCoordinator) subgraph13() {
-	for _, v127 := range nd.h72To75Port0 {
-		if !nd.n75Neg.Has(v127.ID) {
-			v128 := keep(v127)
-			nd.n77Next = append(nd.n77Next, v128)
+	for _, v130 := range nd.h72To75Port0 {
+		if !nd.n75Neg.Has(v130.ID) {
+			v131 := keep(v130)
+			nd.n77Next = append(nd.n77Next, v131)
 		}
 	}
 	clear(nd.h72To75Port0)
@@ -977,57 +975,57 @@ func (nd *TwoPCCoordinator) Recover(dir durable.FS, opts durable.Options) error 
 func (nd *TwoPCCoordinator) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 59:
-		var v132 Entry
-		n133, err134 := decodeHydroEntry(item, &v132)
-		if err134 == nil && n133 != len(item) {
-			err134 = fmt.Errorf("%d bytes after the item", len(item)-n133)
+		var v134 Entry
+		n135, err136 := decodeHydroEntry(item, &v134)
+		if err136 == nil && n135 != len(item) {
+			err136 = fmt.Errorf("%d bytes after the item", len(item)-n135)
 		}
-		if err134 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:288): %w", err134)
+		if err136 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:288): %w", err136)
 		}
-		k135 := v132.ID
-		i136, ok137 := nd.n59Index.Get(k135)
-		if ok137 {
-			nd.n59Accs[i136] = v132
-		} else {
-			i136 = len(nd.n59Accs)
-			nd.n59Index.Put(k135, i136)
-			nd.n59Accs = append(nd.n59Accs, v132)
-			nd.n59Mark = append(nd.n59Mark, false)
+		k137 := v134.ID
+		i138, ok139 := nd.n59Index.Get(k137)
+		if !ok139 {
+			i138 = len(nd.n59Accs)
+			nd.n59Index.Put(k137, i138)
+			bot140 := v134
+			bot140.Outcome = *new(lattices.Max[uint8])
+			nd.n59Accs = append(nd.n59Accs, bot140)
 		}
-		if i136 >= len(nd.n59Touched) {
-			nd.n59Touched = append(nd.n59Touched, make([]bool, i136+1-len(nd.n59Touched))...)
+		nd.n59Accs[i138].Outcome.Merge(v134.Outcome)
+		if i138 >= len(nd.n59Touched) {
+			nd.n59Touched = append(nd.n59Touched, make([]bool, i138+1-len(nd.n59Touched))...)
 		}
-		if !nd.n59Touched[i136] {
-			nd.n59Touched[i136] = true
-			nd.n59Changed = append(nd.n59Changed, i136)
+		if !nd.n59Touched[i138] {
+			nd.n59Touched[i138] = true
+			nd.n59Changed = append(nd.n59Changed, i138)
 		}
 		return nil
 	case 105:
-		var v141 End
-		n142, err143 := decodeHydroEnd(item, &v141)
-		if err143 == nil && n142 != len(item) {
-			err143 = fmt.Errorf("%d bytes after the item", len(item)-n142)
+		var v143 End
+		n144, err145 := decodeHydroEnd(item, &v143)
+		if err145 == nil && n144 != len(item) {
+			err145 = fmt.Errorf("%d bytes after the item", len(item)-n144)
 		}
-		if err143 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err143)
+		if err145 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err145)
 		}
-		k144 := v141.ID
-		i145, ok146 := nd.n105Index.Get(k144)
-		if ok146 {
-			nd.n105Accs[i145] = v141
-		} else {
-			i145 = len(nd.n105Accs)
-			nd.n105Index.Put(k144, i145)
-			nd.n105Accs = append(nd.n105Accs, v141)
-			nd.n105Mark = append(nd.n105Mark, false)
+		k146 := v143.ID
+		i147, ok148 := nd.n105Index.Get(k146)
+		if !ok148 {
+			i147 = len(nd.n105Accs)
+			nd.n105Index.Put(k146, i147)
+			bot149 := v143
+			bot149.Acked = *new(lattices.Max[int])
+			nd.n105Accs = append(nd.n105Accs, bot149)
 		}
-		if i145 >= len(nd.n105Touched) {
-			nd.n105Touched = append(nd.n105Touched, make([]bool, i145+1-len(nd.n105Touched))...)
+		nd.n105Accs[i147].Acked.Merge(v143.Acked)
+		if i147 >= len(nd.n105Touched) {
+			nd.n105Touched = append(nd.n105Touched, make([]bool, i147+1-len(nd.n105Touched))...)
 		}
-		if !nd.n105Touched[i145] {
-			nd.n105Touched[i145] = true
-			nd.n105Changed = append(nd.n105Changed, i145)
+		if !nd.n105Touched[i147] {
+			nd.n105Touched[i147] = true
+			nd.n105Changed = append(nd.n105Changed, i147)
 		}
 		return nil
 	}
@@ -1040,18 +1038,14 @@ func (nd *TwoPCCoordinator) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *TwoPCCoordinator) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i129 := range nd.n59Dirty {
-			nd.n59Mark[i129] = false
-			v130 := nd.n59Accs[i129]
-			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v130))
+		for _, v132 := range nd.n59Logged {
+			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v132))
 		}
-		nd.n59Dirty = nd.n59Dirty[:0]
-		for _, i138 := range nd.n105Dirty {
-			nd.n105Mark[i138] = false
-			v139 := nd.n105Accs[i138]
-			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v139))
+		nd.n59Logged = nd.n59Logged[:0]
+		for _, v141 := range nd.n105Logged {
+			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v141))
 		}
-		nd.n105Dirty = nd.n105Dirty[:0]
+		nd.n105Logged = nd.n105Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1063,11 +1057,11 @@ func (nd *TwoPCCoordinator) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *TwoPCCoordinator) hydroSnapshot(add func([]byte)) {
-	for _, v131 := range nd.n59Accs {
-		add(appendHydroEntry(nd.hydroJournal.Record(59), &v131))
+	for _, v133 := range nd.n59Accs {
+		add(appendHydroEntry(nd.hydroJournal.Record(59), &v133))
 	}
-	for _, v140 := range nd.n105Accs {
-		add(appendHydroEnd(nd.hydroJournal.Record(105), &v140))
+	for _, v142 := range nd.n105Accs {
+		add(appendHydroEnd(nd.hydroJournal.Record(105), &v142))
 	}
 }
 
@@ -1251,9 +1245,8 @@ type TwoPCParticipant struct {
 	// hydro.MergeKeyed (node 25, twopc.go:266): the groups in order of first appearance.
 	n25Index hydro.IntIndex[uint64]
 	n25Accs  []Record
-	// the groups changed this tick, to log at its end.
-	n25Mark  []bool
-	n25Dirty []int
+	// the items that started or changed a group this tick, to log at its end.
+	n25Logged []Record
 	// the groups changed in this tick, and whether each group is among them.
 	n25Changed []int
 	n25Touched []bool
@@ -1333,7 +1326,7 @@ func NewTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1336:85*/
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1329:85*/
 	return nd
 }
 
@@ -1460,20 +1453,20 @@ func (nd *TwoPCParticipant) subgraph4() {
 			v21 := prepared(v20)
 			k22 := v21.ID
 			i23, ok24 := nd.n25Index.Get(k22)
-			if ok24 && !nd.n25Mark[i23] {
-				nd.n25Mark[i23] = true
-				nd.n25Dirty = append(nd.n25Dirty, i23)
-			}
 			if !ok24 {
 				i23 = len(nd.n25Accs)
 				nd.n25Index.Put(k22, i23)
-				nd.n25Mark = append(nd.n25Mark, true)
-				nd.n25Dirty = append(nd.n25Dirty, i23)
 				bot25 := v21
 				bot25.Phase = *new(lattices.Max[uint8])
 				nd.n25Accs = append(nd.n25Accs, bot25)
 			}
-			nd.n25Accs[i23].Phase.Merge(v21.Phase)
+			changed26 := !ok24
+			if nd.n25Accs[i23].Phase.Merge(v21.Phase) {
+				changed26 = true
+			}
+			if changed26 && nd.hydroJournal.Active() {
+				nd.n25Logged = append(nd.n25Logged, v21)
+			}
 			if i23 >= len(nd.n25Touched) {
 				nd.n25Touched = append(nd.n25Touched, make([]bool, i23+1-len(nd.n25Touched))...)
 			}
@@ -1481,68 +1474,68 @@ func (nd *TwoPCParticipant) subgraph4() {
 				nd.n25Touched[i23] = true
 				nd.n25Changed = append(nd.n25Changed, i23)
 			}
-			v26 := requestTxn(v20)
-			nd.h31To32Port0 = append(nd.h31To32Port0, v26)
+			v27 := requestTxn(v20)
+			nd.h31To32Port0 = append(nd.h31To32Port0, v27)
 		}
 	}
 	clear(nd.h13To18Port0)
 	nd.h13To18Port0 = nd.h13To18Port0[:0]
-	for _, v27 := range nd.h23To24Port1 {
-		k28 := v27.ID
-		i29, ok30 := nd.n25Index.Get(k28)
-		if ok30 && !nd.n25Mark[i29] {
-			nd.n25Mark[i29] = true
-			nd.n25Dirty = append(nd.n25Dirty, i29)
+	for _, v28 := range nd.h23To24Port1 {
+		k29 := v28.ID
+		i30, ok31 := nd.n25Index.Get(k29)
+		if !ok31 {
+			i30 = len(nd.n25Accs)
+			nd.n25Index.Put(k29, i30)
+			bot32 := v28
+			bot32.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot32)
 		}
-		if !ok30 {
-			i29 = len(nd.n25Accs)
-			nd.n25Index.Put(k28, i29)
-			nd.n25Mark = append(nd.n25Mark, true)
-			nd.n25Dirty = append(nd.n25Dirty, i29)
-			bot31 := v27
-			bot31.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot31)
+		changed33 := !ok31
+		if nd.n25Accs[i30].Phase.Merge(v28.Phase) {
+			changed33 = true
 		}
-		nd.n25Accs[i29].Phase.Merge(v27.Phase)
-		if i29 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i29+1-len(nd.n25Touched))...)
+		if changed33 && nd.hydroJournal.Active() {
+			nd.n25Logged = append(nd.n25Logged, v28)
 		}
-		if !nd.n25Touched[i29] {
-			nd.n25Touched[i29] = true
-			nd.n25Changed = append(nd.n25Changed, i29)
+		if i30 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i30+1-len(nd.n25Touched))...)
+		}
+		if !nd.n25Touched[i30] {
+			nd.n25Touched[i30] = true
+			nd.n25Changed = append(nd.n25Changed, i30)
 		}
 	}
 	clear(nd.h23To24Port1)
 	nd.h23To24Port1 = nd.h23To24Port1[:0]
-	for _, v32 := range nd.h21To24Port2 {
-		k33 := v32.ID
-		i34, ok35 := nd.n25Index.Get(k33)
-		if ok35 && !nd.n25Mark[i34] {
-			nd.n25Mark[i34] = true
-			nd.n25Dirty = append(nd.n25Dirty, i34)
+	for _, v34 := range nd.h21To24Port2 {
+		k35 := v34.ID
+		i36, ok37 := nd.n25Index.Get(k35)
+		if !ok37 {
+			i36 = len(nd.n25Accs)
+			nd.n25Index.Put(k35, i36)
+			bot38 := v34
+			bot38.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot38)
 		}
-		if !ok35 {
-			i34 = len(nd.n25Accs)
-			nd.n25Index.Put(k33, i34)
-			nd.n25Mark = append(nd.n25Mark, true)
-			nd.n25Dirty = append(nd.n25Dirty, i34)
-			bot36 := v32
-			bot36.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot36)
+		changed39 := !ok37
+		if nd.n25Accs[i36].Phase.Merge(v34.Phase) {
+			changed39 = true
 		}
-		nd.n25Accs[i34].Phase.Merge(v32.Phase)
-		if i34 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i34+1-len(nd.n25Touched))...)
+		if changed39 && nd.hydroJournal.Active() {
+			nd.n25Logged = append(nd.n25Logged, v34)
 		}
-		if !nd.n25Touched[i34] {
-			nd.n25Touched[i34] = true
-			nd.n25Changed = append(nd.n25Changed, i34)
+		if i36 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i36+1-len(nd.n25Touched))...)
+		}
+		if !nd.n25Touched[i36] {
+			nd.n25Touched[i36] = true
+			nd.n25Changed = append(nd.n25Changed, i36)
 		}
 	}
 	clear(nd.h21To24Port2)
 	nd.h21To24Port2 = nd.h21To24Port2[:0]
-	for _, v37 := range nd.h20To31Port1 {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v37)
+	for _, v40 := range nd.h20To31Port1 {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v40)
 	}
 	clear(nd.h20To31Port1)
 	nd.h20To31Port1 = nd.h20To31Port1[:0]
@@ -1550,67 +1543,67 @@ func (nd *TwoPCParticipant) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.MergeKeyed (25), hydro.Join (27), hydro.FilterMap (28), hydro.Join (32), hydro.CrossJoin (33), hydro.FilterMap (34), hydro.Union (35), hydro.FilterMap (36), hydro.Sink (37), hydro.FilterMap (38), hydro.Unique (39), hydro.CrossJoin (40), hydro.Sink (41), hydro.FilterMap (43), hydro.Unique (44), hydro.Map (45), hydro.Union (48).
 func (nd *TwoPCParticipant) subgraph5() {
-	out45 := nd.n41Out
-	out70 := nd.n37Out
+	out48 := nd.n41Out
+	out73 := nd.n37Out
 	slices.Sort(nd.n25Changed)
-	for _, i39 := range nd.n25Changed {
-		v38 := nd.n25Accs[i39]
-		if v40, ok41 := final(v38); ok41 {
-			if _, dup42 := nd.n39Seen[v40]; !dup42 {
-				nd.n39Seen[v40] = struct{}{}
-				nd.n40L = append(nd.n40L, v40)
-				for _, v43 := range nd.n40R {
-					v44 := decidedBy(v40, v43)
-					out45 = append(out45, v44)
+	for _, i42 := range nd.n25Changed {
+		v41 := nd.n25Accs[i42]
+		if v43, ok44 := final(v41); ok44 {
+			if _, dup45 := nd.n39Seen[v43]; !dup45 {
+				nd.n39Seen[v43] = struct{}{}
+				nd.n40L = append(nd.n40L, v43)
+				for _, v46 := range nd.n40R {
+					v47 := decidedBy(v43, v46)
+					out48 = append(out48, v47)
 				}
-				nd.n50Neg.Add(v40.ID)
+				nd.n50Neg.Add(v43.ID)
 			}
 		}
-		if v46, ok47 := preparedOnly(v38); ok47 {
-			if _, dup48 := nd.n44Seen[v46]; !dup48 {
-				nd.n44Seen[v46] = struct{}{}
-				v49 := newDoubt(v46)
-				k50 := v49.ID
-				i51, ok52 := nd.n49Index.Get(k50)
-				if !ok52 {
-					i51 = len(nd.n49Accs)
-					nd.n49Index.Put(k50, i51)
-					bot53 := v49
-					bot53.Rounds = *new(lattices.Max[int])
-					nd.n49Accs = append(nd.n49Accs, bot53)
+		if v49, ok50 := preparedOnly(v41); ok50 {
+			if _, dup51 := nd.n44Seen[v49]; !dup51 {
+				nd.n44Seen[v49] = struct{}{}
+				v52 := newDoubt(v49)
+				k53 := v52.ID
+				i54, ok55 := nd.n49Index.Get(k53)
+				if !ok55 {
+					i54 = len(nd.n49Accs)
+					nd.n49Index.Put(k53, i54)
+					bot56 := v52
+					bot56.Rounds = *new(lattices.Max[int])
+					nd.n49Accs = append(nd.n49Accs, bot56)
 				}
-				nd.n49Accs[i51].Rounds.Merge(v49.Rounds)
+				nd.n49Accs[i54].Rounds.Merge(v52.Rounds)
 			}
 		}
 	}
-	for _, v54 := range nd.h26To27Port0 {
-		if i55, ok56 := nd.n25Index.Get(v54.ID); ok56 {
-			v57 := nd.n25Accs[i55]
-			v58 := recordOf(v54, v57)
-			if v59, ok60 := abortPrepared(v58); ok60 {
-				nd.n29Next = append(nd.n29Next, v59)
+	for _, v57 := range nd.h26To27Port0 {
+		if i58, ok59 := nd.n25Index.Get(v57.ID); ok59 {
+			v60 := nd.n25Accs[i58]
+			v61 := recordOf(v57, v60)
+			if v62, ok63 := abortPrepared(v61); ok63 {
+				nd.n29Next = append(nd.n29Next, v62)
 			}
 		}
 	}
 	clear(nd.h26To27Port0)
 	nd.h26To27Port0 = nd.h26To27Port0[:0]
-	for _, v61 := range nd.h31To32Port0 {
-		if i62, ok63 := nd.n25Index.Get(v61.ID); ok63 {
-			v64 := nd.n25Accs[i62]
-			v65 := txnRecord(v61, v64)
-			nd.n33L = append(nd.n33L, v65)
-			for _, v66 := range nd.n33R {
-				v67 := stand(v65, v66)
-				if v68, ok69 := voteOf(v67); ok69 {
-					out70 = append(out70, v68)
+	for _, v64 := range nd.h31To32Port0 {
+		if i65, ok66 := nd.n25Index.Get(v64.ID); ok66 {
+			v67 := nd.n25Accs[i65]
+			v68 := txnRecord(v64, v67)
+			nd.n33L = append(nd.n33L, v68)
+			for _, v69 := range nd.n33R {
+				v70 := stand(v68, v69)
+				if v71, ok72 := voteOf(v70); ok72 {
+					out73 = append(out73, v71)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v68)
+						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v71)
 						nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 					}
 				}
-				if v71, ok72 := ackOf(v67); ok72 {
+				if v74, ok75 := ackOf(v70); ok75 {
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v71)
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v74)
 						nd.hydroSend(hydro.Dest{Location: "coordinator"}, 93, nd.hydroBuf)
 					}
 				}
@@ -1619,20 +1612,20 @@ func (nd *TwoPCParticipant) subgraph5() {
 	}
 	clear(nd.h31To32Port0)
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
-	for _, v73 := range nd.h14To33Port1 {
-		nd.n33R = append(nd.n33R, v73)
-		for _, v74 := range nd.n33L {
-			v75 := stand(v74, v73)
-			if v76, ok77 := voteOf(v75); ok77 {
-				out70 = append(out70, v76)
+	for _, v76 := range nd.h14To33Port1 {
+		nd.n33R = append(nd.n33R, v76)
+		for _, v77 := range nd.n33L {
+			v78 := stand(v77, v76)
+			if v79, ok80 := voteOf(v78); ok80 {
+				out73 = append(out73, v79)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v76)
+					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v79)
 					nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 				}
 			}
-			if v78, ok79 := ackOf(v75); ok79 {
+			if v81, ok82 := ackOf(v78); ok82 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v78)
+					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v81)
 					nd.hydroSend(hydro.Dest{Location: "coordinator"}, 93, nd.hydroBuf)
 				}
 			}
@@ -1640,80 +1633,80 @@ func (nd *TwoPCParticipant) subgraph5() {
 	}
 	clear(nd.h14To33Port1)
 	nd.h14To33Port1 = nd.h14To33Port1[:0]
-	for _, v80 := range nd.h17To35Port0 {
-		out70 = append(out70, v80)
+	for _, v83 := range nd.h17To35Port0 {
+		out73 = append(out73, v83)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v80)
+			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v83)
 			nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 		}
 	}
 	clear(nd.h17To35Port0)
 	nd.h17To35Port0 = nd.h17To35Port0[:0]
-	for _, v81 := range nd.h14To40Port1 {
-		nd.n40R = append(nd.n40R, v81)
-		for _, v82 := range nd.n40L {
-			v83 := decidedBy(v82, v81)
-			out45 = append(out45, v83)
+	for _, v84 := range nd.h14To40Port1 {
+		nd.n40R = append(nd.n40R, v84)
+		for _, v85 := range nd.n40L {
+			v86 := decidedBy(v85, v84)
+			out48 = append(out48, v86)
 		}
 	}
 	clear(nd.h14To40Port1)
 	nd.h14To40Port1 = nd.h14To40Port1[:0]
-	for _, v84 := range nd.h42To48Port1 {
-		k85 := v84.ID
-		i86, ok87 := nd.n49Index.Get(k85)
-		if !ok87 {
-			i86 = len(nd.n49Accs)
-			nd.n49Index.Put(k85, i86)
-			bot88 := v84
-			bot88.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot88)
+	for _, v87 := range nd.h42To48Port1 {
+		k88 := v87.ID
+		i89, ok90 := nd.n49Index.Get(k88)
+		if !ok90 {
+			i89 = len(nd.n49Accs)
+			nd.n49Index.Put(k88, i89)
+			bot91 := v87
+			bot91.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot91)
 		}
-		nd.n49Accs[i86].Rounds.Merge(v84.Rounds)
+		nd.n49Accs[i89].Rounds.Merge(v87.Rounds)
 	}
 	clear(nd.h42To48Port1)
 	nd.h42To48Port1 = nd.h42To48Port1[:0]
-	for _, v89 := range nd.h47To48Port2 {
-		k90 := v89.ID
-		i91, ok92 := nd.n49Index.Get(k90)
-		if !ok92 {
-			i91 = len(nd.n49Accs)
-			nd.n49Index.Put(k90, i91)
-			bot93 := v89
-			bot93.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot93)
+	for _, v92 := range nd.h47To48Port2 {
+		k93 := v92.ID
+		i94, ok95 := nd.n49Index.Get(k93)
+		if !ok95 {
+			i94 = len(nd.n49Accs)
+			nd.n49Index.Put(k93, i94)
+			bot96 := v92
+			bot96.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot96)
 		}
-		nd.n49Accs[i91].Rounds.Merge(v89.Rounds)
+		nd.n49Accs[i94].Rounds.Merge(v92.Rounds)
 	}
 	clear(nd.h47To48Port2)
 	nd.h47To48Port2 = nd.h47To48Port2[:0]
-	nd.n41Out = out45
-	nd.n37Out = out70
+	nd.n41Out = out48
+	nd.n37Out = out73
 }
 
 // subgraph6 runs stratum 3: hydro.MergeKeyed (49), hydro.AntiJoin (50), hydro.Filter (52), hydro.CrossJoin (53).
 func (nd *TwoPCParticipant) subgraph6() {
-	for i95 := range nd.n49Accs {
-		v94 := nd.n49Accs[i95]
-		if !nd.n50Neg.Has(v94.ID) {
-			nd.n51Next = append(nd.n51Next, v94)
-			if inDoubt(v94) {
-				nd.n53L = append(nd.n53L, v94)
-				for _, v96 := range nd.n53R {
-					v97 := inquiry(v94, v96)
+	for i98 := range nd.n49Accs {
+		v97 := nd.n49Accs[i98]
+		if !nd.n50Neg.Has(v97.ID) {
+			nd.n51Next = append(nd.n51Next, v97)
+			if inDoubt(v97) {
+				nd.n53L = append(nd.n53L, v97)
+				for _, v99 := range nd.n53R {
+					v100 := inquiry(v97, v99)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v97)
+						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v100)
 						nd.hydroSend(hydro.Dest{Location: "coordinator"}, 56, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v99 := range nd.h14To53Port1 {
-		nd.n53R = append(nd.n53R, v99)
-		for _, v100 := range nd.n53L {
-			v101 := inquiry(v100, v99)
+	for _, v102 := range nd.h14To53Port1 {
+		nd.n53R = append(nd.n53R, v102)
+		for _, v103 := range nd.n53L {
+			v104 := inquiry(v103, v102)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v101)
+				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v104)
 				nd.hydroSend(hydro.Dest{Location: "coordinator"}, 56, nd.hydroBuf)
 			}
 		}
@@ -1733,30 +1726,30 @@ func (nd *TwoPCParticipant) Recover(dir durable.FS, opts durable.Options) error 
 func (nd *TwoPCParticipant) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 25:
-		var v105 Record
-		n106, err107 := decodeHydroRecord(item, &v105)
-		if err107 == nil && n106 != len(item) {
-			err107 = fmt.Errorf("%d bytes after the item", len(item)-n106)
+		var v107 Record
+		n108, err109 := decodeHydroRecord(item, &v107)
+		if err109 == nil && n108 != len(item) {
+			err109 = fmt.Errorf("%d bytes after the item", len(item)-n108)
 		}
-		if err107 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err107)
+		if err109 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err109)
 		}
-		k108 := v105.ID
-		i109, ok110 := nd.n25Index.Get(k108)
-		if ok110 {
-			nd.n25Accs[i109] = v105
-		} else {
-			i109 = len(nd.n25Accs)
-			nd.n25Index.Put(k108, i109)
-			nd.n25Accs = append(nd.n25Accs, v105)
-			nd.n25Mark = append(nd.n25Mark, false)
+		k110 := v107.ID
+		i111, ok112 := nd.n25Index.Get(k110)
+		if !ok112 {
+			i111 = len(nd.n25Accs)
+			nd.n25Index.Put(k110, i111)
+			bot113 := v107
+			bot113.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot113)
 		}
-		if i109 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i109+1-len(nd.n25Touched))...)
+		nd.n25Accs[i111].Phase.Merge(v107.Phase)
+		if i111 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i111+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i109] {
-			nd.n25Touched[i109] = true
-			nd.n25Changed = append(nd.n25Changed, i109)
+		if !nd.n25Touched[i111] {
+			nd.n25Touched[i111] = true
+			nd.n25Changed = append(nd.n25Changed, i111)
 		}
 		return nil
 	}
@@ -1769,12 +1762,10 @@ func (nd *TwoPCParticipant) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *TwoPCParticipant) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i102 := range nd.n25Dirty {
-			nd.n25Mark[i102] = false
-			v103 := nd.n25Accs[i102]
-			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v103))
+		for _, v105 := range nd.n25Logged {
+			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v105))
 		}
-		nd.n25Dirty = nd.n25Dirty[:0]
+		nd.n25Logged = nd.n25Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1786,8 +1777,8 @@ func (nd *TwoPCParticipant) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *TwoPCParticipant) hydroSnapshot(add func([]byte)) {
-	for _, v104 := range nd.n25Accs {
-		add(appendHydroRecord(nd.hydroJournal.Record(25), &v104))
+	for _, v106 := range nd.n25Accs {
+		add(appendHydroRecord(nd.hydroJournal.Record(25), &v106))
 	}
 }
 

@@ -46,27 +46,31 @@ var ReduceKeyed = register(&Spec{
 // MergeKeyedPayload is the erased user code of a MergeKeyed: Init copies a
 // group's first item with its lattice fields at bottom, so the accumulator
 // shares no memory with any item; Merge joins the lattice fields of item into
-// acc and returns acc.
+// acc and returns acc and whether it changed (any field's Merge reported
+// true).
 type MergeKeyedPayload struct {
 	Key   func(any) any
 	Init  func(first any) any
-	Merge func(acc, item any) any
+	Merge func(acc, item any) (any, bool)
 }
 
 // MergeKeyed keeps one element per key, merging the lattice fields of elements
 // that share a key. It is monotone and insensitive to order and duplication.
-// It emits like FoldKeyed.
+// It emits like FoldKeyed. Durable, it logs every item that changed its group
+// (or started it), not the group's accumulator: merging the records again in
+// order rebuilds every group, and a snapshot records the accumulators.
 var MergeKeyed = register(&Spec{
 	Name: "merge_keyed", Groups: ByKey, API: "hydro.MergeKeyed", Keyed: 1, SameElem: true, MinInputs: 1, MaxInputs: 1, Blocking: []int{0},
 	Monotone: true, Stateful: true, Durable: true, LatticeMerge: true,
 	Lifetimes: []LifetimeSlot{{"groups", Static}},
 	New: func(n *Instance, s *Spec) Interp {
 		p := n.Payload.(MergeKeyedPayload)
-		return &keyedInterp{key: p.Key, init: p.Init, add: p.Merge, static: lifetime(n, s, 0).Kept()}
+		lt := lifetime(n, s, 0)
+		return &mergeKeyedInterp{key: p.Key, init: p.Init, merge: p.Merge, static: lt.Kept(), durable: lt == Durable}
 	},
 })
 
-// keyedInterp is the shared behaviour of the keyed aggregations. When reduce
+// keyedInterp is the shared behaviour of FoldKeyed and ReduceKeyed. When reduce
 // is set, a group's first item is its accumulator; otherwise init builds one
 // and the first item is added to it.
 type keyedInterp struct {
@@ -107,7 +111,8 @@ func (k *keyedInterp) changed(i int) {
 }
 
 // Changes records each changed group's accumulator, from which Restore
-// recovers the group's key.
+// recovers the group's key. A ReduceKeyed's combine is not a lattice merge:
+// only the accumulator determines the group.
 func (k *keyedInterp) Changes(add func(any)) {
 	for _, i := range k.dirty {
 		add(k.groups.vals[i])
@@ -144,5 +149,70 @@ func (k *keyedInterp) EndTick() {
 		k.groups.reset()
 		clear(k.mark)
 		k.dirty = k.dirty[:0]
+	}
+}
+
+// mergeKeyedInterp is the interpreter instance of a MergeKeyed.
+type mergeKeyedInterp struct {
+	key     func(any) any
+	init    func(any) any
+	merge   func(acc, item any) (any, bool)
+	static  bool
+	durable bool
+	groups  group[any]
+	logged  []any // the items that started or changed a group this tick, when durable
+}
+
+func (m *mergeKeyedInterp) Push(_ *Env, _ int, x any, _ Emit) {
+	m.add(x, m.durable)
+}
+
+// add merges x into its group, starting the group if it is new, and keeps
+// x to log if log is set and x started or changed the group.
+func (m *mergeKeyedInterp) add(x any, log bool) {
+	key := m.key(x)
+	i, ok := m.groups.find(key)
+	if !ok {
+		i = m.groups.add(key, m.init(x))
+	}
+	acc, changed := m.merge(m.groups.vals[i], x)
+	m.groups.vals[i] = acc
+	if log && (changed || !ok) {
+		m.logged = append(m.logged, x)
+	}
+}
+
+// Changes records each item that started or changed a group this tick:
+// what the tick merged, not the groups' accumulators.
+func (m *mergeKeyedInterp) Changes(add func(any)) {
+	for _, x := range m.logged {
+		add(x)
+	}
+	clear(m.logged)
+	m.logged = m.logged[:0]
+}
+
+// State records every group's accumulator, in order of first appearance.
+func (m *mergeKeyedInterp) State(add func(any)) {
+	for _, v := range m.groups.vals {
+		add(v)
+	}
+}
+
+// Restore merges a recorded item (or a snapshot's accumulator) into its
+// group, as Push does.
+func (m *mergeKeyedInterp) Restore(x any) { m.add(x, false) }
+
+func (m *mergeKeyedInterp) Flush(_ *Env, emit Emit) {
+	for _, acc := range m.groups.vals {
+		emit(acc)
+	}
+}
+
+func (m *mergeKeyedInterp) EndTick() {
+	clear(m.logged)
+	m.logged = m.logged[:0]
+	if !m.static {
+		m.groups.reset()
 	}
 }
