@@ -14,17 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// launcherEnv makes this test binary run as hydrogen itself, so that a test
-// can kill a launcher that is a process of its own.
-const launcherEnv = "HYDROGEN_TEST_AS_LAUNCHER"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(launcherEnv) == "1" {
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-	}
-	os.Exit(m.Run())
-}
-
 // TestNodesDieWithTheLauncher kills hydrogen run with SIGKILL, which gives
 // it no chance to stop its nodes: the nodes must exit anyway rather than
 // keep their ports, data directories and the descriptors they inherited.

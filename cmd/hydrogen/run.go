@@ -474,15 +474,27 @@ func buildRoles(ctx context.Context, p *runPlan, bin string) error {
 	var wg sync.WaitGroup
 	for i, r := range p.roles {
 		wg.Go(func() {
-			cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, exeName(r.loc.Name)), "./cmd/"+r.loc.Name)
-			cmd.Dir = p.dir
-			if out, err := cmd.CombinedOutput(); err != nil {
-				errs[i] = fmt.Errorf("building role %s: %v\n%s", r.loc.Name, err, bytes.TrimSpace(out))
+			if err := buildRole(ctx, p.dir, r.loc.Name, filepath.Join(bin, exeName(r.loc.Name))); err != nil {
+				errs[i] = fmt.Errorf("building role %s: %w", r.loc.Name, err)
 			}
 		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// buildRole builds the main package of one role, dir/cmd/role, into the
+// executable exe. It is a variable for the tests of this package, which
+// launch the same packages many times and build each role once.
+var buildRole = goBuildRole
+
+func goBuildRole(ctx context.Context, dir, role, exe string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", exe, "./cmd/"+role)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v\n%s", err, bytes.TrimSpace(out))
+	}
+	return nil
 }
 
 func exeName(role string) string {
