@@ -52,12 +52,13 @@ func ring(window uint64) uint64 {
 // acceptors accepted it with the same ballot, and the commit goes to the
 // replicas.
 //
-// Acceptor: a durable promise (its highest ballot) and a durable log (the
-// checkpoint and the values accepted from there on, at most window
-// slots), both lattice folds; it accepts a P2a whose ballot is at least its promise,
-// answers every P1a with its highest ballot and its log and every P2a with
-// its highest ballot, and logs each answer to a P2a on output votes.
-// Everything it answers was synced first.
+// Acceptor: a durable promise (the highest ballot of a P1a) and a durable
+// log (the checkpoint and the values accepted from there on, at most
+// window slots), both lattice folds; it accepts a P2a whose ballot is at
+// least its promise, answers every P2a with the higher of its ballot and
+// the promise, answers each raise of its promise with a P1b carrying its
+// log to the proposer of the new ballot, and logs each answer to a P2a on
+// output votes. Everything it answers was synced first.
 //
 // Replica: a durable log of commits, a durable store, durable client
 // sessions and a durable executed prefix; it executes commits in slot
@@ -138,11 +139,17 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	p2as := hydro.FlatMap(core, emitP2as)
 	p2a := hydro.Broadcast(p2as, acceptors)
 
-	// Acceptor: raise the promise, accept, answer. The promise and the
-	// log are durable lattice folds: a P1b carries the log whole, which a
-	// partitioning by slot seals and recombines at the proposer.
+	// Acceptor: only a P1a raises the promise; a P2a is accepted if its
+	// ballot is at least the promise and raises nothing (Paxos Made
+	// Simple's acceptor; docs/protocols.md argues it for this log). The
+	// acceptor answers a raised promise, not a P1a: when its promise
+	// rises, it sends the proposer of the new ballot a P1b with its log.
+	// The promise and the log are durable lattice folds: a P1b carries the
+	// log whole, which a partitioning by slot seals and recombines at the
+	// proposer, and the promise is all that the P1as change, which a
+	// partitioning replicates (scalable.hydroplan).
 	acceptorID := hydro.SelfID(acceptors)
-	promise := hydro.LatticeFold(hydro.Union(hydro.Map(p1a, promiseOfP1a), hydro.Map(p2a, promiseOfP2a)), hydro.Durable)
+	promise := hydro.LatticeFold(hydro.Map(p1a, promiseOfP1a), hydro.Durable)
 	now := hydro.CrossJoin(promise, acceptorID, viewOf, hydro.Tick, hydro.Static)
 	// The P2b answers without the batch, which the leader holds; the log
 	// keeps it.
@@ -154,7 +161,8 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	}), hydro.Durable)
 	hydro.Sink(p2b, votes)
 	p2bsFrom(hydro.DemuxBy(p2b, proposers, toProposer))
-	p1b := hydro.CrossJoin(hydro.CrossJoin(p1a, now, promised, hydro.Tick, hydro.Tick), log, withLog, hydro.Tick, hydro.Tick)
+	raised := hydro.Unique(hydro.Filter(promise, promising), hydro.Static)
+	p1b := hydro.CrossJoin(hydro.CrossJoin(raised, acceptorID, promisedTo, hydro.Tick, hydro.Static), log, withLog, hydro.Tick, hydro.Tick)
 	p1bsFrom(hydro.DemuxBy(p1b, proposers, toRequester))
 
 	// Replica: keep commits in the window after the executed prefix,

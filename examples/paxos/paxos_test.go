@@ -42,9 +42,9 @@ type checker struct {
 	slots map[uint64][]Command
 	next  map[hydro.MemberID]uint64
 	ops   map[uint64]*op
-	// promised is every acceptor's highest ballot so far; leaders the
-	// proposers whose P2as were accepted; stale counts P2as rejected for
-	// a higher ballot.
+	// promised is every acceptor's highest promise its rejections showed
+	// so far; leaders the proposers whose P2as were accepted; stale counts
+	// P2as rejected for a higher ballot.
 	promised   map[hydro.MemberID]Ballot
 	leaders    map[hydro.MemberID]bool
 	stale      int
@@ -56,22 +56,29 @@ func newChecker() *checker {
 		promised: map[hydro.MemberID]Ballot{}, leaders: map[hydro.MemberID]bool{}}
 }
 
-// vote checks an acceptor's answer to a P2a: its highest ballot never
-// goes down, across its crashes too (the promise is durable), and it
-// accepts only a P2a whose ballot is at least every ballot it promised
-// before. A rejection is a stale P2a: one that arrived after the acceptor
-// promised a higher ballot to a newer leader.
+// vote checks an acceptor's answer to a P2a: its promise, which a
+// rejection carries (Max above the P2a's ballot), never goes down, across
+// its crashes too (the promise is durable), and it accepts only a P2a
+// whose ballot is at least every promise it rejected with before. An
+// acceptance carries the P2a's ballot, which may be above the promise (a
+// P2a raises nothing; docs/protocols.md), so it bounds nothing later. A
+// rejection is a stale P2a: one that arrived after the acceptor promised
+// a higher ballot to a newer leader.
 func (c *checker) vote(p P2b) {
-	if prev := c.promised[p.Acceptor]; p.Max.Compare(prev) < 0 {
-		c.violations = append(c.violations, fmt.Sprintf("acceptor %d answered with ballot %v after %v", p.Acceptor, p.Max, prev))
-	} else {
-		c.promised[p.Acceptor] = p.Max
-	}
+	prev := c.promised[p.Acceptor]
 	switch p.Max.Compare(p.Ballot) {
 	case 0:
 		c.leaders[p.Ballot.Proposer] = true
+		if p.Ballot.Compare(prev) < 0 {
+			c.violations = append(c.violations, fmt.Sprintf("acceptor %d accepted ballot %v after promising %v", p.Acceptor, p.Ballot, prev))
+		}
 	case 1:
 		c.stale++
+		if p.Max.Compare(prev) < 0 {
+			c.violations = append(c.violations, fmt.Sprintf("acceptor %d rejected with promise %v after %v", p.Acceptor, p.Max, prev))
+		} else {
+			c.promised[p.Acceptor] = p.Max
+		}
 	default:
 		c.violations = append(c.violations, fmt.Sprintf("acceptor %d answered P2a %v below its ballot %v", p.Acceptor, p.Ballot, p.Max))
 	}
@@ -223,6 +230,7 @@ func simulate(t *testing.T, seed uint64, sc scenario) result {
 			}
 			nodes = scalablePaxosNodes
 		}
+
 		var locs []sim.Location
 		for _, l := range roles {
 			locs = append(locs, sim.Location{Name: l, Members: max(1, members[l])})
@@ -548,6 +556,18 @@ func TestPaxosCheckerCatchesViolations(t *testing.T) {
 	c.executed(Executed{Replica: 1, Slot: 0, Cmds: []Command{{ID: 2}}})
 	c.executed(Executed{Replica: 1, Slot: 2, Cmds: []Command{{ID: 3}}})
 	assert.Len(t, c.violations, 2)
+	// An acceptor may accept (3,1) above its promise and then (2,0), at
+	// least its promise (1,0); not (1,1) once it rejected with (2,1), nor
+	// reject with a lower promise after.
+	v := newChecker()
+	v.vote(P2b{Acceptor: 0, Ballot: Ballot{Num: 3, Proposer: 1}, Max: Ballot{Num: 3, Proposer: 1}})
+	v.vote(P2b{Acceptor: 0, Ballot: Ballot{Num: 1}, Max: Ballot{Num: 1}})
+	v.vote(P2b{Acceptor: 0, Ballot: Ballot{Num: 2}, Max: Ballot{Num: 2}})
+	assert.Empty(t, v.violations)
+	v.vote(P2b{Acceptor: 0, Ballot: Ballot{Num: 1}, Max: Ballot{Num: 2, Proposer: 1}})
+	v.vote(P2b{Acceptor: 0, Ballot: Ballot{Num: 1, Proposer: 1}, Max: Ballot{Num: 1, Proposer: 1}})
+	v.vote(P2b{Acceptor: 0, Ballot: Ballot{Num: 1}, Max: Ballot{Num: 2}})
+	assert.Len(t, v.violations, 2)
 	stale := []porcupine.Operation{
 		{ClientId: 0, Input: Request{Op: OpPut, Key: "a", Value: "1"}, Call: 0, Return: 1},
 		{ClientId: 1, Input: Request{Op: OpGet, Key: "a"}, Call: 2, Output: Reply{}, Return: 3},

@@ -7,53 +7,6 @@ import (
 	"github.com/hydrogo/hydro/hydro"
 )
 
-// Acceptor functions.
-
-func promiseOfP1a(m P1a) Promise { return Promise{Ballot: m.Ballot} }
-
-func promiseOfP2a(m P2a) Promise { return Promise{Ballot: m.Ballot} }
-
-// view is an acceptor's promise this tick, with its ID.
-type view struct {
-	Acceptor hydro.MemberID
-	Ballot   Ballot
-}
-
-func viewOf(p Promise, id hydro.MemberID) view {
-	return view{Acceptor: id, Ballot: p.Ballot}
-}
-
-// answered2 is an acceptor's phase-2b reply with the batch it accepts
-// and the P2a's checkpoint.
-type answered2 struct {
-	P2b        P2b
-	Cmds       []Command
-	Checkpoint uint64
-}
-
-// answer is an acceptor's phase-2b reply: it accepts a P2a whose ballot is
-// at least its promise, which then equals the P2a's ballot.
-func answer(m P2a, v view) answered2 {
-	return answered2{P2b: P2b{Slot: m.Slot, Pos: m.Pos, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot}, Cmds: m.Cmds, Checkpoint: m.Checkpoint}
-}
-
-func voteOf(a answered2) P2b { return a.P2b }
-
-// promised is a P1b without its log: the P1a's ballot, the acceptor and
-// its promise.
-func promised(m P1a, v view) P1b {
-	return P1b{For: m.Ballot, Acceptor: v.Acceptor, Max: v.Ballot}
-}
-
-func toRequester(p P1b) hydro.MemberID { return p.For.Proposer }
-
-// withLog completes a P1b with the acceptor's log. It builds its result as
-// a literal, so that the analyses see that the log is the fold's value
-// and the rest the P1a's and the promise's.
-func withLog(p P1b, l AcceptorLog) P1b {
-	return P1b{For: p.For, Acceptor: p.Acceptor, Max: p.Max, Log: l}
-}
-
 // Replica functions.
 
 // arrived is a commit with the replica's executed prefix.

@@ -55,62 +55,62 @@ type ScalablePaxosClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, paxos.go:72): this tick's input.
+	// hydro.Source (node 0, paxos.go:73): this tick's input.
 	n0Buf []Request
-	// hydro.Timer (node 1, paxos.go:73): the period, the next due time, whether it fired.
+	// hydro.Timer (node 1, paxos.go:74): the period, the next due time, whether it fired.
 	n1Period time.Duration
 	n1Due    time.Time
 	n1Fired  bool
-	// hydro.Reduce (node 3, paxos.go:73): the accumulator, once an item arrived.
+	// hydro.Reduce (node 3, paxos.go:74): the accumulator, once an item arrived.
 	n3Acc  uint64
 	n3Have bool
-	// hydro.Enumerate (node 4, paxos.go:74): the next item's index.
+	// hydro.Enumerate (node 4, paxos.go:75): the next item's index.
 	n4Next int
-	// hydro.CrossJoin (node 5, paxos.go:74): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 5, paxos.go:75): the stored sides' items in arrival order.
 	n5R []uint64
-	// hydro.AntiJoin (node 10, paxos.go:79): the keys of the negative input.
+	// hydro.AntiJoin (node 10, paxos.go:80): the keys of the negative input.
 	n10Neg hydro.IntSet[uint64]
-	// hydro.Join (node 11, paxos.go:80): the stored sides' items, per key in arrival order.
+	// hydro.Join (node 11, paxos.go:81): the stored sides' items, per key in arrival order.
 	n11RIndex  hydro.IntIndex[uint64]
 	n11RGroups [][]Command
-	// hydro.Unique (node 12, paxos.go:80): the items seen.
+	// hydro.Unique (node 12, paxos.go:81): the items seen.
 	n12Seen map[Reply]struct{}
-	// hydro.Sink (node 13, paxos.go:80): this tick's output.
+	// hydro.Sink (node 13, paxos.go:81): this tick's output.
 	n13Out []Reply
-	// hydro.DeferTickLazy (node 14, paxos.go:81): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 14, paxos.go:82): the items of this tick and of the next.
 	n14Now  []Command
 	n14Next []Command
-	// hydro.Fold (node 15, paxos.go:82): the accumulator.
+	// hydro.Fold (node 15, paxos.go:83): the accumulator.
 	n15Acc  uint64
 	n15Init bool
-	// hydro.Timer (node 16, paxos.go:83): the period, the next due time, whether it fired.
+	// hydro.Timer (node 16, paxos.go:84): the period, the next due time, whether it fired.
 	n16Period time.Duration
 	n16Due    time.Time
 	n16Fired  bool
-	// hydro.CrossJoin (node 17, paxos.go:83): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 17, paxos.go:84): the stored sides' items in arrival order.
 	n17L []Command
-	// hydro.Fold (node 19, paxos.go:87): the accumulator.
+	// hydro.Fold (node 19, paxos.go:88): the accumulator.
 	n19Acc  Ballot
 	n19Init bool
-	// hydro.CrossJoin (node 20, paxos.go:88): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 20, paxos.go:89): the stored sides' items in arrival order.
 	n20R []uint64
-	// hydro.CrossJoin (node 21, paxos.go:88): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 21, paxos.go:89): the stored sides' items in arrival order.
 	n21L []Command
-	// hydro.CrossJoin (node 26, paxos.go:91): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 26, paxos.go:92): the stored sides' items in arrival order.
 	n26R []uint64
-	// hydro.Send (node 155, paxos.go:201): the items received since the last tick.
+	// hydro.Send (node 155, paxos.go:209): the items received since the last tick.
 	n155Recv []Answer
-	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:74) to hydro.CrossJoin (node 5, paxos.go:74).
+	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:75) to hydro.CrossJoin (node 5, paxos.go:75).
 	h4To5Port0 []hydro.Indexed[Request]
-	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:75) to hydro.Union (node 9, paxos.go:78).
+	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:76) to hydro.Union (node 9, paxos.go:79).
 	h6To9Port1 []Command
-	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:77) to hydro.Join (node 11, paxos.go:80).
+	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:78) to hydro.Join (node 11, paxos.go:81).
 	h8To11Port0 []Reply
-	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:74) to hydro.CrossJoin (node 20, paxos.go:88).
+	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:75) to hydro.CrossJoin (node 20, paxos.go:89).
 	h5To20Port0 []Command
-	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:87) to hydro.CrossJoin (node 21, paxos.go:88).
+	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:88) to hydro.CrossJoin (node 21, paxos.go:89).
 	h19To21Port1 []Ballot
-	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:83) to hydro.CrossJoin (node 26, paxos.go:91).
+	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:84) to hydro.CrossJoin (node 26, paxos.go:92).
 	h17To26Port0 []Command
 }
 
@@ -123,9 +123,9 @@ func NewScalablePaxosClient(requests hydro.Input[Request], replies hydro.Output[
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:73:52*/ Timeout /*line scalablepaxos_hydro.go:126:86*/
+	nd.n1Period = /*line paxos.go:74:52*/ Timeout /*line scalablepaxos_hydro.go:126:86*/
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:83:57*/ Timeout /*line scalablepaxos_hydro.go:128:87*/
+	nd.n16Period = /*line paxos.go:84:57*/ Timeout /*line scalablepaxos_hydro.go:128:87*/
 	return nd
 }
 
@@ -218,7 +218,7 @@ func (nd *ScalablePaxosClient) subgraph3() {
 		v11 := answerBallot(v9)
 		{
 			b := v11
-			/*line replica.go:432:42*/ {
+			/*line replica.go:385:42*/ {
 				acc12 = maxBallot(acc12, b)
 			} /*line scalablepaxos_hydro.go:223:44*/
 		}
@@ -246,7 +246,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 				nd.n14Next = append(nd.n14Next, v17)
 				{
 					c := v17
-					/*line replica.go:415:37*/ {
+					/*line replica.go:368:37*/ {
 						acc18 = min(acc18, c.Seq)
 					} /*line scalablepaxos_hydro.go:251:46*/
 				}
@@ -274,7 +274,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 			nd.n14Next = append(nd.n14Next, v22)
 			{
 				c := v22
-				/*line replica.go:415:37*/ {
+				/*line replica.go:368:37*/ {
 					acc18 = min(acc18, c.Seq)
 				} /*line scalablepaxos_hydro.go:279:45*/
 			}
@@ -416,10 +416,10 @@ func (nd *ScalablePaxosClient) Deliver(tag uint16, payload []byte) error {
 		var v Answer
 		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:201: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:209: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:201: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:209: %d bytes after the item", len(payload)-n)
 		}
 		nd.n155Recv = append(nd.n155Recv, v)
 		return nil
@@ -479,57 +479,57 @@ type ScalablePaxosProposer struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.ClusterSize (node 35, paxos.go:99): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 35, paxos.go:100): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n35Size int
 	n35Done bool
-	// hydro.SelfID (node 36, paxos.go:101): whether the member id was emitted.
+	// hydro.SelfID (node 36, paxos.go:102): whether the member id was emitted.
 	n36Done bool
-	// hydro.CrossJoin (node 37, paxos.go:101): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 37, paxos.go:102): the stored sides' items in arrival order.
 	n37L []hydro.MemberID
 	n37R []int
-	// hydro.ClusterSize (node 38, paxos.go:102): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 38, paxos.go:103): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n38Size int
 	n38Done bool
-	// hydro.CrossJoin (node 39, paxos.go:100): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 39, paxos.go:101): the stored sides' items in arrival order.
 	n39L []Config
 	n39R []int
-	// hydro.Timer (node 58, paxos.go:127): the period, the next due time, whether it fired.
+	// hydro.Timer (node 58, paxos.go:128): the period, the next due time, whether it fired.
 	n58Period time.Duration
 	n58Due    time.Time
 	n58Fired  bool
-	// hydro.Fold (node 61, paxos.go:129): the accumulator.
+	// hydro.Fold (node 61, paxos.go:130): the accumulator.
 	n61Acc  Inbox
 	n61Init bool
-	// hydro.CrossJoin (node 62, paxos.go:129): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 62, paxos.go:130): the stored sides' items in arrival order.
 	n62L []Inbox
 	n62R []Config
-	// hydro.Fold (node 63, paxos.go:130): the accumulator.
+	// hydro.Fold (node 63, paxos.go:131): the accumulator.
 	n63Acc  Core
 	n63Init bool
-	// hydro.ReduceKeyed (node 68, paxos.go:136): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 68, paxos.go:137): the groups in order of first appearance.
 	n68Index hydro.IntIndex[uint8]
 	n68Accs  []Used
 	// the groups changed this tick, to log at its end.
 	n68Mark  []bool
 	n68Dirty []int
-	// hydro.DeferTickLazy (node 70, paxos.go:136): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 70, paxos.go:137): the items of this tick and of the next.
 	n70Now  []Event
 	n70Next []Event
-	// hydro.Demux (node 23, paxos.go:89): the items received since the last tick.
+	// hydro.Demux (node 23, paxos.go:90): the items received since the last tick.
 	n23Recv []Directed
-	// hydro.Broadcast (node 28, paxos.go:91): the items received since the last tick.
+	// hydro.Broadcast (node 28, paxos.go:92): the items received since the last tick.
 	n28Recv []Command
-	// hydro.Demux (node 52, paxos.go:123): the items received since the last tick.
+	// hydro.Demux (node 52, paxos.go:124): the items received since the last tick.
 	n52Recv []P2b
-	// hydro.Demux (node 55, paxos.go:125): the items received since the last tick.
+	// hydro.Demux (node 55, paxos.go:126): the items received since the last tick.
 	n55Recv []Commit
-	// hydro.Broadcast (node 65, paxos.go:131): the items received since the last tick.
+	// hydro.Broadcast (node 65, paxos.go:132): the items received since the last tick.
 	n65Recv []Heartbeat
-	// hydro.Demux (node 88, paxos.go:158): the items received since the last tick.
+	// hydro.Demux (node 88, paxos.go:166): the items received since the last tick.
 	n88Recv []P1b
-	// hydro.Broadcast (node 170, paxos.go:210): the items received since the last tick.
+	// hydro.Broadcast (node 170, paxos.go:218): the items received since the last tick.
 	n170Recv []Progress
-	// h40To62Port1 is the handoff from hydro.Map (node 40, paxos.go:103) to hydro.CrossJoin (node 62, paxos.go:129).
+	// h40To62Port1 is the handoff from hydro.Map (node 40, paxos.go:104) to hydro.CrossJoin (node 62, paxos.go:130).
 	h40To62Port1 []Config
 }
 
@@ -542,7 +542,7 @@ func NewScalablePaxosProposer(requests hydro.Input[Request], replies hydro.Outpu
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:127:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:545:96*/
+	nd.n58Period = /*line paxos.go:128:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:545:96*/
 	return nd
 }
 
@@ -815,7 +815,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 // subgraph1 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *ScalablePaxosProposer) subgraph1() {
 	window := nd.window
-	udf34 := /*line paxos.go:103:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:818:135*/
+	udf34 := /*line paxos.go:104:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:818:135*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -1017,7 +1017,7 @@ func (nd *ScalablePaxosProposer) hydroRestore(op int, item []byte) error {
 			err70 = fmt.Errorf("%d bytes after the item", len(item)-n69)
 		}
 		if err70 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 68, paxos.go:136): %w", err70)
+			return fmt.Errorf("hydro.ReduceKeyed (node 68, paxos.go:137): %w", err70)
 		}
 		k71 := v68.Key
 		i72, ok73 := nd.n68Index.Get(k71)
@@ -1139,10 +1139,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Directed
 		n, err := decodeHydroDirected(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:89: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:90: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:89: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:90: %d bytes after the item", len(payload)-n)
 		}
 		nd.n23Recv = append(nd.n23Recv, v)
 		return nil
@@ -1150,10 +1150,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:91: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:92: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:91: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:92: %d bytes after the item", len(payload)-n)
 		}
 		nd.n28Recv = append(nd.n28Recv, v)
 		return nil
@@ -1161,10 +1161,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:123: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:124: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:123: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:124: %d bytes after the item", len(payload)-n)
 		}
 		nd.n52Recv = append(nd.n52Recv, v)
 		return nil
@@ -1172,10 +1172,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:125: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:126: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:125: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:126: %d bytes after the item", len(payload)-n)
 		}
 		nd.n55Recv = append(nd.n55Recv, v)
 		return nil
@@ -1183,10 +1183,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Heartbeat
 		n, err := decodeHydroHeartbeat(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:131: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:132: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:131: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:132: %d bytes after the item", len(payload)-n)
 		}
 		nd.n65Recv = append(nd.n65Recv, v)
 		return nil
@@ -1194,10 +1194,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v P1b
 		n, err := decodeHydroP1b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:158: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:166: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:158: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:166: %d bytes after the item", len(payload)-n)
 		}
 		nd.n88Recv = append(nd.n88Recv, v)
 		return nil
@@ -1205,10 +1205,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:210: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:218: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:210: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:218: %d bytes after the item", len(payload)-n)
 		}
 		nd.n170Recv = append(nd.n170Recv, v)
 		return nil
@@ -1267,38 +1267,41 @@ type ScalablePaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 74, paxos.go:144): whether the member id was emitted.
+	// hydro.SelfID (node 74, paxos.go:151): whether the member id was emitted.
 	n74Done bool
-	// hydro.LatticeFold (node 78, paxos.go:145): the accumulator, starting at bottom.
-	n78Acc Promise
+	// hydro.LatticeFold (node 76, paxos.go:152): the accumulator, starting at bottom.
+	n76Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
-	n78Changed []Promise
-	// hydro.CrossJoin (node 79, paxos.go:146): the stored sides' items in arrival order.
-	n79L []Promise
-	n79R []hydro.MemberID
-	// hydro.CrossJoin (node 80, paxos.go:149): the stored sides' items in arrival order.
-	n80R []view
-	// hydro.LatticeFold (node 83, paxos.go:151): the accumulator, starting at bottom.
-	n83Acc AcceptorLog
+	n76Changed []Promise
+	// hydro.CrossJoin (node 77, paxos.go:153): the stored sides' items in arrival order.
+	n77L []Promise
+	n77R []hydro.MemberID
+	// hydro.CrossJoin (node 78, paxos.go:156): the stored sides' items in arrival order.
+	n78R []view
+	// hydro.LatticeFold (node 81, paxos.go:158): the accumulator, starting at bottom.
+	n81Acc AcceptorLog
 	// the items that changed the accumulator this tick, to log at its end.
-	n83Changed []AcceptorLog
-	// hydro.Sink (node 84, paxos.go:155): this tick's output.
-	n84Out []P2b
-	// hydro.CrossJoin (node 86, paxos.go:157): the stored sides' items in arrival order.
-	n86R []view
-	// hydro.CrossJoin (node 87, paxos.go:157): the stored sides' items in arrival order.
+	n81Changed []AcceptorLog
+	// hydro.Sink (node 82, paxos.go:162): this tick's output.
+	n82Out []P2b
+	// hydro.Unique (node 85, paxos.go:164): the items seen.
+	n85Seen map[Promise]struct{}
+	// hydro.CrossJoin (node 86, paxos.go:165): the stored sides' items in arrival order.
+	n86L []Promise
+	n86R []hydro.MemberID
+	// hydro.CrossJoin (node 87, paxos.go:165): the stored sides' items in arrival order.
 	n87R []AcceptorLog
-	// hydro.Broadcast (node 71, paxos.go:137): the items received since the last tick.
+	// hydro.Broadcast (node 71, paxos.go:138): the items received since the last tick.
 	n71Recv []P1a
-	// hydro.Broadcast (node 73, paxos.go:139): the items received since the last tick.
+	// hydro.Broadcast (node 73, paxos.go:140): the items received since the last tick.
 	n73Recv []P2a
-	// h74To79Port1 is the handoff from hydro.SelfID (node 74, paxos.go:144) to hydro.CrossJoin (node 79, paxos.go:146).
-	h74To79Port1 []hydro.MemberID
-	// h73To80Port0 is the handoff from hydro.Broadcast (node 73, paxos.go:139) to hydro.CrossJoin (node 80, paxos.go:149).
-	h73To80Port0 []P2a
-	// h71To86Port0 is the handoff from hydro.Broadcast (node 71, paxos.go:137) to hydro.CrossJoin (node 86, paxos.go:157).
-	h71To86Port0 []P1a
-	// h86To87Port0 is the handoff from hydro.CrossJoin (node 86, paxos.go:157) to hydro.CrossJoin (node 87, paxos.go:157).
+	// h74To77Port1 is the handoff from hydro.SelfID (node 74, paxos.go:151) to hydro.CrossJoin (node 77, paxos.go:153).
+	h74To77Port1 []hydro.MemberID
+	// h73To78Port0 is the handoff from hydro.Broadcast (node 73, paxos.go:140) to hydro.CrossJoin (node 78, paxos.go:156).
+	h73To78Port0 []P2a
+	// h74To86Port1 is the handoff from hydro.SelfID (node 74, paxos.go:151) to hydro.CrossJoin (node 86, paxos.go:165).
+	h74To86Port1 []hydro.MemberID
+	// h86To87Port0 is the handoff from hydro.CrossJoin (node 86, paxos.go:165) to hydro.CrossJoin (node 87, paxos.go:165).
 	h86To87Port0 []P1b
 }
 
@@ -1311,6 +1314,7 @@ func NewScalablePaxosAcceptor(requests hydro.Input[Request], replies hydro.Outpu
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
+	nd.n85Seen = map[Promise]struct{}{}
 	return nd
 }
 
@@ -1326,114 +1330,124 @@ func (nd *ScalablePaxosAcceptor) Tick() {
 	nd.subgraph1()
 	nd.subgraph2()
 	nd.subgraph3()
+	nd.subgraph4()
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.votes.PutAll(nd.n84Out)
-	nd.n84Out = nd.n84Out[:0]
-	nd.n79L = nd.n79L[:0]
-	nd.n80R = nd.n80R[:0]
-	nd.n86R = nd.n86R[:0]
+	nd.votes.PutAll(nd.n82Out)
+	nd.n82Out = nd.n82Out[:0]
+	nd.n77L = nd.n77L[:0]
+	nd.n78R = nd.n78R[:0]
+	nd.n86L = nd.n86L[:0]
 	clear(nd.n87R)
 	nd.n87R = nd.n87R[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (71), hydro.Broadcast (73), hydro.Map (75), hydro.Map (76), hydro.Union (77).
+// subgraph0 runs stratum 0: hydro.Broadcast (71), hydro.Map (75).
 func (nd *ScalablePaxosAcceptor) subgraph0() {
 	for _, v1 := range nd.n71Recv {
 		v2 := promiseOfP1a(v1)
-		if nd.n78Acc.Merge(v2) && nd.hydroJournal.Active() {
-			nd.n78Changed = append(nd.n78Changed, v2)
+		if nd.n76Acc.Merge(v2) && nd.hydroJournal.Active() {
+			nd.n76Changed = append(nd.n76Changed, v2)
 		}
-		nd.h71To86Port0 = append(nd.h71To86Port0, v1)
 	}
 	clear(nd.n71Recv)
 	nd.n71Recv = nd.n71Recv[:0]
+}
+
+// subgraph1 runs stratum 0: hydro.Broadcast (73).
+func (nd *ScalablePaxosAcceptor) subgraph1() {
 	for _, v3 := range nd.n73Recv {
-		v4 := promiseOfP2a(v3)
-		if nd.n78Acc.Merge(v4) && nd.hydroJournal.Active() {
-			nd.n78Changed = append(nd.n78Changed, v4)
-		}
-		nd.h73To80Port0 = append(nd.h73To80Port0, v3)
+		nd.h73To78Port0 = append(nd.h73To78Port0, v3)
 	}
 	clear(nd.n73Recv)
 	nd.n73Recv = nd.n73Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.SelfID (74).
-func (nd *ScalablePaxosAcceptor) subgraph1() {
+// subgraph2 runs stratum 0: hydro.SelfID (74).
+func (nd *ScalablePaxosAcceptor) subgraph2() {
 	if !nd.n74Done {
 		nd.n74Done = true
-		v5 := nd.hydroMember
-		nd.h74To79Port1 = append(nd.h74To79Port1, v5)
+		v4 := nd.hydroMember
+		nd.h74To77Port1 = append(nd.h74To77Port1, v4)
+		nd.h74To86Port1 = append(nd.h74To86Port1, v4)
 	}
 }
 
-// subgraph2 runs stratum 1: hydro.LatticeFold (78), hydro.CrossJoin (79), hydro.CrossJoin (80), hydro.Map (81), hydro.Map (82), hydro.Sink (84), hydro.CrossJoin (86).
-func (nd *ScalablePaxosAcceptor) subgraph2() {
-	udf19 := /*line paxos.go:151:47*/ func(a answered2) AcceptorLog {
+// subgraph3 runs stratum 1: hydro.LatticeFold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.Map (80), hydro.Sink (82), hydro.Filter (84), hydro.Unique (85), hydro.CrossJoin (86).
+func (nd *ScalablePaxosAcceptor) subgraph3() {
+	udf21 := /*line paxos.go:158:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line scalablepaxos_hydro.go:1377:43*/
-	out16 := nd.n84Out
-	v6 := nd.n78Acc
-	nd.n79L = append(nd.n79L, v6)
-	for _, v7 := range nd.n79R {
-		v8 := viewOf(v6, v7)
-		nd.n80R = append(nd.n80R, v8)
-		nd.n86R = append(nd.n86R, v8)
+	} /*line scalablepaxos_hydro.go:1382:43*/
+	out18 := nd.n82Out
+	v5 := nd.n76Acc
+	nd.n77L = append(nd.n77L, v5)
+	for _, v6 := range nd.n77R {
+		v7 := viewOf(v5, v6)
+		nd.n78R = append(nd.n78R, v7)
 	}
-	for _, v9 := range nd.h74To79Port1 {
-		nd.n79R = append(nd.n79R, v9)
-		for _, v10 := range nd.n79L {
-			v11 := viewOf(v10, v9)
-			nd.n80R = append(nd.n80R, v11)
-			nd.n86R = append(nd.n86R, v11)
+	if promising(v5) {
+		if _, dup8 := nd.n85Seen[v5]; !dup8 {
+			nd.n85Seen[v5] = struct{}{}
+			nd.n86L = append(nd.n86L, v5)
+			for _, v9 := range nd.n86R {
+				v10 := promisedTo(v5, v9)
+				nd.h86To87Port0 = append(nd.h86To87Port0, v10)
+			}
 		}
 	}
-	clear(nd.h74To79Port1)
-	nd.h74To79Port1 = nd.h74To79Port1[:0]
-	for _, v12 := range nd.h73To80Port0 {
-		for _, v13 := range nd.n80R {
-			v14 := answer(v12, v13)
-			v15 := voteOf(v14)
-			out16 = append(out16, v15)
+	for _, v11 := range nd.h74To77Port1 {
+		nd.n77R = append(nd.n77R, v11)
+		for _, v12 := range nd.n77L {
+			v13 := viewOf(v12, v11)
+			nd.n78R = append(nd.n78R, v13)
+		}
+	}
+	clear(nd.h74To77Port1)
+	nd.h74To77Port1 = nd.h74To77Port1[:0]
+	for _, v14 := range nd.h73To78Port0 {
+		for _, v15 := range nd.n78R {
+			v16 := answer(v14, v15)
+			v17 := voteOf(v16)
+			out18 = append(out18, v17)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v15.Pos)
-			part17 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v17.Pos)
+			part19 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v15)
-				nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part17, Member: uint64(toProposer(v15))}, 85, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v17)
+				nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part19, Member: uint64(toProposer(v17))}, 83, nd.hydroBuf)
 			}
-			v18 := udf19(v14)
-			if nd.n83Acc.Merge(v18) && nd.hydroJournal.Active() {
-				nd.n83Changed = append(nd.n83Changed, v18)
+			v20 := udf21(v16)
+			if nd.n81Acc.Merge(v20) && nd.hydroJournal.Active() {
+				nd.n81Changed = append(nd.n81Changed, v20)
 			}
 		}
 	}
-	clear(nd.h73To80Port0)
-	nd.h73To80Port0 = nd.h73To80Port0[:0]
-	for _, v20 := range nd.h71To86Port0 {
-		for _, v21 := range nd.n86R {
-			v22 := promised(v20, v21)
-			nd.h86To87Port0 = append(nd.h86To87Port0, v22)
+	clear(nd.h73To78Port0)
+	nd.h73To78Port0 = nd.h73To78Port0[:0]
+	for _, v22 := range nd.h74To86Port1 {
+		nd.n86R = append(nd.n86R, v22)
+		for _, v23 := range nd.n86L {
+			v24 := promisedTo(v23, v22)
+			nd.h86To87Port0 = append(nd.h86To87Port0, v24)
 		}
 	}
-	clear(nd.h71To86Port0)
-	nd.h71To86Port0 = nd.h71To86Port0[:0]
-	nd.n84Out = out16
+	clear(nd.h74To86Port1)
+	nd.h74To86Port1 = nd.h74To86Port1[:0]
+	nd.n82Out = out18
 }
 
-// subgraph3 runs stratum 2: hydro.LatticeFold (83), hydro.CrossJoin (87).
-func (nd *ScalablePaxosAcceptor) subgraph3() {
-	v23 := nd.n83Acc
-	nd.n87R = append(nd.n87R, v23)
-	for _, v24 := range nd.h86To87Port0 {
-		for _, v25 := range nd.n87R {
-			v26 := withLog(v24, v25)
+// subgraph4 runs stratum 2: hydro.LatticeFold (81), hydro.CrossJoin (87).
+func (nd *ScalablePaxosAcceptor) subgraph4() {
+	v25 := nd.n81Acc
+	nd.n87R = append(nd.n87R, v25)
+	for _, v26 := range nd.h86To87Port0 {
+		for _, v27 := range nd.n87R {
+			v28 := withLog(v26, v27)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v26)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v26))}, 88, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v28)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v28))}, 88, nd.hydroBuf)
 			}
 		}
 	}
@@ -1451,27 +1465,27 @@ func (nd *ScalablePaxosAcceptor) Recover(dir durable.FS, opts durable.Options) e
 // hydroRestore applies one recovered record.
 func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 78:
-		var v29 Promise
-		n30, err31 := decodeHydroPromise(item, &v29)
-		if err31 == nil && n30 != len(item) {
-			err31 = fmt.Errorf("%d bytes after the item", len(item)-n30)
+	case 76:
+		var v31 Promise
+		n32, err33 := decodeHydroPromise(item, &v31)
+		if err33 == nil && n32 != len(item) {
+			err33 = fmt.Errorf("%d bytes after the item", len(item)-n32)
 		}
-		if err31 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 78, paxos.go:145): %w", err31)
+		if err33 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 76, paxos.go:152): %w", err33)
 		}
-		nd.n78Acc.Merge(v29)
+		nd.n76Acc.Merge(v31)
 		return nil
-	case 83:
-		var v34 AcceptorLog
-		n35, err36 := decodeHydroAcceptorLog(item, &v34)
-		if err36 == nil && n35 != len(item) {
-			err36 = fmt.Errorf("%d bytes after the item", len(item)-n35)
+	case 81:
+		var v36 AcceptorLog
+		n37, err38 := decodeHydroAcceptorLog(item, &v36)
+		if err38 == nil && n37 != len(item) {
+			err38 = fmt.Errorf("%d bytes after the item", len(item)-n37)
 		}
-		if err36 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 83, paxos.go:151): %w", err36)
+		if err38 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 81, paxos.go:158): %w", err38)
 		}
-		nd.n83Acc.Merge(v34)
+		nd.n81Acc.Merge(v36)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -1483,15 +1497,15 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v27 := range nd.n78Changed {
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(78), &v27))
+		for _, v29 := range nd.n76Changed {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(76), &v29))
 		}
-		nd.n78Changed = nd.n78Changed[:0]
-		for _, v32 := range nd.n83Changed {
-			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(83), &v32))
+		nd.n76Changed = nd.n76Changed[:0]
+		for _, v34 := range nd.n81Changed {
+			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(81), &v34))
 		}
-		clear(nd.n83Changed)
-		nd.n83Changed = nd.n83Changed[:0]
+		clear(nd.n81Changed)
+		nd.n81Changed = nd.n81Changed[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1503,12 +1517,12 @@ func (nd *ScalablePaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalablePaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	rec28 := appendHydroPromise(nd.hydroJournal.Record(78), &nd.n78Acc)
-	add(rec28)
-	nd.hydroJournal.Keep(rec28)
-	rec33 := appendHydroAcceptorLog(nd.hydroJournal.Record(83), &nd.n83Acc)
-	add(rec33)
-	nd.hydroJournal.Keep(rec33)
+	rec30 := appendHydroPromise(nd.hydroJournal.Record(76), &nd.n76Acc)
+	add(rec30)
+	nd.hydroJournal.Keep(rec30)
+	rec35 := appendHydroAcceptorLog(nd.hydroJournal.Record(81), &nd.n81Acc)
+	add(rec35)
+	nd.hydroJournal.Keep(rec35)
 }
 
 // Err returns the error that stopped the node: a failed commit of its log.
@@ -1568,10 +1582,10 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P1a
 		n, err := decodeHydroP1a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:137: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:138: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:137: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:138: %d bytes after the item", len(payload)-n)
 		}
 		nd.n71Recv = append(nd.n71Recv, v)
 		return nil
@@ -1579,10 +1593,10 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:139: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:140: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:139: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:140: %d bytes after the item", len(payload)-n)
 		}
 		nd.n73Recv = append(nd.n73Recv, v)
 		return nil
@@ -1633,20 +1647,20 @@ type ScalablePaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 89, paxos.go:163): whether the member id was emitted.
+	// hydro.SelfID (node 89, paxos.go:171): whether the member id was emitted.
 	n89Done bool
-	// hydro.ReduceKeyed (node 102, paxos.go:173): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 102, paxos.go:181): the groups in order of first appearance.
 	n102Index hydro.IntIndex[uint8]
 	n102Accs  []Applied
 	// the groups changed this tick, to log at its end.
 	n102Mark  []bool
 	n102Dirty []int
-	// hydro.Fold (node 103, paxos.go:173): the accumulator.
+	// hydro.Fold (node 103, paxos.go:181): the accumulator.
 	n103Acc  uint64
 	n103Init bool
-	// hydro.CrossJoin (node 104, paxos.go:174): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 104, paxos.go:182): the stored sides' items in arrival order.
 	n104R []uint64
-	// hydro.MergeKeyed (node 106, paxos.go:174): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 106, paxos.go:182): the groups in order of first appearance.
 	n106Index hydro.IntIndex[uint64]
 	n106Accs  []Slotted
 	// the items that started or changed a group this tick, to log at its end.
@@ -1654,138 +1668,138 @@ type ScalablePaxosReplica struct {
 	// the groups changed in this tick, and whether each group is among them.
 	n106Changed []int
 	n106Touched []bool
-	// hydro.MergeKeyed (node 109, paxos.go:178): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 109, paxos.go:186): the groups in order of first appearance.
 	n109Index map[string]int
 	n109Accs  []KV
 	// the items that started or changed a group this tick, to log at its end.
 	n109Logged []KV
-	// hydro.MergeKeyed (node 112, paxos.go:179): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 112, paxos.go:187): the groups in order of first appearance.
 	n112Index hydro.IntIndex[uint64]
 	n112Accs  []Session
 	// the items that started or changed a group this tick, to log at its end.
 	n112Logged []Session
-	// hydro.Timer (node 113, paxos.go:180): the period, the next due time, whether it fired.
+	// hydro.Timer (node 113, paxos.go:188): the period, the next due time, whether it fired.
 	n113Period time.Duration
 	n113Due    time.Time
 	n113Fired  bool
-	// hydro.Fold (node 118, paxos.go:181): the accumulator.
+	// hydro.Fold (node 118, paxos.go:189): the accumulator.
 	n118Acc  int
 	n118Init bool
-	// hydro.CrossJoin (node 120, paxos.go:182): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 120, paxos.go:190): the stored sides' items in arrival order.
 	n120R []uint64
-	// hydro.Fold (node 122, paxos.go:185): the accumulator.
+	// hydro.Fold (node 122, paxos.go:193): the accumulator.
 	n122Acc  uint64
 	n122Init bool
-	// hydro.CrossJoin (node 123, paxos.go:186): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 123, paxos.go:194): the stored sides' items in arrival order.
 	n123L []uint64
-	// hydro.Fold (node 126, paxos.go:191): the accumulator.
+	// hydro.Fold (node 126, paxos.go:199): the accumulator.
 	n126Acc  []Commit
 	n126Init bool
-	// hydro.CrossJoin (node 127, paxos.go:191): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 127, paxos.go:199): the stored sides' items in arrival order.
 	n127L [][]Commit
-	// hydro.Unique (node 129, paxos.go:192): the items seen.
+	// hydro.Unique (node 129, paxos.go:200): the items seen.
 	n129Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 131, paxos.go:192): the accumulator.
+	// hydro.Fold (node 131, paxos.go:200): the accumulator.
 	n131Acc  map[string]Cell
 	n131Init bool
-	// hydro.Unique (node 133, paxos.go:193): the items seen.
+	// hydro.Unique (node 133, paxos.go:201): the items seen.
 	n133Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 135, paxos.go:193): the accumulator.
+	// hydro.Fold (node 135, paxos.go:201): the accumulator.
 	n135Acc  map[uint64]SessionLattice
 	n135Init bool
-	// hydro.ClusterSize (node 136, paxos.go:194): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 136, paxos.go:202): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n136Size int
 	n136Done bool
-	// hydro.CrossJoin (node 137, paxos.go:194): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 137, paxos.go:202): the stored sides' items in arrival order.
 	n137L []hydro.MemberID
 	n137R []int
-	// hydro.CrossJoin (node 138, paxos.go:195): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 138, paxos.go:203): the stored sides' items in arrival order.
 	n138R []map[string]Cell
-	// hydro.CrossJoin (node 139, paxos.go:195): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 139, paxos.go:203): the stored sides' items in arrival order.
 	n139L []batch
 	n139R []map[uint64]SessionLattice
-	// hydro.CrossJoin (node 140, paxos.go:195): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 140, paxos.go:203): the stored sides' items in arrival order.
 	n140L []batch
 	n140R []replica
-	// hydro.DeferTick (node 144, paxos.go:197): the items of this tick and of the next.
+	// hydro.DeferTick (node 144, paxos.go:205): the items of this tick and of the next.
 	n144Now  []Applied
 	n144Next []Applied
-	// hydro.DeferTick (node 146, paxos.go:198): the items of this tick and of the next.
+	// hydro.DeferTick (node 146, paxos.go:206): the items of this tick and of the next.
 	n146Now  []KV
 	n146Next []KV
-	// hydro.DeferTick (node 148, paxos.go:199): the items of this tick and of the next.
+	// hydro.DeferTick (node 148, paxos.go:207): the items of this tick and of the next.
 	n148Now  []Session
 	n148Next []Session
-	// hydro.DeferTick (node 150, paxos.go:200): the items of this tick and of the next.
+	// hydro.DeferTick (node 150, paxos.go:208): the items of this tick and of the next.
 	n150Now  []Commit
 	n150Next []Commit
-	// hydro.CrossJoin (node 151, paxos.go:200): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 151, paxos.go:208): the stored sides' items in arrival order.
 	n151R []hydro.MemberID
-	// hydro.Sink (node 152, paxos.go:200): this tick's output.
+	// hydro.Sink (node 152, paxos.go:208): this tick's output.
 	n152Out []Executed
-	// hydro.DeferTick (node 154, paxos.go:201): the items of this tick and of the next.
+	// hydro.DeferTick (node 154, paxos.go:209): the items of this tick and of the next.
 	n154Now  []Answer
 	n154Next []Answer
-	// hydro.Unique (node 159, paxos.go:204): the items seen.
+	// hydro.Unique (node 159, paxos.go:212): the items seen.
 	n159Seen hydro.IntSet[hydro.MemberID]
-	// hydro.CrossJoin (node 160, paxos.go:205): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 160, paxos.go:213): the stored sides' items in arrival order.
 	n160R []KV
-	// hydro.Fold (node 161, paxos.go:205): the accumulator.
+	// hydro.Fold (node 161, paxos.go:213): the accumulator.
 	n161Acc  []KV
 	n161Init bool
-	// hydro.CrossJoin (node 162, paxos.go:206): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 162, paxos.go:214): the stored sides' items in arrival order.
 	n162R []Session
-	// hydro.Fold (node 163, paxos.go:206): the accumulator.
+	// hydro.Fold (node 163, paxos.go:214): the accumulator.
 	n163Acc  []Session
 	n163Init bool
-	// hydro.CrossJoin (node 164, paxos.go:207): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 164, paxos.go:215): the stored sides' items in arrival order.
 	n164R []uint64
-	// hydro.CrossJoin (node 165, paxos.go:207): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 165, paxos.go:215): the stored sides' items in arrival order.
 	n165L []Snapshot
 	n165R [][]KV
-	// hydro.CrossJoin (node 166, paxos.go:207): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 166, paxos.go:215): the stored sides' items in arrival order.
 	n166L []Snapshot
 	n166R [][]Session
-	// hydro.CrossJoin (node 168, paxos.go:210): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 168, paxos.go:218): the stored sides' items in arrival order.
 	n168R []Run
-	// hydro.CrossJoin (node 169, paxos.go:210): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 169, paxos.go:218): the stored sides' items in arrival order.
 	n169L []Run
 	n169R []hydro.MemberID
-	// hydro.Broadcast (node 91, paxos.go:164): the items received since the last tick.
+	// hydro.Broadcast (node 91, paxos.go:172): the items received since the last tick.
 	n91Recv []Commit
-	// hydro.Demux (node 93, paxos.go:165): the items received since the last tick.
+	// hydro.Demux (node 93, paxos.go:173): the items received since the last tick.
 	n93Recv []Resend
-	// hydro.Demux (node 157, paxos.go:204): the items received since the last tick.
+	// hydro.Demux (node 157, paxos.go:212): the items received since the last tick.
 	n157Recv []Transfer
-	// hydro.Demux (node 167, paxos.go:209): the items received since the last tick.
+	// hydro.Demux (node 167, paxos.go:217): the items received since the last tick.
 	n167Recv []Snapshot
-	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:164) to hydro.CrossJoin (node 104, paxos.go:174).
+	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:172) to hydro.CrossJoin (node 104, paxos.go:182).
 	h95To104Port0 []Commit
-	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:182) to hydro.CrossJoin (node 120, paxos.go:182).
+	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:190) to hydro.CrossJoin (node 120, paxos.go:190).
 	h119To120Port0 []int
-	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:185) to hydro.CrossJoin (node 123, paxos.go:186).
+	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:193) to hydro.CrossJoin (node 123, paxos.go:194).
 	h122To123Port1 []uint64
-	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:186) to hydro.Join (node 125, paxos.go:191).
+	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:194) to hydro.Join (node 125, paxos.go:199).
 	h124To125Port0 []Probe
-	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:182) to hydro.CrossJoin (node 127, paxos.go:191).
+	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:190) to hydro.CrossJoin (node 127, paxos.go:199).
 	h120To127Port1 []uint64
-	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:178) to hydro.Join (node 130, paxos.go:192).
+	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:186) to hydro.Join (node 130, paxos.go:200).
 	h109To130Port1 []KV
-	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:179) to hydro.Join (node 134, paxos.go:193).
+	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:187) to hydro.Join (node 134, paxos.go:201).
 	h112To134Port1 []Session
-	// h127To138Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:191) to hydro.CrossJoin (node 138, paxos.go:195).
+	// h127To138Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:199) to hydro.CrossJoin (node 138, paxos.go:203).
 	h127To138Port0 []Run
-	// h137To140Port1 is the handoff from hydro.CrossJoin (node 137, paxos.go:194) to hydro.CrossJoin (node 140, paxos.go:195).
+	// h137To140Port1 is the handoff from hydro.CrossJoin (node 137, paxos.go:202) to hydro.CrossJoin (node 140, paxos.go:203).
 	h137To140Port1 []replica
-	// h159To160Port0 is the handoff from hydro.Unique (node 159, paxos.go:204) to hydro.CrossJoin (node 160, paxos.go:205).
+	// h159To160Port0 is the handoff from hydro.Unique (node 159, paxos.go:212) to hydro.CrossJoin (node 160, paxos.go:213).
 	h159To160Port0 []hydro.MemberID
-	// h159To162Port0 is the handoff from hydro.Unique (node 159, paxos.go:204) to hydro.CrossJoin (node 162, paxos.go:206).
+	// h159To162Port0 is the handoff from hydro.Unique (node 159, paxos.go:212) to hydro.CrossJoin (node 162, paxos.go:214).
 	h159To162Port0 []hydro.MemberID
-	// h159To164Port0 is the handoff from hydro.Unique (node 159, paxos.go:204) to hydro.CrossJoin (node 164, paxos.go:207).
+	// h159To164Port0 is the handoff from hydro.Unique (node 159, paxos.go:212) to hydro.CrossJoin (node 164, paxos.go:215).
 	h159To164Port0 []hydro.MemberID
-	// h113To168Port0 is the handoff from hydro.Timer (node 113, paxos.go:180) to hydro.CrossJoin (node 168, paxos.go:210).
+	// h113To168Port0 is the handoff from hydro.Timer (node 113, paxos.go:188) to hydro.CrossJoin (node 168, paxos.go:218).
 	h113To168Port0 []time.Time
-	// h89To169Port1 is the handoff from hydro.SelfID (node 89, paxos.go:163) to hydro.CrossJoin (node 169, paxos.go:210).
+	// h89To169Port1 is the handoff from hydro.SelfID (node 89, paxos.go:171) to hydro.CrossJoin (node 169, paxos.go:218).
 	h89To169Port1 []hydro.MemberID
 }
 
@@ -1799,7 +1813,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:180:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1802:97*/
+	nd.n113Period = /*line paxos.go:188:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1816:97*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -1943,16 +1957,16 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 		v12 := commitOne(v11)
 		{
 			k := v12
-			/*line replica.go:81:25*/ {
+			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1948:45*/
+			} /*line scalablepaxos_hydro.go:1962:45*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
-			/*line replica.go:91:41*/ {
+			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:1955:45*/
+			} /*line scalablepaxos_hydro.go:1969:45*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -1963,16 +1977,16 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 		v18 := commitOne(v17)
 		{
 			k := v18
-			/*line replica.go:81:25*/ {
+			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1968:45*/
+			} /*line scalablepaxos_hydro.go:1982:45*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
-			/*line replica.go:91:41*/ {
+			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:1975:45*/
+			} /*line scalablepaxos_hydro.go:1989:45*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -1984,9 +1998,9 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 		v23 := timeOne(v22)
 		{
 			k := v23
-			/*line replica.go:81:25*/ {
+			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1989:45*/
+			} /*line scalablepaxos_hydro.go:2003:45*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -2009,9 +2023,9 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 		v29 := appliedOne(v25)
 		{
 			k := v29
-			/*line replica.go:81:25*/ {
+			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2014:45*/
+			} /*line scalablepaxos_hydro.go:2028:45*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -2070,9 +2084,9 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 		v48 := appliedOne(v44)
 		{
 			k := v48
-			/*line replica.go:81:25*/ {
+			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2075:45*/
+			} /*line scalablepaxos_hydro.go:2089:45*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -2093,11 +2107,11 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 					nd.n109Logged = append(nd.n109Logged, v50)
 				}
 			}
-			/*line replica.go:390:45*/ {
+			/*line replica.go:343:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:2100:45*/
+			} /*line scalablepaxos_hydro.go:2114:45*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -2118,11 +2132,11 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 					nd.n112Logged = append(nd.n112Logged, v56)
 				}
 			}
-			/*line replica.go:396:55*/ {
+			/*line replica.go:349:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:2125:45*/
+			} /*line scalablepaxos_hydro.go:2139:45*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -2166,9 +2180,9 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 		v65 := nd.n102Accs[i66]
 		{
 			a := v65
-			/*line replica.go:69:42*/ {
+			/*line replica.go:22:42*/ {
 				acc67 = max(acc67, a.Next)
-			} /*line scalablepaxos_hydro.go:2171:45*/
+			} /*line scalablepaxos_hydro.go:2185:45*/
 		}
 	}
 	nd.n103Acc = acc67
@@ -2190,9 +2204,9 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 			v72 := pickKV(v70, v71)
 			{
 				kv := v72
-				/*line replica.go:366:34*/ {
+				/*line replica.go:319:34*/ {
 					acc73 = append(acc73, kv)
-				} /*line scalablepaxos_hydro.go:2195:46*/
+				} /*line scalablepaxos_hydro.go:2209:46*/
 			}
 		}
 	}
@@ -2217,9 +2231,9 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 			v78 := pickSession(v76, v77)
 			{
 				s := v78
-				/*line replica.go:372:48*/ {
+				/*line replica.go:325:48*/ {
 					acc79 = append(acc79, s)
-				} /*line scalablepaxos_hydro.go:2222:46*/
+				} /*line scalablepaxos_hydro.go:2236:46*/
 			}
 		}
 	}
@@ -2251,10 +2265,10 @@ func (nd *ScalablePaxosReplica) subgraph8() {
 // subgraph9 runs stratum 2: hydro.Fold (103), hydro.CrossJoin (104), hydro.FilterMap (105), hydro.CrossJoin (120), hydro.CrossJoin (123), hydro.FlatMap (124), hydro.Fold (161), hydro.Fold (163), hydro.CrossJoin (164), hydro.CrossJoin (165), hydro.CrossJoin (166).
 func (nd *ScalablePaxosReplica) subgraph9() {
 	window := nd.window
-	udf96 := /*line paxos.go:174:111*/ func(a arrived) (Slotted, bool) {
+	udf96 := /*line paxos.go:182:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:2257:43*/
+	} /*line scalablepaxos_hydro.go:2271:43*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -2338,11 +2352,11 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 				sp, emit := v107, func(v108 Probe) {
 					nd.h124To125Port0 = append(nd.h124To125Port0, v108)
 				}
-				/*line paxos.go:186:122*/ {
+				/*line paxos.go:194:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:2345:46*/
+				} /*line scalablepaxos_hydro.go:2359:46*/
 			}
 		}
 	}
@@ -2386,9 +2400,9 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 			v122 := hitSlotted(v118, v121)
 			{
 				c := v122
-				/*line replica.go:105:41*/ {
+				/*line replica.go:58:41*/ {
 					acc123 = append(acc123, c)
-				} /*line scalablepaxos_hydro.go:2391:46*/
+				} /*line scalablepaxos_hydro.go:2405:46*/
 			}
 		}
 	}
@@ -2424,17 +2438,17 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							v133 := hitKV(v128, v132)
 							{
 								kv := v133
-								/*line replica.go:168:41*/ {
+								/*line replica.go:121:41*/ {
 									if acc134 == nil {
 										acc134 = map[string]Cell{}
 									}
 									(acc134)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:2432:50*/
+								} /*line scalablepaxos_hydro.go:2446:50*/
 							}
 						}
 					}
 				}
-				/*line replica.go:142:42*/ {
+				/*line replica.go:95:42*/ {
 					for _, c := range r.Cmds {
 						for _, cmd := range c.Cmds {
 							if cmd.Op != OpNoop {
@@ -2442,7 +2456,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2445:46*/
+				} /*line scalablepaxos_hydro.go:2459:46*/
 			}
 			{
 				r, emit := v127, func(v135 SessionProbe) {
@@ -2453,17 +2467,17 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							v140 := hitSession(v135, v139)
 							{
 								s := v140
-								/*line replica.go:177:60*/ {
+								/*line replica.go:130:60*/ {
 									if acc141 == nil {
 										acc141 = map[uint64]SessionLattice{}
 									}
 									(acc141)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:2461:50*/
+								} /*line scalablepaxos_hydro.go:2475:50*/
 							}
 						}
 					}
 				}
-				/*line replica.go:152:50*/ {
+				/*line replica.go:105:50*/ {
 					for _, c := range r.Cmds {
 						for _, cmd := range c.Cmds {
 							if cmd.Op != OpNoop {
@@ -2471,7 +2485,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2474:46*/
+				} /*line scalablepaxos_hydro.go:2488:46*/
 			}
 			nd.h127To138Port0 = append(nd.h127To138Port0, v127)
 			nd.n168R = append(nd.n168R, v127)
@@ -2545,41 +2559,41 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 					x, emit := v158, func(v160 KV) {
 						nd.n146Next = append(nd.n146Next, v160)
 					}
-					/*line replica.go:324:38*/ {
+					/*line replica.go:277:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2552:47*/
+					} /*line scalablepaxos_hydro.go:2566:47*/
 				}
 				{
 					x, emit := v158, func(v161 Session) {
 						nd.n148Next = append(nd.n148Next, v161)
 					}
-					/*line replica.go:330:47*/ {
+					/*line replica.go:283:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2562:47*/
+					} /*line scalablepaxos_hydro.go:2576:47*/
 				}
 				{
 					x, emit := v158, func(v162 Commit) {
 						nd.n150Next = append(nd.n150Next, v162)
 					}
-					/*line replica.go:342:42*/ {
+					/*line replica.go:295:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2572:47*/
+					} /*line scalablepaxos_hydro.go:2586:47*/
 				}
 				{
 					x, emit := v158, func(v163 Answer) {
 						nd.n154Next = append(nd.n154Next, v163)
 					}
-					/*line replica.go:336:45*/ {
+					/*line replica.go:289:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2582:47*/
+					} /*line scalablepaxos_hydro.go:2596:47*/
 				}
 			}
 		}
@@ -2601,41 +2615,41 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 							x, emit := v171, func(v173 KV) {
 								nd.n146Next = append(nd.n146Next, v173)
 							}
-							/*line replica.go:324:38*/ {
+							/*line replica.go:277:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:2608:49*/
+							} /*line scalablepaxos_hydro.go:2622:49*/
 						}
 						{
 							x, emit := v171, func(v174 Session) {
 								nd.n148Next = append(nd.n148Next, v174)
 							}
-							/*line replica.go:330:47*/ {
+							/*line replica.go:283:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:2618:49*/
+							} /*line scalablepaxos_hydro.go:2632:49*/
 						}
 						{
 							x, emit := v171, func(v175 Commit) {
 								nd.n150Next = append(nd.n150Next, v175)
 							}
-							/*line replica.go:342:42*/ {
+							/*line replica.go:295:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:2628:49*/
+							} /*line scalablepaxos_hydro.go:2642:49*/
 						}
 						{
 							x, emit := v171, func(v176 Answer) {
 								nd.n154Next = append(nd.n154Next, v176)
 							}
-							/*line replica.go:336:45*/ {
+							/*line replica.go:289:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:2638:49*/
+							} /*line scalablepaxos_hydro.go:2652:49*/
 						}
 					}
 				}
@@ -2656,41 +2670,41 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 					x, emit := v180, func(v182 KV) {
 						nd.n146Next = append(nd.n146Next, v182)
 					}
-					/*line replica.go:324:38*/ {
+					/*line replica.go:277:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2663:47*/
+					} /*line scalablepaxos_hydro.go:2677:47*/
 				}
 				{
 					x, emit := v180, func(v183 Session) {
 						nd.n148Next = append(nd.n148Next, v183)
 					}
-					/*line replica.go:330:47*/ {
+					/*line replica.go:283:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2673:47*/
+					} /*line scalablepaxos_hydro.go:2687:47*/
 				}
 				{
 					x, emit := v180, func(v184 Commit) {
 						nd.n150Next = append(nd.n150Next, v184)
 					}
-					/*line replica.go:342:42*/ {
+					/*line replica.go:295:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2683:47*/
+					} /*line scalablepaxos_hydro.go:2697:47*/
 				}
 				{
 					x, emit := v180, func(v185 Answer) {
 						nd.n154Next = append(nd.n154Next, v185)
 					}
-					/*line replica.go:336:45*/ {
+					/*line replica.go:289:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2693:47*/
+					} /*line scalablepaxos_hydro.go:2707:47*/
 				}
 			}
 		}
@@ -2716,7 +2730,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err191 = fmt.Errorf("%d bytes after the item", len(item)-n190)
 		}
 		if err191 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:173): %w", err191)
+			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:181): %w", err191)
 		}
 		k192 := v189.Key
 		i193, ok194 := nd.n102Index.Get(k192)
@@ -2736,7 +2750,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err199 = fmt.Errorf("%d bytes after the item", len(item)-n198)
 		}
 		if err199 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:174): %w", err199)
+			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:182): %w", err199)
 		}
 		k200 := v197.Pos
 		i201, ok202 := nd.n106Index.Get(k200)
@@ -2763,7 +2777,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err208 = fmt.Errorf("%d bytes after the item", len(item)-n207)
 		}
 		if err208 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:178): %w", err208)
+			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:186): %w", err208)
 		}
 		k209 := v206.Key
 		i210, ok211 := nd.n109Index[k209]
@@ -2783,7 +2797,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err217 = fmt.Errorf("%d bytes after the item", len(item)-n216)
 		}
 		if err217 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:179): %w", err217)
+			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:187): %w", err217)
 		}
 		k218 := v215.Inc
 		i219, ok220 := nd.n112Index.Get(k218)
@@ -2924,10 +2938,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:164: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:172: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:164: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:172: %d bytes after the item", len(payload)-n)
 		}
 		nd.n91Recv = append(nd.n91Recv, v)
 		return nil
@@ -2935,10 +2949,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:165: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:173: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:165: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:173: %d bytes after the item", len(payload)-n)
 		}
 		nd.n93Recv = append(nd.n93Recv, v)
 		return nil
@@ -2946,10 +2960,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:204: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:212: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:204: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:212: %d bytes after the item", len(payload)-n)
 		}
 		nd.n157Recv = append(nd.n157Recv, v)
 		return nil
@@ -2957,10 +2971,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:209: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:217: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:209: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:217: %d bytes after the item", len(payload)-n)
 		}
 		nd.n167Recv = append(nd.n167Recv, v)
 		return nil
@@ -3016,7 +3030,7 @@ type ScalablePaxosP2aproxy struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Send (node 171, paxos.go:139): the items received since the last tick.
+	// hydro.Send (node 171, paxos.go:140): the items received since the last tick.
 	n171Recv []P2a
 }
 
@@ -3090,10 +3104,10 @@ func (nd *ScalablePaxosP2aproxy) Deliver(tag uint16, payload []byte) error {
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:139: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:140: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:139: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:140: %d bytes after the item", len(payload)-n)
 		}
 		nd.n171Recv = append(nd.n171Recv, v)
 		return nil
@@ -3141,23 +3155,23 @@ type ScalablePaxosP2bproxy struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.MergeKeyed (node 43, paxos.go:111): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 43, paxos.go:112): the groups in order of first appearance.
 	n43Index hydro.IntIndex[uint64]
 	n43Accs  []Tally
 	// the groups changed in this tick, and whether each group is among them.
 	n43Changed []int
 	n43Touched []bool
-	// hydro.ClusterSize (node 46, paxos.go:117): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 46, paxos.go:118): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n46Size int
 	n46Done bool
-	// hydro.CrossJoin (node 47, paxos.go:117): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 47, paxos.go:118): the stored sides' items in arrival order.
 	n47L []chosen
 	n47R []int
-	// hydro.Demux (node 85, paxos.go:156): the items received since the last tick.
-	n85Recv []P2b
-	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:114) to hydro.Join (node 45, paxos.go:117).
+	// hydro.Demux (node 83, paxos.go:163): the items received since the last tick.
+	n83Recv []P2b
+	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:115) to hydro.Join (node 45, paxos.go:118).
 	h44To45Port0 []Votes
-	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:117) to hydro.CrossJoin (node 47, paxos.go:117).
+	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:118) to hydro.CrossJoin (node 47, paxos.go:118).
 	h46To47Port1 []int
 }
 
@@ -3187,15 +3201,15 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 	nd.n47L = nd.n47L[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Filter (49), hydro.Demux (85).
+// subgraph0 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Filter (49), hydro.Demux (83).
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
-	udf5 := /*line paxos.go:111:46*/ func(p P2b) Tally {
+	udf5 := /*line paxos.go:112:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:3194:43*/
-	udf11 := /*line paxos.go:114:27*/ func(p P2b) Votes {
+	} /*line scalablepaxos_hydro.go:3208:43*/
+	udf11 := /*line paxos.go:115:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:3197:43*/
-	for _, v1 := range nd.n85Recv {
+	} /*line scalablepaxos_hydro.go:3211:43*/
+	for _, v1 := range nd.n83Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)
 			k6 := v4.Pos
@@ -3225,8 +3239,8 @@ func (nd *ScalablePaxosP2bproxy) subgraph0() {
 			}
 		}
 	}
-	clear(nd.n85Recv)
-	nd.n85Recv = nd.n85Recv[:0]
+	clear(nd.n83Recv)
+	nd.n83Recv = nd.n83Recv[:0]
 }
 
 // subgraph1 runs stratum 0: hydro.ClusterSize (46).
@@ -3329,16 +3343,16 @@ func (nd *ScalablePaxosP2bproxy) OnSend(fn func(to hydro.Dest, tag uint16, paylo
 // that does not decode, and says why.
 func (nd *ScalablePaxosP2bproxy) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 85:
+	case 83:
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:156: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:163: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:156: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:163: %d bytes after the item", len(payload)-n)
 		}
-		nd.n85Recv = append(nd.n85Recv, v)
+		nd.n83Recv = append(nd.n83Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow ScalablePaxos, location p2bproxy: no network operator has tag %d", tag)
@@ -3347,7 +3361,7 @@ func (nd *ScalablePaxosP2bproxy) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalablePaxosP2bproxy) Pending() bool {
-	return len(nd.n85Recv) > 0
+	return len(nd.n83Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

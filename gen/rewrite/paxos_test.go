@@ -8,15 +8,16 @@ import (
 )
 
 // TestSealingOfPaxosP1b checks how far partitioning examples/paxos's
-// acceptors by slot with the P1b sealed gets: the P1b's log is a lattice
-// fold crossed with the P1a, and its hydro.DemuxBy answers the proposer the
-// P1a names, so the step is refused only at the promise: state the P1a is
-// joined with, which partial partitioning would replicate.
+// acceptors by slot with the P1b sealed gets alone: the P1b's log is a
+// lattice fold, and its hydro.DemuxBy answers the proposer the promise
+// names, but the P1b answers each raise of the promise — a hydro.Unique of
+// the acceptor's own state — which sealing alone does not take as a
+// trigger: its trigger is a network input sent to every partition.
 func TestSealingOfPaxosP1b(t *testing.T) {
 	_, err := derive(t, "./examples/paxos", "Paxos", "derive X from Paxos\npartition acceptor into 2 sealing p1bsFrom\n")
 	require.Error(t, err)
 	msg := err.Error()
-	assert.Contains(t, msg, `partition acceptor into 2 sealing p1bsFrom: hydro.LatticeFold (bound to promise) is state of "acceptor" that the trigger is joined with before hydro.CrossJoin (`)
-	assert.Contains(t, msg, `it must be the same at every partition, replicated (partial partitioning, "replicating"), which sealing does not do`)
-	assert.NotContains(t, msg, "chooses", "the DemuxBy's receiver is known to come from the P1a")
+	assert.Contains(t, msg, `paxos.go:164:24: partition acceptor into 2 sealing p1bsFrom: hydro.Unique lies between the trigger and hydro.CrossJoin (`)
+	assert.Contains(t, msg, `is not functional (keeps state)`)
+	assert.NotContains(t, msg, "chooses", "the DemuxBy's receiver is known to come from the trigger")
 }

@@ -1,0 +1,58 @@
+package paxos
+
+import "github.com/hydrogo/hydro/hydro"
+
+// Acceptor functions.
+
+// promiseOfP1a is the promise a P1a asks for. Only a P1a raises an
+// acceptor's promise: a P2a is judged against it and raises nothing
+// (docs/protocols.md, "The acceptor").
+func promiseOfP1a(m P1a) Promise { return Promise{Ballot: m.Ballot} }
+
+// view is an acceptor's promise this tick, with its ID.
+type view struct {
+	Acceptor hydro.MemberID
+	Ballot   Ballot
+}
+
+func viewOf(p Promise, id hydro.MemberID) view {
+	return view{Acceptor: id, Ballot: p.Ballot}
+}
+
+// answered2 is an acceptor's phase-2b reply with the batch it accepts
+// and the P2a's checkpoint.
+type answered2 struct {
+	P2b        P2b
+	Cmds       []Command
+	Checkpoint uint64
+}
+
+// answer is an acceptor's phase-2b reply: it accepts a P2a whose ballot is
+// at least its promise (Max is then the P2a's ballot) and rejects one below
+// it (Max is the promise, which preempts the P2a's proposer).
+func answer(m P2a, v view) answered2 {
+	return answered2{P2b: P2b{Slot: m.Slot, Pos: m.Pos, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: maxBallot(v.Ballot, m.Ballot)}, Cmds: m.Cmds, Checkpoint: m.Checkpoint}
+}
+
+func voteOf(a answered2) P2b { return a.P2b }
+
+// promising is a promise made: above bottom, the ballot (0, 0) no
+// proposer uses.
+func promising(p Promise) bool { return !p.IsBot() }
+
+// promisedTo is a P1b without its log: the acceptor's promise, made to the
+// proposer of its ballot. The acceptor answers when its promise is raised
+// (hydro.Unique of the promise), not each P1a: the promise is the only
+// state a P1a changes.
+func promisedTo(p Promise, id hydro.MemberID) P1b {
+	return P1b{For: p.Ballot, Acceptor: id, Max: p.Ballot}
+}
+
+func toRequester(p P1b) hydro.MemberID { return p.For.Proposer }
+
+// withLog completes a P1b with the acceptor's log. It builds its result as
+// a literal, so that the analyses see that the log is the fold's value
+// and the rest the promise's.
+func withLog(p P1b, l AcceptorLog) P1b {
+	return P1b{For: p.For, Acceptor: p.Acceptor, Max: p.Max, Log: l}
+}
