@@ -103,7 +103,7 @@ type Sim struct {
 	nodes []*member
 	all   []int            // every node's index
 	byLoc map[string][]int // node indexes of every location's members
-	wire  []flight
+	wire  wire
 	// targets is post's scratch space.
 	targets []int
 	stats   Stats
@@ -196,7 +196,7 @@ func (s *Sim) post(dest hydro.Dest, msg message) {
 	s.targets = dest.AppendTargets(s.targets[:0], len(members))
 	for _, k := range s.targets {
 		t := members[k]
-		s.wire = append(s.wire, flight{to: t, msg: msg})
+		s.wire.push(flight{to: t, msg: msg})
 		s.stats.Sent++
 		s.trace(Send, t, msg.tag)
 	}
@@ -228,13 +228,13 @@ func (s *Sim) Seed() uint64 { return s.cfg.Seed }
 func (s *Sim) Now() time.Time { return s.now }
 
 // InFlight returns the number of messages on the wire.
-func (s *Sim) InFlight() int { return len(s.wire) }
+func (s *Sim) InFlight() int { return s.wire.Len() }
 
 // Quiet reports whether nothing is in flight and no node has pending work.
 // Timers do not count: a program that resends on a timer is never quiet, and
 // runs with RunUntil instead.
 func (s *Sim) Quiet() bool {
-	if len(s.wire) > 0 {
+	if s.wire.Len() > 0 {
 		return false
 	}
 	for _, m := range s.nodes {
@@ -264,7 +264,7 @@ func (s *Sim) Step() error {
 			busy = append(busy, i)
 		}
 	}
-	if len(s.wire) > 0 && (len(busy) == 0 || s.rng.IntN(2) == 0) {
+	if s.wire.Len() > 0 && (len(busy) == 0 || s.rng.IntN(2) == 0) {
 		return s.deliver()
 	}
 	var i int
@@ -326,7 +326,7 @@ func (s *Sim) crash(i int) error {
 	if d := m.node.durable(); d != nil {
 		d.Close()
 	}
-	s.wire = slices.DeleteFunc(s.wire, func(f flight) bool {
+	s.wire.removeFunc(func(f flight) bool {
 		if f.to != i {
 			return false
 		}
@@ -365,14 +365,14 @@ func (s *Sim) guard(i int, what string, fn func() error) (err error) {
 
 // deliver picks a message on the wire and delivers, duplicates or drops it.
 func (s *Sim) deliver() error {
-	k := s.rng.IntN(len(s.wire))
-	f := s.wire[k]
+	k := s.wire.at(s.rng.IntN(s.wire.Len()))
+	f := s.wire.slots[k]
 	fs := s.faults()
 	if fs.Duplicate > 0 && s.rng.Float64() < fs.Duplicate {
 		s.stats.Duplicated++
 		s.trace(Duplicate, f.to, f.msg.tag)
 	} else {
-		s.wire = slices.Delete(s.wire, k, k+1)
+		s.wire.remove(k)
 	}
 	if fs.Drop > 0 && s.rng.Float64() < fs.Drop {
 		s.stats.Dropped++
@@ -403,7 +403,7 @@ func (s *Sim) RunUntilQuiet(maxSteps int) error {
 	if s.Quiet() {
 		return nil
 	}
-	return fmt.Errorf("sim: seed %d: not quiet after %d steps (%d messages in flight)", s.cfg.Seed, maxSteps, len(s.wire))
+	return fmt.Errorf("sim: seed %d: not quiet after %d steps (%d messages in flight)", s.cfg.Seed, maxSteps, s.wire.Len())
 }
 
 // RunUntil steps until done reports true, checking before every step, or
