@@ -188,6 +188,9 @@ type Exec struct {
 // run changed (New: its mark and the answers it added).
 type touched struct {
 	Old, New SessionLattice
+	// cmds is the run's commands of the incarnation: the most answers
+	// the run can add to the session.
+	cmds int
 }
 
 // answer looks up the answer of seq, from the run or from before it.
@@ -205,16 +208,44 @@ func (t *touched) answer(seq uint64) (Reply, bool) {
 // executed is answered again with its answer.
 func execute(b batch) Exec {
 	x := Exec{Next: b.Run.Next + uint64(len(b.Run.Cmds)), Done: b.Run.Cmds}
-	kv := map[string]Cell{}
+	// A first pass sizes what the run fills, so that no map or slice
+	// grows command by command: the puts, the answers, and each session
+	// touched with its commands.
 	sess := map[uint64]*touched{}
+	cmds, puts := 0, 0
+	for _, c := range b.Run.Cmds {
+		for _, cmd := range c.Cmds {
+			if cmd.Op == OpNoop {
+				continue
+			}
+			cmds++
+			if cmd.Op == OpPut {
+				puts++
+			}
+			t, ok := sess[cmd.Inc]
+			if !ok {
+				old := b.Sessions[cmd.Inc]
+				t = &touched{Old: old, New: SessionLattice{Low: old.Low}}
+				sess[cmd.Inc] = t
+			}
+			t.cmds++
+		}
+	}
+	if cmds == 0 {
+		return x
+	}
+	kv := make(map[string]Cell, puts)
+	x.Replies = make([]Answer, 0, cmds)
 	for _, c := range b.Run.Cmds {
 		for _, cmd := range c.Cmds {
 			x.run(b, c, cmd, kv, sess)
 		}
 	}
+	x.Puts = make([]KV, 0, len(kv))
 	for k, c := range kv {
 		x.Puts = append(x.Puts, KV{Key: k, Cell: c})
 	}
+	x.Sessions = make([]Session, 0, len(sess))
 	for inc, t := range sess {
 		s := t.New
 		for seq := range s.Answers {
@@ -228,17 +259,12 @@ func execute(b batch) Exec {
 }
 
 // run executes one command of commit c, with the run's writes kv and
-// sessions sess so far.
+// sessions sess so far (every session the run touches is in sess).
 func (x *Exec) run(b batch, c Commit, cmd Command, kv map[string]Cell, sess map[uint64]*touched) {
 	if cmd.Op == OpNoop {
 		return
 	}
-	t, ok := sess[cmd.Inc]
-	if !ok {
-		old := b.Sessions[cmd.Inc]
-		t = &touched{Old: old, New: SessionLattice{Low: old.Low}}
-		sess[cmd.Inc] = t
-	}
+	t := sess[cmd.Inc]
 	// Raise the mark; the answers below it are forgotten once, after
 	// the run (none is looked up: a command below the mark is skipped).
 	t.New.Low = max(t.New.Low, cmd.Low)
@@ -262,7 +288,7 @@ func (x *Exec) run(b batch, c Commit, cmd Command, kv map[string]Cell, sess map[
 		r.Value, r.Found = cmd.Value, true
 	}
 	if t.New.Answers == nil {
-		t.New.Answers = map[uint64]Reply{}
+		t.New.Answers = make(map[uint64]Reply, t.cmds)
 	}
 	t.New.Answers[cmd.Seq] = r
 	if b.Replica.answers(c.Slot) {
