@@ -229,28 +229,6 @@ func decodeHydroCommit(src []byte, v *Commit) (int, error) {
 	return n, nil
 }
 
-func appendHydroCommitLattice(dst []byte, v *CommitLattice) []byte {
-	dst = netio.AppendBool(dst, v.Set)
-	dst = appendHydroCommit(dst, &v.Commit)
-	return dst
-}
-
-func decodeHydroCommitLattice(src []byte, v *CommitLattice) (int, error) {
-	var (
-		n, m int
-		err  error
-	)
-	if v.Set, m, err = netio.DecodeBool(src[n:]); err != nil {
-		return 0, fmt.Errorf("paxos.CommitLattice.Set: %w", err)
-	}
-	n += m
-	if m, err = decodeHydroCommit(src[n:], &v.Commit); err != nil {
-		return 0, fmt.Errorf("paxos.CommitLattice.Commit: %w", err)
-	}
-	n += m
-	return n, nil
-}
-
 func appendHydroDirected(dst []byte, v *Directed) []byte {
 	dst = appendHydroHydroMemberID(dst, &v.To)
 	dst = appendHydroCommand(dst, &v.Cmd)
@@ -819,28 +797,6 @@ func decodeHydroSliceSession(src []byte, v *[]Session) (int, error) {
 		n += m
 	}
 	*v = s
-	return n, nil
-}
-
-func appendHydroSlotted(dst []byte, v *Slotted) []byte {
-	dst = netio.AppendUint64(dst, v.Pos)
-	dst = appendHydroCommitLattice(dst, &v.C)
-	return dst
-}
-
-func decodeHydroSlotted(src []byte, v *Slotted) (int, error) {
-	var (
-		n, m int
-		err  error
-	)
-	if v.Pos, m, err = netio.DecodeUint64(src[n:]); err != nil {
-		return 0, fmt.Errorf("paxos.Slotted.Pos: %w", err)
-	}
-	n += m
-	if m, err = decodeHydroCommitLattice(src[n:], &v.C); err != nil {
-		return 0, fmt.Errorf("paxos.Slotted.C: %w", err)
-	}
-	n += m
 	return n, nil
 }
 

@@ -60,9 +60,10 @@ func ring(window uint64) uint64 {
 // log to the proposer of the new ballot, and logs each answer to a P2a on
 // output votes. Everything it answers was synced first.
 //
-// Replica: a durable log of commits, a durable store, durable client
-// sessions and a durable executed prefix; it executes commits in slot
-// order, each command at most once, and answers the client.
+// Replica: a ring of the commits it received (in memory: a restarted
+// replica gets them again from the leader), a durable store, durable
+// client sessions and a durable executed prefix; it executes commits in
+// slot order, each command at most once, and answers the client.
 //
 //hydro:flow
 func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) {
@@ -179,10 +180,14 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	installed, install := hydro.Cycle[Snapshot](replicas)
 	applied := hydro.Union(appliedIn, hydro.Map(installed, snapshotApplied))
 	next := hydro.Fold(hydro.ReduceKeyed(applied, raiseApplied, hydro.Durable), noApplied, takeApplied)
+	// The ring of commits is not durable: a commit is a chosen value,
+	// which the leader sends again to a replica whose prefix stops
+	// advancing, so a restarted replica loses nothing it needs, and its
+	// log and snapshots hold its effects, not every batch twice.
 	slots := hydro.MergeKeyed(hydro.FilterMap(hydro.CrossJoin(committed, next, arrival, hydro.Tick, hydro.Tick), func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	}), hydro.Durable)
+	}), hydro.Static)
 	kv := hydro.MergeKeyed(hydro.Union(putsIn, hydro.FlatMap(installed, snapshotKVs)), hydro.Durable)
 	clients := hydro.MergeKeyed(hydro.Union(sessionsIn, hydro.FlatMap(installed, snapshotSessions)), hydro.Durable)
 	progressTimer := hydro.Timer(replicas, ProgressPeriod)

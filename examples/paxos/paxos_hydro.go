@@ -54,62 +54,62 @@ type PaxosClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, paxos.go:73): this tick's input.
+	// hydro.Source (node 0, paxos.go:74): this tick's input.
 	n0Buf []Request
-	// hydro.Timer (node 1, paxos.go:74): the period, the next due time, whether it fired.
+	// hydro.Timer (node 1, paxos.go:75): the period, the next due time, whether it fired.
 	n1Period time.Duration
 	n1Due    time.Time
 	n1Fired  bool
-	// hydro.Reduce (node 3, paxos.go:74): the accumulator, once an item arrived.
+	// hydro.Reduce (node 3, paxos.go:75): the accumulator, once an item arrived.
 	n3Acc  uint64
 	n3Have bool
-	// hydro.Enumerate (node 4, paxos.go:75): the next item's index.
+	// hydro.Enumerate (node 4, paxos.go:76): the next item's index.
 	n4Next int
-	// hydro.CrossJoin (node 5, paxos.go:75): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 5, paxos.go:76): the stored sides' items in arrival order.
 	n5R []uint64
-	// hydro.AntiJoin (node 10, paxos.go:80): the keys of the negative input.
+	// hydro.AntiJoin (node 10, paxos.go:81): the keys of the negative input.
 	n10Neg hydro.IntSet[uint64]
-	// hydro.Join (node 11, paxos.go:81): the stored sides' items, per key in arrival order.
+	// hydro.Join (node 11, paxos.go:82): the stored sides' items, per key in arrival order.
 	n11RIndex  hydro.IntIndex[uint64]
 	n11RGroups [][]Command
-	// hydro.Unique (node 12, paxos.go:81): the items seen.
+	// hydro.Unique (node 12, paxos.go:82): the items seen.
 	n12Seen map[Reply]struct{}
-	// hydro.Sink (node 13, paxos.go:81): this tick's output.
+	// hydro.Sink (node 13, paxos.go:82): this tick's output.
 	n13Out []Reply
-	// hydro.DeferTickLazy (node 14, paxos.go:82): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 14, paxos.go:83): the items of this tick and of the next.
 	n14Now  []Command
 	n14Next []Command
-	// hydro.Fold (node 15, paxos.go:83): the accumulator.
+	// hydro.Fold (node 15, paxos.go:84): the accumulator.
 	n15Acc  uint64
 	n15Init bool
-	// hydro.Timer (node 16, paxos.go:84): the period, the next due time, whether it fired.
+	// hydro.Timer (node 16, paxos.go:85): the period, the next due time, whether it fired.
 	n16Period time.Duration
 	n16Due    time.Time
 	n16Fired  bool
-	// hydro.CrossJoin (node 17, paxos.go:84): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 17, paxos.go:85): the stored sides' items in arrival order.
 	n17L []Command
-	// hydro.Fold (node 19, paxos.go:88): the accumulator.
+	// hydro.Fold (node 19, paxos.go:89): the accumulator.
 	n19Acc  Ballot
 	n19Init bool
-	// hydro.CrossJoin (node 20, paxos.go:89): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 20, paxos.go:90): the stored sides' items in arrival order.
 	n20R []uint64
-	// hydro.CrossJoin (node 21, paxos.go:89): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 21, paxos.go:90): the stored sides' items in arrival order.
 	n21L []Command
-	// hydro.CrossJoin (node 26, paxos.go:92): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 26, paxos.go:93): the stored sides' items in arrival order.
 	n26R []uint64
-	// hydro.Send (node 155, paxos.go:209): the items received since the last tick.
+	// hydro.Send (node 155, paxos.go:214): the items received since the last tick.
 	n155Recv []Answer
-	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:75) to hydro.CrossJoin (node 5, paxos.go:75).
+	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:76) to hydro.CrossJoin (node 5, paxos.go:76).
 	h4To5Port0 []hydro.Indexed[Request]
-	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:76) to hydro.Union (node 9, paxos.go:79).
+	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:77) to hydro.Union (node 9, paxos.go:80).
 	h6To9Port1 []Command
-	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:78) to hydro.Join (node 11, paxos.go:81).
+	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:79) to hydro.Join (node 11, paxos.go:82).
 	h8To11Port0 []Reply
-	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:75) to hydro.CrossJoin (node 20, paxos.go:89).
+	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:76) to hydro.CrossJoin (node 20, paxos.go:90).
 	h5To20Port0 []Command
-	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:88) to hydro.CrossJoin (node 21, paxos.go:89).
+	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:89) to hydro.CrossJoin (node 21, paxos.go:90).
 	h19To21Port1 []Ballot
-	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:84) to hydro.CrossJoin (node 26, paxos.go:92).
+	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:85) to hydro.CrossJoin (node 26, paxos.go:93).
 	h17To26Port0 []Command
 }
 
@@ -122,9 +122,9 @@ func NewPaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], 
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:74:52*/ Timeout /*line paxos_hydro.go:125:78*/
+	nd.n1Period = /*line paxos.go:75:52*/ Timeout /*line paxos_hydro.go:125:78*/
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:84:57*/ Timeout /*line paxos_hydro.go:127:79*/
+	nd.n16Period = /*line paxos.go:85:57*/ Timeout /*line paxos_hydro.go:127:79*/
 	return nd
 }
 
@@ -217,7 +217,7 @@ func (nd *PaxosClient) subgraph3() {
 		v11 := answerBallot(v9)
 		{
 			b := v11
-			/*line replica.go:385:42*/ {
+			/*line replica.go:411:42*/ {
 				acc12 = maxBallot(acc12, b)
 			} /*line paxos_hydro.go:222:36*/
 		}
@@ -245,7 +245,7 @@ func (nd *PaxosClient) subgraph4() {
 				nd.n14Next = append(nd.n14Next, v17)
 				{
 					c := v17
-					/*line replica.go:368:37*/ {
+					/*line replica.go:394:37*/ {
 						acc18 = min(acc18, c.Seq)
 					} /*line paxos_hydro.go:250:38*/
 				}
@@ -273,7 +273,7 @@ func (nd *PaxosClient) subgraph4() {
 			nd.n14Next = append(nd.n14Next, v22)
 			{
 				c := v22
-				/*line replica.go:368:37*/ {
+				/*line replica.go:394:37*/ {
 					acc18 = min(acc18, c.Seq)
 				} /*line paxos_hydro.go:278:37*/
 			}
@@ -413,10 +413,10 @@ func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 		var v Answer
 		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:209: %w", err)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:214: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:209: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:214: %d bytes after the item", len(payload)-n)
 		}
 		nd.n155Recv = append(nd.n155Recv, v)
 		return nil
@@ -476,75 +476,75 @@ type PaxosProposer struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.ClusterSize (node 35, paxos.go:100): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 35, paxos.go:101): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n35Size int
 	n35Done bool
-	// hydro.SelfID (node 36, paxos.go:102): whether the member id was emitted.
+	// hydro.SelfID (node 36, paxos.go:103): whether the member id was emitted.
 	n36Done bool
-	// hydro.CrossJoin (node 37, paxos.go:102): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 37, paxos.go:103): the stored sides' items in arrival order.
 	n37L []hydro.MemberID
 	n37R []int
-	// hydro.ClusterSize (node 38, paxos.go:103): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 38, paxos.go:104): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n38Size int
 	n38Done bool
-	// hydro.CrossJoin (node 39, paxos.go:101): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 39, paxos.go:102): the stored sides' items in arrival order.
 	n39L []Config
 	n39R []int
-	// hydro.MergeKeyed (node 43, paxos.go:112): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 43, paxos.go:113): the groups in order of first appearance.
 	n43Index hydro.IntIndex[uint64]
 	n43Accs  []Tally
 	// the groups changed in this tick, and whether each group is among them.
 	n43Changed []int
 	n43Touched []bool
-	// hydro.ClusterSize (node 46, paxos.go:118): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 46, paxos.go:119): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n46Size int
 	n46Done bool
-	// hydro.CrossJoin (node 47, paxos.go:118): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 47, paxos.go:119): the stored sides' items in arrival order.
 	n47L []chosen
 	n47R []int
-	// hydro.Timer (node 58, paxos.go:128): the period, the next due time, whether it fired.
+	// hydro.Timer (node 58, paxos.go:129): the period, the next due time, whether it fired.
 	n58Period time.Duration
 	n58Due    time.Time
 	n58Fired  bool
-	// hydro.Fold (node 61, paxos.go:130): the accumulator.
+	// hydro.Fold (node 61, paxos.go:131): the accumulator.
 	n61Acc  Inbox
 	n61Init bool
-	// hydro.CrossJoin (node 62, paxos.go:130): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 62, paxos.go:131): the stored sides' items in arrival order.
 	n62L []Inbox
 	n62R []Config
-	// hydro.Fold (node 63, paxos.go:131): the accumulator.
+	// hydro.Fold (node 63, paxos.go:132): the accumulator.
 	n63Acc  Core
 	n63Init bool
-	// hydro.ReduceKeyed (node 68, paxos.go:137): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 68, paxos.go:138): the groups in order of first appearance.
 	n68Index hydro.IntIndex[uint8]
 	n68Accs  []Used
 	// the groups changed this tick, to log at its end.
 	n68Mark  []bool
 	n68Dirty []int
-	// hydro.DeferTickLazy (node 70, paxos.go:137): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 70, paxos.go:138): the items of this tick and of the next.
 	n70Now  []Event
 	n70Next []Event
-	// hydro.Demux (node 23, paxos.go:90): the items received since the last tick.
+	// hydro.Demux (node 23, paxos.go:91): the items received since the last tick.
 	n23Recv []Directed
-	// hydro.Broadcast (node 28, paxos.go:92): the items received since the last tick.
+	// hydro.Broadcast (node 28, paxos.go:93): the items received since the last tick.
 	n28Recv []Command
-	// hydro.Demux (node 52, paxos.go:124): the items received since the last tick.
+	// hydro.Demux (node 52, paxos.go:125): the items received since the last tick.
 	n52Recv []P2b
-	// hydro.Demux (node 55, paxos.go:126): the items received since the last tick.
+	// hydro.Demux (node 55, paxos.go:127): the items received since the last tick.
 	n55Recv []Commit
-	// hydro.Broadcast (node 65, paxos.go:132): the items received since the last tick.
+	// hydro.Broadcast (node 65, paxos.go:133): the items received since the last tick.
 	n65Recv []Heartbeat
-	// hydro.Demux (node 83, paxos.go:163): the items received since the last tick.
+	// hydro.Demux (node 83, paxos.go:164): the items received since the last tick.
 	n83Recv []P2b
-	// hydro.Demux (node 88, paxos.go:166): the items received since the last tick.
+	// hydro.Demux (node 88, paxos.go:167): the items received since the last tick.
 	n88Recv []P1b
-	// hydro.Broadcast (node 170, paxos.go:218): the items received since the last tick.
+	// hydro.Broadcast (node 170, paxos.go:223): the items received since the last tick.
 	n170Recv []Progress
-	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:115) to hydro.Join (node 45, paxos.go:118).
+	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:116) to hydro.Join (node 45, paxos.go:119).
 	h44To45Port0 []Votes
-	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:118) to hydro.CrossJoin (node 47, paxos.go:118).
+	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:119) to hydro.CrossJoin (node 47, paxos.go:119).
 	h46To47Port1 []int
-	// h40To62Port1 is the handoff from hydro.Map (node 40, paxos.go:104) to hydro.CrossJoin (node 62, paxos.go:130).
+	// h40To62Port1 is the handoff from hydro.Map (node 40, paxos.go:105) to hydro.CrossJoin (node 62, paxos.go:131).
 	h40To62Port1 []Config
 }
 
@@ -557,7 +557,7 @@ func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:128:36*/ HeartbeatPeriod /*line paxos_hydro.go:560:88*/
+	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line paxos_hydro.go:560:88*/
 	return nd
 }
 
@@ -838,10 +838,10 @@ func (nd *PaxosProposer) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Filter (49), hydro.Demux (83).
 func (nd *PaxosProposer) subgraph1() {
-	udf32 := /*line paxos.go:112:46*/ func(p P2b) Tally {
+	udf32 := /*line paxos.go:113:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
 	} /*line paxos_hydro.go:843:34*/
-	udf38 := /*line paxos.go:115:27*/ func(p P2b) Votes {
+	udf38 := /*line paxos.go:116:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
 	} /*line paxos_hydro.go:846:34*/
 	for _, v28 := range nd.n83Recv {
@@ -881,7 +881,7 @@ func (nd *PaxosProposer) subgraph1() {
 // subgraph2 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *PaxosProposer) subgraph2() {
 	window := nd.window
-	udf45 := /*line paxos.go:104:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:884:127*/
+	udf45 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:884:127*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -1135,7 +1135,7 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 			err98 = fmt.Errorf("%d bytes after the item", len(item)-n97)
 		}
 		if err98 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 68, paxos.go:137): %w", err98)
+			return fmt.Errorf("hydro.ReduceKeyed (node 68, paxos.go:138): %w", err98)
 		}
 		k99 := v96.Key
 		i100, ok101 := nd.n68Index.Get(k99)
@@ -1262,10 +1262,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Directed
 		n, err := decodeHydroDirected(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:90: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:91: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:90: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:91: %d bytes after the item", len(payload)-n)
 		}
 		nd.n23Recv = append(nd.n23Recv, v)
 		return nil
@@ -1273,10 +1273,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:92: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:93: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:92: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:93: %d bytes after the item", len(payload)-n)
 		}
 		nd.n28Recv = append(nd.n28Recv, v)
 		return nil
@@ -1284,10 +1284,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:124: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:125: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:124: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:125: %d bytes after the item", len(payload)-n)
 		}
 		nd.n52Recv = append(nd.n52Recv, v)
 		return nil
@@ -1295,10 +1295,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:126: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:127: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:126: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:127: %d bytes after the item", len(payload)-n)
 		}
 		nd.n55Recv = append(nd.n55Recv, v)
 		return nil
@@ -1306,10 +1306,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Heartbeat
 		n, err := decodeHydroHeartbeat(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:132: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:133: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:132: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:133: %d bytes after the item", len(payload)-n)
 		}
 		nd.n65Recv = append(nd.n65Recv, v)
 		return nil
@@ -1317,10 +1317,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:163: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:164: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:163: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:164: %d bytes after the item", len(payload)-n)
 		}
 		nd.n83Recv = append(nd.n83Recv, v)
 		return nil
@@ -1328,10 +1328,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v P1b
 		n, err := decodeHydroP1b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:166: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:167: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:166: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:167: %d bytes after the item", len(payload)-n)
 		}
 		nd.n88Recv = append(nd.n88Recv, v)
 		return nil
@@ -1339,10 +1339,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:218: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:223: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:218: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:223: %d bytes after the item", len(payload)-n)
 		}
 		nd.n170Recv = append(nd.n170Recv, v)
 		return nil
@@ -1401,41 +1401,41 @@ type PaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 74, paxos.go:151): whether the member id was emitted.
+	// hydro.SelfID (node 74, paxos.go:152): whether the member id was emitted.
 	n74Done bool
-	// hydro.LatticeFold (node 76, paxos.go:152): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 76, paxos.go:153): the accumulator, starting at bottom.
 	n76Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
 	n76Changed []Promise
-	// hydro.CrossJoin (node 77, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 77, paxos.go:154): the stored sides' items in arrival order.
 	n77L []Promise
 	n77R []hydro.MemberID
-	// hydro.CrossJoin (node 78, paxos.go:156): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 78, paxos.go:157): the stored sides' items in arrival order.
 	n78R []view
-	// hydro.LatticeFold (node 81, paxos.go:158): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 81, paxos.go:159): the accumulator, starting at bottom.
 	n81Acc AcceptorLog
 	// the items that changed the accumulator this tick, to log at its end.
 	n81Changed []AcceptorLog
-	// hydro.Sink (node 82, paxos.go:162): this tick's output.
+	// hydro.Sink (node 82, paxos.go:163): this tick's output.
 	n82Out []P2b
-	// hydro.Unique (node 85, paxos.go:164): the items seen.
+	// hydro.Unique (node 85, paxos.go:165): the items seen.
 	n85Seen map[Promise]struct{}
-	// hydro.CrossJoin (node 86, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 86, paxos.go:166): the stored sides' items in arrival order.
 	n86L []Promise
 	n86R []hydro.MemberID
-	// hydro.CrossJoin (node 87, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 87, paxos.go:166): the stored sides' items in arrival order.
 	n87R []AcceptorLog
-	// hydro.Broadcast (node 71, paxos.go:138): the items received since the last tick.
+	// hydro.Broadcast (node 71, paxos.go:139): the items received since the last tick.
 	n71Recv []P1a
-	// hydro.Broadcast (node 73, paxos.go:140): the items received since the last tick.
+	// hydro.Broadcast (node 73, paxos.go:141): the items received since the last tick.
 	n73Recv []P2a
-	// h74To77Port1 is the handoff from hydro.SelfID (node 74, paxos.go:151) to hydro.CrossJoin (node 77, paxos.go:153).
+	// h74To77Port1 is the handoff from hydro.SelfID (node 74, paxos.go:152) to hydro.CrossJoin (node 77, paxos.go:154).
 	h74To77Port1 []hydro.MemberID
-	// h73To78Port0 is the handoff from hydro.Broadcast (node 73, paxos.go:140) to hydro.CrossJoin (node 78, paxos.go:156).
+	// h73To78Port0 is the handoff from hydro.Broadcast (node 73, paxos.go:141) to hydro.CrossJoin (node 78, paxos.go:157).
 	h73To78Port0 []P2a
-	// h74To86Port1 is the handoff from hydro.SelfID (node 74, paxos.go:151) to hydro.CrossJoin (node 86, paxos.go:165).
+	// h74To86Port1 is the handoff from hydro.SelfID (node 74, paxos.go:152) to hydro.CrossJoin (node 86, paxos.go:166).
 	h74To86Port1 []hydro.MemberID
-	// h86To87Port0 is the handoff from hydro.CrossJoin (node 86, paxos.go:165) to hydro.CrossJoin (node 87, paxos.go:165).
+	// h86To87Port0 is the handoff from hydro.CrossJoin (node 86, paxos.go:166) to hydro.CrossJoin (node 87, paxos.go:166).
 	h86To87Port0 []P1b
 }
 
@@ -1510,7 +1510,7 @@ func (nd *PaxosAcceptor) subgraph2() {
 
 // subgraph3 runs stratum 1: hydro.LatticeFold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.Map (80), hydro.Sink (82), hydro.Filter (84), hydro.Unique (85), hydro.CrossJoin (86).
 func (nd *PaxosAcceptor) subgraph3() {
-	udf20 := /*line paxos.go:158:47*/ func(a answered2) AcceptorLog {
+	udf20 := /*line paxos.go:159:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
 	} /*line paxos_hydro.go:1516:35*/
@@ -1603,7 +1603,7 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err32 = fmt.Errorf("%d bytes after the item", len(item)-n31)
 		}
 		if err32 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 76, paxos.go:152): %w", err32)
+			return fmt.Errorf("hydro.LatticeFold (node 76, paxos.go:153): %w", err32)
 		}
 		nd.n76Acc.Merge(v30)
 		return nil
@@ -1614,7 +1614,7 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err37 = fmt.Errorf("%d bytes after the item", len(item)-n36)
 		}
 		if err37 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 81, paxos.go:158): %w", err37)
+			return fmt.Errorf("hydro.LatticeFold (node 81, paxos.go:159): %w", err37)
 		}
 		nd.n81Acc.Merge(v35)
 		return nil
@@ -1713,10 +1713,10 @@ func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P1a
 		n, err := decodeHydroP1a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:138: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:139: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:138: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:139: %d bytes after the item", len(payload)-n)
 		}
 		nd.n71Recv = append(nd.n71Recv, v)
 		return nil
@@ -1724,10 +1724,10 @@ func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:140: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:141: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:140: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:141: %d bytes after the item", len(payload)-n)
 		}
 		nd.n73Recv = append(nd.n73Recv, v)
 		return nil
@@ -1778,159 +1778,157 @@ type PaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 89, paxos.go:171): whether the member id was emitted.
+	// hydro.SelfID (node 89, paxos.go:172): whether the member id was emitted.
 	n89Done bool
-	// hydro.ReduceKeyed (node 102, paxos.go:181): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 102, paxos.go:182): the groups in order of first appearance.
 	n102Index hydro.IntIndex[uint8]
 	n102Accs  []Applied
 	// the groups changed this tick, to log at its end.
 	n102Mark  []bool
 	n102Dirty []int
-	// hydro.Fold (node 103, paxos.go:181): the accumulator.
+	// hydro.Fold (node 103, paxos.go:182): the accumulator.
 	n103Acc  uint64
 	n103Init bool
-	// hydro.CrossJoin (node 104, paxos.go:182): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 104, paxos.go:187): the stored sides' items in arrival order.
 	n104R []uint64
-	// hydro.MergeKeyed (node 106, paxos.go:182): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 106, paxos.go:187): the groups in order of first appearance.
 	n106Index hydro.IntIndex[uint64]
 	n106Accs  []Slotted
-	// the items that started or changed a group this tick, to log at its end.
-	n106Logged []Slotted
 	// the groups changed in this tick, and whether each group is among them.
 	n106Changed []int
 	n106Touched []bool
-	// hydro.MergeKeyed (node 109, paxos.go:186): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 109, paxos.go:191): the groups in order of first appearance.
 	n109Index map[string]int
 	n109Accs  []KV
 	// the items that started or changed a group this tick, to log at its end.
 	n109Logged []KV
-	// hydro.MergeKeyed (node 112, paxos.go:187): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 112, paxos.go:192): the groups in order of first appearance.
 	n112Index hydro.IntIndex[uint64]
 	n112Accs  []Session
 	// the items that started or changed a group this tick, to log at its end.
 	n112Logged []Session
-	// hydro.Timer (node 113, paxos.go:188): the period, the next due time, whether it fired.
+	// hydro.Timer (node 113, paxos.go:193): the period, the next due time, whether it fired.
 	n113Period time.Duration
 	n113Due    time.Time
 	n113Fired  bool
-	// hydro.Fold (node 118, paxos.go:189): the accumulator.
+	// hydro.Fold (node 118, paxos.go:194): the accumulator.
 	n118Acc  int
 	n118Init bool
-	// hydro.CrossJoin (node 120, paxos.go:190): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 120, paxos.go:195): the stored sides' items in arrival order.
 	n120R []uint64
-	// hydro.Fold (node 122, paxos.go:193): the accumulator.
+	// hydro.Fold (node 122, paxos.go:198): the accumulator.
 	n122Acc  uint64
 	n122Init bool
-	// hydro.CrossJoin (node 123, paxos.go:194): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 123, paxos.go:199): the stored sides' items in arrival order.
 	n123L []uint64
-	// hydro.Fold (node 126, paxos.go:199): the accumulator.
+	// hydro.Fold (node 126, paxos.go:204): the accumulator.
 	n126Acc  []Commit
 	n126Init bool
-	// hydro.CrossJoin (node 127, paxos.go:199): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 127, paxos.go:204): the stored sides' items in arrival order.
 	n127L [][]Commit
-	// hydro.Unique (node 129, paxos.go:200): the items seen.
+	// hydro.Unique (node 129, paxos.go:205): the items seen.
 	n129Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 131, paxos.go:200): the accumulator.
+	// hydro.Fold (node 131, paxos.go:205): the accumulator.
 	n131Acc  map[string]Cell
 	n131Init bool
-	// hydro.Unique (node 133, paxos.go:201): the items seen.
+	// hydro.Unique (node 133, paxos.go:206): the items seen.
 	n133Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 135, paxos.go:201): the accumulator.
+	// hydro.Fold (node 135, paxos.go:206): the accumulator.
 	n135Acc  map[uint64]SessionLattice
 	n135Init bool
-	// hydro.ClusterSize (node 136, paxos.go:202): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 136, paxos.go:207): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n136Size int
 	n136Done bool
-	// hydro.CrossJoin (node 137, paxos.go:202): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 137, paxos.go:207): the stored sides' items in arrival order.
 	n137L []hydro.MemberID
 	n137R []int
-	// hydro.CrossJoin (node 138, paxos.go:203): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 138, paxos.go:208): the stored sides' items in arrival order.
 	n138R []map[string]Cell
-	// hydro.CrossJoin (node 139, paxos.go:203): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 139, paxos.go:208): the stored sides' items in arrival order.
 	n139L []batch
 	n139R []map[uint64]SessionLattice
-	// hydro.CrossJoin (node 140, paxos.go:203): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 140, paxos.go:208): the stored sides' items in arrival order.
 	n140L []batch
 	n140R []replica
-	// hydro.DeferTick (node 144, paxos.go:205): the items of this tick and of the next.
+	// hydro.DeferTick (node 144, paxos.go:210): the items of this tick and of the next.
 	n144Now  []Applied
 	n144Next []Applied
-	// hydro.DeferTick (node 146, paxos.go:206): the items of this tick and of the next.
+	// hydro.DeferTick (node 146, paxos.go:211): the items of this tick and of the next.
 	n146Now  []KV
 	n146Next []KV
-	// hydro.DeferTick (node 148, paxos.go:207): the items of this tick and of the next.
+	// hydro.DeferTick (node 148, paxos.go:212): the items of this tick and of the next.
 	n148Now  []Session
 	n148Next []Session
-	// hydro.DeferTick (node 150, paxos.go:208): the items of this tick and of the next.
+	// hydro.DeferTick (node 150, paxos.go:213): the items of this tick and of the next.
 	n150Now  []Commit
 	n150Next []Commit
-	// hydro.CrossJoin (node 151, paxos.go:208): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 151, paxos.go:213): the stored sides' items in arrival order.
 	n151R []hydro.MemberID
-	// hydro.Sink (node 152, paxos.go:208): this tick's output.
+	// hydro.Sink (node 152, paxos.go:213): this tick's output.
 	n152Out []Executed
-	// hydro.DeferTick (node 154, paxos.go:209): the items of this tick and of the next.
+	// hydro.DeferTick (node 154, paxos.go:214): the items of this tick and of the next.
 	n154Now  []Answer
 	n154Next []Answer
-	// hydro.Unique (node 159, paxos.go:212): the items seen.
+	// hydro.Unique (node 159, paxos.go:217): the items seen.
 	n159Seen hydro.IntSet[hydro.MemberID]
-	// hydro.CrossJoin (node 160, paxos.go:213): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 160, paxos.go:218): the stored sides' items in arrival order.
 	n160R []KV
-	// hydro.Fold (node 161, paxos.go:213): the accumulator.
+	// hydro.Fold (node 161, paxos.go:218): the accumulator.
 	n161Acc  []KV
 	n161Init bool
-	// hydro.CrossJoin (node 162, paxos.go:214): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 162, paxos.go:219): the stored sides' items in arrival order.
 	n162R []Session
-	// hydro.Fold (node 163, paxos.go:214): the accumulator.
+	// hydro.Fold (node 163, paxos.go:219): the accumulator.
 	n163Acc  []Session
 	n163Init bool
-	// hydro.CrossJoin (node 164, paxos.go:215): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 164, paxos.go:220): the stored sides' items in arrival order.
 	n164R []uint64
-	// hydro.CrossJoin (node 165, paxos.go:215): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 165, paxos.go:220): the stored sides' items in arrival order.
 	n165L []Snapshot
 	n165R [][]KV
-	// hydro.CrossJoin (node 166, paxos.go:215): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 166, paxos.go:220): the stored sides' items in arrival order.
 	n166L []Snapshot
 	n166R [][]Session
-	// hydro.CrossJoin (node 168, paxos.go:218): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 168, paxos.go:223): the stored sides' items in arrival order.
 	n168R []Run
-	// hydro.CrossJoin (node 169, paxos.go:218): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 169, paxos.go:223): the stored sides' items in arrival order.
 	n169L []Run
 	n169R []hydro.MemberID
-	// hydro.Broadcast (node 91, paxos.go:172): the items received since the last tick.
+	// hydro.Broadcast (node 91, paxos.go:173): the items received since the last tick.
 	n91Recv []Commit
-	// hydro.Demux (node 93, paxos.go:173): the items received since the last tick.
+	// hydro.Demux (node 93, paxos.go:174): the items received since the last tick.
 	n93Recv []Resend
-	// hydro.Demux (node 157, paxos.go:212): the items received since the last tick.
+	// hydro.Demux (node 157, paxos.go:217): the items received since the last tick.
 	n157Recv []Transfer
-	// hydro.Demux (node 167, paxos.go:217): the items received since the last tick.
+	// hydro.Demux (node 167, paxos.go:222): the items received since the last tick.
 	n167Recv []Snapshot
-	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:172) to hydro.CrossJoin (node 104, paxos.go:182).
+	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:173) to hydro.CrossJoin (node 104, paxos.go:187).
 	h95To104Port0 []Commit
-	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:190) to hydro.CrossJoin (node 120, paxos.go:190).
+	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:195) to hydro.CrossJoin (node 120, paxos.go:195).
 	h119To120Port0 []int
-	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:193) to hydro.CrossJoin (node 123, paxos.go:194).
+	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:198) to hydro.CrossJoin (node 123, paxos.go:199).
 	h122To123Port1 []uint64
-	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:194) to hydro.Join (node 125, paxos.go:199).
+	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:199) to hydro.Join (node 125, paxos.go:204).
 	h124To125Port0 []Probe
-	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:190) to hydro.CrossJoin (node 127, paxos.go:199).
+	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:195) to hydro.CrossJoin (node 127, paxos.go:204).
 	h120To127Port1 []uint64
-	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:186) to hydro.Join (node 130, paxos.go:200).
+	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:191) to hydro.Join (node 130, paxos.go:205).
 	h109To130Port1 []KV
-	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:187) to hydro.Join (node 134, paxos.go:201).
+	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:192) to hydro.Join (node 134, paxos.go:206).
 	h112To134Port1 []Session
-	// h127To138Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:199) to hydro.CrossJoin (node 138, paxos.go:203).
+	// h127To138Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:204) to hydro.CrossJoin (node 138, paxos.go:208).
 	h127To138Port0 []Run
-	// h137To140Port1 is the handoff from hydro.CrossJoin (node 137, paxos.go:202) to hydro.CrossJoin (node 140, paxos.go:203).
+	// h137To140Port1 is the handoff from hydro.CrossJoin (node 137, paxos.go:207) to hydro.CrossJoin (node 140, paxos.go:208).
 	h137To140Port1 []replica
-	// h159To160Port0 is the handoff from hydro.Unique (node 159, paxos.go:212) to hydro.CrossJoin (node 160, paxos.go:213).
+	// h159To160Port0 is the handoff from hydro.Unique (node 159, paxos.go:217) to hydro.CrossJoin (node 160, paxos.go:218).
 	h159To160Port0 []hydro.MemberID
-	// h159To162Port0 is the handoff from hydro.Unique (node 159, paxos.go:212) to hydro.CrossJoin (node 162, paxos.go:214).
+	// h159To162Port0 is the handoff from hydro.Unique (node 159, paxos.go:217) to hydro.CrossJoin (node 162, paxos.go:219).
 	h159To162Port0 []hydro.MemberID
-	// h159To164Port0 is the handoff from hydro.Unique (node 159, paxos.go:212) to hydro.CrossJoin (node 164, paxos.go:215).
+	// h159To164Port0 is the handoff from hydro.Unique (node 159, paxos.go:217) to hydro.CrossJoin (node 164, paxos.go:220).
 	h159To164Port0 []hydro.MemberID
-	// h113To168Port0 is the handoff from hydro.Timer (node 113, paxos.go:188) to hydro.CrossJoin (node 168, paxos.go:218).
+	// h113To168Port0 is the handoff from hydro.Timer (node 113, paxos.go:193) to hydro.CrossJoin (node 168, paxos.go:223).
 	h113To168Port0 []time.Time
-	// h89To169Port1 is the handoff from hydro.SelfID (node 89, paxos.go:171) to hydro.CrossJoin (node 169, paxos.go:218).
+	// h89To169Port1 is the handoff from hydro.SelfID (node 89, paxos.go:172) to hydro.CrossJoin (node 169, paxos.go:223).
 	h89To169Port1 []hydro.MemberID
 }
 
@@ -1944,7 +1942,7 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:188:41*/ ProgressPeriod /*line paxos_hydro.go:1947:89*/
+	nd.n113Period = /*line paxos.go:193:41*/ ProgressPeriod /*line paxos_hydro.go:1945:89*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -2090,14 +2088,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2093:37*/
+			} /*line paxos_hydro.go:2091:37*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2100:37*/
+			} /*line paxos_hydro.go:2098:37*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -2110,14 +2108,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2113:37*/
+			} /*line paxos_hydro.go:2111:37*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2120:37*/
+			} /*line paxos_hydro.go:2118:37*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -2131,7 +2129,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2134:37*/
+			} /*line paxos_hydro.go:2132:37*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -2156,7 +2154,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2159:37*/
+			} /*line paxos_hydro.go:2157:37*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -2217,7 +2215,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2220:37*/
+			} /*line paxos_hydro.go:2218:37*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -2238,11 +2236,11 @@ func (nd *PaxosReplica) subgraph1() {
 					nd.n109Logged = append(nd.n109Logged, v50)
 				}
 			}
-			/*line replica.go:343:45*/ {
+			/*line replica.go:369:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2245:37*/
+			} /*line paxos_hydro.go:2243:37*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -2263,11 +2261,11 @@ func (nd *PaxosReplica) subgraph1() {
 					nd.n112Logged = append(nd.n112Logged, v56)
 				}
 			}
-			/*line replica.go:349:55*/ {
+			/*line replica.go:375:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2270:37*/
+			} /*line paxos_hydro.go:2268:37*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -2313,7 +2311,7 @@ func (nd *PaxosReplica) subgraph4() {
 			a := v65
 			/*line replica.go:22:42*/ {
 				acc67 = max(acc67, a.Next)
-			} /*line paxos_hydro.go:2316:37*/
+			} /*line paxos_hydro.go:2314:37*/
 		}
 	}
 	nd.n103Acc = acc67
@@ -2335,9 +2333,9 @@ func (nd *PaxosReplica) subgraph5() {
 			v72 := pickKV(v70, v71)
 			{
 				kv := v72
-				/*line replica.go:319:34*/ {
+				/*line replica.go:345:34*/ {
 					acc73 = append(acc73, kv)
-				} /*line paxos_hydro.go:2340:38*/
+				} /*line paxos_hydro.go:2338:38*/
 			}
 		}
 	}
@@ -2362,9 +2360,9 @@ func (nd *PaxosReplica) subgraph6() {
 			v78 := pickSession(v76, v77)
 			{
 				s := v78
-				/*line replica.go:325:48*/ {
+				/*line replica.go:351:48*/ {
 					acc79 = append(acc79, s)
-				} /*line paxos_hydro.go:2367:38*/
+				} /*line paxos_hydro.go:2365:38*/
 			}
 		}
 	}
@@ -2396,10 +2394,10 @@ func (nd *PaxosReplica) subgraph8() {
 // subgraph9 runs stratum 2: hydro.Fold (103), hydro.CrossJoin (104), hydro.FilterMap (105), hydro.CrossJoin (120), hydro.CrossJoin (123), hydro.FlatMap (124), hydro.Fold (161), hydro.Fold (163), hydro.CrossJoin (164), hydro.CrossJoin (165), hydro.CrossJoin (166).
 func (nd *PaxosReplica) subgraph9() {
 	window := nd.window
-	udf96 := /*line paxos.go:182:111*/ func(a arrived) (Slotted, bool) {
+	udf96 := /*line paxos.go:187:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2402:35*/
+	} /*line paxos_hydro.go:2400:35*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -2448,13 +2446,7 @@ func (nd *PaxosReplica) subgraph9() {
 					bot100.C = *new(CommitLattice)
 					nd.n106Accs = append(nd.n106Accs, bot100)
 				}
-				changed101 := !ok99
-				if nd.n106Accs[i98].C.Merge(v94.C) {
-					changed101 = true
-				}
-				if changed101 && nd.hydroJournal.Active() {
-					nd.n106Logged = append(nd.n106Logged, v94)
-				}
+				nd.n106Accs[i98].C.Merge(v94.C)
 				if i98 >= len(nd.n106Touched) {
 					nd.n106Touched = append(nd.n106Touched, make([]bool, i98+1-len(nd.n106Touched))...)
 				}
@@ -2467,44 +2459,44 @@ func (nd *PaxosReplica) subgraph9() {
 	}
 	clear(nd.h95To104Port0)
 	nd.h95To104Port0 = nd.h95To104Port0[:0]
-	for _, v102 := range nd.h119To120Port0 {
-		for _, v103 := range nd.n120R {
-			v104 := startAt(v102, v103)
-			nd.n123L = append(nd.n123L, v104)
-			nd.h120To127Port1 = append(nd.h120To127Port1, v104)
+	for _, v101 := range nd.h119To120Port0 {
+		for _, v102 := range nd.n120R {
+			v103 := startAt(v101, v102)
+			nd.n123L = append(nd.n123L, v103)
+			nd.h120To127Port1 = append(nd.h120To127Port1, v103)
 		}
 	}
 	clear(nd.h119To120Port0)
 	nd.h119To120Port0 = nd.h119To120Port0[:0]
-	for _, v105 := range nd.h122To123Port1 {
-		for _, v106 := range nd.n123L {
-			v107 := spanOf(v106, v105)
+	for _, v104 := range nd.h122To123Port1 {
+		for _, v105 := range nd.n123L {
+			v106 := spanOf(v105, v104)
 			{
-				sp, emit := v107, func(v108 Probe) {
-					nd.h124To125Port0 = append(nd.h124To125Port0, v108)
+				sp, emit := v106, func(v107 Probe) {
+					nd.h124To125Port0 = append(nd.h124To125Port0, v107)
 				}
-				/*line paxos.go:194:122*/ {
+				/*line paxos.go:199:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2490:38*/
+				} /*line paxos_hydro.go:2482:38*/
 			}
 		}
 	}
 	clear(nd.h122To123Port1)
 	nd.h122To123Port1 = nd.h122To123Port1[:0]
-	for _, v109 := range nd.h159To164Port0 {
-		for _, v110 := range nd.n164R {
-			v111 := snapshotOf(v109, v110)
-			nd.n165L = append(nd.n165L, v111)
-			for _, v112 := range nd.n165R {
-				v113 := withSnapshotKVs(v111, v112)
-				nd.n166L = append(nd.n166L, v113)
-				for _, v114 := range nd.n166R {
-					v115 := withSnapshotSessions(v113, v114)
+	for _, v108 := range nd.h159To164Port0 {
+		for _, v109 := range nd.n164R {
+			v110 := snapshotOf(v108, v109)
+			nd.n165L = append(nd.n165L, v110)
+			for _, v111 := range nd.n165R {
+				v112 := withSnapshotKVs(v110, v111)
+				nd.n166L = append(nd.n166L, v112)
+				for _, v113 := range nd.n166R {
+					v114 := withSnapshotSessions(v112, v113)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v115)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v115))}, 167, nd.hydroBuf)
+						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v114)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v114))}, 167, nd.hydroBuf)
 					}
 				}
 			}
@@ -2519,27 +2511,27 @@ func (nd *PaxosReplica) subgraph10() {
 	if !nd.n126Init {
 		nd.n126Acc, nd.n126Init = newCommits(), true
 	}
-	acc123 := nd.n126Acc
+	acc122 := nd.n126Acc
 	slices.Sort(nd.n106Changed)
-	for _, i117 := range nd.n106Changed {
-		v116 := nd.n106Accs[i117]
-		_ = v116
+	for _, i116 := range nd.n106Changed {
+		v115 := nd.n106Accs[i116]
+		_ = v115
 	}
-	for _, v118 := range nd.h124To125Port0 {
-		if i119, ok120 := nd.n106Index.Get(v118.Pos); ok120 {
-			v121 := nd.n106Accs[i119]
-			v122 := hitSlotted(v118, v121)
+	for _, v117 := range nd.h124To125Port0 {
+		if i118, ok119 := nd.n106Index.Get(v117.Pos); ok119 {
+			v120 := nd.n106Accs[i118]
+			v121 := hitSlotted(v117, v120)
 			{
-				c := v122
+				c := v121
 				/*line replica.go:58:41*/ {
-					acc123 = append(acc123, c)
-				} /*line paxos_hydro.go:2536:38*/
+					acc122 = append(acc122, c)
+				} /*line paxos_hydro.go:2528:38*/
 			}
 		}
 	}
 	clear(nd.h124To125Port0)
 	nd.h124To125Port0 = nd.h124To125Port0[:0]
-	nd.n126Acc = acc123
+	nd.n126Acc = acc122
 }
 
 // subgraph11 runs stratum 4: hydro.Fold (126), hydro.CrossJoin (127), hydro.FlatMap (128), hydro.Unique (129), hydro.Join (130), hydro.FlatMap (132), hydro.Unique (133), hydro.Join (134), hydro.CrossJoin (168), hydro.CrossJoin (169).
@@ -2547,34 +2539,34 @@ func (nd *PaxosReplica) subgraph11() {
 	if !nd.n131Init {
 		nd.n131Acc, nd.n131Init = newKVs(), true
 	}
-	acc134 := nd.n131Acc
+	acc133 := nd.n131Acc
 	if !nd.n135Init {
 		nd.n135Acc, nd.n135Init = newSessions(), true
 	}
-	acc141 := nd.n135Acc
+	acc140 := nd.n135Acc
 	if !nd.n126Init {
 		nd.n126Acc, nd.n126Init = newCommits(), true
 	}
-	v124 := nd.n126Acc
-	nd.n127L = append(nd.n127L, v124)
-	for _, v125 := range nd.h120To127Port1 {
-		for _, v126 := range nd.n127L {
-			v127 := runOf(v126, v125)
+	v123 := nd.n126Acc
+	nd.n127L = append(nd.n127L, v123)
+	for _, v124 := range nd.h120To127Port1 {
+		for _, v125 := range nd.n127L {
+			v126 := runOf(v125, v124)
 			{
-				r, emit := v127, func(v128 KeyProbe) {
-					if _, dup129 := nd.n129Seen[v128]; !dup129 {
-						nd.n129Seen[v128] = struct{}{}
-						if i130, ok131 := nd.n109Index[v128.Key]; ok131 {
-							v132 := nd.n109Accs[i130]
-							v133 := hitKV(v128, v132)
+				r, emit := v126, func(v127 KeyProbe) {
+					if _, dup128 := nd.n129Seen[v127]; !dup128 {
+						nd.n129Seen[v127] = struct{}{}
+						if i129, ok130 := nd.n109Index[v127.Key]; ok130 {
+							v131 := nd.n109Accs[i129]
+							v132 := hitKV(v127, v131)
 							{
-								kv := v133
+								kv := v132
 								/*line replica.go:121:41*/ {
-									if acc134 == nil {
-										acc134 = map[string]Cell{}
+									if acc133 == nil {
+										acc133 = map[string]Cell{}
 									}
-									(acc134)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2577:42*/
+									(acc133)[kv.Key] = kv.Cell
+								} /*line paxos_hydro.go:2569:42*/
 							}
 						}
 					}
@@ -2587,23 +2579,23 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2590:38*/
+				} /*line paxos_hydro.go:2582:38*/
 			}
 			{
-				r, emit := v127, func(v135 SessionProbe) {
-					if _, dup136 := nd.n133Seen[v135]; !dup136 {
-						nd.n133Seen[v135] = struct{}{}
-						if i137, ok138 := nd.n112Index.Get(v135.Inc); ok138 {
-							v139 := nd.n112Accs[i137]
-							v140 := hitSession(v135, v139)
+				r, emit := v126, func(v134 SessionProbe) {
+					if _, dup135 := nd.n133Seen[v134]; !dup135 {
+						nd.n133Seen[v134] = struct{}{}
+						if i136, ok137 := nd.n112Index.Get(v134.Inc); ok137 {
+							v138 := nd.n112Accs[i136]
+							v139 := hitSession(v134, v138)
 							{
-								s := v140
+								s := v139
 								/*line replica.go:130:60*/ {
-									if acc141 == nil {
-										acc141 = map[uint64]SessionLattice{}
+									if acc140 == nil {
+										acc140 = map[uint64]SessionLattice{}
 									}
-									(acc141)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2606:42*/
+									(acc140)[s.Inc] = s.S
+								} /*line paxos_hydro.go:2598:42*/
 							}
 						}
 					}
@@ -2616,32 +2608,32 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2619:38*/
+				} /*line paxos_hydro.go:2611:38*/
 			}
-			nd.h127To138Port0 = append(nd.h127To138Port0, v127)
-			nd.n168R = append(nd.n168R, v127)
+			nd.h127To138Port0 = append(nd.h127To138Port0, v126)
+			nd.n168R = append(nd.n168R, v126)
 		}
 	}
 	clear(nd.h120To127Port1)
 	nd.h120To127Port1 = nd.h120To127Port1[:0]
-	for _, v142 := range nd.h109To130Port1 {
-		_ = v142
+	for _, v141 := range nd.h109To130Port1 {
+		_ = v141
 	}
 	clear(nd.h109To130Port1)
 	nd.h109To130Port1 = nd.h109To130Port1[:0]
-	for _, v143 := range nd.h112To134Port1 {
-		_ = v143
+	for _, v142 := range nd.h112To134Port1 {
+		_ = v142
 	}
 	clear(nd.h112To134Port1)
 	nd.h112To134Port1 = nd.h112To134Port1[:0]
-	for _, v144 := range nd.h113To168Port0 {
-		for _, v145 := range nd.n168R {
-			v146 := progressOf(v144, v145)
-			nd.n169L = append(nd.n169L, v146)
-			for _, v147 := range nd.n169R {
-				v148 := reportOf(v146, v147)
+	for _, v143 := range nd.h113To168Port0 {
+		for _, v144 := range nd.n168R {
+			v145 := progressOf(v143, v144)
+			nd.n169L = append(nd.n169L, v145)
+			for _, v146 := range nd.n169R {
+				v147 := reportOf(v145, v146)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v148)
+					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v147)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
 				}
 			}
@@ -2649,20 +2641,20 @@ func (nd *PaxosReplica) subgraph11() {
 	}
 	clear(nd.h113To168Port0)
 	nd.h113To168Port0 = nd.h113To168Port0[:0]
-	for _, v149 := range nd.h89To169Port1 {
-		nd.n169R = append(nd.n169R, v149)
-		for _, v150 := range nd.n169L {
-			v151 := reportOf(v150, v149)
+	for _, v148 := range nd.h89To169Port1 {
+		nd.n169R = append(nd.n169R, v148)
+		for _, v149 := range nd.n169L {
+			v150 := reportOf(v149, v148)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v151)
+				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v150)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h89To169Port1)
 	nd.h89To169Port1 = nd.h89To169Port1[:0]
-	nd.n131Acc = acc134
-	nd.n135Acc = acc141
+	nd.n131Acc = acc133
+	nd.n135Acc = acc140
 }
 
 // subgraph12 runs stratum 5: hydro.Fold (131), hydro.Fold (135), hydro.CrossJoin (138), hydro.CrossJoin (139), hydro.CrossJoin (140), hydro.Map (141), hydro.Filter (142), hydro.Map (143), hydro.FlatMap (145), hydro.FlatMap (147), hydro.FlatMap (149), hydro.FlatMap (153).
@@ -2670,117 +2662,117 @@ func (nd *PaxosReplica) subgraph12() {
 	if !nd.n131Init {
 		nd.n131Acc, nd.n131Init = newKVs(), true
 	}
-	v152 := nd.n131Acc
-	nd.n138R = append(nd.n138R, v152)
+	v151 := nd.n131Acc
+	nd.n138R = append(nd.n138R, v151)
 	if !nd.n135Init {
 		nd.n135Acc, nd.n135Init = newSessions(), true
 	}
-	v153 := nd.n135Acc
-	nd.n139R = append(nd.n139R, v153)
-	for _, v154 := range nd.n139L {
-		v155 := withSessions(v154, v153)
-		nd.n140L = append(nd.n140L, v155)
-		for _, v156 := range nd.n140R {
-			v157 := withReplica(v155, v156)
-			v158 := execute(v157)
-			if ran(v158) {
-				v159 := appliedOf(v158)
-				nd.n144Next = append(nd.n144Next, v159)
+	v152 := nd.n135Acc
+	nd.n139R = append(nd.n139R, v152)
+	for _, v153 := range nd.n139L {
+		v154 := withSessions(v153, v152)
+		nd.n140L = append(nd.n140L, v154)
+		for _, v155 := range nd.n140R {
+			v156 := withReplica(v154, v155)
+			v157 := execute(v156)
+			if ran(v157) {
+				v158 := appliedOf(v157)
+				nd.n144Next = append(nd.n144Next, v158)
 				{
-					x, emit := v158, func(v160 KV) {
-						nd.n146Next = append(nd.n146Next, v160)
+					x, emit := v157, func(v159 KV) {
+						nd.n146Next = append(nd.n146Next, v159)
 					}
-					/*line replica.go:277:38*/ {
+					/*line replica.go:303:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2697:39*/
+					} /*line paxos_hydro.go:2689:39*/
 				}
 				{
-					x, emit := v158, func(v161 Session) {
-						nd.n148Next = append(nd.n148Next, v161)
+					x, emit := v157, func(v160 Session) {
+						nd.n148Next = append(nd.n148Next, v160)
 					}
-					/*line replica.go:283:47*/ {
+					/*line replica.go:309:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2707:39*/
+					} /*line paxos_hydro.go:2699:39*/
 				}
 				{
-					x, emit := v158, func(v162 Commit) {
-						nd.n150Next = append(nd.n150Next, v162)
+					x, emit := v157, func(v161 Commit) {
+						nd.n150Next = append(nd.n150Next, v161)
 					}
-					/*line replica.go:295:42*/ {
+					/*line replica.go:321:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2717:39*/
+					} /*line paxos_hydro.go:2709:39*/
 				}
 				{
-					x, emit := v158, func(v163 Answer) {
-						nd.n154Next = append(nd.n154Next, v163)
+					x, emit := v157, func(v162 Answer) {
+						nd.n154Next = append(nd.n154Next, v162)
 					}
-					/*line replica.go:289:45*/ {
+					/*line replica.go:315:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2727:39*/
+					} /*line paxos_hydro.go:2719:39*/
 				}
 			}
 		}
 	}
-	for _, v164 := range nd.h127To138Port0 {
-		for _, v165 := range nd.n138R {
-			v166 := withKVs(v164, v165)
-			nd.n139L = append(nd.n139L, v166)
-			for _, v167 := range nd.n139R {
-				v168 := withSessions(v166, v167)
-				nd.n140L = append(nd.n140L, v168)
-				for _, v169 := range nd.n140R {
-					v170 := withReplica(v168, v169)
-					v171 := execute(v170)
-					if ran(v171) {
-						v172 := appliedOf(v171)
-						nd.n144Next = append(nd.n144Next, v172)
+	for _, v163 := range nd.h127To138Port0 {
+		for _, v164 := range nd.n138R {
+			v165 := withKVs(v163, v164)
+			nd.n139L = append(nd.n139L, v165)
+			for _, v166 := range nd.n139R {
+				v167 := withSessions(v165, v166)
+				nd.n140L = append(nd.n140L, v167)
+				for _, v168 := range nd.n140R {
+					v169 := withReplica(v167, v168)
+					v170 := execute(v169)
+					if ran(v170) {
+						v171 := appliedOf(v170)
+						nd.n144Next = append(nd.n144Next, v171)
 						{
-							x, emit := v171, func(v173 KV) {
-								nd.n146Next = append(nd.n146Next, v173)
+							x, emit := v170, func(v172 KV) {
+								nd.n146Next = append(nd.n146Next, v172)
 							}
-							/*line replica.go:277:38*/ {
+							/*line replica.go:303:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2753:41*/
+							} /*line paxos_hydro.go:2745:41*/
 						}
 						{
-							x, emit := v171, func(v174 Session) {
-								nd.n148Next = append(nd.n148Next, v174)
+							x, emit := v170, func(v173 Session) {
+								nd.n148Next = append(nd.n148Next, v173)
 							}
-							/*line replica.go:283:47*/ {
+							/*line replica.go:309:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2763:41*/
+							} /*line paxos_hydro.go:2755:41*/
 						}
 						{
-							x, emit := v171, func(v175 Commit) {
-								nd.n150Next = append(nd.n150Next, v175)
+							x, emit := v170, func(v174 Commit) {
+								nd.n150Next = append(nd.n150Next, v174)
 							}
-							/*line replica.go:295:42*/ {
+							/*line replica.go:321:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2773:41*/
+							} /*line paxos_hydro.go:2765:41*/
 						}
 						{
-							x, emit := v171, func(v176 Answer) {
-								nd.n154Next = append(nd.n154Next, v176)
+							x, emit := v170, func(v175 Answer) {
+								nd.n154Next = append(nd.n154Next, v175)
 							}
-							/*line replica.go:289:45*/ {
+							/*line replica.go:315:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2783:41*/
+							} /*line paxos_hydro.go:2775:41*/
 						}
 					}
 				}
@@ -2789,53 +2781,53 @@ func (nd *PaxosReplica) subgraph12() {
 	}
 	clear(nd.h127To138Port0)
 	nd.h127To138Port0 = nd.h127To138Port0[:0]
-	for _, v177 := range nd.h137To140Port1 {
-		nd.n140R = append(nd.n140R, v177)
-		for _, v178 := range nd.n140L {
-			v179 := withReplica(v178, v177)
-			v180 := execute(v179)
-			if ran(v180) {
-				v181 := appliedOf(v180)
-				nd.n144Next = append(nd.n144Next, v181)
+	for _, v176 := range nd.h137To140Port1 {
+		nd.n140R = append(nd.n140R, v176)
+		for _, v177 := range nd.n140L {
+			v178 := withReplica(v177, v176)
+			v179 := execute(v178)
+			if ran(v179) {
+				v180 := appliedOf(v179)
+				nd.n144Next = append(nd.n144Next, v180)
 				{
-					x, emit := v180, func(v182 KV) {
-						nd.n146Next = append(nd.n146Next, v182)
+					x, emit := v179, func(v181 KV) {
+						nd.n146Next = append(nd.n146Next, v181)
 					}
-					/*line replica.go:277:38*/ {
+					/*line replica.go:303:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2808:39*/
+					} /*line paxos_hydro.go:2800:39*/
 				}
 				{
-					x, emit := v180, func(v183 Session) {
-						nd.n148Next = append(nd.n148Next, v183)
+					x, emit := v179, func(v182 Session) {
+						nd.n148Next = append(nd.n148Next, v182)
 					}
-					/*line replica.go:283:47*/ {
+					/*line replica.go:309:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2818:39*/
+					} /*line paxos_hydro.go:2810:39*/
 				}
 				{
-					x, emit := v180, func(v184 Commit) {
-						nd.n150Next = append(nd.n150Next, v184)
+					x, emit := v179, func(v183 Commit) {
+						nd.n150Next = append(nd.n150Next, v183)
 					}
-					/*line replica.go:295:42*/ {
+					/*line replica.go:321:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2828:39*/
+					} /*line paxos_hydro.go:2820:39*/
 				}
 				{
-					x, emit := v180, func(v185 Answer) {
-						nd.n154Next = append(nd.n154Next, v185)
+					x, emit := v179, func(v184 Answer) {
+						nd.n154Next = append(nd.n154Next, v184)
 					}
-					/*line replica.go:289:45*/ {
+					/*line replica.go:315:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2838:39*/
+					} /*line paxos_hydro.go:2830:39*/
 				}
 			}
 		}
@@ -2855,91 +2847,64 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 102:
-		var v189 Applied
-		n190, err191 := decodeHydroApplied(item, &v189)
-		if err191 == nil && n190 != len(item) {
-			err191 = fmt.Errorf("%d bytes after the item", len(item)-n190)
+		var v188 Applied
+		n189, err190 := decodeHydroApplied(item, &v188)
+		if err190 == nil && n189 != len(item) {
+			err190 = fmt.Errorf("%d bytes after the item", len(item)-n189)
 		}
-		if err191 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:181): %w", err191)
+		if err190 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:182): %w", err190)
 		}
-		k192 := v189.Key
-		i193, ok194 := nd.n102Index.Get(k192)
-		if ok194 {
-			nd.n102Accs[i193] = v189
+		k191 := v188.Key
+		i192, ok193 := nd.n102Index.Get(k191)
+		if ok193 {
+			nd.n102Accs[i192] = v188
 		} else {
-			i193 = len(nd.n102Accs)
-			nd.n102Index.Put(k192, i193)
-			nd.n102Accs = append(nd.n102Accs, v189)
+			i192 = len(nd.n102Accs)
+			nd.n102Index.Put(k191, i192)
+			nd.n102Accs = append(nd.n102Accs, v188)
 			nd.n102Mark = append(nd.n102Mark, false)
 		}
 		return nil
-	case 106:
-		var v197 Slotted
-		n198, err199 := decodeHydroSlotted(item, &v197)
-		if err199 == nil && n198 != len(item) {
-			err199 = fmt.Errorf("%d bytes after the item", len(item)-n198)
-		}
-		if err199 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 106, paxos.go:182): %w", err199)
-		}
-		k200 := v197.Pos
-		i201, ok202 := nd.n106Index.Get(k200)
-		if !ok202 {
-			i201 = len(nd.n106Accs)
-			nd.n106Index.Put(k200, i201)
-			bot203 := v197
-			bot203.C = *new(CommitLattice)
-			nd.n106Accs = append(nd.n106Accs, bot203)
-		}
-		nd.n106Accs[i201].C.Merge(v197.C)
-		if i201 >= len(nd.n106Touched) {
-			nd.n106Touched = append(nd.n106Touched, make([]bool, i201+1-len(nd.n106Touched))...)
-		}
-		if !nd.n106Touched[i201] {
-			nd.n106Touched[i201] = true
-			nd.n106Changed = append(nd.n106Changed, i201)
-		}
-		return nil
 	case 109:
-		var v206 KV
-		n207, err208 := decodeHydroKV(item, &v206)
-		if err208 == nil && n207 != len(item) {
-			err208 = fmt.Errorf("%d bytes after the item", len(item)-n207)
+		var v196 KV
+		n197, err198 := decodeHydroKV(item, &v196)
+		if err198 == nil && n197 != len(item) {
+			err198 = fmt.Errorf("%d bytes after the item", len(item)-n197)
 		}
-		if err208 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:186): %w", err208)
+		if err198 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:191): %w", err198)
 		}
-		k209 := v206.Key
-		i210, ok211 := nd.n109Index[k209]
-		if !ok211 {
-			i210 = len(nd.n109Accs)
-			nd.n109Index[k209] = i210
-			bot212 := v206
-			bot212.Cell = *new(Cell)
-			nd.n109Accs = append(nd.n109Accs, bot212)
+		k199 := v196.Key
+		i200, ok201 := nd.n109Index[k199]
+		if !ok201 {
+			i200 = len(nd.n109Accs)
+			nd.n109Index[k199] = i200
+			bot202 := v196
+			bot202.Cell = *new(Cell)
+			nd.n109Accs = append(nd.n109Accs, bot202)
 		}
-		nd.n109Accs[i210].Cell.Merge(v206.Cell)
+		nd.n109Accs[i200].Cell.Merge(v196.Cell)
 		return nil
 	case 112:
-		var v215 Session
-		n216, err217 := decodeHydroSession(item, &v215)
-		if err217 == nil && n216 != len(item) {
-			err217 = fmt.Errorf("%d bytes after the item", len(item)-n216)
+		var v205 Session
+		n206, err207 := decodeHydroSession(item, &v205)
+		if err207 == nil && n206 != len(item) {
+			err207 = fmt.Errorf("%d bytes after the item", len(item)-n206)
 		}
-		if err217 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:187): %w", err217)
+		if err207 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:192): %w", err207)
 		}
-		k218 := v215.Inc
-		i219, ok220 := nd.n112Index.Get(k218)
-		if !ok220 {
-			i219 = len(nd.n112Accs)
-			nd.n112Index.Put(k218, i219)
-			bot221 := v215
-			bot221.S = *new(SessionLattice)
-			nd.n112Accs = append(nd.n112Accs, bot221)
+		k208 := v205.Inc
+		i209, ok210 := nd.n112Index.Get(k208)
+		if !ok210 {
+			i209 = len(nd.n112Accs)
+			nd.n112Index.Put(k208, i209)
+			bot211 := v205
+			bot211.S = *new(SessionLattice)
+			nd.n112Accs = append(nd.n112Accs, bot211)
 		}
-		nd.n112Accs[i219].S.Merge(v215.S)
+		nd.n112Accs[i209].S.Merge(v205.S)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
@@ -2951,24 +2916,19 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i186 := range nd.n102Dirty {
-			nd.n102Mark[i186] = false
-			v187 := nd.n102Accs[i186]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v187))
+		for _, i185 := range nd.n102Dirty {
+			nd.n102Mark[i185] = false
+			v186 := nd.n102Accs[i185]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v186))
 		}
 		nd.n102Dirty = nd.n102Dirty[:0]
-		for _, v195 := range nd.n106Logged {
-			nd.hydroJournal.Append(appendHydroSlotted(nd.hydroJournal.Record(106), &v195))
-		}
-		clear(nd.n106Logged)
-		nd.n106Logged = nd.n106Logged[:0]
-		for _, v204 := range nd.n109Logged {
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v204))
+		for _, v194 := range nd.n109Logged {
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v194))
 		}
 		clear(nd.n109Logged)
 		nd.n109Logged = nd.n109Logged[:0]
-		for _, v213 := range nd.n112Logged {
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v213))
+		for _, v203 := range nd.n112Logged {
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v203))
 		}
 		clear(nd.n112Logged)
 		nd.n112Logged = nd.n112Logged[:0]
@@ -2983,17 +2943,14 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v188 := range nd.n102Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(102), &v188))
+	for _, v187 := range nd.n102Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(102), &v187))
 	}
-	for _, v196 := range nd.n106Accs {
-		add(appendHydroSlotted(nd.hydroJournal.Record(106), &v196))
+	for _, v195 := range nd.n109Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(109), &v195))
 	}
-	for _, v205 := range nd.n109Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(109), &v205))
-	}
-	for _, v214 := range nd.n112Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(112), &v214))
+	for _, v204 := range nd.n112Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(112), &v204))
 	}
 }
 
@@ -3069,10 +3026,10 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:172: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:173: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:172: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:173: %d bytes after the item", len(payload)-n)
 		}
 		nd.n91Recv = append(nd.n91Recv, v)
 		return nil
@@ -3080,10 +3037,10 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:173: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:174: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:173: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:174: %d bytes after the item", len(payload)-n)
 		}
 		nd.n93Recv = append(nd.n93Recv, v)
 		return nil
@@ -3091,10 +3048,10 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:212: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:217: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:212: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:217: %d bytes after the item", len(payload)-n)
 		}
 		nd.n157Recv = append(nd.n157Recv, v)
 		return nil
@@ -3102,10 +3059,10 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:217: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:222: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:217: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:222: %d bytes after the item", len(payload)-n)
 		}
 		nd.n167Recv = append(nd.n167Recv, v)
 		return nil
