@@ -126,11 +126,18 @@ func TestFigures6and7UnderLossDuplicationAndReordering(t *testing.T) {
 	}
 }
 
+// TestFigure8ReplicasConverge runs the interpreted Figure 8 over 200 seeds,
+// a fifth of seedsFor's (interpreting three replicas costs about four times
+// their generated nodes), and 10,000 in the long mode;
+// TestGeneratedFigure8ReplicasConverge runs the generated ones over
+// seedsFor's, and
+// TestDistributedFiguresInterpretedAndGeneratedInLockstep requires the two
+// to agree round by round.
 func TestFigure8ReplicasConverge(t *testing.T) {
 	const replicas = 3
 	var faults faultTally
 	defer faults.check(t)
-	simtest.Seeds(t, seedsFor(t), func(t *testing.T, seed uint64) {
+	simtest.Seeds(t, simtest.Count(distributedSeeds/5, 10*distributedSeeds), func(t *testing.T, seed uint64) {
 		w := NewWorkload(seed, 4, 5)
 		want := w.ExpectedCarts()
 		in, out := hydro.NewInput[Session]("shopping"), hydro.NewOutput[ReplicaCart]("carts")
