@@ -85,6 +85,25 @@ func (s *IntSet[K]) Add(k K) bool {
 	return true
 }
 
+// AddDense adds k if the dense part covers it: ok reports whether it did,
+// and added whether k was new. If not (ok false), the set is unchanged and
+// the caller calls Add. AddDense inlines where Add, whose slow path is a
+// call, costs more than the inliner's budget, so generated code adds with
+// `if a, ok := s.AddDense(k); a || !ok && s.Add(k)`: a key of the dense
+// part costs no call.
+func (s *IntSet[K]) AddDense(k K) (added, ok bool) {
+	if d, u := s.dense, uint64(k); u < uint64(len(d)) {
+		if d[u] {
+			return false, true
+		}
+		d[u] = true
+		s.n++
+		s.hi = max(s.hi, int(u)+1)
+		return true, true
+	}
+	return false, false
+}
+
 // addOutside adds k, which the dense part does not cover: to the dense
 // part grown to cover it if the keys stay dense, else to the map.
 func (s *IntSet[K]) addOutside(k K) bool {

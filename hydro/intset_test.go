@@ -17,11 +17,27 @@ func setOps(t *testing.T, data []byte) {
 	for ; len(data) >= 3; data = data[3:] {
 		k := opKey(data[0], data[1:3])
 		switch data[0] % 4 {
-		case 0, 1:
+		case 0:
 			_, had := model[k]
 			model[k] = struct{}{}
 			if got := s.Add(k); got != !had {
 				t.Fatalf("Add(%d) = %v, want %v", k, got, !had)
+			}
+		case 1:
+			// As generated code adds: AddDense, then Add if the dense
+			// part does not cover k.
+			_, had := model[k]
+			model[k] = struct{}{}
+			n := s.Len()
+			added, ok := s.AddDense(k)
+			if !ok {
+				if added || s.Len() != n {
+					t.Fatalf("AddDense(%d) = %v, false and changed the set", k, added)
+				}
+				added = s.Add(k)
+			}
+			if added != !had {
+				t.Fatalf("AddDense(%d), then Add: added %v, want %v", k, added, !had)
 			}
 		case 2:
 			_, want := model[k]

@@ -130,7 +130,6 @@ func (nd *PeaksCounter) subgraph2() {
 			out15 = append(out15, v14)
 		}
 	}
-	clear(nd.h2To3Port0)
 	nd.h2To3Port0 = nd.h2To3Port0[:0]
 	nd.n4Out = out15
 }

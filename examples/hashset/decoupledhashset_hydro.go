@@ -560,7 +560,6 @@ func (nd *DecoupledHashsetLeader) subgraph5() {
 			}
 		}
 	}
-	clear(nd.h34To35Port1)
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
 	for _, v35 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
@@ -738,7 +737,7 @@ func NewDecoupledHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Pri
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line decoupledhashset_hydro.go:741:107*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line decoupledhashset_hydro.go:740:107*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -763,7 +762,7 @@ func (nd *DecoupledHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line decoupledhashset_hydro.go:766:45*/
+	} /*line decoupledhashset_hydro.go:765:45*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -818,7 +817,7 @@ func (nd *DecoupledHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line decoupledhashset_hydro.go:821:45*/
+	} /*line decoupledhashset_hydro.go:820:45*/
 	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
@@ -866,7 +865,6 @@ func (nd *DecoupledHashsetStorage) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h26To27Port1)
 	nd.h26To27Port1 = nd.h26To27Port1[:0]
 	nd.n28Out = out31
 }
@@ -1180,7 +1178,7 @@ func (nd *DecoupledHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Send (49).
 func (nd *DecoupledHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line decoupledhashset_hydro.go:1183:131*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line decoupledhashset_hydro.go:1181:131*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
 		if nd.hydroSend != nil {

@@ -619,7 +619,6 @@ func (nd *HashsetLeader) subgraph5() {
 			}
 		}
 	}
-	clear(nd.h34To35Port1)
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
 	for _, v63 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
@@ -797,7 +796,7 @@ func NewHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, 
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line hashset_hydro.go:800:97*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line hashset_hydro.go:799:97*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -822,7 +821,7 @@ func (nd *HashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line hashset_hydro.go:825:36*/
+	} /*line hashset_hydro.go:824:36*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -877,7 +876,7 @@ func (nd *HashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line hashset_hydro.go:880:36*/
+	} /*line hashset_hydro.go:879:36*/
 	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
@@ -925,7 +924,6 @@ func (nd *HashsetStorage) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h26To27Port1)
 	nd.h26To27Port1 = nd.h26To27Port1[:0]
 	nd.n28Out = out31
 }

@@ -631,7 +631,6 @@ func (nd *PartitionedHashsetLeader) subgraph5() {
 			}
 		}
 	}
-	clear(nd.h34To35Port1)
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
 	for _, v65 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
@@ -809,7 +808,7 @@ func NewPartitionedHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.P
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line partitionedhashset_hydro.go:812:109*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line partitionedhashset_hydro.go:811:109*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -834,7 +833,7 @@ func (nd *PartitionedHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line partitionedhashset_hydro.go:837:47*/
+	} /*line partitionedhashset_hydro.go:836:47*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -889,7 +888,7 @@ func (nd *PartitionedHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line partitionedhashset_hydro.go:892:47*/
+	} /*line partitionedhashset_hydro.go:891:47*/
 	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
@@ -943,7 +942,6 @@ func (nd *PartitionedHashsetStorage) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h26To27Port1)
 	nd.h26To27Port1 = nd.h26To27Port1[:0]
 	nd.n28Out = out31
 }

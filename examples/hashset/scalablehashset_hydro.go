@@ -570,7 +570,6 @@ func (nd *ScalableHashsetLeader) subgraph5() {
 			}
 		}
 	}
-	clear(nd.h34To35Port1)
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
 	for _, v36 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
@@ -748,7 +747,7 @@ func NewScalableHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Priv
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:751:106*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:750:106*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -773,7 +772,7 @@ func (nd *ScalableHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line scalablehashset_hydro.go:776:44*/
+	} /*line scalablehashset_hydro.go:775:44*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -828,7 +827,7 @@ func (nd *ScalableHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line scalablehashset_hydro.go:831:44*/
+	} /*line scalablehashset_hydro.go:830:44*/
 	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
@@ -882,7 +881,6 @@ func (nd *ScalableHashsetStorage) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h26To27Port1)
 	nd.h26To27Port1 = nd.h26To27Port1[:0]
 	nd.n28Out = out31
 }
@@ -1196,11 +1194,11 @@ func (nd *ScalableHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Demux (49).
 func (nd *ScalableHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1199:130*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1197:130*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
 		key4 := func(s Signed) uint8 {
-			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1203:93*/
+			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1201:93*/
 		}(v2)
 		nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key4)
 		part5 := xxhash.Sum64(nd.hydroKey)

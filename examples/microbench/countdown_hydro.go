@@ -99,7 +99,6 @@ func (nd *CountdownBench) subgraph1() {
 				nd.h5To2Port0 = append(nd.h5To2Port0, v12)
 			}
 		}
-		clear(nd.h5To2Port0)
 		nd.h5To2Port0 = nd.h5To2Port0[:0]
 		for i15 := 0; i15 < len(nd.h0To3Port0); i15++ {
 			v14 := nd.h0To3Port0[i15]
@@ -108,7 +107,6 @@ func (nd *CountdownBench) subgraph1() {
 				nd.h5To2Port0 = append(nd.h5To2Port0, v16)
 			}
 		}
-		clear(nd.h0To3Port0)
 		nd.h0To3Port0 = nd.h0To3Port0[:0]
 		if len(nd.h5To2Port0) == 0 && len(nd.h0To3Port0) == 0 {
 			break

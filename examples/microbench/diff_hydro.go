@@ -108,7 +108,6 @@ func (nd *DiffBench) subgraph2() {
 			out11 = append(out11, v10)
 		}
 	}
-	clear(nd.h5To7Port0)
 	nd.h5To7Port0 = nd.h5To7Port0[:0]
 	nd.n8Out = out11
 }
@@ -121,7 +120,6 @@ func (nd *DiffBench) subgraph3() {
 			out14 = append(out14, v13)
 		}
 	}
-	clear(nd.h0To2Port0)
 	nd.h0To2Port0 = nd.h0To2Port0[:0]
 	nd.n3Out = out14
 }

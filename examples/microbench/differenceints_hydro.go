@@ -78,7 +78,6 @@ func (nd *DifferenceIntsBench) subgraph2() {
 			out5 = append(out5, v4)
 		}
 	}
-	clear(nd.h0To2Port0)
 	nd.h0To2Port0 = nd.h0To2Port0[:0]
 	nd.n3Out = out5
 }

@@ -148,7 +148,6 @@ func (nd *HotBench) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h8To10Port0)
 	nd.h8To10Port0 = nd.h8To10Port0[:0]
 	nd.n7Out = out20
 	nd.n11Out = out28

@@ -113,7 +113,6 @@ func (nd *NegationBench) subgraph2() {
 			out14 = append(out14, v12)
 		}
 	}
-	clear(nd.h0To6Port0)
 	nd.h0To6Port0 = nd.h0To6Port0[:0]
 	nd.n7Out = out14
 }
@@ -126,7 +125,6 @@ func (nd *NegationBench) subgraph3() {
 			out17 = append(out17, v16)
 		}
 	}
-	clear(nd.h0To3Port0)
 	nd.h0To3Port0 = nd.h0To3Port0[:0]
 	nd.n4Out = out17
 }

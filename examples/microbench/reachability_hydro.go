@@ -90,39 +90,37 @@ func (nd *ReachabilityBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.DeferTick (2), hydro.Union (3), hydro.Unique (4), hydro.Sink (5), hydro.Map (6), hydro.Iter (7), hydro.Join (8).
 func (nd *ReachabilityBench) subgraph0() {
-	udf13 := /*line flows.go:192:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:93:120*/
-	udf18 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachability_hydro.go:94:120*/
-	out11 := nd.n5Out
+	udf15 := /*line flows.go:192:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:93:120*/
+	udf20 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachability_hydro.go:94:120*/
+	out13 := nd.n5Out
 	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
 	for _, v10 := range nd.n1Buf {
-		if !nd.n4Seen.Has(v10) {
-			nd.n4Seen.Add(v10)
-			out11 = append(out11, v10)
-			v12 := udf13(v10)
-			k14 := v12.ID
-			if g15, ok16 := nd.n8RIndex.Get(k14); ok16 {
-				for _, v17 := range nd.n8RItems[nd.n8ROff[g15]:nd.n8ROff[g15+1]] {
-					v19 := udf18(v12, v17)
-					nd.n2Next = append(nd.n2Next, v19)
+		if added11, ok12 := nd.n4Seen.AddDense(v10); added11 || !ok12 && nd.n4Seen.Add(v10) {
+			out13 = append(out13, v10)
+			v14 := udf15(v10)
+			k16 := v14.ID
+			if g17, ok18 := nd.n8RIndex.Get(k16); ok18 {
+				for _, v19 := range nd.n8RItems[nd.n8ROff[g17]:nd.n8ROff[g17+1]] {
+					v21 := udf20(v14, v19)
+					nd.n2Next = append(nd.n2Next, v21)
 				}
 			}
 		}
 	}
-	for _, v20 := range nd.n2Now {
-		if !nd.n4Seen.Has(v20) {
-			nd.n4Seen.Add(v20)
-			out11 = append(out11, v20)
-			v21 := udf13(v20)
-			k22 := v21.ID
-			if g23, ok24 := nd.n8RIndex.Get(k22); ok24 {
-				for _, v25 := range nd.n8RItems[nd.n8ROff[g23]:nd.n8ROff[g23+1]] {
-					v26 := udf18(v21, v25)
-					nd.n2Next = append(nd.n2Next, v26)
+	for _, v22 := range nd.n2Now {
+		if added23, ok24 := nd.n4Seen.AddDense(v22); added23 || !ok24 && nd.n4Seen.Add(v22) {
+			out13 = append(out13, v22)
+			v25 := udf15(v22)
+			k26 := v25.ID
+			if g27, ok28 := nd.n8RIndex.Get(k26); ok28 {
+				for _, v29 := range nd.n8RItems[nd.n8ROff[g27]:nd.n8ROff[g27+1]] {
+					v30 := udf20(v25, v29)
+					nd.n2Next = append(nd.n2Next, v30)
 				}
 			}
 		}
 	}
-	nd.n5Out = out11
+	nd.n5Out = out13
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

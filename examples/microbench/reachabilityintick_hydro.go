@@ -88,42 +88,39 @@ func (nd *ReachabilityInTickBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.Union (2), hydro.Unique (3), hydro.Sink (4), hydro.Map (5), hydro.Iter (6), hydro.Join (7).
 func (nd *ReachabilityInTickBench) subgraph0() {
-	udf13 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:91:128*/
-	udf18 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachabilityintick_hydro.go:92:128*/
-	out11 := nd.n4Out
+	udf15 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:91:128*/
+	udf20 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachabilityintick_hydro.go:92:128*/
+	out13 := nd.n4Out
 	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
 	for _, v10 := range nd.n1Buf {
-		if !nd.n3Seen.Has(v10) {
-			nd.n3Seen.Add(v10)
-			out11 = append(out11, v10)
-			v12 := udf13(v10)
-			k14 := v12.ID
-			if g15, ok16 := nd.n7RIndex.Get(k14); ok16 {
-				for _, v17 := range nd.n7RItems[nd.n7ROff[g15]:nd.n7ROff[g15+1]] {
-					v19 := udf18(v12, v17)
-					nd.h7To0Port0 = append(nd.h7To0Port0, v19)
+		if added11, ok12 := nd.n3Seen.AddDense(v10); added11 || !ok12 && nd.n3Seen.Add(v10) {
+			out13 = append(out13, v10)
+			v14 := udf15(v10)
+			k16 := v14.ID
+			if g17, ok18 := nd.n7RIndex.Get(k16); ok18 {
+				for _, v19 := range nd.n7RItems[nd.n7ROff[g17]:nd.n7ROff[g17+1]] {
+					v21 := udf20(v14, v19)
+					nd.h7To0Port0 = append(nd.h7To0Port0, v21)
 				}
 			}
 		}
 	}
-	for i21 := 0; i21 < len(nd.h7To0Port0); i21++ {
-		v20 := nd.h7To0Port0[i21]
-		if !nd.n3Seen.Has(v20) {
-			nd.n3Seen.Add(v20)
-			out11 = append(out11, v20)
-			v22 := udf13(v20)
-			k23 := v22.ID
-			if g24, ok25 := nd.n7RIndex.Get(k23); ok25 {
-				for _, v26 := range nd.n7RItems[nd.n7ROff[g24]:nd.n7ROff[g24+1]] {
-					v27 := udf18(v22, v26)
-					nd.h7To0Port0 = append(nd.h7To0Port0, v27)
+	for i23 := 0; i23 < len(nd.h7To0Port0); i23++ {
+		v22 := nd.h7To0Port0[i23]
+		if added24, ok25 := nd.n3Seen.AddDense(v22); added24 || !ok25 && nd.n3Seen.Add(v22) {
+			out13 = append(out13, v22)
+			v26 := udf15(v22)
+			k27 := v26.ID
+			if g28, ok29 := nd.n7RIndex.Get(k27); ok29 {
+				for _, v30 := range nd.n7RItems[nd.n7ROff[g28]:nd.n7ROff[g28+1]] {
+					v31 := udf20(v26, v30)
+					nd.h7To0Port0 = append(nd.h7To0Port0, v31)
 				}
 			}
 		}
 	}
-	clear(nd.h7To0Port0)
 	nd.h7To0Port0 = nd.h7To0Port0[:0]
-	nd.n4Out = out11
+	nd.n4Out = out13
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -142,7 +142,6 @@ func (nd *TransitiveClosureBench) subgraph0() {
 			}
 		}
 	}
-	clear(nd.h6To1Port0)
 	nd.h6To1Port0 = nd.h6To1Port0[:0]
 	nd.n5Out = out5
 }

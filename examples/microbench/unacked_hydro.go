@@ -101,7 +101,6 @@ func (nd *UnackedBench) subgraph2() {
 			out11 = append(out11, v9)
 		}
 	}
-	clear(nd.h1To3Port0)
 	nd.h1To3Port0 = nd.h1To3Port0[:0]
 	nd.n4Out = out11
 }

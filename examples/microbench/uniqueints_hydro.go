@@ -53,15 +53,14 @@ func (nd *UniqueIntsBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Unique (1), hydro.Sink (2).
 func (nd *UniqueIntsBench) subgraph0() {
-	out2 := nd.n2Out
+	out4 := nd.n2Out
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	for _, v1 := range nd.n0Buf {
-		if !nd.n1Seen.Has(v1) {
-			nd.n1Seen.Add(v1)
-			out2 = append(out2, v1)
+		if added2, ok3 := nd.n1Seen.AddDense(v1); added2 || !ok3 && nd.n1Seen.Add(v1) {
+			out4 = append(out4, v1)
 		}
 	}
-	nd.n2Out = out2
+	nd.n2Out = out4
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -355,7 +355,6 @@ func (nd *ScalablePaxosClient) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h19To21Port1)
 	nd.h19To21Port1 = nd.h19To21Port1[:0]
 	for _, v47 := range nd.h17To26Port0 {
 		for _, v48 := range nd.n26R {
@@ -542,7 +541,7 @@ func NewScalablePaxosProposer(requests hydro.Input[Request], replies hydro.Outpu
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:545:96*/
+	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:544:96*/
 	return nd
 }
 
@@ -598,7 +597,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:601:44*/
+			} /*line scalablepaxos_hydro.go:600:44*/
 		}
 	}
 	clear(nd.n23Recv)
@@ -624,7 +623,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:627:44*/
+			} /*line scalablepaxos_hydro.go:626:44*/
 		}
 	}
 	clear(nd.n28Recv)
@@ -650,7 +649,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:653:44*/
+			} /*line scalablepaxos_hydro.go:652:44*/
 		}
 	}
 	clear(nd.n52Recv)
@@ -676,7 +675,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:679:44*/
+			} /*line scalablepaxos_hydro.go:678:44*/
 		}
 	}
 	clear(nd.n55Recv)
@@ -705,7 +704,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:708:44*/
+			} /*line scalablepaxos_hydro.go:707:44*/
 		}
 	}
 	for _, v17 := range nd.n65Recv {
@@ -729,7 +728,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:732:44*/
+			} /*line scalablepaxos_hydro.go:731:44*/
 		}
 	}
 	clear(nd.n65Recv)
@@ -754,7 +753,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:757:44*/
+			} /*line scalablepaxos_hydro.go:756:44*/
 		}
 	}
 	for _, v22 := range nd.n88Recv {
@@ -778,7 +777,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:781:44*/
+			} /*line scalablepaxos_hydro.go:780:44*/
 		}
 	}
 	clear(nd.n88Recv)
@@ -804,7 +803,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:807:44*/
+			} /*line scalablepaxos_hydro.go:806:44*/
 		}
 	}
 	clear(nd.n170Recv)
@@ -815,7 +814,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 // subgraph1 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *ScalablePaxosProposer) subgraph1() {
 	window := nd.window
-	udf34 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:818:135*/
+	udf34 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:817:135*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -884,7 +883,6 @@ func (nd *ScalablePaxosProposer) subgraph2() {
 			step(&nd.n63Acc, v50)
 		}
 	}
-	clear(nd.h40To62Port1)
 	nd.h40To62Port1 = nd.h40To62Port1[:0]
 }
 
@@ -905,7 +903,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:908:43*/
+		} /*line scalablepaxos_hydro.go:906:43*/
 	}
 	{
 		c, emit := v51, func(v53 P1a) {
@@ -934,7 +932,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:937:43*/
+		} /*line scalablepaxos_hydro.go:935:43*/
 	}
 	{
 		c, emit := v51, func(v58 P2a) {
@@ -948,7 +946,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:951:43*/
+		} /*line scalablepaxos_hydro.go:949:43*/
 	}
 	{
 		c, emit := v51, func(v59 Commit) {
@@ -961,7 +959,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:964:43*/
+		} /*line scalablepaxos_hydro.go:962:43*/
 	}
 	{
 		c, emit := v51, func(v60 Resend) {
@@ -974,7 +972,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:977:43*/
+		} /*line scalablepaxos_hydro.go:975:43*/
 	}
 	{
 		c, emit := v51, func(v61 Transfer) {
@@ -987,7 +985,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:990:43*/
+		} /*line scalablepaxos_hydro.go:988:43*/
 	}
 }
 
@@ -1379,7 +1377,7 @@ func (nd *ScalablePaxosAcceptor) subgraph3() {
 	udf21 := /*line paxos.go:159:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line scalablepaxos_hydro.go:1382:43*/
+	} /*line scalablepaxos_hydro.go:1380:43*/
 	out18 := nd.n82Out
 	v5 := nd.n76Acc
 	nd.n77L = append(nd.n77L, v5)
@@ -1404,7 +1402,6 @@ func (nd *ScalablePaxosAcceptor) subgraph3() {
 			nd.n78R = append(nd.n78R, v13)
 		}
 	}
-	clear(nd.h74To77Port1)
 	nd.h74To77Port1 = nd.h74To77Port1[:0]
 	for _, v14 := range nd.h73To78Port0 {
 		for _, v15 := range nd.n78R {
@@ -1433,7 +1430,6 @@ func (nd *ScalablePaxosAcceptor) subgraph3() {
 			nd.h86To87Port0 = append(nd.h86To87Port0, v24)
 		}
 	}
-	clear(nd.h74To86Port1)
 	nd.h74To86Port1 = nd.h74To86Port1[:0]
 	nd.n82Out = out18
 }
@@ -1811,7 +1807,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:193:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1814:97*/
+	nd.n113Period = /*line paxos.go:193:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1810:97*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -1957,14 +1953,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1960:45*/
+			} /*line scalablepaxos_hydro.go:1956:45*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:1967:45*/
+			} /*line scalablepaxos_hydro.go:1963:45*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -1977,14 +1973,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1980:45*/
+			} /*line scalablepaxos_hydro.go:1976:45*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:1987:45*/
+			} /*line scalablepaxos_hydro.go:1983:45*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -1998,7 +1994,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2001:45*/
+			} /*line scalablepaxos_hydro.go:1997:45*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -2023,7 +2019,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2026:45*/
+			} /*line scalablepaxos_hydro.go:2022:45*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -2084,7 +2080,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2087:45*/
+			} /*line scalablepaxos_hydro.go:2083:45*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -2109,7 +2105,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:2112:45*/
+			} /*line scalablepaxos_hydro.go:2108:45*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -2134,7 +2130,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:2137:45*/
+			} /*line scalablepaxos_hydro.go:2133:45*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -2157,8 +2153,7 @@ func (nd *ScalablePaxosReplica) subgraph2() {
 func (nd *ScalablePaxosReplica) subgraph3() {
 	for _, v63 := range nd.n157Recv {
 		v64 := transferTo(v63)
-		if !nd.n159Seen.Has(v64) {
-			nd.n159Seen.Add(v64)
+		if added65, ok66 := nd.n159Seen.AddDense(v64); added65 || !ok66 && nd.n159Seen.Add(v64) {
 			nd.h159To160Port0 = append(nd.h159To160Port0, v64)
 			nd.h159To162Port0 = append(nd.h159To162Port0, v64)
 			nd.h159To164Port0 = append(nd.h159To164Port0, v64)
@@ -2173,17 +2168,17 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
-	acc67 := nd.n103Acc
-	for i66 := range nd.n102Accs {
-		v65 := nd.n102Accs[i66]
+	acc69 := nd.n103Acc
+	for i68 := range nd.n102Accs {
+		v67 := nd.n102Accs[i68]
 		{
-			a := v65
+			a := v67
 			/*line replica.go:22:42*/ {
-				acc67 = max(acc67, a.Next)
-			} /*line scalablepaxos_hydro.go:2183:45*/
+				acc69 = max(acc69, a.Next)
+			} /*line scalablepaxos_hydro.go:2178:45*/
 		}
 	}
-	nd.n103Acc = acc67
+	nd.n103Acc = acc69
 }
 
 // subgraph5 runs stratum 1: hydro.MergeKeyed (109), hydro.CrossJoin (160).
@@ -2191,26 +2186,25 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 	if !nd.n161Init {
 		nd.n161Acc, nd.n161Init = newKVList(), true
 	}
-	acc73 := nd.n161Acc
-	for i69 := range nd.n109Accs {
-		v68 := nd.n109Accs[i69]
-		nd.h109To130Port1 = append(nd.h109To130Port1, v68)
-		nd.n160R = append(nd.n160R, v68)
+	acc75 := nd.n161Acc
+	for i71 := range nd.n109Accs {
+		v70 := nd.n109Accs[i71]
+		nd.h109To130Port1 = append(nd.h109To130Port1, v70)
+		nd.n160R = append(nd.n160R, v70)
 	}
-	for _, v70 := range nd.h159To160Port0 {
-		for _, v71 := range nd.n160R {
-			v72 := pickKV(v70, v71)
+	for _, v72 := range nd.h159To160Port0 {
+		for _, v73 := range nd.n160R {
+			v74 := pickKV(v72, v73)
 			{
-				kv := v72
+				kv := v74
 				/*line replica.go:345:34*/ {
-					acc73 = append(acc73, kv)
-				} /*line scalablepaxos_hydro.go:2207:46*/
+					acc75 = append(acc75, kv)
+				} /*line scalablepaxos_hydro.go:2202:46*/
 			}
 		}
 	}
-	clear(nd.h159To160Port0)
 	nd.h159To160Port0 = nd.h159To160Port0[:0]
-	nd.n161Acc = acc73
+	nd.n161Acc = acc75
 }
 
 // subgraph6 runs stratum 1: hydro.MergeKeyed (112), hydro.CrossJoin (162).
@@ -2218,26 +2212,25 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 	if !nd.n163Init {
 		nd.n163Acc, nd.n163Init = newSessionList(), true
 	}
-	acc79 := nd.n163Acc
-	for i75 := range nd.n112Accs {
-		v74 := nd.n112Accs[i75]
-		nd.h112To134Port1 = append(nd.h112To134Port1, v74)
-		nd.n162R = append(nd.n162R, v74)
+	acc81 := nd.n163Acc
+	for i77 := range nd.n112Accs {
+		v76 := nd.n112Accs[i77]
+		nd.h112To134Port1 = append(nd.h112To134Port1, v76)
+		nd.n162R = append(nd.n162R, v76)
 	}
-	for _, v76 := range nd.h159To162Port0 {
-		for _, v77 := range nd.n162R {
-			v78 := pickSession(v76, v77)
+	for _, v78 := range nd.h159To162Port0 {
+		for _, v79 := range nd.n162R {
+			v80 := pickSession(v78, v79)
 			{
-				s := v78
+				s := v80
 				/*line replica.go:351:48*/ {
-					acc79 = append(acc79, s)
-				} /*line scalablepaxos_hydro.go:2234:46*/
+					acc81 = append(acc81, s)
+				} /*line scalablepaxos_hydro.go:2228:46*/
 			}
 		}
 	}
-	clear(nd.h159To162Port0)
 	nd.h159To162Port0 = nd.h159To162Port0[:0]
-	nd.n163Acc = acc79
+	nd.n163Acc = acc81
 }
 
 // subgraph7 runs stratum 1: hydro.Fold (118), hydro.Filter (119).
@@ -2245,9 +2238,9 @@ func (nd *ScalablePaxosReplica) subgraph7() {
 	if !nd.n118Init {
 		nd.n118Acc, nd.n118Init = count(), true
 	}
-	v80 := nd.n118Acc
-	if some(v80) {
-		nd.h119To120Port0 = append(nd.h119To120Port0, v80)
+	v82 := nd.n118Acc
+	if some(v82) {
+		nd.h119To120Port0 = append(nd.h119To120Port0, v82)
 	}
 }
 
@@ -2256,122 +2249,119 @@ func (nd *ScalablePaxosReplica) subgraph8() {
 	if !nd.n122Init {
 		nd.n122Acc, nd.n122Init = noSlot(), true
 	}
-	v81 := nd.n122Acc
-	nd.h122To123Port1 = append(nd.h122To123Port1, v81)
+	v83 := nd.n122Acc
+	nd.h122To123Port1 = append(nd.h122To123Port1, v83)
 }
 
 // subgraph9 runs stratum 2: hydro.Fold (103), hydro.CrossJoin (104), hydro.FilterMap (105), hydro.CrossJoin (120), hydro.CrossJoin (123), hydro.FlatMap (124), hydro.Fold (161), hydro.Fold (163), hydro.CrossJoin (164), hydro.CrossJoin (165), hydro.CrossJoin (166).
 func (nd *ScalablePaxosReplica) subgraph9() {
 	window := nd.window
-	udf96 := /*line paxos.go:187:111*/ func(a arrived) (Slotted, bool) {
+	udf98 := /*line paxos.go:187:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:2269:43*/
+	} /*line scalablepaxos_hydro.go:2262:43*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
-	v82 := nd.n103Acc
-	nd.n104R = append(nd.n104R, v82)
-	nd.n120R = append(nd.n120R, v82)
-	nd.n164R = append(nd.n164R, v82)
+	v84 := nd.n103Acc
+	nd.n104R = append(nd.n104R, v84)
+	nd.n120R = append(nd.n120R, v84)
+	nd.n164R = append(nd.n164R, v84)
 	if !nd.n161Init {
 		nd.n161Acc, nd.n161Init = newKVList(), true
 	}
-	v83 := nd.n161Acc
-	nd.n165R = append(nd.n165R, v83)
-	for _, v84 := range nd.n165L {
-		v85 := withSnapshotKVs(v84, v83)
-		nd.n166L = append(nd.n166L, v85)
-		for _, v86 := range nd.n166R {
-			v87 := withSnapshotSessions(v85, v86)
+	v85 := nd.n161Acc
+	nd.n165R = append(nd.n165R, v85)
+	for _, v86 := range nd.n165L {
+		v87 := withSnapshotKVs(v86, v85)
+		nd.n166L = append(nd.n166L, v87)
+		for _, v88 := range nd.n166R {
+			v89 := withSnapshotSessions(v87, v88)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v87)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v87))}, 167, nd.hydroBuf)
+				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v89)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v89))}, 167, nd.hydroBuf)
 			}
 		}
 	}
 	if !nd.n163Init {
 		nd.n163Acc, nd.n163Init = newSessionList(), true
 	}
-	v88 := nd.n163Acc
-	nd.n166R = append(nd.n166R, v88)
-	for _, v89 := range nd.n166L {
-		v90 := withSnapshotSessions(v89, v88)
+	v90 := nd.n163Acc
+	nd.n166R = append(nd.n166R, v90)
+	for _, v91 := range nd.n166L {
+		v92 := withSnapshotSessions(v91, v90)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v90)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v90))}, 167, nd.hydroBuf)
+			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v92)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v92))}, 167, nd.hydroBuf)
 		}
 	}
-	for _, v91 := range nd.h95To104Port0 {
-		for _, v92 := range nd.n104R {
-			v93 := arrival(v91, v92)
-			if v94, ok95 := udf96(v93); ok95 {
-				k97 := v94.Pos
-				i98, ok99 := nd.n106Index.Get(k97)
-				if !ok99 {
-					i98 = len(nd.n106Accs)
-					nd.n106Index.Put(k97, i98)
-					bot100 := v94
-					bot100.C = *new(CommitLattice)
-					nd.n106Accs = append(nd.n106Accs, bot100)
+	for _, v93 := range nd.h95To104Port0 {
+		for _, v94 := range nd.n104R {
+			v95 := arrival(v93, v94)
+			if v96, ok97 := udf98(v95); ok97 {
+				k99 := v96.Pos
+				i100, ok101 := nd.n106Index.Get(k99)
+				if !ok101 {
+					i100 = len(nd.n106Accs)
+					nd.n106Index.Put(k99, i100)
+					bot102 := v96
+					bot102.C = *new(CommitLattice)
+					nd.n106Accs = append(nd.n106Accs, bot102)
 				}
-				nd.n106Accs[i98].C.Merge(v94.C)
-				if i98 >= len(nd.n106Touched) {
-					nd.n106Touched = append(nd.n106Touched, make([]bool, i98+1-len(nd.n106Touched))...)
+				nd.n106Accs[i100].C.Merge(v96.C)
+				if i100 >= len(nd.n106Touched) {
+					nd.n106Touched = append(nd.n106Touched, make([]bool, i100+1-len(nd.n106Touched))...)
 				}
-				if !nd.n106Touched[i98] {
-					nd.n106Touched[i98] = true
-					nd.n106Changed = append(nd.n106Changed, i98)
+				if !nd.n106Touched[i100] {
+					nd.n106Touched[i100] = true
+					nd.n106Changed = append(nd.n106Changed, i100)
 				}
 			}
 		}
 	}
 	clear(nd.h95To104Port0)
 	nd.h95To104Port0 = nd.h95To104Port0[:0]
-	for _, v101 := range nd.h119To120Port0 {
-		for _, v102 := range nd.n120R {
-			v103 := startAt(v101, v102)
-			nd.n123L = append(nd.n123L, v103)
-			nd.h120To127Port1 = append(nd.h120To127Port1, v103)
+	for _, v103 := range nd.h119To120Port0 {
+		for _, v104 := range nd.n120R {
+			v105 := startAt(v103, v104)
+			nd.n123L = append(nd.n123L, v105)
+			nd.h120To127Port1 = append(nd.h120To127Port1, v105)
 		}
 	}
-	clear(nd.h119To120Port0)
 	nd.h119To120Port0 = nd.h119To120Port0[:0]
-	for _, v104 := range nd.h122To123Port1 {
-		for _, v105 := range nd.n123L {
-			v106 := spanOf(v105, v104)
+	for _, v106 := range nd.h122To123Port1 {
+		for _, v107 := range nd.n123L {
+			v108 := spanOf(v107, v106)
 			{
-				sp, emit := v106, func(v107 Probe) {
-					nd.h124To125Port0 = append(nd.h124To125Port0, v107)
+				sp, emit := v108, func(v109 Probe) {
+					nd.h124To125Port0 = append(nd.h124To125Port0, v109)
 				}
 				/*line paxos.go:199:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:2351:46*/
+				} /*line scalablepaxos_hydro.go:2343:46*/
 			}
 		}
 	}
-	clear(nd.h122To123Port1)
 	nd.h122To123Port1 = nd.h122To123Port1[:0]
-	for _, v108 := range nd.h159To164Port0 {
-		for _, v109 := range nd.n164R {
-			v110 := snapshotOf(v108, v109)
-			nd.n165L = append(nd.n165L, v110)
-			for _, v111 := range nd.n165R {
-				v112 := withSnapshotKVs(v110, v111)
-				nd.n166L = append(nd.n166L, v112)
-				for _, v113 := range nd.n166R {
-					v114 := withSnapshotSessions(v112, v113)
+	for _, v110 := range nd.h159To164Port0 {
+		for _, v111 := range nd.n164R {
+			v112 := snapshotOf(v110, v111)
+			nd.n165L = append(nd.n165L, v112)
+			for _, v113 := range nd.n165R {
+				v114 := withSnapshotKVs(v112, v113)
+				nd.n166L = append(nd.n166L, v114)
+				for _, v115 := range nd.n166R {
+					v116 := withSnapshotSessions(v114, v115)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v114)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v114))}, 167, nd.hydroBuf)
+						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v116)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v116))}, 167, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	clear(nd.h159To164Port0)
 	nd.h159To164Port0 = nd.h159To164Port0[:0]
 }
 
@@ -2380,27 +2370,26 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 	if !nd.n126Init {
 		nd.n126Acc, nd.n126Init = newCommits(), true
 	}
-	acc122 := nd.n126Acc
+	acc124 := nd.n126Acc
 	slices.Sort(nd.n106Changed)
-	for _, i116 := range nd.n106Changed {
-		v115 := nd.n106Accs[i116]
-		_ = v115
+	for _, i118 := range nd.n106Changed {
+		v117 := nd.n106Accs[i118]
+		_ = v117
 	}
-	for _, v117 := range nd.h124To125Port0 {
-		if i118, ok119 := nd.n106Index.Get(v117.Pos); ok119 {
-			v120 := nd.n106Accs[i118]
-			v121 := hitSlotted(v117, v120)
+	for _, v119 := range nd.h124To125Port0 {
+		if i120, ok121 := nd.n106Index.Get(v119.Pos); ok121 {
+			v122 := nd.n106Accs[i120]
+			v123 := hitSlotted(v119, v122)
 			{
-				c := v121
+				c := v123
 				/*line replica.go:58:41*/ {
-					acc122 = append(acc122, c)
-				} /*line scalablepaxos_hydro.go:2397:46*/
+					acc124 = append(acc124, c)
+				} /*line scalablepaxos_hydro.go:2387:46*/
 			}
 		}
 	}
-	clear(nd.h124To125Port0)
 	nd.h124To125Port0 = nd.h124To125Port0[:0]
-	nd.n126Acc = acc122
+	nd.n126Acc = acc124
 }
 
 // subgraph11 runs stratum 4: hydro.Fold (126), hydro.CrossJoin (127), hydro.FlatMap (128), hydro.Unique (129), hydro.Join (130), hydro.FlatMap (132), hydro.Unique (133), hydro.Join (134), hydro.CrossJoin (168), hydro.CrossJoin (169).
@@ -2408,34 +2397,34 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 	if !nd.n131Init {
 		nd.n131Acc, nd.n131Init = newKVs(), true
 	}
-	acc133 := nd.n131Acc
+	acc135 := nd.n131Acc
 	if !nd.n135Init {
 		nd.n135Acc, nd.n135Init = newSessions(), true
 	}
-	acc140 := nd.n135Acc
+	acc142 := nd.n135Acc
 	if !nd.n126Init {
 		nd.n126Acc, nd.n126Init = newCommits(), true
 	}
-	v123 := nd.n126Acc
-	nd.n127L = append(nd.n127L, v123)
-	for _, v124 := range nd.h120To127Port1 {
-		for _, v125 := range nd.n127L {
-			v126 := runOf(v125, v124)
+	v125 := nd.n126Acc
+	nd.n127L = append(nd.n127L, v125)
+	for _, v126 := range nd.h120To127Port1 {
+		for _, v127 := range nd.n127L {
+			v128 := runOf(v127, v126)
 			{
-				r, emit := v126, func(v127 KeyProbe) {
-					if _, dup128 := nd.n129Seen[v127]; !dup128 {
-						nd.n129Seen[v127] = struct{}{}
-						if i129, ok130 := nd.n109Index[v127.Key]; ok130 {
-							v131 := nd.n109Accs[i129]
-							v132 := hitKV(v127, v131)
+				r, emit := v128, func(v129 KeyProbe) {
+					if _, dup130 := nd.n129Seen[v129]; !dup130 {
+						nd.n129Seen[v129] = struct{}{}
+						if i131, ok132 := nd.n109Index[v129.Key]; ok132 {
+							v133 := nd.n109Accs[i131]
+							v134 := hitKV(v129, v133)
 							{
-								kv := v132
+								kv := v134
 								/*line replica.go:121:41*/ {
-									if acc133 == nil {
-										acc133 = map[string]Cell{}
+									if acc135 == nil {
+										acc135 = map[string]Cell{}
 									}
-									(acc133)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:2438:50*/
+									(acc135)[kv.Key] = kv.Cell
+								} /*line scalablepaxos_hydro.go:2427:50*/
 							}
 						}
 					}
@@ -2448,23 +2437,23 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2451:46*/
+				} /*line scalablepaxos_hydro.go:2440:46*/
 			}
 			{
-				r, emit := v126, func(v134 SessionProbe) {
-					if _, dup135 := nd.n133Seen[v134]; !dup135 {
-						nd.n133Seen[v134] = struct{}{}
-						if i136, ok137 := nd.n112Index.Get(v134.Inc); ok137 {
-							v138 := nd.n112Accs[i136]
-							v139 := hitSession(v134, v138)
+				r, emit := v128, func(v136 SessionProbe) {
+					if _, dup137 := nd.n133Seen[v136]; !dup137 {
+						nd.n133Seen[v136] = struct{}{}
+						if i138, ok139 := nd.n112Index.Get(v136.Inc); ok139 {
+							v140 := nd.n112Accs[i138]
+							v141 := hitSession(v136, v140)
 							{
-								s := v139
+								s := v141
 								/*line replica.go:130:60*/ {
-									if acc140 == nil {
-										acc140 = map[uint64]SessionLattice{}
+									if acc142 == nil {
+										acc142 = map[uint64]SessionLattice{}
 									}
-									(acc140)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:2467:50*/
+									(acc142)[s.Inc] = s.S
+								} /*line scalablepaxos_hydro.go:2456:50*/
 							}
 						}
 					}
@@ -2477,32 +2466,31 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2480:46*/
+				} /*line scalablepaxos_hydro.go:2469:46*/
 			}
-			nd.h127To138Port0 = append(nd.h127To138Port0, v126)
-			nd.n168R = append(nd.n168R, v126)
+			nd.h127To138Port0 = append(nd.h127To138Port0, v128)
+			nd.n168R = append(nd.n168R, v128)
 		}
 	}
-	clear(nd.h120To127Port1)
 	nd.h120To127Port1 = nd.h120To127Port1[:0]
-	for _, v141 := range nd.h109To130Port1 {
-		_ = v141
+	for _, v143 := range nd.h109To130Port1 {
+		_ = v143
 	}
 	clear(nd.h109To130Port1)
 	nd.h109To130Port1 = nd.h109To130Port1[:0]
-	for _, v142 := range nd.h112To134Port1 {
-		_ = v142
+	for _, v144 := range nd.h112To134Port1 {
+		_ = v144
 	}
 	clear(nd.h112To134Port1)
 	nd.h112To134Port1 = nd.h112To134Port1[:0]
-	for _, v143 := range nd.h113To168Port0 {
-		for _, v144 := range nd.n168R {
-			v145 := progressOf(v143, v144)
-			nd.n169L = append(nd.n169L, v145)
-			for _, v146 := range nd.n169R {
-				v147 := reportOf(v145, v146)
+	for _, v145 := range nd.h113To168Port0 {
+		for _, v146 := range nd.n168R {
+			v147 := progressOf(v145, v146)
+			nd.n169L = append(nd.n169L, v147)
+			for _, v148 := range nd.n169R {
+				v149 := reportOf(v147, v148)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v147)
+					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v149)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
 				}
 			}
@@ -2510,20 +2498,19 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 	}
 	clear(nd.h113To168Port0)
 	nd.h113To168Port0 = nd.h113To168Port0[:0]
-	for _, v148 := range nd.h89To169Port1 {
-		nd.n169R = append(nd.n169R, v148)
-		for _, v149 := range nd.n169L {
-			v150 := reportOf(v149, v148)
+	for _, v150 := range nd.h89To169Port1 {
+		nd.n169R = append(nd.n169R, v150)
+		for _, v151 := range nd.n169L {
+			v152 := reportOf(v151, v150)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v150)
+				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v152)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h89To169Port1)
 	nd.h89To169Port1 = nd.h89To169Port1[:0]
-	nd.n131Acc = acc133
-	nd.n135Acc = acc140
+	nd.n131Acc = acc135
+	nd.n135Acc = acc142
 }
 
 // subgraph12 runs stratum 5: hydro.Fold (131), hydro.Fold (135), hydro.CrossJoin (138), hydro.CrossJoin (139), hydro.CrossJoin (140), hydro.Map (141), hydro.Filter (142), hydro.Map (143), hydro.FlatMap (145), hydro.FlatMap (147), hydro.FlatMap (149), hydro.FlatMap (153).
@@ -2531,117 +2518,117 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 	if !nd.n131Init {
 		nd.n131Acc, nd.n131Init = newKVs(), true
 	}
-	v151 := nd.n131Acc
-	nd.n138R = append(nd.n138R, v151)
+	v153 := nd.n131Acc
+	nd.n138R = append(nd.n138R, v153)
 	if !nd.n135Init {
 		nd.n135Acc, nd.n135Init = newSessions(), true
 	}
-	v152 := nd.n135Acc
-	nd.n139R = append(nd.n139R, v152)
-	for _, v153 := range nd.n139L {
-		v154 := withSessions(v153, v152)
-		nd.n140L = append(nd.n140L, v154)
-		for _, v155 := range nd.n140R {
-			v156 := withReplica(v154, v155)
-			v157 := execute(v156)
-			if ran(v157) {
-				v158 := appliedOf(v157)
-				nd.n144Next = append(nd.n144Next, v158)
+	v154 := nd.n135Acc
+	nd.n139R = append(nd.n139R, v154)
+	for _, v155 := range nd.n139L {
+		v156 := withSessions(v155, v154)
+		nd.n140L = append(nd.n140L, v156)
+		for _, v157 := range nd.n140R {
+			v158 := withReplica(v156, v157)
+			v159 := execute(v158)
+			if ran(v159) {
+				v160 := appliedOf(v159)
+				nd.n144Next = append(nd.n144Next, v160)
 				{
-					x, emit := v157, func(v159 KV) {
-						nd.n146Next = append(nd.n146Next, v159)
+					x, emit := v159, func(v161 KV) {
+						nd.n146Next = append(nd.n146Next, v161)
 					}
 					/*line replica.go:303:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2558:47*/
+					} /*line scalablepaxos_hydro.go:2545:47*/
 				}
 				{
-					x, emit := v157, func(v160 Session) {
-						nd.n148Next = append(nd.n148Next, v160)
+					x, emit := v159, func(v162 Session) {
+						nd.n148Next = append(nd.n148Next, v162)
 					}
 					/*line replica.go:309:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2568:47*/
+					} /*line scalablepaxos_hydro.go:2555:47*/
 				}
 				{
-					x, emit := v157, func(v161 Commit) {
-						nd.n150Next = append(nd.n150Next, v161)
+					x, emit := v159, func(v163 Commit) {
+						nd.n150Next = append(nd.n150Next, v163)
 					}
 					/*line replica.go:321:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2578:47*/
+					} /*line scalablepaxos_hydro.go:2565:47*/
 				}
 				{
-					x, emit := v157, func(v162 Answer) {
-						nd.n154Next = append(nd.n154Next, v162)
+					x, emit := v159, func(v164 Answer) {
+						nd.n154Next = append(nd.n154Next, v164)
 					}
 					/*line replica.go:315:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2588:47*/
+					} /*line scalablepaxos_hydro.go:2575:47*/
 				}
 			}
 		}
 	}
-	for _, v163 := range nd.h127To138Port0 {
-		for _, v164 := range nd.n138R {
-			v165 := withKVs(v163, v164)
-			nd.n139L = append(nd.n139L, v165)
-			for _, v166 := range nd.n139R {
-				v167 := withSessions(v165, v166)
-				nd.n140L = append(nd.n140L, v167)
-				for _, v168 := range nd.n140R {
-					v169 := withReplica(v167, v168)
-					v170 := execute(v169)
-					if ran(v170) {
-						v171 := appliedOf(v170)
-						nd.n144Next = append(nd.n144Next, v171)
+	for _, v165 := range nd.h127To138Port0 {
+		for _, v166 := range nd.n138R {
+			v167 := withKVs(v165, v166)
+			nd.n139L = append(nd.n139L, v167)
+			for _, v168 := range nd.n139R {
+				v169 := withSessions(v167, v168)
+				nd.n140L = append(nd.n140L, v169)
+				for _, v170 := range nd.n140R {
+					v171 := withReplica(v169, v170)
+					v172 := execute(v171)
+					if ran(v172) {
+						v173 := appliedOf(v172)
+						nd.n144Next = append(nd.n144Next, v173)
 						{
-							x, emit := v170, func(v172 KV) {
-								nd.n146Next = append(nd.n146Next, v172)
+							x, emit := v172, func(v174 KV) {
+								nd.n146Next = append(nd.n146Next, v174)
 							}
 							/*line replica.go:303:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:2614:49*/
+							} /*line scalablepaxos_hydro.go:2601:49*/
 						}
 						{
-							x, emit := v170, func(v173 Session) {
-								nd.n148Next = append(nd.n148Next, v173)
+							x, emit := v172, func(v175 Session) {
+								nd.n148Next = append(nd.n148Next, v175)
 							}
 							/*line replica.go:309:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:2624:49*/
+							} /*line scalablepaxos_hydro.go:2611:49*/
 						}
 						{
-							x, emit := v170, func(v174 Commit) {
-								nd.n150Next = append(nd.n150Next, v174)
+							x, emit := v172, func(v176 Commit) {
+								nd.n150Next = append(nd.n150Next, v176)
 							}
 							/*line replica.go:321:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:2634:49*/
+							} /*line scalablepaxos_hydro.go:2621:49*/
 						}
 						{
-							x, emit := v170, func(v175 Answer) {
-								nd.n154Next = append(nd.n154Next, v175)
+							x, emit := v172, func(v177 Answer) {
+								nd.n154Next = append(nd.n154Next, v177)
 							}
 							/*line replica.go:315:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:2644:49*/
+							} /*line scalablepaxos_hydro.go:2631:49*/
 						}
 					}
 				}
@@ -2650,58 +2637,57 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 	}
 	clear(nd.h127To138Port0)
 	nd.h127To138Port0 = nd.h127To138Port0[:0]
-	for _, v176 := range nd.h137To140Port1 {
-		nd.n140R = append(nd.n140R, v176)
-		for _, v177 := range nd.n140L {
-			v178 := withReplica(v177, v176)
-			v179 := execute(v178)
-			if ran(v179) {
-				v180 := appliedOf(v179)
-				nd.n144Next = append(nd.n144Next, v180)
+	for _, v178 := range nd.h137To140Port1 {
+		nd.n140R = append(nd.n140R, v178)
+		for _, v179 := range nd.n140L {
+			v180 := withReplica(v179, v178)
+			v181 := execute(v180)
+			if ran(v181) {
+				v182 := appliedOf(v181)
+				nd.n144Next = append(nd.n144Next, v182)
 				{
-					x, emit := v179, func(v181 KV) {
-						nd.n146Next = append(nd.n146Next, v181)
+					x, emit := v181, func(v183 KV) {
+						nd.n146Next = append(nd.n146Next, v183)
 					}
 					/*line replica.go:303:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2669:47*/
+					} /*line scalablepaxos_hydro.go:2656:47*/
 				}
 				{
-					x, emit := v179, func(v182 Session) {
-						nd.n148Next = append(nd.n148Next, v182)
+					x, emit := v181, func(v184 Session) {
+						nd.n148Next = append(nd.n148Next, v184)
 					}
 					/*line replica.go:309:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2679:47*/
+					} /*line scalablepaxos_hydro.go:2666:47*/
 				}
 				{
-					x, emit := v179, func(v183 Commit) {
-						nd.n150Next = append(nd.n150Next, v183)
+					x, emit := v181, func(v185 Commit) {
+						nd.n150Next = append(nd.n150Next, v185)
 					}
 					/*line replica.go:321:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2689:47*/
+					} /*line scalablepaxos_hydro.go:2676:47*/
 				}
 				{
-					x, emit := v179, func(v184 Answer) {
-						nd.n154Next = append(nd.n154Next, v184)
+					x, emit := v181, func(v186 Answer) {
+						nd.n154Next = append(nd.n154Next, v186)
 					}
 					/*line replica.go:315:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2699:47*/
+					} /*line scalablepaxos_hydro.go:2686:47*/
 				}
 			}
 		}
 	}
-	clear(nd.h137To140Port1)
 	nd.h137To140Port1 = nd.h137To140Port1[:0]
 }
 
@@ -2716,64 +2702,64 @@ func (nd *ScalablePaxosReplica) Recover(dir durable.FS, opts durable.Options) er
 func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 102:
-		var v188 Applied
-		n189, err190 := decodeHydroApplied(item, &v188)
-		if err190 == nil && n189 != len(item) {
-			err190 = fmt.Errorf("%d bytes after the item", len(item)-n189)
+		var v190 Applied
+		n191, err192 := decodeHydroApplied(item, &v190)
+		if err192 == nil && n191 != len(item) {
+			err192 = fmt.Errorf("%d bytes after the item", len(item)-n191)
 		}
-		if err190 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:182): %w", err190)
+		if err192 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:182): %w", err192)
 		}
-		k191 := v188.Key
-		i192, ok193 := nd.n102Index.Get(k191)
-		if ok193 {
-			nd.n102Accs[i192] = v188
+		k193 := v190.Key
+		i194, ok195 := nd.n102Index.Get(k193)
+		if ok195 {
+			nd.n102Accs[i194] = v190
 		} else {
-			i192 = len(nd.n102Accs)
-			nd.n102Index.Put(k191, i192)
-			nd.n102Accs = append(nd.n102Accs, v188)
+			i194 = len(nd.n102Accs)
+			nd.n102Index.Put(k193, i194)
+			nd.n102Accs = append(nd.n102Accs, v190)
 			nd.n102Mark = append(nd.n102Mark, false)
 		}
 		return nil
 	case 109:
-		var v196 KV
-		n197, err198 := decodeHydroKV(item, &v196)
-		if err198 == nil && n197 != len(item) {
-			err198 = fmt.Errorf("%d bytes after the item", len(item)-n197)
+		var v198 KV
+		n199, err200 := decodeHydroKV(item, &v198)
+		if err200 == nil && n199 != len(item) {
+			err200 = fmt.Errorf("%d bytes after the item", len(item)-n199)
 		}
-		if err198 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:191): %w", err198)
+		if err200 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:191): %w", err200)
 		}
-		k199 := v196.Key
-		i200, ok201 := nd.n109Index[k199]
-		if !ok201 {
-			i200 = len(nd.n109Accs)
-			nd.n109Index[k199] = i200
-			bot202 := v196
-			bot202.Cell = *new(Cell)
-			nd.n109Accs = append(nd.n109Accs, bot202)
+		k201 := v198.Key
+		i202, ok203 := nd.n109Index[k201]
+		if !ok203 {
+			i202 = len(nd.n109Accs)
+			nd.n109Index[k201] = i202
+			bot204 := v198
+			bot204.Cell = *new(Cell)
+			nd.n109Accs = append(nd.n109Accs, bot204)
 		}
-		nd.n109Accs[i200].Cell.Merge(v196.Cell)
+		nd.n109Accs[i202].Cell.Merge(v198.Cell)
 		return nil
 	case 112:
-		var v205 Session
-		n206, err207 := decodeHydroSession(item, &v205)
-		if err207 == nil && n206 != len(item) {
-			err207 = fmt.Errorf("%d bytes after the item", len(item)-n206)
+		var v207 Session
+		n208, err209 := decodeHydroSession(item, &v207)
+		if err209 == nil && n208 != len(item) {
+			err209 = fmt.Errorf("%d bytes after the item", len(item)-n208)
 		}
-		if err207 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:192): %w", err207)
+		if err209 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:192): %w", err209)
 		}
-		k208 := v205.Inc
-		i209, ok210 := nd.n112Index.Get(k208)
-		if !ok210 {
-			i209 = len(nd.n112Accs)
-			nd.n112Index.Put(k208, i209)
-			bot211 := v205
-			bot211.S = *new(SessionLattice)
-			nd.n112Accs = append(nd.n112Accs, bot211)
+		k210 := v207.Inc
+		i211, ok212 := nd.n112Index.Get(k210)
+		if !ok212 {
+			i211 = len(nd.n112Accs)
+			nd.n112Index.Put(k210, i211)
+			bot213 := v207
+			bot213.S = *new(SessionLattice)
+			nd.n112Accs = append(nd.n112Accs, bot213)
 		}
-		nd.n112Accs[i209].S.Merge(v205.S)
+		nd.n112Accs[i211].S.Merge(v207.S)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
@@ -2785,19 +2771,19 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i185 := range nd.n102Dirty {
-			nd.n102Mark[i185] = false
-			v186 := nd.n102Accs[i185]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v186))
+		for _, i187 := range nd.n102Dirty {
+			nd.n102Mark[i187] = false
+			v188 := nd.n102Accs[i187]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v188))
 		}
 		nd.n102Dirty = nd.n102Dirty[:0]
-		for _, v194 := range nd.n109Logged {
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v194))
+		for _, v196 := range nd.n109Logged {
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v196))
 		}
 		clear(nd.n109Logged)
 		nd.n109Logged = nd.n109Logged[:0]
-		for _, v203 := range nd.n112Logged {
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v203))
+		for _, v205 := range nd.n112Logged {
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v205))
 		}
 		clear(nd.n112Logged)
 		nd.n112Logged = nd.n112Logged[:0]
@@ -2812,14 +2798,14 @@ func (nd *ScalablePaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalablePaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v187 := range nd.n102Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(102), &v187))
+	for _, v189 := range nd.n102Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(102), &v189))
 	}
-	for _, v195 := range nd.n109Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(109), &v195))
+	for _, v197 := range nd.n109Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(109), &v197))
 	}
-	for _, v204 := range nd.n112Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(112), &v204))
+	for _, v206 := range nd.n112Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(112), &v206))
 	}
 }
 
@@ -3162,10 +3148,10 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
 	udf5 := /*line paxos.go:113:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:3165:43*/
+	} /*line scalablepaxos_hydro.go:3151:43*/
 	udf11 := /*line paxos.go:116:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:3168:43*/
+	} /*line scalablepaxos_hydro.go:3154:43*/
 	for _, v1 := range nd.n83Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)
@@ -3234,7 +3220,6 @@ func (nd *ScalablePaxosP2bproxy) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h44To45Port0)
 	nd.h44To45Port0 = nd.h44To45Port0[:0]
 	for _, v24 := range nd.h46To47Port1 {
 		nd.n47R = append(nd.n47R, v24)
@@ -3248,7 +3233,6 @@ func (nd *ScalablePaxosP2bproxy) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h46To47Port1)
 	nd.h46To47Port1 = nd.h46To47Port1[:0]
 }
 

@@ -487,7 +487,6 @@ func (nd *RSetLeader) subgraph4() {
 			}
 		}
 	}
-	clear(nd.h27To28Port1)
 	nd.h27To28Port1 = nd.h27To28Port1[:0]
 	for _, v39 := range nd.h34To35Port1 {
 		v40 := encrypt(v39)

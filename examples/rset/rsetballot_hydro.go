@@ -617,7 +617,6 @@ func (nd *RSetBallotLeader) subgraph5() {
 			}
 		}
 	}
-	clear(nd.h32To33Port1)
 	nd.h32To33Port1 = nd.h32To33Port1[:0]
 	for _, v86 := range nd.h39To40Port1 {
 		k87 := v86.ID

@@ -736,7 +736,6 @@ func (nd *RSetCollectorCollector) subgraph3() {
 			}
 		}
 	}
-	clear(nd.h27To28Port1)
 	nd.h27To28Port1 = nd.h27To28Port1[:0]
 	for _, v36 := range nd.h34To35Port1 {
 		v37 := encrypt(v36)

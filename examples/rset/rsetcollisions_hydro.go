@@ -499,7 +499,6 @@ func (nd *RSetCollisionsLeader) subgraph4() {
 			}
 		}
 	}
-	clear(nd.h34To35Port1)
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
 	for _, v39 := range nd.h41To42Port1 {
 		v40 := SealAnswer(v39)
@@ -750,7 +749,6 @@ func (nd *RSetCollisionsReplica) subgraph2() {
 			out17 = append(out17, v20)
 		}
 	}
-	clear(nd.h21To22Port1)
 	nd.h21To22Port1 = nd.h21To22Port1[:0]
 	nd.n23Out = out17
 }

@@ -505,7 +505,6 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph4() {
 			}
 		}
 	}
-	clear(nd.h34To35Port1)
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
 	for _, v41 := range nd.h41To42Port1 {
 		v42 := SealAnswer(v41)
@@ -756,7 +755,6 @@ func (nd *RSetCollisionsPartitionedReplica) subgraph2() {
 			out17 = append(out17, v20)
 		}
 	}
-	clear(nd.h21To22Port1)
 	nd.h21To22Port1 = nd.h21To22Port1[:0]
 	nd.n23Out = out17
 }

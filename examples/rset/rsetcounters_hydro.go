@@ -546,7 +546,6 @@ func (nd *RSetCountersLeader) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h41To42Port1)
 	nd.h41To42Port1 = nd.h41To42Port1[:0]
 	for _, v45 := range nd.h48To49Port1 {
 		v46 := SealAnswer(v45)
@@ -1006,7 +1005,7 @@ func NewRSetCountersCounter(commands hydro.Input[Command], answers hydro.Output[
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounters_hydro.go:1009:96*/
+	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounters_hydro.go:1008:96*/
 	return nd
 }
 
@@ -1032,7 +1031,7 @@ func (nd *RSetCountersCounter) subgraph0() {
 			_ = v1
 			/*line rset.go:440:40*/ {
 				acc2++
-			} /*line rsetcounters_hydro.go:1035:44*/
+			} /*line rsetcounters_hydro.go:1034:44*/
 		}
 		nd.h21To23Port0 = append(nd.h21To23Port0, v1)
 	}

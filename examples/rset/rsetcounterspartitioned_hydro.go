@@ -547,7 +547,6 @@ func (nd *RSetCountersPartitionedLeader) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h41To42Port1)
 	nd.h41To42Port1 = nd.h41To42Port1[:0]
 	for _, v45 := range nd.h48To49Port1 {
 		v46 := SealAnswer(v45)
@@ -1156,7 +1155,6 @@ func (nd *RSetCountersPartitionedReplica) subgraph9() {
 			}
 		}
 	}
-	clear(nd.h30To31Port1)
 	nd.h30To31Port1 = nd.h30To31Port1[:0]
 	for _, v56 := range nd.h100To101Port0 {
 		for _, v57 := range nd.n101R {
@@ -1310,7 +1308,6 @@ func (nd *RSetCountersPartitionedReplica) subgraph14() {
 			}
 		}
 	}
-	clear(nd.h59To60Port0)
 	nd.h59To60Port0 = nd.h59To60Port0[:0]
 	for _, v87 := range nd.h58To62Port0 {
 		for _, v88 := range nd.n62R {
@@ -1318,7 +1315,6 @@ func (nd *RSetCountersPartitionedReplica) subgraph14() {
 			nd.n63L = append(nd.n63L, v90)
 		}
 	}
-	clear(nd.h58To62Port0)
 	nd.h58To62Port0 = nd.h58To62Port0[:0]
 	for _, v91 := range nd.h57To63Port1 {
 		for _, v92 := range nd.n63L {
@@ -1343,7 +1339,6 @@ func (nd *RSetCountersPartitionedReplica) subgraph14() {
 			}
 		}
 	}
-	clear(nd.h57To63Port1)
 	nd.h57To63Port1 = nd.h57To63Port1[:0]
 	for _, v104 := range nd.h80To76Port1 {
 		if !nd.n77Have {
@@ -1352,7 +1347,6 @@ func (nd *RSetCountersPartitionedReplica) subgraph14() {
 			udf103(&nd.n77Acc, v104)
 		}
 	}
-	clear(nd.h80To76Port1)
 	nd.h80To76Port1 = nd.h80To76Port1[:0]
 	for _, v105 := range nd.h73To81Port0 {
 		for _, v106 := range nd.n81R {
@@ -1370,7 +1364,6 @@ func (nd *RSetCountersPartitionedReplica) subgraph14() {
 			nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 89, nd.hydroBuf)
 		}
 	}
-	clear(nd.h84To85Port1)
 	nd.h84To85Port1 = nd.h84To85Port1[:0]
 	for _, v111 := range nd.h56To87Port1 {
 		for _, v112 := range nd.n87L {
@@ -1389,7 +1382,6 @@ func (nd *RSetCountersPartitionedReplica) subgraph14() {
 			nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 95, nd.hydroBuf)
 		}
 	}
-	clear(nd.h86To88Port0)
 	nd.h86To88Port0 = nd.h86To88Port0[:0]
 }
 
@@ -1425,7 +1417,6 @@ func (nd *RSetCountersPartitionedReplica) subgraph15() {
 			}
 		}
 	}
-	clear(nd.h75To78Port1)
 	nd.h75To78Port1 = nd.h75To78Port1[:0]
 }
 
@@ -1678,7 +1669,7 @@ func NewRSetCountersPartitionedCounter(commands hydro.Input[Command], answers hy
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1681:108*/
+	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1672:108*/
 	return nd
 }
 
@@ -1704,7 +1695,7 @@ func (nd *RSetCountersPartitionedCounter) subgraph0() {
 			_ = v1
 			/*line rset.go:440:40*/ {
 				acc2++
-			} /*line rsetcounterspartitioned_hydro.go:1707:55*/
+			} /*line rsetcounterspartitioned_hydro.go:1698:55*/
 		}
 		nd.h21To23Port0 = append(nd.h21To23Port0, v1)
 	}

@@ -545,7 +545,6 @@ func (nd *RSetIntegerLeader) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h35To36Port1)
 	nd.h35To36Port1 = nd.h35To36Port1[:0]
 	for _, v45 := range nd.h42To43Port1 {
 		v46 := SealAnswer(v45)

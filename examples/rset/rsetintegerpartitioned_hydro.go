@@ -788,7 +788,6 @@ func (nd *RSetIntegerPartitionedLeader) subgraph13() {
 			}
 		}
 	}
-	clear(nd.h64To65Port1)
 	nd.h64To65Port1 = nd.h64To65Port1[:0]
 }
 
@@ -826,7 +825,6 @@ func (nd *RSetIntegerPartitionedLeader) subgraph14() {
 			}
 		}
 	}
-	clear(nd.h33To34Port1)
 	nd.h33To34Port1 = nd.h33To34Port1[:0]
 	for _, v75 := range nd.h40To41Port1 {
 		v76 := SealAnswer(v75)
@@ -929,7 +927,6 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 			}
 		}
 	}
-	clear(nd.h49To50Port0)
 	nd.h49To50Port0 = nd.h49To50Port0[:0]
 	for _, v93 := range nd.h47To53Port1 {
 		for _, v94 := range nd.n53L {
@@ -954,7 +951,6 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 			}
 		}
 	}
-	clear(nd.h47To53Port1)
 	nd.h47To53Port1 = nd.h47To53Port1[:0]
 	for _, v106 := range nd.h71To67Port1 {
 		if !nd.n68Have {
@@ -963,7 +959,6 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 			udf105(&nd.n68Acc, v106)
 		}
 	}
-	clear(nd.h71To67Port1)
 	nd.h71To67Port1 = nd.h71To67Port1[:0]
 	for _, v107 := range nd.h63To72Port0 {
 		for _, v108 := range nd.n72R {
@@ -981,7 +976,6 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 			nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 80, nd.hydroBuf)
 		}
 	}
-	clear(nd.h75To76Port1)
 	nd.h75To76Port1 = nd.h75To76Port1[:0]
 	for _, v113 := range nd.h46To78Port1 {
 		for _, v114 := range nd.n78L {
@@ -1000,7 +994,6 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 			nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 86, nd.hydroBuf)
 		}
 	}
-	clear(nd.h77To79Port0)
 	nd.h77To79Port0 = nd.h77To79Port0[:0]
 }
 
@@ -1048,7 +1041,6 @@ func (nd *RSetIntegerPartitionedLeader) subgraph17() {
 			}
 		}
 	}
-	clear(nd.h66To69Port1)
 	nd.h66To69Port1 = nd.h66To69Port1[:0]
 }
 
@@ -1388,7 +1380,6 @@ func (nd *RSetIntegerPartitionedReplica) subgraph4() {
 			}
 		}
 	}
-	clear(nd.h22To23Port1)
 	nd.h22To23Port1 = nd.h22To23Port1[:0]
 	for _, v28 := range nd.h91To92Port0 {
 		for _, v29 := range nd.n92R {

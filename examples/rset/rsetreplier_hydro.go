@@ -565,7 +565,6 @@ func (nd *RSetReplierLeader) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h32To33Port1)
 	nd.h32To33Port1 = nd.h32To33Port1[:0]
 }
 

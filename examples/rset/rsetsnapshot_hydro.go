@@ -574,7 +574,6 @@ func (nd *RSetSnapshotLeader) subgraph7() {
 			}
 		}
 	}
-	clear(nd.h39To40Port1)
 	nd.h39To40Port1 = nd.h39To40Port1[:0]
 	for _, v47 := range nd.h46To47Port1 {
 		v48 := SealAnswer(v47)

@@ -694,7 +694,6 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
 			}
 		}
 	}
-	clear(nd.h39To40Port1)
 	nd.h39To40Port1 = nd.h39To40Port1[:0]
 	for _, v64 := range nd.h46To47Port1 {
 		v65 := SealAnswer(v64)
@@ -1009,7 +1008,6 @@ func (nd *RSetSnapshotPartitionedReplica) subgraph3() {
 			}
 		}
 	}
-	clear(nd.h50To51Port1)
 	nd.h50To51Port1 = nd.h50To51Port1[:0]
 }
 

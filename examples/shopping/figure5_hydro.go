@@ -187,7 +187,6 @@ func (nd *Figure5Server) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h6To7Port1)
 	nd.h6To7Port1 = nd.h6To7Port1[:0]
 	nd.n8Out = out24
 }

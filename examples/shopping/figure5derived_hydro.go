@@ -258,7 +258,6 @@ func (nd *Figure5DerivedServer) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
 	nd.n3Out = out33
 }

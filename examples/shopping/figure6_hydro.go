@@ -411,7 +411,6 @@ func (nd *Figure6Server) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h13To14Port1)
 	nd.h13To14Port1 = nd.h13To14Port1[:0]
 	for _, v35 := range nd.h16To17Port0 {
 		if i36, ok37 := nd.n8Index.Get(v35.Client); ok37 {
@@ -425,7 +424,6 @@ func (nd *Figure6Server) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h16To17Port0)
 	nd.h16To17Port0 = nd.h16To17Port0[:0]
 	nd.n15Out = out25
 }

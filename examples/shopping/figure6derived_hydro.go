@@ -531,7 +531,6 @@ func (nd *Figure6DerivedServer) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
 	for _, v40 := range nd.h17To18Port0 {
 		if i41, ok42 := nd.n7Index.Get(v40.Client); ok42 {
@@ -545,7 +544,6 @@ func (nd *Figure6DerivedServer) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h17To18Port0)
 	nd.h17To18Port0 = nd.h17To18Port0[:0]
 	nd.n3Out = out30
 }

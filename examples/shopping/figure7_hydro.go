@@ -390,7 +390,6 @@ func (nd *Figure7Server) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h12To13Port1)
 	nd.h12To13Port1 = nd.h12To13Port1[:0]
 	nd.n14Out = out24
 }

@@ -492,7 +492,6 @@ func (nd *Figure7DerivedServer) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
 	nd.n3Out = out27
 }

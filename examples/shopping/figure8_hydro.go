@@ -513,7 +513,6 @@ func (nd *Figure8Server) subgraph4() {
 			}
 		}
 	}
-	clear(nd.h19To20Port1)
 	nd.h19To20Port1 = nd.h19To20Port1[:0]
 	for _, v52 := range nd.h21To22Port1 {
 		nd.n22R = append(nd.n22R, v52)
@@ -522,7 +521,6 @@ func (nd *Figure8Server) subgraph4() {
 			out36 = append(out36, v54)
 		}
 	}
-	clear(nd.h21To22Port1)
 	nd.h21To22Port1 = nd.h21To22Port1[:0]
 	for _, v55 := range nd.h24To25Port0 {
 		if i56, ok57 := nd.n10Index.Get(v55.Client); ok57 {
@@ -536,7 +534,6 @@ func (nd *Figure8Server) subgraph4() {
 			}
 		}
 	}
-	clear(nd.h24To25Port0)
 	nd.h24To25Port0 = nd.h24To25Port0[:0]
 	nd.n23Out = out36
 }

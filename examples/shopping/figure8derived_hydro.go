@@ -604,7 +604,6 @@ func (nd *Figure8DerivedServer) subgraph3() {
 			}
 		}
 	}
-	clear(nd.h1To2Port1)
 	nd.h1To2Port1 = nd.h1To2Port1[:0]
 	for _, v48 := range nd.h17To18Port0 {
 		if i49, ok50 := nd.n7Index.Get(v48.Client); ok50 {
@@ -618,7 +617,6 @@ func (nd *Figure8DerivedServer) subgraph3() {
 			}
 		}
 	}
-	clear(nd.h17To18Port0)
 	nd.h17To18Port0 = nd.h17To18Port0[:0]
 	for _, v54 := range nd.h20To21Port1 {
 		for _, v55 := range nd.n21L {

@@ -722,7 +722,6 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 			nd.n25Changed = append(nd.n25Changed, i30)
 		}
 	}
-	clear(nd.h23To24Port1)
 	nd.h23To24Port1 = nd.h23To24Port1[:0]
 	for _, v34 := range nd.h21To24Port2 {
 		k35 := v34.ID
@@ -749,12 +748,10 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 			nd.n25Changed = append(nd.n25Changed, i36)
 		}
 	}
-	clear(nd.h21To24Port2)
 	nd.h21To24Port2 = nd.h21To24Port2[:0]
 	for _, v40 := range nd.h20To31Port1 {
 		nd.h31To32Port0 = append(nd.h31To32Port0, v40)
 	}
-	clear(nd.h20To31Port1)
 	nd.h20To31Port1 = nd.h20To31Port1[:0]
 }
 
@@ -802,7 +799,6 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 			}
 		}
 	}
-	clear(nd.h26To27Port0)
 	nd.h26To27Port0 = nd.h26To27Port0[:0]
 	for _, v64 := range nd.h31To32Port0 {
 		if i65, ok66 := nd.n25Index.Get(v64.ID); ok66 {
@@ -833,7 +829,6 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 			}
 		}
 	}
-	clear(nd.h31To32Port0)
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
 	for _, v78 := range nd.h14To33Port1 {
 		nd.n33R = append(nd.n33R, v78)
@@ -860,7 +855,6 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 			}
 		}
 	}
-	clear(nd.h14To33Port1)
 	nd.h14To33Port1 = nd.h14To33Port1[:0]
 	for _, v87 := range nd.h17To35Port0 {
 		out73 = append(out73, v87)
@@ -872,7 +866,6 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 			nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part88}, 55, nd.hydroBuf)
 		}
 	}
-	clear(nd.h17To35Port0)
 	nd.h17To35Port0 = nd.h17To35Port0[:0]
 	for _, v89 := range nd.h14To40Port1 {
 		nd.n40R = append(nd.n40R, v89)
@@ -881,7 +874,6 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 			out48 = append(out48, v91)
 		}
 	}
-	clear(nd.h14To40Port1)
 	nd.h14To40Port1 = nd.h14To40Port1[:0]
 	for _, v92 := range nd.h42To48Port1 {
 		k93 := v92.ID
@@ -895,7 +887,6 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 		}
 		nd.n49Accs[i94].Rounds.Merge(v92.Rounds)
 	}
-	clear(nd.h42To48Port1)
 	nd.h42To48Port1 = nd.h42To48Port1[:0]
 	for _, v97 := range nd.h47To48Port2 {
 		k98 := v97.ID
@@ -909,7 +900,6 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 		}
 		nd.n49Accs[i99].Rounds.Merge(v97.Rounds)
 	}
-	clear(nd.h47To48Port2)
 	nd.h47To48Port2 = nd.h47To48Port2[:0]
 	nd.n41Out = out48
 	nd.n37Out = out73
@@ -949,7 +939,6 @@ func (nd *ScalableTwoPCParticipant) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h14To53Port1)
 	nd.h14To53Port1 = nd.h14To53Port1[:0]
 }
 
@@ -1368,7 +1357,7 @@ func NewScalableTwoPCCommitter(requests hydro.Input[Request], outcomes hydro.Out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1371:91*/
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1360:91*/
 	return nd
 }
 
@@ -1540,7 +1529,6 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 	for _, v49 := range nd.h63To70Port1 {
 		nd.n71Neg.Add(v49.ID)
 	}
-	clear(nd.h63To70Port1)
 	nd.h63To70Port1 = nd.h63To70Port1[:0]
 	for _, v50 := range nd.h55To79Port0 {
 		if i51, ok52 := nd.n59Index.Get(v50.ID); ok52 {
@@ -1562,7 +1550,6 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h55To79Port0)
 	nd.h55To79Port0 = nd.h55To79Port0[:0]
 	for _, v57 := range nd.h56To80Port0 {
 		if i58, ok59 := nd.n59Index.Get(v57.ID); ok59 {
@@ -1584,7 +1571,6 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h56To80Port0)
 	nd.h56To80Port0 = nd.h56To80Port0[:0]
 	for _, v64 := range nd.h81To83Port2 {
 		nd.hydroKey = nd.hydroKey[:0]
@@ -1602,7 +1588,6 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h81To83Port2)
 	nd.h81To83Port2 = nd.h81To83Port2[:0]
 	for _, v67 := range nd.h82To83Port3 {
 		nd.hydroKey = nd.hydroKey[:0]
@@ -1620,7 +1605,6 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h82To83Port3)
 	nd.h82To83Port3 = nd.h82To83Port3[:0]
 	for _, v70 := range nd.h84To90Port0 {
 		if abortedOutcome(v70) {
@@ -1630,7 +1614,6 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 			}
 		}
 	}
-	clear(nd.h84To90Port0)
 	nd.h84To90Port0 = nd.h84To90Port0[:0]
 }
 
@@ -1684,7 +1667,6 @@ func (nd *ScalableTwoPCCommitter) subgraph4() {
 			}
 		}
 	}
-	clear(nd.h54To73Port1)
 	nd.h54To73Port1 = nd.h54To73Port1[:0]
 }
 
@@ -2119,7 +2101,6 @@ func (nd *ScalableTwoPCEnder) subgraph4() {
 			}
 		}
 	}
-	clear(nd.h92To100Port1)
 	nd.h92To100Port1 = nd.h92To100Port1[:0]
 }
 
@@ -2159,7 +2140,6 @@ func (nd *ScalableTwoPCEnder) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h93To109Port0)
 	nd.h93To109Port0 = nd.h93To109Port0[:0]
 }
 

@@ -684,7 +684,6 @@ func (nd *TwoPCCoordinator) subgraph6() {
 	for _, v54 := range nd.h63To70Port1 {
 		nd.n71Neg.Add(v54.ID)
 	}
-	clear(nd.h63To70Port1)
 	nd.h63To70Port1 = nd.h63To70Port1[:0]
 	for _, v55 := range nd.h55To79Port0 {
 		if i56, ok57 := nd.n59Index.Get(v55.ID); ok57 {
@@ -703,7 +702,6 @@ func (nd *TwoPCCoordinator) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h55To79Port0)
 	nd.h55To79Port0 = nd.h55To79Port0[:0]
 	for _, v61 := range nd.h56To80Port0 {
 		if i62, ok63 := nd.n59Index.Get(v61.ID); ok63 {
@@ -722,7 +720,6 @@ func (nd *TwoPCCoordinator) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h56To80Port0)
 	nd.h56To80Port0 = nd.h56To80Port0[:0]
 	for _, v67 := range nd.h81To83Port2 {
 		if nd.hydroSend != nil {
@@ -737,7 +734,6 @@ func (nd *TwoPCCoordinator) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h81To83Port2)
 	nd.h81To83Port2 = nd.h81To83Port2[:0]
 	for _, v69 := range nd.h82To83Port3 {
 		if nd.hydroSend != nil {
@@ -752,7 +748,6 @@ func (nd *TwoPCCoordinator) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h82To83Port3)
 	nd.h82To83Port3 = nd.h82To83Port3[:0]
 	for _, v71 := range nd.h84To90Port0 {
 		if abortedOutcome(v71) {
@@ -762,7 +757,6 @@ func (nd *TwoPCCoordinator) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h84To90Port0)
 	nd.h84To90Port0 = nd.h84To90Port0[:0]
 }
 
@@ -880,7 +874,6 @@ func (nd *TwoPCCoordinator) subgraph9() {
 			}
 		}
 	}
-	clear(nd.h92To100Port1)
 	nd.h92To100Port1 = nd.h92To100Port1[:0]
 }
 
@@ -908,7 +901,6 @@ func (nd *TwoPCCoordinator) subgraph10() {
 			}
 		}
 	}
-	clear(nd.h54To73Port1)
 	nd.h54To73Port1 = nd.h54To73Port1[:0]
 }
 
@@ -948,7 +940,6 @@ func (nd *TwoPCCoordinator) subgraph12() {
 			}
 		}
 	}
-	clear(nd.h93To109Port0)
 	nd.h93To109Port0 = nd.h93To109Port0[:0]
 }
 
@@ -1326,7 +1317,7 @@ func NewTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1329:85*/
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1320:85*/
 	return nd
 }
 
@@ -1505,7 +1496,6 @@ func (nd *TwoPCParticipant) subgraph4() {
 			nd.n25Changed = append(nd.n25Changed, i30)
 		}
 	}
-	clear(nd.h23To24Port1)
 	nd.h23To24Port1 = nd.h23To24Port1[:0]
 	for _, v34 := range nd.h21To24Port2 {
 		k35 := v34.ID
@@ -1532,12 +1522,10 @@ func (nd *TwoPCParticipant) subgraph4() {
 			nd.n25Changed = append(nd.n25Changed, i36)
 		}
 	}
-	clear(nd.h21To24Port2)
 	nd.h21To24Port2 = nd.h21To24Port2[:0]
 	for _, v40 := range nd.h20To31Port1 {
 		nd.h31To32Port0 = append(nd.h31To32Port0, v40)
 	}
-	clear(nd.h20To31Port1)
 	nd.h20To31Port1 = nd.h20To31Port1[:0]
 }
 
@@ -1585,7 +1573,6 @@ func (nd *TwoPCParticipant) subgraph5() {
 			}
 		}
 	}
-	clear(nd.h26To27Port0)
 	nd.h26To27Port0 = nd.h26To27Port0[:0]
 	for _, v64 := range nd.h31To32Port0 {
 		if i65, ok66 := nd.n25Index.Get(v64.ID); ok66 {
@@ -1610,7 +1597,6 @@ func (nd *TwoPCParticipant) subgraph5() {
 			}
 		}
 	}
-	clear(nd.h31To32Port0)
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
 	for _, v76 := range nd.h14To33Port1 {
 		nd.n33R = append(nd.n33R, v76)
@@ -1631,7 +1617,6 @@ func (nd *TwoPCParticipant) subgraph5() {
 			}
 		}
 	}
-	clear(nd.h14To33Port1)
 	nd.h14To33Port1 = nd.h14To33Port1[:0]
 	for _, v83 := range nd.h17To35Port0 {
 		out73 = append(out73, v83)
@@ -1640,7 +1625,6 @@ func (nd *TwoPCParticipant) subgraph5() {
 			nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 		}
 	}
-	clear(nd.h17To35Port0)
 	nd.h17To35Port0 = nd.h17To35Port0[:0]
 	for _, v84 := range nd.h14To40Port1 {
 		nd.n40R = append(nd.n40R, v84)
@@ -1649,7 +1633,6 @@ func (nd *TwoPCParticipant) subgraph5() {
 			out48 = append(out48, v86)
 		}
 	}
-	clear(nd.h14To40Port1)
 	nd.h14To40Port1 = nd.h14To40Port1[:0]
 	for _, v87 := range nd.h42To48Port1 {
 		k88 := v87.ID
@@ -1663,7 +1646,6 @@ func (nd *TwoPCParticipant) subgraph5() {
 		}
 		nd.n49Accs[i89].Rounds.Merge(v87.Rounds)
 	}
-	clear(nd.h42To48Port1)
 	nd.h42To48Port1 = nd.h42To48Port1[:0]
 	for _, v92 := range nd.h47To48Port2 {
 		k93 := v92.ID
@@ -1677,7 +1659,6 @@ func (nd *TwoPCParticipant) subgraph5() {
 		}
 		nd.n49Accs[i94].Rounds.Merge(v92.Rounds)
 	}
-	clear(nd.h47To48Port2)
 	nd.h47To48Port2 = nd.h47To48Port2[:0]
 	nd.n41Out = out48
 	nd.n37Out = out73
@@ -1711,7 +1692,6 @@ func (nd *TwoPCParticipant) subgraph6() {
 			}
 		}
 	}
-	clear(nd.h14To53Port1)
 	nd.h14To53Port1 = nd.h14To53Port1[:0]
 }
 

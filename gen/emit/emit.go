@@ -565,7 +565,7 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 				// The consumer reads an index, not the item.
 				fmt.Fprintf(&body, "_ = %s\n", x)
 			}
-			fmt.Fprintf(&body, "}\nclear(nd.%s)\nnd.%s = nd.%s[:0]\n", h, h, h)
+			fmt.Fprintf(&body, "}\n%snd.%s = nd.%s[:0]\n", clearSlice("nd."+h, e.elem(en.Edge.From)), h, h)
 			continue
 		}
 		e.emitEntry(&body, n)

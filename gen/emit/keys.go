@@ -64,9 +64,11 @@ func (e *emitter) declareSet(name string, kt types.Type, ks, comment string) key
 // the set, after adding it; the caller closes it with a brace.
 func (s keySet) addIfNew(e *emitter, k string) string {
 	if s.dense {
-		// Has inlines, Add does not (its slow path is a call, which the
-		// inliner prices above its budget): most repeats cost no call.
-		return fmt.Sprintf("if !%s.Has(%s) {\n%s.Add(%s)\n", s.field, k, s.field, k)
+		// AddDense inlines, Add does not (its slow path is a call, which
+		// the inliner prices above its budget): a key of the dense part,
+		// new or repeated, costs no call.
+		a, ok := e.v("added"), e.v("ok")
+		return fmt.Sprintf("if %s, %s := %s.AddDense(%s); %s || !%s && %s.Add(%s) {\n", a, ok, s.field, k, a, ok, s.field, k)
 	}
 	dup := e.v("dup")
 	return fmt.Sprintf("if _, %s := %s[%s]; !%s {\n%s[%s] = struct{}{}\n", dup, s.field, k, dup, s.field, k)
