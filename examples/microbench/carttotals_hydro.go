@@ -31,7 +31,7 @@ type CartTotalsBench struct {
 	n0Buf []Pair
 	// hydro.Join (node 2, flows.go:204): the stored sides' items, per key in arrival order.
 	n2RIndex hydro.IntIndex[int]
-	n2RItems []Pair
+	n2RItems []int
 	n2ROff   []int
 	// hydro.FoldKeyed (node 3, flows.go:207): the groups in order of first appearance.
 	n3Index hydro.IntIndex[int]
@@ -72,12 +72,12 @@ func NewCartTotalsBench(orders hydro.Input[Pair], classes []Pair, limit int, out
 			off7[i6] += off7[i6-1]
 		}
 		off7[ng5] = len(n1Items)
-		items8 := make([]Pair, len(n1Items))
+		items8 := make([]int, len(n1Items))
 		for i6 := len(n1Items) - 1; i6 >= 0; i6-- {
 			v1 := n1Items[i6]
 			g3, _ := nd.n2RIndex.Get(v1.Key)
 			off7[g3]--
-			items8[off7[g3]] = v1
+			items8[off7[g3]] = v1.Value
 		}
 		nd.n2ROff, nd.n2RItems = off7, items8
 	}
@@ -101,65 +101,66 @@ func (nd *CartTotalsBench) Tick() {
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2).
 func (nd *CartTotalsBench) subgraph0() {
 	limit := nd.limit
-	udf15 := /*line flows.go:204:52*/ func(o, c Pair) Total {
+	udf16 := /*line flows.go:204:52*/ func(o, c Pair) Total {
 		return Total{Class: c.Value, Sum: min(o.Value, limit)}
 	} /*line carttotals_hydro.go:106:39*/
-	udf20 := /*line flows.go:207:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:107:125*/
-	udf21 := /*line flows.go:207:90*/ func(acc *Total, t Total) {
+	udf21 := /*line flows.go:207:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:107:125*/
+	udf22 := /*line flows.go:207:90*/ func(acc *Total, t Total) {
 		acc.Sum += t.Sum
 		acc.Count++
 	} /*line carttotals_hydro.go:111:39*/
-	udf23 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:112:104*/
+	udf24 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:112:104*/
 	if !nd.n5Init {
-		nd.n5Acc, nd.n5Init = udf23(), true
+		nd.n5Acc, nd.n5Init = udf24(), true
 	}
-	acc22 := nd.n5Acc
+	acc23 := nd.n5Acc
 	nd.n0Buf = nd.orders.TakeInto(nd.n0Buf[:0])
 	for _, v10 := range nd.n0Buf {
 		k11 := v10.Key
 		if g12, ok13 := nd.n2RIndex.Get(k11); ok13 {
-			for _, v14 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
-				v16 := udf15(v10, v14)
-				k17 := v16.Class
-				i18, ok19 := nd.n3Index.Get(k17)
-				if !ok19 {
-					i18 = len(nd.n3Accs)
-					nd.n3Index.Put(k17, i18)
-					nd.n3Accs = append(nd.n3Accs, udf20(v16))
+			for _, s15 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
+				v14 := Pair{Key: k11, Value: s15}
+				v17 := udf16(v10, v14)
+				k18 := v17.Class
+				i19, ok20 := nd.n3Index.Get(k18)
+				if !ok20 {
+					i19 = len(nd.n3Accs)
+					nd.n3Index.Put(k18, i19)
+					nd.n3Accs = append(nd.n3Accs, udf21(v17))
 				}
-				udf21(&nd.n3Accs[i18], v16)
+				udf22(&nd.n3Accs[i19], v17)
 			}
 		}
 		{
 			_ = v10
 			/*line flows.go:212:87*/ {
-				acc22.Count++
-			} /*line carttotals_hydro.go:137:41*/
+				acc23.Count++
+			} /*line carttotals_hydro.go:138:41*/
 		}
 	}
-	nd.n5Acc = acc22
+	nd.n5Acc = acc23
 }
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (3), hydro.Sink (4).
 func (nd *CartTotalsBench) subgraph1() {
-	out26 := nd.n4Out
-	for i25 := range nd.n3Accs {
-		v24 := nd.n3Accs[i25]
-		out26 = append(out26, v24)
+	out27 := nd.n4Out
+	for i26 := range nd.n3Accs {
+		v25 := nd.n3Accs[i26]
+		out27 = append(out27, v25)
 	}
-	nd.n4Out = out26
+	nd.n4Out = out27
 }
 
 // subgraph2 runs stratum 1: hydro.Fold (5), hydro.Sink (6).
 func (nd *CartTotalsBench) subgraph2() {
-	udf28 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:155:104*/
-	out29 := nd.n6Out
+	udf29 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:156:104*/
+	out30 := nd.n6Out
 	if !nd.n5Init {
-		nd.n5Acc, nd.n5Init = udf28(), true
+		nd.n5Acc, nd.n5Init = udf29(), true
 	}
-	v27 := nd.n5Acc
-	out29 = append(out29, v27)
-	nd.n6Out = out29
+	v28 := nd.n5Acc
+	out30 = append(out30, v28)
+	nd.n6Out = out30
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

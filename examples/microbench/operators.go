@@ -155,3 +155,26 @@ func Checked(f *hydro.Flow, in hydro.Input[int], out hydro.Output[int]) {
 		return x
 	}), out)
 }
+
+// Rate is a row of RateTable's table: its key is neither its first field
+// nor its only other one.
+type Rate struct {
+	Num int
+	Key int `hydro:"key"`
+	Den int
+}
+
+// RateTable joins every item with the rows of a table of its key: keys
+// repeated (their rows meet an item in table order), absent, negative. The
+// join's table side stores its rows without their key (gen/emit's
+// tableFields).
+//
+//hydro:flow
+func RateTable(f *hydro.Flow, in hydro.Input[Pair], out hydro.Output[Pair]) {
+	p := f.Process("bench")
+	rates := hydro.Iter(p, []Rate{{Num: 2, Key: 1, Den: 3}, {Num: 5, Key: 4, Den: 1}, {Num: 1, Key: 1, Den: 2},
+		{Num: 7, Key: -3, Den: 2}, {Num: 3, Key: 0, Den: 9}, {Num: 4, Key: 1, Den: 5}})
+	hydro.Sink(hydro.Join(hydro.Source(p, in), rates, func(x Pair, r Rate) Pair {
+		return Pair{Key: r.Key*100 + r.Num, Value: x.Value*r.Num + r.Den}
+	}, hydro.Tick, hydro.Static), out)
+}

@@ -17,6 +17,7 @@ func init() {
 	cases["Diff"] = caseOf(false, unary(ints, Diff, NewDiffBench))
 	cases["Cross"] = caseOf(false, unary(ints, Cross, NewCrossBench))
 	cases["Aggregates"] = caseOf(false, unary(pairs, Aggregates, NewAggregatesBench))
+	cases["RateTable"] = caseOf(true, unary(pairs, RateTable, NewRateTableBench))
 	cases["Sorted"] = caseOf(true, unary(ints, Sorted, NewSortedBench))
 	cases["SortedPairs"] = caseOf(true, unary(pairs, SortedPairs, NewSortedPairsBench))
 	cases["Persisted"] = caseOf(true, unary(ints, Persisted, NewPersistedBench))

@@ -37,7 +37,7 @@ type ReachabilityBench struct {
 	n5Out []uint32
 	// hydro.Join (node 8, flows.go:192): the stored sides' items, per key in arrival order.
 	n8RIndex hydro.IntIndex[uint32]
-	n8RItems []Edge
+	n8RItems []uint32
 	n8ROff   []int
 }
 
@@ -67,12 +67,12 @@ func NewReachabilityBench(seeds hydro.Input[uint32], edges []Edge, out hydro.Out
 			off7[i6] += off7[i6-1]
 		}
 		off7[ng5] = len(n7Items)
-		items8 := make([]Edge, len(n7Items))
+		items8 := make([]uint32, len(n7Items))
 		for i6 := len(n7Items) - 1; i6 >= 0; i6-- {
 			v1 := n7Items[i6]
 			g3, _ := nd.n8RIndex.Get(v1.From)
 			off7[g3]--
-			items8[off7[g3]] = v1
+			items8[off7[g3]] = v1.To
 		}
 		nd.n8ROff, nd.n8RItems = off7, items8
 	}
@@ -91,7 +91,7 @@ func (nd *ReachabilityBench) Tick() {
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.DeferTick (2), hydro.Union (3), hydro.Unique (4), hydro.Sink (5), hydro.Map (6), hydro.Iter (7), hydro.Join (8).
 func (nd *ReachabilityBench) subgraph0() {
 	udf15 := /*line flows.go:192:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:93:120*/
-	udf20 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachability_hydro.go:94:120*/
+	udf21 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachability_hydro.go:94:120*/
 	out13 := nd.n5Out
 	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
 	for _, v10 := range nd.n1Buf {
@@ -100,22 +100,24 @@ func (nd *ReachabilityBench) subgraph0() {
 			v14 := udf15(v10)
 			k16 := v14.ID
 			if g17, ok18 := nd.n8RIndex.Get(k16); ok18 {
-				for _, v19 := range nd.n8RItems[nd.n8ROff[g17]:nd.n8ROff[g17+1]] {
-					v21 := udf20(v14, v19)
-					nd.n2Next = append(nd.n2Next, v21)
+				for _, s20 := range nd.n8RItems[nd.n8ROff[g17]:nd.n8ROff[g17+1]] {
+					v19 := Edge{From: k16, To: s20}
+					v22 := udf21(v14, v19)
+					nd.n2Next = append(nd.n2Next, v22)
 				}
 			}
 		}
 	}
-	for _, v22 := range nd.n2Now {
-		if added23, ok24 := nd.n4Seen.AddDense(v22); added23 || !ok24 && nd.n4Seen.Add(v22) {
-			out13 = append(out13, v22)
-			v25 := udf15(v22)
-			k26 := v25.ID
-			if g27, ok28 := nd.n8RIndex.Get(k26); ok28 {
-				for _, v29 := range nd.n8RItems[nd.n8ROff[g27]:nd.n8ROff[g27+1]] {
-					v30 := udf20(v25, v29)
-					nd.n2Next = append(nd.n2Next, v30)
+	for _, v23 := range nd.n2Now {
+		if added24, ok25 := nd.n4Seen.AddDense(v23); added24 || !ok25 && nd.n4Seen.Add(v23) {
+			out13 = append(out13, v23)
+			v26 := udf15(v23)
+			k27 := v26.ID
+			if g28, ok29 := nd.n8RIndex.Get(k27); ok29 {
+				for _, s31 := range nd.n8RItems[nd.n8ROff[g28]:nd.n8ROff[g28+1]] {
+					v30 := Edge{From: k27, To: s31}
+					v32 := udf21(v26, v30)
+					nd.n2Next = append(nd.n2Next, v32)
 				}
 			}
 		}

@@ -34,7 +34,7 @@ type ReachabilityInTickBench struct {
 	n4Out []uint32
 	// hydro.Join (node 7, fixpoint.go:20): the stored sides' items, per key in arrival order.
 	n7RIndex hydro.IntIndex[uint32]
-	n7RItems []Edge
+	n7RItems []uint32
 	n7ROff   []int
 	// h7To0Port0 is the handoff from hydro.Join (node 7, fixpoint.go:20) to hydro.Cycle (node 0, fixpoint.go:17).
 	h7To0Port0 []uint32
@@ -66,12 +66,12 @@ func NewReachabilityInTickBench(seeds hydro.Input[uint32], edges []Edge, out hyd
 			off7[i6] += off7[i6-1]
 		}
 		off7[ng5] = len(n6Items)
-		items8 := make([]Edge, len(n6Items))
+		items8 := make([]uint32, len(n6Items))
 		for i6 := len(n6Items) - 1; i6 >= 0; i6-- {
 			v1 := n6Items[i6]
 			g3, _ := nd.n7RIndex.Get(v1.From)
 			off7[g3]--
-			items8[off7[g3]] = v1
+			items8[off7[g3]] = v1.To
 		}
 		nd.n7ROff, nd.n7RItems = off7, items8
 	}
@@ -89,7 +89,7 @@ func (nd *ReachabilityInTickBench) Tick() {
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.Union (2), hydro.Unique (3), hydro.Sink (4), hydro.Map (5), hydro.Iter (6), hydro.Join (7).
 func (nd *ReachabilityInTickBench) subgraph0() {
 	udf15 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:91:128*/
-	udf20 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachabilityintick_hydro.go:92:128*/
+	udf21 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachabilityintick_hydro.go:92:128*/
 	out13 := nd.n4Out
 	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
 	for _, v10 := range nd.n1Buf {
@@ -98,23 +98,25 @@ func (nd *ReachabilityInTickBench) subgraph0() {
 			v14 := udf15(v10)
 			k16 := v14.ID
 			if g17, ok18 := nd.n7RIndex.Get(k16); ok18 {
-				for _, v19 := range nd.n7RItems[nd.n7ROff[g17]:nd.n7ROff[g17+1]] {
-					v21 := udf20(v14, v19)
-					nd.h7To0Port0 = append(nd.h7To0Port0, v21)
+				for _, s20 := range nd.n7RItems[nd.n7ROff[g17]:nd.n7ROff[g17+1]] {
+					v19 := Edge{From: k16, To: s20}
+					v22 := udf21(v14, v19)
+					nd.h7To0Port0 = append(nd.h7To0Port0, v22)
 				}
 			}
 		}
 	}
-	for i23 := 0; i23 < len(nd.h7To0Port0); i23++ {
-		v22 := nd.h7To0Port0[i23]
-		if added24, ok25 := nd.n3Seen.AddDense(v22); added24 || !ok25 && nd.n3Seen.Add(v22) {
-			out13 = append(out13, v22)
-			v26 := udf15(v22)
-			k27 := v26.ID
-			if g28, ok29 := nd.n7RIndex.Get(k27); ok29 {
-				for _, v30 := range nd.n7RItems[nd.n7ROff[g28]:nd.n7ROff[g28+1]] {
-					v31 := udf20(v26, v30)
-					nd.h7To0Port0 = append(nd.h7To0Port0, v31)
+	for i24 := 0; i24 < len(nd.h7To0Port0); i24++ {
+		v23 := nd.h7To0Port0[i24]
+		if added25, ok26 := nd.n3Seen.AddDense(v23); added25 || !ok26 && nd.n3Seen.Add(v23) {
+			out13 = append(out13, v23)
+			v27 := udf15(v23)
+			k28 := v27.ID
+			if g29, ok30 := nd.n7RIndex.Get(k28); ok30 {
+				for _, s32 := range nd.n7RItems[nd.n7ROff[g29]:nd.n7ROff[g29+1]] {
+					v31 := Edge{From: k28, To: s32}
+					v33 := udf21(v27, v31)
+					nd.h7To0Port0 = append(nd.h7To0Port0, v33)
 				}
 			}
 		}

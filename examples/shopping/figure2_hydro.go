@@ -42,7 +42,7 @@ type Figure2Server struct {
 	n0Buf []Request
 	// hydro.Join (node 2, figure2.go:14): the stored sides' items, per key in arrival order.
 	n2RIndex hydro.IntIndex[uint32]
-	n2RItems []ClientClass
+	n2RItems []Class
 	n2ROff   []int
 	// hydro.FoldKeyed (node 3, figure2.go:15): the groups in order of first appearance.
 	n3Index map[figure2Key3]int
@@ -83,12 +83,12 @@ func NewFigure2Server(shopping hydro.Input[Request], classes []ClientClass, out 
 			off7[i6] += off7[i6-1]
 		}
 		off7[ng5] = len(n1Items)
-		items8 := make([]ClientClass, len(n1Items))
+		items8 := make([]Class, len(n1Items))
 		for i6 := len(n1Items) - 1; i6 >= 0; i6-- {
 			v1 := n1Items[i6]
 			g3, _ := nd.n2RIndex.Get(v1.Client)
 			off7[g3]--
-			items8[off7[g3]] = v1
+			items8[off7[g3]] = v1.Class
 		}
 		nd.n2ROff, nd.n2RItems = off7, items8
 	}
@@ -112,16 +112,17 @@ func (nd *Figure2Server) subgraph0() {
 	for _, v10 := range nd.n0Buf {
 		k11 := v10.Client
 		if g12, ok13 := nd.n2RIndex.Get(k11); ok13 {
-			for _, v14 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
-				v15 := tag(v10, v14)
-				k16 := figure2Key3{v15.Client, v15.Class}
-				i17, ok18 := nd.n3Index[k16]
-				if !ok18 {
-					i17 = len(nd.n3Accs)
-					nd.n3Index[k16] = i17
-					nd.n3Accs = append(nd.n3Accs, newCart(v15))
+			for _, s15 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
+				v14 := ClientClass{Client: k11, Class: s15}
+				v16 := tag(v10, v14)
+				k17 := figure2Key3{v16.Client, v16.Class}
+				i18, ok19 := nd.n3Index[k17]
+				if !ok19 {
+					i18 = len(nd.n3Accs)
+					nd.n3Index[k17] = i18
+					nd.n3Accs = append(nd.n3Accs, newCart(v16))
 				}
-				addItem(&nd.n3Accs[i17], v15)
+				addItem(&nd.n3Accs[i18], v16)
 			}
 		}
 	}
@@ -130,12 +131,12 @@ func (nd *Figure2Server) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (3), hydro.Sink (4).
 func (nd *Figure2Server) subgraph1() {
-	out21 := nd.n4Out
-	for i20 := range nd.n3Accs {
-		v19 := nd.n3Accs[i20]
-		out21 = append(out21, v19)
+	out22 := nd.n4Out
+	for i21 := range nd.n3Accs {
+		v20 := nd.n3Accs[i21]
+		out22 = append(out22, v20)
 	}
-	nd.n4Out = out21
+	nd.n4Out = out22
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -44,7 +44,7 @@ type Figure3Server struct {
 	n0Buf []PrefixSession
 	// hydro.Join (node 2, figures.go:13): the stored sides' items, per key in arrival order.
 	n2RIndex hydro.IntIndex[uint32]
-	n2RItems []ClientClass
+	n2RItems []Class
 	n2ROff   []int
 	// hydro.MergeKeyed (node 3, figures.go:14): the groups in order of first appearance.
 	n3Index hydro.IntIndex[uint32]
@@ -84,12 +84,12 @@ func NewFigure3Server(shopping hydro.Input[PrefixSession], classes []ClientClass
 			off7[i6] += off7[i6-1]
 		}
 		off7[ng5] = len(n1Items)
-		items8 := make([]ClientClass, len(n1Items))
+		items8 := make([]Class, len(n1Items))
 		for i6 := len(n1Items) - 1; i6 >= 0; i6-- {
 			v1 := n1Items[i6]
 			g3, _ := nd.n2RIndex.Get(v1.Client)
 			off7[g3]--
-			items8[off7[g3]] = v1
+			items8[off7[g3]] = v1.Class
 		}
 		nd.n2ROff, nd.n2RItems = off7, items8
 	}
@@ -117,24 +117,25 @@ func (nd *Figure3Server) subgraph0() {
 	for _, v10 := range nd.n0Buf {
 		k11 := v10.Client
 		if g12, ok13 := nd.n2RIndex.Get(k11); ok13 {
-			for _, v14 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
-				v15 := tagPrefix(v10, v14)
-				k16 := v15.Client
-				i17, ok18 := nd.n3Index.Get(k16)
-				if !ok18 {
-					i17 = len(nd.n3Accs)
-					nd.n3Index.Put(k16, i17)
-					bot19 := v15
-					bot19.Items = *new(lattices.BoundedPrefix[LineItem])
-					nd.n3Accs = append(nd.n3Accs, bot19)
+			for _, s15 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
+				v14 := ClientClass{Client: k11, Class: s15}
+				v16 := tagPrefix(v10, v14)
+				k17 := v16.Client
+				i18, ok19 := nd.n3Index.Get(k17)
+				if !ok19 {
+					i18 = len(nd.n3Accs)
+					nd.n3Index.Put(k17, i18)
+					bot20 := v16
+					bot20.Items = *new(lattices.BoundedPrefix[LineItem])
+					nd.n3Accs = append(nd.n3Accs, bot20)
 				}
-				nd.n3Accs[i17].Items.Merge(v15.Items)
-				if i17 >= len(nd.n3Touched) {
-					nd.n3Touched = append(nd.n3Touched, make([]bool, i17+1-len(nd.n3Touched))...)
+				nd.n3Accs[i18].Items.Merge(v16.Items)
+				if i18 >= len(nd.n3Touched) {
+					nd.n3Touched = append(nd.n3Touched, make([]bool, i18+1-len(nd.n3Touched))...)
 				}
-				if !nd.n3Touched[i17] {
-					nd.n3Touched[i17] = true
-					nd.n3Changed = append(nd.n3Changed, i17)
+				if !nd.n3Touched[i18] {
+					nd.n3Touched[i18] = true
+					nd.n3Changed = append(nd.n3Changed, i18)
 				}
 			}
 		}
@@ -144,25 +145,25 @@ func (nd *Figure3Server) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.MergeKeyed (3), hydro.Filter (4), hydro.Map (5), hydro.Unique (6), hydro.Join (7), hydro.Sink (8).
 func (nd *Figure3Server) subgraph1() {
-	out28 := nd.n8Out
+	out29 := nd.n8Out
 	slices.Sort(nd.n3Changed)
-	for _, i21 := range nd.n3Changed {
-		v20 := nd.n3Accs[i21]
-		if prefixComplete(v20) {
-			v22 := prefixID(v20)
-			if _, dup23 := nd.n6Seen[v22]; !dup23 {
-				nd.n6Seen[v22] = struct{}{}
-				if i24, ok25 := nd.n3Index.Get(v22.Client); ok25 {
-					v26 := nd.n3Accs[i24]
-					if prefixComplete(v26) {
-						v27 := prefixCart(v22, v26)
-						out28 = append(out28, v27)
+	for _, i22 := range nd.n3Changed {
+		v21 := nd.n3Accs[i22]
+		if prefixComplete(v21) {
+			v23 := prefixID(v21)
+			if _, dup24 := nd.n6Seen[v23]; !dup24 {
+				nd.n6Seen[v23] = struct{}{}
+				if i25, ok26 := nd.n3Index.Get(v23.Client); ok26 {
+					v27 := nd.n3Accs[i25]
+					if prefixComplete(v27) {
+						v28 := prefixCart(v23, v27)
+						out29 = append(out29, v28)
 					}
 				}
 			}
 		}
 	}
-	nd.n8Out = out28
+	nd.n8Out = out29
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

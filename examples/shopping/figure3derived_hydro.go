@@ -44,7 +44,7 @@ type Figure3DerivedServer struct {
 	n0Buf []Request
 	// hydro.Join (node 2, figure2.go:14): the stored sides' items, per key in arrival order.
 	n2RIndex hydro.IntIndex[uint32]
-	n2RItems []ClientClass
+	n2RItems []Class
 	n2ROff   []int
 	// hydro.Sink (node 4, figure2.go:16): this tick's output.
 	n4Out []Cart
@@ -119,12 +119,12 @@ func NewFigure3DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 			off7[i6] += off7[i6-1]
 		}
 		off7[ng5] = len(n1Items)
-		items8 := make([]ClientClass, len(n1Items))
+		items8 := make([]Class, len(n1Items))
 		for i6 := len(n1Items) - 1; i6 >= 0; i6-- {
 			v1 := n1Items[i6]
 			g3, _ := nd.n2RIndex.Get(v1.Client)
 			off7[g3]--
-			items8[off7[g3]] = v1
+			items8[off7[g3]] = v1.Class
 		}
 		nd.n2ROff, nd.n2RItems = off7, items8
 	}
@@ -158,7 +158,7 @@ func (nd *Figure3DerivedServer) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2).
 func (nd *Figure3DerivedServer) subgraph0() {
-	udf19 := func(x Tagged) (b struct {
+	udf20 := func(x Tagged) (b struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 		Items  []Tagged
@@ -167,7 +167,7 @@ func (nd *Figure3DerivedServer) subgraph0() {
 		b.Class = x.Class
 		return b
 	}
-	udf20 := func(b *struct {
+	udf21 := func(b *struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 		Items  []Tagged
@@ -178,22 +178,23 @@ func (nd *Figure3DerivedServer) subgraph0() {
 	for _, v10 := range nd.n0Buf {
 		k11 := v10.Client
 		if g12, ok13 := nd.n2RIndex.Get(k11); ok13 {
-			for _, v14 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
-				v15 := tag(v10, v14)
-				k16 := figure3DerivedKey5{v15.Client, v15.Class}
-				i17, ok18 := nd.n5Index[k16]
-				if !ok18 {
-					i17 = len(nd.n5Accs)
-					nd.n5Index[k16] = i17
-					nd.n5Accs = append(nd.n5Accs, udf19(v15))
+			for _, s15 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
+				v14 := ClientClass{Client: k11, Class: s15}
+				v16 := tag(v10, v14)
+				k17 := figure3DerivedKey5{v16.Client, v16.Class}
+				i18, ok19 := nd.n5Index[k17]
+				if !ok19 {
+					i18 = len(nd.n5Accs)
+					nd.n5Index[k17] = i18
+					nd.n5Accs = append(nd.n5Accs, udf20(v16))
 				}
-				udf20(&nd.n5Accs[i17], v15)
-				if i17 >= len(nd.n5Touched) {
-					nd.n5Touched = append(nd.n5Touched, make([]bool, i17+1-len(nd.n5Touched))...)
+				udf21(&nd.n5Accs[i18], v16)
+				if i18 >= len(nd.n5Touched) {
+					nd.n5Touched = append(nd.n5Touched, make([]bool, i18+1-len(nd.n5Touched))...)
 				}
-				if !nd.n5Touched[i17] {
-					nd.n5Touched[i17] = true
-					nd.n5Changed = append(nd.n5Changed, i17)
+				if !nd.n5Touched[i18] {
+					nd.n5Touched[i18] = true
+					nd.n5Changed = append(nd.n5Changed, i18)
 				}
 			}
 		}
@@ -203,7 +204,7 @@ func (nd *Figure3DerivedServer) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.FoldKeyed (5), hydro.FilterMap (6).
 func (nd *Figure3DerivedServer) subgraph1() {
-	udf25 := func(b struct {
+	udf26 := func(b struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 		Items  []Tagged
@@ -222,25 +223,25 @@ func (nd *Figure3DerivedServer) subgraph1() {
 		return s, true
 	}
 	slices.Sort(nd.n5Changed)
-	for _, i22 := range nd.n5Changed {
-		v21 := nd.n5Accs[i22]
-		if v23, ok24 := udf25(v21); ok24 {
-			k26 := figure3DerivedKey7{v23.Client, v23.Class}
-			i27, ok28 := nd.n7Index[k26]
-			if !ok28 {
-				i27 = len(nd.n7Accs)
-				nd.n7Index[k26] = i27
-				bot29 := v23
-				bot29.Items = *new(lattices.BoundedPrefix[Tagged])
-				nd.n7Accs = append(nd.n7Accs, bot29)
+	for _, i23 := range nd.n5Changed {
+		v22 := nd.n5Accs[i23]
+		if v24, ok25 := udf26(v22); ok25 {
+			k27 := figure3DerivedKey7{v24.Client, v24.Class}
+			i28, ok29 := nd.n7Index[k27]
+			if !ok29 {
+				i28 = len(nd.n7Accs)
+				nd.n7Index[k27] = i28
+				bot30 := v24
+				bot30.Items = *new(lattices.BoundedPrefix[Tagged])
+				nd.n7Accs = append(nd.n7Accs, bot30)
 			}
-			nd.n7Accs[i27].Items.Merge(v23.Items)
-			if i27 >= len(nd.n7Touched) {
-				nd.n7Touched = append(nd.n7Touched, make([]bool, i27+1-len(nd.n7Touched))...)
+			nd.n7Accs[i28].Items.Merge(v24.Items)
+			if i28 >= len(nd.n7Touched) {
+				nd.n7Touched = append(nd.n7Touched, make([]bool, i28+1-len(nd.n7Touched))...)
 			}
-			if !nd.n7Touched[i27] {
-				nd.n7Touched[i27] = true
-				nd.n7Changed = append(nd.n7Changed, i27)
+			if !nd.n7Touched[i28] {
+				nd.n7Touched[i28] = true
+				nd.n7Changed = append(nd.n7Changed, i28)
 			}
 		}
 	}
@@ -248,14 +249,14 @@ func (nd *Figure3DerivedServer) subgraph1() {
 
 // subgraph2 runs stratum 2: hydro.Join (3), hydro.Sink (4), hydro.MergeKeyed (7), hydro.Filter (8), hydro.Map (9), hydro.Unique (10).
 func (nd *Figure3DerivedServer) subgraph2() {
-	udf32 := func(s struct {
+	udf33 := func(s struct {
 		Client uint32                         "hydro:\"key\""
 		Class  Class                          "hydro:\"key\""
 		Items  lattices.BoundedPrefix[Tagged] "hydro:\"lattice\""
 	}) bool {
 		return s.Items.Complete()
 	}
-	udf34 := func(s struct {
+	udf35 := func(s struct {
 		Client uint32                         "hydro:\"key\""
 		Class  Class                          "hydro:\"key\""
 		Items  lattices.BoundedPrefix[Tagged] "hydro:\"lattice\""
@@ -267,7 +268,7 @@ func (nd *Figure3DerivedServer) subgraph2() {
 		k.Class = s.Class
 		return k
 	}
-	udf39 := func(_ struct {
+	udf40 := func(_ struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 	}, s struct {
@@ -283,25 +284,25 @@ func (nd *Figure3DerivedServer) subgraph2() {
 		}
 		return acc
 	}
-	out41 := nd.n4Out
+	out42 := nd.n4Out
 	slices.Sort(nd.n7Changed)
-	for _, i31 := range nd.n7Changed {
-		v30 := nd.n7Accs[i31]
-		if udf32(v30) {
-			v33 := udf34(v30)
-			if _, dup35 := nd.n10Seen[v33]; !dup35 {
-				nd.n10Seen[v33] = struct{}{}
-				if i36, ok37 := nd.n7Index[figure3DerivedKey7{v33.Client, v33.Class}]; ok37 {
-					v38 := nd.n7Accs[i36]
-					if udf32(v38) {
-						v40 := udf39(v33, v38)
-						out41 = append(out41, v40)
+	for _, i32 := range nd.n7Changed {
+		v31 := nd.n7Accs[i32]
+		if udf33(v31) {
+			v34 := udf35(v31)
+			if _, dup36 := nd.n10Seen[v34]; !dup36 {
+				nd.n10Seen[v34] = struct{}{}
+				if i37, ok38 := nd.n7Index[figure3DerivedKey7{v34.Client, v34.Class}]; ok38 {
+					v39 := nd.n7Accs[i37]
+					if udf33(v39) {
+						v41 := udf40(v34, v39)
+						out42 = append(out42, v41)
 					}
 				}
 			}
 		}
 	}
-	nd.n4Out = out41
+	nd.n4Out = out42
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

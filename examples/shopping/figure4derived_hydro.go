@@ -44,7 +44,7 @@ type Figure4DerivedServer struct {
 	n0Buf []Request
 	// hydro.Join (node 2, figure2.go:14): the stored sides' items, per key in arrival order.
 	n2RIndex hydro.IntIndex[uint32]
-	n2RItems []ClientClass
+	n2RItems []Class
 	n2ROff   []int
 	// hydro.Sink (node 4, figure2.go:16): this tick's output.
 	n4Out []Cart
@@ -111,12 +111,12 @@ func NewFigure4DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 			off7[i6] += off7[i6-1]
 		}
 		off7[ng5] = len(n1Items)
-		items8 := make([]ClientClass, len(n1Items))
+		items8 := make([]Class, len(n1Items))
 		for i6 := len(n1Items) - 1; i6 >= 0; i6-- {
 			v1 := n1Items[i6]
 			g3, _ := nd.n2RIndex.Get(v1.Client)
 			off7[g3]--
-			items8[off7[g3]] = v1
+			items8[off7[g3]] = v1.Class
 		}
 		nd.n2ROff, nd.n2RItems = off7, items8
 	}
@@ -145,7 +145,7 @@ func (nd *Figure4DerivedServer) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Source (0), hydro.Iter (1), hydro.Join (2), hydro.EnumerateKeyed (5), hydro.Map (6).
 func (nd *Figure4DerivedServer) subgraph0() {
-	udf20 := func(x hydro.Indexed[Tagged]) struct {
+	udf21 := func(x hydro.Indexed[Tagged]) struct {
 		Client uint32                "hydro:\"key\""
 		Class  Class                 "hydro:\"key\""
 		Items  lattices.SSIV[Tagged] "hydro:\"lattice\""
@@ -167,29 +167,30 @@ func (nd *Figure4DerivedServer) subgraph0() {
 	for _, v10 := range nd.n0Buf {
 		k11 := v10.Client
 		if g12, ok13 := nd.n2RIndex.Get(k11); ok13 {
-			for _, v14 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
-				v15 := tag(v10, v14)
-				k16 := figure4DerivedKey5{v15.Client, v15.Class}
-				i17 := nd.n5Next[k16]
-				nd.n5Next[k16] = i17 + 1
-				v18 := hydro.Indexed[Tagged]{Index: i17, Value: v15}
-				v19 := udf20(v18)
-				k21 := figure4DerivedKey7{v19.Client, v19.Class}
-				i22, ok23 := nd.n7Index[k21]
-				if !ok23 {
-					i22 = len(nd.n7Accs)
-					nd.n7Index[k21] = i22
-					bot24 := v19
-					bot24.Items = *new(lattices.SSIV[Tagged])
-					nd.n7Accs = append(nd.n7Accs, bot24)
+			for _, s15 := range nd.n2RItems[nd.n2ROff[g12]:nd.n2ROff[g12+1]] {
+				v14 := ClientClass{Client: k11, Class: s15}
+				v16 := tag(v10, v14)
+				k17 := figure4DerivedKey5{v16.Client, v16.Class}
+				i18 := nd.n5Next[k17]
+				nd.n5Next[k17] = i18 + 1
+				v19 := hydro.Indexed[Tagged]{Index: i18, Value: v16}
+				v20 := udf21(v19)
+				k22 := figure4DerivedKey7{v20.Client, v20.Class}
+				i23, ok24 := nd.n7Index[k22]
+				if !ok24 {
+					i23 = len(nd.n7Accs)
+					nd.n7Index[k22] = i23
+					bot25 := v20
+					bot25.Items = *new(lattices.SSIV[Tagged])
+					nd.n7Accs = append(nd.n7Accs, bot25)
 				}
-				nd.n7Accs[i22].Items.Merge(v19.Items)
-				if i22 >= len(nd.n7Touched) {
-					nd.n7Touched = append(nd.n7Touched, make([]bool, i22+1-len(nd.n7Touched))...)
+				nd.n7Accs[i23].Items.Merge(v20.Items)
+				if i23 >= len(nd.n7Touched) {
+					nd.n7Touched = append(nd.n7Touched, make([]bool, i23+1-len(nd.n7Touched))...)
 				}
-				if !nd.n7Touched[i22] {
-					nd.n7Touched[i22] = true
-					nd.n7Changed = append(nd.n7Changed, i22)
+				if !nd.n7Touched[i23] {
+					nd.n7Touched[i23] = true
+					nd.n7Changed = append(nd.n7Changed, i23)
 				}
 			}
 		}
@@ -199,14 +200,14 @@ func (nd *Figure4DerivedServer) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.Join (3), hydro.Sink (4), hydro.MergeKeyed (7), hydro.Filter (8), hydro.Map (9), hydro.Unique (10).
 func (nd *Figure4DerivedServer) subgraph1() {
-	udf27 := func(s struct {
+	udf28 := func(s struct {
 		Client uint32                "hydro:\"key\""
 		Class  Class                 "hydro:\"key\""
 		Items  lattices.SSIV[Tagged] "hydro:\"lattice\""
 	}) bool {
 		return s.Items.Complete()
 	}
-	udf29 := func(s struct {
+	udf30 := func(s struct {
 		Client uint32                "hydro:\"key\""
 		Class  Class                 "hydro:\"key\""
 		Items  lattices.SSIV[Tagged] "hydro:\"lattice\""
@@ -218,7 +219,7 @@ func (nd *Figure4DerivedServer) subgraph1() {
 		k.Class = s.Class
 		return k
 	}
-	udf34 := func(_ struct {
+	udf35 := func(_ struct {
 		Client uint32 "hydro:\"key\""
 		Class  Class  "hydro:\"key\""
 	}, s struct {
@@ -234,25 +235,25 @@ func (nd *Figure4DerivedServer) subgraph1() {
 		}
 		return acc
 	}
-	out36 := nd.n4Out
+	out37 := nd.n4Out
 	slices.Sort(nd.n7Changed)
-	for _, i26 := range nd.n7Changed {
-		v25 := nd.n7Accs[i26]
-		if udf27(v25) {
-			v28 := udf29(v25)
-			if _, dup30 := nd.n10Seen[v28]; !dup30 {
-				nd.n10Seen[v28] = struct{}{}
-				if i31, ok32 := nd.n7Index[figure4DerivedKey7{v28.Client, v28.Class}]; ok32 {
-					v33 := nd.n7Accs[i31]
-					if udf27(v33) {
-						v35 := udf34(v28, v33)
-						out36 = append(out36, v35)
+	for _, i27 := range nd.n7Changed {
+		v26 := nd.n7Accs[i27]
+		if udf28(v26) {
+			v29 := udf30(v26)
+			if _, dup31 := nd.n10Seen[v29]; !dup31 {
+				nd.n10Seen[v29] = struct{}{}
+				if i32, ok33 := nd.n7Index[figure4DerivedKey7{v29.Client, v29.Class}]; ok33 {
+					v34 := nd.n7Accs[i32]
+					if udf28(v34) {
+						v36 := udf35(v29, v34)
+						out37 = append(out37, v36)
 					}
 				}
 			}
 		}
 	}
-	nd.n4Out = out36
+	nd.n4Out = out37
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

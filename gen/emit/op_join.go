@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"go/types"
 	"strings"
 
 	"github.com/hydrogo/hydro/gen/parse"
@@ -33,7 +34,7 @@ func joinState(e *emitter, n *ir.Node, _ string) {
 		ix := e.declareIndex(s+"Index", e.groupKeyGoType(n), kt, c)
 		c = ""
 		if src, ok := e.tableSide(n, side); ok {
-			e.addField(s+"Items", "[]"+e.typeString(t), "")
+			e.addField(s+"Items", "[]"+e.tableItemType(n, side), "")
 			e.addField(s+"Off", "[]int", "")
 			e.buildTable(n, side, ix, fmt.Sprintf("n%dItems", src.ID))
 			continue
@@ -91,6 +92,91 @@ func (e *emitter) iterTable(n *ir.Node) bool {
 	return ok
 }
 
+// tableFields returns, for table side of join n (tableSide), its key field
+// and the item's other fields, if the table stores items without their key
+// field: the key is one field of integer type, identical to the other
+// side's key, in an item that is a struct whose fields generated code can
+// all name and set. An item found by a probe of key k has k in that field,
+// as integer keys are equal only if identical, so the probe rebuilds it
+// exactly from k and the stored fields: a table of edges keyed by their
+// source stores only their targets.
+func (e *emitter) tableFields(n *ir.Node, side int) (key *types.Var, rest []*types.Var, ok bool) {
+	keys := e.node(n.ID).Keys
+	if len(keys[side].Fields) != 1 || len(keys[1-side].Fields) != 1 {
+		return nil, nil, false
+	}
+	key = keys[side].Fields[0]
+	if !intKey(key.Type()) || !types.Identical(key.Type(), keys[1-side].Fields[0].Type()) {
+		return nil, nil, false
+	}
+	st, ok := parse.Go(e.f.Graph.Nodes[n.Inputs[side]].Elem).Underlying().(*types.Struct)
+	if !ok {
+		return nil, nil, false
+	}
+	for f := range st.Fields() {
+		if f.Embedded() || f.Name() == "_" || (!f.Exported() && f.Pkg().Path() != e.f.Pkg.PkgPath) {
+			return nil, nil, false
+		}
+		if f != key {
+			rest = append(rest, f)
+		}
+	}
+	return key, rest, len(rest) < st.NumFields()
+}
+
+// tableItemType spells the type of the items table side of join n stores:
+// the item's, or without its key field (tableFields) the other field's
+// type, or a struct of the other fields.
+func (e *emitter) tableItemType(n *ir.Node, side int) string {
+	_, rest, ok := e.tableFields(n, side)
+	switch {
+	case !ok:
+		return e.typeString(parse.Go(e.f.Graph.Nodes[n.Inputs[side]].Elem))
+	case len(rest) == 1:
+		return e.typeString(rest[0].Type())
+	}
+	fs := make([]string, len(rest))
+	for i, f := range rest {
+		fs[i] = f.Name() + " " + e.typeString(f.Type())
+	}
+	return "struct{ " + strings.Join(fs, "; ") + " }"
+}
+
+// tableStored returns the expression of what table side of join n stores
+// of item x.
+func (e *emitter) tableStored(n *ir.Node, side int, x string) string {
+	_, rest, ok := e.tableFields(n, side)
+	switch {
+	case !ok:
+		return x
+	case len(rest) == 1:
+		return x + "." + rest[0].Name()
+	}
+	fs := make([]string, len(rest))
+	for i, f := range rest {
+		fs[i] = x + "." + f.Name()
+	}
+	return e.tableItemType(n, side) + "{" + strings.Join(fs, ", ") + "}"
+}
+
+// tableItem returns the expression of the item table side of join n
+// stored as s, found by a probe of key k.
+func (e *emitter) tableItem(n *ir.Node, side int, s, k string) string {
+	key, rest, ok := e.tableFields(n, side)
+	if !ok {
+		return s
+	}
+	fs := []string{key.Name() + ": " + k}
+	for _, f := range rest {
+		v := s
+		if len(rest) > 1 {
+			v += "." + f.Name()
+		}
+		fs = append(fs, f.Name()+": "+v)
+	}
+	return e.typeString(parse.Go(e.f.Graph.Nodes[n.Inputs[side]].Elem)) + "{" + strings.Join(fs, ", ") + "}"
+}
+
 // buildTable writes, in the constructor, the building of table side of
 // join n (tableSide) from the constructor's local slice src: the index
 // maps each key to its group, numbered in order of first appearance;
@@ -101,7 +187,6 @@ func (e *emitter) iterTable(n *ir.Node) bool {
 // one slice, with no per-item link.
 func (e *emitter) buildTable(n *ir.Node, side int, ix keyIndex, src string) {
 	s := fmt.Sprintf("nd.n%d%s", n.ID, sideName(side))
-	t := parse.Go(e.f.Graph.Nodes[n.Inputs[side]].Elem)
 	v, k, g, ok, ng, i, off, items := e.v("v"), e.v("k"), e.v("g"), e.v("ok"), e.v("ng"), e.v("i"), e.v("off"), e.v("items")
 	key := e.keyExpr(n, e.node(n.ID).Keys[side], v)
 	b := &e.ctor
@@ -112,7 +197,7 @@ func (e *emitter) buildTable(n *ir.Node, side int, ix keyIndex, src string) {
 	fmt.Fprintf(b, "for %s := 1; %s < %s; %s++ {\n%s[%s] += %s[%s-1]\n}\n%s[%s] = len(%s)\n",
 		i, i, ng, i, off, i, off, i, off, ng, src)
 	fmt.Fprintf(b, "%s := make([]%s, len(%s))\nfor %s := len(%s) - 1; %s >= 0; %s-- {\n%s := %s[%s]\n%s, _ := %s\n%s[%s]--\n%s[%s[%s]] = %s\n}\n",
-		items, e.typeString(t), src, i, src, i, i, v, src, i, g, ix.get(key), off, g, items, off, g, v)
+		items, e.tableItemType(n, side), src, i, src, i, i, v, src, i, g, ix.get(key), off, g, items, off, g, e.tableStored(n, side, v))
 	fmt.Fprintf(b, "%sOff, %sItems = %s, %s\n}\n", s, s, off, items)
 }
 
@@ -212,6 +297,12 @@ func (e *emitter) joinProbe(b *strings.Builder, n *ir.Node, side int, k string) 
 	ix := joinSideIndex(e, n, side)
 	if _, ok := e.tableSide(n, side); ok {
 		g, ok, o := e.v("g"), e.v("ok"), e.v("v")
+		if _, _, proj := e.tableFields(n, side); proj {
+			st := e.v("s")
+			fmt.Fprintf(b, "if %s, %s := %s; %s {\nfor _, %s := range %sItems[%sOff[%s]:%sOff[%s+1]] {\n%s := %s\n",
+				g, ok, ix.get(k), ok, st, s, s, g, s, g, o, e.tableItem(n, side, st, k))
+			return o
+		}
 		fmt.Fprintf(b, "if %s, %s := %s; %s {\nfor _, %s := range %sItems[%sOff[%s]:%sOff[%s+1]] {\n", g, ok, ix.get(k), ok, o, s, s, g, s, g)
 		return o
 	}
