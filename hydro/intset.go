@@ -218,6 +218,24 @@ func (x *IntIndex[K]) Put(k K, v int) {
 	x.putSlow(k, v)
 }
 
+// PutDense maps k to v, which must not be negative, if the dense part
+// covers k and v fits a dense slot, and reports whether it did; if not, the
+// index is unchanged and the caller calls Put. PutDense inlines where Put,
+// whose slow path is a call, costs more than the inliner's budget, so
+// generated code puts with `if !x.PutDense(k, v) { x.Put(k, v) }`: a key of
+// the dense part, new or present, costs no call.
+func (x *IntIndex[K]) PutDense(k K, v int) bool {
+	if d, u := x.dense, uint64(k); u < uint64(len(d)) && d[u] >= 0 && uint(v) <= slotMax {
+		if d[u] == 0 {
+			x.n++
+			x.hi = max(x.hi, int(u)+1)
+		}
+		d[u] = int32(v + 1)
+		return true
+	}
+	return false
+}
+
 // Swap maps k to v, which must not be negative, and returns k's previous
 // value and whether k was in the index.
 func (x *IntIndex[K]) Swap(k K, v int) (int, bool) {

@@ -104,6 +104,17 @@ func indexOps(t *testing.T, data []byte) {
 				if ok != wantOK || ok && old != want {
 					t.Fatalf("Swap(%d, %d) = %d, %v; want %d, %v", k, v, old, ok, want, wantOK)
 				}
+			} else if data[0]&0x04 != 0 {
+				// As generated code puts: PutDense, then Put if the
+				// dense part does not take k and v.
+				n := x.Len()
+				if !x.PutDense(k, v) {
+					want, wantOK := model[k]
+					if got, ok := x.Get(k); x.Len() != n || ok != wantOK || ok && got != want {
+						t.Fatalf("PutDense(%d, %d) = false and changed the index", k, v)
+					}
+					x.Put(k, v)
+				}
 			} else {
 				x.Put(k, v)
 			}

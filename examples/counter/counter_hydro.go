@@ -87,7 +87,9 @@ func (nd *CounterCounter) subgraph0() {
 		}
 		if !ok5 {
 			i4 = len(nd.n2Accs)
-			nd.n2Index.Put(k3, i4)
+			if !nd.n2Index.PutDense(k3, i4) {
+				nd.n2Index.Put(k3, i4)
+			}
 			nd.n2Mark = append(nd.n2Mark, true)
 			nd.n2Dirty = append(nd.n2Dirty, i4)
 			nd.n2Accs = append(nd.n2Accs, v2)
@@ -132,7 +134,9 @@ func (nd *CounterCounter) hydroRestore(op int, item []byte) error {
 			nd.n2Accs[i16] = v12
 		} else {
 			i16 = len(nd.n2Accs)
-			nd.n2Index.Put(k15, i16)
+			if !nd.n2Index.PutDense(k15, i16) {
+				nd.n2Index.Put(k15, i16)
+			}
 			nd.n2Accs = append(nd.n2Accs, v12)
 			nd.n2Mark = append(nd.n2Mark, false)
 		}

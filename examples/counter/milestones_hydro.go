@@ -91,7 +91,9 @@ func (nd *MilestonesCounter) subgraph0() {
 		}
 		if !ok5 {
 			i4 = len(nd.n2Accs)
-			nd.n2Index.Put(k3, i4)
+			if !nd.n2Index.PutDense(k3, i4) {
+				nd.n2Index.Put(k3, i4)
+			}
 			nd.n2Mark = append(nd.n2Mark, true)
 			nd.n2Dirty = append(nd.n2Dirty, i4)
 			nd.n2Accs = append(nd.n2Accs, v2)
@@ -149,7 +151,9 @@ func (nd *MilestonesCounter) hydroRestore(op int, item []byte) error {
 			nd.n2Accs[i19] = v15
 		} else {
 			i19 = len(nd.n2Accs)
-			nd.n2Index.Put(k18, i19)
+			if !nd.n2Index.PutDense(k18, i19) {
+				nd.n2Index.Put(k18, i19)
+			}
 			nd.n2Accs = append(nd.n2Accs, v15)
 			nd.n2Mark = append(nd.n2Mark, false)
 		}

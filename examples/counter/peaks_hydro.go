@@ -88,7 +88,9 @@ func (nd *PeaksCounter) subgraph0() {
 		i3, ok4 := nd.n1Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n1Accs)
-			nd.n1Index.Put(k2, i3)
+			if !nd.n1Index.PutDense(k2, i3) {
+				nd.n1Index.Put(k2, i3)
+			}
 			bot5 := v1
 			bot5.Max = *new(lattices.Max[int64])
 			nd.n1Accs = append(nd.n1Accs, bot5)
@@ -157,7 +159,9 @@ func (nd *PeaksCounter) hydroRestore(op int, item []byte) error {
 		i22, ok23 := nd.n1Index.Get(k21)
 		if !ok23 {
 			i22 = len(nd.n1Accs)
-			nd.n1Index.Put(k21, i22)
+			if !nd.n1Index.PutDense(k21, i22) {
+				nd.n1Index.Put(k21, i22)
+			}
 			bot24 := v18
 			bot24.Max = *new(lattices.Max[int64])
 			nd.n1Accs = append(nd.n1Accs, bot24)

@@ -143,7 +143,9 @@ func (nd *DecoupledHashsetClient) subgraph0() {
 		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k2, g3)
+			if !nd.n6RIndex.PutDense(k2, g3) {
+				nd.n6RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -177,7 +179,9 @@ func (nd *DecoupledHashsetClient) subgraph0() {
 		g10, ok11 := nd.n6RIndex.Get(k9)
 		if !ok11 {
 			g10 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k9, g10)
+			if !nd.n6RIndex.PutDense(k9, g10) {
+				nd.n6RIndex.Put(k9, g10)
+			}
 			if g10 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g10+1]
 				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
@@ -197,7 +201,9 @@ func (nd *DecoupledHashsetClient) subgraph0() {
 				i19, ok20 := nd.n7Index.Get(k18)
 				if !ok20 {
 					i19 = len(nd.n7Accs)
-					nd.n7Index.Put(k18, i19)
+					if !nd.n7Index.PutDense(k18, i19) {
+						nd.n7Index.Put(k18, i19)
+					}
 					nd.n7Accs = append(nd.n7Accs, v17)
 				} else {
 					keepFirst(&nd.n7Accs[i19], v17)
@@ -518,7 +524,9 @@ func (nd *DecoupledHashsetLeader) subgraph4() {
 			i22, ok23 := nd.n33Index.Get(k21)
 			if !ok23 {
 				i22 = len(nd.n33Accs)
-				nd.n33Index.Put(k21, i22)
+				if !nd.n33Index.PutDense(k21, i22) {
+					nd.n33Index.Put(k21, i22)
+				}
 				nd.n33Accs = append(nd.n33Accs, newOutcome(v20))
 			}
 			addAck(&nd.n33Accs[i22], v20)
@@ -737,7 +745,7 @@ func NewDecoupledHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Pri
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line decoupledhashset_hydro.go:740:107*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line decoupledhashset_hydro.go:748:107*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -762,7 +770,7 @@ func (nd *DecoupledHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line decoupledhashset_hydro.go:765:45*/
+	} /*line decoupledhashset_hydro.go:773:45*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -772,7 +780,9 @@ func (nd *DecoupledHashsetStorage) subgraph0() {
 				i8, ok9 := nd.n24Index.Get(k7)
 				if !ok9 {
 					i8 = len(nd.n24Accs)
-					nd.n24Index.Put(k7, i8)
+					if !nd.n24Index.PutDense(k7, i8) {
+						nd.n24Index.Put(k7, i8)
+					}
 					nd.n24Accs = append(nd.n24Accs, newBucket(v5))
 				}
 				countValue(&nd.n24Accs[i8], v5)
@@ -792,7 +802,9 @@ func (nd *DecoupledHashsetStorage) subgraph0() {
 				i14, ok15 := nd.n24Index.Get(k13)
 				if !ok15 {
 					i14 = len(nd.n24Accs)
-					nd.n24Index.Put(k13, i14)
+					if !nd.n24Index.PutDense(k13, i14) {
+						nd.n24Index.Put(k13, i14)
+					}
 					nd.n24Accs = append(nd.n24Accs, newBucket(v11))
 				}
 				countValue(&nd.n24Accs[i14], v11)
@@ -817,7 +829,7 @@ func (nd *DecoupledHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line decoupledhashset_hydro.go:820:45*/
+	} /*line decoupledhashset_hydro.go:832:45*/
 	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
@@ -825,7 +837,9 @@ func (nd *DecoupledHashsetStorage) subgraph2() {
 		g20, ok21 := nd.n25RIndex.Get(k19)
 		if !ok21 {
 			g20 = len(nd.n25RGroups)
-			nd.n25RIndex.Put(k19, g20)
+			if !nd.n25RIndex.PutDense(k19, g20) {
+				nd.n25RIndex.Put(k19, g20)
+			}
 			if g20 < cap(nd.n25RGroups) {
 				nd.n25RGroups = nd.n25RGroups[:g20+1]
 				nd.n25RGroups[g20] = nd.n25RGroups[g20][:0]
@@ -1178,7 +1192,7 @@ func (nd *DecoupledHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Send (49).
 func (nd *DecoupledHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line decoupledhashset_hydro.go:1181:131*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line decoupledhashset_hydro.go:1195:131*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
 		if nd.hydroSend != nil {

@@ -143,7 +143,9 @@ func (nd *HashsetClient) subgraph0() {
 		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k2, g3)
+			if !nd.n6RIndex.PutDense(k2, g3) {
+				nd.n6RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -177,7 +179,9 @@ func (nd *HashsetClient) subgraph0() {
 		g10, ok11 := nd.n6RIndex.Get(k9)
 		if !ok11 {
 			g10 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k9, g10)
+			if !nd.n6RIndex.PutDense(k9, g10) {
+				nd.n6RIndex.Put(k9, g10)
+			}
 			if g10 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g10+1]
 				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
@@ -197,7 +201,9 @@ func (nd *HashsetClient) subgraph0() {
 				i19, ok20 := nd.n7Index.Get(k18)
 				if !ok20 {
 					i19 = len(nd.n7Accs)
-					nd.n7Index.Put(k18, i19)
+					if !nd.n7Index.PutDense(k18, i19) {
+						nd.n7Index.Put(k18, i19)
+					}
 					nd.n7Accs = append(nd.n7Accs, v17)
 				} else {
 					keepFirst(&nd.n7Accs[i19], v17)
@@ -555,7 +561,7 @@ func (nd *HashsetLeader) subgraph2() {
 // subgraph3 runs stratum 1: hydro.AntiJoin (14), hydro.Map (16).
 func (nd *HashsetLeader) subgraph3() {
 	leaderKey := nd.leaderKey
-	udf46 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line hashset_hydro.go:558:122*/
+	udf46 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line hashset_hydro.go:564:122*/
 	for _, v44 := range nd.h12To14Port0 {
 		if !nd.n14Neg.Has(v44.ID) {
 			v45 := udf46(v44)
@@ -577,7 +583,9 @@ func (nd *HashsetLeader) subgraph4() {
 			i50, ok51 := nd.n33Index.Get(k49)
 			if !ok51 {
 				i50 = len(nd.n33Accs)
-				nd.n33Index.Put(k49, i50)
+				if !nd.n33Index.PutDense(k49, i50) {
+					nd.n33Index.Put(k49, i50)
+				}
 				nd.n33Accs = append(nd.n33Accs, newOutcome(v48))
 			}
 			addAck(&nd.n33Accs[i50], v48)
@@ -796,7 +804,7 @@ func NewHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, 
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line hashset_hydro.go:799:97*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line hashset_hydro.go:807:97*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -821,7 +829,7 @@ func (nd *HashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line hashset_hydro.go:824:36*/
+	} /*line hashset_hydro.go:832:36*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -831,7 +839,9 @@ func (nd *HashsetStorage) subgraph0() {
 				i8, ok9 := nd.n24Index.Get(k7)
 				if !ok9 {
 					i8 = len(nd.n24Accs)
-					nd.n24Index.Put(k7, i8)
+					if !nd.n24Index.PutDense(k7, i8) {
+						nd.n24Index.Put(k7, i8)
+					}
 					nd.n24Accs = append(nd.n24Accs, newBucket(v5))
 				}
 				countValue(&nd.n24Accs[i8], v5)
@@ -851,7 +861,9 @@ func (nd *HashsetStorage) subgraph0() {
 				i14, ok15 := nd.n24Index.Get(k13)
 				if !ok15 {
 					i14 = len(nd.n24Accs)
-					nd.n24Index.Put(k13, i14)
+					if !nd.n24Index.PutDense(k13, i14) {
+						nd.n24Index.Put(k13, i14)
+					}
 					nd.n24Accs = append(nd.n24Accs, newBucket(v11))
 				}
 				countValue(&nd.n24Accs[i14], v11)
@@ -876,7 +888,7 @@ func (nd *HashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line hashset_hydro.go:879:36*/
+	} /*line hashset_hydro.go:891:36*/
 	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
@@ -884,7 +896,9 @@ func (nd *HashsetStorage) subgraph2() {
 		g20, ok21 := nd.n25RIndex.Get(k19)
 		if !ok21 {
 			g20 = len(nd.n25RGroups)
-			nd.n25RIndex.Put(k19, g20)
+			if !nd.n25RIndex.PutDense(k19, g20) {
+				nd.n25RIndex.Put(k19, g20)
+			}
 			if g20 < cap(nd.n25RGroups) {
 				nd.n25RGroups = nd.n25RGroups[:g20+1]
 				nd.n25RGroups[g20] = nd.n25RGroups[g20][:0]

@@ -144,7 +144,9 @@ func (nd *PartitionedHashsetClient) subgraph0() {
 		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k2, g3)
+			if !nd.n6RIndex.PutDense(k2, g3) {
+				nd.n6RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -184,7 +186,9 @@ func (nd *PartitionedHashsetClient) subgraph0() {
 		g12, ok13 := nd.n6RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k11, g12)
+			if !nd.n6RIndex.PutDense(k11, g12) {
+				nd.n6RIndex.Put(k11, g12)
+			}
 			if g12 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g12+1]
 				nd.n6RGroups[g12] = nd.n6RGroups[g12][:0]
@@ -204,7 +208,9 @@ func (nd *PartitionedHashsetClient) subgraph0() {
 				i21, ok22 := nd.n7Index.Get(k20)
 				if !ok22 {
 					i21 = len(nd.n7Accs)
-					nd.n7Index.Put(k20, i21)
+					if !nd.n7Index.PutDense(k20, i21) {
+						nd.n7Index.Put(k20, i21)
+					}
 					nd.n7Accs = append(nd.n7Accs, v19)
 				} else {
 					keepFirst(&nd.n7Accs[i21], v19)
@@ -562,12 +568,12 @@ func (nd *PartitionedHashsetLeader) subgraph2() {
 // subgraph3 runs stratum 1: hydro.AntiJoin (14), hydro.Map (16).
 func (nd *PartitionedHashsetLeader) subgraph3() {
 	leaderKey := nd.leaderKey
-	udf46 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line partitionedhashset_hydro.go:565:133*/
+	udf46 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line partitionedhashset_hydro.go:571:133*/
 	for _, v44 := range nd.h12To14Port0 {
 		if !nd.n14Neg.Has(v44.ID) {
 			v45 := udf46(v44)
 			key47 := func(s Signed) uint8 {
-				return /*line hashset.go:178:50*/ Hash(s.Value) /*line partitionedhashset_hydro.go:570:96*/
+				return /*line hashset.go:178:50*/ Hash(s.Value) /*line partitionedhashset_hydro.go:576:96*/
 			}(v45)
 			nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key47)
 			part48 := xxhash.Sum64(nd.hydroKey)
@@ -589,7 +595,9 @@ func (nd *PartitionedHashsetLeader) subgraph4() {
 			i52, ok53 := nd.n33Index.Get(k51)
 			if !ok53 {
 				i52 = len(nd.n33Accs)
-				nd.n33Index.Put(k51, i52)
+				if !nd.n33Index.PutDense(k51, i52) {
+					nd.n33Index.Put(k51, i52)
+				}
 				nd.n33Accs = append(nd.n33Accs, newOutcome(v50))
 			}
 			addAck(&nd.n33Accs[i52], v50)
@@ -808,7 +816,7 @@ func NewPartitionedHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.P
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line partitionedhashset_hydro.go:811:109*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line partitionedhashset_hydro.go:819:109*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -833,7 +841,7 @@ func (nd *PartitionedHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line partitionedhashset_hydro.go:836:47*/
+	} /*line partitionedhashset_hydro.go:844:47*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -843,7 +851,9 @@ func (nd *PartitionedHashsetStorage) subgraph0() {
 				i8, ok9 := nd.n24Index.Get(k7)
 				if !ok9 {
 					i8 = len(nd.n24Accs)
-					nd.n24Index.Put(k7, i8)
+					if !nd.n24Index.PutDense(k7, i8) {
+						nd.n24Index.Put(k7, i8)
+					}
 					nd.n24Accs = append(nd.n24Accs, newBucket(v5))
 				}
 				countValue(&nd.n24Accs[i8], v5)
@@ -863,7 +873,9 @@ func (nd *PartitionedHashsetStorage) subgraph0() {
 				i14, ok15 := nd.n24Index.Get(k13)
 				if !ok15 {
 					i14 = len(nd.n24Accs)
-					nd.n24Index.Put(k13, i14)
+					if !nd.n24Index.PutDense(k13, i14) {
+						nd.n24Index.Put(k13, i14)
+					}
 					nd.n24Accs = append(nd.n24Accs, newBucket(v11))
 				}
 				countValue(&nd.n24Accs[i14], v11)
@@ -888,7 +900,7 @@ func (nd *PartitionedHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line partitionedhashset_hydro.go:891:47*/
+	} /*line partitionedhashset_hydro.go:903:47*/
 	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
@@ -896,7 +908,9 @@ func (nd *PartitionedHashsetStorage) subgraph2() {
 		g20, ok21 := nd.n25RIndex.Get(k19)
 		if !ok21 {
 			g20 = len(nd.n25RGroups)
-			nd.n25RIndex.Put(k19, g20)
+			if !nd.n25RIndex.PutDense(k19, g20) {
+				nd.n25RIndex.Put(k19, g20)
+			}
 			if g20 < cap(nd.n25RGroups) {
 				nd.n25RGroups = nd.n25RGroups[:g20+1]
 				nd.n25RGroups[g20] = nd.n25RGroups[g20][:0]

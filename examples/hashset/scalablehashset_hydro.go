@@ -144,7 +144,9 @@ func (nd *ScalableHashsetClient) subgraph0() {
 		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k2, g3)
+			if !nd.n6RIndex.PutDense(k2, g3) {
+				nd.n6RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -184,7 +186,9 @@ func (nd *ScalableHashsetClient) subgraph0() {
 		g12, ok13 := nd.n6RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k11, g12)
+			if !nd.n6RIndex.PutDense(k11, g12) {
+				nd.n6RIndex.Put(k11, g12)
+			}
 			if g12 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g12+1]
 				nd.n6RGroups[g12] = nd.n6RGroups[g12][:0]
@@ -204,7 +208,9 @@ func (nd *ScalableHashsetClient) subgraph0() {
 				i21, ok22 := nd.n7Index.Get(k20)
 				if !ok22 {
 					i21 = len(nd.n7Accs)
-					nd.n7Index.Put(k20, i21)
+					if !nd.n7Index.PutDense(k20, i21) {
+						nd.n7Index.Put(k20, i21)
+					}
 					nd.n7Accs = append(nd.n7Accs, v19)
 				} else {
 					keepFirst(&nd.n7Accs[i21], v19)
@@ -528,7 +534,9 @@ func (nd *ScalableHashsetLeader) subgraph4() {
 			i23, ok24 := nd.n33Index.Get(k22)
 			if !ok24 {
 				i23 = len(nd.n33Accs)
-				nd.n33Index.Put(k22, i23)
+				if !nd.n33Index.PutDense(k22, i23) {
+					nd.n33Index.Put(k22, i23)
+				}
 				nd.n33Accs = append(nd.n33Accs, newOutcome(v21))
 			}
 			addAck(&nd.n33Accs[i23], v21)
@@ -747,7 +755,7 @@ func NewScalableHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Priv
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:750:106*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:758:106*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -772,7 +780,7 @@ func (nd *ScalableHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line scalablehashset_hydro.go:775:44*/
+	} /*line scalablehashset_hydro.go:783:44*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -782,7 +790,9 @@ func (nd *ScalableHashsetStorage) subgraph0() {
 				i8, ok9 := nd.n24Index.Get(k7)
 				if !ok9 {
 					i8 = len(nd.n24Accs)
-					nd.n24Index.Put(k7, i8)
+					if !nd.n24Index.PutDense(k7, i8) {
+						nd.n24Index.Put(k7, i8)
+					}
 					nd.n24Accs = append(nd.n24Accs, newBucket(v5))
 				}
 				countValue(&nd.n24Accs[i8], v5)
@@ -802,7 +812,9 @@ func (nd *ScalableHashsetStorage) subgraph0() {
 				i14, ok15 := nd.n24Index.Get(k13)
 				if !ok15 {
 					i14 = len(nd.n24Accs)
-					nd.n24Index.Put(k13, i14)
+					if !nd.n24Index.PutDense(k13, i14) {
+						nd.n24Index.Put(k13, i14)
+					}
 					nd.n24Accs = append(nd.n24Accs, newBucket(v11))
 				}
 				countValue(&nd.n24Accs[i14], v11)
@@ -827,7 +839,7 @@ func (nd *ScalableHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line scalablehashset_hydro.go:830:44*/
+	} /*line scalablehashset_hydro.go:842:44*/
 	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
@@ -835,7 +847,9 @@ func (nd *ScalableHashsetStorage) subgraph2() {
 		g20, ok21 := nd.n25RIndex.Get(k19)
 		if !ok21 {
 			g20 = len(nd.n25RGroups)
-			nd.n25RIndex.Put(k19, g20)
+			if !nd.n25RIndex.PutDense(k19, g20) {
+				nd.n25RIndex.Put(k19, g20)
+			}
 			if g20 < cap(nd.n25RGroups) {
 				nd.n25RGroups = nd.n25RGroups[:g20+1]
 				nd.n25RGroups[g20] = nd.n25RGroups[g20][:0]
@@ -1194,11 +1208,11 @@ func (nd *ScalableHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Demux (49).
 func (nd *ScalableHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1197:130*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1211:130*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
 		key4 := func(s Signed) uint8 {
-			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1201:93*/
+			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1215:93*/
 		}(v2)
 		nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key4)
 		part5 := xxhash.Sum64(nd.hydroKey)

@@ -150,7 +150,9 @@ func (nd *AggregatesBench) subgraph0() {
 		i11, ok12 := nd.n3Index.Get(k10)
 		if !ok12 {
 			i11 = len(nd.n3Accs)
-			nd.n3Index.Put(k10, i11)
+			if !nd.n3Index.PutDense(k10, i11) {
+				nd.n3Index.Put(k10, i11)
+			}
 			nd.n3Accs = append(nd.n3Accs, v7)
 		} else {
 			udf13(&nd.n3Accs[i11], v7)
@@ -159,7 +161,9 @@ func (nd *AggregatesBench) subgraph0() {
 		i15, ok16 := nd.n5Index.Get(k14)
 		if !ok16 {
 			i15 = len(nd.n5Accs)
-			nd.n5Index.Put(k14, i15)
+			if !nd.n5Index.PutDense(k14, i15) {
+				nd.n5Index.Put(k14, i15)
+			}
 			nd.n5Accs = append(nd.n5Accs, udf17(v7))
 		}
 		udf18(&nd.n5Accs[i15], v7)
@@ -177,7 +181,9 @@ func (nd *AggregatesBench) subgraph0() {
 			g31, ok32 := nd.n11RIndex.Get(k30)
 			if !ok32 {
 				g31 = len(nd.n11RGroups)
-				nd.n11RIndex.Put(k30, g31)
+				if !nd.n11RIndex.PutDense(k30, g31) {
+					nd.n11RIndex.Put(k30, g31)
+				}
 				if g31 < cap(nd.n11RGroups) {
 					nd.n11RGroups = nd.n11RGroups[:g31+1]
 					nd.n11RGroups[g31] = nd.n11RGroups[g31][:0]
@@ -212,7 +218,9 @@ func (nd *AggregatesBench) subgraph0() {
 		g48, ok49 := nd.n11LIndex.Get(k47)
 		if !ok49 {
 			g48 = len(nd.n11LGroups)
-			nd.n11LIndex.Put(k47, g48)
+			if !nd.n11LIndex.PutDense(k47, g48) {
+				nd.n11LIndex.Put(k47, g48)
+			}
 			if g48 < cap(nd.n11LGroups) {
 				nd.n11LGroups = nd.n11LGroups[:g48+1]
 				nd.n11LGroups[g48] = nd.n11LGroups[g48][:0]
@@ -232,7 +240,9 @@ func (nd *AggregatesBench) subgraph0() {
 		g57, ok58 := nd.n14LIndex.Get(k56)
 		if !ok58 {
 			g57 = len(nd.n14LGroups)
-			nd.n14LIndex.Put(k56, g57)
+			if !nd.n14LIndex.PutDense(k56, g57) {
+				nd.n14LIndex.Put(k56, g57)
+			}
 			if g57 < cap(nd.n14LGroups) {
 				nd.n14LGroups = nd.n14LGroups[:g57+1]
 				nd.n14LGroups[g57] = nd.n14LGroups[g57][:0]

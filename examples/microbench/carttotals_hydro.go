@@ -59,7 +59,9 @@ func NewCartTotalsBench(orders hydro.Input[Pair], classes []Pair, limit int, out
 		for _, v1 := range n1Items {
 			k2 := v1.Key
 			if _, ok4 := nd.n2RIndex.Get(k2); !ok4 {
-				nd.n2RIndex.Put(k2, ng5)
+				if !nd.n2RIndex.PutDense(k2, ng5) {
+					nd.n2RIndex.Put(k2, ng5)
+				}
 				ng5++
 			}
 		}
@@ -103,13 +105,13 @@ func (nd *CartTotalsBench) subgraph0() {
 	limit := nd.limit
 	udf16 := /*line flows.go:204:52*/ func(o, c Pair) Total {
 		return Total{Class: c.Value, Sum: min(o.Value, limit)}
-	} /*line carttotals_hydro.go:106:39*/
-	udf21 := /*line flows.go:207:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:107:125*/
+	} /*line carttotals_hydro.go:108:39*/
+	udf21 := /*line flows.go:207:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:109:125*/
 	udf22 := /*line flows.go:207:90*/ func(acc *Total, t Total) {
 		acc.Sum += t.Sum
 		acc.Count++
-	} /*line carttotals_hydro.go:111:39*/
-	udf24 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:112:104*/
+	} /*line carttotals_hydro.go:113:39*/
+	udf24 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:114:104*/
 	if !nd.n5Init {
 		nd.n5Acc, nd.n5Init = udf24(), true
 	}
@@ -125,7 +127,9 @@ func (nd *CartTotalsBench) subgraph0() {
 				i19, ok20 := nd.n3Index.Get(k18)
 				if !ok20 {
 					i19 = len(nd.n3Accs)
-					nd.n3Index.Put(k18, i19)
+					if !nd.n3Index.PutDense(k18, i19) {
+						nd.n3Index.Put(k18, i19)
+					}
 					nd.n3Accs = append(nd.n3Accs, udf21(v17))
 				}
 				udf22(&nd.n3Accs[i19], v17)
@@ -135,7 +139,7 @@ func (nd *CartTotalsBench) subgraph0() {
 			_ = v10
 			/*line flows.go:212:87*/ {
 				acc23.Count++
-			} /*line carttotals_hydro.go:138:41*/
+			} /*line carttotals_hydro.go:142:41*/
 		}
 	}
 	nd.n5Acc = acc23
@@ -153,7 +157,7 @@ func (nd *CartTotalsBench) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.Fold (5), hydro.Sink (6).
 func (nd *CartTotalsBench) subgraph2() {
-	udf29 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:156:104*/
+	udf29 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:160:104*/
 	out30 := nd.n6Out
 	if !nd.n5Init {
 		nd.n5Acc, nd.n5Init = udf29(), true

@@ -72,7 +72,9 @@ func (nd *FirstsBench) subgraph0() {
 		i3, ok4 := nd.n1Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n1Accs)
-			nd.n1Index.Put(k2, i3)
+			if !nd.n1Index.PutDense(k2, i3) {
+				nd.n1Index.Put(k2, i3)
+			}
 			nd.n1Accs = append(nd.n1Accs, v1)
 		} else {
 			udf5(&nd.n1Accs[i3], v1)
@@ -89,7 +91,7 @@ func (nd *FirstsBench) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (1), hydro.Filter (2), hydro.Unique (3), hydro.Sink (4).
 func (nd *FirstsBench) subgraph1() {
-	udf8 := /*line incremental.go:44:47*/ func(x Pair) bool { return x.Value >= 90 } /*line firsts_hydro.go:92:114*/
+	udf8 := /*line incremental.go:44:47*/ func(x Pair) bool { return x.Value >= 90 } /*line firsts_hydro.go:94:114*/
 	out10 := nd.n4Out
 	slices.Sort(nd.n1Changed)
 	for _, i7 := range nd.n1Changed {

@@ -64,7 +64,9 @@ func (nd *FoldKeyedSumBench) subgraph0() {
 		i3, ok4 := nd.n1Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n1Accs)
-			nd.n1Index.Put(k2, i3)
+			if !nd.n1Index.PutDense(k2, i3) {
+				nd.n1Index.Put(k2, i3)
+			}
 			nd.n1Accs = append(nd.n1Accs, udf5(v1))
 		}
 		udf6(&nd.n1Accs[i3], v1)

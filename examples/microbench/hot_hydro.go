@@ -88,7 +88,9 @@ func (nd *HotBench) subgraph0() {
 		i5, ok6 := nd.n2Index.Get(k4)
 		if !ok6 {
 			i5 = len(nd.n2Accs)
-			nd.n2Index.Put(k4, i5)
+			if !nd.n2Index.PutDense(k4, i5) {
+				nd.n2Index.Put(k4, i5)
+			}
 			bot7 := v2
 			bot7.Peak = *new(lattices.Max[int])
 			bot7.Values = *new(lattices.SetUnion[int])
@@ -113,11 +115,11 @@ func (nd *HotBench) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (2), hydro.Filter (3), hydro.Map (4), hydro.Unique (5), hydro.Join (6), hydro.Sink (7), hydro.Filter (9), hydro.Join (10), hydro.Sink (11).
 func (nd *HotBench) subgraph2() {
-	udf11 := /*line incremental.go:29:32*/ func(r Reading) bool { return peakOf(r) > 50 }                             /*line hot_hydro.go:116:145*/
-	udf13 := /*line incremental.go:30:39*/ func(r Reading) Probe { return Probe{Sensor: r.Sensor} }                   /*line hot_hydro.go:117:145*/
-	udf18 := /*line incremental.go:31:36*/ func(_ Probe, r Reading) Reading { return r }                              /*line hot_hydro.go:118:145*/
-	udf25 := /*line incremental.go:32:67*/ func(r Reading) bool { return r.Values.Len() > 1 }                         /*line hot_hydro.go:119:145*/
-	udf26 := /*line incremental.go:33:3*/ func(q Probe, r Reading) Pair { return Pair{Key: q.Tag, Value: peakOf(r)} } /*line hot_hydro.go:120:145*/
+	udf11 := /*line incremental.go:29:32*/ func(r Reading) bool { return peakOf(r) > 50 }                             /*line hot_hydro.go:118:145*/
+	udf13 := /*line incremental.go:30:39*/ func(r Reading) Probe { return Probe{Sensor: r.Sensor} }                   /*line hot_hydro.go:119:145*/
+	udf18 := /*line incremental.go:31:36*/ func(_ Probe, r Reading) Reading { return r }                              /*line hot_hydro.go:120:145*/
+	udf25 := /*line incremental.go:32:67*/ func(r Reading) bool { return r.Values.Len() > 1 }                         /*line hot_hydro.go:121:145*/
+	udf26 := /*line incremental.go:33:3*/ func(q Probe, r Reading) Pair { return Pair{Key: q.Tag, Value: peakOf(r)} } /*line hot_hydro.go:122:145*/
 	out20 := nd.n7Out
 	out28 := nd.n11Out
 	slices.Sort(nd.n2Changed)

@@ -69,7 +69,9 @@ func (nd *JoinBench) subgraph0() {
 		g3, ok4 := nd.n2LIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n2LGroups)
-			nd.n2LIndex.Put(k2, g3)
+			if !nd.n2LIndex.PutDense(k2, g3) {
+				nd.n2LIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n2LGroups) {
 				nd.n2LGroups = nd.n2LGroups[:g3+1]
 				nd.n2LGroups[g3] = nd.n2LGroups[g3][:0]

@@ -76,7 +76,9 @@ func (nd *LatticesBench) subgraph0() {
 		i5, ok6 := nd.n2Index.Get(k4)
 		if !ok6 {
 			i5 = len(nd.n2Accs)
-			nd.n2Index.Put(k4, i5)
+			if !nd.n2Index.PutDense(k4, i5) {
+				nd.n2Index.Put(k4, i5)
+			}
 			bot7 := v2
 			bot7.Peak = *new(lattices.Max[int])
 			bot7.Values = *new(lattices.SetUnion[int])

@@ -82,7 +82,9 @@ func (nd *NegationBench) subgraph0() {
 		i3, ok4 := nd.n1Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n1Accs)
-			nd.n1Index.Put(k2, i3)
+			if !nd.n1Index.PutDense(k2, i3) {
+				nd.n1Index.Put(k2, i3)
+			}
 			nd.n1Accs = append(nd.n1Accs, v1)
 		} else {
 			udf5(&nd.n1Accs[i3], v1)
@@ -95,7 +97,7 @@ func (nd *NegationBench) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (1), hydro.Filter (2).
 func (nd *NegationBench) subgraph1() {
-	udf10 := /*line operators.go:24:30*/ func(t Pair) bool { return t.Value > 150 } /*line negation_hydro.go:98:115*/
+	udf10 := /*line operators.go:24:30*/ func(t Pair) bool { return t.Value > 150 } /*line negation_hydro.go:100:116*/
 	for i9 := range nd.n1Accs {
 		v8 := nd.n1Accs[i9]
 		if udf10(v8) {
@@ -106,7 +108,7 @@ func (nd *NegationBench) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (6), hydro.Sink (7).
 func (nd *NegationBench) subgraph2() {
-	udf13 := /*line operators.go:27:41*/ func(x Pair) int { return x.Key } /*line negation_hydro.go:109:107*/
+	udf13 := /*line operators.go:27:41*/ func(x Pair) int { return x.Key } /*line negation_hydro.go:111:107*/
 	out14 := nd.n7Out
 	for _, v12 := range nd.h0To6Port0 {
 		if !nd.n6Neg.Has(udf13(v12)) {

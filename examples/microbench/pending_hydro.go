@@ -73,7 +73,9 @@ func (nd *PendingBench) subgraph0() {
 		i5, ok6 := nd.n2Index.Get(k4)
 		if !ok6 {
 			i5 = len(nd.n2Accs)
-			nd.n2Index.Put(k4, i5)
+			if !nd.n2Index.PutDense(k4, i5) {
+				nd.n2Index.Put(k4, i5)
+			}
 			bot7 := v2
 			bot7.Peak = *new(lattices.Max[int])
 			bot7.Values = *new(lattices.SetUnion[int])
@@ -94,7 +96,7 @@ func (nd *PendingBench) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (2), hydro.Filter (3), hydro.AntiJoin (5), hydro.Sink (6).
 func (nd *PendingBench) subgraph2() {
-	udf11 := /*line incremental.go:73:51*/ func(r Reading) bool { return r.Values.Len() > 1 } /*line pending_hydro.go:97:124*/
+	udf11 := /*line incremental.go:73:51*/ func(r Reading) bool { return r.Values.Len() > 1 } /*line pending_hydro.go:99:124*/
 	out12 := nd.n6Out
 	w14 := 0
 	for i13 := range nd.n2Accs {
@@ -105,7 +107,9 @@ func (nd *PendingBench) subgraph2() {
 		}
 		if w14 != i13 {
 			nd.n2Accs[w14] = v9
-			nd.n2Index.Put(v9.Sensor, w14)
+			if !nd.n2Index.PutDense(v9.Sensor, w14) {
+				nd.n2Index.Put(v9.Sensor, w14)
+			}
 		}
 		w14++
 		if udf11(v9) {

@@ -51,7 +51,9 @@ func NewRateTableBench(in hydro.Input[Pair], out hydro.Output[Pair]) *RateTableB
 		for _, v1 := range n0Items {
 			k2 := v1.Key
 			if _, ok4 := nd.n2RIndex.Get(k2); !ok4 {
-				nd.n2RIndex.Put(k2, ng5)
+				if !nd.n2RIndex.PutDense(k2, ng5) {
+					nd.n2RIndex.Put(k2, ng5)
+				}
 				ng5++
 			}
 		}
@@ -94,7 +96,7 @@ func (nd *RateTableBench) Tick() {
 func (nd *RateTableBench) subgraph0() {
 	udf16 := /*line operators.go:177:52*/ func(x Pair, r Rate) Pair {
 		return Pair{Key: r.Key*100 + r.Num, Value: x.Value*r.Num + r.Den}
-	} /*line ratetable_hydro.go:97:37*/
+	} /*line ratetable_hydro.go:99:37*/
 	out18 := nd.n3Out
 	nd.n1Buf = nd.in.TakeInto(nd.n1Buf[:0])
 	for _, v10 := range nd.n1Buf {

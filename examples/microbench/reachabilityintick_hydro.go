@@ -53,7 +53,9 @@ func NewReachabilityInTickBench(seeds hydro.Input[uint32], edges []Edge, out hyd
 		for _, v1 := range n6Items {
 			k2 := v1.From
 			if _, ok4 := nd.n7RIndex.Get(k2); !ok4 {
-				nd.n7RIndex.Put(k2, ng5)
+				if !nd.n7RIndex.PutDense(k2, ng5) {
+					nd.n7RIndex.Put(k2, ng5)
+				}
 				ng5++
 			}
 		}
@@ -88,8 +90,8 @@ func (nd *ReachabilityInTickBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.Union (2), hydro.Unique (3), hydro.Sink (4), hydro.Map (5), hydro.Iter (6), hydro.Join (7).
 func (nd *ReachabilityInTickBench) subgraph0() {
-	udf15 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:91:128*/
-	udf21 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachabilityintick_hydro.go:92:128*/
+	udf15 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:93:128*/
+	udf21 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachabilityintick_hydro.go:94:128*/
 	out13 := nd.n4Out
 	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
 	for _, v10 := range nd.n1Buf {

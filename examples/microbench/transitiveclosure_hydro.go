@@ -80,7 +80,9 @@ func (nd *TransitiveClosureBench) subgraph0() {
 			g8, ok9 := nd.n6LIndex.Get(k7)
 			if !ok9 {
 				g8 = len(nd.n6LGroups)
-				nd.n6LIndex.Put(k7, g8)
+				if !nd.n6LIndex.PutDense(k7, g8) {
+					nd.n6LIndex.Put(k7, g8)
+				}
 				if g8 < cap(nd.n6LGroups) {
 					nd.n6LGroups = nd.n6LGroups[:g8+1]
 					nd.n6LGroups[g8] = nd.n6LGroups[g8][:0]
@@ -100,7 +102,9 @@ func (nd *TransitiveClosureBench) subgraph0() {
 		g17, ok18 := nd.n6RIndex.Get(k16)
 		if !ok18 {
 			g17 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k16, g17)
+			if !nd.n6RIndex.PutDense(k16, g17) {
+				nd.n6RIndex.Put(k16, g17)
+			}
 			if g17 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g17+1]
 				nd.n6RGroups[g17] = nd.n6RGroups[g17][:0]
@@ -125,7 +129,9 @@ func (nd *TransitiveClosureBench) subgraph0() {
 			g27, ok28 := nd.n6LIndex.Get(k26)
 			if !ok28 {
 				g27 = len(nd.n6LGroups)
-				nd.n6LIndex.Put(k26, g27)
+				if !nd.n6LIndex.PutDense(k26, g27) {
+					nd.n6LIndex.Put(k26, g27)
+				}
 				if g27 < cap(nd.n6LGroups) {
 					nd.n6LGroups = nd.n6LGroups[:g27+1]
 					nd.n6LGroups[g27] = nd.n6LGroups[g27][:0]

@@ -254,7 +254,9 @@ func (nd *PaxosClient) subgraph4() {
 			g20, ok21 := nd.n11RIndex.Get(k19)
 			if !ok21 {
 				g20 = len(nd.n11RGroups)
-				nd.n11RIndex.Put(k19, g20)
+				if !nd.n11RIndex.PutDense(k19, g20) {
+					nd.n11RIndex.Put(k19, g20)
+				}
 				if g20 < cap(nd.n11RGroups) {
 					nd.n11RGroups = nd.n11RGroups[:g20+1]
 					nd.n11RGroups[g20] = nd.n11RGroups[g20][:0]
@@ -275,14 +277,16 @@ func (nd *PaxosClient) subgraph4() {
 				c := v22
 				/*line replica.go:394:37*/ {
 					acc18 = min(acc18, c.Seq)
-				} /*line paxos_hydro.go:278:37*/
+				} /*line paxos_hydro.go:280:37*/
 			}
 		}
 		k24 := v22.ID
 		g25, ok26 := nd.n11RIndex.Get(k24)
 		if !ok26 {
 			g25 = len(nd.n11RGroups)
-			nd.n11RIndex.Put(k24, g25)
+			if !nd.n11RIndex.PutDense(k24, g25) {
+				nd.n11RIndex.Put(k24, g25)
+			}
 			if g25 < cap(nd.n11RGroups) {
 				nd.n11RGroups = nd.n11RGroups[:g25+1]
 				nd.n11RGroups[g25] = nd.n11RGroups[g25][:0]
@@ -556,7 +560,7 @@ func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line paxos_hydro.go:559:88*/
+	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line paxos_hydro.go:563:88*/
 	return nd
 }
 
@@ -621,7 +625,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:624:36*/
+			} /*line paxos_hydro.go:628:36*/
 		}
 	}
 	clear(nd.n23Recv)
@@ -647,7 +651,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:650:36*/
+			} /*line paxos_hydro.go:654:36*/
 		}
 	}
 	clear(nd.n28Recv)
@@ -673,7 +677,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:676:36*/
+			} /*line paxos_hydro.go:680:36*/
 		}
 	}
 	clear(nd.n52Recv)
@@ -699,7 +703,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:702:36*/
+			} /*line paxos_hydro.go:706:36*/
 		}
 	}
 	clear(nd.n55Recv)
@@ -728,7 +732,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:731:36*/
+			} /*line paxos_hydro.go:735:36*/
 		}
 	}
 	for _, v17 := range nd.n65Recv {
@@ -752,7 +756,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:755:36*/
+			} /*line paxos_hydro.go:759:36*/
 		}
 	}
 	clear(nd.n65Recv)
@@ -777,7 +781,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:780:36*/
+			} /*line paxos_hydro.go:784:36*/
 		}
 	}
 	for _, v22 := range nd.n88Recv {
@@ -801,7 +805,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:804:36*/
+			} /*line paxos_hydro.go:808:36*/
 		}
 	}
 	clear(nd.n88Recv)
@@ -827,7 +831,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:830:36*/
+			} /*line paxos_hydro.go:834:36*/
 		}
 	}
 	clear(nd.n170Recv)
@@ -839,10 +843,10 @@ func (nd *PaxosProposer) subgraph0() {
 func (nd *PaxosProposer) subgraph1() {
 	udf32 := /*line paxos.go:113:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:842:34*/
+	} /*line paxos_hydro.go:846:34*/
 	udf38 := /*line paxos.go:116:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:845:34*/
+	} /*line paxos_hydro.go:849:34*/
 	for _, v28 := range nd.n83Recv {
 		if v29, ok30 := accepted(v28); ok30 {
 			v31 := udf32(v29)
@@ -850,7 +854,9 @@ func (nd *PaxosProposer) subgraph1() {
 			i34, ok35 := nd.n43Index.Get(k33)
 			if !ok35 {
 				i34 = len(nd.n43Accs)
-				nd.n43Index.Put(k33, i34)
+				if !nd.n43Index.PutDense(k33, i34) {
+					nd.n43Index.Put(k33, i34)
+				}
 				bot36 := v31
 				bot36.T = *new(TallyLattice)
 				nd.n43Accs = append(nd.n43Accs, bot36)
@@ -880,7 +886,7 @@ func (nd *PaxosProposer) subgraph1() {
 // subgraph2 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *PaxosProposer) subgraph2() {
 	window := nd.window
-	udf45 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:883:127*/
+	udf45 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:889:127*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -1019,7 +1025,7 @@ func (nd *PaxosProposer) subgraph6() {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1022:36*/
+		} /*line paxos_hydro.go:1028:36*/
 	}
 	{
 		c, emit := v79, func(v81 P1a) {
@@ -1032,7 +1038,9 @@ func (nd *PaxosProposer) subgraph6() {
 			}
 			if !ok85 {
 				i84 = len(nd.n68Accs)
-				nd.n68Index.Put(k83, i84)
+				if !nd.n68Index.PutDense(k83, i84) {
+					nd.n68Index.Put(k83, i84)
+				}
 				nd.n68Mark = append(nd.n68Mark, true)
 				nd.n68Dirty = append(nd.n68Dirty, i84)
 				nd.n68Accs = append(nd.n68Accs, v82)
@@ -1048,7 +1056,7 @@ func (nd *PaxosProposer) subgraph6() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1051:36*/
+		} /*line paxos_hydro.go:1059:36*/
 	}
 	{
 		c, emit := v79, func(v86 P2a) {
@@ -1062,7 +1070,7 @@ func (nd *PaxosProposer) subgraph6() {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1065:36*/
+		} /*line paxos_hydro.go:1073:36*/
 	}
 	{
 		c, emit := v79, func(v87 Commit) {
@@ -1075,7 +1083,7 @@ func (nd *PaxosProposer) subgraph6() {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1078:36*/
+		} /*line paxos_hydro.go:1086:36*/
 	}
 	{
 		c, emit := v79, func(v88 Resend) {
@@ -1088,7 +1096,7 @@ func (nd *PaxosProposer) subgraph6() {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1091:36*/
+		} /*line paxos_hydro.go:1099:36*/
 	}
 	{
 		c, emit := v79, func(v89 Transfer) {
@@ -1101,7 +1109,7 @@ func (nd *PaxosProposer) subgraph6() {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1104:36*/
+		} /*line paxos_hydro.go:1112:36*/
 	}
 }
 
@@ -1139,7 +1147,9 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 			nd.n68Accs[i100] = v96
 		} else {
 			i100 = len(nd.n68Accs)
-			nd.n68Index.Put(k99, i100)
+			if !nd.n68Index.PutDense(k99, i100) {
+				nd.n68Index.Put(k99, i100)
+			}
 			nd.n68Accs = append(nd.n68Accs, v96)
 			nd.n68Mark = append(nd.n68Mark, false)
 		}
@@ -1509,7 +1519,7 @@ func (nd *PaxosAcceptor) subgraph3() {
 	udf20 := /*line paxos.go:159:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line paxos_hydro.go:1512:35*/
+	} /*line paxos_hydro.go:1522:35*/
 	out18 := nd.n82Out
 	v5 := nd.n76Acc
 	nd.n77L = append(nd.n77L, v5)
@@ -1936,7 +1946,7 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:193:41*/ ProgressPeriod /*line paxos_hydro.go:1939:89*/
+	nd.n113Period = /*line paxos.go:193:41*/ ProgressPeriod /*line paxos_hydro.go:1949:89*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -2082,14 +2092,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2085:37*/
+			} /*line paxos_hydro.go:2095:37*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2092:37*/
+			} /*line paxos_hydro.go:2102:37*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -2102,14 +2112,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2105:37*/
+			} /*line paxos_hydro.go:2115:37*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2112:37*/
+			} /*line paxos_hydro.go:2122:37*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -2123,7 +2133,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2126:37*/
+			} /*line paxos_hydro.go:2136:37*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -2136,7 +2146,9 @@ func (nd *PaxosReplica) subgraph1() {
 		}
 		if !ok28 {
 			i27 = len(nd.n102Accs)
-			nd.n102Index.Put(k26, i27)
+			if !nd.n102Index.PutDense(k26, i27) {
+				nd.n102Index.Put(k26, i27)
+			}
 			nd.n102Mark = append(nd.n102Mark, true)
 			nd.n102Dirty = append(nd.n102Dirty, i27)
 			nd.n102Accs = append(nd.n102Accs, v25)
@@ -2148,7 +2160,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2151:37*/
+			} /*line paxos_hydro.go:2163:37*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -2174,7 +2186,9 @@ func (nd *PaxosReplica) subgraph1() {
 		i39, ok40 := nd.n112Index.Get(k38)
 		if !ok40 {
 			i39 = len(nd.n112Accs)
-			nd.n112Index.Put(k38, i39)
+			if !nd.n112Index.PutDense(k38, i39) {
+				nd.n112Index.Put(k38, i39)
+			}
 			bot41 := v37
 			bot41.S = *new(SessionLattice)
 			nd.n112Accs = append(nd.n112Accs, bot41)
@@ -2197,7 +2211,9 @@ func (nd *PaxosReplica) subgraph1() {
 		}
 		if !ok47 {
 			i46 = len(nd.n102Accs)
-			nd.n102Index.Put(k45, i46)
+			if !nd.n102Index.PutDense(k45, i46) {
+				nd.n102Index.Put(k45, i46)
+			}
 			nd.n102Mark = append(nd.n102Mark, true)
 			nd.n102Dirty = append(nd.n102Dirty, i46)
 			nd.n102Accs = append(nd.n102Accs, v44)
@@ -2209,7 +2225,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2212:37*/
+			} /*line paxos_hydro.go:2228:37*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -2234,7 +2250,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2237:37*/
+			} /*line paxos_hydro.go:2253:37*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -2242,7 +2258,9 @@ func (nd *PaxosReplica) subgraph1() {
 				i58, ok59 := nd.n112Index.Get(k57)
 				if !ok59 {
 					i58 = len(nd.n112Accs)
-					nd.n112Index.Put(k57, i58)
+					if !nd.n112Index.PutDense(k57, i58) {
+						nd.n112Index.Put(k57, i58)
+					}
 					bot60 := v56
 					bot60.S = *new(SessionLattice)
 					nd.n112Accs = append(nd.n112Accs, bot60)
@@ -2259,7 +2277,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2262:37*/
+			} /*line paxos_hydro.go:2280:37*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -2304,7 +2322,7 @@ func (nd *PaxosReplica) subgraph4() {
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line paxos_hydro.go:2307:37*/
+			} /*line paxos_hydro.go:2325:37*/
 		}
 	}
 	nd.n103Acc = acc69
@@ -2328,7 +2346,7 @@ func (nd *PaxosReplica) subgraph5() {
 				kv := v74
 				/*line replica.go:345:34*/ {
 					acc75 = append(acc75, kv)
-				} /*line paxos_hydro.go:2331:38*/
+				} /*line paxos_hydro.go:2349:38*/
 			}
 		}
 	}
@@ -2354,7 +2372,7 @@ func (nd *PaxosReplica) subgraph6() {
 				s := v80
 				/*line replica.go:351:48*/ {
 					acc81 = append(acc81, s)
-				} /*line paxos_hydro.go:2357:38*/
+				} /*line paxos_hydro.go:2375:38*/
 			}
 		}
 	}
@@ -2388,7 +2406,7 @@ func (nd *PaxosReplica) subgraph9() {
 	udf98 := /*line paxos.go:187:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2391:35*/
+	} /*line paxos_hydro.go:2409:35*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -2432,7 +2450,9 @@ func (nd *PaxosReplica) subgraph9() {
 				i100, ok101 := nd.n106Index.Get(k99)
 				if !ok101 {
 					i100 = len(nd.n106Accs)
-					nd.n106Index.Put(k99, i100)
+					if !nd.n106Index.PutDense(k99, i100) {
+						nd.n106Index.Put(k99, i100)
+					}
 					bot102 := v96
 					bot102.C = *new(CommitLattice)
 					nd.n106Accs = append(nd.n106Accs, bot102)
@@ -2469,7 +2489,7 @@ func (nd *PaxosReplica) subgraph9() {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2472:38*/
+				} /*line paxos_hydro.go:2492:38*/
 			}
 		}
 	}
@@ -2513,7 +2533,7 @@ func (nd *PaxosReplica) subgraph10() {
 				c := v123
 				/*line replica.go:58:41*/ {
 					acc124 = append(acc124, c)
-				} /*line paxos_hydro.go:2516:38*/
+				} /*line paxos_hydro.go:2536:38*/
 			}
 		}
 	}
@@ -2553,7 +2573,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc135 = map[string]Cell{}
 									}
 									(acc135)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2556:42*/
+								} /*line paxos_hydro.go:2576:42*/
 							}
 						}
 					}
@@ -2566,7 +2586,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2569:38*/
+				} /*line paxos_hydro.go:2589:38*/
 			}
 			{
 				r, emit := v128, func(v136 SessionProbe) {
@@ -2582,7 +2602,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc142 = map[uint64]SessionLattice{}
 									}
 									(acc142)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2585:42*/
+								} /*line paxos_hydro.go:2605:42*/
 							}
 						}
 					}
@@ -2595,7 +2615,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2598:38*/
+				} /*line paxos_hydro.go:2618:38*/
 			}
 			nd.h127To138Port0 = append(nd.h127To138Port0, v128)
 			nd.n168R = append(nd.n168R, v128)
@@ -2671,7 +2691,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2674:39*/
+					} /*line paxos_hydro.go:2694:39*/
 				}
 				{
 					x, emit := v159, func(v162 Session) {
@@ -2681,7 +2701,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2684:39*/
+					} /*line paxos_hydro.go:2704:39*/
 				}
 				{
 					x, emit := v159, func(v163 Commit) {
@@ -2691,7 +2711,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2694:39*/
+					} /*line paxos_hydro.go:2714:39*/
 				}
 				{
 					x, emit := v159, func(v164 Answer) {
@@ -2701,7 +2721,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2704:39*/
+					} /*line paxos_hydro.go:2724:39*/
 				}
 			}
 		}
@@ -2727,7 +2747,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2730:41*/
+							} /*line paxos_hydro.go:2750:41*/
 						}
 						{
 							x, emit := v172, func(v175 Session) {
@@ -2737,7 +2757,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2740:41*/
+							} /*line paxos_hydro.go:2760:41*/
 						}
 						{
 							x, emit := v172, func(v176 Commit) {
@@ -2747,7 +2767,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2750:41*/
+							} /*line paxos_hydro.go:2770:41*/
 						}
 						{
 							x, emit := v172, func(v177 Answer) {
@@ -2757,7 +2777,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2760:41*/
+							} /*line paxos_hydro.go:2780:41*/
 						}
 					}
 				}
@@ -2782,7 +2802,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2785:39*/
+					} /*line paxos_hydro.go:2805:39*/
 				}
 				{
 					x, emit := v181, func(v184 Session) {
@@ -2792,7 +2812,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2795:39*/
+					} /*line paxos_hydro.go:2815:39*/
 				}
 				{
 					x, emit := v181, func(v185 Commit) {
@@ -2802,7 +2822,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2805:39*/
+					} /*line paxos_hydro.go:2825:39*/
 				}
 				{
 					x, emit := v181, func(v186 Answer) {
@@ -2812,7 +2832,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2815:39*/
+					} /*line paxos_hydro.go:2835:39*/
 				}
 			}
 		}
@@ -2845,7 +2865,9 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 			nd.n102Accs[i194] = v190
 		} else {
 			i194 = len(nd.n102Accs)
-			nd.n102Index.Put(k193, i194)
+			if !nd.n102Index.PutDense(k193, i194) {
+				nd.n102Index.Put(k193, i194)
+			}
 			nd.n102Accs = append(nd.n102Accs, v190)
 			nd.n102Mark = append(nd.n102Mark, false)
 		}
@@ -2883,7 +2905,9 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 		i211, ok212 := nd.n112Index.Get(k210)
 		if !ok212 {
 			i211 = len(nd.n112Accs)
-			nd.n112Index.Put(k210, i211)
+			if !nd.n112Index.PutDense(k210, i211) {
+				nd.n112Index.Put(k210, i211)
+			}
 			bot213 := v207
 			bot213.S = *new(SessionLattice)
 			nd.n112Accs = append(nd.n112Accs, bot213)

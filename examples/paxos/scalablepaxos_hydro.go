@@ -255,7 +255,9 @@ func (nd *ScalablePaxosClient) subgraph4() {
 			g20, ok21 := nd.n11RIndex.Get(k19)
 			if !ok21 {
 				g20 = len(nd.n11RGroups)
-				nd.n11RIndex.Put(k19, g20)
+				if !nd.n11RIndex.PutDense(k19, g20) {
+					nd.n11RIndex.Put(k19, g20)
+				}
 				if g20 < cap(nd.n11RGroups) {
 					nd.n11RGroups = nd.n11RGroups[:g20+1]
 					nd.n11RGroups[g20] = nd.n11RGroups[g20][:0]
@@ -276,14 +278,16 @@ func (nd *ScalablePaxosClient) subgraph4() {
 				c := v22
 				/*line replica.go:394:37*/ {
 					acc18 = min(acc18, c.Seq)
-				} /*line scalablepaxos_hydro.go:279:45*/
+				} /*line scalablepaxos_hydro.go:281:45*/
 			}
 		}
 		k24 := v22.ID
 		g25, ok26 := nd.n11RIndex.Get(k24)
 		if !ok26 {
 			g25 = len(nd.n11RGroups)
-			nd.n11RIndex.Put(k24, g25)
+			if !nd.n11RIndex.PutDense(k24, g25) {
+				nd.n11RIndex.Put(k24, g25)
+			}
 			if g25 < cap(nd.n11RGroups) {
 				nd.n11RGroups = nd.n11RGroups[:g25+1]
 				nd.n11RGroups[g25] = nd.n11RGroups[g25][:0]
@@ -541,7 +545,7 @@ func NewScalablePaxosProposer(requests hydro.Input[Request], replies hydro.Outpu
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:544:96*/
+	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:548:96*/
 	return nd
 }
 
@@ -597,7 +601,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:600:44*/
+			} /*line scalablepaxos_hydro.go:604:44*/
 		}
 	}
 	clear(nd.n23Recv)
@@ -623,7 +627,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:626:44*/
+			} /*line scalablepaxos_hydro.go:630:44*/
 		}
 	}
 	clear(nd.n28Recv)
@@ -649,7 +653,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:652:44*/
+			} /*line scalablepaxos_hydro.go:656:44*/
 		}
 	}
 	clear(nd.n52Recv)
@@ -675,7 +679,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:678:44*/
+			} /*line scalablepaxos_hydro.go:682:44*/
 		}
 	}
 	clear(nd.n55Recv)
@@ -704,7 +708,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:707:44*/
+			} /*line scalablepaxos_hydro.go:711:44*/
 		}
 	}
 	for _, v17 := range nd.n65Recv {
@@ -728,7 +732,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:731:44*/
+			} /*line scalablepaxos_hydro.go:735:44*/
 		}
 	}
 	clear(nd.n65Recv)
@@ -753,7 +757,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:756:44*/
+			} /*line scalablepaxos_hydro.go:760:44*/
 		}
 	}
 	for _, v22 := range nd.n88Recv {
@@ -777,7 +781,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:780:44*/
+			} /*line scalablepaxos_hydro.go:784:44*/
 		}
 	}
 	clear(nd.n88Recv)
@@ -803,7 +807,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:806:44*/
+			} /*line scalablepaxos_hydro.go:810:44*/
 		}
 	}
 	clear(nd.n170Recv)
@@ -814,7 +818,7 @@ func (nd *ScalablePaxosProposer) subgraph0() {
 // subgraph1 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *ScalablePaxosProposer) subgraph1() {
 	window := nd.window
-	udf34 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:817:135*/
+	udf34 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:821:135*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -903,7 +907,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:906:43*/
+		} /*line scalablepaxos_hydro.go:910:43*/
 	}
 	{
 		c, emit := v51, func(v53 P1a) {
@@ -916,7 +920,9 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			}
 			if !ok57 {
 				i56 = len(nd.n68Accs)
-				nd.n68Index.Put(k55, i56)
+				if !nd.n68Index.PutDense(k55, i56) {
+					nd.n68Index.Put(k55, i56)
+				}
 				nd.n68Mark = append(nd.n68Mark, true)
 				nd.n68Dirty = append(nd.n68Dirty, i56)
 				nd.n68Accs = append(nd.n68Accs, v54)
@@ -932,7 +938,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:935:43*/
+		} /*line scalablepaxos_hydro.go:941:43*/
 	}
 	{
 		c, emit := v51, func(v58 P2a) {
@@ -946,7 +952,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:949:43*/
+		} /*line scalablepaxos_hydro.go:955:43*/
 	}
 	{
 		c, emit := v51, func(v59 Commit) {
@@ -959,7 +965,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:962:43*/
+		} /*line scalablepaxos_hydro.go:968:43*/
 	}
 	{
 		c, emit := v51, func(v60 Resend) {
@@ -972,7 +978,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:975:43*/
+		} /*line scalablepaxos_hydro.go:981:43*/
 	}
 	{
 		c, emit := v51, func(v61 Transfer) {
@@ -985,7 +991,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:988:43*/
+		} /*line scalablepaxos_hydro.go:994:43*/
 	}
 }
 
@@ -1023,7 +1029,9 @@ func (nd *ScalablePaxosProposer) hydroRestore(op int, item []byte) error {
 			nd.n68Accs[i72] = v68
 		} else {
 			i72 = len(nd.n68Accs)
-			nd.n68Index.Put(k71, i72)
+			if !nd.n68Index.PutDense(k71, i72) {
+				nd.n68Index.Put(k71, i72)
+			}
 			nd.n68Accs = append(nd.n68Accs, v68)
 			nd.n68Mark = append(nd.n68Mark, false)
 		}
@@ -1377,7 +1385,7 @@ func (nd *ScalablePaxosAcceptor) subgraph3() {
 	udf21 := /*line paxos.go:159:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line scalablepaxos_hydro.go:1380:43*/
+	} /*line scalablepaxos_hydro.go:1388:43*/
 	out18 := nd.n82Out
 	v5 := nd.n76Acc
 	nd.n77L = append(nd.n77L, v5)
@@ -1807,7 +1815,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:193:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1810:97*/
+	nd.n113Period = /*line paxos.go:193:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1818:97*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -1953,14 +1961,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1956:45*/
+			} /*line scalablepaxos_hydro.go:1964:45*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:1963:45*/
+			} /*line scalablepaxos_hydro.go:1971:45*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -1973,14 +1981,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1976:45*/
+			} /*line scalablepaxos_hydro.go:1984:45*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:1983:45*/
+			} /*line scalablepaxos_hydro.go:1991:45*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -1994,7 +2002,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1997:45*/
+			} /*line scalablepaxos_hydro.go:2005:45*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -2007,7 +2015,9 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 		}
 		if !ok28 {
 			i27 = len(nd.n102Accs)
-			nd.n102Index.Put(k26, i27)
+			if !nd.n102Index.PutDense(k26, i27) {
+				nd.n102Index.Put(k26, i27)
+			}
 			nd.n102Mark = append(nd.n102Mark, true)
 			nd.n102Dirty = append(nd.n102Dirty, i27)
 			nd.n102Accs = append(nd.n102Accs, v25)
@@ -2019,7 +2029,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2022:45*/
+			} /*line scalablepaxos_hydro.go:2032:45*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -2045,7 +2055,9 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 		i39, ok40 := nd.n112Index.Get(k38)
 		if !ok40 {
 			i39 = len(nd.n112Accs)
-			nd.n112Index.Put(k38, i39)
+			if !nd.n112Index.PutDense(k38, i39) {
+				nd.n112Index.Put(k38, i39)
+			}
 			bot41 := v37
 			bot41.S = *new(SessionLattice)
 			nd.n112Accs = append(nd.n112Accs, bot41)
@@ -2068,7 +2080,9 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 		}
 		if !ok47 {
 			i46 = len(nd.n102Accs)
-			nd.n102Index.Put(k45, i46)
+			if !nd.n102Index.PutDense(k45, i46) {
+				nd.n102Index.Put(k45, i46)
+			}
 			nd.n102Mark = append(nd.n102Mark, true)
 			nd.n102Dirty = append(nd.n102Dirty, i46)
 			nd.n102Accs = append(nd.n102Accs, v44)
@@ -2080,7 +2094,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2083:45*/
+			} /*line scalablepaxos_hydro.go:2097:45*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -2105,7 +2119,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:2108:45*/
+			} /*line scalablepaxos_hydro.go:2122:45*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -2113,7 +2127,9 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				i58, ok59 := nd.n112Index.Get(k57)
 				if !ok59 {
 					i58 = len(nd.n112Accs)
-					nd.n112Index.Put(k57, i58)
+					if !nd.n112Index.PutDense(k57, i58) {
+						nd.n112Index.Put(k57, i58)
+					}
 					bot60 := v56
 					bot60.S = *new(SessionLattice)
 					nd.n112Accs = append(nd.n112Accs, bot60)
@@ -2130,7 +2146,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:2133:45*/
+			} /*line scalablepaxos_hydro.go:2149:45*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -2175,7 +2191,7 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line scalablepaxos_hydro.go:2178:45*/
+			} /*line scalablepaxos_hydro.go:2194:45*/
 		}
 	}
 	nd.n103Acc = acc69
@@ -2199,7 +2215,7 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 				kv := v74
 				/*line replica.go:345:34*/ {
 					acc75 = append(acc75, kv)
-				} /*line scalablepaxos_hydro.go:2202:46*/
+				} /*line scalablepaxos_hydro.go:2218:46*/
 			}
 		}
 	}
@@ -2225,7 +2241,7 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 				s := v80
 				/*line replica.go:351:48*/ {
 					acc81 = append(acc81, s)
-				} /*line scalablepaxos_hydro.go:2228:46*/
+				} /*line scalablepaxos_hydro.go:2244:46*/
 			}
 		}
 	}
@@ -2259,7 +2275,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 	udf98 := /*line paxos.go:187:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:2262:43*/
+	} /*line scalablepaxos_hydro.go:2278:43*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -2303,7 +2319,9 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 				i100, ok101 := nd.n106Index.Get(k99)
 				if !ok101 {
 					i100 = len(nd.n106Accs)
-					nd.n106Index.Put(k99, i100)
+					if !nd.n106Index.PutDense(k99, i100) {
+						nd.n106Index.Put(k99, i100)
+					}
 					bot102 := v96
 					bot102.C = *new(CommitLattice)
 					nd.n106Accs = append(nd.n106Accs, bot102)
@@ -2340,7 +2358,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:2343:46*/
+				} /*line scalablepaxos_hydro.go:2361:46*/
 			}
 		}
 	}
@@ -2384,7 +2402,7 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 				c := v123
 				/*line replica.go:58:41*/ {
 					acc124 = append(acc124, c)
-				} /*line scalablepaxos_hydro.go:2387:46*/
+				} /*line scalablepaxos_hydro.go:2405:46*/
 			}
 		}
 	}
@@ -2424,7 +2442,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc135 = map[string]Cell{}
 									}
 									(acc135)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:2427:50*/
+								} /*line scalablepaxos_hydro.go:2445:50*/
 							}
 						}
 					}
@@ -2437,7 +2455,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2440:46*/
+				} /*line scalablepaxos_hydro.go:2458:46*/
 			}
 			{
 				r, emit := v128, func(v136 SessionProbe) {
@@ -2453,7 +2471,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc142 = map[uint64]SessionLattice{}
 									}
 									(acc142)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:2456:50*/
+								} /*line scalablepaxos_hydro.go:2474:50*/
 							}
 						}
 					}
@@ -2466,7 +2484,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2469:46*/
+				} /*line scalablepaxos_hydro.go:2487:46*/
 			}
 			nd.h127To138Port0 = append(nd.h127To138Port0, v128)
 			nd.n168R = append(nd.n168R, v128)
@@ -2542,7 +2560,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2545:47*/
+					} /*line scalablepaxos_hydro.go:2563:47*/
 				}
 				{
 					x, emit := v159, func(v162 Session) {
@@ -2552,7 +2570,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2555:47*/
+					} /*line scalablepaxos_hydro.go:2573:47*/
 				}
 				{
 					x, emit := v159, func(v163 Commit) {
@@ -2562,7 +2580,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2565:47*/
+					} /*line scalablepaxos_hydro.go:2583:47*/
 				}
 				{
 					x, emit := v159, func(v164 Answer) {
@@ -2572,7 +2590,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2575:47*/
+					} /*line scalablepaxos_hydro.go:2593:47*/
 				}
 			}
 		}
@@ -2598,7 +2616,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:2601:49*/
+							} /*line scalablepaxos_hydro.go:2619:49*/
 						}
 						{
 							x, emit := v172, func(v175 Session) {
@@ -2608,7 +2626,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:2611:49*/
+							} /*line scalablepaxos_hydro.go:2629:49*/
 						}
 						{
 							x, emit := v172, func(v176 Commit) {
@@ -2618,7 +2636,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:2621:49*/
+							} /*line scalablepaxos_hydro.go:2639:49*/
 						}
 						{
 							x, emit := v172, func(v177 Answer) {
@@ -2628,7 +2646,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:2631:49*/
+							} /*line scalablepaxos_hydro.go:2649:49*/
 						}
 					}
 				}
@@ -2653,7 +2671,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2656:47*/
+					} /*line scalablepaxos_hydro.go:2674:47*/
 				}
 				{
 					x, emit := v181, func(v184 Session) {
@@ -2663,7 +2681,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2666:47*/
+					} /*line scalablepaxos_hydro.go:2684:47*/
 				}
 				{
 					x, emit := v181, func(v185 Commit) {
@@ -2673,7 +2691,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2676:47*/
+					} /*line scalablepaxos_hydro.go:2694:47*/
 				}
 				{
 					x, emit := v181, func(v186 Answer) {
@@ -2683,7 +2701,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2686:47*/
+					} /*line scalablepaxos_hydro.go:2704:47*/
 				}
 			}
 		}
@@ -2716,7 +2734,9 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			nd.n102Accs[i194] = v190
 		} else {
 			i194 = len(nd.n102Accs)
-			nd.n102Index.Put(k193, i194)
+			if !nd.n102Index.PutDense(k193, i194) {
+				nd.n102Index.Put(k193, i194)
+			}
 			nd.n102Accs = append(nd.n102Accs, v190)
 			nd.n102Mark = append(nd.n102Mark, false)
 		}
@@ -2754,7 +2774,9 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 		i211, ok212 := nd.n112Index.Get(k210)
 		if !ok212 {
 			i211 = len(nd.n112Accs)
-			nd.n112Index.Put(k210, i211)
+			if !nd.n112Index.PutDense(k210, i211) {
+				nd.n112Index.Put(k210, i211)
+			}
 			bot213 := v207
 			bot213.S = *new(SessionLattice)
 			nd.n112Accs = append(nd.n112Accs, bot213)
@@ -3148,10 +3170,10 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
 	udf5 := /*line paxos.go:113:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:3151:43*/
+	} /*line scalablepaxos_hydro.go:3173:43*/
 	udf11 := /*line paxos.go:116:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:3154:43*/
+	} /*line scalablepaxos_hydro.go:3176:43*/
 	for _, v1 := range nd.n83Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)
@@ -3159,7 +3181,9 @@ func (nd *ScalablePaxosP2bproxy) subgraph0() {
 			i7, ok8 := nd.n43Index.Get(k6)
 			if !ok8 {
 				i7 = len(nd.n43Accs)
-				nd.n43Index.Put(k6, i7)
+				if !nd.n43Index.PutDense(k6, i7) {
+					nd.n43Index.Put(k6, i7)
+				}
 				bot9 := v4
 				bot9.T = *new(TallyLattice)
 				nd.n43Accs = append(nd.n43Accs, bot9)

@@ -123,7 +123,9 @@ func (nd *RSetCollisionsClient) subgraph0() {
 		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k2, g3)
+			if !nd.n7RIndex.PutDense(k2, g3) {
+				nd.n7RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -159,7 +161,9 @@ func (nd *RSetCollisionsClient) subgraph0() {
 		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k11, g12)
+			if !nd.n7RIndex.PutDense(k11, g12) {
+				nd.n7RIndex.Put(k11, g12)
+			}
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -180,7 +184,9 @@ func (nd *RSetCollisionsClient) subgraph0() {
 					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index.Put(k22, i23)
+						if !nd.n8Index.PutDense(k22, i23) {
+							nd.n8Index.Put(k22, i23)
+						}
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
@@ -451,7 +457,9 @@ func (nd *RSetCollisionsLeader) subgraph3() {
 			i23, ok24 := nd.n33Index.Get(k22)
 			if !ok24 {
 				i23 = len(nd.n33Accs)
-				nd.n33Index.Put(k22, i23)
+				if !nd.n33Index.PutDense(k22, i23) {
+					nd.n33Index.Put(k22, i23)
+				}
 				bot25 := v21
 				bot25.Integer = *new(lattices.Max[uint64])
 				bot25.Voters = *new(lattices.SetUnion[hydro.MemberID])
@@ -703,7 +711,9 @@ func (nd *RSetCollisionsReplica) subgraph0() {
 			i7, ok8 := nd.n20Index.Get(k6)
 			if !ok8 {
 				i7 = len(nd.n20Accs)
-				nd.n20Index.Put(k6, i7)
+				if !nd.n20Index.PutDense(k6, i7) {
+					nd.n20Index.Put(k6, i7)
+				}
 				nd.n20Accs = append(nd.n20Accs, newCollisions(v4))
 			}
 			countPayload(&nd.n20Accs[i7], v4)

@@ -124,7 +124,9 @@ func (nd *RSetCollisionsPartitionedClient) subgraph0() {
 		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k2, g3)
+			if !nd.n7RIndex.PutDense(k2, g3) {
+				nd.n7RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -160,7 +162,9 @@ func (nd *RSetCollisionsPartitionedClient) subgraph0() {
 		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k11, g12)
+			if !nd.n7RIndex.PutDense(k11, g12) {
+				nd.n7RIndex.Put(k11, g12)
+			}
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -181,7 +185,9 @@ func (nd *RSetCollisionsPartitionedClient) subgraph0() {
 					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index.Put(k22, i23)
+						if !nd.n8Index.PutDense(k22, i23) {
+							nd.n8Index.Put(k22, i23)
+						}
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
@@ -392,7 +398,7 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph0() {
 	for _, v1 := range nd.n14Recv {
 		if v2, ok3 := unseal(v1); ok3 {
 			key4 := func(c Command) uint8 {
-				return /*line rset.go:423:54*/ Hash(c.Payload) /*line rsetcollisionspartitioned_hydro.go:395:103*/
+				return /*line rset.go:423:54*/ Hash(c.Payload) /*line rsetcollisionspartitioned_hydro.go:401:103*/
 			}(v2)
 			nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key4)
 			part5 := xxhash.Sum64(nd.hydroKey)
@@ -457,7 +463,9 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph3() {
 			i25, ok26 := nd.n33Index.Get(k24)
 			if !ok26 {
 				i25 = len(nd.n33Accs)
-				nd.n33Index.Put(k24, i25)
+				if !nd.n33Index.PutDense(k24, i25) {
+					nd.n33Index.Put(k24, i25)
+				}
 				bot27 := v23
 				bot27.Integer = *new(lattices.Max[uint64])
 				bot27.Voters = *new(lattices.SetUnion[hydro.MemberID])
@@ -709,7 +717,9 @@ func (nd *RSetCollisionsPartitionedReplica) subgraph0() {
 			i7, ok8 := nd.n20Index.Get(k6)
 			if !ok8 {
 				i7 = len(nd.n20Accs)
-				nd.n20Index.Put(k6, i7)
+				if !nd.n20Index.PutDense(k6, i7) {
+					nd.n20Index.Put(k6, i7)
+				}
 				nd.n20Accs = append(nd.n20Accs, newCollisions(v4))
 			}
 			countPayload(&nd.n20Accs[i7], v4)

@@ -116,7 +116,9 @@ func (nd *RSetCountersClient) subgraph0() {
 		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k2, g3)
+			if !nd.n7RIndex.PutDense(k2, g3) {
+				nd.n7RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -152,7 +154,9 @@ func (nd *RSetCountersClient) subgraph0() {
 		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k11, g12)
+			if !nd.n7RIndex.PutDense(k11, g12) {
+				nd.n7RIndex.Put(k11, g12)
+			}
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -173,7 +177,9 @@ func (nd *RSetCountersClient) subgraph0() {
 					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index.Put(k22, i23)
+						if !nd.n8Index.PutDense(k22, i23) {
+							nd.n8Index.Put(k22, i23)
+						}
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
@@ -364,7 +370,7 @@ func NewRSetCountersLeader(commands hydro.Input[Command], answers hydro.Output[A
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line counters.go:37:30*/ Period /*line rsetcounters_hydro.go:367:88*/
+	nd.n17Period = /*line counters.go:37:30*/ Period /*line rsetcounters_hydro.go:373:88*/
 	return nd
 }
 
@@ -420,7 +426,7 @@ func (nd *RSetCountersLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetcounters_hydro.go:423:43*/
+			} /*line rsetcounters_hydro.go:429:43*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -498,7 +504,9 @@ func (nd *RSetCountersLeader) subgraph5() {
 			i29, ok30 := nd.n40Index.Get(k28)
 			if !ok30 {
 				i29 = len(nd.n40Accs)
-				nd.n40Index.Put(k28, i29)
+				if !nd.n40Index.PutDense(k28, i29) {
+					nd.n40Index.Put(k28, i29)
+				}
 				bot31 := v27
 				bot31.Integer = *new(lattices.Max[uint64])
 				bot31.Voters = *new(lattices.SetUnion[hydro.MemberID])
@@ -1005,7 +1013,7 @@ func NewRSetCountersCounter(commands hydro.Input[Command], answers hydro.Output[
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounters_hydro.go:1008:96*/
+	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounters_hydro.go:1016:96*/
 	return nd
 }
 
@@ -1031,7 +1039,7 @@ func (nd *RSetCountersCounter) subgraph0() {
 			_ = v1
 			/*line rset.go:440:40*/ {
 				acc2++
-			} /*line rsetcounters_hydro.go:1034:44*/
+			} /*line rsetcounters_hydro.go:1042:44*/
 		}
 		nd.h21To23Port0 = append(nd.h21To23Port0, v1)
 	}

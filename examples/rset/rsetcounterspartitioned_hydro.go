@@ -117,7 +117,9 @@ func (nd *RSetCountersPartitionedClient) subgraph0() {
 		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k2, g3)
+			if !nd.n7RIndex.PutDense(k2, g3) {
+				nd.n7RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -153,7 +155,9 @@ func (nd *RSetCountersPartitionedClient) subgraph0() {
 		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k11, g12)
+			if !nd.n7RIndex.PutDense(k11, g12) {
+				nd.n7RIndex.Put(k11, g12)
+			}
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -174,7 +178,9 @@ func (nd *RSetCountersPartitionedClient) subgraph0() {
 					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index.Put(k22, i23)
+						if !nd.n8Index.PutDense(k22, i23) {
+							nd.n8Index.Put(k22, i23)
+						}
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
@@ -365,7 +371,7 @@ func NewRSetCountersPartitionedLeader(commands hydro.Input[Command], answers hyd
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line counters.go:37:30*/ Period /*line rsetcounterspartitioned_hydro.go:368:99*/
+	nd.n17Period = /*line counters.go:37:30*/ Period /*line rsetcounterspartitioned_hydro.go:374:99*/
 	return nd
 }
 
@@ -421,7 +427,7 @@ func (nd *RSetCountersPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetcounterspartitioned_hydro.go:424:54*/
+			} /*line rsetcounterspartitioned_hydro.go:430:54*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -499,7 +505,9 @@ func (nd *RSetCountersPartitionedLeader) subgraph5() {
 			i29, ok30 := nd.n40Index.Get(k28)
 			if !ok30 {
 				i29 = len(nd.n40Accs)
-				nd.n40Index.Put(k28, i29)
+				if !nd.n40Index.PutDense(k28, i29) {
+					nd.n40Index.Put(k28, i29)
+				}
 				bot31 := v27
 				bot31.Integer = *new(lattices.Max[uint64])
 				bot31.Voters = *new(lattices.SetUnion[hydro.MemberID])
@@ -1038,7 +1046,9 @@ func (nd *RSetCountersPartitionedReplica) subgraph6() {
 		i24, ok25 := nd.n73Index.Get(k23)
 		if !ok25 {
 			i24 = len(nd.n73Accs)
-			nd.n73Index.Put(k23, i24)
+			if !nd.n73Index.PutDense(k23, i24) {
+				nd.n73Index.Put(k23, i24)
+			}
 			bot26 := v22
 			bot26.Voters = *new(lattices.SetUnion[hydro.MemberID])
 			nd.n73Accs = append(nd.n73Accs, bot26)
@@ -1052,7 +1062,9 @@ func (nd *RSetCountersPartitionedReplica) subgraph6() {
 		i29, ok30 := nd.n73Index.Get(k28)
 		if !ok30 {
 			i29 = len(nd.n73Accs)
-			nd.n73Index.Put(k28, i29)
+			if !nd.n73Index.PutDense(k28, i29) {
+				nd.n73Index.Put(k28, i29)
+			}
 			bot31 := v27
 			bot31.Voters = *new(lattices.SetUnion[hydro.MemberID])
 			nd.n73Accs = append(nd.n73Accs, bot31)
@@ -1669,7 +1681,7 @@ func NewRSetCountersPartitionedCounter(commands hydro.Input[Command], answers hy
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1672:108*/
+	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1684:108*/
 	return nd
 }
 
@@ -1695,7 +1707,7 @@ func (nd *RSetCountersPartitionedCounter) subgraph0() {
 			_ = v1
 			/*line rset.go:440:40*/ {
 				acc2++
-			} /*line rsetcounterspartitioned_hydro.go:1698:55*/
+			} /*line rsetcounterspartitioned_hydro.go:1710:55*/
 		}
 		nd.h21To23Port0 = append(nd.h21To23Port0, v1)
 	}

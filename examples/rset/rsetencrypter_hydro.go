@@ -107,7 +107,9 @@ func (nd *RSetEncrypterClient) subgraph0() {
 		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k2, g3)
+			if !nd.n7RIndex.PutDense(k2, g3) {
+				nd.n7RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -143,7 +145,9 @@ func (nd *RSetEncrypterClient) subgraph0() {
 		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k11, g12)
+			if !nd.n7RIndex.PutDense(k11, g12) {
+				nd.n7RIndex.Put(k11, g12)
+			}
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -164,7 +168,9 @@ func (nd *RSetEncrypterClient) subgraph0() {
 					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index.Put(k22, i23)
+						if !nd.n8Index.PutDense(k22, i23) {
+							nd.n8Index.Put(k22, i23)
+						}
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)

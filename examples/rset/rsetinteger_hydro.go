@@ -115,7 +115,9 @@ func (nd *RSetIntegerClient) subgraph0() {
 		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k2, g3)
+			if !nd.n7RIndex.PutDense(k2, g3) {
+				nd.n7RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -151,7 +153,9 @@ func (nd *RSetIntegerClient) subgraph0() {
 		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k11, g12)
+			if !nd.n7RIndex.PutDense(k11, g12) {
+				nd.n7RIndex.Put(k11, g12)
+			}
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -172,7 +176,9 @@ func (nd *RSetIntegerClient) subgraph0() {
 					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index.Put(k22, i23)
+						if !nd.n8Index.PutDense(k22, i23) {
+							nd.n8Index.Put(k22, i23)
+						}
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
@@ -363,7 +369,7 @@ func NewRSetIntegerLeader(commands hydro.Input[Command], answers hydro.Output[An
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetinteger_hydro.go:366:84*/
+	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetinteger_hydro.go:372:84*/
 	return nd
 }
 
@@ -419,7 +425,7 @@ func (nd *RSetIntegerLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetinteger_hydro.go:422:42*/
+			} /*line rsetinteger_hydro.go:428:42*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -497,7 +503,9 @@ func (nd *RSetIntegerLeader) subgraph5() {
 			i29, ok30 := nd.n34Index.Get(k28)
 			if !ok30 {
 				i29 = len(nd.n34Accs)
-				nd.n34Index.Put(k28, i29)
+				if !nd.n34Index.PutDense(k28, i29) {
+					nd.n34Index.Put(k28, i29)
+				}
 				bot31 := v27
 				bot31.Integer = *new(lattices.Max[uint64])
 				bot31.Voters = *new(lattices.SetUnion[hydro.MemberID])

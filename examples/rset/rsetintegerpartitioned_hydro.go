@@ -116,7 +116,9 @@ func (nd *RSetIntegerPartitionedClient) subgraph0() {
 		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k2, g3)
+			if !nd.n7RIndex.PutDense(k2, g3) {
+				nd.n7RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -152,7 +154,9 @@ func (nd *RSetIntegerPartitionedClient) subgraph0() {
 		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k11, g12)
+			if !nd.n7RIndex.PutDense(k11, g12) {
+				nd.n7RIndex.Put(k11, g12)
+			}
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -173,7 +177,9 @@ func (nd *RSetIntegerPartitionedClient) subgraph0() {
 					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index.Put(k22, i23)
+						if !nd.n8Index.PutDense(k22, i23) {
+							nd.n8Index.Put(k22, i23)
+						}
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
@@ -477,7 +483,7 @@ func NewRSetIntegerPartitionedLeader(commands hydro.Input[Command], answers hydr
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetintegerpartitioned_hydro.go:480:95*/
+	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetintegerpartitioned_hydro.go:486:95*/
 	nd.n46Period = time.Duration(100000000)
 	return nd
 }
@@ -569,7 +575,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetintegerpartitioned_hydro.go:572:53*/
+			} /*line rsetintegerpartitioned_hydro.go:578:53*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -668,7 +674,9 @@ func (nd *RSetIntegerPartitionedLeader) subgraph7() {
 		i31, ok32 := nd.n63Index.Get(k30)
 		if !ok32 {
 			i31 = len(nd.n63Accs)
-			nd.n63Index.Put(k30, i31)
+			if !nd.n63Index.PutDense(k30, i31) {
+				nd.n63Index.Put(k30, i31)
+			}
 			bot33 := v29
 			bot33.Voters = *new(lattices.SetUnion[hydro.MemberID])
 			nd.n63Accs = append(nd.n63Accs, bot33)
@@ -682,7 +690,9 @@ func (nd *RSetIntegerPartitionedLeader) subgraph7() {
 		i36, ok37 := nd.n63Index.Get(k35)
 		if !ok37 {
 			i36 = len(nd.n63Accs)
-			nd.n63Index.Put(k35, i36)
+			if !nd.n63Index.PutDense(k35, i36) {
+				nd.n63Index.Put(k35, i36)
+			}
 			bot38 := v34
 			bot38.Voters = *new(lattices.SetUnion[hydro.MemberID])
 			nd.n63Accs = append(nd.n63Accs, bot38)
@@ -728,7 +738,9 @@ func (nd *RSetIntegerPartitionedLeader) subgraph10() {
 			i48, ok49 := nd.n32Index.Get(k47)
 			if !ok49 {
 				i48 = len(nd.n32Accs)
-				nd.n32Index.Put(k47, i48)
+				if !nd.n32Index.PutDense(k47, i48) {
+					nd.n32Index.Put(k47, i48)
+				}
 				bot50 := v46
 				bot50.Integer = *new(lattices.Max[uint64])
 				bot50.Voters = *new(lattices.SetUnion[hydro.MemberID])

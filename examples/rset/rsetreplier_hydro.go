@@ -116,7 +116,9 @@ func (nd *RSetReplierClient) subgraph0() {
 		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k2, g3)
+			if !nd.n7RIndex.PutDense(k2, g3) {
+				nd.n7RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -152,7 +154,9 @@ func (nd *RSetReplierClient) subgraph0() {
 		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k11, g12)
+			if !nd.n7RIndex.PutDense(k11, g12) {
+				nd.n7RIndex.Put(k11, g12)
+			}
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -173,7 +177,9 @@ func (nd *RSetReplierClient) subgraph0() {
 					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index.Put(k22, i23)
+						if !nd.n8Index.PutDense(k22, i23) {
+							nd.n8Index.Put(k22, i23)
+						}
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
@@ -471,7 +477,9 @@ func (nd *RSetReplierLeader) subgraph3() {
 			i26, ok27 := nd.n19Index.Get(k25)
 			if !ok27 {
 				i26 = len(nd.n19Accs)
-				nd.n19Index.Put(k25, i26)
+				if !nd.n19Index.PutDense(k25, i26) {
+					nd.n19Index.Put(k25, i26)
+				}
 				bot28 := v24
 				bot28.Ballot = *new(lattices.Min[uint64])
 				nd.n19Accs = append(nd.n19Accs, bot28)
@@ -498,7 +506,9 @@ func (nd *RSetReplierLeader) subgraph4() {
 			i32, ok33 := nd.n31Index.Get(k31)
 			if !ok33 {
 				i32 = len(nd.n31Accs)
-				nd.n31Index.Put(k31, i32)
+				if !nd.n31Index.PutDense(k31, i32) {
+					nd.n31Index.Put(k31, i32)
+				}
 				bot34 := v30
 				bot34.Integer = *new(lattices.Max[uint64])
 				bot34.Voters = *new(lattices.SetUnion[hydro.MemberID])

@@ -123,7 +123,9 @@ func (nd *RSetSnapshotClient) subgraph0() {
 		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k2, g3)
+			if !nd.n7RIndex.PutDense(k2, g3) {
+				nd.n7RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -159,7 +161,9 @@ func (nd *RSetSnapshotClient) subgraph0() {
 		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k11, g12)
+			if !nd.n7RIndex.PutDense(k11, g12) {
+				nd.n7RIndex.Put(k11, g12)
+			}
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -180,7 +184,9 @@ func (nd *RSetSnapshotClient) subgraph0() {
 					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index.Put(k22, i23)
+						if !nd.n8Index.PutDense(k22, i23) {
+							nd.n8Index.Put(k22, i23)
+						}
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
@@ -377,7 +383,7 @@ func NewRSetSnapshotLeader(commands hydro.Input[Command], answers hydro.Output[A
 	nd.stored = stored
 	nd.snapshots = snapshots
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshot_hydro.go:380:88*/
+	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshot_hydro.go:386:88*/
 	return nd
 }
 
@@ -437,7 +443,7 @@ func (nd *RSetSnapshotLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetsnapshot_hydro.go:440:43*/
+			} /*line rsetsnapshot_hydro.go:446:43*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -526,7 +532,9 @@ func (nd *RSetSnapshotLeader) subgraph6() {
 			i31, ok32 := nd.n38Index.Get(k30)
 			if !ok32 {
 				i31 = len(nd.n38Accs)
-				nd.n38Index.Put(k30, i31)
+				if !nd.n38Index.PutDense(k30, i31) {
+					nd.n38Index.Put(k30, i31)
+				}
 				bot33 := v29
 				bot33.Integer = *new(lattices.Max[uint64])
 				bot33.Voters = *new(lattices.SetUnion[hydro.MemberID])

@@ -124,7 +124,9 @@ func (nd *RSetSnapshotPartitionedClient) subgraph0() {
 		g3, ok4 := nd.n7RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k2, g3)
+			if !nd.n7RIndex.PutDense(k2, g3) {
+				nd.n7RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g3+1]
 				nd.n7RGroups[g3] = nd.n7RGroups[g3][:0]
@@ -160,7 +162,9 @@ func (nd *RSetSnapshotPartitionedClient) subgraph0() {
 		g12, ok13 := nd.n7RIndex.Get(k11)
 		if !ok13 {
 			g12 = len(nd.n7RGroups)
-			nd.n7RIndex.Put(k11, g12)
+			if !nd.n7RIndex.PutDense(k11, g12) {
+				nd.n7RIndex.Put(k11, g12)
+			}
 			if g12 < cap(nd.n7RGroups) {
 				nd.n7RGroups = nd.n7RGroups[:g12+1]
 				nd.n7RGroups[g12] = nd.n7RGroups[g12][:0]
@@ -181,7 +185,9 @@ func (nd *RSetSnapshotPartitionedClient) subgraph0() {
 					i23, ok24 := nd.n8Index.Get(k22)
 					if !ok24 {
 						i23 = len(nd.n8Accs)
-						nd.n8Index.Put(k22, i23)
+						if !nd.n8Index.PutDense(k22, i23) {
+							nd.n8Index.Put(k22, i23)
+						}
 						nd.n8Accs = append(nd.n8Accs, v21)
 					} else {
 						keepFirst(&nd.n8Accs[i23], v21)
@@ -410,7 +416,7 @@ func NewRSetSnapshotPartitionedLeader(commands hydro.Input[Command], answers hyd
 	nd.stored = stored
 	nd.snapshots = snapshots
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshotpartitioned_hydro.go:413:99*/
+	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshotpartitioned_hydro.go:419:99*/
 	nd.n53Index = map[rSetSnapshotPartitionedKey53]int{}
 	return nd
 }
@@ -477,7 +483,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetsnapshotpartitioned_hydro.go:480:54*/
+			} /*line rsetsnapshotpartitioned_hydro.go:486:54*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -646,7 +652,9 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph7() {
 			i48, ok49 := nd.n38Index.Get(k47)
 			if !ok49 {
 				i48 = len(nd.n38Accs)
-				nd.n38Index.Put(k47, i48)
+				if !nd.n38Index.PutDense(k47, i48) {
+					nd.n38Index.Put(k47, i48)
+				}
 				bot50 := v46
 				bot50.Integer = *new(lattices.Max[uint64])
 				bot50.Voters = *new(lattices.SetUnion[hydro.MemberID])

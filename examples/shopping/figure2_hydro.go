@@ -70,7 +70,9 @@ func NewFigure2Server(shopping hydro.Input[Request], classes []ClientClass, out 
 		for _, v1 := range n1Items {
 			k2 := v1.Client
 			if _, ok4 := nd.n2RIndex.Get(k2); !ok4 {
-				nd.n2RIndex.Put(k2, ng5)
+				if !nd.n2RIndex.PutDense(k2, ng5) {
+					nd.n2RIndex.Put(k2, ng5)
+				}
 				ng5++
 			}
 		}

@@ -71,7 +71,9 @@ func NewFigure4Server(shopping hydro.Input[Session], classes []ClientClass, out 
 		for _, v1 := range n1Items {
 			k2 := v1.Client
 			if _, ok4 := nd.n2RIndex.Get(k2); !ok4 {
-				nd.n2RIndex.Put(k2, ng5)
+				if !nd.n2RIndex.PutDense(k2, ng5) {
+					nd.n2RIndex.Put(k2, ng5)
+				}
 				ng5++
 			}
 		}
@@ -124,7 +126,9 @@ func (nd *Figure4Server) subgraph0() {
 				i18, ok19 := nd.n3Index.Get(k17)
 				if !ok19 {
 					i18 = len(nd.n3Accs)
-					nd.n3Index.Put(k17, i18)
+					if !nd.n3Index.PutDense(k17, i18) {
+						nd.n3Index.Put(k17, i18)
+					}
 					bot20 := v16
 					bot20.Items = *new(lattices.SSIV[LineItem])
 					nd.n3Accs = append(nd.n3Accs, bot20)

@@ -105,7 +105,9 @@ func (nd *Figure5Server) subgraph0() {
 		i3, ok4 := nd.n1Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n1Accs)
-			nd.n1Index.Put(k2, i3)
+			if !nd.n1Index.PutDense(k2, i3) {
+				nd.n1Index.Put(k2, i3)
+			}
 			bot5 := v1
 			bot5.Items = *new(lattices.SSIV[LineItem])
 			nd.n1Accs = append(nd.n1Accs, bot5)
@@ -148,7 +150,9 @@ func (nd *Figure5Server) subgraph2() {
 						g16, ok17 := nd.n7LIndex.Get(k15)
 						if !ok17 {
 							g16 = len(nd.n7LGroups)
-							nd.n7LIndex.Put(k15, g16)
+							if !nd.n7LIndex.PutDense(k15, g16) {
+								nd.n7LIndex.Put(k15, g16)
+							}
 							if g16 < cap(nd.n7LGroups) {
 								nd.n7LGroups = nd.n7LGroups[:g16+1]
 								nd.n7LGroups[g16] = nd.n7LGroups[g16][:0]

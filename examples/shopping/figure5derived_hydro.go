@@ -138,7 +138,9 @@ func (nd *Figure5DerivedServer) subgraph0() {
 		i8, ok9 := nd.n7Index.Get(k7)
 		if !ok9 {
 			i8 = len(nd.n7Accs)
-			nd.n7Index.Put(k7, i8)
+			if !nd.n7Index.PutDense(k7, i8) {
+				nd.n7Index.Put(k7, i8)
+			}
 			bot10 := v5
 			bot10.Items = *new(lattices.SSIV[Request])
 			nd.n7Accs = append(nd.n7Accs, bot10)
@@ -219,7 +221,9 @@ func (nd *Figure5DerivedServer) subgraph2() {
 						g24, ok25 := nd.n2LIndex.Get(k23)
 						if !ok25 {
 							g24 = len(nd.n2LGroups)
-							nd.n2LIndex.Put(k23, g24)
+							if !nd.n2LIndex.PutDense(k23, g24) {
+								nd.n2LIndex.Put(k23, g24)
+							}
 							if g24 < cap(nd.n2LGroups) {
 								nd.n2LGroups = nd.n2LGroups[:g24+1]
 								nd.n2LGroups[g24] = nd.n2LGroups[g24][:0]

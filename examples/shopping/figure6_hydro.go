@@ -326,7 +326,9 @@ func (nd *Figure6Server) subgraph0() {
 		i3, ok4 := nd.n8Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n8Accs)
-			nd.n8Index.Put(k2, i3)
+			if !nd.n8Index.PutDense(k2, i3) {
+				nd.n8Index.Put(k2, i3)
+			}
 			bot5 := v1
 			bot5.Items = *new(lattices.SSIV[LineItem])
 			nd.n8Accs = append(nd.n8Accs, bot5)
@@ -372,7 +374,9 @@ func (nd *Figure6Server) subgraph2() {
 						g17, ok18 := nd.n14LIndex.Get(k16)
 						if !ok18 {
 							g17 = len(nd.n14LGroups)
-							nd.n14LIndex.Put(k16, g17)
+							if !nd.n14LIndex.PutDense(k16, g17) {
+								nd.n14LIndex.Put(k16, g17)
+							}
 							if g17 < cap(nd.n14LGroups) {
 								nd.n14LGroups = nd.n14LGroups[:g17+1]
 								nd.n14LGroups[g17] = nd.n14LGroups[g17][:0]

@@ -406,7 +406,9 @@ func (nd *Figure6DerivedServer) subgraph1() {
 		i4, ok5 := nd.n7Index.Get(k3)
 		if !ok5 {
 			i4 = len(nd.n7Accs)
-			nd.n7Index.Put(k3, i4)
+			if !nd.n7Index.PutDense(k3, i4) {
+				nd.n7Index.Put(k3, i4)
+			}
 			bot6 := v2
 			bot6.Items = *new(lattices.SSIV[Request])
 			nd.n7Accs = append(nd.n7Accs, bot6)
@@ -492,7 +494,9 @@ func (nd *Figure6DerivedServer) subgraph2() {
 						g21, ok22 := nd.n2LIndex.Get(k20)
 						if !ok22 {
 							g21 = len(nd.n2LGroups)
-							nd.n2LIndex.Put(k20, g21)
+							if !nd.n2LIndex.PutDense(k20, g21) {
+								nd.n2LIndex.Put(k20, g21)
+							}
 							if g21 < cap(nd.n2LGroups) {
 								nd.n2LGroups = nd.n2LGroups[:g21+1]
 								nd.n2LGroups[g21] = nd.n2LGroups[g21][:0]

@@ -89,7 +89,9 @@ func (nd *Figure7Client) subgraph0() {
 		i3, ok4 := nd.n1Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n1Accs)
-			nd.n1Index.Put(k2, i3)
+			if !nd.n1Index.PutDense(k2, i3) {
+				nd.n1Index.Put(k2, i3)
+			}
 			bot5 := v1
 			bot5.Items = *new(lattices.SSIV[LineItem])
 			nd.n1Accs = append(nd.n1Accs, bot5)
@@ -129,7 +131,9 @@ func (nd *Figure7Client) subgraph3() {
 		}
 		if w11 != i10 {
 			nd.n1Accs[w11] = v8
-			nd.n1Index.Put(v8.Client, w11)
+			if !nd.n1Index.PutDense(v8.Client, w11) {
+				nd.n1Index.Put(v8.Client, w11)
+			}
 		}
 		w11++
 		if sessionComplete(v8) {
@@ -284,7 +288,7 @@ func NewFigure7Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n10Seen = map[ClientID]struct{}{}
-	nd.n12Items = slices.Clone( /*line figures.go:90:49*/ classes /*line figure7_hydro.go:287:96*/)
+	nd.n12Items = slices.Clone( /*line figures.go:90:49*/ classes /*line figure7_hydro.go:291:96*/)
 	return nd
 }
 
@@ -314,7 +318,9 @@ func (nd *Figure7Server) subgraph0() {
 		i3, ok4 := nd.n8Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n8Accs)
-			nd.n8Index.Put(k2, i3)
+			if !nd.n8Index.PutDense(k2, i3) {
+				nd.n8Index.Put(k2, i3)
+			}
 			bot5 := v1
 			bot5.Items = *new(lattices.SSIV[LineItem])
 			nd.n8Accs = append(nd.n8Accs, bot5)
@@ -348,7 +354,9 @@ func (nd *Figure7Server) subgraph2() {
 				g16, ok17 := nd.n13LIndex.Get(k15)
 				if !ok17 {
 					g16 = len(nd.n13LGroups)
-					nd.n13LIndex.Put(k15, g16)
+					if !nd.n13LIndex.PutDense(k15, g16) {
+						nd.n13LIndex.Put(k15, g16)
+					}
 					if g16 < cap(nd.n13LGroups) {
 						nd.n13LGroups = nd.n13LGroups[:g16+1]
 						nd.n13LGroups[g16] = nd.n13LGroups[g16][:0]

@@ -120,7 +120,9 @@ func (nd *Figure7DerivedClient) subgraph0() {
 		i8, ok9 := nd.n7Index.Get(k7)
 		if !ok9 {
 			i8 = len(nd.n7Accs)
-			nd.n7Index.Put(k7, i8)
+			if !nd.n7Index.PutDense(k7, i8) {
+				nd.n7Index.Put(k7, i8)
+			}
 			bot10 := v5
 			bot10.Items = *new(lattices.SSIV[Request])
 			nd.n7Accs = append(nd.n7Accs, bot10)
@@ -175,7 +177,9 @@ func (nd *Figure7DerivedClient) subgraph3() {
 		}
 		if w17 != i16 {
 			nd.n7Accs[w17] = v13
-			nd.n7Index.Put(v13.Client, w17)
+			if !nd.n7Index.PutDense(v13.Client, w17) {
+				nd.n7Index.Put(v13.Client, w17)
+			}
 		}
 		w17++
 		if udf15(v13) {
@@ -342,7 +346,7 @@ func NewFigure7DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure7derived_hydro.go:345:103*/)
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure7derived_hydro.go:349:103*/)
 	nd.n10Seen = map[struct {
 		Client uint32 "hydro:\"key\""
 	}]struct{}{}
@@ -383,7 +387,9 @@ func (nd *Figure7DerivedServer) subgraph1() {
 		i4, ok5 := nd.n15Index.Get(k3)
 		if !ok5 {
 			i4 = len(nd.n15Accs)
-			nd.n15Index.Put(k3, i4)
+			if !nd.n15Index.PutDense(k3, i4) {
+				nd.n15Index.Put(k3, i4)
+			}
 			bot6 := v2
 			bot6.Items = *new(lattices.SSIV[Request])
 			nd.n15Accs = append(nd.n15Accs, bot6)
@@ -450,7 +456,9 @@ func (nd *Figure7DerivedServer) subgraph2() {
 				g18, ok19 := nd.n2LIndex.Get(k17)
 				if !ok19 {
 					g18 = len(nd.n2LGroups)
-					nd.n2LIndex.Put(k17, g18)
+					if !nd.n2LIndex.PutDense(k17, g18) {
+						nd.n2LIndex.Put(k17, g18)
+					}
 					if g18 < cap(nd.n2LGroups) {
 						nd.n2LGroups = nd.n2LGroups[:g18+1]
 						nd.n2LGroups[g18] = nd.n2LGroups[g18][:0]

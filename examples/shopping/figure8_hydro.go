@@ -361,7 +361,9 @@ func (nd *Figure8Server) subgraph0() {
 		i3, ok4 := nd.n10Index.Get(k2)
 		if !ok4 {
 			i3 = len(nd.n10Accs)
-			nd.n10Index.Put(k2, i3)
+			if !nd.n10Index.PutDense(k2, i3) {
+				nd.n10Index.Put(k2, i3)
+			}
 			bot5 := v1
 			bot5.Items = *new(lattices.SSIV[LineItem])
 			nd.n10Accs = append(nd.n10Accs, bot5)
@@ -384,7 +386,9 @@ func (nd *Figure8Server) subgraph0() {
 		i10, ok11 := nd.n10Index.Get(k9)
 		if !ok11 {
 			i10 = len(nd.n10Accs)
-			nd.n10Index.Put(k9, i10)
+			if !nd.n10Index.PutDense(k9, i10) {
+				nd.n10Index.Put(k9, i10)
+			}
 			bot12 := v8
 			bot12.Items = *new(lattices.SSIV[LineItem])
 			nd.n10Accs = append(nd.n10Accs, bot12)
@@ -447,7 +451,9 @@ func (nd *Figure8Server) subgraph4() {
 						g26, ok27 := nd.n20LIndex.Get(k25)
 						if !ok27 {
 							g26 = len(nd.n20LGroups)
-							nd.n20LIndex.Put(k25, g26)
+							if !nd.n20LIndex.PutDense(k25, g26) {
+								nd.n20LIndex.Put(k25, g26)
+							}
 							if g26 < cap(nd.n20LGroups) {
 								nd.n20LGroups = nd.n20LGroups[:g26+1]
 								nd.n20LGroups[g26] = nd.n20LGroups[g26][:0]
@@ -561,7 +567,9 @@ func (nd *Figure8Server) hydroRestore(op int, item []byte) error {
 		i66, ok67 := nd.n10Index.Get(k65)
 		if !ok67 {
 			i66 = len(nd.n10Accs)
-			nd.n10Index.Put(k65, i66)
+			if !nd.n10Index.PutDense(k65, i66) {
+				nd.n10Index.Put(k65, i66)
+			}
 			bot68 := v62
 			bot68.Items = *new(lattices.SSIV[LineItem])
 			nd.n10Accs = append(nd.n10Accs, bot68)

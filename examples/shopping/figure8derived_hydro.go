@@ -442,7 +442,9 @@ func (nd *Figure8DerivedServer) subgraph1() {
 		i6, ok7 := nd.n7Index.Get(k5)
 		if !ok7 {
 			i6 = len(nd.n7Accs)
-			nd.n7Index.Put(k5, i6)
+			if !nd.n7Index.PutDense(k5, i6) {
+				nd.n7Index.Put(k5, i6)
+			}
 			bot8 := v2
 			bot8.Items = *new(lattices.SSIV[Request])
 			nd.n7Accs = append(nd.n7Accs, bot8)
@@ -462,7 +464,9 @@ func (nd *Figure8DerivedServer) subgraph1() {
 		i12, ok13 := nd.n7Index.Get(k11)
 		if !ok13 {
 			i12 = len(nd.n7Accs)
-			nd.n7Index.Put(k11, i12)
+			if !nd.n7Index.PutDense(k11, i12) {
+				nd.n7Index.Put(k11, i12)
+			}
 			bot14 := v10
 			bot14.Items = *new(lattices.SSIV[Request])
 			nd.n7Accs = append(nd.n7Accs, bot14)
@@ -564,7 +568,9 @@ func (nd *Figure8DerivedServer) subgraph3() {
 						g29, ok30 := nd.n2LIndex.Get(k28)
 						if !ok30 {
 							g29 = len(nd.n2LGroups)
-							nd.n2LIndex.Put(k28, g29)
+							if !nd.n2LIndex.PutDense(k28, g29) {
+								nd.n2LIndex.Put(k28, g29)
+							}
 							if g29 < cap(nd.n2LGroups) {
 								nd.n2LGroups = nd.n2LGroups[:g29+1]
 								nd.n2LGroups[g29] = nd.n2LGroups[g29][:0]
@@ -658,7 +664,9 @@ func (nd *Figure8DerivedServer) hydroRestore(op int, item []byte) error {
 		i64, ok65 := nd.n7Index.Get(k63)
 		if !ok65 {
 			i64 = len(nd.n7Accs)
-			nd.n7Index.Put(k63, i64)
+			if !nd.n7Index.PutDense(k63, i64) {
+				nd.n7Index.Put(k63, i64)
+			}
 			bot66 := v60
 			bot66.Items = *new(lattices.SSIV[Request])
 			nd.n7Accs = append(nd.n7Accs, bot66)

@@ -125,7 +125,9 @@ func (nd *ScalableTwoPCClient) subgraph0() {
 		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k2, g3)
+			if !nd.n6RIndex.PutDense(k2, g3) {
+				nd.n6RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -159,7 +161,9 @@ func (nd *ScalableTwoPCClient) subgraph0() {
 		g10, ok11 := nd.n6RIndex.Get(k9)
 		if !ok11 {
 			g10 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k9, g10)
+			if !nd.n6RIndex.PutDense(k9, g10) {
+				nd.n6RIndex.Put(k9, g10)
+			}
 			if g10 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g10+1]
 				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
@@ -543,7 +547,7 @@ func NewScalableTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.O
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:546:92*/
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:550:92*/
 	return nd
 }
 
@@ -672,7 +676,9 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 			i23, ok24 := nd.n25Index.Get(k22)
 			if !ok24 {
 				i23 = len(nd.n25Accs)
-				nd.n25Index.Put(k22, i23)
+				if !nd.n25Index.PutDense(k22, i23) {
+					nd.n25Index.Put(k22, i23)
+				}
 				bot25 := v21
 				bot25.Phase = *new(lattices.Max[uint8])
 				nd.n25Accs = append(nd.n25Accs, bot25)
@@ -702,7 +708,9 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 		i30, ok31 := nd.n25Index.Get(k29)
 		if !ok31 {
 			i30 = len(nd.n25Accs)
-			nd.n25Index.Put(k29, i30)
+			if !nd.n25Index.PutDense(k29, i30) {
+				nd.n25Index.Put(k29, i30)
+			}
 			bot32 := v28
 			bot32.Phase = *new(lattices.Max[uint8])
 			nd.n25Accs = append(nd.n25Accs, bot32)
@@ -728,7 +736,9 @@ func (nd *ScalableTwoPCParticipant) subgraph4() {
 		i36, ok37 := nd.n25Index.Get(k35)
 		if !ok37 {
 			i36 = len(nd.n25Accs)
-			nd.n25Index.Put(k35, i36)
+			if !nd.n25Index.PutDense(k35, i36) {
+				nd.n25Index.Put(k35, i36)
+			}
 			bot38 := v34
 			bot38.Phase = *new(lattices.Max[uint8])
 			nd.n25Accs = append(nd.n25Accs, bot38)
@@ -781,7 +791,9 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 				i54, ok55 := nd.n49Index.Get(k53)
 				if !ok55 {
 					i54 = len(nd.n49Accs)
-					nd.n49Index.Put(k53, i54)
+					if !nd.n49Index.PutDense(k53, i54) {
+						nd.n49Index.Put(k53, i54)
+					}
 					bot56 := v52
 					bot56.Rounds = *new(lattices.Max[int])
 					nd.n49Accs = append(nd.n49Accs, bot56)
@@ -880,7 +892,9 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 		i94, ok95 := nd.n49Index.Get(k93)
 		if !ok95 {
 			i94 = len(nd.n49Accs)
-			nd.n49Index.Put(k93, i94)
+			if !nd.n49Index.PutDense(k93, i94) {
+				nd.n49Index.Put(k93, i94)
+			}
 			bot96 := v92
 			bot96.Rounds = *new(lattices.Max[int])
 			nd.n49Accs = append(nd.n49Accs, bot96)
@@ -893,7 +907,9 @@ func (nd *ScalableTwoPCParticipant) subgraph5() {
 		i99, ok100 := nd.n49Index.Get(k98)
 		if !ok100 {
 			i99 = len(nd.n49Accs)
-			nd.n49Index.Put(k98, i99)
+			if !nd.n49Index.PutDense(k98, i99) {
+				nd.n49Index.Put(k98, i99)
+			}
 			bot101 := v97
 			bot101.Rounds = *new(lattices.Max[int])
 			nd.n49Accs = append(nd.n49Accs, bot101)
@@ -965,7 +981,9 @@ func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 		i118, ok119 := nd.n25Index.Get(k117)
 		if !ok119 {
 			i118 = len(nd.n25Accs)
-			nd.n25Index.Put(k117, i118)
+			if !nd.n25Index.PutDense(k117, i118) {
+				nd.n25Index.Put(k117, i118)
+			}
 			bot120 := v114
 			bot120.Phase = *new(lattices.Max[uint8])
 			nd.n25Accs = append(nd.n25Accs, bot120)
@@ -1357,7 +1375,7 @@ func NewScalableTwoPCCommitter(requests hydro.Input[Request], outcomes hydro.Out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1360:91*/
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1378:91*/
 	return nd
 }
 
@@ -1414,7 +1432,9 @@ func (nd *ScalableTwoPCCommitter) subgraph1() {
 			i6, ok7 := nd.n59Index.Get(k5)
 			if !ok7 {
 				i6 = len(nd.n59Accs)
-				nd.n59Index.Put(k5, i6)
+				if !nd.n59Index.PutDense(k5, i6) {
+					nd.n59Index.Put(k5, i6)
+				}
 				bot8 := v3
 				bot8.Outcome = *new(lattices.Max[uint8])
 				nd.n59Accs = append(nd.n59Accs, bot8)
@@ -1625,7 +1645,9 @@ func (nd *ScalableTwoPCCommitter) subgraph3() {
 			i74, ok75 := nd.n72Index.Get(k73)
 			if !ok75 {
 				i74 = len(nd.n72Accs)
-				nd.n72Index.Put(k73, i74)
+				if !nd.n72Index.PutDense(k73, i74) {
+					nd.n72Index.Put(k73, i74)
+				}
 				bot76 := v72
 				bot76.Yes = *new(lattices.SetUnion[hydro.MemberID])
 				bot76.Refused = *new(lattices.Max[uint8])
@@ -1705,7 +1727,9 @@ func (nd *ScalableTwoPCCommitter) hydroRestore(op int, item []byte) error {
 		i97, ok98 := nd.n59Index.Get(k96)
 		if !ok98 {
 			i97 = len(nd.n59Accs)
-			nd.n59Index.Put(k96, i97)
+			if !nd.n59Index.PutDense(k96, i97) {
+				nd.n59Index.Put(k96, i97)
+			}
 			bot99 := v93
 			bot99.Outcome = *new(lattices.Max[uint8])
 			nd.n59Accs = append(nd.n59Accs, bot99)
@@ -2021,7 +2045,9 @@ func (nd *ScalableTwoPCEnder) subgraph3() {
 			i9, ok10 := nd.n99Index.Get(k8)
 			if !ok10 {
 				i9 = len(nd.n99Accs)
-				nd.n99Index.Put(k8, i9)
+				if !nd.n99Index.PutDense(k8, i9) {
+					nd.n99Index.Put(k8, i9)
+				}
 				bot11 := v7
 				bot11.By = *new(lattices.SetUnion[hydro.MemberID])
 				nd.n99Accs = append(nd.n99Accs, bot11)
@@ -2046,7 +2072,9 @@ func (nd *ScalableTwoPCEnder) subgraph4() {
 				i19, ok20 := nd.n105Index.Get(k18)
 				if !ok20 {
 					i19 = len(nd.n105Accs)
-					nd.n105Index.Put(k18, i19)
+					if !nd.n105Index.PutDense(k18, i19) {
+						nd.n105Index.Put(k18, i19)
+					}
 					bot21 := v16
 					bot21.Acked = *new(lattices.Max[int])
 					nd.n105Accs = append(nd.n105Accs, bot21)
@@ -2079,7 +2107,9 @@ func (nd *ScalableTwoPCEnder) subgraph4() {
 				i29, ok30 := nd.n105Index.Get(k28)
 				if !ok30 {
 					i29 = len(nd.n105Accs)
-					nd.n105Index.Put(k28, i29)
+					if !nd.n105Index.PutDense(k28, i29) {
+						nd.n105Index.Put(k28, i29)
+					}
 					bot31 := v26
 					bot31.Acked = *new(lattices.Max[int])
 					nd.n105Accs = append(nd.n105Accs, bot31)
@@ -2166,7 +2196,9 @@ func (nd *ScalableTwoPCEnder) hydroRestore(op int, item []byte) error {
 		i52, ok53 := nd.n105Index.Get(k51)
 		if !ok53 {
 			i52 = len(nd.n105Accs)
-			nd.n105Index.Put(k51, i52)
+			if !nd.n105Index.PutDense(k51, i52) {
+				nd.n105Index.Put(k51, i52)
+			}
 			bot54 := v48
 			bot54.Acked = *new(lattices.Max[int])
 			nd.n105Accs = append(nd.n105Accs, bot54)

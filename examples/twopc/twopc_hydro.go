@@ -124,7 +124,9 @@ func (nd *TwoPCClient) subgraph0() {
 		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k2, g3)
+			if !nd.n6RIndex.PutDense(k2, g3) {
+				nd.n6RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -158,7 +160,9 @@ func (nd *TwoPCClient) subgraph0() {
 		g10, ok11 := nd.n6RIndex.Get(k9)
 		if !ok11 {
 			g10 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k9, g10)
+			if !nd.n6RIndex.PutDense(k9, g10) {
+				nd.n6RIndex.Put(k9, g10)
+			}
 			if g10 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g10+1]
 				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
@@ -449,7 +453,7 @@ func NewTwoPCCoordinator(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line twopc_hydro.go:452:82*/
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line twopc_hydro.go:456:82*/
 	nd.n107Seen = map[Txn]struct{}{}
 	nd.n110Seen = map[Outcome]struct{}{}
 	return nd
@@ -542,7 +546,9 @@ func (nd *TwoPCCoordinator) subgraph2() {
 			i7, ok8 := nd.n59Index.Get(k6)
 			if !ok8 {
 				i7 = len(nd.n59Accs)
-				nd.n59Index.Put(k6, i7)
+				if !nd.n59Index.PutDense(k6, i7) {
+					nd.n59Index.Put(k6, i7)
+				}
 				bot9 := v4
 				bot9.Outcome = *new(lattices.Max[uint8])
 				nd.n59Accs = append(nd.n59Accs, bot9)
@@ -768,7 +774,9 @@ func (nd *TwoPCCoordinator) subgraph7() {
 			i75, ok76 := nd.n99Index.Get(k74)
 			if !ok76 {
 				i75 = len(nd.n99Accs)
-				nd.n99Index.Put(k74, i75)
+				if !nd.n99Index.PutDense(k74, i75) {
+					nd.n99Index.Put(k74, i75)
+				}
 				bot77 := v73
 				bot77.By = *new(lattices.SetUnion[hydro.MemberID])
 				nd.n99Accs = append(nd.n99Accs, bot77)
@@ -788,7 +796,9 @@ func (nd *TwoPCCoordinator) subgraph8() {
 			i81, ok82 := nd.n72Index.Get(k80)
 			if !ok82 {
 				i81 = len(nd.n72Accs)
-				nd.n72Index.Put(k80, i81)
+				if !nd.n72Index.PutDense(k80, i81) {
+					nd.n72Index.Put(k80, i81)
+				}
 				bot83 := v79
 				bot83.Yes = *new(lattices.SetUnion[hydro.MemberID])
 				bot83.Refused = *new(lattices.Max[uint8])
@@ -819,7 +829,9 @@ func (nd *TwoPCCoordinator) subgraph9() {
 				i91, ok92 := nd.n105Index.Get(k90)
 				if !ok92 {
 					i91 = len(nd.n105Accs)
-					nd.n105Index.Put(k90, i91)
+					if !nd.n105Index.PutDense(k90, i91) {
+						nd.n105Index.Put(k90, i91)
+					}
 					bot93 := v88
 					bot93.Acked = *new(lattices.Max[int])
 					nd.n105Accs = append(nd.n105Accs, bot93)
@@ -852,7 +864,9 @@ func (nd *TwoPCCoordinator) subgraph9() {
 				i101, ok102 := nd.n105Index.Get(k100)
 				if !ok102 {
 					i101 = len(nd.n105Accs)
-					nd.n105Index.Put(k100, i101)
+					if !nd.n105Index.PutDense(k100, i101) {
+						nd.n105Index.Put(k100, i101)
+					}
 					bot103 := v98
 					bot103.Acked = *new(lattices.Max[int])
 					nd.n105Accs = append(nd.n105Accs, bot103)
@@ -978,7 +992,9 @@ func (nd *TwoPCCoordinator) hydroRestore(op int, item []byte) error {
 		i138, ok139 := nd.n59Index.Get(k137)
 		if !ok139 {
 			i138 = len(nd.n59Accs)
-			nd.n59Index.Put(k137, i138)
+			if !nd.n59Index.PutDense(k137, i138) {
+				nd.n59Index.Put(k137, i138)
+			}
 			bot140 := v134
 			bot140.Outcome = *new(lattices.Max[uint8])
 			nd.n59Accs = append(nd.n59Accs, bot140)
@@ -1005,7 +1021,9 @@ func (nd *TwoPCCoordinator) hydroRestore(op int, item []byte) error {
 		i147, ok148 := nd.n105Index.Get(k146)
 		if !ok148 {
 			i147 = len(nd.n105Accs)
-			nd.n105Index.Put(k146, i147)
+			if !nd.n105Index.PutDense(k146, i147) {
+				nd.n105Index.Put(k146, i147)
+			}
 			bot149 := v143
 			bot149.Acked = *new(lattices.Max[int])
 			nd.n105Accs = append(nd.n105Accs, bot149)
@@ -1317,7 +1335,7 @@ func NewTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1320:85*/
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1338:85*/
 	return nd
 }
 
@@ -1446,7 +1464,9 @@ func (nd *TwoPCParticipant) subgraph4() {
 			i23, ok24 := nd.n25Index.Get(k22)
 			if !ok24 {
 				i23 = len(nd.n25Accs)
-				nd.n25Index.Put(k22, i23)
+				if !nd.n25Index.PutDense(k22, i23) {
+					nd.n25Index.Put(k22, i23)
+				}
 				bot25 := v21
 				bot25.Phase = *new(lattices.Max[uint8])
 				nd.n25Accs = append(nd.n25Accs, bot25)
@@ -1476,7 +1496,9 @@ func (nd *TwoPCParticipant) subgraph4() {
 		i30, ok31 := nd.n25Index.Get(k29)
 		if !ok31 {
 			i30 = len(nd.n25Accs)
-			nd.n25Index.Put(k29, i30)
+			if !nd.n25Index.PutDense(k29, i30) {
+				nd.n25Index.Put(k29, i30)
+			}
 			bot32 := v28
 			bot32.Phase = *new(lattices.Max[uint8])
 			nd.n25Accs = append(nd.n25Accs, bot32)
@@ -1502,7 +1524,9 @@ func (nd *TwoPCParticipant) subgraph4() {
 		i36, ok37 := nd.n25Index.Get(k35)
 		if !ok37 {
 			i36 = len(nd.n25Accs)
-			nd.n25Index.Put(k35, i36)
+			if !nd.n25Index.PutDense(k35, i36) {
+				nd.n25Index.Put(k35, i36)
+			}
 			bot38 := v34
 			bot38.Phase = *new(lattices.Max[uint8])
 			nd.n25Accs = append(nd.n25Accs, bot38)
@@ -1555,7 +1579,9 @@ func (nd *TwoPCParticipant) subgraph5() {
 				i54, ok55 := nd.n49Index.Get(k53)
 				if !ok55 {
 					i54 = len(nd.n49Accs)
-					nd.n49Index.Put(k53, i54)
+					if !nd.n49Index.PutDense(k53, i54) {
+						nd.n49Index.Put(k53, i54)
+					}
 					bot56 := v52
 					bot56.Rounds = *new(lattices.Max[int])
 					nd.n49Accs = append(nd.n49Accs, bot56)
@@ -1639,7 +1665,9 @@ func (nd *TwoPCParticipant) subgraph5() {
 		i89, ok90 := nd.n49Index.Get(k88)
 		if !ok90 {
 			i89 = len(nd.n49Accs)
-			nd.n49Index.Put(k88, i89)
+			if !nd.n49Index.PutDense(k88, i89) {
+				nd.n49Index.Put(k88, i89)
+			}
 			bot91 := v87
 			bot91.Rounds = *new(lattices.Max[int])
 			nd.n49Accs = append(nd.n49Accs, bot91)
@@ -1652,7 +1680,9 @@ func (nd *TwoPCParticipant) subgraph5() {
 		i94, ok95 := nd.n49Index.Get(k93)
 		if !ok95 {
 			i94 = len(nd.n49Accs)
-			nd.n49Index.Put(k93, i94)
+			if !nd.n49Index.PutDense(k93, i94) {
+				nd.n49Index.Put(k93, i94)
+			}
 			bot96 := v92
 			bot96.Rounds = *new(lattices.Max[int])
 			nd.n49Accs = append(nd.n49Accs, bot96)
@@ -1718,7 +1748,9 @@ func (nd *TwoPCParticipant) hydroRestore(op int, item []byte) error {
 		i111, ok112 := nd.n25Index.Get(k110)
 		if !ok112 {
 			i111 = len(nd.n25Accs)
-			nd.n25Index.Put(k110, i111)
+			if !nd.n25Index.PutDense(k110, i111) {
+				nd.n25Index.Put(k110, i111)
+			}
 			bot113 := v107
 			bot113.Phase = *new(lattices.Max[uint8])
 			nd.n25Accs = append(nd.n25Accs, bot113)

@@ -115,7 +115,9 @@ func (nd *ScalableVotingClient) subgraph0() {
 		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k2, g3)
+			if !nd.n6RIndex.PutDense(k2, g3) {
+				nd.n6RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -149,7 +151,9 @@ func (nd *ScalableVotingClient) subgraph0() {
 		g10, ok11 := nd.n6RIndex.Get(k9)
 		if !ok11 {
 			g10 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k9, g10)
+			if !nd.n6RIndex.PutDense(k9, g10) {
+				nd.n6RIndex.Put(k9, g10)
+			}
 			if g10 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g10+1]
 				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
@@ -812,7 +816,9 @@ func (nd *ScalableVotingCollector) subgraph0() {
 			i6, ok7 := nd.n23Index.Get(k5)
 			if !ok7 {
 				i6 = len(nd.n23Accs)
-				nd.n23Index.Put(k5, i6)
+				if !nd.n23Index.PutDense(k5, i6) {
+					nd.n23Index.Put(k5, i6)
+				}
 				bot8 := v4
 				bot8.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				bot8.Needed = *new(lattices.Max[int])

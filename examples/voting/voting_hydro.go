@@ -114,7 +114,9 @@ func (nd *VotingClient) subgraph0() {
 		g3, ok4 := nd.n6RIndex.Get(k2)
 		if !ok4 {
 			g3 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k2, g3)
+			if !nd.n6RIndex.PutDense(k2, g3) {
+				nd.n6RIndex.Put(k2, g3)
+			}
 			if g3 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g3+1]
 				nd.n6RGroups[g3] = nd.n6RGroups[g3][:0]
@@ -148,7 +150,9 @@ func (nd *VotingClient) subgraph0() {
 		g10, ok11 := nd.n6RIndex.Get(k9)
 		if !ok11 {
 			g10 = len(nd.n6RGroups)
-			nd.n6RIndex.Put(k9, g10)
+			if !nd.n6RIndex.PutDense(k9, g10) {
+				nd.n6RIndex.Put(k9, g10)
+			}
 			if g10 < cap(nd.n6RGroups) {
 				nd.n6RGroups = nd.n6RGroups[:g10+1]
 				nd.n6RGroups[g10] = nd.n6RGroups[g10][:0]
@@ -401,7 +405,9 @@ func (nd *VotingLeader) subgraph1() {
 			i19, ok20 := nd.n23Index.Get(k18)
 			if !ok20 {
 				i19 = len(nd.n23Accs)
-				nd.n23Index.Put(k18, i19)
+				if !nd.n23Index.PutDense(k18, i19) {
+					nd.n23Index.Put(k18, i19)
+				}
 				bot21 := v17
 				bot21.Voters = *new(lattices.SetUnion[hydro.MemberID])
 				bot21.Needed = *new(lattices.Max[int])

@@ -155,7 +155,9 @@ func (x keyIndex) get(k string) string {
 // put returns the statement mapping k to position v.
 func (x keyIndex) put(k, v string) string {
 	if x.dense {
-		return fmt.Sprintf("%s.Put(%s, %s)\n", x.field, k, v)
+		// PutDense inlines, Put does not: a key of the dense part costs
+		// no call.
+		return fmt.Sprintf("if !%s.PutDense(%s, %s) {\n%s.Put(%s, %s)\n}\n", x.field, k, v, x.field, k, v)
 	}
 	return fmt.Sprintf("%s[%s] = %s\n", x.field, k, v)
 }
