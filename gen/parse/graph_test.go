@@ -118,6 +118,7 @@ var recorders = map[string]func(f *hydro.Flow){
 	"microbench.Diff":       func(f *hydro.Flow) { microbench.Diff(f, in[int](), out[int]()) },
 	"microbench.Cross":      func(f *hydro.Flow) { microbench.Cross(f, in[int](), out[microbench.Pair]()) },
 	"microbench.Aggregates": func(f *hydro.Flow) { microbench.Aggregates(f, in[microbench.Pair](), out[microbench.Pair]()) },
+	"microbench.RateTable":  func(f *hydro.Flow) { microbench.RateTable(f, in[microbench.Pair](), out[microbench.Pair]()) },
 	"microbench.Sorted":     func(f *hydro.Flow) { microbench.Sorted(f, in[int](), out[hydro.Indexed[int]]()) },
 	"microbench.SortedPairs": func(f *hydro.Flow) {
 		microbench.SortedPairs(f, in[microbench.Pair](), out[hydro.Indexed[microbench.Pair]]())
