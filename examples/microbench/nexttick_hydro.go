@@ -60,10 +60,6 @@ func (nd *NextTickBench) Tick() {
 	nd.subgraph4()
 	nd.out.PutAll(nd.n5Out)
 	nd.n5Out = nd.n5Out[:0]
-	nd.n1Now, nd.n1Next = nd.n1Next, nd.n1Now[:0]
-	nd.n2Now, nd.n2Next = nd.n2Next, nd.n2Now[:0]
-	nd.n3Now, nd.n3Next = nd.n3Next, nd.n3Now[:0]
-	nd.n4Now, nd.n4Next = nd.n4Next, nd.n4Now[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0).
@@ -73,22 +69,22 @@ func (nd *NextTickBench) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.DeferTick (1).
 func (nd *NextTickBench) subgraph1() {
-	nd.n2Next, nd.n1Now = nd.n1Now, nd.n2Next[:0]
+	nd.n2Next, nd.n1Now, nd.n1Next = nd.n1Now, nd.n1Next, nd.n2Next[:0]
 }
 
 // subgraph2 runs stratum 0: hydro.DeferTick (2).
 func (nd *NextTickBench) subgraph2() {
-	nd.n3Next, nd.n2Now = nd.n2Now, nd.n3Next[:0]
+	nd.n3Next, nd.n2Now, nd.n2Next = nd.n2Now, nd.n2Next, nd.n3Next[:0]
 }
 
 // subgraph3 runs stratum 0: hydro.DeferTick (3).
 func (nd *NextTickBench) subgraph3() {
-	nd.n4Next, nd.n3Now = nd.n3Now, nd.n4Next[:0]
+	nd.n4Next, nd.n3Now, nd.n3Next = nd.n3Now, nd.n3Next, nd.n4Next[:0]
 }
 
 // subgraph4 runs stratum 0: hydro.DeferTick (4), hydro.Sink (5).
 func (nd *NextTickBench) subgraph4() {
-	nd.n5Out, nd.n4Now = nd.n4Now, nd.n5Out[:0]
+	nd.n5Out, nd.n4Now, nd.n4Next = nd.n4Now, nd.n4Next, nd.n5Out[:0]
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

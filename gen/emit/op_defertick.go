@@ -20,7 +20,9 @@ func deferTickState(e *emitter, n *ir.Node, elem string) {
 	id := n.ID
 	e.addField(fmt.Sprintf("n%dNow", id), "[]"+elem, opName(n)+": the items of this tick and of the next.")
 	e.addField(fmt.Sprintf("n%dNext", id), "[]"+elem, "")
-	fmt.Fprintf(&e.end, "%s\tnd.n%dNow, nd.n%dNext = nd.n%dNext, nd.n%dNow[:0]\n", clearSlice(fmt.Sprintf("nd.n%dNow", id), e.elem(id)), id, id, id, id)
+	if _, ok := e.deferTickRotates(n); !ok {
+		fmt.Fprintf(&e.end, "%s\tnd.n%dNow, nd.n%dNext = nd.n%dNext, nd.n%dNow[:0]\n", clearSlice(fmt.Sprintf("nd.n%dNow", id), e.elem(id)), id, id, id, id)
+	}
 	if n.Op == ops.DeferTick.Name {
 		e.pendingWhen(fmt.Sprintf("len(nd.n%dNow) > 0", id))
 	}
@@ -31,6 +33,11 @@ func deferTickState(e *emitter, n *ir.Node, elem string) {
 // buffer instead (bulkMove).
 func deferTickEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 	now := fmt.Sprintf("nd.n%dNow", n.ID)
+	if dst, ok := e.deferTickRotates(n); ok {
+		next := fmt.Sprintf("nd.n%dNext", n.ID)
+		fmt.Fprintf(b, "%s, %s, %s = %s, %s, %s[:0]\n", dst, now, next, now, next, dst)
+		return
+	}
 	if dst, ok := e.bulkMove(n); ok {
 		fmt.Fprintf(b, "%s, %s = %s, %s[:0]\n", dst, now, now, dst)
 		return
@@ -40,6 +47,22 @@ func deferTickEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 		e.out(b, n, x)
 		b.WriteString("}\n")
 	}
+}
+
+// deferTickRotates returns the bulk target of DeferTick n when its entry
+// hands its items over (bulkMove) and all of the tick's items for the next
+// tick reach n before its entry runs (the producers run in earlier entries,
+// Schedule.ArrivesBeforeEmit): the entry then rotates the three buffers in
+// one step, the target taking this tick's items, Now the next tick's, and
+// Next the target's empty buffer, and the end of the tick swaps nothing. A
+// chain of DeferTicks fed in order (NextTick) moves each batch once per
+// tick instead of twice.
+func (e *emitter) deferTickRotates(n *ir.Node) (string, bool) {
+	dst, ok := e.bulkMove(n)
+	if !ok || !e.s.ArrivesBeforeEmit(n.ID, 0) {
+		return "", false
+	}
+	return dst, true
 }
 
 func deferTickPush(e *emitter, b *strings.Builder, n *ir.Node, _ int, x string) {

@@ -27,12 +27,28 @@ func (s *Schedule) Before(v, a, b int) bool {
 	return !okA || !okB || sa.last < sb.first
 }
 
+// ArrivesBeforeEmit reports whether, in every tick, every item reaching
+// input port a of node v arrives before v's Emit entry runs: v has one, and
+// the last entry delivering to a runs before it (or none does).
+func (s *Schedule) ArrivesBeforeEmit(v, a int) bool {
+	at, ok := s.emits[v]
+	if !ok {
+		return false
+	}
+	sp, ok := s.arrive[inPort{v, a}]
+	return !ok || sp.last < at
+}
+
 // arrivals records, for every input port, which entries deliver to it.
 func (s *Schedule) arrivals(consumers [][]ir.Edge) {
 	s.arrive = map[inPort]span{}
+	s.emits = map[int]int{}
 	seq := 0
 	for _, sg := range s.Subgraphs {
 		for i, en := range sg.Entries {
+			if _, ok := s.emits[en.Node]; en.Kind == Emit && !ok {
+				s.emits[en.Node] = seq
+			}
 			for _, p := range s.reach(en, consumers) {
 				sp, ok := s.arrive[p]
 				if !ok {

@@ -92,6 +92,9 @@ type Schedule struct {
 	Back map[ir.Edge]bool
 	// arrive holds, per input port, the entries whose loops deliver to it.
 	arrive map[inPort]span
+	// emits holds the position, in run order, of each node's first Emit
+	// entry.
+	emits map[int]int
 }
 
 // MaxCopies bounds how often one operator's code is written into the loop
