@@ -1,6 +1,13 @@
 package paxos
 
-import "github.com/hydrogo/hydro/hydro"
+import (
+	"github.com/hydrogo/hydro/hydro"
+	// The partitioned acceptors of ScalablePaxos (scalable.hydroplan)
+	// number the coordination's publications and seal the P1b's parts
+	// with its types, which the rewrite finds among the package's
+	// imports.
+	_ "github.com/hydrogo/hydro/lattices"
+)
 
 // Acceptor functions.
 
@@ -38,7 +45,9 @@ func voteOf(a answered2) P2b { return a.P2b }
 
 // promising is a promise made: above bottom, the ballot (0, 0) no
 // proposer uses.
-func promising(p Promise) bool { return !p.IsBot() }
+//
+//hydro:pure
+func promising(p Promise) bool { return p.Ballot != Ballot{} }
 
 // promisedTo is a P1b without its log: the acceptor's promise, made to the
 // proposer of its ballot. The acceptor answers when its promise is raised

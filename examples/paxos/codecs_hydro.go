@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/lattices"
 	"github.com/hydrogo/hydro/netio"
 )
 
@@ -328,6 +329,14 @@ func decodeHydroKV(src []byte, v *KV) (int, error) {
 	}
 	n += m
 	return n, nil
+}
+
+func appendHydroLatticesMaxUint64(dst []byte, v *lattices.Max[uint64]) []byte {
+	return v.AppendWith(dst, appendHydroUint64)
+}
+
+func decodeHydroLatticesMaxUint64(src []byte, v *lattices.Max[uint64]) (int, error) {
+	return v.DecodeWith(src, decodeHydroUint64)
 }
 
 func appendHydroMapUint64Accepted(dst []byte, v *map[uint64]Accepted) []byte {
@@ -832,6 +841,112 @@ func decodeHydroSnapshot(src []byte, v *Snapshot) (int, error) {
 	return n, nil
 }
 
+func appendHydroStructForBallotAcceptorHydroMemberIDMaxBallotLogAcceptorLogSealsLatticesSetUnionUint32(dst []byte, v *struct {
+	For      Ballot                    "hydro:\"key\""
+	Acceptor hydro.MemberID            "hydro:\"key\""
+	Max      Ballot                    "hydro:\"key\""
+	Log      AcceptorLog               "hydro:\"lattice\""
+	Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+}) []byte {
+	dst = appendHydroBallot(dst, &v.For)
+	dst = appendHydroHydroMemberID(dst, &v.Acceptor)
+	dst = appendHydroBallot(dst, &v.Max)
+	dst = appendHydroAcceptorLog(dst, &v.Log)
+	dst = v.Seals.AppendWith(dst, appendHydroUint32)
+	return dst
+}
+
+func decodeHydroStructForBallotAcceptorHydroMemberIDMaxBallotLogAcceptorLogSealsLatticesSetUnionUint32(src []byte, v *struct {
+	For      Ballot                    "hydro:\"key\""
+	Acceptor hydro.MemberID            "hydro:\"key\""
+	Max      Ballot                    "hydro:\"key\""
+	Log      AcceptorLog               "hydro:\"lattice\""
+	Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+}) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if m, err = decodeHydroBallot(src[n:], &v.For); err != nil {
+		return 0, fmt.Errorf("struct{For paxos.Ballot \"hydro:\\\"key\\\"\"; Acceptor hydro.MemberID \"hydro:\\\"key\\\"\"; Max paxos.Ballot \"hydro:\\\"key\\\"\"; Log paxos.AcceptorLog \"hydro:\\\"lattice\\\"\"; Seals lattices.SetUnion[uint32] \"hydro:\\\"lattice\\\"\"}.For: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroHydroMemberID(src[n:], &v.Acceptor); err != nil {
+		return 0, fmt.Errorf("struct{For paxos.Ballot \"hydro:\\\"key\\\"\"; Acceptor hydro.MemberID \"hydro:\\\"key\\\"\"; Max paxos.Ballot \"hydro:\\\"key\\\"\"; Log paxos.AcceptorLog \"hydro:\\\"lattice\\\"\"; Seals lattices.SetUnion[uint32] \"hydro:\\\"lattice\\\"\"}.Acceptor: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroBallot(src[n:], &v.Max); err != nil {
+		return 0, fmt.Errorf("struct{For paxos.Ballot \"hydro:\\\"key\\\"\"; Acceptor hydro.MemberID \"hydro:\\\"key\\\"\"; Max paxos.Ballot \"hydro:\\\"key\\\"\"; Log paxos.AcceptorLog \"hydro:\\\"lattice\\\"\"; Seals lattices.SetUnion[uint32] \"hydro:\\\"lattice\\\"\"}.Max: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroAcceptorLog(src[n:], &v.Log); err != nil {
+		return 0, fmt.Errorf("struct{For paxos.Ballot \"hydro:\\\"key\\\"\"; Acceptor hydro.MemberID \"hydro:\\\"key\\\"\"; Max paxos.Ballot \"hydro:\\\"key\\\"\"; Log paxos.AcceptorLog \"hydro:\\\"lattice\\\"\"; Seals lattices.SetUnion[uint32] \"hydro:\\\"lattice\\\"\"}.Log: %w", err)
+	}
+	n += m
+	if m, err = v.Seals.DecodeWith(src[n:], decodeHydroUint32); err != nil {
+		return 0, fmt.Errorf("struct{For paxos.Ballot \"hydro:\\\"key\\\"\"; Acceptor hydro.MemberID \"hydro:\\\"key\\\"\"; Max paxos.Ballot \"hydro:\\\"key\\\"\"; Log paxos.AcceptorLog \"hydro:\\\"lattice\\\"\"; Seals lattices.SetUnion[uint32] \"hydro:\\\"lattice\\\"\"}.Seals: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
+func appendHydroStructSeqUint64ValuePromise(dst []byte, v *struct {
+	Seq   uint64 "hydro:\"key\""
+	Value Promise
+}) []byte {
+	dst = netio.AppendUint64(dst, v.Seq)
+	dst = appendHydroPromise(dst, &v.Value)
+	return dst
+}
+
+func decodeHydroStructSeqUint64ValuePromise(src []byte, v *struct {
+	Seq   uint64 "hydro:\"key\""
+	Value Promise
+}) (int, error) {
+	if len(src) < 16 {
+		return 0, errsHydroStructSeqUint64ValuePromise[0]
+	}
+	b := src[:16]
+	v.Seq = binary.LittleEndian.Uint64(b[0:])
+	v.Value.Ballot.Num = binary.LittleEndian.Uint32(b[8:])
+	v.Value.Ballot.Proposer = hydro.MemberID(binary.LittleEndian.Uint32(b[12:]))
+	return 16, nil
+}
+
+// errsHydroStructSeqUint64ValuePromise holds decodeHydroStructSeqUint64ValuePromise's errors, made once so that the decoder stays small
+// enough to inline.
+var errsHydroStructSeqUint64ValuePromise = [...]error{
+	fmt.Errorf("struct{Seq uint64 \"hydro:\\\"key\\\"\"; Value paxos.Promise}: %w", netio.ErrShort),
+}
+
+func appendHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(dst []byte, v *struct {
+	Seq    uint64                            "hydro:\"key\""
+	Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+}) []byte {
+	dst = netio.AppendUint64(dst, v.Seq)
+	dst = v.Voters.AppendWith(dst, appendHydroHydroMemberID)
+	return dst
+}
+
+func decodeHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(src []byte, v *struct {
+	Seq    uint64                            "hydro:\"key\""
+	Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+}) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if v.Seq, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("struct{Seq uint64 \"hydro:\\\"key\\\"\"; Voters lattices.SetUnion[hydro.MemberID] \"hydro:\\\"lattice\\\"\"}.Seq: %w", err)
+	}
+	n += m
+	if m, err = v.Voters.DecodeWith(src[n:], decodeHydroHydroMemberID); err != nil {
+		return 0, fmt.Errorf("struct{Seq uint64 \"hydro:\\\"key\\\"\"; Voters lattices.SetUnion[hydro.MemberID] \"hydro:\\\"lattice\\\"\"}.Voters: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
 func appendHydroTransfer(dst []byte, v *Transfer) []byte {
 	dst = appendHydroHydroMemberID(dst, &v.Donor)
 	dst = appendHydroHydroMemberID(dst, &v.To)
@@ -852,6 +967,19 @@ func decodeHydroTransfer(src []byte, v *Transfer) (int, error) {
 // enough to inline.
 var errsHydroTransfer = [...]error{
 	fmt.Errorf("paxos.Transfer: %w", netio.ErrShort),
+}
+
+func appendHydroUint32(dst []byte, v *uint32) []byte {
+	return netio.AppendUint32(dst, *v)
+}
+
+func decodeHydroUint32(src []byte, v *uint32) (int, error) {
+	x, n, err := netio.DecodeUint32(src)
+	if err != nil {
+		return 0, err
+	}
+	*v = x
+	return n, nil
 }
 
 func appendHydroUint64(dst []byte, v *uint64) []byte {

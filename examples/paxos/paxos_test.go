@@ -161,8 +161,9 @@ type scenario struct {
 	// faultSteps, if positive, stops the faults after that many steps.
 	faultSteps int
 	maxSteps   int
-	// downAcceptor, if non-negative, is an acceptor that never runs;
-	// downReplica a replica that never runs.
+	// downAcceptor, if non-negative, is an acceptor that never runs (in
+	// ScalablePaxos, every partition of it); downReplica a replica that
+	// never runs.
 	downAcceptor, downReplica int
 	// lateReplica, if non-negative, is a replica that runs only from step
 	// lateFrom on; the run then goes on until it executed what the others
@@ -176,7 +177,8 @@ type result struct {
 	err      error
 	history  []porcupine.Operation
 	stats    sim.Stats
-	// crashes counts the crashes of each location's members.
+	// crashes counts the crashes of each location's members, and under
+	// "coordinator" those of ScalablePaxos's acceptors' partitions 0.
 	crashes map[string]int
 }
 
@@ -209,6 +211,9 @@ func simulate(t *testing.T, seed uint64, sc scenario) result {
 	cfg := sim.Config{Seed: seed, Faults: sc.faults, MaxClockStep: time.Millisecond, Trace: func(e sim.Event) {
 		if e.Kind == sim.Crash || e.Kind == sim.CrashBeforeSync {
 			crashes[e.Location]++
+			if e.Location == "acceptor" && sc.derived && e.Member%acceptorParts == 0 {
+				crashes["coordinator"]++
+			}
 			clientCrashed = clientCrashed || e.Location == "client"
 		}
 	}}
@@ -228,16 +233,22 @@ func simulate(t *testing.T, seed uint64, sc scenario) result {
 			for _, r := range scalableRoles {
 				members[r] = members["proposer"] * scalableParts[r]
 			}
+			// Every acceptor is acceptorParts partitions: member
+			// m×acceptorParts+p is partition p of acceptor m.
+			members["acceptor"] *= acceptorParts
 			nodes = scalablePaxosNodes
 		}
-
+		parts := map[string]int{"acceptor": 1, "replica": 1}
+		if sc.derived {
+			parts["acceptor"] = acceptorParts
+		}
 		var locs []sim.Location
 		for _, l := range roles {
 			locs = append(locs, sim.Location{Name: l, Members: max(1, members[l])})
 		}
 		s, err = sim.NewNodes(locs, func(location string, member int) (hydro.NetNode, error) {
 			switch {
-			case location == "acceptor" && member == sc.downAcceptor, location == "replica" && member == sc.downReplica:
+			case location == "acceptor" && member/parts["acceptor"] == sc.downAcceptor, location == "replica" && member == sc.downReplica:
 				return &down{}, nil
 			case location == "replica" && member == sc.lateReplica && !sc.derived:
 				return &late{PaxosReplica: NewPaxosReplica(in, out, executed, votes, testWindow), from: sc.lateFrom, step: &step}, nil
@@ -394,11 +405,14 @@ func paxosNodes(location string, in hydro.Input[Request], out hydro.Output[Reply
 }
 
 // scalableRoles are the locations ScalablePaxos adds to Paxos's, and
-// scalableParts the partitions of each of their members.
+// scalableParts the partitions of each of their members; acceptorParts
+// the partitions of each of its acceptors.
 var (
 	scalableRoles = []string{"p2aproxy", "p2bproxy"}
 	scalableParts = map[string]int{"p2aproxy": 1, "p2bproxy": 3}
 )
+
+const acceptorParts = 2
 
 // scalablePaxosNodes builds the generated node of a location of
 // ScalablePaxos.

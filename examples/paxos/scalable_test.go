@@ -10,7 +10,8 @@ import (
 )
 
 // The tests of ScalablePaxos, derived from Paxos by scalable.hydroplan
-// (p2a proxies, p2b proxies), run Paxos's scenarios and checks on the
+// (p2a proxies, p2b proxies, acceptors partitioned by slot with a
+// coordinator each and the P1b sealed), run Paxos's scenarios and checks on the
 // generated nodes of the derived program: no two replicas execute
 // different commands in a slot, replicas execute in order, the clients'
 // history is linearizable, and every operation is answered once the faults
@@ -24,17 +25,36 @@ func TestScalablePaxosWithoutFaults(t *testing.T) {
 }
 
 // TestScalablePaxosUnderFaults loses, duplicates, reorders and delays
-// messages and crashes and restarts every node, the proxies included,
-// until the faults stop.
+// messages and crashes and restarts every node, the proxies and the
+// acceptors' partitions included, until the faults stop.
 func TestScalablePaxosUnderFaults(t *testing.T) {
-	proxyCrashes := 0
+	proxyCrashes, coordinatorCrashes := 0, 0
 	simtest.Seeds(t, simtest.Count(10, 10_000), func(t *testing.T, seed uint64) {
 		r := simulate(t, seed, scenario{derived: true, clients: 3, ops: 10, faults: faulty,
 			faultSteps: 6_000, maxSteps: 150_000, downAcceptor: -1, downReplica: -1, lateReplica: -1})
 		check(t, seed, r, true)
 		proxyCrashes += r.crashes["p2aproxy"] + r.crashes["p2bproxy"]
+		coordinatorCrashes += r.crashes["coordinator"]
 	})
 	assert.Positive(t, proxyCrashes, "some proxy crashed and restarted")
+	assert.Positive(t, coordinatorCrashes, "some acceptor's partition 0 crashed and restarted")
+}
+
+// TestScalablePaxosCoordinatorsCrash crashes only the acceptors'
+// partitions, often: a partition 0, its acceptor's coordinator, loses
+// the P1as in flight to it, the publication it carried and the tally of
+// its partitions' votes, and numbers its next publication above every
+// number it issued (durably), so that its partitions' holds end.
+func TestScalablePaxosCoordinatorsCrash(t *testing.T) {
+	coordinatorCrashes := 0
+	simtest.Seeds(t, simtest.Count(10, 10_000), func(t *testing.T, seed uint64) {
+		r := simulate(t, seed, scenario{derived: true, clients: 3, ops: 10,
+			faults:     sim.Faults{Drop: 0.1, Duplicate: 0.1, Crash: 0.01, CrashOnly: []string{"acceptor"}},
+			faultSteps: 6_000, maxSteps: 150_000, downAcceptor: -1, downReplica: -1, lateReplica: -1})
+		check(t, seed, r, true)
+		coordinatorCrashes += r.crashes["coordinator"]
+	})
+	assert.Positive(t, coordinatorCrashes, "an acceptor's partition 0 crashed and restarted")
 }
 
 // TestScalablePaxosProxiesCrash crashes only the proxies, often.

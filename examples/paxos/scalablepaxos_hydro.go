@@ -13,6 +13,7 @@ import (
 	xxhash "github.com/cespare/xxhash/v2"
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/durable"
+	"github.com/hydrogo/hydro/lattices"
 )
 
 // ScalablePaxosRequestsPort describes the input requests of flow ScalablePaxos to the runtimes and clients
@@ -123,9 +124,9 @@ func NewScalablePaxosClient(requests hydro.Input[Request], replies hydro.Output[
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:75:52*/ Timeout /*line scalablepaxos_hydro.go:126:86*/
+	nd.n1Period = /*line paxos.go:75:52*/ Timeout /*line scalablepaxos_hydro.go:127:86*/
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:85:57*/ Timeout /*line scalablepaxos_hydro.go:128:87*/
+	nd.n16Period = /*line paxos.go:85:57*/ Timeout /*line scalablepaxos_hydro.go:129:87*/
 	return nd
 }
 
@@ -220,7 +221,7 @@ func (nd *ScalablePaxosClient) subgraph3() {
 			b := v11
 			/*line replica.go:411:42*/ {
 				acc12 = maxBallot(acc12, b)
-			} /*line scalablepaxos_hydro.go:223:44*/
+			} /*line scalablepaxos_hydro.go:224:44*/
 		}
 	}
 	clear(nd.n155Recv)
@@ -248,7 +249,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 					c := v17
 					/*line replica.go:394:37*/ {
 						acc18 = min(acc18, c.Seq)
-					} /*line scalablepaxos_hydro.go:251:46*/
+					} /*line scalablepaxos_hydro.go:252:46*/
 				}
 			}
 			k19 := v17.ID
@@ -278,7 +279,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 				c := v22
 				/*line replica.go:394:37*/ {
 					acc18 = min(acc18, c.Seq)
-				} /*line scalablepaxos_hydro.go:281:45*/
+				} /*line scalablepaxos_hydro.go:282:45*/
 			}
 		}
 		k24 := v22.ID
@@ -518,6 +519,30 @@ type ScalablePaxosProposer struct {
 	// hydro.DeferTickLazy (node 70, paxos.go:138): the items of this tick and of the next.
 	n70Now  []Event
 	n70Next []Event
+	// hydro.MergeKeyed (node 175, paxos.go:167): the groups in order of first appearance.
+	n175Index map[scalablePaxosKey175]int
+	n175Accs  []struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+	}
+	// hydro.DeferTickLazy (node 179, paxos.go:167): the items of this tick and of the next.
+	n179Now []struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+	}
+	n179Next []struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+	}
 	// hydro.Demux (node 23, paxos.go:91): the items received since the last tick.
 	n23Recv []Directed
 	// hydro.Broadcast (node 28, paxos.go:93): the items received since the last tick.
@@ -529,11 +554,38 @@ type ScalablePaxosProposer struct {
 	// hydro.Broadcast (node 65, paxos.go:133): the items received since the last tick.
 	n65Recv []Heartbeat
 	// hydro.Demux (node 88, paxos.go:167): the items received since the last tick.
-	n88Recv []P1b
+	n88Recv []struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+	}
 	// hydro.Broadcast (node 170, paxos.go:223): the items received since the last tick.
 	n170Recv []Progress
+	// h50To60Port0 is the handoff from hydro.Map (node 50, paxos.go:123) to hydro.Union (node 60, paxos.go:122).
+	h50To60Port0 []Event
+	// h53To60Port2 is the handoff from hydro.Map (node 53, paxos.go:125) to hydro.Union (node 60, paxos.go:122).
+	h53To60Port2 []Event
+	// h54To60Port3 is the handoff from hydro.Map (node 54, paxos.go:126) to hydro.Union (node 60, paxos.go:122).
+	h54To60Port3 []Event
+	// h56To60Port4 is the handoff from hydro.Map (node 56, paxos.go:127) to hydro.Union (node 60, paxos.go:122).
+	h56To60Port4 []Event
+	// h57To60Port5 is the handoff from hydro.Map (node 57, paxos.go:128) to hydro.Union (node 60, paxos.go:122).
+	h57To60Port5 []Event
+	// h59To60Port6 is the handoff from hydro.Map (node 59, paxos.go:129) to hydro.Union (node 60, paxos.go:122).
+	h59To60Port6 []Event
+	// h34To60Port7 is the handoff from hydro.Cycle (node 34, paxos.go:100) to hydro.Union (node 60, paxos.go:122).
+	h34To60Port7 []Event
 	// h40To62Port1 is the handoff from hydro.Map (node 40, paxos.go:105) to hydro.CrossJoin (node 62, paxos.go:131).
 	h40To62Port1 []Config
+}
+
+// scalablePaxosKey175 is the key of hydro.MergeKeyed (node 175, paxos.go:167).
+type scalablePaxosKey175 struct {
+	For      Ballot
+	Acceptor hydro.MemberID
+	Max      Ballot
 }
 
 // NewScalablePaxosProposer returns the node of location "proposer" with the flow's parameters.
@@ -545,7 +597,8 @@ func NewScalablePaxosProposer(requests hydro.Input[Request], replies hydro.Outpu
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:548:96*/
+	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:600:96*/
+	nd.n175Index = map[scalablePaxosKey175]int{}
 	return nd
 }
 
@@ -562,6 +615,14 @@ func (nd *ScalablePaxosProposer) Tick() {
 	nd.subgraph2()
 	nd.subgraph3()
 	nd.subgraph4()
+	nd.subgraph5()
+	nd.subgraph6()
+	nd.subgraph7()
+	nd.subgraph8()
+	nd.subgraph9()
+	nd.subgraph10()
+	nd.subgraph11()
+	nd.subgraph12()
 	if !nd.hydroCommit() {
 		return
 	}
@@ -571,335 +632,466 @@ func (nd *ScalablePaxosProposer) Tick() {
 	nd.n62L = nd.n62L[:0]
 	clear(nd.n70Now)
 	nd.n70Now, nd.n70Next = nd.n70Next, nd.n70Now[:0]
+	clear(nd.n175Index)
+	clear(nd.n175Accs)
+	nd.n175Accs = nd.n175Accs[:0]
+	clear(nd.n179Now)
+	nd.n179Now, nd.n179Next = nd.n179Next, nd.n179Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Demux (23), hydro.Map (24), hydro.Broadcast (28), hydro.Union (29), hydro.Cycle (30), hydro.Cycle (31), hydro.Cycle (33), hydro.Cycle (34), hydro.Map (50), hydro.Map (51), hydro.Demux (52), hydro.Map (53), hydro.Map (54), hydro.Demux (55), hydro.Map (56), hydro.Map (57), hydro.Timer (58), hydro.Map (59), hydro.Union (60), hydro.Broadcast (65), hydro.DeferTickLazy (70), hydro.Demux (88), hydro.Broadcast (170).
+// subgraph0 runs stratum 0: hydro.Demux (23), hydro.Map (24), hydro.Broadcast (28), hydro.Union (29), hydro.Map (50).
 func (nd *ScalablePaxosProposer) subgraph0() {
-	if !nd.n61Init {
-		nd.n61Acc, nd.n61Init = newInbox(), true
-	}
-	acc4 := nd.n61Acc
 	for _, v1 := range nd.n23Recv {
 		v2 := directedCmd(v1)
 		v3 := commandEvent(v2)
-		{
-			e := v3
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc4.Cmds = append(acc4.Cmds, e.Cmd)
-				case EvP1b:
-					acc4.P1bs = append(acc4.P1bs, e.P1b)
-				case EvRejected:
-					acc4.Rejected = append(acc4.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc4.Beats = append(acc4.Beats, e.Ballot)
-				case EvCommit:
-					acc4.Commits = append(acc4.Commits, e.Commit)
-				case EvProgress:
-					acc4.Progress = append(acc4.Progress, e.Progress)
-				case EvTimer:
-					acc4.Timer = true
-				}
-			} /*line scalablepaxos_hydro.go:604:44*/
-		}
+		nd.h50To60Port0 = append(nd.h50To60Port0, v3)
 	}
 	clear(nd.n23Recv)
 	nd.n23Recv = nd.n23Recv[:0]
-	for _, v5 := range nd.n28Recv {
-		v6 := commandEvent(v5)
-		{
-			e := v6
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc4.Cmds = append(acc4.Cmds, e.Cmd)
-				case EvP1b:
-					acc4.P1bs = append(acc4.P1bs, e.P1b)
-				case EvRejected:
-					acc4.Rejected = append(acc4.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc4.Beats = append(acc4.Beats, e.Ballot)
-				case EvCommit:
-					acc4.Commits = append(acc4.Commits, e.Commit)
-				case EvProgress:
-					acc4.Progress = append(acc4.Progress, e.Progress)
-				case EvTimer:
-					acc4.Timer = true
-				}
-			} /*line scalablepaxos_hydro.go:630:44*/
-		}
+	for _, v4 := range nd.n28Recv {
+		v5 := commandEvent(v4)
+		nd.h50To60Port0 = append(nd.h50To60Port0, v5)
 	}
 	clear(nd.n28Recv)
 	nd.n28Recv = nd.n28Recv[:0]
-	for _, v8 := range nd.n52Recv {
-		v9 := rejectedEvent(v8)
-		{
-			e := v9
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc4.Cmds = append(acc4.Cmds, e.Cmd)
-				case EvP1b:
-					acc4.P1bs = append(acc4.P1bs, e.P1b)
-				case EvRejected:
-					acc4.Rejected = append(acc4.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc4.Beats = append(acc4.Beats, e.Ballot)
-				case EvCommit:
-					acc4.Commits = append(acc4.Commits, e.Commit)
-				case EvProgress:
-					acc4.Progress = append(acc4.Progress, e.Progress)
-				case EvTimer:
-					acc4.Timer = true
-				}
-			} /*line scalablepaxos_hydro.go:656:44*/
-		}
-	}
-	clear(nd.n52Recv)
-	nd.n52Recv = nd.n52Recv[:0]
-	for _, v11 := range nd.n55Recv {
-		v12 := commitEvent(v11)
-		{
-			e := v12
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc4.Cmds = append(acc4.Cmds, e.Cmd)
-				case EvP1b:
-					acc4.P1bs = append(acc4.P1bs, e.P1b)
-				case EvRejected:
-					acc4.Rejected = append(acc4.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc4.Beats = append(acc4.Beats, e.Ballot)
-				case EvCommit:
-					acc4.Commits = append(acc4.Commits, e.Commit)
-				case EvProgress:
-					acc4.Progress = append(acc4.Progress, e.Progress)
-				case EvTimer:
-					acc4.Timer = true
-				}
-			} /*line scalablepaxos_hydro.go:682:44*/
-		}
-	}
-	clear(nd.n55Recv)
-	nd.n55Recv = nd.n55Recv[:0]
-	if !nd.n58Fired || !nd.hydroNow.Before(nd.n58Due) {
-		nd.n58Fired = true
-		nd.n58Due = nd.hydroNow.Add(nd.n58Period)
-		v14 := nd.hydroNow
-		v15 := timerEvent(v14)
-		{
-			e := v15
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc4.Cmds = append(acc4.Cmds, e.Cmd)
-				case EvP1b:
-					acc4.P1bs = append(acc4.P1bs, e.P1b)
-				case EvRejected:
-					acc4.Rejected = append(acc4.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc4.Beats = append(acc4.Beats, e.Ballot)
-				case EvCommit:
-					acc4.Commits = append(acc4.Commits, e.Commit)
-				case EvProgress:
-					acc4.Progress = append(acc4.Progress, e.Progress)
-				case EvTimer:
-					acc4.Timer = true
-				}
-			} /*line scalablepaxos_hydro.go:711:44*/
-		}
-	}
-	for _, v17 := range nd.n65Recv {
-		v18 := beatEvent(v17)
-		{
-			e := v18
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc4.Cmds = append(acc4.Cmds, e.Cmd)
-				case EvP1b:
-					acc4.P1bs = append(acc4.P1bs, e.P1b)
-				case EvRejected:
-					acc4.Rejected = append(acc4.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc4.Beats = append(acc4.Beats, e.Ballot)
-				case EvCommit:
-					acc4.Commits = append(acc4.Commits, e.Commit)
-				case EvProgress:
-					acc4.Progress = append(acc4.Progress, e.Progress)
-				case EvTimer:
-					acc4.Timer = true
-				}
-			} /*line scalablepaxos_hydro.go:735:44*/
-		}
+}
+
+// subgraph1 runs stratum 0: hydro.Cycle (30), hydro.Map (54), hydro.Broadcast (65).
+func (nd *ScalablePaxosProposer) subgraph1() {
+	for _, v6 := range nd.n65Recv {
+		v7 := beatEvent(v6)
+		nd.h54To60Port3 = append(nd.h54To60Port3, v7)
 	}
 	clear(nd.n65Recv)
 	nd.n65Recv = nd.n65Recv[:0]
-	for _, v20 := range nd.n70Now {
-		{
-			e := v20
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc4.Cmds = append(acc4.Cmds, e.Cmd)
-				case EvP1b:
-					acc4.P1bs = append(acc4.P1bs, e.P1b)
-				case EvRejected:
-					acc4.Rejected = append(acc4.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc4.Beats = append(acc4.Beats, e.Ballot)
-				case EvCommit:
-					acc4.Commits = append(acc4.Commits, e.Commit)
-				case EvProgress:
-					acc4.Progress = append(acc4.Progress, e.Progress)
-				case EvTimer:
-					acc4.Timer = true
-				}
-			} /*line scalablepaxos_hydro.go:760:44*/
-		}
-	}
-	for _, v22 := range nd.n88Recv {
-		v23 := p1bEvent(v22)
-		{
-			e := v23
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc4.Cmds = append(acc4.Cmds, e.Cmd)
-				case EvP1b:
-					acc4.P1bs = append(acc4.P1bs, e.P1b)
-				case EvRejected:
-					acc4.Rejected = append(acc4.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc4.Beats = append(acc4.Beats, e.Ballot)
-				case EvCommit:
-					acc4.Commits = append(acc4.Commits, e.Commit)
-				case EvProgress:
-					acc4.Progress = append(acc4.Progress, e.Progress)
-				case EvTimer:
-					acc4.Timer = true
-				}
-			} /*line scalablepaxos_hydro.go:784:44*/
-		}
-	}
-	clear(nd.n88Recv)
-	nd.n88Recv = nd.n88Recv[:0]
-	for _, v25 := range nd.n170Recv {
-		v26 := progressEvent(v25)
-		{
-			e := v26
-			/*line proposer.go:59:34*/ {
-				switch e.Kind {
-				case EvCommand:
-					acc4.Cmds = append(acc4.Cmds, e.Cmd)
-				case EvP1b:
-					acc4.P1bs = append(acc4.P1bs, e.P1b)
-				case EvRejected:
-					acc4.Rejected = append(acc4.Rejected, e.Ballot)
-				case EvHeartbeat:
-					acc4.Beats = append(acc4.Beats, e.Ballot)
-				case EvCommit:
-					acc4.Commits = append(acc4.Commits, e.Commit)
-				case EvProgress:
-					acc4.Progress = append(acc4.Progress, e.Progress)
-				case EvTimer:
-					acc4.Timer = true
-				}
-			} /*line scalablepaxos_hydro.go:810:44*/
-		}
+}
+
+// subgraph2 runs stratum 0: hydro.Cycle (33), hydro.Map (57), hydro.Broadcast (170).
+func (nd *ScalablePaxosProposer) subgraph2() {
+	for _, v8 := range nd.n170Recv {
+		v9 := progressEvent(v8)
+		nd.h57To60Port5 = append(nd.h57To60Port5, v9)
 	}
 	clear(nd.n170Recv)
 	nd.n170Recv = nd.n170Recv[:0]
-	nd.n61Acc = acc4
 }
 
-// subgraph1 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
-func (nd *ScalablePaxosProposer) subgraph1() {
+// subgraph3 runs stratum 0: hydro.Cycle (34), hydro.DeferTickLazy (70).
+func (nd *ScalablePaxosProposer) subgraph3() {
+	nd.h34To60Port7 = append(nd.h34To60Port7, nd.n70Now...)
+}
+
+// subgraph4 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
+func (nd *ScalablePaxosProposer) subgraph4() {
 	window := nd.window
-	udf34 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:821:135*/
+	udf17 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:687:135*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
-			v28 := nd.n35Size
-			nd.n37R = append(nd.n37R, v28)
-			for _, v29 := range nd.n37L {
-				v30 := configOf(v29, v28)
-				nd.n39L = append(nd.n39L, v30)
-				for _, v31 := range nd.n39R {
-					v32 := withReplicas(v30, v31)
-					v33 := udf34(v32)
-					nd.h40To62Port1 = append(nd.h40To62Port1, v33)
+			v11 := max(nd.n35Size/2, 1)
+			nd.n37R = append(nd.n37R, v11)
+			for _, v12 := range nd.n37L {
+				v13 := configOf(v12, v11)
+				nd.n39L = append(nd.n39L, v13)
+				for _, v14 := range nd.n39R {
+					v15 := withReplicas(v13, v14)
+					v16 := udf17(v15)
+					nd.h40To62Port1 = append(nd.h40To62Port1, v16)
 				}
 			}
 		}
 	}
 	if !nd.n36Done {
 		nd.n36Done = true
-		v35 := nd.hydroMember
-		nd.n37L = append(nd.n37L, v35)
-		for _, v36 := range nd.n37R {
-			v37 := configOf(v35, v36)
-			nd.n39L = append(nd.n39L, v37)
-			for _, v38 := range nd.n39R {
-				v39 := withReplicas(v37, v38)
-				v40 := udf34(v39)
-				nd.h40To62Port1 = append(nd.h40To62Port1, v40)
+		v18 := nd.hydroMember
+		nd.n37L = append(nd.n37L, v18)
+		for _, v19 := range nd.n37R {
+			v20 := configOf(v18, v19)
+			nd.n39L = append(nd.n39L, v20)
+			for _, v21 := range nd.n39R {
+				v22 := withReplicas(v20, v21)
+				v23 := udf17(v22)
+				nd.h40To62Port1 = append(nd.h40To62Port1, v23)
 			}
 		}
 	}
 	if !nd.n38Done {
 		nd.n38Done = true
 		if nd.n38Size > 0 {
-			v41 := nd.n38Size
-			nd.n39R = append(nd.n39R, v41)
-			for _, v42 := range nd.n39L {
-				v43 := withReplicas(v42, v41)
-				v44 := udf34(v43)
-				nd.h40To62Port1 = append(nd.h40To62Port1, v44)
+			v24 := nd.n38Size
+			nd.n39R = append(nd.n39R, v24)
+			for _, v25 := range nd.n39L {
+				v26 := withReplicas(v25, v24)
+				v27 := udf17(v26)
+				nd.h40To62Port1 = append(nd.h40To62Port1, v27)
 			}
 		}
 	}
 }
 
-// subgraph2 runs stratum 1: hydro.Fold (61), hydro.CrossJoin (62).
-func (nd *ScalablePaxosProposer) subgraph2() {
+// subgraph5 runs stratum 0: hydro.Demux (52), hydro.Map (53).
+func (nd *ScalablePaxosProposer) subgraph5() {
+	for _, v28 := range nd.n52Recv {
+		v29 := rejectedEvent(v28)
+		nd.h53To60Port2 = append(nd.h53To60Port2, v29)
+	}
+	clear(nd.n52Recv)
+	nd.n52Recv = nd.n52Recv[:0]
+}
+
+// subgraph6 runs stratum 0: hydro.Demux (55), hydro.Map (56).
+func (nd *ScalablePaxosProposer) subgraph6() {
+	for _, v30 := range nd.n55Recv {
+		v31 := commitEvent(v30)
+		nd.h56To60Port4 = append(nd.h56To60Port4, v31)
+	}
+	clear(nd.n55Recv)
+	nd.n55Recv = nd.n55Recv[:0]
+}
+
+// subgraph7 runs stratum 0: hydro.Timer (58), hydro.Map (59).
+func (nd *ScalablePaxosProposer) subgraph7() {
+	if !nd.n58Fired || !nd.hydroNow.Before(nd.n58Due) {
+		nd.n58Fired = true
+		nd.n58Due = nd.hydroNow.Add(nd.n58Period)
+		v32 := nd.hydroNow
+		v33 := timerEvent(v32)
+		nd.h59To60Port6 = append(nd.h59To60Port6, v33)
+	}
+}
+
+// subgraph8 runs stratum 0: hydro.Demux (88), hydro.Union (174), hydro.DeferTickLazy (179).
+func (nd *ScalablePaxosProposer) subgraph8() {
+	for _, v34 := range nd.n88Recv {
+		k35 := scalablePaxosKey175{v34.For, v34.Acceptor, v34.Max}
+		i36, ok37 := nd.n175Index[k35]
+		if !ok37 {
+			i36 = len(nd.n175Accs)
+			nd.n175Index[k35] = i36
+			bot38 := v34
+			bot38.Log = *new(AcceptorLog)
+			bot38.Seals = *new(lattices.SetUnion[uint32])
+			nd.n175Accs = append(nd.n175Accs, bot38)
+		}
+		nd.n175Accs[i36].Log.Merge(v34.Log)
+		nd.n175Accs[i36].Seals.Merge(v34.Seals)
+	}
+	clear(nd.n88Recv)
+	nd.n88Recv = nd.n88Recv[:0]
+	for _, v39 := range nd.n179Now {
+		k40 := scalablePaxosKey175{v39.For, v39.Acceptor, v39.Max}
+		i41, ok42 := nd.n175Index[k40]
+		if !ok42 {
+			i41 = len(nd.n175Accs)
+			nd.n175Index[k40] = i41
+			bot43 := v39
+			bot43.Log = *new(AcceptorLog)
+			bot43.Seals = *new(lattices.SetUnion[uint32])
+			nd.n175Accs = append(nd.n175Accs, bot43)
+		}
+		nd.n175Accs[i41].Log.Merge(v39.Log)
+		nd.n175Accs[i41].Seals.Merge(v39.Seals)
+	}
+}
+
+// subgraph9 runs stratum 1: hydro.Cycle (31), hydro.Map (51), hydro.Union (60), hydro.MergeKeyed (175), hydro.Filter (176), hydro.Filter (177), hydro.Map (178), hydro.Map (180).
+func (nd *ScalablePaxosProposer) subgraph9() {
+	udf46 := func(p struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+	}) bool {
+		return p.Seals.Len() >= 2
+	}
+	udf48 := func(p struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+	}) P1b {
+		x := P1b{For: p.For, Acceptor: p.Acceptor, Max: p.Max, Log: p.Log}
+		x.Log = p.Log.Clone()
+		return x
+	}
+	udf51 := func(p struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+	}) bool {
+		return p.Seals.Len() < 2
+	}
+	udf53 := func(p struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+	}) struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+	} {
+		p.Log, p.Seals = p.Log.Clone(), p.Seals.Clone()
+		return p
+	}
 	if !nd.n61Init {
 		nd.n61Acc, nd.n61Init = newInbox(), true
 	}
-	v45 := nd.n61Acc
-	nd.n62L = append(nd.n62L, v45)
-	for _, v46 := range nd.n62R {
-		v47 := withConfig(v45, v46)
+	acc50 := nd.n61Acc
+	for i45 := range nd.n175Accs {
+		v44 := nd.n175Accs[i45]
+		if udf46(v44) {
+			v47 := udf48(v44)
+			v49 := p1bEvent(v47)
+			{
+				e := v49
+				/*line proposer.go:59:34*/ {
+					switch e.Kind {
+					case EvCommand:
+						acc50.Cmds = append(acc50.Cmds, e.Cmd)
+					case EvP1b:
+						acc50.P1bs = append(acc50.P1bs, e.P1b)
+					case EvRejected:
+						acc50.Rejected = append(acc50.Rejected, e.Ballot)
+					case EvHeartbeat:
+						acc50.Beats = append(acc50.Beats, e.Ballot)
+					case EvCommit:
+						acc50.Commits = append(acc50.Commits, e.Commit)
+					case EvProgress:
+						acc50.Progress = append(acc50.Progress, e.Progress)
+					case EvTimer:
+						acc50.Timer = true
+					}
+				} /*line scalablepaxos_hydro.go:872:45*/
+			}
+		}
+		if udf51(v44) {
+			v52 := udf53(v44)
+			nd.n179Next = append(nd.n179Next, v52)
+		}
+	}
+	for _, v54 := range nd.h50To60Port0 {
+		{
+			e := v54
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+				case EvP1b:
+					acc50.P1bs = append(acc50.P1bs, e.P1b)
+				case EvRejected:
+					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc50.Beats = append(acc50.Beats, e.Ballot)
+				case EvCommit:
+					acc50.Commits = append(acc50.Commits, e.Commit)
+				case EvProgress:
+					acc50.Progress = append(acc50.Progress, e.Progress)
+				case EvTimer:
+					acc50.Timer = true
+				}
+			} /*line scalablepaxos_hydro.go:900:44*/
+		}
+	}
+	clear(nd.h50To60Port0)
+	nd.h50To60Port0 = nd.h50To60Port0[:0]
+	for _, v56 := range nd.h53To60Port2 {
+		{
+			e := v56
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+				case EvP1b:
+					acc50.P1bs = append(acc50.P1bs, e.P1b)
+				case EvRejected:
+					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc50.Beats = append(acc50.Beats, e.Ballot)
+				case EvCommit:
+					acc50.Commits = append(acc50.Commits, e.Commit)
+				case EvProgress:
+					acc50.Progress = append(acc50.Progress, e.Progress)
+				case EvTimer:
+					acc50.Timer = true
+				}
+			} /*line scalablepaxos_hydro.go:925:44*/
+		}
+	}
+	clear(nd.h53To60Port2)
+	nd.h53To60Port2 = nd.h53To60Port2[:0]
+	for _, v58 := range nd.h54To60Port3 {
+		{
+			e := v58
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+				case EvP1b:
+					acc50.P1bs = append(acc50.P1bs, e.P1b)
+				case EvRejected:
+					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc50.Beats = append(acc50.Beats, e.Ballot)
+				case EvCommit:
+					acc50.Commits = append(acc50.Commits, e.Commit)
+				case EvProgress:
+					acc50.Progress = append(acc50.Progress, e.Progress)
+				case EvTimer:
+					acc50.Timer = true
+				}
+			} /*line scalablepaxos_hydro.go:950:44*/
+		}
+	}
+	clear(nd.h54To60Port3)
+	nd.h54To60Port3 = nd.h54To60Port3[:0]
+	for _, v60 := range nd.h56To60Port4 {
+		{
+			e := v60
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+				case EvP1b:
+					acc50.P1bs = append(acc50.P1bs, e.P1b)
+				case EvRejected:
+					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc50.Beats = append(acc50.Beats, e.Ballot)
+				case EvCommit:
+					acc50.Commits = append(acc50.Commits, e.Commit)
+				case EvProgress:
+					acc50.Progress = append(acc50.Progress, e.Progress)
+				case EvTimer:
+					acc50.Timer = true
+				}
+			} /*line scalablepaxos_hydro.go:975:44*/
+		}
+	}
+	clear(nd.h56To60Port4)
+	nd.h56To60Port4 = nd.h56To60Port4[:0]
+	for _, v62 := range nd.h57To60Port5 {
+		{
+			e := v62
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+				case EvP1b:
+					acc50.P1bs = append(acc50.P1bs, e.P1b)
+				case EvRejected:
+					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc50.Beats = append(acc50.Beats, e.Ballot)
+				case EvCommit:
+					acc50.Commits = append(acc50.Commits, e.Commit)
+				case EvProgress:
+					acc50.Progress = append(acc50.Progress, e.Progress)
+				case EvTimer:
+					acc50.Timer = true
+				}
+			} /*line scalablepaxos_hydro.go:1000:45*/
+		}
+	}
+	clear(nd.h57To60Port5)
+	nd.h57To60Port5 = nd.h57To60Port5[:0]
+	for _, v64 := range nd.h59To60Port6 {
+		{
+			e := v64
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+				case EvP1b:
+					acc50.P1bs = append(acc50.P1bs, e.P1b)
+				case EvRejected:
+					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc50.Beats = append(acc50.Beats, e.Ballot)
+				case EvCommit:
+					acc50.Commits = append(acc50.Commits, e.Commit)
+				case EvProgress:
+					acc50.Progress = append(acc50.Progress, e.Progress)
+				case EvTimer:
+					acc50.Timer = true
+				}
+			} /*line scalablepaxos_hydro.go:1025:45*/
+		}
+	}
+	clear(nd.h59To60Port6)
+	nd.h59To60Port6 = nd.h59To60Port6[:0]
+	for _, v66 := range nd.h34To60Port7 {
+		{
+			e := v66
+			/*line proposer.go:59:34*/ {
+				switch e.Kind {
+				case EvCommand:
+					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+				case EvP1b:
+					acc50.P1bs = append(acc50.P1bs, e.P1b)
+				case EvRejected:
+					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+				case EvHeartbeat:
+					acc50.Beats = append(acc50.Beats, e.Ballot)
+				case EvCommit:
+					acc50.Commits = append(acc50.Commits, e.Commit)
+				case EvProgress:
+					acc50.Progress = append(acc50.Progress, e.Progress)
+				case EvTimer:
+					acc50.Timer = true
+				}
+			} /*line scalablepaxos_hydro.go:1050:45*/
+		}
+	}
+	clear(nd.h34To60Port7)
+	nd.h34To60Port7 = nd.h34To60Port7[:0]
+	nd.n61Acc = acc50
+}
+
+// subgraph10 runs stratum 2: hydro.Fold (61), hydro.CrossJoin (62).
+func (nd *ScalablePaxosProposer) subgraph10() {
+	if !nd.n61Init {
+		nd.n61Acc, nd.n61Init = newInbox(), true
+	}
+	v68 := nd.n61Acc
+	nd.n62L = append(nd.n62L, v68)
+	for _, v69 := range nd.n62R {
+		v70 := withConfig(v68, v69)
 		if !nd.n63Init {
 			nd.n63Acc, nd.n63Init = newCore(), true
 		}
-		step(&nd.n63Acc, v47)
+		step(&nd.n63Acc, v70)
 	}
-	for _, v48 := range nd.h40To62Port1 {
-		nd.n62R = append(nd.n62R, v48)
-		for _, v49 := range nd.n62L {
-			v50 := withConfig(v49, v48)
+	for _, v71 := range nd.h40To62Port1 {
+		nd.n62R = append(nd.n62R, v71)
+		for _, v72 := range nd.n62L {
+			v73 := withConfig(v72, v71)
 			if !nd.n63Init {
 				nd.n63Acc, nd.n63Init = newCore(), true
 			}
-			step(&nd.n63Acc, v50)
+			step(&nd.n63Acc, v73)
 		}
 	}
 	nd.h40To62Port1 = nd.h40To62Port1[:0]
 }
 
-// subgraph3 runs stratum 2: hydro.Fold (63), hydro.FlatMap (64), hydro.FlatMap (66), hydro.Map (67), hydro.FlatMap (72), hydro.FlatMap (90), hydro.FlatMap (92), hydro.FlatMap (156).
-func (nd *ScalablePaxosProposer) subgraph3() {
+// subgraph11 runs stratum 3: hydro.Fold (63), hydro.FlatMap (64), hydro.FlatMap (66), hydro.Map (67), hydro.FlatMap (72), hydro.FlatMap (90), hydro.FlatMap (92), hydro.FlatMap (156).
+func (nd *ScalablePaxosProposer) subgraph11() {
 	if !nd.n63Init {
 		nd.n63Acc, nd.n63Init = newCore(), true
 	}
-	v51 := nd.n63Acc
+	v74 := nd.n63Acc
 	{
-		c, emit := v51, func(v52 Heartbeat) {
+		c, emit := v74, func(v75 Heartbeat) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v52)
+				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v75)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 65, nd.hydroBuf)
 			}
 		}
@@ -907,43 +1099,43 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:910:43*/
+		} /*line scalablepaxos_hydro.go:1102:44*/
 	}
 	{
-		c, emit := v51, func(v53 P1a) {
-			v54 := usedOf(v53)
-			k55 := v54.Key
-			i56, ok57 := nd.n68Index.Get(k55)
-			if ok57 && !nd.n68Mark[i56] {
-				nd.n68Mark[i56] = true
-				nd.n68Dirty = append(nd.n68Dirty, i56)
+		c, emit := v74, func(v76 P1a) {
+			v77 := usedOf(v76)
+			k78 := v77.Key
+			i79, ok80 := nd.n68Index.Get(k78)
+			if ok80 && !nd.n68Mark[i79] {
+				nd.n68Mark[i79] = true
+				nd.n68Dirty = append(nd.n68Dirty, i79)
 			}
-			if !ok57 {
-				i56 = len(nd.n68Accs)
-				if !nd.n68Index.PutDense(k55, i56) {
-					nd.n68Index.Put(k55, i56)
+			if !ok80 {
+				i79 = len(nd.n68Accs)
+				if !nd.n68Index.PutDense(k78, i79) {
+					nd.n68Index.Put(k78, i79)
 				}
 				nd.n68Mark = append(nd.n68Mark, true)
-				nd.n68Dirty = append(nd.n68Dirty, i56)
-				nd.n68Accs = append(nd.n68Accs, v54)
+				nd.n68Dirty = append(nd.n68Dirty, i79)
+				nd.n68Accs = append(nd.n68Accs, v77)
 			} else {
-				raiseUsed(&nd.n68Accs[i56], v54)
+				raiseUsed(&nd.n68Accs[i79], v77)
 			}
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v53)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 71, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v76)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, All: true}, 71, nd.hydroBuf)
 			}
 		}
 		/*line proposer.go:413:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:941:43*/
+		} /*line scalablepaxos_hydro.go:1133:44*/
 	}
 	{
-		c, emit := v51, func(v58 P2a) {
+		c, emit := v74, func(v81 P2a) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v58)
+				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v81)
 				nd.hydroSend(hydro.Dest{Location: "p2aproxy", Member: uint64(nd.hydroMember)}, 171, nd.hydroBuf)
 			}
 		}
@@ -952,12 +1144,12 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:955:43*/
+		} /*line scalablepaxos_hydro.go:1147:44*/
 	}
 	{
-		c, emit := v51, func(v59 Commit) {
+		c, emit := v74, func(v82 Commit) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v59)
+				nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v82)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 91, nd.hydroBuf)
 			}
 		}
@@ -965,42 +1157,42 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:968:43*/
+		} /*line scalablepaxos_hydro.go:1160:44*/
 	}
 	{
-		c, emit := v51, func(v60 Resend) {
+		c, emit := v74, func(v83 Resend) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v60)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v60))}, 93, nd.hydroBuf)
+				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v83)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v83))}, 93, nd.hydroBuf)
 			}
 		}
 		/*line proposer.go:438:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:981:43*/
+		} /*line scalablepaxos_hydro.go:1173:44*/
 	}
 	{
-		c, emit := v51, func(v61 Transfer) {
+		c, emit := v74, func(v84 Transfer) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v61)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v61))}, 157, nd.hydroBuf)
+				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v84)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v84))}, 157, nd.hydroBuf)
 			}
 		}
 		/*line proposer.go:444:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:994:43*/
+		} /*line scalablepaxos_hydro.go:1186:44*/
 	}
 }
 
-// subgraph4 runs stratum 3: hydro.ReduceKeyed (68), hydro.Map (69).
-func (nd *ScalablePaxosProposer) subgraph4() {
-	for i63 := range nd.n68Accs {
-		v62 := nd.n68Accs[i63]
-		v64 := usedEvent(v62)
-		nd.n70Next = append(nd.n70Next, v64)
+// subgraph12 runs stratum 4: hydro.ReduceKeyed (68), hydro.Map (69).
+func (nd *ScalablePaxosProposer) subgraph12() {
+	for i86 := range nd.n68Accs {
+		v85 := nd.n68Accs[i86]
+		v87 := usedEvent(v85)
+		nd.n70Next = append(nd.n70Next, v87)
 	}
 }
 
@@ -1015,24 +1207,24 @@ func (nd *ScalablePaxosProposer) Recover(dir durable.FS, opts durable.Options) e
 func (nd *ScalablePaxosProposer) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 68:
-		var v68 Used
-		n69, err70 := decodeHydroUsed(item, &v68)
-		if err70 == nil && n69 != len(item) {
-			err70 = fmt.Errorf("%d bytes after the item", len(item)-n69)
+		var v91 Used
+		n92, err93 := decodeHydroUsed(item, &v91)
+		if err93 == nil && n92 != len(item) {
+			err93 = fmt.Errorf("%d bytes after the item", len(item)-n92)
 		}
-		if err70 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 68, paxos.go:138): %w", err70)
+		if err93 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 68, paxos.go:138): %w", err93)
 		}
-		k71 := v68.Key
-		i72, ok73 := nd.n68Index.Get(k71)
-		if ok73 {
-			nd.n68Accs[i72] = v68
+		k94 := v91.Key
+		i95, ok96 := nd.n68Index.Get(k94)
+		if ok96 {
+			nd.n68Accs[i95] = v91
 		} else {
-			i72 = len(nd.n68Accs)
-			if !nd.n68Index.PutDense(k71, i72) {
-				nd.n68Index.Put(k71, i72)
+			i95 = len(nd.n68Accs)
+			if !nd.n68Index.PutDense(k94, i95) {
+				nd.n68Index.Put(k94, i95)
 			}
-			nd.n68Accs = append(nd.n68Accs, v68)
+			nd.n68Accs = append(nd.n68Accs, v91)
 			nd.n68Mark = append(nd.n68Mark, false)
 		}
 		return nil
@@ -1046,10 +1238,10 @@ func (nd *ScalablePaxosProposer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosProposer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i65 := range nd.n68Dirty {
-			nd.n68Mark[i65] = false
-			v66 := nd.n68Accs[i65]
-			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(68), &v66))
+		for _, i88 := range nd.n68Dirty {
+			nd.n68Mark[i88] = false
+			v89 := nd.n68Accs[i88]
+			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(68), &v89))
 		}
 		nd.n68Dirty = nd.n68Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1063,8 +1255,8 @@ func (nd *ScalablePaxosProposer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalablePaxosProposer) hydroSnapshot(add func([]byte)) {
-	for _, v67 := range nd.n68Accs {
-		add(appendHydroUsed(nd.hydroJournal.Record(68), &v67))
+	for _, v90 := range nd.n68Accs {
+		add(appendHydroUsed(nd.hydroJournal.Record(68), &v90))
 	}
 }
 
@@ -1197,8 +1389,14 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		nd.n65Recv = append(nd.n65Recv, v)
 		return nil
 	case 88:
-		var v P1b
-		n, err := decodeHydroP1b(payload, &v)
+		var v struct {
+			For      Ballot                    "hydro:\"key\""
+			Acceptor hydro.MemberID            "hydro:\"key\""
+			Max      Ballot                    "hydro:\"key\""
+			Log      AcceptorLog               "hydro:\"lattice\""
+			Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		}
+		n, err := decodeHydroStructForBallotAcceptorHydroMemberIDMaxBallotLogAcceptorLogSealsLatticesSetUnionUint32(payload, &v)
 		if err != nil {
 			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:167: %w", err)
 		}
@@ -1283,6 +1481,7 @@ type ScalablePaxosAcceptor struct {
 	n77L []Promise
 	n77R []hydro.MemberID
 	// hydro.CrossJoin (node 78, paxos.go:157): the stored sides' items in arrival order.
+	n78L []P2a
 	n78R []view
 	// hydro.LatticeFold (node 81, paxos.go:159): the accumulator, starting at bottom.
 	n81Acc AcceptorLog
@@ -1297,18 +1496,172 @@ type ScalablePaxosAcceptor struct {
 	n86R []hydro.MemberID
 	// hydro.CrossJoin (node 87, paxos.go:166): the stored sides' items in arrival order.
 	n87R []AcceptorLog
+	// hydro.SelfID (node 172, paxos.go:167): whether the member id was emitted.
+	n172Done bool
+	// hydro.CrossJoin (node 173, paxos.go:167): the stored sides' items in arrival order.
+	n173L []P1b
+	n173R []hydro.MemberID
+	// hydro.LatticeFold (node 181, paxos.go:139): the accumulator, starting at bottom.
+	n181Acc Promise
+	// the items that changed the accumulator this tick, to log at its end.
+	n181Changed []Promise
+	// hydro.Timer (node 182, paxos.go:139): the period, the next due time, whether it fired.
+	n182Period time.Duration
+	n182Due    time.Time
+	n182Fired  bool
+	// hydro.SelfID (node 183, paxos.go:139): whether the member id was emitted.
+	n183Done bool
+	// hydro.CrossJoin (node 185, paxos.go:139): the stored sides' items in arrival order.
+	n185L []time.Time
+	n185R []hydro.MemberID
+	// hydro.LatticeFold (node 186, paxos.go:139): the accumulator, starting at bottom.
+	n186Acc Promise
+	// hydro.CrossJoin (node 187, paxos.go:139): the stored sides' items in arrival order.
+	n187L []Promise
+	// hydro.LatticeFold (node 188, paxos.go:139): the accumulator, starting at bottom.
+	n188Acc lattices.Max[uint64]
+	// hydro.CrossJoin (node 191, paxos.go:139): the stored sides' items in arrival order.
+	n191R []bool
+	// hydro.CrossJoin (node 192, paxos.go:139): the stored sides' items in arrival order.
+	n192L []Promise
+	// hydro.LatticeFold (node 195, paxos.go:139): the accumulator, starting at bottom.
+	n195Acc lattices.Max[uint64]
+	// the items that changed the accumulator this tick, to log at its end.
+	n195Changed []lattices.Max[uint64]
+	// hydro.DeferTickLazy (node 196, paxos.go:139): the items of this tick and of the next.
+	n196Now  []lattices.Max[uint64]
+	n196Next []lattices.Max[uint64]
+	// hydro.CrossJoin (node 197, paxos.go:139): the stored sides' items in arrival order.
+	n197L []Promise
+	// hydro.DeferTickLazy (node 200, paxos.go:139): the items of this tick and of the next.
+	n200Now  []Promise
+	n200Next []Promise
+	// hydro.MergeKeyed (node 203, paxos.go:139): the groups in order of first appearance.
+	n203Index hydro.IntIndex[uint64]
+	n203Accs  []struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}
+	// hydro.LatticeFold (node 205, paxos.go:139): the accumulator, starting at bottom.
+	n205Acc lattices.Max[uint64]
+	// hydro.Reduce (node 207, paxos.go:139): the accumulator, once an item arrived.
+	n207Acc struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	n207Have bool
+	// hydro.CrossJoin (node 208, paxos.go:139): the stored sides' items in arrival order.
+	n208L []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	// hydro.DeferTickLazy (node 210, paxos.go:139): the items of this tick and of the next.
+	n210Now []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	n210Next []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	// hydro.CrossJoin (node 211, paxos.go:139): the stored sides' items in arrival order.
+	n211R []lattices.Max[uint64]
+	// hydro.CrossJoin (node 214, paxos.go:139): the stored sides' items in arrival order.
+	n214R []lattices.Max[uint64]
+	// hydro.DeferTickLazy (node 216, paxos.go:139): the items of this tick and of the next.
+	n216Now []struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}
+	n216Next []struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}
+	// hydro.CrossJoin (node 217, paxos.go:139): the stored sides' items in arrival order.
+	n217R []time.Time
+	// hydro.CrossJoin (node 220, paxos.go:139): the stored sides' items in arrival order.
+	n220L []lattices.Max[uint64]
+	// hydro.SelfID (node 224, paxos.go:139): whether the member id was emitted.
+	n224Done bool
+	// hydro.CrossJoin (node 225, paxos.go:139): the stored sides' items in arrival order.
+	n225R []hydro.MemberID
+	// hydro.LatticeFold (node 227, paxos.go:139): the accumulator, starting at bottom.
+	n227Acc lattices.Max[uint64]
+	// the items that changed the accumulator this tick, to log at its end.
+	n227Changed []lattices.Max[uint64]
+	// hydro.LatticeFold (node 229, paxos.go:139): the accumulator, starting at bottom.
+	n229Acc lattices.Max[uint64]
+	// hydro.CrossJoin (node 230, paxos.go:139): the stored sides' items in arrival order.
+	n230L []lattices.Max[uint64]
+	// hydro.CrossJoin (node 234, paxos.go:139): the stored sides' items in arrival order.
+	n234R []bool
+	// hydro.CrossJoin (node 235, paxos.go:139): the stored sides' items in arrival order.
+	n235R []bool
+	// hydro.DeferTickLazy (node 236, paxos.go:139): the items of this tick and of the next.
+	n236Now  []P2a
+	n236Next []P2a
 	// hydro.Broadcast (node 71, paxos.go:139): the items received since the last tick.
 	n71Recv []P1a
 	// hydro.Broadcast (node 73, paxos.go:141): the items received since the last tick.
 	n73Recv []P2a
+	// hydro.Demux (node 201, paxos.go:139): the items received since the last tick.
+	n201Recv []struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}
+	// hydro.Demux (node 222, paxos.go:139): the items received since the last tick.
+	n222Recv []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	// hydro.Demux (node 228, paxos.go:139): the items received since the last tick.
+	n228Recv []lattices.Max[uint64]
 	// h74To77Port1 is the handoff from hydro.SelfID (node 74, paxos.go:152) to hydro.CrossJoin (node 77, paxos.go:154).
 	h74To77Port1 []hydro.MemberID
-	// h73To78Port0 is the handoff from hydro.Broadcast (node 73, paxos.go:141) to hydro.CrossJoin (node 78, paxos.go:157).
-	h73To78Port0 []P2a
 	// h74To86Port1 is the handoff from hydro.SelfID (node 74, paxos.go:152) to hydro.CrossJoin (node 86, paxos.go:166).
 	h74To86Port1 []hydro.MemberID
 	// h86To87Port0 is the handoff from hydro.CrossJoin (node 86, paxos.go:166) to hydro.CrossJoin (node 87, paxos.go:166).
 	h86To87Port0 []P1b
+	// h172To173Port1 is the handoff from hydro.SelfID (node 172, paxos.go:167) to hydro.CrossJoin (node 173, paxos.go:167).
+	h172To173Port1 []hydro.MemberID
+	// h185To187Port1 is the handoff from hydro.CrossJoin (node 185, paxos.go:139) to hydro.CrossJoin (node 187, paxos.go:139).
+	h185To187Port1 []time.Time
+	// h187To191Port0 is the handoff from hydro.CrossJoin (node 187, paxos.go:139) to hydro.CrossJoin (node 191, paxos.go:139).
+	h187To191Port0 []Promise
+	// h186To192Port1 is the handoff from hydro.LatticeFold (node 186, paxos.go:139) to hydro.CrossJoin (node 192, paxos.go:139).
+	h186To192Port1 []Promise
+	// h196To197Port1 is the handoff from hydro.DeferTickLazy (node 196, paxos.go:139) to hydro.CrossJoin (node 197, paxos.go:139).
+	h196To197Port1 []lattices.Max[uint64]
+	// h210To206Port1 is the handoff from hydro.DeferTickLazy (node 210, paxos.go:139) to hydro.Union (node 206, paxos.go:139).
+	h210To206Port1 []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	// h205To208Port1 is the handoff from hydro.LatticeFold (node 205, paxos.go:139) to hydro.CrossJoin (node 208, paxos.go:139).
+	h205To208Port1 []lattices.Max[uint64]
+	// h210To211Port0 is the handoff from hydro.DeferTickLazy (node 210, paxos.go:139) to hydro.CrossJoin (node 211, paxos.go:139).
+	h210To211Port0 []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	// h203To214Port0 is the handoff from hydro.MergeKeyed (node 203, paxos.go:139) to hydro.CrossJoin (node 214, paxos.go:139).
+	h203To214Port0 []struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}
+	// h217To218Port1 is the handoff from hydro.CrossJoin (node 217, paxos.go:139) to hydro.Union (node 218, paxos.go:139).
+	h217To218Port1 []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	// h185To220Port1 is the handoff from hydro.CrossJoin (node 185, paxos.go:139) to hydro.CrossJoin (node 220, paxos.go:139).
+	h185To220Port1 []time.Time
+	// h219To221Port0 is the handoff from hydro.Filter (node 219, paxos.go:139) to hydro.Union (node 221, paxos.go:139).
+	h219To221Port0 []lattices.Max[uint64]
+	// h233To234Port0 is the handoff from hydro.Union (node 233, paxos.go:139) to hydro.CrossJoin (node 234, paxos.go:139).
+	h233To234Port0 []P2a
+	// h233To235Port0 is the handoff from hydro.Union (node 233, paxos.go:139) to hydro.CrossJoin (node 235, paxos.go:139).
+	h233To235Port0 []P2a
 }
 
 // NewScalablePaxosAcceptor returns the node of location "acceptor" with the flow's parameters.
@@ -1321,6 +1674,7 @@ func NewScalablePaxosAcceptor(requests hydro.Input[Request], replies hydro.Outpu
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n85Seen = map[Promise]struct{}{}
+	nd.n182Period = time.Duration(50000000)
 	return nd
 }
 
@@ -1337,126 +1691,725 @@ func (nd *ScalablePaxosAcceptor) Tick() {
 	nd.subgraph2()
 	nd.subgraph3()
 	nd.subgraph4()
+	nd.subgraph5()
+	nd.subgraph6()
+	nd.subgraph7()
+	nd.subgraph8()
+	nd.subgraph9()
+	nd.subgraph10()
+	nd.subgraph11()
+	nd.subgraph12()
+	nd.subgraph13()
+	nd.subgraph14()
+	nd.subgraph15()
+	nd.subgraph16()
+	nd.subgraph17()
+	nd.subgraph18()
 	if !nd.hydroCommit() {
 		return
 	}
 	nd.votes.PutAll(nd.n82Out)
 	nd.n82Out = nd.n82Out[:0]
 	nd.n77L = nd.n77L[:0]
+	clear(nd.n78L)
+	nd.n78L = nd.n78L[:0]
 	nd.n78R = nd.n78R[:0]
 	nd.n86L = nd.n86L[:0]
 	clear(nd.n87R)
 	nd.n87R = nd.n87R[:0]
+	clear(nd.n173L)
+	nd.n173L = nd.n173L[:0]
+	clear(nd.n185L)
+	nd.n185L = nd.n185L[:0]
+	nd.n187L = nd.n187L[:0]
+	var zero188 lattices.Max[uint64]
+	nd.n188Acc = zero188
+	nd.n191R = nd.n191R[:0]
+	nd.n192L = nd.n192L[:0]
+	nd.n196Now, nd.n196Next = nd.n196Next, nd.n196Now[:0]
+	nd.n197L = nd.n197L[:0]
+	nd.n200Now, nd.n200Next = nd.n200Next, nd.n200Now[:0]
+	nd.n203Index.Clear()
+	clear(nd.n203Accs)
+	nd.n203Accs = nd.n203Accs[:0]
+	var zero207 struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	nd.n207Acc, nd.n207Have = zero207, false
+	nd.n208L = nd.n208L[:0]
+	nd.n210Now, nd.n210Next = nd.n210Next, nd.n210Now[:0]
+	nd.n211R = nd.n211R[:0]
+	nd.n214R = nd.n214R[:0]
+	clear(nd.n216Now)
+	nd.n216Now, nd.n216Next = nd.n216Next, nd.n216Now[:0]
+	clear(nd.n217R)
+	nd.n217R = nd.n217R[:0]
+	nd.n220L = nd.n220L[:0]
+	nd.n230L = nd.n230L[:0]
+	nd.n234R = nd.n234R[:0]
+	nd.n235R = nd.n235R[:0]
+	clear(nd.n236Now)
+	nd.n236Now, nd.n236Next = nd.n236Next, nd.n236Now[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Broadcast (71), hydro.Map (75).
 func (nd *ScalablePaxosAcceptor) subgraph0() {
 	for _, v1 := range nd.n71Recv {
 		v2 := promiseOfP1a(v1)
-		if nd.n76Acc.Merge(v2) && nd.hydroJournal.Active() {
-			nd.n76Changed = append(nd.n76Changed, v2)
+		if nd.n181Acc.Merge(v2) && nd.hydroJournal.Active() {
+			nd.n181Changed = append(nd.n181Changed, v2)
 		}
 	}
 	clear(nd.n71Recv)
 	nd.n71Recv = nd.n71Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (73).
+// subgraph1 runs stratum 0: hydro.Broadcast (73), hydro.Union (233), hydro.DeferTickLazy (236).
 func (nd *ScalablePaxosAcceptor) subgraph1() {
 	for _, v3 := range nd.n73Recv {
-		nd.h73To78Port0 = append(nd.h73To78Port0, v3)
+		nd.h233To234Port0 = append(nd.h233To234Port0, v3)
+		nd.h233To235Port0 = append(nd.h233To235Port0, v3)
 	}
 	clear(nd.n73Recv)
 	nd.n73Recv = nd.n73Recv[:0]
+	for _, v4 := range nd.n236Now {
+		nd.h233To234Port0 = append(nd.h233To234Port0, v4)
+		nd.h233To235Port0 = append(nd.h233To235Port0, v4)
+	}
 }
 
 // subgraph2 runs stratum 0: hydro.SelfID (74).
 func (nd *ScalablePaxosAcceptor) subgraph2() {
 	if !nd.n74Done {
 		nd.n74Done = true
-		v4 := nd.hydroMember
-		nd.h74To77Port1 = append(nd.h74To77Port1, v4)
-		nd.h74To86Port1 = append(nd.h74To86Port1, v4)
+		v5 := nd.hydroMember / 2
+		nd.h74To77Port1 = append(nd.h74To77Port1, v5)
+		nd.h74To86Port1 = append(nd.h74To86Port1, v5)
 	}
 }
 
-// subgraph3 runs stratum 1: hydro.LatticeFold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.Map (80), hydro.Sink (82), hydro.Filter (84), hydro.Unique (85), hydro.CrossJoin (86).
+// subgraph3 runs stratum 0: hydro.SelfID (172).
 func (nd *ScalablePaxosAcceptor) subgraph3() {
-	udf21 := /*line paxos.go:159:47*/ func(a answered2) AcceptorLog {
-		p := a.P2b
-		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line scalablepaxos_hydro.go:1388:43*/
-	out18 := nd.n82Out
-	v5 := nd.n76Acc
-	nd.n77L = append(nd.n77L, v5)
-	for _, v6 := range nd.n77R {
-		v7 := viewOf(v5, v6)
-		nd.n78R = append(nd.n78R, v7)
+	if !nd.n172Done {
+		nd.n172Done = true
+		v6 := nd.hydroMember
+		nd.h172To173Port1 = append(nd.h172To173Port1, v6)
 	}
-	if promising(v5) {
-		if _, dup8 := nd.n85Seen[v5]; !dup8 {
-			nd.n85Seen[v5] = struct{}{}
-			nd.n86L = append(nd.n86L, v5)
-			for _, v9 := range nd.n86R {
-				v10 := promisedTo(v5, v9)
-				nd.h86To87Port0 = append(nd.h86To87Port0, v10)
+}
+
+// subgraph4 runs stratum 0: hydro.Timer (182), hydro.SelfID (183), hydro.Filter (184), hydro.CrossJoin (185), hydro.DeferTickLazy (210), hydro.CrossJoin (217).
+func (nd *ScalablePaxosAcceptor) subgraph4() {
+	udf9 := func(t time.Time, _ hydro.MemberID) time.Time { return t }
+	udf12 := func(m hydro.MemberID) bool { return m%2 == 0 }
+	udf17 := func(p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}, _ time.Time) struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	} {
+		return p
+	}
+	if !nd.n182Fired || !nd.hydroNow.Before(nd.n182Due) {
+		nd.n182Fired = true
+		nd.n182Due = nd.hydroNow.Add(nd.n182Period)
+		v7 := nd.hydroNow
+		nd.n185L = append(nd.n185L, v7)
+		for _, v8 := range nd.n185R {
+			v10 := udf9(v7, v8)
+			nd.h185To187Port1 = append(nd.h185To187Port1, v10)
+			nd.n217R = append(nd.n217R, v10)
+			nd.h185To220Port1 = append(nd.h185To220Port1, v10)
+		}
+	}
+	if !nd.n183Done {
+		nd.n183Done = true
+		v11 := nd.hydroMember
+		if udf12(v11) {
+			nd.n185R = append(nd.n185R, v11)
+			for _, v13 := range nd.n185L {
+				v14 := udf9(v13, v11)
+				nd.h185To187Port1 = append(nd.h185To187Port1, v14)
+				nd.n217R = append(nd.n217R, v14)
+				nd.h185To220Port1 = append(nd.h185To220Port1, v14)
 			}
 		}
 	}
-	for _, v11 := range nd.h74To77Port1 {
-		nd.n77R = append(nd.n77R, v11)
-		for _, v12 := range nd.n77L {
-			v13 := viewOf(v12, v11)
-			nd.n78R = append(nd.n78R, v13)
+	nd.h210To206Port1 = append(nd.h210To206Port1, nd.n210Now...)
+	nd.h210To211Port0 = append(nd.h210To211Port0, nd.n210Now...)
+	for _, v15 := range nd.n210Now {
+		for _, v16 := range nd.n217R {
+			v18 := udf17(v15, v16)
+			nd.h217To218Port1 = append(nd.h217To218Port1, v18)
+		}
+	}
+}
+
+// subgraph5 runs stratum 0: hydro.DeferTickLazy (196).
+func (nd *ScalablePaxosAcceptor) subgraph5() {
+	nd.h196To197Port1 = append(nd.h196To197Port1, nd.n196Now...)
+}
+
+// subgraph6 runs stratum 0: hydro.DeferTickLazy (200).
+func (nd *ScalablePaxosAcceptor) subgraph6() {
+	for _, v20 := range nd.n200Now {
+		nd.n186Acc.Merge(v20)
+	}
+}
+
+// subgraph7 runs stratum 0: hydro.Demux (201), hydro.Union (202), hydro.DeferTickLazy (216).
+func (nd *ScalablePaxosAcceptor) subgraph7() {
+	for _, v21 := range nd.n201Recv {
+		k22 := v21.Seq
+		i23, ok24 := nd.n203Index.Get(k22)
+		if !ok24 {
+			i23 = len(nd.n203Accs)
+			if !nd.n203Index.PutDense(k22, i23) {
+				nd.n203Index.Put(k22, i23)
+			}
+			bot25 := v21
+			bot25.Voters = *new(lattices.SetUnion[hydro.MemberID])
+			nd.n203Accs = append(nd.n203Accs, bot25)
+		}
+		nd.n203Accs[i23].Voters.Merge(v21.Voters)
+	}
+	clear(nd.n201Recv)
+	nd.n201Recv = nd.n201Recv[:0]
+	for _, v26 := range nd.n216Now {
+		k27 := v26.Seq
+		i28, ok29 := nd.n203Index.Get(k27)
+		if !ok29 {
+			i28 = len(nd.n203Accs)
+			if !nd.n203Index.PutDense(k27, i28) {
+				nd.n203Index.Put(k27, i28)
+			}
+			bot30 := v26
+			bot30.Voters = *new(lattices.SetUnion[hydro.MemberID])
+			nd.n203Accs = append(nd.n203Accs, bot30)
+		}
+		nd.n203Accs[i28].Voters.Merge(v26.Voters)
+	}
+}
+
+// subgraph8 runs stratum 0: hydro.Demux (222), hydro.Map (223), hydro.SelfID (224), hydro.CrossJoin (225), hydro.Map (226).
+func (nd *ScalablePaxosAcceptor) subgraph8() {
+	udf34 := func(p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}) Promise {
+		return p.Value
+	}
+	udf36 := func(p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}, m hydro.MemberID) (v struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}) {
+		v.Seq = p.Seq
+		v.Voters.Insert(m)
+		return v
+	}
+	udf39 := func(p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}) lattices.Max[uint64] {
+		return lattices.NewMax(p.Seq)
+	}
+	if !nd.n224Done {
+		nd.n224Done = true
+		v31 := nd.hydroMember
+		nd.n225R = append(nd.n225R, v31)
+	}
+	for _, v32 := range nd.n222Recv {
+		v33 := udf34(v32)
+		if nd.n76Acc.Merge(v33) && nd.hydroJournal.Active() {
+			nd.n76Changed = append(nd.n76Changed, v33)
+		}
+		for _, v35 := range nd.n225R {
+			v37 := udf36(v32, v35)
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(nd.hydroBuf[:0], &v37)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, Member: uint64(nd.hydroMember / 2)}, 201, nd.hydroBuf)
+			}
+		}
+		v38 := udf39(v32)
+		if nd.n227Acc.Merge(v38) && nd.hydroJournal.Active() {
+			nd.n227Changed = append(nd.n227Changed, v38)
+		}
+	}
+	clear(nd.n222Recv)
+	nd.n222Recv = nd.n222Recv[:0]
+}
+
+// subgraph9 runs stratum 0: hydro.Demux (228).
+func (nd *ScalablePaxosAcceptor) subgraph9() {
+	for _, v40 := range nd.n228Recv {
+		nd.n229Acc.Merge(v40)
+	}
+	clear(nd.n228Recv)
+	nd.n228Recv = nd.n228Recv[:0]
+}
+
+// subgraph10 runs stratum 1: hydro.LatticeFold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.Map (80), hydro.Sink (82), hydro.Filter (84), hydro.Unique (85), hydro.CrossJoin (86), hydro.LatticeFold (227), hydro.LatticeFold (229), hydro.CrossJoin (230), hydro.Filter (231), hydro.Filter (232), hydro.CrossJoin (234), hydro.CrossJoin (235).
+func (nd *ScalablePaxosAcceptor) subgraph10() {
+	udf50 := /*line paxos.go:159:47*/ func(a answered2) AcceptorLog {
+		p := a.P2b
+		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
+	} /*line scalablepaxos_hydro.go:1960:43*/
+	udf57 := func(have, done lattices.Max[uint64]) bool { return have.LessEq(done) }
+	udf59 := func(ok bool) bool { return ok }
+	udf60 := func(ok bool) bool { return !ok }
+	udf74 := func(x P2a, _ bool) P2a { return x }
+	udf83 := func(x P2a, _ bool) P2a { return x }
+	out47 := nd.n82Out
+	v41 := nd.n76Acc
+	nd.n77L = append(nd.n77L, v41)
+	for _, v42 := range nd.n77R {
+		v43 := viewOf(v41, v42)
+		nd.n78R = append(nd.n78R, v43)
+		for _, v44 := range nd.n78L {
+			v45 := answer(v44, v43)
+			v46 := voteOf(v45)
+			out47 = append(out47, v46)
+			nd.hydroKey = nd.hydroKey[:0]
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v46.Pos)
+			part48 := xxhash.Sum64(nd.hydroKey)
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v46)
+				nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part48, Member: uint64(toProposer(v46))}, 83, nd.hydroBuf)
+			}
+			v49 := udf50(v45)
+			if nd.n81Acc.Merge(v49) && nd.hydroJournal.Active() {
+				nd.n81Changed = append(nd.n81Changed, v49)
+			}
+		}
+	}
+	if promising(v41) {
+		if _, dup51 := nd.n85Seen[v41]; !dup51 {
+			nd.n85Seen[v41] = struct{}{}
+			nd.n86L = append(nd.n86L, v41)
+			for _, v52 := range nd.n86R {
+				v53 := promisedTo(v41, v52)
+				nd.h86To87Port0 = append(nd.h86To87Port0, v53)
+			}
+		}
+	}
+	v54 := nd.n227Acc
+	nd.n230L = append(nd.n230L, v54)
+	v55 := nd.n229Acc
+	for _, v56 := range nd.n230L {
+		v58 := udf57(v56, v55)
+		if udf59(v58) {
+			nd.n234R = append(nd.n234R, v58)
+		}
+		if udf60(v58) {
+			nd.n235R = append(nd.n235R, v58)
+		}
+	}
+	for _, v61 := range nd.h74To77Port1 {
+		nd.n77R = append(nd.n77R, v61)
+		for _, v62 := range nd.n77L {
+			v63 := viewOf(v62, v61)
+			nd.n78R = append(nd.n78R, v63)
+			for _, v64 := range nd.n78L {
+				v65 := answer(v64, v63)
+				v66 := voteOf(v65)
+				out47 = append(out47, v66)
+				nd.hydroKey = nd.hydroKey[:0]
+				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v66.Pos)
+				part67 := xxhash.Sum64(nd.hydroKey)
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v66)
+					nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part67, Member: uint64(toProposer(v66))}, 83, nd.hydroBuf)
+				}
+				v68 := udf50(v65)
+				if nd.n81Acc.Merge(v68) && nd.hydroJournal.Active() {
+					nd.n81Changed = append(nd.n81Changed, v68)
+				}
+			}
 		}
 	}
 	nd.h74To77Port1 = nd.h74To77Port1[:0]
-	for _, v14 := range nd.h73To78Port0 {
-		for _, v15 := range nd.n78R {
-			v16 := answer(v14, v15)
-			v17 := voteOf(v16)
-			out18 = append(out18, v17)
-			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v17.Pos)
-			part19 := xxhash.Sum64(nd.hydroKey)
-			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v17)
-				nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part19, Member: uint64(toProposer(v17))}, 83, nd.hydroBuf)
-			}
-			v20 := udf21(v16)
-			if nd.n81Acc.Merge(v20) && nd.hydroJournal.Active() {
-				nd.n81Changed = append(nd.n81Changed, v20)
-			}
-		}
-	}
-	clear(nd.h73To78Port0)
-	nd.h73To78Port0 = nd.h73To78Port0[:0]
-	for _, v22 := range nd.h74To86Port1 {
-		nd.n86R = append(nd.n86R, v22)
-		for _, v23 := range nd.n86L {
-			v24 := promisedTo(v23, v22)
-			nd.h86To87Port0 = append(nd.h86To87Port0, v24)
+	for _, v69 := range nd.h74To86Port1 {
+		nd.n86R = append(nd.n86R, v69)
+		for _, v70 := range nd.n86L {
+			v71 := promisedTo(v70, v69)
+			nd.h86To87Port0 = append(nd.h86To87Port0, v71)
 		}
 	}
 	nd.h74To86Port1 = nd.h74To86Port1[:0]
-	nd.n82Out = out18
+	for _, v72 := range nd.h233To234Port0 {
+		for _, v73 := range nd.n234R {
+			v75 := udf74(v72, v73)
+			nd.n78L = append(nd.n78L, v75)
+			for _, v76 := range nd.n78R {
+				v77 := answer(v75, v76)
+				v78 := voteOf(v77)
+				out47 = append(out47, v78)
+				nd.hydroKey = nd.hydroKey[:0]
+				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v78.Pos)
+				part79 := xxhash.Sum64(nd.hydroKey)
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v78)
+					nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part79, Member: uint64(toProposer(v78))}, 83, nd.hydroBuf)
+				}
+				v80 := udf50(v77)
+				if nd.n81Acc.Merge(v80) && nd.hydroJournal.Active() {
+					nd.n81Changed = append(nd.n81Changed, v80)
+				}
+			}
+		}
+	}
+	clear(nd.h233To234Port0)
+	nd.h233To234Port0 = nd.h233To234Port0[:0]
+	for _, v81 := range nd.h233To235Port0 {
+		for _, v82 := range nd.n235R {
+			v84 := udf83(v81, v82)
+			nd.n236Next = append(nd.n236Next, v84)
+		}
+	}
+	clear(nd.h233To235Port0)
+	nd.h233To235Port0 = nd.h233To235Port0[:0]
+	nd.n82Out = out47
 }
 
-// subgraph4 runs stratum 2: hydro.LatticeFold (81), hydro.CrossJoin (87).
-func (nd *ScalablePaxosAcceptor) subgraph4() {
-	v25 := nd.n81Acc
-	nd.n87R = append(nd.n87R, v25)
-	for _, v26 := range nd.h86To87Port0 {
-		for _, v27 := range nd.n87R {
-			v28 := withLog(v26, v27)
-			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v28)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v28))}, 88, nd.hydroBuf)
+// subgraph11 runs stratum 1: hydro.LatticeFold (181), hydro.CrossJoin (187).
+func (nd *ScalablePaxosAcceptor) subgraph11() {
+	udf88 := func(v Promise, _ time.Time) Promise { return v.Clone() }
+	v85 := nd.n181Acc
+	nd.n187L = append(nd.n187L, v85)
+	for _, v86 := range nd.h185To187Port1 {
+		for _, v87 := range nd.n187L {
+			v89 := udf88(v87, v86)
+			nd.h187To191Port0 = append(nd.h187To191Port0, v89)
+		}
+	}
+	clear(nd.h185To187Port1)
+	nd.h185To187Port1 = nd.h185To187Port1[:0]
+}
+
+// subgraph12 runs stratum 1: hydro.LatticeFold (186).
+func (nd *ScalablePaxosAcceptor) subgraph12() {
+	v90 := nd.n186Acc
+	nd.h186To192Port1 = append(nd.h186To192Port1, v90)
+}
+
+// subgraph13 runs stratum 1: hydro.MergeKeyed (203), hydro.Map (204), hydro.Filter (219).
+func (nd *ScalablePaxosAcceptor) subgraph13() {
+	udf94 := func(v struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}) (m lattices.Max[uint64]) {
+		if v.Voters.Len() >= 2 {
+			m = lattices.NewMax(v.Seq)
+		}
+		return m
+	}
+	udf95 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
+	for i92 := range nd.n203Accs {
+		v91 := nd.n203Accs[i92]
+		v93 := udf94(v91)
+		nd.n205Acc.Merge(v93)
+		if udf95(v93) {
+			nd.h219To221Port0 = append(nd.h219To221Port0, v93)
+		}
+		nd.h203To214Port0 = append(nd.h203To214Port0, v91)
+	}
+}
+
+// subgraph14 runs stratum 2: hydro.LatticeFold (81), hydro.CrossJoin (87), hydro.CrossJoin (173).
+func (nd *ScalablePaxosAcceptor) subgraph14() {
+	udf101 := func(x P1b, m hydro.MemberID) struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+	} {
+		return struct {
+			For      Ballot                    "hydro:\"key\""
+			Acceptor hydro.MemberID            "hydro:\"key\""
+			Max      Ballot                    "hydro:\"key\""
+			Log      AcceptorLog               "hydro:\"lattice\""
+			Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		}{For: x.For, Acceptor: x.Acceptor, Max: x.Max, Log: x.Log, Seals: lattices.NewSetUnion(uint32(m) % 2)}
+	}
+	udf103 := func(p struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+	}) hydro.MemberID {
+		return toRequester(P1b{For: p.For, Acceptor: p.Acceptor, Max: p.Max, Log: p.Log})
+	}
+	v96 := nd.n81Acc
+	nd.n87R = append(nd.n87R, v96)
+	for _, v97 := range nd.h86To87Port0 {
+		for _, v98 := range nd.n87R {
+			v99 := withLog(v97, v98)
+			nd.n173L = append(nd.n173L, v99)
+			for _, v100 := range nd.n173R {
+				v102 := udf101(v99, v100)
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroStructForBallotAcceptorHydroMemberIDMaxBallotLogAcceptorLogSealsLatticesSetUnionUint32(nd.hydroBuf[:0], &v102)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(udf103(v102))}, 88, nd.hydroBuf)
+				}
 			}
 		}
 	}
 	clear(nd.h86To87Port0)
 	nd.h86To87Port0 = nd.h86To87Port0[:0]
+	for _, v104 := range nd.h172To173Port1 {
+		nd.n173R = append(nd.n173R, v104)
+		for _, v105 := range nd.n173L {
+			v106 := udf101(v105, v104)
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroStructForBallotAcceptorHydroMemberIDMaxBallotLogAcceptorLogSealsLatticesSetUnionUint32(nd.hydroBuf[:0], &v106)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(udf103(v106))}, 88, nd.hydroBuf)
+			}
+		}
+	}
+	nd.h172To173Port1 = nd.h172To173Port1[:0]
+}
+
+// subgraph15 runs stratum 2: hydro.LatticeFold (205), hydro.CrossJoin (211), hydro.Filter (212), hydro.Map (213), hydro.CrossJoin (214), hydro.Filter (215), hydro.CrossJoin (220), hydro.Union (221).
+func (nd *ScalablePaxosAcceptor) subgraph15() {
+	udf110 := func(x struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}, done lattices.Max[uint64]) struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	} {
+		if w, ok := done.Value(); ok && x.Seq <= w {
+			x.Seq = 0
+		}
+		return x
+	}
+	udf112 := func(x struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}) bool {
+		return x.Seq != 0
+	}
+	udf114 := func(p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}) lattices.Max[uint64] {
+		return lattices.NewMax(p.Seq)
+	}
+	udf117 := func(x struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}, done lattices.Max[uint64]) struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	} {
+		if w, ok := done.Value(); ok && x.Seq <= w {
+			x.Seq = 0
+		}
+		x.Voters = x.Voters.Clone()
+		return x
+	}
+	udf119 := func(x struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}) bool {
+		return x.Seq != 0
+	}
+	udf122 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
+	v107 := nd.n205Acc
+	nd.h205To208Port1 = append(nd.h205To208Port1, v107)
+	nd.n211R = append(nd.n211R, v107)
+	nd.n214R = append(nd.n214R, v107)
+	nd.n220L = append(nd.n220L, v107)
+	for _, v108 := range nd.h210To211Port0 {
+		for _, v109 := range nd.n211R {
+			v111 := udf110(v108, v109)
+			if udf112(v111) {
+				v113 := udf114(v111)
+				nd.n188Acc.Merge(v113)
+			}
+		}
+	}
+	nd.h210To211Port0 = nd.h210To211Port0[:0]
+	for _, v115 := range nd.h203To214Port0 {
+		for _, v116 := range nd.n214R {
+			v118 := udf117(v115, v116)
+			if udf119(v118) {
+				nd.n216Next = append(nd.n216Next, v118)
+			}
+		}
+	}
+	clear(nd.h203To214Port0)
+	nd.h203To214Port0 = nd.h203To214Port0[:0]
+	for _, v120 := range nd.h185To220Port1 {
+		for _, v121 := range nd.n220L {
+			v123 := udf122(v121, v120)
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v123)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 228, nd.hydroBuf)
+			}
+		}
+	}
+	clear(nd.h185To220Port1)
+	nd.h185To220Port1 = nd.h185To220Port1[:0]
+	for _, v124 := range nd.h219To221Port0 {
+		if nd.hydroSend != nil {
+			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v124)
+			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 228, nd.hydroBuf)
+		}
+	}
+	nd.h219To221Port0 = nd.h219To221Port0[:0]
+}
+
+// subgraph16 runs stratum 3: hydro.LatticeFold (188), hydro.Map (189), hydro.Filter (190), hydro.CrossJoin (191), hydro.CrossJoin (192), hydro.Filter (193), hydro.Map (194), hydro.CrossJoin (197), hydro.Map (198), hydro.Map (199), hydro.Union (206), hydro.Union (218).
+func (nd *ScalablePaxosAcceptor) subgraph16() {
+	udf127 := func(m lattices.Max[uint64]) bool { _, open := m.Value(); return !open }
+	udf128 := func(ok bool) bool { return ok }
+	udf131 := func(v Promise, _ bool) Promise { return v }
+	udf135 := func(v, last Promise) (x hydro.Indexed[Promise]) {
+		x.Value = v
+		if v.LessEq(last) {
+			x.Index = -1
+		}
+		return x
+	}
+	udf137 := func(x hydro.Indexed[Promise]) bool { return x.Index == 0 }
+	udf139 := func(x hydro.Indexed[Promise]) Promise { return x.Value }
+	udf142 := func(v Promise, last lattices.Max[uint64]) (p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}) {
+		n, _ := last.Value()
+		p.Seq, p.Value = n+1, v
+		return p
+	}
+	udf145 := func(p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}) lattices.Max[uint64] {
+		return lattices.NewMax(p.Seq)
+	}
+	udf147 := func(p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}) Promise {
+		return p.Value
+	}
+	udf148 := func(acc *struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}, p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}) {
+		if p.Seq > acc.Seq {
+			*acc = p
+		}
+	}
+	v125 := nd.n188Acc
+	v126 := udf127(v125)
+	if udf128(v126) {
+		nd.n191R = append(nd.n191R, v126)
+	}
+	for _, v129 := range nd.h187To191Port0 {
+		for _, v130 := range nd.n191R {
+			v132 := udf131(v129, v130)
+			nd.n192L = append(nd.n192L, v132)
+		}
+	}
+	nd.h187To191Port0 = nd.h187To191Port0[:0]
+	for _, v133 := range nd.h186To192Port1 {
+		for _, v134 := range nd.n192L {
+			v136 := udf135(v134, v133)
+			if udf137(v136) {
+				v138 := udf139(v136)
+				nd.n197L = append(nd.n197L, v138)
+			}
+		}
+	}
+	nd.h186To192Port1 = nd.h186To192Port1[:0]
+	for _, v140 := range nd.h196To197Port1 {
+		for _, v141 := range nd.n197L {
+			v143 := udf142(v141, v140)
+			v144 := udf145(v143)
+			if nd.n195Acc.Merge(v144) && nd.hydroJournal.Active() {
+				nd.n195Changed = append(nd.n195Changed, v144)
+			}
+			v146 := udf147(v143)
+			nd.n200Next = append(nd.n200Next, v146)
+			if !nd.n207Have {
+				nd.n207Acc, nd.n207Have = v143, true
+			} else {
+				udf148(&nd.n207Acc, v143)
+			}
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroStructSeqUint64ValuePromise(nd.hydroBuf[:0], &v143)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 222, nd.hydroBuf)
+			}
+		}
+	}
+	nd.h196To197Port1 = nd.h196To197Port1[:0]
+	for _, v149 := range nd.h210To206Port1 {
+		if !nd.n207Have {
+			nd.n207Acc, nd.n207Have = v149, true
+		} else {
+			udf148(&nd.n207Acc, v149)
+		}
+	}
+	nd.h210To206Port1 = nd.h210To206Port1[:0]
+	for _, v150 := range nd.h217To218Port1 {
+		if nd.hydroSend != nil {
+			nd.hydroBuf = appendHydroStructSeqUint64ValuePromise(nd.hydroBuf[:0], &v150)
+			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 222, nd.hydroBuf)
+		}
+	}
+	nd.h217To218Port1 = nd.h217To218Port1[:0]
+}
+
+// subgraph17 runs stratum 4: hydro.LatticeFold (195).
+func (nd *ScalablePaxosAcceptor) subgraph17() {
+	v151 := nd.n195Acc
+	nd.n196Next = append(nd.n196Next, v151)
+}
+
+// subgraph18 runs stratum 4: hydro.Reduce (207), hydro.CrossJoin (208), hydro.Filter (209).
+func (nd *ScalablePaxosAcceptor) subgraph18() {
+	udf155 := func(x struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}, done lattices.Max[uint64]) struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	} {
+		if w, ok := done.Value(); ok && x.Seq <= w {
+			x.Seq = 0
+		}
+		return x
+	}
+	udf157 := func(x struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}) bool {
+		return x.Seq != 0
+	}
+	if nd.n207Have {
+		v152 := nd.n207Acc
+		nd.n208L = append(nd.n208L, v152)
+	}
+	for _, v153 := range nd.h205To208Port1 {
+		for _, v154 := range nd.n208L {
+			v156 := udf155(v154, v153)
+			if udf157(v156) {
+				nd.n210Next = append(nd.n210Next, v156)
+			}
+		}
+	}
+	nd.h205To208Port1 = nd.h205To208Port1[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -1470,26 +2423,59 @@ func (nd *ScalablePaxosAcceptor) Recover(dir durable.FS, opts durable.Options) e
 func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 76:
-		var v31 Promise
-		n32, err33 := decodeHydroPromise(item, &v31)
-		if err33 == nil && n32 != len(item) {
-			err33 = fmt.Errorf("%d bytes after the item", len(item)-n32)
+		var v160 Promise
+		n161, err162 := decodeHydroPromise(item, &v160)
+		if err162 == nil && n161 != len(item) {
+			err162 = fmt.Errorf("%d bytes after the item", len(item)-n161)
 		}
-		if err33 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 76, paxos.go:153): %w", err33)
+		if err162 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 76, paxos.go:153): %w", err162)
 		}
-		nd.n76Acc.Merge(v31)
+		nd.n76Acc.Merge(v160)
 		return nil
 	case 81:
-		var v36 AcceptorLog
-		n37, err38 := decodeHydroAcceptorLog(item, &v36)
-		if err38 == nil && n37 != len(item) {
-			err38 = fmt.Errorf("%d bytes after the item", len(item)-n37)
+		var v165 AcceptorLog
+		n166, err167 := decodeHydroAcceptorLog(item, &v165)
+		if err167 == nil && n166 != len(item) {
+			err167 = fmt.Errorf("%d bytes after the item", len(item)-n166)
 		}
-		if err38 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 81, paxos.go:159): %w", err38)
+		if err167 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 81, paxos.go:159): %w", err167)
 		}
-		nd.n81Acc.Merge(v36)
+		nd.n81Acc.Merge(v165)
+		return nil
+	case 181:
+		var v170 Promise
+		n171, err172 := decodeHydroPromise(item, &v170)
+		if err172 == nil && n171 != len(item) {
+			err172 = fmt.Errorf("%d bytes after the item", len(item)-n171)
+		}
+		if err172 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 181, paxos.go:139): %w", err172)
+		}
+		nd.n181Acc.Merge(v170)
+		return nil
+	case 195:
+		var v175 lattices.Max[uint64]
+		n176, err177 := decodeHydroLatticesMaxUint64(item, &v175)
+		if err177 == nil && n176 != len(item) {
+			err177 = fmt.Errorf("%d bytes after the item", len(item)-n176)
+		}
+		if err177 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 195, paxos.go:139): %w", err177)
+		}
+		nd.n195Acc.Merge(v175)
+		return nil
+	case 227:
+		var v180 lattices.Max[uint64]
+		n181, err182 := decodeHydroLatticesMaxUint64(item, &v180)
+		if err182 == nil && n181 != len(item) {
+			err182 = fmt.Errorf("%d bytes after the item", len(item)-n181)
+		}
+		if err182 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 227, paxos.go:139): %w", err182)
+		}
+		nd.n227Acc.Merge(v180)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -1501,15 +2487,27 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v29 := range nd.n76Changed {
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(76), &v29))
+		for _, v158 := range nd.n76Changed {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(76), &v158))
 		}
 		nd.n76Changed = nd.n76Changed[:0]
-		for _, v34 := range nd.n81Changed {
-			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(81), &v34))
+		for _, v163 := range nd.n81Changed {
+			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(81), &v163))
 		}
 		clear(nd.n81Changed)
 		nd.n81Changed = nd.n81Changed[:0]
+		for _, v168 := range nd.n181Changed {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(181), &v168))
+		}
+		nd.n181Changed = nd.n181Changed[:0]
+		for _, v173 := range nd.n195Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(195), &v173))
+		}
+		nd.n195Changed = nd.n195Changed[:0]
+		for _, v178 := range nd.n227Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(227), &v178))
+		}
+		nd.n227Changed = nd.n227Changed[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1521,12 +2519,21 @@ func (nd *ScalablePaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalablePaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	rec30 := appendHydroPromise(nd.hydroJournal.Record(76), &nd.n76Acc)
-	add(rec30)
-	nd.hydroJournal.Keep(rec30)
-	rec35 := appendHydroAcceptorLog(nd.hydroJournal.Record(81), &nd.n81Acc)
-	add(rec35)
-	nd.hydroJournal.Keep(rec35)
+	rec159 := appendHydroPromise(nd.hydroJournal.Record(76), &nd.n76Acc)
+	add(rec159)
+	nd.hydroJournal.Keep(rec159)
+	rec164 := appendHydroAcceptorLog(nd.hydroJournal.Record(81), &nd.n81Acc)
+	add(rec164)
+	nd.hydroJournal.Keep(rec164)
+	rec169 := appendHydroPromise(nd.hydroJournal.Record(181), &nd.n181Acc)
+	add(rec169)
+	nd.hydroJournal.Keep(rec169)
+	rec174 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(195), &nd.n195Acc)
+	add(rec174)
+	nd.hydroJournal.Keep(rec174)
+	rec179 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(227), &nd.n227Acc)
+	add(rec179)
+	nd.hydroJournal.Keep(rec179)
 }
 
 // Err returns the error that stopped the node: a failed commit of its log.
@@ -1556,8 +2563,11 @@ func (nd *ScalablePaxosAcceptor) Advance(d time.Duration) { nd.hydroNow = nd.hyd
 // Now returns the node's clock.
 func (nd *ScalablePaxosAcceptor) Now() time.Time { return nd.hydroNow }
 
-// NextTimer reports that the node has no timers.
-func (nd *ScalablePaxosAcceptor) NextTimer() (time.Time, bool) { return time.Time{}, false }
+// NextTimer returns the node-clock time at which the next timer is due.
+func (nd *ScalablePaxosAcceptor) NextTimer() (time.Time, bool) {
+	next := nd.n182Due
+	return next, true
+}
 
 // SetMember sets the member's number within its location, which SelfID
 // emits in the first tick; a process's only member is 0, the default. Call
@@ -1604,6 +2614,45 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		}
 		nd.n73Recv = append(nd.n73Recv, v)
 		return nil
+	case 201:
+		var v struct {
+			Seq    uint64                            "hydro:\"key\""
+			Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+		}
+		n, err := decodeHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
+		}
+		nd.n201Recv = append(nd.n201Recv, v)
+		return nil
+	case 222:
+		var v struct {
+			Seq   uint64 "hydro:\"key\""
+			Value Promise
+		}
+		n, err := decodeHydroStructSeqUint64ValuePromise(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
+		}
+		nd.n222Recv = append(nd.n222Recv, v)
+		return nil
+	case 228:
+		var v lattices.Max[uint64]
+		n, err := decodeHydroLatticesMaxUint64(payload, &v)
+		if err != nil {
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %w", err)
+		}
+		if n != len(payload) {
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
+		}
+		nd.n228Recv = append(nd.n228Recv, v)
+		return nil
 	}
 	return fmt.Errorf("flow ScalablePaxos, location acceptor: no network operator has tag %d", tag)
 }
@@ -1611,23 +2660,31 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalablePaxosAcceptor) Pending() bool {
-	return len(nd.n71Recv) > 0 || len(nd.n73Recv) > 0
+	return len(nd.n71Recv) > 0 || len(nd.n73Recv) > 0 || len(nd.n201Recv) > 0 || len(nd.n222Recv) > 0 || len(nd.n228Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
-// may have items, and again while work is pending.
+// may have items or a timer is due, and again while work is pending. Before
+// every tick it sets the node's clock to the wall clock.
 func (nd *ScalablePaxosAcceptor) Run(ctx context.Context) error {
+	wake := time.NewTimer(0)
+	defer wake.Stop()
 	for {
+		nd.SetNow(time.Now())
 		nd.Tick()
 		for nd.Pending() {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			nd.SetNow(time.Now())
 			nd.Tick()
 		}
+		next, _ := nd.NextTimer()
+		wake.Reset(max(0, next.Sub(time.Now())))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-wake.C:
 		}
 	}
 }
@@ -1815,7 +2872,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:193:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:1818:97*/
+	nd.n113Period = /*line paxos.go:193:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:2875:97*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -1961,14 +3018,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1964:45*/
+			} /*line scalablepaxos_hydro.go:3021:45*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:1971:45*/
+			} /*line scalablepaxos_hydro.go:3028:45*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -1981,14 +3038,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:1984:45*/
+			} /*line scalablepaxos_hydro.go:3041:45*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:1991:45*/
+			} /*line scalablepaxos_hydro.go:3048:45*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -2002,7 +3059,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2005:45*/
+			} /*line scalablepaxos_hydro.go:3062:45*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -2029,7 +3086,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2032:45*/
+			} /*line scalablepaxos_hydro.go:3089:45*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -2094,7 +3151,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:2097:45*/
+			} /*line scalablepaxos_hydro.go:3154:45*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -2119,7 +3176,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:2122:45*/
+			} /*line scalablepaxos_hydro.go:3179:45*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -2146,7 +3203,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:2149:45*/
+			} /*line scalablepaxos_hydro.go:3206:45*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -2191,7 +3248,7 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line scalablepaxos_hydro.go:2194:45*/
+			} /*line scalablepaxos_hydro.go:3251:45*/
 		}
 	}
 	nd.n103Acc = acc69
@@ -2215,7 +3272,7 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 				kv := v74
 				/*line replica.go:345:34*/ {
 					acc75 = append(acc75, kv)
-				} /*line scalablepaxos_hydro.go:2218:46*/
+				} /*line scalablepaxos_hydro.go:3275:46*/
 			}
 		}
 	}
@@ -2241,7 +3298,7 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 				s := v80
 				/*line replica.go:351:48*/ {
 					acc81 = append(acc81, s)
-				} /*line scalablepaxos_hydro.go:2244:46*/
+				} /*line scalablepaxos_hydro.go:3301:46*/
 			}
 		}
 	}
@@ -2275,7 +3332,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 	udf98 := /*line paxos.go:187:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:2278:43*/
+	} /*line scalablepaxos_hydro.go:3335:43*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -2358,7 +3415,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:2361:46*/
+				} /*line scalablepaxos_hydro.go:3418:46*/
 			}
 		}
 	}
@@ -2402,7 +3459,7 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 				c := v123
 				/*line replica.go:58:41*/ {
 					acc124 = append(acc124, c)
-				} /*line scalablepaxos_hydro.go:2405:46*/
+				} /*line scalablepaxos_hydro.go:3462:46*/
 			}
 		}
 	}
@@ -2442,7 +3499,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc135 = map[string]Cell{}
 									}
 									(acc135)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:2445:50*/
+								} /*line scalablepaxos_hydro.go:3502:50*/
 							}
 						}
 					}
@@ -2455,7 +3512,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2458:46*/
+				} /*line scalablepaxos_hydro.go:3515:46*/
 			}
 			{
 				r, emit := v128, func(v136 SessionProbe) {
@@ -2471,7 +3528,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc142 = map[uint64]SessionLattice{}
 									}
 									(acc142)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:2474:50*/
+								} /*line scalablepaxos_hydro.go:3531:50*/
 							}
 						}
 					}
@@ -2484,7 +3541,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:2487:46*/
+				} /*line scalablepaxos_hydro.go:3544:46*/
 			}
 			nd.h127To138Port0 = append(nd.h127To138Port0, v128)
 			nd.n168R = append(nd.n168R, v128)
@@ -2560,7 +3617,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2563:47*/
+					} /*line scalablepaxos_hydro.go:3620:47*/
 				}
 				{
 					x, emit := v159, func(v162 Session) {
@@ -2570,7 +3627,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2573:47*/
+					} /*line scalablepaxos_hydro.go:3630:47*/
 				}
 				{
 					x, emit := v159, func(v163 Commit) {
@@ -2580,7 +3637,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2583:47*/
+					} /*line scalablepaxos_hydro.go:3640:47*/
 				}
 				{
 					x, emit := v159, func(v164 Answer) {
@@ -2590,7 +3647,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2593:47*/
+					} /*line scalablepaxos_hydro.go:3650:47*/
 				}
 			}
 		}
@@ -2616,7 +3673,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:2619:49*/
+							} /*line scalablepaxos_hydro.go:3676:49*/
 						}
 						{
 							x, emit := v172, func(v175 Session) {
@@ -2626,7 +3683,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:2629:49*/
+							} /*line scalablepaxos_hydro.go:3686:49*/
 						}
 						{
 							x, emit := v172, func(v176 Commit) {
@@ -2636,7 +3693,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:2639:49*/
+							} /*line scalablepaxos_hydro.go:3696:49*/
 						}
 						{
 							x, emit := v172, func(v177 Answer) {
@@ -2646,7 +3703,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:2649:49*/
+							} /*line scalablepaxos_hydro.go:3706:49*/
 						}
 					}
 				}
@@ -2671,7 +3728,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:2674:47*/
+					} /*line scalablepaxos_hydro.go:3731:47*/
 				}
 				{
 					x, emit := v181, func(v184 Session) {
@@ -2681,7 +3738,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:2684:47*/
+					} /*line scalablepaxos_hydro.go:3741:47*/
 				}
 				{
 					x, emit := v181, func(v185 Commit) {
@@ -2691,7 +3748,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:2694:47*/
+					} /*line scalablepaxos_hydro.go:3751:47*/
 				}
 				{
 					x, emit := v181, func(v186 Answer) {
@@ -2701,7 +3758,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:2704:47*/
+					} /*line scalablepaxos_hydro.go:3761:47*/
 				}
 			}
 		}
@@ -3020,9 +4077,12 @@ func (nd *ScalablePaxosP2aproxy) Tick() {
 // subgraph0 runs stratum 0: hydro.Send (171).
 func (nd *ScalablePaxosP2aproxy) subgraph0() {
 	for _, v1 := range nd.n171Recv {
+		nd.hydroKey = nd.hydroKey[:0]
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v1.Slot)
+		part2 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v1)
-			nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 73, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, Part: part2, All: true}, 73, nd.hydroBuf)
 		}
 	}
 	clear(nd.n171Recv)
@@ -3170,10 +4230,10 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
 	udf5 := /*line paxos.go:113:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:3173:43*/
+	} /*line scalablepaxos_hydro.go:4233:43*/
 	udf11 := /*line paxos.go:116:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:3176:43*/
+	} /*line scalablepaxos_hydro.go:4236:43*/
 	for _, v1 := range nd.n83Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)
@@ -3215,7 +4275,7 @@ func (nd *ScalablePaxosP2bproxy) subgraph1() {
 	if !nd.n46Done {
 		nd.n46Done = true
 		if nd.n46Size > 0 {
-			v12 := nd.n46Size
+			v12 := max(nd.n46Size/2, 1)
 			nd.h46To47Port1 = append(nd.h46To47Port1, v12)
 		}
 	}

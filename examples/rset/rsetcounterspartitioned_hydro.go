@@ -720,6 +720,8 @@ type RSetCountersPartitionedReplica struct {
 	n33Out []Ack
 	// hydro.LatticeFold (node 52, counters.go:39): the accumulator, starting at bottom.
 	n52Acc lattices.Max[uint64]
+	// the items that changed the accumulator this tick, to log at its end.
+	n52Changed []lattices.Max[uint64]
 	// hydro.Timer (node 53, counters.go:39): the period, the next due time, whether it fired.
 	n53Period time.Duration
 	n53Due    time.Time
@@ -735,133 +737,144 @@ type RSetCountersPartitionedReplica struct {
 	n58L []lattices.Max[uint64]
 	// hydro.LatticeFold (node 59, counters.go:39): the accumulator, starting at bottom.
 	n59Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 60, counters.go:39): the stored sides' items in arrival order.
-	n60R []lattices.Max[uint64]
 	// hydro.CrossJoin (node 62, counters.go:39): the stored sides' items in arrival order.
 	n62R []bool
 	// hydro.CrossJoin (node 63, counters.go:39): the stored sides' items in arrival order.
 	n63L []lattices.Max[uint64]
-	// hydro.Enumerate (node 66, counters.go:39): the next item's index.
-	n66Next int
-	// hydro.DeferTickLazy (node 68, counters.go:39): the items of this tick and of the next.
-	n68Now  []lattices.Max[uint64]
-	n68Next []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 70, counters.go:39): the items of this tick and of the next.
-	n70Now  []lattices.Max[uint64]
-	n70Next []lattices.Max[uint64]
-	// hydro.MergeKeyed (node 73, counters.go:39): the groups in order of first appearance.
-	n73Index hydro.IntIndex[uint64]
-	n73Accs  []struct {
+	// hydro.LatticeFold (node 66, counters.go:39): the accumulator, starting at bottom.
+	n66Acc lattices.Max[uint64]
+	// the items that changed the accumulator this tick, to log at its end.
+	n66Changed []lattices.Max[uint64]
+	// hydro.DeferTickLazy (node 67, counters.go:39): the items of this tick and of the next.
+	n67Now  []lattices.Max[uint64]
+	n67Next []lattices.Max[uint64]
+	// hydro.CrossJoin (node 68, counters.go:39): the stored sides' items in arrival order.
+	n68L []lattices.Max[uint64]
+	// hydro.DeferTickLazy (node 71, counters.go:39): the items of this tick and of the next.
+	n71Now  []lattices.Max[uint64]
+	n71Next []lattices.Max[uint64]
+	// hydro.MergeKeyed (node 74, counters.go:39): the groups in order of first appearance.
+	n74Index hydro.IntIndex[uint64]
+	n74Accs  []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.LatticeFold (node 75, counters.go:39): the accumulator, starting at bottom.
-	n75Acc lattices.Max[uint64]
-	// hydro.Reduce (node 77, counters.go:39): the accumulator, once an item arrived.
-	n77Acc struct {
+	// hydro.LatticeFold (node 76, counters.go:39): the accumulator, starting at bottom.
+	n76Acc lattices.Max[uint64]
+	// hydro.Reduce (node 78, counters.go:39): the accumulator, once an item arrived.
+	n78Acc struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	n77Have bool
-	// hydro.CrossJoin (node 78, counters.go:39): the stored sides' items in arrival order.
-	n78L []struct {
+	n78Have bool
+	// hydro.CrossJoin (node 79, counters.go:39): the stored sides' items in arrival order.
+	n79L []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// hydro.DeferTickLazy (node 80, counters.go:39): the items of this tick and of the next.
-	n80Now []struct {
+	// hydro.DeferTickLazy (node 81, counters.go:39): the items of this tick and of the next.
+	n81Now []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	n80Next []struct {
+	n81Next []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// hydro.CrossJoin (node 81, counters.go:39): the stored sides' items in arrival order.
-	n81R []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 83, counters.go:39): the items of this tick and of the next.
-	n83Now []struct {
+	// hydro.CrossJoin (node 82, counters.go:39): the stored sides' items in arrival order.
+	n82R []lattices.Max[uint64]
+	// hydro.CrossJoin (node 85, counters.go:39): the stored sides' items in arrival order.
+	n85R []lattices.Max[uint64]
+	// hydro.DeferTickLazy (node 87, counters.go:39): the items of this tick and of the next.
+	n87Now []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	n83Next []struct {
+	n87Next []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.CrossJoin (node 84, counters.go:39): the stored sides' items in arrival order.
-	n84R []time.Time
-	// hydro.CrossJoin (node 87, counters.go:39): the stored sides' items in arrival order.
-	n87L []lattices.Max[uint64]
-	// hydro.SelfID (node 91, counters.go:39): whether the member id was emitted.
-	n91Done bool
-	// hydro.CrossJoin (node 92, counters.go:39): the stored sides' items in arrival order.
-	n92R []hydro.MemberID
-	// hydro.LatticeFold (node 94, counters.go:39): the accumulator, starting at bottom.
-	n94Acc lattices.Max[uint64]
-	// hydro.LatticeFold (node 96, counters.go:39): the accumulator, starting at bottom.
-	n96Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 97, counters.go:39): the stored sides' items in arrival order.
-	n97L []lattices.Max[uint64]
+	// hydro.CrossJoin (node 88, counters.go:39): the stored sides' items in arrival order.
+	n88R []time.Time
+	// hydro.CrossJoin (node 91, counters.go:39): the stored sides' items in arrival order.
+	n91L []lattices.Max[uint64]
+	// hydro.SelfID (node 95, counters.go:39): whether the member id was emitted.
+	n95Done bool
+	// hydro.CrossJoin (node 96, counters.go:39): the stored sides' items in arrival order.
+	n96R []hydro.MemberID
+	// hydro.LatticeFold (node 98, counters.go:39): the accumulator, starting at bottom.
+	n98Acc lattices.Max[uint64]
+	// the items that changed the accumulator this tick, to log at its end.
+	n98Changed []lattices.Max[uint64]
+	// hydro.LatticeFold (node 100, counters.go:39): the accumulator, starting at bottom.
+	n100Acc lattices.Max[uint64]
 	// hydro.CrossJoin (node 101, counters.go:39): the stored sides' items in arrival order.
-	n101R []bool
-	// hydro.CrossJoin (node 102, counters.go:39): the stored sides' items in arrival order.
-	n102R []bool
-	// hydro.DeferTickLazy (node 103, counters.go:39): the items of this tick and of the next.
-	n103Now  []Command
-	n103Next []Command
+	n101L []lattices.Max[uint64]
+	// hydro.CrossJoin (node 105, counters.go:39): the stored sides' items in arrival order.
+	n105R []bool
+	// hydro.CrossJoin (node 106, counters.go:39): the stored sides' items in arrival order.
+	n106R []bool
+	// hydro.DeferTickLazy (node 107, counters.go:39): the items of this tick and of the next.
+	n107Now  []Command
+	n107Next []Command
 	// hydro.Broadcast (node 16, counters.go:36): the items received since the last tick.
 	n16Recv []Command
 	// hydro.Broadcast (node 20, counters.go:39): the items received since the last tick.
 	n20Recv []uint64
 	// hydro.Broadcast (node 24, counters.go:44): the items received since the last tick.
 	n24Recv []uint64
-	// hydro.Demux (node 71, counters.go:39): the items received since the last tick.
-	n71Recv []struct {
+	// hydro.Demux (node 72, counters.go:39): the items received since the last tick.
+	n72Recv []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.Demux (node 89, counters.go:39): the items received since the last tick.
-	n89Recv []struct {
+	// hydro.Demux (node 93, counters.go:39): the items received since the last tick.
+	n93Recv []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// hydro.Demux (node 95, counters.go:39): the items received since the last tick.
-	n95Recv []lattices.Max[uint64]
+	// hydro.Demux (node 99, counters.go:39): the items received since the last tick.
+	n99Recv []lattices.Max[uint64]
 	// h30To31Port1 is the handoff from hydro.SelfID (node 30, counters.go:49) to hydro.CrossJoin (node 31, counters.go:49).
 	h30To31Port1 []hydro.MemberID
 	// h56To58Port1 is the handoff from hydro.CrossJoin (node 56, counters.go:39) to hydro.CrossJoin (node 58, counters.go:39).
 	h56To58Port1 []time.Time
-	// h59To60Port0 is the handoff from hydro.LatticeFold (node 59, counters.go:39) to hydro.CrossJoin (node 60, counters.go:39).
-	h59To60Port0 []lattices.Max[uint64]
 	// h58To62Port0 is the handoff from hydro.CrossJoin (node 58, counters.go:39) to hydro.CrossJoin (node 62, counters.go:39).
 	h58To62Port0 []lattices.Max[uint64]
 	// h57To63Port1 is the handoff from hydro.LatticeFold (node 57, counters.go:39) to hydro.CrossJoin (node 63, counters.go:39).
 	h57To63Port1 []lattices.Max[uint64]
-	// h80To76Port1 is the handoff from hydro.DeferTickLazy (node 80, counters.go:39) to hydro.Union (node 76, counters.go:39).
-	h80To76Port1 []struct {
+	// h67To68Port1 is the handoff from hydro.DeferTickLazy (node 67, counters.go:39) to hydro.CrossJoin (node 68, counters.go:39).
+	h67To68Port1 []lattices.Max[uint64]
+	// h81To77Port1 is the handoff from hydro.DeferTickLazy (node 81, counters.go:39) to hydro.Union (node 77, counters.go:39).
+	h81To77Port1 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// h75To78Port1 is the handoff from hydro.LatticeFold (node 75, counters.go:39) to hydro.CrossJoin (node 78, counters.go:39).
-	h75To78Port1 []lattices.Max[uint64]
-	// h73To81Port0 is the handoff from hydro.MergeKeyed (node 73, counters.go:39) to hydro.CrossJoin (node 81, counters.go:39).
-	h73To81Port0 []struct {
+	// h76To79Port1 is the handoff from hydro.LatticeFold (node 76, counters.go:39) to hydro.CrossJoin (node 79, counters.go:39).
+	h76To79Port1 []lattices.Max[uint64]
+	// h81To82Port0 is the handoff from hydro.DeferTickLazy (node 81, counters.go:39) to hydro.CrossJoin (node 82, counters.go:39).
+	h81To82Port0 []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}
+	// h74To85Port0 is the handoff from hydro.MergeKeyed (node 74, counters.go:39) to hydro.CrossJoin (node 85, counters.go:39).
+	h74To85Port0 []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// h84To85Port1 is the handoff from hydro.CrossJoin (node 84, counters.go:39) to hydro.Union (node 85, counters.go:39).
-	h84To85Port1 []struct {
+	// h88To89Port1 is the handoff from hydro.CrossJoin (node 88, counters.go:39) to hydro.Union (node 89, counters.go:39).
+	h88To89Port1 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// h56To87Port1 is the handoff from hydro.CrossJoin (node 56, counters.go:39) to hydro.CrossJoin (node 87, counters.go:39).
-	h56To87Port1 []time.Time
-	// h86To88Port0 is the handoff from hydro.Filter (node 86, counters.go:39) to hydro.Union (node 88, counters.go:39).
-	h86To88Port0 []lattices.Max[uint64]
-	// h100To101Port0 is the handoff from hydro.Union (node 100, counters.go:39) to hydro.CrossJoin (node 101, counters.go:39).
-	h100To101Port0 []Command
-	// h100To102Port0 is the handoff from hydro.Union (node 100, counters.go:39) to hydro.CrossJoin (node 102, counters.go:39).
-	h100To102Port0 []Command
+	// h56To91Port1 is the handoff from hydro.CrossJoin (node 56, counters.go:39) to hydro.CrossJoin (node 91, counters.go:39).
+	h56To91Port1 []time.Time
+	// h90To92Port0 is the handoff from hydro.Filter (node 90, counters.go:39) to hydro.Union (node 92, counters.go:39).
+	h90To92Port0 []lattices.Max[uint64]
+	// h104To105Port0 is the handoff from hydro.Union (node 104, counters.go:39) to hydro.CrossJoin (node 105, counters.go:39).
+	h104To105Port0 []Command
+	// h104To106Port0 is the handoff from hydro.Union (node 104, counters.go:39) to hydro.CrossJoin (node 106, counters.go:39).
+	h104To106Port0 []Command
 }
 
 // NewRSetCountersPartitionedReplica returns the node of location "replica" with the flow's parameters.
@@ -899,6 +912,7 @@ func (nd *RSetCountersPartitionedReplica) Tick() {
 	nd.subgraph13()
 	nd.subgraph14()
 	nd.subgraph15()
+	nd.subgraph16()
 	if !nd.hydroCommit() {
 		return
 	}
@@ -911,45 +925,48 @@ func (nd *RSetCountersPartitionedReplica) Tick() {
 	clear(nd.n56L)
 	nd.n56L = nd.n56L[:0]
 	nd.n58L = nd.n58L[:0]
-	nd.n60R = nd.n60R[:0]
+	var zero59 lattices.Max[uint64]
+	nd.n59Acc = zero59
 	nd.n62R = nd.n62R[:0]
 	nd.n63L = nd.n63L[:0]
-	nd.n68Now, nd.n68Next = nd.n68Next, nd.n68Now[:0]
-	nd.n70Now, nd.n70Next = nd.n70Next, nd.n70Now[:0]
-	nd.n73Index.Clear()
-	clear(nd.n73Accs)
-	nd.n73Accs = nd.n73Accs[:0]
-	var zero77 struct {
+	nd.n67Now, nd.n67Next = nd.n67Next, nd.n67Now[:0]
+	nd.n68L = nd.n68L[:0]
+	nd.n71Now, nd.n71Next = nd.n71Next, nd.n71Now[:0]
+	nd.n74Index.Clear()
+	clear(nd.n74Accs)
+	nd.n74Accs = nd.n74Accs[:0]
+	var zero78 struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	nd.n77Acc, nd.n77Have = zero77, false
-	nd.n78L = nd.n78L[:0]
-	nd.n80Now, nd.n80Next = nd.n80Next, nd.n80Now[:0]
-	nd.n81R = nd.n81R[:0]
-	clear(nd.n83Now)
-	nd.n83Now, nd.n83Next = nd.n83Next, nd.n83Now[:0]
-	clear(nd.n84R)
-	nd.n84R = nd.n84R[:0]
-	nd.n87L = nd.n87L[:0]
-	nd.n97L = nd.n97L[:0]
-	nd.n101R = nd.n101R[:0]
-	nd.n102R = nd.n102R[:0]
-	clear(nd.n103Now)
-	nd.n103Now, nd.n103Next = nd.n103Next, nd.n103Now[:0]
+	nd.n78Acc, nd.n78Have = zero78, false
+	nd.n79L = nd.n79L[:0]
+	nd.n81Now, nd.n81Next = nd.n81Next, nd.n81Now[:0]
+	nd.n82R = nd.n82R[:0]
+	nd.n85R = nd.n85R[:0]
+	clear(nd.n87Now)
+	nd.n87Now, nd.n87Next = nd.n87Next, nd.n87Now[:0]
+	clear(nd.n88R)
+	nd.n88R = nd.n88R[:0]
+	nd.n91L = nd.n91L[:0]
+	nd.n101L = nd.n101L[:0]
+	nd.n105R = nd.n105R[:0]
+	nd.n106R = nd.n106R[:0]
+	clear(nd.n107Now)
+	nd.n107Now, nd.n107Next = nd.n107Next, nd.n107Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (16), hydro.Union (100), hydro.DeferTickLazy (103).
+// subgraph0 runs stratum 0: hydro.Broadcast (16), hydro.Union (104), hydro.DeferTickLazy (107).
 func (nd *RSetCountersPartitionedReplica) subgraph0() {
 	for _, v1 := range nd.n16Recv {
-		nd.h100To101Port0 = append(nd.h100To101Port0, v1)
-		nd.h100To102Port0 = append(nd.h100To102Port0, v1)
+		nd.h104To105Port0 = append(nd.h104To105Port0, v1)
+		nd.h104To106Port0 = append(nd.h104To106Port0, v1)
 	}
 	clear(nd.n16Recv)
 	nd.n16Recv = nd.n16Recv[:0]
-	for _, v2 := range nd.n103Now {
-		nd.h100To101Port0 = append(nd.h100To101Port0, v2)
-		nd.h100To102Port0 = append(nd.h100To102Port0, v2)
+	for _, v2 := range nd.n107Now {
+		nd.h104To105Port0 = append(nd.h104To105Port0, v2)
+		nd.h104To106Port0 = append(nd.h104To106Port0, v2)
 	}
 }
 
@@ -957,13 +974,17 @@ func (nd *RSetCountersPartitionedReplica) subgraph0() {
 func (nd *RSetCountersPartitionedReplica) subgraph1() {
 	for _, v3 := range nd.n20Recv {
 		v4 := maxOf(v3)
-		nd.n52Acc.Merge(v4)
+		if nd.n52Acc.Merge(v4) && nd.hydroJournal.Active() {
+			nd.n52Changed = append(nd.n52Changed, v4)
+		}
 	}
 	clear(nd.n20Recv)
 	nd.n20Recv = nd.n20Recv[:0]
 	for _, v5 := range nd.n24Recv {
 		v6 := maxOf(v5)
-		nd.n52Acc.Merge(v6)
+		if nd.n52Acc.Merge(v6) && nd.hydroJournal.Active() {
+			nd.n52Changed = append(nd.n52Changed, v6)
+		}
 	}
 	clear(nd.n24Recv)
 	nd.n24Recv = nd.n24Recv[:0]
@@ -978,7 +999,7 @@ func (nd *RSetCountersPartitionedReplica) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Timer (53), hydro.SelfID (54), hydro.Filter (55), hydro.CrossJoin (56), hydro.DeferTickLazy (80), hydro.CrossJoin (84).
+// subgraph3 runs stratum 0: hydro.Timer (53), hydro.SelfID (54), hydro.Filter (55), hydro.CrossJoin (56), hydro.DeferTickLazy (81), hydro.CrossJoin (88).
 func (nd *RSetCountersPartitionedReplica) subgraph3() {
 	udf10 := func(t time.Time, _ hydro.MemberID) time.Time { return t }
 	udf13 := func(m hydro.MemberID) bool { return m%2 == 0 }
@@ -999,8 +1020,8 @@ func (nd *RSetCountersPartitionedReplica) subgraph3() {
 		for _, v9 := range nd.n56R {
 			v11 := udf10(v8, v9)
 			nd.h56To58Port1 = append(nd.h56To58Port1, v11)
-			nd.n84R = append(nd.n84R, v11)
-			nd.h56To87Port1 = append(nd.h56To87Port1, v11)
+			nd.n88R = append(nd.n88R, v11)
+			nd.h56To91Port1 = append(nd.h56To91Port1, v11)
 		}
 	}
 	if !nd.n54Done {
@@ -1011,69 +1032,68 @@ func (nd *RSetCountersPartitionedReplica) subgraph3() {
 			for _, v14 := range nd.n56L {
 				v15 := udf10(v14, v12)
 				nd.h56To58Port1 = append(nd.h56To58Port1, v15)
-				nd.n84R = append(nd.n84R, v15)
-				nd.h56To87Port1 = append(nd.h56To87Port1, v15)
+				nd.n88R = append(nd.n88R, v15)
+				nd.h56To91Port1 = append(nd.h56To91Port1, v15)
 			}
 		}
 	}
-	nd.h80To76Port1 = append(nd.h80To76Port1, nd.n80Now...)
-	for _, v16 := range nd.n80Now {
-		for _, v17 := range nd.n84R {
+	nd.h81To77Port1 = append(nd.h81To77Port1, nd.n81Now...)
+	nd.h81To82Port0 = append(nd.h81To82Port0, nd.n81Now...)
+	for _, v16 := range nd.n81Now {
+		for _, v17 := range nd.n88R {
 			v19 := udf18(v16, v17)
-			nd.h84To85Port1 = append(nd.h84To85Port1, v19)
+			nd.h88To89Port1 = append(nd.h88To89Port1, v19)
 		}
 	}
 }
 
-// subgraph4 runs stratum 0: hydro.DeferTickLazy (68).
+// subgraph4 runs stratum 0: hydro.DeferTickLazy (67).
 func (nd *RSetCountersPartitionedReplica) subgraph4() {
-	for _, v20 := range nd.n68Now {
-		nd.n57Acc.Merge(v20)
-	}
+	nd.h67To68Port1 = append(nd.h67To68Port1, nd.n67Now...)
 }
 
-// subgraph5 runs stratum 0: hydro.DeferTickLazy (70).
+// subgraph5 runs stratum 0: hydro.DeferTickLazy (71).
 func (nd *RSetCountersPartitionedReplica) subgraph5() {
-	for _, v21 := range nd.n70Now {
-		nd.n59Acc.Merge(v21)
+	for _, v21 := range nd.n71Now {
+		nd.n57Acc.Merge(v21)
 	}
 }
 
-// subgraph6 runs stratum 0: hydro.Demux (71), hydro.Union (72), hydro.DeferTickLazy (83).
+// subgraph6 runs stratum 0: hydro.Demux (72), hydro.Union (73), hydro.DeferTickLazy (87).
 func (nd *RSetCountersPartitionedReplica) subgraph6() {
-	for _, v22 := range nd.n71Recv {
+	for _, v22 := range nd.n72Recv {
 		k23 := v22.Seq
-		i24, ok25 := nd.n73Index.Get(k23)
+		i24, ok25 := nd.n74Index.Get(k23)
 		if !ok25 {
-			i24 = len(nd.n73Accs)
-			if !nd.n73Index.PutDense(k23, i24) {
-				nd.n73Index.Put(k23, i24)
+			i24 = len(nd.n74Accs)
+			if !nd.n74Index.PutDense(k23, i24) {
+				nd.n74Index.Put(k23, i24)
 			}
 			bot26 := v22
 			bot26.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n73Accs = append(nd.n73Accs, bot26)
+			nd.n74Accs = append(nd.n74Accs, bot26)
 		}
-		nd.n73Accs[i24].Voters.Merge(v22.Voters)
+		nd.n74Accs[i24].Voters.Merge(v22.Voters)
 	}
-	clear(nd.n71Recv)
-	nd.n71Recv = nd.n71Recv[:0]
-	for _, v27 := range nd.n83Now {
+	clear(nd.n72Recv)
+	nd.n72Recv = nd.n72Recv[:0]
+	for _, v27 := range nd.n87Now {
 		k28 := v27.Seq
-		i29, ok30 := nd.n73Index.Get(k28)
+		i29, ok30 := nd.n74Index.Get(k28)
 		if !ok30 {
-			i29 = len(nd.n73Accs)
-			if !nd.n73Index.PutDense(k28, i29) {
-				nd.n73Index.Put(k28, i29)
+			i29 = len(nd.n74Accs)
+			if !nd.n74Index.PutDense(k28, i29) {
+				nd.n74Index.Put(k28, i29)
 			}
 			bot31 := v27
 			bot31.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n73Accs = append(nd.n73Accs, bot31)
+			nd.n74Accs = append(nd.n74Accs, bot31)
 		}
-		nd.n73Accs[i29].Voters.Merge(v27.Voters)
+		nd.n74Accs[i29].Voters.Merge(v27.Voters)
 	}
 }
 
-// subgraph7 runs stratum 0: hydro.Demux (89), hydro.Map (90), hydro.SelfID (91), hydro.CrossJoin (92), hydro.Map (93).
+// subgraph7 runs stratum 0: hydro.Demux (93), hydro.Map (94), hydro.SelfID (95), hydro.CrossJoin (96), hydro.Map (97).
 func (nd *RSetCountersPartitionedReplica) subgraph7() {
 	udf35 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
@@ -1098,40 +1118,42 @@ func (nd *RSetCountersPartitionedReplica) subgraph7() {
 	}) lattices.Max[uint64] {
 		return lattices.NewMax(p.Seq)
 	}
-	if !nd.n91Done {
-		nd.n91Done = true
+	if !nd.n95Done {
+		nd.n95Done = true
 		v32 := nd.hydroMember
-		nd.n92R = append(nd.n92R, v32)
+		nd.n96R = append(nd.n96R, v32)
 	}
-	for _, v33 := range nd.n89Recv {
+	for _, v33 := range nd.n93Recv {
 		v34 := udf35(v33)
 		if nd.n28Acc.Merge(v34) && nd.hydroJournal.Active() {
 			nd.n28Changed = append(nd.n28Changed, v34)
 		}
-		for _, v36 := range nd.n92R {
+		for _, v36 := range nd.n96R {
 			v38 := udf37(v33, v36)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(nd.hydroBuf[:0], &v38)
-				nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, Member: uint64(nd.hydroMember / 2)}, 71, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, Member: uint64(nd.hydroMember / 2)}, 72, nd.hydroBuf)
 			}
 		}
 		v39 := udf40(v33)
-		nd.n94Acc.Merge(v39)
+		if nd.n98Acc.Merge(v39) && nd.hydroJournal.Active() {
+			nd.n98Changed = append(nd.n98Changed, v39)
+		}
 	}
-	clear(nd.n89Recv)
-	nd.n89Recv = nd.n89Recv[:0]
+	clear(nd.n93Recv)
+	nd.n93Recv = nd.n93Recv[:0]
 }
 
-// subgraph8 runs stratum 0: hydro.Demux (95).
+// subgraph8 runs stratum 0: hydro.Demux (99).
 func (nd *RSetCountersPartitionedReplica) subgraph8() {
-	for _, v41 := range nd.n95Recv {
-		nd.n96Acc.Merge(v41)
+	for _, v41 := range nd.n99Recv {
+		nd.n100Acc.Merge(v41)
 	}
-	clear(nd.n95Recv)
-	nd.n95Recv = nd.n95Recv[:0]
+	clear(nd.n99Recv)
+	nd.n99Recv = nd.n99Recv[:0]
 }
 
-// subgraph9 runs stratum 1: hydro.LatticeFold (28), hydro.Map (29), hydro.CrossJoin (31), hydro.CrossJoin (32), hydro.Sink (33), hydro.LatticeFold (94), hydro.LatticeFold (96), hydro.CrossJoin (97), hydro.Filter (98), hydro.Filter (99), hydro.CrossJoin (101), hydro.CrossJoin (102).
+// subgraph9 runs stratum 1: hydro.LatticeFold (28), hydro.Map (29), hydro.CrossJoin (31), hydro.CrossJoin (32), hydro.Sink (33), hydro.LatticeFold (98), hydro.LatticeFold (100), hydro.CrossJoin (101), hydro.Filter (102), hydro.Filter (103), hydro.CrossJoin (105), hydro.CrossJoin (106).
 func (nd *RSetCountersPartitionedReplica) subgraph9() {
 	udf46 := func(have, done lattices.Max[uint64]) bool { return have.LessEq(done) }
 	udf48 := func(ok bool) bool { return ok }
@@ -1141,16 +1163,16 @@ func (nd *RSetCountersPartitionedReplica) subgraph9() {
 	out55 := nd.n33Out
 	v42 := nd.n28Acc
 	nd.n32R = append(nd.n32R, v42)
-	v43 := nd.n94Acc
-	nd.n97L = append(nd.n97L, v43)
-	v44 := nd.n96Acc
-	for _, v45 := range nd.n97L {
+	v43 := nd.n98Acc
+	nd.n101L = append(nd.n101L, v43)
+	v44 := nd.n100Acc
+	for _, v45 := range nd.n101L {
 		v47 := udf46(v45, v44)
 		if udf48(v47) {
-			nd.n101R = append(nd.n101R, v47)
+			nd.n105R = append(nd.n105R, v47)
 		}
 		if udf49(v47) {
-			nd.n102R = append(nd.n102R, v47)
+			nd.n106R = append(nd.n106R, v47)
 		}
 	}
 	for _, v50 := range nd.h30To31Port1 {
@@ -1168,8 +1190,8 @@ func (nd *RSetCountersPartitionedReplica) subgraph9() {
 		}
 	}
 	nd.h30To31Port1 = nd.h30To31Port1[:0]
-	for _, v56 := range nd.h100To101Port0 {
-		for _, v57 := range nd.n101R {
+	for _, v56 := range nd.h104To105Port0 {
+		for _, v57 := range nd.n105R {
 			v59 := udf58(v56, v57)
 			v60 := certify(v59)
 			nd.n31L = append(nd.n31L, v60)
@@ -1186,16 +1208,16 @@ func (nd *RSetCountersPartitionedReplica) subgraph9() {
 			}
 		}
 	}
-	clear(nd.h100To101Port0)
-	nd.h100To101Port0 = nd.h100To101Port0[:0]
-	for _, v65 := range nd.h100To102Port0 {
-		for _, v66 := range nd.n102R {
+	clear(nd.h104To105Port0)
+	nd.h104To105Port0 = nd.h104To105Port0[:0]
+	for _, v65 := range nd.h104To106Port0 {
+		for _, v66 := range nd.n106R {
 			v68 := udf67(v65, v66)
-			nd.n103Next = append(nd.n103Next, v68)
+			nd.n107Next = append(nd.n107Next, v68)
 		}
 	}
-	clear(nd.h100To102Port0)
-	nd.h100To102Port0 = nd.h100To102Port0[:0]
+	clear(nd.h104To106Port0)
+	nd.h104To106Port0 = nd.h104To106Port0[:0]
 	nd.n33Out = out55
 }
 
@@ -1220,15 +1242,9 @@ func (nd *RSetCountersPartitionedReplica) subgraph11() {
 	nd.h57To63Port1 = append(nd.h57To63Port1, v74)
 }
 
-// subgraph12 runs stratum 1: hydro.LatticeFold (59).
+// subgraph12 runs stratum 1: hydro.MergeKeyed (74), hydro.Map (75), hydro.Filter (90).
 func (nd *RSetCountersPartitionedReplica) subgraph12() {
-	v75 := nd.n59Acc
-	nd.h59To60Port0 = append(nd.h59To60Port0, v75)
-}
-
-// subgraph13 runs stratum 1: hydro.MergeKeyed (73), hydro.Map (74), hydro.Filter (86).
-func (nd *RSetCountersPartitionedReplica) subgraph13() {
-	udf79 := func(v struct {
+	udf78 := func(v struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}) (m lattices.Max[uint64]) {
@@ -1237,57 +1253,45 @@ func (nd *RSetCountersPartitionedReplica) subgraph13() {
 		}
 		return m
 	}
-	udf80 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
-	for i77 := range nd.n73Accs {
-		v76 := nd.n73Accs[i77]
-		v78 := udf79(v76)
-		nd.n75Acc.Merge(v78)
-		if udf80(v78) {
-			nd.h86To88Port0 = append(nd.h86To88Port0, v78)
+	udf79 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
+	for i76 := range nd.n74Accs {
+		v75 := nd.n74Accs[i76]
+		v77 := udf78(v75)
+		nd.n76Acc.Merge(v77)
+		if udf79(v77) {
+			nd.h90To92Port0 = append(nd.h90To92Port0, v77)
 		}
-		nd.h73To81Port0 = append(nd.h73To81Port0, v76)
+		nd.h74To85Port0 = append(nd.h74To85Port0, v75)
 	}
 }
 
-// subgraph14 runs stratum 2: hydro.CrossJoin (60), hydro.Filter (61), hydro.CrossJoin (62), hydro.CrossJoin (63), hydro.Filter (64), hydro.Map (65), hydro.Enumerate (66), hydro.Map (67), hydro.Map (69), hydro.LatticeFold (75), hydro.Union (76), hydro.CrossJoin (81), hydro.Filter (82), hydro.Union (85), hydro.CrossJoin (87), hydro.Union (88).
-func (nd *RSetCountersPartitionedReplica) subgraph14() {
-	udf84 := func(last, done lattices.Max[uint64]) bool { return last.LessEq(done) }
-	udf86 := func(ok bool) bool { return ok }
-	udf89 := func(v lattices.Max[uint64], _ bool) lattices.Max[uint64] { return v }
-	udf93 := func(v, last lattices.Max[uint64]) (x hydro.Indexed[lattices.Max[uint64]]) {
-		x.Value = v
-		if v.LessEq(last) {
-			x.Index = -1
+// subgraph13 runs stratum 2: hydro.LatticeFold (76), hydro.CrossJoin (82), hydro.Filter (83), hydro.Map (84), hydro.CrossJoin (85), hydro.Filter (86), hydro.CrossJoin (91), hydro.Union (92).
+func (nd *RSetCountersPartitionedReplica) subgraph13() {
+	udf83 := func(x struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}, done lattices.Max[uint64]) struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	} {
+		if w, ok := done.Value(); ok && x.Seq <= w {
+			x.Seq = 0
 		}
 		return x
 	}
-	udf95 := func(x hydro.Indexed[lattices.Max[uint64]]) bool { return x.Index == 0 }
-	udf97 := func(x hydro.Indexed[lattices.Max[uint64]]) lattices.Max[uint64] { return x.Value }
-	udf100 := func(x hydro.Indexed[lattices.Max[uint64]]) (p struct {
+	udf85 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
-	}) {
-		p.Seq, p.Value = uint64(x.Index)+1, x.Value
-		return p
+	}) bool {
+		return x.Seq != 0
 	}
-	udf102 := func(p struct {
+	udf87 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) lattices.Max[uint64] {
 		return lattices.NewMax(p.Seq)
 	}
-	udf103 := func(acc *struct {
-		Seq   uint64 "hydro:\"key\""
-		Value lattices.Max[uint64]
-	}, p struct {
-		Seq   uint64 "hydro:\"key\""
-		Value lattices.Max[uint64]
-	}) {
-		if p.Seq > acc.Seq {
-			*acc = p
-		}
-	}
-	udf107 := func(x struct {
+	udf90 := func(x struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}, done lattices.Max[uint64]) struct {
@@ -1300,106 +1304,172 @@ func (nd *RSetCountersPartitionedReplica) subgraph14() {
 		x.Voters = x.Voters.Clone()
 		return x
 	}
-	udf109 := func(x struct {
+	udf92 := func(x struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}) bool {
 		return x.Seq != 0
 	}
-	udf113 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
-	v81 := nd.n75Acc
-	nd.n60R = append(nd.n60R, v81)
-	nd.h75To78Port1 = append(nd.h75To78Port1, v81)
-	nd.n81R = append(nd.n81R, v81)
-	nd.n87L = append(nd.n87L, v81)
-	for _, v82 := range nd.h59To60Port0 {
-		for _, v83 := range nd.n60R {
-			v85 := udf84(v82, v83)
-			if udf86(v85) {
-				nd.n62R = append(nd.n62R, v85)
+	udf95 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
+	v80 := nd.n76Acc
+	nd.h76To79Port1 = append(nd.h76To79Port1, v80)
+	nd.n82R = append(nd.n82R, v80)
+	nd.n85R = append(nd.n85R, v80)
+	nd.n91L = append(nd.n91L, v80)
+	for _, v81 := range nd.h81To82Port0 {
+		for _, v82 := range nd.n82R {
+			v84 := udf83(v81, v82)
+			if udf85(v84) {
+				v86 := udf87(v84)
+				nd.n59Acc.Merge(v86)
 			}
 		}
 	}
-	nd.h59To60Port0 = nd.h59To60Port0[:0]
-	for _, v87 := range nd.h58To62Port0 {
-		for _, v88 := range nd.n62R {
-			v90 := udf89(v87, v88)
-			nd.n63L = append(nd.n63L, v90)
+	nd.h81To82Port0 = nd.h81To82Port0[:0]
+	for _, v88 := range nd.h74To85Port0 {
+		for _, v89 := range nd.n85R {
+			v91 := udf90(v88, v89)
+			if udf92(v91) {
+				nd.n87Next = append(nd.n87Next, v91)
+			}
+		}
+	}
+	clear(nd.h74To85Port0)
+	nd.h74To85Port0 = nd.h74To85Port0[:0]
+	for _, v93 := range nd.h56To91Port1 {
+		for _, v94 := range nd.n91L {
+			v96 := udf95(v94, v93)
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v96)
+				nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 99, nd.hydroBuf)
+			}
+		}
+	}
+	clear(nd.h56To91Port1)
+	nd.h56To91Port1 = nd.h56To91Port1[:0]
+	for _, v97 := range nd.h90To92Port0 {
+		if nd.hydroSend != nil {
+			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v97)
+			nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 99, nd.hydroBuf)
+		}
+	}
+	nd.h90To92Port0 = nd.h90To92Port0[:0]
+}
+
+// subgraph14 runs stratum 3: hydro.LatticeFold (59), hydro.Map (60), hydro.Filter (61), hydro.CrossJoin (62), hydro.CrossJoin (63), hydro.Filter (64), hydro.Map (65), hydro.CrossJoin (68), hydro.Map (69), hydro.Map (70), hydro.Union (77), hydro.Union (89).
+func (nd *RSetCountersPartitionedReplica) subgraph14() {
+	udf100 := func(m lattices.Max[uint64]) bool { _, open := m.Value(); return !open }
+	udf101 := func(ok bool) bool { return ok }
+	udf104 := func(v lattices.Max[uint64], _ bool) lattices.Max[uint64] { return v }
+	udf108 := func(v, last lattices.Max[uint64]) (x hydro.Indexed[lattices.Max[uint64]]) {
+		x.Value = v
+		if v.LessEq(last) {
+			x.Index = -1
+		}
+		return x
+	}
+	udf110 := func(x hydro.Indexed[lattices.Max[uint64]]) bool { return x.Index == 0 }
+	udf112 := func(x hydro.Indexed[lattices.Max[uint64]]) lattices.Max[uint64] { return x.Value }
+	udf115 := func(v lattices.Max[uint64], last lattices.Max[uint64]) (p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}) {
+		n, _ := last.Value()
+		p.Seq, p.Value = n+1, v
+		return p
+	}
+	udf118 := func(p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}) lattices.Max[uint64] {
+		return lattices.NewMax(p.Seq)
+	}
+	udf120 := func(p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}) lattices.Max[uint64] {
+		return p.Value
+	}
+	udf121 := func(acc *struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}, p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}) {
+		if p.Seq > acc.Seq {
+			*acc = p
+		}
+	}
+	v98 := nd.n59Acc
+	v99 := udf100(v98)
+	if udf101(v99) {
+		nd.n62R = append(nd.n62R, v99)
+	}
+	for _, v102 := range nd.h58To62Port0 {
+		for _, v103 := range nd.n62R {
+			v105 := udf104(v102, v103)
+			nd.n63L = append(nd.n63L, v105)
 		}
 	}
 	nd.h58To62Port0 = nd.h58To62Port0[:0]
-	for _, v91 := range nd.h57To63Port1 {
-		for _, v92 := range nd.n63L {
-			v94 := udf93(v92, v91)
-			if udf95(v94) {
-				v96 := udf97(v94)
-				v98 := hydro.Indexed[lattices.Max[uint64]]{Index: nd.n66Next, Value: v96}
-				nd.n66Next++
-				v99 := udf100(v98)
-				v101 := udf102(v99)
-				nd.n70Next = append(nd.n70Next, v101)
-				if !nd.n77Have {
-					nd.n77Acc, nd.n77Have = v99, true
-				} else {
-					udf103(&nd.n77Acc, v99)
-				}
-				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v99)
-					nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 89, nd.hydroBuf)
-				}
-				nd.n68Next = append(nd.n68Next, v96)
+	for _, v106 := range nd.h57To63Port1 {
+		for _, v107 := range nd.n63L {
+			v109 := udf108(v107, v106)
+			if udf110(v109) {
+				v111 := udf112(v109)
+				nd.n68L = append(nd.n68L, v111)
 			}
 		}
 	}
 	nd.h57To63Port1 = nd.h57To63Port1[:0]
-	for _, v104 := range nd.h80To76Port1 {
-		if !nd.n77Have {
-			nd.n77Acc, nd.n77Have = v104, true
-		} else {
-			udf103(&nd.n77Acc, v104)
-		}
-	}
-	nd.h80To76Port1 = nd.h80To76Port1[:0]
-	for _, v105 := range nd.h73To81Port0 {
-		for _, v106 := range nd.n81R {
-			v108 := udf107(v105, v106)
-			if udf109(v108) {
-				nd.n83Next = append(nd.n83Next, v108)
+	for _, v113 := range nd.h67To68Port1 {
+		for _, v114 := range nd.n68L {
+			v116 := udf115(v114, v113)
+			v117 := udf118(v116)
+			if nd.n66Acc.Merge(v117) && nd.hydroJournal.Active() {
+				nd.n66Changed = append(nd.n66Changed, v117)
 			}
-		}
-	}
-	clear(nd.h73To81Port0)
-	nd.h73To81Port0 = nd.h73To81Port0[:0]
-	for _, v110 := range nd.h84To85Port1 {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v110)
-			nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 89, nd.hydroBuf)
-		}
-	}
-	nd.h84To85Port1 = nd.h84To85Port1[:0]
-	for _, v111 := range nd.h56To87Port1 {
-		for _, v112 := range nd.n87L {
-			v114 := udf113(v112, v111)
+			v119 := udf120(v116)
+			nd.n71Next = append(nd.n71Next, v119)
+			if !nd.n78Have {
+				nd.n78Acc, nd.n78Have = v116, true
+			} else {
+				udf121(&nd.n78Acc, v116)
+			}
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v114)
-				nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 95, nd.hydroBuf)
+				nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v116)
+				nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 93, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h56To87Port1)
-	nd.h56To87Port1 = nd.h56To87Port1[:0]
-	for _, v115 := range nd.h86To88Port0 {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v115)
-			nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 95, nd.hydroBuf)
+	nd.h67To68Port1 = nd.h67To68Port1[:0]
+	for _, v122 := range nd.h81To77Port1 {
+		if !nd.n78Have {
+			nd.n78Acc, nd.n78Have = v122, true
+		} else {
+			udf121(&nd.n78Acc, v122)
 		}
 	}
-	nd.h86To88Port0 = nd.h86To88Port0[:0]
+	nd.h81To77Port1 = nd.h81To77Port1[:0]
+	for _, v123 := range nd.h88To89Port1 {
+		if nd.hydroSend != nil {
+			nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v123)
+			nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 93, nd.hydroBuf)
+		}
+	}
+	nd.h88To89Port1 = nd.h88To89Port1[:0]
 }
 
-// subgraph15 runs stratum 3: hydro.Reduce (77), hydro.CrossJoin (78), hydro.Filter (79).
+// subgraph15 runs stratum 4: hydro.LatticeFold (66).
 func (nd *RSetCountersPartitionedReplica) subgraph15() {
-	udf119 := func(x struct {
+	v124 := nd.n66Acc
+	nd.n67Next = append(nd.n67Next, v124)
+}
+
+// subgraph16 runs stratum 4: hydro.Reduce (78), hydro.CrossJoin (79), hydro.Filter (80).
+func (nd *RSetCountersPartitionedReplica) subgraph16() {
+	udf128 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}, done lattices.Max[uint64]) struct {
@@ -1411,25 +1481,25 @@ func (nd *RSetCountersPartitionedReplica) subgraph15() {
 		}
 		return x
 	}
-	udf121 := func(x struct {
+	udf130 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) bool {
 		return x.Seq != 0
 	}
-	if nd.n77Have {
-		v116 := nd.n77Acc
-		nd.n78L = append(nd.n78L, v116)
+	if nd.n78Have {
+		v125 := nd.n78Acc
+		nd.n79L = append(nd.n79L, v125)
 	}
-	for _, v117 := range nd.h75To78Port1 {
-		for _, v118 := range nd.n78L {
-			v120 := udf119(v118, v117)
-			if udf121(v120) {
-				nd.n80Next = append(nd.n80Next, v120)
+	for _, v126 := range nd.h76To79Port1 {
+		for _, v127 := range nd.n79L {
+			v129 := udf128(v127, v126)
+			if udf130(v129) {
+				nd.n81Next = append(nd.n81Next, v129)
 			}
 		}
 	}
-	nd.h75To78Port1 = nd.h75To78Port1[:0]
+	nd.h76To79Port1 = nd.h76To79Port1[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -1443,15 +1513,48 @@ func (nd *RSetCountersPartitionedReplica) Recover(dir durable.FS, opts durable.O
 func (nd *RSetCountersPartitionedReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 28:
-		var v124 lattices.Max[uint64]
-		n125, err126 := decodeHydroLatticesMaxUint64(item, &v124)
-		if err126 == nil && n125 != len(item) {
-			err126 = fmt.Errorf("%d bytes after the item", len(item)-n125)
+		var v133 lattices.Max[uint64]
+		n134, err135 := decodeHydroLatticesMaxUint64(item, &v133)
+		if err135 == nil && n134 != len(item) {
+			err135 = fmt.Errorf("%d bytes after the item", len(item)-n134)
 		}
-		if err126 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 28, counters.go:48): %w", err126)
+		if err135 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 28, counters.go:48): %w", err135)
 		}
-		nd.n28Acc.Merge(v124)
+		nd.n28Acc.Merge(v133)
+		return nil
+	case 52:
+		var v138 lattices.Max[uint64]
+		n139, err140 := decodeHydroLatticesMaxUint64(item, &v138)
+		if err140 == nil && n139 != len(item) {
+			err140 = fmt.Errorf("%d bytes after the item", len(item)-n139)
+		}
+		if err140 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 52, counters.go:39): %w", err140)
+		}
+		nd.n52Acc.Merge(v138)
+		return nil
+	case 66:
+		var v143 lattices.Max[uint64]
+		n144, err145 := decodeHydroLatticesMaxUint64(item, &v143)
+		if err145 == nil && n144 != len(item) {
+			err145 = fmt.Errorf("%d bytes after the item", len(item)-n144)
+		}
+		if err145 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 66, counters.go:39): %w", err145)
+		}
+		nd.n66Acc.Merge(v143)
+		return nil
+	case 98:
+		var v148 lattices.Max[uint64]
+		n149, err150 := decodeHydroLatticesMaxUint64(item, &v148)
+		if err150 == nil && n149 != len(item) {
+			err150 = fmt.Errorf("%d bytes after the item", len(item)-n149)
+		}
+		if err150 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 98, counters.go:39): %w", err150)
+		}
+		nd.n98Acc.Merge(v148)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
@@ -1463,10 +1566,22 @@ func (nd *RSetCountersPartitionedReplica) hydroRestore(op int, item []byte) erro
 // leave.
 func (nd *RSetCountersPartitionedReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v122 := range nd.n28Changed {
-			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &v122))
+		for _, v131 := range nd.n28Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &v131))
 		}
 		nd.n28Changed = nd.n28Changed[:0]
+		for _, v136 := range nd.n52Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(52), &v136))
+		}
+		nd.n52Changed = nd.n52Changed[:0]
+		for _, v141 := range nd.n66Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(66), &v141))
+		}
+		nd.n66Changed = nd.n66Changed[:0]
+		for _, v146 := range nd.n98Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(98), &v146))
+		}
+		nd.n98Changed = nd.n98Changed[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1478,9 +1593,18 @@ func (nd *RSetCountersPartitionedReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *RSetCountersPartitionedReplica) hydroSnapshot(add func([]byte)) {
-	rec123 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &nd.n28Acc)
-	add(rec123)
-	nd.hydroJournal.Keep(rec123)
+	rec132 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(28), &nd.n28Acc)
+	add(rec132)
+	nd.hydroJournal.Keep(rec132)
+	rec137 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(52), &nd.n52Acc)
+	add(rec137)
+	nd.hydroJournal.Keep(rec137)
+	rec142 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(66), &nd.n66Acc)
+	add(rec142)
+	nd.hydroJournal.Keep(rec142)
+	rec147 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(98), &nd.n98Acc)
+	add(rec147)
+	nd.hydroJournal.Keep(rec147)
 }
 
 // Err returns the error that stopped the node: a failed commit of its log.
@@ -1572,7 +1696,7 @@ func (nd *RSetCountersPartitionedReplica) Deliver(tag uint16, payload []byte) er
 		}
 		nd.n24Recv = append(nd.n24Recv, v)
 		return nil
-	case 71:
+	case 72:
 		var v struct {
 			Seq    uint64                            "hydro:\"key\""
 			Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
@@ -1584,9 +1708,9 @@ func (nd *RSetCountersPartitionedReplica) Deliver(tag uint16, payload []byte) er
 		if n != len(payload) {
 			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:39: %d bytes after the item", len(payload)-n)
 		}
-		nd.n71Recv = append(nd.n71Recv, v)
+		nd.n72Recv = append(nd.n72Recv, v)
 		return nil
-	case 89:
+	case 93:
 		var v struct {
 			Seq   uint64 "hydro:\"key\""
 			Value lattices.Max[uint64]
@@ -1598,9 +1722,9 @@ func (nd *RSetCountersPartitionedReplica) Deliver(tag uint16, payload []byte) er
 		if n != len(payload) {
 			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:39: %d bytes after the item", len(payload)-n)
 		}
-		nd.n89Recv = append(nd.n89Recv, v)
+		nd.n93Recv = append(nd.n93Recv, v)
 		return nil
-	case 95:
+	case 99:
 		var v lattices.Max[uint64]
 		n, err := decodeHydroLatticesMaxUint64(payload, &v)
 		if err != nil {
@@ -1609,7 +1733,7 @@ func (nd *RSetCountersPartitionedReplica) Deliver(tag uint16, payload []byte) er
 		if n != len(payload) {
 			return fmt.Errorf("flow RSetCountersPartitioned, location replica, hydro.Demux at counters.go:39: %d bytes after the item", len(payload)-n)
 		}
-		nd.n95Recv = append(nd.n95Recv, v)
+		nd.n99Recv = append(nd.n99Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow RSetCountersPartitioned, location replica: no network operator has tag %d", tag)
@@ -1618,7 +1742,7 @@ func (nd *RSetCountersPartitionedReplica) Deliver(tag uint16, payload []byte) er
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *RSetCountersPartitionedReplica) Pending() bool {
-	return len(nd.n16Recv) > 0 || len(nd.n20Recv) > 0 || len(nd.n24Recv) > 0 || len(nd.n71Recv) > 0 || len(nd.n89Recv) > 0 || len(nd.n95Recv) > 0
+	return len(nd.n16Recv) > 0 || len(nd.n20Recv) > 0 || len(nd.n24Recv) > 0 || len(nd.n72Recv) > 0 || len(nd.n93Recv) > 0 || len(nd.n99Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1681,7 +1805,7 @@ func NewRSetCountersPartitionedCounter(commands hydro.Input[Command], answers hy
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1684:108*/
+	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1808:108*/
 	return nd
 }
 
@@ -1707,7 +1831,7 @@ func (nd *RSetCountersPartitionedCounter) subgraph0() {
 			_ = v1
 			/*line rset.go:440:40*/ {
 				acc2++
-			} /*line rsetcounterspartitioned_hydro.go:1710:55*/
+			} /*line rsetcounterspartitioned_hydro.go:1834:55*/
 		}
 		nd.h21To23Port0 = append(nd.h21To23Port0, v1)
 	}

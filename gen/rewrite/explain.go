@@ -44,8 +44,11 @@ func ExplainPlan(base *parse.Flow, plan *Plan) []StepReport {
 		}
 		if step.Rewrite == partialRewrite || step.Rewrite == sealRewrite {
 			apply, pre := partial, partialPrecondition
-			if step.Rewrite == sealRewrite {
+			switch {
+			case step.Rewrite == sealRewrite:
 				apply, pre = seal, sealPrecondition
+			case step.Args["sealing"] != "":
+				pre = partialSealPrecondition
 			}
 			next, bad := apply(d, step)
 			reports = append(reports, StepReport{Step: step, Precondition: pre, Location: step.Role, Facts: d.done, Err: bad})

@@ -1,6 +1,7 @@
 package rewrite_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -136,6 +137,6 @@ func TestPartialPartitioningOfPaxosRefused(t *testing.T) {
 	_, err := derive(t, "./examples/paxos", "Paxos", "derive X from Paxos\npartition acceptor into 2 by Slot replicating promise every 20ms\n")
 	require.Error(t, err)
 	msg := err.Error()
-	assert.Contains(t, msg, "paxos.go:158:26: partition acceptor into 2 by Slot replicating promise every 20ms: with promise replicated, location \"acceptor\" cannot be partitioned: hydro.LatticeFold (")
+	assert.Contains(t, msg, fmt.Sprintf("paxos.go:%d:26: partition acceptor into 2 by Slot replicating promise every 20ms: with promise replicated, location \"acceptor\" cannot be partitioned: hydro.LatticeFold (", paxosLine(t, "log := ")))
 	assert.True(t, strings.HasSuffix(msg, "combines every item of a tick"), msg)
 }

@@ -23,12 +23,23 @@ const partialRewrite = "partial"
 // explain reports it.
 const partialPrecondition = "the named operator is a lattice fold (Static) at the location, fed through functional operators that feed nothing else by network operators from neither a client nor the location; one Broadcast (or Send) from one process coordinates, otherwise every member's partition 0 coordinates its partitions; the location reads no Timer; with the fold replicated, the rest of the location partitions (the partition step's precondition)"
 
+// partialSealPrecondition is what a partial partitioning that also seals
+// a stream requires, as explain reports it.
+const partialSealPrecondition = partialPrecondition + "; and the sealed stream is a hydro.Send, hydro.Broadcast or hydro.DemuxBy from the location to one neither a client nor partitioned, built by a hydro.CrossJoin of a trigger with a second lattice fold of the location, the batch, read by nothing else, every other field filled from the trigger alone; the trigger comes from the replicated fold (through hydro.Unique, functional operators and cross joins with complete streams that feed nothing else), so every partition answers the values its copy takes, which all copies take from the same publications"
+
 // parsePartial parses the fields of a plan line "partition ROLE into N
-// [by FIELD,...] replicating FOLD every DURATION".
+// [by FIELD,...] replicating FOLD every DURATION [sealing STREAM]".
 func parsePartial(fields []string) (*Step, error) {
+	sealing := ""
+	if n := len(fields); n >= 2 && fields[n-2] == "sealing" {
+		sealing, fields = fields[n-1], fields[:n-2]
+		if strings.Contains(sealing, ",") {
+			return nil, fmt.Errorf("partition %s sealing %s: a step seals one stream", fields[1], sealing)
+		}
+	}
 	n := len(fields)
 	if n != 8 && n != 10 || fields[2] != "into" || fields[n-4] != "replicating" || fields[n-2] != "every" || n == 10 && fields[4] != "by" {
-		return nil, fmt.Errorf("malformed plan line %q: want \"partition ROLE into N [by FIELD,...] replicating FOLD every DURATION\"", strings.Join(fields, " "))
+		return nil, fmt.Errorf("malformed plan line %q: want \"partition ROLE into N [by FIELD,...] replicating FOLD every DURATION [sealing STREAM]\"", strings.Join(fields, " "))
 	}
 	step, err := parsePartition(fields[:n-4]) // the number and the fields
 	if err != nil {
@@ -42,6 +53,9 @@ func parsePartial(fields []string) (*Step, error) {
 		return nil, fmt.Errorf("partition %s into %s replicating %s: every %s: the resend period must be a positive duration (like 100ms)", fields[1], fields[3], fold, every)
 	}
 	step.Rewrite, step.Ops, step.Args = partialRewrite, []string{fold}, map[string]string{"every": every}
+	if sealing != "" {
+		step.Args["sealing"] = sealing
+	}
 	return step, nil
 }
 
@@ -51,7 +65,11 @@ func partialString(s *Step) string {
 	if len(s.By) > 0 {
 		by = " by " + strings.Join(s.By, ",")
 	}
-	return fmt.Sprintf("partition %s into %d%s replicating %s every %s", s.Role, s.Partitions, by, s.Ops[0], s.Args["every"])
+	sealing := ""
+	if x := s.Args["sealing"]; x != "" {
+		sealing = " sealing " + x
+	}
+	return fmt.Sprintf("partition %s into %d%s replicating %s every %s%s", s.Role, s.Partitions, by, s.Ops[0], s.Args["every"], sealing)
 }
 
 // partial is partial partitioning (paper 002 §4.3): a location whose
@@ -81,10 +99,19 @@ func partialString(s *Step) string {
 // a partition that processes an input with publication k merged knows
 // that every partition has merged k or a later one.
 //
+// With "sealing STREAM", the step also seals a stream whose trigger is
+// the replicated fold's values (through hydro.Unique, functional
+// operators and cross joins with complete streams): a Paxos acceptor's
+// P1b answering each raise of its replicated promise with its log. Every
+// partition answers the values its copy takes, all copies take them from
+// the same publications, one at a time, and a partition holds its inputs
+// from merging a publication to its commit, so its part is its batch at
+// the commit; the receiver recombines the parts (sealParts).
+//
 // When the updates come from a cluster, or through several network
 // operators (unioned), no one sender can order them: every base member's
 // partition 0 coordinates that member's partitions instead
-// (coordinateMembers). The network operators stay, routed to partition 0
+// (coordinateMembers), numbering its publications durably. The network operators stay, routed to partition 0
 // of every member they address; the publications and watermarks go to
 // the partitions of the coordinator's own base member, the votes back to
 // its partition 0, and a publication commits with the votes of the
@@ -206,11 +233,42 @@ func partial(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		}
 	}
 
+	// With a stream sealed, its batch is a second fold the partitions
+	// hold part of, and its trigger the replicated fold's values.
+	var s *sealing
+	keep := []int{fold}
+	if stream := step.Args["sealing"]; stream != "" {
+		var bad *diag.Diagnostic
+		if s, bad = findSealing(d, step, stream, loc.ID, fold); bad != nil {
+			return nil, bad
+		}
+		keep = append(keep, s.fold)
+	}
+
 	// The rest partitions as by partition, with the fold's value taken as
 	// complete at start (replicated, like SelfID's).
-	c, _, bad := partitionAround(base, g, fold, step, step.By)
+	c, _, bad := partitionAround(base, g, step, step.By, keep...)
 	if bad != nil {
-		return nil, stepErrorf(bad.Pos, step, "with %s replicated, %s", name, bad.Message)
+		what := name + " replicated"
+		if s != nil {
+			what += " and the batch of " + step.Args["sealing"] + " sealed"
+		}
+		return nil, stepErrorf(bad.Pos, step, "with %s, %s", what, bad.Message)
+	}
+	if s != nil {
+		// Each partition seals its part; the receiver recombines. The
+		// trigger is local to every partition (its copy of the replicated
+		// fold), so no network operator changes for it.
+		if err := sealParts(base, c, s, loc.ID, step.Partitions); err != nil {
+			return nil, stepErrorf(step.Pos, step, "%v", err)
+		}
+		sf := g.Nodes[s.fold]
+		d.notef("%s, bound to %s, carries the batch %s: field %s is the value of %s, and every other field comes from the trigger (%s)", about(g, s.send), step.Args["sealing"], parse.TypeName(parse.Go(sf.Elem)), s.batch, about(g, s.fold), about(g, s.join))
+		if s.demux != nil {
+			d.notef("%s, bound to %s, chooses the receiver from field(s) %s, which come from the trigger: every part of a batch goes to the same member", about(g, s.send), step.Args["sealing"], strings.Join(s.reads, ", "))
+		}
+		d.notef("the trigger is %s, bound to %s, replicated: each partition answers each value its copy takes, and every copy takes its values from the same publications", about(g, fold), name)
+		d.notef("each partition seals its part with its number; %q merges the parts per identity and releases the item once it holds all %d seals", g.Locations[g.Nodes[s.send].Loc].Name, step.Partitions)
 	}
 	if byMember {
 		// The updates stay, routed to partition 0 of every member they
@@ -229,7 +287,7 @@ func partial(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		}
 		d.notef("%s (%s), bound to %s, is replicated at every partition of %q: a lattice fold fed by %s through functional operators", f.Spec.API, f.Pos, name, loc.Name, strings.Join(from, " and "))
 		d.notef("with it replicated, %q partitions into %d (partition's precondition)", loc.Name, step.Partitions)
-		d.notef("the updates go to partition 0 of every member they address, which coordinates its member's partitions: it publishes its fold of the updates every %s when it grew, numbered; its partitions vote; the highest number all %d voted for is committed, and a partition holds its other inputs while it has a higher one", period, step.Partitions)
+		d.notef("the updates go to partition 0 of every member they address, which coordinates its member's partitions: it publishes its fold of the updates every %s when it grew, numbered (both durably, so a restart numbers above every number issued); its partitions vote; the highest number all %d voted for is committed, and a partition holds its other inputs while it has a higher one", period, step.Partitions)
 		return c, nil
 	}
 	if err := coordinate(base, c, step, loc.ID, coord, fold, net, cone, period); err != nil {
@@ -320,7 +378,7 @@ func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold in
 		return strings.TrimSuffix(w.Type(maxT), "Max[uint64]") + "NewMax(" + x + ")"
 	}
 	clone := ""
-	if m, _, _ := types.LookupFieldOrMethod(value, false, nil, "Clone"); m != nil {
+	if m, _, _ := types.LookupFieldOrMethod(value, true, nil, "Clone"); m != nil {
 		clone = ".Clone()" // the fold's value shares state the fold goes on merging into
 	}
 
@@ -353,7 +411,13 @@ func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold in
 			in = c.Add(&m).ID
 		}
 	}
-	own := add(coord, ops.LatticeFold, value, []int{in}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
+	// By member, partition 0's fold of the updates is durable, as its
+	// numbering: restarted, it publishes what it had merged again.
+	ownLife := ir.Static
+	if byMember {
+		ownLife = ir.Durable
+	}
+	own := add(coord, ops.LatticeFold, value, []int{in}, []ir.Lifetime{ownLife}, &parse.Syntax{})
 	timer := add(coord, ops.Timer, timeT, nil, nil, &parse.Syntax{})
 	timer.Period = &period
 	if byMember {
@@ -376,11 +440,22 @@ func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold in
 		return fmt.Sprintf("func(v %s, _ %s) %s { return v%s }", w.Type(value), w.Type(timeT), w.Type(value), clone)
 	}))
 	// One publication at a time: a new one waits until the last is
-	// committed, so the partitions' holds are as short as one round.
-	lastSeq := add(coord, ops.LatticeFold, maxT, []int{-1}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
-	idle := add(coord, ops.CrossJoin, boolT, []int{lastSeq.ID, -1}, tt, udf(boolT, []types.Type{maxT, maxT}, func(w parse.Writer) string {
-		return fmt.Sprintf("func(last, done %s) bool { return last.LessEq(done) }", w.Type(maxT))
-	}))
+	// committed, so the partitions' holds are as short as one round. By
+	// member, the last is the one carried uncommitted, which a crash of
+	// partition 0 loses with the tally: so its restart publishes again at
+	// once, under a new number, and its partitions' holds end.
+	var lastSeq, idle, pending *ir.Node
+	if byMember {
+		pending = add(coord, ops.LatticeFold, maxT, []int{-1}, []ir.Lifetime{ir.Tick}, &parse.Syntax{})
+		idle = add(coord, ops.Map, boolT, []int{pending.ID}, nil, udf(boolT, []types.Type{maxT}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(m %s) bool { _, open := m.Value(); return !open }", w.Type(maxT))
+		}))
+	} else {
+		lastSeq = add(coord, ops.LatticeFold, maxT, []int{-1}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
+		idle = add(coord, ops.CrossJoin, boolT, []int{lastSeq.ID, -1}, tt, udf(boolT, []types.Type{maxT, maxT}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(last, done %s) bool { return last.LessEq(done) }", w.Type(maxT))
+		}))
+	}
 	idleNow := add(coord, ops.Filter, boolT, []int{idle.ID}, nil, udf(boolT, []types.Type{boolT}, func(parse.Writer) string {
 		return "func(ok bool) bool { return ok }"
 	}))
@@ -396,15 +471,38 @@ func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold in
 	values := add(coord, ops.Map, value, []int{fresh.ID}, nil, udf(value, []types.Type{indexedT}, func(w parse.Writer) string {
 		return fmt.Sprintf("func(x %s) %s { return x.Value }", w.Type(indexedT), w.Type(value))
 	}))
-	num := add(coord, ops.Enumerate, indexedT, []int{values.ID}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
-	pubs := add(coord, ops.Map, pubT, []int{num.ID}, nil, udf(pubT, []types.Type{indexedT}, func(w parse.Writer) string {
-		return fmt.Sprintf("func(x %s) (p %s) {\np.Seq, p.Value = uint64(x.Index)+1, x.Value\nreturn p\n}", w.Type(indexedT), w.Type(pubT))
-	}))
-	published.Inputs[0] = add(coord, ops.DeferTickLazy, value, []int{values.ID}, nil, &parse.Syntax{}).ID
-	pubSeqs := add(coord, ops.Map, maxT, []int{pubs.ID}, nil, udf(maxT, []types.Type{pubT}, func(w parse.Writer) string {
-		return fmt.Sprintf("func(p %s) %s { return %s }", w.Type(pubT), w.Type(maxT), newMax(w, "p.Seq"))
-	}))
-	lastSeq.Inputs[0] = add(coord, ops.DeferTickLazy, maxT, []int{pubSeqs.ID}, nil, &parse.Syntax{}).ID
+	var pubs *ir.Node
+	if byMember {
+		// Durable numbering: the highest number issued is durable in
+		// the tick its publication is sent (before it leaves), and the
+		// next is one above it, across crashes of partition 0 too, so a
+		// number is never issued twice.
+		issued := add(coord, ops.LatticeFold, maxT, []int{-1}, []ir.Lifetime{ir.Durable}, &parse.Syntax{})
+		prev := add(coord, ops.DeferTickLazy, maxT, []int{issued.ID}, nil, &parse.Syntax{})
+		pubs = add(coord, ops.CrossJoin, pubT, []int{values.ID, prev.ID}, tt, udf(pubT, []types.Type{value, maxT}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(v %s, last %s) (p %s) {\nn, _ := last.Value()\np.Seq, p.Value = n+1, v\nreturn p\n}", w.Type(value), w.Type(maxT), w.Type(pubT))
+		}))
+		issued.Inputs[0] = add(coord, ops.Map, maxT, []int{pubs.ID}, nil, udf(maxT, []types.Type{pubT}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(p %s) %s { return %s }", w.Type(pubT), w.Type(maxT), newMax(w, "p.Seq"))
+		})).ID
+		// What is published is what was numbered: in the first tick after
+		// a restart, before the highest number issued is read back,
+		// nothing is.
+		sentValues := add(coord, ops.Map, value, []int{pubs.ID}, nil, udf(value, []types.Type{pubT}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(p %s) %s { return p.Value }", w.Type(pubT), w.Type(value))
+		}))
+		published.Inputs[0] = add(coord, ops.DeferTickLazy, value, []int{sentValues.ID}, nil, &parse.Syntax{}).ID
+	} else {
+		num := add(coord, ops.Enumerate, indexedT, []int{values.ID}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
+		pubs = add(coord, ops.Map, pubT, []int{num.ID}, nil, udf(pubT, []types.Type{indexedT}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(x %s) (p %s) {\np.Seq, p.Value = uint64(x.Index)+1, x.Value\nreturn p\n}", w.Type(indexedT), w.Type(pubT))
+		}))
+		published.Inputs[0] = add(coord, ops.DeferTickLazy, value, []int{values.ID}, nil, &parse.Syntax{}).ID
+		pubSeqs := add(coord, ops.Map, maxT, []int{pubs.ID}, nil, udf(maxT, []types.Type{pubT}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(p %s) %s { return %s }", w.Type(pubT), w.Type(maxT), newMax(w, "p.Seq"))
+		}))
+		lastSeq.Inputs[0] = add(coord, ops.DeferTickLazy, maxT, []int{pubSeqs.ID}, nil, &parse.Syntax{}).ID
+	}
 
 	// Votes are merged per number and carried until committed; the
 	// committed watermark is the highest number every partition voted for.
@@ -437,7 +535,9 @@ func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold in
 		}))
 	}
 	committed := add(coord, ops.LatticeFold, maxT, []int{full.ID}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
-	idle.Inputs[1] = committed.ID
+	if !byMember {
+		idle.Inputs[1] = committed.ID
+	}
 	// above keeps the items of a stream of type t with a Seq field above
 	// the watermark, copied by copy, for the next tick.
 	above := func(from int, t types.Type, copy string) *ir.Node {
@@ -459,6 +559,12 @@ func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold in
 	open := above(latest.ID, pubT, "")
 	carried := add(coord, ops.DeferTickLazy, pubT, []int{open.ID}, nil, &parse.Syntax{})
 	outstanding.Inputs[1] = carried.ID
+	if byMember {
+		// Idle: no publication carried is still above the watermark.
+		pending.Inputs[0] = add(coord, ops.Map, maxT, []int{above(carried.ID, pubT, "").ID}, nil, udf(maxT, []types.Type{pubT}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(p %s) %s { return %s }", w.Type(pubT), w.Type(maxT), newMax(w, "p.Seq"))
+		})).ID
+	}
 	pool.Inputs[1] = add(coord, ops.DeferTickLazy, voteT, []int{above(tally.ID, voteT, "x.Voters = x.Voters.Clone()\n").ID}, nil, &parse.Syntax{}).ID
 	resent := add(coord, ops.CrossJoin, pubT, []int{carried.ID, timer.ID}, tt, udf(pubT, []types.Type{pubT, timeT}, func(w parse.Writer) string {
 		return fmt.Sprintf("func(p %s, _ %s) %s { return p }", w.Type(pubT), w.Type(timeT), w.Type(pubT))
@@ -491,7 +597,15 @@ func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold in
 	seqs := add(loc, ops.Map, maxT, []int{arrived.ID}, nil, udf(maxT, []types.Type{pubT}, func(w parse.Writer) string {
 		return fmt.Sprintf("func(p %s) %s { return %s }", w.Type(pubT), w.Type(maxT), newMax(w, "p.Seq"))
 	}))
-	have := add(loc, ops.LatticeFold, maxT, []int{seqs.ID}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
+	// A partition whose replicated fold is durable keeps the highest
+	// number it merged durably too: restarted with a publication merged
+	// but not yet committed, it holds its inputs until the watermark
+	// passes it, as it did before the crash.
+	haveLife := ir.Static
+	if c.Nodes[fold].Lifetimes[0] == ir.Durable {
+		haveLife = ir.Durable
+	}
+	have := add(loc, ops.LatticeFold, maxT, []int{seqs.ID}, []ir.Lifetime{haveLife}, &parse.Syntax{})
 	heard := add(loc, toLoc, maxT, []int{marks.ID}, nil, ownAll())
 	known := add(loc, ops.LatticeFold, maxT, []int{heard.ID}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
 	gate := add(loc, ops.CrossJoin, boolT, []int{have.ID, known.ID}, tt, udf(boolT, []types.Type{maxT, maxT}, func(w parse.Writer) string {

@@ -221,17 +221,19 @@ func fieldsOf(t types.Type, names []string) (*parse.Key, error) {
 }
 
 // partitionAround partitions location step.Role of g as by partition (with
-// the fields by to route by, if any), taking the value of node keep, a fold
-// of the location that the calling rewrite handles itself, as complete at
-// start (like SelfID's: it combines nothing the routing must bring
-// together). It returns the partitioned graph with keep as it was, the
-// facts partition used, and partition's refusal with its message less the
-// step, for the caller to prefix.
-func partitionAround(base *parse.Flow, g *ir.Graph, keep int, step *Step, by []string) (*ir.Graph, []string, *diag.Diagnostic) {
-	f := g.Nodes[keep]
+// the fields by to route by, if any), taking the value of every node of
+// keep, a fold of the location that the calling rewrite handles itself, as
+// complete at start (like SelfID's: it combines nothing the routing must
+// bring together). It returns the partitioned graph with keep as it was,
+// the facts partition used, and partition's refusal with its message less
+// the step, for the caller to prefix.
+func partitionAround(base *parse.Flow, g *ir.Graph, step *Step, by []string, keep ...int) (*ir.Graph, []string, *diag.Diagnostic) {
 	probe := g.Clone()
-	if err := probe.Replace(keep, &ir.Node{Spec: ops.SelfID, Loc: f.Loc, Inputs: []int{}, Elem: f.Elem, Pos: f.Pos, Syntax: &parse.Syntax{}}); err != nil {
-		return nil, nil, diag.Errorf(step.Pos, diag.Rewrite, "%v", err)
+	for _, k := range keep {
+		f := g.Nodes[k]
+		if err := probe.Replace(k, &ir.Node{Spec: ops.SelfID, Loc: f.Loc, Inputs: []int{}, Elem: f.Elem, Pos: f.Pos, Syntax: &parse.Syntax{}}); err != nil {
+			return nil, nil, diag.Errorf(step.Pos, diag.Rewrite, "%v", err)
+		}
 	}
 	ps := &Step{Directive: "partition", Rewrite: partitionRewrite, Role: step.Role, Partitions: step.Partitions, By: by, Pos: step.Pos}
 	c, used, bad := partitionExplained(base, probe, ps)
@@ -239,10 +241,13 @@ func partitionAround(base *parse.Flow, g *ir.Graph, keep int, step *Step, by []s
 		bad.Message = strings.TrimPrefix(bad.Message, ps.String()+": ")
 		return nil, used, bad
 	}
-	restored := *f
-	restored.Inputs, restored.Lifetimes = slices.Clone(f.Inputs), slices.Clone(f.Lifetimes)
-	if err := c.Replace(keep, &restored); err != nil {
-		return nil, used, diag.Errorf(step.Pos, diag.Rewrite, "%v", err)
+	for _, k := range keep {
+		f := g.Nodes[k]
+		restored := *f
+		restored.Inputs, restored.Lifetimes = slices.Clone(f.Inputs), slices.Clone(f.Lifetimes)
+		if err := c.Replace(k, &restored); err != nil {
+			return nil, used, diag.Errorf(step.Pos, diag.Rewrite, "%v", err)
+		}
 	}
 	return c, used, nil
 }

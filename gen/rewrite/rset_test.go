@@ -100,8 +100,10 @@ func TestPartialPartitioningPlanLines(t *testing.T) {
 	for _, tc := range []struct{ line, want string }{
 		{"partition replica into 2 replicating latest,other every 100ms", "partial partitioning replicates one lattice fold"},
 		{"partition replica into 2 replicating latest every soon", "the resend period must be a positive duration"},
-		{"partition replica into 2 replicating latest", `want "partition ROLE into N [by FIELD,...] replicating FOLD every DURATION"`},
-		{"partition replica into 2 on ID replicating latest every 1s", `want "partition ROLE into N [by FIELD,...] replicating FOLD every DURATION"`},
+		{"partition replica into 2 replicating latest", `want "partition ROLE into N [by FIELD,...] replicating FOLD every DURATION [sealing STREAM]"`},
+		{"partition replica into 2 on ID replicating latest every 1s", `want "partition ROLE into N [by FIELD,...] replicating FOLD every DURATION [sealing STREAM]"`},
+		{"partition replica into 2 replicating latest every 1s sealing a,b", "a step seals one stream"},
+		{"partition replica into 2 replicating latest every 1s sealing", `want "partition ROLE into N [by FIELD,...] replicating FOLD every DURATION [sealing STREAM]"`},
 		{"partition replica into 1 by ID replicating latest every 1s", "the number of partitions must be an integer of at least 2"},
 	} {
 		_, errs := rewrite.ParsePlans("p.hydroplan", []byte("derive X from Y\n"+tc.line+"\n"))

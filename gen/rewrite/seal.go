@@ -53,6 +53,8 @@ func sealString(s *Step) string {
 // operator, its builder, the fold it carries and the trigger that asks for
 // it.
 type sealing struct {
+	// name is the stream's variable.
+	name                    string
 	send, join, fold, entry int
 	// demux is the key function of a hydro.DemuxBy send, nil otherwise;
 	// reads the item's fields it chooses the receiver from.
@@ -90,14 +92,14 @@ func seal(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 	if loc == nil {
 		return partition(base, g, step) // its diagnostic names the locations
 	}
-	s, bad := findSealing(d, step, loc.ID)
+	s, bad := findSealing(d, step, step.Ops[0], loc.ID, -1)
 	if bad != nil {
 		return nil, bad
 	}
 	f := g.Nodes[s.fold]
 	// The rest partitions as by partition, with the fold's value taken as
 	// complete at start (the parts are recombined, so it may differ).
-	c, used, bad := partitionAround(base, g, s.fold, step, step.By)
+	c, used, bad := partitionAround(base, g, step, step.By, s.fold)
 	if bad != nil {
 		return nil, stepErrorf(bad.Pos, step, "with the batch of %s sealed, %s", step.Ops[0], bad.Message)
 	}
@@ -127,15 +129,17 @@ func seal(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 	return c, nil
 }
 
-// findSealing checks seal's precondition on the named stream, but for the
+// findSealing checks seal's precondition on stream name, but for the
 // partitioning of the rest of the location, and returns what it found.
-func findSealing(d *derivation, step *Step, loc int) (*sealing, *diag.Diagnostic) {
-	g, name := d.g, step.Ops[0]
+// replicated is the fold a partial partitioning of the same step
+// replicates, whose values are then the trigger, or -1.
+func findSealing(d *derivation, step *Step, name string, loc, replicated int) (*sealing, *diag.Diagnostic) {
+	g := d.g
 	ids, ok := d.names[name]
 	if !ok {
 		return nil, stepErrorf(step.Pos, step, "flow %s binds no operator to %s", d.base.Name, name)
 	}
-	s := &sealing{send: -1}
+	s := &sealing{name: name, send: -1}
 	for _, id := range ids {
 		n := g.Nodes[id]
 		if n.Spec.Network && n.Loc != loc && g.Nodes[n.Inputs[0]].Loc == loc {
@@ -197,7 +201,7 @@ func findSealing(d *derivation, step *Step, loc int) (*sealing, *diag.Diagnostic
 			return nil, bad
 		}
 	}
-	if bad := s.checkTrigger(d, step, loc, cons); bad != nil {
+	if bad := s.checkTrigger(d, step, loc, replicated, cons); bad != nil {
 		return nil, bad
 	}
 	return s, nil
@@ -261,7 +265,7 @@ func (s *sealing) checkReceiver(d *derivation, step *Step) *diag.Diagnostic {
 	send := g.Nodes[s.send]
 	fs := analyze.KeyFuncs(d.base.WithGraph(g), s.send)
 	errorf := func(format string, args ...any) *diag.Diagnostic {
-		return stepErrorf(send.Pos, step, "%s (bound to %s) chooses the receiver of each item, and %s: every part of a batch must reach the member the base sends the batch to", send.API, step.Ops[0], fmt.Sprintf(format, args...))
+		return stepErrorf(send.Pos, step, "%s (bound to %s) chooses the receiver of each item, and %s: every part of a batch must reach the member the base sends the batch to", send.API, s.name, fmt.Sprintf(format, args...))
 	}
 	if len(fs) != 1 || fs[0] == nil {
 		return errorf("nothing is known of its function")
@@ -320,8 +324,12 @@ func fromPort(v *analysis.Value, port int) bool {
 // operator entering the location through functional operators and cross
 // joins with complete streams, none of which feeds anything else — so that
 // sent to every partition, the trigger makes each build the same item and
-// changes nothing else.
-func (s *sealing) checkTrigger(d *derivation, step *Step, loc int, cons [][]ir.Edge) *diag.Diagnostic {
+// changes nothing else. With a fold replicated by the same step
+// (replicated ≥ 0), the trigger comes from that fold instead, through
+// hydro.Unique too (each value once): every partition's copy takes its
+// values from the same publications, so each partition builds the same
+// items from the values its copy takes.
+func (s *sealing) checkTrigger(d *derivation, step *Step, loc, replicated int, cons [][]ir.Edge) *diag.Diagnostic {
 	g := d.g
 	facts, err := analyze.Run(d.base.WithGraph(g), analysis.Functional)
 	if err != nil {
@@ -338,10 +346,19 @@ func (s *sealing) checkTrigger(d *derivation, step *Step, loc int, cons [][]ir.E
 		if chain[id] || m.Spec.Complete {
 			continue
 		}
+		if id == replicated {
+			if s.entry >= 0 && s.entry != id {
+				return stepErrorf(m.Pos, step, "the trigger of %s comes from %s and from %s: a batch answers one trigger", describe(g, s.join), describe(g, s.entry), describe(g, id))
+			}
+			s.entry = id
+			continue
+		}
 		chain[id] = true
 		switch p := functional.Nodes[id]; {
 		case m.Loc != loc:
 			return stepErrorf(m.Pos, step, "%s is at %q and reaches the trigger of %s", m.Spec.API, g.Locations[m.Loc].Name, describe(g, s.join))
+		case m.Spec.Network && replicated >= 0:
+			return stepErrorf(m.Pos, step, "%s brings the trigger of %s from the network; with %s replicated, the trigger is the replicated fold's values, which every partition's copy takes from the same publications", m.Spec.API, describe(g, s.join), describe(g, replicated))
 		case m.Spec.Network:
 			if s.entry >= 0 {
 				return stepErrorf(m.Pos, step, "the trigger of %s comes from two network operators, %s and %s: a batch answers one trigger", describe(g, s.join), describe(g, s.entry), describe(g, id))
@@ -356,6 +373,10 @@ func (s *sealing) checkTrigger(d *derivation, step *Step, loc int, cons [][]ir.E
 			}
 		case m.Spec == ops.CrossJoin:
 			todo = append(todo, m.Inputs...)
+		case replicated >= 0 && m.Spec == ops.Unique:
+			// Each value of the replicated fold once: every copy takes
+			// its values from the same publications.
+			todo = append(todo, m.Inputs...)
 		case !p.Yes && m.Spec == ops.LatticeFold && m.Lifetimes[0].Kept():
 			return stepErrorf(m.Pos, step, "%s%s is state of %q that the trigger is joined with before %s: partitioned, each partition would hold only part of it and the parts of a batch would disagree on the fields it fills; it must be the same at every partition, replicated (partial partitioning, \"replicating\"), which sealing does not do", m.Spec.API, boundTo(d.names, id), g.Locations[loc].Name, describe(g, s.join))
 		case !p.Yes:
@@ -365,6 +386,9 @@ func (s *sealing) checkTrigger(d *derivation, step *Step, loc int, cons [][]ir.E
 		}
 	}
 	if s.entry < 0 {
+		if replicated >= 0 {
+			return stepErrorf(g.Nodes[s.join].Pos, step, "the trigger of %s comes not from %s, the replicated fold: nothing else is the same at every partition", describe(g, s.join), describe(g, replicated))
+		}
 		return stepErrorf(g.Nodes[s.join].Pos, step, "the trigger of %s comes from no network operator: nothing asks the location for its batch", describe(g, s.join))
 	}
 	for id := range chain {
@@ -444,7 +468,7 @@ func sealParts(base *parse.Flow, c *ir.Graph, s *sealing, loc, parts int) error 
 		return b.String()
 	}
 	clone := ""
-	if m, _, _ := types.LookupFieldOrMethod(parse.Go(c.Nodes[s.fold].Elem), false, nil, "Clone"); m != nil {
+	if m, _, _ := types.LookupFieldOrMethod(parse.Go(c.Nodes[s.fold].Elem), true, nil, "Clone"); m != nil {
 		clone = ".Clone()" // the merge's state, cleared at the end of the tick
 	}
 

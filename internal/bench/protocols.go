@@ -95,7 +95,9 @@ func Protocols() []Protocol {
 			// ScalablePaxos, derived from Paxos by
 			// examples/paxos/scalable.hydroplan: p2a and p2b proxy leaders
 			// paired with the proposers (sized from them), each p2b proxy
-			// partitioned into 3.
+			// partitioned into 3, each acceptor partitioned into 2 (its
+			// partition 0 coordinating): Members count base members, so
+			// acceptor 3 runs 6 acceptor processes.
 			Name:    "paxos-scalable",
 			Package: "./examples/paxos",
 			Flow:    "ScalablePaxos",
