@@ -144,7 +144,10 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	// ballot is at least the promise and raises nothing (Paxos Made
 	// Simple's acceptor; docs/protocols.md argues it for this log). The
 	// acceptor answers a raised promise, not a P1a: when its promise
-	// rises, it sends the proposer of the new ballot a P1b with its log.
+	// rises, it sends the proposer of the new ballot a P1b with its log,
+	// once: which promises it answered is durable too, so that a restart
+	// does not answer again (a partition of ScalablePaxos's acceptor would
+	// answer alone, a part never completed).
 	// The promise and the log are durable lattice folds: a P1b carries the
 	// log whole, which a partitioning by slot seals and recombines at the
 	// proposer, and the promise is all that the P1as change, which a
@@ -162,7 +165,7 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	}), hydro.Durable)
 	hydro.Sink(p2b, votes)
 	p2bsFrom(hydro.DemuxBy(p2b, proposers, toProposer))
-	raised := hydro.Unique(hydro.Filter(promise, promising), hydro.Static)
+	raised := hydro.Unique(hydro.Filter(promise, promising), hydro.Durable)
 	p1b := hydro.CrossJoin(hydro.CrossJoin(raised, acceptorID, promisedTo, hydro.Tick, hydro.Static), log, withLog, hydro.Tick, hydro.Tick)
 	p1bsFrom(hydro.DemuxBy(p1b, proposers, toRequester))
 

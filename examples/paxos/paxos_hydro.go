@@ -97,7 +97,7 @@ type PaxosClient struct {
 	n21L []Command
 	// hydro.CrossJoin (node 26, paxos.go:93): the stored sides' items in arrival order.
 	n26R []uint64
-	// hydro.Send (node 155, paxos.go:214): the items received since the last tick.
+	// hydro.Send (node 155, paxos.go:217): the items received since the last tick.
 	n155Recv []Answer
 	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:76) to hydro.CrossJoin (node 5, paxos.go:76).
 	h4To5Port0 []hydro.Indexed[Request]
@@ -416,10 +416,10 @@ func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 		var v Answer
 		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:214: %w", err)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:217: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:214: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:217: %d bytes after the item", len(payload)-n)
 		}
 		nd.n155Recv = append(nd.n155Recv, v)
 		return nil
@@ -537,11 +537,11 @@ type PaxosProposer struct {
 	n55Recv []Commit
 	// hydro.Broadcast (node 65, paxos.go:133): the items received since the last tick.
 	n65Recv []Heartbeat
-	// hydro.Demux (node 83, paxos.go:164): the items received since the last tick.
+	// hydro.Demux (node 83, paxos.go:167): the items received since the last tick.
 	n83Recv []P2b
-	// hydro.Demux (node 88, paxos.go:167): the items received since the last tick.
+	// hydro.Demux (node 88, paxos.go:170): the items received since the last tick.
 	n88Recv []P1b
-	// hydro.Broadcast (node 170, paxos.go:223): the items received since the last tick.
+	// hydro.Broadcast (node 170, paxos.go:226): the items received since the last tick.
 	n170Recv []Progress
 	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:116) to hydro.Join (node 45, paxos.go:119).
 	h44To45Port0 []Votes
@@ -1323,10 +1323,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:164: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:167: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:164: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:167: %d bytes after the item", len(payload)-n)
 		}
 		nd.n83Recv = append(nd.n83Recv, v)
 		return nil
@@ -1334,10 +1334,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v P1b
 		n, err := decodeHydroP1b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:167: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:170: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:167: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:170: %d bytes after the item", len(payload)-n)
 		}
 		nd.n88Recv = append(nd.n88Recv, v)
 		return nil
@@ -1345,10 +1345,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:223: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:226: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:223: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:226: %d bytes after the item", len(payload)-n)
 		}
 		nd.n170Recv = append(nd.n170Recv, v)
 		return nil
@@ -1407,41 +1407,43 @@ type PaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 74, paxos.go:152): whether the member id was emitted.
+	// hydro.SelfID (node 74, paxos.go:155): whether the member id was emitted.
 	n74Done bool
-	// hydro.LatticeFold (node 76, paxos.go:153): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 76, paxos.go:156): the accumulator, starting at bottom.
 	n76Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
 	n76Changed []Promise
-	// hydro.CrossJoin (node 77, paxos.go:154): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 77, paxos.go:157): the stored sides' items in arrival order.
 	n77L []Promise
 	n77R []hydro.MemberID
-	// hydro.CrossJoin (node 78, paxos.go:157): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 78, paxos.go:160): the stored sides' items in arrival order.
 	n78R []view
-	// hydro.LatticeFold (node 81, paxos.go:159): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 81, paxos.go:162): the accumulator, starting at bottom.
 	n81Acc AcceptorLog
 	// the items that changed the accumulator this tick, to log at its end.
 	n81Changed []AcceptorLog
-	// hydro.Sink (node 82, paxos.go:163): this tick's output.
+	// hydro.Sink (node 82, paxos.go:166): this tick's output.
 	n82Out []P2b
-	// hydro.Unique (node 85, paxos.go:165): the items seen.
+	// hydro.Unique (node 85, paxos.go:168): the items seen.
 	n85Seen map[Promise]struct{}
-	// hydro.CrossJoin (node 86, paxos.go:166): the stored sides' items in arrival order.
+	// the items first seen this tick, to log at its end.
+	n85New []Promise
+	// hydro.CrossJoin (node 86, paxos.go:169): the stored sides' items in arrival order.
 	n86L []Promise
 	n86R []hydro.MemberID
-	// hydro.CrossJoin (node 87, paxos.go:166): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 87, paxos.go:169): the stored sides' items in arrival order.
 	n87R []AcceptorLog
 	// hydro.Broadcast (node 71, paxos.go:139): the items received since the last tick.
 	n71Recv []P1a
 	// hydro.Broadcast (node 73, paxos.go:141): the items received since the last tick.
 	n73Recv []P2a
-	// h74To77Port1 is the handoff from hydro.SelfID (node 74, paxos.go:152) to hydro.CrossJoin (node 77, paxos.go:154).
+	// h74To77Port1 is the handoff from hydro.SelfID (node 74, paxos.go:155) to hydro.CrossJoin (node 77, paxos.go:157).
 	h74To77Port1 []hydro.MemberID
-	// h73To78Port0 is the handoff from hydro.Broadcast (node 73, paxos.go:141) to hydro.CrossJoin (node 78, paxos.go:157).
+	// h73To78Port0 is the handoff from hydro.Broadcast (node 73, paxos.go:141) to hydro.CrossJoin (node 78, paxos.go:160).
 	h73To78Port0 []P2a
-	// h74To86Port1 is the handoff from hydro.SelfID (node 74, paxos.go:152) to hydro.CrossJoin (node 86, paxos.go:166).
+	// h74To86Port1 is the handoff from hydro.SelfID (node 74, paxos.go:155) to hydro.CrossJoin (node 86, paxos.go:169).
 	h74To86Port1 []hydro.MemberID
-	// h86To87Port0 is the handoff from hydro.CrossJoin (node 86, paxos.go:166) to hydro.CrossJoin (node 87, paxos.go:166).
+	// h86To87Port0 is the handoff from hydro.CrossJoin (node 86, paxos.go:169) to hydro.CrossJoin (node 87, paxos.go:169).
 	h86To87Port0 []P1b
 }
 
@@ -1516,10 +1518,10 @@ func (nd *PaxosAcceptor) subgraph2() {
 
 // subgraph3 runs stratum 1: hydro.LatticeFold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.Map (80), hydro.Sink (82), hydro.Filter (84), hydro.Unique (85), hydro.CrossJoin (86).
 func (nd *PaxosAcceptor) subgraph3() {
-	udf20 := /*line paxos.go:159:47*/ func(a answered2) AcceptorLog {
+	udf20 := /*line paxos.go:162:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line paxos_hydro.go:1522:35*/
+	} /*line paxos_hydro.go:1524:35*/
 	out18 := nd.n82Out
 	v5 := nd.n76Acc
 	nd.n77L = append(nd.n77L, v5)
@@ -1530,6 +1532,7 @@ func (nd *PaxosAcceptor) subgraph3() {
 	if promising(v5) {
 		if _, dup8 := nd.n85Seen[v5]; !dup8 {
 			nd.n85Seen[v5] = struct{}{}
+			nd.n85New = append(nd.n85New, v5)
 			nd.n86L = append(nd.n86L, v5)
 			for _, v9 := range nd.n86R {
 				v10 := promisedTo(v5, v9)
@@ -1607,7 +1610,7 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err32 = fmt.Errorf("%d bytes after the item", len(item)-n31)
 		}
 		if err32 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 76, paxos.go:153): %w", err32)
+			return fmt.Errorf("hydro.LatticeFold (node 76, paxos.go:156): %w", err32)
 		}
 		nd.n76Acc.Merge(v30)
 		return nil
@@ -1618,9 +1621,20 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err37 = fmt.Errorf("%d bytes after the item", len(item)-n36)
 		}
 		if err37 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 81, paxos.go:159): %w", err37)
+			return fmt.Errorf("hydro.LatticeFold (node 81, paxos.go:162): %w", err37)
 		}
 		nd.n81Acc.Merge(v35)
+		return nil
+	case 85:
+		var v40 Promise
+		n41, err42 := decodeHydroPromise(item, &v40)
+		if err42 == nil && n41 != len(item) {
+			err42 = fmt.Errorf("%d bytes after the item", len(item)-n41)
+		}
+		if err42 != nil {
+			return fmt.Errorf("hydro.Unique (node 85, paxos.go:168): %w", err42)
+		}
+		nd.n85Seen[v40] = struct{}{}
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -1641,6 +1655,10 @@ func (nd *PaxosAcceptor) hydroCommit() bool {
 		}
 		clear(nd.n81Changed)
 		nd.n81Changed = nd.n81Changed[:0]
+		for _, v38 := range nd.n85New {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(85), &v38))
+		}
+		nd.n85New = nd.n85New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1658,6 +1676,9 @@ func (nd *PaxosAcceptor) hydroSnapshot(add func([]byte)) {
 	rec34 := appendHydroAcceptorLog(nd.hydroJournal.Record(81), &nd.n81Acc)
 	add(rec34)
 	nd.hydroJournal.Keep(rec34)
+	for v39 := range nd.n85Seen {
+		add(appendHydroPromise(nd.hydroJournal.Record(85), &v39))
+	}
 }
 
 // Err returns the error that stopped the node: a failed commit of its log.
@@ -1782,157 +1803,157 @@ type PaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 89, paxos.go:172): whether the member id was emitted.
+	// hydro.SelfID (node 89, paxos.go:175): whether the member id was emitted.
 	n89Done bool
-	// hydro.ReduceKeyed (node 102, paxos.go:182): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 102, paxos.go:185): the groups in order of first appearance.
 	n102Index hydro.IntIndex[uint8]
 	n102Accs  []Applied
 	// the groups changed this tick, to log at its end.
 	n102Mark  []bool
 	n102Dirty []int
-	// hydro.Fold (node 103, paxos.go:182): the accumulator.
+	// hydro.Fold (node 103, paxos.go:185): the accumulator.
 	n103Acc  uint64
 	n103Init bool
-	// hydro.CrossJoin (node 104, paxos.go:187): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 104, paxos.go:190): the stored sides' items in arrival order.
 	n104R []uint64
-	// hydro.MergeKeyed (node 106, paxos.go:187): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 106, paxos.go:190): the groups in order of first appearance.
 	n106Index hydro.IntIndex[uint64]
 	n106Accs  []Slotted
 	// the groups changed in this tick, and whether each group is among them.
 	n106Changed []int
 	n106Touched []bool
-	// hydro.MergeKeyed (node 109, paxos.go:191): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 109, paxos.go:194): the groups in order of first appearance.
 	n109Index map[string]int
 	n109Accs  []KV
 	// the items that started or changed a group this tick, to log at its end.
 	n109Logged []KV
-	// hydro.MergeKeyed (node 112, paxos.go:192): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 112, paxos.go:195): the groups in order of first appearance.
 	n112Index hydro.IntIndex[uint64]
 	n112Accs  []Session
 	// the items that started or changed a group this tick, to log at its end.
 	n112Logged []Session
-	// hydro.Timer (node 113, paxos.go:193): the period, the next due time, whether it fired.
+	// hydro.Timer (node 113, paxos.go:196): the period, the next due time, whether it fired.
 	n113Period time.Duration
 	n113Due    time.Time
 	n113Fired  bool
-	// hydro.Fold (node 118, paxos.go:194): the accumulator.
+	// hydro.Fold (node 118, paxos.go:197): the accumulator.
 	n118Acc  int
 	n118Init bool
-	// hydro.CrossJoin (node 120, paxos.go:195): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 120, paxos.go:198): the stored sides' items in arrival order.
 	n120R []uint64
-	// hydro.Fold (node 122, paxos.go:198): the accumulator.
+	// hydro.Fold (node 122, paxos.go:201): the accumulator.
 	n122Acc  uint64
 	n122Init bool
-	// hydro.CrossJoin (node 123, paxos.go:199): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 123, paxos.go:202): the stored sides' items in arrival order.
 	n123L []uint64
-	// hydro.Fold (node 126, paxos.go:204): the accumulator.
+	// hydro.Fold (node 126, paxos.go:207): the accumulator.
 	n126Acc  []Commit
 	n126Init bool
-	// hydro.CrossJoin (node 127, paxos.go:204): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 127, paxos.go:207): the stored sides' items in arrival order.
 	n127L [][]Commit
-	// hydro.Unique (node 129, paxos.go:205): the items seen.
+	// hydro.Unique (node 129, paxos.go:208): the items seen.
 	n129Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 131, paxos.go:205): the accumulator.
+	// hydro.Fold (node 131, paxos.go:208): the accumulator.
 	n131Acc  map[string]Cell
 	n131Init bool
-	// hydro.Unique (node 133, paxos.go:206): the items seen.
+	// hydro.Unique (node 133, paxos.go:209): the items seen.
 	n133Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 135, paxos.go:206): the accumulator.
+	// hydro.Fold (node 135, paxos.go:209): the accumulator.
 	n135Acc  map[uint64]SessionLattice
 	n135Init bool
-	// hydro.ClusterSize (node 136, paxos.go:207): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 136, paxos.go:210): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n136Size int
 	n136Done bool
-	// hydro.CrossJoin (node 137, paxos.go:207): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 137, paxos.go:210): the stored sides' items in arrival order.
 	n137L []hydro.MemberID
 	n137R []int
-	// hydro.CrossJoin (node 138, paxos.go:208): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 138, paxos.go:211): the stored sides' items in arrival order.
 	n138R []map[string]Cell
-	// hydro.CrossJoin (node 139, paxos.go:208): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 139, paxos.go:211): the stored sides' items in arrival order.
 	n139L []batch
 	n139R []map[uint64]SessionLattice
-	// hydro.CrossJoin (node 140, paxos.go:208): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 140, paxos.go:211): the stored sides' items in arrival order.
 	n140L []batch
 	n140R []replica
-	// hydro.DeferTick (node 144, paxos.go:210): the items of this tick and of the next.
+	// hydro.DeferTick (node 144, paxos.go:213): the items of this tick and of the next.
 	n144Now  []Applied
 	n144Next []Applied
-	// hydro.DeferTick (node 146, paxos.go:211): the items of this tick and of the next.
+	// hydro.DeferTick (node 146, paxos.go:214): the items of this tick and of the next.
 	n146Now  []KV
 	n146Next []KV
-	// hydro.DeferTick (node 148, paxos.go:212): the items of this tick and of the next.
+	// hydro.DeferTick (node 148, paxos.go:215): the items of this tick and of the next.
 	n148Now  []Session
 	n148Next []Session
-	// hydro.DeferTick (node 150, paxos.go:213): the items of this tick and of the next.
+	// hydro.DeferTick (node 150, paxos.go:216): the items of this tick and of the next.
 	n150Now  []Commit
 	n150Next []Commit
-	// hydro.CrossJoin (node 151, paxos.go:213): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 151, paxos.go:216): the stored sides' items in arrival order.
 	n151R []hydro.MemberID
-	// hydro.Sink (node 152, paxos.go:213): this tick's output.
+	// hydro.Sink (node 152, paxos.go:216): this tick's output.
 	n152Out []Executed
-	// hydro.DeferTick (node 154, paxos.go:214): the items of this tick and of the next.
+	// hydro.DeferTick (node 154, paxos.go:217): the items of this tick and of the next.
 	n154Now  []Answer
 	n154Next []Answer
-	// hydro.Unique (node 159, paxos.go:217): the items seen.
+	// hydro.Unique (node 159, paxos.go:220): the items seen.
 	n159Seen hydro.IntSet[hydro.MemberID]
-	// hydro.CrossJoin (node 160, paxos.go:218): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 160, paxos.go:221): the stored sides' items in arrival order.
 	n160R []KV
-	// hydro.Fold (node 161, paxos.go:218): the accumulator.
+	// hydro.Fold (node 161, paxos.go:221): the accumulator.
 	n161Acc  []KV
 	n161Init bool
-	// hydro.CrossJoin (node 162, paxos.go:219): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 162, paxos.go:222): the stored sides' items in arrival order.
 	n162R []Session
-	// hydro.Fold (node 163, paxos.go:219): the accumulator.
+	// hydro.Fold (node 163, paxos.go:222): the accumulator.
 	n163Acc  []Session
 	n163Init bool
-	// hydro.CrossJoin (node 164, paxos.go:220): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 164, paxos.go:223): the stored sides' items in arrival order.
 	n164R []uint64
-	// hydro.CrossJoin (node 165, paxos.go:220): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 165, paxos.go:223): the stored sides' items in arrival order.
 	n165L []Snapshot
 	n165R [][]KV
-	// hydro.CrossJoin (node 166, paxos.go:220): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 166, paxos.go:223): the stored sides' items in arrival order.
 	n166L []Snapshot
 	n166R [][]Session
-	// hydro.CrossJoin (node 168, paxos.go:223): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 168, paxos.go:226): the stored sides' items in arrival order.
 	n168R []Run
-	// hydro.CrossJoin (node 169, paxos.go:223): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 169, paxos.go:226): the stored sides' items in arrival order.
 	n169L []Run
 	n169R []hydro.MemberID
-	// hydro.Broadcast (node 91, paxos.go:173): the items received since the last tick.
+	// hydro.Broadcast (node 91, paxos.go:176): the items received since the last tick.
 	n91Recv []Commit
-	// hydro.Demux (node 93, paxos.go:174): the items received since the last tick.
+	// hydro.Demux (node 93, paxos.go:177): the items received since the last tick.
 	n93Recv []Resend
-	// hydro.Demux (node 157, paxos.go:217): the items received since the last tick.
+	// hydro.Demux (node 157, paxos.go:220): the items received since the last tick.
 	n157Recv []Transfer
-	// hydro.Demux (node 167, paxos.go:222): the items received since the last tick.
+	// hydro.Demux (node 167, paxos.go:225): the items received since the last tick.
 	n167Recv []Snapshot
-	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:173) to hydro.CrossJoin (node 104, paxos.go:187).
+	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:176) to hydro.CrossJoin (node 104, paxos.go:190).
 	h95To104Port0 []Commit
-	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:195) to hydro.CrossJoin (node 120, paxos.go:195).
+	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:198) to hydro.CrossJoin (node 120, paxos.go:198).
 	h119To120Port0 []int
-	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:198) to hydro.CrossJoin (node 123, paxos.go:199).
+	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:201) to hydro.CrossJoin (node 123, paxos.go:202).
 	h122To123Port1 []uint64
-	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:199) to hydro.Join (node 125, paxos.go:204).
+	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:202) to hydro.Join (node 125, paxos.go:207).
 	h124To125Port0 []Probe
-	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:195) to hydro.CrossJoin (node 127, paxos.go:204).
+	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:198) to hydro.CrossJoin (node 127, paxos.go:207).
 	h120To127Port1 []uint64
-	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:191) to hydro.Join (node 130, paxos.go:205).
+	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:194) to hydro.Join (node 130, paxos.go:208).
 	h109To130Port1 []KV
-	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:192) to hydro.Join (node 134, paxos.go:206).
+	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:195) to hydro.Join (node 134, paxos.go:209).
 	h112To134Port1 []Session
-	// h127To138Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:204) to hydro.CrossJoin (node 138, paxos.go:208).
+	// h127To138Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:207) to hydro.CrossJoin (node 138, paxos.go:211).
 	h127To138Port0 []Run
-	// h137To140Port1 is the handoff from hydro.CrossJoin (node 137, paxos.go:207) to hydro.CrossJoin (node 140, paxos.go:208).
+	// h137To140Port1 is the handoff from hydro.CrossJoin (node 137, paxos.go:210) to hydro.CrossJoin (node 140, paxos.go:211).
 	h137To140Port1 []replica
-	// h159To160Port0 is the handoff from hydro.Unique (node 159, paxos.go:217) to hydro.CrossJoin (node 160, paxos.go:218).
+	// h159To160Port0 is the handoff from hydro.Unique (node 159, paxos.go:220) to hydro.CrossJoin (node 160, paxos.go:221).
 	h159To160Port0 []hydro.MemberID
-	// h159To162Port0 is the handoff from hydro.Unique (node 159, paxos.go:217) to hydro.CrossJoin (node 162, paxos.go:219).
+	// h159To162Port0 is the handoff from hydro.Unique (node 159, paxos.go:220) to hydro.CrossJoin (node 162, paxos.go:222).
 	h159To162Port0 []hydro.MemberID
-	// h159To164Port0 is the handoff from hydro.Unique (node 159, paxos.go:217) to hydro.CrossJoin (node 164, paxos.go:220).
+	// h159To164Port0 is the handoff from hydro.Unique (node 159, paxos.go:220) to hydro.CrossJoin (node 164, paxos.go:223).
 	h159To164Port0 []hydro.MemberID
-	// h113To168Port0 is the handoff from hydro.Timer (node 113, paxos.go:193) to hydro.CrossJoin (node 168, paxos.go:223).
+	// h113To168Port0 is the handoff from hydro.Timer (node 113, paxos.go:196) to hydro.CrossJoin (node 168, paxos.go:226).
 	h113To168Port0 []time.Time
-	// h89To169Port1 is the handoff from hydro.SelfID (node 89, paxos.go:172) to hydro.CrossJoin (node 169, paxos.go:223).
+	// h89To169Port1 is the handoff from hydro.SelfID (node 89, paxos.go:175) to hydro.CrossJoin (node 169, paxos.go:226).
 	h89To169Port1 []hydro.MemberID
 }
 
@@ -1946,7 +1967,7 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:193:41*/ ProgressPeriod /*line paxos_hydro.go:1949:89*/
+	nd.n113Period = /*line paxos.go:196:41*/ ProgressPeriod /*line paxos_hydro.go:1970:89*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -2092,14 +2113,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2095:37*/
+			} /*line paxos_hydro.go:2116:37*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2102:37*/
+			} /*line paxos_hydro.go:2123:37*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -2112,14 +2133,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2115:37*/
+			} /*line paxos_hydro.go:2136:37*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2122:37*/
+			} /*line paxos_hydro.go:2143:37*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -2133,7 +2154,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2136:37*/
+			} /*line paxos_hydro.go:2157:37*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -2160,7 +2181,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2163:37*/
+			} /*line paxos_hydro.go:2184:37*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -2225,7 +2246,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2228:37*/
+			} /*line paxos_hydro.go:2249:37*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -2250,7 +2271,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2253:37*/
+			} /*line paxos_hydro.go:2274:37*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -2277,7 +2298,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2280:37*/
+			} /*line paxos_hydro.go:2301:37*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -2322,7 +2343,7 @@ func (nd *PaxosReplica) subgraph4() {
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line paxos_hydro.go:2325:37*/
+			} /*line paxos_hydro.go:2346:37*/
 		}
 	}
 	nd.n103Acc = acc69
@@ -2346,7 +2367,7 @@ func (nd *PaxosReplica) subgraph5() {
 				kv := v74
 				/*line replica.go:345:34*/ {
 					acc75 = append(acc75, kv)
-				} /*line paxos_hydro.go:2349:38*/
+				} /*line paxos_hydro.go:2370:38*/
 			}
 		}
 	}
@@ -2372,7 +2393,7 @@ func (nd *PaxosReplica) subgraph6() {
 				s := v80
 				/*line replica.go:351:48*/ {
 					acc81 = append(acc81, s)
-				} /*line paxos_hydro.go:2375:38*/
+				} /*line paxos_hydro.go:2396:38*/
 			}
 		}
 	}
@@ -2403,10 +2424,10 @@ func (nd *PaxosReplica) subgraph8() {
 // subgraph9 runs stratum 2: hydro.Fold (103), hydro.CrossJoin (104), hydro.FilterMap (105), hydro.CrossJoin (120), hydro.CrossJoin (123), hydro.FlatMap (124), hydro.Fold (161), hydro.Fold (163), hydro.CrossJoin (164), hydro.CrossJoin (165), hydro.CrossJoin (166).
 func (nd *PaxosReplica) subgraph9() {
 	window := nd.window
-	udf98 := /*line paxos.go:187:111*/ func(a arrived) (Slotted, bool) {
+	udf98 := /*line paxos.go:190:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2409:35*/
+	} /*line paxos_hydro.go:2430:35*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -2485,11 +2506,11 @@ func (nd *PaxosReplica) subgraph9() {
 				sp, emit := v108, func(v109 Probe) {
 					nd.h124To125Port0 = append(nd.h124To125Port0, v109)
 				}
-				/*line paxos.go:199:122*/ {
+				/*line paxos.go:202:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2492:38*/
+				} /*line paxos_hydro.go:2513:38*/
 			}
 		}
 	}
@@ -2533,7 +2554,7 @@ func (nd *PaxosReplica) subgraph10() {
 				c := v123
 				/*line replica.go:58:41*/ {
 					acc124 = append(acc124, c)
-				} /*line paxos_hydro.go:2536:38*/
+				} /*line paxos_hydro.go:2557:38*/
 			}
 		}
 	}
@@ -2573,7 +2594,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc135 = map[string]Cell{}
 									}
 									(acc135)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2576:42*/
+								} /*line paxos_hydro.go:2597:42*/
 							}
 						}
 					}
@@ -2586,7 +2607,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2589:38*/
+				} /*line paxos_hydro.go:2610:38*/
 			}
 			{
 				r, emit := v128, func(v136 SessionProbe) {
@@ -2602,7 +2623,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc142 = map[uint64]SessionLattice{}
 									}
 									(acc142)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2605:42*/
+								} /*line paxos_hydro.go:2626:42*/
 							}
 						}
 					}
@@ -2615,7 +2636,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2618:38*/
+				} /*line paxos_hydro.go:2639:38*/
 			}
 			nd.h127To138Port0 = append(nd.h127To138Port0, v128)
 			nd.n168R = append(nd.n168R, v128)
@@ -2691,7 +2712,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2694:39*/
+					} /*line paxos_hydro.go:2715:39*/
 				}
 				{
 					x, emit := v159, func(v162 Session) {
@@ -2701,7 +2722,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2704:39*/
+					} /*line paxos_hydro.go:2725:39*/
 				}
 				{
 					x, emit := v159, func(v163 Commit) {
@@ -2711,7 +2732,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2714:39*/
+					} /*line paxos_hydro.go:2735:39*/
 				}
 				{
 					x, emit := v159, func(v164 Answer) {
@@ -2721,7 +2742,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2724:39*/
+					} /*line paxos_hydro.go:2745:39*/
 				}
 			}
 		}
@@ -2747,7 +2768,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2750:41*/
+							} /*line paxos_hydro.go:2771:41*/
 						}
 						{
 							x, emit := v172, func(v175 Session) {
@@ -2757,7 +2778,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2760:41*/
+							} /*line paxos_hydro.go:2781:41*/
 						}
 						{
 							x, emit := v172, func(v176 Commit) {
@@ -2767,7 +2788,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2770:41*/
+							} /*line paxos_hydro.go:2791:41*/
 						}
 						{
 							x, emit := v172, func(v177 Answer) {
@@ -2777,7 +2798,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2780:41*/
+							} /*line paxos_hydro.go:2801:41*/
 						}
 					}
 				}
@@ -2802,7 +2823,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2805:39*/
+					} /*line paxos_hydro.go:2826:39*/
 				}
 				{
 					x, emit := v181, func(v184 Session) {
@@ -2812,7 +2833,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2815:39*/
+					} /*line paxos_hydro.go:2836:39*/
 				}
 				{
 					x, emit := v181, func(v185 Commit) {
@@ -2822,7 +2843,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2825:39*/
+					} /*line paxos_hydro.go:2846:39*/
 				}
 				{
 					x, emit := v181, func(v186 Answer) {
@@ -2832,7 +2853,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2835:39*/
+					} /*line paxos_hydro.go:2856:39*/
 				}
 			}
 		}
@@ -2857,7 +2878,7 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 			err192 = fmt.Errorf("%d bytes after the item", len(item)-n191)
 		}
 		if err192 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:182): %w", err192)
+			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:185): %w", err192)
 		}
 		k193 := v190.Key
 		i194, ok195 := nd.n102Index.Get(k193)
@@ -2879,7 +2900,7 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 			err200 = fmt.Errorf("%d bytes after the item", len(item)-n199)
 		}
 		if err200 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:191): %w", err200)
+			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:194): %w", err200)
 		}
 		k201 := v198.Key
 		i202, ok203 := nd.n109Index[k201]
@@ -2899,7 +2920,7 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 			err209 = fmt.Errorf("%d bytes after the item", len(item)-n208)
 		}
 		if err209 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:192): %w", err209)
+			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:195): %w", err209)
 		}
 		k210 := v207.Inc
 		i211, ok212 := nd.n112Index.Get(k210)
@@ -3034,10 +3055,10 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:173: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:176: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:173: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:176: %d bytes after the item", len(payload)-n)
 		}
 		nd.n91Recv = append(nd.n91Recv, v)
 		return nil
@@ -3045,10 +3066,10 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:174: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:177: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:174: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:177: %d bytes after the item", len(payload)-n)
 		}
 		nd.n93Recv = append(nd.n93Recv, v)
 		return nil
@@ -3056,10 +3077,10 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:217: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:220: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:217: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:220: %d bytes after the item", len(payload)-n)
 		}
 		nd.n157Recv = append(nd.n157Recv, v)
 		return nil
@@ -3067,10 +3088,10 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:222: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:225: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:222: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:225: %d bytes after the item", len(payload)-n)
 		}
 		nd.n167Recv = append(nd.n167Recv, v)
 		return nil

@@ -99,7 +99,7 @@ type ScalablePaxosClient struct {
 	n21L []Command
 	// hydro.CrossJoin (node 26, paxos.go:93): the stored sides' items in arrival order.
 	n26R []uint64
-	// hydro.Send (node 155, paxos.go:214): the items received since the last tick.
+	// hydro.Send (node 155, paxos.go:217): the items received since the last tick.
 	n155Recv []Answer
 	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:76) to hydro.CrossJoin (node 5, paxos.go:76).
 	h4To5Port0 []hydro.Indexed[Request]
@@ -420,10 +420,10 @@ func (nd *ScalablePaxosClient) Deliver(tag uint16, payload []byte) error {
 		var v Answer
 		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:214: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:217: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:214: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:217: %d bytes after the item", len(payload)-n)
 		}
 		nd.n155Recv = append(nd.n155Recv, v)
 		return nil
@@ -519,7 +519,7 @@ type ScalablePaxosProposer struct {
 	// hydro.DeferTickLazy (node 70, paxos.go:138): the items of this tick and of the next.
 	n70Now  []Event
 	n70Next []Event
-	// hydro.MergeKeyed (node 175, paxos.go:167): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 175, paxos.go:170): the groups in order of first appearance.
 	n175Index map[scalablePaxosKey175]int
 	n175Accs  []struct {
 		For      Ballot                    "hydro:\"key\""
@@ -528,7 +528,7 @@ type ScalablePaxosProposer struct {
 		Log      AcceptorLog               "hydro:\"lattice\""
 		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
 	}
-	// hydro.DeferTickLazy (node 179, paxos.go:167): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 179, paxos.go:170): the items of this tick and of the next.
 	n179Now []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
@@ -553,7 +553,7 @@ type ScalablePaxosProposer struct {
 	n55Recv []Commit
 	// hydro.Broadcast (node 65, paxos.go:133): the items received since the last tick.
 	n65Recv []Heartbeat
-	// hydro.Demux (node 88, paxos.go:167): the items received since the last tick.
+	// hydro.Demux (node 88, paxos.go:170): the items received since the last tick.
 	n88Recv []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
@@ -561,7 +561,7 @@ type ScalablePaxosProposer struct {
 		Log      AcceptorLog               "hydro:\"lattice\""
 		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
 	}
-	// hydro.Broadcast (node 170, paxos.go:223): the items received since the last tick.
+	// hydro.Broadcast (node 170, paxos.go:226): the items received since the last tick.
 	n170Recv []Progress
 	// h50To60Port0 is the handoff from hydro.Map (node 50, paxos.go:123) to hydro.Union (node 60, paxos.go:122).
 	h50To60Port0 []Event
@@ -581,7 +581,7 @@ type ScalablePaxosProposer struct {
 	h40To62Port1 []Config
 }
 
-// scalablePaxosKey175 is the key of hydro.MergeKeyed (node 175, paxos.go:167).
+// scalablePaxosKey175 is the key of hydro.MergeKeyed (node 175, paxos.go:170).
 type scalablePaxosKey175 struct {
 	For      Ballot
 	Acceptor hydro.MemberID
@@ -1398,10 +1398,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		}
 		n, err := decodeHydroStructForBallotAcceptorHydroMemberIDMaxBallotLogAcceptorLogSealsLatticesSetUnionUint32(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:167: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:170: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:167: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:170: %d bytes after the item", len(payload)-n)
 		}
 		nd.n88Recv = append(nd.n88Recv, v)
 		return nil
@@ -1409,10 +1409,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:223: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:226: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:223: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:226: %d bytes after the item", len(payload)-n)
 		}
 		nd.n170Recv = append(nd.n170Recv, v)
 		return nil
@@ -1471,34 +1471,36 @@ type ScalablePaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 74, paxos.go:152): whether the member id was emitted.
+	// hydro.SelfID (node 74, paxos.go:155): whether the member id was emitted.
 	n74Done bool
-	// hydro.LatticeFold (node 76, paxos.go:153): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 76, paxos.go:156): the accumulator, starting at bottom.
 	n76Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
 	n76Changed []Promise
-	// hydro.CrossJoin (node 77, paxos.go:154): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 77, paxos.go:157): the stored sides' items in arrival order.
 	n77L []Promise
 	n77R []hydro.MemberID
-	// hydro.CrossJoin (node 78, paxos.go:157): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 78, paxos.go:160): the stored sides' items in arrival order.
 	n78L []P2a
 	n78R []view
-	// hydro.LatticeFold (node 81, paxos.go:159): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 81, paxos.go:162): the accumulator, starting at bottom.
 	n81Acc AcceptorLog
 	// the items that changed the accumulator this tick, to log at its end.
 	n81Changed []AcceptorLog
-	// hydro.Sink (node 82, paxos.go:163): this tick's output.
+	// hydro.Sink (node 82, paxos.go:166): this tick's output.
 	n82Out []P2b
-	// hydro.Unique (node 85, paxos.go:165): the items seen.
+	// hydro.Unique (node 85, paxos.go:168): the items seen.
 	n85Seen map[Promise]struct{}
-	// hydro.CrossJoin (node 86, paxos.go:166): the stored sides' items in arrival order.
+	// the items first seen this tick, to log at its end.
+	n85New []Promise
+	// hydro.CrossJoin (node 86, paxos.go:169): the stored sides' items in arrival order.
 	n86L []Promise
 	n86R []hydro.MemberID
-	// hydro.CrossJoin (node 87, paxos.go:166): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 87, paxos.go:169): the stored sides' items in arrival order.
 	n87R []AcceptorLog
-	// hydro.SelfID (node 172, paxos.go:167): whether the member id was emitted.
+	// hydro.SelfID (node 172, paxos.go:170): whether the member id was emitted.
 	n172Done bool
-	// hydro.CrossJoin (node 173, paxos.go:167): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 173, paxos.go:170): the stored sides' items in arrival order.
 	n173L []P1b
 	n173R []hydro.MemberID
 	// hydro.LatticeFold (node 181, paxos.go:139): the accumulator, starting at bottom.
@@ -1616,13 +1618,13 @@ type ScalablePaxosAcceptor struct {
 	}
 	// hydro.Demux (node 228, paxos.go:139): the items received since the last tick.
 	n228Recv []lattices.Max[uint64]
-	// h74To77Port1 is the handoff from hydro.SelfID (node 74, paxos.go:152) to hydro.CrossJoin (node 77, paxos.go:154).
+	// h74To77Port1 is the handoff from hydro.SelfID (node 74, paxos.go:155) to hydro.CrossJoin (node 77, paxos.go:157).
 	h74To77Port1 []hydro.MemberID
-	// h74To86Port1 is the handoff from hydro.SelfID (node 74, paxos.go:152) to hydro.CrossJoin (node 86, paxos.go:166).
+	// h74To86Port1 is the handoff from hydro.SelfID (node 74, paxos.go:155) to hydro.CrossJoin (node 86, paxos.go:169).
 	h74To86Port1 []hydro.MemberID
-	// h86To87Port0 is the handoff from hydro.CrossJoin (node 86, paxos.go:166) to hydro.CrossJoin (node 87, paxos.go:166).
+	// h86To87Port0 is the handoff from hydro.CrossJoin (node 86, paxos.go:169) to hydro.CrossJoin (node 87, paxos.go:169).
 	h86To87Port0 []P1b
-	// h172To173Port1 is the handoff from hydro.SelfID (node 172, paxos.go:167) to hydro.CrossJoin (node 173, paxos.go:167).
+	// h172To173Port1 is the handoff from hydro.SelfID (node 172, paxos.go:170) to hydro.CrossJoin (node 173, paxos.go:170).
 	h172To173Port1 []hydro.MemberID
 	// h185To187Port1 is the handoff from hydro.CrossJoin (node 185, paxos.go:139) to hydro.CrossJoin (node 187, paxos.go:139).
 	h185To187Port1 []time.Time
@@ -1954,10 +1956,10 @@ func (nd *ScalablePaxosAcceptor) subgraph9() {
 
 // subgraph10 runs stratum 1: hydro.LatticeFold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.Map (80), hydro.Sink (82), hydro.Filter (84), hydro.Unique (85), hydro.CrossJoin (86), hydro.LatticeFold (227), hydro.LatticeFold (229), hydro.CrossJoin (230), hydro.Filter (231), hydro.Filter (232), hydro.CrossJoin (234), hydro.CrossJoin (235).
 func (nd *ScalablePaxosAcceptor) subgraph10() {
-	udf50 := /*line paxos.go:159:47*/ func(a answered2) AcceptorLog {
+	udf50 := /*line paxos.go:162:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line scalablepaxos_hydro.go:1960:43*/
+	} /*line scalablepaxos_hydro.go:1962:43*/
 	udf57 := func(have, done lattices.Max[uint64]) bool { return have.LessEq(done) }
 	udf59 := func(ok bool) bool { return ok }
 	udf60 := func(ok bool) bool { return !ok }
@@ -1989,6 +1991,7 @@ func (nd *ScalablePaxosAcceptor) subgraph10() {
 	if promising(v41) {
 		if _, dup51 := nd.n85Seen[v41]; !dup51 {
 			nd.n85Seen[v41] = struct{}{}
+			nd.n85New = append(nd.n85New, v41)
 			nd.n86L = append(nd.n86L, v41)
 			for _, v52 := range nd.n86R {
 				v53 := promisedTo(v41, v52)
@@ -2429,7 +2432,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err162 = fmt.Errorf("%d bytes after the item", len(item)-n161)
 		}
 		if err162 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 76, paxos.go:153): %w", err162)
+			return fmt.Errorf("hydro.LatticeFold (node 76, paxos.go:156): %w", err162)
 		}
 		nd.n76Acc.Merge(v160)
 		return nil
@@ -2440,42 +2443,53 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err167 = fmt.Errorf("%d bytes after the item", len(item)-n166)
 		}
 		if err167 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 81, paxos.go:159): %w", err167)
+			return fmt.Errorf("hydro.LatticeFold (node 81, paxos.go:162): %w", err167)
 		}
 		nd.n81Acc.Merge(v165)
 		return nil
-	case 181:
+	case 85:
 		var v170 Promise
 		n171, err172 := decodeHydroPromise(item, &v170)
 		if err172 == nil && n171 != len(item) {
 			err172 = fmt.Errorf("%d bytes after the item", len(item)-n171)
 		}
 		if err172 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 181, paxos.go:139): %w", err172)
+			return fmt.Errorf("hydro.Unique (node 85, paxos.go:168): %w", err172)
 		}
-		nd.n181Acc.Merge(v170)
+		nd.n85Seen[v170] = struct{}{}
 		return nil
-	case 195:
-		var v175 lattices.Max[uint64]
-		n176, err177 := decodeHydroLatticesMaxUint64(item, &v175)
+	case 181:
+		var v175 Promise
+		n176, err177 := decodeHydroPromise(item, &v175)
 		if err177 == nil && n176 != len(item) {
 			err177 = fmt.Errorf("%d bytes after the item", len(item)-n176)
 		}
 		if err177 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 195, paxos.go:139): %w", err177)
+			return fmt.Errorf("hydro.LatticeFold (node 181, paxos.go:139): %w", err177)
 		}
-		nd.n195Acc.Merge(v175)
+		nd.n181Acc.Merge(v175)
 		return nil
-	case 227:
+	case 195:
 		var v180 lattices.Max[uint64]
 		n181, err182 := decodeHydroLatticesMaxUint64(item, &v180)
 		if err182 == nil && n181 != len(item) {
 			err182 = fmt.Errorf("%d bytes after the item", len(item)-n181)
 		}
 		if err182 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 227, paxos.go:139): %w", err182)
+			return fmt.Errorf("hydro.LatticeFold (node 195, paxos.go:139): %w", err182)
 		}
-		nd.n227Acc.Merge(v180)
+		nd.n195Acc.Merge(v180)
+		return nil
+	case 227:
+		var v185 lattices.Max[uint64]
+		n186, err187 := decodeHydroLatticesMaxUint64(item, &v185)
+		if err187 == nil && n186 != len(item) {
+			err187 = fmt.Errorf("%d bytes after the item", len(item)-n186)
+		}
+		if err187 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 227, paxos.go:139): %w", err187)
+		}
+		nd.n227Acc.Merge(v185)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -2496,16 +2510,20 @@ func (nd *ScalablePaxosAcceptor) hydroCommit() bool {
 		}
 		clear(nd.n81Changed)
 		nd.n81Changed = nd.n81Changed[:0]
-		for _, v168 := range nd.n181Changed {
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(181), &v168))
+		for _, v168 := range nd.n85New {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(85), &v168))
+		}
+		nd.n85New = nd.n85New[:0]
+		for _, v173 := range nd.n181Changed {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(181), &v173))
 		}
 		nd.n181Changed = nd.n181Changed[:0]
-		for _, v173 := range nd.n195Changed {
-			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(195), &v173))
+		for _, v178 := range nd.n195Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(195), &v178))
 		}
 		nd.n195Changed = nd.n195Changed[:0]
-		for _, v178 := range nd.n227Changed {
-			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(227), &v178))
+		for _, v183 := range nd.n227Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(227), &v183))
 		}
 		nd.n227Changed = nd.n227Changed[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -2525,15 +2543,18 @@ func (nd *ScalablePaxosAcceptor) hydroSnapshot(add func([]byte)) {
 	rec164 := appendHydroAcceptorLog(nd.hydroJournal.Record(81), &nd.n81Acc)
 	add(rec164)
 	nd.hydroJournal.Keep(rec164)
-	rec169 := appendHydroPromise(nd.hydroJournal.Record(181), &nd.n181Acc)
-	add(rec169)
-	nd.hydroJournal.Keep(rec169)
-	rec174 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(195), &nd.n195Acc)
+	for v169 := range nd.n85Seen {
+		add(appendHydroPromise(nd.hydroJournal.Record(85), &v169))
+	}
+	rec174 := appendHydroPromise(nd.hydroJournal.Record(181), &nd.n181Acc)
 	add(rec174)
 	nd.hydroJournal.Keep(rec174)
-	rec179 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(227), &nd.n227Acc)
+	rec179 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(195), &nd.n195Acc)
 	add(rec179)
 	nd.hydroJournal.Keep(rec179)
+	rec184 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(227), &nd.n227Acc)
+	add(rec184)
+	nd.hydroJournal.Keep(rec184)
 }
 
 // Err returns the error that stopped the node: a failed commit of its log.
@@ -2708,157 +2729,157 @@ type ScalablePaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 89, paxos.go:172): whether the member id was emitted.
+	// hydro.SelfID (node 89, paxos.go:175): whether the member id was emitted.
 	n89Done bool
-	// hydro.ReduceKeyed (node 102, paxos.go:182): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 102, paxos.go:185): the groups in order of first appearance.
 	n102Index hydro.IntIndex[uint8]
 	n102Accs  []Applied
 	// the groups changed this tick, to log at its end.
 	n102Mark  []bool
 	n102Dirty []int
-	// hydro.Fold (node 103, paxos.go:182): the accumulator.
+	// hydro.Fold (node 103, paxos.go:185): the accumulator.
 	n103Acc  uint64
 	n103Init bool
-	// hydro.CrossJoin (node 104, paxos.go:187): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 104, paxos.go:190): the stored sides' items in arrival order.
 	n104R []uint64
-	// hydro.MergeKeyed (node 106, paxos.go:187): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 106, paxos.go:190): the groups in order of first appearance.
 	n106Index hydro.IntIndex[uint64]
 	n106Accs  []Slotted
 	// the groups changed in this tick, and whether each group is among them.
 	n106Changed []int
 	n106Touched []bool
-	// hydro.MergeKeyed (node 109, paxos.go:191): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 109, paxos.go:194): the groups in order of first appearance.
 	n109Index map[string]int
 	n109Accs  []KV
 	// the items that started or changed a group this tick, to log at its end.
 	n109Logged []KV
-	// hydro.MergeKeyed (node 112, paxos.go:192): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 112, paxos.go:195): the groups in order of first appearance.
 	n112Index hydro.IntIndex[uint64]
 	n112Accs  []Session
 	// the items that started or changed a group this tick, to log at its end.
 	n112Logged []Session
-	// hydro.Timer (node 113, paxos.go:193): the period, the next due time, whether it fired.
+	// hydro.Timer (node 113, paxos.go:196): the period, the next due time, whether it fired.
 	n113Period time.Duration
 	n113Due    time.Time
 	n113Fired  bool
-	// hydro.Fold (node 118, paxos.go:194): the accumulator.
+	// hydro.Fold (node 118, paxos.go:197): the accumulator.
 	n118Acc  int
 	n118Init bool
-	// hydro.CrossJoin (node 120, paxos.go:195): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 120, paxos.go:198): the stored sides' items in arrival order.
 	n120R []uint64
-	// hydro.Fold (node 122, paxos.go:198): the accumulator.
+	// hydro.Fold (node 122, paxos.go:201): the accumulator.
 	n122Acc  uint64
 	n122Init bool
-	// hydro.CrossJoin (node 123, paxos.go:199): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 123, paxos.go:202): the stored sides' items in arrival order.
 	n123L []uint64
-	// hydro.Fold (node 126, paxos.go:204): the accumulator.
+	// hydro.Fold (node 126, paxos.go:207): the accumulator.
 	n126Acc  []Commit
 	n126Init bool
-	// hydro.CrossJoin (node 127, paxos.go:204): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 127, paxos.go:207): the stored sides' items in arrival order.
 	n127L [][]Commit
-	// hydro.Unique (node 129, paxos.go:205): the items seen.
+	// hydro.Unique (node 129, paxos.go:208): the items seen.
 	n129Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 131, paxos.go:205): the accumulator.
+	// hydro.Fold (node 131, paxos.go:208): the accumulator.
 	n131Acc  map[string]Cell
 	n131Init bool
-	// hydro.Unique (node 133, paxos.go:206): the items seen.
+	// hydro.Unique (node 133, paxos.go:209): the items seen.
 	n133Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 135, paxos.go:206): the accumulator.
+	// hydro.Fold (node 135, paxos.go:209): the accumulator.
 	n135Acc  map[uint64]SessionLattice
 	n135Init bool
-	// hydro.ClusterSize (node 136, paxos.go:207): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 136, paxos.go:210): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n136Size int
 	n136Done bool
-	// hydro.CrossJoin (node 137, paxos.go:207): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 137, paxos.go:210): the stored sides' items in arrival order.
 	n137L []hydro.MemberID
 	n137R []int
-	// hydro.CrossJoin (node 138, paxos.go:208): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 138, paxos.go:211): the stored sides' items in arrival order.
 	n138R []map[string]Cell
-	// hydro.CrossJoin (node 139, paxos.go:208): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 139, paxos.go:211): the stored sides' items in arrival order.
 	n139L []batch
 	n139R []map[uint64]SessionLattice
-	// hydro.CrossJoin (node 140, paxos.go:208): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 140, paxos.go:211): the stored sides' items in arrival order.
 	n140L []batch
 	n140R []replica
-	// hydro.DeferTick (node 144, paxos.go:210): the items of this tick and of the next.
+	// hydro.DeferTick (node 144, paxos.go:213): the items of this tick and of the next.
 	n144Now  []Applied
 	n144Next []Applied
-	// hydro.DeferTick (node 146, paxos.go:211): the items of this tick and of the next.
+	// hydro.DeferTick (node 146, paxos.go:214): the items of this tick and of the next.
 	n146Now  []KV
 	n146Next []KV
-	// hydro.DeferTick (node 148, paxos.go:212): the items of this tick and of the next.
+	// hydro.DeferTick (node 148, paxos.go:215): the items of this tick and of the next.
 	n148Now  []Session
 	n148Next []Session
-	// hydro.DeferTick (node 150, paxos.go:213): the items of this tick and of the next.
+	// hydro.DeferTick (node 150, paxos.go:216): the items of this tick and of the next.
 	n150Now  []Commit
 	n150Next []Commit
-	// hydro.CrossJoin (node 151, paxos.go:213): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 151, paxos.go:216): the stored sides' items in arrival order.
 	n151R []hydro.MemberID
-	// hydro.Sink (node 152, paxos.go:213): this tick's output.
+	// hydro.Sink (node 152, paxos.go:216): this tick's output.
 	n152Out []Executed
-	// hydro.DeferTick (node 154, paxos.go:214): the items of this tick and of the next.
+	// hydro.DeferTick (node 154, paxos.go:217): the items of this tick and of the next.
 	n154Now  []Answer
 	n154Next []Answer
-	// hydro.Unique (node 159, paxos.go:217): the items seen.
+	// hydro.Unique (node 159, paxos.go:220): the items seen.
 	n159Seen hydro.IntSet[hydro.MemberID]
-	// hydro.CrossJoin (node 160, paxos.go:218): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 160, paxos.go:221): the stored sides' items in arrival order.
 	n160R []KV
-	// hydro.Fold (node 161, paxos.go:218): the accumulator.
+	// hydro.Fold (node 161, paxos.go:221): the accumulator.
 	n161Acc  []KV
 	n161Init bool
-	// hydro.CrossJoin (node 162, paxos.go:219): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 162, paxos.go:222): the stored sides' items in arrival order.
 	n162R []Session
-	// hydro.Fold (node 163, paxos.go:219): the accumulator.
+	// hydro.Fold (node 163, paxos.go:222): the accumulator.
 	n163Acc  []Session
 	n163Init bool
-	// hydro.CrossJoin (node 164, paxos.go:220): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 164, paxos.go:223): the stored sides' items in arrival order.
 	n164R []uint64
-	// hydro.CrossJoin (node 165, paxos.go:220): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 165, paxos.go:223): the stored sides' items in arrival order.
 	n165L []Snapshot
 	n165R [][]KV
-	// hydro.CrossJoin (node 166, paxos.go:220): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 166, paxos.go:223): the stored sides' items in arrival order.
 	n166L []Snapshot
 	n166R [][]Session
-	// hydro.CrossJoin (node 168, paxos.go:223): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 168, paxos.go:226): the stored sides' items in arrival order.
 	n168R []Run
-	// hydro.CrossJoin (node 169, paxos.go:223): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 169, paxos.go:226): the stored sides' items in arrival order.
 	n169L []Run
 	n169R []hydro.MemberID
-	// hydro.Broadcast (node 91, paxos.go:173): the items received since the last tick.
+	// hydro.Broadcast (node 91, paxos.go:176): the items received since the last tick.
 	n91Recv []Commit
-	// hydro.Demux (node 93, paxos.go:174): the items received since the last tick.
+	// hydro.Demux (node 93, paxos.go:177): the items received since the last tick.
 	n93Recv []Resend
-	// hydro.Demux (node 157, paxos.go:217): the items received since the last tick.
+	// hydro.Demux (node 157, paxos.go:220): the items received since the last tick.
 	n157Recv []Transfer
-	// hydro.Demux (node 167, paxos.go:222): the items received since the last tick.
+	// hydro.Demux (node 167, paxos.go:225): the items received since the last tick.
 	n167Recv []Snapshot
-	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:173) to hydro.CrossJoin (node 104, paxos.go:187).
+	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:176) to hydro.CrossJoin (node 104, paxos.go:190).
 	h95To104Port0 []Commit
-	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:195) to hydro.CrossJoin (node 120, paxos.go:195).
+	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:198) to hydro.CrossJoin (node 120, paxos.go:198).
 	h119To120Port0 []int
-	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:198) to hydro.CrossJoin (node 123, paxos.go:199).
+	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:201) to hydro.CrossJoin (node 123, paxos.go:202).
 	h122To123Port1 []uint64
-	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:199) to hydro.Join (node 125, paxos.go:204).
+	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:202) to hydro.Join (node 125, paxos.go:207).
 	h124To125Port0 []Probe
-	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:195) to hydro.CrossJoin (node 127, paxos.go:204).
+	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:198) to hydro.CrossJoin (node 127, paxos.go:207).
 	h120To127Port1 []uint64
-	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:191) to hydro.Join (node 130, paxos.go:205).
+	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:194) to hydro.Join (node 130, paxos.go:208).
 	h109To130Port1 []KV
-	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:192) to hydro.Join (node 134, paxos.go:206).
+	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:195) to hydro.Join (node 134, paxos.go:209).
 	h112To134Port1 []Session
-	// h127To138Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:204) to hydro.CrossJoin (node 138, paxos.go:208).
+	// h127To138Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:207) to hydro.CrossJoin (node 138, paxos.go:211).
 	h127To138Port0 []Run
-	// h137To140Port1 is the handoff from hydro.CrossJoin (node 137, paxos.go:207) to hydro.CrossJoin (node 140, paxos.go:208).
+	// h137To140Port1 is the handoff from hydro.CrossJoin (node 137, paxos.go:210) to hydro.CrossJoin (node 140, paxos.go:211).
 	h137To140Port1 []replica
-	// h159To160Port0 is the handoff from hydro.Unique (node 159, paxos.go:217) to hydro.CrossJoin (node 160, paxos.go:218).
+	// h159To160Port0 is the handoff from hydro.Unique (node 159, paxos.go:220) to hydro.CrossJoin (node 160, paxos.go:221).
 	h159To160Port0 []hydro.MemberID
-	// h159To162Port0 is the handoff from hydro.Unique (node 159, paxos.go:217) to hydro.CrossJoin (node 162, paxos.go:219).
+	// h159To162Port0 is the handoff from hydro.Unique (node 159, paxos.go:220) to hydro.CrossJoin (node 162, paxos.go:222).
 	h159To162Port0 []hydro.MemberID
-	// h159To164Port0 is the handoff from hydro.Unique (node 159, paxos.go:217) to hydro.CrossJoin (node 164, paxos.go:220).
+	// h159To164Port0 is the handoff from hydro.Unique (node 159, paxos.go:220) to hydro.CrossJoin (node 164, paxos.go:223).
 	h159To164Port0 []hydro.MemberID
-	// h113To168Port0 is the handoff from hydro.Timer (node 113, paxos.go:193) to hydro.CrossJoin (node 168, paxos.go:223).
+	// h113To168Port0 is the handoff from hydro.Timer (node 113, paxos.go:196) to hydro.CrossJoin (node 168, paxos.go:226).
 	h113To168Port0 []time.Time
-	// h89To169Port1 is the handoff from hydro.SelfID (node 89, paxos.go:172) to hydro.CrossJoin (node 169, paxos.go:223).
+	// h89To169Port1 is the handoff from hydro.SelfID (node 89, paxos.go:175) to hydro.CrossJoin (node 169, paxos.go:226).
 	h89To169Port1 []hydro.MemberID
 }
 
@@ -2872,7 +2893,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:193:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:2875:97*/
+	nd.n113Period = /*line paxos.go:196:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:2896:97*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -3018,14 +3039,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3021:45*/
+			} /*line scalablepaxos_hydro.go:3042:45*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:3028:45*/
+			} /*line scalablepaxos_hydro.go:3049:45*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -3038,14 +3059,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3041:45*/
+			} /*line scalablepaxos_hydro.go:3062:45*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:3048:45*/
+			} /*line scalablepaxos_hydro.go:3069:45*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -3059,7 +3080,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3062:45*/
+			} /*line scalablepaxos_hydro.go:3083:45*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -3086,7 +3107,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3089:45*/
+			} /*line scalablepaxos_hydro.go:3110:45*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -3151,7 +3172,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3154:45*/
+			} /*line scalablepaxos_hydro.go:3175:45*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -3176,7 +3197,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:3179:45*/
+			} /*line scalablepaxos_hydro.go:3200:45*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -3203,7 +3224,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:3206:45*/
+			} /*line scalablepaxos_hydro.go:3227:45*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -3248,7 +3269,7 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line scalablepaxos_hydro.go:3251:45*/
+			} /*line scalablepaxos_hydro.go:3272:45*/
 		}
 	}
 	nd.n103Acc = acc69
@@ -3272,7 +3293,7 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 				kv := v74
 				/*line replica.go:345:34*/ {
 					acc75 = append(acc75, kv)
-				} /*line scalablepaxos_hydro.go:3275:46*/
+				} /*line scalablepaxos_hydro.go:3296:46*/
 			}
 		}
 	}
@@ -3298,7 +3319,7 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 				s := v80
 				/*line replica.go:351:48*/ {
 					acc81 = append(acc81, s)
-				} /*line scalablepaxos_hydro.go:3301:46*/
+				} /*line scalablepaxos_hydro.go:3322:46*/
 			}
 		}
 	}
@@ -3329,10 +3350,10 @@ func (nd *ScalablePaxosReplica) subgraph8() {
 // subgraph9 runs stratum 2: hydro.Fold (103), hydro.CrossJoin (104), hydro.FilterMap (105), hydro.CrossJoin (120), hydro.CrossJoin (123), hydro.FlatMap (124), hydro.Fold (161), hydro.Fold (163), hydro.CrossJoin (164), hydro.CrossJoin (165), hydro.CrossJoin (166).
 func (nd *ScalablePaxosReplica) subgraph9() {
 	window := nd.window
-	udf98 := /*line paxos.go:187:111*/ func(a arrived) (Slotted, bool) {
+	udf98 := /*line paxos.go:190:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:3335:43*/
+	} /*line scalablepaxos_hydro.go:3356:43*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -3411,11 +3432,11 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 				sp, emit := v108, func(v109 Probe) {
 					nd.h124To125Port0 = append(nd.h124To125Port0, v109)
 				}
-				/*line paxos.go:199:122*/ {
+				/*line paxos.go:202:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:3418:46*/
+				} /*line scalablepaxos_hydro.go:3439:46*/
 			}
 		}
 	}
@@ -3459,7 +3480,7 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 				c := v123
 				/*line replica.go:58:41*/ {
 					acc124 = append(acc124, c)
-				} /*line scalablepaxos_hydro.go:3462:46*/
+				} /*line scalablepaxos_hydro.go:3483:46*/
 			}
 		}
 	}
@@ -3499,7 +3520,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc135 = map[string]Cell{}
 									}
 									(acc135)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:3502:50*/
+								} /*line scalablepaxos_hydro.go:3523:50*/
 							}
 						}
 					}
@@ -3512,7 +3533,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3515:46*/
+				} /*line scalablepaxos_hydro.go:3536:46*/
 			}
 			{
 				r, emit := v128, func(v136 SessionProbe) {
@@ -3528,7 +3549,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc142 = map[uint64]SessionLattice{}
 									}
 									(acc142)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:3531:50*/
+								} /*line scalablepaxos_hydro.go:3552:50*/
 							}
 						}
 					}
@@ -3541,7 +3562,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3544:46*/
+				} /*line scalablepaxos_hydro.go:3565:46*/
 			}
 			nd.h127To138Port0 = append(nd.h127To138Port0, v128)
 			nd.n168R = append(nd.n168R, v128)
@@ -3617,7 +3638,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3620:47*/
+					} /*line scalablepaxos_hydro.go:3641:47*/
 				}
 				{
 					x, emit := v159, func(v162 Session) {
@@ -3627,7 +3648,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3630:47*/
+					} /*line scalablepaxos_hydro.go:3651:47*/
 				}
 				{
 					x, emit := v159, func(v163 Commit) {
@@ -3637,7 +3658,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3640:47*/
+					} /*line scalablepaxos_hydro.go:3661:47*/
 				}
 				{
 					x, emit := v159, func(v164 Answer) {
@@ -3647,7 +3668,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3650:47*/
+					} /*line scalablepaxos_hydro.go:3671:47*/
 				}
 			}
 		}
@@ -3673,7 +3694,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:3676:49*/
+							} /*line scalablepaxos_hydro.go:3697:49*/
 						}
 						{
 							x, emit := v172, func(v175 Session) {
@@ -3683,7 +3704,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:3686:49*/
+							} /*line scalablepaxos_hydro.go:3707:49*/
 						}
 						{
 							x, emit := v172, func(v176 Commit) {
@@ -3693,7 +3714,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:3696:49*/
+							} /*line scalablepaxos_hydro.go:3717:49*/
 						}
 						{
 							x, emit := v172, func(v177 Answer) {
@@ -3703,7 +3724,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:3706:49*/
+							} /*line scalablepaxos_hydro.go:3727:49*/
 						}
 					}
 				}
@@ -3728,7 +3749,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3731:47*/
+					} /*line scalablepaxos_hydro.go:3752:47*/
 				}
 				{
 					x, emit := v181, func(v184 Session) {
@@ -3738,7 +3759,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3741:47*/
+					} /*line scalablepaxos_hydro.go:3762:47*/
 				}
 				{
 					x, emit := v181, func(v185 Commit) {
@@ -3748,7 +3769,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3751:47*/
+					} /*line scalablepaxos_hydro.go:3772:47*/
 				}
 				{
 					x, emit := v181, func(v186 Answer) {
@@ -3758,7 +3779,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3761:47*/
+					} /*line scalablepaxos_hydro.go:3782:47*/
 				}
 			}
 		}
@@ -3783,7 +3804,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err192 = fmt.Errorf("%d bytes after the item", len(item)-n191)
 		}
 		if err192 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:182): %w", err192)
+			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:185): %w", err192)
 		}
 		k193 := v190.Key
 		i194, ok195 := nd.n102Index.Get(k193)
@@ -3805,7 +3826,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err200 = fmt.Errorf("%d bytes after the item", len(item)-n199)
 		}
 		if err200 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:191): %w", err200)
+			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:194): %w", err200)
 		}
 		k201 := v198.Key
 		i202, ok203 := nd.n109Index[k201]
@@ -3825,7 +3846,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err209 = fmt.Errorf("%d bytes after the item", len(item)-n208)
 		}
 		if err209 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:192): %w", err209)
+			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:195): %w", err209)
 		}
 		k210 := v207.Inc
 		i211, ok212 := nd.n112Index.Get(k210)
@@ -3960,10 +3981,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:173: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:176: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:173: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:176: %d bytes after the item", len(payload)-n)
 		}
 		nd.n91Recv = append(nd.n91Recv, v)
 		return nil
@@ -3971,10 +3992,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:174: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:177: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:174: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:177: %d bytes after the item", len(payload)-n)
 		}
 		nd.n93Recv = append(nd.n93Recv, v)
 		return nil
@@ -3982,10 +4003,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:217: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:220: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:217: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:220: %d bytes after the item", len(payload)-n)
 		}
 		nd.n157Recv = append(nd.n157Recv, v)
 		return nil
@@ -3993,10 +4014,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:222: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:225: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:222: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:225: %d bytes after the item", len(payload)-n)
 		}
 		nd.n167Recv = append(nd.n167Recv, v)
 		return nil
@@ -4192,7 +4213,7 @@ type ScalablePaxosP2bproxy struct {
 	// hydro.CrossJoin (node 47, paxos.go:119): the stored sides' items in arrival order.
 	n47L []chosen
 	n47R []int
-	// hydro.Demux (node 83, paxos.go:164): the items received since the last tick.
+	// hydro.Demux (node 83, paxos.go:167): the items received since the last tick.
 	n83Recv []P2b
 	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:116) to hydro.Join (node 45, paxos.go:119).
 	h44To45Port0 []Votes
@@ -4230,10 +4251,10 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
 	udf5 := /*line paxos.go:113:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:4233:43*/
+	} /*line scalablepaxos_hydro.go:4254:43*/
 	udf11 := /*line paxos.go:116:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:4236:43*/
+	} /*line scalablepaxos_hydro.go:4257:43*/
 	for _, v1 := range nd.n83Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)
@@ -4372,10 +4393,10 @@ func (nd *ScalablePaxosP2bproxy) Deliver(tag uint16, payload []byte) error {
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:164: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:167: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:164: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:167: %d bytes after the item", len(payload)-n)
 		}
 		nd.n83Recv = append(nd.n83Recv, v)
 		return nil
