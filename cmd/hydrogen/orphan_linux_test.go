@@ -21,7 +21,9 @@ func TestNodesDieWithTheLauncher(t *testing.T) {
 	t.Parallel()
 	cmd := exec.Command(os.Args[0], "run", "-flow", "Hello", "-n", "worker=2", "-for", "60s", "./testdata/launch",
 		"--", "-param.greeting", `"hello"`, "-param.label", `"orphaned"`, "-in.names.file", "names.jsonl")
-	cmd.Env = append(os.Environ(), launcherEnv+"=1")
+	// The killed launcher cannot remove its run and data directories:
+	// they go in a temporary directory of the test's.
+	cmd.Env = append(os.Environ(), launcherEnv+"=1", "TMPDIR="+t.TempDir())
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())

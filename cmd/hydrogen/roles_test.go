@@ -4,10 +4,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -32,7 +37,8 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	dir, err := os.MkdirTemp("", "hydrogen-test-roles-")
+	removeStaleRoleCaches()
+	dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", roleCachePrefix, os.Getpid()))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -42,6 +48,29 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// roleCachePrefix begins the name of a role cache directory, which goes on
+// with the pid of the test process that made it.
+const roleCachePrefix = "hydrogen-test-roles-"
+
+// removeStaleRoleCaches removes the role cache directories of test
+// processes that no longer run: a test binary that panics, times out or is
+// killed leaves its directory behind.
+func removeStaleRoleCaches() {
+	if runtime.GOOS == "windows" {
+		return // no signal 0 to ask whether a process exists
+	}
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), roleCachePrefix+"*-*"))
+	for _, dir := range dirs {
+		pid, err := strconv.Atoi(strings.Split(strings.TrimPrefix(filepath.Base(dir), roleCachePrefix), "-")[0])
+		if err != nil || pid <= 0 {
+			continue
+		}
+		if p, err := os.FindProcess(pid); err == nil && errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone) {
+			os.RemoveAll(dir)
+		}
+	}
 }
 
 // roleCache builds each role's main package once into dir and links the
