@@ -12,8 +12,9 @@ import (
 // as the benchmark driver loads it: one client incarnation with up to
 // outstanding commands unanswered. Each op is one tick with one commit of
 // a batch of 64 puts and gets over 64 keys, which the replica executes,
-// makes durable (to memory: the sync is not measured; the bytes logged are
-// reported as logB/op) and answers in the next tick; the client's low-water mark trails the newest command by
+// makes its effects durable (to memory: the sync is not measured; the
+// bytes logged, snapshots included, are reported as logB/op) and answers
+// in the next tick; the client's low-water mark trails the newest command by
 // outstanding. Each op also encodes its commit frame.
 func BenchmarkReplicaExecute(b *testing.B) {
 	const window, batch, outstanding = 1024, 64, 512
