@@ -236,6 +236,18 @@ func (x *IntIndex[K]) PutDense(k K, v int) bool {
 	return false
 }
 
+// Reserve readies the index for n keys to come: if its dense part has
+// fewer than min(n, 1024) slots, it grows to that many at once, rather than
+// doubling from 64 as the keys arrive. A caller that knows how many keys
+// it will put (a join's table, built from a slice of as many items) saves
+// the growing; the slots reserved are never more than the keys announced,
+// nor more than the dense part may hold for any number of keys.
+func (x *IntIndex[K]) Reserve(n int) {
+	if l := min(n, denseMin); l > len(x.dense) {
+		x.grow(l)
+	}
+}
+
 // Swap maps k to v, which must not be negative, and returns k's previous
 // value and whether k was in the index.
 func (x *IntIndex[K]) Swap(k K, v int) (int, bool) {

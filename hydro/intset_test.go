@@ -269,3 +269,40 @@ func TestIntSetAllocsDense(t *testing.T) {
 		t.Errorf("refilling a cleared set allocates %v times", allocs)
 	}
 }
+
+func TestIntIndexReserve(t *testing.T) {
+	var x IntIndex[uint32]
+	x.Reserve(4096)
+	if len(x.dense) != 1024 {
+		t.Fatalf("Reserve(4096) gave %d dense slots, want 1024", len(x.dense))
+	}
+	allocs := testing.AllocsPerRun(1, func() {
+		for k := range uint32(1024) {
+			if !x.PutDense(k, int(k)) {
+				t.Fatalf("PutDense(%d) outside the reserved dense part", k)
+			}
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("putting 1,024 reserved keys allocates %v times", allocs)
+	}
+	x.Reserve(10) // never shrinks
+	if v, ok := x.Get(1000); len(x.dense) != 1024 || !ok || v != 1000 || x.Len() != 1024 {
+		t.Errorf("after Reserve(10): %d slots, Get(1000) = %d, %v, Len() = %d", len(x.dense), v, ok, x.Len())
+	}
+	var y IntIndex[int]
+	y.Put(-5, 1)
+	y.Put(5000, 2) // beyond what the dense part may cover for 2 keys
+	y.Reserve(8)
+	if len(y.dense) != 8 || !y.PutDense(7, 3) || y.PutDense(8, 4) {
+		t.Errorf("after Reserve(8): %d slots", len(y.dense))
+	}
+	for k, want := range map[int]int{-5: 1, 5000: 2, 7: 3} {
+		if v, ok := y.Get(k); !ok || v != want {
+			t.Errorf("Get(%d) = %d, %v, want %d", k, v, ok, want)
+		}
+	}
+	if y.Len() != 3 {
+		t.Errorf("Len() = %d, want 3", y.Len())
+	}
+}

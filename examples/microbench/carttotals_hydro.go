@@ -55,6 +55,7 @@ func NewCartTotalsBench(orders hydro.Input[Pair], classes []Pair, limit int, out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	n1Items := /*line flows.go:204:42*/ classes /*line carttotals_hydro.go:56:80*/
 	{
+		nd.n2RIndex.Reserve(len(n1Items))
 		ng5 := 0
 		for _, v1 := range n1Items {
 			k2 := v1.Key
@@ -105,13 +106,13 @@ func (nd *CartTotalsBench) subgraph0() {
 	limit := nd.limit
 	udf16 := /*line flows.go:204:52*/ func(o, c Pair) Total {
 		return Total{Class: c.Value, Sum: min(o.Value, limit)}
-	} /*line carttotals_hydro.go:108:39*/
-	udf21 := /*line flows.go:207:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:109:125*/
+	} /*line carttotals_hydro.go:109:39*/
+	udf21 := /*line flows.go:207:36*/ func(t Total) Total { return Total{Class: t.Class} } /*line carttotals_hydro.go:110:125*/
 	udf22 := /*line flows.go:207:90*/ func(acc *Total, t Total) {
 		acc.Sum += t.Sum
 		acc.Count++
-	} /*line carttotals_hydro.go:113:39*/
-	udf24 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:114:104*/
+	} /*line carttotals_hydro.go:114:39*/
+	udf24 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:115:104*/
 	if !nd.n5Init {
 		nd.n5Acc, nd.n5Init = udf24(), true
 	}
@@ -139,7 +140,7 @@ func (nd *CartTotalsBench) subgraph0() {
 			_ = v10
 			/*line flows.go:212:87*/ {
 				acc23.Count++
-			} /*line carttotals_hydro.go:142:41*/
+			} /*line carttotals_hydro.go:143:41*/
 		}
 	}
 	nd.n5Acc = acc23
@@ -157,7 +158,7 @@ func (nd *CartTotalsBench) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.Fold (5), hydro.Sink (6).
 func (nd *CartTotalsBench) subgraph2() {
-	udf29 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:160:104*/
+	udf29 := /*line flows.go:212:29*/ func() Total { return Total{} } /*line carttotals_hydro.go:161:104*/
 	out30 := nd.n6Out
 	if !nd.n5Init {
 		nd.n5Acc, nd.n5Init = udf29(), true

@@ -47,6 +47,7 @@ func NewRateTableBench(in hydro.Input[Pair], out hydro.Output[Pair]) *RateTableB
 	n0Items := /*line operators.go:175:25*/ []Rate{{Num: 2, Key: 1, Den: 3}, {Num: 5, Key: 4, Den: 1}, {Num: 1, Key: 1, Den: 2},
 		{Num: 7, Key: -3, Den: 2}, {Num: 3, Key: 0, Den: 9}, {Num: 4, Key: 1, Den: 5}} /*line ratetable_hydro.go:48:116*/
 	{
+		nd.n2RIndex.Reserve(len(n0Items))
 		ng5 := 0
 		for _, v1 := range n0Items {
 			k2 := v1.Key
@@ -96,7 +97,7 @@ func (nd *RateTableBench) Tick() {
 func (nd *RateTableBench) subgraph0() {
 	udf16 := /*line operators.go:177:52*/ func(x Pair, r Rate) Pair {
 		return Pair{Key: r.Key*100 + r.Num, Value: x.Value*r.Num + r.Den}
-	} /*line ratetable_hydro.go:99:37*/
+	} /*line ratetable_hydro.go:100:38*/
 	out18 := nd.n3Out
 	nd.n1Buf = nd.in.TakeInto(nd.n1Buf[:0])
 	for _, v10 := range nd.n1Buf {

@@ -50,6 +50,7 @@ func NewReachabilityBench(seeds hydro.Input[uint32], edges []Edge, out hydro.Out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	n7Items := /*line flows.go:192:103*/ edges /*line reachability_hydro.go:51:81*/
 	{
+		nd.n8RIndex.Reserve(len(n7Items))
 		ng5 := 0
 		for _, v1 := range n7Items {
 			k2 := v1.From
@@ -92,8 +93,8 @@ func (nd *ReachabilityBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.DeferTick (2), hydro.Union (3), hydro.Unique (4), hydro.Sink (5), hydro.Map (6), hydro.Iter (7), hydro.Join (8).
 func (nd *ReachabilityBench) subgraph0() {
-	udf15 := /*line flows.go:192:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:95:120*/
-	udf21 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachability_hydro.go:96:120*/
+	udf15 := /*line flows.go:192:40*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachability_hydro.go:96:120*/
+	udf21 := /*line flows.go:193:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachability_hydro.go:97:120*/
 	out13 := nd.n5Out
 	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
 	for _, v10 := range nd.n1Buf {

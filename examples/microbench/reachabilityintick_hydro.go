@@ -49,6 +49,7 @@ func NewReachabilityInTickBench(seeds hydro.Input[uint32], edges []Edge, out hyd
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	n6Items := /*line fixpoint.go:20:104*/ edges /*line reachabilityintick_hydro.go:50:89*/
 	{
+		nd.n7RIndex.Reserve(len(n6Items))
 		ng5 := 0
 		for _, v1 := range n6Items {
 			k2 := v1.From
@@ -90,8 +91,8 @@ func (nd *ReachabilityInTickBench) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (0), hydro.Source (1), hydro.Union (2), hydro.Unique (3), hydro.Sink (4), hydro.Map (5), hydro.Iter (6), hydro.Join (7).
 func (nd *ReachabilityInTickBench) subgraph0() {
-	udf15 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:93:128*/
-	udf21 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachabilityintick_hydro.go:94:128*/
+	udf15 := /*line fixpoint.go:20:41*/ func(v uint32) Vertex { return Vertex{ID: v} } /*line reachabilityintick_hydro.go:94:128*/
+	udf21 := /*line fixpoint.go:21:3*/ func(_ Vertex, e Edge) uint32 { return e.To }   /*line reachabilityintick_hydro.go:95:128*/
 	out13 := nd.n4Out
 	nd.n1Buf = nd.seeds.TakeInto(nd.n1Buf[:0])
 	for _, v10 := range nd.n1Buf {

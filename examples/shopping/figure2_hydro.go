@@ -66,6 +66,7 @@ func NewFigure2Server(shopping hydro.Input[Request], classes []ClientClass, out 
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	n1Items := /*line figure2.go:14:52*/ classes /*line figure2_hydro.go:67:78*/
 	{
+		nd.n2RIndex.Reserve(len(n1Items))
 		ng5 := 0
 		for _, v1 := range n1Items {
 			k2 := v1.Client

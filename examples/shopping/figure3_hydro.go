@@ -67,6 +67,7 @@ func NewFigure3Server(shopping hydro.Input[PrefixSession], classes []ClientClass
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	n1Items := /*line figures.go:13:74*/ classes /*line figure3_hydro.go:68:78*/
 	{
+		nd.n2RIndex.Reserve(len(n1Items))
 		ng5 := 0
 		for _, v1 := range n1Items {
 			k2 := v1.Client

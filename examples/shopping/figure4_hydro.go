@@ -67,6 +67,7 @@ func NewFigure4Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	n1Items := /*line figures.go:28:74*/ classes /*line figure4_hydro.go:68:78*/
 	{
+		nd.n2RIndex.Reserve(len(n1Items))
 		ng5 := 0
 		for _, v1 := range n1Items {
 			k2 := v1.Client

@@ -94,6 +94,7 @@ func NewFigure4DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	n1Items := /*line figure2.go:14:52*/ classes /*line figure4derived_hydro.go:95:85*/
 	{
+		nd.n2RIndex.Reserve(len(n1Items))
 		ng5 := 0
 		for _, v1 := range n1Items {
 			k2 := v1.Client

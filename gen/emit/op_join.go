@@ -190,7 +190,11 @@ func (e *emitter) buildTable(n *ir.Node, side int, ix keyIndex, src string) {
 	v, k, g, ok, ng, i, off, items := e.v("v"), e.v("k"), e.v("g"), e.v("ok"), e.v("ng"), e.v("i"), e.v("off"), e.v("items")
 	key := e.keyExpr(n, e.node(n.ID).Keys[side], v)
 	b := &e.ctor
-	fmt.Fprintf(b, "\t{\n%s := 0\nfor _, %s := range %s {\n%s := %s\nif _, %s := %s; !%s {\n%s%s++\n}\n}\n",
+	b.WriteString("\t{\n")
+	if ix.dense {
+		fmt.Fprintf(b, "%s.Reserve(len(%s))\n", ix.field, src)
+	}
+	fmt.Fprintf(b, "%s := 0\nfor _, %s := range %s {\n%s := %s\nif _, %s := %s; !%s {\n%s%s++\n}\n}\n",
 		ng, v, src, k, key, ok, ix.get(k), ok, ix.put(k, ng), ng)
 	fmt.Fprintf(b, "%s := make([]int, %s+1)\nfor _, %s := range %s {\n%s, _ := %s\n%s[%s]++\n}\n",
 		off, ng, v, src, g, ix.get(key), off, g)
