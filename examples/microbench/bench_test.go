@@ -288,56 +288,38 @@ func BenchmarkFanIn(b *testing.B) {
 	}
 }
 
-// BenchmarkJoin is the symmetric hash join of 512 pairs with 512 others
-// over overlapping keys.
-func BenchmarkJoin(b *testing.B) {
+// joinInput is the input of a join benchmark: the pairs pushed left and
+// right every tick, all of whose keys are in [0, keys).
+type joinInput struct {
+	name        string
+	left, right []Pair
+	keys        int
+}
+
+// joinInputs are the inputs of BenchmarkJoin, BenchmarkJoinNoMatch and
+// BenchmarkJoinZipf.
+func joinInputs() []joinInput { return []joinInput{joinOverlapping(), joinDisjoint(), joinZipf()} }
+
+// joinOverlapping is 512 pairs with 512 others over overlapping keys.
+func joinOverlapping() joinInput {
 	left, right := make([]Pair, batch/2), make([]Pair, batch/2)
 	for i := range left {
 		left[i] = Pair{Key: i % 128, Value: i}
 		right[i] = Pair{Key: (i * 5) % 256, Value: -i}
 	}
-	benchJoin(b, left, right)
+	return joinInput{"Join", left, right, 256}
 }
 
+// BenchmarkJoin is the symmetric hash join of 512 pairs with 512 others
+// over overlapping keys.
+func BenchmarkJoin(b *testing.B) { benchJoin(b, joinOverlapping()) }
+
 // benchJoin runs the Join flow three ways, pushing left and right every tick.
-func benchJoin(b *testing.B, left, right []Pair) {
+func benchJoin(b *testing.B, in joinInput) {
+	left, right := in.left, in.right
 	ways := map[string]func(l, r hydro.Input[Pair], o hydro.Output[Joined]) func(){
-		"generated": func(l, r hydro.Input[Pair], o hydro.Output[Joined]) func() { return NewJoinBench(l, r, o).Tick },
-		"handwritten": func(l, r hydro.Input[Pair], o hydro.Output[Joined]) func() {
-			var lbuf, rbuf []Pair
-			var res []Joined
-			index := map[int]int{}
-			var groups [][]Pair
-			return func() {
-				lbuf = l.TakeInto(lbuf[:0])
-				rbuf = r.TakeInto(rbuf[:0])
-				for _, x := range lbuf {
-					i, ok := index[x.Key]
-					if !ok {
-						i = len(groups)
-						index[x.Key] = i
-						if i < cap(groups) {
-							groups = groups[:i+1]
-							groups[i] = groups[i][:0]
-						} else {
-							groups = append(groups, nil)
-						}
-					}
-					groups[i] = append(groups[i], x)
-				}
-				for _, y := range rbuf {
-					if i, ok := index[y.Key]; ok {
-						for _, x := range groups[i] {
-							res = append(res, Joined{Key: x.Key, Left: x.Value, Right: y.Value})
-						}
-					}
-				}
-				o.PutAll(res)
-				res = res[:0]
-				clear(index)
-				groups = groups[:0]
-			}
-		},
+		"generated":   func(l, r hydro.Input[Pair], o hydro.Output[Joined]) func() { return NewJoinBench(l, r, o).Tick },
+		"handwritten": handJoin(in.keys),
 		"interpreted": func(l, r hydro.Input[Pair], o hydro.Output[Joined]) func() {
 			f := hydro.NewFlow("Join")
 			Join(f, l, r, o)

@@ -61,24 +61,9 @@ func randomInts(seed uint64, n, limit int) []int {
 // BenchmarkUnique drops repeats from 1,024 integers drawn from 256 values.
 func BenchmarkUnique(b *testing.B) {
 	benchUnary(b, randomInts(1, batch, batch/4), func(x int) { sinkInt = x }, tickers[int, int]{
-		generated: func(in hydro.Input[int], out hydro.Output[int]) func() { return NewUniqueIntsBench(in, out).Tick },
-		handwritten: func(in hydro.Input[int], out hydro.Output[int]) func() {
-			var buf, res []int
-			seen := map[int]struct{}{}
-			return func() {
-				buf = in.TakeInto(buf[:0])
-				for _, x := range buf {
-					if _, dup := seen[x]; !dup {
-						seen[x] = struct{}{}
-						res = append(res, x)
-					}
-				}
-				out.PutAll(res)
-				res = res[:0]
-				clear(seen)
-			}
-		},
-		flow: UniqueInts,
+		generated:   func(in hydro.Input[int], out hydro.Output[int]) func() { return NewUniqueIntsBench(in, out).Tick },
+		handwritten: handUnique(batch / 4),
+		flow:        UniqueInts,
 	})
 }
 
@@ -108,26 +93,8 @@ func BenchmarkDifference(b *testing.B) {
 		generated: func(pos, neg hydro.Input[int], out hydro.Output[int]) func() {
 			return NewDifferenceIntsBench(pos, neg, out).Tick
 		},
-		handwritten: func(pos, neg hydro.Input[int], out hydro.Output[int]) func() {
-			var pbuf, nbuf, res []int
-			excluded := map[int]struct{}{}
-			return func() {
-				pbuf = pos.TakeInto(pbuf[:0])
-				nbuf = neg.TakeInto(nbuf[:0])
-				for _, x := range nbuf {
-					excluded[x] = struct{}{}
-				}
-				for _, x := range pbuf {
-					if _, ex := excluded[x]; !ex {
-						res = append(res, x)
-					}
-				}
-				out.PutAll(res)
-				res = res[:0]
-				clear(excluded)
-			}
-		},
-		flow: DifferenceInts,
+		handwritten: handDifference(2 * batch),
+		flow:        DifferenceInts,
 	})
 }
 
@@ -178,27 +145,9 @@ func BenchmarkCrossJoin(b *testing.B) {
 // BenchmarkFoldKeyed sums 1,024 values over 64 keys.
 func BenchmarkFoldKeyed(b *testing.B) {
 	benchUnary(b, pairBatch(), func(x Pair) { sinkPair = x }, tickers[Pair, Pair]{
-		generated: func(in hydro.Input[Pair], out hydro.Output[Pair]) func() { return NewFoldKeyedSumBench(in, out).Tick },
-		handwritten: func(in hydro.Input[Pair], out hydro.Output[Pair]) func() {
-			var buf, accs []Pair
-			index := map[int]int{}
-			return func() {
-				buf = in.TakeInto(buf[:0])
-				for _, x := range buf {
-					i, ok := index[x.Key]
-					if !ok {
-						i = len(accs)
-						index[x.Key] = i
-						accs = append(accs, Pair{Key: x.Key})
-					}
-					accs[i].Value += x.Value
-				}
-				out.PutAll(accs)
-				accs = accs[:0]
-				clear(index)
-			}
-		},
-		flow: FoldKeyedSum,
+		generated:   func(in hydro.Input[Pair], out hydro.Output[Pair]) func() { return NewFoldKeyedSumBench(in, out).Tick },
+		handwritten: handFoldKeyed(64),
+		flow:        FoldKeyedSum,
 	})
 }
 
@@ -233,29 +182,37 @@ func BenchmarkNextTick(b *testing.B) {
 	}
 }
 
-// BenchmarkJoinNoMatch joins 512 pairs with 512 others of disjoint keys:
-// building and probing, no output.
-func BenchmarkJoinNoMatch(b *testing.B) {
+// joinDisjoint is 512 pairs with 512 others of disjoint keys: building
+// and probing, no output.
+func joinDisjoint() joinInput {
 	left, right := make([]Pair, batch/2), make([]Pair, batch/2)
 	for i := range left {
 		left[i] = Pair{Key: 2 * i, Value: i}
 		right[i] = Pair{Key: 2*i + 1, Value: -i}
 	}
-	benchJoin(b, left, right)
+	return joinInput{"JoinNoMatch", left, right, batch}
 }
 
-// BenchmarkJoinZipf joins 256 pairs with 256 others whose keys follow a
-// Zipf distribution (s = 1.5 over 1,024 keys): a few hot keys hold most
-// items, so a probe walks long chains and the output is large.
-func BenchmarkJoinZipf(b *testing.B) {
+// BenchmarkJoinNoMatch joins 512 pairs with 512 others of disjoint keys:
+// building and probing, no output.
+func BenchmarkJoinNoMatch(b *testing.B) { benchJoin(b, joinDisjoint()) }
+
+// joinZipf is 256 pairs with 256 others whose keys follow a Zipf
+// distribution (s = 1.5 over 1,024 keys): a few hot keys hold most items,
+// so a probe walks long groups and the output is large.
+func joinZipf() joinInput {
 	z := rand.NewZipf(rand.New(rand.NewPCG(4, 5)), 1.5, 1, batch-1)
 	left, right := make([]Pair, batch/4), make([]Pair, batch/4)
 	for i := range left {
 		left[i] = Pair{Key: int(z.Uint64()), Value: i}
 		right[i] = Pair{Key: int(z.Uint64()), Value: -i}
 	}
-	benchJoin(b, left, right)
+	return joinInput{"JoinZipf", left, right, batch}
 }
+
+// BenchmarkJoinZipf joins 256 pairs with 256 others whose keys follow a
+// Zipf distribution.
+func BenchmarkJoinZipf(b *testing.B) { benchJoin(b, joinZipf()) }
 
 // BenchmarkReachabilityInTick is BenchmarkReachability's graph searched in
 // one tick: the cycle runs to its fixpoint within the tick.

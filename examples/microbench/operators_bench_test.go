@@ -24,35 +24,9 @@ func pairBatch() []Pair {
 // (two strata) and an AntiJoinBy against a Static negative side.
 func BenchmarkNegation(b *testing.B) {
 	benchUnary(b, pairBatch(), func(x Pair) { sinkPair = x }, tickers[Pair, Pair]{
-		generated: func(in hydro.Input[Pair], out hydro.Output[Pair]) func() { return NewNegationBench(in, out).Tick },
-		handwritten: func(in hydro.Input[Pair], out hydro.Output[Pair]) func() {
-			var buf, res []Pair
-			totals := map[int]int{}
-			high := map[int]struct{}{}
-			return func() {
-				buf = in.TakeInto(buf[:0])
-				clear(totals)
-				for _, x := range buf {
-					totals[x.Key] += x.Value
-					if x.Value > 90 {
-						high[x.Key] = struct{}{}
-					}
-				}
-				for _, x := range buf {
-					if totals[x.Key] <= 150 {
-						res = append(res, x)
-					}
-				}
-				for _, x := range buf {
-					if _, h := high[x.Key]; !h {
-						res = append(res, x)
-					}
-				}
-				out.PutAll(res)
-				res = res[:0]
-			}
-		},
-		flow: Negation,
+		generated:   func(in hydro.Input[Pair], out hydro.Output[Pair]) func() { return NewNegationBench(in, out).Tick },
+		handwritten: handNegation(64),
+		flow:        Negation,
 	})
 }
 
