@@ -275,6 +275,19 @@ func AppendBytes(dst []byte, b []byte) []byte {
 // src (it is capped so that appending to it cannot overwrite src); copy it
 // to keep it beyond the life of src. DecodeBytes does not allocate.
 func DecodeBytes(src []byte) (b []byte, n int, err error) {
+	// A count under 128 is one byte: that case is small enough to inline
+	// into the caller (DecodeString, a generated decoder), the others call.
+	if len(src) > 0 && src[0] < 0x80 {
+		if end := 1 + int(src[0]); end <= len(src) {
+			return src[1:end:end], end, nil
+		}
+	}
+	return decodeBytes(src)
+}
+
+// decodeBytes is DecodeBytes for counts of more than one byte and for
+// errors.
+func decodeBytes(src []byte) (b []byte, n int, err error) {
 	l, n, err := DecodeUvarint(src)
 	if err != nil {
 		return nil, 0, err

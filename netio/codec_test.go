@@ -110,6 +110,28 @@ func TestCodecRoundTrip(t *testing.T) {
 	}
 }
 
+// TestDecodeBytesOneByteCount checks DecodeBytes's inlinable path for
+// counts under 128 against its general path, at the one- and two-byte
+// counts' boundary, with the input exact, one byte short and one over.
+func TestDecodeBytesOneByteCount(t *testing.T) {
+	for _, l := range []int{0, 1, 127, 128, 300} {
+		for _, extra := range []int{-1, 0, 1} {
+			src := AppendBytes(nil, make([]byte, l))
+			if extra < 0 {
+				src = src[:len(src)-1]
+			} else {
+				src = append(src, make([]byte, extra)...)
+			}
+			b, n, err := DecodeBytes(src)
+			wb, wn, werr := decodeBytes(src)
+			if !bytes.Equal(b, wb) || (b == nil) != (wb == nil) || cap(b) != cap(wb) || n != wn || err != werr {
+				t.Errorf("count %d, %d bytes over: %d bytes (cap %d), %d, %v; want %d bytes (cap %d), %d, %v",
+					l, extra, len(b), cap(b), n, err, len(wb), cap(wb), wn, werr)
+			}
+		}
+	}
+}
+
 func TestDecodeBytes(t *testing.T) {
 	src := AppendBytes(nil, []byte("abc"))
 	src = append(src, 'z')
@@ -351,6 +373,9 @@ func FuzzDecodeString(f *testing.F) {
 			t.Fatalf("string: error %v with n %d, %d bytes", err, n, len(s))
 		}
 		b, n, err := DecodeBytes(src)
+		if wb, wn, werr := decodeBytes(src); !bytes.Equal(b, wb) || n != wn || err != werr {
+			t.Fatalf("bytes %q, %d, %v; general path %q, %d, %v", b, n, err, wb, wn, werr)
+		}
 		if err == nil {
 			if string(b) != s || n > len(src) || cap(b) != len(b) {
 				t.Fatalf("bytes %q (cap %d) disagree with string %q", b, cap(b), s)
