@@ -210,7 +210,9 @@ func (nd *DecoupledHashsetClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg.Add(v12.ID)
+		if _, ok21 := nd.n9Neg.AddDense(v12.ID); !ok21 {
+			nd.n9Neg.Add(v12.ID)
+		}
 	}
 	clear(nd.n41Recv)
 	nd.n41Recv = nd.n41Recv[:0]
@@ -218,33 +220,33 @@ func (nd *DecoupledHashsetClient) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Send (45), hydro.Unique (46), hydro.Sink (47).
 func (nd *DecoupledHashsetClient) subgraph1() {
-	out23 := nd.n47Out
-	for _, v21 := range nd.n45Recv {
-		if _, dup22 := nd.n46Seen[v21]; !dup22 {
-			nd.n46Seen[v21] = struct{}{}
-			out23 = append(out23, v21)
+	out24 := nd.n47Out
+	for _, v22 := range nd.n45Recv {
+		if _, dup23 := nd.n46Seen[v22]; !dup23 {
+			nd.n46Seen[v22] = struct{}{}
+			out24 = append(out24, v22)
 		}
 	}
 	clear(nd.n45Recv)
 	nd.n45Recv = nd.n45Recv[:0]
-	nd.n47Out = out23
+	nd.n47Out = out24
 }
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (7), hydro.Sink (8).
 func (nd *DecoupledHashsetClient) subgraph2() {
-	out26 := nd.n8Out
-	for i25 := range nd.n7Accs {
-		v24 := nd.n7Accs[i25]
-		out26 = append(out26, v24)
+	out27 := nd.n8Out
+	for i26 := range nd.n7Accs {
+		v25 := nd.n7Accs[i26]
+		out27 = append(out27, v25)
 	}
-	nd.n8Out = out26
+	nd.n8Out = out27
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *DecoupledHashsetClient) subgraph3() {
-	for _, v28 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v28.ID) {
-			nd.n10Next = append(nd.n10Next, v28)
+	for _, v29 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v29.ID) {
+			nd.n10Next = append(nd.n10Next, v29)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -449,27 +451,31 @@ func (nd *DecoupledHashsetLeader) Tick() {
 // subgraph0 runs stratum 0: hydro.Send (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (39).
 func (nd *DecoupledHashsetLeader) subgraph0() {
 	for _, v1 := range nd.n39Now {
-		nd.n14Neg.Add(v1.ID)
-		k2 := v1.ID
-		j3 := len(nd.n15RItems)
-		nd.n15RItems = append(nd.n15RItems, v1)
-		if l4, ok5 := nd.n15RIndex.Swap(k2, j3); ok5 {
-			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l4])
-			nd.n15RNext[l4] = j3
-		} else {
-			nd.n15RNext = append(nd.n15RNext, j3)
+		if _, ok2 := nd.n14Neg.AddDense(v1.ID); !ok2 {
+			nd.n14Neg.Add(v1.ID)
 		}
-		nd.n32Neg.Add(v1.ID)
+		k3 := v1.ID
+		j4 := len(nd.n15RItems)
+		nd.n15RItems = append(nd.n15RItems, v1)
+		if l5, ok6 := nd.n15RIndex.Swap(k3, j4); ok6 {
+			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l5])
+			nd.n15RNext[l5] = j4
+		} else {
+			nd.n15RNext = append(nd.n15RNext, j4)
+		}
+		if _, ok7 := nd.n32Neg.AddDense(v1.ID); !ok7 {
+			nd.n32Neg.Add(v1.ID)
+		}
 	}
-	for _, v6 := range nd.n12Recv {
-		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
-		k7 := v6.ID
-		if l8, ok9 := nd.n15RIndex.Get(k7); ok9 {
-			for j10, more11 := nd.n15RNext[l8], true; more11; j10 = nd.n15RNext[j10] {
-				more11 = j10 != l8
-				v12 := nd.n15RItems[j10]
-				v13 := known(v6, v12)
-				nd.h15To40Port1 = append(nd.h15To40Port1, v13)
+	for _, v8 := range nd.n12Recv {
+		nd.h12To14Port0 = append(nd.h12To14Port0, v8)
+		k9 := v8.ID
+		if l10, ok11 := nd.n15RIndex.Get(k9); ok11 {
+			for j12, more13 := nd.n15RNext[l10], true; more13; j12 = nd.n15RNext[j12] {
+				more13 = j12 != l10
+				v14 := nd.n15RItems[j12]
+				v15 := known(v8, v14)
+				nd.h15To40Port1 = append(nd.h15To40Port1, v15)
 			}
 		}
 	}
@@ -479,10 +485,10 @@ func (nd *DecoupledHashsetLeader) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (29), hydro.Send (30), hydro.Union (31), hydro.DeferTickLazy (38).
 func (nd *DecoupledHashsetLeader) subgraph1() {
-	for _, v14 := range nd.n30Recv {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v14)
+	for _, v16 := range nd.n30Recv {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v16)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v14)
+			nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v16)
 			nd.hydroSend(hydro.Dest{Location: "proxy"}, 48, nd.hydroBuf)
 		}
 	}
@@ -496,18 +502,18 @@ func (nd *DecoupledHashsetLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v16 := nd.n34Size
-			nd.h34To35Port1 = append(nd.h34To35Port1, v16)
+			v18 := nd.n34Size
+			nd.h34To35Port1 = append(nd.h34To35Port1, v18)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (14).
 func (nd *DecoupledHashsetLeader) subgraph3() {
-	for _, v18 := range nd.h12To14Port0 {
-		if !nd.n14Neg.Has(v18.ID) {
+	for _, v20 := range nd.h12To14Port0 {
+		if !nd.n14Neg.Has(v20.ID) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v18)
+				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v20)
 				nd.hydroSend(hydro.Dest{Location: "signer"}, 49, nd.hydroBuf)
 			}
 		}
@@ -518,19 +524,19 @@ func (nd *DecoupledHashsetLeader) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (32).
 func (nd *DecoupledHashsetLeader) subgraph4() {
-	for _, v20 := range nd.h31To32Port0 {
-		if !nd.n32Neg.Has(v20.ID) {
-			k21 := v20.ID
-			i22, ok23 := nd.n33Index.Get(k21)
-			if !ok23 {
-				i22 = len(nd.n33Accs)
-				if !nd.n33Index.PutDense(k21, i22) {
-					nd.n33Index.Put(k21, i22)
+	for _, v22 := range nd.h31To32Port0 {
+		if !nd.n32Neg.Has(v22.ID) {
+			k23 := v22.ID
+			i24, ok25 := nd.n33Index.Get(k23)
+			if !ok25 {
+				i24 = len(nd.n33Accs)
+				if !nd.n33Index.PutDense(k23, i24) {
+					nd.n33Index.Put(k23, i24)
 				}
-				nd.n33Accs = append(nd.n33Accs, newOutcome(v20))
+				nd.n33Accs = append(nd.n33Accs, newOutcome(v22))
 			}
-			addAck(&nd.n33Accs[i22], v20)
-			nd.h32To37Port0 = append(nd.h32To37Port0, v20)
+			addAck(&nd.n33Accs[i24], v22)
+			nd.h32To37Port0 = append(nd.h32To37Port0, v22)
 		}
 	}
 	clear(nd.h31To32Port0)
@@ -539,39 +545,43 @@ func (nd *DecoupledHashsetLeader) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.FoldKeyed (33), hydro.CrossJoin (35), hydro.FilterMap (36), hydro.Union (40).
 func (nd *DecoupledHashsetLeader) subgraph5() {
-	for i25 := range nd.n33Accs {
-		v24 := nd.n33Accs[i25]
-		nd.n35L = append(nd.n35L, v24)
-		for _, v26 := range nd.n35R {
-			v27 := withNeeded(v24, v26)
-			if v28, ok29 := complete(v27); ok29 {
-				nd.n37Neg.Add(v28.ID)
-				nd.n39Next = append(nd.n39Next, v28)
+	for i27 := range nd.n33Accs {
+		v26 := nd.n33Accs[i27]
+		nd.n35L = append(nd.n35L, v26)
+		for _, v28 := range nd.n35R {
+			v29 := withNeeded(v26, v28)
+			if v30, ok31 := complete(v29); ok31 {
+				if _, ok32 := nd.n37Neg.AddDense(v30.ID); !ok32 {
+					nd.n37Neg.Add(v30.ID)
+				}
+				nd.n39Next = append(nd.n39Next, v30)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v28)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v30)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	for _, v30 := range nd.h34To35Port1 {
-		nd.n35R = append(nd.n35R, v30)
-		for _, v31 := range nd.n35L {
-			v32 := withNeeded(v31, v30)
-			if v33, ok34 := complete(v32); ok34 {
-				nd.n37Neg.Add(v33.ID)
-				nd.n39Next = append(nd.n39Next, v33)
+	for _, v33 := range nd.h34To35Port1 {
+		nd.n35R = append(nd.n35R, v33)
+		for _, v34 := range nd.n35L {
+			v35 := withNeeded(v34, v33)
+			if v36, ok37 := complete(v35); ok37 {
+				if _, ok38 := nd.n37Neg.AddDense(v36.ID); !ok38 {
+					nd.n37Neg.Add(v36.ID)
+				}
+				nd.n39Next = append(nd.n39Next, v36)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v33)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v36)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
-	for _, v35 := range nd.h15To40Port1 {
+	for _, v39 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v35)
+			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v39)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 		}
 	}
@@ -581,9 +591,9 @@ func (nd *DecoupledHashsetLeader) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.AntiJoin (37).
 func (nd *DecoupledHashsetLeader) subgraph6() {
-	for _, v37 := range nd.h32To37Port0 {
-		if !nd.n37Neg.Has(v37.ID) {
-			nd.n38Next = append(nd.n38Next, v37)
+	for _, v41 := range nd.h32To37Port0 {
+		if !nd.n37Neg.Has(v41.ID) {
+			nd.n38Next = append(nd.n38Next, v41)
 		}
 	}
 	clear(nd.h32To37Port0)
@@ -745,7 +755,7 @@ func NewDecoupledHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Pri
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line decoupledhashset_hydro.go:748:107*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line decoupledhashset_hydro.go:758:107*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -770,7 +780,7 @@ func (nd *DecoupledHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line decoupledhashset_hydro.go:773:45*/
+	} /*line decoupledhashset_hydro.go:783:45*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -829,7 +839,7 @@ func (nd *DecoupledHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line decoupledhashset_hydro.go:832:45*/
+	} /*line decoupledhashset_hydro.go:842:45*/
 	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
@@ -1192,7 +1202,7 @@ func (nd *DecoupledHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Send (49).
 func (nd *DecoupledHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line decoupledhashset_hydro.go:1195:131*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line decoupledhashset_hydro.go:1205:131*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
 		if nd.hydroSend != nil {

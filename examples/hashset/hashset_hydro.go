@@ -210,7 +210,9 @@ func (nd *HashsetClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg.Add(v12.ID)
+		if _, ok21 := nd.n9Neg.AddDense(v12.ID); !ok21 {
+			nd.n9Neg.Add(v12.ID)
+		}
 	}
 	clear(nd.n41Recv)
 	nd.n41Recv = nd.n41Recv[:0]
@@ -218,33 +220,33 @@ func (nd *HashsetClient) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Send (45), hydro.Unique (46), hydro.Sink (47).
 func (nd *HashsetClient) subgraph1() {
-	out23 := nd.n47Out
-	for _, v21 := range nd.n45Recv {
-		if _, dup22 := nd.n46Seen[v21]; !dup22 {
-			nd.n46Seen[v21] = struct{}{}
-			out23 = append(out23, v21)
+	out24 := nd.n47Out
+	for _, v22 := range nd.n45Recv {
+		if _, dup23 := nd.n46Seen[v22]; !dup23 {
+			nd.n46Seen[v22] = struct{}{}
+			out24 = append(out24, v22)
 		}
 	}
 	clear(nd.n45Recv)
 	nd.n45Recv = nd.n45Recv[:0]
-	nd.n47Out = out23
+	nd.n47Out = out24
 }
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (7), hydro.Sink (8).
 func (nd *HashsetClient) subgraph2() {
-	out26 := nd.n8Out
-	for i25 := range nd.n7Accs {
-		v24 := nd.n7Accs[i25]
-		out26 = append(out26, v24)
+	out27 := nd.n8Out
+	for i26 := range nd.n7Accs {
+		v25 := nd.n7Accs[i26]
+		out27 = append(out27, v25)
 	}
-	nd.n8Out = out26
+	nd.n8Out = out27
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *HashsetClient) subgraph3() {
-	for _, v28 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v28.ID) {
-			nd.n10Next = append(nd.n10Next, v28)
+	for _, v29 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v29.ID) {
+			nd.n10Next = append(nd.n10Next, v29)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -459,27 +461,31 @@ func (nd *HashsetLeader) Tick() {
 // subgraph0 runs stratum 0: hydro.Send (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (39).
 func (nd *HashsetLeader) subgraph0() {
 	for _, v1 := range nd.n39Now {
-		nd.n14Neg.Add(v1.ID)
-		k2 := v1.ID
-		j3 := len(nd.n15RItems)
-		nd.n15RItems = append(nd.n15RItems, v1)
-		if l4, ok5 := nd.n15RIndex.Swap(k2, j3); ok5 {
-			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l4])
-			nd.n15RNext[l4] = j3
-		} else {
-			nd.n15RNext = append(nd.n15RNext, j3)
+		if _, ok2 := nd.n14Neg.AddDense(v1.ID); !ok2 {
+			nd.n14Neg.Add(v1.ID)
 		}
-		nd.n32Neg.Add(v1.ID)
+		k3 := v1.ID
+		j4 := len(nd.n15RItems)
+		nd.n15RItems = append(nd.n15RItems, v1)
+		if l5, ok6 := nd.n15RIndex.Swap(k3, j4); ok6 {
+			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l5])
+			nd.n15RNext[l5] = j4
+		} else {
+			nd.n15RNext = append(nd.n15RNext, j4)
+		}
+		if _, ok7 := nd.n32Neg.AddDense(v1.ID); !ok7 {
+			nd.n32Neg.Add(v1.ID)
+		}
 	}
-	for _, v6 := range nd.n12Recv {
-		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
-		k7 := v6.ID
-		if l8, ok9 := nd.n15RIndex.Get(k7); ok9 {
-			for j10, more11 := nd.n15RNext[l8], true; more11; j10 = nd.n15RNext[j10] {
-				more11 = j10 != l8
-				v12 := nd.n15RItems[j10]
-				v13 := known(v6, v12)
-				nd.h15To40Port1 = append(nd.h15To40Port1, v13)
+	for _, v8 := range nd.n12Recv {
+		nd.h12To14Port0 = append(nd.h12To14Port0, v8)
+		k9 := v8.ID
+		if l10, ok11 := nd.n15RIndex.Get(k9); ok11 {
+			for j12, more13 := nd.n15RNext[l10], true; more13; j12 = nd.n15RNext[j12] {
+				more13 = j12 != l10
+				v14 := nd.n15RItems[j12]
+				v15 := known(v8, v14)
+				nd.h15To40Port1 = append(nd.h15To40Port1, v15)
 			}
 		}
 	}
@@ -489,52 +495,52 @@ func (nd *HashsetLeader) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (29), hydro.Send (30), hydro.Union (31), hydro.DeferTickLazy (38), hydro.Join (42), hydro.FilterMap (43), hydro.Unique (44).
 func (nd *HashsetLeader) subgraph1() {
-	for _, v14 := range nd.n30Recv {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v14)
-		k15 := v14.ID
-		j16 := len(nd.n42LItems)
-		nd.n42LItems = append(nd.n42LItems, v14)
-		if l17, ok18 := nd.n42LIndex.Swap(k15, j16); ok18 {
-			nd.n42LNext = append(nd.n42LNext, nd.n42LNext[l17])
-			nd.n42LNext[l17] = j16
+	for _, v16 := range nd.n30Recv {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v16)
+		k17 := v16.ID
+		j18 := len(nd.n42LItems)
+		nd.n42LItems = append(nd.n42LItems, v16)
+		if l19, ok20 := nd.n42LIndex.Swap(k17, j18); ok20 {
+			nd.n42LNext = append(nd.n42LNext, nd.n42LNext[l19])
+			nd.n42LNext[l19] = j18
 		} else {
-			nd.n42LNext = append(nd.n42LNext, j16)
+			nd.n42LNext = append(nd.n42LNext, j18)
 		}
-		if l19, ok20 := nd.n42RIndex.Get(k15); ok20 {
-			for j21, more22 := nd.n42RNext[l19], true; more22; j21 = nd.n42RNext[j21] {
-				more22 = j21 != l19
-				v23 := nd.n42RItems[j21]
-				v24 := pairAcks(v14, v23)
-				if v25, ok26 := disagree(v24); ok26 {
-					if _, dup27 := nd.n44Seen[v25]; !dup27 {
-						nd.n44Seen[v25] = struct{}{}
+		if l21, ok22 := nd.n42RIndex.Get(k17); ok22 {
+			for j23, more24 := nd.n42RNext[l21], true; more24; j23 = nd.n42RNext[j23] {
+				more24 = j23 != l21
+				v25 := nd.n42RItems[j23]
+				v26 := pairAcks(v16, v25)
+				if v27, ok28 := disagree(v26); ok28 {
+					if _, dup29 := nd.n44Seen[v27]; !dup29 {
+						nd.n44Seen[v27] = struct{}{}
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v25)
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v27)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 						}
 					}
 				}
 			}
 		}
-		k28 := v14.ID
-		j29 := len(nd.n42RItems)
-		nd.n42RItems = append(nd.n42RItems, v14)
-		if l30, ok31 := nd.n42RIndex.Swap(k28, j29); ok31 {
-			nd.n42RNext = append(nd.n42RNext, nd.n42RNext[l30])
-			nd.n42RNext[l30] = j29
+		k30 := v16.ID
+		j31 := len(nd.n42RItems)
+		nd.n42RItems = append(nd.n42RItems, v16)
+		if l32, ok33 := nd.n42RIndex.Swap(k30, j31); ok33 {
+			nd.n42RNext = append(nd.n42RNext, nd.n42RNext[l32])
+			nd.n42RNext[l32] = j31
 		} else {
-			nd.n42RNext = append(nd.n42RNext, j29)
+			nd.n42RNext = append(nd.n42RNext, j31)
 		}
-		if l32, ok33 := nd.n42LIndex.Get(k28); ok33 {
-			for j34, more35 := nd.n42LNext[l32], true; more35; j34 = nd.n42LNext[j34] {
-				more35 = j34 != l32
-				v36 := nd.n42LItems[j34]
-				v37 := pairAcks(v36, v14)
-				if v38, ok39 := disagree(v37); ok39 {
-					if _, dup40 := nd.n44Seen[v38]; !dup40 {
-						nd.n44Seen[v38] = struct{}{}
+		if l34, ok35 := nd.n42LIndex.Get(k30); ok35 {
+			for j36, more37 := nd.n42LNext[l34], true; more37; j36 = nd.n42LNext[j36] {
+				more37 = j36 != l34
+				v38 := nd.n42LItems[j36]
+				v39 := pairAcks(v38, v16)
+				if v40, ok41 := disagree(v39); ok41 {
+					if _, dup42 := nd.n44Seen[v40]; !dup42 {
+						nd.n44Seen[v40] = struct{}{}
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v38)
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v40)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 						}
 					}
@@ -552,8 +558,8 @@ func (nd *HashsetLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v42 := nd.n34Size
-			nd.h34To35Port1 = append(nd.h34To35Port1, v42)
+			v44 := nd.n34Size
+			nd.h34To35Port1 = append(nd.h34To35Port1, v44)
 		}
 	}
 }
@@ -561,12 +567,12 @@ func (nd *HashsetLeader) subgraph2() {
 // subgraph3 runs stratum 1: hydro.AntiJoin (14), hydro.Map (16).
 func (nd *HashsetLeader) subgraph3() {
 	leaderKey := nd.leaderKey
-	udf46 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line hashset_hydro.go:564:122*/
-	for _, v44 := range nd.h12To14Port0 {
-		if !nd.n14Neg.Has(v44.ID) {
-			v45 := udf46(v44)
+	udf48 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line hashset_hydro.go:570:122*/
+	for _, v46 := range nd.h12To14Port0 {
+		if !nd.n14Neg.Has(v46.ID) {
+			v47 := udf48(v46)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSigned(nd.hydroBuf[:0], &v45)
+				nd.hydroBuf = appendHydroSigned(nd.hydroBuf[:0], &v47)
 				nd.hydroSend(hydro.Dest{Location: "storage", All: true}, 17, nd.hydroBuf)
 			}
 		}
@@ -577,19 +583,19 @@ func (nd *HashsetLeader) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (32).
 func (nd *HashsetLeader) subgraph4() {
-	for _, v48 := range nd.h31To32Port0 {
-		if !nd.n32Neg.Has(v48.ID) {
-			k49 := v48.ID
-			i50, ok51 := nd.n33Index.Get(k49)
-			if !ok51 {
-				i50 = len(nd.n33Accs)
-				if !nd.n33Index.PutDense(k49, i50) {
-					nd.n33Index.Put(k49, i50)
+	for _, v50 := range nd.h31To32Port0 {
+		if !nd.n32Neg.Has(v50.ID) {
+			k51 := v50.ID
+			i52, ok53 := nd.n33Index.Get(k51)
+			if !ok53 {
+				i52 = len(nd.n33Accs)
+				if !nd.n33Index.PutDense(k51, i52) {
+					nd.n33Index.Put(k51, i52)
 				}
-				nd.n33Accs = append(nd.n33Accs, newOutcome(v48))
+				nd.n33Accs = append(nd.n33Accs, newOutcome(v50))
 			}
-			addAck(&nd.n33Accs[i50], v48)
-			nd.h32To37Port0 = append(nd.h32To37Port0, v48)
+			addAck(&nd.n33Accs[i52], v50)
+			nd.h32To37Port0 = append(nd.h32To37Port0, v50)
 		}
 	}
 	clear(nd.h31To32Port0)
@@ -598,39 +604,43 @@ func (nd *HashsetLeader) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.FoldKeyed (33), hydro.CrossJoin (35), hydro.FilterMap (36), hydro.Union (40).
 func (nd *HashsetLeader) subgraph5() {
-	for i53 := range nd.n33Accs {
-		v52 := nd.n33Accs[i53]
-		nd.n35L = append(nd.n35L, v52)
-		for _, v54 := range nd.n35R {
-			v55 := withNeeded(v52, v54)
-			if v56, ok57 := complete(v55); ok57 {
-				nd.n37Neg.Add(v56.ID)
-				nd.n39Next = append(nd.n39Next, v56)
+	for i55 := range nd.n33Accs {
+		v54 := nd.n33Accs[i55]
+		nd.n35L = append(nd.n35L, v54)
+		for _, v56 := range nd.n35R {
+			v57 := withNeeded(v54, v56)
+			if v58, ok59 := complete(v57); ok59 {
+				if _, ok60 := nd.n37Neg.AddDense(v58.ID); !ok60 {
+					nd.n37Neg.Add(v58.ID)
+				}
+				nd.n39Next = append(nd.n39Next, v58)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v56)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v58)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	for _, v58 := range nd.h34To35Port1 {
-		nd.n35R = append(nd.n35R, v58)
-		for _, v59 := range nd.n35L {
-			v60 := withNeeded(v59, v58)
-			if v61, ok62 := complete(v60); ok62 {
-				nd.n37Neg.Add(v61.ID)
-				nd.n39Next = append(nd.n39Next, v61)
+	for _, v61 := range nd.h34To35Port1 {
+		nd.n35R = append(nd.n35R, v61)
+		for _, v62 := range nd.n35L {
+			v63 := withNeeded(v62, v61)
+			if v64, ok65 := complete(v63); ok65 {
+				if _, ok66 := nd.n37Neg.AddDense(v64.ID); !ok66 {
+					nd.n37Neg.Add(v64.ID)
+				}
+				nd.n39Next = append(nd.n39Next, v64)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v61)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v64)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
-	for _, v63 := range nd.h15To40Port1 {
+	for _, v67 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v63)
+			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v67)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 		}
 	}
@@ -640,9 +650,9 @@ func (nd *HashsetLeader) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.AntiJoin (37).
 func (nd *HashsetLeader) subgraph6() {
-	for _, v65 := range nd.h32To37Port0 {
-		if !nd.n37Neg.Has(v65.ID) {
-			nd.n38Next = append(nd.n38Next, v65)
+	for _, v69 := range nd.h32To37Port0 {
+		if !nd.n37Neg.Has(v69.ID) {
+			nd.n38Next = append(nd.n38Next, v69)
 		}
 	}
 	clear(nd.h32To37Port0)
@@ -804,7 +814,7 @@ func NewHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.PrivateKey, 
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line hashset_hydro.go:807:97*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line hashset_hydro.go:817:97*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -829,7 +839,7 @@ func (nd *HashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line hashset_hydro.go:832:36*/
+	} /*line hashset_hydro.go:842:36*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -888,7 +898,7 @@ func (nd *HashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line hashset_hydro.go:891:36*/
+	} /*line hashset_hydro.go:901:36*/
 	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]

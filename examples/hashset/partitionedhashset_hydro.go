@@ -217,7 +217,9 @@ func (nd *PartitionedHashsetClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg.Add(v14.ID)
+		if _, ok23 := nd.n9Neg.AddDense(v14.ID); !ok23 {
+			nd.n9Neg.Add(v14.ID)
+		}
 	}
 	clear(nd.n41Recv)
 	nd.n41Recv = nd.n41Recv[:0]
@@ -225,33 +227,33 @@ func (nd *PartitionedHashsetClient) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Send (45), hydro.Unique (46), hydro.Sink (47).
 func (nd *PartitionedHashsetClient) subgraph1() {
-	out25 := nd.n47Out
-	for _, v23 := range nd.n45Recv {
-		if _, dup24 := nd.n46Seen[v23]; !dup24 {
-			nd.n46Seen[v23] = struct{}{}
-			out25 = append(out25, v23)
+	out26 := nd.n47Out
+	for _, v24 := range nd.n45Recv {
+		if _, dup25 := nd.n46Seen[v24]; !dup25 {
+			nd.n46Seen[v24] = struct{}{}
+			out26 = append(out26, v24)
 		}
 	}
 	clear(nd.n45Recv)
 	nd.n45Recv = nd.n45Recv[:0]
-	nd.n47Out = out25
+	nd.n47Out = out26
 }
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (7), hydro.Sink (8).
 func (nd *PartitionedHashsetClient) subgraph2() {
-	out28 := nd.n8Out
-	for i27 := range nd.n7Accs {
-		v26 := nd.n7Accs[i27]
-		out28 = append(out28, v26)
+	out29 := nd.n8Out
+	for i28 := range nd.n7Accs {
+		v27 := nd.n7Accs[i28]
+		out29 = append(out29, v27)
 	}
-	nd.n8Out = out28
+	nd.n8Out = out29
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *PartitionedHashsetClient) subgraph3() {
-	for _, v30 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v30.ID) {
-			nd.n10Next = append(nd.n10Next, v30)
+	for _, v31 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v31.ID) {
+			nd.n10Next = append(nd.n10Next, v31)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -466,27 +468,31 @@ func (nd *PartitionedHashsetLeader) Tick() {
 // subgraph0 runs stratum 0: hydro.Demux (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (39).
 func (nd *PartitionedHashsetLeader) subgraph0() {
 	for _, v1 := range nd.n39Now {
-		nd.n14Neg.Add(v1.ID)
-		k2 := v1.ID
-		j3 := len(nd.n15RItems)
-		nd.n15RItems = append(nd.n15RItems, v1)
-		if l4, ok5 := nd.n15RIndex.Swap(k2, j3); ok5 {
-			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l4])
-			nd.n15RNext[l4] = j3
-		} else {
-			nd.n15RNext = append(nd.n15RNext, j3)
+		if _, ok2 := nd.n14Neg.AddDense(v1.ID); !ok2 {
+			nd.n14Neg.Add(v1.ID)
 		}
-		nd.n32Neg.Add(v1.ID)
+		k3 := v1.ID
+		j4 := len(nd.n15RItems)
+		nd.n15RItems = append(nd.n15RItems, v1)
+		if l5, ok6 := nd.n15RIndex.Swap(k3, j4); ok6 {
+			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l5])
+			nd.n15RNext[l5] = j4
+		} else {
+			nd.n15RNext = append(nd.n15RNext, j4)
+		}
+		if _, ok7 := nd.n32Neg.AddDense(v1.ID); !ok7 {
+			nd.n32Neg.Add(v1.ID)
+		}
 	}
-	for _, v6 := range nd.n12Recv {
-		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
-		k7 := v6.ID
-		if l8, ok9 := nd.n15RIndex.Get(k7); ok9 {
-			for j10, more11 := nd.n15RNext[l8], true; more11; j10 = nd.n15RNext[j10] {
-				more11 = j10 != l8
-				v12 := nd.n15RItems[j10]
-				v13 := known(v6, v12)
-				nd.h15To40Port1 = append(nd.h15To40Port1, v13)
+	for _, v8 := range nd.n12Recv {
+		nd.h12To14Port0 = append(nd.h12To14Port0, v8)
+		k9 := v8.ID
+		if l10, ok11 := nd.n15RIndex.Get(k9); ok11 {
+			for j12, more13 := nd.n15RNext[l10], true; more13; j12 = nd.n15RNext[j12] {
+				more13 = j12 != l10
+				v14 := nd.n15RItems[j12]
+				v15 := known(v8, v14)
+				nd.h15To40Port1 = append(nd.h15To40Port1, v15)
 			}
 		}
 	}
@@ -496,52 +502,52 @@ func (nd *PartitionedHashsetLeader) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (29), hydro.Demux (30), hydro.Union (31), hydro.DeferTickLazy (38), hydro.Join (42), hydro.FilterMap (43), hydro.Unique (44).
 func (nd *PartitionedHashsetLeader) subgraph1() {
-	for _, v14 := range nd.n30Recv {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v14)
-		k15 := v14.ID
-		j16 := len(nd.n42LItems)
-		nd.n42LItems = append(nd.n42LItems, v14)
-		if l17, ok18 := nd.n42LIndex.Swap(k15, j16); ok18 {
-			nd.n42LNext = append(nd.n42LNext, nd.n42LNext[l17])
-			nd.n42LNext[l17] = j16
+	for _, v16 := range nd.n30Recv {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v16)
+		k17 := v16.ID
+		j18 := len(nd.n42LItems)
+		nd.n42LItems = append(nd.n42LItems, v16)
+		if l19, ok20 := nd.n42LIndex.Swap(k17, j18); ok20 {
+			nd.n42LNext = append(nd.n42LNext, nd.n42LNext[l19])
+			nd.n42LNext[l19] = j18
 		} else {
-			nd.n42LNext = append(nd.n42LNext, j16)
+			nd.n42LNext = append(nd.n42LNext, j18)
 		}
-		if l19, ok20 := nd.n42RIndex.Get(k15); ok20 {
-			for j21, more22 := nd.n42RNext[l19], true; more22; j21 = nd.n42RNext[j21] {
-				more22 = j21 != l19
-				v23 := nd.n42RItems[j21]
-				v24 := pairAcks(v14, v23)
-				if v25, ok26 := disagree(v24); ok26 {
-					if _, dup27 := nd.n44Seen[v25]; !dup27 {
-						nd.n44Seen[v25] = struct{}{}
+		if l21, ok22 := nd.n42RIndex.Get(k17); ok22 {
+			for j23, more24 := nd.n42RNext[l21], true; more24; j23 = nd.n42RNext[j23] {
+				more24 = j23 != l21
+				v25 := nd.n42RItems[j23]
+				v26 := pairAcks(v16, v25)
+				if v27, ok28 := disagree(v26); ok28 {
+					if _, dup29 := nd.n44Seen[v27]; !dup29 {
+						nd.n44Seen[v27] = struct{}{}
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v25)
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v27)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 						}
 					}
 				}
 			}
 		}
-		k28 := v14.ID
-		j29 := len(nd.n42RItems)
-		nd.n42RItems = append(nd.n42RItems, v14)
-		if l30, ok31 := nd.n42RIndex.Swap(k28, j29); ok31 {
-			nd.n42RNext = append(nd.n42RNext, nd.n42RNext[l30])
-			nd.n42RNext[l30] = j29
+		k30 := v16.ID
+		j31 := len(nd.n42RItems)
+		nd.n42RItems = append(nd.n42RItems, v16)
+		if l32, ok33 := nd.n42RIndex.Swap(k30, j31); ok33 {
+			nd.n42RNext = append(nd.n42RNext, nd.n42RNext[l32])
+			nd.n42RNext[l32] = j31
 		} else {
-			nd.n42RNext = append(nd.n42RNext, j29)
+			nd.n42RNext = append(nd.n42RNext, j31)
 		}
-		if l32, ok33 := nd.n42LIndex.Get(k28); ok33 {
-			for j34, more35 := nd.n42LNext[l32], true; more35; j34 = nd.n42LNext[j34] {
-				more35 = j34 != l32
-				v36 := nd.n42LItems[j34]
-				v37 := pairAcks(v36, v14)
-				if v38, ok39 := disagree(v37); ok39 {
-					if _, dup40 := nd.n44Seen[v38]; !dup40 {
-						nd.n44Seen[v38] = struct{}{}
+		if l34, ok35 := nd.n42LIndex.Get(k30); ok35 {
+			for j36, more37 := nd.n42LNext[l34], true; more37; j36 = nd.n42LNext[j36] {
+				more37 = j36 != l34
+				v38 := nd.n42LItems[j36]
+				v39 := pairAcks(v38, v16)
+				if v40, ok41 := disagree(v39); ok41 {
+					if _, dup42 := nd.n44Seen[v40]; !dup42 {
+						nd.n44Seen[v40] = struct{}{}
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v38)
+							nd.hydroBuf = appendHydroInconsistency(nd.hydroBuf[:0], &v40)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 						}
 					}
@@ -559,8 +565,8 @@ func (nd *PartitionedHashsetLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v42 := max(nd.n34Size/4, 1)
-			nd.h34To35Port1 = append(nd.h34To35Port1, v42)
+			v44 := max(nd.n34Size/4, 1)
+			nd.h34To35Port1 = append(nd.h34To35Port1, v44)
 		}
 	}
 }
@@ -568,18 +574,18 @@ func (nd *PartitionedHashsetLeader) subgraph2() {
 // subgraph3 runs stratum 1: hydro.AntiJoin (14), hydro.Map (16).
 func (nd *PartitionedHashsetLeader) subgraph3() {
 	leaderKey := nd.leaderKey
-	udf46 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line partitionedhashset_hydro.go:571:133*/
-	for _, v44 := range nd.h12To14Port0 {
-		if !nd.n14Neg.Has(v44.ID) {
-			v45 := udf46(v44)
-			key47 := func(s Signed) uint8 {
-				return /*line hashset.go:178:50*/ Hash(s.Value) /*line partitionedhashset_hydro.go:576:96*/
-			}(v45)
-			nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key47)
-			part48 := xxhash.Sum64(nd.hydroKey)
+	udf48 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line partitionedhashset_hydro.go:577:133*/
+	for _, v46 := range nd.h12To14Port0 {
+		if !nd.n14Neg.Has(v46.ID) {
+			v47 := udf48(v46)
+			key49 := func(s Signed) uint8 {
+				return /*line hashset.go:178:50*/ Hash(s.Value) /*line partitionedhashset_hydro.go:582:96*/
+			}(v47)
+			nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key49)
+			part50 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSigned(nd.hydroBuf[:0], &v45)
-				nd.hydroSend(hydro.Dest{Location: "storage", Parts: 4, Part: part48, All: true}, 17, nd.hydroBuf)
+				nd.hydroBuf = appendHydroSigned(nd.hydroBuf[:0], &v47)
+				nd.hydroSend(hydro.Dest{Location: "storage", Parts: 4, Part: part50, All: true}, 17, nd.hydroBuf)
 			}
 		}
 	}
@@ -589,19 +595,19 @@ func (nd *PartitionedHashsetLeader) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (32).
 func (nd *PartitionedHashsetLeader) subgraph4() {
-	for _, v50 := range nd.h31To32Port0 {
-		if !nd.n32Neg.Has(v50.ID) {
-			k51 := v50.ID
-			i52, ok53 := nd.n33Index.Get(k51)
-			if !ok53 {
-				i52 = len(nd.n33Accs)
-				if !nd.n33Index.PutDense(k51, i52) {
-					nd.n33Index.Put(k51, i52)
+	for _, v52 := range nd.h31To32Port0 {
+		if !nd.n32Neg.Has(v52.ID) {
+			k53 := v52.ID
+			i54, ok55 := nd.n33Index.Get(k53)
+			if !ok55 {
+				i54 = len(nd.n33Accs)
+				if !nd.n33Index.PutDense(k53, i54) {
+					nd.n33Index.Put(k53, i54)
 				}
-				nd.n33Accs = append(nd.n33Accs, newOutcome(v50))
+				nd.n33Accs = append(nd.n33Accs, newOutcome(v52))
 			}
-			addAck(&nd.n33Accs[i52], v50)
-			nd.h32To37Port0 = append(nd.h32To37Port0, v50)
+			addAck(&nd.n33Accs[i54], v52)
+			nd.h32To37Port0 = append(nd.h32To37Port0, v52)
 		}
 	}
 	clear(nd.h31To32Port0)
@@ -610,39 +616,43 @@ func (nd *PartitionedHashsetLeader) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.FoldKeyed (33), hydro.CrossJoin (35), hydro.FilterMap (36), hydro.Union (40).
 func (nd *PartitionedHashsetLeader) subgraph5() {
-	for i55 := range nd.n33Accs {
-		v54 := nd.n33Accs[i55]
-		nd.n35L = append(nd.n35L, v54)
-		for _, v56 := range nd.n35R {
-			v57 := withNeeded(v54, v56)
-			if v58, ok59 := complete(v57); ok59 {
-				nd.n37Neg.Add(v58.ID)
-				nd.n39Next = append(nd.n39Next, v58)
+	for i57 := range nd.n33Accs {
+		v56 := nd.n33Accs[i57]
+		nd.n35L = append(nd.n35L, v56)
+		for _, v58 := range nd.n35R {
+			v59 := withNeeded(v56, v58)
+			if v60, ok61 := complete(v59); ok61 {
+				if _, ok62 := nd.n37Neg.AddDense(v60.ID); !ok62 {
+					nd.n37Neg.Add(v60.ID)
+				}
+				nd.n39Next = append(nd.n39Next, v60)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v58)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v60)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	for _, v60 := range nd.h34To35Port1 {
-		nd.n35R = append(nd.n35R, v60)
-		for _, v61 := range nd.n35L {
-			v62 := withNeeded(v61, v60)
-			if v63, ok64 := complete(v62); ok64 {
-				nd.n37Neg.Add(v63.ID)
-				nd.n39Next = append(nd.n39Next, v63)
+	for _, v63 := range nd.h34To35Port1 {
+		nd.n35R = append(nd.n35R, v63)
+		for _, v64 := range nd.n35L {
+			v65 := withNeeded(v64, v63)
+			if v66, ok67 := complete(v65); ok67 {
+				if _, ok68 := nd.n37Neg.AddDense(v66.ID); !ok68 {
+					nd.n37Neg.Add(v66.ID)
+				}
+				nd.n39Next = append(nd.n39Next, v66)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v63)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v66)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
-	for _, v65 := range nd.h15To40Port1 {
+	for _, v69 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v65)
+			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v69)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 		}
 	}
@@ -652,9 +662,9 @@ func (nd *PartitionedHashsetLeader) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.AntiJoin (37).
 func (nd *PartitionedHashsetLeader) subgraph6() {
-	for _, v67 := range nd.h32To37Port0 {
-		if !nd.n37Neg.Has(v67.ID) {
-			nd.n38Next = append(nd.n38Next, v67)
+	for _, v71 := range nd.h32To37Port0 {
+		if !nd.n37Neg.Has(v71.ID) {
+			nd.n38Next = append(nd.n38Next, v71)
 		}
 	}
 	clear(nd.h32To37Port0)
@@ -816,7 +826,7 @@ func NewPartitionedHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.P
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line partitionedhashset_hydro.go:819:109*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line partitionedhashset_hydro.go:829:109*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -841,7 +851,7 @@ func (nd *PartitionedHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line partitionedhashset_hydro.go:844:47*/
+	} /*line partitionedhashset_hydro.go:854:47*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -900,7 +910,7 @@ func (nd *PartitionedHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line partitionedhashset_hydro.go:903:47*/
+	} /*line partitionedhashset_hydro.go:913:47*/
 	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]

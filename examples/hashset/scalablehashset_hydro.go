@@ -217,7 +217,9 @@ func (nd *ScalableHashsetClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg.Add(v14.ID)
+		if _, ok23 := nd.n9Neg.AddDense(v14.ID); !ok23 {
+			nd.n9Neg.Add(v14.ID)
+		}
 	}
 	clear(nd.n41Recv)
 	nd.n41Recv = nd.n41Recv[:0]
@@ -225,33 +227,33 @@ func (nd *ScalableHashsetClient) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Send (45), hydro.Unique (46), hydro.Sink (47).
 func (nd *ScalableHashsetClient) subgraph1() {
-	out25 := nd.n47Out
-	for _, v23 := range nd.n45Recv {
-		if _, dup24 := nd.n46Seen[v23]; !dup24 {
-			nd.n46Seen[v23] = struct{}{}
-			out25 = append(out25, v23)
+	out26 := nd.n47Out
+	for _, v24 := range nd.n45Recv {
+		if _, dup25 := nd.n46Seen[v24]; !dup25 {
+			nd.n46Seen[v24] = struct{}{}
+			out26 = append(out26, v24)
 		}
 	}
 	clear(nd.n45Recv)
 	nd.n45Recv = nd.n45Recv[:0]
-	nd.n47Out = out25
+	nd.n47Out = out26
 }
 
 // subgraph2 runs stratum 1: hydro.ReduceKeyed (7), hydro.Sink (8).
 func (nd *ScalableHashsetClient) subgraph2() {
-	out28 := nd.n8Out
-	for i27 := range nd.n7Accs {
-		v26 := nd.n7Accs[i27]
-		out28 = append(out28, v26)
+	out29 := nd.n8Out
+	for i28 := range nd.n7Accs {
+		v27 := nd.n7Accs[i28]
+		out29 = append(out29, v27)
 	}
-	nd.n8Out = out28
+	nd.n8Out = out29
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (9).
 func (nd *ScalableHashsetClient) subgraph3() {
-	for _, v30 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v30.ID) {
-			nd.n10Next = append(nd.n10Next, v30)
+	for _, v31 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v31.ID) {
+			nd.n10Next = append(nd.n10Next, v31)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -456,27 +458,31 @@ func (nd *ScalableHashsetLeader) Tick() {
 // subgraph0 runs stratum 0: hydro.Demux (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (39).
 func (nd *ScalableHashsetLeader) subgraph0() {
 	for _, v1 := range nd.n39Now {
-		nd.n14Neg.Add(v1.ID)
-		k2 := v1.ID
-		j3 := len(nd.n15RItems)
-		nd.n15RItems = append(nd.n15RItems, v1)
-		if l4, ok5 := nd.n15RIndex.Swap(k2, j3); ok5 {
-			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l4])
-			nd.n15RNext[l4] = j3
-		} else {
-			nd.n15RNext = append(nd.n15RNext, j3)
+		if _, ok2 := nd.n14Neg.AddDense(v1.ID); !ok2 {
+			nd.n14Neg.Add(v1.ID)
 		}
-		nd.n32Neg.Add(v1.ID)
+		k3 := v1.ID
+		j4 := len(nd.n15RItems)
+		nd.n15RItems = append(nd.n15RItems, v1)
+		if l5, ok6 := nd.n15RIndex.Swap(k3, j4); ok6 {
+			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l5])
+			nd.n15RNext[l5] = j4
+		} else {
+			nd.n15RNext = append(nd.n15RNext, j4)
+		}
+		if _, ok7 := nd.n32Neg.AddDense(v1.ID); !ok7 {
+			nd.n32Neg.Add(v1.ID)
+		}
 	}
-	for _, v6 := range nd.n12Recv {
-		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
-		k7 := v6.ID
-		if l8, ok9 := nd.n15RIndex.Get(k7); ok9 {
-			for j10, more11 := nd.n15RNext[l8], true; more11; j10 = nd.n15RNext[j10] {
-				more11 = j10 != l8
-				v12 := nd.n15RItems[j10]
-				v13 := known(v6, v12)
-				nd.h15To40Port1 = append(nd.h15To40Port1, v13)
+	for _, v8 := range nd.n12Recv {
+		nd.h12To14Port0 = append(nd.h12To14Port0, v8)
+		k9 := v8.ID
+		if l10, ok11 := nd.n15RIndex.Get(k9); ok11 {
+			for j12, more13 := nd.n15RNext[l10], true; more13; j12 = nd.n15RNext[j12] {
+				more13 = j12 != l10
+				v14 := nd.n15RItems[j12]
+				v15 := known(v8, v14)
+				nd.h15To40Port1 = append(nd.h15To40Port1, v15)
 			}
 		}
 	}
@@ -486,14 +492,14 @@ func (nd *ScalableHashsetLeader) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (29), hydro.Demux (30), hydro.Union (31), hydro.DeferTickLazy (38).
 func (nd *ScalableHashsetLeader) subgraph1() {
-	for _, v14 := range nd.n30Recv {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v14)
+	for _, v16 := range nd.n30Recv {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v16)
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v14.ID)
-		part15 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v16.ID)
+		part17 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v14)
-			nd.hydroSend(hydro.Dest{Location: "proxy", Parts: 3, Part: part15}, 48, nd.hydroBuf)
+			nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v16)
+			nd.hydroSend(hydro.Dest{Location: "proxy", Parts: 3, Part: part17}, 48, nd.hydroBuf)
 		}
 	}
 	clear(nd.n30Recv)
@@ -506,18 +512,18 @@ func (nd *ScalableHashsetLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v17 := max(nd.n34Size/4, 1)
-			nd.h34To35Port1 = append(nd.h34To35Port1, v17)
+			v19 := max(nd.n34Size/4, 1)
+			nd.h34To35Port1 = append(nd.h34To35Port1, v19)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (14).
 func (nd *ScalableHashsetLeader) subgraph3() {
-	for _, v19 := range nd.h12To14Port0 {
-		if !nd.n14Neg.Has(v19.ID) {
+	for _, v21 := range nd.h12To14Port0 {
+		if !nd.n14Neg.Has(v21.ID) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v19)
+				nd.hydroBuf = appendHydroWrite(nd.hydroBuf[:0], &v21)
 				nd.hydroSend(hydro.Dest{Location: "signer", Parts: 2, Part: xxhash.Sum64(nd.hydroBuf)}, 49, nd.hydroBuf)
 			}
 		}
@@ -528,19 +534,19 @@ func (nd *ScalableHashsetLeader) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (32).
 func (nd *ScalableHashsetLeader) subgraph4() {
-	for _, v21 := range nd.h31To32Port0 {
-		if !nd.n32Neg.Has(v21.ID) {
-			k22 := v21.ID
-			i23, ok24 := nd.n33Index.Get(k22)
-			if !ok24 {
-				i23 = len(nd.n33Accs)
-				if !nd.n33Index.PutDense(k22, i23) {
-					nd.n33Index.Put(k22, i23)
+	for _, v23 := range nd.h31To32Port0 {
+		if !nd.n32Neg.Has(v23.ID) {
+			k24 := v23.ID
+			i25, ok26 := nd.n33Index.Get(k24)
+			if !ok26 {
+				i25 = len(nd.n33Accs)
+				if !nd.n33Index.PutDense(k24, i25) {
+					nd.n33Index.Put(k24, i25)
 				}
-				nd.n33Accs = append(nd.n33Accs, newOutcome(v21))
+				nd.n33Accs = append(nd.n33Accs, newOutcome(v23))
 			}
-			addAck(&nd.n33Accs[i23], v21)
-			nd.h32To37Port0 = append(nd.h32To37Port0, v21)
+			addAck(&nd.n33Accs[i25], v23)
+			nd.h32To37Port0 = append(nd.h32To37Port0, v23)
 		}
 	}
 	clear(nd.h31To32Port0)
@@ -549,39 +555,43 @@ func (nd *ScalableHashsetLeader) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.FoldKeyed (33), hydro.CrossJoin (35), hydro.FilterMap (36), hydro.Union (40).
 func (nd *ScalableHashsetLeader) subgraph5() {
-	for i26 := range nd.n33Accs {
-		v25 := nd.n33Accs[i26]
-		nd.n35L = append(nd.n35L, v25)
-		for _, v27 := range nd.n35R {
-			v28 := withNeeded(v25, v27)
-			if v29, ok30 := complete(v28); ok30 {
-				nd.n37Neg.Add(v29.ID)
-				nd.n39Next = append(nd.n39Next, v29)
+	for i28 := range nd.n33Accs {
+		v27 := nd.n33Accs[i28]
+		nd.n35L = append(nd.n35L, v27)
+		for _, v29 := range nd.n35R {
+			v30 := withNeeded(v27, v29)
+			if v31, ok32 := complete(v30); ok32 {
+				if _, ok33 := nd.n37Neg.AddDense(v31.ID); !ok33 {
+					nd.n37Neg.Add(v31.ID)
+				}
+				nd.n39Next = append(nd.n39Next, v31)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v29)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v31)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	for _, v31 := range nd.h34To35Port1 {
-		nd.n35R = append(nd.n35R, v31)
-		for _, v32 := range nd.n35L {
-			v33 := withNeeded(v32, v31)
-			if v34, ok35 := complete(v33); ok35 {
-				nd.n37Neg.Add(v34.ID)
-				nd.n39Next = append(nd.n39Next, v34)
+	for _, v34 := range nd.h34To35Port1 {
+		nd.n35R = append(nd.n35R, v34)
+		for _, v35 := range nd.n35L {
+			v36 := withNeeded(v35, v34)
+			if v37, ok38 := complete(v36); ok38 {
+				if _, ok39 := nd.n37Neg.AddDense(v37.ID); !ok39 {
+					nd.n37Neg.Add(v37.ID)
+				}
+				nd.n39Next = append(nd.n39Next, v37)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v34)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v37)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
-	for _, v36 := range nd.h15To40Port1 {
+	for _, v40 := range nd.h15To40Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v36)
+			nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v40)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 41, nd.hydroBuf)
 		}
 	}
@@ -591,9 +601,9 @@ func (nd *ScalableHashsetLeader) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.AntiJoin (37).
 func (nd *ScalableHashsetLeader) subgraph6() {
-	for _, v38 := range nd.h32To37Port0 {
-		if !nd.n37Neg.Has(v38.ID) {
-			nd.n38Next = append(nd.n38Next, v38)
+	for _, v42 := range nd.h32To37Port0 {
+		if !nd.n37Neg.Has(v42.ID) {
+			nd.n38Next = append(nd.n38Next, v42)
 		}
 	}
 	clear(nd.h32To37Port0)
@@ -755,7 +765,7 @@ func NewScalableHashsetStorage(writes hydro.Input[Write], leaderKey ed25519.Priv
 	nd.acks = acks
 	nd.alarms = alarms
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:758:106*/)
+	nd.n19Items = slices.Clone( /*line hashset.go:180:40*/ preload /*line scalablehashset_hydro.go:768:106*/)
 	nd.n23Seen = map[Entry]struct{}{}
 	return nd
 }
@@ -780,7 +790,7 @@ func (nd *ScalableHashsetStorage) subgraph0() {
 	leaderPublic := nd.leaderPublic
 	udf4 := /*line hashset.go:177:38*/ func(s Signed) (Arrival, bool) {
 		return Arrival{ID: s.ID, Value: s.Value, Hash: Hash(s.Value)}, ed25519.Verify(leaderPublic, []byte(s.Value), s.Sig)
-	} /*line scalablehashset_hydro.go:783:44*/
+	} /*line scalablehashset_hydro.go:793:44*/
 	for _, v1 := range nd.n17Recv {
 		if v2, ok3 := udf4(v1); ok3 {
 			v5 := entry(v2)
@@ -839,7 +849,7 @@ func (nd *ScalableHashsetStorage) subgraph2() {
 		a.Node = m
 		a.Sig = signAck(storageKeys, m, a)
 		return a
-	} /*line scalablehashset_hydro.go:842:44*/
+	} /*line scalablehashset_hydro.go:852:44*/
 	out31 := nd.n28Out
 	for i18 := range nd.n24Accs {
 		v17 := nd.n24Accs[i18]
@@ -1208,11 +1218,11 @@ func (nd *ScalableHashsetSigner) Tick() {
 // subgraph0 runs stratum 0: hydro.Map (16), hydro.Demux (49).
 func (nd *ScalableHashsetSigner) subgraph0() {
 	leaderKey := nd.leaderKey
-	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1211:130*/
+	udf3 := /*line hashset.go:173:29*/ func(w Write) Signed { return sign(leaderKey, w) } /*line scalablehashset_hydro.go:1221:130*/
 	for _, v1 := range nd.n49Recv {
 		v2 := udf3(v1)
 		key4 := func(s Signed) uint8 {
-			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1215:93*/
+			return /*line hashset.go:178:50*/ Hash(s.Value) /*line scalablehashset_hydro.go:1225:93*/
 		}(v2)
 		nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key4)
 		part5 := xxhash.Sum64(nd.hydroKey)

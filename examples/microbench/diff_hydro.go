@@ -74,7 +74,7 @@ func (nd *DiffBench) subgraph0() {
 	udf2 := /*line operators.go:36:31*/ func(acc *int, x int) { *acc = max(*acc, x) } /*line diff_hydro.go:74:113*/
 	udf3 := /*line operators.go:38:29*/ func(x int) bool { return x%5 == 0 }          /*line diff_hydro.go:75:113*/
 	udf5 := /*line operators.go:39:99*/ func(x int) int { return x + 100 }            /*line diff_hydro.go:76:113*/
-	udf7 := /*line operators.go:39:45*/ func(x int) int { return x + 100 }            /*line diff_hydro.go:77:113*/
+	udf8 := /*line operators.go:39:45*/ func(x int) int { return x + 100 }            /*line diff_hydro.go:77:113*/
 	nd.n0Buf = nd.in.TakeInto(nd.n0Buf[:0])
 	nd.h0To2Port0 = append(nd.h0To2Port0, nd.n0Buf...)
 	for _, v1 := range nd.n0Buf {
@@ -85,43 +85,47 @@ func (nd *DiffBench) subgraph0() {
 		}
 		if udf3(v1) {
 			v4 := udf5(v1)
-			nd.n7Neg.Add(v4)
+			if _, ok6 := nd.n7Neg.AddDense(v4); !ok6 {
+				nd.n7Neg.Add(v4)
+			}
 		}
-		v6 := udf7(v1)
-		nd.h5To7Port0 = append(nd.h5To7Port0, v6)
+		v7 := udf8(v1)
+		nd.h5To7Port0 = append(nd.h5To7Port0, v7)
 	}
 }
 
 // subgraph1 runs stratum 1: hydro.Reduce (1).
 func (nd *DiffBench) subgraph1() {
 	if nd.n1Have {
-		v8 := nd.n1Acc
-		nd.n2Neg.Add(v8)
+		v9 := nd.n1Acc
+		if _, ok10 := nd.n2Neg.AddDense(v9); !ok10 {
+			nd.n2Neg.Add(v9)
+		}
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.Difference (7), hydro.Sink (8).
 func (nd *DiffBench) subgraph2() {
-	out11 := nd.n8Out
-	for _, v10 := range nd.h5To7Port0 {
-		if !nd.n7Neg.Has(v10) {
-			out11 = append(out11, v10)
+	out13 := nd.n8Out
+	for _, v12 := range nd.h5To7Port0 {
+		if !nd.n7Neg.Has(v12) {
+			out13 = append(out13, v12)
 		}
 	}
 	nd.h5To7Port0 = nd.h5To7Port0[:0]
-	nd.n8Out = out11
+	nd.n8Out = out13
 }
 
 // subgraph3 runs stratum 2: hydro.Difference (2), hydro.Sink (3).
 func (nd *DiffBench) subgraph3() {
-	out14 := nd.n3Out
-	for _, v13 := range nd.h0To2Port0 {
-		if !nd.n2Neg.Has(v13) {
-			out14 = append(out14, v13)
+	out16 := nd.n3Out
+	for _, v15 := range nd.h0To2Port0 {
+		if !nd.n2Neg.Has(v15) {
+			out16 = append(out16, v15)
 		}
 	}
 	nd.h0To2Port0 = nd.h0To2Port0[:0]
-	nd.n3Out = out14
+	nd.n3Out = out16
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

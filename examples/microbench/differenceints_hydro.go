@@ -66,20 +66,22 @@ func (nd *DifferenceIntsBench) subgraph0() {
 func (nd *DifferenceIntsBench) subgraph1() {
 	nd.n1Buf = nd.neg.TakeInto(nd.n1Buf[:0])
 	for _, v2 := range nd.n1Buf {
-		nd.n2Neg.Add(v2)
+		if _, ok3 := nd.n2Neg.AddDense(v2); !ok3 {
+			nd.n2Neg.Add(v2)
+		}
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.Difference (2), hydro.Sink (3).
 func (nd *DifferenceIntsBench) subgraph2() {
-	out5 := nd.n3Out
-	for _, v4 := range nd.h0To2Port0 {
-		if !nd.n2Neg.Has(v4) {
-			out5 = append(out5, v4)
+	out6 := nd.n3Out
+	for _, v5 := range nd.h0To2Port0 {
+		if !nd.n2Neg.Has(v5) {
+			out6 = append(out6, v5)
 		}
 	}
 	nd.h0To2Port0 = nd.h0To2Port0[:0]
-	nd.n3Out = out5
+	nd.n3Out = out6
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

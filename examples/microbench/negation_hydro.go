@@ -90,45 +90,49 @@ func (nd *NegationBench) subgraph0() {
 			udf5(&nd.n1Accs[i3], v1)
 		}
 		if udf6(v1) {
-			nd.n6Neg.Add(udf7(v1))
+			if _, ok8 := nd.n6Neg.AddDense(udf7(v1)); !ok8 {
+				nd.n6Neg.Add(udf7(v1))
+			}
 		}
 	}
 }
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (1), hydro.Filter (2).
 func (nd *NegationBench) subgraph1() {
-	udf10 := /*line operators.go:24:30*/ func(t Pair) bool { return t.Value > 150 } /*line negation_hydro.go:100:116*/
-	for i9 := range nd.n1Accs {
-		v8 := nd.n1Accs[i9]
-		if udf10(v8) {
-			nd.n3Neg.Add(v8.Key)
+	udf11 := /*line operators.go:24:30*/ func(t Pair) bool { return t.Value > 150 } /*line negation_hydro.go:102:116*/
+	for i10 := range nd.n1Accs {
+		v9 := nd.n1Accs[i10]
+		if udf11(v9) {
+			if _, ok12 := nd.n3Neg.AddDense(v9.Key); !ok12 {
+				nd.n3Neg.Add(v9.Key)
+			}
 		}
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (6), hydro.Sink (7).
 func (nd *NegationBench) subgraph2() {
-	udf13 := /*line operators.go:27:41*/ func(x Pair) int { return x.Key } /*line negation_hydro.go:111:107*/
-	out14 := nd.n7Out
-	for _, v12 := range nd.h0To6Port0 {
-		if !nd.n6Neg.Has(udf13(v12)) {
-			out14 = append(out14, v12)
+	udf15 := /*line operators.go:27:41*/ func(x Pair) int { return x.Key } /*line negation_hydro.go:115:107*/
+	out16 := nd.n7Out
+	for _, v14 := range nd.h0To6Port0 {
+		if !nd.n6Neg.Has(udf15(v14)) {
+			out16 = append(out16, v14)
 		}
 	}
 	nd.h0To6Port0 = nd.h0To6Port0[:0]
-	nd.n7Out = out14
+	nd.n7Out = out16
 }
 
 // subgraph3 runs stratum 2: hydro.AntiJoin (3), hydro.Sink (4).
 func (nd *NegationBench) subgraph3() {
-	out17 := nd.n4Out
-	for _, v16 := range nd.h0To3Port0 {
-		if !nd.n3Neg.Has(v16.Key) {
-			out17 = append(out17, v16)
+	out19 := nd.n4Out
+	for _, v18 := range nd.h0To3Port0 {
+		if !nd.n3Neg.Has(v18.Key) {
+			out19 = append(out19, v18)
 		}
 	}
 	nd.h0To3Port0 = nd.h0To3Port0[:0]
-	nd.n4Out = out17
+	nd.n4Out = out19
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

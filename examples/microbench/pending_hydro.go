@@ -90,37 +90,39 @@ func (nd *PendingBench) subgraph0() {
 func (nd *PendingBench) subgraph1() {
 	nd.n4Buf = nd.retired.TakeInto(nd.n4Buf[:0])
 	for _, v8 := range nd.n4Buf {
-		nd.n5Neg.Add(v8.Sensor)
+		if _, ok9 := nd.n5Neg.AddDense(v8.Sensor); !ok9 {
+			nd.n5Neg.Add(v8.Sensor)
+		}
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (2), hydro.Filter (3), hydro.AntiJoin (5), hydro.Sink (6).
 func (nd *PendingBench) subgraph2() {
-	udf11 := /*line incremental.go:73:51*/ func(r Reading) bool { return r.Values.Len() > 1 } /*line pending_hydro.go:99:124*/
-	out12 := nd.n6Out
-	w14 := 0
-	for i13 := range nd.n2Accs {
-		v9 := nd.n2Accs[i13]
-		if nd.n5Neg.Has(v9.Sensor) {
-			nd.n2Index.Delete(v9.Sensor)
+	udf12 := /*line incremental.go:73:51*/ func(r Reading) bool { return r.Values.Len() > 1 } /*line pending_hydro.go:101:125*/
+	out13 := nd.n6Out
+	w15 := 0
+	for i14 := range nd.n2Accs {
+		v10 := nd.n2Accs[i14]
+		if nd.n5Neg.Has(v10.Sensor) {
+			nd.n2Index.Delete(v10.Sensor)
 			continue
 		}
-		if w14 != i13 {
-			nd.n2Accs[w14] = v9
-			if !nd.n2Index.PutDense(v9.Sensor, w14) {
-				nd.n2Index.Put(v9.Sensor, w14)
+		if w15 != i14 {
+			nd.n2Accs[w15] = v10
+			if !nd.n2Index.PutDense(v10.Sensor, w15) {
+				nd.n2Index.Put(v10.Sensor, w15)
 			}
 		}
-		w14++
-		if udf11(v9) {
-			if !nd.n5Neg.Has(v9.Sensor) {
-				out12 = append(out12, v9)
+		w15++
+		if udf12(v10) {
+			if !nd.n5Neg.Has(v10.Sensor) {
+				out13 = append(out13, v10)
 			}
 		}
 	}
-	clear(nd.n2Accs[w14:])
-	nd.n2Accs = nd.n2Accs[:w14]
-	nd.n6Out = out12
+	clear(nd.n2Accs[w15:])
+	nd.n2Accs = nd.n2Accs[:w15]
+	nd.n6Out = out13
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

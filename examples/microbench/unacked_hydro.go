@@ -88,21 +88,23 @@ func (nd *UnackedBench) subgraph1() {
 	udf7 := /*line incremental.go:55:38*/ func(k int) int { return k } /*line unacked_hydro.go:88:100*/
 	nd.n2Buf = nd.acks.TakeInto(nd.n2Buf[:0])
 	for _, v6 := range nd.n2Buf {
-		nd.n3Neg.Add(udf7(v6))
+		if _, ok8 := nd.n3Neg.AddDense(udf7(v6)); !ok8 {
+			nd.n3Neg.Add(udf7(v6))
+		}
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (3), hydro.Sink (4).
 func (nd *UnackedBench) subgraph2() {
-	udf10 := /*line incremental.go:55:3*/ func(x Pair) int { return x.Key } /*line unacked_hydro.go:97:106*/
-	out11 := nd.n4Out
-	for _, v9 := range nd.h1To3Port0 {
-		if !nd.n3Neg.Has(udf10(v9)) {
-			out11 = append(out11, v9)
+	udf11 := /*line incremental.go:55:3*/ func(x Pair) int { return x.Key } /*line unacked_hydro.go:99:106*/
+	out12 := nd.n4Out
+	for _, v10 := range nd.h1To3Port0 {
+		if !nd.n3Neg.Has(udf11(v10)) {
+			out12 = append(out12, v10)
 		}
 	}
 	nd.h1To3Port0 = nd.h1To3Port0[:0]
-	nd.n4Out = out11
+	nd.n4Out = out12
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The

@@ -209,22 +209,24 @@ func (nd *PaxosClient) subgraph3() {
 	if !nd.n19Init {
 		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
-	acc12 := nd.n19Acc
+	acc13 := nd.n19Acc
 	for _, v9 := range nd.n155Recv {
 		v10 := answerReply(v9)
-		nd.n10Neg.Add(v10.ID)
+		if _, ok11 := nd.n10Neg.AddDense(v10.ID); !ok11 {
+			nd.n10Neg.Add(v10.ID)
+		}
 		nd.h8To11Port0 = append(nd.h8To11Port0, v10)
-		v11 := answerBallot(v9)
+		v12 := answerBallot(v9)
 		{
-			b := v11
+			b := v12
 			/*line replica.go:411:42*/ {
-				acc12 = maxBallot(acc12, b)
-			} /*line paxos_hydro.go:222:36*/
+				acc13 = maxBallot(acc13, b)
+			} /*line paxos_hydro.go:224:36*/
 		}
 	}
 	clear(nd.n155Recv)
 	nd.n155Recv = nd.n155Recv[:0]
-	nd.n19Acc = acc12
+	nd.n19Acc = acc13
 }
 
 // subgraph4 runs stratum 1: hydro.Reduce (3), hydro.CrossJoin (5), hydro.Union (9), hydro.AntiJoin (10), hydro.Join (11), hydro.Unique (12), hydro.Sink (13).
@@ -232,88 +234,88 @@ func (nd *PaxosClient) subgraph4() {
 	if !nd.n15Init {
 		nd.n15Acc, nd.n15Init = noLow(), true
 	}
-	acc18 := nd.n15Acc
-	out34 := nd.n13Out
+	acc19 := nd.n15Acc
+	out35 := nd.n13Out
 	if nd.n3Have {
-		v13 := nd.n3Acc
-		nd.n5R = append(nd.n5R, v13)
+		v14 := nd.n3Acc
+		nd.n5R = append(nd.n5R, v14)
 	}
-	for _, v15 := range nd.h4To5Port0 {
-		for _, v16 := range nd.n5R {
-			v17 := number(v15, v16)
-			if !nd.n10Neg.Has(v17.ID) {
-				nd.n14Next = append(nd.n14Next, v17)
+	for _, v16 := range nd.h4To5Port0 {
+		for _, v17 := range nd.n5R {
+			v18 := number(v16, v17)
+			if !nd.n10Neg.Has(v18.ID) {
+				nd.n14Next = append(nd.n14Next, v18)
 				{
-					c := v17
+					c := v18
 					/*line replica.go:394:37*/ {
-						acc18 = min(acc18, c.Seq)
-					} /*line paxos_hydro.go:250:38*/
+						acc19 = min(acc19, c.Seq)
+					} /*line paxos_hydro.go:252:38*/
 				}
 			}
-			k19 := v17.ID
-			g20, ok21 := nd.n11RIndex.Get(k19)
-			if !ok21 {
-				g20 = len(nd.n11RGroups)
-				if !nd.n11RIndex.PutDense(k19, g20) {
-					nd.n11RIndex.Put(k19, g20)
+			k20 := v18.ID
+			g21, ok22 := nd.n11RIndex.Get(k20)
+			if !ok22 {
+				g21 = len(nd.n11RGroups)
+				if !nd.n11RIndex.PutDense(k20, g21) {
+					nd.n11RIndex.Put(k20, g21)
 				}
-				if g20 < cap(nd.n11RGroups) {
-					nd.n11RGroups = nd.n11RGroups[:g20+1]
-					nd.n11RGroups[g20] = nd.n11RGroups[g20][:0]
+				if g21 < cap(nd.n11RGroups) {
+					nd.n11RGroups = nd.n11RGroups[:g21+1]
+					nd.n11RGroups[g21] = nd.n11RGroups[g21][:0]
 				} else {
 					nd.n11RGroups = append(nd.n11RGroups, nil)
 				}
 			}
-			nd.n11RGroups[g20] = append(nd.n11RGroups[g20], v17)
-			nd.h5To20Port0 = append(nd.h5To20Port0, v17)
+			nd.n11RGroups[g21] = append(nd.n11RGroups[g21], v18)
+			nd.h5To20Port0 = append(nd.h5To20Port0, v18)
 		}
 	}
 	clear(nd.h4To5Port0)
 	nd.h4To5Port0 = nd.h4To5Port0[:0]
-	for _, v22 := range nd.h6To9Port1 {
-		if !nd.n10Neg.Has(v22.ID) {
-			nd.n14Next = append(nd.n14Next, v22)
+	for _, v23 := range nd.h6To9Port1 {
+		if !nd.n10Neg.Has(v23.ID) {
+			nd.n14Next = append(nd.n14Next, v23)
 			{
-				c := v22
+				c := v23
 				/*line replica.go:394:37*/ {
-					acc18 = min(acc18, c.Seq)
-				} /*line paxos_hydro.go:280:37*/
+					acc19 = min(acc19, c.Seq)
+				} /*line paxos_hydro.go:282:37*/
 			}
 		}
-		k24 := v22.ID
-		g25, ok26 := nd.n11RIndex.Get(k24)
-		if !ok26 {
-			g25 = len(nd.n11RGroups)
-			if !nd.n11RIndex.PutDense(k24, g25) {
-				nd.n11RIndex.Put(k24, g25)
+		k25 := v23.ID
+		g26, ok27 := nd.n11RIndex.Get(k25)
+		if !ok27 {
+			g26 = len(nd.n11RGroups)
+			if !nd.n11RIndex.PutDense(k25, g26) {
+				nd.n11RIndex.Put(k25, g26)
 			}
-			if g25 < cap(nd.n11RGroups) {
-				nd.n11RGroups = nd.n11RGroups[:g25+1]
-				nd.n11RGroups[g25] = nd.n11RGroups[g25][:0]
+			if g26 < cap(nd.n11RGroups) {
+				nd.n11RGroups = nd.n11RGroups[:g26+1]
+				nd.n11RGroups[g26] = nd.n11RGroups[g26][:0]
 			} else {
 				nd.n11RGroups = append(nd.n11RGroups, nil)
 			}
 		}
-		nd.n11RGroups[g25] = append(nd.n11RGroups[g25], v22)
+		nd.n11RGroups[g26] = append(nd.n11RGroups[g26], v23)
 	}
 	clear(nd.h6To9Port1)
 	nd.h6To9Port1 = nd.h6To9Port1[:0]
-	for _, v27 := range nd.h8To11Port0 {
-		k28 := v27.ID
-		if g29, ok30 := nd.n11RIndex.Get(k28); ok30 {
-			for _, v31 := range nd.n11RGroups[g29] {
-				v32 := replyOf(v27, v31)
-				if _, dup33 := nd.n12Seen[v32]; !dup33 {
-					nd.n12Seen[v32] = struct{}{}
-					out34 = append(out34, v32)
+	for _, v28 := range nd.h8To11Port0 {
+		k29 := v28.ID
+		if g30, ok31 := nd.n11RIndex.Get(k29); ok31 {
+			for _, v32 := range nd.n11RGroups[g30] {
+				v33 := replyOf(v28, v32)
+				if _, dup34 := nd.n12Seen[v33]; !dup34 {
+					nd.n12Seen[v33] = struct{}{}
+					out35 = append(out35, v33)
 				}
 			}
 		}
 	}
 	clear(nd.h8To11Port0)
 	nd.h8To11Port0 = nd.h8To11Port0[:0]
-	nd.n15Acc = acc18
-	nd.n13Out = out34
+	nd.n15Acc = acc19
+	nd.n13Out = out35
 }
 
 // subgraph5 runs stratum 1: hydro.Fold (19).
@@ -321,8 +323,8 @@ func (nd *PaxosClient) subgraph5() {
 	if !nd.n19Init {
 		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
-	v35 := nd.n19Acc
-	nd.h19To21Port1 = append(nd.h19To21Port1, v35)
+	v36 := nd.n19Acc
+	nd.h19To21Port1 = append(nd.h19To21Port1, v36)
 }
 
 // subgraph6 runs stratum 2: hydro.Fold (15), hydro.CrossJoin (20), hydro.CrossJoin (21), hydro.FilterMap (22), hydro.FilterMap (25), hydro.CrossJoin (26), hydro.Union (27).
@@ -330,40 +332,40 @@ func (nd *PaxosClient) subgraph6() {
 	if !nd.n15Init {
 		nd.n15Acc, nd.n15Init = noLow(), true
 	}
-	v36 := nd.n15Acc
-	nd.n20R = append(nd.n20R, v36)
-	nd.n26R = append(nd.n26R, v36)
-	for _, v37 := range nd.h5To20Port0 {
-		for _, v38 := range nd.n20R {
-			v39 := withLow(v37, v38)
-			nd.n21L = append(nd.n21L, v39)
+	v37 := nd.n15Acc
+	nd.n20R = append(nd.n20R, v37)
+	nd.n26R = append(nd.n26R, v37)
+	for _, v38 := range nd.h5To20Port0 {
+		for _, v39 := range nd.n20R {
+			v40 := withLow(v38, v39)
+			nd.n21L = append(nd.n21L, v40)
 		}
 	}
 	clear(nd.h5To20Port0)
 	nd.h5To20Port0 = nd.h5To20Port0[:0]
-	for _, v40 := range nd.h19To21Port1 {
-		for _, v41 := range nd.n21L {
-			v42 := directedOf(v41, v40)
-			if v43, ok44 := toLeader(v42); ok44 {
+	for _, v41 := range nd.h19To21Port1 {
+		for _, v42 := range nd.n21L {
+			v43 := directedOf(v42, v41)
+			if v44, ok45 := toLeader(v43); ok45 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v43)
-					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v43))}, 23, nd.hydroBuf)
+					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v44)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v44))}, 23, nd.hydroBuf)
 				}
 			}
-			if v45, ok46 := toEveryone(v42); ok46 {
+			if v46, ok47 := toEveryone(v43); ok47 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v45)
+					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v46)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h19To21Port1 = nd.h19To21Port1[:0]
-	for _, v47 := range nd.h17To26Port0 {
-		for _, v48 := range nd.n26R {
-			v49 := withLow(v47, v48)
+	for _, v48 := range nd.h17To26Port0 {
+		for _, v49 := range nd.n26R {
+			v50 := withLow(v48, v49)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v49)
+				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v50)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
 			}
 		}
@@ -560,7 +562,7 @@ func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line paxos_hydro.go:563:88*/
+	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line paxos_hydro.go:565:88*/
 	return nd
 }
 
@@ -625,7 +627,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:628:36*/
+			} /*line paxos_hydro.go:630:36*/
 		}
 	}
 	clear(nd.n23Recv)
@@ -651,7 +653,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:654:36*/
+			} /*line paxos_hydro.go:656:36*/
 		}
 	}
 	clear(nd.n28Recv)
@@ -677,7 +679,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:680:36*/
+			} /*line paxos_hydro.go:682:36*/
 		}
 	}
 	clear(nd.n52Recv)
@@ -703,7 +705,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:706:36*/
+			} /*line paxos_hydro.go:708:36*/
 		}
 	}
 	clear(nd.n55Recv)
@@ -732,7 +734,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:735:36*/
+			} /*line paxos_hydro.go:737:36*/
 		}
 	}
 	for _, v17 := range nd.n65Recv {
@@ -756,7 +758,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:759:36*/
+			} /*line paxos_hydro.go:761:36*/
 		}
 	}
 	clear(nd.n65Recv)
@@ -781,7 +783,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:784:36*/
+			} /*line paxos_hydro.go:786:36*/
 		}
 	}
 	for _, v22 := range nd.n88Recv {
@@ -805,7 +807,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:808:36*/
+			} /*line paxos_hydro.go:810:36*/
 		}
 	}
 	clear(nd.n88Recv)
@@ -831,7 +833,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:834:36*/
+			} /*line paxos_hydro.go:836:36*/
 		}
 	}
 	clear(nd.n170Recv)
@@ -843,10 +845,10 @@ func (nd *PaxosProposer) subgraph0() {
 func (nd *PaxosProposer) subgraph1() {
 	udf32 := /*line paxos.go:113:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:846:34*/
+	} /*line paxos_hydro.go:848:34*/
 	udf38 := /*line paxos.go:116:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:849:34*/
+	} /*line paxos_hydro.go:851:34*/
 	for _, v28 := range nd.n83Recv {
 		if v29, ok30 := accepted(v28); ok30 {
 			v31 := udf32(v29)
@@ -886,7 +888,7 @@ func (nd *PaxosProposer) subgraph1() {
 // subgraph2 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *PaxosProposer) subgraph2() {
 	window := nd.window
-	udf45 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:889:127*/
+	udf45 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:891:127*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -1025,7 +1027,7 @@ func (nd *PaxosProposer) subgraph6() {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1028:36*/
+		} /*line paxos_hydro.go:1030:36*/
 	}
 	{
 		c, emit := v79, func(v81 P1a) {
@@ -1056,7 +1058,7 @@ func (nd *PaxosProposer) subgraph6() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1059:36*/
+		} /*line paxos_hydro.go:1061:36*/
 	}
 	{
 		c, emit := v79, func(v86 P2a) {
@@ -1070,7 +1072,7 @@ func (nd *PaxosProposer) subgraph6() {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1073:36*/
+		} /*line paxos_hydro.go:1075:36*/
 	}
 	{
 		c, emit := v79, func(v87 Commit) {
@@ -1083,7 +1085,7 @@ func (nd *PaxosProposer) subgraph6() {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1086:36*/
+		} /*line paxos_hydro.go:1088:36*/
 	}
 	{
 		c, emit := v79, func(v88 Resend) {
@@ -1096,7 +1098,7 @@ func (nd *PaxosProposer) subgraph6() {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1099:36*/
+		} /*line paxos_hydro.go:1101:36*/
 	}
 	{
 		c, emit := v79, func(v89 Transfer) {
@@ -1109,7 +1111,7 @@ func (nd *PaxosProposer) subgraph6() {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1112:36*/
+		} /*line paxos_hydro.go:1114:36*/
 	}
 }
 
@@ -1521,7 +1523,7 @@ func (nd *PaxosAcceptor) subgraph3() {
 	udf20 := /*line paxos.go:162:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line paxos_hydro.go:1524:35*/
+	} /*line paxos_hydro.go:1526:35*/
 	out18 := nd.n82Out
 	v5 := nd.n76Acc
 	nd.n77L = append(nd.n77L, v5)
@@ -1967,7 +1969,7 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:196:41*/ ProgressPeriod /*line paxos_hydro.go:1970:89*/
+	nd.n113Period = /*line paxos.go:196:41*/ ProgressPeriod /*line paxos_hydro.go:1972:89*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -2113,14 +2115,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2116:37*/
+			} /*line paxos_hydro.go:2118:37*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2123:37*/
+			} /*line paxos_hydro.go:2125:37*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -2133,14 +2135,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2136:37*/
+			} /*line paxos_hydro.go:2138:37*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2143:37*/
+			} /*line paxos_hydro.go:2145:37*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -2154,7 +2156,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2157:37*/
+			} /*line paxos_hydro.go:2159:37*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -2181,7 +2183,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2184:37*/
+			} /*line paxos_hydro.go:2186:37*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -2246,7 +2248,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2249:37*/
+			} /*line paxos_hydro.go:2251:37*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -2271,7 +2273,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2274:37*/
+			} /*line paxos_hydro.go:2276:37*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -2298,7 +2300,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2301:37*/
+			} /*line paxos_hydro.go:2303:37*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -2343,7 +2345,7 @@ func (nd *PaxosReplica) subgraph4() {
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line paxos_hydro.go:2346:37*/
+			} /*line paxos_hydro.go:2348:37*/
 		}
 	}
 	nd.n103Acc = acc69
@@ -2367,7 +2369,7 @@ func (nd *PaxosReplica) subgraph5() {
 				kv := v74
 				/*line replica.go:345:34*/ {
 					acc75 = append(acc75, kv)
-				} /*line paxos_hydro.go:2370:38*/
+				} /*line paxos_hydro.go:2372:38*/
 			}
 		}
 	}
@@ -2393,7 +2395,7 @@ func (nd *PaxosReplica) subgraph6() {
 				s := v80
 				/*line replica.go:351:48*/ {
 					acc81 = append(acc81, s)
-				} /*line paxos_hydro.go:2396:38*/
+				} /*line paxos_hydro.go:2398:38*/
 			}
 		}
 	}
@@ -2427,7 +2429,7 @@ func (nd *PaxosReplica) subgraph9() {
 	udf98 := /*line paxos.go:190:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2430:35*/
+	} /*line paxos_hydro.go:2432:35*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -2510,7 +2512,7 @@ func (nd *PaxosReplica) subgraph9() {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2513:38*/
+				} /*line paxos_hydro.go:2515:38*/
 			}
 		}
 	}
@@ -2554,7 +2556,7 @@ func (nd *PaxosReplica) subgraph10() {
 				c := v123
 				/*line replica.go:58:41*/ {
 					acc124 = append(acc124, c)
-				} /*line paxos_hydro.go:2557:38*/
+				} /*line paxos_hydro.go:2559:38*/
 			}
 		}
 	}
@@ -2594,7 +2596,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc135 = map[string]Cell{}
 									}
 									(acc135)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2597:42*/
+								} /*line paxos_hydro.go:2599:42*/
 							}
 						}
 					}
@@ -2607,7 +2609,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2610:38*/
+				} /*line paxos_hydro.go:2612:38*/
 			}
 			{
 				r, emit := v128, func(v136 SessionProbe) {
@@ -2623,7 +2625,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc142 = map[uint64]SessionLattice{}
 									}
 									(acc142)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2626:42*/
+								} /*line paxos_hydro.go:2628:42*/
 							}
 						}
 					}
@@ -2636,7 +2638,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2639:38*/
+				} /*line paxos_hydro.go:2641:38*/
 			}
 			nd.h127To138Port0 = append(nd.h127To138Port0, v128)
 			nd.n168R = append(nd.n168R, v128)
@@ -2712,7 +2714,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2715:39*/
+					} /*line paxos_hydro.go:2717:39*/
 				}
 				{
 					x, emit := v159, func(v162 Session) {
@@ -2722,7 +2724,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2725:39*/
+					} /*line paxos_hydro.go:2727:39*/
 				}
 				{
 					x, emit := v159, func(v163 Commit) {
@@ -2732,7 +2734,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2735:39*/
+					} /*line paxos_hydro.go:2737:39*/
 				}
 				{
 					x, emit := v159, func(v164 Answer) {
@@ -2742,7 +2744,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2745:39*/
+					} /*line paxos_hydro.go:2747:39*/
 				}
 			}
 		}
@@ -2768,7 +2770,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2771:41*/
+							} /*line paxos_hydro.go:2773:41*/
 						}
 						{
 							x, emit := v172, func(v175 Session) {
@@ -2778,7 +2780,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2781:41*/
+							} /*line paxos_hydro.go:2783:41*/
 						}
 						{
 							x, emit := v172, func(v176 Commit) {
@@ -2788,7 +2790,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2791:41*/
+							} /*line paxos_hydro.go:2793:41*/
 						}
 						{
 							x, emit := v172, func(v177 Answer) {
@@ -2798,7 +2800,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2801:41*/
+							} /*line paxos_hydro.go:2803:41*/
 						}
 					}
 				}
@@ -2823,7 +2825,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2826:39*/
+					} /*line paxos_hydro.go:2828:39*/
 				}
 				{
 					x, emit := v181, func(v184 Session) {
@@ -2833,7 +2835,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2836:39*/
+					} /*line paxos_hydro.go:2838:39*/
 				}
 				{
 					x, emit := v181, func(v185 Commit) {
@@ -2843,7 +2845,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2846:39*/
+					} /*line paxos_hydro.go:2848:39*/
 				}
 				{
 					x, emit := v181, func(v186 Answer) {
@@ -2853,7 +2855,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2856:39*/
+					} /*line paxos_hydro.go:2858:39*/
 				}
 			}
 		}

@@ -211,22 +211,24 @@ func (nd *ScalablePaxosClient) subgraph3() {
 	if !nd.n19Init {
 		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
-	acc12 := nd.n19Acc
+	acc13 := nd.n19Acc
 	for _, v9 := range nd.n155Recv {
 		v10 := answerReply(v9)
-		nd.n10Neg.Add(v10.ID)
+		if _, ok11 := nd.n10Neg.AddDense(v10.ID); !ok11 {
+			nd.n10Neg.Add(v10.ID)
+		}
 		nd.h8To11Port0 = append(nd.h8To11Port0, v10)
-		v11 := answerBallot(v9)
+		v12 := answerBallot(v9)
 		{
-			b := v11
+			b := v12
 			/*line replica.go:411:42*/ {
-				acc12 = maxBallot(acc12, b)
-			} /*line scalablepaxos_hydro.go:224:44*/
+				acc13 = maxBallot(acc13, b)
+			} /*line scalablepaxos_hydro.go:226:44*/
 		}
 	}
 	clear(nd.n155Recv)
 	nd.n155Recv = nd.n155Recv[:0]
-	nd.n19Acc = acc12
+	nd.n19Acc = acc13
 }
 
 // subgraph4 runs stratum 1: hydro.Reduce (3), hydro.CrossJoin (5), hydro.Union (9), hydro.AntiJoin (10), hydro.Join (11), hydro.Unique (12), hydro.Sink (13).
@@ -234,88 +236,88 @@ func (nd *ScalablePaxosClient) subgraph4() {
 	if !nd.n15Init {
 		nd.n15Acc, nd.n15Init = noLow(), true
 	}
-	acc18 := nd.n15Acc
-	out34 := nd.n13Out
+	acc19 := nd.n15Acc
+	out35 := nd.n13Out
 	if nd.n3Have {
-		v13 := nd.n3Acc
-		nd.n5R = append(nd.n5R, v13)
+		v14 := nd.n3Acc
+		nd.n5R = append(nd.n5R, v14)
 	}
-	for _, v15 := range nd.h4To5Port0 {
-		for _, v16 := range nd.n5R {
-			v17 := number(v15, v16)
-			if !nd.n10Neg.Has(v17.ID) {
-				nd.n14Next = append(nd.n14Next, v17)
+	for _, v16 := range nd.h4To5Port0 {
+		for _, v17 := range nd.n5R {
+			v18 := number(v16, v17)
+			if !nd.n10Neg.Has(v18.ID) {
+				nd.n14Next = append(nd.n14Next, v18)
 				{
-					c := v17
+					c := v18
 					/*line replica.go:394:37*/ {
-						acc18 = min(acc18, c.Seq)
-					} /*line scalablepaxos_hydro.go:252:46*/
+						acc19 = min(acc19, c.Seq)
+					} /*line scalablepaxos_hydro.go:254:46*/
 				}
 			}
-			k19 := v17.ID
-			g20, ok21 := nd.n11RIndex.Get(k19)
-			if !ok21 {
-				g20 = len(nd.n11RGroups)
-				if !nd.n11RIndex.PutDense(k19, g20) {
-					nd.n11RIndex.Put(k19, g20)
+			k20 := v18.ID
+			g21, ok22 := nd.n11RIndex.Get(k20)
+			if !ok22 {
+				g21 = len(nd.n11RGroups)
+				if !nd.n11RIndex.PutDense(k20, g21) {
+					nd.n11RIndex.Put(k20, g21)
 				}
-				if g20 < cap(nd.n11RGroups) {
-					nd.n11RGroups = nd.n11RGroups[:g20+1]
-					nd.n11RGroups[g20] = nd.n11RGroups[g20][:0]
+				if g21 < cap(nd.n11RGroups) {
+					nd.n11RGroups = nd.n11RGroups[:g21+1]
+					nd.n11RGroups[g21] = nd.n11RGroups[g21][:0]
 				} else {
 					nd.n11RGroups = append(nd.n11RGroups, nil)
 				}
 			}
-			nd.n11RGroups[g20] = append(nd.n11RGroups[g20], v17)
-			nd.h5To20Port0 = append(nd.h5To20Port0, v17)
+			nd.n11RGroups[g21] = append(nd.n11RGroups[g21], v18)
+			nd.h5To20Port0 = append(nd.h5To20Port0, v18)
 		}
 	}
 	clear(nd.h4To5Port0)
 	nd.h4To5Port0 = nd.h4To5Port0[:0]
-	for _, v22 := range nd.h6To9Port1 {
-		if !nd.n10Neg.Has(v22.ID) {
-			nd.n14Next = append(nd.n14Next, v22)
+	for _, v23 := range nd.h6To9Port1 {
+		if !nd.n10Neg.Has(v23.ID) {
+			nd.n14Next = append(nd.n14Next, v23)
 			{
-				c := v22
+				c := v23
 				/*line replica.go:394:37*/ {
-					acc18 = min(acc18, c.Seq)
-				} /*line scalablepaxos_hydro.go:282:45*/
+					acc19 = min(acc19, c.Seq)
+				} /*line scalablepaxos_hydro.go:284:45*/
 			}
 		}
-		k24 := v22.ID
-		g25, ok26 := nd.n11RIndex.Get(k24)
-		if !ok26 {
-			g25 = len(nd.n11RGroups)
-			if !nd.n11RIndex.PutDense(k24, g25) {
-				nd.n11RIndex.Put(k24, g25)
+		k25 := v23.ID
+		g26, ok27 := nd.n11RIndex.Get(k25)
+		if !ok27 {
+			g26 = len(nd.n11RGroups)
+			if !nd.n11RIndex.PutDense(k25, g26) {
+				nd.n11RIndex.Put(k25, g26)
 			}
-			if g25 < cap(nd.n11RGroups) {
-				nd.n11RGroups = nd.n11RGroups[:g25+1]
-				nd.n11RGroups[g25] = nd.n11RGroups[g25][:0]
+			if g26 < cap(nd.n11RGroups) {
+				nd.n11RGroups = nd.n11RGroups[:g26+1]
+				nd.n11RGroups[g26] = nd.n11RGroups[g26][:0]
 			} else {
 				nd.n11RGroups = append(nd.n11RGroups, nil)
 			}
 		}
-		nd.n11RGroups[g25] = append(nd.n11RGroups[g25], v22)
+		nd.n11RGroups[g26] = append(nd.n11RGroups[g26], v23)
 	}
 	clear(nd.h6To9Port1)
 	nd.h6To9Port1 = nd.h6To9Port1[:0]
-	for _, v27 := range nd.h8To11Port0 {
-		k28 := v27.ID
-		if g29, ok30 := nd.n11RIndex.Get(k28); ok30 {
-			for _, v31 := range nd.n11RGroups[g29] {
-				v32 := replyOf(v27, v31)
-				if _, dup33 := nd.n12Seen[v32]; !dup33 {
-					nd.n12Seen[v32] = struct{}{}
-					out34 = append(out34, v32)
+	for _, v28 := range nd.h8To11Port0 {
+		k29 := v28.ID
+		if g30, ok31 := nd.n11RIndex.Get(k29); ok31 {
+			for _, v32 := range nd.n11RGroups[g30] {
+				v33 := replyOf(v28, v32)
+				if _, dup34 := nd.n12Seen[v33]; !dup34 {
+					nd.n12Seen[v33] = struct{}{}
+					out35 = append(out35, v33)
 				}
 			}
 		}
 	}
 	clear(nd.h8To11Port0)
 	nd.h8To11Port0 = nd.h8To11Port0[:0]
-	nd.n15Acc = acc18
-	nd.n13Out = out34
+	nd.n15Acc = acc19
+	nd.n13Out = out35
 }
 
 // subgraph5 runs stratum 1: hydro.Fold (19).
@@ -323,8 +325,8 @@ func (nd *ScalablePaxosClient) subgraph5() {
 	if !nd.n19Init {
 		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
-	v35 := nd.n19Acc
-	nd.h19To21Port1 = append(nd.h19To21Port1, v35)
+	v36 := nd.n19Acc
+	nd.h19To21Port1 = append(nd.h19To21Port1, v36)
 }
 
 // subgraph6 runs stratum 2: hydro.Fold (15), hydro.CrossJoin (20), hydro.CrossJoin (21), hydro.FilterMap (22), hydro.FilterMap (25), hydro.CrossJoin (26), hydro.Union (27).
@@ -332,40 +334,40 @@ func (nd *ScalablePaxosClient) subgraph6() {
 	if !nd.n15Init {
 		nd.n15Acc, nd.n15Init = noLow(), true
 	}
-	v36 := nd.n15Acc
-	nd.n20R = append(nd.n20R, v36)
-	nd.n26R = append(nd.n26R, v36)
-	for _, v37 := range nd.h5To20Port0 {
-		for _, v38 := range nd.n20R {
-			v39 := withLow(v37, v38)
-			nd.n21L = append(nd.n21L, v39)
+	v37 := nd.n15Acc
+	nd.n20R = append(nd.n20R, v37)
+	nd.n26R = append(nd.n26R, v37)
+	for _, v38 := range nd.h5To20Port0 {
+		for _, v39 := range nd.n20R {
+			v40 := withLow(v38, v39)
+			nd.n21L = append(nd.n21L, v40)
 		}
 	}
 	clear(nd.h5To20Port0)
 	nd.h5To20Port0 = nd.h5To20Port0[:0]
-	for _, v40 := range nd.h19To21Port1 {
-		for _, v41 := range nd.n21L {
-			v42 := directedOf(v41, v40)
-			if v43, ok44 := toLeader(v42); ok44 {
+	for _, v41 := range nd.h19To21Port1 {
+		for _, v42 := range nd.n21L {
+			v43 := directedOf(v42, v41)
+			if v44, ok45 := toLeader(v43); ok45 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v43)
-					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v43))}, 23, nd.hydroBuf)
+					nd.hydroBuf = appendHydroDirected(nd.hydroBuf[:0], &v44)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(directedTo(v44))}, 23, nd.hydroBuf)
 				}
 			}
-			if v45, ok46 := toEveryone(v42); ok46 {
+			if v46, ok47 := toEveryone(v43); ok47 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v45)
+					nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v46)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h19To21Port1 = nd.h19To21Port1[:0]
-	for _, v47 := range nd.h17To26Port0 {
-		for _, v48 := range nd.n26R {
-			v49 := withLow(v47, v48)
+	for _, v48 := range nd.h17To26Port0 {
+		for _, v49 := range nd.n26R {
+			v50 := withLow(v48, v49)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v49)
+				nd.hydroBuf = appendHydroCommand(nd.hydroBuf[:0], &v50)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 28, nd.hydroBuf)
 			}
 		}
@@ -597,7 +599,7 @@ func NewScalablePaxosProposer(requests hydro.Input[Request], replies hydro.Outpu
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:600:96*/
+	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:602:96*/
 	nd.n175Index = map[scalablePaxosKey175]int{}
 	return nd
 }
@@ -684,7 +686,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 // subgraph4 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *ScalablePaxosProposer) subgraph4() {
 	window := nd.window
-	udf17 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:687:135*/
+	udf17 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:689:135*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -869,7 +871,7 @@ func (nd *ScalablePaxosProposer) subgraph9() {
 					case EvTimer:
 						acc50.Timer = true
 					}
-				} /*line scalablepaxos_hydro.go:872:45*/
+				} /*line scalablepaxos_hydro.go:874:45*/
 			}
 		}
 		if udf51(v44) {
@@ -897,7 +899,7 @@ func (nd *ScalablePaxosProposer) subgraph9() {
 				case EvTimer:
 					acc50.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:900:44*/
+			} /*line scalablepaxos_hydro.go:902:44*/
 		}
 	}
 	clear(nd.h50To60Port0)
@@ -922,7 +924,7 @@ func (nd *ScalablePaxosProposer) subgraph9() {
 				case EvTimer:
 					acc50.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:925:44*/
+			} /*line scalablepaxos_hydro.go:927:44*/
 		}
 	}
 	clear(nd.h53To60Port2)
@@ -947,7 +949,7 @@ func (nd *ScalablePaxosProposer) subgraph9() {
 				case EvTimer:
 					acc50.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:950:44*/
+			} /*line scalablepaxos_hydro.go:952:44*/
 		}
 	}
 	clear(nd.h54To60Port3)
@@ -972,7 +974,7 @@ func (nd *ScalablePaxosProposer) subgraph9() {
 				case EvTimer:
 					acc50.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:975:44*/
+			} /*line scalablepaxos_hydro.go:977:44*/
 		}
 	}
 	clear(nd.h56To60Port4)
@@ -997,7 +999,7 @@ func (nd *ScalablePaxosProposer) subgraph9() {
 				case EvTimer:
 					acc50.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1000:45*/
+			} /*line scalablepaxos_hydro.go:1002:45*/
 		}
 	}
 	clear(nd.h57To60Port5)
@@ -1022,7 +1024,7 @@ func (nd *ScalablePaxosProposer) subgraph9() {
 				case EvTimer:
 					acc50.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1025:45*/
+			} /*line scalablepaxos_hydro.go:1027:45*/
 		}
 	}
 	clear(nd.h59To60Port6)
@@ -1047,7 +1049,7 @@ func (nd *ScalablePaxosProposer) subgraph9() {
 				case EvTimer:
 					acc50.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1050:45*/
+			} /*line scalablepaxos_hydro.go:1052:45*/
 		}
 	}
 	clear(nd.h34To60Port7)
@@ -1099,7 +1101,7 @@ func (nd *ScalablePaxosProposer) subgraph11() {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1102:44*/
+		} /*line scalablepaxos_hydro.go:1104:44*/
 	}
 	{
 		c, emit := v74, func(v76 P1a) {
@@ -1130,7 +1132,7 @@ func (nd *ScalablePaxosProposer) subgraph11() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1133:44*/
+		} /*line scalablepaxos_hydro.go:1135:44*/
 	}
 	{
 		c, emit := v74, func(v81 P2a) {
@@ -1144,7 +1146,7 @@ func (nd *ScalablePaxosProposer) subgraph11() {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1147:44*/
+		} /*line scalablepaxos_hydro.go:1149:44*/
 	}
 	{
 		c, emit := v74, func(v82 Commit) {
@@ -1157,7 +1159,7 @@ func (nd *ScalablePaxosProposer) subgraph11() {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1160:44*/
+		} /*line scalablepaxos_hydro.go:1162:44*/
 	}
 	{
 		c, emit := v74, func(v83 Resend) {
@@ -1170,7 +1172,7 @@ func (nd *ScalablePaxosProposer) subgraph11() {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1173:44*/
+		} /*line scalablepaxos_hydro.go:1175:44*/
 	}
 	{
 		c, emit := v74, func(v84 Transfer) {
@@ -1183,7 +1185,7 @@ func (nd *ScalablePaxosProposer) subgraph11() {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1186:44*/
+		} /*line scalablepaxos_hydro.go:1188:44*/
 	}
 }
 
@@ -1959,7 +1961,7 @@ func (nd *ScalablePaxosAcceptor) subgraph10() {
 	udf50 := /*line paxos.go:162:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line scalablepaxos_hydro.go:1962:43*/
+	} /*line scalablepaxos_hydro.go:1964:43*/
 	udf57 := func(have, done lattices.Max[uint64]) bool { return have.LessEq(done) }
 	udf59 := func(ok bool) bool { return ok }
 	udf60 := func(ok bool) bool { return !ok }
@@ -2893,7 +2895,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:196:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:2896:97*/
+	nd.n113Period = /*line paxos.go:196:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:2898:97*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -3039,14 +3041,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3042:45*/
+			} /*line scalablepaxos_hydro.go:3044:45*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:3049:45*/
+			} /*line scalablepaxos_hydro.go:3051:45*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -3059,14 +3061,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3062:45*/
+			} /*line scalablepaxos_hydro.go:3064:45*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:3069:45*/
+			} /*line scalablepaxos_hydro.go:3071:45*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -3080,7 +3082,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3083:45*/
+			} /*line scalablepaxos_hydro.go:3085:45*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -3107,7 +3109,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3110:45*/
+			} /*line scalablepaxos_hydro.go:3112:45*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -3172,7 +3174,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3175:45*/
+			} /*line scalablepaxos_hydro.go:3177:45*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -3197,7 +3199,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:3200:45*/
+			} /*line scalablepaxos_hydro.go:3202:45*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -3224,7 +3226,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:3227:45*/
+			} /*line scalablepaxos_hydro.go:3229:45*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -3269,7 +3271,7 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line scalablepaxos_hydro.go:3272:45*/
+			} /*line scalablepaxos_hydro.go:3274:45*/
 		}
 	}
 	nd.n103Acc = acc69
@@ -3293,7 +3295,7 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 				kv := v74
 				/*line replica.go:345:34*/ {
 					acc75 = append(acc75, kv)
-				} /*line scalablepaxos_hydro.go:3296:46*/
+				} /*line scalablepaxos_hydro.go:3298:46*/
 			}
 		}
 	}
@@ -3319,7 +3321,7 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 				s := v80
 				/*line replica.go:351:48*/ {
 					acc81 = append(acc81, s)
-				} /*line scalablepaxos_hydro.go:3322:46*/
+				} /*line scalablepaxos_hydro.go:3324:46*/
 			}
 		}
 	}
@@ -3353,7 +3355,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 	udf98 := /*line paxos.go:190:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:3356:43*/
+	} /*line scalablepaxos_hydro.go:3358:43*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -3436,7 +3438,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:3439:46*/
+				} /*line scalablepaxos_hydro.go:3441:46*/
 			}
 		}
 	}
@@ -3480,7 +3482,7 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 				c := v123
 				/*line replica.go:58:41*/ {
 					acc124 = append(acc124, c)
-				} /*line scalablepaxos_hydro.go:3483:46*/
+				} /*line scalablepaxos_hydro.go:3485:46*/
 			}
 		}
 	}
@@ -3520,7 +3522,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc135 = map[string]Cell{}
 									}
 									(acc135)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:3523:50*/
+								} /*line scalablepaxos_hydro.go:3525:50*/
 							}
 						}
 					}
@@ -3533,7 +3535,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3536:46*/
+				} /*line scalablepaxos_hydro.go:3538:46*/
 			}
 			{
 				r, emit := v128, func(v136 SessionProbe) {
@@ -3549,7 +3551,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc142 = map[uint64]SessionLattice{}
 									}
 									(acc142)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:3552:50*/
+								} /*line scalablepaxos_hydro.go:3554:50*/
 							}
 						}
 					}
@@ -3562,7 +3564,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3565:46*/
+				} /*line scalablepaxos_hydro.go:3567:46*/
 			}
 			nd.h127To138Port0 = append(nd.h127To138Port0, v128)
 			nd.n168R = append(nd.n168R, v128)
@@ -3638,7 +3640,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3641:47*/
+					} /*line scalablepaxos_hydro.go:3643:47*/
 				}
 				{
 					x, emit := v159, func(v162 Session) {
@@ -3648,7 +3650,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3651:47*/
+					} /*line scalablepaxos_hydro.go:3653:47*/
 				}
 				{
 					x, emit := v159, func(v163 Commit) {
@@ -3658,7 +3660,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3661:47*/
+					} /*line scalablepaxos_hydro.go:3663:47*/
 				}
 				{
 					x, emit := v159, func(v164 Answer) {
@@ -3668,7 +3670,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3671:47*/
+					} /*line scalablepaxos_hydro.go:3673:47*/
 				}
 			}
 		}
@@ -3694,7 +3696,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:3697:49*/
+							} /*line scalablepaxos_hydro.go:3699:49*/
 						}
 						{
 							x, emit := v172, func(v175 Session) {
@@ -3704,7 +3706,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:3707:49*/
+							} /*line scalablepaxos_hydro.go:3709:49*/
 						}
 						{
 							x, emit := v172, func(v176 Commit) {
@@ -3714,7 +3716,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:3717:49*/
+							} /*line scalablepaxos_hydro.go:3719:49*/
 						}
 						{
 							x, emit := v172, func(v177 Answer) {
@@ -3724,7 +3726,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:3727:49*/
+							} /*line scalablepaxos_hydro.go:3729:49*/
 						}
 					}
 				}
@@ -3749,7 +3751,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3752:47*/
+					} /*line scalablepaxos_hydro.go:3754:47*/
 				}
 				{
 					x, emit := v181, func(v184 Session) {
@@ -3759,7 +3761,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3762:47*/
+					} /*line scalablepaxos_hydro.go:3764:47*/
 				}
 				{
 					x, emit := v181, func(v185 Commit) {
@@ -3769,7 +3771,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3772:47*/
+					} /*line scalablepaxos_hydro.go:3774:47*/
 				}
 				{
 					x, emit := v181, func(v186 Answer) {
@@ -3779,7 +3781,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3782:47*/
+					} /*line scalablepaxos_hydro.go:3784:47*/
 				}
 			}
 		}
@@ -4251,10 +4253,10 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
 	udf5 := /*line paxos.go:113:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:4254:43*/
+	} /*line scalablepaxos_hydro.go:4256:43*/
 	udf11 := /*line paxos.go:116:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:4257:43*/
+	} /*line scalablepaxos_hydro.go:4259:43*/
 	for _, v1 := range nd.n83Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)

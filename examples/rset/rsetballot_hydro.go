@@ -186,7 +186,9 @@ func (nd *RSetBallotClient) subgraph0() {
 					}
 				}
 			}
-			nd.n10Neg.Add(v15.ID)
+			if _, ok25 := nd.n10Neg.AddDense(v15.ID); !ok25 {
+				nd.n10Neg.Add(v15.ID)
+			}
 		}
 	}
 	clear(nd.n43Recv)
@@ -195,19 +197,19 @@ func (nd *RSetBallotClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetBallotClient) subgraph1() {
-	out27 := nd.n9Out
-	for i26 := range nd.n8Accs {
-		v25 := nd.n8Accs[i26]
-		out27 = append(out27, v25)
+	out28 := nd.n9Out
+	for i27 := range nd.n8Accs {
+		v26 := nd.n8Accs[i27]
+		out28 = append(out28, v26)
 	}
-	nd.n9Out = out27
+	nd.n9Out = out28
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetBallotClient) subgraph2() {
-	for _, v29 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v29.ID) {
-			nd.n11Next = append(nd.n11Next, v29)
+	for _, v30 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v30.ID) {
+			nd.n11Next = append(nd.n11Next, v30)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -431,27 +433,29 @@ func (nd *RSetBallotLeader) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (25), hydro.Cycle (26), hydro.Send (27), hydro.Map (28), hydro.Union (29), hydro.DeferTickLazy (37), hydro.DeferTickLazy (38), hydro.Join (39).
 func (nd *RSetBallotLeader) subgraph1() {
 	for _, v5 := range nd.n38Now {
-		nd.n30Neg.Add(v5.ID)
-		k6 := v5.ID
-		j7 := len(nd.n39RItems)
+		if _, ok6 := nd.n30Neg.AddDense(v5.ID); !ok6 {
+			nd.n30Neg.Add(v5.ID)
+		}
+		k7 := v5.ID
+		j8 := len(nd.n39RItems)
 		nd.n39RItems = append(nd.n39RItems, v5)
-		if l8, ok9 := nd.n39RIndex.Swap(k6, j7); ok9 {
-			nd.n39RNext = append(nd.n39RNext, nd.n39RNext[l8])
-			nd.n39RNext[l8] = j7
+		if l9, ok10 := nd.n39RIndex.Swap(k7, j8); ok10 {
+			nd.n39RNext = append(nd.n39RNext, nd.n39RNext[l9])
+			nd.n39RNext[l9] = j8
 		} else {
-			nd.n39RNext = append(nd.n39RNext, j7)
+			nd.n39RNext = append(nd.n39RNext, j8)
 		}
 	}
-	for _, v10 := range nd.n27Recv {
-		v11 := tally(v10)
-		nd.h29To30Port0 = append(nd.h29To30Port0, v11)
-		k12 := v11.ID
-		if l13, ok14 := nd.n39RIndex.Get(k12); ok14 {
-			for j15, more16 := nd.n39RNext[l13], true; more16; j15 = nd.n39RNext[j15] {
-				more16 = j15 != l13
-				v17 := nd.n39RItems[j15]
-				v18 := known(v11, v17)
-				nd.h39To40Port1 = append(nd.h39To40Port1, v18)
+	for _, v11 := range nd.n27Recv {
+		v12 := tally(v11)
+		nd.h29To30Port0 = append(nd.h29To30Port0, v12)
+		k13 := v12.ID
+		if l14, ok15 := nd.n39RIndex.Get(k13); ok15 {
+			for j16, more17 := nd.n39RNext[l14], true; more17; j16 = nd.n39RNext[j16] {
+				more17 = j16 != l14
+				v18 := nd.n39RItems[j16]
+				v19 := known(v12, v18)
+				nd.h39To40Port1 = append(nd.h39To40Port1, v19)
 			}
 		}
 	}
@@ -465,37 +469,37 @@ func (nd *RSetBallotLeader) subgraph2() {
 	if !nd.n32Done {
 		nd.n32Done = true
 		if nd.n32Size > 0 {
-			v20 := nd.n32Size
-			nd.h32To33Port1 = append(nd.h32To33Port1, v20)
+			v21 := nd.n32Size
+			nd.h32To33Port1 = append(nd.h32To33Port1, v21)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.LatticeFold (17), hydro.CrossJoin (18).
 func (nd *RSetBallotLeader) subgraph3() {
-	v21 := nd.n17Acc
-	nd.n18R = append(nd.n18R, v21)
-	for _, v22 := range nd.h15To18Port0 {
-		for _, v23 := range nd.n18R {
-			v24 := stampOf(v22, v23)
-			k25 := v24.ID
-			i26, ok27 := nd.n19Index.Get(k25)
-			if !ok27 {
-				i26 = len(nd.n19Accs)
-				if !nd.n19Index.PutDense(k25, i26) {
-					nd.n19Index.Put(k25, i26)
+	v22 := nd.n17Acc
+	nd.n18R = append(nd.n18R, v22)
+	for _, v23 := range nd.h15To18Port0 {
+		for _, v24 := range nd.n18R {
+			v25 := stampOf(v23, v24)
+			k26 := v25.ID
+			i27, ok28 := nd.n19Index.Get(k26)
+			if !ok28 {
+				i27 = len(nd.n19Accs)
+				if !nd.n19Index.PutDense(k26, i27) {
+					nd.n19Index.Put(k26, i27)
 				}
-				bot28 := v24
-				bot28.Ballot = *new(lattices.Min[uint64])
-				nd.n19Accs = append(nd.n19Accs, bot28)
+				bot29 := v25
+				bot29.Ballot = *new(lattices.Min[uint64])
+				nd.n19Accs = append(nd.n19Accs, bot29)
 			}
-			nd.n19Accs[i26].Ballot.Merge(v24.Ballot)
-			if i26 >= len(nd.n19Touched) {
-				nd.n19Touched = append(nd.n19Touched, make([]bool, i26+1-len(nd.n19Touched))...)
+			nd.n19Accs[i27].Ballot.Merge(v25.Ballot)
+			if i27 >= len(nd.n19Touched) {
+				nd.n19Touched = append(nd.n19Touched, make([]bool, i27+1-len(nd.n19Touched))...)
 			}
-			if !nd.n19Touched[i26] {
-				nd.n19Touched[i26] = true
-				nd.n19Changed = append(nd.n19Changed, i26)
+			if !nd.n19Touched[i27] {
+				nd.n19Touched[i27] = true
+				nd.n19Changed = append(nd.n19Changed, i27)
 			}
 		}
 	}
@@ -505,22 +509,22 @@ func (nd *RSetBallotLeader) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (30).
 func (nd *RSetBallotLeader) subgraph4() {
-	for _, v30 := range nd.h29To30Port0 {
-		if !nd.n30Neg.Has(v30.ID) {
-			k31 := v30.ID
-			i32, ok33 := nd.n31Index.Get(k31)
-			if !ok33 {
-				i32 = len(nd.n31Accs)
-				if !nd.n31Index.PutDense(k31, i32) {
-					nd.n31Index.Put(k31, i32)
+	for _, v31 := range nd.h29To30Port0 {
+		if !nd.n30Neg.Has(v31.ID) {
+			k32 := v31.ID
+			i33, ok34 := nd.n31Index.Get(k32)
+			if !ok34 {
+				i33 = len(nd.n31Accs)
+				if !nd.n31Index.PutDense(k32, i33) {
+					nd.n31Index.Put(k32, i33)
 				}
-				bot34 := v30
-				bot34.Integer = *new(lattices.Max[uint64])
-				bot34.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n31Accs = append(nd.n31Accs, bot34)
+				bot35 := v31
+				bot35.Integer = *new(lattices.Max[uint64])
+				bot35.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n31Accs = append(nd.n31Accs, bot35)
 			}
-			nd.n31Accs[i32].Integer.Merge(v30.Integer)
-			nd.n31Accs[i32].Voters.Merge(v30.Voters)
+			nd.n31Accs[i33].Integer.Merge(v31.Integer)
+			nd.n31Accs[i33].Voters.Merge(v31.Voters)
 		}
 	}
 	clear(nd.h29To30Port0)
@@ -530,64 +534,66 @@ func (nd *RSetBallotLeader) subgraph4() {
 // subgraph5 runs stratum 2: hydro.MergeKeyed (19), hydro.Join (20), hydro.MergeKeyed (31), hydro.CrossJoin (33), hydro.FilterMap (34), hydro.Union (40), hydro.Join (41), hydro.Map (42).
 func (nd *RSetBallotLeader) subgraph5() {
 	slices.Sort(nd.n19Changed)
-	for _, i36 := range nd.n19Changed {
-		v35 := nd.n19Accs[i36]
-		_ = v35
+	for _, i37 := range nd.n19Changed {
+		v36 := nd.n19Accs[i37]
+		_ = v36
 	}
-	for i38 := range nd.n31Accs {
-		v37 := nd.n31Accs[i38]
-		nd.n33L = append(nd.n33L, v37)
-		for _, v39 := range nd.n33R {
-			v40 := quorum(v37, v39)
-			if v41, ok42 := reached(v40); ok42 {
-				nd.n35Neg.Add(v41.ID)
-				nd.n38Next = append(nd.n38Next, v41)
-				k43 := v41.ID
-				j44 := len(nd.n41LItems)
-				nd.n41LItems = append(nd.n41LItems, v41)
-				if l45, ok46 := nd.n41LIndex.Swap(k43, j44); ok46 {
-					nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l45])
-					nd.n41LNext[l45] = j44
-				} else {
-					nd.n41LNext = append(nd.n41LNext, j44)
+	for i39 := range nd.n31Accs {
+		v38 := nd.n31Accs[i39]
+		nd.n33L = append(nd.n33L, v38)
+		for _, v40 := range nd.n33R {
+			v41 := quorum(v38, v40)
+			if v42, ok43 := reached(v41); ok43 {
+				if _, ok44 := nd.n35Neg.AddDense(v42.ID); !ok44 {
+					nd.n35Neg.Add(v42.ID)
 				}
-				if l47, ok48 := nd.n41RIndex.Get(k43); ok48 {
-					for j49, more50 := nd.n41RNext[l47], true; more50; j49 = nd.n41RNext[j49] {
-						more50 = j49 != l47
-						v51 := nd.n41RItems[j49]
-						v52 := stamped(v41, v51)
-						v53 := encrypt(v52)
+				nd.n38Next = append(nd.n38Next, v42)
+				k45 := v42.ID
+				j46 := len(nd.n41LItems)
+				nd.n41LItems = append(nd.n41LItems, v42)
+				if l47, ok48 := nd.n41LIndex.Swap(k45, j46); ok48 {
+					nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l47])
+					nd.n41LNext[l47] = j46
+				} else {
+					nd.n41LNext = append(nd.n41LNext, j46)
+				}
+				if l49, ok50 := nd.n41RIndex.Get(k45); ok50 {
+					for j51, more52 := nd.n41RNext[l49], true; more52; j51 = nd.n41RNext[j51] {
+						more52 = j51 != l49
+						v53 := nd.n41RItems[j51]
+						v54 := stamped(v42, v53)
+						v55 := encrypt(v54)
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v53)
+							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v55)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 						}
 					}
 				}
 			}
 		}
-		nd.h31To35Port0 = append(nd.h31To35Port0, v37)
+		nd.h31To35Port0 = append(nd.h31To35Port0, v38)
 	}
-	for _, v54 := range nd.h15To20Port0 {
-		if i55, ok56 := nd.n19Index.Get(v54.ID); ok56 {
-			v57 := nd.n19Accs[i55]
-			v58 := restamp(v54, v57)
-			k59 := v58.ID
-			j60 := len(nd.n41RItems)
-			nd.n41RItems = append(nd.n41RItems, v58)
-			if l61, ok62 := nd.n41RIndex.Swap(k59, j60); ok62 {
-				nd.n41RNext = append(nd.n41RNext, nd.n41RNext[l61])
-				nd.n41RNext[l61] = j60
+	for _, v56 := range nd.h15To20Port0 {
+		if i57, ok58 := nd.n19Index.Get(v56.ID); ok58 {
+			v59 := nd.n19Accs[i57]
+			v60 := restamp(v56, v59)
+			k61 := v60.ID
+			j62 := len(nd.n41RItems)
+			nd.n41RItems = append(nd.n41RItems, v60)
+			if l63, ok64 := nd.n41RIndex.Swap(k61, j62); ok64 {
+				nd.n41RNext = append(nd.n41RNext, nd.n41RNext[l63])
+				nd.n41RNext[l63] = j62
 			} else {
-				nd.n41RNext = append(nd.n41RNext, j60)
+				nd.n41RNext = append(nd.n41RNext, j62)
 			}
-			if l63, ok64 := nd.n41LIndex.Get(k59); ok64 {
-				for j65, more66 := nd.n41LNext[l63], true; more66; j65 = nd.n41LNext[j65] {
-					more66 = j65 != l63
-					v67 := nd.n41LItems[j65]
-					v68 := stamped(v67, v58)
-					v69 := encrypt(v68)
+			if l65, ok66 := nd.n41LIndex.Get(k61); ok66 {
+				for j67, more68 := nd.n41LNext[l65], true; more68; j67 = nd.n41LNext[j67] {
+					more68 = j67 != l65
+					v69 := nd.n41LItems[j67]
+					v70 := stamped(v69, v60)
+					v71 := encrypt(v70)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v69)
+						nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v71)
 						nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 					}
 				}
@@ -596,30 +602,32 @@ func (nd *RSetBallotLeader) subgraph5() {
 	}
 	clear(nd.h15To20Port0)
 	nd.h15To20Port0 = nd.h15To20Port0[:0]
-	for _, v70 := range nd.h32To33Port1 {
-		nd.n33R = append(nd.n33R, v70)
-		for _, v71 := range nd.n33L {
-			v72 := quorum(v71, v70)
-			if v73, ok74 := reached(v72); ok74 {
-				nd.n35Neg.Add(v73.ID)
-				nd.n38Next = append(nd.n38Next, v73)
-				k75 := v73.ID
-				j76 := len(nd.n41LItems)
-				nd.n41LItems = append(nd.n41LItems, v73)
-				if l77, ok78 := nd.n41LIndex.Swap(k75, j76); ok78 {
-					nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l77])
-					nd.n41LNext[l77] = j76
-				} else {
-					nd.n41LNext = append(nd.n41LNext, j76)
+	for _, v72 := range nd.h32To33Port1 {
+		nd.n33R = append(nd.n33R, v72)
+		for _, v73 := range nd.n33L {
+			v74 := quorum(v73, v72)
+			if v75, ok76 := reached(v74); ok76 {
+				if _, ok77 := nd.n35Neg.AddDense(v75.ID); !ok77 {
+					nd.n35Neg.Add(v75.ID)
 				}
-				if l79, ok80 := nd.n41RIndex.Get(k75); ok80 {
-					for j81, more82 := nd.n41RNext[l79], true; more82; j81 = nd.n41RNext[j81] {
-						more82 = j81 != l79
-						v83 := nd.n41RItems[j81]
-						v84 := stamped(v73, v83)
-						v85 := encrypt(v84)
+				nd.n38Next = append(nd.n38Next, v75)
+				k78 := v75.ID
+				j79 := len(nd.n41LItems)
+				nd.n41LItems = append(nd.n41LItems, v75)
+				if l80, ok81 := nd.n41LIndex.Swap(k78, j79); ok81 {
+					nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l80])
+					nd.n41LNext[l80] = j79
+				} else {
+					nd.n41LNext = append(nd.n41LNext, j79)
+				}
+				if l82, ok83 := nd.n41RIndex.Get(k78); ok83 {
+					for j84, more85 := nd.n41RNext[l82], true; more85; j84 = nd.n41RNext[j84] {
+						more85 = j84 != l82
+						v86 := nd.n41RItems[j84]
+						v87 := stamped(v75, v86)
+						v88 := encrypt(v87)
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v85)
+							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v88)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 						}
 					}
@@ -628,24 +636,24 @@ func (nd *RSetBallotLeader) subgraph5() {
 		}
 	}
 	nd.h32To33Port1 = nd.h32To33Port1[:0]
-	for _, v86 := range nd.h39To40Port1 {
-		k87 := v86.ID
-		j88 := len(nd.n41LItems)
-		nd.n41LItems = append(nd.n41LItems, v86)
-		if l89, ok90 := nd.n41LIndex.Swap(k87, j88); ok90 {
-			nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l89])
-			nd.n41LNext[l89] = j88
+	for _, v89 := range nd.h39To40Port1 {
+		k90 := v89.ID
+		j91 := len(nd.n41LItems)
+		nd.n41LItems = append(nd.n41LItems, v89)
+		if l92, ok93 := nd.n41LIndex.Swap(k90, j91); ok93 {
+			nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l92])
+			nd.n41LNext[l92] = j91
 		} else {
-			nd.n41LNext = append(nd.n41LNext, j88)
+			nd.n41LNext = append(nd.n41LNext, j91)
 		}
-		if l91, ok92 := nd.n41RIndex.Get(k87); ok92 {
-			for j93, more94 := nd.n41RNext[l91], true; more94; j93 = nd.n41RNext[j93] {
-				more94 = j93 != l91
-				v95 := nd.n41RItems[j93]
-				v96 := stamped(v86, v95)
-				v97 := encrypt(v96)
+		if l94, ok95 := nd.n41RIndex.Get(k90); ok95 {
+			for j96, more97 := nd.n41RNext[l94], true; more97; j96 = nd.n41RNext[j96] {
+				more97 = j96 != l94
+				v98 := nd.n41RItems[j96]
+				v99 := stamped(v89, v98)
+				v100 := encrypt(v99)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v97)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v100)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 				}
 			}
@@ -657,10 +665,10 @@ func (nd *RSetBallotLeader) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.AntiJoin (35), hydro.Map (36).
 func (nd *RSetBallotLeader) subgraph6() {
-	for _, v99 := range nd.h31To35Port0 {
-		if !nd.n35Neg.Has(v99.ID) {
-			v100 := keep(v99)
-			nd.n37Next = append(nd.n37Next, v100)
+	for _, v102 := range nd.h31To35Port0 {
+		if !nd.n35Neg.Has(v102.ID) {
+			v103 := keep(v102)
+			nd.n37Next = append(nd.n37Next, v103)
 		}
 	}
 	clear(nd.h31To35Port0)

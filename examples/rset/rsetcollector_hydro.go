@@ -185,7 +185,9 @@ func (nd *RSetCollectorClient) subgraph0() {
 					}
 				}
 			}
-			nd.n10Neg.Add(v15.ID)
+			if _, ok25 := nd.n10Neg.AddDense(v15.ID); !ok25 {
+				nd.n10Neg.Add(v15.ID)
+			}
 		}
 	}
 	clear(nd.n37Recv)
@@ -194,19 +196,19 @@ func (nd *RSetCollectorClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetCollectorClient) subgraph1() {
-	out27 := nd.n9Out
-	for i26 := range nd.n8Accs {
-		v25 := nd.n8Accs[i26]
-		out27 = append(out27, v25)
+	out28 := nd.n9Out
+	for i27 := range nd.n8Accs {
+		v26 := nd.n8Accs[i27]
+		out28 = append(out28, v26)
 	}
-	nd.n9Out = out27
+	nd.n9Out = out28
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetCollectorClient) subgraph2() {
-	for _, v29 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v29.ID) {
-			nd.n11Next = append(nd.n11Next, v29)
+	for _, v30 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v30.ID) {
+			nd.n11Next = append(nd.n11Next, v30)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -646,27 +648,29 @@ func (nd *RSetCollectorCollector) Tick() {
 // subgraph0 runs stratum 0: hydro.Cycle (20), hydro.Cycle (21), hydro.Send (22), hydro.Map (23), hydro.Union (24), hydro.DeferTickLazy (32), hydro.DeferTickLazy (33), hydro.Join (34).
 func (nd *RSetCollectorCollector) subgraph0() {
 	for _, v1 := range nd.n33Now {
-		nd.n25Neg.Add(v1.ID)
-		k2 := v1.ID
-		j3 := len(nd.n34RItems)
+		if _, ok2 := nd.n25Neg.AddDense(v1.ID); !ok2 {
+			nd.n25Neg.Add(v1.ID)
+		}
+		k3 := v1.ID
+		j4 := len(nd.n34RItems)
 		nd.n34RItems = append(nd.n34RItems, v1)
-		if l4, ok5 := nd.n34RIndex.Swap(k2, j3); ok5 {
-			nd.n34RNext = append(nd.n34RNext, nd.n34RNext[l4])
-			nd.n34RNext[l4] = j3
+		if l5, ok6 := nd.n34RIndex.Swap(k3, j4); ok6 {
+			nd.n34RNext = append(nd.n34RNext, nd.n34RNext[l5])
+			nd.n34RNext[l5] = j4
 		} else {
-			nd.n34RNext = append(nd.n34RNext, j3)
+			nd.n34RNext = append(nd.n34RNext, j4)
 		}
 	}
-	for _, v6 := range nd.n22Recv {
-		v7 := tally(v6)
-		nd.h24To25Port0 = append(nd.h24To25Port0, v7)
-		k8 := v7.ID
-		if l9, ok10 := nd.n34RIndex.Get(k8); ok10 {
-			for j11, more12 := nd.n34RNext[l9], true; more12; j11 = nd.n34RNext[j11] {
-				more12 = j11 != l9
-				v13 := nd.n34RItems[j11]
-				v14 := known(v7, v13)
-				nd.h34To35Port1 = append(nd.h34To35Port1, v14)
+	for _, v7 := range nd.n22Recv {
+		v8 := tally(v7)
+		nd.h24To25Port0 = append(nd.h24To25Port0, v8)
+		k9 := v8.ID
+		if l10, ok11 := nd.n34RIndex.Get(k9); ok11 {
+			for j12, more13 := nd.n34RNext[l10], true; more13; j12 = nd.n34RNext[j12] {
+				more13 = j12 != l10
+				v14 := nd.n34RItems[j12]
+				v15 := known(v8, v14)
+				nd.h34To35Port1 = append(nd.h34To35Port1, v15)
 			}
 		}
 	}
@@ -680,30 +684,30 @@ func (nd *RSetCollectorCollector) subgraph1() {
 	if !nd.n27Done {
 		nd.n27Done = true
 		if nd.n27Size > 0 {
-			v16 := nd.n27Size
-			nd.h27To28Port1 = append(nd.h27To28Port1, v16)
+			v17 := nd.n27Size
+			nd.h27To28Port1 = append(nd.h27To28Port1, v17)
 		}
 	}
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (25).
 func (nd *RSetCollectorCollector) subgraph2() {
-	for _, v18 := range nd.h24To25Port0 {
-		if !nd.n25Neg.Has(v18.ID) {
-			k19 := v18.ID
-			i20, ok21 := nd.n26Index.Get(k19)
-			if !ok21 {
-				i20 = len(nd.n26Accs)
-				if !nd.n26Index.PutDense(k19, i20) {
-					nd.n26Index.Put(k19, i20)
+	for _, v19 := range nd.h24To25Port0 {
+		if !nd.n25Neg.Has(v19.ID) {
+			k20 := v19.ID
+			i21, ok22 := nd.n26Index.Get(k20)
+			if !ok22 {
+				i21 = len(nd.n26Accs)
+				if !nd.n26Index.PutDense(k20, i21) {
+					nd.n26Index.Put(k20, i21)
 				}
-				bot22 := v18
-				bot22.Integer = *new(lattices.Max[uint64])
-				bot22.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n26Accs = append(nd.n26Accs, bot22)
+				bot23 := v19
+				bot23.Integer = *new(lattices.Max[uint64])
+				bot23.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n26Accs = append(nd.n26Accs, bot23)
 			}
-			nd.n26Accs[i20].Integer.Merge(v18.Integer)
-			nd.n26Accs[i20].Voters.Merge(v18.Voters)
+			nd.n26Accs[i21].Integer.Merge(v19.Integer)
+			nd.n26Accs[i21].Voters.Merge(v19.Voters)
 		}
 	}
 	clear(nd.h24To25Port0)
@@ -712,43 +716,47 @@ func (nd *RSetCollectorCollector) subgraph2() {
 
 // subgraph3 runs stratum 2: hydro.MergeKeyed (26), hydro.CrossJoin (28), hydro.FilterMap (29), hydro.Union (35), hydro.Map (36).
 func (nd *RSetCollectorCollector) subgraph3() {
-	for i24 := range nd.n26Accs {
-		v23 := nd.n26Accs[i24]
-		nd.n28L = append(nd.n28L, v23)
-		for _, v25 := range nd.n28R {
-			v26 := quorum(v23, v25)
-			if v27, ok28 := reached(v26); ok28 {
-				nd.n30Neg.Add(v27.ID)
-				nd.n33Next = append(nd.n33Next, v27)
-				v29 := encrypt(v27)
+	for i25 := range nd.n26Accs {
+		v24 := nd.n26Accs[i25]
+		nd.n28L = append(nd.n28L, v24)
+		for _, v26 := range nd.n28R {
+			v27 := quorum(v24, v26)
+			if v28, ok29 := reached(v27); ok29 {
+				if _, ok30 := nd.n30Neg.AddDense(v28.ID); !ok30 {
+					nd.n30Neg.Add(v28.ID)
+				}
+				nd.n33Next = append(nd.n33Next, v28)
+				v31 := encrypt(v28)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v29)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v31)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 37, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h26To30Port0 = append(nd.h26To30Port0, v23)
+		nd.h26To30Port0 = append(nd.h26To30Port0, v24)
 	}
-	for _, v30 := range nd.h27To28Port1 {
-		nd.n28R = append(nd.n28R, v30)
-		for _, v31 := range nd.n28L {
-			v32 := quorum(v31, v30)
-			if v33, ok34 := reached(v32); ok34 {
-				nd.n30Neg.Add(v33.ID)
-				nd.n33Next = append(nd.n33Next, v33)
-				v35 := encrypt(v33)
+	for _, v32 := range nd.h27To28Port1 {
+		nd.n28R = append(nd.n28R, v32)
+		for _, v33 := range nd.n28L {
+			v34 := quorum(v33, v32)
+			if v35, ok36 := reached(v34); ok36 {
+				if _, ok37 := nd.n30Neg.AddDense(v35.ID); !ok37 {
+					nd.n30Neg.Add(v35.ID)
+				}
+				nd.n33Next = append(nd.n33Next, v35)
+				v38 := encrypt(v35)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v35)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v38)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 37, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h27To28Port1 = nd.h27To28Port1[:0]
-	for _, v36 := range nd.h34To35Port1 {
-		v37 := encrypt(v36)
+	for _, v39 := range nd.h34To35Port1 {
+		v40 := encrypt(v39)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v37)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v40)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 37, nd.hydroBuf)
 		}
 	}
@@ -758,10 +766,10 @@ func (nd *RSetCollectorCollector) subgraph3() {
 
 // subgraph4 runs stratum 3: hydro.AntiJoin (30), hydro.Map (31).
 func (nd *RSetCollectorCollector) subgraph4() {
-	for _, v39 := range nd.h26To30Port0 {
-		if !nd.n30Neg.Has(v39.ID) {
-			v40 := keep(v39)
-			nd.n32Next = append(nd.n32Next, v40)
+	for _, v42 := range nd.h26To30Port0 {
+		if !nd.n30Neg.Has(v42.ID) {
+			v43 := keep(v42)
+			nd.n32Next = append(nd.n32Next, v43)
 		}
 	}
 	clear(nd.h26To30Port0)

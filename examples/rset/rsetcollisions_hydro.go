@@ -193,7 +193,9 @@ func (nd *RSetCollisionsClient) subgraph0() {
 					}
 				}
 			}
-			nd.n10Neg.Add(v15.ID)
+			if _, ok25 := nd.n10Neg.AddDense(v15.ID); !ok25 {
+				nd.n10Neg.Add(v15.ID)
+			}
 		}
 	}
 	clear(nd.n44Recv)
@@ -202,19 +204,19 @@ func (nd *RSetCollisionsClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetCollisionsClient) subgraph1() {
-	out27 := nd.n9Out
-	for i26 := range nd.n8Accs {
-		v25 := nd.n8Accs[i26]
-		out27 = append(out27, v25)
+	out28 := nd.n9Out
+	for i27 := range nd.n8Accs {
+		v26 := nd.n8Accs[i27]
+		out28 = append(out28, v26)
 	}
-	nd.n9Out = out27
+	nd.n9Out = out28
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetCollisionsClient) subgraph2() {
-	for _, v29 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v29.ID) {
-			nd.n11Next = append(nd.n11Next, v29)
+	for _, v30 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v30.ID) {
+			nd.n11Next = append(nd.n11Next, v30)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -409,27 +411,29 @@ func (nd *RSetCollisionsLeader) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (27), hydro.Cycle (28), hydro.Send (29), hydro.Map (30), hydro.Union (31), hydro.DeferTickLazy (39), hydro.DeferTickLazy (40), hydro.Join (41).
 func (nd *RSetCollisionsLeader) subgraph1() {
 	for _, v4 := range nd.n40Now {
-		nd.n32Neg.Add(v4.ID)
-		k5 := v4.ID
-		j6 := len(nd.n41RItems)
+		if _, ok5 := nd.n32Neg.AddDense(v4.ID); !ok5 {
+			nd.n32Neg.Add(v4.ID)
+		}
+		k6 := v4.ID
+		j7 := len(nd.n41RItems)
 		nd.n41RItems = append(nd.n41RItems, v4)
-		if l7, ok8 := nd.n41RIndex.Swap(k5, j6); ok8 {
-			nd.n41RNext = append(nd.n41RNext, nd.n41RNext[l7])
-			nd.n41RNext[l7] = j6
+		if l8, ok9 := nd.n41RIndex.Swap(k6, j7); ok9 {
+			nd.n41RNext = append(nd.n41RNext, nd.n41RNext[l8])
+			nd.n41RNext[l8] = j7
 		} else {
-			nd.n41RNext = append(nd.n41RNext, j6)
+			nd.n41RNext = append(nd.n41RNext, j7)
 		}
 	}
-	for _, v9 := range nd.n29Recv {
-		v10 := tally(v9)
-		nd.h31To32Port0 = append(nd.h31To32Port0, v10)
-		k11 := v10.ID
-		if l12, ok13 := nd.n41RIndex.Get(k11); ok13 {
-			for j14, more15 := nd.n41RNext[l12], true; more15; j14 = nd.n41RNext[j14] {
-				more15 = j14 != l12
-				v16 := nd.n41RItems[j14]
-				v17 := known(v10, v16)
-				nd.h41To42Port1 = append(nd.h41To42Port1, v17)
+	for _, v10 := range nd.n29Recv {
+		v11 := tally(v10)
+		nd.h31To32Port0 = append(nd.h31To32Port0, v11)
+		k12 := v11.ID
+		if l13, ok14 := nd.n41RIndex.Get(k12); ok14 {
+			for j15, more16 := nd.n41RNext[l13], true; more16; j15 = nd.n41RNext[j15] {
+				more16 = j15 != l13
+				v17 := nd.n41RItems[j15]
+				v18 := known(v11, v17)
+				nd.h41To42Port1 = append(nd.h41To42Port1, v18)
 			}
 		}
 	}
@@ -443,30 +447,30 @@ func (nd *RSetCollisionsLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v19 := nd.n34Size
-			nd.h34To35Port1 = append(nd.h34To35Port1, v19)
+			v20 := nd.n34Size
+			nd.h34To35Port1 = append(nd.h34To35Port1, v20)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (32).
 func (nd *RSetCollisionsLeader) subgraph3() {
-	for _, v21 := range nd.h31To32Port0 {
-		if !nd.n32Neg.Has(v21.ID) {
-			k22 := v21.ID
-			i23, ok24 := nd.n33Index.Get(k22)
-			if !ok24 {
-				i23 = len(nd.n33Accs)
-				if !nd.n33Index.PutDense(k22, i23) {
-					nd.n33Index.Put(k22, i23)
+	for _, v22 := range nd.h31To32Port0 {
+		if !nd.n32Neg.Has(v22.ID) {
+			k23 := v22.ID
+			i24, ok25 := nd.n33Index.Get(k23)
+			if !ok25 {
+				i24 = len(nd.n33Accs)
+				if !nd.n33Index.PutDense(k23, i24) {
+					nd.n33Index.Put(k23, i24)
 				}
-				bot25 := v21
-				bot25.Integer = *new(lattices.Max[uint64])
-				bot25.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n33Accs = append(nd.n33Accs, bot25)
+				bot26 := v22
+				bot26.Integer = *new(lattices.Max[uint64])
+				bot26.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n33Accs = append(nd.n33Accs, bot26)
 			}
-			nd.n33Accs[i23].Integer.Merge(v21.Integer)
-			nd.n33Accs[i23].Voters.Merge(v21.Voters)
+			nd.n33Accs[i24].Integer.Merge(v22.Integer)
+			nd.n33Accs[i24].Voters.Merge(v22.Voters)
 		}
 	}
 	clear(nd.h31To32Port0)
@@ -475,43 +479,47 @@ func (nd *RSetCollisionsLeader) subgraph3() {
 
 // subgraph4 runs stratum 2: hydro.MergeKeyed (33), hydro.CrossJoin (35), hydro.FilterMap (36), hydro.Union (42), hydro.Map (43).
 func (nd *RSetCollisionsLeader) subgraph4() {
-	for i27 := range nd.n33Accs {
-		v26 := nd.n33Accs[i27]
-		nd.n35L = append(nd.n35L, v26)
-		for _, v28 := range nd.n35R {
-			v29 := quorum(v26, v28)
-			if v30, ok31 := reached(v29); ok31 {
-				nd.n37Neg.Add(v30.ID)
-				nd.n40Next = append(nd.n40Next, v30)
-				v32 := SealAnswer(v30)
+	for i28 := range nd.n33Accs {
+		v27 := nd.n33Accs[i28]
+		nd.n35L = append(nd.n35L, v27)
+		for _, v29 := range nd.n35R {
+			v30 := quorum(v27, v29)
+			if v31, ok32 := reached(v30); ok32 {
+				if _, ok33 := nd.n37Neg.AddDense(v31.ID); !ok33 {
+					nd.n37Neg.Add(v31.ID)
+				}
+				nd.n40Next = append(nd.n40Next, v31)
+				v34 := SealAnswer(v31)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v32)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v34)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 44, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h33To37Port0 = append(nd.h33To37Port0, v26)
+		nd.h33To37Port0 = append(nd.h33To37Port0, v27)
 	}
-	for _, v33 := range nd.h34To35Port1 {
-		nd.n35R = append(nd.n35R, v33)
-		for _, v34 := range nd.n35L {
-			v35 := quorum(v34, v33)
-			if v36, ok37 := reached(v35); ok37 {
-				nd.n37Neg.Add(v36.ID)
-				nd.n40Next = append(nd.n40Next, v36)
-				v38 := SealAnswer(v36)
+	for _, v35 := range nd.h34To35Port1 {
+		nd.n35R = append(nd.n35R, v35)
+		for _, v36 := range nd.n35L {
+			v37 := quorum(v36, v35)
+			if v38, ok39 := reached(v37); ok39 {
+				if _, ok40 := nd.n37Neg.AddDense(v38.ID); !ok40 {
+					nd.n37Neg.Add(v38.ID)
+				}
+				nd.n40Next = append(nd.n40Next, v38)
+				v41 := SealAnswer(v38)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v38)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v41)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 44, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
-	for _, v39 := range nd.h41To42Port1 {
-		v40 := SealAnswer(v39)
+	for _, v42 := range nd.h41To42Port1 {
+		v43 := SealAnswer(v42)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v40)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v43)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 44, nd.hydroBuf)
 		}
 	}
@@ -521,10 +529,10 @@ func (nd *RSetCollisionsLeader) subgraph4() {
 
 // subgraph5 runs stratum 3: hydro.AntiJoin (37), hydro.Map (38).
 func (nd *RSetCollisionsLeader) subgraph5() {
-	for _, v42 := range nd.h33To37Port0 {
-		if !nd.n37Neg.Has(v42.ID) {
-			v43 := keep(v42)
-			nd.n39Next = append(nd.n39Next, v43)
+	for _, v45 := range nd.h33To37Port0 {
+		if !nd.n37Neg.Has(v45.ID) {
+			v46 := keep(v45)
+			nd.n39Next = append(nd.n39Next, v46)
 		}
 	}
 	clear(nd.h33To37Port0)

@@ -194,7 +194,9 @@ func (nd *RSetCollisionsPartitionedClient) subgraph0() {
 					}
 				}
 			}
-			nd.n10Neg.Add(v15.ID)
+			if _, ok25 := nd.n10Neg.AddDense(v15.ID); !ok25 {
+				nd.n10Neg.Add(v15.ID)
+			}
 		}
 	}
 	clear(nd.n44Recv)
@@ -203,19 +205,19 @@ func (nd *RSetCollisionsPartitionedClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetCollisionsPartitionedClient) subgraph1() {
-	out27 := nd.n9Out
-	for i26 := range nd.n8Accs {
-		v25 := nd.n8Accs[i26]
-		out27 = append(out27, v25)
+	out28 := nd.n9Out
+	for i27 := range nd.n8Accs {
+		v26 := nd.n8Accs[i27]
+		out28 = append(out28, v26)
 	}
-	nd.n9Out = out27
+	nd.n9Out = out28
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetCollisionsPartitionedClient) subgraph2() {
-	for _, v29 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v29.ID) {
-			nd.n11Next = append(nd.n11Next, v29)
+	for _, v30 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v30.ID) {
+			nd.n11Next = append(nd.n11Next, v30)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -398,7 +400,7 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph0() {
 	for _, v1 := range nd.n14Recv {
 		if v2, ok3 := unseal(v1); ok3 {
 			key4 := func(c Command) uint8 {
-				return /*line rset.go:423:54*/ Hash(c.Payload) /*line rsetcollisionspartitioned_hydro.go:401:103*/
+				return /*line rset.go:423:54*/ Hash(c.Payload) /*line rsetcollisionspartitioned_hydro.go:403:103*/
 			}(v2)
 			nd.hydroKey = appendHydroUint8(nd.hydroKey[:0], &key4)
 			part5 := xxhash.Sum64(nd.hydroKey)
@@ -415,27 +417,29 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (27), hydro.Cycle (28), hydro.Send (29), hydro.Map (30), hydro.Union (31), hydro.DeferTickLazy (39), hydro.DeferTickLazy (40), hydro.Join (41).
 func (nd *RSetCollisionsPartitionedLeader) subgraph1() {
 	for _, v6 := range nd.n40Now {
-		nd.n32Neg.Add(v6.ID)
-		k7 := v6.ID
-		j8 := len(nd.n41RItems)
+		if _, ok7 := nd.n32Neg.AddDense(v6.ID); !ok7 {
+			nd.n32Neg.Add(v6.ID)
+		}
+		k8 := v6.ID
+		j9 := len(nd.n41RItems)
 		nd.n41RItems = append(nd.n41RItems, v6)
-		if l9, ok10 := nd.n41RIndex.Swap(k7, j8); ok10 {
-			nd.n41RNext = append(nd.n41RNext, nd.n41RNext[l9])
-			nd.n41RNext[l9] = j8
+		if l10, ok11 := nd.n41RIndex.Swap(k8, j9); ok11 {
+			nd.n41RNext = append(nd.n41RNext, nd.n41RNext[l10])
+			nd.n41RNext[l10] = j9
 		} else {
-			nd.n41RNext = append(nd.n41RNext, j8)
+			nd.n41RNext = append(nd.n41RNext, j9)
 		}
 	}
-	for _, v11 := range nd.n29Recv {
-		v12 := tally(v11)
-		nd.h31To32Port0 = append(nd.h31To32Port0, v12)
-		k13 := v12.ID
-		if l14, ok15 := nd.n41RIndex.Get(k13); ok15 {
-			for j16, more17 := nd.n41RNext[l14], true; more17; j16 = nd.n41RNext[j16] {
-				more17 = j16 != l14
-				v18 := nd.n41RItems[j16]
-				v19 := known(v12, v18)
-				nd.h41To42Port1 = append(nd.h41To42Port1, v19)
+	for _, v12 := range nd.n29Recv {
+		v13 := tally(v12)
+		nd.h31To32Port0 = append(nd.h31To32Port0, v13)
+		k14 := v13.ID
+		if l15, ok16 := nd.n41RIndex.Get(k14); ok16 {
+			for j17, more18 := nd.n41RNext[l15], true; more18; j17 = nd.n41RNext[j17] {
+				more18 = j17 != l15
+				v19 := nd.n41RItems[j17]
+				v20 := known(v13, v19)
+				nd.h41To42Port1 = append(nd.h41To42Port1, v20)
 			}
 		}
 	}
@@ -449,30 +453,30 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph2() {
 	if !nd.n34Done {
 		nd.n34Done = true
 		if nd.n34Size > 0 {
-			v21 := max(nd.n34Size/2, 1)
-			nd.h34To35Port1 = append(nd.h34To35Port1, v21)
+			v22 := max(nd.n34Size/2, 1)
+			nd.h34To35Port1 = append(nd.h34To35Port1, v22)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (32).
 func (nd *RSetCollisionsPartitionedLeader) subgraph3() {
-	for _, v23 := range nd.h31To32Port0 {
-		if !nd.n32Neg.Has(v23.ID) {
-			k24 := v23.ID
-			i25, ok26 := nd.n33Index.Get(k24)
-			if !ok26 {
-				i25 = len(nd.n33Accs)
-				if !nd.n33Index.PutDense(k24, i25) {
-					nd.n33Index.Put(k24, i25)
+	for _, v24 := range nd.h31To32Port0 {
+		if !nd.n32Neg.Has(v24.ID) {
+			k25 := v24.ID
+			i26, ok27 := nd.n33Index.Get(k25)
+			if !ok27 {
+				i26 = len(nd.n33Accs)
+				if !nd.n33Index.PutDense(k25, i26) {
+					nd.n33Index.Put(k25, i26)
 				}
-				bot27 := v23
-				bot27.Integer = *new(lattices.Max[uint64])
-				bot27.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n33Accs = append(nd.n33Accs, bot27)
+				bot28 := v24
+				bot28.Integer = *new(lattices.Max[uint64])
+				bot28.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n33Accs = append(nd.n33Accs, bot28)
 			}
-			nd.n33Accs[i25].Integer.Merge(v23.Integer)
-			nd.n33Accs[i25].Voters.Merge(v23.Voters)
+			nd.n33Accs[i26].Integer.Merge(v24.Integer)
+			nd.n33Accs[i26].Voters.Merge(v24.Voters)
 		}
 	}
 	clear(nd.h31To32Port0)
@@ -481,43 +485,47 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph3() {
 
 // subgraph4 runs stratum 2: hydro.MergeKeyed (33), hydro.CrossJoin (35), hydro.FilterMap (36), hydro.Union (42), hydro.Map (43).
 func (nd *RSetCollisionsPartitionedLeader) subgraph4() {
-	for i29 := range nd.n33Accs {
-		v28 := nd.n33Accs[i29]
-		nd.n35L = append(nd.n35L, v28)
-		for _, v30 := range nd.n35R {
-			v31 := quorum(v28, v30)
-			if v32, ok33 := reached(v31); ok33 {
-				nd.n37Neg.Add(v32.ID)
-				nd.n40Next = append(nd.n40Next, v32)
-				v34 := SealAnswer(v32)
+	for i30 := range nd.n33Accs {
+		v29 := nd.n33Accs[i30]
+		nd.n35L = append(nd.n35L, v29)
+		for _, v31 := range nd.n35R {
+			v32 := quorum(v29, v31)
+			if v33, ok34 := reached(v32); ok34 {
+				if _, ok35 := nd.n37Neg.AddDense(v33.ID); !ok35 {
+					nd.n37Neg.Add(v33.ID)
+				}
+				nd.n40Next = append(nd.n40Next, v33)
+				v36 := SealAnswer(v33)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v34)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v36)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 44, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h33To37Port0 = append(nd.h33To37Port0, v28)
+		nd.h33To37Port0 = append(nd.h33To37Port0, v29)
 	}
-	for _, v35 := range nd.h34To35Port1 {
-		nd.n35R = append(nd.n35R, v35)
-		for _, v36 := range nd.n35L {
-			v37 := quorum(v36, v35)
-			if v38, ok39 := reached(v37); ok39 {
-				nd.n37Neg.Add(v38.ID)
-				nd.n40Next = append(nd.n40Next, v38)
-				v40 := SealAnswer(v38)
+	for _, v37 := range nd.h34To35Port1 {
+		nd.n35R = append(nd.n35R, v37)
+		for _, v38 := range nd.n35L {
+			v39 := quorum(v38, v37)
+			if v40, ok41 := reached(v39); ok41 {
+				if _, ok42 := nd.n37Neg.AddDense(v40.ID); !ok42 {
+					nd.n37Neg.Add(v40.ID)
+				}
+				nd.n40Next = append(nd.n40Next, v40)
+				v43 := SealAnswer(v40)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v40)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v43)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 44, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h34To35Port1 = nd.h34To35Port1[:0]
-	for _, v41 := range nd.h41To42Port1 {
-		v42 := SealAnswer(v41)
+	for _, v44 := range nd.h41To42Port1 {
+		v45 := SealAnswer(v44)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v42)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v45)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 44, nd.hydroBuf)
 		}
 	}
@@ -527,10 +535,10 @@ func (nd *RSetCollisionsPartitionedLeader) subgraph4() {
 
 // subgraph5 runs stratum 3: hydro.AntiJoin (37), hydro.Map (38).
 func (nd *RSetCollisionsPartitionedLeader) subgraph5() {
-	for _, v44 := range nd.h33To37Port0 {
-		if !nd.n37Neg.Has(v44.ID) {
-			v45 := keep(v44)
-			nd.n39Next = append(nd.n39Next, v45)
+	for _, v47 := range nd.h33To37Port0 {
+		if !nd.n37Neg.Has(v47.ID) {
+			v48 := keep(v47)
+			nd.n39Next = append(nd.n39Next, v48)
 		}
 	}
 	clear(nd.h33To37Port0)

@@ -187,7 +187,9 @@ func (nd *RSetCountersPartitionedClient) subgraph0() {
 					}
 				}
 			}
-			nd.n10Neg.Add(v15.ID)
+			if _, ok25 := nd.n10Neg.AddDense(v15.ID); !ok25 {
+				nd.n10Neg.Add(v15.ID)
+			}
 		}
 	}
 	clear(nd.n51Recv)
@@ -196,19 +198,19 @@ func (nd *RSetCountersPartitionedClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetCountersPartitionedClient) subgraph1() {
-	out27 := nd.n9Out
-	for i26 := range nd.n8Accs {
-		v25 := nd.n8Accs[i26]
-		out27 = append(out27, v25)
+	out28 := nd.n9Out
+	for i27 := range nd.n8Accs {
+		v26 := nd.n8Accs[i27]
+		out28 = append(out28, v26)
 	}
-	nd.n9Out = out27
+	nd.n9Out = out28
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetCountersPartitionedClient) subgraph2() {
-	for _, v29 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v29.ID) {
-			nd.n11Next = append(nd.n11Next, v29)
+	for _, v30 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v30.ID) {
+			nd.n11Next = append(nd.n11Next, v30)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -371,7 +373,7 @@ func NewRSetCountersPartitionedLeader(commands hydro.Input[Command], answers hyd
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line counters.go:37:30*/ Period /*line rsetcounterspartitioned_hydro.go:374:99*/
+	nd.n17Period = /*line counters.go:37:30*/ Period /*line rsetcounterspartitioned_hydro.go:376:99*/
 	return nd
 }
 
@@ -427,7 +429,7 @@ func (nd *RSetCountersPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetcounterspartitioned_hydro.go:430:54*/
+			} /*line rsetcounterspartitioned_hydro.go:432:54*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -437,27 +439,29 @@ func (nd *RSetCountersPartitionedLeader) subgraph1() {
 // subgraph2 runs stratum 0: hydro.Cycle (34), hydro.Cycle (35), hydro.Send (36), hydro.Map (37), hydro.Union (38), hydro.DeferTickLazy (46), hydro.DeferTickLazy (47), hydro.Join (48).
 func (nd *RSetCountersPartitionedLeader) subgraph2() {
 	for _, v6 := range nd.n47Now {
-		nd.n39Neg.Add(v6.ID)
-		k7 := v6.ID
-		j8 := len(nd.n48RItems)
+		if _, ok7 := nd.n39Neg.AddDense(v6.ID); !ok7 {
+			nd.n39Neg.Add(v6.ID)
+		}
+		k8 := v6.ID
+		j9 := len(nd.n48RItems)
 		nd.n48RItems = append(nd.n48RItems, v6)
-		if l9, ok10 := nd.n48RIndex.Swap(k7, j8); ok10 {
-			nd.n48RNext = append(nd.n48RNext, nd.n48RNext[l9])
-			nd.n48RNext[l9] = j8
+		if l10, ok11 := nd.n48RIndex.Swap(k8, j9); ok11 {
+			nd.n48RNext = append(nd.n48RNext, nd.n48RNext[l10])
+			nd.n48RNext[l10] = j9
 		} else {
-			nd.n48RNext = append(nd.n48RNext, j8)
+			nd.n48RNext = append(nd.n48RNext, j9)
 		}
 	}
-	for _, v11 := range nd.n36Recv {
-		v12 := tally(v11)
-		nd.h38To39Port0 = append(nd.h38To39Port0, v12)
-		k13 := v12.ID
-		if l14, ok15 := nd.n48RIndex.Get(k13); ok15 {
-			for j16, more17 := nd.n48RNext[l14], true; more17; j16 = nd.n48RNext[j16] {
-				more17 = j16 != l14
-				v18 := nd.n48RItems[j16]
-				v19 := known(v12, v18)
-				nd.h48To49Port1 = append(nd.h48To49Port1, v19)
+	for _, v12 := range nd.n36Recv {
+		v13 := tally(v12)
+		nd.h38To39Port0 = append(nd.h38To39Port0, v13)
+		k14 := v13.ID
+		if l15, ok16 := nd.n48RIndex.Get(k14); ok16 {
+			for j17, more18 := nd.n48RNext[l15], true; more18; j17 = nd.n48RNext[j17] {
+				more18 = j17 != l15
+				v19 := nd.n48RItems[j17]
+				v20 := known(v13, v19)
+				nd.h48To49Port1 = append(nd.h48To49Port1, v20)
 			}
 		}
 	}
@@ -471,8 +475,8 @@ func (nd *RSetCountersPartitionedLeader) subgraph3() {
 	if !nd.n41Done {
 		nd.n41Done = true
 		if nd.n41Size > 0 {
-			v21 := max(nd.n41Size/2, 1)
-			nd.h41To42Port1 = append(nd.h41To42Port1, v21)
+			v22 := max(nd.n41Size/2, 1)
+			nd.h41To42Port1 = append(nd.h41To42Port1, v22)
 		}
 	}
 }
@@ -482,13 +486,13 @@ func (nd *RSetCountersPartitionedLeader) subgraph4() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v22 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v22)
-	for _, v23 := range nd.h17To19Port0 {
-		for _, v24 := range nd.n19R {
-			v25 := current(v23, v24)
+	v23 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v23)
+	for _, v24 := range nd.h17To19Port0 {
+		for _, v25 := range nd.n19R {
+			v26 := current(v24, v25)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v25)
+				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v26)
 				nd.hydroSend(hydro.Dest{Location: "replica", Parts: 2, All: true}, 20, nd.hydroBuf)
 			}
 		}
@@ -499,22 +503,22 @@ func (nd *RSetCountersPartitionedLeader) subgraph4() {
 
 // subgraph5 runs stratum 1: hydro.AntiJoin (39).
 func (nd *RSetCountersPartitionedLeader) subgraph5() {
-	for _, v27 := range nd.h38To39Port0 {
-		if !nd.n39Neg.Has(v27.ID) {
-			k28 := v27.ID
-			i29, ok30 := nd.n40Index.Get(k28)
-			if !ok30 {
-				i29 = len(nd.n40Accs)
-				if !nd.n40Index.PutDense(k28, i29) {
-					nd.n40Index.Put(k28, i29)
+	for _, v28 := range nd.h38To39Port0 {
+		if !nd.n39Neg.Has(v28.ID) {
+			k29 := v28.ID
+			i30, ok31 := nd.n40Index.Get(k29)
+			if !ok31 {
+				i30 = len(nd.n40Accs)
+				if !nd.n40Index.PutDense(k29, i30) {
+					nd.n40Index.Put(k29, i30)
 				}
-				bot31 := v27
-				bot31.Integer = *new(lattices.Max[uint64])
-				bot31.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n40Accs = append(nd.n40Accs, bot31)
+				bot32 := v28
+				bot32.Integer = *new(lattices.Max[uint64])
+				bot32.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n40Accs = append(nd.n40Accs, bot32)
 			}
-			nd.n40Accs[i29].Integer.Merge(v27.Integer)
-			nd.n40Accs[i29].Voters.Merge(v27.Voters)
+			nd.n40Accs[i30].Integer.Merge(v28.Integer)
+			nd.n40Accs[i30].Voters.Merge(v28.Voters)
 		}
 	}
 	clear(nd.h38To39Port0)
@@ -523,43 +527,47 @@ func (nd *RSetCountersPartitionedLeader) subgraph5() {
 
 // subgraph6 runs stratum 2: hydro.MergeKeyed (40), hydro.CrossJoin (42), hydro.FilterMap (43), hydro.Union (49), hydro.Map (50).
 func (nd *RSetCountersPartitionedLeader) subgraph6() {
-	for i33 := range nd.n40Accs {
-		v32 := nd.n40Accs[i33]
-		nd.n42L = append(nd.n42L, v32)
-		for _, v34 := range nd.n42R {
-			v35 := quorum(v32, v34)
-			if v36, ok37 := reached(v35); ok37 {
-				nd.n44Neg.Add(v36.ID)
-				nd.n47Next = append(nd.n47Next, v36)
-				v38 := SealAnswer(v36)
+	for i34 := range nd.n40Accs {
+		v33 := nd.n40Accs[i34]
+		nd.n42L = append(nd.n42L, v33)
+		for _, v35 := range nd.n42R {
+			v36 := quorum(v33, v35)
+			if v37, ok38 := reached(v36); ok38 {
+				if _, ok39 := nd.n44Neg.AddDense(v37.ID); !ok39 {
+					nd.n44Neg.Add(v37.ID)
+				}
+				nd.n47Next = append(nd.n47Next, v37)
+				v40 := SealAnswer(v37)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v38)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v40)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 51, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h40To44Port0 = append(nd.h40To44Port0, v32)
+		nd.h40To44Port0 = append(nd.h40To44Port0, v33)
 	}
-	for _, v39 := range nd.h41To42Port1 {
-		nd.n42R = append(nd.n42R, v39)
-		for _, v40 := range nd.n42L {
-			v41 := quorum(v40, v39)
-			if v42, ok43 := reached(v41); ok43 {
-				nd.n44Neg.Add(v42.ID)
-				nd.n47Next = append(nd.n47Next, v42)
-				v44 := SealAnswer(v42)
+	for _, v41 := range nd.h41To42Port1 {
+		nd.n42R = append(nd.n42R, v41)
+		for _, v42 := range nd.n42L {
+			v43 := quorum(v42, v41)
+			if v44, ok45 := reached(v43); ok45 {
+				if _, ok46 := nd.n44Neg.AddDense(v44.ID); !ok46 {
+					nd.n44Neg.Add(v44.ID)
+				}
+				nd.n47Next = append(nd.n47Next, v44)
+				v47 := SealAnswer(v44)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v44)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v47)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 51, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h41To42Port1 = nd.h41To42Port1[:0]
-	for _, v45 := range nd.h48To49Port1 {
-		v46 := SealAnswer(v45)
+	for _, v48 := range nd.h48To49Port1 {
+		v49 := SealAnswer(v48)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v46)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v49)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 51, nd.hydroBuf)
 		}
 	}
@@ -569,10 +577,10 @@ func (nd *RSetCountersPartitionedLeader) subgraph6() {
 
 // subgraph7 runs stratum 3: hydro.AntiJoin (44), hydro.Map (45).
 func (nd *RSetCountersPartitionedLeader) subgraph7() {
-	for _, v48 := range nd.h40To44Port0 {
-		if !nd.n44Neg.Has(v48.ID) {
-			v49 := keep(v48)
-			nd.n46Next = append(nd.n46Next, v49)
+	for _, v51 := range nd.h40To44Port0 {
+		if !nd.n44Neg.Has(v51.ID) {
+			v52 := keep(v51)
+			nd.n46Next = append(nd.n46Next, v52)
 		}
 	}
 	clear(nd.h40To44Port0)
@@ -1805,7 +1813,7 @@ func NewRSetCountersPartitionedCounter(commands hydro.Input[Command], answers hy
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1808:108*/
+	nd.n21Period = /*line counters.go:42:32*/ CounterPeriod /*line rsetcounterspartitioned_hydro.go:1816:108*/
 	return nd
 }
 
@@ -1831,7 +1839,7 @@ func (nd *RSetCountersPartitionedCounter) subgraph0() {
 			_ = v1
 			/*line rset.go:440:40*/ {
 				acc2++
-			} /*line rsetcounterspartitioned_hydro.go:1834:55*/
+			} /*line rsetcounterspartitioned_hydro.go:1842:55*/
 		}
 		nd.h21To23Port0 = append(nd.h21To23Port0, v1)
 	}

@@ -177,7 +177,9 @@ func (nd *RSetHighestClient) subgraph0() {
 					}
 				}
 			}
-			nd.n10Neg.Add(v15.ID)
+			if _, ok25 := nd.n10Neg.AddDense(v15.ID); !ok25 {
+				nd.n10Neg.Add(v15.ID)
+			}
 		}
 	}
 	clear(nd.n20Recv)
@@ -186,19 +188,19 @@ func (nd *RSetHighestClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetHighestClient) subgraph1() {
-	out27 := nd.n9Out
-	for i26 := range nd.n8Accs {
-		v25 := nd.n8Accs[i26]
-		out27 = append(out27, v25)
+	out28 := nd.n9Out
+	for i27 := range nd.n8Accs {
+		v26 := nd.n8Accs[i27]
+		out28 = append(out28, v26)
 	}
-	nd.n9Out = out27
+	nd.n9Out = out28
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetHighestClient) subgraph2() {
-	for _, v29 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v29.ID) {
-			nd.n11Next = append(nd.n11Next, v29)
+	for _, v30 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v30.ID) {
+			nd.n11Next = append(nd.n11Next, v30)
 		}
 	}
 	clear(nd.h6To10Port0)

@@ -185,7 +185,9 @@ func (nd *RSetIntegerClient) subgraph0() {
 					}
 				}
 			}
-			nd.n10Neg.Add(v15.ID)
+			if _, ok25 := nd.n10Neg.AddDense(v15.ID); !ok25 {
+				nd.n10Neg.Add(v15.ID)
+			}
 		}
 	}
 	clear(nd.n45Recv)
@@ -194,19 +196,19 @@ func (nd *RSetIntegerClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetIntegerClient) subgraph1() {
-	out27 := nd.n9Out
-	for i26 := range nd.n8Accs {
-		v25 := nd.n8Accs[i26]
-		out27 = append(out27, v25)
+	out28 := nd.n9Out
+	for i27 := range nd.n8Accs {
+		v26 := nd.n8Accs[i27]
+		out28 = append(out28, v26)
 	}
-	nd.n9Out = out27
+	nd.n9Out = out28
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetIntegerClient) subgraph2() {
-	for _, v29 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v29.ID) {
-			nd.n11Next = append(nd.n11Next, v29)
+	for _, v30 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v30.ID) {
+			nd.n11Next = append(nd.n11Next, v30)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -369,7 +371,7 @@ func NewRSetIntegerLeader(commands hydro.Input[Command], answers hydro.Output[An
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetinteger_hydro.go:372:84*/
+	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetinteger_hydro.go:374:84*/
 	return nd
 }
 
@@ -425,7 +427,7 @@ func (nd *RSetIntegerLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetinteger_hydro.go:428:42*/
+			} /*line rsetinteger_hydro.go:430:42*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -435,27 +437,29 @@ func (nd *RSetIntegerLeader) subgraph1() {
 // subgraph2 runs stratum 0: hydro.Cycle (28), hydro.Cycle (29), hydro.Send (30), hydro.Map (31), hydro.Union (32), hydro.DeferTickLazy (40), hydro.DeferTickLazy (41), hydro.Join (42).
 func (nd *RSetIntegerLeader) subgraph2() {
 	for _, v6 := range nd.n41Now {
-		nd.n33Neg.Add(v6.ID)
-		k7 := v6.ID
-		j8 := len(nd.n42RItems)
+		if _, ok7 := nd.n33Neg.AddDense(v6.ID); !ok7 {
+			nd.n33Neg.Add(v6.ID)
+		}
+		k8 := v6.ID
+		j9 := len(nd.n42RItems)
 		nd.n42RItems = append(nd.n42RItems, v6)
-		if l9, ok10 := nd.n42RIndex.Swap(k7, j8); ok10 {
-			nd.n42RNext = append(nd.n42RNext, nd.n42RNext[l9])
-			nd.n42RNext[l9] = j8
+		if l10, ok11 := nd.n42RIndex.Swap(k8, j9); ok11 {
+			nd.n42RNext = append(nd.n42RNext, nd.n42RNext[l10])
+			nd.n42RNext[l10] = j9
 		} else {
-			nd.n42RNext = append(nd.n42RNext, j8)
+			nd.n42RNext = append(nd.n42RNext, j9)
 		}
 	}
-	for _, v11 := range nd.n30Recv {
-		v12 := tally(v11)
-		nd.h32To33Port0 = append(nd.h32To33Port0, v12)
-		k13 := v12.ID
-		if l14, ok15 := nd.n42RIndex.Get(k13); ok15 {
-			for j16, more17 := nd.n42RNext[l14], true; more17; j16 = nd.n42RNext[j16] {
-				more17 = j16 != l14
-				v18 := nd.n42RItems[j16]
-				v19 := known(v12, v18)
-				nd.h42To43Port1 = append(nd.h42To43Port1, v19)
+	for _, v12 := range nd.n30Recv {
+		v13 := tally(v12)
+		nd.h32To33Port0 = append(nd.h32To33Port0, v13)
+		k14 := v13.ID
+		if l15, ok16 := nd.n42RIndex.Get(k14); ok16 {
+			for j17, more18 := nd.n42RNext[l15], true; more18; j17 = nd.n42RNext[j17] {
+				more18 = j17 != l15
+				v19 := nd.n42RItems[j17]
+				v20 := known(v13, v19)
+				nd.h42To43Port1 = append(nd.h42To43Port1, v20)
 			}
 		}
 	}
@@ -469,8 +473,8 @@ func (nd *RSetIntegerLeader) subgraph3() {
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
-			v21 := nd.n35Size
-			nd.h35To36Port1 = append(nd.h35To36Port1, v21)
+			v22 := nd.n35Size
+			nd.h35To36Port1 = append(nd.h35To36Port1, v22)
 		}
 	}
 }
@@ -480,13 +484,13 @@ func (nd *RSetIntegerLeader) subgraph4() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v22 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v22)
-	for _, v23 := range nd.h17To19Port0 {
-		for _, v24 := range nd.n19R {
-			v25 := current(v23, v24)
+	v23 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v23)
+	for _, v24 := range nd.h17To19Port0 {
+		for _, v25 := range nd.n19R {
+			v26 := current(v24, v25)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v25)
+				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v26)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 20, nd.hydroBuf)
 			}
 		}
@@ -497,22 +501,22 @@ func (nd *RSetIntegerLeader) subgraph4() {
 
 // subgraph5 runs stratum 1: hydro.AntiJoin (33).
 func (nd *RSetIntegerLeader) subgraph5() {
-	for _, v27 := range nd.h32To33Port0 {
-		if !nd.n33Neg.Has(v27.ID) {
-			k28 := v27.ID
-			i29, ok30 := nd.n34Index.Get(k28)
-			if !ok30 {
-				i29 = len(nd.n34Accs)
-				if !nd.n34Index.PutDense(k28, i29) {
-					nd.n34Index.Put(k28, i29)
+	for _, v28 := range nd.h32To33Port0 {
+		if !nd.n33Neg.Has(v28.ID) {
+			k29 := v28.ID
+			i30, ok31 := nd.n34Index.Get(k29)
+			if !ok31 {
+				i30 = len(nd.n34Accs)
+				if !nd.n34Index.PutDense(k29, i30) {
+					nd.n34Index.Put(k29, i30)
 				}
-				bot31 := v27
-				bot31.Integer = *new(lattices.Max[uint64])
-				bot31.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n34Accs = append(nd.n34Accs, bot31)
+				bot32 := v28
+				bot32.Integer = *new(lattices.Max[uint64])
+				bot32.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n34Accs = append(nd.n34Accs, bot32)
 			}
-			nd.n34Accs[i29].Integer.Merge(v27.Integer)
-			nd.n34Accs[i29].Voters.Merge(v27.Voters)
+			nd.n34Accs[i30].Integer.Merge(v28.Integer)
+			nd.n34Accs[i30].Voters.Merge(v28.Voters)
 		}
 	}
 	clear(nd.h32To33Port0)
@@ -521,43 +525,47 @@ func (nd *RSetIntegerLeader) subgraph5() {
 
 // subgraph6 runs stratum 2: hydro.MergeKeyed (34), hydro.CrossJoin (36), hydro.FilterMap (37), hydro.Union (43), hydro.Map (44).
 func (nd *RSetIntegerLeader) subgraph6() {
-	for i33 := range nd.n34Accs {
-		v32 := nd.n34Accs[i33]
-		nd.n36L = append(nd.n36L, v32)
-		for _, v34 := range nd.n36R {
-			v35 := quorum(v32, v34)
-			if v36, ok37 := reached(v35); ok37 {
-				nd.n38Neg.Add(v36.ID)
-				nd.n41Next = append(nd.n41Next, v36)
-				v38 := SealAnswer(v36)
+	for i34 := range nd.n34Accs {
+		v33 := nd.n34Accs[i34]
+		nd.n36L = append(nd.n36L, v33)
+		for _, v35 := range nd.n36R {
+			v36 := quorum(v33, v35)
+			if v37, ok38 := reached(v36); ok38 {
+				if _, ok39 := nd.n38Neg.AddDense(v37.ID); !ok39 {
+					nd.n38Neg.Add(v37.ID)
+				}
+				nd.n41Next = append(nd.n41Next, v37)
+				v40 := SealAnswer(v37)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v38)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v40)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h34To38Port0 = append(nd.h34To38Port0, v32)
+		nd.h34To38Port0 = append(nd.h34To38Port0, v33)
 	}
-	for _, v39 := range nd.h35To36Port1 {
-		nd.n36R = append(nd.n36R, v39)
-		for _, v40 := range nd.n36L {
-			v41 := quorum(v40, v39)
-			if v42, ok43 := reached(v41); ok43 {
-				nd.n38Neg.Add(v42.ID)
-				nd.n41Next = append(nd.n41Next, v42)
-				v44 := SealAnswer(v42)
+	for _, v41 := range nd.h35To36Port1 {
+		nd.n36R = append(nd.n36R, v41)
+		for _, v42 := range nd.n36L {
+			v43 := quorum(v42, v41)
+			if v44, ok45 := reached(v43); ok45 {
+				if _, ok46 := nd.n38Neg.AddDense(v44.ID); !ok46 {
+					nd.n38Neg.Add(v44.ID)
+				}
+				nd.n41Next = append(nd.n41Next, v44)
+				v47 := SealAnswer(v44)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v44)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v47)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h35To36Port1 = nd.h35To36Port1[:0]
-	for _, v45 := range nd.h42To43Port1 {
-		v46 := SealAnswer(v45)
+	for _, v48 := range nd.h42To43Port1 {
+		v49 := SealAnswer(v48)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v46)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v49)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 45, nd.hydroBuf)
 		}
 	}
@@ -567,10 +575,10 @@ func (nd *RSetIntegerLeader) subgraph6() {
 
 // subgraph7 runs stratum 3: hydro.AntiJoin (38), hydro.Map (39).
 func (nd *RSetIntegerLeader) subgraph7() {
-	for _, v48 := range nd.h34To38Port0 {
-		if !nd.n38Neg.Has(v48.ID) {
-			v49 := keep(v48)
-			nd.n40Next = append(nd.n40Next, v49)
+	for _, v51 := range nd.h34To38Port0 {
+		if !nd.n38Neg.Has(v51.ID) {
+			v52 := keep(v51)
+			nd.n40Next = append(nd.n40Next, v52)
 		}
 	}
 	clear(nd.h34To38Port0)

@@ -186,7 +186,9 @@ func (nd *RSetIntegerPartitionedClient) subgraph0() {
 					}
 				}
 			}
-			nd.n10Neg.Add(v15.ID)
+			if _, ok25 := nd.n10Neg.AddDense(v15.ID); !ok25 {
+				nd.n10Neg.Add(v15.ID)
+			}
 		}
 	}
 	clear(nd.n43Recv)
@@ -195,19 +197,19 @@ func (nd *RSetIntegerPartitionedClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetIntegerPartitionedClient) subgraph1() {
-	out27 := nd.n9Out
-	for i26 := range nd.n8Accs {
-		v25 := nd.n8Accs[i26]
-		out27 = append(out27, v25)
+	out28 := nd.n9Out
+	for i27 := range nd.n8Accs {
+		v26 := nd.n8Accs[i27]
+		out28 = append(out28, v26)
 	}
-	nd.n9Out = out27
+	nd.n9Out = out28
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetIntegerPartitionedClient) subgraph2() {
-	for _, v29 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v29.ID) {
-			nd.n11Next = append(nd.n11Next, v29)
+	for _, v30 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v30.ID) {
+			nd.n11Next = append(nd.n11Next, v30)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -483,7 +485,7 @@ func NewRSetIntegerPartitionedLeader(commands hydro.Input[Command], answers hydr
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetintegerpartitioned_hydro.go:486:95*/
+	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetintegerpartitioned_hydro.go:488:95*/
 	nd.n46Period = time.Duration(100000000)
 	return nd
 }
@@ -575,7 +577,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetintegerpartitioned_hydro.go:578:53*/
+			} /*line rsetintegerpartitioned_hydro.go:580:53*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -585,27 +587,29 @@ func (nd *RSetIntegerPartitionedLeader) subgraph1() {
 // subgraph2 runs stratum 0: hydro.Cycle (26), hydro.Cycle (27), hydro.Send (28), hydro.Map (29), hydro.Union (30), hydro.DeferTickLazy (38), hydro.DeferTickLazy (39), hydro.Join (40).
 func (nd *RSetIntegerPartitionedLeader) subgraph2() {
 	for _, v6 := range nd.n39Now {
-		nd.n31Neg.Add(v6.ID)
-		k7 := v6.ID
-		j8 := len(nd.n40RItems)
+		if _, ok7 := nd.n31Neg.AddDense(v6.ID); !ok7 {
+			nd.n31Neg.Add(v6.ID)
+		}
+		k8 := v6.ID
+		j9 := len(nd.n40RItems)
 		nd.n40RItems = append(nd.n40RItems, v6)
-		if l9, ok10 := nd.n40RIndex.Swap(k7, j8); ok10 {
-			nd.n40RNext = append(nd.n40RNext, nd.n40RNext[l9])
-			nd.n40RNext[l9] = j8
+		if l10, ok11 := nd.n40RIndex.Swap(k8, j9); ok11 {
+			nd.n40RNext = append(nd.n40RNext, nd.n40RNext[l10])
+			nd.n40RNext[l10] = j9
 		} else {
-			nd.n40RNext = append(nd.n40RNext, j8)
+			nd.n40RNext = append(nd.n40RNext, j9)
 		}
 	}
-	for _, v11 := range nd.n28Recv {
-		v12 := tally(v11)
-		nd.h30To31Port0 = append(nd.h30To31Port0, v12)
-		k13 := v12.ID
-		if l14, ok15 := nd.n40RIndex.Get(k13); ok15 {
-			for j16, more17 := nd.n40RNext[l14], true; more17; j16 = nd.n40RNext[j16] {
-				more17 = j16 != l14
-				v18 := nd.n40RItems[j16]
-				v19 := known(v12, v18)
-				nd.h40To41Port1 = append(nd.h40To41Port1, v19)
+	for _, v12 := range nd.n28Recv {
+		v13 := tally(v12)
+		nd.h30To31Port0 = append(nd.h30To31Port0, v13)
+		k14 := v13.ID
+		if l15, ok16 := nd.n40RIndex.Get(k14); ok16 {
+			for j17, more18 := nd.n40RNext[l15], true; more18; j17 = nd.n40RNext[j17] {
+				more18 = j17 != l15
+				v19 := nd.n40RItems[j17]
+				v20 := known(v13, v19)
+				nd.h40To41Port1 = append(nd.h40To41Port1, v20)
 			}
 		}
 	}
@@ -619,15 +623,15 @@ func (nd *RSetIntegerPartitionedLeader) subgraph3() {
 	if !nd.n33Done {
 		nd.n33Done = true
 		if nd.n33Size > 0 {
-			v21 := max(nd.n33Size/2, 1)
-			nd.h33To34Port1 = append(nd.h33To34Port1, v21)
+			v22 := max(nd.n33Size/2, 1)
+			nd.h33To34Port1 = append(nd.h33To34Port1, v22)
 		}
 	}
 }
 
 // subgraph4 runs stratum 0: hydro.Timer (46), hydro.DeferTickLazy (71), hydro.CrossJoin (75).
 func (nd *RSetIntegerPartitionedLeader) subgraph4() {
-	udf25 := func(p struct {
+	udf26 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}, _ time.Time) struct {
@@ -639,65 +643,65 @@ func (nd *RSetIntegerPartitionedLeader) subgraph4() {
 	if !nd.n46Fired || !nd.hydroNow.Before(nd.n46Due) {
 		nd.n46Fired = true
 		nd.n46Due = nd.hydroNow.Add(nd.n46Period)
-		v22 := nd.hydroNow
-		nd.h46To48Port1 = append(nd.h46To48Port1, v22)
-		nd.n75R = append(nd.n75R, v22)
-		nd.h46To78Port1 = append(nd.h46To78Port1, v22)
+		v23 := nd.hydroNow
+		nd.h46To48Port1 = append(nd.h46To48Port1, v23)
+		nd.n75R = append(nd.n75R, v23)
+		nd.h46To78Port1 = append(nd.h46To78Port1, v23)
 	}
 	nd.h71To67Port1 = append(nd.h71To67Port1, nd.n71Now...)
-	for _, v23 := range nd.n71Now {
-		for _, v24 := range nd.n75R {
-			v26 := udf25(v23, v24)
-			nd.h75To76Port1 = append(nd.h75To76Port1, v26)
+	for _, v24 := range nd.n71Now {
+		for _, v25 := range nd.n75R {
+			v27 := udf26(v24, v25)
+			nd.h75To76Port1 = append(nd.h75To76Port1, v27)
 		}
 	}
 }
 
 // subgraph5 runs stratum 0: hydro.DeferTickLazy (58).
 func (nd *RSetIntegerPartitionedLeader) subgraph5() {
-	for _, v27 := range nd.n58Now {
-		nd.n47Acc.Merge(v27)
+	for _, v28 := range nd.n58Now {
+		nd.n47Acc.Merge(v28)
 	}
 }
 
 // subgraph6 runs stratum 0: hydro.DeferTickLazy (60).
 func (nd *RSetIntegerPartitionedLeader) subgraph6() {
-	for _, v28 := range nd.n60Now {
-		nd.n49Acc.Merge(v28)
+	for _, v29 := range nd.n60Now {
+		nd.n49Acc.Merge(v29)
 	}
 }
 
 // subgraph7 runs stratum 0: hydro.Send (61), hydro.Union (62), hydro.DeferTickLazy (74).
 func (nd *RSetIntegerPartitionedLeader) subgraph7() {
-	for _, v29 := range nd.n61Recv {
-		k30 := v29.Seq
-		i31, ok32 := nd.n63Index.Get(k30)
-		if !ok32 {
-			i31 = len(nd.n63Accs)
-			if !nd.n63Index.PutDense(k30, i31) {
-				nd.n63Index.Put(k30, i31)
+	for _, v30 := range nd.n61Recv {
+		k31 := v30.Seq
+		i32, ok33 := nd.n63Index.Get(k31)
+		if !ok33 {
+			i32 = len(nd.n63Accs)
+			if !nd.n63Index.PutDense(k31, i32) {
+				nd.n63Index.Put(k31, i32)
 			}
-			bot33 := v29
-			bot33.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n63Accs = append(nd.n63Accs, bot33)
+			bot34 := v30
+			bot34.Voters = *new(lattices.SetUnion[hydro.MemberID])
+			nd.n63Accs = append(nd.n63Accs, bot34)
 		}
-		nd.n63Accs[i31].Voters.Merge(v29.Voters)
+		nd.n63Accs[i32].Voters.Merge(v30.Voters)
 	}
 	clear(nd.n61Recv)
 	nd.n61Recv = nd.n61Recv[:0]
-	for _, v34 := range nd.n74Now {
-		k35 := v34.Seq
-		i36, ok37 := nd.n63Index.Get(k35)
-		if !ok37 {
-			i36 = len(nd.n63Accs)
-			if !nd.n63Index.PutDense(k35, i36) {
-				nd.n63Index.Put(k35, i36)
+	for _, v35 := range nd.n74Now {
+		k36 := v35.Seq
+		i37, ok38 := nd.n63Index.Get(k36)
+		if !ok38 {
+			i37 = len(nd.n63Accs)
+			if !nd.n63Index.PutDense(k36, i37) {
+				nd.n63Index.Put(k36, i37)
 			}
-			bot38 := v34
-			bot38.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n63Accs = append(nd.n63Accs, bot38)
+			bot39 := v35
+			bot39.Voters = *new(lattices.SetUnion[hydro.MemberID])
+			nd.n63Accs = append(nd.n63Accs, bot39)
 		}
-		nd.n63Accs[i36].Voters.Merge(v34.Voters)
+		nd.n63Accs[i37].Voters.Merge(v35.Voters)
 	}
 }
 
@@ -706,8 +710,8 @@ func (nd *RSetIntegerPartitionedLeader) subgraph8() {
 	if !nd.n64Done {
 		nd.n64Done = true
 		if nd.n64Size > 0 {
-			v39 := max(nd.n64Size/2, 1)
-			nd.h64To65Port1 = append(nd.h64To65Port1, v39)
+			v40 := max(nd.n64Size/2, 1)
+			nd.h64To65Port1 = append(nd.h64To65Port1, v40)
 		}
 	}
 }
@@ -717,13 +721,13 @@ func (nd *RSetIntegerPartitionedLeader) subgraph9() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v40 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v40)
-	for _, v41 := range nd.h17To19Port0 {
-		for _, v42 := range nd.n19R {
-			v43 := current(v41, v42)
-			v44 := maxOf(v43)
-			nd.n45Acc.Merge(v44)
+	v41 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v41)
+	for _, v42 := range nd.h17To19Port0 {
+		for _, v43 := range nd.n19R {
+			v44 := current(v42, v43)
+			v45 := maxOf(v44)
+			nd.n45Acc.Merge(v45)
 		}
 	}
 	clear(nd.h17To19Port0)
@@ -732,22 +736,22 @@ func (nd *RSetIntegerPartitionedLeader) subgraph9() {
 
 // subgraph10 runs stratum 1: hydro.AntiJoin (31).
 func (nd *RSetIntegerPartitionedLeader) subgraph10() {
-	for _, v46 := range nd.h30To31Port0 {
-		if !nd.n31Neg.Has(v46.ID) {
-			k47 := v46.ID
-			i48, ok49 := nd.n32Index.Get(k47)
-			if !ok49 {
-				i48 = len(nd.n32Accs)
-				if !nd.n32Index.PutDense(k47, i48) {
-					nd.n32Index.Put(k47, i48)
+	for _, v47 := range nd.h30To31Port0 {
+		if !nd.n31Neg.Has(v47.ID) {
+			k48 := v47.ID
+			i49, ok50 := nd.n32Index.Get(k48)
+			if !ok50 {
+				i49 = len(nd.n32Accs)
+				if !nd.n32Index.PutDense(k48, i49) {
+					nd.n32Index.Put(k48, i49)
 				}
-				bot50 := v46
-				bot50.Integer = *new(lattices.Max[uint64])
-				bot50.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n32Accs = append(nd.n32Accs, bot50)
+				bot51 := v47
+				bot51.Integer = *new(lattices.Max[uint64])
+				bot51.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n32Accs = append(nd.n32Accs, bot51)
 			}
-			nd.n32Accs[i48].Integer.Merge(v46.Integer)
-			nd.n32Accs[i48].Voters.Merge(v46.Voters)
+			nd.n32Accs[i49].Integer.Merge(v47.Integer)
+			nd.n32Accs[i49].Voters.Merge(v47.Voters)
 		}
 	}
 	clear(nd.h30To31Port0)
@@ -756,19 +760,19 @@ func (nd *RSetIntegerPartitionedLeader) subgraph10() {
 
 // subgraph11 runs stratum 1: hydro.LatticeFold (47).
 func (nd *RSetIntegerPartitionedLeader) subgraph11() {
-	v51 := nd.n47Acc
-	nd.h47To53Port1 = append(nd.h47To53Port1, v51)
+	v52 := nd.n47Acc
+	nd.h47To53Port1 = append(nd.h47To53Port1, v52)
 }
 
 // subgraph12 runs stratum 1: hydro.LatticeFold (49).
 func (nd *RSetIntegerPartitionedLeader) subgraph12() {
-	v52 := nd.n49Acc
-	nd.h49To50Port0 = append(nd.h49To50Port0, v52)
+	v53 := nd.n49Acc
+	nd.h49To50Port0 = append(nd.h49To50Port0, v53)
 }
 
 // subgraph13 runs stratum 1: hydro.MergeKeyed (63), hydro.CrossJoin (65), hydro.Filter (77).
 func (nd *RSetIntegerPartitionedLeader) subgraph13() {
-	udf56 := func(v struct {
+	udf57 := func(v struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}, members int) (m lattices.Max[uint64]) {
@@ -777,26 +781,26 @@ func (nd *RSetIntegerPartitionedLeader) subgraph13() {
 		}
 		return m
 	}
-	udf58 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
-	for i54 := range nd.n63Accs {
-		v53 := nd.n63Accs[i54]
-		nd.n65L = append(nd.n65L, v53)
-		for _, v55 := range nd.n65R {
-			v57 := udf56(v53, v55)
-			nd.n66Acc.Merge(v57)
-			if udf58(v57) {
-				nd.h77To79Port0 = append(nd.h77To79Port0, v57)
+	udf59 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
+	for i55 := range nd.n63Accs {
+		v54 := nd.n63Accs[i55]
+		nd.n65L = append(nd.n65L, v54)
+		for _, v56 := range nd.n65R {
+			v58 := udf57(v54, v56)
+			nd.n66Acc.Merge(v58)
+			if udf59(v58) {
+				nd.h77To79Port0 = append(nd.h77To79Port0, v58)
 			}
 		}
-		nd.h63To72Port0 = append(nd.h63To72Port0, v53)
+		nd.h63To72Port0 = append(nd.h63To72Port0, v54)
 	}
-	for _, v59 := range nd.h64To65Port1 {
-		nd.n65R = append(nd.n65R, v59)
-		for _, v60 := range nd.n65L {
-			v61 := udf56(v60, v59)
-			nd.n66Acc.Merge(v61)
-			if udf58(v61) {
-				nd.h77To79Port0 = append(nd.h77To79Port0, v61)
+	for _, v60 := range nd.h64To65Port1 {
+		nd.n65R = append(nd.n65R, v60)
+		for _, v61 := range nd.n65L {
+			v62 := udf57(v61, v60)
+			nd.n66Acc.Merge(v62)
+			if udf59(v62) {
+				nd.h77To79Port0 = append(nd.h77To79Port0, v62)
 			}
 		}
 	}
@@ -805,43 +809,47 @@ func (nd *RSetIntegerPartitionedLeader) subgraph13() {
 
 // subgraph14 runs stratum 2: hydro.MergeKeyed (32), hydro.CrossJoin (34), hydro.FilterMap (35), hydro.Union (41), hydro.Map (42).
 func (nd *RSetIntegerPartitionedLeader) subgraph14() {
-	for i63 := range nd.n32Accs {
-		v62 := nd.n32Accs[i63]
-		nd.n34L = append(nd.n34L, v62)
-		for _, v64 := range nd.n34R {
-			v65 := quorum(v62, v64)
-			if v66, ok67 := reached(v65); ok67 {
-				nd.n36Neg.Add(v66.ID)
-				nd.n39Next = append(nd.n39Next, v66)
-				v68 := SealAnswer(v66)
+	for i64 := range nd.n32Accs {
+		v63 := nd.n32Accs[i64]
+		nd.n34L = append(nd.n34L, v63)
+		for _, v65 := range nd.n34R {
+			v66 := quorum(v63, v65)
+			if v67, ok68 := reached(v66); ok68 {
+				if _, ok69 := nd.n36Neg.AddDense(v67.ID); !ok69 {
+					nd.n36Neg.Add(v67.ID)
+				}
+				nd.n39Next = append(nd.n39Next, v67)
+				v70 := SealAnswer(v67)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v68)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v70)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h32To36Port0 = append(nd.h32To36Port0, v62)
+		nd.h32To36Port0 = append(nd.h32To36Port0, v63)
 	}
-	for _, v69 := range nd.h33To34Port1 {
-		nd.n34R = append(nd.n34R, v69)
-		for _, v70 := range nd.n34L {
-			v71 := quorum(v70, v69)
-			if v72, ok73 := reached(v71); ok73 {
-				nd.n36Neg.Add(v72.ID)
-				nd.n39Next = append(nd.n39Next, v72)
-				v74 := SealAnswer(v72)
+	for _, v71 := range nd.h33To34Port1 {
+		nd.n34R = append(nd.n34R, v71)
+		for _, v72 := range nd.n34L {
+			v73 := quorum(v72, v71)
+			if v74, ok75 := reached(v73); ok75 {
+				if _, ok76 := nd.n36Neg.AddDense(v74.ID); !ok76 {
+					nd.n36Neg.Add(v74.ID)
+				}
+				nd.n39Next = append(nd.n39Next, v74)
+				v77 := SealAnswer(v74)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v74)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v77)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h33To34Port1 = nd.h33To34Port1[:0]
-	for _, v75 := range nd.h40To41Port1 {
-		v76 := SealAnswer(v75)
+	for _, v78 := range nd.h40To41Port1 {
+		v79 := SealAnswer(v78)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v76)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v79)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 		}
 	}
@@ -851,33 +859,33 @@ func (nd *RSetIntegerPartitionedLeader) subgraph14() {
 
 // subgraph15 runs stratum 2: hydro.LatticeFold (45), hydro.CrossJoin (48), hydro.CrossJoin (50), hydro.Filter (51), hydro.CrossJoin (52), hydro.CrossJoin (53), hydro.Filter (54), hydro.Map (55), hydro.Enumerate (56), hydro.Map (57), hydro.Map (59), hydro.LatticeFold (66), hydro.Union (67), hydro.CrossJoin (72), hydro.Filter (73), hydro.Union (76), hydro.CrossJoin (78), hydro.Union (79).
 func (nd *RSetIntegerPartitionedLeader) subgraph15() {
-	udf81 := func(v lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return v.Clone() }
-	udf84 := func(v lattices.Max[uint64], _ bool) lattices.Max[uint64] { return v }
-	udf88 := func(last, done lattices.Max[uint64]) bool { return last.LessEq(done) }
-	udf90 := func(ok bool) bool { return ok }
-	udf95 := func(v, last lattices.Max[uint64]) (x hydro.Indexed[lattices.Max[uint64]]) {
+	udf84 := func(v lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return v.Clone() }
+	udf87 := func(v lattices.Max[uint64], _ bool) lattices.Max[uint64] { return v }
+	udf91 := func(last, done lattices.Max[uint64]) bool { return last.LessEq(done) }
+	udf93 := func(ok bool) bool { return ok }
+	udf98 := func(v, last lattices.Max[uint64]) (x hydro.Indexed[lattices.Max[uint64]]) {
 		x.Value = v
 		if v.LessEq(last) {
 			x.Index = -1
 		}
 		return x
 	}
-	udf97 := func(x hydro.Indexed[lattices.Max[uint64]]) bool { return x.Index == 0 }
-	udf99 := func(x hydro.Indexed[lattices.Max[uint64]]) lattices.Max[uint64] { return x.Value }
-	udf102 := func(x hydro.Indexed[lattices.Max[uint64]]) (p struct {
+	udf100 := func(x hydro.Indexed[lattices.Max[uint64]]) bool { return x.Index == 0 }
+	udf102 := func(x hydro.Indexed[lattices.Max[uint64]]) lattices.Max[uint64] { return x.Value }
+	udf105 := func(x hydro.Indexed[lattices.Max[uint64]]) (p struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) {
 		p.Seq, p.Value = uint64(x.Index)+1, x.Value
 		return p
 	}
-	udf104 := func(p struct {
+	udf107 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) lattices.Max[uint64] {
 		return lattices.NewMax(p.Seq)
 	}
-	udf105 := func(acc *struct {
+	udf108 := func(acc *struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}, p struct {
@@ -888,7 +896,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 			*acc = p
 		}
 	}
-	udf109 := func(x struct {
+	udf112 := func(x struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}, done lattices.Max[uint64]) struct {
@@ -901,108 +909,108 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 		x.Voters = x.Voters.Clone()
 		return x
 	}
-	udf111 := func(x struct {
+	udf114 := func(x struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}) bool {
 		return x.Seq != 0
 	}
-	udf115 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
-	v77 := nd.n45Acc
-	nd.n48L = append(nd.n48L, v77)
-	v78 := nd.n66Acc
-	nd.n50R = append(nd.n50R, v78)
-	nd.h66To69Port1 = append(nd.h66To69Port1, v78)
-	nd.n72R = append(nd.n72R, v78)
-	nd.n78L = append(nd.n78L, v78)
-	for _, v79 := range nd.h46To48Port1 {
-		for _, v80 := range nd.n48L {
-			v82 := udf81(v80, v79)
-			nd.n52L = append(nd.n52L, v82)
-			for _, v83 := range nd.n52R {
-				v85 := udf84(v82, v83)
-				nd.n53L = append(nd.n53L, v85)
+	udf118 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
+	v80 := nd.n45Acc
+	nd.n48L = append(nd.n48L, v80)
+	v81 := nd.n66Acc
+	nd.n50R = append(nd.n50R, v81)
+	nd.h66To69Port1 = append(nd.h66To69Port1, v81)
+	nd.n72R = append(nd.n72R, v81)
+	nd.n78L = append(nd.n78L, v81)
+	for _, v82 := range nd.h46To48Port1 {
+		for _, v83 := range nd.n48L {
+			v85 := udf84(v83, v82)
+			nd.n52L = append(nd.n52L, v85)
+			for _, v86 := range nd.n52R {
+				v88 := udf87(v85, v86)
+				nd.n53L = append(nd.n53L, v88)
 			}
 		}
 	}
 	clear(nd.h46To48Port1)
 	nd.h46To48Port1 = nd.h46To48Port1[:0]
-	for _, v86 := range nd.h49To50Port0 {
-		for _, v87 := range nd.n50R {
-			v89 := udf88(v86, v87)
-			if udf90(v89) {
-				nd.n52R = append(nd.n52R, v89)
-				for _, v91 := range nd.n52L {
-					v92 := udf84(v91, v89)
-					nd.n53L = append(nd.n53L, v92)
+	for _, v89 := range nd.h49To50Port0 {
+		for _, v90 := range nd.n50R {
+			v92 := udf91(v89, v90)
+			if udf93(v92) {
+				nd.n52R = append(nd.n52R, v92)
+				for _, v94 := range nd.n52L {
+					v95 := udf87(v94, v92)
+					nd.n53L = append(nd.n53L, v95)
 				}
 			}
 		}
 	}
 	nd.h49To50Port0 = nd.h49To50Port0[:0]
-	for _, v93 := range nd.h47To53Port1 {
-		for _, v94 := range nd.n53L {
-			v96 := udf95(v94, v93)
-			if udf97(v96) {
-				v98 := udf99(v96)
-				v100 := hydro.Indexed[lattices.Max[uint64]]{Index: nd.n56Next, Value: v98}
+	for _, v96 := range nd.h47To53Port1 {
+		for _, v97 := range nd.n53L {
+			v99 := udf98(v97, v96)
+			if udf100(v99) {
+				v101 := udf102(v99)
+				v103 := hydro.Indexed[lattices.Max[uint64]]{Index: nd.n56Next, Value: v101}
 				nd.n56Next++
-				v101 := udf102(v100)
-				v103 := udf104(v101)
-				nd.n60Next = append(nd.n60Next, v103)
+				v104 := udf105(v103)
+				v106 := udf107(v104)
+				nd.n60Next = append(nd.n60Next, v106)
 				if !nd.n68Have {
-					nd.n68Acc, nd.n68Have = v101, true
+					nd.n68Acc, nd.n68Have = v104, true
 				} else {
-					udf105(&nd.n68Acc, v101)
+					udf108(&nd.n68Acc, v104)
 				}
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v101)
+					nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v104)
 					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 80, nd.hydroBuf)
 				}
-				nd.n58Next = append(nd.n58Next, v98)
+				nd.n58Next = append(nd.n58Next, v101)
 			}
 		}
 	}
 	nd.h47To53Port1 = nd.h47To53Port1[:0]
-	for _, v106 := range nd.h71To67Port1 {
+	for _, v109 := range nd.h71To67Port1 {
 		if !nd.n68Have {
-			nd.n68Acc, nd.n68Have = v106, true
+			nd.n68Acc, nd.n68Have = v109, true
 		} else {
-			udf105(&nd.n68Acc, v106)
+			udf108(&nd.n68Acc, v109)
 		}
 	}
 	nd.h71To67Port1 = nd.h71To67Port1[:0]
-	for _, v107 := range nd.h63To72Port0 {
-		for _, v108 := range nd.n72R {
-			v110 := udf109(v107, v108)
-			if udf111(v110) {
-				nd.n74Next = append(nd.n74Next, v110)
+	for _, v110 := range nd.h63To72Port0 {
+		for _, v111 := range nd.n72R {
+			v113 := udf112(v110, v111)
+			if udf114(v113) {
+				nd.n74Next = append(nd.n74Next, v113)
 			}
 		}
 	}
 	clear(nd.h63To72Port0)
 	nd.h63To72Port0 = nd.h63To72Port0[:0]
-	for _, v112 := range nd.h75To76Port1 {
+	for _, v115 := range nd.h75To76Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v112)
+			nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v115)
 			nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 80, nd.hydroBuf)
 		}
 	}
 	nd.h75To76Port1 = nd.h75To76Port1[:0]
-	for _, v113 := range nd.h46To78Port1 {
-		for _, v114 := range nd.n78L {
-			v116 := udf115(v114, v113)
+	for _, v116 := range nd.h46To78Port1 {
+		for _, v117 := range nd.n78L {
+			v119 := udf118(v117, v116)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v116)
+				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v119)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 86, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h46To78Port1)
 	nd.h46To78Port1 = nd.h46To78Port1[:0]
-	for _, v117 := range nd.h77To79Port0 {
+	for _, v120 := range nd.h77To79Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v117)
+			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v120)
 			nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 86, nd.hydroBuf)
 		}
 	}
@@ -1011,10 +1019,10 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 
 // subgraph16 runs stratum 3: hydro.AntiJoin (36), hydro.Map (37).
 func (nd *RSetIntegerPartitionedLeader) subgraph16() {
-	for _, v119 := range nd.h32To36Port0 {
-		if !nd.n36Neg.Has(v119.ID) {
-			v120 := keep(v119)
-			nd.n38Next = append(nd.n38Next, v120)
+	for _, v122 := range nd.h32To36Port0 {
+		if !nd.n36Neg.Has(v122.ID) {
+			v123 := keep(v122)
+			nd.n38Next = append(nd.n38Next, v123)
 		}
 	}
 	clear(nd.h32To36Port0)
@@ -1023,7 +1031,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph16() {
 
 // subgraph17 runs stratum 3: hydro.Reduce (68), hydro.CrossJoin (69), hydro.Filter (70).
 func (nd *RSetIntegerPartitionedLeader) subgraph17() {
-	udf124 := func(x struct {
+	udf127 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}, done lattices.Max[uint64]) struct {
@@ -1035,21 +1043,21 @@ func (nd *RSetIntegerPartitionedLeader) subgraph17() {
 		}
 		return x
 	}
-	udf126 := func(x struct {
+	udf129 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) bool {
 		return x.Seq != 0
 	}
 	if nd.n68Have {
-		v121 := nd.n68Acc
-		nd.n69L = append(nd.n69L, v121)
+		v124 := nd.n68Acc
+		nd.n69L = append(nd.n69L, v124)
 	}
-	for _, v122 := range nd.h66To69Port1 {
-		for _, v123 := range nd.n69L {
-			v125 := udf124(v123, v122)
-			if udf126(v125) {
-				nd.n71Next = append(nd.n71Next, v125)
+	for _, v125 := range nd.h66To69Port1 {
+		for _, v126 := range nd.n69L {
+			v128 := udf127(v126, v125)
+			if udf129(v128) {
+				nd.n71Next = append(nd.n71Next, v128)
 			}
 		}
 	}

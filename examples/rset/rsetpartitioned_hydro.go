@@ -186,7 +186,9 @@ func (nd *RSetPartitionedClient) subgraph0() {
 					}
 				}
 			}
-			nd.n10Neg.Add(v15.ID)
+			if _, ok25 := nd.n10Neg.AddDense(v15.ID); !ok25 {
+				nd.n10Neg.Add(v15.ID)
+			}
 		}
 	}
 	clear(nd.n37Recv)
@@ -195,19 +197,19 @@ func (nd *RSetPartitionedClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetPartitionedClient) subgraph1() {
-	out27 := nd.n9Out
-	for i26 := range nd.n8Accs {
-		v25 := nd.n8Accs[i26]
-		out27 = append(out27, v25)
+	out28 := nd.n9Out
+	for i27 := range nd.n8Accs {
+		v26 := nd.n8Accs[i27]
+		out28 = append(out28, v26)
 	}
-	nd.n9Out = out27
+	nd.n9Out = out28
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetPartitionedClient) subgraph2() {
-	for _, v29 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v29.ID) {
-			nd.n11Next = append(nd.n11Next, v29)
+	for _, v30 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v30.ID) {
+			nd.n11Next = append(nd.n11Next, v30)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -400,27 +402,29 @@ func (nd *RSetPartitionedLeader) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (20), hydro.Cycle (21), hydro.Demux (22), hydro.Map (23), hydro.Union (24), hydro.DeferTickLazy (32), hydro.DeferTickLazy (33), hydro.Join (34).
 func (nd *RSetPartitionedLeader) subgraph1() {
 	for _, v4 := range nd.n33Now {
-		nd.n25Neg.Add(v4.ID)
-		k5 := v4.ID
-		j6 := len(nd.n34RItems)
+		if _, ok5 := nd.n25Neg.AddDense(v4.ID); !ok5 {
+			nd.n25Neg.Add(v4.ID)
+		}
+		k6 := v4.ID
+		j7 := len(nd.n34RItems)
 		nd.n34RItems = append(nd.n34RItems, v4)
-		if l7, ok8 := nd.n34RIndex.Swap(k5, j6); ok8 {
-			nd.n34RNext = append(nd.n34RNext, nd.n34RNext[l7])
-			nd.n34RNext[l7] = j6
+		if l8, ok9 := nd.n34RIndex.Swap(k6, j7); ok9 {
+			nd.n34RNext = append(nd.n34RNext, nd.n34RNext[l8])
+			nd.n34RNext[l8] = j7
 		} else {
-			nd.n34RNext = append(nd.n34RNext, j6)
+			nd.n34RNext = append(nd.n34RNext, j7)
 		}
 	}
-	for _, v9 := range nd.n22Recv {
-		v10 := tally(v9)
-		nd.h24To25Port0 = append(nd.h24To25Port0, v10)
-		k11 := v10.ID
-		if l12, ok13 := nd.n34RIndex.Get(k11); ok13 {
-			for j14, more15 := nd.n34RNext[l12], true; more15; j14 = nd.n34RNext[j14] {
-				more15 = j14 != l12
-				v16 := nd.n34RItems[j14]
-				v17 := known(v10, v16)
-				nd.h34To35Port1 = append(nd.h34To35Port1, v17)
+	for _, v10 := range nd.n22Recv {
+		v11 := tally(v10)
+		nd.h24To25Port0 = append(nd.h24To25Port0, v11)
+		k12 := v11.ID
+		if l13, ok14 := nd.n34RIndex.Get(k12); ok14 {
+			for j15, more16 := nd.n34RNext[l13], true; more16; j15 = nd.n34RNext[j15] {
+				more16 = j15 != l13
+				v17 := nd.n34RItems[j15]
+				v18 := known(v11, v17)
+				nd.h34To35Port1 = append(nd.h34To35Port1, v18)
 			}
 		}
 	}
@@ -434,30 +438,30 @@ func (nd *RSetPartitionedLeader) subgraph2() {
 	if !nd.n27Done {
 		nd.n27Done = true
 		if nd.n27Size > 0 {
-			v19 := max(nd.n27Size/2, 1)
-			nd.h27To28Port1 = append(nd.h27To28Port1, v19)
+			v20 := max(nd.n27Size/2, 1)
+			nd.h27To28Port1 = append(nd.h27To28Port1, v20)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (25).
 func (nd *RSetPartitionedLeader) subgraph3() {
-	for _, v21 := range nd.h24To25Port0 {
-		if !nd.n25Neg.Has(v21.ID) {
-			k22 := v21.ID
-			i23, ok24 := nd.n26Index.Get(k22)
-			if !ok24 {
-				i23 = len(nd.n26Accs)
-				if !nd.n26Index.PutDense(k22, i23) {
-					nd.n26Index.Put(k22, i23)
+	for _, v22 := range nd.h24To25Port0 {
+		if !nd.n25Neg.Has(v22.ID) {
+			k23 := v22.ID
+			i24, ok25 := nd.n26Index.Get(k23)
+			if !ok25 {
+				i24 = len(nd.n26Accs)
+				if !nd.n26Index.PutDense(k23, i24) {
+					nd.n26Index.Put(k23, i24)
 				}
-				bot25 := v21
-				bot25.Integer = *new(lattices.Max[uint64])
-				bot25.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n26Accs = append(nd.n26Accs, bot25)
+				bot26 := v22
+				bot26.Integer = *new(lattices.Max[uint64])
+				bot26.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n26Accs = append(nd.n26Accs, bot26)
 			}
-			nd.n26Accs[i23].Integer.Merge(v21.Integer)
-			nd.n26Accs[i23].Voters.Merge(v21.Voters)
+			nd.n26Accs[i24].Integer.Merge(v22.Integer)
+			nd.n26Accs[i24].Voters.Merge(v22.Voters)
 		}
 	}
 	clear(nd.h24To25Port0)
@@ -466,43 +470,47 @@ func (nd *RSetPartitionedLeader) subgraph3() {
 
 // subgraph4 runs stratum 2: hydro.MergeKeyed (26), hydro.CrossJoin (28), hydro.FilterMap (29), hydro.Union (35), hydro.Map (36).
 func (nd *RSetPartitionedLeader) subgraph4() {
-	for i27 := range nd.n26Accs {
-		v26 := nd.n26Accs[i27]
-		nd.n28L = append(nd.n28L, v26)
-		for _, v28 := range nd.n28R {
-			v29 := quorum(v26, v28)
-			if v30, ok31 := reached(v29); ok31 {
-				nd.n30Neg.Add(v30.ID)
-				nd.n33Next = append(nd.n33Next, v30)
-				v32 := encrypt(v30)
+	for i28 := range nd.n26Accs {
+		v27 := nd.n26Accs[i28]
+		nd.n28L = append(nd.n28L, v27)
+		for _, v29 := range nd.n28R {
+			v30 := quorum(v27, v29)
+			if v31, ok32 := reached(v30); ok32 {
+				if _, ok33 := nd.n30Neg.AddDense(v31.ID); !ok33 {
+					nd.n30Neg.Add(v31.ID)
+				}
+				nd.n33Next = append(nd.n33Next, v31)
+				v34 := encrypt(v31)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v32)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v34)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 37, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h26To30Port0 = append(nd.h26To30Port0, v26)
+		nd.h26To30Port0 = append(nd.h26To30Port0, v27)
 	}
-	for _, v33 := range nd.h27To28Port1 {
-		nd.n28R = append(nd.n28R, v33)
-		for _, v34 := range nd.n28L {
-			v35 := quorum(v34, v33)
-			if v36, ok37 := reached(v35); ok37 {
-				nd.n30Neg.Add(v36.ID)
-				nd.n33Next = append(nd.n33Next, v36)
-				v38 := encrypt(v36)
+	for _, v35 := range nd.h27To28Port1 {
+		nd.n28R = append(nd.n28R, v35)
+		for _, v36 := range nd.n28L {
+			v37 := quorum(v36, v35)
+			if v38, ok39 := reached(v37); ok39 {
+				if _, ok40 := nd.n30Neg.AddDense(v38.ID); !ok40 {
+					nd.n30Neg.Add(v38.ID)
+				}
+				nd.n33Next = append(nd.n33Next, v38)
+				v41 := encrypt(v38)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v38)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v41)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 37, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h27To28Port1 = nd.h27To28Port1[:0]
-	for _, v39 := range nd.h34To35Port1 {
-		v40 := encrypt(v39)
+	for _, v42 := range nd.h34To35Port1 {
+		v43 := encrypt(v42)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v40)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v43)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 37, nd.hydroBuf)
 		}
 	}
@@ -512,10 +520,10 @@ func (nd *RSetPartitionedLeader) subgraph4() {
 
 // subgraph5 runs stratum 3: hydro.AntiJoin (30), hydro.Map (31).
 func (nd *RSetPartitionedLeader) subgraph5() {
-	for _, v42 := range nd.h26To30Port0 {
-		if !nd.n30Neg.Has(v42.ID) {
-			v43 := keep(v42)
-			nd.n32Next = append(nd.n32Next, v43)
+	for _, v45 := range nd.h26To30Port0 {
+		if !nd.n30Neg.Has(v45.ID) {
+			v46 := keep(v45)
+			nd.n32Next = append(nd.n32Next, v46)
 		}
 	}
 	clear(nd.h26To30Port0)

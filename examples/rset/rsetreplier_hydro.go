@@ -186,7 +186,9 @@ func (nd *RSetReplierClient) subgraph0() {
 					}
 				}
 			}
-			nd.n10Neg.Add(v15.ID)
+			if _, ok25 := nd.n10Neg.AddDense(v15.ID); !ok25 {
+				nd.n10Neg.Add(v15.ID)
+			}
 		}
 	}
 	clear(nd.n43Recv)
@@ -195,19 +197,19 @@ func (nd *RSetReplierClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetReplierClient) subgraph1() {
-	out27 := nd.n9Out
-	for i26 := range nd.n8Accs {
-		v25 := nd.n8Accs[i26]
-		out27 = append(out27, v25)
+	out28 := nd.n9Out
+	for i27 := range nd.n8Accs {
+		v26 := nd.n8Accs[i27]
+		out28 = append(out28, v26)
 	}
-	nd.n9Out = out27
+	nd.n9Out = out28
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetReplierClient) subgraph2() {
-	for _, v29 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v29.ID) {
-			nd.n11Next = append(nd.n11Next, v29)
+	for _, v30 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v30.ID) {
+			nd.n11Next = append(nd.n11Next, v30)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -423,28 +425,30 @@ func (nd *RSetReplierLeader) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (25), hydro.Cycle (26), hydro.Send (27), hydro.Map (28), hydro.Union (29), hydro.DeferTickLazy (37), hydro.DeferTickLazy (38), hydro.Join (39).
 func (nd *RSetReplierLeader) subgraph1() {
 	for _, v5 := range nd.n38Now {
-		nd.n30Neg.Add(v5.ID)
-		k6 := v5.ID
-		j7 := len(nd.n39RItems)
+		if _, ok6 := nd.n30Neg.AddDense(v5.ID); !ok6 {
+			nd.n30Neg.Add(v5.ID)
+		}
+		k7 := v5.ID
+		j8 := len(nd.n39RItems)
 		nd.n39RItems = append(nd.n39RItems, v5)
-		if l8, ok9 := nd.n39RIndex.Swap(k6, j7); ok9 {
-			nd.n39RNext = append(nd.n39RNext, nd.n39RNext[l8])
-			nd.n39RNext[l8] = j7
+		if l9, ok10 := nd.n39RIndex.Swap(k7, j8); ok10 {
+			nd.n39RNext = append(nd.n39RNext, nd.n39RNext[l9])
+			nd.n39RNext[l9] = j8
 		} else {
-			nd.n39RNext = append(nd.n39RNext, j7)
+			nd.n39RNext = append(nd.n39RNext, j8)
 		}
 	}
-	for _, v10 := range nd.n27Recv {
-		v11 := tally(v10)
-		nd.h29To30Port0 = append(nd.h29To30Port0, v11)
-		k12 := v11.ID
-		if l13, ok14 := nd.n39RIndex.Get(k12); ok14 {
-			for j15, more16 := nd.n39RNext[l13], true; more16; j15 = nd.n39RNext[j15] {
-				more16 = j15 != l13
-				v17 := nd.n39RItems[j15]
-				v18 := known(v11, v17)
+	for _, v11 := range nd.n27Recv {
+		v12 := tally(v11)
+		nd.h29To30Port0 = append(nd.h29To30Port0, v12)
+		k13 := v12.ID
+		if l14, ok15 := nd.n39RIndex.Get(k13); ok15 {
+			for j16, more17 := nd.n39RNext[l14], true; more17; j16 = nd.n39RNext[j16] {
+				more17 = j16 != l14
+				v18 := nd.n39RItems[j16]
+				v19 := known(v12, v18)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v18)
+					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v19)
 					nd.hydroSend(hydro.Dest{Location: "replier"}, 45, nd.hydroBuf)
 				}
 			}
@@ -460,37 +464,37 @@ func (nd *RSetReplierLeader) subgraph2() {
 	if !nd.n32Done {
 		nd.n32Done = true
 		if nd.n32Size > 0 {
-			v20 := nd.n32Size
-			nd.h32To33Port1 = append(nd.h32To33Port1, v20)
+			v21 := nd.n32Size
+			nd.h32To33Port1 = append(nd.h32To33Port1, v21)
 		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.LatticeFold (17), hydro.CrossJoin (18).
 func (nd *RSetReplierLeader) subgraph3() {
-	v21 := nd.n17Acc
-	nd.n18R = append(nd.n18R, v21)
-	for _, v22 := range nd.h15To18Port0 {
-		for _, v23 := range nd.n18R {
-			v24 := stampOf(v22, v23)
-			k25 := v24.ID
-			i26, ok27 := nd.n19Index.Get(k25)
-			if !ok27 {
-				i26 = len(nd.n19Accs)
-				if !nd.n19Index.PutDense(k25, i26) {
-					nd.n19Index.Put(k25, i26)
+	v22 := nd.n17Acc
+	nd.n18R = append(nd.n18R, v22)
+	for _, v23 := range nd.h15To18Port0 {
+		for _, v24 := range nd.n18R {
+			v25 := stampOf(v23, v24)
+			k26 := v25.ID
+			i27, ok28 := nd.n19Index.Get(k26)
+			if !ok28 {
+				i27 = len(nd.n19Accs)
+				if !nd.n19Index.PutDense(k26, i27) {
+					nd.n19Index.Put(k26, i27)
 				}
-				bot28 := v24
-				bot28.Ballot = *new(lattices.Min[uint64])
-				nd.n19Accs = append(nd.n19Accs, bot28)
+				bot29 := v25
+				bot29.Ballot = *new(lattices.Min[uint64])
+				nd.n19Accs = append(nd.n19Accs, bot29)
 			}
-			nd.n19Accs[i26].Ballot.Merge(v24.Ballot)
-			if i26 >= len(nd.n19Touched) {
-				nd.n19Touched = append(nd.n19Touched, make([]bool, i26+1-len(nd.n19Touched))...)
+			nd.n19Accs[i27].Ballot.Merge(v25.Ballot)
+			if i27 >= len(nd.n19Touched) {
+				nd.n19Touched = append(nd.n19Touched, make([]bool, i27+1-len(nd.n19Touched))...)
 			}
-			if !nd.n19Touched[i26] {
-				nd.n19Touched[i26] = true
-				nd.n19Changed = append(nd.n19Changed, i26)
+			if !nd.n19Touched[i27] {
+				nd.n19Touched[i27] = true
+				nd.n19Changed = append(nd.n19Changed, i27)
 			}
 		}
 	}
@@ -500,22 +504,22 @@ func (nd *RSetReplierLeader) subgraph3() {
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (30).
 func (nd *RSetReplierLeader) subgraph4() {
-	for _, v30 := range nd.h29To30Port0 {
-		if !nd.n30Neg.Has(v30.ID) {
-			k31 := v30.ID
-			i32, ok33 := nd.n31Index.Get(k31)
-			if !ok33 {
-				i32 = len(nd.n31Accs)
-				if !nd.n31Index.PutDense(k31, i32) {
-					nd.n31Index.Put(k31, i32)
+	for _, v31 := range nd.h29To30Port0 {
+		if !nd.n30Neg.Has(v31.ID) {
+			k32 := v31.ID
+			i33, ok34 := nd.n31Index.Get(k32)
+			if !ok34 {
+				i33 = len(nd.n31Accs)
+				if !nd.n31Index.PutDense(k32, i33) {
+					nd.n31Index.Put(k32, i33)
 				}
-				bot34 := v30
-				bot34.Integer = *new(lattices.Max[uint64])
-				bot34.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n31Accs = append(nd.n31Accs, bot34)
+				bot35 := v31
+				bot35.Integer = *new(lattices.Max[uint64])
+				bot35.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n31Accs = append(nd.n31Accs, bot35)
 			}
-			nd.n31Accs[i32].Integer.Merge(v30.Integer)
-			nd.n31Accs[i32].Voters.Merge(v30.Voters)
+			nd.n31Accs[i33].Integer.Merge(v31.Integer)
+			nd.n31Accs[i33].Voters.Merge(v31.Voters)
 		}
 	}
 	clear(nd.h29To30Port0)
@@ -525,16 +529,16 @@ func (nd *RSetReplierLeader) subgraph4() {
 // subgraph5 runs stratum 2: hydro.MergeKeyed (19), hydro.Join (20).
 func (nd *RSetReplierLeader) subgraph5() {
 	slices.Sort(nd.n19Changed)
-	for _, i36 := range nd.n19Changed {
-		v35 := nd.n19Accs[i36]
-		_ = v35
+	for _, i37 := range nd.n19Changed {
+		v36 := nd.n19Accs[i37]
+		_ = v36
 	}
-	for _, v37 := range nd.h15To20Port0 {
-		if i38, ok39 := nd.n19Index.Get(v37.ID); ok39 {
-			v40 := nd.n19Accs[i38]
-			v41 := restamp(v37, v40)
+	for _, v38 := range nd.h15To20Port0 {
+		if i39, ok40 := nd.n19Index.Get(v38.ID); ok40 {
+			v41 := nd.n19Accs[i39]
+			v42 := restamp(v38, v41)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStamp(nd.hydroBuf[:0], &v41)
+				nd.hydroBuf = appendHydroStamp(nd.hydroBuf[:0], &v42)
 				nd.hydroSend(hydro.Dest{Location: "replier"}, 46, nd.hydroBuf)
 			}
 		}
@@ -545,31 +549,35 @@ func (nd *RSetReplierLeader) subgraph5() {
 
 // subgraph6 runs stratum 2: hydro.MergeKeyed (31), hydro.CrossJoin (33), hydro.FilterMap (34).
 func (nd *RSetReplierLeader) subgraph6() {
-	for i43 := range nd.n31Accs {
-		v42 := nd.n31Accs[i43]
-		nd.n33L = append(nd.n33L, v42)
-		for _, v44 := range nd.n33R {
-			v45 := quorum(v42, v44)
-			if v46, ok47 := reached(v45); ok47 {
-				nd.n35Neg.Add(v46.ID)
-				nd.n38Next = append(nd.n38Next, v46)
+	for i44 := range nd.n31Accs {
+		v43 := nd.n31Accs[i44]
+		nd.n33L = append(nd.n33L, v43)
+		for _, v45 := range nd.n33R {
+			v46 := quorum(v43, v45)
+			if v47, ok48 := reached(v46); ok48 {
+				if _, ok49 := nd.n35Neg.AddDense(v47.ID); !ok49 {
+					nd.n35Neg.Add(v47.ID)
+				}
+				nd.n38Next = append(nd.n38Next, v47)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v46)
+					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v47)
 					nd.hydroSend(hydro.Dest{Location: "replier"}, 44, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h31To35Port0 = append(nd.h31To35Port0, v42)
+		nd.h31To35Port0 = append(nd.h31To35Port0, v43)
 	}
-	for _, v48 := range nd.h32To33Port1 {
-		nd.n33R = append(nd.n33R, v48)
-		for _, v49 := range nd.n33L {
-			v50 := quorum(v49, v48)
-			if v51, ok52 := reached(v50); ok52 {
-				nd.n35Neg.Add(v51.ID)
-				nd.n38Next = append(nd.n38Next, v51)
+	for _, v50 := range nd.h32To33Port1 {
+		nd.n33R = append(nd.n33R, v50)
+		for _, v51 := range nd.n33L {
+			v52 := quorum(v51, v50)
+			if v53, ok54 := reached(v52); ok54 {
+				if _, ok55 := nd.n35Neg.AddDense(v53.ID); !ok55 {
+					nd.n35Neg.Add(v53.ID)
+				}
+				nd.n38Next = append(nd.n38Next, v53)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v51)
+					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v53)
 					nd.hydroSend(hydro.Dest{Location: "replier"}, 44, nd.hydroBuf)
 				}
 			}
@@ -580,10 +588,10 @@ func (nd *RSetReplierLeader) subgraph6() {
 
 // subgraph7 runs stratum 3: hydro.AntiJoin (35), hydro.Map (36).
 func (nd *RSetReplierLeader) subgraph7() {
-	for _, v54 := range nd.h31To35Port0 {
-		if !nd.n35Neg.Has(v54.ID) {
-			v55 := keep(v54)
-			nd.n37Next = append(nd.n37Next, v55)
+	for _, v57 := range nd.h31To35Port0 {
+		if !nd.n35Neg.Has(v57.ID) {
+			v58 := keep(v57)
+			nd.n37Next = append(nd.n37Next, v58)
 		}
 	}
 	clear(nd.h31To35Port0)

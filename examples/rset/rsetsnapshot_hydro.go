@@ -193,7 +193,9 @@ func (nd *RSetSnapshotClient) subgraph0() {
 					}
 				}
 			}
-			nd.n10Neg.Add(v15.ID)
+			if _, ok25 := nd.n10Neg.AddDense(v15.ID); !ok25 {
+				nd.n10Neg.Add(v15.ID)
+			}
 		}
 	}
 	clear(nd.n49Recv)
@@ -202,19 +204,19 @@ func (nd *RSetSnapshotClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetSnapshotClient) subgraph1() {
-	out27 := nd.n9Out
-	for i26 := range nd.n8Accs {
-		v25 := nd.n8Accs[i26]
-		out27 = append(out27, v25)
+	out28 := nd.n9Out
+	for i27 := range nd.n8Accs {
+		v26 := nd.n8Accs[i27]
+		out28 = append(out28, v26)
 	}
-	nd.n9Out = out27
+	nd.n9Out = out28
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetSnapshotClient) subgraph2() {
-	for _, v29 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v29.ID) {
-			nd.n11Next = append(nd.n11Next, v29)
+	for _, v30 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v30.ID) {
+			nd.n11Next = append(nd.n11Next, v30)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -383,7 +385,7 @@ func NewRSetSnapshotLeader(commands hydro.Input[Command], answers hydro.Output[A
 	nd.stored = stored
 	nd.snapshots = snapshots
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshot_hydro.go:386:88*/
+	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshot_hydro.go:388:88*/
 	return nd
 }
 
@@ -443,7 +445,7 @@ func (nd *RSetSnapshotLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetsnapshot_hydro.go:446:43*/
+			} /*line rsetsnapshot_hydro.go:448:43*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -464,27 +466,29 @@ func (nd *RSetSnapshotLeader) subgraph2() {
 // subgraph3 runs stratum 0: hydro.Cycle (32), hydro.Cycle (33), hydro.Send (34), hydro.Map (35), hydro.Union (36), hydro.DeferTickLazy (44), hydro.DeferTickLazy (45), hydro.Join (46).
 func (nd *RSetSnapshotLeader) subgraph3() {
 	for _, v8 := range nd.n45Now {
-		nd.n37Neg.Add(v8.ID)
-		k9 := v8.ID
-		j10 := len(nd.n46RItems)
+		if _, ok9 := nd.n37Neg.AddDense(v8.ID); !ok9 {
+			nd.n37Neg.Add(v8.ID)
+		}
+		k10 := v8.ID
+		j11 := len(nd.n46RItems)
 		nd.n46RItems = append(nd.n46RItems, v8)
-		if l11, ok12 := nd.n46RIndex.Swap(k9, j10); ok12 {
-			nd.n46RNext = append(nd.n46RNext, nd.n46RNext[l11])
-			nd.n46RNext[l11] = j10
+		if l12, ok13 := nd.n46RIndex.Swap(k10, j11); ok13 {
+			nd.n46RNext = append(nd.n46RNext, nd.n46RNext[l12])
+			nd.n46RNext[l12] = j11
 		} else {
-			nd.n46RNext = append(nd.n46RNext, j10)
+			nd.n46RNext = append(nd.n46RNext, j11)
 		}
 	}
-	for _, v13 := range nd.n34Recv {
-		v14 := tally(v13)
-		nd.h36To37Port0 = append(nd.h36To37Port0, v14)
-		k15 := v14.ID
-		if l16, ok17 := nd.n46RIndex.Get(k15); ok17 {
-			for j18, more19 := nd.n46RNext[l16], true; more19; j18 = nd.n46RNext[j18] {
-				more19 = j18 != l16
-				v20 := nd.n46RItems[j18]
-				v21 := known(v14, v20)
-				nd.h46To47Port1 = append(nd.h46To47Port1, v21)
+	for _, v14 := range nd.n34Recv {
+		v15 := tally(v14)
+		nd.h36To37Port0 = append(nd.h36To37Port0, v15)
+		k16 := v15.ID
+		if l17, ok18 := nd.n46RIndex.Get(k16); ok18 {
+			for j19, more20 := nd.n46RNext[l17], true; more20; j19 = nd.n46RNext[j19] {
+				more20 = j19 != l17
+				v21 := nd.n46RItems[j19]
+				v22 := known(v15, v21)
+				nd.h46To47Port1 = append(nd.h46To47Port1, v22)
 			}
 		}
 	}
@@ -498,8 +502,8 @@ func (nd *RSetSnapshotLeader) subgraph4() {
 	if !nd.n39Done {
 		nd.n39Done = true
 		if nd.n39Size > 0 {
-			v23 := nd.n39Size
-			nd.h39To40Port1 = append(nd.h39To40Port1, v23)
+			v24 := nd.n39Size
+			nd.h39To40Port1 = append(nd.h39To40Port1, v24)
 		}
 	}
 }
@@ -509,13 +513,13 @@ func (nd *RSetSnapshotLeader) subgraph5() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v24 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v24)
-	for _, v25 := range nd.h17To19Port0 {
-		for _, v26 := range nd.n19R {
-			v27 := current(v25, v26)
+	v25 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v25)
+	for _, v26 := range nd.h17To19Port0 {
+		for _, v27 := range nd.n19R {
+			v28 := current(v26, v27)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v27)
+				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v28)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 20, nd.hydroBuf)
 			}
 		}
@@ -526,22 +530,22 @@ func (nd *RSetSnapshotLeader) subgraph5() {
 
 // subgraph6 runs stratum 1: hydro.AntiJoin (37).
 func (nd *RSetSnapshotLeader) subgraph6() {
-	for _, v29 := range nd.h36To37Port0 {
-		if !nd.n37Neg.Has(v29.ID) {
-			k30 := v29.ID
-			i31, ok32 := nd.n38Index.Get(k30)
-			if !ok32 {
-				i31 = len(nd.n38Accs)
-				if !nd.n38Index.PutDense(k30, i31) {
-					nd.n38Index.Put(k30, i31)
+	for _, v30 := range nd.h36To37Port0 {
+		if !nd.n37Neg.Has(v30.ID) {
+			k31 := v30.ID
+			i32, ok33 := nd.n38Index.Get(k31)
+			if !ok33 {
+				i32 = len(nd.n38Accs)
+				if !nd.n38Index.PutDense(k31, i32) {
+					nd.n38Index.Put(k31, i32)
 				}
-				bot33 := v29
-				bot33.Integer = *new(lattices.Max[uint64])
-				bot33.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n38Accs = append(nd.n38Accs, bot33)
+				bot34 := v30
+				bot34.Integer = *new(lattices.Max[uint64])
+				bot34.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n38Accs = append(nd.n38Accs, bot34)
 			}
-			nd.n38Accs[i31].Integer.Merge(v29.Integer)
-			nd.n38Accs[i31].Voters.Merge(v29.Voters)
+			nd.n38Accs[i32].Integer.Merge(v30.Integer)
+			nd.n38Accs[i32].Voters.Merge(v30.Voters)
 		}
 	}
 	clear(nd.h36To37Port0)
@@ -550,43 +554,47 @@ func (nd *RSetSnapshotLeader) subgraph6() {
 
 // subgraph7 runs stratum 2: hydro.MergeKeyed (38), hydro.CrossJoin (40), hydro.FilterMap (41), hydro.Union (47), hydro.Map (48).
 func (nd *RSetSnapshotLeader) subgraph7() {
-	for i35 := range nd.n38Accs {
-		v34 := nd.n38Accs[i35]
-		nd.n40L = append(nd.n40L, v34)
-		for _, v36 := range nd.n40R {
-			v37 := quorum(v34, v36)
-			if v38, ok39 := reached(v37); ok39 {
-				nd.n42Neg.Add(v38.ID)
-				nd.n45Next = append(nd.n45Next, v38)
-				v40 := SealAnswer(v38)
+	for i36 := range nd.n38Accs {
+		v35 := nd.n38Accs[i36]
+		nd.n40L = append(nd.n40L, v35)
+		for _, v37 := range nd.n40R {
+			v38 := quorum(v35, v37)
+			if v39, ok40 := reached(v38); ok40 {
+				if _, ok41 := nd.n42Neg.AddDense(v39.ID); !ok41 {
+					nd.n42Neg.Add(v39.ID)
+				}
+				nd.n45Next = append(nd.n45Next, v39)
+				v42 := SealAnswer(v39)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v40)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v42)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h38To42Port0 = append(nd.h38To42Port0, v34)
+		nd.h38To42Port0 = append(nd.h38To42Port0, v35)
 	}
-	for _, v41 := range nd.h39To40Port1 {
-		nd.n40R = append(nd.n40R, v41)
-		for _, v42 := range nd.n40L {
-			v43 := quorum(v42, v41)
-			if v44, ok45 := reached(v43); ok45 {
-				nd.n42Neg.Add(v44.ID)
-				nd.n45Next = append(nd.n45Next, v44)
-				v46 := SealAnswer(v44)
+	for _, v43 := range nd.h39To40Port1 {
+		nd.n40R = append(nd.n40R, v43)
+		for _, v44 := range nd.n40L {
+			v45 := quorum(v44, v43)
+			if v46, ok47 := reached(v45); ok47 {
+				if _, ok48 := nd.n42Neg.AddDense(v46.ID); !ok48 {
+					nd.n42Neg.Add(v46.ID)
+				}
+				nd.n45Next = append(nd.n45Next, v46)
+				v49 := SealAnswer(v46)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v46)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v49)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h39To40Port1 = nd.h39To40Port1[:0]
-	for _, v47 := range nd.h46To47Port1 {
-		v48 := SealAnswer(v47)
+	for _, v50 := range nd.h46To47Port1 {
+		v51 := SealAnswer(v50)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v48)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v51)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 		}
 	}
@@ -596,10 +604,10 @@ func (nd *RSetSnapshotLeader) subgraph7() {
 
 // subgraph8 runs stratum 3: hydro.AntiJoin (42), hydro.Map (43).
 func (nd *RSetSnapshotLeader) subgraph8() {
-	for _, v50 := range nd.h38To42Port0 {
-		if !nd.n42Neg.Has(v50.ID) {
-			v51 := keep(v50)
-			nd.n44Next = append(nd.n44Next, v51)
+	for _, v53 := range nd.h38To42Port0 {
+		if !nd.n42Neg.Has(v53.ID) {
+			v54 := keep(v53)
+			nd.n44Next = append(nd.n44Next, v54)
 		}
 	}
 	clear(nd.h38To42Port0)

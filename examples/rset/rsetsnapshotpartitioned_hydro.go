@@ -194,7 +194,9 @@ func (nd *RSetSnapshotPartitionedClient) subgraph0() {
 					}
 				}
 			}
-			nd.n10Neg.Add(v15.ID)
+			if _, ok25 := nd.n10Neg.AddDense(v15.ID); !ok25 {
+				nd.n10Neg.Add(v15.ID)
+			}
 		}
 	}
 	clear(nd.n49Recv)
@@ -203,19 +205,19 @@ func (nd *RSetSnapshotPartitionedClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.ReduceKeyed (8), hydro.Sink (9).
 func (nd *RSetSnapshotPartitionedClient) subgraph1() {
-	out27 := nd.n9Out
-	for i26 := range nd.n8Accs {
-		v25 := nd.n8Accs[i26]
-		out27 = append(out27, v25)
+	out28 := nd.n9Out
+	for i27 := range nd.n8Accs {
+		v26 := nd.n8Accs[i27]
+		out28 = append(out28, v26)
 	}
-	nd.n9Out = out27
+	nd.n9Out = out28
 }
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (10).
 func (nd *RSetSnapshotPartitionedClient) subgraph2() {
-	for _, v29 := range nd.h6To10Port0 {
-		if !nd.n10Neg.Has(v29.ID) {
-			nd.n11Next = append(nd.n11Next, v29)
+	for _, v30 := range nd.h6To10Port0 {
+		if !nd.n10Neg.Has(v30.ID) {
+			nd.n11Next = append(nd.n11Next, v30)
 		}
 	}
 	clear(nd.h6To10Port0)
@@ -416,7 +418,7 @@ func NewRSetSnapshotPartitionedLeader(commands hydro.Input[Command], answers hyd
 	nd.stored = stored
 	nd.snapshots = snapshots
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshotpartitioned_hydro.go:419:99*/
+	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshotpartitioned_hydro.go:421:99*/
 	nd.n53Index = map[rSetSnapshotPartitionedKey53]int{}
 	return nd
 }
@@ -483,7 +485,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetsnapshotpartitioned_hydro.go:486:54*/
+			} /*line rsetsnapshotpartitioned_hydro.go:488:54*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -527,27 +529,29 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph2() {
 // subgraph3 runs stratum 0: hydro.Cycle (32), hydro.Cycle (33), hydro.Send (34), hydro.Map (35), hydro.Union (36), hydro.DeferTickLazy (44), hydro.DeferTickLazy (45), hydro.Join (46).
 func (nd *RSetSnapshotPartitionedLeader) subgraph3() {
 	for _, v16 := range nd.n45Now {
-		nd.n37Neg.Add(v16.ID)
-		k17 := v16.ID
-		j18 := len(nd.n46RItems)
+		if _, ok17 := nd.n37Neg.AddDense(v16.ID); !ok17 {
+			nd.n37Neg.Add(v16.ID)
+		}
+		k18 := v16.ID
+		j19 := len(nd.n46RItems)
 		nd.n46RItems = append(nd.n46RItems, v16)
-		if l19, ok20 := nd.n46RIndex.Swap(k17, j18); ok20 {
-			nd.n46RNext = append(nd.n46RNext, nd.n46RNext[l19])
-			nd.n46RNext[l19] = j18
+		if l20, ok21 := nd.n46RIndex.Swap(k18, j19); ok21 {
+			nd.n46RNext = append(nd.n46RNext, nd.n46RNext[l20])
+			nd.n46RNext[l20] = j19
 		} else {
-			nd.n46RNext = append(nd.n46RNext, j18)
+			nd.n46RNext = append(nd.n46RNext, j19)
 		}
 	}
-	for _, v21 := range nd.n34Recv {
-		v22 := tally(v21)
-		nd.h36To37Port0 = append(nd.h36To37Port0, v22)
-		k23 := v22.ID
-		if l24, ok25 := nd.n46RIndex.Get(k23); ok25 {
-			for j26, more27 := nd.n46RNext[l24], true; more27; j26 = nd.n46RNext[j26] {
-				more27 = j26 != l24
-				v28 := nd.n46RItems[j26]
-				v29 := known(v22, v28)
-				nd.h46To47Port1 = append(nd.h46To47Port1, v29)
+	for _, v22 := range nd.n34Recv {
+		v23 := tally(v22)
+		nd.h36To37Port0 = append(nd.h36To37Port0, v23)
+		k24 := v23.ID
+		if l25, ok26 := nd.n46RIndex.Get(k24); ok26 {
+			for j27, more28 := nd.n46RNext[l25], true; more28; j27 = nd.n46RNext[j27] {
+				more28 = j27 != l25
+				v29 := nd.n46RItems[j27]
+				v30 := known(v23, v29)
+				nd.h46To47Port1 = append(nd.h46To47Port1, v30)
 			}
 		}
 	}
@@ -561,8 +565,8 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph4() {
 	if !nd.n39Done {
 		nd.n39Done = true
 		if nd.n39Size > 0 {
-			v31 := max(nd.n39Size/2, 1)
-			nd.h39To40Port1 = append(nd.h39To40Port1, v31)
+			v32 := max(nd.n39Size/2, 1)
+			nd.h39To40Port1 = append(nd.h39To40Port1, v32)
 		}
 	}
 }
@@ -572,13 +576,13 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph5() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v32 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v32)
-	for _, v33 := range nd.h17To19Port0 {
-		for _, v34 := range nd.n19R {
-			v35 := current(v33, v34)
+	v33 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v33)
+	for _, v34 := range nd.h17To19Port0 {
+		for _, v35 := range nd.n19R {
+			v36 := current(v34, v35)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v35)
+				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v36)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 20, nd.hydroBuf)
 			}
 		}
@@ -589,7 +593,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph5() {
 
 // subgraph6 runs stratum 1: hydro.Sink (31), hydro.MergeKeyed (53), hydro.Filter (54), hydro.Filter (55), hydro.Map (56), hydro.Map (58).
 func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
-	udf38 := func(p struct {
+	udf39 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -597,7 +601,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 	}) bool {
 		return p.Seals.Len() >= 2
 	}
-	udf40 := func(p struct {
+	udf41 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -607,7 +611,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 		x.IDs = p.IDs.Clone()
 		return x
 	}
-	udf42 := func(p struct {
+	udf43 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -615,7 +619,7 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 	}) bool {
 		return p.Seals.Len() < 2
 	}
-	udf44 := func(p struct {
+	udf45 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
@@ -629,39 +633,39 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 		p.IDs, p.Seals = p.IDs.Clone(), p.Seals.Clone()
 		return p
 	}
-	out41 := nd.n31Out
-	for i37 := range nd.n53Accs {
-		v36 := nd.n53Accs[i37]
-		if udf38(v36) {
-			v39 := udf40(v36)
-			out41 = append(out41, v39)
+	out42 := nd.n31Out
+	for i38 := range nd.n53Accs {
+		v37 := nd.n53Accs[i38]
+		if udf39(v37) {
+			v40 := udf41(v37)
+			out42 = append(out42, v40)
 		}
-		if udf42(v36) {
-			v43 := udf44(v36)
-			nd.n57Next = append(nd.n57Next, v43)
+		if udf43(v37) {
+			v44 := udf45(v37)
+			nd.n57Next = append(nd.n57Next, v44)
 		}
 	}
-	nd.n31Out = out41
+	nd.n31Out = out42
 }
 
 // subgraph7 runs stratum 1: hydro.AntiJoin (37).
 func (nd *RSetSnapshotPartitionedLeader) subgraph7() {
-	for _, v46 := range nd.h36To37Port0 {
-		if !nd.n37Neg.Has(v46.ID) {
-			k47 := v46.ID
-			i48, ok49 := nd.n38Index.Get(k47)
-			if !ok49 {
-				i48 = len(nd.n38Accs)
-				if !nd.n38Index.PutDense(k47, i48) {
-					nd.n38Index.Put(k47, i48)
+	for _, v47 := range nd.h36To37Port0 {
+		if !nd.n37Neg.Has(v47.ID) {
+			k48 := v47.ID
+			i49, ok50 := nd.n38Index.Get(k48)
+			if !ok50 {
+				i49 = len(nd.n38Accs)
+				if !nd.n38Index.PutDense(k48, i49) {
+					nd.n38Index.Put(k48, i49)
 				}
-				bot50 := v46
-				bot50.Integer = *new(lattices.Max[uint64])
-				bot50.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n38Accs = append(nd.n38Accs, bot50)
+				bot51 := v47
+				bot51.Integer = *new(lattices.Max[uint64])
+				bot51.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n38Accs = append(nd.n38Accs, bot51)
 			}
-			nd.n38Accs[i48].Integer.Merge(v46.Integer)
-			nd.n38Accs[i48].Voters.Merge(v46.Voters)
+			nd.n38Accs[i49].Integer.Merge(v47.Integer)
+			nd.n38Accs[i49].Voters.Merge(v47.Voters)
 		}
 	}
 	clear(nd.h36To37Port0)
@@ -670,43 +674,47 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph7() {
 
 // subgraph8 runs stratum 2: hydro.MergeKeyed (38), hydro.CrossJoin (40), hydro.FilterMap (41), hydro.Union (47), hydro.Map (48).
 func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
-	for i52 := range nd.n38Accs {
-		v51 := nd.n38Accs[i52]
-		nd.n40L = append(nd.n40L, v51)
-		for _, v53 := range nd.n40R {
-			v54 := quorum(v51, v53)
-			if v55, ok56 := reached(v54); ok56 {
-				nd.n42Neg.Add(v55.ID)
-				nd.n45Next = append(nd.n45Next, v55)
-				v57 := SealAnswer(v55)
+	for i53 := range nd.n38Accs {
+		v52 := nd.n38Accs[i53]
+		nd.n40L = append(nd.n40L, v52)
+		for _, v54 := range nd.n40R {
+			v55 := quorum(v52, v54)
+			if v56, ok57 := reached(v55); ok57 {
+				if _, ok58 := nd.n42Neg.AddDense(v56.ID); !ok58 {
+					nd.n42Neg.Add(v56.ID)
+				}
+				nd.n45Next = append(nd.n45Next, v56)
+				v59 := SealAnswer(v56)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v57)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v59)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h38To42Port0 = append(nd.h38To42Port0, v51)
+		nd.h38To42Port0 = append(nd.h38To42Port0, v52)
 	}
-	for _, v58 := range nd.h39To40Port1 {
-		nd.n40R = append(nd.n40R, v58)
-		for _, v59 := range nd.n40L {
-			v60 := quorum(v59, v58)
-			if v61, ok62 := reached(v60); ok62 {
-				nd.n42Neg.Add(v61.ID)
-				nd.n45Next = append(nd.n45Next, v61)
-				v63 := SealAnswer(v61)
+	for _, v60 := range nd.h39To40Port1 {
+		nd.n40R = append(nd.n40R, v60)
+		for _, v61 := range nd.n40L {
+			v62 := quorum(v61, v60)
+			if v63, ok64 := reached(v62); ok64 {
+				if _, ok65 := nd.n42Neg.AddDense(v63.ID); !ok65 {
+					nd.n42Neg.Add(v63.ID)
+				}
+				nd.n45Next = append(nd.n45Next, v63)
+				v66 := SealAnswer(v63)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v63)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v66)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h39To40Port1 = nd.h39To40Port1[:0]
-	for _, v64 := range nd.h46To47Port1 {
-		v65 := SealAnswer(v64)
+	for _, v67 := range nd.h46To47Port1 {
+		v68 := SealAnswer(v67)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v65)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v68)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 		}
 	}
@@ -716,10 +724,10 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
 
 // subgraph9 runs stratum 3: hydro.AntiJoin (42), hydro.Map (43).
 func (nd *RSetSnapshotPartitionedLeader) subgraph9() {
-	for _, v67 := range nd.h38To42Port0 {
-		if !nd.n42Neg.Has(v67.ID) {
-			v68 := keep(v67)
-			nd.n44Next = append(nd.n44Next, v68)
+	for _, v70 := range nd.h38To42Port0 {
+		if !nd.n42Neg.Has(v70.ID) {
+			v71 := keep(v70)
+			nd.n44Next = append(nd.n44Next, v71)
 		}
 	}
 	clear(nd.h38To42Port0)

@@ -113,7 +113,9 @@ func (nd *Figure6Client) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (1), hydro.Send (18).
 func (nd *Figure6Client) subgraph1() {
 	for _, v5 := range nd.n18Recv {
-		nd.n3Neg.Add(v5.Client)
+		if _, ok6 := nd.n3Neg.AddDense(v5.Client); !ok6 {
+			nd.n3Neg.Add(v5.Client)
+		}
 	}
 	clear(nd.n18Recv)
 	nd.n18Recv = nd.n18Recv[:0]
@@ -124,34 +126,34 @@ func (nd *Figure6Client) subgraph2() {
 	if !nd.n4Fired || !nd.hydroNow.Before(nd.n4Due) {
 		nd.n4Fired = true
 		nd.n4Due = nd.hydroNow.Add(nd.n4Period)
-		v6 := nd.hydroNow
-		nd.h4To5Port1 = append(nd.h4To5Port1, v6)
+		v7 := nd.hydroNow
+		nd.h4To5Port1 = append(nd.h4To5Port1, v7)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (3), hydro.CrossJoin (5), hydro.Union (6).
 func (nd *Figure6Client) subgraph3() {
-	for _, v8 := range nd.h2To3Port0 {
-		if !nd.n3Neg.Has(v8.Client) {
-			nd.n5L = append(nd.n5L, v8)
+	for _, v9 := range nd.h2To3Port0 {
+		if !nd.n3Neg.Has(v9.Client) {
+			nd.n5L = append(nd.n5L, v9)
 		}
 	}
 	clear(nd.h2To3Port0)
 	nd.h2To3Port0 = nd.h2To3Port0[:0]
-	for _, v9 := range nd.h4To5Port1 {
-		for _, v10 := range nd.n5L {
-			v11 := resent(v10, v9)
+	for _, v10 := range nd.h4To5Port1 {
+		for _, v11 := range nd.n5L {
+			v12 := resent(v11, v10)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v11)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v12)
 				nd.hydroSend(hydro.Dest{Location: "server"}, 7, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h4To5Port1)
 	nd.h4To5Port1 = nd.h4To5Port1[:0]
-	for _, v12 := range nd.h0To6Port0 {
+	for _, v13 := range nd.h0To6Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v12)
+			nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v13)
 			nd.hydroSend(hydro.Dest{Location: "server"}, 7, nd.hydroBuf)
 		}
 	}
@@ -295,7 +297,7 @@ func NewFigure6Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n11Seen = map[ClientID]struct{}{}
-	nd.n13Items = slices.Clone( /*line figures.go:70:49*/ classes /*line figure6_hydro.go:298:96*/)
+	nd.n13Items = slices.Clone( /*line figures.go:70:49*/ classes /*line figure6_hydro.go:300:96*/)
 	return nd
 }
 

@@ -160,7 +160,9 @@ func (nd *Figure6DerivedClient) subgraph1() {
 // subgraph2 runs stratum 0: hydro.Send (19).
 func (nd *Figure6DerivedClient) subgraph2() {
 	for _, v11 := range nd.n19Recv {
-		nd.n12Neg.Add(v11.Client)
+		if _, ok12 := nd.n12Neg.AddDense(v11.Client); !ok12 {
+			nd.n12Neg.Add(v11.Client)
+		}
 	}
 	clear(nd.n19Recv)
 	nd.n19Recv = nd.n19Recv[:0]
@@ -168,7 +170,7 @@ func (nd *Figure6DerivedClient) subgraph2() {
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (12), hydro.CrossJoin (14), hydro.Union (15).
 func (nd *Figure6DerivedClient) subgraph3() {
-	udf16 := func(s struct {
+	udf17 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, _ time.Time) struct {
@@ -177,27 +179,27 @@ func (nd *Figure6DerivedClient) subgraph3() {
 	} {
 		return s
 	}
-	for _, v13 := range nd.h11To12Port0 {
-		if !nd.n12Neg.Has(v13.Client) {
-			nd.n14L = append(nd.n14L, v13)
+	for _, v14 := range nd.h11To12Port0 {
+		if !nd.n12Neg.Has(v14.Client) {
+			nd.n14L = append(nd.n14L, v14)
 		}
 	}
 	clear(nd.h11To12Port0)
 	nd.h11To12Port0 = nd.h11To12Port0[:0]
-	for _, v14 := range nd.h13To14Port1 {
-		for _, v15 := range nd.n14L {
-			v17 := udf16(v15, v14)
+	for _, v15 := range nd.h13To14Port1 {
+		for _, v16 := range nd.n14L {
+			v18 := udf17(v16, v15)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v17)
+				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v18)
 				nd.hydroSend(hydro.Dest{Location: "server"}, 16, nd.hydroBuf)
 			}
 		}
 	}
 	clear(nd.h13To14Port1)
 	nd.h13To14Port1 = nd.h13To14Port1[:0]
-	for _, v18 := range nd.h6To15Port0 {
+	for _, v19 := range nd.h6To15Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v18)
+			nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v19)
 			nd.hydroSend(hydro.Dest{Location: "server"}, 16, nd.hydroBuf)
 		}
 	}
@@ -355,7 +357,7 @@ func NewFigure6DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure6derived_hydro.go:358:103*/)
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure6derived_hydro.go:360:103*/)
 	nd.n10Seen = map[struct {
 		Client uint32 "hydro:\"key\""
 	}]struct{}{}

@@ -104,7 +104,9 @@ func (nd *Figure7Client) subgraph0() {
 // subgraph1 runs stratum 0: hydro.Cycle (2), hydro.Send (16).
 func (nd *Figure7Client) subgraph1() {
 	for _, v6 := range nd.n16Recv {
-		nd.n4Neg.Add(v6.Client)
+		if _, ok7 := nd.n4Neg.AddDense(v6.Client); !ok7 {
+			nd.n4Neg.Add(v6.Client)
+		}
 	}
 	clear(nd.n16Recv)
 	nd.n16Recv = nd.n16Recv[:0]
@@ -115,40 +117,40 @@ func (nd *Figure7Client) subgraph2() {
 	if !nd.n5Fired || !nd.hydroNow.Before(nd.n5Due) {
 		nd.n5Fired = true
 		nd.n5Due = nd.hydroNow.Add(nd.n5Period)
-		v7 := nd.hydroNow
-		nd.h5To6Port1 = append(nd.h5To6Port1, v7)
+		v8 := nd.hydroNow
+		nd.h5To6Port1 = append(nd.h5To6Port1, v8)
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.MergeKeyed (1), hydro.Filter (3), hydro.AntiJoin (4), hydro.CrossJoin (6).
 func (nd *Figure7Client) subgraph3() {
-	w11 := 0
-	for i10 := range nd.n1Accs {
-		v8 := nd.n1Accs[i10]
-		if nd.n4Neg.Has(v8.Client) {
-			nd.n1Index.Delete(v8.Client)
+	w12 := 0
+	for i11 := range nd.n1Accs {
+		v9 := nd.n1Accs[i11]
+		if nd.n4Neg.Has(v9.Client) {
+			nd.n1Index.Delete(v9.Client)
 			continue
 		}
-		if w11 != i10 {
-			nd.n1Accs[w11] = v8
-			if !nd.n1Index.PutDense(v8.Client, w11) {
-				nd.n1Index.Put(v8.Client, w11)
+		if w12 != i11 {
+			nd.n1Accs[w12] = v9
+			if !nd.n1Index.PutDense(v9.Client, w12) {
+				nd.n1Index.Put(v9.Client, w12)
 			}
 		}
-		w11++
-		if sessionComplete(v8) {
-			if !nd.n4Neg.Has(v8.Client) {
-				nd.n6L = append(nd.n6L, v8)
+		w12++
+		if sessionComplete(v9) {
+			if !nd.n4Neg.Has(v9.Client) {
+				nd.n6L = append(nd.n6L, v9)
 			}
 		}
 	}
-	clear(nd.n1Accs[w11:])
-	nd.n1Accs = nd.n1Accs[:w11]
-	for _, v13 := range nd.h5To6Port1 {
-		for _, v14 := range nd.n6L {
-			v15 := resent(v14, v13)
+	clear(nd.n1Accs[w12:])
+	nd.n1Accs = nd.n1Accs[:w12]
+	for _, v14 := range nd.h5To6Port1 {
+		for _, v15 := range nd.n6L {
+			v16 := resent(v15, v14)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v15)
+				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v16)
 				nd.hydroSend(hydro.Dest{Location: "server"}, 7, nd.hydroBuf)
 			}
 		}
@@ -288,7 +290,7 @@ func NewFigure7Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n10Seen = map[ClientID]struct{}{}
-	nd.n12Items = slices.Clone( /*line figures.go:90:49*/ classes /*line figure7_hydro.go:291:96*/)
+	nd.n12Items = slices.Clone( /*line figures.go:90:49*/ classes /*line figure7_hydro.go:293:96*/)
 	return nd
 }
 

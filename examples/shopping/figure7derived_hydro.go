@@ -145,7 +145,9 @@ func (nd *Figure7DerivedClient) subgraph1() {
 // subgraph2 runs stratum 0: hydro.Send (17).
 func (nd *Figure7DerivedClient) subgraph2() {
 	for _, v12 := range nd.n17Recv {
-		nd.n11Neg.Add(v12.Client)
+		if _, ok13 := nd.n11Neg.AddDense(v12.Client); !ok13 {
+			nd.n11Neg.Add(v12.Client)
+		}
 	}
 	clear(nd.n17Recv)
 	nd.n17Recv = nd.n17Recv[:0]
@@ -153,13 +155,13 @@ func (nd *Figure7DerivedClient) subgraph2() {
 
 // subgraph3 runs stratum 1: hydro.MergeKeyed (7), hydro.Filter (8), hydro.AntiJoin (11), hydro.CrossJoin (13).
 func (nd *Figure7DerivedClient) subgraph3() {
-	udf15 := func(s struct {
+	udf16 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}) bool {
 		return s.Items.Complete()
 	}
-	udf21 := func(s struct {
+	udf22 := func(s struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}, _ time.Time) struct {
@@ -168,33 +170,33 @@ func (nd *Figure7DerivedClient) subgraph3() {
 	} {
 		return s
 	}
-	w17 := 0
-	for i16 := range nd.n7Accs {
-		v13 := nd.n7Accs[i16]
-		if nd.n11Neg.Has(v13.Client) {
-			nd.n7Index.Delete(v13.Client)
+	w18 := 0
+	for i17 := range nd.n7Accs {
+		v14 := nd.n7Accs[i17]
+		if nd.n11Neg.Has(v14.Client) {
+			nd.n7Index.Delete(v14.Client)
 			continue
 		}
-		if w17 != i16 {
-			nd.n7Accs[w17] = v13
-			if !nd.n7Index.PutDense(v13.Client, w17) {
-				nd.n7Index.Put(v13.Client, w17)
+		if w18 != i17 {
+			nd.n7Accs[w18] = v14
+			if !nd.n7Index.PutDense(v14.Client, w18) {
+				nd.n7Index.Put(v14.Client, w18)
 			}
 		}
-		w17++
-		if udf15(v13) {
-			if !nd.n11Neg.Has(v13.Client) {
-				nd.n13L = append(nd.n13L, v13)
+		w18++
+		if udf16(v14) {
+			if !nd.n11Neg.Has(v14.Client) {
+				nd.n13L = append(nd.n13L, v14)
 			}
 		}
 	}
-	clear(nd.n7Accs[w17:])
-	nd.n7Accs = nd.n7Accs[:w17]
-	for _, v19 := range nd.h12To13Port1 {
-		for _, v20 := range nd.n13L {
-			v22 := udf21(v20, v19)
+	clear(nd.n7Accs[w18:])
+	nd.n7Accs = nd.n7Accs[:w18]
+	for _, v20 := range nd.h12To13Port1 {
+		for _, v21 := range nd.n13L {
+			v23 := udf22(v21, v20)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v22)
+				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v23)
 				nd.hydroSend(hydro.Dest{Location: "server"}, 14, nd.hydroBuf)
 			}
 		}
@@ -346,7 +348,7 @@ func NewFigure7DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure7derived_hydro.go:349:103*/)
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure7derived_hydro.go:351:103*/)
 	nd.n10Seen = map[struct {
 		Client uint32 "hydro:\"key\""
 	}]struct{}{}

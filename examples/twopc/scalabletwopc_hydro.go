@@ -185,22 +185,26 @@ func (nd *ScalableTwoPCClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg.Add(v12.ID)
+		if _, ok20 := nd.n9Neg.AddDense(v12.ID); !ok20 {
+			nd.n9Neg.Add(v12.ID)
+		}
 	}
 	clear(nd.n111Recv)
 	nd.n111Recv = nd.n111Recv[:0]
-	for _, v20 := range nd.n112Recv {
-		k21 := v20.ID
-		if g22, ok23 := nd.n6RIndex.Get(k21); ok23 {
-			for _, v24 := range nd.n6RGroups[g22] {
-				v25 := learned(v20, v24)
-				if _, dup26 := nd.n7Seen[v25]; !dup26 {
-					nd.n7Seen[v25] = struct{}{}
-					out19 = append(out19, v25)
+	for _, v21 := range nd.n112Recv {
+		k22 := v21.ID
+		if g23, ok24 := nd.n6RIndex.Get(k22); ok24 {
+			for _, v25 := range nd.n6RGroups[g23] {
+				v26 := learned(v21, v25)
+				if _, dup27 := nd.n7Seen[v26]; !dup27 {
+					nd.n7Seen[v26] = struct{}{}
+					out19 = append(out19, v26)
 				}
 			}
 		}
-		nd.n9Neg.Add(v20.ID)
+		if _, ok28 := nd.n9Neg.AddDense(v21.ID); !ok28 {
+			nd.n9Neg.Add(v21.ID)
+		}
 	}
 	clear(nd.n112Recv)
 	nd.n112Recv = nd.n112Recv[:0]
@@ -209,9 +213,9 @@ func (nd *ScalableTwoPCClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *ScalableTwoPCClient) subgraph1() {
-	for _, v28 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v28.ID) {
-			nd.n10Next = append(nd.n10Next, v28)
+	for _, v30 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v30.ID) {
+			nd.n10Next = append(nd.n10Next, v30)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -547,7 +551,7 @@ func NewScalableTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.O
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:550:92*/
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line scalabletwopc_hydro.go:554:92*/
 	return nd
 }
 
@@ -604,7 +608,9 @@ func (nd *ScalableTwoPCParticipant) subgraph0() {
 		for _, v3 := range nd.n16R {
 			v4 := refusal(v2, v3)
 			if v5, ok6 := refusedVote(v4); ok6 {
-				nd.n18Neg.Add(v5.ID)
+				if _, ok7 := nd.n18Neg.AddDense(v5.ID); !ok7 {
+					nd.n18Neg.Add(v5.ID)
+				}
 				nd.h17To35Port0 = append(nd.h17To35Port0, v5)
 			}
 		}
@@ -616,29 +622,29 @@ func (nd *ScalableTwoPCParticipant) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (15), hydro.Filter (19), hydro.Map (20), hydro.Map (23), hydro.Filter (26), hydro.Broadcast (85), hydro.Demux (86), hydro.Map (87), hydro.Union (88).
 func (nd *ScalableTwoPCParticipant) subgraph1() {
-	for _, v7 := range nd.n85Recv {
-		if committedOutcome(v7) {
-			v8 := txnOf(v7)
-			v9 := committed(v8)
-			nd.h23To24Port1 = append(nd.h23To24Port1, v9)
-			nd.h20To31Port1 = append(nd.h20To31Port1, v8)
+	for _, v8 := range nd.n85Recv {
+		if committedOutcome(v8) {
+			v9 := txnOf(v8)
+			v10 := committed(v9)
+			nd.h23To24Port1 = append(nd.h23To24Port1, v10)
+			nd.h20To31Port1 = append(nd.h20To31Port1, v9)
 		}
-		if abortedOutcome(v7) {
-			nd.h26To27Port0 = append(nd.h26To27Port0, v7)
+		if abortedOutcome(v8) {
+			nd.h26To27Port0 = append(nd.h26To27Port0, v8)
 		}
 	}
 	clear(nd.n85Recv)
 	nd.n85Recv = nd.n85Recv[:0]
-	for _, v10 := range nd.n86Recv {
-		v11 := redriveOutcome(v10)
-		if committedOutcome(v11) {
-			v12 := txnOf(v11)
-			v13 := committed(v12)
-			nd.h23To24Port1 = append(nd.h23To24Port1, v13)
-			nd.h20To31Port1 = append(nd.h20To31Port1, v12)
+	for _, v11 := range nd.n86Recv {
+		v12 := redriveOutcome(v11)
+		if committedOutcome(v12) {
+			v13 := txnOf(v12)
+			v14 := committed(v13)
+			nd.h23To24Port1 = append(nd.h23To24Port1, v14)
+			nd.h20To31Port1 = append(nd.h20To31Port1, v13)
 		}
-		if abortedOutcome(v11) {
-			nd.h26To27Port0 = append(nd.h26To27Port0, v11)
+		if abortedOutcome(v12) {
+			nd.h26To27Port0 = append(nd.h26To27Port0, v12)
 		}
 	}
 	clear(nd.n86Recv)
@@ -655,303 +661,305 @@ func (nd *ScalableTwoPCParticipant) subgraph3() {
 	if !nd.n46Fired || !nd.hydroNow.Before(nd.n46Due) {
 		nd.n46Fired = true
 		nd.n46Due = nd.hydroNow.Add(nd.n46Period)
-		v15 := nd.hydroNow
-		nd.n47R = append(nd.n47R, v15)
+		v16 := nd.hydroNow
+		nd.n47R = append(nd.n47R, v16)
 	}
-	for _, v16 := range nd.n51Now {
-		for _, v17 := range nd.n47R {
-			v18 := longer(v16, v17)
-			nd.h47To48Port2 = append(nd.h47To48Port2, v18)
+	for _, v17 := range nd.n51Now {
+		for _, v18 := range nd.n47R {
+			v19 := longer(v17, v18)
+			nd.h47To48Port2 = append(nd.h47To48Port2, v19)
 		}
-		nd.h42To48Port1 = append(nd.h42To48Port1, v16)
+		nd.h42To48Port1 = append(nd.h42To48Port1, v17)
 	}
 }
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (18), hydro.Map (22), hydro.Union (24), hydro.Map (30), hydro.Union (31).
 func (nd *ScalableTwoPCParticipant) subgraph4() {
-	for _, v20 := range nd.h13To18Port0 {
-		if !nd.n18Neg.Has(v20.ID) {
-			v21 := prepared(v20)
-			k22 := v21.ID
-			i23, ok24 := nd.n25Index.Get(k22)
-			if !ok24 {
-				i23 = len(nd.n25Accs)
-				if !nd.n25Index.PutDense(k22, i23) {
-					nd.n25Index.Put(k22, i23)
+	for _, v21 := range nd.h13To18Port0 {
+		if !nd.n18Neg.Has(v21.ID) {
+			v22 := prepared(v21)
+			k23 := v22.ID
+			i24, ok25 := nd.n25Index.Get(k23)
+			if !ok25 {
+				i24 = len(nd.n25Accs)
+				if !nd.n25Index.PutDense(k23, i24) {
+					nd.n25Index.Put(k23, i24)
 				}
-				bot25 := v21
-				bot25.Phase = *new(lattices.Max[uint8])
-				nd.n25Accs = append(nd.n25Accs, bot25)
+				bot26 := v22
+				bot26.Phase = *new(lattices.Max[uint8])
+				nd.n25Accs = append(nd.n25Accs, bot26)
 			}
-			changed26 := !ok24
-			if nd.n25Accs[i23].Phase.Merge(v21.Phase) {
-				changed26 = true
+			changed27 := !ok25
+			if nd.n25Accs[i24].Phase.Merge(v22.Phase) {
+				changed27 = true
 			}
-			if changed26 && nd.hydroJournal.Active() {
-				nd.n25Logged = append(nd.n25Logged, v21)
+			if changed27 && nd.hydroJournal.Active() {
+				nd.n25Logged = append(nd.n25Logged, v22)
 			}
-			if i23 >= len(nd.n25Touched) {
-				nd.n25Touched = append(nd.n25Touched, make([]bool, i23+1-len(nd.n25Touched))...)
+			if i24 >= len(nd.n25Touched) {
+				nd.n25Touched = append(nd.n25Touched, make([]bool, i24+1-len(nd.n25Touched))...)
 			}
-			if !nd.n25Touched[i23] {
-				nd.n25Touched[i23] = true
-				nd.n25Changed = append(nd.n25Changed, i23)
+			if !nd.n25Touched[i24] {
+				nd.n25Touched[i24] = true
+				nd.n25Changed = append(nd.n25Changed, i24)
 			}
-			v27 := requestTxn(v20)
-			nd.h31To32Port0 = append(nd.h31To32Port0, v27)
+			v28 := requestTxn(v21)
+			nd.h31To32Port0 = append(nd.h31To32Port0, v28)
 		}
 	}
 	clear(nd.h13To18Port0)
 	nd.h13To18Port0 = nd.h13To18Port0[:0]
-	for _, v28 := range nd.h23To24Port1 {
-		k29 := v28.ID
-		i30, ok31 := nd.n25Index.Get(k29)
-		if !ok31 {
-			i30 = len(nd.n25Accs)
-			if !nd.n25Index.PutDense(k29, i30) {
-				nd.n25Index.Put(k29, i30)
+	for _, v29 := range nd.h23To24Port1 {
+		k30 := v29.ID
+		i31, ok32 := nd.n25Index.Get(k30)
+		if !ok32 {
+			i31 = len(nd.n25Accs)
+			if !nd.n25Index.PutDense(k30, i31) {
+				nd.n25Index.Put(k30, i31)
 			}
-			bot32 := v28
-			bot32.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot32)
+			bot33 := v29
+			bot33.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot33)
 		}
-		changed33 := !ok31
-		if nd.n25Accs[i30].Phase.Merge(v28.Phase) {
-			changed33 = true
+		changed34 := !ok32
+		if nd.n25Accs[i31].Phase.Merge(v29.Phase) {
+			changed34 = true
 		}
-		if changed33 && nd.hydroJournal.Active() {
-			nd.n25Logged = append(nd.n25Logged, v28)
+		if changed34 && nd.hydroJournal.Active() {
+			nd.n25Logged = append(nd.n25Logged, v29)
 		}
-		if i30 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i30+1-len(nd.n25Touched))...)
+		if i31 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i31+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i30] {
-			nd.n25Touched[i30] = true
-			nd.n25Changed = append(nd.n25Changed, i30)
+		if !nd.n25Touched[i31] {
+			nd.n25Touched[i31] = true
+			nd.n25Changed = append(nd.n25Changed, i31)
 		}
 	}
 	nd.h23To24Port1 = nd.h23To24Port1[:0]
-	for _, v34 := range nd.h21To24Port2 {
-		k35 := v34.ID
-		i36, ok37 := nd.n25Index.Get(k35)
-		if !ok37 {
-			i36 = len(nd.n25Accs)
-			if !nd.n25Index.PutDense(k35, i36) {
-				nd.n25Index.Put(k35, i36)
+	for _, v35 := range nd.h21To24Port2 {
+		k36 := v35.ID
+		i37, ok38 := nd.n25Index.Get(k36)
+		if !ok38 {
+			i37 = len(nd.n25Accs)
+			if !nd.n25Index.PutDense(k36, i37) {
+				nd.n25Index.Put(k36, i37)
 			}
-			bot38 := v34
-			bot38.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot38)
+			bot39 := v35
+			bot39.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot39)
 		}
-		changed39 := !ok37
-		if nd.n25Accs[i36].Phase.Merge(v34.Phase) {
-			changed39 = true
+		changed40 := !ok38
+		if nd.n25Accs[i37].Phase.Merge(v35.Phase) {
+			changed40 = true
 		}
-		if changed39 && nd.hydroJournal.Active() {
-			nd.n25Logged = append(nd.n25Logged, v34)
+		if changed40 && nd.hydroJournal.Active() {
+			nd.n25Logged = append(nd.n25Logged, v35)
 		}
-		if i36 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i36+1-len(nd.n25Touched))...)
+		if i37 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i37+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i36] {
-			nd.n25Touched[i36] = true
-			nd.n25Changed = append(nd.n25Changed, i36)
+		if !nd.n25Touched[i37] {
+			nd.n25Touched[i37] = true
+			nd.n25Changed = append(nd.n25Changed, i37)
 		}
 	}
 	nd.h21To24Port2 = nd.h21To24Port2[:0]
-	for _, v40 := range nd.h20To31Port1 {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v40)
+	for _, v41 := range nd.h20To31Port1 {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v41)
 	}
 	nd.h20To31Port1 = nd.h20To31Port1[:0]
 }
 
 // subgraph5 runs stratum 2: hydro.MergeKeyed (25), hydro.Join (27), hydro.FilterMap (28), hydro.Join (32), hydro.CrossJoin (33), hydro.FilterMap (34), hydro.Union (35), hydro.FilterMap (36), hydro.Sink (37), hydro.FilterMap (38), hydro.Unique (39), hydro.CrossJoin (40), hydro.Sink (41), hydro.FilterMap (43), hydro.Unique (44), hydro.Map (45), hydro.Union (48).
 func (nd *ScalableTwoPCParticipant) subgraph5() {
-	out48 := nd.n41Out
-	out73 := nd.n37Out
+	out49 := nd.n41Out
+	out75 := nd.n37Out
 	slices.Sort(nd.n25Changed)
-	for _, i42 := range nd.n25Changed {
-		v41 := nd.n25Accs[i42]
-		if v43, ok44 := final(v41); ok44 {
-			if _, dup45 := nd.n39Seen[v43]; !dup45 {
-				nd.n39Seen[v43] = struct{}{}
-				nd.n40L = append(nd.n40L, v43)
-				for _, v46 := range nd.n40R {
-					v47 := decidedBy(v43, v46)
-					out48 = append(out48, v47)
+	for _, i43 := range nd.n25Changed {
+		v42 := nd.n25Accs[i43]
+		if v44, ok45 := final(v42); ok45 {
+			if _, dup46 := nd.n39Seen[v44]; !dup46 {
+				nd.n39Seen[v44] = struct{}{}
+				nd.n40L = append(nd.n40L, v44)
+				for _, v47 := range nd.n40R {
+					v48 := decidedBy(v44, v47)
+					out49 = append(out49, v48)
 				}
-				nd.n50Neg.Add(v43.ID)
+				if _, ok50 := nd.n50Neg.AddDense(v44.ID); !ok50 {
+					nd.n50Neg.Add(v44.ID)
+				}
 			}
 		}
-		if v49, ok50 := preparedOnly(v41); ok50 {
-			if _, dup51 := nd.n44Seen[v49]; !dup51 {
-				nd.n44Seen[v49] = struct{}{}
-				v52 := newDoubt(v49)
-				k53 := v52.ID
-				i54, ok55 := nd.n49Index.Get(k53)
-				if !ok55 {
-					i54 = len(nd.n49Accs)
-					if !nd.n49Index.PutDense(k53, i54) {
-						nd.n49Index.Put(k53, i54)
+		if v51, ok52 := preparedOnly(v42); ok52 {
+			if _, dup53 := nd.n44Seen[v51]; !dup53 {
+				nd.n44Seen[v51] = struct{}{}
+				v54 := newDoubt(v51)
+				k55 := v54.ID
+				i56, ok57 := nd.n49Index.Get(k55)
+				if !ok57 {
+					i56 = len(nd.n49Accs)
+					if !nd.n49Index.PutDense(k55, i56) {
+						nd.n49Index.Put(k55, i56)
 					}
-					bot56 := v52
-					bot56.Rounds = *new(lattices.Max[int])
-					nd.n49Accs = append(nd.n49Accs, bot56)
+					bot58 := v54
+					bot58.Rounds = *new(lattices.Max[int])
+					nd.n49Accs = append(nd.n49Accs, bot58)
 				}
-				nd.n49Accs[i54].Rounds.Merge(v52.Rounds)
+				nd.n49Accs[i56].Rounds.Merge(v54.Rounds)
 			}
 		}
 	}
-	for _, v57 := range nd.h26To27Port0 {
-		if i58, ok59 := nd.n25Index.Get(v57.ID); ok59 {
-			v60 := nd.n25Accs[i58]
-			v61 := recordOf(v57, v60)
-			if v62, ok63 := abortPrepared(v61); ok63 {
-				nd.n29Next = append(nd.n29Next, v62)
+	for _, v59 := range nd.h26To27Port0 {
+		if i60, ok61 := nd.n25Index.Get(v59.ID); ok61 {
+			v62 := nd.n25Accs[i60]
+			v63 := recordOf(v59, v62)
+			if v64, ok65 := abortPrepared(v63); ok65 {
+				nd.n29Next = append(nd.n29Next, v64)
 			}
 		}
 	}
 	nd.h26To27Port0 = nd.h26To27Port0[:0]
-	for _, v64 := range nd.h31To32Port0 {
-		if i65, ok66 := nd.n25Index.Get(v64.ID); ok66 {
-			v67 := nd.n25Accs[i65]
-			v68 := txnRecord(v64, v67)
-			nd.n33L = append(nd.n33L, v68)
-			for _, v69 := range nd.n33R {
-				v70 := stand(v68, v69)
-				if v71, ok72 := voteOf(v70); ok72 {
-					out73 = append(out73, v71)
+	for _, v66 := range nd.h31To32Port0 {
+		if i67, ok68 := nd.n25Index.Get(v66.ID); ok68 {
+			v69 := nd.n25Accs[i67]
+			v70 := txnRecord(v66, v69)
+			nd.n33L = append(nd.n33L, v70)
+			for _, v71 := range nd.n33R {
+				v72 := stand(v70, v71)
+				if v73, ok74 := voteOf(v72); ok74 {
+					out75 = append(out75, v73)
 					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v71.ID)
-					part74 := xxhash.Sum64(nd.hydroKey)
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v73.ID)
+					part76 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v71)
-						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part74}, 55, nd.hydroBuf)
+						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v73)
+						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part76}, 55, nd.hydroBuf)
 					}
 				}
-				if v75, ok76 := ackOf(v70); ok76 {
+				if v77, ok78 := ackOf(v72); ok78 {
 					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v75.ID)
-					part77 := xxhash.Sum64(nd.hydroKey)
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v77.ID)
+					part79 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v75)
-						nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part77}, 93, nd.hydroBuf)
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v77)
+						nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part79}, 93, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
-	for _, v78 := range nd.h14To33Port1 {
-		nd.n33R = append(nd.n33R, v78)
-		for _, v79 := range nd.n33L {
-			v80 := stand(v79, v78)
-			if v81, ok82 := voteOf(v80); ok82 {
-				out73 = append(out73, v81)
+	for _, v80 := range nd.h14To33Port1 {
+		nd.n33R = append(nd.n33R, v80)
+		for _, v81 := range nd.n33L {
+			v82 := stand(v81, v80)
+			if v83, ok84 := voteOf(v82); ok84 {
+				out75 = append(out75, v83)
 				nd.hydroKey = nd.hydroKey[:0]
-				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v81.ID)
-				part83 := xxhash.Sum64(nd.hydroKey)
+				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v83.ID)
+				part85 := xxhash.Sum64(nd.hydroKey)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v81)
-					nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part83}, 55, nd.hydroBuf)
+					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v83)
+					nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part85}, 55, nd.hydroBuf)
 				}
 			}
-			if v84, ok85 := ackOf(v80); ok85 {
+			if v86, ok87 := ackOf(v82); ok87 {
 				nd.hydroKey = nd.hydroKey[:0]
-				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v84.ID)
-				part86 := xxhash.Sum64(nd.hydroKey)
+				nd.hydroKey = appendHydroUint64(nd.hydroKey, &v86.ID)
+				part88 := xxhash.Sum64(nd.hydroKey)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v84)
-					nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part86}, 93, nd.hydroBuf)
+					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v86)
+					nd.hydroSend(hydro.Dest{Location: "ender", Parts: 5, Part: part88}, 93, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h14To33Port1 = nd.h14To33Port1[:0]
-	for _, v87 := range nd.h17To35Port0 {
-		out73 = append(out73, v87)
+	for _, v89 := range nd.h17To35Port0 {
+		out75 = append(out75, v89)
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v87.ID)
-		part88 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v89.ID)
+		part90 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v87)
-			nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part88}, 55, nd.hydroBuf)
+			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v89)
+			nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part90}, 55, nd.hydroBuf)
 		}
 	}
 	nd.h17To35Port0 = nd.h17To35Port0[:0]
-	for _, v89 := range nd.h14To40Port1 {
-		nd.n40R = append(nd.n40R, v89)
-		for _, v90 := range nd.n40L {
-			v91 := decidedBy(v90, v89)
-			out48 = append(out48, v91)
+	for _, v91 := range nd.h14To40Port1 {
+		nd.n40R = append(nd.n40R, v91)
+		for _, v92 := range nd.n40L {
+			v93 := decidedBy(v92, v91)
+			out49 = append(out49, v93)
 		}
 	}
 	nd.h14To40Port1 = nd.h14To40Port1[:0]
-	for _, v92 := range nd.h42To48Port1 {
-		k93 := v92.ID
-		i94, ok95 := nd.n49Index.Get(k93)
-		if !ok95 {
-			i94 = len(nd.n49Accs)
-			if !nd.n49Index.PutDense(k93, i94) {
-				nd.n49Index.Put(k93, i94)
+	for _, v94 := range nd.h42To48Port1 {
+		k95 := v94.ID
+		i96, ok97 := nd.n49Index.Get(k95)
+		if !ok97 {
+			i96 = len(nd.n49Accs)
+			if !nd.n49Index.PutDense(k95, i96) {
+				nd.n49Index.Put(k95, i96)
 			}
-			bot96 := v92
-			bot96.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot96)
+			bot98 := v94
+			bot98.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot98)
 		}
-		nd.n49Accs[i94].Rounds.Merge(v92.Rounds)
+		nd.n49Accs[i96].Rounds.Merge(v94.Rounds)
 	}
 	nd.h42To48Port1 = nd.h42To48Port1[:0]
-	for _, v97 := range nd.h47To48Port2 {
-		k98 := v97.ID
-		i99, ok100 := nd.n49Index.Get(k98)
-		if !ok100 {
-			i99 = len(nd.n49Accs)
-			if !nd.n49Index.PutDense(k98, i99) {
-				nd.n49Index.Put(k98, i99)
+	for _, v99 := range nd.h47To48Port2 {
+		k100 := v99.ID
+		i101, ok102 := nd.n49Index.Get(k100)
+		if !ok102 {
+			i101 = len(nd.n49Accs)
+			if !nd.n49Index.PutDense(k100, i101) {
+				nd.n49Index.Put(k100, i101)
 			}
-			bot101 := v97
-			bot101.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot101)
+			bot103 := v99
+			bot103.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot103)
 		}
-		nd.n49Accs[i99].Rounds.Merge(v97.Rounds)
+		nd.n49Accs[i101].Rounds.Merge(v99.Rounds)
 	}
 	nd.h47To48Port2 = nd.h47To48Port2[:0]
-	nd.n41Out = out48
-	nd.n37Out = out73
+	nd.n41Out = out49
+	nd.n37Out = out75
 }
 
 // subgraph6 runs stratum 3: hydro.MergeKeyed (49), hydro.AntiJoin (50), hydro.Filter (52), hydro.CrossJoin (53).
 func (nd *ScalableTwoPCParticipant) subgraph6() {
-	for i103 := range nd.n49Accs {
-		v102 := nd.n49Accs[i103]
-		if !nd.n50Neg.Has(v102.ID) {
-			nd.n51Next = append(nd.n51Next, v102)
-			if inDoubt(v102) {
-				nd.n53L = append(nd.n53L, v102)
-				for _, v104 := range nd.n53R {
-					v105 := inquiry(v102, v104)
+	for i105 := range nd.n49Accs {
+		v104 := nd.n49Accs[i105]
+		if !nd.n50Neg.Has(v104.ID) {
+			nd.n51Next = append(nd.n51Next, v104)
+			if inDoubt(v104) {
+				nd.n53L = append(nd.n53L, v104)
+				for _, v106 := range nd.n53R {
+					v107 := inquiry(v104, v106)
 					nd.hydroKey = nd.hydroKey[:0]
-					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v105.ID)
-					part106 := xxhash.Sum64(nd.hydroKey)
+					nd.hydroKey = appendHydroUint64(nd.hydroKey, &v107.ID)
+					part108 := xxhash.Sum64(nd.hydroKey)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v105)
-						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part106}, 56, nd.hydroBuf)
+						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v107)
+						nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part108}, 56, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v108 := range nd.h14To53Port1 {
-		nd.n53R = append(nd.n53R, v108)
-		for _, v109 := range nd.n53L {
-			v110 := inquiry(v109, v108)
+	for _, v110 := range nd.h14To53Port1 {
+		nd.n53R = append(nd.n53R, v110)
+		for _, v111 := range nd.n53L {
+			v112 := inquiry(v111, v110)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v110.ID)
-			part111 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v112.ID)
+			part113 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v110)
-				nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part111}, 56, nd.hydroBuf)
+				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v112)
+				nd.hydroSend(hydro.Dest{Location: "committer", Parts: 5, Part: part113}, 56, nd.hydroBuf)
 			}
 		}
 	}
@@ -969,32 +977,32 @@ func (nd *ScalableTwoPCParticipant) Recover(dir durable.FS, opts durable.Options
 func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 25:
-		var v114 Record
-		n115, err116 := decodeHydroRecord(item, &v114)
-		if err116 == nil && n115 != len(item) {
-			err116 = fmt.Errorf("%d bytes after the item", len(item)-n115)
+		var v116 Record
+		n117, err118 := decodeHydroRecord(item, &v116)
+		if err118 == nil && n117 != len(item) {
+			err118 = fmt.Errorf("%d bytes after the item", len(item)-n117)
 		}
-		if err116 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err116)
+		if err118 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err118)
 		}
-		k117 := v114.ID
-		i118, ok119 := nd.n25Index.Get(k117)
-		if !ok119 {
-			i118 = len(nd.n25Accs)
-			if !nd.n25Index.PutDense(k117, i118) {
-				nd.n25Index.Put(k117, i118)
+		k119 := v116.ID
+		i120, ok121 := nd.n25Index.Get(k119)
+		if !ok121 {
+			i120 = len(nd.n25Accs)
+			if !nd.n25Index.PutDense(k119, i120) {
+				nd.n25Index.Put(k119, i120)
 			}
-			bot120 := v114
-			bot120.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot120)
+			bot122 := v116
+			bot122.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot122)
 		}
-		nd.n25Accs[i118].Phase.Merge(v114.Phase)
-		if i118 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i118+1-len(nd.n25Touched))...)
+		nd.n25Accs[i120].Phase.Merge(v116.Phase)
+		if i120 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i120+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i118] {
-			nd.n25Touched[i118] = true
-			nd.n25Changed = append(nd.n25Changed, i118)
+		if !nd.n25Touched[i120] {
+			nd.n25Touched[i120] = true
+			nd.n25Changed = append(nd.n25Changed, i120)
 		}
 		return nil
 	}
@@ -1007,8 +1015,8 @@ func (nd *ScalableTwoPCParticipant) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCParticipant) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v112 := range nd.n25Logged {
-			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v112))
+		for _, v114 := range nd.n25Logged {
+			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v114))
 		}
 		nd.n25Logged = nd.n25Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1022,8 +1030,8 @@ func (nd *ScalableTwoPCParticipant) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalableTwoPCParticipant) hydroSnapshot(add func([]byte)) {
-	for _, v113 := range nd.n25Accs {
-		add(appendHydroRecord(nd.hydroJournal.Record(25), &v113))
+	for _, v115 := range nd.n25Accs {
+		add(appendHydroRecord(nd.hydroJournal.Record(25), &v115))
 	}
 }
 
@@ -1375,7 +1383,7 @@ func NewScalableTwoPCCommitter(requests hydro.Input[Request], outcomes hydro.Out
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1378:91*/
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line scalabletwopc_hydro.go:1386:91*/
 	return nd
 }
 
@@ -1543,93 +1551,97 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 		v47 := entryTxn(v45)
 		if _, dup48 := nd.n61Seen[v47]; !dup48 {
 			nd.n61Seen[v47] = struct{}{}
-			nd.n71Neg.Add(v47.ID)
+			if _, ok49 := nd.n71Neg.AddDense(v47.ID); !ok49 {
+				nd.n71Neg.Add(v47.ID)
+			}
 		}
 	}
-	for _, v49 := range nd.h63To70Port1 {
-		nd.n71Neg.Add(v49.ID)
+	for _, v50 := range nd.h63To70Port1 {
+		if _, ok51 := nd.n71Neg.AddDense(v50.ID); !ok51 {
+			nd.n71Neg.Add(v50.ID)
+		}
 	}
 	nd.h63To70Port1 = nd.h63To70Port1[:0]
-	for _, v50 := range nd.h55To79Port0 {
-		if i51, ok52 := nd.n59Index.Get(v50.ID); ok52 {
-			v53 := nd.n59Accs[i51]
-			v54 := voteRedrive(v50, v53)
+	for _, v52 := range nd.h55To79Port0 {
+		if i53, ok54 := nd.n59Index.Get(v52.ID); ok54 {
+			v55 := nd.n59Accs[i53]
+			v56 := voteRedrive(v52, v55)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v54.ID)
-			part55 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v56.ID)
+			part57 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v54)
-				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part55, Member: uint64(redriveTo(v54))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v56)
+				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part57, Member: uint64(redriveTo(v56))}, 86, nd.hydroBuf)
 			}
-			v56 := redriveOutcome(v54)
-			if abortedOutcome(v56) {
+			v58 := redriveOutcome(v56)
+			if abortedOutcome(v58) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v56)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v58)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h55To79Port0 = nd.h55To79Port0[:0]
-	for _, v57 := range nd.h56To80Port0 {
-		if i58, ok59 := nd.n59Index.Get(v57.ID); ok59 {
-			v60 := nd.n59Accs[i58]
-			v61 := inquiryRedrive(v57, v60)
+	for _, v59 := range nd.h56To80Port0 {
+		if i60, ok61 := nd.n59Index.Get(v59.ID); ok61 {
+			v62 := nd.n59Accs[i60]
+			v63 := inquiryRedrive(v59, v62)
 			nd.hydroKey = nd.hydroKey[:0]
-			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v61.ID)
-			part62 := xxhash.Sum64(nd.hydroKey)
+			nd.hydroKey = appendHydroUint64(nd.hydroKey, &v63.ID)
+			part64 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v61)
-				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part62, Member: uint64(redriveTo(v61))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v63)
+				nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part64, Member: uint64(redriveTo(v63))}, 86, nd.hydroBuf)
 			}
-			v63 := redriveOutcome(v61)
-			if abortedOutcome(v63) {
+			v65 := redriveOutcome(v63)
+			if abortedOutcome(v65) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v63)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v65)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h56To80Port0 = nd.h56To80Port0[:0]
-	for _, v64 := range nd.h81To83Port2 {
+	for _, v66 := range nd.h81To83Port2 {
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v64.ID)
-		part65 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v66.ID)
+		part67 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v64)
-			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part65, Member: uint64(redriveTo(v64))}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v66)
+			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part67, Member: uint64(redriveTo(v66))}, 86, nd.hydroBuf)
 		}
-		v66 := redriveOutcome(v64)
-		if abortedOutcome(v66) {
+		v68 := redriveOutcome(v66)
+		if abortedOutcome(v68) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v66)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v68)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
 	}
 	nd.h81To83Port2 = nd.h81To83Port2[:0]
-	for _, v67 := range nd.h82To83Port3 {
+	for _, v69 := range nd.h82To83Port3 {
 		nd.hydroKey = nd.hydroKey[:0]
-		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v67.ID)
-		part68 := xxhash.Sum64(nd.hydroKey)
+		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v69.ID)
+		part70 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v67)
-			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part68, Member: uint64(redriveTo(v67))}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v69)
+			nd.hydroSend(hydro.Dest{Location: "participant", Parts: 5, Part: part70, Member: uint64(redriveTo(v69))}, 86, nd.hydroBuf)
 		}
-		v69 := redriveOutcome(v67)
-		if abortedOutcome(v69) {
+		v71 := redriveOutcome(v69)
+		if abortedOutcome(v71) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v69)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v71)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
 	}
 	nd.h82To83Port3 = nd.h82To83Port3[:0]
-	for _, v70 := range nd.h84To90Port0 {
-		if abortedOutcome(v70) {
+	for _, v72 := range nd.h84To90Port0 {
+		if abortedOutcome(v72) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v70)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v72)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
@@ -1639,26 +1651,26 @@ func (nd *ScalableTwoPCCommitter) subgraph2() {
 
 // subgraph3 runs stratum 2: hydro.AntiJoin (71).
 func (nd *ScalableTwoPCCommitter) subgraph3() {
-	for _, v72 := range nd.h69To71Port0 {
-		if !nd.n71Neg.Has(v72.ID) {
-			k73 := v72.ID
-			i74, ok75 := nd.n72Index.Get(k73)
-			if !ok75 {
-				i74 = len(nd.n72Accs)
-				if !nd.n72Index.PutDense(k73, i74) {
-					nd.n72Index.Put(k73, i74)
+	for _, v74 := range nd.h69To71Port0 {
+		if !nd.n71Neg.Has(v74.ID) {
+			k75 := v74.ID
+			i76, ok77 := nd.n72Index.Get(k75)
+			if !ok77 {
+				i76 = len(nd.n72Accs)
+				if !nd.n72Index.PutDense(k75, i76) {
+					nd.n72Index.Put(k75, i76)
 				}
-				bot76 := v72
-				bot76.Yes = *new(lattices.SetUnion[hydro.MemberID])
-				bot76.Refused = *new(lattices.Max[uint8])
-				bot76.Asked = *new(lattices.Max[uint8])
-				bot76.Rounds = *new(lattices.Max[int])
-				nd.n72Accs = append(nd.n72Accs, bot76)
+				bot78 := v74
+				bot78.Yes = *new(lattices.SetUnion[hydro.MemberID])
+				bot78.Refused = *new(lattices.Max[uint8])
+				bot78.Asked = *new(lattices.Max[uint8])
+				bot78.Rounds = *new(lattices.Max[int])
+				nd.n72Accs = append(nd.n72Accs, bot78)
 			}
-			nd.n72Accs[i74].Yes.Merge(v72.Yes)
-			nd.n72Accs[i74].Refused.Merge(v72.Refused)
-			nd.n72Accs[i74].Asked.Merge(v72.Asked)
-			nd.n72Accs[i74].Rounds.Merge(v72.Rounds)
+			nd.n72Accs[i76].Yes.Merge(v74.Yes)
+			nd.n72Accs[i76].Refused.Merge(v74.Refused)
+			nd.n72Accs[i76].Asked.Merge(v74.Asked)
+			nd.n72Accs[i76].Rounds.Merge(v74.Rounds)
 		}
 	}
 	clear(nd.h69To71Port0)
@@ -1667,25 +1679,29 @@ func (nd *ScalableTwoPCCommitter) subgraph3() {
 
 // subgraph4 runs stratum 3: hydro.MergeKeyed (72), hydro.CrossJoin (73), hydro.FilterMap (74).
 func (nd *ScalableTwoPCCommitter) subgraph4() {
-	for i78 := range nd.n72Accs {
-		v77 := nd.n72Accs[i78]
-		nd.n73L = append(nd.n73L, v77)
-		for _, v79 := range nd.n73R {
-			v80 := quorum(v77, v79)
-			if v81, ok82 := decide(v80); ok82 {
-				nd.n75Neg.Add(v81.ID)
-				nd.n78Next = append(nd.n78Next, v81)
+	for i80 := range nd.n72Accs {
+		v79 := nd.n72Accs[i80]
+		nd.n73L = append(nd.n73L, v79)
+		for _, v81 := range nd.n73R {
+			v82 := quorum(v79, v81)
+			if v83, ok84 := decide(v82); ok84 {
+				if _, ok85 := nd.n75Neg.AddDense(v83.ID); !ok85 {
+					nd.n75Neg.Add(v83.ID)
+				}
+				nd.n78Next = append(nd.n78Next, v83)
 			}
 		}
-		nd.h72To75Port0 = append(nd.h72To75Port0, v77)
+		nd.h72To75Port0 = append(nd.h72To75Port0, v79)
 	}
-	for _, v83 := range nd.h54To73Port1 {
-		nd.n73R = append(nd.n73R, v83)
-		for _, v84 := range nd.n73L {
-			v85 := quorum(v84, v83)
-			if v86, ok87 := decide(v85); ok87 {
-				nd.n75Neg.Add(v86.ID)
-				nd.n78Next = append(nd.n78Next, v86)
+	for _, v86 := range nd.h54To73Port1 {
+		nd.n73R = append(nd.n73R, v86)
+		for _, v87 := range nd.n73L {
+			v88 := quorum(v87, v86)
+			if v89, ok90 := decide(v88); ok90 {
+				if _, ok91 := nd.n75Neg.AddDense(v89.ID); !ok91 {
+					nd.n75Neg.Add(v89.ID)
+				}
+				nd.n78Next = append(nd.n78Next, v89)
 			}
 		}
 	}
@@ -1694,10 +1710,10 @@ func (nd *ScalableTwoPCCommitter) subgraph4() {
 
 // subgraph5 runs stratum 4: hydro.AntiJoin (75), hydro.Map (76).
 func (nd *ScalableTwoPCCommitter) subgraph5() {
-	for _, v89 := range nd.h72To75Port0 {
-		if !nd.n75Neg.Has(v89.ID) {
-			v90 := keep(v89)
-			nd.n77Next = append(nd.n77Next, v90)
+	for _, v93 := range nd.h72To75Port0 {
+		if !nd.n75Neg.Has(v93.ID) {
+			v94 := keep(v93)
+			nd.n77Next = append(nd.n77Next, v94)
 		}
 	}
 	clear(nd.h72To75Port0)
@@ -1715,32 +1731,32 @@ func (nd *ScalableTwoPCCommitter) Recover(dir durable.FS, opts durable.Options) 
 func (nd *ScalableTwoPCCommitter) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 59:
-		var v93 Entry
-		n94, err95 := decodeHydroEntry(item, &v93)
-		if err95 == nil && n94 != len(item) {
-			err95 = fmt.Errorf("%d bytes after the item", len(item)-n94)
+		var v97 Entry
+		n98, err99 := decodeHydroEntry(item, &v97)
+		if err99 == nil && n98 != len(item) {
+			err99 = fmt.Errorf("%d bytes after the item", len(item)-n98)
 		}
-		if err95 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:288): %w", err95)
+		if err99 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:288): %w", err99)
 		}
-		k96 := v93.ID
-		i97, ok98 := nd.n59Index.Get(k96)
-		if !ok98 {
-			i97 = len(nd.n59Accs)
-			if !nd.n59Index.PutDense(k96, i97) {
-				nd.n59Index.Put(k96, i97)
+		k100 := v97.ID
+		i101, ok102 := nd.n59Index.Get(k100)
+		if !ok102 {
+			i101 = len(nd.n59Accs)
+			if !nd.n59Index.PutDense(k100, i101) {
+				nd.n59Index.Put(k100, i101)
 			}
-			bot99 := v93
-			bot99.Outcome = *new(lattices.Max[uint8])
-			nd.n59Accs = append(nd.n59Accs, bot99)
+			bot103 := v97
+			bot103.Outcome = *new(lattices.Max[uint8])
+			nd.n59Accs = append(nd.n59Accs, bot103)
 		}
-		nd.n59Accs[i97].Outcome.Merge(v93.Outcome)
-		if i97 >= len(nd.n59Touched) {
-			nd.n59Touched = append(nd.n59Touched, make([]bool, i97+1-len(nd.n59Touched))...)
+		nd.n59Accs[i101].Outcome.Merge(v97.Outcome)
+		if i101 >= len(nd.n59Touched) {
+			nd.n59Touched = append(nd.n59Touched, make([]bool, i101+1-len(nd.n59Touched))...)
 		}
-		if !nd.n59Touched[i97] {
-			nd.n59Touched[i97] = true
-			nd.n59Changed = append(nd.n59Changed, i97)
+		if !nd.n59Touched[i101] {
+			nd.n59Touched[i101] = true
+			nd.n59Changed = append(nd.n59Changed, i101)
 		}
 		return nil
 	}
@@ -1753,8 +1769,8 @@ func (nd *ScalableTwoPCCommitter) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCCommitter) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v91 := range nd.n59Logged {
-			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v91))
+		for _, v95 := range nd.n59Logged {
+			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v95))
 		}
 		nd.n59Logged = nd.n59Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1768,8 +1784,8 @@ func (nd *ScalableTwoPCCommitter) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalableTwoPCCommitter) hydroSnapshot(add func([]byte)) {
-	for _, v92 := range nd.n59Accs {
-		add(appendHydroEntry(nd.hydroJournal.Record(59), &v92))
+	for _, v96 := range nd.n59Accs {
+		add(appendHydroEntry(nd.hydroJournal.Record(59), &v96))
 	}
 }
 
@@ -2033,26 +2049,28 @@ func (nd *ScalableTwoPCEnder) subgraph1() {
 // subgraph2 runs stratum 0: hydro.Cycle (94), hydro.DeferTick (108).
 func (nd *ScalableTwoPCEnder) subgraph2() {
 	for _, v5 := range nd.n108Now {
-		nd.n98Neg.Add(v5.ID)
+		if _, ok6 := nd.n98Neg.AddDense(v5.ID); !ok6 {
+			nd.n98Neg.Add(v5.ID)
+		}
 	}
 }
 
 // subgraph3 runs stratum 1: hydro.AntiJoin (98).
 func (nd *ScalableTwoPCEnder) subgraph3() {
-	for _, v7 := range nd.h97To98Port0 {
-		if !nd.n98Neg.Has(v7.ID) {
-			k8 := v7.ID
-			i9, ok10 := nd.n99Index.Get(k8)
-			if !ok10 {
-				i9 = len(nd.n99Accs)
-				if !nd.n99Index.PutDense(k8, i9) {
-					nd.n99Index.Put(k8, i9)
+	for _, v8 := range nd.h97To98Port0 {
+		if !nd.n98Neg.Has(v8.ID) {
+			k9 := v8.ID
+			i10, ok11 := nd.n99Index.Get(k9)
+			if !ok11 {
+				i10 = len(nd.n99Accs)
+				if !nd.n99Index.PutDense(k9, i10) {
+					nd.n99Index.Put(k9, i10)
 				}
-				bot11 := v7
-				bot11.By = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n99Accs = append(nd.n99Accs, bot11)
+				bot12 := v8
+				bot12.By = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n99Accs = append(nd.n99Accs, bot12)
 			}
-			nd.n99Accs[i9].By.Merge(v7.By)
+			nd.n99Accs[i10].By.Merge(v8.By)
 		}
 	}
 	clear(nd.h97To98Port0)
@@ -2061,72 +2079,76 @@ func (nd *ScalableTwoPCEnder) subgraph3() {
 
 // subgraph4 runs stratum 2: hydro.MergeKeyed (99), hydro.CrossJoin (100), hydro.FilterMap (101).
 func (nd *ScalableTwoPCEnder) subgraph4() {
-	for i13 := range nd.n99Accs {
-		v12 := nd.n99Accs[i13]
-		nd.n100L = append(nd.n100L, v12)
-		for _, v14 := range nd.n100R {
-			v15 := ackQuorum(v12, v14)
-			if v16, ok17 := allAcked(v15); ok17 {
-				nd.n102Neg.Add(v16.ID)
-				k18 := v16.ID
-				i19, ok20 := nd.n105Index.Get(k18)
-				if !ok20 {
-					i19 = len(nd.n105Accs)
-					if !nd.n105Index.PutDense(k18, i19) {
-						nd.n105Index.Put(k18, i19)
+	for i14 := range nd.n99Accs {
+		v13 := nd.n99Accs[i14]
+		nd.n100L = append(nd.n100L, v13)
+		for _, v15 := range nd.n100R {
+			v16 := ackQuorum(v13, v15)
+			if v17, ok18 := allAcked(v16); ok18 {
+				if _, ok19 := nd.n102Neg.AddDense(v17.ID); !ok19 {
+					nd.n102Neg.Add(v17.ID)
+				}
+				k20 := v17.ID
+				i21, ok22 := nd.n105Index.Get(k20)
+				if !ok22 {
+					i21 = len(nd.n105Accs)
+					if !nd.n105Index.PutDense(k20, i21) {
+						nd.n105Index.Put(k20, i21)
 					}
-					bot21 := v16
-					bot21.Acked = *new(lattices.Max[int])
-					nd.n105Accs = append(nd.n105Accs, bot21)
+					bot23 := v17
+					bot23.Acked = *new(lattices.Max[int])
+					nd.n105Accs = append(nd.n105Accs, bot23)
 				}
-				changed22 := !ok20
-				if nd.n105Accs[i19].Acked.Merge(v16.Acked) {
-					changed22 = true
+				changed24 := !ok22
+				if nd.n105Accs[i21].Acked.Merge(v17.Acked) {
+					changed24 = true
 				}
-				if changed22 && nd.hydroJournal.Active() {
-					nd.n105Logged = append(nd.n105Logged, v16)
+				if changed24 && nd.hydroJournal.Active() {
+					nd.n105Logged = append(nd.n105Logged, v17)
 				}
-				if i19 >= len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, make([]bool, i19+1-len(nd.n105Touched))...)
+				if i21 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i21+1-len(nd.n105Touched))...)
 				}
-				if !nd.n105Touched[i19] {
-					nd.n105Touched[i19] = true
-					nd.n105Changed = append(nd.n105Changed, i19)
+				if !nd.n105Touched[i21] {
+					nd.n105Touched[i21] = true
+					nd.n105Changed = append(nd.n105Changed, i21)
 				}
 			}
 		}
-		nd.h99To102Port0 = append(nd.h99To102Port0, v12)
+		nd.h99To102Port0 = append(nd.h99To102Port0, v13)
 	}
-	for _, v23 := range nd.h92To100Port1 {
-		nd.n100R = append(nd.n100R, v23)
-		for _, v24 := range nd.n100L {
-			v25 := ackQuorum(v24, v23)
-			if v26, ok27 := allAcked(v25); ok27 {
-				nd.n102Neg.Add(v26.ID)
-				k28 := v26.ID
-				i29, ok30 := nd.n105Index.Get(k28)
-				if !ok30 {
-					i29 = len(nd.n105Accs)
-					if !nd.n105Index.PutDense(k28, i29) {
-						nd.n105Index.Put(k28, i29)
+	for _, v25 := range nd.h92To100Port1 {
+		nd.n100R = append(nd.n100R, v25)
+		for _, v26 := range nd.n100L {
+			v27 := ackQuorum(v26, v25)
+			if v28, ok29 := allAcked(v27); ok29 {
+				if _, ok30 := nd.n102Neg.AddDense(v28.ID); !ok30 {
+					nd.n102Neg.Add(v28.ID)
+				}
+				k31 := v28.ID
+				i32, ok33 := nd.n105Index.Get(k31)
+				if !ok33 {
+					i32 = len(nd.n105Accs)
+					if !nd.n105Index.PutDense(k31, i32) {
+						nd.n105Index.Put(k31, i32)
 					}
-					bot31 := v26
-					bot31.Acked = *new(lattices.Max[int])
-					nd.n105Accs = append(nd.n105Accs, bot31)
+					bot34 := v28
+					bot34.Acked = *new(lattices.Max[int])
+					nd.n105Accs = append(nd.n105Accs, bot34)
 				}
-				changed32 := !ok30
-				if nd.n105Accs[i29].Acked.Merge(v26.Acked) {
-					changed32 = true
+				changed35 := !ok33
+				if nd.n105Accs[i32].Acked.Merge(v28.Acked) {
+					changed35 = true
 				}
-				if changed32 && nd.hydroJournal.Active() {
-					nd.n105Logged = append(nd.n105Logged, v26)
+				if changed35 && nd.hydroJournal.Active() {
+					nd.n105Logged = append(nd.n105Logged, v28)
 				}
-				if i29 >= len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, make([]bool, i29+1-len(nd.n105Touched))...)
+				if i32 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i32+1-len(nd.n105Touched))...)
 				}
-				if !nd.n105Touched[i29] {
-					nd.n105Touched[i29] = true
-					nd.n105Changed = append(nd.n105Changed, i29)
+				if !nd.n105Touched[i32] {
+					nd.n105Touched[i32] = true
+					nd.n105Changed = append(nd.n105Changed, i32)
 				}
 			}
 		}
@@ -2136,10 +2158,10 @@ func (nd *ScalableTwoPCEnder) subgraph4() {
 
 // subgraph5 runs stratum 3: hydro.AntiJoin (102), hydro.Map (103).
 func (nd *ScalableTwoPCEnder) subgraph5() {
-	for _, v34 := range nd.h99To102Port0 {
-		if !nd.n102Neg.Has(v34.ID) {
-			v35 := keepAcks(v34)
-			nd.n104Next = append(nd.n104Next, v35)
+	for _, v37 := range nd.h99To102Port0 {
+		if !nd.n102Neg.Has(v37.ID) {
+			v38 := keepAcks(v37)
+			nd.n104Next = append(nd.n104Next, v38)
 		}
 	}
 	clear(nd.h99To102Port0)
@@ -2149,22 +2171,22 @@ func (nd *ScalableTwoPCEnder) subgraph5() {
 // subgraph6 runs stratum 3: hydro.MergeKeyed (105), hydro.Map (106), hydro.Unique (107), hydro.Join (109), hydro.Unique (110).
 func (nd *ScalableTwoPCEnder) subgraph6() {
 	slices.Sort(nd.n105Changed)
-	for _, i37 := range nd.n105Changed {
-		v36 := nd.n105Accs[i37]
-		v38 := endTxn(v36)
-		if _, dup39 := nd.n107Seen[v38]; !dup39 {
-			nd.n107Seen[v38] = struct{}{}
-			nd.n108Next = append(nd.n108Next, v38)
+	for _, i40 := range nd.n105Changed {
+		v39 := nd.n105Accs[i40]
+		v41 := endTxn(v39)
+		if _, dup42 := nd.n107Seen[v41]; !dup42 {
+			nd.n107Seen[v41] = struct{}{}
+			nd.n108Next = append(nd.n108Next, v41)
 		}
 	}
-	for _, v40 := range nd.h93To109Port0 {
-		if i41, ok42 := nd.n105Index.Get(v40.ID); ok42 {
-			v43 := nd.n105Accs[i41]
-			v44 := ackCommitted(v40, v43)
-			if _, dup45 := nd.n110Seen[v44]; !dup45 {
-				nd.n110Seen[v44] = struct{}{}
+	for _, v43 := range nd.h93To109Port0 {
+		if i44, ok45 := nd.n105Index.Get(v43.ID); ok45 {
+			v46 := nd.n105Accs[i44]
+			v47 := ackCommitted(v43, v46)
+			if _, dup48 := nd.n110Seen[v47]; !dup48 {
+				nd.n110Seen[v47] = struct{}{}
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v44)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v47)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 112, nd.hydroBuf)
 				}
 			}
@@ -2184,32 +2206,32 @@ func (nd *ScalableTwoPCEnder) Recover(dir durable.FS, opts durable.Options) erro
 func (nd *ScalableTwoPCEnder) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 105:
-		var v48 End
-		n49, err50 := decodeHydroEnd(item, &v48)
-		if err50 == nil && n49 != len(item) {
-			err50 = fmt.Errorf("%d bytes after the item", len(item)-n49)
+		var v51 End
+		n52, err53 := decodeHydroEnd(item, &v51)
+		if err53 == nil && n52 != len(item) {
+			err53 = fmt.Errorf("%d bytes after the item", len(item)-n52)
 		}
-		if err50 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err50)
+		if err53 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err53)
 		}
-		k51 := v48.ID
-		i52, ok53 := nd.n105Index.Get(k51)
-		if !ok53 {
-			i52 = len(nd.n105Accs)
-			if !nd.n105Index.PutDense(k51, i52) {
-				nd.n105Index.Put(k51, i52)
+		k54 := v51.ID
+		i55, ok56 := nd.n105Index.Get(k54)
+		if !ok56 {
+			i55 = len(nd.n105Accs)
+			if !nd.n105Index.PutDense(k54, i55) {
+				nd.n105Index.Put(k54, i55)
 			}
-			bot54 := v48
-			bot54.Acked = *new(lattices.Max[int])
-			nd.n105Accs = append(nd.n105Accs, bot54)
+			bot57 := v51
+			bot57.Acked = *new(lattices.Max[int])
+			nd.n105Accs = append(nd.n105Accs, bot57)
 		}
-		nd.n105Accs[i52].Acked.Merge(v48.Acked)
-		if i52 >= len(nd.n105Touched) {
-			nd.n105Touched = append(nd.n105Touched, make([]bool, i52+1-len(nd.n105Touched))...)
+		nd.n105Accs[i55].Acked.Merge(v51.Acked)
+		if i55 >= len(nd.n105Touched) {
+			nd.n105Touched = append(nd.n105Touched, make([]bool, i55+1-len(nd.n105Touched))...)
 		}
-		if !nd.n105Touched[i52] {
-			nd.n105Touched[i52] = true
-			nd.n105Changed = append(nd.n105Changed, i52)
+		if !nd.n105Touched[i55] {
+			nd.n105Touched[i55] = true
+			nd.n105Changed = append(nd.n105Changed, i55)
 		}
 		return nil
 	}
@@ -2222,8 +2244,8 @@ func (nd *ScalableTwoPCEnder) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalableTwoPCEnder) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v46 := range nd.n105Logged {
-			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v46))
+		for _, v49 := range nd.n105Logged {
+			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v49))
 		}
 		nd.n105Logged = nd.n105Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -2237,8 +2259,8 @@ func (nd *ScalableTwoPCEnder) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalableTwoPCEnder) hydroSnapshot(add func([]byte)) {
-	for _, v47 := range nd.n105Accs {
-		add(appendHydroEnd(nd.hydroJournal.Record(105), &v47))
+	for _, v50 := range nd.n105Accs {
+		add(appendHydroEnd(nd.hydroJournal.Record(105), &v50))
 	}
 }
 

@@ -184,22 +184,26 @@ func (nd *TwoPCClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg.Add(v12.ID)
+		if _, ok20 := nd.n9Neg.AddDense(v12.ID); !ok20 {
+			nd.n9Neg.Add(v12.ID)
+		}
 	}
 	clear(nd.n111Recv)
 	nd.n111Recv = nd.n111Recv[:0]
-	for _, v20 := range nd.n112Recv {
-		k21 := v20.ID
-		if g22, ok23 := nd.n6RIndex.Get(k21); ok23 {
-			for _, v24 := range nd.n6RGroups[g22] {
-				v25 := learned(v20, v24)
-				if _, dup26 := nd.n7Seen[v25]; !dup26 {
-					nd.n7Seen[v25] = struct{}{}
-					out19 = append(out19, v25)
+	for _, v21 := range nd.n112Recv {
+		k22 := v21.ID
+		if g23, ok24 := nd.n6RIndex.Get(k22); ok24 {
+			for _, v25 := range nd.n6RGroups[g23] {
+				v26 := learned(v21, v25)
+				if _, dup27 := nd.n7Seen[v26]; !dup27 {
+					nd.n7Seen[v26] = struct{}{}
+					out19 = append(out19, v26)
 				}
 			}
 		}
-		nd.n9Neg.Add(v20.ID)
+		if _, ok28 := nd.n9Neg.AddDense(v21.ID); !ok28 {
+			nd.n9Neg.Add(v21.ID)
+		}
 	}
 	clear(nd.n112Recv)
 	nd.n112Recv = nd.n112Recv[:0]
@@ -208,9 +212,9 @@ func (nd *TwoPCClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *TwoPCClient) subgraph1() {
-	for _, v28 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v28.ID) {
-			nd.n10Next = append(nd.n10Next, v28)
+	for _, v30 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v30.ID) {
+			nd.n10Next = append(nd.n10Next, v30)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -453,7 +457,7 @@ func NewTwoPCCoordinator(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n61Seen = map[Txn]struct{}{}
 	nd.n63Seen = map[Txn]struct{}{}
-	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line twopc_hydro.go:456:82*/
+	nd.n67Period = /*line twopc.go:293:50*/ VoteRound /*line twopc_hydro.go:460:82*/
 	nd.n107Seen = map[Txn]struct{}{}
 	nd.n110Seen = map[Outcome]struct{}{}
 	return nd
@@ -672,93 +676,99 @@ func (nd *TwoPCCoordinator) subgraph4() {
 // subgraph5 runs stratum 0: hydro.Cycle (94), hydro.DeferTick (108).
 func (nd *TwoPCCoordinator) subgraph5() {
 	for _, v49 := range nd.n108Now {
-		nd.n98Neg.Add(v49.ID)
+		if _, ok50 := nd.n98Neg.AddDense(v49.ID); !ok50 {
+			nd.n98Neg.Add(v49.ID)
+		}
 	}
 }
 
 // subgraph6 runs stratum 1: hydro.MergeKeyed (59), hydro.Map (60), hydro.Unique (61), hydro.Union (70), hydro.Join (79), hydro.Join (80), hydro.Union (83), hydro.Map (89), hydro.Union (90), hydro.Filter (91).
 func (nd *TwoPCCoordinator) subgraph6() {
 	slices.Sort(nd.n59Changed)
-	for _, i51 := range nd.n59Changed {
-		v50 := nd.n59Accs[i51]
-		v52 := entryTxn(v50)
-		if _, dup53 := nd.n61Seen[v52]; !dup53 {
-			nd.n61Seen[v52] = struct{}{}
-			nd.n71Neg.Add(v52.ID)
+	for _, i52 := range nd.n59Changed {
+		v51 := nd.n59Accs[i52]
+		v53 := entryTxn(v51)
+		if _, dup54 := nd.n61Seen[v53]; !dup54 {
+			nd.n61Seen[v53] = struct{}{}
+			if _, ok55 := nd.n71Neg.AddDense(v53.ID); !ok55 {
+				nd.n71Neg.Add(v53.ID)
+			}
 		}
 	}
-	for _, v54 := range nd.h63To70Port1 {
-		nd.n71Neg.Add(v54.ID)
+	for _, v56 := range nd.h63To70Port1 {
+		if _, ok57 := nd.n71Neg.AddDense(v56.ID); !ok57 {
+			nd.n71Neg.Add(v56.ID)
+		}
 	}
 	nd.h63To70Port1 = nd.h63To70Port1[:0]
-	for _, v55 := range nd.h55To79Port0 {
-		if i56, ok57 := nd.n59Index.Get(v55.ID); ok57 {
-			v58 := nd.n59Accs[i56]
-			v59 := voteRedrive(v55, v58)
+	for _, v58 := range nd.h55To79Port0 {
+		if i59, ok60 := nd.n59Index.Get(v58.ID); ok60 {
+			v61 := nd.n59Accs[i59]
+			v62 := voteRedrive(v58, v61)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v59)
-				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v59))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v62)
+				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v62))}, 86, nd.hydroBuf)
 			}
-			v60 := redriveOutcome(v59)
-			if abortedOutcome(v60) {
+			v63 := redriveOutcome(v62)
+			if abortedOutcome(v63) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v60)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v63)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h55To79Port0 = nd.h55To79Port0[:0]
-	for _, v61 := range nd.h56To80Port0 {
-		if i62, ok63 := nd.n59Index.Get(v61.ID); ok63 {
-			v64 := nd.n59Accs[i62]
-			v65 := inquiryRedrive(v61, v64)
+	for _, v64 := range nd.h56To80Port0 {
+		if i65, ok66 := nd.n59Index.Get(v64.ID); ok66 {
+			v67 := nd.n59Accs[i65]
+			v68 := inquiryRedrive(v64, v67)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v65)
-				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v65))}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v68)
+				nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v68))}, 86, nd.hydroBuf)
 			}
-			v66 := redriveOutcome(v65)
-			if abortedOutcome(v66) {
+			v69 := redriveOutcome(v68)
+			if abortedOutcome(v69) {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v66)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v69)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h56To80Port0 = nd.h56To80Port0[:0]
-	for _, v67 := range nd.h81To83Port2 {
+	for _, v70 := range nd.h81To83Port2 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v67)
-			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v67))}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v70)
+			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v70))}, 86, nd.hydroBuf)
 		}
-		v68 := redriveOutcome(v67)
-		if abortedOutcome(v68) {
+		v71 := redriveOutcome(v70)
+		if abortedOutcome(v71) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v68)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v71)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
 	}
 	nd.h81To83Port2 = nd.h81To83Port2[:0]
-	for _, v69 := range nd.h82To83Port3 {
+	for _, v72 := range nd.h82To83Port3 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v69)
-			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v69))}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroRedrive(nd.hydroBuf[:0], &v72)
+			nd.hydroSend(hydro.Dest{Location: "participant", Member: uint64(redriveTo(v72))}, 86, nd.hydroBuf)
 		}
-		v70 := redriveOutcome(v69)
-		if abortedOutcome(v70) {
+		v73 := redriveOutcome(v72)
+		if abortedOutcome(v73) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v70)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v73)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
 	}
 	nd.h82To83Port3 = nd.h82To83Port3[:0]
-	for _, v71 := range nd.h84To90Port0 {
-		if abortedOutcome(v71) {
+	for _, v74 := range nd.h84To90Port0 {
+		if abortedOutcome(v74) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v71)
+				nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v74)
 				nd.hydroSend(hydro.Dest{Location: "client"}, 111, nd.hydroBuf)
 			}
 		}
@@ -768,20 +778,20 @@ func (nd *TwoPCCoordinator) subgraph6() {
 
 // subgraph7 runs stratum 1: hydro.AntiJoin (98).
 func (nd *TwoPCCoordinator) subgraph7() {
-	for _, v73 := range nd.h97To98Port0 {
-		if !nd.n98Neg.Has(v73.ID) {
-			k74 := v73.ID
-			i75, ok76 := nd.n99Index.Get(k74)
-			if !ok76 {
-				i75 = len(nd.n99Accs)
-				if !nd.n99Index.PutDense(k74, i75) {
-					nd.n99Index.Put(k74, i75)
+	for _, v76 := range nd.h97To98Port0 {
+		if !nd.n98Neg.Has(v76.ID) {
+			k77 := v76.ID
+			i78, ok79 := nd.n99Index.Get(k77)
+			if !ok79 {
+				i78 = len(nd.n99Accs)
+				if !nd.n99Index.PutDense(k77, i78) {
+					nd.n99Index.Put(k77, i78)
 				}
-				bot77 := v73
-				bot77.By = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n99Accs = append(nd.n99Accs, bot77)
+				bot80 := v76
+				bot80.By = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n99Accs = append(nd.n99Accs, bot80)
 			}
-			nd.n99Accs[i75].By.Merge(v73.By)
+			nd.n99Accs[i78].By.Merge(v76.By)
 		}
 	}
 	clear(nd.h97To98Port0)
@@ -790,26 +800,26 @@ func (nd *TwoPCCoordinator) subgraph7() {
 
 // subgraph8 runs stratum 2: hydro.AntiJoin (71).
 func (nd *TwoPCCoordinator) subgraph8() {
-	for _, v79 := range nd.h69To71Port0 {
-		if !nd.n71Neg.Has(v79.ID) {
-			k80 := v79.ID
-			i81, ok82 := nd.n72Index.Get(k80)
-			if !ok82 {
-				i81 = len(nd.n72Accs)
-				if !nd.n72Index.PutDense(k80, i81) {
-					nd.n72Index.Put(k80, i81)
+	for _, v82 := range nd.h69To71Port0 {
+		if !nd.n71Neg.Has(v82.ID) {
+			k83 := v82.ID
+			i84, ok85 := nd.n72Index.Get(k83)
+			if !ok85 {
+				i84 = len(nd.n72Accs)
+				if !nd.n72Index.PutDense(k83, i84) {
+					nd.n72Index.Put(k83, i84)
 				}
-				bot83 := v79
-				bot83.Yes = *new(lattices.SetUnion[hydro.MemberID])
-				bot83.Refused = *new(lattices.Max[uint8])
-				bot83.Asked = *new(lattices.Max[uint8])
-				bot83.Rounds = *new(lattices.Max[int])
-				nd.n72Accs = append(nd.n72Accs, bot83)
+				bot86 := v82
+				bot86.Yes = *new(lattices.SetUnion[hydro.MemberID])
+				bot86.Refused = *new(lattices.Max[uint8])
+				bot86.Asked = *new(lattices.Max[uint8])
+				bot86.Rounds = *new(lattices.Max[int])
+				nd.n72Accs = append(nd.n72Accs, bot86)
 			}
-			nd.n72Accs[i81].Yes.Merge(v79.Yes)
-			nd.n72Accs[i81].Refused.Merge(v79.Refused)
-			nd.n72Accs[i81].Asked.Merge(v79.Asked)
-			nd.n72Accs[i81].Rounds.Merge(v79.Rounds)
+			nd.n72Accs[i84].Yes.Merge(v82.Yes)
+			nd.n72Accs[i84].Refused.Merge(v82.Refused)
+			nd.n72Accs[i84].Asked.Merge(v82.Asked)
+			nd.n72Accs[i84].Rounds.Merge(v82.Rounds)
 		}
 	}
 	clear(nd.h69To71Port0)
@@ -818,72 +828,76 @@ func (nd *TwoPCCoordinator) subgraph8() {
 
 // subgraph9 runs stratum 2: hydro.MergeKeyed (99), hydro.CrossJoin (100), hydro.FilterMap (101).
 func (nd *TwoPCCoordinator) subgraph9() {
-	for i85 := range nd.n99Accs {
-		v84 := nd.n99Accs[i85]
-		nd.n100L = append(nd.n100L, v84)
-		for _, v86 := range nd.n100R {
-			v87 := ackQuorum(v84, v86)
-			if v88, ok89 := allAcked(v87); ok89 {
-				nd.n102Neg.Add(v88.ID)
-				k90 := v88.ID
-				i91, ok92 := nd.n105Index.Get(k90)
-				if !ok92 {
-					i91 = len(nd.n105Accs)
-					if !nd.n105Index.PutDense(k90, i91) {
-						nd.n105Index.Put(k90, i91)
+	for i88 := range nd.n99Accs {
+		v87 := nd.n99Accs[i88]
+		nd.n100L = append(nd.n100L, v87)
+		for _, v89 := range nd.n100R {
+			v90 := ackQuorum(v87, v89)
+			if v91, ok92 := allAcked(v90); ok92 {
+				if _, ok93 := nd.n102Neg.AddDense(v91.ID); !ok93 {
+					nd.n102Neg.Add(v91.ID)
+				}
+				k94 := v91.ID
+				i95, ok96 := nd.n105Index.Get(k94)
+				if !ok96 {
+					i95 = len(nd.n105Accs)
+					if !nd.n105Index.PutDense(k94, i95) {
+						nd.n105Index.Put(k94, i95)
 					}
-					bot93 := v88
-					bot93.Acked = *new(lattices.Max[int])
-					nd.n105Accs = append(nd.n105Accs, bot93)
+					bot97 := v91
+					bot97.Acked = *new(lattices.Max[int])
+					nd.n105Accs = append(nd.n105Accs, bot97)
 				}
-				changed94 := !ok92
-				if nd.n105Accs[i91].Acked.Merge(v88.Acked) {
-					changed94 = true
+				changed98 := !ok96
+				if nd.n105Accs[i95].Acked.Merge(v91.Acked) {
+					changed98 = true
 				}
-				if changed94 && nd.hydroJournal.Active() {
-					nd.n105Logged = append(nd.n105Logged, v88)
+				if changed98 && nd.hydroJournal.Active() {
+					nd.n105Logged = append(nd.n105Logged, v91)
 				}
-				if i91 >= len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, make([]bool, i91+1-len(nd.n105Touched))...)
+				if i95 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i95+1-len(nd.n105Touched))...)
 				}
-				if !nd.n105Touched[i91] {
-					nd.n105Touched[i91] = true
-					nd.n105Changed = append(nd.n105Changed, i91)
+				if !nd.n105Touched[i95] {
+					nd.n105Touched[i95] = true
+					nd.n105Changed = append(nd.n105Changed, i95)
 				}
 			}
 		}
-		nd.h99To102Port0 = append(nd.h99To102Port0, v84)
+		nd.h99To102Port0 = append(nd.h99To102Port0, v87)
 	}
-	for _, v95 := range nd.h92To100Port1 {
-		nd.n100R = append(nd.n100R, v95)
-		for _, v96 := range nd.n100L {
-			v97 := ackQuorum(v96, v95)
-			if v98, ok99 := allAcked(v97); ok99 {
-				nd.n102Neg.Add(v98.ID)
-				k100 := v98.ID
-				i101, ok102 := nd.n105Index.Get(k100)
-				if !ok102 {
-					i101 = len(nd.n105Accs)
-					if !nd.n105Index.PutDense(k100, i101) {
-						nd.n105Index.Put(k100, i101)
+	for _, v99 := range nd.h92To100Port1 {
+		nd.n100R = append(nd.n100R, v99)
+		for _, v100 := range nd.n100L {
+			v101 := ackQuorum(v100, v99)
+			if v102, ok103 := allAcked(v101); ok103 {
+				if _, ok104 := nd.n102Neg.AddDense(v102.ID); !ok104 {
+					nd.n102Neg.Add(v102.ID)
+				}
+				k105 := v102.ID
+				i106, ok107 := nd.n105Index.Get(k105)
+				if !ok107 {
+					i106 = len(nd.n105Accs)
+					if !nd.n105Index.PutDense(k105, i106) {
+						nd.n105Index.Put(k105, i106)
 					}
-					bot103 := v98
-					bot103.Acked = *new(lattices.Max[int])
-					nd.n105Accs = append(nd.n105Accs, bot103)
+					bot108 := v102
+					bot108.Acked = *new(lattices.Max[int])
+					nd.n105Accs = append(nd.n105Accs, bot108)
 				}
-				changed104 := !ok102
-				if nd.n105Accs[i101].Acked.Merge(v98.Acked) {
-					changed104 = true
+				changed109 := !ok107
+				if nd.n105Accs[i106].Acked.Merge(v102.Acked) {
+					changed109 = true
 				}
-				if changed104 && nd.hydroJournal.Active() {
-					nd.n105Logged = append(nd.n105Logged, v98)
+				if changed109 && nd.hydroJournal.Active() {
+					nd.n105Logged = append(nd.n105Logged, v102)
 				}
-				if i101 >= len(nd.n105Touched) {
-					nd.n105Touched = append(nd.n105Touched, make([]bool, i101+1-len(nd.n105Touched))...)
+				if i106 >= len(nd.n105Touched) {
+					nd.n105Touched = append(nd.n105Touched, make([]bool, i106+1-len(nd.n105Touched))...)
 				}
-				if !nd.n105Touched[i101] {
-					nd.n105Touched[i101] = true
-					nd.n105Changed = append(nd.n105Changed, i101)
+				if !nd.n105Touched[i106] {
+					nd.n105Touched[i106] = true
+					nd.n105Changed = append(nd.n105Changed, i106)
 				}
 			}
 		}
@@ -893,25 +907,29 @@ func (nd *TwoPCCoordinator) subgraph9() {
 
 // subgraph10 runs stratum 3: hydro.MergeKeyed (72), hydro.CrossJoin (73), hydro.FilterMap (74).
 func (nd *TwoPCCoordinator) subgraph10() {
-	for i106 := range nd.n72Accs {
-		v105 := nd.n72Accs[i106]
-		nd.n73L = append(nd.n73L, v105)
-		for _, v107 := range nd.n73R {
-			v108 := quorum(v105, v107)
-			if v109, ok110 := decide(v108); ok110 {
-				nd.n75Neg.Add(v109.ID)
-				nd.n78Next = append(nd.n78Next, v109)
+	for i111 := range nd.n72Accs {
+		v110 := nd.n72Accs[i111]
+		nd.n73L = append(nd.n73L, v110)
+		for _, v112 := range nd.n73R {
+			v113 := quorum(v110, v112)
+			if v114, ok115 := decide(v113); ok115 {
+				if _, ok116 := nd.n75Neg.AddDense(v114.ID); !ok116 {
+					nd.n75Neg.Add(v114.ID)
+				}
+				nd.n78Next = append(nd.n78Next, v114)
 			}
 		}
-		nd.h72To75Port0 = append(nd.h72To75Port0, v105)
+		nd.h72To75Port0 = append(nd.h72To75Port0, v110)
 	}
-	for _, v111 := range nd.h54To73Port1 {
-		nd.n73R = append(nd.n73R, v111)
-		for _, v112 := range nd.n73L {
-			v113 := quorum(v112, v111)
-			if v114, ok115 := decide(v113); ok115 {
-				nd.n75Neg.Add(v114.ID)
-				nd.n78Next = append(nd.n78Next, v114)
+	for _, v117 := range nd.h54To73Port1 {
+		nd.n73R = append(nd.n73R, v117)
+		for _, v118 := range nd.n73L {
+			v119 := quorum(v118, v117)
+			if v120, ok121 := decide(v119); ok121 {
+				if _, ok122 := nd.n75Neg.AddDense(v120.ID); !ok122 {
+					nd.n75Neg.Add(v120.ID)
+				}
+				nd.n78Next = append(nd.n78Next, v120)
 			}
 		}
 	}
@@ -920,10 +938,10 @@ func (nd *TwoPCCoordinator) subgraph10() {
 
 // subgraph11 runs stratum 3: hydro.AntiJoin (102), hydro.Map (103).
 func (nd *TwoPCCoordinator) subgraph11() {
-	for _, v117 := range nd.h99To102Port0 {
-		if !nd.n102Neg.Has(v117.ID) {
-			v118 := keepAcks(v117)
-			nd.n104Next = append(nd.n104Next, v118)
+	for _, v124 := range nd.h99To102Port0 {
+		if !nd.n102Neg.Has(v124.ID) {
+			v125 := keepAcks(v124)
+			nd.n104Next = append(nd.n104Next, v125)
 		}
 	}
 	clear(nd.h99To102Port0)
@@ -933,22 +951,22 @@ func (nd *TwoPCCoordinator) subgraph11() {
 // subgraph12 runs stratum 3: hydro.MergeKeyed (105), hydro.Map (106), hydro.Unique (107), hydro.Join (109), hydro.Unique (110).
 func (nd *TwoPCCoordinator) subgraph12() {
 	slices.Sort(nd.n105Changed)
-	for _, i120 := range nd.n105Changed {
-		v119 := nd.n105Accs[i120]
-		v121 := endTxn(v119)
-		if _, dup122 := nd.n107Seen[v121]; !dup122 {
-			nd.n107Seen[v121] = struct{}{}
-			nd.n108Next = append(nd.n108Next, v121)
+	for _, i127 := range nd.n105Changed {
+		v126 := nd.n105Accs[i127]
+		v128 := endTxn(v126)
+		if _, dup129 := nd.n107Seen[v128]; !dup129 {
+			nd.n107Seen[v128] = struct{}{}
+			nd.n108Next = append(nd.n108Next, v128)
 		}
 	}
-	for _, v123 := range nd.h93To109Port0 {
-		if i124, ok125 := nd.n105Index.Get(v123.ID); ok125 {
-			v126 := nd.n105Accs[i124]
-			v127 := ackCommitted(v123, v126)
-			if _, dup128 := nd.n110Seen[v127]; !dup128 {
-				nd.n110Seen[v127] = struct{}{}
+	for _, v130 := range nd.h93To109Port0 {
+		if i131, ok132 := nd.n105Index.Get(v130.ID); ok132 {
+			v133 := nd.n105Accs[i131]
+			v134 := ackCommitted(v130, v133)
+			if _, dup135 := nd.n110Seen[v134]; !dup135 {
+				nd.n110Seen[v134] = struct{}{}
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v127)
+					nd.hydroBuf = appendHydroOutcome(nd.hydroBuf[:0], &v134)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 112, nd.hydroBuf)
 				}
 			}
@@ -959,10 +977,10 @@ func (nd *TwoPCCoordinator) subgraph12() {
 
 // subgraph13 runs stratum 4: hydro.AntiJoin (75), hydro.Map (76).
 func (nd *TwoPCCoordinator) subgraph13() {
-	for _, v130 := range nd.h72To75Port0 {
-		if !nd.n75Neg.Has(v130.ID) {
-			v131 := keep(v130)
-			nd.n77Next = append(nd.n77Next, v131)
+	for _, v137 := range nd.h72To75Port0 {
+		if !nd.n75Neg.Has(v137.ID) {
+			v138 := keep(v137)
+			nd.n77Next = append(nd.n77Next, v138)
 		}
 	}
 	clear(nd.h72To75Port0)
@@ -980,61 +998,61 @@ func (nd *TwoPCCoordinator) Recover(dir durable.FS, opts durable.Options) error 
 func (nd *TwoPCCoordinator) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 59:
-		var v134 Entry
-		n135, err136 := decodeHydroEntry(item, &v134)
-		if err136 == nil && n135 != len(item) {
-			err136 = fmt.Errorf("%d bytes after the item", len(item)-n135)
+		var v141 Entry
+		n142, err143 := decodeHydroEntry(item, &v141)
+		if err143 == nil && n142 != len(item) {
+			err143 = fmt.Errorf("%d bytes after the item", len(item)-n142)
 		}
-		if err136 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:288): %w", err136)
+		if err143 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 59, twopc.go:288): %w", err143)
 		}
-		k137 := v134.ID
-		i138, ok139 := nd.n59Index.Get(k137)
-		if !ok139 {
-			i138 = len(nd.n59Accs)
-			if !nd.n59Index.PutDense(k137, i138) {
-				nd.n59Index.Put(k137, i138)
+		k144 := v141.ID
+		i145, ok146 := nd.n59Index.Get(k144)
+		if !ok146 {
+			i145 = len(nd.n59Accs)
+			if !nd.n59Index.PutDense(k144, i145) {
+				nd.n59Index.Put(k144, i145)
 			}
-			bot140 := v134
-			bot140.Outcome = *new(lattices.Max[uint8])
-			nd.n59Accs = append(nd.n59Accs, bot140)
+			bot147 := v141
+			bot147.Outcome = *new(lattices.Max[uint8])
+			nd.n59Accs = append(nd.n59Accs, bot147)
 		}
-		nd.n59Accs[i138].Outcome.Merge(v134.Outcome)
-		if i138 >= len(nd.n59Touched) {
-			nd.n59Touched = append(nd.n59Touched, make([]bool, i138+1-len(nd.n59Touched))...)
+		nd.n59Accs[i145].Outcome.Merge(v141.Outcome)
+		if i145 >= len(nd.n59Touched) {
+			nd.n59Touched = append(nd.n59Touched, make([]bool, i145+1-len(nd.n59Touched))...)
 		}
-		if !nd.n59Touched[i138] {
-			nd.n59Touched[i138] = true
-			nd.n59Changed = append(nd.n59Changed, i138)
+		if !nd.n59Touched[i145] {
+			nd.n59Touched[i145] = true
+			nd.n59Changed = append(nd.n59Changed, i145)
 		}
 		return nil
 	case 105:
-		var v143 End
-		n144, err145 := decodeHydroEnd(item, &v143)
-		if err145 == nil && n144 != len(item) {
-			err145 = fmt.Errorf("%d bytes after the item", len(item)-n144)
+		var v150 End
+		n151, err152 := decodeHydroEnd(item, &v150)
+		if err152 == nil && n151 != len(item) {
+			err152 = fmt.Errorf("%d bytes after the item", len(item)-n151)
 		}
-		if err145 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err145)
+		if err152 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 105, twopc.go:317): %w", err152)
 		}
-		k146 := v143.ID
-		i147, ok148 := nd.n105Index.Get(k146)
-		if !ok148 {
-			i147 = len(nd.n105Accs)
-			if !nd.n105Index.PutDense(k146, i147) {
-				nd.n105Index.Put(k146, i147)
+		k153 := v150.ID
+		i154, ok155 := nd.n105Index.Get(k153)
+		if !ok155 {
+			i154 = len(nd.n105Accs)
+			if !nd.n105Index.PutDense(k153, i154) {
+				nd.n105Index.Put(k153, i154)
 			}
-			bot149 := v143
-			bot149.Acked = *new(lattices.Max[int])
-			nd.n105Accs = append(nd.n105Accs, bot149)
+			bot156 := v150
+			bot156.Acked = *new(lattices.Max[int])
+			nd.n105Accs = append(nd.n105Accs, bot156)
 		}
-		nd.n105Accs[i147].Acked.Merge(v143.Acked)
-		if i147 >= len(nd.n105Touched) {
-			nd.n105Touched = append(nd.n105Touched, make([]bool, i147+1-len(nd.n105Touched))...)
+		nd.n105Accs[i154].Acked.Merge(v150.Acked)
+		if i154 >= len(nd.n105Touched) {
+			nd.n105Touched = append(nd.n105Touched, make([]bool, i154+1-len(nd.n105Touched))...)
 		}
-		if !nd.n105Touched[i147] {
-			nd.n105Touched[i147] = true
-			nd.n105Changed = append(nd.n105Changed, i147)
+		if !nd.n105Touched[i154] {
+			nd.n105Touched[i154] = true
+			nd.n105Changed = append(nd.n105Changed, i154)
 		}
 		return nil
 	}
@@ -1047,12 +1065,12 @@ func (nd *TwoPCCoordinator) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *TwoPCCoordinator) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v132 := range nd.n59Logged {
-			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v132))
+		for _, v139 := range nd.n59Logged {
+			nd.hydroJournal.Append(appendHydroEntry(nd.hydroJournal.Record(59), &v139))
 		}
 		nd.n59Logged = nd.n59Logged[:0]
-		for _, v141 := range nd.n105Logged {
-			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v141))
+		for _, v148 := range nd.n105Logged {
+			nd.hydroJournal.Append(appendHydroEnd(nd.hydroJournal.Record(105), &v148))
 		}
 		nd.n105Logged = nd.n105Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1066,11 +1084,11 @@ func (nd *TwoPCCoordinator) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *TwoPCCoordinator) hydroSnapshot(add func([]byte)) {
-	for _, v133 := range nd.n59Accs {
-		add(appendHydroEntry(nd.hydroJournal.Record(59), &v133))
+	for _, v140 := range nd.n59Accs {
+		add(appendHydroEntry(nd.hydroJournal.Record(59), &v140))
 	}
-	for _, v142 := range nd.n105Accs {
-		add(appendHydroEnd(nd.hydroJournal.Record(105), &v142))
+	for _, v149 := range nd.n105Accs {
+		add(appendHydroEnd(nd.hydroJournal.Record(105), &v149))
 	}
 }
 
@@ -1335,7 +1353,7 @@ func NewTwoPCParticipant(requests hydro.Input[Request], outcomes hydro.Output[Ou
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n39Seen = map[Outcome]struct{}{}
 	nd.n44Seen = map[Txn]struct{}{}
-	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1338:85*/
+	nd.n46Period = /*line twopc.go:278:105*/ DoubtRound /*line twopc_hydro.go:1356:85*/
 	return nd
 }
 
@@ -1392,7 +1410,9 @@ func (nd *TwoPCParticipant) subgraph0() {
 		for _, v3 := range nd.n16R {
 			v4 := refusal(v2, v3)
 			if v5, ok6 := refusedVote(v4); ok6 {
-				nd.n18Neg.Add(v5.ID)
+				if _, ok7 := nd.n18Neg.AddDense(v5.ID); !ok7 {
+					nd.n18Neg.Add(v5.ID)
+				}
 				nd.h17To35Port0 = append(nd.h17To35Port0, v5)
 			}
 		}
@@ -1404,29 +1424,29 @@ func (nd *TwoPCParticipant) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (15), hydro.Filter (19), hydro.Map (20), hydro.Map (23), hydro.Filter (26), hydro.Broadcast (85), hydro.Demux (86), hydro.Map (87), hydro.Union (88).
 func (nd *TwoPCParticipant) subgraph1() {
-	for _, v7 := range nd.n85Recv {
-		if committedOutcome(v7) {
-			v8 := txnOf(v7)
-			v9 := committed(v8)
-			nd.h23To24Port1 = append(nd.h23To24Port1, v9)
-			nd.h20To31Port1 = append(nd.h20To31Port1, v8)
+	for _, v8 := range nd.n85Recv {
+		if committedOutcome(v8) {
+			v9 := txnOf(v8)
+			v10 := committed(v9)
+			nd.h23To24Port1 = append(nd.h23To24Port1, v10)
+			nd.h20To31Port1 = append(nd.h20To31Port1, v9)
 		}
-		if abortedOutcome(v7) {
-			nd.h26To27Port0 = append(nd.h26To27Port0, v7)
+		if abortedOutcome(v8) {
+			nd.h26To27Port0 = append(nd.h26To27Port0, v8)
 		}
 	}
 	clear(nd.n85Recv)
 	nd.n85Recv = nd.n85Recv[:0]
-	for _, v10 := range nd.n86Recv {
-		v11 := redriveOutcome(v10)
-		if committedOutcome(v11) {
-			v12 := txnOf(v11)
-			v13 := committed(v12)
-			nd.h23To24Port1 = append(nd.h23To24Port1, v13)
-			nd.h20To31Port1 = append(nd.h20To31Port1, v12)
+	for _, v11 := range nd.n86Recv {
+		v12 := redriveOutcome(v11)
+		if committedOutcome(v12) {
+			v13 := txnOf(v12)
+			v14 := committed(v13)
+			nd.h23To24Port1 = append(nd.h23To24Port1, v14)
+			nd.h20To31Port1 = append(nd.h20To31Port1, v13)
 		}
-		if abortedOutcome(v11) {
-			nd.h26To27Port0 = append(nd.h26To27Port0, v11)
+		if abortedOutcome(v12) {
+			nd.h26To27Port0 = append(nd.h26To27Port0, v12)
 		}
 	}
 	clear(nd.n86Recv)
@@ -1443,180 +1463,182 @@ func (nd *TwoPCParticipant) subgraph3() {
 	if !nd.n46Fired || !nd.hydroNow.Before(nd.n46Due) {
 		nd.n46Fired = true
 		nd.n46Due = nd.hydroNow.Add(nd.n46Period)
-		v15 := nd.hydroNow
-		nd.n47R = append(nd.n47R, v15)
+		v16 := nd.hydroNow
+		nd.n47R = append(nd.n47R, v16)
 	}
-	for _, v16 := range nd.n51Now {
-		for _, v17 := range nd.n47R {
-			v18 := longer(v16, v17)
-			nd.h47To48Port2 = append(nd.h47To48Port2, v18)
+	for _, v17 := range nd.n51Now {
+		for _, v18 := range nd.n47R {
+			v19 := longer(v17, v18)
+			nd.h47To48Port2 = append(nd.h47To48Port2, v19)
 		}
-		nd.h42To48Port1 = append(nd.h42To48Port1, v16)
+		nd.h42To48Port1 = append(nd.h42To48Port1, v17)
 	}
 }
 
 // subgraph4 runs stratum 1: hydro.AntiJoin (18), hydro.Map (22), hydro.Union (24), hydro.Map (30), hydro.Union (31).
 func (nd *TwoPCParticipant) subgraph4() {
-	for _, v20 := range nd.h13To18Port0 {
-		if !nd.n18Neg.Has(v20.ID) {
-			v21 := prepared(v20)
-			k22 := v21.ID
-			i23, ok24 := nd.n25Index.Get(k22)
-			if !ok24 {
-				i23 = len(nd.n25Accs)
-				if !nd.n25Index.PutDense(k22, i23) {
-					nd.n25Index.Put(k22, i23)
+	for _, v21 := range nd.h13To18Port0 {
+		if !nd.n18Neg.Has(v21.ID) {
+			v22 := prepared(v21)
+			k23 := v22.ID
+			i24, ok25 := nd.n25Index.Get(k23)
+			if !ok25 {
+				i24 = len(nd.n25Accs)
+				if !nd.n25Index.PutDense(k23, i24) {
+					nd.n25Index.Put(k23, i24)
 				}
-				bot25 := v21
-				bot25.Phase = *new(lattices.Max[uint8])
-				nd.n25Accs = append(nd.n25Accs, bot25)
+				bot26 := v22
+				bot26.Phase = *new(lattices.Max[uint8])
+				nd.n25Accs = append(nd.n25Accs, bot26)
 			}
-			changed26 := !ok24
-			if nd.n25Accs[i23].Phase.Merge(v21.Phase) {
-				changed26 = true
+			changed27 := !ok25
+			if nd.n25Accs[i24].Phase.Merge(v22.Phase) {
+				changed27 = true
 			}
-			if changed26 && nd.hydroJournal.Active() {
-				nd.n25Logged = append(nd.n25Logged, v21)
+			if changed27 && nd.hydroJournal.Active() {
+				nd.n25Logged = append(nd.n25Logged, v22)
 			}
-			if i23 >= len(nd.n25Touched) {
-				nd.n25Touched = append(nd.n25Touched, make([]bool, i23+1-len(nd.n25Touched))...)
+			if i24 >= len(nd.n25Touched) {
+				nd.n25Touched = append(nd.n25Touched, make([]bool, i24+1-len(nd.n25Touched))...)
 			}
-			if !nd.n25Touched[i23] {
-				nd.n25Touched[i23] = true
-				nd.n25Changed = append(nd.n25Changed, i23)
+			if !nd.n25Touched[i24] {
+				nd.n25Touched[i24] = true
+				nd.n25Changed = append(nd.n25Changed, i24)
 			}
-			v27 := requestTxn(v20)
-			nd.h31To32Port0 = append(nd.h31To32Port0, v27)
+			v28 := requestTxn(v21)
+			nd.h31To32Port0 = append(nd.h31To32Port0, v28)
 		}
 	}
 	clear(nd.h13To18Port0)
 	nd.h13To18Port0 = nd.h13To18Port0[:0]
-	for _, v28 := range nd.h23To24Port1 {
-		k29 := v28.ID
-		i30, ok31 := nd.n25Index.Get(k29)
-		if !ok31 {
-			i30 = len(nd.n25Accs)
-			if !nd.n25Index.PutDense(k29, i30) {
-				nd.n25Index.Put(k29, i30)
+	for _, v29 := range nd.h23To24Port1 {
+		k30 := v29.ID
+		i31, ok32 := nd.n25Index.Get(k30)
+		if !ok32 {
+			i31 = len(nd.n25Accs)
+			if !nd.n25Index.PutDense(k30, i31) {
+				nd.n25Index.Put(k30, i31)
 			}
-			bot32 := v28
-			bot32.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot32)
+			bot33 := v29
+			bot33.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot33)
 		}
-		changed33 := !ok31
-		if nd.n25Accs[i30].Phase.Merge(v28.Phase) {
-			changed33 = true
+		changed34 := !ok32
+		if nd.n25Accs[i31].Phase.Merge(v29.Phase) {
+			changed34 = true
 		}
-		if changed33 && nd.hydroJournal.Active() {
-			nd.n25Logged = append(nd.n25Logged, v28)
+		if changed34 && nd.hydroJournal.Active() {
+			nd.n25Logged = append(nd.n25Logged, v29)
 		}
-		if i30 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i30+1-len(nd.n25Touched))...)
+		if i31 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i31+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i30] {
-			nd.n25Touched[i30] = true
-			nd.n25Changed = append(nd.n25Changed, i30)
+		if !nd.n25Touched[i31] {
+			nd.n25Touched[i31] = true
+			nd.n25Changed = append(nd.n25Changed, i31)
 		}
 	}
 	nd.h23To24Port1 = nd.h23To24Port1[:0]
-	for _, v34 := range nd.h21To24Port2 {
-		k35 := v34.ID
-		i36, ok37 := nd.n25Index.Get(k35)
-		if !ok37 {
-			i36 = len(nd.n25Accs)
-			if !nd.n25Index.PutDense(k35, i36) {
-				nd.n25Index.Put(k35, i36)
+	for _, v35 := range nd.h21To24Port2 {
+		k36 := v35.ID
+		i37, ok38 := nd.n25Index.Get(k36)
+		if !ok38 {
+			i37 = len(nd.n25Accs)
+			if !nd.n25Index.PutDense(k36, i37) {
+				nd.n25Index.Put(k36, i37)
 			}
-			bot38 := v34
-			bot38.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot38)
+			bot39 := v35
+			bot39.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot39)
 		}
-		changed39 := !ok37
-		if nd.n25Accs[i36].Phase.Merge(v34.Phase) {
-			changed39 = true
+		changed40 := !ok38
+		if nd.n25Accs[i37].Phase.Merge(v35.Phase) {
+			changed40 = true
 		}
-		if changed39 && nd.hydroJournal.Active() {
-			nd.n25Logged = append(nd.n25Logged, v34)
+		if changed40 && nd.hydroJournal.Active() {
+			nd.n25Logged = append(nd.n25Logged, v35)
 		}
-		if i36 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i36+1-len(nd.n25Touched))...)
+		if i37 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i37+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i36] {
-			nd.n25Touched[i36] = true
-			nd.n25Changed = append(nd.n25Changed, i36)
+		if !nd.n25Touched[i37] {
+			nd.n25Touched[i37] = true
+			nd.n25Changed = append(nd.n25Changed, i37)
 		}
 	}
 	nd.h21To24Port2 = nd.h21To24Port2[:0]
-	for _, v40 := range nd.h20To31Port1 {
-		nd.h31To32Port0 = append(nd.h31To32Port0, v40)
+	for _, v41 := range nd.h20To31Port1 {
+		nd.h31To32Port0 = append(nd.h31To32Port0, v41)
 	}
 	nd.h20To31Port1 = nd.h20To31Port1[:0]
 }
 
 // subgraph5 runs stratum 2: hydro.MergeKeyed (25), hydro.Join (27), hydro.FilterMap (28), hydro.Join (32), hydro.CrossJoin (33), hydro.FilterMap (34), hydro.Union (35), hydro.FilterMap (36), hydro.Sink (37), hydro.FilterMap (38), hydro.Unique (39), hydro.CrossJoin (40), hydro.Sink (41), hydro.FilterMap (43), hydro.Unique (44), hydro.Map (45), hydro.Union (48).
 func (nd *TwoPCParticipant) subgraph5() {
-	out48 := nd.n41Out
-	out73 := nd.n37Out
+	out49 := nd.n41Out
+	out75 := nd.n37Out
 	slices.Sort(nd.n25Changed)
-	for _, i42 := range nd.n25Changed {
-		v41 := nd.n25Accs[i42]
-		if v43, ok44 := final(v41); ok44 {
-			if _, dup45 := nd.n39Seen[v43]; !dup45 {
-				nd.n39Seen[v43] = struct{}{}
-				nd.n40L = append(nd.n40L, v43)
-				for _, v46 := range nd.n40R {
-					v47 := decidedBy(v43, v46)
-					out48 = append(out48, v47)
+	for _, i43 := range nd.n25Changed {
+		v42 := nd.n25Accs[i43]
+		if v44, ok45 := final(v42); ok45 {
+			if _, dup46 := nd.n39Seen[v44]; !dup46 {
+				nd.n39Seen[v44] = struct{}{}
+				nd.n40L = append(nd.n40L, v44)
+				for _, v47 := range nd.n40R {
+					v48 := decidedBy(v44, v47)
+					out49 = append(out49, v48)
 				}
-				nd.n50Neg.Add(v43.ID)
+				if _, ok50 := nd.n50Neg.AddDense(v44.ID); !ok50 {
+					nd.n50Neg.Add(v44.ID)
+				}
 			}
 		}
-		if v49, ok50 := preparedOnly(v41); ok50 {
-			if _, dup51 := nd.n44Seen[v49]; !dup51 {
-				nd.n44Seen[v49] = struct{}{}
-				v52 := newDoubt(v49)
-				k53 := v52.ID
-				i54, ok55 := nd.n49Index.Get(k53)
-				if !ok55 {
-					i54 = len(nd.n49Accs)
-					if !nd.n49Index.PutDense(k53, i54) {
-						nd.n49Index.Put(k53, i54)
+		if v51, ok52 := preparedOnly(v42); ok52 {
+			if _, dup53 := nd.n44Seen[v51]; !dup53 {
+				nd.n44Seen[v51] = struct{}{}
+				v54 := newDoubt(v51)
+				k55 := v54.ID
+				i56, ok57 := nd.n49Index.Get(k55)
+				if !ok57 {
+					i56 = len(nd.n49Accs)
+					if !nd.n49Index.PutDense(k55, i56) {
+						nd.n49Index.Put(k55, i56)
 					}
-					bot56 := v52
-					bot56.Rounds = *new(lattices.Max[int])
-					nd.n49Accs = append(nd.n49Accs, bot56)
+					bot58 := v54
+					bot58.Rounds = *new(lattices.Max[int])
+					nd.n49Accs = append(nd.n49Accs, bot58)
 				}
-				nd.n49Accs[i54].Rounds.Merge(v52.Rounds)
+				nd.n49Accs[i56].Rounds.Merge(v54.Rounds)
 			}
 		}
 	}
-	for _, v57 := range nd.h26To27Port0 {
-		if i58, ok59 := nd.n25Index.Get(v57.ID); ok59 {
-			v60 := nd.n25Accs[i58]
-			v61 := recordOf(v57, v60)
-			if v62, ok63 := abortPrepared(v61); ok63 {
-				nd.n29Next = append(nd.n29Next, v62)
+	for _, v59 := range nd.h26To27Port0 {
+		if i60, ok61 := nd.n25Index.Get(v59.ID); ok61 {
+			v62 := nd.n25Accs[i60]
+			v63 := recordOf(v59, v62)
+			if v64, ok65 := abortPrepared(v63); ok65 {
+				nd.n29Next = append(nd.n29Next, v64)
 			}
 		}
 	}
 	nd.h26To27Port0 = nd.h26To27Port0[:0]
-	for _, v64 := range nd.h31To32Port0 {
-		if i65, ok66 := nd.n25Index.Get(v64.ID); ok66 {
-			v67 := nd.n25Accs[i65]
-			v68 := txnRecord(v64, v67)
-			nd.n33L = append(nd.n33L, v68)
-			for _, v69 := range nd.n33R {
-				v70 := stand(v68, v69)
-				if v71, ok72 := voteOf(v70); ok72 {
-					out73 = append(out73, v71)
+	for _, v66 := range nd.h31To32Port0 {
+		if i67, ok68 := nd.n25Index.Get(v66.ID); ok68 {
+			v69 := nd.n25Accs[i67]
+			v70 := txnRecord(v66, v69)
+			nd.n33L = append(nd.n33L, v70)
+			for _, v71 := range nd.n33R {
+				v72 := stand(v70, v71)
+				if v73, ok74 := voteOf(v72); ok74 {
+					out75 = append(out75, v73)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v71)
+						nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v73)
 						nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 					}
 				}
-				if v74, ok75 := ackOf(v70); ok75 {
+				if v76, ok77 := ackOf(v72); ok77 {
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v74)
+						nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v76)
 						nd.hydroSend(hydro.Dest{Location: "coordinator"}, 93, nd.hydroBuf)
 					}
 				}
@@ -1624,100 +1646,100 @@ func (nd *TwoPCParticipant) subgraph5() {
 		}
 	}
 	nd.h31To32Port0 = nd.h31To32Port0[:0]
-	for _, v76 := range nd.h14To33Port1 {
-		nd.n33R = append(nd.n33R, v76)
-		for _, v77 := range nd.n33L {
-			v78 := stand(v77, v76)
-			if v79, ok80 := voteOf(v78); ok80 {
-				out73 = append(out73, v79)
+	for _, v78 := range nd.h14To33Port1 {
+		nd.n33R = append(nd.n33R, v78)
+		for _, v79 := range nd.n33L {
+			v80 := stand(v79, v78)
+			if v81, ok82 := voteOf(v80); ok82 {
+				out75 = append(out75, v81)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v79)
+					nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v81)
 					nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 				}
 			}
-			if v81, ok82 := ackOf(v78); ok82 {
+			if v83, ok84 := ackOf(v80); ok84 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v81)
+					nd.hydroBuf = appendHydroAck(nd.hydroBuf[:0], &v83)
 					nd.hydroSend(hydro.Dest{Location: "coordinator"}, 93, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h14To33Port1 = nd.h14To33Port1[:0]
-	for _, v83 := range nd.h17To35Port0 {
-		out73 = append(out73, v83)
+	for _, v85 := range nd.h17To35Port0 {
+		out75 = append(out75, v85)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v83)
+			nd.hydroBuf = appendHydroVote(nd.hydroBuf[:0], &v85)
 			nd.hydroSend(hydro.Dest{Location: "coordinator"}, 55, nd.hydroBuf)
 		}
 	}
 	nd.h17To35Port0 = nd.h17To35Port0[:0]
-	for _, v84 := range nd.h14To40Port1 {
-		nd.n40R = append(nd.n40R, v84)
-		for _, v85 := range nd.n40L {
-			v86 := decidedBy(v85, v84)
-			out48 = append(out48, v86)
+	for _, v86 := range nd.h14To40Port1 {
+		nd.n40R = append(nd.n40R, v86)
+		for _, v87 := range nd.n40L {
+			v88 := decidedBy(v87, v86)
+			out49 = append(out49, v88)
 		}
 	}
 	nd.h14To40Port1 = nd.h14To40Port1[:0]
-	for _, v87 := range nd.h42To48Port1 {
-		k88 := v87.ID
-		i89, ok90 := nd.n49Index.Get(k88)
-		if !ok90 {
-			i89 = len(nd.n49Accs)
-			if !nd.n49Index.PutDense(k88, i89) {
-				nd.n49Index.Put(k88, i89)
+	for _, v89 := range nd.h42To48Port1 {
+		k90 := v89.ID
+		i91, ok92 := nd.n49Index.Get(k90)
+		if !ok92 {
+			i91 = len(nd.n49Accs)
+			if !nd.n49Index.PutDense(k90, i91) {
+				nd.n49Index.Put(k90, i91)
 			}
-			bot91 := v87
-			bot91.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot91)
+			bot93 := v89
+			bot93.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot93)
 		}
-		nd.n49Accs[i89].Rounds.Merge(v87.Rounds)
+		nd.n49Accs[i91].Rounds.Merge(v89.Rounds)
 	}
 	nd.h42To48Port1 = nd.h42To48Port1[:0]
-	for _, v92 := range nd.h47To48Port2 {
-		k93 := v92.ID
-		i94, ok95 := nd.n49Index.Get(k93)
-		if !ok95 {
-			i94 = len(nd.n49Accs)
-			if !nd.n49Index.PutDense(k93, i94) {
-				nd.n49Index.Put(k93, i94)
+	for _, v94 := range nd.h47To48Port2 {
+		k95 := v94.ID
+		i96, ok97 := nd.n49Index.Get(k95)
+		if !ok97 {
+			i96 = len(nd.n49Accs)
+			if !nd.n49Index.PutDense(k95, i96) {
+				nd.n49Index.Put(k95, i96)
 			}
-			bot96 := v92
-			bot96.Rounds = *new(lattices.Max[int])
-			nd.n49Accs = append(nd.n49Accs, bot96)
+			bot98 := v94
+			bot98.Rounds = *new(lattices.Max[int])
+			nd.n49Accs = append(nd.n49Accs, bot98)
 		}
-		nd.n49Accs[i94].Rounds.Merge(v92.Rounds)
+		nd.n49Accs[i96].Rounds.Merge(v94.Rounds)
 	}
 	nd.h47To48Port2 = nd.h47To48Port2[:0]
-	nd.n41Out = out48
-	nd.n37Out = out73
+	nd.n41Out = out49
+	nd.n37Out = out75
 }
 
 // subgraph6 runs stratum 3: hydro.MergeKeyed (49), hydro.AntiJoin (50), hydro.Filter (52), hydro.CrossJoin (53).
 func (nd *TwoPCParticipant) subgraph6() {
-	for i98 := range nd.n49Accs {
-		v97 := nd.n49Accs[i98]
-		if !nd.n50Neg.Has(v97.ID) {
-			nd.n51Next = append(nd.n51Next, v97)
-			if inDoubt(v97) {
-				nd.n53L = append(nd.n53L, v97)
-				for _, v99 := range nd.n53R {
-					v100 := inquiry(v97, v99)
+	for i100 := range nd.n49Accs {
+		v99 := nd.n49Accs[i100]
+		if !nd.n50Neg.Has(v99.ID) {
+			nd.n51Next = append(nd.n51Next, v99)
+			if inDoubt(v99) {
+				nd.n53L = append(nd.n53L, v99)
+				for _, v101 := range nd.n53R {
+					v102 := inquiry(v99, v101)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v100)
+						nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v102)
 						nd.hydroSend(hydro.Dest{Location: "coordinator"}, 56, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v102 := range nd.h14To53Port1 {
-		nd.n53R = append(nd.n53R, v102)
-		for _, v103 := range nd.n53L {
-			v104 := inquiry(v103, v102)
+	for _, v104 := range nd.h14To53Port1 {
+		nd.n53R = append(nd.n53R, v104)
+		for _, v105 := range nd.n53L {
+			v106 := inquiry(v105, v104)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v104)
+				nd.hydroBuf = appendHydroInquiry(nd.hydroBuf[:0], &v106)
 				nd.hydroSend(hydro.Dest{Location: "coordinator"}, 56, nd.hydroBuf)
 			}
 		}
@@ -1736,32 +1758,32 @@ func (nd *TwoPCParticipant) Recover(dir durable.FS, opts durable.Options) error 
 func (nd *TwoPCParticipant) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 25:
-		var v107 Record
-		n108, err109 := decodeHydroRecord(item, &v107)
-		if err109 == nil && n108 != len(item) {
-			err109 = fmt.Errorf("%d bytes after the item", len(item)-n108)
+		var v109 Record
+		n110, err111 := decodeHydroRecord(item, &v109)
+		if err111 == nil && n110 != len(item) {
+			err111 = fmt.Errorf("%d bytes after the item", len(item)-n110)
 		}
-		if err109 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err109)
+		if err111 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 25, twopc.go:266): %w", err111)
 		}
-		k110 := v107.ID
-		i111, ok112 := nd.n25Index.Get(k110)
-		if !ok112 {
-			i111 = len(nd.n25Accs)
-			if !nd.n25Index.PutDense(k110, i111) {
-				nd.n25Index.Put(k110, i111)
+		k112 := v109.ID
+		i113, ok114 := nd.n25Index.Get(k112)
+		if !ok114 {
+			i113 = len(nd.n25Accs)
+			if !nd.n25Index.PutDense(k112, i113) {
+				nd.n25Index.Put(k112, i113)
 			}
-			bot113 := v107
-			bot113.Phase = *new(lattices.Max[uint8])
-			nd.n25Accs = append(nd.n25Accs, bot113)
+			bot115 := v109
+			bot115.Phase = *new(lattices.Max[uint8])
+			nd.n25Accs = append(nd.n25Accs, bot115)
 		}
-		nd.n25Accs[i111].Phase.Merge(v107.Phase)
-		if i111 >= len(nd.n25Touched) {
-			nd.n25Touched = append(nd.n25Touched, make([]bool, i111+1-len(nd.n25Touched))...)
+		nd.n25Accs[i113].Phase.Merge(v109.Phase)
+		if i113 >= len(nd.n25Touched) {
+			nd.n25Touched = append(nd.n25Touched, make([]bool, i113+1-len(nd.n25Touched))...)
 		}
-		if !nd.n25Touched[i111] {
-			nd.n25Touched[i111] = true
-			nd.n25Changed = append(nd.n25Changed, i111)
+		if !nd.n25Touched[i113] {
+			nd.n25Touched[i113] = true
+			nd.n25Changed = append(nd.n25Changed, i113)
 		}
 		return nil
 	}
@@ -1774,8 +1796,8 @@ func (nd *TwoPCParticipant) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *TwoPCParticipant) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v105 := range nd.n25Logged {
-			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v105))
+		for _, v107 := range nd.n25Logged {
+			nd.hydroJournal.Append(appendHydroRecord(nd.hydroJournal.Record(25), &v107))
 		}
 		nd.n25Logged = nd.n25Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1789,8 +1811,8 @@ func (nd *TwoPCParticipant) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *TwoPCParticipant) hydroSnapshot(add func([]byte)) {
-	for _, v106 := range nd.n25Accs {
-		add(appendHydroRecord(nd.hydroJournal.Record(25), &v106))
+	for _, v108 := range nd.n25Accs {
+		add(appendHydroRecord(nd.hydroJournal.Record(25), &v108))
 	}
 }
 

@@ -175,7 +175,9 @@ func (nd *ScalableVotingClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg.Add(v12.ID)
+		if _, ok20 := nd.n9Neg.AddDense(v12.ID); !ok20 {
+			nd.n9Neg.Add(v12.ID)
+		}
 	}
 	clear(nd.n30Recv)
 	nd.n30Recv = nd.n30Recv[:0]
@@ -184,9 +186,9 @@ func (nd *ScalableVotingClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *ScalableVotingClient) subgraph1() {
-	for _, v21 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v21.ID) {
-			nd.n10Next = append(nd.n10Next, v21)
+	for _, v22 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v22.ID) {
+			nd.n10Next = append(nd.n10Next, v22)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -333,27 +335,29 @@ func (nd *ScalableVotingLeader) Tick() {
 // subgraph0 runs stratum 0: hydro.Send (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (28), hydro.Union (29), hydro.Send (32).
 func (nd *ScalableVotingLeader) subgraph0() {
 	for _, v1 := range nd.n28Now {
-		nd.n14Neg.Add(v1.ID)
-		k2 := v1.ID
-		j3 := len(nd.n15RItems)
+		if _, ok2 := nd.n14Neg.AddDense(v1.ID); !ok2 {
+			nd.n14Neg.Add(v1.ID)
+		}
+		k3 := v1.ID
+		j4 := len(nd.n15RItems)
 		nd.n15RItems = append(nd.n15RItems, v1)
-		if l4, ok5 := nd.n15RIndex.Swap(k2, j3); ok5 {
-			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l4])
-			nd.n15RNext[l4] = j3
+		if l5, ok6 := nd.n15RIndex.Swap(k3, j4); ok6 {
+			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l5])
+			nd.n15RNext[l5] = j4
 		} else {
-			nd.n15RNext = append(nd.n15RNext, j3)
+			nd.n15RNext = append(nd.n15RNext, j4)
 		}
 	}
-	for _, v6 := range nd.n12Recv {
-		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
-		k7 := v6.ID
-		if l8, ok9 := nd.n15RIndex.Get(k7); ok9 {
-			for j10, more11 := nd.n15RNext[l8], true; more11; j10 = nd.n15RNext[j10] {
-				more11 = j10 != l8
-				v12 := nd.n15RItems[j10]
-				v13 := first(v6, v12)
+	for _, v7 := range nd.n12Recv {
+		nd.h12To14Port0 = append(nd.h12To14Port0, v7)
+		k8 := v7.ID
+		if l9, ok10 := nd.n15RIndex.Get(k8); ok10 {
+			for j11, more12 := nd.n15RNext[l9], true; more12; j11 = nd.n15RNext[j11] {
+				more12 = j11 != l9
+				v13 := nd.n15RItems[j11]
+				v14 := first(v7, v13)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v13)
+					nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v14)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 30, nd.hydroBuf)
 				}
 			}
@@ -361,10 +365,10 @@ func (nd *ScalableVotingLeader) subgraph0() {
 	}
 	clear(nd.n12Recv)
 	nd.n12Recv = nd.n12Recv[:0]
-	for _, v14 := range nd.n32Recv {
-		nd.n28Next = append(nd.n28Next, v14)
+	for _, v15 := range nd.n32Recv {
+		nd.n28Next = append(nd.n28Next, v15)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v14)
+			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v15)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 30, nd.hydroBuf)
 		}
 	}
@@ -374,10 +378,10 @@ func (nd *ScalableVotingLeader) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.AntiJoin (14).
 func (nd *ScalableVotingLeader) subgraph1() {
-	for _, v16 := range nd.h12To14Port0 {
-		if !nd.n14Neg.Has(v16.ID) {
+	for _, v17 := range nd.h12To14Port0 {
+		if !nd.n14Neg.Has(v17.ID) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v16)
+				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v17)
 				nd.hydroSend(hydro.Dest{Location: "broadcaster", Parts: 5, Part: xxhash.Sum64(nd.hydroBuf)}, 31, nd.hydroBuf)
 			}
 		}

@@ -174,7 +174,9 @@ func (nd *VotingClient) subgraph0() {
 				}
 			}
 		}
-		nd.n9Neg.Add(v12.ID)
+		if _, ok20 := nd.n9Neg.AddDense(v12.ID); !ok20 {
+			nd.n9Neg.Add(v12.ID)
+		}
 	}
 	clear(nd.n30Recv)
 	nd.n30Recv = nd.n30Recv[:0]
@@ -183,9 +185,9 @@ func (nd *VotingClient) subgraph0() {
 
 // subgraph1 runs stratum 1: hydro.AntiJoin (9).
 func (nd *VotingClient) subgraph1() {
-	for _, v21 := range nd.h5To9Port0 {
-		if !nd.n9Neg.Has(v21.ID) {
-			nd.n10Next = append(nd.n10Next, v21)
+	for _, v22 := range nd.h5To9Port0 {
+		if !nd.n9Neg.Has(v22.ID) {
+			nd.n10Next = append(nd.n10Next, v22)
 		}
 	}
 	clear(nd.h5To9Port0)
@@ -362,26 +364,28 @@ func (nd *VotingLeader) Tick() {
 // subgraph0 runs stratum 0: hydro.Send (12), hydro.Cycle (13), hydro.Join (15), hydro.DeferTickLazy (28).
 func (nd *VotingLeader) subgraph0() {
 	for _, v1 := range nd.n28Now {
-		nd.n14Neg.Add(v1.ID)
-		k2 := v1.ID
-		j3 := len(nd.n15RItems)
+		if _, ok2 := nd.n14Neg.AddDense(v1.ID); !ok2 {
+			nd.n14Neg.Add(v1.ID)
+		}
+		k3 := v1.ID
+		j4 := len(nd.n15RItems)
 		nd.n15RItems = append(nd.n15RItems, v1)
-		if l4, ok5 := nd.n15RIndex.Swap(k2, j3); ok5 {
-			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l4])
-			nd.n15RNext[l4] = j3
+		if l5, ok6 := nd.n15RIndex.Swap(k3, j4); ok6 {
+			nd.n15RNext = append(nd.n15RNext, nd.n15RNext[l5])
+			nd.n15RNext[l5] = j4
 		} else {
-			nd.n15RNext = append(nd.n15RNext, j3)
+			nd.n15RNext = append(nd.n15RNext, j4)
 		}
 	}
-	for _, v6 := range nd.n12Recv {
-		nd.h12To14Port0 = append(nd.h12To14Port0, v6)
-		k7 := v6.ID
-		if l8, ok9 := nd.n15RIndex.Get(k7); ok9 {
-			for j10, more11 := nd.n15RNext[l8], true; more11; j10 = nd.n15RNext[j10] {
-				more11 = j10 != l8
-				v12 := nd.n15RItems[j10]
-				v13 := first(v6, v12)
-				nd.h15To29Port1 = append(nd.h15To29Port1, v13)
+	for _, v7 := range nd.n12Recv {
+		nd.h12To14Port0 = append(nd.h12To14Port0, v7)
+		k8 := v7.ID
+		if l9, ok10 := nd.n15RIndex.Get(k8); ok10 {
+			for j11, more12 := nd.n15RNext[l9], true; more12; j11 = nd.n15RNext[j11] {
+				more12 = j11 != l9
+				v13 := nd.n15RItems[j11]
+				v14 := first(v7, v13)
+				nd.h15To29Port1 = append(nd.h15To29Port1, v14)
 			}
 		}
 	}
@@ -394,35 +398,35 @@ func (nd *VotingLeader) subgraph1() {
 	if !nd.n21Done {
 		nd.n21Done = true
 		if nd.n21Size > 0 {
-			v14 := nd.n21Size
-			nd.n22R = append(nd.n22R, v14)
+			v15 := nd.n21Size
+			nd.n22R = append(nd.n22R, v15)
 		}
 	}
-	for _, v15 := range nd.n20Recv {
-		for _, v16 := range nd.n22R {
-			v17 := ballot(v15, v16)
-			k18 := v17.ID
-			i19, ok20 := nd.n23Index.Get(k18)
-			if !ok20 {
-				i19 = len(nd.n23Accs)
-				if !nd.n23Index.PutDense(k18, i19) {
-					nd.n23Index.Put(k18, i19)
+	for _, v16 := range nd.n20Recv {
+		for _, v17 := range nd.n22R {
+			v18 := ballot(v16, v17)
+			k19 := v18.ID
+			i20, ok21 := nd.n23Index.Get(k19)
+			if !ok21 {
+				i20 = len(nd.n23Accs)
+				if !nd.n23Index.PutDense(k19, i20) {
+					nd.n23Index.Put(k19, i20)
 				}
-				bot21 := v17
-				bot21.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				bot21.Needed = *new(lattices.Max[int])
-				nd.n23Accs = append(nd.n23Accs, bot21)
+				bot22 := v18
+				bot22.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				bot22.Needed = *new(lattices.Max[int])
+				nd.n23Accs = append(nd.n23Accs, bot22)
 			}
-			nd.n23Accs[i19].Voters.Merge(v17.Voters)
-			nd.n23Accs[i19].Needed.Merge(v17.Needed)
-			if i19 >= len(nd.n23Touched) {
-				nd.n23Touched = append(nd.n23Touched, make([]bool, i19+1-len(nd.n23Touched))...)
+			nd.n23Accs[i20].Voters.Merge(v18.Voters)
+			nd.n23Accs[i20].Needed.Merge(v18.Needed)
+			if i20 >= len(nd.n23Touched) {
+				nd.n23Touched = append(nd.n23Touched, make([]bool, i20+1-len(nd.n23Touched))...)
 			}
-			if !nd.n23Touched[i19] {
-				nd.n23Touched[i19] = true
-				nd.n23Changed = append(nd.n23Changed, i19)
+			if !nd.n23Touched[i20] {
+				nd.n23Touched[i20] = true
+				nd.n23Changed = append(nd.n23Changed, i20)
 			}
-			nd.h22To26Port0 = append(nd.h22To26Port0, v17)
+			nd.h22To26Port0 = append(nd.h22To26Port0, v18)
 		}
 	}
 	clear(nd.n20Recv)
@@ -431,10 +435,10 @@ func (nd *VotingLeader) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.AntiJoin (14).
 func (nd *VotingLeader) subgraph2() {
-	for _, v23 := range nd.h12To14Port0 {
-		if !nd.n14Neg.Has(v23.ID) {
+	for _, v24 := range nd.h12To14Port0 {
+		if !nd.n14Neg.Has(v24.ID) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v23)
+				nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v24)
 				nd.hydroSend(hydro.Dest{Location: "participant", All: true}, 16, nd.hydroBuf)
 			}
 		}
@@ -446,35 +450,35 @@ func (nd *VotingLeader) subgraph2() {
 // subgraph3 runs stratum 1: hydro.MergeKeyed (23), hydro.FilterMap (24), hydro.Unique (25), hydro.Join (26), hydro.Unique (27), hydro.Union (29).
 func (nd *VotingLeader) subgraph3() {
 	slices.Sort(nd.n23Changed)
-	for _, i25 := range nd.n23Changed {
-		v24 := nd.n23Accs[i25]
-		if v26, ok27 := reached(v24); ok27 {
-			if _, dup28 := nd.n25Seen[v26]; !dup28 {
-				nd.n25Seen[v26] = struct{}{}
-				k29 := v26.ID
-				j30 := len(nd.n26RItems)
-				nd.n26RItems = append(nd.n26RItems, v26)
-				if l31, ok32 := nd.n26RIndex.Swap(k29, j30); ok32 {
-					nd.n26RNext = append(nd.n26RNext, nd.n26RNext[l31])
-					nd.n26RNext[l31] = j30
+	for _, i26 := range nd.n23Changed {
+		v25 := nd.n23Accs[i26]
+		if v27, ok28 := reached(v25); ok28 {
+			if _, dup29 := nd.n25Seen[v27]; !dup29 {
+				nd.n25Seen[v27] = struct{}{}
+				k30 := v27.ID
+				j31 := len(nd.n26RItems)
+				nd.n26RItems = append(nd.n26RItems, v27)
+				if l32, ok33 := nd.n26RIndex.Swap(k30, j31); ok33 {
+					nd.n26RNext = append(nd.n26RNext, nd.n26RNext[l32])
+					nd.n26RNext[l32] = j31
 				} else {
-					nd.n26RNext = append(nd.n26RNext, j30)
+					nd.n26RNext = append(nd.n26RNext, j31)
 				}
 			}
 		}
 	}
-	for _, v33 := range nd.h22To26Port0 {
-		k34 := v33.ID
-		if l35, ok36 := nd.n26RIndex.Get(k34); ok36 {
-			for j37, more38 := nd.n26RNext[l35], true; more38; j37 = nd.n26RNext[j37] {
-				more38 = j37 != l35
-				v39 := nd.n26RItems[j37]
-				v40 := request(v33, v39)
-				if _, dup41 := nd.n27Seen[v40]; !dup41 {
-					nd.n27Seen[v40] = struct{}{}
-					nd.n28Next = append(nd.n28Next, v40)
+	for _, v34 := range nd.h22To26Port0 {
+		k35 := v34.ID
+		if l36, ok37 := nd.n26RIndex.Get(k35); ok37 {
+			for j38, more39 := nd.n26RNext[l36], true; more39; j38 = nd.n26RNext[j38] {
+				more39 = j38 != l36
+				v40 := nd.n26RItems[j38]
+				v41 := request(v34, v40)
+				if _, dup42 := nd.n27Seen[v41]; !dup42 {
+					nd.n27Seen[v41] = struct{}{}
+					nd.n28Next = append(nd.n28Next, v41)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v40)
+						nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v41)
 						nd.hydroSend(hydro.Dest{Location: "client"}, 30, nd.hydroBuf)
 					}
 				}
@@ -483,9 +487,9 @@ func (nd *VotingLeader) subgraph3() {
 	}
 	clear(nd.h22To26Port0)
 	nd.h22To26Port0 = nd.h22To26Port0[:0]
-	for _, v42 := range nd.h15To29Port1 {
+	for _, v43 := range nd.h15To29Port1 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v42)
+			nd.hydroBuf = appendHydroRequest(nd.hydroBuf[:0], &v43)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 30, nd.hydroBuf)
 		}
 	}

@@ -75,9 +75,11 @@ func (s keySet) addIfNew(e *emitter, k string) string {
 }
 
 // add returns the statement adding key k.
-func (s keySet) add(k string) string {
+func (s keySet) add(e *emitter, k string) string {
 	if s.dense {
-		return fmt.Sprintf("%s.Add(%s)\n", s.field, k)
+		// As in addIfNew: a key of the dense part costs no call.
+		ok := e.v("ok")
+		return fmt.Sprintf("if _, %s := %s.AddDense(%s); !%s {\n%s.Add(%s)\n}\n", ok, s.field, k, ok, s.field, k)
 	}
 	return fmt.Sprintf("%s[%s] = struct{}{}\n", s.field, k)
 }

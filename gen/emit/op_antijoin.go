@@ -64,7 +64,7 @@ func antiJoinPush(e *emitter, b *strings.Builder, n *ir.Node, port int, x string
 	}
 	neg := antiJoinNeg(e, n)
 	if port == 1 {
-		b.WriteString(neg.add(key))
+		b.WriteString(neg.add(e, key))
 		return
 	}
 	fmt.Fprintf(b, "if %s {\n", neg.hasNot(e, key))

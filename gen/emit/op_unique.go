@@ -27,7 +27,7 @@ var uniqueDurable = &durableHooks{
 		b.WriteString("}\n")
 	},
 	restore: func(e *emitter, b *strings.Builder, n *ir.Node, v string) {
-		b.WriteString(uniqueSet(e, n).add(v))
+		b.WriteString(uniqueSet(e, n).add(e, v))
 	},
 }
 
