@@ -262,13 +262,8 @@ func partial(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		if err := sealParts(base, c, s, loc.ID, step.Partitions); err != nil {
 			return nil, stepErrorf(step.Pos, step, "%v", err)
 		}
-		sf := g.Nodes[s.fold]
-		d.notef("%s, bound to %s, carries the batch %s: field %s is the value of %s, and every other field comes from the trigger (%s)", about(g, s.send), step.Args["sealing"], parse.TypeName(parse.Go(sf.Elem)), s.batch, about(g, s.fold), about(g, s.join))
-		if s.demux != nil {
-			d.notef("%s, bound to %s, chooses the receiver from field(s) %s, which come from the trigger: every part of a batch goes to the same member", about(g, s.send), step.Args["sealing"], strings.Join(s.reads, ", "))
-		}
 		d.notef("the trigger is %s, bound to %s, replicated: each partition answers each value its copy takes, and every copy takes its values from the same publications", about(g, fold), name)
-		d.notef("each partition seals its part with its number; %q merges the parts per identity and releases the item once it holds all %d seals", g.Locations[g.Nodes[s.send].Loc].Name, step.Partitions)
+		s.noteParts(d, step.Partitions)
 	}
 	if byMember {
 		// The updates stay, routed to partition 0 of every member they

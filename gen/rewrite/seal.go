@@ -96,7 +96,6 @@ func seal(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 	if bad != nil {
 		return nil, bad
 	}
-	f := g.Nodes[s.fold]
 	// The rest partitions as by partition, with the fold's value taken as
 	// complete at start (the parts are recombined, so it may differ).
 	c, used, bad := partitionAround(base, g, step, step.By, s.fold)
@@ -121,12 +120,19 @@ func seal(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		d.notef("%s", u)
 	}
 	d.notef("%s: the trigger, sent to every partition (replicated)", about(g, s.entry))
-	if s.demux != nil {
-		d.notef("%s, bound to %s, chooses the receiver from field(s) %s, which come from the trigger: every part of a batch goes to the same member", about(g, s.send), step.Ops[0], strings.Join(s.reads, ", "))
-	}
-	d.notef("%s, bound to %s, carries the batch %s: field %s is the value of %s, and every other field comes from the trigger (%s)", about(g, s.send), step.Ops[0], parse.TypeName(parse.Go(f.Elem)), s.batch, about(g, s.fold), about(g, s.join))
-	d.notef("each partition seals its part with its number; %q merges the parts per identity and releases the item once it holds all %d seals", g.Locations[g.Nodes[s.send].Loc].Name, step.Partitions)
+	s.noteParts(d, step.Partitions)
 	return c, nil
+}
+
+// noteParts reports, for explain, how the parts of a batch reach their
+// receiver and are recombined there.
+func (s *sealing) noteParts(d *derivation, parts int) {
+	g := d.g
+	if s.demux != nil {
+		d.notef("%s, bound to %s, chooses the receiver from field(s) %s, which come from the trigger: every part of a batch goes to the same member", about(g, s.send), s.name, strings.Join(s.reads, ", "))
+	}
+	d.notef("%s, bound to %s, carries the batch %s: field %s is the value of %s, and every other field comes from the trigger (%s)", about(g, s.send), s.name, parse.TypeName(parse.Go(g.Nodes[s.fold].Elem)), s.batch, about(g, s.fold), about(g, s.join))
+	d.notef("each partition seals its part with its number; %q merges the parts per identity and releases the item once it holds all %d seals", g.Locations[g.Nodes[s.send].Loc].Name, parts)
 }
 
 // findSealing checks seal's precondition on stream name, but for the
