@@ -167,13 +167,14 @@ func TestExplainSealingStep(t *testing.T) {
 	s := out.String()
 	for _, want := range []string{
 		"plan RSetSnapshotPartitioned (",
-		"step 1 (", "): partition replica into 2 sealing taken\n",
+		"step 1 (", "): partition replica into 2 sealing taken forgetting after 2s keeping 16\n",
 		"    partitions: replica\n",
 		"    precondition: the named stream is one hydro.Send, hydro.Broadcast or hydro.DemuxBy (whose pure function chooses the receiver from fields the trigger fills) from the location",
 		"hydro.Broadcast (snapshot.go:40:29): routes by the hash of the whole item",
 		"hydro.Broadcast (snapshot.go:43:28): the trigger, sent to every partition (replicated)\n",
 		"hydro.Send (snapshot.go:52:21), bound to taken, carries the batch lattices.SetUnion[uint64]: field IDs is the value of ",
 		"\"leader\" merges the parts per identity and releases the item once it holds all 2 seals\n",
+		"\"leader\" forgets an incomplete identity 2s after its first part arrived (between 0.9 and 1.1 times that, by a timer of a tenth of it) and carries at most 16, evicting those whose first part arrived earliest",
 		"    applies\n",
 	} {
 		if !strings.Contains(s, want) {

@@ -521,29 +521,65 @@ type ScalablePaxosProposer struct {
 	// hydro.DeferTickLazy (node 70, paxos.go:138): the items of this tick and of the next.
 	n70Now  []Event
 	n70Next []Event
-	// hydro.MergeKeyed (node 175, paxos.go:170): the groups in order of first appearance.
-	n175Index map[scalablePaxosKey175]int
-	n175Accs  []struct {
+	// hydro.MergeKeyed (node 176, paxos.go:170): the groups in order of first appearance.
+	n176Index map[scalablePaxosKey176]int
+	n176Accs  []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
 		Max      Ballot                    "hydro:\"key\""
 		Log      AcceptorLog               "hydro:\"lattice\""
 		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	// hydro.DeferTickLazy (node 179, paxos.go:170): the items of this tick and of the next.
-	n179Now []struct {
+	// hydro.Timer (node 179, paxos.go:170): the period, the next due time, whether it fired.
+	n179Period time.Duration
+	n179Due    time.Time
+	n179Fired  bool
+	// hydro.LatticeFold (node 181, paxos.go:170): the accumulator, starting at bottom.
+	n181Acc lattices.Max[int64]
+	// hydro.Enumerate (node 182, paxos.go:170): the next item's index.
+	n182Next int
+	// hydro.CrossJoin (node 183, paxos.go:170): the stored sides' items in arrival order.
+	n183L []hydro.Indexed[struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
 		Max      Ballot                    "hydro:\"key\""
 		Log      AcceptorLog               "hydro:\"lattice\""
 		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	}]
+	// hydro.Sort (node 186, paxos.go:170): this tick's items.
+	n186Items []struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	n179Next []struct {
+	// hydro.Enumerate (node 187, paxos.go:170): the next item's index.
+	n187Next int
+	// hydro.DeferTickLazy (node 190, paxos.go:170): the items of this tick and of the next.
+	n190Now []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
 		Max      Ballot                    "hydro:\"key\""
 		Log      AcceptorLog               "hydro:\"lattice\""
 		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	}
+	n190Next []struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
 	// hydro.Demux (node 23, paxos.go:91): the items received since the last tick.
 	n23Recv []Directed
@@ -583,8 +619,8 @@ type ScalablePaxosProposer struct {
 	h40To62Port1 []Config
 }
 
-// scalablePaxosKey175 is the key of hydro.MergeKeyed (node 175, paxos.go:170).
-type scalablePaxosKey175 struct {
+// scalablePaxosKey176 is the key of hydro.MergeKeyed (node 176, paxos.go:170).
+type scalablePaxosKey176 struct {
 	For      Ballot
 	Acceptor hydro.MemberID
 	Max      Ballot
@@ -599,8 +635,9 @@ func NewScalablePaxosProposer(requests hydro.Input[Request], replies hydro.Outpu
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:602:96*/
-	nd.n175Index = map[scalablePaxosKey175]int{}
+	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:638:96*/
+	nd.n176Index = map[scalablePaxosKey176]int{}
+	nd.n179Period = time.Duration(1000000000)
 	return nd
 }
 
@@ -625,6 +662,8 @@ func (nd *ScalablePaxosProposer) Tick() {
 	nd.subgraph10()
 	nd.subgraph11()
 	nd.subgraph12()
+	nd.subgraph13()
+	nd.subgraph14()
 	if !nd.hydroCommit() {
 		return
 	}
@@ -634,11 +673,16 @@ func (nd *ScalablePaxosProposer) Tick() {
 	nd.n62L = nd.n62L[:0]
 	clear(nd.n70Now)
 	nd.n70Now, nd.n70Next = nd.n70Next, nd.n70Now[:0]
-	clear(nd.n175Index)
-	clear(nd.n175Accs)
-	nd.n175Accs = nd.n175Accs[:0]
-	clear(nd.n179Now)
-	nd.n179Now, nd.n179Next = nd.n179Next, nd.n179Now[:0]
+	clear(nd.n176Index)
+	clear(nd.n176Accs)
+	nd.n176Accs = nd.n176Accs[:0]
+	clear(nd.n183L)
+	nd.n183L = nd.n183L[:0]
+	clear(nd.n186Items)
+	nd.n186Items = nd.n186Items[:0]
+	nd.n187Next = 0
+	clear(nd.n190Now)
+	nd.n190Now, nd.n190Next = nd.n190Next, nd.n190Now[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Demux (23), hydro.Map (24), hydro.Broadcast (28), hydro.Union (29), hydro.Map (50).
@@ -686,7 +730,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 // subgraph4 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *ScalablePaxosProposer) subgraph4() {
 	window := nd.window
-	udf17 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:689:135*/
+	udf17 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:733:135*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -762,72 +806,9 @@ func (nd *ScalablePaxosProposer) subgraph7() {
 	}
 }
 
-// subgraph8 runs stratum 0: hydro.Demux (88), hydro.Union (174), hydro.DeferTickLazy (179).
+// subgraph8 runs stratum 0: hydro.Demux (88), hydro.Map (174), hydro.Union (175), hydro.DeferTickLazy (190).
 func (nd *ScalablePaxosProposer) subgraph8() {
-	for _, v34 := range nd.n88Recv {
-		k35 := scalablePaxosKey175{v34.For, v34.Acceptor, v34.Max}
-		i36, ok37 := nd.n175Index[k35]
-		if !ok37 {
-			i36 = len(nd.n175Accs)
-			nd.n175Index[k35] = i36
-			bot38 := v34
-			bot38.Log = *new(AcceptorLog)
-			bot38.Seals = *new(lattices.SetUnion[uint32])
-			nd.n175Accs = append(nd.n175Accs, bot38)
-		}
-		nd.n175Accs[i36].Log.Merge(v34.Log)
-		nd.n175Accs[i36].Seals.Merge(v34.Seals)
-	}
-	clear(nd.n88Recv)
-	nd.n88Recv = nd.n88Recv[:0]
-	for _, v39 := range nd.n179Now {
-		k40 := scalablePaxosKey175{v39.For, v39.Acceptor, v39.Max}
-		i41, ok42 := nd.n175Index[k40]
-		if !ok42 {
-			i41 = len(nd.n175Accs)
-			nd.n175Index[k40] = i41
-			bot43 := v39
-			bot43.Log = *new(AcceptorLog)
-			bot43.Seals = *new(lattices.SetUnion[uint32])
-			nd.n175Accs = append(nd.n175Accs, bot43)
-		}
-		nd.n175Accs[i41].Log.Merge(v39.Log)
-		nd.n175Accs[i41].Seals.Merge(v39.Seals)
-	}
-}
-
-// subgraph9 runs stratum 1: hydro.Cycle (31), hydro.Map (51), hydro.Union (60), hydro.MergeKeyed (175), hydro.Filter (176), hydro.Filter (177), hydro.Map (178), hydro.Map (180).
-func (nd *ScalablePaxosProposer) subgraph9() {
-	udf46 := func(p struct {
-		For      Ballot                    "hydro:\"key\""
-		Acceptor hydro.MemberID            "hydro:\"key\""
-		Max      Ballot                    "hydro:\"key\""
-		Log      AcceptorLog               "hydro:\"lattice\""
-		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
-	}) bool {
-		return p.Seals.Len() >= 2
-	}
-	udf48 := func(p struct {
-		For      Ballot                    "hydro:\"key\""
-		Acceptor hydro.MemberID            "hydro:\"key\""
-		Max      Ballot                    "hydro:\"key\""
-		Log      AcceptorLog               "hydro:\"lattice\""
-		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
-	}) P1b {
-		x := P1b{For: p.For, Acceptor: p.Acceptor, Max: p.Max, Log: p.Log}
-		x.Log = p.Log.Clone()
-		return x
-	}
-	udf51 := func(p struct {
-		For      Ballot                    "hydro:\"key\""
-		Acceptor hydro.MemberID            "hydro:\"key\""
-		Max      Ballot                    "hydro:\"key\""
-		Log      AcceptorLog               "hydro:\"lattice\""
-		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
-	}) bool {
-		return p.Seals.Len() < 2
-	}
-	udf53 := func(p struct {
+	udf36 := func(p struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
 		Max      Ballot                    "hydro:\"key\""
@@ -839,261 +820,504 @@ func (nd *ScalablePaxosProposer) subgraph9() {
 		Max      Ballot                    "hydro:\"key\""
 		Log      AcceptorLog               "hydro:\"lattice\""
 		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	} {
-		p.Log, p.Seals = p.Log.Clone(), p.Seals.Clone()
-		return p
+		return struct {
+			For      Ballot                    "hydro:\"key\""
+			Acceptor hydro.MemberID            "hydro:\"key\""
+			Max      Ballot                    "hydro:\"key\""
+			Log      AcceptorLog               "hydro:\"lattice\""
+			Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+			Since    lattices.Min[int64]       "hydro:\"lattice\""
+			First    lattices.Min[uint64]      "hydro:\"lattice\""
+		}{For: p.For, Acceptor: p.Acceptor, Max: p.Max, Log: p.Log, Seals: p.Seals}
+	}
+	for _, v34 := range nd.n88Recv {
+		v35 := udf36(v34)
+		k37 := scalablePaxosKey176{v35.For, v35.Acceptor, v35.Max}
+		i38, ok39 := nd.n176Index[k37]
+		if !ok39 {
+			i38 = len(nd.n176Accs)
+			nd.n176Index[k37] = i38
+			bot40 := v35
+			bot40.Log = *new(AcceptorLog)
+			bot40.Seals = *new(lattices.SetUnion[uint32])
+			bot40.Since = *new(lattices.Min[int64])
+			bot40.First = *new(lattices.Min[uint64])
+			nd.n176Accs = append(nd.n176Accs, bot40)
+		}
+		nd.n176Accs[i38].Log.Merge(v35.Log)
+		nd.n176Accs[i38].Seals.Merge(v35.Seals)
+		nd.n176Accs[i38].Since.Merge(v35.Since)
+		nd.n176Accs[i38].First.Merge(v35.First)
+	}
+	clear(nd.n88Recv)
+	nd.n88Recv = nd.n88Recv[:0]
+	for _, v41 := range nd.n190Now {
+		k42 := scalablePaxosKey176{v41.For, v41.Acceptor, v41.Max}
+		i43, ok44 := nd.n176Index[k42]
+		if !ok44 {
+			i43 = len(nd.n176Accs)
+			nd.n176Index[k42] = i43
+			bot45 := v41
+			bot45.Log = *new(AcceptorLog)
+			bot45.Seals = *new(lattices.SetUnion[uint32])
+			bot45.Since = *new(lattices.Min[int64])
+			bot45.First = *new(lattices.Min[uint64])
+			nd.n176Accs = append(nd.n176Accs, bot45)
+		}
+		nd.n176Accs[i43].Log.Merge(v41.Log)
+		nd.n176Accs[i43].Seals.Merge(v41.Seals)
+		nd.n176Accs[i43].Since.Merge(v41.Since)
+		nd.n176Accs[i43].First.Merge(v41.First)
+	}
+}
+
+// subgraph9 runs stratum 0: hydro.Timer (179), hydro.Map (180).
+func (nd *ScalablePaxosProposer) subgraph9() {
+	udf48 := func(t time.Time) lattices.Max[int64] { return lattices.NewMax(t.UnixNano()) }
+	if !nd.n179Fired || !nd.hydroNow.Before(nd.n179Due) {
+		nd.n179Fired = true
+		nd.n179Due = nd.hydroNow.Add(nd.n179Period)
+		v46 := nd.hydroNow
+		v47 := udf48(v46)
+		nd.n181Acc.Merge(v47)
+	}
+}
+
+// subgraph10 runs stratum 1: hydro.Cycle (31), hydro.Map (51), hydro.Union (60), hydro.MergeKeyed (176), hydro.Filter (177), hydro.Filter (178), hydro.LatticeFold (181), hydro.Enumerate (182), hydro.CrossJoin (183), hydro.Filter (184), hydro.Map (185), hydro.Map (191).
+func (nd *ScalablePaxosProposer) subgraph10() {
+	udf51 := func(p struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	}) bool {
+		return p.Seals.Len() >= 2
+	}
+	udf53 := func(p struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	}) P1b {
+		x := P1b{For: p.For, Acceptor: p.Acceptor, Max: p.Max, Log: p.Log}
+		x.Log = p.Log.Clone()
+		return x
+	}
+	udf56 := func(p struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	}) bool {
+		return p.Seals.Len() < 2
+	}
+	udf60 := func(x hydro.Indexed[struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	}], clock lattices.Max[int64]) hydro.Indexed[struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	}] {
+		now, _ := clock.Value()
+		x.Value.Since.Merge(lattices.NewMin(now))
+		x.Value.First.Merge(lattices.NewMin(uint64(x.Index)))
+		if since, _ := x.Value.Since.Value(); now-since >= 10000000000 {
+			x.Index = -1
+		}
+		return x
+	}
+	udf62 := func(x hydro.Indexed[struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	}]) bool {
+		return x.Index >= 0
+	}
+	udf64 := func(x hydro.Indexed[struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	}]) struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	} {
+		return x.Value
 	}
 	if !nd.n61Init {
 		nd.n61Acc, nd.n61Init = newInbox(), true
 	}
-	acc50 := nd.n61Acc
-	for i45 := range nd.n175Accs {
-		v44 := nd.n175Accs[i45]
-		if udf46(v44) {
-			v47 := udf48(v44)
-			v49 := p1bEvent(v47)
+	acc55 := nd.n61Acc
+	for i50 := range nd.n176Accs {
+		v49 := nd.n176Accs[i50]
+		if udf51(v49) {
+			v52 := udf53(v49)
+			v54 := p1bEvent(v52)
 			{
-				e := v49
+				e := v54
 				/*line proposer.go:59:34*/ {
 					switch e.Kind {
 					case EvCommand:
-						acc50.Cmds = append(acc50.Cmds, e.Cmd)
+						acc55.Cmds = append(acc55.Cmds, e.Cmd)
 					case EvP1b:
-						acc50.P1bs = append(acc50.P1bs, e.P1b)
+						acc55.P1bs = append(acc55.P1bs, e.P1b)
 					case EvRejected:
-						acc50.Rejected = append(acc50.Rejected, e.Ballot)
+						acc55.Rejected = append(acc55.Rejected, e.Ballot)
 					case EvHeartbeat:
-						acc50.Beats = append(acc50.Beats, e.Ballot)
+						acc55.Beats = append(acc55.Beats, e.Ballot)
 					case EvCommit:
-						acc50.Commits = append(acc50.Commits, e.Commit)
+						acc55.Commits = append(acc55.Commits, e.Commit)
 					case EvProgress:
-						acc50.Progress = append(acc50.Progress, e.Progress)
+						acc55.Progress = append(acc55.Progress, e.Progress)
 					case EvTimer:
-						acc50.Timer = true
+						acc55.Timer = true
 					}
-				} /*line scalablepaxos_hydro.go:874:45*/
+				} /*line scalablepaxos_hydro.go:1009:46*/
 			}
 		}
-		if udf51(v44) {
-			v52 := udf53(v44)
-			nd.n179Next = append(nd.n179Next, v52)
+		if udf56(v49) {
+			v57 := hydro.Indexed[struct {
+				For      Ballot                    "hydro:\"key\""
+				Acceptor hydro.MemberID            "hydro:\"key\""
+				Max      Ballot                    "hydro:\"key\""
+				Log      AcceptorLog               "hydro:\"lattice\""
+				Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+				Since    lattices.Min[int64]       "hydro:\"lattice\""
+				First    lattices.Min[uint64]      "hydro:\"lattice\""
+			}]{Index: nd.n182Next, Value: v49}
+			nd.n182Next++
+			nd.n183L = append(nd.n183L, v57)
 		}
 	}
-	for _, v54 := range nd.h50To60Port0 {
+	v58 := nd.n181Acc
+	for _, v59 := range nd.n183L {
+		v61 := udf60(v59, v58)
+		if udf62(v61) {
+			v63 := udf64(v61)
+			nd.n186Items = append(nd.n186Items, v63)
+		}
+	}
+	for _, v65 := range nd.h50To60Port0 {
 		{
-			e := v54
+			e := v65
 			/*line proposer.go:59:34*/ {
 				switch e.Kind {
 				case EvCommand:
-					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+					acc55.Cmds = append(acc55.Cmds, e.Cmd)
 				case EvP1b:
-					acc50.P1bs = append(acc50.P1bs, e.P1b)
+					acc55.P1bs = append(acc55.P1bs, e.P1b)
 				case EvRejected:
-					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+					acc55.Rejected = append(acc55.Rejected, e.Ballot)
 				case EvHeartbeat:
-					acc50.Beats = append(acc50.Beats, e.Ballot)
+					acc55.Beats = append(acc55.Beats, e.Ballot)
 				case EvCommit:
-					acc50.Commits = append(acc50.Commits, e.Commit)
+					acc55.Commits = append(acc55.Commits, e.Commit)
 				case EvProgress:
-					acc50.Progress = append(acc50.Progress, e.Progress)
+					acc55.Progress = append(acc55.Progress, e.Progress)
 				case EvTimer:
-					acc50.Timer = true
+					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:902:44*/
+			} /*line scalablepaxos_hydro.go:1054:45*/
 		}
 	}
 	clear(nd.h50To60Port0)
 	nd.h50To60Port0 = nd.h50To60Port0[:0]
-	for _, v56 := range nd.h53To60Port2 {
+	for _, v67 := range nd.h53To60Port2 {
 		{
-			e := v56
+			e := v67
 			/*line proposer.go:59:34*/ {
 				switch e.Kind {
 				case EvCommand:
-					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+					acc55.Cmds = append(acc55.Cmds, e.Cmd)
 				case EvP1b:
-					acc50.P1bs = append(acc50.P1bs, e.P1b)
+					acc55.P1bs = append(acc55.P1bs, e.P1b)
 				case EvRejected:
-					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+					acc55.Rejected = append(acc55.Rejected, e.Ballot)
 				case EvHeartbeat:
-					acc50.Beats = append(acc50.Beats, e.Ballot)
+					acc55.Beats = append(acc55.Beats, e.Ballot)
 				case EvCommit:
-					acc50.Commits = append(acc50.Commits, e.Commit)
+					acc55.Commits = append(acc55.Commits, e.Commit)
 				case EvProgress:
-					acc50.Progress = append(acc50.Progress, e.Progress)
+					acc55.Progress = append(acc55.Progress, e.Progress)
 				case EvTimer:
-					acc50.Timer = true
+					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:927:44*/
+			} /*line scalablepaxos_hydro.go:1079:45*/
 		}
 	}
 	clear(nd.h53To60Port2)
 	nd.h53To60Port2 = nd.h53To60Port2[:0]
-	for _, v58 := range nd.h54To60Port3 {
+	for _, v69 := range nd.h54To60Port3 {
 		{
-			e := v58
+			e := v69
 			/*line proposer.go:59:34*/ {
 				switch e.Kind {
 				case EvCommand:
-					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+					acc55.Cmds = append(acc55.Cmds, e.Cmd)
 				case EvP1b:
-					acc50.P1bs = append(acc50.P1bs, e.P1b)
+					acc55.P1bs = append(acc55.P1bs, e.P1b)
 				case EvRejected:
-					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+					acc55.Rejected = append(acc55.Rejected, e.Ballot)
 				case EvHeartbeat:
-					acc50.Beats = append(acc50.Beats, e.Ballot)
+					acc55.Beats = append(acc55.Beats, e.Ballot)
 				case EvCommit:
-					acc50.Commits = append(acc50.Commits, e.Commit)
+					acc55.Commits = append(acc55.Commits, e.Commit)
 				case EvProgress:
-					acc50.Progress = append(acc50.Progress, e.Progress)
+					acc55.Progress = append(acc55.Progress, e.Progress)
 				case EvTimer:
-					acc50.Timer = true
+					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:952:44*/
+			} /*line scalablepaxos_hydro.go:1104:45*/
 		}
 	}
 	clear(nd.h54To60Port3)
 	nd.h54To60Port3 = nd.h54To60Port3[:0]
-	for _, v60 := range nd.h56To60Port4 {
+	for _, v71 := range nd.h56To60Port4 {
 		{
-			e := v60
+			e := v71
 			/*line proposer.go:59:34*/ {
 				switch e.Kind {
 				case EvCommand:
-					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+					acc55.Cmds = append(acc55.Cmds, e.Cmd)
 				case EvP1b:
-					acc50.P1bs = append(acc50.P1bs, e.P1b)
+					acc55.P1bs = append(acc55.P1bs, e.P1b)
 				case EvRejected:
-					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+					acc55.Rejected = append(acc55.Rejected, e.Ballot)
 				case EvHeartbeat:
-					acc50.Beats = append(acc50.Beats, e.Ballot)
+					acc55.Beats = append(acc55.Beats, e.Ballot)
 				case EvCommit:
-					acc50.Commits = append(acc50.Commits, e.Commit)
+					acc55.Commits = append(acc55.Commits, e.Commit)
 				case EvProgress:
-					acc50.Progress = append(acc50.Progress, e.Progress)
+					acc55.Progress = append(acc55.Progress, e.Progress)
 				case EvTimer:
-					acc50.Timer = true
+					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:977:44*/
+			} /*line scalablepaxos_hydro.go:1129:45*/
 		}
 	}
 	clear(nd.h56To60Port4)
 	nd.h56To60Port4 = nd.h56To60Port4[:0]
-	for _, v62 := range nd.h57To60Port5 {
+	for _, v73 := range nd.h57To60Port5 {
 		{
-			e := v62
+			e := v73
 			/*line proposer.go:59:34*/ {
 				switch e.Kind {
 				case EvCommand:
-					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+					acc55.Cmds = append(acc55.Cmds, e.Cmd)
 				case EvP1b:
-					acc50.P1bs = append(acc50.P1bs, e.P1b)
+					acc55.P1bs = append(acc55.P1bs, e.P1b)
 				case EvRejected:
-					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+					acc55.Rejected = append(acc55.Rejected, e.Ballot)
 				case EvHeartbeat:
-					acc50.Beats = append(acc50.Beats, e.Ballot)
+					acc55.Beats = append(acc55.Beats, e.Ballot)
 				case EvCommit:
-					acc50.Commits = append(acc50.Commits, e.Commit)
+					acc55.Commits = append(acc55.Commits, e.Commit)
 				case EvProgress:
-					acc50.Progress = append(acc50.Progress, e.Progress)
+					acc55.Progress = append(acc55.Progress, e.Progress)
 				case EvTimer:
-					acc50.Timer = true
+					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1002:45*/
+			} /*line scalablepaxos_hydro.go:1154:45*/
 		}
 	}
 	clear(nd.h57To60Port5)
 	nd.h57To60Port5 = nd.h57To60Port5[:0]
-	for _, v64 := range nd.h59To60Port6 {
+	for _, v75 := range nd.h59To60Port6 {
 		{
-			e := v64
+			e := v75
 			/*line proposer.go:59:34*/ {
 				switch e.Kind {
 				case EvCommand:
-					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+					acc55.Cmds = append(acc55.Cmds, e.Cmd)
 				case EvP1b:
-					acc50.P1bs = append(acc50.P1bs, e.P1b)
+					acc55.P1bs = append(acc55.P1bs, e.P1b)
 				case EvRejected:
-					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+					acc55.Rejected = append(acc55.Rejected, e.Ballot)
 				case EvHeartbeat:
-					acc50.Beats = append(acc50.Beats, e.Ballot)
+					acc55.Beats = append(acc55.Beats, e.Ballot)
 				case EvCommit:
-					acc50.Commits = append(acc50.Commits, e.Commit)
+					acc55.Commits = append(acc55.Commits, e.Commit)
 				case EvProgress:
-					acc50.Progress = append(acc50.Progress, e.Progress)
+					acc55.Progress = append(acc55.Progress, e.Progress)
 				case EvTimer:
-					acc50.Timer = true
+					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1027:45*/
+			} /*line scalablepaxos_hydro.go:1179:45*/
 		}
 	}
 	clear(nd.h59To60Port6)
 	nd.h59To60Port6 = nd.h59To60Port6[:0]
-	for _, v66 := range nd.h34To60Port7 {
+	for _, v77 := range nd.h34To60Port7 {
 		{
-			e := v66
+			e := v77
 			/*line proposer.go:59:34*/ {
 				switch e.Kind {
 				case EvCommand:
-					acc50.Cmds = append(acc50.Cmds, e.Cmd)
+					acc55.Cmds = append(acc55.Cmds, e.Cmd)
 				case EvP1b:
-					acc50.P1bs = append(acc50.P1bs, e.P1b)
+					acc55.P1bs = append(acc55.P1bs, e.P1b)
 				case EvRejected:
-					acc50.Rejected = append(acc50.Rejected, e.Ballot)
+					acc55.Rejected = append(acc55.Rejected, e.Ballot)
 				case EvHeartbeat:
-					acc50.Beats = append(acc50.Beats, e.Ballot)
+					acc55.Beats = append(acc55.Beats, e.Ballot)
 				case EvCommit:
-					acc50.Commits = append(acc50.Commits, e.Commit)
+					acc55.Commits = append(acc55.Commits, e.Commit)
 				case EvProgress:
-					acc50.Progress = append(acc50.Progress, e.Progress)
+					acc55.Progress = append(acc55.Progress, e.Progress)
 				case EvTimer:
-					acc50.Timer = true
+					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1052:45*/
+			} /*line scalablepaxos_hydro.go:1204:45*/
 		}
 	}
 	clear(nd.h34To60Port7)
 	nd.h34To60Port7 = nd.h34To60Port7[:0]
-	nd.n61Acc = acc50
+	nd.n61Acc = acc55
 }
 
-// subgraph10 runs stratum 2: hydro.Fold (61), hydro.CrossJoin (62).
-func (nd *ScalablePaxosProposer) subgraph10() {
+// subgraph11 runs stratum 2: hydro.Fold (61), hydro.CrossJoin (62).
+func (nd *ScalablePaxosProposer) subgraph11() {
 	if !nd.n61Init {
 		nd.n61Acc, nd.n61Init = newInbox(), true
 	}
-	v68 := nd.n61Acc
-	nd.n62L = append(nd.n62L, v68)
-	for _, v69 := range nd.n62R {
-		v70 := withConfig(v68, v69)
+	v79 := nd.n61Acc
+	nd.n62L = append(nd.n62L, v79)
+	for _, v80 := range nd.n62R {
+		v81 := withConfig(v79, v80)
 		if !nd.n63Init {
 			nd.n63Acc, nd.n63Init = newCore(), true
 		}
-		step(&nd.n63Acc, v70)
+		step(&nd.n63Acc, v81)
 	}
-	for _, v71 := range nd.h40To62Port1 {
-		nd.n62R = append(nd.n62R, v71)
-		for _, v72 := range nd.n62L {
-			v73 := withConfig(v72, v71)
+	for _, v82 := range nd.h40To62Port1 {
+		nd.n62R = append(nd.n62R, v82)
+		for _, v83 := range nd.n62L {
+			v84 := withConfig(v83, v82)
 			if !nd.n63Init {
 				nd.n63Acc, nd.n63Init = newCore(), true
 			}
-			step(&nd.n63Acc, v73)
+			step(&nd.n63Acc, v84)
 		}
 	}
 	nd.h40To62Port1 = nd.h40To62Port1[:0]
 }
 
-// subgraph11 runs stratum 3: hydro.Fold (63), hydro.FlatMap (64), hydro.FlatMap (66), hydro.Map (67), hydro.FlatMap (72), hydro.FlatMap (90), hydro.FlatMap (92), hydro.FlatMap (156).
-func (nd *ScalablePaxosProposer) subgraph11() {
+// subgraph12 runs stratum 2: hydro.Sort (186), hydro.Enumerate (187), hydro.Filter (188), hydro.Map (189).
+func (nd *ScalablePaxosProposer) subgraph12() {
+	udf86 := func(a, b struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	}) int {
+		x, _ := a.First.Value()
+		y, _ := b.First.Value()
+		switch {
+		case x > y:
+			return -1
+		case x < y:
+			return 1
+		}
+		return 0
+	}
+	udf88 := func(x hydro.Indexed[struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	}]) bool {
+		return x.Index < 1024
+	}
+	udf90 := func(x hydro.Indexed[struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	}]) struct {
+		For      Ballot                    "hydro:\"key\""
+		Acceptor hydro.MemberID            "hydro:\"key\""
+		Max      Ballot                    "hydro:\"key\""
+		Log      AcceptorLog               "hydro:\"lattice\""
+		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since    lattices.Min[int64]       "hydro:\"lattice\""
+		First    lattices.Min[uint64]      "hydro:\"lattice\""
+	} {
+		p := x.Value
+		p.Log, p.Seals = p.Log.Clone(), p.Seals.Clone()
+		return p
+	}
+	slices.SortStableFunc(nd.n186Items, udf86)
+	for _, v85 := range nd.n186Items {
+		v87 := hydro.Indexed[struct {
+			For      Ballot                    "hydro:\"key\""
+			Acceptor hydro.MemberID            "hydro:\"key\""
+			Max      Ballot                    "hydro:\"key\""
+			Log      AcceptorLog               "hydro:\"lattice\""
+			Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
+			Since    lattices.Min[int64]       "hydro:\"lattice\""
+			First    lattices.Min[uint64]      "hydro:\"lattice\""
+		}]{Index: nd.n187Next, Value: v85}
+		nd.n187Next++
+		if udf88(v87) {
+			v89 := udf90(v87)
+			nd.n190Next = append(nd.n190Next, v89)
+		}
+	}
+}
+
+// subgraph13 runs stratum 3: hydro.Fold (63), hydro.FlatMap (64), hydro.FlatMap (66), hydro.Map (67), hydro.FlatMap (72), hydro.FlatMap (90), hydro.FlatMap (92), hydro.FlatMap (156).
+func (nd *ScalablePaxosProposer) subgraph13() {
 	if !nd.n63Init {
 		nd.n63Acc, nd.n63Init = newCore(), true
 	}
-	v74 := nd.n63Acc
+	v91 := nd.n63Acc
 	{
-		c, emit := v74, func(v75 Heartbeat) {
+		c, emit := v91, func(v92 Heartbeat) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v75)
+				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v92)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 65, nd.hydroBuf)
 			}
 		}
@@ -1101,30 +1325,30 @@ func (nd *ScalablePaxosProposer) subgraph11() {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1104:44*/
+		} /*line scalablepaxos_hydro.go:1328:44*/
 	}
 	{
-		c, emit := v74, func(v76 P1a) {
-			v77 := usedOf(v76)
-			k78 := v77.Key
-			i79, ok80 := nd.n68Index.Get(k78)
-			if ok80 && !nd.n68Mark[i79] {
-				nd.n68Mark[i79] = true
-				nd.n68Dirty = append(nd.n68Dirty, i79)
+		c, emit := v91, func(v93 P1a) {
+			v94 := usedOf(v93)
+			k95 := v94.Key
+			i96, ok97 := nd.n68Index.Get(k95)
+			if ok97 && !nd.n68Mark[i96] {
+				nd.n68Mark[i96] = true
+				nd.n68Dirty = append(nd.n68Dirty, i96)
 			}
-			if !ok80 {
-				i79 = len(nd.n68Accs)
-				if !nd.n68Index.PutDense(k78, i79) {
-					nd.n68Index.Put(k78, i79)
+			if !ok97 {
+				i96 = len(nd.n68Accs)
+				if !nd.n68Index.PutDense(k95, i96) {
+					nd.n68Index.Put(k95, i96)
 				}
 				nd.n68Mark = append(nd.n68Mark, true)
-				nd.n68Dirty = append(nd.n68Dirty, i79)
-				nd.n68Accs = append(nd.n68Accs, v77)
+				nd.n68Dirty = append(nd.n68Dirty, i96)
+				nd.n68Accs = append(nd.n68Accs, v94)
 			} else {
-				raiseUsed(&nd.n68Accs[i79], v77)
+				raiseUsed(&nd.n68Accs[i96], v94)
 			}
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v76)
+				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v93)
 				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, All: true}, 71, nd.hydroBuf)
 			}
 		}
@@ -1132,12 +1356,12 @@ func (nd *ScalablePaxosProposer) subgraph11() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1135:44*/
+		} /*line scalablepaxos_hydro.go:1359:44*/
 	}
 	{
-		c, emit := v74, func(v81 P2a) {
+		c, emit := v91, func(v98 P2a) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v81)
+				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v98)
 				nd.hydroSend(hydro.Dest{Location: "p2aproxy", Member: uint64(nd.hydroMember)}, 171, nd.hydroBuf)
 			}
 		}
@@ -1146,12 +1370,12 @@ func (nd *ScalablePaxosProposer) subgraph11() {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1149:44*/
+		} /*line scalablepaxos_hydro.go:1373:44*/
 	}
 	{
-		c, emit := v74, func(v82 Commit) {
+		c, emit := v91, func(v99 Commit) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v82)
+				nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v99)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 91, nd.hydroBuf)
 			}
 		}
@@ -1159,42 +1383,42 @@ func (nd *ScalablePaxosProposer) subgraph11() {
 			for _, m := range c.Commits {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1162:44*/
+		} /*line scalablepaxos_hydro.go:1386:44*/
 	}
 	{
-		c, emit := v74, func(v83 Resend) {
+		c, emit := v91, func(v100 Resend) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v83)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v83))}, 93, nd.hydroBuf)
+				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v100)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v100))}, 93, nd.hydroBuf)
 			}
 		}
 		/*line proposer.go:438:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1175:44*/
+		} /*line scalablepaxos_hydro.go:1399:44*/
 	}
 	{
-		c, emit := v74, func(v84 Transfer) {
+		c, emit := v91, func(v101 Transfer) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v84)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v84))}, 157, nd.hydroBuf)
+				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v101)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v101))}, 157, nd.hydroBuf)
 			}
 		}
 		/*line proposer.go:444:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1188:44*/
+		} /*line scalablepaxos_hydro.go:1412:44*/
 	}
 }
 
-// subgraph12 runs stratum 4: hydro.ReduceKeyed (68), hydro.Map (69).
-func (nd *ScalablePaxosProposer) subgraph12() {
-	for i86 := range nd.n68Accs {
-		v85 := nd.n68Accs[i86]
-		v87 := usedEvent(v85)
-		nd.n70Next = append(nd.n70Next, v87)
+// subgraph14 runs stratum 4: hydro.ReduceKeyed (68), hydro.Map (69).
+func (nd *ScalablePaxosProposer) subgraph14() {
+	for i103 := range nd.n68Accs {
+		v102 := nd.n68Accs[i103]
+		v104 := usedEvent(v102)
+		nd.n70Next = append(nd.n70Next, v104)
 	}
 }
 
@@ -1209,24 +1433,24 @@ func (nd *ScalablePaxosProposer) Recover(dir durable.FS, opts durable.Options) e
 func (nd *ScalablePaxosProposer) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 68:
-		var v91 Used
-		n92, err93 := decodeHydroUsed(item, &v91)
-		if err93 == nil && n92 != len(item) {
-			err93 = fmt.Errorf("%d bytes after the item", len(item)-n92)
+		var v108 Used
+		n109, err110 := decodeHydroUsed(item, &v108)
+		if err110 == nil && n109 != len(item) {
+			err110 = fmt.Errorf("%d bytes after the item", len(item)-n109)
 		}
-		if err93 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 68, paxos.go:138): %w", err93)
+		if err110 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 68, paxos.go:138): %w", err110)
 		}
-		k94 := v91.Key
-		i95, ok96 := nd.n68Index.Get(k94)
-		if ok96 {
-			nd.n68Accs[i95] = v91
+		k111 := v108.Key
+		i112, ok113 := nd.n68Index.Get(k111)
+		if ok113 {
+			nd.n68Accs[i112] = v108
 		} else {
-			i95 = len(nd.n68Accs)
-			if !nd.n68Index.PutDense(k94, i95) {
-				nd.n68Index.Put(k94, i95)
+			i112 = len(nd.n68Accs)
+			if !nd.n68Index.PutDense(k111, i112) {
+				nd.n68Index.Put(k111, i112)
 			}
-			nd.n68Accs = append(nd.n68Accs, v91)
+			nd.n68Accs = append(nd.n68Accs, v108)
 			nd.n68Mark = append(nd.n68Mark, false)
 		}
 		return nil
@@ -1240,10 +1464,10 @@ func (nd *ScalablePaxosProposer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosProposer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i88 := range nd.n68Dirty {
-			nd.n68Mark[i88] = false
-			v89 := nd.n68Accs[i88]
-			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(68), &v89))
+		for _, i105 := range nd.n68Dirty {
+			nd.n68Mark[i105] = false
+			v106 := nd.n68Accs[i105]
+			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(68), &v106))
 		}
 		nd.n68Dirty = nd.n68Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1257,8 +1481,8 @@ func (nd *ScalablePaxosProposer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalablePaxosProposer) hydroSnapshot(add func([]byte)) {
-	for _, v90 := range nd.n68Accs {
-		add(appendHydroUsed(nd.hydroJournal.Record(68), &v90))
+	for _, v107 := range nd.n68Accs {
+		add(appendHydroUsed(nd.hydroJournal.Record(68), &v107))
 	}
 }
 
@@ -1292,6 +1516,9 @@ func (nd *ScalablePaxosProposer) Now() time.Time { return nd.hydroNow }
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *ScalablePaxosProposer) NextTimer() (time.Time, bool) {
 	next := nd.n58Due
+	if nd.n179Due.Before(next) {
+		next = nd.n179Due
+	}
 	return next, true
 }
 
@@ -1505,121 +1732,121 @@ type ScalablePaxosAcceptor struct {
 	// hydro.CrossJoin (node 173, paxos.go:170): the stored sides' items in arrival order.
 	n173L []P1b
 	n173R []hydro.MemberID
-	// hydro.LatticeFold (node 181, paxos.go:139): the accumulator, starting at bottom.
-	n181Acc Promise
+	// hydro.LatticeFold (node 192, paxos.go:139): the accumulator, starting at bottom.
+	n192Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
-	n181Changed []Promise
-	// hydro.Timer (node 182, paxos.go:139): the period, the next due time, whether it fired.
-	n182Period time.Duration
-	n182Due    time.Time
-	n182Fired  bool
-	// hydro.SelfID (node 183, paxos.go:139): whether the member id was emitted.
-	n183Done bool
-	// hydro.CrossJoin (node 185, paxos.go:139): the stored sides' items in arrival order.
-	n185L []time.Time
-	n185R []hydro.MemberID
-	// hydro.LatticeFold (node 186, paxos.go:139): the accumulator, starting at bottom.
-	n186Acc Promise
-	// hydro.CrossJoin (node 187, paxos.go:139): the stored sides' items in arrival order.
-	n187L []Promise
-	// hydro.LatticeFold (node 188, paxos.go:139): the accumulator, starting at bottom.
-	n188Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 191, paxos.go:139): the stored sides' items in arrival order.
-	n191R []bool
-	// hydro.CrossJoin (node 192, paxos.go:139): the stored sides' items in arrival order.
-	n192L []Promise
-	// hydro.LatticeFold (node 195, paxos.go:139): the accumulator, starting at bottom.
-	n195Acc lattices.Max[uint64]
+	n192Changed []Promise
+	// hydro.Timer (node 193, paxos.go:139): the period, the next due time, whether it fired.
+	n193Period time.Duration
+	n193Due    time.Time
+	n193Fired  bool
+	// hydro.SelfID (node 194, paxos.go:139): whether the member id was emitted.
+	n194Done bool
+	// hydro.CrossJoin (node 196, paxos.go:139): the stored sides' items in arrival order.
+	n196L []time.Time
+	n196R []hydro.MemberID
+	// hydro.LatticeFold (node 197, paxos.go:139): the accumulator, starting at bottom.
+	n197Acc Promise
+	// hydro.CrossJoin (node 198, paxos.go:139): the stored sides' items in arrival order.
+	n198L []Promise
+	// hydro.LatticeFold (node 199, paxos.go:139): the accumulator, starting at bottom.
+	n199Acc lattices.Max[uint64]
+	// hydro.CrossJoin (node 202, paxos.go:139): the stored sides' items in arrival order.
+	n202R []bool
+	// hydro.CrossJoin (node 203, paxos.go:139): the stored sides' items in arrival order.
+	n203L []Promise
+	// hydro.LatticeFold (node 206, paxos.go:139): the accumulator, starting at bottom.
+	n206Acc lattices.Max[uint64]
 	// the items that changed the accumulator this tick, to log at its end.
-	n195Changed []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 196, paxos.go:139): the items of this tick and of the next.
-	n196Now  []lattices.Max[uint64]
-	n196Next []lattices.Max[uint64]
-	// hydro.CrossJoin (node 197, paxos.go:139): the stored sides' items in arrival order.
-	n197L []Promise
-	// hydro.DeferTickLazy (node 200, paxos.go:139): the items of this tick and of the next.
-	n200Now  []Promise
-	n200Next []Promise
-	// hydro.MergeKeyed (node 203, paxos.go:139): the groups in order of first appearance.
-	n203Index hydro.IntIndex[uint64]
-	n203Accs  []struct {
-		Seq    uint64                            "hydro:\"key\""
-		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
-	}
-	// hydro.LatticeFold (node 205, paxos.go:139): the accumulator, starting at bottom.
-	n205Acc lattices.Max[uint64]
-	// hydro.Reduce (node 207, paxos.go:139): the accumulator, once an item arrived.
-	n207Acc struct {
-		Seq   uint64 "hydro:\"key\""
-		Value Promise
-	}
-	n207Have bool
+	n206Changed []lattices.Max[uint64]
+	// hydro.DeferTickLazy (node 207, paxos.go:139): the items of this tick and of the next.
+	n207Now  []lattices.Max[uint64]
+	n207Next []lattices.Max[uint64]
 	// hydro.CrossJoin (node 208, paxos.go:139): the stored sides' items in arrival order.
-	n208L []struct {
-		Seq   uint64 "hydro:\"key\""
-		Value Promise
-	}
-	// hydro.DeferTickLazy (node 210, paxos.go:139): the items of this tick and of the next.
-	n210Now []struct {
-		Seq   uint64 "hydro:\"key\""
-		Value Promise
-	}
-	n210Next []struct {
-		Seq   uint64 "hydro:\"key\""
-		Value Promise
-	}
-	// hydro.CrossJoin (node 211, paxos.go:139): the stored sides' items in arrival order.
-	n211R []lattices.Max[uint64]
-	// hydro.CrossJoin (node 214, paxos.go:139): the stored sides' items in arrival order.
-	n214R []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 216, paxos.go:139): the items of this tick and of the next.
-	n216Now []struct {
+	n208L []Promise
+	// hydro.DeferTickLazy (node 211, paxos.go:139): the items of this tick and of the next.
+	n211Now  []Promise
+	n211Next []Promise
+	// hydro.MergeKeyed (node 214, paxos.go:139): the groups in order of first appearance.
+	n214Index hydro.IntIndex[uint64]
+	n214Accs  []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	n216Next []struct {
-		Seq    uint64                            "hydro:\"key\""
-		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	// hydro.LatticeFold (node 216, paxos.go:139): the accumulator, starting at bottom.
+	n216Acc lattices.Max[uint64]
+	// hydro.Reduce (node 218, paxos.go:139): the accumulator, once an item arrived.
+	n218Acc struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
 	}
-	// hydro.CrossJoin (node 217, paxos.go:139): the stored sides' items in arrival order.
-	n217R []time.Time
-	// hydro.CrossJoin (node 220, paxos.go:139): the stored sides' items in arrival order.
-	n220L []lattices.Max[uint64]
-	// hydro.SelfID (node 224, paxos.go:139): whether the member id was emitted.
-	n224Done bool
+	n218Have bool
+	// hydro.CrossJoin (node 219, paxos.go:139): the stored sides' items in arrival order.
+	n219L []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	// hydro.DeferTickLazy (node 221, paxos.go:139): the items of this tick and of the next.
+	n221Now []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	n221Next []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	// hydro.CrossJoin (node 222, paxos.go:139): the stored sides' items in arrival order.
+	n222R []lattices.Max[uint64]
 	// hydro.CrossJoin (node 225, paxos.go:139): the stored sides' items in arrival order.
-	n225R []hydro.MemberID
-	// hydro.LatticeFold (node 227, paxos.go:139): the accumulator, starting at bottom.
-	n227Acc lattices.Max[uint64]
+	n225R []lattices.Max[uint64]
+	// hydro.DeferTickLazy (node 227, paxos.go:139): the items of this tick and of the next.
+	n227Now []struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}
+	n227Next []struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}
+	// hydro.CrossJoin (node 228, paxos.go:139): the stored sides' items in arrival order.
+	n228R []time.Time
+	// hydro.CrossJoin (node 231, paxos.go:139): the stored sides' items in arrival order.
+	n231L []lattices.Max[uint64]
+	// hydro.SelfID (node 235, paxos.go:139): whether the member id was emitted.
+	n235Done bool
+	// hydro.CrossJoin (node 236, paxos.go:139): the stored sides' items in arrival order.
+	n236R []hydro.MemberID
+	// hydro.LatticeFold (node 238, paxos.go:139): the accumulator, starting at bottom.
+	n238Acc lattices.Max[uint64]
 	// the items that changed the accumulator this tick, to log at its end.
-	n227Changed []lattices.Max[uint64]
-	// hydro.LatticeFold (node 229, paxos.go:139): the accumulator, starting at bottom.
-	n229Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 230, paxos.go:139): the stored sides' items in arrival order.
-	n230L []lattices.Max[uint64]
-	// hydro.CrossJoin (node 234, paxos.go:139): the stored sides' items in arrival order.
-	n234R []bool
-	// hydro.CrossJoin (node 235, paxos.go:139): the stored sides' items in arrival order.
-	n235R []bool
-	// hydro.DeferTickLazy (node 236, paxos.go:139): the items of this tick and of the next.
-	n236Now  []P2a
-	n236Next []P2a
+	n238Changed []lattices.Max[uint64]
+	// hydro.LatticeFold (node 240, paxos.go:139): the accumulator, starting at bottom.
+	n240Acc lattices.Max[uint64]
+	// hydro.CrossJoin (node 241, paxos.go:139): the stored sides' items in arrival order.
+	n241L []lattices.Max[uint64]
+	// hydro.CrossJoin (node 245, paxos.go:139): the stored sides' items in arrival order.
+	n245R []bool
+	// hydro.CrossJoin (node 246, paxos.go:139): the stored sides' items in arrival order.
+	n246R []bool
+	// hydro.DeferTickLazy (node 247, paxos.go:139): the items of this tick and of the next.
+	n247Now  []P2a
+	n247Next []P2a
 	// hydro.Broadcast (node 71, paxos.go:139): the items received since the last tick.
 	n71Recv []P1a
 	// hydro.Broadcast (node 73, paxos.go:141): the items received since the last tick.
 	n73Recv []P2a
-	// hydro.Demux (node 201, paxos.go:139): the items received since the last tick.
-	n201Recv []struct {
+	// hydro.Demux (node 212, paxos.go:139): the items received since the last tick.
+	n212Recv []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.Demux (node 222, paxos.go:139): the items received since the last tick.
-	n222Recv []struct {
+	// hydro.Demux (node 233, paxos.go:139): the items received since the last tick.
+	n233Recv []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// hydro.Demux (node 228, paxos.go:139): the items received since the last tick.
-	n228Recv []lattices.Max[uint64]
+	// hydro.Demux (node 239, paxos.go:139): the items received since the last tick.
+	n239Recv []lattices.Max[uint64]
 	// h74To77Port1 is the handoff from hydro.SelfID (node 74, paxos.go:155) to hydro.CrossJoin (node 77, paxos.go:157).
 	h74To77Port1 []hydro.MemberID
 	// h74To86Port1 is the handoff from hydro.SelfID (node 74, paxos.go:155) to hydro.CrossJoin (node 86, paxos.go:169).
@@ -1628,44 +1855,44 @@ type ScalablePaxosAcceptor struct {
 	h86To87Port0 []P1b
 	// h172To173Port1 is the handoff from hydro.SelfID (node 172, paxos.go:170) to hydro.CrossJoin (node 173, paxos.go:170).
 	h172To173Port1 []hydro.MemberID
-	// h185To187Port1 is the handoff from hydro.CrossJoin (node 185, paxos.go:139) to hydro.CrossJoin (node 187, paxos.go:139).
-	h185To187Port1 []time.Time
-	// h187To191Port0 is the handoff from hydro.CrossJoin (node 187, paxos.go:139) to hydro.CrossJoin (node 191, paxos.go:139).
-	h187To191Port0 []Promise
-	// h186To192Port1 is the handoff from hydro.LatticeFold (node 186, paxos.go:139) to hydro.CrossJoin (node 192, paxos.go:139).
-	h186To192Port1 []Promise
-	// h196To197Port1 is the handoff from hydro.DeferTickLazy (node 196, paxos.go:139) to hydro.CrossJoin (node 197, paxos.go:139).
-	h196To197Port1 []lattices.Max[uint64]
-	// h210To206Port1 is the handoff from hydro.DeferTickLazy (node 210, paxos.go:139) to hydro.Union (node 206, paxos.go:139).
-	h210To206Port1 []struct {
+	// h196To198Port1 is the handoff from hydro.CrossJoin (node 196, paxos.go:139) to hydro.CrossJoin (node 198, paxos.go:139).
+	h196To198Port1 []time.Time
+	// h198To202Port0 is the handoff from hydro.CrossJoin (node 198, paxos.go:139) to hydro.CrossJoin (node 202, paxos.go:139).
+	h198To202Port0 []Promise
+	// h197To203Port1 is the handoff from hydro.LatticeFold (node 197, paxos.go:139) to hydro.CrossJoin (node 203, paxos.go:139).
+	h197To203Port1 []Promise
+	// h207To208Port1 is the handoff from hydro.DeferTickLazy (node 207, paxos.go:139) to hydro.CrossJoin (node 208, paxos.go:139).
+	h207To208Port1 []lattices.Max[uint64]
+	// h221To217Port1 is the handoff from hydro.DeferTickLazy (node 221, paxos.go:139) to hydro.Union (node 217, paxos.go:139).
+	h221To217Port1 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// h205To208Port1 is the handoff from hydro.LatticeFold (node 205, paxos.go:139) to hydro.CrossJoin (node 208, paxos.go:139).
-	h205To208Port1 []lattices.Max[uint64]
-	// h210To211Port0 is the handoff from hydro.DeferTickLazy (node 210, paxos.go:139) to hydro.CrossJoin (node 211, paxos.go:139).
-	h210To211Port0 []struct {
+	// h216To219Port1 is the handoff from hydro.LatticeFold (node 216, paxos.go:139) to hydro.CrossJoin (node 219, paxos.go:139).
+	h216To219Port1 []lattices.Max[uint64]
+	// h221To222Port0 is the handoff from hydro.DeferTickLazy (node 221, paxos.go:139) to hydro.CrossJoin (node 222, paxos.go:139).
+	h221To222Port0 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// h203To214Port0 is the handoff from hydro.MergeKeyed (node 203, paxos.go:139) to hydro.CrossJoin (node 214, paxos.go:139).
-	h203To214Port0 []struct {
+	// h214To225Port0 is the handoff from hydro.MergeKeyed (node 214, paxos.go:139) to hydro.CrossJoin (node 225, paxos.go:139).
+	h214To225Port0 []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// h217To218Port1 is the handoff from hydro.CrossJoin (node 217, paxos.go:139) to hydro.Union (node 218, paxos.go:139).
-	h217To218Port1 []struct {
+	// h228To229Port1 is the handoff from hydro.CrossJoin (node 228, paxos.go:139) to hydro.Union (node 229, paxos.go:139).
+	h228To229Port1 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// h185To220Port1 is the handoff from hydro.CrossJoin (node 185, paxos.go:139) to hydro.CrossJoin (node 220, paxos.go:139).
-	h185To220Port1 []time.Time
-	// h219To221Port0 is the handoff from hydro.Filter (node 219, paxos.go:139) to hydro.Union (node 221, paxos.go:139).
-	h219To221Port0 []lattices.Max[uint64]
-	// h233To234Port0 is the handoff from hydro.Union (node 233, paxos.go:139) to hydro.CrossJoin (node 234, paxos.go:139).
-	h233To234Port0 []P2a
-	// h233To235Port0 is the handoff from hydro.Union (node 233, paxos.go:139) to hydro.CrossJoin (node 235, paxos.go:139).
-	h233To235Port0 []P2a
+	// h196To231Port1 is the handoff from hydro.CrossJoin (node 196, paxos.go:139) to hydro.CrossJoin (node 231, paxos.go:139).
+	h196To231Port1 []time.Time
+	// h230To232Port0 is the handoff from hydro.Filter (node 230, paxos.go:139) to hydro.Union (node 232, paxos.go:139).
+	h230To232Port0 []lattices.Max[uint64]
+	// h244To245Port0 is the handoff from hydro.Union (node 244, paxos.go:139) to hydro.CrossJoin (node 245, paxos.go:139).
+	h244To245Port0 []P2a
+	// h244To246Port0 is the handoff from hydro.Union (node 244, paxos.go:139) to hydro.CrossJoin (node 246, paxos.go:139).
+	h244To246Port0 []P2a
 }
 
 // NewScalablePaxosAcceptor returns the node of location "acceptor" with the flow's parameters.
@@ -1678,7 +1905,7 @@ func NewScalablePaxosAcceptor(requests hydro.Input[Request], replies hydro.Outpu
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n85Seen = map[Promise]struct{}{}
-	nd.n182Period = time.Duration(50000000)
+	nd.n193Period = time.Duration(50000000)
 	return nd
 }
 
@@ -1723,63 +1950,63 @@ func (nd *ScalablePaxosAcceptor) Tick() {
 	nd.n87R = nd.n87R[:0]
 	clear(nd.n173L)
 	nd.n173L = nd.n173L[:0]
-	clear(nd.n185L)
-	nd.n185L = nd.n185L[:0]
-	nd.n187L = nd.n187L[:0]
-	var zero188 lattices.Max[uint64]
-	nd.n188Acc = zero188
-	nd.n191R = nd.n191R[:0]
-	nd.n192L = nd.n192L[:0]
-	nd.n196Now, nd.n196Next = nd.n196Next, nd.n196Now[:0]
-	nd.n197L = nd.n197L[:0]
-	nd.n200Now, nd.n200Next = nd.n200Next, nd.n200Now[:0]
-	nd.n203Index.Clear()
-	clear(nd.n203Accs)
-	nd.n203Accs = nd.n203Accs[:0]
-	var zero207 struct {
+	clear(nd.n196L)
+	nd.n196L = nd.n196L[:0]
+	nd.n198L = nd.n198L[:0]
+	var zero199 lattices.Max[uint64]
+	nd.n199Acc = zero199
+	nd.n202R = nd.n202R[:0]
+	nd.n203L = nd.n203L[:0]
+	nd.n207Now, nd.n207Next = nd.n207Next, nd.n207Now[:0]
+	nd.n208L = nd.n208L[:0]
+	nd.n211Now, nd.n211Next = nd.n211Next, nd.n211Now[:0]
+	nd.n214Index.Clear()
+	clear(nd.n214Accs)
+	nd.n214Accs = nd.n214Accs[:0]
+	var zero218 struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	nd.n207Acc, nd.n207Have = zero207, false
-	nd.n208L = nd.n208L[:0]
-	nd.n210Now, nd.n210Next = nd.n210Next, nd.n210Now[:0]
-	nd.n211R = nd.n211R[:0]
-	nd.n214R = nd.n214R[:0]
-	clear(nd.n216Now)
-	nd.n216Now, nd.n216Next = nd.n216Next, nd.n216Now[:0]
-	clear(nd.n217R)
-	nd.n217R = nd.n217R[:0]
-	nd.n220L = nd.n220L[:0]
-	nd.n230L = nd.n230L[:0]
-	nd.n234R = nd.n234R[:0]
-	nd.n235R = nd.n235R[:0]
-	clear(nd.n236Now)
-	nd.n236Now, nd.n236Next = nd.n236Next, nd.n236Now[:0]
+	nd.n218Acc, nd.n218Have = zero218, false
+	nd.n219L = nd.n219L[:0]
+	nd.n221Now, nd.n221Next = nd.n221Next, nd.n221Now[:0]
+	nd.n222R = nd.n222R[:0]
+	nd.n225R = nd.n225R[:0]
+	clear(nd.n227Now)
+	nd.n227Now, nd.n227Next = nd.n227Next, nd.n227Now[:0]
+	clear(nd.n228R)
+	nd.n228R = nd.n228R[:0]
+	nd.n231L = nd.n231L[:0]
+	nd.n241L = nd.n241L[:0]
+	nd.n245R = nd.n245R[:0]
+	nd.n246R = nd.n246R[:0]
+	clear(nd.n247Now)
+	nd.n247Now, nd.n247Next = nd.n247Next, nd.n247Now[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Broadcast (71), hydro.Map (75).
 func (nd *ScalablePaxosAcceptor) subgraph0() {
 	for _, v1 := range nd.n71Recv {
 		v2 := promiseOfP1a(v1)
-		if nd.n181Acc.Merge(v2) && nd.hydroJournal.Active() {
-			nd.n181Changed = append(nd.n181Changed, v2)
+		if nd.n192Acc.Merge(v2) && nd.hydroJournal.Active() {
+			nd.n192Changed = append(nd.n192Changed, v2)
 		}
 	}
 	clear(nd.n71Recv)
 	nd.n71Recv = nd.n71Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (73), hydro.Union (233), hydro.DeferTickLazy (236).
+// subgraph1 runs stratum 0: hydro.Broadcast (73), hydro.Union (244), hydro.DeferTickLazy (247).
 func (nd *ScalablePaxosAcceptor) subgraph1() {
 	for _, v3 := range nd.n73Recv {
-		nd.h233To234Port0 = append(nd.h233To234Port0, v3)
-		nd.h233To235Port0 = append(nd.h233To235Port0, v3)
+		nd.h244To245Port0 = append(nd.h244To245Port0, v3)
+		nd.h244To246Port0 = append(nd.h244To246Port0, v3)
 	}
 	clear(nd.n73Recv)
 	nd.n73Recv = nd.n73Recv[:0]
-	for _, v4 := range nd.n236Now {
-		nd.h233To234Port0 = append(nd.h233To234Port0, v4)
-		nd.h233To235Port0 = append(nd.h233To235Port0, v4)
+	for _, v4 := range nd.n247Now {
+		nd.h244To245Port0 = append(nd.h244To245Port0, v4)
+		nd.h244To246Port0 = append(nd.h244To246Port0, v4)
 	}
 }
 
@@ -1802,7 +2029,7 @@ func (nd *ScalablePaxosAcceptor) subgraph3() {
 	}
 }
 
-// subgraph4 runs stratum 0: hydro.Timer (182), hydro.SelfID (183), hydro.Filter (184), hydro.CrossJoin (185), hydro.DeferTickLazy (210), hydro.CrossJoin (217).
+// subgraph4 runs stratum 0: hydro.Timer (193), hydro.SelfID (194), hydro.Filter (195), hydro.CrossJoin (196), hydro.DeferTickLazy (221), hydro.CrossJoin (228).
 func (nd *ScalablePaxosAcceptor) subgraph4() {
 	udf9 := func(t time.Time, _ hydro.MemberID) time.Time { return t }
 	udf12 := func(m hydro.MemberID) bool { return m%2 == 0 }
@@ -1815,88 +2042,88 @@ func (nd *ScalablePaxosAcceptor) subgraph4() {
 	} {
 		return p
 	}
-	if !nd.n182Fired || !nd.hydroNow.Before(nd.n182Due) {
-		nd.n182Fired = true
-		nd.n182Due = nd.hydroNow.Add(nd.n182Period)
+	if !nd.n193Fired || !nd.hydroNow.Before(nd.n193Due) {
+		nd.n193Fired = true
+		nd.n193Due = nd.hydroNow.Add(nd.n193Period)
 		v7 := nd.hydroNow
-		nd.n185L = append(nd.n185L, v7)
-		for _, v8 := range nd.n185R {
+		nd.n196L = append(nd.n196L, v7)
+		for _, v8 := range nd.n196R {
 			v10 := udf9(v7, v8)
-			nd.h185To187Port1 = append(nd.h185To187Port1, v10)
-			nd.n217R = append(nd.n217R, v10)
-			nd.h185To220Port1 = append(nd.h185To220Port1, v10)
+			nd.h196To198Port1 = append(nd.h196To198Port1, v10)
+			nd.n228R = append(nd.n228R, v10)
+			nd.h196To231Port1 = append(nd.h196To231Port1, v10)
 		}
 	}
-	if !nd.n183Done {
-		nd.n183Done = true
+	if !nd.n194Done {
+		nd.n194Done = true
 		v11 := nd.hydroMember
 		if udf12(v11) {
-			nd.n185R = append(nd.n185R, v11)
-			for _, v13 := range nd.n185L {
+			nd.n196R = append(nd.n196R, v11)
+			for _, v13 := range nd.n196L {
 				v14 := udf9(v13, v11)
-				nd.h185To187Port1 = append(nd.h185To187Port1, v14)
-				nd.n217R = append(nd.n217R, v14)
-				nd.h185To220Port1 = append(nd.h185To220Port1, v14)
+				nd.h196To198Port1 = append(nd.h196To198Port1, v14)
+				nd.n228R = append(nd.n228R, v14)
+				nd.h196To231Port1 = append(nd.h196To231Port1, v14)
 			}
 		}
 	}
-	nd.h210To206Port1 = append(nd.h210To206Port1, nd.n210Now...)
-	nd.h210To211Port0 = append(nd.h210To211Port0, nd.n210Now...)
-	for _, v15 := range nd.n210Now {
-		for _, v16 := range nd.n217R {
+	nd.h221To217Port1 = append(nd.h221To217Port1, nd.n221Now...)
+	nd.h221To222Port0 = append(nd.h221To222Port0, nd.n221Now...)
+	for _, v15 := range nd.n221Now {
+		for _, v16 := range nd.n228R {
 			v18 := udf17(v15, v16)
-			nd.h217To218Port1 = append(nd.h217To218Port1, v18)
+			nd.h228To229Port1 = append(nd.h228To229Port1, v18)
 		}
 	}
 }
 
-// subgraph5 runs stratum 0: hydro.DeferTickLazy (196).
+// subgraph5 runs stratum 0: hydro.DeferTickLazy (207).
 func (nd *ScalablePaxosAcceptor) subgraph5() {
-	nd.h196To197Port1 = append(nd.h196To197Port1, nd.n196Now...)
+	nd.h207To208Port1 = append(nd.h207To208Port1, nd.n207Now...)
 }
 
-// subgraph6 runs stratum 0: hydro.DeferTickLazy (200).
+// subgraph6 runs stratum 0: hydro.DeferTickLazy (211).
 func (nd *ScalablePaxosAcceptor) subgraph6() {
-	for _, v20 := range nd.n200Now {
-		nd.n186Acc.Merge(v20)
+	for _, v20 := range nd.n211Now {
+		nd.n197Acc.Merge(v20)
 	}
 }
 
-// subgraph7 runs stratum 0: hydro.Demux (201), hydro.Union (202), hydro.DeferTickLazy (216).
+// subgraph7 runs stratum 0: hydro.Demux (212), hydro.Union (213), hydro.DeferTickLazy (227).
 func (nd *ScalablePaxosAcceptor) subgraph7() {
-	for _, v21 := range nd.n201Recv {
+	for _, v21 := range nd.n212Recv {
 		k22 := v21.Seq
-		i23, ok24 := nd.n203Index.Get(k22)
+		i23, ok24 := nd.n214Index.Get(k22)
 		if !ok24 {
-			i23 = len(nd.n203Accs)
-			if !nd.n203Index.PutDense(k22, i23) {
-				nd.n203Index.Put(k22, i23)
+			i23 = len(nd.n214Accs)
+			if !nd.n214Index.PutDense(k22, i23) {
+				nd.n214Index.Put(k22, i23)
 			}
 			bot25 := v21
 			bot25.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n203Accs = append(nd.n203Accs, bot25)
+			nd.n214Accs = append(nd.n214Accs, bot25)
 		}
-		nd.n203Accs[i23].Voters.Merge(v21.Voters)
+		nd.n214Accs[i23].Voters.Merge(v21.Voters)
 	}
-	clear(nd.n201Recv)
-	nd.n201Recv = nd.n201Recv[:0]
-	for _, v26 := range nd.n216Now {
+	clear(nd.n212Recv)
+	nd.n212Recv = nd.n212Recv[:0]
+	for _, v26 := range nd.n227Now {
 		k27 := v26.Seq
-		i28, ok29 := nd.n203Index.Get(k27)
+		i28, ok29 := nd.n214Index.Get(k27)
 		if !ok29 {
-			i28 = len(nd.n203Accs)
-			if !nd.n203Index.PutDense(k27, i28) {
-				nd.n203Index.Put(k27, i28)
+			i28 = len(nd.n214Accs)
+			if !nd.n214Index.PutDense(k27, i28) {
+				nd.n214Index.Put(k27, i28)
 			}
 			bot30 := v26
 			bot30.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n203Accs = append(nd.n203Accs, bot30)
+			nd.n214Accs = append(nd.n214Accs, bot30)
 		}
-		nd.n203Accs[i28].Voters.Merge(v26.Voters)
+		nd.n214Accs[i28].Voters.Merge(v26.Voters)
 	}
 }
 
-// subgraph8 runs stratum 0: hydro.Demux (222), hydro.Map (223), hydro.SelfID (224), hydro.CrossJoin (225), hydro.Map (226).
+// subgraph8 runs stratum 0: hydro.Demux (233), hydro.Map (234), hydro.SelfID (235), hydro.CrossJoin (236), hydro.Map (237).
 func (nd *ScalablePaxosAcceptor) subgraph8() {
 	udf34 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
@@ -1921,47 +2148,47 @@ func (nd *ScalablePaxosAcceptor) subgraph8() {
 	}) lattices.Max[uint64] {
 		return lattices.NewMax(p.Seq)
 	}
-	if !nd.n224Done {
-		nd.n224Done = true
+	if !nd.n235Done {
+		nd.n235Done = true
 		v31 := nd.hydroMember
-		nd.n225R = append(nd.n225R, v31)
+		nd.n236R = append(nd.n236R, v31)
 	}
-	for _, v32 := range nd.n222Recv {
+	for _, v32 := range nd.n233Recv {
 		v33 := udf34(v32)
 		if nd.n76Acc.Merge(v33) && nd.hydroJournal.Active() {
 			nd.n76Changed = append(nd.n76Changed, v33)
 		}
-		for _, v35 := range nd.n225R {
+		for _, v35 := range nd.n236R {
 			v37 := udf36(v32, v35)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(nd.hydroBuf[:0], &v37)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, Member: uint64(nd.hydroMember / 2)}, 201, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, Member: uint64(nd.hydroMember / 2)}, 212, nd.hydroBuf)
 			}
 		}
 		v38 := udf39(v32)
-		if nd.n227Acc.Merge(v38) && nd.hydroJournal.Active() {
-			nd.n227Changed = append(nd.n227Changed, v38)
+		if nd.n238Acc.Merge(v38) && nd.hydroJournal.Active() {
+			nd.n238Changed = append(nd.n238Changed, v38)
 		}
 	}
-	clear(nd.n222Recv)
-	nd.n222Recv = nd.n222Recv[:0]
+	clear(nd.n233Recv)
+	nd.n233Recv = nd.n233Recv[:0]
 }
 
-// subgraph9 runs stratum 0: hydro.Demux (228).
+// subgraph9 runs stratum 0: hydro.Demux (239).
 func (nd *ScalablePaxosAcceptor) subgraph9() {
-	for _, v40 := range nd.n228Recv {
-		nd.n229Acc.Merge(v40)
+	for _, v40 := range nd.n239Recv {
+		nd.n240Acc.Merge(v40)
 	}
-	clear(nd.n228Recv)
-	nd.n228Recv = nd.n228Recv[:0]
+	clear(nd.n239Recv)
+	nd.n239Recv = nd.n239Recv[:0]
 }
 
-// subgraph10 runs stratum 1: hydro.LatticeFold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.Map (80), hydro.Sink (82), hydro.Filter (84), hydro.Unique (85), hydro.CrossJoin (86), hydro.LatticeFold (227), hydro.LatticeFold (229), hydro.CrossJoin (230), hydro.Filter (231), hydro.Filter (232), hydro.CrossJoin (234), hydro.CrossJoin (235).
+// subgraph10 runs stratum 1: hydro.LatticeFold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.Map (80), hydro.Sink (82), hydro.Filter (84), hydro.Unique (85), hydro.CrossJoin (86), hydro.LatticeFold (238), hydro.LatticeFold (240), hydro.CrossJoin (241), hydro.Filter (242), hydro.Filter (243), hydro.CrossJoin (245), hydro.CrossJoin (246).
 func (nd *ScalablePaxosAcceptor) subgraph10() {
 	udf50 := /*line paxos.go:162:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line scalablepaxos_hydro.go:1964:43*/
+	} /*line scalablepaxos_hydro.go:2191:43*/
 	udf57 := func(have, done lattices.Max[uint64]) bool { return have.LessEq(done) }
 	udf59 := func(ok bool) bool { return ok }
 	udf60 := func(ok bool) bool { return !ok }
@@ -2001,16 +2228,16 @@ func (nd *ScalablePaxosAcceptor) subgraph10() {
 			}
 		}
 	}
-	v54 := nd.n227Acc
-	nd.n230L = append(nd.n230L, v54)
-	v55 := nd.n229Acc
-	for _, v56 := range nd.n230L {
+	v54 := nd.n238Acc
+	nd.n241L = append(nd.n241L, v54)
+	v55 := nd.n240Acc
+	for _, v56 := range nd.n241L {
 		v58 := udf57(v56, v55)
 		if udf59(v58) {
-			nd.n234R = append(nd.n234R, v58)
+			nd.n245R = append(nd.n245R, v58)
 		}
 		if udf60(v58) {
-			nd.n235R = append(nd.n235R, v58)
+			nd.n246R = append(nd.n246R, v58)
 		}
 	}
 	for _, v61 := range nd.h74To77Port1 {
@@ -2045,8 +2272,8 @@ func (nd *ScalablePaxosAcceptor) subgraph10() {
 		}
 	}
 	nd.h74To86Port1 = nd.h74To86Port1[:0]
-	for _, v72 := range nd.h233To234Port0 {
-		for _, v73 := range nd.n234R {
+	for _, v72 := range nd.h244To245Port0 {
+		for _, v73 := range nd.n245R {
 			v75 := udf74(v72, v73)
 			nd.n78L = append(nd.n78L, v75)
 			for _, v76 := range nd.n78R {
@@ -2067,41 +2294,41 @@ func (nd *ScalablePaxosAcceptor) subgraph10() {
 			}
 		}
 	}
-	clear(nd.h233To234Port0)
-	nd.h233To234Port0 = nd.h233To234Port0[:0]
-	for _, v81 := range nd.h233To235Port0 {
-		for _, v82 := range nd.n235R {
+	clear(nd.h244To245Port0)
+	nd.h244To245Port0 = nd.h244To245Port0[:0]
+	for _, v81 := range nd.h244To246Port0 {
+		for _, v82 := range nd.n246R {
 			v84 := udf83(v81, v82)
-			nd.n236Next = append(nd.n236Next, v84)
+			nd.n247Next = append(nd.n247Next, v84)
 		}
 	}
-	clear(nd.h233To235Port0)
-	nd.h233To235Port0 = nd.h233To235Port0[:0]
+	clear(nd.h244To246Port0)
+	nd.h244To246Port0 = nd.h244To246Port0[:0]
 	nd.n82Out = out47
 }
 
-// subgraph11 runs stratum 1: hydro.LatticeFold (181), hydro.CrossJoin (187).
+// subgraph11 runs stratum 1: hydro.LatticeFold (192), hydro.CrossJoin (198).
 func (nd *ScalablePaxosAcceptor) subgraph11() {
 	udf88 := func(v Promise, _ time.Time) Promise { return v.Clone() }
-	v85 := nd.n181Acc
-	nd.n187L = append(nd.n187L, v85)
-	for _, v86 := range nd.h185To187Port1 {
-		for _, v87 := range nd.n187L {
+	v85 := nd.n192Acc
+	nd.n198L = append(nd.n198L, v85)
+	for _, v86 := range nd.h196To198Port1 {
+		for _, v87 := range nd.n198L {
 			v89 := udf88(v87, v86)
-			nd.h187To191Port0 = append(nd.h187To191Port0, v89)
+			nd.h198To202Port0 = append(nd.h198To202Port0, v89)
 		}
 	}
-	clear(nd.h185To187Port1)
-	nd.h185To187Port1 = nd.h185To187Port1[:0]
+	clear(nd.h196To198Port1)
+	nd.h196To198Port1 = nd.h196To198Port1[:0]
 }
 
-// subgraph12 runs stratum 1: hydro.LatticeFold (186).
+// subgraph12 runs stratum 1: hydro.LatticeFold (197).
 func (nd *ScalablePaxosAcceptor) subgraph12() {
-	v90 := nd.n186Acc
-	nd.h186To192Port1 = append(nd.h186To192Port1, v90)
+	v90 := nd.n197Acc
+	nd.h197To203Port1 = append(nd.h197To203Port1, v90)
 }
 
-// subgraph13 runs stratum 1: hydro.MergeKeyed (203), hydro.Map (204), hydro.Filter (219).
+// subgraph13 runs stratum 1: hydro.MergeKeyed (214), hydro.Map (215), hydro.Filter (230).
 func (nd *ScalablePaxosAcceptor) subgraph13() {
 	udf94 := func(v struct {
 		Seq    uint64                            "hydro:\"key\""
@@ -2113,14 +2340,14 @@ func (nd *ScalablePaxosAcceptor) subgraph13() {
 		return m
 	}
 	udf95 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
-	for i92 := range nd.n203Accs {
-		v91 := nd.n203Accs[i92]
+	for i92 := range nd.n214Accs {
+		v91 := nd.n214Accs[i92]
 		v93 := udf94(v91)
-		nd.n205Acc.Merge(v93)
+		nd.n216Acc.Merge(v93)
 		if udf95(v93) {
-			nd.h219To221Port0 = append(nd.h219To221Port0, v93)
+			nd.h230To232Port0 = append(nd.h230To232Port0, v93)
 		}
-		nd.h203To214Port0 = append(nd.h203To214Port0, v91)
+		nd.h214To225Port0 = append(nd.h214To225Port0, v91)
 	}
 }
 
@@ -2180,7 +2407,7 @@ func (nd *ScalablePaxosAcceptor) subgraph14() {
 	nd.h172To173Port1 = nd.h172To173Port1[:0]
 }
 
-// subgraph15 runs stratum 2: hydro.LatticeFold (205), hydro.CrossJoin (211), hydro.Filter (212), hydro.Map (213), hydro.CrossJoin (214), hydro.Filter (215), hydro.CrossJoin (220), hydro.Union (221).
+// subgraph15 runs stratum 2: hydro.LatticeFold (216), hydro.CrossJoin (222), hydro.Filter (223), hydro.Map (224), hydro.CrossJoin (225), hydro.Filter (226), hydro.CrossJoin (231), hydro.Union (232).
 func (nd *ScalablePaxosAcceptor) subgraph15() {
 	udf110 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
@@ -2226,52 +2453,52 @@ func (nd *ScalablePaxosAcceptor) subgraph15() {
 		return x.Seq != 0
 	}
 	udf122 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
-	v107 := nd.n205Acc
-	nd.h205To208Port1 = append(nd.h205To208Port1, v107)
-	nd.n211R = append(nd.n211R, v107)
-	nd.n214R = append(nd.n214R, v107)
-	nd.n220L = append(nd.n220L, v107)
-	for _, v108 := range nd.h210To211Port0 {
-		for _, v109 := range nd.n211R {
+	v107 := nd.n216Acc
+	nd.h216To219Port1 = append(nd.h216To219Port1, v107)
+	nd.n222R = append(nd.n222R, v107)
+	nd.n225R = append(nd.n225R, v107)
+	nd.n231L = append(nd.n231L, v107)
+	for _, v108 := range nd.h221To222Port0 {
+		for _, v109 := range nd.n222R {
 			v111 := udf110(v108, v109)
 			if udf112(v111) {
 				v113 := udf114(v111)
-				nd.n188Acc.Merge(v113)
+				nd.n199Acc.Merge(v113)
 			}
 		}
 	}
-	nd.h210To211Port0 = nd.h210To211Port0[:0]
-	for _, v115 := range nd.h203To214Port0 {
-		for _, v116 := range nd.n214R {
+	nd.h221To222Port0 = nd.h221To222Port0[:0]
+	for _, v115 := range nd.h214To225Port0 {
+		for _, v116 := range nd.n225R {
 			v118 := udf117(v115, v116)
 			if udf119(v118) {
-				nd.n216Next = append(nd.n216Next, v118)
+				nd.n227Next = append(nd.n227Next, v118)
 			}
 		}
 	}
-	clear(nd.h203To214Port0)
-	nd.h203To214Port0 = nd.h203To214Port0[:0]
-	for _, v120 := range nd.h185To220Port1 {
-		for _, v121 := range nd.n220L {
+	clear(nd.h214To225Port0)
+	nd.h214To225Port0 = nd.h214To225Port0[:0]
+	for _, v120 := range nd.h196To231Port1 {
+		for _, v121 := range nd.n231L {
 			v123 := udf122(v121, v120)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v123)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 228, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 239, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h185To220Port1)
-	nd.h185To220Port1 = nd.h185To220Port1[:0]
-	for _, v124 := range nd.h219To221Port0 {
+	clear(nd.h196To231Port1)
+	nd.h196To231Port1 = nd.h196To231Port1[:0]
+	for _, v124 := range nd.h230To232Port0 {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v124)
-			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 228, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 239, nd.hydroBuf)
 		}
 	}
-	nd.h219To221Port0 = nd.h219To221Port0[:0]
+	nd.h230To232Port0 = nd.h230To232Port0[:0]
 }
 
-// subgraph16 runs stratum 3: hydro.LatticeFold (188), hydro.Map (189), hydro.Filter (190), hydro.CrossJoin (191), hydro.CrossJoin (192), hydro.Filter (193), hydro.Map (194), hydro.CrossJoin (197), hydro.Map (198), hydro.Map (199), hydro.Union (206), hydro.Union (218).
+// subgraph16 runs stratum 3: hydro.LatticeFold (199), hydro.Map (200), hydro.Filter (201), hydro.CrossJoin (202), hydro.CrossJoin (203), hydro.Filter (204), hydro.Map (205), hydro.CrossJoin (208), hydro.Map (209), hydro.Map (210), hydro.Union (217), hydro.Union (229).
 func (nd *ScalablePaxosAcceptor) subgraph16() {
 	udf127 := func(m lattices.Max[uint64]) bool { _, open := m.Value(); return !open }
 	udf128 := func(ok bool) bool { return ok }
@@ -2316,73 +2543,73 @@ func (nd *ScalablePaxosAcceptor) subgraph16() {
 			*acc = p
 		}
 	}
-	v125 := nd.n188Acc
+	v125 := nd.n199Acc
 	v126 := udf127(v125)
 	if udf128(v126) {
-		nd.n191R = append(nd.n191R, v126)
+		nd.n202R = append(nd.n202R, v126)
 	}
-	for _, v129 := range nd.h187To191Port0 {
-		for _, v130 := range nd.n191R {
+	for _, v129 := range nd.h198To202Port0 {
+		for _, v130 := range nd.n202R {
 			v132 := udf131(v129, v130)
-			nd.n192L = append(nd.n192L, v132)
+			nd.n203L = append(nd.n203L, v132)
 		}
 	}
-	nd.h187To191Port0 = nd.h187To191Port0[:0]
-	for _, v133 := range nd.h186To192Port1 {
-		for _, v134 := range nd.n192L {
+	nd.h198To202Port0 = nd.h198To202Port0[:0]
+	for _, v133 := range nd.h197To203Port1 {
+		for _, v134 := range nd.n203L {
 			v136 := udf135(v134, v133)
 			if udf137(v136) {
 				v138 := udf139(v136)
-				nd.n197L = append(nd.n197L, v138)
+				nd.n208L = append(nd.n208L, v138)
 			}
 		}
 	}
-	nd.h186To192Port1 = nd.h186To192Port1[:0]
-	for _, v140 := range nd.h196To197Port1 {
-		for _, v141 := range nd.n197L {
+	nd.h197To203Port1 = nd.h197To203Port1[:0]
+	for _, v140 := range nd.h207To208Port1 {
+		for _, v141 := range nd.n208L {
 			v143 := udf142(v141, v140)
 			v144 := udf145(v143)
-			if nd.n195Acc.Merge(v144) && nd.hydroJournal.Active() {
-				nd.n195Changed = append(nd.n195Changed, v144)
+			if nd.n206Acc.Merge(v144) && nd.hydroJournal.Active() {
+				nd.n206Changed = append(nd.n206Changed, v144)
 			}
 			v146 := udf147(v143)
-			nd.n200Next = append(nd.n200Next, v146)
-			if !nd.n207Have {
-				nd.n207Acc, nd.n207Have = v143, true
+			nd.n211Next = append(nd.n211Next, v146)
+			if !nd.n218Have {
+				nd.n218Acc, nd.n218Have = v143, true
 			} else {
-				udf148(&nd.n207Acc, v143)
+				udf148(&nd.n218Acc, v143)
 			}
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroStructSeqUint64ValuePromise(nd.hydroBuf[:0], &v143)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 222, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 233, nd.hydroBuf)
 			}
 		}
 	}
-	nd.h196To197Port1 = nd.h196To197Port1[:0]
-	for _, v149 := range nd.h210To206Port1 {
-		if !nd.n207Have {
-			nd.n207Acc, nd.n207Have = v149, true
+	nd.h207To208Port1 = nd.h207To208Port1[:0]
+	for _, v149 := range nd.h221To217Port1 {
+		if !nd.n218Have {
+			nd.n218Acc, nd.n218Have = v149, true
 		} else {
-			udf148(&nd.n207Acc, v149)
+			udf148(&nd.n218Acc, v149)
 		}
 	}
-	nd.h210To206Port1 = nd.h210To206Port1[:0]
-	for _, v150 := range nd.h217To218Port1 {
+	nd.h221To217Port1 = nd.h221To217Port1[:0]
+	for _, v150 := range nd.h228To229Port1 {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroStructSeqUint64ValuePromise(nd.hydroBuf[:0], &v150)
-			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 222, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 233, nd.hydroBuf)
 		}
 	}
-	nd.h217To218Port1 = nd.h217To218Port1[:0]
+	nd.h228To229Port1 = nd.h228To229Port1[:0]
 }
 
-// subgraph17 runs stratum 4: hydro.LatticeFold (195).
+// subgraph17 runs stratum 4: hydro.LatticeFold (206).
 func (nd *ScalablePaxosAcceptor) subgraph17() {
-	v151 := nd.n195Acc
-	nd.n196Next = append(nd.n196Next, v151)
+	v151 := nd.n206Acc
+	nd.n207Next = append(nd.n207Next, v151)
 }
 
-// subgraph18 runs stratum 4: hydro.Reduce (207), hydro.CrossJoin (208), hydro.Filter (209).
+// subgraph18 runs stratum 4: hydro.Reduce (218), hydro.CrossJoin (219), hydro.Filter (220).
 func (nd *ScalablePaxosAcceptor) subgraph18() {
 	udf155 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
@@ -2402,19 +2629,19 @@ func (nd *ScalablePaxosAcceptor) subgraph18() {
 	}) bool {
 		return x.Seq != 0
 	}
-	if nd.n207Have {
-		v152 := nd.n207Acc
-		nd.n208L = append(nd.n208L, v152)
+	if nd.n218Have {
+		v152 := nd.n218Acc
+		nd.n219L = append(nd.n219L, v152)
 	}
-	for _, v153 := range nd.h205To208Port1 {
-		for _, v154 := range nd.n208L {
+	for _, v153 := range nd.h216To219Port1 {
+		for _, v154 := range nd.n219L {
 			v156 := udf155(v154, v153)
 			if udf157(v156) {
-				nd.n210Next = append(nd.n210Next, v156)
+				nd.n221Next = append(nd.n221Next, v156)
 			}
 		}
 	}
-	nd.h205To208Port1 = nd.h205To208Port1[:0]
+	nd.h216To219Port1 = nd.h216To219Port1[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -2460,38 +2687,38 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 		}
 		nd.n85Seen[v170] = struct{}{}
 		return nil
-	case 181:
+	case 192:
 		var v175 Promise
 		n176, err177 := decodeHydroPromise(item, &v175)
 		if err177 == nil && n176 != len(item) {
 			err177 = fmt.Errorf("%d bytes after the item", len(item)-n176)
 		}
 		if err177 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 181, paxos.go:139): %w", err177)
+			return fmt.Errorf("hydro.LatticeFold (node 192, paxos.go:139): %w", err177)
 		}
-		nd.n181Acc.Merge(v175)
+		nd.n192Acc.Merge(v175)
 		return nil
-	case 195:
+	case 206:
 		var v180 lattices.Max[uint64]
 		n181, err182 := decodeHydroLatticesMaxUint64(item, &v180)
 		if err182 == nil && n181 != len(item) {
 			err182 = fmt.Errorf("%d bytes after the item", len(item)-n181)
 		}
 		if err182 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 195, paxos.go:139): %w", err182)
+			return fmt.Errorf("hydro.LatticeFold (node 206, paxos.go:139): %w", err182)
 		}
-		nd.n195Acc.Merge(v180)
+		nd.n206Acc.Merge(v180)
 		return nil
-	case 227:
+	case 238:
 		var v185 lattices.Max[uint64]
 		n186, err187 := decodeHydroLatticesMaxUint64(item, &v185)
 		if err187 == nil && n186 != len(item) {
 			err187 = fmt.Errorf("%d bytes after the item", len(item)-n186)
 		}
 		if err187 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 227, paxos.go:139): %w", err187)
+			return fmt.Errorf("hydro.LatticeFold (node 238, paxos.go:139): %w", err187)
 		}
-		nd.n227Acc.Merge(v185)
+		nd.n238Acc.Merge(v185)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -2516,18 +2743,18 @@ func (nd *ScalablePaxosAcceptor) hydroCommit() bool {
 			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(85), &v168))
 		}
 		nd.n85New = nd.n85New[:0]
-		for _, v173 := range nd.n181Changed {
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(181), &v173))
+		for _, v173 := range nd.n192Changed {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(192), &v173))
 		}
-		nd.n181Changed = nd.n181Changed[:0]
-		for _, v178 := range nd.n195Changed {
-			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(195), &v178))
+		nd.n192Changed = nd.n192Changed[:0]
+		for _, v178 := range nd.n206Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(206), &v178))
 		}
-		nd.n195Changed = nd.n195Changed[:0]
-		for _, v183 := range nd.n227Changed {
-			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(227), &v183))
+		nd.n206Changed = nd.n206Changed[:0]
+		for _, v183 := range nd.n238Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(238), &v183))
 		}
-		nd.n227Changed = nd.n227Changed[:0]
+		nd.n238Changed = nd.n238Changed[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -2548,13 +2775,13 @@ func (nd *ScalablePaxosAcceptor) hydroSnapshot(add func([]byte)) {
 	for v169 := range nd.n85Seen {
 		add(appendHydroPromise(nd.hydroJournal.Record(85), &v169))
 	}
-	rec174 := appendHydroPromise(nd.hydroJournal.Record(181), &nd.n181Acc)
+	rec174 := appendHydroPromise(nd.hydroJournal.Record(192), &nd.n192Acc)
 	add(rec174)
 	nd.hydroJournal.Keep(rec174)
-	rec179 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(195), &nd.n195Acc)
+	rec179 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(206), &nd.n206Acc)
 	add(rec179)
 	nd.hydroJournal.Keep(rec179)
-	rec184 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(227), &nd.n227Acc)
+	rec184 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(238), &nd.n238Acc)
 	add(rec184)
 	nd.hydroJournal.Keep(rec184)
 }
@@ -2588,7 +2815,7 @@ func (nd *ScalablePaxosAcceptor) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *ScalablePaxosAcceptor) NextTimer() (time.Time, bool) {
-	next := nd.n182Due
+	next := nd.n193Due
 	return next, true
 }
 
@@ -2637,7 +2864,7 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		}
 		nd.n73Recv = append(nd.n73Recv, v)
 		return nil
-	case 201:
+	case 212:
 		var v struct {
 			Seq    uint64                            "hydro:\"key\""
 			Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
@@ -2649,9 +2876,9 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		if n != len(payload) {
 			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
 		}
-		nd.n201Recv = append(nd.n201Recv, v)
+		nd.n212Recv = append(nd.n212Recv, v)
 		return nil
-	case 222:
+	case 233:
 		var v struct {
 			Seq   uint64 "hydro:\"key\""
 			Value Promise
@@ -2663,9 +2890,9 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		if n != len(payload) {
 			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
 		}
-		nd.n222Recv = append(nd.n222Recv, v)
+		nd.n233Recv = append(nd.n233Recv, v)
 		return nil
-	case 228:
+	case 239:
 		var v lattices.Max[uint64]
 		n, err := decodeHydroLatticesMaxUint64(payload, &v)
 		if err != nil {
@@ -2674,7 +2901,7 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		if n != len(payload) {
 			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
 		}
-		nd.n228Recv = append(nd.n228Recv, v)
+		nd.n239Recv = append(nd.n239Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow ScalablePaxos, location acceptor: no network operator has tag %d", tag)
@@ -2683,7 +2910,7 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalablePaxosAcceptor) Pending() bool {
-	return len(nd.n71Recv) > 0 || len(nd.n73Recv) > 0 || len(nd.n201Recv) > 0 || len(nd.n222Recv) > 0 || len(nd.n228Recv) > 0
+	return len(nd.n71Recv) > 0 || len(nd.n73Recv) > 0 || len(nd.n212Recv) > 0 || len(nd.n233Recv) > 0 || len(nd.n239Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -2895,7 +3122,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:196:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:2898:97*/
+	nd.n113Period = /*line paxos.go:196:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:3125:97*/
 	nd.n129Seen = map[KeyProbe]struct{}{}
 	nd.n133Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -3041,14 +3268,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3044:45*/
+			} /*line scalablepaxos_hydro.go:3271:45*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:3051:45*/
+			} /*line scalablepaxos_hydro.go:3278:45*/
 		}
 	}
 	clear(nd.n91Recv)
@@ -3061,14 +3288,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3064:45*/
+			} /*line scalablepaxos_hydro.go:3291:45*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:3071:45*/
+			} /*line scalablepaxos_hydro.go:3298:45*/
 		}
 	}
 	clear(nd.n93Recv)
@@ -3082,7 +3309,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3085:45*/
+			} /*line scalablepaxos_hydro.go:3312:45*/
 		}
 		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
 	}
@@ -3109,7 +3336,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3112:45*/
+			} /*line scalablepaxos_hydro.go:3339:45*/
 		}
 	}
 	for _, v31 := range nd.n146Now {
@@ -3174,7 +3401,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3177:45*/
+			} /*line scalablepaxos_hydro.go:3404:45*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -3199,7 +3426,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:3202:45*/
+			} /*line scalablepaxos_hydro.go:3429:45*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -3226,7 +3453,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:3229:45*/
+			} /*line scalablepaxos_hydro.go:3456:45*/
 		}
 	}
 	clear(nd.n167Recv)
@@ -3271,7 +3498,7 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line scalablepaxos_hydro.go:3274:45*/
+			} /*line scalablepaxos_hydro.go:3501:45*/
 		}
 	}
 	nd.n103Acc = acc69
@@ -3295,7 +3522,7 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 				kv := v74
 				/*line replica.go:345:34*/ {
 					acc75 = append(acc75, kv)
-				} /*line scalablepaxos_hydro.go:3298:46*/
+				} /*line scalablepaxos_hydro.go:3525:46*/
 			}
 		}
 	}
@@ -3321,7 +3548,7 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 				s := v80
 				/*line replica.go:351:48*/ {
 					acc81 = append(acc81, s)
-				} /*line scalablepaxos_hydro.go:3324:46*/
+				} /*line scalablepaxos_hydro.go:3551:46*/
 			}
 		}
 	}
@@ -3355,7 +3582,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 	udf98 := /*line paxos.go:190:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:3358:43*/
+	} /*line scalablepaxos_hydro.go:3585:43*/
 	if !nd.n103Init {
 		nd.n103Acc, nd.n103Init = noApplied(), true
 	}
@@ -3438,7 +3665,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:3441:46*/
+				} /*line scalablepaxos_hydro.go:3668:46*/
 			}
 		}
 	}
@@ -3482,7 +3709,7 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 				c := v123
 				/*line replica.go:58:41*/ {
 					acc124 = append(acc124, c)
-				} /*line scalablepaxos_hydro.go:3485:46*/
+				} /*line scalablepaxos_hydro.go:3712:46*/
 			}
 		}
 	}
@@ -3522,7 +3749,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc135 = map[string]Cell{}
 									}
 									(acc135)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:3525:50*/
+								} /*line scalablepaxos_hydro.go:3752:50*/
 							}
 						}
 					}
@@ -3535,7 +3762,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3538:46*/
+				} /*line scalablepaxos_hydro.go:3765:46*/
 			}
 			{
 				r, emit := v128, func(v136 SessionProbe) {
@@ -3551,7 +3778,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc142 = map[uint64]SessionLattice{}
 									}
 									(acc142)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:3554:50*/
+								} /*line scalablepaxos_hydro.go:3781:50*/
 							}
 						}
 					}
@@ -3564,7 +3791,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3567:46*/
+				} /*line scalablepaxos_hydro.go:3794:46*/
 			}
 			nd.h127To138Port0 = append(nd.h127To138Port0, v128)
 			nd.n168R = append(nd.n168R, v128)
@@ -3640,7 +3867,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3643:47*/
+					} /*line scalablepaxos_hydro.go:3870:47*/
 				}
 				{
 					x, emit := v159, func(v162 Session) {
@@ -3650,7 +3877,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3653:47*/
+					} /*line scalablepaxos_hydro.go:3880:47*/
 				}
 				{
 					x, emit := v159, func(v163 Commit) {
@@ -3660,7 +3887,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3663:47*/
+					} /*line scalablepaxos_hydro.go:3890:47*/
 				}
 				{
 					x, emit := v159, func(v164 Answer) {
@@ -3670,7 +3897,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3673:47*/
+					} /*line scalablepaxos_hydro.go:3900:47*/
 				}
 			}
 		}
@@ -3696,7 +3923,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:3699:49*/
+							} /*line scalablepaxos_hydro.go:3926:49*/
 						}
 						{
 							x, emit := v172, func(v175 Session) {
@@ -3706,7 +3933,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:3709:49*/
+							} /*line scalablepaxos_hydro.go:3936:49*/
 						}
 						{
 							x, emit := v172, func(v176 Commit) {
@@ -3716,7 +3943,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:3719:49*/
+							} /*line scalablepaxos_hydro.go:3946:49*/
 						}
 						{
 							x, emit := v172, func(v177 Answer) {
@@ -3726,7 +3953,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:3729:49*/
+							} /*line scalablepaxos_hydro.go:3956:49*/
 						}
 					}
 				}
@@ -3751,7 +3978,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3754:47*/
+					} /*line scalablepaxos_hydro.go:3981:47*/
 				}
 				{
 					x, emit := v181, func(v184 Session) {
@@ -3761,7 +3988,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3764:47*/
+					} /*line scalablepaxos_hydro.go:3991:47*/
 				}
 				{
 					x, emit := v181, func(v185 Commit) {
@@ -3771,7 +3998,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3774:47*/
+					} /*line scalablepaxos_hydro.go:4001:47*/
 				}
 				{
 					x, emit := v181, func(v186 Answer) {
@@ -3781,7 +4008,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3784:47*/
+					} /*line scalablepaxos_hydro.go:4011:47*/
 				}
 			}
 		}
@@ -4253,10 +4480,10 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
 	udf5 := /*line paxos.go:113:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:4256:43*/
+	} /*line scalablepaxos_hydro.go:4483:43*/
 	udf11 := /*line paxos.go:116:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:4259:43*/
+	} /*line scalablepaxos_hydro.go:4486:43*/
 	for _, v1 := range nd.n83Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)

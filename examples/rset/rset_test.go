@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -709,4 +712,105 @@ func TestRSetCountersPartitionedEquivalent(t *testing.T) {
 // taken after the faults stop).
 func TestRSetSnapshotPartitionedEquivalent(t *testing.T) {
 	equivalentSeeds(t, "RSetSnapshot", "RSetSnapshotPartitioned", 3, 20)
+}
+
+// carriedParts returns the (round, replica) identities and first-arrival
+// clock stamps (UnixNano) of the incomplete snapshots the leader of
+// RSetSnapshotPartitioned carries to its next tick: the items of the
+// hydro.DeferTickLazy whose elements are sealed parts (a Seals and a Since
+// field), read after a tick.
+func carriedParts(t *testing.T, l *RSetSnapshotPartitionedLeader) map[[2]uint64]int64 {
+	t.Helper()
+	v := reflect.ValueOf(l).Elem()
+	var found []reflect.Value
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if !strings.HasSuffix(v.Type().Field(i).Name, "Now") || f.Kind() != reflect.Slice || f.Type().Elem().Kind() != reflect.Struct {
+			continue
+		}
+		if _, ok := f.Type().Elem().FieldByName("Seals"); !ok {
+			continue
+		}
+		if _, ok := f.Type().Elem().FieldByName("Since"); ok {
+			found = append(found, f)
+		}
+	}
+	require.Len(t, found, 1, "one carried stream of sealed parts")
+	out := map[[2]uint64]int64{}
+	for i := range found[0].Len() {
+		p := found[0].Index(i)
+		since := p.FieldByName("Since")
+		require.True(t, since.FieldByName("ok").Bool(), "a carried part is stamped")
+		out[[2]uint64{p.FieldByName("Round").Uint(), p.FieldByName("Replica").Uint()}] = since.FieldByName("v").Int()
+	}
+	return out
+}
+
+// TestRSetSnapshotPartitionedForgetsIncomplete: with a part of a snapshot
+// lost (its message dropped, or its trigger, or its partition crashed),
+// the snapshot is never complete; the leader forgets it 2s after its first
+// part arrived and carries at most 16 (rset.hydroplan: "forgetting after
+// 2s keeping 16"), however many are lost: without the bound it would
+// carry every one for ever. Complete snapshots are still logged, during
+// the losses and after them, and every snapshot logged holds only what
+// its replica stored.
+func TestRSetSnapshotPartitionedForgetsIncomplete(t *testing.T) {
+	const forget, keep = 2 * time.Second, 16
+	simtest.Seeds(t, simtest.Count(2, 200), func(t *testing.T, seed uint64) {
+		prog := programs["RSetSnapshotPartitioned"]
+		c := newChecker(prog, 3)
+		p := ports{in: hydro.NewInput[Command]("commands"), answers: hydro.NewOutputFunc("answers", c.answer),
+			stored: hydro.NewOutputFunc("stored", c.store), snapshots: hydro.NewOutputFunc("snapshots", c.snapshot)}
+		const lossy = 4_000
+		cfg := sim.Config{Seed: seed, Faults: sim.Faults{Drop: 0.3, Crash: 0.002, CrashOnly: []string{"replica"}},
+			Schedule: []sim.Phase{{From: lossy}}}
+		s, err := sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1}, {Name: "replica", Members: 6}},
+			func(location string, _ int) (hydro.NetNode, error) { return prog.node(location, p), nil }, cfg)
+		require.NoError(t, err)
+		firstSeen := map[[2]uint64]bool{}
+		var last map[[2]uint64]int64
+		most, evicted := 0, 0
+		for step := range 2 * lossy {
+			if step%300 == 0 && step < lossy {
+				for i := range 2 {
+					cmd := command(step/300*2 + i + 1)
+					c.send(cmd)
+					p.in.Push(cmd)
+				}
+			}
+			c.step = step
+			require.NoError(t, s.Step())
+			l := s.NetNode("leader", 0).(*RSetSnapshotPartitionedLeader)
+			carried := carriedParts(t, l)
+			require.LessOrEqual(t, len(carried), keep, "step %d: at most %d incomplete snapshots carried", step, keep)
+			most = max(most, len(carried))
+			now := l.Now().UnixNano()
+			// A carried identity that went is released, aged out, or
+			// evicted for one whose first part arrived no earlier.
+			for id, since := range last {
+				if _, ok := carried[id]; ok || c.rounds[id] > 0 || now-since >= int64(forget-forget/10) {
+					continue
+				}
+				require.Len(t, carried, keep, "step %d: %v (since %d) dropped young with fewer than %d carried", step, id, since, keep)
+				for other, s := range carried {
+					require.GreaterOrEqual(t, s, since, "step %d: %v evicted before the older %v", step, id, other)
+				}
+				evicted++
+			}
+			last = carried
+			for id, since := range carried {
+				firstSeen[id] = true
+				// The timer of a tenth of the timeout stamps and ages: an
+				// identity is gone 1.1 times the timeout after it came.
+				require.Less(t, now-since, int64(forget+forget/10+10*time.Millisecond), "step %d: %v carried since %v", step, id, time.Duration(now-since))
+			}
+		}
+		assert.Empty(t, c.violations)
+		assert.Greater(t, len(firstSeen), keep, "more snapshots went incomplete than the leader keeps: it forgot some")
+		assert.Equal(t, keep, most, "the bound is reached and held")
+		assert.Positive(t, evicted, "the bound evicts the oldest")
+		for r := range hydro.MemberID(3) {
+			assert.Greater(t, c.snapped[r], lossy+int(forget/(5*time.Millisecond)), "replica %d's snapshots are logged after the losses end", r)
+		}
+	})
 }

@@ -7,6 +7,7 @@ package rset
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	xxhash "github.com/cespare/xxhash/v2"
@@ -88,7 +89,7 @@ func NewRSetSnapshotPartitionedClient(commands hydro.Input[Command], answers hyd
 	nd.stored = stored
 	nd.snapshots = snapshots
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line snapshot.go:30:57*/ Timeout /*line rsetsnapshotpartitioned_hydro.go:91:98*/
+	nd.n2Period = /*line snapshot.go:30:57*/ Timeout /*line rsetsnapshotpartitioned_hydro.go:92:98*/
 	return nd
 }
 
@@ -360,26 +361,60 @@ type RSetSnapshotPartitionedLeader struct {
 	n46RIndex hydro.IntIndex[uint64]
 	n46RItems []Answer
 	n46RNext  []int
-	// hydro.MergeKeyed (node 53, snapshot.go:52): the groups in order of first appearance.
-	n53Index map[rSetSnapshotPartitionedKey53]int
-	n53Accs  []struct {
+	// hydro.MergeKeyed (node 54, snapshot.go:52): the groups in order of first appearance.
+	n54Index map[rSetSnapshotPartitionedKey54]int
+	n54Accs  []struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
 		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	// hydro.DeferTickLazy (node 57, snapshot.go:52): the items of this tick and of the next.
-	n57Now []struct {
+	// hydro.Timer (node 57, snapshot.go:52): the period, the next due time, whether it fired.
+	n57Period time.Duration
+	n57Due    time.Time
+	n57Fired  bool
+	// hydro.LatticeFold (node 59, snapshot.go:52): the accumulator, starting at bottom.
+	n59Acc lattices.Max[int64]
+	// hydro.Enumerate (node 60, snapshot.go:52): the next item's index.
+	n60Next int
+	// hydro.CrossJoin (node 61, snapshot.go:52): the stored sides' items in arrival order.
+	n61L []hydro.Indexed[struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
 		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
+	}]
+	// hydro.Sort (node 64, snapshot.go:52): this tick's items.
+	n64Items []struct {
+		Round   uint64                    "hydro:\"key\""
+		Replica hydro.MemberID            "hydro:\"key\""
+		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	n57Next []struct {
+	// hydro.Enumerate (node 65, snapshot.go:52): the next item's index.
+	n65Next int
+	// hydro.DeferTickLazy (node 68, snapshot.go:52): the items of this tick and of the next.
+	n68Now []struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
 		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
+	}
+	n68Next []struct {
+		Round   uint64                    "hydro:\"key\""
+		Replica hydro.MemberID            "hydro:\"key\""
+		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
 	}
 	// hydro.Send (node 14, snapshot.go:36): the items received since the last tick.
 	n14Recv []Sealed
@@ -404,8 +439,8 @@ type RSetSnapshotPartitionedLeader struct {
 	h46To47Port1 []Answer
 }
 
-// rSetSnapshotPartitionedKey53 is the key of hydro.MergeKeyed (node 53, snapshot.go:52).
-type rSetSnapshotPartitionedKey53 struct {
+// rSetSnapshotPartitionedKey54 is the key of hydro.MergeKeyed (node 54, snapshot.go:52).
+type rSetSnapshotPartitionedKey54 struct {
 	Round   uint64
 	Replica hydro.MemberID
 }
@@ -418,8 +453,9 @@ func NewRSetSnapshotPartitionedLeader(commands hydro.Input[Command], answers hyd
 	nd.stored = stored
 	nd.snapshots = snapshots
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshotpartitioned_hydro.go:421:99*/
-	nd.n53Index = map[rSetSnapshotPartitionedKey53]int{}
+	nd.n17Period = /*line snapshot.go:41:30*/ Period /*line rsetsnapshotpartitioned_hydro.go:456:99*/
+	nd.n54Index = map[rSetSnapshotPartitionedKey54]int{}
+	nd.n57Period = time.Duration(200000000)
 	return nd
 }
 
@@ -436,6 +472,8 @@ func (nd *RSetSnapshotPartitionedLeader) Tick() {
 	nd.subgraph7()
 	nd.subgraph8()
 	nd.subgraph9()
+	nd.subgraph10()
+	nd.subgraph11()
 	nd.snapshots.PutAll(nd.n31Out)
 	clear(nd.n31Out)
 	nd.n31Out = nd.n31Out[:0]
@@ -450,11 +488,16 @@ func (nd *RSetSnapshotPartitionedLeader) Tick() {
 	nd.n44Now, nd.n44Next = nd.n44Next, nd.n44Now[:0]
 	clear(nd.n45Now)
 	nd.n45Now, nd.n45Next = nd.n45Next, nd.n45Now[:0]
-	clear(nd.n53Index)
-	clear(nd.n53Accs)
-	nd.n53Accs = nd.n53Accs[:0]
-	clear(nd.n57Now)
-	nd.n57Now, nd.n57Next = nd.n57Next, nd.n57Now[:0]
+	clear(nd.n54Index)
+	clear(nd.n54Accs)
+	nd.n54Accs = nd.n54Accs[:0]
+	clear(nd.n61L)
+	nd.n61L = nd.n61L[:0]
+	clear(nd.n64Items)
+	nd.n64Items = nd.n64Items[:0]
+	nd.n65Next = 0
+	clear(nd.n68Now)
+	nd.n68Now, nd.n68Next = nd.n68Next, nd.n68Now[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Send (14), hydro.FilterMap (15).
@@ -485,73 +528,104 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetsnapshotpartitioned_hydro.go:488:54*/
+			} /*line rsetsnapshotpartitioned_hydro.go:531:54*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
 	nd.n18Acc = acc5
 }
 
-// subgraph2 runs stratum 0: hydro.Send (30), hydro.Union (52), hydro.DeferTickLazy (57).
+// subgraph2 runs stratum 0: hydro.Send (30), hydro.Map (52), hydro.Union (53), hydro.DeferTickLazy (68).
 func (nd *RSetSnapshotPartitionedLeader) subgraph2() {
+	udf8 := func(p struct {
+		Round   uint64                    "hydro:\"key\""
+		Replica hydro.MemberID            "hydro:\"key\""
+		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+	}) struct {
+		Round   uint64                    "hydro:\"key\""
+		Replica hydro.MemberID            "hydro:\"key\""
+		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
+	} {
+		return struct {
+			Round   uint64                    "hydro:\"key\""
+			Replica hydro.MemberID            "hydro:\"key\""
+			IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+			Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+			Since   lattices.Min[int64]       "hydro:\"lattice\""
+			First   lattices.Min[uint64]      "hydro:\"lattice\""
+		}{Round: p.Round, Replica: p.Replica, IDs: p.IDs, Seals: p.Seals}
+	}
 	for _, v6 := range nd.n30Recv {
-		k7 := rSetSnapshotPartitionedKey53{v6.Round, v6.Replica}
-		i8, ok9 := nd.n53Index[k7]
-		if !ok9 {
-			i8 = len(nd.n53Accs)
-			nd.n53Index[k7] = i8
-			bot10 := v6
-			bot10.IDs = *new(lattices.SetUnion[uint64])
-			bot10.Seals = *new(lattices.SetUnion[uint32])
-			nd.n53Accs = append(nd.n53Accs, bot10)
+		v7 := udf8(v6)
+		k9 := rSetSnapshotPartitionedKey54{v7.Round, v7.Replica}
+		i10, ok11 := nd.n54Index[k9]
+		if !ok11 {
+			i10 = len(nd.n54Accs)
+			nd.n54Index[k9] = i10
+			bot12 := v7
+			bot12.IDs = *new(lattices.SetUnion[uint64])
+			bot12.Seals = *new(lattices.SetUnion[uint32])
+			bot12.Since = *new(lattices.Min[int64])
+			bot12.First = *new(lattices.Min[uint64])
+			nd.n54Accs = append(nd.n54Accs, bot12)
 		}
-		nd.n53Accs[i8].IDs.Merge(v6.IDs)
-		nd.n53Accs[i8].Seals.Merge(v6.Seals)
+		nd.n54Accs[i10].IDs.Merge(v7.IDs)
+		nd.n54Accs[i10].Seals.Merge(v7.Seals)
+		nd.n54Accs[i10].Since.Merge(v7.Since)
+		nd.n54Accs[i10].First.Merge(v7.First)
 	}
 	clear(nd.n30Recv)
 	nd.n30Recv = nd.n30Recv[:0]
-	for _, v11 := range nd.n57Now {
-		k12 := rSetSnapshotPartitionedKey53{v11.Round, v11.Replica}
-		i13, ok14 := nd.n53Index[k12]
-		if !ok14 {
-			i13 = len(nd.n53Accs)
-			nd.n53Index[k12] = i13
-			bot15 := v11
-			bot15.IDs = *new(lattices.SetUnion[uint64])
-			bot15.Seals = *new(lattices.SetUnion[uint32])
-			nd.n53Accs = append(nd.n53Accs, bot15)
+	for _, v13 := range nd.n68Now {
+		k14 := rSetSnapshotPartitionedKey54{v13.Round, v13.Replica}
+		i15, ok16 := nd.n54Index[k14]
+		if !ok16 {
+			i15 = len(nd.n54Accs)
+			nd.n54Index[k14] = i15
+			bot17 := v13
+			bot17.IDs = *new(lattices.SetUnion[uint64])
+			bot17.Seals = *new(lattices.SetUnion[uint32])
+			bot17.Since = *new(lattices.Min[int64])
+			bot17.First = *new(lattices.Min[uint64])
+			nd.n54Accs = append(nd.n54Accs, bot17)
 		}
-		nd.n53Accs[i13].IDs.Merge(v11.IDs)
-		nd.n53Accs[i13].Seals.Merge(v11.Seals)
+		nd.n54Accs[i15].IDs.Merge(v13.IDs)
+		nd.n54Accs[i15].Seals.Merge(v13.Seals)
+		nd.n54Accs[i15].Since.Merge(v13.Since)
+		nd.n54Accs[i15].First.Merge(v13.First)
 	}
 }
 
 // subgraph3 runs stratum 0: hydro.Cycle (32), hydro.Cycle (33), hydro.Send (34), hydro.Map (35), hydro.Union (36), hydro.DeferTickLazy (44), hydro.DeferTickLazy (45), hydro.Join (46).
 func (nd *RSetSnapshotPartitionedLeader) subgraph3() {
-	for _, v16 := range nd.n45Now {
-		if _, ok17 := nd.n37Neg.AddDense(v16.ID); !ok17 {
-			nd.n37Neg.Add(v16.ID)
+	for _, v18 := range nd.n45Now {
+		if _, ok19 := nd.n37Neg.AddDense(v18.ID); !ok19 {
+			nd.n37Neg.Add(v18.ID)
 		}
-		k18 := v16.ID
-		j19 := len(nd.n46RItems)
-		nd.n46RItems = append(nd.n46RItems, v16)
-		if l20, ok21 := nd.n46RIndex.Swap(k18, j19); ok21 {
-			nd.n46RNext = append(nd.n46RNext, nd.n46RNext[l20])
-			nd.n46RNext[l20] = j19
+		k20 := v18.ID
+		j21 := len(nd.n46RItems)
+		nd.n46RItems = append(nd.n46RItems, v18)
+		if l22, ok23 := nd.n46RIndex.Swap(k20, j21); ok23 {
+			nd.n46RNext = append(nd.n46RNext, nd.n46RNext[l22])
+			nd.n46RNext[l22] = j21
 		} else {
-			nd.n46RNext = append(nd.n46RNext, j19)
+			nd.n46RNext = append(nd.n46RNext, j21)
 		}
 	}
-	for _, v22 := range nd.n34Recv {
-		v23 := tally(v22)
-		nd.h36To37Port0 = append(nd.h36To37Port0, v23)
-		k24 := v23.ID
-		if l25, ok26 := nd.n46RIndex.Get(k24); ok26 {
-			for j27, more28 := nd.n46RNext[l25], true; more28; j27 = nd.n46RNext[j27] {
-				more28 = j27 != l25
-				v29 := nd.n46RItems[j27]
-				v30 := known(v23, v29)
-				nd.h46To47Port1 = append(nd.h46To47Port1, v30)
+	for _, v24 := range nd.n34Recv {
+		v25 := tally(v24)
+		nd.h36To37Port0 = append(nd.h36To37Port0, v25)
+		k26 := v25.ID
+		if l27, ok28 := nd.n46RIndex.Get(k26); ok28 {
+			for j29, more30 := nd.n46RNext[l27], true; more30; j29 = nd.n46RNext[j29] {
+				more30 = j29 != l27
+				v31 := nd.n46RItems[j29]
+				v32 := known(v25, v31)
+				nd.h46To47Port1 = append(nd.h46To47Port1, v32)
 			}
 		}
 	}
@@ -565,24 +639,36 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph4() {
 	if !nd.n39Done {
 		nd.n39Done = true
 		if nd.n39Size > 0 {
-			v32 := max(nd.n39Size/2, 1)
-			nd.h39To40Port1 = append(nd.h39To40Port1, v32)
+			v34 := max(nd.n39Size/2, 1)
+			nd.h39To40Port1 = append(nd.h39To40Port1, v34)
 		}
 	}
 }
 
-// subgraph5 runs stratum 1: hydro.Fold (18), hydro.CrossJoin (19).
+// subgraph5 runs stratum 0: hydro.Timer (57), hydro.Map (58).
 func (nd *RSetSnapshotPartitionedLeader) subgraph5() {
+	udf37 := func(t time.Time) lattices.Max[int64] { return lattices.NewMax(t.UnixNano()) }
+	if !nd.n57Fired || !nd.hydroNow.Before(nd.n57Due) {
+		nd.n57Fired = true
+		nd.n57Due = nd.hydroNow.Add(nd.n57Period)
+		v35 := nd.hydroNow
+		v36 := udf37(v35)
+		nd.n59Acc.Merge(v36)
+	}
+}
+
+// subgraph6 runs stratum 1: hydro.Fold (18), hydro.CrossJoin (19).
+func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
 	if !nd.n18Init {
 		nd.n18Acc, nd.n18Init = zero(), true
 	}
-	v33 := nd.n18Acc
-	nd.n19R = append(nd.n19R, v33)
-	for _, v34 := range nd.h17To19Port0 {
-		for _, v35 := range nd.n19R {
-			v36 := current(v34, v35)
+	v38 := nd.n18Acc
+	nd.n19R = append(nd.n19R, v38)
+	for _, v39 := range nd.h17To19Port0 {
+		for _, v40 := range nd.n19R {
+			v41 := current(v39, v40)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v36)
+				nd.hydroBuf = appendHydroUint64(nd.hydroBuf[:0], &v41)
 				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 20, nd.hydroBuf)
 			}
 		}
@@ -591,130 +677,188 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph5() {
 	nd.h17To19Port0 = nd.h17To19Port0[:0]
 }
 
-// subgraph6 runs stratum 1: hydro.Sink (31), hydro.MergeKeyed (53), hydro.Filter (54), hydro.Filter (55), hydro.Map (56), hydro.Map (58).
-func (nd *RSetSnapshotPartitionedLeader) subgraph6() {
-	udf39 := func(p struct {
+// subgraph7 runs stratum 1: hydro.Sink (31), hydro.MergeKeyed (54), hydro.Filter (55), hydro.Filter (56), hydro.LatticeFold (59), hydro.Enumerate (60), hydro.CrossJoin (61), hydro.Filter (62), hydro.Map (63), hydro.Map (69).
+func (nd *RSetSnapshotPartitionedLeader) subgraph7() {
+	udf44 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
 		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
 	}) bool {
 		return p.Seals.Len() >= 2
 	}
-	udf41 := func(p struct {
+	udf46 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
 		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
 	}) Snapshot {
 		x := Snapshot{Round: p.Round, Replica: p.Replica, IDs: p.IDs}
 		x.IDs = p.IDs.Clone()
 		return x
 	}
-	udf43 := func(p struct {
+	udf48 := func(p struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
 		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
 	}) bool {
 		return p.Seals.Len() < 2
 	}
-	udf45 := func(p struct {
+	udf52 := func(x hydro.Indexed[struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
 		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
-	}) struct {
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
+	}], clock lattices.Max[int64]) hydro.Indexed[struct {
 		Round   uint64                    "hydro:\"key\""
 		Replica hydro.MemberID            "hydro:\"key\""
 		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
 		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
+	}] {
+		now, _ := clock.Value()
+		x.Value.Since.Merge(lattices.NewMin(now))
+		x.Value.First.Merge(lattices.NewMin(uint64(x.Index)))
+		if since, _ := x.Value.Since.Value(); now-since >= 2000000000 {
+			x.Index = -1
+		}
+		return x
+	}
+	udf54 := func(x hydro.Indexed[struct {
+		Round   uint64                    "hydro:\"key\""
+		Replica hydro.MemberID            "hydro:\"key\""
+		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
+	}]) bool {
+		return x.Index >= 0
+	}
+	udf56 := func(x hydro.Indexed[struct {
+		Round   uint64                    "hydro:\"key\""
+		Replica hydro.MemberID            "hydro:\"key\""
+		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
+	}]) struct {
+		Round   uint64                    "hydro:\"key\""
+		Replica hydro.MemberID            "hydro:\"key\""
+		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
 	} {
-		p.IDs, p.Seals = p.IDs.Clone(), p.Seals.Clone()
-		return p
+		return x.Value
 	}
-	out42 := nd.n31Out
-	for i38 := range nd.n53Accs {
-		v37 := nd.n53Accs[i38]
-		if udf39(v37) {
-			v40 := udf41(v37)
-			out42 = append(out42, v40)
+	out47 := nd.n31Out
+	for i43 := range nd.n54Accs {
+		v42 := nd.n54Accs[i43]
+		if udf44(v42) {
+			v45 := udf46(v42)
+			out47 = append(out47, v45)
 		}
-		if udf43(v37) {
-			v44 := udf45(v37)
-			nd.n57Next = append(nd.n57Next, v44)
+		if udf48(v42) {
+			v49 := hydro.Indexed[struct {
+				Round   uint64                    "hydro:\"key\""
+				Replica hydro.MemberID            "hydro:\"key\""
+				IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+				Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+				Since   lattices.Min[int64]       "hydro:\"lattice\""
+				First   lattices.Min[uint64]      "hydro:\"lattice\""
+			}]{Index: nd.n60Next, Value: v42}
+			nd.n60Next++
+			nd.n61L = append(nd.n61L, v49)
 		}
 	}
-	nd.n31Out = out42
+	v50 := nd.n59Acc
+	for _, v51 := range nd.n61L {
+		v53 := udf52(v51, v50)
+		if udf54(v53) {
+			v55 := udf56(v53)
+			nd.n64Items = append(nd.n64Items, v55)
+		}
+	}
+	nd.n31Out = out47
 }
 
-// subgraph7 runs stratum 1: hydro.AntiJoin (37).
-func (nd *RSetSnapshotPartitionedLeader) subgraph7() {
-	for _, v47 := range nd.h36To37Port0 {
-		if !nd.n37Neg.Has(v47.ID) {
-			k48 := v47.ID
-			i49, ok50 := nd.n38Index.Get(k48)
-			if !ok50 {
-				i49 = len(nd.n38Accs)
-				if !nd.n38Index.PutDense(k48, i49) {
-					nd.n38Index.Put(k48, i49)
+// subgraph8 runs stratum 1: hydro.AntiJoin (37).
+func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
+	for _, v58 := range nd.h36To37Port0 {
+		if !nd.n37Neg.Has(v58.ID) {
+			k59 := v58.ID
+			i60, ok61 := nd.n38Index.Get(k59)
+			if !ok61 {
+				i60 = len(nd.n38Accs)
+				if !nd.n38Index.PutDense(k59, i60) {
+					nd.n38Index.Put(k59, i60)
 				}
-				bot51 := v47
-				bot51.Integer = *new(lattices.Max[uint64])
-				bot51.Voters = *new(lattices.SetUnion[hydro.MemberID])
-				nd.n38Accs = append(nd.n38Accs, bot51)
+				bot62 := v58
+				bot62.Integer = *new(lattices.Max[uint64])
+				bot62.Voters = *new(lattices.SetUnion[hydro.MemberID])
+				nd.n38Accs = append(nd.n38Accs, bot62)
 			}
-			nd.n38Accs[i49].Integer.Merge(v47.Integer)
-			nd.n38Accs[i49].Voters.Merge(v47.Voters)
+			nd.n38Accs[i60].Integer.Merge(v58.Integer)
+			nd.n38Accs[i60].Voters.Merge(v58.Voters)
 		}
 	}
 	clear(nd.h36To37Port0)
 	nd.h36To37Port0 = nd.h36To37Port0[:0]
 }
 
-// subgraph8 runs stratum 2: hydro.MergeKeyed (38), hydro.CrossJoin (40), hydro.FilterMap (41), hydro.Union (47), hydro.Map (48).
-func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
-	for i53 := range nd.n38Accs {
-		v52 := nd.n38Accs[i53]
-		nd.n40L = append(nd.n40L, v52)
-		for _, v54 := range nd.n40R {
-			v55 := quorum(v52, v54)
-			if v56, ok57 := reached(v55); ok57 {
-				if _, ok58 := nd.n42Neg.AddDense(v56.ID); !ok58 {
-					nd.n42Neg.Add(v56.ID)
+// subgraph9 runs stratum 2: hydro.MergeKeyed (38), hydro.CrossJoin (40), hydro.FilterMap (41), hydro.Union (47), hydro.Map (48).
+func (nd *RSetSnapshotPartitionedLeader) subgraph9() {
+	for i64 := range nd.n38Accs {
+		v63 := nd.n38Accs[i64]
+		nd.n40L = append(nd.n40L, v63)
+		for _, v65 := range nd.n40R {
+			v66 := quorum(v63, v65)
+			if v67, ok68 := reached(v66); ok68 {
+				if _, ok69 := nd.n42Neg.AddDense(v67.ID); !ok69 {
+					nd.n42Neg.Add(v67.ID)
 				}
-				nd.n45Next = append(nd.n45Next, v56)
-				v59 := SealAnswer(v56)
+				nd.n45Next = append(nd.n45Next, v67)
+				v70 := SealAnswer(v67)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v59)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v70)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h38To42Port0 = append(nd.h38To42Port0, v52)
+		nd.h38To42Port0 = append(nd.h38To42Port0, v63)
 	}
-	for _, v60 := range nd.h39To40Port1 {
-		nd.n40R = append(nd.n40R, v60)
-		for _, v61 := range nd.n40L {
-			v62 := quorum(v61, v60)
-			if v63, ok64 := reached(v62); ok64 {
-				if _, ok65 := nd.n42Neg.AddDense(v63.ID); !ok65 {
-					nd.n42Neg.Add(v63.ID)
+	for _, v71 := range nd.h39To40Port1 {
+		nd.n40R = append(nd.n40R, v71)
+		for _, v72 := range nd.n40L {
+			v73 := quorum(v72, v71)
+			if v74, ok75 := reached(v73); ok75 {
+				if _, ok76 := nd.n42Neg.AddDense(v74.ID); !ok76 {
+					nd.n42Neg.Add(v74.ID)
 				}
-				nd.n45Next = append(nd.n45Next, v63)
-				v66 := SealAnswer(v63)
+				nd.n45Next = append(nd.n45Next, v74)
+				v77 := SealAnswer(v74)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v66)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v77)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h39To40Port1 = nd.h39To40Port1[:0]
-	for _, v67 := range nd.h46To47Port1 {
-		v68 := SealAnswer(v67)
+	for _, v78 := range nd.h46To47Port1 {
+		v79 := SealAnswer(v78)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v68)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v79)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 49, nd.hydroBuf)
 		}
 	}
@@ -722,12 +866,79 @@ func (nd *RSetSnapshotPartitionedLeader) subgraph8() {
 	nd.h46To47Port1 = nd.h46To47Port1[:0]
 }
 
-// subgraph9 runs stratum 3: hydro.AntiJoin (42), hydro.Map (43).
-func (nd *RSetSnapshotPartitionedLeader) subgraph9() {
-	for _, v70 := range nd.h38To42Port0 {
-		if !nd.n42Neg.Has(v70.ID) {
-			v71 := keep(v70)
-			nd.n44Next = append(nd.n44Next, v71)
+// subgraph10 runs stratum 2: hydro.Sort (64), hydro.Enumerate (65), hydro.Filter (66), hydro.Map (67).
+func (nd *RSetSnapshotPartitionedLeader) subgraph10() {
+	udf81 := func(a, b struct {
+		Round   uint64                    "hydro:\"key\""
+		Replica hydro.MemberID            "hydro:\"key\""
+		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
+	}) int {
+		x, _ := a.First.Value()
+		y, _ := b.First.Value()
+		switch {
+		case x > y:
+			return -1
+		case x < y:
+			return 1
+		}
+		return 0
+	}
+	udf83 := func(x hydro.Indexed[struct {
+		Round   uint64                    "hydro:\"key\""
+		Replica hydro.MemberID            "hydro:\"key\""
+		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
+	}]) bool {
+		return x.Index < 16
+	}
+	udf85 := func(x hydro.Indexed[struct {
+		Round   uint64                    "hydro:\"key\""
+		Replica hydro.MemberID            "hydro:\"key\""
+		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
+	}]) struct {
+		Round   uint64                    "hydro:\"key\""
+		Replica hydro.MemberID            "hydro:\"key\""
+		IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+		Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+		Since   lattices.Min[int64]       "hydro:\"lattice\""
+		First   lattices.Min[uint64]      "hydro:\"lattice\""
+	} {
+		p := x.Value
+		p.IDs, p.Seals = p.IDs.Clone(), p.Seals.Clone()
+		return p
+	}
+	slices.SortStableFunc(nd.n64Items, udf81)
+	for _, v80 := range nd.n64Items {
+		v82 := hydro.Indexed[struct {
+			Round   uint64                    "hydro:\"key\""
+			Replica hydro.MemberID            "hydro:\"key\""
+			IDs     lattices.SetUnion[uint64] "hydro:\"lattice\""
+			Seals   lattices.SetUnion[uint32] "hydro:\"lattice\""
+			Since   lattices.Min[int64]       "hydro:\"lattice\""
+			First   lattices.Min[uint64]      "hydro:\"lattice\""
+		}]{Index: nd.n65Next, Value: v80}
+		nd.n65Next++
+		if udf83(v82) {
+			v84 := udf85(v82)
+			nd.n68Next = append(nd.n68Next, v84)
+		}
+	}
+}
+
+// subgraph11 runs stratum 3: hydro.AntiJoin (42), hydro.Map (43).
+func (nd *RSetSnapshotPartitionedLeader) subgraph11() {
+	for _, v87 := range nd.h38To42Port0 {
+		if !nd.n42Neg.Has(v87.ID) {
+			v88 := keep(v87)
+			nd.n44Next = append(nd.n44Next, v88)
 		}
 	}
 	clear(nd.h38To42Port0)
@@ -752,6 +963,9 @@ func (nd *RSetSnapshotPartitionedLeader) Now() time.Time { return nd.hydroNow }
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *RSetSnapshotPartitionedLeader) NextTimer() (time.Time, bool) {
 	next := nd.n17Due
+	if nd.n57Due.Before(next) {
+		next = nd.n57Due
+	}
 	return next, true
 }
 

@@ -31,6 +31,10 @@ const partialSealPrecondition = partialPrecondition + "; and the sealed stream i
 // [by FIELD,...] replicating FOLD every DURATION [sealing STREAM]".
 func parsePartial(fields []string) (*Step, error) {
 	sealing := ""
+	fields, args, err := sealClauses(fields)
+	if err != nil {
+		return nil, err
+	}
 	if n := len(fields); n >= 2 && fields[n-2] == "sealing" {
 		sealing, fields = fields[n-1], fields[:n-2]
 		if strings.Contains(sealing, ",") {
@@ -39,7 +43,7 @@ func parsePartial(fields []string) (*Step, error) {
 	}
 	n := len(fields)
 	if n != 8 && n != 10 || fields[2] != "into" || fields[n-4] != "replicating" || fields[n-2] != "every" || n == 10 && fields[4] != "by" {
-		return nil, fmt.Errorf("malformed plan line %q: want \"partition ROLE into N [by FIELD,...] replicating FOLD every DURATION [sealing STREAM]\"", strings.Join(fields, " "))
+		return nil, fmt.Errorf("malformed plan line %q: want \"partition ROLE into N [by FIELD,...] replicating FOLD every DURATION [sealing STREAM [forgetting after DURATION] [keeping N]]\"", strings.Join(fields, " "))
 	}
 	step, err := parsePartition(fields[:n-4]) // the number and the fields
 	if err != nil {
@@ -52,7 +56,11 @@ func parsePartial(fields []string) (*Step, error) {
 	if d, err := time.ParseDuration(every); err != nil || d <= 0 {
 		return nil, fmt.Errorf("partition %s into %s replicating %s: every %s: the resend period must be a positive duration (like 100ms)", fields[1], fields[3], fold, every)
 	}
-	step.Rewrite, step.Ops, step.Args = partialRewrite, []string{fold}, map[string]string{"every": every}
+	if sealing == "" && len(args) > 0 {
+		return nil, fmt.Errorf("partition %s into %s replicating %s: forgetting and keeping bound the batches of a sealed stream; the step seals none", fields[1], fields[3], fold)
+	}
+	args["every"] = every
+	step.Rewrite, step.Ops, step.Args = partialRewrite, []string{fold}, args
 	if sealing != "" {
 		step.Args["sealing"] = sealing
 	}
@@ -67,7 +75,7 @@ func partialString(s *Step) string {
 	}
 	sealing := ""
 	if x := s.Args["sealing"]; x != "" {
-		sealing = " sealing " + x
+		sealing = " sealing " + x + sealClausesString(s)
 	}
 	return fmt.Sprintf("partition %s into %d%s replicating %s every %s%s", s.Role, s.Partitions, by, s.Ops[0], s.Args["every"], sealing)
 }
@@ -259,11 +267,12 @@ func partial(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		// Each partition seals its part; the receiver recombines. The
 		// trigger is local to every partition (its copy of the replicated
 		// fold), so no network operator changes for it.
-		if err := sealParts(base, c, s, loc.ID, step.Partitions); err != nil {
+		forget, keep := sealLimits(step)
+		if err := sealParts(base, c, s, loc.ID, step.Partitions, forget, keep); err != nil {
 			return nil, stepErrorf(step.Pos, step, "%v", err)
 		}
 		d.notef("the trigger is %s, bound to %s, replicated: each partition answers each value its copy takes, and every copy takes its values from the same publications", about(g, fold), name)
-		s.noteParts(d, step.Partitions)
+		s.noteParts(d, step)
 	}
 	if byMember {
 		// The updates stay, routed to partition 0 of every member they

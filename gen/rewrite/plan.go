@@ -38,9 +38,12 @@ const PlanExt = ".hydroplan"
 // every partition and the period at which the coordination resends what
 // was not acknowledged.
 // A partitioning with sealing, "partition ROLE into N [by FIELD,...]
-// sealing STREAM", names the network operator (by its variable) that
-// carries a batch the location sends, recombined at the receiver from the
-// partitions' parts.
+// sealing STREAM [forgetting after DURATION] [keeping N]", names the
+// network operator (by its variable) that carries a batch the location
+// sends, recombined at the receiver from the partitions' parts; the
+// receiver forgets a batch that is still incomplete DURATION after its
+// first part arrived (SealForgetting by default) and carries at most N
+// incomplete ones (SealKeeping by default), evicting the oldest.
 type Plan struct {
 	// Derived is the new flow's name; Base the flow it derives from.
 	Derived, Base string

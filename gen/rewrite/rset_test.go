@@ -100,11 +100,13 @@ func TestPartialPartitioningPlanLines(t *testing.T) {
 	for _, tc := range []struct{ line, want string }{
 		{"partition replica into 2 replicating latest,other every 100ms", "partial partitioning replicates one lattice fold"},
 		{"partition replica into 2 replicating latest every soon", "the resend period must be a positive duration"},
-		{"partition replica into 2 replicating latest", `want "partition ROLE into N [by FIELD,...] replicating FOLD every DURATION [sealing STREAM]"`},
-		{"partition replica into 2 on ID replicating latest every 1s", `want "partition ROLE into N [by FIELD,...] replicating FOLD every DURATION [sealing STREAM]"`},
+		{"partition replica into 2 replicating latest", `want "partition ROLE into N [by FIELD,...] replicating FOLD every DURATION [sealing STREAM [forgetting after DURATION] [keeping N]]"`},
+		{"partition replica into 2 on ID replicating latest every 1s", `want "partition ROLE into N [by FIELD,...] replicating FOLD every DURATION [sealing STREAM [forgetting after DURATION] [keeping N]]"`},
 		{"partition replica into 2 replicating latest every 1s sealing a,b", "a step seals one stream"},
-		{"partition replica into 2 replicating latest every 1s sealing", `want "partition ROLE into N [by FIELD,...] replicating FOLD every DURATION [sealing STREAM]"`},
+		{"partition replica into 2 replicating latest every 1s sealing", `want "partition ROLE into N [by FIELD,...] replicating FOLD every DURATION [sealing STREAM [forgetting after DURATION] [keeping N]]"`},
 		{"partition replica into 1 by ID replicating latest every 1s", "the number of partitions must be an integer of at least 2"},
+		{"partition replica into 2 replicating latest every 1s keeping 8", "the step seals none"},
+		{"partition replica into 2 replicating latest every 1s sealing a forgetting after never", "the timeout must be a positive duration"},
 	} {
 		_, errs := rewrite.ParsePlans("p.hydroplan", []byte("derive X from Y\n"+tc.line+"\n"))
 		require.NotEmpty(t, errs, tc.line)
@@ -158,7 +160,9 @@ func TestSealingOfRSetSnapshot(t *testing.T) {
 	require.Equal(t, "hydro.MergeKeyed", parts.Spec.API)
 	assert.Equal(t, ir.Tick, parts.Lifetimes[0], "complete snapshots are forgotten once released")
 	union := g.Nodes[parts.Inputs[0]]
-	send, carried := g.Nodes[union.Inputs[0]], g.Nodes[union.Inputs[1]]
+	arrived, carried := g.Nodes[union.Inputs[0]], g.Nodes[union.Inputs[1]]
+	require.Equal(t, "hydro.Map", arrived.Spec.API, "the arriving parts, unstamped")
+	send := g.Nodes[arrived.Inputs[0]]
 	assert.Equal(t, "hydro.Send", send.Spec.API)
 	assert.Equal(t, "replica", g.Locations[g.Nodes[send.Inputs[0]].Loc].Name)
 	assert.Contains(t, send.Elem.Name, "Seals lattices.SetUnion[uint32]")
@@ -236,7 +240,8 @@ func TestSealingThroughADemuxBy(t *testing.T) {
 	part := parse.Go(d.Elem).Underlying().(*types.Struct)
 	assert.Equal(t, "Seals", part.Field(part.NumFields()-1).Name(), "the DemuxBy sends sealed parts")
 	merge := node(t, g, "leader", "hydro.MergeKeyed")
-	assert.Equal(t, d.ID, g.Nodes[merge.Inputs[0]].Inputs[0], "the leader merges the parts it receives")
+	arrived := g.Nodes[g.Nodes[merge.Inputs[0]].Inputs[0]]
+	assert.Equal(t, d.ID, arrived.Inputs[0], "the leader merges the parts it receives")
 	plans, errs := rewrite.ParsePlans("test.hydroplan", []byte("derive X from Leaders\npartition store into 2 sealing reply\n"))
 	require.Empty(t, errs)
 	reports := rewrite.ExplainPlan(load(t, "./gen/rewrite/testdata/snap", "Leaders").Flow, plans[0])
@@ -249,8 +254,13 @@ func TestSealingPlanLines(t *testing.T) {
 	for _, tc := range []struct{ line, want string }{
 		{"partition replica into 2 sealing a,b", "a step seals one stream"},
 		{"partition replica into 1 sealing a", "the number of partitions must be an integer of at least 2"},
-		{"partition replica into 2 by sealing a", `want "partition ROLE into N [by FIELD,...] sealing STREAM"`},
+		{"partition replica into 2 by sealing a", `want "partition ROLE into N [by FIELD,...] sealing STREAM [forgetting after DURATION] [keeping N]"`},
 		{"partition replica into 2 by ID, sealing a", `empty field name in "ID,"`},
+		{"partition replica into 2 sealing a keeping 0", "the bound of incomplete batches must be a positive integer"},
+		{"partition replica into 2 sealing a keeping many", "the bound of incomplete batches must be a positive integer"},
+		{"partition replica into 2 sealing a forgetting after -1s", "the timeout must be a positive duration"},
+		{"partition replica into 2 sealing a forgetting before 1s", `want "forgetting after DURATION"`},
+		{"partition replica into 2 sealing a keeping 8 forgetting after 1s", `want "partition ROLE into N [by FIELD,...] sealing STREAM [forgetting after DURATION] [keeping N]"`},
 	} {
 		_, errs := rewrite.ParsePlans("p.hydroplan", []byte("derive X from Y\n"+tc.line+"\n"))
 		require.NotEmpty(t, errs, tc.line)
@@ -260,4 +270,14 @@ func TestSealingPlanLines(t *testing.T) {
 	plans, errs := rewrite.ParsePlans("p.hydroplan", []byte("derive X from Y\npartition replica into 2 by ID sealing taken\n"))
 	require.Empty(t, errs)
 	assert.Equal(t, "partition replica into 2 by ID sealing taken", plans[0].Steps[0].String())
+	for _, line := range []string{
+		"partition replica into 2 by ID sealing taken forgetting after 2s keeping 16",
+		"partition replica into 2 sealing taken forgetting after 500ms",
+		"partition replica into 2 sealing taken keeping 3",
+		"partition replica into 2 replicating latest every 1s sealing taken forgetting after 2s keeping 16",
+	} {
+		plans, errs := rewrite.ParsePlans("p.hydroplan", []byte("derive X from Y\n"+line+"\n"))
+		require.Empty(t, errs, line)
+		assert.Equal(t, line, plans[0].Steps[0].String())
+	}
 }

@@ -5,7 +5,9 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hydrogo/hydro/gen/analyze"
 	"github.com/hydrogo/hydro/gen/parse"
@@ -22,12 +24,77 @@ const sealRewrite = "seal"
 // explain reports it.
 const sealPrecondition = "the named stream is one hydro.Send, hydro.Broadcast or hydro.DemuxBy (whose pure function chooses the receiver from fields the trigger fills) from the location to a location that is neither a client nor partitioned, carrying items a hydro.CrossJoin builds from a trigger and a lattice fold (Static) of the location, read by nothing else; the item's one field of the fold's type is the fold's value and every other field comes from the trigger alone; the trigger comes from one hydro.Broadcast (or hydro.Send to a process), not a client's, through functional operators and cross joins with complete streams that feed nothing else; with the fold's batch sealed, the rest of the location partitions (the partition step's precondition)"
 
+// SealForgetting is how long the receiver of a sealed stream keeps an
+// incomplete batch — one some of whose parts have not arrived — unless
+// the step says otherwise ("forgetting after DURATION").
+const SealForgetting = 10 * time.Second
+
+// SealKeeping is how many incomplete batches the receiver of a sealed
+// stream keeps at most, evicting those whose first part arrived earliest,
+// unless the step says otherwise ("keeping N").
+const SealKeeping = 1024
+
+// sealClauses strips the optional clauses that follow "sealing STREAM" —
+// "forgetting after DURATION" and "keeping N", in that order — from the
+// end of fields, and returns the rest and the clauses as step arguments
+// ("forget", "keep").
+func sealClauses(fields []string) ([]string, map[string]string, error) {
+	args := map[string]string{}
+	n := len(fields)
+	if n >= 2 && fields[n-2] == "keeping" {
+		k, err := strconv.Atoi(fields[n-1])
+		if err != nil || k < 1 {
+			return nil, nil, fmt.Errorf("%s: keeping %s: the bound of incomplete batches must be a positive integer (like 64)", strings.Join(fields[:n-2], " "), fields[n-1])
+		}
+		args["keep"], fields, n = fields[n-1], fields[:n-2], n-2
+	}
+	if n >= 3 && fields[n-3] == "forgetting" {
+		if fields[n-2] != "after" {
+			return nil, nil, fmt.Errorf("malformed plan line %q: want \"forgetting after DURATION\"", strings.Join(fields, " "))
+		}
+		if d, err := time.ParseDuration(fields[n-1]); err != nil || d <= 0 {
+			return nil, nil, fmt.Errorf("%s: forgetting after %s: the timeout must be a positive duration (like 2s)", strings.Join(fields[:n-3], " "), fields[n-1])
+		}
+		args["forget"], fields = fields[n-1], fields[:n-3]
+	}
+	return fields, args, nil
+}
+
+// sealLimits returns the timeout after which the receiver of a sealed
+// stream forgets an incomplete batch, and how many it keeps at most.
+func sealLimits(s *Step) (time.Duration, int) {
+	forget, keep := SealForgetting, SealKeeping
+	if d, err := time.ParseDuration(s.Args["forget"]); err == nil {
+		forget = d
+	}
+	if k, err := strconv.Atoi(s.Args["keep"]); err == nil {
+		keep = k
+	}
+	return forget, keep
+}
+
+// sealClausesString prints the clauses sealClauses read, as written.
+func sealClausesString(s *Step) string {
+	out := ""
+	if d := s.Args["forget"]; d != "" {
+		out += " forgetting after " + d
+	}
+	if k := s.Args["keep"]; k != "" {
+		out += " keeping " + k
+	}
+	return out
+}
+
 // parseSeal parses the fields of a plan line "partition ROLE into N [by
-// FIELD,...] sealing STREAM".
+// FIELD,...] sealing STREAM [forgetting after DURATION] [keeping N]".
 func parseSeal(fields []string) (*Step, error) {
+	fields, args, err := sealClauses(fields)
+	if err != nil {
+		return nil, err
+	}
 	n := len(fields)
 	if n != 6 && n != 8 || fields[2] != "into" || fields[n-2] != "sealing" || n == 8 && fields[4] != "by" {
-		return nil, fmt.Errorf("malformed plan line %q: want \"partition ROLE into N [by FIELD,...] sealing STREAM\"", strings.Join(fields, " "))
+		return nil, fmt.Errorf("malformed plan line %q: want \"partition ROLE into N [by FIELD,...] sealing STREAM [forgetting after DURATION] [keeping N]\"", strings.Join(fields, " "))
 	}
 	if strings.Contains(fields[n-1], ",") {
 		return nil, fmt.Errorf("partition %s into %s sealing %s: a step seals one stream", fields[1], fields[3], fields[n-1])
@@ -36,7 +103,7 @@ func parseSeal(fields []string) (*Step, error) {
 	if err != nil {
 		return nil, err
 	}
-	step.Rewrite, step.Ops = sealRewrite, []string{fields[n-1]}
+	step.Rewrite, step.Ops, step.Args = sealRewrite, []string{fields[n-1]}, args
 	return step, nil
 }
 
@@ -46,7 +113,7 @@ func sealString(s *Step) string {
 	if len(s.By) > 0 {
 		by = " by " + strings.Join(s.By, ",")
 	}
-	return fmt.Sprintf("partition %s into %d%s sealing %s", s.Role, s.Partitions, by, s.Ops[0])
+	return fmt.Sprintf("partition %s into %d%s sealing %s%s", s.Role, s.Partitions, by, s.Ops[0], sealClausesString(s))
 }
 
 // sealing is what seal found in the base graph: the batch's network
@@ -110,7 +177,8 @@ func seal(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 	if g.Nodes[s.entry].Spec == ops.Send {
 		x.Spec, x.Op, x.API = ops.Send, ops.Send.Name, ops.Send.API
 	}
-	if err := sealParts(base, c, s, loc.ID, step.Partitions); err != nil {
+	forget, keep := sealLimits(step)
+	if err := sealParts(base, c, s, loc.ID, step.Partitions, forget, keep); err != nil {
 		return nil, stepErrorf(step.Pos, step, "%v", err)
 	}
 	for _, u := range used {
@@ -120,19 +188,21 @@ func seal(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 		d.notef("%s", u)
 	}
 	d.notef("%s: the trigger, sent to every partition (replicated)", about(g, s.entry))
-	s.noteParts(d, step.Partitions)
+	s.noteParts(d, step)
 	return c, nil
 }
 
 // noteParts reports, for explain, how the parts of a batch reach their
 // receiver and are recombined there.
-func (s *sealing) noteParts(d *derivation, parts int) {
-	g := d.g
+func (s *sealing) noteParts(d *derivation, step *Step) {
+	g, parts := d.g, step.Partitions
+	forget, keep := sealLimits(step)
 	if s.demux != nil {
 		d.notef("%s, bound to %s, chooses the receiver from field(s) %s, which come from the trigger: every part of a batch goes to the same member", about(g, s.send), s.name, strings.Join(s.reads, ", "))
 	}
 	d.notef("%s, bound to %s, carries the batch %s: field %s is the value of %s, and every other field comes from the trigger (%s)", about(g, s.send), s.name, parse.TypeName(parse.Go(g.Nodes[s.fold].Elem)), s.batch, about(g, s.fold), about(g, s.join))
 	d.notef("each partition seals its part with its number; %q merges the parts per identity and releases the item once it holds all %d seals", g.Locations[g.Nodes[s.send].Loc].Name, parts)
+	d.notef("%q forgets an incomplete identity %s after its first part arrived (between 0.9 and 1.1 times that, by a timer of a tenth of it) and carries at most %d, evicting those whose first part arrived earliest: omissions of the base's answers", g.Locations[g.Nodes[s.send].Loc].Name, forget, keep)
 }
 
 // findSealing checks seal's precondition on stream name, but for the
@@ -426,7 +496,7 @@ func boundTo(names map[string][]int, id int) string {
 // sealParts adds to c the sealing of s's batch: each partition of loc seals
 // the item it sends with its partition number, and the receiver merges the
 // parts per identity until all of them are in.
-func sealParts(base *parse.Flow, c *ir.Graph, s *sealing, loc, parts int) error {
+func sealParts(base *parse.Flow, c *ir.Graph, s *sealing, loc, parts int, forget time.Duration, keep int) error {
 	pkg := base.Pkg.Types
 	lat, hyd := importedPkg(pkg, "github.com/hydrogo/hydro/lattices"), importedPkg(pkg, "github.com/hydrogo/hydro/hydro")
 	if lat == nil || hyd == nil {
@@ -501,28 +571,128 @@ func sealParts(base *parse.Flow, c *ir.Graph, s *sealing, loc, parts int) error 
 	}
 
 	// At the receiver: merge the parts per identity, carry the incomplete
-	// ones to the next tick, release the complete ones.
-	pool := add(to, ops.Union, partT, []int{send.ID, -1}, nil, &parse.Syntax{})
-	merged := add(to, ops.MergeKeyed, partT, []int{pool.ID}, []ir.Lifetime{ir.Tick}, &parse.Syntax{Keys: []*parse.Key{key}})
+	// ones to the next tick, release the complete ones. An incomplete
+	// identity is stamped, the tick its first part arrives, with the
+	// receiver's clock and an arrival number; it is forgotten once the
+	// clock is forget past its stamp, and at most keep are carried, those
+	// whose first part arrived last.
+	i64, u64, intT := types.Typ[types.Int64], types.Typ[types.Uint64], types.Typ[types.Int]
+	minOf := func(t types.Type) (types.Type, error) {
+		return types.Instantiate(nil, lat.Scope().Lookup("Min").Type(), []types.Type{t}, true)
+	}
+	sinceT, err := minOf(i64)
+	if err != nil {
+		return err
+	}
+	firstT, err := minOf(u64)
+	if err != nil {
+		return err
+	}
+	clockT, err := types.Instantiate(nil, lat.Scope().Lookup("Max").Type(), []types.Type{i64}, true)
+	if err != nil {
+		return err
+	}
+	timeT := timerElem(hyd)
+	if timeT == nil {
+		return fmt.Errorf("package github.com/hydrogo/hydro/hydro has no Timer returning a stream of time.Time")
+	}
+	// The part as the receiver holds it: the part's fields, and the
+	// stamps.
+	var held []*types.Var
+	heldKey := &parse.Key{}
+	for _, f := range fields {
+		nf := types.NewField(token.NoPos, f.Pkg(), f.Name(), f.Type(), f.Embedded())
+		held = append(held, nf)
+		if slices.Contains(key.Fields, f) {
+			heldKey.Fields = append(heldKey.Fields, nf)
+		}
+	}
+	sinceName, firstName := "Since", "First"
+	for taken(held, sinceName) {
+		sinceName += "_"
+	}
+	held = append(held, types.NewField(token.NoPos, pkg, sinceName, sinceT, false))
+	for taken(held, firstName) {
+		firstName += "_"
+	}
+	held = append(held, types.NewField(token.NoPos, pkg, firstName, firstT, false))
+	heldT := types.NewStruct(held, append(slices.Clone(tags), `hydro:"lattice"`, `hydro:"lattice"`))
+	heldKey.Elem = heldT
+	indexedT, err := types.Instantiate(nil, hyd.Scope().Lookup("Indexed").Type(), []types.Type{heldT}, true)
+	if err != nil {
+		return err
+	}
+	latPkg := func(w parse.Writer) string { return strings.TrimSuffix(w.Type(sealsT), "SetUnion[uint32]") }
+	arrived := add(to, ops.Map, heldT, []int{send.ID}, nil, udf(heldT, []types.Type{partT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(p %s) %s {\nreturn %s{%s%s: p.%s}\n}", w.Type(partT), w.Type(heldT), w.Type(heldT), copyFields("p"), sealsName, sealsName)
+	}))
+	pool := add(to, ops.Union, heldT, []int{arrived.ID, -1}, nil, &parse.Syntax{})
+	merged := add(to, ops.MergeKeyed, heldT, []int{pool.ID}, []ir.Lifetime{ir.Tick}, &parse.Syntax{Keys: []*parse.Key{heldKey}})
 	complete := func(want bool) *ir.Node {
 		op := ">="
 		if !want {
 			op = "<"
 		}
-		return add(to, ops.Filter, partT, []int{merged.ID}, nil, udf(boolT, []types.Type{partT}, func(w parse.Writer) string {
-			return fmt.Sprintf("func(p %s) bool { return p.%s.Len() %s %d }", w.Type(partT), sealsName, op, parts)
+		return add(to, ops.Filter, heldT, []int{merged.ID}, nil, udf(boolT, []types.Type{heldT}, func(w parse.Writer) string {
+			return fmt.Sprintf("func(p %s) bool { return p.%s.Len() %s %d }", w.Type(heldT), sealsName, op, parts)
 		}))
 	}
 	whole, open := complete(true), complete(false)
-	kept := add(to, ops.Map, partT, []int{open.ID}, nil, udf(partT, []types.Type{partT}, func(w parse.Writer) string {
-		return fmt.Sprintf("func(p %s) %s {\np.%s, p.%s = p.%s%s, p.%s.Clone()\nreturn p\n}", w.Type(partT), w.Type(partT), s.batch, sealsName, s.batch, clone, sealsName)
+	// The clock: the reading of a timer of a tenth of the timeout, so an
+	// identity is forgotten between 0.9 and 1.1 times the timeout after
+	// its first part arrived.
+	period := max(forget/10, time.Millisecond)
+	timer := add(to, ops.Timer, timeT, nil, nil, &parse.Syntax{})
+	timer.Period = &period
+	readings := add(to, ops.Map, clockT, []int{timer.ID}, nil, udf(clockT, []types.Type{timeT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(t %s) %s { return %sNewMax(t.UnixNano()) }", w.Type(timeT), w.Type(clockT), latPkg(w))
 	}))
-	pool.Inputs[1] = add(to, ops.DeferTickLazy, partT, []int{kept.ID}, nil, &parse.Syntax{}).ID
-	released := add(to, ops.Map, itemT, []int{whole.ID}, nil, udf(itemT, []types.Type{partT}, func(w parse.Writer) string {
-		return fmt.Sprintf("func(p %s) %s {\nx := %s{%s}\nx.%s = p.%s%s\nreturn x\n}", w.Type(partT), w.Type(itemT), w.Type(itemT), copyFields("p"), s.batch, s.batch, clone)
+	clock := add(to, ops.LatticeFold, clockT, []int{readings.ID}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
+	numbered := add(to, ops.Enumerate, indexedT, []int{open.ID}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
+	aged := add(to, ops.CrossJoin, indexedT, []int{numbered.ID, clock.ID}, []ir.Lifetime{ir.Tick, ir.Tick}, udf(indexedT, []types.Type{indexedT, clockT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(x %s, clock %s) %s {\nnow, _ := clock.Value()\nx.Value.%s.Merge(%sNewMin(now))\nx.Value.%s.Merge(%sNewMin(uint64(x.Index)))\nif since, _ := x.Value.%s.Value(); now-since >= %d {\nx.Index = -1\n}\nreturn x\n}",
+			w.Type(indexedT), w.Type(clockT), w.Type(indexedT), sinceName, latPkg(w), firstName, latPkg(w), sinceName, int64(forget))
+	}))
+	live := add(to, ops.Filter, indexedT, []int{aged.ID}, nil, udf(boolT, []types.Type{indexedT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(x %s) bool { return x.Index >= 0 }", w.Type(indexedT))
+	}))
+	unwrapped := add(to, ops.Map, heldT, []int{live.ID}, nil, udf(heldT, []types.Type{indexedT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(x %s) %s { return x.Value }", w.Type(indexedT), w.Type(heldT))
+	}))
+	youngest := add(to, ops.Sort, heldT, []int{unwrapped.ID}, nil, udf(intT, []types.Type{heldT, heldT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(a, b %s) int {\nx, _ := a.%s.Value()\ny, _ := b.%s.Value()\nswitch {\ncase x > y:\nreturn -1\ncase x < y:\nreturn 1\n}\nreturn 0\n}", w.Type(heldT), firstName, firstName)
+	}))
+	ranked := add(to, ops.Enumerate, indexedT, []int{youngest.ID}, []ir.Lifetime{ir.Tick}, &parse.Syntax{})
+	within := add(to, ops.Filter, indexedT, []int{ranked.ID}, nil, udf(boolT, []types.Type{indexedT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(x %s) bool { return x.Index < %d }", w.Type(indexedT), keep)
+	}))
+	kept := add(to, ops.Map, heldT, []int{within.ID}, nil, udf(heldT, []types.Type{indexedT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(x %s) %s {\np := x.Value\np.%s, p.%s = p.%s%s, p.%s.Clone()\nreturn p\n}", w.Type(indexedT), w.Type(heldT), s.batch, sealsName, s.batch, clone, sealsName)
+	}))
+	pool.Inputs[1] = add(to, ops.DeferTickLazy, heldT, []int{kept.ID}, nil, &parse.Syntax{}).ID
+	released := add(to, ops.Map, itemT, []int{whole.ID}, nil, udf(itemT, []types.Type{heldT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(p %s) %s {\nx := %s{%s}\nx.%s = p.%s%s\nreturn x\n}", w.Type(heldT), w.Type(itemT), w.Type(itemT), copyFields("p"), s.batch, s.batch, clone)
 	}))
 	for _, e := range consumers {
 		c.Nodes[e.To].Inputs[e.Port] = released.ID
 	}
 	return nil
+}
+
+// timerElem returns the element type of hydro.Timer's stream, time.Time,
+// or nil.
+func timerElem(hyd *types.Package) types.Type {
+	fn, ok := hyd.Scope().Lookup("Timer").(*types.Func)
+	if !ok {
+		return nil
+	}
+	res := fn.Type().(*types.Signature).Results()
+	if res.Len() != 1 {
+		return nil
+	}
+	named, ok := res.At(0).Type().(*types.Named)
+	if !ok || named.TypeArgs().Len() != 1 {
+		return nil
+	}
+	return named.TypeArgs().At(0)
 }

@@ -1,7 +1,10 @@
 package rewrite_test
 
 import (
+	"go/types"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,7 +37,7 @@ func sealedParts(t *testing.T, g *ir.Graph, send *ir.Node) {
 	assert.True(t, parse.SyntaxOf(g.Nodes[sealer.Inputs[1]]).OwnMember, "each part is sealed with the partition's own number")
 	var merged bool
 	for _, n := range g.Nodes {
-		if n.Spec.API == "hydro.Union" && n.Loc == send.Loc && n.Inputs[0] == send.ID {
+		if n.Spec.API == "hydro.Union" && n.Loc == send.Loc && g.Nodes[n.Inputs[0]].Spec.API == "hydro.Map" && g.Nodes[n.Inputs[0]].Inputs[0] == send.ID {
 			for _, m := range g.Nodes {
 				merged = merged || m.Spec.API == "hydro.MergeKeyed" && m.Inputs[0] == n.ID
 			}
@@ -181,3 +184,64 @@ partition acceptor into 2 by Slot replicating promise every 50ms sealing p1bsFro
 	require.Len(t, p1b, 1)
 	sealedParts(t, g, p1b[0])
 }
+
+// TestSealingBoundsTheReceiver checks the shape of the receiver's bound on
+// incomplete batches, with the step's clauses: the incomplete identities
+// of the merge are numbered in order of first arrival (a Static
+// hydro.Enumerate) and stamped with the receiver's clock (a Static
+// hydro.LatticeFold of the readings of a timer of a tenth of the timeout),
+// those aged past the timeout dropped, the rest sorted youngest first and
+// cut to the bound (a per-tick hydro.Enumerate and a hydro.Filter) before
+// being carried to the next tick; complete ones are released as before.
+func TestSealingBoundsTheReceiver(t *testing.T) {
+	line := "partition store into 2 by ID replicating ballot every 50ms sealing answers forgetting after 3s keeping 5"
+	g, err := derive(t, "./gen/rewrite/testdata/fed", "Sealed", "derive X from Sealed\n"+line+"\n")
+	require.NoError(t, err)
+	answers := at(g, "proposer", "hydro.Demux", 33)
+	require.Len(t, answers, 1)
+	sealedParts(t, g, answers[0])
+	var merge *ir.Node
+	for _, n := range at(g, "proposer", "hydro.MergeKeyed", 0) {
+		if g.Nodes[g.Nodes[n.Inputs[0]].Inputs[0]].Inputs[0] == answers[0].ID {
+			merge = n
+		}
+	}
+	require.NotNil(t, merge)
+	pool := g.Nodes[merge.Inputs[0]]
+	carried := g.Nodes[pool.Inputs[1]]
+	require.Equal(t, "hydro.DeferTickLazy", carried.Spec.API)
+	var chain []*ir.Node
+	for n := g.Nodes[carried.Inputs[0]]; n.ID != merge.ID; n = g.Nodes[n.Inputs[0]] {
+		chain = append(chain, n)
+	}
+	var apis []string
+	for _, n := range chain {
+		apis = append(apis, n.Spec.API)
+	}
+	require.Equal(t, []string{"hydro.Map", "hydro.Filter", "hydro.Enumerate", "hydro.Sort", "hydro.Map", "hydro.Filter", "hydro.CrossJoin", "hydro.Enumerate", "hydro.Filter"}, apis,
+		"carried: cut to the bound, ranked youngest first, aged by the clock, numbered in arrival order, incomplete")
+	assert.Equal(t, ir.Tick, chain[2].Lifetimes[0], "the rank restarts every tick")
+	assert.Equal(t, ir.Static, chain[7].Lifetimes[0], "the arrival number does not")
+	clock := g.Nodes[chain[6].Inputs[1]]
+	require.Equal(t, "hydro.LatticeFold", clock.Spec.API)
+	timer := g.Nodes[g.Nodes[clock.Inputs[0]].Inputs[0]]
+	require.Equal(t, "hydro.Timer", timer.Spec.API)
+	require.NotNil(t, timer.Period)
+	assert.Equal(t, 300*time.Millisecond, *timer.Period, "the clock ticks at a tenth of the timeout")
+	assert.Contains(t, parse.SyntaxOf(chain[1]).UDFs[0].Gen(writer{}), "x.Index < 5", "the bound")
+	assert.Contains(t, parse.SyntaxOf(chain[6]).UDFs[0].Gen(writer{}), ">= 3000000000", "the timeout, in nanoseconds")
+	plans, errs := rewrite.ParsePlans("p.hydroplan", []byte("derive X from Sealed\n"+line+"\n"))
+	require.Empty(t, errs)
+	reports := rewrite.ExplainPlan(load(t, "./gen/rewrite/testdata/fed", "Sealed").Flow, plans[0])
+	require.Len(t, reports, 1)
+	require.Nil(t, reports[0].Err)
+	assert.Contains(t, strings.Join(reports[0].Facts, "\n"), `"proposer" forgets an incomplete identity 3s after its first part arrived`)
+	assert.Contains(t, strings.Join(reports[0].Facts, "\n"), "carries at most 5, evicting those whose first part arrived earliest")
+}
+
+// writer spells types by their full names, for reading generated
+// functions in tests.
+type writer struct{}
+
+func (writer) Type(t types.Type) string { return types.TypeString(t, nil) }
+func (writer) Call(u *parse.UDF) string { return "call" }
