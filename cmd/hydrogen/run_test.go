@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -174,7 +173,9 @@ func TestRunRestartsACrashedNode(t *testing.T) {
 	reports := func() int { return strings.Count(stdout.String(), `"Member":1`) }
 	require.Eventually(t, func() bool { return reports() == 1 }, 60*time.Second, 10*time.Millisecond, stderr.String())
 	pid := findProcess(t, "/worker", "-member\x001\x00", "\x00\"restarted\"\x00")
-	require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
+	p, err := os.FindProcess(pid)
+	require.NoError(t, err)
+	require.NoError(t, p.Kill())
 
 	select {
 	case status := <-done:

@@ -2,7 +2,6 @@ package shopping
 
 import (
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
@@ -155,7 +154,7 @@ func benchRun[T any, N interface{ Tick() }](b *testing.B, prep func() [][]T, req
 	w := NewWorkload(1, 200, 8)
 	b.ReportAllocs()
 	released := 0
-	cpu := cpuTime()
+	cpu := processCPU()
 	for b.Loop() {
 		in := hydro.NewInput[T]("shopping")
 		out := hydro.NewOutputFunc("carts", func(Cart) { released++ })
@@ -170,7 +169,7 @@ func benchRun[T any, N interface{ Tick() }](b *testing.B, prep func() [][]T, req
 		b.Fatal(fmt.Sprintf("released %d carts in %d runs, want %d each", released, b.N, want))
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*requests), "ns/request")
-	b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N*requests), "cpu-ns/request")
+	b.ReportMetric(float64((processCPU()-cpu).Nanoseconds())/float64(b.N*requests), "cpu-ns/request")
 }
 
 // benchNet runs a distributed figure's generated nodes once per
@@ -182,7 +181,7 @@ func benchRun[T any, N interface{ Tick() }](b *testing.B, prep func() [][]T, req
 func benchNet[T any](b *testing.B, prep func() [][]T, requests, want, replicas int, spawn func(in hydro.Input[T], released func()) sim.Spawn) {
 	b.ReportAllocs()
 	locs := map[string]int{"client": 1, "server": replicas}
-	cpu := cpuTime()
+	cpu := processCPU()
 	for b.Loop() {
 		batches := prep()
 		in := hydro.NewInput[T]("shopping")
@@ -215,7 +214,7 @@ func benchNet[T any](b *testing.B, prep func() [][]T, requests, want, replicas i
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*requests), "ns/request")
-	b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N*requests), "cpu-ns/request")
+	b.ReportMetric(float64((processCPU()-cpu).Nanoseconds())/float64(b.N*requests), "cpu-ns/request")
 }
 
 // clientServerSpawn builds a figure's client and server (or replica)
@@ -230,15 +229,4 @@ func clientServerSpawn[T, O any](in hydro.Input[T], classes []ClientClass, relea
 		}
 		return server(hydro.Input[T]{}, classes, out), nil
 	}
-}
-
-// cpuTime is the CPU time the process has used, user and system, its
-// garbage collector's included: on a shared machine, a steadier measure of
-// the work than the elapsed time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

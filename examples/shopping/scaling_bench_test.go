@@ -3,7 +3,6 @@ package shopping
 import (
 	"fmt"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
 
@@ -203,14 +202,6 @@ func benchmarkClientScaling[C, S shopNode](b *testing.B, newClient newShopNode[C
 // collector's included) between start and stop: on a shared machine it
 // measures a node's work more steadily than wall time.
 type cpuClock struct{ total, at time.Duration }
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		panic(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 func (c *cpuClock) start() { c.at = processCPU() }
 func (c *cpuClock) stop()  { c.total += processCPU() - c.at }

@@ -33,7 +33,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -271,7 +270,7 @@ func start(ctx context.Context, cfg Config, p Protocol, d Deployment) (*deployme
 	cmd := exec.Command(cfg.Launcher[0], args...)
 	cmd.Dir = cfg.Dir
 	cmd.Env = append(os.Environ(), metricsEnv) // the launcher passes it on to every node
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownProcessGroup(cmd)
 	tail := &tailBuffer{max: 40}
 	cmd.Stdout = io.Discard
 	cmd.Stderr = tail
@@ -380,7 +379,7 @@ func (dep *deployment) stop() {
 	select {
 	case <-dep.exited:
 	case <-time.After(10 * time.Second):
-		syscall.Kill(-dep.cmd.Process.Pid, syscall.SIGKILL)
+		killProcessGroup(dep.cmd)
 		<-dep.exited
 	}
 }
