@@ -814,3 +814,96 @@ func TestRSetSnapshotPartitionedForgetsIncomplete(t *testing.T) {
 		}
 	})
 }
+
+// recordedLeader is RSetIntegerPartitioned's leader with every frame it
+// sends also recorded.
+type recordedLeader struct {
+	*RSetIntegerPartitionedLeader
+	sent func(to hydro.Dest, tag uint16, payload []byte)
+}
+
+func (l recordedLeader) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
+	l.RSetIntegerPartitionedLeader.OnSend(func(to hydro.Dest, tag uint16, payload []byte) {
+		l.sent(to, tag, payload)
+		fn(to, tag, payload)
+	})
+}
+
+// TestRSetIntegerPartitionedDurableNumbering: the leader, which
+// coordinates the replicas' partitions, numbers its publications durably,
+// so that restarted it numbers above every number it issued: across
+// crash-restarts of the leader (and only of it), no number is ever
+// published with two different integers — which a numbering kept in
+// memory, restarting at 1, does at its first publication after a crash
+// — and every command is still answered.
+func TestRSetIntegerPartitionedDurableNumbering(t *testing.T) {
+	simtest.Seeds(t, simtest.Count(3, 500), func(t *testing.T, seed uint64) {
+		prog := programs["RSetIntegerPartitioned"]
+		c := newChecker(prog, 3)
+		p := ports{in: hydro.NewInput[Command]("commands"), answers: hydro.NewOutputFunc("answers", c.answer),
+			stored: hydro.NewOutputFunc("stored", c.store)}
+		// A publication is the only frame to every replica partition
+		// that decodes whole as a number and a non-bottom integer (a
+		// watermark, a lattices.Max alone, does not).
+		byTag := map[uint16]map[uint64]uint64{}
+		notPub := map[uint16]bool{}
+		crashes := 0
+		record := func(to hydro.Dest, tag uint16, payload []byte) {
+			if to.Location != "replica" || to.Parts != 0 || notPub[tag] {
+				return
+			}
+			var pub struct {
+				Seq   uint64 `hydro:"key"`
+				Value lattices.Max[uint64]
+			}
+			n, err := decodeHydroStructSeqUint64ValueLatticesMaxUint64(payload, &pub)
+			v, ok := pub.Value.Value()
+			if err != nil || n != len(payload) || !ok {
+				notPub[tag] = true
+				return
+			}
+			if byTag[tag] == nil {
+				byTag[tag] = map[uint64]uint64{}
+			}
+			if was, seen := byTag[tag][pub.Seq]; seen && was != v {
+				t.Errorf("number %d published with integer %d and, after %d crashes of the leader, with %d", pub.Seq, was, crashes, v)
+			}
+			byTag[tag][pub.Seq] = v
+		}
+		cfg := sim.Config{Seed: seed, Faults: sim.Faults{Crash: 0.002, CrashOnly: []string{"leader"}}, Schedule: []sim.Phase{{From: 6_000}},
+			Trace: func(e sim.Event) {
+				if e.Kind == sim.Crash {
+					crashes++
+				}
+			}}
+		s, err := sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1}, {Name: "replica", Members: 6}},
+			func(location string, _ int) (hydro.NetNode, error) {
+				n := prog.node(location, p)
+				if l, ok := n.(*RSetIntegerPartitionedLeader); ok {
+					return recordedLeader{l, record}, nil
+				}
+				return n, nil
+			}, cfg)
+		require.NoError(t, err)
+		const commands = 8
+		for step := range 12_000 {
+			if step%500 == 0 && step/500 < commands {
+				cmd := command(step/500 + 1)
+				c.send(cmd)
+				p.in.Push(cmd)
+			}
+			c.step = step
+			require.NoError(t, s.Step())
+		}
+		assert.Empty(t, c.violations)
+		assert.Positive(t, crashes, "the leader crashed")
+		published := 0
+		for tag := range byTag {
+			if !notPub[tag] {
+				published += len(byTag[tag])
+			}
+		}
+		assert.Greater(t, published, 10, "the leader published")
+		assert.Len(t, c.answered, commands, "every command answered")
+	})
+}

@@ -11,6 +11,7 @@ import (
 
 	xxhash "github.com/cespare/xxhash/v2"
 	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/hydro/durable"
 	"github.com/hydrogo/hydro/lattices"
 )
 
@@ -80,7 +81,7 @@ func NewRSetIntegerPartitionedClient(commands hydro.Input[Command], answers hydr
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line rset.go:317:57*/ Timeout /*line rsetintegerpartitioned_hydro.go:83:94*/
+	nd.n2Period = /*line rset.go:317:57*/ Timeout /*line rsetintegerpartitioned_hydro.go:84:94*/
 	return nd
 }
 
@@ -317,6 +318,9 @@ type RSetIntegerPartitionedLeader struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
+	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
+	hydroJournal hydro.Journal
+	hydroOut     hydro.Outbox
 	// hydro.Timer (node 17, rset.go:327): the period, the next due time, whether it fired.
 	n17Period time.Duration
 	n17Due    time.Time
@@ -351,6 +355,8 @@ type RSetIntegerPartitionedLeader struct {
 	n40RNext  []int
 	// hydro.LatticeFold (node 45, rset.go:329): the accumulator, starting at bottom.
 	n45Acc lattices.Max[uint64]
+	// the items that changed the accumulator this tick, to log at its end.
+	n45Changed []lattices.Max[uint64]
 	// hydro.Timer (node 46, rset.go:329): the period, the next due time, whether it fired.
 	n46Period time.Duration
 	n46Due    time.Time
@@ -361,79 +367,82 @@ type RSetIntegerPartitionedLeader struct {
 	n48L []lattices.Max[uint64]
 	// hydro.LatticeFold (node 49, rset.go:329): the accumulator, starting at bottom.
 	n49Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 50, rset.go:329): the stored sides' items in arrival order.
-	n50R []lattices.Max[uint64]
 	// hydro.CrossJoin (node 52, rset.go:329): the stored sides' items in arrival order.
-	n52L []lattices.Max[uint64]
 	n52R []bool
 	// hydro.CrossJoin (node 53, rset.go:329): the stored sides' items in arrival order.
 	n53L []lattices.Max[uint64]
-	// hydro.Enumerate (node 56, rset.go:329): the next item's index.
-	n56Next int
-	// hydro.DeferTickLazy (node 58, rset.go:329): the items of this tick and of the next.
-	n58Now  []lattices.Max[uint64]
-	n58Next []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 60, rset.go:329): the items of this tick and of the next.
-	n60Now  []lattices.Max[uint64]
-	n60Next []lattices.Max[uint64]
-	// hydro.MergeKeyed (node 63, rset.go:329): the groups in order of first appearance.
-	n63Index hydro.IntIndex[uint64]
-	n63Accs  []struct {
+	// hydro.LatticeFold (node 56, rset.go:329): the accumulator, starting at bottom.
+	n56Acc lattices.Max[uint64]
+	// the items that changed the accumulator this tick, to log at its end.
+	n56Changed []lattices.Max[uint64]
+	// hydro.DeferTickLazy (node 57, rset.go:329): the items of this tick and of the next.
+	n57Now  []lattices.Max[uint64]
+	n57Next []lattices.Max[uint64]
+	// hydro.CrossJoin (node 58, rset.go:329): the stored sides' items in arrival order.
+	n58L []lattices.Max[uint64]
+	// hydro.DeferTickLazy (node 61, rset.go:329): the items of this tick and of the next.
+	n61Now  []lattices.Max[uint64]
+	n61Next []lattices.Max[uint64]
+	// hydro.MergeKeyed (node 64, rset.go:329): the groups in order of first appearance.
+	n64Index hydro.IntIndex[uint64]
+	n64Accs  []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.ClusterSize (node 64, rset.go:329): the size of cluster "replica" (see SetSizes), whether it was emitted.
-	n64Size int
-	n64Done bool
-	// hydro.CrossJoin (node 65, rset.go:329): the stored sides' items in arrival order.
-	n65L []struct {
+	// hydro.ClusterSize (node 65, rset.go:329): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	n65Size int
+	n65Done bool
+	// hydro.CrossJoin (node 66, rset.go:329): the stored sides' items in arrival order.
+	n66L []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	n65R []int
-	// hydro.LatticeFold (node 66, rset.go:329): the accumulator, starting at bottom.
-	n66Acc lattices.Max[uint64]
-	// hydro.Reduce (node 68, rset.go:329): the accumulator, once an item arrived.
-	n68Acc struct {
+	n66R []int
+	// hydro.LatticeFold (node 67, rset.go:329): the accumulator, starting at bottom.
+	n67Acc lattices.Max[uint64]
+	// hydro.Reduce (node 69, rset.go:329): the accumulator, once an item arrived.
+	n69Acc struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	n68Have bool
-	// hydro.CrossJoin (node 69, rset.go:329): the stored sides' items in arrival order.
-	n69L []struct {
+	n69Have bool
+	// hydro.CrossJoin (node 70, rset.go:329): the stored sides' items in arrival order.
+	n70L []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// hydro.DeferTickLazy (node 71, rset.go:329): the items of this tick and of the next.
-	n71Now []struct {
+	// hydro.DeferTickLazy (node 72, rset.go:329): the items of this tick and of the next.
+	n72Now []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	n71Next []struct {
+	n72Next []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// hydro.CrossJoin (node 72, rset.go:329): the stored sides' items in arrival order.
-	n72R []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 74, rset.go:329): the items of this tick and of the next.
-	n74Now []struct {
+	// hydro.CrossJoin (node 73, rset.go:329): the stored sides' items in arrival order.
+	n73R []lattices.Max[uint64]
+	// hydro.CrossJoin (node 76, rset.go:329): the stored sides' items in arrival order.
+	n76R []lattices.Max[uint64]
+	// hydro.DeferTickLazy (node 78, rset.go:329): the items of this tick and of the next.
+	n78Now []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	n74Next []struct {
+	n78Next []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.CrossJoin (node 75, rset.go:329): the stored sides' items in arrival order.
-	n75R []time.Time
-	// hydro.CrossJoin (node 78, rset.go:329): the stored sides' items in arrival order.
-	n78L []lattices.Max[uint64]
+	// hydro.CrossJoin (node 79, rset.go:329): the stored sides' items in arrival order.
+	n79R []time.Time
+	// hydro.CrossJoin (node 82, rset.go:329): the stored sides' items in arrival order.
+	n82L []lattices.Max[uint64]
 	// hydro.Send (node 14, rset.go:323): the items received since the last tick.
 	n14Recv []Sealed
 	// hydro.Send (node 28, rset.go:339): the items received since the last tick.
 	n28Recv []Ack
-	// hydro.Send (node 61, rset.go:329): the items received since the last tick.
-	n61Recv []struct {
+	// hydro.Send (node 62, rset.go:329): the items received since the last tick.
+	n62Recv []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
@@ -449,33 +458,40 @@ type RSetIntegerPartitionedLeader struct {
 	h40To41Port1 []Answer
 	// h46To48Port1 is the handoff from hydro.Timer (node 46, rset.go:329) to hydro.CrossJoin (node 48, rset.go:329).
 	h46To48Port1 []time.Time
-	// h49To50Port0 is the handoff from hydro.LatticeFold (node 49, rset.go:329) to hydro.CrossJoin (node 50, rset.go:329).
-	h49To50Port0 []lattices.Max[uint64]
+	// h48To52Port0 is the handoff from hydro.CrossJoin (node 48, rset.go:329) to hydro.CrossJoin (node 52, rset.go:329).
+	h48To52Port0 []lattices.Max[uint64]
 	// h47To53Port1 is the handoff from hydro.LatticeFold (node 47, rset.go:329) to hydro.CrossJoin (node 53, rset.go:329).
 	h47To53Port1 []lattices.Max[uint64]
-	// h64To65Port1 is the handoff from hydro.ClusterSize (node 64, rset.go:329) to hydro.CrossJoin (node 65, rset.go:329).
-	h64To65Port1 []int
-	// h71To67Port1 is the handoff from hydro.DeferTickLazy (node 71, rset.go:329) to hydro.Union (node 67, rset.go:329).
-	h71To67Port1 []struct {
+	// h57To58Port1 is the handoff from hydro.DeferTickLazy (node 57, rset.go:329) to hydro.CrossJoin (node 58, rset.go:329).
+	h57To58Port1 []lattices.Max[uint64]
+	// h65To66Port1 is the handoff from hydro.ClusterSize (node 65, rset.go:329) to hydro.CrossJoin (node 66, rset.go:329).
+	h65To66Port1 []int
+	// h72To68Port1 is the handoff from hydro.DeferTickLazy (node 72, rset.go:329) to hydro.Union (node 68, rset.go:329).
+	h72To68Port1 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// h66To69Port1 is the handoff from hydro.LatticeFold (node 66, rset.go:329) to hydro.CrossJoin (node 69, rset.go:329).
-	h66To69Port1 []lattices.Max[uint64]
-	// h63To72Port0 is the handoff from hydro.MergeKeyed (node 63, rset.go:329) to hydro.CrossJoin (node 72, rset.go:329).
-	h63To72Port0 []struct {
+	// h67To70Port1 is the handoff from hydro.LatticeFold (node 67, rset.go:329) to hydro.CrossJoin (node 70, rset.go:329).
+	h67To70Port1 []lattices.Max[uint64]
+	// h72To73Port0 is the handoff from hydro.DeferTickLazy (node 72, rset.go:329) to hydro.CrossJoin (node 73, rset.go:329).
+	h72To73Port0 []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}
+	// h64To76Port0 is the handoff from hydro.MergeKeyed (node 64, rset.go:329) to hydro.CrossJoin (node 76, rset.go:329).
+	h64To76Port0 []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// h75To76Port1 is the handoff from hydro.CrossJoin (node 75, rset.go:329) to hydro.Union (node 76, rset.go:329).
-	h75To76Port1 []struct {
+	// h79To80Port1 is the handoff from hydro.CrossJoin (node 79, rset.go:329) to hydro.Union (node 80, rset.go:329).
+	h79To80Port1 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// h46To78Port1 is the handoff from hydro.Timer (node 46, rset.go:329) to hydro.CrossJoin (node 78, rset.go:329).
-	h46To78Port1 []time.Time
-	// h77To79Port0 is the handoff from hydro.Filter (node 77, rset.go:329) to hydro.Union (node 79, rset.go:329).
-	h77To79Port0 []lattices.Max[uint64]
+	// h46To82Port1 is the handoff from hydro.Timer (node 46, rset.go:329) to hydro.CrossJoin (node 82, rset.go:329).
+	h46To82Port1 []time.Time
+	// h81To83Port0 is the handoff from hydro.Filter (node 81, rset.go:329) to hydro.Union (node 83, rset.go:329).
+	h81To83Port0 []lattices.Max[uint64]
 }
 
 // NewRSetIntegerPartitionedLeader returns the node of location "leader" with the flow's parameters.
@@ -485,14 +501,19 @@ func NewRSetIntegerPartitionedLeader(commands hydro.Input[Command], answers hydr
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetintegerpartitioned_hydro.go:488:95*/
+	nd.n17Period = /*line rset.go:327:30*/ Period /*line rsetintegerpartitioned_hydro.go:504:95*/
 	nd.n46Period = time.Duration(100000000)
 	return nd
 }
 
-// Tick runs one tick: every stratum in order, then the end-of-tick
-// bookkeeping of stateful operators.
+// Tick runs one tick: every stratum in order, then the commit of the
+// changes to durable state, which releases the tick's frames and outputs,
+// then the end-of-tick bookkeeping of stateful operators. A node stopped
+// by a failed commit does nothing.
 func (nd *RSetIntegerPartitionedLeader) Tick() {
+	if nd.hydroJournal.Err() != nil {
+		return
+	}
 	nd.subgraph0()
 	nd.subgraph1()
 	nd.subgraph2()
@@ -511,6 +532,11 @@ func (nd *RSetIntegerPartitionedLeader) Tick() {
 	nd.subgraph15()
 	nd.subgraph16()
 	nd.subgraph17()
+	nd.subgraph18()
+	nd.subgraph19()
+	if !nd.hydroCommit() {
+		return
+	}
 	nd.n19R = nd.n19R[:0]
 	nd.n32Index.Clear()
 	clear(nd.n32Accs)
@@ -523,30 +549,32 @@ func (nd *RSetIntegerPartitionedLeader) Tick() {
 	clear(nd.n39Now)
 	nd.n39Now, nd.n39Next = nd.n39Next, nd.n39Now[:0]
 	nd.n48L = nd.n48L[:0]
-	nd.n50R = nd.n50R[:0]
-	nd.n52L = nd.n52L[:0]
+	var zero49 lattices.Max[uint64]
+	nd.n49Acc = zero49
 	nd.n52R = nd.n52R[:0]
 	nd.n53L = nd.n53L[:0]
-	nd.n58Now, nd.n58Next = nd.n58Next, nd.n58Now[:0]
-	nd.n60Now, nd.n60Next = nd.n60Next, nd.n60Now[:0]
-	nd.n63Index.Clear()
-	clear(nd.n63Accs)
-	nd.n63Accs = nd.n63Accs[:0]
-	clear(nd.n65L)
-	nd.n65L = nd.n65L[:0]
-	var zero68 struct {
+	nd.n57Now, nd.n57Next = nd.n57Next, nd.n57Now[:0]
+	nd.n58L = nd.n58L[:0]
+	nd.n61Now, nd.n61Next = nd.n61Next, nd.n61Now[:0]
+	nd.n64Index.Clear()
+	clear(nd.n64Accs)
+	nd.n64Accs = nd.n64Accs[:0]
+	clear(nd.n66L)
+	nd.n66L = nd.n66L[:0]
+	var zero69 struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	nd.n68Acc, nd.n68Have = zero68, false
-	nd.n69L = nd.n69L[:0]
-	nd.n71Now, nd.n71Next = nd.n71Next, nd.n71Now[:0]
-	nd.n72R = nd.n72R[:0]
-	clear(nd.n74Now)
-	nd.n74Now, nd.n74Next = nd.n74Next, nd.n74Now[:0]
-	clear(nd.n75R)
-	nd.n75R = nd.n75R[:0]
-	nd.n78L = nd.n78L[:0]
+	nd.n69Acc, nd.n69Have = zero69, false
+	nd.n70L = nd.n70L[:0]
+	nd.n72Now, nd.n72Next = nd.n72Next, nd.n72Now[:0]
+	nd.n73R = nd.n73R[:0]
+	nd.n76R = nd.n76R[:0]
+	clear(nd.n78Now)
+	nd.n78Now, nd.n78Next = nd.n78Next, nd.n78Now[:0]
+	clear(nd.n79R)
+	nd.n79R = nd.n79R[:0]
+	nd.n82L = nd.n82L[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Send (14), hydro.FilterMap (15).
@@ -577,7 +605,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph1() {
 			_ = v4
 			/*line rset.go:440:40*/ {
 				acc5++
-			} /*line rsetintegerpartitioned_hydro.go:580:53*/
+			} /*line rsetintegerpartitioned_hydro.go:608:53*/
 		}
 		nd.h17To19Port0 = append(nd.h17To19Port0, v4)
 	}
@@ -629,7 +657,7 @@ func (nd *RSetIntegerPartitionedLeader) subgraph3() {
 	}
 }
 
-// subgraph4 runs stratum 0: hydro.Timer (46), hydro.DeferTickLazy (71), hydro.CrossJoin (75).
+// subgraph4 runs stratum 0: hydro.Timer (46), hydro.DeferTickLazy (72), hydro.CrossJoin (79).
 func (nd *RSetIntegerPartitionedLeader) subgraph4() {
 	udf26 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
@@ -645,73 +673,72 @@ func (nd *RSetIntegerPartitionedLeader) subgraph4() {
 		nd.n46Due = nd.hydroNow.Add(nd.n46Period)
 		v23 := nd.hydroNow
 		nd.h46To48Port1 = append(nd.h46To48Port1, v23)
-		nd.n75R = append(nd.n75R, v23)
-		nd.h46To78Port1 = append(nd.h46To78Port1, v23)
+		nd.n79R = append(nd.n79R, v23)
+		nd.h46To82Port1 = append(nd.h46To82Port1, v23)
 	}
-	nd.h71To67Port1 = append(nd.h71To67Port1, nd.n71Now...)
-	for _, v24 := range nd.n71Now {
-		for _, v25 := range nd.n75R {
+	nd.h72To68Port1 = append(nd.h72To68Port1, nd.n72Now...)
+	nd.h72To73Port0 = append(nd.h72To73Port0, nd.n72Now...)
+	for _, v24 := range nd.n72Now {
+		for _, v25 := range nd.n79R {
 			v27 := udf26(v24, v25)
-			nd.h75To76Port1 = append(nd.h75To76Port1, v27)
+			nd.h79To80Port1 = append(nd.h79To80Port1, v27)
 		}
 	}
 }
 
-// subgraph5 runs stratum 0: hydro.DeferTickLazy (58).
+// subgraph5 runs stratum 0: hydro.DeferTickLazy (57).
 func (nd *RSetIntegerPartitionedLeader) subgraph5() {
-	for _, v28 := range nd.n58Now {
-		nd.n47Acc.Merge(v28)
-	}
+	nd.h57To58Port1 = append(nd.h57To58Port1, nd.n57Now...)
 }
 
-// subgraph6 runs stratum 0: hydro.DeferTickLazy (60).
+// subgraph6 runs stratum 0: hydro.DeferTickLazy (61).
 func (nd *RSetIntegerPartitionedLeader) subgraph6() {
-	for _, v29 := range nd.n60Now {
-		nd.n49Acc.Merge(v29)
+	for _, v29 := range nd.n61Now {
+		nd.n47Acc.Merge(v29)
 	}
 }
 
-// subgraph7 runs stratum 0: hydro.Send (61), hydro.Union (62), hydro.DeferTickLazy (74).
+// subgraph7 runs stratum 0: hydro.Send (62), hydro.Union (63), hydro.DeferTickLazy (78).
 func (nd *RSetIntegerPartitionedLeader) subgraph7() {
-	for _, v30 := range nd.n61Recv {
+	for _, v30 := range nd.n62Recv {
 		k31 := v30.Seq
-		i32, ok33 := nd.n63Index.Get(k31)
+		i32, ok33 := nd.n64Index.Get(k31)
 		if !ok33 {
-			i32 = len(nd.n63Accs)
-			if !nd.n63Index.PutDense(k31, i32) {
-				nd.n63Index.Put(k31, i32)
+			i32 = len(nd.n64Accs)
+			if !nd.n64Index.PutDense(k31, i32) {
+				nd.n64Index.Put(k31, i32)
 			}
 			bot34 := v30
 			bot34.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n63Accs = append(nd.n63Accs, bot34)
+			nd.n64Accs = append(nd.n64Accs, bot34)
 		}
-		nd.n63Accs[i32].Voters.Merge(v30.Voters)
+		nd.n64Accs[i32].Voters.Merge(v30.Voters)
 	}
-	clear(nd.n61Recv)
-	nd.n61Recv = nd.n61Recv[:0]
-	for _, v35 := range nd.n74Now {
+	clear(nd.n62Recv)
+	nd.n62Recv = nd.n62Recv[:0]
+	for _, v35 := range nd.n78Now {
 		k36 := v35.Seq
-		i37, ok38 := nd.n63Index.Get(k36)
+		i37, ok38 := nd.n64Index.Get(k36)
 		if !ok38 {
-			i37 = len(nd.n63Accs)
-			if !nd.n63Index.PutDense(k36, i37) {
-				nd.n63Index.Put(k36, i37)
+			i37 = len(nd.n64Accs)
+			if !nd.n64Index.PutDense(k36, i37) {
+				nd.n64Index.Put(k36, i37)
 			}
 			bot39 := v35
 			bot39.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n63Accs = append(nd.n63Accs, bot39)
+			nd.n64Accs = append(nd.n64Accs, bot39)
 		}
-		nd.n63Accs[i37].Voters.Merge(v35.Voters)
+		nd.n64Accs[i37].Voters.Merge(v35.Voters)
 	}
 }
 
-// subgraph8 runs stratum 0: hydro.ClusterSize (64).
+// subgraph8 runs stratum 0: hydro.ClusterSize (65).
 func (nd *RSetIntegerPartitionedLeader) subgraph8() {
-	if !nd.n64Done {
-		nd.n64Done = true
-		if nd.n64Size > 0 {
-			v40 := max(nd.n64Size/2, 1)
-			nd.h64To65Port1 = append(nd.h64To65Port1, v40)
+	if !nd.n65Done {
+		nd.n65Done = true
+		if nd.n65Size > 0 {
+			v40 := max(nd.n65Size/2, 1)
+			nd.h65To66Port1 = append(nd.h65To66Port1, v40)
 		}
 	}
 }
@@ -727,7 +754,9 @@ func (nd *RSetIntegerPartitionedLeader) subgraph9() {
 		for _, v43 := range nd.n19R {
 			v44 := current(v42, v43)
 			v45 := maxOf(v44)
-			nd.n45Acc.Merge(v45)
+			if nd.n45Acc.Merge(v45) && nd.hydroJournal.Active() {
+				nd.n45Changed = append(nd.n45Changed, v45)
+			}
 		}
 	}
 	clear(nd.h17To19Port0)
@@ -764,15 +793,9 @@ func (nd *RSetIntegerPartitionedLeader) subgraph11() {
 	nd.h47To53Port1 = append(nd.h47To53Port1, v52)
 }
 
-// subgraph12 runs stratum 1: hydro.LatticeFold (49).
+// subgraph12 runs stratum 1: hydro.MergeKeyed (64), hydro.CrossJoin (66), hydro.Filter (81).
 func (nd *RSetIntegerPartitionedLeader) subgraph12() {
-	v53 := nd.n49Acc
-	nd.h49To50Port0 = append(nd.h49To50Port0, v53)
-}
-
-// subgraph13 runs stratum 1: hydro.MergeKeyed (63), hydro.CrossJoin (65), hydro.Filter (77).
-func (nd *RSetIntegerPartitionedLeader) subgraph13() {
-	udf57 := func(v struct {
+	udf56 := func(v struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}, members int) (m lattices.Max[uint64]) {
@@ -781,75 +804,75 @@ func (nd *RSetIntegerPartitionedLeader) subgraph13() {
 		}
 		return m
 	}
-	udf59 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
-	for i55 := range nd.n63Accs {
-		v54 := nd.n63Accs[i55]
-		nd.n65L = append(nd.n65L, v54)
-		for _, v56 := range nd.n65R {
-			v58 := udf57(v54, v56)
-			nd.n66Acc.Merge(v58)
-			if udf59(v58) {
-				nd.h77To79Port0 = append(nd.h77To79Port0, v58)
+	udf58 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
+	for i54 := range nd.n64Accs {
+		v53 := nd.n64Accs[i54]
+		nd.n66L = append(nd.n66L, v53)
+		for _, v55 := range nd.n66R {
+			v57 := udf56(v53, v55)
+			nd.n67Acc.Merge(v57)
+			if udf58(v57) {
+				nd.h81To83Port0 = append(nd.h81To83Port0, v57)
 			}
 		}
-		nd.h63To72Port0 = append(nd.h63To72Port0, v54)
+		nd.h64To76Port0 = append(nd.h64To76Port0, v53)
 	}
-	for _, v60 := range nd.h64To65Port1 {
-		nd.n65R = append(nd.n65R, v60)
-		for _, v61 := range nd.n65L {
-			v62 := udf57(v61, v60)
-			nd.n66Acc.Merge(v62)
-			if udf59(v62) {
-				nd.h77To79Port0 = append(nd.h77To79Port0, v62)
+	for _, v59 := range nd.h65To66Port1 {
+		nd.n66R = append(nd.n66R, v59)
+		for _, v60 := range nd.n66L {
+			v61 := udf56(v60, v59)
+			nd.n67Acc.Merge(v61)
+			if udf58(v61) {
+				nd.h81To83Port0 = append(nd.h81To83Port0, v61)
 			}
 		}
 	}
-	nd.h64To65Port1 = nd.h64To65Port1[:0]
+	nd.h65To66Port1 = nd.h65To66Port1[:0]
 }
 
-// subgraph14 runs stratum 2: hydro.MergeKeyed (32), hydro.CrossJoin (34), hydro.FilterMap (35), hydro.Union (41), hydro.Map (42).
-func (nd *RSetIntegerPartitionedLeader) subgraph14() {
-	for i64 := range nd.n32Accs {
-		v63 := nd.n32Accs[i64]
-		nd.n34L = append(nd.n34L, v63)
-		for _, v65 := range nd.n34R {
-			v66 := quorum(v63, v65)
-			if v67, ok68 := reached(v66); ok68 {
-				if _, ok69 := nd.n36Neg.AddDense(v67.ID); !ok69 {
-					nd.n36Neg.Add(v67.ID)
+// subgraph13 runs stratum 2: hydro.MergeKeyed (32), hydro.CrossJoin (34), hydro.FilterMap (35), hydro.Union (41), hydro.Map (42).
+func (nd *RSetIntegerPartitionedLeader) subgraph13() {
+	for i63 := range nd.n32Accs {
+		v62 := nd.n32Accs[i63]
+		nd.n34L = append(nd.n34L, v62)
+		for _, v64 := range nd.n34R {
+			v65 := quorum(v62, v64)
+			if v66, ok67 := reached(v65); ok67 {
+				if _, ok68 := nd.n36Neg.AddDense(v66.ID); !ok68 {
+					nd.n36Neg.Add(v66.ID)
 				}
-				nd.n39Next = append(nd.n39Next, v67)
-				v70 := SealAnswer(v67)
+				nd.n39Next = append(nd.n39Next, v66)
+				v69 := SealAnswer(v66)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v70)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v69)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h32To36Port0 = append(nd.h32To36Port0, v63)
+		nd.h32To36Port0 = append(nd.h32To36Port0, v62)
 	}
-	for _, v71 := range nd.h33To34Port1 {
-		nd.n34R = append(nd.n34R, v71)
-		for _, v72 := range nd.n34L {
-			v73 := quorum(v72, v71)
-			if v74, ok75 := reached(v73); ok75 {
-				if _, ok76 := nd.n36Neg.AddDense(v74.ID); !ok76 {
-					nd.n36Neg.Add(v74.ID)
+	for _, v70 := range nd.h33To34Port1 {
+		nd.n34R = append(nd.n34R, v70)
+		for _, v71 := range nd.n34L {
+			v72 := quorum(v71, v70)
+			if v73, ok74 := reached(v72); ok74 {
+				if _, ok75 := nd.n36Neg.AddDense(v73.ID); !ok75 {
+					nd.n36Neg.Add(v73.ID)
 				}
-				nd.n39Next = append(nd.n39Next, v74)
-				v77 := SealAnswer(v74)
+				nd.n39Next = append(nd.n39Next, v73)
+				v76 := SealAnswer(v73)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v77)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v76)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h33To34Port1 = nd.h33To34Port1[:0]
-	for _, v78 := range nd.h40To41Port1 {
-		v79 := SealAnswer(v78)
+	for _, v77 := range nd.h40To41Port1 {
+		v78 := SealAnswer(v77)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v79)
+			nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v78)
 			nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 		}
 	}
@@ -857,46 +880,48 @@ func (nd *RSetIntegerPartitionedLeader) subgraph14() {
 	nd.h40To41Port1 = nd.h40To41Port1[:0]
 }
 
-// subgraph15 runs stratum 2: hydro.LatticeFold (45), hydro.CrossJoin (48), hydro.CrossJoin (50), hydro.Filter (51), hydro.CrossJoin (52), hydro.CrossJoin (53), hydro.Filter (54), hydro.Map (55), hydro.Enumerate (56), hydro.Map (57), hydro.Map (59), hydro.LatticeFold (66), hydro.Union (67), hydro.CrossJoin (72), hydro.Filter (73), hydro.Union (76), hydro.CrossJoin (78), hydro.Union (79).
+// subgraph14 runs stratum 2: hydro.LatticeFold (45), hydro.CrossJoin (48).
+func (nd *RSetIntegerPartitionedLeader) subgraph14() {
+	udf82 := func(v lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return v.Clone() }
+	v79 := nd.n45Acc
+	nd.n48L = append(nd.n48L, v79)
+	for _, v80 := range nd.h46To48Port1 {
+		for _, v81 := range nd.n48L {
+			v83 := udf82(v81, v80)
+			nd.h48To52Port0 = append(nd.h48To52Port0, v83)
+		}
+	}
+	clear(nd.h46To48Port1)
+	nd.h46To48Port1 = nd.h46To48Port1[:0]
+}
+
+// subgraph15 runs stratum 2: hydro.LatticeFold (67), hydro.CrossJoin (73), hydro.Filter (74), hydro.Map (75), hydro.CrossJoin (76), hydro.Filter (77), hydro.CrossJoin (82), hydro.Union (83).
 func (nd *RSetIntegerPartitionedLeader) subgraph15() {
-	udf84 := func(v lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return v.Clone() }
-	udf87 := func(v lattices.Max[uint64], _ bool) lattices.Max[uint64] { return v }
-	udf91 := func(last, done lattices.Max[uint64]) bool { return last.LessEq(done) }
-	udf93 := func(ok bool) bool { return ok }
-	udf98 := func(v, last lattices.Max[uint64]) (x hydro.Indexed[lattices.Max[uint64]]) {
-		x.Value = v
-		if v.LessEq(last) {
-			x.Index = -1
+	udf87 := func(x struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}, done lattices.Max[uint64]) struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	} {
+		if w, ok := done.Value(); ok && x.Seq <= w {
+			x.Seq = 0
 		}
 		return x
 	}
-	udf100 := func(x hydro.Indexed[lattices.Max[uint64]]) bool { return x.Index == 0 }
-	udf102 := func(x hydro.Indexed[lattices.Max[uint64]]) lattices.Max[uint64] { return x.Value }
-	udf105 := func(x hydro.Indexed[lattices.Max[uint64]]) (p struct {
+	udf89 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
-	}) {
-		p.Seq, p.Value = uint64(x.Index)+1, x.Value
-		return p
+	}) bool {
+		return x.Seq != 0
 	}
-	udf107 := func(p struct {
+	udf91 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) lattices.Max[uint64] {
 		return lattices.NewMax(p.Seq)
 	}
-	udf108 := func(acc *struct {
-		Seq   uint64 "hydro:\"key\""
-		Value lattices.Max[uint64]
-	}, p struct {
-		Seq   uint64 "hydro:\"key\""
-		Value lattices.Max[uint64]
-	}) {
-		if p.Seq > acc.Seq {
-			*acc = p
-		}
-	}
-	udf112 := func(x struct {
+	udf94 := func(x struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}, done lattices.Max[uint64]) struct {
@@ -909,129 +934,184 @@ func (nd *RSetIntegerPartitionedLeader) subgraph15() {
 		x.Voters = x.Voters.Clone()
 		return x
 	}
-	udf114 := func(x struct {
+	udf96 := func(x struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}) bool {
 		return x.Seq != 0
 	}
-	udf118 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
-	v80 := nd.n45Acc
-	nd.n48L = append(nd.n48L, v80)
-	v81 := nd.n66Acc
-	nd.n50R = append(nd.n50R, v81)
-	nd.h66To69Port1 = append(nd.h66To69Port1, v81)
-	nd.n72R = append(nd.n72R, v81)
-	nd.n78L = append(nd.n78L, v81)
-	for _, v82 := range nd.h46To48Port1 {
-		for _, v83 := range nd.n48L {
-			v85 := udf84(v83, v82)
-			nd.n52L = append(nd.n52L, v85)
-			for _, v86 := range nd.n52R {
-				v88 := udf87(v85, v86)
-				nd.n53L = append(nd.n53L, v88)
+	udf99 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
+	v84 := nd.n67Acc
+	nd.h67To70Port1 = append(nd.h67To70Port1, v84)
+	nd.n73R = append(nd.n73R, v84)
+	nd.n76R = append(nd.n76R, v84)
+	nd.n82L = append(nd.n82L, v84)
+	for _, v85 := range nd.h72To73Port0 {
+		for _, v86 := range nd.n73R {
+			v88 := udf87(v85, v86)
+			if udf89(v88) {
+				v90 := udf91(v88)
+				nd.n49Acc.Merge(v90)
 			}
 		}
 	}
-	clear(nd.h46To48Port1)
-	nd.h46To48Port1 = nd.h46To48Port1[:0]
-	for _, v89 := range nd.h49To50Port0 {
-		for _, v90 := range nd.n50R {
-			v92 := udf91(v89, v90)
-			if udf93(v92) {
-				nd.n52R = append(nd.n52R, v92)
-				for _, v94 := range nd.n52L {
-					v95 := udf87(v94, v92)
-					nd.n53L = append(nd.n53L, v95)
-				}
+	nd.h72To73Port0 = nd.h72To73Port0[:0]
+	for _, v92 := range nd.h64To76Port0 {
+		for _, v93 := range nd.n76R {
+			v95 := udf94(v92, v93)
+			if udf96(v95) {
+				nd.n78Next = append(nd.n78Next, v95)
 			}
 		}
 	}
-	nd.h49To50Port0 = nd.h49To50Port0[:0]
-	for _, v96 := range nd.h47To53Port1 {
-		for _, v97 := range nd.n53L {
-			v99 := udf98(v97, v96)
-			if udf100(v99) {
-				v101 := udf102(v99)
-				v103 := hydro.Indexed[lattices.Max[uint64]]{Index: nd.n56Next, Value: v101}
-				nd.n56Next++
-				v104 := udf105(v103)
-				v106 := udf107(v104)
-				nd.n60Next = append(nd.n60Next, v106)
-				if !nd.n68Have {
-					nd.n68Acc, nd.n68Have = v104, true
-				} else {
-					udf108(&nd.n68Acc, v104)
-				}
-				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v104)
-					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 80, nd.hydroBuf)
-				}
-				nd.n58Next = append(nd.n58Next, v101)
-			}
-		}
-	}
-	nd.h47To53Port1 = nd.h47To53Port1[:0]
-	for _, v109 := range nd.h71To67Port1 {
-		if !nd.n68Have {
-			nd.n68Acc, nd.n68Have = v109, true
-		} else {
-			udf108(&nd.n68Acc, v109)
-		}
-	}
-	nd.h71To67Port1 = nd.h71To67Port1[:0]
-	for _, v110 := range nd.h63To72Port0 {
-		for _, v111 := range nd.n72R {
-			v113 := udf112(v110, v111)
-			if udf114(v113) {
-				nd.n74Next = append(nd.n74Next, v113)
-			}
-		}
-	}
-	clear(nd.h63To72Port0)
-	nd.h63To72Port0 = nd.h63To72Port0[:0]
-	for _, v115 := range nd.h75To76Port1 {
-		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v115)
-			nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 80, nd.hydroBuf)
-		}
-	}
-	nd.h75To76Port1 = nd.h75To76Port1[:0]
-	for _, v116 := range nd.h46To78Port1 {
-		for _, v117 := range nd.n78L {
-			v119 := udf118(v117, v116)
+	clear(nd.h64To76Port0)
+	nd.h64To76Port0 = nd.h64To76Port0[:0]
+	for _, v97 := range nd.h46To82Port1 {
+		for _, v98 := range nd.n82L {
+			v100 := udf99(v98, v97)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v119)
-				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 86, nd.hydroBuf)
+				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v100)
+				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 90, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h46To78Port1)
-	nd.h46To78Port1 = nd.h46To78Port1[:0]
-	for _, v120 := range nd.h77To79Port0 {
+	clear(nd.h46To82Port1)
+	nd.h46To82Port1 = nd.h46To82Port1[:0]
+	for _, v101 := range nd.h81To83Port0 {
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v120)
-			nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 86, nd.hydroBuf)
+			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v101)
+			nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 90, nd.hydroBuf)
 		}
 	}
-	nd.h77To79Port0 = nd.h77To79Port0[:0]
+	nd.h81To83Port0 = nd.h81To83Port0[:0]
 }
 
 // subgraph16 runs stratum 3: hydro.AntiJoin (36), hydro.Map (37).
 func (nd *RSetIntegerPartitionedLeader) subgraph16() {
-	for _, v122 := range nd.h32To36Port0 {
-		if !nd.n36Neg.Has(v122.ID) {
-			v123 := keep(v122)
-			nd.n38Next = append(nd.n38Next, v123)
+	for _, v103 := range nd.h32To36Port0 {
+		if !nd.n36Neg.Has(v103.ID) {
+			v104 := keep(v103)
+			nd.n38Next = append(nd.n38Next, v104)
 		}
 	}
 	clear(nd.h32To36Port0)
 	nd.h32To36Port0 = nd.h32To36Port0[:0]
 }
 
-// subgraph17 runs stratum 3: hydro.Reduce (68), hydro.CrossJoin (69), hydro.Filter (70).
+// subgraph17 runs stratum 3: hydro.LatticeFold (49), hydro.Map (50), hydro.Filter (51), hydro.CrossJoin (52), hydro.CrossJoin (53), hydro.Filter (54), hydro.Map (55), hydro.CrossJoin (58), hydro.Map (59), hydro.Map (60), hydro.Union (68), hydro.Union (80).
 func (nd *RSetIntegerPartitionedLeader) subgraph17() {
-	udf127 := func(x struct {
+	udf107 := func(m lattices.Max[uint64]) bool { _, open := m.Value(); return !open }
+	udf108 := func(ok bool) bool { return ok }
+	udf111 := func(v lattices.Max[uint64], _ bool) lattices.Max[uint64] { return v }
+	udf115 := func(v, last lattices.Max[uint64]) (x hydro.Indexed[lattices.Max[uint64]]) {
+		x.Value = v
+		if v.LessEq(last) {
+			x.Index = -1
+		}
+		return x
+	}
+	udf117 := func(x hydro.Indexed[lattices.Max[uint64]]) bool { return x.Index == 0 }
+	udf119 := func(x hydro.Indexed[lattices.Max[uint64]]) lattices.Max[uint64] { return x.Value }
+	udf122 := func(v lattices.Max[uint64], last lattices.Max[uint64]) (p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}) {
+		n, _ := last.Value()
+		p.Seq, p.Value = n+1, v
+		return p
+	}
+	udf125 := func(p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}) lattices.Max[uint64] {
+		return lattices.NewMax(p.Seq)
+	}
+	udf127 := func(p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}) lattices.Max[uint64] {
+		return p.Value
+	}
+	udf128 := func(acc *struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}, p struct {
+		Seq   uint64 "hydro:\"key\""
+		Value lattices.Max[uint64]
+	}) {
+		if p.Seq > acc.Seq {
+			*acc = p
+		}
+	}
+	v105 := nd.n49Acc
+	v106 := udf107(v105)
+	if udf108(v106) {
+		nd.n52R = append(nd.n52R, v106)
+	}
+	for _, v109 := range nd.h48To52Port0 {
+		for _, v110 := range nd.n52R {
+			v112 := udf111(v109, v110)
+			nd.n53L = append(nd.n53L, v112)
+		}
+	}
+	nd.h48To52Port0 = nd.h48To52Port0[:0]
+	for _, v113 := range nd.h47To53Port1 {
+		for _, v114 := range nd.n53L {
+			v116 := udf115(v114, v113)
+			if udf117(v116) {
+				v118 := udf119(v116)
+				nd.n58L = append(nd.n58L, v118)
+			}
+		}
+	}
+	nd.h47To53Port1 = nd.h47To53Port1[:0]
+	for _, v120 := range nd.h57To58Port1 {
+		for _, v121 := range nd.n58L {
+			v123 := udf122(v121, v120)
+			v124 := udf125(v123)
+			if nd.n56Acc.Merge(v124) && nd.hydroJournal.Active() {
+				nd.n56Changed = append(nd.n56Changed, v124)
+			}
+			v126 := udf127(v123)
+			nd.n61Next = append(nd.n61Next, v126)
+			if !nd.n69Have {
+				nd.n69Acc, nd.n69Have = v123, true
+			} else {
+				udf128(&nd.n69Acc, v123)
+			}
+			if nd.hydroSend != nil {
+				nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v123)
+				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 84, nd.hydroBuf)
+			}
+		}
+	}
+	nd.h57To58Port1 = nd.h57To58Port1[:0]
+	for _, v129 := range nd.h72To68Port1 {
+		if !nd.n69Have {
+			nd.n69Acc, nd.n69Have = v129, true
+		} else {
+			udf128(&nd.n69Acc, v129)
+		}
+	}
+	nd.h72To68Port1 = nd.h72To68Port1[:0]
+	for _, v130 := range nd.h79To80Port1 {
+		if nd.hydroSend != nil {
+			nd.hydroBuf = appendHydroStructSeqUint64ValueLatticesMaxUint64(nd.hydroBuf[:0], &v130)
+			nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 84, nd.hydroBuf)
+		}
+	}
+	nd.h79To80Port1 = nd.h79To80Port1[:0]
+}
+
+// subgraph18 runs stratum 4: hydro.LatticeFold (56).
+func (nd *RSetIntegerPartitionedLeader) subgraph18() {
+	v131 := nd.n56Acc
+	nd.n57Next = append(nd.n57Next, v131)
+}
+
+// subgraph19 runs stratum 4: hydro.Reduce (69), hydro.CrossJoin (70), hydro.Filter (71).
+func (nd *RSetIntegerPartitionedLeader) subgraph19() {
+	udf135 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}, done lattices.Max[uint64]) struct {
@@ -1043,26 +1123,107 @@ func (nd *RSetIntegerPartitionedLeader) subgraph17() {
 		}
 		return x
 	}
-	udf129 := func(x struct {
+	udf137 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}) bool {
 		return x.Seq != 0
 	}
-	if nd.n68Have {
-		v124 := nd.n68Acc
-		nd.n69L = append(nd.n69L, v124)
+	if nd.n69Have {
+		v132 := nd.n69Acc
+		nd.n70L = append(nd.n70L, v132)
 	}
-	for _, v125 := range nd.h66To69Port1 {
-		for _, v126 := range nd.n69L {
-			v128 := udf127(v126, v125)
-			if udf129(v128) {
-				nd.n71Next = append(nd.n71Next, v128)
+	for _, v133 := range nd.h67To70Port1 {
+		for _, v134 := range nd.n70L {
+			v136 := udf135(v134, v133)
+			if udf137(v136) {
+				nd.n72Next = append(nd.n72Next, v136)
 			}
 		}
 	}
-	nd.h66To69Port1 = nd.h66To69Port1[:0]
+	nd.h67To70Port1 = nd.h67To70Port1[:0]
 }
+
+// Recover replays the node's durable state from the log in dir and makes
+// the node log to it; call it once, before the first tick. Without it the
+// node keeps its durable state in memory only.
+func (nd *RSetIntegerPartitionedLeader) Recover(dir durable.FS, opts durable.Options) error {
+	return nd.hydroJournal.Recover(dir, opts, nd.hydroRestore)
+}
+
+// hydroRestore applies one recovered record.
+func (nd *RSetIntegerPartitionedLeader) hydroRestore(op int, item []byte) error {
+	switch op {
+	case 45:
+		var v140 lattices.Max[uint64]
+		n141, err142 := decodeHydroLatticesMaxUint64(item, &v140)
+		if err142 == nil && n141 != len(item) {
+			err142 = fmt.Errorf("%d bytes after the item", len(item)-n141)
+		}
+		if err142 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 45, rset.go:329): %w", err142)
+		}
+		nd.n45Acc.Merge(v140)
+		return nil
+	case 56:
+		var v145 lattices.Max[uint64]
+		n146, err147 := decodeHydroLatticesMaxUint64(item, &v145)
+		if err147 == nil && n146 != len(item) {
+			err147 = fmt.Errorf("%d bytes after the item", len(item)-n146)
+		}
+		if err147 != nil {
+			return fmt.Errorf("hydro.LatticeFold (node 56, rset.go:329): %w", err147)
+		}
+		nd.n56Acc.Merge(v145)
+		return nil
+	}
+	return fmt.Errorf("record for operator %d, which is not a durable operator of location leader", op)
+}
+
+// hydroCommit logs the changes the tick made to durable state, syncs the
+// log once, and releases the tick's frames. It reports false if the commit
+// failed: the node stops (see Err) and the tick's frames and outputs never
+// leave.
+func (nd *RSetIntegerPartitionedLeader) hydroCommit() bool {
+	if nd.hydroJournal.Active() {
+		for _, v138 := range nd.n45Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(45), &v138))
+		}
+		nd.n45Changed = nd.n45Changed[:0]
+		for _, v143 := range nd.n56Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(56), &v143))
+		}
+		nd.n56Changed = nd.n56Changed[:0]
+		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
+			nd.hydroOut.Drop()
+			return false
+		}
+	}
+	nd.hydroOut.Release()
+	return true
+}
+
+// hydroSnapshot logs the whole durable state.
+func (nd *RSetIntegerPartitionedLeader) hydroSnapshot(add func([]byte)) {
+	rec139 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(45), &nd.n45Acc)
+	add(rec139)
+	nd.hydroJournal.Keep(rec139)
+	rec144 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(56), &nd.n56Acc)
+	add(rec144)
+	nd.hydroJournal.Keep(rec144)
+}
+
+// Err returns the error that stopped the node: a failed commit of its log.
+// A stopped node's ticks do nothing.
+func (nd *RSetIntegerPartitionedLeader) Err() error { return nd.hydroJournal.Err() }
+
+// Log returns the node's log, nil before Recover.
+func (nd *RSetIntegerPartitionedLeader) Log() *durable.Log { return nd.hydroJournal.Log() }
+
+// Close closes the node's log.
+func (nd *RSetIntegerPartitionedLeader) Close() error { return nd.hydroJournal.Close() }
+
+var _ hydro.DurableNode = (*RSetIntegerPartitionedLeader)(nil)
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
 // clock starts at the Unix epoch and never moves backwards: an earlier time
@@ -1103,7 +1264,7 @@ func (nd *RSetIntegerPartitionedLeader) SetSizes(sizes map[string]int) error {
 		return fmt.Errorf("flow RSetIntegerPartitioned reads the size of cluster %q, which the deployment does not size", "replica")
 	}
 	if n := sizes["replica"]; n > 0 {
-		nd.n64Size = n
+		nd.n65Size = n
 	} else {
 		return fmt.Errorf("flow RSetIntegerPartitioned reads the size of cluster %q, which the deployment does not size", "replica")
 	}
@@ -1111,11 +1272,16 @@ func (nd *RSetIntegerPartitionedLeader) SetSizes(sizes map[string]int) error {
 }
 
 // OnSend sets the function that carries the node's outgoing frames, one
-// item each, tagged with the sending operator; it is called during Tick and
-// payload is valid only during the call. Until it is set, items sent to
-// other locations are dropped.
+// item each, tagged with the sending operator; it is called during Tick,
+// once the tick's changes to durable state are committed, and payload is
+// valid only during the call. Until it is set, items sent to other
+// locations are dropped.
 func (nd *RSetIntegerPartitionedLeader) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)) {
-	nd.hydroSend = fn
+	nd.hydroOut.SetSend(fn)
+	nd.hydroSend = nil
+	if fn != nil {
+		nd.hydroSend = nd.hydroOut.Hold
+	}
 }
 
 // Deliver decodes one frame received from the network; its item enters the
@@ -1145,7 +1311,7 @@ func (nd *RSetIntegerPartitionedLeader) Deliver(tag uint16, payload []byte) erro
 		}
 		nd.n28Recv = append(nd.n28Recv, v)
 		return nil
-	case 61:
+	case 62:
 		var v struct {
 			Seq    uint64                            "hydro:\"key\""
 			Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
@@ -1157,7 +1323,7 @@ func (nd *RSetIntegerPartitionedLeader) Deliver(tag uint16, payload []byte) erro
 		if n != len(payload) {
 			return fmt.Errorf("flow RSetIntegerPartitioned, location leader, hydro.Send at rset.go:329: %d bytes after the item", len(payload)-n)
 		}
-		nd.n61Recv = append(nd.n61Recv, v)
+		nd.n62Recv = append(nd.n62Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow RSetIntegerPartitioned, location leader: no network operator has tag %d", tag)
@@ -1166,7 +1332,7 @@ func (nd *RSetIntegerPartitionedLeader) Deliver(tag uint16, payload []byte) erro
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *RSetIntegerPartitionedLeader) Pending() bool {
-	return len(nd.n14Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n61Recv) > 0
+	return len(nd.n14Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n62Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1220,38 +1386,38 @@ type RSetIntegerPartitionedReplica struct {
 	n24R []lattices.Max[uint64]
 	// hydro.Sink (node 25, rset.go:334): this tick's output.
 	n25Out []Ack
-	// hydro.SelfID (node 82, rset.go:329): whether the member id was emitted.
-	n82Done bool
-	// hydro.CrossJoin (node 83, rset.go:329): the stored sides' items in arrival order.
-	n83R []hydro.MemberID
-	// hydro.LatticeFold (node 85, rset.go:329): the accumulator, starting at bottom.
-	n85Acc lattices.Max[uint64]
-	// hydro.LatticeFold (node 87, rset.go:329): the accumulator, starting at bottom.
-	n87Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 88, rset.go:329): the stored sides' items in arrival order.
-	n88L []lattices.Max[uint64]
+	// hydro.SelfID (node 86, rset.go:329): whether the member id was emitted.
+	n86Done bool
+	// hydro.CrossJoin (node 87, rset.go:329): the stored sides' items in arrival order.
+	n87R []hydro.MemberID
+	// hydro.LatticeFold (node 89, rset.go:329): the accumulator, starting at bottom.
+	n89Acc lattices.Max[uint64]
+	// hydro.LatticeFold (node 91, rset.go:329): the accumulator, starting at bottom.
+	n91Acc lattices.Max[uint64]
 	// hydro.CrossJoin (node 92, rset.go:329): the stored sides' items in arrival order.
-	n92R []bool
-	// hydro.CrossJoin (node 93, rset.go:329): the stored sides' items in arrival order.
-	n93R []bool
-	// hydro.DeferTickLazy (node 94, rset.go:329): the items of this tick and of the next.
-	n94Now  []Command
-	n94Next []Command
+	n92L []lattices.Max[uint64]
+	// hydro.CrossJoin (node 96, rset.go:329): the stored sides' items in arrival order.
+	n96R []bool
+	// hydro.CrossJoin (node 97, rset.go:329): the stored sides' items in arrival order.
+	n97R []bool
+	// hydro.DeferTickLazy (node 98, rset.go:329): the items of this tick and of the next.
+	n98Now  []Command
+	n98Next []Command
 	// hydro.Broadcast (node 16, rset.go:326): the items received since the last tick.
 	n16Recv []Command
-	// hydro.Broadcast (node 80, rset.go:329): the items received since the last tick.
-	n80Recv []struct {
+	// hydro.Broadcast (node 84, rset.go:329): the items received since the last tick.
+	n84Recv []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value lattices.Max[uint64]
 	}
-	// hydro.Broadcast (node 86, rset.go:329): the items received since the last tick.
-	n86Recv []lattices.Max[uint64]
+	// hydro.Broadcast (node 90, rset.go:329): the items received since the last tick.
+	n90Recv []lattices.Max[uint64]
 	// h22To23Port1 is the handoff from hydro.SelfID (node 22, rset.go:333) to hydro.CrossJoin (node 23, rset.go:333).
 	h22To23Port1 []hydro.MemberID
-	// h91To92Port0 is the handoff from hydro.Union (node 91, rset.go:329) to hydro.CrossJoin (node 92, rset.go:329).
-	h91To92Port0 []Command
-	// h91To93Port0 is the handoff from hydro.Union (node 91, rset.go:329) to hydro.CrossJoin (node 93, rset.go:329).
-	h91To93Port0 []Command
+	// h95To96Port0 is the handoff from hydro.Union (node 95, rset.go:329) to hydro.CrossJoin (node 96, rset.go:329).
+	h95To96Port0 []Command
+	// h95To97Port0 is the handoff from hydro.Union (node 95, rset.go:329) to hydro.CrossJoin (node 97, rset.go:329).
+	h95To97Port0 []Command
 }
 
 // NewRSetIntegerPartitionedReplica returns the node of location "replica" with the flow's parameters.
@@ -1278,24 +1444,24 @@ func (nd *RSetIntegerPartitionedReplica) Tick() {
 	clear(nd.n23L)
 	nd.n23L = nd.n23L[:0]
 	nd.n24R = nd.n24R[:0]
-	nd.n88L = nd.n88L[:0]
-	nd.n92R = nd.n92R[:0]
-	nd.n93R = nd.n93R[:0]
-	clear(nd.n94Now)
-	nd.n94Now, nd.n94Next = nd.n94Next, nd.n94Now[:0]
+	nd.n92L = nd.n92L[:0]
+	nd.n96R = nd.n96R[:0]
+	nd.n97R = nd.n97R[:0]
+	clear(nd.n98Now)
+	nd.n98Now, nd.n98Next = nd.n98Next, nd.n98Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (16), hydro.Union (91), hydro.DeferTickLazy (94).
+// subgraph0 runs stratum 0: hydro.Broadcast (16), hydro.Union (95), hydro.DeferTickLazy (98).
 func (nd *RSetIntegerPartitionedReplica) subgraph0() {
 	for _, v1 := range nd.n16Recv {
-		nd.h91To92Port0 = append(nd.h91To92Port0, v1)
-		nd.h91To93Port0 = append(nd.h91To93Port0, v1)
+		nd.h95To96Port0 = append(nd.h95To96Port0, v1)
+		nd.h95To97Port0 = append(nd.h95To97Port0, v1)
 	}
 	clear(nd.n16Recv)
 	nd.n16Recv = nd.n16Recv[:0]
-	for _, v2 := range nd.n94Now {
-		nd.h91To92Port0 = append(nd.h91To92Port0, v2)
-		nd.h91To93Port0 = append(nd.h91To93Port0, v2)
+	for _, v2 := range nd.n98Now {
+		nd.h95To96Port0 = append(nd.h95To96Port0, v2)
+		nd.h95To97Port0 = append(nd.h95To97Port0, v2)
 	}
 }
 
@@ -1308,7 +1474,7 @@ func (nd *RSetIntegerPartitionedReplica) subgraph1() {
 	}
 }
 
-// subgraph2 runs stratum 0: hydro.Broadcast (80), hydro.Map (81), hydro.SelfID (82), hydro.CrossJoin (83), hydro.Map (84).
+// subgraph2 runs stratum 0: hydro.Broadcast (84), hydro.Map (85), hydro.SelfID (86), hydro.CrossJoin (87), hydro.Map (88).
 func (nd *RSetIntegerPartitionedReplica) subgraph2() {
 	udf7 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
@@ -1333,38 +1499,38 @@ func (nd *RSetIntegerPartitionedReplica) subgraph2() {
 	}) lattices.Max[uint64] {
 		return lattices.NewMax(p.Seq)
 	}
-	if !nd.n82Done {
-		nd.n82Done = true
+	if !nd.n86Done {
+		nd.n86Done = true
 		v4 := nd.hydroMember
-		nd.n83R = append(nd.n83R, v4)
+		nd.n87R = append(nd.n87R, v4)
 	}
-	for _, v5 := range nd.n80Recv {
+	for _, v5 := range nd.n84Recv {
 		v6 := udf7(v5)
 		nd.n20Acc.Merge(v6)
-		for _, v8 := range nd.n83R {
+		for _, v8 := range nd.n87R {
 			v10 := udf9(v5, v8)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(nd.hydroBuf[:0], &v10)
-				nd.hydroSend(hydro.Dest{Location: "leader"}, 61, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "leader"}, 62, nd.hydroBuf)
 			}
 		}
 		v11 := udf12(v5)
-		nd.n85Acc.Merge(v11)
+		nd.n89Acc.Merge(v11)
 	}
-	clear(nd.n80Recv)
-	nd.n80Recv = nd.n80Recv[:0]
+	clear(nd.n84Recv)
+	nd.n84Recv = nd.n84Recv[:0]
 }
 
-// subgraph3 runs stratum 0: hydro.Broadcast (86).
+// subgraph3 runs stratum 0: hydro.Broadcast (90).
 func (nd *RSetIntegerPartitionedReplica) subgraph3() {
-	for _, v13 := range nd.n86Recv {
-		nd.n87Acc.Merge(v13)
+	for _, v13 := range nd.n90Recv {
+		nd.n91Acc.Merge(v13)
 	}
-	clear(nd.n86Recv)
-	nd.n86Recv = nd.n86Recv[:0]
+	clear(nd.n90Recv)
+	nd.n90Recv = nd.n90Recv[:0]
 }
 
-// subgraph4 runs stratum 1: hydro.LatticeFold (20), hydro.Map (21), hydro.CrossJoin (23), hydro.CrossJoin (24), hydro.Sink (25), hydro.LatticeFold (85), hydro.LatticeFold (87), hydro.CrossJoin (88), hydro.Filter (89), hydro.Filter (90), hydro.CrossJoin (92), hydro.CrossJoin (93).
+// subgraph4 runs stratum 1: hydro.LatticeFold (20), hydro.Map (21), hydro.CrossJoin (23), hydro.CrossJoin (24), hydro.Sink (25), hydro.LatticeFold (89), hydro.LatticeFold (91), hydro.CrossJoin (92), hydro.Filter (93), hydro.Filter (94), hydro.CrossJoin (96), hydro.CrossJoin (97).
 func (nd *RSetIntegerPartitionedReplica) subgraph4() {
 	udf18 := func(have, done lattices.Max[uint64]) bool { return have.LessEq(done) }
 	udf20 := func(ok bool) bool { return ok }
@@ -1374,16 +1540,16 @@ func (nd *RSetIntegerPartitionedReplica) subgraph4() {
 	out27 := nd.n25Out
 	v14 := nd.n20Acc
 	nd.n24R = append(nd.n24R, v14)
-	v15 := nd.n85Acc
-	nd.n88L = append(nd.n88L, v15)
-	v16 := nd.n87Acc
-	for _, v17 := range nd.n88L {
+	v15 := nd.n89Acc
+	nd.n92L = append(nd.n92L, v15)
+	v16 := nd.n91Acc
+	for _, v17 := range nd.n92L {
 		v19 := udf18(v17, v16)
 		if udf20(v19) {
-			nd.n92R = append(nd.n92R, v19)
+			nd.n96R = append(nd.n96R, v19)
 		}
 		if udf21(v19) {
-			nd.n93R = append(nd.n93R, v19)
+			nd.n97R = append(nd.n97R, v19)
 		}
 	}
 	for _, v22 := range nd.h22To23Port1 {
@@ -1401,8 +1567,8 @@ func (nd *RSetIntegerPartitionedReplica) subgraph4() {
 		}
 	}
 	nd.h22To23Port1 = nd.h22To23Port1[:0]
-	for _, v28 := range nd.h91To92Port0 {
-		for _, v29 := range nd.n92R {
+	for _, v28 := range nd.h95To96Port0 {
+		for _, v29 := range nd.n96R {
 			v31 := udf30(v28, v29)
 			v32 := certify(v31)
 			nd.n23L = append(nd.n23L, v32)
@@ -1419,16 +1585,16 @@ func (nd *RSetIntegerPartitionedReplica) subgraph4() {
 			}
 		}
 	}
-	clear(nd.h91To92Port0)
-	nd.h91To92Port0 = nd.h91To92Port0[:0]
-	for _, v37 := range nd.h91To93Port0 {
-		for _, v38 := range nd.n93R {
+	clear(nd.h95To96Port0)
+	nd.h95To96Port0 = nd.h95To96Port0[:0]
+	for _, v37 := range nd.h95To97Port0 {
+		for _, v38 := range nd.n97R {
 			v40 := udf39(v37, v38)
-			nd.n94Next = append(nd.n94Next, v40)
+			nd.n98Next = append(nd.n98Next, v40)
 		}
 	}
-	clear(nd.h91To93Port0)
-	nd.h91To93Port0 = nd.h91To93Port0[:0]
+	clear(nd.h95To97Port0)
+	nd.h95To97Port0 = nd.h95To97Port0[:0]
 	nd.n25Out = out27
 }
 
@@ -1479,7 +1645,7 @@ func (nd *RSetIntegerPartitionedReplica) Deliver(tag uint16, payload []byte) err
 		}
 		nd.n16Recv = append(nd.n16Recv, v)
 		return nil
-	case 80:
+	case 84:
 		var v struct {
 			Seq   uint64 "hydro:\"key\""
 			Value lattices.Max[uint64]
@@ -1491,9 +1657,9 @@ func (nd *RSetIntegerPartitionedReplica) Deliver(tag uint16, payload []byte) err
 		if n != len(payload) {
 			return fmt.Errorf("flow RSetIntegerPartitioned, location replica, hydro.Broadcast at rset.go:329: %d bytes after the item", len(payload)-n)
 		}
-		nd.n80Recv = append(nd.n80Recv, v)
+		nd.n84Recv = append(nd.n84Recv, v)
 		return nil
-	case 86:
+	case 90:
 		var v lattices.Max[uint64]
 		n, err := decodeHydroLatticesMaxUint64(payload, &v)
 		if err != nil {
@@ -1502,7 +1668,7 @@ func (nd *RSetIntegerPartitionedReplica) Deliver(tag uint16, payload []byte) err
 		if n != len(payload) {
 			return fmt.Errorf("flow RSetIntegerPartitioned, location replica, hydro.Broadcast at rset.go:329: %d bytes after the item", len(payload)-n)
 		}
-		nd.n86Recv = append(nd.n86Recv, v)
+		nd.n90Recv = append(nd.n90Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow RSetIntegerPartitioned, location replica: no network operator has tag %d", tag)
@@ -1511,7 +1677,7 @@ func (nd *RSetIntegerPartitionedReplica) Deliver(tag uint16, payload []byte) err
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *RSetIntegerPartitionedReplica) Pending() bool {
-	return len(nd.n16Recv) > 0 || len(nd.n80Recv) > 0 || len(nd.n86Recv) > 0
+	return len(nd.n16Recv) > 0 || len(nd.n84Recv) > 0 || len(nd.n90Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

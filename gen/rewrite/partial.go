@@ -91,7 +91,9 @@ func partialString(s *Step) string {
 //   - the coordinator merges R's items into a fold of its own (the
 //     functional operators between R and the fold, evaluated there), and
 //     every period in which that value grew publishes it, numbered (Seq,
-//     from 1), to every partition; the latest uncommitted publication is
+//     one above the highest number issued; both the fold and that number
+//     are durable, so a restarted coordinator never issues a number
+//     twice), to every partition; the latest uncommitted publication is
 //     sent again every period;
 //   - a partition merges every publication into its replicated fold, in
 //     place of R's items, and votes for its number, naming itself (its
@@ -320,7 +322,7 @@ func partial(d *derivation, step *Step) (*ir.Graph, *diag.Diagnostic) {
 	d.renumber(old)
 	d.notef("%s (%s), bound to %s, is replicated at every partition of %q: a lattice fold fed by %s from %q through functional operators", f.Spec.API, f.Pos, name, loc.Name, describe(g, net), g.Locations[coord].Name)
 	d.notef("with it replicated, %q partitions into %d (partition's precondition)", loc.Name, step.Partitions)
-	d.notef("%q publishes its own fold of the replicated input every %s when it grew, numbered; partitions vote; the highest number all voted for is committed, and a partition holds its other inputs while it has a higher one", g.Locations[coord].Name, period)
+	d.notef("%q publishes its own fold of the replicated input every %s when it grew, numbered (both durably, so a restart numbers above every number issued); partitions vote; the highest number all voted for is committed, and a partition holds its other inputs while it has a higher one", g.Locations[coord].Name, period)
 	return c, nil
 }
 
@@ -415,13 +417,10 @@ func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold in
 			in = c.Add(&m).ID
 		}
 	}
-	// By member, partition 0's fold of the updates is durable, as its
-	// numbering: restarted, it publishes what it had merged again.
-	ownLife := ir.Static
-	if byMember {
-		ownLife = ir.Durable
-	}
-	own := add(coord, ops.LatticeFold, value, []int{in}, []ir.Lifetime{ownLife}, &parse.Syntax{})
+	// The coordinator's fold of the updates is durable, as its numbering:
+	// restarted, it publishes what it had merged again, under a new
+	// number.
+	own := add(coord, ops.LatticeFold, value, []int{in}, []ir.Lifetime{ir.Durable}, &parse.Syntax{})
 	timer := add(coord, ops.Timer, timeT, nil, nil, &parse.Syntax{})
 	timer.Period = &period
 	if byMember {
@@ -444,22 +443,14 @@ func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold in
 		return fmt.Sprintf("func(v %s, _ %s) %s { return v%s }", w.Type(value), w.Type(timeT), w.Type(value), clone)
 	}))
 	// One publication at a time: a new one waits until the last is
-	// committed, so the partitions' holds are as short as one round. By
-	// member, the last is the one carried uncommitted, which a crash of
-	// partition 0 loses with the tally: so its restart publishes again at
-	// once, under a new number, and its partitions' holds end.
-	var lastSeq, idle, pending *ir.Node
-	if byMember {
-		pending = add(coord, ops.LatticeFold, maxT, []int{-1}, []ir.Lifetime{ir.Tick}, &parse.Syntax{})
-		idle = add(coord, ops.Map, boolT, []int{pending.ID}, nil, udf(boolT, []types.Type{maxT}, func(w parse.Writer) string {
-			return fmt.Sprintf("func(m %s) bool { _, open := m.Value(); return !open }", w.Type(maxT))
-		}))
-	} else {
-		lastSeq = add(coord, ops.LatticeFold, maxT, []int{-1}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
-		idle = add(coord, ops.CrossJoin, boolT, []int{lastSeq.ID, -1}, tt, udf(boolT, []types.Type{maxT, maxT}, func(w parse.Writer) string {
-			return fmt.Sprintf("func(last, done %s) bool { return last.LessEq(done) }", w.Type(maxT))
-		}))
-	}
+	// committed, so the partitions' holds are as short as one round. The
+	// last is the one carried uncommitted, which a crash of the
+	// coordinator loses with the tally: so its restart publishes again at
+	// once, under a new number, and the partitions' holds end.
+	pending := add(coord, ops.LatticeFold, maxT, []int{-1}, []ir.Lifetime{ir.Tick}, &parse.Syntax{})
+	idle := add(coord, ops.Map, boolT, []int{pending.ID}, nil, udf(boolT, []types.Type{maxT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(m %s) bool { _, open := m.Value(); return !open }", w.Type(maxT))
+	}))
 	idleNow := add(coord, ops.Filter, boolT, []int{idle.ID}, nil, udf(boolT, []types.Type{boolT}, func(parse.Writer) string {
 		return "func(ok bool) bool { return ok }"
 	}))
@@ -475,38 +466,24 @@ func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold in
 	values := add(coord, ops.Map, value, []int{fresh.ID}, nil, udf(value, []types.Type{indexedT}, func(w parse.Writer) string {
 		return fmt.Sprintf("func(x %s) %s { return x.Value }", w.Type(indexedT), w.Type(value))
 	}))
-	var pubs *ir.Node
-	if byMember {
-		// Durable numbering: the highest number issued is durable in
-		// the tick its publication is sent (before it leaves), and the
-		// next is one above it, across crashes of partition 0 too, so a
-		// number is never issued twice.
-		issued := add(coord, ops.LatticeFold, maxT, []int{-1}, []ir.Lifetime{ir.Durable}, &parse.Syntax{})
-		prev := add(coord, ops.DeferTickLazy, maxT, []int{issued.ID}, nil, &parse.Syntax{})
-		pubs = add(coord, ops.CrossJoin, pubT, []int{values.ID, prev.ID}, tt, udf(pubT, []types.Type{value, maxT}, func(w parse.Writer) string {
-			return fmt.Sprintf("func(v %s, last %s) (p %s) {\nn, _ := last.Value()\np.Seq, p.Value = n+1, v\nreturn p\n}", w.Type(value), w.Type(maxT), w.Type(pubT))
-		}))
-		issued.Inputs[0] = add(coord, ops.Map, maxT, []int{pubs.ID}, nil, udf(maxT, []types.Type{pubT}, func(w parse.Writer) string {
-			return fmt.Sprintf("func(p %s) %s { return %s }", w.Type(pubT), w.Type(maxT), newMax(w, "p.Seq"))
-		})).ID
-		// What is published is what was numbered: in the first tick after
-		// a restart, before the highest number issued is read back,
-		// nothing is.
-		sentValues := add(coord, ops.Map, value, []int{pubs.ID}, nil, udf(value, []types.Type{pubT}, func(w parse.Writer) string {
-			return fmt.Sprintf("func(p %s) %s { return p.Value }", w.Type(pubT), w.Type(value))
-		}))
-		published.Inputs[0] = add(coord, ops.DeferTickLazy, value, []int{sentValues.ID}, nil, &parse.Syntax{}).ID
-	} else {
-		num := add(coord, ops.Enumerate, indexedT, []int{values.ID}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
-		pubs = add(coord, ops.Map, pubT, []int{num.ID}, nil, udf(pubT, []types.Type{indexedT}, func(w parse.Writer) string {
-			return fmt.Sprintf("func(x %s) (p %s) {\np.Seq, p.Value = uint64(x.Index)+1, x.Value\nreturn p\n}", w.Type(indexedT), w.Type(pubT))
-		}))
-		published.Inputs[0] = add(coord, ops.DeferTickLazy, value, []int{values.ID}, nil, &parse.Syntax{}).ID
-		pubSeqs := add(coord, ops.Map, maxT, []int{pubs.ID}, nil, udf(maxT, []types.Type{pubT}, func(w parse.Writer) string {
-			return fmt.Sprintf("func(p %s) %s { return %s }", w.Type(pubT), w.Type(maxT), newMax(w, "p.Seq"))
-		}))
-		lastSeq.Inputs[0] = add(coord, ops.DeferTickLazy, maxT, []int{pubSeqs.ID}, nil, &parse.Syntax{}).ID
-	}
+	// Durable numbering: the highest number issued is durable in the tick
+	// its publication is sent (before it leaves), and the next is one
+	// above it, across crashes of the coordinator too, so a number is
+	// never issued twice.
+	issued := add(coord, ops.LatticeFold, maxT, []int{-1}, []ir.Lifetime{ir.Durable}, &parse.Syntax{})
+	prev := add(coord, ops.DeferTickLazy, maxT, []int{issued.ID}, nil, &parse.Syntax{})
+	pubs := add(coord, ops.CrossJoin, pubT, []int{values.ID, prev.ID}, tt, udf(pubT, []types.Type{value, maxT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(v %s, last %s) (p %s) {\nn, _ := last.Value()\np.Seq, p.Value = n+1, v\nreturn p\n}", w.Type(value), w.Type(maxT), w.Type(pubT))
+	}))
+	issued.Inputs[0] = add(coord, ops.Map, maxT, []int{pubs.ID}, nil, udf(maxT, []types.Type{pubT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(p %s) %s { return %s }", w.Type(pubT), w.Type(maxT), newMax(w, "p.Seq"))
+	})).ID
+	// What is published is what was numbered: in the first tick after a
+	// restart, before the highest number issued is read back, nothing is.
+	sentValues := add(coord, ops.Map, value, []int{pubs.ID}, nil, udf(value, []types.Type{pubT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(p %s) %s { return p.Value }", w.Type(pubT), w.Type(value))
+	}))
+	published.Inputs[0] = add(coord, ops.DeferTickLazy, value, []int{sentValues.ID}, nil, &parse.Syntax{}).ID
 
 	// Votes are merged per number and carried until committed; the
 	// committed watermark is the highest number every partition voted for.
@@ -539,9 +516,6 @@ func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold in
 		}))
 	}
 	committed := add(coord, ops.LatticeFold, maxT, []int{full.ID}, []ir.Lifetime{ir.Static}, &parse.Syntax{})
-	if !byMember {
-		idle.Inputs[1] = committed.ID
-	}
 	// above keeps the items of a stream of type t with a Seq field above
 	// the watermark, copied by copy, for the next tick.
 	above := func(from int, t types.Type, copy string) *ir.Node {
@@ -563,12 +537,10 @@ func coordination(base *parse.Flow, c *ir.Graph, step *Step, loc, coord, fold in
 	open := above(latest.ID, pubT, "")
 	carried := add(coord, ops.DeferTickLazy, pubT, []int{open.ID}, nil, &parse.Syntax{})
 	outstanding.Inputs[1] = carried.ID
-	if byMember {
-		// Idle: no publication carried is still above the watermark.
-		pending.Inputs[0] = add(coord, ops.Map, maxT, []int{above(carried.ID, pubT, "").ID}, nil, udf(maxT, []types.Type{pubT}, func(w parse.Writer) string {
-			return fmt.Sprintf("func(p %s) %s { return %s }", w.Type(pubT), w.Type(maxT), newMax(w, "p.Seq"))
-		})).ID
-	}
+	// Idle: no publication carried is still above the watermark.
+	pending.Inputs[0] = add(coord, ops.Map, maxT, []int{above(carried.ID, pubT, "").ID}, nil, udf(maxT, []types.Type{pubT}, func(w parse.Writer) string {
+		return fmt.Sprintf("func(p %s) %s { return %s }", w.Type(pubT), w.Type(maxT), newMax(w, "p.Seq"))
+	})).ID
 	pool.Inputs[1] = add(coord, ops.DeferTickLazy, voteT, []int{above(tally.ID, voteT, "x.Voters = x.Voters.Clone()\n").ID}, nil, &parse.Syntax{}).ID
 	resent := add(coord, ops.CrossJoin, pubT, []int{carried.ID, timer.ID}, tt, udf(pubT, []types.Type{pubT, timeT}, func(w parse.Writer) string {
 		return fmt.Sprintf("func(p %s, _ %s) %s { return p }", w.Type(pubT), w.Type(timeT), w.Type(pubT))

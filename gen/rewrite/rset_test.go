@@ -41,15 +41,31 @@ func TestRSetPlanRefusals(t *testing.T) {
 }
 
 // TestPartialPartitioningOfRSetInteger checks the shape of RSetInteger's
-// replicas partially partitioned: the leader numbers its publications and
-// sends them to every partition; a partition votes in its own name, merges
-// the publications into the replicated fold, and holds the commands it
-// receives behind the gate.
+// replicas partially partitioned: the leader numbers its publications
+// durably (the highest number issued is a durable fold of the numbers
+// sent, read back a tick later to number the next; its fold of the
+// integers is durable too; nothing is numbered by a hydro.Enumerate,
+// which restarts at 0) and sends them to every partition; a partition
+// votes in its own name, merges the publications into the replicated
+// fold, and holds the commands it receives behind the gate.
 func TestPartialPartitioningOfRSetInteger(t *testing.T) {
 	g, err := derive(t, "./examples/rset", "RSetInteger", "derive X from RSetInteger\npartition replica into 2 replicating latest every 100ms\n")
 	require.NoError(t, err)
 	assert.Equal(t, 2, g.Location("replica").Partitions)
-	node(t, g, "leader", "hydro.Enumerate")
+	assert.Empty(t, at(g, "leader", "hydro.Enumerate", 0))
+	var durable []*ir.Node
+	for _, n := range at(g, "leader", "hydro.LatticeFold", 0) {
+		if n.Lifetimes[0] == ir.Durable {
+			durable = append(durable, n)
+		}
+	}
+	require.Len(t, durable, 2, "the fold of the integers and the highest number issued")
+	issued := durable[1]
+	numbered := g.Nodes[g.Nodes[issued.Inputs[0]].Inputs[0]]
+	require.Equal(t, "hydro.CrossJoin", numbered.Spec.API)
+	prev := g.Nodes[numbered.Inputs[1]]
+	assert.Equal(t, "hydro.DeferTickLazy", prev.Spec.API)
+	assert.Equal(t, issued.ID, prev.Inputs[0], "the next number is one above the highest issued")
 	var replicated, own int
 	for _, n := range g.Nodes {
 		syn := parse.SyntaxOf(n)
