@@ -35,10 +35,21 @@ type answered2 struct {
 }
 
 // answer is an acceptor's phase-2b reply: it accepts a P2a whose ballot is
-// at least its promise (Max is then the P2a's ballot) and rejects one below
-// it (Max is the promise, which preempts the P2a's proposer).
+// at least its promise (Max is then the P2a's ballot, and the P2b carries
+// the batch, which the tally sends the replicas once the slot is chosen)
+// and rejects one below it (Max is the promise, which preempts the P2a's
+// proposer; no batch).
 func answer(m P2a, v view) answered2 {
-	return answered2{P2b: P2b{Slot: m.Slot, Pos: m.Pos, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: maxBallot(v.Ballot, m.Ballot)}, Cmds: m.Cmds, Checkpoint: m.Checkpoint}
+	return answered2{P2b: P2b{Slot: m.Slot, Pos: m.Pos, Ballot: m.Ballot, Acceptor: v.Acceptor, Max: maxBallot(v.Ballot, m.Ballot), Cmds: acceptedCmds(m, v)}, Cmds: m.Cmds, Checkpoint: m.Checkpoint}
+}
+
+// acceptedCmds is the batch a P2b carries: the P2a's if the acceptor
+// accepts it, none if it rejects it.
+func acceptedCmds(m P2a, v view) []Command {
+	if maxBallot(v.Ballot, m.Ballot) == m.Ballot {
+		return m.Cmds
+	}
+	return nil
 }
 
 func voteOf(a answered2) P2b { return a.P2b }

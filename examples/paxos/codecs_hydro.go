@@ -528,28 +528,40 @@ func appendHydroP2b(dst []byte, v *P2b) []byte {
 	dst = appendHydroBallot(dst, &v.Ballot)
 	dst = appendHydroHydroMemberID(dst, &v.Acceptor)
 	dst = appendHydroBallot(dst, &v.Max)
+	dst = appendHydroSliceCommand(dst, &v.Cmds)
 	return dst
 }
 
 func decodeHydroP2b(src []byte, v *P2b) (int, error) {
-	if len(src) < 36 {
-		return 0, errsHydroP2b[0]
+	var (
+		n, m int
+		err  error
+	)
+	if v.Slot, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("paxos.P2b.Slot: %w", err)
 	}
-	b := src[:36]
-	v.Slot = binary.LittleEndian.Uint64(b[0:])
-	v.Pos = binary.LittleEndian.Uint64(b[8:])
-	v.Ballot.Num = binary.LittleEndian.Uint32(b[16:])
-	v.Ballot.Proposer = hydro.MemberID(binary.LittleEndian.Uint32(b[20:]))
-	v.Acceptor = hydro.MemberID(binary.LittleEndian.Uint32(b[24:]))
-	v.Max.Num = binary.LittleEndian.Uint32(b[28:])
-	v.Max.Proposer = hydro.MemberID(binary.LittleEndian.Uint32(b[32:]))
-	return 36, nil
-}
-
-// errsHydroP2b holds decodeHydroP2b's errors, made once so that the decoder stays small
-// enough to inline.
-var errsHydroP2b = [...]error{
-	fmt.Errorf("paxos.P2b: %w", netio.ErrShort),
+	n += m
+	if v.Pos, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("paxos.P2b.Pos: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroBallot(src[n:], &v.Ballot); err != nil {
+		return 0, fmt.Errorf("paxos.P2b.Ballot: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroHydroMemberID(src[n:], &v.Acceptor); err != nil {
+		return 0, fmt.Errorf("paxos.P2b.Acceptor: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroBallot(src[n:], &v.Max); err != nil {
+		return 0, fmt.Errorf("paxos.P2b.Max: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroSliceCommand(src[n:], &v.Cmds); err != nil {
+		return 0, fmt.Errorf("paxos.P2b.Cmds: %w", err)
+	}
+	n += m
+	return n, nil
 }
 
 func appendHydroProgress(dst []byte, v *Progress) []byte {
@@ -1097,6 +1109,22 @@ func appendJSONHydroP2b(dst []byte, v *P2b) ([]byte, error) {
 	dst = append(dst, ",\"Max\":"...)
 	if dst, err = appendJSONHydroBallot(dst, &v.Max); err != nil {
 		return dst, err
+	}
+	dst = append(dst, ",\"Cmds\":"...)
+	if s1 := v.Cmds; s1 == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i2 := range s1 {
+			if i2 > 0 {
+				dst = append(dst, ',')
+			}
+			e3 := &s1[i2]
+			if dst, err = appendJSONHydroCommand(dst, e3); err != nil {
+				return dst, err
+			}
+		}
+		dst = append(dst, ']')
 	}
 	dst = append(dst, '}')
 	return dst, nil

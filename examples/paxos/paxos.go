@@ -49,8 +49,9 @@ func ring(window uint64) uint64 {
 // assignment, re-proposal of what phase 1 learned, no-ops in holes, and
 // retransmission. The phase-2b votes are tallied per slot (a ring of
 // window positions) apart from it; a slot commits when a majority of
-// acceptors accepted it with the same ballot, and the commit goes to the
-// replicas.
+// acceptors accepted it with the same ballot: the tally sends the commit,
+// with the batch the votes carry, to the replicas, and a small commit to
+// the state machine.
 //
 // Acceptor: a durable promise (the highest ballot of a P1a) and a durable
 // log (the checkpoint and the values accepted from there on, at most
@@ -58,10 +59,11 @@ func ring(window uint64) uint64 {
 // least its promise, answers every P2a with the higher of its ballot and
 // the promise, answers each raise of its promise with a P1b carrying its
 // log to the proposer of the new ballot, and logs each answer to a P2a on
-// output votes. Everything it answers was synced first.
+// output votes; a P2b that accepts carries the batch. Everything it
+// answers was synced first.
 //
-// Replica: a ring of the commits it received (in memory: a restarted
-// replica gets them again from the leader), a durable store, durable
+// Replica: a ring of the commits it received from the tally (in memory: a
+// restarted replica gets them again from the leader), a durable store, durable
 // client sessions and a durable executed prefix; it executes commits in
 // slot order, each command at most once, and answers the client.
 //
@@ -104,11 +106,19 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 		hydro.ClusterSize(proposers, replicas), withReplicas, hydro.Static, hydro.Static)
 	config = hydro.Map(config, func(c Config) Config { c.Window = ring(window); return c })
 
-	// Phase 2b: tally the votes per ring position; every vote that finds
-	// its slot's tally at a majority commits the slot (again: a commit lost
-	// on its way is repaired by the P2a the leader sends again). The
-	// commits and the rejections (a vote for a higher ballot) reach the
-	// state machine through the network, as every other event does.
+	// Phase 2b: tally the votes per ring position. A slot is chosen once a
+	// majority of acceptors accepted it with one ballot. The tally sends
+	// the chosen slot with its batch (which the votes carry) to the
+	// replicas when the tick's votes make the tally cross the majority:
+	// once per slot, unless an acceptor votes again for it (the leader
+	// sends its P2a again while it has not seen the slot committed), which
+	// crosses again and repairs a commit lost on its way. The state
+	// machine learns every slot chosen from small commits, without the
+	// batch: every vote that finds its slot's tally at a majority sends
+	// one (again: a commit lost on its way is repaired by the P2a the
+	// leader sends again). The commits and the rejections (a vote for a
+	// higher ballot) reach the state machine through the network, as every
+	// other event does.
 	ayes := hydro.FilterMap(p2bsIn, accepted)
 	tallies := hydro.MergeKeyed(hydro.Map(ayes, func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
@@ -117,6 +127,10 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
 	})
 	commits := hydro.FilterMap(hydro.CrossJoin(hydro.Join(fresh, tallies, tallied, hydro.Tick, hydro.Tick), hydro.ClusterSize(proposers, acceptors), withAcceptors, hydro.Tick, hydro.Static), reached)
+	batches := hydro.MergeKeyed(hydro.Map(ayes, func(p P2b) Fresh {
+		return Fresh{Pos: p.Pos, F: FreshLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor), Cmds: p.Cmds}}
+	}), hydro.Tick)
+	decided := hydro.FilterMap(hydro.CrossJoin(hydro.Join(batches, tallies, crossingOf, hydro.Tick, hydro.Tick), hydro.ClusterSize(proposers, acceptors), withQuorum, hydro.Tick, hydro.Static), crossed)
 	rejections := hydro.Filter(p2bsIn, rejecting)
 
 	events := hydro.Union(
@@ -155,8 +169,8 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	acceptorID := hydro.SelfID(acceptors)
 	promise := hydro.LatticeFold(hydro.Map(p1a, promiseOfP1a), hydro.Durable)
 	now := hydro.CrossJoin(promise, acceptorID, viewOf, hydro.Tick, hydro.Static)
-	// The P2b answers without the batch, which the leader holds; the log
-	// keeps it.
+	// A P2b that accepts carries the batch, which the tally sends the
+	// replicas once the slot is chosen; the log keeps it.
 	answers2 := hydro.CrossJoin(p2a, now, answer, hydro.Tick, hydro.Tick)
 	p2b := hydro.Map(answers2, voteOf)
 	log := hydro.LatticeFold(hydro.Map(answers2, func(a answered2) AcceptorLog {
@@ -173,7 +187,7 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	// execute the run without a gap, make its effects durable in the next
 	// tick, and only then answer.
 	replicaID := hydro.SelfID(replicas)
-	committed := hydro.Union(hydro.Broadcast(hydro.FlatMap(core, emitCommits), replicas),
+	committed := hydro.Union(hydro.Broadcast(decided, replicas),
 		hydro.Map(hydro.DemuxBy(hydro.FlatMap(core, emitResends), replicas, resendTo), commitOf))
 	appliedIn, applyNext := hydro.Cycle[Applied](replicas)
 	putsIn, applyPuts := hydro.Cycle[KV](replicas)

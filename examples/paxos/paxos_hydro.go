@@ -54,62 +54,62 @@ type PaxosClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, paxos.go:74): this tick's input.
+	// hydro.Source (node 0, paxos.go:76): this tick's input.
 	n0Buf []Request
-	// hydro.Timer (node 1, paxos.go:75): the period, the next due time, whether it fired.
+	// hydro.Timer (node 1, paxos.go:77): the period, the next due time, whether it fired.
 	n1Period time.Duration
 	n1Due    time.Time
 	n1Fired  bool
-	// hydro.Reduce (node 3, paxos.go:75): the accumulator, once an item arrived.
+	// hydro.Reduce (node 3, paxos.go:77): the accumulator, once an item arrived.
 	n3Acc  uint64
 	n3Have bool
-	// hydro.Enumerate (node 4, paxos.go:76): the next item's index.
+	// hydro.Enumerate (node 4, paxos.go:78): the next item's index.
 	n4Next int
-	// hydro.CrossJoin (node 5, paxos.go:76): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 5, paxos.go:78): the stored sides' items in arrival order.
 	n5R []uint64
-	// hydro.AntiJoin (node 10, paxos.go:81): the keys of the negative input.
+	// hydro.AntiJoin (node 10, paxos.go:83): the keys of the negative input.
 	n10Neg hydro.IntSet[uint64]
-	// hydro.Join (node 11, paxos.go:82): the stored sides' items, per key in arrival order.
+	// hydro.Join (node 11, paxos.go:84): the stored sides' items, per key in arrival order.
 	n11RIndex  hydro.IntIndex[uint64]
 	n11RGroups [][]Command
-	// hydro.Unique (node 12, paxos.go:82): the items seen.
+	// hydro.Unique (node 12, paxos.go:84): the items seen.
 	n12Seen map[Reply]struct{}
-	// hydro.Sink (node 13, paxos.go:82): this tick's output.
+	// hydro.Sink (node 13, paxos.go:84): this tick's output.
 	n13Out []Reply
-	// hydro.DeferTickLazy (node 14, paxos.go:83): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 14, paxos.go:85): the items of this tick and of the next.
 	n14Now  []Command
 	n14Next []Command
-	// hydro.Fold (node 15, paxos.go:84): the accumulator.
+	// hydro.Fold (node 15, paxos.go:86): the accumulator.
 	n15Acc  uint64
 	n15Init bool
-	// hydro.Timer (node 16, paxos.go:85): the period, the next due time, whether it fired.
+	// hydro.Timer (node 16, paxos.go:87): the period, the next due time, whether it fired.
 	n16Period time.Duration
 	n16Due    time.Time
 	n16Fired  bool
-	// hydro.CrossJoin (node 17, paxos.go:85): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 17, paxos.go:87): the stored sides' items in arrival order.
 	n17L []Command
-	// hydro.Fold (node 19, paxos.go:89): the accumulator.
+	// hydro.Fold (node 19, paxos.go:91): the accumulator.
 	n19Acc  Ballot
 	n19Init bool
-	// hydro.CrossJoin (node 20, paxos.go:90): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 20, paxos.go:92): the stored sides' items in arrival order.
 	n20R []uint64
-	// hydro.CrossJoin (node 21, paxos.go:90): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 21, paxos.go:92): the stored sides' items in arrival order.
 	n21L []Command
-	// hydro.CrossJoin (node 26, paxos.go:93): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 26, paxos.go:95): the stored sides' items in arrival order.
 	n26R []uint64
-	// hydro.Send (node 155, paxos.go:217): the items received since the last tick.
-	n155Recv []Answer
-	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:76) to hydro.CrossJoin (node 5, paxos.go:76).
+	// hydro.Send (node 160, paxos.go:231): the items received since the last tick.
+	n160Recv []Answer
+	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:78) to hydro.CrossJoin (node 5, paxos.go:78).
 	h4To5Port0 []hydro.Indexed[Request]
-	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:77) to hydro.Union (node 9, paxos.go:80).
+	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:79) to hydro.Union (node 9, paxos.go:82).
 	h6To9Port1 []Command
-	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:79) to hydro.Join (node 11, paxos.go:82).
+	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:81) to hydro.Join (node 11, paxos.go:84).
 	h8To11Port0 []Reply
-	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:76) to hydro.CrossJoin (node 20, paxos.go:90).
+	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:78) to hydro.CrossJoin (node 20, paxos.go:92).
 	h5To20Port0 []Command
-	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:89) to hydro.CrossJoin (node 21, paxos.go:90).
+	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:91) to hydro.CrossJoin (node 21, paxos.go:92).
 	h19To21Port1 []Ballot
-	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:85) to hydro.CrossJoin (node 26, paxos.go:93).
+	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:87) to hydro.CrossJoin (node 26, paxos.go:95).
 	h17To26Port0 []Command
 }
 
@@ -122,9 +122,9 @@ func NewPaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], 
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:75:52*/ Timeout /*line paxos_hydro.go:125:78*/
+	nd.n1Period = /*line paxos.go:77:52*/ Timeout /*line paxos_hydro.go:125:78*/
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:85:57*/ Timeout /*line paxos_hydro.go:127:79*/
+	nd.n16Period = /*line paxos.go:87:57*/ Timeout /*line paxos_hydro.go:127:79*/
 	return nd
 }
 
@@ -204,13 +204,13 @@ func (nd *PaxosClient) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Map (8), hydro.Map (18), hydro.Send (155).
+// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Map (8), hydro.Map (18), hydro.Send (160).
 func (nd *PaxosClient) subgraph3() {
 	if !nd.n19Init {
 		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
 	acc13 := nd.n19Acc
-	for _, v9 := range nd.n155Recv {
+	for _, v9 := range nd.n160Recv {
 		v10 := answerReply(v9)
 		if _, ok11 := nd.n10Neg.AddDense(v10.ID); !ok11 {
 			nd.n10Neg.Add(v10.ID)
@@ -224,8 +224,8 @@ func (nd *PaxosClient) subgraph3() {
 			} /*line paxos_hydro.go:224:36*/
 		}
 	}
-	clear(nd.n155Recv)
-	nd.n155Recv = nd.n155Recv[:0]
+	clear(nd.n160Recv)
+	nd.n160Recv = nd.n160Recv[:0]
 	nd.n19Acc = acc13
 }
 
@@ -414,16 +414,16 @@ func (nd *PaxosClient) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte)
 // that does not decode, and says why.
 func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 155:
+	case 160:
 		var v Answer
 		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:217: %w", err)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:231: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:217: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:231: %d bytes after the item", len(payload)-n)
 		}
-		nd.n155Recv = append(nd.n155Recv, v)
+		nd.n160Recv = append(nd.n160Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location client: no network operator has tag %d", tag)
@@ -432,7 +432,7 @@ func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosClient) Pending() bool {
-	return nd.requests.Len() > 0 || len(nd.n155Recv) > 0
+	return nd.requests.Len() > 0 || len(nd.n160Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -481,76 +481,87 @@ type PaxosProposer struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.ClusterSize (node 35, paxos.go:101): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 35, paxos.go:103): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n35Size int
 	n35Done bool
-	// hydro.SelfID (node 36, paxos.go:103): whether the member id was emitted.
+	// hydro.SelfID (node 36, paxos.go:105): whether the member id was emitted.
 	n36Done bool
-	// hydro.CrossJoin (node 37, paxos.go:103): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 37, paxos.go:105): the stored sides' items in arrival order.
 	n37L []hydro.MemberID
 	n37R []int
-	// hydro.ClusterSize (node 38, paxos.go:104): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 38, paxos.go:106): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n38Size int
 	n38Done bool
-	// hydro.CrossJoin (node 39, paxos.go:102): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 39, paxos.go:104): the stored sides' items in arrival order.
 	n39L []Config
 	n39R []int
-	// hydro.MergeKeyed (node 43, paxos.go:113): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 43, paxos.go:123): the groups in order of first appearance.
 	n43Index hydro.IntIndex[uint64]
 	n43Accs  []Tally
 	// the groups changed in this tick, and whether each group is among them.
 	n43Changed []int
 	n43Touched []bool
-	// hydro.ClusterSize (node 46, paxos.go:119): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 46, paxos.go:129): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n46Size int
 	n46Done bool
-	// hydro.CrossJoin (node 47, paxos.go:119): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 47, paxos.go:129): the stored sides' items in arrival order.
 	n47L []chosen
 	n47R []int
-	// hydro.Timer (node 58, paxos.go:129): the period, the next due time, whether it fired.
-	n58Period time.Duration
-	n58Due    time.Time
-	n58Fired  bool
-	// hydro.Fold (node 61, paxos.go:131): the accumulator.
-	n61Acc  Inbox
-	n61Init bool
-	// hydro.CrossJoin (node 62, paxos.go:131): the stored sides' items in arrival order.
-	n62L []Inbox
-	n62R []Config
-	// hydro.Fold (node 63, paxos.go:132): the accumulator.
-	n63Acc  Core
-	n63Init bool
-	// hydro.ReduceKeyed (node 68, paxos.go:138): the groups in order of first appearance.
-	n68Index hydro.IntIndex[uint8]
-	n68Accs  []Used
+	// hydro.MergeKeyed (node 50, paxos.go:130): the groups in order of first appearance.
+	n50Index hydro.IntIndex[uint64]
+	n50Accs  []Fresh
+	// hydro.ClusterSize (node 52, paxos.go:133): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	n52Size int
+	n52Done bool
+	// hydro.CrossJoin (node 53, paxos.go:133): the stored sides' items in arrival order.
+	n53L []crossing
+	n53R []int
+	// hydro.Timer (node 64, paxos.go:143): the period, the next due time, whether it fired.
+	n64Period time.Duration
+	n64Due    time.Time
+	n64Fired  bool
+	// hydro.Fold (node 67, paxos.go:145): the accumulator.
+	n67Acc  Inbox
+	n67Init bool
+	// hydro.CrossJoin (node 68, paxos.go:145): the stored sides' items in arrival order.
+	n68L []Inbox
+	n68R []Config
+	// hydro.Fold (node 69, paxos.go:146): the accumulator.
+	n69Acc  Core
+	n69Init bool
+	// hydro.ReduceKeyed (node 74, paxos.go:152): the groups in order of first appearance.
+	n74Index hydro.IntIndex[uint8]
+	n74Accs  []Used
 	// the groups changed this tick, to log at its end.
-	n68Mark  []bool
-	n68Dirty []int
-	// hydro.DeferTickLazy (node 70, paxos.go:138): the items of this tick and of the next.
-	n70Now  []Event
-	n70Next []Event
-	// hydro.Demux (node 23, paxos.go:91): the items received since the last tick.
+	n74Mark  []bool
+	n74Dirty []int
+	// hydro.DeferTickLazy (node 76, paxos.go:152): the items of this tick and of the next.
+	n76Now  []Event
+	n76Next []Event
+	// hydro.Demux (node 23, paxos.go:93): the items received since the last tick.
 	n23Recv []Directed
-	// hydro.Broadcast (node 28, paxos.go:93): the items received since the last tick.
+	// hydro.Broadcast (node 28, paxos.go:95): the items received since the last tick.
 	n28Recv []Command
-	// hydro.Demux (node 52, paxos.go:125): the items received since the last tick.
-	n52Recv []P2b
-	// hydro.Demux (node 55, paxos.go:127): the items received since the last tick.
-	n55Recv []Commit
-	// hydro.Broadcast (node 65, paxos.go:133): the items received since the last tick.
-	n65Recv []Heartbeat
-	// hydro.Demux (node 83, paxos.go:167): the items received since the last tick.
-	n83Recv []P2b
-	// hydro.Demux (node 88, paxos.go:170): the items received since the last tick.
-	n88Recv []P1b
-	// hydro.Broadcast (node 170, paxos.go:226): the items received since the last tick.
-	n170Recv []Progress
-	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:116) to hydro.Join (node 45, paxos.go:119).
+	// hydro.Demux (node 58, paxos.go:139): the items received since the last tick.
+	n58Recv []P2b
+	// hydro.Demux (node 61, paxos.go:141): the items received since the last tick.
+	n61Recv []Commit
+	// hydro.Broadcast (node 71, paxos.go:147): the items received since the last tick.
+	n71Recv []Heartbeat
+	// hydro.Demux (node 89, paxos.go:181): the items received since the last tick.
+	n89Recv []P2b
+	// hydro.Demux (node 94, paxos.go:184): the items received since the last tick.
+	n94Recv []P1b
+	// hydro.Broadcast (node 175, paxos.go:240): the items received since the last tick.
+	n175Recv []Progress
+	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:126) to hydro.Join (node 45, paxos.go:129).
 	h44To45Port0 []Votes
-	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:119) to hydro.CrossJoin (node 47, paxos.go:119).
+	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:129) to hydro.CrossJoin (node 47, paxos.go:129).
 	h46To47Port1 []int
-	// h40To62Port1 is the handoff from hydro.Map (node 40, paxos.go:105) to hydro.CrossJoin (node 62, paxos.go:131).
-	h40To62Port1 []Config
+	// h52To53Port1 is the handoff from hydro.ClusterSize (node 52, paxos.go:133) to hydro.CrossJoin (node 53, paxos.go:133).
+	h52To53Port1 []int
+	// h40To68Port1 is the handoff from hydro.Map (node 40, paxos.go:107) to hydro.CrossJoin (node 68, paxos.go:145).
+	h40To68Port1 []Config
 }
 
 // NewPaxosProposer returns the node of location "proposer" with the flow's parameters.
@@ -562,7 +573,7 @@ func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line paxos_hydro.go:565:88*/
+	nd.n64Period = /*line paxos.go:143:36*/ HeartbeatPeriod /*line paxos_hydro.go:576:88*/
 	return nd
 }
 
@@ -582,6 +593,7 @@ func (nd *PaxosProposer) Tick() {
 	nd.subgraph5()
 	nd.subgraph6()
 	nd.subgraph7()
+	nd.subgraph8()
 	if !nd.hydroCommit() {
 		return
 	}
@@ -591,20 +603,25 @@ func (nd *PaxosProposer) Tick() {
 	nd.n43Changed = nd.n43Changed[:0]
 	clear(nd.n47L)
 	nd.n47L = nd.n47L[:0]
-	var zero61 Inbox
-	nd.n61Acc, nd.n61Init = zero61, false
-	clear(nd.n62L)
-	nd.n62L = nd.n62L[:0]
-	clear(nd.n70Now)
-	nd.n70Now, nd.n70Next = nd.n70Next, nd.n70Now[:0]
+	nd.n50Index.Clear()
+	clear(nd.n50Accs)
+	nd.n50Accs = nd.n50Accs[:0]
+	clear(nd.n53L)
+	nd.n53L = nd.n53L[:0]
+	var zero67 Inbox
+	nd.n67Acc, nd.n67Init = zero67, false
+	clear(nd.n68L)
+	nd.n68L = nd.n68L[:0]
+	clear(nd.n76Now)
+	nd.n76Now, nd.n76Next = nd.n76Next, nd.n76Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Demux (23), hydro.Map (24), hydro.Broadcast (28), hydro.Union (29), hydro.Cycle (30), hydro.Cycle (31), hydro.Cycle (33), hydro.Cycle (34), hydro.Map (50), hydro.Map (51), hydro.Demux (52), hydro.Map (53), hydro.Map (54), hydro.Demux (55), hydro.Map (56), hydro.Map (57), hydro.Timer (58), hydro.Map (59), hydro.Union (60), hydro.Broadcast (65), hydro.DeferTickLazy (70), hydro.Demux (88), hydro.Broadcast (170).
+// subgraph0 runs stratum 0: hydro.Demux (23), hydro.Map (24), hydro.Broadcast (28), hydro.Union (29), hydro.Cycle (30), hydro.Cycle (31), hydro.Cycle (33), hydro.Cycle (34), hydro.Map (56), hydro.Map (57), hydro.Demux (58), hydro.Map (59), hydro.Map (60), hydro.Demux (61), hydro.Map (62), hydro.Map (63), hydro.Timer (64), hydro.Map (65), hydro.Union (66), hydro.Broadcast (71), hydro.DeferTickLazy (76), hydro.Demux (94), hydro.Broadcast (175).
 func (nd *PaxosProposer) subgraph0() {
-	if !nd.n61Init {
-		nd.n61Acc, nd.n61Init = newInbox(), true
+	if !nd.n67Init {
+		nd.n67Acc, nd.n67Init = newInbox(), true
 	}
-	acc4 := nd.n61Acc
+	acc4 := nd.n67Acc
 	for _, v1 := range nd.n23Recv {
 		v2 := directedCmd(v1)
 		v3 := commandEvent(v2)
@@ -627,7 +644,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:630:36*/
+			} /*line paxos_hydro.go:647:36*/
 		}
 	}
 	clear(nd.n23Recv)
@@ -653,12 +670,12 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:656:36*/
+			} /*line paxos_hydro.go:673:36*/
 		}
 	}
 	clear(nd.n28Recv)
 	nd.n28Recv = nd.n28Recv[:0]
-	for _, v8 := range nd.n52Recv {
+	for _, v8 := range nd.n58Recv {
 		v9 := rejectedEvent(v8)
 		{
 			e := v9
@@ -679,12 +696,12 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:682:36*/
+			} /*line paxos_hydro.go:699:36*/
 		}
 	}
-	clear(nd.n52Recv)
-	nd.n52Recv = nd.n52Recv[:0]
-	for _, v11 := range nd.n55Recv {
+	clear(nd.n58Recv)
+	nd.n58Recv = nd.n58Recv[:0]
+	for _, v11 := range nd.n61Recv {
 		v12 := commitEvent(v11)
 		{
 			e := v12
@@ -705,14 +722,14 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:708:36*/
+			} /*line paxos_hydro.go:725:36*/
 		}
 	}
-	clear(nd.n55Recv)
-	nd.n55Recv = nd.n55Recv[:0]
-	if !nd.n58Fired || !nd.hydroNow.Before(nd.n58Due) {
-		nd.n58Fired = true
-		nd.n58Due = nd.hydroNow.Add(nd.n58Period)
+	clear(nd.n61Recv)
+	nd.n61Recv = nd.n61Recv[:0]
+	if !nd.n64Fired || !nd.hydroNow.Before(nd.n64Due) {
+		nd.n64Fired = true
+		nd.n64Due = nd.hydroNow.Add(nd.n64Period)
 		v14 := nd.hydroNow
 		v15 := timerEvent(v14)
 		{
@@ -734,10 +751,10 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:737:36*/
+			} /*line paxos_hydro.go:754:36*/
 		}
 	}
-	for _, v17 := range nd.n65Recv {
+	for _, v17 := range nd.n71Recv {
 		v18 := beatEvent(v17)
 		{
 			e := v18
@@ -758,12 +775,12 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:761:36*/
+			} /*line paxos_hydro.go:778:36*/
 		}
 	}
-	clear(nd.n65Recv)
-	nd.n65Recv = nd.n65Recv[:0]
-	for _, v20 := range nd.n70Now {
+	clear(nd.n71Recv)
+	nd.n71Recv = nd.n71Recv[:0]
+	for _, v20 := range nd.n76Now {
 		{
 			e := v20
 			/*line proposer.go:59:34*/ {
@@ -783,10 +800,10 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:786:36*/
+			} /*line paxos_hydro.go:803:36*/
 		}
 	}
-	for _, v22 := range nd.n88Recv {
+	for _, v22 := range nd.n94Recv {
 		v23 := p1bEvent(v22)
 		{
 			e := v23
@@ -807,12 +824,12 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:810:36*/
+			} /*line paxos_hydro.go:827:36*/
 		}
 	}
-	clear(nd.n88Recv)
-	nd.n88Recv = nd.n88Recv[:0]
-	for _, v25 := range nd.n170Recv {
+	clear(nd.n94Recv)
+	nd.n94Recv = nd.n94Recv[:0]
+	for _, v25 := range nd.n175Recv {
 		v26 := progressEvent(v25)
 		{
 			e := v26
@@ -833,23 +850,26 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:836:36*/
+			} /*line paxos_hydro.go:853:36*/
 		}
 	}
-	clear(nd.n170Recv)
-	nd.n170Recv = nd.n170Recv[:0]
-	nd.n61Acc = acc4
+	clear(nd.n175Recv)
+	nd.n175Recv = nd.n175Recv[:0]
+	nd.n67Acc = acc4
 }
 
-// subgraph1 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Filter (49), hydro.Demux (83).
+// subgraph1 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Map (49), hydro.Filter (55), hydro.Demux (89).
 func (nd *PaxosProposer) subgraph1() {
-	udf32 := /*line paxos.go:113:46*/ func(p P2b) Tally {
+	udf32 := /*line paxos.go:123:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:848:34*/
-	udf38 := /*line paxos.go:116:27*/ func(p P2b) Votes {
+	} /*line paxos_hydro.go:865:34*/
+	udf38 := /*line paxos.go:126:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:851:34*/
-	for _, v28 := range nd.n83Recv {
+	} /*line paxos_hydro.go:868:34*/
+	udf40 := /*line paxos.go:130:46*/ func(p P2b) Fresh {
+		return Fresh{Pos: p.Pos, F: FreshLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor), Cmds: p.Cmds}}
+	} /*line paxos_hydro.go:871:34*/
+	for _, v28 := range nd.n89Recv {
 		if v29, ok30 := accepted(v28); ok30 {
 			v31 := udf32(v29)
 			k33 := v31.Pos
@@ -873,61 +893,74 @@ func (nd *PaxosProposer) subgraph1() {
 			}
 			v37 := udf38(v29)
 			nd.h44To45Port0 = append(nd.h44To45Port0, v37)
+			v39 := udf40(v29)
+			k41 := v39.Pos
+			i42, ok43 := nd.n50Index.Get(k41)
+			if !ok43 {
+				i42 = len(nd.n50Accs)
+				if !nd.n50Index.PutDense(k41, i42) {
+					nd.n50Index.Put(k41, i42)
+				}
+				bot44 := v39
+				bot44.F = *new(FreshLattice)
+				nd.n50Accs = append(nd.n50Accs, bot44)
+			}
+			nd.n50Accs[i42].F.Merge(v39.F)
 		}
 		if rejecting(v28) {
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v28)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v28))}, 52, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v28))}, 58, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.n83Recv)
-	nd.n83Recv = nd.n83Recv[:0]
+	clear(nd.n89Recv)
+	nd.n89Recv = nd.n89Recv[:0]
 }
 
 // subgraph2 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *PaxosProposer) subgraph2() {
 	window := nd.window
-	udf45 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:891:127*/
+	udf51 := /*line paxos.go:107:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:924:127*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
-			v39 := nd.n35Size
-			nd.n37R = append(nd.n37R, v39)
-			for _, v40 := range nd.n37L {
-				v41 := configOf(v40, v39)
-				nd.n39L = append(nd.n39L, v41)
-				for _, v42 := range nd.n39R {
-					v43 := withReplicas(v41, v42)
-					v44 := udf45(v43)
-					nd.h40To62Port1 = append(nd.h40To62Port1, v44)
+			v45 := nd.n35Size
+			nd.n37R = append(nd.n37R, v45)
+			for _, v46 := range nd.n37L {
+				v47 := configOf(v46, v45)
+				nd.n39L = append(nd.n39L, v47)
+				for _, v48 := range nd.n39R {
+					v49 := withReplicas(v47, v48)
+					v50 := udf51(v49)
+					nd.h40To68Port1 = append(nd.h40To68Port1, v50)
 				}
 			}
 		}
 	}
 	if !nd.n36Done {
 		nd.n36Done = true
-		v46 := nd.hydroMember
-		nd.n37L = append(nd.n37L, v46)
-		for _, v47 := range nd.n37R {
-			v48 := configOf(v46, v47)
-			nd.n39L = append(nd.n39L, v48)
-			for _, v49 := range nd.n39R {
-				v50 := withReplicas(v48, v49)
-				v51 := udf45(v50)
-				nd.h40To62Port1 = append(nd.h40To62Port1, v51)
+		v52 := nd.hydroMember
+		nd.n37L = append(nd.n37L, v52)
+		for _, v53 := range nd.n37R {
+			v54 := configOf(v52, v53)
+			nd.n39L = append(nd.n39L, v54)
+			for _, v55 := range nd.n39R {
+				v56 := withReplicas(v54, v55)
+				v57 := udf51(v56)
+				nd.h40To68Port1 = append(nd.h40To68Port1, v57)
 			}
 		}
 	}
 	if !nd.n38Done {
 		nd.n38Done = true
 		if nd.n38Size > 0 {
-			v52 := nd.n38Size
-			nd.n39R = append(nd.n39R, v52)
-			for _, v53 := range nd.n39L {
-				v54 := withReplicas(v53, v52)
-				v55 := udf45(v54)
-				nd.h40To62Port1 = append(nd.h40To62Port1, v55)
+			v58 := nd.n38Size
+			nd.n39R = append(nd.n39R, v58)
+			for _, v59 := range nd.n39L {
+				v60 := withReplicas(v59, v58)
+				v61 := udf51(v60)
+				nd.h40To68Port1 = append(nd.h40To68Port1, v61)
 			}
 		}
 	}
@@ -938,189 +971,217 @@ func (nd *PaxosProposer) subgraph3() {
 	if !nd.n46Done {
 		nd.n46Done = true
 		if nd.n46Size > 0 {
-			v56 := nd.n46Size
-			nd.h46To47Port1 = append(nd.h46To47Port1, v56)
+			v62 := nd.n46Size
+			nd.h46To47Port1 = append(nd.h46To47Port1, v62)
 		}
 	}
 }
 
-// subgraph4 runs stratum 1: hydro.MergeKeyed (43), hydro.Join (45), hydro.CrossJoin (47), hydro.FilterMap (48).
+// subgraph4 runs stratum 0: hydro.ClusterSize (52).
 func (nd *PaxosProposer) subgraph4() {
-	slices.Sort(nd.n43Changed)
-	for _, i58 := range nd.n43Changed {
-		v57 := nd.n43Accs[i58]
-		_ = v57
+	if !nd.n52Done {
+		nd.n52Done = true
+		if nd.n52Size > 0 {
+			v63 := nd.n52Size
+			nd.h52To53Port1 = append(nd.h52To53Port1, v63)
+		}
 	}
-	for _, v59 := range nd.h44To45Port0 {
-		if i60, ok61 := nd.n43Index.Get(v59.Pos); ok61 {
-			v62 := nd.n43Accs[i60]
-			v63 := tallied(v59, v62)
-			nd.n47L = append(nd.n47L, v63)
-			for _, v64 := range nd.n47R {
-				v65 := withAcceptors(v63, v64)
-				if v66, ok67 := reached(v65); ok67 {
+}
+
+// subgraph5 runs stratum 1: hydro.MergeKeyed (43), hydro.Join (45), hydro.CrossJoin (47), hydro.FilterMap (48), hydro.MergeKeyed (50), hydro.Join (51), hydro.CrossJoin (53), hydro.FilterMap (54).
+func (nd *PaxosProposer) subgraph5() {
+	slices.Sort(nd.n43Changed)
+	for _, i65 := range nd.n43Changed {
+		v64 := nd.n43Accs[i65]
+		_ = v64
+	}
+	for i67 := range nd.n50Accs {
+		v66 := nd.n50Accs[i67]
+		if i68, ok69 := nd.n43Index.Get(v66.Pos); ok69 {
+			v70 := nd.n43Accs[i68]
+			v71 := crossingOf(v66, v70)
+			nd.n53L = append(nd.n53L, v71)
+			for _, v72 := range nd.n53R {
+				v73 := withQuorum(v71, v72)
+				if v74, ok75 := crossed(v73); ok75 {
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v66)
-						nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v66))}, 55, nd.hydroBuf)
+						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v74)
+						nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 96, nd.hydroBuf)
+					}
+				}
+			}
+		}
+	}
+	for _, v76 := range nd.h44To45Port0 {
+		if i77, ok78 := nd.n43Index.Get(v76.Pos); ok78 {
+			v79 := nd.n43Accs[i77]
+			v80 := tallied(v76, v79)
+			nd.n47L = append(nd.n47L, v80)
+			for _, v81 := range nd.n47R {
+				v82 := withAcceptors(v80, v81)
+				if v83, ok84 := reached(v82); ok84 {
+					if nd.hydroSend != nil {
+						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v83)
+						nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v83))}, 61, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
 	nd.h44To45Port0 = nd.h44To45Port0[:0]
-	for _, v68 := range nd.h46To47Port1 {
-		nd.n47R = append(nd.n47R, v68)
-		for _, v69 := range nd.n47L {
-			v70 := withAcceptors(v69, v68)
-			if v71, ok72 := reached(v70); ok72 {
+	for _, v85 := range nd.h46To47Port1 {
+		nd.n47R = append(nd.n47R, v85)
+		for _, v86 := range nd.n47L {
+			v87 := withAcceptors(v86, v85)
+			if v88, ok89 := reached(v87); ok89 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v71)
-					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v71))}, 55, nd.hydroBuf)
+					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v88)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v88))}, 61, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h46To47Port1 = nd.h46To47Port1[:0]
-}
-
-// subgraph5 runs stratum 1: hydro.Fold (61), hydro.CrossJoin (62).
-func (nd *PaxosProposer) subgraph5() {
-	if !nd.n61Init {
-		nd.n61Acc, nd.n61Init = newInbox(), true
-	}
-	v73 := nd.n61Acc
-	nd.n62L = append(nd.n62L, v73)
-	for _, v74 := range nd.n62R {
-		v75 := withConfig(v73, v74)
-		if !nd.n63Init {
-			nd.n63Acc, nd.n63Init = newCore(), true
-		}
-		step(&nd.n63Acc, v75)
-	}
-	for _, v76 := range nd.h40To62Port1 {
-		nd.n62R = append(nd.n62R, v76)
-		for _, v77 := range nd.n62L {
-			v78 := withConfig(v77, v76)
-			if !nd.n63Init {
-				nd.n63Acc, nd.n63Init = newCore(), true
+	for _, v90 := range nd.h52To53Port1 {
+		nd.n53R = append(nd.n53R, v90)
+		for _, v91 := range nd.n53L {
+			v92 := withQuorum(v91, v90)
+			if v93, ok94 := crossed(v92); ok94 {
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v93)
+					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 96, nd.hydroBuf)
+				}
 			}
-			step(&nd.n63Acc, v78)
 		}
 	}
-	nd.h40To62Port1 = nd.h40To62Port1[:0]
+	nd.h52To53Port1 = nd.h52To53Port1[:0]
 }
 
-// subgraph6 runs stratum 2: hydro.Fold (63), hydro.FlatMap (64), hydro.FlatMap (66), hydro.Map (67), hydro.FlatMap (72), hydro.FlatMap (90), hydro.FlatMap (92), hydro.FlatMap (156).
+// subgraph6 runs stratum 1: hydro.Fold (67), hydro.CrossJoin (68).
 func (nd *PaxosProposer) subgraph6() {
-	if !nd.n63Init {
-		nd.n63Acc, nd.n63Init = newCore(), true
+	if !nd.n67Init {
+		nd.n67Acc, nd.n67Init = newInbox(), true
 	}
-	v79 := nd.n63Acc
+	v95 := nd.n67Acc
+	nd.n68L = append(nd.n68L, v95)
+	for _, v96 := range nd.n68R {
+		v97 := withConfig(v95, v96)
+		if !nd.n69Init {
+			nd.n69Acc, nd.n69Init = newCore(), true
+		}
+		step(&nd.n69Acc, v97)
+	}
+	for _, v98 := range nd.h40To68Port1 {
+		nd.n68R = append(nd.n68R, v98)
+		for _, v99 := range nd.n68L {
+			v100 := withConfig(v99, v98)
+			if !nd.n69Init {
+				nd.n69Acc, nd.n69Init = newCore(), true
+			}
+			step(&nd.n69Acc, v100)
+		}
+	}
+	nd.h40To68Port1 = nd.h40To68Port1[:0]
+}
+
+// subgraph7 runs stratum 2: hydro.Fold (69), hydro.FlatMap (70), hydro.FlatMap (72), hydro.Map (73), hydro.FlatMap (78), hydro.FlatMap (97), hydro.FlatMap (161).
+func (nd *PaxosProposer) subgraph7() {
+	if !nd.n69Init {
+		nd.n69Acc, nd.n69Init = newCore(), true
+	}
+	v101 := nd.n69Acc
 	{
-		c, emit := v79, func(v80 Heartbeat) {
+		c, emit := v101, func(v102 Heartbeat) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v80)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 65, nd.hydroBuf)
+				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v102)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 71, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:426:46*/ {
+		/*line proposer.go:424:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1030:36*/
+		} /*line paxos_hydro.go:1104:36*/
 	}
 	{
-		c, emit := v79, func(v81 P1a) {
-			v82 := usedOf(v81)
-			k83 := v82.Key
-			i84, ok85 := nd.n68Index.Get(k83)
-			if ok85 && !nd.n68Mark[i84] {
-				nd.n68Mark[i84] = true
-				nd.n68Dirty = append(nd.n68Dirty, i84)
+		c, emit := v101, func(v103 P1a) {
+			v104 := usedOf(v103)
+			k105 := v104.Key
+			i106, ok107 := nd.n74Index.Get(k105)
+			if ok107 && !nd.n74Mark[i106] {
+				nd.n74Mark[i106] = true
+				nd.n74Dirty = append(nd.n74Dirty, i106)
 			}
-			if !ok85 {
-				i84 = len(nd.n68Accs)
-				if !nd.n68Index.PutDense(k83, i84) {
-					nd.n68Index.Put(k83, i84)
+			if !ok107 {
+				i106 = len(nd.n74Accs)
+				if !nd.n74Index.PutDense(k105, i106) {
+					nd.n74Index.Put(k105, i106)
 				}
-				nd.n68Mark = append(nd.n68Mark, true)
-				nd.n68Dirty = append(nd.n68Dirty, i84)
-				nd.n68Accs = append(nd.n68Accs, v82)
+				nd.n74Mark = append(nd.n74Mark, true)
+				nd.n74Dirty = append(nd.n74Dirty, i106)
+				nd.n74Accs = append(nd.n74Accs, v104)
 			} else {
-				raiseUsed(&nd.n68Accs[i84], v82)
+				raiseUsed(&nd.n74Accs[i106], v104)
 			}
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v81)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 71, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v103)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 77, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:413:39*/ {
+		/*line proposer.go:411:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1061:36*/
+		} /*line paxos_hydro.go:1135:36*/
 	}
 	{
-		c, emit := v79, func(v86 P2a) {
+		c, emit := v101, func(v108 P2a) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v86)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 73, nd.hydroBuf)
+				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v108)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 79, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:419:39*/ {
+		/*line proposer.go:417:39*/ {
 			for _, m := range c.P2as {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1075:36*/
+		} /*line paxos_hydro.go:1149:36*/
 	}
 	{
-		c, emit := v79, func(v87 Commit) {
+		c, emit := v101, func(v109 Resend) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v87)
-				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 91, nd.hydroBuf)
+				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v109)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v109))}, 98, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:432:45*/ {
-			for _, m := range c.Commits {
-				emit(m)
-			}
-		} /*line paxos_hydro.go:1088:36*/
-	}
-	{
-		c, emit := v79, func(v88 Resend) {
-			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v88)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v88))}, 93, nd.hydroBuf)
-			}
-		}
-		/*line proposer.go:438:45*/ {
+		/*line proposer.go:430:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1101:36*/
+		} /*line paxos_hydro.go:1162:36*/
 	}
 	{
-		c, emit := v79, func(v89 Transfer) {
+		c, emit := v101, func(v110 Transfer) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v89)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v89))}, 157, nd.hydroBuf)
+				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v110)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v110))}, 162, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:444:49*/ {
+		/*line proposer.go:436:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1114:36*/
+		} /*line paxos_hydro.go:1175:36*/
 	}
 }
 
-// subgraph7 runs stratum 3: hydro.ReduceKeyed (68), hydro.Map (69).
-func (nd *PaxosProposer) subgraph7() {
-	for i91 := range nd.n68Accs {
-		v90 := nd.n68Accs[i91]
-		v92 := usedEvent(v90)
-		nd.n70Next = append(nd.n70Next, v92)
+// subgraph8 runs stratum 3: hydro.ReduceKeyed (74), hydro.Map (75).
+func (nd *PaxosProposer) subgraph8() {
+	for i112 := range nd.n74Accs {
+		v111 := nd.n74Accs[i112]
+		v113 := usedEvent(v111)
+		nd.n76Next = append(nd.n76Next, v113)
 	}
 }
 
@@ -1134,26 +1195,26 @@ func (nd *PaxosProposer) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 68:
-		var v96 Used
-		n97, err98 := decodeHydroUsed(item, &v96)
-		if err98 == nil && n97 != len(item) {
-			err98 = fmt.Errorf("%d bytes after the item", len(item)-n97)
+	case 74:
+		var v117 Used
+		n118, err119 := decodeHydroUsed(item, &v117)
+		if err119 == nil && n118 != len(item) {
+			err119 = fmt.Errorf("%d bytes after the item", len(item)-n118)
 		}
-		if err98 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 68, paxos.go:138): %w", err98)
+		if err119 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 74, paxos.go:152): %w", err119)
 		}
-		k99 := v96.Key
-		i100, ok101 := nd.n68Index.Get(k99)
-		if ok101 {
-			nd.n68Accs[i100] = v96
+		k120 := v117.Key
+		i121, ok122 := nd.n74Index.Get(k120)
+		if ok122 {
+			nd.n74Accs[i121] = v117
 		} else {
-			i100 = len(nd.n68Accs)
-			if !nd.n68Index.PutDense(k99, i100) {
-				nd.n68Index.Put(k99, i100)
+			i121 = len(nd.n74Accs)
+			if !nd.n74Index.PutDense(k120, i121) {
+				nd.n74Index.Put(k120, i121)
 			}
-			nd.n68Accs = append(nd.n68Accs, v96)
-			nd.n68Mark = append(nd.n68Mark, false)
+			nd.n74Accs = append(nd.n74Accs, v117)
+			nd.n74Mark = append(nd.n74Mark, false)
 		}
 		return nil
 	}
@@ -1166,12 +1227,12 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosProposer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i93 := range nd.n68Dirty {
-			nd.n68Mark[i93] = false
-			v94 := nd.n68Accs[i93]
-			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(68), &v94))
+		for _, i114 := range nd.n74Dirty {
+			nd.n74Mark[i114] = false
+			v115 := nd.n74Accs[i114]
+			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(74), &v115))
 		}
-		nd.n68Dirty = nd.n68Dirty[:0]
+		nd.n74Dirty = nd.n74Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1183,8 +1244,8 @@ func (nd *PaxosProposer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosProposer) hydroSnapshot(add func([]byte)) {
-	for _, v95 := range nd.n68Accs {
-		add(appendHydroUsed(nd.hydroJournal.Record(68), &v95))
+	for _, v116 := range nd.n74Accs {
+		add(appendHydroUsed(nd.hydroJournal.Record(74), &v116))
 	}
 }
 
@@ -1217,7 +1278,7 @@ func (nd *PaxosProposer) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosProposer) NextTimer() (time.Time, bool) {
-	next := nd.n58Due
+	next := nd.n64Due
 	return next, true
 }
 
@@ -1242,6 +1303,11 @@ func (nd *PaxosProposer) SetSizes(sizes map[string]int) error {
 	}
 	if n := sizes["acceptor"]; n > 0 {
 		nd.n46Size = n
+	} else {
+		return fmt.Errorf("flow Paxos reads the size of cluster %q, which the deployment does not size", "acceptor")
+	}
+	if n := sizes["acceptor"]; n > 0 {
+		nd.n52Size = n
 	} else {
 		return fmt.Errorf("flow Paxos reads the size of cluster %q, which the deployment does not size", "acceptor")
 	}
@@ -1270,10 +1336,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Directed
 		n, err := decodeHydroDirected(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:91: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:93: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:91: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:93: %d bytes after the item", len(payload)-n)
 		}
 		nd.n23Recv = append(nd.n23Recv, v)
 		return nil
@@ -1281,78 +1347,78 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:93: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:95: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:93: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:95: %d bytes after the item", len(payload)-n)
 		}
 		nd.n28Recv = append(nd.n28Recv, v)
 		return nil
-	case 52:
+	case 58:
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:125: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:139: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:125: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
 		}
-		nd.n52Recv = append(nd.n52Recv, v)
+		nd.n58Recv = append(nd.n58Recv, v)
 		return nil
-	case 55:
+	case 61:
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:127: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:141: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:127: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:141: %d bytes after the item", len(payload)-n)
 		}
-		nd.n55Recv = append(nd.n55Recv, v)
+		nd.n61Recv = append(nd.n61Recv, v)
 		return nil
-	case 65:
+	case 71:
 		var v Heartbeat
 		n, err := decodeHydroHeartbeat(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:133: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:147: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:133: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:147: %d bytes after the item", len(payload)-n)
 		}
-		nd.n65Recv = append(nd.n65Recv, v)
+		nd.n71Recv = append(nd.n71Recv, v)
 		return nil
-	case 83:
+	case 89:
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:167: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:181: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:167: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:181: %d bytes after the item", len(payload)-n)
 		}
-		nd.n83Recv = append(nd.n83Recv, v)
+		nd.n89Recv = append(nd.n89Recv, v)
 		return nil
-	case 88:
+	case 94:
 		var v P1b
 		n, err := decodeHydroP1b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:170: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:184: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:170: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:184: %d bytes after the item", len(payload)-n)
 		}
-		nd.n88Recv = append(nd.n88Recv, v)
+		nd.n94Recv = append(nd.n94Recv, v)
 		return nil
-	case 170:
+	case 175:
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:226: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:240: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:226: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:240: %d bytes after the item", len(payload)-n)
 		}
-		nd.n170Recv = append(nd.n170Recv, v)
+		nd.n175Recv = append(nd.n175Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location proposer: no network operator has tag %d", tag)
@@ -1361,7 +1427,7 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosProposer) Pending() bool {
-	return len(nd.n23Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n52Recv) > 0 || len(nd.n55Recv) > 0 || len(nd.n65Recv) > 0 || len(nd.n83Recv) > 0 || len(nd.n88Recv) > 0 || len(nd.n170Recv) > 0
+	return len(nd.n23Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n58Recv) > 0 || len(nd.n61Recv) > 0 || len(nd.n71Recv) > 0 || len(nd.n89Recv) > 0 || len(nd.n94Recv) > 0 || len(nd.n175Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1409,44 +1475,44 @@ type PaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 74, paxos.go:155): whether the member id was emitted.
-	n74Done bool
-	// hydro.LatticeFold (node 76, paxos.go:156): the accumulator, starting at bottom.
-	n76Acc Promise
+	// hydro.SelfID (node 80, paxos.go:169): whether the member id was emitted.
+	n80Done bool
+	// hydro.LatticeFold (node 82, paxos.go:170): the accumulator, starting at bottom.
+	n82Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
-	n76Changed []Promise
-	// hydro.CrossJoin (node 77, paxos.go:157): the stored sides' items in arrival order.
-	n77L []Promise
-	n77R []hydro.MemberID
-	// hydro.CrossJoin (node 78, paxos.go:160): the stored sides' items in arrival order.
-	n78R []view
-	// hydro.LatticeFold (node 81, paxos.go:162): the accumulator, starting at bottom.
-	n81Acc AcceptorLog
+	n82Changed []Promise
+	// hydro.CrossJoin (node 83, paxos.go:171): the stored sides' items in arrival order.
+	n83L []Promise
+	n83R []hydro.MemberID
+	// hydro.CrossJoin (node 84, paxos.go:174): the stored sides' items in arrival order.
+	n84R []view
+	// hydro.LatticeFold (node 87, paxos.go:176): the accumulator, starting at bottom.
+	n87Acc AcceptorLog
 	// the items that changed the accumulator this tick, to log at its end.
-	n81Changed []AcceptorLog
-	// hydro.Sink (node 82, paxos.go:166): this tick's output.
-	n82Out []P2b
-	// hydro.Unique (node 85, paxos.go:168): the items seen.
-	n85Seen map[Promise]struct{}
+	n87Changed []AcceptorLog
+	// hydro.Sink (node 88, paxos.go:180): this tick's output.
+	n88Out []P2b
+	// hydro.Unique (node 91, paxos.go:182): the items seen.
+	n91Seen map[Promise]struct{}
 	// the items first seen this tick, to log at its end.
-	n85New []Promise
-	// hydro.CrossJoin (node 86, paxos.go:169): the stored sides' items in arrival order.
-	n86L []Promise
-	n86R []hydro.MemberID
-	// hydro.CrossJoin (node 87, paxos.go:169): the stored sides' items in arrival order.
-	n87R []AcceptorLog
-	// hydro.Broadcast (node 71, paxos.go:139): the items received since the last tick.
-	n71Recv []P1a
-	// hydro.Broadcast (node 73, paxos.go:141): the items received since the last tick.
-	n73Recv []P2a
-	// h74To77Port1 is the handoff from hydro.SelfID (node 74, paxos.go:155) to hydro.CrossJoin (node 77, paxos.go:157).
-	h74To77Port1 []hydro.MemberID
-	// h73To78Port0 is the handoff from hydro.Broadcast (node 73, paxos.go:141) to hydro.CrossJoin (node 78, paxos.go:160).
-	h73To78Port0 []P2a
-	// h74To86Port1 is the handoff from hydro.SelfID (node 74, paxos.go:155) to hydro.CrossJoin (node 86, paxos.go:169).
-	h74To86Port1 []hydro.MemberID
-	// h86To87Port0 is the handoff from hydro.CrossJoin (node 86, paxos.go:169) to hydro.CrossJoin (node 87, paxos.go:169).
-	h86To87Port0 []P1b
+	n91New []Promise
+	// hydro.CrossJoin (node 92, paxos.go:183): the stored sides' items in arrival order.
+	n92L []Promise
+	n92R []hydro.MemberID
+	// hydro.CrossJoin (node 93, paxos.go:183): the stored sides' items in arrival order.
+	n93R []AcceptorLog
+	// hydro.Broadcast (node 77, paxos.go:153): the items received since the last tick.
+	n77Recv []P1a
+	// hydro.Broadcast (node 79, paxos.go:155): the items received since the last tick.
+	n79Recv []P2a
+	// h80To83Port1 is the handoff from hydro.SelfID (node 80, paxos.go:169) to hydro.CrossJoin (node 83, paxos.go:171).
+	h80To83Port1 []hydro.MemberID
+	// h79To84Port0 is the handoff from hydro.Broadcast (node 79, paxos.go:155) to hydro.CrossJoin (node 84, paxos.go:174).
+	h79To84Port0 []P2a
+	// h80To92Port1 is the handoff from hydro.SelfID (node 80, paxos.go:169) to hydro.CrossJoin (node 92, paxos.go:183).
+	h80To92Port1 []hydro.MemberID
+	// h92To93Port0 is the handoff from hydro.CrossJoin (node 92, paxos.go:183) to hydro.CrossJoin (node 93, paxos.go:183).
+	h92To93Port0 []P1b
 }
 
 // NewPaxosAcceptor returns the node of location "acceptor" with the flow's parameters.
@@ -1458,7 +1524,7 @@ func NewPaxosAcceptor(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n85Seen = map[Promise]struct{}{}
+	nd.n91Seen = map[Promise]struct{}{}
 	return nd
 }
 
@@ -1478,121 +1544,122 @@ func (nd *PaxosAcceptor) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.votes.PutAll(nd.n82Out)
-	nd.n82Out = nd.n82Out[:0]
-	nd.n77L = nd.n77L[:0]
-	nd.n78R = nd.n78R[:0]
-	nd.n86L = nd.n86L[:0]
-	clear(nd.n87R)
-	nd.n87R = nd.n87R[:0]
+	nd.votes.PutAll(nd.n88Out)
+	clear(nd.n88Out)
+	nd.n88Out = nd.n88Out[:0]
+	nd.n83L = nd.n83L[:0]
+	nd.n84R = nd.n84R[:0]
+	nd.n92L = nd.n92L[:0]
+	clear(nd.n93R)
+	nd.n93R = nd.n93R[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (71), hydro.Map (75).
+// subgraph0 runs stratum 0: hydro.Broadcast (77), hydro.Map (81).
 func (nd *PaxosAcceptor) subgraph0() {
-	for _, v1 := range nd.n71Recv {
+	for _, v1 := range nd.n77Recv {
 		v2 := promiseOfP1a(v1)
-		if nd.n76Acc.Merge(v2) && nd.hydroJournal.Active() {
-			nd.n76Changed = append(nd.n76Changed, v2)
+		if nd.n82Acc.Merge(v2) && nd.hydroJournal.Active() {
+			nd.n82Changed = append(nd.n82Changed, v2)
 		}
 	}
-	clear(nd.n71Recv)
-	nd.n71Recv = nd.n71Recv[:0]
+	clear(nd.n77Recv)
+	nd.n77Recv = nd.n77Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (73).
+// subgraph1 runs stratum 0: hydro.Broadcast (79).
 func (nd *PaxosAcceptor) subgraph1() {
-	for _, v3 := range nd.n73Recv {
-		nd.h73To78Port0 = append(nd.h73To78Port0, v3)
+	for _, v3 := range nd.n79Recv {
+		nd.h79To84Port0 = append(nd.h79To84Port0, v3)
 	}
-	clear(nd.n73Recv)
-	nd.n73Recv = nd.n73Recv[:0]
+	clear(nd.n79Recv)
+	nd.n79Recv = nd.n79Recv[:0]
 }
 
-// subgraph2 runs stratum 0: hydro.SelfID (74).
+// subgraph2 runs stratum 0: hydro.SelfID (80).
 func (nd *PaxosAcceptor) subgraph2() {
-	if !nd.n74Done {
-		nd.n74Done = true
+	if !nd.n80Done {
+		nd.n80Done = true
 		v4 := nd.hydroMember
-		nd.h74To77Port1 = append(nd.h74To77Port1, v4)
-		nd.h74To86Port1 = append(nd.h74To86Port1, v4)
+		nd.h80To83Port1 = append(nd.h80To83Port1, v4)
+		nd.h80To92Port1 = append(nd.h80To92Port1, v4)
 	}
 }
 
-// subgraph3 runs stratum 1: hydro.LatticeFold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.Map (80), hydro.Sink (82), hydro.Filter (84), hydro.Unique (85), hydro.CrossJoin (86).
+// subgraph3 runs stratum 1: hydro.LatticeFold (82), hydro.CrossJoin (83), hydro.CrossJoin (84), hydro.Map (85), hydro.Map (86), hydro.Sink (88), hydro.Filter (90), hydro.Unique (91), hydro.CrossJoin (92).
 func (nd *PaxosAcceptor) subgraph3() {
-	udf20 := /*line paxos.go:162:47*/ func(a answered2) AcceptorLog {
+	udf20 := /*line paxos.go:176:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line paxos_hydro.go:1526:35*/
-	out18 := nd.n82Out
-	v5 := nd.n76Acc
-	nd.n77L = append(nd.n77L, v5)
-	for _, v6 := range nd.n77R {
+	} /*line paxos_hydro.go:1593:35*/
+	out18 := nd.n88Out
+	v5 := nd.n82Acc
+	nd.n83L = append(nd.n83L, v5)
+	for _, v6 := range nd.n83R {
 		v7 := viewOf(v5, v6)
-		nd.n78R = append(nd.n78R, v7)
+		nd.n84R = append(nd.n84R, v7)
 	}
 	if promising(v5) {
-		if _, dup8 := nd.n85Seen[v5]; !dup8 {
-			nd.n85Seen[v5] = struct{}{}
-			nd.n85New = append(nd.n85New, v5)
-			nd.n86L = append(nd.n86L, v5)
-			for _, v9 := range nd.n86R {
+		if _, dup8 := nd.n91Seen[v5]; !dup8 {
+			nd.n91Seen[v5] = struct{}{}
+			nd.n91New = append(nd.n91New, v5)
+			nd.n92L = append(nd.n92L, v5)
+			for _, v9 := range nd.n92R {
 				v10 := promisedTo(v5, v9)
-				nd.h86To87Port0 = append(nd.h86To87Port0, v10)
+				nd.h92To93Port0 = append(nd.h92To93Port0, v10)
 			}
 		}
 	}
-	for _, v11 := range nd.h74To77Port1 {
-		nd.n77R = append(nd.n77R, v11)
-		for _, v12 := range nd.n77L {
+	for _, v11 := range nd.h80To83Port1 {
+		nd.n83R = append(nd.n83R, v11)
+		for _, v12 := range nd.n83L {
 			v13 := viewOf(v12, v11)
-			nd.n78R = append(nd.n78R, v13)
+			nd.n84R = append(nd.n84R, v13)
 		}
 	}
-	nd.h74To77Port1 = nd.h74To77Port1[:0]
-	for _, v14 := range nd.h73To78Port0 {
-		for _, v15 := range nd.n78R {
+	nd.h80To83Port1 = nd.h80To83Port1[:0]
+	for _, v14 := range nd.h79To84Port0 {
+		for _, v15 := range nd.n84R {
 			v16 := answer(v14, v15)
 			v17 := voteOf(v16)
 			out18 = append(out18, v17)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v17)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v17))}, 83, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v17))}, 89, nd.hydroBuf)
 			}
 			v19 := udf20(v16)
-			if nd.n81Acc.Merge(v19) && nd.hydroJournal.Active() {
-				nd.n81Changed = append(nd.n81Changed, v19)
+			if nd.n87Acc.Merge(v19) && nd.hydroJournal.Active() {
+				nd.n87Changed = append(nd.n87Changed, v19)
 			}
 		}
 	}
-	clear(nd.h73To78Port0)
-	nd.h73To78Port0 = nd.h73To78Port0[:0]
-	for _, v21 := range nd.h74To86Port1 {
-		nd.n86R = append(nd.n86R, v21)
-		for _, v22 := range nd.n86L {
+	clear(nd.h79To84Port0)
+	nd.h79To84Port0 = nd.h79To84Port0[:0]
+	for _, v21 := range nd.h80To92Port1 {
+		nd.n92R = append(nd.n92R, v21)
+		for _, v22 := range nd.n92L {
 			v23 := promisedTo(v22, v21)
-			nd.h86To87Port0 = append(nd.h86To87Port0, v23)
+			nd.h92To93Port0 = append(nd.h92To93Port0, v23)
 		}
 	}
-	nd.h74To86Port1 = nd.h74To86Port1[:0]
-	nd.n82Out = out18
+	nd.h80To92Port1 = nd.h80To92Port1[:0]
+	nd.n88Out = out18
 }
 
-// subgraph4 runs stratum 2: hydro.LatticeFold (81), hydro.CrossJoin (87).
+// subgraph4 runs stratum 2: hydro.LatticeFold (87), hydro.CrossJoin (93).
 func (nd *PaxosAcceptor) subgraph4() {
-	v24 := nd.n81Acc
-	nd.n87R = append(nd.n87R, v24)
-	for _, v25 := range nd.h86To87Port0 {
-		for _, v26 := range nd.n87R {
+	v24 := nd.n87Acc
+	nd.n93R = append(nd.n93R, v24)
+	for _, v25 := range nd.h92To93Port0 {
+		for _, v26 := range nd.n93R {
 			v27 := withLog(v25, v26)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP1b(nd.hydroBuf[:0], &v27)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v27))}, 88, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toRequester(v27))}, 94, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h86To87Port0)
-	nd.h86To87Port0 = nd.h86To87Port0[:0]
+	clear(nd.h92To93Port0)
+	nd.h92To93Port0 = nd.h92To93Port0[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -1605,38 +1672,38 @@ func (nd *PaxosAcceptor) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 76:
+	case 82:
 		var v30 Promise
 		n31, err32 := decodeHydroPromise(item, &v30)
 		if err32 == nil && n31 != len(item) {
 			err32 = fmt.Errorf("%d bytes after the item", len(item)-n31)
 		}
 		if err32 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 76, paxos.go:156): %w", err32)
+			return fmt.Errorf("hydro.LatticeFold (node 82, paxos.go:170): %w", err32)
 		}
-		nd.n76Acc.Merge(v30)
+		nd.n82Acc.Merge(v30)
 		return nil
-	case 81:
+	case 87:
 		var v35 AcceptorLog
 		n36, err37 := decodeHydroAcceptorLog(item, &v35)
 		if err37 == nil && n36 != len(item) {
 			err37 = fmt.Errorf("%d bytes after the item", len(item)-n36)
 		}
 		if err37 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 81, paxos.go:162): %w", err37)
+			return fmt.Errorf("hydro.LatticeFold (node 87, paxos.go:176): %w", err37)
 		}
-		nd.n81Acc.Merge(v35)
+		nd.n87Acc.Merge(v35)
 		return nil
-	case 85:
+	case 91:
 		var v40 Promise
 		n41, err42 := decodeHydroPromise(item, &v40)
 		if err42 == nil && n41 != len(item) {
 			err42 = fmt.Errorf("%d bytes after the item", len(item)-n41)
 		}
 		if err42 != nil {
-			return fmt.Errorf("hydro.Unique (node 85, paxos.go:168): %w", err42)
+			return fmt.Errorf("hydro.Unique (node 91, paxos.go:182): %w", err42)
 		}
-		nd.n85Seen[v40] = struct{}{}
+		nd.n91Seen[v40] = struct{}{}
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -1648,19 +1715,19 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v28 := range nd.n76Changed {
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(76), &v28))
+		for _, v28 := range nd.n82Changed {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(82), &v28))
 		}
-		nd.n76Changed = nd.n76Changed[:0]
-		for _, v33 := range nd.n81Changed {
-			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(81), &v33))
+		nd.n82Changed = nd.n82Changed[:0]
+		for _, v33 := range nd.n87Changed {
+			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(87), &v33))
 		}
-		clear(nd.n81Changed)
-		nd.n81Changed = nd.n81Changed[:0]
-		for _, v38 := range nd.n85New {
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(85), &v38))
+		clear(nd.n87Changed)
+		nd.n87Changed = nd.n87Changed[:0]
+		for _, v38 := range nd.n91New {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(91), &v38))
 		}
-		nd.n85New = nd.n85New[:0]
+		nd.n91New = nd.n91New[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1672,14 +1739,14 @@ func (nd *PaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	rec29 := appendHydroPromise(nd.hydroJournal.Record(76), &nd.n76Acc)
+	rec29 := appendHydroPromise(nd.hydroJournal.Record(82), &nd.n82Acc)
 	add(rec29)
 	nd.hydroJournal.Keep(rec29)
-	rec34 := appendHydroAcceptorLog(nd.hydroJournal.Record(81), &nd.n81Acc)
+	rec34 := appendHydroAcceptorLog(nd.hydroJournal.Record(87), &nd.n87Acc)
 	add(rec34)
 	nd.hydroJournal.Keep(rec34)
-	for v39 := range nd.n85Seen {
-		add(appendHydroPromise(nd.hydroJournal.Record(85), &v39))
+	for v39 := range nd.n91Seen {
+		add(appendHydroPromise(nd.hydroJournal.Record(91), &v39))
 	}
 }
 
@@ -1736,27 +1803,27 @@ func (nd *PaxosAcceptor) OnSend(fn func(to hydro.Dest, tag uint16, payload []byt
 // that does not decode, and says why.
 func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 71:
+	case 77:
 		var v P1a
 		n, err := decodeHydroP1a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:139: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:153: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:139: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:153: %d bytes after the item", len(payload)-n)
 		}
-		nd.n71Recv = append(nd.n71Recv, v)
+		nd.n77Recv = append(nd.n77Recv, v)
 		return nil
-	case 73:
+	case 79:
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:141: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:155: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:141: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:155: %d bytes after the item", len(payload)-n)
 		}
-		nd.n73Recv = append(nd.n73Recv, v)
+		nd.n79Recv = append(nd.n79Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location acceptor: no network operator has tag %d", tag)
@@ -1765,7 +1832,7 @@ func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosAcceptor) Pending() bool {
-	return len(nd.n71Recv) > 0 || len(nd.n73Recv) > 0
+	return len(nd.n77Recv) > 0 || len(nd.n79Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1805,158 +1872,158 @@ type PaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 89, paxos.go:175): whether the member id was emitted.
-	n89Done bool
-	// hydro.ReduceKeyed (node 102, paxos.go:185): the groups in order of first appearance.
-	n102Index hydro.IntIndex[uint8]
-	n102Accs  []Applied
+	// hydro.SelfID (node 95, paxos.go:189): whether the member id was emitted.
+	n95Done bool
+	// hydro.ReduceKeyed (node 107, paxos.go:199): the groups in order of first appearance.
+	n107Index hydro.IntIndex[uint8]
+	n107Accs  []Applied
 	// the groups changed this tick, to log at its end.
-	n102Mark  []bool
-	n102Dirty []int
-	// hydro.Fold (node 103, paxos.go:185): the accumulator.
-	n103Acc  uint64
-	n103Init bool
-	// hydro.CrossJoin (node 104, paxos.go:190): the stored sides' items in arrival order.
-	n104R []uint64
-	// hydro.MergeKeyed (node 106, paxos.go:190): the groups in order of first appearance.
-	n106Index hydro.IntIndex[uint64]
-	n106Accs  []Slotted
+	n107Mark  []bool
+	n107Dirty []int
+	// hydro.Fold (node 108, paxos.go:199): the accumulator.
+	n108Acc  uint64
+	n108Init bool
+	// hydro.CrossJoin (node 109, paxos.go:204): the stored sides' items in arrival order.
+	n109R []uint64
+	// hydro.MergeKeyed (node 111, paxos.go:204): the groups in order of first appearance.
+	n111Index hydro.IntIndex[uint64]
+	n111Accs  []Slotted
 	// the groups changed in this tick, and whether each group is among them.
-	n106Changed []int
-	n106Touched []bool
-	// hydro.MergeKeyed (node 109, paxos.go:194): the groups in order of first appearance.
-	n109Index map[string]int
-	n109Accs  []KV
+	n111Changed []int
+	n111Touched []bool
+	// hydro.MergeKeyed (node 114, paxos.go:208): the groups in order of first appearance.
+	n114Index map[string]int
+	n114Accs  []KV
 	// the items that started or changed a group this tick, to log at its end.
-	n109Logged []KV
-	// hydro.MergeKeyed (node 112, paxos.go:195): the groups in order of first appearance.
-	n112Index hydro.IntIndex[uint64]
-	n112Accs  []Session
+	n114Logged []KV
+	// hydro.MergeKeyed (node 117, paxos.go:209): the groups in order of first appearance.
+	n117Index hydro.IntIndex[uint64]
+	n117Accs  []Session
 	// the items that started or changed a group this tick, to log at its end.
-	n112Logged []Session
-	// hydro.Timer (node 113, paxos.go:196): the period, the next due time, whether it fired.
-	n113Period time.Duration
-	n113Due    time.Time
-	n113Fired  bool
-	// hydro.Fold (node 118, paxos.go:197): the accumulator.
-	n118Acc  int
-	n118Init bool
-	// hydro.CrossJoin (node 120, paxos.go:198): the stored sides' items in arrival order.
-	n120R []uint64
-	// hydro.Fold (node 122, paxos.go:201): the accumulator.
-	n122Acc  uint64
-	n122Init bool
-	// hydro.CrossJoin (node 123, paxos.go:202): the stored sides' items in arrival order.
-	n123L []uint64
-	// hydro.Fold (node 126, paxos.go:207): the accumulator.
-	n126Acc  []Commit
-	n126Init bool
-	// hydro.CrossJoin (node 127, paxos.go:207): the stored sides' items in arrival order.
-	n127L [][]Commit
-	// hydro.Unique (node 129, paxos.go:208): the items seen.
-	n129Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 131, paxos.go:208): the accumulator.
-	n131Acc  map[string]Cell
+	n117Logged []Session
+	// hydro.Timer (node 118, paxos.go:210): the period, the next due time, whether it fired.
+	n118Period time.Duration
+	n118Due    time.Time
+	n118Fired  bool
+	// hydro.Fold (node 123, paxos.go:211): the accumulator.
+	n123Acc  int
+	n123Init bool
+	// hydro.CrossJoin (node 125, paxos.go:212): the stored sides' items in arrival order.
+	n125R []uint64
+	// hydro.Fold (node 127, paxos.go:215): the accumulator.
+	n127Acc  uint64
+	n127Init bool
+	// hydro.CrossJoin (node 128, paxos.go:216): the stored sides' items in arrival order.
+	n128L []uint64
+	// hydro.Fold (node 131, paxos.go:221): the accumulator.
+	n131Acc  []Commit
 	n131Init bool
-	// hydro.Unique (node 133, paxos.go:209): the items seen.
-	n133Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 135, paxos.go:209): the accumulator.
-	n135Acc  map[uint64]SessionLattice
-	n135Init bool
-	// hydro.ClusterSize (node 136, paxos.go:210): the size of cluster "replica" (see SetSizes), whether it was emitted.
-	n136Size int
-	n136Done bool
-	// hydro.CrossJoin (node 137, paxos.go:210): the stored sides' items in arrival order.
-	n137L []hydro.MemberID
-	n137R []int
-	// hydro.CrossJoin (node 138, paxos.go:211): the stored sides' items in arrival order.
-	n138R []map[string]Cell
-	// hydro.CrossJoin (node 139, paxos.go:211): the stored sides' items in arrival order.
-	n139L []batch
-	n139R []map[uint64]SessionLattice
-	// hydro.CrossJoin (node 140, paxos.go:211): the stored sides' items in arrival order.
-	n140L []batch
-	n140R []replica
-	// hydro.DeferTick (node 144, paxos.go:213): the items of this tick and of the next.
-	n144Now  []Applied
-	n144Next []Applied
-	// hydro.DeferTick (node 146, paxos.go:214): the items of this tick and of the next.
-	n146Now  []KV
-	n146Next []KV
-	// hydro.DeferTick (node 148, paxos.go:215): the items of this tick and of the next.
-	n148Now  []Session
-	n148Next []Session
-	// hydro.DeferTick (node 150, paxos.go:216): the items of this tick and of the next.
-	n150Now  []Commit
-	n150Next []Commit
-	// hydro.CrossJoin (node 151, paxos.go:216): the stored sides' items in arrival order.
-	n151R []hydro.MemberID
-	// hydro.Sink (node 152, paxos.go:216): this tick's output.
-	n152Out []Executed
-	// hydro.DeferTick (node 154, paxos.go:217): the items of this tick and of the next.
-	n154Now  []Answer
-	n154Next []Answer
-	// hydro.Unique (node 159, paxos.go:220): the items seen.
-	n159Seen hydro.IntSet[hydro.MemberID]
-	// hydro.CrossJoin (node 160, paxos.go:221): the stored sides' items in arrival order.
-	n160R []KV
-	// hydro.Fold (node 161, paxos.go:221): the accumulator.
-	n161Acc  []KV
-	n161Init bool
-	// hydro.CrossJoin (node 162, paxos.go:222): the stored sides' items in arrival order.
-	n162R []Session
-	// hydro.Fold (node 163, paxos.go:222): the accumulator.
-	n163Acc  []Session
-	n163Init bool
-	// hydro.CrossJoin (node 164, paxos.go:223): the stored sides' items in arrival order.
-	n164R []uint64
-	// hydro.CrossJoin (node 165, paxos.go:223): the stored sides' items in arrival order.
-	n165L []Snapshot
-	n165R [][]KV
-	// hydro.CrossJoin (node 166, paxos.go:223): the stored sides' items in arrival order.
-	n166L []Snapshot
-	n166R [][]Session
-	// hydro.CrossJoin (node 168, paxos.go:226): the stored sides' items in arrival order.
-	n168R []Run
-	// hydro.CrossJoin (node 169, paxos.go:226): the stored sides' items in arrival order.
-	n169L []Run
-	n169R []hydro.MemberID
-	// hydro.Broadcast (node 91, paxos.go:176): the items received since the last tick.
-	n91Recv []Commit
-	// hydro.Demux (node 93, paxos.go:177): the items received since the last tick.
-	n93Recv []Resend
-	// hydro.Demux (node 157, paxos.go:220): the items received since the last tick.
-	n157Recv []Transfer
-	// hydro.Demux (node 167, paxos.go:225): the items received since the last tick.
-	n167Recv []Snapshot
-	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:176) to hydro.CrossJoin (node 104, paxos.go:190).
-	h95To104Port0 []Commit
-	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:198) to hydro.CrossJoin (node 120, paxos.go:198).
-	h119To120Port0 []int
-	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:201) to hydro.CrossJoin (node 123, paxos.go:202).
-	h122To123Port1 []uint64
-	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:202) to hydro.Join (node 125, paxos.go:207).
-	h124To125Port0 []Probe
-	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:198) to hydro.CrossJoin (node 127, paxos.go:207).
-	h120To127Port1 []uint64
-	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:194) to hydro.Join (node 130, paxos.go:208).
-	h109To130Port1 []KV
-	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:195) to hydro.Join (node 134, paxos.go:209).
-	h112To134Port1 []Session
-	// h127To138Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:207) to hydro.CrossJoin (node 138, paxos.go:211).
-	h127To138Port0 []Run
-	// h137To140Port1 is the handoff from hydro.CrossJoin (node 137, paxos.go:210) to hydro.CrossJoin (node 140, paxos.go:211).
-	h137To140Port1 []replica
-	// h159To160Port0 is the handoff from hydro.Unique (node 159, paxos.go:220) to hydro.CrossJoin (node 160, paxos.go:221).
-	h159To160Port0 []hydro.MemberID
-	// h159To162Port0 is the handoff from hydro.Unique (node 159, paxos.go:220) to hydro.CrossJoin (node 162, paxos.go:222).
-	h159To162Port0 []hydro.MemberID
-	// h159To164Port0 is the handoff from hydro.Unique (node 159, paxos.go:220) to hydro.CrossJoin (node 164, paxos.go:223).
-	h159To164Port0 []hydro.MemberID
-	// h113To168Port0 is the handoff from hydro.Timer (node 113, paxos.go:196) to hydro.CrossJoin (node 168, paxos.go:226).
-	h113To168Port0 []time.Time
-	// h89To169Port1 is the handoff from hydro.SelfID (node 89, paxos.go:175) to hydro.CrossJoin (node 169, paxos.go:226).
-	h89To169Port1 []hydro.MemberID
+	// hydro.CrossJoin (node 132, paxos.go:221): the stored sides' items in arrival order.
+	n132L [][]Commit
+	// hydro.Unique (node 134, paxos.go:222): the items seen.
+	n134Seen map[KeyProbe]struct{}
+	// hydro.Fold (node 136, paxos.go:222): the accumulator.
+	n136Acc  map[string]Cell
+	n136Init bool
+	// hydro.Unique (node 138, paxos.go:223): the items seen.
+	n138Seen map[SessionProbe]struct{}
+	// hydro.Fold (node 140, paxos.go:223): the accumulator.
+	n140Acc  map[uint64]SessionLattice
+	n140Init bool
+	// hydro.ClusterSize (node 141, paxos.go:224): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	n141Size int
+	n141Done bool
+	// hydro.CrossJoin (node 142, paxos.go:224): the stored sides' items in arrival order.
+	n142L []hydro.MemberID
+	n142R []int
+	// hydro.CrossJoin (node 143, paxos.go:225): the stored sides' items in arrival order.
+	n143R []map[string]Cell
+	// hydro.CrossJoin (node 144, paxos.go:225): the stored sides' items in arrival order.
+	n144L []batch
+	n144R []map[uint64]SessionLattice
+	// hydro.CrossJoin (node 145, paxos.go:225): the stored sides' items in arrival order.
+	n145L []batch
+	n145R []replica
+	// hydro.DeferTick (node 149, paxos.go:227): the items of this tick and of the next.
+	n149Now  []Applied
+	n149Next []Applied
+	// hydro.DeferTick (node 151, paxos.go:228): the items of this tick and of the next.
+	n151Now  []KV
+	n151Next []KV
+	// hydro.DeferTick (node 153, paxos.go:229): the items of this tick and of the next.
+	n153Now  []Session
+	n153Next []Session
+	// hydro.DeferTick (node 155, paxos.go:230): the items of this tick and of the next.
+	n155Now  []Commit
+	n155Next []Commit
+	// hydro.CrossJoin (node 156, paxos.go:230): the stored sides' items in arrival order.
+	n156R []hydro.MemberID
+	// hydro.Sink (node 157, paxos.go:230): this tick's output.
+	n157Out []Executed
+	// hydro.DeferTick (node 159, paxos.go:231): the items of this tick and of the next.
+	n159Now  []Answer
+	n159Next []Answer
+	// hydro.Unique (node 164, paxos.go:234): the items seen.
+	n164Seen hydro.IntSet[hydro.MemberID]
+	// hydro.CrossJoin (node 165, paxos.go:235): the stored sides' items in arrival order.
+	n165R []KV
+	// hydro.Fold (node 166, paxos.go:235): the accumulator.
+	n166Acc  []KV
+	n166Init bool
+	// hydro.CrossJoin (node 167, paxos.go:236): the stored sides' items in arrival order.
+	n167R []Session
+	// hydro.Fold (node 168, paxos.go:236): the accumulator.
+	n168Acc  []Session
+	n168Init bool
+	// hydro.CrossJoin (node 169, paxos.go:237): the stored sides' items in arrival order.
+	n169R []uint64
+	// hydro.CrossJoin (node 170, paxos.go:237): the stored sides' items in arrival order.
+	n170L []Snapshot
+	n170R [][]KV
+	// hydro.CrossJoin (node 171, paxos.go:237): the stored sides' items in arrival order.
+	n171L []Snapshot
+	n171R [][]Session
+	// hydro.CrossJoin (node 173, paxos.go:240): the stored sides' items in arrival order.
+	n173R []Run
+	// hydro.CrossJoin (node 174, paxos.go:240): the stored sides' items in arrival order.
+	n174L []Run
+	n174R []hydro.MemberID
+	// hydro.Broadcast (node 96, paxos.go:190): the items received since the last tick.
+	n96Recv []Commit
+	// hydro.Demux (node 98, paxos.go:191): the items received since the last tick.
+	n98Recv []Resend
+	// hydro.Demux (node 162, paxos.go:234): the items received since the last tick.
+	n162Recv []Transfer
+	// hydro.Demux (node 172, paxos.go:239): the items received since the last tick.
+	n172Recv []Snapshot
+	// h100To109Port0 is the handoff from hydro.Union (node 100, paxos.go:190) to hydro.CrossJoin (node 109, paxos.go:204).
+	h100To109Port0 []Commit
+	// h124To125Port0 is the handoff from hydro.Filter (node 124, paxos.go:212) to hydro.CrossJoin (node 125, paxos.go:212).
+	h124To125Port0 []int
+	// h127To128Port1 is the handoff from hydro.Fold (node 127, paxos.go:215) to hydro.CrossJoin (node 128, paxos.go:216).
+	h127To128Port1 []uint64
+	// h129To130Port0 is the handoff from hydro.FlatMap (node 129, paxos.go:216) to hydro.Join (node 130, paxos.go:221).
+	h129To130Port0 []Probe
+	// h125To132Port1 is the handoff from hydro.CrossJoin (node 125, paxos.go:212) to hydro.CrossJoin (node 132, paxos.go:221).
+	h125To132Port1 []uint64
+	// h114To135Port1 is the handoff from hydro.MergeKeyed (node 114, paxos.go:208) to hydro.Join (node 135, paxos.go:222).
+	h114To135Port1 []KV
+	// h117To139Port1 is the handoff from hydro.MergeKeyed (node 117, paxos.go:209) to hydro.Join (node 139, paxos.go:223).
+	h117To139Port1 []Session
+	// h132To143Port0 is the handoff from hydro.CrossJoin (node 132, paxos.go:221) to hydro.CrossJoin (node 143, paxos.go:225).
+	h132To143Port0 []Run
+	// h142To145Port1 is the handoff from hydro.CrossJoin (node 142, paxos.go:224) to hydro.CrossJoin (node 145, paxos.go:225).
+	h142To145Port1 []replica
+	// h164To165Port0 is the handoff from hydro.Unique (node 164, paxos.go:234) to hydro.CrossJoin (node 165, paxos.go:235).
+	h164To165Port0 []hydro.MemberID
+	// h164To167Port0 is the handoff from hydro.Unique (node 164, paxos.go:234) to hydro.CrossJoin (node 167, paxos.go:236).
+	h164To167Port0 []hydro.MemberID
+	// h164To169Port0 is the handoff from hydro.Unique (node 164, paxos.go:234) to hydro.CrossJoin (node 169, paxos.go:237).
+	h164To169Port0 []hydro.MemberID
+	// h118To173Port0 is the handoff from hydro.Timer (node 118, paxos.go:210) to hydro.CrossJoin (node 173, paxos.go:240).
+	h118To173Port0 []time.Time
+	// h95To174Port1 is the handoff from hydro.SelfID (node 95, paxos.go:189) to hydro.CrossJoin (node 174, paxos.go:240).
+	h95To174Port1 []hydro.MemberID
 }
 
 // NewPaxosReplica returns the node of location "replica" with the flow's parameters.
@@ -1968,10 +2035,10 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:196:41*/ ProgressPeriod /*line paxos_hydro.go:1972:89*/
-	nd.n129Seen = map[KeyProbe]struct{}{}
-	nd.n133Seen = map[SessionProbe]struct{}{}
+	nd.n114Index = map[string]int{}
+	nd.n118Period = /*line paxos.go:210:41*/ ProgressPeriod /*line paxos_hydro.go:2039:89*/
+	nd.n134Seen = map[KeyProbe]struct{}{}
+	nd.n138Seen = map[SessionProbe]struct{}{}
 	return nd
 }
 
@@ -1999,595 +2066,595 @@ func (nd *PaxosReplica) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.executed.PutAll(nd.n152Out)
-	clear(nd.n152Out)
-	nd.n152Out = nd.n152Out[:0]
-	var zero103 uint64
-	nd.n103Acc, nd.n103Init = zero103, false
-	nd.n104R = nd.n104R[:0]
-	for _, i := range nd.n106Changed {
-		nd.n106Touched[i] = false
+	nd.executed.PutAll(nd.n157Out)
+	clear(nd.n157Out)
+	nd.n157Out = nd.n157Out[:0]
+	var zero108 uint64
+	nd.n108Acc, nd.n108Init = zero108, false
+	nd.n109R = nd.n109R[:0]
+	for _, i := range nd.n111Changed {
+		nd.n111Touched[i] = false
 	}
-	nd.n106Changed = nd.n106Changed[:0]
-	var zero118 int
-	nd.n118Acc, nd.n118Init = zero118, false
-	nd.n120R = nd.n120R[:0]
-	nd.n123L = nd.n123L[:0]
-	var zero126 []Commit
-	nd.n126Acc, nd.n126Init = zero126, false
-	clear(nd.n127L)
-	nd.n127L = nd.n127L[:0]
-	clear(nd.n129Seen)
-	var zero131 map[string]Cell
+	nd.n111Changed = nd.n111Changed[:0]
+	var zero123 int
+	nd.n123Acc, nd.n123Init = zero123, false
+	nd.n125R = nd.n125R[:0]
+	nd.n128L = nd.n128L[:0]
+	var zero131 []Commit
 	nd.n131Acc, nd.n131Init = zero131, false
-	clear(nd.n133Seen)
-	var zero135 map[uint64]SessionLattice
-	nd.n135Acc, nd.n135Init = zero135, false
-	clear(nd.n138R)
-	nd.n138R = nd.n138R[:0]
-	clear(nd.n139L)
-	nd.n139L = nd.n139L[:0]
-	clear(nd.n139R)
-	nd.n139R = nd.n139R[:0]
-	clear(nd.n140L)
-	nd.n140L = nd.n140L[:0]
-	nd.n144Now, nd.n144Next = nd.n144Next, nd.n144Now[:0]
-	clear(nd.n146Now)
-	nd.n146Now, nd.n146Next = nd.n146Next, nd.n146Now[:0]
-	clear(nd.n148Now)
-	nd.n148Now, nd.n148Next = nd.n148Next, nd.n148Now[:0]
-	clear(nd.n150Now)
-	nd.n150Now, nd.n150Next = nd.n150Next, nd.n150Now[:0]
-	clear(nd.n154Now)
-	nd.n154Now, nd.n154Next = nd.n154Next, nd.n154Now[:0]
-	nd.n159Seen.Clear()
-	clear(nd.n160R)
-	nd.n160R = nd.n160R[:0]
-	var zero161 []KV
-	nd.n161Acc, nd.n161Init = zero161, false
-	clear(nd.n162R)
-	nd.n162R = nd.n162R[:0]
-	var zero163 []Session
-	nd.n163Acc, nd.n163Init = zero163, false
-	nd.n164R = nd.n164R[:0]
-	clear(nd.n165L)
-	nd.n165L = nd.n165L[:0]
+	clear(nd.n132L)
+	nd.n132L = nd.n132L[:0]
+	clear(nd.n134Seen)
+	var zero136 map[string]Cell
+	nd.n136Acc, nd.n136Init = zero136, false
+	clear(nd.n138Seen)
+	var zero140 map[uint64]SessionLattice
+	nd.n140Acc, nd.n140Init = zero140, false
+	clear(nd.n143R)
+	nd.n143R = nd.n143R[:0]
+	clear(nd.n144L)
+	nd.n144L = nd.n144L[:0]
+	clear(nd.n144R)
+	nd.n144R = nd.n144R[:0]
+	clear(nd.n145L)
+	nd.n145L = nd.n145L[:0]
+	nd.n149Now, nd.n149Next = nd.n149Next, nd.n149Now[:0]
+	clear(nd.n151Now)
+	nd.n151Now, nd.n151Next = nd.n151Next, nd.n151Now[:0]
+	clear(nd.n153Now)
+	nd.n153Now, nd.n153Next = nd.n153Next, nd.n153Now[:0]
+	clear(nd.n155Now)
+	nd.n155Now, nd.n155Next = nd.n155Next, nd.n155Now[:0]
+	clear(nd.n159Now)
+	nd.n159Now, nd.n159Next = nd.n159Next, nd.n159Now[:0]
+	nd.n164Seen.Clear()
 	clear(nd.n165R)
 	nd.n165R = nd.n165R[:0]
-	clear(nd.n166L)
-	nd.n166L = nd.n166L[:0]
-	clear(nd.n166R)
-	nd.n166R = nd.n166R[:0]
-	clear(nd.n168R)
-	nd.n168R = nd.n168R[:0]
-	clear(nd.n169L)
-	nd.n169L = nd.n169L[:0]
+	var zero166 []KV
+	nd.n166Acc, nd.n166Init = zero166, false
+	clear(nd.n167R)
+	nd.n167R = nd.n167R[:0]
+	var zero168 []Session
+	nd.n168Acc, nd.n168Init = zero168, false
+	nd.n169R = nd.n169R[:0]
+	clear(nd.n170L)
+	nd.n170L = nd.n170L[:0]
+	clear(nd.n170R)
+	nd.n170R = nd.n170R[:0]
+	clear(nd.n171L)
+	nd.n171L = nd.n171L[:0]
+	clear(nd.n171R)
+	nd.n171R = nd.n171R[:0]
+	clear(nd.n173R)
+	nd.n173R = nd.n173R[:0]
+	clear(nd.n174L)
+	nd.n174L = nd.n174L[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.SelfID (89), hydro.ClusterSize (136), hydro.CrossJoin (137), hydro.DeferTick (150), hydro.CrossJoin (151), hydro.Sink (152).
+// subgraph0 runs stratum 0: hydro.SelfID (95), hydro.ClusterSize (141), hydro.CrossJoin (142), hydro.DeferTick (155), hydro.CrossJoin (156), hydro.Sink (157).
 func (nd *PaxosReplica) subgraph0() {
-	out10 := nd.n152Out
-	if !nd.n89Done {
-		nd.n89Done = true
+	out10 := nd.n157Out
+	if !nd.n95Done {
+		nd.n95Done = true
 		v1 := nd.hydroMember
-		nd.n137L = append(nd.n137L, v1)
-		for _, v2 := range nd.n137R {
+		nd.n142L = append(nd.n142L, v1)
+		for _, v2 := range nd.n142R {
 			v3 := replicaOf(v1, v2)
-			nd.h137To140Port1 = append(nd.h137To140Port1, v3)
+			nd.h142To145Port1 = append(nd.h142To145Port1, v3)
 		}
-		nd.n151R = append(nd.n151R, v1)
-		nd.h89To169Port1 = append(nd.h89To169Port1, v1)
+		nd.n156R = append(nd.n156R, v1)
+		nd.h95To174Port1 = append(nd.h95To174Port1, v1)
 	}
-	if !nd.n136Done {
-		nd.n136Done = true
-		if nd.n136Size > 0 {
-			v4 := nd.n136Size
-			nd.n137R = append(nd.n137R, v4)
-			for _, v5 := range nd.n137L {
+	if !nd.n141Done {
+		nd.n141Done = true
+		if nd.n141Size > 0 {
+			v4 := nd.n141Size
+			nd.n142R = append(nd.n142R, v4)
+			for _, v5 := range nd.n142L {
 				v6 := replicaOf(v5, v4)
-				nd.h137To140Port1 = append(nd.h137To140Port1, v6)
+				nd.h142To145Port1 = append(nd.h142To145Port1, v6)
 			}
 		}
 	}
-	for _, v7 := range nd.n150Now {
-		for _, v8 := range nd.n151R {
+	for _, v7 := range nd.n155Now {
+		for _, v8 := range nd.n156R {
 			v9 := executedBy(v7, v8)
 			out10 = append(out10, v9)
 		}
 	}
-	nd.n152Out = out10
+	nd.n157Out = out10
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (91), hydro.Demux (93), hydro.Map (94), hydro.Union (95), hydro.Cycle (96), hydro.Cycle (97), hydro.Cycle (98), hydro.Cycle (99), hydro.Map (100), hydro.Union (101), hydro.FlatMap (107), hydro.Union (108), hydro.FlatMap (110), hydro.Union (111), hydro.Timer (113), hydro.Map (114), hydro.Map (115), hydro.Map (116), hydro.Union (117), hydro.Map (121), hydro.DeferTick (144), hydro.DeferTick (146), hydro.DeferTick (148), hydro.Demux (167).
+// subgraph1 runs stratum 0: hydro.Broadcast (96), hydro.Demux (98), hydro.Map (99), hydro.Union (100), hydro.Cycle (101), hydro.Cycle (102), hydro.Cycle (103), hydro.Cycle (104), hydro.Map (105), hydro.Union (106), hydro.FlatMap (112), hydro.Union (113), hydro.FlatMap (115), hydro.Union (116), hydro.Timer (118), hydro.Map (119), hydro.Map (120), hydro.Map (121), hydro.Union (122), hydro.Map (126), hydro.DeferTick (149), hydro.DeferTick (151), hydro.DeferTick (153), hydro.Demux (172).
 func (nd *PaxosReplica) subgraph1() {
-	if !nd.n118Init {
-		nd.n118Acc, nd.n118Init = count(), true
+	if !nd.n123Init {
+		nd.n123Acc, nd.n123Init = count(), true
 	}
-	acc13 := nd.n118Acc
-	if !nd.n122Init {
-		nd.n122Acc, nd.n122Init = noSlot(), true
+	acc13 := nd.n123Acc
+	if !nd.n127Init {
+		nd.n127Acc, nd.n127Init = noSlot(), true
 	}
-	acc15 := nd.n122Acc
-	for _, v11 := range nd.n91Recv {
-		nd.h95To104Port0 = append(nd.h95To104Port0, v11)
+	acc15 := nd.n127Acc
+	for _, v11 := range nd.n96Recv {
+		nd.h100To109Port0 = append(nd.h100To109Port0, v11)
 		v12 := commitOne(v11)
 		{
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2118:37*/
+			} /*line paxos_hydro.go:2185:37*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2125:37*/
+			} /*line paxos_hydro.go:2192:37*/
 		}
 	}
-	clear(nd.n91Recv)
-	nd.n91Recv = nd.n91Recv[:0]
-	for _, v16 := range nd.n93Recv {
+	clear(nd.n96Recv)
+	nd.n96Recv = nd.n96Recv[:0]
+	for _, v16 := range nd.n98Recv {
 		v17 := commitOf(v16)
-		nd.h95To104Port0 = append(nd.h95To104Port0, v17)
+		nd.h100To109Port0 = append(nd.h100To109Port0, v17)
 		v18 := commitOne(v17)
 		{
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2138:37*/
+			} /*line paxos_hydro.go:2205:37*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2145:37*/
+			} /*line paxos_hydro.go:2212:37*/
 		}
 	}
-	clear(nd.n93Recv)
-	nd.n93Recv = nd.n93Recv[:0]
-	if !nd.n113Fired || !nd.hydroNow.Before(nd.n113Due) {
-		nd.n113Fired = true
-		nd.n113Due = nd.hydroNow.Add(nd.n113Period)
+	clear(nd.n98Recv)
+	nd.n98Recv = nd.n98Recv[:0]
+	if !nd.n118Fired || !nd.hydroNow.Before(nd.n118Due) {
+		nd.n118Fired = true
+		nd.n118Due = nd.hydroNow.Add(nd.n118Period)
 		v22 := nd.hydroNow
 		v23 := timeOne(v22)
 		{
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2159:37*/
+			} /*line paxos_hydro.go:2226:37*/
 		}
-		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
+		nd.h118To173Port0 = append(nd.h118To173Port0, v22)
 	}
-	for _, v25 := range nd.n144Now {
+	for _, v25 := range nd.n149Now {
 		k26 := v25.Key
-		i27, ok28 := nd.n102Index.Get(k26)
-		if ok28 && !nd.n102Mark[i27] {
-			nd.n102Mark[i27] = true
-			nd.n102Dirty = append(nd.n102Dirty, i27)
+		i27, ok28 := nd.n107Index.Get(k26)
+		if ok28 && !nd.n107Mark[i27] {
+			nd.n107Mark[i27] = true
+			nd.n107Dirty = append(nd.n107Dirty, i27)
 		}
 		if !ok28 {
-			i27 = len(nd.n102Accs)
-			if !nd.n102Index.PutDense(k26, i27) {
-				nd.n102Index.Put(k26, i27)
+			i27 = len(nd.n107Accs)
+			if !nd.n107Index.PutDense(k26, i27) {
+				nd.n107Index.Put(k26, i27)
 			}
-			nd.n102Mark = append(nd.n102Mark, true)
-			nd.n102Dirty = append(nd.n102Dirty, i27)
-			nd.n102Accs = append(nd.n102Accs, v25)
+			nd.n107Mark = append(nd.n107Mark, true)
+			nd.n107Dirty = append(nd.n107Dirty, i27)
+			nd.n107Accs = append(nd.n107Accs, v25)
 		} else {
-			raiseApplied(&nd.n102Accs[i27], v25)
+			raiseApplied(&nd.n107Accs[i27], v25)
 		}
 		v29 := appliedOne(v25)
 		{
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2186:37*/
+			} /*line paxos_hydro.go:2253:37*/
 		}
 	}
-	for _, v31 := range nd.n146Now {
+	for _, v31 := range nd.n151Now {
 		k32 := v31.Key
-		i33, ok34 := nd.n109Index[k32]
+		i33, ok34 := nd.n114Index[k32]
 		if !ok34 {
-			i33 = len(nd.n109Accs)
-			nd.n109Index[k32] = i33
+			i33 = len(nd.n114Accs)
+			nd.n114Index[k32] = i33
 			bot35 := v31
 			bot35.Cell = *new(Cell)
-			nd.n109Accs = append(nd.n109Accs, bot35)
+			nd.n114Accs = append(nd.n114Accs, bot35)
 		}
 		changed36 := !ok34
-		if nd.n109Accs[i33].Cell.Merge(v31.Cell) {
+		if nd.n114Accs[i33].Cell.Merge(v31.Cell) {
 			changed36 = true
 		}
 		if changed36 && nd.hydroJournal.Active() {
-			nd.n109Logged = append(nd.n109Logged, v31)
+			nd.n114Logged = append(nd.n114Logged, v31)
 		}
 	}
-	for _, v37 := range nd.n148Now {
+	for _, v37 := range nd.n153Now {
 		k38 := v37.Inc
-		i39, ok40 := nd.n112Index.Get(k38)
+		i39, ok40 := nd.n117Index.Get(k38)
 		if !ok40 {
-			i39 = len(nd.n112Accs)
-			if !nd.n112Index.PutDense(k38, i39) {
-				nd.n112Index.Put(k38, i39)
+			i39 = len(nd.n117Accs)
+			if !nd.n117Index.PutDense(k38, i39) {
+				nd.n117Index.Put(k38, i39)
 			}
 			bot41 := v37
 			bot41.S = *new(SessionLattice)
-			nd.n112Accs = append(nd.n112Accs, bot41)
+			nd.n117Accs = append(nd.n117Accs, bot41)
 		}
 		changed42 := !ok40
-		if nd.n112Accs[i39].S.Merge(v37.S) {
+		if nd.n117Accs[i39].S.Merge(v37.S) {
 			changed42 = true
 		}
 		if changed42 && nd.hydroJournal.Active() {
-			nd.n112Logged = append(nd.n112Logged, v37)
+			nd.n117Logged = append(nd.n117Logged, v37)
 		}
 	}
-	for _, v43 := range nd.n167Recv {
+	for _, v43 := range nd.n172Recv {
 		v44 := snapshotApplied(v43)
 		k45 := v44.Key
-		i46, ok47 := nd.n102Index.Get(k45)
-		if ok47 && !nd.n102Mark[i46] {
-			nd.n102Mark[i46] = true
-			nd.n102Dirty = append(nd.n102Dirty, i46)
+		i46, ok47 := nd.n107Index.Get(k45)
+		if ok47 && !nd.n107Mark[i46] {
+			nd.n107Mark[i46] = true
+			nd.n107Dirty = append(nd.n107Dirty, i46)
 		}
 		if !ok47 {
-			i46 = len(nd.n102Accs)
-			if !nd.n102Index.PutDense(k45, i46) {
-				nd.n102Index.Put(k45, i46)
+			i46 = len(nd.n107Accs)
+			if !nd.n107Index.PutDense(k45, i46) {
+				nd.n107Index.Put(k45, i46)
 			}
-			nd.n102Mark = append(nd.n102Mark, true)
-			nd.n102Dirty = append(nd.n102Dirty, i46)
-			nd.n102Accs = append(nd.n102Accs, v44)
+			nd.n107Mark = append(nd.n107Mark, true)
+			nd.n107Dirty = append(nd.n107Dirty, i46)
+			nd.n107Accs = append(nd.n107Accs, v44)
 		} else {
-			raiseApplied(&nd.n102Accs[i46], v44)
+			raiseApplied(&nd.n107Accs[i46], v44)
 		}
 		v48 := appliedOne(v44)
 		{
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2251:37*/
+			} /*line paxos_hydro.go:2318:37*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
 				k51 := v50.Key
-				i52, ok53 := nd.n109Index[k51]
+				i52, ok53 := nd.n114Index[k51]
 				if !ok53 {
-					i52 = len(nd.n109Accs)
-					nd.n109Index[k51] = i52
+					i52 = len(nd.n114Accs)
+					nd.n114Index[k51] = i52
 					bot54 := v50
 					bot54.Cell = *new(Cell)
-					nd.n109Accs = append(nd.n109Accs, bot54)
+					nd.n114Accs = append(nd.n114Accs, bot54)
 				}
 				changed55 := !ok53
-				if nd.n109Accs[i52].Cell.Merge(v50.Cell) {
+				if nd.n114Accs[i52].Cell.Merge(v50.Cell) {
 					changed55 = true
 				}
 				if changed55 && nd.hydroJournal.Active() {
-					nd.n109Logged = append(nd.n109Logged, v50)
+					nd.n114Logged = append(nd.n114Logged, v50)
 				}
 			}
 			/*line replica.go:369:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2276:37*/
+			} /*line paxos_hydro.go:2343:37*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
 				k57 := v56.Inc
-				i58, ok59 := nd.n112Index.Get(k57)
+				i58, ok59 := nd.n117Index.Get(k57)
 				if !ok59 {
-					i58 = len(nd.n112Accs)
-					if !nd.n112Index.PutDense(k57, i58) {
-						nd.n112Index.Put(k57, i58)
+					i58 = len(nd.n117Accs)
+					if !nd.n117Index.PutDense(k57, i58) {
+						nd.n117Index.Put(k57, i58)
 					}
 					bot60 := v56
 					bot60.S = *new(SessionLattice)
-					nd.n112Accs = append(nd.n112Accs, bot60)
+					nd.n117Accs = append(nd.n117Accs, bot60)
 				}
 				changed61 := !ok59
-				if nd.n112Accs[i58].S.Merge(v56.S) {
+				if nd.n117Accs[i58].S.Merge(v56.S) {
 					changed61 = true
 				}
 				if changed61 && nd.hydroJournal.Active() {
-					nd.n112Logged = append(nd.n112Logged, v56)
+					nd.n117Logged = append(nd.n117Logged, v56)
 				}
 			}
 			/*line replica.go:375:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2303:37*/
+			} /*line paxos_hydro.go:2370:37*/
 		}
 	}
-	clear(nd.n167Recv)
-	nd.n167Recv = nd.n167Recv[:0]
-	nd.n118Acc = acc13
-	nd.n122Acc = acc15
+	clear(nd.n172Recv)
+	nd.n172Recv = nd.n172Recv[:0]
+	nd.n123Acc = acc13
+	nd.n127Acc = acc15
 }
 
-// subgraph2 runs stratum 0: hydro.DeferTick (154).
+// subgraph2 runs stratum 0: hydro.DeferTick (159).
 func (nd *PaxosReplica) subgraph2() {
-	for _, v62 := range nd.n154Now {
+	for _, v62 := range nd.n159Now {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v62)
-			nd.hydroSend(hydro.Dest{Location: "client"}, 155, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "client"}, 160, nd.hydroBuf)
 		}
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Demux (157), hydro.Map (158), hydro.Unique (159).
+// subgraph3 runs stratum 0: hydro.Demux (162), hydro.Map (163), hydro.Unique (164).
 func (nd *PaxosReplica) subgraph3() {
-	for _, v63 := range nd.n157Recv {
+	for _, v63 := range nd.n162Recv {
 		v64 := transferTo(v63)
-		if added65, ok66 := nd.n159Seen.AddDense(v64); added65 || !ok66 && nd.n159Seen.Add(v64) {
-			nd.h159To160Port0 = append(nd.h159To160Port0, v64)
-			nd.h159To162Port0 = append(nd.h159To162Port0, v64)
-			nd.h159To164Port0 = append(nd.h159To164Port0, v64)
+		if added65, ok66 := nd.n164Seen.AddDense(v64); added65 || !ok66 && nd.n164Seen.Add(v64) {
+			nd.h164To165Port0 = append(nd.h164To165Port0, v64)
+			nd.h164To167Port0 = append(nd.h164To167Port0, v64)
+			nd.h164To169Port0 = append(nd.h164To169Port0, v64)
 		}
 	}
-	clear(nd.n157Recv)
-	nd.n157Recv = nd.n157Recv[:0]
+	clear(nd.n162Recv)
+	nd.n162Recv = nd.n162Recv[:0]
 }
 
-// subgraph4 runs stratum 1: hydro.ReduceKeyed (102).
+// subgraph4 runs stratum 1: hydro.ReduceKeyed (107).
 func (nd *PaxosReplica) subgraph4() {
-	if !nd.n103Init {
-		nd.n103Acc, nd.n103Init = noApplied(), true
+	if !nd.n108Init {
+		nd.n108Acc, nd.n108Init = noApplied(), true
 	}
-	acc69 := nd.n103Acc
-	for i68 := range nd.n102Accs {
-		v67 := nd.n102Accs[i68]
+	acc69 := nd.n108Acc
+	for i68 := range nd.n107Accs {
+		v67 := nd.n107Accs[i68]
 		{
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line paxos_hydro.go:2348:37*/
+			} /*line paxos_hydro.go:2415:37*/
 		}
 	}
-	nd.n103Acc = acc69
+	nd.n108Acc = acc69
 }
 
-// subgraph5 runs stratum 1: hydro.MergeKeyed (109), hydro.CrossJoin (160).
+// subgraph5 runs stratum 1: hydro.MergeKeyed (114), hydro.CrossJoin (165).
 func (nd *PaxosReplica) subgraph5() {
-	if !nd.n161Init {
-		nd.n161Acc, nd.n161Init = newKVList(), true
+	if !nd.n166Init {
+		nd.n166Acc, nd.n166Init = newKVList(), true
 	}
-	acc75 := nd.n161Acc
-	for i71 := range nd.n109Accs {
-		v70 := nd.n109Accs[i71]
-		nd.h109To130Port1 = append(nd.h109To130Port1, v70)
-		nd.n160R = append(nd.n160R, v70)
+	acc75 := nd.n166Acc
+	for i71 := range nd.n114Accs {
+		v70 := nd.n114Accs[i71]
+		nd.h114To135Port1 = append(nd.h114To135Port1, v70)
+		nd.n165R = append(nd.n165R, v70)
 	}
-	for _, v72 := range nd.h159To160Port0 {
-		for _, v73 := range nd.n160R {
+	for _, v72 := range nd.h164To165Port0 {
+		for _, v73 := range nd.n165R {
 			v74 := pickKV(v72, v73)
 			{
 				kv := v74
 				/*line replica.go:345:34*/ {
 					acc75 = append(acc75, kv)
-				} /*line paxos_hydro.go:2372:38*/
+				} /*line paxos_hydro.go:2439:38*/
 			}
 		}
 	}
-	nd.h159To160Port0 = nd.h159To160Port0[:0]
-	nd.n161Acc = acc75
+	nd.h164To165Port0 = nd.h164To165Port0[:0]
+	nd.n166Acc = acc75
 }
 
-// subgraph6 runs stratum 1: hydro.MergeKeyed (112), hydro.CrossJoin (162).
+// subgraph6 runs stratum 1: hydro.MergeKeyed (117), hydro.CrossJoin (167).
 func (nd *PaxosReplica) subgraph6() {
-	if !nd.n163Init {
-		nd.n163Acc, nd.n163Init = newSessionList(), true
+	if !nd.n168Init {
+		nd.n168Acc, nd.n168Init = newSessionList(), true
 	}
-	acc81 := nd.n163Acc
-	for i77 := range nd.n112Accs {
-		v76 := nd.n112Accs[i77]
-		nd.h112To134Port1 = append(nd.h112To134Port1, v76)
-		nd.n162R = append(nd.n162R, v76)
+	acc81 := nd.n168Acc
+	for i77 := range nd.n117Accs {
+		v76 := nd.n117Accs[i77]
+		nd.h117To139Port1 = append(nd.h117To139Port1, v76)
+		nd.n167R = append(nd.n167R, v76)
 	}
-	for _, v78 := range nd.h159To162Port0 {
-		for _, v79 := range nd.n162R {
+	for _, v78 := range nd.h164To167Port0 {
+		for _, v79 := range nd.n167R {
 			v80 := pickSession(v78, v79)
 			{
 				s := v80
 				/*line replica.go:351:48*/ {
 					acc81 = append(acc81, s)
-				} /*line paxos_hydro.go:2398:38*/
+				} /*line paxos_hydro.go:2465:38*/
 			}
 		}
 	}
-	nd.h159To162Port0 = nd.h159To162Port0[:0]
-	nd.n163Acc = acc81
+	nd.h164To167Port0 = nd.h164To167Port0[:0]
+	nd.n168Acc = acc81
 }
 
-// subgraph7 runs stratum 1: hydro.Fold (118), hydro.Filter (119).
+// subgraph7 runs stratum 1: hydro.Fold (123), hydro.Filter (124).
 func (nd *PaxosReplica) subgraph7() {
-	if !nd.n118Init {
-		nd.n118Acc, nd.n118Init = count(), true
+	if !nd.n123Init {
+		nd.n123Acc, nd.n123Init = count(), true
 	}
-	v82 := nd.n118Acc
+	v82 := nd.n123Acc
 	if some(v82) {
-		nd.h119To120Port0 = append(nd.h119To120Port0, v82)
+		nd.h124To125Port0 = append(nd.h124To125Port0, v82)
 	}
 }
 
-// subgraph8 runs stratum 1: hydro.Fold (122).
+// subgraph8 runs stratum 1: hydro.Fold (127).
 func (nd *PaxosReplica) subgraph8() {
-	if !nd.n122Init {
-		nd.n122Acc, nd.n122Init = noSlot(), true
+	if !nd.n127Init {
+		nd.n127Acc, nd.n127Init = noSlot(), true
 	}
-	v83 := nd.n122Acc
-	nd.h122To123Port1 = append(nd.h122To123Port1, v83)
+	v83 := nd.n127Acc
+	nd.h127To128Port1 = append(nd.h127To128Port1, v83)
 }
 
-// subgraph9 runs stratum 2: hydro.Fold (103), hydro.CrossJoin (104), hydro.FilterMap (105), hydro.CrossJoin (120), hydro.CrossJoin (123), hydro.FlatMap (124), hydro.Fold (161), hydro.Fold (163), hydro.CrossJoin (164), hydro.CrossJoin (165), hydro.CrossJoin (166).
+// subgraph9 runs stratum 2: hydro.Fold (108), hydro.CrossJoin (109), hydro.FilterMap (110), hydro.CrossJoin (125), hydro.CrossJoin (128), hydro.FlatMap (129), hydro.Fold (166), hydro.Fold (168), hydro.CrossJoin (169), hydro.CrossJoin (170), hydro.CrossJoin (171).
 func (nd *PaxosReplica) subgraph9() {
 	window := nd.window
-	udf98 := /*line paxos.go:190:111*/ func(a arrived) (Slotted, bool) {
+	udf98 := /*line paxos.go:204:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2432:35*/
-	if !nd.n103Init {
-		nd.n103Acc, nd.n103Init = noApplied(), true
+	} /*line paxos_hydro.go:2499:35*/
+	if !nd.n108Init {
+		nd.n108Acc, nd.n108Init = noApplied(), true
 	}
-	v84 := nd.n103Acc
-	nd.n104R = append(nd.n104R, v84)
-	nd.n120R = append(nd.n120R, v84)
-	nd.n164R = append(nd.n164R, v84)
-	if !nd.n161Init {
-		nd.n161Acc, nd.n161Init = newKVList(), true
+	v84 := nd.n108Acc
+	nd.n109R = append(nd.n109R, v84)
+	nd.n125R = append(nd.n125R, v84)
+	nd.n169R = append(nd.n169R, v84)
+	if !nd.n166Init {
+		nd.n166Acc, nd.n166Init = newKVList(), true
 	}
-	v85 := nd.n161Acc
-	nd.n165R = append(nd.n165R, v85)
-	for _, v86 := range nd.n165L {
+	v85 := nd.n166Acc
+	nd.n170R = append(nd.n170R, v85)
+	for _, v86 := range nd.n170L {
 		v87 := withSnapshotKVs(v86, v85)
-		nd.n166L = append(nd.n166L, v87)
-		for _, v88 := range nd.n166R {
+		nd.n171L = append(nd.n171L, v87)
+		for _, v88 := range nd.n171R {
 			v89 := withSnapshotSessions(v87, v88)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v89)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v89))}, 167, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v89))}, 172, nd.hydroBuf)
 			}
 		}
 	}
-	if !nd.n163Init {
-		nd.n163Acc, nd.n163Init = newSessionList(), true
+	if !nd.n168Init {
+		nd.n168Acc, nd.n168Init = newSessionList(), true
 	}
-	v90 := nd.n163Acc
-	nd.n166R = append(nd.n166R, v90)
-	for _, v91 := range nd.n166L {
+	v90 := nd.n168Acc
+	nd.n171R = append(nd.n171R, v90)
+	for _, v91 := range nd.n171L {
 		v92 := withSnapshotSessions(v91, v90)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v92)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v92))}, 167, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v92))}, 172, nd.hydroBuf)
 		}
 	}
-	for _, v93 := range nd.h95To104Port0 {
-		for _, v94 := range nd.n104R {
+	for _, v93 := range nd.h100To109Port0 {
+		for _, v94 := range nd.n109R {
 			v95 := arrival(v93, v94)
 			if v96, ok97 := udf98(v95); ok97 {
 				k99 := v96.Pos
-				i100, ok101 := nd.n106Index.Get(k99)
+				i100, ok101 := nd.n111Index.Get(k99)
 				if !ok101 {
-					i100 = len(nd.n106Accs)
-					if !nd.n106Index.PutDense(k99, i100) {
-						nd.n106Index.Put(k99, i100)
+					i100 = len(nd.n111Accs)
+					if !nd.n111Index.PutDense(k99, i100) {
+						nd.n111Index.Put(k99, i100)
 					}
 					bot102 := v96
 					bot102.C = *new(CommitLattice)
-					nd.n106Accs = append(nd.n106Accs, bot102)
+					nd.n111Accs = append(nd.n111Accs, bot102)
 				}
-				nd.n106Accs[i100].C.Merge(v96.C)
-				if i100 >= len(nd.n106Touched) {
-					nd.n106Touched = append(nd.n106Touched, make([]bool, i100+1-len(nd.n106Touched))...)
+				nd.n111Accs[i100].C.Merge(v96.C)
+				if i100 >= len(nd.n111Touched) {
+					nd.n111Touched = append(nd.n111Touched, make([]bool, i100+1-len(nd.n111Touched))...)
 				}
-				if !nd.n106Touched[i100] {
-					nd.n106Touched[i100] = true
-					nd.n106Changed = append(nd.n106Changed, i100)
+				if !nd.n111Touched[i100] {
+					nd.n111Touched[i100] = true
+					nd.n111Changed = append(nd.n111Changed, i100)
 				}
 			}
 		}
 	}
-	clear(nd.h95To104Port0)
-	nd.h95To104Port0 = nd.h95To104Port0[:0]
-	for _, v103 := range nd.h119To120Port0 {
-		for _, v104 := range nd.n120R {
+	clear(nd.h100To109Port0)
+	nd.h100To109Port0 = nd.h100To109Port0[:0]
+	for _, v103 := range nd.h124To125Port0 {
+		for _, v104 := range nd.n125R {
 			v105 := startAt(v103, v104)
-			nd.n123L = append(nd.n123L, v105)
-			nd.h120To127Port1 = append(nd.h120To127Port1, v105)
+			nd.n128L = append(nd.n128L, v105)
+			nd.h125To132Port1 = append(nd.h125To132Port1, v105)
 		}
 	}
-	nd.h119To120Port0 = nd.h119To120Port0[:0]
-	for _, v106 := range nd.h122To123Port1 {
-		for _, v107 := range nd.n123L {
+	nd.h124To125Port0 = nd.h124To125Port0[:0]
+	for _, v106 := range nd.h127To128Port1 {
+		for _, v107 := range nd.n128L {
 			v108 := spanOf(v107, v106)
 			{
 				sp, emit := v108, func(v109 Probe) {
-					nd.h124To125Port0 = append(nd.h124To125Port0, v109)
+					nd.h129To130Port0 = append(nd.h129To130Port0, v109)
 				}
-				/*line paxos.go:202:122*/ {
+				/*line paxos.go:216:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2515:38*/
+				} /*line paxos_hydro.go:2582:38*/
 			}
 		}
 	}
-	nd.h122To123Port1 = nd.h122To123Port1[:0]
-	for _, v110 := range nd.h159To164Port0 {
-		for _, v111 := range nd.n164R {
+	nd.h127To128Port1 = nd.h127To128Port1[:0]
+	for _, v110 := range nd.h164To169Port0 {
+		for _, v111 := range nd.n169R {
 			v112 := snapshotOf(v110, v111)
-			nd.n165L = append(nd.n165L, v112)
-			for _, v113 := range nd.n165R {
+			nd.n170L = append(nd.n170L, v112)
+			for _, v113 := range nd.n170R {
 				v114 := withSnapshotKVs(v112, v113)
-				nd.n166L = append(nd.n166L, v114)
-				for _, v115 := range nd.n166R {
+				nd.n171L = append(nd.n171L, v114)
+				for _, v115 := range nd.n171R {
 					v116 := withSnapshotSessions(v114, v115)
 					if nd.hydroSend != nil {
 						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v116)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v116))}, 167, nd.hydroBuf)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v116))}, 172, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	nd.h159To164Port0 = nd.h159To164Port0[:0]
+	nd.h164To169Port0 = nd.h164To169Port0[:0]
 }
 
-// subgraph10 runs stratum 3: hydro.MergeKeyed (106), hydro.Join (125).
+// subgraph10 runs stratum 3: hydro.MergeKeyed (111), hydro.Join (130).
 func (nd *PaxosReplica) subgraph10() {
-	if !nd.n126Init {
-		nd.n126Acc, nd.n126Init = newCommits(), true
+	if !nd.n131Init {
+		nd.n131Acc, nd.n131Init = newCommits(), true
 	}
-	acc124 := nd.n126Acc
-	slices.Sort(nd.n106Changed)
-	for _, i118 := range nd.n106Changed {
-		v117 := nd.n106Accs[i118]
+	acc124 := nd.n131Acc
+	slices.Sort(nd.n111Changed)
+	for _, i118 := range nd.n111Changed {
+		v117 := nd.n111Accs[i118]
 		_ = v117
 	}
-	for _, v119 := range nd.h124To125Port0 {
-		if i120, ok121 := nd.n106Index.Get(v119.Pos); ok121 {
-			v122 := nd.n106Accs[i120]
+	for _, v119 := range nd.h129To130Port0 {
+		if i120, ok121 := nd.n111Index.Get(v119.Pos); ok121 {
+			v122 := nd.n111Accs[i120]
 			v123 := hitSlotted(v119, v122)
 			{
 				c := v123
 				/*line replica.go:58:41*/ {
 					acc124 = append(acc124, c)
-				} /*line paxos_hydro.go:2559:38*/
+				} /*line paxos_hydro.go:2626:38*/
 			}
 		}
 	}
-	nd.h124To125Port0 = nd.h124To125Port0[:0]
-	nd.n126Acc = acc124
+	nd.h129To130Port0 = nd.h129To130Port0[:0]
+	nd.n131Acc = acc124
 }
 
-// subgraph11 runs stratum 4: hydro.Fold (126), hydro.CrossJoin (127), hydro.FlatMap (128), hydro.Unique (129), hydro.Join (130), hydro.FlatMap (132), hydro.Unique (133), hydro.Join (134), hydro.CrossJoin (168), hydro.CrossJoin (169).
+// subgraph11 runs stratum 4: hydro.Fold (131), hydro.CrossJoin (132), hydro.FlatMap (133), hydro.Unique (134), hydro.Join (135), hydro.FlatMap (137), hydro.Unique (138), hydro.Join (139), hydro.CrossJoin (173), hydro.CrossJoin (174).
 func (nd *PaxosReplica) subgraph11() {
+	if !nd.n136Init {
+		nd.n136Acc, nd.n136Init = newKVs(), true
+	}
+	acc135 := nd.n136Acc
+	if !nd.n140Init {
+		nd.n140Acc, nd.n140Init = newSessions(), true
+	}
+	acc142 := nd.n140Acc
 	if !nd.n131Init {
-		nd.n131Acc, nd.n131Init = newKVs(), true
+		nd.n131Acc, nd.n131Init = newCommits(), true
 	}
-	acc135 := nd.n131Acc
-	if !nd.n135Init {
-		nd.n135Acc, nd.n135Init = newSessions(), true
-	}
-	acc142 := nd.n135Acc
-	if !nd.n126Init {
-		nd.n126Acc, nd.n126Init = newCommits(), true
-	}
-	v125 := nd.n126Acc
-	nd.n127L = append(nd.n127L, v125)
-	for _, v126 := range nd.h120To127Port1 {
-		for _, v127 := range nd.n127L {
+	v125 := nd.n131Acc
+	nd.n132L = append(nd.n132L, v125)
+	for _, v126 := range nd.h125To132Port1 {
+		for _, v127 := range nd.n132L {
 			v128 := runOf(v127, v126)
 			{
 				r, emit := v128, func(v129 KeyProbe) {
-					if _, dup130 := nd.n129Seen[v129]; !dup130 {
-						nd.n129Seen[v129] = struct{}{}
-						if i131, ok132 := nd.n109Index[v129.Key]; ok132 {
-							v133 := nd.n109Accs[i131]
+					if _, dup130 := nd.n134Seen[v129]; !dup130 {
+						nd.n134Seen[v129] = struct{}{}
+						if i131, ok132 := nd.n114Index[v129.Key]; ok132 {
+							v133 := nd.n114Accs[i131]
 							v134 := hitKV(v129, v133)
 							{
 								kv := v134
@@ -2596,7 +2663,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc135 = map[string]Cell{}
 									}
 									(acc135)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2599:42*/
+								} /*line paxos_hydro.go:2666:42*/
 							}
 						}
 					}
@@ -2609,14 +2676,14 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2612:38*/
+				} /*line paxos_hydro.go:2679:38*/
 			}
 			{
 				r, emit := v128, func(v136 SessionProbe) {
-					if _, dup137 := nd.n133Seen[v136]; !dup137 {
-						nd.n133Seen[v136] = struct{}{}
-						if i138, ok139 := nd.n112Index.Get(v136.Inc); ok139 {
-							v140 := nd.n112Accs[i138]
+					if _, dup137 := nd.n138Seen[v136]; !dup137 {
+						nd.n138Seen[v136] = struct{}{}
+						if i138, ok139 := nd.n117Index.Get(v136.Inc); ok139 {
+							v140 := nd.n117Accs[i138]
 							v141 := hitSession(v136, v140)
 							{
 								s := v141
@@ -2625,7 +2692,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc142 = map[uint64]SessionLattice{}
 									}
 									(acc142)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2628:42*/
+								} /*line paxos_hydro.go:2695:42*/
 							}
 						}
 					}
@@ -2638,229 +2705,229 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2641:38*/
+				} /*line paxos_hydro.go:2708:38*/
 			}
-			nd.h127To138Port0 = append(nd.h127To138Port0, v128)
-			nd.n168R = append(nd.n168R, v128)
+			nd.h132To143Port0 = append(nd.h132To143Port0, v128)
+			nd.n173R = append(nd.n173R, v128)
 		}
 	}
-	nd.h120To127Port1 = nd.h120To127Port1[:0]
-	for _, v143 := range nd.h109To130Port1 {
+	nd.h125To132Port1 = nd.h125To132Port1[:0]
+	for _, v143 := range nd.h114To135Port1 {
 		_ = v143
 	}
-	clear(nd.h109To130Port1)
-	nd.h109To130Port1 = nd.h109To130Port1[:0]
-	for _, v144 := range nd.h112To134Port1 {
+	clear(nd.h114To135Port1)
+	nd.h114To135Port1 = nd.h114To135Port1[:0]
+	for _, v144 := range nd.h117To139Port1 {
 		_ = v144
 	}
-	clear(nd.h112To134Port1)
-	nd.h112To134Port1 = nd.h112To134Port1[:0]
-	for _, v145 := range nd.h113To168Port0 {
-		for _, v146 := range nd.n168R {
+	clear(nd.h117To139Port1)
+	nd.h117To139Port1 = nd.h117To139Port1[:0]
+	for _, v145 := range nd.h118To173Port0 {
+		for _, v146 := range nd.n173R {
 			v147 := progressOf(v145, v146)
-			nd.n169L = append(nd.n169L, v147)
-			for _, v148 := range nd.n169R {
+			nd.n174L = append(nd.n174L, v147)
+			for _, v148 := range nd.n174R {
 				v149 := reportOf(v147, v148)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v149)
-					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 175, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	clear(nd.h113To168Port0)
-	nd.h113To168Port0 = nd.h113To168Port0[:0]
-	for _, v150 := range nd.h89To169Port1 {
-		nd.n169R = append(nd.n169R, v150)
-		for _, v151 := range nd.n169L {
+	clear(nd.h118To173Port0)
+	nd.h118To173Port0 = nd.h118To173Port0[:0]
+	for _, v150 := range nd.h95To174Port1 {
+		nd.n174R = append(nd.n174R, v150)
+		for _, v151 := range nd.n174L {
 			v152 := reportOf(v151, v150)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v152)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 175, nd.hydroBuf)
 			}
 		}
 	}
-	nd.h89To169Port1 = nd.h89To169Port1[:0]
-	nd.n131Acc = acc135
-	nd.n135Acc = acc142
+	nd.h95To174Port1 = nd.h95To174Port1[:0]
+	nd.n136Acc = acc135
+	nd.n140Acc = acc142
 }
 
-// subgraph12 runs stratum 5: hydro.Fold (131), hydro.Fold (135), hydro.CrossJoin (138), hydro.CrossJoin (139), hydro.CrossJoin (140), hydro.Map (141), hydro.Filter (142), hydro.Map (143), hydro.FlatMap (145), hydro.FlatMap (147), hydro.FlatMap (149), hydro.FlatMap (153).
+// subgraph12 runs stratum 5: hydro.Fold (136), hydro.Fold (140), hydro.CrossJoin (143), hydro.CrossJoin (144), hydro.CrossJoin (145), hydro.Map (146), hydro.Filter (147), hydro.Map (148), hydro.FlatMap (150), hydro.FlatMap (152), hydro.FlatMap (154), hydro.FlatMap (158).
 func (nd *PaxosReplica) subgraph12() {
-	if !nd.n131Init {
-		nd.n131Acc, nd.n131Init = newKVs(), true
+	if !nd.n136Init {
+		nd.n136Acc, nd.n136Init = newKVs(), true
 	}
-	v153 := nd.n131Acc
-	nd.n138R = append(nd.n138R, v153)
-	if !nd.n135Init {
-		nd.n135Acc, nd.n135Init = newSessions(), true
+	v153 := nd.n136Acc
+	nd.n143R = append(nd.n143R, v153)
+	if !nd.n140Init {
+		nd.n140Acc, nd.n140Init = newSessions(), true
 	}
-	v154 := nd.n135Acc
-	nd.n139R = append(nd.n139R, v154)
-	for _, v155 := range nd.n139L {
+	v154 := nd.n140Acc
+	nd.n144R = append(nd.n144R, v154)
+	for _, v155 := range nd.n144L {
 		v156 := withSessions(v155, v154)
-		nd.n140L = append(nd.n140L, v156)
-		for _, v157 := range nd.n140R {
+		nd.n145L = append(nd.n145L, v156)
+		for _, v157 := range nd.n145R {
 			v158 := withReplica(v156, v157)
 			v159 := execute(v158)
 			if ran(v159) {
 				v160 := appliedOf(v159)
-				nd.n144Next = append(nd.n144Next, v160)
+				nd.n149Next = append(nd.n149Next, v160)
 				{
 					x, emit := v159, func(v161 KV) {
-						nd.n146Next = append(nd.n146Next, v161)
+						nd.n151Next = append(nd.n151Next, v161)
 					}
 					/*line replica.go:303:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2717:39*/
+					} /*line paxos_hydro.go:2784:39*/
 				}
 				{
 					x, emit := v159, func(v162 Session) {
-						nd.n148Next = append(nd.n148Next, v162)
+						nd.n153Next = append(nd.n153Next, v162)
 					}
 					/*line replica.go:309:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2727:39*/
+					} /*line paxos_hydro.go:2794:39*/
 				}
 				{
 					x, emit := v159, func(v163 Commit) {
-						nd.n150Next = append(nd.n150Next, v163)
+						nd.n155Next = append(nd.n155Next, v163)
 					}
 					/*line replica.go:321:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2737:39*/
+					} /*line paxos_hydro.go:2804:39*/
 				}
 				{
 					x, emit := v159, func(v164 Answer) {
-						nd.n154Next = append(nd.n154Next, v164)
+						nd.n159Next = append(nd.n159Next, v164)
 					}
 					/*line replica.go:315:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2747:39*/
+					} /*line paxos_hydro.go:2814:39*/
 				}
 			}
 		}
 	}
-	for _, v165 := range nd.h127To138Port0 {
-		for _, v166 := range nd.n138R {
+	for _, v165 := range nd.h132To143Port0 {
+		for _, v166 := range nd.n143R {
 			v167 := withKVs(v165, v166)
-			nd.n139L = append(nd.n139L, v167)
-			for _, v168 := range nd.n139R {
+			nd.n144L = append(nd.n144L, v167)
+			for _, v168 := range nd.n144R {
 				v169 := withSessions(v167, v168)
-				nd.n140L = append(nd.n140L, v169)
-				for _, v170 := range nd.n140R {
+				nd.n145L = append(nd.n145L, v169)
+				for _, v170 := range nd.n145R {
 					v171 := withReplica(v169, v170)
 					v172 := execute(v171)
 					if ran(v172) {
 						v173 := appliedOf(v172)
-						nd.n144Next = append(nd.n144Next, v173)
+						nd.n149Next = append(nd.n149Next, v173)
 						{
 							x, emit := v172, func(v174 KV) {
-								nd.n146Next = append(nd.n146Next, v174)
+								nd.n151Next = append(nd.n151Next, v174)
 							}
 							/*line replica.go:303:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2773:41*/
+							} /*line paxos_hydro.go:2840:41*/
 						}
 						{
 							x, emit := v172, func(v175 Session) {
-								nd.n148Next = append(nd.n148Next, v175)
+								nd.n153Next = append(nd.n153Next, v175)
 							}
 							/*line replica.go:309:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2783:41*/
+							} /*line paxos_hydro.go:2850:41*/
 						}
 						{
 							x, emit := v172, func(v176 Commit) {
-								nd.n150Next = append(nd.n150Next, v176)
+								nd.n155Next = append(nd.n155Next, v176)
 							}
 							/*line replica.go:321:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2793:41*/
+							} /*line paxos_hydro.go:2860:41*/
 						}
 						{
 							x, emit := v172, func(v177 Answer) {
-								nd.n154Next = append(nd.n154Next, v177)
+								nd.n159Next = append(nd.n159Next, v177)
 							}
 							/*line replica.go:315:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2803:41*/
+							} /*line paxos_hydro.go:2870:41*/
 						}
 					}
 				}
 			}
 		}
 	}
-	clear(nd.h127To138Port0)
-	nd.h127To138Port0 = nd.h127To138Port0[:0]
-	for _, v178 := range nd.h137To140Port1 {
-		nd.n140R = append(nd.n140R, v178)
-		for _, v179 := range nd.n140L {
+	clear(nd.h132To143Port0)
+	nd.h132To143Port0 = nd.h132To143Port0[:0]
+	for _, v178 := range nd.h142To145Port1 {
+		nd.n145R = append(nd.n145R, v178)
+		for _, v179 := range nd.n145L {
 			v180 := withReplica(v179, v178)
 			v181 := execute(v180)
 			if ran(v181) {
 				v182 := appliedOf(v181)
-				nd.n144Next = append(nd.n144Next, v182)
+				nd.n149Next = append(nd.n149Next, v182)
 				{
 					x, emit := v181, func(v183 KV) {
-						nd.n146Next = append(nd.n146Next, v183)
+						nd.n151Next = append(nd.n151Next, v183)
 					}
 					/*line replica.go:303:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2828:39*/
+					} /*line paxos_hydro.go:2895:39*/
 				}
 				{
 					x, emit := v181, func(v184 Session) {
-						nd.n148Next = append(nd.n148Next, v184)
+						nd.n153Next = append(nd.n153Next, v184)
 					}
 					/*line replica.go:309:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2838:39*/
+					} /*line paxos_hydro.go:2905:39*/
 				}
 				{
 					x, emit := v181, func(v185 Commit) {
-						nd.n150Next = append(nd.n150Next, v185)
+						nd.n155Next = append(nd.n155Next, v185)
 					}
 					/*line replica.go:321:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2848:39*/
+					} /*line paxos_hydro.go:2915:39*/
 				}
 				{
 					x, emit := v181, func(v186 Answer) {
-						nd.n154Next = append(nd.n154Next, v186)
+						nd.n159Next = append(nd.n159Next, v186)
 					}
 					/*line replica.go:315:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2858:39*/
+					} /*line paxos_hydro.go:2925:39*/
 				}
 			}
 		}
 	}
-	nd.h137To140Port1 = nd.h137To140Port1[:0]
+	nd.h142To145Port1 = nd.h142To145Port1[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -2873,69 +2940,69 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 // hydroRestore applies one recovered record.
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 102:
+	case 107:
 		var v190 Applied
 		n191, err192 := decodeHydroApplied(item, &v190)
 		if err192 == nil && n191 != len(item) {
 			err192 = fmt.Errorf("%d bytes after the item", len(item)-n191)
 		}
 		if err192 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:185): %w", err192)
+			return fmt.Errorf("hydro.ReduceKeyed (node 107, paxos.go:199): %w", err192)
 		}
 		k193 := v190.Key
-		i194, ok195 := nd.n102Index.Get(k193)
+		i194, ok195 := nd.n107Index.Get(k193)
 		if ok195 {
-			nd.n102Accs[i194] = v190
+			nd.n107Accs[i194] = v190
 		} else {
-			i194 = len(nd.n102Accs)
-			if !nd.n102Index.PutDense(k193, i194) {
-				nd.n102Index.Put(k193, i194)
+			i194 = len(nd.n107Accs)
+			if !nd.n107Index.PutDense(k193, i194) {
+				nd.n107Index.Put(k193, i194)
 			}
-			nd.n102Accs = append(nd.n102Accs, v190)
-			nd.n102Mark = append(nd.n102Mark, false)
+			nd.n107Accs = append(nd.n107Accs, v190)
+			nd.n107Mark = append(nd.n107Mark, false)
 		}
 		return nil
-	case 109:
+	case 114:
 		var v198 KV
 		n199, err200 := decodeHydroKV(item, &v198)
 		if err200 == nil && n199 != len(item) {
 			err200 = fmt.Errorf("%d bytes after the item", len(item)-n199)
 		}
 		if err200 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:194): %w", err200)
+			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:208): %w", err200)
 		}
 		k201 := v198.Key
-		i202, ok203 := nd.n109Index[k201]
+		i202, ok203 := nd.n114Index[k201]
 		if !ok203 {
-			i202 = len(nd.n109Accs)
-			nd.n109Index[k201] = i202
+			i202 = len(nd.n114Accs)
+			nd.n114Index[k201] = i202
 			bot204 := v198
 			bot204.Cell = *new(Cell)
-			nd.n109Accs = append(nd.n109Accs, bot204)
+			nd.n114Accs = append(nd.n114Accs, bot204)
 		}
-		nd.n109Accs[i202].Cell.Merge(v198.Cell)
+		nd.n114Accs[i202].Cell.Merge(v198.Cell)
 		return nil
-	case 112:
+	case 117:
 		var v207 Session
 		n208, err209 := decodeHydroSession(item, &v207)
 		if err209 == nil && n208 != len(item) {
 			err209 = fmt.Errorf("%d bytes after the item", len(item)-n208)
 		}
 		if err209 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:195): %w", err209)
+			return fmt.Errorf("hydro.MergeKeyed (node 117, paxos.go:209): %w", err209)
 		}
 		k210 := v207.Inc
-		i211, ok212 := nd.n112Index.Get(k210)
+		i211, ok212 := nd.n117Index.Get(k210)
 		if !ok212 {
-			i211 = len(nd.n112Accs)
-			if !nd.n112Index.PutDense(k210, i211) {
-				nd.n112Index.Put(k210, i211)
+			i211 = len(nd.n117Accs)
+			if !nd.n117Index.PutDense(k210, i211) {
+				nd.n117Index.Put(k210, i211)
 			}
 			bot213 := v207
 			bot213.S = *new(SessionLattice)
-			nd.n112Accs = append(nd.n112Accs, bot213)
+			nd.n117Accs = append(nd.n117Accs, bot213)
 		}
-		nd.n112Accs[i211].S.Merge(v207.S)
+		nd.n117Accs[i211].S.Merge(v207.S)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
@@ -2947,22 +3014,22 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i187 := range nd.n102Dirty {
-			nd.n102Mark[i187] = false
-			v188 := nd.n102Accs[i187]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v188))
+		for _, i187 := range nd.n107Dirty {
+			nd.n107Mark[i187] = false
+			v188 := nd.n107Accs[i187]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(107), &v188))
 		}
-		nd.n102Dirty = nd.n102Dirty[:0]
-		for _, v196 := range nd.n109Logged {
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v196))
+		nd.n107Dirty = nd.n107Dirty[:0]
+		for _, v196 := range nd.n114Logged {
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(114), &v196))
 		}
-		clear(nd.n109Logged)
-		nd.n109Logged = nd.n109Logged[:0]
-		for _, v205 := range nd.n112Logged {
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v205))
+		clear(nd.n114Logged)
+		nd.n114Logged = nd.n114Logged[:0]
+		for _, v205 := range nd.n117Logged {
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(117), &v205))
 		}
-		clear(nd.n112Logged)
-		nd.n112Logged = nd.n112Logged[:0]
+		clear(nd.n117Logged)
+		nd.n117Logged = nd.n117Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -2974,14 +3041,14 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v189 := range nd.n102Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(102), &v189))
+	for _, v189 := range nd.n107Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(107), &v189))
 	}
-	for _, v197 := range nd.n109Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(109), &v197))
+	for _, v197 := range nd.n114Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(114), &v197))
 	}
-	for _, v206 := range nd.n112Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(112), &v206))
+	for _, v206 := range nd.n117Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(117), &v206))
 	}
 }
 
@@ -3014,7 +3081,7 @@ func (nd *PaxosReplica) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *PaxosReplica) NextTimer() (time.Time, bool) {
-	next := nd.n113Due
+	next := nd.n118Due
 	return next, true
 }
 
@@ -3028,7 +3095,7 @@ func (nd *PaxosReplica) SetMember(m hydro.MemberID) { nd.hydroMember = m }
 // first tick. It fails if a cluster the node reads the size of is missing.
 func (nd *PaxosReplica) SetSizes(sizes map[string]int) error {
 	if n := sizes["replica"]; n > 0 {
-		nd.n136Size = n
+		nd.n141Size = n
 	} else {
 		return fmt.Errorf("flow Paxos reads the size of cluster %q, which the deployment does not size", "replica")
 	}
@@ -3053,49 +3120,49 @@ func (nd *PaxosReplica) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte
 // that does not decode, and says why.
 func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 91:
+	case 96:
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:176: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:190: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:176: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:190: %d bytes after the item", len(payload)-n)
 		}
-		nd.n91Recv = append(nd.n91Recv, v)
+		nd.n96Recv = append(nd.n96Recv, v)
 		return nil
-	case 93:
+	case 98:
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:177: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:191: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:177: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:191: %d bytes after the item", len(payload)-n)
 		}
-		nd.n93Recv = append(nd.n93Recv, v)
+		nd.n98Recv = append(nd.n98Recv, v)
 		return nil
-	case 157:
+	case 162:
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:220: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:234: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:220: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:234: %d bytes after the item", len(payload)-n)
 		}
-		nd.n157Recv = append(nd.n157Recv, v)
+		nd.n162Recv = append(nd.n162Recv, v)
 		return nil
-	case 167:
+	case 172:
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:225: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:239: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:225: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:239: %d bytes after the item", len(payload)-n)
 		}
-		nd.n167Recv = append(nd.n167Recv, v)
+		nd.n172Recv = append(nd.n172Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow Paxos, location replica: no network operator has tag %d", tag)
@@ -3104,7 +3171,7 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *PaxosReplica) Pending() bool {
-	return len(nd.n91Recv) > 0 || len(nd.n93Recv) > 0 || len(nd.n144Now) > 0 || len(nd.n146Now) > 0 || len(nd.n148Now) > 0 || len(nd.n150Now) > 0 || len(nd.n154Now) > 0 || len(nd.n157Recv) > 0 || len(nd.n167Recv) > 0
+	return len(nd.n96Recv) > 0 || len(nd.n98Recv) > 0 || len(nd.n149Now) > 0 || len(nd.n151Now) > 0 || len(nd.n153Now) > 0 || len(nd.n155Now) > 0 || len(nd.n159Now) > 0 || len(nd.n162Recv) > 0 || len(nd.n172Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

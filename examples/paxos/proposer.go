@@ -158,7 +158,6 @@ type Core struct {
 	Beats     []Heartbeat
 	Resends   []Resend
 	Transfers []Transfer
-	Commits   []Commit
 }
 
 // The proposer's timing, in heartbeat periods.
@@ -201,7 +200,7 @@ func threshold(self hydro.MemberID, elections uint64) int {
 
 // step advances the proposer by one tick.
 func step(c *Core, in Inbox) {
-	c.P1as, c.P2as, c.Beats, c.Resends, c.Transfers, c.Commits = c.P1as[:0], c.P2as[:0], c.Beats[:0], c.Resends[:0], c.Transfers[:0], c.Commits[:0]
+	c.P1as, c.P2as, c.Beats, c.Resends, c.Transfers = c.P1as[:0], c.P2as[:0], c.Beats[:0], c.Resends[:0], c.Transfers[:0]
 	if c.Ring == nil {
 		c.Config = in.Config
 		c.Ring = make([]Proposal, in.Config.Window)
@@ -263,14 +262,13 @@ func step(c *Core, in Inbox) {
 		slices.Sort(prefixes)
 		c.Checkpoint = max(c.Checkpoint, prefixes[len(prefixes)-q])
 	}
-	// A slot chosen this tick goes to the replicas with its batch, which
-	// the ring holds: a slot is chosen at the ballot it was proposed with.
-	// A commit of a slot already committed (a later vote's) sends nothing
-	// again: a replica that missed it asks through its progress.
+	// A slot chosen: the tally sent it to the replicas with its batch;
+	// the ring marks it committed, which stops its P2a being sent again,
+	// lets the slots in flight advance, and lets the leader send it again
+	// to a replica that reports a gap or a stalled prefix (Resends).
 	for _, cm := range in.Commits {
-		if r := &c.Ring[cm.Slot%w]; r.Set && r.Slot == cm.Slot && r.Ballot == cm.Ballot && !r.Committed {
+		if r := &c.Ring[cm.Slot%w]; r.Set && r.Slot == cm.Slot && r.Ballot == cm.Ballot {
 			r.Committed = true
-			c.Commits = append(c.Commits, Commit{Slot: cm.Slot, Ballot: cm.Ballot, Cmds: r.Cmds})
 		}
 	}
 
@@ -429,12 +427,6 @@ func emitBeats(c Core, emit func(Heartbeat)) {
 	}
 }
 
-func emitCommits(c Core, emit func(Commit)) {
-	for _, m := range c.Commits {
-		emit(m)
-	}
-}
-
 func emitResends(c Core, emit func(Resend)) {
 	for _, m := range c.Resends {
 		emit(m)
@@ -508,7 +500,45 @@ func withAcceptors(c chosen, acceptors int) chosen {
 
 // reached is a slot chosen: the vote found its tally at a majority. Every
 // vote from the majority on commits the slot, which the state machine
-// takes once; so the commits are monotone in the votes.
+// takes once; so the commits are monotone in the votes. They carry no
+// batch: the tally sends the batch to the replicas (crossed).
 func reached(c chosen) (Commit, bool) {
 	return c.Commit, c.Voters != 0 && popcount(c.Voters) >= quorum(c.Acceptors)
+}
+
+// crossing is a ring position's tally after the tick's votes (Voters)
+// and the voters of the tick's votes for its (slot, ballot) (Fresh), with
+// their batch.
+type crossing struct {
+	Commit    Commit
+	Voters    uint64
+	Fresh     uint64
+	Acceptors int
+}
+
+// crossingOf is the tally a position's votes of the tick found. Votes of
+// the tick for a (slot, ballot) below the tally's are stale: they find no
+// crossing.
+func crossingOf(f Fresh, t Tally) crossing {
+	if !f.F.Set || t.T.Slot != f.F.Slot || t.T.Ballot != f.F.Ballot {
+		return crossing{}
+	}
+	return crossing{Commit: Commit{Slot: t.T.Slot, Ballot: t.T.Ballot, Cmds: f.F.Cmds}, Voters: t.T.Voters, Fresh: f.F.Voters}
+}
+
+func withQuorum(c crossing, acceptors int) crossing {
+	c.Acceptors = acceptors
+	return c
+}
+
+// crossed is a slot whose tally the tick's votes took across the
+// majority: it is at a majority with them and was not without them. A
+// tally that jumps past the majority in one tick crosses; an acceptor
+// that votes again (its vote is fresh again) takes its own bit out of the
+// tally before them, so a P2a sent again crosses again while the votes
+// that answer it are what makes the majority; a vote in a later tick
+// beyond the majority does not.
+func crossed(c crossing) (Commit, bool) {
+	q := quorum(c.Acceptors)
+	return c.Commit, c.Voters != 0 && popcount(c.Voters) >= q && popcount(c.Voters&^c.Fresh) < q
 }

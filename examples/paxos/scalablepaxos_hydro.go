@@ -56,62 +56,62 @@ type ScalablePaxosClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, paxos.go:74): this tick's input.
+	// hydro.Source (node 0, paxos.go:76): this tick's input.
 	n0Buf []Request
-	// hydro.Timer (node 1, paxos.go:75): the period, the next due time, whether it fired.
+	// hydro.Timer (node 1, paxos.go:77): the period, the next due time, whether it fired.
 	n1Period time.Duration
 	n1Due    time.Time
 	n1Fired  bool
-	// hydro.Reduce (node 3, paxos.go:75): the accumulator, once an item arrived.
+	// hydro.Reduce (node 3, paxos.go:77): the accumulator, once an item arrived.
 	n3Acc  uint64
 	n3Have bool
-	// hydro.Enumerate (node 4, paxos.go:76): the next item's index.
+	// hydro.Enumerate (node 4, paxos.go:78): the next item's index.
 	n4Next int
-	// hydro.CrossJoin (node 5, paxos.go:76): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 5, paxos.go:78): the stored sides' items in arrival order.
 	n5R []uint64
-	// hydro.AntiJoin (node 10, paxos.go:81): the keys of the negative input.
+	// hydro.AntiJoin (node 10, paxos.go:83): the keys of the negative input.
 	n10Neg hydro.IntSet[uint64]
-	// hydro.Join (node 11, paxos.go:82): the stored sides' items, per key in arrival order.
+	// hydro.Join (node 11, paxos.go:84): the stored sides' items, per key in arrival order.
 	n11RIndex  hydro.IntIndex[uint64]
 	n11RGroups [][]Command
-	// hydro.Unique (node 12, paxos.go:82): the items seen.
+	// hydro.Unique (node 12, paxos.go:84): the items seen.
 	n12Seen map[Reply]struct{}
-	// hydro.Sink (node 13, paxos.go:82): this tick's output.
+	// hydro.Sink (node 13, paxos.go:84): this tick's output.
 	n13Out []Reply
-	// hydro.DeferTickLazy (node 14, paxos.go:83): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 14, paxos.go:85): the items of this tick and of the next.
 	n14Now  []Command
 	n14Next []Command
-	// hydro.Fold (node 15, paxos.go:84): the accumulator.
+	// hydro.Fold (node 15, paxos.go:86): the accumulator.
 	n15Acc  uint64
 	n15Init bool
-	// hydro.Timer (node 16, paxos.go:85): the period, the next due time, whether it fired.
+	// hydro.Timer (node 16, paxos.go:87): the period, the next due time, whether it fired.
 	n16Period time.Duration
 	n16Due    time.Time
 	n16Fired  bool
-	// hydro.CrossJoin (node 17, paxos.go:85): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 17, paxos.go:87): the stored sides' items in arrival order.
 	n17L []Command
-	// hydro.Fold (node 19, paxos.go:89): the accumulator.
+	// hydro.Fold (node 19, paxos.go:91): the accumulator.
 	n19Acc  Ballot
 	n19Init bool
-	// hydro.CrossJoin (node 20, paxos.go:90): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 20, paxos.go:92): the stored sides' items in arrival order.
 	n20R []uint64
-	// hydro.CrossJoin (node 21, paxos.go:90): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 21, paxos.go:92): the stored sides' items in arrival order.
 	n21L []Command
-	// hydro.CrossJoin (node 26, paxos.go:93): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 26, paxos.go:95): the stored sides' items in arrival order.
 	n26R []uint64
-	// hydro.Send (node 155, paxos.go:217): the items received since the last tick.
-	n155Recv []Answer
-	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:76) to hydro.CrossJoin (node 5, paxos.go:76).
+	// hydro.Send (node 160, paxos.go:231): the items received since the last tick.
+	n160Recv []Answer
+	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:78) to hydro.CrossJoin (node 5, paxos.go:78).
 	h4To5Port0 []hydro.Indexed[Request]
-	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:77) to hydro.Union (node 9, paxos.go:80).
+	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:79) to hydro.Union (node 9, paxos.go:82).
 	h6To9Port1 []Command
-	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:79) to hydro.Join (node 11, paxos.go:82).
+	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:81) to hydro.Join (node 11, paxos.go:84).
 	h8To11Port0 []Reply
-	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:76) to hydro.CrossJoin (node 20, paxos.go:90).
+	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:78) to hydro.CrossJoin (node 20, paxos.go:92).
 	h5To20Port0 []Command
-	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:89) to hydro.CrossJoin (node 21, paxos.go:90).
+	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:91) to hydro.CrossJoin (node 21, paxos.go:92).
 	h19To21Port1 []Ballot
-	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:85) to hydro.CrossJoin (node 26, paxos.go:93).
+	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:87) to hydro.CrossJoin (node 26, paxos.go:95).
 	h17To26Port0 []Command
 }
 
@@ -124,9 +124,9 @@ func NewScalablePaxosClient(requests hydro.Input[Request], replies hydro.Output[
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:75:52*/ Timeout /*line scalablepaxos_hydro.go:127:86*/
+	nd.n1Period = /*line paxos.go:77:52*/ Timeout /*line scalablepaxos_hydro.go:127:86*/
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:85:57*/ Timeout /*line scalablepaxos_hydro.go:129:87*/
+	nd.n16Period = /*line paxos.go:87:57*/ Timeout /*line scalablepaxos_hydro.go:129:87*/
 	return nd
 }
 
@@ -206,13 +206,13 @@ func (nd *ScalablePaxosClient) subgraph2() {
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Map (8), hydro.Map (18), hydro.Send (155).
+// subgraph3 runs stratum 0: hydro.Cycle (7), hydro.Map (8), hydro.Map (18), hydro.Send (160).
 func (nd *ScalablePaxosClient) subgraph3() {
 	if !nd.n19Init {
 		nd.n19Acc, nd.n19Init = noLeader(), true
 	}
 	acc13 := nd.n19Acc
-	for _, v9 := range nd.n155Recv {
+	for _, v9 := range nd.n160Recv {
 		v10 := answerReply(v9)
 		if _, ok11 := nd.n10Neg.AddDense(v10.ID); !ok11 {
 			nd.n10Neg.Add(v10.ID)
@@ -226,8 +226,8 @@ func (nd *ScalablePaxosClient) subgraph3() {
 			} /*line scalablepaxos_hydro.go:226:44*/
 		}
 	}
-	clear(nd.n155Recv)
-	nd.n155Recv = nd.n155Recv[:0]
+	clear(nd.n160Recv)
+	nd.n160Recv = nd.n160Recv[:0]
 	nd.n19Acc = acc13
 }
 
@@ -418,16 +418,16 @@ func (nd *ScalablePaxosClient) OnSend(fn func(to hydro.Dest, tag uint16, payload
 // that does not decode, and says why.
 func (nd *ScalablePaxosClient) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 155:
+	case 160:
 		var v Answer
 		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:217: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:231: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:217: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:231: %d bytes after the item", len(payload)-n)
 		}
-		nd.n155Recv = append(nd.n155Recv, v)
+		nd.n160Recv = append(nd.n160Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow ScalablePaxos, location client: no network operator has tag %d", tag)
@@ -436,7 +436,7 @@ func (nd *ScalablePaxosClient) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalablePaxosClient) Pending() bool {
-	return nd.requests.Len() > 0 || len(nd.n155Recv) > 0
+	return nd.requests.Len() > 0 || len(nd.n160Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -485,45 +485,45 @@ type ScalablePaxosProposer struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.ClusterSize (node 35, paxos.go:101): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 35, paxos.go:103): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n35Size int
 	n35Done bool
-	// hydro.SelfID (node 36, paxos.go:103): whether the member id was emitted.
+	// hydro.SelfID (node 36, paxos.go:105): whether the member id was emitted.
 	n36Done bool
-	// hydro.CrossJoin (node 37, paxos.go:103): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 37, paxos.go:105): the stored sides' items in arrival order.
 	n37L []hydro.MemberID
 	n37R []int
-	// hydro.ClusterSize (node 38, paxos.go:104): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 38, paxos.go:106): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n38Size int
 	n38Done bool
-	// hydro.CrossJoin (node 39, paxos.go:102): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 39, paxos.go:104): the stored sides' items in arrival order.
 	n39L []Config
 	n39R []int
-	// hydro.Timer (node 58, paxos.go:129): the period, the next due time, whether it fired.
-	n58Period time.Duration
-	n58Due    time.Time
-	n58Fired  bool
-	// hydro.Fold (node 61, paxos.go:131): the accumulator.
-	n61Acc  Inbox
-	n61Init bool
-	// hydro.CrossJoin (node 62, paxos.go:131): the stored sides' items in arrival order.
-	n62L []Inbox
-	n62R []Config
-	// hydro.Fold (node 63, paxos.go:132): the accumulator.
-	n63Acc  Core
-	n63Init bool
-	// hydro.ReduceKeyed (node 68, paxos.go:138): the groups in order of first appearance.
-	n68Index hydro.IntIndex[uint8]
-	n68Accs  []Used
+	// hydro.Timer (node 64, paxos.go:143): the period, the next due time, whether it fired.
+	n64Period time.Duration
+	n64Due    time.Time
+	n64Fired  bool
+	// hydro.Fold (node 67, paxos.go:145): the accumulator.
+	n67Acc  Inbox
+	n67Init bool
+	// hydro.CrossJoin (node 68, paxos.go:145): the stored sides' items in arrival order.
+	n68L []Inbox
+	n68R []Config
+	// hydro.Fold (node 69, paxos.go:146): the accumulator.
+	n69Acc  Core
+	n69Init bool
+	// hydro.ReduceKeyed (node 74, paxos.go:152): the groups in order of first appearance.
+	n74Index hydro.IntIndex[uint8]
+	n74Accs  []Used
 	// the groups changed this tick, to log at its end.
-	n68Mark  []bool
-	n68Dirty []int
-	// hydro.DeferTickLazy (node 70, paxos.go:138): the items of this tick and of the next.
-	n70Now  []Event
-	n70Next []Event
-	// hydro.MergeKeyed (node 176, paxos.go:170): the groups in order of first appearance.
-	n176Index map[scalablePaxosKey176]int
-	n176Accs  []struct {
+	n74Mark  []bool
+	n74Dirty []int
+	// hydro.DeferTickLazy (node 76, paxos.go:152): the items of this tick and of the next.
+	n76Now  []Event
+	n76Next []Event
+	// hydro.MergeKeyed (node 181, paxos.go:184): the groups in order of first appearance.
+	n181Index map[scalablePaxosKey181]int
+	n181Accs  []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
 		Max      Ballot                    "hydro:\"key\""
@@ -532,16 +532,16 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	// hydro.Timer (node 179, paxos.go:170): the period, the next due time, whether it fired.
-	n179Period time.Duration
-	n179Due    time.Time
-	n179Fired  bool
-	// hydro.LatticeFold (node 181, paxos.go:170): the accumulator, starting at bottom.
-	n181Acc lattices.Max[int64]
-	// hydro.Enumerate (node 182, paxos.go:170): the next item's index.
-	n182Next int
-	// hydro.CrossJoin (node 183, paxos.go:170): the stored sides' items in arrival order.
-	n183L []hydro.Indexed[struct {
+	// hydro.Timer (node 184, paxos.go:184): the period, the next due time, whether it fired.
+	n184Period time.Duration
+	n184Due    time.Time
+	n184Fired  bool
+	// hydro.LatticeFold (node 186, paxos.go:184): the accumulator, starting at bottom.
+	n186Acc lattices.Max[int64]
+	// hydro.Enumerate (node 187, paxos.go:184): the next item's index.
+	n187Next int
+	// hydro.CrossJoin (node 188, paxos.go:184): the stored sides' items in arrival order.
+	n188L []hydro.Indexed[struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
 		Max      Ballot                    "hydro:\"key\""
@@ -550,8 +550,8 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}]
-	// hydro.Sort (node 186, paxos.go:170): this tick's items.
-	n186Items []struct {
+	// hydro.Sort (node 191, paxos.go:184): this tick's items.
+	n191Items []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
 		Max      Ballot                    "hydro:\"key\""
@@ -560,10 +560,10 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	// hydro.Enumerate (node 187, paxos.go:170): the next item's index.
-	n187Next int
-	// hydro.DeferTickLazy (node 190, paxos.go:170): the items of this tick and of the next.
-	n190Now []struct {
+	// hydro.Enumerate (node 192, paxos.go:184): the next item's index.
+	n192Next int
+	// hydro.DeferTickLazy (node 195, paxos.go:184): the items of this tick and of the next.
+	n195Now []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
 		Max      Ballot                    "hydro:\"key\""
@@ -572,7 +572,7 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	n190Next []struct {
+	n195Next []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
 		Max      Ballot                    "hydro:\"key\""
@@ -581,46 +581,46 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	// hydro.Demux (node 23, paxos.go:91): the items received since the last tick.
+	// hydro.Demux (node 23, paxos.go:93): the items received since the last tick.
 	n23Recv []Directed
-	// hydro.Broadcast (node 28, paxos.go:93): the items received since the last tick.
+	// hydro.Broadcast (node 28, paxos.go:95): the items received since the last tick.
 	n28Recv []Command
-	// hydro.Demux (node 52, paxos.go:125): the items received since the last tick.
-	n52Recv []P2b
-	// hydro.Demux (node 55, paxos.go:127): the items received since the last tick.
-	n55Recv []Commit
-	// hydro.Broadcast (node 65, paxos.go:133): the items received since the last tick.
-	n65Recv []Heartbeat
-	// hydro.Demux (node 88, paxos.go:170): the items received since the last tick.
-	n88Recv []struct {
+	// hydro.Demux (node 58, paxos.go:139): the items received since the last tick.
+	n58Recv []P2b
+	// hydro.Demux (node 61, paxos.go:141): the items received since the last tick.
+	n61Recv []Commit
+	// hydro.Broadcast (node 71, paxos.go:147): the items received since the last tick.
+	n71Recv []Heartbeat
+	// hydro.Demux (node 94, paxos.go:184): the items received since the last tick.
+	n94Recv []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
 		Max      Ballot                    "hydro:\"key\""
 		Log      AcceptorLog               "hydro:\"lattice\""
 		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
 	}
-	// hydro.Broadcast (node 170, paxos.go:226): the items received since the last tick.
-	n170Recv []Progress
-	// h50To60Port0 is the handoff from hydro.Map (node 50, paxos.go:123) to hydro.Union (node 60, paxos.go:122).
-	h50To60Port0 []Event
-	// h53To60Port2 is the handoff from hydro.Map (node 53, paxos.go:125) to hydro.Union (node 60, paxos.go:122).
-	h53To60Port2 []Event
-	// h54To60Port3 is the handoff from hydro.Map (node 54, paxos.go:126) to hydro.Union (node 60, paxos.go:122).
-	h54To60Port3 []Event
-	// h56To60Port4 is the handoff from hydro.Map (node 56, paxos.go:127) to hydro.Union (node 60, paxos.go:122).
-	h56To60Port4 []Event
-	// h57To60Port5 is the handoff from hydro.Map (node 57, paxos.go:128) to hydro.Union (node 60, paxos.go:122).
-	h57To60Port5 []Event
-	// h59To60Port6 is the handoff from hydro.Map (node 59, paxos.go:129) to hydro.Union (node 60, paxos.go:122).
-	h59To60Port6 []Event
-	// h34To60Port7 is the handoff from hydro.Cycle (node 34, paxos.go:100) to hydro.Union (node 60, paxos.go:122).
-	h34To60Port7 []Event
-	// h40To62Port1 is the handoff from hydro.Map (node 40, paxos.go:105) to hydro.CrossJoin (node 62, paxos.go:131).
-	h40To62Port1 []Config
+	// hydro.Broadcast (node 175, paxos.go:240): the items received since the last tick.
+	n175Recv []Progress
+	// h56To66Port0 is the handoff from hydro.Map (node 56, paxos.go:137) to hydro.Union (node 66, paxos.go:136).
+	h56To66Port0 []Event
+	// h59To66Port2 is the handoff from hydro.Map (node 59, paxos.go:139) to hydro.Union (node 66, paxos.go:136).
+	h59To66Port2 []Event
+	// h60To66Port3 is the handoff from hydro.Map (node 60, paxos.go:140) to hydro.Union (node 66, paxos.go:136).
+	h60To66Port3 []Event
+	// h62To66Port4 is the handoff from hydro.Map (node 62, paxos.go:141) to hydro.Union (node 66, paxos.go:136).
+	h62To66Port4 []Event
+	// h63To66Port5 is the handoff from hydro.Map (node 63, paxos.go:142) to hydro.Union (node 66, paxos.go:136).
+	h63To66Port5 []Event
+	// h65To66Port6 is the handoff from hydro.Map (node 65, paxos.go:143) to hydro.Union (node 66, paxos.go:136).
+	h65To66Port6 []Event
+	// h34To66Port7 is the handoff from hydro.Cycle (node 34, paxos.go:102) to hydro.Union (node 66, paxos.go:136).
+	h34To66Port7 []Event
+	// h40To68Port1 is the handoff from hydro.Map (node 40, paxos.go:107) to hydro.CrossJoin (node 68, paxos.go:145).
+	h40To68Port1 []Config
 }
 
-// scalablePaxosKey176 is the key of hydro.MergeKeyed (node 176, paxos.go:170).
-type scalablePaxosKey176 struct {
+// scalablePaxosKey181 is the key of hydro.MergeKeyed (node 181, paxos.go:184).
+type scalablePaxosKey181 struct {
 	For      Ballot
 	Acceptor hydro.MemberID
 	Max      Ballot
@@ -635,9 +635,9 @@ func NewScalablePaxosProposer(requests hydro.Input[Request], replies hydro.Outpu
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n58Period = /*line paxos.go:129:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:638:96*/
-	nd.n176Index = map[scalablePaxosKey176]int{}
-	nd.n179Period = time.Duration(1000000000)
+	nd.n64Period = /*line paxos.go:143:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:638:96*/
+	nd.n181Index = map[scalablePaxosKey181]int{}
+	nd.n184Period = time.Duration(1000000000)
 	return nd
 }
 
@@ -667,70 +667,70 @@ func (nd *ScalablePaxosProposer) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	var zero61 Inbox
-	nd.n61Acc, nd.n61Init = zero61, false
-	clear(nd.n62L)
-	nd.n62L = nd.n62L[:0]
-	clear(nd.n70Now)
-	nd.n70Now, nd.n70Next = nd.n70Next, nd.n70Now[:0]
-	clear(nd.n176Index)
-	clear(nd.n176Accs)
-	nd.n176Accs = nd.n176Accs[:0]
-	clear(nd.n183L)
-	nd.n183L = nd.n183L[:0]
-	clear(nd.n186Items)
-	nd.n186Items = nd.n186Items[:0]
-	nd.n187Next = 0
-	clear(nd.n190Now)
-	nd.n190Now, nd.n190Next = nd.n190Next, nd.n190Now[:0]
+	var zero67 Inbox
+	nd.n67Acc, nd.n67Init = zero67, false
+	clear(nd.n68L)
+	nd.n68L = nd.n68L[:0]
+	clear(nd.n76Now)
+	nd.n76Now, nd.n76Next = nd.n76Next, nd.n76Now[:0]
+	clear(nd.n181Index)
+	clear(nd.n181Accs)
+	nd.n181Accs = nd.n181Accs[:0]
+	clear(nd.n188L)
+	nd.n188L = nd.n188L[:0]
+	clear(nd.n191Items)
+	nd.n191Items = nd.n191Items[:0]
+	nd.n192Next = 0
+	clear(nd.n195Now)
+	nd.n195Now, nd.n195Next = nd.n195Next, nd.n195Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Demux (23), hydro.Map (24), hydro.Broadcast (28), hydro.Union (29), hydro.Map (50).
+// subgraph0 runs stratum 0: hydro.Demux (23), hydro.Map (24), hydro.Broadcast (28), hydro.Union (29), hydro.Map (56).
 func (nd *ScalablePaxosProposer) subgraph0() {
 	for _, v1 := range nd.n23Recv {
 		v2 := directedCmd(v1)
 		v3 := commandEvent(v2)
-		nd.h50To60Port0 = append(nd.h50To60Port0, v3)
+		nd.h56To66Port0 = append(nd.h56To66Port0, v3)
 	}
 	clear(nd.n23Recv)
 	nd.n23Recv = nd.n23Recv[:0]
 	for _, v4 := range nd.n28Recv {
 		v5 := commandEvent(v4)
-		nd.h50To60Port0 = append(nd.h50To60Port0, v5)
+		nd.h56To66Port0 = append(nd.h56To66Port0, v5)
 	}
 	clear(nd.n28Recv)
 	nd.n28Recv = nd.n28Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.Cycle (30), hydro.Map (54), hydro.Broadcast (65).
+// subgraph1 runs stratum 0: hydro.Cycle (30), hydro.Map (60), hydro.Broadcast (71).
 func (nd *ScalablePaxosProposer) subgraph1() {
-	for _, v6 := range nd.n65Recv {
+	for _, v6 := range nd.n71Recv {
 		v7 := beatEvent(v6)
-		nd.h54To60Port3 = append(nd.h54To60Port3, v7)
+		nd.h60To66Port3 = append(nd.h60To66Port3, v7)
 	}
-	clear(nd.n65Recv)
-	nd.n65Recv = nd.n65Recv[:0]
+	clear(nd.n71Recv)
+	nd.n71Recv = nd.n71Recv[:0]
 }
 
-// subgraph2 runs stratum 0: hydro.Cycle (33), hydro.Map (57), hydro.Broadcast (170).
+// subgraph2 runs stratum 0: hydro.Cycle (33), hydro.Map (63), hydro.Broadcast (175).
 func (nd *ScalablePaxosProposer) subgraph2() {
-	for _, v8 := range nd.n170Recv {
+	for _, v8 := range nd.n175Recv {
 		v9 := progressEvent(v8)
-		nd.h57To60Port5 = append(nd.h57To60Port5, v9)
+		nd.h63To66Port5 = append(nd.h63To66Port5, v9)
 	}
-	clear(nd.n170Recv)
-	nd.n170Recv = nd.n170Recv[:0]
+	clear(nd.n175Recv)
+	nd.n175Recv = nd.n175Recv[:0]
 }
 
-// subgraph3 runs stratum 0: hydro.Cycle (34), hydro.DeferTickLazy (70).
+// subgraph3 runs stratum 0: hydro.Cycle (34), hydro.DeferTickLazy (76).
 func (nd *ScalablePaxosProposer) subgraph3() {
-	nd.h34To60Port7 = append(nd.h34To60Port7, nd.n70Now...)
+	nd.h34To66Port7 = append(nd.h34To66Port7, nd.n76Now...)
 }
 
 // subgraph4 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *ScalablePaxosProposer) subgraph4() {
 	window := nd.window
-	udf17 := /*line paxos.go:105:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:733:135*/
+	udf17 := /*line paxos.go:107:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:733:135*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -742,7 +742,7 @@ func (nd *ScalablePaxosProposer) subgraph4() {
 				for _, v14 := range nd.n39R {
 					v15 := withReplicas(v13, v14)
 					v16 := udf17(v15)
-					nd.h40To62Port1 = append(nd.h40To62Port1, v16)
+					nd.h40To68Port1 = append(nd.h40To68Port1, v16)
 				}
 			}
 		}
@@ -757,7 +757,7 @@ func (nd *ScalablePaxosProposer) subgraph4() {
 			for _, v21 := range nd.n39R {
 				v22 := withReplicas(v20, v21)
 				v23 := udf17(v22)
-				nd.h40To62Port1 = append(nd.h40To62Port1, v23)
+				nd.h40To68Port1 = append(nd.h40To68Port1, v23)
 			}
 		}
 	}
@@ -769,44 +769,44 @@ func (nd *ScalablePaxosProposer) subgraph4() {
 			for _, v25 := range nd.n39L {
 				v26 := withReplicas(v25, v24)
 				v27 := udf17(v26)
-				nd.h40To62Port1 = append(nd.h40To62Port1, v27)
+				nd.h40To68Port1 = append(nd.h40To68Port1, v27)
 			}
 		}
 	}
 }
 
-// subgraph5 runs stratum 0: hydro.Demux (52), hydro.Map (53).
+// subgraph5 runs stratum 0: hydro.Demux (58), hydro.Map (59).
 func (nd *ScalablePaxosProposer) subgraph5() {
-	for _, v28 := range nd.n52Recv {
+	for _, v28 := range nd.n58Recv {
 		v29 := rejectedEvent(v28)
-		nd.h53To60Port2 = append(nd.h53To60Port2, v29)
+		nd.h59To66Port2 = append(nd.h59To66Port2, v29)
 	}
-	clear(nd.n52Recv)
-	nd.n52Recv = nd.n52Recv[:0]
+	clear(nd.n58Recv)
+	nd.n58Recv = nd.n58Recv[:0]
 }
 
-// subgraph6 runs stratum 0: hydro.Demux (55), hydro.Map (56).
+// subgraph6 runs stratum 0: hydro.Demux (61), hydro.Map (62).
 func (nd *ScalablePaxosProposer) subgraph6() {
-	for _, v30 := range nd.n55Recv {
+	for _, v30 := range nd.n61Recv {
 		v31 := commitEvent(v30)
-		nd.h56To60Port4 = append(nd.h56To60Port4, v31)
+		nd.h62To66Port4 = append(nd.h62To66Port4, v31)
 	}
-	clear(nd.n55Recv)
-	nd.n55Recv = nd.n55Recv[:0]
+	clear(nd.n61Recv)
+	nd.n61Recv = nd.n61Recv[:0]
 }
 
-// subgraph7 runs stratum 0: hydro.Timer (58), hydro.Map (59).
+// subgraph7 runs stratum 0: hydro.Timer (64), hydro.Map (65).
 func (nd *ScalablePaxosProposer) subgraph7() {
-	if !nd.n58Fired || !nd.hydroNow.Before(nd.n58Due) {
-		nd.n58Fired = true
-		nd.n58Due = nd.hydroNow.Add(nd.n58Period)
+	if !nd.n64Fired || !nd.hydroNow.Before(nd.n64Due) {
+		nd.n64Fired = true
+		nd.n64Due = nd.hydroNow.Add(nd.n64Period)
 		v32 := nd.hydroNow
 		v33 := timerEvent(v32)
-		nd.h59To60Port6 = append(nd.h59To60Port6, v33)
+		nd.h65To66Port6 = append(nd.h65To66Port6, v33)
 	}
 }
 
-// subgraph8 runs stratum 0: hydro.Demux (88), hydro.Map (174), hydro.Union (175), hydro.DeferTickLazy (190).
+// subgraph8 runs stratum 0: hydro.Demux (94), hydro.Map (179), hydro.Union (180), hydro.DeferTickLazy (195).
 func (nd *ScalablePaxosProposer) subgraph8() {
 	udf36 := func(p struct {
 		For      Ballot                    "hydro:\"key\""
@@ -833,60 +833,60 @@ func (nd *ScalablePaxosProposer) subgraph8() {
 			First    lattices.Min[uint64]      "hydro:\"lattice\""
 		}{For: p.For, Acceptor: p.Acceptor, Max: p.Max, Log: p.Log, Seals: p.Seals}
 	}
-	for _, v34 := range nd.n88Recv {
+	for _, v34 := range nd.n94Recv {
 		v35 := udf36(v34)
-		k37 := scalablePaxosKey176{v35.For, v35.Acceptor, v35.Max}
-		i38, ok39 := nd.n176Index[k37]
+		k37 := scalablePaxosKey181{v35.For, v35.Acceptor, v35.Max}
+		i38, ok39 := nd.n181Index[k37]
 		if !ok39 {
-			i38 = len(nd.n176Accs)
-			nd.n176Index[k37] = i38
+			i38 = len(nd.n181Accs)
+			nd.n181Index[k37] = i38
 			bot40 := v35
 			bot40.Log = *new(AcceptorLog)
 			bot40.Seals = *new(lattices.SetUnion[uint32])
 			bot40.Since = *new(lattices.Min[int64])
 			bot40.First = *new(lattices.Min[uint64])
-			nd.n176Accs = append(nd.n176Accs, bot40)
+			nd.n181Accs = append(nd.n181Accs, bot40)
 		}
-		nd.n176Accs[i38].Log.Merge(v35.Log)
-		nd.n176Accs[i38].Seals.Merge(v35.Seals)
-		nd.n176Accs[i38].Since.Merge(v35.Since)
-		nd.n176Accs[i38].First.Merge(v35.First)
+		nd.n181Accs[i38].Log.Merge(v35.Log)
+		nd.n181Accs[i38].Seals.Merge(v35.Seals)
+		nd.n181Accs[i38].Since.Merge(v35.Since)
+		nd.n181Accs[i38].First.Merge(v35.First)
 	}
-	clear(nd.n88Recv)
-	nd.n88Recv = nd.n88Recv[:0]
-	for _, v41 := range nd.n190Now {
-		k42 := scalablePaxosKey176{v41.For, v41.Acceptor, v41.Max}
-		i43, ok44 := nd.n176Index[k42]
+	clear(nd.n94Recv)
+	nd.n94Recv = nd.n94Recv[:0]
+	for _, v41 := range nd.n195Now {
+		k42 := scalablePaxosKey181{v41.For, v41.Acceptor, v41.Max}
+		i43, ok44 := nd.n181Index[k42]
 		if !ok44 {
-			i43 = len(nd.n176Accs)
-			nd.n176Index[k42] = i43
+			i43 = len(nd.n181Accs)
+			nd.n181Index[k42] = i43
 			bot45 := v41
 			bot45.Log = *new(AcceptorLog)
 			bot45.Seals = *new(lattices.SetUnion[uint32])
 			bot45.Since = *new(lattices.Min[int64])
 			bot45.First = *new(lattices.Min[uint64])
-			nd.n176Accs = append(nd.n176Accs, bot45)
+			nd.n181Accs = append(nd.n181Accs, bot45)
 		}
-		nd.n176Accs[i43].Log.Merge(v41.Log)
-		nd.n176Accs[i43].Seals.Merge(v41.Seals)
-		nd.n176Accs[i43].Since.Merge(v41.Since)
-		nd.n176Accs[i43].First.Merge(v41.First)
+		nd.n181Accs[i43].Log.Merge(v41.Log)
+		nd.n181Accs[i43].Seals.Merge(v41.Seals)
+		nd.n181Accs[i43].Since.Merge(v41.Since)
+		nd.n181Accs[i43].First.Merge(v41.First)
 	}
 }
 
-// subgraph9 runs stratum 0: hydro.Timer (179), hydro.Map (180).
+// subgraph9 runs stratum 0: hydro.Timer (184), hydro.Map (185).
 func (nd *ScalablePaxosProposer) subgraph9() {
 	udf48 := func(t time.Time) lattices.Max[int64] { return lattices.NewMax(t.UnixNano()) }
-	if !nd.n179Fired || !nd.hydroNow.Before(nd.n179Due) {
-		nd.n179Fired = true
-		nd.n179Due = nd.hydroNow.Add(nd.n179Period)
+	if !nd.n184Fired || !nd.hydroNow.Before(nd.n184Due) {
+		nd.n184Fired = true
+		nd.n184Due = nd.hydroNow.Add(nd.n184Period)
 		v46 := nd.hydroNow
 		v47 := udf48(v46)
-		nd.n181Acc.Merge(v47)
+		nd.n186Acc.Merge(v47)
 	}
 }
 
-// subgraph10 runs stratum 1: hydro.Cycle (31), hydro.Map (51), hydro.Union (60), hydro.MergeKeyed (176), hydro.Filter (177), hydro.Filter (178), hydro.LatticeFold (181), hydro.Enumerate (182), hydro.CrossJoin (183), hydro.Filter (184), hydro.Map (185), hydro.Map (191).
+// subgraph10 runs stratum 1: hydro.Cycle (31), hydro.Map (57), hydro.Union (66), hydro.MergeKeyed (181), hydro.Filter (182), hydro.Filter (183), hydro.LatticeFold (186), hydro.Enumerate (187), hydro.CrossJoin (188), hydro.Filter (189), hydro.Map (190), hydro.Map (196).
 func (nd *ScalablePaxosProposer) subgraph10() {
 	udf51 := func(p struct {
 		For      Ballot                    "hydro:\"key\""
@@ -978,12 +978,12 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 	} {
 		return x.Value
 	}
-	if !nd.n61Init {
-		nd.n61Acc, nd.n61Init = newInbox(), true
+	if !nd.n67Init {
+		nd.n67Acc, nd.n67Init = newInbox(), true
 	}
-	acc55 := nd.n61Acc
-	for i50 := range nd.n176Accs {
-		v49 := nd.n176Accs[i50]
+	acc55 := nd.n67Acc
+	for i50 := range nd.n181Accs {
+		v49 := nd.n181Accs[i50]
 		if udf51(v49) {
 			v52 := udf53(v49)
 			v54 := p1bEvent(v52)
@@ -1018,20 +1018,20 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 				Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
 				Since    lattices.Min[int64]       "hydro:\"lattice\""
 				First    lattices.Min[uint64]      "hydro:\"lattice\""
-			}]{Index: nd.n182Next, Value: v49}
-			nd.n182Next++
-			nd.n183L = append(nd.n183L, v57)
+			}]{Index: nd.n187Next, Value: v49}
+			nd.n187Next++
+			nd.n188L = append(nd.n188L, v57)
 		}
 	}
-	v58 := nd.n181Acc
-	for _, v59 := range nd.n183L {
+	v58 := nd.n186Acc
+	for _, v59 := range nd.n188L {
 		v61 := udf60(v59, v58)
 		if udf62(v61) {
 			v63 := udf64(v61)
-			nd.n186Items = append(nd.n186Items, v63)
+			nd.n191Items = append(nd.n191Items, v63)
 		}
 	}
-	for _, v65 := range nd.h50To60Port0 {
+	for _, v65 := range nd.h56To66Port0 {
 		{
 			e := v65
 			/*line proposer.go:59:34*/ {
@@ -1054,9 +1054,9 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 			} /*line scalablepaxos_hydro.go:1054:45*/
 		}
 	}
-	clear(nd.h50To60Port0)
-	nd.h50To60Port0 = nd.h50To60Port0[:0]
-	for _, v67 := range nd.h53To60Port2 {
+	clear(nd.h56To66Port0)
+	nd.h56To66Port0 = nd.h56To66Port0[:0]
+	for _, v67 := range nd.h59To66Port2 {
 		{
 			e := v67
 			/*line proposer.go:59:34*/ {
@@ -1079,9 +1079,9 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 			} /*line scalablepaxos_hydro.go:1079:45*/
 		}
 	}
-	clear(nd.h53To60Port2)
-	nd.h53To60Port2 = nd.h53To60Port2[:0]
-	for _, v69 := range nd.h54To60Port3 {
+	clear(nd.h59To66Port2)
+	nd.h59To66Port2 = nd.h59To66Port2[:0]
+	for _, v69 := range nd.h60To66Port3 {
 		{
 			e := v69
 			/*line proposer.go:59:34*/ {
@@ -1104,9 +1104,9 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 			} /*line scalablepaxos_hydro.go:1104:45*/
 		}
 	}
-	clear(nd.h54To60Port3)
-	nd.h54To60Port3 = nd.h54To60Port3[:0]
-	for _, v71 := range nd.h56To60Port4 {
+	clear(nd.h60To66Port3)
+	nd.h60To66Port3 = nd.h60To66Port3[:0]
+	for _, v71 := range nd.h62To66Port4 {
 		{
 			e := v71
 			/*line proposer.go:59:34*/ {
@@ -1129,9 +1129,9 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 			} /*line scalablepaxos_hydro.go:1129:45*/
 		}
 	}
-	clear(nd.h56To60Port4)
-	nd.h56To60Port4 = nd.h56To60Port4[:0]
-	for _, v73 := range nd.h57To60Port5 {
+	clear(nd.h62To66Port4)
+	nd.h62To66Port4 = nd.h62To66Port4[:0]
+	for _, v73 := range nd.h63To66Port5 {
 		{
 			e := v73
 			/*line proposer.go:59:34*/ {
@@ -1154,9 +1154,9 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 			} /*line scalablepaxos_hydro.go:1154:45*/
 		}
 	}
-	clear(nd.h57To60Port5)
-	nd.h57To60Port5 = nd.h57To60Port5[:0]
-	for _, v75 := range nd.h59To60Port6 {
+	clear(nd.h63To66Port5)
+	nd.h63To66Port5 = nd.h63To66Port5[:0]
+	for _, v75 := range nd.h65To66Port6 {
 		{
 			e := v75
 			/*line proposer.go:59:34*/ {
@@ -1179,9 +1179,9 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 			} /*line scalablepaxos_hydro.go:1179:45*/
 		}
 	}
-	clear(nd.h59To60Port6)
-	nd.h59To60Port6 = nd.h59To60Port6[:0]
-	for _, v77 := range nd.h34To60Port7 {
+	clear(nd.h65To66Port6)
+	nd.h65To66Port6 = nd.h65To66Port6[:0]
+	for _, v77 := range nd.h34To66Port7 {
 		{
 			e := v77
 			/*line proposer.go:59:34*/ {
@@ -1204,39 +1204,39 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 			} /*line scalablepaxos_hydro.go:1204:45*/
 		}
 	}
-	clear(nd.h34To60Port7)
-	nd.h34To60Port7 = nd.h34To60Port7[:0]
-	nd.n61Acc = acc55
+	clear(nd.h34To66Port7)
+	nd.h34To66Port7 = nd.h34To66Port7[:0]
+	nd.n67Acc = acc55
 }
 
-// subgraph11 runs stratum 2: hydro.Fold (61), hydro.CrossJoin (62).
+// subgraph11 runs stratum 2: hydro.Fold (67), hydro.CrossJoin (68).
 func (nd *ScalablePaxosProposer) subgraph11() {
-	if !nd.n61Init {
-		nd.n61Acc, nd.n61Init = newInbox(), true
+	if !nd.n67Init {
+		nd.n67Acc, nd.n67Init = newInbox(), true
 	}
-	v79 := nd.n61Acc
-	nd.n62L = append(nd.n62L, v79)
-	for _, v80 := range nd.n62R {
+	v79 := nd.n67Acc
+	nd.n68L = append(nd.n68L, v79)
+	for _, v80 := range nd.n68R {
 		v81 := withConfig(v79, v80)
-		if !nd.n63Init {
-			nd.n63Acc, nd.n63Init = newCore(), true
+		if !nd.n69Init {
+			nd.n69Acc, nd.n69Init = newCore(), true
 		}
-		step(&nd.n63Acc, v81)
+		step(&nd.n69Acc, v81)
 	}
-	for _, v82 := range nd.h40To62Port1 {
-		nd.n62R = append(nd.n62R, v82)
-		for _, v83 := range nd.n62L {
+	for _, v82 := range nd.h40To68Port1 {
+		nd.n68R = append(nd.n68R, v82)
+		for _, v83 := range nd.n68L {
 			v84 := withConfig(v83, v82)
-			if !nd.n63Init {
-				nd.n63Acc, nd.n63Init = newCore(), true
+			if !nd.n69Init {
+				nd.n69Acc, nd.n69Init = newCore(), true
 			}
-			step(&nd.n63Acc, v84)
+			step(&nd.n69Acc, v84)
 		}
 	}
-	nd.h40To62Port1 = nd.h40To62Port1[:0]
+	nd.h40To68Port1 = nd.h40To68Port1[:0]
 }
 
-// subgraph12 runs stratum 2: hydro.Sort (186), hydro.Enumerate (187), hydro.Filter (188), hydro.Map (189).
+// subgraph12 runs stratum 2: hydro.Sort (191), hydro.Enumerate (192), hydro.Filter (193), hydro.Map (194).
 func (nd *ScalablePaxosProposer) subgraph12() {
 	udf86 := func(a, b struct {
 		For      Ballot                    "hydro:\"key\""
@@ -1289,8 +1289,8 @@ func (nd *ScalablePaxosProposer) subgraph12() {
 		p.Log, p.Seals = p.Log.Clone(), p.Seals.Clone()
 		return p
 	}
-	slices.SortStableFunc(nd.n186Items, udf86)
-	for _, v85 := range nd.n186Items {
+	slices.SortStableFunc(nd.n191Items, udf86)
+	for _, v85 := range nd.n191Items {
 		v87 := hydro.Indexed[struct {
 			For      Ballot                    "hydro:\"key\""
 			Acceptor hydro.MemberID            "hydro:\"key\""
@@ -1299,29 +1299,29 @@ func (nd *ScalablePaxosProposer) subgraph12() {
 			Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
 			Since    lattices.Min[int64]       "hydro:\"lattice\""
 			First    lattices.Min[uint64]      "hydro:\"lattice\""
-		}]{Index: nd.n187Next, Value: v85}
-		nd.n187Next++
+		}]{Index: nd.n192Next, Value: v85}
+		nd.n192Next++
 		if udf88(v87) {
 			v89 := udf90(v87)
-			nd.n190Next = append(nd.n190Next, v89)
+			nd.n195Next = append(nd.n195Next, v89)
 		}
 	}
 }
 
-// subgraph13 runs stratum 3: hydro.Fold (63), hydro.FlatMap (64), hydro.FlatMap (66), hydro.Map (67), hydro.FlatMap (72), hydro.FlatMap (90), hydro.FlatMap (92), hydro.FlatMap (156).
+// subgraph13 runs stratum 3: hydro.Fold (69), hydro.FlatMap (70), hydro.FlatMap (72), hydro.Map (73), hydro.FlatMap (78), hydro.FlatMap (97), hydro.FlatMap (161).
 func (nd *ScalablePaxosProposer) subgraph13() {
-	if !nd.n63Init {
-		nd.n63Acc, nd.n63Init = newCore(), true
+	if !nd.n69Init {
+		nd.n69Acc, nd.n69Init = newCore(), true
 	}
-	v91 := nd.n63Acc
+	v91 := nd.n69Acc
 	{
 		c, emit := v91, func(v92 Heartbeat) {
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v92)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 65, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 71, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:426:46*/ {
+		/*line proposer.go:424:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
@@ -1331,28 +1331,28 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 		c, emit := v91, func(v93 P1a) {
 			v94 := usedOf(v93)
 			k95 := v94.Key
-			i96, ok97 := nd.n68Index.Get(k95)
-			if ok97 && !nd.n68Mark[i96] {
-				nd.n68Mark[i96] = true
-				nd.n68Dirty = append(nd.n68Dirty, i96)
+			i96, ok97 := nd.n74Index.Get(k95)
+			if ok97 && !nd.n74Mark[i96] {
+				nd.n74Mark[i96] = true
+				nd.n74Dirty = append(nd.n74Dirty, i96)
 			}
 			if !ok97 {
-				i96 = len(nd.n68Accs)
-				if !nd.n68Index.PutDense(k95, i96) {
-					nd.n68Index.Put(k95, i96)
+				i96 = len(nd.n74Accs)
+				if !nd.n74Index.PutDense(k95, i96) {
+					nd.n74Index.Put(k95, i96)
 				}
-				nd.n68Mark = append(nd.n68Mark, true)
-				nd.n68Dirty = append(nd.n68Dirty, i96)
-				nd.n68Accs = append(nd.n68Accs, v94)
+				nd.n74Mark = append(nd.n74Mark, true)
+				nd.n74Dirty = append(nd.n74Dirty, i96)
+				nd.n74Accs = append(nd.n74Accs, v94)
 			} else {
-				raiseUsed(&nd.n68Accs[i96], v94)
+				raiseUsed(&nd.n74Accs[i96], v94)
 			}
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v93)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, All: true}, 71, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, All: true}, 77, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:413:39*/ {
+		/*line proposer.go:411:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
@@ -1362,10 +1362,10 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 		c, emit := v91, func(v98 P2a) {
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v98)
-				nd.hydroSend(hydro.Dest{Location: "p2aproxy", Member: uint64(nd.hydroMember)}, 171, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "p2aproxy", Member: uint64(nd.hydroMember)}, 176, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:419:39*/ {
+		/*line proposer.go:417:39*/ {
 			for _, m := range c.P2as {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
@@ -1373,52 +1373,39 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 		} /*line scalablepaxos_hydro.go:1373:44*/
 	}
 	{
-		c, emit := v91, func(v99 Commit) {
+		c, emit := v91, func(v99 Resend) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v99)
-				nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 91, nd.hydroBuf)
+				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v99)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v99))}, 98, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:432:45*/ {
-			for _, m := range c.Commits {
+		/*line proposer.go:430:45*/ {
+			for _, m := range c.Resends {
 				emit(m)
 			}
 		} /*line scalablepaxos_hydro.go:1386:44*/
 	}
 	{
-		c, emit := v91, func(v100 Resend) {
+		c, emit := v91, func(v100 Transfer) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v100)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v100))}, 93, nd.hydroBuf)
+				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v100)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v100))}, 162, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:438:45*/ {
-			for _, m := range c.Resends {
+		/*line proposer.go:436:49*/ {
+			for _, m := range c.Transfers {
 				emit(m)
 			}
 		} /*line scalablepaxos_hydro.go:1399:44*/
 	}
-	{
-		c, emit := v91, func(v101 Transfer) {
-			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v101)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v101))}, 157, nd.hydroBuf)
-			}
-		}
-		/*line proposer.go:444:49*/ {
-			for _, m := range c.Transfers {
-				emit(m)
-			}
-		} /*line scalablepaxos_hydro.go:1412:44*/
-	}
 }
 
-// subgraph14 runs stratum 4: hydro.ReduceKeyed (68), hydro.Map (69).
+// subgraph14 runs stratum 4: hydro.ReduceKeyed (74), hydro.Map (75).
 func (nd *ScalablePaxosProposer) subgraph14() {
-	for i103 := range nd.n68Accs {
-		v102 := nd.n68Accs[i103]
-		v104 := usedEvent(v102)
-		nd.n70Next = append(nd.n70Next, v104)
+	for i102 := range nd.n74Accs {
+		v101 := nd.n74Accs[i102]
+		v103 := usedEvent(v101)
+		nd.n76Next = append(nd.n76Next, v103)
 	}
 }
 
@@ -1432,26 +1419,26 @@ func (nd *ScalablePaxosProposer) Recover(dir durable.FS, opts durable.Options) e
 // hydroRestore applies one recovered record.
 func (nd *ScalablePaxosProposer) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 68:
-		var v108 Used
-		n109, err110 := decodeHydroUsed(item, &v108)
-		if err110 == nil && n109 != len(item) {
-			err110 = fmt.Errorf("%d bytes after the item", len(item)-n109)
+	case 74:
+		var v107 Used
+		n108, err109 := decodeHydroUsed(item, &v107)
+		if err109 == nil && n108 != len(item) {
+			err109 = fmt.Errorf("%d bytes after the item", len(item)-n108)
 		}
-		if err110 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 68, paxos.go:138): %w", err110)
+		if err109 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 74, paxos.go:152): %w", err109)
 		}
-		k111 := v108.Key
-		i112, ok113 := nd.n68Index.Get(k111)
-		if ok113 {
-			nd.n68Accs[i112] = v108
+		k110 := v107.Key
+		i111, ok112 := nd.n74Index.Get(k110)
+		if ok112 {
+			nd.n74Accs[i111] = v107
 		} else {
-			i112 = len(nd.n68Accs)
-			if !nd.n68Index.PutDense(k111, i112) {
-				nd.n68Index.Put(k111, i112)
+			i111 = len(nd.n74Accs)
+			if !nd.n74Index.PutDense(k110, i111) {
+				nd.n74Index.Put(k110, i111)
 			}
-			nd.n68Accs = append(nd.n68Accs, v108)
-			nd.n68Mark = append(nd.n68Mark, false)
+			nd.n74Accs = append(nd.n74Accs, v107)
+			nd.n74Mark = append(nd.n74Mark, false)
 		}
 		return nil
 	}
@@ -1464,12 +1451,12 @@ func (nd *ScalablePaxosProposer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosProposer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i105 := range nd.n68Dirty {
-			nd.n68Mark[i105] = false
-			v106 := nd.n68Accs[i105]
-			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(68), &v106))
+		for _, i104 := range nd.n74Dirty {
+			nd.n74Mark[i104] = false
+			v105 := nd.n74Accs[i104]
+			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(74), &v105))
 		}
-		nd.n68Dirty = nd.n68Dirty[:0]
+		nd.n74Dirty = nd.n74Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -1481,8 +1468,8 @@ func (nd *ScalablePaxosProposer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalablePaxosProposer) hydroSnapshot(add func([]byte)) {
-	for _, v107 := range nd.n68Accs {
-		add(appendHydroUsed(nd.hydroJournal.Record(68), &v107))
+	for _, v106 := range nd.n74Accs {
+		add(appendHydroUsed(nd.hydroJournal.Record(74), &v106))
 	}
 }
 
@@ -1515,9 +1502,9 @@ func (nd *ScalablePaxosProposer) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *ScalablePaxosProposer) NextTimer() (time.Time, bool) {
-	next := nd.n58Due
-	if nd.n179Due.Before(next) {
-		next = nd.n179Due
+	next := nd.n64Due
+	if nd.n184Due.Before(next) {
+		next = nd.n184Due
 	}
 	return next, true
 }
@@ -1566,10 +1553,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Directed
 		n, err := decodeHydroDirected(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:91: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:93: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:91: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:93: %d bytes after the item", len(payload)-n)
 		}
 		nd.n23Recv = append(nd.n23Recv, v)
 		return nil
@@ -1577,47 +1564,47 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:93: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:95: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:93: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:95: %d bytes after the item", len(payload)-n)
 		}
 		nd.n28Recv = append(nd.n28Recv, v)
 		return nil
-	case 52:
+	case 58:
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:125: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:139: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:125: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
 		}
-		nd.n52Recv = append(nd.n52Recv, v)
+		nd.n58Recv = append(nd.n58Recv, v)
 		return nil
-	case 55:
+	case 61:
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:127: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:141: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:127: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:141: %d bytes after the item", len(payload)-n)
 		}
-		nd.n55Recv = append(nd.n55Recv, v)
+		nd.n61Recv = append(nd.n61Recv, v)
 		return nil
-	case 65:
+	case 71:
 		var v Heartbeat
 		n, err := decodeHydroHeartbeat(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:133: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:147: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:133: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:147: %d bytes after the item", len(payload)-n)
 		}
-		nd.n65Recv = append(nd.n65Recv, v)
+		nd.n71Recv = append(nd.n71Recv, v)
 		return nil
-	case 88:
+	case 94:
 		var v struct {
 			For      Ballot                    "hydro:\"key\""
 			Acceptor hydro.MemberID            "hydro:\"key\""
@@ -1627,23 +1614,23 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		}
 		n, err := decodeHydroStructForBallotAcceptorHydroMemberIDMaxBallotLogAcceptorLogSealsLatticesSetUnionUint32(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:170: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:184: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:170: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:184: %d bytes after the item", len(payload)-n)
 		}
-		nd.n88Recv = append(nd.n88Recv, v)
+		nd.n94Recv = append(nd.n94Recv, v)
 		return nil
-	case 170:
+	case 175:
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:226: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:240: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:226: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:240: %d bytes after the item", len(payload)-n)
 		}
-		nd.n170Recv = append(nd.n170Recv, v)
+		nd.n175Recv = append(nd.n175Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow ScalablePaxos, location proposer: no network operator has tag %d", tag)
@@ -1652,7 +1639,7 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalablePaxosProposer) Pending() bool {
-	return len(nd.n23Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n52Recv) > 0 || len(nd.n55Recv) > 0 || len(nd.n65Recv) > 0 || len(nd.n88Recv) > 0 || len(nd.n170Recv) > 0
+	return len(nd.n23Recv) > 0 || len(nd.n28Recv) > 0 || len(nd.n58Recv) > 0 || len(nd.n61Recv) > 0 || len(nd.n71Recv) > 0 || len(nd.n94Recv) > 0 || len(nd.n175Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -1700,199 +1687,199 @@ type ScalablePaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 74, paxos.go:155): whether the member id was emitted.
-	n74Done bool
-	// hydro.LatticeFold (node 76, paxos.go:156): the accumulator, starting at bottom.
-	n76Acc Promise
+	// hydro.SelfID (node 80, paxos.go:169): whether the member id was emitted.
+	n80Done bool
+	// hydro.LatticeFold (node 82, paxos.go:170): the accumulator, starting at bottom.
+	n82Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
-	n76Changed []Promise
-	// hydro.CrossJoin (node 77, paxos.go:157): the stored sides' items in arrival order.
-	n77L []Promise
-	n77R []hydro.MemberID
-	// hydro.CrossJoin (node 78, paxos.go:160): the stored sides' items in arrival order.
-	n78L []P2a
-	n78R []view
-	// hydro.LatticeFold (node 81, paxos.go:162): the accumulator, starting at bottom.
-	n81Acc AcceptorLog
+	n82Changed []Promise
+	// hydro.CrossJoin (node 83, paxos.go:171): the stored sides' items in arrival order.
+	n83L []Promise
+	n83R []hydro.MemberID
+	// hydro.CrossJoin (node 84, paxos.go:174): the stored sides' items in arrival order.
+	n84L []P2a
+	n84R []view
+	// hydro.LatticeFold (node 87, paxos.go:176): the accumulator, starting at bottom.
+	n87Acc AcceptorLog
 	// the items that changed the accumulator this tick, to log at its end.
-	n81Changed []AcceptorLog
-	// hydro.Sink (node 82, paxos.go:166): this tick's output.
-	n82Out []P2b
-	// hydro.Unique (node 85, paxos.go:168): the items seen.
-	n85Seen map[Promise]struct{}
+	n87Changed []AcceptorLog
+	// hydro.Sink (node 88, paxos.go:180): this tick's output.
+	n88Out []P2b
+	// hydro.Unique (node 91, paxos.go:182): the items seen.
+	n91Seen map[Promise]struct{}
 	// the items first seen this tick, to log at its end.
-	n85New []Promise
-	// hydro.CrossJoin (node 86, paxos.go:169): the stored sides' items in arrival order.
-	n86L []Promise
-	n86R []hydro.MemberID
-	// hydro.CrossJoin (node 87, paxos.go:169): the stored sides' items in arrival order.
-	n87R []AcceptorLog
-	// hydro.SelfID (node 172, paxos.go:170): whether the member id was emitted.
-	n172Done bool
-	// hydro.CrossJoin (node 173, paxos.go:170): the stored sides' items in arrival order.
-	n173L []P1b
-	n173R []hydro.MemberID
-	// hydro.LatticeFold (node 192, paxos.go:139): the accumulator, starting at bottom.
-	n192Acc Promise
-	// the items that changed the accumulator this tick, to log at its end.
-	n192Changed []Promise
-	// hydro.Timer (node 193, paxos.go:139): the period, the next due time, whether it fired.
-	n193Period time.Duration
-	n193Due    time.Time
-	n193Fired  bool
-	// hydro.SelfID (node 194, paxos.go:139): whether the member id was emitted.
-	n194Done bool
-	// hydro.CrossJoin (node 196, paxos.go:139): the stored sides' items in arrival order.
-	n196L []time.Time
-	n196R []hydro.MemberID
-	// hydro.LatticeFold (node 197, paxos.go:139): the accumulator, starting at bottom.
+	n91New []Promise
+	// hydro.CrossJoin (node 92, paxos.go:183): the stored sides' items in arrival order.
+	n92L []Promise
+	n92R []hydro.MemberID
+	// hydro.CrossJoin (node 93, paxos.go:183): the stored sides' items in arrival order.
+	n93R []AcceptorLog
+	// hydro.SelfID (node 177, paxos.go:184): whether the member id was emitted.
+	n177Done bool
+	// hydro.CrossJoin (node 178, paxos.go:184): the stored sides' items in arrival order.
+	n178L []P1b
+	n178R []hydro.MemberID
+	// hydro.LatticeFold (node 197, paxos.go:153): the accumulator, starting at bottom.
 	n197Acc Promise
-	// hydro.CrossJoin (node 198, paxos.go:139): the stored sides' items in arrival order.
-	n198L []Promise
-	// hydro.LatticeFold (node 199, paxos.go:139): the accumulator, starting at bottom.
-	n199Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 202, paxos.go:139): the stored sides' items in arrival order.
-	n202R []bool
-	// hydro.CrossJoin (node 203, paxos.go:139): the stored sides' items in arrival order.
+	// the items that changed the accumulator this tick, to log at its end.
+	n197Changed []Promise
+	// hydro.Timer (node 198, paxos.go:153): the period, the next due time, whether it fired.
+	n198Period time.Duration
+	n198Due    time.Time
+	n198Fired  bool
+	// hydro.SelfID (node 199, paxos.go:153): whether the member id was emitted.
+	n199Done bool
+	// hydro.CrossJoin (node 201, paxos.go:153): the stored sides' items in arrival order.
+	n201L []time.Time
+	n201R []hydro.MemberID
+	// hydro.LatticeFold (node 202, paxos.go:153): the accumulator, starting at bottom.
+	n202Acc Promise
+	// hydro.CrossJoin (node 203, paxos.go:153): the stored sides' items in arrival order.
 	n203L []Promise
-	// hydro.LatticeFold (node 206, paxos.go:139): the accumulator, starting at bottom.
-	n206Acc lattices.Max[uint64]
-	// the items that changed the accumulator this tick, to log at its end.
-	n206Changed []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 207, paxos.go:139): the items of this tick and of the next.
-	n207Now  []lattices.Max[uint64]
-	n207Next []lattices.Max[uint64]
-	// hydro.CrossJoin (node 208, paxos.go:139): the stored sides' items in arrival order.
+	// hydro.LatticeFold (node 204, paxos.go:153): the accumulator, starting at bottom.
+	n204Acc lattices.Max[uint64]
+	// hydro.CrossJoin (node 207, paxos.go:153): the stored sides' items in arrival order.
+	n207R []bool
+	// hydro.CrossJoin (node 208, paxos.go:153): the stored sides' items in arrival order.
 	n208L []Promise
-	// hydro.DeferTickLazy (node 211, paxos.go:139): the items of this tick and of the next.
-	n211Now  []Promise
-	n211Next []Promise
-	// hydro.MergeKeyed (node 214, paxos.go:139): the groups in order of first appearance.
-	n214Index hydro.IntIndex[uint64]
-	n214Accs  []struct {
-		Seq    uint64                            "hydro:\"key\""
-		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
-	}
-	// hydro.LatticeFold (node 216, paxos.go:139): the accumulator, starting at bottom.
-	n216Acc lattices.Max[uint64]
-	// hydro.Reduce (node 218, paxos.go:139): the accumulator, once an item arrived.
-	n218Acc struct {
-		Seq   uint64 "hydro:\"key\""
-		Value Promise
-	}
-	n218Have bool
-	// hydro.CrossJoin (node 219, paxos.go:139): the stored sides' items in arrival order.
-	n219L []struct {
-		Seq   uint64 "hydro:\"key\""
-		Value Promise
-	}
-	// hydro.DeferTickLazy (node 221, paxos.go:139): the items of this tick and of the next.
-	n221Now []struct {
-		Seq   uint64 "hydro:\"key\""
-		Value Promise
-	}
-	n221Next []struct {
-		Seq   uint64 "hydro:\"key\""
-		Value Promise
-	}
-	// hydro.CrossJoin (node 222, paxos.go:139): the stored sides' items in arrival order.
-	n222R []lattices.Max[uint64]
-	// hydro.CrossJoin (node 225, paxos.go:139): the stored sides' items in arrival order.
-	n225R []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 227, paxos.go:139): the items of this tick and of the next.
-	n227Now []struct {
-		Seq    uint64                            "hydro:\"key\""
-		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
-	}
-	n227Next []struct {
-		Seq    uint64                            "hydro:\"key\""
-		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
-	}
-	// hydro.CrossJoin (node 228, paxos.go:139): the stored sides' items in arrival order.
-	n228R []time.Time
-	// hydro.CrossJoin (node 231, paxos.go:139): the stored sides' items in arrival order.
-	n231L []lattices.Max[uint64]
-	// hydro.SelfID (node 235, paxos.go:139): whether the member id was emitted.
-	n235Done bool
-	// hydro.CrossJoin (node 236, paxos.go:139): the stored sides' items in arrival order.
-	n236R []hydro.MemberID
-	// hydro.LatticeFold (node 238, paxos.go:139): the accumulator, starting at bottom.
-	n238Acc lattices.Max[uint64]
+	// hydro.LatticeFold (node 211, paxos.go:153): the accumulator, starting at bottom.
+	n211Acc lattices.Max[uint64]
 	// the items that changed the accumulator this tick, to log at its end.
-	n238Changed []lattices.Max[uint64]
-	// hydro.LatticeFold (node 240, paxos.go:139): the accumulator, starting at bottom.
-	n240Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 241, paxos.go:139): the stored sides' items in arrival order.
-	n241L []lattices.Max[uint64]
-	// hydro.CrossJoin (node 245, paxos.go:139): the stored sides' items in arrival order.
-	n245R []bool
-	// hydro.CrossJoin (node 246, paxos.go:139): the stored sides' items in arrival order.
-	n246R []bool
-	// hydro.DeferTickLazy (node 247, paxos.go:139): the items of this tick and of the next.
-	n247Now  []P2a
-	n247Next []P2a
-	// hydro.Broadcast (node 71, paxos.go:139): the items received since the last tick.
-	n71Recv []P1a
-	// hydro.Broadcast (node 73, paxos.go:141): the items received since the last tick.
-	n73Recv []P2a
-	// hydro.Demux (node 212, paxos.go:139): the items received since the last tick.
-	n212Recv []struct {
+	n211Changed []lattices.Max[uint64]
+	// hydro.DeferTickLazy (node 212, paxos.go:153): the items of this tick and of the next.
+	n212Now  []lattices.Max[uint64]
+	n212Next []lattices.Max[uint64]
+	// hydro.CrossJoin (node 213, paxos.go:153): the stored sides' items in arrival order.
+	n213L []Promise
+	// hydro.DeferTickLazy (node 216, paxos.go:153): the items of this tick and of the next.
+	n216Now  []Promise
+	n216Next []Promise
+	// hydro.MergeKeyed (node 219, paxos.go:153): the groups in order of first appearance.
+	n219Index hydro.IntIndex[uint64]
+	n219Accs  []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.Demux (node 233, paxos.go:139): the items received since the last tick.
-	n233Recv []struct {
+	// hydro.LatticeFold (node 221, paxos.go:153): the accumulator, starting at bottom.
+	n221Acc lattices.Max[uint64]
+	// hydro.Reduce (node 223, paxos.go:153): the accumulator, once an item arrived.
+	n223Acc struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// hydro.Demux (node 239, paxos.go:139): the items received since the last tick.
-	n239Recv []lattices.Max[uint64]
-	// h74To77Port1 is the handoff from hydro.SelfID (node 74, paxos.go:155) to hydro.CrossJoin (node 77, paxos.go:157).
-	h74To77Port1 []hydro.MemberID
-	// h74To86Port1 is the handoff from hydro.SelfID (node 74, paxos.go:155) to hydro.CrossJoin (node 86, paxos.go:169).
-	h74To86Port1 []hydro.MemberID
-	// h86To87Port0 is the handoff from hydro.CrossJoin (node 86, paxos.go:169) to hydro.CrossJoin (node 87, paxos.go:169).
-	h86To87Port0 []P1b
-	// h172To173Port1 is the handoff from hydro.SelfID (node 172, paxos.go:170) to hydro.CrossJoin (node 173, paxos.go:170).
-	h172To173Port1 []hydro.MemberID
-	// h196To198Port1 is the handoff from hydro.CrossJoin (node 196, paxos.go:139) to hydro.CrossJoin (node 198, paxos.go:139).
-	h196To198Port1 []time.Time
-	// h198To202Port0 is the handoff from hydro.CrossJoin (node 198, paxos.go:139) to hydro.CrossJoin (node 202, paxos.go:139).
-	h198To202Port0 []Promise
-	// h197To203Port1 is the handoff from hydro.LatticeFold (node 197, paxos.go:139) to hydro.CrossJoin (node 203, paxos.go:139).
-	h197To203Port1 []Promise
-	// h207To208Port1 is the handoff from hydro.DeferTickLazy (node 207, paxos.go:139) to hydro.CrossJoin (node 208, paxos.go:139).
-	h207To208Port1 []lattices.Max[uint64]
-	// h221To217Port1 is the handoff from hydro.DeferTickLazy (node 221, paxos.go:139) to hydro.Union (node 217, paxos.go:139).
-	h221To217Port1 []struct {
+	n223Have bool
+	// hydro.CrossJoin (node 224, paxos.go:153): the stored sides' items in arrival order.
+	n224L []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// h216To219Port1 is the handoff from hydro.LatticeFold (node 216, paxos.go:139) to hydro.CrossJoin (node 219, paxos.go:139).
-	h216To219Port1 []lattices.Max[uint64]
-	// h221To222Port0 is the handoff from hydro.DeferTickLazy (node 221, paxos.go:139) to hydro.CrossJoin (node 222, paxos.go:139).
-	h221To222Port0 []struct {
+	// hydro.DeferTickLazy (node 226, paxos.go:153): the items of this tick and of the next.
+	n226Now []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// h214To225Port0 is the handoff from hydro.MergeKeyed (node 214, paxos.go:139) to hydro.CrossJoin (node 225, paxos.go:139).
-	h214To225Port0 []struct {
+	n226Next []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	// hydro.CrossJoin (node 227, paxos.go:153): the stored sides' items in arrival order.
+	n227R []lattices.Max[uint64]
+	// hydro.CrossJoin (node 230, paxos.go:153): the stored sides' items in arrival order.
+	n230R []lattices.Max[uint64]
+	// hydro.DeferTickLazy (node 232, paxos.go:153): the items of this tick and of the next.
+	n232Now []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// h228To229Port1 is the handoff from hydro.CrossJoin (node 228, paxos.go:139) to hydro.Union (node 229, paxos.go:139).
-	h228To229Port1 []struct {
+	n232Next []struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}
+	// hydro.CrossJoin (node 233, paxos.go:153): the stored sides' items in arrival order.
+	n233R []time.Time
+	// hydro.CrossJoin (node 236, paxos.go:153): the stored sides' items in arrival order.
+	n236L []lattices.Max[uint64]
+	// hydro.SelfID (node 240, paxos.go:153): whether the member id was emitted.
+	n240Done bool
+	// hydro.CrossJoin (node 241, paxos.go:153): the stored sides' items in arrival order.
+	n241R []hydro.MemberID
+	// hydro.LatticeFold (node 243, paxos.go:153): the accumulator, starting at bottom.
+	n243Acc lattices.Max[uint64]
+	// the items that changed the accumulator this tick, to log at its end.
+	n243Changed []lattices.Max[uint64]
+	// hydro.LatticeFold (node 245, paxos.go:153): the accumulator, starting at bottom.
+	n245Acc lattices.Max[uint64]
+	// hydro.CrossJoin (node 246, paxos.go:153): the stored sides' items in arrival order.
+	n246L []lattices.Max[uint64]
+	// hydro.CrossJoin (node 250, paxos.go:153): the stored sides' items in arrival order.
+	n250R []bool
+	// hydro.CrossJoin (node 251, paxos.go:153): the stored sides' items in arrival order.
+	n251R []bool
+	// hydro.DeferTickLazy (node 252, paxos.go:153): the items of this tick and of the next.
+	n252Now  []P2a
+	n252Next []P2a
+	// hydro.Broadcast (node 77, paxos.go:153): the items received since the last tick.
+	n77Recv []P1a
+	// hydro.Broadcast (node 79, paxos.go:155): the items received since the last tick.
+	n79Recv []P2a
+	// hydro.Demux (node 217, paxos.go:153): the items received since the last tick.
+	n217Recv []struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}
+	// hydro.Demux (node 238, paxos.go:153): the items received since the last tick.
+	n238Recv []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// h196To231Port1 is the handoff from hydro.CrossJoin (node 196, paxos.go:139) to hydro.CrossJoin (node 231, paxos.go:139).
-	h196To231Port1 []time.Time
-	// h230To232Port0 is the handoff from hydro.Filter (node 230, paxos.go:139) to hydro.Union (node 232, paxos.go:139).
-	h230To232Port0 []lattices.Max[uint64]
-	// h244To245Port0 is the handoff from hydro.Union (node 244, paxos.go:139) to hydro.CrossJoin (node 245, paxos.go:139).
-	h244To245Port0 []P2a
-	// h244To246Port0 is the handoff from hydro.Union (node 244, paxos.go:139) to hydro.CrossJoin (node 246, paxos.go:139).
-	h244To246Port0 []P2a
+	// hydro.Demux (node 244, paxos.go:153): the items received since the last tick.
+	n244Recv []lattices.Max[uint64]
+	// h80To83Port1 is the handoff from hydro.SelfID (node 80, paxos.go:169) to hydro.CrossJoin (node 83, paxos.go:171).
+	h80To83Port1 []hydro.MemberID
+	// h80To92Port1 is the handoff from hydro.SelfID (node 80, paxos.go:169) to hydro.CrossJoin (node 92, paxos.go:183).
+	h80To92Port1 []hydro.MemberID
+	// h92To93Port0 is the handoff from hydro.CrossJoin (node 92, paxos.go:183) to hydro.CrossJoin (node 93, paxos.go:183).
+	h92To93Port0 []P1b
+	// h177To178Port1 is the handoff from hydro.SelfID (node 177, paxos.go:184) to hydro.CrossJoin (node 178, paxos.go:184).
+	h177To178Port1 []hydro.MemberID
+	// h201To203Port1 is the handoff from hydro.CrossJoin (node 201, paxos.go:153) to hydro.CrossJoin (node 203, paxos.go:153).
+	h201To203Port1 []time.Time
+	// h203To207Port0 is the handoff from hydro.CrossJoin (node 203, paxos.go:153) to hydro.CrossJoin (node 207, paxos.go:153).
+	h203To207Port0 []Promise
+	// h202To208Port1 is the handoff from hydro.LatticeFold (node 202, paxos.go:153) to hydro.CrossJoin (node 208, paxos.go:153).
+	h202To208Port1 []Promise
+	// h212To213Port1 is the handoff from hydro.DeferTickLazy (node 212, paxos.go:153) to hydro.CrossJoin (node 213, paxos.go:153).
+	h212To213Port1 []lattices.Max[uint64]
+	// h226To222Port1 is the handoff from hydro.DeferTickLazy (node 226, paxos.go:153) to hydro.Union (node 222, paxos.go:153).
+	h226To222Port1 []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	// h221To224Port1 is the handoff from hydro.LatticeFold (node 221, paxos.go:153) to hydro.CrossJoin (node 224, paxos.go:153).
+	h221To224Port1 []lattices.Max[uint64]
+	// h226To227Port0 is the handoff from hydro.DeferTickLazy (node 226, paxos.go:153) to hydro.CrossJoin (node 227, paxos.go:153).
+	h226To227Port0 []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	// h219To230Port0 is the handoff from hydro.MergeKeyed (node 219, paxos.go:153) to hydro.CrossJoin (node 230, paxos.go:153).
+	h219To230Port0 []struct {
+		Seq    uint64                            "hydro:\"key\""
+		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
+	}
+	// h233To234Port1 is the handoff from hydro.CrossJoin (node 233, paxos.go:153) to hydro.Union (node 234, paxos.go:153).
+	h233To234Port1 []struct {
+		Seq   uint64 "hydro:\"key\""
+		Value Promise
+	}
+	// h201To236Port1 is the handoff from hydro.CrossJoin (node 201, paxos.go:153) to hydro.CrossJoin (node 236, paxos.go:153).
+	h201To236Port1 []time.Time
+	// h235To237Port0 is the handoff from hydro.Filter (node 235, paxos.go:153) to hydro.Union (node 237, paxos.go:153).
+	h235To237Port0 []lattices.Max[uint64]
+	// h249To250Port0 is the handoff from hydro.Union (node 249, paxos.go:153) to hydro.CrossJoin (node 250, paxos.go:153).
+	h249To250Port0 []P2a
+	// h249To251Port0 is the handoff from hydro.Union (node 249, paxos.go:153) to hydro.CrossJoin (node 251, paxos.go:153).
+	h249To251Port0 []P2a
 }
 
 // NewScalablePaxosAcceptor returns the node of location "acceptor" with the flow's parameters.
@@ -1904,8 +1891,8 @@ func NewScalablePaxosAcceptor(requests hydro.Input[Request], replies hydro.Outpu
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n85Seen = map[Promise]struct{}{}
-	nd.n193Period = time.Duration(50000000)
+	nd.n91Seen = map[Promise]struct{}{}
+	nd.n198Period = time.Duration(50000000)
 	return nd
 }
 
@@ -1939,97 +1926,98 @@ func (nd *ScalablePaxosAcceptor) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.votes.PutAll(nd.n82Out)
-	nd.n82Out = nd.n82Out[:0]
-	nd.n77L = nd.n77L[:0]
-	clear(nd.n78L)
-	nd.n78L = nd.n78L[:0]
-	nd.n78R = nd.n78R[:0]
-	nd.n86L = nd.n86L[:0]
-	clear(nd.n87R)
-	nd.n87R = nd.n87R[:0]
-	clear(nd.n173L)
-	nd.n173L = nd.n173L[:0]
-	clear(nd.n196L)
-	nd.n196L = nd.n196L[:0]
-	nd.n198L = nd.n198L[:0]
-	var zero199 lattices.Max[uint64]
-	nd.n199Acc = zero199
-	nd.n202R = nd.n202R[:0]
+	nd.votes.PutAll(nd.n88Out)
+	clear(nd.n88Out)
+	nd.n88Out = nd.n88Out[:0]
+	nd.n83L = nd.n83L[:0]
+	clear(nd.n84L)
+	nd.n84L = nd.n84L[:0]
+	nd.n84R = nd.n84R[:0]
+	nd.n92L = nd.n92L[:0]
+	clear(nd.n93R)
+	nd.n93R = nd.n93R[:0]
+	clear(nd.n178L)
+	nd.n178L = nd.n178L[:0]
+	clear(nd.n201L)
+	nd.n201L = nd.n201L[:0]
 	nd.n203L = nd.n203L[:0]
-	nd.n207Now, nd.n207Next = nd.n207Next, nd.n207Now[:0]
+	var zero204 lattices.Max[uint64]
+	nd.n204Acc = zero204
+	nd.n207R = nd.n207R[:0]
 	nd.n208L = nd.n208L[:0]
-	nd.n211Now, nd.n211Next = nd.n211Next, nd.n211Now[:0]
-	nd.n214Index.Clear()
-	clear(nd.n214Accs)
-	nd.n214Accs = nd.n214Accs[:0]
-	var zero218 struct {
+	nd.n212Now, nd.n212Next = nd.n212Next, nd.n212Now[:0]
+	nd.n213L = nd.n213L[:0]
+	nd.n216Now, nd.n216Next = nd.n216Next, nd.n216Now[:0]
+	nd.n219Index.Clear()
+	clear(nd.n219Accs)
+	nd.n219Accs = nd.n219Accs[:0]
+	var zero223 struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	nd.n218Acc, nd.n218Have = zero218, false
-	nd.n219L = nd.n219L[:0]
-	nd.n221Now, nd.n221Next = nd.n221Next, nd.n221Now[:0]
-	nd.n222R = nd.n222R[:0]
-	nd.n225R = nd.n225R[:0]
-	clear(nd.n227Now)
-	nd.n227Now, nd.n227Next = nd.n227Next, nd.n227Now[:0]
-	clear(nd.n228R)
-	nd.n228R = nd.n228R[:0]
-	nd.n231L = nd.n231L[:0]
-	nd.n241L = nd.n241L[:0]
-	nd.n245R = nd.n245R[:0]
-	nd.n246R = nd.n246R[:0]
-	clear(nd.n247Now)
-	nd.n247Now, nd.n247Next = nd.n247Next, nd.n247Now[:0]
+	nd.n223Acc, nd.n223Have = zero223, false
+	nd.n224L = nd.n224L[:0]
+	nd.n226Now, nd.n226Next = nd.n226Next, nd.n226Now[:0]
+	nd.n227R = nd.n227R[:0]
+	nd.n230R = nd.n230R[:0]
+	clear(nd.n232Now)
+	nd.n232Now, nd.n232Next = nd.n232Next, nd.n232Now[:0]
+	clear(nd.n233R)
+	nd.n233R = nd.n233R[:0]
+	nd.n236L = nd.n236L[:0]
+	nd.n246L = nd.n246L[:0]
+	nd.n250R = nd.n250R[:0]
+	nd.n251R = nd.n251R[:0]
+	clear(nd.n252Now)
+	nd.n252Now, nd.n252Next = nd.n252Next, nd.n252Now[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Broadcast (71), hydro.Map (75).
+// subgraph0 runs stratum 0: hydro.Broadcast (77), hydro.Map (81).
 func (nd *ScalablePaxosAcceptor) subgraph0() {
-	for _, v1 := range nd.n71Recv {
+	for _, v1 := range nd.n77Recv {
 		v2 := promiseOfP1a(v1)
-		if nd.n192Acc.Merge(v2) && nd.hydroJournal.Active() {
-			nd.n192Changed = append(nd.n192Changed, v2)
+		if nd.n197Acc.Merge(v2) && nd.hydroJournal.Active() {
+			nd.n197Changed = append(nd.n197Changed, v2)
 		}
 	}
-	clear(nd.n71Recv)
-	nd.n71Recv = nd.n71Recv[:0]
+	clear(nd.n77Recv)
+	nd.n77Recv = nd.n77Recv[:0]
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (73), hydro.Union (244), hydro.DeferTickLazy (247).
+// subgraph1 runs stratum 0: hydro.Broadcast (79), hydro.Union (249), hydro.DeferTickLazy (252).
 func (nd *ScalablePaxosAcceptor) subgraph1() {
-	for _, v3 := range nd.n73Recv {
-		nd.h244To245Port0 = append(nd.h244To245Port0, v3)
-		nd.h244To246Port0 = append(nd.h244To246Port0, v3)
+	for _, v3 := range nd.n79Recv {
+		nd.h249To250Port0 = append(nd.h249To250Port0, v3)
+		nd.h249To251Port0 = append(nd.h249To251Port0, v3)
 	}
-	clear(nd.n73Recv)
-	nd.n73Recv = nd.n73Recv[:0]
-	for _, v4 := range nd.n247Now {
-		nd.h244To245Port0 = append(nd.h244To245Port0, v4)
-		nd.h244To246Port0 = append(nd.h244To246Port0, v4)
+	clear(nd.n79Recv)
+	nd.n79Recv = nd.n79Recv[:0]
+	for _, v4 := range nd.n252Now {
+		nd.h249To250Port0 = append(nd.h249To250Port0, v4)
+		nd.h249To251Port0 = append(nd.h249To251Port0, v4)
 	}
 }
 
-// subgraph2 runs stratum 0: hydro.SelfID (74).
+// subgraph2 runs stratum 0: hydro.SelfID (80).
 func (nd *ScalablePaxosAcceptor) subgraph2() {
-	if !nd.n74Done {
-		nd.n74Done = true
+	if !nd.n80Done {
+		nd.n80Done = true
 		v5 := nd.hydroMember / 2
-		nd.h74To77Port1 = append(nd.h74To77Port1, v5)
-		nd.h74To86Port1 = append(nd.h74To86Port1, v5)
+		nd.h80To83Port1 = append(nd.h80To83Port1, v5)
+		nd.h80To92Port1 = append(nd.h80To92Port1, v5)
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.SelfID (172).
+// subgraph3 runs stratum 0: hydro.SelfID (177).
 func (nd *ScalablePaxosAcceptor) subgraph3() {
-	if !nd.n172Done {
-		nd.n172Done = true
+	if !nd.n177Done {
+		nd.n177Done = true
 		v6 := nd.hydroMember
-		nd.h172To173Port1 = append(nd.h172To173Port1, v6)
+		nd.h177To178Port1 = append(nd.h177To178Port1, v6)
 	}
 }
 
-// subgraph4 runs stratum 0: hydro.Timer (193), hydro.SelfID (194), hydro.Filter (195), hydro.CrossJoin (196), hydro.DeferTickLazy (221), hydro.CrossJoin (228).
+// subgraph4 runs stratum 0: hydro.Timer (198), hydro.SelfID (199), hydro.Filter (200), hydro.CrossJoin (201), hydro.DeferTickLazy (226), hydro.CrossJoin (233).
 func (nd *ScalablePaxosAcceptor) subgraph4() {
 	udf9 := func(t time.Time, _ hydro.MemberID) time.Time { return t }
 	udf12 := func(m hydro.MemberID) bool { return m%2 == 0 }
@@ -2042,88 +2030,88 @@ func (nd *ScalablePaxosAcceptor) subgraph4() {
 	} {
 		return p
 	}
-	if !nd.n193Fired || !nd.hydroNow.Before(nd.n193Due) {
-		nd.n193Fired = true
-		nd.n193Due = nd.hydroNow.Add(nd.n193Period)
+	if !nd.n198Fired || !nd.hydroNow.Before(nd.n198Due) {
+		nd.n198Fired = true
+		nd.n198Due = nd.hydroNow.Add(nd.n198Period)
 		v7 := nd.hydroNow
-		nd.n196L = append(nd.n196L, v7)
-		for _, v8 := range nd.n196R {
+		nd.n201L = append(nd.n201L, v7)
+		for _, v8 := range nd.n201R {
 			v10 := udf9(v7, v8)
-			nd.h196To198Port1 = append(nd.h196To198Port1, v10)
-			nd.n228R = append(nd.n228R, v10)
-			nd.h196To231Port1 = append(nd.h196To231Port1, v10)
+			nd.h201To203Port1 = append(nd.h201To203Port1, v10)
+			nd.n233R = append(nd.n233R, v10)
+			nd.h201To236Port1 = append(nd.h201To236Port1, v10)
 		}
 	}
-	if !nd.n194Done {
-		nd.n194Done = true
+	if !nd.n199Done {
+		nd.n199Done = true
 		v11 := nd.hydroMember
 		if udf12(v11) {
-			nd.n196R = append(nd.n196R, v11)
-			for _, v13 := range nd.n196L {
+			nd.n201R = append(nd.n201R, v11)
+			for _, v13 := range nd.n201L {
 				v14 := udf9(v13, v11)
-				nd.h196To198Port1 = append(nd.h196To198Port1, v14)
-				nd.n228R = append(nd.n228R, v14)
-				nd.h196To231Port1 = append(nd.h196To231Port1, v14)
+				nd.h201To203Port1 = append(nd.h201To203Port1, v14)
+				nd.n233R = append(nd.n233R, v14)
+				nd.h201To236Port1 = append(nd.h201To236Port1, v14)
 			}
 		}
 	}
-	nd.h221To217Port1 = append(nd.h221To217Port1, nd.n221Now...)
-	nd.h221To222Port0 = append(nd.h221To222Port0, nd.n221Now...)
-	for _, v15 := range nd.n221Now {
-		for _, v16 := range nd.n228R {
+	nd.h226To222Port1 = append(nd.h226To222Port1, nd.n226Now...)
+	nd.h226To227Port0 = append(nd.h226To227Port0, nd.n226Now...)
+	for _, v15 := range nd.n226Now {
+		for _, v16 := range nd.n233R {
 			v18 := udf17(v15, v16)
-			nd.h228To229Port1 = append(nd.h228To229Port1, v18)
+			nd.h233To234Port1 = append(nd.h233To234Port1, v18)
 		}
 	}
 }
 
-// subgraph5 runs stratum 0: hydro.DeferTickLazy (207).
+// subgraph5 runs stratum 0: hydro.DeferTickLazy (212).
 func (nd *ScalablePaxosAcceptor) subgraph5() {
-	nd.h207To208Port1 = append(nd.h207To208Port1, nd.n207Now...)
+	nd.h212To213Port1 = append(nd.h212To213Port1, nd.n212Now...)
 }
 
-// subgraph6 runs stratum 0: hydro.DeferTickLazy (211).
+// subgraph6 runs stratum 0: hydro.DeferTickLazy (216).
 func (nd *ScalablePaxosAcceptor) subgraph6() {
-	for _, v20 := range nd.n211Now {
-		nd.n197Acc.Merge(v20)
+	for _, v20 := range nd.n216Now {
+		nd.n202Acc.Merge(v20)
 	}
 }
 
-// subgraph7 runs stratum 0: hydro.Demux (212), hydro.Union (213), hydro.DeferTickLazy (227).
+// subgraph7 runs stratum 0: hydro.Demux (217), hydro.Union (218), hydro.DeferTickLazy (232).
 func (nd *ScalablePaxosAcceptor) subgraph7() {
-	for _, v21 := range nd.n212Recv {
+	for _, v21 := range nd.n217Recv {
 		k22 := v21.Seq
-		i23, ok24 := nd.n214Index.Get(k22)
+		i23, ok24 := nd.n219Index.Get(k22)
 		if !ok24 {
-			i23 = len(nd.n214Accs)
-			if !nd.n214Index.PutDense(k22, i23) {
-				nd.n214Index.Put(k22, i23)
+			i23 = len(nd.n219Accs)
+			if !nd.n219Index.PutDense(k22, i23) {
+				nd.n219Index.Put(k22, i23)
 			}
 			bot25 := v21
 			bot25.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n214Accs = append(nd.n214Accs, bot25)
+			nd.n219Accs = append(nd.n219Accs, bot25)
 		}
-		nd.n214Accs[i23].Voters.Merge(v21.Voters)
+		nd.n219Accs[i23].Voters.Merge(v21.Voters)
 	}
-	clear(nd.n212Recv)
-	nd.n212Recv = nd.n212Recv[:0]
-	for _, v26 := range nd.n227Now {
+	clear(nd.n217Recv)
+	nd.n217Recv = nd.n217Recv[:0]
+	for _, v26 := range nd.n232Now {
 		k27 := v26.Seq
-		i28, ok29 := nd.n214Index.Get(k27)
+		i28, ok29 := nd.n219Index.Get(k27)
 		if !ok29 {
-			i28 = len(nd.n214Accs)
-			if !nd.n214Index.PutDense(k27, i28) {
-				nd.n214Index.Put(k27, i28)
+			i28 = len(nd.n219Accs)
+			if !nd.n219Index.PutDense(k27, i28) {
+				nd.n219Index.Put(k27, i28)
 			}
 			bot30 := v26
 			bot30.Voters = *new(lattices.SetUnion[hydro.MemberID])
-			nd.n214Accs = append(nd.n214Accs, bot30)
+			nd.n219Accs = append(nd.n219Accs, bot30)
 		}
-		nd.n214Accs[i28].Voters.Merge(v26.Voters)
+		nd.n219Accs[i28].Voters.Merge(v26.Voters)
 	}
 }
 
-// subgraph8 runs stratum 0: hydro.Demux (233), hydro.Map (234), hydro.SelfID (235), hydro.CrossJoin (236), hydro.Map (237).
+// subgraph8 runs stratum 0: hydro.Demux (238), hydro.Map (239), hydro.SelfID (240), hydro.CrossJoin (241), hydro.Map (242).
 func (nd *ScalablePaxosAcceptor) subgraph8() {
 	udf34 := func(p struct {
 		Seq   uint64 "hydro:\"key\""
@@ -2148,59 +2136,59 @@ func (nd *ScalablePaxosAcceptor) subgraph8() {
 	}) lattices.Max[uint64] {
 		return lattices.NewMax(p.Seq)
 	}
-	if !nd.n235Done {
-		nd.n235Done = true
+	if !nd.n240Done {
+		nd.n240Done = true
 		v31 := nd.hydroMember
-		nd.n236R = append(nd.n236R, v31)
+		nd.n241R = append(nd.n241R, v31)
 	}
-	for _, v32 := range nd.n233Recv {
+	for _, v32 := range nd.n238Recv {
 		v33 := udf34(v32)
-		if nd.n76Acc.Merge(v33) && nd.hydroJournal.Active() {
-			nd.n76Changed = append(nd.n76Changed, v33)
+		if nd.n82Acc.Merge(v33) && nd.hydroJournal.Active() {
+			nd.n82Changed = append(nd.n82Changed, v33)
 		}
-		for _, v35 := range nd.n236R {
+		for _, v35 := range nd.n241R {
 			v37 := udf36(v32, v35)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(nd.hydroBuf[:0], &v37)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, Member: uint64(nd.hydroMember / 2)}, 212, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, Member: uint64(nd.hydroMember / 2)}, 217, nd.hydroBuf)
 			}
 		}
 		v38 := udf39(v32)
-		if nd.n238Acc.Merge(v38) && nd.hydroJournal.Active() {
-			nd.n238Changed = append(nd.n238Changed, v38)
+		if nd.n243Acc.Merge(v38) && nd.hydroJournal.Active() {
+			nd.n243Changed = append(nd.n243Changed, v38)
 		}
 	}
-	clear(nd.n233Recv)
-	nd.n233Recv = nd.n233Recv[:0]
+	clear(nd.n238Recv)
+	nd.n238Recv = nd.n238Recv[:0]
 }
 
-// subgraph9 runs stratum 0: hydro.Demux (239).
+// subgraph9 runs stratum 0: hydro.Demux (244).
 func (nd *ScalablePaxosAcceptor) subgraph9() {
-	for _, v40 := range nd.n239Recv {
-		nd.n240Acc.Merge(v40)
+	for _, v40 := range nd.n244Recv {
+		nd.n245Acc.Merge(v40)
 	}
-	clear(nd.n239Recv)
-	nd.n239Recv = nd.n239Recv[:0]
+	clear(nd.n244Recv)
+	nd.n244Recv = nd.n244Recv[:0]
 }
 
-// subgraph10 runs stratum 1: hydro.LatticeFold (76), hydro.CrossJoin (77), hydro.CrossJoin (78), hydro.Map (79), hydro.Map (80), hydro.Sink (82), hydro.Filter (84), hydro.Unique (85), hydro.CrossJoin (86), hydro.LatticeFold (238), hydro.LatticeFold (240), hydro.CrossJoin (241), hydro.Filter (242), hydro.Filter (243), hydro.CrossJoin (245), hydro.CrossJoin (246).
+// subgraph10 runs stratum 1: hydro.LatticeFold (82), hydro.CrossJoin (83), hydro.CrossJoin (84), hydro.Map (85), hydro.Map (86), hydro.Sink (88), hydro.Filter (90), hydro.Unique (91), hydro.CrossJoin (92), hydro.LatticeFold (243), hydro.LatticeFold (245), hydro.CrossJoin (246), hydro.Filter (247), hydro.Filter (248), hydro.CrossJoin (250), hydro.CrossJoin (251).
 func (nd *ScalablePaxosAcceptor) subgraph10() {
-	udf50 := /*line paxos.go:162:47*/ func(a answered2) AcceptorLog {
+	udf50 := /*line paxos.go:176:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line scalablepaxos_hydro.go:2191:43*/
+	} /*line scalablepaxos_hydro.go:2179:43*/
 	udf57 := func(have, done lattices.Max[uint64]) bool { return have.LessEq(done) }
 	udf59 := func(ok bool) bool { return ok }
 	udf60 := func(ok bool) bool { return !ok }
 	udf74 := func(x P2a, _ bool) P2a { return x }
 	udf83 := func(x P2a, _ bool) P2a { return x }
-	out47 := nd.n82Out
-	v41 := nd.n76Acc
-	nd.n77L = append(nd.n77L, v41)
-	for _, v42 := range nd.n77R {
+	out47 := nd.n88Out
+	v41 := nd.n82Acc
+	nd.n83L = append(nd.n83L, v41)
+	for _, v42 := range nd.n83R {
 		v43 := viewOf(v41, v42)
-		nd.n78R = append(nd.n78R, v43)
-		for _, v44 := range nd.n78L {
+		nd.n84R = append(nd.n84R, v43)
+		for _, v44 := range nd.n84L {
 			v45 := answer(v44, v43)
 			v46 := voteOf(v45)
 			out47 = append(out47, v46)
@@ -2209,43 +2197,43 @@ func (nd *ScalablePaxosAcceptor) subgraph10() {
 			part48 := xxhash.Sum64(nd.hydroKey)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v46)
-				nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part48, Member: uint64(toProposer(v46))}, 83, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part48, Member: uint64(toProposer(v46))}, 89, nd.hydroBuf)
 			}
 			v49 := udf50(v45)
-			if nd.n81Acc.Merge(v49) && nd.hydroJournal.Active() {
-				nd.n81Changed = append(nd.n81Changed, v49)
+			if nd.n87Acc.Merge(v49) && nd.hydroJournal.Active() {
+				nd.n87Changed = append(nd.n87Changed, v49)
 			}
 		}
 	}
 	if promising(v41) {
-		if _, dup51 := nd.n85Seen[v41]; !dup51 {
-			nd.n85Seen[v41] = struct{}{}
-			nd.n85New = append(nd.n85New, v41)
-			nd.n86L = append(nd.n86L, v41)
-			for _, v52 := range nd.n86R {
+		if _, dup51 := nd.n91Seen[v41]; !dup51 {
+			nd.n91Seen[v41] = struct{}{}
+			nd.n91New = append(nd.n91New, v41)
+			nd.n92L = append(nd.n92L, v41)
+			for _, v52 := range nd.n92R {
 				v53 := promisedTo(v41, v52)
-				nd.h86To87Port0 = append(nd.h86To87Port0, v53)
+				nd.h92To93Port0 = append(nd.h92To93Port0, v53)
 			}
 		}
 	}
-	v54 := nd.n238Acc
-	nd.n241L = append(nd.n241L, v54)
-	v55 := nd.n240Acc
-	for _, v56 := range nd.n241L {
+	v54 := nd.n243Acc
+	nd.n246L = append(nd.n246L, v54)
+	v55 := nd.n245Acc
+	for _, v56 := range nd.n246L {
 		v58 := udf57(v56, v55)
 		if udf59(v58) {
-			nd.n245R = append(nd.n245R, v58)
+			nd.n250R = append(nd.n250R, v58)
 		}
 		if udf60(v58) {
-			nd.n246R = append(nd.n246R, v58)
+			nd.n251R = append(nd.n251R, v58)
 		}
 	}
-	for _, v61 := range nd.h74To77Port1 {
-		nd.n77R = append(nd.n77R, v61)
-		for _, v62 := range nd.n77L {
+	for _, v61 := range nd.h80To83Port1 {
+		nd.n83R = append(nd.n83R, v61)
+		for _, v62 := range nd.n83L {
 			v63 := viewOf(v62, v61)
-			nd.n78R = append(nd.n78R, v63)
-			for _, v64 := range nd.n78L {
+			nd.n84R = append(nd.n84R, v63)
+			for _, v64 := range nd.n84L {
 				v65 := answer(v64, v63)
 				v66 := voteOf(v65)
 				out47 = append(out47, v66)
@@ -2254,29 +2242,29 @@ func (nd *ScalablePaxosAcceptor) subgraph10() {
 				part67 := xxhash.Sum64(nd.hydroKey)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v66)
-					nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part67, Member: uint64(toProposer(v66))}, 83, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part67, Member: uint64(toProposer(v66))}, 89, nd.hydroBuf)
 				}
 				v68 := udf50(v65)
-				if nd.n81Acc.Merge(v68) && nd.hydroJournal.Active() {
-					nd.n81Changed = append(nd.n81Changed, v68)
+				if nd.n87Acc.Merge(v68) && nd.hydroJournal.Active() {
+					nd.n87Changed = append(nd.n87Changed, v68)
 				}
 			}
 		}
 	}
-	nd.h74To77Port1 = nd.h74To77Port1[:0]
-	for _, v69 := range nd.h74To86Port1 {
-		nd.n86R = append(nd.n86R, v69)
-		for _, v70 := range nd.n86L {
+	nd.h80To83Port1 = nd.h80To83Port1[:0]
+	for _, v69 := range nd.h80To92Port1 {
+		nd.n92R = append(nd.n92R, v69)
+		for _, v70 := range nd.n92L {
 			v71 := promisedTo(v70, v69)
-			nd.h86To87Port0 = append(nd.h86To87Port0, v71)
+			nd.h92To93Port0 = append(nd.h92To93Port0, v71)
 		}
 	}
-	nd.h74To86Port1 = nd.h74To86Port1[:0]
-	for _, v72 := range nd.h244To245Port0 {
-		for _, v73 := range nd.n245R {
+	nd.h80To92Port1 = nd.h80To92Port1[:0]
+	for _, v72 := range nd.h249To250Port0 {
+		for _, v73 := range nd.n250R {
 			v75 := udf74(v72, v73)
-			nd.n78L = append(nd.n78L, v75)
-			for _, v76 := range nd.n78R {
+			nd.n84L = append(nd.n84L, v75)
+			for _, v76 := range nd.n84R {
 				v77 := answer(v75, v76)
 				v78 := voteOf(v77)
 				out47 = append(out47, v78)
@@ -2285,50 +2273,50 @@ func (nd *ScalablePaxosAcceptor) subgraph10() {
 				part79 := xxhash.Sum64(nd.hydroKey)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v78)
-					nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part79, Member: uint64(toProposer(v78))}, 83, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "p2bproxy", Parts: 3, Part: part79, Member: uint64(toProposer(v78))}, 89, nd.hydroBuf)
 				}
 				v80 := udf50(v77)
-				if nd.n81Acc.Merge(v80) && nd.hydroJournal.Active() {
-					nd.n81Changed = append(nd.n81Changed, v80)
+				if nd.n87Acc.Merge(v80) && nd.hydroJournal.Active() {
+					nd.n87Changed = append(nd.n87Changed, v80)
 				}
 			}
 		}
 	}
-	clear(nd.h244To245Port0)
-	nd.h244To245Port0 = nd.h244To245Port0[:0]
-	for _, v81 := range nd.h244To246Port0 {
-		for _, v82 := range nd.n246R {
+	clear(nd.h249To250Port0)
+	nd.h249To250Port0 = nd.h249To250Port0[:0]
+	for _, v81 := range nd.h249To251Port0 {
+		for _, v82 := range nd.n251R {
 			v84 := udf83(v81, v82)
-			nd.n247Next = append(nd.n247Next, v84)
+			nd.n252Next = append(nd.n252Next, v84)
 		}
 	}
-	clear(nd.h244To246Port0)
-	nd.h244To246Port0 = nd.h244To246Port0[:0]
-	nd.n82Out = out47
+	clear(nd.h249To251Port0)
+	nd.h249To251Port0 = nd.h249To251Port0[:0]
+	nd.n88Out = out47
 }
 
-// subgraph11 runs stratum 1: hydro.LatticeFold (192), hydro.CrossJoin (198).
+// subgraph11 runs stratum 1: hydro.LatticeFold (197), hydro.CrossJoin (203).
 func (nd *ScalablePaxosAcceptor) subgraph11() {
 	udf88 := func(v Promise, _ time.Time) Promise { return v.Clone() }
-	v85 := nd.n192Acc
-	nd.n198L = append(nd.n198L, v85)
-	for _, v86 := range nd.h196To198Port1 {
-		for _, v87 := range nd.n198L {
+	v85 := nd.n197Acc
+	nd.n203L = append(nd.n203L, v85)
+	for _, v86 := range nd.h201To203Port1 {
+		for _, v87 := range nd.n203L {
 			v89 := udf88(v87, v86)
-			nd.h198To202Port0 = append(nd.h198To202Port0, v89)
+			nd.h203To207Port0 = append(nd.h203To207Port0, v89)
 		}
 	}
-	clear(nd.h196To198Port1)
-	nd.h196To198Port1 = nd.h196To198Port1[:0]
+	clear(nd.h201To203Port1)
+	nd.h201To203Port1 = nd.h201To203Port1[:0]
 }
 
-// subgraph12 runs stratum 1: hydro.LatticeFold (197).
+// subgraph12 runs stratum 1: hydro.LatticeFold (202).
 func (nd *ScalablePaxosAcceptor) subgraph12() {
-	v90 := nd.n197Acc
-	nd.h197To203Port1 = append(nd.h197To203Port1, v90)
+	v90 := nd.n202Acc
+	nd.h202To208Port1 = append(nd.h202To208Port1, v90)
 }
 
-// subgraph13 runs stratum 1: hydro.MergeKeyed (214), hydro.Map (215), hydro.Filter (230).
+// subgraph13 runs stratum 1: hydro.MergeKeyed (219), hydro.Map (220), hydro.Filter (235).
 func (nd *ScalablePaxosAcceptor) subgraph13() {
 	udf94 := func(v struct {
 		Seq    uint64                            "hydro:\"key\""
@@ -2340,18 +2328,18 @@ func (nd *ScalablePaxosAcceptor) subgraph13() {
 		return m
 	}
 	udf95 := func(m lattices.Max[uint64]) bool { _, ok := m.Value(); return ok }
-	for i92 := range nd.n214Accs {
-		v91 := nd.n214Accs[i92]
+	for i92 := range nd.n219Accs {
+		v91 := nd.n219Accs[i92]
 		v93 := udf94(v91)
-		nd.n216Acc.Merge(v93)
+		nd.n221Acc.Merge(v93)
 		if udf95(v93) {
-			nd.h230To232Port0 = append(nd.h230To232Port0, v93)
+			nd.h235To237Port0 = append(nd.h235To237Port0, v93)
 		}
-		nd.h214To225Port0 = append(nd.h214To225Port0, v91)
+		nd.h219To230Port0 = append(nd.h219To230Port0, v91)
 	}
 }
 
-// subgraph14 runs stratum 2: hydro.LatticeFold (81), hydro.CrossJoin (87), hydro.CrossJoin (173).
+// subgraph14 runs stratum 2: hydro.LatticeFold (87), hydro.CrossJoin (93), hydro.CrossJoin (178).
 func (nd *ScalablePaxosAcceptor) subgraph14() {
 	udf101 := func(x P1b, m hydro.MemberID) struct {
 		For      Ballot                    "hydro:\"key\""
@@ -2377,37 +2365,37 @@ func (nd *ScalablePaxosAcceptor) subgraph14() {
 	}) hydro.MemberID {
 		return toRequester(P1b{For: p.For, Acceptor: p.Acceptor, Max: p.Max, Log: p.Log})
 	}
-	v96 := nd.n81Acc
-	nd.n87R = append(nd.n87R, v96)
-	for _, v97 := range nd.h86To87Port0 {
-		for _, v98 := range nd.n87R {
+	v96 := nd.n87Acc
+	nd.n93R = append(nd.n93R, v96)
+	for _, v97 := range nd.h92To93Port0 {
+		for _, v98 := range nd.n93R {
 			v99 := withLog(v97, v98)
-			nd.n173L = append(nd.n173L, v99)
-			for _, v100 := range nd.n173R {
+			nd.n178L = append(nd.n178L, v99)
+			for _, v100 := range nd.n178R {
 				v102 := udf101(v99, v100)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroStructForBallotAcceptorHydroMemberIDMaxBallotLogAcceptorLogSealsLatticesSetUnionUint32(nd.hydroBuf[:0], &v102)
-					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(udf103(v102))}, 88, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(udf103(v102))}, 94, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	clear(nd.h86To87Port0)
-	nd.h86To87Port0 = nd.h86To87Port0[:0]
-	for _, v104 := range nd.h172To173Port1 {
-		nd.n173R = append(nd.n173R, v104)
-		for _, v105 := range nd.n173L {
+	clear(nd.h92To93Port0)
+	nd.h92To93Port0 = nd.h92To93Port0[:0]
+	for _, v104 := range nd.h177To178Port1 {
+		nd.n178R = append(nd.n178R, v104)
+		for _, v105 := range nd.n178L {
 			v106 := udf101(v105, v104)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroStructForBallotAcceptorHydroMemberIDMaxBallotLogAcceptorLogSealsLatticesSetUnionUint32(nd.hydroBuf[:0], &v106)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(udf103(v106))}, 88, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(udf103(v106))}, 94, nd.hydroBuf)
 			}
 		}
 	}
-	nd.h172To173Port1 = nd.h172To173Port1[:0]
+	nd.h177To178Port1 = nd.h177To178Port1[:0]
 }
 
-// subgraph15 runs stratum 2: hydro.LatticeFold (216), hydro.CrossJoin (222), hydro.Filter (223), hydro.Map (224), hydro.CrossJoin (225), hydro.Filter (226), hydro.CrossJoin (231), hydro.Union (232).
+// subgraph15 runs stratum 2: hydro.LatticeFold (221), hydro.CrossJoin (227), hydro.Filter (228), hydro.Map (229), hydro.CrossJoin (230), hydro.Filter (231), hydro.CrossJoin (236), hydro.Union (237).
 func (nd *ScalablePaxosAcceptor) subgraph15() {
 	udf110 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
@@ -2453,52 +2441,52 @@ func (nd *ScalablePaxosAcceptor) subgraph15() {
 		return x.Seq != 0
 	}
 	udf122 := func(m lattices.Max[uint64], _ time.Time) lattices.Max[uint64] { return m }
-	v107 := nd.n216Acc
-	nd.h216To219Port1 = append(nd.h216To219Port1, v107)
-	nd.n222R = append(nd.n222R, v107)
-	nd.n225R = append(nd.n225R, v107)
-	nd.n231L = append(nd.n231L, v107)
-	for _, v108 := range nd.h221To222Port0 {
-		for _, v109 := range nd.n222R {
+	v107 := nd.n221Acc
+	nd.h221To224Port1 = append(nd.h221To224Port1, v107)
+	nd.n227R = append(nd.n227R, v107)
+	nd.n230R = append(nd.n230R, v107)
+	nd.n236L = append(nd.n236L, v107)
+	for _, v108 := range nd.h226To227Port0 {
+		for _, v109 := range nd.n227R {
 			v111 := udf110(v108, v109)
 			if udf112(v111) {
 				v113 := udf114(v111)
-				nd.n199Acc.Merge(v113)
+				nd.n204Acc.Merge(v113)
 			}
 		}
 	}
-	nd.h221To222Port0 = nd.h221To222Port0[:0]
-	for _, v115 := range nd.h214To225Port0 {
-		for _, v116 := range nd.n225R {
+	nd.h226To227Port0 = nd.h226To227Port0[:0]
+	for _, v115 := range nd.h219To230Port0 {
+		for _, v116 := range nd.n230R {
 			v118 := udf117(v115, v116)
 			if udf119(v118) {
-				nd.n227Next = append(nd.n227Next, v118)
+				nd.n232Next = append(nd.n232Next, v118)
 			}
 		}
 	}
-	clear(nd.h214To225Port0)
-	nd.h214To225Port0 = nd.h214To225Port0[:0]
-	for _, v120 := range nd.h196To231Port1 {
-		for _, v121 := range nd.n231L {
+	clear(nd.h219To230Port0)
+	nd.h219To230Port0 = nd.h219To230Port0[:0]
+	for _, v120 := range nd.h201To236Port1 {
+		for _, v121 := range nd.n236L {
 			v123 := udf122(v121, v120)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v123)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 239, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 244, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.h196To231Port1)
-	nd.h196To231Port1 = nd.h196To231Port1[:0]
-	for _, v124 := range nd.h230To232Port0 {
+	clear(nd.h201To236Port1)
+	nd.h201To236Port1 = nd.h201To236Port1[:0]
+	for _, v124 := range nd.h235To237Port0 {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroLatticesMaxUint64(nd.hydroBuf[:0], &v124)
-			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 239, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 244, nd.hydroBuf)
 		}
 	}
-	nd.h230To232Port0 = nd.h230To232Port0[:0]
+	nd.h235To237Port0 = nd.h235To237Port0[:0]
 }
 
-// subgraph16 runs stratum 3: hydro.LatticeFold (199), hydro.Map (200), hydro.Filter (201), hydro.CrossJoin (202), hydro.CrossJoin (203), hydro.Filter (204), hydro.Map (205), hydro.CrossJoin (208), hydro.Map (209), hydro.Map (210), hydro.Union (217), hydro.Union (229).
+// subgraph16 runs stratum 3: hydro.LatticeFold (204), hydro.Map (205), hydro.Filter (206), hydro.CrossJoin (207), hydro.CrossJoin (208), hydro.Filter (209), hydro.Map (210), hydro.CrossJoin (213), hydro.Map (214), hydro.Map (215), hydro.Union (222), hydro.Union (234).
 func (nd *ScalablePaxosAcceptor) subgraph16() {
 	udf127 := func(m lattices.Max[uint64]) bool { _, open := m.Value(); return !open }
 	udf128 := func(ok bool) bool { return ok }
@@ -2543,73 +2531,73 @@ func (nd *ScalablePaxosAcceptor) subgraph16() {
 			*acc = p
 		}
 	}
-	v125 := nd.n199Acc
+	v125 := nd.n204Acc
 	v126 := udf127(v125)
 	if udf128(v126) {
-		nd.n202R = append(nd.n202R, v126)
+		nd.n207R = append(nd.n207R, v126)
 	}
-	for _, v129 := range nd.h198To202Port0 {
-		for _, v130 := range nd.n202R {
+	for _, v129 := range nd.h203To207Port0 {
+		for _, v130 := range nd.n207R {
 			v132 := udf131(v129, v130)
-			nd.n203L = append(nd.n203L, v132)
+			nd.n208L = append(nd.n208L, v132)
 		}
 	}
-	nd.h198To202Port0 = nd.h198To202Port0[:0]
-	for _, v133 := range nd.h197To203Port1 {
-		for _, v134 := range nd.n203L {
+	nd.h203To207Port0 = nd.h203To207Port0[:0]
+	for _, v133 := range nd.h202To208Port1 {
+		for _, v134 := range nd.n208L {
 			v136 := udf135(v134, v133)
 			if udf137(v136) {
 				v138 := udf139(v136)
-				nd.n208L = append(nd.n208L, v138)
+				nd.n213L = append(nd.n213L, v138)
 			}
 		}
 	}
-	nd.h197To203Port1 = nd.h197To203Port1[:0]
-	for _, v140 := range nd.h207To208Port1 {
-		for _, v141 := range nd.n208L {
+	nd.h202To208Port1 = nd.h202To208Port1[:0]
+	for _, v140 := range nd.h212To213Port1 {
+		for _, v141 := range nd.n213L {
 			v143 := udf142(v141, v140)
 			v144 := udf145(v143)
-			if nd.n206Acc.Merge(v144) && nd.hydroJournal.Active() {
-				nd.n206Changed = append(nd.n206Changed, v144)
+			if nd.n211Acc.Merge(v144) && nd.hydroJournal.Active() {
+				nd.n211Changed = append(nd.n211Changed, v144)
 			}
 			v146 := udf147(v143)
-			nd.n211Next = append(nd.n211Next, v146)
-			if !nd.n218Have {
-				nd.n218Acc, nd.n218Have = v143, true
+			nd.n216Next = append(nd.n216Next, v146)
+			if !nd.n223Have {
+				nd.n223Acc, nd.n223Have = v143, true
 			} else {
-				udf148(&nd.n218Acc, v143)
+				udf148(&nd.n223Acc, v143)
 			}
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroStructSeqUint64ValuePromise(nd.hydroBuf[:0], &v143)
-				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 233, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 238, nd.hydroBuf)
 			}
 		}
 	}
-	nd.h207To208Port1 = nd.h207To208Port1[:0]
-	for _, v149 := range nd.h221To217Port1 {
-		if !nd.n218Have {
-			nd.n218Acc, nd.n218Have = v149, true
+	nd.h212To213Port1 = nd.h212To213Port1[:0]
+	for _, v149 := range nd.h226To222Port1 {
+		if !nd.n223Have {
+			nd.n223Acc, nd.n223Have = v149, true
 		} else {
-			udf148(&nd.n218Acc, v149)
+			udf148(&nd.n223Acc, v149)
 		}
 	}
-	nd.h221To217Port1 = nd.h221To217Port1[:0]
-	for _, v150 := range nd.h228To229Port1 {
+	nd.h226To222Port1 = nd.h226To222Port1[:0]
+	for _, v150 := range nd.h233To234Port1 {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroStructSeqUint64ValuePromise(nd.hydroBuf[:0], &v150)
-			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 233, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, AllParts: true, Member: uint64(nd.hydroMember / 2)}, 238, nd.hydroBuf)
 		}
 	}
-	nd.h228To229Port1 = nd.h228To229Port1[:0]
+	nd.h233To234Port1 = nd.h233To234Port1[:0]
 }
 
-// subgraph17 runs stratum 4: hydro.LatticeFold (206).
+// subgraph17 runs stratum 4: hydro.LatticeFold (211).
 func (nd *ScalablePaxosAcceptor) subgraph17() {
-	v151 := nd.n206Acc
-	nd.n207Next = append(nd.n207Next, v151)
+	v151 := nd.n211Acc
+	nd.n212Next = append(nd.n212Next, v151)
 }
 
-// subgraph18 runs stratum 4: hydro.Reduce (218), hydro.CrossJoin (219), hydro.Filter (220).
+// subgraph18 runs stratum 4: hydro.Reduce (223), hydro.CrossJoin (224), hydro.Filter (225).
 func (nd *ScalablePaxosAcceptor) subgraph18() {
 	udf155 := func(x struct {
 		Seq   uint64 "hydro:\"key\""
@@ -2629,19 +2617,19 @@ func (nd *ScalablePaxosAcceptor) subgraph18() {
 	}) bool {
 		return x.Seq != 0
 	}
-	if nd.n218Have {
-		v152 := nd.n218Acc
-		nd.n219L = append(nd.n219L, v152)
+	if nd.n223Have {
+		v152 := nd.n223Acc
+		nd.n224L = append(nd.n224L, v152)
 	}
-	for _, v153 := range nd.h216To219Port1 {
-		for _, v154 := range nd.n219L {
+	for _, v153 := range nd.h221To224Port1 {
+		for _, v154 := range nd.n224L {
 			v156 := udf155(v154, v153)
 			if udf157(v156) {
-				nd.n221Next = append(nd.n221Next, v156)
+				nd.n226Next = append(nd.n226Next, v156)
 			}
 		}
 	}
-	nd.h216To219Port1 = nd.h216To219Port1[:0]
+	nd.h221To224Port1 = nd.h221To224Port1[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -2654,71 +2642,71 @@ func (nd *ScalablePaxosAcceptor) Recover(dir durable.FS, opts durable.Options) e
 // hydroRestore applies one recovered record.
 func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 76:
+	case 82:
 		var v160 Promise
 		n161, err162 := decodeHydroPromise(item, &v160)
 		if err162 == nil && n161 != len(item) {
 			err162 = fmt.Errorf("%d bytes after the item", len(item)-n161)
 		}
 		if err162 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 76, paxos.go:156): %w", err162)
+			return fmt.Errorf("hydro.LatticeFold (node 82, paxos.go:170): %w", err162)
 		}
-		nd.n76Acc.Merge(v160)
+		nd.n82Acc.Merge(v160)
 		return nil
-	case 81:
+	case 87:
 		var v165 AcceptorLog
 		n166, err167 := decodeHydroAcceptorLog(item, &v165)
 		if err167 == nil && n166 != len(item) {
 			err167 = fmt.Errorf("%d bytes after the item", len(item)-n166)
 		}
 		if err167 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 81, paxos.go:162): %w", err167)
+			return fmt.Errorf("hydro.LatticeFold (node 87, paxos.go:176): %w", err167)
 		}
-		nd.n81Acc.Merge(v165)
+		nd.n87Acc.Merge(v165)
 		return nil
-	case 85:
+	case 91:
 		var v170 Promise
 		n171, err172 := decodeHydroPromise(item, &v170)
 		if err172 == nil && n171 != len(item) {
 			err172 = fmt.Errorf("%d bytes after the item", len(item)-n171)
 		}
 		if err172 != nil {
-			return fmt.Errorf("hydro.Unique (node 85, paxos.go:168): %w", err172)
+			return fmt.Errorf("hydro.Unique (node 91, paxos.go:182): %w", err172)
 		}
-		nd.n85Seen[v170] = struct{}{}
+		nd.n91Seen[v170] = struct{}{}
 		return nil
-	case 192:
+	case 197:
 		var v175 Promise
 		n176, err177 := decodeHydroPromise(item, &v175)
 		if err177 == nil && n176 != len(item) {
 			err177 = fmt.Errorf("%d bytes after the item", len(item)-n176)
 		}
 		if err177 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 192, paxos.go:139): %w", err177)
+			return fmt.Errorf("hydro.LatticeFold (node 197, paxos.go:153): %w", err177)
 		}
-		nd.n192Acc.Merge(v175)
+		nd.n197Acc.Merge(v175)
 		return nil
-	case 206:
+	case 211:
 		var v180 lattices.Max[uint64]
 		n181, err182 := decodeHydroLatticesMaxUint64(item, &v180)
 		if err182 == nil && n181 != len(item) {
 			err182 = fmt.Errorf("%d bytes after the item", len(item)-n181)
 		}
 		if err182 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 206, paxos.go:139): %w", err182)
+			return fmt.Errorf("hydro.LatticeFold (node 211, paxos.go:153): %w", err182)
 		}
-		nd.n206Acc.Merge(v180)
+		nd.n211Acc.Merge(v180)
 		return nil
-	case 238:
+	case 243:
 		var v185 lattices.Max[uint64]
 		n186, err187 := decodeHydroLatticesMaxUint64(item, &v185)
 		if err187 == nil && n186 != len(item) {
 			err187 = fmt.Errorf("%d bytes after the item", len(item)-n186)
 		}
 		if err187 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 238, paxos.go:139): %w", err187)
+			return fmt.Errorf("hydro.LatticeFold (node 243, paxos.go:153): %w", err187)
 		}
-		nd.n238Acc.Merge(v185)
+		nd.n243Acc.Merge(v185)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location acceptor", op)
@@ -2730,31 +2718,31 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosAcceptor) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v158 := range nd.n76Changed {
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(76), &v158))
+		for _, v158 := range nd.n82Changed {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(82), &v158))
 		}
-		nd.n76Changed = nd.n76Changed[:0]
-		for _, v163 := range nd.n81Changed {
-			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(81), &v163))
+		nd.n82Changed = nd.n82Changed[:0]
+		for _, v163 := range nd.n87Changed {
+			nd.hydroJournal.Append(appendHydroAcceptorLog(nd.hydroJournal.Record(87), &v163))
 		}
-		clear(nd.n81Changed)
-		nd.n81Changed = nd.n81Changed[:0]
-		for _, v168 := range nd.n85New {
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(85), &v168))
+		clear(nd.n87Changed)
+		nd.n87Changed = nd.n87Changed[:0]
+		for _, v168 := range nd.n91New {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(91), &v168))
 		}
-		nd.n85New = nd.n85New[:0]
-		for _, v173 := range nd.n192Changed {
-			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(192), &v173))
+		nd.n91New = nd.n91New[:0]
+		for _, v173 := range nd.n197Changed {
+			nd.hydroJournal.Append(appendHydroPromise(nd.hydroJournal.Record(197), &v173))
 		}
-		nd.n192Changed = nd.n192Changed[:0]
-		for _, v178 := range nd.n206Changed {
-			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(206), &v178))
+		nd.n197Changed = nd.n197Changed[:0]
+		for _, v178 := range nd.n211Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(211), &v178))
 		}
-		nd.n206Changed = nd.n206Changed[:0]
-		for _, v183 := range nd.n238Changed {
-			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(238), &v183))
+		nd.n211Changed = nd.n211Changed[:0]
+		for _, v183 := range nd.n243Changed {
+			nd.hydroJournal.Append(appendHydroLatticesMaxUint64(nd.hydroJournal.Record(243), &v183))
 		}
-		nd.n238Changed = nd.n238Changed[:0]
+		nd.n243Changed = nd.n243Changed[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -2766,22 +2754,22 @@ func (nd *ScalablePaxosAcceptor) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalablePaxosAcceptor) hydroSnapshot(add func([]byte)) {
-	rec159 := appendHydroPromise(nd.hydroJournal.Record(76), &nd.n76Acc)
+	rec159 := appendHydroPromise(nd.hydroJournal.Record(82), &nd.n82Acc)
 	add(rec159)
 	nd.hydroJournal.Keep(rec159)
-	rec164 := appendHydroAcceptorLog(nd.hydroJournal.Record(81), &nd.n81Acc)
+	rec164 := appendHydroAcceptorLog(nd.hydroJournal.Record(87), &nd.n87Acc)
 	add(rec164)
 	nd.hydroJournal.Keep(rec164)
-	for v169 := range nd.n85Seen {
-		add(appendHydroPromise(nd.hydroJournal.Record(85), &v169))
+	for v169 := range nd.n91Seen {
+		add(appendHydroPromise(nd.hydroJournal.Record(91), &v169))
 	}
-	rec174 := appendHydroPromise(nd.hydroJournal.Record(192), &nd.n192Acc)
+	rec174 := appendHydroPromise(nd.hydroJournal.Record(197), &nd.n197Acc)
 	add(rec174)
 	nd.hydroJournal.Keep(rec174)
-	rec179 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(206), &nd.n206Acc)
+	rec179 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(211), &nd.n211Acc)
 	add(rec179)
 	nd.hydroJournal.Keep(rec179)
-	rec184 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(238), &nd.n238Acc)
+	rec184 := appendHydroLatticesMaxUint64(nd.hydroJournal.Record(243), &nd.n243Acc)
 	add(rec184)
 	nd.hydroJournal.Keep(rec184)
 }
@@ -2815,7 +2803,7 @@ func (nd *ScalablePaxosAcceptor) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *ScalablePaxosAcceptor) NextTimer() (time.Time, bool) {
-	next := nd.n193Due
+	next := nd.n198Due
 	return next, true
 }
 
@@ -2842,66 +2830,66 @@ func (nd *ScalablePaxosAcceptor) OnSend(fn func(to hydro.Dest, tag uint16, paylo
 // that does not decode, and says why.
 func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 71:
+	case 77:
 		var v P1a
 		n, err := decodeHydroP1a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:139: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:153: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:139: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:153: %d bytes after the item", len(payload)-n)
 		}
-		nd.n71Recv = append(nd.n71Recv, v)
+		nd.n77Recv = append(nd.n77Recv, v)
 		return nil
-	case 73:
+	case 79:
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:141: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:155: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:141: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:155: %d bytes after the item", len(payload)-n)
 		}
-		nd.n73Recv = append(nd.n73Recv, v)
+		nd.n79Recv = append(nd.n79Recv, v)
 		return nil
-	case 212:
+	case 217:
 		var v struct {
 			Seq    uint64                            "hydro:\"key\""
 			Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 		}
 		n, err := decodeHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:153: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:153: %d bytes after the item", len(payload)-n)
 		}
-		nd.n212Recv = append(nd.n212Recv, v)
+		nd.n217Recv = append(nd.n217Recv, v)
 		return nil
-	case 233:
+	case 238:
 		var v struct {
 			Seq   uint64 "hydro:\"key\""
 			Value Promise
 		}
 		n, err := decodeHydroStructSeqUint64ValuePromise(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:153: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:153: %d bytes after the item", len(payload)-n)
 		}
-		nd.n233Recv = append(nd.n233Recv, v)
+		nd.n238Recv = append(nd.n238Recv, v)
 		return nil
-	case 239:
+	case 244:
 		var v lattices.Max[uint64]
 		n, err := decodeHydroLatticesMaxUint64(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:153: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:153: %d bytes after the item", len(payload)-n)
 		}
-		nd.n239Recv = append(nd.n239Recv, v)
+		nd.n244Recv = append(nd.n244Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow ScalablePaxos, location acceptor: no network operator has tag %d", tag)
@@ -2910,7 +2898,7 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalablePaxosAcceptor) Pending() bool {
-	return len(nd.n71Recv) > 0 || len(nd.n73Recv) > 0 || len(nd.n212Recv) > 0 || len(nd.n233Recv) > 0 || len(nd.n239Recv) > 0
+	return len(nd.n77Recv) > 0 || len(nd.n79Recv) > 0 || len(nd.n217Recv) > 0 || len(nd.n238Recv) > 0 || len(nd.n244Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -2958,158 +2946,158 @@ type ScalablePaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 89, paxos.go:175): whether the member id was emitted.
-	n89Done bool
-	// hydro.ReduceKeyed (node 102, paxos.go:185): the groups in order of first appearance.
-	n102Index hydro.IntIndex[uint8]
-	n102Accs  []Applied
+	// hydro.SelfID (node 95, paxos.go:189): whether the member id was emitted.
+	n95Done bool
+	// hydro.ReduceKeyed (node 107, paxos.go:199): the groups in order of first appearance.
+	n107Index hydro.IntIndex[uint8]
+	n107Accs  []Applied
 	// the groups changed this tick, to log at its end.
-	n102Mark  []bool
-	n102Dirty []int
-	// hydro.Fold (node 103, paxos.go:185): the accumulator.
-	n103Acc  uint64
-	n103Init bool
-	// hydro.CrossJoin (node 104, paxos.go:190): the stored sides' items in arrival order.
-	n104R []uint64
-	// hydro.MergeKeyed (node 106, paxos.go:190): the groups in order of first appearance.
-	n106Index hydro.IntIndex[uint64]
-	n106Accs  []Slotted
+	n107Mark  []bool
+	n107Dirty []int
+	// hydro.Fold (node 108, paxos.go:199): the accumulator.
+	n108Acc  uint64
+	n108Init bool
+	// hydro.CrossJoin (node 109, paxos.go:204): the stored sides' items in arrival order.
+	n109R []uint64
+	// hydro.MergeKeyed (node 111, paxos.go:204): the groups in order of first appearance.
+	n111Index hydro.IntIndex[uint64]
+	n111Accs  []Slotted
 	// the groups changed in this tick, and whether each group is among them.
-	n106Changed []int
-	n106Touched []bool
-	// hydro.MergeKeyed (node 109, paxos.go:194): the groups in order of first appearance.
-	n109Index map[string]int
-	n109Accs  []KV
+	n111Changed []int
+	n111Touched []bool
+	// hydro.MergeKeyed (node 114, paxos.go:208): the groups in order of first appearance.
+	n114Index map[string]int
+	n114Accs  []KV
 	// the items that started or changed a group this tick, to log at its end.
-	n109Logged []KV
-	// hydro.MergeKeyed (node 112, paxos.go:195): the groups in order of first appearance.
-	n112Index hydro.IntIndex[uint64]
-	n112Accs  []Session
+	n114Logged []KV
+	// hydro.MergeKeyed (node 117, paxos.go:209): the groups in order of first appearance.
+	n117Index hydro.IntIndex[uint64]
+	n117Accs  []Session
 	// the items that started or changed a group this tick, to log at its end.
-	n112Logged []Session
-	// hydro.Timer (node 113, paxos.go:196): the period, the next due time, whether it fired.
-	n113Period time.Duration
-	n113Due    time.Time
-	n113Fired  bool
-	// hydro.Fold (node 118, paxos.go:197): the accumulator.
-	n118Acc  int
-	n118Init bool
-	// hydro.CrossJoin (node 120, paxos.go:198): the stored sides' items in arrival order.
-	n120R []uint64
-	// hydro.Fold (node 122, paxos.go:201): the accumulator.
-	n122Acc  uint64
-	n122Init bool
-	// hydro.CrossJoin (node 123, paxos.go:202): the stored sides' items in arrival order.
-	n123L []uint64
-	// hydro.Fold (node 126, paxos.go:207): the accumulator.
-	n126Acc  []Commit
-	n126Init bool
-	// hydro.CrossJoin (node 127, paxos.go:207): the stored sides' items in arrival order.
-	n127L [][]Commit
-	// hydro.Unique (node 129, paxos.go:208): the items seen.
-	n129Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 131, paxos.go:208): the accumulator.
-	n131Acc  map[string]Cell
+	n117Logged []Session
+	// hydro.Timer (node 118, paxos.go:210): the period, the next due time, whether it fired.
+	n118Period time.Duration
+	n118Due    time.Time
+	n118Fired  bool
+	// hydro.Fold (node 123, paxos.go:211): the accumulator.
+	n123Acc  int
+	n123Init bool
+	// hydro.CrossJoin (node 125, paxos.go:212): the stored sides' items in arrival order.
+	n125R []uint64
+	// hydro.Fold (node 127, paxos.go:215): the accumulator.
+	n127Acc  uint64
+	n127Init bool
+	// hydro.CrossJoin (node 128, paxos.go:216): the stored sides' items in arrival order.
+	n128L []uint64
+	// hydro.Fold (node 131, paxos.go:221): the accumulator.
+	n131Acc  []Commit
 	n131Init bool
-	// hydro.Unique (node 133, paxos.go:209): the items seen.
-	n133Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 135, paxos.go:209): the accumulator.
-	n135Acc  map[uint64]SessionLattice
-	n135Init bool
-	// hydro.ClusterSize (node 136, paxos.go:210): the size of cluster "replica" (see SetSizes), whether it was emitted.
-	n136Size int
-	n136Done bool
-	// hydro.CrossJoin (node 137, paxos.go:210): the stored sides' items in arrival order.
-	n137L []hydro.MemberID
-	n137R []int
-	// hydro.CrossJoin (node 138, paxos.go:211): the stored sides' items in arrival order.
-	n138R []map[string]Cell
-	// hydro.CrossJoin (node 139, paxos.go:211): the stored sides' items in arrival order.
-	n139L []batch
-	n139R []map[uint64]SessionLattice
-	// hydro.CrossJoin (node 140, paxos.go:211): the stored sides' items in arrival order.
-	n140L []batch
-	n140R []replica
-	// hydro.DeferTick (node 144, paxos.go:213): the items of this tick and of the next.
-	n144Now  []Applied
-	n144Next []Applied
-	// hydro.DeferTick (node 146, paxos.go:214): the items of this tick and of the next.
-	n146Now  []KV
-	n146Next []KV
-	// hydro.DeferTick (node 148, paxos.go:215): the items of this tick and of the next.
-	n148Now  []Session
-	n148Next []Session
-	// hydro.DeferTick (node 150, paxos.go:216): the items of this tick and of the next.
-	n150Now  []Commit
-	n150Next []Commit
-	// hydro.CrossJoin (node 151, paxos.go:216): the stored sides' items in arrival order.
-	n151R []hydro.MemberID
-	// hydro.Sink (node 152, paxos.go:216): this tick's output.
-	n152Out []Executed
-	// hydro.DeferTick (node 154, paxos.go:217): the items of this tick and of the next.
-	n154Now  []Answer
-	n154Next []Answer
-	// hydro.Unique (node 159, paxos.go:220): the items seen.
-	n159Seen hydro.IntSet[hydro.MemberID]
-	// hydro.CrossJoin (node 160, paxos.go:221): the stored sides' items in arrival order.
-	n160R []KV
-	// hydro.Fold (node 161, paxos.go:221): the accumulator.
-	n161Acc  []KV
-	n161Init bool
-	// hydro.CrossJoin (node 162, paxos.go:222): the stored sides' items in arrival order.
-	n162R []Session
-	// hydro.Fold (node 163, paxos.go:222): the accumulator.
-	n163Acc  []Session
-	n163Init bool
-	// hydro.CrossJoin (node 164, paxos.go:223): the stored sides' items in arrival order.
-	n164R []uint64
-	// hydro.CrossJoin (node 165, paxos.go:223): the stored sides' items in arrival order.
-	n165L []Snapshot
-	n165R [][]KV
-	// hydro.CrossJoin (node 166, paxos.go:223): the stored sides' items in arrival order.
-	n166L []Snapshot
-	n166R [][]Session
-	// hydro.CrossJoin (node 168, paxos.go:226): the stored sides' items in arrival order.
-	n168R []Run
-	// hydro.CrossJoin (node 169, paxos.go:226): the stored sides' items in arrival order.
-	n169L []Run
-	n169R []hydro.MemberID
-	// hydro.Broadcast (node 91, paxos.go:176): the items received since the last tick.
-	n91Recv []Commit
-	// hydro.Demux (node 93, paxos.go:177): the items received since the last tick.
-	n93Recv []Resend
-	// hydro.Demux (node 157, paxos.go:220): the items received since the last tick.
-	n157Recv []Transfer
-	// hydro.Demux (node 167, paxos.go:225): the items received since the last tick.
-	n167Recv []Snapshot
-	// h95To104Port0 is the handoff from hydro.Union (node 95, paxos.go:176) to hydro.CrossJoin (node 104, paxos.go:190).
-	h95To104Port0 []Commit
-	// h119To120Port0 is the handoff from hydro.Filter (node 119, paxos.go:198) to hydro.CrossJoin (node 120, paxos.go:198).
-	h119To120Port0 []int
-	// h122To123Port1 is the handoff from hydro.Fold (node 122, paxos.go:201) to hydro.CrossJoin (node 123, paxos.go:202).
-	h122To123Port1 []uint64
-	// h124To125Port0 is the handoff from hydro.FlatMap (node 124, paxos.go:202) to hydro.Join (node 125, paxos.go:207).
-	h124To125Port0 []Probe
-	// h120To127Port1 is the handoff from hydro.CrossJoin (node 120, paxos.go:198) to hydro.CrossJoin (node 127, paxos.go:207).
-	h120To127Port1 []uint64
-	// h109To130Port1 is the handoff from hydro.MergeKeyed (node 109, paxos.go:194) to hydro.Join (node 130, paxos.go:208).
-	h109To130Port1 []KV
-	// h112To134Port1 is the handoff from hydro.MergeKeyed (node 112, paxos.go:195) to hydro.Join (node 134, paxos.go:209).
-	h112To134Port1 []Session
-	// h127To138Port0 is the handoff from hydro.CrossJoin (node 127, paxos.go:207) to hydro.CrossJoin (node 138, paxos.go:211).
-	h127To138Port0 []Run
-	// h137To140Port1 is the handoff from hydro.CrossJoin (node 137, paxos.go:210) to hydro.CrossJoin (node 140, paxos.go:211).
-	h137To140Port1 []replica
-	// h159To160Port0 is the handoff from hydro.Unique (node 159, paxos.go:220) to hydro.CrossJoin (node 160, paxos.go:221).
-	h159To160Port0 []hydro.MemberID
-	// h159To162Port0 is the handoff from hydro.Unique (node 159, paxos.go:220) to hydro.CrossJoin (node 162, paxos.go:222).
-	h159To162Port0 []hydro.MemberID
-	// h159To164Port0 is the handoff from hydro.Unique (node 159, paxos.go:220) to hydro.CrossJoin (node 164, paxos.go:223).
-	h159To164Port0 []hydro.MemberID
-	// h113To168Port0 is the handoff from hydro.Timer (node 113, paxos.go:196) to hydro.CrossJoin (node 168, paxos.go:226).
-	h113To168Port0 []time.Time
-	// h89To169Port1 is the handoff from hydro.SelfID (node 89, paxos.go:175) to hydro.CrossJoin (node 169, paxos.go:226).
-	h89To169Port1 []hydro.MemberID
+	// hydro.CrossJoin (node 132, paxos.go:221): the stored sides' items in arrival order.
+	n132L [][]Commit
+	// hydro.Unique (node 134, paxos.go:222): the items seen.
+	n134Seen map[KeyProbe]struct{}
+	// hydro.Fold (node 136, paxos.go:222): the accumulator.
+	n136Acc  map[string]Cell
+	n136Init bool
+	// hydro.Unique (node 138, paxos.go:223): the items seen.
+	n138Seen map[SessionProbe]struct{}
+	// hydro.Fold (node 140, paxos.go:223): the accumulator.
+	n140Acc  map[uint64]SessionLattice
+	n140Init bool
+	// hydro.ClusterSize (node 141, paxos.go:224): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	n141Size int
+	n141Done bool
+	// hydro.CrossJoin (node 142, paxos.go:224): the stored sides' items in arrival order.
+	n142L []hydro.MemberID
+	n142R []int
+	// hydro.CrossJoin (node 143, paxos.go:225): the stored sides' items in arrival order.
+	n143R []map[string]Cell
+	// hydro.CrossJoin (node 144, paxos.go:225): the stored sides' items in arrival order.
+	n144L []batch
+	n144R []map[uint64]SessionLattice
+	// hydro.CrossJoin (node 145, paxos.go:225): the stored sides' items in arrival order.
+	n145L []batch
+	n145R []replica
+	// hydro.DeferTick (node 149, paxos.go:227): the items of this tick and of the next.
+	n149Now  []Applied
+	n149Next []Applied
+	// hydro.DeferTick (node 151, paxos.go:228): the items of this tick and of the next.
+	n151Now  []KV
+	n151Next []KV
+	// hydro.DeferTick (node 153, paxos.go:229): the items of this tick and of the next.
+	n153Now  []Session
+	n153Next []Session
+	// hydro.DeferTick (node 155, paxos.go:230): the items of this tick and of the next.
+	n155Now  []Commit
+	n155Next []Commit
+	// hydro.CrossJoin (node 156, paxos.go:230): the stored sides' items in arrival order.
+	n156R []hydro.MemberID
+	// hydro.Sink (node 157, paxos.go:230): this tick's output.
+	n157Out []Executed
+	// hydro.DeferTick (node 159, paxos.go:231): the items of this tick and of the next.
+	n159Now  []Answer
+	n159Next []Answer
+	// hydro.Unique (node 164, paxos.go:234): the items seen.
+	n164Seen hydro.IntSet[hydro.MemberID]
+	// hydro.CrossJoin (node 165, paxos.go:235): the stored sides' items in arrival order.
+	n165R []KV
+	// hydro.Fold (node 166, paxos.go:235): the accumulator.
+	n166Acc  []KV
+	n166Init bool
+	// hydro.CrossJoin (node 167, paxos.go:236): the stored sides' items in arrival order.
+	n167R []Session
+	// hydro.Fold (node 168, paxos.go:236): the accumulator.
+	n168Acc  []Session
+	n168Init bool
+	// hydro.CrossJoin (node 169, paxos.go:237): the stored sides' items in arrival order.
+	n169R []uint64
+	// hydro.CrossJoin (node 170, paxos.go:237): the stored sides' items in arrival order.
+	n170L []Snapshot
+	n170R [][]KV
+	// hydro.CrossJoin (node 171, paxos.go:237): the stored sides' items in arrival order.
+	n171L []Snapshot
+	n171R [][]Session
+	// hydro.CrossJoin (node 173, paxos.go:240): the stored sides' items in arrival order.
+	n173R []Run
+	// hydro.CrossJoin (node 174, paxos.go:240): the stored sides' items in arrival order.
+	n174L []Run
+	n174R []hydro.MemberID
+	// hydro.Broadcast (node 96, paxos.go:190): the items received since the last tick.
+	n96Recv []Commit
+	// hydro.Demux (node 98, paxos.go:191): the items received since the last tick.
+	n98Recv []Resend
+	// hydro.Demux (node 162, paxos.go:234): the items received since the last tick.
+	n162Recv []Transfer
+	// hydro.Demux (node 172, paxos.go:239): the items received since the last tick.
+	n172Recv []Snapshot
+	// h100To109Port0 is the handoff from hydro.Union (node 100, paxos.go:190) to hydro.CrossJoin (node 109, paxos.go:204).
+	h100To109Port0 []Commit
+	// h124To125Port0 is the handoff from hydro.Filter (node 124, paxos.go:212) to hydro.CrossJoin (node 125, paxos.go:212).
+	h124To125Port0 []int
+	// h127To128Port1 is the handoff from hydro.Fold (node 127, paxos.go:215) to hydro.CrossJoin (node 128, paxos.go:216).
+	h127To128Port1 []uint64
+	// h129To130Port0 is the handoff from hydro.FlatMap (node 129, paxos.go:216) to hydro.Join (node 130, paxos.go:221).
+	h129To130Port0 []Probe
+	// h125To132Port1 is the handoff from hydro.CrossJoin (node 125, paxos.go:212) to hydro.CrossJoin (node 132, paxos.go:221).
+	h125To132Port1 []uint64
+	// h114To135Port1 is the handoff from hydro.MergeKeyed (node 114, paxos.go:208) to hydro.Join (node 135, paxos.go:222).
+	h114To135Port1 []KV
+	// h117To139Port1 is the handoff from hydro.MergeKeyed (node 117, paxos.go:209) to hydro.Join (node 139, paxos.go:223).
+	h117To139Port1 []Session
+	// h132To143Port0 is the handoff from hydro.CrossJoin (node 132, paxos.go:221) to hydro.CrossJoin (node 143, paxos.go:225).
+	h132To143Port0 []Run
+	// h142To145Port1 is the handoff from hydro.CrossJoin (node 142, paxos.go:224) to hydro.CrossJoin (node 145, paxos.go:225).
+	h142To145Port1 []replica
+	// h164To165Port0 is the handoff from hydro.Unique (node 164, paxos.go:234) to hydro.CrossJoin (node 165, paxos.go:235).
+	h164To165Port0 []hydro.MemberID
+	// h164To167Port0 is the handoff from hydro.Unique (node 164, paxos.go:234) to hydro.CrossJoin (node 167, paxos.go:236).
+	h164To167Port0 []hydro.MemberID
+	// h164To169Port0 is the handoff from hydro.Unique (node 164, paxos.go:234) to hydro.CrossJoin (node 169, paxos.go:237).
+	h164To169Port0 []hydro.MemberID
+	// h118To173Port0 is the handoff from hydro.Timer (node 118, paxos.go:210) to hydro.CrossJoin (node 173, paxos.go:240).
+	h118To173Port0 []time.Time
+	// h95To174Port1 is the handoff from hydro.SelfID (node 95, paxos.go:189) to hydro.CrossJoin (node 174, paxos.go:240).
+	h95To174Port1 []hydro.MemberID
 }
 
 // NewScalablePaxosReplica returns the node of location "replica" with the flow's parameters.
@@ -3121,10 +3109,10 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n109Index = map[string]int{}
-	nd.n113Period = /*line paxos.go:196:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:3125:97*/
-	nd.n129Seen = map[KeyProbe]struct{}{}
-	nd.n133Seen = map[SessionProbe]struct{}{}
+	nd.n114Index = map[string]int{}
+	nd.n118Period = /*line paxos.go:210:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:3113:97*/
+	nd.n134Seen = map[KeyProbe]struct{}{}
+	nd.n138Seen = map[SessionProbe]struct{}{}
 	return nd
 }
 
@@ -3152,595 +3140,595 @@ func (nd *ScalablePaxosReplica) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	nd.executed.PutAll(nd.n152Out)
-	clear(nd.n152Out)
-	nd.n152Out = nd.n152Out[:0]
-	var zero103 uint64
-	nd.n103Acc, nd.n103Init = zero103, false
-	nd.n104R = nd.n104R[:0]
-	for _, i := range nd.n106Changed {
-		nd.n106Touched[i] = false
+	nd.executed.PutAll(nd.n157Out)
+	clear(nd.n157Out)
+	nd.n157Out = nd.n157Out[:0]
+	var zero108 uint64
+	nd.n108Acc, nd.n108Init = zero108, false
+	nd.n109R = nd.n109R[:0]
+	for _, i := range nd.n111Changed {
+		nd.n111Touched[i] = false
 	}
-	nd.n106Changed = nd.n106Changed[:0]
-	var zero118 int
-	nd.n118Acc, nd.n118Init = zero118, false
-	nd.n120R = nd.n120R[:0]
-	nd.n123L = nd.n123L[:0]
-	var zero126 []Commit
-	nd.n126Acc, nd.n126Init = zero126, false
-	clear(nd.n127L)
-	nd.n127L = nd.n127L[:0]
-	clear(nd.n129Seen)
-	var zero131 map[string]Cell
+	nd.n111Changed = nd.n111Changed[:0]
+	var zero123 int
+	nd.n123Acc, nd.n123Init = zero123, false
+	nd.n125R = nd.n125R[:0]
+	nd.n128L = nd.n128L[:0]
+	var zero131 []Commit
 	nd.n131Acc, nd.n131Init = zero131, false
-	clear(nd.n133Seen)
-	var zero135 map[uint64]SessionLattice
-	nd.n135Acc, nd.n135Init = zero135, false
-	clear(nd.n138R)
-	nd.n138R = nd.n138R[:0]
-	clear(nd.n139L)
-	nd.n139L = nd.n139L[:0]
-	clear(nd.n139R)
-	nd.n139R = nd.n139R[:0]
-	clear(nd.n140L)
-	nd.n140L = nd.n140L[:0]
-	nd.n144Now, nd.n144Next = nd.n144Next, nd.n144Now[:0]
-	clear(nd.n146Now)
-	nd.n146Now, nd.n146Next = nd.n146Next, nd.n146Now[:0]
-	clear(nd.n148Now)
-	nd.n148Now, nd.n148Next = nd.n148Next, nd.n148Now[:0]
-	clear(nd.n150Now)
-	nd.n150Now, nd.n150Next = nd.n150Next, nd.n150Now[:0]
-	clear(nd.n154Now)
-	nd.n154Now, nd.n154Next = nd.n154Next, nd.n154Now[:0]
-	nd.n159Seen.Clear()
-	clear(nd.n160R)
-	nd.n160R = nd.n160R[:0]
-	var zero161 []KV
-	nd.n161Acc, nd.n161Init = zero161, false
-	clear(nd.n162R)
-	nd.n162R = nd.n162R[:0]
-	var zero163 []Session
-	nd.n163Acc, nd.n163Init = zero163, false
-	nd.n164R = nd.n164R[:0]
-	clear(nd.n165L)
-	nd.n165L = nd.n165L[:0]
+	clear(nd.n132L)
+	nd.n132L = nd.n132L[:0]
+	clear(nd.n134Seen)
+	var zero136 map[string]Cell
+	nd.n136Acc, nd.n136Init = zero136, false
+	clear(nd.n138Seen)
+	var zero140 map[uint64]SessionLattice
+	nd.n140Acc, nd.n140Init = zero140, false
+	clear(nd.n143R)
+	nd.n143R = nd.n143R[:0]
+	clear(nd.n144L)
+	nd.n144L = nd.n144L[:0]
+	clear(nd.n144R)
+	nd.n144R = nd.n144R[:0]
+	clear(nd.n145L)
+	nd.n145L = nd.n145L[:0]
+	nd.n149Now, nd.n149Next = nd.n149Next, nd.n149Now[:0]
+	clear(nd.n151Now)
+	nd.n151Now, nd.n151Next = nd.n151Next, nd.n151Now[:0]
+	clear(nd.n153Now)
+	nd.n153Now, nd.n153Next = nd.n153Next, nd.n153Now[:0]
+	clear(nd.n155Now)
+	nd.n155Now, nd.n155Next = nd.n155Next, nd.n155Now[:0]
+	clear(nd.n159Now)
+	nd.n159Now, nd.n159Next = nd.n159Next, nd.n159Now[:0]
+	nd.n164Seen.Clear()
 	clear(nd.n165R)
 	nd.n165R = nd.n165R[:0]
-	clear(nd.n166L)
-	nd.n166L = nd.n166L[:0]
-	clear(nd.n166R)
-	nd.n166R = nd.n166R[:0]
-	clear(nd.n168R)
-	nd.n168R = nd.n168R[:0]
-	clear(nd.n169L)
-	nd.n169L = nd.n169L[:0]
+	var zero166 []KV
+	nd.n166Acc, nd.n166Init = zero166, false
+	clear(nd.n167R)
+	nd.n167R = nd.n167R[:0]
+	var zero168 []Session
+	nd.n168Acc, nd.n168Init = zero168, false
+	nd.n169R = nd.n169R[:0]
+	clear(nd.n170L)
+	nd.n170L = nd.n170L[:0]
+	clear(nd.n170R)
+	nd.n170R = nd.n170R[:0]
+	clear(nd.n171L)
+	nd.n171L = nd.n171L[:0]
+	clear(nd.n171R)
+	nd.n171R = nd.n171R[:0]
+	clear(nd.n173R)
+	nd.n173R = nd.n173R[:0]
+	clear(nd.n174L)
+	nd.n174L = nd.n174L[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.SelfID (89), hydro.ClusterSize (136), hydro.CrossJoin (137), hydro.DeferTick (150), hydro.CrossJoin (151), hydro.Sink (152).
+// subgraph0 runs stratum 0: hydro.SelfID (95), hydro.ClusterSize (141), hydro.CrossJoin (142), hydro.DeferTick (155), hydro.CrossJoin (156), hydro.Sink (157).
 func (nd *ScalablePaxosReplica) subgraph0() {
-	out10 := nd.n152Out
-	if !nd.n89Done {
-		nd.n89Done = true
+	out10 := nd.n157Out
+	if !nd.n95Done {
+		nd.n95Done = true
 		v1 := nd.hydroMember
-		nd.n137L = append(nd.n137L, v1)
-		for _, v2 := range nd.n137R {
+		nd.n142L = append(nd.n142L, v1)
+		for _, v2 := range nd.n142R {
 			v3 := replicaOf(v1, v2)
-			nd.h137To140Port1 = append(nd.h137To140Port1, v3)
+			nd.h142To145Port1 = append(nd.h142To145Port1, v3)
 		}
-		nd.n151R = append(nd.n151R, v1)
-		nd.h89To169Port1 = append(nd.h89To169Port1, v1)
+		nd.n156R = append(nd.n156R, v1)
+		nd.h95To174Port1 = append(nd.h95To174Port1, v1)
 	}
-	if !nd.n136Done {
-		nd.n136Done = true
-		if nd.n136Size > 0 {
-			v4 := nd.n136Size
-			nd.n137R = append(nd.n137R, v4)
-			for _, v5 := range nd.n137L {
+	if !nd.n141Done {
+		nd.n141Done = true
+		if nd.n141Size > 0 {
+			v4 := nd.n141Size
+			nd.n142R = append(nd.n142R, v4)
+			for _, v5 := range nd.n142L {
 				v6 := replicaOf(v5, v4)
-				nd.h137To140Port1 = append(nd.h137To140Port1, v6)
+				nd.h142To145Port1 = append(nd.h142To145Port1, v6)
 			}
 		}
 	}
-	for _, v7 := range nd.n150Now {
-		for _, v8 := range nd.n151R {
+	for _, v7 := range nd.n155Now {
+		for _, v8 := range nd.n156R {
 			v9 := executedBy(v7, v8)
 			out10 = append(out10, v9)
 		}
 	}
-	nd.n152Out = out10
+	nd.n157Out = out10
 }
 
-// subgraph1 runs stratum 0: hydro.Broadcast (91), hydro.Demux (93), hydro.Map (94), hydro.Union (95), hydro.Cycle (96), hydro.Cycle (97), hydro.Cycle (98), hydro.Cycle (99), hydro.Map (100), hydro.Union (101), hydro.FlatMap (107), hydro.Union (108), hydro.FlatMap (110), hydro.Union (111), hydro.Timer (113), hydro.Map (114), hydro.Map (115), hydro.Map (116), hydro.Union (117), hydro.Map (121), hydro.DeferTick (144), hydro.DeferTick (146), hydro.DeferTick (148), hydro.Demux (167).
+// subgraph1 runs stratum 0: hydro.Broadcast (96), hydro.Demux (98), hydro.Map (99), hydro.Union (100), hydro.Cycle (101), hydro.Cycle (102), hydro.Cycle (103), hydro.Cycle (104), hydro.Map (105), hydro.Union (106), hydro.FlatMap (112), hydro.Union (113), hydro.FlatMap (115), hydro.Union (116), hydro.Timer (118), hydro.Map (119), hydro.Map (120), hydro.Map (121), hydro.Union (122), hydro.Map (126), hydro.DeferTick (149), hydro.DeferTick (151), hydro.DeferTick (153), hydro.Demux (172).
 func (nd *ScalablePaxosReplica) subgraph1() {
-	if !nd.n118Init {
-		nd.n118Acc, nd.n118Init = count(), true
+	if !nd.n123Init {
+		nd.n123Acc, nd.n123Init = count(), true
 	}
-	acc13 := nd.n118Acc
-	if !nd.n122Init {
-		nd.n122Acc, nd.n122Init = noSlot(), true
+	acc13 := nd.n123Acc
+	if !nd.n127Init {
+		nd.n127Acc, nd.n127Init = noSlot(), true
 	}
-	acc15 := nd.n122Acc
-	for _, v11 := range nd.n91Recv {
-		nd.h95To104Port0 = append(nd.h95To104Port0, v11)
+	acc15 := nd.n127Acc
+	for _, v11 := range nd.n96Recv {
+		nd.h100To109Port0 = append(nd.h100To109Port0, v11)
 		v12 := commitOne(v11)
 		{
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3271:45*/
+			} /*line scalablepaxos_hydro.go:3259:45*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:3278:45*/
+			} /*line scalablepaxos_hydro.go:3266:45*/
 		}
 	}
-	clear(nd.n91Recv)
-	nd.n91Recv = nd.n91Recv[:0]
-	for _, v16 := range nd.n93Recv {
+	clear(nd.n96Recv)
+	nd.n96Recv = nd.n96Recv[:0]
+	for _, v16 := range nd.n98Recv {
 		v17 := commitOf(v16)
-		nd.h95To104Port0 = append(nd.h95To104Port0, v17)
+		nd.h100To109Port0 = append(nd.h100To109Port0, v17)
 		v18 := commitOne(v17)
 		{
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3291:45*/
+			} /*line scalablepaxos_hydro.go:3279:45*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:3298:45*/
+			} /*line scalablepaxos_hydro.go:3286:45*/
 		}
 	}
-	clear(nd.n93Recv)
-	nd.n93Recv = nd.n93Recv[:0]
-	if !nd.n113Fired || !nd.hydroNow.Before(nd.n113Due) {
-		nd.n113Fired = true
-		nd.n113Due = nd.hydroNow.Add(nd.n113Period)
+	clear(nd.n98Recv)
+	nd.n98Recv = nd.n98Recv[:0]
+	if !nd.n118Fired || !nd.hydroNow.Before(nd.n118Due) {
+		nd.n118Fired = true
+		nd.n118Due = nd.hydroNow.Add(nd.n118Period)
 		v22 := nd.hydroNow
 		v23 := timeOne(v22)
 		{
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3312:45*/
+			} /*line scalablepaxos_hydro.go:3300:45*/
 		}
-		nd.h113To168Port0 = append(nd.h113To168Port0, v22)
+		nd.h118To173Port0 = append(nd.h118To173Port0, v22)
 	}
-	for _, v25 := range nd.n144Now {
+	for _, v25 := range nd.n149Now {
 		k26 := v25.Key
-		i27, ok28 := nd.n102Index.Get(k26)
-		if ok28 && !nd.n102Mark[i27] {
-			nd.n102Mark[i27] = true
-			nd.n102Dirty = append(nd.n102Dirty, i27)
+		i27, ok28 := nd.n107Index.Get(k26)
+		if ok28 && !nd.n107Mark[i27] {
+			nd.n107Mark[i27] = true
+			nd.n107Dirty = append(nd.n107Dirty, i27)
 		}
 		if !ok28 {
-			i27 = len(nd.n102Accs)
-			if !nd.n102Index.PutDense(k26, i27) {
-				nd.n102Index.Put(k26, i27)
+			i27 = len(nd.n107Accs)
+			if !nd.n107Index.PutDense(k26, i27) {
+				nd.n107Index.Put(k26, i27)
 			}
-			nd.n102Mark = append(nd.n102Mark, true)
-			nd.n102Dirty = append(nd.n102Dirty, i27)
-			nd.n102Accs = append(nd.n102Accs, v25)
+			nd.n107Mark = append(nd.n107Mark, true)
+			nd.n107Dirty = append(nd.n107Dirty, i27)
+			nd.n107Accs = append(nd.n107Accs, v25)
 		} else {
-			raiseApplied(&nd.n102Accs[i27], v25)
+			raiseApplied(&nd.n107Accs[i27], v25)
 		}
 		v29 := appliedOne(v25)
 		{
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3339:45*/
+			} /*line scalablepaxos_hydro.go:3327:45*/
 		}
 	}
-	for _, v31 := range nd.n146Now {
+	for _, v31 := range nd.n151Now {
 		k32 := v31.Key
-		i33, ok34 := nd.n109Index[k32]
+		i33, ok34 := nd.n114Index[k32]
 		if !ok34 {
-			i33 = len(nd.n109Accs)
-			nd.n109Index[k32] = i33
+			i33 = len(nd.n114Accs)
+			nd.n114Index[k32] = i33
 			bot35 := v31
 			bot35.Cell = *new(Cell)
-			nd.n109Accs = append(nd.n109Accs, bot35)
+			nd.n114Accs = append(nd.n114Accs, bot35)
 		}
 		changed36 := !ok34
-		if nd.n109Accs[i33].Cell.Merge(v31.Cell) {
+		if nd.n114Accs[i33].Cell.Merge(v31.Cell) {
 			changed36 = true
 		}
 		if changed36 && nd.hydroJournal.Active() {
-			nd.n109Logged = append(nd.n109Logged, v31)
+			nd.n114Logged = append(nd.n114Logged, v31)
 		}
 	}
-	for _, v37 := range nd.n148Now {
+	for _, v37 := range nd.n153Now {
 		k38 := v37.Inc
-		i39, ok40 := nd.n112Index.Get(k38)
+		i39, ok40 := nd.n117Index.Get(k38)
 		if !ok40 {
-			i39 = len(nd.n112Accs)
-			if !nd.n112Index.PutDense(k38, i39) {
-				nd.n112Index.Put(k38, i39)
+			i39 = len(nd.n117Accs)
+			if !nd.n117Index.PutDense(k38, i39) {
+				nd.n117Index.Put(k38, i39)
 			}
 			bot41 := v37
 			bot41.S = *new(SessionLattice)
-			nd.n112Accs = append(nd.n112Accs, bot41)
+			nd.n117Accs = append(nd.n117Accs, bot41)
 		}
 		changed42 := !ok40
-		if nd.n112Accs[i39].S.Merge(v37.S) {
+		if nd.n117Accs[i39].S.Merge(v37.S) {
 			changed42 = true
 		}
 		if changed42 && nd.hydroJournal.Active() {
-			nd.n112Logged = append(nd.n112Logged, v37)
+			nd.n117Logged = append(nd.n117Logged, v37)
 		}
 	}
-	for _, v43 := range nd.n167Recv {
+	for _, v43 := range nd.n172Recv {
 		v44 := snapshotApplied(v43)
 		k45 := v44.Key
-		i46, ok47 := nd.n102Index.Get(k45)
-		if ok47 && !nd.n102Mark[i46] {
-			nd.n102Mark[i46] = true
-			nd.n102Dirty = append(nd.n102Dirty, i46)
+		i46, ok47 := nd.n107Index.Get(k45)
+		if ok47 && !nd.n107Mark[i46] {
+			nd.n107Mark[i46] = true
+			nd.n107Dirty = append(nd.n107Dirty, i46)
 		}
 		if !ok47 {
-			i46 = len(nd.n102Accs)
-			if !nd.n102Index.PutDense(k45, i46) {
-				nd.n102Index.Put(k45, i46)
+			i46 = len(nd.n107Accs)
+			if !nd.n107Index.PutDense(k45, i46) {
+				nd.n107Index.Put(k45, i46)
 			}
-			nd.n102Mark = append(nd.n102Mark, true)
-			nd.n102Dirty = append(nd.n102Dirty, i46)
-			nd.n102Accs = append(nd.n102Accs, v44)
+			nd.n107Mark = append(nd.n107Mark, true)
+			nd.n107Dirty = append(nd.n107Dirty, i46)
+			nd.n107Accs = append(nd.n107Accs, v44)
 		} else {
-			raiseApplied(&nd.n102Accs[i46], v44)
+			raiseApplied(&nd.n107Accs[i46], v44)
 		}
 		v48 := appliedOne(v44)
 		{
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3404:45*/
+			} /*line scalablepaxos_hydro.go:3392:45*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
 				k51 := v50.Key
-				i52, ok53 := nd.n109Index[k51]
+				i52, ok53 := nd.n114Index[k51]
 				if !ok53 {
-					i52 = len(nd.n109Accs)
-					nd.n109Index[k51] = i52
+					i52 = len(nd.n114Accs)
+					nd.n114Index[k51] = i52
 					bot54 := v50
 					bot54.Cell = *new(Cell)
-					nd.n109Accs = append(nd.n109Accs, bot54)
+					nd.n114Accs = append(nd.n114Accs, bot54)
 				}
 				changed55 := !ok53
-				if nd.n109Accs[i52].Cell.Merge(v50.Cell) {
+				if nd.n114Accs[i52].Cell.Merge(v50.Cell) {
 					changed55 = true
 				}
 				if changed55 && nd.hydroJournal.Active() {
-					nd.n109Logged = append(nd.n109Logged, v50)
+					nd.n114Logged = append(nd.n114Logged, v50)
 				}
 			}
 			/*line replica.go:369:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:3429:45*/
+			} /*line scalablepaxos_hydro.go:3417:45*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
 				k57 := v56.Inc
-				i58, ok59 := nd.n112Index.Get(k57)
+				i58, ok59 := nd.n117Index.Get(k57)
 				if !ok59 {
-					i58 = len(nd.n112Accs)
-					if !nd.n112Index.PutDense(k57, i58) {
-						nd.n112Index.Put(k57, i58)
+					i58 = len(nd.n117Accs)
+					if !nd.n117Index.PutDense(k57, i58) {
+						nd.n117Index.Put(k57, i58)
 					}
 					bot60 := v56
 					bot60.S = *new(SessionLattice)
-					nd.n112Accs = append(nd.n112Accs, bot60)
+					nd.n117Accs = append(nd.n117Accs, bot60)
 				}
 				changed61 := !ok59
-				if nd.n112Accs[i58].S.Merge(v56.S) {
+				if nd.n117Accs[i58].S.Merge(v56.S) {
 					changed61 = true
 				}
 				if changed61 && nd.hydroJournal.Active() {
-					nd.n112Logged = append(nd.n112Logged, v56)
+					nd.n117Logged = append(nd.n117Logged, v56)
 				}
 			}
 			/*line replica.go:375:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:3456:45*/
+			} /*line scalablepaxos_hydro.go:3444:45*/
 		}
 	}
-	clear(nd.n167Recv)
-	nd.n167Recv = nd.n167Recv[:0]
-	nd.n118Acc = acc13
-	nd.n122Acc = acc15
+	clear(nd.n172Recv)
+	nd.n172Recv = nd.n172Recv[:0]
+	nd.n123Acc = acc13
+	nd.n127Acc = acc15
 }
 
-// subgraph2 runs stratum 0: hydro.DeferTick (154).
+// subgraph2 runs stratum 0: hydro.DeferTick (159).
 func (nd *ScalablePaxosReplica) subgraph2() {
-	for _, v62 := range nd.n154Now {
+	for _, v62 := range nd.n159Now {
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v62)
-			nd.hydroSend(hydro.Dest{Location: "client"}, 155, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "client"}, 160, nd.hydroBuf)
 		}
 	}
 }
 
-// subgraph3 runs stratum 0: hydro.Demux (157), hydro.Map (158), hydro.Unique (159).
+// subgraph3 runs stratum 0: hydro.Demux (162), hydro.Map (163), hydro.Unique (164).
 func (nd *ScalablePaxosReplica) subgraph3() {
-	for _, v63 := range nd.n157Recv {
+	for _, v63 := range nd.n162Recv {
 		v64 := transferTo(v63)
-		if added65, ok66 := nd.n159Seen.AddDense(v64); added65 || !ok66 && nd.n159Seen.Add(v64) {
-			nd.h159To160Port0 = append(nd.h159To160Port0, v64)
-			nd.h159To162Port0 = append(nd.h159To162Port0, v64)
-			nd.h159To164Port0 = append(nd.h159To164Port0, v64)
+		if added65, ok66 := nd.n164Seen.AddDense(v64); added65 || !ok66 && nd.n164Seen.Add(v64) {
+			nd.h164To165Port0 = append(nd.h164To165Port0, v64)
+			nd.h164To167Port0 = append(nd.h164To167Port0, v64)
+			nd.h164To169Port0 = append(nd.h164To169Port0, v64)
 		}
 	}
-	clear(nd.n157Recv)
-	nd.n157Recv = nd.n157Recv[:0]
+	clear(nd.n162Recv)
+	nd.n162Recv = nd.n162Recv[:0]
 }
 
-// subgraph4 runs stratum 1: hydro.ReduceKeyed (102).
+// subgraph4 runs stratum 1: hydro.ReduceKeyed (107).
 func (nd *ScalablePaxosReplica) subgraph4() {
-	if !nd.n103Init {
-		nd.n103Acc, nd.n103Init = noApplied(), true
+	if !nd.n108Init {
+		nd.n108Acc, nd.n108Init = noApplied(), true
 	}
-	acc69 := nd.n103Acc
-	for i68 := range nd.n102Accs {
-		v67 := nd.n102Accs[i68]
+	acc69 := nd.n108Acc
+	for i68 := range nd.n107Accs {
+		v67 := nd.n107Accs[i68]
 		{
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line scalablepaxos_hydro.go:3501:45*/
+			} /*line scalablepaxos_hydro.go:3489:45*/
 		}
 	}
-	nd.n103Acc = acc69
+	nd.n108Acc = acc69
 }
 
-// subgraph5 runs stratum 1: hydro.MergeKeyed (109), hydro.CrossJoin (160).
+// subgraph5 runs stratum 1: hydro.MergeKeyed (114), hydro.CrossJoin (165).
 func (nd *ScalablePaxosReplica) subgraph5() {
-	if !nd.n161Init {
-		nd.n161Acc, nd.n161Init = newKVList(), true
+	if !nd.n166Init {
+		nd.n166Acc, nd.n166Init = newKVList(), true
 	}
-	acc75 := nd.n161Acc
-	for i71 := range nd.n109Accs {
-		v70 := nd.n109Accs[i71]
-		nd.h109To130Port1 = append(nd.h109To130Port1, v70)
-		nd.n160R = append(nd.n160R, v70)
+	acc75 := nd.n166Acc
+	for i71 := range nd.n114Accs {
+		v70 := nd.n114Accs[i71]
+		nd.h114To135Port1 = append(nd.h114To135Port1, v70)
+		nd.n165R = append(nd.n165R, v70)
 	}
-	for _, v72 := range nd.h159To160Port0 {
-		for _, v73 := range nd.n160R {
+	for _, v72 := range nd.h164To165Port0 {
+		for _, v73 := range nd.n165R {
 			v74 := pickKV(v72, v73)
 			{
 				kv := v74
 				/*line replica.go:345:34*/ {
 					acc75 = append(acc75, kv)
-				} /*line scalablepaxos_hydro.go:3525:46*/
+				} /*line scalablepaxos_hydro.go:3513:46*/
 			}
 		}
 	}
-	nd.h159To160Port0 = nd.h159To160Port0[:0]
-	nd.n161Acc = acc75
+	nd.h164To165Port0 = nd.h164To165Port0[:0]
+	nd.n166Acc = acc75
 }
 
-// subgraph6 runs stratum 1: hydro.MergeKeyed (112), hydro.CrossJoin (162).
+// subgraph6 runs stratum 1: hydro.MergeKeyed (117), hydro.CrossJoin (167).
 func (nd *ScalablePaxosReplica) subgraph6() {
-	if !nd.n163Init {
-		nd.n163Acc, nd.n163Init = newSessionList(), true
+	if !nd.n168Init {
+		nd.n168Acc, nd.n168Init = newSessionList(), true
 	}
-	acc81 := nd.n163Acc
-	for i77 := range nd.n112Accs {
-		v76 := nd.n112Accs[i77]
-		nd.h112To134Port1 = append(nd.h112To134Port1, v76)
-		nd.n162R = append(nd.n162R, v76)
+	acc81 := nd.n168Acc
+	for i77 := range nd.n117Accs {
+		v76 := nd.n117Accs[i77]
+		nd.h117To139Port1 = append(nd.h117To139Port1, v76)
+		nd.n167R = append(nd.n167R, v76)
 	}
-	for _, v78 := range nd.h159To162Port0 {
-		for _, v79 := range nd.n162R {
+	for _, v78 := range nd.h164To167Port0 {
+		for _, v79 := range nd.n167R {
 			v80 := pickSession(v78, v79)
 			{
 				s := v80
 				/*line replica.go:351:48*/ {
 					acc81 = append(acc81, s)
-				} /*line scalablepaxos_hydro.go:3551:46*/
+				} /*line scalablepaxos_hydro.go:3539:46*/
 			}
 		}
 	}
-	nd.h159To162Port0 = nd.h159To162Port0[:0]
-	nd.n163Acc = acc81
+	nd.h164To167Port0 = nd.h164To167Port0[:0]
+	nd.n168Acc = acc81
 }
 
-// subgraph7 runs stratum 1: hydro.Fold (118), hydro.Filter (119).
+// subgraph7 runs stratum 1: hydro.Fold (123), hydro.Filter (124).
 func (nd *ScalablePaxosReplica) subgraph7() {
-	if !nd.n118Init {
-		nd.n118Acc, nd.n118Init = count(), true
+	if !nd.n123Init {
+		nd.n123Acc, nd.n123Init = count(), true
 	}
-	v82 := nd.n118Acc
+	v82 := nd.n123Acc
 	if some(v82) {
-		nd.h119To120Port0 = append(nd.h119To120Port0, v82)
+		nd.h124To125Port0 = append(nd.h124To125Port0, v82)
 	}
 }
 
-// subgraph8 runs stratum 1: hydro.Fold (122).
+// subgraph8 runs stratum 1: hydro.Fold (127).
 func (nd *ScalablePaxosReplica) subgraph8() {
-	if !nd.n122Init {
-		nd.n122Acc, nd.n122Init = noSlot(), true
+	if !nd.n127Init {
+		nd.n127Acc, nd.n127Init = noSlot(), true
 	}
-	v83 := nd.n122Acc
-	nd.h122To123Port1 = append(nd.h122To123Port1, v83)
+	v83 := nd.n127Acc
+	nd.h127To128Port1 = append(nd.h127To128Port1, v83)
 }
 
-// subgraph9 runs stratum 2: hydro.Fold (103), hydro.CrossJoin (104), hydro.FilterMap (105), hydro.CrossJoin (120), hydro.CrossJoin (123), hydro.FlatMap (124), hydro.Fold (161), hydro.Fold (163), hydro.CrossJoin (164), hydro.CrossJoin (165), hydro.CrossJoin (166).
+// subgraph9 runs stratum 2: hydro.Fold (108), hydro.CrossJoin (109), hydro.FilterMap (110), hydro.CrossJoin (125), hydro.CrossJoin (128), hydro.FlatMap (129), hydro.Fold (166), hydro.Fold (168), hydro.CrossJoin (169), hydro.CrossJoin (170), hydro.CrossJoin (171).
 func (nd *ScalablePaxosReplica) subgraph9() {
 	window := nd.window
-	udf98 := /*line paxos.go:190:111*/ func(a arrived) (Slotted, bool) {
+	udf98 := /*line paxos.go:204:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:3585:43*/
-	if !nd.n103Init {
-		nd.n103Acc, nd.n103Init = noApplied(), true
+	} /*line scalablepaxos_hydro.go:3573:43*/
+	if !nd.n108Init {
+		nd.n108Acc, nd.n108Init = noApplied(), true
 	}
-	v84 := nd.n103Acc
-	nd.n104R = append(nd.n104R, v84)
-	nd.n120R = append(nd.n120R, v84)
-	nd.n164R = append(nd.n164R, v84)
-	if !nd.n161Init {
-		nd.n161Acc, nd.n161Init = newKVList(), true
+	v84 := nd.n108Acc
+	nd.n109R = append(nd.n109R, v84)
+	nd.n125R = append(nd.n125R, v84)
+	nd.n169R = append(nd.n169R, v84)
+	if !nd.n166Init {
+		nd.n166Acc, nd.n166Init = newKVList(), true
 	}
-	v85 := nd.n161Acc
-	nd.n165R = append(nd.n165R, v85)
-	for _, v86 := range nd.n165L {
+	v85 := nd.n166Acc
+	nd.n170R = append(nd.n170R, v85)
+	for _, v86 := range nd.n170L {
 		v87 := withSnapshotKVs(v86, v85)
-		nd.n166L = append(nd.n166L, v87)
-		for _, v88 := range nd.n166R {
+		nd.n171L = append(nd.n171L, v87)
+		for _, v88 := range nd.n171R {
 			v89 := withSnapshotSessions(v87, v88)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v89)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v89))}, 167, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v89))}, 172, nd.hydroBuf)
 			}
 		}
 	}
-	if !nd.n163Init {
-		nd.n163Acc, nd.n163Init = newSessionList(), true
+	if !nd.n168Init {
+		nd.n168Acc, nd.n168Init = newSessionList(), true
 	}
-	v90 := nd.n163Acc
-	nd.n166R = append(nd.n166R, v90)
-	for _, v91 := range nd.n166L {
+	v90 := nd.n168Acc
+	nd.n171R = append(nd.n171R, v90)
+	for _, v91 := range nd.n171L {
 		v92 := withSnapshotSessions(v91, v90)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v92)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v92))}, 167, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v92))}, 172, nd.hydroBuf)
 		}
 	}
-	for _, v93 := range nd.h95To104Port0 {
-		for _, v94 := range nd.n104R {
+	for _, v93 := range nd.h100To109Port0 {
+		for _, v94 := range nd.n109R {
 			v95 := arrival(v93, v94)
 			if v96, ok97 := udf98(v95); ok97 {
 				k99 := v96.Pos
-				i100, ok101 := nd.n106Index.Get(k99)
+				i100, ok101 := nd.n111Index.Get(k99)
 				if !ok101 {
-					i100 = len(nd.n106Accs)
-					if !nd.n106Index.PutDense(k99, i100) {
-						nd.n106Index.Put(k99, i100)
+					i100 = len(nd.n111Accs)
+					if !nd.n111Index.PutDense(k99, i100) {
+						nd.n111Index.Put(k99, i100)
 					}
 					bot102 := v96
 					bot102.C = *new(CommitLattice)
-					nd.n106Accs = append(nd.n106Accs, bot102)
+					nd.n111Accs = append(nd.n111Accs, bot102)
 				}
-				nd.n106Accs[i100].C.Merge(v96.C)
-				if i100 >= len(nd.n106Touched) {
-					nd.n106Touched = append(nd.n106Touched, make([]bool, i100+1-len(nd.n106Touched))...)
+				nd.n111Accs[i100].C.Merge(v96.C)
+				if i100 >= len(nd.n111Touched) {
+					nd.n111Touched = append(nd.n111Touched, make([]bool, i100+1-len(nd.n111Touched))...)
 				}
-				if !nd.n106Touched[i100] {
-					nd.n106Touched[i100] = true
-					nd.n106Changed = append(nd.n106Changed, i100)
+				if !nd.n111Touched[i100] {
+					nd.n111Touched[i100] = true
+					nd.n111Changed = append(nd.n111Changed, i100)
 				}
 			}
 		}
 	}
-	clear(nd.h95To104Port0)
-	nd.h95To104Port0 = nd.h95To104Port0[:0]
-	for _, v103 := range nd.h119To120Port0 {
-		for _, v104 := range nd.n120R {
+	clear(nd.h100To109Port0)
+	nd.h100To109Port0 = nd.h100To109Port0[:0]
+	for _, v103 := range nd.h124To125Port0 {
+		for _, v104 := range nd.n125R {
 			v105 := startAt(v103, v104)
-			nd.n123L = append(nd.n123L, v105)
-			nd.h120To127Port1 = append(nd.h120To127Port1, v105)
+			nd.n128L = append(nd.n128L, v105)
+			nd.h125To132Port1 = append(nd.h125To132Port1, v105)
 		}
 	}
-	nd.h119To120Port0 = nd.h119To120Port0[:0]
-	for _, v106 := range nd.h122To123Port1 {
-		for _, v107 := range nd.n123L {
+	nd.h124To125Port0 = nd.h124To125Port0[:0]
+	for _, v106 := range nd.h127To128Port1 {
+		for _, v107 := range nd.n128L {
 			v108 := spanOf(v107, v106)
 			{
 				sp, emit := v108, func(v109 Probe) {
-					nd.h124To125Port0 = append(nd.h124To125Port0, v109)
+					nd.h129To130Port0 = append(nd.h129To130Port0, v109)
 				}
-				/*line paxos.go:202:122*/ {
+				/*line paxos.go:216:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:3668:46*/
+				} /*line scalablepaxos_hydro.go:3656:46*/
 			}
 		}
 	}
-	nd.h122To123Port1 = nd.h122To123Port1[:0]
-	for _, v110 := range nd.h159To164Port0 {
-		for _, v111 := range nd.n164R {
+	nd.h127To128Port1 = nd.h127To128Port1[:0]
+	for _, v110 := range nd.h164To169Port0 {
+		for _, v111 := range nd.n169R {
 			v112 := snapshotOf(v110, v111)
-			nd.n165L = append(nd.n165L, v112)
-			for _, v113 := range nd.n165R {
+			nd.n170L = append(nd.n170L, v112)
+			for _, v113 := range nd.n170R {
 				v114 := withSnapshotKVs(v112, v113)
-				nd.n166L = append(nd.n166L, v114)
-				for _, v115 := range nd.n166R {
+				nd.n171L = append(nd.n171L, v114)
+				for _, v115 := range nd.n171R {
 					v116 := withSnapshotSessions(v114, v115)
 					if nd.hydroSend != nil {
 						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v116)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v116))}, 167, nd.hydroBuf)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v116))}, 172, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	nd.h159To164Port0 = nd.h159To164Port0[:0]
+	nd.h164To169Port0 = nd.h164To169Port0[:0]
 }
 
-// subgraph10 runs stratum 3: hydro.MergeKeyed (106), hydro.Join (125).
+// subgraph10 runs stratum 3: hydro.MergeKeyed (111), hydro.Join (130).
 func (nd *ScalablePaxosReplica) subgraph10() {
-	if !nd.n126Init {
-		nd.n126Acc, nd.n126Init = newCommits(), true
+	if !nd.n131Init {
+		nd.n131Acc, nd.n131Init = newCommits(), true
 	}
-	acc124 := nd.n126Acc
-	slices.Sort(nd.n106Changed)
-	for _, i118 := range nd.n106Changed {
-		v117 := nd.n106Accs[i118]
+	acc124 := nd.n131Acc
+	slices.Sort(nd.n111Changed)
+	for _, i118 := range nd.n111Changed {
+		v117 := nd.n111Accs[i118]
 		_ = v117
 	}
-	for _, v119 := range nd.h124To125Port0 {
-		if i120, ok121 := nd.n106Index.Get(v119.Pos); ok121 {
-			v122 := nd.n106Accs[i120]
+	for _, v119 := range nd.h129To130Port0 {
+		if i120, ok121 := nd.n111Index.Get(v119.Pos); ok121 {
+			v122 := nd.n111Accs[i120]
 			v123 := hitSlotted(v119, v122)
 			{
 				c := v123
 				/*line replica.go:58:41*/ {
 					acc124 = append(acc124, c)
-				} /*line scalablepaxos_hydro.go:3712:46*/
+				} /*line scalablepaxos_hydro.go:3700:46*/
 			}
 		}
 	}
-	nd.h124To125Port0 = nd.h124To125Port0[:0]
-	nd.n126Acc = acc124
+	nd.h129To130Port0 = nd.h129To130Port0[:0]
+	nd.n131Acc = acc124
 }
 
-// subgraph11 runs stratum 4: hydro.Fold (126), hydro.CrossJoin (127), hydro.FlatMap (128), hydro.Unique (129), hydro.Join (130), hydro.FlatMap (132), hydro.Unique (133), hydro.Join (134), hydro.CrossJoin (168), hydro.CrossJoin (169).
+// subgraph11 runs stratum 4: hydro.Fold (131), hydro.CrossJoin (132), hydro.FlatMap (133), hydro.Unique (134), hydro.Join (135), hydro.FlatMap (137), hydro.Unique (138), hydro.Join (139), hydro.CrossJoin (173), hydro.CrossJoin (174).
 func (nd *ScalablePaxosReplica) subgraph11() {
+	if !nd.n136Init {
+		nd.n136Acc, nd.n136Init = newKVs(), true
+	}
+	acc135 := nd.n136Acc
+	if !nd.n140Init {
+		nd.n140Acc, nd.n140Init = newSessions(), true
+	}
+	acc142 := nd.n140Acc
 	if !nd.n131Init {
-		nd.n131Acc, nd.n131Init = newKVs(), true
+		nd.n131Acc, nd.n131Init = newCommits(), true
 	}
-	acc135 := nd.n131Acc
-	if !nd.n135Init {
-		nd.n135Acc, nd.n135Init = newSessions(), true
-	}
-	acc142 := nd.n135Acc
-	if !nd.n126Init {
-		nd.n126Acc, nd.n126Init = newCommits(), true
-	}
-	v125 := nd.n126Acc
-	nd.n127L = append(nd.n127L, v125)
-	for _, v126 := range nd.h120To127Port1 {
-		for _, v127 := range nd.n127L {
+	v125 := nd.n131Acc
+	nd.n132L = append(nd.n132L, v125)
+	for _, v126 := range nd.h125To132Port1 {
+		for _, v127 := range nd.n132L {
 			v128 := runOf(v127, v126)
 			{
 				r, emit := v128, func(v129 KeyProbe) {
-					if _, dup130 := nd.n129Seen[v129]; !dup130 {
-						nd.n129Seen[v129] = struct{}{}
-						if i131, ok132 := nd.n109Index[v129.Key]; ok132 {
-							v133 := nd.n109Accs[i131]
+					if _, dup130 := nd.n134Seen[v129]; !dup130 {
+						nd.n134Seen[v129] = struct{}{}
+						if i131, ok132 := nd.n114Index[v129.Key]; ok132 {
+							v133 := nd.n114Accs[i131]
 							v134 := hitKV(v129, v133)
 							{
 								kv := v134
@@ -3749,7 +3737,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc135 = map[string]Cell{}
 									}
 									(acc135)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:3752:50*/
+								} /*line scalablepaxos_hydro.go:3740:50*/
 							}
 						}
 					}
@@ -3762,14 +3750,14 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3765:46*/
+				} /*line scalablepaxos_hydro.go:3753:46*/
 			}
 			{
 				r, emit := v128, func(v136 SessionProbe) {
-					if _, dup137 := nd.n133Seen[v136]; !dup137 {
-						nd.n133Seen[v136] = struct{}{}
-						if i138, ok139 := nd.n112Index.Get(v136.Inc); ok139 {
-							v140 := nd.n112Accs[i138]
+					if _, dup137 := nd.n138Seen[v136]; !dup137 {
+						nd.n138Seen[v136] = struct{}{}
+						if i138, ok139 := nd.n117Index.Get(v136.Inc); ok139 {
+							v140 := nd.n117Accs[i138]
 							v141 := hitSession(v136, v140)
 							{
 								s := v141
@@ -3778,7 +3766,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc142 = map[uint64]SessionLattice{}
 									}
 									(acc142)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:3781:50*/
+								} /*line scalablepaxos_hydro.go:3769:50*/
 							}
 						}
 					}
@@ -3791,229 +3779,229 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3794:46*/
+				} /*line scalablepaxos_hydro.go:3782:46*/
 			}
-			nd.h127To138Port0 = append(nd.h127To138Port0, v128)
-			nd.n168R = append(nd.n168R, v128)
+			nd.h132To143Port0 = append(nd.h132To143Port0, v128)
+			nd.n173R = append(nd.n173R, v128)
 		}
 	}
-	nd.h120To127Port1 = nd.h120To127Port1[:0]
-	for _, v143 := range nd.h109To130Port1 {
+	nd.h125To132Port1 = nd.h125To132Port1[:0]
+	for _, v143 := range nd.h114To135Port1 {
 		_ = v143
 	}
-	clear(nd.h109To130Port1)
-	nd.h109To130Port1 = nd.h109To130Port1[:0]
-	for _, v144 := range nd.h112To134Port1 {
+	clear(nd.h114To135Port1)
+	nd.h114To135Port1 = nd.h114To135Port1[:0]
+	for _, v144 := range nd.h117To139Port1 {
 		_ = v144
 	}
-	clear(nd.h112To134Port1)
-	nd.h112To134Port1 = nd.h112To134Port1[:0]
-	for _, v145 := range nd.h113To168Port0 {
-		for _, v146 := range nd.n168R {
+	clear(nd.h117To139Port1)
+	nd.h117To139Port1 = nd.h117To139Port1[:0]
+	for _, v145 := range nd.h118To173Port0 {
+		for _, v146 := range nd.n173R {
 			v147 := progressOf(v145, v146)
-			nd.n169L = append(nd.n169L, v147)
-			for _, v148 := range nd.n169R {
+			nd.n174L = append(nd.n174L, v147)
+			for _, v148 := range nd.n174R {
 				v149 := reportOf(v147, v148)
 				if nd.hydroSend != nil {
 					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v149)
-					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
+					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 175, nd.hydroBuf)
 				}
 			}
 		}
 	}
-	clear(nd.h113To168Port0)
-	nd.h113To168Port0 = nd.h113To168Port0[:0]
-	for _, v150 := range nd.h89To169Port1 {
-		nd.n169R = append(nd.n169R, v150)
-		for _, v151 := range nd.n169L {
+	clear(nd.h118To173Port0)
+	nd.h118To173Port0 = nd.h118To173Port0[:0]
+	for _, v150 := range nd.h95To174Port1 {
+		nd.n174R = append(nd.n174R, v150)
+		for _, v151 := range nd.n174L {
 			v152 := reportOf(v151, v150)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v152)
-				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 170, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 175, nd.hydroBuf)
 			}
 		}
 	}
-	nd.h89To169Port1 = nd.h89To169Port1[:0]
-	nd.n131Acc = acc135
-	nd.n135Acc = acc142
+	nd.h95To174Port1 = nd.h95To174Port1[:0]
+	nd.n136Acc = acc135
+	nd.n140Acc = acc142
 }
 
-// subgraph12 runs stratum 5: hydro.Fold (131), hydro.Fold (135), hydro.CrossJoin (138), hydro.CrossJoin (139), hydro.CrossJoin (140), hydro.Map (141), hydro.Filter (142), hydro.Map (143), hydro.FlatMap (145), hydro.FlatMap (147), hydro.FlatMap (149), hydro.FlatMap (153).
+// subgraph12 runs stratum 5: hydro.Fold (136), hydro.Fold (140), hydro.CrossJoin (143), hydro.CrossJoin (144), hydro.CrossJoin (145), hydro.Map (146), hydro.Filter (147), hydro.Map (148), hydro.FlatMap (150), hydro.FlatMap (152), hydro.FlatMap (154), hydro.FlatMap (158).
 func (nd *ScalablePaxosReplica) subgraph12() {
-	if !nd.n131Init {
-		nd.n131Acc, nd.n131Init = newKVs(), true
+	if !nd.n136Init {
+		nd.n136Acc, nd.n136Init = newKVs(), true
 	}
-	v153 := nd.n131Acc
-	nd.n138R = append(nd.n138R, v153)
-	if !nd.n135Init {
-		nd.n135Acc, nd.n135Init = newSessions(), true
+	v153 := nd.n136Acc
+	nd.n143R = append(nd.n143R, v153)
+	if !nd.n140Init {
+		nd.n140Acc, nd.n140Init = newSessions(), true
 	}
-	v154 := nd.n135Acc
-	nd.n139R = append(nd.n139R, v154)
-	for _, v155 := range nd.n139L {
+	v154 := nd.n140Acc
+	nd.n144R = append(nd.n144R, v154)
+	for _, v155 := range nd.n144L {
 		v156 := withSessions(v155, v154)
-		nd.n140L = append(nd.n140L, v156)
-		for _, v157 := range nd.n140R {
+		nd.n145L = append(nd.n145L, v156)
+		for _, v157 := range nd.n145R {
 			v158 := withReplica(v156, v157)
 			v159 := execute(v158)
 			if ran(v159) {
 				v160 := appliedOf(v159)
-				nd.n144Next = append(nd.n144Next, v160)
+				nd.n149Next = append(nd.n149Next, v160)
 				{
 					x, emit := v159, func(v161 KV) {
-						nd.n146Next = append(nd.n146Next, v161)
+						nd.n151Next = append(nd.n151Next, v161)
 					}
 					/*line replica.go:303:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3870:47*/
+					} /*line scalablepaxos_hydro.go:3858:47*/
 				}
 				{
 					x, emit := v159, func(v162 Session) {
-						nd.n148Next = append(nd.n148Next, v162)
+						nd.n153Next = append(nd.n153Next, v162)
 					}
 					/*line replica.go:309:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3880:47*/
+					} /*line scalablepaxos_hydro.go:3868:47*/
 				}
 				{
 					x, emit := v159, func(v163 Commit) {
-						nd.n150Next = append(nd.n150Next, v163)
+						nd.n155Next = append(nd.n155Next, v163)
 					}
 					/*line replica.go:321:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3890:47*/
+					} /*line scalablepaxos_hydro.go:3878:47*/
 				}
 				{
 					x, emit := v159, func(v164 Answer) {
-						nd.n154Next = append(nd.n154Next, v164)
+						nd.n159Next = append(nd.n159Next, v164)
 					}
 					/*line replica.go:315:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3900:47*/
+					} /*line scalablepaxos_hydro.go:3888:47*/
 				}
 			}
 		}
 	}
-	for _, v165 := range nd.h127To138Port0 {
-		for _, v166 := range nd.n138R {
+	for _, v165 := range nd.h132To143Port0 {
+		for _, v166 := range nd.n143R {
 			v167 := withKVs(v165, v166)
-			nd.n139L = append(nd.n139L, v167)
-			for _, v168 := range nd.n139R {
+			nd.n144L = append(nd.n144L, v167)
+			for _, v168 := range nd.n144R {
 				v169 := withSessions(v167, v168)
-				nd.n140L = append(nd.n140L, v169)
-				for _, v170 := range nd.n140R {
+				nd.n145L = append(nd.n145L, v169)
+				for _, v170 := range nd.n145R {
 					v171 := withReplica(v169, v170)
 					v172 := execute(v171)
 					if ran(v172) {
 						v173 := appliedOf(v172)
-						nd.n144Next = append(nd.n144Next, v173)
+						nd.n149Next = append(nd.n149Next, v173)
 						{
 							x, emit := v172, func(v174 KV) {
-								nd.n146Next = append(nd.n146Next, v174)
+								nd.n151Next = append(nd.n151Next, v174)
 							}
 							/*line replica.go:303:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:3926:49*/
+							} /*line scalablepaxos_hydro.go:3914:49*/
 						}
 						{
 							x, emit := v172, func(v175 Session) {
-								nd.n148Next = append(nd.n148Next, v175)
+								nd.n153Next = append(nd.n153Next, v175)
 							}
 							/*line replica.go:309:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:3936:49*/
+							} /*line scalablepaxos_hydro.go:3924:49*/
 						}
 						{
 							x, emit := v172, func(v176 Commit) {
-								nd.n150Next = append(nd.n150Next, v176)
+								nd.n155Next = append(nd.n155Next, v176)
 							}
 							/*line replica.go:321:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:3946:49*/
+							} /*line scalablepaxos_hydro.go:3934:49*/
 						}
 						{
 							x, emit := v172, func(v177 Answer) {
-								nd.n154Next = append(nd.n154Next, v177)
+								nd.n159Next = append(nd.n159Next, v177)
 							}
 							/*line replica.go:315:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:3956:49*/
+							} /*line scalablepaxos_hydro.go:3944:49*/
 						}
 					}
 				}
 			}
 		}
 	}
-	clear(nd.h127To138Port0)
-	nd.h127To138Port0 = nd.h127To138Port0[:0]
-	for _, v178 := range nd.h137To140Port1 {
-		nd.n140R = append(nd.n140R, v178)
-		for _, v179 := range nd.n140L {
+	clear(nd.h132To143Port0)
+	nd.h132To143Port0 = nd.h132To143Port0[:0]
+	for _, v178 := range nd.h142To145Port1 {
+		nd.n145R = append(nd.n145R, v178)
+		for _, v179 := range nd.n145L {
 			v180 := withReplica(v179, v178)
 			v181 := execute(v180)
 			if ran(v181) {
 				v182 := appliedOf(v181)
-				nd.n144Next = append(nd.n144Next, v182)
+				nd.n149Next = append(nd.n149Next, v182)
 				{
 					x, emit := v181, func(v183 KV) {
-						nd.n146Next = append(nd.n146Next, v183)
+						nd.n151Next = append(nd.n151Next, v183)
 					}
 					/*line replica.go:303:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3981:47*/
+					} /*line scalablepaxos_hydro.go:3969:47*/
 				}
 				{
 					x, emit := v181, func(v184 Session) {
-						nd.n148Next = append(nd.n148Next, v184)
+						nd.n153Next = append(nd.n153Next, v184)
 					}
 					/*line replica.go:309:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3991:47*/
+					} /*line scalablepaxos_hydro.go:3979:47*/
 				}
 				{
 					x, emit := v181, func(v185 Commit) {
-						nd.n150Next = append(nd.n150Next, v185)
+						nd.n155Next = append(nd.n155Next, v185)
 					}
 					/*line replica.go:321:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:4001:47*/
+					} /*line scalablepaxos_hydro.go:3989:47*/
 				}
 				{
 					x, emit := v181, func(v186 Answer) {
-						nd.n154Next = append(nd.n154Next, v186)
+						nd.n159Next = append(nd.n159Next, v186)
 					}
 					/*line replica.go:315:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:4011:47*/
+					} /*line scalablepaxos_hydro.go:3999:47*/
 				}
 			}
 		}
 	}
-	nd.h137To140Port1 = nd.h137To140Port1[:0]
+	nd.h142To145Port1 = nd.h142To145Port1[:0]
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -4026,69 +4014,69 @@ func (nd *ScalablePaxosReplica) Recover(dir durable.FS, opts durable.Options) er
 // hydroRestore applies one recovered record.
 func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
-	case 102:
+	case 107:
 		var v190 Applied
 		n191, err192 := decodeHydroApplied(item, &v190)
 		if err192 == nil && n191 != len(item) {
 			err192 = fmt.Errorf("%d bytes after the item", len(item)-n191)
 		}
 		if err192 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 102, paxos.go:185): %w", err192)
+			return fmt.Errorf("hydro.ReduceKeyed (node 107, paxos.go:199): %w", err192)
 		}
 		k193 := v190.Key
-		i194, ok195 := nd.n102Index.Get(k193)
+		i194, ok195 := nd.n107Index.Get(k193)
 		if ok195 {
-			nd.n102Accs[i194] = v190
+			nd.n107Accs[i194] = v190
 		} else {
-			i194 = len(nd.n102Accs)
-			if !nd.n102Index.PutDense(k193, i194) {
-				nd.n102Index.Put(k193, i194)
+			i194 = len(nd.n107Accs)
+			if !nd.n107Index.PutDense(k193, i194) {
+				nd.n107Index.Put(k193, i194)
 			}
-			nd.n102Accs = append(nd.n102Accs, v190)
-			nd.n102Mark = append(nd.n102Mark, false)
+			nd.n107Accs = append(nd.n107Accs, v190)
+			nd.n107Mark = append(nd.n107Mark, false)
 		}
 		return nil
-	case 109:
+	case 114:
 		var v198 KV
 		n199, err200 := decodeHydroKV(item, &v198)
 		if err200 == nil && n199 != len(item) {
 			err200 = fmt.Errorf("%d bytes after the item", len(item)-n199)
 		}
 		if err200 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 109, paxos.go:194): %w", err200)
+			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:208): %w", err200)
 		}
 		k201 := v198.Key
-		i202, ok203 := nd.n109Index[k201]
+		i202, ok203 := nd.n114Index[k201]
 		if !ok203 {
-			i202 = len(nd.n109Accs)
-			nd.n109Index[k201] = i202
+			i202 = len(nd.n114Accs)
+			nd.n114Index[k201] = i202
 			bot204 := v198
 			bot204.Cell = *new(Cell)
-			nd.n109Accs = append(nd.n109Accs, bot204)
+			nd.n114Accs = append(nd.n114Accs, bot204)
 		}
-		nd.n109Accs[i202].Cell.Merge(v198.Cell)
+		nd.n114Accs[i202].Cell.Merge(v198.Cell)
 		return nil
-	case 112:
+	case 117:
 		var v207 Session
 		n208, err209 := decodeHydroSession(item, &v207)
 		if err209 == nil && n208 != len(item) {
 			err209 = fmt.Errorf("%d bytes after the item", len(item)-n208)
 		}
 		if err209 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 112, paxos.go:195): %w", err209)
+			return fmt.Errorf("hydro.MergeKeyed (node 117, paxos.go:209): %w", err209)
 		}
 		k210 := v207.Inc
-		i211, ok212 := nd.n112Index.Get(k210)
+		i211, ok212 := nd.n117Index.Get(k210)
 		if !ok212 {
-			i211 = len(nd.n112Accs)
-			if !nd.n112Index.PutDense(k210, i211) {
-				nd.n112Index.Put(k210, i211)
+			i211 = len(nd.n117Accs)
+			if !nd.n117Index.PutDense(k210, i211) {
+				nd.n117Index.Put(k210, i211)
 			}
 			bot213 := v207
 			bot213.S = *new(SessionLattice)
-			nd.n112Accs = append(nd.n112Accs, bot213)
+			nd.n117Accs = append(nd.n117Accs, bot213)
 		}
-		nd.n112Accs[i211].S.Merge(v207.S)
+		nd.n117Accs[i211].S.Merge(v207.S)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
@@ -4100,22 +4088,22 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i187 := range nd.n102Dirty {
-			nd.n102Mark[i187] = false
-			v188 := nd.n102Accs[i187]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(102), &v188))
+		for _, i187 := range nd.n107Dirty {
+			nd.n107Mark[i187] = false
+			v188 := nd.n107Accs[i187]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(107), &v188))
 		}
-		nd.n102Dirty = nd.n102Dirty[:0]
-		for _, v196 := range nd.n109Logged {
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(109), &v196))
+		nd.n107Dirty = nd.n107Dirty[:0]
+		for _, v196 := range nd.n114Logged {
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(114), &v196))
 		}
-		clear(nd.n109Logged)
-		nd.n109Logged = nd.n109Logged[:0]
-		for _, v205 := range nd.n112Logged {
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(112), &v205))
+		clear(nd.n114Logged)
+		nd.n114Logged = nd.n114Logged[:0]
+		for _, v205 := range nd.n117Logged {
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(117), &v205))
 		}
-		clear(nd.n112Logged)
-		nd.n112Logged = nd.n112Logged[:0]
+		clear(nd.n117Logged)
+		nd.n117Logged = nd.n117Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
 			nd.hydroOut.Drop()
 			return false
@@ -4127,14 +4115,14 @@ func (nd *ScalablePaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalablePaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v189 := range nd.n102Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(102), &v189))
+	for _, v189 := range nd.n107Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(107), &v189))
 	}
-	for _, v197 := range nd.n109Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(109), &v197))
+	for _, v197 := range nd.n114Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(114), &v197))
 	}
-	for _, v206 := range nd.n112Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(112), &v206))
+	for _, v206 := range nd.n117Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(117), &v206))
 	}
 }
 
@@ -4167,7 +4155,7 @@ func (nd *ScalablePaxosReplica) Now() time.Time { return nd.hydroNow }
 
 // NextTimer returns the node-clock time at which the next timer is due.
 func (nd *ScalablePaxosReplica) NextTimer() (time.Time, bool) {
-	next := nd.n113Due
+	next := nd.n118Due
 	return next, true
 }
 
@@ -4181,7 +4169,7 @@ func (nd *ScalablePaxosReplica) SetMember(m hydro.MemberID) { nd.hydroMember = m
 // first tick. It fails if a cluster the node reads the size of is missing.
 func (nd *ScalablePaxosReplica) SetSizes(sizes map[string]int) error {
 	if n := sizes["replica"]; n > 0 {
-		nd.n136Size = n
+		nd.n141Size = n
 	} else {
 		return fmt.Errorf("flow ScalablePaxos reads the size of cluster %q, which the deployment does not size", "replica")
 	}
@@ -4206,49 +4194,49 @@ func (nd *ScalablePaxosReplica) OnSend(fn func(to hydro.Dest, tag uint16, payloa
 // that does not decode, and says why.
 func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 91:
+	case 96:
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:176: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:190: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:176: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:190: %d bytes after the item", len(payload)-n)
 		}
-		nd.n91Recv = append(nd.n91Recv, v)
+		nd.n96Recv = append(nd.n96Recv, v)
 		return nil
-	case 93:
+	case 98:
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:177: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:191: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:177: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:191: %d bytes after the item", len(payload)-n)
 		}
-		nd.n93Recv = append(nd.n93Recv, v)
+		nd.n98Recv = append(nd.n98Recv, v)
 		return nil
-	case 157:
+	case 162:
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:220: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:234: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:220: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:234: %d bytes after the item", len(payload)-n)
 		}
-		nd.n157Recv = append(nd.n157Recv, v)
+		nd.n162Recv = append(nd.n162Recv, v)
 		return nil
-	case 167:
+	case 172:
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:225: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:239: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:225: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:239: %d bytes after the item", len(payload)-n)
 		}
-		nd.n167Recv = append(nd.n167Recv, v)
+		nd.n172Recv = append(nd.n172Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow ScalablePaxos, location replica: no network operator has tag %d", tag)
@@ -4257,7 +4245,7 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalablePaxosReplica) Pending() bool {
-	return len(nd.n91Recv) > 0 || len(nd.n93Recv) > 0 || len(nd.n144Now) > 0 || len(nd.n146Now) > 0 || len(nd.n148Now) > 0 || len(nd.n150Now) > 0 || len(nd.n154Now) > 0 || len(nd.n157Recv) > 0 || len(nd.n167Recv) > 0
+	return len(nd.n96Recv) > 0 || len(nd.n98Recv) > 0 || len(nd.n149Now) > 0 || len(nd.n151Now) > 0 || len(nd.n153Now) > 0 || len(nd.n155Now) > 0 || len(nd.n159Now) > 0 || len(nd.n162Recv) > 0 || len(nd.n172Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -4302,8 +4290,8 @@ type ScalablePaxosP2aproxy struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Send (node 171, paxos.go:141): the items received since the last tick.
-	n171Recv []P2a
+	// hydro.Send (node 176, paxos.go:155): the items received since the last tick.
+	n176Recv []P2a
 }
 
 // NewScalablePaxosP2aproxy returns the node of location "p2aproxy" with the flow's parameters.
@@ -4324,19 +4312,19 @@ func (nd *ScalablePaxosP2aproxy) Tick() {
 	nd.subgraph0()
 }
 
-// subgraph0 runs stratum 0: hydro.Send (171).
+// subgraph0 runs stratum 0: hydro.Send (176).
 func (nd *ScalablePaxosP2aproxy) subgraph0() {
-	for _, v1 := range nd.n171Recv {
+	for _, v1 := range nd.n176Recv {
 		nd.hydroKey = nd.hydroKey[:0]
 		nd.hydroKey = appendHydroUint64(nd.hydroKey, &v1.Slot)
 		part2 := xxhash.Sum64(nd.hydroKey)
 		if nd.hydroSend != nil {
 			nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v1)
-			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, Part: part2, All: true}, 73, nd.hydroBuf)
+			nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, Part: part2, All: true}, 79, nd.hydroBuf)
 		}
 	}
-	clear(nd.n171Recv)
-	nd.n171Recv = nd.n171Recv[:0]
+	clear(nd.n176Recv)
+	nd.n176Recv = nd.n176Recv[:0]
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
@@ -4375,16 +4363,16 @@ func (nd *ScalablePaxosP2aproxy) OnSend(fn func(to hydro.Dest, tag uint16, paylo
 // that does not decode, and says why.
 func (nd *ScalablePaxosP2aproxy) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 171:
+	case 176:
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:141: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:155: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:141: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:155: %d bytes after the item", len(payload)-n)
 		}
-		nd.n171Recv = append(nd.n171Recv, v)
+		nd.n176Recv = append(nd.n176Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow ScalablePaxos, location p2aproxy: no network operator has tag %d", tag)
@@ -4393,7 +4381,7 @@ func (nd *ScalablePaxosP2aproxy) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalablePaxosP2aproxy) Pending() bool {
-	return len(nd.n171Recv) > 0
+	return len(nd.n176Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input
@@ -4430,24 +4418,35 @@ type ScalablePaxosP2bproxy struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.MergeKeyed (node 43, paxos.go:113): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 43, paxos.go:123): the groups in order of first appearance.
 	n43Index hydro.IntIndex[uint64]
 	n43Accs  []Tally
 	// the groups changed in this tick, and whether each group is among them.
 	n43Changed []int
 	n43Touched []bool
-	// hydro.ClusterSize (node 46, paxos.go:119): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 46, paxos.go:129): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n46Size int
 	n46Done bool
-	// hydro.CrossJoin (node 47, paxos.go:119): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 47, paxos.go:129): the stored sides' items in arrival order.
 	n47L []chosen
 	n47R []int
-	// hydro.Demux (node 83, paxos.go:167): the items received since the last tick.
-	n83Recv []P2b
-	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:116) to hydro.Join (node 45, paxos.go:119).
+	// hydro.MergeKeyed (node 50, paxos.go:130): the groups in order of first appearance.
+	n50Index hydro.IntIndex[uint64]
+	n50Accs  []Fresh
+	// hydro.ClusterSize (node 52, paxos.go:133): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	n52Size int
+	n52Done bool
+	// hydro.CrossJoin (node 53, paxos.go:133): the stored sides' items in arrival order.
+	n53L []crossing
+	n53R []int
+	// hydro.Demux (node 89, paxos.go:181): the items received since the last tick.
+	n89Recv []P2b
+	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:126) to hydro.Join (node 45, paxos.go:129).
 	h44To45Port0 []Votes
-	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:119) to hydro.CrossJoin (node 47, paxos.go:119).
+	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:129) to hydro.CrossJoin (node 47, paxos.go:129).
 	h46To47Port1 []int
+	// h52To53Port1 is the handoff from hydro.ClusterSize (node 52, paxos.go:133) to hydro.CrossJoin (node 53, paxos.go:133).
+	h52To53Port1 []int
 }
 
 // NewScalablePaxosP2bproxy returns the node of location "p2bproxy" with the flow's parameters.
@@ -4468,23 +4467,32 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 	nd.subgraph0()
 	nd.subgraph1()
 	nd.subgraph2()
+	nd.subgraph3()
 	for _, i := range nd.n43Changed {
 		nd.n43Touched[i] = false
 	}
 	nd.n43Changed = nd.n43Changed[:0]
 	clear(nd.n47L)
 	nd.n47L = nd.n47L[:0]
+	nd.n50Index.Clear()
+	clear(nd.n50Accs)
+	nd.n50Accs = nd.n50Accs[:0]
+	clear(nd.n53L)
+	nd.n53L = nd.n53L[:0]
 }
 
-// subgraph0 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Filter (49), hydro.Demux (83).
+// subgraph0 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Map (49), hydro.Filter (55), hydro.Demux (89).
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
-	udf5 := /*line paxos.go:113:46*/ func(p P2b) Tally {
+	udf5 := /*line paxos.go:123:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:4483:43*/
-	udf11 := /*line paxos.go:116:27*/ func(p P2b) Votes {
+	} /*line scalablepaxos_hydro.go:4488:43*/
+	udf11 := /*line paxos.go:126:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:4486:43*/
-	for _, v1 := range nd.n83Recv {
+	} /*line scalablepaxos_hydro.go:4491:43*/
+	udf13 := /*line paxos.go:130:46*/ func(p P2b) Fresh {
+		return Fresh{Pos: p.Pos, F: FreshLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor), Cmds: p.Cmds}}
+	} /*line scalablepaxos_hydro.go:4494:43*/
+	for _, v1 := range nd.n89Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)
 			k6 := v4.Pos
@@ -4508,16 +4516,29 @@ func (nd *ScalablePaxosP2bproxy) subgraph0() {
 			}
 			v10 := udf11(v2)
 			nd.h44To45Port0 = append(nd.h44To45Port0, v10)
+			v12 := udf13(v2)
+			k14 := v12.Pos
+			i15, ok16 := nd.n50Index.Get(k14)
+			if !ok16 {
+				i15 = len(nd.n50Accs)
+				if !nd.n50Index.PutDense(k14, i15) {
+					nd.n50Index.Put(k14, i15)
+				}
+				bot17 := v12
+				bot17.F = *new(FreshLattice)
+				nd.n50Accs = append(nd.n50Accs, bot17)
+			}
+			nd.n50Accs[i15].F.Merge(v12.F)
 		}
 		if rejecting(v1) {
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroP2b(nd.hydroBuf[:0], &v1)
-				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v1))}, 52, nd.hydroBuf)
+				nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(toProposer(v1))}, 58, nd.hydroBuf)
 			}
 		}
 	}
-	clear(nd.n83Recv)
-	nd.n83Recv = nd.n83Recv[:0]
+	clear(nd.n89Recv)
+	nd.n89Recv = nd.n89Recv[:0]
 }
 
 // subgraph1 runs stratum 0: hydro.ClusterSize (46).
@@ -4525,49 +4546,90 @@ func (nd *ScalablePaxosP2bproxy) subgraph1() {
 	if !nd.n46Done {
 		nd.n46Done = true
 		if nd.n46Size > 0 {
-			v12 := max(nd.n46Size/2, 1)
-			nd.h46To47Port1 = append(nd.h46To47Port1, v12)
+			v18 := max(nd.n46Size/2, 1)
+			nd.h46To47Port1 = append(nd.h46To47Port1, v18)
 		}
 	}
 }
 
-// subgraph2 runs stratum 1: hydro.MergeKeyed (43), hydro.Join (45), hydro.CrossJoin (47), hydro.FilterMap (48).
+// subgraph2 runs stratum 0: hydro.ClusterSize (52).
 func (nd *ScalablePaxosP2bproxy) subgraph2() {
-	slices.Sort(nd.n43Changed)
-	for _, i14 := range nd.n43Changed {
-		v13 := nd.n43Accs[i14]
-		_ = v13
+	if !nd.n52Done {
+		nd.n52Done = true
+		if nd.n52Size > 0 {
+			v19 := max(nd.n52Size/2, 1)
+			nd.h52To53Port1 = append(nd.h52To53Port1, v19)
+		}
 	}
-	for _, v15 := range nd.h44To45Port0 {
-		if i16, ok17 := nd.n43Index.Get(v15.Pos); ok17 {
-			v18 := nd.n43Accs[i16]
-			v19 := tallied(v15, v18)
-			nd.n47L = append(nd.n47L, v19)
-			for _, v20 := range nd.n47R {
-				v21 := withAcceptors(v19, v20)
-				if v22, ok23 := reached(v21); ok23 {
+}
+
+// subgraph3 runs stratum 1: hydro.MergeKeyed (43), hydro.Join (45), hydro.CrossJoin (47), hydro.FilterMap (48), hydro.MergeKeyed (50), hydro.Join (51), hydro.CrossJoin (53), hydro.FilterMap (54).
+func (nd *ScalablePaxosP2bproxy) subgraph3() {
+	slices.Sort(nd.n43Changed)
+	for _, i21 := range nd.n43Changed {
+		v20 := nd.n43Accs[i21]
+		_ = v20
+	}
+	for i23 := range nd.n50Accs {
+		v22 := nd.n50Accs[i23]
+		if i24, ok25 := nd.n43Index.Get(v22.Pos); ok25 {
+			v26 := nd.n43Accs[i24]
+			v27 := crossingOf(v22, v26)
+			nd.n53L = append(nd.n53L, v27)
+			for _, v28 := range nd.n53R {
+				v29 := withQuorum(v27, v28)
+				if v30, ok31 := crossed(v29); ok31 {
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v22)
-						nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v22))}, 55, nd.hydroBuf)
+						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v30)
+						nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 96, nd.hydroBuf)
+					}
+				}
+			}
+		}
+	}
+	for _, v32 := range nd.h44To45Port0 {
+		if i33, ok34 := nd.n43Index.Get(v32.Pos); ok34 {
+			v35 := nd.n43Accs[i33]
+			v36 := tallied(v32, v35)
+			nd.n47L = append(nd.n47L, v36)
+			for _, v37 := range nd.n47R {
+				v38 := withAcceptors(v36, v37)
+				if v39, ok40 := reached(v38); ok40 {
+					if nd.hydroSend != nil {
+						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v39)
+						nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v39))}, 61, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
 	nd.h44To45Port0 = nd.h44To45Port0[:0]
-	for _, v24 := range nd.h46To47Port1 {
-		nd.n47R = append(nd.n47R, v24)
-		for _, v25 := range nd.n47L {
-			v26 := withAcceptors(v25, v24)
-			if v27, ok28 := reached(v26); ok28 {
+	for _, v41 := range nd.h46To47Port1 {
+		nd.n47R = append(nd.n47R, v41)
+		for _, v42 := range nd.n47L {
+			v43 := withAcceptors(v42, v41)
+			if v44, ok45 := reached(v43); ok45 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v27)
-					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v27))}, 55, nd.hydroBuf)
+					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v44)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v44))}, 61, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h46To47Port1 = nd.h46To47Port1[:0]
+	for _, v46 := range nd.h52To53Port1 {
+		nd.n53R = append(nd.n53R, v46)
+		for _, v47 := range nd.n53L {
+			v48 := withQuorum(v47, v46)
+			if v49, ok50 := crossed(v48); ok50 {
+				if nd.hydroSend != nil {
+					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v49)
+					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 96, nd.hydroBuf)
+				}
+			}
+		}
+	}
+	nd.h52To53Port1 = nd.h52To53Port1[:0]
 }
 
 // SetNow sets the node's clock; timers see it from the next tick on. The
@@ -4602,6 +4664,11 @@ func (nd *ScalablePaxosP2bproxy) SetSizes(sizes map[string]int) error {
 	} else {
 		return fmt.Errorf("flow ScalablePaxos reads the size of cluster %q, which the deployment does not size", "acceptor")
 	}
+	if n := sizes["acceptor"]; n > 0 {
+		nd.n52Size = n
+	} else {
+		return fmt.Errorf("flow ScalablePaxos reads the size of cluster %q, which the deployment does not size", "acceptor")
+	}
 	return nil
 }
 
@@ -4618,16 +4685,16 @@ func (nd *ScalablePaxosP2bproxy) OnSend(fn func(to hydro.Dest, tag uint16, paylo
 // that does not decode, and says why.
 func (nd *ScalablePaxosP2bproxy) Deliver(tag uint16, payload []byte) error {
 	switch tag {
-	case 83:
+	case 89:
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:167: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:181: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:167: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:181: %d bytes after the item", len(payload)-n)
 		}
-		nd.n83Recv = append(nd.n83Recv, v)
+		nd.n89Recv = append(nd.n89Recv, v)
 		return nil
 	}
 	return fmt.Errorf("flow ScalablePaxos, location p2bproxy: no network operator has tag %d", tag)
@@ -4636,7 +4703,7 @@ func (nd *ScalablePaxosP2bproxy) Deliver(tag uint16, payload []byte) error {
 // Pending reports whether a tick would have work: items waiting on an
 // input or deferred to the next tick.
 func (nd *ScalablePaxosP2bproxy) Pending() bool {
-	return len(nd.n83Recv) > 0
+	return len(nd.n89Recv) > 0
 }
 
 // Run ticks until ctx is done: once at the start, then whenever an input

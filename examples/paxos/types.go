@@ -131,6 +131,10 @@ type P2b struct {
 	Ballot   Ballot
 	Acceptor hydro.MemberID
 	Max      Ballot
+	// Cmds is the batch the acceptor accepted (Max == Ballot), which the
+	// tally sends the replicas once the slot is chosen; a rejection
+	// carries none.
+	Cmds []Command
 }
 
 // Heartbeat is the leader's periodic announcement of its ballot to every
@@ -368,6 +372,59 @@ func (t *TallyLattice) IsBot() bool { return !t.Set }
 
 // Clone returns a copy of t.
 func (t *TallyLattice) Clone() TallyLattice { return *t }
+
+// Fresh is, at a proposer, one tick's votes for one ring position, with
+// the batch they accepted.
+type Fresh struct {
+	Pos uint64       `hydro:"key"`
+	F   FreshLattice `hydro:"lattice"`
+}
+
+// FreshLattice is one tick's votes for a (slot, ballot) with its batch, as
+// TallyLattice: a higher (slot, ballot) replaces a lower one, and votes
+// for the same one are unioned (they carry the same batch: a leader
+// proposes one value per slot at its ballot).
+type FreshLattice struct {
+	Set    bool
+	Slot   uint64
+	Ballot Ballot
+	Voters uint64
+	Cmds   []Command
+}
+
+// Merge keeps the higher (slot, ballot) and unions the voters of equal ones.
+func (t *FreshLattice) Merge(o FreshLattice) bool {
+	switch {
+	case !o.Set:
+		return false
+	case !t.Set || lessRank(t.Slot, t.Ballot, o.Slot, o.Ballot):
+		*t = o
+		return true
+	case t.Slot == o.Slot && t.Ballot == o.Ballot && t.Voters|o.Voters != t.Voters:
+		t.Voters |= o.Voters
+		return true
+	}
+	return false
+}
+
+// LessEq is the order Merge joins in.
+func (t *FreshLattice) LessEq(o FreshLattice) bool {
+	switch {
+	case !t.Set:
+		return true
+	case !o.Set:
+		return false
+	case t.Slot == o.Slot && t.Ballot == o.Ballot:
+		return t.Voters&^o.Voters == 0
+	}
+	return lessRank(t.Slot, t.Ballot, o.Slot, o.Ballot)
+}
+
+// IsBot reports whether t holds nothing.
+func (t *FreshLattice) IsBot() bool { return !t.Set }
+
+// Clone returns a copy of t (the batch is never changed, and is shared).
+func (t *FreshLattice) Clone() FreshLattice { return *t }
 
 // Votes is a vote for a slot at a ballot, by ring position, to probe the
 // slot's tally with.

@@ -137,16 +137,27 @@ func TestPartialPartitioningFedByAClusterDurableNumbering(t *testing.T) {
 // number each partition merged (which holds it across a crash) are
 // durable; the
 // P1b's parts are sealed at the acceptors and recombined at the
-// proposers.
+// proposers. The p2b proxies, not the proposers, broadcast the chosen
+// batches to the replicas; the proposers send the replicas only resends
+// and transfers, to one replica each.
 func TestPaxosAcceptorStep(t *testing.T) {
 	g, err := derive(t, "./examples/paxos", "Paxos", `derive X from Paxos
 decouple functional p2a to p2aproxy
-decouple asymmetric p2bsIn,ayes,tallies,fresh,commits,rejections to p2bproxy
+decouple asymmetric p2bsIn,ayes,tallies,fresh,commits,batches,decided,rejections to p2bproxy
 partition p2bproxy into 3
 partition acceptor into 2 by Slot replicating promise every 50ms sealing p1bsFrom
 `)
 	require.NoError(t, err)
 	assert.Equal(t, 2, g.Location("acceptor").Partitions)
+	toReplicas := map[string][]string{}
+	for _, n := range g.Nodes {
+		if g.Locations[n.Loc].Name == "replica" && n.Spec.Network {
+			from := g.Locations[g.Nodes[n.Inputs[0]].Loc].Name
+			toReplicas[from] = append(toReplicas[from], n.Spec.API)
+		}
+	}
+	assert.Equal(t, []string{"hydro.Broadcast"}, toReplicas["p2bproxy"], "the p2b proxies broadcast the commits")
+	assert.NotContains(t, toReplicas["proposer"], "hydro.Broadcast", "the proposers broadcast nothing to the replicas")
 	var p1a, p2a, toOwn, votes []*ir.Node
 	for _, n := range g.Nodes {
 		syn := parse.SyntaxOf(n)
