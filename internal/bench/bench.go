@@ -171,6 +171,16 @@ type Point struct {
 	// low), and BatchedLowBottleneck its bottleneck.
 	BatchedLow           float64 `json:"predicted_batched_low,omitempty"`
 	BatchedLowBottleneck string  `json:"batched_low_bottleneck,omitempty"`
+	// BatchedServers is the batching model's throughput without the
+	// processes of ClientRole, and BatchedServersBottleneck its
+	// bottleneck: the paper's deployments run their clients on machines
+	// of their own, as many as they need, where this one runs them all in
+	// one process of the deployment.
+	BatchedServers           float64 `json:"predicted_batched_servers,omitempty"`
+	BatchedServersBottleneck string  `json:"batched_servers_bottleneck,omitempty"`
+	// ClientRole is the location whose processes stand for the clients
+	// (the driver's Role).
+	ClientRole string `json:"client_role,omitempty"`
 }
 
 // driverLabel is the name of the harness's own process in Point.CPU.
@@ -236,7 +246,7 @@ func runDeployment(ctx context.Context, cfg Config, p Protocol, d Deployment) ([
 		if err != nil {
 			return pts, err
 		}
-		pt.Protocol, pt.Deployment = p.Name, d.Name
+		pt.Protocol, pt.Deployment, pt.ClientRole = p.Name, d.Name, p.Driver.Role
 		pts = append(pts, pt)
 		cfg.logf("%s (%s): N=%d %.0f commands/s, p50 %.2fms, p99 %.2fms", p.Name, d.Name, n, pt.Throughput, pt.P50, pt.P99)
 		// Saturated: two doublings in a row gained less than 5%.

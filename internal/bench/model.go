@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 )
 
 // The batching model separates what a process spends per tick, per
@@ -108,14 +109,37 @@ type Model struct {
 	// PeakClients is the N of the peak, the largest whose throughput is
 	// within 10% of the highest: the fit used the windows with N up to it.
 	PeakClients int `json:"peak_clients"`
+	// ClientRole is the location whose processes stand for the clients;
+	// PredictServers leaves them out.
+	ClientRole string `json:"client_role,omitempty"`
 }
 
 // Predict returns the model's throughput with one machine per process and
 // n clients, min over processes of X_p(n), and the process that bounds it;
 // low gives the lower bound, min over processes of X'_p(n).
 func (m Model) Predict(n int, low bool) (float64, string) {
+	return m.predict(n, low, func(string) bool { return true })
+}
+
+// PredictServers is Predict without the processes of the client role: the
+// throughput with one machine per process when the clients run on machines
+// of their own and never bound it, as in the paper's deployments.
+func (m Model) PredictServers(n int) (float64, string) {
+	return m.predict(n, false, func(label string) bool { return !isRole(label, m.ClientRole) })
+}
+
+// isRole reports whether process label ("client", "replica/2") belongs to
+// role.
+func isRole(label, role string) bool {
+	return role != "" && (label == role || strings.HasPrefix(label, role+"/"))
+}
+
+func (m Model) predict(n int, low bool, counts func(string) bool) (float64, string) {
 	best, who := math.Inf(1), ""
 	for _, f := range m.Processes {
+		if !counts(f.Process) {
+			continue
+		}
 		c := f.Capacity(n)
 		if low {
 			c = f.Lower(n, m.PerSleep)
@@ -169,7 +193,7 @@ func Fit(pts []Point) []Model {
 				windows = append(windows, pts[i])
 			}
 		}
-		m := Model{Protocol: k.protocol, Deployment: k.deployment, PeakClients: pts[peak].Clients}
+		m := Model{Protocol: k.protocol, Deployment: k.deployment, PeakClients: pts[peak].Clients, ClientRole: pts[peak].ClientRole}
 		var procs []string
 		for label := range pts[peak].Ticks {
 			procs = append(procs, label)
@@ -198,6 +222,9 @@ func Fit(pts []Point) []Model {
 		for _, i := range idx {
 			pts[i].Batched, pts[i].BatchedBottleneck = m.Predict(pts[i].Clients, false)
 			pts[i].BatchedLow, pts[i].BatchedLowBottleneck = m.Predict(pts[i].Clients, true)
+			if m.ClientRole != "" {
+				pts[i].BatchedServers, pts[i].BatchedServersBottleneck = m.PredictServers(pts[i].Clients)
+			}
 		}
 		models = append(models, m)
 	}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"math"
 	"math/rand/v2"
@@ -214,4 +215,45 @@ func TestListeningInMatchesTheProcessSockets(t *testing.T) {
 `
 	assert.Equal(t, []int{40001}, listeningIn(table, map[string]bool{"222": true, "333": true}),
 		"listening and held by the process; an established socket is not a server")
+}
+
+func TestScalesLeaveTheClientsApart(t *testing.T) {
+	// One client process runs every client and is the costliest process
+	// of both deployments; without it the base is bound by its leader and
+	// the derived flow by its collector.
+	base := sweep(map[string][2]float64{"leader": {50, 200}, "client": {20, 400}}, 0, batching, idling, 0, 1, 2, 4, 8)
+	derived := sweep(map[string][2]float64{"leader": {50, 100}, "collector": {80, 50}, "client": {20, 400}}, 0, batching, idling, 0, 1, 2, 4, 8)
+	for i := range base {
+		base[i].Protocol, base[i].Deployment, base[i].ClientRole = "rset", "1 replica", "client"
+	}
+	for i := range derived {
+		derived[i].Protocol, derived[i].Deployment, derived[i].ClientRole = "rset-collector", "1 replica", "client"
+	}
+	pts := append(base, derived...)
+	models := Fit(pts)
+	require.Len(t, models, 2)
+	assert.Equal(t, "client", models[0].ClientRole)
+	x, who := models[0].Predict(8, false)
+	assert.Equal(t, "client", who)
+	assert.InDelta(t, 8e6/(20+400*8), x, 1e-3)
+	x, who = models[0].PredictServers(8)
+	assert.Equal(t, "leader", who)
+	assert.InDelta(t, 8e6/(50+200*8), x, 1e-3)
+
+	scales := Scales(pts, []Protocol{{Name: "rset"}, {Name: "rset-collector", Base: "rset", Rewrite: "independent",
+		Deployments: []Deployment{{Name: "1 replica"}}}})
+	require.Len(t, scales, 1)
+	s := scales[0]
+	assert.InDelta(t, 1, s.Batched, 1e-6, "both bound by the one client process")
+	assert.Equal(t, "leader", s.BaseServersBy)
+	assert.Equal(t, "leader", s.DerivedServersBy, "100 µs a command against the collector's 50")
+	assert.InDelta(t, (50+200*8.0)/(50+100*8), s.Servers, 1e-6)
+	var table bytes.Buffer
+	require.NoError(t, WriteScales(&table, scales))
+	assert.Contains(t, table.String(), fmt.Sprintf("%.2f", s.Servers))
+
+	// A process named like the role but of another location counts.
+	assert.True(t, isRole("client/3", "client"))
+	assert.False(t, isRole("clientproxy", "client"))
+	assert.False(t, isRole("client", ""))
 }

@@ -226,6 +226,14 @@ type Scale struct {
 	Batched          float64 `json:"predicted_batched_one_machine_per_process,omitempty"`
 	// BatchedLow is the same ratio of the model's lower bounds.
 	BatchedLow float64 `json:"predicted_batched_low,omitempty"`
+	// BaseServers and DerivedServers are the batching model's predictions
+	// at BatchedClients without the client role's processes
+	// (Model.PredictServers), and Servers their ratio.
+	BaseServers      float64 `json:"base_servers,omitempty"`
+	DerivedServers   float64 `json:"derived_servers,omitempty"`
+	BaseServersBy    string  `json:"base_servers_bottleneck,omitempty"`
+	DerivedServersBy string  `json:"derived_servers_bottleneck,omitempty"`
+	Servers          float64 `json:"predicted_batched_servers,omitempty"`
 }
 
 // Scales returns the scale factor of every protocol among protocols that
@@ -291,6 +299,11 @@ func scale(pts []Point, p Protocol, b, d Point) (Scale, bool) {
 		if bn.BatchedLow > 0 {
 			s.BatchedLow = dn.BatchedLow / bn.BatchedLow
 		}
+		if bn.BatchedServers > 0 && dn.BatchedServers > 0 {
+			s.BaseServers, s.BaseServersBy = bn.BatchedServers, bn.BatchedServersBottleneck
+			s.DerivedServers, s.DerivedServersBy = dn.BatchedServers, dn.BatchedServersBottleneck
+			s.Servers = dn.BatchedServers / bn.BatchedServers
+		}
 	}
 	return s, true
 }
@@ -352,19 +365,25 @@ func WriteModelFile(dir string, models []Model) (string, error) {
 // WriteScales prints the scale factors as a table.
 func WriteScales(w io.Writer, scales []Scale) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "rewrite\tbase → derived\tbase cmd/s\tderived cmd/s\tmeasured ×\tbase bottleneck\tderived bottleneck\tmodel ×, 1 machine/process\tN\tbatched model, base → derived cmd/s\tbatched bottlenecks\tbatched model ×\tlower bound ×\t")
+	fmt.Fprintln(tw, "rewrite\tbase → derived\tbase cmd/s\tderived cmd/s\tmeasured ×\tbase bottleneck\tderived bottleneck\tmodel ×, 1 machine/process\tN\tbatched model, base → derived cmd/s\tbatched bottlenecks\tbatched model ×\tlower bound ×\tclients apart, base → derived cmd/s\ttheir bottlenecks\tclients apart ×\t")
 	for _, s := range scales {
 		batched, who, ratio, slept := "-", "-", "-", "-"
+		servers, serversBy, serversRatio := "-", "-", "-"
+		if s.Servers > 0 {
+			servers = fmt.Sprintf("%.0f → %.0f", s.BaseServers, s.DerivedServers)
+			serversBy = s.BaseServersBy + " → " + s.DerivedServersBy
+			serversRatio = fmt.Sprintf("%.2f", s.Servers)
+		}
 		if s.Batched > 0 {
 			batched = fmt.Sprintf("%.0f → %.0f", s.BaseBatched, s.DerivedBatched)
 			who = s.BaseBatchedBy + " → " + s.DerivedBatchedBy
 			ratio = fmt.Sprintf("%.2f", s.Batched)
 			slept = fmt.Sprintf("%.2f", s.BatchedLow)
 		}
-		fmt.Fprintf(tw, "%s\t%s → %s (%s)\t%.0f\t%.0f\t%.2f\t%s (%.1f µs)\t%s (%.1f µs)\t%.2f\t%d\t%s\t%s\t%s\t%s\t\n", s.Rewrite, s.Base, s.Derived, s.DerivedPeak.Deployment,
+		fmt.Fprintf(tw, "%s\t%s → %s (%s)\t%.0f\t%.0f\t%.2f\t%s (%.1f µs)\t%s (%.1f µs)\t%.2f\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Rewrite, s.Base, s.Derived, s.DerivedPeak.Deployment,
 			s.BasePeak.Throughput, s.DerivedPeak.Throughput, s.Measured,
 			s.BasePeak.Bottleneck, s.BasePeak.CPU[s.BasePeak.Bottleneck], s.DerivedPeak.Bottleneck, s.DerivedPeak.CPU[s.DerivedPeak.Bottleneck], s.Predicted,
-			s.BatchedClients, batched, who, ratio, slept)
+			s.BatchedClients, batched, who, ratio, slept, servers, serversBy, serversRatio)
 	}
 	return tw.Flush()
 }
@@ -390,7 +409,7 @@ func WriteScaleFiles(dir string, scales []Scale) ([]string, error) {
 	p := plot.New()
 	p.Title.Text = "scale factor of each rewrite (Figure 11)"
 	p.Y.Label.Text = "derived ÷ base throughput (peaks; batching model: at one N)"
-	var measured, predicted, batched, slept plotter.Values
+	var measured, predicted, batched, slept, servers plotter.Values
 	var names []string
 	top := 2.6
 	for _, s := range scales {
@@ -398,6 +417,7 @@ func WriteScaleFiles(dir string, scales []Scale) ([]string, error) {
 		predicted = append(predicted, s.Predicted)
 		batched = append(batched, s.Batched)
 		slept = append(slept, s.BatchedLow)
+		servers = append(servers, s.Servers)
 		name := s.Rewrite + "\n" + s.Derived
 		for _, o := range scales {
 			if o.Derived == s.Derived && o.DerivedPeak.Deployment != s.DerivedPeak.Deployment {
@@ -406,18 +426,18 @@ func WriteScaleFiles(dir string, scales []Scale) ([]string, error) {
 			}
 		}
 		names = append(names, name)
-		top = max(top, 1.15*s.Measured, 1.15*s.Predicted, 1.15*s.Batched)
+		top = max(top, 1.15*s.Measured, 1.15*s.Predicted, 1.15*s.Batched, 1.15*s.Servers)
 	}
 	w := vg.Points(12)
 	legend := []string{"measured, this machine", "CPU per command, 1 machine/process", "batching model, 1 machine/process",
-		"batching model, lower bound"}
-	for i, v := range []plotter.Values{measured, predicted, batched, slept} {
+		"batching model, lower bound", "batching model, clients apart"}
+	for i, v := range []plotter.Values{measured, predicted, batched, slept, servers} {
 		bars, err := plotter.NewBarChart(v, w)
 		if err != nil {
 			return nil, err
 		}
 		bars.Color = plotutil.Color(i)
-		bars.Offset = (vg.Length(i) - 1.5) * w
+		bars.Offset = (vg.Length(i) - 2) * w
 		p.Add(bars)
 		p.Legend.Add(legend[i], bars)
 	}
