@@ -3,6 +3,7 @@ package rewrite_test
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -39,4 +40,34 @@ func paxosLine(t *testing.T, text string) int {
 	}
 	t.Fatalf("no line of examples/paxos/paxos.go holds %q", text)
 	return 0
+}
+
+// TestPaxosRefusalsAsDocumented checks the refusals docs/rewrites.md
+// quotes for examples/paxos: each line "paxos.go:LINE:COL: error: STEP:
+// ..." is what deriving Paxos with STEP prints, its positions (which move
+// with paxos.go's text) written LINE:COL.
+func TestPaxosRefusalsAsDocumented(t *testing.T) {
+	b, err := os.ReadFile("../../docs/rewrites.md")
+	require.NoError(t, err)
+	const prefix = "paxos.go:LINE:COL: error: "
+	pos := regexp.MustCompile(`[^\s(]*paxos\.go:\d+:\d+`) // with any directory: hydrogen prints the file relative to where it runs
+	var quoted int
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(line, prefix) {
+			continue
+		}
+		quoted++
+		step, _, ok := strings.Cut(strings.TrimPrefix(line, prefix), ": ")
+		require.True(t, ok, "no step in %q", line)
+		_, err := derive(t, "./examples/paxos", "Paxos", "derive X from Paxos\n"+step+"\n")
+		require.Error(t, err, step)
+		var got []string
+		for _, l := range strings.Split(err.Error(), "\n") {
+			if i := strings.Index(l, "paxos.go:"); i >= 0 && strings.Contains(l, step) {
+				got = append(got, pos.ReplaceAllString(l[i:], "paxos.go:LINE:COL"))
+			}
+		}
+		assert.Contains(t, got, strings.Replace(line, " error: ", " ", 1), "docs/rewrites.md quotes a refusal hydrogen does not print")
+	}
+	assert.Equal(t, 2, quoted, "the refusals docs/rewrites.md quotes for paxos.go")
 }
