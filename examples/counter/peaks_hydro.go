@@ -7,7 +7,6 @@ package counter
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -39,9 +38,6 @@ type PeaksCounter struct {
 	n1Accs  []Peak
 	// the items that started or changed a group this tick, to log at its end.
 	n1Logged []Peak
-	// the groups changed in this tick, and whether each group is among them.
-	n1Changed []int
-	n1Touched []bool
 	// hydro.Sink (node 4, counter.go:62): this tick's output.
 	n4Out []Peak
 	// h2To3Port0 is the handoff from hydro.Source (node 2, counter.go:62) to hydro.Join (node 3, counter.go:62).
@@ -74,10 +70,6 @@ func (nd *PeaksCounter) Tick() {
 	}
 	nd.answers.PutAll(nd.n4Out)
 	nd.n4Out = nd.n4Out[:0]
-	for _, i := range nd.n1Changed {
-		nd.n1Touched[i] = false
-	}
-	nd.n1Changed = nd.n1Changed[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Source (0).
@@ -102,13 +94,6 @@ func (nd *PeaksCounter) subgraph0() {
 		if changed6 && nd.hydroJournal.Active() {
 			nd.n1Logged = append(nd.n1Logged, v1)
 		}
-		if i3 >= len(nd.n1Touched) {
-			nd.n1Touched = append(nd.n1Touched, make([]bool, i3+1-len(nd.n1Touched))...)
-		}
-		if !nd.n1Touched[i3] {
-			nd.n1Touched[i3] = true
-			nd.n1Changed = append(nd.n1Changed, i3)
-		}
 	}
 }
 
@@ -119,21 +104,16 @@ func (nd *PeaksCounter) subgraph1() {
 
 // subgraph2 runs stratum 1: hydro.MergeKeyed (1), hydro.Join (3), hydro.Sink (4).
 func (nd *PeaksCounter) subgraph2() {
-	out15 := nd.n4Out
-	slices.Sort(nd.n1Changed)
-	for _, i9 := range nd.n1Changed {
-		v8 := nd.n1Accs[i9]
-		_ = v8
-	}
-	for _, v10 := range nd.h2To3Port0 {
-		if i11, ok12 := nd.n1Index.Get(v10.Key); ok12 {
-			v13 := nd.n1Accs[i11]
-			v14 := found(v10, v13)
-			out15 = append(out15, v14)
+	out14 := nd.n4Out
+	for _, v9 := range nd.h2To3Port0 {
+		if i10, ok11 := nd.n1Index.Get(v9.Key); ok11 {
+			v12 := nd.n1Accs[i10]
+			v13 := found(v9, v12)
+			out14 = append(out14, v13)
 		}
 	}
 	nd.h2To3Port0 = nd.h2To3Port0[:0]
-	nd.n4Out = out15
+	nd.n4Out = out14
 }
 
 // Recover replays the node's durable state from the log in dir and makes
@@ -147,33 +127,26 @@ func (nd *PeaksCounter) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PeaksCounter) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 1:
-		var v18 Peak
-		n19, err20 := decodeHydroPeak(item, &v18)
-		if err20 == nil && n19 != len(item) {
-			err20 = fmt.Errorf("%d bytes after the item", len(item)-n19)
+		var v17 Peak
+		n18, err19 := decodeHydroPeak(item, &v17)
+		if err19 == nil && n18 != len(item) {
+			err19 = fmt.Errorf("%d bytes after the item", len(item)-n18)
 		}
-		if err20 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 1, counter.go:61): %w", err20)
+		if err19 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 1, counter.go:61): %w", err19)
 		}
-		k21 := v18.Key
-		i22, ok23 := nd.n1Index.Get(k21)
-		if !ok23 {
-			i22 = len(nd.n1Accs)
-			if !nd.n1Index.PutDense(k21, i22) {
-				nd.n1Index.Put(k21, i22)
+		k20 := v17.Key
+		i21, ok22 := nd.n1Index.Get(k20)
+		if !ok22 {
+			i21 = len(nd.n1Accs)
+			if !nd.n1Index.PutDense(k20, i21) {
+				nd.n1Index.Put(k20, i21)
 			}
-			bot24 := v18
-			bot24.Max = *new(lattices.Max[int64])
-			nd.n1Accs = append(nd.n1Accs, bot24)
+			bot23 := v17
+			bot23.Max = *new(lattices.Max[int64])
+			nd.n1Accs = append(nd.n1Accs, bot23)
 		}
-		nd.n1Accs[i22].Max.Merge(v18.Max)
-		if i22 >= len(nd.n1Touched) {
-			nd.n1Touched = append(nd.n1Touched, make([]bool, i22+1-len(nd.n1Touched))...)
-		}
-		if !nd.n1Touched[i22] {
-			nd.n1Touched[i22] = true
-			nd.n1Changed = append(nd.n1Changed, i22)
-		}
+		nd.n1Accs[i21].Max.Merge(v17.Max)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location counter", op)
@@ -185,8 +158,8 @@ func (nd *PeaksCounter) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PeaksCounter) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, v16 := range nd.n1Logged {
-			nd.hydroJournal.Append(appendHydroPeak(nd.hydroJournal.Record(1), &v16))
+		for _, v15 := range nd.n1Logged {
+			nd.hydroJournal.Append(appendHydroPeak(nd.hydroJournal.Record(1), &v15))
 		}
 		nd.n1Logged = nd.n1Logged[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -200,8 +173,8 @@ func (nd *PeaksCounter) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PeaksCounter) hydroSnapshot(add func([]byte)) {
-	for _, v17 := range nd.n1Accs {
-		add(appendHydroPeak(nd.hydroJournal.Record(1), &v17))
+	for _, v16 := range nd.n1Accs {
+		add(appendHydroPeak(nd.hydroJournal.Record(1), &v16))
 	}
 }
 

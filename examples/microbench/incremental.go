@@ -72,3 +72,23 @@ func Pending(f *hydro.Flow, in hydro.Input[Pair], retired hydro.Input[Probe], ou
 	}))
 	hydro.Sink(hydro.AntiJoin(hydro.Filter(readings, func(r Reading) bool { return r.Values.Len() > 1 }), hydro.Source(p, retired), hydro.Static), out)
 }
+
+// Snapshot merges readings per sensor over all ticks (a Static MergeKeyed)
+// and answers each request with every sensor's peak, tagged with the
+// request, and each probe with its sensor's peak: the cross join reads the
+// merge's groups in place and the join its index, so that a tick without
+// requests costs nothing per sensor held.
+//
+//hydro:flow
+func Snapshot(f *hydro.Flow, in hydro.Input[Pair], requests hydro.Input[int], probes hydro.Input[Probe], out hydro.Output[Pair], answers hydro.Output[Pair]) {
+	p := f.Process("bench")
+	readings := hydro.MergeKeyed(hydro.Map(hydro.Source(p, in), func(x Pair) Reading {
+		return Reading{Sensor: x.Key, Peak: lattices.NewMax(x.Value), Values: lattices.NewSetUnion(x.Value % 5)}
+	}))
+	asked := hydro.Unique(hydro.Source(p, requests), hydro.Tick)
+	hydro.Sink(hydro.CrossJoin(asked, readings, func(tag int, r Reading) Pair {
+		return Pair{Key: tag*1000 + r.Sensor, Value: peakOf(r)}
+	}, hydro.Tick, hydro.Tick), out)
+	hydro.Sink(hydro.Join(hydro.Source(p, probes), readings,
+		func(q Probe, r Reading) Pair { return Pair{Key: q.Tag, Value: peakOf(r)} }), answers)
+}

@@ -39,6 +39,43 @@ func init() {
 				return NewHotBench(in, probes, o, answers).Tick
 			})
 	})
+	cases["Snapshot"] = caseOf(false, func(t *testing.T, seed uint64) (run, run) {
+		mk := func(tick func(hydro.Input[Pair], hydro.Input[int], hydro.Input[Probe], hydro.Output[Pair], hydro.Output[Pair]) func()) run {
+			in, requests, probes := hydro.NewInput[Pair]("in"), hydro.NewInput[int]("requests"), hydro.NewInput[Probe]("probes")
+			o, answers := hydro.NewOutput[Pair]("out"), hydro.NewOutput[Pair]("answers")
+			rng := rand.New(rand.NewPCG(seed, 1))
+			return run{
+				push: func(*rand.Rand) {
+					in.Push(pairs(rng)...)
+					for range max(0, rng.IntN(5)-2) {
+						requests.Push(rng.IntN(3))
+					}
+					for range rng.IntN(4) {
+						probes.Push(Probe{Sensor: rng.IntN(8), Tag: rng.IntN(100)})
+					}
+				},
+				tick: tick(in, requests, probes, o, answers),
+				take: func() [][]string { return [][]string{printAll(o.Take()), printAll(answers.Take())} },
+			}
+		}
+		return mk(func(in hydro.Input[Pair], requests hydro.Input[int], probes hydro.Input[Probe], o, answers hydro.Output[Pair]) func() {
+				return interp(t, "Snapshot", func(f *hydro.Flow) { Snapshot(f, in, requests, probes, o, answers) })
+			}), mk(func(in hydro.Input[Pair], requests hydro.Input[int], probes hydro.Input[Probe], o, answers hydro.Output[Pair]) func() {
+				return NewSnapshotBench(in, requests, probes, o, answers).Tick
+			})
+	})
+}
+
+// TestSnapshotReadsGroupsInPlace shows the generated Snapshot node keeps
+// no copy of the merge's groups for its cross join, nor a buffer of them
+// for its join: both read the merge's own state.
+func TestSnapshotReadsGroupsInPlace(t *testing.T) {
+	typ := reflect.TypeFor[SnapshotBench]()
+	for i := range typ.NumField() {
+		name := typ.Field(i).Name
+		require.False(t, strings.HasPrefix(name, "h2To"), "field %s: a handoff of the merge's groups", name)
+		require.False(t, strings.HasPrefix(name, "n5"), "field %s: the cross join stores a side", name)
+	}
 }
 
 // retirements returns a few retired sensors, usually none.

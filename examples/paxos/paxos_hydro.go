@@ -7,7 +7,6 @@ package paxos
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -122,9 +121,9 @@ func NewPaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], 
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:77:52*/ Timeout /*line paxos_hydro.go:125:78*/
+	nd.n1Period = /*line paxos.go:77:52*/ Timeout /*line paxos_hydro.go:124:78*/
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:87:57*/ Timeout /*line paxos_hydro.go:127:79*/
+	nd.n16Period = /*line paxos.go:87:57*/ Timeout /*line paxos_hydro.go:126:79*/
 	return nd
 }
 
@@ -221,7 +220,7 @@ func (nd *PaxosClient) subgraph3() {
 			b := v12
 			/*line replica.go:411:42*/ {
 				acc13 = maxBallot(acc13, b)
-			} /*line paxos_hydro.go:224:36*/
+			} /*line paxos_hydro.go:223:36*/
 		}
 	}
 	clear(nd.n160Recv)
@@ -249,7 +248,7 @@ func (nd *PaxosClient) subgraph4() {
 					c := v18
 					/*line replica.go:394:37*/ {
 						acc19 = min(acc19, c.Seq)
-					} /*line paxos_hydro.go:252:38*/
+					} /*line paxos_hydro.go:251:38*/
 				}
 			}
 			k20 := v18.ID
@@ -279,7 +278,7 @@ func (nd *PaxosClient) subgraph4() {
 				c := v23
 				/*line replica.go:394:37*/ {
 					acc19 = min(acc19, c.Seq)
-				} /*line paxos_hydro.go:282:37*/
+				} /*line paxos_hydro.go:281:37*/
 			}
 		}
 		k25 := v23.ID
@@ -498,9 +497,6 @@ type PaxosProposer struct {
 	// hydro.MergeKeyed (node 43, paxos.go:123): the groups in order of first appearance.
 	n43Index hydro.IntIndex[uint64]
 	n43Accs  []Tally
-	// the groups changed in this tick, and whether each group is among them.
-	n43Changed []int
-	n43Touched []bool
 	// hydro.ClusterSize (node 46, paxos.go:129): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n46Size int
 	n46Done bool
@@ -573,7 +569,7 @@ func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply]
 	nd.votes = votes
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n64Period = /*line paxos.go:143:36*/ HeartbeatPeriod /*line paxos_hydro.go:576:88*/
+	nd.n64Period = /*line paxos.go:143:36*/ HeartbeatPeriod /*line paxos_hydro.go:572:88*/
 	return nd
 }
 
@@ -597,10 +593,6 @@ func (nd *PaxosProposer) Tick() {
 	if !nd.hydroCommit() {
 		return
 	}
-	for _, i := range nd.n43Changed {
-		nd.n43Touched[i] = false
-	}
-	nd.n43Changed = nd.n43Changed[:0]
 	clear(nd.n47L)
 	nd.n47L = nd.n47L[:0]
 	nd.n50Index.Clear()
@@ -644,7 +636,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:647:36*/
+			} /*line paxos_hydro.go:639:36*/
 		}
 	}
 	clear(nd.n23Recv)
@@ -670,7 +662,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:673:36*/
+			} /*line paxos_hydro.go:665:36*/
 		}
 	}
 	clear(nd.n28Recv)
@@ -696,7 +688,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:699:36*/
+			} /*line paxos_hydro.go:691:36*/
 		}
 	}
 	clear(nd.n58Recv)
@@ -722,7 +714,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:725:36*/
+			} /*line paxos_hydro.go:717:36*/
 		}
 	}
 	clear(nd.n61Recv)
@@ -751,7 +743,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:754:36*/
+			} /*line paxos_hydro.go:746:36*/
 		}
 	}
 	for _, v17 := range nd.n71Recv {
@@ -775,7 +767,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:778:36*/
+			} /*line paxos_hydro.go:770:36*/
 		}
 	}
 	clear(nd.n71Recv)
@@ -800,7 +792,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:803:36*/
+			} /*line paxos_hydro.go:795:36*/
 		}
 	}
 	for _, v22 := range nd.n94Recv {
@@ -824,7 +816,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:827:36*/
+			} /*line paxos_hydro.go:819:36*/
 		}
 	}
 	clear(nd.n94Recv)
@@ -850,7 +842,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:853:36*/
+			} /*line paxos_hydro.go:845:36*/
 		}
 	}
 	clear(nd.n175Recv)
@@ -862,13 +854,13 @@ func (nd *PaxosProposer) subgraph0() {
 func (nd *PaxosProposer) subgraph1() {
 	udf32 := /*line paxos.go:123:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:865:34*/
+	} /*line paxos_hydro.go:857:34*/
 	udf38 := /*line paxos.go:126:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:868:34*/
+	} /*line paxos_hydro.go:860:34*/
 	udf40 := /*line paxos.go:130:46*/ func(p P2b) Fresh {
 		return Fresh{Pos: p.Pos, F: FreshLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor), Cmds: p.Cmds}}
-	} /*line paxos_hydro.go:871:34*/
+	} /*line paxos_hydro.go:863:34*/
 	for _, v28 := range nd.n89Recv {
 		if v29, ok30 := accepted(v28); ok30 {
 			v31 := udf32(v29)
@@ -884,13 +876,6 @@ func (nd *PaxosProposer) subgraph1() {
 				nd.n43Accs = append(nd.n43Accs, bot36)
 			}
 			nd.n43Accs[i34].T.Merge(v31.T)
-			if i34 >= len(nd.n43Touched) {
-				nd.n43Touched = append(nd.n43Touched, make([]bool, i34+1-len(nd.n43Touched))...)
-			}
-			if !nd.n43Touched[i34] {
-				nd.n43Touched[i34] = true
-				nd.n43Changed = append(nd.n43Changed, i34)
-			}
 			v37 := udf38(v29)
 			nd.h44To45Port0 = append(nd.h44To45Port0, v37)
 			v39 := udf40(v29)
@@ -921,7 +906,7 @@ func (nd *PaxosProposer) subgraph1() {
 // subgraph2 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *PaxosProposer) subgraph2() {
 	window := nd.window
-	udf51 := /*line paxos.go:107:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:924:127*/
+	udf51 := /*line paxos.go:107:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:909:127*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -990,65 +975,60 @@ func (nd *PaxosProposer) subgraph4() {
 
 // subgraph5 runs stratum 1: hydro.MergeKeyed (43), hydro.Join (45), hydro.CrossJoin (47), hydro.FilterMap (48), hydro.MergeKeyed (50), hydro.Join (51), hydro.CrossJoin (53), hydro.FilterMap (54).
 func (nd *PaxosProposer) subgraph5() {
-	slices.Sort(nd.n43Changed)
-	for _, i65 := range nd.n43Changed {
-		v64 := nd.n43Accs[i65]
-		_ = v64
-	}
-	for i67 := range nd.n50Accs {
-		v66 := nd.n50Accs[i67]
-		if i68, ok69 := nd.n43Index.Get(v66.Pos); ok69 {
-			v70 := nd.n43Accs[i68]
-			v71 := crossingOf(v66, v70)
-			nd.n53L = append(nd.n53L, v71)
-			for _, v72 := range nd.n53R {
-				v73 := withQuorum(v71, v72)
-				if v74, ok75 := crossed(v73); ok75 {
+	for i66 := range nd.n50Accs {
+		v65 := nd.n50Accs[i66]
+		if i67, ok68 := nd.n43Index.Get(v65.Pos); ok68 {
+			v69 := nd.n43Accs[i67]
+			v70 := crossingOf(v65, v69)
+			nd.n53L = append(nd.n53L, v70)
+			for _, v71 := range nd.n53R {
+				v72 := withQuorum(v70, v71)
+				if v73, ok74 := crossed(v72); ok74 {
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v74)
+						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v73)
 						nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 96, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v76 := range nd.h44To45Port0 {
-		if i77, ok78 := nd.n43Index.Get(v76.Pos); ok78 {
-			v79 := nd.n43Accs[i77]
-			v80 := tallied(v76, v79)
-			nd.n47L = append(nd.n47L, v80)
-			for _, v81 := range nd.n47R {
-				v82 := withAcceptors(v80, v81)
-				if v83, ok84 := reached(v82); ok84 {
+	for _, v75 := range nd.h44To45Port0 {
+		if i76, ok77 := nd.n43Index.Get(v75.Pos); ok77 {
+			v78 := nd.n43Accs[i76]
+			v79 := tallied(v75, v78)
+			nd.n47L = append(nd.n47L, v79)
+			for _, v80 := range nd.n47R {
+				v81 := withAcceptors(v79, v80)
+				if v82, ok83 := reached(v81); ok83 {
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v83)
-						nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v83))}, 61, nd.hydroBuf)
+						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v82)
+						nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v82))}, 61, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
 	nd.h44To45Port0 = nd.h44To45Port0[:0]
-	for _, v85 := range nd.h46To47Port1 {
-		nd.n47R = append(nd.n47R, v85)
-		for _, v86 := range nd.n47L {
-			v87 := withAcceptors(v86, v85)
-			if v88, ok89 := reached(v87); ok89 {
+	for _, v84 := range nd.h46To47Port1 {
+		nd.n47R = append(nd.n47R, v84)
+		for _, v85 := range nd.n47L {
+			v86 := withAcceptors(v85, v84)
+			if v87, ok88 := reached(v86); ok88 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v88)
-					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v88))}, 61, nd.hydroBuf)
+					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v87)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v87))}, 61, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h46To47Port1 = nd.h46To47Port1[:0]
-	for _, v90 := range nd.h52To53Port1 {
-		nd.n53R = append(nd.n53R, v90)
-		for _, v91 := range nd.n53L {
-			v92 := withQuorum(v91, v90)
-			if v93, ok94 := crossed(v92); ok94 {
+	for _, v89 := range nd.h52To53Port1 {
+		nd.n53R = append(nd.n53R, v89)
+		for _, v90 := range nd.n53L {
+			v91 := withQuorum(v90, v89)
+			if v92, ok93 := crossed(v91); ok93 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v93)
+					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v92)
 					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 96, nd.hydroBuf)
 				}
 			}
@@ -1062,23 +1042,23 @@ func (nd *PaxosProposer) subgraph6() {
 	if !nd.n67Init {
 		nd.n67Acc, nd.n67Init = newInbox(), true
 	}
-	v95 := nd.n67Acc
-	nd.n68L = append(nd.n68L, v95)
-	for _, v96 := range nd.n68R {
-		v97 := withConfig(v95, v96)
+	v94 := nd.n67Acc
+	nd.n68L = append(nd.n68L, v94)
+	for _, v95 := range nd.n68R {
+		v96 := withConfig(v94, v95)
 		if !nd.n69Init {
 			nd.n69Acc, nd.n69Init = newCore(), true
 		}
-		step(&nd.n69Acc, v97)
+		step(&nd.n69Acc, v96)
 	}
-	for _, v98 := range nd.h40To68Port1 {
-		nd.n68R = append(nd.n68R, v98)
-		for _, v99 := range nd.n68L {
-			v100 := withConfig(v99, v98)
+	for _, v97 := range nd.h40To68Port1 {
+		nd.n68R = append(nd.n68R, v97)
+		for _, v98 := range nd.n68L {
+			v99 := withConfig(v98, v97)
 			if !nd.n69Init {
 				nd.n69Acc, nd.n69Init = newCore(), true
 			}
-			step(&nd.n69Acc, v100)
+			step(&nd.n69Acc, v99)
 		}
 	}
 	nd.h40To68Port1 = nd.h40To68Port1[:0]
@@ -1089,11 +1069,11 @@ func (nd *PaxosProposer) subgraph7() {
 	if !nd.n69Init {
 		nd.n69Acc, nd.n69Init = newCore(), true
 	}
-	v101 := nd.n69Acc
+	v100 := nd.n69Acc
 	{
-		c, emit := v101, func(v102 Heartbeat) {
+		c, emit := v100, func(v101 Heartbeat) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v102)
+				nd.hydroBuf = appendHydroHeartbeat(nd.hydroBuf[:0], &v101)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 71, nd.hydroBuf)
 			}
 		}
@@ -1101,30 +1081,30 @@ func (nd *PaxosProposer) subgraph7() {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1104:36*/
+		} /*line paxos_hydro.go:1084:36*/
 	}
 	{
-		c, emit := v101, func(v103 P1a) {
-			v104 := usedOf(v103)
-			k105 := v104.Key
-			i106, ok107 := nd.n74Index.Get(k105)
-			if ok107 && !nd.n74Mark[i106] {
-				nd.n74Mark[i106] = true
-				nd.n74Dirty = append(nd.n74Dirty, i106)
+		c, emit := v100, func(v102 P1a) {
+			v103 := usedOf(v102)
+			k104 := v103.Key
+			i105, ok106 := nd.n74Index.Get(k104)
+			if ok106 && !nd.n74Mark[i105] {
+				nd.n74Mark[i105] = true
+				nd.n74Dirty = append(nd.n74Dirty, i105)
 			}
-			if !ok107 {
-				i106 = len(nd.n74Accs)
-				if !nd.n74Index.PutDense(k105, i106) {
-					nd.n74Index.Put(k105, i106)
+			if !ok106 {
+				i105 = len(nd.n74Accs)
+				if !nd.n74Index.PutDense(k104, i105) {
+					nd.n74Index.Put(k104, i105)
 				}
 				nd.n74Mark = append(nd.n74Mark, true)
-				nd.n74Dirty = append(nd.n74Dirty, i106)
-				nd.n74Accs = append(nd.n74Accs, v104)
+				nd.n74Dirty = append(nd.n74Dirty, i105)
+				nd.n74Accs = append(nd.n74Accs, v103)
 			} else {
-				raiseUsed(&nd.n74Accs[i106], v104)
+				raiseUsed(&nd.n74Accs[i105], v103)
 			}
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v103)
+				nd.hydroBuf = appendHydroP1a(nd.hydroBuf[:0], &v102)
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 77, nd.hydroBuf)
 			}
 		}
@@ -1132,12 +1112,12 @@ func (nd *PaxosProposer) subgraph7() {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1135:36*/
+		} /*line paxos_hydro.go:1115:36*/
 	}
 	{
-		c, emit := v101, func(v108 P2a) {
+		c, emit := v100, func(v107 P2a) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v108)
+				nd.hydroBuf = appendHydroP2a(nd.hydroBuf[:0], &v107)
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 79, nd.hydroBuf)
 			}
 		}
@@ -1146,42 +1126,42 @@ func (nd *PaxosProposer) subgraph7() {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1149:36*/
+		} /*line paxos_hydro.go:1129:36*/
 	}
 	{
-		c, emit := v101, func(v109 Resend) {
+		c, emit := v100, func(v108 Resend) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v109)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v109))}, 98, nd.hydroBuf)
+				nd.hydroBuf = appendHydroResend(nd.hydroBuf[:0], &v108)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v108))}, 98, nd.hydroBuf)
 			}
 		}
 		/*line proposer.go:430:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1162:36*/
+		} /*line paxos_hydro.go:1142:36*/
 	}
 	{
-		c, emit := v101, func(v110 Transfer) {
+		c, emit := v100, func(v109 Transfer) {
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v110)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v110))}, 162, nd.hydroBuf)
+				nd.hydroBuf = appendHydroTransfer(nd.hydroBuf[:0], &v109)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v109))}, 162, nd.hydroBuf)
 			}
 		}
 		/*line proposer.go:436:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1175:36*/
+		} /*line paxos_hydro.go:1155:36*/
 	}
 }
 
 // subgraph8 runs stratum 3: hydro.ReduceKeyed (74), hydro.Map (75).
 func (nd *PaxosProposer) subgraph8() {
-	for i112 := range nd.n74Accs {
-		v111 := nd.n74Accs[i112]
-		v113 := usedEvent(v111)
-		nd.n76Next = append(nd.n76Next, v113)
+	for i111 := range nd.n74Accs {
+		v110 := nd.n74Accs[i111]
+		v112 := usedEvent(v110)
+		nd.n76Next = append(nd.n76Next, v112)
 	}
 }
 
@@ -1196,24 +1176,24 @@ func (nd *PaxosProposer) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 74:
-		var v117 Used
-		n118, err119 := decodeHydroUsed(item, &v117)
-		if err119 == nil && n118 != len(item) {
-			err119 = fmt.Errorf("%d bytes after the item", len(item)-n118)
+		var v116 Used
+		n117, err118 := decodeHydroUsed(item, &v116)
+		if err118 == nil && n117 != len(item) {
+			err118 = fmt.Errorf("%d bytes after the item", len(item)-n117)
 		}
-		if err119 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 74, paxos.go:152): %w", err119)
+		if err118 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 74, paxos.go:152): %w", err118)
 		}
-		k120 := v117.Key
-		i121, ok122 := nd.n74Index.Get(k120)
-		if ok122 {
-			nd.n74Accs[i121] = v117
+		k119 := v116.Key
+		i120, ok121 := nd.n74Index.Get(k119)
+		if ok121 {
+			nd.n74Accs[i120] = v116
 		} else {
-			i121 = len(nd.n74Accs)
-			if !nd.n74Index.PutDense(k120, i121) {
-				nd.n74Index.Put(k120, i121)
+			i120 = len(nd.n74Accs)
+			if !nd.n74Index.PutDense(k119, i120) {
+				nd.n74Index.Put(k119, i120)
 			}
-			nd.n74Accs = append(nd.n74Accs, v117)
+			nd.n74Accs = append(nd.n74Accs, v116)
 			nd.n74Mark = append(nd.n74Mark, false)
 		}
 		return nil
@@ -1227,10 +1207,10 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosProposer) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i114 := range nd.n74Dirty {
-			nd.n74Mark[i114] = false
-			v115 := nd.n74Accs[i114]
-			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(74), &v115))
+		for _, i113 := range nd.n74Dirty {
+			nd.n74Mark[i113] = false
+			v114 := nd.n74Accs[i113]
+			nd.hydroJournal.Append(appendHydroUsed(nd.hydroJournal.Record(74), &v114))
 		}
 		nd.n74Dirty = nd.n74Dirty[:0]
 		if !nd.hydroJournal.Commit(nd.hydroSnapshot) {
@@ -1244,8 +1224,8 @@ func (nd *PaxosProposer) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosProposer) hydroSnapshot(add func([]byte)) {
-	for _, v116 := range nd.n74Accs {
-		add(appendHydroUsed(nd.hydroJournal.Record(74), &v116))
+	for _, v115 := range nd.n74Accs {
+		add(appendHydroUsed(nd.hydroJournal.Record(74), &v115))
 	}
 }
 
@@ -1590,7 +1570,7 @@ func (nd *PaxosAcceptor) subgraph3() {
 	udf20 := /*line paxos.go:176:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line paxos_hydro.go:1593:35*/
+	} /*line paxos_hydro.go:1573:35*/
 	out18 := nd.n88Out
 	v5 := nd.n82Acc
 	nd.n83L = append(nd.n83L, v5)
@@ -1888,9 +1868,6 @@ type PaxosReplica struct {
 	// hydro.MergeKeyed (node 111, paxos.go:204): the groups in order of first appearance.
 	n111Index hydro.IntIndex[uint64]
 	n111Accs  []Slotted
-	// the groups changed in this tick, and whether each group is among them.
-	n111Changed []int
-	n111Touched []bool
 	// hydro.MergeKeyed (node 114, paxos.go:208): the groups in order of first appearance.
 	n114Index map[string]int
 	n114Accs  []KV
@@ -1965,13 +1942,9 @@ type PaxosReplica struct {
 	n159Next []Answer
 	// hydro.Unique (node 164, paxos.go:234): the items seen.
 	n164Seen hydro.IntSet[hydro.MemberID]
-	// hydro.CrossJoin (node 165, paxos.go:235): the stored sides' items in arrival order.
-	n165R []KV
 	// hydro.Fold (node 166, paxos.go:235): the accumulator.
 	n166Acc  []KV
 	n166Init bool
-	// hydro.CrossJoin (node 167, paxos.go:236): the stored sides' items in arrival order.
-	n167R []Session
 	// hydro.Fold (node 168, paxos.go:236): the accumulator.
 	n168Acc  []Session
 	n168Init bool
@@ -2006,10 +1979,6 @@ type PaxosReplica struct {
 	h129To130Port0 []Probe
 	// h125To132Port1 is the handoff from hydro.CrossJoin (node 125, paxos.go:212) to hydro.CrossJoin (node 132, paxos.go:221).
 	h125To132Port1 []uint64
-	// h114To135Port1 is the handoff from hydro.MergeKeyed (node 114, paxos.go:208) to hydro.Join (node 135, paxos.go:222).
-	h114To135Port1 []KV
-	// h117To139Port1 is the handoff from hydro.MergeKeyed (node 117, paxos.go:209) to hydro.Join (node 139, paxos.go:223).
-	h117To139Port1 []Session
 	// h132To143Port0 is the handoff from hydro.CrossJoin (node 132, paxos.go:221) to hydro.CrossJoin (node 143, paxos.go:225).
 	h132To143Port0 []Run
 	// h142To145Port1 is the handoff from hydro.CrossJoin (node 142, paxos.go:224) to hydro.CrossJoin (node 145, paxos.go:225).
@@ -2036,7 +2005,7 @@ func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply],
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n114Index = map[string]int{}
-	nd.n118Period = /*line paxos.go:210:41*/ ProgressPeriod /*line paxos_hydro.go:2039:89*/
+	nd.n118Period = /*line paxos.go:210:41*/ ProgressPeriod /*line paxos_hydro.go:2008:89*/
 	nd.n134Seen = map[KeyProbe]struct{}{}
 	nd.n138Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -2072,10 +2041,6 @@ func (nd *PaxosReplica) Tick() {
 	var zero108 uint64
 	nd.n108Acc, nd.n108Init = zero108, false
 	nd.n109R = nd.n109R[:0]
-	for _, i := range nd.n111Changed {
-		nd.n111Touched[i] = false
-	}
-	nd.n111Changed = nd.n111Changed[:0]
 	var zero123 int
 	nd.n123Acc, nd.n123Init = zero123, false
 	nd.n125R = nd.n125R[:0]
@@ -2108,12 +2073,8 @@ func (nd *PaxosReplica) Tick() {
 	clear(nd.n159Now)
 	nd.n159Now, nd.n159Next = nd.n159Next, nd.n159Now[:0]
 	nd.n164Seen.Clear()
-	clear(nd.n165R)
-	nd.n165R = nd.n165R[:0]
 	var zero166 []KV
 	nd.n166Acc, nd.n166Init = zero166, false
-	clear(nd.n167R)
-	nd.n167R = nd.n167R[:0]
 	var zero168 []Session
 	nd.n168Acc, nd.n168Init = zero168, false
 	nd.n169R = nd.n169R[:0]
@@ -2182,14 +2143,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2185:37*/
+			} /*line paxos_hydro.go:2146:37*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2192:37*/
+			} /*line paxos_hydro.go:2153:37*/
 		}
 	}
 	clear(nd.n96Recv)
@@ -2202,14 +2163,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2205:37*/
+			} /*line paxos_hydro.go:2166:37*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2212:37*/
+			} /*line paxos_hydro.go:2173:37*/
 		}
 	}
 	clear(nd.n98Recv)
@@ -2223,7 +2184,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2226:37*/
+			} /*line paxos_hydro.go:2187:37*/
 		}
 		nd.h118To173Port0 = append(nd.h118To173Port0, v22)
 	}
@@ -2250,7 +2211,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2253:37*/
+			} /*line paxos_hydro.go:2214:37*/
 		}
 	}
 	for _, v31 := range nd.n151Now {
@@ -2315,7 +2276,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2318:37*/
+			} /*line paxos_hydro.go:2279:37*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -2340,7 +2301,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2343:37*/
+			} /*line paxos_hydro.go:2304:37*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -2367,7 +2328,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2370:37*/
+			} /*line paxos_hydro.go:2331:37*/
 		}
 	}
 	clear(nd.n172Recv)
@@ -2412,7 +2373,7 @@ func (nd *PaxosReplica) subgraph4() {
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line paxos_hydro.go:2415:37*/
+			} /*line paxos_hydro.go:2376:37*/
 		}
 	}
 	nd.n108Acc = acc69
@@ -2423,25 +2384,20 @@ func (nd *PaxosReplica) subgraph5() {
 	if !nd.n166Init {
 		nd.n166Acc, nd.n166Init = newKVList(), true
 	}
-	acc75 := nd.n166Acc
-	for i71 := range nd.n114Accs {
-		v70 := nd.n114Accs[i71]
-		nd.h114To135Port1 = append(nd.h114To135Port1, v70)
-		nd.n165R = append(nd.n165R, v70)
-	}
-	for _, v72 := range nd.h164To165Port0 {
-		for _, v73 := range nd.n165R {
-			v74 := pickKV(v72, v73)
+	acc74 := nd.n166Acc
+	for _, v71 := range nd.h164To165Port0 {
+		for _, v72 := range nd.n114Accs {
+			v73 := pickKV(v71, v72)
 			{
-				kv := v74
+				kv := v73
 				/*line replica.go:345:34*/ {
-					acc75 = append(acc75, kv)
-				} /*line paxos_hydro.go:2439:38*/
+					acc74 = append(acc74, kv)
+				} /*line paxos_hydro.go:2395:38*/
 			}
 		}
 	}
 	nd.h164To165Port0 = nd.h164To165Port0[:0]
-	nd.n166Acc = acc75
+	nd.n166Acc = acc74
 }
 
 // subgraph6 runs stratum 1: hydro.MergeKeyed (117), hydro.CrossJoin (167).
@@ -2449,25 +2405,20 @@ func (nd *PaxosReplica) subgraph6() {
 	if !nd.n168Init {
 		nd.n168Acc, nd.n168Init = newSessionList(), true
 	}
-	acc81 := nd.n168Acc
-	for i77 := range nd.n117Accs {
-		v76 := nd.n117Accs[i77]
-		nd.h117To139Port1 = append(nd.h117To139Port1, v76)
-		nd.n167R = append(nd.n167R, v76)
-	}
-	for _, v78 := range nd.h164To167Port0 {
-		for _, v79 := range nd.n167R {
-			v80 := pickSession(v78, v79)
+	acc79 := nd.n168Acc
+	for _, v76 := range nd.h164To167Port0 {
+		for _, v77 := range nd.n117Accs {
+			v78 := pickSession(v76, v77)
 			{
-				s := v80
+				s := v78
 				/*line replica.go:351:48*/ {
-					acc81 = append(acc81, s)
-				} /*line paxos_hydro.go:2465:38*/
+					acc79 = append(acc79, s)
+				} /*line paxos_hydro.go:2416:38*/
 			}
 		}
 	}
 	nd.h164To167Port0 = nd.h164To167Port0[:0]
-	nd.n168Acc = acc81
+	nd.n168Acc = acc79
 }
 
 // subgraph7 runs stratum 1: hydro.Fold (123), hydro.Filter (124).
@@ -2475,9 +2426,9 @@ func (nd *PaxosReplica) subgraph7() {
 	if !nd.n123Init {
 		nd.n123Acc, nd.n123Init = count(), true
 	}
-	v82 := nd.n123Acc
-	if some(v82) {
-		nd.h124To125Port0 = append(nd.h124To125Port0, v82)
+	v80 := nd.n123Acc
+	if some(v80) {
+		nd.h124To125Port0 = append(nd.h124To125Port0, v80)
 	}
 }
 
@@ -2486,116 +2437,109 @@ func (nd *PaxosReplica) subgraph8() {
 	if !nd.n127Init {
 		nd.n127Acc, nd.n127Init = noSlot(), true
 	}
-	v83 := nd.n127Acc
-	nd.h127To128Port1 = append(nd.h127To128Port1, v83)
+	v81 := nd.n127Acc
+	nd.h127To128Port1 = append(nd.h127To128Port1, v81)
 }
 
 // subgraph9 runs stratum 2: hydro.Fold (108), hydro.CrossJoin (109), hydro.FilterMap (110), hydro.CrossJoin (125), hydro.CrossJoin (128), hydro.FlatMap (129), hydro.Fold (166), hydro.Fold (168), hydro.CrossJoin (169), hydro.CrossJoin (170), hydro.CrossJoin (171).
 func (nd *PaxosReplica) subgraph9() {
 	window := nd.window
-	udf98 := /*line paxos.go:204:111*/ func(a arrived) (Slotted, bool) {
+	udf96 := /*line paxos.go:204:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2499:35*/
+	} /*line paxos_hydro.go:2450:35*/
 	if !nd.n108Init {
 		nd.n108Acc, nd.n108Init = noApplied(), true
 	}
-	v84 := nd.n108Acc
-	nd.n109R = append(nd.n109R, v84)
-	nd.n125R = append(nd.n125R, v84)
-	nd.n169R = append(nd.n169R, v84)
+	v82 := nd.n108Acc
+	nd.n109R = append(nd.n109R, v82)
+	nd.n125R = append(nd.n125R, v82)
+	nd.n169R = append(nd.n169R, v82)
 	if !nd.n166Init {
 		nd.n166Acc, nd.n166Init = newKVList(), true
 	}
-	v85 := nd.n166Acc
-	nd.n170R = append(nd.n170R, v85)
-	for _, v86 := range nd.n170L {
-		v87 := withSnapshotKVs(v86, v85)
-		nd.n171L = append(nd.n171L, v87)
-		for _, v88 := range nd.n171R {
-			v89 := withSnapshotSessions(v87, v88)
+	v83 := nd.n166Acc
+	nd.n170R = append(nd.n170R, v83)
+	for _, v84 := range nd.n170L {
+		v85 := withSnapshotKVs(v84, v83)
+		nd.n171L = append(nd.n171L, v85)
+		for _, v86 := range nd.n171R {
+			v87 := withSnapshotSessions(v85, v86)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v89)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v89))}, 172, nd.hydroBuf)
+				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v87)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v87))}, 172, nd.hydroBuf)
 			}
 		}
 	}
 	if !nd.n168Init {
 		nd.n168Acc, nd.n168Init = newSessionList(), true
 	}
-	v90 := nd.n168Acc
-	nd.n171R = append(nd.n171R, v90)
-	for _, v91 := range nd.n171L {
-		v92 := withSnapshotSessions(v91, v90)
+	v88 := nd.n168Acc
+	nd.n171R = append(nd.n171R, v88)
+	for _, v89 := range nd.n171L {
+		v90 := withSnapshotSessions(v89, v88)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v92)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v92))}, 172, nd.hydroBuf)
+			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v90)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v90))}, 172, nd.hydroBuf)
 		}
 	}
-	for _, v93 := range nd.h100To109Port0 {
-		for _, v94 := range nd.n109R {
-			v95 := arrival(v93, v94)
-			if v96, ok97 := udf98(v95); ok97 {
-				k99 := v96.Pos
-				i100, ok101 := nd.n111Index.Get(k99)
-				if !ok101 {
-					i100 = len(nd.n111Accs)
-					if !nd.n111Index.PutDense(k99, i100) {
-						nd.n111Index.Put(k99, i100)
+	for _, v91 := range nd.h100To109Port0 {
+		for _, v92 := range nd.n109R {
+			v93 := arrival(v91, v92)
+			if v94, ok95 := udf96(v93); ok95 {
+				k97 := v94.Pos
+				i98, ok99 := nd.n111Index.Get(k97)
+				if !ok99 {
+					i98 = len(nd.n111Accs)
+					if !nd.n111Index.PutDense(k97, i98) {
+						nd.n111Index.Put(k97, i98)
 					}
-					bot102 := v96
-					bot102.C = *new(CommitLattice)
-					nd.n111Accs = append(nd.n111Accs, bot102)
+					bot100 := v94
+					bot100.C = *new(CommitLattice)
+					nd.n111Accs = append(nd.n111Accs, bot100)
 				}
-				nd.n111Accs[i100].C.Merge(v96.C)
-				if i100 >= len(nd.n111Touched) {
-					nd.n111Touched = append(nd.n111Touched, make([]bool, i100+1-len(nd.n111Touched))...)
-				}
-				if !nd.n111Touched[i100] {
-					nd.n111Touched[i100] = true
-					nd.n111Changed = append(nd.n111Changed, i100)
-				}
+				nd.n111Accs[i98].C.Merge(v94.C)
 			}
 		}
 	}
 	clear(nd.h100To109Port0)
 	nd.h100To109Port0 = nd.h100To109Port0[:0]
-	for _, v103 := range nd.h124To125Port0 {
-		for _, v104 := range nd.n125R {
-			v105 := startAt(v103, v104)
-			nd.n128L = append(nd.n128L, v105)
-			nd.h125To132Port1 = append(nd.h125To132Port1, v105)
+	for _, v101 := range nd.h124To125Port0 {
+		for _, v102 := range nd.n125R {
+			v103 := startAt(v101, v102)
+			nd.n128L = append(nd.n128L, v103)
+			nd.h125To132Port1 = append(nd.h125To132Port1, v103)
 		}
 	}
 	nd.h124To125Port0 = nd.h124To125Port0[:0]
-	for _, v106 := range nd.h127To128Port1 {
-		for _, v107 := range nd.n128L {
-			v108 := spanOf(v107, v106)
+	for _, v104 := range nd.h127To128Port1 {
+		for _, v105 := range nd.n128L {
+			v106 := spanOf(v105, v104)
 			{
-				sp, emit := v108, func(v109 Probe) {
-					nd.h129To130Port0 = append(nd.h129To130Port0, v109)
+				sp, emit := v106, func(v107 Probe) {
+					nd.h129To130Port0 = append(nd.h129To130Port0, v107)
 				}
 				/*line paxos.go:216:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2582:38*/
+				} /*line paxos_hydro.go:2526:38*/
 			}
 		}
 	}
 	nd.h127To128Port1 = nd.h127To128Port1[:0]
-	for _, v110 := range nd.h164To169Port0 {
-		for _, v111 := range nd.n169R {
-			v112 := snapshotOf(v110, v111)
-			nd.n170L = append(nd.n170L, v112)
-			for _, v113 := range nd.n170R {
-				v114 := withSnapshotKVs(v112, v113)
-				nd.n171L = append(nd.n171L, v114)
-				for _, v115 := range nd.n171R {
-					v116 := withSnapshotSessions(v114, v115)
+	for _, v108 := range nd.h164To169Port0 {
+		for _, v109 := range nd.n169R {
+			v110 := snapshotOf(v108, v109)
+			nd.n170L = append(nd.n170L, v110)
+			for _, v111 := range nd.n170R {
+				v112 := withSnapshotKVs(v110, v111)
+				nd.n171L = append(nd.n171L, v112)
+				for _, v113 := range nd.n171R {
+					v114 := withSnapshotSessions(v112, v113)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v116)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v116))}, 172, nd.hydroBuf)
+						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v114)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v114))}, 172, nd.hydroBuf)
 					}
 				}
 			}
@@ -2609,26 +2553,21 @@ func (nd *PaxosReplica) subgraph10() {
 	if !nd.n131Init {
 		nd.n131Acc, nd.n131Init = newCommits(), true
 	}
-	acc124 := nd.n131Acc
-	slices.Sort(nd.n111Changed)
-	for _, i118 := range nd.n111Changed {
-		v117 := nd.n111Accs[i118]
-		_ = v117
-	}
-	for _, v119 := range nd.h129To130Port0 {
-		if i120, ok121 := nd.n111Index.Get(v119.Pos); ok121 {
-			v122 := nd.n111Accs[i120]
-			v123 := hitSlotted(v119, v122)
+	acc121 := nd.n131Acc
+	for _, v116 := range nd.h129To130Port0 {
+		if i117, ok118 := nd.n111Index.Get(v116.Pos); ok118 {
+			v119 := nd.n111Accs[i117]
+			v120 := hitSlotted(v116, v119)
 			{
-				c := v123
+				c := v120
 				/*line replica.go:58:41*/ {
-					acc124 = append(acc124, c)
-				} /*line paxos_hydro.go:2626:38*/
+					acc121 = append(acc121, c)
+				} /*line paxos_hydro.go:2565:38*/
 			}
 		}
 	}
 	nd.h129To130Port0 = nd.h129To130Port0[:0]
-	nd.n131Acc = acc124
+	nd.n131Acc = acc121
 }
 
 // subgraph11 runs stratum 4: hydro.Fold (131), hydro.CrossJoin (132), hydro.FlatMap (133), hydro.Unique (134), hydro.Join (135), hydro.FlatMap (137), hydro.Unique (138), hydro.Join (139), hydro.CrossJoin (173), hydro.CrossJoin (174).
@@ -2636,34 +2575,34 @@ func (nd *PaxosReplica) subgraph11() {
 	if !nd.n136Init {
 		nd.n136Acc, nd.n136Init = newKVs(), true
 	}
-	acc135 := nd.n136Acc
+	acc132 := nd.n136Acc
 	if !nd.n140Init {
 		nd.n140Acc, nd.n140Init = newSessions(), true
 	}
-	acc142 := nd.n140Acc
+	acc139 := nd.n140Acc
 	if !nd.n131Init {
 		nd.n131Acc, nd.n131Init = newCommits(), true
 	}
-	v125 := nd.n131Acc
-	nd.n132L = append(nd.n132L, v125)
-	for _, v126 := range nd.h125To132Port1 {
-		for _, v127 := range nd.n132L {
-			v128 := runOf(v127, v126)
+	v122 := nd.n131Acc
+	nd.n132L = append(nd.n132L, v122)
+	for _, v123 := range nd.h125To132Port1 {
+		for _, v124 := range nd.n132L {
+			v125 := runOf(v124, v123)
 			{
-				r, emit := v128, func(v129 KeyProbe) {
-					if _, dup130 := nd.n134Seen[v129]; !dup130 {
-						nd.n134Seen[v129] = struct{}{}
-						if i131, ok132 := nd.n114Index[v129.Key]; ok132 {
-							v133 := nd.n114Accs[i131]
-							v134 := hitKV(v129, v133)
+				r, emit := v125, func(v126 KeyProbe) {
+					if _, dup127 := nd.n134Seen[v126]; !dup127 {
+						nd.n134Seen[v126] = struct{}{}
+						if i128, ok129 := nd.n114Index[v126.Key]; ok129 {
+							v130 := nd.n114Accs[i128]
+							v131 := hitKV(v126, v130)
 							{
-								kv := v134
+								kv := v131
 								/*line replica.go:121:41*/ {
-									if acc135 == nil {
-										acc135 = map[string]Cell{}
+									if acc132 == nil {
+										acc132 = map[string]Cell{}
 									}
-									(acc135)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2666:42*/
+									(acc132)[kv.Key] = kv.Cell
+								} /*line paxos_hydro.go:2605:42*/
 							}
 						}
 					}
@@ -2676,23 +2615,23 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2679:38*/
+				} /*line paxos_hydro.go:2618:38*/
 			}
 			{
-				r, emit := v128, func(v136 SessionProbe) {
-					if _, dup137 := nd.n138Seen[v136]; !dup137 {
-						nd.n138Seen[v136] = struct{}{}
-						if i138, ok139 := nd.n117Index.Get(v136.Inc); ok139 {
-							v140 := nd.n117Accs[i138]
-							v141 := hitSession(v136, v140)
+				r, emit := v125, func(v133 SessionProbe) {
+					if _, dup134 := nd.n138Seen[v133]; !dup134 {
+						nd.n138Seen[v133] = struct{}{}
+						if i135, ok136 := nd.n117Index.Get(v133.Inc); ok136 {
+							v137 := nd.n117Accs[i135]
+							v138 := hitSession(v133, v137)
 							{
-								s := v141
+								s := v138
 								/*line replica.go:130:60*/ {
-									if acc142 == nil {
-										acc142 = map[uint64]SessionLattice{}
+									if acc139 == nil {
+										acc139 = map[uint64]SessionLattice{}
 									}
-									(acc142)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2695:42*/
+									(acc139)[s.Inc] = s.S
+								} /*line paxos_hydro.go:2634:42*/
 							}
 						}
 					}
@@ -2705,31 +2644,21 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2708:38*/
+				} /*line paxos_hydro.go:2647:38*/
 			}
-			nd.h132To143Port0 = append(nd.h132To143Port0, v128)
-			nd.n173R = append(nd.n173R, v128)
+			nd.h132To143Port0 = append(nd.h132To143Port0, v125)
+			nd.n173R = append(nd.n173R, v125)
 		}
 	}
 	nd.h125To132Port1 = nd.h125To132Port1[:0]
-	for _, v143 := range nd.h114To135Port1 {
-		_ = v143
-	}
-	clear(nd.h114To135Port1)
-	nd.h114To135Port1 = nd.h114To135Port1[:0]
-	for _, v144 := range nd.h117To139Port1 {
-		_ = v144
-	}
-	clear(nd.h117To139Port1)
-	nd.h117To139Port1 = nd.h117To139Port1[:0]
-	for _, v145 := range nd.h118To173Port0 {
-		for _, v146 := range nd.n173R {
-			v147 := progressOf(v145, v146)
-			nd.n174L = append(nd.n174L, v147)
-			for _, v148 := range nd.n174R {
-				v149 := reportOf(v147, v148)
+	for _, v140 := range nd.h118To173Port0 {
+		for _, v141 := range nd.n173R {
+			v142 := progressOf(v140, v141)
+			nd.n174L = append(nd.n174L, v142)
+			for _, v143 := range nd.n174R {
+				v144 := reportOf(v142, v143)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v149)
+					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v144)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 175, nd.hydroBuf)
 				}
 			}
@@ -2737,19 +2666,19 @@ func (nd *PaxosReplica) subgraph11() {
 	}
 	clear(nd.h118To173Port0)
 	nd.h118To173Port0 = nd.h118To173Port0[:0]
-	for _, v150 := range nd.h95To174Port1 {
-		nd.n174R = append(nd.n174R, v150)
-		for _, v151 := range nd.n174L {
-			v152 := reportOf(v151, v150)
+	for _, v145 := range nd.h95To174Port1 {
+		nd.n174R = append(nd.n174R, v145)
+		for _, v146 := range nd.n174L {
+			v147 := reportOf(v146, v145)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v152)
+				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v147)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 175, nd.hydroBuf)
 			}
 		}
 	}
 	nd.h95To174Port1 = nd.h95To174Port1[:0]
-	nd.n136Acc = acc135
-	nd.n140Acc = acc142
+	nd.n136Acc = acc132
+	nd.n140Acc = acc139
 }
 
 // subgraph12 runs stratum 5: hydro.Fold (136), hydro.Fold (140), hydro.CrossJoin (143), hydro.CrossJoin (144), hydro.CrossJoin (145), hydro.Map (146), hydro.Filter (147), hydro.Map (148), hydro.FlatMap (150), hydro.FlatMap (152), hydro.FlatMap (154), hydro.FlatMap (158).
@@ -2757,117 +2686,117 @@ func (nd *PaxosReplica) subgraph12() {
 	if !nd.n136Init {
 		nd.n136Acc, nd.n136Init = newKVs(), true
 	}
-	v153 := nd.n136Acc
-	nd.n143R = append(nd.n143R, v153)
+	v148 := nd.n136Acc
+	nd.n143R = append(nd.n143R, v148)
 	if !nd.n140Init {
 		nd.n140Acc, nd.n140Init = newSessions(), true
 	}
-	v154 := nd.n140Acc
-	nd.n144R = append(nd.n144R, v154)
-	for _, v155 := range nd.n144L {
-		v156 := withSessions(v155, v154)
-		nd.n145L = append(nd.n145L, v156)
-		for _, v157 := range nd.n145R {
-			v158 := withReplica(v156, v157)
-			v159 := execute(v158)
-			if ran(v159) {
-				v160 := appliedOf(v159)
-				nd.n149Next = append(nd.n149Next, v160)
+	v149 := nd.n140Acc
+	nd.n144R = append(nd.n144R, v149)
+	for _, v150 := range nd.n144L {
+		v151 := withSessions(v150, v149)
+		nd.n145L = append(nd.n145L, v151)
+		for _, v152 := range nd.n145R {
+			v153 := withReplica(v151, v152)
+			v154 := execute(v153)
+			if ran(v154) {
+				v155 := appliedOf(v154)
+				nd.n149Next = append(nd.n149Next, v155)
 				{
-					x, emit := v159, func(v161 KV) {
-						nd.n151Next = append(nd.n151Next, v161)
+					x, emit := v154, func(v156 KV) {
+						nd.n151Next = append(nd.n151Next, v156)
 					}
 					/*line replica.go:303:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2784:39*/
+					} /*line paxos_hydro.go:2713:39*/
 				}
 				{
-					x, emit := v159, func(v162 Session) {
-						nd.n153Next = append(nd.n153Next, v162)
+					x, emit := v154, func(v157 Session) {
+						nd.n153Next = append(nd.n153Next, v157)
 					}
 					/*line replica.go:309:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2794:39*/
+					} /*line paxos_hydro.go:2723:39*/
 				}
 				{
-					x, emit := v159, func(v163 Commit) {
-						nd.n155Next = append(nd.n155Next, v163)
+					x, emit := v154, func(v158 Commit) {
+						nd.n155Next = append(nd.n155Next, v158)
 					}
 					/*line replica.go:321:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2804:39*/
+					} /*line paxos_hydro.go:2733:39*/
 				}
 				{
-					x, emit := v159, func(v164 Answer) {
-						nd.n159Next = append(nd.n159Next, v164)
+					x, emit := v154, func(v159 Answer) {
+						nd.n159Next = append(nd.n159Next, v159)
 					}
 					/*line replica.go:315:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2814:39*/
+					} /*line paxos_hydro.go:2743:39*/
 				}
 			}
 		}
 	}
-	for _, v165 := range nd.h132To143Port0 {
-		for _, v166 := range nd.n143R {
-			v167 := withKVs(v165, v166)
-			nd.n144L = append(nd.n144L, v167)
-			for _, v168 := range nd.n144R {
-				v169 := withSessions(v167, v168)
-				nd.n145L = append(nd.n145L, v169)
-				for _, v170 := range nd.n145R {
-					v171 := withReplica(v169, v170)
-					v172 := execute(v171)
-					if ran(v172) {
-						v173 := appliedOf(v172)
-						nd.n149Next = append(nd.n149Next, v173)
+	for _, v160 := range nd.h132To143Port0 {
+		for _, v161 := range nd.n143R {
+			v162 := withKVs(v160, v161)
+			nd.n144L = append(nd.n144L, v162)
+			for _, v163 := range nd.n144R {
+				v164 := withSessions(v162, v163)
+				nd.n145L = append(nd.n145L, v164)
+				for _, v165 := range nd.n145R {
+					v166 := withReplica(v164, v165)
+					v167 := execute(v166)
+					if ran(v167) {
+						v168 := appliedOf(v167)
+						nd.n149Next = append(nd.n149Next, v168)
 						{
-							x, emit := v172, func(v174 KV) {
-								nd.n151Next = append(nd.n151Next, v174)
+							x, emit := v167, func(v169 KV) {
+								nd.n151Next = append(nd.n151Next, v169)
 							}
 							/*line replica.go:303:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2840:41*/
+							} /*line paxos_hydro.go:2769:41*/
 						}
 						{
-							x, emit := v172, func(v175 Session) {
-								nd.n153Next = append(nd.n153Next, v175)
+							x, emit := v167, func(v170 Session) {
+								nd.n153Next = append(nd.n153Next, v170)
 							}
 							/*line replica.go:309:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2850:41*/
+							} /*line paxos_hydro.go:2779:41*/
 						}
 						{
-							x, emit := v172, func(v176 Commit) {
-								nd.n155Next = append(nd.n155Next, v176)
+							x, emit := v167, func(v171 Commit) {
+								nd.n155Next = append(nd.n155Next, v171)
 							}
 							/*line replica.go:321:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2860:41*/
+							} /*line paxos_hydro.go:2789:41*/
 						}
 						{
-							x, emit := v172, func(v177 Answer) {
-								nd.n159Next = append(nd.n159Next, v177)
+							x, emit := v167, func(v172 Answer) {
+								nd.n159Next = append(nd.n159Next, v172)
 							}
 							/*line replica.go:315:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2870:41*/
+							} /*line paxos_hydro.go:2799:41*/
 						}
 					}
 				}
@@ -2876,53 +2805,53 @@ func (nd *PaxosReplica) subgraph12() {
 	}
 	clear(nd.h132To143Port0)
 	nd.h132To143Port0 = nd.h132To143Port0[:0]
-	for _, v178 := range nd.h142To145Port1 {
-		nd.n145R = append(nd.n145R, v178)
-		for _, v179 := range nd.n145L {
-			v180 := withReplica(v179, v178)
-			v181 := execute(v180)
-			if ran(v181) {
-				v182 := appliedOf(v181)
-				nd.n149Next = append(nd.n149Next, v182)
+	for _, v173 := range nd.h142To145Port1 {
+		nd.n145R = append(nd.n145R, v173)
+		for _, v174 := range nd.n145L {
+			v175 := withReplica(v174, v173)
+			v176 := execute(v175)
+			if ran(v176) {
+				v177 := appliedOf(v176)
+				nd.n149Next = append(nd.n149Next, v177)
 				{
-					x, emit := v181, func(v183 KV) {
-						nd.n151Next = append(nd.n151Next, v183)
+					x, emit := v176, func(v178 KV) {
+						nd.n151Next = append(nd.n151Next, v178)
 					}
 					/*line replica.go:303:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2895:39*/
+					} /*line paxos_hydro.go:2824:39*/
 				}
 				{
-					x, emit := v181, func(v184 Session) {
-						nd.n153Next = append(nd.n153Next, v184)
+					x, emit := v176, func(v179 Session) {
+						nd.n153Next = append(nd.n153Next, v179)
 					}
 					/*line replica.go:309:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2905:39*/
+					} /*line paxos_hydro.go:2834:39*/
 				}
 				{
-					x, emit := v181, func(v185 Commit) {
-						nd.n155Next = append(nd.n155Next, v185)
+					x, emit := v176, func(v180 Commit) {
+						nd.n155Next = append(nd.n155Next, v180)
 					}
 					/*line replica.go:321:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2915:39*/
+					} /*line paxos_hydro.go:2844:39*/
 				}
 				{
-					x, emit := v181, func(v186 Answer) {
-						nd.n159Next = append(nd.n159Next, v186)
+					x, emit := v176, func(v181 Answer) {
+						nd.n159Next = append(nd.n159Next, v181)
 					}
 					/*line replica.go:315:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2925:39*/
+					} /*line paxos_hydro.go:2854:39*/
 				}
 			}
 		}
@@ -2941,68 +2870,68 @@ func (nd *PaxosReplica) Recover(dir durable.FS, opts durable.Options) error {
 func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 107:
-		var v190 Applied
-		n191, err192 := decodeHydroApplied(item, &v190)
-		if err192 == nil && n191 != len(item) {
-			err192 = fmt.Errorf("%d bytes after the item", len(item)-n191)
+		var v185 Applied
+		n186, err187 := decodeHydroApplied(item, &v185)
+		if err187 == nil && n186 != len(item) {
+			err187 = fmt.Errorf("%d bytes after the item", len(item)-n186)
 		}
-		if err192 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 107, paxos.go:199): %w", err192)
+		if err187 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 107, paxos.go:199): %w", err187)
 		}
-		k193 := v190.Key
-		i194, ok195 := nd.n107Index.Get(k193)
-		if ok195 {
-			nd.n107Accs[i194] = v190
+		k188 := v185.Key
+		i189, ok190 := nd.n107Index.Get(k188)
+		if ok190 {
+			nd.n107Accs[i189] = v185
 		} else {
-			i194 = len(nd.n107Accs)
-			if !nd.n107Index.PutDense(k193, i194) {
-				nd.n107Index.Put(k193, i194)
+			i189 = len(nd.n107Accs)
+			if !nd.n107Index.PutDense(k188, i189) {
+				nd.n107Index.Put(k188, i189)
 			}
-			nd.n107Accs = append(nd.n107Accs, v190)
+			nd.n107Accs = append(nd.n107Accs, v185)
 			nd.n107Mark = append(nd.n107Mark, false)
 		}
 		return nil
 	case 114:
-		var v198 KV
-		n199, err200 := decodeHydroKV(item, &v198)
-		if err200 == nil && n199 != len(item) {
-			err200 = fmt.Errorf("%d bytes after the item", len(item)-n199)
+		var v193 KV
+		n194, err195 := decodeHydroKV(item, &v193)
+		if err195 == nil && n194 != len(item) {
+			err195 = fmt.Errorf("%d bytes after the item", len(item)-n194)
 		}
-		if err200 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:208): %w", err200)
+		if err195 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:208): %w", err195)
 		}
-		k201 := v198.Key
-		i202, ok203 := nd.n114Index[k201]
-		if !ok203 {
-			i202 = len(nd.n114Accs)
-			nd.n114Index[k201] = i202
-			bot204 := v198
-			bot204.Cell = *new(Cell)
-			nd.n114Accs = append(nd.n114Accs, bot204)
+		k196 := v193.Key
+		i197, ok198 := nd.n114Index[k196]
+		if !ok198 {
+			i197 = len(nd.n114Accs)
+			nd.n114Index[k196] = i197
+			bot199 := v193
+			bot199.Cell = *new(Cell)
+			nd.n114Accs = append(nd.n114Accs, bot199)
 		}
-		nd.n114Accs[i202].Cell.Merge(v198.Cell)
+		nd.n114Accs[i197].Cell.Merge(v193.Cell)
 		return nil
 	case 117:
-		var v207 Session
-		n208, err209 := decodeHydroSession(item, &v207)
-		if err209 == nil && n208 != len(item) {
-			err209 = fmt.Errorf("%d bytes after the item", len(item)-n208)
+		var v202 Session
+		n203, err204 := decodeHydroSession(item, &v202)
+		if err204 == nil && n203 != len(item) {
+			err204 = fmt.Errorf("%d bytes after the item", len(item)-n203)
 		}
-		if err209 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 117, paxos.go:209): %w", err209)
+		if err204 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 117, paxos.go:209): %w", err204)
 		}
-		k210 := v207.Inc
-		i211, ok212 := nd.n117Index.Get(k210)
-		if !ok212 {
-			i211 = len(nd.n117Accs)
-			if !nd.n117Index.PutDense(k210, i211) {
-				nd.n117Index.Put(k210, i211)
+		k205 := v202.Inc
+		i206, ok207 := nd.n117Index.Get(k205)
+		if !ok207 {
+			i206 = len(nd.n117Accs)
+			if !nd.n117Index.PutDense(k205, i206) {
+				nd.n117Index.Put(k205, i206)
 			}
-			bot213 := v207
-			bot213.S = *new(SessionLattice)
-			nd.n117Accs = append(nd.n117Accs, bot213)
+			bot208 := v202
+			bot208.S = *new(SessionLattice)
+			nd.n117Accs = append(nd.n117Accs, bot208)
 		}
-		nd.n117Accs[i211].S.Merge(v207.S)
+		nd.n117Accs[i206].S.Merge(v202.S)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
@@ -3014,19 +2943,19 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *PaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i187 := range nd.n107Dirty {
-			nd.n107Mark[i187] = false
-			v188 := nd.n107Accs[i187]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(107), &v188))
+		for _, i182 := range nd.n107Dirty {
+			nd.n107Mark[i182] = false
+			v183 := nd.n107Accs[i182]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(107), &v183))
 		}
 		nd.n107Dirty = nd.n107Dirty[:0]
-		for _, v196 := range nd.n114Logged {
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(114), &v196))
+		for _, v191 := range nd.n114Logged {
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(114), &v191))
 		}
 		clear(nd.n114Logged)
 		nd.n114Logged = nd.n114Logged[:0]
-		for _, v205 := range nd.n117Logged {
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(117), &v205))
+		for _, v200 := range nd.n117Logged {
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(117), &v200))
 		}
 		clear(nd.n117Logged)
 		nd.n117Logged = nd.n117Logged[:0]
@@ -3041,14 +2970,14 @@ func (nd *PaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *PaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v189 := range nd.n107Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(107), &v189))
+	for _, v184 := range nd.n107Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(107), &v184))
 	}
-	for _, v197 := range nd.n114Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(114), &v197))
+	for _, v192 := range nd.n114Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(114), &v192))
 	}
-	for _, v206 := range nd.n117Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(117), &v206))
+	for _, v201 := range nd.n117Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(117), &v201))
 	}
 }
 

@@ -2962,9 +2962,6 @@ type ScalablePaxosReplica struct {
 	// hydro.MergeKeyed (node 111, paxos.go:204): the groups in order of first appearance.
 	n111Index hydro.IntIndex[uint64]
 	n111Accs  []Slotted
-	// the groups changed in this tick, and whether each group is among them.
-	n111Changed []int
-	n111Touched []bool
 	// hydro.MergeKeyed (node 114, paxos.go:208): the groups in order of first appearance.
 	n114Index map[string]int
 	n114Accs  []KV
@@ -3039,13 +3036,9 @@ type ScalablePaxosReplica struct {
 	n159Next []Answer
 	// hydro.Unique (node 164, paxos.go:234): the items seen.
 	n164Seen hydro.IntSet[hydro.MemberID]
-	// hydro.CrossJoin (node 165, paxos.go:235): the stored sides' items in arrival order.
-	n165R []KV
 	// hydro.Fold (node 166, paxos.go:235): the accumulator.
 	n166Acc  []KV
 	n166Init bool
-	// hydro.CrossJoin (node 167, paxos.go:236): the stored sides' items in arrival order.
-	n167R []Session
 	// hydro.Fold (node 168, paxos.go:236): the accumulator.
 	n168Acc  []Session
 	n168Init bool
@@ -3080,10 +3073,6 @@ type ScalablePaxosReplica struct {
 	h129To130Port0 []Probe
 	// h125To132Port1 is the handoff from hydro.CrossJoin (node 125, paxos.go:212) to hydro.CrossJoin (node 132, paxos.go:221).
 	h125To132Port1 []uint64
-	// h114To135Port1 is the handoff from hydro.MergeKeyed (node 114, paxos.go:208) to hydro.Join (node 135, paxos.go:222).
-	h114To135Port1 []KV
-	// h117To139Port1 is the handoff from hydro.MergeKeyed (node 117, paxos.go:209) to hydro.Join (node 139, paxos.go:223).
-	h117To139Port1 []Session
 	// h132To143Port0 is the handoff from hydro.CrossJoin (node 132, paxos.go:221) to hydro.CrossJoin (node 143, paxos.go:225).
 	h132To143Port0 []Run
 	// h142To145Port1 is the handoff from hydro.CrossJoin (node 142, paxos.go:224) to hydro.CrossJoin (node 145, paxos.go:225).
@@ -3110,7 +3099,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.window = window
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n114Index = map[string]int{}
-	nd.n118Period = /*line paxos.go:210:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:3113:97*/
+	nd.n118Period = /*line paxos.go:210:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:3102:97*/
 	nd.n134Seen = map[KeyProbe]struct{}{}
 	nd.n138Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -3146,10 +3135,6 @@ func (nd *ScalablePaxosReplica) Tick() {
 	var zero108 uint64
 	nd.n108Acc, nd.n108Init = zero108, false
 	nd.n109R = nd.n109R[:0]
-	for _, i := range nd.n111Changed {
-		nd.n111Touched[i] = false
-	}
-	nd.n111Changed = nd.n111Changed[:0]
 	var zero123 int
 	nd.n123Acc, nd.n123Init = zero123, false
 	nd.n125R = nd.n125R[:0]
@@ -3182,12 +3167,8 @@ func (nd *ScalablePaxosReplica) Tick() {
 	clear(nd.n159Now)
 	nd.n159Now, nd.n159Next = nd.n159Next, nd.n159Now[:0]
 	nd.n164Seen.Clear()
-	clear(nd.n165R)
-	nd.n165R = nd.n165R[:0]
 	var zero166 []KV
 	nd.n166Acc, nd.n166Init = zero166, false
-	clear(nd.n167R)
-	nd.n167R = nd.n167R[:0]
 	var zero168 []Session
 	nd.n168Acc, nd.n168Init = zero168, false
 	nd.n169R = nd.n169R[:0]
@@ -3256,14 +3237,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3259:45*/
+			} /*line scalablepaxos_hydro.go:3240:45*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:3266:45*/
+			} /*line scalablepaxos_hydro.go:3247:45*/
 		}
 	}
 	clear(nd.n96Recv)
@@ -3276,14 +3257,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3279:45*/
+			} /*line scalablepaxos_hydro.go:3260:45*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:3286:45*/
+			} /*line scalablepaxos_hydro.go:3267:45*/
 		}
 	}
 	clear(nd.n98Recv)
@@ -3297,7 +3278,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3300:45*/
+			} /*line scalablepaxos_hydro.go:3281:45*/
 		}
 		nd.h118To173Port0 = append(nd.h118To173Port0, v22)
 	}
@@ -3324,7 +3305,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3327:45*/
+			} /*line scalablepaxos_hydro.go:3308:45*/
 		}
 	}
 	for _, v31 := range nd.n151Now {
@@ -3389,7 +3370,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3392:45*/
+			} /*line scalablepaxos_hydro.go:3373:45*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -3414,7 +3395,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:3417:45*/
+			} /*line scalablepaxos_hydro.go:3398:45*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -3441,7 +3422,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:3444:45*/
+			} /*line scalablepaxos_hydro.go:3425:45*/
 		}
 	}
 	clear(nd.n172Recv)
@@ -3486,7 +3467,7 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line scalablepaxos_hydro.go:3489:45*/
+			} /*line scalablepaxos_hydro.go:3470:45*/
 		}
 	}
 	nd.n108Acc = acc69
@@ -3497,25 +3478,20 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 	if !nd.n166Init {
 		nd.n166Acc, nd.n166Init = newKVList(), true
 	}
-	acc75 := nd.n166Acc
-	for i71 := range nd.n114Accs {
-		v70 := nd.n114Accs[i71]
-		nd.h114To135Port1 = append(nd.h114To135Port1, v70)
-		nd.n165R = append(nd.n165R, v70)
-	}
-	for _, v72 := range nd.h164To165Port0 {
-		for _, v73 := range nd.n165R {
-			v74 := pickKV(v72, v73)
+	acc74 := nd.n166Acc
+	for _, v71 := range nd.h164To165Port0 {
+		for _, v72 := range nd.n114Accs {
+			v73 := pickKV(v71, v72)
 			{
-				kv := v74
+				kv := v73
 				/*line replica.go:345:34*/ {
-					acc75 = append(acc75, kv)
-				} /*line scalablepaxos_hydro.go:3513:46*/
+					acc74 = append(acc74, kv)
+				} /*line scalablepaxos_hydro.go:3489:46*/
 			}
 		}
 	}
 	nd.h164To165Port0 = nd.h164To165Port0[:0]
-	nd.n166Acc = acc75
+	nd.n166Acc = acc74
 }
 
 // subgraph6 runs stratum 1: hydro.MergeKeyed (117), hydro.CrossJoin (167).
@@ -3523,25 +3499,20 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 	if !nd.n168Init {
 		nd.n168Acc, nd.n168Init = newSessionList(), true
 	}
-	acc81 := nd.n168Acc
-	for i77 := range nd.n117Accs {
-		v76 := nd.n117Accs[i77]
-		nd.h117To139Port1 = append(nd.h117To139Port1, v76)
-		nd.n167R = append(nd.n167R, v76)
-	}
-	for _, v78 := range nd.h164To167Port0 {
-		for _, v79 := range nd.n167R {
-			v80 := pickSession(v78, v79)
+	acc79 := nd.n168Acc
+	for _, v76 := range nd.h164To167Port0 {
+		for _, v77 := range nd.n117Accs {
+			v78 := pickSession(v76, v77)
 			{
-				s := v80
+				s := v78
 				/*line replica.go:351:48*/ {
-					acc81 = append(acc81, s)
-				} /*line scalablepaxos_hydro.go:3539:46*/
+					acc79 = append(acc79, s)
+				} /*line scalablepaxos_hydro.go:3510:46*/
 			}
 		}
 	}
 	nd.h164To167Port0 = nd.h164To167Port0[:0]
-	nd.n168Acc = acc81
+	nd.n168Acc = acc79
 }
 
 // subgraph7 runs stratum 1: hydro.Fold (123), hydro.Filter (124).
@@ -3549,9 +3520,9 @@ func (nd *ScalablePaxosReplica) subgraph7() {
 	if !nd.n123Init {
 		nd.n123Acc, nd.n123Init = count(), true
 	}
-	v82 := nd.n123Acc
-	if some(v82) {
-		nd.h124To125Port0 = append(nd.h124To125Port0, v82)
+	v80 := nd.n123Acc
+	if some(v80) {
+		nd.h124To125Port0 = append(nd.h124To125Port0, v80)
 	}
 }
 
@@ -3560,116 +3531,109 @@ func (nd *ScalablePaxosReplica) subgraph8() {
 	if !nd.n127Init {
 		nd.n127Acc, nd.n127Init = noSlot(), true
 	}
-	v83 := nd.n127Acc
-	nd.h127To128Port1 = append(nd.h127To128Port1, v83)
+	v81 := nd.n127Acc
+	nd.h127To128Port1 = append(nd.h127To128Port1, v81)
 }
 
 // subgraph9 runs stratum 2: hydro.Fold (108), hydro.CrossJoin (109), hydro.FilterMap (110), hydro.CrossJoin (125), hydro.CrossJoin (128), hydro.FlatMap (129), hydro.Fold (166), hydro.Fold (168), hydro.CrossJoin (169), hydro.CrossJoin (170), hydro.CrossJoin (171).
 func (nd *ScalablePaxosReplica) subgraph9() {
 	window := nd.window
-	udf98 := /*line paxos.go:204:111*/ func(a arrived) (Slotted, bool) {
+	udf96 := /*line paxos.go:204:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:3573:43*/
+	} /*line scalablepaxos_hydro.go:3544:43*/
 	if !nd.n108Init {
 		nd.n108Acc, nd.n108Init = noApplied(), true
 	}
-	v84 := nd.n108Acc
-	nd.n109R = append(nd.n109R, v84)
-	nd.n125R = append(nd.n125R, v84)
-	nd.n169R = append(nd.n169R, v84)
+	v82 := nd.n108Acc
+	nd.n109R = append(nd.n109R, v82)
+	nd.n125R = append(nd.n125R, v82)
+	nd.n169R = append(nd.n169R, v82)
 	if !nd.n166Init {
 		nd.n166Acc, nd.n166Init = newKVList(), true
 	}
-	v85 := nd.n166Acc
-	nd.n170R = append(nd.n170R, v85)
-	for _, v86 := range nd.n170L {
-		v87 := withSnapshotKVs(v86, v85)
-		nd.n171L = append(nd.n171L, v87)
-		for _, v88 := range nd.n171R {
-			v89 := withSnapshotSessions(v87, v88)
+	v83 := nd.n166Acc
+	nd.n170R = append(nd.n170R, v83)
+	for _, v84 := range nd.n170L {
+		v85 := withSnapshotKVs(v84, v83)
+		nd.n171L = append(nd.n171L, v85)
+		for _, v86 := range nd.n171R {
+			v87 := withSnapshotSessions(v85, v86)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v89)
-				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v89))}, 172, nd.hydroBuf)
+				nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v87)
+				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v87))}, 172, nd.hydroBuf)
 			}
 		}
 	}
 	if !nd.n168Init {
 		nd.n168Acc, nd.n168Init = newSessionList(), true
 	}
-	v90 := nd.n168Acc
-	nd.n171R = append(nd.n171R, v90)
-	for _, v91 := range nd.n171L {
-		v92 := withSnapshotSessions(v91, v90)
+	v88 := nd.n168Acc
+	nd.n171R = append(nd.n171R, v88)
+	for _, v89 := range nd.n171L {
+		v90 := withSnapshotSessions(v89, v88)
 		if nd.hydroSend != nil {
-			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v92)
-			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v92))}, 172, nd.hydroBuf)
+			nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v90)
+			nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v90))}, 172, nd.hydroBuf)
 		}
 	}
-	for _, v93 := range nd.h100To109Port0 {
-		for _, v94 := range nd.n109R {
-			v95 := arrival(v93, v94)
-			if v96, ok97 := udf98(v95); ok97 {
-				k99 := v96.Pos
-				i100, ok101 := nd.n111Index.Get(k99)
-				if !ok101 {
-					i100 = len(nd.n111Accs)
-					if !nd.n111Index.PutDense(k99, i100) {
-						nd.n111Index.Put(k99, i100)
+	for _, v91 := range nd.h100To109Port0 {
+		for _, v92 := range nd.n109R {
+			v93 := arrival(v91, v92)
+			if v94, ok95 := udf96(v93); ok95 {
+				k97 := v94.Pos
+				i98, ok99 := nd.n111Index.Get(k97)
+				if !ok99 {
+					i98 = len(nd.n111Accs)
+					if !nd.n111Index.PutDense(k97, i98) {
+						nd.n111Index.Put(k97, i98)
 					}
-					bot102 := v96
-					bot102.C = *new(CommitLattice)
-					nd.n111Accs = append(nd.n111Accs, bot102)
+					bot100 := v94
+					bot100.C = *new(CommitLattice)
+					nd.n111Accs = append(nd.n111Accs, bot100)
 				}
-				nd.n111Accs[i100].C.Merge(v96.C)
-				if i100 >= len(nd.n111Touched) {
-					nd.n111Touched = append(nd.n111Touched, make([]bool, i100+1-len(nd.n111Touched))...)
-				}
-				if !nd.n111Touched[i100] {
-					nd.n111Touched[i100] = true
-					nd.n111Changed = append(nd.n111Changed, i100)
-				}
+				nd.n111Accs[i98].C.Merge(v94.C)
 			}
 		}
 	}
 	clear(nd.h100To109Port0)
 	nd.h100To109Port0 = nd.h100To109Port0[:0]
-	for _, v103 := range nd.h124To125Port0 {
-		for _, v104 := range nd.n125R {
-			v105 := startAt(v103, v104)
-			nd.n128L = append(nd.n128L, v105)
-			nd.h125To132Port1 = append(nd.h125To132Port1, v105)
+	for _, v101 := range nd.h124To125Port0 {
+		for _, v102 := range nd.n125R {
+			v103 := startAt(v101, v102)
+			nd.n128L = append(nd.n128L, v103)
+			nd.h125To132Port1 = append(nd.h125To132Port1, v103)
 		}
 	}
 	nd.h124To125Port0 = nd.h124To125Port0[:0]
-	for _, v106 := range nd.h127To128Port1 {
-		for _, v107 := range nd.n128L {
-			v108 := spanOf(v107, v106)
+	for _, v104 := range nd.h127To128Port1 {
+		for _, v105 := range nd.n128L {
+			v106 := spanOf(v105, v104)
 			{
-				sp, emit := v108, func(v109 Probe) {
-					nd.h129To130Port0 = append(nd.h129To130Port0, v109)
+				sp, emit := v106, func(v107 Probe) {
+					nd.h129To130Port0 = append(nd.h129To130Port0, v107)
 				}
 				/*line paxos.go:216:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:3656:46*/
+				} /*line scalablepaxos_hydro.go:3620:46*/
 			}
 		}
 	}
 	nd.h127To128Port1 = nd.h127To128Port1[:0]
-	for _, v110 := range nd.h164To169Port0 {
-		for _, v111 := range nd.n169R {
-			v112 := snapshotOf(v110, v111)
-			nd.n170L = append(nd.n170L, v112)
-			for _, v113 := range nd.n170R {
-				v114 := withSnapshotKVs(v112, v113)
-				nd.n171L = append(nd.n171L, v114)
-				for _, v115 := range nd.n171R {
-					v116 := withSnapshotSessions(v114, v115)
+	for _, v108 := range nd.h164To169Port0 {
+		for _, v109 := range nd.n169R {
+			v110 := snapshotOf(v108, v109)
+			nd.n170L = append(nd.n170L, v110)
+			for _, v111 := range nd.n170R {
+				v112 := withSnapshotKVs(v110, v111)
+				nd.n171L = append(nd.n171L, v112)
+				for _, v113 := range nd.n171R {
+					v114 := withSnapshotSessions(v112, v113)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v116)
-						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v116))}, 172, nd.hydroBuf)
+						nd.hydroBuf = appendHydroSnapshot(nd.hydroBuf[:0], &v114)
+						nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(snapshotTo(v114))}, 172, nd.hydroBuf)
 					}
 				}
 			}
@@ -3683,26 +3647,21 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 	if !nd.n131Init {
 		nd.n131Acc, nd.n131Init = newCommits(), true
 	}
-	acc124 := nd.n131Acc
-	slices.Sort(nd.n111Changed)
-	for _, i118 := range nd.n111Changed {
-		v117 := nd.n111Accs[i118]
-		_ = v117
-	}
-	for _, v119 := range nd.h129To130Port0 {
-		if i120, ok121 := nd.n111Index.Get(v119.Pos); ok121 {
-			v122 := nd.n111Accs[i120]
-			v123 := hitSlotted(v119, v122)
+	acc121 := nd.n131Acc
+	for _, v116 := range nd.h129To130Port0 {
+		if i117, ok118 := nd.n111Index.Get(v116.Pos); ok118 {
+			v119 := nd.n111Accs[i117]
+			v120 := hitSlotted(v116, v119)
 			{
-				c := v123
+				c := v120
 				/*line replica.go:58:41*/ {
-					acc124 = append(acc124, c)
-				} /*line scalablepaxos_hydro.go:3700:46*/
+					acc121 = append(acc121, c)
+				} /*line scalablepaxos_hydro.go:3659:46*/
 			}
 		}
 	}
 	nd.h129To130Port0 = nd.h129To130Port0[:0]
-	nd.n131Acc = acc124
+	nd.n131Acc = acc121
 }
 
 // subgraph11 runs stratum 4: hydro.Fold (131), hydro.CrossJoin (132), hydro.FlatMap (133), hydro.Unique (134), hydro.Join (135), hydro.FlatMap (137), hydro.Unique (138), hydro.Join (139), hydro.CrossJoin (173), hydro.CrossJoin (174).
@@ -3710,34 +3669,34 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 	if !nd.n136Init {
 		nd.n136Acc, nd.n136Init = newKVs(), true
 	}
-	acc135 := nd.n136Acc
+	acc132 := nd.n136Acc
 	if !nd.n140Init {
 		nd.n140Acc, nd.n140Init = newSessions(), true
 	}
-	acc142 := nd.n140Acc
+	acc139 := nd.n140Acc
 	if !nd.n131Init {
 		nd.n131Acc, nd.n131Init = newCommits(), true
 	}
-	v125 := nd.n131Acc
-	nd.n132L = append(nd.n132L, v125)
-	for _, v126 := range nd.h125To132Port1 {
-		for _, v127 := range nd.n132L {
-			v128 := runOf(v127, v126)
+	v122 := nd.n131Acc
+	nd.n132L = append(nd.n132L, v122)
+	for _, v123 := range nd.h125To132Port1 {
+		for _, v124 := range nd.n132L {
+			v125 := runOf(v124, v123)
 			{
-				r, emit := v128, func(v129 KeyProbe) {
-					if _, dup130 := nd.n134Seen[v129]; !dup130 {
-						nd.n134Seen[v129] = struct{}{}
-						if i131, ok132 := nd.n114Index[v129.Key]; ok132 {
-							v133 := nd.n114Accs[i131]
-							v134 := hitKV(v129, v133)
+				r, emit := v125, func(v126 KeyProbe) {
+					if _, dup127 := nd.n134Seen[v126]; !dup127 {
+						nd.n134Seen[v126] = struct{}{}
+						if i128, ok129 := nd.n114Index[v126.Key]; ok129 {
+							v130 := nd.n114Accs[i128]
+							v131 := hitKV(v126, v130)
 							{
-								kv := v134
+								kv := v131
 								/*line replica.go:121:41*/ {
-									if acc135 == nil {
-										acc135 = map[string]Cell{}
+									if acc132 == nil {
+										acc132 = map[string]Cell{}
 									}
-									(acc135)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:3740:50*/
+									(acc132)[kv.Key] = kv.Cell
+								} /*line scalablepaxos_hydro.go:3699:50*/
 							}
 						}
 					}
@@ -3750,23 +3709,23 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3753:46*/
+				} /*line scalablepaxos_hydro.go:3712:46*/
 			}
 			{
-				r, emit := v128, func(v136 SessionProbe) {
-					if _, dup137 := nd.n138Seen[v136]; !dup137 {
-						nd.n138Seen[v136] = struct{}{}
-						if i138, ok139 := nd.n117Index.Get(v136.Inc); ok139 {
-							v140 := nd.n117Accs[i138]
-							v141 := hitSession(v136, v140)
+				r, emit := v125, func(v133 SessionProbe) {
+					if _, dup134 := nd.n138Seen[v133]; !dup134 {
+						nd.n138Seen[v133] = struct{}{}
+						if i135, ok136 := nd.n117Index.Get(v133.Inc); ok136 {
+							v137 := nd.n117Accs[i135]
+							v138 := hitSession(v133, v137)
 							{
-								s := v141
+								s := v138
 								/*line replica.go:130:60*/ {
-									if acc142 == nil {
-										acc142 = map[uint64]SessionLattice{}
+									if acc139 == nil {
+										acc139 = map[uint64]SessionLattice{}
 									}
-									(acc142)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:3769:50*/
+									(acc139)[s.Inc] = s.S
+								} /*line scalablepaxos_hydro.go:3728:50*/
 							}
 						}
 					}
@@ -3779,31 +3738,21 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3782:46*/
+				} /*line scalablepaxos_hydro.go:3741:46*/
 			}
-			nd.h132To143Port0 = append(nd.h132To143Port0, v128)
-			nd.n173R = append(nd.n173R, v128)
+			nd.h132To143Port0 = append(nd.h132To143Port0, v125)
+			nd.n173R = append(nd.n173R, v125)
 		}
 	}
 	nd.h125To132Port1 = nd.h125To132Port1[:0]
-	for _, v143 := range nd.h114To135Port1 {
-		_ = v143
-	}
-	clear(nd.h114To135Port1)
-	nd.h114To135Port1 = nd.h114To135Port1[:0]
-	for _, v144 := range nd.h117To139Port1 {
-		_ = v144
-	}
-	clear(nd.h117To139Port1)
-	nd.h117To139Port1 = nd.h117To139Port1[:0]
-	for _, v145 := range nd.h118To173Port0 {
-		for _, v146 := range nd.n173R {
-			v147 := progressOf(v145, v146)
-			nd.n174L = append(nd.n174L, v147)
-			for _, v148 := range nd.n174R {
-				v149 := reportOf(v147, v148)
+	for _, v140 := range nd.h118To173Port0 {
+		for _, v141 := range nd.n173R {
+			v142 := progressOf(v140, v141)
+			nd.n174L = append(nd.n174L, v142)
+			for _, v143 := range nd.n174R {
+				v144 := reportOf(v142, v143)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v149)
+					nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v144)
 					nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 175, nd.hydroBuf)
 				}
 			}
@@ -3811,19 +3760,19 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 	}
 	clear(nd.h118To173Port0)
 	nd.h118To173Port0 = nd.h118To173Port0[:0]
-	for _, v150 := range nd.h95To174Port1 {
-		nd.n174R = append(nd.n174R, v150)
-		for _, v151 := range nd.n174L {
-			v152 := reportOf(v151, v150)
+	for _, v145 := range nd.h95To174Port1 {
+		nd.n174R = append(nd.n174R, v145)
+		for _, v146 := range nd.n174L {
+			v147 := reportOf(v146, v145)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v152)
+				nd.hydroBuf = appendHydroProgress(nd.hydroBuf[:0], &v147)
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 175, nd.hydroBuf)
 			}
 		}
 	}
 	nd.h95To174Port1 = nd.h95To174Port1[:0]
-	nd.n136Acc = acc135
-	nd.n140Acc = acc142
+	nd.n136Acc = acc132
+	nd.n140Acc = acc139
 }
 
 // subgraph12 runs stratum 5: hydro.Fold (136), hydro.Fold (140), hydro.CrossJoin (143), hydro.CrossJoin (144), hydro.CrossJoin (145), hydro.Map (146), hydro.Filter (147), hydro.Map (148), hydro.FlatMap (150), hydro.FlatMap (152), hydro.FlatMap (154), hydro.FlatMap (158).
@@ -3831,117 +3780,117 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 	if !nd.n136Init {
 		nd.n136Acc, nd.n136Init = newKVs(), true
 	}
-	v153 := nd.n136Acc
-	nd.n143R = append(nd.n143R, v153)
+	v148 := nd.n136Acc
+	nd.n143R = append(nd.n143R, v148)
 	if !nd.n140Init {
 		nd.n140Acc, nd.n140Init = newSessions(), true
 	}
-	v154 := nd.n140Acc
-	nd.n144R = append(nd.n144R, v154)
-	for _, v155 := range nd.n144L {
-		v156 := withSessions(v155, v154)
-		nd.n145L = append(nd.n145L, v156)
-		for _, v157 := range nd.n145R {
-			v158 := withReplica(v156, v157)
-			v159 := execute(v158)
-			if ran(v159) {
-				v160 := appliedOf(v159)
-				nd.n149Next = append(nd.n149Next, v160)
+	v149 := nd.n140Acc
+	nd.n144R = append(nd.n144R, v149)
+	for _, v150 := range nd.n144L {
+		v151 := withSessions(v150, v149)
+		nd.n145L = append(nd.n145L, v151)
+		for _, v152 := range nd.n145R {
+			v153 := withReplica(v151, v152)
+			v154 := execute(v153)
+			if ran(v154) {
+				v155 := appliedOf(v154)
+				nd.n149Next = append(nd.n149Next, v155)
 				{
-					x, emit := v159, func(v161 KV) {
-						nd.n151Next = append(nd.n151Next, v161)
+					x, emit := v154, func(v156 KV) {
+						nd.n151Next = append(nd.n151Next, v156)
 					}
 					/*line replica.go:303:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3858:47*/
+					} /*line scalablepaxos_hydro.go:3807:47*/
 				}
 				{
-					x, emit := v159, func(v162 Session) {
-						nd.n153Next = append(nd.n153Next, v162)
+					x, emit := v154, func(v157 Session) {
+						nd.n153Next = append(nd.n153Next, v157)
 					}
 					/*line replica.go:309:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3868:47*/
+					} /*line scalablepaxos_hydro.go:3817:47*/
 				}
 				{
-					x, emit := v159, func(v163 Commit) {
-						nd.n155Next = append(nd.n155Next, v163)
+					x, emit := v154, func(v158 Commit) {
+						nd.n155Next = append(nd.n155Next, v158)
 					}
 					/*line replica.go:321:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3878:47*/
+					} /*line scalablepaxos_hydro.go:3827:47*/
 				}
 				{
-					x, emit := v159, func(v164 Answer) {
-						nd.n159Next = append(nd.n159Next, v164)
+					x, emit := v154, func(v159 Answer) {
+						nd.n159Next = append(nd.n159Next, v159)
 					}
 					/*line replica.go:315:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3888:47*/
+					} /*line scalablepaxos_hydro.go:3837:47*/
 				}
 			}
 		}
 	}
-	for _, v165 := range nd.h132To143Port0 {
-		for _, v166 := range nd.n143R {
-			v167 := withKVs(v165, v166)
-			nd.n144L = append(nd.n144L, v167)
-			for _, v168 := range nd.n144R {
-				v169 := withSessions(v167, v168)
-				nd.n145L = append(nd.n145L, v169)
-				for _, v170 := range nd.n145R {
-					v171 := withReplica(v169, v170)
-					v172 := execute(v171)
-					if ran(v172) {
-						v173 := appliedOf(v172)
-						nd.n149Next = append(nd.n149Next, v173)
+	for _, v160 := range nd.h132To143Port0 {
+		for _, v161 := range nd.n143R {
+			v162 := withKVs(v160, v161)
+			nd.n144L = append(nd.n144L, v162)
+			for _, v163 := range nd.n144R {
+				v164 := withSessions(v162, v163)
+				nd.n145L = append(nd.n145L, v164)
+				for _, v165 := range nd.n145R {
+					v166 := withReplica(v164, v165)
+					v167 := execute(v166)
+					if ran(v167) {
+						v168 := appliedOf(v167)
+						nd.n149Next = append(nd.n149Next, v168)
 						{
-							x, emit := v172, func(v174 KV) {
-								nd.n151Next = append(nd.n151Next, v174)
+							x, emit := v167, func(v169 KV) {
+								nd.n151Next = append(nd.n151Next, v169)
 							}
 							/*line replica.go:303:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:3914:49*/
+							} /*line scalablepaxos_hydro.go:3863:49*/
 						}
 						{
-							x, emit := v172, func(v175 Session) {
-								nd.n153Next = append(nd.n153Next, v175)
+							x, emit := v167, func(v170 Session) {
+								nd.n153Next = append(nd.n153Next, v170)
 							}
 							/*line replica.go:309:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:3924:49*/
+							} /*line scalablepaxos_hydro.go:3873:49*/
 						}
 						{
-							x, emit := v172, func(v176 Commit) {
-								nd.n155Next = append(nd.n155Next, v176)
+							x, emit := v167, func(v171 Commit) {
+								nd.n155Next = append(nd.n155Next, v171)
 							}
 							/*line replica.go:321:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:3934:49*/
+							} /*line scalablepaxos_hydro.go:3883:49*/
 						}
 						{
-							x, emit := v172, func(v177 Answer) {
-								nd.n159Next = append(nd.n159Next, v177)
+							x, emit := v167, func(v172 Answer) {
+								nd.n159Next = append(nd.n159Next, v172)
 							}
 							/*line replica.go:315:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:3944:49*/
+							} /*line scalablepaxos_hydro.go:3893:49*/
 						}
 					}
 				}
@@ -3950,53 +3899,53 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 	}
 	clear(nd.h132To143Port0)
 	nd.h132To143Port0 = nd.h132To143Port0[:0]
-	for _, v178 := range nd.h142To145Port1 {
-		nd.n145R = append(nd.n145R, v178)
-		for _, v179 := range nd.n145L {
-			v180 := withReplica(v179, v178)
-			v181 := execute(v180)
-			if ran(v181) {
-				v182 := appliedOf(v181)
-				nd.n149Next = append(nd.n149Next, v182)
+	for _, v173 := range nd.h142To145Port1 {
+		nd.n145R = append(nd.n145R, v173)
+		for _, v174 := range nd.n145L {
+			v175 := withReplica(v174, v173)
+			v176 := execute(v175)
+			if ran(v176) {
+				v177 := appliedOf(v176)
+				nd.n149Next = append(nd.n149Next, v177)
 				{
-					x, emit := v181, func(v183 KV) {
-						nd.n151Next = append(nd.n151Next, v183)
+					x, emit := v176, func(v178 KV) {
+						nd.n151Next = append(nd.n151Next, v178)
 					}
 					/*line replica.go:303:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3969:47*/
+					} /*line scalablepaxos_hydro.go:3918:47*/
 				}
 				{
-					x, emit := v181, func(v184 Session) {
-						nd.n153Next = append(nd.n153Next, v184)
+					x, emit := v176, func(v179 Session) {
+						nd.n153Next = append(nd.n153Next, v179)
 					}
 					/*line replica.go:309:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3979:47*/
+					} /*line scalablepaxos_hydro.go:3928:47*/
 				}
 				{
-					x, emit := v181, func(v185 Commit) {
-						nd.n155Next = append(nd.n155Next, v185)
+					x, emit := v176, func(v180 Commit) {
+						nd.n155Next = append(nd.n155Next, v180)
 					}
 					/*line replica.go:321:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3989:47*/
+					} /*line scalablepaxos_hydro.go:3938:47*/
 				}
 				{
-					x, emit := v181, func(v186 Answer) {
-						nd.n159Next = append(nd.n159Next, v186)
+					x, emit := v176, func(v181 Answer) {
+						nd.n159Next = append(nd.n159Next, v181)
 					}
 					/*line replica.go:315:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3999:47*/
+					} /*line scalablepaxos_hydro.go:3948:47*/
 				}
 			}
 		}
@@ -4015,68 +3964,68 @@ func (nd *ScalablePaxosReplica) Recover(dir durable.FS, opts durable.Options) er
 func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 	switch op {
 	case 107:
-		var v190 Applied
-		n191, err192 := decodeHydroApplied(item, &v190)
-		if err192 == nil && n191 != len(item) {
-			err192 = fmt.Errorf("%d bytes after the item", len(item)-n191)
+		var v185 Applied
+		n186, err187 := decodeHydroApplied(item, &v185)
+		if err187 == nil && n186 != len(item) {
+			err187 = fmt.Errorf("%d bytes after the item", len(item)-n186)
 		}
-		if err192 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 107, paxos.go:199): %w", err192)
+		if err187 != nil {
+			return fmt.Errorf("hydro.ReduceKeyed (node 107, paxos.go:199): %w", err187)
 		}
-		k193 := v190.Key
-		i194, ok195 := nd.n107Index.Get(k193)
-		if ok195 {
-			nd.n107Accs[i194] = v190
+		k188 := v185.Key
+		i189, ok190 := nd.n107Index.Get(k188)
+		if ok190 {
+			nd.n107Accs[i189] = v185
 		} else {
-			i194 = len(nd.n107Accs)
-			if !nd.n107Index.PutDense(k193, i194) {
-				nd.n107Index.Put(k193, i194)
+			i189 = len(nd.n107Accs)
+			if !nd.n107Index.PutDense(k188, i189) {
+				nd.n107Index.Put(k188, i189)
 			}
-			nd.n107Accs = append(nd.n107Accs, v190)
+			nd.n107Accs = append(nd.n107Accs, v185)
 			nd.n107Mark = append(nd.n107Mark, false)
 		}
 		return nil
 	case 114:
-		var v198 KV
-		n199, err200 := decodeHydroKV(item, &v198)
-		if err200 == nil && n199 != len(item) {
-			err200 = fmt.Errorf("%d bytes after the item", len(item)-n199)
+		var v193 KV
+		n194, err195 := decodeHydroKV(item, &v193)
+		if err195 == nil && n194 != len(item) {
+			err195 = fmt.Errorf("%d bytes after the item", len(item)-n194)
 		}
-		if err200 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:208): %w", err200)
+		if err195 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:208): %w", err195)
 		}
-		k201 := v198.Key
-		i202, ok203 := nd.n114Index[k201]
-		if !ok203 {
-			i202 = len(nd.n114Accs)
-			nd.n114Index[k201] = i202
-			bot204 := v198
-			bot204.Cell = *new(Cell)
-			nd.n114Accs = append(nd.n114Accs, bot204)
+		k196 := v193.Key
+		i197, ok198 := nd.n114Index[k196]
+		if !ok198 {
+			i197 = len(nd.n114Accs)
+			nd.n114Index[k196] = i197
+			bot199 := v193
+			bot199.Cell = *new(Cell)
+			nd.n114Accs = append(nd.n114Accs, bot199)
 		}
-		nd.n114Accs[i202].Cell.Merge(v198.Cell)
+		nd.n114Accs[i197].Cell.Merge(v193.Cell)
 		return nil
 	case 117:
-		var v207 Session
-		n208, err209 := decodeHydroSession(item, &v207)
-		if err209 == nil && n208 != len(item) {
-			err209 = fmt.Errorf("%d bytes after the item", len(item)-n208)
+		var v202 Session
+		n203, err204 := decodeHydroSession(item, &v202)
+		if err204 == nil && n203 != len(item) {
+			err204 = fmt.Errorf("%d bytes after the item", len(item)-n203)
 		}
-		if err209 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 117, paxos.go:209): %w", err209)
+		if err204 != nil {
+			return fmt.Errorf("hydro.MergeKeyed (node 117, paxos.go:209): %w", err204)
 		}
-		k210 := v207.Inc
-		i211, ok212 := nd.n117Index.Get(k210)
-		if !ok212 {
-			i211 = len(nd.n117Accs)
-			if !nd.n117Index.PutDense(k210, i211) {
-				nd.n117Index.Put(k210, i211)
+		k205 := v202.Inc
+		i206, ok207 := nd.n117Index.Get(k205)
+		if !ok207 {
+			i206 = len(nd.n117Accs)
+			if !nd.n117Index.PutDense(k205, i206) {
+				nd.n117Index.Put(k205, i206)
 			}
-			bot213 := v207
-			bot213.S = *new(SessionLattice)
-			nd.n117Accs = append(nd.n117Accs, bot213)
+			bot208 := v202
+			bot208.S = *new(SessionLattice)
+			nd.n117Accs = append(nd.n117Accs, bot208)
 		}
-		nd.n117Accs[i211].S.Merge(v207.S)
+		nd.n117Accs[i206].S.Merge(v202.S)
 		return nil
 	}
 	return fmt.Errorf("record for operator %d, which is not a durable operator of location replica", op)
@@ -4088,19 +4037,19 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 // leave.
 func (nd *ScalablePaxosReplica) hydroCommit() bool {
 	if nd.hydroJournal.Active() {
-		for _, i187 := range nd.n107Dirty {
-			nd.n107Mark[i187] = false
-			v188 := nd.n107Accs[i187]
-			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(107), &v188))
+		for _, i182 := range nd.n107Dirty {
+			nd.n107Mark[i182] = false
+			v183 := nd.n107Accs[i182]
+			nd.hydroJournal.Append(appendHydroApplied(nd.hydroJournal.Record(107), &v183))
 		}
 		nd.n107Dirty = nd.n107Dirty[:0]
-		for _, v196 := range nd.n114Logged {
-			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(114), &v196))
+		for _, v191 := range nd.n114Logged {
+			nd.hydroJournal.Append(appendHydroKV(nd.hydroJournal.Record(114), &v191))
 		}
 		clear(nd.n114Logged)
 		nd.n114Logged = nd.n114Logged[:0]
-		for _, v205 := range nd.n117Logged {
-			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(117), &v205))
+		for _, v200 := range nd.n117Logged {
+			nd.hydroJournal.Append(appendHydroSession(nd.hydroJournal.Record(117), &v200))
 		}
 		clear(nd.n117Logged)
 		nd.n117Logged = nd.n117Logged[:0]
@@ -4115,14 +4064,14 @@ func (nd *ScalablePaxosReplica) hydroCommit() bool {
 
 // hydroSnapshot logs the whole durable state.
 func (nd *ScalablePaxosReplica) hydroSnapshot(add func([]byte)) {
-	for _, v189 := range nd.n107Accs {
-		add(appendHydroApplied(nd.hydroJournal.Record(107), &v189))
+	for _, v184 := range nd.n107Accs {
+		add(appendHydroApplied(nd.hydroJournal.Record(107), &v184))
 	}
-	for _, v197 := range nd.n114Accs {
-		add(appendHydroKV(nd.hydroJournal.Record(114), &v197))
+	for _, v192 := range nd.n114Accs {
+		add(appendHydroKV(nd.hydroJournal.Record(114), &v192))
 	}
-	for _, v206 := range nd.n117Accs {
-		add(appendHydroSession(nd.hydroJournal.Record(117), &v206))
+	for _, v201 := range nd.n117Accs {
+		add(appendHydroSession(nd.hydroJournal.Record(117), &v201))
 	}
 }
 
@@ -4421,9 +4370,6 @@ type ScalablePaxosP2bproxy struct {
 	// hydro.MergeKeyed (node 43, paxos.go:123): the groups in order of first appearance.
 	n43Index hydro.IntIndex[uint64]
 	n43Accs  []Tally
-	// the groups changed in this tick, and whether each group is among them.
-	n43Changed []int
-	n43Touched []bool
 	// hydro.ClusterSize (node 46, paxos.go:129): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n46Size int
 	n46Done bool
@@ -4468,10 +4414,6 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 	nd.subgraph1()
 	nd.subgraph2()
 	nd.subgraph3()
-	for _, i := range nd.n43Changed {
-		nd.n43Touched[i] = false
-	}
-	nd.n43Changed = nd.n43Changed[:0]
 	clear(nd.n47L)
 	nd.n47L = nd.n47L[:0]
 	nd.n50Index.Clear()
@@ -4485,13 +4427,13 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
 	udf5 := /*line paxos.go:123:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:4488:43*/
+	} /*line scalablepaxos_hydro.go:4430:43*/
 	udf11 := /*line paxos.go:126:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:4491:43*/
+	} /*line scalablepaxos_hydro.go:4433:43*/
 	udf13 := /*line paxos.go:130:46*/ func(p P2b) Fresh {
 		return Fresh{Pos: p.Pos, F: FreshLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor), Cmds: p.Cmds}}
-	} /*line scalablepaxos_hydro.go:4494:43*/
+	} /*line scalablepaxos_hydro.go:4436:43*/
 	for _, v1 := range nd.n89Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)
@@ -4507,13 +4449,6 @@ func (nd *ScalablePaxosP2bproxy) subgraph0() {
 				nd.n43Accs = append(nd.n43Accs, bot9)
 			}
 			nd.n43Accs[i7].T.Merge(v4.T)
-			if i7 >= len(nd.n43Touched) {
-				nd.n43Touched = append(nd.n43Touched, make([]bool, i7+1-len(nd.n43Touched))...)
-			}
-			if !nd.n43Touched[i7] {
-				nd.n43Touched[i7] = true
-				nd.n43Changed = append(nd.n43Changed, i7)
-			}
 			v10 := udf11(v2)
 			nd.h44To45Port0 = append(nd.h44To45Port0, v10)
 			v12 := udf13(v2)
@@ -4565,65 +4500,60 @@ func (nd *ScalablePaxosP2bproxy) subgraph2() {
 
 // subgraph3 runs stratum 1: hydro.MergeKeyed (43), hydro.Join (45), hydro.CrossJoin (47), hydro.FilterMap (48), hydro.MergeKeyed (50), hydro.Join (51), hydro.CrossJoin (53), hydro.FilterMap (54).
 func (nd *ScalablePaxosP2bproxy) subgraph3() {
-	slices.Sort(nd.n43Changed)
-	for _, i21 := range nd.n43Changed {
-		v20 := nd.n43Accs[i21]
-		_ = v20
-	}
-	for i23 := range nd.n50Accs {
-		v22 := nd.n50Accs[i23]
-		if i24, ok25 := nd.n43Index.Get(v22.Pos); ok25 {
-			v26 := nd.n43Accs[i24]
-			v27 := crossingOf(v22, v26)
-			nd.n53L = append(nd.n53L, v27)
-			for _, v28 := range nd.n53R {
-				v29 := withQuorum(v27, v28)
-				if v30, ok31 := crossed(v29); ok31 {
+	for i22 := range nd.n50Accs {
+		v21 := nd.n50Accs[i22]
+		if i23, ok24 := nd.n43Index.Get(v21.Pos); ok24 {
+			v25 := nd.n43Accs[i23]
+			v26 := crossingOf(v21, v25)
+			nd.n53L = append(nd.n53L, v26)
+			for _, v27 := range nd.n53R {
+				v28 := withQuorum(v26, v27)
+				if v29, ok30 := crossed(v28); ok30 {
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v30)
+						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v29)
 						nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 96, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
-	for _, v32 := range nd.h44To45Port0 {
-		if i33, ok34 := nd.n43Index.Get(v32.Pos); ok34 {
-			v35 := nd.n43Accs[i33]
-			v36 := tallied(v32, v35)
-			nd.n47L = append(nd.n47L, v36)
-			for _, v37 := range nd.n47R {
-				v38 := withAcceptors(v36, v37)
-				if v39, ok40 := reached(v38); ok40 {
+	for _, v31 := range nd.h44To45Port0 {
+		if i32, ok33 := nd.n43Index.Get(v31.Pos); ok33 {
+			v34 := nd.n43Accs[i32]
+			v35 := tallied(v31, v34)
+			nd.n47L = append(nd.n47L, v35)
+			for _, v36 := range nd.n47R {
+				v37 := withAcceptors(v35, v36)
+				if v38, ok39 := reached(v37); ok39 {
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v39)
-						nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v39))}, 61, nd.hydroBuf)
+						nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v38)
+						nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v38))}, 61, nd.hydroBuf)
 					}
 				}
 			}
 		}
 	}
 	nd.h44To45Port0 = nd.h44To45Port0[:0]
-	for _, v41 := range nd.h46To47Port1 {
-		nd.n47R = append(nd.n47R, v41)
-		for _, v42 := range nd.n47L {
-			v43 := withAcceptors(v42, v41)
-			if v44, ok45 := reached(v43); ok45 {
+	for _, v40 := range nd.h46To47Port1 {
+		nd.n47R = append(nd.n47R, v40)
+		for _, v41 := range nd.n47L {
+			v42 := withAcceptors(v41, v40)
+			if v43, ok44 := reached(v42); ok44 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v44)
-					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v44))}, 61, nd.hydroBuf)
+					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v43)
+					nd.hydroSend(hydro.Dest{Location: "proposer", Member: uint64(committedBy(v43))}, 61, nd.hydroBuf)
 				}
 			}
 		}
 	}
 	nd.h46To47Port1 = nd.h46To47Port1[:0]
-	for _, v46 := range nd.h52To53Port1 {
-		nd.n53R = append(nd.n53R, v46)
-		for _, v47 := range nd.n53L {
-			v48 := withQuorum(v47, v46)
-			if v49, ok50 := crossed(v48); ok50 {
+	for _, v45 := range nd.h52To53Port1 {
+		nd.n53R = append(nd.n53R, v45)
+		for _, v46 := range nd.n53L {
+			v47 := withQuorum(v46, v45)
+			if v48, ok49 := crossed(v47); ok49 {
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v49)
+					nd.hydroBuf = appendHydroCommit(nd.hydroBuf[:0], &v48)
 					nd.hydroSend(hydro.Dest{Location: "replica", All: true}, 96, nd.hydroBuf)
 				}
 			}

@@ -7,7 +7,6 @@ package rset
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -80,7 +79,7 @@ func NewRSetBallotClient(commands hydro.Input[Command], answers hydro.Output[Ans
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line rset.go:201:57*/ Timeout /*line rsetballot_hydro.go:83:82*/
+	nd.n2Period = /*line rset.go:201:57*/ Timeout /*line rsetballot_hydro.go:82:82*/
 	return nd
 }
 
@@ -324,9 +323,6 @@ type RSetBallotLeader struct {
 	// hydro.MergeKeyed (node 19, rset.go:212): the groups in order of first appearance.
 	n19Index hydro.IntIndex[uint64]
 	n19Accs  []Stamp
-	// the groups changed in this tick, and whether each group is among them.
-	n19Changed []int
-	n19Touched []bool
 	// hydro.AntiJoin (node 30, rset.go:224): the keys of the negative input.
 	n30Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 31, rset.go:224): the groups in order of first appearance.
@@ -396,10 +392,6 @@ func (nd *RSetBallotLeader) Tick() {
 	nd.subgraph5()
 	nd.subgraph6()
 	nd.n18R = nd.n18R[:0]
-	for _, i := range nd.n19Changed {
-		nd.n19Touched[i] = false
-	}
-	nd.n19Changed = nd.n19Changed[:0]
 	nd.n31Index.Clear()
 	clear(nd.n31Accs)
 	nd.n31Accs = nd.n31Accs[:0]
@@ -494,13 +486,6 @@ func (nd *RSetBallotLeader) subgraph3() {
 				nd.n19Accs = append(nd.n19Accs, bot29)
 			}
 			nd.n19Accs[i27].Ballot.Merge(v25.Ballot)
-			if i27 >= len(nd.n19Touched) {
-				nd.n19Touched = append(nd.n19Touched, make([]bool, i27+1-len(nd.n19Touched))...)
-			}
-			if !nd.n19Touched[i27] {
-				nd.n19Touched[i27] = true
-				nd.n19Changed = append(nd.n19Changed, i27)
-			}
 		}
 	}
 	clear(nd.h15To18Port0)
@@ -533,67 +518,62 @@ func (nd *RSetBallotLeader) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.MergeKeyed (19), hydro.Join (20), hydro.MergeKeyed (31), hydro.CrossJoin (33), hydro.FilterMap (34), hydro.Union (40), hydro.Join (41), hydro.Map (42).
 func (nd *RSetBallotLeader) subgraph5() {
-	slices.Sort(nd.n19Changed)
-	for _, i37 := range nd.n19Changed {
-		v36 := nd.n19Accs[i37]
-		_ = v36
-	}
-	for i39 := range nd.n31Accs {
-		v38 := nd.n31Accs[i39]
-		nd.n33L = append(nd.n33L, v38)
-		for _, v40 := range nd.n33R {
-			v41 := quorum(v38, v40)
-			if v42, ok43 := reached(v41); ok43 {
-				if _, ok44 := nd.n35Neg.AddDense(v42.ID); !ok44 {
-					nd.n35Neg.Add(v42.ID)
+	for i38 := range nd.n31Accs {
+		v37 := nd.n31Accs[i38]
+		nd.n33L = append(nd.n33L, v37)
+		for _, v39 := range nd.n33R {
+			v40 := quorum(v37, v39)
+			if v41, ok42 := reached(v40); ok42 {
+				if _, ok43 := nd.n35Neg.AddDense(v41.ID); !ok43 {
+					nd.n35Neg.Add(v41.ID)
 				}
-				nd.n38Next = append(nd.n38Next, v42)
-				k45 := v42.ID
-				j46 := len(nd.n41LItems)
-				nd.n41LItems = append(nd.n41LItems, v42)
-				if l47, ok48 := nd.n41LIndex.Swap(k45, j46); ok48 {
-					nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l47])
-					nd.n41LNext[l47] = j46
+				nd.n38Next = append(nd.n38Next, v41)
+				k44 := v41.ID
+				j45 := len(nd.n41LItems)
+				nd.n41LItems = append(nd.n41LItems, v41)
+				if l46, ok47 := nd.n41LIndex.Swap(k44, j45); ok47 {
+					nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l46])
+					nd.n41LNext[l46] = j45
 				} else {
-					nd.n41LNext = append(nd.n41LNext, j46)
+					nd.n41LNext = append(nd.n41LNext, j45)
 				}
-				if l49, ok50 := nd.n41RIndex.Get(k45); ok50 {
-					for j51, more52 := nd.n41RNext[l49], true; more52; j51 = nd.n41RNext[j51] {
-						more52 = j51 != l49
-						v53 := nd.n41RItems[j51]
-						v54 := stamped(v42, v53)
-						v55 := encrypt(v54)
+				if l48, ok49 := nd.n41RIndex.Get(k44); ok49 {
+					for j50, more51 := nd.n41RNext[l48], true; more51; j50 = nd.n41RNext[j50] {
+						more51 = j50 != l48
+						v52 := nd.n41RItems[j50]
+						v53 := stamped(v41, v52)
+						v54 := encrypt(v53)
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v55)
+							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v54)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 						}
 					}
 				}
 			}
 		}
-		nd.h31To35Port0 = append(nd.h31To35Port0, v38)
+		nd.h31To35Port0 = append(nd.h31To35Port0, v37)
 	}
-	for _, v56 := range nd.h15To20Port0 {
-		if i57, ok58 := nd.n19Index.Get(v56.ID); ok58 {
-			v59 := nd.n19Accs[i57]
-			v60 := restamp(v56, v59)
-			k61 := v60.ID
-			j62 := len(nd.n41RItems)
-			nd.n41RItems = append(nd.n41RItems, v60)
-			if l63, ok64 := nd.n41RIndex.Swap(k61, j62); ok64 {
-				nd.n41RNext = append(nd.n41RNext, nd.n41RNext[l63])
-				nd.n41RNext[l63] = j62
+	for _, v55 := range nd.h15To20Port0 {
+		if i56, ok57 := nd.n19Index.Get(v55.ID); ok57 {
+			v58 := nd.n19Accs[i56]
+			v59 := restamp(v55, v58)
+			k60 := v59.ID
+			j61 := len(nd.n41RItems)
+			nd.n41RItems = append(nd.n41RItems, v59)
+			if l62, ok63 := nd.n41RIndex.Swap(k60, j61); ok63 {
+				nd.n41RNext = append(nd.n41RNext, nd.n41RNext[l62])
+				nd.n41RNext[l62] = j61
 			} else {
-				nd.n41RNext = append(nd.n41RNext, j62)
+				nd.n41RNext = append(nd.n41RNext, j61)
 			}
-			if l65, ok66 := nd.n41LIndex.Get(k61); ok66 {
-				for j67, more68 := nd.n41LNext[l65], true; more68; j67 = nd.n41LNext[j67] {
-					more68 = j67 != l65
-					v69 := nd.n41LItems[j67]
-					v70 := stamped(v69, v60)
-					v71 := encrypt(v70)
+			if l64, ok65 := nd.n41LIndex.Get(k60); ok65 {
+				for j66, more67 := nd.n41LNext[l64], true; more67; j66 = nd.n41LNext[j66] {
+					more67 = j66 != l64
+					v68 := nd.n41LItems[j66]
+					v69 := stamped(v68, v59)
+					v70 := encrypt(v69)
 					if nd.hydroSend != nil {
-						nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v71)
+						nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v70)
 						nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 					}
 				}
@@ -602,32 +582,32 @@ func (nd *RSetBallotLeader) subgraph5() {
 	}
 	clear(nd.h15To20Port0)
 	nd.h15To20Port0 = nd.h15To20Port0[:0]
-	for _, v72 := range nd.h32To33Port1 {
-		nd.n33R = append(nd.n33R, v72)
-		for _, v73 := range nd.n33L {
-			v74 := quorum(v73, v72)
-			if v75, ok76 := reached(v74); ok76 {
-				if _, ok77 := nd.n35Neg.AddDense(v75.ID); !ok77 {
-					nd.n35Neg.Add(v75.ID)
+	for _, v71 := range nd.h32To33Port1 {
+		nd.n33R = append(nd.n33R, v71)
+		for _, v72 := range nd.n33L {
+			v73 := quorum(v72, v71)
+			if v74, ok75 := reached(v73); ok75 {
+				if _, ok76 := nd.n35Neg.AddDense(v74.ID); !ok76 {
+					nd.n35Neg.Add(v74.ID)
 				}
-				nd.n38Next = append(nd.n38Next, v75)
-				k78 := v75.ID
-				j79 := len(nd.n41LItems)
-				nd.n41LItems = append(nd.n41LItems, v75)
-				if l80, ok81 := nd.n41LIndex.Swap(k78, j79); ok81 {
-					nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l80])
-					nd.n41LNext[l80] = j79
+				nd.n38Next = append(nd.n38Next, v74)
+				k77 := v74.ID
+				j78 := len(nd.n41LItems)
+				nd.n41LItems = append(nd.n41LItems, v74)
+				if l79, ok80 := nd.n41LIndex.Swap(k77, j78); ok80 {
+					nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l79])
+					nd.n41LNext[l79] = j78
 				} else {
-					nd.n41LNext = append(nd.n41LNext, j79)
+					nd.n41LNext = append(nd.n41LNext, j78)
 				}
-				if l82, ok83 := nd.n41RIndex.Get(k78); ok83 {
-					for j84, more85 := nd.n41RNext[l82], true; more85; j84 = nd.n41RNext[j84] {
-						more85 = j84 != l82
-						v86 := nd.n41RItems[j84]
-						v87 := stamped(v75, v86)
-						v88 := encrypt(v87)
+				if l81, ok82 := nd.n41RIndex.Get(k77); ok82 {
+					for j83, more84 := nd.n41RNext[l81], true; more84; j83 = nd.n41RNext[j83] {
+						more84 = j83 != l81
+						v85 := nd.n41RItems[j83]
+						v86 := stamped(v74, v85)
+						v87 := encrypt(v86)
 						if nd.hydroSend != nil {
-							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v88)
+							nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v87)
 							nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 						}
 					}
@@ -636,24 +616,24 @@ func (nd *RSetBallotLeader) subgraph5() {
 		}
 	}
 	nd.h32To33Port1 = nd.h32To33Port1[:0]
-	for _, v89 := range nd.h39To40Port1 {
-		k90 := v89.ID
-		j91 := len(nd.n41LItems)
-		nd.n41LItems = append(nd.n41LItems, v89)
-		if l92, ok93 := nd.n41LIndex.Swap(k90, j91); ok93 {
-			nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l92])
-			nd.n41LNext[l92] = j91
+	for _, v88 := range nd.h39To40Port1 {
+		k89 := v88.ID
+		j90 := len(nd.n41LItems)
+		nd.n41LItems = append(nd.n41LItems, v88)
+		if l91, ok92 := nd.n41LIndex.Swap(k89, j90); ok92 {
+			nd.n41LNext = append(nd.n41LNext, nd.n41LNext[l91])
+			nd.n41LNext[l91] = j90
 		} else {
-			nd.n41LNext = append(nd.n41LNext, j91)
+			nd.n41LNext = append(nd.n41LNext, j90)
 		}
-		if l94, ok95 := nd.n41RIndex.Get(k90); ok95 {
-			for j96, more97 := nd.n41RNext[l94], true; more97; j96 = nd.n41RNext[j96] {
-				more97 = j96 != l94
-				v98 := nd.n41RItems[j96]
-				v99 := stamped(v89, v98)
-				v100 := encrypt(v99)
+		if l93, ok94 := nd.n41RIndex.Get(k89); ok94 {
+			for j95, more96 := nd.n41RNext[l93], true; more96; j95 = nd.n41RNext[j95] {
+				more96 = j95 != l93
+				v97 := nd.n41RItems[j95]
+				v98 := stamped(v88, v97)
+				v99 := encrypt(v98)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v100)
+					nd.hydroBuf = appendHydroSealed(nd.hydroBuf[:0], &v99)
 					nd.hydroSend(hydro.Dest{Location: "client"}, 43, nd.hydroBuf)
 				}
 			}
@@ -665,10 +645,10 @@ func (nd *RSetBallotLeader) subgraph5() {
 
 // subgraph6 runs stratum 3: hydro.AntiJoin (35), hydro.Map (36).
 func (nd *RSetBallotLeader) subgraph6() {
-	for _, v102 := range nd.h31To35Port0 {
-		if !nd.n35Neg.Has(v102.ID) {
-			v103 := keep(v102)
-			nd.n37Next = append(nd.n37Next, v103)
+	for _, v101 := range nd.h31To35Port0 {
+		if !nd.n35Neg.Has(v101.ID) {
+			v102 := keep(v101)
+			nd.n37Next = append(nd.n37Next, v102)
 		}
 	}
 	clear(nd.h31To35Port0)

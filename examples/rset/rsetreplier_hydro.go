@@ -7,7 +7,6 @@ package rset
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
@@ -80,7 +79,7 @@ func NewRSetReplierClient(commands hydro.Input[Command], answers hydro.Output[An
 	nd.answers = answers
 	nd.stored = stored
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n2Period = /*line rset.go:201:57*/ Timeout /*line rsetreplier_hydro.go:83:83*/
+	nd.n2Period = /*line rset.go:201:57*/ Timeout /*line rsetreplier_hydro.go:82:83*/
 	return nd
 }
 
@@ -324,9 +323,6 @@ type RSetReplierLeader struct {
 	// hydro.MergeKeyed (node 19, rset.go:212): the groups in order of first appearance.
 	n19Index hydro.IntIndex[uint64]
 	n19Accs  []Stamp
-	// the groups changed in this tick, and whether each group is among them.
-	n19Changed []int
-	n19Touched []bool
 	// hydro.AntiJoin (node 30, rset.go:224): the keys of the negative input.
 	n30Neg hydro.IntSet[uint64]
 	// hydro.MergeKeyed (node 31, rset.go:224): the groups in order of first appearance.
@@ -388,10 +384,6 @@ func (nd *RSetReplierLeader) Tick() {
 	nd.subgraph6()
 	nd.subgraph7()
 	nd.n18R = nd.n18R[:0]
-	for _, i := range nd.n19Changed {
-		nd.n19Touched[i] = false
-	}
-	nd.n19Changed = nd.n19Changed[:0]
 	nd.n31Index.Clear()
 	clear(nd.n31Accs)
 	nd.n31Accs = nd.n31Accs[:0]
@@ -489,13 +481,6 @@ func (nd *RSetReplierLeader) subgraph3() {
 				nd.n19Accs = append(nd.n19Accs, bot29)
 			}
 			nd.n19Accs[i27].Ballot.Merge(v25.Ballot)
-			if i27 >= len(nd.n19Touched) {
-				nd.n19Touched = append(nd.n19Touched, make([]bool, i27+1-len(nd.n19Touched))...)
-			}
-			if !nd.n19Touched[i27] {
-				nd.n19Touched[i27] = true
-				nd.n19Changed = append(nd.n19Changed, i27)
-			}
 		}
 	}
 	clear(nd.h15To18Port0)
@@ -528,17 +513,12 @@ func (nd *RSetReplierLeader) subgraph4() {
 
 // subgraph5 runs stratum 2: hydro.MergeKeyed (19), hydro.Join (20).
 func (nd *RSetReplierLeader) subgraph5() {
-	slices.Sort(nd.n19Changed)
-	for _, i37 := range nd.n19Changed {
-		v36 := nd.n19Accs[i37]
-		_ = v36
-	}
-	for _, v38 := range nd.h15To20Port0 {
-		if i39, ok40 := nd.n19Index.Get(v38.ID); ok40 {
-			v41 := nd.n19Accs[i39]
-			v42 := restamp(v38, v41)
+	for _, v37 := range nd.h15To20Port0 {
+		if i38, ok39 := nd.n19Index.Get(v37.ID); ok39 {
+			v40 := nd.n19Accs[i38]
+			v41 := restamp(v37, v40)
 			if nd.hydroSend != nil {
-				nd.hydroBuf = appendHydroStamp(nd.hydroBuf[:0], &v42)
+				nd.hydroBuf = appendHydroStamp(nd.hydroBuf[:0], &v41)
 				nd.hydroSend(hydro.Dest{Location: "replier"}, 46, nd.hydroBuf)
 			}
 		}
@@ -549,35 +529,35 @@ func (nd *RSetReplierLeader) subgraph5() {
 
 // subgraph6 runs stratum 2: hydro.MergeKeyed (31), hydro.CrossJoin (33), hydro.FilterMap (34).
 func (nd *RSetReplierLeader) subgraph6() {
-	for i44 := range nd.n31Accs {
-		v43 := nd.n31Accs[i44]
-		nd.n33L = append(nd.n33L, v43)
-		for _, v45 := range nd.n33R {
-			v46 := quorum(v43, v45)
-			if v47, ok48 := reached(v46); ok48 {
-				if _, ok49 := nd.n35Neg.AddDense(v47.ID); !ok49 {
-					nd.n35Neg.Add(v47.ID)
+	for i43 := range nd.n31Accs {
+		v42 := nd.n31Accs[i43]
+		nd.n33L = append(nd.n33L, v42)
+		for _, v44 := range nd.n33R {
+			v45 := quorum(v42, v44)
+			if v46, ok47 := reached(v45); ok47 {
+				if _, ok48 := nd.n35Neg.AddDense(v46.ID); !ok48 {
+					nd.n35Neg.Add(v46.ID)
 				}
-				nd.n38Next = append(nd.n38Next, v47)
+				nd.n38Next = append(nd.n38Next, v46)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v47)
+					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v46)
 					nd.hydroSend(hydro.Dest{Location: "replier"}, 44, nd.hydroBuf)
 				}
 			}
 		}
-		nd.h31To35Port0 = append(nd.h31To35Port0, v43)
+		nd.h31To35Port0 = append(nd.h31To35Port0, v42)
 	}
-	for _, v50 := range nd.h32To33Port1 {
-		nd.n33R = append(nd.n33R, v50)
-		for _, v51 := range nd.n33L {
-			v52 := quorum(v51, v50)
-			if v53, ok54 := reached(v52); ok54 {
-				if _, ok55 := nd.n35Neg.AddDense(v53.ID); !ok55 {
-					nd.n35Neg.Add(v53.ID)
+	for _, v49 := range nd.h32To33Port1 {
+		nd.n33R = append(nd.n33R, v49)
+		for _, v50 := range nd.n33L {
+			v51 := quorum(v50, v49)
+			if v52, ok53 := reached(v51); ok53 {
+				if _, ok54 := nd.n35Neg.AddDense(v52.ID); !ok54 {
+					nd.n35Neg.Add(v52.ID)
 				}
-				nd.n38Next = append(nd.n38Next, v53)
+				nd.n38Next = append(nd.n38Next, v52)
 				if nd.hydroSend != nil {
-					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v53)
+					nd.hydroBuf = appendHydroAnswer(nd.hydroBuf[:0], &v52)
 					nd.hydroSend(hydro.Dest{Location: "replier"}, 44, nd.hydroBuf)
 				}
 			}
@@ -588,10 +568,10 @@ func (nd *RSetReplierLeader) subgraph6() {
 
 // subgraph7 runs stratum 3: hydro.AntiJoin (35), hydro.Map (36).
 func (nd *RSetReplierLeader) subgraph7() {
-	for _, v57 := range nd.h31To35Port0 {
-		if !nd.n35Neg.Has(v57.ID) {
-			v58 := keep(v57)
-			nd.n37Next = append(nd.n37Next, v58)
+	for _, v56 := range nd.h31To35Port0 {
+		if !nd.n35Neg.Has(v56.ID) {
+			v57 := keep(v56)
+			nd.n37Next = append(nd.n37Next, v57)
 		}
 	}
 	clear(nd.h31To35Port0)

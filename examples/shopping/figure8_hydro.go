@@ -271,12 +271,13 @@ type Figure8Server struct {
 	n10Accs  []Session
 	// the items that started or changed a group this tick, to log at its end.
 	n10Logged []Session
+	// the groups changed in this tick, and whether each group is among them.
+	n10Changed []int
+	n10Touched []bool
 	// hydro.Timer (node 11, figures.go:127): the period, the next due time, whether it fired.
 	n11Period time.Duration
 	n11Due    time.Time
 	n11Fired  bool
-	// hydro.CrossJoin (node 12, figures.go:127): the stored sides' items in arrival order.
-	n12L []Session
 	// hydro.Unique (node 17, figures.go:130): the items seen.
 	n17Seen map[ClientID]struct{}
 	// the items first seen this tick, to log at its end.
@@ -320,9 +321,9 @@ func NewFigure8Server(shopping hydro.Input[Session], classes []ClientClass, out 
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n11Period = /*line figures.go:127:61*/ ResendPeriod /*line figure8_hydro.go:323:89*/
+	nd.n11Period = /*line figures.go:127:61*/ ResendPeriod /*line figure8_hydro.go:324:89*/
 	nd.n17Seen = map[ClientID]struct{}{}
-	nd.n19Items = slices.Clone( /*line figures.go:132:49*/ classes /*line figure8_hydro.go:325:97*/)
+	nd.n19Items = slices.Clone( /*line figures.go:132:49*/ classes /*line figure8_hydro.go:326:97*/)
 	return nd
 }
 
@@ -345,8 +346,10 @@ func (nd *Figure8Server) Tick() {
 	nd.out.PutAll(nd.n23Out)
 	clear(nd.n23Out)
 	nd.n23Out = nd.n23Out[:0]
-	clear(nd.n12L)
-	nd.n12L = nd.n12L[:0]
+	for _, i := range nd.n10Changed {
+		nd.n10Touched[i] = false
+	}
+	nd.n10Changed = nd.n10Changed[:0]
 	for i := range nd.n20LGroups {
 		clear(nd.n20LGroups[i])
 	}
@@ -377,6 +380,13 @@ func (nd *Figure8Server) subgraph0() {
 		if changed6 && nd.hydroJournal.Active() {
 			nd.n10Logged = append(nd.n10Logged, v1)
 		}
+		if i3 >= len(nd.n10Touched) {
+			nd.n10Touched = append(nd.n10Touched, make([]bool, i3+1-len(nd.n10Touched))...)
+		}
+		if !nd.n10Touched[i3] {
+			nd.n10Touched[i3] = true
+			nd.n10Changed = append(nd.n10Changed, i3)
+		}
 		nd.h7To13Port0 = append(nd.h7To13Port0, v1)
 		v7 := sessionID(v1)
 		nd.h24To25Port0 = append(nd.h24To25Port0, v7)
@@ -401,6 +411,13 @@ func (nd *Figure8Server) subgraph0() {
 		}
 		if changed13 && nd.hydroJournal.Active() {
 			nd.n10Logged = append(nd.n10Logged, v8)
+		}
+		if i10 >= len(nd.n10Touched) {
+			nd.n10Touched = append(nd.n10Touched, make([]bool, i10+1-len(nd.n10Touched))...)
+		}
+		if !nd.n10Touched[i10] {
+			nd.n10Touched[i10] = true
+			nd.n10Changed = append(nd.n10Changed, i10)
 		}
 	}
 	clear(nd.n14Recv)
@@ -437,9 +454,9 @@ func (nd *Figure8Server) subgraph3() {
 // subgraph4 runs stratum 1: hydro.MergeKeyed (10), hydro.CrossJoin (12), hydro.Union (13), hydro.Filter (15), hydro.Map (16), hydro.Unique (17), hydro.Join (18), hydro.Join (20), hydro.CrossJoin (22), hydro.Sink (23), hydro.Join (25).
 func (nd *Figure8Server) subgraph4() {
 	out36 := nd.n23Out
-	for i18 := range nd.n10Accs {
+	slices.Sort(nd.n10Changed)
+	for _, i18 := range nd.n10Changed {
 		v17 := nd.n10Accs[i18]
-		nd.n12L = append(nd.n12L, v17)
 		if sessionComplete(v17) {
 			v19 := sessionID(v17)
 			if _, dup20 := nd.n17Seen[v19]; !dup20 {
@@ -482,7 +499,7 @@ func (nd *Figure8Server) subgraph4() {
 		}
 	}
 	for _, v37 := range nd.h11To12Port1 {
-		for _, v38 := range nd.n12L {
+		for _, v38 := range nd.n10Accs {
 			v39 := resent(v38, v37)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroSession(nd.hydroBuf[:0], &v39)
@@ -577,6 +594,13 @@ func (nd *Figure8Server) hydroRestore(op int, item []byte) error {
 			nd.n10Accs = append(nd.n10Accs, bot68)
 		}
 		nd.n10Accs[i66].Items.Merge(v62.Items)
+		if i66 >= len(nd.n10Touched) {
+			nd.n10Touched = append(nd.n10Touched, make([]bool, i66+1-len(nd.n10Touched))...)
+		}
+		if !nd.n10Touched[i66] {
+			nd.n10Touched[i66] = true
+			nd.n10Changed = append(nd.n10Changed, i66)
+		}
 		return nil
 	case 17:
 		var v71 ClientID

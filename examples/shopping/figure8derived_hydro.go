@@ -339,6 +339,9 @@ type Figure8DerivedServer struct {
 		Client uint32                 "hydro:\"key\""
 		Items  lattices.SSIV[Request] "hydro:\"lattice\""
 	}
+	// the groups changed in this tick, and whether each group is among them.
+	n7Changed []int
+	n7Touched []bool
 	// hydro.Unique (node 10, figure2.go:15): the items seen.
 	n10Seen map[struct {
 		Client uint32 "hydro:\"key\""
@@ -351,11 +354,6 @@ type Figure8DerivedServer struct {
 	n20Period time.Duration
 	n20Due    time.Time
 	n20Fired  bool
-	// hydro.CrossJoin (node 21, figure2.go:15): the stored sides' items in arrival order.
-	n21L []struct {
-		Client uint32                 "hydro:\"key\""
-		Items  lattices.SSIV[Request] "hydro:\"lattice\""
-	}
 	// hydro.Broadcast (node 16, figure2.go:15): the items received since the last tick.
 	n16Recv []struct {
 		Client uint32                 "hydro:\"key\""
@@ -383,7 +381,7 @@ func NewFigure8DerivedServer(shopping hydro.Input[Request], classes []ClientClas
 	nd.classes = classes
 	nd.out = out
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure8derived_hydro.go:386:103*/)
+	nd.n1Items = slices.Clone( /*line figure2.go:14:52*/ classes /*line figure8derived_hydro.go:384:103*/)
 	nd.n10Seen = map[struct {
 		Client uint32 "hydro:\"key\""
 	}]struct{}{}
@@ -414,8 +412,10 @@ func (nd *Figure8DerivedServer) Tick() {
 	}
 	nd.n2LIndex.Clear()
 	nd.n2LGroups = nd.n2LGroups[:0]
-	clear(nd.n21L)
-	nd.n21L = nd.n21L[:0]
+	for _, i := range nd.n7Changed {
+		nd.n7Touched[i] = false
+	}
+	nd.n7Changed = nd.n7Changed[:0]
 }
 
 // subgraph0 runs stratum 0: hydro.Iter (1).
@@ -458,6 +458,13 @@ func (nd *Figure8DerivedServer) subgraph1() {
 		if changed9 && nd.hydroJournal.Active() {
 			nd.n7Logged = append(nd.n7Logged, v2)
 		}
+		if i6 >= len(nd.n7Touched) {
+			nd.n7Touched = append(nd.n7Touched, make([]bool, i6+1-len(nd.n7Touched))...)
+		}
+		if !nd.n7Touched[i6] {
+			nd.n7Touched[i6] = true
+			nd.n7Changed = append(nd.n7Changed, i6)
+		}
 	}
 	clear(nd.n16Recv)
 	nd.n16Recv = nd.n16Recv[:0]
@@ -479,6 +486,13 @@ func (nd *Figure8DerivedServer) subgraph1() {
 		}
 		if changed15 && nd.hydroJournal.Active() {
 			nd.n7Logged = append(nd.n7Logged, v10)
+		}
+		if i12 >= len(nd.n7Touched) {
+			nd.n7Touched = append(nd.n7Touched, make([]bool, i12+1-len(nd.n7Touched))...)
+		}
+		if !nd.n7Touched[i12] {
+			nd.n7Touched[i12] = true
+			nd.n7Changed = append(nd.n7Changed, i12)
 		}
 	}
 	clear(nd.n22Recv)
@@ -555,7 +569,8 @@ func (nd *Figure8DerivedServer) subgraph3() {
 		return s
 	}
 	out38 := nd.n3Out
-	for i18 := range nd.n7Accs {
+	slices.Sort(nd.n7Changed)
+	for _, i18 := range nd.n7Changed {
 		v17 := nd.n7Accs[i18]
 		if udf19(v17) {
 			v20 := udf21(v17)
@@ -593,7 +608,6 @@ func (nd *Figure8DerivedServer) subgraph3() {
 				}
 			}
 		}
-		nd.n21L = append(nd.n21L, v17)
 	}
 	for _, v39 := range nd.h1To2Port1 {
 		k40 := v39.Client
@@ -627,7 +641,7 @@ func (nd *Figure8DerivedServer) subgraph3() {
 	}
 	nd.h17To18Port0 = nd.h17To18Port0[:0]
 	for _, v54 := range nd.h20To21Port1 {
-		for _, v55 := range nd.n21L {
+		for _, v55 := range nd.n7Accs {
 			v57 := udf56(v55, v54)
 			if nd.hydroSend != nil {
 				nd.hydroBuf = appendHydroStructClientUint32ItemsLatticesSSIVRequest(nd.hydroBuf[:0], &v57)
@@ -674,6 +688,13 @@ func (nd *Figure8DerivedServer) hydroRestore(op int, item []byte) error {
 			nd.n7Accs = append(nd.n7Accs, bot66)
 		}
 		nd.n7Accs[i64].Items.Merge(v60.Items)
+		if i64 >= len(nd.n7Touched) {
+			nd.n7Touched = append(nd.n7Touched, make([]bool, i64+1-len(nd.n7Touched))...)
+		}
+		if !nd.n7Touched[i64] {
+			nd.n7Touched[i64] = true
+			nd.n7Changed = append(nd.n7Changed, i64)
+		}
 		return nil
 	case 10:
 		var v69 struct {

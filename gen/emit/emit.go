@@ -303,7 +303,7 @@ func (e *emitter) location(w *bytes.Buffer, s *schedule.Schedule) {
 	// Handoff buffers.
 	var handoffs []ir.Edge
 	for edge, k := range s.Kind {
-		if k == schedule.Handoff {
+		if k == schedule.Handoff && !e.readsState(edge) {
 			handoffs = append(handoffs, edge)
 		}
 	}
@@ -537,17 +537,22 @@ func (e *emitter) subgraph(w *bytes.Buffer, sg *schedule.Subgraph) {
 	// round finds every buffer empty: a drain may refill one drained
 	// before it.
 	var drains []string
-	for _, en := range sg.Entries {
+	// A handoff whose consumer reads state, not items (readsState), is
+	// never filled and not drained.
+	entries := slices.DeleteFunc(slices.Clone(sg.Entries), func(en schedule.Entry) bool {
+		return en.Kind == schedule.Drain && e.readsState(en.Edge)
+	})
+	for _, en := range entries {
 		if en.Kind == schedule.Drain {
 			drains = append(drains, "len(nd."+handoffName(en.Edge)+") == 0")
 		}
 	}
 	rounds := sg.Fixpoint && len(drains) > 1
-	for i, en := range sg.Entries {
+	for i, en := range entries {
 		n := g.Nodes[en.Node]
 		if en.Kind == schedule.Drain {
 			h := handoffName(en.Edge)
-			if rounds && i == len(sg.Entries)-len(drains) {
+			if rounds && i == len(entries)-len(drains) {
 				body.WriteString("for {\n")
 			}
 			x := e.v("v")
@@ -670,7 +675,7 @@ func (e *emitter) out(b *strings.Builder, n *ir.Node, x string) {
 		}
 		switch e.s.Kind[c] {
 		case schedule.Handoff:
-			if e.inBulk(n, c) {
+			if e.inBulk(n, c) || e.readsState(c) {
 				break
 			}
 			h := handoffName(c)

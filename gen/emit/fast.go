@@ -27,6 +27,9 @@ func (e *emitter) bulkTarget(c ir.Edge) (string, bool) {
 			return "", false
 		}
 		if e.s.Kind[c] == schedule.Handoff {
+			if e.readsState(c) {
+				return "", false
+			}
 			return "nd." + handoffName(c), true
 		}
 		oe := emitters[to.Op]

@@ -97,7 +97,8 @@ func (e *emitter) indexOf(n *ir.Node, side int) (joinIndex, bool) {
 // each item on its own (Spec.PerItem). A group that did not change emits
 // what it emitted when it last changed, which such a consumer already saw.
 func (e *emitter) changesOnly(n *ir.Node) bool {
-	if !emitters[n.Op].keyed || !static(n, 0) {
+	if !emitters[n.Op].keyed || !static(n, 0) || e.inert(n) {
+		// An inert aggregation emits nothing at all (keyedEntry).
 		return false
 	}
 	cs := e.s.Graph.Consumers()[n.ID]
@@ -112,8 +113,8 @@ func (e *emitter) ignoresRepeats(cs []ir.Edge, seen map[int]bool) bool {
 		switch {
 		case to.Loc != e.s.Loc || spec.Network:
 			return false
-		case to.Op == ops.Join.Name:
-			if _, ok := e.joinIndexed(to, c.Port); !ok {
+		case to.Op == ops.Join.Name || to.Op == ops.CrossJoin.Name:
+			if !e.readsState(c) {
 				return false
 			}
 		case spec.Dedup && static(to, 0):
@@ -152,20 +153,58 @@ func (e *emitter) maskedBy(n *ir.Node) (*ir.Node, bool) {
 }
 
 // inert reports whether nothing downstream of n does anything with its
-// items: every consumer is a join side that reads an index instead
-// (joinIndexed).
+// items: every consumer reads n's state instead (readsState).
 func (e *emitter) inert(n *ir.Node) bool {
 	cs := e.s.Graph.Consumers()[n.ID]
 	for _, c := range cs {
-		to := e.s.Graph.Nodes[c.To]
-		if to.Op != ops.Join.Name {
-			return false
-		}
-		if _, ok := e.joinIndexed(to, c.Port); !ok {
+		if !e.readsState(c) {
 			return false
 		}
 	}
 	return len(cs) > 0
+}
+
+// readsState reports whether the consumer of edge c reads what it needs
+// from the state of an aggregation upstream instead of the items that
+// cross c: an indexed join side (joinIndexed) or a cross join side that
+// reads a keyed aggregation's groups (crossGroups). Nothing need cross
+// such an edge: no item is appended to its handoff, and none is drained.
+func (e *emitter) readsState(c ir.Edge) bool {
+	to := e.s.Graph.Nodes[c.To]
+	if to.Loc != e.s.Loc {
+		return false
+	}
+	switch to.Op {
+	case ops.Join.Name:
+		_, ok := e.joinIndexed(to, c.Port)
+		return ok
+	case ops.CrossJoin.Name:
+		_, ok := e.crossGroups(to, c.Port)
+		return ok
+	}
+	return false
+}
+
+// crossGroups returns the keyed aggregation whose groups side of cross
+// join n reads in place, instead of storing a copy of them every tick.
+// That holds when both sides live for the tick, the side's input is the
+// aggregation itself, and every item of the side arrives before any of
+// the other side's (Schedule.Before). The aggregation's input is
+// blocking, so its groups are final when it emits them, and it emits
+// every group, in the order of its accumulators: the items the side would
+// store are the accumulators, in order, before any item of the other side
+// arrives to pair with them. An item of the other side pairs with each
+// accumulator in turn, as it would with each stored item, and the side's
+// own items, which would only be stored, do nothing.
+func (e *emitter) crossGroups(n *ir.Node, side int) (*ir.Node, bool) {
+	if n.Op != ops.CrossJoin.Name || static(n, 0) || static(n, 1) {
+		return nil, false
+	}
+	agg := e.s.Graph.Nodes[n.Inputs[side]]
+	if agg.Loc != e.s.Loc || agg.Spec.Network || !emitters[agg.Op].keyed || !e.s.Before(n.ID, side, 1-side) || n.Inputs[0] == n.Inputs[1] {
+		return nil, false
+	}
+	return agg, true
 }
 
 // maskedGroupsBy returns the operator whose Static negative state drops,

@@ -99,14 +99,15 @@ func keyedIndex(e *emitter, n *ir.Node) keyIndex {
 // tick, in the same order.
 func keyedEntry(e *emitter, b *strings.Builder, n *ir.Node, x string) {
 	id := n.ID
+	if e.inert(n) {
+		// Every consumer reads the groups themselves (an indexed join
+		// side, a cross join side reading them in place), none the
+		// stream.
+		return
+	}
 	i := e.v("i")
 	var body strings.Builder
 	e.out(&body, n, x)
-	if body.Len() == 0 {
-		// Every consumer reads the groups' index (an indexed join side),
-		// none the stream.
-		return
-	}
 	if neg, ok := e.maskedGroupsBy(n); ok {
 		keyedEntryDroppingMasked(e, b, n, neg, x, body.String())
 		return
