@@ -149,6 +149,9 @@ var recorders = map[string]func(f *hydro.Flow){
 	"microbench.Unacked": func(f *hydro.Flow) {
 		microbench.Unacked(f, in[microbench.Pair](), in[int](), out[microbench.Pair]())
 	},
+	"microbench.Snapshot": func(f *hydro.Flow) {
+		microbench.Snapshot(f, in[microbench.Pair](), in[int](), in[microbench.Probe](), out[microbench.Pair](), out[microbench.Pair]())
+	},
 	"microbench.Pending": func(f *hydro.Flow) {
 		microbench.Pending(f, in[microbench.Pair](), in[microbench.Probe](), out[microbench.Reading]())
 	},
