@@ -16,7 +16,7 @@ import (
 func BenchmarkAcceptorPhase2(b *testing.B) {
 	const window, batch = 1024, 64
 	votes := hydro.NewOutput[P2b]("votes")
-	nd := NewPaxosAcceptor(hydro.Input[Request]{}, hydro.Output[Reply]{}, hydro.Output[Executed]{}, votes, window)
+	nd := NewPaxosAcceptor(hydro.Input[Request]{}, hydro.Output[Reply]{}, hydro.Output[Executed]{}, votes, window, 0)
 	if err := nd.Recover(durable.NewMemFS(), durable.Options{}); err != nil {
 		b.Fatal(err)
 	}

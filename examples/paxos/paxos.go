@@ -38,6 +38,17 @@ func ring(window uint64) uint64 {
 	return window
 }
 
+// DefaultBatch is the most commands in one slot when the flow's batch
+// parameter is 0.
+const DefaultBatch = 1024
+
+func batchSize(batch uint64) int {
+	if batch == 0 {
+		return DefaultBatch
+	}
+	return int(min(batch, DefaultBatch*DefaultBatch))
+}
+
 // Paxos is the base multi-Paxos.
 //
 // Client: numbers each request within its incarnation (the time it
@@ -46,7 +57,8 @@ func ring(window uint64) uint64 {
 //
 // Proposer: a state machine over one tick's events (core): leader
 // election by phase 1 with heartbeats and randomized timeouts, slot
-// assignment, re-proposal of what phase 1 learned, no-ops in holes, and
+// assignment (at most batch commands a slot, DefaultBatch when 0; with
+// batch = 1 every command is its own slot, the paper's setting), re-proposal of what phase 1 learned, no-ops in holes, and
 // retransmission. The phase-2b votes are tallied per slot (a ring of
 // window positions) apart from it; a slot commits when a majority of
 // acceptors accepted it with the same ballot: the tally sends the commit,
@@ -68,7 +80,7 @@ func ring(window uint64) uint64 {
 // slot order, each command at most once, and answers the client.
 //
 //hydro:flow
-func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) {
+func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window, batch uint64) {
 	client := f.Process("client")
 	proposers, acceptors, replicas := f.Cluster("proposer"), f.Cluster("acceptor"), f.Cluster("replica")
 
@@ -104,7 +116,7 @@ func Paxos(f *hydro.Flow, requests hydro.Input[Request], replies hydro.Output[Re
 	config := hydro.CrossJoin(
 		hydro.CrossJoin(hydro.SelfID(proposers), acceptorCount, configOf, hydro.Static, hydro.Static),
 		hydro.ClusterSize(proposers, replicas), withReplicas, hydro.Static, hydro.Static)
-	config = hydro.Map(config, func(c Config) Config { c.Window = ring(window); return c })
+	config = hydro.Map(config, func(c Config) Config { c.Window, c.Batch = ring(window), batchSize(batch); return c })
 
 	// Phase 2b: tally the votes per ring position. A slot is chosen once a
 	// majority of acceptors accepted it with one ballot. The tally sends

@@ -44,6 +44,7 @@ type PaxosClient struct {
 	executed hydro.Output[Executed]
 	votes    hydro.Output[P2b]
 	window   uint64
+	batch    uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -53,77 +54,78 @@ type PaxosClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, paxos.go:76): this tick's input.
+	// hydro.Source (node 0, paxos.go:88): this tick's input.
 	n0Buf []Request
-	// hydro.Timer (node 1, paxos.go:77): the period, the next due time, whether it fired.
+	// hydro.Timer (node 1, paxos.go:89): the period, the next due time, whether it fired.
 	n1Period time.Duration
 	n1Due    time.Time
 	n1Fired  bool
-	// hydro.Reduce (node 3, paxos.go:77): the accumulator, once an item arrived.
+	// hydro.Reduce (node 3, paxos.go:89): the accumulator, once an item arrived.
 	n3Acc  uint64
 	n3Have bool
-	// hydro.Enumerate (node 4, paxos.go:78): the next item's index.
+	// hydro.Enumerate (node 4, paxos.go:90): the next item's index.
 	n4Next int
-	// hydro.CrossJoin (node 5, paxos.go:78): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 5, paxos.go:90): the stored sides' items in arrival order.
 	n5R []uint64
-	// hydro.AntiJoin (node 10, paxos.go:83): the keys of the negative input.
+	// hydro.AntiJoin (node 10, paxos.go:95): the keys of the negative input.
 	n10Neg hydro.IntSet[uint64]
-	// hydro.Join (node 11, paxos.go:84): the stored sides' items, per key in arrival order.
+	// hydro.Join (node 11, paxos.go:96): the stored sides' items, per key in arrival order.
 	n11RIndex  hydro.IntIndex[uint64]
 	n11RGroups [][]Command
-	// hydro.Unique (node 12, paxos.go:84): the items seen.
+	// hydro.Unique (node 12, paxos.go:96): the items seen.
 	n12Seen map[Reply]struct{}
-	// hydro.Sink (node 13, paxos.go:84): this tick's output.
+	// hydro.Sink (node 13, paxos.go:96): this tick's output.
 	n13Out []Reply
-	// hydro.DeferTickLazy (node 14, paxos.go:85): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 14, paxos.go:97): the items of this tick and of the next.
 	n14Now  []Command
 	n14Next []Command
-	// hydro.Fold (node 15, paxos.go:86): the accumulator.
+	// hydro.Fold (node 15, paxos.go:98): the accumulator.
 	n15Acc  uint64
 	n15Init bool
-	// hydro.Timer (node 16, paxos.go:87): the period, the next due time, whether it fired.
+	// hydro.Timer (node 16, paxos.go:99): the period, the next due time, whether it fired.
 	n16Period time.Duration
 	n16Due    time.Time
 	n16Fired  bool
-	// hydro.CrossJoin (node 17, paxos.go:87): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 17, paxos.go:99): the stored sides' items in arrival order.
 	n17L []Command
-	// hydro.Fold (node 19, paxos.go:91): the accumulator.
+	// hydro.Fold (node 19, paxos.go:103): the accumulator.
 	n19Acc  Ballot
 	n19Init bool
-	// hydro.CrossJoin (node 20, paxos.go:92): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 20, paxos.go:104): the stored sides' items in arrival order.
 	n20R []uint64
-	// hydro.CrossJoin (node 21, paxos.go:92): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 21, paxos.go:104): the stored sides' items in arrival order.
 	n21L []Command
-	// hydro.CrossJoin (node 26, paxos.go:95): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 26, paxos.go:107): the stored sides' items in arrival order.
 	n26R []uint64
-	// hydro.Send (node 160, paxos.go:231): the items received since the last tick.
+	// hydro.Send (node 160, paxos.go:243): the items received since the last tick.
 	n160Recv []Answer
-	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:78) to hydro.CrossJoin (node 5, paxos.go:78).
+	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:90) to hydro.CrossJoin (node 5, paxos.go:90).
 	h4To5Port0 []hydro.Indexed[Request]
-	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:79) to hydro.Union (node 9, paxos.go:82).
+	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:91) to hydro.Union (node 9, paxos.go:94).
 	h6To9Port1 []Command
-	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:81) to hydro.Join (node 11, paxos.go:84).
+	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:93) to hydro.Join (node 11, paxos.go:96).
 	h8To11Port0 []Reply
-	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:78) to hydro.CrossJoin (node 20, paxos.go:92).
+	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:90) to hydro.CrossJoin (node 20, paxos.go:104).
 	h5To20Port0 []Command
-	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:91) to hydro.CrossJoin (node 21, paxos.go:92).
+	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:103) to hydro.CrossJoin (node 21, paxos.go:104).
 	h19To21Port1 []Ballot
-	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:87) to hydro.CrossJoin (node 26, paxos.go:95).
+	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:99) to hydro.CrossJoin (node 26, paxos.go:107).
 	h17To26Port0 []Command
 }
 
 // NewPaxosClient returns the node of location "client" with the flow's parameters.
-func NewPaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *PaxosClient {
+func NewPaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64, batch uint64) *PaxosClient {
 	nd := &PaxosClient{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
 	nd.votes = votes
 	nd.window = window
+	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:77:52*/ Timeout /*line paxos_hydro.go:124:78*/
+	nd.n1Period = /*line paxos.go:89:52*/ Timeout /*line paxos_hydro.go:126:78*/
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:87:57*/ Timeout /*line paxos_hydro.go:126:79*/
+	nd.n16Period = /*line paxos.go:99:57*/ Timeout /*line paxos_hydro.go:128:79*/
 	return nd
 }
 
@@ -220,7 +222,7 @@ func (nd *PaxosClient) subgraph3() {
 			b := v12
 			/*line replica.go:411:42*/ {
 				acc13 = maxBallot(acc13, b)
-			} /*line paxos_hydro.go:223:36*/
+			} /*line paxos_hydro.go:225:36*/
 		}
 	}
 	clear(nd.n160Recv)
@@ -248,7 +250,7 @@ func (nd *PaxosClient) subgraph4() {
 					c := v18
 					/*line replica.go:394:37*/ {
 						acc19 = min(acc19, c.Seq)
-					} /*line paxos_hydro.go:251:38*/
+					} /*line paxos_hydro.go:253:38*/
 				}
 			}
 			k20 := v18.ID
@@ -278,7 +280,7 @@ func (nd *PaxosClient) subgraph4() {
 				c := v23
 				/*line replica.go:394:37*/ {
 					acc19 = min(acc19, c.Seq)
-				} /*line paxos_hydro.go:281:37*/
+				} /*line paxos_hydro.go:283:37*/
 			}
 		}
 		k25 := v23.ID
@@ -417,10 +419,10 @@ func (nd *PaxosClient) Deliver(tag uint16, payload []byte) error {
 		var v Answer
 		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:231: %w", err)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:243: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:231: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location client, hydro.Send at paxos.go:243: %d bytes after the item", len(payload)-n)
 		}
 		nd.n160Recv = append(nd.n160Recv, v)
 		return nil
@@ -468,6 +470,7 @@ type PaxosProposer struct {
 	executed hydro.Output[Executed]
 	votes    hydro.Output[P2b]
 	window   uint64
+	batch    uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -480,96 +483,97 @@ type PaxosProposer struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.ClusterSize (node 35, paxos.go:103): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 35, paxos.go:115): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n35Size int
 	n35Done bool
-	// hydro.SelfID (node 36, paxos.go:105): whether the member id was emitted.
+	// hydro.SelfID (node 36, paxos.go:117): whether the member id was emitted.
 	n36Done bool
-	// hydro.CrossJoin (node 37, paxos.go:105): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 37, paxos.go:117): the stored sides' items in arrival order.
 	n37L []hydro.MemberID
 	n37R []int
-	// hydro.ClusterSize (node 38, paxos.go:106): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 38, paxos.go:118): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n38Size int
 	n38Done bool
-	// hydro.CrossJoin (node 39, paxos.go:104): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 39, paxos.go:116): the stored sides' items in arrival order.
 	n39L []Config
 	n39R []int
-	// hydro.MergeKeyed (node 43, paxos.go:123): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 43, paxos.go:135): the groups in order of first appearance.
 	n43Index hydro.IntIndex[uint64]
 	n43Accs  []Tally
-	// hydro.ClusterSize (node 46, paxos.go:129): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 46, paxos.go:141): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n46Size int
 	n46Done bool
-	// hydro.CrossJoin (node 47, paxos.go:129): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 47, paxos.go:141): the stored sides' items in arrival order.
 	n47L []chosen
 	n47R []int
-	// hydro.MergeKeyed (node 50, paxos.go:130): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 50, paxos.go:142): the groups in order of first appearance.
 	n50Index hydro.IntIndex[uint64]
 	n50Accs  []Fresh
-	// hydro.ClusterSize (node 52, paxos.go:133): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 52, paxos.go:145): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n52Size int
 	n52Done bool
-	// hydro.CrossJoin (node 53, paxos.go:133): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 53, paxos.go:145): the stored sides' items in arrival order.
 	n53L []crossing
 	n53R []int
-	// hydro.Timer (node 64, paxos.go:143): the period, the next due time, whether it fired.
+	// hydro.Timer (node 64, paxos.go:155): the period, the next due time, whether it fired.
 	n64Period time.Duration
 	n64Due    time.Time
 	n64Fired  bool
-	// hydro.Fold (node 67, paxos.go:145): the accumulator.
+	// hydro.Fold (node 67, paxos.go:157): the accumulator.
 	n67Acc  Inbox
 	n67Init bool
-	// hydro.CrossJoin (node 68, paxos.go:145): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 68, paxos.go:157): the stored sides' items in arrival order.
 	n68L []Inbox
 	n68R []Config
-	// hydro.Fold (node 69, paxos.go:146): the accumulator.
+	// hydro.Fold (node 69, paxos.go:158): the accumulator.
 	n69Acc  Core
 	n69Init bool
-	// hydro.ReduceKeyed (node 74, paxos.go:152): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 74, paxos.go:164): the groups in order of first appearance.
 	n74Index hydro.IntIndex[uint8]
 	n74Accs  []Used
 	// the groups changed this tick, to log at its end.
 	n74Mark  []bool
 	n74Dirty []int
-	// hydro.DeferTickLazy (node 76, paxos.go:152): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 76, paxos.go:164): the items of this tick and of the next.
 	n76Now  []Event
 	n76Next []Event
-	// hydro.Demux (node 23, paxos.go:93): the items received since the last tick.
+	// hydro.Demux (node 23, paxos.go:105): the items received since the last tick.
 	n23Recv []Directed
-	// hydro.Broadcast (node 28, paxos.go:95): the items received since the last tick.
+	// hydro.Broadcast (node 28, paxos.go:107): the items received since the last tick.
 	n28Recv []Command
-	// hydro.Demux (node 58, paxos.go:139): the items received since the last tick.
+	// hydro.Demux (node 58, paxos.go:151): the items received since the last tick.
 	n58Recv []P2b
-	// hydro.Demux (node 61, paxos.go:141): the items received since the last tick.
+	// hydro.Demux (node 61, paxos.go:153): the items received since the last tick.
 	n61Recv []Commit
-	// hydro.Broadcast (node 71, paxos.go:147): the items received since the last tick.
+	// hydro.Broadcast (node 71, paxos.go:159): the items received since the last tick.
 	n71Recv []Heartbeat
-	// hydro.Demux (node 89, paxos.go:181): the items received since the last tick.
+	// hydro.Demux (node 89, paxos.go:193): the items received since the last tick.
 	n89Recv []P2b
-	// hydro.Demux (node 94, paxos.go:184): the items received since the last tick.
+	// hydro.Demux (node 94, paxos.go:196): the items received since the last tick.
 	n94Recv []P1b
-	// hydro.Broadcast (node 175, paxos.go:240): the items received since the last tick.
+	// hydro.Broadcast (node 175, paxos.go:252): the items received since the last tick.
 	n175Recv []Progress
-	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:126) to hydro.Join (node 45, paxos.go:129).
+	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:138) to hydro.Join (node 45, paxos.go:141).
 	h44To45Port0 []Votes
-	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:129) to hydro.CrossJoin (node 47, paxos.go:129).
+	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:141) to hydro.CrossJoin (node 47, paxos.go:141).
 	h46To47Port1 []int
-	// h52To53Port1 is the handoff from hydro.ClusterSize (node 52, paxos.go:133) to hydro.CrossJoin (node 53, paxos.go:133).
+	// h52To53Port1 is the handoff from hydro.ClusterSize (node 52, paxos.go:145) to hydro.CrossJoin (node 53, paxos.go:145).
 	h52To53Port1 []int
-	// h40To68Port1 is the handoff from hydro.Map (node 40, paxos.go:107) to hydro.CrossJoin (node 68, paxos.go:145).
+	// h40To68Port1 is the handoff from hydro.Map (node 40, paxos.go:119) to hydro.CrossJoin (node 68, paxos.go:157).
 	h40To68Port1 []Config
 }
 
 // NewPaxosProposer returns the node of location "proposer" with the flow's parameters.
-func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *PaxosProposer {
+func NewPaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64, batch uint64) *PaxosProposer {
 	nd := &PaxosProposer{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
 	nd.votes = votes
 	nd.window = window
+	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n64Period = /*line paxos.go:143:36*/ HeartbeatPeriod /*line paxos_hydro.go:572:88*/
+	nd.n64Period = /*line paxos.go:155:36*/ HeartbeatPeriod /*line paxos_hydro.go:576:88*/
 	return nd
 }
 
@@ -619,7 +623,7 @@ func (nd *PaxosProposer) subgraph0() {
 		v3 := commandEvent(v2)
 		{
 			e := v3
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc4.Cmds = append(acc4.Cmds, e.Cmd)
@@ -636,7 +640,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:639:36*/
+			} /*line paxos_hydro.go:643:36*/
 		}
 	}
 	clear(nd.n23Recv)
@@ -645,7 +649,7 @@ func (nd *PaxosProposer) subgraph0() {
 		v6 := commandEvent(v5)
 		{
 			e := v6
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc4.Cmds = append(acc4.Cmds, e.Cmd)
@@ -662,7 +666,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:665:36*/
+			} /*line paxos_hydro.go:669:36*/
 		}
 	}
 	clear(nd.n28Recv)
@@ -671,7 +675,7 @@ func (nd *PaxosProposer) subgraph0() {
 		v9 := rejectedEvent(v8)
 		{
 			e := v9
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc4.Cmds = append(acc4.Cmds, e.Cmd)
@@ -688,7 +692,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:691:36*/
+			} /*line paxos_hydro.go:695:36*/
 		}
 	}
 	clear(nd.n58Recv)
@@ -697,7 +701,7 @@ func (nd *PaxosProposer) subgraph0() {
 		v12 := commitEvent(v11)
 		{
 			e := v12
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc4.Cmds = append(acc4.Cmds, e.Cmd)
@@ -714,7 +718,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:717:36*/
+			} /*line paxos_hydro.go:721:36*/
 		}
 	}
 	clear(nd.n61Recv)
@@ -726,7 +730,7 @@ func (nd *PaxosProposer) subgraph0() {
 		v15 := timerEvent(v14)
 		{
 			e := v15
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc4.Cmds = append(acc4.Cmds, e.Cmd)
@@ -743,14 +747,14 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:746:36*/
+			} /*line paxos_hydro.go:750:36*/
 		}
 	}
 	for _, v17 := range nd.n71Recv {
 		v18 := beatEvent(v17)
 		{
 			e := v18
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc4.Cmds = append(acc4.Cmds, e.Cmd)
@@ -767,7 +771,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:770:36*/
+			} /*line paxos_hydro.go:774:36*/
 		}
 	}
 	clear(nd.n71Recv)
@@ -775,7 +779,7 @@ func (nd *PaxosProposer) subgraph0() {
 	for _, v20 := range nd.n76Now {
 		{
 			e := v20
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc4.Cmds = append(acc4.Cmds, e.Cmd)
@@ -792,14 +796,14 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:795:36*/
+			} /*line paxos_hydro.go:799:36*/
 		}
 	}
 	for _, v22 := range nd.n94Recv {
 		v23 := p1bEvent(v22)
 		{
 			e := v23
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc4.Cmds = append(acc4.Cmds, e.Cmd)
@@ -816,7 +820,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:819:36*/
+			} /*line paxos_hydro.go:823:36*/
 		}
 	}
 	clear(nd.n94Recv)
@@ -825,7 +829,7 @@ func (nd *PaxosProposer) subgraph0() {
 		v26 := progressEvent(v25)
 		{
 			e := v26
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc4.Cmds = append(acc4.Cmds, e.Cmd)
@@ -842,7 +846,7 @@ func (nd *PaxosProposer) subgraph0() {
 				case EvTimer:
 					acc4.Timer = true
 				}
-			} /*line paxos_hydro.go:845:36*/
+			} /*line paxos_hydro.go:849:36*/
 		}
 	}
 	clear(nd.n175Recv)
@@ -852,15 +856,15 @@ func (nd *PaxosProposer) subgraph0() {
 
 // subgraph1 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Map (49), hydro.Filter (55), hydro.Demux (89).
 func (nd *PaxosProposer) subgraph1() {
-	udf32 := /*line paxos.go:123:46*/ func(p P2b) Tally {
+	udf32 := /*line paxos.go:135:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line paxos_hydro.go:857:34*/
-	udf38 := /*line paxos.go:126:27*/ func(p P2b) Votes {
+	} /*line paxos_hydro.go:861:34*/
+	udf38 := /*line paxos.go:138:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line paxos_hydro.go:860:34*/
-	udf40 := /*line paxos.go:130:46*/ func(p P2b) Fresh {
+	} /*line paxos_hydro.go:864:34*/
+	udf40 := /*line paxos.go:142:46*/ func(p P2b) Fresh {
 		return Fresh{Pos: p.Pos, F: FreshLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor), Cmds: p.Cmds}}
-	} /*line paxos_hydro.go:863:34*/
+	} /*line paxos_hydro.go:867:34*/
 	for _, v28 := range nd.n89Recv {
 		if v29, ok30 := accepted(v28); ok30 {
 			v31 := udf32(v29)
@@ -906,7 +910,8 @@ func (nd *PaxosProposer) subgraph1() {
 // subgraph2 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *PaxosProposer) subgraph2() {
 	window := nd.window
-	udf51 := /*line paxos.go:107:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line paxos_hydro.go:909:127*/
+	batch := nd.batch
+	udf51 := /*line paxos.go:119:29*/ func(c Config) Config { c.Window, c.Batch = ring(window), batchSize(batch); return c } /*line paxos_hydro.go:914:154*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -1077,11 +1082,11 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 71, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:424:46*/ {
+		/*line proposer.go:442:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1084:36*/
+		} /*line paxos_hydro.go:1089:36*/
 	}
 	{
 		c, emit := v100, func(v102 P1a) {
@@ -1108,11 +1113,11 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 77, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:411:39*/ {
+		/*line proposer.go:429:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1115:36*/
+		} /*line paxos_hydro.go:1120:36*/
 	}
 	{
 		c, emit := v100, func(v107 P2a) {
@@ -1121,12 +1126,12 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 79, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:417:39*/ {
+		/*line proposer.go:435:39*/ {
 			for _, m := range c.P2as {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1129:36*/
+		} /*line paxos_hydro.go:1134:36*/
 	}
 	{
 		c, emit := v100, func(v108 Resend) {
@@ -1135,11 +1140,11 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v108))}, 98, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:430:45*/ {
+		/*line proposer.go:448:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1142:36*/
+		} /*line paxos_hydro.go:1147:36*/
 	}
 	{
 		c, emit := v100, func(v109 Transfer) {
@@ -1148,11 +1153,11 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v109))}, 162, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:436:49*/ {
+		/*line proposer.go:454:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line paxos_hydro.go:1155:36*/
+		} /*line paxos_hydro.go:1160:36*/
 	}
 }
 
@@ -1182,7 +1187,7 @@ func (nd *PaxosProposer) hydroRestore(op int, item []byte) error {
 			err118 = fmt.Errorf("%d bytes after the item", len(item)-n117)
 		}
 		if err118 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 74, paxos.go:152): %w", err118)
+			return fmt.Errorf("hydro.ReduceKeyed (node 74, paxos.go:164): %w", err118)
 		}
 		k119 := v116.Key
 		i120, ok121 := nd.n74Index.Get(k119)
@@ -1316,10 +1321,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Directed
 		n, err := decodeHydroDirected(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:93: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:105: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:93: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:105: %d bytes after the item", len(payload)-n)
 		}
 		nd.n23Recv = append(nd.n23Recv, v)
 		return nil
@@ -1327,10 +1332,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:95: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:107: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:95: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:107: %d bytes after the item", len(payload)-n)
 		}
 		nd.n28Recv = append(nd.n28Recv, v)
 		return nil
@@ -1338,10 +1343,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:139: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:151: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:151: %d bytes after the item", len(payload)-n)
 		}
 		nd.n58Recv = append(nd.n58Recv, v)
 		return nil
@@ -1349,10 +1354,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:141: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:153: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:141: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:153: %d bytes after the item", len(payload)-n)
 		}
 		nd.n61Recv = append(nd.n61Recv, v)
 		return nil
@@ -1360,10 +1365,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Heartbeat
 		n, err := decodeHydroHeartbeat(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:147: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:159: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:147: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:159: %d bytes after the item", len(payload)-n)
 		}
 		nd.n71Recv = append(nd.n71Recv, v)
 		return nil
@@ -1371,10 +1376,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:181: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:193: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:181: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:193: %d bytes after the item", len(payload)-n)
 		}
 		nd.n89Recv = append(nd.n89Recv, v)
 		return nil
@@ -1382,10 +1387,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v P1b
 		n, err := decodeHydroP1b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:184: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:196: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:184: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Demux at paxos.go:196: %d bytes after the item", len(payload)-n)
 		}
 		nd.n94Recv = append(nd.n94Recv, v)
 		return nil
@@ -1393,10 +1398,10 @@ func (nd *PaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:240: %w", err)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:252: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:240: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location proposer, hydro.Broadcast at paxos.go:252: %d bytes after the item", len(payload)-n)
 		}
 		nd.n175Recv = append(nd.n175Recv, v)
 		return nil
@@ -1443,6 +1448,7 @@ type PaxosAcceptor struct {
 	executed hydro.Output[Executed]
 	votes    hydro.Output[P2b]
 	window   uint64
+	batch    uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -1455,54 +1461,55 @@ type PaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 80, paxos.go:169): whether the member id was emitted.
+	// hydro.SelfID (node 80, paxos.go:181): whether the member id was emitted.
 	n80Done bool
-	// hydro.LatticeFold (node 82, paxos.go:170): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 82, paxos.go:182): the accumulator, starting at bottom.
 	n82Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
 	n82Changed []Promise
-	// hydro.CrossJoin (node 83, paxos.go:171): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 83, paxos.go:183): the stored sides' items in arrival order.
 	n83L []Promise
 	n83R []hydro.MemberID
-	// hydro.CrossJoin (node 84, paxos.go:174): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 84, paxos.go:186): the stored sides' items in arrival order.
 	n84R []view
-	// hydro.LatticeFold (node 87, paxos.go:176): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 87, paxos.go:188): the accumulator, starting at bottom.
 	n87Acc AcceptorLog
 	// the items that changed the accumulator this tick, to log at its end.
 	n87Changed []AcceptorLog
-	// hydro.Sink (node 88, paxos.go:180): this tick's output.
+	// hydro.Sink (node 88, paxos.go:192): this tick's output.
 	n88Out []P2b
-	// hydro.Unique (node 91, paxos.go:182): the items seen.
+	// hydro.Unique (node 91, paxos.go:194): the items seen.
 	n91Seen map[Promise]struct{}
 	// the items first seen this tick, to log at its end.
 	n91New []Promise
-	// hydro.CrossJoin (node 92, paxos.go:183): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 92, paxos.go:195): the stored sides' items in arrival order.
 	n92L []Promise
 	n92R []hydro.MemberID
-	// hydro.CrossJoin (node 93, paxos.go:183): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 93, paxos.go:195): the stored sides' items in arrival order.
 	n93R []AcceptorLog
-	// hydro.Broadcast (node 77, paxos.go:153): the items received since the last tick.
+	// hydro.Broadcast (node 77, paxos.go:165): the items received since the last tick.
 	n77Recv []P1a
-	// hydro.Broadcast (node 79, paxos.go:155): the items received since the last tick.
+	// hydro.Broadcast (node 79, paxos.go:167): the items received since the last tick.
 	n79Recv []P2a
-	// h80To83Port1 is the handoff from hydro.SelfID (node 80, paxos.go:169) to hydro.CrossJoin (node 83, paxos.go:171).
+	// h80To83Port1 is the handoff from hydro.SelfID (node 80, paxos.go:181) to hydro.CrossJoin (node 83, paxos.go:183).
 	h80To83Port1 []hydro.MemberID
-	// h79To84Port0 is the handoff from hydro.Broadcast (node 79, paxos.go:155) to hydro.CrossJoin (node 84, paxos.go:174).
+	// h79To84Port0 is the handoff from hydro.Broadcast (node 79, paxos.go:167) to hydro.CrossJoin (node 84, paxos.go:186).
 	h79To84Port0 []P2a
-	// h80To92Port1 is the handoff from hydro.SelfID (node 80, paxos.go:169) to hydro.CrossJoin (node 92, paxos.go:183).
+	// h80To92Port1 is the handoff from hydro.SelfID (node 80, paxos.go:181) to hydro.CrossJoin (node 92, paxos.go:195).
 	h80To92Port1 []hydro.MemberID
-	// h92To93Port0 is the handoff from hydro.CrossJoin (node 92, paxos.go:183) to hydro.CrossJoin (node 93, paxos.go:183).
+	// h92To93Port0 is the handoff from hydro.CrossJoin (node 92, paxos.go:195) to hydro.CrossJoin (node 93, paxos.go:195).
 	h92To93Port0 []P1b
 }
 
 // NewPaxosAcceptor returns the node of location "acceptor" with the flow's parameters.
-func NewPaxosAcceptor(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *PaxosAcceptor {
+func NewPaxosAcceptor(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64, batch uint64) *PaxosAcceptor {
 	nd := &PaxosAcceptor{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
 	nd.votes = votes
 	nd.window = window
+	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n91Seen = map[Promise]struct{}{}
 	return nd
@@ -1567,10 +1574,10 @@ func (nd *PaxosAcceptor) subgraph2() {
 
 // subgraph3 runs stratum 1: hydro.LatticeFold (82), hydro.CrossJoin (83), hydro.CrossJoin (84), hydro.Map (85), hydro.Map (86), hydro.Sink (88), hydro.Filter (90), hydro.Unique (91), hydro.CrossJoin (92).
 func (nd *PaxosAcceptor) subgraph3() {
-	udf20 := /*line paxos.go:176:47*/ func(a answered2) AcceptorLog {
+	udf20 := /*line paxos.go:188:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line paxos_hydro.go:1573:35*/
+	} /*line paxos_hydro.go:1580:35*/
 	out18 := nd.n88Out
 	v5 := nd.n82Acc
 	nd.n83L = append(nd.n83L, v5)
@@ -1659,7 +1666,7 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err32 = fmt.Errorf("%d bytes after the item", len(item)-n31)
 		}
 		if err32 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 82, paxos.go:170): %w", err32)
+			return fmt.Errorf("hydro.LatticeFold (node 82, paxos.go:182): %w", err32)
 		}
 		nd.n82Acc.Merge(v30)
 		return nil
@@ -1670,7 +1677,7 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err37 = fmt.Errorf("%d bytes after the item", len(item)-n36)
 		}
 		if err37 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 87, paxos.go:176): %w", err37)
+			return fmt.Errorf("hydro.LatticeFold (node 87, paxos.go:188): %w", err37)
 		}
 		nd.n87Acc.Merge(v35)
 		return nil
@@ -1681,7 +1688,7 @@ func (nd *PaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err42 = fmt.Errorf("%d bytes after the item", len(item)-n41)
 		}
 		if err42 != nil {
-			return fmt.Errorf("hydro.Unique (node 91, paxos.go:182): %w", err42)
+			return fmt.Errorf("hydro.Unique (node 91, paxos.go:194): %w", err42)
 		}
 		nd.n91Seen[v40] = struct{}{}
 		return nil
@@ -1787,10 +1794,10 @@ func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P1a
 		n, err := decodeHydroP1a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:153: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:165: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:153: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:165: %d bytes after the item", len(payload)-n)
 		}
 		nd.n77Recv = append(nd.n77Recv, v)
 		return nil
@@ -1798,10 +1805,10 @@ func (nd *PaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:155: %w", err)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:167: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:155: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location acceptor, hydro.Broadcast at paxos.go:167: %d bytes after the item", len(payload)-n)
 		}
 		nd.n79Recv = append(nd.n79Recv, v)
 		return nil
@@ -1840,6 +1847,7 @@ type PaxosReplica struct {
 	executed hydro.Output[Executed]
 	votes    hydro.Output[P2b]
 	window   uint64
+	batch    uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -1852,160 +1860,161 @@ type PaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 95, paxos.go:189): whether the member id was emitted.
+	// hydro.SelfID (node 95, paxos.go:201): whether the member id was emitted.
 	n95Done bool
-	// hydro.ReduceKeyed (node 107, paxos.go:199): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 107, paxos.go:211): the groups in order of first appearance.
 	n107Index hydro.IntIndex[uint8]
 	n107Accs  []Applied
 	// the groups changed this tick, to log at its end.
 	n107Mark  []bool
 	n107Dirty []int
-	// hydro.Fold (node 108, paxos.go:199): the accumulator.
+	// hydro.Fold (node 108, paxos.go:211): the accumulator.
 	n108Acc  uint64
 	n108Init bool
-	// hydro.CrossJoin (node 109, paxos.go:204): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 109, paxos.go:216): the stored sides' items in arrival order.
 	n109R []uint64
-	// hydro.MergeKeyed (node 111, paxos.go:204): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 111, paxos.go:216): the groups in order of first appearance.
 	n111Index hydro.IntIndex[uint64]
 	n111Accs  []Slotted
-	// hydro.MergeKeyed (node 114, paxos.go:208): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 114, paxos.go:220): the groups in order of first appearance.
 	n114Index map[string]int
 	n114Accs  []KV
 	// the items that started or changed a group this tick, to log at its end.
 	n114Logged []KV
-	// hydro.MergeKeyed (node 117, paxos.go:209): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 117, paxos.go:221): the groups in order of first appearance.
 	n117Index hydro.IntIndex[uint64]
 	n117Accs  []Session
 	// the items that started or changed a group this tick, to log at its end.
 	n117Logged []Session
-	// hydro.Timer (node 118, paxos.go:210): the period, the next due time, whether it fired.
+	// hydro.Timer (node 118, paxos.go:222): the period, the next due time, whether it fired.
 	n118Period time.Duration
 	n118Due    time.Time
 	n118Fired  bool
-	// hydro.Fold (node 123, paxos.go:211): the accumulator.
+	// hydro.Fold (node 123, paxos.go:223): the accumulator.
 	n123Acc  int
 	n123Init bool
-	// hydro.CrossJoin (node 125, paxos.go:212): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 125, paxos.go:224): the stored sides' items in arrival order.
 	n125R []uint64
-	// hydro.Fold (node 127, paxos.go:215): the accumulator.
+	// hydro.Fold (node 127, paxos.go:227): the accumulator.
 	n127Acc  uint64
 	n127Init bool
-	// hydro.CrossJoin (node 128, paxos.go:216): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 128, paxos.go:228): the stored sides' items in arrival order.
 	n128L []uint64
-	// hydro.Fold (node 131, paxos.go:221): the accumulator.
+	// hydro.Fold (node 131, paxos.go:233): the accumulator.
 	n131Acc  []Commit
 	n131Init bool
-	// hydro.CrossJoin (node 132, paxos.go:221): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 132, paxos.go:233): the stored sides' items in arrival order.
 	n132L [][]Commit
-	// hydro.Unique (node 134, paxos.go:222): the items seen.
+	// hydro.Unique (node 134, paxos.go:234): the items seen.
 	n134Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 136, paxos.go:222): the accumulator.
+	// hydro.Fold (node 136, paxos.go:234): the accumulator.
 	n136Acc  map[string]Cell
 	n136Init bool
-	// hydro.Unique (node 138, paxos.go:223): the items seen.
+	// hydro.Unique (node 138, paxos.go:235): the items seen.
 	n138Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 140, paxos.go:223): the accumulator.
+	// hydro.Fold (node 140, paxos.go:235): the accumulator.
 	n140Acc  map[uint64]SessionLattice
 	n140Init bool
-	// hydro.ClusterSize (node 141, paxos.go:224): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 141, paxos.go:236): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n141Size int
 	n141Done bool
-	// hydro.CrossJoin (node 142, paxos.go:224): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 142, paxos.go:236): the stored sides' items in arrival order.
 	n142L []hydro.MemberID
 	n142R []int
-	// hydro.CrossJoin (node 143, paxos.go:225): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 143, paxos.go:237): the stored sides' items in arrival order.
 	n143R []map[string]Cell
-	// hydro.CrossJoin (node 144, paxos.go:225): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 144, paxos.go:237): the stored sides' items in arrival order.
 	n144L []batch
 	n144R []map[uint64]SessionLattice
-	// hydro.CrossJoin (node 145, paxos.go:225): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 145, paxos.go:237): the stored sides' items in arrival order.
 	n145L []batch
 	n145R []replica
-	// hydro.DeferTick (node 149, paxos.go:227): the items of this tick and of the next.
+	// hydro.DeferTick (node 149, paxos.go:239): the items of this tick and of the next.
 	n149Now  []Applied
 	n149Next []Applied
-	// hydro.DeferTick (node 151, paxos.go:228): the items of this tick and of the next.
+	// hydro.DeferTick (node 151, paxos.go:240): the items of this tick and of the next.
 	n151Now  []KV
 	n151Next []KV
-	// hydro.DeferTick (node 153, paxos.go:229): the items of this tick and of the next.
+	// hydro.DeferTick (node 153, paxos.go:241): the items of this tick and of the next.
 	n153Now  []Session
 	n153Next []Session
-	// hydro.DeferTick (node 155, paxos.go:230): the items of this tick and of the next.
+	// hydro.DeferTick (node 155, paxos.go:242): the items of this tick and of the next.
 	n155Now  []Commit
 	n155Next []Commit
-	// hydro.CrossJoin (node 156, paxos.go:230): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 156, paxos.go:242): the stored sides' items in arrival order.
 	n156R []hydro.MemberID
-	// hydro.Sink (node 157, paxos.go:230): this tick's output.
+	// hydro.Sink (node 157, paxos.go:242): this tick's output.
 	n157Out []Executed
-	// hydro.DeferTick (node 159, paxos.go:231): the items of this tick and of the next.
+	// hydro.DeferTick (node 159, paxos.go:243): the items of this tick and of the next.
 	n159Now  []Answer
 	n159Next []Answer
-	// hydro.Unique (node 164, paxos.go:234): the items seen.
+	// hydro.Unique (node 164, paxos.go:246): the items seen.
 	n164Seen hydro.IntSet[hydro.MemberID]
-	// hydro.Fold (node 166, paxos.go:235): the accumulator.
+	// hydro.Fold (node 166, paxos.go:247): the accumulator.
 	n166Acc  []KV
 	n166Init bool
-	// hydro.Fold (node 168, paxos.go:236): the accumulator.
+	// hydro.Fold (node 168, paxos.go:248): the accumulator.
 	n168Acc  []Session
 	n168Init bool
-	// hydro.CrossJoin (node 169, paxos.go:237): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 169, paxos.go:249): the stored sides' items in arrival order.
 	n169R []uint64
-	// hydro.CrossJoin (node 170, paxos.go:237): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 170, paxos.go:249): the stored sides' items in arrival order.
 	n170L []Snapshot
 	n170R [][]KV
-	// hydro.CrossJoin (node 171, paxos.go:237): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 171, paxos.go:249): the stored sides' items in arrival order.
 	n171L []Snapshot
 	n171R [][]Session
-	// hydro.CrossJoin (node 173, paxos.go:240): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 173, paxos.go:252): the stored sides' items in arrival order.
 	n173R []Run
-	// hydro.CrossJoin (node 174, paxos.go:240): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 174, paxos.go:252): the stored sides' items in arrival order.
 	n174L []Run
 	n174R []hydro.MemberID
-	// hydro.Broadcast (node 96, paxos.go:190): the items received since the last tick.
+	// hydro.Broadcast (node 96, paxos.go:202): the items received since the last tick.
 	n96Recv []Commit
-	// hydro.Demux (node 98, paxos.go:191): the items received since the last tick.
+	// hydro.Demux (node 98, paxos.go:203): the items received since the last tick.
 	n98Recv []Resend
-	// hydro.Demux (node 162, paxos.go:234): the items received since the last tick.
+	// hydro.Demux (node 162, paxos.go:246): the items received since the last tick.
 	n162Recv []Transfer
-	// hydro.Demux (node 172, paxos.go:239): the items received since the last tick.
+	// hydro.Demux (node 172, paxos.go:251): the items received since the last tick.
 	n172Recv []Snapshot
-	// h100To109Port0 is the handoff from hydro.Union (node 100, paxos.go:190) to hydro.CrossJoin (node 109, paxos.go:204).
+	// h100To109Port0 is the handoff from hydro.Union (node 100, paxos.go:202) to hydro.CrossJoin (node 109, paxos.go:216).
 	h100To109Port0 []Commit
-	// h124To125Port0 is the handoff from hydro.Filter (node 124, paxos.go:212) to hydro.CrossJoin (node 125, paxos.go:212).
+	// h124To125Port0 is the handoff from hydro.Filter (node 124, paxos.go:224) to hydro.CrossJoin (node 125, paxos.go:224).
 	h124To125Port0 []int
-	// h127To128Port1 is the handoff from hydro.Fold (node 127, paxos.go:215) to hydro.CrossJoin (node 128, paxos.go:216).
+	// h127To128Port1 is the handoff from hydro.Fold (node 127, paxos.go:227) to hydro.CrossJoin (node 128, paxos.go:228).
 	h127To128Port1 []uint64
-	// h129To130Port0 is the handoff from hydro.FlatMap (node 129, paxos.go:216) to hydro.Join (node 130, paxos.go:221).
+	// h129To130Port0 is the handoff from hydro.FlatMap (node 129, paxos.go:228) to hydro.Join (node 130, paxos.go:233).
 	h129To130Port0 []Probe
-	// h125To132Port1 is the handoff from hydro.CrossJoin (node 125, paxos.go:212) to hydro.CrossJoin (node 132, paxos.go:221).
+	// h125To132Port1 is the handoff from hydro.CrossJoin (node 125, paxos.go:224) to hydro.CrossJoin (node 132, paxos.go:233).
 	h125To132Port1 []uint64
-	// h132To143Port0 is the handoff from hydro.CrossJoin (node 132, paxos.go:221) to hydro.CrossJoin (node 143, paxos.go:225).
+	// h132To143Port0 is the handoff from hydro.CrossJoin (node 132, paxos.go:233) to hydro.CrossJoin (node 143, paxos.go:237).
 	h132To143Port0 []Run
-	// h142To145Port1 is the handoff from hydro.CrossJoin (node 142, paxos.go:224) to hydro.CrossJoin (node 145, paxos.go:225).
+	// h142To145Port1 is the handoff from hydro.CrossJoin (node 142, paxos.go:236) to hydro.CrossJoin (node 145, paxos.go:237).
 	h142To145Port1 []replica
-	// h164To165Port0 is the handoff from hydro.Unique (node 164, paxos.go:234) to hydro.CrossJoin (node 165, paxos.go:235).
+	// h164To165Port0 is the handoff from hydro.Unique (node 164, paxos.go:246) to hydro.CrossJoin (node 165, paxos.go:247).
 	h164To165Port0 []hydro.MemberID
-	// h164To167Port0 is the handoff from hydro.Unique (node 164, paxos.go:234) to hydro.CrossJoin (node 167, paxos.go:236).
+	// h164To167Port0 is the handoff from hydro.Unique (node 164, paxos.go:246) to hydro.CrossJoin (node 167, paxos.go:248).
 	h164To167Port0 []hydro.MemberID
-	// h164To169Port0 is the handoff from hydro.Unique (node 164, paxos.go:234) to hydro.CrossJoin (node 169, paxos.go:237).
+	// h164To169Port0 is the handoff from hydro.Unique (node 164, paxos.go:246) to hydro.CrossJoin (node 169, paxos.go:249).
 	h164To169Port0 []hydro.MemberID
-	// h118To173Port0 is the handoff from hydro.Timer (node 118, paxos.go:210) to hydro.CrossJoin (node 173, paxos.go:240).
+	// h118To173Port0 is the handoff from hydro.Timer (node 118, paxos.go:222) to hydro.CrossJoin (node 173, paxos.go:252).
 	h118To173Port0 []time.Time
-	// h95To174Port1 is the handoff from hydro.SelfID (node 95, paxos.go:189) to hydro.CrossJoin (node 174, paxos.go:240).
+	// h95To174Port1 is the handoff from hydro.SelfID (node 95, paxos.go:201) to hydro.CrossJoin (node 174, paxos.go:252).
 	h95To174Port1 []hydro.MemberID
 }
 
 // NewPaxosReplica returns the node of location "replica" with the flow's parameters.
-func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *PaxosReplica {
+func NewPaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64, batch uint64) *PaxosReplica {
 	nd := &PaxosReplica{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
 	nd.votes = votes
 	nd.window = window
+	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n114Index = map[string]int{}
-	nd.n118Period = /*line paxos.go:210:41*/ ProgressPeriod /*line paxos_hydro.go:2008:89*/
+	nd.n118Period = /*line paxos.go:222:41*/ ProgressPeriod /*line paxos_hydro.go:2017:89*/
 	nd.n134Seen = map[KeyProbe]struct{}{}
 	nd.n138Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -2143,14 +2152,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2146:37*/
+			} /*line paxos_hydro.go:2155:37*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2153:37*/
+			} /*line paxos_hydro.go:2162:37*/
 		}
 	}
 	clear(nd.n96Recv)
@@ -2163,14 +2172,14 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2166:37*/
+			} /*line paxos_hydro.go:2175:37*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line paxos_hydro.go:2173:37*/
+			} /*line paxos_hydro.go:2182:37*/
 		}
 	}
 	clear(nd.n98Recv)
@@ -2184,7 +2193,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2187:37*/
+			} /*line paxos_hydro.go:2196:37*/
 		}
 		nd.h118To173Port0 = append(nd.h118To173Port0, v22)
 	}
@@ -2211,7 +2220,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2214:37*/
+			} /*line paxos_hydro.go:2223:37*/
 		}
 	}
 	for _, v31 := range nd.n151Now {
@@ -2276,7 +2285,7 @@ func (nd *PaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line paxos_hydro.go:2279:37*/
+			} /*line paxos_hydro.go:2288:37*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -2301,7 +2310,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line paxos_hydro.go:2304:37*/
+			} /*line paxos_hydro.go:2313:37*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -2328,7 +2337,7 @@ func (nd *PaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line paxos_hydro.go:2331:37*/
+			} /*line paxos_hydro.go:2340:37*/
 		}
 	}
 	clear(nd.n172Recv)
@@ -2373,7 +2382,7 @@ func (nd *PaxosReplica) subgraph4() {
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line paxos_hydro.go:2376:37*/
+			} /*line paxos_hydro.go:2385:37*/
 		}
 	}
 	nd.n108Acc = acc69
@@ -2392,7 +2401,7 @@ func (nd *PaxosReplica) subgraph5() {
 				kv := v73
 				/*line replica.go:345:34*/ {
 					acc74 = append(acc74, kv)
-				} /*line paxos_hydro.go:2395:38*/
+				} /*line paxos_hydro.go:2404:38*/
 			}
 		}
 	}
@@ -2413,7 +2422,7 @@ func (nd *PaxosReplica) subgraph6() {
 				s := v78
 				/*line replica.go:351:48*/ {
 					acc79 = append(acc79, s)
-				} /*line paxos_hydro.go:2416:38*/
+				} /*line paxos_hydro.go:2425:38*/
 			}
 		}
 	}
@@ -2444,10 +2453,10 @@ func (nd *PaxosReplica) subgraph8() {
 // subgraph9 runs stratum 2: hydro.Fold (108), hydro.CrossJoin (109), hydro.FilterMap (110), hydro.CrossJoin (125), hydro.CrossJoin (128), hydro.FlatMap (129), hydro.Fold (166), hydro.Fold (168), hydro.CrossJoin (169), hydro.CrossJoin (170), hydro.CrossJoin (171).
 func (nd *PaxosReplica) subgraph9() {
 	window := nd.window
-	udf96 := /*line paxos.go:204:111*/ func(a arrived) (Slotted, bool) {
+	udf96 := /*line paxos.go:216:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line paxos_hydro.go:2450:35*/
+	} /*line paxos_hydro.go:2459:35*/
 	if !nd.n108Init {
 		nd.n108Acc, nd.n108Init = noApplied(), true
 	}
@@ -2519,11 +2528,11 @@ func (nd *PaxosReplica) subgraph9() {
 				sp, emit := v106, func(v107 Probe) {
 					nd.h129To130Port0 = append(nd.h129To130Port0, v107)
 				}
-				/*line paxos.go:216:122*/ {
+				/*line paxos.go:228:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line paxos_hydro.go:2526:38*/
+				} /*line paxos_hydro.go:2535:38*/
 			}
 		}
 	}
@@ -2562,7 +2571,7 @@ func (nd *PaxosReplica) subgraph10() {
 				c := v120
 				/*line replica.go:58:41*/ {
 					acc121 = append(acc121, c)
-				} /*line paxos_hydro.go:2565:38*/
+				} /*line paxos_hydro.go:2574:38*/
 			}
 		}
 	}
@@ -2602,7 +2611,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc132 = map[string]Cell{}
 									}
 									(acc132)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2605:42*/
+								} /*line paxos_hydro.go:2614:42*/
 							}
 						}
 					}
@@ -2615,7 +2624,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2618:38*/
+				} /*line paxos_hydro.go:2627:38*/
 			}
 			{
 				r, emit := v125, func(v133 SessionProbe) {
@@ -2631,7 +2640,7 @@ func (nd *PaxosReplica) subgraph11() {
 										acc139 = map[uint64]SessionLattice{}
 									}
 									(acc139)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2634:42*/
+								} /*line paxos_hydro.go:2643:42*/
 							}
 						}
 					}
@@ -2644,7 +2653,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2647:38*/
+				} /*line paxos_hydro.go:2656:38*/
 			}
 			nd.h132To143Port0 = append(nd.h132To143Port0, v125)
 			nd.n173R = append(nd.n173R, v125)
@@ -2710,7 +2719,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2713:39*/
+					} /*line paxos_hydro.go:2722:39*/
 				}
 				{
 					x, emit := v154, func(v157 Session) {
@@ -2720,7 +2729,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2723:39*/
+					} /*line paxos_hydro.go:2732:39*/
 				}
 				{
 					x, emit := v154, func(v158 Commit) {
@@ -2730,7 +2739,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2733:39*/
+					} /*line paxos_hydro.go:2742:39*/
 				}
 				{
 					x, emit := v154, func(v159 Answer) {
@@ -2740,7 +2749,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2743:39*/
+					} /*line paxos_hydro.go:2752:39*/
 				}
 			}
 		}
@@ -2766,7 +2775,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2769:41*/
+							} /*line paxos_hydro.go:2778:41*/
 						}
 						{
 							x, emit := v167, func(v170 Session) {
@@ -2776,7 +2785,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2779:41*/
+							} /*line paxos_hydro.go:2788:41*/
 						}
 						{
 							x, emit := v167, func(v171 Commit) {
@@ -2786,7 +2795,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2789:41*/
+							} /*line paxos_hydro.go:2798:41*/
 						}
 						{
 							x, emit := v167, func(v172 Answer) {
@@ -2796,7 +2805,7 @@ func (nd *PaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2799:41*/
+							} /*line paxos_hydro.go:2808:41*/
 						}
 					}
 				}
@@ -2821,7 +2830,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2824:39*/
+					} /*line paxos_hydro.go:2833:39*/
 				}
 				{
 					x, emit := v176, func(v179 Session) {
@@ -2831,7 +2840,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2834:39*/
+					} /*line paxos_hydro.go:2843:39*/
 				}
 				{
 					x, emit := v176, func(v180 Commit) {
@@ -2841,7 +2850,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2844:39*/
+					} /*line paxos_hydro.go:2853:39*/
 				}
 				{
 					x, emit := v176, func(v181 Answer) {
@@ -2851,7 +2860,7 @@ func (nd *PaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2854:39*/
+					} /*line paxos_hydro.go:2863:39*/
 				}
 			}
 		}
@@ -2876,7 +2885,7 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 			err187 = fmt.Errorf("%d bytes after the item", len(item)-n186)
 		}
 		if err187 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 107, paxos.go:199): %w", err187)
+			return fmt.Errorf("hydro.ReduceKeyed (node 107, paxos.go:211): %w", err187)
 		}
 		k188 := v185.Key
 		i189, ok190 := nd.n107Index.Get(k188)
@@ -2898,7 +2907,7 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 			err195 = fmt.Errorf("%d bytes after the item", len(item)-n194)
 		}
 		if err195 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:208): %w", err195)
+			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:220): %w", err195)
 		}
 		k196 := v193.Key
 		i197, ok198 := nd.n114Index[k196]
@@ -2918,7 +2927,7 @@ func (nd *PaxosReplica) hydroRestore(op int, item []byte) error {
 			err204 = fmt.Errorf("%d bytes after the item", len(item)-n203)
 		}
 		if err204 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 117, paxos.go:209): %w", err204)
+			return fmt.Errorf("hydro.MergeKeyed (node 117, paxos.go:221): %w", err204)
 		}
 		k205 := v202.Inc
 		i206, ok207 := nd.n117Index.Get(k205)
@@ -3053,10 +3062,10 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:190: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:202: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:190: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Broadcast at paxos.go:202: %d bytes after the item", len(payload)-n)
 		}
 		nd.n96Recv = append(nd.n96Recv, v)
 		return nil
@@ -3064,10 +3073,10 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:191: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:203: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:191: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:203: %d bytes after the item", len(payload)-n)
 		}
 		nd.n98Recv = append(nd.n98Recv, v)
 		return nil
@@ -3075,10 +3084,10 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:234: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:246: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:234: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:246: %d bytes after the item", len(payload)-n)
 		}
 		nd.n162Recv = append(nd.n162Recv, v)
 		return nil
@@ -3086,10 +3095,10 @@ func (nd *PaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:239: %w", err)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:251: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:239: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow Paxos, location replica, hydro.Demux at paxos.go:251: %d bytes after the item", len(payload)-n)
 		}
 		nd.n172Recv = append(nd.n172Recv, v)
 		return nil

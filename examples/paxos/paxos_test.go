@@ -169,6 +169,9 @@ type scenario struct {
 	// lateFrom on; the run then goes on until it executed what the others
 	// did, which it can only by a state transfer.
 	lateReplica, lateFrom int
+	// batch is the flow's batch parameter: the most commands a slot (0:
+	// DefaultBatch; 1: every command its own slot, the paper's setting).
+	batch uint64
 }
 
 type result struct {
@@ -251,13 +254,13 @@ func simulate(t *testing.T, seed uint64, sc scenario) result {
 			case location == "acceptor" && member/parts["acceptor"] == sc.downAcceptor, location == "replica" && member == sc.downReplica:
 				return &down{}, nil
 			case location == "replica" && member == sc.lateReplica && !sc.derived:
-				return &late{PaxosReplica: NewPaxosReplica(in, out, executed, votes, testWindow), from: sc.lateFrom, step: &step}, nil
+				return &late{PaxosReplica: NewPaxosReplica(in, out, executed, votes, testWindow, sc.batch), from: sc.lateFrom, step: &step}, nil
 			}
-			return nodes(location, in, out, executed, votes)
+			return nodes(location, in, out, executed, votes, sc.batch)
 		}, cfg)
 	} else {
 		f := hydro.NewFlow("Paxos")
-		Paxos(f, in, out, executed, votes, testWindow)
+		Paxos(f, in, out, executed, votes, testWindow, sc.batch)
 		cfg.Members = members
 		s, err = sim.New(f, cfg)
 	}
@@ -390,16 +393,16 @@ func check(t *testing.T, seed uint64, r result, live bool) {
 }
 
 // paxosNodes builds the generated node of a location of Paxos.
-func paxosNodes(location string, in hydro.Input[Request], out hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b]) (hydro.NetNode, error) {
+func paxosNodes(location string, in hydro.Input[Request], out hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], batch uint64) (hydro.NetNode, error) {
 	switch location {
 	case "client":
-		return NewPaxosClient(in, out, executed, votes, testWindow), nil
+		return NewPaxosClient(in, out, executed, votes, testWindow, batch), nil
 	case "proposer":
-		return NewPaxosProposer(in, out, executed, votes, testWindow), nil
+		return NewPaxosProposer(in, out, executed, votes, testWindow, batch), nil
 	case "acceptor":
-		return NewPaxosAcceptor(in, out, executed, votes, testWindow), nil
+		return NewPaxosAcceptor(in, out, executed, votes, testWindow, batch), nil
 	case "replica":
-		return NewPaxosReplica(in, out, executed, votes, testWindow), nil
+		return NewPaxosReplica(in, out, executed, votes, testWindow, batch), nil
 	}
 	return nil, fmt.Errorf("Paxos has no location %q", location)
 }
@@ -416,20 +419,20 @@ const acceptorParts = 2
 
 // scalablePaxosNodes builds the generated node of a location of
 // ScalablePaxos.
-func scalablePaxosNodes(location string, in hydro.Input[Request], out hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b]) (hydro.NetNode, error) {
+func scalablePaxosNodes(location string, in hydro.Input[Request], out hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], batch uint64) (hydro.NetNode, error) {
 	switch location {
 	case "client":
-		return NewScalablePaxosClient(in, out, executed, votes, testWindow), nil
+		return NewScalablePaxosClient(in, out, executed, votes, testWindow, batch), nil
 	case "proposer":
-		return NewScalablePaxosProposer(in, out, executed, votes, testWindow), nil
+		return NewScalablePaxosProposer(in, out, executed, votes, testWindow, batch), nil
 	case "acceptor":
-		return NewScalablePaxosAcceptor(in, out, executed, votes, testWindow), nil
+		return NewScalablePaxosAcceptor(in, out, executed, votes, testWindow, batch), nil
 	case "replica":
-		return NewScalablePaxosReplica(in, out, executed, votes, testWindow), nil
+		return NewScalablePaxosReplica(in, out, executed, votes, testWindow, batch), nil
 	case "p2aproxy":
-		return NewScalablePaxosP2aproxy(in, out, executed, votes, testWindow), nil
+		return NewScalablePaxosP2aproxy(in, out, executed, votes, testWindow, batch), nil
 	case "p2bproxy":
-		return NewScalablePaxosP2bproxy(in, out, executed, votes, testWindow), nil
+		return NewScalablePaxosP2bproxy(in, out, executed, votes, testWindow, batch), nil
 	}
 	return nil, fmt.Errorf("ScalablePaxos has no location %q", location)
 }
@@ -593,4 +596,39 @@ func TestPaxosCheckerCatchesViolations(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(page), "<html")
 	os.Remove(path)
+}
+
+// TestPaxosUnbatched runs the generated Paxos with batch = 1, every
+// command its own slot (the paper's setting), under faults: with six
+// clients, more commands than the 4 slots in flight of the default batch
+// are outstanding, and the leader keeps up to the window's slots in
+// flight.
+func TestPaxosUnbatched(t *testing.T) {
+	simtest.Seeds(t, simtest.Count(30, 10_000), func(t *testing.T, seed uint64) {
+		r := simulate(t, seed, scenario{generated: true, batch: 1, clients: 6, ops: 5, faults: faulty,
+			faultSteps: 6_000, maxSteps: unbatchedSteps, downAcceptor: -1, downReplica: -1, lateReplica: -1})
+		check(t, seed, r, true)
+	})
+}
+
+// unbatchedSteps bounds the unbatched runs: each command is its own slot,
+// every slot in flight is proposed again each heartbeat period and each
+// resent command takes a slot of its own, so the simulated network, which
+// delivers one message a step, carries more messages per command, and
+// some runs take past the 150,000 steps of the batched ones to answer
+// every operation once the faults stop.
+const unbatchedSteps = 400_000
+
+// TestInFlightBound checks the leader's bound on slots in flight:
+// min(window, max(4, 4096/batch)).
+func TestInFlightBound(t *testing.T) {
+	for _, tc := range []struct {
+		window uint64
+		batch  int
+		want   uint64
+	}{
+		{1024, DefaultBatch, 4}, {1024, 1, 1024}, {8, 1, 8}, {16384, 1, 4096}, {1024, 64, 64}, {1024, 4096, 4}, {2, DefaultBatch, 2},
+	} {
+		assert.Equal(t, tc.want, inFlight(Config{Window: tc.window, Batch: tc.batch}), "window %d, batch %d", tc.window, tc.batch)
+	}
 }

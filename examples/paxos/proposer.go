@@ -52,6 +52,9 @@ type Config struct {
 	Acceptors int
 	Replicas  int
 	Window    uint64
+	// Batch is the most commands the leader proposes in one slot (the
+	// flow's batch parameter, DefaultBatch when 0).
+	Batch int
 }
 
 func newInbox() Inbox { return Inbox{} }
@@ -148,7 +151,7 @@ type Core struct {
 	Ring []Proposal
 	// Chosen is the lowest slot the leader has not seen committed; the
 	// slots from Chosen to Next are in flight. Queue holds the commands
-	// that wait for one of at most maxInFlight slots in flight.
+	// that wait for one of at most inFlight slots in flight.
 	Chosen uint64
 	Queue  []Command
 
@@ -173,13 +176,25 @@ const (
 	// resendBatch is how many chosen slots the leader sends again to a
 	// replica that reports a gap.
 	resendBatch = 64
-	// maxBatch is the most commands the leader proposes in one slot;
-	// maxInFlight the most slots it has in flight (proposed, not yet seen
-	// chosen); maxQueued the most commands that wait for a slot.
-	maxBatch    = 1024
-	maxInFlight = 4
-	maxQueued   = 8 * maxBatch
+	// minInFlight is the fewest slots the leader keeps in flight
+	// (proposed, not yet seen chosen; see inFlight); maxQueued the most
+	// commands that wait for a slot.
+	minInFlight = 4
+	maxQueued   = 8 * DefaultBatch
+	// inFlightCmds is the most commands the slots in flight hold when
+	// their batches are full.
+	inFlightCmds = minInFlight * DefaultBatch
 )
+
+// inFlight is the most slots the leader keeps in flight: at least
+// minInFlight, as many as hold 4 default batches of commands
+// (inFlightCmds/Batch), and at most the window. With the default batch
+// of 1,024 that is 4: under load, the commands that arrive while slots
+// are being chosen make larger batches rather than more slots. With a
+// batch of 1 (each command its own slot) it is the window, up to 4,096.
+func inFlight(c Config) uint64 {
+	return min(c.Window, uint64(max(minInFlight, inFlightCmds/max(c.Batch, 1))))
+}
 
 func newCore() Core { return Core{} }
 
@@ -203,6 +218,9 @@ func step(c *Core, in Inbox) {
 	c.P1as, c.P2as, c.Beats, c.Resends, c.Transfers = c.P1as[:0], c.P2as[:0], c.Beats[:0], c.Resends[:0], c.Transfers[:0]
 	if c.Ring == nil {
 		c.Config = in.Config
+		if c.Config.Batch <= 0 {
+			c.Config.Batch = DefaultBatch
+		}
 		c.Ring = make([]Proposal, in.Config.Window)
 		c.Promised = map[hydro.MemberID]bool{}
 		c.Learned = map[uint64]Accepted{}
@@ -316,9 +334,9 @@ func step(c *Core, in Inbox) {
 		c.Missed = 0
 	}
 
-	// The commands, as one batch per slot (at most maxBatch commands) in
+	// The commands, as one batch per slot (at most Batch commands) in
 	// the slots after the last one assigned, within the window and with at
-	// most maxInFlight slots in flight: under load, the commands that
+	// most inFlight slots in flight: under load, the commands that
 	// arrive while the slots in flight are being chosen wait and make the
 	// next batch. Those beyond maxQueued are resent by their clients.
 	if c.Leader {
@@ -330,8 +348,8 @@ func step(c *Core, in Inbox) {
 			c.Chosen++
 		}
 		c.Queue = append(c.Queue, in.Cmds[:min(len(in.Cmds), maxQueued-len(c.Queue))]...)
-		for len(c.Queue) > 0 && c.Next < c.Checkpoint+w && c.Next-c.Chosen < maxInFlight {
-			n := min(len(c.Queue), maxBatch)
+		for len(c.Queue) > 0 && c.Next < c.Checkpoint+w && c.Next-c.Chosen < inFlight(c.Config) {
+			n := min(len(c.Queue), c.Config.Batch)
 			c.propose(c.Next, slices.Clone(c.Queue[:n]))
 			c.Next++
 			c.Queue = append(c.Queue[:0], c.Queue[n:]...)

@@ -19,7 +19,7 @@ import (
 func BenchmarkReplicaExecute(b *testing.B) {
 	const window, batch, outstanding = 1024, 64, 512
 	executed := hydro.NewOutput[Executed]("executed")
-	nd := NewPaxosReplica(hydro.Input[Request]{}, hydro.Output[Reply]{}, executed, hydro.Output[P2b]{}, window)
+	nd := NewPaxosReplica(hydro.Input[Request]{}, hydro.Output[Reply]{}, executed, hydro.Output[P2b]{}, window, 0)
 	logged := &logBytes{}
 	if err := nd.Recover(durable.NewMemFS(), durable.Options{Observer: logged}); err != nil {
 		b.Fatal(err)
@@ -112,7 +112,7 @@ func BenchmarkReplicaTick(b *testing.B) {
 func benchReplicaTick(b *testing.B, batch, sessions int, log string) {
 	const keys, outstanding = 64, 4
 	executed := hydro.NewOutput[Executed]("executed")
-	nd := NewPaxosReplica(hydro.Input[Request]{}, hydro.Output[Reply]{}, executed, hydro.Output[P2b]{}, 0)
+	nd := NewPaxosReplica(hydro.Input[Request]{}, hydro.Output[Reply]{}, executed, hydro.Output[P2b]{}, 0, 0)
 	var fs durable.FS = durable.NewMemFS()
 	if log != "mem" {
 		dir, err := durable.OpenDir(b.TempDir())

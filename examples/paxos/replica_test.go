@@ -75,7 +75,7 @@ func TestReplicaLogsSessionChangesOnly(t *testing.T) {
 	// start starts the replica on disk with first, a commit, as its first
 	// input.
 	start := func(opts durable.Options, first []byte) *PaxosReplica {
-		nd := NewPaxosReplica(hydro.Input[Request]{}, hydro.Output[Reply]{}, hydro.NewOutput[Executed]("executed"), hydro.Output[P2b]{}, 64)
+		nd := NewPaxosReplica(hydro.Input[Request]{}, hydro.Output[Reply]{}, hydro.NewOutput[Executed]("executed"), hydro.Output[P2b]{}, 64, 0)
 		require.NoError(t, nd.Recover(disk, opts))
 		nd.SetMember(0)
 		require.NoError(t, nd.SetSizes(map[string]int{"proposer": 2, "acceptor": 3, "replica": 1}))

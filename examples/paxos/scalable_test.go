@@ -94,3 +94,12 @@ func TestScalablePaxosCommitsWithOneAcceptorDown(t *testing.T) {
 		check(t, seed, r, true)
 	})
 }
+
+// TestScalablePaxosUnbatched is TestPaxosUnbatched on ScalablePaxos.
+func TestScalablePaxosUnbatched(t *testing.T) {
+	simtest.Seeds(t, simtest.Count(15, 10_000), func(t *testing.T, seed uint64) {
+		r := simulate(t, seed, scenario{derived: true, batch: 1, clients: 6, ops: 5, faults: faulty,
+			faultSteps: 6_000, maxSteps: unbatchedSteps, downAcceptor: -1, downReplica: -1, lateReplica: -1})
+		check(t, seed, r, true)
+	})
+}

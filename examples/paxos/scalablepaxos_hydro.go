@@ -47,6 +47,7 @@ type ScalablePaxosClient struct {
 	executed hydro.Output[Executed]
 	votes    hydro.Output[P2b]
 	window   uint64
+	batch    uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -56,77 +57,78 @@ type ScalablePaxosClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, paxos.go:76): this tick's input.
+	// hydro.Source (node 0, paxos.go:88): this tick's input.
 	n0Buf []Request
-	// hydro.Timer (node 1, paxos.go:77): the period, the next due time, whether it fired.
+	// hydro.Timer (node 1, paxos.go:89): the period, the next due time, whether it fired.
 	n1Period time.Duration
 	n1Due    time.Time
 	n1Fired  bool
-	// hydro.Reduce (node 3, paxos.go:77): the accumulator, once an item arrived.
+	// hydro.Reduce (node 3, paxos.go:89): the accumulator, once an item arrived.
 	n3Acc  uint64
 	n3Have bool
-	// hydro.Enumerate (node 4, paxos.go:78): the next item's index.
+	// hydro.Enumerate (node 4, paxos.go:90): the next item's index.
 	n4Next int
-	// hydro.CrossJoin (node 5, paxos.go:78): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 5, paxos.go:90): the stored sides' items in arrival order.
 	n5R []uint64
-	// hydro.AntiJoin (node 10, paxos.go:83): the keys of the negative input.
+	// hydro.AntiJoin (node 10, paxos.go:95): the keys of the negative input.
 	n10Neg hydro.IntSet[uint64]
-	// hydro.Join (node 11, paxos.go:84): the stored sides' items, per key in arrival order.
+	// hydro.Join (node 11, paxos.go:96): the stored sides' items, per key in arrival order.
 	n11RIndex  hydro.IntIndex[uint64]
 	n11RGroups [][]Command
-	// hydro.Unique (node 12, paxos.go:84): the items seen.
+	// hydro.Unique (node 12, paxos.go:96): the items seen.
 	n12Seen map[Reply]struct{}
-	// hydro.Sink (node 13, paxos.go:84): this tick's output.
+	// hydro.Sink (node 13, paxos.go:96): this tick's output.
 	n13Out []Reply
-	// hydro.DeferTickLazy (node 14, paxos.go:85): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 14, paxos.go:97): the items of this tick and of the next.
 	n14Now  []Command
 	n14Next []Command
-	// hydro.Fold (node 15, paxos.go:86): the accumulator.
+	// hydro.Fold (node 15, paxos.go:98): the accumulator.
 	n15Acc  uint64
 	n15Init bool
-	// hydro.Timer (node 16, paxos.go:87): the period, the next due time, whether it fired.
+	// hydro.Timer (node 16, paxos.go:99): the period, the next due time, whether it fired.
 	n16Period time.Duration
 	n16Due    time.Time
 	n16Fired  bool
-	// hydro.CrossJoin (node 17, paxos.go:87): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 17, paxos.go:99): the stored sides' items in arrival order.
 	n17L []Command
-	// hydro.Fold (node 19, paxos.go:91): the accumulator.
+	// hydro.Fold (node 19, paxos.go:103): the accumulator.
 	n19Acc  Ballot
 	n19Init bool
-	// hydro.CrossJoin (node 20, paxos.go:92): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 20, paxos.go:104): the stored sides' items in arrival order.
 	n20R []uint64
-	// hydro.CrossJoin (node 21, paxos.go:92): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 21, paxos.go:104): the stored sides' items in arrival order.
 	n21L []Command
-	// hydro.CrossJoin (node 26, paxos.go:95): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 26, paxos.go:107): the stored sides' items in arrival order.
 	n26R []uint64
-	// hydro.Send (node 160, paxos.go:231): the items received since the last tick.
+	// hydro.Send (node 160, paxos.go:243): the items received since the last tick.
 	n160Recv []Answer
-	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:78) to hydro.CrossJoin (node 5, paxos.go:78).
+	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:90) to hydro.CrossJoin (node 5, paxos.go:90).
 	h4To5Port0 []hydro.Indexed[Request]
-	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:79) to hydro.Union (node 9, paxos.go:82).
+	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:91) to hydro.Union (node 9, paxos.go:94).
 	h6To9Port1 []Command
-	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:81) to hydro.Join (node 11, paxos.go:84).
+	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:93) to hydro.Join (node 11, paxos.go:96).
 	h8To11Port0 []Reply
-	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:78) to hydro.CrossJoin (node 20, paxos.go:92).
+	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:90) to hydro.CrossJoin (node 20, paxos.go:104).
 	h5To20Port0 []Command
-	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:91) to hydro.CrossJoin (node 21, paxos.go:92).
+	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:103) to hydro.CrossJoin (node 21, paxos.go:104).
 	h19To21Port1 []Ballot
-	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:87) to hydro.CrossJoin (node 26, paxos.go:95).
+	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:99) to hydro.CrossJoin (node 26, paxos.go:107).
 	h17To26Port0 []Command
 }
 
 // NewScalablePaxosClient returns the node of location "client" with the flow's parameters.
-func NewScalablePaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *ScalablePaxosClient {
+func NewScalablePaxosClient(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64, batch uint64) *ScalablePaxosClient {
 	nd := &ScalablePaxosClient{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
 	nd.votes = votes
 	nd.window = window
+	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:77:52*/ Timeout /*line scalablepaxos_hydro.go:127:86*/
+	nd.n1Period = /*line paxos.go:89:52*/ Timeout /*line scalablepaxos_hydro.go:129:86*/
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:87:57*/ Timeout /*line scalablepaxos_hydro.go:129:87*/
+	nd.n16Period = /*line paxos.go:99:57*/ Timeout /*line scalablepaxos_hydro.go:131:87*/
 	return nd
 }
 
@@ -223,7 +225,7 @@ func (nd *ScalablePaxosClient) subgraph3() {
 			b := v12
 			/*line replica.go:411:42*/ {
 				acc13 = maxBallot(acc13, b)
-			} /*line scalablepaxos_hydro.go:226:44*/
+			} /*line scalablepaxos_hydro.go:228:44*/
 		}
 	}
 	clear(nd.n160Recv)
@@ -251,7 +253,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 					c := v18
 					/*line replica.go:394:37*/ {
 						acc19 = min(acc19, c.Seq)
-					} /*line scalablepaxos_hydro.go:254:46*/
+					} /*line scalablepaxos_hydro.go:256:46*/
 				}
 			}
 			k20 := v18.ID
@@ -281,7 +283,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 				c := v23
 				/*line replica.go:394:37*/ {
 					acc19 = min(acc19, c.Seq)
-				} /*line scalablepaxos_hydro.go:284:45*/
+				} /*line scalablepaxos_hydro.go:286:45*/
 			}
 		}
 		k25 := v23.ID
@@ -422,10 +424,10 @@ func (nd *ScalablePaxosClient) Deliver(tag uint16, payload []byte) error {
 		var v Answer
 		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:231: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:243: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:231: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:243: %d bytes after the item", len(payload)-n)
 		}
 		nd.n160Recv = append(nd.n160Recv, v)
 		return nil
@@ -473,6 +475,7 @@ type ScalablePaxosProposer struct {
 	executed hydro.Output[Executed]
 	votes    hydro.Output[P2b]
 	window   uint64
+	batch    uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -485,43 +488,43 @@ type ScalablePaxosProposer struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.ClusterSize (node 35, paxos.go:103): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 35, paxos.go:115): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n35Size int
 	n35Done bool
-	// hydro.SelfID (node 36, paxos.go:105): whether the member id was emitted.
+	// hydro.SelfID (node 36, paxos.go:117): whether the member id was emitted.
 	n36Done bool
-	// hydro.CrossJoin (node 37, paxos.go:105): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 37, paxos.go:117): the stored sides' items in arrival order.
 	n37L []hydro.MemberID
 	n37R []int
-	// hydro.ClusterSize (node 38, paxos.go:106): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 38, paxos.go:118): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n38Size int
 	n38Done bool
-	// hydro.CrossJoin (node 39, paxos.go:104): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 39, paxos.go:116): the stored sides' items in arrival order.
 	n39L []Config
 	n39R []int
-	// hydro.Timer (node 64, paxos.go:143): the period, the next due time, whether it fired.
+	// hydro.Timer (node 64, paxos.go:155): the period, the next due time, whether it fired.
 	n64Period time.Duration
 	n64Due    time.Time
 	n64Fired  bool
-	// hydro.Fold (node 67, paxos.go:145): the accumulator.
+	// hydro.Fold (node 67, paxos.go:157): the accumulator.
 	n67Acc  Inbox
 	n67Init bool
-	// hydro.CrossJoin (node 68, paxos.go:145): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 68, paxos.go:157): the stored sides' items in arrival order.
 	n68L []Inbox
 	n68R []Config
-	// hydro.Fold (node 69, paxos.go:146): the accumulator.
+	// hydro.Fold (node 69, paxos.go:158): the accumulator.
 	n69Acc  Core
 	n69Init bool
-	// hydro.ReduceKeyed (node 74, paxos.go:152): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 74, paxos.go:164): the groups in order of first appearance.
 	n74Index hydro.IntIndex[uint8]
 	n74Accs  []Used
 	// the groups changed this tick, to log at its end.
 	n74Mark  []bool
 	n74Dirty []int
-	// hydro.DeferTickLazy (node 76, paxos.go:152): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 76, paxos.go:164): the items of this tick and of the next.
 	n76Now  []Event
 	n76Next []Event
-	// hydro.MergeKeyed (node 181, paxos.go:184): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 181, paxos.go:196): the groups in order of first appearance.
 	n181Index map[scalablePaxosKey181]int
 	n181Accs  []struct {
 		For      Ballot                    "hydro:\"key\""
@@ -532,15 +535,15 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	// hydro.Timer (node 184, paxos.go:184): the period, the next due time, whether it fired.
+	// hydro.Timer (node 184, paxos.go:196): the period, the next due time, whether it fired.
 	n184Period time.Duration
 	n184Due    time.Time
 	n184Fired  bool
-	// hydro.LatticeFold (node 186, paxos.go:184): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 186, paxos.go:196): the accumulator, starting at bottom.
 	n186Acc lattices.Max[int64]
-	// hydro.Enumerate (node 187, paxos.go:184): the next item's index.
+	// hydro.Enumerate (node 187, paxos.go:196): the next item's index.
 	n187Next int
-	// hydro.CrossJoin (node 188, paxos.go:184): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 188, paxos.go:196): the stored sides' items in arrival order.
 	n188L []hydro.Indexed[struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
@@ -550,7 +553,7 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}]
-	// hydro.Sort (node 191, paxos.go:184): this tick's items.
+	// hydro.Sort (node 191, paxos.go:196): this tick's items.
 	n191Items []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
@@ -560,9 +563,9 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	// hydro.Enumerate (node 192, paxos.go:184): the next item's index.
+	// hydro.Enumerate (node 192, paxos.go:196): the next item's index.
 	n192Next int
-	// hydro.DeferTickLazy (node 195, paxos.go:184): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 195, paxos.go:196): the items of this tick and of the next.
 	n195Now []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
@@ -581,17 +584,17 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	// hydro.Demux (node 23, paxos.go:93): the items received since the last tick.
+	// hydro.Demux (node 23, paxos.go:105): the items received since the last tick.
 	n23Recv []Directed
-	// hydro.Broadcast (node 28, paxos.go:95): the items received since the last tick.
+	// hydro.Broadcast (node 28, paxos.go:107): the items received since the last tick.
 	n28Recv []Command
-	// hydro.Demux (node 58, paxos.go:139): the items received since the last tick.
+	// hydro.Demux (node 58, paxos.go:151): the items received since the last tick.
 	n58Recv []P2b
-	// hydro.Demux (node 61, paxos.go:141): the items received since the last tick.
+	// hydro.Demux (node 61, paxos.go:153): the items received since the last tick.
 	n61Recv []Commit
-	// hydro.Broadcast (node 71, paxos.go:147): the items received since the last tick.
+	// hydro.Broadcast (node 71, paxos.go:159): the items received since the last tick.
 	n71Recv []Heartbeat
-	// hydro.Demux (node 94, paxos.go:184): the items received since the last tick.
+	// hydro.Demux (node 94, paxos.go:196): the items received since the last tick.
 	n94Recv []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
@@ -599,27 +602,27 @@ type ScalablePaxosProposer struct {
 		Log      AcceptorLog               "hydro:\"lattice\""
 		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
 	}
-	// hydro.Broadcast (node 175, paxos.go:240): the items received since the last tick.
+	// hydro.Broadcast (node 175, paxos.go:252): the items received since the last tick.
 	n175Recv []Progress
-	// h56To66Port0 is the handoff from hydro.Map (node 56, paxos.go:137) to hydro.Union (node 66, paxos.go:136).
+	// h56To66Port0 is the handoff from hydro.Map (node 56, paxos.go:149) to hydro.Union (node 66, paxos.go:148).
 	h56To66Port0 []Event
-	// h59To66Port2 is the handoff from hydro.Map (node 59, paxos.go:139) to hydro.Union (node 66, paxos.go:136).
+	// h59To66Port2 is the handoff from hydro.Map (node 59, paxos.go:151) to hydro.Union (node 66, paxos.go:148).
 	h59To66Port2 []Event
-	// h60To66Port3 is the handoff from hydro.Map (node 60, paxos.go:140) to hydro.Union (node 66, paxos.go:136).
+	// h60To66Port3 is the handoff from hydro.Map (node 60, paxos.go:152) to hydro.Union (node 66, paxos.go:148).
 	h60To66Port3 []Event
-	// h62To66Port4 is the handoff from hydro.Map (node 62, paxos.go:141) to hydro.Union (node 66, paxos.go:136).
+	// h62To66Port4 is the handoff from hydro.Map (node 62, paxos.go:153) to hydro.Union (node 66, paxos.go:148).
 	h62To66Port4 []Event
-	// h63To66Port5 is the handoff from hydro.Map (node 63, paxos.go:142) to hydro.Union (node 66, paxos.go:136).
+	// h63To66Port5 is the handoff from hydro.Map (node 63, paxos.go:154) to hydro.Union (node 66, paxos.go:148).
 	h63To66Port5 []Event
-	// h65To66Port6 is the handoff from hydro.Map (node 65, paxos.go:143) to hydro.Union (node 66, paxos.go:136).
+	// h65To66Port6 is the handoff from hydro.Map (node 65, paxos.go:155) to hydro.Union (node 66, paxos.go:148).
 	h65To66Port6 []Event
-	// h34To66Port7 is the handoff from hydro.Cycle (node 34, paxos.go:102) to hydro.Union (node 66, paxos.go:136).
+	// h34To66Port7 is the handoff from hydro.Cycle (node 34, paxos.go:114) to hydro.Union (node 66, paxos.go:148).
 	h34To66Port7 []Event
-	// h40To68Port1 is the handoff from hydro.Map (node 40, paxos.go:107) to hydro.CrossJoin (node 68, paxos.go:145).
+	// h40To68Port1 is the handoff from hydro.Map (node 40, paxos.go:119) to hydro.CrossJoin (node 68, paxos.go:157).
 	h40To68Port1 []Config
 }
 
-// scalablePaxosKey181 is the key of hydro.MergeKeyed (node 181, paxos.go:184).
+// scalablePaxosKey181 is the key of hydro.MergeKeyed (node 181, paxos.go:196).
 type scalablePaxosKey181 struct {
 	For      Ballot
 	Acceptor hydro.MemberID
@@ -627,15 +630,16 @@ type scalablePaxosKey181 struct {
 }
 
 // NewScalablePaxosProposer returns the node of location "proposer" with the flow's parameters.
-func NewScalablePaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *ScalablePaxosProposer {
+func NewScalablePaxosProposer(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64, batch uint64) *ScalablePaxosProposer {
 	nd := &ScalablePaxosProposer{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
 	nd.votes = votes
 	nd.window = window
+	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n64Period = /*line paxos.go:143:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:638:96*/
+	nd.n64Period = /*line paxos.go:155:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:642:96*/
 	nd.n181Index = map[scalablePaxosKey181]int{}
 	nd.n184Period = time.Duration(1000000000)
 	return nd
@@ -730,7 +734,8 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 // subgraph4 runs stratum 0: hydro.ClusterSize (35), hydro.SelfID (36), hydro.CrossJoin (37), hydro.ClusterSize (38), hydro.CrossJoin (39), hydro.Map (40).
 func (nd *ScalablePaxosProposer) subgraph4() {
 	window := nd.window
-	udf17 := /*line paxos.go:107:29*/ func(c Config) Config { c.Window = ring(window); return c } /*line scalablepaxos_hydro.go:733:135*/
+	batch := nd.batch
+	udf17 := /*line paxos.go:119:29*/ func(c Config) Config { c.Window, c.Batch = ring(window), batchSize(batch); return c } /*line scalablepaxos_hydro.go:738:162*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -989,7 +994,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 			v54 := p1bEvent(v52)
 			{
 				e := v54
-				/*line proposer.go:59:34*/ {
+				/*line proposer.go:62:34*/ {
 					switch e.Kind {
 					case EvCommand:
 						acc55.Cmds = append(acc55.Cmds, e.Cmd)
@@ -1006,7 +1011,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 					case EvTimer:
 						acc55.Timer = true
 					}
-				} /*line scalablepaxos_hydro.go:1009:46*/
+				} /*line scalablepaxos_hydro.go:1014:46*/
 			}
 		}
 		if udf56(v49) {
@@ -1034,7 +1039,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 	for _, v65 := range nd.h56To66Port0 {
 		{
 			e := v65
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc55.Cmds = append(acc55.Cmds, e.Cmd)
@@ -1051,7 +1056,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 				case EvTimer:
 					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1054:45*/
+			} /*line scalablepaxos_hydro.go:1059:45*/
 		}
 	}
 	clear(nd.h56To66Port0)
@@ -1059,7 +1064,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 	for _, v67 := range nd.h59To66Port2 {
 		{
 			e := v67
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc55.Cmds = append(acc55.Cmds, e.Cmd)
@@ -1076,7 +1081,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 				case EvTimer:
 					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1079:45*/
+			} /*line scalablepaxos_hydro.go:1084:45*/
 		}
 	}
 	clear(nd.h59To66Port2)
@@ -1084,7 +1089,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 	for _, v69 := range nd.h60To66Port3 {
 		{
 			e := v69
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc55.Cmds = append(acc55.Cmds, e.Cmd)
@@ -1101,7 +1106,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 				case EvTimer:
 					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1104:45*/
+			} /*line scalablepaxos_hydro.go:1109:45*/
 		}
 	}
 	clear(nd.h60To66Port3)
@@ -1109,7 +1114,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 	for _, v71 := range nd.h62To66Port4 {
 		{
 			e := v71
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc55.Cmds = append(acc55.Cmds, e.Cmd)
@@ -1126,7 +1131,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 				case EvTimer:
 					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1129:45*/
+			} /*line scalablepaxos_hydro.go:1134:45*/
 		}
 	}
 	clear(nd.h62To66Port4)
@@ -1134,7 +1139,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 	for _, v73 := range nd.h63To66Port5 {
 		{
 			e := v73
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc55.Cmds = append(acc55.Cmds, e.Cmd)
@@ -1151,7 +1156,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 				case EvTimer:
 					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1154:45*/
+			} /*line scalablepaxos_hydro.go:1159:45*/
 		}
 	}
 	clear(nd.h63To66Port5)
@@ -1159,7 +1164,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 	for _, v75 := range nd.h65To66Port6 {
 		{
 			e := v75
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc55.Cmds = append(acc55.Cmds, e.Cmd)
@@ -1176,7 +1181,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 				case EvTimer:
 					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1179:45*/
+			} /*line scalablepaxos_hydro.go:1184:45*/
 		}
 	}
 	clear(nd.h65To66Port6)
@@ -1184,7 +1189,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 	for _, v77 := range nd.h34To66Port7 {
 		{
 			e := v77
-			/*line proposer.go:59:34*/ {
+			/*line proposer.go:62:34*/ {
 				switch e.Kind {
 				case EvCommand:
 					acc55.Cmds = append(acc55.Cmds, e.Cmd)
@@ -1201,7 +1206,7 @@ func (nd *ScalablePaxosProposer) subgraph10() {
 				case EvTimer:
 					acc55.Timer = true
 				}
-			} /*line scalablepaxos_hydro.go:1204:45*/
+			} /*line scalablepaxos_hydro.go:1209:45*/
 		}
 	}
 	clear(nd.h34To66Port7)
@@ -1321,11 +1326,11 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 71, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:424:46*/ {
+		/*line proposer.go:442:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1328:44*/
+		} /*line scalablepaxos_hydro.go:1333:44*/
 	}
 	{
 		c, emit := v91, func(v93 P1a) {
@@ -1352,11 +1357,11 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, All: true}, 77, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:411:39*/ {
+		/*line proposer.go:429:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1359:44*/
+		} /*line scalablepaxos_hydro.go:1364:44*/
 	}
 	{
 		c, emit := v91, func(v98 P2a) {
@@ -1365,12 +1370,12 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 				nd.hydroSend(hydro.Dest{Location: "p2aproxy", Member: uint64(nd.hydroMember)}, 176, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:417:39*/ {
+		/*line proposer.go:435:39*/ {
 			for _, m := range c.P2as {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1373:44*/
+		} /*line scalablepaxos_hydro.go:1378:44*/
 	}
 	{
 		c, emit := v91, func(v99 Resend) {
@@ -1379,11 +1384,11 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v99))}, 98, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:430:45*/ {
+		/*line proposer.go:448:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1386:44*/
+		} /*line scalablepaxos_hydro.go:1391:44*/
 	}
 	{
 		c, emit := v91, func(v100 Transfer) {
@@ -1392,11 +1397,11 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v100))}, 162, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:436:49*/ {
+		/*line proposer.go:454:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
-		} /*line scalablepaxos_hydro.go:1399:44*/
+		} /*line scalablepaxos_hydro.go:1404:44*/
 	}
 }
 
@@ -1426,7 +1431,7 @@ func (nd *ScalablePaxosProposer) hydroRestore(op int, item []byte) error {
 			err109 = fmt.Errorf("%d bytes after the item", len(item)-n108)
 		}
 		if err109 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 74, paxos.go:152): %w", err109)
+			return fmt.Errorf("hydro.ReduceKeyed (node 74, paxos.go:164): %w", err109)
 		}
 		k110 := v107.Key
 		i111, ok112 := nd.n74Index.Get(k110)
@@ -1553,10 +1558,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Directed
 		n, err := decodeHydroDirected(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:93: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:105: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:93: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:105: %d bytes after the item", len(payload)-n)
 		}
 		nd.n23Recv = append(nd.n23Recv, v)
 		return nil
@@ -1564,10 +1569,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:95: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:107: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:95: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:107: %d bytes after the item", len(payload)-n)
 		}
 		nd.n28Recv = append(nd.n28Recv, v)
 		return nil
@@ -1575,10 +1580,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:139: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:151: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:139: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:151: %d bytes after the item", len(payload)-n)
 		}
 		nd.n58Recv = append(nd.n58Recv, v)
 		return nil
@@ -1586,10 +1591,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:141: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:153: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:141: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:153: %d bytes after the item", len(payload)-n)
 		}
 		nd.n61Recv = append(nd.n61Recv, v)
 		return nil
@@ -1597,10 +1602,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Heartbeat
 		n, err := decodeHydroHeartbeat(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:147: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:159: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:147: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:159: %d bytes after the item", len(payload)-n)
 		}
 		nd.n71Recv = append(nd.n71Recv, v)
 		return nil
@@ -1614,10 +1619,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		}
 		n, err := decodeHydroStructForBallotAcceptorHydroMemberIDMaxBallotLogAcceptorLogSealsLatticesSetUnionUint32(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:184: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:196: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:184: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:196: %d bytes after the item", len(payload)-n)
 		}
 		nd.n94Recv = append(nd.n94Recv, v)
 		return nil
@@ -1625,10 +1630,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:240: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:252: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:240: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:252: %d bytes after the item", len(payload)-n)
 		}
 		nd.n175Recv = append(nd.n175Recv, v)
 		return nil
@@ -1675,6 +1680,7 @@ type ScalablePaxosAcceptor struct {
 	executed hydro.Output[Executed]
 	votes    hydro.Output[P2b]
 	window   uint64
+	batch    uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -1687,93 +1693,93 @@ type ScalablePaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 80, paxos.go:169): whether the member id was emitted.
+	// hydro.SelfID (node 80, paxos.go:181): whether the member id was emitted.
 	n80Done bool
-	// hydro.LatticeFold (node 82, paxos.go:170): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 82, paxos.go:182): the accumulator, starting at bottom.
 	n82Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
 	n82Changed []Promise
-	// hydro.CrossJoin (node 83, paxos.go:171): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 83, paxos.go:183): the stored sides' items in arrival order.
 	n83L []Promise
 	n83R []hydro.MemberID
-	// hydro.CrossJoin (node 84, paxos.go:174): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 84, paxos.go:186): the stored sides' items in arrival order.
 	n84L []P2a
 	n84R []view
-	// hydro.LatticeFold (node 87, paxos.go:176): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 87, paxos.go:188): the accumulator, starting at bottom.
 	n87Acc AcceptorLog
 	// the items that changed the accumulator this tick, to log at its end.
 	n87Changed []AcceptorLog
-	// hydro.Sink (node 88, paxos.go:180): this tick's output.
+	// hydro.Sink (node 88, paxos.go:192): this tick's output.
 	n88Out []P2b
-	// hydro.Unique (node 91, paxos.go:182): the items seen.
+	// hydro.Unique (node 91, paxos.go:194): the items seen.
 	n91Seen map[Promise]struct{}
 	// the items first seen this tick, to log at its end.
 	n91New []Promise
-	// hydro.CrossJoin (node 92, paxos.go:183): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 92, paxos.go:195): the stored sides' items in arrival order.
 	n92L []Promise
 	n92R []hydro.MemberID
-	// hydro.CrossJoin (node 93, paxos.go:183): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 93, paxos.go:195): the stored sides' items in arrival order.
 	n93R []AcceptorLog
-	// hydro.SelfID (node 177, paxos.go:184): whether the member id was emitted.
+	// hydro.SelfID (node 177, paxos.go:196): whether the member id was emitted.
 	n177Done bool
-	// hydro.CrossJoin (node 178, paxos.go:184): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 178, paxos.go:196): the stored sides' items in arrival order.
 	n178L []P1b
 	n178R []hydro.MemberID
-	// hydro.LatticeFold (node 197, paxos.go:153): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 197, paxos.go:165): the accumulator, starting at bottom.
 	n197Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
 	n197Changed []Promise
-	// hydro.Timer (node 198, paxos.go:153): the period, the next due time, whether it fired.
+	// hydro.Timer (node 198, paxos.go:165): the period, the next due time, whether it fired.
 	n198Period time.Duration
 	n198Due    time.Time
 	n198Fired  bool
-	// hydro.SelfID (node 199, paxos.go:153): whether the member id was emitted.
+	// hydro.SelfID (node 199, paxos.go:165): whether the member id was emitted.
 	n199Done bool
-	// hydro.CrossJoin (node 201, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 201, paxos.go:165): the stored sides' items in arrival order.
 	n201L []time.Time
 	n201R []hydro.MemberID
-	// hydro.LatticeFold (node 202, paxos.go:153): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 202, paxos.go:165): the accumulator, starting at bottom.
 	n202Acc Promise
-	// hydro.CrossJoin (node 203, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 203, paxos.go:165): the stored sides' items in arrival order.
 	n203L []Promise
-	// hydro.LatticeFold (node 204, paxos.go:153): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 204, paxos.go:165): the accumulator, starting at bottom.
 	n204Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 207, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 207, paxos.go:165): the stored sides' items in arrival order.
 	n207R []bool
-	// hydro.CrossJoin (node 208, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 208, paxos.go:165): the stored sides' items in arrival order.
 	n208L []Promise
-	// hydro.LatticeFold (node 211, paxos.go:153): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 211, paxos.go:165): the accumulator, starting at bottom.
 	n211Acc lattices.Max[uint64]
 	// the items that changed the accumulator this tick, to log at its end.
 	n211Changed []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 212, paxos.go:153): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 212, paxos.go:165): the items of this tick and of the next.
 	n212Now  []lattices.Max[uint64]
 	n212Next []lattices.Max[uint64]
-	// hydro.CrossJoin (node 213, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 213, paxos.go:165): the stored sides' items in arrival order.
 	n213L []Promise
-	// hydro.DeferTickLazy (node 216, paxos.go:153): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 216, paxos.go:165): the items of this tick and of the next.
 	n216Now  []Promise
 	n216Next []Promise
-	// hydro.MergeKeyed (node 219, paxos.go:153): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 219, paxos.go:165): the groups in order of first appearance.
 	n219Index hydro.IntIndex[uint64]
 	n219Accs  []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.LatticeFold (node 221, paxos.go:153): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 221, paxos.go:165): the accumulator, starting at bottom.
 	n221Acc lattices.Max[uint64]
-	// hydro.Reduce (node 223, paxos.go:153): the accumulator, once an item arrived.
+	// hydro.Reduce (node 223, paxos.go:165): the accumulator, once an item arrived.
 	n223Acc struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
 	n223Have bool
-	// hydro.CrossJoin (node 224, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 224, paxos.go:165): the stored sides' items in arrival order.
 	n224L []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// hydro.DeferTickLazy (node 226, paxos.go:153): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 226, paxos.go:165): the items of this tick and of the next.
 	n226Now []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
@@ -1782,11 +1788,11 @@ type ScalablePaxosAcceptor struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// hydro.CrossJoin (node 227, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 227, paxos.go:165): the stored sides' items in arrival order.
 	n227R []lattices.Max[uint64]
-	// hydro.CrossJoin (node 230, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 230, paxos.go:165): the stored sides' items in arrival order.
 	n230R []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 232, paxos.go:153): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 232, paxos.go:165): the items of this tick and of the next.
 	n232Now []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
@@ -1795,101 +1801,102 @@ type ScalablePaxosAcceptor struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.CrossJoin (node 233, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 233, paxos.go:165): the stored sides' items in arrival order.
 	n233R []time.Time
-	// hydro.CrossJoin (node 236, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 236, paxos.go:165): the stored sides' items in arrival order.
 	n236L []lattices.Max[uint64]
-	// hydro.SelfID (node 240, paxos.go:153): whether the member id was emitted.
+	// hydro.SelfID (node 240, paxos.go:165): whether the member id was emitted.
 	n240Done bool
-	// hydro.CrossJoin (node 241, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 241, paxos.go:165): the stored sides' items in arrival order.
 	n241R []hydro.MemberID
-	// hydro.LatticeFold (node 243, paxos.go:153): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 243, paxos.go:165): the accumulator, starting at bottom.
 	n243Acc lattices.Max[uint64]
 	// the items that changed the accumulator this tick, to log at its end.
 	n243Changed []lattices.Max[uint64]
-	// hydro.LatticeFold (node 245, paxos.go:153): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 245, paxos.go:165): the accumulator, starting at bottom.
 	n245Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 246, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 246, paxos.go:165): the stored sides' items in arrival order.
 	n246L []lattices.Max[uint64]
-	// hydro.CrossJoin (node 250, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 250, paxos.go:165): the stored sides' items in arrival order.
 	n250R []bool
-	// hydro.CrossJoin (node 251, paxos.go:153): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 251, paxos.go:165): the stored sides' items in arrival order.
 	n251R []bool
-	// hydro.DeferTickLazy (node 252, paxos.go:153): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 252, paxos.go:165): the items of this tick and of the next.
 	n252Now  []P2a
 	n252Next []P2a
-	// hydro.Broadcast (node 77, paxos.go:153): the items received since the last tick.
+	// hydro.Broadcast (node 77, paxos.go:165): the items received since the last tick.
 	n77Recv []P1a
-	// hydro.Broadcast (node 79, paxos.go:155): the items received since the last tick.
+	// hydro.Broadcast (node 79, paxos.go:167): the items received since the last tick.
 	n79Recv []P2a
-	// hydro.Demux (node 217, paxos.go:153): the items received since the last tick.
+	// hydro.Demux (node 217, paxos.go:165): the items received since the last tick.
 	n217Recv []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.Demux (node 238, paxos.go:153): the items received since the last tick.
+	// hydro.Demux (node 238, paxos.go:165): the items received since the last tick.
 	n238Recv []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// hydro.Demux (node 244, paxos.go:153): the items received since the last tick.
+	// hydro.Demux (node 244, paxos.go:165): the items received since the last tick.
 	n244Recv []lattices.Max[uint64]
-	// h80To83Port1 is the handoff from hydro.SelfID (node 80, paxos.go:169) to hydro.CrossJoin (node 83, paxos.go:171).
+	// h80To83Port1 is the handoff from hydro.SelfID (node 80, paxos.go:181) to hydro.CrossJoin (node 83, paxos.go:183).
 	h80To83Port1 []hydro.MemberID
-	// h80To92Port1 is the handoff from hydro.SelfID (node 80, paxos.go:169) to hydro.CrossJoin (node 92, paxos.go:183).
+	// h80To92Port1 is the handoff from hydro.SelfID (node 80, paxos.go:181) to hydro.CrossJoin (node 92, paxos.go:195).
 	h80To92Port1 []hydro.MemberID
-	// h92To93Port0 is the handoff from hydro.CrossJoin (node 92, paxos.go:183) to hydro.CrossJoin (node 93, paxos.go:183).
+	// h92To93Port0 is the handoff from hydro.CrossJoin (node 92, paxos.go:195) to hydro.CrossJoin (node 93, paxos.go:195).
 	h92To93Port0 []P1b
-	// h177To178Port1 is the handoff from hydro.SelfID (node 177, paxos.go:184) to hydro.CrossJoin (node 178, paxos.go:184).
+	// h177To178Port1 is the handoff from hydro.SelfID (node 177, paxos.go:196) to hydro.CrossJoin (node 178, paxos.go:196).
 	h177To178Port1 []hydro.MemberID
-	// h201To203Port1 is the handoff from hydro.CrossJoin (node 201, paxos.go:153) to hydro.CrossJoin (node 203, paxos.go:153).
+	// h201To203Port1 is the handoff from hydro.CrossJoin (node 201, paxos.go:165) to hydro.CrossJoin (node 203, paxos.go:165).
 	h201To203Port1 []time.Time
-	// h203To207Port0 is the handoff from hydro.CrossJoin (node 203, paxos.go:153) to hydro.CrossJoin (node 207, paxos.go:153).
+	// h203To207Port0 is the handoff from hydro.CrossJoin (node 203, paxos.go:165) to hydro.CrossJoin (node 207, paxos.go:165).
 	h203To207Port0 []Promise
-	// h202To208Port1 is the handoff from hydro.LatticeFold (node 202, paxos.go:153) to hydro.CrossJoin (node 208, paxos.go:153).
+	// h202To208Port1 is the handoff from hydro.LatticeFold (node 202, paxos.go:165) to hydro.CrossJoin (node 208, paxos.go:165).
 	h202To208Port1 []Promise
-	// h212To213Port1 is the handoff from hydro.DeferTickLazy (node 212, paxos.go:153) to hydro.CrossJoin (node 213, paxos.go:153).
+	// h212To213Port1 is the handoff from hydro.DeferTickLazy (node 212, paxos.go:165) to hydro.CrossJoin (node 213, paxos.go:165).
 	h212To213Port1 []lattices.Max[uint64]
-	// h226To222Port1 is the handoff from hydro.DeferTickLazy (node 226, paxos.go:153) to hydro.Union (node 222, paxos.go:153).
+	// h226To222Port1 is the handoff from hydro.DeferTickLazy (node 226, paxos.go:165) to hydro.Union (node 222, paxos.go:165).
 	h226To222Port1 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// h221To224Port1 is the handoff from hydro.LatticeFold (node 221, paxos.go:153) to hydro.CrossJoin (node 224, paxos.go:153).
+	// h221To224Port1 is the handoff from hydro.LatticeFold (node 221, paxos.go:165) to hydro.CrossJoin (node 224, paxos.go:165).
 	h221To224Port1 []lattices.Max[uint64]
-	// h226To227Port0 is the handoff from hydro.DeferTickLazy (node 226, paxos.go:153) to hydro.CrossJoin (node 227, paxos.go:153).
+	// h226To227Port0 is the handoff from hydro.DeferTickLazy (node 226, paxos.go:165) to hydro.CrossJoin (node 227, paxos.go:165).
 	h226To227Port0 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// h219To230Port0 is the handoff from hydro.MergeKeyed (node 219, paxos.go:153) to hydro.CrossJoin (node 230, paxos.go:153).
+	// h219To230Port0 is the handoff from hydro.MergeKeyed (node 219, paxos.go:165) to hydro.CrossJoin (node 230, paxos.go:165).
 	h219To230Port0 []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// h233To234Port1 is the handoff from hydro.CrossJoin (node 233, paxos.go:153) to hydro.Union (node 234, paxos.go:153).
+	// h233To234Port1 is the handoff from hydro.CrossJoin (node 233, paxos.go:165) to hydro.Union (node 234, paxos.go:165).
 	h233To234Port1 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// h201To236Port1 is the handoff from hydro.CrossJoin (node 201, paxos.go:153) to hydro.CrossJoin (node 236, paxos.go:153).
+	// h201To236Port1 is the handoff from hydro.CrossJoin (node 201, paxos.go:165) to hydro.CrossJoin (node 236, paxos.go:165).
 	h201To236Port1 []time.Time
-	// h235To237Port0 is the handoff from hydro.Filter (node 235, paxos.go:153) to hydro.Union (node 237, paxos.go:153).
+	// h235To237Port0 is the handoff from hydro.Filter (node 235, paxos.go:165) to hydro.Union (node 237, paxos.go:165).
 	h235To237Port0 []lattices.Max[uint64]
-	// h249To250Port0 is the handoff from hydro.Union (node 249, paxos.go:153) to hydro.CrossJoin (node 250, paxos.go:153).
+	// h249To250Port0 is the handoff from hydro.Union (node 249, paxos.go:165) to hydro.CrossJoin (node 250, paxos.go:165).
 	h249To250Port0 []P2a
-	// h249To251Port0 is the handoff from hydro.Union (node 249, paxos.go:153) to hydro.CrossJoin (node 251, paxos.go:153).
+	// h249To251Port0 is the handoff from hydro.Union (node 249, paxos.go:165) to hydro.CrossJoin (node 251, paxos.go:165).
 	h249To251Port0 []P2a
 }
 
 // NewScalablePaxosAcceptor returns the node of location "acceptor" with the flow's parameters.
-func NewScalablePaxosAcceptor(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *ScalablePaxosAcceptor {
+func NewScalablePaxosAcceptor(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64, batch uint64) *ScalablePaxosAcceptor {
 	nd := &ScalablePaxosAcceptor{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
 	nd.votes = votes
 	nd.window = window
+	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n91Seen = map[Promise]struct{}{}
 	nd.n198Period = time.Duration(50000000)
@@ -2173,10 +2180,10 @@ func (nd *ScalablePaxosAcceptor) subgraph9() {
 
 // subgraph10 runs stratum 1: hydro.LatticeFold (82), hydro.CrossJoin (83), hydro.CrossJoin (84), hydro.Map (85), hydro.Map (86), hydro.Sink (88), hydro.Filter (90), hydro.Unique (91), hydro.CrossJoin (92), hydro.LatticeFold (243), hydro.LatticeFold (245), hydro.CrossJoin (246), hydro.Filter (247), hydro.Filter (248), hydro.CrossJoin (250), hydro.CrossJoin (251).
 func (nd *ScalablePaxosAcceptor) subgraph10() {
-	udf50 := /*line paxos.go:176:47*/ func(a answered2) AcceptorLog {
+	udf50 := /*line paxos.go:188:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
-	} /*line scalablepaxos_hydro.go:2179:43*/
+	} /*line scalablepaxos_hydro.go:2186:43*/
 	udf57 := func(have, done lattices.Max[uint64]) bool { return have.LessEq(done) }
 	udf59 := func(ok bool) bool { return ok }
 	udf60 := func(ok bool) bool { return !ok }
@@ -2649,7 +2656,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err162 = fmt.Errorf("%d bytes after the item", len(item)-n161)
 		}
 		if err162 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 82, paxos.go:170): %w", err162)
+			return fmt.Errorf("hydro.LatticeFold (node 82, paxos.go:182): %w", err162)
 		}
 		nd.n82Acc.Merge(v160)
 		return nil
@@ -2660,7 +2667,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err167 = fmt.Errorf("%d bytes after the item", len(item)-n166)
 		}
 		if err167 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 87, paxos.go:176): %w", err167)
+			return fmt.Errorf("hydro.LatticeFold (node 87, paxos.go:188): %w", err167)
 		}
 		nd.n87Acc.Merge(v165)
 		return nil
@@ -2671,7 +2678,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err172 = fmt.Errorf("%d bytes after the item", len(item)-n171)
 		}
 		if err172 != nil {
-			return fmt.Errorf("hydro.Unique (node 91, paxos.go:182): %w", err172)
+			return fmt.Errorf("hydro.Unique (node 91, paxos.go:194): %w", err172)
 		}
 		nd.n91Seen[v170] = struct{}{}
 		return nil
@@ -2682,7 +2689,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err177 = fmt.Errorf("%d bytes after the item", len(item)-n176)
 		}
 		if err177 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 197, paxos.go:153): %w", err177)
+			return fmt.Errorf("hydro.LatticeFold (node 197, paxos.go:165): %w", err177)
 		}
 		nd.n197Acc.Merge(v175)
 		return nil
@@ -2693,7 +2700,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err182 = fmt.Errorf("%d bytes after the item", len(item)-n181)
 		}
 		if err182 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 211, paxos.go:153): %w", err182)
+			return fmt.Errorf("hydro.LatticeFold (node 211, paxos.go:165): %w", err182)
 		}
 		nd.n211Acc.Merge(v180)
 		return nil
@@ -2704,7 +2711,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err187 = fmt.Errorf("%d bytes after the item", len(item)-n186)
 		}
 		if err187 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 243, paxos.go:153): %w", err187)
+			return fmt.Errorf("hydro.LatticeFold (node 243, paxos.go:165): %w", err187)
 		}
 		nd.n243Acc.Merge(v185)
 		return nil
@@ -2834,10 +2841,10 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P1a
 		n, err := decodeHydroP1a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:153: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:165: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:153: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:165: %d bytes after the item", len(payload)-n)
 		}
 		nd.n77Recv = append(nd.n77Recv, v)
 		return nil
@@ -2845,10 +2852,10 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:155: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:167: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:155: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:167: %d bytes after the item", len(payload)-n)
 		}
 		nd.n79Recv = append(nd.n79Recv, v)
 		return nil
@@ -2859,10 +2866,10 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		}
 		n, err := decodeHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:153: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:165: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:153: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:165: %d bytes after the item", len(payload)-n)
 		}
 		nd.n217Recv = append(nd.n217Recv, v)
 		return nil
@@ -2873,10 +2880,10 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		}
 		n, err := decodeHydroStructSeqUint64ValuePromise(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:153: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:165: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:153: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:165: %d bytes after the item", len(payload)-n)
 		}
 		nd.n238Recv = append(nd.n238Recv, v)
 		return nil
@@ -2884,10 +2891,10 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v lattices.Max[uint64]
 		n, err := decodeHydroLatticesMaxUint64(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:153: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:165: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:153: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:165: %d bytes after the item", len(payload)-n)
 		}
 		nd.n244Recv = append(nd.n244Recv, v)
 		return nil
@@ -2934,6 +2941,7 @@ type ScalablePaxosReplica struct {
 	executed hydro.Output[Executed]
 	votes    hydro.Output[P2b]
 	window   uint64
+	batch    uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -2946,160 +2954,161 @@ type ScalablePaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 95, paxos.go:189): whether the member id was emitted.
+	// hydro.SelfID (node 95, paxos.go:201): whether the member id was emitted.
 	n95Done bool
-	// hydro.ReduceKeyed (node 107, paxos.go:199): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 107, paxos.go:211): the groups in order of first appearance.
 	n107Index hydro.IntIndex[uint8]
 	n107Accs  []Applied
 	// the groups changed this tick, to log at its end.
 	n107Mark  []bool
 	n107Dirty []int
-	// hydro.Fold (node 108, paxos.go:199): the accumulator.
+	// hydro.Fold (node 108, paxos.go:211): the accumulator.
 	n108Acc  uint64
 	n108Init bool
-	// hydro.CrossJoin (node 109, paxos.go:204): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 109, paxos.go:216): the stored sides' items in arrival order.
 	n109R []uint64
-	// hydro.MergeKeyed (node 111, paxos.go:204): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 111, paxos.go:216): the groups in order of first appearance.
 	n111Index hydro.IntIndex[uint64]
 	n111Accs  []Slotted
-	// hydro.MergeKeyed (node 114, paxos.go:208): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 114, paxos.go:220): the groups in order of first appearance.
 	n114Index map[string]int
 	n114Accs  []KV
 	// the items that started or changed a group this tick, to log at its end.
 	n114Logged []KV
-	// hydro.MergeKeyed (node 117, paxos.go:209): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 117, paxos.go:221): the groups in order of first appearance.
 	n117Index hydro.IntIndex[uint64]
 	n117Accs  []Session
 	// the items that started or changed a group this tick, to log at its end.
 	n117Logged []Session
-	// hydro.Timer (node 118, paxos.go:210): the period, the next due time, whether it fired.
+	// hydro.Timer (node 118, paxos.go:222): the period, the next due time, whether it fired.
 	n118Period time.Duration
 	n118Due    time.Time
 	n118Fired  bool
-	// hydro.Fold (node 123, paxos.go:211): the accumulator.
+	// hydro.Fold (node 123, paxos.go:223): the accumulator.
 	n123Acc  int
 	n123Init bool
-	// hydro.CrossJoin (node 125, paxos.go:212): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 125, paxos.go:224): the stored sides' items in arrival order.
 	n125R []uint64
-	// hydro.Fold (node 127, paxos.go:215): the accumulator.
+	// hydro.Fold (node 127, paxos.go:227): the accumulator.
 	n127Acc  uint64
 	n127Init bool
-	// hydro.CrossJoin (node 128, paxos.go:216): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 128, paxos.go:228): the stored sides' items in arrival order.
 	n128L []uint64
-	// hydro.Fold (node 131, paxos.go:221): the accumulator.
+	// hydro.Fold (node 131, paxos.go:233): the accumulator.
 	n131Acc  []Commit
 	n131Init bool
-	// hydro.CrossJoin (node 132, paxos.go:221): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 132, paxos.go:233): the stored sides' items in arrival order.
 	n132L [][]Commit
-	// hydro.Unique (node 134, paxos.go:222): the items seen.
+	// hydro.Unique (node 134, paxos.go:234): the items seen.
 	n134Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 136, paxos.go:222): the accumulator.
+	// hydro.Fold (node 136, paxos.go:234): the accumulator.
 	n136Acc  map[string]Cell
 	n136Init bool
-	// hydro.Unique (node 138, paxos.go:223): the items seen.
+	// hydro.Unique (node 138, paxos.go:235): the items seen.
 	n138Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 140, paxos.go:223): the accumulator.
+	// hydro.Fold (node 140, paxos.go:235): the accumulator.
 	n140Acc  map[uint64]SessionLattice
 	n140Init bool
-	// hydro.ClusterSize (node 141, paxos.go:224): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 141, paxos.go:236): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n141Size int
 	n141Done bool
-	// hydro.CrossJoin (node 142, paxos.go:224): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 142, paxos.go:236): the stored sides' items in arrival order.
 	n142L []hydro.MemberID
 	n142R []int
-	// hydro.CrossJoin (node 143, paxos.go:225): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 143, paxos.go:237): the stored sides' items in arrival order.
 	n143R []map[string]Cell
-	// hydro.CrossJoin (node 144, paxos.go:225): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 144, paxos.go:237): the stored sides' items in arrival order.
 	n144L []batch
 	n144R []map[uint64]SessionLattice
-	// hydro.CrossJoin (node 145, paxos.go:225): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 145, paxos.go:237): the stored sides' items in arrival order.
 	n145L []batch
 	n145R []replica
-	// hydro.DeferTick (node 149, paxos.go:227): the items of this tick and of the next.
+	// hydro.DeferTick (node 149, paxos.go:239): the items of this tick and of the next.
 	n149Now  []Applied
 	n149Next []Applied
-	// hydro.DeferTick (node 151, paxos.go:228): the items of this tick and of the next.
+	// hydro.DeferTick (node 151, paxos.go:240): the items of this tick and of the next.
 	n151Now  []KV
 	n151Next []KV
-	// hydro.DeferTick (node 153, paxos.go:229): the items of this tick and of the next.
+	// hydro.DeferTick (node 153, paxos.go:241): the items of this tick and of the next.
 	n153Now  []Session
 	n153Next []Session
-	// hydro.DeferTick (node 155, paxos.go:230): the items of this tick and of the next.
+	// hydro.DeferTick (node 155, paxos.go:242): the items of this tick and of the next.
 	n155Now  []Commit
 	n155Next []Commit
-	// hydro.CrossJoin (node 156, paxos.go:230): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 156, paxos.go:242): the stored sides' items in arrival order.
 	n156R []hydro.MemberID
-	// hydro.Sink (node 157, paxos.go:230): this tick's output.
+	// hydro.Sink (node 157, paxos.go:242): this tick's output.
 	n157Out []Executed
-	// hydro.DeferTick (node 159, paxos.go:231): the items of this tick and of the next.
+	// hydro.DeferTick (node 159, paxos.go:243): the items of this tick and of the next.
 	n159Now  []Answer
 	n159Next []Answer
-	// hydro.Unique (node 164, paxos.go:234): the items seen.
+	// hydro.Unique (node 164, paxos.go:246): the items seen.
 	n164Seen hydro.IntSet[hydro.MemberID]
-	// hydro.Fold (node 166, paxos.go:235): the accumulator.
+	// hydro.Fold (node 166, paxos.go:247): the accumulator.
 	n166Acc  []KV
 	n166Init bool
-	// hydro.Fold (node 168, paxos.go:236): the accumulator.
+	// hydro.Fold (node 168, paxos.go:248): the accumulator.
 	n168Acc  []Session
 	n168Init bool
-	// hydro.CrossJoin (node 169, paxos.go:237): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 169, paxos.go:249): the stored sides' items in arrival order.
 	n169R []uint64
-	// hydro.CrossJoin (node 170, paxos.go:237): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 170, paxos.go:249): the stored sides' items in arrival order.
 	n170L []Snapshot
 	n170R [][]KV
-	// hydro.CrossJoin (node 171, paxos.go:237): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 171, paxos.go:249): the stored sides' items in arrival order.
 	n171L []Snapshot
 	n171R [][]Session
-	// hydro.CrossJoin (node 173, paxos.go:240): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 173, paxos.go:252): the stored sides' items in arrival order.
 	n173R []Run
-	// hydro.CrossJoin (node 174, paxos.go:240): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 174, paxos.go:252): the stored sides' items in arrival order.
 	n174L []Run
 	n174R []hydro.MemberID
-	// hydro.Broadcast (node 96, paxos.go:190): the items received since the last tick.
+	// hydro.Broadcast (node 96, paxos.go:202): the items received since the last tick.
 	n96Recv []Commit
-	// hydro.Demux (node 98, paxos.go:191): the items received since the last tick.
+	// hydro.Demux (node 98, paxos.go:203): the items received since the last tick.
 	n98Recv []Resend
-	// hydro.Demux (node 162, paxos.go:234): the items received since the last tick.
+	// hydro.Demux (node 162, paxos.go:246): the items received since the last tick.
 	n162Recv []Transfer
-	// hydro.Demux (node 172, paxos.go:239): the items received since the last tick.
+	// hydro.Demux (node 172, paxos.go:251): the items received since the last tick.
 	n172Recv []Snapshot
-	// h100To109Port0 is the handoff from hydro.Union (node 100, paxos.go:190) to hydro.CrossJoin (node 109, paxos.go:204).
+	// h100To109Port0 is the handoff from hydro.Union (node 100, paxos.go:202) to hydro.CrossJoin (node 109, paxos.go:216).
 	h100To109Port0 []Commit
-	// h124To125Port0 is the handoff from hydro.Filter (node 124, paxos.go:212) to hydro.CrossJoin (node 125, paxos.go:212).
+	// h124To125Port0 is the handoff from hydro.Filter (node 124, paxos.go:224) to hydro.CrossJoin (node 125, paxos.go:224).
 	h124To125Port0 []int
-	// h127To128Port1 is the handoff from hydro.Fold (node 127, paxos.go:215) to hydro.CrossJoin (node 128, paxos.go:216).
+	// h127To128Port1 is the handoff from hydro.Fold (node 127, paxos.go:227) to hydro.CrossJoin (node 128, paxos.go:228).
 	h127To128Port1 []uint64
-	// h129To130Port0 is the handoff from hydro.FlatMap (node 129, paxos.go:216) to hydro.Join (node 130, paxos.go:221).
+	// h129To130Port0 is the handoff from hydro.FlatMap (node 129, paxos.go:228) to hydro.Join (node 130, paxos.go:233).
 	h129To130Port0 []Probe
-	// h125To132Port1 is the handoff from hydro.CrossJoin (node 125, paxos.go:212) to hydro.CrossJoin (node 132, paxos.go:221).
+	// h125To132Port1 is the handoff from hydro.CrossJoin (node 125, paxos.go:224) to hydro.CrossJoin (node 132, paxos.go:233).
 	h125To132Port1 []uint64
-	// h132To143Port0 is the handoff from hydro.CrossJoin (node 132, paxos.go:221) to hydro.CrossJoin (node 143, paxos.go:225).
+	// h132To143Port0 is the handoff from hydro.CrossJoin (node 132, paxos.go:233) to hydro.CrossJoin (node 143, paxos.go:237).
 	h132To143Port0 []Run
-	// h142To145Port1 is the handoff from hydro.CrossJoin (node 142, paxos.go:224) to hydro.CrossJoin (node 145, paxos.go:225).
+	// h142To145Port1 is the handoff from hydro.CrossJoin (node 142, paxos.go:236) to hydro.CrossJoin (node 145, paxos.go:237).
 	h142To145Port1 []replica
-	// h164To165Port0 is the handoff from hydro.Unique (node 164, paxos.go:234) to hydro.CrossJoin (node 165, paxos.go:235).
+	// h164To165Port0 is the handoff from hydro.Unique (node 164, paxos.go:246) to hydro.CrossJoin (node 165, paxos.go:247).
 	h164To165Port0 []hydro.MemberID
-	// h164To167Port0 is the handoff from hydro.Unique (node 164, paxos.go:234) to hydro.CrossJoin (node 167, paxos.go:236).
+	// h164To167Port0 is the handoff from hydro.Unique (node 164, paxos.go:246) to hydro.CrossJoin (node 167, paxos.go:248).
 	h164To167Port0 []hydro.MemberID
-	// h164To169Port0 is the handoff from hydro.Unique (node 164, paxos.go:234) to hydro.CrossJoin (node 169, paxos.go:237).
+	// h164To169Port0 is the handoff from hydro.Unique (node 164, paxos.go:246) to hydro.CrossJoin (node 169, paxos.go:249).
 	h164To169Port0 []hydro.MemberID
-	// h118To173Port0 is the handoff from hydro.Timer (node 118, paxos.go:210) to hydro.CrossJoin (node 173, paxos.go:240).
+	// h118To173Port0 is the handoff from hydro.Timer (node 118, paxos.go:222) to hydro.CrossJoin (node 173, paxos.go:252).
 	h118To173Port0 []time.Time
-	// h95To174Port1 is the handoff from hydro.SelfID (node 95, paxos.go:189) to hydro.CrossJoin (node 174, paxos.go:240).
+	// h95To174Port1 is the handoff from hydro.SelfID (node 95, paxos.go:201) to hydro.CrossJoin (node 174, paxos.go:252).
 	h95To174Port1 []hydro.MemberID
 }
 
 // NewScalablePaxosReplica returns the node of location "replica" with the flow's parameters.
-func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *ScalablePaxosReplica {
+func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64, batch uint64) *ScalablePaxosReplica {
 	nd := &ScalablePaxosReplica{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
 	nd.votes = votes
 	nd.window = window
+	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n114Index = map[string]int{}
-	nd.n118Period = /*line paxos.go:210:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:3102:97*/
+	nd.n118Period = /*line paxos.go:222:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:3111:97*/
 	nd.n134Seen = map[KeyProbe]struct{}{}
 	nd.n138Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -3237,14 +3246,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v12
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3240:45*/
+			} /*line scalablepaxos_hydro.go:3249:45*/
 		}
 		v14 := slotOf(v11)
 		{
 			s := v14
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:3247:45*/
+			} /*line scalablepaxos_hydro.go:3256:45*/
 		}
 	}
 	clear(nd.n96Recv)
@@ -3257,14 +3266,14 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v18
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3260:45*/
+			} /*line scalablepaxos_hydro.go:3269:45*/
 		}
 		v20 := slotOf(v17)
 		{
 			s := v20
 			/*line replica.go:44:41*/ {
 				acc15 = max(acc15, s)
-			} /*line scalablepaxos_hydro.go:3267:45*/
+			} /*line scalablepaxos_hydro.go:3276:45*/
 		}
 	}
 	clear(nd.n98Recv)
@@ -3278,7 +3287,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v23
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3281:45*/
+			} /*line scalablepaxos_hydro.go:3290:45*/
 		}
 		nd.h118To173Port0 = append(nd.h118To173Port0, v22)
 	}
@@ -3305,7 +3314,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v29
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3308:45*/
+			} /*line scalablepaxos_hydro.go:3317:45*/
 		}
 	}
 	for _, v31 := range nd.n151Now {
@@ -3370,7 +3379,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 			k := v48
 			/*line replica.go:34:25*/ {
 				acc13 += k
-			} /*line scalablepaxos_hydro.go:3373:45*/
+			} /*line scalablepaxos_hydro.go:3382:45*/
 		}
 		{
 			s, emit := v43, func(v50 KV) {
@@ -3395,7 +3404,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
-			} /*line scalablepaxos_hydro.go:3398:45*/
+			} /*line scalablepaxos_hydro.go:3407:45*/
 		}
 		{
 			s, emit := v43, func(v56 Session) {
@@ -3422,7 +3431,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
-			} /*line scalablepaxos_hydro.go:3425:45*/
+			} /*line scalablepaxos_hydro.go:3434:45*/
 		}
 	}
 	clear(nd.n172Recv)
@@ -3467,7 +3476,7 @@ func (nd *ScalablePaxosReplica) subgraph4() {
 			a := v67
 			/*line replica.go:22:42*/ {
 				acc69 = max(acc69, a.Next)
-			} /*line scalablepaxos_hydro.go:3470:45*/
+			} /*line scalablepaxos_hydro.go:3479:45*/
 		}
 	}
 	nd.n108Acc = acc69
@@ -3486,7 +3495,7 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 				kv := v73
 				/*line replica.go:345:34*/ {
 					acc74 = append(acc74, kv)
-				} /*line scalablepaxos_hydro.go:3489:46*/
+				} /*line scalablepaxos_hydro.go:3498:46*/
 			}
 		}
 	}
@@ -3507,7 +3516,7 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 				s := v78
 				/*line replica.go:351:48*/ {
 					acc79 = append(acc79, s)
-				} /*line scalablepaxos_hydro.go:3510:46*/
+				} /*line scalablepaxos_hydro.go:3519:46*/
 			}
 		}
 	}
@@ -3538,10 +3547,10 @@ func (nd *ScalablePaxosReplica) subgraph8() {
 // subgraph9 runs stratum 2: hydro.Fold (108), hydro.CrossJoin (109), hydro.FilterMap (110), hydro.CrossJoin (125), hydro.CrossJoin (128), hydro.FlatMap (129), hydro.Fold (166), hydro.Fold (168), hydro.CrossJoin (169), hydro.CrossJoin (170), hydro.CrossJoin (171).
 func (nd *ScalablePaxosReplica) subgraph9() {
 	window := nd.window
-	udf96 := /*line paxos.go:204:111*/ func(a arrived) (Slotted, bool) {
+	udf96 := /*line paxos.go:216:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
-	} /*line scalablepaxos_hydro.go:3544:43*/
+	} /*line scalablepaxos_hydro.go:3553:43*/
 	if !nd.n108Init {
 		nd.n108Acc, nd.n108Init = noApplied(), true
 	}
@@ -3613,11 +3622,11 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 				sp, emit := v106, func(v107 Probe) {
 					nd.h129To130Port0 = append(nd.h129To130Port0, v107)
 				}
-				/*line paxos.go:216:122*/ {
+				/*line paxos.go:228:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
-				} /*line scalablepaxos_hydro.go:3620:46*/
+				} /*line scalablepaxos_hydro.go:3629:46*/
 			}
 		}
 	}
@@ -3656,7 +3665,7 @@ func (nd *ScalablePaxosReplica) subgraph10() {
 				c := v120
 				/*line replica.go:58:41*/ {
 					acc121 = append(acc121, c)
-				} /*line scalablepaxos_hydro.go:3659:46*/
+				} /*line scalablepaxos_hydro.go:3668:46*/
 			}
 		}
 	}
@@ -3696,7 +3705,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc132 = map[string]Cell{}
 									}
 									(acc132)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:3699:50*/
+								} /*line scalablepaxos_hydro.go:3708:50*/
 							}
 						}
 					}
@@ -3709,7 +3718,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3712:46*/
+				} /*line scalablepaxos_hydro.go:3721:46*/
 			}
 			{
 				r, emit := v125, func(v133 SessionProbe) {
@@ -3725,7 +3734,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 										acc139 = map[uint64]SessionLattice{}
 									}
 									(acc139)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:3728:50*/
+								} /*line scalablepaxos_hydro.go:3737:50*/
 							}
 						}
 					}
@@ -3738,7 +3747,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3741:46*/
+				} /*line scalablepaxos_hydro.go:3750:46*/
 			}
 			nd.h132To143Port0 = append(nd.h132To143Port0, v125)
 			nd.n173R = append(nd.n173R, v125)
@@ -3804,7 +3813,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3807:47*/
+					} /*line scalablepaxos_hydro.go:3816:47*/
 				}
 				{
 					x, emit := v154, func(v157 Session) {
@@ -3814,7 +3823,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3817:47*/
+					} /*line scalablepaxos_hydro.go:3826:47*/
 				}
 				{
 					x, emit := v154, func(v158 Commit) {
@@ -3824,7 +3833,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3827:47*/
+					} /*line scalablepaxos_hydro.go:3836:47*/
 				}
 				{
 					x, emit := v154, func(v159 Answer) {
@@ -3834,7 +3843,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3837:47*/
+					} /*line scalablepaxos_hydro.go:3846:47*/
 				}
 			}
 		}
@@ -3860,7 +3869,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:3863:49*/
+							} /*line scalablepaxos_hydro.go:3872:49*/
 						}
 						{
 							x, emit := v167, func(v170 Session) {
@@ -3870,7 +3879,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:3873:49*/
+							} /*line scalablepaxos_hydro.go:3882:49*/
 						}
 						{
 							x, emit := v167, func(v171 Commit) {
@@ -3880,7 +3889,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:3883:49*/
+							} /*line scalablepaxos_hydro.go:3892:49*/
 						}
 						{
 							x, emit := v167, func(v172 Answer) {
@@ -3890,7 +3899,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:3893:49*/
+							} /*line scalablepaxos_hydro.go:3902:49*/
 						}
 					}
 				}
@@ -3915,7 +3924,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3918:47*/
+					} /*line scalablepaxos_hydro.go:3927:47*/
 				}
 				{
 					x, emit := v176, func(v179 Session) {
@@ -3925,7 +3934,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3928:47*/
+					} /*line scalablepaxos_hydro.go:3937:47*/
 				}
 				{
 					x, emit := v176, func(v180 Commit) {
@@ -3935,7 +3944,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3938:47*/
+					} /*line scalablepaxos_hydro.go:3947:47*/
 				}
 				{
 					x, emit := v176, func(v181 Answer) {
@@ -3945,7 +3954,7 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3948:47*/
+					} /*line scalablepaxos_hydro.go:3957:47*/
 				}
 			}
 		}
@@ -3970,7 +3979,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err187 = fmt.Errorf("%d bytes after the item", len(item)-n186)
 		}
 		if err187 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 107, paxos.go:199): %w", err187)
+			return fmt.Errorf("hydro.ReduceKeyed (node 107, paxos.go:211): %w", err187)
 		}
 		k188 := v185.Key
 		i189, ok190 := nd.n107Index.Get(k188)
@@ -3992,7 +4001,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err195 = fmt.Errorf("%d bytes after the item", len(item)-n194)
 		}
 		if err195 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:208): %w", err195)
+			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:220): %w", err195)
 		}
 		k196 := v193.Key
 		i197, ok198 := nd.n114Index[k196]
@@ -4012,7 +4021,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err204 = fmt.Errorf("%d bytes after the item", len(item)-n203)
 		}
 		if err204 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 117, paxos.go:209): %w", err204)
+			return fmt.Errorf("hydro.MergeKeyed (node 117, paxos.go:221): %w", err204)
 		}
 		k205 := v202.Inc
 		i206, ok207 := nd.n117Index.Get(k205)
@@ -4147,10 +4156,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:190: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:202: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:190: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:202: %d bytes after the item", len(payload)-n)
 		}
 		nd.n96Recv = append(nd.n96Recv, v)
 		return nil
@@ -4158,10 +4167,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:191: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:203: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:191: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:203: %d bytes after the item", len(payload)-n)
 		}
 		nd.n98Recv = append(nd.n98Recv, v)
 		return nil
@@ -4169,10 +4178,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:234: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:246: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:234: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:246: %d bytes after the item", len(payload)-n)
 		}
 		nd.n162Recv = append(nd.n162Recv, v)
 		return nil
@@ -4180,10 +4189,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:239: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:251: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:239: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:251: %d bytes after the item", len(payload)-n)
 		}
 		nd.n172Recv = append(nd.n172Recv, v)
 		return nil
@@ -4230,6 +4239,7 @@ type ScalablePaxosP2aproxy struct {
 	executed hydro.Output[Executed]
 	votes    hydro.Output[P2b]
 	window   uint64
+	batch    uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -4239,18 +4249,19 @@ type ScalablePaxosP2aproxy struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Send (node 176, paxos.go:155): the items received since the last tick.
+	// hydro.Send (node 176, paxos.go:167): the items received since the last tick.
 	n176Recv []P2a
 }
 
 // NewScalablePaxosP2aproxy returns the node of location "p2aproxy" with the flow's parameters.
-func NewScalablePaxosP2aproxy(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *ScalablePaxosP2aproxy {
+func NewScalablePaxosP2aproxy(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64, batch uint64) *ScalablePaxosP2aproxy {
 	nd := &ScalablePaxosP2aproxy{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
 	nd.votes = votes
 	nd.window = window
+	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	return nd
 }
@@ -4316,10 +4327,10 @@ func (nd *ScalablePaxosP2aproxy) Deliver(tag uint16, payload []byte) error {
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:155: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:167: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:155: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:167: %d bytes after the item", len(payload)-n)
 		}
 		nd.n176Recv = append(nd.n176Recv, v)
 		return nil
@@ -4358,6 +4369,7 @@ type ScalablePaxosP2bproxy struct {
 	executed hydro.Output[Executed]
 	votes    hydro.Output[P2b]
 	window   uint64
+	batch    uint64
 
 	// hydroNow is the node's clock, as of the start of the tick.
 	hydroNow time.Time
@@ -4367,42 +4379,43 @@ type ScalablePaxosP2bproxy struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.MergeKeyed (node 43, paxos.go:123): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 43, paxos.go:135): the groups in order of first appearance.
 	n43Index hydro.IntIndex[uint64]
 	n43Accs  []Tally
-	// hydro.ClusterSize (node 46, paxos.go:129): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 46, paxos.go:141): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n46Size int
 	n46Done bool
-	// hydro.CrossJoin (node 47, paxos.go:129): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 47, paxos.go:141): the stored sides' items in arrival order.
 	n47L []chosen
 	n47R []int
-	// hydro.MergeKeyed (node 50, paxos.go:130): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 50, paxos.go:142): the groups in order of first appearance.
 	n50Index hydro.IntIndex[uint64]
 	n50Accs  []Fresh
-	// hydro.ClusterSize (node 52, paxos.go:133): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 52, paxos.go:145): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n52Size int
 	n52Done bool
-	// hydro.CrossJoin (node 53, paxos.go:133): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 53, paxos.go:145): the stored sides' items in arrival order.
 	n53L []crossing
 	n53R []int
-	// hydro.Demux (node 89, paxos.go:181): the items received since the last tick.
+	// hydro.Demux (node 89, paxos.go:193): the items received since the last tick.
 	n89Recv []P2b
-	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:126) to hydro.Join (node 45, paxos.go:129).
+	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:138) to hydro.Join (node 45, paxos.go:141).
 	h44To45Port0 []Votes
-	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:129) to hydro.CrossJoin (node 47, paxos.go:129).
+	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:141) to hydro.CrossJoin (node 47, paxos.go:141).
 	h46To47Port1 []int
-	// h52To53Port1 is the handoff from hydro.ClusterSize (node 52, paxos.go:133) to hydro.CrossJoin (node 53, paxos.go:133).
+	// h52To53Port1 is the handoff from hydro.ClusterSize (node 52, paxos.go:145) to hydro.CrossJoin (node 53, paxos.go:145).
 	h52To53Port1 []int
 }
 
 // NewScalablePaxosP2bproxy returns the node of location "p2bproxy" with the flow's parameters.
-func NewScalablePaxosP2bproxy(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64) *ScalablePaxosP2bproxy {
+func NewScalablePaxosP2bproxy(requests hydro.Input[Request], replies hydro.Output[Reply], executed hydro.Output[Executed], votes hydro.Output[P2b], window uint64, batch uint64) *ScalablePaxosP2bproxy {
 	nd := &ScalablePaxosP2bproxy{}
 	nd.requests = requests
 	nd.replies = replies
 	nd.executed = executed
 	nd.votes = votes
 	nd.window = window
+	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	return nd
 }
@@ -4425,15 +4438,15 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Map (49), hydro.Filter (55), hydro.Demux (89).
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
-	udf5 := /*line paxos.go:123:46*/ func(p P2b) Tally {
+	udf5 := /*line paxos.go:135:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:4430:43*/
-	udf11 := /*line paxos.go:126:27*/ func(p P2b) Votes {
+	} /*line scalablepaxos_hydro.go:4443:43*/
+	udf11 := /*line paxos.go:138:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:4433:43*/
-	udf13 := /*line paxos.go:130:46*/ func(p P2b) Fresh {
+	} /*line scalablepaxos_hydro.go:4446:43*/
+	udf13 := /*line paxos.go:142:46*/ func(p P2b) Fresh {
 		return Fresh{Pos: p.Pos, F: FreshLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor), Cmds: p.Cmds}}
-	} /*line scalablepaxos_hydro.go:4436:43*/
+	} /*line scalablepaxos_hydro.go:4449:43*/
 	for _, v1 := range nd.n89Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)
@@ -4619,10 +4632,10 @@ func (nd *ScalablePaxosP2bproxy) Deliver(tag uint16, payload []byte) error {
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:181: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:193: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:181: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:193: %d bytes after the item", len(payload)-n)
 		}
 		nd.n89Recv = append(nd.n89Recv, v)
 		return nil

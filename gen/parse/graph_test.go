@@ -63,7 +63,7 @@ var recorders = map[string]func(f *hydro.Flow){
 		hashset.Hashset(f, in[hashset.Write](), nil, nil, nil, nil, out[hashset.Outcome](), out[hashset.Ack](), out[hashset.Inconsistency]())
 	},
 	"paxos.Paxos": func(f *hydro.Flow) {
-		paxos.Paxos(f, in[paxos.Request](), out[paxos.Reply](), out[paxos.Executed](), out[paxos.P2b](), 0)
+		paxos.Paxos(f, in[paxos.Request](), out[paxos.Reply](), out[paxos.Executed](), out[paxos.P2b](), 0, 0)
 	},
 	"rset.RSet": func(f *hydro.Flow) {
 		rset.RSet(f, in[rset.Command](), out[rset.Answer](), out[rset.Ack]())

@@ -84,6 +84,7 @@ func Protocols() []Protocol {
 			Flow:    "Paxos",
 			Deployments: []Deployment{
 				{Name: "2 proposers, 3 acceptors, 3 replicas", Members: map[string]int{"proposer": 2, "acceptor": 3, "replica": 3}, Flags: paxosFlags},
+				{Name: "2 proposers, 3 acceptors, 3 replicas, unbatched", Members: map[string]int{"proposer": 2, "acceptor": 3, "replica": 3}, Flags: paxosUnbatchedFlags},
 			},
 			Driver: Commands("client", paxos.PaxosRequestsPort(), paxos.PaxosRepliesPort(),
 				func(id uint64, p [16]byte) paxos.Request {
@@ -105,6 +106,7 @@ func Protocols() []Protocol {
 			Rewrite: "decoupling and partitioning",
 			Deployments: []Deployment{
 				{Name: "2 proposers, 3 acceptors, 3 replicas", Members: map[string]int{"proposer": 2, "acceptor": 3, "replica": 3}, Flags: paxosFlags},
+				{Name: "2 proposers, 3 acceptors, 3 replicas, unbatched", Members: map[string]int{"proposer": 2, "acceptor": 3, "replica": 3}, Flags: paxosUnbatchedFlags},
 			},
 			Driver: Commands("client", paxos.ScalablePaxosRequestsPort(), paxos.ScalablePaxosRepliesPort(),
 				func(id uint64, p [16]byte) paxos.Request {
@@ -208,9 +210,12 @@ var twopcDriver = Commands("client", twopc.TwoPCRequestsPort(), twopc.TwoPCOutco
 	func(o twopc.Outcome) uint64 { return o.ID })
 
 var (
-	twopcFlags   = []string{"-out.outcomes.quiet", "-out.votesCast.quiet", "-out.decisions.quiet"}
-	paxosFlags   = []string{"-out.replies.quiet", "-out.executed.quiet", "-out.votes.quiet"}
-	votingFlags  = []string{"-out.committed.quiet", "-out.votes.quiet"}
-	hashsetFlags = []string{"-out.outcomes.quiet", "-out.acks.quiet", "-out.alarms.quiet",
+	twopcFlags = []string{"-out.outcomes.quiet", "-out.votesCast.quiet", "-out.decisions.quiet"}
+	paxosFlags = []string{"-out.replies.quiet", "-out.executed.quiet", "-out.votes.quiet"}
+	// paxosUnbatchedFlags run Paxos with one command a slot, the paper's
+	// setting (the flow's batch parameter).
+	paxosUnbatchedFlags = []string{"-out.replies.quiet", "-out.executed.quiet", "-out.votes.quiet", "-param.batch=1"}
+	votingFlags         = []string{"-out.committed.quiet", "-out.votes.quiet"}
+	hashsetFlags        = []string{"-out.outcomes.quiet", "-out.acks.quiet", "-out.alarms.quiet",
 		"-param.leaderKey=@data/leader-key.json", "-param.leaderPublic=@data/leader-public.json", "-param.storageKeys=@data/storage-keys.json"}
 )

@@ -23,10 +23,10 @@ func main() {
 
 // buildPaxos builds location "acceptor" of flow Paxos.
 func buildPaxos(env *deploy.Env) (hydro.NetNode, error) {
-	return paxos.NewPaxosAcceptor(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, deploy.Output(env, paxos.PaxosVotesPort()), uint64(0)), nil
+	return paxos.NewPaxosAcceptor(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, deploy.Output(env, paxos.PaxosVotesPort()), uint64(0), uint64(0)), nil
 }
 
 // buildScalablePaxos builds location "acceptor" of flow ScalablePaxos.
 func buildScalablePaxos(env *deploy.Env) (hydro.NetNode, error) {
-	return paxos.NewScalablePaxosAcceptor(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, deploy.Output(env, paxos.ScalablePaxosVotesPort()), uint64(0)), nil
+	return paxos.NewScalablePaxosAcceptor(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, deploy.Output(env, paxos.ScalablePaxosVotesPort()), uint64(0), uint64(0)), nil
 }

@@ -23,10 +23,10 @@ func main() {
 
 // buildPaxos builds location "client" of flow Paxos.
 func buildPaxos(env *deploy.Env) (hydro.NetNode, error) {
-	return paxos.NewPaxosClient(deploy.Input(env, paxos.PaxosRequestsPort()), deploy.Output(env, paxos.PaxosRepliesPort()), hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, uint64(0)), nil
+	return paxos.NewPaxosClient(deploy.Input(env, paxos.PaxosRequestsPort()), deploy.Output(env, paxos.PaxosRepliesPort()), hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, uint64(0), uint64(0)), nil
 }
 
 // buildScalablePaxos builds location "client" of flow ScalablePaxos.
 func buildScalablePaxos(env *deploy.Env) (hydro.NetNode, error) {
-	return paxos.NewScalablePaxosClient(deploy.Input(env, paxos.ScalablePaxosRequestsPort()), deploy.Output(env, paxos.ScalablePaxosRepliesPort()), hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, uint64(0)), nil
+	return paxos.NewScalablePaxosClient(deploy.Input(env, paxos.ScalablePaxosRequestsPort()), deploy.Output(env, paxos.ScalablePaxosRepliesPort()), hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, uint64(0), uint64(0)), nil
 }

@@ -22,5 +22,5 @@ func main() {
 
 // buildScalablePaxos builds location "p2aproxy" of flow ScalablePaxos.
 func buildScalablePaxos(env *deploy.Env) (hydro.NetNode, error) {
-	return paxos.NewScalablePaxosP2aproxy(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, uint64(0)), nil
+	return paxos.NewScalablePaxosP2aproxy(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, uint64(0), uint64(0)), nil
 }

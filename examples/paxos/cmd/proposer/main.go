@@ -27,7 +27,11 @@ func buildPaxos(env *deploy.Env) (hydro.NetNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return paxos.NewPaxosProposer(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, window), nil
+	batch, err := deploy.Param[uint64](env, "batch")
+	if err != nil {
+		return nil, err
+	}
+	return paxos.NewPaxosProposer(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, window, batch), nil
 }
 
 // buildScalablePaxos builds location "proposer" of flow ScalablePaxos.
@@ -36,5 +40,9 @@ func buildScalablePaxos(env *deploy.Env) (hydro.NetNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return paxos.NewScalablePaxosProposer(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, window), nil
+	batch, err := deploy.Param[uint64](env, "batch")
+	if err != nil {
+		return nil, err
+	}
+	return paxos.NewScalablePaxosProposer(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, hydro.Output[paxos.Executed]{}, hydro.Output[paxos.P2b]{}, window, batch), nil
 }

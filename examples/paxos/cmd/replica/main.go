@@ -27,7 +27,7 @@ func buildPaxos(env *deploy.Env) (hydro.NetNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return paxos.NewPaxosReplica(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, deploy.Output(env, paxos.PaxosExecutedPort()), hydro.Output[paxos.P2b]{}, window), nil
+	return paxos.NewPaxosReplica(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, deploy.Output(env, paxos.PaxosExecutedPort()), hydro.Output[paxos.P2b]{}, window, uint64(0)), nil
 }
 
 // buildScalablePaxos builds location "replica" of flow ScalablePaxos.
@@ -36,5 +36,5 @@ func buildScalablePaxos(env *deploy.Env) (hydro.NetNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return paxos.NewScalablePaxosReplica(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, deploy.Output(env, paxos.ScalablePaxosExecutedPort()), hydro.Output[paxos.P2b]{}, window), nil
+	return paxos.NewScalablePaxosReplica(hydro.Input[paxos.Request]{}, hydro.Output[paxos.Reply]{}, deploy.Output(env, paxos.ScalablePaxosExecutedPort()), hydro.Output[paxos.P2b]{}, window, uint64(0)), nil
 }

@@ -54,7 +54,7 @@ func main() {
 func run() error {
 	short := flag.Bool("short", false, "measure a few points quickly (under a minute in all)")
 	only := flag.String("protocols", "", "comma-separated protocols to measure (default all)")
-	deployments := flag.String("deployments", "", "comma-separated deployment names to measure (default all)")
+	deployments := flag.String("deployments", "", "comma-separated deployment names to measure, semicolon-separated when a name holds a comma (default all)")
 	clients := flag.String("clients", "", "comma-separated numbers of clients to sweep (default by mode)")
 	allClients := flag.Bool("all-clients", false, "measure every number of clients, without stopping once throughput saturates (more windows for the batching model's fit)")
 	warmup := flag.Duration("warmup", 0, "warm-up before each window (default by mode)")
@@ -230,8 +230,9 @@ func pts0Cores(pts []bench.Point) int {
 	return pts[0].Cores
 }
 
-// choose filters protocols and deployments by name; the short mode keeps
-// each protocol's first deployment.
+// choose filters protocols and deployments by name (a list separated by
+// commas or, for names that hold commas such as Paxos's, by semicolons);
+// the short mode keeps each protocol's first deployment.
 func choose(all []bench.Protocol, protocols, deployments string, short bool) ([]bench.Protocol, error) {
 	var out []bench.Protocol
 	names := split(protocols)
@@ -240,7 +241,10 @@ func choose(all []bench.Protocol, protocols, deployments string, short bool) ([]
 			continue
 		}
 		if ds := split(deployments); len(ds) > 0 {
-			p.Deployments = slices.DeleteFunc(p.Deployments, func(d bench.Deployment) bool { return !slices.Contains(ds, d.Name) })
+			whole := splitBy(deployments, ";")
+			p.Deployments = slices.DeleteFunc(p.Deployments, func(d bench.Deployment) bool {
+				return !slices.Contains(ds, d.Name) && !slices.Contains(whole, d.Name)
+			})
 		} else if short {
 			p.Deployments = p.Deployments[:1]
 		}
@@ -274,9 +278,12 @@ func counts(s string) ([]int, error) {
 	return out, nil
 }
 
-func split(s string) []string {
+func split(s string) []string { return splitBy(s, ",") }
+
+// splitBy splits s at sep, trimming spaces and dropping empty fields.
+func splitBy(s, sep string) []string {
 	var out []string
-	for _, f := range strings.Split(s, ",") {
+	for _, f := range strings.Split(s, sep) {
 		if f = strings.TrimSpace(f); f != "" {
 			out = append(out, f)
 		}
