@@ -762,8 +762,10 @@ func TestRSetSnapshotPartitionedForgetsIncomplete(t *testing.T) {
 		p := ports{in: hydro.NewInput[Command]("commands"), answers: hydro.NewOutputFunc("answers", c.answer),
 			stored: hydro.NewOutputFunc("stored", c.store), snapshots: hydro.NewOutputFunc("snapshots", c.snapshot)}
 		const lossy = 4_000
+		// Steps of 2ms on average let the simulator deliver more messages
+		// than the nodes send, so no backlog grows without end.
 		cfg := sim.Config{Seed: seed, Faults: sim.Faults{Drop: 0.3, Crash: 0.002, CrashOnly: []string{"replica"}},
-			Schedule: []sim.Phase{{From: lossy}}}
+			Schedule: []sim.Phase{{From: lossy}}, MaxClockStep: 4 * time.Millisecond}
 		s, err := sim.NewNodes([]sim.Location{{Name: "client", Members: 1}, {Name: "leader", Members: 1}, {Name: "replica", Members: 6}},
 			func(location string, _ int) (hydro.NetNode, error) { return prog.node(location, p), nil }, cfg)
 		require.NoError(t, err)
@@ -810,7 +812,7 @@ func TestRSetSnapshotPartitionedForgetsIncomplete(t *testing.T) {
 		assert.Equal(t, keep, most, "the bound is reached and held")
 		assert.Positive(t, evicted, "the bound evicts the oldest")
 		for r := range hydro.MemberID(3) {
-			assert.Greater(t, c.snapped[r], lossy+int(forget/(5*time.Millisecond)), "replica %d's snapshots are logged after the losses end", r)
+			assert.Greater(t, c.snapped[r], lossy+int(forget/(2*time.Millisecond)), "replica %d's snapshots are logged after the losses end", r)
 		}
 	})
 }
@@ -833,9 +835,9 @@ func (l recordedLeader) OnSend(fn func(to hydro.Dest, tag uint16, payload []byte
 // coordinates the replicas' partitions, numbers its publications durably,
 // so that restarted it numbers above every number it issued: across
 // crash-restarts of the leader (and only of it), no number is ever
-// published with two different integers — which a numbering kept in
-// memory, restarting at 1, does at its first publication after a crash
-// — and every command is still answered.
+// published again after a crash, nor with two different integers — a
+// numbering kept in memory, restarting at 1, does at its first
+// publication after a crash — and every command is still answered.
 func TestRSetIntegerPartitionedDurableNumbering(t *testing.T) {
 	simtest.Seeds(t, simtest.Count(3, 500), func(t *testing.T, seed uint64) {
 		prog := programs["RSetIntegerPartitioned"]
@@ -845,7 +847,11 @@ func TestRSetIntegerPartitionedDurableNumbering(t *testing.T) {
 		// A publication is the only frame to every replica partition
 		// that decodes whole as a number and a non-bottom integer (a
 		// watermark, a lattices.Max alone, does not).
-		byTag := map[uint16]map[uint64]uint64{}
+		type sent struct {
+			value uint64
+			life  int // the crashes of the leader before it
+		}
+		byTag := map[uint16]map[uint64]sent{}
 		notPub := map[uint16]bool{}
 		crashes := 0
 		record := func(to hydro.Dest, tag uint16, payload []byte) {
@@ -863,16 +869,23 @@ func TestRSetIntegerPartitionedDurableNumbering(t *testing.T) {
 				return
 			}
 			if byTag[tag] == nil {
-				byTag[tag] = map[uint64]uint64{}
+				byTag[tag] = map[uint64]sent{}
 			}
-			if was, seen := byTag[tag][pub.Seq]; seen && was != v {
-				t.Errorf("number %d published with integer %d and, after %d crashes of the leader, with %d", pub.Seq, was, crashes, v)
+			was, seen := byTag[tag][pub.Seq]
+			switch {
+			case !seen:
+				byTag[tag][pub.Seq] = sent{v, crashes}
+			case was.life != crashes:
+				t.Errorf("number %d published after %d crashes of the leader (integer %d) and again after %d (integer %d)", pub.Seq, was.life, was.value, crashes, v)
+			case was.value != v:
+				t.Errorf("number %d published with integer %d and with %d", pub.Seq, was.value, v)
 			}
-			byTag[tag][pub.Seq] = v
 		}
+		// Steps of 1ms on average let the simulator deliver more messages
+		// than the nodes send, so no backlog grows without end.
 		cfg := sim.Config{Seed: seed, Faults: sim.Faults{Crash: 0.002, CrashOnly: []string{"leader"}}, Schedule: []sim.Phase{{From: 6_000}},
-			Trace: func(e sim.Event) {
-				if e.Kind == sim.Crash {
+			MaxClockStep: 2 * time.Millisecond, Trace: func(e sim.Event) {
+				if e.Kind == sim.Crash || e.Kind == sim.CrashBeforeSync {
 					crashes++
 				}
 			}}
