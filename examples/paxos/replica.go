@@ -187,6 +187,7 @@ type Exec struct {
 // (Old, shared with the durable sessions and never written) and what the
 // run changed (New: its mark and the answers it added).
 type touched struct {
+	Inc      uint64
 	Old, New SessionLattice
 	// cmds is the run's commands of the incarnation: the most answers
 	// the run can add to the session.
@@ -202,16 +203,70 @@ func (t *touched) answer(seq uint64) (Reply, bool) {
 	return r, ok
 }
 
+// fewKeys is how many keys a firstSeen finds by a linear search before
+// it builds a map.
+const fewKeys = 8
+
+// firstSeen numbers keys in the order they are first added: a run's
+// sessions and the keys it writes, a handful in a small batch, so that
+// finding one costs a few comparisons and no map until there are more
+// than fewKeys.
+type firstSeen[K comparable] struct {
+	keys []K
+	at   map[K]int
+}
+
+// find returns the number of k, if it was added.
+func (f *firstSeen[K]) find(k K) (int, bool) {
+	if f.at != nil {
+		i, ok := f.at[k]
+		return i, ok
+	}
+	for i, x := range f.keys {
+		if x == k {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// add numbers k, which must not have been added, and returns its number.
+func (f *firstSeen[K]) add(k K) int {
+	i := len(f.keys)
+	f.keys = append(f.keys, k)
+	switch {
+	case f.at != nil:
+		f.at[k] = i
+	case len(f.keys) > fewKeys:
+		f.at = make(map[K]int, max(2*len(f.keys), cap(f.keys)))
+		for j, x := range f.keys {
+			f.at[x] = j
+		}
+	}
+	return i
+}
+
 // execute runs a batch's commands in slot order against the store. A
 // command of a client incarnation runs at most once: one below the
 // client's low-water mark was answered before and is skipped; one already
-// executed is answered again with its answer.
+// executed is answered again with its answer. The puts and the sessions
+// come out in the order the run first wrote or touched them.
 func execute(b batch) Exec {
 	x := Exec{Next: b.Run.Next + uint64(len(b.Run.Cmds)), Done: b.Run.Cmds}
 	// A first pass sizes what the run fills, so that no map or slice
 	// grows command by command: the puts, the answers, and each session
 	// touched with its commands.
-	sess := map[uint64]*touched{}
+	total := 0
+	for _, c := range b.Run.Cmds {
+		total += len(c.Cmds)
+	}
+	if total == 0 {
+		return x
+	}
+	// At most one session per command, up to a bound: a run of many
+	// commands of few clients sizes them by doubling instead.
+	most := min(total, 64)
+	r := runState{sessions: firstSeen[uint64]{keys: make([]uint64, 0, most)}, touched: make([]touched, 0, most)}
 	cmds, puts := 0, 0
 	for _, c := range b.Run.Cmds {
 		for _, cmd := range c.Cmds {
@@ -222,77 +277,93 @@ func execute(b batch) Exec {
 			if cmd.Op == OpPut {
 				puts++
 			}
-			t, ok := sess[cmd.Inc]
+			i, ok := r.sessions.find(cmd.Inc)
 			if !ok {
+				i = r.sessions.add(cmd.Inc)
 				old := b.Sessions[cmd.Inc]
-				t = &touched{Old: old, New: SessionLattice{Low: old.Low}}
-				sess[cmd.Inc] = t
+				r.touched = append(r.touched, touched{Inc: cmd.Inc, Old: old, New: SessionLattice{Low: old.Low}})
 			}
-			t.cmds++
+			r.touched[i].cmds++
 		}
 	}
 	if cmds == 0 {
 		return x
 	}
-	kv := make(map[string]Cell, puts)
+	x.Puts = make([]KV, 0, puts)
+	r.written.keys = make([]string, 0, min(puts, fewKeys+1))
 	x.Replies = make([]Answer, 0, cmds)
 	for _, c := range b.Run.Cmds {
 		for _, cmd := range c.Cmds {
-			x.run(b, c, cmd, kv, sess)
+			x.run(b, c, cmd, &r)
 		}
 	}
-	x.Puts = make([]KV, 0, len(kv))
-	for k, c := range kv {
-		x.Puts = append(x.Puts, KV{Key: k, Cell: c})
-	}
-	x.Sessions = make([]Session, 0, len(sess))
-	for inc, t := range sess {
+	x.Sessions = make([]Session, 0, len(r.touched))
+	for i := range r.touched {
+		t := &r.touched[i]
 		s := t.New
 		for seq := range s.Answers {
 			if seq < s.Low {
 				delete(s.Answers, seq)
 			}
 		}
-		x.Sessions = append(x.Sessions, Session{Inc: inc, S: s})
+		x.Sessions = append(x.Sessions, Session{Inc: t.Inc, S: s})
 	}
 	return x
 }
 
-// run executes one command of commit c, with the run's writes kv and
-// sessions sess so far (every session the run touches is in sess).
-func (x *Exec) run(b batch, c Commit, cmd Command, kv map[string]Cell, sess map[uint64]*touched) {
+// runState is what a run wrote so far: the sessions it touched (every
+// session the run touches is among them, from its first pass) and the
+// keys it put, numbered as the run's Puts.
+type runState struct {
+	sessions firstSeen[uint64]
+	touched  []touched
+	written  firstSeen[string]
+}
+
+// run executes one command of commit c, with the run's writes so far in
+// r and x.Puts.
+func (x *Exec) run(b batch, c Commit, cmd Command, r *runState) {
 	if cmd.Op == OpNoop {
 		return
 	}
-	t := sess[cmd.Inc]
+	i, _ := r.sessions.find(cmd.Inc)
+	t := &r.touched[i]
 	// Raise the mark; the answers below it are forgotten once, after
 	// the run (none is looked up: a command below the mark is skipped).
 	t.New.Low = max(t.New.Low, cmd.Low)
 	if cmd.Seq < t.New.Low {
 		return
 	}
-	if r, ok := t.answer(cmd.Seq); ok {
-		x.Replies = append(x.Replies, Answer{Reply: r, Ballot: c.Ballot})
+	if a, ok := t.answer(cmd.Seq); ok {
+		x.Replies = append(x.Replies, Answer{Reply: a, Ballot: c.Ballot})
 		return
 	}
-	r := Reply{ID: cmd.ID}
+	a := Reply{ID: cmd.ID}
 	switch cmd.Op {
 	case OpGet:
-		cell, ok := kv[cmd.Key]
-		if !ok {
+		var cell Cell
+		if k, ok := r.written.find(cmd.Key); ok {
+			cell = x.Puts[k].Cell
+		} else {
 			cell = b.KV[cmd.Key]
 		}
-		r.Value, r.Found = cell.Value, cell.Set
+		a.Value, a.Found = cell.Value, cell.Set
 	case OpPut:
-		kv[cmd.Key] = Cell{Set: true, Slot: c.Slot, Value: cmd.Value}
-		r.Value, r.Found = cmd.Value, true
+		cell := Cell{Set: true, Slot: c.Slot, Value: cmd.Value}
+		if k, ok := r.written.find(cmd.Key); ok {
+			x.Puts[k].Cell = cell
+		} else {
+			r.written.add(cmd.Key)
+			x.Puts = append(x.Puts, KV{Key: cmd.Key, Cell: cell})
+		}
+		a.Value, a.Found = cmd.Value, true
 	}
 	if t.New.Answers == nil {
 		t.New.Answers = make(map[uint64]Reply, t.cmds)
 	}
-	t.New.Answers[cmd.Seq] = r
+	t.New.Answers[cmd.Seq] = a
 	if b.Replica.answers(c.Slot) {
-		x.Replies = append(x.Replies, Answer{Reply: r, Ballot: c.Ballot})
+		x.Replies = append(x.Replies, Answer{Reply: a, Ballot: c.Ballot})
 	}
 }
 

@@ -54,6 +54,58 @@ func TestExecuteEmitsSessionChanges(t *testing.T) {
 		4: {ID: 40, Value: "b", Found: true}, 5: {ID: 50, Value: "c", Found: true}, 6: {ID: 60, Value: "d", Found: true}}}, merged)
 }
 
+// A run over more sessions and keys than it searches linearly (fewKeys)
+// reads its own writes and the store, and emits the puts and sessions in
+// the order it first wrote or touched them.
+func TestExecuteManySessionsAndKeys(t *testing.T) {
+	const n = 3 * fewKeys
+	var cmds []Command
+	for round := range uint64(2) {
+		for i := range uint64(n) {
+			inc, seq := 100+i, round+1
+			key := fmt.Sprint("k", (i*7)%n)
+			cmds = append(cmds, Command{ID: seq*1000 + i, Inc: inc, Seq: seq, Low: 1, Op: OpPut, Key: key, Value: fmt.Sprint(round, i)})
+			cmds = append(cmds, Command{ID: seq*1000 + 500 + i, Inc: inc, Seq: seq + 10, Low: 1, Op: OpGet, Key: fmt.Sprint("k", i)})
+		}
+	}
+	cmds = append(cmds, Command{ID: 9999, Inc: 7, Seq: 1, Low: 1, Op: OpGet, Key: "stored"})
+	b := batch{
+		Run:     Run{Next: 3, Cmds: []Commit{{Slot: 3, Cmds: cmds[:len(cmds)/2]}, {Slot: 4, Cmds: cmds[len(cmds)/2:]}}},
+		KV:      map[string]Cell{"stored": {Set: true, Slot: 1, Value: "old"}, "k0": {Set: true, Slot: 1, Value: "stale"}},
+		Replica: replica{Count: 1},
+	}
+	x := execute(b)
+	require.Len(t, x.Puts, n)
+	for i, p := range x.Puts {
+		j := uint64(i)
+		require.Equal(t, fmt.Sprint("k", (j*7)%n), p.Key, "puts in the order first written")
+		require.Equal(t, Cell{Set: true, Slot: 4, Value: fmt.Sprint(1, j)}, p.Cell, "the last put wins")
+	}
+	require.Len(t, x.Sessions, n+1)
+	for i, s := range x.Sessions[:n] {
+		require.Equal(t, uint64(100+i), s.Inc, "sessions in the order first touched")
+		require.Len(t, s.S.Answers, 4)
+	}
+	replies := map[uint64]Reply{}
+	for _, a := range x.Replies {
+		replies[a.Reply.ID] = a.Reply
+	}
+	require.Len(t, replies, 4*n+1)
+	require.Equal(t, Reply{ID: 9999, Value: "old", Found: true}, replies[9999], "a get of a key the run did not write reads the store")
+	// In the first round, the get of k_i follows the puts of commands
+	// 0..i, which wrote k_(7j mod n) for j <= i: k0's is the first, so
+	// its get reads the run's write, not the store's stale value.
+	for i := range uint64(n) {
+		want := Reply{ID: 1500 + i}
+		for j := range i + 1 {
+			if (j*7)%n == i {
+				want.Value, want.Found = fmt.Sprint(0, j), true
+			}
+		}
+		require.Equal(t, want, replies[1500+i], "get %d", i)
+	}
+}
+
 // commitBytes records the bytes of every commit of a log.
 type commitBytes struct{ bytes []int }
 
