@@ -85,6 +85,28 @@ func decodeHydroAnswer(src []byte, v *Answer) (int, error) {
 	return n, nil
 }
 
+func appendHydroAnswered(dst []byte, v *Answered) []byte {
+	dst = netio.AppendUint64(dst, v.Seq)
+	dst = appendHydroReply(dst, &v.Reply)
+	return dst
+}
+
+func decodeHydroAnswered(src []byte, v *Answered) (int, error) {
+	var (
+		n, m int
+		err  error
+	)
+	if v.Seq, m, err = netio.DecodeUint64(src[n:]); err != nil {
+		return 0, fmt.Errorf("paxos.Answered.Seq: %w", err)
+	}
+	n += m
+	if m, err = decodeHydroReply(src[n:], &v.Reply); err != nil {
+		return 0, fmt.Errorf("paxos.Answered.Reply: %w", err)
+	}
+	n += m
+	return n, nil
+}
+
 func appendHydroApplied(dst []byte, v *Applied) []byte {
 	dst = netio.AppendUint8(dst, v.Key)
 	dst = netio.AppendUint64(dst, v.Next)
@@ -374,48 +396,6 @@ func decodeHydroMapUint64Accepted(src []byte, v *map[uint64]Accepted) (int, erro
 		n += m
 		if _, dup := mp[k]; dup {
 			return 0, fmt.Errorf("map[uint64]paxos.Accepted: key %d repeats an earlier key", i)
-		}
-		mp[k] = e
-	}
-	*v = mp
-	return n, nil
-}
-
-func appendHydroMapUint64Reply(dst []byte, v *map[uint64]Reply) []byte {
-	dst = netio.AppendLen(dst, len(*v))
-	for k, e := range *v {
-		dst = netio.AppendUint64(dst, k)
-		dst = appendHydroReply(dst, &e)
-	}
-	return dst
-}
-
-func decodeHydroMapUint64Reply(src []byte, v *map[uint64]Reply) (int, error) {
-	count, n, err := netio.DecodeLen(src, 18)
-	if err != nil {
-		return 0, fmt.Errorf("map[uint64]paxos.Reply: %w", err)
-	}
-	if count == 0 {
-		*v = nil
-		return n, nil
-	}
-	mp := make(map[uint64]Reply, count)
-	var m int
-	for i := range count {
-		var (
-			k uint64
-			e Reply
-		)
-		if k, m, err = netio.DecodeUint64(src[n:]); err != nil {
-			return 0, fmt.Errorf("map[uint64]paxos.Reply key %d: %w", i, err)
-		}
-		n += m
-		if m, err = decodeHydroReply(src[n:], &e); err != nil {
-			return 0, fmt.Errorf("map[uint64]paxos.Reply value %d: %w", i, err)
-		}
-		n += m
-		if _, dup := mp[k]; dup {
-			return 0, fmt.Errorf("map[uint64]paxos.Reply: key %d repeats an earlier key", i)
 		}
 		mp[k] = e
 	}
@@ -714,7 +694,7 @@ func decodeHydroSession(src []byte, v *Session) (int, error) {
 
 func appendHydroSessionLattice(dst []byte, v *SessionLattice) []byte {
 	dst = netio.AppendUint64(dst, v.Low)
-	dst = appendHydroMapUint64Reply(dst, &v.Answers)
+	dst = appendHydroSliceAnswered(dst, &v.Answers)
 	return dst
 }
 
@@ -727,10 +707,39 @@ func decodeHydroSessionLattice(src []byte, v *SessionLattice) (int, error) {
 		return 0, fmt.Errorf("paxos.SessionLattice.Low: %w", err)
 	}
 	n += m
-	if m, err = decodeHydroMapUint64Reply(src[n:], &v.Answers); err != nil {
+	if m, err = decodeHydroSliceAnswered(src[n:], &v.Answers); err != nil {
 		return 0, fmt.Errorf("paxos.SessionLattice.Answers: %w", err)
 	}
 	n += m
+	return n, nil
+}
+
+func appendHydroSliceAnswered(dst []byte, v *[]Answered) []byte {
+	dst = netio.AppendLen(dst, len(*v))
+	for i := range *v {
+		dst = appendHydroAnswered(dst, &(*v)[i])
+	}
+	return dst
+}
+
+func decodeHydroSliceAnswered(src []byte, v *[]Answered) (int, error) {
+	count, n, err := netio.DecodeLen(src, 18)
+	if err != nil {
+		return 0, fmt.Errorf("[]paxos.Answered: %w", err)
+	}
+	if count == 0 {
+		*v = nil
+		return n, nil
+	}
+	s := make([]Answered, count)
+	var m int
+	for i := range s {
+		if m, err = decodeHydroAnswered(src[n:], &s[i]); err != nil {
+			return 0, fmt.Errorf("[]paxos.Answered[%d]: %w", i, err)
+		}
+		n += m
+	}
+	*v = s
 	return n, nil
 }
 

@@ -2,7 +2,9 @@ package paxos
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -96,17 +98,14 @@ func TestCellLaws(t *testing.T) {
 func TestSessionLatticeLaws(t *testing.T) {
 	latticetest.Check[SessionLattice](t, func(r *rand.Rand) SessionLattice {
 		s := SessionLattice{Low: uint64(r.IntN(4))}
+		seqs := map[uint64]bool{}
 		for range r.IntN(4) {
-			seq := uint64(r.IntN(6))
-			if s.Answers == nil {
-				s.Answers = map[uint64]Reply{}
+			if seq := uint64(r.IntN(6)); seq >= s.Low {
+				seqs[seq] = true
 			}
-			s.Answers[seq] = Reply{ID: seq, Value: fmt.Sprint("v", seq), Found: true}
 		}
-		for seq := range s.Answers {
-			if seq < s.Low {
-				delete(s.Answers, seq)
-			}
+		for _, seq := range slices.Sorted(maps.Keys(seqs)) {
+			s.Answers = append(s.Answers, Answered{Seq: seq, Reply: Reply{ID: seq, Value: fmt.Sprint("v", seq), Found: true}})
 		}
 		return s
 	})

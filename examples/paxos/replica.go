@@ -196,11 +196,22 @@ type touched struct {
 
 // answer looks up the answer of seq, from the run or from before it.
 func (t *touched) answer(seq uint64) (Reply, bool) {
-	if r, ok := t.New.Answers[seq]; ok {
+	if r, ok := t.New.Answer(seq); ok {
 		return r, true
 	}
-	r, ok := t.Old.Answers[seq]
-	return r, ok
+	return t.Old.Answer(seq)
+}
+
+// add adds the answer of seq, which t holds no answer of, keeping the new
+// answers sorted; they have room for the run's commands of the session.
+func (t *touched) add(seq uint64, r Reply) {
+	a := t.New.Answers
+	if n := len(a); n == 0 || a[n-1].Seq < seq {
+		t.New.Answers = append(a, Answered{Seq: seq, Reply: r})
+		return
+	}
+	i, _ := find(a, seq)
+	t.New.Answers = slices.Insert(a, i, Answered{Seq: seq, Reply: r})
 }
 
 // fewKeys is how many keys a firstSeen finds by a linear search before
@@ -289,6 +300,13 @@ func execute(b batch) Exec {
 	if cmds == 0 {
 		return x
 	}
+	// The sessions' new answers share one array, each with room for its
+	// commands.
+	answers := make([]Answered, cmds)
+	for i := range r.touched {
+		t := &r.touched[i]
+		t.New.Answers, answers = answers[:0:t.cmds], answers[t.cmds:]
+	}
 	x.Puts = make([]KV, 0, puts)
 	r.written.keys = make([]string, 0, min(puts, fewKeys+1))
 	x.Replies = make([]Answer, 0, cmds)
@@ -301,10 +319,10 @@ func execute(b batch) Exec {
 	for i := range r.touched {
 		t := &r.touched[i]
 		s := t.New
-		for seq := range s.Answers {
-			if seq < s.Low {
-				delete(s.Answers, seq)
-			}
+		i, _ := find(s.Answers, s.Low)
+		s.Answers = s.Answers[i:]
+		if len(s.Answers) == 0 {
+			s.Answers = nil
 		}
 		x.Sessions = append(x.Sessions, Session{Inc: t.Inc, S: s})
 	}
@@ -358,10 +376,7 @@ func (x *Exec) run(b batch, c Commit, cmd Command, r *runState) {
 		}
 		a.Value, a.Found = cmd.Value, true
 	}
-	if t.New.Answers == nil {
-		t.New.Answers = make(map[uint64]Reply, t.cmds)
-	}
-	t.New.Answers[cmd.Seq] = a
+	t.add(cmd.Seq, a)
 	if b.Replica.answers(c.Slot) {
 		x.Replies = append(x.Replies, Answer{Reply: a, Ballot: c.Ballot})
 	}

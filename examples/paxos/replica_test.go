@@ -2,6 +2,7 @@ package paxos
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -10,21 +11,45 @@ import (
 	"github.com/hydrogo/hydro/hydro/durable"
 )
 
-// A raised mark forgets the answers below it, however far it moves.
+// answers returns the answers of seqs, each Reply{ID: seq}.
+func answers(seqs ...uint64) []Answered {
+	var out []Answered
+	for _, seq := range seqs {
+		out = append(out, Answered{Seq: seq, Reply: Reply{ID: seq}})
+	}
+	return out
+}
+
+// A raised mark forgets the answers below it, however far it moves, and
+// new answers go in order, whether they follow those held or not.
 func TestSessionForgetsBelowRaisedMark(t *testing.T) {
-	r := func(seq uint64) Reply { return Reply{ID: seq} }
-	s := SessionLattice{Low: 2, Answers: map[uint64]Reply{2: r(2), 3: r(3), 7: r(7)}}
-	require.True(t, s.Merge(SessionLattice{Low: 4, Answers: map[uint64]Reply{3: r(3), 5: r(5)}}))
-	require.Equal(t, SessionLattice{Low: 4, Answers: map[uint64]Reply{5: r(5), 7: r(7)}}, s)
+	s := SessionLattice{Low: 2, Answers: answers(2, 3, 7)}
+	require.True(t, s.Merge(SessionLattice{Low: 4, Answers: answers(4, 5)}))
+	require.Equal(t, SessionLattice{Low: 4, Answers: answers(4, 5, 7)}, s)
+	require.False(t, s.Merge(SessionLattice{Low: 3, Answers: answers(3, 5)}), "nothing new")
+	require.True(t, s.Merge(SessionLattice{Low: 4, Answers: answers(8, 9)}))
+	require.Equal(t, SessionLattice{Low: 4, Answers: answers(4, 5, 7, 8, 9)}, s)
 	require.True(t, s.Merge(SessionLattice{Low: 1000}), "past every answer held")
-	require.Equal(t, SessionLattice{Low: 1000, Answers: map[uint64]Reply{}}, s)
+	require.Equal(t, uint64(1000), s.Low)
+	require.Empty(t, s.Answers)
+}
+
+// Merging answers into a session writes only past the end of the slice of
+// answers it held: a run holding that slice still reads it unchanged.
+func TestSessionMergeLeavesHeldSliceUnchanged(t *testing.T) {
+	s := SessionLattice{Low: 1, Answers: answers(1, 2, 5)}
+	held := s.Answers
+	want := slices.Clone(held)
+	s.Merge(SessionLattice{Low: 2, Answers: answers(3, 6)})
+	require.Equal(t, want, held)
+	require.Equal(t, answers(2, 3, 5, 6), s.Answers)
 }
 
 // A run emits of a session only the raised mark and its new answers,
 // answers a resent command from the session without executing it again,
 // skips one below the mark, and leaves the session it read unchanged.
 func TestExecuteEmitsSessionChanges(t *testing.T) {
-	old := SessionLattice{Low: 3, Answers: map[uint64]Reply{3: {ID: 30, Value: "a", Found: true}, 4: {ID: 40, Value: "b", Found: true}}}
+	old := SessionLattice{Low: 3, Answers: []Answered{{3, Reply{ID: 30, Value: "a", Found: true}}, {4, Reply{ID: 40, Value: "b", Found: true}}}}
 	read := old.Clone()
 	put := func(seq, low uint64, v string) Command {
 		return Command{ID: seq * 10, Inc: 9, Seq: seq, Low: low, Op: OpPut, Key: "k", Value: v}
@@ -38,8 +63,8 @@ func TestExecuteEmitsSessionChanges(t *testing.T) {
 	}
 	x := execute(b)
 	require.Equal(t, read, old, "the session read is not written")
-	require.Equal(t, []Session{{Inc: 9, S: SessionLattice{Low: 4, Answers: map[uint64]Reply{
-		5: {ID: 50, Value: "c", Found: true}, 6: {ID: 60, Value: "d", Found: true}}}}}, x.Sessions)
+	require.Equal(t, []Session{{Inc: 9, S: SessionLattice{Low: 4, Answers: []Answered{
+		{5, Reply{ID: 50, Value: "c", Found: true}}, {6, Reply{ID: 60, Value: "d", Found: true}}}}}}, x.Sessions)
 	require.Equal(t, []KV{{Key: "k", Cell: Cell{Set: true, Slot: 5, Value: "d"}}}, x.Puts)
 	var ids []uint64
 	for _, a := range x.Replies {
@@ -50,8 +75,8 @@ func TestExecuteEmitsSessionChanges(t *testing.T) {
 	for _, s := range x.Sessions {
 		merged.Merge(s.S)
 	}
-	require.Equal(t, SessionLattice{Low: 4, Answers: map[uint64]Reply{
-		4: {ID: 40, Value: "b", Found: true}, 5: {ID: 50, Value: "c", Found: true}, 6: {ID: 60, Value: "d", Found: true}}}, merged)
+	require.Equal(t, SessionLattice{Low: 4, Answers: []Answered{
+		{4, Reply{ID: 40, Value: "b", Found: true}}, {5, Reply{ID: 50, Value: "c", Found: true}}, {6, Reply{ID: 60, Value: "d", Found: true}}}}, merged)
 }
 
 // A run over more sessions and keys than it searches linearly (fewKeys)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/hydrogo/hydro/hydro"
 )
@@ -517,45 +518,82 @@ type Session struct {
 // below it was answered) and the answers of the commands executed at or
 // above it, kept to answer a resent command again without executing it.
 // Answers below the mark are forgotten: the client never resends them.
+// The answers are sorted by sequence number, each at most once: a raised
+// mark forgets a prefix, and a run's new answers, which mostly follow the
+// ones held, are appended.
 type SessionLattice struct {
 	Low     uint64
-	Answers map[uint64]Reply
+	Answers []Answered
+}
+
+// Answered is the answer of a client's command Seq.
+type Answered struct {
+	Seq   uint64
+	Reply Reply
+}
+
+// find returns the position of seq among answers sorted by sequence
+// number, or where it would go, and whether it is there.
+func find(answers []Answered, seq uint64) (int, bool) {
+	return slices.BinarySearchFunc(answers, seq, func(a Answered, seq uint64) int { return cmp.Compare(a.Seq, seq) })
+}
+
+// Answer returns the answer of seq, if s holds it.
+func (s *SessionLattice) Answer(seq uint64) (Reply, bool) {
+	if i, ok := find(s.Answers, seq); ok {
+		return s.Answers[i].Reply, true
+	}
+	return Reply{}, false
 }
 
 // Merge raises the mark, unions the answers and forgets those below it.
+// It writes only past the end of s's answers or into a copy of them, so a
+// slice of them taken before (the answers a run reads) stays as it was.
 func (s *SessionLattice) Merge(o SessionLattice) bool {
 	changed := false
 	if o.Low > s.Low {
-		// Only a raised mark forgets answers: below the old one there
-		// are none, so those from the old mark to the new one go, by
-		// sequence number or by answer, whichever is fewer.
-		if o.Low-s.Low > uint64(len(s.Answers)) {
-			for seq := range s.Answers {
-				if seq < o.Low {
-					delete(s.Answers, seq)
-				}
-			}
-		} else {
-			for seq := s.Low; seq < o.Low; seq++ {
-				delete(s.Answers, seq)
-			}
-		}
+		// Only a raised mark forgets answers: a prefix, which the slice
+		// drops without copying the rest.
+		i, _ := find(s.Answers, o.Low)
+		s.Answers = s.Answers[i:]
 		s.Low = o.Low
 		changed = true
 	}
-	for seq, r := range o.Answers {
-		if seq < s.Low {
-			continue
-		}
-		if _, ok := s.Answers[seq]; !ok {
-			if s.Answers == nil {
-				s.Answers = map[uint64]Reply{}
-			}
-			s.Answers[seq] = r
-			changed = true
+	add, _ := find(o.Answers, s.Low)
+	add0 := add
+	if n := len(s.Answers); n == 0 || add < len(o.Answers) && o.Answers[add].Seq > s.Answers[n-1].Seq {
+		// The new answers all follow those held: append them.
+		s.Answers = append(s.Answers, o.Answers[add:]...)
+		return changed || add < len(o.Answers)
+	}
+	// Interleaved: merge the two into a new slice, if o adds any.
+	fresh := 0
+	for _, a := range o.Answers[add:] {
+		if _, ok := find(s.Answers, a.Seq); !ok {
+			fresh++
 		}
 	}
-	return changed
+	if fresh == 0 {
+		return changed
+	}
+	merged := make([]Answered, 0, len(s.Answers)+fresh)
+	i, j := 0, add0
+	for i < len(s.Answers) || j < len(o.Answers) {
+		switch {
+		case j == len(o.Answers) || i < len(s.Answers) && s.Answers[i].Seq < o.Answers[j].Seq:
+			merged = append(merged, s.Answers[i])
+			i++
+		case i == len(s.Answers) || o.Answers[j].Seq < s.Answers[i].Seq:
+			merged = append(merged, o.Answers[j])
+			j++
+		default: // the same command: its answer is the one held
+			merged = append(merged, s.Answers[i])
+			i++
+			j++
+		}
+	}
+	s.Answers = merged
+	return true
 }
 
 // LessEq reports whether merging s into o changes nothing.
@@ -563,8 +601,8 @@ func (s *SessionLattice) LessEq(o SessionLattice) bool {
 	if s.Low > o.Low {
 		return false
 	}
-	for seq := range s.Answers {
-		if _, ok := o.Answers[seq]; !ok && seq >= o.Low {
+	for _, a := range s.Answers {
+		if _, ok := find(o.Answers, a.Seq); !ok && a.Seq >= o.Low {
 			return false
 		}
 	}
@@ -576,7 +614,7 @@ func (s *SessionLattice) IsBot() bool { return s.Low == 0 && len(s.Answers) == 0
 
 // Clone returns a copy of s sharing nothing with it.
 func (s *SessionLattice) Clone() SessionLattice {
-	return SessionLattice{Low: s.Low, Answers: maps.Clone(s.Answers)}
+	return SessionLattice{Low: s.Low, Answers: slices.Clone(s.Answers)}
 }
 
 // SessionProbe asks for one client incarnation's session.
