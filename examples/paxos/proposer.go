@@ -113,6 +113,9 @@ type Proposal struct {
 	Ballot    Ballot
 	Cmds      []Command
 	Committed bool
+	// Sent is the leader's heartbeat period (Core.Periods) in which the
+	// slot's P2a was last sent.
+	Sent uint64
 }
 
 // Core is a proposer's state: its ballot, the election, and as leader the
@@ -136,6 +139,10 @@ type Core struct {
 	// counts them, and varies the threshold.
 	Missed, Threshold int
 	Elections         uint64
+	// Periods counts the heartbeat periods the proposer has seen; a slot
+	// not chosen one whole period after its P2a was sent is proposed
+	// again.
+	Periods uint64
 	// Next is the next slot to assign; Checkpoint the slot below which a
 	// majority of the replicas executed the log; Reported each replica's
 	// last report. Behind are the replicas that reported, since the last
@@ -311,14 +318,20 @@ func step(c *Core, in Inbox) {
 
 	// Heartbeats and elections.
 	if in.Timer {
+		c.Periods++
 		switch {
 		case c.Leader:
 			c.Missed = 0
 			c.Beats = append(c.Beats, Heartbeat{Ballot: c.Ballot})
 			c.transfer()
-			// Propose again what is not chosen yet.
+			// Propose again what is not chosen a whole period after its
+			// P2a was sent (a P2a or its votes lost, or an acceptor that
+			// was down): a slot sent in the period that just ended is
+			// most likely on its way, and with the batch of 1 the
+			// window's slots can all be in flight.
 			for i := range c.Ring {
-				if r := c.Ring[i]; r.Set && !r.Committed && r.Slot >= c.Checkpoint {
+				if r := &c.Ring[i]; r.Set && !r.Committed && r.Slot >= c.Checkpoint && c.Periods-r.Sent >= 2 {
+					r.Sent = c.Periods
 					c.P2as = append(c.P2as, P2a{Slot: r.Slot, Ballot: c.Ballot, Cmds: r.Cmds, Checkpoint: c.Checkpoint})
 				}
 			}
@@ -422,7 +435,7 @@ func (c *Core) lead() {
 }
 
 func (c *Core) propose(slot uint64, cmds []Command) {
-	c.Ring[slot%c.Config.Window] = Proposal{Set: true, Slot: slot, Ballot: c.Ballot, Cmds: cmds}
+	c.Ring[slot%c.Config.Window] = Proposal{Set: true, Slot: slot, Ballot: c.Ballot, Cmds: cmds, Sent: c.Periods}
 	c.P2as = append(c.P2as, P2a{Slot: slot, Ballot: c.Ballot, Cmds: cmds, Checkpoint: c.Checkpoint})
 }
 
