@@ -547,29 +547,23 @@ func decodeHydroP2b(src []byte, v *P2b) (int, error) {
 func appendHydroProgress(dst []byte, v *Progress) []byte {
 	dst = appendHydroHydroMemberID(dst, &v.Replica)
 	dst = netio.AppendUint64(dst, v.Next)
-	dst = netio.AppendBool(dst, v.Hole)
 	return dst
 }
 
 func decodeHydroProgress(src []byte, v *Progress) (int, error) {
-	if len(src) < 13 {
+	if len(src) < 12 {
 		return 0, errsHydroProgress[0]
 	}
-	b := src[:13]
-	if b[12] > 1 {
-		return 0, errsHydroProgress[1]
-	}
+	b := src[:12]
 	v.Replica = hydro.MemberID(binary.LittleEndian.Uint32(b[0:]))
 	v.Next = binary.LittleEndian.Uint64(b[4:])
-	v.Hole = b[12] == 1
-	return 13, nil
+	return 12, nil
 }
 
 // errsHydroProgress holds decodeHydroProgress's errors, made once so that the decoder stays small
 // enough to inline.
 var errsHydroProgress = [...]error{
 	fmt.Errorf("paxos.Progress: %w", netio.ErrShort),
-	fmt.Errorf("paxos.Progress.Hole: %w", netio.ErrBool),
 }
 
 func appendHydroPromise(dst []byte, v *Promise) []byte {

@@ -220,7 +220,7 @@ func (nd *PaxosClient) subgraph3() {
 		v12 := answerBallot(v9)
 		{
 			b := v12
-			/*line replica.go:497:42*/ {
+			/*line replica.go:492:42*/ {
 				acc13 = maxBallot(acc13, b)
 			} /*line paxos_hydro.go:225:36*/
 		}
@@ -248,7 +248,7 @@ func (nd *PaxosClient) subgraph4() {
 				nd.n14Next = append(nd.n14Next, v18)
 				{
 					c := v18
-					/*line replica.go:480:37*/ {
+					/*line replica.go:475:37*/ {
 						acc19 = min(acc19, c.Seq)
 					} /*line paxos_hydro.go:253:38*/
 				}
@@ -278,7 +278,7 @@ func (nd *PaxosClient) subgraph4() {
 			nd.n14Next = append(nd.n14Next, v23)
 			{
 				c := v23
-				/*line replica.go:480:37*/ {
+				/*line replica.go:475:37*/ {
 					acc19 = min(acc19, c.Seq)
 				} /*line paxos_hydro.go:283:37*/
 			}
@@ -1082,7 +1082,7 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 71, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:455:46*/ {
+		/*line proposer.go:461:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
@@ -1113,7 +1113,7 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 77, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:442:39*/ {
+		/*line proposer.go:448:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
@@ -1126,7 +1126,7 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 79, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:448:39*/ {
+		/*line proposer.go:454:39*/ {
 			for _, m := range c.P2as {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
@@ -1140,7 +1140,7 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v108))}, 98, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:461:45*/ {
+		/*line proposer.go:467:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
@@ -1153,7 +1153,7 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v109))}, 162, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:467:49*/ {
+		/*line proposer.go:473:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
@@ -2306,7 +2306,7 @@ func (nd *PaxosReplica) subgraph1() {
 					nd.n114Logged = append(nd.n114Logged, v50)
 				}
 			}
-			/*line replica.go:455:45*/ {
+			/*line replica.go:450:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
@@ -2333,7 +2333,7 @@ func (nd *PaxosReplica) subgraph1() {
 					nd.n117Logged = append(nd.n117Logged, v56)
 				}
 			}
-			/*line replica.go:461:55*/ {
+			/*line replica.go:456:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
@@ -2399,7 +2399,7 @@ func (nd *PaxosReplica) subgraph5() {
 			v73 := pickKV(v71, v72)
 			{
 				kv := v73
-				/*line replica.go:431:34*/ {
+				/*line replica.go:426:34*/ {
 					acc74 = append(acc74, kv)
 				} /*line paxos_hydro.go:2404:38*/
 			}
@@ -2420,7 +2420,7 @@ func (nd *PaxosReplica) subgraph6() {
 			v78 := pickSession(v76, v77)
 			{
 				s := v78
-				/*line replica.go:437:48*/ {
+				/*line replica.go:432:48*/ {
 					acc79 = append(acc79, s)
 				} /*line paxos_hydro.go:2425:38*/
 			}
@@ -2606,7 +2606,7 @@ func (nd *PaxosReplica) subgraph11() {
 							v131 := hitKV(v126, v130)
 							{
 								kv := v131
-								/*line replica.go:121:41*/ {
+								/*line replica.go:116:41*/ {
 									if acc132 == nil {
 										acc132 = map[string]Cell{}
 									}
@@ -2616,7 +2616,7 @@ func (nd *PaxosReplica) subgraph11() {
 						}
 					}
 				}
-				/*line replica.go:95:42*/ {
+				/*line replica.go:90:42*/ {
 					for _, c := range r.Cmds {
 						for _, cmd := range c.Cmds {
 							if cmd.Op != OpNoop {
@@ -2635,7 +2635,7 @@ func (nd *PaxosReplica) subgraph11() {
 							v138 := hitSession(v133, v137)
 							{
 								s := v138
-								/*line replica.go:130:60*/ {
+								/*line replica.go:125:60*/ {
 									if acc139 == nil {
 										acc139 = map[uint64]SessionLattice{}
 									}
@@ -2645,7 +2645,7 @@ func (nd *PaxosReplica) subgraph11() {
 						}
 					}
 				}
-				/*line replica.go:105:50*/ {
+				/*line replica.go:100:50*/ {
 					for _, c := range r.Cmds {
 						for _, cmd := range c.Cmds {
 							if cmd.Op != OpNoop {
@@ -2715,7 +2715,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v154, func(v156 KV) {
 						nd.n151Next = append(nd.n151Next, v156)
 					}
-					/*line replica.go:389:38*/ {
+					/*line replica.go:384:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
@@ -2725,7 +2725,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v154, func(v157 Session) {
 						nd.n153Next = append(nd.n153Next, v157)
 					}
-					/*line replica.go:395:47*/ {
+					/*line replica.go:390:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
@@ -2735,7 +2735,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v154, func(v158 Commit) {
 						nd.n155Next = append(nd.n155Next, v158)
 					}
-					/*line replica.go:407:42*/ {
+					/*line replica.go:402:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
@@ -2745,7 +2745,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v154, func(v159 Answer) {
 						nd.n159Next = append(nd.n159Next, v159)
 					}
-					/*line replica.go:401:45*/ {
+					/*line replica.go:396:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
@@ -2771,7 +2771,7 @@ func (nd *PaxosReplica) subgraph12() {
 							x, emit := v167, func(v169 KV) {
 								nd.n151Next = append(nd.n151Next, v169)
 							}
-							/*line replica.go:389:38*/ {
+							/*line replica.go:384:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
@@ -2781,7 +2781,7 @@ func (nd *PaxosReplica) subgraph12() {
 							x, emit := v167, func(v170 Session) {
 								nd.n153Next = append(nd.n153Next, v170)
 							}
-							/*line replica.go:395:47*/ {
+							/*line replica.go:390:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
@@ -2791,7 +2791,7 @@ func (nd *PaxosReplica) subgraph12() {
 							x, emit := v167, func(v171 Commit) {
 								nd.n155Next = append(nd.n155Next, v171)
 							}
-							/*line replica.go:407:42*/ {
+							/*line replica.go:402:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
@@ -2801,7 +2801,7 @@ func (nd *PaxosReplica) subgraph12() {
 							x, emit := v167, func(v172 Answer) {
 								nd.n159Next = append(nd.n159Next, v172)
 							}
-							/*line replica.go:401:45*/ {
+							/*line replica.go:396:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
@@ -2826,7 +2826,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v176, func(v178 KV) {
 						nd.n151Next = append(nd.n151Next, v178)
 					}
-					/*line replica.go:389:38*/ {
+					/*line replica.go:384:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
@@ -2836,7 +2836,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v176, func(v179 Session) {
 						nd.n153Next = append(nd.n153Next, v179)
 					}
-					/*line replica.go:395:47*/ {
+					/*line replica.go:390:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
@@ -2846,7 +2846,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v176, func(v180 Commit) {
 						nd.n155Next = append(nd.n155Next, v180)
 					}
-					/*line replica.go:407:42*/ {
+					/*line replica.go:402:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
@@ -2856,7 +2856,7 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v176, func(v181 Answer) {
 						nd.n159Next = append(nd.n159Next, v181)
 					}
-					/*line replica.go:401:45*/ {
+					/*line replica.go:396:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}

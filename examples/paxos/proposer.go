@@ -268,7 +268,13 @@ func step(c *Core, in Inbox) {
 		if r := c.Ring[p.Next%w]; c.Leader && p.Next < c.Checkpoint && (!r.Set || r.Slot != p.Next) {
 			c.Behind[p.Replica] = true
 		}
-		if c.Leader && (p.Hole || seen && p.Next == last) {
+		// A prefix that did not advance in a whole period below what
+		// the leader has committed: a commit lost on its way, in a
+		// hole or at the tail. A hole alone is most likely a commit
+		// still on its way (with the batch of 1 hundreds of slots are
+		// in flight, and commits from several p2b proxies overtake
+		// each other), so it sends nothing.
+		if c.Leader && seen && p.Next == last {
 			for s := p.Next; s < p.Next+resendBatch && s < c.Next; s++ {
 				if r := c.Ring[s%w]; r.Set && r.Slot == s && r.Committed {
 					c.Resends = append(c.Resends, Resend{To: p.Replica, Commit: Commit{Slot: s, Ballot: r.Ballot, Cmds: r.Cmds}})

@@ -62,9 +62,6 @@ func addCommit(acc *[]Commit, c Commit) { *acc = append(*acc, c) }
 type Run struct {
 	Next uint64
 	Cmds []Commit
-	// Hole: the replica holds a commit after the run but not the slot
-	// right after it.
-	Hole bool
 }
 
 func runOf(cs []Commit, next uint64) Run {
@@ -85,8 +82,6 @@ func runOf(cs []Commit, next uint64) Run {
 		case c.Slot == s:
 			r.Cmds = append(r.Cmds, c)
 			s++
-		default:
-			r.Hole = true
 		}
 	}
 	return r
@@ -417,7 +412,7 @@ func executedBy(c Commit, r hydro.MemberID) Executed {
 func progressOf(_ time.Time, r Run) Run { return r }
 
 func reportOf(r Run, id hydro.MemberID) Progress {
-	return Progress{Replica: id, Next: r.Next, Hole: r.Hole}
+	return Progress{Replica: id, Next: r.Next}
 }
 
 // State transfer.

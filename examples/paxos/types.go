@@ -179,11 +179,10 @@ type Snapshot struct {
 }
 
 // Progress is a replica's periodic report to the proposers: it executed
-// every slot below Next; Hole if it holds a later commit but not Next's.
+// every slot below Next.
 type Progress struct {
 	Replica hydro.MemberID
 	Next    uint64
-	Hole    bool
 }
 
 // Executed is a slot a replica executed, logged on output executed.
