@@ -1082,7 +1082,7 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 71, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:461:46*/ {
+		/*line proposer.go:465:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
@@ -1113,7 +1113,7 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 77, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:448:39*/ {
+		/*line proposer.go:452:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
@@ -1126,7 +1126,7 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", All: true}, 79, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:454:39*/ {
+		/*line proposer.go:458:39*/ {
 			for _, m := range c.P2as {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
@@ -1140,7 +1140,7 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v108))}, 98, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:467:45*/ {
+		/*line proposer.go:471:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
@@ -1153,7 +1153,7 @@ func (nd *PaxosProposer) subgraph7() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v109))}, 162, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:473:49*/ {
+		/*line proposer.go:477:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}

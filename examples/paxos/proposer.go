@@ -180,8 +180,9 @@ const (
 	// [electionMin, 2*electionMin) by the proposer's ID and the count of
 	// its elections, so that duelling proposers drift apart.
 	electionMin = 4
-	// resendBatch is how many chosen slots the leader sends again to a
-	// replica that reports a gap.
+	// resendBatch is the fewest chosen slots the leader sends again to
+	// a replica whose prefix stopped advancing (as many as can be in
+	// flight when that is more).
 	resendBatch = 64
 	// minInFlight is the fewest slots the leader keeps in flight
 	// (proposed, not yet seen chosen; see inFlight); maxQueued the most
@@ -275,7 +276,10 @@ func step(c *Core, in Inbox) {
 		// in flight, and commits from several p2b proxies overtake
 		// each other), so it sends nothing.
 		if c.Leader && seen && p.Next == last {
-			for s := p.Next; s < p.Next+resendBatch && s < c.Next; s++ {
+			// As many as can be in flight, at least resendBatch: with
+			// the batch of 1 the commits a loss took are many slots.
+			n := max(resendBatch, inFlight(c.Config))
+			for s := p.Next; s < p.Next+n && s < c.Next; s++ {
 				if r := c.Ring[s%w]; r.Set && r.Slot == s && r.Committed {
 					c.Resends = append(c.Resends, Resend{To: p.Replica, Commit: Commit{Slot: s, Ballot: r.Ballot, Cmds: r.Cmds}})
 				}

@@ -1326,7 +1326,7 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 				nd.hydroSend(hydro.Dest{Location: "proposer", All: true}, 71, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:461:46*/ {
+		/*line proposer.go:465:46*/ {
 			for _, m := range c.Beats {
 				emit(m)
 			}
@@ -1357,7 +1357,7 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 				nd.hydroSend(hydro.Dest{Location: "acceptor", Parts: 2, All: true}, 77, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:448:39*/ {
+		/*line proposer.go:452:39*/ {
 			for _, m := range c.P1as {
 				emit(m)
 			}
@@ -1370,7 +1370,7 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 				nd.hydroSend(hydro.Dest{Location: "p2aproxy", Member: uint64(nd.hydroMember)}, 176, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:454:39*/ {
+		/*line proposer.go:458:39*/ {
 			for _, m := range c.P2as {
 				m.Pos = m.Slot % ring(c.Config.Window)
 				emit(m)
@@ -1384,7 +1384,7 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(resendTo(v99))}, 98, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:467:45*/ {
+		/*line proposer.go:471:45*/ {
 			for _, m := range c.Resends {
 				emit(m)
 			}
@@ -1397,7 +1397,7 @@ func (nd *ScalablePaxosProposer) subgraph13() {
 				nd.hydroSend(hydro.Dest{Location: "replica", Member: uint64(donorOf(v100))}, 162, nd.hydroBuf)
 			}
 		}
-		/*line proposer.go:473:49*/ {
+		/*line proposer.go:477:49*/ {
 			for _, m := range c.Transfers {
 				emit(m)
 			}
