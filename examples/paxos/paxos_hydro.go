@@ -220,7 +220,7 @@ func (nd *PaxosClient) subgraph3() {
 		v12 := answerBallot(v9)
 		{
 			b := v12
-			/*line replica.go:492:42*/ {
+			/*line replica.go:510:42*/ {
 				acc13 = maxBallot(acc13, b)
 			} /*line paxos_hydro.go:225:36*/
 		}
@@ -248,7 +248,7 @@ func (nd *PaxosClient) subgraph4() {
 				nd.n14Next = append(nd.n14Next, v18)
 				{
 					c := v18
-					/*line replica.go:475:37*/ {
+					/*line replica.go:493:37*/ {
 						acc19 = min(acc19, c.Seq)
 					} /*line paxos_hydro.go:253:38*/
 				}
@@ -278,7 +278,7 @@ func (nd *PaxosClient) subgraph4() {
 			nd.n14Next = append(nd.n14Next, v23)
 			{
 				c := v23
-				/*line replica.go:475:37*/ {
+				/*line replica.go:493:37*/ {
 					acc19 = min(acc19, c.Seq)
 				} /*line paxos_hydro.go:283:37*/
 			}
@@ -1908,12 +1908,12 @@ type PaxosReplica struct {
 	// hydro.Unique (node 134, paxos.go:234): the items seen.
 	n134Seen map[KeyProbe]struct{}
 	// hydro.Fold (node 136, paxos.go:234): the accumulator.
-	n136Acc  map[string]Cell
+	n136Acc  []KV
 	n136Init bool
 	// hydro.Unique (node 138, paxos.go:235): the items seen.
 	n138Seen map[SessionProbe]struct{}
 	// hydro.Fold (node 140, paxos.go:235): the accumulator.
-	n140Acc  map[uint64]SessionLattice
+	n140Acc  []Session
 	n140Init bool
 	// hydro.ClusterSize (node 141, paxos.go:236): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n141Size int
@@ -1922,10 +1922,10 @@ type PaxosReplica struct {
 	n142L []hydro.MemberID
 	n142R []int
 	// hydro.CrossJoin (node 143, paxos.go:237): the stored sides' items in arrival order.
-	n143R []map[string]Cell
+	n143R [][]KV
 	// hydro.CrossJoin (node 144, paxos.go:237): the stored sides' items in arrival order.
 	n144L []batch
-	n144R []map[uint64]SessionLattice
+	n144R [][]Session
 	// hydro.CrossJoin (node 145, paxos.go:237): the stored sides' items in arrival order.
 	n145L []batch
 	n145R []replica
@@ -2059,10 +2059,10 @@ func (nd *PaxosReplica) Tick() {
 	clear(nd.n132L)
 	nd.n132L = nd.n132L[:0]
 	clear(nd.n134Seen)
-	var zero136 map[string]Cell
+	var zero136 []KV
 	nd.n136Acc, nd.n136Init = zero136, false
 	clear(nd.n138Seen)
-	var zero140 map[uint64]SessionLattice
+	var zero140 []Session
 	nd.n140Acc, nd.n140Init = zero140, false
 	clear(nd.n143R)
 	nd.n143R = nd.n143R[:0]
@@ -2306,7 +2306,7 @@ func (nd *PaxosReplica) subgraph1() {
 					nd.n114Logged = append(nd.n114Logged, v50)
 				}
 			}
-			/*line replica.go:450:45*/ {
+			/*line replica.go:468:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
@@ -2333,7 +2333,7 @@ func (nd *PaxosReplica) subgraph1() {
 					nd.n117Logged = append(nd.n117Logged, v56)
 				}
 			}
-			/*line replica.go:456:55*/ {
+			/*line replica.go:474:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
@@ -2399,7 +2399,7 @@ func (nd *PaxosReplica) subgraph5() {
 			v73 := pickKV(v71, v72)
 			{
 				kv := v73
-				/*line replica.go:426:34*/ {
+				/*line replica.go:444:34*/ {
 					acc74 = append(acc74, kv)
 				} /*line paxos_hydro.go:2404:38*/
 			}
@@ -2420,7 +2420,7 @@ func (nd *PaxosReplica) subgraph6() {
 			v78 := pickSession(v76, v77)
 			{
 				s := v78
-				/*line replica.go:432:48*/ {
+				/*line replica.go:450:48*/ {
 					acc79 = append(acc79, s)
 				} /*line paxos_hydro.go:2425:38*/
 			}
@@ -2606,12 +2606,9 @@ func (nd *PaxosReplica) subgraph11() {
 							v131 := hitKV(v126, v130)
 							{
 								kv := v131
-								/*line replica.go:116:41*/ {
-									if acc132 == nil {
-										acc132 = map[string]Cell{}
-									}
-									(acc132)[kv.Key] = kv.Cell
-								} /*line paxos_hydro.go:2614:42*/
+								/*line replica.go:120:30*/ {
+									acc132 = append(acc132, kv)
+								} /*line paxos_hydro.go:2611:42*/
 							}
 						}
 					}
@@ -2624,7 +2621,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2627:38*/
+				} /*line paxos_hydro.go:2624:38*/
 			}
 			{
 				r, emit := v125, func(v133 SessionProbe) {
@@ -2635,12 +2632,9 @@ func (nd *PaxosReplica) subgraph11() {
 							v138 := hitSession(v133, v137)
 							{
 								s := v138
-								/*line replica.go:125:60*/ {
-									if acc139 == nil {
-										acc139 = map[uint64]SessionLattice{}
-									}
-									(acc139)[s.Inc] = s.S
-								} /*line paxos_hydro.go:2643:42*/
+								/*line replica.go:124:44*/ {
+									acc139 = append(acc139, s)
+								} /*line paxos_hydro.go:2637:42*/
 							}
 						}
 					}
@@ -2653,7 +2647,7 @@ func (nd *PaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line paxos_hydro.go:2656:38*/
+				} /*line paxos_hydro.go:2650:38*/
 			}
 			nd.h132To143Port0 = append(nd.h132To143Port0, v125)
 			nd.n173R = append(nd.n173R, v125)
@@ -2715,41 +2709,41 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v154, func(v156 KV) {
 						nd.n151Next = append(nd.n151Next, v156)
 					}
-					/*line replica.go:384:38*/ {
+					/*line replica.go:402:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2722:39*/
+					} /*line paxos_hydro.go:2716:39*/
 				}
 				{
 					x, emit := v154, func(v157 Session) {
 						nd.n153Next = append(nd.n153Next, v157)
 					}
-					/*line replica.go:390:47*/ {
+					/*line replica.go:408:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2732:39*/
+					} /*line paxos_hydro.go:2726:39*/
 				}
 				{
 					x, emit := v154, func(v158 Commit) {
 						nd.n155Next = append(nd.n155Next, v158)
 					}
-					/*line replica.go:402:42*/ {
+					/*line replica.go:420:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2742:39*/
+					} /*line paxos_hydro.go:2736:39*/
 				}
 				{
 					x, emit := v154, func(v159 Answer) {
 						nd.n159Next = append(nd.n159Next, v159)
 					}
-					/*line replica.go:396:45*/ {
+					/*line replica.go:414:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2752:39*/
+					} /*line paxos_hydro.go:2746:39*/
 				}
 			}
 		}
@@ -2771,41 +2765,41 @@ func (nd *PaxosReplica) subgraph12() {
 							x, emit := v167, func(v169 KV) {
 								nd.n151Next = append(nd.n151Next, v169)
 							}
-							/*line replica.go:384:38*/ {
+							/*line replica.go:402:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line paxos_hydro.go:2778:41*/
+							} /*line paxos_hydro.go:2772:41*/
 						}
 						{
 							x, emit := v167, func(v170 Session) {
 								nd.n153Next = append(nd.n153Next, v170)
 							}
-							/*line replica.go:390:47*/ {
+							/*line replica.go:408:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line paxos_hydro.go:2788:41*/
+							} /*line paxos_hydro.go:2782:41*/
 						}
 						{
 							x, emit := v167, func(v171 Commit) {
 								nd.n155Next = append(nd.n155Next, v171)
 							}
-							/*line replica.go:402:42*/ {
+							/*line replica.go:420:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line paxos_hydro.go:2798:41*/
+							} /*line paxos_hydro.go:2792:41*/
 						}
 						{
 							x, emit := v167, func(v172 Answer) {
 								nd.n159Next = append(nd.n159Next, v172)
 							}
-							/*line replica.go:396:45*/ {
+							/*line replica.go:414:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line paxos_hydro.go:2808:41*/
+							} /*line paxos_hydro.go:2802:41*/
 						}
 					}
 				}
@@ -2826,41 +2820,41 @@ func (nd *PaxosReplica) subgraph12() {
 					x, emit := v176, func(v178 KV) {
 						nd.n151Next = append(nd.n151Next, v178)
 					}
-					/*line replica.go:384:38*/ {
+					/*line replica.go:402:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line paxos_hydro.go:2833:39*/
+					} /*line paxos_hydro.go:2827:39*/
 				}
 				{
 					x, emit := v176, func(v179 Session) {
 						nd.n153Next = append(nd.n153Next, v179)
 					}
-					/*line replica.go:390:47*/ {
+					/*line replica.go:408:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line paxos_hydro.go:2843:39*/
+					} /*line paxos_hydro.go:2837:39*/
 				}
 				{
 					x, emit := v176, func(v180 Commit) {
 						nd.n155Next = append(nd.n155Next, v180)
 					}
-					/*line replica.go:402:42*/ {
+					/*line replica.go:420:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line paxos_hydro.go:2853:39*/
+					} /*line paxos_hydro.go:2847:39*/
 				}
 				{
 					x, emit := v176, func(v181 Answer) {
 						nd.n159Next = append(nd.n159Next, v181)
 					}
-					/*line replica.go:396:45*/ {
+					/*line replica.go:414:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line paxos_hydro.go:2863:39*/
+					} /*line paxos_hydro.go:2857:39*/
 				}
 			}
 		}

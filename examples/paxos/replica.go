@@ -111,29 +111,23 @@ func hitKV(_ KeyProbe, kv KV) KV { return kv }
 
 func hitSession(_ SessionProbe, s Session) Session { return s }
 
-func newKVs() map[string]Cell { return nil }
+// The keys and sessions a run reads are collected in slices, each key
+// once (a Unique precedes each fold); the run indexes them once it knows
+// how many there are (stored).
 
-func addKV(acc *map[string]Cell, kv KV) {
-	if *acc == nil {
-		*acc = map[string]Cell{}
-	}
-	(*acc)[kv.Key] = kv.Cell
-}
+func newKVs() []KV { return nil }
 
-func newSessions() map[uint64]SessionLattice { return nil }
+func addKV(acc *[]KV, kv KV) { *acc = append(*acc, kv) }
 
-func addSession(acc *map[uint64]SessionLattice, s Session) {
-	if *acc == nil {
-		*acc = map[uint64]SessionLattice{}
-	}
-	(*acc)[s.Inc] = s.S
-}
+func newSessions() []Session { return nil }
+
+func addSession(acc *[]Session, s Session) { *acc = append(*acc, s) }
 
 // batch is a run with the state it reads, and the replica that runs it.
 type batch struct {
 	Run      Run
-	KV       map[string]Cell
-	Sessions map[uint64]SessionLattice
+	KV       []KV
+	Sessions []Session
 	Replica  replica
 }
 
@@ -159,9 +153,9 @@ func (r replica) answers(slot uint64) bool {
 	return r.Count <= 1 || slot%uint64(r.Count) == uint64(r.ID)
 }
 
-func withKVs(r Run, kv map[string]Cell) batch { return batch{Run: r, KV: kv} }
+func withKVs(r Run, kv []KV) batch { return batch{Run: r, KV: kv} }
 
-func withSessions(b batch, s map[uint64]SessionLattice) batch {
+func withSessions(b batch, s []Session) batch {
 	b.Sessions = s
 	return b
 }
@@ -236,6 +230,22 @@ func (f *firstSeen[K]) find(k K) (int, bool) {
 	return 0, false
 }
 
+// stored numbers n keys, each once, in order, from key(i) for i < n,
+// with a map only if there are more than fewKeys, and made at its size.
+func stored[K comparable](n int, key func(i int) K) firstSeen[K] {
+	f := firstSeen[K]{keys: make([]K, n)}
+	for i := range n {
+		f.keys[i] = key(i)
+	}
+	if n > fewKeys {
+		f.at = make(map[K]int, n)
+		for i, k := range f.keys {
+			f.at[k] = i
+		}
+	}
+	return f
+}
+
 // add numbers k, which must not have been added, and returns its number.
 func (f *firstSeen[K]) add(k K) int {
 	i := len(f.keys)
@@ -272,7 +282,8 @@ func execute(b batch) Exec {
 	// At most one session per command, up to a bound: a run of many
 	// commands of few clients sizes them by doubling instead.
 	most := min(total, 64)
-	r := runState{sessions: firstSeen[uint64]{keys: make([]uint64, 0, most)}, touched: make([]touched, 0, most)}
+	r := runState{sessions: firstSeen[uint64]{keys: make([]uint64, 0, most)}, touched: make([]touched, 0, most),
+		held: stored(len(b.Sessions), func(i int) uint64 { return b.Sessions[i].Inc })}
 	cmds, puts := 0, 0
 	for _, c := range b.Run.Cmds {
 		for _, cmd := range c.Cmds {
@@ -286,7 +297,10 @@ func execute(b batch) Exec {
 			i, ok := r.sessions.find(cmd.Inc)
 			if !ok {
 				i = r.sessions.add(cmd.Inc)
-				old := b.Sessions[cmd.Inc]
+				var old SessionLattice
+				if j, ok := r.held.find(cmd.Inc); ok {
+					old = b.Sessions[j].S
+				}
 				r.touched = append(r.touched, touched{Inc: cmd.Inc, Old: old, New: SessionLattice{Low: old.Low}})
 			}
 			r.touched[i].cmds++
@@ -303,6 +317,7 @@ func execute(b batch) Exec {
 		t.New.Answers, answers = answers[:0:t.cmds], answers[t.cmds:]
 	}
 	x.Puts = make([]KV, 0, puts)
+	r.store = stored(len(b.KV), func(i int) string { return b.KV[i].Key })
 	r.written.keys = make([]string, 0, min(puts, fewKeys+1))
 	x.Replies = make([]Answer, 0, cmds)
 	for _, c := range b.Run.Cmds {
@@ -326,11 +341,14 @@ func execute(b batch) Exec {
 
 // runState is what a run wrote so far: the sessions it touched (every
 // session the run touches is among them, from its first pass) and the
-// keys it put, numbered as the run's Puts.
+// keys it put, numbered as the run's Puts; and the store's keys and the
+// sessions it reads, numbered as the batch's KV and Sessions.
 type runState struct {
 	sessions firstSeen[uint64]
 	touched  []touched
 	written  firstSeen[string]
+	store    firstSeen[string]
+	held     firstSeen[uint64]
 }
 
 // run executes one command of commit c, with the run's writes so far in
@@ -357,8 +375,8 @@ func (x *Exec) run(b batch, c Commit, cmd Command, r *runState) {
 		var cell Cell
 		if k, ok := r.written.find(cmd.Key); ok {
 			cell = x.Puts[k].Cell
-		} else {
-			cell = b.KV[cmd.Key]
+		} else if k, ok := r.store.find(cmd.Key); ok {
+			cell = b.KV[k].Cell
 		}
 		a.Value, a.Found = cell.Value, cell.Set
 	case OpPut:

@@ -58,7 +58,7 @@ func TestExecuteEmitsSessionChanges(t *testing.T) {
 		Run: Run{Next: 5, Cmds: []Commit{{Slot: 5, Cmds: []Command{
 			put(2, 2, "skipped"), put(4, 3, "again"), put(5, 4, "c"), put(6, 4, "d"), put(5, 4, "c"),
 		}}}},
-		Sessions: map[uint64]SessionLattice{9: old},
+		Sessions: []Session{{Inc: 9, S: old}},
 		Replica:  replica{Count: 1},
 	}
 	x := execute(b)
@@ -94,11 +94,21 @@ func TestExecuteManySessionsAndKeys(t *testing.T) {
 		}
 	}
 	cmds = append(cmds, Command{ID: 9999, Inc: 7, Seq: 1, Low: 1, Op: OpGet, Key: "stored"})
+	cmds = append(cmds, Command{ID: 9998, Inc: 7, Seq: 2, Low: 1, Op: OpGet, Key: "s13"})
+	var sessions []Session
+	for i := range uint64(n) {
+		// Each session held answered a command the run does not resend.
+		sessions = append(sessions, Session{Inc: 100 + i, S: SessionLattice{Low: 1, Answers: []Answered{{Seq: 50, Reply: Reply{ID: 50}}}}})
+	}
 	b := batch{
-		Run:     Run{Next: 3, Cmds: []Commit{{Slot: 3, Cmds: cmds[:len(cmds)/2]}, {Slot: 4, Cmds: cmds[len(cmds)/2:]}}},
-		KV:      map[string]Cell{"stored": {Set: true, Slot: 1, Value: "old"}, "k0": {Set: true, Slot: 1, Value: "stale"}},
+		Run:     Run{Next: 3, Cmds: []Commit{{Slot: 3, Cmds: cmds[:2*n]}, {Slot: 4, Cmds: cmds[2*n:]}}},
+		KV:      []KV{{Key: "stored", Cell: Cell{Set: true, Slot: 1, Value: "old"}}, {Key: "k0", Cell: Cell{Set: true, Slot: 1, Value: "stale"}}},
 		Replica: replica{Count: 1},
 	}
+	for i := range fewKeys * 2 {
+		b.KV = append(b.KV, KV{Key: fmt.Sprint("s", i), Cell: Cell{Set: true, Slot: 2, Value: fmt.Sprint("stored", i)}})
+	}
+	b.Sessions = sessions
 	x := execute(b)
 	require.Len(t, x.Puts, n)
 	for i, p := range x.Puts {
@@ -109,14 +119,16 @@ func TestExecuteManySessionsAndKeys(t *testing.T) {
 	require.Len(t, x.Sessions, n+1)
 	for i, s := range x.Sessions[:n] {
 		require.Equal(t, uint64(100+i), s.Inc, "sessions in the order first touched")
-		require.Len(t, s.S.Answers, 4)
+		require.Len(t, s.S.Answers, 4, "the session's new answers only")
+		require.Equal(t, uint64(1), s.S.Low, "the mark of the session held")
 	}
 	replies := map[uint64]Reply{}
 	for _, a := range x.Replies {
 		replies[a.Reply.ID] = a.Reply
 	}
-	require.Len(t, replies, 4*n+1)
+	require.Len(t, replies, 4*n+2)
 	require.Equal(t, Reply{ID: 9999, Value: "old", Found: true}, replies[9999], "a get of a key the run did not write reads the store")
+	require.Equal(t, Reply{ID: 9998, Value: "stored13", Found: true}, replies[9998])
 	// In the first round, the get of k_i follows the puts of commands
 	// 0..i, which wrote k_(7j mod n) for j <= i: k0's is the first, so
 	// its get reads the run's write, not the store's stale value.
@@ -214,4 +226,18 @@ func commitTag(t testing.TB, nd *PaxosReplica, commit []byte) uint16 {
 	}
 	t.Fatal("no network input of the replica takes a Commit")
 	return 0
+}
+
+// find places every sequence number among sorted answers: at its answer,
+// or where it would go.
+func TestFindAnswer(t *testing.T) {
+	a := answers(2, 4, 5, 9)
+	for seq, want := range []int{0, 0, 0, 1, 1, 2, 3, 3, 3, 3, 4, 4} {
+		i, ok := find(a, uint64(seq))
+		require.Equal(t, want, i, "seq %d", seq)
+		require.Equal(t, slices.Contains([]int{2, 4, 5, 9}, seq), ok, "seq %d", seq)
+	}
+	i, ok := find(nil, 3)
+	require.Zero(t, i)
+	require.False(t, ok)
 }

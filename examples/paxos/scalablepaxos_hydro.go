@@ -223,7 +223,7 @@ func (nd *ScalablePaxosClient) subgraph3() {
 		v12 := answerBallot(v9)
 		{
 			b := v12
-			/*line replica.go:492:42*/ {
+			/*line replica.go:510:42*/ {
 				acc13 = maxBallot(acc13, b)
 			} /*line scalablepaxos_hydro.go:228:44*/
 		}
@@ -251,7 +251,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 				nd.n14Next = append(nd.n14Next, v18)
 				{
 					c := v18
-					/*line replica.go:475:37*/ {
+					/*line replica.go:493:37*/ {
 						acc19 = min(acc19, c.Seq)
 					} /*line scalablepaxos_hydro.go:256:46*/
 				}
@@ -281,7 +281,7 @@ func (nd *ScalablePaxosClient) subgraph4() {
 			nd.n14Next = append(nd.n14Next, v23)
 			{
 				c := v23
-				/*line replica.go:475:37*/ {
+				/*line replica.go:493:37*/ {
 					acc19 = min(acc19, c.Seq)
 				} /*line scalablepaxos_hydro.go:286:45*/
 			}
@@ -3002,12 +3002,12 @@ type ScalablePaxosReplica struct {
 	// hydro.Unique (node 134, paxos.go:234): the items seen.
 	n134Seen map[KeyProbe]struct{}
 	// hydro.Fold (node 136, paxos.go:234): the accumulator.
-	n136Acc  map[string]Cell
+	n136Acc  []KV
 	n136Init bool
 	// hydro.Unique (node 138, paxos.go:235): the items seen.
 	n138Seen map[SessionProbe]struct{}
 	// hydro.Fold (node 140, paxos.go:235): the accumulator.
-	n140Acc  map[uint64]SessionLattice
+	n140Acc  []Session
 	n140Init bool
 	// hydro.ClusterSize (node 141, paxos.go:236): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n141Size int
@@ -3016,10 +3016,10 @@ type ScalablePaxosReplica struct {
 	n142L []hydro.MemberID
 	n142R []int
 	// hydro.CrossJoin (node 143, paxos.go:237): the stored sides' items in arrival order.
-	n143R []map[string]Cell
+	n143R [][]KV
 	// hydro.CrossJoin (node 144, paxos.go:237): the stored sides' items in arrival order.
 	n144L []batch
-	n144R []map[uint64]SessionLattice
+	n144R [][]Session
 	// hydro.CrossJoin (node 145, paxos.go:237): the stored sides' items in arrival order.
 	n145L []batch
 	n145R []replica
@@ -3153,10 +3153,10 @@ func (nd *ScalablePaxosReplica) Tick() {
 	clear(nd.n132L)
 	nd.n132L = nd.n132L[:0]
 	clear(nd.n134Seen)
-	var zero136 map[string]Cell
+	var zero136 []KV
 	nd.n136Acc, nd.n136Init = zero136, false
 	clear(nd.n138Seen)
-	var zero140 map[uint64]SessionLattice
+	var zero140 []Session
 	nd.n140Acc, nd.n140Init = zero140, false
 	clear(nd.n143R)
 	nd.n143R = nd.n143R[:0]
@@ -3400,7 +3400,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 					nd.n114Logged = append(nd.n114Logged, v50)
 				}
 			}
-			/*line replica.go:450:45*/ {
+			/*line replica.go:468:45*/ {
 				for _, kv := range s.KVs {
 					emit(kv)
 				}
@@ -3427,7 +3427,7 @@ func (nd *ScalablePaxosReplica) subgraph1() {
 					nd.n117Logged = append(nd.n117Logged, v56)
 				}
 			}
-			/*line replica.go:456:55*/ {
+			/*line replica.go:474:55*/ {
 				for _, x := range s.Sessions {
 					emit(x)
 				}
@@ -3493,7 +3493,7 @@ func (nd *ScalablePaxosReplica) subgraph5() {
 			v73 := pickKV(v71, v72)
 			{
 				kv := v73
-				/*line replica.go:426:34*/ {
+				/*line replica.go:444:34*/ {
 					acc74 = append(acc74, kv)
 				} /*line scalablepaxos_hydro.go:3498:46*/
 			}
@@ -3514,7 +3514,7 @@ func (nd *ScalablePaxosReplica) subgraph6() {
 			v78 := pickSession(v76, v77)
 			{
 				s := v78
-				/*line replica.go:432:48*/ {
+				/*line replica.go:450:48*/ {
 					acc79 = append(acc79, s)
 				} /*line scalablepaxos_hydro.go:3519:46*/
 			}
@@ -3700,12 +3700,9 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							v131 := hitKV(v126, v130)
 							{
 								kv := v131
-								/*line replica.go:116:41*/ {
-									if acc132 == nil {
-										acc132 = map[string]Cell{}
-									}
-									(acc132)[kv.Key] = kv.Cell
-								} /*line scalablepaxos_hydro.go:3708:50*/
+								/*line replica.go:120:30*/ {
+									acc132 = append(acc132, kv)
+								} /*line scalablepaxos_hydro.go:3705:50*/
 							}
 						}
 					}
@@ -3718,7 +3715,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3721:46*/
+				} /*line scalablepaxos_hydro.go:3718:46*/
 			}
 			{
 				r, emit := v125, func(v133 SessionProbe) {
@@ -3729,12 +3726,9 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							v138 := hitSession(v133, v137)
 							{
 								s := v138
-								/*line replica.go:125:60*/ {
-									if acc139 == nil {
-										acc139 = map[uint64]SessionLattice{}
-									}
-									(acc139)[s.Inc] = s.S
-								} /*line scalablepaxos_hydro.go:3737:50*/
+								/*line replica.go:124:44*/ {
+									acc139 = append(acc139, s)
+								} /*line scalablepaxos_hydro.go:3731:50*/
 							}
 						}
 					}
@@ -3747,7 +3741,7 @@ func (nd *ScalablePaxosReplica) subgraph11() {
 							}
 						}
 					}
-				} /*line scalablepaxos_hydro.go:3750:46*/
+				} /*line scalablepaxos_hydro.go:3744:46*/
 			}
 			nd.h132To143Port0 = append(nd.h132To143Port0, v125)
 			nd.n173R = append(nd.n173R, v125)
@@ -3809,41 +3803,41 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 					x, emit := v154, func(v156 KV) {
 						nd.n151Next = append(nd.n151Next, v156)
 					}
-					/*line replica.go:384:38*/ {
+					/*line replica.go:402:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3816:47*/
+					} /*line scalablepaxos_hydro.go:3810:47*/
 				}
 				{
 					x, emit := v154, func(v157 Session) {
 						nd.n153Next = append(nd.n153Next, v157)
 					}
-					/*line replica.go:390:47*/ {
+					/*line replica.go:408:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3826:47*/
+					} /*line scalablepaxos_hydro.go:3820:47*/
 				}
 				{
 					x, emit := v154, func(v158 Commit) {
 						nd.n155Next = append(nd.n155Next, v158)
 					}
-					/*line replica.go:402:42*/ {
+					/*line replica.go:420:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3836:47*/
+					} /*line scalablepaxos_hydro.go:3830:47*/
 				}
 				{
 					x, emit := v154, func(v159 Answer) {
 						nd.n159Next = append(nd.n159Next, v159)
 					}
-					/*line replica.go:396:45*/ {
+					/*line replica.go:414:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3846:47*/
+					} /*line scalablepaxos_hydro.go:3840:47*/
 				}
 			}
 		}
@@ -3865,41 +3859,41 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 							x, emit := v167, func(v169 KV) {
 								nd.n151Next = append(nd.n151Next, v169)
 							}
-							/*line replica.go:384:38*/ {
+							/*line replica.go:402:38*/ {
 								for _, p := range x.Puts {
 									emit(p)
 								}
-							} /*line scalablepaxos_hydro.go:3872:49*/
+							} /*line scalablepaxos_hydro.go:3866:49*/
 						}
 						{
 							x, emit := v167, func(v170 Session) {
 								nd.n153Next = append(nd.n153Next, v170)
 							}
-							/*line replica.go:390:47*/ {
+							/*line replica.go:408:47*/ {
 								for _, s := range x.Sessions {
 									emit(s)
 								}
-							} /*line scalablepaxos_hydro.go:3882:49*/
+							} /*line scalablepaxos_hydro.go:3876:49*/
 						}
 						{
 							x, emit := v167, func(v171 Commit) {
 								nd.n155Next = append(nd.n155Next, v171)
 							}
-							/*line replica.go:402:42*/ {
+							/*line replica.go:420:42*/ {
 								for _, c := range x.Done {
 									emit(c)
 								}
-							} /*line scalablepaxos_hydro.go:3892:49*/
+							} /*line scalablepaxos_hydro.go:3886:49*/
 						}
 						{
 							x, emit := v167, func(v172 Answer) {
 								nd.n159Next = append(nd.n159Next, v172)
 							}
-							/*line replica.go:396:45*/ {
+							/*line replica.go:414:45*/ {
 								for _, r := range x.Replies {
 									emit(r)
 								}
-							} /*line scalablepaxos_hydro.go:3902:49*/
+							} /*line scalablepaxos_hydro.go:3896:49*/
 						}
 					}
 				}
@@ -3920,41 +3914,41 @@ func (nd *ScalablePaxosReplica) subgraph12() {
 					x, emit := v176, func(v178 KV) {
 						nd.n151Next = append(nd.n151Next, v178)
 					}
-					/*line replica.go:384:38*/ {
+					/*line replica.go:402:38*/ {
 						for _, p := range x.Puts {
 							emit(p)
 						}
-					} /*line scalablepaxos_hydro.go:3927:47*/
+					} /*line scalablepaxos_hydro.go:3921:47*/
 				}
 				{
 					x, emit := v176, func(v179 Session) {
 						nd.n153Next = append(nd.n153Next, v179)
 					}
-					/*line replica.go:390:47*/ {
+					/*line replica.go:408:47*/ {
 						for _, s := range x.Sessions {
 							emit(s)
 						}
-					} /*line scalablepaxos_hydro.go:3937:47*/
+					} /*line scalablepaxos_hydro.go:3931:47*/
 				}
 				{
 					x, emit := v176, func(v180 Commit) {
 						nd.n155Next = append(nd.n155Next, v180)
 					}
-					/*line replica.go:402:42*/ {
+					/*line replica.go:420:42*/ {
 						for _, c := range x.Done {
 							emit(c)
 						}
-					} /*line scalablepaxos_hydro.go:3947:47*/
+					} /*line scalablepaxos_hydro.go:3941:47*/
 				}
 				{
 					x, emit := v176, func(v181 Answer) {
 						nd.n159Next = append(nd.n159Next, v181)
 					}
-					/*line replica.go:396:45*/ {
+					/*line replica.go:414:45*/ {
 						for _, r := range x.Replies {
 							emit(r)
 						}
-					} /*line scalablepaxos_hydro.go:3957:47*/
+					} /*line scalablepaxos_hydro.go:3951:47*/
 				}
 			}
 		}
@@ -4440,13 +4434,13 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
 	udf5 := /*line paxos.go:135:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
-	} /*line scalablepaxos_hydro.go:4443:43*/
+	} /*line scalablepaxos_hydro.go:4437:43*/
 	udf11 := /*line paxos.go:138:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
-	} /*line scalablepaxos_hydro.go:4446:43*/
+	} /*line scalablepaxos_hydro.go:4440:43*/
 	udf13 := /*line paxos.go:142:46*/ func(p P2b) Fresh {
 		return Fresh{Pos: p.Pos, F: FreshLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor), Cmds: p.Cmds}}
-	} /*line scalablepaxos_hydro.go:4449:43*/
+	} /*line scalablepaxos_hydro.go:4443:43*/
 	for _, v1 := range nd.n89Recv {
 		if v2, ok3 := accepted(v1); ok3 {
 			v4 := udf5(v2)

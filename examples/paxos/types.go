@@ -534,7 +534,21 @@ type Answered struct {
 // find returns the position of seq among answers sorted by sequence
 // number, or where it would go, and whether it is there.
 func find(answers []Answered, seq uint64) (int, bool) {
-	return slices.BinarySearchFunc(answers, seq, func(a Answered, seq uint64) int { return cmp.Compare(a.Seq, seq) })
+	i, j := 0, len(answers)
+	if j == 0 || answers[0].Seq >= seq {
+		// No answer below seq: a mark that forgets none, the first
+		// answer of a run.
+		j = 0
+	}
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if answers[h].Seq < seq {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i, i < len(answers) && answers[i].Seq == seq
 }
 
 // Answer returns the answer of seq, if s holds it.
