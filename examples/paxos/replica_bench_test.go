@@ -7,6 +7,7 @@ import (
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/durable"
+	"github.com/hydrogo/hydro/internal/cputime"
 )
 
 // BenchmarkReplicaExecute measures the generated replica on its hot path,
@@ -169,7 +170,7 @@ func benchReplicaTick(b *testing.B, batch, sessions int, log string) {
 		if i%len(frames) == 0 {
 			b.StopTimer()
 			if i > 0 {
-				cpu += processCPU() - start
+				cpu += cputime.Process() - start
 			}
 			for j := range frames {
 				frames[j] = frame(slot)
@@ -177,7 +178,7 @@ func benchReplicaTick(b *testing.B, batch, sessions int, log string) {
 			}
 			executed.Take()
 			b.StartTimer()
-			start = processCPU()
+			start = cputime.Process()
 		}
 		if err := nd.Deliver(tag, frames[i%len(frames)]); err != nil {
 			b.Fatal(err)
@@ -185,7 +186,7 @@ func benchReplicaTick(b *testing.B, batch, sessions int, log string) {
 		nd.Tick()
 	}
 	b.StopTimer()
-	cpu += processCPU() - start
+	cpu += cputime.Process() - start
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/cmd")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*batch), "cpu-ns/cmd")
 	nd.Tick()

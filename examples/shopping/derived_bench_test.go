@@ -7,6 +7,7 @@ import (
 
 	"github.com/hydrogo/hydro/hydro"
 	"github.com/hydrogo/hydro/hydro/sim"
+	"github.com/hydrogo/hydro/internal/cputime"
 )
 
 // BenchmarkDerivedAgainstHandWritten runs one workload (200 sessions of up
@@ -154,7 +155,7 @@ func benchRun[T any, N interface{ Tick() }](b *testing.B, prep func() [][]T, req
 	w := NewWorkload(1, 200, 8)
 	b.ReportAllocs()
 	released := 0
-	cpu := processCPU()
+	cpu := cputime.Process()
 	for b.Loop() {
 		in := hydro.NewInput[T]("shopping")
 		out := hydro.NewOutputFunc("carts", func(Cart) { released++ })
@@ -169,7 +170,7 @@ func benchRun[T any, N interface{ Tick() }](b *testing.B, prep func() [][]T, req
 		b.Fatal(fmt.Sprintf("released %d carts in %d runs, want %d each", released, b.N, want))
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*requests), "ns/request")
-	b.ReportMetric(float64((processCPU()-cpu).Nanoseconds())/float64(b.N*requests), "cpu-ns/request")
+	b.ReportMetric(float64((cputime.Process()-cpu).Nanoseconds())/float64(b.N*requests), "cpu-ns/request")
 }
 
 // benchNet runs a distributed figure's generated nodes once per
@@ -181,7 +182,7 @@ func benchRun[T any, N interface{ Tick() }](b *testing.B, prep func() [][]T, req
 func benchNet[T any](b *testing.B, prep func() [][]T, requests, want, replicas int, spawn func(in hydro.Input[T], released func()) sim.Spawn) {
 	b.ReportAllocs()
 	locs := map[string]int{"client": 1, "server": replicas}
-	cpu := processCPU()
+	cpu := cputime.Process()
 	for b.Loop() {
 		batches := prep()
 		in := hydro.NewInput[T]("shopping")
@@ -214,7 +215,7 @@ func benchNet[T any](b *testing.B, prep func() [][]T, requests, want, replicas i
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*requests), "ns/request")
-	b.ReportMetric(float64((processCPU()-cpu).Nanoseconds())/float64(b.N*requests), "cpu-ns/request")
+	b.ReportMetric(float64((cputime.Process()-cpu).Nanoseconds())/float64(b.N*requests), "cpu-ns/request")
 }
 
 // clientServerSpawn builds a figure's client and server (or replica)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/internal/cputime"
 	"github.com/hydrogo/hydro/lattices"
 )
 
@@ -203,8 +204,8 @@ func benchmarkClientScaling[C, S shopNode](b *testing.B, newClient newShopNode[C
 // measures a node's work more steadily than wall time.
 type cpuClock struct{ total, at time.Duration }
 
-func (c *cpuClock) start() { c.at = processCPU() }
-func (c *cpuClock) stop()  { c.total += processCPU() - c.at }
+func (c *cpuClock) start() { c.at = cputime.Process() }
+func (c *cpuClock) stop()  { c.total += cputime.Process() - c.at }
 
 // report adds the CPU time per operation to the benchmark's results.
 func (c *cpuClock) report(b *testing.B) {

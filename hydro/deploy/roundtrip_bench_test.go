@@ -1,5 +1,3 @@
-//go:build unix
-
 package deploy
 
 import (
@@ -9,13 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hydrogo/hydro/examples/microbench/pingpong"
 	"github.com/hydrogo/hydro/examples/shopping"
 	"github.com/hydrogo/hydro/hydro"
+	"github.com/hydrogo/hydro/internal/cputime"
 	"github.com/hydrogo/hydro/netio"
 )
 
@@ -70,11 +68,11 @@ func benchRawRoundTrip(b *testing.B) {
 	roundTrip() // dial outside the measurement
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := processCPU()
+	cpu := cputime.Process()
 	for range b.N {
 		roundTrip()
 	}
-	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N), "cpu-ns/op")
 }
 
 func benchNodeRoundTrip(b *testing.B) {
@@ -136,20 +134,11 @@ func benchNodeRoundTrip(b *testing.B) {
 	last = uint64(b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := processCPU()
+	cpu := cputime.Process()
 	in.Push(pingpong.Ping{Seq: 1})
 	await(last)
-	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N), "cpu-ns/op")
 	b.StopTimer()
-}
-
-// processCPU returns the user and system CPU time the process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // benchAddr returns a loopback address with a port free at the time of the
