@@ -75,6 +75,19 @@ func TestTallyLatticeLaws(t *testing.T) {
 	})
 }
 
+// One tick's votes carry, for a (slot, ballot), the one batch the leader
+// of that ballot proposed for the slot.
+func TestFreshLatticeLaws(t *testing.T) {
+	latticetest.Check[FreshLattice](t, func(r *rand.Rand) FreshLattice {
+		if r.IntN(5) == 0 {
+			return FreshLattice{}
+		}
+		s, b := uint64(r.IntN(3)), genBallot(r)
+		cmds := []Command{cmdFor(s, b)}
+		return FreshLattice{Set: true, Slot: s, Ballot: b, Voters: uint64(r.IntN(8)), Cmds: cmds}
+	})
+}
+
 func TestCommitLatticeLaws(t *testing.T) {
 	latticetest.Check[CommitLattice](t, func(r *rand.Rand) CommitLattice {
 		if r.IntN(5) == 0 {

@@ -392,32 +392,30 @@ type FreshLattice struct {
 	Cmds   []Command
 }
 
-// Merge keeps the higher (slot, ballot) and unions the voters of equal ones.
-func (t *FreshLattice) Merge(o FreshLattice) bool {
-	switch {
-	case !o.Set:
-		return false
-	case !t.Set || lessRank(t.Slot, t.Ballot, o.Slot, o.Ballot):
-		*t = o
-		return true
-	case t.Slot == o.Slot && t.Ballot == o.Ballot && t.Voters|o.Voters != t.Voters:
-		t.Voters |= o.Voters
-		return true
-	}
-	return false
+// tally is t without its batch.
+func (t *FreshLattice) tally() TallyLattice {
+	return TallyLattice{Set: t.Set, Slot: t.Slot, Ballot: t.Ballot, Voters: t.Voters}
 }
 
-// LessEq is the order Merge joins in.
-func (t *FreshLattice) LessEq(o FreshLattice) bool {
-	switch {
-	case !t.Set:
+// Merge merges as TallyLattice does, the batch going with a higher
+// (slot, ballot).
+func (t *FreshLattice) Merge(o FreshLattice) bool {
+	if o.Set && (!t.Set || lessRank(t.Slot, t.Ballot, o.Slot, o.Ballot)) {
+		*t = o
 		return true
-	case !o.Set:
-		return false
-	case t.Slot == o.Slot && t.Ballot == o.Ballot:
-		return t.Voters&^o.Voters == 0
 	}
-	return lessRank(t.Slot, t.Ballot, o.Slot, o.Ballot)
+	tally := t.tally()
+	if !tally.Merge(o.tally()) {
+		return false
+	}
+	t.Voters = tally.Voters
+	return true
+}
+
+// LessEq is TallyLattice's order.
+func (t *FreshLattice) LessEq(o FreshLattice) bool {
+	a, b := t.tally(), o.tally()
+	return a.LessEq(b)
 }
 
 // IsBot reports whether t holds nothing.
