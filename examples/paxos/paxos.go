@@ -58,7 +58,8 @@ func batchSize(batch uint64) int {
 // Proposer: a state machine over one tick's events (core): leader
 // election by phase 1 with heartbeats and randomized timeouts, slot
 // assignment (at most batch commands a slot, DefaultBatch when 0; with
-// batch = 1 every command is its own slot, the paper's setting), re-proposal of what phase 1 learned, no-ops in holes, and
+// batch = 1 every command is its own slot, the paper's setting),
+// re-proposal of what phase 1 learned, no-ops in holes, and
 // retransmission. The phase-2b votes are tallied per slot (a ring of
 // window positions) apart from it; a slot commits when a majority of
 // acceptors accepted it with the same ballot: the tally sends the commit,

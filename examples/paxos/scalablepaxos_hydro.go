@@ -57,62 +57,62 @@ type ScalablePaxosClient struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Source (node 0, paxos.go:88): this tick's input.
+	// hydro.Source (node 0, paxos.go:89): this tick's input.
 	n0Buf []Request
-	// hydro.Timer (node 1, paxos.go:89): the period, the next due time, whether it fired.
+	// hydro.Timer (node 1, paxos.go:90): the period, the next due time, whether it fired.
 	n1Period time.Duration
 	n1Due    time.Time
 	n1Fired  bool
-	// hydro.Reduce (node 3, paxos.go:89): the accumulator, once an item arrived.
+	// hydro.Reduce (node 3, paxos.go:90): the accumulator, once an item arrived.
 	n3Acc  uint64
 	n3Have bool
-	// hydro.Enumerate (node 4, paxos.go:90): the next item's index.
+	// hydro.Enumerate (node 4, paxos.go:91): the next item's index.
 	n4Next int
-	// hydro.CrossJoin (node 5, paxos.go:90): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 5, paxos.go:91): the stored sides' items in arrival order.
 	n5R []uint64
-	// hydro.AntiJoin (node 10, paxos.go:95): the keys of the negative input.
+	// hydro.AntiJoin (node 10, paxos.go:96): the keys of the negative input.
 	n10Neg hydro.IntSet[uint64]
-	// hydro.Join (node 11, paxos.go:96): the stored sides' items, per key in arrival order.
+	// hydro.Join (node 11, paxos.go:97): the stored sides' items, per key in arrival order.
 	n11RIndex  hydro.IntIndex[uint64]
 	n11RGroups [][]Command
-	// hydro.Unique (node 12, paxos.go:96): the items seen.
+	// hydro.Unique (node 12, paxos.go:97): the items seen.
 	n12Seen map[Reply]struct{}
-	// hydro.Sink (node 13, paxos.go:96): this tick's output.
+	// hydro.Sink (node 13, paxos.go:97): this tick's output.
 	n13Out []Reply
-	// hydro.DeferTickLazy (node 14, paxos.go:97): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 14, paxos.go:98): the items of this tick and of the next.
 	n14Now  []Command
 	n14Next []Command
-	// hydro.Fold (node 15, paxos.go:98): the accumulator.
+	// hydro.Fold (node 15, paxos.go:99): the accumulator.
 	n15Acc  uint64
 	n15Init bool
-	// hydro.Timer (node 16, paxos.go:99): the period, the next due time, whether it fired.
+	// hydro.Timer (node 16, paxos.go:100): the period, the next due time, whether it fired.
 	n16Period time.Duration
 	n16Due    time.Time
 	n16Fired  bool
-	// hydro.CrossJoin (node 17, paxos.go:99): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 17, paxos.go:100): the stored sides' items in arrival order.
 	n17L []Command
-	// hydro.Fold (node 19, paxos.go:103): the accumulator.
+	// hydro.Fold (node 19, paxos.go:104): the accumulator.
 	n19Acc  Ballot
 	n19Init bool
-	// hydro.CrossJoin (node 20, paxos.go:104): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 20, paxos.go:105): the stored sides' items in arrival order.
 	n20R []uint64
-	// hydro.CrossJoin (node 21, paxos.go:104): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 21, paxos.go:105): the stored sides' items in arrival order.
 	n21L []Command
-	// hydro.CrossJoin (node 26, paxos.go:107): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 26, paxos.go:108): the stored sides' items in arrival order.
 	n26R []uint64
-	// hydro.Send (node 160, paxos.go:243): the items received since the last tick.
+	// hydro.Send (node 160, paxos.go:244): the items received since the last tick.
 	n160Recv []Answer
-	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:90) to hydro.CrossJoin (node 5, paxos.go:90).
+	// h4To5Port0 is the handoff from hydro.Enumerate (node 4, paxos.go:91) to hydro.CrossJoin (node 5, paxos.go:91).
 	h4To5Port0 []hydro.Indexed[Request]
-	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:91) to hydro.Union (node 9, paxos.go:94).
+	// h6To9Port1 is the handoff from hydro.Cycle (node 6, paxos.go:92) to hydro.Union (node 9, paxos.go:95).
 	h6To9Port1 []Command
-	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:93) to hydro.Join (node 11, paxos.go:96).
+	// h8To11Port0 is the handoff from hydro.Map (node 8, paxos.go:94) to hydro.Join (node 11, paxos.go:97).
 	h8To11Port0 []Reply
-	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:90) to hydro.CrossJoin (node 20, paxos.go:104).
+	// h5To20Port0 is the handoff from hydro.CrossJoin (node 5, paxos.go:91) to hydro.CrossJoin (node 20, paxos.go:105).
 	h5To20Port0 []Command
-	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:103) to hydro.CrossJoin (node 21, paxos.go:104).
+	// h19To21Port1 is the handoff from hydro.Fold (node 19, paxos.go:104) to hydro.CrossJoin (node 21, paxos.go:105).
 	h19To21Port1 []Ballot
-	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:99) to hydro.CrossJoin (node 26, paxos.go:107).
+	// h17To26Port0 is the handoff from hydro.CrossJoin (node 17, paxos.go:100) to hydro.CrossJoin (node 26, paxos.go:108).
 	h17To26Port0 []Command
 }
 
@@ -126,9 +126,9 @@ func NewScalablePaxosClient(requests hydro.Input[Request], replies hydro.Output[
 	nd.window = window
 	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n1Period = /*line paxos.go:89:52*/ Timeout /*line scalablepaxos_hydro.go:129:86*/
+	nd.n1Period = /*line paxos.go:90:52*/ Timeout /*line scalablepaxos_hydro.go:129:86*/
 	nd.n12Seen = map[Reply]struct{}{}
-	nd.n16Period = /*line paxos.go:99:57*/ Timeout /*line scalablepaxos_hydro.go:131:87*/
+	nd.n16Period = /*line paxos.go:100:57*/ Timeout /*line scalablepaxos_hydro.go:131:88*/
 	return nd
 }
 
@@ -424,10 +424,10 @@ func (nd *ScalablePaxosClient) Deliver(tag uint16, payload []byte) error {
 		var v Answer
 		n, err := decodeHydroAnswer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:243: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:244: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:243: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location client, hydro.Send at paxos.go:244: %d bytes after the item", len(payload)-n)
 		}
 		nd.n160Recv = append(nd.n160Recv, v)
 		return nil
@@ -488,43 +488,43 @@ type ScalablePaxosProposer struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.ClusterSize (node 35, paxos.go:115): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 35, paxos.go:116): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n35Size int
 	n35Done bool
-	// hydro.SelfID (node 36, paxos.go:117): whether the member id was emitted.
+	// hydro.SelfID (node 36, paxos.go:118): whether the member id was emitted.
 	n36Done bool
-	// hydro.CrossJoin (node 37, paxos.go:117): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 37, paxos.go:118): the stored sides' items in arrival order.
 	n37L []hydro.MemberID
 	n37R []int
-	// hydro.ClusterSize (node 38, paxos.go:118): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 38, paxos.go:119): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n38Size int
 	n38Done bool
-	// hydro.CrossJoin (node 39, paxos.go:116): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 39, paxos.go:117): the stored sides' items in arrival order.
 	n39L []Config
 	n39R []int
-	// hydro.Timer (node 64, paxos.go:155): the period, the next due time, whether it fired.
+	// hydro.Timer (node 64, paxos.go:156): the period, the next due time, whether it fired.
 	n64Period time.Duration
 	n64Due    time.Time
 	n64Fired  bool
-	// hydro.Fold (node 67, paxos.go:157): the accumulator.
+	// hydro.Fold (node 67, paxos.go:158): the accumulator.
 	n67Acc  Inbox
 	n67Init bool
-	// hydro.CrossJoin (node 68, paxos.go:157): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 68, paxos.go:158): the stored sides' items in arrival order.
 	n68L []Inbox
 	n68R []Config
-	// hydro.Fold (node 69, paxos.go:158): the accumulator.
+	// hydro.Fold (node 69, paxos.go:159): the accumulator.
 	n69Acc  Core
 	n69Init bool
-	// hydro.ReduceKeyed (node 74, paxos.go:164): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 74, paxos.go:165): the groups in order of first appearance.
 	n74Index hydro.IntIndex[uint8]
 	n74Accs  []Used
 	// the groups changed this tick, to log at its end.
 	n74Mark  []bool
 	n74Dirty []int
-	// hydro.DeferTickLazy (node 76, paxos.go:164): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 76, paxos.go:165): the items of this tick and of the next.
 	n76Now  []Event
 	n76Next []Event
-	// hydro.MergeKeyed (node 181, paxos.go:196): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 181, paxos.go:197): the groups in order of first appearance.
 	n181Index map[scalablePaxosKey181]int
 	n181Accs  []struct {
 		For      Ballot                    "hydro:\"key\""
@@ -535,15 +535,15 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	// hydro.Timer (node 184, paxos.go:196): the period, the next due time, whether it fired.
+	// hydro.Timer (node 184, paxos.go:197): the period, the next due time, whether it fired.
 	n184Period time.Duration
 	n184Due    time.Time
 	n184Fired  bool
-	// hydro.LatticeFold (node 186, paxos.go:196): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 186, paxos.go:197): the accumulator, starting at bottom.
 	n186Acc lattices.Max[int64]
-	// hydro.Enumerate (node 187, paxos.go:196): the next item's index.
+	// hydro.Enumerate (node 187, paxos.go:197): the next item's index.
 	n187Next int
-	// hydro.CrossJoin (node 188, paxos.go:196): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 188, paxos.go:197): the stored sides' items in arrival order.
 	n188L []hydro.Indexed[struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
@@ -553,7 +553,7 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}]
-	// hydro.Sort (node 191, paxos.go:196): this tick's items.
+	// hydro.Sort (node 191, paxos.go:197): this tick's items.
 	n191Items []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
@@ -563,9 +563,9 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	// hydro.Enumerate (node 192, paxos.go:196): the next item's index.
+	// hydro.Enumerate (node 192, paxos.go:197): the next item's index.
 	n192Next int
-	// hydro.DeferTickLazy (node 195, paxos.go:196): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 195, paxos.go:197): the items of this tick and of the next.
 	n195Now []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
@@ -584,17 +584,17 @@ type ScalablePaxosProposer struct {
 		Since    lattices.Min[int64]       "hydro:\"lattice\""
 		First    lattices.Min[uint64]      "hydro:\"lattice\""
 	}
-	// hydro.Demux (node 23, paxos.go:105): the items received since the last tick.
+	// hydro.Demux (node 23, paxos.go:106): the items received since the last tick.
 	n23Recv []Directed
-	// hydro.Broadcast (node 28, paxos.go:107): the items received since the last tick.
+	// hydro.Broadcast (node 28, paxos.go:108): the items received since the last tick.
 	n28Recv []Command
-	// hydro.Demux (node 58, paxos.go:151): the items received since the last tick.
+	// hydro.Demux (node 58, paxos.go:152): the items received since the last tick.
 	n58Recv []P2b
-	// hydro.Demux (node 61, paxos.go:153): the items received since the last tick.
+	// hydro.Demux (node 61, paxos.go:154): the items received since the last tick.
 	n61Recv []Commit
-	// hydro.Broadcast (node 71, paxos.go:159): the items received since the last tick.
+	// hydro.Broadcast (node 71, paxos.go:160): the items received since the last tick.
 	n71Recv []Heartbeat
-	// hydro.Demux (node 94, paxos.go:196): the items received since the last tick.
+	// hydro.Demux (node 94, paxos.go:197): the items received since the last tick.
 	n94Recv []struct {
 		For      Ballot                    "hydro:\"key\""
 		Acceptor hydro.MemberID            "hydro:\"key\""
@@ -602,27 +602,27 @@ type ScalablePaxosProposer struct {
 		Log      AcceptorLog               "hydro:\"lattice\""
 		Seals    lattices.SetUnion[uint32] "hydro:\"lattice\""
 	}
-	// hydro.Broadcast (node 175, paxos.go:252): the items received since the last tick.
+	// hydro.Broadcast (node 175, paxos.go:253): the items received since the last tick.
 	n175Recv []Progress
-	// h56To66Port0 is the handoff from hydro.Map (node 56, paxos.go:149) to hydro.Union (node 66, paxos.go:148).
+	// h56To66Port0 is the handoff from hydro.Map (node 56, paxos.go:150) to hydro.Union (node 66, paxos.go:149).
 	h56To66Port0 []Event
-	// h59To66Port2 is the handoff from hydro.Map (node 59, paxos.go:151) to hydro.Union (node 66, paxos.go:148).
+	// h59To66Port2 is the handoff from hydro.Map (node 59, paxos.go:152) to hydro.Union (node 66, paxos.go:149).
 	h59To66Port2 []Event
-	// h60To66Port3 is the handoff from hydro.Map (node 60, paxos.go:152) to hydro.Union (node 66, paxos.go:148).
+	// h60To66Port3 is the handoff from hydro.Map (node 60, paxos.go:153) to hydro.Union (node 66, paxos.go:149).
 	h60To66Port3 []Event
-	// h62To66Port4 is the handoff from hydro.Map (node 62, paxos.go:153) to hydro.Union (node 66, paxos.go:148).
+	// h62To66Port4 is the handoff from hydro.Map (node 62, paxos.go:154) to hydro.Union (node 66, paxos.go:149).
 	h62To66Port4 []Event
-	// h63To66Port5 is the handoff from hydro.Map (node 63, paxos.go:154) to hydro.Union (node 66, paxos.go:148).
+	// h63To66Port5 is the handoff from hydro.Map (node 63, paxos.go:155) to hydro.Union (node 66, paxos.go:149).
 	h63To66Port5 []Event
-	// h65To66Port6 is the handoff from hydro.Map (node 65, paxos.go:155) to hydro.Union (node 66, paxos.go:148).
+	// h65To66Port6 is the handoff from hydro.Map (node 65, paxos.go:156) to hydro.Union (node 66, paxos.go:149).
 	h65To66Port6 []Event
-	// h34To66Port7 is the handoff from hydro.Cycle (node 34, paxos.go:114) to hydro.Union (node 66, paxos.go:148).
+	// h34To66Port7 is the handoff from hydro.Cycle (node 34, paxos.go:115) to hydro.Union (node 66, paxos.go:149).
 	h34To66Port7 []Event
-	// h40To68Port1 is the handoff from hydro.Map (node 40, paxos.go:119) to hydro.CrossJoin (node 68, paxos.go:157).
+	// h40To68Port1 is the handoff from hydro.Map (node 40, paxos.go:120) to hydro.CrossJoin (node 68, paxos.go:158).
 	h40To68Port1 []Config
 }
 
-// scalablePaxosKey181 is the key of hydro.MergeKeyed (node 181, paxos.go:196).
+// scalablePaxosKey181 is the key of hydro.MergeKeyed (node 181, paxos.go:197).
 type scalablePaxosKey181 struct {
 	For      Ballot
 	Acceptor hydro.MemberID
@@ -639,7 +639,7 @@ func NewScalablePaxosProposer(requests hydro.Input[Request], replies hydro.Outpu
 	nd.window = window
 	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
-	nd.n64Period = /*line paxos.go:155:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:642:96*/
+	nd.n64Period = /*line paxos.go:156:36*/ HeartbeatPeriod /*line scalablepaxos_hydro.go:642:96*/
 	nd.n181Index = map[scalablePaxosKey181]int{}
 	nd.n184Period = time.Duration(1000000000)
 	return nd
@@ -735,7 +735,7 @@ func (nd *ScalablePaxosProposer) subgraph3() {
 func (nd *ScalablePaxosProposer) subgraph4() {
 	window := nd.window
 	batch := nd.batch
-	udf17 := /*line paxos.go:119:29*/ func(c Config) Config { c.Window, c.Batch = ring(window), batchSize(batch); return c } /*line scalablepaxos_hydro.go:738:162*/
+	udf17 := /*line paxos.go:120:29*/ func(c Config) Config { c.Window, c.Batch = ring(window), batchSize(batch); return c } /*line scalablepaxos_hydro.go:738:162*/
 	if !nd.n35Done {
 		nd.n35Done = true
 		if nd.n35Size > 0 {
@@ -1431,7 +1431,7 @@ func (nd *ScalablePaxosProposer) hydroRestore(op int, item []byte) error {
 			err109 = fmt.Errorf("%d bytes after the item", len(item)-n108)
 		}
 		if err109 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 74, paxos.go:164): %w", err109)
+			return fmt.Errorf("hydro.ReduceKeyed (node 74, paxos.go:165): %w", err109)
 		}
 		k110 := v107.Key
 		i111, ok112 := nd.n74Index.Get(k110)
@@ -1558,10 +1558,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Directed
 		n, err := decodeHydroDirected(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:105: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:106: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:105: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:106: %d bytes after the item", len(payload)-n)
 		}
 		nd.n23Recv = append(nd.n23Recv, v)
 		return nil
@@ -1569,10 +1569,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Command
 		n, err := decodeHydroCommand(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:107: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:108: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:107: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:108: %d bytes after the item", len(payload)-n)
 		}
 		nd.n28Recv = append(nd.n28Recv, v)
 		return nil
@@ -1580,10 +1580,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:151: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:152: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:151: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:152: %d bytes after the item", len(payload)-n)
 		}
 		nd.n58Recv = append(nd.n58Recv, v)
 		return nil
@@ -1591,10 +1591,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:153: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:154: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:153: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:154: %d bytes after the item", len(payload)-n)
 		}
 		nd.n61Recv = append(nd.n61Recv, v)
 		return nil
@@ -1602,10 +1602,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Heartbeat
 		n, err := decodeHydroHeartbeat(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:159: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:160: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:159: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:160: %d bytes after the item", len(payload)-n)
 		}
 		nd.n71Recv = append(nd.n71Recv, v)
 		return nil
@@ -1619,10 +1619,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		}
 		n, err := decodeHydroStructForBallotAcceptorHydroMemberIDMaxBallotLogAcceptorLogSealsLatticesSetUnionUint32(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:196: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:197: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:196: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Demux at paxos.go:197: %d bytes after the item", len(payload)-n)
 		}
 		nd.n94Recv = append(nd.n94Recv, v)
 		return nil
@@ -1630,10 +1630,10 @@ func (nd *ScalablePaxosProposer) Deliver(tag uint16, payload []byte) error {
 		var v Progress
 		n, err := decodeHydroProgress(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:252: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:253: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:252: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location proposer, hydro.Broadcast at paxos.go:253: %d bytes after the item", len(payload)-n)
 		}
 		nd.n175Recv = append(nd.n175Recv, v)
 		return nil
@@ -1693,93 +1693,93 @@ type ScalablePaxosAcceptor struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 80, paxos.go:181): whether the member id was emitted.
+	// hydro.SelfID (node 80, paxos.go:182): whether the member id was emitted.
 	n80Done bool
-	// hydro.LatticeFold (node 82, paxos.go:182): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 82, paxos.go:183): the accumulator, starting at bottom.
 	n82Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
 	n82Changed []Promise
-	// hydro.CrossJoin (node 83, paxos.go:183): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 83, paxos.go:184): the stored sides' items in arrival order.
 	n83L []Promise
 	n83R []hydro.MemberID
-	// hydro.CrossJoin (node 84, paxos.go:186): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 84, paxos.go:187): the stored sides' items in arrival order.
 	n84L []P2a
 	n84R []view
-	// hydro.LatticeFold (node 87, paxos.go:188): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 87, paxos.go:189): the accumulator, starting at bottom.
 	n87Acc AcceptorLog
 	// the items that changed the accumulator this tick, to log at its end.
 	n87Changed []AcceptorLog
-	// hydro.Sink (node 88, paxos.go:192): this tick's output.
+	// hydro.Sink (node 88, paxos.go:193): this tick's output.
 	n88Out []P2b
-	// hydro.Unique (node 91, paxos.go:194): the items seen.
+	// hydro.Unique (node 91, paxos.go:195): the items seen.
 	n91Seen map[Promise]struct{}
 	// the items first seen this tick, to log at its end.
 	n91New []Promise
-	// hydro.CrossJoin (node 92, paxos.go:195): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 92, paxos.go:196): the stored sides' items in arrival order.
 	n92L []Promise
 	n92R []hydro.MemberID
-	// hydro.CrossJoin (node 93, paxos.go:195): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 93, paxos.go:196): the stored sides' items in arrival order.
 	n93R []AcceptorLog
-	// hydro.SelfID (node 177, paxos.go:196): whether the member id was emitted.
+	// hydro.SelfID (node 177, paxos.go:197): whether the member id was emitted.
 	n177Done bool
-	// hydro.CrossJoin (node 178, paxos.go:196): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 178, paxos.go:197): the stored sides' items in arrival order.
 	n178L []P1b
 	n178R []hydro.MemberID
-	// hydro.LatticeFold (node 197, paxos.go:165): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 197, paxos.go:166): the accumulator, starting at bottom.
 	n197Acc Promise
 	// the items that changed the accumulator this tick, to log at its end.
 	n197Changed []Promise
-	// hydro.Timer (node 198, paxos.go:165): the period, the next due time, whether it fired.
+	// hydro.Timer (node 198, paxos.go:166): the period, the next due time, whether it fired.
 	n198Period time.Duration
 	n198Due    time.Time
 	n198Fired  bool
-	// hydro.SelfID (node 199, paxos.go:165): whether the member id was emitted.
+	// hydro.SelfID (node 199, paxos.go:166): whether the member id was emitted.
 	n199Done bool
-	// hydro.CrossJoin (node 201, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 201, paxos.go:166): the stored sides' items in arrival order.
 	n201L []time.Time
 	n201R []hydro.MemberID
-	// hydro.LatticeFold (node 202, paxos.go:165): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 202, paxos.go:166): the accumulator, starting at bottom.
 	n202Acc Promise
-	// hydro.CrossJoin (node 203, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 203, paxos.go:166): the stored sides' items in arrival order.
 	n203L []Promise
-	// hydro.LatticeFold (node 204, paxos.go:165): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 204, paxos.go:166): the accumulator, starting at bottom.
 	n204Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 207, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 207, paxos.go:166): the stored sides' items in arrival order.
 	n207R []bool
-	// hydro.CrossJoin (node 208, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 208, paxos.go:166): the stored sides' items in arrival order.
 	n208L []Promise
-	// hydro.LatticeFold (node 211, paxos.go:165): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 211, paxos.go:166): the accumulator, starting at bottom.
 	n211Acc lattices.Max[uint64]
 	// the items that changed the accumulator this tick, to log at its end.
 	n211Changed []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 212, paxos.go:165): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 212, paxos.go:166): the items of this tick and of the next.
 	n212Now  []lattices.Max[uint64]
 	n212Next []lattices.Max[uint64]
-	// hydro.CrossJoin (node 213, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 213, paxos.go:166): the stored sides' items in arrival order.
 	n213L []Promise
-	// hydro.DeferTickLazy (node 216, paxos.go:165): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 216, paxos.go:166): the items of this tick and of the next.
 	n216Now  []Promise
 	n216Next []Promise
-	// hydro.MergeKeyed (node 219, paxos.go:165): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 219, paxos.go:166): the groups in order of first appearance.
 	n219Index hydro.IntIndex[uint64]
 	n219Accs  []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.LatticeFold (node 221, paxos.go:165): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 221, paxos.go:166): the accumulator, starting at bottom.
 	n221Acc lattices.Max[uint64]
-	// hydro.Reduce (node 223, paxos.go:165): the accumulator, once an item arrived.
+	// hydro.Reduce (node 223, paxos.go:166): the accumulator, once an item arrived.
 	n223Acc struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
 	n223Have bool
-	// hydro.CrossJoin (node 224, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 224, paxos.go:166): the stored sides' items in arrival order.
 	n224L []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// hydro.DeferTickLazy (node 226, paxos.go:165): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 226, paxos.go:166): the items of this tick and of the next.
 	n226Now []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
@@ -1788,11 +1788,11 @@ type ScalablePaxosAcceptor struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// hydro.CrossJoin (node 227, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 227, paxos.go:166): the stored sides' items in arrival order.
 	n227R []lattices.Max[uint64]
-	// hydro.CrossJoin (node 230, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 230, paxos.go:166): the stored sides' items in arrival order.
 	n230R []lattices.Max[uint64]
-	// hydro.DeferTickLazy (node 232, paxos.go:165): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 232, paxos.go:166): the items of this tick and of the next.
 	n232Now []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
@@ -1801,90 +1801,90 @@ type ScalablePaxosAcceptor struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.CrossJoin (node 233, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 233, paxos.go:166): the stored sides' items in arrival order.
 	n233R []time.Time
-	// hydro.CrossJoin (node 236, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 236, paxos.go:166): the stored sides' items in arrival order.
 	n236L []lattices.Max[uint64]
-	// hydro.SelfID (node 240, paxos.go:165): whether the member id was emitted.
+	// hydro.SelfID (node 240, paxos.go:166): whether the member id was emitted.
 	n240Done bool
-	// hydro.CrossJoin (node 241, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 241, paxos.go:166): the stored sides' items in arrival order.
 	n241R []hydro.MemberID
-	// hydro.LatticeFold (node 243, paxos.go:165): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 243, paxos.go:166): the accumulator, starting at bottom.
 	n243Acc lattices.Max[uint64]
 	// the items that changed the accumulator this tick, to log at its end.
 	n243Changed []lattices.Max[uint64]
-	// hydro.LatticeFold (node 245, paxos.go:165): the accumulator, starting at bottom.
+	// hydro.LatticeFold (node 245, paxos.go:166): the accumulator, starting at bottom.
 	n245Acc lattices.Max[uint64]
-	// hydro.CrossJoin (node 246, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 246, paxos.go:166): the stored sides' items in arrival order.
 	n246L []lattices.Max[uint64]
-	// hydro.CrossJoin (node 250, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 250, paxos.go:166): the stored sides' items in arrival order.
 	n250R []bool
-	// hydro.CrossJoin (node 251, paxos.go:165): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 251, paxos.go:166): the stored sides' items in arrival order.
 	n251R []bool
-	// hydro.DeferTickLazy (node 252, paxos.go:165): the items of this tick and of the next.
+	// hydro.DeferTickLazy (node 252, paxos.go:166): the items of this tick and of the next.
 	n252Now  []P2a
 	n252Next []P2a
-	// hydro.Broadcast (node 77, paxos.go:165): the items received since the last tick.
+	// hydro.Broadcast (node 77, paxos.go:166): the items received since the last tick.
 	n77Recv []P1a
-	// hydro.Broadcast (node 79, paxos.go:167): the items received since the last tick.
+	// hydro.Broadcast (node 79, paxos.go:168): the items received since the last tick.
 	n79Recv []P2a
-	// hydro.Demux (node 217, paxos.go:165): the items received since the last tick.
+	// hydro.Demux (node 217, paxos.go:166): the items received since the last tick.
 	n217Recv []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// hydro.Demux (node 238, paxos.go:165): the items received since the last tick.
+	// hydro.Demux (node 238, paxos.go:166): the items received since the last tick.
 	n238Recv []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// hydro.Demux (node 244, paxos.go:165): the items received since the last tick.
+	// hydro.Demux (node 244, paxos.go:166): the items received since the last tick.
 	n244Recv []lattices.Max[uint64]
-	// h80To83Port1 is the handoff from hydro.SelfID (node 80, paxos.go:181) to hydro.CrossJoin (node 83, paxos.go:183).
+	// h80To83Port1 is the handoff from hydro.SelfID (node 80, paxos.go:182) to hydro.CrossJoin (node 83, paxos.go:184).
 	h80To83Port1 []hydro.MemberID
-	// h80To92Port1 is the handoff from hydro.SelfID (node 80, paxos.go:181) to hydro.CrossJoin (node 92, paxos.go:195).
+	// h80To92Port1 is the handoff from hydro.SelfID (node 80, paxos.go:182) to hydro.CrossJoin (node 92, paxos.go:196).
 	h80To92Port1 []hydro.MemberID
-	// h92To93Port0 is the handoff from hydro.CrossJoin (node 92, paxos.go:195) to hydro.CrossJoin (node 93, paxos.go:195).
+	// h92To93Port0 is the handoff from hydro.CrossJoin (node 92, paxos.go:196) to hydro.CrossJoin (node 93, paxos.go:196).
 	h92To93Port0 []P1b
-	// h177To178Port1 is the handoff from hydro.SelfID (node 177, paxos.go:196) to hydro.CrossJoin (node 178, paxos.go:196).
+	// h177To178Port1 is the handoff from hydro.SelfID (node 177, paxos.go:197) to hydro.CrossJoin (node 178, paxos.go:197).
 	h177To178Port1 []hydro.MemberID
-	// h201To203Port1 is the handoff from hydro.CrossJoin (node 201, paxos.go:165) to hydro.CrossJoin (node 203, paxos.go:165).
+	// h201To203Port1 is the handoff from hydro.CrossJoin (node 201, paxos.go:166) to hydro.CrossJoin (node 203, paxos.go:166).
 	h201To203Port1 []time.Time
-	// h203To207Port0 is the handoff from hydro.CrossJoin (node 203, paxos.go:165) to hydro.CrossJoin (node 207, paxos.go:165).
+	// h203To207Port0 is the handoff from hydro.CrossJoin (node 203, paxos.go:166) to hydro.CrossJoin (node 207, paxos.go:166).
 	h203To207Port0 []Promise
-	// h202To208Port1 is the handoff from hydro.LatticeFold (node 202, paxos.go:165) to hydro.CrossJoin (node 208, paxos.go:165).
+	// h202To208Port1 is the handoff from hydro.LatticeFold (node 202, paxos.go:166) to hydro.CrossJoin (node 208, paxos.go:166).
 	h202To208Port1 []Promise
-	// h212To213Port1 is the handoff from hydro.DeferTickLazy (node 212, paxos.go:165) to hydro.CrossJoin (node 213, paxos.go:165).
+	// h212To213Port1 is the handoff from hydro.DeferTickLazy (node 212, paxos.go:166) to hydro.CrossJoin (node 213, paxos.go:166).
 	h212To213Port1 []lattices.Max[uint64]
-	// h226To222Port1 is the handoff from hydro.DeferTickLazy (node 226, paxos.go:165) to hydro.Union (node 222, paxos.go:165).
+	// h226To222Port1 is the handoff from hydro.DeferTickLazy (node 226, paxos.go:166) to hydro.Union (node 222, paxos.go:166).
 	h226To222Port1 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// h221To224Port1 is the handoff from hydro.LatticeFold (node 221, paxos.go:165) to hydro.CrossJoin (node 224, paxos.go:165).
+	// h221To224Port1 is the handoff from hydro.LatticeFold (node 221, paxos.go:166) to hydro.CrossJoin (node 224, paxos.go:166).
 	h221To224Port1 []lattices.Max[uint64]
-	// h226To227Port0 is the handoff from hydro.DeferTickLazy (node 226, paxos.go:165) to hydro.CrossJoin (node 227, paxos.go:165).
+	// h226To227Port0 is the handoff from hydro.DeferTickLazy (node 226, paxos.go:166) to hydro.CrossJoin (node 227, paxos.go:166).
 	h226To227Port0 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// h219To230Port0 is the handoff from hydro.MergeKeyed (node 219, paxos.go:165) to hydro.CrossJoin (node 230, paxos.go:165).
+	// h219To230Port0 is the handoff from hydro.MergeKeyed (node 219, paxos.go:166) to hydro.CrossJoin (node 230, paxos.go:166).
 	h219To230Port0 []struct {
 		Seq    uint64                            "hydro:\"key\""
 		Voters lattices.SetUnion[hydro.MemberID] "hydro:\"lattice\""
 	}
-	// h233To234Port1 is the handoff from hydro.CrossJoin (node 233, paxos.go:165) to hydro.Union (node 234, paxos.go:165).
+	// h233To234Port1 is the handoff from hydro.CrossJoin (node 233, paxos.go:166) to hydro.Union (node 234, paxos.go:166).
 	h233To234Port1 []struct {
 		Seq   uint64 "hydro:\"key\""
 		Value Promise
 	}
-	// h201To236Port1 is the handoff from hydro.CrossJoin (node 201, paxos.go:165) to hydro.CrossJoin (node 236, paxos.go:165).
+	// h201To236Port1 is the handoff from hydro.CrossJoin (node 201, paxos.go:166) to hydro.CrossJoin (node 236, paxos.go:166).
 	h201To236Port1 []time.Time
-	// h235To237Port0 is the handoff from hydro.Filter (node 235, paxos.go:165) to hydro.Union (node 237, paxos.go:165).
+	// h235To237Port0 is the handoff from hydro.Filter (node 235, paxos.go:166) to hydro.Union (node 237, paxos.go:166).
 	h235To237Port0 []lattices.Max[uint64]
-	// h249To250Port0 is the handoff from hydro.Union (node 249, paxos.go:165) to hydro.CrossJoin (node 250, paxos.go:165).
+	// h249To250Port0 is the handoff from hydro.Union (node 249, paxos.go:166) to hydro.CrossJoin (node 250, paxos.go:166).
 	h249To250Port0 []P2a
-	// h249To251Port0 is the handoff from hydro.Union (node 249, paxos.go:165) to hydro.CrossJoin (node 251, paxos.go:165).
+	// h249To251Port0 is the handoff from hydro.Union (node 249, paxos.go:166) to hydro.CrossJoin (node 251, paxos.go:166).
 	h249To251Port0 []P2a
 }
 
@@ -2180,7 +2180,7 @@ func (nd *ScalablePaxosAcceptor) subgraph9() {
 
 // subgraph10 runs stratum 1: hydro.LatticeFold (82), hydro.CrossJoin (83), hydro.CrossJoin (84), hydro.Map (85), hydro.Map (86), hydro.Sink (88), hydro.Filter (90), hydro.Unique (91), hydro.CrossJoin (92), hydro.LatticeFold (243), hydro.LatticeFold (245), hydro.CrossJoin (246), hydro.Filter (247), hydro.Filter (248), hydro.CrossJoin (250), hydro.CrossJoin (251).
 func (nd *ScalablePaxosAcceptor) subgraph10() {
-	udf50 := /*line paxos.go:188:47*/ func(a answered2) AcceptorLog {
+	udf50 := /*line paxos.go:189:47*/ func(a answered2) AcceptorLog {
 		p := a.P2b
 		return logOf(a.Checkpoint, Accepted{Slot: p.Slot, Ballot: p.Ballot, Cmds: a.Cmds}, p.Max == p.Ballot)
 	} /*line scalablepaxos_hydro.go:2186:43*/
@@ -2656,7 +2656,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err162 = fmt.Errorf("%d bytes after the item", len(item)-n161)
 		}
 		if err162 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 82, paxos.go:182): %w", err162)
+			return fmt.Errorf("hydro.LatticeFold (node 82, paxos.go:183): %w", err162)
 		}
 		nd.n82Acc.Merge(v160)
 		return nil
@@ -2667,7 +2667,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err167 = fmt.Errorf("%d bytes after the item", len(item)-n166)
 		}
 		if err167 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 87, paxos.go:188): %w", err167)
+			return fmt.Errorf("hydro.LatticeFold (node 87, paxos.go:189): %w", err167)
 		}
 		nd.n87Acc.Merge(v165)
 		return nil
@@ -2678,7 +2678,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err172 = fmt.Errorf("%d bytes after the item", len(item)-n171)
 		}
 		if err172 != nil {
-			return fmt.Errorf("hydro.Unique (node 91, paxos.go:194): %w", err172)
+			return fmt.Errorf("hydro.Unique (node 91, paxos.go:195): %w", err172)
 		}
 		nd.n91Seen[v170] = struct{}{}
 		return nil
@@ -2689,7 +2689,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err177 = fmt.Errorf("%d bytes after the item", len(item)-n176)
 		}
 		if err177 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 197, paxos.go:165): %w", err177)
+			return fmt.Errorf("hydro.LatticeFold (node 197, paxos.go:166): %w", err177)
 		}
 		nd.n197Acc.Merge(v175)
 		return nil
@@ -2700,7 +2700,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err182 = fmt.Errorf("%d bytes after the item", len(item)-n181)
 		}
 		if err182 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 211, paxos.go:165): %w", err182)
+			return fmt.Errorf("hydro.LatticeFold (node 211, paxos.go:166): %w", err182)
 		}
 		nd.n211Acc.Merge(v180)
 		return nil
@@ -2711,7 +2711,7 @@ func (nd *ScalablePaxosAcceptor) hydroRestore(op int, item []byte) error {
 			err187 = fmt.Errorf("%d bytes after the item", len(item)-n186)
 		}
 		if err187 != nil {
-			return fmt.Errorf("hydro.LatticeFold (node 243, paxos.go:165): %w", err187)
+			return fmt.Errorf("hydro.LatticeFold (node 243, paxos.go:166): %w", err187)
 		}
 		nd.n243Acc.Merge(v185)
 		return nil
@@ -2841,10 +2841,10 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P1a
 		n, err := decodeHydroP1a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:165: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:166: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:165: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:166: %d bytes after the item", len(payload)-n)
 		}
 		nd.n77Recv = append(nd.n77Recv, v)
 		return nil
@@ -2852,10 +2852,10 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:167: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:168: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:167: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Broadcast at paxos.go:168: %d bytes after the item", len(payload)-n)
 		}
 		nd.n79Recv = append(nd.n79Recv, v)
 		return nil
@@ -2866,10 +2866,10 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		}
 		n, err := decodeHydroStructSeqUint64VotersLatticesSetUnionHydroMemberID(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:165: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:166: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:165: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:166: %d bytes after the item", len(payload)-n)
 		}
 		nd.n217Recv = append(nd.n217Recv, v)
 		return nil
@@ -2880,10 +2880,10 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		}
 		n, err := decodeHydroStructSeqUint64ValuePromise(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:165: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:166: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:165: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:166: %d bytes after the item", len(payload)-n)
 		}
 		nd.n238Recv = append(nd.n238Recv, v)
 		return nil
@@ -2891,10 +2891,10 @@ func (nd *ScalablePaxosAcceptor) Deliver(tag uint16, payload []byte) error {
 		var v lattices.Max[uint64]
 		n, err := decodeHydroLatticesMaxUint64(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:165: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:166: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:165: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location acceptor, hydro.Demux at paxos.go:166: %d bytes after the item", len(payload)-n)
 		}
 		nd.n244Recv = append(nd.n244Recv, v)
 		return nil
@@ -2954,146 +2954,146 @@ type ScalablePaxosReplica struct {
 	// hydroJournal logs the durable state; hydroOut holds the tick's frames until it is committed.
 	hydroJournal hydro.Journal
 	hydroOut     hydro.Outbox
-	// hydro.SelfID (node 95, paxos.go:201): whether the member id was emitted.
+	// hydro.SelfID (node 95, paxos.go:202): whether the member id was emitted.
 	n95Done bool
-	// hydro.ReduceKeyed (node 107, paxos.go:211): the groups in order of first appearance.
+	// hydro.ReduceKeyed (node 107, paxos.go:212): the groups in order of first appearance.
 	n107Index hydro.IntIndex[uint8]
 	n107Accs  []Applied
 	// the groups changed this tick, to log at its end.
 	n107Mark  []bool
 	n107Dirty []int
-	// hydro.Fold (node 108, paxos.go:211): the accumulator.
+	// hydro.Fold (node 108, paxos.go:212): the accumulator.
 	n108Acc  uint64
 	n108Init bool
-	// hydro.CrossJoin (node 109, paxos.go:216): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 109, paxos.go:217): the stored sides' items in arrival order.
 	n109R []uint64
-	// hydro.MergeKeyed (node 111, paxos.go:216): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 111, paxos.go:217): the groups in order of first appearance.
 	n111Index hydro.IntIndex[uint64]
 	n111Accs  []Slotted
-	// hydro.MergeKeyed (node 114, paxos.go:220): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 114, paxos.go:221): the groups in order of first appearance.
 	n114Index map[string]int
 	n114Accs  []KV
 	// the items that started or changed a group this tick, to log at its end.
 	n114Logged []KV
-	// hydro.MergeKeyed (node 117, paxos.go:221): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 117, paxos.go:222): the groups in order of first appearance.
 	n117Index hydro.IntIndex[uint64]
 	n117Accs  []Session
 	// the items that started or changed a group this tick, to log at its end.
 	n117Logged []Session
-	// hydro.Timer (node 118, paxos.go:222): the period, the next due time, whether it fired.
+	// hydro.Timer (node 118, paxos.go:223): the period, the next due time, whether it fired.
 	n118Period time.Duration
 	n118Due    time.Time
 	n118Fired  bool
-	// hydro.Fold (node 123, paxos.go:223): the accumulator.
+	// hydro.Fold (node 123, paxos.go:224): the accumulator.
 	n123Acc  int
 	n123Init bool
-	// hydro.CrossJoin (node 125, paxos.go:224): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 125, paxos.go:225): the stored sides' items in arrival order.
 	n125R []uint64
-	// hydro.Fold (node 127, paxos.go:227): the accumulator.
+	// hydro.Fold (node 127, paxos.go:228): the accumulator.
 	n127Acc  uint64
 	n127Init bool
-	// hydro.CrossJoin (node 128, paxos.go:228): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 128, paxos.go:229): the stored sides' items in arrival order.
 	n128L []uint64
-	// hydro.Fold (node 131, paxos.go:233): the accumulator.
+	// hydro.Fold (node 131, paxos.go:234): the accumulator.
 	n131Acc  []Commit
 	n131Init bool
-	// hydro.CrossJoin (node 132, paxos.go:233): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 132, paxos.go:234): the stored sides' items in arrival order.
 	n132L [][]Commit
-	// hydro.Unique (node 134, paxos.go:234): the items seen.
+	// hydro.Unique (node 134, paxos.go:235): the items seen.
 	n134Seen map[KeyProbe]struct{}
-	// hydro.Fold (node 136, paxos.go:234): the accumulator.
+	// hydro.Fold (node 136, paxos.go:235): the accumulator.
 	n136Acc  []KV
 	n136Init bool
-	// hydro.Unique (node 138, paxos.go:235): the items seen.
+	// hydro.Unique (node 138, paxos.go:236): the items seen.
 	n138Seen map[SessionProbe]struct{}
-	// hydro.Fold (node 140, paxos.go:235): the accumulator.
+	// hydro.Fold (node 140, paxos.go:236): the accumulator.
 	n140Acc  []Session
 	n140Init bool
-	// hydro.ClusterSize (node 141, paxos.go:236): the size of cluster "replica" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 141, paxos.go:237): the size of cluster "replica" (see SetSizes), whether it was emitted.
 	n141Size int
 	n141Done bool
-	// hydro.CrossJoin (node 142, paxos.go:236): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 142, paxos.go:237): the stored sides' items in arrival order.
 	n142L []hydro.MemberID
 	n142R []int
-	// hydro.CrossJoin (node 143, paxos.go:237): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 143, paxos.go:238): the stored sides' items in arrival order.
 	n143R [][]KV
-	// hydro.CrossJoin (node 144, paxos.go:237): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 144, paxos.go:238): the stored sides' items in arrival order.
 	n144L []batch
 	n144R [][]Session
-	// hydro.CrossJoin (node 145, paxos.go:237): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 145, paxos.go:238): the stored sides' items in arrival order.
 	n145L []batch
 	n145R []replica
-	// hydro.DeferTick (node 149, paxos.go:239): the items of this tick and of the next.
+	// hydro.DeferTick (node 149, paxos.go:240): the items of this tick and of the next.
 	n149Now  []Applied
 	n149Next []Applied
-	// hydro.DeferTick (node 151, paxos.go:240): the items of this tick and of the next.
+	// hydro.DeferTick (node 151, paxos.go:241): the items of this tick and of the next.
 	n151Now  []KV
 	n151Next []KV
-	// hydro.DeferTick (node 153, paxos.go:241): the items of this tick and of the next.
+	// hydro.DeferTick (node 153, paxos.go:242): the items of this tick and of the next.
 	n153Now  []Session
 	n153Next []Session
-	// hydro.DeferTick (node 155, paxos.go:242): the items of this tick and of the next.
+	// hydro.DeferTick (node 155, paxos.go:243): the items of this tick and of the next.
 	n155Now  []Commit
 	n155Next []Commit
-	// hydro.CrossJoin (node 156, paxos.go:242): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 156, paxos.go:243): the stored sides' items in arrival order.
 	n156R []hydro.MemberID
-	// hydro.Sink (node 157, paxos.go:242): this tick's output.
+	// hydro.Sink (node 157, paxos.go:243): this tick's output.
 	n157Out []Executed
-	// hydro.DeferTick (node 159, paxos.go:243): the items of this tick and of the next.
+	// hydro.DeferTick (node 159, paxos.go:244): the items of this tick and of the next.
 	n159Now  []Answer
 	n159Next []Answer
-	// hydro.Unique (node 164, paxos.go:246): the items seen.
+	// hydro.Unique (node 164, paxos.go:247): the items seen.
 	n164Seen hydro.IntSet[hydro.MemberID]
-	// hydro.Fold (node 166, paxos.go:247): the accumulator.
+	// hydro.Fold (node 166, paxos.go:248): the accumulator.
 	n166Acc  []KV
 	n166Init bool
-	// hydro.Fold (node 168, paxos.go:248): the accumulator.
+	// hydro.Fold (node 168, paxos.go:249): the accumulator.
 	n168Acc  []Session
 	n168Init bool
-	// hydro.CrossJoin (node 169, paxos.go:249): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 169, paxos.go:250): the stored sides' items in arrival order.
 	n169R []uint64
-	// hydro.CrossJoin (node 170, paxos.go:249): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 170, paxos.go:250): the stored sides' items in arrival order.
 	n170L []Snapshot
 	n170R [][]KV
-	// hydro.CrossJoin (node 171, paxos.go:249): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 171, paxos.go:250): the stored sides' items in arrival order.
 	n171L []Snapshot
 	n171R [][]Session
-	// hydro.CrossJoin (node 173, paxos.go:252): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 173, paxos.go:253): the stored sides' items in arrival order.
 	n173R []Run
-	// hydro.CrossJoin (node 174, paxos.go:252): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 174, paxos.go:253): the stored sides' items in arrival order.
 	n174L []Run
 	n174R []hydro.MemberID
-	// hydro.Broadcast (node 96, paxos.go:202): the items received since the last tick.
+	// hydro.Broadcast (node 96, paxos.go:203): the items received since the last tick.
 	n96Recv []Commit
-	// hydro.Demux (node 98, paxos.go:203): the items received since the last tick.
+	// hydro.Demux (node 98, paxos.go:204): the items received since the last tick.
 	n98Recv []Resend
-	// hydro.Demux (node 162, paxos.go:246): the items received since the last tick.
+	// hydro.Demux (node 162, paxos.go:247): the items received since the last tick.
 	n162Recv []Transfer
-	// hydro.Demux (node 172, paxos.go:251): the items received since the last tick.
+	// hydro.Demux (node 172, paxos.go:252): the items received since the last tick.
 	n172Recv []Snapshot
-	// h100To109Port0 is the handoff from hydro.Union (node 100, paxos.go:202) to hydro.CrossJoin (node 109, paxos.go:216).
+	// h100To109Port0 is the handoff from hydro.Union (node 100, paxos.go:203) to hydro.CrossJoin (node 109, paxos.go:217).
 	h100To109Port0 []Commit
-	// h124To125Port0 is the handoff from hydro.Filter (node 124, paxos.go:224) to hydro.CrossJoin (node 125, paxos.go:224).
+	// h124To125Port0 is the handoff from hydro.Filter (node 124, paxos.go:225) to hydro.CrossJoin (node 125, paxos.go:225).
 	h124To125Port0 []int
-	// h127To128Port1 is the handoff from hydro.Fold (node 127, paxos.go:227) to hydro.CrossJoin (node 128, paxos.go:228).
+	// h127To128Port1 is the handoff from hydro.Fold (node 127, paxos.go:228) to hydro.CrossJoin (node 128, paxos.go:229).
 	h127To128Port1 []uint64
-	// h129To130Port0 is the handoff from hydro.FlatMap (node 129, paxos.go:228) to hydro.Join (node 130, paxos.go:233).
+	// h129To130Port0 is the handoff from hydro.FlatMap (node 129, paxos.go:229) to hydro.Join (node 130, paxos.go:234).
 	h129To130Port0 []Probe
-	// h125To132Port1 is the handoff from hydro.CrossJoin (node 125, paxos.go:224) to hydro.CrossJoin (node 132, paxos.go:233).
+	// h125To132Port1 is the handoff from hydro.CrossJoin (node 125, paxos.go:225) to hydro.CrossJoin (node 132, paxos.go:234).
 	h125To132Port1 []uint64
-	// h132To143Port0 is the handoff from hydro.CrossJoin (node 132, paxos.go:233) to hydro.CrossJoin (node 143, paxos.go:237).
+	// h132To143Port0 is the handoff from hydro.CrossJoin (node 132, paxos.go:234) to hydro.CrossJoin (node 143, paxos.go:238).
 	h132To143Port0 []Run
-	// h142To145Port1 is the handoff from hydro.CrossJoin (node 142, paxos.go:236) to hydro.CrossJoin (node 145, paxos.go:237).
+	// h142To145Port1 is the handoff from hydro.CrossJoin (node 142, paxos.go:237) to hydro.CrossJoin (node 145, paxos.go:238).
 	h142To145Port1 []replica
-	// h164To165Port0 is the handoff from hydro.Unique (node 164, paxos.go:246) to hydro.CrossJoin (node 165, paxos.go:247).
+	// h164To165Port0 is the handoff from hydro.Unique (node 164, paxos.go:247) to hydro.CrossJoin (node 165, paxos.go:248).
 	h164To165Port0 []hydro.MemberID
-	// h164To167Port0 is the handoff from hydro.Unique (node 164, paxos.go:246) to hydro.CrossJoin (node 167, paxos.go:248).
+	// h164To167Port0 is the handoff from hydro.Unique (node 164, paxos.go:247) to hydro.CrossJoin (node 167, paxos.go:249).
 	h164To167Port0 []hydro.MemberID
-	// h164To169Port0 is the handoff from hydro.Unique (node 164, paxos.go:246) to hydro.CrossJoin (node 169, paxos.go:249).
+	// h164To169Port0 is the handoff from hydro.Unique (node 164, paxos.go:247) to hydro.CrossJoin (node 169, paxos.go:250).
 	h164To169Port0 []hydro.MemberID
-	// h118To173Port0 is the handoff from hydro.Timer (node 118, paxos.go:222) to hydro.CrossJoin (node 173, paxos.go:252).
+	// h118To173Port0 is the handoff from hydro.Timer (node 118, paxos.go:223) to hydro.CrossJoin (node 173, paxos.go:253).
 	h118To173Port0 []time.Time
-	// h95To174Port1 is the handoff from hydro.SelfID (node 95, paxos.go:201) to hydro.CrossJoin (node 174, paxos.go:252).
+	// h95To174Port1 is the handoff from hydro.SelfID (node 95, paxos.go:202) to hydro.CrossJoin (node 174, paxos.go:253).
 	h95To174Port1 []hydro.MemberID
 }
 
@@ -3108,7 +3108,7 @@ func NewScalablePaxosReplica(requests hydro.Input[Request], replies hydro.Output
 	nd.batch = batch
 	nd.hydroNow = time.Unix(0, 0).UTC()
 	nd.n114Index = map[string]int{}
-	nd.n118Period = /*line paxos.go:222:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:3111:97*/
+	nd.n118Period = /*line paxos.go:223:41*/ ProgressPeriod /*line scalablepaxos_hydro.go:3111:97*/
 	nd.n134Seen = map[KeyProbe]struct{}{}
 	nd.n138Seen = map[SessionProbe]struct{}{}
 	return nd
@@ -3547,7 +3547,7 @@ func (nd *ScalablePaxosReplica) subgraph8() {
 // subgraph9 runs stratum 2: hydro.Fold (108), hydro.CrossJoin (109), hydro.FilterMap (110), hydro.CrossJoin (125), hydro.CrossJoin (128), hydro.FlatMap (129), hydro.Fold (166), hydro.Fold (168), hydro.CrossJoin (169), hydro.CrossJoin (170), hydro.CrossJoin (171).
 func (nd *ScalablePaxosReplica) subgraph9() {
 	window := nd.window
-	udf96 := /*line paxos.go:216:111*/ func(a arrived) (Slotted, bool) {
+	udf96 := /*line paxos.go:217:111*/ func(a arrived) (Slotted, bool) {
 		return Slotted{Pos: a.Commit.Slot % ring(window), C: CommitLattice{Set: true, Commit: a.Commit}},
 			a.Commit.Slot >= a.Next && a.Commit.Slot < a.Next+ring(window)
 	} /*line scalablepaxos_hydro.go:3553:43*/
@@ -3622,7 +3622,7 @@ func (nd *ScalablePaxosReplica) subgraph9() {
 				sp, emit := v106, func(v107 Probe) {
 					nd.h129To130Port0 = append(nd.h129To130Port0, v107)
 				}
-				/*line paxos.go:228:122*/ {
+				/*line paxos.go:229:122*/ {
 					for s := sp.From; s < sp.To && s < sp.From+ring(window); s++ {
 						emit(Probe{Pos: s % ring(window)})
 					}
@@ -3973,7 +3973,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err187 = fmt.Errorf("%d bytes after the item", len(item)-n186)
 		}
 		if err187 != nil {
-			return fmt.Errorf("hydro.ReduceKeyed (node 107, paxos.go:211): %w", err187)
+			return fmt.Errorf("hydro.ReduceKeyed (node 107, paxos.go:212): %w", err187)
 		}
 		k188 := v185.Key
 		i189, ok190 := nd.n107Index.Get(k188)
@@ -3995,7 +3995,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err195 = fmt.Errorf("%d bytes after the item", len(item)-n194)
 		}
 		if err195 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:220): %w", err195)
+			return fmt.Errorf("hydro.MergeKeyed (node 114, paxos.go:221): %w", err195)
 		}
 		k196 := v193.Key
 		i197, ok198 := nd.n114Index[k196]
@@ -4015,7 +4015,7 @@ func (nd *ScalablePaxosReplica) hydroRestore(op int, item []byte) error {
 			err204 = fmt.Errorf("%d bytes after the item", len(item)-n203)
 		}
 		if err204 != nil {
-			return fmt.Errorf("hydro.MergeKeyed (node 117, paxos.go:221): %w", err204)
+			return fmt.Errorf("hydro.MergeKeyed (node 117, paxos.go:222): %w", err204)
 		}
 		k205 := v202.Inc
 		i206, ok207 := nd.n117Index.Get(k205)
@@ -4150,10 +4150,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Commit
 		n, err := decodeHydroCommit(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:202: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:203: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:202: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Broadcast at paxos.go:203: %d bytes after the item", len(payload)-n)
 		}
 		nd.n96Recv = append(nd.n96Recv, v)
 		return nil
@@ -4161,10 +4161,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Resend
 		n, err := decodeHydroResend(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:203: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:204: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:203: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:204: %d bytes after the item", len(payload)-n)
 		}
 		nd.n98Recv = append(nd.n98Recv, v)
 		return nil
@@ -4172,10 +4172,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Transfer
 		n, err := decodeHydroTransfer(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:246: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:247: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:246: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:247: %d bytes after the item", len(payload)-n)
 		}
 		nd.n162Recv = append(nd.n162Recv, v)
 		return nil
@@ -4183,10 +4183,10 @@ func (nd *ScalablePaxosReplica) Deliver(tag uint16, payload []byte) error {
 		var v Snapshot
 		n, err := decodeHydroSnapshot(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:251: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:252: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:251: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location replica, hydro.Demux at paxos.go:252: %d bytes after the item", len(payload)-n)
 		}
 		nd.n172Recv = append(nd.n172Recv, v)
 		return nil
@@ -4243,7 +4243,7 @@ type ScalablePaxosP2aproxy struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.Send (node 176, paxos.go:167): the items received since the last tick.
+	// hydro.Send (node 176, paxos.go:168): the items received since the last tick.
 	n176Recv []P2a
 }
 
@@ -4321,10 +4321,10 @@ func (nd *ScalablePaxosP2aproxy) Deliver(tag uint16, payload []byte) error {
 		var v P2a
 		n, err := decodeHydroP2a(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:167: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:168: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:167: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location p2aproxy, hydro.Send at paxos.go:168: %d bytes after the item", len(payload)-n)
 		}
 		nd.n176Recv = append(nd.n176Recv, v)
 		return nil
@@ -4373,31 +4373,31 @@ type ScalablePaxosP2bproxy struct {
 	hydroSend func(to hydro.Dest, tag uint16, payload []byte)
 	hydroBuf  []byte
 	hydroKey  []byte
-	// hydro.MergeKeyed (node 43, paxos.go:135): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 43, paxos.go:136): the groups in order of first appearance.
 	n43Index hydro.IntIndex[uint64]
 	n43Accs  []Tally
-	// hydro.ClusterSize (node 46, paxos.go:141): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 46, paxos.go:142): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n46Size int
 	n46Done bool
-	// hydro.CrossJoin (node 47, paxos.go:141): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 47, paxos.go:142): the stored sides' items in arrival order.
 	n47L []chosen
 	n47R []int
-	// hydro.MergeKeyed (node 50, paxos.go:142): the groups in order of first appearance.
+	// hydro.MergeKeyed (node 50, paxos.go:143): the groups in order of first appearance.
 	n50Index hydro.IntIndex[uint64]
 	n50Accs  []Fresh
-	// hydro.ClusterSize (node 52, paxos.go:145): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
+	// hydro.ClusterSize (node 52, paxos.go:146): the size of cluster "acceptor" (see SetSizes), whether it was emitted.
 	n52Size int
 	n52Done bool
-	// hydro.CrossJoin (node 53, paxos.go:145): the stored sides' items in arrival order.
+	// hydro.CrossJoin (node 53, paxos.go:146): the stored sides' items in arrival order.
 	n53L []crossing
 	n53R []int
-	// hydro.Demux (node 89, paxos.go:193): the items received since the last tick.
+	// hydro.Demux (node 89, paxos.go:194): the items received since the last tick.
 	n89Recv []P2b
-	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:138) to hydro.Join (node 45, paxos.go:141).
+	// h44To45Port0 is the handoff from hydro.Map (node 44, paxos.go:139) to hydro.Join (node 45, paxos.go:142).
 	h44To45Port0 []Votes
-	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:141) to hydro.CrossJoin (node 47, paxos.go:141).
+	// h46To47Port1 is the handoff from hydro.ClusterSize (node 46, paxos.go:142) to hydro.CrossJoin (node 47, paxos.go:142).
 	h46To47Port1 []int
-	// h52To53Port1 is the handoff from hydro.ClusterSize (node 52, paxos.go:145) to hydro.CrossJoin (node 53, paxos.go:145).
+	// h52To53Port1 is the handoff from hydro.ClusterSize (node 52, paxos.go:146) to hydro.CrossJoin (node 53, paxos.go:146).
 	h52To53Port1 []int
 }
 
@@ -4432,13 +4432,13 @@ func (nd *ScalablePaxosP2bproxy) Tick() {
 
 // subgraph0 runs stratum 0: hydro.Cycle (32), hydro.FilterMap (41), hydro.Map (42), hydro.Map (44), hydro.Map (49), hydro.Filter (55), hydro.Demux (89).
 func (nd *ScalablePaxosP2bproxy) subgraph0() {
-	udf5 := /*line paxos.go:135:46*/ func(p P2b) Tally {
+	udf5 := /*line paxos.go:136:46*/ func(p P2b) Tally {
 		return Tally{Pos: p.Pos, T: TallyLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}}
 	} /*line scalablepaxos_hydro.go:4437:43*/
-	udf11 := /*line paxos.go:138:27*/ func(p P2b) Votes {
+	udf11 := /*line paxos.go:139:27*/ func(p P2b) Votes {
 		return Votes{Pos: p.Pos, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor)}
 	} /*line scalablepaxos_hydro.go:4440:43*/
-	udf13 := /*line paxos.go:142:46*/ func(p P2b) Fresh {
+	udf13 := /*line paxos.go:143:46*/ func(p P2b) Fresh {
 		return Fresh{Pos: p.Pos, F: FreshLattice{Set: true, Slot: p.Slot, Ballot: p.Ballot, Voters: voters(p.Acceptor), Cmds: p.Cmds}}
 	} /*line scalablepaxos_hydro.go:4443:43*/
 	for _, v1 := range nd.n89Recv {
@@ -4626,10 +4626,10 @@ func (nd *ScalablePaxosP2bproxy) Deliver(tag uint16, payload []byte) error {
 		var v P2b
 		n, err := decodeHydroP2b(payload, &v)
 		if err != nil {
-			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:193: %w", err)
+			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:194: %w", err)
 		}
 		if n != len(payload) {
-			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:193: %d bytes after the item", len(payload)-n)
+			return fmt.Errorf("flow ScalablePaxos, location p2bproxy, hydro.Demux at paxos.go:194: %d bytes after the item", len(payload)-n)
 		}
 		nd.n89Recv = append(nd.n89Recv, v)
 		return nil
